@@ -1,0 +1,145 @@
+"""Settings: `[tool.nbrefactor]` in pyproject.toml, overridden by the command line.
+
+Frozen, and unknown keys are rejected with the list of known ones: a misspelt `ingore` must not
+silently turn a CI gate off.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from .model import Severity
+
+DEFAULT_EXCLUDE = (".ipynb_checkpoints", ".git", "__pycache__", ".venv", "venv", "node_modules", "site-packages")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    fail_on: str = "warning"  # error | warning | info | never
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    rules_dirs: tuple[str, ...] = ()
+    baseline: Optional[str] = None
+    config_file: Optional[str] = None
+    extra: tuple[tuple[str, Any], ...] = ()  # tables owned by later stages: models, gpu, migrate…
+
+    def fail_threshold(self) -> Optional[Severity]:
+        return None if self.fail_on == "never" else Severity(self.fail_on)
+
+    def table(self, name: str) -> Any:
+        return dict(self.extra).get(name, {})
+
+    def is_excluded(self, relative: str) -> bool:
+        parts = Path(relative).parts
+        for pattern in (*self.exclude, *self.extend_exclude):
+            if any(fnmatch.fnmatch(part, pattern) for part in parts) or fnmatch.fnmatch(relative, pattern):
+                return True
+        return False
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        out: list[str] = []
+        for pattern, codes in self.per_file_ignores:
+            if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
+                out.extend(codes)
+        return tuple(out)
+
+
+_LIST_KEYS = {"select", "ignore", "extend-select", "exclude", "extend-exclude", "rules-dirs"}
+_STRING_KEYS = {"fail-on", "baseline"}
+_TABLE_KEYS = {"per-file-ignores"}
+# Tables read by the compiler and the batch runner; accepted here so one schema covers the file.
+_OWNED_ELSEWHERE = {"models", "gpu", "migrate", "report", "mlflow", "image", "pipeline"}
+KNOWN_KEYS = _LIST_KEYS | _STRING_KEYS | _TABLE_KEYS | _OWNED_ELSEWHERE
+
+
+def find_pyproject(start: Path) -> Optional[Path]:
+    current = start.resolve()
+    if current.is_file():
+        current = current.parent
+    for folder in (current, *current.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "nbrefactor" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_settings(pyproject: Optional[Path]) -> Settings:
+    if pyproject is None:
+        return Settings()
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from exc
+    table = data.get("tool", {}).get("nbrefactor", {})
+    return settings_from_table(table, str(pyproject), base=pyproject.parent)
+
+
+def settings_from_table(table: Mapping[str, Any], source: str = "[tool.nbrefactor]", base: Optional[Path] = None) -> Settings:
+    unknown = sorted(set(table) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{source}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} in [tool.nbrefactor] "
+            f"(known: {', '.join(sorted(KNOWN_KEYS))})"
+        )
+    kwargs: dict[str, Any] = {"config_file": source}
+    for key in _LIST_KEYS & set(table):
+        value = table[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{source}: [tool.nbrefactor] {key} must be a list of strings")
+        if key == "rules-dirs" and base is not None:
+            value = [str((base / v).resolve()) for v in value]
+        kwargs[key.replace("-", "_")] = tuple(value)
+    for key in _STRING_KEYS & set(table):
+        value = table[key]
+        if not isinstance(value, str):
+            raise ConfigError(f"{source}: [tool.nbrefactor] {key} must be a string")
+        kwargs[key.replace("-", "_")] = value
+    if "fail_on" in kwargs and kwargs["fail_on"] not in ("error", "warning", "info", "never"):
+        raise ConfigError(f"{source}: fail-on must be one of error, warning, info, never")
+    if "per-file-ignores" in table:
+        pfi = table["per-file-ignores"]
+        if not isinstance(pfi, dict) or not all(isinstance(v, list) for v in pfi.values()):
+            raise ConfigError(f"{source}: per-file-ignores must map a glob to a list of codes")
+        kwargs["per_file_ignores"] = tuple(sorted((k, tuple(v)) for k, v in pfi.items()))
+    kwargs["extra"] = tuple(sorted((k, table[k]) for k in _OWNED_ELSEWHERE & set(table)))
+    return Settings(**kwargs)
+
+
+def with_overrides(settings: Settings, **overrides: Any) -> Settings:
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    return replace(settings, **clean)
+
+
+def matches_selector(selector: str, code: str, name: str, family: str) -> bool:
+    s = selector.strip()
+    if not s:
+        return False
+    if s.upper() == "ALL":
+        return True
+    return code.startswith(s.upper()) or s.lower() == name or s.lower() == family
+
+
+def rule_enabled(settings: Settings, code: str, name: str, family: str, path: Optional[str] = None) -> bool:
+    selected = any(matches_selector(s, code, name, family) for s in (*settings.select, *settings.extend_select))
+    if not selected:
+        return False
+    ignores = settings.ignore + (settings.ignored_for(path) if path else ())
+    return not any(matches_selector(s, code, name, family) for s in ignores)
+

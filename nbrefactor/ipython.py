@@ -1,0 +1,190 @@
+"""IPython syntax → plain Python with the same line numbers, plus the magics as facts.
+
+IPython's own `TransformerManager` needs ~0.6 s to import and turns `%%time` bodies into strings
+(hiding their definitions from analysis). This masker is line-preserving instead: every magic,
+shell escape or help line is replaced by a statement of the same indentation on the same line
+(`pass`, or `name = None` for `files = !ls`), so a finding's line in the masked source is its line
+in the cell, and Python nested under `%%time`/`%%capture` stays visible.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+# Cell magics whose body is Python that IPython runs in the user namespace.
+PYTHON_BODY_CELL_MAGICS = frozenset(
+    {"time", "timeit", "capture", "prun", "debug", "memit", "mprun", "ipytest", "pixie_debugger", "skip"}
+)
+
+# Line magics IPython resolves without `%` (automagic) when used as a statement: `pip install x`.
+AUTOMAGICS = frozenset(
+    {
+        "alias", "autoreload", "bookmark", "cat", "cd", "clear", "conda", "cp", "dhist", "dirs", "edit",
+        "env", "history", "ldir", "less", "load", "load_ext", "lsmagic", "ls", "lx", "macro", "magic",
+        "matplotlib", "mkdir", "more", "mv", "pdb", "pip", "popd", "pushd", "pwd", "rehashx", "reload_ext",
+        "rm", "rmdir", "run", "save", "sc", "set_env", "store", "sx", "system", "time", "timeit", "who",
+        "who_ls", "whos", "xmode",
+    }
+)
+
+_MAGIC_NAME = re.compile(r"%{1,2}([A-Za-z_][\w.]*)")
+_ASSIGN_MAGIC = re.compile(r"^(?P<indent>\s*)(?P<target>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=\s*(?P<rhs>[!%].*)$")
+_HELP = re.compile(r"^\s*(\?{1,2}[\w.]+|[\w.()\[\]]+\?{1,2})\s*$")
+_AUTOMAGIC = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_]\w*)(?P<rest>\s+(?P<args>.*))?$")
+# After an automagic name, these make the line plain Python (`pip = 3`, `ls.sort()`, `cd + 1`).
+_PYTHON_CONTINUATION = re.compile(r"^\s*(=(?!=)|[-+*/%&|^<>!]?=|\(|\[|\.|,|:|\bin\b|\bis\b|\band\b|\bor\b|\bif\b|\bfor\b|[-+*/%<>&|^@]|$)")
+
+
+@dataclass(frozen=True)
+class MagicLine:
+    line: int  # 1-based line in the cell
+    kind: str  # cell_magic | line_magic | shell | help | automagic
+    name: str  # magic name (`pip`, `run`, `time`), or the shell program (`pip`, `ls`)
+    args: str
+    text: str  # the original line, verbatim
+    assigned_to: tuple[str, ...] = ()  # `files = !ls` binds `files`
+
+
+@dataclass(frozen=True)
+class MaskedCell:
+    python: str  # the cell as plain Python, line-for-line with the original
+    magics: tuple[MagicLine, ...]
+    cell_magic: Optional[str] = None  # `bash` for a `%%bash` cell
+    is_python: bool = True  # False for `%%bash`, `%%html`, `%%writefile`… bodies
+
+
+def mask_cell(source: str) -> MaskedCell:
+    lines = source.split("\n")
+    magics: list[MagicLine] = []
+    out = list(lines)
+
+    first = _first_code_line(lines)
+    cell_magic: Optional[str] = None
+    if first is not None and lines[first].lstrip().startswith("%%"):
+        header = lines[first].strip()
+        name, _, args = header[2:].partition(" ")
+        cell_magic = name
+        magics.append(MagicLine(first + 1, "cell_magic", name, args.strip(), lines[first]))
+        if name not in PYTHON_BODY_CELL_MAGICS:
+            # %%bash, %%html, %%writefile…: the body is not Python; keep it out of the parser.
+            return MaskedCell("\n".join("" for _ in lines), tuple(magics), cell_magic, is_python=False)
+        out[first] = "pass"
+        start = first + 1
+    else:
+        start = 0
+
+    in_string: Optional[str] = None
+    depth = 0
+    continued = False
+    for i in range(start, len(lines)):
+        line = lines[i]
+        at_statement_start = in_string is None and depth == 0 and not continued
+        if at_statement_start:
+            replaced = _mask_line(line, i + 1, magics)
+            if replaced is not None:
+                out[i] = replaced
+                continued = line.rstrip().endswith("\\")
+                # A magic line continued with a backslash swallows the next lines too.
+                j = i
+                while continued and j + 1 < len(lines):
+                    j += 1
+                    out[j] = ""
+                    continued = lines[j].rstrip().endswith("\\")
+                continue
+        in_string, depth, continued = _scan(line, in_string, depth)
+    return MaskedCell("\n".join(out), tuple(magics), cell_magic, is_python=True)
+
+
+def _first_code_line(lines: list[str]) -> Optional[int]:
+    for i, line in enumerate(lines):
+        if line.strip():
+            return i
+    return None
+
+
+def _mask_line(line: str, lineno: int, magics: list[MagicLine]) -> Optional[str]:
+    stripped = line.lstrip()
+    indent = line[: len(line) - len(stripped)]
+    if not stripped or stripped.startswith("#"):
+        return None
+    if stripped.startswith("!"):
+        command = stripped.lstrip("!").strip()
+        program = command.split()[0] if command.split() else ""
+        magics.append(MagicLine(lineno, "shell", program, command, line))
+        return indent + "pass"
+    if stripped.startswith("%"):
+        match = _MAGIC_NAME.match(stripped)
+        name = match.group(1) if match else ""
+        args = stripped[match.end():].strip() if match else ""
+        magics.append(MagicLine(lineno, "line_magic", name, args, line))
+        if name in {"time", "timeit", "prun"} and args and not args.startswith("-"):
+            # `%time model.fit(X)` runs its argument as Python: keep it visible to analysis.
+            return indent + args
+        return indent + "pass"
+    assigned = _ASSIGN_MAGIC.match(line)
+    if assigned:
+        rhs = assigned.group("rhs")
+        targets = tuple(t.strip() for t in assigned.group("target").split(","))
+        if rhs.startswith("!"):
+            command = rhs.lstrip("!").strip()
+            program = command.split()[0] if command.split() else ""
+            magics.append(MagicLine(lineno, "shell", program, command, line, targets))
+        else:
+            match = _MAGIC_NAME.match(rhs)
+            name = match.group(1) if match else ""
+            args = rhs[match.end():].strip() if match else ""
+            magics.append(MagicLine(lineno, "line_magic", name, args, line, targets))
+        placeholder = "None" if len(targets) == 1 else "(" + ", ".join("None" for _ in targets) + ")"
+        return f"{indent}{assigned.group('target')} = {placeholder}"
+    if _HELP.match(line) and not stripped.startswith(("'", '"')):
+        magics.append(MagicLine(lineno, "help", stripped.strip("?"), "", line))
+        return indent + "pass"
+    auto = _AUTOMAGIC.match(line)
+    if auto and auto.group("name") in AUTOMAGICS and auto.group("rest"):
+        args = auto.group("args") or ""
+        if not _PYTHON_CONTINUATION.match(args) and not args.startswith("#"):
+            magics.append(MagicLine(lineno, "automagic", auto.group("name"), args.strip(), line))
+            return indent + "pass"
+    return None
+
+
+def _scan(line: str, in_string: Optional[str], depth: int) -> tuple[Optional[str], int, bool]:
+    """Track open triple-quoted strings and brackets across lines (just enough to not mask
+    `%` or `!` lines that are inside a string or a bracketed expression)."""
+    i = 0
+    n = len(line)
+    while i < n:
+        ch = line[i]
+        if in_string:
+            if ch == "\\":
+                i += 2
+                continue
+            if line.startswith(in_string, i):
+                i += len(in_string)
+                in_string = None
+                continue
+            i += 1
+            continue
+        if ch == "#":
+            break
+        if ch in "\"'":
+            triple = line[i : i + 3]
+            if triple in ('"""', "'''"):
+                in_string = triple
+                i += 3
+                continue
+            # single-line string: skip to its end
+            j = i + 1
+            while j < n and line[j] != ch:
+                j += 2 if line[j] == "\\" else 1
+            i = j + 1
+            continue
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        i += 1
+    continued = in_string is None and line.rstrip().endswith("\\") and not line.lstrip().startswith("#")
+    return in_string, depth, continued

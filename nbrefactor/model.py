@@ -1,0 +1,155 @@
+"""Typed, frozen values that flow through the pipeline.
+
+load → parse → analyse → diagnose: every stage takes and returns these values, none does I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+
+class Family(str, enum.Enum):
+    PATHS = "paths"
+    HIDDEN_STATE = "hidden-state"
+    DEPENDENCIES = "dependencies"
+    RANDOMNESS = "randomness"
+    SECURITY = "security"
+    STRUCTURE = "structure"
+
+
+# ---------------------------------------------------------------------------
+# Loaded notebook (nbformat v4 shape, whatever version was on disk)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Output:
+    output_type: str  # stream | execute_result | display_data | error
+    text: str = ""  # stream text, text/plain data, or the traceback joined
+    name: str = ""  # stream name, or the exception name for errors
+    mime_types: tuple[str, ...] = ()
+    data: tuple[tuple[str, str], ...] = ()  # textual mime bundle entries, for later stages
+
+
+@dataclass(frozen=True)
+class Cell:
+    index: int  # 1-based position among *all* cells, markdown and raw included
+    cell_type: str  # code | markdown | raw
+    source: str
+    cell_id: Optional[str] = None
+    execution_count: Optional[int] = None
+    tags: tuple[str, ...] = ()
+    outputs: tuple[Output, ...] = ()
+
+
+@dataclass(frozen=True)
+class Notebook:
+    path: str  # as given by the user, POSIX separators
+    cells: tuple[Cell, ...]
+    nbformat: int = 4
+    nbformat_minor: int = 0
+    original_nbformat: int = 4
+    kernel_name: str = ""
+    kernel_language: str = ""  # from kernelspec.language or language_info.name
+    language_version: str = ""
+
+    @property
+    def code_cells(self) -> tuple[Cell, ...]:
+        return tuple(c for c in self.cells if c.cell_type == "code")
+
+    @property
+    def is_python(self) -> bool:
+        lang = (self.kernel_language or "").lower()
+        name = (self.kernel_name or "").lower()
+        if lang:
+            return lang.startswith("python") or lang in {"ipython", "ipython3"}
+        if name:
+            return "python" in name or name.startswith("ipy")
+        return True  # no metadata at all: Jupyter's default kernel is Python
+
+
+# ---------------------------------------------------------------------------
+# Findings
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str
+    cell: Optional[int] = None  # 1-based index among all cells; None for notebook-level findings
+    line: Optional[int] = None  # 1-based line inside the cell (or inside `path` when cell is None)
+    column: Optional[int] = None  # 1-based
+    end_line: Optional[int] = None
+    end_column: Optional[int] = None
+    cell_id: Optional[str] = None
+    execution_count: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    name: str
+    family: Family
+    severity: Severity
+    message: str
+    location: Location
+    # The offending source line, secrets already redacted; shown by reporters.
+    snippet: str = ""
+    # Stable across cells moving or re-execution; used by baselines and SARIF fingerprints.
+    fingerprint: str = ""
+    fix: str = ""  # a suggested fix, in words
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (
+            loc.path,
+            loc.cell if loc.cell is not None else -1,
+            loc.line if loc.line is not None else -1,
+            loc.column if loc.column is not None else -1,
+            self.code,
+            self.message,
+        )
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A file that could not be read as a notebook: one line naming the file and the problem."""
+
+    path: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    path: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    error: Optional[LoadError] = None
+    suppressed: int = 0
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    notebooks: tuple[NotebookResult, ...] = field(default_factory=tuple)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for nb in self.notebooks for d in nb.diagnostics)
+
+    @property
+    def errors(self) -> tuple[LoadError, ...]:
+        return tuple(nb.error for nb in self.notebooks if nb.error is not None)

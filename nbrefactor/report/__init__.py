@@ -1,0 +1,1 @@
+"""Reporters: the only modules besides the CLI that produce user-facing text."""
