@@ -1,0 +1,442 @@
+"""Migrate: the edge around the compiler. Finds notebooks, groups them into models, audits and
+plans each one (pure), gathers what only the outside world knows (installed versions, data beside
+the notebook), emits the package (pure) and writes it atomically. One model's failure is recorded
+and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import tempfile
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable, Optional, Sequence
+
+from .analysis import NotebookFacts
+from .catalog import Catalog, load_catalog
+from .compiler.emit import EmitInputs, FileTree, Requirement, emit_model, plan_json
+from .compiler.plan import ModelPlan, model_names, plan_model
+from .config import Settings
+from .engine import audit_notebook, collect_notebooks
+from .loader import read_notebook
+from .model import Diagnostic, LoadError
+from .project import ProjectContext, discover_project
+
+MANIFEST = ".nbrefactor/manifest.json"
+DATA_FILE_CAP = 1024 * 1024  # a data file larger than this is sampled (CSV) or left out
+SAMPLE_BYTES = 256 * 1024
+DATA_TOTAL_CAP = 8 * 1024 * 1024
+DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".jsonl", ".parquet", ".feather", ".xlsx", ".xls", ".npy", ".npz",
+                 ".pkl", ".pickle", ".joblib", ".h5", ".hdf5", ".yaml", ".yml", ".py", ".png", ".jpg", ".jpeg", ".gz", ".zip", ".sqlite", ".db"}
+NOT_DATA = {"requirements.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg"}
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    model: str
+    notebooks: tuple[str, ...]
+    status: str  # migrated | migrated-with-review | blocked | failed | unchanged
+    out_dir: Optional[str] = None
+    problems: tuple[str, ...] = ()  # one line each
+    review_items: int = 0
+    diagnostics: tuple[Diagnostic, ...] = ()
+    plan: Optional[ModelPlan] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("migrated", "migrated-with-review", "unchanged")
+
+
+@dataclass
+class MigrateOptions:
+    out: Path
+    dry_run: bool = False
+    force: bool = False
+    allow_hidden_state: bool = False
+    models: dict[str, list[str]] = field(default_factory=dict)  # model name → notebook paths/globs
+
+
+class WriteRefused(Exception):
+    pass
+
+
+def group_models(notebooks: Sequence[tuple[Path, str]], declared: dict[str, list[str]]) -> list[tuple[str, list[tuple[Path, str]]]]:
+    """Declared groups first (`[tool.nbrefactor.models]`, `--model`), in their notebooks' order;
+    every other notebook is a model of its own, named from its file."""
+    remaining = {display: path for path, display in notebooks}
+    groups: list[tuple[str, list[tuple[Path, str]]]] = []
+    for name, patterns in sorted(declared.items()):
+        members: list[tuple[Path, str]] = []
+        for pattern in patterns:
+            for display in list(remaining):
+                if _matches(display, pattern):
+                    members.append((remaining.pop(display), display))
+        if members:
+            groups.append((name, members))
+    names = model_names(sorted(remaining))
+    for display in sorted(remaining):
+        groups.append((names[display], [(remaining[display], display)]))
+    return sorted(groups, key=lambda g: g[0])
+
+
+def _matches(display: str, pattern: str) -> bool:
+    import fnmatch
+
+    pattern = pattern.strip().replace("\\", "/")
+    return display == pattern or display.endswith("/" + pattern) or fnmatch.fnmatch(display, pattern) or fnmatch.fnmatch(PurePosixPath(display).name, pattern)
+
+
+def migrate_paths(
+    paths: Sequence[str],
+    settings: Settings,
+    options: MigrateOptions,
+    on_result: Optional[Callable[[ModelResult], None]] = None,
+) -> tuple[list[ModelResult], list[LoadError]]:
+    catalog = load_catalog(settings.rules_dirs)
+    files, missing = collect_notebooks(paths, settings)
+    declared = {**{k: list(v) for k, v in dict(settings.table("models")).items()}, **options.models}
+    results: list[ModelResult] = []
+    for model, members in group_models(files, declared):
+        try:
+            result = migrate_model(model, members, settings, catalog, options)
+        except WriteRefused as exc:
+            result = ModelResult(model, tuple(d for _, d in members), "failed", problems=(str(exc),))
+        except Exception as exc:  # noqa: BLE001 - one model never stops the batch
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            result = ModelResult(
+                model,
+                tuple(d for _, d in members),
+                "failed",
+                problems=(f"internal error ({type(exc).__name__}: {exc} at {Path(where.filename).name}:{where.lineno}); please report it",),
+            )
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results, missing
+
+
+def migrate_model(model: str, members: list[tuple[Path, str]], settings: Settings, catalog: Catalog, options: MigrateOptions) -> ModelResult:
+    analysed: list[tuple[NotebookFacts, tuple[Diagnostic, ...], ProjectContext, Path]] = []
+    displays = tuple(d for _, d in members)
+    for path, display in members:
+        loaded = read_notebook(path, display)
+        if isinstance(loaded, LoadError):
+            return ModelResult(model, displays, "failed", problems=(str(loaded),))
+        project = discover_project(path)
+        analysis = audit_notebook(loaded, settings, project, catalog)
+        analysed.append((analysis.facts, analysis.result.diagnostics, project, path))
+    plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state)
+    diagnostics = plan.diagnostics
+    if plan.blocking and not options.allow_hidden_state:
+        problems = tuple(
+            f"{d.location.path}: cell {d.location.cell}"
+            + (f" line {d.location.line}" if d.location.line else "")
+            + f": {d.code} {d.message}"
+            for d in plan.blocking
+        )
+        return ModelResult(model, displays, "blocked", problems=problems, diagnostics=diagnostics, plan=plan)
+    inputs = gather_inputs(plan, [(f, p, path) for f, _, p, path in analysed], catalog, exclude=options.out)
+    tree, _ = emit_model(plan, inputs)
+    target = options.out / plan.package
+    review = _review_count(tree)
+    status = "migrated-with-review" if review else "migrated"
+    if options.dry_run:
+        return ModelResult(model, displays, status, str(target), review_items=review, diagnostics=diagnostics, plan=plan)
+    changed = write_tree(tree, target, force=options.force)
+    return ModelResult(model, displays, status if changed else "unchanged", str(target), review_items=review, diagnostics=diagnostics, plan=plan)
+
+
+def _review_count(tree: FileTree) -> int:
+    text = tree.get("MIGRATION.md", "")
+    if not isinstance(text, str) or "## For a person to review" not in text:
+        return 0
+    section = text.split("## For a person to review", 1)[1].split("\n## ", 1)[0]
+    return sum(1 for line in section.splitlines() if line.startswith("- ") and line.strip() != "- nothing")
+
+
+# --- inputs only the outside world knows -------------------------------------------------------
+
+
+def gather_inputs(
+    plan: ModelPlan, notebooks: list[tuple[NotebookFacts, ProjectContext, Path]], catalog: Catalog, exclude: Optional[Path] = None
+) -> EmitInputs:
+    from .distributions import needed_distributions
+
+    requirements: dict[str, Requirement] = {}
+    python_version = "3.11"
+    for facts, project, _ in notebooks:
+        manifest_pins = _manifest_pins(project)
+        for need in needed_distributions(facts, project, catalog, include_installed=True):
+            key = need.normalised
+            if key in requirements:
+                continue
+            if key in manifest_pins:
+                requirements[key] = Requirement(need.name, manifest_pins[key], "manifest")
+            elif need.pinned:
+                requirements[key] = Requirement(need.name, need.pinned, "pip-magic")
+            else:
+                version = _installed_version(need.name)
+                requirements[key] = Requirement(need.name, version, "environment" if version else "unpinned")
+        version = facts.notebook.language_version
+        match = re.match(r"^(3)\.(\d+)", version or "")
+        if match:
+            python_version = f"{match.group(1)}.{match.group(2)}"
+    if any(_uses_plots(stage.facts) for stage in plan.stages) and "matplotlib" not in requirements:
+        version = _installed_version("matplotlib")
+        requirements["matplotlib"] = Requirement("matplotlib", version, "environment" if version else "unpinned")
+    test_data, sampled, skipped = _data_files([path.parent for _, _, path in notebooks], exclude)
+    missing = _missing_reads(plan, test_data, skipped)
+    saved = _saved_values(plan)
+    return EmitInputs(
+        requirements=tuple(sorted(requirements.values(), key=lambda r: r.distribution.lower())),
+        python_version=python_version,
+        test_data=test_data,
+        sampled=tuple(sampled),
+        missing_data=tuple(missing),
+        saved_values=tuple(saved),
+    )
+
+
+def _uses_plots(facts: NotebookFacts) -> bool:
+    return any(imp.module.startswith(("matplotlib", "seaborn")) for _, imp in facts.imports)
+
+
+def _manifest_pins(project: ProjectContext) -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for manifest in project.manifests:
+        for req in manifest.requirements:
+            if req.pinned:
+                match = re.search(r"={1,3}\s*([^\s;#,]+)", req.spec)
+                if match and req.name not in pins:
+                    pins[req.name] = match.group(1)
+    return pins
+
+
+def _installed_version(distribution: str) -> Optional[str]:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _data_files(folders: Iterable[Path], exclude: Optional[Path] = None) -> tuple[dict[str, bytes], list[str], list[str]]:
+    """The notebook's own data, copied for the generated tests: small files whole, large CSVs as
+    a sample of their first rows, other large files left out (and named)."""
+    data: dict[str, bytes] = {}
+    sampled: list[str] = []
+    skipped: list[str] = []
+    total = 0
+    excluded = exclude.resolve() if exclude is not None else None
+    generated = set()
+    for folder in dict.fromkeys(folders):
+        # Never copy an output folder (or any package nbrefactor generated) into test data.
+        generated |= {m.parent.parent.resolve() for m in folder.rglob(MANIFEST)}
+        for file in sorted(folder.rglob("*")):
+            resolved = file.resolve()
+            if excluded is not None and (resolved == excluded or excluded in resolved.parents):
+                continue
+            if any(g in resolved.parents for g in generated):
+                continue
+            relative = file.relative_to(folder).as_posix()
+            if not file.is_file() or file.suffix.lower() not in DATA_SUFFIXES or file.name in NOT_DATA:
+                continue
+            if any(part.startswith(".") or part in ("__pycache__", ".ipynb_checkpoints") for part in file.relative_to(folder).parts):
+                continue
+            size = file.stat().st_size
+            if size > DATA_FILE_CAP:
+                if file.suffix.lower() in (".csv", ".tsv", ".txt"):
+                    with file.open("rb") as handle:
+                        head = handle.read(SAMPLE_BYTES)
+                    data[relative] = head[: head.rfind(b"\n") + 1]
+                    sampled.append(relative)
+                    total += len(data[relative])
+                else:
+                    skipped.append(relative)
+                continue
+            if total + size > DATA_TOTAL_CAP:
+                skipped.append(relative)
+                continue
+            data[relative] = file.read_bytes()
+            total += size
+    return data, sampled, skipped
+
+
+def _missing_reads(plan: ModelPlan, data: dict[str, bytes], skipped: list[str]) -> list[str]:
+    missing: list[str] = []
+    available = set(data)
+    folders = {str(PurePosixPath(p).parent) for p in available}
+    for f in plan.config_fields:
+        if f.kind not in ("path", "url") or f.direction == "write":
+            continue
+        value = str(f.default)
+        normalised = value[2:] if value.startswith("./") else value
+        if f.kind == "url" or value.startswith(("/", "~")) or re.match(r"^[A-Za-z]:[\\/]", value) or value.startswith("\\\\"):
+            if f.direction == "read":
+                missing.append(value)
+            continue
+        if normalised in skipped:
+            missing.append(value)
+        elif f.direction == "read" and normalised not in available and normalised.rstrip("/") not in folders:
+            missing.append(value)
+    return sorted(set(missing))
+
+
+_NP_SCALAR = re.compile(r"^np\.(?:float|int|uint|bool_)\w*\((.*)\)$")
+
+
+def _saved_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
+    """Deterministic values the notebook displayed (a metric, a shape, a count) that the package
+    also computes: only from notebooks run top to bottom, and only when no later cell changes the
+    names the expression reads (so the final value is the value the notebook showed)."""
+    out: list[tuple[str, str, str, int]] = []
+    for stage in plan.stages:
+        facts = stage.facts
+        available = set(stage.final) | {o for s in stage.steps for o in s.outputs}
+        counts = [ca.cell.execution_count for ca in facts.cells if ca.cell.source.strip()]
+        if not counts or any(c is None for c in counts) or counts != sorted(counts) or len(set(counts)) != len(counts):
+            continue
+        if any(ca.facts.syntax_error or ca.magics and any(m.name in ("run", "store", "load") for m in ca.magics) for ca in facts.cells):
+            continue
+        for position, ca in enumerate(facts.cells):
+            expression = _last_expression(ca.masked.python)
+            if expression is None:
+                continue
+            result = next((o for o in ca.cell.outputs if o.output_type == "execute_result"), None)
+            if result is None:
+                continue
+            expected = _literal(result.text)
+            if expected is None:
+                continue
+            names = _names(expression)
+            if not names or not names <= available:
+                continue
+            later = facts.cells[position + 1:]
+            if any(n in {d.name for c in later for d in (*c.facts.defined, *c.facts.mutated, *c.facts.deleted)} for n in names):
+                continue
+            out.append((expression, expected, stage.notebook, ca.cell.index))
+    return out
+
+
+def _last_expression(source: str) -> Optional[str]:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        return None
+    node = tree.body[-1].value
+    allowed = (ast.Name, ast.Attribute, ast.Call, ast.Load, ast.Constant, ast.Subscript, ast.Tuple, ast.BinOp, ast.operator)
+    for sub in ast.walk(node):
+        if not isinstance(sub, allowed):
+            return None
+        if isinstance(sub, ast.Call) and not (isinstance(sub.func, ast.Name) and sub.func.id in ("len", "round", "float", "int")):
+            return None
+        if isinstance(sub, ast.Attribute) and sub.attr not in ("shape", "size", "ndim"):
+            return None
+    return ast.unparse(node)
+
+
+def _names(expression: str) -> set[str]:
+    return {n.id for n in ast.walk(ast.parse(expression, mode="eval")) if isinstance(n, ast.Name) and n.id not in ("len", "round", "float", "int")}
+
+
+def _literal(text: str) -> Optional[str]:
+    text = text.strip()
+    match = _NP_SCALAR.match(text)
+    if match:
+        text = match.group(1)
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, bool) or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
+        return repr(value)
+    return None
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def write_tree(tree: FileTree, target: Path, force: bool = False) -> bool:
+    """Write a package folder atomically: built beside the target, then swapped in. Refuses a
+    folder nbrefactor did not write, or files someone edited since, unless `force`. Returns False
+    when the folder already holds exactly this tree (nothing is touched then)."""
+    files = {path: _bytes(content) for path, content in sorted(tree.items())}
+    manifest = {"generator": "nbrefactor", "files": {p: _digest(c) for p, c in files.items()}}
+    manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    if target.exists() or target.is_symlink():
+        if not target.is_dir() or target.is_symlink():
+            raise WriteRefused(f"{target}: exists and is not a folder nbrefactor wrote; use --force to replace it")
+        previous = target / MANIFEST
+        if not previous.is_file():
+            if not force:
+                raise WriteRefused(f"{target}: exists and was not written by nbrefactor (no {MANIFEST}); use --force to replace it")
+        else:
+            try:
+                recorded = json.loads(previous.read_text(encoding="utf-8")).get("files", {})
+            except (OSError, ValueError):
+                recorded = {}
+            edited = sorted(
+                p for p, digest in recorded.items()
+                if (target / p).is_file() and _digest((target / p).read_bytes()) != digest
+            )
+            if edited and not force:
+                raise WriteRefused(f"{target}: {len(edited)} generated file(s) were edited since ({', '.join(edited[:3])}); use --force to overwrite")
+            if previous.read_bytes() == manifest_bytes and not edited and all((target / p).is_file() for p in files):
+                return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        for path, content in files.items():
+            destination = staging / path
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(content)
+        (staging / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
+        (staging / MANIFEST).write_bytes(manifest_bytes)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.rmdir(old)
+            os.replace(target, old)
+            os.replace(staging, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return True
+
+
+def describe_plan(plan: ModelPlan) -> str:
+    """The `--dry-run` text: sections, their inputs and outputs, lifted paths, dependencies."""
+    lines = [f"model {plan.model} → package {plan.package}"]
+    for step in plan.steps:
+        lines.append(
+            f"  step {step.name} ({step.notebook} cells {', '.join(map(str, step.cells))}): "
+            f"takes {', '.join(step.inputs) or '—'}; returns {', '.join(step.outputs) or '—'}"
+        )
+    for f in plan.config_fields:
+        lines.append(f"  config {f.name} = {f.default!r} ({f.kind}{', ' + f.direction if f.direction else ''})")
+    for item in plan.review:
+        lines.append(f"  review {item.notebook} cell {item.cell}: {item.what}")
+    return "\n".join(lines)
+
+
+__all__ = ["migrate_paths", "MigrateOptions", "ModelResult", "write_tree", "describe_plan", "plan_json"]
