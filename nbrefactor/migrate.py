@@ -42,7 +42,7 @@ NOT_DATA = {"requirements.txt", "environment.yml", "environment.yaml", "pyprojec
 class ModelResult:
     model: str
     notebooks: tuple[str, ...]
-    status: str  # migrated | migrated-with-review | blocked | failed | unchanged
+    status: str  # migrated | migrated-with-review | unchanged | blocked | failed | unreadable
     out_dir: Optional[str] = None
     problems: tuple[str, ...] = ()  # one line each
     review_items: int = 0
@@ -128,7 +128,7 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
     for path, display in members:
         loaded = read_notebook(path, display)
         if isinstance(loaded, LoadError):
-            return ModelResult(model, displays, "failed", problems=(str(loaded),))
+            return ModelResult(model, displays, "unreadable", problems=(str(loaded),))
         project = discover_project(path)
         analysis = audit_notebook(loaded, settings, project, catalog)
         analysed.append((analysis.facts, analysis.result.diagnostics, project, path))

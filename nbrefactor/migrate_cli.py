@@ -17,7 +17,8 @@ paths, steps whose parameters and returns come from data-flow analysis, pytest t
 requirements.txt and environment.yml, README.md and MIGRATION.md. A notebook that cannot run top
 to bottom (a name used before it is defined) is not compiled unless --allow-hidden-state.
 
-exit codes: 0 every model migrated, 1 a model was blocked or failed, 2 usage error or unreadable input.
+exit codes: 0 every model migrated, 1 a model was blocked or could not be written,
+2 usage error or an unreadable notebook (the rest of the batch is still migrated).
 """
 
 
@@ -69,6 +70,6 @@ def run_migrate(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
     failed = [r for r in results if not r.ok]
     print(f"{len(results)} model{'s' if len(results) != 1 else ''}: {len(results) - len(failed)} migrated, {len(failed)} blocked or failed")
-    if missing or any(r.status == "failed" and r.problems and "internal error" not in r.problems[0] and len(results) == 1 for r in results):
+    if missing or any(r.status == "unreadable" for r in results):
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK

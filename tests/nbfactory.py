@@ -1,0 +1,59 @@
+"""Build small notebooks on disk for tests (as Jupyter writes them: indent=1, deterministic ids)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Optional, Union
+
+CellSpec = Union[str, tuple]
+
+
+def notebook_json(cells: Iterable[CellSpec], executed: bool = False, python_version: str = "3.11.7") -> dict:
+    """Cells are code strings, `("md", text)`, or `("code", text, {"count":…, "tags":…, "outputs":…})`."""
+    out = []
+    count = 0
+    for i, spec in enumerate(cells, start=1):
+        if isinstance(spec, str):
+            spec = ("code", spec, {})
+        kind, text = spec[0], spec[1]
+        extra = spec[2] if len(spec) > 2 else {}
+        kind = "markdown" if kind == "md" else kind
+        cell: dict = {"cell_type": kind, "id": f"cell-{i:02d}", "metadata": {}, "source": text}
+        if extra.get("tags"):
+            cell["metadata"]["tags"] = list(extra["tags"])
+        if kind == "code":
+            if "count" in extra:
+                cell["execution_count"] = extra["count"]
+            elif executed:
+                count += 1
+                cell["execution_count"] = count
+            else:
+                cell["execution_count"] = None
+            cell["outputs"] = list(extra.get("outputs", []))
+        out.append(cell)
+    return {
+        "cells": out,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python", "version": python_version},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def write_notebook(path: Path, cells: Iterable[CellSpec], executed: bool = False) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(notebook_json(cells, executed), indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def project(tmp_path: Path, files: Optional[dict[str, str]] = None) -> Path:
+    """A project root (so manifest discovery stops here) with optional files."""
+    (tmp_path / "pyproject.toml").write_text("[tool.nbrefactor]\n", encoding="utf-8")
+    for name, text in (files or {}).items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return tmp_path
