@@ -50,6 +50,16 @@ def _codes(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {value!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError("must be 0 (one per core) or more")
+    return jobs
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nbrefactor",
@@ -77,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--output", "-o", type=Path, help="write the report to this file instead of standard output")
     audit.add_argument("--no-source", action="store_true", help="text format: do not show the offending lines")
     audit.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="text format colours")
+    audit.add_argument(
+        "-j", "--jobs", type=_jobs, default=0, metavar="N",
+        help="notebooks audited in parallel by N processes (default: one per core; 1: no subprocess); output is the same for any N",
+    )
     _add_ci_arguments(audit)
 
     rules = sub.add_parser("rules", help="list the rules, or explain one", description="List every rule, or show one rule's documentation.")
@@ -100,7 +114,7 @@ def _add_more_commands(sub: argparse._SubParsersAction) -> None:
     """Later stages (baseline, migrate, verify, report) register their subcommands here."""
     import importlib
 
-    for module in ("ci", "migrate_cli"):
+    for module in ("ci", "migrate_cli", "verify"):
         try:
             mod = importlib.import_module(f"nbrefactor.{module}")
         except ImportError:
@@ -158,7 +172,14 @@ def run_audit(args: argparse.Namespace) -> int:
     from .engine import audit_paths
 
     settings = settings_for(args)
-    result = audit_paths(args.paths, settings)
+    paths = args.paths
+    try:
+        from .ci import select_paths  # --diff / --changed
+    except ImportError:
+        select_paths = None
+    if select_paths is not None:
+        paths = select_paths(args, settings)
+    result = audit_paths(paths, settings, jobs=getattr(args, "jobs", 1))
     new_findings = None
     render_result = result
     try:
@@ -176,10 +197,11 @@ def run_audit(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
     # Unreadable files are named on stderr too, so they stand out of a JSON/SARIF stream.
+    # (`render_result` drops only the unreadable notebooks a baseline records as known-broken.)
     if args.format != "text":
-        for error in result.errors:
+        for error in render_result.errors:
             print(f"error: {error}", file=sys.stderr)
-    return exit_code(result, settings, new_findings)
+    return exit_code(render_result, settings, new_findings)
 
 
 def render_report(result: AuditResult, args: argparse.Namespace) -> Optional[str]:
@@ -191,7 +213,7 @@ def render_report(result: AuditResult, args: argparse.Namespace) -> Optional[str
     if fmt == "sarif":
         from .report.sarif import render as render_sarif
 
-        return render_sarif(result)
+        return render_sarif(result, docs_url=getattr(args, "docs_url", None))
     if fmt == "github":
         from .report.github import render as render_github
 

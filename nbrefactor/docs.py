@@ -26,7 +26,9 @@ def _cells(example: Example) -> str:
 def _expect(example: Example) -> str:
     spots = []
     for cell, line in example.expect:
-        if cell is None:
+        if cell is None and line is not None:
+            spots.append(f"line {line} of the file the finding names (a manifest), not a cell")
+        elif cell is None:
             spots.append("the notebook as a whole")
         else:
             spots.append(f"cell {cell}, line {line}")

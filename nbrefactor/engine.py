@@ -20,7 +20,7 @@ from .loader import read_notebook
 from .model import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
 from .project import ProjectContext, discover_project
 from .rules import Hit, Rule, RuleContext, all_rules
-from .secrets import redact
+from .secrets import notebook_secrets, redact
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*))?", re.IGNORECASE)
 _NBR_IGNORE = re.compile(r"#\s*nbrefactor:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
@@ -52,13 +52,16 @@ def audit_notebook(
         chosen = [r for r in chosen if getattr(r, "applies_to_any_language", False)]
     diagnostics: list[Diagnostic] = []
     suppressed = 0
+    # Secret values found anywhere in the notebook's code are masked in every finding, even where
+    # they reappear on a line no pattern would recognise (`print(user, "hunter2!")`).
+    known = notebook_secrets((c.source for c in notebook.code_cells), catalog)
     for rule_cls in chosen:
         rule = rule_cls()
         for hit in rule.check(ctx):
             if _is_suppressed(hit, rule_cls.code):
                 suppressed += 1
                 continue
-            diagnostics.append(_diagnostic(rule_cls, hit, notebook, catalog))
+            diagnostics.append(_diagnostic(rule_cls, hit, notebook, catalog, known))
     diagnostics.sort(key=Diagnostic.sort_key)
     fingerprinted = _fingerprint(diagnostics)
     return Analysis(facts, NotebookResult(notebook.path, tuple(fingerprinted), None, suppressed))
@@ -94,7 +97,7 @@ def _is_suppressed(hit: Hit, code: str) -> bool:
     return False
 
 
-def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog) -> Diagnostic:
+def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog, known: frozenset[str] = frozenset()) -> Diagnostic:
     cell = hit.cell
     snippet = hit.snippet
     if snippet is None and cell is not None and hit.line:
@@ -115,10 +118,10 @@ def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog
         name=rule.name,
         family=rule.family,
         severity=rule.severity,
-        message=redact(hit.message, catalog),
+        message=redact(hit.message, catalog, known),
         location=location,
-        snippet=redact(snippet or "", catalog),
-        fix=hit.fix,
+        snippet=redact(snippet or "", catalog, known),
+        fix=redact(hit.fix, catalog, known),  # a fix may quote the offending text too
         fingerprint=hit.key,
     )
 
@@ -179,7 +182,8 @@ def audit_file(file: Path, display: str, settings: Settings, catalog: Catalog) -
         return audit_notebook(loaded, settings, project, catalog).result
     except Exception as exc:  # noqa: BLE001 - one notebook never stops the batch
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        problem = f"internal error while auditing ({type(exc).__name__}: {exc} at {Path(where.filename).name}:{where.lineno}); please report it"
+        detail = " ".join(str(exc).split())[:300]  # one line, whatever the exception's text holds
+        problem = f"internal error while auditing ({type(exc).__name__}: {detail} at {Path(where.filename).name}:{where.lineno}); please report it"
         return NotebookResult(display, (), LoadError(display, problem))
 
 
@@ -187,18 +191,69 @@ def audit_paths(
     paths: Sequence[str],
     settings: Settings,
     on_result: Optional[Callable[[NotebookResult], None]] = None,
+    jobs: Optional[int] = 1,
 ) -> AuditResult:
-    catalog = load_catalog(settings.rules_dirs)
+    """Audit every notebook under `paths`. `jobs` > 1 spreads the notebooks over a process pool
+    (`None` or 0: one process per core); results are sorted by path, so the output is the same
+    whatever the number of jobs."""
     files, missing = collect_notebooks(paths, settings)
     results = [NotebookResult(e.path, (), e) for e in missing]
-    for file, display in files:
-        result = audit_file(file, display, settings, catalog)
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
+    workers = default_jobs() if not jobs or jobs < 1 else jobs
+    workers = min(workers, len(files))
+    if workers > 1:
+        audited = _audit_in_pool(files, settings, workers, on_result)
+    else:
+        catalog = load_catalog(settings.rules_dirs)
+        audited = []
+        for file, display in files:
+            result = audit_file(file, display, settings, catalog)
+            audited.append(result)
+            if on_result is not None:
+                on_result(result)
+    results.extend(audited)
     results.sort(key=lambda r: r.path)
     return AuditResult(tuple(results))
 
 
+def _audit_job(job: tuple[str, str, Settings]) -> NotebookResult:
+    """One notebook in a worker process. The catalogue is cached per process (lru_cache)."""
+    file, display, settings = job
+    return audit_file(Path(file), display, settings, load_catalog(settings.rules_dirs))
+
+
+def _audit_in_pool(
+    files: Sequence[tuple[Path, str]],
+    settings: Settings,
+    workers: int,
+    on_result: Optional[Callable[[NotebookResult], None]],
+) -> list[NotebookResult]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    jobs = [(str(file), display, settings) for file, display in files]
+    # Big chunks keep the inter-process traffic low; four per worker keep the load balanced.
+    chunksize = max(1, len(jobs) // (workers * 4))
+    done: list[NotebookResult] = []
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_audit_job, jobs, chunksize=chunksize):
+                done.append(result)
+                if on_result is not None:
+                    on_result(result)
+    except (BrokenProcessPool, OSError):
+        # A worker killed (out of memory, signal) or no way to start processes: finish in this
+        # process, so one bad notebook or a locked-down machine still gets a complete report.
+        catalog = load_catalog(settings.rules_dirs)
+        for file, display in files[len(done):]:
+            result = audit_file(file, display, settings, catalog)
+            done.append(result)
+            if on_result is not None:
+                on_result(result)
+    return done
+
+
 def default_jobs() -> int:
-    return max(1, os.cpu_count() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Collection, Optional, Sequence
 
 # Cell magics whose body is Python that IPython runs in the user namespace.
 PYTHON_BODY_CELL_MAGICS = frozenset(
@@ -31,10 +31,21 @@ AUTOMAGICS = frozenset(
 
 _MAGIC_NAME = re.compile(r"%{1,2}([A-Za-z_][\w.]*)")
 _ASSIGN_MAGIC = re.compile(r"^(?P<indent>\s*)(?P<target>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=\s*(?P<rhs>[!%].*)$")
-_HELP = re.compile(r"^\s*(\?{1,2}[\w.]+|[\w.()\[\]]+\?{1,2})\s*$")
-_AUTOMAGIC = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_]\w*)(?P<rest>\s+(?P<args>.*))?$")
-# After an automagic name, these make the line plain Python (`pip = 3`, `ls.sort()`, `cd + 1`).
-_PYTHON_CONTINUATION = re.compile(r"^\s*(=(?!=)|[-+*/%&|^<>!]?=|\(|\[|\.|,|:|\bin\b|\bis\b|\band\b|\bor\b|\bif\b|\bfor\b|[-+*/%<>&|^@]|$)")
+# IPython's own help syntax: `?obj`, `??obj` (escape) and `obj?`, `obj.attr??`, `obj[0]?` (help-end,
+# the same pattern as `IPython.core.inputtransformer2._help_end_re`). `print(x)?` is not help.
+_HELP_END = re.compile(r"^\s*(?P<target>%{0,2}(?!\d)[\w*]+(?:\.(?!\d)[\w*]+|\[[0-9]+\])*)\?\??$")
+_HELP_ESCAPE = re.compile(r"^\s*\?\??\s*(?P<target>\S.*?)\s*$")
+_AUTOMAGIC = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_]\w*)(?P<rest>(?:\s+|(?=[^\w\s.]))(?P<args>.*))?$")
+# IPython's AssignmentChecker: a one-line cell whose name is followed by `=` or `,` is Python.
+_ASSIGNMENT_REST = re.compile(r"^\s*[=,]")
+# In a cell of several lines, IPython 8 applies no automagic at all (dynamic transforms only run on
+# one-line cells), so there a line is only taken as an automagic when it cannot be meant as Python:
+# the arguments must not start with an operator (IPython's PythonOpsChecker set, plus `[`, `:`,
+# `;`, `.name`, `-` or `/` followed by a space or a digit, and the operator keywords). `ls -la`,
+# `cd /tmp`, `cd ..` and `pip install x` are automagics; `ls - la`, `pip == 1`, `time(1)` are Python.
+_PYTHON_CONTINUATION = re.compile(
+    r"^\s*(?:[!=()<>,+*%^&|\[:;@]|\.(?=[A-Za-z_])|[-/](?=[\s\d.=]|$)|(?:in|is|and|or|if|else|for|not)\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -55,8 +66,13 @@ class MaskedCell:
     is_python: bool = True  # False for `%%bash`, `%%html`, `%%writefile`… bodies
 
 
-def mask_cell(source: str) -> MaskedCell:
+def mask_cell(source: str, shadowed: Collection[str] = ()) -> MaskedCell:
+    """`shadowed`: names the notebook binds as Python variables. IPython never runs a magic through
+    automagic when the user namespace shadows its name (`history = model.fit(...)`, then a cell
+    holding just `history`); the caller knows the namespace, the masker only sees one cell."""
     lines = source.split("\n")
+    code_lines = [line for line in lines if line.strip()]
+    one_line_cell = len(code_lines) == 1
     magics: list[MagicLine] = []
     out = list(lines)
 
@@ -82,7 +98,7 @@ def mask_cell(source: str) -> MaskedCell:
         line = lines[i]
         at_statement_start = in_string is None and depth == 0 and not continued
         if at_statement_start:
-            replaced = _mask_line(line, i + 1, magics)
+            replaced = _mask_line(line, i + 1, magics, one_line_cell, shadowed, lines)
             if replaced is not None:
                 out[i] = replaced
                 continued = line.rstrip().endswith("\\")
@@ -104,7 +120,30 @@ def _first_code_line(lines: list[str]) -> Optional[int]:
     return None
 
 
-def _mask_line(line: str, lineno: int, magics: list[MagicLine]) -> Optional[str]:
+def _continued(line: str, lineno: int, lines: Sequence[str]) -> str:
+    """A magic or shell line ended by a backslash goes on on the next line (IPython joins them)."""
+    parts = [line.rstrip()]
+    j = lineno - 1
+    while parts[-1].endswith("\\") and j + 1 < len(lines):
+        parts[-1] = parts[-1][:-1].rstrip()
+        j += 1
+        parts.append(lines[j].strip())
+    if parts[-1].endswith("\\"):
+        parts[-1] = parts[-1][:-1].rstrip()
+    return " ".join(p for p in parts if p)
+
+
+def _mask_line(
+    line: str,
+    lineno: int,
+    magics: list[MagicLine],
+    one_line_cell: bool = False,
+    shadowed: Collection[str] = (),
+    lines: Sequence[str] = (),
+) -> Optional[str]:
+    original = line
+    if line.rstrip().endswith("\\") and lines:
+        line = _continued(line, lineno, lines)
     stripped = line.lstrip()
     indent = line[: len(line) - len(stripped)]
     if not stripped or stripped.startswith("#"):
@@ -112,13 +151,20 @@ def _mask_line(line: str, lineno: int, magics: list[MagicLine]) -> Optional[str]
     if stripped.startswith("!"):
         command = stripped.lstrip("!").strip()
         program = command.split()[0] if command.split() else ""
-        magics.append(MagicLine(lineno, "shell", program, command, line))
+        magics.append(MagicLine(lineno, "shell", program, command, original))
+        return indent + "pass"
+    if _HELP_ESCAPE.match(stripped) and stripped.startswith("?"):
+        magics.append(MagicLine(lineno, "help", _HELP_ESCAPE.match(stripped).group("target").lstrip("%"), "", original))
+        return indent + "pass"
+    help_end = _HELP_END.match(line.rstrip("\r"))
+    if help_end:
+        magics.append(MagicLine(lineno, "help", help_end.group("target").lstrip("%"), "", original))
         return indent + "pass"
     if stripped.startswith("%"):
         match = _MAGIC_NAME.match(stripped)
         name = match.group(1) if match else ""
         args = stripped[match.end():].strip() if match else ""
-        magics.append(MagicLine(lineno, "line_magic", name, args, line))
+        magics.append(MagicLine(lineno, "line_magic", name, args, original))
         if name in {"time", "timeit", "prun"} and args and not args.startswith("-"):
             # `%time model.fit(X)` runs its argument as Python: keep it visible to analysis.
             return indent + args
@@ -130,24 +176,31 @@ def _mask_line(line: str, lineno: int, magics: list[MagicLine]) -> Optional[str]
         if rhs.startswith("!"):
             command = rhs.lstrip("!").strip()
             program = command.split()[0] if command.split() else ""
-            magics.append(MagicLine(lineno, "shell", program, command, line, targets))
+            magics.append(MagicLine(lineno, "shell", program, command, original, targets))
         else:
             match = _MAGIC_NAME.match(rhs)
             name = match.group(1) if match else ""
             args = rhs[match.end():].strip() if match else ""
-            magics.append(MagicLine(lineno, "line_magic", name, args, line, targets))
+            magics.append(MagicLine(lineno, "line_magic", name, args, original, targets))
         placeholder = "None" if len(targets) == 1 else "(" + ", ".join("None" for _ in targets) + ")"
         return f"{indent}{assigned.group('target')} = {placeholder}"
-    if _HELP.match(line) and not stripped.startswith(("'", '"')):
-        magics.append(MagicLine(lineno, "help", stripped.strip("?"), "", line))
-        return indent + "pass"
     auto = _AUTOMAGIC.match(line)
-    if auto and auto.group("name") in AUTOMAGICS and auto.group("rest"):
-        args = auto.group("args") or ""
-        if not _PYTHON_CONTINUATION.match(args) and not args.startswith("#"):
-            magics.append(MagicLine(lineno, "automagic", auto.group("name"), args.strip(), line))
-            return indent + "pass"
-    return None
+    if auto is None or auto.group("name") not in AUTOMAGICS or auto.group("name") in shadowed:
+        return None
+    name = auto.group("name")
+    rest = auto.group("rest") or ""
+    args = (auto.group("args") or "").strip()
+    if args.startswith("#"):
+        args, rest = "", ""
+    if one_line_cell:
+        # Exactly IPython 8's prefilter for a one-line cell: a magic name not followed by `=`/`,`.
+        if _ASSIGNMENT_REST.match(rest):
+            return None
+    elif not args or _PYTHON_CONTINUATION.match(args):
+        # Several lines: a bare name (`pwd`) or an operator after it is Python, as IPython 8 reads it.
+        return None
+    magics.append(MagicLine(lineno, "automagic", name, args, original))
+    return indent + "pass"
 
 
 def _scan(line: str, in_string: Optional[str], depth: int) -> tuple[Optional[str], int, bool]:

@@ -37,6 +37,8 @@ def read_notebook(path: Union[str, os.PathLike[str]], display_path: str | None =
 def parse_notebook(path: str, raw: bytes) -> LoadOutcome:
     if not raw.strip():
         return LoadError(path, "empty file, not a notebook")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return LoadError(path, "UTF-16 text, not a notebook (Jupyter writes notebooks as UTF-8); re-save it as UTF-8")
     if b"\x00" in raw[:8192]:
         return LoadError(path, "binary file, not a notebook (expected nbformat JSON)")
     try:
@@ -50,8 +52,8 @@ def parse_notebook(path: str, raw: bytes) -> LoadOutcome:
     except RecursionError:
         return LoadError(path, "invalid notebook: JSON nested too deeply")
     if not isinstance(data, dict):
-        kind = type(data).__name__.replace("list", "array").replace("dict", "object")
-        return LoadError(path, f"not a notebook: top-level JSON is {_article(kind)} {kind}, expected an object")
+        kind = _JSON_KINDS.get(type(data).__name__, type(data).__name__)
+        return LoadError(path, f"not a notebook: top-level JSON is {kind}, expected an object")
     if "nbformat" not in data:
         return LoadError(path, "not a notebook: no 'nbformat' field in the JSON object")
     major = data.get("nbformat")
@@ -73,8 +75,7 @@ class _Malformed(ValueError):
     pass
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
+_JSON_KINDS = {"list": "an array", "str": "a string", "int": "a number", "float": "a number", "bool": "a boolean", "NoneType": "null"}
 
 
 def _text(value: Any, where: str) -> str:
@@ -145,7 +146,10 @@ def _safe_text(value: Any) -> str:
     if isinstance(value, list):
         return "".join(v for v in value if isinstance(v, str))
     if isinstance(value, (dict, int, float)):
-        return json.dumps(value, sort_keys=True)
+        try:
+            return json.dumps(value, sort_keys=True)
+        except (RecursionError, ValueError):  # deeply nested or NaN-laden JSON output: not text we need
+            return ""
     return ""
 
 
@@ -166,7 +170,9 @@ def _kernel(metadata: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def _from_v4(path: str, data: dict[str, Any], original: int) -> Notebook:
-    raw_cells = data.get("cells", [])
+    if "cells" not in data:
+        raise _Malformed("no 'cells' list (an nbformat v4 notebook always has one)")
+    raw_cells = data["cells"]
     if not isinstance(raw_cells, list):
         raise _Malformed(f"'cells' is {type(raw_cells).__name__}, expected a list")
     cells = []

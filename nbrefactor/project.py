@@ -23,7 +23,7 @@ class Requirement:
     name: str  # normalised distribution name (PEP 503: lower case, runs of -_. as "-")
     spec: str  # the line as written
     line: int
-    pinned: bool  # `==`/`===` or a conda `=version`
+    pinned: bool  # `==`/`===`, a conda `=version`, or a direct reference `name @ url`
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,24 @@ class Manifest:
     path: str
     kind: str  # requirements | environment | pyproject | setup.cfg
     requirements: tuple[Requirement, ...]
+    project_name: Optional[str] = None  # normalised `[project] name` / poetry name / setup.cfg name
 
 
 @dataclass(frozen=True)
 class ProjectContext:
     manifests: tuple[Manifest, ...] = ()
     local_modules: frozenset[str] = frozenset()  # importable names beside the notebook
+    # Packages of the project around the notebook: modules and packages of the folders above it
+    # up to the project root, and the root's `src/` layout. A notebook reaches them through an
+    # editable install or `sys.path.append("..")`; either way they are not third-party.
+    project_modules: frozenset[str] = frozenset()
 
     @property
     def declared(self) -> frozenset[str]:
-        return frozenset(r.name for m in self.manifests for r in m.requirements)
+        """Normalised names of every distribution a manifest declares, and of the project itself."""
+        names = {r.name for m in self.manifests for r in m.requirements}
+        names.update(m.project_name for m in self.manifests if m.project_name)
+        return frozenset(names)
 
 
 def normalise(name: str) -> str:
@@ -51,17 +59,21 @@ _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirement]:
-    text = spec.split("#", 1)[0].strip()
-    if not text or text.startswith(("-", "git+", "http://", "https://", "file:")):
+    text = re.split(r"\s#|^#", spec, maxsplit=1)[0].strip().rstrip("\\").strip()
+    if not text or text.startswith(("-", "git+", "http://", "https://", "file:", ".", "/")):
         return None
     match = _REQ_NAME.match(text)
     if not match:
         return None
-    rest = text[match.end():]
+    rest = text[match.end():].strip()
     rest = re.sub(r"^\[[^\]]*\]", "", rest).split(";")[0].strip()
-    pinned = rest.startswith(("==", "===")) and "*" not in rest
+    # `x==1.2` and `x===1.2` pin; `x==1.*`, `x==1.2,<2` and `x>=1,==1.2` do not pin one version.
+    pinned = bool(re.match(r"^===?\s*[^,*\s]+$", rest))
+    if rest.startswith("@"):
+        pinned = True  # a direct reference names one artifact
     if conda and not pinned:
-        pinned = bool(re.match(r"^=[^=<>]*\d", rest)) and "*" not in rest
+        # conda's `x=1.2` (and `x=1.2=build`) selects one version; `x=1.*` or `x>=1` do not.
+        pinned = bool(re.match(r"^=[^=<>!~,|*\s]*\d[^<>!~,|*\s]*$", rest))
     return Requirement(normalise(match.group(1)), spec.strip(), line, pinned)
 
 
@@ -75,26 +87,61 @@ def parse_requirements_txt(path: str, text: str) -> Manifest:
 
 
 def parse_environment_yml(path: str, text: str) -> Manifest:
-    """Enough YAML for conda's `dependencies:` list and its nested `- pip:` list."""
+    """Enough YAML for conda's `dependencies:` list and its nested `- pip:` list, whatever the
+    indentation (items may sit at column 0 under `dependencies:`)."""
     reqs = []
     in_deps = False
+    pip_indent: Optional[int] = None  # column of the `- pip:` item while inside its list
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        if not raw.startswith((" ", "\t", "-")):
+        indent = len(raw) - len(raw.lstrip())
+        if indent == 0 and not stripped.startswith("-"):
             in_deps = stripped.startswith("dependencies:")
+            pip_indent = None
             continue
-        if in_deps and stripped.startswith("- ") and not stripped.rstrip().endswith(":"):
-            item = stripped[2:].strip().strip("'\"")
-            if item.startswith("pip:"):
-                continue
-            is_pip = raw.index("-") > 2  # nested under `- pip:`
-            name = item.split("::")[-1]
-            req = _requirement(name, number, conda=not is_pip)
-            if req and req.name not in ("python", "pip"):
-                reqs.append(req)
+        if not in_deps or not stripped.startswith("-"):
+            continue
+        item = stripped[1:].strip()
+        if pip_indent is not None and indent <= pip_indent:
+            pip_indent = None
+        if re.match(r"^['\"]?pip['\"]?\s*:", item):
+            pip_indent = indent
+            continue
+        item = item.split(" #", 1)[0].strip().strip("'\"")
+        if not item or item.endswith(":"):
+            continue
+        is_pip = pip_indent is not None
+        name = item if is_pip else item.split("::")[-1]
+        req = _requirement(name, number, conda=not is_pip)
+        if req and req.name not in ("python", "pip"):
+            reqs.append(req)
     return Manifest(path, "environment", tuple(reqs))
+
+
+def _line_of(lines: list[str], name: str, start: int = 0) -> int:
+    """The 1-based line that declares `name`: a quoted requirement (`"pandas>=2"`) or a TOML key
+    (`pandas = "^2"`), searched from `start`; 1 when not found."""
+    escaped = re.escape(name)
+    quoted = re.compile(rf"""["']\s*{escaped}(?![A-Za-z0-9._-])""", re.IGNORECASE)
+    key = re.compile(rf"""^\s*["']?{escaped}["']?\s*=""", re.IGNORECASE)
+    bare = re.compile(rf"""^\s*{escaped}(?![A-Za-z0-9._-])""", re.IGNORECASE)
+    for pattern in (quoted, key, bare):
+        for i in range(start, len(lines)):
+            if pattern.search(lines[i]):
+                return i + 1
+    return 1
+
+
+def _poetry_spec(name: str, value: object) -> str:
+    version = value if isinstance(value, str) else (value.get("version", "") if isinstance(value, dict) else "")
+    version = (version or "").strip()
+    if re.match(r"^\d[^,<>=~^*|\s]*$", version):
+        return f"{name}=={version}"  # poetry reads a bare version as an exact pin
+    if re.match(r"^==\s*[^,*\s]+$", version):
+        return f"{name}{version}"
+    return f"{name}{version}" if re.match(r"^[<>=!~]", version) else name
 
 
 def parse_pyproject(path: str, text: str) -> Optional[Manifest]:
@@ -103,47 +150,56 @@ def parse_pyproject(path: str, text: str) -> Optional[Manifest]:
     except tomllib.TOMLDecodeError:
         return None
     specs: list[str] = []
-    project = data.get("project", {})
-    specs += [s for s in project.get("dependencies", []) if isinstance(s, str)]
+    project = data.get("project", {}) if isinstance(data.get("project"), dict) else {}
+    specs += [s for s in project.get("dependencies", []) or [] if isinstance(s, str)]
     for extra in (project.get("optional-dependencies") or {}).values():
         specs += [s for s in extra if isinstance(s, str)]
+    for group in (data.get("dependency-groups") or {}).values():  # PEP 735
+        specs += [s for s in group if isinstance(s, str)]
     poetry = data.get("tool", {}).get("poetry", {})
-    for table in ("dependencies", "dev-dependencies"):
-        for name, value in (poetry.get(table) or {}).items():
-            if name.lower() == "python":
-                continue
-            version = value if isinstance(value, str) else (value.get("version", "") if isinstance(value, dict) else "")
-            specs.append(f"{name}=={version}" if re.match(r"^\d", version or "") else name)
+    poetry_tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
+    poetry_tables += [g.get("dependencies") for g in (poetry.get("group") or {}).values() if isinstance(g, dict)]
+    for table in poetry_tables:
+        for name, value in (table or {}).items():
+            if name.lower() != "python":
+                specs.append(_poetry_spec(name, value))
+    project_name = project.get("name") or poetry.get("name")
     if not specs:
         return None
     lines = text.splitlines()
     reqs = []
     for spec in specs:
         name = _REQ_NAME.match(spec)
-        number = next((i for i, l in enumerate(lines, start=1) if name and name.group(1) in l), 1)
+        number = _line_of(lines, name.group(1)) if name else 1
         req = _requirement(spec, number)
         if req:
             reqs.append(req)
-    return Manifest(path, "pyproject", tuple(reqs))
+    return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None)
 
 
 def parse_setup_cfg(path: str, text: str) -> Optional[Manifest]:
-    parser = configparser.ConfigParser()
+    parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)
     except configparser.Error:
         return None
     raw = parser.get("options", "install_requires", fallback="")
-    if not raw.strip():
+    specs = raw.strip().splitlines()
+    if parser.has_section("options.extras_require"):
+        for _, value in parser.items("options.extras_require"):
+            specs += value.strip().splitlines()
+    specs = [s.strip() for s in specs if s.strip()]
+    if not specs:
         return None
     lines = text.splitlines()
     reqs = []
-    for spec in raw.strip().splitlines():
-        number = next((i for i, l in enumerate(lines, start=1) if spec.strip() and spec.strip() in l), 1)
+    for spec in specs:
+        number = next((i for i, l in enumerate(lines, start=1) if spec in l), 1)
         req = _requirement(spec, number)
         if req:
             reqs.append(req)
-    return Manifest(path, "setup.cfg", tuple(reqs))
+    name = parser.get("metadata", "name", fallback="").strip()
+    return Manifest(path, "setup.cfg", tuple(reqs), normalise(name) if name else None)
 
 
 def parse_manifest(path: str, text: str) -> Optional[Manifest]:
@@ -180,8 +236,11 @@ def discover_project(notebook_path: str | Path, display_root: Optional[Path] = N
 @lru_cache(maxsize=1024)
 def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectContext:
     manifests: list[Manifest] = []
+    project_modules: set[str] = set()
     current = folder
     while True:
+        if current != folder:
+            project_modules |= _local_modules(current, strict=True)
         for pattern in MANIFEST_GLOBS:
             for file in sorted(current.glob(pattern)):
                 if not file.is_file():
@@ -194,9 +253,11 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
                 if manifest is not None:
                     manifests.append(manifest)
         if is_project_root(current) or current.parent == current:
+            if (current / "src").is_dir():
+                project_modules |= _local_modules(current / "src", strict=True)
             break
         current = current.parent
-    return ProjectContext(tuple(manifests), frozenset(_local_modules(folder)))
+    return ProjectContext(tuple(manifests), frozenset(_local_modules(folder)), frozenset(project_modules))
 
 
 def _display(file: Path, root: Optional[Path]) -> str:
@@ -211,7 +272,10 @@ def _display(file: Path, root: Optional[Path]) -> str:
         return file.as_posix()
 
 
-def _local_modules(folder: Path) -> set[str]:
+def _local_modules(folder: Path, strict: bool = False) -> set[str]:
+    """Importable names in `folder`: `*.py` modules and packages. `strict` (folders other than the
+    notebook's own) counts only regular packages, with an `__init__.py`, so a `scripts/` folder
+    above the notebook does not hide a third-party `scripts` import."""
     names: set[str] = set()
     try:
         entries = list(folder.iterdir())
@@ -220,6 +284,6 @@ def _local_modules(folder: Path) -> set[str]:
     for entry in entries:
         if entry.suffix == ".py" and entry.is_file():
             names.add(entry.stem)
-        elif entry.is_dir() and ((entry / "__init__.py").exists() or any(entry.glob("*.py"))):
+        elif entry.is_dir() and ((entry / "__init__.py").exists() or (not strict and any(entry.glob("*.py")))):
             names.add(entry.name)
     return names

@@ -219,6 +219,9 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
     if step_sections:
         last = len(step_sections) - 1
         final = tuple(defines_by_step[last])
+        if step_sections[last].role == "metrics":
+            # Kale `pipeline-metrics` cells mostly print what earlier steps computed: those are the metrics.
+            final = tuple(dict.fromkeys([*inputs[last], *final]))
         outputs[last] |= set(final)
 
     steps = []
@@ -306,7 +309,9 @@ def _config(
     taken: set[str] = {"artifacts_dir"}
 
     def add(kind: str, value: Any, type_: str, hint: str, origin: tuple[str, int, int], column: int, direction: str = "") -> str:
-        key = (kind, value)
+        key = (kind, value) if kind != "parameter" else (kind, hint)
+        if (origin[0], origin[1], origin[2], column) in replacements:
+            return replacements[(origin[0], origin[1], origin[2], column)]
         if key in by_value:
             name = by_value[key]
             old = fields[name]
@@ -321,6 +326,12 @@ def _config(
     for facts, diagnostics in notebooks:
         path = facts.notebook.path
         cells = {ca.cell.index: ca for ca in facts.cells}
+        # Kale `pipeline-parameters` cells: every literal assignment is a pipeline parameter.
+        for ca in facts.cells:
+            if "pipeline-parameters" not in ca.cell.tags:
+                continue
+            for name, value, type_, line, column in parameter_literals(ca):
+                add("parameter", value, type_, identifier(name, "parameter"), (path, ca.cell.index, line), column)
         for d in diagnostics:
             if d.code not in PATH_CODES or d.location.cell is None or d.location.line is None:
                 continue
@@ -352,6 +363,36 @@ def _config(
                         add(kw, int(arg.number), "int", kw, (path, ca.cell.index, arg.line), _value_column(ca, arg))
     ordered = tuple(sorted(fields.values(), key=lambda f: (f.kind not in ("path", "url"), f.name)))
     return ordered, replacements, lifted
+
+
+def parameter_literals(ca: CellAnalysis) -> list[tuple[str, Any, str, int, int]]:
+    """`NAME = <number | string | bool>` statements at the top of a cell: (name, value, type, line, column)."""
+    if ca.facts.syntax_error is not None or not ca.masked.is_python:
+        return []
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    module = cst.parse_module(ca.masked.python)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    found = []
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not isinstance(small, cst.Assign) or len(small.targets) != 1 or not isinstance(small.targets[0].target, cst.Name):
+                continue
+            value = small.value
+            pos = positions[value].start
+            name = small.targets[0].target.value
+            if isinstance(value, cst.Integer):
+                found.append((name, int(value.value.replace("_", ""), 0), "int", pos.line, pos.column + 1))
+            elif isinstance(value, cst.Float):
+                found.append((name, float(value.value.replace("_", "")), "float", pos.line, pos.column + 1))
+            elif isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+                found.append((name, value.evaluated_value, "str", pos.line, pos.column + 1))
+            elif isinstance(value, cst.Name) and value.value in ("True", "False"):
+                found.append((name, value.value == "True", "bool", pos.line, pos.column + 1))
+    return found
 
 
 def _is_int(text: str) -> bool:

@@ -187,6 +187,22 @@ class _Rewriter(cst.CSTTransformer):
         self.replaced.add(self._position(original))
         return cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
 
+    def leave_Float(self, original: cst.Float, updated: cst.Float) -> cst.BaseExpression:
+        name = self._field(original)
+        if name is None:
+            return updated
+        self.replaced.add(self._position(original))
+        return cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        if original.value not in ("True", "False"):
+            return updated
+        name = self._field(original)
+        if name is None:
+            return updated
+        self.replaced.add(self._position(original))
+        return cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         dotted = _dotted(original.func)
         resolved = self.resolve(dotted) if dotted else ""

@@ -1,0 +1,355 @@
+"""`dataflow.def_use`: cross-cell name flow, top-down and by execution count.
+
+Every expected provider, cell and flow below is written out by hand from how Jupyter would run the
+cells (never computed with the code under test). Cells are numbered from 1 over all cells; a
+source starting with "md:" is a markdown cell.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+
+from nbrefactor.analysis import analyse_notebook
+from nbrefactor.dataflow import DefKind, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, def_use, is_builtin
+from nbrefactor.model import Cell, Notebook
+
+def flow_of(*cells, extra_builtins=()) -> NameFlow:
+    built = []
+    for i, spec in enumerate(cells, start=1):
+        source, count = (spec, None) if isinstance(spec, str) else spec
+        if source.startswith("md:"):
+            built.append(Cell(i, "markdown", source[3:]))
+        else:
+            built.append(Cell(i, "code", source, execution_count=count))
+    return def_use(analyse_notebook(Notebook("nb.ipynb", tuple(built))), extra_builtins=extra_builtins)
+
+
+def read(flow: NameFlow, name: str, cell: int, nth: int = 0):
+    found = [r for r in flow.reads if r.name == name and r.cell == cell]
+    assert len(found) > nth, f"no read #{nth} of {name} in cell {cell}: {flow.reads}"
+    return found[nth]
+
+
+def provider_at(r) -> Optional[tuple[int, int]]:
+    return None if r.provider is None else (r.provider.cell, r.provider.line)
+
+
+# --- top-down ------------------------------------------------------------------------------------
+
+
+def test_read_resolves_to_the_nearest_definition_above_and_markdown_counts_in_numbering():
+    flow = flow_of("x = 1", "md:# notes", "x = 2\ny = 0", "print(x, y)")
+    r = read(flow, "x", 4)
+    assert (r.flow, provider_at(r), r.line, r.column) == (Flow.ABOVE, (3, 1), 1, 7)
+    assert provider_at(read(flow, "y", 4)) == (3, 2)
+    assert flow.definers("x") == (1, 3)
+
+
+def test_read_defined_only_below_names_the_first_later_cell():
+    flow = flow_of("preds = model.predict(X)", "X = [[1]]", "model = make()", "model = make()")
+    r = read(flow, "model", 1)
+    assert (r.flow, provider_at(r)) == (Flow.BELOW, (3, 1))
+    assert read(flow, "X", 1).flow is Flow.BELOW
+    assert read(flow, "make", 3).flow is Flow.UNDEFINED
+
+
+@pytest.mark.parametrize("name", ["display", "get_ipython", "In", "Out", "_", "__", "_3", "_i3", "_exit_code", "print", "len"])
+def test_python_and_ipython_builtins(name):
+    assert is_builtin(name)
+    assert read(flow_of(f"{name}"), name, 1).flow is Flow.BUILTIN
+
+
+def test_not_builtins():
+    assert not is_builtin("spark")
+    assert not is_builtin("__file__")
+    assert is_builtin("spark", frozenset({"spark"}))
+    assert read(flow_of("spark.sql('x')", extra_builtins=["spark"]), "spark", 1).flow is Flow.BUILTIN
+
+
+def test_builtin_shadowed_above_resolves_to_the_notebook_definition_and_below_does_not_matter():
+    flow = flow_of("len = 3", "print(len)")
+    assert (read(flow, "len", 2).flow, provider_at(read(flow, "len", 2))) == (Flow.ABOVE, (1, 1))
+    flow = flow_of("print(len([1]))", "len = 3")
+    assert read(flow, "len", 1).flow is Flow.BUILTIN
+
+
+def test_shell_assignment_defines_the_name_as_a_magic():
+    flow = flow_of("files = !ls data/", "print(len(files))")
+    r = read(flow, "files", 2)
+    assert (r.flow, provider_at(r), r.provider.kind) == (Flow.ABOVE, (1, 1), DefKind.MAGIC)
+
+
+def test_variable_named_like_an_automagic_is_an_ordinary_binding():
+    flow = flow_of("system = 'linux'", "print(system)")
+    r = read(flow, "system", 2)
+    assert (r.flow, provider_at(r), r.provider.kind) == (Flow.ABOVE, (1, 1), DefKind.ASSIGN)
+
+
+def test_time_cell_magic_body_definitions_are_visible():
+    flow = flow_of("%%time\nmodel = 1\nscore = model + 1", "print(score)")
+    assert provider_at(read(flow, "score", 2)) == (1, 3)
+
+
+def test_capture_cell_magic_binds_its_variable():
+    flow = flow_of("%%capture out --no-stderr\nprint(1)", "out.show()")
+    r = read(flow, "out", 2)
+    assert (r.flow, provider_at(r), r.provider.kind) == (Flow.ABOVE, (1, 1), DefKind.MAGIC)
+
+
+def test_loop_variables_are_defined_after_the_loop():
+    flow = flow_of("rows = [1, 2]", "for i, row in enumerate(rows):\n    last = row", "print(i, row, last)")
+    assert [provider_at(read(flow, n, 3)) for n in ("i", "row", "last")] == [(2, 1), (2, 1), (2, 2)]
+
+
+def test_comprehension_variables_do_not_leak():
+    flow = flow_of("vals = [1]\nsq = [v * v for v in vals]", "print(v)")
+    assert read(flow, "v", 2).flow is Flow.UNDEFINED
+    assert flow.definers("v") == ()
+
+
+def test_walrus_class_body_and_import_fallback():
+    flow = flow_of(
+        "try:\n    import ujson as json\nexcept ImportError:\n    import json",
+        "class Cfg:\n    lr = 0.1\n    steps = int(lr * base)",
+        "if (n := len(json.dumps({}))) > 1:\n    print(n, Cfg.steps)",
+        "base = 10",
+    )
+    assert [(d.cell, d.line, d.kind) for d in flow.definitions_of("json")] == [(1, 2, DefKind.IMPORT), (1, 4, DefKind.IMPORT)]
+    # the nearest (last) definition in the cell above is the provider
+    assert provider_at(read(flow, "json", 3)) == (1, 4)
+    assert [(d.cell, d.line, d.kind) for d in flow.definitions_of("Cfg")] == [(2, 1, DefKind.CLASS)]
+    assert [(d.cell, d.line) for d in flow.definitions_of("n")] == [(3, 1)]
+    # a class body runs when its cell runs: `base` is a module-level read, defined only below
+    r = read(flow, "base", 2)
+    assert (r.deferred, r.flow, provider_at(r)) == (False, Flow.BELOW, (4, 1))
+    assert [r.name for r in flow.reads_in(2)] == ["int", "base"]
+
+
+def test_function_and_import_kinds():
+    flow = flow_of("import numpy as np\nfrom os import path as p\ndef f():\n    pass")
+    assert [(d.name, d.kind) for d in flow.definitions] == [("np", DefKind.IMPORT), ("p", DefKind.IMPORT), ("f", DefKind.FUNCTION)]
+
+
+# --- augmented assignment, in-place mutation, same-cell bindings --------------------------------
+
+
+def test_augmented_assignment_reads_before_it_binds():
+    flow = flow_of("total += 5", "total = 0")
+    r = read(flow, "total", 1)
+    assert (r.flow, provider_at(r)) == (Flow.BELOW, (2, 1))
+
+
+def test_self_referencing_assignment_is_not_a_later_binding():
+    flow = flow_of("x = x + 1")
+    assert read(flow, "x", 1).flow is Flow.UNDEFINED
+
+
+def test_name_bound_further_down_the_same_cell_is_later_in_cell():
+    flow = flow_of("try:\n    cache\nexcept NameError:\n    cache = {}", "cache = {}")
+    r = read(flow, "cache", 1)
+    assert (r.flow, provider_at(r)) == (Flow.LATER_IN_CELL, (1, 4))
+
+
+def test_item_assignment_reads_the_object_and_makes_the_mutation_its_writer():
+    flow = flow_of("import pandas as pd\ndf = pd.DataFrame()", "df['c'] = 1", "df.head()")
+    first = read(flow, "df", 2)
+    assert (first.flow, provider_at(first), first.writer) == (Flow.ABOVE, (1, 2), first.provider)
+    later = read(flow, "df", 3)
+    assert provider_at(later) == (1, 2)
+    assert later.writer == Mutation("df", 2, 1, 1, None)
+
+
+def test_mutating_method_and_inplace_keyword_are_writers():
+    flow = flow_of("lst = []\nimport pandas as pd\ndf = pd.DataFrame()", "lst.append(1)\ndf.dropna(inplace=True)", "print(lst, df)")
+    assert (read(flow, "lst", 3).writer.cell, read(flow, "lst", 3).writer.line) == (2, 1)
+    assert (read(flow, "df", 3).writer.cell, read(flow, "df", 3).writer.line) == (2, 2)
+
+
+# --- del ------------------------------------------------------------------------------------------
+
+
+def test_read_after_del_in_a_cell_above_is_deleted():
+    flow = flow_of("x = 1", "del x", "print(x)")
+    r = read(flow, "x", 3)
+    assert (r.flow, r.provider, (r.deleted_by.cell, r.deleted_by.line)) == (Flow.DELETED, None, (2, 1))
+
+
+def test_read_after_del_with_a_redefinition_below_is_below_and_remembers_the_del():
+    flow = flow_of("x = 1", "del x", "print(x)", "x = 2")
+    r = read(flow, "x", 3)
+    assert (r.flow, provider_at(r), r.deleted_by.cell) == (Flow.BELOW, (4, 1), 2)
+
+
+def test_del_then_redefinition_above_reaches_the_read():
+    flow = flow_of("x = 1", "del x\nx = 3", "print(x)")
+    r = read(flow, "x", 3)
+    assert (r.flow, provider_at(r), r.deleted_by) == (Flow.ABOVE, (2, 2), None)
+
+
+def test_del_earlier_in_the_same_cell():
+    flow = flow_of("x = 1", "del x\nprint(x)")
+    r = read(flow, "x", 2)
+    assert (r.flow, r.deleted_by.cell, r.deleted_by.line) == (Flow.DELETED, 2, 1)
+
+
+def test_deferred_reads_ignore_del():
+    flow = flow_of("x = 1", "del x", "def f():\n    return x")
+    r = read(flow, "x", 3)
+    assert (r.deferred, r.flow, provider_at(r)) == (True, Flow.ABOVE, (1, 1))
+
+
+# --- functions reading notebook globals ------------------------------------------------------------
+
+
+def test_deferred_read_defined_in_a_later_cell_is_below_but_deferred():
+    flow = flow_of("def is_big(v):\n    return v > threshold", "sizes = [1]", "threshold = 3", "is_big(2)")
+    r = read(flow, "threshold", 1)
+    assert (r.deferred, r.flow, provider_at(r), r.exec_flow) == (True, Flow.BELOW, (3, 1), ExecFlow.DEFERRED)
+
+
+def test_deferred_read_defined_nowhere_is_undefined():
+    r = read(flow_of("def f():\n    return threshhold"), "threshhold", 1)
+    assert (r.deferred, r.flow) == (True, Flow.UNDEFINED)
+
+
+def test_deferred_read_bound_later_in_the_same_cell_is_above():
+    r = read(flow_of("def f():\n    return k\nk = 2"), "k", 1)
+    assert (r.flow, provider_at(r)) == (Flow.ABOVE, (1, 3))
+
+
+def test_global_statement_defines_the_name_at_each_module_level_call():
+    flow = flow_of("def setup():\n    global cfg\n    cfg = 1", "print(cfg)", "x = 1\nsetup()\nprint(cfg)", "cfg")
+    defs = flow.definitions_of("cfg")
+    assert [(d.cell, d.line, d.kind, d.via) for d in defs] == [(3, 2, DefKind.GLOBAL, "setup")]
+    assert read(flow, "cfg", 2).flow is Flow.BELOW  # called only in cell 3
+    assert provider_at(read(flow, "cfg", 3)) == (3, 2)  # earlier in its own cell
+    assert provider_at(read(flow, "cfg", 4)) == (3, 2)
+
+
+def test_global_written_by_a_function_never_called_at_module_level_is_defined_at_the_write():
+    flow = flow_of("def reset():\n    global counter\n    counter = 0", "print(counter)")
+    assert [(d.cell, d.line, d.kind) for d in flow.definitions_of("counter")] == [(1, 3, DefKind.GLOBAL)]
+    assert read(flow, "counter", 2).flow is Flow.ABOVE
+
+
+# --- injectors ---------------------------------------------------------------------------------
+
+
+def test_star_import_run_and_bare_store_are_opaque_injectors():
+    flow = flow_of("from pylab import *", "%run ./setup.ipynb", "%store -r", "run other.py")
+    assert [(i.cell, i.kind, i.opaque) for i in flow.injectors] == [
+        (1, InjectorKind.STAR_IMPORT, True),
+        (2, InjectorKind.RUN, True),
+        (3, InjectorKind.STORE, True),
+        (4, InjectorKind.RUN, True),
+    ]
+    assert flow.may_inject
+
+
+def test_store_with_names_defines_them_and_is_not_opaque():
+    flow = flow_of("%store -r df model", "df.head()")
+    assert [(i.kind, i.opaque, i.text) for i in flow.injectors] == [(InjectorKind.STORE, False, "%store -r df model")]
+    assert [(d.name, d.kind) for d in flow.definitions] == [("df", DefKind.MAGIC), ("model", DefKind.MAGIC)]
+    assert not flow.may_inject
+    assert read(flow, "df", 2).flow is Flow.ABOVE
+
+
+def test_store_without_r_load_exec_and_syntax_errors():
+    flow = flow_of("%store model", "%load snippets/x.py", "exec(open('cfg.py').read())", "exec('x = 1')", "print 'py2'")
+    assert [(i.cell, i.kind, i.opaque) for i in flow.injectors] == [
+        (2, InjectorKind.LOAD, False),
+        (3, InjectorKind.EXEC_FILE, True),
+        (4, InjectorKind.EXEC, True),
+        (5, InjectorKind.UNPARSED, True),
+    ]
+
+
+def test_exec_inside_a_function_is_not_an_injector():
+    assert flow_of("def f(code):\n    exec(code)").injectors == ()
+
+
+# --- execution-count order ----------------------------------------------------------------------
+
+
+def test_exec_provider_is_the_definition_that_ran_last_before_the_reader():
+    flow = flow_of(("x = 1", 1), ("x = 2", 5), ("x = 3", 2), ("print(x)", 4))
+    r = read(flow, "x", 4)
+    assert provider_at(r) == (3, 1)  # top-down: the nearest cell above
+    assert (r.exec_flow, r.exec_provider.cell, r.exec_provider.count) == (ExecFlow.DEFINED, 3, 2)
+
+
+def test_exec_order_unexecuted_reader_and_never_run_definition():
+    flow = flow_of("x = 1", ("print(x)", 1), "print(x)")
+    assert read(flow, "x", 2).exec_flow is ExecFlow.UNDEFINED
+    assert read(flow, "x", 3).exec_flow is ExecFlow.NOT_RUN
+
+
+def test_exec_order_definition_that_ran_later_does_not_count():
+    flow = flow_of(("import pandas as pd", 1), ("df = pd.read_csv('a.csv')", 5), ("df.shape", 3))
+    r = read(flow, "df", 3)
+    assert (r.flow, r.exec_flow, r.exec_provider) == (Flow.ABOVE, ExecFlow.UNDEFINED, None)
+    assert read(flow, "pd", 2).exec_provider.cell == 1
+
+
+def test_exec_order_del_that_ran_between():
+    flow = flow_of(("x = 1", 1), ("del x", 3), "x = 2", ("print(x)", 4))
+    r = read(flow, "x", 4)
+    assert (r.flow, provider_at(r)) == (Flow.ABOVE, (3, 1))
+    assert (r.exec_flow, r.exec_deleted_by.cell) == (ExecFlow.DELETED, 2)
+
+
+def test_exec_order_global_definition_takes_the_count_of_the_calling_cell():
+    flow = flow_of(("def setup():\n    global cfg\n    cfg = 1", 1), ("setup()", 2), ("print(cfg)", 3))
+    r = read(flow, "cfg", 3)
+    assert (r.exec_flow, r.exec_provider.cell, r.exec_provider.count) == (ExecFlow.DEFINED, 2, 2)
+
+
+def test_exec_order_builtin():
+    r = read(flow_of(("print(1)", 1)), "print", 1)
+    assert r.exec_flow is ExecFlow.BUILTIN
+
+
+# --- sections (what the compiler reuses) --------------------------------------------------------
+
+
+def test_section_inputs_and_outputs():
+    flow = flow_of(
+        "import pandas as pd\nraw = pd.read_csv('a.csv')",  # 1
+        "df = raw.dropna()\nunused = 1",  # 2
+        "df['f'] = df['a'] * 2",  # 3   mutates df
+        "md:## Train",  # 4
+        "def fit(d):\n    return d.mean() * scale",  # 5   reads the global `scale` when called
+        "model = fit(df)",  # 6
+        "scale = 2",  # 7
+        "print(model)",  # 8
+    )
+    assert flow.section_inputs([2, 3]) == ("raw",)
+    assert flow.section_outputs([2, 3]) == ("df",)  # cell 6 reads the df cell 3 last changed
+    assert flow.section_outputs([1]) == ("raw",)  # nothing outside cell 1 uses `pd`
+    assert flow.section_inputs([5, 6]) == ("df", "scale")
+    assert flow.section_outputs([5, 6]) == ("model",)
+    assert flow.section_inputs([3]) == ("df",)
+    assert flow.section_outputs([2]) == ("df",)  # cell 3 reads df before changing it
+
+
+def test_reads_are_in_notebook_order_and_counts_are_recorded():
+    flow = flow_of(("a = b", 2), "md:x", ("c = a + d", 1))
+    assert [(r.name, r.cell, r.count) for r in flow.reads] == [("b", 1, 2), ("a", 3, 1), ("d", 3, 1)]
+    assert flow.counts == ((1, 2), (3, 1))
+
+
+def test_deferred_read_writer_is_the_last_in_place_change_at_or_above():
+    flow = flow_of("import pandas as pd\ndf = pd.DataFrame()", "df.dropna(inplace=True)", "def show():\n    return df.head()")
+    r = read(flow, "df", 3)
+    assert (r.deferred, provider_at(r)) == (True, (1, 2))
+    assert r.writer == Mutation("df", 2, 1, 1, None)
+
+
+def test_many_cells_rebinding_one_name_resolve_each_read_to_its_neighbour():
+    cells = [("df = load()", 1)] + [(f"df = df.step{i}()", i + 1) for i in range(1, 1500)]
+    flow = flow_of(*cells)
+    reads = [r for r in flow.reads if r.name == "df"]
+    assert len(reads) == 1499
+    assert all(r.provider.cell == r.cell - 1 and r.exec_provider.cell == r.cell - 1 for r in reads)

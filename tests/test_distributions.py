@@ -1,0 +1,398 @@
+"""nbrefactor.distributions: import name → distribution (offline), install lines, what a notebook needs."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import textwrap
+
+import pytest
+
+from nbrefactor import distributions as dist
+from nbrefactor.analysis import analyse_notebook
+from nbrefactor.catalog import Catalog, load_catalog
+from nbrefactor.loader import parse_notebook
+from nbrefactor.project import ProjectContext, normalise
+from nbrefactor.rules import Example, ExampleCell, md
+
+
+def facts_of(*cells: str | ExampleCell):
+    raw = json.dumps(Example(cells=cells).notebook_json()).encode("utf-8")
+    notebook = parse_notebook("nb.ipynb", raw)
+    return analyse_notebook(notebook)
+
+
+# --- resolution -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        ("sklearn", "scikit-learn"),
+        ("sklearn.model_selection", "scikit-learn"),
+        ("cv2", "opencv-python"),
+        ("PIL", "Pillow"),
+        ("PIL.Image", "Pillow"),
+        ("yaml", "PyYAML"),
+        ("skimage", "scikit-image"),
+        ("bs4", "beautifulsoup4"),
+        ("dateutil", "python-dateutil"),
+        ("dotenv", "python-dotenv"),
+        ("google.cloud.storage", "google-cloud-storage"),
+        ("google.protobuf", "protobuf"),
+        ("tensorflow", "tensorflow"),
+        ("torch", "torch"),
+        ("xgboost", "xgboost"),
+        ("lightgbm", "lightgbm"),
+        ("catboost", "catboost"),
+        ("azure.storage.blob", "azure-storage-blob"),
+    ],
+)
+def test_resolve_overrides_name_the_distribution_to_install(module, expected):
+    resolution = dist.resolve(module)
+    assert resolution.primary == expected
+    assert resolution.source == "override"
+
+
+def test_resolve_override_alternatives_include_conda_and_variant_names():
+    assert "opencv-python-headless" in dist.resolve("cv2").distributions
+    assert "pytorch" in dist.resolve("torch").distributions
+    assert "py-xgboost" in dist.resolve("xgboost").distributions
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        ("google.cloud.pubsub", "google-cloud-pubsub"),
+        ("google.cloud.pubsub_v1.types", "google-cloud-pubsub-v1"),
+        ("azure.mgmt.compute.models", "azure-mgmt-compute"),
+        ("azure.monitor", "azure-monitor"),
+    ],
+)
+def test_resolve_namespace_roots_use_the_dotted_name(module, expected):
+    resolution = dist.resolve(module)
+    assert normalise(resolution.primary) == normalise(expected)
+    assert resolution.source == "namespace"
+
+
+def test_resolve_namespace_root_never_falls_back_to_pipreqs_single_entry():
+    # pipreqs maps `google` to protobuf; `google.auth` is not protobuf.
+    assert dist.resolve("google.auth.transport").primary == "google-auth"
+    assert dist.resolve("google.foo").primary != "protobuf"
+
+
+def test_pipreqs_mapping_is_read_as_data_with_every_duplicate_kept():
+    mapping = dist.pipreqs_mapping()
+    assert len(mapping) > 500
+    # pipreqs issue #360: `dot_parser` is listed three times in pipreqs' file.
+    assert set(map(normalise, mapping["dot_parser"])) == {"pydot", "pydot2", "pydot3k"}
+
+
+def test_pipreqs_duplicate_keys_resolve_like_pipreqs_itself():
+    """The documented choice: the primary answer is pipreqs' own (its dict keeps the last line)."""
+    pipreqs = pytest.importorskip("pipreqs.pipreqs")
+    catalog = load_catalog()
+    overridden = set(catalog.table("distributions", "import", {}))
+    roots = dist.namespace_roots(catalog)
+    ignored = set(catalog.table("distributions", "pipreqs", {}).get("ignore", []))
+    checked = 0
+    for key, candidates in dist.pipreqs_mapping().items():
+        if len(candidates) < 2 or key in overridden or key in roots or key in ignored:
+            continue
+        expected = pipreqs.get_pkg_names([key])[0]
+        assert normalise(dist.resolve(key).primary) == normalise(expected), key
+        checked += 1
+    assert checked > 20
+
+
+def test_pipreqs_entries_resolve_with_source_pipreqs():
+    resolution = dist.resolve("AFQ")
+    assert resolution.primary == "pyAFQ"
+    assert resolution.source == "pipreqs"
+
+
+def test_pipreqs_names_equal_to_the_import_keep_the_import_spelling():
+    assert dist.resolve("requests").primary == "requests"
+
+
+def test_pipreqs_ignored_keys_are_not_mapped_to_unrelated_projects():
+    assert dist.resolve("src.features").primary == "src"
+
+
+def test_installed_distributions_are_used_after_the_catalogue_and_pipreqs(monkeypatch):
+    monkeypatch.setattr(dist, "installed_distributions", lambda: {"acme_mod": ("acme-dist",), "AFQ": ("other",), "bs4": ("other",)})
+    assert dist.resolve("acme_mod.sub").primary == "acme-dist"
+    assert dist.resolve("acme_mod").source == "installed"
+    assert dist.resolve("AFQ").primary == "pyAFQ"
+    assert dist.resolve("bs4").primary == "beautifulsoup4"
+
+
+def test_unknown_import_resolves_to_its_own_name(monkeypatch):
+    monkeypatch.setattr(dist, "installed_distributions", lambda: {})
+    resolution = dist.resolve("totally_unknown_pkg_xyz.sub")
+    assert resolution.distributions == ("totally_unknown_pkg_xyz",)
+    assert resolution.source == "import-name"
+
+
+def test_packages_distributions_is_computed_once(monkeypatch):
+    calls = []
+
+    def fake():
+        calls.append(1)
+        return {"zz_fake_top": ["zz-fake-dist"]}
+
+    dist.installed_distributions.cache_clear()
+    monkeypatch.setattr(dist.importlib.metadata, "packages_distributions", fake)
+    try:
+        assert dist.resolve("zz_fake_top").primary == "zz-fake-dist"
+        dist.resolve("zz_fake_top")
+        dist.resolve("another_unknown_name")
+        assert len(calls) == 1
+    finally:
+        dist.installed_distributions.cache_clear()
+
+
+def test_resolution_never_touches_the_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    dist.installed_distributions.cache_clear()
+    dist.pipreqs_mapping.cache_clear()
+    for name in ("numpy", "sklearn", "nonexistent_module_abc", "google.cloud.bigquery", "slugify"):
+        dist.resolve(name)
+    facts = facts_of("%pip install -q xgboost==1.7.6", "import xgboost\nimport cv2")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["xgboost", "opencv-python"]
+
+
+def test_catalogue_extension_adds_and_overrides_names(tmp_path):
+    (tmp_path / "distributions.toml").write_text(
+        textwrap.dedent(
+            """
+            [import]
+            acme = "acme-core"
+            cv2 = "opencv-contrib-python"
+            torch = ["torch-nightly"]
+            """
+        ),
+        encoding="utf-8",
+    )
+    catalog = load_catalog((str(tmp_path),))
+    assert dist.resolve("acme.models", catalog).primary == "acme-core"
+    assert dist.resolve("cv2", catalog).primary == "opencv-contrib-python"
+    # A list adds alternatives to the shipped entry (catalogue lists concatenate).
+    torch = dist.resolve("torch", catalog)
+    assert torch.primary == "torch" and "torch-nightly" in torch.distributions
+    assert dist.resolve("sklearn", catalog).primary == "scikit-learn"  # the shipped table still applies
+
+
+def test_declared_by_compares_pep503_normalised_names():
+    resolution = dist.resolve("sklearn")
+    assert resolution.declared_by({"scikit-learn"}) == "scikit-learn"
+    assert resolution.declared_by({normalise("Scikit_Learn")}) == "scikit-learn"
+    assert resolution.declared_by({"sklearn"}) is None
+
+
+# --- what is third-party -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["os", "os.path", "json", "tomllib", "__future__", "typing", "collections.abc"])
+def test_import_kind_stdlib(module):
+    assert dist.import_kind(module) == dist.STDLIB_KIND
+
+
+def test_import_kind_uses_sys_stdlib_module_names():
+    assert dist.STDLIB >= set(sys.stdlib_module_names)
+
+
+def test_import_kind_local_project_relative_provided_and_third_party():
+    project = ProjectContext(local_modules=frozenset({"helpers"}), project_modules=frozenset({"mypkg"}))
+    assert dist.import_kind("helpers.io", project=project) == dist.LOCAL_KIND
+    assert dist.import_kind("mypkg", project=project) == dist.LOCAL_KIND
+    assert dist.import_kind("utils", level=1, project=project) == dist.RELATIVE_KIND
+    assert dist.import_kind("", level=2) == dist.RELATIVE_KIND
+    assert dist.import_kind("google.colab.drive") == dist.PROVIDED_KIND
+    assert dist.import_kind("google.cloud.storage") == dist.THIRD_PARTY_KIND
+    assert dist.import_kind("numpy", project=project) == dist.THIRD_PARTY_KIND
+
+
+def test_third_party_imports_resolve_from_imports_of_subpackages():
+    facts = facts_of(
+        "import os\nfrom google.cloud import storage, bigquery\nfrom sklearn.svm import SVC",
+        "from . import helpers\nimport numpy as np",
+    )
+    uses = dist.third_party_imports(facts)
+    assert [(u.cell.index, u.line, u.resolution.primary) for u in uses] == [
+        (1, 2, "google-cloud-storage"),
+        (1, 2, "google-cloud-bigquery"),
+        (1, 3, "scikit-learn"),
+        (2, 2, "numpy"),
+    ]
+    assert [u.shown for u in uses[:3]] == ["google.cloud.storage", "google.cloud.bigquery", "sklearn"]
+
+
+def test_third_party_import_of_a_parenthesised_from_import_points_at_the_statement():
+    facts = facts_of("x = 1\nfrom sklearn.metrics import (\n    f1_score,\n    accuracy_score,\n)")
+    uses = dist.third_party_imports(facts)
+    assert {(u.line, u.column) for u in uses} == {(2, 6)}
+
+
+# --- install lines ---------------------------------------------------------------------------------
+
+
+def specs(parsed):
+    return [(s.name, s.extras, s.version, s.constraint) for s in parsed.packages]
+
+
+def test_parse_install_flags_extras_quotes_and_files():
+    parsed = dist.parse_install('pip install -q -U "pandas[parquet,s3]>=2" xgboost==1.7.6 --quiet -r requirements.txt')
+    assert parsed.tool == "pip"
+    assert specs(parsed) == [("pandas", ("parquet", "s3"), None, ">=2"), ("xgboost", (), "1.7.6", "==1.7.6")]
+    assert parsed.requirement_files == ("requirements.txt",)
+
+
+def test_parse_install_value_flags_do_not_become_packages():
+    parsed = dist.parse_install(
+        "pip install --index-url https://download.pytorch.org/whl/cpu torch==2.3.1+cpu -t /tmp/x --no-deps -c constraints.txt"
+    )
+    assert specs(parsed) == [("torch", (), "2.3.1+cpu", "==2.3.1+cpu")]
+
+
+@pytest.mark.parametrize(
+    ("command", "tool", "names"),
+    [
+        ("python -m pip install seaborn", "pip", ["seaborn"]),
+        ("python3.11 -m pip install seaborn", "pip", ["seaborn"]),
+        ("{sys.executable} -m pip install seaborn", "pip", ["seaborn"]),
+        ("/opt/conda/bin/python -m pip install seaborn", "pip", ["seaborn"]),
+        ("sudo pip3 install seaborn", "pip", ["seaborn"]),
+        ("uv pip install seaborn", "uv", ["seaborn"]),
+        ("conda install -y -c conda-forge seaborn", "conda", ["seaborn"]),
+        ("mamba install -n base seaborn", "mamba", ["seaborn"]),
+        ("-m pip install seaborn", "pip", ["seaborn"]),
+    ],
+)
+def test_parse_install_recognises_every_installer(command, tool, names):
+    parsed = dist.parse_install(command)
+    assert parsed is not None and parsed.tool == tool
+    assert [s.name for s in parsed.packages] == names
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["pip list", "pip freeze > requirements.txt", "pip show pandas", "pip uninstall -y x", "conda list", "ls -la", "python train.py", ""],
+)
+def test_parse_install_ignores_other_commands(command):
+    assert dist.parse_install(command) is None
+
+
+def test_parse_install_several_commands_and_redirections():
+    parsed = dist.parse_install("pip install a==1 > /dev/null 2>&1 && pip install b && echo done; conda install c=2.0")
+    assert [(s.name, s.version) for s in parsed.packages] == [("a", "1"), ("b", None), ("c", "2.0")]
+
+
+def test_parse_install_conda_pins():
+    parsed = dist.parse_install("conda install 'numpy=1.26=py311_0' lightgbm==4.1.0 scipy>=1.11 pandas=2.* conda-forge::shap=0.45")
+    assert [(s.name, s.version) for s in parsed.packages] == [
+        ("numpy", "1.26"),
+        ("lightgbm", "4.1.0"),
+        ("scipy", None),
+        ("pandas", None),
+        ("shap", "0.45"),
+    ]
+
+
+def test_parse_install_unresolvable_arguments_are_kept_apart():
+    parsed = dist.parse_install("pip install git+https://github.com/org/repo.git {pkg} $EXTRA ./local.whl -e . transformers==4.*")
+    assert [s.name for s in parsed.packages] == ["transformers"]
+    assert parsed.packages[0].version is None
+    assert parsed.editables == (".",)
+    assert "{pkg}" in parsed.unresolved and "$EXTRA" in parsed.unresolved
+
+
+def test_parse_install_unbalanced_quote_does_not_crash():
+    parsed = dist.parse_install('pip install "pandas==2.2.2')
+    assert [(s.name, s.version) for s in parsed.packages] == [("pandas", "2.2.2")]
+
+
+def test_install_commands_cover_magics_shell_bash_cells_and_subprocess():
+    facts = facts_of(
+        "%pip install -q xgboost==1.7.6\n!pip install lightgbm",
+        "pip install optuna",
+        "%%bash\npip install polars==1.2.0",
+        "%%capture\n%conda install -y shap",
+        "import os, subprocess, sys\nos.system('pip install seaborn==0.13.2')\nsubprocess.run([sys.executable, '-m', 'pip', 'install', 'umap-learn'])",
+        md("%pip install not-code"),
+        "x = '!pip install in-a-string'",
+    )
+    found = [(c.cell.index, c.line, c.tool, [s.name for s in c.packages]) for c in dist.install_commands(facts)]
+    assert found == [
+        (1, 1, "pip", ["xgboost"]),
+        (1, 2, "pip", ["lightgbm"]),
+        (2, 1, "pip", ["optuna"]),
+        (3, 2, "pip", ["polars"]),
+        (4, 2, "conda", ["shap"]),
+        (5, 2, "pip", ["seaborn"]),
+        (5, 3, "pip", ["umap-learn"]),
+    ]
+
+
+def test_install_command_continued_with_backslash_reads_the_next_lines():
+    facts = facts_of("!pip install pandas==2.2.2 \\\n    scikit-learn==1.5.1\nimport pandas")
+    (command,) = dist.install_commands(facts)
+    assert [(s.name, s.version) for s in command.packages] == [("pandas", "2.2.2"), ("scikit-learn", "1.5.1")]
+
+
+def test_pinned_versions_later_lines_win():
+    facts = facts_of("%pip install xgboost==1.7.6 shap==0.44", "%pip install -U xgboost==2.0.3\n%pip install shap")
+    assert dist.pinned_versions(facts) == {"xgboost": "2.0.3"}
+
+
+# --- needed distributions (shared with the compiler) ------------------------------------------------
+
+
+def test_needed_distributions_in_first_import_order_with_pins():
+    facts = facts_of(
+        "%pip install -q xgboost==1.7.6 'scikit-learn==1.5.1'",
+        "import os\nimport pandas as pd\nfrom sklearn.svm import SVC\nimport xgboost as xgb",
+        "import sklearn.metrics\nimport helpers",
+    )
+    project = ProjectContext(local_modules=frozenset({"helpers"}))
+    needed = dist.needed_distributions(facts, project)
+    assert [(n.name, n.pinned, n.modules) for n in needed] == [
+        ("pandas", None, ("pandas",)),
+        ("scikit-learn", "1.5.1", ("sklearn",)),
+        ("xgboost", "1.7.6", ("xgboost",)),
+    ]
+    assert needed[1].requirement == "scikit-learn==1.5.1"
+    assert (needed[1].cell.index, needed[1].line) == (2, 3)
+
+
+def test_needed_distributions_prefer_the_alternative_the_notebook_installs_with_pip():
+    facts = facts_of("!pip install opencv-python-headless==4.10.0.84", "import cv2")
+    (need,) = dist.needed_distributions(facts)
+    assert (need.name, need.pinned) == ("opencv-python-headless", "4.10.0.84")
+    assert "opencv-python" in need.alternatives
+
+
+def test_needed_distributions_keep_pip_names_for_conda_installs():
+    facts = facts_of("%conda install pytorch=2.3.1", "import torch")
+    (need,) = dist.needed_distributions(facts)
+    assert need.name == "torch"
+
+
+def test_needed_distributions_include_installed_adds_unimported_packages_but_not_tooling():
+    facts = facts_of("%pip install -U pip setuptools openpyxl==3.1.5", "import pandas as pd\ndf = pd.read_excel('x.xlsx')")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["pandas"]
+    needed = dist.needed_distributions(facts, include_installed=True)
+    assert [(n.name, n.pinned) for n in needed] == [("pandas", None), ("openpyxl", "3.1.5")]
+    assert needed[1].source == "install" and needed[1].modules == ()
+
+
+def test_needed_distributions_with_a_custom_catalog():
+    catalog = Catalog({"distributions": {"import": {"acme": ["acme-core"]}}})
+    facts = facts_of("import acme.io\nimport numpy")
+    assert [n.name for n in dist.needed_distributions(facts, catalog=catalog)][0] == "acme-core"

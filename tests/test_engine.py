@@ -1,0 +1,196 @@
+"""Engine: rule selection, suppressions, locations, fingerprints, batches (serial and parallel).
+
+Uses the structure rules (STR001..3) so the tests do not depend on other families' progress.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nbrefactor import engine
+from nbrefactor.catalog import load_catalog
+from nbrefactor.config import Settings
+from nbrefactor.engine import audit_notebook, audit_paths
+from nbrefactor.loader import parse_notebook
+from nbrefactor.model import LoadError, Notebook
+from nbrefactor.project import ProjectContext
+from nbrefactor.rules import rule_by_code
+
+STR = [rule_by_code("STR001"), rule_by_code("STR002"), rule_by_code("STR003")]
+
+
+def nb_json(*cells, kernel="python3", language="python") -> dict:
+    raw = []
+    for i, c in enumerate(cells, 1):
+        source, kind, tags, count = (c, "code", [], None) if isinstance(c, str) else (
+            c.get("source", ""), c.get("kind", "code"), c.get("tags", []), c.get("count"))
+        cell = {"cell_type": kind, "id": f"id{i}", "metadata": {"tags": tags}, "source": source}
+        if kind == "code":
+            cell.update(execution_count=count, outputs=[])
+        raw.append(cell)
+    return {"cells": raw, "metadata": {"kernelspec": {"name": kernel, "language": language}}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def notebook(*cells, path="nb.ipynb", **kw) -> Notebook:
+    nb = parse_notebook(path, json.dumps(nb_json(*cells, **kw)).encode())
+    assert isinstance(nb, Notebook)
+    return nb
+
+
+def audit(nb: Notebook, settings: Settings = Settings(), rules=STR):
+    return audit_notebook(nb, settings, ProjectContext(), load_catalog(), rules=rules).result
+
+
+def found(result) -> list[tuple[str, object, object]]:
+    return [(d.code, d.location.cell, d.location.line) for d in result.diagnostics]
+
+
+BROKEN = "print 'x'"
+
+
+def test_syntax_error_located_by_cell_counting_markdown():
+    result = audit(notebook({"kind": "markdown", "source": "# T"}, "x = 1", "y = 2\n" + BROKEN))
+    assert found(result) == [("STR001", 3, 2)]
+    d = result.diagnostics[0]
+    assert (d.location.cell_id, d.location.column, d.snippet) == ("id3", 1, BROKEN)
+    assert d.fingerprint and len(d.fingerprint) == 20
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["# nbrefactor: ignore[STR001]", "# nbrefactor: ignore", "# noqa: STR001", "# noqa", "# noqa: STR", "# NOQA: str001",
+     "# noqa: PTH001, STR001", "# nbrefactor: ignore[PTH001,STR001]"],
+)
+def test_line_comment_suppresses(comment):
+    result = audit(notebook(f"{BROKEN}  {comment}"))
+    assert found(result) == [] and result.suppressed == 1
+
+
+@pytest.mark.parametrize("comment", ["# noqa: PTH001", "# nbrefactor: ignore[STR002]", "# nbrefactor: ignore[HID]", "# a comment"])
+def test_line_comment_for_another_code_does_not_suppress(comment):
+    result = audit(notebook(f"{BROKEN}  {comment}"))
+    assert found(result) == [("STR001", 1, 1)] and result.suppressed == 0
+
+
+def test_comment_on_another_line_does_not_suppress():
+    result = audit(notebook(f"# noqa: STR001\n{BROKEN}"))
+    assert found(result) == [("STR001", 1, 2)]
+
+
+@pytest.mark.parametrize("tag", ["nbrefactor:ignore", "nbrefactor:ignore:STR001", "nbrefactor:ignore:STR", "nbrefactor:ignore=STR001"])
+def test_cell_tag_suppresses(tag):
+    result = audit(notebook({"source": BROKEN, "tags": [tag]}, BROKEN))
+    assert found(result) == [("STR001", 2, 1)] and result.suppressed == 1
+
+
+@pytest.mark.parametrize("tag", ["nbrefactor:ignore:PTH001", "ignore", "nbrefactor"])
+def test_cell_tag_for_another_code_does_not_suppress(tag):
+    assert found(audit(notebook({"source": BROKEN, "tags": [tag]}))) == [("STR001", 1, 1)]
+
+
+def test_notebook_level_finding_has_no_cell_and_no_line():
+    result = audit(notebook({"kind": "markdown", "source": "# only notes"}))
+    assert found(result) == [("STR003", None, None)]
+    loc = result.diagnostics[0].location
+    assert (loc.cell_id, loc.execution_count, loc.column) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("select", "ignore", "expected"),
+    [
+        (("ALL",), (), ["STR001"]),
+        (("STR001",), (), ["STR001"]),
+        (("STR",), (), ["STR001"]),
+        (("structure",), (), ["STR001"]),
+        (("syntax-error",), (), ["STR001"]),
+        (("PTH",), (), []),
+        (("ALL",), ("STR001",), []),
+        (("ALL",), ("STR",), []),
+        (("ALL",), ("structure",), []),
+        (("ALL",), ("syntax-error",), []),
+        (("ALL",), ("empty-notebook",), ["STR001"]),
+    ],
+)
+def test_select_and_ignore(select, ignore, expected):
+    result = audit(notebook(BROKEN), Settings(select=select, ignore=ignore))
+    assert [d.code for d in result.diagnostics] == expected
+
+
+def test_per_file_ignores_match_path_or_name():
+    settings = Settings(per_file_ignores=(("legacy/*.ipynb", ("STR001",)), ("scratch.ipynb", ("structure",))))
+    assert found(audit(notebook(BROKEN, path="legacy/old.ipynb"), settings)) == []
+    assert found(audit(notebook(BROKEN, path="deep/scratch.ipynb"), settings)) == []
+    assert found(audit(notebook(BROKEN, path="src/new.ipynb"), settings)) == [("STR001", 1, 1)]
+
+
+def test_non_python_kernel_gets_only_its_structure_finding():
+    result = audit(notebook("x <- c(1, 2", kernel="ir", language="R"))
+    assert found(result) == [("STR002", None, None)]
+    assert "'R'" in result.diagnostics[0].message
+
+
+def test_fingerprint_survives_cells_added_above_and_reexecution():
+    first = audit(notebook({"source": BROKEN, "count": 1})).diagnostics[0]
+    moved = audit(notebook("a = 1", {"kind": "markdown", "source": "x"}, {"source": BROKEN, "count": 7})).diagnostics[0]
+    assert first.location.cell != moved.location.cell
+    assert first.fingerprint == moved.fingerprint
+
+
+def test_equal_findings_get_distinct_fingerprints():
+    result = audit(notebook(BROKEN, BROKEN))
+    assert len({d.fingerprint for d in result.diagnostics}) == 2
+
+
+def test_rule_crash_becomes_one_error_line_not_a_crash(tmp_path, monkeypatch):
+    (tmp_path / "a.ipynb").write_text(json.dumps(nb_json("x = 1")))
+    (tmp_path / "b.ipynb").write_text(json.dumps(nb_json(BROKEN)))
+
+    def explode(nb, *args, **kwargs):
+        if nb.path.endswith("a.ipynb"):
+            raise ValueError("boom\nsecond line")
+        return real(nb, *args, **kwargs)
+
+    real = engine.audit_notebook
+    monkeypatch.setattr(engine, "audit_notebook", explode)
+    result = audit_paths([str(tmp_path)], Settings(select=("STR",)), jobs=1)
+    (error,) = result.errors
+    assert error.path.endswith("a.ipynb")
+    assert "internal error while auditing (ValueError: boom second line" in error.problem
+    assert "\n" not in str(error)
+    assert [d.code for d in result.diagnostics] == ["STR001"]
+
+
+def _batch(tmp_path: Path) -> Path:
+    for i in range(9):
+        body = BROKEN if i % 3 == 0 else "x = 1"
+        sub = tmp_path / f"g{i % 2}"
+        sub.mkdir(exist_ok=True)
+        (sub / f"n{i}.ipynb").write_text(json.dumps(nb_json({"kind": "markdown", "source": "t"}, body)))
+    (tmp_path / "g0" / "bad.ipynb").write_text("{")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "n0-checkpoint.ipynb").write_text(json.dumps(nb_json(BROKEN)))
+    return tmp_path
+
+
+def test_parallel_batch_equals_serial_batch(tmp_path):
+    root = _batch(tmp_path)
+    serial = audit_paths([str(root)], Settings(select=("STR",)), jobs=1)
+    parallel = audit_paths([str(root)], Settings(select=("STR",)), jobs=3)
+    assert serial == parallel
+    assert [r.path.rsplit("/", 1)[-1] for r in serial.notebooks] == ["bad.ipynb", "n0.ipynb", "n2.ipynb", "n4.ipynb", "n6.ipynb", "n8.ipynb", "n1.ipynb", "n3.ipynb", "n5.ipynb", "n7.ipynb"]
+    assert len(serial.diagnostics) == 3 and len(serial.errors) == 1
+
+
+def test_parallel_batch_reports_results_as_they_come(tmp_path):
+    root = _batch(tmp_path)
+    seen = []
+    audit_paths([str(root)], Settings(select=("STR",)), on_result=seen.append, jobs=2)
+    assert len(seen) == 10
+
+
+def test_missing_path_is_an_error_result(tmp_path):
+    result = audit_paths([str(tmp_path / "nope")], Settings())
+    assert result.errors == (LoadError((tmp_path / "nope").as_posix(), "no such file or directory"),)

@@ -1,0 +1,200 @@
+"""gpu_needs: which cells need an accelerator, on sets of cells written the way notebooks are."""
+
+from __future__ import annotations
+
+import pytest
+
+from nbrefactor.analysis import analyse_notebook
+from nbrefactor.catalog import Catalog, load_catalog, merge
+from nbrefactor.gpu import GpuIndicator, gpu_indicators, gpu_needs
+from nbrefactor.model import Cell, Notebook
+
+
+def facts(*cells: str | tuple[str, str]):
+    """Code cells as strings; ("markdown", text) for a markdown cell. Indices are 1-based over all."""
+    built = []
+    for i, c in enumerate(cells, start=1):
+        kind, source = c if isinstance(c, tuple) else ("code", c)
+        built.append(Cell(i, kind, source))
+    return analyse_notebook(Notebook("n.ipynb", tuple(built)))
+
+
+def needs(*cells: str | tuple[str, str], catalog: Catalog | None = None) -> dict[int, tuple[str, ...]]:
+    return gpu_needs(facts(*cells), catalog or load_catalog())
+
+
+def lines(*cells: str | tuple[str, str]) -> dict[int, list[int]]:
+    """Cell → lines with a need, from the "line N: …" reasons."""
+    return {cell: [int(r.split(":")[0].split()[1]) for r in reasons] for cell, reasons in needs(*cells).items()}
+
+
+# --- PyTorch --------------------------------------------------------------------------------------------
+
+
+def test_checks_and_device_objects_alone_are_not_needs():
+    assert needs(
+        "import torch\nprint(torch.cuda.is_available(), torch.cuda.device_count())",
+        "device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')",
+        "!nvidia-smi",
+        "cpu_model = model.to('cpu')\nhalf = x.to(torch.float16)",
+    ) == {}
+
+
+def test_device_variable_flow_through_model_and_training_function():
+    result = needs(
+        "import torch\ndevice = torch.device('cuda' if torch.cuda.is_available() else 'cpu')",
+        ("markdown", "## Model"),
+        "class Net(torch.nn.Module):\n    def forward(self, x):\n        return x",
+        "model = Net().to(device)",
+        "def train(m, loader):\n    for xb in loader:\n        m(xb.to(device))",
+        "train(model, loader)",
+        "print(model)\nscores = model(batch)",
+    )
+    assert sorted(result) == [4, 6, 7]
+    assert result[4] == ("line 1: moves a tensor or module to the GPU with `.to(...)`",)
+    assert result[6] == ("line 1: calls `train`, whose code moves a tensor or module to the GPU with `.to(...)` (cell 5, line 3)",)
+    # print(model) is not a use; model(batch) is.
+    assert result[7] == ("line 2: uses `model`, set up for the GPU in cell 4, line 1",)
+
+
+def test_cuda_method_literal_device_and_inline_torch_device():
+    assert lines(
+        "import torch",
+        "x = torch.zeros(3).cuda()",
+        "y = torch.ones(2, device='cuda:1')",
+        "z = w.to(torch.device('cuda'))",
+        "v = w.to(device='cuda')",
+        "u = torch.ones(2, device='cpu')",
+    ) == {2: [1], 3: [1], 4: [1], 5: [1]}
+
+
+def test_function_with_need_never_called_keeps_it_where_written():
+    assert lines("import torch\ndef to_gpu(t):\n    return t.cuda()", "x = 1") == {1: [3]}
+
+
+def test_need_propagates_through_nested_functions_to_the_calling_cell_only():
+    assert lines(
+        "import torch\ndef inner(t):\n    return t.cuda()\ndef outer(t):\n    return inner(t) + 1",
+        "y = outer(x)",
+    ) == {2: [1]}
+
+
+def test_model_moved_in_place_then_rebound_to_a_cpu_estimator():
+    result = lines(
+        "import torch\nfrom sklearn.linear_model import LogisticRegression",
+        "net = Net()\nnet.cuda()",
+        "out = net(x)",
+        "net = LogisticRegression()\nnet.fit(X, y)",
+    )
+    assert result == {2: [2], 3: [1]}
+
+
+def test_lightning_trainer_needs_gpu_where_it_fits():
+    assert lines(
+        "import lightning as L",
+        "trainer = L.Trainer(accelerator='gpu', devices=1)",
+        "trainer.fit(model, dm)",
+        "cpu_trainer = L.Trainer(accelerator='cpu')\ncpu_trainer.fit(model)",
+        "old = L.Trainer(gpus=0)\nold2 = L.Trainer(gpus=2)",
+    ) == {2: [1], 3: [1], 5: [2]}
+
+
+# --- boosting libraries ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "needed"),
+    [
+        ("import xgboost as xgb\nm = xgb.XGBClassifier(tree_method='gpu_hist')", True),
+        ("import xgboost as xgb\nm = xgb.XGBClassifier(device='cuda')", True),
+        ("import xgboost as xgb\nm = xgb.XGBClassifier(gpu_id=0)", True),
+        ("import xgboost as xgb\nm = xgb.XGBClassifier(tree_method='hist')", False),
+        ("import lightgbm as lgb\nm = lgb.LGBMClassifier(device='gpu')", True),
+        ("import lightgbm as lgb\nm = lgb.LGBMClassifier(device_type='cpu')", False),
+        ("from catboost import CatBoostClassifier\nm = CatBoostClassifier(task_type='GPU')", True),
+        ("from catboost import CatBoostClassifier\nm = CatBoostClassifier(task_type='CPU')", False),
+    ],
+)
+def test_boosting_keywords(source, needed):
+    result = needs(source)
+    assert set(result) == ({1} if needed else set())
+    if needed:
+        # One reason: the "gpu_hist" literal inside the call is not counted a second time.
+        assert len(result[1]) == 1 and result[1][0].startswith("line 2: ")
+
+
+def test_xgboost_parameter_dictionary_and_training_on_the_configured_model():
+    result = lines(
+        "import xgboost as xgb",
+        "params = {\n    'tree_method': 'gpu_hist',\n    'max_depth': 6,\n}",
+        "clf = xgb.XGBRegressor(device='cuda')",
+        "clf.fit(X, y)\npreds = clf.predict(X)",
+    )
+    assert result == {2: [2], 3: [1], 4: [1, 2]}
+
+
+# --- TensorFlow / Keras -------------------------------------------------------------------------------------
+
+
+def test_keras_fit_needs_gpu_but_sklearn_fits_in_same_notebook_do_not():
+    result = lines(
+        "import tensorflow as tf\nfrom sklearn.preprocessing import StandardScaler",
+        "scaler = StandardScaler()\nscaler.fit(X)",
+        "model = build_model()\nhistory = model.fit(X, y, epochs=3)",
+        "LinearRegression().fit(X, y)",
+    )
+    assert result == {3: [2]}
+
+
+def test_fit_without_tensorflow_is_not_a_need():
+    assert needs("import numpy as np", "model = build_model()\nmodel.fit(X, y)") == {}
+
+
+def test_tf_device_placement():
+    assert lines(
+        "import tensorflow as tf",
+        "with tf.device('/GPU:0'):\n    y = tf.matmul(a, b)",
+        "with tf.device('/CPU:0'):\n    z = tf.matmul(a, b)",
+    ) == {2: [1]}
+
+
+def test_keras_fit_inside_a_function_is_attributed_to_its_caller():
+    assert lines("import keras\ndef run(model):\n    model.fit(X, y)", "x = 1", "run(m)") == {3: [1]}
+
+
+# --- RAPIDS and friends ---------------------------------------------------------------------------------------
+
+
+def test_rapids_imports_and_calls():
+    assert lines(
+        ("markdown", "# RAPIDS"),
+        "import cudf\nimport pandas as pd",
+        "gdf = cudf.read_csv('x.csv')\npdf = pd.read_csv('x.csv')",
+        "from numba import cuda\nimport cupy as cp",
+    ) == {2: [1], 3: [1], 4: [1, 2]}
+
+
+def test_cudf_pandas_extension_marks_later_pandas_cells():
+    assert lines(
+        "import pandas as pd\ndf0 = pd.read_csv('a.csv')",
+        "%load_ext cudf.pandas",
+        "import pandas as pd\ndf = pd.read_csv('b.csv')\nn = len(df)",
+    ) == {2: [1], 3: [2]}
+
+
+def test_indicators_carry_cell_line_and_reason():
+    found = gpu_indicators(facts("x = 1", "import cupy"), load_catalog())
+    assert found == (GpuIndicator(2, 1, "uses a CUDA library (RAPIDS, CuPy, Numba CUDA…)"),)
+
+
+def test_team_catalogue_adds_an_indicator():
+    extra = {"gpu": {"keyword": [{"keyword": "use_gpu", "values": ["True"], "reason": "in-house GPU switch"}]}}
+    catalog = Catalog(merge(dict(load_catalog().data), extra))
+    assert needs("import ourlib", "m = ourlib.Model(use_gpu=True)\nn = ourlib.Model(use_gpu=False)", catalog=catalog) == {
+        2: ("line 1: in-house GPU switch",)
+    }
+    assert needs("import ourlib", "m = ourlib.Model(use_gpu=True)") == {}
+
+
+def test_empty_catalogue_finds_nothing():
+    assert needs("import torch\nx = torch.zeros(1).cuda()", catalog=Catalog({})) == {}

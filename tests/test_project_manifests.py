@@ -1,0 +1,221 @@
+"""nbrefactor.project: manifest parsing (pure) and discovery around a notebook (files in tmp_path)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from nbrefactor.project import (
+    discover_project,
+    normalise,
+    parse_environment_yml,
+    parse_manifest,
+    parse_pyproject,
+    parse_requirements_txt,
+    parse_setup_cfg,
+)
+
+
+def reqs(manifest):
+    return [(r.name, r.line, r.pinned) for r in manifest.requirements]
+
+
+def test_normalise_is_pep503():
+    assert normalise("Scikit_Learn") == "scikit-learn"
+    assert normalise("zope.interface") == "zope-interface"
+    assert normalise("A--B__c..D") == "a-b-c-d"
+
+
+def test_requirements_txt_pins_ranges_comments_and_options():
+    text = textwrap.dedent(
+        """\
+        # comment
+        numpy==1.26.4
+        pandas>=2.0,<3  # a range
+        scikit-learn == 1.5.1
+        torch===2.3.1
+        xgboost==2.*
+        requests[socks]==2.32.3 ; python_version >= "3.8"
+        -r other.txt
+        --index-url https://example.org/simple
+        -e git+https://github.com/org/repo.git#egg=repo
+        mypkg @ https://example.org/mypkg-1.0.tar.gz
+        lightgbm==4.1.0 \\
+            --hash=sha256:0123456789abcdef
+        Pillow
+        """
+    )
+    assert reqs(parse_requirements_txt("requirements.txt", text)) == [
+        ("numpy", 2, True),
+        ("pandas", 3, False),
+        ("scikit-learn", 4, True),
+        ("torch", 5, True),
+        ("xgboost", 6, False),
+        ("requests", 7, True),
+        ("mypkg", 11, True),
+        ("lightgbm", 12, True),
+        ("pillow", 14, False),
+    ]
+
+
+def test_requirements_pin_with_a_second_constraint_is_not_one_version():
+    assert reqs(parse_requirements_txt("r.txt", "numpy==1.26.4,<2\n")) == [("numpy", 1, False)]
+
+
+def test_environment_yml_conda_and_pip_sections():
+    text = textwrap.dedent(
+        """\
+        name: demo
+        channels:
+          - conda-forge
+        dependencies:
+          - python=3.11
+          - numpy=1.26.4
+          - conda-forge::pandas>=2
+          - pytorch=2.3.1=py3.11_cpu_0
+          - scipy=1.*
+          - pip
+          - pip:
+            - transformers==4.41.2
+            - datasets>=2
+          - matplotlib
+        """
+    )
+    assert reqs(parse_environment_yml("environment.yml", text)) == [
+        ("numpy", 6, True),
+        ("pandas", 7, False),
+        ("pytorch", 8, True),
+        ("scipy", 9, False),
+        ("transformers", 12, True),
+        ("datasets", 13, False),
+        ("matplotlib", 14, False),
+    ]
+
+
+def test_environment_yml_items_at_column_zero_and_deep_indentation():
+    text = "name: x\ndependencies:\n- numpy=1.26\n- pip:\n  - requests==2.32.3\n- scipy\nvariables:\n  A: b\n"
+    assert reqs(parse_environment_yml("environment.yml", text)) == [
+        ("numpy", 3, True),
+        ("requests", 5, True),
+        ("scipy", 6, False),
+    ]
+    deep = "dependencies:\n    - numpy=1.26\n    - pip:\n        - requests>=2\n"
+    assert reqs(parse_environment_yml("environment.yml", deep)) == [("numpy", 2, True), ("requests", 4, False)]
+
+
+def test_pyproject_pep621_optional_groups_and_line_numbers():
+    text = textwrap.dedent(
+        """\
+        [project]
+        name = "Demo_Project"
+        dependencies = [
+          "numpy-financial>=1",
+          "numpy==1.26.4",
+          "pandas>=2",
+        ]
+
+        [project.optional-dependencies]
+        plots = ["matplotlib==3.9.0"]
+
+        [dependency-groups]
+        dev = ["pytest>=8"]
+        """
+    )
+    manifest = parse_pyproject("pyproject.toml", text)
+    assert reqs(manifest) == [
+        ("numpy-financial", 4, False),
+        ("numpy", 5, True),
+        ("pandas", 6, False),
+        ("matplotlib", 10, True),
+        ("pytest", 13, False),
+    ]
+    assert manifest.project_name == "demo-project"
+
+
+def test_pyproject_poetry_versions():
+    text = textwrap.dedent(
+        """\
+        [tool.poetry]
+        name = "demo"
+
+        [tool.poetry.dependencies]
+        python = "^3.11"
+        pandas = "2.2.2"
+        numpy = "^1.26"
+        scipy = "==1.13.1"
+        torch = { version = "2.3.1", source = "pytorch" }
+
+        [tool.poetry.group.dev.dependencies]
+        pytest = ">=8"
+        """
+    )
+    assert reqs(parse_pyproject("pyproject.toml", text)) == [
+        ("pandas", 6, True),
+        ("numpy", 7, False),
+        ("scipy", 8, True),
+        ("torch", 9, True),
+        ("pytest", 12, False),
+    ]
+
+
+def test_pyproject_without_dependencies_is_not_a_manifest():
+    assert parse_pyproject("pyproject.toml", '[project]\nname = "x"\n\n[tool.nbrefactor]\n') is None
+    assert parse_pyproject("pyproject.toml", "not [ toml") is None
+
+
+def test_setup_cfg_install_requires_extras_and_name():
+    text = textwrap.dedent(
+        """\
+        [metadata]
+        name = demo_pkg
+
+        [options]
+        install_requires =
+            numpy==1.26.4
+            pandas>=2
+
+        [options.extras_require]
+        plots =
+            matplotlib
+        """
+    )
+    manifest = parse_setup_cfg("setup.cfg", text)
+    assert reqs(manifest) == [("numpy", 6, True), ("pandas", 7, False), ("matplotlib", 11, False)]
+    assert manifest.project_name == "demo-pkg"
+
+
+def test_parse_manifest_dispatches_on_file_name():
+    assert parse_manifest("a/requirements-dev.txt", "x==1\n").kind == "requirements"
+    assert parse_manifest("environment.yaml", "dependencies:\n  - x\n").kind == "environment"
+    assert parse_manifest("setup.cfg", "[options]\ninstall_requires = x\n").kind == "setup.cfg"
+
+
+def test_discover_project_walks_up_to_the_root_and_collects_project_modules(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "requirements.txt").write_text("numpy==1.26.4\n", encoding="utf-8")
+    (tmp_path / "src" / "mypkg").mkdir(parents=True)
+    (tmp_path / "src" / "mypkg" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "run.py").write_text("", encoding="utf-8")  # no __init__: not a package above
+    (tmp_path / "tasks.py").write_text("", encoding="utf-8")
+    nbdir = tmp_path / "notebooks" / "eda"
+    nbdir.mkdir(parents=True)
+    (nbdir / "helpers.py").write_text("", encoding="utf-8")
+    (nbdir / "requirements-nb.txt").write_text("pandas>=2\n", encoding="utf-8")
+    (nbdir / "pieces").mkdir()
+    (nbdir / "pieces" / "a.py").write_text("", encoding="utf-8")
+    project = discover_project(nbdir / "analysis.ipynb")
+    assert sorted(r.name for m in project.manifests for r in m.requirements) == ["numpy", "pandas"]
+    assert project.local_modules == frozenset({"helpers", "pieces"})
+    assert {"mypkg", "lib", "tasks"} <= project.project_modules
+    assert "scripts" not in project.project_modules
+
+
+def test_discover_project_stops_at_the_root(tmp_path):
+    (tmp_path / "requirements.txt").write_text("numpy\n", encoding="utf-8")  # above the root: ignored
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("[tool.nbrefactor]\n", encoding="utf-8")
+    project = discover_project(root / "nb.ipynb")
+    assert project.manifests == ()

@@ -1,0 +1,147 @@
+"""Dependency rules DEP001–DEP004 beyond their embedded examples: projects with folders, messages,
+manifest locations and the JSON report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nbrefactor.catalog import load_catalog
+from nbrefactor.config import Settings
+from nbrefactor.engine import audit_notebook, audit_paths
+from nbrefactor.loader import read_notebook
+from nbrefactor.project import discover_project
+from nbrefactor.report import json_report
+from nbrefactor.rules import rule_by_code
+from nbfactory import write_notebook
+
+DEP = [rule_by_code(c) for c in ("DEP001", "DEP002", "DEP003", "DEP004")]
+
+
+def audit(path: Path):
+    notebook = read_notebook(path, path.name)
+    return audit_notebook(notebook, Settings(), discover_project(path), load_catalog(), rules=DEP).result.diagnostics
+
+
+def found(diagnostics, code):
+    return [(d.location.cell, d.location.line) for d in diagnostics if d.code == code]
+
+
+def make_repo(tmp_path: Path, files: dict[str, str]) -> Path:
+    (tmp_path / ".git").mkdir()
+    for name, text in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_manifest_at_the_repository_root_serves_a_notebook_in_a_subfolder(tmp_path):
+    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\nscikit-learn>=1.4\n"})
+    nb = write_notebook(root / "notebooks" / "eda" / "train.ipynb", ["import pandas as pd\nimport sklearn\nimport lightgbm"])
+    diagnostics = audit(nb)
+    assert found(diagnostics, "DEP002") == []
+    assert found(diagnostics, "DEP001") == [(1, 3)]
+    assert found(diagnostics, "DEP004") == [(None, 2)]
+    dep004 = next(d for d in diagnostics if d.code == "DEP004")
+    assert dep004.location.path.endswith("requirements.txt")
+    assert dep004.snippet == "scikit-learn>=1.4"
+    assert "lightgbm" in next(d for d in diagnostics if d.code == "DEP001").message
+
+
+def test_project_package_in_src_is_not_an_undeclared_import(tmp_path):
+    root = make_repo(
+        tmp_path,
+        {"requirements.txt": "numpy==2.0.1\n", "src/__init__.py": "", "src/features.py": "", "mylib/__init__.py": ""},
+    )
+    nb = write_notebook(root / "notebooks" / "nb.ipynb", ["from src.features import build\nimport mylib\nimport numpy"])
+    assert found(audit(nb), "DEP001") == []
+
+
+def test_src_layout_package_is_not_an_undeclared_import(tmp_path):
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==2.0.1\n", "src/churn/__init__.py": ""})
+    nb = write_notebook(root / "notebooks" / "nb.ipynb", ["import churn.model\nimport numpy"])
+    assert found(audit(nb), "DEP001") == []
+
+
+def test_the_project_itself_counts_as_declared(tmp_path):
+    root = make_repo(tmp_path, {"pyproject.toml": '[project]\nname = "churn-model"\ndependencies = ["numpy==2.0.1"]\n'})
+    nb = write_notebook(root / "nb.ipynb", ["import churn_model\nimport numpy"])
+    assert found(audit(nb), "DEP001") == []
+
+
+def test_dep001_reports_each_distribution_once_with_a_useful_message(tmp_path):
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==2.0.1\n"})
+    nb = write_notebook(
+        root / "nb.ipynb",
+        ["from sklearn import svm", "import sklearn.metrics as m\nfrom PIL import Image", "from PIL import ImageOps"],
+    )
+    diagnostics = [d for d in audit(nb) if d.code == "DEP001"]
+    assert [(d.location.cell, d.location.line, d.location.column) for d in diagnostics] == [(1, 1, 6), (2, 2, 6)]
+    assert "`sklearn`" in diagnostics[0].message and "`scikit-learn`" in diagnostics[0].message
+    assert "`Pillow`" in diagnostics[1].message
+    assert "scikit-learn" in diagnostics[0].fix
+
+
+def test_dep001_accepts_a_declared_alternative_distribution(tmp_path):
+    root = make_repo(tmp_path, {"requirements.txt": "opencv-contrib-python-headless==4.10.0.84\ntensorflow-cpu==2.16.1\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import cv2\nimport tensorflow as tf"])
+    assert found(audit(nb), "DEP001") == []
+
+
+def test_dep002_names_the_packages_and_is_silent_for_stdlib_only(tmp_path):
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "a.ipynb", ["import numpy as np\nfrom sklearn import svm\nimport json"])
+    (d,) = [d for d in audit(nb) if d.code == "DEP002"]
+    assert d.location.cell is None and d.location.line is None
+    assert "numpy" in d.message and "scikit-learn" in d.message
+    only_stdlib = write_notebook(root / "b.ipynb", ["import json\nfrom pathlib import Path"])
+    assert found(audit(only_stdlib), "DEP002") == []
+
+
+def test_dep003_message_names_tool_and_packages_and_fix(tmp_path):
+    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\n"})
+    nb = write_notebook(root / "nb.ipynb", ["%pip install -q xgboost==1.7.6 -r extra.txt", "  !conda install -y shap"])
+    diagnostics = [d for d in audit(nb) if d.code == "DEP003"]
+    assert [(d.location.cell, d.location.line, d.location.column) for d in diagnostics] == [(1, 1, 1), (2, 1, 3)]
+    assert "xgboost==1.7.6" in diagnostics[0].message and "-r extra.txt" in diagnostics[0].message
+    assert "pip" in diagnostics[0].message and "conda" in diagnostics[1].message
+    assert "xgboost" in diagnostics[0].fix
+
+
+def test_dep003_is_suppressed_by_a_noqa_comment(tmp_path):
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install shap  # noqa: DEP003", "!pip install lime"])
+    assert found(audit(nb), "DEP003") == [(2, 1)]
+
+
+def test_dep004_pyproject_line_and_pinned_elsewhere(tmp_path):
+    pyproject = '[project]\nname = "demo"\ndependencies = [\n  "pandas>=2",\n  "numpy>=1.26",\n]\n'
+    root = make_repo(tmp_path, {"pyproject.toml": pyproject, "requirements.txt": "numpy==1.26.4\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import numpy\nimport pandas"])
+    diagnostics = [d for d in audit(nb) if d.code == "DEP004"]
+    assert [(d.location.path.rsplit("/", 1)[-1], d.location.line) for d in diagnostics] == [("pyproject.toml", 4)]
+
+
+def test_dep004_only_for_imported_distributions(tmp_path):
+    root = make_repo(tmp_path, {"requirements.txt": "requests\nflask>=3\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import os"])
+    assert found(audit(nb), "DEP004") == []
+
+
+def test_json_report_carries_manifest_findings_with_the_manifest_path(tmp_path, monkeypatch):
+    root = make_repo(tmp_path, {"requirements.txt": "pandas>=2\n"})
+    write_notebook(root / "nb.ipynb", ["import pandas as pd\nimport polars as pl", "%pip install polars"])
+    monkeypatch.chdir(root)
+    result = audit_paths(["nb.ipynb"], Settings(select=("DEP",)))
+    report = json.loads(json_report.render(result))
+    by_code = {}
+    for finding in report["findings"]:
+        by_code.setdefault(finding["code"], []).append(finding["location"])
+    assert by_code["DEP004"] == [
+        {"path": "requirements.txt", "cell": None, "cell_id": None, "execution_count": None, "line": 1,
+         "column": None, "end_line": None, "end_column": None}
+    ]
+    assert [(loc["path"], loc["cell"], loc["line"]) for loc in by_code["DEP001"]] == [("nb.ipynb", 1, 2)]
+    assert [(loc["path"], loc["cell"], loc["line"]) for loc in by_code["DEP003"]] == [("nb.ipynb", 2, 1)]
+    assert "DEP002" not in by_code

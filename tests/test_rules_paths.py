@@ -1,0 +1,360 @@
+"""Paths rules (PTH001–PTH006) beyond their embedded examples: the extendable catalogues, the
+classification of literals, call matching and directions, and one finding per literal."""
+
+from __future__ import annotations
+
+import json
+from typing import Optional, Sequence
+
+import pytest
+
+from nbrefactor.analysis import analyse_notebook
+from nbrefactor.catalog import Catalog, load_catalog, read_catalog_files, shipped_rules_dir
+from nbrefactor.config import Settings
+from nbrefactor.engine import audit_notebook
+from nbrefactor.loader import parse_notebook
+from nbrefactor.model import Diagnostic, Notebook
+from nbrefactor.project import ProjectContext
+from nbrefactor.rules import Example, Rule
+from nbrefactor.rules.paths import (
+    AbsolutePath,
+    ChangeDirectory,
+    CwdRelativePath,
+    RemoteUri,
+    SysPathEdit,
+    UserSpecificPath,
+    classify,
+    io_call_entries,
+    path_arguments,
+    path_settings,
+    shown,
+)
+
+PATH_RULES: Sequence[type[Rule]] = (AbsolutePath, UserSpecificPath, RemoteUri, ChangeDirectory, SysPathEdit, CwdRelativePath)
+
+
+def notebook(*cells: str) -> Notebook:
+    raw = json.dumps(Example(cells=cells).notebook_json()).encode("utf-8")
+    nb = parse_notebook("nb.ipynb", raw)
+    assert isinstance(nb, Notebook)
+    return nb
+
+
+def audit(cells: Sequence[str], rules: Sequence[type[Rule]] = PATH_RULES, catalog: Optional[Catalog] = None) -> list[Diagnostic]:
+    result = audit_notebook(notebook(*cells), Settings(), ProjectContext(), catalog or load_catalog(), rules=list(rules)).result
+    return list(result.diagnostics)
+
+
+def found(diagnostics: list[Diagnostic]) -> list[tuple[str, Optional[int], Optional[int]]]:
+    return sorted((d.code, d.location.cell, d.location.line) for d in diagnostics)
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return path_settings(load_catalog())
+
+
+# --- classification of literals ------------------------------------------------------------------
+
+NOT_PATHS = [
+    "/", "//", "a/b/c", "text/plain", "application/json", "%Y/%m/%d", "/%Y/%m", "3 / 4", "1/2", "/ 2",
+    r"^/(\d+)/items$", r"/\d+/", "/predict", "/c", "//div[@class='x']", "<p>/x</p>", "{}/train.csv",
+    "/dev/null", "/proc/meminfo", "/api/v1/users", "runs:/abc/model", "https://example.com/data/x.csv",
+    "~flag", "~", "line one\n/data/x.csv", "",
+]
+
+
+@pytest.mark.parametrize("value", NOT_PATHS)
+def test_classify_free_literal_that_is_not_a_path_gives_none(value, settings):
+    assert classify(value, settings) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("/data/raw/train.csv", "absolute"),
+        ("/data", "absolute"),  # a usual top-level folder
+        ("/model.pkl", "absolute"),  # a file at the root
+        ("/srv/shared/{}.parquet", "absolute"),  # f-string hole inside
+        ("D:\\datasets\\train.csv", "absolute"),
+        ("D:/datasets/train.csv", "absolute"),
+        ("\\\\fileserver\\team\\data.csv", "absolute"),
+        ("C:\\data\nnew.csv", "absolute"),  # "\n" from an unescaped backslash: still a Windows path
+        ("/home/alice/x.csv", "user"),
+        ("/home/{}/models", "user"),
+        ("/Users/bob/My Drive/x.csv", "user"),
+        ("C:\\Users\\bob\\x.csv", "user"),
+        ("c:/users/bob/x.csv", "user"),
+        ("~/data", "user"),
+        ("/content/drive/MyDrive/x", "user"),
+        ("/kaggle/input/titanic/train.csv", "user"),
+        ("/dbfs/FileStore/x", "user"),
+        ("dbfs:/mnt/raw", "user"),
+        ("/mnt/datalake/raw", "user"),
+        ("file:///home/alice/x.csv", "user"),
+        ("s3://bucket/key", "remote"),
+        ("abfss://raw@acct.dfs.core.windows.net/x", "remote"),
+        ("aws s3 cp s3://bucket/key .", "remote"),  # anywhere in the literal
+        ("HDFS:///user/x", "remote"),
+    ],
+)
+def test_classify_free_literal(value, kind, settings):
+    result = classify(value, settings)
+    assert result is not None and result.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("data/train.csv", "relative"),
+        ("model.pkl", "relative"),
+        (".", "relative"),
+        ("..", "relative"),
+        ("data\\train.csv", "relative"),
+        ("/predict", "absolute"),  # single segment counts as a call's path argument
+        ("~", "user"),
+        ("https://example.com/x.csv", "remote"),
+    ],
+)
+def test_classify_path_argument(value, kind, settings):
+    result = classify(value, settings, path_argument=True)
+    assert result is not None and result.kind == kind
+
+
+@pytest.mark.parametrize("value", [":memory:", "", "-", "{}.csv", "{\"a\": 1}", "<table></table>", "runs:/1/model"])
+def test_classify_path_argument_that_is_not_a_file_gives_none(value, settings):
+    assert classify(value, settings, path_argument=True) is None
+
+
+def test_classify_url_only_argument_is_never_relative(settings):
+    assert classify("example.com/x", settings, path_argument=True, url_only=True) is None
+    assert classify("https://example.com/x", settings, path_argument=True, url_only=True).kind == "remote"
+
+
+def test_shown_makes_control_characters_visible_and_shortens_long_values():
+    assert shown("C:\\data\nnew.csv") == "'C:\\data\\nnew.csv'"
+    long = "/data/" + "x" * 200 + "/end.csv"
+    text = shown(long)
+    assert len(text) <= 92 and text.startswith("'/data/xx") and text.endswith("/end.csv'") and "…" in text
+
+
+# --- the call catalogue ----------------------------------------------------------------------------
+
+
+def _arguments(*cells: str, catalog: Optional[Catalog] = None):
+    catalog = catalog or load_catalog()
+    facts = analyse_notebook(notebook(*cells))
+    return [pa for ca in facts.cells for pa in path_arguments(facts, catalog, ca)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import pandas as pd\npd.read_csv('x.csv')",
+        "import pandas\npandas.read_csv('x.csv')",
+        "from pandas import read_csv\nread_csv('x.csv')",
+        "from pandas import read_csv as rc\nrc('x.csv')",
+        "pd.read_csv('x.csv')",  # import elsewhere: the conventional alias
+    ],
+)
+def test_path_arguments_resolve_import_aliases(source):
+    args = _arguments(source)
+    assert [(pa.qualified, pa.direction, pa.literal.value if pa.literal else None) for pa in args] == [
+        ("pandas.read_csv", "read", "x.csv")
+    ]
+
+
+def test_path_arguments_local_alias_shadows_the_conventional_one():
+    # `pd` bound to another module: not pandas, and not in the catalogue.
+    assert _arguments("import mylib as pd\npd.read_csv('x.csv')") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "direction"),
+    [
+        ("open('x.txt')", "read"),
+        ("open('x.txt', 'w')", "write"),
+        ("open('x.txt', mode='a')", "write"),
+        ("open('x.txt', 'r+')", "both"),
+        ("open('x.txt', mode)", "both"),  # unknown at analysis time
+        ("import h5py\nh5py.File('x.h5')", "read"),
+        ("import h5py\nh5py.File('x.h5', 'w')", "write"),
+    ],
+)
+def test_path_arguments_direction_follows_the_open_mode(source, direction):
+    (pa,) = _arguments(source)
+    assert pa.direction == direction
+
+
+def test_path_arguments_copy_reads_source_and_writes_destination():
+    args = _arguments("import shutil\nshutil.copy('a.csv', dst='b.csv')")
+    assert sorted((pa.literal.value, pa.direction) for pa in args) == [("a.csv", "read"), ("b.csv", "write")]
+
+
+def test_function_entry_wins_over_method_entry():
+    # torch.save(obj, f): the path is the second argument; `.save(path)` on a model is the first.
+    (pa,) = _arguments("import torch\ntorch.save(model, 'm.pt')")
+    assert (pa.qualified, pa.arg.position, pa.literal.value) == ("torch.save", 1, "m.pt")
+    (pa,) = _arguments("model.save('m.h5')")
+    assert (pa.qualified, pa.arg.position, pa.direction) == (".save", 0, "write")
+
+
+def test_method_entries_need_an_attribute_call_and_the_listed_receiver():
+    assert _arguments("save('m.h5')") == []  # a bare function named like a method
+    assert [pa.direction for pa in _arguments("spark.read.csv('x.csv')")] == ["read"]
+    assert [pa.direction for pa in _arguments("df.write.parquet('out')")] == ["write"]
+    assert _arguments("writer.csv('x.csv')") == []  # `csv` only on .read/.write receivers
+
+
+def test_chained_receiver_still_matches_a_method_entry():
+    (pa,) = _arguments("df.head(10).to_csv('head.csv', index=False)")
+    assert (pa.qualified, pa.literal.value) == (".to_csv", "head.csv")
+
+
+def test_catalogue_is_extendable_with_a_user_rules_dir(tmp_path):
+    (tmp_path / "io_calls.toml").write_text(
+        '[[call]]\nfunction = "acme.io.load_table"\nposition = 0\nkeywords = ["uri"]\ndirection = "read"\n',
+        encoding="utf-8",
+    )
+    cells = ("from acme.io import load_table\nt = load_table('tables/sales.parquet')",)
+    assert found(audit(cells, [CwdRelativePath])) == []
+    extended = Catalog(read_catalog_files([shipped_rules_dir(), tmp_path]))
+    shipped = len(io_call_entries(load_catalog()))
+    assert len(io_call_entries(extended)) == shipped + 1  # appended, not replacing the shipped list
+    assert found(audit(cells, [CwdRelativePath], extended)) == [("PTH006", 1, 2)]
+    # the shipped entries still apply in the extended catalogue
+    assert found(audit(("import pandas as pd\npd.read_csv('a.csv')",), [CwdRelativePath], extended)) == [("PTH006", 1, 2)]
+
+
+def test_user_path_patterns_are_extendable(tmp_path):
+    (tmp_path / "paths.toml").write_text(
+        "[[user_path]]\nid = \"team-nfs\"\ndescription = \"the team's NFS home\"\nregex = '^/nfs/homes/[^/]+'\n"
+        "[remote]\nschemes = [\"minio\"]\n",
+        encoding="utf-8",
+    )
+    cells = ("a = '/nfs/homes/carol/x.csv'\nb = 'minio://bucket/x'",)
+    assert found(audit(cells)) == [("PTH001", 1, 1)]
+    extended = Catalog(read_catalog_files([shipped_rules_dir(), tmp_path]))
+    diagnostics = audit(cells, catalog=extended)
+    assert found(diagnostics) == [("PTH002", 1, 1), ("PTH003", 1, 2)]
+    assert "the team's NFS home" in diagnostics[0].message
+
+
+def test_catalogue_entry_with_both_function_and_method_is_rejected(tmp_path):
+    (tmp_path / "io_calls.toml").write_text('[[call]]\nfunction = "a.b"\nmethod = "b"\nposition = 0\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="exactly one of function/method"):
+        io_call_entries(Catalog(read_catalog_files([tmp_path])))
+
+
+def test_shipped_catalogue_covers_the_usual_io_calls():
+    functions = {e.function for e in io_call_entries(load_catalog())}
+    methods = {e.method for e in io_call_entries(load_catalog())}
+    for name in ("pandas.read_csv", "pandas.read_parquet", "open", "io.open", "numpy.load", "numpy.savetxt", "joblib.dump",
+                 "torch.load", "tensorflow.keras.models.load_model", "PIL.Image.open", "cv2.imread", "pathlib.Path",
+                 "glob.glob", "shutil.copy", "h5py.File", "sqlite3.connect", "matplotlib.pyplot.savefig",
+                 "urllib.request.urlretrieve", "requests.get", "tensorflow.io.read_file", "keras.models.load_model"):
+        assert name in functions, name
+    for name in ("to_csv", "to_parquet", "to_pickle", "savefig", "save", "save_model", "load_model", "save_weights"):
+        assert name in methods, name
+
+
+# --- the rules on whole notebooks ------------------------------------------------------------------
+
+
+def test_each_literal_gets_at_most_one_paths_finding():
+    cells = (
+        "import pandas as pd\nimport os",
+        "a = pd.read_csv('/home/alice/x.csv')\nb = pd.read_csv('/data/x.csv')\nc = pd.read_csv('s3://b/x.csv')\nd = pd.read_csv('x.csv')",
+        "os.path.join('/home/alice', 'x')\nPath('/data') / 'x.csv'",
+    )
+    diagnostics = audit(cells)
+    assert found(diagnostics) == [
+        ("PTH001", 2, 2), ("PTH001", 3, 2), ("PTH002", 2, 1), ("PTH002", 3, 1), ("PTH003", 2, 3), ("PTH006", 2, 4),
+    ]
+    spots = [(d.location.cell, d.location.line, d.location.column) for d in diagnostics]
+    assert len(spots) == len(set(spots))
+
+
+def test_findings_name_the_path_and_suggest_a_fix():
+    (d,) = audit(("import pandas as pd\ndf = pd.read_csv('/data/raw/train.csv')",), [AbsolutePath])
+    assert "'/data/raw/train.csv'" in d.message and "pd.read_csv" in d.message
+    assert "config" in d.fix and "environment variable" in d.fix
+    assert (d.location.line, d.location.column) == (2, 18)  # at the literal, not at the call
+
+
+def test_keyword_argument_is_reported_at_the_literal_not_at_the_keyword():
+    (d,) = audit(("import pandas as pd\ndf = pd.read_csv(sep=';', filepath_or_buffer='x.csv')",), [CwdRelativePath])
+    assert (d.location.line, d.location.column) == (2, 46)
+
+
+def test_literal_split_over_lines_is_reported_at_its_start():
+    cells = ("import pandas as pd\ndf = pd.read_csv(\n    '/home/alice/'\n    'train.csv',\n)",)
+    assert found(audit(cells)) == [("PTH002", 1, 3)]
+
+
+def test_same_value_twice_on_a_line_gives_two_findings_with_distinct_fingerprints():
+    diagnostics = audit(("a, b = '/data/x.csv', '/data/x.csv'",), [AbsolutePath])
+    assert [d.location.column for d in diagnostics] == [8, 23]
+    assert diagnostics[0].fingerprint != diagnostics[1].fingerprint
+
+
+def test_fingerprint_survives_the_cell_moving_down():
+    first = audit(("x = '/data/x.csv'",), [AbsolutePath])
+    moved = audit(("import os", "y = 1", "x = '/data/x.csv'"), [AbsolutePath])
+    assert first[0].fingerprint == moved[0].fingerprint
+
+
+def test_line_suppression_comment_silences_one_paths_finding():
+    cells = ("a = '/data/x.csv'  # nbrefactor: ignore[PTH001]\nb = '/data/y.csv'",)
+    assert found(audit(cells, [AbsolutePath])) == [("PTH001", 1, 2)]
+
+
+def test_bash_cell_body_is_checked_for_user_paths():
+    cells = ("%%bash\nmkdir -p /home/alice/out\nls ./data",)
+    assert found(audit(cells)) == [("PTH002", 1, 2)]
+
+
+def test_writefile_header_and_run_magic_paths():
+    cells = ("%%writefile /home/alice/helpers.py\ndef f():\n    return 1", "%run /Users/bob/setup.py")
+    assert found(audit(cells)) == [("PTH002", 1, 1), ("PTH002", 2, 1)]
+
+
+def test_time_magic_python_argument_is_checked_once():
+    cells = ("import pandas as pd\n%time df = pd.read_csv('/data/x.csv')",)
+    assert found(audit(cells)) == [("PTH001", 1, 2)]
+
+
+def test_chdir_through_magic_method_and_aliases():
+    cells = (
+        "get_ipython().magic('cd ../data')",
+        "import os as o\no.chdir(target)",
+        "import contextlib\nwith contextlib.chdir('x'):\n    pass",  # scoped, restored: not reported
+    )
+    assert found(audit(cells, [ChangeDirectory])) == [("PTH004", 1, 1), ("PTH004", 2, 2)]
+
+
+def test_chdir_message_shows_the_target():
+    (d,) = audit(("import os\nos.chdir('/tmp/work')",), [ChangeDirectory])
+    assert "os.chdir('/tmp/work')" in d.message and d.fix
+
+
+def test_sys_path_reads_are_not_edits():
+    cells = ("import sys\nn = len(sys.path)\nfirst = sys.path[0]\nif sys.path == []:\n    pass",)
+    assert found(audit(cells, [SysPathEdit])) == []
+
+
+def test_sys_path_edit_inside_a_function_is_reported():
+    cells = ("import sys\ndef setup():\n    sys.path.insert(0, '..')",)
+    (d,) = audit(cells, [SysPathEdit])
+    assert (d.location.line, d.message.split("`")[1]) == (3, "sys.path.insert(0, '..')")
+
+
+def test_relative_paths_outside_catalogued_calls_are_not_reported():
+    cells = ("name = 'data/train.csv'\nprint('model.pkl')\nlabels = {'a': 'text/plain'}\nx = Path(root) / 'out.csv'",)
+    assert found(audit(cells, [CwdRelativePath])) == []
+
+
+def test_windows_path_with_accidental_escape_says_so():
+    (d,) = audit(("df = pd.read_csv('C:\\data\\new.csv')",), [AbsolutePath])
+    assert "'C:\\data\\new.csv'" in d.message  # the newline shown as \n, as it was typed
+    assert "escape sequences" in d.message and "r'…'" in d.message

@@ -1,0 +1,365 @@
+"""Randomness rules RND001–RND003 beyond their embedded examples: aliasing, order, functions,
+generators, conditional calls, the catalogue and its extension by a team."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nbrefactor.analysis import analyse_notebook
+from nbrefactor.catalog import Catalog, load_catalog, merge
+from nbrefactor.config import Settings
+from nbrefactor.engine import audit_notebook
+from nbrefactor.model import Cell, Notebook
+from nbrefactor.project import discover_project
+from nbrefactor.rules import Example, ExampleCell, md
+from nbrefactor.rules.randomness import (
+    MissingRandomState,
+    PartialSeeding,
+    RandomnessCatalog,
+    UnseededRandom,
+    analyse_randomness,
+)
+from nbrefactor.testing import positions, run_example
+
+
+def spots(rule, tmp_path: Path, *cells: ExampleCell | str) -> list[tuple[int, int]]:
+    return positions(run_example(rule, Example(cells=cells), tmp_path))
+
+
+def messages(rule, tmp_path: Path, *cells: ExampleCell | str) -> list[str]:
+    return [d.message for d in run_example(rule, Example(cells=cells), tmp_path)]
+
+
+# --- RND001: order, aliases, arguments -------------------------------------------------------------
+
+
+def test_rnd001_module_alias_and_seed_above_in_another_cell_is_seeded(tmp_path):
+    assert spots(UnseededRandom, tmp_path, "import numpy.random as npr", "npr.seed(3)", "a = npr.normal(size=2)") == []
+
+
+def test_rnd001_seed_below_draw_reports_draw_only(tmp_path):
+    found = spots(UnseededRandom, tmp_path, "import numpy as np", "a = np.random.rand()", "np.random.seed(0)", "b = np.random.rand()")
+    assert found == [(2, 1)]
+
+
+def test_rnd001_seed_later_on_same_line_is_too_late(tmp_path):
+    found = spots(UnseededRandom, tmp_path, "import random\nx = random.random(); random.seed(0)")
+    assert found == [(1, 2)]
+
+
+def test_rnd001_seed_earlier_on_same_line_counts(tmp_path):
+    assert spots(UnseededRandom, tmp_path, "import random\nrandom.seed(0); x = random.random()") == []
+
+
+def test_rnd001_seed_with_none_or_nothing_does_not_count(tmp_path):
+    found = spots(UnseededRandom, tmp_path, "import numpy as np\nnp.random.seed(None)\nnp.random.seed()\nx = np.random.rand()")
+    assert found == [(1, 4)]
+
+
+def test_rnd001_reports_every_draw_not_only_the_first(tmp_path):
+    found = spots(UnseededRandom, tmp_path, "import random", "a = random.randint(1, 6)\nb = random.choice(xs)", "c = random.sample(xs, 2)")
+    assert found == [(2, 1), (2, 2), (3, 1)]
+
+
+def test_rnd001_from_import_renamed_is_resolved(tmp_path):
+    assert spots(UnseededRandom, tmp_path, "from numpy.random import permutation as perm", "p = perm(10)") == [(2, 1)]
+
+
+def test_rnd001_from_numpy_import_random_is_numpy_not_python(tmp_path):
+    # `random` here is numpy.random: random.seed seeds numpy, and python's random is not involved.
+    assert spots(UnseededRandom, tmp_path, "from numpy import random\nrandom.seed(1)", "x = random.normal()") == []
+    found = messages(UnseededRandom, tmp_path / "b", "from numpy import random", "x = random.normal()")
+    assert len(found) == 1 and "NumPy" in found[0]
+
+
+def test_rnd001_star_import_is_followed(tmp_path):
+    assert spots(UnseededRandom, tmp_path, "from random import *", "x = randint(0, 9)") == [(2, 1)]
+
+
+def test_rnd001_unimported_name_is_not_a_draw(tmp_path):
+    # `random` is a user dict here, not the module.
+    assert spots(UnseededRandom, tmp_path, "random = {'a': 1}", "v = random.get('a')") == []
+
+
+def test_rnd001_magic_cells_do_not_hide_draws(tmp_path):
+    found = spots(UnseededRandom, tmp_path, "%matplotlib inline\nimport numpy as np", "%%time\nx = np.random.randn(100)")
+    assert found == [(2, 2)]
+
+
+# --- RND001: functions ---------------------------------------------------------------------------------
+
+
+def test_rnd001_seed_helper_called_before_draw_seeds(tmp_path):
+    cells = ("import numpy as np\ndef seed_all(s):\n    np.random.seed(s)", "seed_all(0)", "x = np.random.rand()")
+    assert spots(UnseededRandom, tmp_path, *cells) == []
+
+
+def test_rnd001_seed_helper_called_after_draw_does_not_seed_it(tmp_path):
+    cells = ("import numpy as np\ndef seed_all(s):\n    np.random.seed(s)", "x = np.random.rand()", "seed_all(0)")
+    assert spots(UnseededRandom, tmp_path, *cells) == [(2, 1)]
+
+
+def test_rnd001_seed_helper_never_called_seeds_nothing(tmp_path):
+    cells = ("import numpy as np\ndef seed_all(s):\n    np.random.seed(s)", "x = np.random.rand()")
+    assert spots(UnseededRandom, tmp_path, *cells) == [(2, 1)]
+
+
+def test_rnd001_seed_through_nested_helpers_counts(tmp_path):
+    cells = (
+        "import torch\ndef inner(s):\n    torch.manual_seed(s)\ndef setup():\n    inner(1)",
+        "setup()",
+        "w = torch.randn(3)",
+    )
+    assert spots(UnseededRandom, tmp_path, *cells) == []
+
+
+def test_rnd001_draw_in_function_called_before_seed_reported_at_the_draw(tmp_path):
+    cells = ("import random\ndef roll():\n    return random.randint(1, 6)", "first = roll()", "random.seed(0)")
+    found = run_example(UnseededRandom, Example(cells=cells), tmp_path)
+    assert positions(found) == [(1, 3)]
+    assert "inside `roll`" in found[0].message and "cell 2" in found[0].message
+
+
+def test_rnd001_draw_in_function_called_after_seed_is_fine_even_if_defined_before(tmp_path):
+    cells = ("import random\ndef roll():\n    return random.randint(1, 6)", "random.seed(0)", "first = roll()")
+    assert spots(UnseededRandom, tmp_path, *cells) == []
+
+
+def test_rnd001_seed_then_draw_inside_one_function_in_source_order(tmp_path):
+    ok = ("import random\ndef run():\n    random.seed(1)\n    return random.random()", "run()")
+    bad = ("import random\ndef run():\n    x = random.random()\n    random.seed(1)\n    return x", "run()")
+    assert spots(UnseededRandom, tmp_path / "ok", *ok) == []
+    assert spots(UnseededRandom, tmp_path / "bad", *bad) == [(1, 3)]
+
+
+def test_rnd001_uncalled_function_draw_gets_benefit_of_doubt_only_when_library_seeded(tmp_path):
+    seeded = ("import numpy as np\nnp.random.seed(0)", "def aug(x):\n    return x + np.random.normal()")
+    unseeded = ("import numpy as np", "def aug(x):\n    return x + np.random.normal()")
+    assert spots(UnseededRandom, tmp_path / "a", *seeded) == []
+    assert spots(UnseededRandom, tmp_path / "b", *unseeded) == [(2, 2)]
+
+
+def test_rnd001_callback_passed_by_name_runs_where_it_is_passed(tmp_path):
+    cells = (
+        "import random\nimport torch\nfrom torch.utils.data import DataLoader\ndef seed_worker(i):\n    random.seed(i)",
+        "loader = DataLoader(ds, worker_init_fn=seed_worker)",
+        "x = random.random()",
+    )
+    assert spots(UnseededRandom, tmp_path, *cells) == []
+
+
+# --- RND001: generators, keywords, methods ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("rng = np.random.default_rng(42)\nv = rng.integers(5)", []),
+        ("rng = np.random.default_rng(seed=SEED)", []),
+        ("rs = np.random.RandomState(0)\nv = rs.rand()", []),
+        ("rng = np.random.default_rng()\nv = rng.integers(5)", [(2, 1)]),
+        ("rng = np.random.default_rng(None)", [(2, 1)]),
+        ("rs = np.random.RandomState(seed=None)", [(2, 1)]),
+        ("g = np.random.Generator(np.random.PCG64())", [(2, 1)]),
+    ],
+)
+def test_rnd001_generators(tmp_path, source, expected):
+    assert spots(UnseededRandom, tmp_path, "import numpy as np\nnp.random.seed(0)", source) == expected
+
+
+def test_rnd001_python_random_instance(tmp_path):
+    assert spots(UnseededRandom, tmp_path, "import random", "r = random.Random(7)\nv = r.random()\nq = random.Random()") == [(2, 3)]
+
+
+def test_rnd001_torch_generator_keyword_and_method_draws(tmp_path):
+    cells = ("import torch", "a = torch.rand(2, generator=g)\nw = torch.empty(3)\nw.uniform_(-1, 1)\nw.normal_(generator=g)")
+    assert spots(UnseededRandom, tmp_path, *cells) == [(2, 3)]
+
+
+def test_rnd001_torch_method_names_ignored_without_torch(tmp_path):
+    assert spots(UnseededRandom, tmp_path, "import numpy as np", "w.uniform_(0, 1)") == []
+
+
+def test_rnd001_tf_dataset_shuffle_needs_seed_or_global_seed(tmp_path):
+    cells = ("import tensorflow as tf", "ds = ds.shuffle(1000)\nds2 = ds.shuffle(1000, seed=3)")
+    assert spots(UnseededRandom, tmp_path / "a", *cells) == [(2, 1)]
+    assert spots(UnseededRandom, tmp_path / "b", "import tensorflow as tf\ntf.random.set_seed(1)", cells[1]) == []
+
+
+def test_rnd001_keras_layers_are_draws_seeded_by_keras_helper(tmp_path):
+    layers = "from tensorflow.keras import layers\nm = keras.Sequential([layers.Dense(8), layers.Dense(1)])"
+    assert spots(UnseededRandom, tmp_path / "a", "import keras", layers) == [(2, 2), (2, 2)]
+    assert spots(UnseededRandom, tmp_path / "b", "import tensorflow as tf\ntf.keras.utils.set_random_seed(0)", layers) == []
+
+
+def test_rnd001_lightning_without_argument_counts_but_old_pytorch_lightning_does_not(tmp_path):
+    draw = "x = torch.randn(2)"
+    assert spots(UnseededRandom, tmp_path / "a", "import torch\nimport lightning as L\nL.seed_everything()", draw) == []
+    assert spots(UnseededRandom, tmp_path / "b", "import torch\nimport pytorch_lightning as pl\npl.seed_everything()", draw) == [(2, 1)]
+    assert spots(UnseededRandom, tmp_path / "c", "import torch\nimport pytorch_lightning as pl\npl.seed_everything(1)", draw) == []
+
+
+def test_rnd001_transformers_set_seed_covers_python_numpy_torch(tmp_path):
+    cells = ("import random, numpy as np, torch\nfrom transformers import set_seed\nset_seed(42)",
+             "a = random.random()\nb = np.random.rand()\nc = torch.rand(1)")
+    assert spots(UnseededRandom, tmp_path, *cells) == []
+
+
+def test_rnd001_pandas_sample_is_numpy_draw(tmp_path):
+    cells = ("import pandas as pd", "a = df.sample(5)\nb = df.sample(5, random_state=1)\nc = df.sample(5, random_state=None)")
+    assert spots(UnseededRandom, tmp_path, *cells) == [(2, 1), (2, 3)]
+
+
+def test_rnd001_line_suppression_is_honoured(tmp_path):
+    cells = ("import random", "x = random.random()  # noqa: RND001\ny = random.random()")
+    assert spots(UnseededRandom, tmp_path, *cells) == [(2, 2)]
+
+
+def test_rnd001_markdown_cells_count_in_cell_numbers(tmp_path):
+    assert spots(UnseededRandom, tmp_path, md("# t"), md("## u"), "import random\nx = random.random()") == [(3, 2)]
+
+
+# --- RND002 ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("s = ms.GroupShuffleSplit(n_splits=3)", [(2, 1)]),
+        ("s = ms.RepeatedKFold(n_splits=3)", [(2, 1)]),
+        ("s = ms.RepeatedStratifiedKFold(n_splits=3, random_state=0)", []),
+        ("s = ms.KFold(5, shuffle=False)", []),
+        ("s = ms.KFold(5, shuffle=True)", [(2, 1)]),
+        ("s = ms.RandomizedSearchCV(est, dist)", [(2, 1)]),
+        ("a = ms.train_test_split(X, y, shuffle=False)", []),
+        ("a = ms.train_test_split(X, y, shuffle=True)", [(2, 1)]),
+        ("a = ms.cross_val_score(est, X, y, cv=5)", []),
+    ],
+)
+def test_rnd002_model_selection(tmp_path, source, expected):
+    assert spots(MissingRandomState, tmp_path, "import sklearn.model_selection as ms", source) == expected
+
+
+@pytest.mark.parametrize(
+    ("imports", "source", "expected"),
+    [
+        ("from sklearn.ensemble import HistGradientBoostingClassifier as H", "m = H()", [(2, 1)]),
+        ("from sklearn.ensemble import GradientBoostingRegressor", "m = GradientBoostingRegressor()", [(2, 1)]),
+        ("from sklearn.linear_model import LogisticRegression", "m = LogisticRegression()", []),
+        ("from sklearn.decomposition import PCA", "p = PCA(2, svd_solver='arpack')", [(2, 1)]),
+        ("from sklearn.decomposition import PCA", "p = PCA(2, svd_solver='full')", []),
+        ("from sklearn.manifold import TSNE", "e = TSNE(2).fit_transform(X)", [(2, 1)]),
+        ("from sklearn.utils import shuffle", "X, y = shuffle(X, y)", [(2, 1)]),
+        ("from random import shuffle", "shuffle(items)", []),
+        ("from sklearn.pipeline import make_pipeline", "p = make_pipeline(a, b)", []),
+        ("from sklearn.datasets import make_blobs", "X, y = make_blobs(\n    n_samples=10,\n)", [(2, 1)]),
+        ("import lightgbm as lgb", "m = lgb.LGBMRegressor(seed=1)", []),
+        ("from catboost import CatBoostClassifier", "m = CatBoostClassifier(random_state=1)", []),
+        ("import xgboost", "m = xgboost.XGBClassifier(random_state=None)", [(2, 1)]),
+        ("from imblearn.over_sampling import SMOTE", "s = SMOTE()", [(2, 1)]),
+    ],
+)
+def test_rnd002_estimators(tmp_path, imports, source, expected):
+    assert spots(MissingRandomState, tmp_path, imports, source) == expected
+
+
+def test_rnd002_message_names_the_estimator_not_the_alias(tmp_path):
+    found = messages(MissingRandomState, tmp_path, "from sklearn.model_selection import train_test_split as tts", "a = tts(X)")
+    assert len(found) == 1 and "train_test_split" in found[0] and "random_state" in found[0]
+
+
+# --- RND003 ---------------------------------------------------------------------------------------------------
+
+
+def test_rnd003_once_per_notebook_at_first_executed_seed(tmp_path):
+    cells = (
+        "import numpy as np\nimport torch\nimport random",
+        "def later(s):\n    random.seed(s)",
+        "np.random.seed(0)",
+        "later(1)\nx = torch.rand(1)\ny = torch.rand(1)",
+    )
+    found = run_example(PartialSeeding, Example(cells=cells), tmp_path)
+    assert positions(found) == [(3, 1)]
+    assert "PyTorch" in found[0].message and "NumPy" in found[0].message and "torch.manual_seed" in found[0].fix
+
+
+def test_rnd003_silent_when_every_drawn_library_is_seeded(tmp_path):
+    cells = ("import numpy as np\nimport torch\nnp.random.seed(0)\ntorch.manual_seed(0)", "a = np.random.rand()\nb = torch.rand(1)")
+    assert spots(PartialSeeding, tmp_path, *cells) == []
+
+
+def test_rnd003_unseeded_generator_alone_is_not_partial_seeding(tmp_path):
+    cells = ("import numpy as np\nimport random\nrandom.seed(0)", "rng = np.random.default_rng()\nr = random.random()")
+    assert spots(PartialSeeding, tmp_path, *cells) == []
+
+
+def test_rnd003_names_several_libraries_in_catalogue_order(tmp_path):
+    cells = ("import random, numpy as np, torch, tensorflow as tf\nrandom.seed(0)", "a = tf.random.normal([1])\nb = torch.rand(1)\nc = np.random.rand()")
+    (message,) = messages(PartialSeeding, tmp_path, *cells)
+    assert message.index("NumPy") < message.index("PyTorch") < message.index("TensorFlow/Keras")
+
+
+# --- the catalogue --------------------------------------------------------------------------------------------
+
+
+def test_catalogue_references_only_known_libraries():
+    cat = RandomnessCatalog.from_catalog(load_catalog())
+    ids = {lib.id for lib in cat.libraries}
+    assert {"python", "numpy", "torch", "tensorflow"} <= ids
+    referenced = {g.library for g in cat.generators} | {c.library for c in cat.conditional_draws} | {m.library for m in cat.method_draws}
+    referenced |= {lib for s in cat.seeds for lib in s.seeds}
+    assert referenced <= ids
+    assert all(s.calls and s.seeds for s in cat.seeds)
+    assert all(r.calls and r.keywords for r in cat.random_state)
+
+
+@pytest.mark.parametrize(
+    ("qualified", "library"),
+    [
+        ("numpy.random.rand", "numpy"),
+        ("numpy.random.seed", None),
+        ("numpy.random.default_rng", None),
+        ("random.shuffle", "python"),
+        ("random.seed", None),
+        ("torch.randn", "torch"),
+        ("torch.nn.init.zeros_", None),
+        ("torch.nn.init.kaiming_normal_", "torch"),
+        ("torch.zeros", None),
+        ("tensorflow.random.stateless_normal", None),
+        ("tensorflow.random.uniform", "tensorflow"),
+        ("keras.layers.Dense", "tensorflow"),
+        ("keras.layers.Concatenate", None),
+        ("jax.random.normal", None),
+    ],
+)
+def test_catalogue_draw_classification(qualified, library):
+    cat = RandomnessCatalog.from_catalog(load_catalog())
+    found = next((lib.id for lib in cat.libraries if lib.draws_with(qualified)), None)
+    assert found == library
+
+
+def test_team_catalogue_extension_adds_a_library_and_its_seed():
+    extra = {
+        "randomness": {
+            "library": [{"id": "mylib", "label": "MyLib", "draws": ["mylib.sample*"], "fix": "mylib.seed(SEED)"}],
+            "seed": [{"call": "mylib.seed", "seeds": ["mylib"]}],
+        }
+    }
+    catalog = Catalog(merge(dict(load_catalog().data), extra))
+    cells = ("import mylib", "a = mylib.sample_one()", "mylib.seed(1)\nb = mylib.sample_two()")
+    notebook = Notebook("n.ipynb", tuple(Cell(i + 1, "code", s) for i, s in enumerate(cells)))
+    analysis = audit_notebook(notebook, Settings(), discover_project(Path("n.ipynb")), catalog, rules=[UnseededRandom])
+    assert [(d.location.cell, d.location.line) for d in analysis.result.diagnostics] == [(2, 1)]
+    assert "MyLib" in analysis.result.diagnostics[0].message
+
+
+def test_analyse_randomness_places_in_function_calls_at_their_first_run():
+    cells = ("import torch\ndef build():\n    return torch.nn.Linear(2, 2)", "x = 1", "m = build()\nn = build()")
+    notebook = Notebook("n.ipynb", tuple(Cell(i + 1, "code", s) for i, s in enumerate(cells)))
+    rf = analyse_randomness(analyse_notebook(notebook), RandomnessCatalog.from_catalog(load_catalog()))
+    assert rf.first_run == {"build": (3, 1, 5)}
+    (draw,) = rf.draws
+    assert draw.library == "torch" and draw.qualified == "torch.nn.Linear"
+    assert rf.moment(draw.ca, draw.call) == ((3, 1, 5), (1, 3, 12))
