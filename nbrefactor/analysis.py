@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import warnings
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
@@ -244,7 +245,10 @@ def analyse_cell(cell: Cell, shadowed: frozenset[str] = frozenset()) -> CellAnal
 
 def _cpython_syntax_error(python: str) -> Optional[SyntaxProblem]:
     try:
-        compile(python, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        with warnings.catch_warnings():
+            # `"\d"` in a cell is the notebook's business (and PTH rules explain Windows paths).
+            warnings.simplefilter("ignore")
+            compile(python, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError as err:
         return SyntaxProblem(_first_line(err.msg or "invalid syntax"), err.lineno or 1, max(1, err.offset or 1))
     except (ValueError, RecursionError, MemoryError):

@@ -8,10 +8,10 @@ file adds to the shipped catalogue rather than replacing it.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 
 def shipped_rules_dir() -> Path:
@@ -24,6 +24,15 @@ def shipped_rules_dir() -> Path:
 @dataclass(frozen=True)
 class Catalog:
     data: Mapping[str, Any]
+    # Structures derived from the data (compiled regexes, lookup tables), built once per catalogue.
+    _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, key: str, build: Callable[["Catalog"], Any]) -> Any:
+        """`build(self)`, computed on first use and kept with this catalogue: rules call it per
+        notebook, so anything costly to derive from the TOML data is derived once."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]
 
     def section(self, name: str) -> Any:
         return self.data.get(name, {})

@@ -224,7 +224,7 @@ def import_kind(
     top = module.split(".")[0]
     if top in STDLIB:
         return STDLIB_KIND
-    if project is not None and (top in project.local_modules or top in getattr(project, "project_modules", frozenset())):
+    if project is not None and (top in project.local_modules or top in project.project_modules):
         return LOCAL_KIND
     catalog = catalog if catalog is not None else load_catalog()
     for provided in provided_modules(catalog):
@@ -468,8 +468,8 @@ def _parse_install_args(tool: str, args: list[str]) -> ParsedInstall:
                 files.append(value)
             elif flag in {"-e", "--editable"}:
                 editables.append(value)
-            elif flag in {"-r", "-e"} or (not flag.startswith("--") and len(flag) > 2 and flag[1] in "re" and not conda):
-                # `-rrequirements.txt` / `-e.` glued to their value
+            elif not conda and not flag.startswith("--") and len(flag) > 2 and flag[1] in "re":
+                # pip's `-rrequirements.txt` / `-e.`: the value glued to the short flag
                 (files if flag[1] == "r" else editables).append(flag[2:])
             continue
         spec = _parse_spec(token, conda)

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Optional, Sequence
 from .analysis import NotebookFacts
 from .catalog import Catalog, load_catalog
 from .compiler.emit import EmitInputs, FileTree, Requirement, emit_model, plan_json
-from .compiler.plan import ModelPlan, model_names, plan_model
+from .compiler.plan import ModelPlan, ReviewItem, model_names, plan_model
 from .config import Settings
 from .engine import audit_notebook, collect_notebooks
 from .loader import read_notebook
@@ -170,6 +170,7 @@ def gather_inputs(
     from .distributions import needed_distributions
 
     requirements: dict[str, Requirement] = {}
+    review: list[ReviewItem] = []
     python_version = "3.11"
     for facts, project, _ in notebooks:
         manifest_pins = _manifest_pins(project)
@@ -184,6 +185,11 @@ def gather_inputs(
             else:
                 version = _installed_version(need.name)
                 requirements[key] = Requirement(need.name, version, "environment" if version else "unpinned")
+                if version is None:
+                    review.append(
+                        ReviewItem(facts.notebook.path, need.cell.index if need.cell else None, need.line,
+                                   f"`{need.name}` is unpinned: no manifest pin, no `%pip install {need.name}==…` line, and it is not installed where nbrefactor ran")
+                    )
         version = facts.notebook.language_version
         match = re.match(r"^(3)\.(\d+)", version or "")
         if match:
@@ -201,6 +207,7 @@ def gather_inputs(
         sampled=tuple(sampled),
         missing_data=tuple(missing),
         saved_values=tuple(saved),
+        review=tuple(review),
     )
 
 

@@ -28,7 +28,7 @@ def found(diagnostics, code):
 
 
 def make_repo(tmp_path: Path, files: dict[str, str]) -> Path:
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     for name, text in files.items():
         target = tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -145,3 +145,12 @@ def test_json_report_carries_manifest_findings_with_the_manifest_path(tmp_path, 
     assert [(loc["path"], loc["cell"], loc["line"]) for loc in by_code["DEP001"]] == [("nb.ipynb", 1, 2)]
     assert [(loc["path"], loc["cell"], loc["line"]) for loc in by_code["DEP003"]] == [("nb.ipynb", 2, 1)]
     assert "DEP002" not in by_code
+
+
+def test_ipython_is_declared_by_the_jupyter_packages_that_bring_it(tmp_path):
+    root = make_repo(tmp_path, {"requirements.txt": "jupyterlab==4.2.5\npandas==2.2.2\n"})
+    nb = write_notebook(root / "nb.ipynb", ["from IPython.display import display\nimport pandas as pd"])
+    assert found(audit(nb), "DEP001") == []
+    bare = make_repo(tmp_path / "other", {"requirements.txt": "pandas==2.2.2\n"})
+    nb2 = write_notebook(bare / "nb.ipynb", ["from IPython.display import display\nimport pandas as pd"])
+    assert found(audit(nb2), "DEP001") == [(1, 1)]

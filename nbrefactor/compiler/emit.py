@@ -38,6 +38,7 @@ class EmitInputs:
     sampled: tuple[str, ...] = ()  # test data files cut to a sample (values tests skip then)
     missing_data: tuple[str, ...] = ()  # read paths not available beside the notebook
     saved_values: tuple[tuple[str, str, str, int], ...] = ()  # (expression, expected repr, notebook, cell)
+    review: tuple[ReviewItem, ...] = ()  # found while gathering (an unpinned requirement…)
 
 
 @dataclass
@@ -76,7 +77,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple
         "version": __version__,
         "python_version": inputs.python_version,
         "requirements": inputs.requirements,
-        "review": sorted({*plan.review, *(r for sc in stage_codes for r in sc.review)}, key=_review_key),
+        "review": sorted({*plan.review, *inputs.review, *(r for sc in stage_codes for r in sc.review)}, key=_review_key),
         "changes": sorted({c for sc in stage_codes for c in sc.changes}),
         "fixed": [d for d in plan.fixed if d.code not in ("PTH001", "PTH002", "PTH003", "PTH006") or _replaced(d, replaced)],
         "remaining": _remaining(plan, replaced),

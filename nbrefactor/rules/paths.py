@@ -65,7 +65,7 @@ class PathArgument:
 
 
 def io_call_entries(catalog: Catalog) -> tuple[IoCall, ...]:
-    return _entries(_freeze(catalog.table("io_calls", "call", [])))
+    return catalog.derived("paths.io_calls", lambda c: _entries(_freeze(c.table("io_calls", "call", []))))
 
 
 def _freeze(value: Any) -> Any:
@@ -215,7 +215,7 @@ class PathSettings:
 
 
 def path_settings(catalog: Catalog) -> PathSettings:
-    return _settings(_freeze(catalog.data.get("paths", {})))
+    return catalog.derived("paths.settings", lambda c: _settings(_freeze(c.data.get("paths", {}))))
 
 
 @lru_cache(maxsize=16)
