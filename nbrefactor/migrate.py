@@ -42,7 +42,7 @@ NOT_DATA = {"requirements.txt", "environment.yml", "environment.yaml", "pyprojec
 class ModelResult:
     model: str
     notebooks: tuple[str, ...]
-    status: str  # migrated | migrated-with-review | unchanged | blocked | failed | unreadable
+    status: str  # migrated | migrated-with-review | unchanged | skipped | blocked | failed | unreadable
     out_dir: Optional[str] = None
     problems: tuple[str, ...] = ()  # one line each
     review_items: int = 0
@@ -51,7 +51,7 @@ class ModelResult:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("migrated", "migrated-with-review", "unchanged")
+        return self.status in ("migrated", "migrated-with-review", "unchanged", "skipped")
 
 
 @dataclass
@@ -142,6 +142,8 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
             for d in plan.blocking
         )
         return ModelResult(model, displays, "blocked", problems=problems, diagnostics=diagnostics, plan=plan)
+    if not any(step.cells for stage in plan.stages for step in stage.steps):
+        return ModelResult(model, displays, "skipped", problems=("no code to compile (STR003)",), diagnostics=diagnostics, plan=plan)
     inputs = gather_inputs(plan, [(f, p, path) for f, _, p, path in analysed], catalog, exclude=options.out)
     tree, _ = emit_model(plan, inputs)
     target = options.out / plan.package

@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# The main job on the bundled fixtures: install, then audit (terminal report + JSON in build/audit/).
-# Exit codes 1 (findings) and 2 (the corpus deliberately holds unreadable notebooks) are the
-# expected outcome here; anything else is a failure.
+# The main job on the bundled fixtures: install, audit (terminal summary + JSON + SARIF in
+# build/audit/), then migrate every model into build/packages/.
+# The corpus deliberately holds unreadable and blocked notebooks, so exit codes 1 (findings,
+# blocked models) and 2 (unreadable inputs) are the expected outcome of each command here;
+# anything higher is a crash and fails this script.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install -q -e . || exit 1
-mkdir -p build/audit
-nbrefactor audit fixtures/notebooks --format json --output build/audit/audit.json
-status=$?
-nbrefactor audit fixtures/notebooks --no-source --color never | tail -n 40
-if [ "$status" -gt 2 ]; then echo "audit failed with exit code $status" >&2; exit "$status"; fi
-echo "audit report: build/audit/audit.json (exit code $status: 1 = findings, 2 = unreadable fixtures present)"
+mkdir -p build/audit build/packages
+
+check() {  # check NAME STATUS
+  if [ "$2" -gt 2 ]; then echo "$1 failed with exit code $2" >&2; exit "$2"; fi
+}
+
+nbrefactor audit fixtures/notebooks --format json --output build/audit/audit.json; check audit $?
+nbrefactor audit fixtures/notebooks --format sarif --output build/audit/audit.sarif; check "audit (sarif)" $?
+nbrefactor audit fixtures/notebooks --no-source --color never | tail -n 25
+nbrefactor migrate fixtures/notebooks --out build/packages; check migrate $?
+
+echo
+echo "audit: build/audit/audit.json, build/audit/audit.sarif"
+echo "packages: build/packages/ (each with MIGRATION.md; blocked notebooks are listed above)"

@@ -300,3 +300,23 @@ def test_one_bad_notebook_does_not_stop_the_batch(tmp_path, capsys):
     assert code == 2  # unreadable input, and the rest of the batch still migrated
     assert "broken.ipynb: invalid JSON" in text
     assert (out / "churn" / "pyproject.toml").is_file()
+
+
+def test_a_notebook_without_code_is_skipped_not_compiled(tmp_path, capsys):
+    path = write_notebook(project(tmp_path) / "notes.ipynb", [("md", "# Only prose"), "   "])
+    out = tmp_path / "build"
+    assert run_cli("migrate", str(path), "--out", str(out)) == 0
+    assert "skipped" in capsys.readouterr().out
+    assert not (out / "notes").exists()
+
+
+def test_models_declared_in_pyproject_group_notebooks(tmp_path):
+    root = project(tmp_path, {"raw.csv": DATA})
+    (root / "pyproject.toml").write_text('[tool.nbrefactor.models]\nscoring = ["prep.ipynb", "score.ipynb"]\n', encoding="utf-8")
+    write_notebook(root / "prep.ipynb", ["import pandas as pd\npd.read_csv('raw.csv').to_csv('mid.csv', index=False)"])
+    write_notebook(root / "score.ipynb", ["import pandas as pd\nn = len(pd.read_csv('mid.csv'))"])
+    out = tmp_path / "build"
+    assert run_cli("migrate", str(root), "--out", str(out)) == 0
+    plan = json.loads((out / "scoring" / ".nbrefactor" / "plan.json").read_text())
+    assert [Path(nb).name for nb in plan["notebooks"]] == ["prep.ipynb", "score.ipynb"]
+    assert sorted(p.name for p in out.iterdir()) == ["scoring"]
