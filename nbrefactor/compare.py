@@ -234,6 +234,8 @@ class _Comparer:
             if not (_is_sparse(a) and _is_sparse(b)):
                 return self.differ(path, "type", _type_name(a), _type_name(b))
             return self.sparse(np, a, b, path, depth)
+        if np is not None and (isinstance(a, _RANDOM(np)) or isinstance(b, _RANDOM(np))):
+            return self.generators(np, a, b, path, depth)
         if _is_estimator(a) or _is_estimator(b):
             return self.estimators(a, b, path, depth)
         if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
@@ -280,7 +282,7 @@ class _Comparer:
     # -- containers ------------------------------------------------------------------------------
 
     def sequences(self, a: Any, b: Any, path: str, depth: int) -> Result:
-        if type(a) is not type(b) and not _same_class(type(a), type(b)):
+        if type(a) is not type(b) and not _same_class(type(a), type(b)) and not _notebook_flavour(a, b):
             return self.differ(path, "type", _type_name(a), _type_name(b))
         if len(a) != len(b):
             return self.differ(path, "length", len(a), len(b))
@@ -300,9 +302,9 @@ class _Comparer:
         if only_a or only_b:
             parts = []
             if only_a:
-                parts.append(f"only in {self.left}: {_short(sorted(map(repr, only_a)))}")
+                parts.append(f"only in {self.left}: {_short(sorted(only_a, key=repr))}")
             if only_b:
-                parts.append(f"only in {self.right}: {_short(sorted(map(repr, only_b)))}")
+                parts.append(f"only in {self.right}: {_short(sorted(only_b, key=repr))}")
             return Mismatch("keys differ: " + "; ".join(parts), path)
         results: list[Result] = []
         for key in a:
@@ -515,6 +517,17 @@ class _Comparer:
 
     # -- estimators and other objects -------------------------------------------------------------
 
+    def generators(self, np: Any, a: Any, b: Any, path: str, depth: int) -> Result:
+        """numpy random generators: equal when their states are; a different state means the two
+        runs drew different random numbers, which deserves a plain explanation."""
+        if type(a) is not type(b):
+            return self.differ(path, "type", _type_name(a), _type_name(b))
+        state_a = a.get_state(legacy=False) if isinstance(a, np.random.RandomState) else a.bit_generator.state
+        state_b = b.get_state(legacy=False) if isinstance(b, np.random.RandomState) else b.bit_generator.state
+        if isinstance(self.compare(state_a, state_b, path, depth), Match):
+            return Match(path)
+        return Mismatch("random generator states differ: the two runs drew different random numbers (is this randomness seeded?)", path)
+
     def estimators(self, a: Any, b: Any, path: str, depth: int) -> Result:
         if not (_is_estimator(a) and _is_estimator(b)) or not _same_class(type(a), type(b)):
             return self.differ(path, "class", _type_name(a), _type_name(b))
@@ -528,7 +541,8 @@ class _Comparer:
         for key in sorted(pa):
             result = self.compare(pa[key], pb[key], f"{path}.{key}", depth)
             if isinstance(result, Mismatch):
-                return Mismatch(f"parameter {key!r}: {result.reason}", result.path)
+                # Deeper paths (a nested estimator's fitted state) speak for themselves.
+                return Mismatch(f"parameter {key!r}: {result.reason}", result.path) if result.path == f"{path}.{key}" else result
             results.append(result)
         fa, fb = _fitted(a), _fitted(b)
         if fa != fb:
@@ -621,6 +635,10 @@ def _not_comparable(value: Any) -> str:
     return ""
 
 
+def _RANDOM(np: Any) -> tuple[type, ...]:
+    return (np.random.RandomState, np.random.Generator)
+
+
 def _is_bool(value: Any, np: Any) -> bool:
     return isinstance(value, bool) or (np is not None and isinstance(value, np.bool_))
 
@@ -636,6 +654,15 @@ def _is_na_scalar(pd: Any, value: Any) -> bool:
         return bool(pd.api.types.is_scalar(value) and pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def _notebook_flavour(a: Any, b: Any) -> bool:
+    """IPython's list and string subclasses (`files = !ls` gives an SList) are what a package's
+    plain list or str stands for."""
+    for x, y in ((a, b), (b, a)):
+        if (getattr(type(x), "__module__", "") or "").startswith("IPython.") and type(y) in type(x).__mro__:
+            return True
+    return False
 
 
 def _is_sparse(value: Any) -> bool:

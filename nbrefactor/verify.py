@@ -34,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence, Union
 
@@ -219,8 +219,14 @@ def verify(
     rtol: float = 1e-7,
     atol: float = 0.0,
     keep_temp: bool = False,
+    seed: Optional[int] = 0,
 ) -> VerifyReport:
     """Run the notebook(s) and the package side by side and compare what crosses each step.
+
+    `seed`: both sides start with Python's and NumPy's global random generators seeded with it
+    (None: left as they are). Unseeded randomness then draws the same numbers on both sides as
+    long as the package makes the same draws in the same order, which is what fidelity means; the
+    audit still reports the missing seed (RND001).
 
     `notebook_path` may be a list: the notebooks of one model, run in order (each in a fresh
     kernel, in the same temporary folder, so files one writes are there for the next).
@@ -256,10 +262,17 @@ def verify(
         ignore = _ignore_for(root, [package.resolve(), work.resolve()])
         _check_size(root, ignore)
         nb_root, pkg_root, snapshots = work / "notebook" / root.name, work / "package" / root.name, work / "snapshots"
-        shutil.copytree(root, nb_root, ignore=ignore, symlinks=True)
-        shutil.copytree(root, pkg_root, ignore=ignore, symlinks=True)
+        # Symbolic links are followed and their targets copied: a link kept as a link would let
+        # a side write through it into the original.
+        try:
+            shutil.copytree(root, nb_root, ignore=ignore, symlinks=False, ignore_dangling_symlinks=True)
+            shutil.copytree(root, pkg_root, ignore=ignore, symlinks=False, ignore_dangling_symlinks=True)
+        except (OSError, shutil.Error) as exc:
+            raise VerifyError(f"{root}: cannot copy the notebook's folder: {exc}") from None
         snapshots.mkdir()
         env = _child_env()
+        if seed is not None:
+            env[SEED_VARIABLE] = str(int(seed))
 
         # Both sides start together: the package's interpreter imports its libraries while the
         # kernel starts, and its `on_step` waits for the notebook's snapshot of the same step.
@@ -321,16 +334,7 @@ def _select_notebooks(plan: Plan, paths: list[Path], notes: list[str]) -> list[s
         if exact:
             selected.append(exact[0])
             continue
-        parts = resolved.parts
-
-        def tail(name: str) -> int:
-            other = Path(name).parts
-            n = 0
-            while n < min(len(parts), len(other)) and parts[-1 - n] == other[-1 - n]:
-                n += 1
-            return n
-
-        scored = sorted(((tail(n), n) for n in names), reverse=True)
+        scored = sorted(((_common_tail(resolved.parts, Path(n).parts), n) for n in names), reverse=True)
         if scored[0][0] > 0 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
             selected.append(scored[0][1])
         elif len(names) == 1 and len(paths) == 1:
@@ -344,6 +348,13 @@ def _select_notebooks(plan: Plan, paths: list[Path], notes: list[str]) -> list[s
     if order != selected:
         raise VerifyError(f"give the notebooks in the model's order: {', '.join(order)}")
     return selected
+
+
+def _common_tail(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
 
 
 def _read_notebook(path: Path) -> Any:
@@ -371,7 +382,7 @@ class warnings_silenced:
 def _boundary(step: PlanStep, notebook: Any, path: Path) -> int:
     cells = notebook.cells
     if not step.cells:
-        raise VerifyError(f"step {step.name!r} lists no cells")
+        return 0  # a step made of no cell (a notebook of markdown only): its values exist before cell 1
     out_of_range = [c for c in step.cells if not 1 <= c <= len(cells)]
     if out_of_range:
         raise VerifyError(f"{path}: step {step.name!r} names cells {out_of_range} but the notebook has {len(cells)} cells; was it edited after `migrate`?")
@@ -400,7 +411,7 @@ def _copy_root(paths: list[Path], notebooks: list[Any]) -> tuple[Path, list[Path
 def _check_size(root: Path, ignore: Any) -> None:
     """Refuse to copy a folder that is obviously not a project (a notebook lying in a home folder)."""
     total = files = 0
-    for directory, dirnames, filenames in os.walk(root):
+    for directory, dirnames, filenames in os.walk(root, followlinks=True):
         skipped = ignore(directory, dirnames + filenames)
         dirnames[:] = [d for d in dirnames if d not in skipped]
         for name in filenames:
@@ -408,7 +419,7 @@ def _check_size(root: Path, ignore: Any) -> None:
                 continue
             files += 1
             try:
-                total += os.lstat(os.path.join(directory, name)).st_size
+                total += os.stat(os.path.join(directory, name)).st_size
             except OSError:
                 pass
             if total > _MAX_COPY_BYTES or files > _MAX_COPY_FILES:
@@ -442,7 +453,28 @@ def _ignore_for(root: Path, excluded: list[Path]) -> Any:
 def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONHASHSEED"] = "0"
+    env.pop(SEED_VARIABLE, None)
     return env
+
+
+SEED_VARIABLE = "NBREFACTOR_VERIFY_SEED"
+# Run first on both sides, in a namespace of its own (the notebook's globals stay untouched).
+_SEED_SOURCE = """
+import os, random
+seed = os.environ.get("NBREFACTOR_VERIFY_SEED")
+if seed is not None:
+    random.seed(int(seed))
+    try:
+        import numpy
+    except ImportError:
+        numpy = None
+    if numpy is not None:
+        numpy.random.seed(int(seed))
+"""
+
+
+def seed_globals() -> None:
+    exec(compile(_SEED_SOURCE, "nbrefactor-seed", "exec"), {})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,7 +514,13 @@ os.replace(manifest + ".tmp", manifest)  # the package side polls for it: never 
 
 def _snapshot_code(script: Path, snapshots: Path, prefix: str, names: Sequence[str], cell: int) -> str:
     args = {"dir": str(snapshots), "prefix": prefix, "names": list(names), "cell": cell}
-    return f"exec(compile(open({str(script)!r}).read(), 'nbrefactor-snapshot', 'exec'), {{'ns': globals(), 'args': __import__('json').loads({json.dumps(args)!r})}})\n"
+    # Builtins through `__import__("builtins")`: a notebook may well have its own `open` (a stock
+    # price column) or `compile`, and this line runs in the notebook's namespace.
+    b = "__import__('builtins')"
+    return (
+        f"{b}.exec({b}.compile({b}.open({str(script)!r}).read(), 'nbrefactor-snapshot', 'exec'), "
+        f"{{'ns': {b}.globals(), 'args': __import__('json').loads({json.dumps(args)!r})}})\n"
+    )
 
 
 def _run_notebooks(
@@ -546,8 +584,16 @@ def _run_one_notebook(
     )
     client.shutdown_kernel = "immediate"  # the kernel's state is thrown away: no need to wait ~3 s
     current: Optional[int] = None
+    # The kernel's own stderr (start-up warnings, C-level crashes) goes to a file, not the
+    # terminal; its tail is reported if the kernel dies.
+    kernel_log = snapshots / f"kernel-{copy.stem}.stderr"
+    log = open(kernel_log, "wb")
     try:
-        with client.setup_kernel(env=env):
+        with client.setup_kernel(env=env, stderr=log):
+            b = "__import__('builtins')"
+            _silent(client, f"{b}.exec({_SEED_SOURCE!r}, {{}})\n", 0, deadline)
+            for step in after.get(0, ()):
+                _silent(client, _snapshot_code(script, snapshots, f"step-{step.name}", step.outputs, 0), 0, deadline)
             for index, cell in enumerate(notebook.cells):
                 number = index + 1
                 if cell.cell_type == "code":
@@ -568,11 +614,15 @@ def _run_one_notebook(
             return RunError("notebook", f"taking the snapshot failed: {exc.ename}: {exc.evalue}", shown, None, exception=exc.ename, traceback=_strip_ansi(exc.traceback))
         return RunError("notebook", f"cell {current} raised {exc.ename}: {exc.evalue}", shown, current, exception=exc.ename, traceback=_strip_ansi(exc.traceback))
     except DeadKernelError as exc:
-        return RunError("notebook", f"the kernel died in cell {current}: {exc}", shown, current, exception="DeadKernelError")
+        log.flush()
+        return RunError("notebook", f"the kernel died in cell {current}: {exc}", shown, current, exception="DeadKernelError", traceback=_tail(kernel_log))
     except NoSuchKernel:
         return RunError("notebook", f"no {KERNEL_NAME!r} kernel: install one with `python -m ipykernel install --user`", shown, exception="NoSuchKernel")
     except Exception as exc:  # the kernel failed to start, timed out starting, or lost its channels
-        return RunError("notebook", f"the kernel could not run: {type(exc).__name__}: {exc}", shown, current, exception=type(exc).__name__)
+        log.flush()
+        return RunError("notebook", f"the kernel could not run: {type(exc).__name__}: {exc}", shown, current, exception=type(exc).__name__, traceback=_tail(kernel_log))
+    finally:
+        log.close()
     return None
 
 
@@ -747,9 +797,9 @@ def _runner_main(argv: Sequence[str]) -> int:
     ran: list[str] = []
     try:
         pipeline = importlib.import_module(f"{spec['package']}.pipeline")
-        run = getattr(pipeline, "run")
+        run = pipeline.run
     except BaseException as exc:
-        emit({"event": "error", "message": f"cannot import {spec['package']}.pipeline.run: {type(exc).__name__}: {exc}", "exception": type(exc).__name__, "traceback": traceback.format_exc()})
+        emit({"event": "error", "stage": "import", "message": f"cannot import {spec['package']}.pipeline.run: {type(exc).__name__}: {exc}", "exception": type(exc).__name__, "traceback": traceback.format_exc()})
         return 1
 
     def on_step(step: str, outputs: dict[str, Any]) -> None:
@@ -763,6 +813,7 @@ def _runner_main(argv: Sequence[str]) -> int:
         emit({"event": "step", "step": step, "checks": checks, "extra": extra})
 
     try:
+        seed_globals()
         final = run(on_step=on_step)
     except BaseException as exc:
         where = f" in the step after {ran[-1]!r}" if ran else " in its first step"
@@ -857,17 +908,17 @@ def _build_report(
 ) -> VerifyReport:
     by_step = {e["step"]: e for e in events if e.get("event") == "step" and not e.get("ignored")}
     final_event = next((e for e in events if e.get("event") == "final"), None)
-    # A pipeline error names the step that raised: the first planned step after the last that ran.
+    # A pipeline that raised or ran out of time is blamed on the first planned step after the
+    # last one it finished; an import error belongs to no step.
     order = [s.name for s in plan.steps]
+    ran = [e["step"] for e in events if e.get("event") == "step"]
+    failure = next((e for e in events if e.get("event") == "error"), None)
     fixed: list[RunError] = []
     for error in errors:
-        if error.side == "package" and error.step is None:
-            failure = next((e for e in events if e.get("event") == "error"), None)
-            after = failure.get("after") if failure else None
-            if failure is not None:
-                index = order.index(after) + 1 if after in order else (0 if after is None else None)
-                if index is not None and index < len(order):
-                    error = dataclasses.replace(error, step=order[index])
+        if error.side == "package" and error.step is None and not (failure and failure.get("stage") == "import"):
+            index = order.index(ran[-1]) + 1 if ran and ran[-1] in order else (0 if not ran else None)
+            if index is not None and index < len(order) and not any(e.get("event") == "final" for e in events):
+                error = dataclasses.replace(error, step=order[index])
         fixed.append(error)
     results = []
     for step in steps:
@@ -919,8 +970,14 @@ _MARKS = {MATCHED: "ok      ", MISMATCHED: "MISMATCH", SKIPPED: "skipped ", NOT_
 def render_text(report: VerifyReport) -> str:
     lines = [f"verify {', '.join(report.notebooks)} against {report.package} (model {report.model}; rtol={report.rtol:g}, atol={report.atol:g})"]
     lines.append(f"both sides ran at the same time: notebook {report.notebook_seconds:.1f} s, package {report.package_seconds:.1f} s")
+    for error in report.errors:
+        where = f" [{error.notebook}, cell {error.cell}]" if error.cell else (f" [step {error.step}]" if error.step else "")
+        lines.append(f"ERROR {error.side}{where}: {error.message}")
+        if error.traceback:
+            lines.extend("    " + line for line in _traceback_excerpt(error.traceback))
     for step in report.steps:
-        lines.append(f"step {step.name} (cells {_cells(step.cells)}, values taken after cell {step.boundary})")
+        taken = f"values taken after cell {step.boundary}" if step.boundary else "values taken before cell 1"
+        lines.append(f"step {step.name} (cells {_cells(step.cells)}, {taken})")
         lines.extend(_check_lines(step.checks))
         if step.extra_outputs:
             lines.append(f"  also returned, not in the plan (not compared): {', '.join(step.extra_outputs)}")
@@ -929,15 +986,12 @@ def render_text(report: VerifyReport) -> str:
     if report.final:
         lines.append("final values")
         lines.extend(_check_lines(report.final))
-    for error in report.errors:
-        where = f" [{error.notebook}, cell {error.cell}]" if error.cell else (f" [step {error.step}]" if error.step else "")
-        lines.append(f"ERROR {error.side}{where}: {error.message}")
-        if error.traceback:
-            lines.extend("    " + line for line in _traceback_excerpt(error.traceback))
     for note in report.notes:
         lines.append(f"note: {note}")
     counts = report.counts()
     verdict = "OK: every compared value matches" if report.ok else "FAILED"
+    if report.ok and not counts[MATCHED] and not counts[SKIPPED]:
+        verdict = "OK: nothing crosses a step boundary, nothing to compare"
     lines.append(
         f"{counts[MATCHED]} matched, {counts[MISMATCHED]} mismatched, {counts[SKIPPED]} skipped, "
         f"{counts[NOT_COMPARED]} not compared, {len(report.errors)} errors: {verdict}"
@@ -974,6 +1028,8 @@ def _check_lines(checks: Sequence[ValueCheck]) -> list[str]:
 
 def _cells(cells: Sequence[int]) -> str:
     ordered = sorted(cells)
+    if not ordered:
+        return "none"
     if ordered and ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 1:
         return f"{ordered[0]}-{ordered[-1]}"
     return ", ".join(str(c) for c in ordered)
@@ -1000,12 +1056,14 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--atol", type=float, default=0.0, help="absolute tolerance for floating point values (default: 0)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
     parser.add_argument("--keep-temp", action="store_true", help="keep the temporary copies and snapshots (their folder is printed)")
+    parser.add_argument("--seed", type=int, default=0, help="seed Python's and NumPy's global random generators on both sides first (default: 0)")
+    parser.add_argument("--no-seed", dest="seed", action="store_const", const=None, help="leave the global random generators unseeded")
     parser.set_defaults(handler=run_verify)
 
 
 def run_verify(args: argparse.Namespace) -> int:
     try:
-        report = verify(args.notebooks, args.package, timeout=args.timeout, rtol=args.rtol, atol=args.atol, keep_temp=args.keep_temp)
+        report = verify(args.notebooks, args.package, timeout=args.timeout, rtol=args.rtol, atol=args.atol, keep_temp=args.keep_temp, seed=args.seed)
     except VerifyError as exc:
         print(f"nbrefactor: {exc}", file=sys.stderr)
         return EXIT_USAGE

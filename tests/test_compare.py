@@ -102,7 +102,7 @@ def test_compare_dicts_ignore_order_and_report_missing_and_extra_keys() -> None:
     assert isinstance(compare({"a": 1, "b": 2}, {"b": 2, "a": 1}), Match)
     result = mismatch({"a": 1, "b": 2}, {"a": 1, "c": 2}, name="d")
     assert result.path == "d"
-    assert result.reason == "keys differ: only in expected: [\"'b'\"]; only in actual: [\"'c'\"]"
+    assert result.reason == "keys differ: only in expected: ['b']; only in actual: ['c']"
 
 
 def test_compare_sets_by_membership() -> None:
@@ -315,3 +315,20 @@ def test_describe_names_type_and_shape() -> None:
     assert describe(np.zeros((2, 3))) == "numpy.ndarray(float64, shape=(2, 3))"
     assert describe([1, 2]) == "list(len=2)"
     assert describe(0.5) == "float 0.5"
+
+
+def test_compare_random_generators_by_state_with_a_plain_explanation() -> None:
+    assert isinstance(compare(np.random.RandomState(7), np.random.RandomState(7)), Match)
+    drawn = np.random.RandomState(7)
+    drawn.rand()
+    assert mismatch(np.random.RandomState(7), drawn, name="rng") == Mismatch(
+        "random generator states differ: the two runs drew different random numbers (is this randomness seeded?)", "rng"
+    )
+    assert isinstance(compare(np.random.default_rng(3), np.random.default_rng(4)), Mismatch)
+
+
+def test_compare_ipython_slist_stands_for_a_list() -> None:
+    from IPython.utils.text import SList
+
+    assert isinstance(compare(SList(["a.csv", "b.csv"]), ["a.csv", "b.csv"]), Match)
+    assert mismatch(SList(["a.csv"]), ["b.csv"], name="files").path == "files[0]"

@@ -320,3 +320,19 @@ def test_models_declared_in_pyproject_group_notebooks(tmp_path):
     plan = json.loads((out / "scoring" / ".nbrefactor" / "plan.json").read_text())
     assert [Path(nb).name for nb in plan["notebooks"]] == ["prep.ipynb", "score.ipynb"]
     assert sorted(p.name for p in out.iterdir()) == ["scoring"]
+
+
+def test_names_injected_by_percent_run_are_bound_from_the_script(tmp_path):
+    root = project(tmp_path, {"helpers.py": "def double(x):\n    return 2 * x\n\nOFFSET = 1\n"})
+    path = write_notebook(root / "nb.ipynb", [("md", "# Setup"), "%run helpers.py", ("md", "# Use"), "value = double(20) + OFFSET"])
+    plan = plan_for(path)
+    assert plan.stages[0].injected == {2: ("OFFSET", "double")}
+    steps = {s.name: s for s in plan.steps}
+    assert steps["use"].inputs == ("OFFSET", "double")
+    out = tmp_path / "out"
+    assert run_cli("migrate", str(path), "--out", str(out)) == 0
+    result = subprocess.run(
+        [sys.executable, "-c", "from nb.pipeline import run; print(run()['value'])"],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(out / "nb" / "src"), "NB_NO_TRACKING": "1"}, capture_output=True, text=True,
+    )
+    assert result.stdout.strip() == "41", result.stderr

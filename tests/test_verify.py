@@ -280,14 +280,15 @@ def test_load_plan_rejects_a_wrong_schema(tmp_path: Path) -> None:
 
 def test_verify_snapshots_are_silent_hash_seed_is_pinned_and_package_errors_name_the_step(tmp_path: Path) -> None:
     """A plain-Python model: the snapshot after cell 2 must not shift execution counts (cell 4
-    reads its own count), both sides run with PYTHONHASHSEED=0, an unpicklable value is skipped
-    with the reason, and a package step that raises is reported against that step."""
+    reads its own count) nor depend on builtins the notebook shadows (cell 1), both sides run with
+    PYTHONHASHSEED=0, an unpicklable value is skipped with the reason, and a package step that
+    raises is reported against that step."""
     folder = tmp_path / "plain"
     folder.mkdir()
     write_notebook(
         folder / "plain.ipynb",
         [
-            ("code", "import os"),  # 1
+            ("code", "import os\nopen = compile = exec = globals = 'shadowed builtins'"),  # 1
             ("code", "x = [1.0, 2.0]\nrows = (v for v in x)"),  # 2: boundary of step a
             ("markdown", "## b"),  # 3
             ("code", "count = get_ipython().execution_count\nseed = os.environ.get('PYTHONHASHSEED')"),  # 4: boundary of step b
@@ -349,3 +350,58 @@ def test_copy_root_climbs_as_far_as_the_notebooks_relative_paths(tmp_path: Path)
 
     assert _copy_root([nb_path], [nbformat.read(str(nb_path), as_version=4)]) == (project.resolve(), [Path("notebooks/eda.ipynb")])
     assert _copy_root([flat], [nbformat.read(str(flat), as_version=4)]) == ((project / "notebooks").resolve(), [Path("flat.ipynb")])
+
+
+def test_verify_two_notebook_model_runs_them_in_order_in_one_copy(tmp_path: Path) -> None:
+    """prep writes mid.txt, train reads it: given both, in order, each runs in its own kernel in
+    the same copy; given in the wrong order it is a usage error; the original gets no mid.txt."""
+    folder = tmp_path / "loans"
+    folder.mkdir()
+    write_notebook(folder / "prep.ipynb", [("code", "x = [1, 2, 3]\nwith open('mid.txt', 'w') as f:\n    f.write(str(sum(x)))")])
+    write_notebook(folder / "train.ipynb", [("code", "total = int(open('mid.txt').read())"), ("code", "double = total * 2.0")])
+    plan = {
+        "schema": "nbrefactor-plan/1",
+        "model": "loans",
+        "package": "loans",
+        "notebooks": ["loans/prep.ipynb", "loans/train.ipynb"],
+        "steps": [
+            {"name": "prep", "notebook": "loans/prep.ipynb", "cells": [1], "outputs": ["x"]},
+            {"name": "load", "notebook": "loans/train.ipynb", "cells": [1], "outputs": ["total"]},
+            {"name": "train", "notebook": "loans/train.ipynb", "cells": [2], "outputs": ["double"]},
+        ],
+        "final": ["double"],
+    }
+    package = tmp_path / "out" / "loans"
+    (package / ".nbrefactor").mkdir(parents=True)
+    (package / ".nbrefactor" / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    (package / "src" / "loans").mkdir(parents=True)
+    (package / "src" / "loans" / "__init__.py").write_text("", encoding="utf-8")
+    (package / "src" / "loans" / "pipeline.py").write_text(
+        "def run(cfg=None, on_step=None):\n"
+        "    x = [1, 2, 3]\n"
+        "    with open('mid.txt', 'w') as f:\n"
+        "        f.write(str(sum(x)))\n"
+        "    on_step('prep', {'x': x})\n"
+        "    total = int(open('mid.txt').read())\n"
+        "    on_step('load', {'total': total})\n"
+        "    double = total * 2.0 + 1e-13\n"  # within the default rtol of 1e-7
+        "    on_step('train', {'double': double})\n"
+        "    return {'double': double}\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(VerifyError, match="in the model's order: loans/prep.ipynb, loans/train.ipynb"):
+        verify([folder / "train.ipynb", folder / "prep.ipynb"], package)
+    report = verify([folder / "prep.ipynb", folder / "train.ipynb"], package, timeout=120)
+
+    assert report.errors == (), render_text(report)
+    assert [(step, c.name, c.status) for step, c in report.checks()] == [
+        ("prep", "x", MATCHED),
+        ("load", "total", MATCHED),
+        ("train", "double", MATCHED),
+        ("final", "double", MATCHED),
+    ]
+    assert not (folder / "mid.txt").exists()
+    # With a tolerance of zero the 1e-13 the package adds is a mismatch.
+    strict = verify([folder / "prep.ipynb", folder / "train.ipynb"], package, timeout=120, rtol=0.0)
+    assert strict.check("train", "double").status == MISMATCHED

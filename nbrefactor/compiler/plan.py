@@ -70,6 +70,8 @@ class StagePlan:
     moved_definitions: tuple[str, ...]  # functions/classes that move to the functions module
     import_names: frozenset[str]
     final: tuple[str, ...]
+    # `%run script.py` injects the script's names: cell index → the names later cells read from it
+    injected: dict[int, tuple[str, ...]] = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
             return False
         return True
 
+    injected = run_injections(facts, import_names)
     step_sections = [s for s in sectioning.sections if s.role != "imports"]
     reads_by_step: list[list[str]] = []
     provides_by_step: list[set[str]] = []
@@ -186,7 +189,12 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
         reads: list[str] = []
         defines: list[str] = []
         section_binds = {d.name for ca in section.cells for d in ca.facts.defined}
+        section_binds |= {n for ca in section.cells for n in injected.get(ca.cell.index, ())}
         for ca in section.cells:
+            for name in injected.get(ca.cell.index, ()):
+                defined_here.add(name)
+                if name not in defines:
+                    defines.append(name)
             for ref in ca.facts.reads:
                 if ref.name not in defined_here and is_data(ref.name) and ref.name not in reads:
                     reads.append(ref.name)
@@ -238,7 +246,25 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
                 outputs=tuple(sorted(outputs[i])),
             )
         )
-    return StagePlan(path, module, facts, sectioning, tuple(steps), tuple(moved), import_names, tuple(sorted(final)))
+    return StagePlan(path, module, facts, sectioning, tuple(steps), tuple(moved), import_names, tuple(sorted(final)), injected)
+
+
+def run_injections(facts: NotebookFacts, import_names: frozenset[str]) -> dict[int, tuple[str, ...]]:
+    """Names a `%run script.py` cell provides: those read at or after it that no cell defines.
+    The package binds them from `runpy.run_path`'s namespace, so they flow like any other value."""
+    defined_anywhere = {d.name for ca in facts.cells for d in ca.facts.defined}
+    taken: set[str] = set()
+    out: dict[int, tuple[str, ...]] = {}
+    for position, ca in enumerate(facts.cells):
+        if not any(m.name == "run" and m.kind in ("line_magic", "automagic") for m in ca.magics):
+            continue
+        later = [r.name for c in facts.cells[position:] for r in (*c.facts.reads, *c.facts.deferred_reads)]
+        names = sorted(
+            {n for n in later if n not in defined_anywhere and n not in BUILTIN_NAMES and n not in import_names and n not in taken}
+        )
+        taken.update(names)
+        out[ca.cell.index] = tuple(names)
+    return out
 
 
 def _assigned_outside_imports(facts: NotebookFacts, name: str) -> bool:

@@ -56,6 +56,7 @@ class CellOutcome:
     review: list[tuple[int, str]] = field(default_factory=list)  # (line, what) for MIGRATION.md
     changes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was done)
     replaced: set[tuple[int, int]] = field(default_factory=set)  # literal positions that became config
+    injected: tuple[str, ...] = ()  # names a `%run` in this cell provides to later cells
 
 
 def transform_cell(
@@ -65,8 +66,10 @@ def transform_cell(
     figure_prefix: str,
     resolve,  # noqa: ANN001 - NotebookFacts.resolve
     config_name: str = "cfg",
+    injected: tuple[str, ...] = (),
 ) -> CellOutcome:
     outcome = CellOutcome()
+    outcome.injected = injected
     masked = ca.masked
     magic_by_line = {m.line: m for m in masked.magics}
     if not masked.is_python:
@@ -336,9 +339,12 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
             outcome.review.append((m.line, f"`{original}` could not be translated"))
             return
         outcome.items.append(_stmt(f"_run_namespace = runpy.run_path({script!r}, run_name='__main__')"))
+        for name in outcome.injected:
+            outcome.items.append(_stmt(f"{name} = _run_namespace[{name!r}]"))
         outcome.needs.add("runpy")
+        names = ", ".join(f"`{n}`" for n in outcome.injected) or "no names the notebook reads"
         outcome.review.append(
-            (m.line, f"`{original}` injected the script's names into the notebook; the package runs it with `runpy` — pass the names it needs explicitly")
+            (m.line, f"`{original}` injected the script's names ({names}); the package runs it with `runpy` from the working directory — consider importing them instead")
         )
         return
     if name in NOTEBOOK_ONLY_MAGICS and not m.assigned_to:
