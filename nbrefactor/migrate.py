@@ -25,6 +25,7 @@ from .compiler.emit import EmitInputs, FileTree, Requirement, emit_model, plan_j
 from .compiler.plan import ModelPlan, ReviewItem, model_names, plan_model
 from .config import Settings
 from .engine import audit_notebook, collect_notebooks
+from .mlops_edge import add_compiled_pipeline, with_mlops
 from .loader import read_notebook
 from .model import Diagnostic, LoadError
 from .project import ProjectContext, discover_project
@@ -35,6 +36,7 @@ SAMPLE_BYTES = 256 * 1024
 DATA_TOTAL_CAP = 8 * 1024 * 1024
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".jsonl", ".parquet", ".feather", ".xlsx", ".xls", ".npy", ".npz",
                  ".pkl", ".pickle", ".joblib", ".h5", ".hdf5", ".yaml", ".yml", ".py", ".png", ".jpg", ".jpeg", ".gz", ".zip", ".sqlite", ".db"}
+RESERVED_PACKAGES = frozenset({"report"})  # names of folders the batch writes into OUT itself
 NOT_DATA = {"requirements.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg"}
 
 
@@ -83,7 +85,20 @@ def group_models(notebooks: Sequence[tuple[Path, str]], declared: dict[str, list
     names = model_names(sorted(remaining))
     for display in sorted(remaining):
         groups.append((names[display], [(remaining[display], display)]))
-    return sorted(groups, key=lambda g: g[0])
+    # OUT/report/ holds the HTML report: a model that would be packaged there is renamed.
+    from .compiler.plan import package_name
+
+    taken = {package_name(name) for name, _ in groups}
+    renamed = []
+    for name, members in groups:
+        if package_name(name) in RESERVED_PACKAGES:
+            candidate = f"{package_name(name)}_model"
+            while candidate in taken:
+                candidate += "_"
+            taken.add(candidate)
+            name = candidate
+        renamed.append((name, members))
+    return sorted(renamed, key=lambda g: g[0])
 
 
 def _matches(display: str, pattern: str) -> bool:
@@ -99,27 +114,41 @@ def migrate_paths(
     options: MigrateOptions,
     on_result: Optional[Callable[[ModelResult], None]] = None,
 ) -> tuple[list[ModelResult], list[LoadError]]:
+    """Migrate every model under `paths` in this process, one after the other (the batch runner in
+    `nbrefactor.batch` adds workers, a time limit, the cache and the report around the same steps)."""
     catalog = load_catalog(settings.rules_dirs)
-    files, missing = collect_notebooks(paths, settings)
-    declared = {**{k: list(v) for k, v in dict(settings.table("models")).items()}, **options.models}
+    groups, missing = find_models(paths, settings, options)
     results: list[ModelResult] = []
-    for model, members in group_models(files, declared):
-        try:
-            result = migrate_model(model, members, settings, catalog, options)
-        except WriteRefused as exc:
-            result = ModelResult(model, tuple(d for _, d in members), "failed", problems=(str(exc),))
-        except Exception as exc:  # noqa: BLE001 - one model never stops the batch
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            result = ModelResult(
-                model,
-                tuple(d for _, d in members),
-                "failed",
-                problems=(f"internal error ({type(exc).__name__}: {exc} at {Path(where.filename).name}:{where.lineno}); please report it",),
-            )
+    for model, members in groups:
+        result = migrate_one(model, members, settings, catalog, options)
         results.append(result)
         if on_result is not None:
             on_result(result)
     return results, missing
+
+
+def find_models(paths: Sequence[str], settings: Settings, options: MigrateOptions) -> tuple[list[tuple[str, list[tuple[Path, str]]]], list[LoadError]]:
+    """The notebooks under `paths`, grouped into models (declared groups, else one per notebook)."""
+    files, missing = collect_notebooks(paths, settings)
+    declared = {**{k: list(v) for k, v in dict(settings.table("models")).items()}, **options.models}
+    return group_models(files, declared), missing
+
+
+def migrate_one(model: str, members: list[tuple[Path, str]], settings: Settings, catalog: Catalog, options: MigrateOptions) -> ModelResult:
+    """`migrate_model`, with any failure turned into a `failed` result: one model never stops the batch."""
+    try:
+        return migrate_model(model, members, settings, catalog, options)
+    except WriteRefused as exc:
+        return ModelResult(model, tuple(d for _, d in members), "failed", problems=(str(exc),))
+    except Exception as exc:  # noqa: BLE001 - one model never stops the batch
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        detail = " ".join(str(exc).split())[:300]
+        return ModelResult(
+            model,
+            tuple(d for _, d in members),
+            "failed",
+            problems=(f"internal error ({type(exc).__name__}: {detail} at {Path(where.filename).name}:{where.lineno}); please report it",),
+        )
 
 
 def migrate_model(model: str, members: list[tuple[Path, str]], settings: Settings, catalog: Catalog, options: MigrateOptions) -> ModelResult:
@@ -145,7 +174,11 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
     if not any(step.cells for stage in plan.stages for step in stage.steps):
         return ModelResult(model, displays, "skipped", problems=("no code to compile (STR003)",), diagnostics=diagnostics, plan=plan)
     inputs = gather_inputs(plan, [(f, p, path) for f, _, p, path in analysed], catalog, exclude=options.out)
+    # MLOps (nbrefactor.mlops_edge): data profile, GPU steps, image settings; then the kfp YAML.
+    inputs = with_mlops(inputs, plan, settings, catalog, [(f, path) for f, _, _, path in analysed])
     tree, _ = emit_model(plan, inputs)
+    tree, _pipeline_problem = add_compiled_pipeline(tree, plan)
+    tree = redact_tree(tree, catalog)
     target = options.out / plan.package
     review = _review_count(tree)
     status = "migrated-with-review" if review else "migrated"
@@ -153,6 +186,27 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         return ModelResult(model, displays, status, str(target), review_items=review, diagnostics=diagnostics, plan=plan)
     changed = write_tree(tree, target, force=options.force)
     return ModelResult(model, displays, status if changed else "unchanged", str(target), review_items=review, diagnostics=diagnostics, plan=plan)
+
+
+def redact_tree(tree: FileTree, catalog: Catalog) -> FileTree:
+    """The last line of defence: no secret the audit can recognise is written into a package,
+    whatever carried it there (a shell line, an `%env`, a comment). Secrets in string literals
+    were already lifted into config fields read from the environment."""
+    from .secrets import redact
+
+    out: FileTree = {}
+    touched = []
+    for path, content in tree.items():
+        if isinstance(content, str) and not path.startswith("tests/data/"):
+            clean = redact(content, catalog)
+            if clean != content:
+                touched.append(path)
+            content = clean
+        out[path] = content
+    if touched and isinstance(out.get("MIGRATION.md"), str):
+        lines = "".join(f"- {p}: a secret was masked; supply it through the environment instead\n" for p in touched)
+        out["MIGRATION.md"] = str(out["MIGRATION.md"]).rstrip("\n") + "\n\n## Secrets masked in generated files\n\n" + lines
+    return out
 
 
 def _review_count(tree: FileTree) -> int:

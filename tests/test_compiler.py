@@ -319,7 +319,8 @@ def test_models_declared_in_pyproject_group_notebooks(tmp_path):
     assert run_cli("migrate", str(root), "--out", str(out)) == 0
     plan = json.loads((out / "scoring" / ".nbrefactor" / "plan.json").read_text())
     assert [Path(nb).name for nb in plan["notebooks"]] == ["prep.ipynb", "score.ipynb"]
-    assert sorted(p.name for p in out.iterdir()) == ["scoring"]
+    packages = [p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != "report"]
+    assert packages == ["scoring"]
 
 
 def test_names_injected_by_percent_run_are_bound_from_the_script(tmp_path):
@@ -336,3 +337,21 @@ def test_names_injected_by_percent_run_are_bound_from_the_script(tmp_path):
         cwd=root, env={**os.environ, "PYTHONPATH": str(out / "nb" / "src"), "NB_NO_TRACKING": "1"}, capture_output=True, text=True,
     )
     assert result.stdout.strip() == "41", result.stderr
+
+
+def test_secrets_never_reach_the_package(tmp_path):
+    key = "AKIAIOSFODNN7EXAMPLE"
+    cells = [
+        f"import os\naws_access_key_id = '{key}'\nlength = len(aws_access_key_id)",
+        f"%env AWS_ACCESS_KEY_ID={key}",
+    ]
+    path = write_notebook(project(tmp_path) / "nb.ipynb", cells)
+    out = tmp_path / "out"
+    assert run_cli("migrate", str(path), "--out", str(out), "--no-cache") == 0
+    package = out / "nb"
+    leaked = [p for p in package.rglob("*") if p.is_file() and key in p.read_text(errors="ignore")]
+    assert leaked == []
+    config = (package / "src" / "nb" / "config.py").read_text()
+    assert 'aws_access_key_id: str = ""' in config and "NB_AWS_ACCESS_KEY_ID" in config
+    steps = (package / "src" / "nb" / "steps.py").read_text()
+    assert "aws_access_key_id = cfg.aws_access_key_id" in steps

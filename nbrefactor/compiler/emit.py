@@ -38,6 +38,7 @@ class EmitInputs:
     sampled: tuple[str, ...] = ()  # test data files cut to a sample (values tests skip then)
     missing_data: tuple[str, ...] = ()  # read paths not available beside the notebook
     saved_values: tuple[tuple[str, str, str, int], ...] = ()  # (expression, expected repr, notebook, cell)
+    mlops: Any = None  # mlops.MlopsInputs: data profile, GPU steps and settings, image (None: defaults)
     review: tuple[ReviewItem, ...] = ()  # found while gathering (an unpinned requirement…)
 
 
@@ -104,6 +105,10 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple
     tree["README.md"] = render("README.md.j2", context)
     tree["MIGRATION.md"] = render("MIGRATION.md.j2", context)
     tree[".nbrefactor/plan.json"] = plan_json(plan)
+    # MLOps files (kfp pipeline, MLflow tracking, validation, monitoring, Dockerfile): compiler/mlops.py
+    from .mlops import MlopsInputs, mlops_files
+
+    tree.update(mlops_files(plan, inputs.mlops if inputs.mlops is not None else MlopsInputs(), context))
     return _format(tree), replaced
 
 
@@ -187,7 +192,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
             if ca.facts.syntax_error is not None:
                 review.append(ReviewItem(path, ca.cell.index, ca.facts.syntax_error.line, f"syntax error, cell left out: {ca.facts.syntax_error.message}"))
                 continue
-            outcome = transform_cell(ca, cell_replacements.get(ca.cell.index, {}), moved, f"{_step_of(stage, ca)}_cell{ca.cell.index}", facts.resolve, cfg)
+            outcome = transform_cell(ca, cell_replacements.get(ca.cell.index, {}), moved, f"{_step_of(stage, ca)}_cell{ca.cell.index}", facts.resolve, cfg, (stage.injected or {}).get(ca.cell.index, ()))
             outcomes[ca.cell.index] = outcome
             imports.extend(outcome.imports)
             needs |= outcome.needs

@@ -10,6 +10,7 @@ compiles it and fails at run time).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
@@ -23,6 +24,7 @@ from .sections import Section, Sectioning, identifier, split_sections, unique
 
 BLOCKING_CODES = frozenset({"HID003", "HID004", "STR001", "STR002"})
 PATH_CODES = frozenset({"PTH001", "PTH002", "PTH003", "PTH006"})
+SECRET_CODES = frozenset({"SEC001", "SEC003"})
 
 SEED_CALL_SUFFIXES = (
     "random.seed", "manual_seed", "manual_seed_all", "set_seed", "set_random_seed", "seed_everything",
@@ -334,8 +336,8 @@ def _config(
     lifted: list[Diagnostic] = []
     taken: set[str] = {"artifacts_dir"}
 
-    def add(kind: str, value: Any, type_: str, hint: str, origin: tuple[str, int, int], column: int, direction: str = "") -> str:
-        key = (kind, value) if kind != "parameter" else (kind, hint)
+    def add(kind: str, value: Any, type_: str, hint: str, origin: tuple[str, int, int], column: int, direction: str = "", key: Any = None) -> str:
+        key = key if key is not None else ((kind, value) if kind != "parameter" else (kind, hint))
         if (origin[0], origin[1], origin[2], column) in replacements:
             return replacements[(origin[0], origin[1], origin[2], column)]
         if key in by_value:
@@ -373,6 +375,23 @@ def _config(
             kind = "url" if "://" in literal.value else "path"
             hint = _field_hint(ca, literal.line, literal.column, literal.value, kind)
             add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, _direction(ca, literal.line, literal.column, facts))
+            lifted.append(d)
+        for d in diagnostics:
+            # A secret never reaches the package: its literal becomes a config field with no
+            # default, to be set through the environment (the compiled code reads `cfg.<field>`).
+            if d.code not in SECRET_CODES or d.location.cell is None or d.location.line is None:
+                continue
+            ca = cells.get(d.location.cell)
+            if ca is None:
+                continue
+            literal = _enclosing_string(ca, d.location.line, d.location.column or 1)
+            if literal is None:
+                continue
+            hint = _field_hint(ca, literal.line, literal.column, "", "secret")
+            if hint in ("", "secret_path", "data_path"):
+                hint = "secret"
+            digest = hashlib.sha256(literal.value.encode("utf-8")).hexdigest()
+            add("secret", "", "str", hint, (path, ca.cell.index, literal.line), literal.column, key=("secret", digest))
             lifted.append(d)
         for ca in facts.cells:
             for call in ca.facts.calls:
@@ -421,6 +440,18 @@ def parameter_literals(ca: CellAnalysis) -> list[tuple[str, Any, str, int, int]]
     return found
 
 
+def _enclosing_string(ca: CellAnalysis, line: int, column: int):  # noqa: ANN202 - StringFact | None
+    """The plain string literal that holds (line, column) — a secret may be part of one."""
+    found = None
+    for literal in ca.facts.strings:
+        if literal.formatted or not (literal.line <= line <= literal.end_line):
+            continue
+        if literal.line == line and literal.column > column:
+            continue
+        found = literal
+    return found
+
+
 def _is_int(text: str) -> bool:
     return re.fullmatch(r"-?\d+", text.replace("_", "")) is not None
 
@@ -446,6 +477,8 @@ def _field_hint(ca: CellAnalysis, line: int, column: int, value: str, kind: str)
     assigned = re.match(r"^\s*([A-Za-z_]\w*)\s*(?::[^=]+)?=\s*(?:(?:pathlib\.)?(?:Path|PurePath|PosixPath)\(|str\()?\s*[rRbBuU]?$", before)
     if assigned:
         return identifier(assigned.group(1), "path")
+    if kind == "secret":
+        return ""
     name = PureWindowsPath(value).name if "\\" in value else PurePosixPath(value.split("://", 1)[-1]).name
     stem = identifier(name.replace(".", " "), "") if name else ""
     if not stem:

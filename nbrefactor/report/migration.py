@@ -1,0 +1,438 @@
+"""The migration report: `OUT/migration-report.json` (schema `nbrefactor-migration/1`, documented in
+docs/migration-report.md) and the terminal summary.
+
+The document holds everything the reports need — per model its notebooks, outcome, problems,
+package files, findings (as the audit JSON writes them), what each fixed finding became, the review
+items, and each notebook's cells (redacted, outputs capped) — so `nbrefactor report` re-renders the
+HTML and the terminal summary without analysing anything again.
+
+A model record is built once, where the model was migrated (a worker process), from plain data;
+the batch cache stores the same record, so a cached re-run writes the same bytes. Nothing in the
+document depends on the run: no timestamps, no absolute output paths, no cache facts; keys sorted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, Iterable, Optional, Sequence
+
+from .. import __version__
+from ..catalog import Catalog
+from ..model import Cell, Diagnostic, LoadError, Notebook
+from ..secrets import notebook_secrets, redact
+from .json_report import diagnostic_to_dict
+
+SCHEMA = "nbrefactor-migration/1"
+REPORT_FILE = "migration-report.json"
+REPORT_DIR = "report"
+
+OUTCOMES = ("migrated", "migrated-with-review", "skipped", "blocked", "failed", "unreadable")
+SEVERITIES = ("error", "warning", "info")
+OUTPUT_CAP = 4000  # characters of one output's text kept for the notebook page
+OUTPUTS_PER_CELL = 20
+SOURCE_CAP = 200_000  # characters of one cell's source
+
+# The readiness score, in one place: the page, the docs and the JSON all print these numbers.
+WEIGHTS = {"error": 15, "warning": 5, "info": 1, "review": 5, "blocked": 40}
+FORMULA = (
+    "score = max(0, 100 − 15 × errors − 5 × warnings − 1 × infos − 5 × review items − 40 if blocked), "
+    "counting only the findings the compiler did not fix automatically; a model that failed or "
+    "could not be read scores 0"
+)
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# --- one model's record (built where the model was migrated) -----------------------------------
+
+
+def outcome_of(status: str, review_items: int) -> str:
+    """The run's status (`unchanged` when nothing needed writing) as a readiness outcome."""
+    if status == "unchanged":
+        return "migrated-with-review" if review_items else "migrated"
+    return status if status in OUTCOMES else "failed"
+
+
+def model_record(result: Any, members: Sequence[tuple[Path, str]], out: Path, catalog: Catalog) -> dict[str, Any]:
+    """A `migrate.ModelResult` (+ the written package, if any) as plain, JSON-ready data."""
+    plan = result.plan
+    notebooks = _notebooks(plan, members)
+    known: set[str] = set()
+    for nb in notebooks.values():
+        if isinstance(nb, Notebook):
+            known |= notebook_secrets((c.source for c in nb.code_cells), catalog)
+
+    def clean(text: str) -> str:
+        return redact(_CONTROL.sub("", _ANSI.sub("", text)), catalog, known)
+
+    outcome = outcome_of(result.status, result.review_items)
+    package_dir: Optional[str] = None
+    files: list[str] = []
+    migration_md = ""
+    if plan is not None and outcome in ("migrated", "migrated-with-review") and result.out_dir:
+        package_dir = plan.package
+        files, migration_md = _package_files(Path(result.out_dir))
+    diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
+    fixed = _fixed(plan, migration_md, clean) if package_dir else {}
+    review = _listed(migration_md, "For a person to review", clean) if migration_md else (
+        [{"notebook": r.notebook, "cell": r.cell, "line": r.line, "what": clean(r.what)} for r in plan.review]
+        if plan is not None else []
+    )
+    changes = _listed(migration_md, "Changed in the code", clean) if migration_md else []
+    config = []
+    steps = []
+    if plan is not None:
+        env_prefix = plan.package.upper()
+        config = [
+            {
+                "name": f.name,
+                "kind": f.kind,
+                "type": f.type,
+                "default": clean(f.default) if isinstance(f.default, str) else f.default,
+                "direction": f.direction,
+                "flag": "--" + f.name.replace("_", "-"),
+                "env": f"{env_prefix}_{f.name.upper()}",
+                "origins": [{"notebook": o[0], "cell": o[1], "line": o[2]} for o in f.origins],
+            }
+            for f in plan.config_fields
+        ]
+        steps = [
+            {
+                "name": s.name,
+                "title": clean(s.title),
+                "notebook": s.notebook,
+                "module": s.module,
+                "file": f"src/{plan.package}/{s.module}.py",
+                "cells": list(s.cells),
+                "inputs": list(s.inputs),
+                "outputs": list(s.outputs),
+            }
+            for s in plan.steps
+        ]
+    displays = [d for _, d in members]
+    record = {
+        "name": result.model,
+        "package": plan.package if plan is not None else None,
+        "folder": str(PurePosixPath(displays[0]).parent) if displays else ".",
+        "notebooks": displays,
+        "status": outcome,
+        "problems": [clean(p) for p in result.problems],
+        "package_dir": package_dir,
+        "files": files,
+        "findings": [diagnostic_to_dict(d) for d in diagnostics],
+        "fixed": fixed,
+        "review": review,
+        "changes": changes,
+        "config": config,
+        "steps": steps,
+        "pages": [_page(display, notebooks.get(display), clean) for display in displays],
+    }
+    record["readiness"] = readiness(record)
+    return record
+
+
+def failed_record(model: str, members: Sequence[tuple[Path, str]], problem: str, catalog: Catalog) -> dict[str, Any]:
+    """A model whose worker died or ran out of time: no result to describe, only the problem."""
+    from ..migrate import ModelResult
+
+    return model_record(ModelResult(model, tuple(d for _, d in members), "failed", problems=(problem,)), members, Path("."), catalog)
+
+
+def _notebooks(plan: Any, members: Sequence[tuple[Path, str]]) -> dict[str, Notebook | LoadError]:
+    from ..loader import read_notebook
+
+    found: dict[str, Notebook | LoadError] = {}
+    if plan is not None:
+        for stage in plan.stages:
+            found[stage.notebook] = stage.facts.notebook
+    for path, display in members:
+        if display not in found:
+            try:
+                found[display] = read_notebook(path, display)
+            except Exception as exc:  # noqa: BLE001 - the page says so; the record still builds
+                found[display] = LoadError(display, f"{type(exc).__name__}: {exc}")
+    return found
+
+
+def _package_files(folder: Path) -> tuple[list[str], str]:
+    from ..migrate import MANIFEST
+
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        files = sorted({*manifest.get("files", {}), MANIFEST})
+    except (OSError, ValueError):
+        return [], ""
+    try:
+        text = (folder / "MIGRATION.md").read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    return files, text
+
+
+_ITEM = re.compile(r"^- (?P<nb>.+?)(?: cell (?P<cell>\d+))?(?: line (?P<line>\d+))?: (?P<what>.*)$")
+_FIXED = re.compile(r"^- `(?P<code>[A-Z]+\d+)` (?P<nb>.+?)(?: cell (?P<cell>\d+|None))?(?: line (?P<line>\d+))?: ")
+
+
+def _section(text: str, title: str) -> list[str]:
+    marker = f"## {title}"
+    if marker not in text:
+        return []
+    body = text.split(marker, 1)[1].split("\n## ", 1)[0]
+    return [line for line in body.splitlines() if line.startswith("- ")]
+
+
+def _listed(text: str, title: str, clean) -> list[dict[str, Any]]:  # noqa: ANN001 - str → str
+    """Items of a MIGRATION.md section (`- notebook cell N line L: what`), the package's own words."""
+    items = []
+    for line in _section(text, title):
+        match = _ITEM.match(line)
+        if match is None or line.strip() in ("- nothing", "- none"):
+            continue
+        items.append({
+            "notebook": match.group("nb"),
+            "cell": int(match.group("cell")) if match.group("cell") else None,
+            "line": int(match.group("line")) if match.group("line") else None,
+            "what": clean(match.group("what")),
+        })
+    return items
+
+
+def _fixed(plan: Any, migration_md: str, clean) -> dict[str, dict[str, Any]]:  # noqa: ANN001
+    """fingerprint → what the finding became in the package. Only what MIGRATION.md lists as fixed
+    (when it can be read), so the report and the package never disagree."""
+    listed = {
+        (m.group("code"), m.group("nb"), m.group("cell"), m.group("line"))
+        for m in (_FIXED.match(line) for line in _section(migration_md, "Fixed automatically"))
+        if m is not None
+    }
+    fields = {f.name: f for f in plan.config_fields}
+    out: dict[str, dict[str, Any]] = {}
+    for d in plan.fixed:
+        loc = d.location
+        key = (d.code, loc.path, str(loc.cell) if loc.cell is not None else None, str(loc.line) if loc.line else None)
+        if migration_md and key not in listed:
+            continue
+        name = plan.replacements.get((loc.path, loc.cell or 0, loc.line or 0, loc.column or 0))
+        entry: dict[str, Any] = {"code": d.code, "field": None, "file": None}
+        if name is not None and name in fields:
+            f = fields[name]
+            default = clean(f.default) if isinstance(f.default, str) else f.default
+            entry.update(
+                field=name,
+                file=f"src/{plan.package}/config.py",
+                became=f"config field `{name}` (default {default!r}; override with --{name.replace('_', '-')} "
+                f"or {plan.package.upper()}_{name.upper()})",
+            )
+        elif d.code == "DEP003":
+            entry.update(file="requirements.txt", became="the install moved to requirements.txt (and environment.yml)")
+        else:
+            entry["became"] = "fixed by the compiler (see MIGRATION.md)"
+        out[d.fingerprint] = entry
+    return dict(sorted(out.items()))
+
+
+def _page(display: str, notebook: Notebook | LoadError | None, clean) -> dict[str, Any]:  # noqa: ANN001
+    page: dict[str, Any] = {"path": display, "slug": page_slug(display), "cells": [], "error": None, "language": ""}
+    if notebook is None:
+        page["error"] = "not read"
+        return page
+    if isinstance(notebook, LoadError):
+        page["error"] = clean(notebook.problem)
+        return page
+    page["language"] = notebook.kernel_language or notebook.kernel_name
+    page["cells"] = [_cell(c, clean) for c in notebook.cells]
+    return page
+
+
+def _cell(cell: Cell, clean) -> dict[str, Any]:  # noqa: ANN001
+    outputs = []
+    for out in cell.outputs[:OUTPUTS_PER_CELL]:
+        if out.output_type == "error":
+            text = "\n".join(filter(None, (out.name, out.text)))
+        else:
+            text = out.text or next((t for m, t in out.data if m != "text/plain"), "")
+        text = clean(text)
+        extra = [[m, _cap(clean(t))[0]] for m, t in out.data if m not in ("text/plain",) and t and t != out.text]
+        capped, truncated = _cap(text)
+        outputs.append({
+            "type": out.output_type,
+            "name": clean(out.name),
+            "text": capped,
+            "truncated": truncated,
+            "mime": list(out.mime_types),
+            "data": extra,
+        })
+    source, _ = _cap(clean(cell.source), SOURCE_CAP)
+    return {
+        "index": cell.index,
+        "type": cell.cell_type,
+        "source": source,
+        "execution_count": cell.execution_count,
+        "tags": list(cell.tags),
+        "outputs": outputs,
+        "outputs_left_out": max(0, len(cell.outputs) - OUTPUTS_PER_CELL),
+    }
+
+
+def _cap(text: str, cap: int = OUTPUT_CAP) -> tuple[str, bool]:
+    return (text, False) if len(text) <= cap else (text[:cap], True)
+
+
+def page_slug(display: str) -> str:
+    """A file name for a notebook's page: readable, and unique by a hash of the whole path."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", PurePosixPath(display).with_suffix("").as_posix()).strip("_")[-60:] or "notebook"
+    return f"{stem}-{hashlib.sha256(display.encode('utf-8')).hexdigest()[:8]}"
+
+
+# --- scores and the whole document ---------------------------------------------------------------
+
+
+def readiness(record: dict[str, Any]) -> dict[str, Any]:
+    left = Counter(f["severity"] for f in record["findings"] if f["fingerprint"] not in record["fixed"])
+    review = len(record["review"])
+    blocked = record["status"] == "blocked"
+    if record["status"] in ("failed", "unreadable"):
+        score = 0
+    else:
+        score = 100 - sum(WEIGHTS[s] * left[s] for s in SEVERITIES) - WEIGHTS["review"] * review - (WEIGHTS["blocked"] if blocked else 0)
+    return {
+        "score": max(0, score),
+        "errors": left["error"],
+        "warnings": left["warning"],
+        "infos": left["info"],
+        "fixed": len(record["fixed"]),
+        "review": review,
+        "blocked": blocked,
+    }
+
+
+def rules_used(codes: Iterable[str]) -> dict[str, dict[str, str]]:
+    from ..rules import all_rules
+
+    wanted = set(codes)
+    return {
+        r.code: {
+            "name": r.name,
+            "family": r.family.value,
+            "severity": r.severity.value,
+            "summary": r.summary,
+            "what_it_does": r.what_it_does,
+            "why_bad": r.why_bad,
+            "example": r.example,
+            "use_instead": r.use_instead,
+        }
+        for r in sorted(all_rules(), key=lambda r: r.code)
+        if r.code in wanted
+    }
+
+
+def build_document(records: Sequence[dict[str, Any]], missing: Sequence[LoadError] = ()) -> dict[str, Any]:
+    models = sorted(records, key=lambda r: r["name"])
+    findings = [f for m in models for f in m["findings"]]
+    status = Counter(m["status"] for m in models)
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "nbrefactor", "version": __version__},
+        "report": f"{REPORT_DIR}/index.html",
+        "score": {"formula": FORMULA, "weights": dict(WEIGHTS)},
+        "summary": {
+            "notebooks": sum(len(m["notebooks"]) for m in models),
+            "models": len(models),
+            "status": {s: status.get(s, 0) for s in OUTCOMES},
+            "findings": len(findings),
+            "fixed": sum(len(m["fixed"]) for m in models),
+            "review_items": sum(len(m["review"]) for m in models),
+            "by_severity": {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITIES},
+            "by_family": dict(sorted(Counter(f["family"] for f in findings).items())),
+            "by_code": dict(sorted(Counter(f["code"] for f in findings).items())),
+            "missing_paths": len(missing),
+        },
+        "errors": [{"path": e.path, "problem": e.problem} for e in sorted(missing, key=lambda e: e.path)],
+        "rules": rules_used(f["code"] for f in findings),
+        "models": models,
+    }
+
+
+def render_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class ReportError(ValueError):
+    pass
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReportError(f"{path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise ReportError(f"{path}: not JSON ({exc})") from None
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
+        found = document.get("schema") if isinstance(document, dict) else type(document).__name__
+        raise ReportError(f"{path}: not a migration report (schema {found!r}, expected {SCHEMA!r})")
+    return document
+
+
+# --- the terminal ------------------------------------------------------------------------------
+
+
+_STATUS_STYLE = {"migrated": "green", "migrated-with-review": "yellow", "skipped": "cyan", "blocked": "red", "failed": "bold red", "unreadable": "bold red"}
+
+
+def model_line(record: dict[str, Any]) -> str:
+    """One plain line per model, as `migrate` prints it while the batch runs."""
+    return f"{record['status']:<21} {record['name']} ({', '.join(record['notebooks'])})"
+
+
+def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[bool] = None, where: Optional[str] = None, extra: Sequence[str] = ()) -> None:
+    """The end-of-batch summary: models by outcome, findings by severity and family, the report."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(file=stream, force_terminal=color, no_color=color is False, highlight=False, width=100 if color is None and not stream.isatty() else None)
+    summary = document["summary"]
+    blocked = [m for m in document["models"] if m["status"] in ("blocked", "failed", "unreadable")]
+    if blocked:
+        console.print("\n[bold]Not migrated[/]")
+        for m in blocked:
+            console.print(f"  [{_STATUS_STYLE[m['status']]}]{m['status']}[/] {escape(m['name'])} ({escape(', '.join(m['notebooks']))})", soft_wrap=True)
+            for problem in m["problems"][:10]:
+                console.print(f"      {escape(problem)}", soft_wrap=True)
+            if len(m["problems"]) > 10:
+                console.print(f"      … and {len(m['problems']) - 10} more")
+    table = Table(title="Migration summary", show_header=True, header_style="bold")
+    table.add_column("")
+    table.add_column("count", justify="right")
+    table.add_row("notebooks", str(summary["notebooks"]))
+    table.add_row("models", str(summary["models"]))
+    labels = {
+        "migrated": "migrated cleanly",
+        "migrated-with-review": "migrated with review items",
+        "skipped": "skipped (no code)",
+        "blocked": "blocked (fix the cells named)",
+        "failed": "failed",
+        "unreadable": "unreadable",
+    }
+    for status, label in labels.items():
+        style = _STATUS_STYLE[status] if summary["status"][status] else "dim"
+        table.add_row(f"  [{style}]{label}[/]", str(summary["status"][status]))
+    table.add_row("findings", str(summary["findings"]))
+    for severity in SEVERITIES:
+        table.add_row(f"  {severity}", str(summary["by_severity"][severity]))
+    for family, count in summary["by_family"].items():
+        table.add_row(f"  {family}", str(count))
+    table.add_row("fixed by the compiler", str(summary["fixed"]))
+    table.add_row("review items", str(summary["review_items"]))
+    console.print()
+    console.print(table)
+    for line in extra:
+        console.print(escape(line), soft_wrap=True)
+    if where:
+        console.print(f"report: {escape(where)}", soft_wrap=True)
