@@ -177,7 +177,9 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
     # MLOps (nbrefactor.mlops_edge): data profile, GPU steps, image settings; then the kfp YAML.
     inputs = with_mlops(inputs, plan, settings, catalog, [(f, path) for f, _, _, path in analysed])
     tree, _ = emit_model(plan, inputs)
-    tree, _pipeline_problem = add_compiled_pipeline(tree, plan)
+    tree, pipeline_problem = add_compiled_pipeline(tree, plan)
+    if pipeline_problem and isinstance(tree.get("MIGRATION.md"), str):
+        tree["MIGRATION.md"] = str(tree["MIGRATION.md"]).rstrip("\n") + f"\n\n## Not generated\n\n- {pipeline_problem}\n"
     tree = redact_tree(tree, catalog)
     target = options.out / plan.package
     review = _review_count(tree)
