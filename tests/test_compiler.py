@@ -355,3 +355,15 @@ def test_secrets_never_reach_the_package(tmp_path):
     assert 'aws_access_key_id: str = ""' in config and "NB_AWS_ACCESS_KEY_ID" in config
     steps = (package / "src" / "nb" / "steps.py").read_text()
     assert "aws_access_key_id = cfg.aws_access_key_id" in steps
+
+
+def test_a_model_fitted_in_a_step_is_returned_even_if_no_later_step_reads_it(tmp_path):
+    cells = [
+        ("md", "# Train"),
+        "from sklearn.linear_model import LinearRegression\nmodel = LinearRegression()\nmodel.fit([[0], [1], [2]], [0, 1, 2])\nscore = model.score([[3]], [3]) if False else 1.0",
+        ("md", "# Report"),
+        "print(score)",
+    ]
+    plan = plan_for(write_notebook(project(tmp_path) / "nb.ipynb", cells))
+    steps = {s.name: s for s in plan.steps}
+    assert steps["train"].outputs == ("model", "score")

@@ -33,8 +33,8 @@ CORPUS = ROOT / "fixtures" / "notebooks"
 EXPECTED_GPU_TASKS = {"mnist_cnn": {"step-model"}, "sentiment_keras": {"step-model"}}
 EXPECTED_PACKAGES = {
     "churn", "customer_segments", "demand_forecast", "edge_cases", "fraud_features", "house_prices",
-    "huge_outputs", "kale_pipeline", "matrix_factorisation", "mnist_cnn", "no_language_info", "prep",
-    "sales_cleaning", "schema_invalid", "sentiment_keras", "ticket_classifier", "train",
+    "huge_outputs", "kale_pipeline", "loan_approval", "matrix_factorisation", "mnist_cnn", "no_language_info",
+    "sales_cleaning", "schema_invalid", "sentiment_keras", "ticket_classifier",
     "transaction_anomalies", "v3_notebook",
 }
 

@@ -25,6 +25,7 @@ from .sections import Section, Sectioning, identifier, split_sections, unique
 BLOCKING_CODES = frozenset({"HID003", "HID004", "STR001", "STR002"})
 PATH_CODES = frozenset({"PTH001", "PTH002", "PTH003", "PTH006"})
 SECRET_CODES = frozenset({"SEC001", "SEC003"})
+FIT_METHODS = frozenset({"fit", "partial_fit", "fit_transform", "fit_predict", "train"})
 
 SEED_CALL_SUFFIXES = (
     "random.seed", "manual_seed", "manual_seed_all", "set_seed", "set_random_seed", "seed_everything",
@@ -235,6 +236,16 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
             # Kale `pipeline-metrics` cells mostly print what earlier steps computed: those are the metrics.
             final = tuple(dict.fromkeys([*inputs[last], *final]))
         outputs[last] |= set(final)
+
+    # A model fitted in a step is an artifact of that step even when no later step reads it:
+    # returning it lets the pipeline register it (MLflow) and `verify` compare it.
+    for i, section in enumerate(step_sections):
+        for ca in section.cells:
+            for call in ca.facts.calls:
+                if call.in_function or call.method not in FIT_METHODS or not call.receiver.isidentifier():
+                    continue
+                if call.receiver in defines_by_step[i] or call.receiver in provides_by_step[i]:
+                    outputs[i].add(call.receiver)
 
     steps = []
     for i, section in enumerate(step_sections):
