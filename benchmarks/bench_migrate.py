@@ -59,7 +59,7 @@ def main() -> int:
                 command += ["-j", str(args.jobs)]
             first = measure(command)
             second = measure(command)
-            packages = sum(1 for p in (work / "out").glob("*/.nbrefactor/manifest.json"))
+            packages = sum(1 for p in (work / "out").glob("*/.nbrefactor/plan.json"))  # the report folder has no plan
             row = {
                 "notebooks": n,
                 "origin": origin,
