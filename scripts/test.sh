@@ -8,4 +8,6 @@ python3 -m pip install -q -e ".[test]"
 if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-python3 -m pytest "$@"
+# Two workers (the machines have 2 cores); a file's tests stay on one worker so module-scoped
+# fixtures (a migrated corpus, a kfp run) are built once.
+python3 -m pytest -n auto --dist loadfile "$@"
