@@ -665,12 +665,12 @@ class _Walker:
     # calls ---------------------------------------------------------------------
 
     def _Call(self, node: cst.Call) -> None:
-        func = _dotted_or_empty(node.func)
+        func = dotted_name(node.func)
         method = ""
         receiver = ""
         if isinstance(node.func, cst.Attribute):
             method = node.func.attr.value
-            receiver = _dotted_or_empty(node.func.value)
+            receiver = dotted_name(node.func.value)
         elif isinstance(node.func, cst.Name):
             method = node.func.value
         args: list[ArgFact] = []
@@ -727,11 +727,12 @@ def _dotted(node: cst.CSTNode) -> str:
     return ""
 
 
-def _dotted_or_empty(node: cst.CSTNode) -> str:
+def dotted_name(node: cst.CSTNode) -> str:
+    """`pd.read_csv` for a Name/Attribute chain; "" when any part is not a plain name."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        base = _dotted_or_empty(node.value)
+        base = dotted_name(node.value)
         return f"{base}.{node.attr.value}" if base else ""
     return ""
 

@@ -22,7 +22,7 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..analysis import CellAnalysis
+from ..analysis import CellAnalysis, dotted_name
 from ..ipython import MagicLine
 
 NOTEBOOK_ONLY_MAGICS = frozenset(
@@ -207,7 +207,7 @@ class _Rewriter(cst.CSTTransformer):
         return cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        dotted = _dotted(original.func)
+        dotted = dotted_name(original.func)
         resolved = self.resolve(dotted) if dotted else ""
         method = original.func.attr.value if isinstance(original.func, cst.Attribute) else dotted
         if resolved.startswith(PLOT_MODULES) or method in PLOT_METHODS:
@@ -219,15 +219,6 @@ class _Rewriter(cst.CSTTransformer):
             self.outcome.changes.append((self._position(original)[0], "`plt.show()` now saves the figure to the artifacts folder"))
             return cst.Call(func=cst.Name("save_figure"), args=[cst.Arg(cst.SimpleString(f'"{self.figure_prefix}_{self.figure_count}"'))])
         return updated
-
-
-def _dotted(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr.value}" if base else ""
-    return ""
 
 
 def _pure(node: cst.CSTNode) -> bool:
