@@ -161,6 +161,15 @@ def test_the_report_works_when_served_over_http(migrated, watched):
         def log_message(self, *args) -> None:  # noqa: ANN002
             pass
 
+        def do_GET(self) -> None:  # noqa: N802
+            # Chromium asks every server for /favicon.ico on its own (Playwright does not show
+            # that request): answer it, so any 404 left is one of the report's own links.
+            if self.path == "/favicon.ico":
+                self.send_response(204)
+                self.end_headers()
+                return
+            super().do_GET()
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(migrated)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -178,9 +187,9 @@ def test_the_report_works_when_served_over_http(migrated, watched):
         assert "evil.ipynb" in page.locator("h1").text_content()
         response = page.goto(page.locator("a.pkg-link", has_text="pipeline.py").first.evaluate("a => a.href"))
         assert response.status == 200 and "def run" in response.text()
-        # The browser's own guess at /favicon.ico is the only request that may miss.
-        assert all(url.endswith("/favicon.ico") for url in failed), failed
-        assert [e for e in watched.errors if not (failed and e.startswith("Failed to load resource"))] == []
+        page.wait_for_timeout(300)  # late console messages land before judging
+        assert failed == []
+        assert watched.errors == []
     finally:
         server.shutdown()
         server.server_close()
