@@ -6,7 +6,7 @@
 # anything higher is a crash and fails this script.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q -e . || exit 1
+python3 -m pip install -q -e ".[mlops,verify]" || exit 1
 mkdir -p build/audit build/packages
 
 check() {  # check NAME STATUS
