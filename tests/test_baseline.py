@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from nbrefactor.ci import (
     compare,
     parse_baseline,
 )
+from nbfactory import git
 from nbrefactor.cli import main
 from nbrefactor.model import (
     AuditResult,
@@ -64,18 +63,6 @@ def write_notebook(path: Path, sources, counts=None) -> Path:
     return path
 
 
-def git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True)
-    return done.stdout
 
 
 def audit_json(capsys, *args: str) -> tuple[int, dict, str]:

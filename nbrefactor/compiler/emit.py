@@ -14,7 +14,7 @@ import libcst as cst
 from .. import __version__
 from ..analysis import CellAnalysis
 from ..model import Diagnostic
-from .plan import ConfigField, ModelPlan, ReviewItem, StagePlan, StepPlan
+from .plan import ModelPlan, ReviewItem, StagePlan, StepPlan
 from .templates import render
 from .transform import CellOutcome, function_body, transform_cell
 
@@ -170,15 +170,12 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
     facts = stage.facts
     path = stage.notebook
     moved = frozenset(stage.moved_definitions)
-    by_index = {ca.cell.index: ca for ca in facts.cells}
     review: list[ReviewItem] = []
     changes: list[tuple[str, int, int, str]] = []
     replaced: set[tuple[str, int, int, int]] = set()
     imports: list[cst.SimpleStatementLine] = []
     needs: set[str] = set()
     functions: list[str] = []
-    function_defs: list[cst.BaseStatement] = []
-    definitions: list[cst.FunctionDef] = []
 
     cell_replacements: dict[int, dict[tuple[int, int], str]] = {}
     for (nb, cell, line, column), name in plan.replacements.items():
@@ -206,7 +203,6 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
         module = cst.parse_module(ca.masked.python)
         for stmt in module.body:
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) and stmt.name.value in moved:
-                function_defs.append(stmt)
                 functions.append(module.code_for_node(stmt).strip("\n"))
 
     step_functions: list[str] = []
@@ -245,8 +241,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
     if "save_figure" in needs or "save_figure" in used:
         header_lines.append("from .artifacts import save_figure")
     source = "\n".join(header_lines) + "\n\n\n" + body_code
-    function_imports = imports
-    return _StageCode(source, review, changes, replaced, functions, function_imports)
+    return _StageCode(source, review, changes, replaced, functions, imports)
 
 
 def _pipeline_lines(plan: ModelPlan, cfg: str) -> list[str]:

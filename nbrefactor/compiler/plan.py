@@ -19,8 +19,8 @@ from typing import Any, Optional
 import libcst as cst
 
 from ..analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell
-from ..model import Cell, Diagnostic, Severity
-from .sections import Section, Sectioning, identifier, split_sections, unique
+from ..model import Cell, Diagnostic
+from .sections import Sectioning, identifier, split_sections, unique
 
 BLOCKING_CODES = frozenset({"HID003", "HID004", "STR001", "STR002"})
 PATH_CODES = frozenset({"PTH001", "PTH002", "PTH003", "PTH006"})
@@ -515,8 +515,4 @@ def _direction(ca: CellAnalysis, line: int, column: int, facts: NotebookFacts) -
                         return "write"
                     return "read"
     return ""
-
-
-def severity_at_least(d: Diagnostic, severity: Severity) -> bool:
-    return d.severity.rank >= severity.rank
 

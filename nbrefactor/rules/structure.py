@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Family, Severity
-from . import Example, Hit, Rule, RuleContext, code, md
+from . import Example, Hit, Rule, RuleContext, md
 
 
 class SyntaxErrorInCell(Rule):
