@@ -39,7 +39,7 @@ start = time.perf_counter()
 if trace:
     tracemalloc.start()
 from nbrefactor.config import Settings
-from nbrefactor.engine import audit_paths
+from nbrefactor.audit.engine import audit_paths
 select = tuple(s for s in sys.argv[3].split(",") if s) or ("ALL",)
 result = audit_paths([sys.argv[1]], Settings(select=select), jobs=1)
 elapsed = time.perf_counter() - start

@@ -23,10 +23,10 @@ from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import corpus  # noqa: E402
 
-from nbrefactor.analysis import analyse_notebook  # noqa: E402
-from nbrefactor.ipython import mask_cell  # noqa: E402
-from nbrefactor.loader import read_notebook  # noqa: E402
-from nbrefactor.model import Notebook  # noqa: E402
+from nbrefactor.audit.analysis import analyse_notebook  # noqa: E402
+from nbrefactor.audit.ipython import mask_cell  # noqa: E402
+from nbrefactor.audit.loader import read_notebook  # noqa: E402
+from nbrefactor.audit.types import Notebook  # noqa: E402
 
 
 def timed(fn, items) -> float:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from .model import Severity
+from nbrefactor.audit.types import Severity
 
 DEFAULT_EXCLUDE = (".ipynb_checkpoints", ".git", "__pycache__", ".venv", "venv", "node_modules", "site-packages")
 

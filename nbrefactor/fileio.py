@@ -1,11 +1,23 @@
-"""The only module that writes files: atomically (temp file + rename), never through a symlink."""
+"""The only module that writes files: atomically (temp file + rename), never through a symlink.
+
+A generated package folder is written whole by `write_tree`, with a manifest of what it wrote, so
+a later run can tell its own files from a user's and never overwrites a user's file unasked."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import Mapping, Union
+
+MANIFEST = ".nbrefactor/manifest.json"  # inside every folder nbrefactor writes: what it wrote, by digest
+
+
+class WriteRefused(Exception):
+    """The target holds files nbrefactor did not write (or someone edited since): not overwritten."""
 
 
 def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes) -> None:
@@ -28,3 +40,72 @@ def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes) -> None:
 
 def write_text_atomic(path: Union[str, os.PathLike[str]], text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write atomically unless the file already holds exactly `data` (its time stamp then stays)."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_bytes_atomic(path, data)
+    return True
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def write_tree(tree: Mapping[str, str | bytes], target: Path, force: bool = False) -> bool:
+    """Write a package folder atomically: built beside the target, then swapped in. Refuses a
+    folder nbrefactor did not write, or files someone edited since, unless `force`. Returns False
+    when the folder already holds exactly this tree (nothing is touched then)."""
+    files = {path: _bytes(content) for path, content in sorted(tree.items())}
+    manifest = {"generator": "nbrefactor", "files": {p: _digest(c) for p, c in files.items()}}
+    manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    if target.exists() or target.is_symlink():
+        if not target.is_dir() or target.is_symlink():
+            raise WriteRefused(f"{target}: exists and is not a folder nbrefactor wrote; use --force to replace it")
+        previous = target / MANIFEST
+        if not previous.is_file():
+            if not force:
+                raise WriteRefused(f"{target}: exists and was not written by nbrefactor (no {MANIFEST}); use --force to replace it")
+        else:
+            try:
+                recorded = json.loads(previous.read_text(encoding="utf-8")).get("files", {})
+            except (OSError, ValueError):
+                recorded = {}
+            edited = sorted(
+                p for p, digest in recorded.items()
+                if (target / p).is_file() and _digest((target / p).read_bytes()) != digest
+            )
+            if edited and not force:
+                raise WriteRefused(f"{target}: {len(edited)} generated file(s) were edited since ({', '.join(edited[:3])}); use --force to overwrite")
+            if previous.read_bytes() == manifest_bytes and not edited and all((target / p).is_file() for p in files):
+                return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        for path, content in files.items():
+            destination = staging / path
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(content)
+        (staging / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
+        (staging / MANIFEST).write_bytes(manifest_bytes)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.rmdir(old)
+            os.replace(target, old)
+            os.replace(staging, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return True

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The main job on the bundled fixtures: install, audit (terminal summary + JSON + SARIF in
+# The main job on the bundled fixtures: install into .venv (scripts/venv.sh), audit (terminal summary + JSON + SARIF in
 # build/audit/), then migrate every model into build/packages/.
 # The corpus deliberately holds unreadable and blocked notebooks, so exit codes 1 (findings,
 # blocked models) and 2 (unreadable inputs) are the expected outcome of each command here;
 # anything higher is a crash and fails this script.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q -e ".[mlops,verify]" || exit 1
+NBREFACTOR_EXTRAS="mlops,verify"
+. scripts/venv.sh
 mkdir -p build/audit build/packages
 
 check() {  # check NAME STATUS

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install the project with its test extras, then run the whole suite.
+# Install the project with its test extras into .venv (scripts/venv.sh), then run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q -e ".[test]"
+NBREFACTOR_EXTRAS="test"
+. scripts/venv.sh
 # The HTML report's browser tests drive Debian's chromium through Playwright (`playwright install`
 # cannot download its own browser here). Installed once; CI runs as root.
 if [ ! -x /usr/bin/chromium ]; then
@@ -10,4 +11,4 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 # Two workers (the machines have 2 cores); a file's tests stay on one worker so module-scoped
 # fixtures (a migrated corpus, a kfp run) are built once.
-python3 -m pytest -n auto --dist loadfile "$@"
+python -m pytest -n auto --dist loadfile "$@"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from nbrefactor.analysis import analyse_cell, analyse_notebook
-from nbrefactor.model import Cell, Notebook
+from nbrefactor.audit.analysis import analyse_cell, analyse_notebook
+from nbrefactor.audit.types import Cell, Notebook
 
 
 def facts(source: str):
@@ -290,8 +290,8 @@ def test_assignment_without_global_declaration_is_local_not_a_global_write():
 
 def test_python2_except_comma_is_a_syntax_error_even_though_libcst_accepts_it():
     """libcst 1.9 parses `except E, e:` (Python 3.14 grammar); CPython 3.11 rejects it."""
-    from nbrefactor.analysis import analyse_cell as _analyse
-    from nbrefactor.model import Cell as _Cell
+    from nbrefactor.audit.analysis import analyse_cell as _analyse
+    from nbrefactor.audit.types import Cell as _Cell
 
     problem = _analyse(_Cell(1, "code", "try:\n    x = 1\nexcept ZeroDivisionError, e:\n    pass")).facts.syntax_error
     assert problem is not None and problem.line == 3

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from nbrefactor.config import load_settings
-from nbrefactor.engine import audit_paths
+from nbrefactor.audit.engine import audit_paths
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "fixtures" / "notebooks"

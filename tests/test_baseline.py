@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor.ci import (
+from nbrefactor.audit.baseline import (
     Baseline,
     BaselineEntry,
     UnreadableEntry,
     baseline_from,
-    compare,
+    compare_with_baseline,
     parse_baseline,
 )
 from nbfactory import git
-from nbrefactor.cli import main
-from nbrefactor.model import (
+from nbrefactor.cli.app import main
+from nbrefactor.audit.types import (
     AuditResult,
     Diagnostic,
     Family,
@@ -259,7 +259,7 @@ def test_compare_splits_known_new_and_stale():
         )
     )
     result = AuditResult((NotebookResult("a.ipynb", (_d("f1", cell=5), _d("f2"))),))
-    comparison = compare(result, baseline, exists=lambda p: p == "other.ipynb")
+    comparison = compare_with_baseline(result, baseline, exists=lambda p: p == "other.ipynb")
     assert [d.fingerprint for d in comparison.new] == ["f2"]
     assert comparison.baselined == 1
     assert [e.fingerprint for e in comparison.stale] == ["gone"]  # other.ipynb was not audited: kept
@@ -271,7 +271,7 @@ def test_compare_splits_known_new_and_stale():
 def test_compare_matches_fingerprints_per_notebook():
     baseline = Baseline((BaselineEntry("PTH001", "f1", "a.ipynb", "a.ipynb"),))
     result = AuditResult((NotebookResult("b.ipynb", (_d("f1", path="b.ipynb"),)),))
-    assert [d.fingerprint for d in compare(result, baseline).new] == ["f1"]
+    assert [d.fingerprint for d in compare_with_baseline(result, baseline).new] == ["f1"]
 
 
 def test_baseline_round_trips_through_json_and_skips_internal_errors():
@@ -286,5 +286,5 @@ def test_baseline_round_trips_through_json_and_skips_internal_errors():
     baseline = baseline_from(result)
     assert baseline.unreadable == (UnreadableEntry("b.ipynb", "invalid JSON at line 1 column 1: x"),)
     assert parse_baseline(baseline.to_json(), "x") == baseline
-    comparison = compare(result, baseline)
+    comparison = compare_with_baseline(result, baseline)
     assert [e.path for e in comparison.result.errors] == ["c.ipynb", "d.ipynb"]

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from nbfactory import project, write_notebook
-from nbrefactor import batch as batch_module
-from nbrefactor.batch import BatchOptions, recover_out, run_batch
-from nbrefactor.cli import main
+from nbrefactor.migrate import batch as batch_module
+from nbrefactor.migrate.batch import BatchOptions, recover_out, run_batch
+from nbrefactor.cli.app import main
 from nbrefactor.config import Settings
-from nbrefactor.migrate import MANIFEST, MigrateOptions, write_tree
+from nbrefactor.fileio import MANIFEST, write_tree
+from nbrefactor.migrate.one_model import MigrateOptions
 from nbrefactor.report.migration import SCHEMA, load_document
 from reportcorpus import DATA, GITHUB_TOKEN, SECRET, build_corpus
 

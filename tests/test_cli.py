@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor import cli
+from nbrefactor.cli import app as cli
+from nbrefactor.cli.common import EXIT_ERROR
 
 GOOD = {"cells": [{"cell_type": "code", "id": "a", "metadata": {}, "execution_count": 1, "outputs": [], "source": "x = 1"}],
         "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
@@ -95,7 +96,7 @@ def test_audit_help_documents_jobs_and_cell_numbering(capsys):
 
 
 def test_no_command_prints_help_and_fails(capsys):
-    assert cli.main([]) == cli.EXIT_ERROR
+    assert cli.main([]) == EXIT_ERROR
     assert "usage: nbrefactor" in capsys.readouterr().out
 
 
@@ -184,4 +185,4 @@ def test_rules_command_lists_and_explains(capsys):
     assert cli.main(["rules", "STR001"]) == 0
     explained = capsys.readouterr().out
     assert "STR001" in explained and "What it does" in explained and "Use instead" in explained
-    assert cli.main(["rules", "NOPE999"]) == cli.EXIT_ERROR
+    assert cli.main(["rules", "NOPE999"]) == EXIT_ERROR

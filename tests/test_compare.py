@@ -1,4 +1,4 @@
-"""nbrefactor.compare: structural comparison with a tolerance. Expected results are written out
+"""nbrefactor.verify.compare: structural comparison with a tolerance. Expected results are written out
 by hand; none is computed with the code under test."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nbrefactor.compare import Match, Mismatch, Skipped, compare, describe
+from nbrefactor.verify.compare import Match, Mismatch, Skipped, compare, describe
 
 
 def mismatch(expected, actual, **kw) -> Mismatch:

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from nbfactory import project, write_notebook
-from nbrefactor.analysis import analyse_notebook
-from nbrefactor.catalog import load_catalog
-from nbrefactor.cli import main
-from nbrefactor.compiler.plan import model_names, package_name, plan_model
-from nbrefactor.compiler.sections import identifier, split_sections
+from nbrefactor.audit.analysis import analyse_notebook
+from nbrefactor.audit.catalog import load_catalog
+from nbrefactor.cli.app import main
+from nbrefactor.compile.plan import model_names, package_name, plan_model
+from nbrefactor.compile.sections import identifier, split_sections
 from nbrefactor.config import Settings
-from nbrefactor.engine import audit_notebook
-from nbrefactor.loader import read_notebook
-from nbrefactor.project import discover_project
+from nbrefactor.audit.engine import audit_notebook
+from nbrefactor.audit.loader import read_notebook
+from nbrefactor.audit.project import discover_project
 
 DATA = "a,b,y\n" + "\n".join(f"{i},{(i * 7) % 11},{i % 2}" for i in range(40)) + "\n"
 

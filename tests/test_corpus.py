@@ -20,8 +20,8 @@ from typing import Any, Optional
 import pytest
 
 from nbrefactor.config import load_settings
-from nbrefactor.engine import audit_paths
-from nbrefactor.model import AuditResult, Diagnostic, NotebookResult
+from nbrefactor.audit.engine import audit_paths
+from nbrefactor.audit.types import AuditResult, Diagnostic, NotebookResult
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "fixtures" / "notebooks"

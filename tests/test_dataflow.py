@@ -11,9 +11,9 @@ from typing import Optional
 
 import pytest
 
-from nbrefactor.analysis import analyse_notebook
-from nbrefactor.dataflow import DefKind, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, def_use, is_builtin
-from nbrefactor.model import Cell, Notebook
+from nbrefactor.audit.analysis import analyse_notebook
+from nbrefactor.audit.dataflow import DefKind, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, def_use, is_builtin
+from nbrefactor.audit.types import Cell, Notebook
 
 def flow_of(*cells, extra_builtins=()) -> NameFlow:
     built = []

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor.ci import UsageError, changed_notebooks
+from nbrefactor.cli.ci import UsageError, changed_notebooks
 from nbfactory import git
-from nbrefactor.cli import main
+from nbrefactor.cli.app import main
 
 
 def r_notebook(path: Path, source: str = "x <- 1\n") -> Path:

@@ -1,4 +1,4 @@
-"""nbrefactor.distributions: import name → distribution (offline), install lines, what a notebook needs."""
+"""nbrefactor.audit.distributions: import name → distribution (offline), install lines, what a notebook needs."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import textwrap
 
 import pytest
 
-from nbrefactor import distributions as dist
-from nbrefactor.analysis import analyse_notebook
-from nbrefactor.catalog import Catalog, load_catalog
-from nbrefactor.loader import parse_notebook
-from nbrefactor.project import ProjectContext, normalise
-from nbrefactor.rules import Example, ExampleCell, md
+from nbrefactor.audit import distributions as dist
+from nbrefactor.audit.analysis import analyse_notebook
+from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.audit.loader import parse_notebook
+from nbrefactor.audit.project import ProjectContext, normalise
+from nbrefactor.audit.rules import Example, ExampleCell, md
 
 
 def facts_of(*cells: str | ExampleCell):

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor.compiler.mlops import BASE_IMAGES, ImageSettings, base_image
+from nbrefactor.compile.mlops import BASE_IMAGES, ImageSettings, base_image
 from nbrefactor.config import Settings, settings_from_table
-from nbrefactor.migrate import MigrateOptions, migrate_paths
+from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
 

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor import engine
-from nbrefactor.catalog import load_catalog
+from nbrefactor.audit import engine
+from nbrefactor.audit.catalog import load_catalog
 from nbrefactor.config import Settings
-from nbrefactor.engine import audit_notebook, audit_paths
-from nbrefactor.loader import parse_notebook
-from nbrefactor.model import LoadError, Notebook
-from nbrefactor.project import ProjectContext
-from nbrefactor.rules import rule_by_code
+from nbrefactor.audit.engine import audit_notebook, audit_paths
+from nbrefactor.audit.loader import parse_notebook
+from nbrefactor.audit.types import LoadError, Notebook
+from nbrefactor.audit.project import ProjectContext
+from nbrefactor.audit.rules import rule_by_code
 
 STR = [rule_by_code("STR001"), rule_by_code("STR002"), rule_by_code("STR003")]
 

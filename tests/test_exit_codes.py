@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor.cli import main
+from nbrefactor.cli.app import main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "exit-codes.md"
 

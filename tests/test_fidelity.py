@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor.cli import main
-from nbrefactor.verify import verify
+from nbrefactor.cli.app import main
+from nbrefactor.verify.runner import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "notebooks"

@@ -18,13 +18,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nbrefactor import cli
-from nbrefactor.catalog import load_catalog
+from nbrefactor.cli import app as cli
+from nbrefactor.audit.catalog import load_catalog
 from nbrefactor.config import Settings
-from nbrefactor.engine import audit_notebook
-from nbrefactor.loader import parse_notebook
-from nbrefactor.model import LoadError, Notebook
-from nbrefactor.project import ProjectContext
+from nbrefactor.audit.engine import audit_notebook
+from nbrefactor.audit.loader import parse_notebook
+from nbrefactor.audit.types import LoadError, Notebook
+from nbrefactor.audit.project import ProjectContext
 
 BASE = {
     "cells": [

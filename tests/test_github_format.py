@@ -7,10 +7,10 @@ import json
 import re
 from pathlib import Path
 
-from nbrefactor.cli import main
+from nbrefactor.cli.app import main
 from nbrefactor.config import Settings
-from nbrefactor.engine import audit_paths
-from nbrefactor.model import (
+from nbrefactor.audit.engine import audit_paths
+from nbrefactor.audit.types import (
     AuditResult,
     Diagnostic,
     Family,
@@ -177,7 +177,7 @@ def test_pre_commit_hook_definition():
     import tomllib
 
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
-    assert scripts["nbrefactor"] == "nbrefactor.cli:main"  # the entry's executable exists
+    assert scripts["nbrefactor"] == "nbrefactor.cli.app:main"  # the entry's executable exists
 
 
 def test_pre_commit_style_invocation_with_configured_baseline(tmp_path, monkeypatch, capsys):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from nbrefactor.analysis import analyse_notebook
-from nbrefactor.catalog import Catalog, load_catalog, merge
-from nbrefactor.gpu import GpuIndicator, gpu_indicators, gpu_needs
-from nbrefactor.model import Cell, Notebook
+from nbrefactor.audit.analysis import analyse_notebook
+from nbrefactor.audit.catalog import Catalog, load_catalog, merge
+from nbrefactor.audit.gpu import GpuIndicator, gpu_indicators, gpu_needs
+from nbrefactor.audit.types import Cell, Notebook
 
 
 def facts(*cells: str | tuple[str, str]):

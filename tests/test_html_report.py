@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nbrefactor.cli import main
+from nbrefactor.cli.app import main
 from nbrefactor.report.html import highlight, render_html
 from reportcorpus import GITHUB_TOKEN, SECRET, build_corpus
 

@@ -12,9 +12,9 @@ import re
 
 import pytest
 
-from nbrefactor.analysis import analyse_notebook
-from nbrefactor.ipython import mask_cell
-from nbrefactor.model import Cell, Notebook
+from nbrefactor.audit.analysis import analyse_notebook
+from nbrefactor.audit.ipython import mask_cell
+from nbrefactor.audit.types import Cell, Notebook
 
 IPython = pytest.importorskip("IPython")
 

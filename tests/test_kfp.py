@@ -19,10 +19,10 @@ pytest.importorskip("kfp")
 from google.protobuf import json_format  # noqa: E402
 from kfp.pipeline_spec import pipeline_spec_pb2  # noqa: E402
 
-from nbrefactor.catalog import load_catalog  # noqa: E402
-from nbrefactor.compiler.mlops import MlopsInputs, MlopsSettingsError, settings_from_tables  # noqa: E402
+from nbrefactor.audit.catalog import load_catalog  # noqa: E402
+from nbrefactor.compile.mlops import MlopsInputs, MlopsSettingsError, settings_from_tables  # noqa: E402
 from nbrefactor.config import Settings  # noqa: E402
-from nbrefactor.migrate import MigrateOptions, migrate_paths  # noqa: E402
+from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "notebooks"
@@ -182,7 +182,7 @@ def test_gpu_defaults_and_per_model_overrides_come_from_settings(tmp_path):
     with pytest.raises(MlopsSettingsError, match="acelerator"):
         settings_from_tables({"acelerator": "x"}, {}, "m")
     with pytest.raises(MlopsSettingsError, match="no step named"):
-        from nbrefactor.compiler.mlops import _gpu_steps
+        from nbrefactor.compile.mlops import _gpu_steps
 
         _gpu_steps(_plan_of_mnist(), MlopsInputs(gpu=settings_from_tables({"steps": ["nope"]}, {}, "m")[0]))
     # Compiled with these settings: count, label and an Equal toleration reach the YAML.
@@ -211,10 +211,10 @@ def test_gpu_defaults_and_per_model_overrides_come_from_settings(tmp_path):
 
 
 def _plan_of_mnist():
-    from nbrefactor.compiler.plan import plan_model
-    from nbrefactor.engine import audit_notebook
-    from nbrefactor.loader import read_notebook
-    from nbrefactor.project import discover_project
+    from nbrefactor.compile.plan import plan_model
+    from nbrefactor.audit.engine import audit_notebook
+    from nbrefactor.audit.loader import read_notebook
+    from nbrefactor.audit.project import discover_project
 
     path = CORPUS / "mnist_cnn" / "mnist_cnn.ipynb"
     analysis = audit_notebook(read_notebook(path, "mnist_cnn.ipynb"), Settings(), discover_project(path), load_catalog())

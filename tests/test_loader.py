@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor.loader import MAX_OUTPUT_TEXT, parse_notebook, read_notebook
-from nbrefactor.model import LoadError, Notebook
+from nbrefactor.audit.loader import MAX_OUTPUT_TEXT, parse_notebook, read_notebook
+from nbrefactor.audit.types import LoadError, Notebook
 
 
 def _bytes(data) -> bytes:

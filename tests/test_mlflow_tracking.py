@@ -22,7 +22,7 @@ import pytest
 
 pytest.importorskip("mlflow")
 from nbrefactor.config import Settings  # noqa: E402
-from nbrefactor.migrate import MigrateOptions, migrate_paths  # noqa: E402
+from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "notebooks"

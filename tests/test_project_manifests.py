@@ -1,10 +1,10 @@
-"""nbrefactor.project: manifest parsing (pure) and discovery around a notebook (files in tmp_path)."""
+"""nbrefactor.audit.project: manifest parsing (pure) and discovery around a notebook (files in tmp_path)."""
 
 from __future__ import annotations
 
 import textwrap
 
-from nbrefactor.project import (
+from nbrefactor.audit.project import (
     discover_project,
     normalise,
     parse_environment_yml,

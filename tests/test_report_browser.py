@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor.cli import main
+from nbrefactor.cli.app import main
 from reportcorpus import SECRET, build_corpus
 
 CHROMIUM = "/usr/bin/chromium"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from nbrefactor.rules import all_rules
-from nbrefactor.testing import positions, run_example
+from nbrefactor.audit.rules import all_rules
+from nbrefactor.audit.rule_examples import positions, run_example
 
 CASES = [
     pytest.param(rule, kind, n, example, id=f"{rule.code}-{rule.name}-{kind}{n}")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nbrefactor.catalog import load_catalog
+from nbrefactor.audit.catalog import load_catalog
 from nbrefactor.config import Settings
-from nbrefactor.engine import audit_notebook, audit_paths
-from nbrefactor.loader import read_notebook
-from nbrefactor.project import discover_project
+from nbrefactor.audit.engine import audit_notebook, audit_paths
+from nbrefactor.audit.loader import read_notebook
+from nbrefactor.audit.project import discover_project
 from nbrefactor.report import json_report
-from nbrefactor.rules import rule_by_code
+from nbrefactor.audit.rules import rule_by_code
 from nbfactory import write_notebook
 
 DEP = [rule_by_code(c) for c in ("DEP001", "DEP002", "DEP003", "DEP004")]

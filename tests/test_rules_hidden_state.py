@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Optional
 
-from nbrefactor.catalog import Catalog, load_catalog, merge
+from nbrefactor.audit.catalog import Catalog, load_catalog, merge
 from nbrefactor.config import Settings
-from nbrefactor.engine import audit_notebook
-from nbrefactor.model import Cell, Diagnostic, Notebook, Output
-from nbrefactor.project import ProjectContext
-from nbrefactor.rules import all_rules
-from nbrefactor.rules.hidden_state import (
+from nbrefactor.audit.engine import audit_notebook
+from nbrefactor.audit.types import Cell, Diagnostic, Notebook, Output
+from nbrefactor.audit.project import ProjectContext
+from nbrefactor.audit.rules import all_rules
+from nbrefactor.audit.rules.hidden_state import (
     DependsOnLaterCell,
     OutOfOrderExecution,
     SavedTraceback,

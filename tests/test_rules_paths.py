@@ -8,15 +8,15 @@ from typing import Optional, Sequence
 
 import pytest
 
-from nbrefactor.analysis import analyse_notebook
-from nbrefactor.catalog import Catalog, load_catalog, read_catalog_files, shipped_rules_dir
+from nbrefactor.audit.analysis import analyse_notebook
+from nbrefactor.audit.catalog import Catalog, load_catalog, read_catalog_files, shipped_rules_dir
 from nbrefactor.config import Settings
-from nbrefactor.engine import audit_notebook
-from nbrefactor.loader import parse_notebook
-from nbrefactor.model import Diagnostic, Notebook
-from nbrefactor.project import ProjectContext
-from nbrefactor.rules import Example, Rule
-from nbrefactor.rules.paths import (
+from nbrefactor.audit.engine import audit_notebook
+from nbrefactor.audit.loader import parse_notebook
+from nbrefactor.audit.types import Diagnostic, Notebook
+from nbrefactor.audit.project import ProjectContext
+from nbrefactor.audit.rules import Example, Rule
+from nbrefactor.audit.rules.paths import (
     AbsolutePath,
     ChangeDirectory,
     CwdRelativePath,

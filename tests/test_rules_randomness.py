@@ -7,21 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor.analysis import analyse_notebook
-from nbrefactor.catalog import Catalog, load_catalog, merge
+from nbrefactor.audit.analysis import analyse_notebook
+from nbrefactor.audit.catalog import Catalog, load_catalog, merge
 from nbrefactor.config import Settings
-from nbrefactor.engine import audit_notebook
-from nbrefactor.model import Cell, Notebook
-from nbrefactor.project import discover_project
-from nbrefactor.rules import Example, ExampleCell, md
-from nbrefactor.rules.randomness import (
+from nbrefactor.audit.engine import audit_notebook
+from nbrefactor.audit.types import Cell, Notebook
+from nbrefactor.audit.project import discover_project
+from nbrefactor.audit.rules import Example, ExampleCell, md
+from nbrefactor.audit.rules.randomness import (
     MissingRandomState,
     PartialSeeding,
     RandomnessCatalog,
     UnseededRandom,
     analyse_randomness,
 )
-from nbrefactor.testing import positions, run_example
+from nbrefactor.audit.rule_examples import positions, run_example
 
 
 def spots(rule, tmp_path: Path, *cells: ExampleCell | str) -> list[tuple[int, int]]:

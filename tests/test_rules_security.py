@@ -8,13 +8,13 @@ import json
 import time
 from pathlib import Path
 
-from nbrefactor.catalog import load_catalog
+from nbrefactor.audit.catalog import load_catalog
 from nbrefactor.config import Settings
-from nbrefactor.engine import audit_notebook, audit_paths
-from nbrefactor.loader import parse_notebook, read_notebook
-from nbrefactor.project import discover_project
+from nbrefactor.audit.engine import audit_notebook, audit_paths
+from nbrefactor.audit.loader import parse_notebook, read_notebook
+from nbrefactor.audit.project import discover_project
 from nbrefactor.report import json_report, text
-from nbrefactor.rules import rule_by_code
+from nbrefactor.audit.rules import rule_by_code
 from nbfactory import notebook_json, project, write_notebook
 
 AWS_ID = "AKIAIOSFODNN7EXAMPLE"
@@ -196,7 +196,7 @@ def test_sec002_reads_rich_outputs_of_an_nbformat_v3_notebook():
         ],
     }
     notebook = parse_notebook("v3.ipynb", json.dumps(raw).encode("utf-8"))
-    from nbrefactor.project import ProjectContext
+    from nbrefactor.audit.project import ProjectContext
 
     result = audit_notebook(notebook, Settings(), ProjectContext(), load_catalog(), rules=[rule_by_code("SEC002")]).result
     assert [(d.location.cell, d.location.line) for d in result.diagnostics] == [(1, 1)]

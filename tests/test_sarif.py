@@ -12,14 +12,14 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
-from nbrefactor.cli import main
+from nbrefactor.cli.app import main
 from nbrefactor.config import Settings
-from nbrefactor.docs import generated_docs
-from nbrefactor.engine import audit_paths
-from nbrefactor.ipynb_lines import map_notebook_lines
-from nbrefactor.loader import parse_notebook
+from nbrefactor.report.rule_docs import generated_docs
+from nbrefactor.audit.engine import audit_paths
+from nbrefactor.report.ipynb_lines import map_notebook_lines
+from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.report.sarif import render, to_sarif
-from nbrefactor.rules import all_rules
+from nbrefactor.audit.rules import all_rules
 
 REPO = Path(__file__).resolve().parent.parent
 # Beside every checkout (and in CI): ../shared/schemas/. Never copied into the repository.

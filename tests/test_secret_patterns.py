@@ -1,11 +1,11 @@
-"""nbrefactor.secrets: the patterns of rules/secrets.toml, placeholders, credential names, redaction."""
+"""nbrefactor.audit.secrets: the patterns of rules/secrets.toml, placeholders, credential names, redaction."""
 
 from __future__ import annotations
 
 import pytest
 
-from nbrefactor.catalog import Catalog, load_catalog
-from nbrefactor.secrets import find_credentials, find_secrets, mask, notebook_secrets, redact
+from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.audit.secrets import find_credentials, find_secrets, mask, notebook_secrets, redact
 
 CATALOG = load_catalog()
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbrefactor.cli import main
-from nbrefactor.verify import MATCHED, MISMATCHED, NOT_COMPARED, ValueCheck, VerifyError, load_plan, render_text, verify
+from nbrefactor.cli.app import main
+from nbrefactor.verify.runner import MATCHED, MISMATCHED, NOT_COMPARED, ValueCheck, VerifyError, load_plan, render_text, verify
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -339,7 +339,7 @@ def test_verify_snapshots_are_silent_hash_seed_is_pinned_and_package_errors_name
 
 
 def test_copy_root_climbs_as_far_as_the_notebooks_relative_paths(tmp_path: Path) -> None:
-    from nbrefactor.verify import _copy_root
+    from nbrefactor.verify.runner import _copy_root
 
     project = tmp_path / "project"
     (project / "notebooks").mkdir(parents=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..model import AuditResult, Diagnostic, Severity
-from .sarif import Locator, repository_root
+from nbrefactor.audit.types import AuditResult, Diagnostic, Severity
+from nbrefactor.report.sarif import Locator, repository_root
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .migration import FORMULA, SEVERITIES, WEIGHTS
+from nbrefactor.report.migration import FORMULA, SEVERITIES, WEIGHTS
 
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 _SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -290,7 +290,7 @@ def _notebook_context(model: dict[str, Any], page: dict[str, Any], rules: dict[s
 
 def write_html(document: dict[str, Any], folder: Path, force: bool = False, out: Optional[Path] = None) -> bool:
     """Write the report folder atomically (as packages are written). False when already current."""
-    from ..migrate import MANIFEST, write_tree
+    from nbrefactor.fileio import MANIFEST, write_tree
 
     # A report folder nbrefactor wrote is simply replaced (it is output, not something to edit);
     # a folder of the same name that someone else made is refused unless --force.

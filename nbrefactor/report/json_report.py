@@ -9,8 +9,8 @@ import json
 from collections import Counter
 from typing import Any
 
-from .. import __version__
-from ..model import AuditResult, Diagnostic
+from nbrefactor import __version__
+from nbrefactor.audit.types import AuditResult, Diagnostic
 
 SCHEMA = "nbrefactor-audit/1"
 

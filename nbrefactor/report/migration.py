@@ -20,11 +20,11 @@ from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Iterable, Optional, Sequence
 
-from .. import __version__
-from ..catalog import Catalog
-from ..model import Cell, Diagnostic, LoadError, Notebook
-from ..secrets import notebook_secrets, redact
-from .json_report import diagnostic_to_dict
+from nbrefactor import __version__
+from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.types import Cell, Diagnostic, LoadError, Notebook
+from nbrefactor.audit.secrets import notebook_secrets, redact
+from nbrefactor.report.json_report import diagnostic_to_dict
 
 SCHEMA = "nbrefactor-migration/1"
 REPORT_FILE = "migration-report.json"
@@ -138,13 +138,13 @@ def model_record(result: Any, members: Sequence[tuple[Path, str]], out: Path, ca
 
 def failed_record(model: str, members: Sequence[tuple[Path, str]], problem: str, catalog: Catalog) -> dict[str, Any]:
     """A model whose worker died or ran out of time: no result to describe, only the problem."""
-    from ..migrate import ModelResult
+    from nbrefactor.compile.result import ModelResult
 
     return model_record(ModelResult(model, tuple(d for _, d in members), "failed", problems=(problem,)), members, Path("."), catalog)
 
 
 def _notebooks(plan: Any, members: Sequence[tuple[Path, str]]) -> dict[str, Notebook | LoadError]:
-    from ..loader import read_notebook
+    from nbrefactor.audit.loader import read_notebook
 
     found: dict[str, Notebook | LoadError] = {}
     if plan is not None:
@@ -160,7 +160,7 @@ def _notebooks(plan: Any, members: Sequence[tuple[Path, str]]) -> dict[str, Note
 
 
 def _package_files(folder: Path) -> tuple[list[str], str]:
-    from ..migrate import MANIFEST
+    from nbrefactor.fileio import MANIFEST
 
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -312,7 +312,7 @@ def readiness(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def rules_used(codes: Iterable[str]) -> dict[str, dict[str, str]]:
-    from ..rules import all_rules
+    from nbrefactor.audit.rules import all_rules
 
     wanted = set(codes)
     return {

@@ -3,7 +3,7 @@
 Every rule goes into `tool.driver.rules` with its documentation (help text and markdown are the
 rule's generated docs page, `helpUri` points at `docs/rules/<CODE>-<name>.md`). Each result's
 physical location is the line *of the `.ipynb` file* where the offending cell line is stored
-(see `nbrefactor.ipynb_lines`), so annotations land on the cell's source in a pull request's
+(see `nbrefactor.report.ipynb_lines`), so annotations land on the cell's source in a pull request's
 diff; the notebook coordinates (cell number, cell id, execution count, line and column in the
 cell) travel in the result's `properties` and a logical location named after the cell.
 `partialFingerprints` carry the engine's fingerprint, which survives cells being moved, added
@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .. import __version__
-from ..ipynb_lines import NotebookLineMap, map_notebook_lines
-from ..loader import parse_notebook
-from ..model import AuditResult, Diagnostic, LoadError, Location, Severity
+from nbrefactor import __version__
+from nbrefactor.report.ipynb_lines import NotebookLineMap, map_notebook_lines
+from nbrefactor.audit.loader import parse_notebook
+from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Severity
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # Where the rule pages are published; `--docs-url` or NBREFACTOR_DOCS_URL point elsewhere (a fork,
@@ -122,7 +122,7 @@ def _help_text(rule: Any) -> str:
 
 
 def _rule_descriptor(rule: Any, docs_base: str) -> dict[str, Any]:
-    from ..docs import rule_markdown
+    from nbrefactor.report.rule_docs import rule_markdown
 
     tags = ["nbrefactor", "notebook", rule.family.value]
     properties: dict[str, Any] = {"tags": tags, "family": rule.family.value, "precision": "high"}
@@ -207,7 +207,7 @@ def _notification(error: LoadError, locator: Locator) -> dict[str, Any]:
 
 
 def to_sarif(result: AuditResult, docs_url: str | None = None, root: Path | None = None, cwd: Path | None = None) -> dict[str, Any]:
-    from ..rules import all_rules
+    from nbrefactor.audit.rules import all_rules
 
     here = cwd or Path.cwd()
     locator = Locator(root if root is not None else repository_root(here), here)

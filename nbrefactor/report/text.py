@@ -9,7 +9,7 @@ from typing import IO
 from rich.console import Console
 from rich.markup import escape
 
-from ..model import AuditResult, Diagnostic, Severity
+from nbrefactor.audit.types import AuditResult, Diagnostic, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -1,0 +1,828 @@
+"""Analyse: each code cell's concrete syntax tree (libcst) → `CellFacts`; the notebook → `NotebookFacts`.
+
+Why no `ScopeProvider`: on 100 real notebooks it cost 18 s against 1.6 s for parsing alone, and it
+misses what matters here anyway (`x += 1` as a read, `del x`, mutation through `df.drop(inplace=True)`
+or `lst.append`). This walker does its own, notebook-shaped scoping: module-level statements in
+evaluation order (right-hand side before targets), function bodies recorded as *deferred* reads of
+globals (they run when called, not when defined), comprehension and lambda scopes kept local.
+Only `PositionProvider` is resolved (measured on 100 notebooks: parse 0.93 s, parse + positions
+3.8 s, + ScopeProvider 18.2 s; see docs/architecture.md and benchmarks/bench_libcst.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import warnings
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from nbrefactor.audit.ipython import MagicLine, MaskedCell, mask_cell
+from nbrefactor.audit.types import Cell, Notebook
+
+# Names a Jupyter kernel provides without any cell defining them.
+IPYTHON_BUILTINS = frozenset(
+    {"display", "get_ipython", "In", "Out", "_", "__", "___", "_i", "_ii", "_iii", "_ih", "_oh", "_dh",
+     "exit", "quit", "__builtins__", "__name__", "__doc__", "__spec__", "__loader__", "__package__"}
+)
+BUILTIN_NAMES = frozenset(dir(builtins)) | IPYTHON_BUILTINS
+
+# Methods that change their receiver in place. `fit` and friends mutate an estimator: a later
+# section that reads the model depends on the section that fitted it.
+MUTATING_METHODS = frozenset(
+    {"append", "extend", "insert", "pop", "remove", "clear", "update", "sort", "reverse", "setdefault",
+     "popitem", "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",
+     "fit", "partial_fit", "fit_transform", "fit_predict", "fit_resample", "train", "compile", "load_state_dict",
+     "set_params", "resize", "fill", "put", "itemset", "setflags", "sort_values_", "__setitem__", "__delitem__",
+     "zero_grad", "step", "backward", "to_", "apply_", "requires_grad_", "set_index_", "insert_"}
+)
+
+
+@dataclass(frozen=True)
+class NameRef:
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    module: str  # absolute dotted module ("sklearn.model_selection"); "" for a relative import's base
+    imported: Optional[str]  # the imported attribute for `from m import x`; None for `import m`
+    bound: str  # the name the import binds in the namespace ("*" for a star import)
+    line: int
+    column: int
+    level: int = 0  # leading dots of a relative import
+
+    @property
+    def top_level(self) -> str:
+        return self.module.split(".")[0] if self.module else ""
+
+    @property
+    def qualified(self) -> str:
+        """The dotted name the bound name stands for."""
+        if self.imported is None:
+            return self.module if self.bound != self.module.split(".")[0] else self.bound
+        return f"{self.module}.{self.imported}" if self.module else self.imported
+
+
+@dataclass(frozen=True)
+class ArgFact:
+    position: Optional[int]  # positional index, None for keywords
+    keyword: Optional[str]
+    string: Optional[str] = None  # the value of a string literal argument
+    number: Optional[str] = None  # the literal text of a number argument
+    constant: Optional[str] = None  # True / False / None
+    name: Optional[str] = None  # a bare name argument
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class CallFact:
+    func: str  # dotted callee as written ("pd.read_csv", "df.to_csv", "open"); "" when not a dotted name
+    method: str  # last attribute of the callee ("read_csv"); the function name for a bare call
+    receiver: str  # dotted receiver ("pd", "df"), "" for a bare call
+    args: tuple[ArgFact, ...]
+    line: int
+    column: int
+    end_line: int
+    in_function: bool = False  # inside a def/lambda body: runs when called, not when the cell runs
+    owner: str = ""  # the module-level def/class whose body holds the call ("" at module level or in a lambda there)
+
+    def arg(self, position: Optional[int], keywords: Iterable[str] = ()) -> Optional[ArgFact]:
+        keys = set(keywords)
+        for a in self.args:
+            if a.keyword is not None and a.keyword in keys:
+                return a
+        if position is not None:
+            for a in self.args:
+                if a.position == position:
+                    return a
+        return None
+
+    def has_keyword(self, keyword: str) -> bool:
+        return any(a.keyword == keyword for a in self.args)
+
+
+@dataclass(frozen=True)
+class StringFact:
+    value: str  # the literal's value; f-string holes are shown as "{}"
+    line: int
+    column: int
+    end_line: int
+    formatted: bool = False
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class GlobalWrite:
+    """`global x` then `x = …` inside a function: the function binds the notebook global `x` when
+    it is *called*, so data flow places the definition at the call sites of `function`."""
+
+    function: str  # the module-level def (or class) whose body does the write
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class CellFacts:
+    defined: tuple[NameRef, ...] = ()  # module-level bindings, in order
+    reads: tuple[NameRef, ...] = ()  # names read at module level before this cell binds them
+    deferred_reads: tuple[NameRef, ...] = ()  # globals read inside function/class bodies
+    mutated: tuple[NameRef, ...] = ()  # names changed in place (`df["c"] = …`, `lst.append`, inplace=True)
+    deleted: tuple[NameRef, ...] = ()
+    imports: tuple[ImportFact, ...] = ()
+    functions: tuple[NameRef, ...] = ()
+    classes: tuple[NameRef, ...] = ()
+    calls: tuple[CallFact, ...] = ()
+    strings: tuple[StringFact, ...] = ()
+    globals_declared: tuple[NameRef, ...] = ()  # `global x` inside functions: the function binds x
+    global_writes: tuple[GlobalWrite, ...] = ()  # assignments to those globals, with their function
+    syntax_error: Optional[SyntaxProblem] = None
+
+
+@dataclass(frozen=True)
+class CellAnalysis:
+    cell: Cell
+    masked: MaskedCell
+    facts: CellFacts
+
+    @property
+    def magics(self) -> tuple[MagicLine, ...]:
+        return self.masked.magics
+
+    @property
+    def lines(self) -> list[str]:
+        return self.cell.source.split("\n")
+
+
+@dataclass(frozen=True)
+class NotebookFacts:
+    notebook: Notebook
+    cells: tuple[CellAnalysis, ...]  # code cells only, in notebook order
+    aliases: dict[str, str] = field(default_factory=dict)  # bound name → qualified dotted name
+
+    def resolve(self, dotted: str) -> str:
+        """`pd.read_csv` → `pandas.read_csv` using the notebook's imports."""
+        if not dotted:
+            return dotted
+        head, _, rest = dotted.partition(".")
+        target = self.aliases.get(head)
+        if target is None:
+            return dotted
+        return f"{target}.{rest}" if rest else target
+
+    @property
+    def imports(self) -> tuple[tuple[CellAnalysis, ImportFact], ...]:
+        return tuple((ca, imp) for ca in self.cells for imp in ca.facts.imports)
+
+    def definers(self, name: str) -> tuple[CellAnalysis, ...]:
+        return tuple(ca for ca in self.cells if any(d.name == name for d in ca.facts.defined))
+
+    @property
+    def has_star_import(self) -> bool:
+        return any(imp.bound == "*" for _, imp in self.imports)
+
+
+# ---------------------------------------------------------------------------
+
+
+def analyse_notebook(notebook: Notebook) -> NotebookFacts:
+    cells = tuple(analyse_cell(c) for c in notebook.code_cells)
+    # IPython runs `history` or `env` alone in a cell as a magic only while no variable of that
+    # name exists. Cells whose automagic names the notebook also binds are read again as Python.
+    bound = {d.name for ca in cells for d in ca.facts.defined}
+    bound |= {t for ca in cells for m in ca.magics for t in m.assigned_to}
+    if any(m.kind == "automagic" and m.name in bound for ca in cells for m in ca.magics):
+        shadowed = frozenset(bound)
+        cells = tuple(
+            analyse_cell(ca.cell, shadowed)
+            if any(m.kind == "automagic" and m.name in bound for m in ca.magics)
+            else ca
+            for ca in cells
+        )
+    aliases: dict[str, str] = {}
+    for ca in cells:
+        for imp in ca.facts.imports:
+            if imp.bound != "*" and imp.bound not in aliases:
+                aliases[imp.bound] = imp.qualified
+    return NotebookFacts(notebook=notebook, cells=cells, aliases=aliases)
+
+
+def analyse_cell(cell: Cell, shadowed: frozenset[str] = frozenset()) -> CellAnalysis:
+    masked = mask_cell(cell.source, shadowed)
+    if not masked.is_python or not masked.python.strip():
+        return CellAnalysis(cell, masked, CellFacts())
+    try:
+        module = cst.parse_module(masked.python)
+    except cst.ParserSyntaxError as exc:
+        return CellAnalysis(cell, masked, CellFacts(syntax_error=_syntax_problem(masked.python, exc)))
+    except RecursionError:
+        problem = SyntaxProblem("expression nested too deeply to parse", 1, 1)
+        return CellAnalysis(cell, masked, CellFacts(syntax_error=problem))
+    # libcst's grammar is a superset across Python versions (it accepts Python 2's
+    # `except E, e:`, valid again only from 3.14): CPython, the interpreter that will run the
+    # code, has the last word. Its AST-only compile costs ~10% of the libcst parse.
+    interpreter_says = _cpython_syntax_error(masked.python)
+    if interpreter_says is not None:
+        return CellAnalysis(cell, masked, CellFacts(syntax_error=interpreter_says))
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    walker = _Walker(positions)
+    walker.walk_block(module.body)
+    return CellAnalysis(cell, masked, walker.facts())
+
+
+def _cpython_syntax_error(python: str) -> Optional[SyntaxProblem]:
+    try:
+        with warnings.catch_warnings():
+            # `"\d"` in a cell is the notebook's business (and PTH rules explain Windows paths).
+            warnings.simplefilter("ignore")
+            compile(python, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    except SyntaxError as err:
+        return SyntaxProblem(_first_line(err.msg or "invalid syntax"), err.lineno or 1, max(1, err.offset or 1))
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
+def _syntax_problem(python: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
+    """CPython's message and position when it agrees the cell is invalid ("Missing parentheses in
+    call to 'print'" says more than libcst's list of expected tokens); libcst's otherwise. Only
+    cells that failed to parse pay for this second parse."""
+    try:
+        compile(python, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    except SyntaxError as err:
+        if err.lineno:
+            return SyntaxProblem(_first_line(err.msg or "invalid syntax"), err.lineno, max(1, err.offset or 1))
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return SyntaxProblem(_first_line(exc.message), exc.raw_line, exc.raw_column + 1)
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "invalid syntax"
+
+
+# ---------------------------------------------------------------------------
+
+
+class _Scope:
+    def __init__(self, kind: str, local_names: set[str]):
+        self.kind = kind  # module | function | class | comprehension
+        self.local_names = local_names
+        self.declared_global: set[str] = set()  # `global x` seen in this function
+
+
+class _Walker:
+    def __init__(self, positions: dict[cst.CSTNode, CodeRange]):
+        self.positions = positions
+        self.scopes: list[_Scope] = [_Scope("module", set())]
+        self.defined: list[NameRef] = []
+        self.reads: list[NameRef] = []
+        self.deferred: list[NameRef] = []
+        self.mutated: list[NameRef] = []
+        self.deleted: list[NameRef] = []
+        self.imports: list[ImportFact] = []
+        self.functions: list[NameRef] = []
+        self.classes: list[NameRef] = []
+        self.calls: list[CallFact] = []
+        self.strings: list[StringFact] = []
+        self.globals_declared: list[NameRef] = []
+        self.global_writes: list[GlobalWrite] = []
+        self.owners: list[str] = []  # enclosing def/class names, outermost first
+
+    def facts(self) -> CellFacts:
+        return CellFacts(
+            defined=tuple(self.defined),
+            reads=tuple(self.reads),
+            deferred_reads=tuple(self.deferred),
+            mutated=tuple(self.mutated),
+            deleted=tuple(self.deleted),
+            imports=tuple(self.imports),
+            functions=tuple(self.functions),
+            classes=tuple(self.classes),
+            calls=tuple(self.calls),
+            strings=tuple(self.strings),
+            globals_declared=tuple(self.globals_declared),
+            global_writes=tuple(self.global_writes),
+        )
+
+    # -- positions ---------------------------------------------------------
+
+    def _at(self, node: cst.CSTNode) -> tuple[int, int]:
+        rng = self.positions.get(node)
+        if rng is None:
+            return (0, 0)
+        return (rng.start.line, rng.start.column + 1)
+
+    def _end_line(self, node: cst.CSTNode) -> int:
+        rng = self.positions.get(node)
+        return rng.end.line if rng is not None else 0
+
+    @property
+    def _at_module(self) -> bool:
+        return all(s.kind in ("module",) for s in self.scopes)
+
+    @property
+    def _in_function(self) -> bool:
+        return any(s.kind == "function" for s in self.scopes)
+
+    # -- names ---------------------------------------------------------------
+
+    def _load(self, node: cst.Name) -> None:
+        name = node.value
+        line, col = self._at(node)
+        for depth, scope in enumerate(reversed(self.scopes[1:])):
+            # A class body's names are visible in the body itself, never in the functions (or
+            # comprehensions) nested in it: `helper` in a method is a global even if the class
+            # body binds `helper`.
+            if scope.kind == "class" and depth > 0:
+                continue
+            if name in scope.local_names:
+                return
+        if self._in_function:
+            # A function looks globals up when it is called, even if the cell binds them later.
+            self.deferred.append(NameRef(name, line, col))
+        elif name not in self.scopes[0].local_names:
+            # Module level, class bodies and comprehensions run as the cell runs.
+            self.reads.append(NameRef(name, line, col))
+
+    def _store(self, name: str, node: cst.CSTNode) -> None:
+        line, col = self._at(node)
+        scope = self.scopes[-1]
+        if len(self.scopes) == 1:
+            scope.local_names.add(name)
+            self.defined.append(NameRef(name, line, col))
+        else:
+            if scope.kind == "function" and name in scope.declared_global:
+                self.global_writes.append(GlobalWrite(self.owners[0] if self.owners else "", name, line, col))
+            scope.local_names.add(name)
+
+    def _mutate_base(self, node: cst.BaseExpression) -> None:
+        base = node
+        while isinstance(base, (cst.Attribute, cst.Subscript)):
+            base = base.value
+        if isinstance(base, cst.Name) and not self._is_local(base.value):
+            line, col = self._at(base)
+            self.mutated.append(NameRef(base.value, line, col))
+
+    def _is_local(self, name: str) -> bool:
+        inner = self.scopes[1:]
+        return any(name in s.local_names for i, s in enumerate(inner) if s.kind != "class" or i == len(inner) - 1)
+
+    # -- traversal -----------------------------------------------------------
+
+    def walk_block(self, statements: Sequence[cst.CSTNode]) -> None:
+        for stmt in statements:
+            self.walk(stmt)
+
+    def walk(self, node: Optional[cst.CSTNode]) -> None:
+        if node is None:
+            return
+        handler = getattr(self, "_" + type(node).__name__, None)
+        if handler is not None:
+            handler(node)
+            return
+        for child in node.children:
+            self.walk(child)
+
+    def _Name(self, node: cst.Name) -> None:
+        if node.value not in ("True", "False", "None"):
+            self._load(node)
+
+    def _Attribute(self, node: cst.Attribute) -> None:
+        self.walk(node.value)
+
+    def _Arg(self, node: cst.Arg) -> None:
+        self.walk(node.value)
+
+    def _SimpleString(self, node: cst.SimpleString) -> None:
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - odd escapes must not stop analysis
+            return
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        line, col = self._at(node)
+        self.strings.append(StringFact(value, line, col, self._end_line(node)))
+
+    def _FormattedString(self, node: cst.FormattedString) -> None:
+        text = "".join(p.value if isinstance(p, cst.FormattedStringText) else "{}" for p in node.parts)
+        line, col = self._at(node)
+        self.strings.append(StringFact(text, line, col, self._end_line(node), formatted=True))
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringExpression):
+                self.walk(part.expression)
+
+    def _ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self.walk(node.left)
+        self.walk(node.right)
+
+    # statements that bind ----------------------------------------------------
+
+    def _Assign(self, node: cst.Assign) -> None:
+        self.walk(node.value)
+        for target in node.targets:
+            self._bind(target.target)
+
+    def _AnnAssign(self, node: cst.AnnAssign) -> None:
+        if not self._in_function:
+            # Module and class annotations are evaluated when the statement runs (`x: np.ndarray`).
+            self.walk(node.annotation.annotation)
+        if node.value is not None:
+            self.walk(node.value)
+            self._bind(node.target)
+        elif not isinstance(node.target, cst.Name):
+            self._bind(node.target)
+
+    def _AugAssign(self, node: cst.AugAssign) -> None:
+        self.walk(node.value)
+        target = node.target
+        if isinstance(target, cst.Name):
+            self._load(target)
+            self._store(target.value, target)
+        else:
+            self._bind(target)
+
+    def _NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.walk(node.value)
+        # The walrus binds in the enclosing non-comprehension scope.
+        if isinstance(node.target, cst.Name):
+            saved = self.scopes
+            while len(self.scopes) > 1 and self.scopes[-1].kind == "comprehension":
+                self.scopes = self.scopes[:-1]
+            self._store(node.target.value, node.target)
+            self.scopes = saved
+
+    def _For(self, node: cst.For) -> None:
+        self.walk(node.iter)
+        self._bind(node.target)
+        self.walk(node.body)
+        self.walk(node.orelse)
+
+    def _With(self, node: cst.With) -> None:
+        for item in node.items:
+            self.walk(item.item)
+            if item.asname is not None:
+                self._bind(item.asname.name)
+        self.walk(node.body)
+
+    def _ExceptHandler(self, node: cst.ExceptHandler | cst.ExceptStarHandler) -> None:
+        self.walk(node.type)
+        if node.name is not None:
+            self._bind(node.name.name)
+        self.walk(node.body)
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            # Python deletes `except ... as e` at the end of the handler: `e` is unbound after it.
+            self.scopes[-1].local_names.discard(node.name.name.value)
+
+    _ExceptStarHandler = _ExceptHandler
+
+    def _Del(self, node: cst.Del) -> None:
+        self._delete(node.target)
+
+    def _delete(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            line, col = self._at(target)
+            if len(self.scopes) == 1:
+                self.deleted.append(NameRef(target.value, line, col))
+                self.scopes[0].local_names.discard(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._delete(element.value)
+        else:
+            self.walk(target)
+            self._mutate_base(target)
+
+    def _Global(self, node: cst.Global) -> None:
+        for item in node.names:
+            line, col = self._at(item.name)
+            self.globals_declared.append(NameRef(item.name.value, line, col))
+            # A function that declares `global x` and assigns it defines x when it runs.
+            if self.scopes[-1].kind == "function":
+                self.scopes[-1].local_names.discard(item.name.value)
+                self.scopes[-1].declared_global.add(item.name.value)
+
+    def _Nonlocal(self, node: cst.Nonlocal) -> None:
+        return
+
+    def _bind(self, target: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            self._store(target.value, target)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value)
+        elif isinstance(target, (cst.Attribute, cst.Subscript)):
+            # `df["c"] = …` / `model.coef_ = …`: the base object must exist, and changes in place.
+            self.walk(target)
+            self._mutate_base(target)
+        else:
+            self.walk(target)
+
+    # `match` patterns: capture names bind, a class pattern's keywords are attribute names --------
+
+    def _MatchAs(self, node: cst.MatchAs) -> None:
+        self.walk(node.pattern)
+        if node.name is not None:
+            self._store(node.name.value, node.name)
+
+    def _MatchStar(self, node: cst.MatchStar) -> None:
+        if node.name is not None:
+            self._store(node.name.value, node.name)
+
+    def _MatchMapping(self, node: cst.MatchMapping) -> None:
+        for element in node.elements:
+            self.walk(element.key)
+            self.walk(element.pattern)
+        if node.rest is not None:
+            self._store(node.rest.value, node.rest)
+
+    def _MatchKeywordElement(self, node: cst.MatchKeywordElement) -> None:
+        self.walk(node.pattern)
+
+    # imports ----------------------------------------------------------------
+
+    def _Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            module = _dotted(alias.name)
+            line, col = self._at(alias)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound = alias.asname.name.value
+                self.imports.append(ImportFact(module, None, bound, line, col))
+            else:
+                bound = module.split(".")[0]
+                self.imports.append(ImportFact(module, None, bound, line, col))
+            self._store(bound, alias)
+
+    def _ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = _dotted(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        line, col = self._at(node)
+        if isinstance(node.names, cst.ImportStar):
+            self.imports.append(ImportFact(module, "*", "*", line, col, level))
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            a_line, a_col = self._at(alias)
+            bound = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound = alias.asname.name.value
+            self.imports.append(ImportFact(module, name, bound, a_line, a_col, level))
+            self._store(bound, alias)
+
+    # definitions --------------------------------------------------------------
+
+    def _FunctionDef(self, node: cst.FunctionDef) -> None:
+        for decorator in node.decorators:
+            self.walk(decorator.decorator)
+        self._walk_param_defaults(node.params)
+        self.walk(node.returns)
+        line, col = self._at(node.name)
+        if len(self.scopes) == 1:
+            self.functions.append(NameRef(node.name.value, line, col))
+        self._store(node.name.value, node.name)
+        local = _param_names(node.params) | _assigned_names(node.body)
+        self.scopes.append(_Scope("function", local))
+        self.owners.append(node.name.value)
+        self.walk(node.body)
+        self.owners.pop()
+        self.scopes.pop()
+
+    def _Lambda(self, node: cst.Lambda) -> None:
+        self._walk_param_defaults(node.params)
+        self.scopes.append(_Scope("function", _param_names(node.params)))
+        self.walk(node.body)
+        self.scopes.pop()
+
+    def _walk_param_defaults(self, params: cst.Parameters) -> None:
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            self.walk(param.default)
+            if param.annotation is not None:
+                self.walk(param.annotation.annotation)
+
+    def _ClassDef(self, node: cst.ClassDef) -> None:
+        for decorator in node.decorators:
+            self.walk(decorator.decorator)
+        for arg in (*node.bases, *node.keywords):
+            self.walk(arg.value)
+        line, col = self._at(node.name)
+        if len(self.scopes) == 1:
+            self.classes.append(NameRef(node.name.value, line, col))
+        self.scopes.append(_Scope("class", set()))
+        self.owners.append(node.name.value)
+        self.walk(node.body)
+        self.owners.pop()
+        self.scopes.pop()
+        self._store(node.name.value, node.name)
+
+    # comprehensions -------------------------------------------------------------
+
+    def _comprehension(self, node: cst.BaseComprehension, results: Sequence[cst.CSTNode]) -> None:
+        clauses: list[cst.CompFor] = []
+        clause: Optional[cst.CompFor] = node.for_in
+        while clause is not None:
+            clauses.append(clause)
+            clause = clause.inner_for_in
+        # The first iterable is evaluated in the enclosing scope.
+        self.walk(clauses[0].iter)
+        self.scopes.append(_Scope("comprehension", set()))
+        for i, comp in enumerate(clauses):
+            if i > 0:
+                self.walk(comp.iter)
+            self._bind(comp.target)
+            for condition in comp.ifs:
+                self.walk(condition.test)
+        for result in results:
+            self.walk(result)
+        self.scopes.pop()
+
+    def _ListComp(self, node: cst.ListComp) -> None:
+        self._comprehension(node, [node.elt])
+
+    def _SetComp(self, node: cst.SetComp) -> None:
+        self._comprehension(node, [node.elt])
+
+    def _GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._comprehension(node, [node.elt])
+
+    def _DictComp(self, node: cst.DictComp) -> None:
+        self._comprehension(node, [node.key, node.value])
+
+    # calls ---------------------------------------------------------------------
+
+    def _Call(self, node: cst.Call) -> None:
+        func = dotted_name(node.func)
+        method = ""
+        receiver = ""
+        if isinstance(node.func, cst.Attribute):
+            method = node.func.attr.value
+            receiver = dotted_name(node.func.value)
+        elif isinstance(node.func, cst.Name):
+            method = node.func.value
+        args: list[ArgFact] = []
+        position = 0
+        for arg in node.args:
+            line, col = self._at(arg)
+            keyword = arg.keyword.value if arg.keyword is not None else None
+            pos: Optional[int] = None
+            if keyword is None and not arg.star:
+                pos = position
+                position += 1
+            value = arg.value
+            fact = ArgFact(pos, keyword, line=line, column=col)
+            if isinstance(value, cst.SimpleString):
+                try:
+                    evaluated = value.evaluated_value
+                    fact = ArgFact(pos, keyword, string=evaluated if isinstance(evaluated, str) else None, line=line, column=col)
+                except Exception:  # noqa: BLE001
+                    pass
+            elif isinstance(value, cst.FormattedString):
+                text = "".join(p.value if isinstance(p, cst.FormattedStringText) else "{}" for p in value.parts)
+                fact = ArgFact(pos, keyword, string=text, line=line, column=col)
+            elif isinstance(value, (cst.Integer, cst.Float)):
+                fact = ArgFact(pos, keyword, number=value.value, line=line, column=col)
+            elif isinstance(value, cst.UnaryOperation) and isinstance(value.expression, (cst.Integer, cst.Float)):
+                fact = ArgFact(pos, keyword, number="-" + value.expression.value, line=line, column=col)
+            elif isinstance(value, cst.Name):
+                if value.value in ("True", "False", "None"):
+                    fact = ArgFact(pos, keyword, constant=value.value, line=line, column=col)
+                else:
+                    fact = ArgFact(pos, keyword, name=value.value, line=line, column=col)
+            args.append(fact)
+        line, col = self._at(node)
+        self.calls.append(
+            CallFact(
+                func, method, receiver, tuple(args), line, col, self._end_line(node),
+                in_function=self._in_function, owner=self.owners[0] if self.owners else "",
+            )
+        )
+        self.walk(node.func)
+        for arg in node.args:
+            self.walk(arg)
+        if isinstance(node.func, cst.Attribute):
+            inplace = any(a.keyword == "inplace" and a.constant == "True" for a in args)
+            if method in MUTATING_METHODS or inplace:
+                self._mutate_base(node.func.value)
+
+
+def _dotted(node: cst.CSTNode) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def dotted_name(node: cst.CSTNode) -> str:
+    """`pd.read_csv` for a Name/Attribute chain; "" when any part is not a plain name."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return f"{base}.{node.attr.value}" if base else ""
+    return ""
+
+
+def _param_names(params: cst.Parameters) -> set[str]:
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
+    return names
+
+
+def _assigned_names(body: cst.CSTNode) -> set[str]:
+    """Names a function body binds (Python makes them local for the whole body)."""
+    found: set[str] = set()
+    declared_global: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            found.add(node.name.value)
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            found.add(node.name.value)
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_ListComp(self, node: cst.ListComp) -> bool:
+            return False
+
+        def visit_SetComp(self, node: cst.SetComp) -> bool:
+            return False
+
+        def visit_DictComp(self, node: cst.DictComp) -> bool:
+            return False
+
+        def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
+            return False
+
+        def visit_Global(self, node: cst.Global) -> None:
+            declared_global.update(n.name.value for n in node.names)
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            found.update(_target_names(node.target))
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            found.update(_target_names(node.target))
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            found.update(_target_names(node.target))
+
+        def visit_For(self, node: cst.For) -> None:
+            found.update(_target_names(node.target))
+
+        def visit_AsName(self, node: cst.AsName) -> None:
+            found.update(_target_names(node.name))
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            found.update(_target_names(node.target))
+
+        def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+            if node.asname is None:
+                found.add(_dotted(node.name).split(".")[0])
+
+        def visit_MatchAs(self, node: cst.MatchAs) -> None:
+            if node.name is not None:
+                found.add(node.name.value)
+
+        def visit_MatchStar(self, node: cst.MatchStar) -> None:
+            if node.name is not None:
+                found.add(node.name.value)
+
+        def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+            if node.rest is not None:
+                found.add(node.rest.value)
+
+    body.visit(Collector())
+    return found - declared_global
+
+
+def _target_names(target: cst.CSTNode) -> set[str]:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        out: set[str] = set()
+        for element in target.elements:
+            out |= _target_names(element.value)
+        return out
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return set()

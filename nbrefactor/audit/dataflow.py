@@ -1,0 +1,483 @@
+"""Cross-cell name flow: where each notebook global is defined, changed, deleted and read.
+
+`def_use(facts) -> NameFlow` resolves every read recorded by `analysis` twice:
+
+* **top-down** (the order a clean "Restart & Run All" uses, and the order the compiler keeps):
+  the definition that reaches the read from a cell above — or, when none does, the later cell
+  that defines it, or nothing;
+* **by execution count** (the order the saved outputs were actually produced in): the definition
+  made by the cell that ran most recently *before* the reading cell.
+
+The hidden-state rules (HID003–HID005, HID008) read it, and the compiler reuses it to find each
+section's inputs and outputs (`NameFlow.section_inputs` / `section_outputs`).
+
+Choices, made once here so every consumer agrees:
+
+* Cells are numbered as in reports: 1-based over *all* cells, markdown and raw included.
+* `del x` kills `x` top-down: a read after it (with no new definition in between) has no
+  provider. Its `deleted_by` names the deletion; its flow is `BELOW` when a later cell defines `x`
+  again, `DELETED` otherwise. Deferred reads (inside function bodies) ignore deletions: they are
+  looked up when the function is called, which this analysis does not follow.
+* A function that declares `global x` and assigns it defines `x` *when called*: the definition is
+  placed at each module-level call of that function (`DefKind.GLOBAL`, `via` = the function), or
+  at the assignment itself when the notebook never calls it at module level.
+* A name bound further down the *same* cell only (`try: cache` / `except NameError: cache = {}`,
+  loop-carried values) is `LATER_IN_CELL`; the binding statement itself does not count
+  (`x += 1` and `x = x + 1` read `x` before they bind it), which no rule reports: telling the idiom from a bug
+  needs control flow this analysis does not model.
+* A builtin (Python's, IPython's `display`/`get_ipython`/`In`/`Out`/`_`/`_3`/`_i3`, and any
+  `extra_builtins`) is `BUILTIN` unless a notebook definition reaches the read first.
+* Magics: `files = !ls` arrives from the masker as `files = None` (a `MAGIC` definition);
+  `%store -r a b` defines `a` and `b`; `%%capture out` defines `out`. Star imports, `%run`, a bare
+  `%store -r`, module-level `exec(...)` and cells that do not parse may define names nobody can
+  list: they are `opaque` injectors, and `NameFlow.may_inject` tells a consumer not to call any
+  name undefined.
+
+Pure: no I/O, no globals, frozen values in and out.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Optional, Union
+
+from nbrefactor.audit.analysis import BUILTIN_NAMES, CallFact, CellAnalysis, NotebookFacts
+
+# `_3` / `_i3` (output and input history) and `_exit_code` (set by `!cmd`) exist in every kernel.
+_IPYTHON_HISTORY = re.compile(r"^_i{0,3}\d+$")
+_IPYTHON_EXTRA = frozenset({"_exit_code", "_sh", "_i", "_ii", "_iii"})
+_IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
+
+
+def is_builtin(name: str, extra: frozenset[str] = frozenset()) -> bool:
+    return name in BUILTIN_NAMES or name in _IPYTHON_EXTRA or name in extra or bool(_IPYTHON_HISTORY.match(name))
+
+
+class DefKind(str, enum.Enum):
+    ASSIGN = "assign"  # any Python binding: =, +=, for, with … as, except … as, walrus, match
+    IMPORT = "import"
+    FUNCTION = "function"
+    CLASS = "class"
+    MAGIC = "magic"  # `files = !ls`, `x = %who_ls`, `%store -r x`, `%%capture out`
+    GLOBAL = "global"  # a call of a function whose body assigns the global (`global x; x = …`)
+
+
+class Flow(str, enum.Enum):
+    """Where a read finds its value when the notebook runs top to bottom."""
+
+    ABOVE = "above"  # a definition reaches it from a cell above (deferred reads: or the same cell)
+    BUILTIN = "builtin"
+    LATER_IN_CELL = "later-in-cell"  # only its own cell binds it, after the read
+    BELOW = "below"  # only cells below define it: `provider` is the first of them
+    DELETED = "deleted"  # defined above, but `del`-eted before the read and never redefined
+    UNDEFINED = "undefined"  # no cell defines it
+
+
+class ExecFlow(str, enum.Enum):
+    """Where a module-level read found its value in the run that produced the saved outputs."""
+
+    NOT_RUN = "not-run"  # the reading cell has no execution count
+    DEFERRED = "deferred"  # a read inside a function body: resolved at call time, not tracked
+    DEFINED = "defined"  # a cell that ran before it (lower count) defined it: `exec_provider`
+    BUILTIN = "builtin"
+    DELETED = "deleted"  # the last thing done to it before this cell ran was a `del`
+    UNDEFINED = "undefined"  # no cell that ran before it defined it
+
+
+class InjectorKind(str, enum.Enum):
+    STAR_IMPORT = "star-import"  # from m import *
+    RUN = "run"  # %run script.py / notebook.ipynb
+    STORE = "store"  # %store -r [names]
+    LOAD = "load"  # %load file.py (pastes code into the cell; not executed as such)
+    EXEC_FILE = "exec-file"  # exec(open(path).read())
+    EXEC = "exec"  # any other module-level exec(...)
+    UNPARSED = "unparsed"  # a cell with a syntax error: its names are unknown
+
+
+# Injections that are themselves a finding (HID006), as opposed to merely making names unknowable.
+STATE_INJECTIONS = frozenset(
+    {InjectorKind.STAR_IMPORT, InjectorKind.RUN, InjectorKind.STORE, InjectorKind.LOAD, InjectorKind.EXEC_FILE}
+)
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str
+    cell: int  # 1-based over all cells
+    line: int  # 1-based inside the cell
+    column: int
+    kind: DefKind
+    count: Optional[int]  # the defining cell's execution count
+    via: str = ""  # GLOBAL: the function whose call binds the name
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """`df["c"] = …`, `lst.append(…)`, `df.drop(…, inplace=True)`, `model.fit(…)`."""
+
+    name: str
+    cell: int
+    line: int
+    column: int
+    count: Optional[int]
+
+
+@dataclass(frozen=True)
+class Deletion:
+    name: str
+    cell: int
+    line: int
+    column: int
+    count: Optional[int]
+
+
+Write = Union[Definition, Mutation]
+
+
+@dataclass(frozen=True)
+class Read:
+    name: str
+    cell: int
+    line: int
+    column: int
+    count: Optional[int]
+    deferred: bool  # read inside a function/lambda body: happens when it is called
+    flow: Flow
+    # ABOVE: the definition that reaches the read; BELOW: the first definition below;
+    # LATER_IN_CELL: the binding further down the same cell; otherwise None.
+    provider: Optional[Definition]
+    # The last definition *or in-place change* above the read (ABOVE only): where the value a
+    # section boundary must carry was last written.
+    writer: Optional[Write]
+    deleted_by: Optional[Deletion]  # the `del` that killed the definition above, if any
+    exec_flow: ExecFlow
+    exec_provider: Optional[Definition]  # DEFINED: the definition from the cell that ran last before
+    exec_deleted_by: Optional[Deletion]  # DELETED: that `del`
+
+
+@dataclass(frozen=True)
+class Injector:
+    cell: int
+    line: int
+    column: int
+    kind: InjectorKind
+    text: str  # the line as written
+    count: Optional[int]
+    opaque: bool  # may bind names this analysis cannot list
+
+
+@dataclass(frozen=True)
+class NameFlow:
+    definitions: tuple[Definition, ...]  # notebook order (cell, line, column)
+    mutations: tuple[Mutation, ...]
+    deletions: tuple[Deletion, ...]
+    reads: tuple[Read, ...]  # notebook order
+    injectors: tuple[Injector, ...]
+    counts: tuple[tuple[int, Optional[int]], ...]  # (code cell, execution count), notebook order
+
+    @property
+    def may_inject(self) -> bool:
+        """True when some cell may bind names nobody can list (star import, %run, exec, …)."""
+        return any(i.opaque for i in self.injectors)
+
+    def definers(self, name: str) -> tuple[int, ...]:
+        """Cells that define `name`, in notebook order, each once."""
+        return tuple(dict.fromkeys(d.cell for d in self.definitions if d.name == name))
+
+    def definitions_of(self, name: str) -> tuple[Definition, ...]:
+        return tuple(d for d in self.definitions if d.name == name)
+
+    def reads_in(self, cell: int) -> tuple[Read, ...]:
+        return tuple(r for r in self.reads if r.cell == cell)
+
+    def reads_of(self, name: str) -> tuple[Read, ...]:
+        return tuple(r for r in self.reads if r.name == name)
+
+    def section_inputs(self, cells: Iterable[int]) -> tuple[str, ...]:
+        """Names a group of cells reads whose value was last written outside the group (sorted).
+        Names only a cell below the group provides are included: the section needs them too."""
+        group = frozenset(cells)
+        names = set()
+        for r in self.reads:
+            if r.cell not in group:
+                continue
+            source = r.writer or r.provider
+            if r.flow in (Flow.ABOVE, Flow.BELOW) and source is not None and source.cell not in group:
+                names.add(r.name)
+        return tuple(sorted(names))
+
+    def section_outputs(self, cells: Iterable[int]) -> tuple[str, ...]:
+        """Names written (defined or changed in place) inside the group that a cell outside it
+        reads with the group's write being the one that reaches it (sorted)."""
+        group = frozenset(cells)
+        names = set()
+        for r in self.reads:
+            if r.cell in group:
+                continue
+            source = r.writer or r.provider
+            if source is not None and source.cell in group and r.flow in (Flow.ABOVE, Flow.BELOW):
+                names.add(r.name)
+        return tuple(sorted(names))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = ()) -> NameFlow:
+    extra = frozenset(extra_builtins)
+    definitions, injectors = _definitions_and_injectors(facts)
+    mutations = tuple(
+        sorted(
+            (Mutation(m.name, ca.cell.index, m.line, m.column, ca.cell.execution_count) for ca in facts.cells for m in ca.facts.mutated),
+            key=_pos,
+        )
+    )
+    deletions = tuple(
+        sorted(
+            (Deletion(d.name, ca.cell.index, d.line, d.column, ca.cell.execution_count) for ca in facts.cells for d in ca.facts.deleted),
+            key=_pos,
+        )
+    )
+    resolver = _Resolver(definitions, mutations, deletions, extra)
+    reads: list[Read] = []
+    for ca in facts.cells:
+        for ref in ca.facts.reads:
+            reads.append(resolver.resolve(ref.name, ca.cell.index, ref.line, ref.column, ca.cell.execution_count, deferred=False))
+        for ref in ca.facts.deferred_reads:
+            reads.append(resolver.resolve(ref.name, ca.cell.index, ref.line, ref.column, ca.cell.execution_count, deferred=True))
+    reads.sort(key=lambda r: (r.cell, r.line, r.column, r.deferred, r.name))
+    counts = tuple((ca.cell.index, ca.cell.execution_count) for ca in facts.cells)
+    return NameFlow(definitions, mutations, deletions, tuple(reads), injectors, counts)
+
+
+def _pos(item: Union[Definition, Mutation, Deletion, Injector]) -> tuple[int, int, int]:
+    return (item.cell, item.line, item.column)
+
+
+def _definitions_and_injectors(facts: NotebookFacts) -> tuple[tuple[Definition, ...], tuple[Injector, ...]]:
+    defs: list[Definition] = []
+    injectors: list[Injector] = []
+    # Functions that assign notebook globals, and which globals.
+    global_writers: dict[str, list[tuple[CellAnalysis, str, int, int]]] = defaultdict(list)
+    for ca in facts.cells:
+        for gw in ca.facts.global_writes:
+            global_writers[gw.function].append((ca, gw.name, gw.line, gw.column))
+
+    called: set[str] = set()
+    for ca in facts.cells:
+        index, count = ca.cell.index, ca.cell.execution_count
+        f = ca.facts
+        imports = {(i.bound, i.line, i.column) for i in f.imports}
+        functions = {(n.name, n.line, n.column) for n in f.functions}
+        classes = {(n.name, n.line, n.column) for n in f.classes}
+        magic_targets = {(t, m.line) for m in ca.magics for t in m.assigned_to}
+        for d in f.defined:
+            if (d.name, d.line, d.column) in imports:
+                kind = DefKind.IMPORT
+            elif (d.name, d.line, d.column) in functions:
+                kind = DefKind.FUNCTION
+            elif (d.name, d.line, d.column) in classes:
+                kind = DefKind.CLASS
+            elif (d.name, d.line) in magic_targets:
+                kind = DefKind.MAGIC
+            else:
+                kind = DefKind.ASSIGN
+            defs.append(Definition(d.name, index, d.line, d.column, kind, count))
+        for imp in f.imports:
+            if imp.bound == "*":
+                injectors.append(Injector(index, imp.line, imp.column, InjectorKind.STAR_IMPORT, _line(ca, imp.line), count, True))
+        for call in f.calls:
+            if call.in_function:
+                continue
+            if call.func == "exec":
+                from_file = _reads_a_file(call, f.calls)
+                kind = InjectorKind.EXEC_FILE if from_file else InjectorKind.EXEC
+                injectors.append(Injector(index, call.line, call.column, kind, _line(ca, call.line), count, True))
+            elif call.receiver == "" and call.method in global_writers:
+                called.add(call.method)
+                for _, name, _, _ in global_writers[call.method]:
+                    defs.append(Definition(name, index, call.line, call.column, DefKind.GLOBAL, count, via=call.method))
+        for magic in ca.magics:
+            column = len(magic.text) - len(magic.text.lstrip()) + 1
+            text = magic.text.strip()
+            if magic.kind in ("line_magic", "automagic"):
+                args = magic.args.split()
+                if magic.name == "run":
+                    injectors.append(Injector(index, magic.line, column, InjectorKind.RUN, text, count, True))
+                elif magic.name == "load":
+                    injectors.append(Injector(index, magic.line, column, InjectorKind.LOAD, text, count, False))
+                elif magic.name == "store" and args and args[0] == "-r":
+                    names = [a for a in args[1:] if _IDENTIFIER.match(a)]
+                    injectors.append(Injector(index, magic.line, column, InjectorKind.STORE, text, count, not names))
+                    defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in names)
+            elif magic.kind == "cell_magic" and magic.name == "capture":
+                # `%%capture out` binds the captured output object to `out`.
+                names = [a for a in magic.args.split() if not a.startswith("-")]
+                if names and _IDENTIFIER.match(names[0]):
+                    defs.append(Definition(names[0], index, magic.line, column, DefKind.MAGIC, count))
+        if f.syntax_error is not None:
+            injectors.append(Injector(index, 1, 1, InjectorKind.UNPARSED, _line(ca, 1), count, True))
+
+    # A global-writing function never called at module level still defines its globals somewhere
+    # (it may be called from another function): place the definition at the assignment.
+    for function, writes in global_writers.items():
+        if function in called:
+            continue
+        for ca, name, line, column in writes:
+            defs.append(Definition(name, ca.cell.index, line, column, DefKind.GLOBAL, ca.cell.execution_count, via=function))
+    return tuple(sorted(defs, key=_pos)), tuple(sorted(injectors, key=_pos))
+
+
+def _line(ca: CellAnalysis, line: int) -> str:
+    lines = ca.lines
+    return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def _reads_a_file(call: CallFact, calls: tuple[CallFact, ...]) -> bool:
+    """`exec(open(p).read())`, `exec(compile(open(p).read(), p, "exec"))`, `exec(Path(p).read_text())`."""
+    return any(
+        c is not call
+        and (c.line, c.column) > (call.line, call.column)
+        and c.end_line <= call.end_line
+        and c.method in ("read", "read_text")
+        for c in calls
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class _Resolver:
+    """Per name, events sorted by position (and executed ones by count), searched by bisection, so a
+    notebook of thousands of cells that all rebind `df` stays linear-logarithmic."""
+
+    def __init__(
+        self,
+        definitions: tuple[Definition, ...],
+        mutations: tuple[Mutation, ...],
+        deletions: tuple[Deletion, ...],
+        extra_builtins: frozenset[str],
+    ):
+        self.extra = extra_builtins
+        self.defs: dict[str, list[Definition]] = defaultdict(list)
+        self.muts: dict[str, list[Mutation]] = defaultdict(list)
+        # Definitions and deletions together, by position and, for executed cells, by count.
+        self.events: dict[str, list[Union[Definition, Deletion]]] = defaultdict(list)
+        self.by_count: dict[str, list[tuple[tuple[int, int, int, int], Union[Definition, Deletion]]]] = defaultdict(list)
+        for d in definitions:
+            self.defs[d.name].append(d)
+        for m in mutations:
+            self.muts[m.name].append(m)
+        for item in sorted((*definitions, *deletions), key=_pos):
+            self.events[item.name].append(item)
+            if item.count is not None:
+                self.by_count[item.name].append(((item.count, *_pos(item)), item))
+        for entries in self.by_count.values():
+            entries.sort(key=lambda e: e[0])
+        self.def_keys = {n: [_pos(d) for d in ds] for n, ds in self.defs.items()}
+        self.mut_keys = {n: [_pos(m) for m in ms] for n, ms in self.muts.items()}
+        self.event_keys = {n: [_pos(e) for e in es] for n, es in self.events.items()}
+        self.count_keys = {n: [k for k, _ in es] for n, es in self.by_count.items()}
+
+    @staticmethod
+    def _counts_in_cell(item: Union[Definition, Deletion]) -> bool:
+        """Inside the reading cell only deletions and function-call (GLOBAL) definitions count by
+        position: the walker records a read only when no plain binding precedes it in evaluation
+        order (`x = x + 1` reads before it binds, though its target comes first on the line)."""
+        return isinstance(item, Deletion) or item.kind is DefKind.GLOBAL
+
+    def _in_cell_before(self, name: str, cell: int, at: tuple[int, int, int]) -> Optional[Union[Definition, Deletion]]:
+        events, keys = self.events.get(name, []), self.event_keys.get(name, [])
+        found = None
+        for i in range(bisect_left(keys, (cell, 0, 0)), bisect_left(keys, at)):
+            if self._counts_in_cell(events[i]):
+                found = events[i]
+        return found
+
+    def resolve(self, name: str, cell: int, line: int, column: int, count: Optional[int], deferred: bool) -> Read:
+        if deferred:
+            return self._deferred(name, cell, line, column, count)
+        at = (cell, line, column)
+        events, keys = self.events.get(name, []), self.event_keys.get(name, [])
+
+        # Top-down: the last definition/deletion before the read (cells above, then this cell).
+        last = self._in_cell_before(name, cell, at)
+        if last is None:
+            above = bisect_left(keys, (cell, 0, 0))
+            last = events[above - 1] if above else None
+        provider = last if isinstance(last, Definition) else None
+        deleted_by = last if isinstance(last, Deletion) else None
+
+        writer: Optional[Write] = None
+        defs, def_keys = self.defs.get(name, []), self.def_keys.get(name, [])
+        if provider is not None:
+            flow = Flow.ABOVE
+            writer = provider
+            # The last in-place change between the definition and the read, if any.
+            muts, mut_keys = self.muts.get(name, []), self.mut_keys.get(name, [])
+            before = bisect_left(mut_keys, at)
+            if before and mut_keys[before - 1] > _pos(provider):
+                writer = muts[before - 1]
+        else:
+            # Strictly after the read: `x += 1` and `x = x + 1` bind where they read, too late for it.
+            after = bisect_right(def_keys, at)
+            later_here = defs[after] if after < len(defs) and defs[after].cell == cell else None
+            first_below = bisect_left(def_keys, (cell + 1, 0, 0))
+            below = defs[first_below] if first_below < len(defs) else None
+            if is_builtin(name, self.extra):
+                flow = Flow.BUILTIN
+            elif later_here is not None:
+                flow, provider = Flow.LATER_IN_CELL, later_here
+            elif below is not None:
+                flow, provider = Flow.BELOW, below
+            elif deleted_by is not None:
+                flow = Flow.DELETED
+            else:
+                flow = Flow.UNDEFINED
+
+        exec_flow, exec_provider, exec_deleted = self._by_count(name, cell, at, count)
+        return Read(name, cell, line, column, count, False, flow, provider, writer, deleted_by, exec_flow, exec_provider, exec_deleted)
+
+    def _by_count(
+        self, name: str, cell: int, at: tuple[int, int, int], count: Optional[int]
+    ) -> tuple[ExecFlow, Optional[Definition], Optional[Deletion]]:
+        if count is None:
+            return ExecFlow.NOT_RUN, None, None
+        # Events in the reading cell itself come after everything that ran before it.
+        last = self._in_cell_before(name, cell, at)
+        if last is None:
+            entries, keys = self.by_count.get(name, []), self.count_keys.get(name, [])
+            # Strictly lower counts: a cell sharing this count (a restarted kernel) did not run before it.
+            earlier = bisect_left(keys, (count, 0, 0, 0))
+            last = entries[earlier - 1][1] if earlier else None
+        if isinstance(last, Definition):
+            return ExecFlow.DEFINED, last, None
+        if is_builtin(name, self.extra):
+            return ExecFlow.BUILTIN, None, None
+        if isinstance(last, Deletion):
+            return ExecFlow.DELETED, None, last
+        return ExecFlow.UNDEFINED, None, None
+
+    def _deferred(self, name: str, cell: int, line: int, column: int, count: Optional[int]) -> Read:
+        defs, def_keys = self.defs.get(name, []), self.def_keys.get(name, [])
+        split = bisect_left(def_keys, (cell + 1, 0, 0))  # definitions at or above the reading cell
+        provider: Optional[Definition] = None
+        writer: Optional[Write] = None
+        if split:
+            flow, provider = Flow.ABOVE, defs[split - 1]
+            writer = provider
+            muts, mut_keys = self.muts.get(name, []), self.mut_keys.get(name, [])
+            upto = bisect_left(mut_keys, (cell + 1, 0, 0))
+            if upto and mut_keys[upto - 1] > _pos(provider):
+                writer = muts[upto - 1]
+        elif is_builtin(name, self.extra):
+            flow = Flow.BUILTIN
+        elif split < len(defs):
+            flow, provider = Flow.BELOW, defs[split]
+        else:
+            flow = Flow.UNDEFINED
+        return Read(name, cell, line, column, count, True, flow, provider, writer, None, ExecFlow.DEFERRED, None, None)

@@ -1,0 +1,678 @@
+"""Import names → distribution names, and the `%pip install` lines of a notebook. Offline, always.
+
+Resolution order for a (dotted) import name, first answer wins:
+
+1. `[import]` overrides in `rules/distributions.toml` (and a team's own rules files), longest dotted
+   prefix first: `google.cloud.storage` → google-cloud-storage, `cv2` → opencv-python. These are the
+   names a generated requirements file must get right whatever is installed here.
+2. `[namespace]` roots shared by many distributions (`google`, `azure`): the first n dotted
+   components, dots as dashes (`google.cloud.bigquery` → google-cloud-bigquery).
+3. pipreqs' own mapping file, read as data (never through pipreqs' CLI, which queries PyPI).
+   It has duplicate keys (pipreqs issue #360: `slugify` → unicode_slugify *and* python-slugify);
+   pipreqs builds a `dict` from the file so the LAST line wins there. We keep the same primary
+   answer, so nbrefactor and pipreqs agree, but keep every candidate: a manifest declaring any one
+   of them declares the import.
+4. `importlib.metadata.packages_distributions()` — what is installed in this environment (cached:
+   it costs ~0.4 s). Used only when the data above has no answer, so results for known names never
+   depend on the machine.
+5. The import name itself.
+
+Nothing here touches the network or the notebook's folder; `ProjectContext` (read by
+`discover_project`) brings the local modules and manifests.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.resources
+import importlib.util
+import re
+import shlex
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Optional
+
+from nbrefactor.audit.analysis import CellAnalysis, ImportFact, NotebookFacts
+from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.audit.types import Cell
+from nbrefactor.audit.project import ProjectContext, normalise
+
+STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
+
+STDLIB_KIND = "stdlib"
+LOCAL_KIND = "local"
+RELATIVE_KIND = "relative"
+PROVIDED_KIND = "provided"
+THIRD_PARTY_KIND = "third-party"
+
+
+# --- resolution --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resolution:
+    module: str  # the dotted import name that was resolved
+    distributions: tuple[str, ...]  # never empty; the first is the one to write into a manifest
+    source: str  # override | namespace | pipreqs | installed | import-name
+
+    @property
+    def primary(self) -> str:
+        return self.distributions[0]
+
+    @property
+    def normalised(self) -> tuple[str, ...]:
+        return tuple(normalise(d) for d in self.distributions)
+
+    def declared_by(self, declared: Iterable[str]) -> Optional[str]:
+        """The candidate (normalised) that `declared` (normalised names) contains, if any."""
+        names = set(declared)
+        return next((n for n in self.normalised if n in names), None)
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(v for v in value if isinstance(v, str) and v.strip())
+    return ()
+
+
+def _dedupe(names: Iterable[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        key = normalise(name)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return tuple(out)
+
+
+def _prefixes(module: str) -> Iterator[str]:
+    """`a.b.c` → `a.b.c`, `a.b`, `a`: longest first."""
+    parts = module.split(".")
+    for n in range(len(parts), 0, -1):
+        yield ".".join(parts[:n])
+
+
+@lru_cache(maxsize=4)
+def pipreqs_mapping() -> Mapping[str, tuple[str, ...]]:
+    """pipreqs' `mapping` file as {import name: candidates}, the primary (the file's last entry for
+    the key, as pipreqs' own `dict(...)` keeps it) first, the others in file order after it.
+    Empty when pipreqs is not installed."""
+    text = _pipreqs_mapping_text()
+    candidates: dict[str, list[str]] = {}
+    for raw in text.splitlines():
+        key, sep, value = raw.strip().partition(":")
+        if not sep or not key or not value.strip():
+            continue
+        # pipreqs writes `scikit_learn`; PEP 503 makes it the same name as `scikit-learn`, and the
+        # dashed spelling is what people (and generated manifests) write.
+        value = value.strip().replace("_", "-")
+        if normalise(value) == normalise(key):
+            value = key  # `requests:Requests`: the same name; write it as people import it
+        candidates.setdefault(key, []).append(value)
+    return {key: _dedupe([values[-1], *values[:-1]]) for key, values in candidates.items()}
+
+
+def _pipreqs_mapping_text() -> str:
+    spec = importlib.util.find_spec("pipreqs")
+    if spec is None:
+        return ""
+    try:
+        return importlib.resources.files("pipreqs").joinpath("mapping").read_text(encoding="utf-8")
+    except (OSError, ModuleNotFoundError, UnicodeDecodeError):
+        return ""
+
+
+@lru_cache(maxsize=1)
+def installed_distributions() -> Mapping[str, tuple[str, ...]]:
+    """Top-level import names of the installed distributions (this environment only; ~0.4 s, so
+    computed once per process)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for top, dists in importlib.metadata.packages_distributions().items():
+        found[top] = tuple(sorted(_dedupe(dists), key=normalise))
+    return found
+
+
+@dataclass(frozen=True)
+class _Tables:
+    overrides: Mapping[str, tuple[str, ...]]
+    namespaces: Mapping[str, int]
+    pipreqs_ignored: frozenset[str]
+    provided: tuple[str, ...]
+
+    @property
+    def roots(self) -> frozenset[str]:
+        return frozenset(k.split(".")[0] for k in self.namespaces)
+
+
+# Catalogues are immutable once loaded; their derived tables are built once per catalogue (a
+# resolution per import would otherwise rebuild them: measured ~1 ms a call).
+_TABLES: dict[int, tuple[object, _Tables]] = {}
+
+
+def _tables(catalog: Catalog) -> _Tables:
+    cached = _TABLES.get(id(catalog.data))
+    if cached is not None and cached[0] is catalog.data:
+        return cached[1]
+    imports = catalog.table("distributions", "import", {}) or {}
+    namespaces = catalog.table("distributions", "namespace", {}) or {}
+    tables = _Tables(
+        overrides={str(k): _dedupe(_as_tuple(v)) for k, v in imports.items() if _as_tuple(v)},
+        namespaces={str(k): int(v) for k, v in namespaces.items() if isinstance(v, int) and v > 0},
+        pipreqs_ignored=frozenset(_as_tuple((catalog.table("distributions", "pipreqs", {}) or {}).get("ignore", []))),
+        provided=_as_tuple((catalog.table("distributions", "provided", {}) or {}).get("modules", [])),
+    )
+    if len(_TABLES) > 32:
+        _TABLES.clear()
+    _TABLES[id(catalog.data)] = (catalog.data, tables)
+    return tables
+
+
+def namespace_roots(catalog: Catalog) -> frozenset[str]:
+    """Top-level names shared by several distributions (`google`, `azure`)."""
+    return _tables(catalog).roots
+
+
+def provided_modules(catalog: Catalog) -> tuple[str, ...]:
+    return _tables(catalog).provided
+
+
+def resolve(module: str, catalog: Optional[Catalog] = None) -> Resolution:
+    """The distribution(s) that provide the dotted import `module` (see the module docstring)."""
+    catalog = catalog if catalog is not None else load_catalog()
+    return _resolve(module, catalog)
+
+
+def _resolve(module: str, catalog: Catalog) -> Resolution:
+    tables = _tables(catalog)
+    overrides = tables.overrides
+    for prefix in _prefixes(module):
+        if prefix in overrides:
+            return Resolution(module, overrides[prefix], "override")
+    namespaces = tables.namespaces
+    parts = module.split(".")
+    for prefix in _prefixes(module):
+        depth = namespaces.get(prefix)
+        if depth is not None:
+            if len(parts) >= depth:
+                return Resolution(module, ("-".join(parts[:depth]),), "namespace")
+            # `import google.cloud` alone: no sub-package to name the distribution by.
+            return Resolution(module, ("-".join(parts),), "import-name")
+    top = parts[0]
+    mapped = pipreqs_mapping().get(top)
+    if mapped and top not in tables.pipreqs_ignored:
+        return Resolution(module, mapped, "pipreqs")
+    installed = installed_distributions().get(top)
+    if installed:
+        return Resolution(module, installed, "installed")
+    return Resolution(module, (top,), "import-name")
+
+
+def import_kind(
+    module: str,
+    level: int = 0,
+    project: Optional[ProjectContext] = None,
+    catalog: Optional[Catalog] = None,
+) -> str:
+    """relative | stdlib | local | provided | third-party, for an import of dotted `module`."""
+    if level > 0 or not module:
+        return RELATIVE_KIND
+    top = module.split(".")[0]
+    if top in STDLIB:
+        return STDLIB_KIND
+    if project is not None and (top in project.local_modules or top in project.project_modules):
+        return LOCAL_KIND
+    catalog = catalog if catalog is not None else load_catalog()
+    for provided in provided_modules(catalog):
+        if module == provided or module.startswith(provided + "."):
+            return PROVIDED_KIND
+    return THIRD_PARTY_KIND
+
+
+def _import_target(imp: ImportFact) -> str:
+    """The dotted name to resolve: `from google.cloud import storage` imports the sub-package
+    `google.cloud.storage` (longest-prefix lookup makes `from sklearn.svm import SVC` harmless)."""
+    if imp.imported and imp.imported != "*" and imp.module:
+        return f"{imp.module}.{imp.imported}"
+    return imp.module
+
+
+@dataclass(frozen=True)
+class ImportUse:
+    """One third-party import statement of the notebook, resolved."""
+
+    cell: Cell
+    line: int  # the line of the statement (`from x import (` for a parenthesised import)
+    column: int  # the module name's column on that line
+    module: str  # dotted import as written (`sklearn.model_selection`)
+    resolution: Resolution
+    shown: str = ""  # what to call it in messages: the top-level name, or the dotted one in a namespace
+
+
+def _statement_position(ca: CellAnalysis, imp: ImportFact) -> tuple[int, int]:
+    """Where the module is named: the import fact points at the alias, which for
+    `from sklearn.metrics import (\n    f1_score,\n)` is a line below the statement."""
+    if imp.module:
+        pattern = re.compile(r"(?:^|[\s,;(])" + re.escape(imp.module) + r"(?![\w.])")
+        lines = ca.lines
+        for number in range(imp.line, max(0, imp.line - 50), -1):
+            if number > len(lines):
+                continue
+            m = pattern.search(lines[number - 1])
+            if m:
+                start = m.start() + (1 if m.group(0)[:1] in " \t,;(" else 0)
+                return number, start + 1
+    return imp.line, imp.column
+
+
+def third_party_imports(
+    facts: NotebookFacts, project: Optional[ProjectContext] = None, catalog: Optional[Catalog] = None
+) -> tuple[ImportUse, ...]:
+    """Every import of a third-party module, in notebook order (cell, line, column)."""
+    catalog = catalog if catalog is not None else load_catalog()
+    uses: list[ImportUse] = []
+    for ca in facts.cells:
+        for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
+            if import_kind(imp.module, imp.level, project, catalog) != THIRD_PARTY_KIND:
+                continue
+            target = _import_target(imp)
+            line, column = _statement_position(ca, imp)
+            resolution = _resolve(target, catalog)
+            shown = _shown(resolution, imp.module, _tables(catalog).roots)
+            uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
+    return tuple(uses)
+
+
+def _shown(resolution: Resolution, module: str, roots: frozenset[str]) -> str:
+    top = module.split(".")[0]
+    if top not in roots:
+        return top
+    # `google.cloud.bigquery`: as many components as the distribution name was built from.
+    parts = resolution.module.split(".")
+    depth = len(normalise(resolution.primary).split("-"))
+    return ".".join(parts[: max(2, min(depth, len(parts)))])
+
+
+# --- install lines -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstallSpec:
+    spec: str  # the requirement as written, quotes removed: `pandas[parquet]>=2`
+    name: str  # the distribution as written: `pandas`
+    extras: tuple[str, ...] = ()
+    version: Optional[str] = None  # an exact pin (`==1.2`, `===1.2`, conda `=1.2`/`=1.2=build`)
+    constraint: str = ""  # the version part as written (`>=2`), "" when none
+
+    @property
+    def normalised(self) -> str:
+        return normalise(self.name)
+
+
+@dataclass(frozen=True)
+class ParsedInstall:
+    tool: str  # pip | conda | mamba | micromamba | uv
+    packages: tuple[InstallSpec, ...]
+    requirement_files: tuple[str, ...] = ()  # `-r file` / conda `--file file`
+    editables: tuple[str, ...] = ()  # `-e path`
+    unresolved: tuple[str, ...] = ()  # `{var}` / `$VAR` / URLs / paths we cannot name
+
+
+@dataclass(frozen=True)
+class InstallCommand:
+    cell: Cell
+    line: int  # 1-based, inside the cell
+    column: int
+    text: str  # the source line as written
+    install: ParsedInstall
+
+    @property
+    def tool(self) -> str:
+        return self.install.tool
+
+    @property
+    def packages(self) -> tuple[InstallSpec, ...]:
+        return self.install.packages
+
+
+PIP_VALUE_FLAGS = frozenset(
+    {
+        "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+        "--extra-index-url", "-f", "--find-links", "-t", "--target", "--prefix", "--root", "--platform",
+        "--python-version", "--implementation", "--abi", "--src", "--upgrade-strategy", "--progress-bar",
+        "--log", "--log-file", "--proxy", "--retries", "--timeout", "--exists-action", "--trusted-host",
+        "--cert", "--client-cert", "--cache-dir", "--global-option", "--install-option", "-C",
+        "--config-settings", "--only-binary", "--no-binary", "--report", "--python", "--root-user-action",
+        "--keyring-provider", "--group",
+    }
+)
+CONDA_VALUE_FLAGS = frozenset(
+    {"-c", "--channel", "-n", "--name", "-p", "--prefix", "--file", "--repodata-fn", "--experimental-solver",
+     "--solver", "--override-channels-file", "--platform", "--subdir"}
+)
+_CHAIN = {"&&", "||", ";", "|", "&"}
+_CONDA_TOOLS = {"conda", "mamba", "micromamba"}
+_PYTHON = re.compile(r"^(?:.*/)?(?:python(?:\d+(?:\.\d+)?)?|\{sys\.executable\}|\$\{?PYTHON\}?|sys\.executable)$", re.IGNORECASE)
+_PIP = re.compile(r"^(?:.*/)?pip(?:\d+(?:\.\d+)?)?$")
+_PIP_SPEC = re.compile(
+    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<rest>.*)$"
+)
+
+
+def _tokens(command: str) -> list[str]:
+    try:
+        lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|")
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        return list(lexer)
+    except ValueError:  # an unbalanced quote: fall back to whitespace, quotes stripped
+        return [t.strip("'\"") for t in re.split(r"\s+", command.split(" #", 1)[0]) if t.strip("'\"")]
+
+
+def _segments(tokens: list[str]) -> Iterator[list[str]]:
+    current: list[str] = []
+    for token in tokens:
+        if token in _CHAIN or (token and set(token) <= set(";&|")):
+            if current:
+                yield current
+            current = []
+        else:
+            current.append(token)
+    if current:
+        yield current
+
+
+def parse_install(command: str) -> Optional[ParsedInstall]:
+    """`pip install -q "pandas>=2" xgboost==1.7.6 -r req.txt`, `python -m pip install x`,
+    `conda install -y -c conda-forge lightgbm=4.1` (a shell command, or a magic with its name) →
+    what it installs; None when no segment of the command is an install. Several commands chained
+    with `&&`/`;` are merged."""
+    merged: Optional[ParsedInstall] = None
+    for segment in _segments(_tokens(command)):
+        parsed = _parse_segment(segment)
+        if parsed is None:
+            continue
+        if merged is None:
+            merged = parsed
+        else:
+            merged = ParsedInstall(
+                merged.tool,
+                merged.packages + parsed.packages,
+                merged.requirement_files + parsed.requirement_files,
+                merged.editables + parsed.editables,
+                merged.unresolved + parsed.unresolved,
+            )
+    return merged
+
+
+def _parse_segment(tokens: list[str]) -> Optional[ParsedInstall]:
+    i = 0
+    # `sudo`, `env`, `FOO=bar`, `!` left over from `!!pip`, `%` from `%pip` typed in a shell line.
+    while i < len(tokens) and (tokens[i] in {"sudo", "env", "time", "exec", "command"} or re.match(r"^[A-Za-z_]\w*=", tokens[i])):
+        i += 1
+    if i >= len(tokens):
+        return None
+    head = tokens[i].lstrip("!%")
+    tool = ""
+    if _PYTHON.match(head):
+        i += 1
+        while i < len(tokens) and tokens[i].startswith("-") and tokens[i] != "-m":
+            i += 1  # python flags such as -u, -I
+        if i + 1 < len(tokens) and tokens[i] == "-m" and _PIP.match(tokens[i + 1]):
+            tool, i = "pip", i + 2
+    elif head == "-m" and i + 1 < len(tokens) and _PIP.match(tokens[i + 1]):
+        tool, i = "pip", i + 2  # subprocess lists where sys.executable was a name, not a string
+    elif _PIP.match(head):
+        tool, i = "pip", i + 1
+    elif head == "uv" and i + 1 < len(tokens) and tokens[i + 1] == "pip":
+        tool, i = "uv", i + 2
+    elif Path(head).name in _CONDA_TOOLS:
+        tool, i = Path(head).name, i + 1
+    if not tool:
+        return None
+    # Global options may come before the sub-command (`pip -q install x`, `conda -v install`).
+    while i < len(tokens) and tokens[i].startswith("-"):
+        i += 1
+    if i >= len(tokens) or tokens[i] != "install":
+        return None
+    return _parse_install_args(tool, tokens[i + 1:])
+
+
+def _parse_install_args(tool: str, args: list[str]) -> ParsedInstall:
+    conda = tool in _CONDA_TOOLS
+    value_flags = CONDA_VALUE_FLAGS if conda else PIP_VALUE_FLAGS
+    packages: list[InstallSpec] = []
+    files: list[str] = []
+    editables: list[str] = []
+    unresolved: list[str] = []
+    i = 0
+    while i < len(args):
+        token = args[i]
+        i += 1
+        if token == "\\":
+            continue
+        if re.match(r"^(?:\d*>|&>|<)", token):  # redirections: `>/dev/null`, `2>&1`, `> log`
+            if token in {">", ">>", "2>", "2>>", "&>", "1>", "<"}:
+                i += 1
+            continue
+        if token.startswith("-"):
+            flag, eq, value = token.partition("=")
+            if flag in value_flags and not eq:
+                value = args[i] if i < len(args) else ""
+                i += 1
+            if flag in {"-r", "--requirement"} or (conda and flag == "--file"):
+                files.append(value)
+            elif flag in {"-e", "--editable"}:
+                editables.append(value)
+            elif not conda and not flag.startswith("--") and len(flag) > 2 and flag[1] in "re":
+                # pip's `-rrequirements.txt` / `-e.`: the value glued to the short flag
+                (files if flag[1] == "r" else editables).append(flag[2:])
+            continue
+        spec = _parse_spec(token, conda)
+        if spec is None:
+            unresolved.append(token)
+        else:
+            packages.append(spec)
+    return ParsedInstall(tool, tuple(packages), tuple(files), tuple(editables), tuple(unresolved))
+
+
+def _parse_spec(token: str, conda: bool) -> Optional[InstallSpec]:
+    text = token.strip().strip("'\"")
+    if not text or "{" in text or "$" in text or "://" in text or text.startswith((".", "/", "~")):
+        return None
+    if text.endswith((".whl", ".tar.gz", ".zip")) or ("/" in text and not conda):
+        return None
+    if conda and "::" in text:
+        text = text.split("::", 1)[1]
+    if conda:
+        match = re.match(r"^(?P<name>[A-Za-z0-9_][A-Za-z0-9._-]*)\s*(?P<rest>.*)$", text)
+        if not match:
+            return None
+        rest = match.group("rest").strip()
+        version = None
+        exact = re.match(r"^==?\s*(?P<v>[^=<>!~*,|\s]+)(?:=\S*)?$", rest)
+        if exact:
+            version = exact.group("v")
+        return InstallSpec(text, match.group("name"), (), version, rest)
+    match = _PIP_SPEC.match(text)
+    if not match:
+        return None
+    rest = match.group("rest").split(";", 1)[0].strip()
+    extras = tuple(e.strip() for e in (match.group("extras") or "").split(",") if e.strip())
+    if rest.startswith("@"):
+        return None  # a direct reference (`name @ url`): pinned to an artifact, not a version
+    version = None
+    exact = re.match(r"^===?\s*(?P<v>[^,;\s*]+)$", rest)
+    if exact:
+        version = exact.group("v")
+    if rest and not re.match(r"^(?:===?|~=|!=|<=?|>=?)", rest):
+        return None  # `pip install x y` is two names; anything else after a name is not a spec
+    return InstallSpec(text, match.group("name"), extras, version, rest)
+
+
+_SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "system"})
+_SUBPROCESS_CALLS = frozenset(
+    {"os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
+     "subprocess.check_output", "subprocess.Popen", "subprocess.getoutput", "subprocess.getstatusoutput"}
+)
+
+
+def _magic_command(kind: str, name: str, args: str) -> Optional[str]:
+    if kind in {"line_magic", "automagic"} and name in {"pip", "conda", "mamba", "micromamba"}:
+        return f"{name} {args}"
+    if kind == "shell":
+        return args
+    return None
+
+
+def cell_install_commands(ca: CellAnalysis, facts: Optional[NotebookFacts] = None) -> tuple[InstallCommand, ...]:
+    """Install commands of one code cell: `%pip`/`%conda` magics and their automagic forms, `!`
+    shell lines, the body of `%%bash`/`%%sh`/`%%script` cells, and `os.system`/`subprocess`
+    calls whose literal arguments spell an install."""
+    found: list[InstallCommand] = []
+    lines = ca.lines
+    for magic in ca.magics:
+        if magic.kind == "cell_magic" and magic.name in _SHELL_CELL_MAGICS:
+            if magic.name == "script" and not re.match(r"^(?:\S*/)?(?:ba|z|da)?sh\b", magic.args):
+                continue
+            for number in range(magic.line + 1, len(lines) + 1):
+                parsed = parse_install(lines[number - 1])
+                if parsed is not None:
+                    found.append(_command(ca, number, parsed))
+            continue
+        command = _magic_command(magic.kind, magic.name, magic.args)
+        if command is None:
+            continue
+        number = magic.line
+        while command.rstrip().endswith("\\") and number < len(lines):
+            # `!pip install a \` continued on the next lines: one command (the masker blanked them)
+            command = command.rstrip()[:-1] + " " + lines[number]
+            number += 1
+        parsed = parse_install(command)
+        if parsed is not None:
+            found.append(_command(ca, magic.line, parsed))
+    for call in ca.facts.calls:
+        name = facts.resolve(call.func) if facts is not None else call.func
+        if name not in _SUBPROCESS_CALLS:
+            continue
+        words = [
+            s.value
+            for s in ca.facts.strings
+            if call.line <= s.line <= call.end_line and (s.line, s.column) >= (call.line, call.column)
+        ]
+        if not words:
+            continue
+        # `os.system("pip install x")` is one string; `[sys.executable, "-m", "pip", "install", "x"]`
+        # is several: quote each so a single string keeps its own shell words.
+        text = words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)
+        parsed = parse_install(text)
+        if parsed is not None:
+            found.append(_command(ca, call.line, parsed, call.column))
+    return tuple(sorted(found, key=lambda c: (c.line, c.column)))
+
+
+def _command(ca: CellAnalysis, line: int, parsed: ParsedInstall, column: Optional[int] = None) -> InstallCommand:
+    text = ca.lines[line - 1] if 0 < line <= len(ca.lines) else ""
+    if column is None:
+        column = len(text) - len(text.lstrip()) + 1
+    return InstallCommand(ca.cell, line, column, text, parsed)
+
+
+def install_commands(facts: NotebookFacts) -> tuple[InstallCommand, ...]:
+    """Every install command of the notebook, in notebook order."""
+    return tuple(cmd for ca in facts.cells for cmd in cell_install_commands(ca, facts))
+
+
+def pinned_versions(facts: NotebookFacts) -> dict[str, str]:
+    """Normalised distribution name → the exact version the notebook installs (`%pip install
+    x==1.2`); when the notebook installs a name twice, the later line wins, as it would at run time."""
+    pins: dict[str, str] = {}
+    for command in install_commands(facts):
+        for spec in command.packages:
+            if spec.version:
+                pins[spec.normalised] = spec.version
+            else:
+                pins.pop(spec.normalised, None)
+    return pins
+
+
+# --- what a notebook needs (shared with the compiler) ------------------------------------------
+
+
+_TOOLING = frozenset({"pip", "setuptools", "wheel", "uv", "python", "conda"})
+
+
+@dataclass(frozen=True)
+class NeededDistribution:
+    name: str  # what to write into a manifest
+    modules: tuple[str, ...]  # top-level import names that need it, sorted
+    alternatives: tuple[str, ...] = ()  # other distributions that provide the same imports
+    pinned: Optional[str] = None  # the exact version a `%pip install name==x` line installs
+    cell: Optional[Cell] = None  # where it is first imported (or installed)
+    line: Optional[int] = None
+    source: str = ""  # how the name was found (see `Resolution.source`), or `install`
+
+    @property
+    def normalised(self) -> str:
+        return normalise(self.name)
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.name}=={self.pinned}" if self.pinned else self.name
+
+
+def needed_distributions(
+    facts: NotebookFacts,
+    project: Optional[ProjectContext] = None,
+    catalog: Optional[Catalog] = None,
+    include_installed: bool = False,
+) -> tuple[NeededDistribution, ...]:
+    """The third-party distributions the notebook needs, in order of first import, with the
+    versions its install lines pin. When the notebook installs one of the alternatives for an
+    import (`%pip install opencv-python-headless` then `import cv2`), that one is named.
+    `include_installed` adds what the notebook installs but never imports (`openpyxl` for
+    `pd.read_excel`): it was installed for a reason."""
+    catalog = catalog if catalog is not None else load_catalog()
+    commands = install_commands(facts)
+    # Only pip-style installs choose the name: conda's `pytorch` is not what pip calls torch.
+    installed_names = [spec.name for command in commands if command.tool in {"pip", "uv"} for spec in command.packages]
+    installed_norm = {normalise(n): n for n in installed_names}
+    pins = pinned_versions(facts)
+
+    order: list[str] = []
+    entries: dict[str, dict] = {}
+    for use in third_party_imports(facts, project, catalog):
+        res = use.resolution
+        chosen = next((installed_norm[n] for n in res.normalised if n in installed_norm), res.primary)
+        key = normalise(chosen)
+        entry = entries.get(key)
+        if entry is None:
+            entry = {"name": chosen, "modules": set(), "alternatives": [], "cell": use.cell, "line": use.line, "source": res.source}
+            entries[key] = entry
+            order.append(key)
+        entry["modules"].add(use.module.split(".")[0])
+        entry["alternatives"].extend(d for d in res.distributions if normalise(d) != key)
+    if include_installed:
+        for command in commands:
+            for spec in command.packages:
+                key = spec.normalised
+                if key in _TOOLING or key in entries or any(key in map(normalise, e["alternatives"]) for e in entries.values()):
+                    continue
+                entries[key] = {"name": spec.name, "modules": set(), "alternatives": [], "cell": command.cell, "line": command.line, "source": "install"}
+                order.append(key)
+    return tuple(
+        NeededDistribution(
+            name=entries[key]["name"],
+            modules=tuple(sorted(entries[key]["modules"])),
+            alternatives=_dedupe(entries[key]["alternatives"]),
+            pinned=pins.get(key),
+            cell=entries[key]["cell"],
+            line=entries[key]["line"],
+            source=entries[key]["source"],
+        )
+        for key in order
+    )

@@ -1,0 +1,387 @@
+"""Which cells need an accelerator, and why: the input of the compiler's kfp stage, which sets
+accelerator type/limit, node selector and tolerations on the steps that hold those cells.
+
+The indicators are data (`rules/gpu.toml`): CUDA calls, `.cuda()`, `.to(<cuda device>)`,
+GPU-asking keywords (`device="cuda"`, `tree_method="gpu_hist"`, `task_type="GPU"`…), GPU
+libraries (RAPIDS, CuPy), `%load_ext cudf.pandas`, and Keras training in a TensorFlow notebook.
+Checks such as `torch.cuda.is_available()` are not needs: code uses them to fall back to the CPU.
+
+A need belongs to the cell that *runs* the code, because that cell's step is the one scheduled
+on a GPU node:
+- code inside a module-level function or class runs where that function is first called (or
+  passed by name, as a callback), transitively through other functions; the calling cells get the
+  need. A function with a need that nothing calls keeps it in the cell defining it, so it is not lost.
+- an object set up for the GPU (`model = Net().cuda()`, `clf = XGBClassifier(device="cuda")`,
+  `model.to(device)`) needs it where it is used later: called (`model(x)`), trained or evaluated
+  (`clf.fit(…)`), or passed to training (`trainer.fit(model)`), until the name is rebound.
+  This is followed at module level only.
+- GPU-only string literals (`{"tree_method": "gpu_hist"}`) and imports of GPU libraries mark the
+  cell they are written in: a parameter dictionary is usually built where it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any
+
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts
+from nbrefactor.audit.catalog import Catalog
+
+Position = tuple[int, int, int]  # (cell index, line, column)
+
+
+@dataclass(frozen=True)
+class GpuIndicator:
+    cell: int  # 1-based index among all cells, as in reports
+    line: int  # 1-based line inside the cell
+    reason: str
+
+
+# --- the catalogue ---------------------------------------------------------------------------------
+
+
+def _list(entry: Mapping[str, Any], single: str, plural: str) -> tuple[str, ...]:
+    values = list(entry.get(plural, []))
+    if single in entry:
+        values.append(entry[single])
+    return tuple(values)
+
+
+def _match(value: str, patterns: Iterable[str]) -> bool:
+    low = value.lower()
+    return any(fnmatchcase(low, p.lower()) for p in patterns)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    names: tuple[str, ...]  # calls, methods, keyword (one), modules, extension (one)
+    values: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class GpuCatalog:
+    calls: tuple[_Entry, ...]
+    methods: tuple[_Entry, ...]
+    to_methods: tuple[str, ...]
+    to_reason: str
+    device_values: tuple[str, ...]
+    keywords: tuple[_Entry, ...]
+    device_calls: tuple[_Entry, ...]
+    strings: tuple[_Entry, ...]
+    modules: tuple[_Entry, ...]
+    extensions: tuple[tuple[str, tuple[str, ...], str], ...]  # (extension, accelerated modules, reason)
+    keras_imports: tuple[str, ...]
+    keras_methods: tuple[str, ...]
+    keras_not_models: tuple[str, ...]
+    keras_reason: str
+    object_uses: tuple[str, ...]
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog) -> GpuCatalog:
+        data = catalog.section("gpu")
+        to = data.get("to_device", {})
+        keras = data.get("keras_fit", {})
+        return cls(
+            calls=tuple(_Entry(_list(e, "call", "calls"), (), e.get("reason", "calls the CUDA runtime")) for e in data.get("call", [])),
+            methods=tuple(_Entry(_list(e, "method", "methods"), (), e.get("reason", "uses the GPU")) for e in data.get("method", [])),
+            to_methods=tuple(to.get("methods", [])),
+            to_reason=to.get("reason", "moves data to the GPU"),
+            device_values=tuple(data.get("devices", {}).get("values", [])),
+            keywords=tuple(_Entry((e["keyword"],), tuple(e.get("values", [])), e.get("reason", "asks for a GPU")) for e in data.get("keyword", [])),
+            device_calls=tuple(_Entry(_list(e, "call", "calls"), tuple(e.get("values", [])), e.get("reason", "uses a GPU device")) for e in data.get("device_call", [])),
+            strings=tuple(_Entry((), tuple(e.get("values", [])), e.get("reason", "configures the GPU")) for e in data.get("string", [])),
+            modules=tuple(_Entry(_list(e, "module", "modules"), (), e.get("reason", "uses a GPU library")) for e in data.get("module", [])),
+            extensions=tuple(
+                (e["extension"], tuple(e.get("accelerates", [])), e.get("reason", "loads a GPU extension"))
+                for e in data.get("accelerator_extension", [])
+            ),
+            keras_imports=tuple(keras.get("requires_imports", [])),
+            keras_methods=tuple(keras.get("methods", [])),
+            keras_not_models=tuple(keras.get("not_models", [])),
+            keras_reason=keras.get("reason", "trains a Keras model"),
+            object_uses=tuple(data.get("objects", {}).get("uses", [])),
+        )
+
+    def module_reason(self, qualified: str) -> str | None:
+        for entry in self.modules:
+            for module in entry.names:
+                if qualified == module or qualified.startswith(module + "."):
+                    return entry.reason
+        return None
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _text(arg: ArgFact) -> str | None:
+    if arg.constant == "None":
+        return None
+    for value in (arg.string, arg.number, arg.constant, arg.name):
+        if value is not None:
+            return value
+    return None
+
+
+def _is_attribute_call(call: CallFact) -> bool:
+    return bool(call.method) and not (call.receiver == "" and call.func == call.method)
+
+
+def _qualified(facts: NotebookFacts, call: CallFact) -> str:
+    if not call.func or call.func.split(".")[0] not in facts.aliases:
+        return ""
+    return facts.resolve(call.func)
+
+
+def _device_names(facts: NotebookFacts, gc: GpuCatalog) -> frozenset[str]:
+    """Module-level names assigned on a line that holds a CUDA device literal."""
+    names = set()
+    for ca in facts.cells:
+        cuda_lines = {s.line for s in ca.facts.strings if _match(s.value, gc.device_values)}
+        names |= {d.name for d in ca.facts.defined if d.line in cuda_lines}
+    return frozenset(names)
+
+
+class _Finder:
+    def __init__(self, facts: NotebookFacts, gc: GpuCatalog):
+        self.facts = facts
+        self.gc = gc
+        self.devices = _device_names(facts, gc)
+        self.imported = {imp.top_level for _, imp in facts.imports}
+        self.keras = any(m in self.imported for m in gc.keras_imports)
+
+    def _is_device(self, arg: ArgFact) -> bool:
+        if arg.name is not None:
+            return arg.name in self.devices
+        return arg.string is not None and _match(arg.string, self.gc.device_values)
+
+    def direct(self, ca: CellAnalysis, call: CallFact) -> str | None:
+        """The reason this call needs a GPU by itself, or None."""
+        gc = self.gc
+        qualified = _qualified(self.facts, call)
+        if qualified:
+            for entry in gc.calls:
+                if _match(qualified, entry.names):
+                    return entry.reason
+            for entry in gc.device_calls:
+                first = call.arg(0, ("device_name", "name"))
+                if _match(qualified, entry.names) and first is not None and first.string and _match(first.string, entry.values):
+                    return entry.reason
+            module = gc.module_reason(qualified)
+            if module is not None:
+                return module
+        if _is_attribute_call(call):
+            for entry in gc.methods:
+                if call.method in entry.names:
+                    return entry.reason
+            if call.method in gc.to_methods and self._moves_to_cuda(ca, call):
+                return gc.to_reason
+        for entry in gc.keywords:
+            keyword = entry.names[0]
+            for arg in call.args:
+                if arg.keyword != keyword:
+                    continue
+                if keyword == "device" and arg.name is not None and arg.name in self.devices:
+                    return entry.reason
+                value = _text(arg)
+                if value is None:
+                    continue
+                if arg.name is not None:
+                    # A bare name's value is unknown: only "any value" entries (`gpu_id=`) match it.
+                    if entry.values == ("*",):
+                        return entry.reason
+                elif _match(value, entry.values):
+                    return entry.reason
+        return None
+
+    def _moves_to_cuda(self, ca: CellAnalysis, call: CallFact) -> bool:
+        first = call.arg(0, ("device",))
+        if first is None:
+            return False
+        if self._is_device(first):
+            return True
+        if _text(first) is None:
+            # `.to(torch.device("cuda"))`: the device is built inside the argument.
+            for inner in ca.facts.calls:
+                if (
+                    inner.line == call.line and inner.column > call.column and inner is not call
+                    and _qualified(self.facts, inner) == "torch.device"
+                    and any(a.string and _match(a.string, self.gc.device_values) for a in inner.args)
+                ):
+                    return True
+        return False
+
+    def keras_fit(self, call: CallFact) -> bool:
+        return self.keras and _is_attribute_call(call) and call.method in self.gc.keras_methods and call.receiver != ""
+
+
+# --- the analysis ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Binding:
+    at: Position
+    gpu: str | None  # why the object is on the GPU, or None
+    origins: tuple[str, ...]  # qualified callees on the binding line
+
+
+def gpu_indicators(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuIndicator, ...]:
+    gc = GpuCatalog.from_catalog(catalog)
+    finder = _Finder(facts, gc)
+    found: list[GpuIndicator] = []
+    top_level = {ref.name for ca in facts.cells for ref in (*ca.facts.functions, *ca.facts.classes)}
+
+    def mentions(call: CallFact) -> list[str]:
+        names = [a.name for a in call.args if a.name in top_level]
+        if call.func in top_level:
+            names.insert(0, call.func)
+        return names
+
+    # Needs of functions: their own indicators, then those of the functions they call.
+    fn_need: dict[str, tuple[str, int, int]] = {}  # function → (reason, cell, line) of one indicator
+    own_sites: dict[str, list[GpuIndicator]] = {}
+    edges: list[tuple[str, str]] = []
+    for ca in facts.cells:
+        for call in ca.facts.calls:
+            if not (call.in_function and call.owner):
+                continue
+            reason = finder.direct(ca, call) or (gc.keras_reason if finder.keras_fit(call) else None)
+            if reason is not None:
+                fn_need.setdefault(call.owner, (reason, ca.cell.index, call.line))
+                own_sites.setdefault(call.owner, []).append(GpuIndicator(ca.cell.index, call.line, reason))
+            edges.extend((call.owner, name) for name in mentions(call) if name != call.owner)
+    function_lines = {(site.cell, site.line) for sites in own_sites.values() for site in sites}
+    changed = True
+    while changed:
+        changed = False
+        for caller, callee in edges:
+            if callee in fn_need and caller not in fn_need:
+                fn_need[caller] = fn_need[callee]
+                changed = True
+
+    bindings: dict[str, _Binding] = {}
+    ran: set[str] = set()
+    for ca in facts.cells:
+        index = ca.cell.index
+        module_calls = sorted((c for c in ca.facts.calls if not (c.in_function and c.owner)), key=lambda c: (c.line, c.column))
+        flagged_lines: dict[int, str] = {}
+        by_line: dict[int, list[CallFact]] = {}
+        for call in module_calls:
+            by_line.setdefault(call.line, []).append(call)
+        defined_lines = {d.line for d in ca.facts.defined}
+        for line in sorted(set(by_line) | defined_lines):
+            for call in by_line.get(line, []):
+                reason = _module_reason(finder, gc, ca, call, fn_need, bindings, mentions, ran)
+                if reason is not None:
+                    found.append(GpuIndicator(index, call.line, reason))
+                    flagged_lines.setdefault(call.line, reason)
+                    if call.method in (*gc.to_methods, *(n for e in gc.methods for n in e.names)) and call.receiver.isidentifier():
+                        bindings[call.receiver] = _Binding((index, call.line, call.column), reason, ())
+            origins = tuple(q for q in (_qualified(facts, c) for c in by_line.get(line, [])) if q)
+            for ref in ca.facts.defined:
+                if ref.line == line:
+                    bindings[ref.name] = _Binding((index, ref.line, ref.column), flagged_lines.get(line), origins)
+        for imp in ca.facts.imports:
+            reason = gc.module_reason(imp.module) or gc.module_reason(imp.qualified if imp.bound != "*" else imp.module)
+            if reason is not None:
+                found.append(GpuIndicator(index, imp.line, reason))
+        for string in ca.facts.strings:
+            if string.line in flagged_lines or (index, string.line) in function_lines:
+                continue  # `XGBClassifier(tree_method="gpu_hist")`: the call already says so
+            for entry in gc.strings:
+                if _match(string.value, entry.values):
+                    found.append(GpuIndicator(index, string.line, entry.reason))
+    # Functions called by functions that run, run too. Those with a need that never run keep it
+    # where they are written, so it is not lost.
+    changed = True
+    while changed:
+        changed = False
+        for caller, callee in edges:
+            if caller in ran and callee not in ran:
+                ran.add(callee)
+                changed = True
+    for name, sites in own_sites.items():
+        if name not in ran:
+            found.extend(sites)
+    found.extend(_extension_needs(facts, gc))
+    unique = sorted(set(found), key=lambda i: (i.cell, i.line, i.reason))
+    return tuple(unique)
+
+
+def _module_reason(
+    finder: _Finder,
+    gc: GpuCatalog,
+    ca: CellAnalysis,
+    call: CallFact,
+    fn_need: Mapping[str, tuple[str, int, int]],
+    bindings: Mapping[str, _Binding],
+    mentions: Callable[[CallFact], list[str]],
+    ran: set[str],
+) -> str | None:
+    ran.update(mentions(call))
+    reason = finder.direct(ca, call)
+    if reason is not None:
+        return reason
+    for name in mentions(call):
+        if name in fn_need:
+            why, cell, line = fn_need[name]
+            return f"calls `{name}`, whose code {why} (cell {cell}, line {line})"
+    used = _used_object(gc, call)
+    for name in used:
+        binding = bindings.get(name)
+        if binding is not None and binding.gpu is not None:
+            return f"uses `{name}`, set up for the GPU in cell {binding.at[0]}, line {binding.at[1]}"
+    if finder.keras_fit(call):
+        head = call.receiver.split(".")[0]
+        binding = bindings.get(head)
+        if head in finder.facts.aliases:
+            return None
+        if binding is not None and any(_match(o, gc.keras_not_models) for o in binding.origins):
+            return None
+        return gc.keras_reason
+    return None
+
+
+def _used_object(gc: GpuCatalog, call: CallFact) -> list[str]:
+    names = []
+    if call.receiver == "" and call.func and call.func == call.method:
+        names.append(call.func)  # `model(x)`
+    if _is_attribute_call(call) and call.method in gc.object_uses:
+        if call.receiver.isidentifier():
+            names.append(call.receiver)  # `clf.fit(X, y)`
+        names.extend(a.name for a in call.args if a.name)  # `trainer.fit(model)`
+    return names
+
+
+def _extension_needs(facts: NotebookFacts, gc: GpuCatalog) -> list[GpuIndicator]:
+    """`%load_ext cudf.pandas`: the magic's cell, then every later cell that calls pandas."""
+    out: list[GpuIndicator] = []
+    active: list[tuple[tuple[str, ...], str, int]] = []
+    for ca in facts.cells:
+        for magic in ca.magics:
+            if magic.name != "load_ext":
+                continue
+            for extension, modules, reason in gc.extensions:
+                if extension in magic.args.split():
+                    out.append(GpuIndicator(ca.cell.index, magic.line, reason))
+                    active.append((modules, reason, ca.cell.index))
+        for modules, reason, since in active:
+            for call in ca.facts.calls:
+                qualified = _qualified(facts, call)
+                if qualified.split(".")[0] in modules and ca.cell.index >= since:
+                    out.append(GpuIndicator(ca.cell.index, call.line, f"{reason} (loaded in cell {since})"))
+    return out
+
+
+def gpu_needs(facts: NotebookFacts, catalog: Catalog) -> dict[int, tuple[str, ...]]:
+    """Cell index (1-based over all cells) → the reasons that cell needs a GPU, as
+    "line N: reason", in line order. Cells without a need are absent."""
+    needs: dict[int, list[str]] = {}
+    for indicator in gpu_indicators(facts, catalog):
+        text = f"line {indicator.line}: {indicator.reason}"
+        reasons = needs.setdefault(indicator.cell, [])
+        if text not in reasons:
+            reasons.append(text)
+    return {cell: tuple(reasons) for cell, reasons in sorted(needs.items())}

@@ -1,0 +1,254 @@
+"""Load: bytes on disk → `Notebook` (nbformat v4 shape) or a one-line `LoadError`.
+
+`parse_notebook` is pure; `read_notebook` is the only function here that touches the disk, and it
+only ever reads (an input notebook is never modified).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Union
+
+from nbrefactor.audit.types import Cell, LoadError, Notebook, Output
+
+LoadOutcome = Union[Notebook, LoadError]
+
+# Text outputs beyond this are cut before analysis: a 20 MB log must not cost 20 MB per stage.
+MAX_OUTPUT_TEXT = 200_000
+
+
+def read_notebook(path: Union[str, os.PathLike[str]], display_path: str | None = None) -> LoadOutcome:
+    shown = display_path or Path(path).as_posix()
+    try:
+        raw = Path(path).read_bytes()
+    except IsADirectoryError:
+        return LoadError(shown, "is a directory, not a notebook file")
+    except FileNotFoundError:
+        return LoadError(shown, "no such file")
+    except PermissionError:
+        return LoadError(shown, "cannot read the file: permission denied")
+    except OSError as exc:
+        return LoadError(shown, f"cannot read the file: {exc.strerror or exc}")
+    return parse_notebook(shown, raw)
+
+
+def parse_notebook(path: str, raw: bytes) -> LoadOutcome:
+    if not raw.strip():
+        return LoadError(path, "empty file, not a notebook")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return LoadError(path, "UTF-16 text, not a notebook (Jupyter writes notebooks as UTF-8); re-save it as UTF-8")
+    if b"\x00" in raw[:8192]:
+        return LoadError(path, "binary file, not a notebook (expected nbformat JSON)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return LoadError(path, f"not UTF-8 text (byte {exc.start}), not a notebook")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return LoadError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+    except RecursionError:
+        return LoadError(path, "invalid notebook: JSON nested too deeply")
+    if not isinstance(data, dict):
+        kind = _JSON_KINDS.get(type(data).__name__, type(data).__name__)
+        return LoadError(path, f"not a notebook: top-level JSON is {kind}, expected an object")
+    if "nbformat" not in data:
+        return LoadError(path, "not a notebook: no 'nbformat' field in the JSON object")
+    major = data.get("nbformat")
+    if not isinstance(major, int) or isinstance(major, bool):
+        return LoadError(path, f"not a notebook: 'nbformat' is {major!r}, expected an integer")
+    try:
+        if major == 4:
+            return _from_v4(path, data, original=4)
+        if major == 3:
+            return _from_v3(path, data)
+        if major < 3:
+            return LoadError(path, f"nbformat v{major} is too old to read; open and re-save it in Jupyter")
+        return LoadError(path, f"nbformat v{major} is newer than this nbrefactor understands (v3 and v4)")
+    except _Malformed as exc:
+        return LoadError(path, f"malformed notebook: {exc}")
+
+
+class _Malformed(ValueError):
+    pass
+
+
+_JSON_KINDS = {"list": "an array", "str": "a string", "int": "a number", "float": "a number", "bool": "a boolean", "NoneType": "null"}
+
+
+def _text(value: Any, where: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "".join(value)
+    raise _Malformed(f"{where} is {type(value).__name__}, expected text or a list of text")
+
+
+def _exec_count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _outputs(raw_outputs: Any, where: str) -> tuple[Output, ...]:
+    if raw_outputs is None:
+        return ()
+    if not isinstance(raw_outputs, list):
+        raise _Malformed(f"{where} outputs is {type(raw_outputs).__name__}, expected a list")
+    outputs: list[Output] = []
+    for out in raw_outputs:
+        if not isinstance(out, dict):
+            continue
+        kind = str(out.get("output_type", ""))
+        kind = {"pyout": "execute_result", "pyerr": "error"}.get(kind, kind)
+        if kind == "stream":
+            text = _safe_text(out.get("text"))
+            outputs.append(Output(kind, text[:MAX_OUTPUT_TEXT], name=str(out.get("name", out.get("stream", "")))))
+        elif kind == "error":
+            tb = out.get("traceback") or []
+            text = "\n".join(t for t in tb if isinstance(t, str)) if isinstance(tb, list) else ""
+            outputs.append(
+                Output(kind, text[:MAX_OUTPUT_TEXT], name=f"{out.get('ename', '')}: {out.get('evalue', '')}".strip(": "))
+            )
+        else:
+            bundle = out.get("data")
+            if not isinstance(bundle, dict):  # v3 keeps the mime keys on the output itself
+                bundle = {k: v for k, v in out.items() if k in _V3_MIME}
+                bundle = {_V3_MIME[k]: v for k, v in bundle.items()}
+            mimes = tuple(sorted(str(k) for k in bundle))
+            textual = tuple(
+                (str(k), _safe_text(v)[:MAX_OUTPUT_TEXT])
+                for k, v in sorted(bundle.items())
+                if str(k).startswith("text/") or str(k).endswith("json")
+            )
+            plain = dict(textual).get("text/plain", "")
+            outputs.append(Output(kind, plain, mime_types=mimes, data=textual))
+    return tuple(outputs)
+
+
+_V3_MIME = {
+    "text": "text/plain",
+    "html": "text/html",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "svg": "image/svg+xml",
+    "latex": "text/latex",
+    "json": "application/json",
+    "javascript": "application/javascript",
+}
+
+
+def _safe_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(v for v in value if isinstance(v, str))
+    if isinstance(value, (dict, int, float)):
+        try:
+            return json.dumps(value, sort_keys=True)
+        except (RecursionError, ValueError):  # deeply nested or NaN-laden JSON output: not text we need
+            return ""
+    return ""
+
+
+def _tags(metadata: Any) -> tuple[str, ...]:
+    if not isinstance(metadata, dict):
+        return ()
+    tags = metadata.get("tags") or ()
+    return tuple(str(t) for t in tags) if isinstance(tags, list) else ()
+
+
+def _kernel(metadata: dict[str, Any]) -> tuple[str, str, str]:
+    spec = metadata.get("kernelspec") if isinstance(metadata.get("kernelspec"), dict) else {}
+    info = metadata.get("language_info") if isinstance(metadata.get("language_info"), dict) else {}
+    name = str(spec.get("name", "") or "")
+    language = str(spec.get("language", "") or info.get("name", "") or "")
+    version = str(info.get("version", "") or "")
+    return name, language, version
+
+
+def _from_v4(path: str, data: dict[str, Any], original: int) -> Notebook:
+    if "cells" not in data:
+        raise _Malformed("no 'cells' list (an nbformat v4 notebook always has one)")
+    raw_cells = data["cells"]
+    if not isinstance(raw_cells, list):
+        raise _Malformed(f"'cells' is {type(raw_cells).__name__}, expected a list")
+    cells = []
+    for position, raw in enumerate(raw_cells, start=1):
+        if not isinstance(raw, dict):
+            raise _Malformed(f"cell {position} is {type(raw).__name__}, expected an object")
+        kind = str(raw.get("cell_type", "code"))
+        where = f"cell {position}"
+        cell_id = raw.get("id") if original == 4 and isinstance(raw.get("id"), str) else None
+        cells.append(
+            Cell(
+                index=position,
+                cell_type=kind,
+                source=_text(raw.get("source", ""), f"{where} source"),
+                cell_id=cell_id,
+                execution_count=_exec_count(raw.get("execution_count")) if kind == "code" else None,
+                tags=_tags(raw.get("metadata")),
+                outputs=_outputs(raw.get("outputs"), where) if kind == "code" else (),
+            )
+        )
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    name, language, version = _kernel(metadata)
+    minor = data.get("nbformat_minor")
+    return Notebook(
+        path=path,
+        cells=tuple(cells),
+        nbformat=4,
+        nbformat_minor=minor if isinstance(minor, int) else 0,
+        original_nbformat=original,
+        kernel_name=name,
+        kernel_language=language,
+        language_version=version,
+    )
+
+
+def _from_v3(path: str, data: dict[str, Any]) -> Notebook:
+    """v3 keeps cells in worksheets, code in `input`, counts in `prompt_number`.
+
+    Converted here rather than through nbformat's upgrade, which invents random cell ids and so
+    would make the same input give different output on every run.
+    """
+    worksheets = data.get("worksheets", [])
+    if not isinstance(worksheets, list):
+        raise _Malformed("'worksheets' is not a list")
+    cells: list[dict[str, Any]] = []
+    for sheet in worksheets:
+        if not isinstance(sheet, dict) or not isinstance(sheet.get("cells", []), list):
+            raise _Malformed("a worksheet has no list of cells")
+        for raw in sheet.get("cells", []):
+            if not isinstance(raw, dict):
+                raise _Malformed("a cell is not an object")
+            kind = raw.get("cell_type", "code")
+            if kind == "code":
+                cells.append(
+                    {
+                        "cell_type": "code",
+                        "source": raw.get("input", ""),
+                        "execution_count": raw.get("prompt_number"),
+                        "metadata": raw.get("metadata", {}),
+                        "outputs": raw.get("outputs", []),
+                    }
+                )
+            elif kind == "heading":
+                level = raw.get("level", 1) if isinstance(raw.get("level"), int) else 1
+                text = _text(raw.get("source", ""), "heading source")
+                cells.append({"cell_type": "markdown", "source": "#" * level + " " + text, "metadata": {}})
+            else:
+                cells.append(
+                    {
+                        "cell_type": "raw" if kind == "raw" else "markdown",
+                        "source": raw.get("source", ""),
+                        "metadata": raw.get("metadata", {}),
+                    }
+                )
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    if "language" in data.get("metadata", {}) if isinstance(data.get("metadata"), dict) else False:
+        metadata = dict(metadata, kernelspec={"language": metadata["language"]})
+    v4 = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 0}
+    return _from_v4(path, v4, original=3)

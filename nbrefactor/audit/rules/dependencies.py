@@ -1,0 +1,355 @@
+"""Dependencies: what the notebook imports against what its project declares.
+
+Import names are resolved to distributions by `nbrefactor.audit.distributions` (offline: catalogue
+overrides, pipreqs' mapping, then what is installed); manifests come from `ctx.project`, found
+beside the notebook and in the folders above it up to the project root.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from nbrefactor.audit.distributions import install_commands, third_party_imports
+from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.project import Manifest, normalise
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+
+_MANIFEST_KINDS = "requirements*.txt, environment.yml, pyproject.toml dependencies or setup.cfg install_requires"
+
+
+def _manifest_names(manifests: tuple[Manifest, ...]) -> str:
+    names = list(dict.fromkeys(m.path for m in manifests))
+    return ", ".join(names[:3]) + (f" (and {len(names) - 3} more)" if len(names) > 3 else "")
+
+
+class UndeclaredImport(Rule):
+    code = "DEP001"
+    name = "undeclared-import"
+    family = Family.DEPENDENCIES
+    severity = Severity.WARNING
+    summary = "A third-party import whose distribution no manifest of the project declares."
+    what_it_does = (
+        "Resolves every import that is not the standard library, a module beside the notebook, a "
+        "package of the project or a relative import to the distribution that provides it "
+        "(`sklearn` → scikit-learn, `cv2` → opencv-python, `google.cloud.storage` → "
+        "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
+        "installed packages), and reports the first import of each distribution that none of the "
+        "manifests found beside or above the notebook declares. A manifest that declares any known "
+        "alternative (opencv-python-headless for `cv2`, conda's pytorch for `torch`) counts. "
+        "Only runs when at least one manifest exists (DEP002 covers the case of none)."
+    )
+    why_bad = (
+        "The notebook only works in the environment it was written in. Whoever runs it next — a "
+        "colleague, CI, the pipeline image built from the manifest — gets `ModuleNotFoundError`, "
+        "and the import name is often not the name to install (`pip install sklearn` installs a "
+        "deprecated placeholder, `pip install cv2` nothing at all)."
+    )
+    example = (
+        "# requirements.txt: pandas==2.2.2\n"
+        "import pandas as pd\n"
+        "from sklearn.model_selection import train_test_split"
+    )
+    use_instead = (
+        "# requirements.txt:\n"
+        "#   pandas==2.2.2\n"
+        "#   scikit-learn==1.5.1\n"
+        "import pandas as pd\n"
+        "from sklearn.model_selection import train_test_split"
+    )
+    passing = (
+        Example(
+            cells=(
+                "from __future__ import annotations\nimport os, json\nfrom pathlib import Path",
+                "import sklearn\nimport cv2\nfrom PIL import Image\nimport yaml\nfrom dateutil import parser",
+            ),
+            files={"requirements.txt": "scikit-learn==1.5.1\nopencv-python-headless==4.10.0.84\npillow\nPyYAML\npython_dateutil\n"},
+        ),
+        # No manifest at all: DEP002 speaks instead.
+        Example(cells=("import numpy as np",)),
+        # Modules beside the notebook, relative imports and hosted-runtime modules are not third-party.
+        Example(
+            cells=("import helpers\nfrom . import utils\nfrom google.colab import drive\nimport numpy as np",),
+            files={"helpers.py": "def clean(df):\n    return df\n", "requirements.txt": "numpy==2.0.1\n"},
+        ),
+        # conda names and pyproject dependencies declare too.
+        Example(
+            cells=("import torch\nimport xgboost as xgb\nimport requests",),
+            files={
+                "environment.yml": "name: demo\ndependencies:\n  - pytorch=2.3\n  - py-xgboost\n",
+                "pyproject.toml": "[project]\nname = 'demo'\ndependencies = ['requests>=2']\n\n[tool.nbrefactor]\n",
+            },
+        ),
+    )
+    failing = (
+        Example(
+            cells=(
+                "import pandas as pd",
+                "from sklearn.model_selection import train_test_split\nimport sklearn.metrics",
+                "import cv2",
+            ),
+            files={"requirements.txt": "pandas==2.2.2\n"},
+            expect=((2, 1), (3, 1)),
+        ),
+        # Installing it inside the notebook is not declaring it.
+        Example(
+            cells=("%pip install pyyaml", "import numpy as np\nimport torch\nimport yaml"),
+            files={"environment.yml": "name: demo\ndependencies:\n  - python=3.11\n  - numpy\n  - pytorch\n"},
+            expect=((2, 3),),
+        ),
+        # Shared namespaces: google-cloud-storage does not provide google.cloud.bigquery.
+        Example(
+            cells=("from google.cloud import storage\nfrom google.cloud import bigquery",),
+            files={"requirements.txt": "google-cloud-storage==2.16.0\n"},
+            expect=((1, 2),),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        manifests = ctx.project.manifests
+        if not manifests:
+            return
+        declared = ctx.project.declared
+        seen: set[str] = set()
+        where = _manifest_names(manifests)
+        for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
+            res = use.resolution
+            key = normalise(res.primary)
+            if key in seen:
+                continue
+            seen.add(key)
+            if res.declared_by(declared):
+                continue
+            yield Hit(
+                use.cell,
+                use.line,
+                use.column,
+                f"`{use.shown}` is imported but its distribution `{res.primary}` is not declared in {where}",
+                fix=f"Add `{res.primary}` (pinned) to a manifest",
+                key=key,
+            )
+
+
+class NoManifest(Rule):
+    code = "DEP002"
+    name = "no-manifest"
+    family = Family.DEPENDENCIES
+    severity = Severity.WARNING
+    summary = "The notebook imports third-party packages but its project has no dependency manifest."
+    what_it_does = (
+        "Reports once per notebook that imports at least one third-party package when no "
+        f"manifest ({_MANIFEST_KINDS}) exists beside the notebook or in a folder above it, up to "
+        "the project root (a folder with `.git` or a `pyproject.toml` with `[tool.nbrefactor]`). "
+        "A pyproject.toml without dependencies does not count. Being about the notebook as a "
+        "whole, it is silenced through the `ignore` or `per-file-ignores` settings."
+    )
+    why_bad = (
+        "Without a manifest nobody can rebuild the environment the results came from: versions "
+        "drift, and the pipeline image has nothing to install from. It is also the first thing "
+        "the compiled package needs."
+    )
+    example = "# no requirements.txt anywhere\nimport pandas as pd\nimport xgboost as xgb"
+    use_instead = "# requirements.txt beside the notebook:\n#   pandas==2.2.2\n#   xgboost==2.1.1"
+    passing = (
+        Example(cells=("import pandas as pd",), files={"requirements.txt": "pandas==2.2.2\n"}),
+        Example(cells=("import os\nimport json\nfrom collections import Counter",)),
+        Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
+        Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
+    )
+    failing = (
+        Example(cells=("import os\nimport numpy as np", "import pandas as pd"), expect=((None, None),)),
+        # A pyproject.toml that declares no dependencies is not a manifest.
+        Example(
+            cells=("import requests",),
+            files={"pyproject.toml": "[project]\nname = 'demo'\nversion = '0.1'\n\n[tool.nbrefactor]\n"},
+            expect=((None, None),),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        if ctx.project.manifests:
+            return
+        names: list[str] = []
+        for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
+            if use.resolution.primary not in names:
+                names.append(use.resolution.primary)
+        if not names:
+            return
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        yield Hit(
+            None,
+            None,
+            None,
+            f"Notebook imports third-party packages ({shown}) but no manifest ({_MANIFEST_KINDS}) "
+            "was found beside or above it",
+            fix="Add a requirements.txt beside the notebook with a pinned line per distribution",
+            key="no-manifest",
+        )
+
+
+class InNotebookInstall(Rule):
+    code = "DEP003"
+    name = "in-notebook-install"
+    family = Family.DEPENDENCIES
+    severity = Severity.WARNING
+    summary = "The notebook installs packages itself (`%pip install`, `!pip install`, `%conda install`)."
+    what_it_does = (
+        "Reports each line that installs packages from inside the notebook: `%pip`/`%conda`/"
+        "`%mamba` install magics and their automagic form (`pip install x`), `!pip`, `!pip3`, "
+        "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, "
+        "install lines in `%%bash`/`%%sh` cells, and `os.system`/`subprocess` calls whose literal "
+        "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported."
+    )
+    why_bad = (
+        "Installing while running changes the environment under the code: the run depends on the "
+        "network, the latest release on the day, and on the cell having been executed (often "
+        "commented out, then forgotten). A compiled module cannot run `%pip` at all. The versions "
+        "pinned on such lines are lost unless they move to a manifest (nbrefactor's compiler reads "
+        "them for you)."
+    )
+    example = "%pip install -q xgboost==2.1.1\nimport xgboost as xgb"
+    use_instead = "# requirements.txt:\n#   xgboost==2.1.1\nimport xgboost as xgb"
+    passing = (
+        Example(
+            cells=(
+                "%pip list\n%pip show pandas",
+                "!pip freeze > requirements.lock\n!conda list",
+                "pip = 'install'\ntext = '!pip install x'\n# !pip install x",
+            ),
+        ),
+        Example(
+            cells=(
+                md("Run `pip install -r requirements.txt` before opening this notebook.\n\n    %pip install xgboost"),
+                "!pip uninstall -y tensorflow\n!pip download lightgbm -d wheels/",
+                "import subprocess\nsubprocess.run(['pip', 'list'])",
+            ),
+        ),
+    )
+    failing = (
+        Example(
+            cells=(
+                "%pip install -q xgboost==1.7.6",
+                "!pip install lightgbm\nimport lightgbm",
+                "import sys\n!{sys.executable} -m pip install catboost",
+                "%conda install -y -c conda-forge shap",
+                "pip install optuna",
+            ),
+            expect=((1, 1), (2, 1), (3, 2), (4, 1), (5, 1)),
+        ),
+        Example(
+            cells=(
+                "%%bash\necho installing\npip install polars==1.2.0",
+                "%%capture\n%pip install tqdm",
+                "import os\nos.system('pip install seaborn')",
+                "import subprocess, sys\nsubprocess.check_call([sys.executable, '-m', 'pip', 'install', 'umap-learn'])",
+            ),
+            expect=((1, 3), (2, 2), (3, 2), (4, 2)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        for command in install_commands(ctx.facts):
+            parsed = command.install
+            what = [spec.spec for spec in parsed.packages]
+            what += [f"-r {f}" for f in parsed.requirement_files]
+            what += [f"-e {e}" for e in parsed.editables]
+            what += list(parsed.unresolved)
+            shown = ", ".join(what[:5]) + (" …" if len(what) > 5 else "") if what else "packages"
+            names = [spec.name for spec in parsed.packages]
+            fix = (
+                f"Declare {', '.join(names)} in requirements.txt (pinned) and delete the line"
+                if names
+                else "Install from the manifest before starting the kernel and delete the line"
+            )
+            yield Hit(
+                command.cell,
+                command.line,
+                command.column,
+                f"Notebook installs {shown} with {parsed.tool} while it runs",
+                fix=fix,
+                key=" ".join(what) or command.text.strip(),
+            )
+
+
+class UnpinnedRequirement(Rule):
+    code = "DEP004"
+    name = "unpinned-requirement"
+    family = Family.DEPENDENCIES
+    severity = Severity.INFO
+    summary = "A manifest requirement for something the notebook imports is not pinned to one version."
+    what_it_does = (
+        "For each distribution the notebook imports, reports the manifest lines that declare it "
+        "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`), or conda's "
+        "`name=1.2`. The finding is located in the manifest (its path and line), not in the "
+        "notebook. Not reported when another manifest of the project pins the same distribution "
+        "(a ranged pyproject.toml beside a pinned requirements.txt is the usual, sound layout). "
+        "Being about a file rather than a cell, it is silenced through the `ignore` or "
+        "`per-file-ignores` settings, not by a comment or tag in the notebook."
+    )
+    why_bad = (
+        "A notebook's numbers depend on library versions: a new pandas or scikit-learn release "
+        "changes defaults, and the same notebook gives other results (or fails) next month. An "
+        "exact pin makes the run reproducible; ranges belong to libraries, not to analyses."
+    )
+    example = "# requirements.txt\npandas>=2.0\nscikit-learn"
+    use_instead = "# requirements.txt\npandas==2.2.2\nscikit-learn==1.5.1"
+    passing = (
+        Example(
+            cells=("import numpy as np\nimport pandas as pd",),
+            files={"requirements.txt": "numpy==1.26.4\npandas===2.2.2\nrequests>=2  # not imported here\n"},
+        ),
+        Example(
+            cells=("import numpy\nimport torch",),
+            files={"environment.yml": "name: demo\ndependencies:\n  - numpy=1.26.4\n  - pytorch=2.3.1=py3.11_cpu_0\n"},
+        ),
+        # Pinned in requirements.txt, ranged in pyproject.toml: pinned somewhere is enough.
+        Example(
+            cells=("import pandas as pd",),
+            files={
+                "requirements.txt": "pandas==2.2.2\n",
+                "pyproject.toml": "[project]\nname = 'demo'\ndependencies = ['pandas>=2']\n\n[tool.nbrefactor]\n",
+            },
+        ),
+        Example(cells=("import pandas as pd",)),
+    )
+    failing = (
+        Example(
+            cells=("import numpy as np\nimport pandas as pd\nfrom sklearn.linear_model import LinearRegression",),
+            files={"requirements.txt": "numpy==1.26.4\npandas>=2.0\nscikit-learn\nrequests>=2\n"},
+            expect=((None, 2), (None, 3)),
+        ),
+        Example(
+            cells=("import numpy", "import torch\nimport transformers"),
+            files={
+                "environment.yml": (
+                    "name: demo\ndependencies:\n  - python=3.11\n  - numpy=1.26\n  - pytorch\n"
+                    "  - pip\n  - pip:\n    - transformers>=4.40\n"
+                )
+            },
+            expect=((None, 5), (None, 8)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        manifests = ctx.project.manifests
+        if not manifests:
+            return
+        imported: dict[str, str] = {}  # normalised candidate → the import that needs it
+        for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
+            for candidate in use.resolution.normalised:
+                imported.setdefault(candidate, use.module.split(".")[0])
+        pinned = {r.name for m in manifests for r in m.requirements if r.pinned}
+        for manifest in manifests:
+            for req in manifest.requirements:
+                if req.name not in imported or req.pinned or req.name in pinned:
+                    continue
+                yield Hit(
+                    None,
+                    req.line,
+                    None,
+                    f"`{req.spec}` in {manifest.path} is not pinned to one version "
+                    f"(the notebook imports `{imported[req.name]}`)",
+                    path=manifest.path,
+                    snippet=req.spec,
+                    fix=f"Pin it: `{req.name}==<the version you ran with>`",
+                    key=req.name,
+                )

@@ -1,0 +1,646 @@
+"""Hidden state: notebooks whose saved results depend on how, and in what order, cells were run.
+
+HID001/HID002/HID007 read execution counts and saved outputs; HID003–HID005 and HID008 read the
+cross-cell name flow from `nbrefactor.audit.dataflow` (computed once per notebook and shared); HID006
+reads the injections it records (`%run`, `%store -r`, star imports, `exec(open(...).read())`).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Iterator, Optional
+
+from nbrefactor.audit.dataflow import STATE_INJECTIONS, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
+from nbrefactor.audit.types import Cell, Family, Severity
+# `code` is also each rule's class attribute (its code): the example helper needs another name.
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import code as code_cell
+
+# The flow of the notebook last asked for: the rules of this family run one after the other on
+# the same facts, so one entry is enough (and holds no notebook longer than the next audit).
+_last_flow: Optional[tuple[object, object, NameFlow]] = None
+
+
+def name_flow(ctx: RuleContext) -> NameFlow:
+    global _last_flow
+    cached = _last_flow
+    if cached is not None and cached[0] is ctx.facts and cached[1] is ctx.catalog:
+        return cached[2]
+    extra = ctx.catalog.table("hidden_state", "builtins", []) or []
+    flow = def_use(ctx.facts, extra_builtins=[str(n) for n in extra])
+    _last_flow = (ctx.facts, ctx.catalog, flow)
+    return flow
+
+
+def _cells(ctx: RuleContext) -> dict[int, Cell]:
+    return {c.index: c for c in ctx.facts.notebook.cells}
+
+
+def _first_per_cell(reads: Iterable[Read]) -> Iterator[Read]:
+    """The first read of each name in each cell (reads come in notebook order)."""
+    seen: set[tuple[int, str]] = set()
+    for r in reads:
+        if (r.cell, r.name) in seen:
+            continue
+        seen.add((r.cell, r.name))
+        yield r
+
+
+def _source_line(cell: Cell, line: int) -> str:
+    lines = cell.source.split("\n")
+    return " ".join(lines[line - 1].split()) if 0 < line <= len(lines) else ""
+
+
+def _is_blank(source: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("#") for line in source.split("\n"))
+
+
+def _cell_list(cells: list[int]) -> str:
+    """`cell 7`, `cells 7 and 9`, `cells 3, 5 and 8`, `cells 3, 5, 8 and 2 more`."""
+    if len(cells) == 1:
+        return f"cell {cells[0]}"
+    if len(cells) <= 3:
+        return "cells " + ", ".join(str(c) for c in cells[:-1]) + f" and {cells[-1]}"
+    return "cells " + ", ".join(str(c) for c in cells[:3]) + f" and {len(cells) - 3} more"
+
+
+_RESTART_FIX = "Restart the kernel and run all cells top to bottom (Kernel → Restart & Run All), then save."
+
+
+# --- HID001 -------------------------------------------------------------------------------------
+
+
+class OutOfOrderExecution(Rule):
+    code = "HID001"
+    name = "out-of-order-execution"
+    family = Family.HIDDEN_STATE
+    severity = Severity.WARNING
+    summary = "A code cell ran before a code cell above it (its execution count is lower)."
+    what_it_does = (
+        "Walks the code cells top to bottom, keeping the highest execution count seen so far among "
+        "executed cells, and reports every code cell whose count is lower than that maximum. The "
+        "message names the cell above that ran later. Cells without a count (never run) are skipped; "
+        "HID002 covers them."
+    )
+    why_bad = (
+        "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
+        "job or the refactoring compiler runs the cells top to bottom and may get different "
+        "numbers, or a NameError. Re-running one cell after editing another is the usual cause."
+    )
+    example = "# [3]\ndf = load()\n# [7]\ndf = df.dropna()\n# [5]  <- ran before the cell above it\ndf.describe()"
+    use_instead = "# Restart & Run All, then save:\n# [1]\ndf = load()\n# [2]\ndf = df.dropna()\n# [3]\ndf.describe()"
+    passing = (
+        Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'a': [1]})", 2), code_cell("df.head()", 3))),
+        Example(cells=(code_cell("a = 1", 1), code_cell("b = 2"), code_cell("c = a + 1", 2))),
+        Example(cells=(code_cell("x = 1", 1), md("## Re-runs leave gaps; gaps are fine"), code_cell("y = x", 4), code_cell("z = y", 9))),
+    )
+    failing = (
+        Example(
+            cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('train.csv')", 3), code_cell("df.head()", 2)),
+            expect=((3, 1),),
+        ),
+        Example(
+            cells=(
+                md("# Setup"),
+                code_cell("x = 1", 5),
+                md("## Features"),
+                code_cell("y = x + 1", 2),
+                code_cell("z = y", 6),
+                code_cell("print(z)", 4),
+            ),
+            expect=((4, 1), (6, 1)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        latest: Optional[Cell] = None  # the executed code cell above with the highest count
+        for cell in ctx.facts.notebook.code_cells:
+            count = cell.execution_count
+            if count is None:
+                continue
+            if latest is not None and latest.execution_count is not None and count < latest.execution_count:
+                yield Hit(
+                    cell,
+                    1,
+                    None,
+                    f"Cell {cell.index} ran as [{count}], before cell {latest.index} above it "
+                    f"(which ran as [{latest.execution_count}]): the saved outputs are not from a top-to-bottom run",
+                    fix=_RESTART_FIX,
+                    key=f"order\x1f{cell.source.strip()}",
+                )
+            if latest is None or (latest.execution_count is not None and count > latest.execution_count):
+                latest = cell
+
+
+# --- HID002 -------------------------------------------------------------------------------------
+
+
+class UnexecutedCell(Rule):
+    code = "HID002"
+    name = "unexecuted-cell"
+    family = Family.HIDDEN_STATE
+    severity = Severity.WARNING
+    summary = "A code cell was never run, yet a code cell below it was."
+    what_it_does = (
+        "Reports each non-empty code cell without an execution count when some code cell below it "
+        "has one; the message names the first executed cell below. Cells holding only blank lines "
+        "and comments count as empty. A notebook whose outputs were all cleared is not reported, nor "
+        "are unexecuted cells at the end."
+    )
+    why_bad = (
+        "The results below were computed without this cell. Either it is dead code, or running it "
+        "(as a top-to-bottom run will) changes what the cells below compute."
+    )
+    example = "# [1]\nx = load()\n# [ ]  never run\nx = x[x.valid]\n# [2]\nx.mean()"
+    use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
+    passing = (
+        Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
+        Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2), code_cell("scratch = x * 2"))),
+        Example(cells=(code_cell("x = 1", 1), code_cell("   \n"), code_cell("# a note to self"), code_cell("print(x)", 2))),
+    )
+    failing = (
+        Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
+        Example(
+            cells=(code_cell("# only a comment"), code_cell("def f():\n    return 1"), md("## Use it"), code_cell("f()", 1)),
+            expect=((2, 1),),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        cells = ctx.facts.notebook.code_cells
+        for i, cell in enumerate(cells):
+            if cell.execution_count is not None or _is_blank(cell.source):
+                continue
+            below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
+            if below is None:
+                continue
+            yield Hit(
+                cell,
+                1,
+                None,
+                f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])",
+                fix="Delete the cell if it is dead code; otherwise restart the kernel and run all cells top to bottom, then save.",
+                key=f"unexecuted\x1f{cell.source.strip()}",
+            )
+
+
+# --- HID003 -------------------------------------------------------------------------------------
+
+
+class UndefinedName(Rule):
+    code = "HID003"
+    name = "undefined-name"
+    family = Family.HIDDEN_STATE
+    severity = Severity.ERROR
+    summary = "A name is read that no cell defines (or that a `del` removed for good)."
+    what_it_does = (
+        "Reports the first read of each such name in each cell: module-level reads, and reads of "
+        "globals inside function bodies (those run later, so a definition anywhere in the notebook "
+        "satisfies them). Python and IPython builtins (`display`, `get_ipython`, `In`, `Out`, `_`, "
+        "`_3`…) and names bound by imports, `for` loops, `with`/`except` targets, walrus, `match` "
+        "captures, `files = !ls`, `%store -r name`, `%%capture name` and functions declaring "
+        "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
+        "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
+        "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
+        "`exec(...)` or a cell that does not parse: those may define names nobody can list. Extra "
+        "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
+        "`hidden_state.toml` rules file."
+    )
+    why_bad = (
+        "The value came from a cell that was deleted or edited since, or from another session: the "
+        "notebook no longer contains what it needs, and a top-to-bottom run stops with a NameError."
+    )
+    example = "df = pd.read_csv('train.csv')   # `pd` imported in a cell since deleted\nprint(dff.shape)"
+    use_instead = "import pandas as pd\n\ndf = pd.read_csv('train.csv')\nprint(df.shape)"
+    passing = (
+        Example(cells=("display(In[0], Out, _)\nip = get_ipython()\nprint(_1)",)),
+        Example(cells=("files = !ls data/", "print(len(files))")),
+        Example(cells=("system = 'linux'", "print(system.upper())")),
+        Example(cells=("%%time\nresult = sum(range(10))", "print(result)")),
+        Example(cells=("rows = [1, 2]", "for i, row in enumerate(rows):\n    last = row", "print(i, row, last)")),
+        Example(cells=("def is_big(v):\n    return v > threshold", "sizes = [1, 5]", "threshold = 3", "big = [s for s in sizes if is_big(s)]")),
+        Example(cells=("from helpers import *", "model = build_model()")),
+        Example(cells=("%run ./setup.ipynb", "train(df)")),
+        Example(cells=("def setup():\n    global config\n    config = {'lr': 0.1}", "setup()", "print(config['lr'])")),
+        Example(
+            cells=(
+                "try:\n    import ujson as json\nexcept ImportError:\n    import json",
+                "class Cfg:\n    lr = 0.1\n    steps = int(lr * 100)",
+                "if (n := len(json.dumps({}))) > 1:\n    print(n, Cfg.steps)",
+            )
+        ),
+        Example(cells=("%store -r df", "df.head()", "%%capture out\nprint('noisy')", "out.show()")),
+        Example(cells=("point = (1, 2)", "match point:\n    case (x, y):\n        pass", "print(x + y)")),
+        Example(cells=("counts = {}", "counts['a'] = 1\ncounts.update(b=2)", "total = 0\ntotal += 1")),
+    )
+    failing = (
+        Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
+        Example(cells=("vals = [1, 2]\nsquares = [v * v for v in vals]", md("Comprehension variables do not leak"), "print(v)"), expect=((3, 1),)),
+        Example(cells=("def score(x):\n    return x > threshhold", "threshold = 0.5", "score(3)"), expect=((1, 2),)),
+        Example(cells=("cache = {}", "del cache", "cache['a'] = 1"), expect=((3, 1),)),
+        Example(cells=("%%time\nresult = 1 + 1", "print(result)\nprint(resutl)"), expect=((2, 2),)),
+        Example(cells=("print(y)\nprint(y)", "y2 = y"), expect=((1, 1), (2, 1))),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        flow = name_flow(ctx)
+        if flow.may_inject:
+            return
+        cells = _cells(ctx)
+        defined = sorted({d.name for d in flow.definitions})
+        for r in _first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]):
+            cell = cells[r.cell]
+            if r.flow is Flow.DELETED and r.deleted_by is not None:
+                d = r.deleted_by
+                where = f"earlier in this cell (line {d.line})" if d.cell == r.cell else f"in cell {d.cell}"
+                message = f"`{r.name}` is deleted {where} (`del {r.name}`) and not defined again before this read"
+                fix = f"Remove the `del {r.name}`, or define `{r.name}` again before this line."
+            else:
+                inside = " (inside a function)" if r.deferred else ""
+                message = f"`{r.name}`{inside} is not defined in any cell"
+                fix = f"Define or import `{r.name}` in a cell above this one."
+                close = difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)
+                if close:
+                    message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
+                    fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
+            yield Hit(cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}")
+
+
+# --- HID004 -------------------------------------------------------------------------------------
+
+
+class DependsOnLaterCell(Rule):
+    code = "HID004"
+    name = "depends-on-later-cell"
+    family = Family.HIDDEN_STATE
+    severity = Severity.ERROR
+    summary = "A cell reads a name that only a cell below it defines."
+    what_it_does = (
+        "Reports the first module-level read of each name in each cell when no cell above (and "
+        "nothing earlier in the same cell) defines it but a later cell does; the message names the "
+        "later cell(s). `x += 1` and `df['c'] = …` read `x` and `df`. A definition removed by `del` "
+        "in between does not count as defining it. Reads inside function bodies are not reported: "
+        "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
+        "5 defines is fine when it is called after cell 5). A name the same cell binds later (the "
+        "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported."
+    )
+    why_bad = (
+        "The notebook only worked because the later cell had been run first. A top-to-bottom run "
+        "stops with a NameError, and a compiler that keeps cell order (Kale, this one) builds a "
+        "pipeline that fails at run time."
+    )
+    example = "preds = model.predict(X_test)   # cell 3\n...\nmodel = train(X, y)             # cell 7"
+    use_instead = "model = train(X, y)             # moved above\n...\npreds = model.predict(X_test)"
+    passing = (
+        Example(cells=("def report():\n    print(threshold)", "threshold = 0.5", "report()")),
+        Example(cells=("try:\n    cache\nexcept NameError:\n    cache = {}", md("Reset"), "cache = {}")),
+        Example(cells=("print(len([1, 2]))", "len = 3")),
+        Example(cells=("def load():\n    global data\n    data = [1]", "load()\nprint(data)")),
+        Example(cells=("import numpy as np", "x = np.zeros(3)", "x += 1\nx[0] = 5")),
+    )
+    failing = (
+        Example(
+            cells=(
+                "X = [[1], [2]]",
+                "preds = model.predict(X)",
+                md("## Model"),
+                "from sklearn.linear_model import LinearRegression\nmodel = LinearRegression().fit(X, [1, 2])",
+            ),
+            expect=((2, 1),),
+        ),
+        Example(cells=("x = 1", "del x", "print(x)", "x = 2"), expect=((3, 1),)),
+        Example(cells=("total += 5", "total = 0"), expect=((1, 1),)),
+        Example(cells=("import pandas as pd", "df['c'] = 1\nprint(df)", "df = pd.DataFrame({'a': [1]})"), expect=((2, 1),)),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        flow = name_flow(ctx)
+        cells = _cells(ctx)
+        for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred]):
+            cell = cells[r.cell]
+            later = [c for c in flow.definers(r.name) if c > r.cell]
+            message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
+            if r.deleted_by is not None:
+                d = r.deleted_by
+                where = "earlier in this cell" if d.cell == r.cell else f"cell {d.cell}"
+                message += f" ({where} deletes the definition above)"
+            yield Hit(
+                cell,
+                r.line,
+                r.column,
+                message,
+                fix=f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line.",
+                key=f"{r.name}\x1f{_source_line(cell, r.line)}",
+            )
+
+
+# --- HID005 -------------------------------------------------------------------------------------
+
+
+class StaleRedefinition(Rule):
+    code = "HID005"
+    name = "stale-redefinition"
+    family = Family.HIDDEN_STATE
+    severity = Severity.WARNING
+    summary = "A cell redefined a name after a cell below it had already used the older value."
+    what_it_does = (
+        "For each module-level read of `x` in an executed cell j, takes the write that reaches it "
+        "top-down (the nearest cell i above that defines `x` or changes it in place, e.g. "
+        "`df['c'] = …`, `lst.append(…)`). When cell i was executed after cell j (a higher execution "
+        "count), reports the first write of `x` in cell i, once per name and cell, naming the "
+        "cell(s) below whose outputs are stale. A redefinition in a cell that does not reach the "
+        "read (another cell in between defines `x` again) is not reported."
+    )
+    why_bad = (
+        "The outputs saved under cell j were computed with a value of `x` that no longer exists: the "
+        "plots and metrics on the page disagree with the code above them, and a re-run will change them."
+    )
+    example = "# [4]\nthreshold = 0.3   # edited and re-run after the cell below\n# [3]\npreds = probs > threshold"
+    use_instead = "# Restart & Run All so the cell below is recomputed:\n# [1]\nthreshold = 0.3\n# [2]\npreds = probs > threshold"
+    passing = (
+        Example(cells=(code_cell("probs = [0.2, 0.7]", 1), code_cell("threshold = 0.5", 2), code_cell("preds = [p > threshold for p in probs]", 3))),
+        Example(cells=(code_cell("x = 1", 5), code_cell("print(x)"))),
+        Example(cells=(code_cell("x = 1", 10), code_cell("x = 2", 3), code_cell("print(x)", 4))),
+        Example(cells=(code_cell("x = 1", 9), code_cell("x = 5\nprint(x)", 2))),
+    )
+    failing = (
+        Example(
+            cells=(code_cell("probs = [0.2, 0.7]", 1), code_cell("threshold = 0.5", 4), code_cell("preds = [p > threshold for p in probs]", 3)),
+            expect=((2, 1),),
+        ),
+        Example(
+            cells=(
+                code_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1]})", 1),
+                code_cell("df['b'] = df['a'] * 2", 5),
+                code_cell("summary = df.describe()", 2),
+                code_cell("print(summary)", 3),
+            ),
+            expect=((2, 1),),
+        ),
+        Example(
+            cells=(code_cell("lr = 0.1\nepochs = 5", 7), md("## Train"), code_cell("print(lr)", 2), code_cell("history = fit(lr, epochs)", 3)),
+            expect=((1, 1), (1, 2)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        flow = name_flow(ctx)
+        cells = _cells(ctx)
+        stale: dict[tuple[str, int], list[Read]] = {}
+        for r in flow.reads:
+            w = r.writer
+            if r.deferred or r.flow is not Flow.ABOVE or w is None or r.count is None:
+                continue
+            if w.cell < r.cell and w.count is not None and w.count > r.count:
+                stale.setdefault((r.name, w.cell), []).append(r)
+        for (name, cell_index), reads in stale.items():
+            writes = [
+                (d.line, d.column) for d in flow.definitions if d.name == name and d.cell == cell_index
+            ] + [(m.line, m.column) for m in flow.mutations if m.name == name and m.cell == cell_index]
+            line, column = min(writes)
+            cell = cells[cell_index]
+            readers = sorted({r.cell for r in reads})
+            counts = ", ".join(f"[{cells[c].execution_count}]" for c in readers[:3])
+            verb = "redefined" if any(d.name == name and d.cell == cell_index for d in flow.definitions) else "changed in place"
+            yield Hit(
+                cell,
+                line,
+                column,
+                f"`{name}` is {verb} here (run as [{cell.execution_count}]) after {_cell_list(readers)} below "
+                f"read it (run as {counts}): those saved outputs used an older `{name}`",
+                fix=(
+                    f"Restart the kernel and run all cells top to bottom so {_cell_list(readers)} "
+                    f"{'is' if len(readers) == 1 else 'are'} recomputed with this `{name}`, then save."
+                ),
+                key=f"{name}\x1f{_source_line(cell, line)}",
+            )
+
+
+# --- HID006 -------------------------------------------------------------------------------------
+
+_INJECTION_TEXT = {
+    InjectorKind.RUN: (
+        "runs another file in the notebook's namespace: the names it defines are invisible here",
+        "Import what you need from a module instead (`from helpers import load_data`).",
+    ),
+    InjectorKind.STORE: (
+        "restores variables saved by another session: their values are not reproducible from this notebook",
+        "Save the data to a file in one notebook and read it here from a path in your config.",
+    ),
+    InjectorKind.LOAD: (
+        "pulls code in from another file when run",
+        "Paste the code in, or import it from a module.",
+    ),
+    InjectorKind.EXEC_FILE: (
+        "runs another file's code in the notebook's namespace: the names it defines are invisible here",
+        "Import the file as a module (`from config import settings`).",
+    ),
+    InjectorKind.STAR_IMPORT: (
+        "binds names nobody can see from the notebook (and hides undefined names from this audit)",
+        "Import the names you use explicitly (`from module import a, b`).",
+    ),
+}
+
+
+class StateInjection(Rule):
+    code = "HID006"
+    name = "state-injection"
+    family = Family.HIDDEN_STATE
+    severity = Severity.WARNING
+    summary = "Names enter the notebook from outside it: `%run`, `%store -r`, `%load`, `exec(open(…).read())`, star imports."
+    what_it_does = (
+        "Reports each `%run` (also written as the automagic `run x.py`), each `%store -r` (restoring "
+        "all or named variables), each `%load`, each module-level `exec(...)` whose argument reads a "
+        "file, and each `from module import *`, at its line. `%store name` (saving), `%load_ext` and "
+        "`exec` of a string that is not read from a file are not reported."
+    )
+    why_bad = (
+        "The notebook's state depends on another file or session, so its behaviour cannot be read "
+        "off the page, the names it uses look undefined to every tool (including HID003, which stands "
+        "down when it sees these), and the compiler cannot tell which step provides them."
+    )
+    example = "%run ./utils.ipynb\n%store -r features\ndf = load_data()"
+    use_instead = "from utils import load_data\n\nfeatures = pd.read_parquet(config.FEATURES)\ndf = load_data()"
+    passing = (
+        Example(cells=("from helpers import load_data\ndf = load_data()",)),
+        Example(cells=("model = 1\n%store model", "%matplotlib inline")),
+        Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
+    )
+    failing = (
+        Example(cells=("%run ./utils.ipynb", "df = load_data()"), expect=((1, 1),)),
+        Example(cells=("import os\nfrom helpers import *",), expect=((1, 2),)),
+        Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
+        Example(cells=("run setup.py", "%load snippets/plot.py"), expect=((1, 1), (2, 1))),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        flow = name_flow(ctx)
+        cells = _cells(ctx)
+        for inj in flow.injectors:
+            if inj.kind not in STATE_INJECTIONS:
+                continue
+            what, fix = _INJECTION_TEXT[inj.kind]
+            yield Hit(cells[inj.cell], inj.line, inj.column, f"`{inj.text}` {what}", fix=fix, key=inj.text)
+
+
+# --- HID007 -------------------------------------------------------------------------------------
+
+
+class SavedTraceback(Rule):
+    code = "HID007"
+    name = "saved-traceback"
+    family = Family.HIDDEN_STATE
+    severity = Severity.INFO
+    summary = "A code cell was saved with an error (a traceback) in its outputs."
+    what_it_does = (
+        "Reports each code cell whose saved outputs include an error output, naming the exception. "
+        "Cells tagged `raises-exception` (the Jupyter/nbval convention for cells meant to fail) are "
+        "skipped."
+    )
+    why_bad = (
+        "The notebook was saved in a broken state: the cells below may show results computed "
+        "before the failure, and nobody knows whether the code on the page works."
+    )
+    example = "model.fit(X, y)\n# ValueError: Input contains NaN"
+    use_instead = "X = X.fillna(0)\nmodel.fit(X, y)   # re-run, saved without the error"
+    passing = (
+        Example(cells=(code_cell("import warnings\nwarnings.warn('slow')", 1, outputs=({"output_type": "stream", "name": "stderr", "text": "UserWarning: slow\n"},)),)),
+        Example(
+            cells=(
+                code_cell(
+                    "1 / 0",
+                    1,
+                    tags=("raises-exception",),
+                    outputs=({"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": []},),
+                ),
+            )
+        ),
+    )
+    failing = (
+        Example(
+            cells=(
+                code_cell(
+                    "ratio = 1 / 0",
+                    1,
+                    outputs=(
+                        {
+                            "output_type": "error",
+                            "ename": "ZeroDivisionError",
+                            "evalue": "division by zero",
+                            "traceback": ["Traceback (most recent call last)", "ZeroDivisionError: division by zero"],
+                        },
+                    ),
+                ),
+            ),
+            expect=((1, 1),),
+        ),
+        Example(
+            cells=(
+                md("# Load"),
+                code_cell(
+                    "print('loading')\ndf = pd.read_csv('x.csv')",
+                    2,
+                    outputs=(
+                        {"output_type": "stream", "name": "stdout", "text": "loading\n"},
+                        {"output_type": "error", "ename": "NameError", "evalue": "name 'pd' is not defined", "traceback": []},
+                    ),
+                ),
+            ),
+            expect=((2, 1),),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        for cell in ctx.facts.notebook.code_cells:
+            if any(t.strip().lower() == "raises-exception" for t in cell.tags):
+                continue
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            if not errors:
+                continue
+            what = (errors[0].name or "an exception").split("\n")[0]
+            if len(what) > 120:
+                what = what[:117] + "..."
+            yield Hit(
+                cell,
+                1,
+                None,
+                f"Cell {cell.index} was saved with an error output ({what})",
+                fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
+                key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
+            )
+
+
+# --- HID008 -------------------------------------------------------------------------------------
+
+
+class UsedBeforeDefined(Rule):
+    code = "HID008"
+    name = "used-before-defined"
+    family = Family.HIDDEN_STATE
+    severity = Severity.WARNING
+    summary = "In execution order, a cell read a name before any cell that ran earlier had defined it."
+    what_it_does = (
+        "Replays the executed cells in execution-count order. Reports the first module-level read "
+        "of each name in each executed cell (count c) when a cell above defines the name top-down "
+        "(so HID004 does not apply) but no cell with a count below c defined it (or the last such "
+        "event was a `del`). The message names the cell above and says whether it never ran or "
+        "ran later. Needs counts: cells without one are not reported. When the defining cell ran "
+        "later, HID005 also reports its definition and HID001 the cell order: three views of one "
+        "re-run, each at its own place."
+    )
+    why_bad = (
+        "When this cell ran, the name held a value from code that is no longer in the notebook, "
+        "from before a re-run, or from another session: the saved outputs cannot be reproduced "
+        "by running the cells in any order the page shows."
+    )
+    example = "# [ ]\nscale = 2.5\n# [1]\nsize = base * scale   # `scale` came from somewhere else"
+    use_instead = "# Restart & Run All:\n# [1]\nscale = 2.5\n# [2]\nsize = base * scale"
+    passing = (
+        Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2))),
+        Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
+        Example(cells=(code_cell("print(x)", 2), code_cell("x = 1", 1))),
+        Example(cells=(code_cell("x = 1", 1), code_cell("x = 2"), code_cell("print(x)", 2))),
+        Example(cells=(code_cell("def setup():\n    global cfg\n    cfg = 1", 1), code_cell("setup()", 2), code_cell("print(cfg)", 3))),
+    )
+    failing = (
+        Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),)),
+        Example(
+            cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')", 5), code_cell("df.shape", 3)),
+            expect=((3, 1),),
+        ),
+        Example(cells=(code_cell("x = 1", 1), code_cell("del x", 3), code_cell("x = 2"), code_cell("print(x)", 4)), expect=((4, 1),)),
+        Example(cells=(md("# Title"), code_cell("n = 10"), code_cell("total = n + 1\nprint(n, total)", 2)), expect=((3, 1),)),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        flow = name_flow(ctx)
+        cells = _cells(ctx)
+        wanted = (ExecFlow.UNDEFINED, ExecFlow.DELETED)
+        candidates = [r for r in flow.reads if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow in wanted]
+        for r in _first_per_cell(candidates):
+            cell = cells[r.cell]
+            p = r.provider
+            assert p is not None  # Flow.ABOVE always has a provider
+            if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
+                d = r.exec_deleted_by
+                if d.cell == r.cell:
+                    message = f"`{r.name}` is deleted earlier in this cell (line {d.line}); it comes from cell {p.cell} above"
+                else:
+                    message = (
+                        f"`{r.name}` was deleted by cell {d.cell} (run as [{d.count}]) before this cell ran as "
+                        f"[{r.count}]; it is defined above in cell {p.cell}"
+                    )
+            else:
+                state = "has not been run" if p.count is None else f"ran later, as [{p.count}]"
+                message = (
+                    f"`{r.name}` comes from cell {p.cell} above, which {state}: no cell that ran before this one "
+                    f"([{r.count}]) defined it"
+                )
+            yield Hit(
+                cell,
+                r.line,
+                r.column,
+                message,
+                fix=f"Restart the kernel and run all cells top to bottom; if cell {r.cell} then fails or its output changes, it relied on hidden state.",
+                key=f"{r.name}\x1f{_source_line(cell, r.line)}",
+            )

@@ -1,0 +1,986 @@
+"""Paths: hardcoded, user-specific, remote and working-directory-dependent locations.
+
+Two catalogues drive these rules, both data a team can extend without Python:
+`rules/io_calls.toml` says which call arguments are paths (and whether the call reads or writes —
+the compiler reuses that through `path_arguments`), `rules/paths.toml` says which paths belong to
+one user or machine, which URI schemes are remote, and what merely looks like a path.
+
+Every string literal is classified once (`literal_findings`): remote (PTH003), user-specific
+(PTH002), absolute (PTH001), or — only as the path argument of a catalogued call — relative
+(PTH006). A literal gets at most one of them, so `"/home/alice/x.csv"` is PTH002 and not also PTH001.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import re
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterator, Mapping, Optional, Sequence
+
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
+from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue of path-taking calls (rules/io_calls.toml)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IoCall:
+    """One `[[call]]` entry: one argument of one call that carries a path (or a URL)."""
+
+    function: str = ""  # qualified name, `*` allowed; "" for a method entry
+    method: str = ""  # attribute name matched on any receiver; "" for a function entry
+    receivers: tuple[str, ...] = ()  # methods only: allowed last parts of the receiver
+    position: Optional[int] = None
+    keywords: tuple[str, ...] = ()
+    direction: str = "read"  # read | write | both | none
+    kind: str = "path"  # path | url
+    mode_position: Optional[int] = None
+    mode_keyword: str = ""
+    default_mode: str = ""
+
+
+@dataclass(frozen=True)
+class PathArgument:
+    """A literal (or not) passed where a catalogued call takes a path. Public: the compiler reads
+    `direction` to know what a section reads and writes."""
+
+    call: CallFact
+    arg: ArgFact
+    entry: IoCall
+    qualified: str  # the resolved callee ("pandas.read_csv") or ".to_csv" for a method entry
+    direction: str  # read | write | both | none, after looking at an `open`-like mode argument
+    literal: Optional[StringFact]  # the string literal passed, when it is one
+
+    @property
+    def shown_callee(self) -> str:
+        """The callee as the notebook writes it (`pd.read_csv`, `.to_csv`)."""
+        return self.call.func or f".{self.call.method}"
+
+
+def io_call_entries(catalog: Catalog) -> tuple[IoCall, ...]:
+    return catalog.derived("paths.io_calls", lambda c: _entries(_freeze(c.table("io_calls", "call", []))))
+
+
+def _freeze(value: Any) -> Any:
+    """TOML tables → hashable tuples, so parsed catalogues can be cached by content."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+@lru_cache(maxsize=16)
+def _entries(raw: tuple) -> tuple[IoCall, ...]:
+    out = []
+    for frozen in raw:
+        item = dict(frozen)
+        function = str(item.get("function", ""))
+        method = str(item.get("method", ""))
+        if bool(function) == bool(method):
+            raise ValueError(f"io_calls.toml: an entry needs exactly one of function/method: {item}")
+        position = item.get("position")
+        mode_position = item.get("mode_position")
+        out.append(
+            IoCall(
+                function=function,
+                method=method,
+                receivers=tuple(item.get("receivers", ())),
+                position=int(position) if position is not None else None,
+                keywords=tuple(item.get("keywords", ())),
+                direction=str(item.get("direction", "read")),
+                kind=str(item.get("kind", "path")),
+                mode_position=int(mode_position) if mode_position is not None else None,
+                mode_keyword=str(item.get("mode_keyword", "")),
+                default_mode=str(item.get("default_mode", "")),
+            )
+        )
+    return tuple(out)
+
+
+def resolve_callee(facts: NotebookFacts, catalog: Catalog, dotted: str) -> str:
+    """`pd.read_csv` → `pandas.read_csv` through the notebook's imports; when the notebook never
+    binds the head name, through the conventional aliases of io_calls.toml (`np`, `plt`…)."""
+    if not dotted:
+        return dotted
+    head, _, rest = dotted.partition(".")
+    if head in facts.aliases:
+        return facts.resolve(dotted)
+    conventional = catalog.table("io_calls", "aliases", {}).get(head)
+    if conventional:
+        return f"{conventional}.{rest}" if rest else conventional
+    return dotted
+
+
+def _function_matches(pattern: str, qualified: str) -> bool:
+    return fnmatch.fnmatchcase(qualified, pattern) if "*" in pattern else qualified == pattern
+
+
+def matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> tuple[str, tuple[IoCall, ...]]:
+    """The catalogue entries for `call`: function entries first; method entries only when none
+    matches (so `torch.save(obj, path)` is not mistaken for `model.save(path)`)."""
+    entries = io_call_entries(catalog)
+    qualified = resolve_callee(facts, catalog, call.func)
+    if qualified:
+        found = tuple(e for e in entries if e.function and _function_matches(e.function, qualified))
+        if found:
+            return qualified, found
+    # A bare call (`save("x")`) has func == method; only attribute calls match method entries.
+    if call.method and call.func != call.method:
+        last = call.receiver.rsplit(".", 1)[-1] if call.receiver else ""
+        found = tuple(
+            e for e in entries
+            if e.method == call.method and (not e.receivers or (last and last in e.receivers))
+        )
+        if found:
+            return f".{call.method}", found
+    return qualified, ()
+
+
+def _direction(call: CallFact, entry: IoCall) -> str:
+    if entry.mode_position is None and not entry.mode_keyword:
+        return entry.direction
+    mode_arg = call.arg(entry.mode_position, (entry.mode_keyword,) if entry.mode_keyword else ())
+    if mode_arg is None:
+        mode = entry.default_mode
+    elif mode_arg.string is not None:
+        mode = mode_arg.string
+    else:
+        return "both"  # a mode computed at run time: assume the worst
+    if "+" in mode:
+        return "both"
+    if any(ch in mode for ch in "wax"):
+        return "write"
+    return "read"
+
+
+def _literal_for(arg: ArgFact, strings: Sequence[StringFact]) -> Optional[StringFact]:
+    """The string literal an argument passes. A keyword argument's position is its keyword's, so
+    take the first literal with the argument's value at or after that position."""
+    if arg.string is None:
+        return None
+    for s in strings:
+        if (s.line, s.column) >= (arg.line, arg.column) and s.value == arg.string:
+            return s
+    return None
+
+
+def path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) -> list[PathArgument]:
+    """Every argument of a catalogued call in one cell, with its direction and literal."""
+    strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
+    out: list[PathArgument] = []
+    for call in ca.facts.calls:
+        qualified, entries = matching_entries(facts, catalog, call)
+        seen: set[tuple[Optional[int], Optional[str]]] = set()
+        for entry in entries:
+            arg = call.arg(entry.position, entry.keywords)
+            if arg is None or (arg.position, arg.keyword) in seen:
+                continue
+            seen.add((arg.position, arg.keyword))
+            out.append(PathArgument(call, arg, entry, qualified, _direction(call, entry), _literal_for(arg, strings)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# What a literal is (rules/paths.toml)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserPattern:
+    id: str
+    description: str
+    regex: re.Pattern[str]
+    only_as_path_argument: bool = False
+
+
+@dataclass(frozen=True)
+class PathSettings:
+    user_patterns: tuple[UserPattern, ...]
+    remote_schemes: frozenset[str]
+    web_schemes: frozenset[str]
+    download_programs: frozenset[str]
+    not_path: tuple[re.Pattern[str], ...]
+    special_names: frozenset[str]
+    posix_roots: frozenset[str]
+    route_methods: frozenset[str]
+    route_keywords: frozenset[str]
+
+
+def path_settings(catalog: Catalog) -> PathSettings:
+    return catalog.derived("paths.settings", lambda c: _settings(_freeze(c.data.get("paths", {}))))
+
+
+@lru_cache(maxsize=16)
+def _settings(raw: tuple) -> PathSettings:
+    data = dict(raw)
+    patterns = []
+    for frozen in data.get("user_path", ()):
+        item = dict(frozen)
+        patterns.append(
+            UserPattern(
+                str(item["id"]),
+                str(item.get("description", item["id"])),
+                re.compile(str(item["regex"])),
+                bool(item.get("only_as_path_argument", False)),
+            )
+        )
+    remote = dict(data.get("remote", ()))
+    not_a_path = dict(data.get("not_a_path", ()))
+
+    def strings(table: dict, key: str, lower: bool = False) -> frozenset[str]:
+        return frozenset(str(s).lower() if lower else str(s) for s in table.get(key, ()))
+
+    return PathSettings(
+        user_patterns=tuple(patterns),
+        remote_schemes=strings(remote, "schemes", lower=True),
+        web_schemes=strings(remote, "web_schemes", lower=True),
+        download_programs=strings(remote, "download_programs", lower=True),
+        not_path=tuple(re.compile(str(p)) for p in not_a_path.get("patterns", ())),
+        special_names=strings(not_a_path, "special_names"),
+        posix_roots=strings(not_a_path, "posix_roots"),
+        route_methods=strings(not_a_path, "route_methods"),
+        route_keywords=strings(not_a_path, "route_keywords"),
+    )
+
+
+@dataclass(frozen=True)
+class PathClass:
+    kind: str  # remote | user | absolute | relative
+    detail: str = ""  # the scheme, or the user pattern's description
+
+
+_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]+):")
+_ANY_URI = re.compile(r"(?<![\w+.\-])(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]+)://[^\s'\"<>]+")
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_UNC = re.compile(r"^\\\\[^\\/\s]+[\\/][^\\/\s]+")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,6}$")
+# Regex syntax that a file name practically never holds.
+_REGEX_HINT = re.compile(r"\\|\(\?|\.\*|\.\+|\[\^|\{\d+(,\d*)?\}|^\^|\$$|\|")
+_DATE_FORMAT = re.compile(r"%[aAbBcdHIjmMpSUwWxXyYzZf]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def classify(value: str, settings: PathSettings, *, path_argument: bool = False, url_only: bool = False) -> Optional[PathClass]:
+    """What the literal `value` is, or None when it is not a path worth reporting.
+
+    `path_argument`: the literal is the path argument of a catalogued call, which makes a
+    single-segment or relative literal a path for sure. `url_only`: that argument is a URL
+    (`requests.get`), so it is never a relative path."""
+    if not value or value in settings.special_names:
+        return None
+    remote = _remote_scheme(value, settings, path_argument)
+    if remote:
+        return PathClass("remote", remote)
+    if value.startswith("file://"):
+        value = value[len("file://"):]  # a local path in URI form: judge the path
+    windows = bool(_WINDOWS_DRIVE.match(value) or _UNC.match(value))
+    if not windows:
+        if _CONTROL.search(value) or value != value.strip():
+            return None  # multi-line text, a docstring, CSV content
+        if not path_argument and (_REGEX_HINT.search(value) or _DATE_FORMAT.search(value) or re.search(r"\s/|/\s", value)):
+            return None  # a regex, a date format, "a / b"
+    if value[0] in "{[<" or value.startswith("//"):
+        return None  # an f-string hole in front (unknown root), JSON, HTML, XPath `//div`
+    normal = value.replace("\\", "/")
+    for pattern in settings.user_patterns:
+        if pattern.only_as_path_argument and not path_argument:
+            continue
+        if pattern.regex.search(normal):
+            return PathClass("user", pattern.description)
+    if windows:
+        return PathClass("absolute", "a Windows drive or network share")
+    scheme = _SCHEME.match(value)
+    if scheme and len(scheme.group("scheme")) > 1:
+        return None  # `runs:/…`, `models:/…`, `sqlite:…`: some library's URI, not a local file
+    if normal.startswith("/"):
+        if any(p.search(normal) for p in settings.not_path):
+            return None
+        segments = [s for s in normal.split("/") if s]
+        if not segments:
+            return None  # "/" alone: a separator
+        if path_argument or len(segments) > 1 or segments[0] in settings.posix_roots or _EXTENSION.search(segments[0]):
+            return PathClass("absolute", "")
+        return None
+    if path_argument and not url_only and not normal.startswith("~"):
+        return PathClass("relative", "")
+    return None
+
+
+def _remote_scheme(value: str, settings: PathSettings, path_argument: bool) -> str:
+    for m in _ANY_URI.finditer(value):
+        scheme = m.group("scheme").lower()
+        if scheme in settings.remote_schemes:
+            return scheme
+        if path_argument and m.start() == 0 and scheme in settings.web_schemes:
+            return scheme
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the literals of a notebook
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiteralFinding:
+    ca: CellAnalysis
+    line: int
+    column: int
+    end_line: int
+    value: str
+    path_class: PathClass
+    argument: Optional[PathArgument] = None  # set when the literal is a catalogued path argument
+    source: str = "python"  # python | shell (a token of a magic or `!` line)
+    invalid_escape: bool = False  # "C:\Users\…": not valid Python 3, recovered from the source
+
+
+# `%time`/`%timeit`/`%prun` arguments are Python: the analysis already saw their literals.
+_PYTHON_ARG_MAGICS = frozenset({"time", "timeit", "prun"})
+_SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "system", "sx"})
+_SHELL_TOKEN = re.compile(r"\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"']+)")
+# A non-raw literal starting with a drive letter and a backslash: `"C:\Users\…"` fails to evaluate
+# (`\U` opens a unicode escape), so the analysis records no StringFact for it.
+_WINDOWS_SOURCE_LITERAL = re.compile(r"(?<![\w\"'])(?P<prefix>[bBuU]?)(?P<q>[\"'])(?P<body>[A-Za-z]:\\[^\"'\n]*)(?P=q)")
+
+
+def literal_findings(ctx: RuleContext) -> list[LiteralFinding]:
+    """Every path-like literal of the notebook, classified; one entry per literal."""
+    settings = path_settings(ctx.catalog)
+    out: list[LiteralFinding] = []
+    for ca in ctx.cells:
+        out.extend(_python_literals(ctx, ca, settings))
+        out.extend(_shell_literals(ca, settings))
+    return out
+
+
+def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings) -> Iterator[LiteralFinding]:
+    arguments = {
+        (pa.literal.line, pa.literal.column): pa
+        for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+        if pa.literal is not None
+    }
+    not_paths = _route_literals(ctx, ca, settings)
+    masked_lines = ca.masked.python.split("\n")
+    positions: set[tuple[int, int]] = set()
+    for s in ca.facts.strings:
+        positions.add((s.line, s.column))
+        argument = arguments.get((s.line, s.column))
+        if argument is None and (s.line, s.column) in not_paths:
+            continue
+        found = classify(
+            s.value,
+            settings,
+            path_argument=argument is not None,
+            url_only=argument is not None and argument.entry.kind == "url",
+        )
+        if found is None:
+            continue
+        if argument is None and found.kind != "remote" and _appended(masked_lines, s.line, s.column):
+            continue  # `BASE + "/x.csv"`: a suffix of some other path (or URL), not an absolute path
+        yield LiteralFinding(ca, s.line, s.column, s.end_line, s.value, found, argument)
+    for number, text in enumerate(masked_lines, start=1):
+        for m in _WINDOWS_SOURCE_LITERAL.finditer(text):
+            column = m.start() + 1
+            if (number, column) in positions or _evaluates(m.group(0)):
+                continue
+            found = classify(m.group("body"), settings)
+            if found is not None:
+                yield LiteralFinding(ca, number, column, number, m.group("body"), found, invalid_escape=True)
+
+
+def _evaluates(literal: str) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "invalid escape sequence": the literal still evaluates
+        try:
+            ast.literal_eval(literal)
+        except (SyntaxError, ValueError):
+            return False
+    return True
+
+
+def _appended(lines: Sequence[str], line: int, column: int) -> bool:
+    if not 0 < line <= len(lines):
+        return False
+    before = lines[line - 1][: column - 1].rstrip()
+    return before.endswith("+") or before.endswith("+=")
+
+
+def _route_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings) -> set[tuple[int, int]]:
+    """Literals passed to URL-route or selector calls (`app.get("/users/{id}")`), not paths."""
+    strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
+    out: set[tuple[int, int]] = set()
+    for call in ca.facts.calls:
+        is_route = call.func != call.method and call.method in settings.route_methods
+        if is_route and matching_entries(ctx.facts, ctx.catalog, call)[1]:
+            is_route = False  # `requests.get(…)` is a catalogued download, checked as such
+        for arg in call.args:
+            if is_route or (arg.keyword is not None and arg.keyword in settings.route_keywords):
+                literal = _literal_for(arg, strings)
+                if literal is not None:
+                    out.add((literal.line, literal.column))
+    return out
+
+
+def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[LiteralFinding]:
+    """Paths in `!` lines, line magics, automagics and `%%bash` bodies: `!cp x ~/.kaggle/`."""
+    for magic in ca.magics:
+        if magic.kind == "help" or (magic.name in _PYTHON_ARG_MAGICS and magic.kind != "cell_magic"):
+            continue
+        yield from _shell_tokens(ca, magic.line, magic.text, magic.args, magic.name.lower(), settings)
+    if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
+        lines = ca.lines
+        header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+        for number in range(header + 1, len(lines) + 1):
+            body = lines[number - 1]
+            stripped = body.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            program = stripped.split()[0].lower()
+            yield from _shell_tokens(ca, number, body, body, program, settings)
+
+
+def _shell_tokens(
+    ca: CellAnalysis, line: int, original: str, text: str, program: str, settings: PathSettings
+) -> Iterator[LiteralFinding]:
+    searched_from = 0
+    for m in _SHELL_TOKEN.finditer(text):
+        token = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
+        candidates = [token]
+        if m.group("bare") is not None and "=" in token and not token.startswith(("/", "~")):
+            candidates = [token.split("=", 1)[1]]  # `--out=/data/x`, `PATH=/usr/bin:$PATH`
+        if candidates[0].startswith("/") and ":" in candidates[0]:
+            candidates = [p for p in candidates[0].split(":") if p]
+        for candidate in candidates:
+            if not candidate:
+                continue
+            found = classify(candidate, settings, path_argument=False)
+            if found is None and program in settings.download_programs and _SCHEME.match(candidate):
+                scheme = _SCHEME.match(candidate).group("scheme").lower()  # type: ignore[union-attr]
+                if scheme in settings.web_schemes and candidate[len(scheme):].startswith("://"):
+                    found = PathClass("remote", scheme)
+            if found is None or found.kind == "relative":
+                continue
+            index = original.find(candidate, searched_from)
+            if index >= 0:
+                searched_from = index + len(candidate)
+            column = index + 1 if index >= 0 else len(original) - len(original.lstrip()) + 1
+            yield LiteralFinding(ca, line, column, line, candidate, found, source="shell")
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages
+# ---------------------------------------------------------------------------------------------
+
+_CONFIG_FIX = (
+    "Move it into a config value or environment variable (for example "
+    '`DATA_DIR = Path(os.environ.get("DATA_DIR", "data"))`) and build paths from it: '
+    "`DATA_DIR / \"train.csv\"`."
+)
+
+
+def shown(value: str, limit: int = 90) -> str:
+    """A literal as a reader should see it: control characters visible, long values shortened."""
+    text = "".join(
+        {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch, f"\\x{ord(ch):02x}") if _CONTROL.match(ch) else ch
+        for ch in value
+    )
+    if len(text) > limit:
+        text = text[: limit - 20] + "…" + text[-19:]
+    return f"'{text}'"
+
+
+def _where(f: LiteralFinding) -> str:
+    """`, read by `pd.read_csv`,` — what the literal is used for, when known."""
+    if f.argument is not None:
+        verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
+        callee = f.argument.shown_callee
+        qualified = f.argument.qualified
+        resolved = f" ({qualified})" if qualified and not qualified.startswith(".") and qualified != callee else ""
+        return f", {verbs.get(f.argument.direction, 'passed to')} `{callee}`{resolved},"
+    if f.source == "shell":
+        return " in a shell or magic line"
+    return ""
+
+
+def render_call(call: CallFact) -> str:
+    """`os.chdir('/x')`, `sys.path.insert(0, '../src')`: the call with what is known of its arguments."""
+    parts = []
+    for a in call.args:
+        if a.string is not None:
+            value = shown(a.string, limit=60)
+        else:
+            value = a.number or a.constant or a.name or "…"
+        parts.append(f"{a.keyword}={value}" if a.keyword else value)
+    return f"{call.func or call.method}({', '.join(parts)})"
+
+
+def _escape_note(f: LiteralFinding) -> str:
+    if f.invalid_escape:
+        return "; this literal is not even valid Python 3 (`\\U`, `\\x`… start escape sequences): write it as r'…' or with forward slashes"
+    if _CONTROL.search(f.value) and "\\" in f.value:
+        return "; its backslashes were read as escape sequences (`\\n`, `\\t`…): write it as r'…' or with forward slashes"
+    return ""
+
+
+def _hit(f: LiteralFinding, message: str, fix: str) -> Hit:
+    return Hit(f.ca.cell, f.line, f.column, message, end_line=f.end_line, fix=fix, key=f.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+# ---------------------------------------------------------------------------------------------
+
+
+class AbsolutePath(Rule):
+    code = "PTH001"
+    name = "absolute-path"
+    family = Family.PATHS
+    severity = Severity.WARNING
+    summary = "A string literal is an absolute file-system path."
+    what_it_does = (
+        "Reports each string literal that is an absolute path — `/data/train.csv`, `C:\\\\data` (raw or "
+        "escaped), a network share `\\\\\\\\server\\\\share` — and is not tied to one user or machine "
+        "(those are PTH002). Literals passed to a path-taking call of `rules/io_calls.toml` always count; "
+        "elsewhere a literal must look like a path: `\"/\"` alone, regexes, date formats such as "
+        "`\"%Y/%m/%d\"`, `\"a / b\"`, URL routes (`@app.get(\"/items/{id}\")`), device files such as "
+        "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`) and single segments "
+        "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
+        "are not reported. f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
+        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too."
+    )
+    why_bad = (
+        "An absolute path only exists on machines laid out exactly like the author's. The notebook "
+        "breaks in CI, in a container, in a pipeline step or on a colleague's laptop, and the path is "
+        "usually repeated in several cells so that moving the data means editing code."
+    )
+    example = 'df = pd.read_csv("/data/raw/train.csv")'
+    use_instead = (
+        "import os\nfrom pathlib import Path\n\n"
+        'DATA_DIR = Path(os.environ.get("DATA_DIR", "data"))\n'
+        'df = pd.read_csv(DATA_DIR / "raw" / "train.csv")'
+    )
+    passing = (
+        Example(cells=(
+            "import os\nfrom pathlib import Path\nDATA_DIR = Path(os.environ['DATA_DIR'])",
+            "df = pd.read_csv(DATA_DIR / 'train.csv')\nparts = 'a/b/c'.split('/')",
+        )),
+        Example(cells=(
+            "import re\npattern = re.compile(r'/(\\d+)/items$')\nstamp = now.strftime('%Y/%m/%d')",
+            "mime = 'text/plain'\nratio = '3 / 4'\nurl = 'https://example.com/data/x.csv'",
+            "print(f'{root}/train.csv')\nfull = BASE + '/train.csv'\nopen('/dev/null', 'w')",
+        )),
+        Example(cells=(
+            "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/items/{item_id}')\ndef read(item_id: int):\n    return item_id",
+            "endpoint = '/predict'\nsep = '/'\ncomment = '//div[@class=\"x\"]'",
+        )),
+    )
+    failing = (
+        Example(
+            cells=(md("# Load"), "import pandas as pd\ndf = pd.read_csv('/data/raw/train.csv')"),
+            expect=((2, 2),),
+        ),
+        Example(
+            cells=(
+                "from pathlib import Path\nroot = Path('/data') / 'x.csv'",  # single segment, but a Path argument
+                "from pandas import read_csv\nraw = read_csv(r'D:\\datasets\\train.csv')\nalso = 'E:\\\\exports\\\\out.csv'",
+            ),
+            expect=((1, 2), (2, 2), (2, 3)),
+        ),
+        Example(
+            cells=(
+                "name = 'train'\nout = f'/srv/shared/{name}.parquet'",
+                "share = r'\\\\fileserver\\team\\data.csv'\n!ls /opt/datasets/images",
+            ),
+            expect=((1, 2), (2, 1), (2, 2)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        for f in literal_findings(ctx):
+            if f.path_class.kind == "absolute":
+                yield _hit(
+                    f,
+                    f"Absolute path {shown(f.value)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
+                    _CONFIG_FIX,
+                )
+
+
+class UserSpecificPath(Rule):
+    code = "PTH002"
+    name = "user-specific-path"
+    family = Family.PATHS
+    severity = Severity.ERROR
+    summary = "A path literal belongs to one user or one machine (a home folder, Colab, Kaggle, DBFS, a mount)."
+    what_it_does = (
+        "Reports string literals whose path belongs to one user or one hosted environment: `/home/<user>/`, "
+        "`/Users/<user>/`, `C:\\\\Users\\\\<user>` (raw, escaped, forward slashes, or even the invalid "
+        "`\"C:\\Users\\…\"` that Python 3 refuses), `~/`, `/content/drive` and `/content` (Colab), "
+        "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
+        "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
+        "and so do `!` shell lines and magics (`!cp kaggle.json ~/.kaggle/`). PTH001 is not also reported "
+        "for such a literal."
+    )
+    why_bad = (
+        "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
+        "for every other person and in every pipeline, and the path leaks a user name into the code base."
+    )
+    example = 'df = pd.read_csv("/Users/alice/Downloads/train.csv")'
+    use_instead = (
+        "import os\nfrom pathlib import Path\n\n"
+        'DATA_DIR = Path(os.environ.get("DATA_DIR", "data"))\n'
+        'df = pd.read_csv(DATA_DIR / "train.csv")'
+    )
+    passing = (
+        Example(cells=(
+            "import os\nhome = os.path.expanduser(os.environ.get('PROJECT_HOME', '.'))",
+            "mask = df.query('~flag')\nlabel = 'content/type'\ndrive = 'C:'",
+        )),
+        Example(cells=("url = 'https://example.com/home/alice/x.csv'\nprint('/homework')",)),
+    )
+    failing = (
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_csv('/home/alice/data/train.csv')",),
+            expect=((1, 2),),
+        ),
+        Example(
+            cells=(
+                "import os\nbase = os.path.join('/Users/bob', 'x')\nuser = 'bob'",
+                "p = f'/home/{user}/models'\nwin = r'C:\\Users\\bob\\data.csv'\nwin2 = 'C:\\\\Users\\\\bob\\\\out.csv'",
+                "bad = 'C:\\Users\\bob\\notes.txt'",  # not valid Python 3: still found in the source
+            ),
+            expect=((1, 2), (2, 1), (2, 2), (2, 3), (3, 1)),
+        ),
+        Example(
+            cells=(
+                "from google.colab import drive\ndrive.mount('/content/drive')",
+                "!mkdir -p ~/.kaggle\n!cp kaggle.json ~/.kaggle/",
+                "%cd /content/drive/MyDrive/project",
+                "train = '/kaggle/input/titanic/train.csv'\nspark_df = spark.read.csv('/dbfs/FileStore/x.csv')",
+            ),
+            expect=((1, 2), (2, 1), (2, 2), (3, 1), (4, 1), (4, 2)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        for f in literal_findings(ctx):
+            if f.path_class.kind == "user":
+                yield _hit(
+                    f,
+                    f"Path {shown(f.value)}{_where(f)} is tied to one user or machine — "
+                    f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}",
+                    _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
+                )
+
+
+class RemoteUri(Rule):
+    code = "PTH003"
+    name = "remote-uri"
+    family = Family.PATHS
+    severity = Severity.WARNING
+    summary = "A literal names remote storage (s3://, gs://, abfss://, hdfs://…) or a URL the notebook downloads."
+    what_it_does = (
+        "Reports string literals holding an object-store or cluster URI (`s3://`, `gs://`, `abfs(s)://`, "
+        "`az://`, `hdfs://`, `wasbs://` and the other schemes of `rules/paths.toml`) anywhere, including "
+        "f-strings and `!aws s3 cp …` lines. An `http(s)://` URL is reported only where it is fetched: "
+        "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
+        "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`."
+    )
+    why_bad = (
+        "The notebook silently depends on network access, on credentials that are not in the code, and on "
+        "data that can change or vanish between runs; tests and pipelines cannot run it offline, and the "
+        "location differs between environments (dev/prod buckets)."
+    )
+    example = 'df = pd.read_parquet("s3://acme-ml/raw/2024/train.parquet")'
+    use_instead = (
+        "# config: DATA_URI comes from the environment, credentials from the platform\n"
+        'DATA_URI = os.environ["DATA_URI"]\n'
+        'df = pd.read_parquet(f"{DATA_URI}/train.parquet")'
+    )
+    passing = (
+        Example(cells=(
+            "import os\nimport pandas as pd\nDATA_URI = os.environ['DATA_URI']\ndf = pd.read_parquet(DATA_URI)",
+            "# the docs: https://pandas.pydata.org\nhelp_url = 'https://pandas.pydata.org/docs'\nprint('see s3:// docs')",
+        )),
+        Example(cells=("!pip install git+https://github.com/acme/tool.git\nsession.get('https://api.example.com/v1')",)),
+    )
+    failing = (
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_parquet('s3://acme-ml/raw/train.parquet')",),
+            expect=((1, 2),),
+        ),
+        Example(
+            cells=(
+                "bucket = 'acme'\nuri = f'gs://{bucket}/models/latest'\nlake = 'abfss://raw@acme.dfs.core.windows.net/x'",
+                "import urllib.request\nurllib.request.urlretrieve('https://example.com/data.zip', 'data.zip')",
+                "import requests\nr = requests.get('https://example.com/train.csv')\npd.read_csv('http://example.com/test.csv')",
+            ),
+            expect=((1, 2), (1, 3), (2, 2), (3, 2), (3, 3)),
+        ),
+        Example(
+            cells=("!aws s3 cp s3://acme-ml/raw/train.csv .\n!wget -q https://example.com/weights.h5",),
+            expect=((1, 1), (1, 2)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        for f in literal_findings(ctx):
+            if f.path_class.kind != "remote":
+                continue
+            scheme = f.path_class.detail
+            if scheme in path_settings(ctx.catalog).web_schemes:
+                message = (
+                    f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
+                    "network and the remote file can change or disappear"
+                )
+                fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
+            else:
+                message = (
+                    f"Remote URI {shown(f.value)}{_where(f)} ties the notebook to {scheme}:// storage: it "
+                    "needs network access and credentials that are not in the code"
+                )
+                fix = (
+                    "Move the URI into a config value or environment variable (it differs between dev and "
+                    "prod), take credentials from the platform, and keep a small local sample for tests."
+                )
+            yield _hit(f, message, fix)
+
+
+_CHDIR_FUNCTIONS = frozenset({"os.chdir", "os.fchdir"})
+_CHDIR_MAGICS = frozenset({"cd", "pushd"})
+
+
+class ChangeDirectory(Rule):
+    code = "PTH004"
+    name = "chdir"
+    family = Family.PATHS
+    severity = Severity.WARNING
+    summary = "The notebook changes the working directory (`os.chdir`, `%cd`, `cd`)."
+    what_it_does = (
+        "Reports `os.chdir(...)` (also imported as `from os import chdir`), the `%cd` and `%pushd` magics, "
+        "`cd` used as an automagic, and `get_ipython().run_line_magic('cd', …)`, at the call or magic "
+        "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing."
+    )
+    why_bad = (
+        "Every relative path after the change depends on the cell having run exactly once, from the "
+        "directory Jupyter was started in: running the cell twice, out of order or from another folder "
+        "reads or writes the wrong files. A module or pipeline step has no such hidden state."
+    )
+    example = 'os.chdir("../data")\ndf = pd.read_csv("train.csv")'
+    use_instead = (
+        "from pathlib import Path\n\n"
+        'DATA_DIR = Path(os.environ.get("DATA_DIR", "data"))\n'
+        'df = pd.read_csv(DATA_DIR / "train.csv")'
+    )
+    passing = (
+        Example(cells=(
+            "import os\ncwd = os.getcwd()\nfiles = os.listdir(DATA_DIR)",
+            "!cd /tmp && ls",
+            "cd = 3\nprint(cd + 1)",
+        )),
+    )
+    failing = (
+        Example(cells=("import os\nos.chdir('/home/alice/project')",), expect=((1, 2),)),
+        Example(
+            cells=(
+                "%cd ..",
+                "cd data",
+                "from os import chdir\nfor d in dirs:\n    chdir(d)",
+                "%%time\n%cd ~/work\nx = 1",
+            ),
+            expect=((1, 1), (2, 1), (3, 3), (4, 2)),
+        ),
+        Example(
+            cells=("ip = get_ipython()\nip.run_line_magic('cd', 'notebooks')\n%pushd /tmp",),
+            expect=((1, 2), (1, 3)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        fix = (
+            "Remove the directory change: build every path from one configured root "
+            "(`DATA_DIR / \"x.csv\"`, with `DATA_DIR` from config or an environment variable)."
+        )
+        for ca in ctx.cells:
+            events: list[tuple[int, int, str, str]] = []
+            for call in ca.facts.calls:
+                if self._changes_directory(ctx, call):
+                    shown_call = render_call(call)
+                    events.append((call.line, call.column, shown_call, shown_call))
+            for magic in ca.magics:
+                if magic.kind in ("line_magic", "automagic") and magic.name in _CHDIR_MAGICS:
+                    text = magic.text.strip()
+                    column = len(magic.text) - len(magic.text.lstrip()) + 1
+                    events.append((magic.line, column, text, text))
+            for line, column, shown_text, key in sorted(events):
+                yield Hit(
+                    ca.cell,
+                    line,
+                    column,
+                    f"`{shown_text}` changes the working directory: every relative path after it depends on "
+                    "this cell having run, once, from the folder Jupyter was started in",
+                    fix=fix,
+                    key=key,
+                )
+
+    @staticmethod
+    def _changes_directory(ctx: RuleContext, call: CallFact) -> bool:
+        if resolve_callee(ctx.facts, ctx.catalog, call.func) in _CHDIR_FUNCTIONS:
+            return True
+        first = call.arg(0, ("magic_name",))
+        if call.method == "run_line_magic" and first is not None:
+            return first.string in _CHDIR_MAGICS
+        if call.method == "magic" and first is not None and first.string is not None:
+            words = first.string.lstrip("%").split()
+            return bool(words) and words[0] in _CHDIR_MAGICS
+        return False
+
+
+_SYS_PATH_CALLS = frozenset(
+    {"sys.path.append", "sys.path.insert", "sys.path.extend", "sys.path.remove", "site.addsitedir"}
+)
+_SYS_PATH_ASSIGN = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\.\s*path\s*(?:\[[^\]]*\]\s*)?(?:\+|\|)?=(?!=)")
+
+
+class SysPathEdit(Rule):
+    code = "PTH005"
+    name = "sys-path-edit"
+    family = Family.PATHS
+    severity = Severity.WARNING
+    summary = "The notebook edits `sys.path` to make imports work."
+    what_it_does = (
+        "Reports `sys.path.append/insert/extend/remove(...)`, `site.addsitedir(...)` and assignments to "
+        "`sys.path` (`sys.path = …`, `sys.path += […]`, `sys.path[:0] = […]`), also through "
+        "`import sys as s` or `from sys import path`, at the call or the assignment."
+    )
+    why_bad = (
+        "Imports below the edit only work when the notebook runs from this folder with this layout; the "
+        "edit usually points at a relative or personal path (`../src`, `/home/alice/libs`). Compiled "
+        "into a module it breaks imports for everyone else, and tools cannot see the dependency."
+    )
+    example = 'import sys\nsys.path.append("../src")\nfrom features import build'
+    use_instead = (
+        "# pyproject.toml makes src/ an installable package; once: pip install -e .\n"
+        "from myproject.features import build"
+    )
+    passing = (
+        Example(cells=(
+            "import sys\nprint(sys.path)\nfound = [p for p in sys.path if 'site' in p]",
+            "import os\nos.path.join('a', 'b')\npath = ['x']\npath.append('y')",
+        )),
+    )
+    failing = (
+        Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
+        Example(
+            cells=(
+                "import sys as system\nsystem.path.insert(0, '/home/alice/libs')",
+                "from sys import path\npath.extend(['..', '../lib'])",
+                "import sys\nsys.path = ['../src'] + sys.path\nsys.path += ['tools']\nsys.path[:0] = ['vendor']",
+                "import site\nsite.addsitedir('plugins')",
+            ),
+            expect=((1, 2), (2, 2), (3, 2), (3, 3), (3, 4), (4, 2)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        fix = (
+            "Make the code a package (a pyproject.toml, then `pip install -e .`) and import it normally; "
+            "do not edit sys.path."
+        )
+        for ca in ctx.cells:
+            events: list[tuple[int, int, str]] = []
+            for call in ca.facts.calls:
+                if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS:
+                    events.append((call.line, call.column, render_call(call)))
+            lines = ca.masked.python.split("\n")
+            for ref in ca.facts.mutated:
+                if ctx.facts.resolve(ref.name) != "sys" or not 0 < ref.line <= len(lines):
+                    continue
+                m = _SYS_PATH_ASSIGN.match(lines[ref.line - 1][ref.column - 1:])
+                if m and m.group("name") == ref.name:
+                    events.append((ref.line, ref.column, lines[ref.line - 1].strip()))
+            for line, column, text in sorted(set(events)):
+                yield Hit(
+                    ca.cell,
+                    line,
+                    column,
+                    f"`{text}` edits the import path: imports below only work from this folder and layout",
+                    fix=fix,
+                    key=text,
+                )
+
+
+class CwdRelativePath(Rule):
+    code = "PTH006"
+    name = "cwd-relative-path"
+    family = Family.PATHS
+    severity = Severity.INFO
+    summary = "A relative path literal is passed to a file-reading or -writing call."
+    what_it_does = (
+        "Reports a relative path literal (`\"data/train.csv\"`, `\"model.pkl\"`, `\".\"`, `\"../out\"`, "
+        "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
+        "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
+        "`os.makedirs`, `glob.glob`… Import aliases are resolved, so `pd.read_csv` and "
+        "`from pandas import read_csv` both count. Other literals are not reported: `\"text/plain\"` "
+        "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
+        "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
+        "are skipped."
+    )
+    why_bad = (
+        "A relative path is resolved against the process's current working directory, which is wherever "
+        "Jupyter was started (or wherever a `%cd` left it), not where the notebook lives. As a module or "
+        "pipeline step the same code reads or writes somewhere else. Even a bare `\"model.pkl\"` lands "
+        "in a different folder depending on who runs it."
+    )
+    example = 'df = pd.read_csv("data/train.csv")\njoblib.dump(model, "model.pkl")'
+    use_instead = (
+        'DATA_DIR = Path(os.environ.get("DATA_DIR", "data"))\n'
+        'MODEL_DIR = Path(os.environ.get("MODEL_DIR", "models"))\n'
+        'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
+    )
+    passing = (
+        Example(cells=(
+            "import pandas as pd\nimport sqlite3\ndf = pd.read_csv(DATA_DIR / 'train.csv')\ncon = sqlite3.connect(':memory:')",
+            "import requests\nr = requests.get('example.com')\nheaders = {'Accept': 'text/plain'}\nname = 'model.pkl'",
+            "df.to_json(orient='records')\nresult = df.to_csv(index=False)\nopen(f'{root}/log.txt', 'a')",
+            "import torch\ntorch.save(model.state_dict(), MODEL_DIR / 'm.pt')\nx = torch.load(buffer, map_location='cpu')",
+        )),
+    )
+    failing = (
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_csv('data/train.csv')\ndf.to_parquet('out/clean.parquet')",),
+            expect=((1, 2), (1, 3)),
+        ),
+        Example(
+            cells=(
+                "import joblib\njoblib.dump(model, 'model.pkl')",
+                "from pandas import read_csv as rc\nraw = rc(filepath_or_buffer='raw.csv')",
+                "import os\nos.makedirs('outputs', exist_ok=True)\nfiles = os.listdir('.')",
+                "with open('../notes.txt', 'w') as fh:\n    fh.write('x')\nplt.savefig(f'figs/{name}.png')",
+                "import numpy as np\nnp.save(r'arrays\\x.npy', arr)\nimg.save(fp='cat.png')",
+            ),
+            expect=((1, 2), (2, 2), (3, 2), (3, 3), (4, 1), (4, 3), (5, 2), (5, 3)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        for f in literal_findings(ctx):
+            if f.path_class.kind != "relative" or f.argument is None:
+                continue
+            what = {".": "the current working directory itself", "..": "the working directory's parent"}.get(f.value, "")
+            described = f"{shown(f.value)} ({what})" if what else shown(f.value)
+
+            yield _hit(
+                f,
+                f"Relative path {described}{_where(f)} is resolved against the current working directory, "
+                "which depends on where Jupyter was started",
+                "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
+                "value or environment variable (or `Path(__file__).parent` inside a package).",
+            )

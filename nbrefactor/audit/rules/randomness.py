@@ -1,0 +1,701 @@
+"""Randomness: draws from unseeded global random state, estimators without their own seed, and
+notebooks that seed one library but draw from another.
+
+The catalogue (`rules/randomness.toml`) says which qualified calls draw, which seed which library,
+which construct generators and which take `random_state`; calls are resolved through the notebook's
+imports (`np.random.rand` → `numpy.random.rand`).
+
+Order is notebook order (cells top to bottom, then line and column), the order a fresh
+"Run all" and the compiled module follow. A call inside a function body runs when the function
+runs: it is placed at the first module-level call of its module-level def or class (or the first
+call that passes the function by name, as `worker_init_fn=seed_worker` does), transitively through
+other functions. So `def set_seed(s): np.random.seed(s)` seeds only from the cell that calls
+`set_seed(42)`, and a seed inside a function nobody calls seeds nothing. A draw inside a function
+that is never called by name (a callback we cannot follow, a module-level lambda) gets the benefit
+of the doubt: it counts as seeded when the notebook seeds its library anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any
+
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts
+from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+
+# (cell index, line, column): a place in notebook order.
+Position = tuple[int, int, int]
+# (when it runs, where it is written): the second part orders calls inside one function run.
+Moment = tuple[Position, Position]
+
+
+# --- the catalogue, typed ------------------------------------------------------------------------
+
+
+def _patterns(entry: Mapping[str, Any], single: str, plural: str) -> tuple[str, ...]:
+    values = list(entry.get(plural, []))
+    if single in entry:
+        values.append(entry[single])
+    return tuple(values)
+
+
+def _matches(name: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatchcase(name, p) for p in patterns)
+
+
+@dataclass(frozen=True)
+class Library:
+    id: str
+    label: str
+    draws: tuple[str, ...]
+    not_draws: tuple[str, ...]
+    own_seed_keywords: tuple[str, ...]
+    fix: str
+
+    def draws_with(self, qualified: str) -> bool:
+        return _matches(qualified, self.draws) and not _matches(qualified, self.not_draws)
+
+
+@dataclass(frozen=True)
+class SeedSpec:
+    calls: tuple[str, ...]
+    seeds: tuple[str, ...]
+    without_argument: bool
+
+
+@dataclass(frozen=True)
+class GeneratorSpec:
+    calls: tuple[str, ...]
+    library: str
+    seed_position: int | None
+    seed_keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConditionalDraw:
+    library: str
+    calls: tuple[str, ...]
+    keyword: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MethodDraw:
+    library: str
+    methods: tuple[str, ...]
+    requires_import: str
+    own_seed_keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RandomStateSpec:
+    calls: tuple[str, ...]
+    keywords: tuple[str, ...]
+    when_keyword: str = ""
+    when_values: tuple[str, ...] = ()
+    unless_keyword: str = ""
+    unless_values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RandomnessCatalog:
+    libraries: tuple[Library, ...]
+    seeds: tuple[SeedSpec, ...]
+    generators: tuple[GeneratorSpec, ...]
+    conditional_draws: tuple[ConditionalDraw, ...]
+    method_draws: tuple[MethodDraw, ...]
+    random_state: tuple[RandomStateSpec, ...]
+
+    def library(self, library_id: str) -> Library:
+        for lib in self.libraries:
+            if lib.id == library_id:
+                return lib
+        # A user catalogue may name a library it did not describe: still report it sensibly.
+        return Library(library_id, library_id, (), (), (), "seed it at the top of the notebook")
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog) -> RandomnessCatalog:
+        data = catalog.section("randomness")
+        return cls(
+            libraries=tuple(
+                Library(
+                    id=e["id"],
+                    label=e.get("label", e["id"]),
+                    draws=tuple(e.get("draws", [])),
+                    not_draws=tuple(e.get("not_draws", [])),
+                    own_seed_keywords=tuple(e.get("own_seed_keywords", [])),
+                    fix=e.get("fix", "seed it at the top of the notebook"),
+                )
+                for e in data.get("library", [])
+            ),
+            seeds=tuple(
+                SeedSpec(_patterns(e, "call", "calls"), tuple(e.get("seeds", [])), bool(e.get("without_argument", False)))
+                for e in data.get("seed", [])
+            ),
+            generators=tuple(
+                GeneratorSpec(
+                    _patterns(e, "call", "calls"), e["library"], e.get("seed_position"), tuple(e.get("seed_keywords", []))
+                )
+                for e in data.get("generator", [])
+            ),
+            conditional_draws=tuple(
+                ConditionalDraw(e["library"], _patterns(e, "call", "calls"), e["keyword"], tuple(e.get("values", [])))
+                for e in data.get("conditional_draw", [])
+            ),
+            method_draws=tuple(
+                MethodDraw(
+                    e["library"], _patterns(e, "method", "methods"), e.get("requires_import", ""),
+                    tuple(e.get("own_seed_keywords", [])),
+                )
+                for e in data.get("method_draw", [])
+            ),
+            random_state=tuple(
+                RandomStateSpec(
+                    calls=_patterns(e, "call", "calls"),
+                    keywords=tuple(e.get("keywords", ["random_state"])),
+                    when_keyword=e.get("when_keyword", ""),
+                    when_values=tuple(e.get("when_values", [])),
+                    unless_keyword=e.get("unless_keyword", ""),
+                    unless_values=tuple(e.get("unless_values", [])),
+                )
+                for e in data.get("random_state", [])
+            ),
+        )
+
+
+# --- argument helpers -------------------------------------------------------------------------------
+
+
+def _arg_text(arg: ArgFact) -> str | None:
+    """The literal value of an argument as text (`True`, `42`, `"randomized"` → randomized)."""
+    for value in (arg.string, arg.number, arg.constant, arg.name):
+        if value is not None:
+            return value
+    return None
+
+
+def _is_star(arg: ArgFact) -> bool:
+    return arg.position is None and arg.keyword is None
+
+
+def _has_star(call: CallFact) -> bool:
+    return any(_is_star(a) for a in call.args)
+
+
+def _keyword_given(call: CallFact, keywords: Iterable[str]) -> ArgFact | None:
+    """The first of `keywords` passed with a value other than the literal None."""
+    keys = set(keywords)
+    for a in call.args:
+        if a.keyword in keys and a.constant != "None":
+            return a
+    return None
+
+
+def _keyword_value(call: CallFact, keyword: str) -> str | None:
+    for a in call.args:
+        if a.keyword == keyword:
+            return _arg_text(a)
+    return None
+
+
+def _is_attribute_call(call: CallFact) -> bool:
+    return bool(call.method) and not (call.receiver == "" and call.func == call.method)
+
+
+# --- what the notebook does with randomness ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draw:
+    ca: CellAnalysis
+    call: CallFact
+    library: str
+    shown: str  # the callee as written, for messages
+    qualified: str
+
+
+@dataclass(frozen=True)
+class SeedCall:
+    ca: CellAnalysis
+    call: CallFact
+    libraries: frozenset[str]
+    shown: str
+
+
+@dataclass(frozen=True)
+class RandomnessFacts:
+    draws: tuple[Draw, ...]  # draws from a library's global state
+    unseeded_generators: tuple[Draw, ...]  # generator constructors without a seed
+    seeds: tuple[SeedCall, ...]  # every seeding call, executed or not
+    first_run: Mapping[str, Position]  # module-level def/class name → where it first runs
+
+    def moment(self, ca: CellAnalysis, call: CallFact) -> Moment | None:
+        """When the call runs in a top-to-bottom run; None when we cannot tell."""
+        here = (ca.cell.index, call.line, call.column)
+        if not call.in_function:
+            return (here, here)
+        run = self.first_run.get(call.owner) if call.owner else None
+        return (run, here) if run is not None else None
+
+    def effective_seeds(self) -> list[tuple[Moment, SeedCall]]:
+        out = []
+        for seed in self.seeds:
+            when = self.moment(seed.ca, seed.call)
+            if when is not None:
+                out.append((when, seed))
+        out.sort(key=lambda pair: pair[0])
+        return out
+
+
+def _resolve(facts: NotebookFacts, call: CallFact, star_modules: tuple[str, ...], local_names: frozenset[str]) -> str:
+    """The qualified callee, or "" when the callee is not something the notebook imported."""
+    if not call.func:
+        return ""
+    head = call.func.split(".")[0]
+    if head in facts.aliases:
+        return facts.resolve(call.func)
+    if "." not in call.func and head not in local_names and star_modules:
+        # `from numpy.random import *` then `rand()`: the name can only come from a star import;
+        # with several, the last one wins, as it does in Python.
+        return f"{star_modules[-1]}.{call.func}"
+    return ""
+
+
+def _seeding_arguments(call: CallFact) -> bool:
+    return any(a.constant != "None" for a in call.args)
+
+
+def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> RandomnessFacts:
+    star_modules = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
+    imported_tops = {imp.top_level for _, imp in facts.imports}
+    defined = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
+    draws: list[Draw] = []
+    generators: list[Draw] = []
+    seeds: list[SeedCall] = []
+    for ca in facts.cells:
+        for call in ca.facts.calls:
+            qualified = _resolve(facts, call, star_modules, defined)
+            shown = call.func or f".{call.method}"
+            if qualified:
+                seed = next((s for s in catalog.seeds if _matches(qualified, s.calls)), None)
+                if seed is not None:
+                    if _seed_counts(seed, call):
+                        seeds.append(SeedCall(ca, call, frozenset(seed.seeds), shown))
+                    continue
+                generator = next((g for g in catalog.generators if _matches(qualified, g.calls)), None)
+                if generator is not None:
+                    seeded = call.arg(generator.seed_position, generator.seed_keywords)
+                    if (seeded is None or seeded.constant == "None") and not _has_star(call):
+                        generators.append(Draw(ca, call, generator.library, shown, qualified))
+                    continue
+                library = _draw_library(catalog, call, qualified)
+                if library is not None:
+                    draws.append(Draw(ca, call, library, shown, qualified))
+                continue
+            method = _method_draw(catalog, call, imported_tops)
+            if method is not None:
+                draws.append(Draw(ca, call, method, f"{call.receiver or '…'}.{call.method}()", call.method))
+    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), _first_runs(facts))
+
+
+def _seed_counts(seed: SeedSpec, call: CallFact) -> bool:
+    """`random.seed()` without an argument re-seeds from the OS: it counts only for helpers whose
+    default is a fixed seed."""
+    return (seed.without_argument and not call.args) or _seeding_arguments(call)
+
+
+def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) -> str | None:
+    for lib in catalog.libraries:
+        if lib.draws_with(qualified):
+            if _keyword_given(call, lib.own_seed_keywords) is not None:
+                return None
+            if lib.own_seed_keywords and _has_star(call):
+                return None  # `**kwargs` may carry the generator or seed
+            return lib.id
+    for cond in catalog.conditional_draws:
+        if _matches(qualified, cond.calls) and _keyword_value(call, cond.keyword) in cond.values:
+            own = catalog.library(cond.library).own_seed_keywords
+            if _keyword_given(call, own) is None:
+                return cond.library
+    return None
+
+
+def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str]) -> str | None:
+    # Only reached for callees that do not resolve through an import: `random.sample(...)` and
+    # `np.random.shuffle(...)` are module functions, classified by the library tables.
+    if not _is_attribute_call(call):
+        return None
+    for entry in catalog.method_draws:
+        if (
+            call.method in entry.methods
+            and (not entry.requires_import or entry.requires_import in imported)
+            and _keyword_given(call, entry.own_seed_keywords) is None
+            and not _has_star(call)
+        ):
+            return entry.library
+    return None
+
+
+def _first_runs(facts: NotebookFacts) -> dict[str, Position]:
+    """Where each module-level def/class first runs: its first module-level call (or mention as
+    an argument, for callbacks) after its definition, or a call from a function that runs."""
+    definitions: dict[str, Position] = {}
+    for ca in facts.cells:
+        for ref in (*ca.facts.functions, *ca.facts.classes):
+            definitions.setdefault(ref.name, (ca.cell.index, ref.line, ref.column))
+
+    def mentioned(call: CallFact) -> set[str]:
+        names = {a.name for a in call.args if a.name in definitions}
+        if call.func in definitions:
+            names.add(call.func)
+        return names
+
+    first: dict[str, Position] = {}
+    edges: list[tuple[str, str, Position]] = []  # caller owner → callee, at the call
+    for ca in facts.cells:
+        for call in ca.facts.calls:
+            here = (ca.cell.index, call.line, call.column)
+            for name in mentioned(call):
+                if call.in_function:
+                    if call.owner and call.owner != name:
+                        edges.append((call.owner, name, here))
+                elif here > definitions[name] and (name not in first or here < first[name]):
+                    first[name] = here
+    changed = True
+    while changed:
+        changed = False
+        for caller, callee, here in edges:
+            run = first.get(caller)
+            if run is None or run < definitions[callee]:
+                continue  # the caller never runs, or runs before the callee exists
+            if callee not in first or run < first[callee]:
+                first[callee] = run
+                changed = True
+    return first
+
+
+def _in_catalogue_order(catalog: RandomnessCatalog, ids: Iterable[str]) -> list[Library]:
+    order = {lib.id: n for n, lib in enumerate(catalog.libraries)}
+    return [catalog.library(i) for i in sorted(ids, key=lambda i: (order.get(i, len(order)), i))]
+
+
+def _libraries_text(catalog: RandomnessCatalog, ids: Iterable[str]) -> str:
+    labels = [lib.label for lib in _in_catalogue_order(catalog, ids)]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]]) -> bool:
+    when = rf.moment(draw.ca, draw.call)
+    covering = [moment for moment, seed in seeds if draw.library in seed.libraries]
+    if when is None:
+        return bool(covering)
+    return any(moment < when for moment in covering)
+
+
+def _facts(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
+    catalog = RandomnessCatalog.from_catalog(ctx.catalog)
+    return catalog, analyse_randomness(ctx.facts, catalog)
+
+
+# --- the rules -----------------------------------------------------------------------------------
+
+
+class UnseededRandom(Rule):
+    code = "RND001"
+    name = "unseeded-random"
+    family = Family.RANDOMNESS
+    severity = Severity.WARNING
+    summary = "A random draw runs before any seed is set for its library."
+    what_it_does = (
+        "Finds calls that draw from a library's global random state — Python's `random`, "
+        "`numpy.random`, PyTorch (`torch.rand*`, layer construction, shuffling `DataLoader`s, "
+        "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers) and pandas' "
+        "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "
+        "seeding call for that library precedes, in a cell above or earlier in the same cell. "
+        "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
+        "`from random import shuffle` are followed. A seed or draw inside a function counts where "
+        "the function first runs, not where it is defined: a `set_seed()` helper that is never "
+        "called seeds nothing. `random.seed()` / `np.random.seed()` with no argument re-seed from "
+        "the operating system and do not count. It also reports generators created without a seed "
+        "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
+        "global seed came before, because they never read it. The catalogue is "
+        "`rules/randomness.toml`."
+    )
+    why_bad = (
+        "An unseeded draw gives a different train/test split, initialisation or sample on every "
+        "run: metrics move between runs for no reason, a bug cannot be reproduced, and the "
+        "compiled pipeline cannot be checked against the notebook's saved outputs. Seeding "
+        "*after* the draw is as bad as not seeding: the first draw already came from fresh entropy."
+    )
+    example = (
+        "import numpy as np\n"
+        "idx = np.random.permutation(len(df))   # reported\n"
+        "np.random.seed(42)                     # too late"
+    )
+    use_instead = (
+        "import numpy as np\n"
+        "SEED = 42\n"
+        "rng = np.random.default_rng(SEED)\n"
+        "idx = rng.permutation(len(df))"
+    )
+    passing = (
+        # Seed in a cell above, through an alias.
+        Example(cells=("import numpy.random as npr\nnpr.seed(0)", "x = npr.rand(3)")),
+        # A seeded generator: draws on it are reproducible.
+        Example(cells=("import numpy as np\nrng = np.random.default_rng(42)\nx = rng.normal(size=3)",)),
+        # A helper that seeds, called before the draws; and a draw in a function run after it.
+        Example(cells=(
+            "import random\nimport numpy as np\nimport torch\n"
+            + "def set_seed(s):\n    random.seed(s)\n    np.random.seed(s)\n    torch.manual_seed(s)",
+            "set_seed(42)",
+            "def noise():\n    return torch.randn(3)\nx = noise()\nrandom.shuffle(items)",
+        )),
+        # keras seeds Python, NumPy and TensorFlow at once; tf draws with their own seed= are fine.
+        Example(cells=(
+            "import keras\nimport numpy as np\nimport tensorflow as tf\nkeras.utils.set_random_seed(1)",
+            "w = tf.random.normal([3])\nv = np.random.rand(2)",
+            "u = tf.random.uniform([2], seed=7)",
+        )),
+        # Lightning's seed_everything seeds torch; a generator= draw brings its own seed.
+        Example(cells=(
+            "import lightning as L\nimport torch\nL.seed_everything(7)\nlayer = torch.nn.Linear(4, 2)",
+            "g = torch.Generator().manual_seed(0)\nx = torch.rand(2, generator=g)",
+        )),
+        # Not draws: a local variable named like a module, a deterministic DataLoader, df.sample(random_state=…).
+        Example(cells=(
+            "import torch\nimport pandas as pd\nfrom torch.utils.data import DataLoader",
+            "loader = DataLoader(ds, batch_size=8, shuffle=False)\nrows = df.sample(frac=1, random_state=0)",
+            "random = {'normal': 1}\nrandom.get('normal')",
+        )),
+    )
+    failing = (
+        # Seed in a cell BELOW the draw; the draw in cell 2 is reported, the one in cell 4 is not.
+        Example(cells=(md("# Data"), "import numpy as np\nidx = np.random.permutation(10)", "np.random.seed(0)", "j = np.random.permutation(10)"),
+                expect=((2, 2),)),
+        # Later in the same cell is too late as well; `from random import shuffle` is followed.
+        Example(cells=("from random import shuffle\nimport random\nshuffle(items)\nrandom.seed(1)",), expect=((1, 3),)),
+        # np.random.seed does not seed a new default_rng(); nor does seed() without an argument.
+        Example(cells=(
+            "import numpy as np\nimport random\nnp.random.seed(0)\nrandom.seed()",
+            "rng = np.random.default_rng()\nr = random.random()",
+        ), expect=((2, 1), (2, 2))),
+        # The helper that seeds is never called; the layer built in a class runs at `Net()`.
+        Example(cells=(
+            "import torch\nfrom torch import nn\ndef set_seed(s):\n    torch.manual_seed(s)",
+            "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)",
+            "model = Net()",
+        ), expect=((2, 4),)),
+        # Seeding numpy does not seed torch or TensorFlow; a shuffling DataLoader and df.sample() draw.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nimport torch\nimport tensorflow as tf\nnp.random.seed(0)",
+            "loader = torch.utils.data.DataLoader(ds, shuffle=True)\nw = tf.random.normal([3])\ndf = df.sample(frac=1)",
+        ), expect=((2, 1), (2, 2))),
+        # pandas' sample draws from NumPy's global state: reported when NumPy is never seeded.
+        Example(cells=("import pandas as pd\nimport random\nrandom.seed(0)", "train = df.sample(frac=0.8)"), expect=((2, 1),)),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        catalog, rf = _facts(ctx)
+        seeds = rf.effective_seeds()
+        for gen in rf.unseeded_generators:
+            label = catalog.library(gen.library).label
+            yield Hit(
+                gen.ca.cell, gen.call.line, gen.call.column,
+                f"`{gen.shown}()` creates a {label} generator without a seed: it takes fresh entropy on "
+                "every run, whatever global seed was set",
+                end_line=gen.call.end_line,
+                fix=f"Pass a seed: {gen.shown}(SEED)",
+                key=f"generator:{gen.qualified}",
+            )
+        for draw in rf.draws:
+            if _seeded(rf, draw, seeds):
+                continue
+            lib = catalog.library(draw.library)
+            where = ""
+            if draw.call.in_function:
+                run = rf.first_run.get(draw.call.owner) if draw.call.owner else None
+                where = f" inside `{draw.call.owner}`" if draw.call.owner else " inside a function"
+                if run is not None:
+                    where += f" (first run in cell {run[0]})"
+            yield Hit(
+                draw.ca.cell, draw.call.line, draw.call.column,
+                f"`{draw.shown}`{where} draws from the global random state of {lib.label}, which no call before it seeds",
+                end_line=draw.call.end_line,
+                fix=f"Seed {lib.label} in the first code cell: {lib.fix}",
+                key=f"{draw.library}:{draw.qualified}",
+            )
+
+
+class MissingRandomState(Rule):
+    code = "RND002"
+    name = "missing-random-state"
+    family = Family.RANDOMNESS
+    severity = Severity.WARNING
+    summary = "A scikit-learn (or XGBoost/LightGBM/CatBoost) splitter or estimator is built without `random_state`."
+    what_it_does = (
+        "Reports each call of a randomised scikit-learn splitter, estimator, search or dataset "
+        "generator (`train_test_split`, `ShuffleSplit`, `RandomForest*`, `KMeans`, `TSNE`, "
+        "`RandomizedSearchCV`, `make_classification`…), of imbalanced-learn's resamplers and of "
+        "the XGBoost, LightGBM and CatBoost models, that passes no `random_state` (CatBoost: "
+        "`random_seed` too) or passes `random_state=None`. `KFold`/`StratifiedKFold` only with "
+        "`shuffle=True` (unshuffled they are deterministic); `train_test_split` not with "
+        "`shuffle=False`; `PCA` only with `svd_solver=\"randomized\"` or `\"arpack\"`, because the "
+        "default solver chooses the randomised one only for large inputs, a shape unknown before run "
+        "time. A call with `**params` is not reported: the seed may be in there. Names are resolved "
+        "through imports (`from sklearn.model_selection import train_test_split as tts`). "
+        "Global seeds do not silence it."
+    )
+    why_bad = (
+        "Without `random_state`, scikit-learn draws from NumPy's global state: results change on "
+        "every run unless something seeded NumPy, and even then they depend on how many draws ran "
+        "before — which changes as soon as cells are reordered or the notebook is split into "
+        "pipeline steps. An explicit seed makes each split and model reproducible on its own and "
+        "is recorded with the experiment's parameters. XGBoost, LightGBM and CatBoost fall back to "
+        "a fixed internal seed today; naming it keeps it visible and safe from a change of default."
+    )
+    example = (
+        "from sklearn.model_selection import train_test_split\n"
+        "from sklearn.ensemble import RandomForestClassifier\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2)\n"
+        "clf = RandomForestClassifier(n_estimators=200)"
+    )
+    use_instead = (
+        "SEED = 42\n"
+        "X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, random_state=SEED)\n"
+        "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
+    )
+    passing = (
+        Example(cells=(
+            "from sklearn.model_selection import train_test_split as tts, KFold\nfrom sklearn.decomposition import PCA",
+            "parts = tts(X, y, random_state=0)\ncv = KFold(n_splits=5)\npca = PCA(n_components=2)",
+            "ordered = tts(X, y, shuffle=False)\ncv2 = KFold(5, shuffle=True, random_state=SEED)",
+        )),
+        Example(cells=(
+            "import sklearn.ensemble as ens\nimport xgboost as xgb\nfrom catboost import CatBoostClassifier",
+            "rf = ens.RandomForestClassifier(**params)\nx = xgb.XGBClassifier(random_state=1)\ncb = CatBoostClassifier(random_seed=3)",
+        )),
+        # Not scikit-learn's: a user function that happens to share a name.
+        Example(cells=("def train_test_split(df):\n    return df[:80], df[80:]", "a, b = train_test_split(df)")),
+    )
+    failing = (
+        Example(cells=(
+            "from sklearn.model_selection import train_test_split as tts\nfrom sklearn.ensemble import RandomForestClassifier",
+            "X_tr, X_te, y_tr, y_te = tts(X, y, test_size=0.2)\nclf = RandomForestClassifier(\n    n_estimators=100,\n    random_state=None,\n)",
+        ), expect=((2, 1), (2, 2))),
+        # KFold only when shuffling; PCA only with a randomised solver; seeds elsewhere do not help.
+        Example(cells=(
+            "import numpy as np\nnp.random.seed(0)\nfrom sklearn import model_selection, decomposition\nfrom sklearn.cluster import KMeans",
+            "cv = model_selection.KFold(5)\ncv2 = model_selection.StratifiedKFold(5, shuffle=True)\npca = decomposition.PCA(10, svd_solver='randomized')",
+            "def cluster(X):\n    return KMeans(n_clusters=3).fit(X)",
+        ), expect=((2, 2), (2, 3), (3, 2))),
+        Example(cells=(
+            "import lightgbm as lgb\nfrom xgboost import XGBRegressor\nfrom catboost import CatBoostRegressor\nfrom sklearn.datasets import make_classification",
+            "m1 = lgb.LGBMClassifier()\nm2 = XGBRegressor(n_estimators=50)\nm3 = CatBoostRegressor(verbose=0)\nX, y = make_classification(200)",
+        ), expect=((2, 1), (2, 2), (2, 3), (2, 4))),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        catalog = RandomnessCatalog.from_catalog(ctx.catalog)
+        star_modules = tuple(imp.module for _, imp in ctx.facts.imports if imp.bound == "*" and imp.module)
+        local = frozenset(d.name for ca in ctx.cells for d in ca.facts.defined)
+        for ca in ctx.cells:
+            for call in ca.facts.calls:
+                qualified = _resolve(ctx.facts, call, star_modules, local)
+                if not qualified:
+                    continue
+                spec = next((s for s in catalog.random_state if _matches(qualified, s.calls)), None)
+                if spec is None or _has_star(call):
+                    continue
+                if spec.when_keyword and _keyword_value(call, spec.when_keyword) not in spec.when_values:
+                    continue
+                if spec.unless_keyword and _keyword_value(call, spec.unless_keyword) in spec.unless_values:
+                    continue
+                if _keyword_given(call, spec.keywords) is not None:
+                    continue
+                short = qualified.rsplit(".", 1)[-1]
+                explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)
+                how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
+                yield Hit(
+                    ca.cell, call.line, call.column,
+                    f"`{short}(...)` is called with {how}: its result changes from run to run",
+                    end_line=call.end_line,
+                    fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
+                    key=qualified,
+                )
+
+
+class PartialSeeding(Rule):
+    code = "RND003"
+    name = "partial-seeding"
+    family = Family.RANDOMNESS
+    severity = Severity.INFO
+    summary = "The notebook seeds some random libraries but draws from another that it never seeds."
+    what_it_does = (
+        "When the notebook runs at least one seeding call (a module-level one, or one inside a "
+        "function that is called) and also draws from the global state of a library that nothing "
+        "seeds anywhere, reports once, at the first seeding call that runs, naming the libraries "
+        "left unseeded. Unseeded generators (`np.random.default_rng()`) are RND001's business and "
+        "do not count here."
+    )
+    why_bad = (
+        "A seed cell signals \"this notebook is reproducible\", and readers trust it. Seeding NumPy "
+        "while the model is initialised by PyTorch, or seeding `random` while pandas samples "
+        "through NumPy, leaves the results varying from run to run behind that promise. The fix "
+        "belongs next to the existing seed, so that is where it is reported."
+    )
+    example = (
+        "import numpy as np, torch\n"
+        "np.random.seed(0)            # reported: torch is never seeded\n"
+        "model = torch.nn.Linear(8, 1)"
+    )
+    use_instead = (
+        "import numpy as np, torch\n"
+        "np.random.seed(0)\n"
+        "torch.manual_seed(0)\n"
+        "model = torch.nn.Linear(8, 1)"
+    )
+    passing = (
+        # Nothing seeded at all: RND001 speaks, not this rule.
+        Example(cells=("import numpy as np\nimport torch", "x = np.random.rand(3)\ny = torch.rand(3)")),
+        # Everything drawn from is seeded, even if only after the draw (RND001's business).
+        Example(cells=("import numpy as np\nimport random\nnp.random.seed(0)", "r = random.random()", "random.seed(0)")),
+        # A seeding helper that is never called seeds nothing, so there is no partial seeding to report.
+        Example(cells=("import numpy as np\nimport torch\ndef set_seed(s):\n    np.random.seed(s)", "x = torch.rand(2)")),
+    )
+    failing = (
+        Example(cells=(
+            md("Setup"),
+            "import numpy as np\nimport torch\nimport tensorflow as tf\nimport random",
+            "random.seed(1)\nnp.random.seed(1)",
+            "x = torch.randn(4)\nw = tf.random.normal([2])\ny = np.random.rand(2)",
+        ), expect=((3, 1),)),
+        # The first seeding call that runs is inside the helper, called in cell 2.
+        Example(cells=(
+            "import random\nimport numpy as np\nimport pandas as pd\ndef set_seed(s):\n    random.seed(s)",
+            "set_seed(3)\nnp.random.shuffle(arr)",
+        ), expect=((1, 5),)),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        catalog, rf = _facts(ctx)
+        seeds = rf.effective_seeds()
+        if not seeds:
+            return
+        seeded = set().union(*(seed.libraries for _, seed in seeds))
+        unseeded = {d.library for d in rf.draws} - seeded
+        if not unseeded:
+            return
+        _, first = seeds[0]
+        names = _libraries_text(catalog, unseeded)
+        fixes = "; ".join(lib.fix for lib in _in_catalogue_order(catalog, unseeded))
+        yield Hit(
+            first.ca.cell, first.call.line, first.call.column,
+            f"The notebook seeds {_libraries_text(catalog, seeded)} but never {names}, which it also draws from",
+            end_line=first.call.end_line,
+            fix=f"Seed the rest beside this call: {fixes}",
+            key=",".join(sorted(unseeded)),
+        )

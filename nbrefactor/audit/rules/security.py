@@ -1,0 +1,559 @@
+"""Security: secrets in cell sources and saved outputs, and hardcoded credentials.
+
+Patterns come from `rules/secrets.toml` (extendable without Python). Messages and snippets never
+carry a secret: each hit masks it itself (`AKIA********`), and the engine redacts every message and
+snippet again, whatever rule produced it.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from nbrefactor.audit.analysis import CellAnalysis
+from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.secrets import SecretMatch, credential_names, find_secrets, is_credential_value, mask, redact
+from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import code as code_cell  # `code` is every rule class's own attribute
+
+# Obviously fake, pattern-valid values (AWS's own documentation examples, jwt.io's sample token).
+_AWS_ID = "AKIAIOSFODNN7EXAMPLE"
+_AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+_GITHUB = "ghp_Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78"
+_SLACK = "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+_GOOGLE = "AIzaSyA1234567890abcdefghijklmnopqrstuv"
+_OPENAI = "sk-proj-Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78St90"
+_HF = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz01234567"
+_STRIPE = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"
+_JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+)
+_AZURE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+_PEM_BODY = "MIIEpAIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB"
+
+
+def _key(match: SecretMatch) -> str:
+    """Fingerprint basis: the pattern and a digest of the secret (never the secret itself)."""
+    return f"{match.pattern.id}:{hashlib.sha256(match.value.encode('utf-8')).hexdigest()[:16]}"
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            starts.append(i + 1)
+    return starts
+
+
+def _position(starts: list[int], offset: int) -> tuple[int, int]:
+    """0-based offset → (1-based line, 1-based column)."""
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo + 1, offset - starts[lo] + 1
+
+
+def _masked_line(line: str, start: int, end: int) -> str:
+    """`line` with [start, end) (columns, 0-based, clipped to the line) replaced by its mask."""
+    start = max(0, min(start, len(line)))
+    end = max(start, min(end, len(line)))
+    if start == end:
+        return line
+    return line[:start] + mask(line[start:end]) + line[end:]
+
+
+def cell_secrets(ca: CellAnalysis, catalog: Catalog) -> tuple[SecretMatch, ...]:
+    """Secrets in a code cell's original source: magics, shell escapes and `%%bash` bodies
+    included (the masker blanks those out of the Python, so this reads the source itself)."""
+    return tuple(find_secrets(ca.cell.source, catalog))
+
+
+class SecretInSource(Rule):
+    code = "SEC001"
+    name = "secret-in-source"
+    family = Family.SECURITY
+    severity = Severity.ERROR
+    summary = "A secret (cloud key, token, private key, password in a URL) is written in a code cell."
+    what_it_does = (
+        "Scans the source of every code cell as written — IPython magics (`%env`), shell escapes "
+        "(`!curl -H \"Authorization: Bearer …\"`) and `%%bash` bodies included — with the patterns "
+        "of `rules/secrets.toml`: AWS access key IDs and secret access keys, GitHub, Slack, Google, "
+        "OpenAI-style, Hugging Face and Stripe keys, private key blocks, passwords in connection "
+        "strings, JSON Web Tokens, Azure connection-string keys and SAS signatures, bearer tokens. "
+        "Placeholders (`<your-key>`, `xxxx`, `{password}`, `$TOKEN`) are not reported. Each "
+        "secret is reported where it starts; the message shows at most its first four characters."
+    )
+    why_bad = (
+        "A notebook is shared, committed and rendered on the web with its source: a key in a cell is "
+        "a leaked key, and it stays in the repository history after the cell is edited. Migrated "
+        "code would carry it into a package and a pipeline image."
+    )
+    example = f's3 = boto3.client("s3", aws_access_key_id="{_AWS_ID}", aws_secret_access_key="wJal…")'
+    use_instead = (
+        "# credentials come from the environment (or an IAM role), never from the notebook\n"
+        's3 = boto3.client("s3")'
+    )
+    passing = (
+        Example(
+            cells=(
+                'import os\nfrom getpass import getpass\napi_key = "<your-key>"\nopenai_key = os.environ["OPENAI_API_KEY"]\npassword = getpass()',
+                'engine = create_engine("postgresql://user:password@localhost/db")\nurl = f"postgresql://{user}:{pw}@{host}/db"',
+                '!curl -H "Authorization: Bearer $TOKEN" https://api.example.com/v1/models',
+                'model = "sk-learn-pipeline-with-grid-search"\nkey = "sk-xxxxxxxxxxxxxxxxxxxxxxxx"\nkey_id = "AKIAXXXXXXXXXXXXXXXX"',
+            ),
+        ),
+        # ML code full of names that start like keys: none is one.
+        Example(
+            cells=(
+                "from huggingface_hub import hf_hub_download\npath = hf_hub_download(repo_id='bert-base-uncased', filename='config.json')",
+                "from sklearn.pipeline import make_pipeline  # sk-learn style pipelines\nheader = 'eyJhbGciOiJIUzI1NiJ9'  # a JWT header alone\nsha = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3'",
+                "!git clone https://github.com/huggingface/transformers.git\n%env HF_HOME=/tmp/hf",
+            ),
+        ),
+    )
+    failing = (
+        Example(
+            cells=(
+                "import boto3",
+                f's3 = boto3.client(\n    "s3",\n    aws_access_key_id="{_AWS_ID}",\n    aws_secret_access_key="{_AWS_SECRET}",\n)',
+            ),
+            expect=((2, 3), (2, 4)),
+        ),
+        # Magics and shell escapes are scanned as written.
+        Example(
+            cells=(
+                f"%env AWS_SECRET_ACCESS_KEY={_AWS_SECRET}",
+                f'!curl -H "Authorization: Bearer {_GITHUB}" https://api.github.com/user',
+                f"%%bash\nexport HF_TOKEN={_HF}\nhuggingface-cli whoami",
+            ),
+            expect=((1, 1), (2, 1), (3, 2)),
+        ),
+        # A private key block spanning lines is reported once, where it starts.
+        Example(
+            cells=(
+                md("# Deploy"),
+                f'KEY = """-----BEGIN RSA PRIVATE KEY-----\n{_PEM_BODY}\n-----END RSA PRIVATE KEY-----"""\nconnect(KEY)',
+            ),
+            expect=((2, 1),),
+        ),
+        Example(
+            cells=(
+                f'engine = create_engine("postgresql://etl:S3cr3tPassw0rd@db.internal:5432/sales")\n'
+                f'slack = WebClient(token="{_SLACK}")\n'
+                f'genai.configure(api_key="{_GOOGLE}")\n'
+                f'client = OpenAI(api_key="{_OPENAI}")\n'
+                f'login("{_HF}")\n'
+                f'stripe.api_key = "{_STRIPE}"\n'
+                f'headers = {{"Authorization": "Bearer {_JWT}"}}\n'
+                f'conn = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={_AZURE_KEY};EndpointSuffix=core.windows.net"',
+            ),
+            expect=((1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (1, 8)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        for ca in ctx.cells:
+            source = ca.cell.source
+            if not source.strip():
+                continue
+            starts = _line_starts(source)
+            lines = source.split("\n")
+            for match in cell_secrets(ca, ctx.catalog):
+                line, column = _position(starts, match.start)
+                value_line, value_column = _position(starts, match.value_start)
+                if value_line == line:
+                    column = value_column
+                end_line, end_column = _position(starts, match.value_end)
+                text = lines[line - 1]
+                line_start = starts[line - 1]
+                snippet = _masked_line(text, match.value_start - line_start, match.value_end - line_start)
+                yield Hit(
+                    ca.cell,
+                    line,
+                    column,
+                    f"{match.pattern.description} in source ({mask(match.value)}): remove it, rotate it, "
+                    "and read it from the environment or a secret store",
+                    end_line=end_line,
+                    end_column=end_column,
+                    snippet=redact(snippet, ctx.catalog),
+                    fix="Rotate the credential; load it with os.environ[...] or a secrets manager",
+                    key=_key(match),
+                )
+
+
+class SecretInOutput(Rule):
+    code = "SEC002"
+    name = "secret-in-output"
+    family = Family.SECURITY
+    severity = Severity.ERROR
+    summary = "A cell's saved output contains a secret."
+    what_it_does = (
+        "Scans the saved outputs of every code cell (stream text, the textual entries of rich "
+        "outputs such as text/plain, text/html and JSON, and error tracebacks) with the patterns of "
+        "SEC001. Reports once per cell, at its first line, naming the kinds of secret found; the "
+        "message never contains the secret, and the snippet shows the output line masked."
+    )
+    why_bad = (
+        "Outputs are saved in the .ipynb file and rendered by GitHub, nbviewer and every diff tool: "
+        "a `print(os.environ)`, a config dump or a traceback quoting a connection string publishes "
+        "the credential even when the code reads it properly from the environment."
+    )
+    example = "print(session.get_credentials().__dict__)\n# output: {'access_key': 'AKIA…', 'secret_key': '…'}"
+    use_instead = "Clear the outputs (`jupyter nbconvert --clear-output`), rotate the credential, and do not print it."
+    passing = (
+        Example(
+            cells=(
+                code_cell("print(mask(key))", count=1, outputs=({"output_type": "stream", "name": "stdout", "text": "AKIA********\n"},)),
+                code_cell(
+                    "config",
+                    count=2,
+                    outputs=(
+                        {
+                            "output_type": "execute_result",
+                            "execution_count": 2,
+                            "metadata": {},
+                            "data": {"text/plain": "{'api_key': '<your-key>', 'token': 'xxxxxxxxxxxxxxxx'}"},
+                        },
+                    ),
+                ),
+                # A secret in the source only is SEC001's finding, not this rule's.
+                code_cell(f'key = "{_AWS_ID}"', count=3),
+            ),
+        ),
+        Example(
+            cells=(
+                code_cell(
+                    "pipe",
+                    count=1,
+                    outputs=(
+                        {
+                            "output_type": "execute_result",
+                            "execution_count": 1,
+                            "metadata": {},
+                            "data": {"text/plain": "Pipeline(steps=[('scaler', StandardScaler()), ('sk-learn-model', LogisticRegression())])"},
+                        },
+                    ),
+                ),
+                code_cell("print(url)", count=2, outputs=({"output_type": "stream", "name": "stdout", "text": "postgresql://etl:***@db.internal/sales\n"},)),
+            ),
+        ),
+    )
+    failing = (
+        Example(
+            cells=(
+                md("# Setup"),
+                code_cell(
+                    "import os\nprint(os.environ)",
+                    count=1,
+                    outputs=({"output_type": "stream", "name": "stdout", "text": f"environ({{'AWS_ACCESS_KEY_ID': '{_AWS_ID}'}})\n"},),
+                ),
+                code_cell(
+                    "creds",
+                    count=2,
+                    outputs=(
+                        {
+                            "output_type": "execute_result",
+                            "execution_count": 2,
+                            "metadata": {},
+                            "data": {"text/plain": f"{{'token': '{_GITHUB}', 'hf': '{_HF}'}}", "text/html": f"<pre>{_GITHUB}</pre>"},
+                        },
+                    ),
+                ),
+                code_cell(
+                    "engine.connect()",
+                    count=3,
+                    outputs=(
+                        {
+                            "output_type": "error",
+                            "ename": "OperationalError",
+                            "evalue": "could not connect",
+                            "traceback": ["OperationalError: could not connect to postgresql://etl:S3cr3tPassw0rd@db.internal:5432/sales"],
+                        },
+                    ),
+                ),
+            ),
+            expect=((2, 1), (3, 1), (4, 1)),
+        ),
+        # Only in a rich output's HTML, or on stderr; one finding per cell however many outputs.
+        Example(
+            cells=(
+                code_cell(
+                    "show(settings)",
+                    count=1,
+                    outputs=(
+                        {"output_type": "display_data", "metadata": {}, "data": {"text/plain": "<Settings>", "text/html": f"<td>api_key</td><td>{_OPENAI}</td>"}},
+                        {"output_type": "stream", "name": "stderr", "text": f"WARNING using key {_OPENAI}\n"},
+                    ),
+                ),
+            ),
+            expect=((1, 1),),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        for ca in ctx.cells:
+            kinds: list[str] = []
+            keys: list[str] = []
+            snippet = ""
+            for output in ca.cell.outputs:
+                texts = [output.text, output.name]
+                texts += [value for _, value in output.data if value != output.text]
+                for text in texts:
+                    if not text:
+                        continue
+                    for match in find_secrets(text, ctx.catalog):
+                        if match.pattern.description not in kinds:
+                            kinds.append(match.pattern.description)
+                        keys.append(_key(match))
+                        if not snippet:
+                            snippet = _output_line(text, match, ctx.catalog)
+            if kinds:
+                yield Hit(
+                    ca.cell,
+                    1,
+                    None,
+                    f"Saved output contains a secret ({', '.join(kinds)}): clear the output and rotate the credential",
+                    snippet=snippet,
+                    fix="Clear the cell's output, rotate the credential, stop printing it",
+                    key=",".join(sorted(set(keys))),
+                )
+
+
+def _output_line(text: str, match: SecretMatch, catalog: Catalog) -> str:
+    start = text.rfind("\n", 0, match.value_start) + 1
+    end = text.find("\n", match.value_start)
+    line = text[start : end if end != -1 else len(text)]
+    line = _masked_line(line, match.value_start - start, match.value_end - start)
+    line = redact(line, catalog).strip()
+    if len(line) > 160:
+        # Keep the masked secret in view: cut around it rather than at the start.
+        at = max(0, match.value_start - start - 60)
+        line = ("…" if at else "") + line[at : at + 160] + "…"
+    return line
+
+
+# --- SEC003 ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CredentialLiteral:
+    name: str  # the credential-like name the literal is bound to
+    value: str
+    line: int  # 1-based, in the cell
+    column: int  # 1-based, the literal's opening quote (or the value of a `%env` line)
+    end_line: int
+    end_column: int  # 1-based, exclusive
+
+
+_SETTERS = frozenset({"setdefault", "putenv", "set_env", "setenv"})
+_ENV_MAGIC = re.compile(r"^(?P<indent>\s*)%(?:env|set_env)\s+(?P<name>[A-Za-z_]\w*)(?:\s*=\s*|\s+)(?P<value>\S.*?)\s*$")
+
+
+def _target_name(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
+def _string(node: Optional[ast.AST]) -> Optional[ast.Constant]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node
+    return None
+
+
+def _pairs(target: ast.AST, value: ast.AST) -> Iterator[tuple[str, ast.Constant]]:
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
+        if len(target.elts) == len(value.elts):
+            for t, v in zip(target.elts, value.elts):
+                yield from _pairs(t, v)
+        return
+    name = _target_name(target)
+    literal = _string(value)
+    if name is not None and literal is not None:
+        yield name, literal
+
+
+def _bound_literals(tree: ast.AST) -> Iterator[tuple[str, ast.Constant]]:
+    """(name, string literal) for every way code binds a literal to a name."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                yield from _pairs(target, node.value)
+        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+            yield from _pairs(node.target, node.value)
+        elif isinstance(node, ast.Call):
+            for kw in node.keywords:
+                literal = _string(kw.value)
+                if kw.arg and literal is not None:
+                    yield kw.arg, literal
+            method = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if method in _SETTERS and len(node.args) >= 2:
+                key, literal = _string(node.args[0]), _string(node.args[1])
+                if key is not None and literal is not None:
+                    yield key.value, literal
+        elif isinstance(node, ast.Dict):
+            for k, v in zip(node.keys, node.values):
+                key, literal = _string(k), _string(v)
+                if key is not None and literal is not None:
+                    yield key.value, literal
+        elif isinstance(node, ast.arguments):
+            positional = [*node.posonlyargs, *node.args]
+            for arg, default in zip(positional[len(positional) - len(node.defaults):], node.defaults):
+                literal = _string(default)
+                if literal is not None:
+                    yield arg.arg, literal
+            for arg, default in zip(node.kwonlyargs, node.kw_defaults):
+                literal = _string(default)
+                if literal is not None:
+                    yield arg.arg, literal
+
+
+def _char_column(line: str, byte_offset: int) -> int:
+    """ast columns are UTF-8 byte offsets; findings use characters."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+def credential_literals(ca: CellAnalysis, catalog: Catalog) -> tuple[CredentialLiteral, ...]:
+    """String literals bound to credential-like names in one cell (before any SEC001 filtering)."""
+    names = credential_names(catalog)
+    found: dict[tuple[int, int], CredentialLiteral] = {}
+    python = ca.masked.python
+    # Cheap gate: parse only cells that mention a credential-like word at all.
+    if ca.masked.is_python and python.strip() and re.search(r"(?i)pass|pwd|secret|token|key|cred|conn", python):
+        try:
+            tree = ast.parse(python)
+        except (SyntaxError, ValueError, RecursionError):
+            tree = None
+        if tree is not None:
+            masked_lines = python.split("\n")
+            for name, literal in _bound_literals(tree):
+                if not names.match(name) or not is_credential_value(literal.value, catalog):
+                    continue
+                line = literal.lineno
+                end_line = literal.end_lineno or line
+                column = _char_column(masked_lines[line - 1], literal.col_offset) + 1
+                end_column = _char_column(masked_lines[end_line - 1], literal.end_col_offset or 0) + 1
+                found.setdefault((line, column), CredentialLiteral(name, literal.value, line, column, end_line, end_column))
+    for magic in ca.magics:
+        if magic.kind != "line_magic" or magic.name not in {"env", "set_env"}:
+            continue
+        m = _ENV_MAGIC.match(magic.text)
+        if not m:
+            continue
+        value = m.group("value").strip("'\"")
+        if names.match(m.group("name")) and is_credential_value(value, catalog):
+            column = m.start("value") + 1
+            found.setdefault(
+                (magic.line, column),
+                CredentialLiteral(m.group("name"), value, magic.line, column, magic.line, m.end("value") + 1),
+            )
+    return tuple(found[k] for k in sorted(found))
+
+
+class HardcodedCredential(Rule):
+    code = "SEC003"
+    name = "hardcoded-credential"
+    family = Family.SECURITY
+    severity = Severity.WARNING
+    summary = "A string literal is assigned to a password-, token- or key-like name."
+    what_it_does = (
+        "Reports a non-empty string literal bound to a credential-like name (`password`, `passwd`, "
+        "`pwd`, `secret`, `token`, `api_key`, `apikey`, `access_key`, `client_secret`…; the list "
+        "is in `rules/secrets.toml`): assigned to a variable, attribute or subscript "
+        "(`os.environ[\"DB_PASSWORD\"] = …`), passed as such a keyword argument, used as a "
+        "dictionary value under such a key, a parameter default, or set with `%env`. Placeholders, "
+        "paths, URLs and values with spaces are not reported, nor NLP special tokens "
+        "(`pad_token = \"[PAD]\"`), nor anything SEC001 already reports."
+    )
+    why_bad = (
+        "A password or token that no known pattern recognises is still a secret: it leaks with the "
+        "notebook, cannot be rotated without editing code, and forces every user of the migrated "
+        "package to share one credential."
+    )
+    example = 'conn = psycopg2.connect(host="db", user="etl", password="Tr0ub4dor&3")'
+    use_instead = 'conn = psycopg2.connect(host="db", user="etl", password=os.environ["PGPASSWORD"])'
+    passing = (
+        Example(
+            cells=(
+                'import os, getpass\npassword = getpass.getpass()\napi_key = os.environ["OPENAI_API_KEY"]\ntoken = os.getenv("HF_TOKEN")',
+                'password = ""\napi_key = "<your-key>"\nsecret = "xxx"\nDB_PASSWORD = "changeme"',
+                'pad_token = "[PAD]"\neos_token = "</s>"\nmax_tokens = "256"\nsecret_name = "prod/db"\npassword_file = "/run/secrets/db"',
+                f'hf_token = "{_HF}"',
+            ),
+        ),
+        Example(
+            cells=(
+                'def login(password=None, token=""):\n    pass',
+                'password = input("Password: ")\nconfig = {"password": "", "token": "${TOKEN}"}\nsecret_key = "<replace-me>"',
+                '%env MLFLOW_TRACKING_TOKEN=$MY_TOKEN\n%env PASSWORD_FILE=/run/secrets/pw',
+            ),
+        ),
+    )
+    failing = (
+        Example(
+            cells=(
+                'db_password = "Tr0ub4dor&3"',
+                'engine = connect(host="db", user="etl",\n                 password="s3cr3t-pw")',
+                'config = {"api_key": "a1b2c3d4e5f6", "region": "eu-west-1"}',
+                "%env MLFLOW_TRACKING_TOKEN=9f8e7d6c5b4a",
+                'import os\nos.environ["MLFLOW_TRACKING_PASSWORD"] = "hunter22"',
+                'def connect(user="etl", passwd="pa55word!"):\n    pass',
+            ),
+            expect=((1, 1), (2, 2), (3, 1), (4, 1), (5, 2), (6, 1)),
+        ),
+        Example(
+            cells=(
+                'user, password = "etl", "pa55word!"\nclient.api_key = "k-39f1c2aa77"',
+                'import os\nos.environ.setdefault("WANDB_API_KEY", "0123abcd4567ef89")\nif (token := "tk-99x8y7z6"):\n    pass',
+            ),
+            expect=((1, 1), (1, 2), (2, 2), (2, 3)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        for ca in ctx.cells:
+            source_lines = ca.lines
+            secrets = cell_secrets(ca, ctx.catalog)
+            starts = _line_starts(ca.cell.source)
+            for literal in credential_literals(ca, ctx.catalog):
+                if _already_secret(literal, secrets, starts, ctx.catalog):
+                    continue
+                text = source_lines[literal.line - 1] if literal.line <= len(source_lines) else ""
+                end = literal.end_column - 1 if literal.end_line == literal.line else len(text)
+                inside = text.find(literal.value, literal.column - 1, end) if literal.value else -1
+                if inside != -1:  # mask the value, not its quotes
+                    snippet = _masked_line(text, inside, inside + len(literal.value))
+                else:
+                    snippet = _masked_line(text, literal.column - 1, end)
+                yield Hit(
+                    ca.cell,
+                    literal.line,
+                    literal.column,
+                    f"Hardcoded credential: a string literal is assigned to `{literal.name}`",
+                    end_line=literal.end_line,
+                    end_column=literal.end_column,
+                    snippet=redact(snippet, ctx.catalog),
+                    fix=f"Read `{literal.name}` from the environment or a secret store, and rotate it",
+                    key=literal.name,
+                )
+
+
+def _already_secret(literal: CredentialLiteral, secrets: tuple[SecretMatch, ...], starts: list[int], catalog: Catalog) -> bool:
+    if any(True for _ in find_secrets(literal.value, catalog)):
+        return True
+    begin = starts[literal.line - 1] + literal.column - 1 if literal.line <= len(starts) else 0
+    finish = starts[literal.end_line - 1] + literal.end_column - 1 if literal.end_line <= len(starts) else begin
+    return any(m.value_start < finish and m.value_end > begin for m in secrets)

@@ -1,0 +1,235 @@
+"""Secret patterns (from `rules/secrets.toml`), credential-like names, and redaction.
+
+Every text a reporter shows passes through `redact`, whichever rule produced it: a secret must
+never be printed in full, not even on the line of a finding about something else. `redact` masks
+what the patterns match and also the values of credential-like assignments (`password = "…"`,
+`%env DB_TOKEN=…`), which no pattern can recognise by shape alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator, Optional
+
+from nbrefactor.audit.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class SecretPattern:
+    id: str
+    description: str
+    regex: re.Pattern[str]
+    # How many of (lower case, upper case, digit) the secret must mix: real keys are random, words
+    # such as `sk-learn-pipeline-example` are not.
+    min_classes: int = 0
+    priority: int = 0  # position in the catalogue; earlier wins where two patterns overlap
+
+
+@dataclass(frozen=True)
+class SecretMatch:
+    pattern: SecretPattern
+    start: int
+    end: int
+    value: str  # the secret itself (the pattern's `secret` group when it has one)
+    value_start: int
+
+    @property
+    def value_end(self) -> int:
+        return self.value_start + len(self.value)
+
+
+@dataclass(frozen=True)
+class Placeholders:
+    exact: frozenset[str]
+    contains: tuple[str, ...]
+
+    def match(self, value: str) -> bool:
+        text = value.strip()
+        low = text.lower()
+        if not text or low in self.exact:
+            return True
+        if len(set(low)) == 1:  # `xxxxxxxx`, `00000000`, `********`
+            return True
+        return any(part in low for part in self.contains)
+
+
+def patterns(catalog: Catalog) -> tuple[SecretPattern, ...]:
+    raw = tuple(
+        (str(p["id"]), str(p.get("description", p["id"])), str(p["regex"]), int(p.get("min_classes", 0)))
+        for p in catalog.table("secrets", "pattern", [])
+        if isinstance(p, dict) and "id" in p and "regex" in p
+    )
+    return _compile(raw)
+
+
+@lru_cache(maxsize=8)
+def _compile(raw: tuple[tuple[str, str, str, int], ...]) -> tuple[SecretPattern, ...]:
+    return tuple(SecretPattern(i, d, re.compile(r), c, n) for n, (i, d, r, c) in enumerate(raw))
+
+
+def placeholders(catalog: Catalog) -> Placeholders:
+    table = catalog.table("secrets", "placeholders", {}) or {}
+    return _placeholders(tuple(table.get("exact", ())), tuple(table.get("contains", ())))
+
+
+@lru_cache(maxsize=8)
+def _placeholders(exact: tuple[str, ...], contains: tuple[str, ...]) -> Placeholders:
+    return Placeholders(frozenset(e.lower() for e in exact), tuple(c.lower() for c in contains))
+
+
+def _classes(value: str) -> int:
+    return sum((any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value)))
+
+
+def find_secrets(text: str, catalog: Catalog) -> Iterator[SecretMatch]:
+    """The secrets in `text`, in order of position, placeholders left out; where two patterns
+    match overlapping text, the one listed first in the catalogue is kept."""
+    holders = placeholders(catalog)
+    candidates: list[SecretMatch] = []
+    for pattern in patterns(catalog):
+        for m in pattern.regex.finditer(text):
+            has_group = "secret" in pattern.regex.groupindex and m.group("secret")
+            group = "secret" if has_group else 0
+            value = m.group(group)
+            if holders.match(value) or _classes(value) < pattern.min_classes:
+                continue
+            candidates.append(SecretMatch(pattern, m.start(), m.end(), value, m.start(group)))
+    kept: list[SecretMatch] = []
+    for match in sorted(candidates, key=lambda c: (c.pattern.priority, c.value_start)):
+        if all(match.value_end <= k.value_start or match.value_start >= k.value_end for k in kept):
+            kept.append(match)
+    yield from sorted(kept, key=lambda c: (c.value_start, c.pattern.priority))
+
+
+def mask(value: str) -> str:
+    """Keep at most the first 4 characters so a person can tell which key it was."""
+    keep = 4 if len(value) >= 12 else 0
+    return value[:keep] + "*" * 8
+
+
+# --- credential-like names (SEC003, and redaction of what no pattern recognises) ----------------
+
+
+@dataclass(frozen=True)
+class CredentialNames:
+    names: re.Pattern[str]
+    ignore: Optional[re.Pattern[str]]
+
+    def match(self, name: str) -> bool:
+        low = name.strip().lower()
+        if not low or not self.names.search(low):
+            return False
+        return not (self.ignore is not None and self.ignore.search(low))
+
+
+def credential_names(catalog: Catalog) -> CredentialNames:
+    table = catalog.table("secrets", "credentials", {}) or {}
+    return _credential_names(str(table.get("names", r"(?:^|_)(?:password|secret|token|api_?key)$")), str(table.get("ignore_names", "")))
+
+
+@lru_cache(maxsize=8)
+def _credential_names(names: str, ignore: str) -> CredentialNames:
+    return CredentialNames(re.compile(names), re.compile(ignore) if ignore else None)
+
+
+def is_credential_value(value: str, catalog: Catalog) -> bool:
+    """Could this literal be a credential? Not empty, not a placeholder, not a path, URL or prose."""
+    text = value.strip()
+    if not text or placeholders(catalog).match(text):
+        return False
+    if any(c.isspace() for c in text):
+        return False  # sentences and `[PAD]`-style tokens with spaces are not credentials
+    if text.startswith(("/", "./", "../", "~", "[", "(")) or re.match(r"^[A-Za-z]:[\\/]", text) or "://" in text:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class CredentialMatch:
+    name: str
+    value: str
+    value_start: int
+
+
+# `name = "value"`, `"name": "value"`, `obj.name = 'value'`, `env["NAME"] = "value"`, `name="value"`.
+_ASSIGNED_LITERAL = re.compile(
+    r"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\]?\s*(?::|=(?!=))\s*[rRbBuU]{0,2}(?P<q>["'])(?P<value>[^"'\n]+)(?P=q)"""
+)
+# `%env NAME=value`, `%env NAME value`, `%set_env NAME value`, `export NAME=value`, `NAME=value cmd`.
+_ENV_ASSIGNMENT = re.compile(
+    r"""(?:^|\s|%env\s+|%set_env\s+|export\s+)(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:=|\s+)["']?(?P<value>[^\s"']+)["']?"""
+)
+
+
+def find_credentials(text: str, catalog: Catalog, env_style: bool = False) -> Iterator[CredentialMatch]:
+    """Credential-like assignments in one line of text; `env_style` also reads `NAME=value` and
+    `%env NAME value` forms (magics and shell lines)."""
+    names = credential_names(catalog)
+    regexes = (_ASSIGNED_LITERAL, _ENV_ASSIGNMENT) if env_style else (_ASSIGNED_LITERAL,)
+    seen: set[int] = set()
+    for regex in regexes:
+        for m in regex.finditer(text):
+            name = m.group("name").split(".")[-1]
+            value = m.group("value")
+            if m.start("value") in seen or not names.match(name) or not is_credential_value(value, catalog):
+                continue
+            seen.add(m.start("value"))
+            yield CredentialMatch(name, value, m.start("value"))
+
+
+# Known values shorter than this are not masked wherever they appear: `abc` would eat ordinary words.
+MIN_KNOWN_LENGTH = 6
+
+
+def notebook_secrets(sources: Iterable[str], catalog: Catalog) -> frozenset[str]:
+    """Every secret value in these cell sources (pattern matches and credential-like literals),
+    and each line of a multi-line one (a private key body shows up line by line in snippets)."""
+    values: set[str] = set()
+    for source in sources:
+        for match in find_secrets(source, catalog):
+            values.add(match.value)
+            values.update(part.strip() for part in re.split(r"\n|\\n", match.value))
+        for line in source.split("\n"):
+            env_style = line.lstrip().startswith(_ENV_STYLE)
+            values.update(c.value for c in find_credentials(line, catalog, env_style=env_style))
+    return frozenset(v for v in values if len(v) >= MIN_KNOWN_LENGTH)
+
+
+_ENV_STYLE = ("%env", "%set_env", "!", "export ", "%%bash", "%%sh")
+
+
+def redact(text: str, catalog: Catalog, known: Iterable[str] = ()) -> str:
+    """`text` with every secret masked: what the patterns match, credential-like assignments, and
+    any occurrence of the `known` values (see `notebook_secrets`)."""
+    spans = {(m.value_start, m.value_end) for m in find_secrets(text, catalog)}
+    for value in known:
+        at = text.find(value)
+        while value and at != -1:
+            spans.add((at, at + len(value)))
+            at = text.find(value, at + len(value))
+    for line_start, line in _lines_with_offsets(text):
+        env_style = line.lstrip().startswith(_ENV_STYLE)
+        for c in find_credentials(line, catalog, env_style=env_style):
+            spans.add((line_start + c.value_start, line_start + c.value_start + len(c.value)))
+    if not spans:
+        return text
+    out = []
+    last = 0
+    for start, end in sorted(spans):
+        if end <= last:
+            continue
+        start = max(start, last)  # overlapping spans (a known value inside a pattern match) merge
+        out.append(text[last:start])
+        out.append(mask(text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _lines_with_offsets(text: str) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1

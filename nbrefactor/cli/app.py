@@ -1,0 +1,224 @@
+"""Command line: the edge where arguments, files and the terminal meet the pipeline.
+
+Exit codes (docs/exit-codes.md), decided in `exit_code` alone:
+  0  no finding at or above --fail-on, every input read
+  1  at least one finding at or above --fail-on
+  2  usage or configuration error, or an input that could not be read as a notebook
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from nbrefactor import __version__
+from nbrefactor.config import ConfigError, Settings, find_pyproject, load_settings, with_overrides
+from nbrefactor.audit.types import AuditResult
+from nbrefactor.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, codes_list, exit_code, job_count, settings_for
+
+
+FORMATS = ("text", "json", "sarif", "github")
+
+DESCRIPTION = """\
+nbrefactor audits Jupyter notebooks for the anti-patterns that block a migration to production
+(hardcoded paths, hidden state, undeclared dependencies, unseeded randomness, secrets) and
+reports each finding with notebook, cell and line. Notebooks are only read, never executed
+or modified.
+"""
+
+EPILOG = """\
+examples:
+  nbrefactor audit notebooks/                      audit a folder, terminal report
+  nbrefactor audit nb.ipynb --format json          machine-readable findings
+  nbrefactor audit . --format sarif > out.sarif    for GitHub code scanning
+  nbrefactor audit . --select PTH,RND --fail-on error
+  nbrefactor rules                                 list every rule
+  nbrefactor rules PTH001                          explain one rule
+
+configuration: [tool.nbrefactor] in pyproject.toml (select, ignore, per-file-ignores,
+fail-on, exclude, rules-dirs); command-line flags win. Suppress one line with
+`# nbrefactor: ignore[PTH001]` (or `# noqa: PTH001`), a whole cell with the tag
+`nbrefactor:ignore` or `nbrefactor:ignore:PTH001`.
+
+exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadable input.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nbrefactor",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"nbrefactor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    audit = sub.add_parser(
+        "audit",
+        help="report anti-patterns in notebooks (read-only)",
+        description="Audit notebooks and report findings by notebook, cell and line. Cells are numbered "
+        "from 1 and every cell counts (markdown too), as Jupyter shows them.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    audit.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="notebooks or folders (recursive; checkpoints skipped)")
+    audit.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    audit.add_argument("--select", type=codes_list, help="comma-separated codes, prefixes (PTH), families (paths) or names to check")
+    audit.add_argument("--ignore", type=codes_list, help="comma-separated codes, prefixes, families or names to skip")
+    audit.add_argument("--fail-on", choices=("error", "warning", "info", "never"), help="lowest severity that fails (default: warning)")
+    audit.add_argument("--config", type=Path, help="pyproject.toml to read [tool.nbrefactor] from (default: nearest)")
+    audit.add_argument("--output", "-o", type=Path, help="write the report to this file instead of standard output")
+    audit.add_argument("--no-source", action="store_true", help="text format: do not show the offending lines")
+    audit.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="text format colours")
+    audit.add_argument(
+        "-j", "--jobs", type=job_count, default=0, metavar="N",
+        help="notebooks audited in parallel by N processes (default: one per core; 1: no subprocess); output is the same for any N",
+    )
+    _add_ci_arguments(audit)
+
+    rules = sub.add_parser("rules", help="list the rules, or explain one", description="List every rule, or show one rule's documentation.")
+    rules.add_argument("code", nargs="?", help="a rule code (PTH001) or name (absolute-path)")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    _add_more_commands(sub)
+    return parser
+
+
+def _add_ci_arguments(audit: argparse.ArgumentParser) -> None:
+    """Hook for the CI gate (baseline, --diff); extended in `nbrefactor.cli.ci`."""
+    try:
+        from nbrefactor.cli.ci import add_audit_arguments
+    except ImportError:
+        return
+    add_audit_arguments(audit)
+
+
+def _add_more_commands(sub: argparse._SubParsersAction) -> None:
+    """Later stages (baseline, migrate, verify, report) register their subcommands here."""
+    import importlib
+
+    for module in ("cli.ci", "cli.migrate", "verify.runner"):
+        try:
+            mod = importlib.import_module(f"nbrefactor.{module}")
+        except ImportError:
+            continue
+        register = getattr(mod, "register_commands", None)
+        if register is not None:
+            register(sub)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        handler = getattr(args, "handler", None)
+        if handler is not None:
+            return int(handler(args))
+        if args.command == "audit":
+            return run_audit(args)
+        if args.command == "rules":
+            return run_rules(args)
+    except ConfigError as exc:
+        print(f"nbrefactor: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("nbrefactor: interrupted", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return EXIT_ERROR
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    from nbrefactor.audit.engine import audit_paths
+
+    settings = settings_for(args)
+    paths = args.paths
+    try:
+        from nbrefactor.cli.ci import select_paths  # --diff / --changed
+    except ImportError:
+        select_paths = None
+    if select_paths is not None:
+        paths = select_paths(args, settings)
+    result = audit_paths(paths, settings, jobs=getattr(args, "jobs", 1))
+    new_findings = None
+    render_result = result
+    try:
+        from nbrefactor.cli.ci import apply_baseline
+    except ImportError:
+        apply_baseline = None
+    if apply_baseline is not None:
+        render_result, new_findings = apply_baseline(result, settings, args)
+    text = render_report(render_result, args)
+    if text is not None:
+        if args.output:
+            from nbrefactor.fileio import write_text_atomic
+
+            write_text_atomic(args.output, text)
+        else:
+            sys.stdout.write(text)
+    # Unreadable files are named on stderr too, so they stand out of a JSON/SARIF stream.
+    # (`render_result` drops only the unreadable notebooks a baseline records as known-broken.)
+    if args.format != "text":
+        for error in render_result.errors:
+            print(f"error: {error}", file=sys.stderr)
+    return exit_code(render_result, settings, new_findings)
+
+
+def render_report(result: AuditResult, args: argparse.Namespace) -> Optional[str]:
+    fmt = args.format
+    if fmt == "json":
+        from nbrefactor.report.json_report import render
+
+        return render(result)
+    if fmt == "sarif":
+        from nbrefactor.report.sarif import render as render_sarif
+
+        return render_sarif(result, docs_url=getattr(args, "docs_url", None))
+    if fmt == "github":
+        from nbrefactor.report.github import render as render_github
+
+        return render_github(result)
+    import io
+
+    from nbrefactor.report.text import render as render_text
+
+    color = {"always": True, "never": False}.get(args.color)
+    if args.output:
+        color = False
+    buffer = io.StringIO()
+    render_text(result, buffer, color=color if color is not None else (sys.stdout.isatty() or None), show_source=not args.no_source)
+    return buffer.getvalue()
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from nbrefactor.audit.rules import all_rules
+
+    rules = all_rules()
+    if args.code:
+        wanted = args.code.strip()
+        match = [r for r in rules if r.code == wanted.upper() or r.name == wanted.lower()]
+        if not match:
+            print(f"nbrefactor: no rule {wanted!r}; `nbrefactor rules` lists them", file=sys.stderr)
+            return EXIT_ERROR
+        from nbrefactor.report.rule_docs import rule_markdown
+
+        sys.stdout.write(rule_markdown(match[0]))
+        return EXIT_OK
+    if args.format == "json":
+        import json
+
+        rows = [
+            {"code": r.code, "name": r.name, "family": r.family.value, "severity": r.severity.value, "summary": r.summary}
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2, sort_keys=True) + "\n")
+        return EXIT_OK
+    for r in rules:
+        print(f"{r.code}  {r.name:<32} {r.family.value:<13} {r.severity.value:<8} {r.summary}")
+    return EXIT_OK

@@ -1,0 +1,48 @@
+"""What every command shares: exit codes, list and count arguments, settings from arguments."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Optional, Sequence
+
+from nbrefactor.audit.types import AuditResult
+from nbrefactor.config import ConfigError, Settings, find_pyproject, load_settings, with_overrides
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def codes_list(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def job_count(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {value!r}") from None
+    if jobs < 0:
+        raise argparse.ArgumentTypeError("must be 0 (one per core) or more")
+    return jobs
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    config_path = getattr(args, "config", None)
+    if config_path is not None and not config_path.is_file():
+        raise ConfigError(f"{config_path}: no such configuration file")
+    start = Path(args.paths[0]) if getattr(args, "paths", None) else Path.cwd()
+    pyproject = config_path or find_pyproject(start if start.exists() else Path.cwd())
+    settings = load_settings(pyproject)
+    return with_overrides(settings, select=getattr(args, "select", None), ignore=getattr(args, "ignore", None), fail_on=getattr(args, "fail_on", None))
+
+
+def exit_code(result: AuditResult, settings: Settings, new_findings: Optional[Sequence] = None) -> int:
+    if result.errors:
+        return EXIT_ERROR
+    threshold = settings.fail_threshold()
+    if threshold is None:
+        return EXIT_OK
+    findings = result.diagnostics if new_findings is None else new_findings
+    return EXIT_FINDINGS if any(d.severity.rank >= threshold.rank for d in findings) else EXIT_OK
+
+

@@ -1,0 +1,277 @@
+"""`nbrefactor migrate` (the compiler over a whole tree, in parallel, with a cache and the report)
+and `nbrefactor report` (re-render the report from migration-report.json)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Optional, TextIO
+
+from nbrefactor.migrate import DEFAULT_TIMEOUT
+
+EPILOG = """\
+examples:
+  nbrefactor migrate notebooks/ --out build/packages
+  nbrefactor migrate notebooks/ --out build -j 4 --timeout 120
+  nbrefactor migrate prep.ipynb train.ipynb --model churn=prep.ipynb,train.ipynb --out build
+  nbrefactor migrate notebooks/ --out build --dry-run      # print the plan, write nothing
+  nbrefactor report build/migration-report.json            # re-render the report
+
+Each model becomes DIR/<package>/: a src-layout package with a config that replaces hardcoded
+paths, steps whose parameters and returns come from data-flow analysis, pytest tests, pinned
+requirements.txt and environment.yml, README.md and MIGRATION.md. A notebook that cannot run top
+to bottom (a name used before it is defined) is not compiled unless --allow-hidden-state.
+
+The batch also writes DIR/migration-report.json (schema nbrefactor-migration/1) and the HTML
+report DIR/report/index.html, and keeps DIR/.nbrefactor-cache.json: a re-run skips every model
+whose notebooks, data, manifests, settings and nbrefactor version are unchanged. --dry-run
+writes nothing at all (no package, no report, no cache).
+
+exit codes: 0 every model migrated, 1 a model was blocked or failed (or could not be written),
+2 usage error or an unreadable notebook (the rest of the batch is still migrated),
+130 interrupted (complete packages are kept, nothing half-written is left).
+"""
+
+
+def _timeout(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {value!r}") from None
+    if seconds < 0:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return seconds
+
+
+def register_commands(sub: argparse._SubParsersAction) -> None:
+    from nbrefactor.cli.common import job_count as _jobs
+
+    parser = sub.add_parser(
+        "migrate",
+        help="compile notebooks into Python packages",
+        description="Compile each model's notebooks into a tested Python package.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders (recursive)")
+    parser.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="where the packages are written")
+    parser.add_argument("--model", action="append", default=[], metavar="NAME=NB1,NB2", help="group notebooks into one model, compiled in order (repeatable)")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan (steps, inputs, outputs, config, review items); write nothing")
+    parser.add_argument("--force", action="store_true", help="overwrite output folders nbrefactor did not write, or generated files edited since")
+    parser.add_argument("--allow-hidden-state", action="store_true", help="compile notebooks with names used before definition; the gaps are listed in MIGRATION.md")
+    parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.nbrefactor] from (default: nearest)")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N", help="models migrated in parallel by N processes (default 0: one per core); output is the same for any N")
+    parser.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"time limit per notebook (default {DEFAULT_TIMEOUT:g}; 0: none); a model over it is recorded as failed and the batch goes on")
+    parser.add_argument("--no-cache", action="store_true", help="rebuild every model, ignoring DIR/.nbrefactor-cache.json (which is still updated)")
+    parser.add_argument("--progress", choices=("auto", "bar", "lines"), default="auto", help="a progress bar (terminal) or one line per model (default: bar on a terminal)")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="terminal colours")
+    parser.set_defaults(handler=run_migrate)
+
+    report = sub.add_parser(
+        "report",
+        help="re-render the migration report from migration-report.json",
+        description="Print the migration summary and re-render the HTML report from a migration-report.json, without analysing anything.",
+        epilog="exit codes: as `migrate` for the models recorded (0 all migrated, 1 blocked or failed, 2 unreadable), 2 for a file that is not a migration report.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report.add_argument("report", type=Path, metavar="MIGRATION_REPORT_JSON", help="the file `migrate` wrote (DIR/migration-report.json), or its folder")
+    report.add_argument("--html", type=Path, metavar="DIR", help="where the HTML goes (default: report/ beside the JSON)")
+    report.add_argument("--no-html", action="store_true", help="print the summary only")
+    report.add_argument("--force", action="store_true", help="replace an HTML folder nbrefactor did not write")
+    report.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="terminal colours")
+    report.set_defaults(handler=run_report)
+
+
+def _models(values: list[str]) -> dict[str, list[str]]:
+    models: dict[str, list[str]] = {}
+    for value in values:
+        name, sep, members = value.partition("=")
+        if not sep or not name.strip() or not members.strip():
+            raise SystemExit(f"nbrefactor: --model takes NAME=NB1,NB2, not {value!r}")
+        models[name.strip()] = [m.strip() for m in members.split(",") if m.strip()]
+    return models
+
+
+def _color(args: argparse.Namespace, stream: TextIO) -> Optional[bool]:
+    choice = {"always": True, "never": False}.get(args.color)
+    return choice if choice is not None else (True if stream.isatty() else False)
+
+
+class Display:
+    """Progress: a rich bar naming the notebook in hand on a terminal, else one plain line per
+    finished model. Per-model result lines go to standard output either way."""
+
+    def __init__(self, bar: bool, color: Optional[bool], dry_run: bool) -> None:
+        self.bar = bar
+        self.dry_run = dry_run
+        self.color = color
+        self.count = 0
+        self.models = 0
+        self.inflight: dict[str, tuple[str, ...]] = {}
+        self.progress: Any = None
+        self.task: Any = None
+
+    # Events
+    def total(self, models: int, notebooks: int) -> None:
+        self.models = models
+        if self.bar and models:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            console = Console(file=sys.stdout, force_terminal=True, no_color=self.color is False, highlight=False)
+            self.progress = Progress(
+                SpinnerColumn(), TextColumn("[bold]migrating[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TextColumn("{task.description}"), console=console, transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("", total=models)
+
+    def started(self, job: Any) -> None:
+        self.inflight[job.model] = job.notebooks
+        self._describe()
+
+    def finished(self, done: Any) -> None:
+        from rich.markup import escape
+
+        self.inflight.pop(done.model, None)
+        self.count += 1
+        record = done.record
+        status = done.run_status
+        label = {"cached": "unchanged (cached)"}.get(status, status)
+        if self.dry_run:
+            label = "would be " + record["status"]
+        where = f" → {done.out_dir}" if done.out_dir and record["status"] in ("migrated", "migrated-with-review") else ""
+        lines = []
+        if done.plan_text:
+            lines.append(done.plan_text)
+        prefix = "" if self.bar else f"[{self.count}/{self.models}] "
+        lines.append(f"{prefix}{label:<21} {record['name']} ({', '.join(record['notebooks'])}){where}")
+        lines.extend(f"    {p}" for p in record["problems"])
+        if self.progress is not None:
+            for line in lines:
+                self.progress.console.print(escape(line), soft_wrap=True)
+            self.progress.update(self.task, advance=1)
+            self._describe()
+        else:
+            for line in lines:
+                print(line, flush=True)
+
+    def _describe(self) -> None:
+        if self.progress is None:
+            return
+        names = [nb for notebooks in self.inflight.values() for nb in notebooks]
+        text = names[-1] if names else ""
+        if len(names) > 1:
+            text += f" (+{len(names) - 1} more)"
+        from rich.markup import escape
+
+        self.progress.update(self.task, description=escape(text))
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+
+def run_migrate(args: argparse.Namespace) -> int:
+    from nbrefactor.migrate.batch import BatchOptions, run_batch
+    from nbrefactor.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, settings_for
+    from nbrefactor.fileio import WriteRefused
+    from nbrefactor.migrate.one_model import MigrateOptions
+    from nbrefactor.report.migration import REPORT_DIR, REPORT_FILE, build_document, print_summary
+
+    settings = settings_for(args)
+    options = MigrateOptions(out=args.out, dry_run=args.dry_run, force=args.force, allow_hidden_state=args.allow_hidden_state, models=_models(args.model))
+    bar = args.progress == "bar" or (args.progress == "auto" and sys.stdout.isatty())
+    display = Display(bar, _color(args, sys.stdout), args.dry_run)
+    try:
+        outcome = run_batch(args.paths, settings, options, BatchOptions(jobs=args.jobs, timeout=args.timeout, use_cache=not args.no_cache), display)
+    finally:
+        display.stop()
+    for error in outcome.missing:
+        print(f"error: {error}", file=sys.stderr)
+    if outcome.interrupted:
+        print(
+            f"nbrefactor: interrupted after {len(outcome.done)} of {outcome.models} models; the output folder holds only "
+            "complete packages, and a re-run continues from the cache",
+            file=sys.stderr,
+        )
+        return 130
+    document = build_document(outcome.records, outcome.missing)
+    extra = []
+    where = None
+    if not args.dry_run:
+        if outcome.reused or outcome.rebuilt:
+            extra.append(f"cache: {len(outcome.reused)} model{'s' if len(outcome.reused) != 1 else ''} unchanged and reused, {len(outcome.rebuilt)} analysed")
+        try:
+            write_report(document, args.out, force=args.force)
+            where = str(args.out / REPORT_DIR / "index.html")
+            extra.append(f"data: {args.out / REPORT_FILE}")
+        except (WriteRefused, OSError) as exc:
+            print(f"error: the report was not written: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+    else:
+        extra.append("dry run: nothing was written (no packages, no report, no cache)")
+    print_summary(document, sys.stdout, color=_color(args, sys.stdout), where=where, extra=extra)
+    return _exit_code(document, EXIT_OK, EXIT_FINDINGS, EXIT_ERROR)
+
+
+def _exit_code(document: dict[str, Any], ok: int, findings: int, error: int) -> int:
+    status = document["summary"]["status"]
+    if document["errors"] or status.get("unreadable"):
+        return error
+    return findings if status.get("blocked") or status.get("failed") else ok
+
+
+def write_report(document: dict[str, Any], out: Path, force: bool = False, html_dir: Optional[Path] = None) -> None:
+    """migration-report.json (only rewritten when its bytes change) and the HTML folder."""
+    from nbrefactor.fileio import write_if_changed as _write_if_changed
+    from nbrefactor.report.html import write_html
+    from nbrefactor.report.migration import REPORT_DIR, REPORT_FILE, render_json
+
+    import hashlib
+    import json
+
+    from nbrefactor.fileio import MANIFEST
+
+    out.mkdir(parents=True, exist_ok=True)
+    data = render_json(document).encode("utf-8")
+    _write_if_changed(out / REPORT_FILE, data)
+    # OUT itself is marked as written by nbrefactor (the marker packages carry), so a later batch
+    # whose notebooks sit above OUT never takes the report for the notebooks' data.
+    marker = {"generator": "nbrefactor", "files": {REPORT_FILE: hashlib.sha256(data).hexdigest()}}
+    _write_if_changed(out / MANIFEST, (json.dumps(marker, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    write_html(document, html_dir or out / REPORT_DIR, force=force)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from nbrefactor.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+    from nbrefactor.fileio import WriteRefused
+    from nbrefactor.report.html import write_html
+    from nbrefactor.report.migration import REPORT_DIR, REPORT_FILE, ReportError, load_document, model_line, print_summary
+
+    path: Path = args.report
+    if path.is_dir():
+        path = path / REPORT_FILE
+    try:
+        document = load_document(path)
+    except ReportError as exc:
+        print(f"nbrefactor: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for record in document["models"]:
+        print(model_line(record))
+        for problem in record["problems"]:
+            print(f"    {problem}")
+    where = None
+    if not args.no_html:
+        folder = args.html or path.parent / REPORT_DIR
+        try:
+            write_html(document, folder, force=args.force, out=path.parent)
+        except (WriteRefused, OSError) as exc:
+            print(f"error: the report was not written: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        where = str(folder / "index.html")
+    print_summary(document, sys.stdout, color=_color(args, sys.stdout), where=where)
+    return _exit_code(document, EXIT_OK, EXIT_FINDINGS, EXIT_ERROR)

@@ -1,0 +1,361 @@
+"""Emit: `ModelPlan` → `FileTree` (relative path → text or bytes). Pure: the edge collects the
+environment and data samples beforehand and writes the tree afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, Mapping, Optional, Union
+
+import libcst as cst
+
+from nbrefactor import __version__
+from nbrefactor.audit.analysis import CellAnalysis
+from nbrefactor.audit.types import Diagnostic
+from nbrefactor.compile.plan import ModelPlan, ReviewItem, StagePlan, StepPlan
+from nbrefactor.compile.templates import render
+from nbrefactor.compile.transform import CellOutcome, function_body, transform_cell
+
+FileTree = dict[str, Union[str, bytes]]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    distribution: str
+    version: Optional[str]  # None: unpinned
+    source: str  # manifest | pip-magic | environment | unpinned
+
+
+@dataclass(frozen=True)
+class EmitInputs:
+    """What the edge gathered: pinned requirements, the Python version, test data and values."""
+
+    requirements: tuple[Requirement, ...] = ()
+    python_version: str = "3.11"
+    test_data: Mapping[str, bytes] = field(default_factory=dict)  # path under tests/data → content
+    sampled: tuple[str, ...] = ()  # test data files cut to a sample (values tests skip then)
+    missing_data: tuple[str, ...] = ()  # read paths not available beside the notebook
+    saved_values: tuple[tuple[str, str, str, int], ...] = ()  # (expression, expected repr, notebook, cell)
+    mlops: Any = None  # mlops.MlopsInputs: data profile, GPU steps and settings, image (None: defaults)
+    review: tuple[ReviewItem, ...] = ()  # found while gathering (an unpinned requirement…)
+
+
+@dataclass
+class _StageCode:
+    module_source: str
+    review: list[ReviewItem]
+    changes: list[tuple[str, int, int, str]]  # (notebook, cell, line, what)
+    replaced: set[tuple[str, int, int, int]]
+    functions: list[str]  # source of moved definitions
+    function_imports: list[cst.SimpleStatementLine]
+
+
+def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple[str, int, int, int]]]:
+    pkg = plan.package
+    tree: FileTree = {}
+    cfg = config_name(plan)
+    stage_codes = [_stage_code(plan, stage, cfg) for stage in plan.stages]
+    replaced = set().union(*(sc.replaced for sc in stage_codes)) if stage_codes else set()
+    functions = [src for sc in stage_codes for src in sc.functions]
+    function_imports = [imp for sc in stage_codes for imp in sc.function_imports]
+    if functions:
+        tree[f"src/{pkg}/functions.py"] = _functions_module(plan, functions, function_imports)
+    for stage, code in zip(plan.stages, stage_codes):
+        tree[f"src/{pkg}/{stage.module}.py"] = code.module_source
+    fields = plan.config_fields
+    context = {
+        "plan": plan,
+        "pkg": pkg,
+        "cfg": cfg,
+        "dist": pkg.replace("_", "-"),
+        "fields": fields,
+        "env_prefix": pkg.upper(),
+        "steps": plan.steps,
+        "stages": plan.stages,
+        "final": plan.final,
+        "version": __version__,
+        "python_version": inputs.python_version,
+        "requirements": inputs.requirements,
+        "review": sorted({*plan.review, *inputs.review, *(r for sc in stage_codes for r in sc.review)}, key=_review_key),
+        "changes": sorted({c for sc in stage_codes for c in sc.changes}),
+        "fixed": [d for d in plan.fixed if d.code not in ("PTH001", "PTH002", "PTH003", "PTH006") or _replaced(d, replaced)],
+        "remaining": _remaining(plan, replaced),
+        "test_data": sorted(inputs.test_data),
+        "sampled": inputs.sampled,
+        "missing_data": inputs.missing_data,
+        "saved_values": inputs.saved_values,
+        "repr": repr,
+        "notebooks": [s.notebook for s in plan.stages],
+        "pipeline_lines": _pipeline_lines(plan, cfg),
+        "write_dirs": sorted({str(PurePosixPath(f.default).parent) for f in fields if f.kind == "path" and f.direction == "write" and not PurePosixPath(f.default).is_absolute() and str(PurePosixPath(f.default).parent) != "."}),
+    }
+    tree[f"src/{pkg}/__init__.py"] = render("init.py.j2", context)
+    tree[f"src/{pkg}/config.py"] = render("config.py.j2", context)
+    tree[f"src/{pkg}/artifacts.py"] = render("artifacts.py.j2", context)
+    tree[f"src/{pkg}/pipeline.py"] = render("pipeline.py.j2", context)
+    tree[f"src/{pkg}/__main__.py"] = render("main.py.j2", context)
+    tree["tests/test_package.py"] = render("test_package.py.j2", context)
+    for name, data in sorted(inputs.test_data.items()):
+        tree[f"tests/data/{name}"] = data
+    tree["pyproject.toml"] = render("pyproject.toml.j2", context)
+    tree["requirements.txt"] = render("requirements.txt.j2", context)
+    tree["environment.yml"] = render("environment.yml.j2", context)
+    tree["README.md"] = render("README.md.j2", context)
+    tree["MIGRATION.md"] = render("MIGRATION.md.j2", context)
+    tree[".nbrefactor/plan.json"] = plan_json(plan)
+    # MLOps files (kfp pipeline, MLflow tracking, validation, monitoring, Dockerfile): compiler/mlops.py
+    from nbrefactor.compile.mlops import MlopsInputs, mlops_files
+
+    tree.update(mlops_files(plan, inputs.mlops if inputs.mlops is not None else MlopsInputs(), context))
+    return _format(tree), replaced
+
+
+def _review_key(item: ReviewItem) -> tuple:
+    return (item.notebook, item.cell or 0, item.line or 0, item.what)
+
+
+def _replaced(d: Diagnostic, replaced: set[tuple[str, int, int, int]]) -> bool:
+    loc = d.location
+    return (loc.path, loc.cell or 0, loc.line or 0, loc.column or 0) in replaced
+
+
+def _remaining(plan: ModelPlan, replaced: set[tuple[str, int, int, int]]) -> list[Diagnostic]:
+    fixed = {id(d) for d in plan.fixed}
+    out = []
+    for d in plan.diagnostics:
+        if d.code in ("PTH001", "PTH002", "PTH003", "PTH006") and _replaced(d, replaced):
+            continue
+        if id(d) in fixed and d.code not in ("PTH001", "PTH002", "PTH003", "PTH006"):
+            continue
+        out.append(d)
+    return out
+
+
+def plan_json(plan: ModelPlan) -> str:
+    data: dict[str, Any] = {
+        "schema": "nbrefactor-plan/1",
+        "model": plan.model,
+        "package": plan.package,
+        "notebooks": [s.notebook for s in plan.stages],
+        "steps": [
+            {
+                "name": s.name,
+                "title": s.title,
+                "module": f"{plan.package}.{s.module}",
+                "function": s.name,
+                "notebook": s.notebook,
+                "cells": list(s.cells),
+                "inputs": list(s.inputs),
+                "outputs": list(s.outputs),
+            }
+            for s in plan.steps
+        ],
+        "final": list(plan.final),
+        "config": [
+            {"name": f.name, "type": f.type, "default": f.default, "kind": f.kind, "direction": f.direction,
+             "origins": [{"notebook": o[0], "cell": o[1], "line": o[2]} for o in f.origins]}
+            for f in plan.config_fields
+        ],
+        "generator": f"nbrefactor {__version__}",
+    }
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+# --- code ---------------------------------------------------------------------------------------
+
+
+def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
+    facts = stage.facts
+    path = stage.notebook
+    moved = frozenset(stage.moved_definitions)
+    review: list[ReviewItem] = []
+    changes: list[tuple[str, int, int, str]] = []
+    replaced: set[tuple[str, int, int, int]] = set()
+    imports: list[cst.SimpleStatementLine] = []
+    needs: set[str] = set()
+    functions: list[str] = []
+
+    cell_replacements: dict[int, dict[tuple[int, int], str]] = {}
+    for (nb, cell, line, column), name in plan.replacements.items():
+        if nb == path:
+            cell_replacements.setdefault(cell, {})[(line, column)] = name
+
+    # Every cell's top-level imports are hoisted (Kale `imports` cells included).
+    outcomes: dict[int, CellOutcome] = {}
+    for section in stage.sectioning.sections:
+        for ca in section.cells:
+            if ca.facts.syntax_error is not None:
+                review.append(ReviewItem(path, ca.cell.index, ca.facts.syntax_error.line, f"syntax error, cell left out: {ca.facts.syntax_error.message}"))
+                continue
+            outcome = transform_cell(ca, cell_replacements.get(ca.cell.index, {}), moved, f"{_step_of(stage, ca)}_cell{ca.cell.index}", facts.resolve, cfg, (stage.injected or {}).get(ca.cell.index, ()))
+            outcomes[ca.cell.index] = outcome
+            imports.extend(outcome.imports)
+            needs |= outcome.needs
+            review.extend(ReviewItem(path, ca.cell.index, line, what) for line, what in outcome.review)
+            changes.extend((path, ca.cell.index, line, what) for line, what in outcome.changes)
+            replaced |= {(path, ca.cell.index, line, col) for line, col in outcome.replaced}
+    # Moved definitions, in notebook order, from the original (masked) cells.
+    for ca in facts.cells:
+        if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():
+            continue
+        module = cst.parse_module(ca.masked.python)
+        for stmt in module.body:
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) and stmt.name.value in moved:
+                functions.append(module.code_for_node(stmt).strip("\n"))
+
+    step_functions: list[str] = []
+    for step in stage.steps:
+        section = next(s for s in stage.sectioning.sections if s.name == step.name)
+        items: list = []
+        for ca in section.cells:
+            outcome = outcomes.get(ca.cell.index)
+            if outcome is None:
+                continue
+            body_items = list(outcome.items)
+            if body_items:
+                items.append(f"# --- notebook cell {ca.cell.index} ---")
+                items.extend(body_items)
+        trailing: list[cst.BaseStatement] = []
+        if step.outputs:
+            value = ", ".join(step.outputs)
+            trailing.append(cst.parse_statement(f"return {value}\n"))
+        params = [f"{cfg}: Config", *step.inputs]
+        header = f"def {step.name}({', '.join(params)}):\n    pass\n"
+        fn = cst.parse_statement(header)
+        assert isinstance(fn, cst.FunctionDef)
+        cells = ", ".join(str(c) for c in step.cells)
+        doc = f'"""{_doc_title(step)}: notebook cells {cells}."""'
+        body = function_body([cst.parse_statement(doc + "\n"), *items], trailing)
+        fn = fn.with_changes(body=body)
+        step_functions.append(cst.Module(body=[fn]).code)
+    body_code = "\n\n".join(step_functions)
+    used = _used_names(body_code)
+    header_lines = [f'"""Steps compiled from {path} by nbrefactor {__version__}; each function is one section of the notebook."""', ""]
+    header_lines += _import_block(imports, used, needs)
+    header_lines.append("from .config import Config")
+    moved_used = sorted(n for n in moved if n in used)
+    if moved_used:
+        header_lines.append(f"from .functions import {', '.join(moved_used)}")
+    if "save_figure" in needs or "save_figure" in used:
+        header_lines.append("from .artifacts import save_figure")
+    source = "\n".join(header_lines) + "\n\n\n" + body_code
+    return _StageCode(source, review, changes, replaced, functions, imports)
+
+
+def _pipeline_lines(plan: ModelPlan, cfg: str) -> list[str]:
+    lines = []
+    for s in plan.steps:
+        call = f"_{s.module}.{s.name}({', '.join([cfg, *s.inputs])})"
+        lines.append(f"{', '.join(s.outputs)} = {call}" if s.outputs else call)
+        values = ", ".join(f'"{o}": {o}' for o in s.outputs)
+        lines.append(f'_notify("{s.name}", {{{values}}})')
+    lines.append("return {" + ", ".join(f'"{n}": {n}' for n in plan.final) + "}")
+    return lines
+
+
+def config_name(plan: ModelPlan) -> str:
+    """The config parameter's name: `cfg`, unless the notebook already uses that name."""
+    used: set[str] = set()
+    for stage in plan.stages:
+        for ca in stage.facts.cells:
+            used |= {r.name for r in (*ca.facts.defined, *ca.facts.reads, *ca.facts.deferred_reads)}
+    return next(n for n in ("cfg", "config", "settings", "run_config", "nbrefactor_config") if n not in used)
+
+
+def _doc_title(step: StepPlan) -> str:
+    title = step.title.replace('"""', "'''").replace("\\", "\\\\").strip()
+    return title[:1].upper() + title[1:] if title else step.name
+
+
+def _step_of(stage: StagePlan, ca: CellAnalysis) -> str:
+    for step in stage.steps:
+        if ca.cell.index in step.cells:
+            return step.name
+    return "cell"
+
+
+def _used_names(code: str) -> set[str]:
+    names: set[str] = set()
+    try:
+        module = cst.parse_module(code)
+    except cst.ParserSyntaxError:
+        return names
+
+    class Collector(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            names.add(node.value)
+
+    module.visit(Collector())
+    return names
+
+
+def _import_block(imports: list[cst.SimpleStatementLine], used: set[str], needs: set[str]) -> list[str]:
+    """One import per line, deduplicated, only those whose bound name the module uses."""
+    lines: list[str] = []
+    std = sorted(n for n in needs if n in ("os", "subprocess", "runpy", "pathlib"))
+    lines += [f"import {n}" for n in std]
+    seen: set[str] = set(lines)
+    future: list[str] = []
+    for stmt_line in imports:
+        for stmt in stmt_line.body:
+            for text, bound in _split_import(stmt):
+                if text in seen:
+                    continue
+                if bound == "*" or bound in used or text.startswith("from __future__"):
+                    seen.add(text)
+                    (future if text.startswith("from __future__") else lines).append(text)
+    return future + lines
+
+
+def _split_import(stmt: cst.BaseSmallStatement) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    empty = cst.Module(body=[])
+    if isinstance(stmt, cst.Import):
+        for alias in stmt.names:
+            name = empty.code_for_node(alias.name)
+            if alias.asname is not None:
+                bound = empty.code_for_node(alias.asname.name)
+                out.append((f"import {name} as {bound}", bound))
+            else:
+                out.append((f"import {name}", name.split(".")[0]))
+    elif isinstance(stmt, cst.ImportFrom):
+        module = ("." * len(stmt.relative)) + (empty.code_for_node(stmt.module) if stmt.module is not None else "")
+        if isinstance(stmt.names, cst.ImportStar):
+            out.append((f"from {module} import *", "*"))
+        else:
+            for alias in stmt.names:
+                name = empty.code_for_node(alias.name)
+                if alias.asname is not None:
+                    bound = empty.code_for_node(alias.asname.name)
+                    out.append((f"from {module} import {name} as {bound}", bound))
+                else:
+                    out.append((f"from {module} import {name}", name))
+    return out
+
+
+def _functions_module(plan: ModelPlan, functions: list[str], imports: list[cst.SimpleStatementLine]) -> str:
+    body = "\n\n\n".join(dict.fromkeys(functions))
+    used = _used_names(body)
+    header = [f'"""Functions and classes defined in the notebook{"s" if len(plan.stages) > 1 else ""}, moved here by nbrefactor {__version__}."""', ""]
+    header += _import_block(imports, used, set())
+    return "\n".join(header) + "\n\n\n" + body + "\n"
+
+
+# --- formatting ---------------------------------------------------------------------------------
+
+
+def _format(tree: FileTree) -> FileTree:
+    import black
+
+    mode = black.Mode(target_versions={black.TargetVersion.PY311})
+    out: FileTree = {}
+    for path, content in tree.items():
+        if path.endswith(".py") and isinstance(content, str):
+            try:
+                content = black.format_str(content, mode=mode)
+            except black.InvalidInput as exc:  # keep the unformatted text: it is still what we meant
+                content = content + f"\n# nbrefactor: black could not format this file: {exc}\n"
+        out[path] = content
+    return out

@@ -1,0 +1,25 @@
+"""What compiling one model came to: its status, problems and plan, for the report to render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from nbrefactor.audit.types import Diagnostic
+from nbrefactor.compile.plan import ModelPlan
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    model: str
+    notebooks: tuple[str, ...]
+    status: str  # migrated | migrated-with-review | unchanged | skipped | blocked | failed | unreadable
+    out_dir: Optional[str] = None
+    problems: tuple[str, ...] = ()  # one line each
+    review_items: int = 0
+    diagnostics: tuple[Diagnostic, ...] = ()
+    plan: Optional[ModelPlan] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("migrated", "migrated-with-review", "unchanged", "skipped")

@@ -1,0 +1,162 @@
+"""Split a notebook into sections: Kale cell tags first, then markdown headings, else one section.
+
+Pure: facts in, sections out. Kale's vocabulary is accepted so teams coming from Kale keep their
+work: `block:NAME`/`step:NAME` start a step, untagged cells continue the step above, `prev:NAME`
+is recorded (our data-flow decides the real inputs), `skip` leaves a cell out, `imports` and
+`functions` cells are hoisted, `pipeline-parameters` cells become config, `pipeline-metrics`
+cells give the final values.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
+
+KALE_SPECIAL = ("imports", "functions", "pipeline-parameters", "pipeline-metrics", "skip")
+_HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str  # a valid, unique Python identifier
+    title: str  # as written (heading text, Kale block name, or notebook name)
+    cells: tuple[CellAnalysis, ...]
+    role: str = "step"  # step | imports | functions | parameters | metrics
+    prev: tuple[str, ...] = ()  # Kale `prev:` names, informational
+
+    @property
+    def cell_indices(self) -> tuple[int, ...]:
+        return tuple(ca.cell.index for ca in self.cells)
+
+
+@dataclass(frozen=True)
+class Sectioning:
+    source: str  # kale-tags | markdown-headings | whole-notebook
+    sections: tuple[Section, ...]
+    skipped: tuple[CellAnalysis, ...] = ()
+
+
+def identifier(text: str, fallback: str = "step") -> str:
+    """`"1. Load the data!"` → `load_the_data`; always a valid, non-keyword identifier."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[A-Za-z0-9]+", ascii_text.lower())
+    name = "_".join(words)
+    name = re.sub(r"^[0-9_]+", "", name) or fallback
+    name = name[:48].rstrip("_") or fallback
+    if keyword.iskeyword(name) or name in {"run", "main", "config", "pipeline"}:
+        name = f"{name}_step"
+    return name
+
+
+def unique(name: str, taken: set[str]) -> str:
+    candidate = name
+    n = 2
+    while candidate in taken:
+        candidate = f"{name}_{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def split_sections(facts: NotebookFacts, notebook_title: str) -> Sectioning:
+    if _has_kale_tags(facts):
+        return _by_kale_tags(facts)
+    by_headings = _by_headings(facts)
+    if by_headings is not None:
+        return by_headings
+    code_cells = tuple(ca for ca in facts.cells if ca.cell.source.strip())
+    return Sectioning("whole-notebook", (Section(identifier(notebook_title, "run_notebook"), notebook_title, code_cells),))
+
+
+def _has_kale_tags(facts: NotebookFacts) -> bool:
+    for ca in facts.cells:
+        for tag in ca.cell.tags:
+            if tag.startswith(("block:", "step:")) or tag in KALE_SPECIAL:
+                return True
+    return False
+
+
+def _by_kale_tags(facts: NotebookFacts) -> Sectioning:
+    taken: set[str] = set()
+    steps: list[tuple[str, str, list[CellAnalysis], list[str]]] = []  # (role, title, cells, prev)
+    special: dict[str, list[CellAnalysis]] = {"imports": [], "functions": [], "parameters": [], "metrics": []}
+    skipped: list[CellAnalysis] = []
+    current: Optional[tuple[str, str, list[CellAnalysis], list[str]]] = None
+    for ca in facts.cells:
+        tags = ca.cell.tags
+        if not ca.cell.source.strip():
+            continue
+        if "skip" in tags:
+            skipped.append(ca)
+            continue
+        role = next((t for t in tags if t in ("imports", "functions", "pipeline-parameters", "pipeline-metrics")), None)
+        if role is not None:
+            key = {"pipeline-parameters": "parameters", "pipeline-metrics": "metrics"}.get(role, role)
+            special[key].append(ca)
+            continue
+        block = next((t.split(":", 1)[1] for t in tags if t.startswith(("block:", "step:")) and ":" in t), None)
+        prev = [t.split(":", 1)[1] for t in tags if t.startswith("prev:")]
+        if block is not None:
+            if current is not None and current[1] == block:
+                current[2].append(ca)
+                continue
+            # Kale merges non-adjacent cells with the same block name; order is kept here.
+            existing = next((s for s in steps if s[1] == block), None)
+            if existing is not None:
+                existing[2].append(ca)
+                current = existing
+                continue
+            current = ("step", block, [ca], prev)
+            steps.append(current)
+        elif current is not None:
+            current[2].append(ca)
+        else:
+            current = ("step", "setup", [ca], [])
+            steps.append(current)
+    sections: list[Section] = []
+    for key, role in (("imports", "imports"), ("functions", "functions"), ("parameters", "parameters")):
+        if special[key]:
+            sections.append(Section(unique(identifier(key), taken), key, tuple(special[key]), role))
+    ordered = sorted(steps, key=lambda s: s[2][0].cell.index)
+    for role, title, cells, prev in ordered:
+        cells_sorted = tuple(sorted(cells, key=lambda c: c.cell.index))
+        sections.append(Section(unique(identifier(title), taken), title, cells_sorted, role, tuple(prev)))
+    if special["metrics"]:
+        sections.append(Section(unique("metrics", taken), "pipeline-metrics", tuple(special["metrics"]), "metrics"))
+    return Sectioning("kale-tags", tuple(sections), tuple(skipped))
+
+
+def _heading(text: str) -> Optional[str]:
+    match = _HEADING.search(text)
+    return match.group(2).strip() if match else None
+
+
+def _by_headings(facts: NotebookFacts) -> Optional[Sectioning]:
+    notebook = facts.notebook
+    by_index = {ca.cell.index: ca for ca in facts.cells}
+    groups: list[tuple[str, list[CellAnalysis]]] = []
+    title: Optional[str] = None
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            heading = _heading(cell.source)
+            if heading is not None:
+                title = heading
+                groups.append((title, []))
+            continue
+        ca = by_index.get(cell.index)
+        if ca is None or not cell.source.strip():
+            continue
+        if not groups:
+            groups.append(("setup", []))
+        groups[-1][1].append(ca)
+    groups = [(t, cells) for t, cells in groups if cells]
+    if len(groups) < 2:
+        return None
+    taken: set[str] = set()
+    sections = tuple(Section(unique(identifier(t), taken), t, tuple(cells)) for t, cells in groups)
+    return Sectioning("markdown-headings", sections)

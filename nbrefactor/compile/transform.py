@@ -1,0 +1,396 @@
+"""Transform: one cell's code → the statements of a step function (libcst, pure).
+
+What changes, and why:
+- hardcoded paths, URLs and seeds → `cfg.<field>` (the config replaces them; defaults reproduce);
+- import statements → hoisted to the module (rebuilt per module, unused ones dropped);
+- definitions that move to the functions module → removed here, imported there;
+- display-only expressions (`df.head()`, a bare name) → dropped: they computed nothing;
+- `plt.show()` and plotting cells → the figure is saved into the artifacts folder;
+- magics and shell lines → explicit Python (`os.chdir`, `subprocess.run`, `runpy.run_path`,
+  `Path.write_text`), moved to requirements (`%pip install`), dropped when notebook-only
+  (`%matplotlib`), or kept as a comment and listed for review — never silently dropped.
+Statements are moved as libcst nodes, so multi-line strings keep their exact content when the
+code is indented into a function.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from typing import Optional, Sequence, Union
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from nbrefactor.audit.analysis import CellAnalysis, dotted_name
+from nbrefactor.audit.ipython import MagicLine
+
+NOTEBOOK_ONLY_MAGICS = frozenset(
+    {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "who", "whos", "who_ls", "lsmagic",
+     "pdb", "xmode", "precision", "pprint", "history", "notebook", "time", "timeit", "prun", "magic", "page",
+     "pinfo", "pinfo2", "psearch", "qtconsole", "colors", "doctest_mode", "clear", "reset_selective", "pylab",
+     "ls", "pwd", "dirs", "dhist", "bookmark", "lmagic", "capture", "debug", "memit", "mprun", "skip", "ipytest"}
+)
+DISPLAY_CELL_MAGICS = frozenset({"html", "HTML", "javascript", "js", "markdown", "latex", "svg", "md"})
+PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "mprun", "ipytest", "skip"})
+# Methods that only look at data: an expression statement made of these shows, and changes nothing.
+PURE_DISPLAY_METHODS = frozenset(
+    {"head", "tail", "describe", "info", "value_counts", "nunique", "unique", "isnull", "isna", "notnull", "notna",
+     "sum", "mean", "median", "count", "corr", "cov", "memory_usage", "to_string", "max", "min", "std", "var",
+     "idxmax", "idxmin", "any", "all", "round", "mode", "quantile", "keys", "values", "items", "get_params",
+     "summary", "duplicated", "nlargest", "nsmallest", "sort_values", "sort_index", "reset_index", "groupby",
+     "agg", "aggregate", "first", "last", "size", "dtype", "astype", "to_frame", "style", "format", "plot_"}
+)
+PURE_DISPLAY_FUNCTIONS = frozenset({"display", "len", "type", "repr", "dir", "vars", "id", "sorted", "list", "set", "tuple", "dict", "str"})
+PLOT_MODULES = ("matplotlib.pyplot.", "seaborn.", "plotly.", "pandas.plotting.")
+PLOT_METHODS = frozenset({"plot", "hist", "scatter", "imshow", "bar", "barh", "boxplot", "heatmap", "pie", "matshow", "plot_tree"})
+
+
+@dataclass
+class CellOutcome:
+    """The statements of one cell, ready to become part of a function body."""
+
+    items: list[Union[cst.BaseStatement, str]] = field(default_factory=list)  # str = a comment line
+    imports: list[cst.SimpleStatementLine] = field(default_factory=list)
+    needs: set[str] = field(default_factory=set)  # helper imports the module needs: os, subprocess, runpy, pathlib, save_figure
+    review: list[tuple[int, str]] = field(default_factory=list)  # (line, what) for MIGRATION.md
+    changes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was done)
+    replaced: set[tuple[int, int]] = field(default_factory=set)  # literal positions that became config
+    injected: tuple[str, ...] = ()  # names a `%run` in this cell provides to later cells
+
+
+def transform_cell(
+    ca: CellAnalysis,
+    replacements: dict[tuple[int, int], str],
+    moved: frozenset[str],
+    figure_prefix: str,
+    resolve,  # noqa: ANN001 - NotebookFacts.resolve
+    config_name: str = "cfg",
+    injected: tuple[str, ...] = (),
+) -> CellOutcome:
+    outcome = CellOutcome()
+    outcome.injected = injected
+    masked = ca.masked
+    magic_by_line = {m.line: m for m in masked.magics}
+    if not masked.is_python:
+        _non_python_cell(ca, outcome)
+        return outcome
+    if masked.cell_magic is not None:
+        header = next(m for m in masked.magics if m.kind == "cell_magic")
+        note = f"%%{header.name} {header.args}".strip()
+        if header.name == "timeit":
+            outcome.changes.append((header.line, f"`{note}`: the body runs once instead of being timed"))
+        else:
+            outcome.changes.append((header.line, f"`{note}` dropped: the body runs as plain Python"))
+    if not masked.python.strip():
+        for m in masked.magics:
+            _magic(m, outcome)
+        return outcome
+    module = cst.parse_module(masked.python)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    positions = wrapper.resolve(PositionProvider)
+    rewriter = _Rewriter(positions, replacements, resolve, figure_prefix, outcome, config_name)
+    new_module = module.visit(rewriter)
+    plots_without_show = rewriter.plotted and not rewriter.showed
+    if module.header:
+        for line in module.header:
+            if line.comment is not None:
+                outcome.items.append(line.comment.value)
+    for original, updated in zip(module.body, new_module.body):
+        line = positions[original].start.line
+        magic = magic_by_line.get(line)
+        if magic is not None and _is_placeholder(original, magic):
+            if magic.kind != "cell_magic":
+                _magic(magic, outcome)
+            continue
+        if isinstance(updated, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in updated.body):
+            outcome.imports.append(updated)
+            continue
+        if isinstance(updated, (cst.FunctionDef, cst.ClassDef)) and updated.name.value in moved:
+            outcome.changes.append((line, f"`{updated.name.value}` moved to the functions module"))
+            continue
+        if _display_only(updated):
+            outcome.changes.append((line, "display-only expression dropped"))
+            continue
+        outcome.items.append(updated)
+    # Magic lines inside blocks (masked to `pass`) cannot be translated in place: list them.
+    for m in masked.magics:
+        if m.kind != "cell_magic" and m.text[:1] in (" ", "\t") and m.kind in ("shell", "line_magic", "automagic"):
+            outcome.review.append((m.line, f"`{m.text.strip()}` inside a block was replaced by `pass`; translate it by hand"))
+    if plots_without_show:
+        outcome.items.append(_save_figure_statement(f"{figure_prefix}_{rewriter.figure_count + 1}"))
+        outcome.needs.add("save_figure")
+        outcome.changes.append((1, "figure saved to the artifacts folder"))
+    outcome.replaced = rewriter.replaced
+    return outcome
+
+
+def _is_placeholder(node: cst.CSTNode, magic: MagicLine) -> bool:
+    """The masker put `pass` (or `x = None` for `x = !cmd`) where the magic was."""
+    if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
+        return False
+    stmt = node.body[0]
+    if isinstance(stmt, cst.Pass):
+        return True
+    if isinstance(stmt, cst.Assign) and magic.assigned_to:
+        value = stmt.value
+        if isinstance(value, cst.Name) and value.value == "None":
+            return True
+        if isinstance(value, cst.Tuple) and all(isinstance(e.value, cst.Name) and e.value.value == "None" for e in value.elements):
+            return True
+    return False
+
+
+def _save_figure_statement(name: str) -> cst.SimpleStatementLine:
+    return cst.parse_statement(f'save_figure("{name}")')  # type: ignore[return-value]
+
+
+class _Rewriter(cst.CSTTransformer):
+    def __init__(self, positions, replacements, resolve, figure_prefix: str, outcome: CellOutcome, config_name: str):  # noqa: ANN001
+        super().__init__()
+        self.config_name = config_name
+        self.positions = positions
+        self.replacements = replacements
+        self.resolve = resolve
+        self.figure_prefix = figure_prefix
+        self.outcome = outcome
+        self.concat_depth = 0
+        self.plotted = False
+        self.showed = False
+        self.figure_count = 0
+        self.replaced: set[tuple[int, int]] = set()
+
+    def _position(self, node: cst.CSTNode) -> tuple[int, int]:
+        rng = self.positions.get(node)
+        return (rng.start.line, rng.start.column + 1) if rng is not None else (0, 0)
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self.concat_depth += 1
+
+    def leave_ConcatenatedString(self, original: cst.ConcatenatedString, updated: cst.ConcatenatedString) -> cst.BaseExpression:
+        self.concat_depth -= 1
+        return updated
+
+    def _field(self, original: cst.CSTNode) -> Optional[str]:
+        if self.concat_depth:
+            return None
+        return self.replacements.get(self._position(original))
+
+    def leave_SimpleString(self, original: cst.SimpleString, updated: cst.SimpleString) -> cst.BaseExpression:
+        name = self._field(original)
+        if name is None:
+            return updated
+        self.replaced.add(self._position(original))
+        return cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
+
+    def leave_Integer(self, original: cst.Integer, updated: cst.Integer) -> cst.BaseExpression:
+        name = self._field(original)
+        if name is None:
+            return updated
+        self.replaced.add(self._position(original))
+        return cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
+
+    def leave_Float(self, original: cst.Float, updated: cst.Float) -> cst.BaseExpression:
+        name = self._field(original)
+        if name is None:
+            return updated
+        self.replaced.add(self._position(original))
+        return cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        if original.value not in ("True", "False"):
+            return updated
+        name = self._field(original)
+        if name is None:
+            return updated
+        self.replaced.add(self._position(original))
+        return cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        dotted = dotted_name(original.func)
+        resolved = self.resolve(dotted) if dotted else ""
+        method = original.func.attr.value if isinstance(original.func, cst.Attribute) else dotted
+        if resolved.startswith(PLOT_MODULES) or method in PLOT_METHODS:
+            self.plotted = True
+        if resolved in ("matplotlib.pyplot.show",) or (dotted.endswith(".show") and resolved.startswith("matplotlib")):
+            self.showed = True
+            self.figure_count += 1
+            self.outcome.needs.add("save_figure")
+            self.outcome.changes.append((self._position(original)[0], "`plt.show()` now saves the figure to the artifacts folder"))
+            return cst.Call(func=cst.Name("save_figure"), args=[cst.Arg(cst.SimpleString(f'"{self.figure_prefix}_{self.figure_count}"'))])
+        return updated
+
+
+def _pure(node: cst.CSTNode) -> bool:
+    if isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
+        return True
+    if isinstance(node, cst.Attribute):
+        return _pure(node.value)
+    if isinstance(node, cst.Subscript):
+        return _pure(node.value) and all(_pure_slice(s.slice) for s in node.slice)
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return all(_pure(e.value) for e in node.elements)
+    if isinstance(node, cst.BinaryOperation):
+        return _pure(node.left) and _pure(node.right)
+    if isinstance(node, cst.UnaryOperation):
+        return _pure(node.expression)
+    if isinstance(node, cst.Comparison):
+        return _pure(node.left) and all(_pure(c.comparator) for c in node.comparisons)
+    if isinstance(node, cst.BooleanOperation):
+        return _pure(node.left) and _pure(node.right)
+    if isinstance(node, cst.Call):
+        args_pure = all(_pure(a.value) for a in node.args)
+        if isinstance(node.func, cst.Name):
+            return node.func.value in PURE_DISPLAY_FUNCTIONS and args_pure
+        if isinstance(node.func, cst.Attribute):
+            return node.func.attr.value in PURE_DISPLAY_METHODS and _pure(node.func.value) and args_pure
+    return False
+
+
+def _pure_slice(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.Index):
+        return _pure(node.value)
+    if isinstance(node, cst.Slice):
+        return all(part is None or _pure(part) for part in (node.lower, node.upper, node.step))
+    return False
+
+
+def _display_only(stmt: cst.BaseStatement) -> bool:
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return False
+    expr = stmt.body[0]
+    if not isinstance(expr, cst.Expr):
+        return False
+    value = expr.value
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+        return False  # a docstring-like string is harmless; keep it as written
+    return _pure(value)
+
+
+# --- magics -------------------------------------------------------------------------------------
+
+
+def _stmt(code: str) -> cst.BaseStatement:
+    return cst.parse_statement(code)
+
+
+def _install_line(m: MagicLine) -> bool:
+    words = m.args.split()
+    if m.name in ("pip", "conda", "mamba", "uv") and "install" in words:
+        return True
+    if m.kind == "shell" and words[:1] in (["pip"], ["pip3"], ["conda"], ["mamba"]) and "install" in words:
+        return True
+    if m.kind == "shell" and len(words) > 3 and words[1:3] == ["-m", "pip"] and "install" in words:
+        return True
+    return False
+
+
+def _magic(m: MagicLine, outcome: CellOutcome) -> None:
+    original = m.text.strip()
+    if m.kind == "help":
+        outcome.changes.append((m.line, f"help `{original}` dropped"))
+        return
+    if _install_line(m):
+        outcome.items.append(f"# nbrefactor: `{original}` moved to requirements.txt")
+        outcome.changes.append((m.line, f"`{original}` moved to requirements.txt"))
+        return
+    if m.kind == "shell":
+        command = m.args
+        if "{" in command or "$" in command:
+            outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated command"))
+        if m.assigned_to:
+            target = ", ".join(m.assigned_to)
+            outcome.items.append(
+                _stmt(f"{target} = subprocess.run({command!r}, shell=True, capture_output=True, text=True).stdout.splitlines()")
+            )
+        else:
+            outcome.items.append(_stmt(f"subprocess.run({command!r}, shell=True)"))
+        outcome.needs.add("subprocess")
+        outcome.changes.append((m.line, f"shell line `{original}` became `subprocess.run`"))
+        return
+    name = m.name
+    if name == "cd":
+        target = m.args.strip().strip("'\"") or "~"
+        outcome.items.append(_stmt(f"os.chdir(os.path.expanduser({target!r}))"))
+        outcome.needs.add("os")
+        outcome.changes.append((m.line, f"`{original}` became `os.chdir`"))
+        outcome.review.append((m.line, f"`{original}` changes the working directory; prefer config paths"))
+        return
+    if name in ("env", "set_env") and ("=" in m.args or " " in m.args.strip()):
+        key, _, value = m.args.partition("=") if "=" in m.args else m.args.strip().partition(" ")
+        outcome.items.append(_stmt(f"os.environ[{key.strip()!r}] = {value.strip()!r}"))
+        outcome.needs.add("os")
+        outcome.changes.append((m.line, f"`{original}` became `os.environ[...]`"))
+        return
+    if name == "run":
+        args = shlex.split(m.args) if m.args else []
+        script = next((a for a in args if not a.startswith("-")), "")
+        if m.assigned_to or not script.endswith(".py"):
+            outcome.items.append(f"# nbrefactor: review: `{original}`")
+            outcome.review.append((m.line, f"`{original}` could not be translated"))
+            return
+        outcome.items.append(_stmt(f"_run_namespace = runpy.run_path({script!r}, run_name='__main__')"))
+        for name in outcome.injected:
+            outcome.items.append(_stmt(f"{name} = _run_namespace[{name!r}]"))
+        outcome.needs.add("runpy")
+        names = ", ".join(f"`{n}`" for n in outcome.injected) or "no names the notebook reads"
+        outcome.review.append(
+            (m.line, f"`{original}` injected the script's names ({names}); the package runs it with `runpy` from the working directory — consider importing them instead")
+        )
+        return
+    if name in NOTEBOOK_ONLY_MAGICS and not m.assigned_to:
+        outcome.items.append(f"# nbrefactor: dropped notebook-only `{original}`")
+        outcome.changes.append((m.line, f"notebook-only `{original}` dropped"))
+        return
+    outcome.items.append(f"# nbrefactor: review: `{original}`")
+    outcome.review.append((m.line, f"`{original}` has no automatic translation"))
+
+
+def _non_python_cell(ca: CellAnalysis, outcome: CellOutcome) -> None:
+    masked = ca.masked
+    header = next((m for m in masked.magics if m.kind == "cell_magic"), None)
+    if header is None:
+        return
+    lines = ca.cell.source.split("\n")
+    body = "\n".join(lines[header.line:])
+    name = header.name
+    if name == "writefile":
+        args = shlex.split(header.args) if header.args else []
+        append = "-a" in args or "--append" in args
+        target = next((a for a in args if not a.startswith("-")), "")
+        if target:
+            mode = "a" if append else "w"
+            outcome.items.append(_stmt(f"with open({target!r}, {mode!r}) as _handle:\n    _handle.write({body + chr(10)!r})\n"))
+            outcome.changes.append((header.line, f"`%%writefile {header.args}` became a file write"))
+            return
+    if name in ("bash", "sh", "script"):
+        shell = "bash" if name != "sh" else "sh"
+        if name == "script":
+            shell = header.args.split()[0] if header.args.split() else "sh"
+        outcome.items.append(_stmt(f"subprocess.run([{shell!r}, '-c', {body!r}])"))
+        outcome.needs.add("subprocess")
+        outcome.changes.append((header.line, f"`%%{name}` cell became `subprocess.run`"))
+        return
+    if name in DISPLAY_CELL_MAGICS:
+        outcome.items.append(f"# nbrefactor: dropped display-only `%%{name}` cell")
+        outcome.changes.append((header.line, f"display-only `%%{name}` cell dropped"))
+        return
+    outcome.items.append(f"# nbrefactor: review: `%%{name} {header.args}`".rstrip() + " cell not translated")
+    outcome.review.append((header.line, f"`%%{name}` cell has no automatic translation"))
+
+
+def function_body(items: Sequence[Union[cst.BaseStatement, str]], trailing: Sequence[cst.BaseStatement] = ()) -> cst.IndentedBlock:
+    """Statements and comment lines → an indented block; comments attach to the next statement."""
+    body: list[cst.BaseStatement] = []
+    pending: list[cst.EmptyLine] = []
+    for item in [*items, *trailing]:
+        if isinstance(item, str):
+            pending.append(cst.EmptyLine(indent=True, comment=cst.Comment(item if item.startswith("#") else f"# {item}")))
+            continue
+        if pending:
+            item = item.with_changes(leading_lines=[*pending, *item.leading_lines])
+            pending = []
+        body.append(item)
+    if not body:
+        body.append(cst.SimpleStatementLine(body=[cst.Pass()]))
+    return cst.IndentedBlock(body=body, footer=pending)

@@ -1,0 +1,19 @@
+# Sourced by main.sh and test.sh: make and activate the project's virtual environment (.venv), so
+# nothing is installed into the system Python (Debian's python3 refuses that: PEP 668), then
+# install the project with the extras named in $NBREFACTOR_EXTRAS. uv does the install when it
+# can be had (about 4× faster than pip here); plain pip is the fallback.
+PYTHON="${PYTHON:-python3}"
+VENV="${NBREFACTOR_VENV:-.venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV" || { echo "could not create a virtual environment with $PYTHON -m venv (on Debian/Ubuntu: apt-get install python3-venv)" >&2; exit 1; }
+fi
+# shellcheck disable=SC1091
+. "$VENV/bin/activate"
+if ! python -m uv --version >/dev/null 2>&1; then
+  python -m pip install -q --disable-pip-version-check uv >/dev/null 2>&1 || true
+fi
+if python -m uv --version >/dev/null 2>&1; then
+  python -m uv pip install -q --python "$VENV/bin/python" -e ".[$NBREFACTOR_EXTRAS]" || exit 1
+else
+  python -m pip install -q --disable-pip-version-check -e ".[$NBREFACTOR_EXTRAS]" || exit 1
+fi
