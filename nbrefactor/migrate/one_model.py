@@ -21,13 +21,14 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from nbrefactor.audit.analysis import NotebookFacts
 from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.compile.literals import py_literal
 from nbrefactor.compile.emit import EmitInputs, FileTree, Requirement, emit_model, plan_json
 from nbrefactor.compile.plan import ModelPlan, ReviewItem, model_names, plan_model
 from nbrefactor.compile.result import ModelResult
 from nbrefactor.config import Settings
 from nbrefactor.fileio import MANIFEST, WriteRefused, write_tree
 from nbrefactor.audit.engine import audit_notebook, collect_notebooks
-from nbrefactor.migrate.pipeline_build import add_compiled_pipeline, with_mlops
+from nbrefactor.migrate.pipeline_build import add_compiled_pipeline, configured_texts, with_mlops
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError
 from nbrefactor.audit.project import ProjectContext, discover_project
@@ -158,7 +159,7 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
     # MLOps (nbrefactor.migrate.pipeline_build): data profile, GPU steps, image settings; then the kfp YAML.
     inputs = with_mlops(inputs, plan, settings, catalog, [(f, path) for f, _, _, path in analysed])
     tree, _ = emit_model(plan, inputs)
-    tree, pipeline_problem = add_compiled_pipeline(tree, plan)
+    tree, pipeline_problem = add_compiled_pipeline(tree, plan, configured_texts(settings))
     if pipeline_problem and isinstance(tree.get("MIGRATION.md"), str):
         tree["MIGRATION.md"] = str(tree["MIGRATION.md"]).rstrip("\n") + f"\n\n## Not generated\n\n- {pipeline_problem}\n"
     tree = redact_tree(tree, catalog)
@@ -402,10 +403,8 @@ def _literal(text: str) -> Optional[str]:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
-    if isinstance(value, bool) or isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
-        return repr(value)
+    if isinstance(value, (bool, int, float)) or isinstance(value, tuple) and all(isinstance(v, int) for v in value):
+        return py_literal(value)  # a literal, also for 1e999 (`float("inf")`, not the name `inf`)
     return None
 
 
