@@ -333,3 +333,38 @@ def test_any_heading_literal_and_tag_gives_python_that_parses_with_text_only_in_
             tomllib.loads(text)
         elif path.endswith((".yml", ".yaml")):
             list(yaml.safe_load_all(text))
+
+
+def test_generated_files_quote_relative_paths_never_the_migrating_machines(tmp_path, monkeypatch):
+    """A notebook outside the working directory is shown by its absolute path in the audit, but
+    the package quotes it relative to the folder that holds it."""
+    source = tmp_path / "machine-specific-root" / "proj"
+    source.mkdir(parents=True)
+    (source / "pyproject.toml").write_text("[tool.nbrefactor]\n", encoding="utf-8")
+    (source / "nb.ipynb").write_text(json.dumps(notebook_json(["import os\nx = 1\nprint(x)"], executed=True)), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = tmp_path / "out"
+    assert main(["migrate", str(source), "--out", str(out), "-j", "1"]) in (0, 1)
+    (package,) = [p for p in out.iterdir() if (p / "pyproject.toml").is_file()]
+    quoted = [f for f in package.rglob("*") if f.is_file() and "machine-specific-root" in f.read_bytes().decode("utf-8", "replace")]
+    assert quoted == []
+    assert "proj/nb.ipynb" in (package / "MIGRATION.md").read_text(encoding="utf-8")
+
+
+def test_the_pipeline_module_is_compiled_in_another_process_with_a_time_limit(tmp_path):
+    from nbrefactor.migrate.pipeline_build import compile_pipeline_source
+
+    record = tmp_path / "pid"
+    source = (
+        "import os, pathlib\n"
+        f"pathlib.Path({str(record)!r}).write_text(str(os.getpid()))\n"
+        "def compile_pipeline(path):\n    pathlib.Path(path).write_text('ok: 1\\n')\n"
+    )
+    assert compile_pipeline_source(source, "pkg") == "ok: 1\n"
+    assert int(record.read_text()) != os.getpid()
+    with pytest.raises(PipelineCompileError, match="did not finish within 2 s"):
+        compile_pipeline_source("while True:\n    pass\n", "pkg", timeout=2)
+    with pytest.raises(PipelineCompileError, match="the kfp compiler failed: ZeroDivisionError"):
+        compile_pipeline_source("1 / 0\n", "pkg")

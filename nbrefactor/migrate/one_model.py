@@ -113,7 +113,22 @@ def find_models(paths: Sequence[str], settings: Settings, options: MigrateOption
     """The notebooks under `paths`, grouped into models (declared groups, else one per notebook)."""
     files, missing = collect_notebooks(paths, settings)
     declared = {**{k: list(v) for k, v in dict(settings.table("models")).items()}, **options.models}
-    return group_models(files, declared), missing
+    return group_models(portable_displays(files), declared), missing
+
+
+def portable_displays(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Display paths as generated files may quote them: notebooks outside the working directory
+    are shown as absolute paths by the audit, but an absolute path of the migrating machine must
+    not end up in a package. Those become relative to the folder holding them all, named by it
+    (`/home/ana/proj/nb.ipynb` → `proj/nb.ipynb`)."""
+    absolute = [d for _, d in files if PurePosixPath(d).is_absolute()]
+    if not absolute:
+        return list(files)
+    common = PurePosixPath(os.path.commonpath(absolute))
+    if common.as_posix() in absolute:  # a single file: keep its folder's name
+        common = common.parent
+    base = common.parent if common.name else common
+    return [(p, PurePosixPath(d).relative_to(base).as_posix() if PurePosixPath(d).is_absolute() else d) for p, d in files]
 
 
 def migrate_one(model: str, members: list[tuple[Path, str]], settings: Settings, catalog: Catalog, options: MigrateOptions) -> ModelResult:
