@@ -171,8 +171,9 @@ def hostile_notebook(marker: Path) -> dict:
     nb["metadata"]["kernelspec"]["display_name"] = p
     nb["metadata"]["kernelspec"]["name"] = "python3"
     nb["metadata"]["title"] = p
-    for cell in nb["cells"]:
-        cell["id"] = cell["id"] + "-x"
+    nb["cells"].append({"cell_type": "code", "id": "c7", "metadata": {}, "execution_count": 4, "outputs": [],
+                        "source": "match, case, type, var, function = 1, 2, 3, 4, 5\nprint(match + case + type + var + function)"})
+    nb["cells"][0]["id"] = p  # ids reach the reports
     return nb
 
 
@@ -182,7 +183,10 @@ def migrated(tmp_path_factory):
     marker = root / "pwned"
     folder = root / 'proj "quoted" #hash'
     folder.mkdir()
-    (folder / "pyproject.toml").write_text("[tool.nbrefactor]\n", encoding="utf-8")
+    model = payload(marker, "'")
+    (folder / "pyproject.toml").write_text(
+        f"[tool.nbrefactor.models]\n{json.dumps(model)} = [\"*.ipynb\"]\n[tool.nbrefactor.image]\nregistry = \"ghcr.io/team\"\n", encoding="utf-8"
+    )
     name = payload(marker) + " ''' %s {{x}} $(id) #.ipynb"
     (folder / name).write_text(json.dumps(hostile_notebook(marker)), encoding="utf-8")
     out = root / "out"
