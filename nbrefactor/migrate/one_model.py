@@ -21,13 +21,14 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from nbrefactor.audit.analysis import NotebookFacts
 from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.compile.literals import py_literal
 from nbrefactor.compile.emit import EmitInputs, FileTree, Requirement, emit_model, plan_json
 from nbrefactor.compile.plan import ModelPlan, ReviewItem, model_names, plan_model
 from nbrefactor.compile.result import ModelResult
 from nbrefactor.config import Settings
 from nbrefactor.fileio import MANIFEST, WriteRefused, write_tree
 from nbrefactor.audit.engine import audit_notebook, collect_notebooks
-from nbrefactor.migrate.pipeline_build import add_compiled_pipeline, with_mlops
+from nbrefactor.migrate.pipeline_build import add_compiled_pipeline, configured_texts, with_mlops
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError
 from nbrefactor.audit.project import ProjectContext, discover_project
@@ -112,7 +113,22 @@ def find_models(paths: Sequence[str], settings: Settings, options: MigrateOption
     """The notebooks under `paths`, grouped into models (declared groups, else one per notebook)."""
     files, missing = collect_notebooks(paths, settings)
     declared = {**{k: list(v) for k, v in dict(settings.table("models")).items()}, **options.models}
-    return group_models(files, declared), missing
+    return group_models(portable_displays(files), declared), missing
+
+
+def portable_displays(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Display paths as generated files may quote them: notebooks outside the working directory
+    are shown as absolute paths by the audit, but an absolute path of the migrating machine must
+    not end up in a package. Those become relative to the folder holding them all, named by it
+    (`/home/ana/proj/nb.ipynb` → `proj/nb.ipynb`)."""
+    absolute = [d for _, d in files if PurePosixPath(d).is_absolute()]
+    if not absolute:
+        return list(files)
+    common = PurePosixPath(os.path.commonpath(absolute))
+    if common.as_posix() in absolute:  # a single file: keep its folder's name
+        common = common.parent
+    base = common.parent if common.name else common
+    return [(p, PurePosixPath(d).relative_to(base).as_posix() if PurePosixPath(d).is_absolute() else d) for p, d in files]
 
 
 def migrate_one(model: str, members: list[tuple[Path, str]], settings: Settings, catalog: Catalog, options: MigrateOptions) -> ModelResult:
@@ -158,7 +174,7 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
     # MLOps (nbrefactor.migrate.pipeline_build): data profile, GPU steps, image settings; then the kfp YAML.
     inputs = with_mlops(inputs, plan, settings, catalog, [(f, path) for f, _, _, path in analysed])
     tree, _ = emit_model(plan, inputs)
-    tree, pipeline_problem = add_compiled_pipeline(tree, plan)
+    tree, pipeline_problem = add_compiled_pipeline(tree, plan, configured_texts(settings))
     if pipeline_problem and isinstance(tree.get("MIGRATION.md"), str):
         tree["MIGRATION.md"] = str(tree["MIGRATION.md"]).rstrip("\n") + f"\n\n## Not generated\n\n- {pipeline_problem}\n"
     tree = redact_tree(tree, catalog)
@@ -402,10 +418,8 @@ def _literal(text: str) -> Optional[str]:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
-    if isinstance(value, bool) or isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
-        return repr(value)
+    if isinstance(value, (bool, int, float)) or isinstance(value, tuple) and all(isinstance(v, int) for v in value):
+        return py_literal(value)  # a literal, also for 1e999 (`float("inf")`, not the name `inf`)
     return None
 
 
