@@ -42,6 +42,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 
 from nbrefactor import __version__
 from nbrefactor.audit.catalog import load_catalog, shipped_rules_dir
+from nbrefactor.audit.guards import TimeLimit, deep_recursion, time_limit
 from nbrefactor.config import Settings
 from nbrefactor.migrate import DEFAULT_TIMEOUT
 from nbrefactor.fileio import MANIFEST, write_if_changed
@@ -56,10 +57,6 @@ KILL_GRACE = 15.0  # seconds past the limit before the parent kills a worker stu
 FULL_HASH_CAP = 16 * 1024 * 1024  # larger files are keyed by size + head + tail
 # mkdtemp names used by write_tree: `.<package>.<8 random>.tmp` (staging) and `.old` (swap)
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<rand>[a-z0-9_]{8})\.(?P<kind>tmp|old)$")
-
-
-class TimeLimit(BaseException):
-    """Raised inside a worker when a model runs past its time limit."""
 
 
 @dataclass(frozen=True)
@@ -191,10 +188,15 @@ def _work(job: Job, settings: Settings, options: MigrateOptions, timeout: float)
     members = [(Path(p), d) for p, d in job.members]
     catalog = load_catalog(settings.rules_dirs)
     limit = timeout * max(1, len(members)) if timeout and timeout > 0 else 0
+    deadline = None
     try:
-        with time_limit(limit):
+        with time_limit(limit) as deadline, deep_recursion():
             result = migrate_one(job.model, members, settings, catalog, options)
     except TimeLimit:
+        pass
+    if deadline is None or deadline.expired:
+        # Also when the model came back "failed" with another error: a library's `finally:` block
+        # (libcst's position provider) can turn the time limit into a KeyError on its way out.
         problem = f"stopped: over the time limit of {_seconds(limit)} ({_seconds(timeout)} per notebook, --timeout)"
         return Done(job.model, failed_record(job.model, members, problem, catalog), "failed")
     record = model_record(result, members, options.out, catalog)
@@ -208,25 +210,6 @@ def _in_process(job: Job, settings: Settings, options: MigrateOptions, timeout: 
 
 def _seconds(value: float) -> str:
     return f"{value:g} s"
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise `TimeLimit` in this (main) thread after `seconds`; a no-op elsewhere or for 0."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:  # noqa: ARG001
-        raise TimeLimit()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # --- the pool -----------------------------------------------------------------------------------
