@@ -25,12 +25,14 @@ reads are one and the same value.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import os
 import re
 import shutil
 import signal
+import stat
 import threading
 import time
 from collections import deque
@@ -425,8 +427,14 @@ def _sha256(data: bytes) -> str:
 def file_digest(path: Path) -> str:
     """Content hash; a very large file by its size, first and last 1 MiB (data files of many GB
     would otherwise cost the re-run its speed, and the compiler only samples them)."""
-    size = path.stat().st_size
-    with path.open("rb") as handle:
+    # O_NONBLOCK and a regular-file check: a named pipe called `x.ipynb` must not stop the batch.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    size = info.st_size
+    with os.fdopen(fd, "rb") as handle:
         if size <= FULL_HASH_CAP:
             return _sha256(handle.read())
         head = handle.read(1 << 20)
