@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import NotebookFacts, analyse_notebook
 from nbrefactor.audit.catalog import Catalog, load_catalog
-from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, seconds_text, time_limit
+from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, die_with_parent, seconds_text, time_limit
 from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
@@ -289,7 +289,7 @@ def _audit_in_pool(
     chunksize = max(1, len(jobs) // (workers * 4))
     done: list[NotebookResult] = []
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
             for result in pool.map(_audit_job, jobs, chunksize=chunksize):
                 done.append(result)
                 if on_result is not None:
@@ -312,7 +312,7 @@ def _audit_alone(job: tuple[str, str, Settings, float]) -> NotebookResult:
 
     file, display, settings, _ = job
     try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
+        with ProcessPoolExecutor(max_workers=1, initializer=die_with_parent) as pool:
             return pool.submit(_audit_job, job).result()
     except BrokenProcessPool:
         problem = "the process auditing it died (a crash in an extension module, or out of memory); the other notebooks were audited"

@@ -166,3 +166,25 @@ def too_complex(python: str) -> "tuple[str, int] | None":
     if found.total > MAX_CELL_CHAIN:
         return f"{found.total:,} chained operations in long expressions, more than nbrefactor analyses in one cell ({MAX_CELL_CHAIN:,})", found.line
     return None
+
+
+# --- worker processes ---------------------------------------------------------------------------
+
+
+def die_with_parent() -> None:
+    """In a worker process: be killed when the process that started it dies, even by SIGKILL
+    (Linux `PR_SET_PDEATHSIG`), so no worker outlives an interrupted or killed run. A no-op
+    elsewhere. Pool workers call it first thing (the pool's `initializer`)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import os
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() == 1:  # the parent died before the line above ran
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass

@@ -44,7 +44,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 
 from nbrefactor import __version__
 from nbrefactor.audit.catalog import load_catalog, shipped_rules_dir
-from nbrefactor.audit.guards import TimeLimit, deep_recursion, time_limit
+from nbrefactor.audit.guards import TimeLimit, deep_recursion, die_with_parent, time_limit
 from nbrefactor.config import Settings
 from nbrefactor.migrate import DEFAULT_TIMEOUT
 from nbrefactor.fileio import MANIFEST, write_if_changed
@@ -55,6 +55,7 @@ from nbrefactor.report.migration import failed_record, model_record
 
 CACHE_FILE = ".nbrefactor-cache.json"
 CACHE_SCHEMA = "nbrefactor-cache/1"
+CACHE_SAVE_EVERY = 5.0  # seconds between the cache saves made while the batch runs
 KILL_GRACE = 15.0  # seconds past the limit before the parent kills a worker stuck in C code
 FULL_HASH_CAP = 16 * 1024 * 1024  # larger files are keyed by size + head + tail
 # mkdtemp names used by write_tree: `.<package>.<8 random>.tmp` (staging) and `.old` (swap)
@@ -99,6 +100,7 @@ class BatchOutcome:
     reused: list[str] = field(default_factory=list)
     rebuilt: list[str] = field(default_factory=list)
     interrupted: bool = False
+    unwritten: list[str] = field(default_factory=list)  # what could not be written, one line each
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -151,10 +153,17 @@ def run_batch(paths: Sequence[str], settings: Settings, options: MigrateOptions,
     workers = min(batch.jobs if batch.jobs > 0 else default_jobs(), len(jobs))
     fresh: dict[str, Done] = {}
 
+    last_save = time.monotonic()
+
     def finished(done: Done) -> None:
+        nonlocal last_save
         fresh[done.model] = done
         outcome.done.append(done)
         events.finished(done)
+        # Saved as the batch goes (at most every few seconds): a run killed outright keeps what it did.
+        if use_cache and time.monotonic() - last_save > CACHE_SAVE_EVERY:
+            last_save = time.monotonic()
+            _save_cache_or_say(out, cache, fresh, jobs, outcome, final=False)
 
     args = (settings, options, batch.timeout)
     try:
@@ -172,7 +181,7 @@ def run_batch(paths: Sequence[str], settings: Settings, options: MigrateOptions,
                 recover_out(out)
             outcome.rebuilt = sorted(fresh)
             if use_cache:
-                save_cache(out, cache, fresh, jobs)
+                _save_cache_or_say(out, cache, fresh, jobs, outcome, final=True)
     outcome.done.sort(key=lambda d: d.model)
     outcome.reused.sort()
     return outcome
@@ -220,6 +229,9 @@ def _seconds(value: float) -> str:
 def _init_worker() -> None:
     # Ctrl-C reaches the whole process group; only the parent decides what to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The worker's parent is the forkserver, which exits when this run's process does (even on
+    # SIGKILL): the workers go with it instead of running on, orphaned.
+    die_with_parent()
 
 
 def _pool(workers: int):  # noqa: ANN202 - ProcessPoolExecutor
@@ -230,7 +242,7 @@ def _pool(workers: int):  # noqa: ANN202 - ProcessPoolExecutor
     # thread may hold a lock; the server imports the compiler once and forks from there.
     try:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["nbrefactor.migrate.batch", "black", "kfp.compiler"])  # missing ones are skipped
+        context.set_forkserver_preload(["nbrefactor.migrate.forkserver_guard", "nbrefactor.migrate.batch", "black", "kfp.compiler"])  # missing ones are skipped
     except ValueError:
         context = multiprocessing.get_context()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
@@ -255,15 +267,31 @@ def _run_pool(jobs: list[Job], workers: int, args: tuple, events: Events, finish
 
     try:
         while pending or inflight:
-            while pending and len(inflight) < workers:
-                job = pending.popleft()
-                limit = timeout * max(1, len(job.members)) + KILL_GRACE if timeout and timeout > 0 else float("inf")
-                inflight[pool.submit(_work, job, settings, options, timeout)] = (job, time.monotonic() + limit)
-                events.started(job)
-            next_deadline = min(deadline for _, deadline in inflight.values())
-            wait_for = None if next_deadline == float("inf") else max(0.05, next_deadline - time.monotonic())
-            done, _ = wait(list(inflight), timeout=wait_for, return_when=FIRST_COMPLETED)
             broken = False
+            while pending and len(inflight) < workers:
+                if pending[0].attempt > 1 and inflight:
+                    break  # a model whose worker died is retried alone: it cannot take others down
+                job = pending[0]
+                limit = timeout * max(1, len(job.members)) + KILL_GRACE if timeout and timeout > 0 else float("inf")
+                try:
+                    future = pool.submit(_work, job, settings, options, timeout)
+                except BrokenProcessPool:  # a worker died since the last look: decided below
+                    broken = True
+                    break
+                pending.popleft()
+                inflight[future] = (job, time.monotonic() + limit)
+                events.started(job)
+                if job.attempt > 1:
+                    break
+            if broken:
+                done = {f for f in inflight if f.done()}
+            else:
+                next_deadline = min(deadline for _, deadline in inflight.values())
+                wait_for = None if next_deadline == float("inf") else max(0.05, next_deadline - time.monotonic())
+                done, _ = wait(list(inflight), timeout=wait_for, return_when=FIRST_COMPLETED)
+            if any(f.done() and f.exception() is not None for f in inflight):
+                # Collect every model that finished before the pool broke, not only the first.
+                done = set(done) | {f for f in inflight if f.done()}
             for future in done:
                 job, _ = inflight.pop(future)
                 try:
@@ -282,7 +310,7 @@ def _run_pool(jobs: list[Job], workers: int, args: tuple, events: Events, finish
                         limit = timeout * max(1, len(job.members))
                         fail(job, f"stopped: over the time limit of {_seconds(limit)} ({_seconds(timeout)} per notebook, --timeout)")
                     elif job.attempt >= 2:
-                        fail(job, "its worker process died twice (out of memory, or a crash in an extension module)")
+                        fail(job, f"its worker process died ({_death(future)}), also when it ran alone: out of memory, or a crash in an extension module; the other models are not affected")
                     else:
                         pending.appendleft(dataclasses.replace(job, attempt=job.attempt + 1))
                 inflight.clear()
@@ -291,6 +319,15 @@ def _run_pool(jobs: list[Job], workers: int, args: tuple, events: Events, finish
         _stop(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def _death(future: Any) -> str:
+    """What the pool says about a dead worker ("terminated abruptly", with the signal when known)."""
+    try:
+        exc = future.exception(timeout=0)
+    except Exception:  # noqa: BLE001 - cancelled or still pending: nothing more to say
+        exc = None
+    return " ".join(str(exc).split())[:160] if exc is not None else "killed"
 
 
 def _stop(pool: Any) -> None:
@@ -418,6 +455,16 @@ def save_cache(out: Path, cache: dict[str, dict[str, Any]], fresh: dict[str, Don
         return
     text = json.dumps({"schema": CACHE_SCHEMA, "entries": dict(sorted(entries.items()))}, sort_keys=True, ensure_ascii=False) + "\n"
     write_if_changed(out / CACHE_FILE, text.encode("utf-8"))
+
+
+def _save_cache_or_say(out: Path, cache: dict[str, dict[str, Any]], fresh: dict[str, Done], jobs: Sequence[Job], outcome: BatchOutcome, final: bool) -> None:
+    """`save_cache`, where a full disk or a read-only folder costs the cache, never the summary."""
+    try:
+        save_cache(out, cache, fresh, jobs)
+    except (OSError, ValueError) as exc:
+        if final:
+            reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())[:200]
+            outcome.unwritten.append(f"{out / CACHE_FILE}: the cache was not written ({reason}); the next run analyses every model again")
 
 
 def _sha256(data: bytes) -> str:
