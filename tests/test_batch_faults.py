@@ -150,3 +150,22 @@ def test_workers_die_with_a_parent_killed_outright(tmp_path: Path):
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+
+
+def test_dry_run_never_prints_a_secret(tmp_path: Path):
+    secrets = ("sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z", "ghp_Zq8Xw3Lm5Nb7Vc9Kd2Hs4Jt6Rf1Gy0Pe8Ua3", "S3cr3tPassw0rd")
+    source = (
+        "import pandas as pd\n"
+        f"OPENAI_KEY = '{secrets[0]}'\n"
+        f"GITHUB = '{secrets[1]}'\n"
+        f"DB = 'postgresql://alice:{secrets[2]}@db.example.com:5432/prod'\n"
+        "df = pd.read_csv('/home/alice/data.csv')\n"
+        "print(OPENAI_KEY, GITHUB, DB, df.shape)"
+    )
+    (tmp_path / "nbs").mkdir()
+    (tmp_path / "nbs" / "leaky.ipynb").write_text(notebook(source))
+    proc = run(["migrate", "nbs", "--out", "out", "--dry-run", "-j", "1", "--progress", "lines", "--allow-hidden-state"], tmp_path)
+    output = proc.stdout + proc.stderr
+    assert "Traceback" not in output and "would be" in output, output
+    for secret in secrets:
+        assert secret not in output, f"{secret[:6]}… printed by --dry-run"

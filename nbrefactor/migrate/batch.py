@@ -44,6 +44,7 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 
 from nbrefactor import __version__
 from nbrefactor.audit.catalog import load_catalog, shipped_rules_dir
+from nbrefactor.audit.secrets import notebook_secrets, redact
 from nbrefactor.audit.guards import TimeLimit, deep_recursion, die_with_parent, time_limit
 from nbrefactor.config import Settings
 from nbrefactor.migrate import DEFAULT_TIMEOUT
@@ -212,6 +213,8 @@ def _work(job: Job, settings: Settings, options: MigrateOptions, timeout: float)
         return Done(job.model, failed_record(job.model, members, problem, catalog), "failed")
     record = model_record(result, members, options.out, catalog)
     plan_text = describe_plan(result.plan) if options.dry_run and result.plan is not None and result.status != "blocked" else None
+    if plan_text is not None:  # printed as is: config defaults and pipeline parameters hold literals
+        plan_text = redact(plan_text, catalog, notebook_secrets((c.source for st in result.plan.stages for c in st.facts.notebook.code_cells), catalog))
     return Done(job.model, record, result.status, plan_text, result.out_dir if result.ok else None)
 
 
