@@ -73,6 +73,10 @@ def write_tree(tree: Mapping[str, str | bytes], target: Path, force: bool = Fals
     folder nbrefactor did not write, or files someone edited since, unless `force`. Returns False
     when the folder already holds exactly this tree (nothing is touched then)."""
     files = {path: _bytes(content) for path, content in sorted(tree.items())}
+    for path in files:  # every file stays inside the target, whatever text its name came from
+        parts = Path(path).parts
+        if not parts or Path(path).is_absolute() or ".." in parts:
+            raise WriteRefused(f"{target}: refused to write {path!r}, a path outside the folder")
     manifest = {"generator": "nbrefactor", "files": {p: _digest(c) for p, c in files.items()}}
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     if target.exists() or target.is_symlink():
