@@ -25,6 +25,7 @@ def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets; this is ordinary output
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -36,6 +37,12 @@ def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def write_text_atomic(path: Union[str, os.PathLike[str]], text: str) -> None:
@@ -66,6 +73,10 @@ def write_tree(tree: Mapping[str, str | bytes], target: Path, force: bool = Fals
     folder nbrefactor did not write, or files someone edited since, unless `force`. Returns False
     when the folder already holds exactly this tree (nothing is touched then)."""
     files = {path: _bytes(content) for path, content in sorted(tree.items())}
+    for path in files:  # every file stays inside the target, whatever text its name came from
+        parts = Path(path).parts
+        if not parts or Path(path).is_absolute() or ".." in parts:
+            raise WriteRefused(f"{target}: refused to write {path!r}, a path outside the folder")
     manifest = {"generator": "nbrefactor", "files": {p: _digest(c) for p, c in files.items()}}
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     if target.exists() or target.is_symlink():
@@ -91,6 +102,7 @@ def write_tree(tree: Mapping[str, str | bytes], target: Path, force: bool = Fals
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
+        staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would lock the package away from the team
         for path, content in files.items():
             destination = staging / path
             destination.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ from typing import Iterable, Optional, Sequence
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from nbrefactor.audit.guards import NOT_ANALYSED, interpreter_recursion, too_complex
 from nbrefactor.audit.ipython import MagicLine, MaskedCell, mask_cell
 from nbrefactor.audit.types import Cell, Notebook
 
@@ -224,6 +225,18 @@ def analyse_cell(cell: Cell, shadowed: frozenset[str] = frozenset()) -> CellAnal
     masked = mask_cell(cell.source, shadowed)
     if not masked.is_python or not masked.python.strip():
         return CellAnalysis(cell, masked, CellFacts())
+    # libcst's grammar is a superset across Python versions (it accepts Python 2's
+    # `except E, e:`, valid again only from 3.14): CPython, the interpreter that will run the
+    # code, has the last word. Its AST-only compile costs ~10% of the libcst parse, and it goes
+    # first because it is also the depth guard: CPython refuses 200+ nested brackets (on which
+    # libcst's native parser overflows its stack and kills the process) and expressions too deep
+    # to compile (on which libcst takes minutes), so libcst only ever sees code Python can run.
+    interpreter_says = _cpython_syntax_error(masked.python)
+    if interpreter_says is not None:
+        return CellAnalysis(cell, masked, CellFacts(syntax_error=interpreter_says))
+    heavy = too_complex(masked.python)  # valid, but libcst would take minutes, uninterruptibly
+    if heavy is not None:
+        return CellAnalysis(cell, masked, CellFacts(syntax_error=SyntaxProblem(f"{NOT_ANALYSED}{heavy[0]}", heavy[1], 1)))
     try:
         module = cst.parse_module(masked.python)
     except cst.ParserSyntaxError as exc:
@@ -231,12 +244,6 @@ def analyse_cell(cell: Cell, shadowed: frozenset[str] = frozenset()) -> CellAnal
     except RecursionError:
         problem = SyntaxProblem("expression nested too deeply to parse", 1, 1)
         return CellAnalysis(cell, masked, CellFacts(syntax_error=problem))
-    # libcst's grammar is a superset across Python versions (it accepts Python 2's
-    # `except E, e:`, valid again only from 3.14): CPython, the interpreter that will run the
-    # code, has the last word. Its AST-only compile costs ~10% of the libcst parse.
-    interpreter_says = _cpython_syntax_error(masked.python)
-    if interpreter_says is not None:
-        return CellAnalysis(cell, masked, CellFacts(syntax_error=interpreter_says))
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
     walker = _Walker(positions)
@@ -249,10 +256,13 @@ def _cpython_syntax_error(python: str) -> Optional[SyntaxProblem]:
         with warnings.catch_warnings():
             # `"\d"` in a cell is the notebook's business (and PTH rules explain Windows paths).
             warnings.simplefilter("ignore")
-            compile(python, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            with interpreter_recursion():  # the limit the notebook's kernel runs with
+                compile(python, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError as err:
         return SyntaxProblem(_first_line(err.msg or "invalid syntax"), err.lineno or 1, max(1, err.offset or 1))
-    except (ValueError, RecursionError, MemoryError):
+    except (RecursionError, MemoryError):
+        return SyntaxProblem("expression nested too deeply for Python to compile (RecursionError in CPython's parser)", 1, 1)
+    except ValueError:
         return None
     return None
 

@@ -154,8 +154,10 @@ class CredentialMatch:
 
 
 # `name = "value"`, `"name": "value"`, `obj.name = 'value'`, `env["NAME"] = "value"`, `name="value"`.
+# A name starts where the previous character cannot be part of one: trying every position inside a
+# 40,000-character word made one long line cost minutes (quadratic backtracking).
 _ASSIGNED_LITERAL = re.compile(
-    r"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\]?\s*(?::|=(?!=))\s*[rRbBuU]{0,2}(?P<q>["'])(?P<value>[^"'\n]+)(?P=q)"""
+    r"""(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\]?\s*(?::|=(?!=))\s*[rRbBuU]{0,2}(?P<q>["'])(?P<value>[^"'\n]+)(?P=q)"""
 )
 # `%env NAME=value`, `%env NAME value`, `%set_env NAME value`, `export NAME=value`, `NAME=value cmd`.
 _ENV_ASSIGNMENT = re.compile(

@@ -16,7 +16,8 @@ from typing import Optional, Sequence
 from nbrefactor import __version__
 from nbrefactor.config import ConfigError, Settings, find_pyproject, load_settings, with_overrides
 from nbrefactor.audit.types import AuditResult
-from nbrefactor.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, codes_list, exit_code, job_count, settings_for
+from nbrefactor.audit.guards import DEFAULT_TIMEOUT
+from nbrefactor.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, codes_list, exit_code, job_count, seconds_limit, settings_for
 
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -76,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "-j", "--jobs", type=job_count, default=0, metavar="N",
         help="notebooks audited in parallel by N processes (default: one per core; 1: no subprocess); output is the same for any N",
+    )
+    audit.add_argument(
+        "--timeout", type=seconds_limit, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+        help=f"time limit per notebook, reading included (default {DEFAULT_TIMEOUT:g}; 0: none); a notebook over it is reported as not audited and the others go on",
     )
     _add_ci_arguments(audit)
 
@@ -145,7 +150,7 @@ def run_audit(args: argparse.Namespace) -> int:
         select_paths = None
     if select_paths is not None:
         paths = select_paths(args, settings)
-    result = audit_paths(paths, settings, jobs=getattr(args, "jobs", 1))
+    result = audit_paths(paths, settings, jobs=getattr(args, "jobs", 1), timeout=getattr(args, "timeout", DEFAULT_TIMEOUT))
     new_findings = None
     render_result = result
     try:

@@ -137,6 +137,9 @@ def migrate_one(model: str, members: list[tuple[Path, str]], settings: Settings,
         return migrate_model(model, members, settings, catalog, options)
     except WriteRefused as exc:
         return ModelResult(model, tuple(d for _, d in members), "failed", problems=(str(exc),))
+    except OSError as exc:  # a full disk, a read-only folder: said as such, not as a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        return ModelResult(model, tuple(d for _, d in members), "failed", problems=(f"could not be written or read: {where}{exc.strerror or exc}",))
     except Exception as exc:  # noqa: BLE001 - one model never stops the batch
         where = traceback.extract_tb(exc.__traceback__)[-1]
         detail = " ".join(str(exc).split())[:300]

@@ -376,7 +376,18 @@ def load_document(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         found = document.get("schema") if isinstance(document, dict) else type(document).__name__
         raise ReportError(f"{path}: not a migration report (schema {found!r}, expected {SCHEMA!r})")
+    # Every name that becomes a path when the HTML is written is checked: an edited report must
+    # not make `nbrefactor report` write outside its folder (`"slug": "../../x"`).
+    for model in document.get("models") or []:
+        for page in (model.get("pages") or []) if isinstance(model, dict) else []:
+            slug = page.get("slug") if isinstance(page, dict) else None
+            if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
+                name = model.get("name") if isinstance(model, dict) else "?"
+                raise ReportError(f"{path}: model {str(name)!r} has a page name {slug!r} that nbrefactor never writes (was the report edited?)")
     return document
+
+
+_SLUG = re.compile(r"[A-Za-z0-9_-]{1,80}")
 
 
 # --- the terminal ------------------------------------------------------------------------------
