@@ -11,16 +11,19 @@ import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
-from nbrefactor.audit.analysis import NotebookFacts, analyse_notebook
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
 from nbrefactor.audit.project import ProjectContext, discover_project
-from nbrefactor.audit.rules import Hit, Rule, RuleContext, all_rules
 from nbrefactor.audit.secrets import notebook_secrets, redact
+
+if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
+    from nbrefactor.audit.analysis import NotebookFacts
+    from nbrefactor.audit.cache import ResultCache
+    from nbrefactor.audit.rules import Hit, Rule
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*))?", re.IGNORECASE)
 _NBR_IGNORE = re.compile(r"#\s*nbrefactor:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
@@ -41,6 +44,9 @@ def audit_notebook(
     catalog: Catalog,
     rules: Optional[Sequence[type[Rule]]] = None,
 ) -> Analysis:
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.rules import RuleContext, all_rules
+
     facts = analyse_notebook(notebook)
     ctx = RuleContext(facts, catalog, project)
     chosen = [
@@ -192,21 +198,31 @@ def audit_paths(
     settings: Settings,
     on_result: Optional[Callable[[NotebookResult], None]] = None,
     jobs: Optional[int] = 1,
+    cache: Optional[ResultCache] = None,
+    on_start: Optional[Callable[[int], None]] = None,
 ) -> AuditResult:
     """Audit every notebook under `paths`. `jobs` > 1 spreads the notebooks over a process pool
-    (`None` or 0: one process per core); results are sorted by path, so the output is the same
-    whatever the number of jobs."""
+    (`None` or 0: one process per core; fewer when there is too little work to pay for a pool);
+    results are sorted by path, so the output is the same whatever the number of jobs. With a
+    `cache` (audit/cache.py), unchanged notebooks are answered from it and new results stored.
+    `on_start(total)` is called once the notebooks are known, `on_result` after each one (progress
+    display hooks; the engine itself prints nothing)."""
     files, missing = collect_notebooks(paths, settings)
     results = [NotebookResult(e.path, (), e) for e in missing]
+    if on_start is not None:
+        on_start(len(files))
+    audited: list[NotebookResult] = []
+    todo: list[tuple[Path, str, Optional[str]]] = [(file, display, None) for file, display in files]
+    if cache is not None:
+        audited, todo = _answer_from_cache(files, cache, on_result)
     workers = default_jobs() if not jobs or jobs < 1 else jobs
-    workers = min(workers, len(files))
+    workers = min(workers, pool_size(len(todo)))
     if workers > 1:
-        audited = _audit_in_pool(files, settings, workers, on_result)
-    else:
+        audited.extend(_audit_in_pool(todo, settings, workers, on_result, cache))
+    elif todo:
         catalog = load_catalog(settings.rules_dirs)
-        audited = []
-        for file, display in files:
-            result = audit_file(file, display, settings, catalog)
+        for file, display, key in todo:
+            result = _audit_and_store(file, display, settings, catalog, cache, key)
             audited.append(result)
             if on_result is not None:
                 on_result(result)
@@ -215,22 +231,92 @@ def audit_paths(
     return AuditResult(tuple(results))
 
 
-def _audit_job(job: tuple[str, str, Settings]) -> NotebookResult:
+def _audit_job(job: tuple[str, str, Settings, Optional[ResultCache], Optional[str]]) -> NotebookResult:
     """One notebook in a worker process. The catalogue is cached per process (lru_cache)."""
-    file, display, settings = job
-    return audit_file(Path(file), display, settings, load_catalog(settings.rules_dirs))
+    file, display, settings, cache, key = job
+    return _audit_and_store(Path(file), display, settings, load_catalog(settings.rules_dirs), cache, key)
+
+
+# --- cache and pool sizing (audit/cache.py holds the cache itself) ---------------------------------
+
+# Below this many notebooks per worker a process pool costs more than it saves: forking, and
+# each worker's first notebook, take longer than auditing a handful of notebooks in this process.
+MIN_NOTEBOOKS_PER_WORKER = 8
+
+
+def pool_size(notebooks: int) -> int:
+    """How many workers `notebooks` notebooks can keep busy."""
+    return max(1, notebooks // MIN_NOTEBOOKS_PER_WORKER)
+
+
+def _answer_from_cache(
+    files: Sequence[tuple[Path, str]],
+    cache: ResultCache,
+    on_result: Optional[Callable[[NotebookResult], None]],
+) -> tuple[list[NotebookResult], list[tuple[Path, str, Optional[str]]]]:
+    """The cached results, and the notebooks still to audit with their cache keys."""
+    answered: list[NotebookResult] = []
+    todo: list[tuple[Path, str, Optional[str]]] = []
+    for file, display in files:
+        key = _cache_key(file, display, cache)
+        cached = cache.get(key) if key is not None else None
+        if cached is None:
+            todo.append((file, display, key))
+            continue
+        answered.append(cached)
+        if on_result is not None:
+            on_result(cached)
+    return answered, todo
+
+
+def _cache_key(file: Path, display: str, cache: ResultCache) -> Optional[str]:
+    from nbrefactor.audit.cache import MAX_CACHED_BYTES
+
+    try:
+        if file.stat().st_size > MAX_CACHED_BYTES:
+            return None
+        raw = file.read_bytes()
+        project = discover_project(file)
+    except (OSError, ValueError):
+        return None  # unreadable: audited (and reported) the usual way, never cached
+    return cache.key(raw, display, project)
+
+
+def _audit_and_store(
+    file: Path, display: str, settings: Settings, catalog: Catalog, cache: Optional[ResultCache], key: Optional[str]
+) -> NotebookResult:
+    result = audit_file(file, display, settings, catalog)
+    # Stored only if the file still has the bytes the key was made from (it may have been saved
+    # while we audited it): an entry always describes the content it is keyed by.
+    if cache is not None and key is not None and result.error is None and _cache_key(file, display, cache) == key:
+        cache.put(key, result)
+    return result
+
+
+def _warm_up(settings: Settings) -> None:
+    """Import the analysis and the rules, read the catalogue and list the installed distributions
+    before forking: the workers inherit them instead of each paying for them again (listing the
+    distributions alone takes ~0.4 s; most real notebooks import something only it resolves)."""
+    from nbrefactor.audit.distributions import installed_distributions
+    from nbrefactor.audit.rules import all_rules
+
+    all_rules()
+    load_catalog(settings.rules_dirs)
+    installed_distributions()
 
 
 def _audit_in_pool(
-    files: Sequence[tuple[Path, str]],
+    files: Sequence[tuple[Path, str, Optional[str]]],
     settings: Settings,
     workers: int,
     on_result: Optional[Callable[[NotebookResult], None]],
+    cache: Optional[ResultCache] = None,
 ) -> list[NotebookResult]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    jobs = [(str(file), display, settings) for file, display in files]
+    _warm_up(settings)
+    jobs = [(str(file), display, settings, cache, key) for file, display, key in files]
     # Big chunks keep the inter-process traffic low; four per worker keep the load balanced.
     chunksize = max(1, len(jobs) // (workers * 4))
     done: list[NotebookResult] = []
@@ -244,8 +330,8 @@ def _audit_in_pool(
         # A worker killed (out of memory, signal) or no way to start processes: finish in this
         # process, so one bad notebook or a locked-down machine still gets a complete report.
         catalog = load_catalog(settings.rules_dirs)
-        for file, display in files[len(done):]:
-            result = audit_file(file, display, settings, catalog)
+        for file, display, key in files[len(done):]:
+            result = _audit_and_store(file, display, settings, catalog, cache, key)
             done.append(result)
             if on_result is not None:
                 on_result(result)

@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=job_count, default=0, metavar="N",
         help="notebooks audited in parallel by N processes (default: one per core; 1: no subprocess); output is the same for any N",
     )
+    audit.add_argument(
+        "--no-cache", action="store_true",
+        help="audit every notebook afresh, neither reading nor writing the result cache (~/.cache/nbrefactor, or $NBREFACTOR_CACHE_DIR)",
+    )
     _add_ci_arguments(audit)
 
     rules = sub.add_parser("rules", help="list the rules, or explain one", description="List every rule, or show one rule's documentation.")
@@ -145,7 +149,12 @@ def run_audit(args: argparse.Namespace) -> int:
         select_paths = None
     if select_paths is not None:
         paths = select_paths(args, settings)
-    result = audit_paths(paths, settings, jobs=getattr(args, "jobs", 1))
+    cache = None
+    if not getattr(args, "no_cache", False):
+        from nbrefactor.audit.cache import open_cache
+
+        cache = open_cache(settings)
+    result = audit_paths(paths, settings, jobs=getattr(args, "jobs", 1), cache=cache)
     new_findings = None
     render_result = result
     try:
