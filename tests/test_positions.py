@@ -70,3 +70,41 @@ def test_positions_in_facts_are_one_based_columns_in_characters():
     call = facts.calls[0]
     assert (call.line, call.column, call.end_line) == (2, 1, 2)
     assert [(a.line, a.column) for a in call.args] == [(2, 7), (2, 10)]
+
+
+def test_child_nodes_are_libcsts_children_in_order_without_whitespace():
+    from nbrefactor.audit.analysis import _INERT, child_nodes
+
+    compared = 0
+    for source in [*EDGE_CASES, *corpus_cells(), "y = a if b else c\nd = {k: v for k, v in e if k}\n"]:
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            continue
+        positions = node_positions(module)
+        stack: list[cst.CSTNode] = [module]
+        while stack:
+            node = stack.pop()
+            expected = [c for c in node.children if not isinstance(c, _INERT)]
+            assert [id(c) for c in child_nodes(node, positions)] == [id(c) for c in expected], (type(node).__name__, source)
+            stack.extend(node.children)
+            compared += 1
+    assert compared > 10_000
+
+
+def test_function_locals_cover_every_binding_form():
+    # Written by hand from Python's scoping rules: what the body binds (so reads of it are local),
+    # minus `global g`; lambda and comprehension variables belong to their own scopes.
+    from nbrefactor.audit.analysis import _assigned_names
+
+    source = (
+        "def f(a):\n    global g\n    g = 1\n    x, *y = z\n    [w for w in q]\n    lambda u: u\n"
+        "    import os.path\n    from m import n as o\n    with p as (r, s): pass\n    for t in v: pass\n"
+        "    try: pass\n    except E as e: pass\n    match k:\n        case [h, *rest]: pass\n"
+        "        case {'a': aa, **kw}: pass\n        case Pt(x=xx) as pt: pass\n    class C: pass\n"
+        "    def g2(): inner = 1\n    (ww := 3)\n    i += 1\n    j: int = 2\n    obj.attr = 5\n"
+    )
+    function = cst.parse_module(source).body[0]
+    assert _assigned_names(function.body) == {
+        "x", "y", "os", "o", "r", "s", "t", "e", "h", "rest", "aa", "kw", "xx", "pt", "C", "g2", "ww", "i", "j",
+    }

@@ -16,7 +16,7 @@ import ast
 import builtins
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Iterable, Optional, Sequence
 
 import libcst as cst
@@ -429,7 +429,7 @@ class _Walker:
         if handler is not None:
             handler(node)
             return
-        for child in node.children:
+        for child in child_nodes(node, self.positions):
             self.walk(child)
 
     def _Name(self, node: cst.Name) -> None:
@@ -753,6 +753,42 @@ class _Walker:
                 self._mutate_base(node.func.value)
 
 
+# Whitespace, comments and punctuation: nothing in them is a name, a call or a literal.
+_INERT = (
+    cst.BaseParenthesizableWhitespace, cst.Newline, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment,
+    cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual, cst.LeftParen, cst.RightParen,
+    cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace,
+    cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp,
+)
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_nodes(node: cst.CSTNode, positions: dict[cst.CSTNode, CodeRange]) -> list[cst.CSTNode]:
+    """`node.children` in the same (source) order, without the inert ones. libcst builds
+    `children` by re-creating the node through a visitor, which cost a third of the walk; this
+    reads the dataclass fields and orders them by their positions (already computed). Falls back
+    to `children` for a child without a position. tests/test_positions.py compares both."""
+    names = _NODE_FIELDS.get(type(node))
+    if names is None:
+        names = _NODE_FIELDS[type(node)] = tuple(f.name for f in fields(node))
+    found: list[cst.CSTNode] = []
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            if not isinstance(value, _INERT):
+                found.append(value)
+        elif isinstance(value, (tuple, list)):
+            found.extend(v for v in value if isinstance(v, cst.CSTNode) and not isinstance(v, _INERT))
+    if len(found) < 2:
+        return found
+    try:
+        starts = [positions[child].start for child in found]
+    except KeyError:
+        return [c for c in node.children if not isinstance(c, _INERT)]
+    order = sorted(range(len(found)), key=lambda i: (starts[i].line, starts[i].column))
+    return [found[i] for i in order]
+
+
 def _dotted(node: cst.CSTNode) -> str:
     if isinstance(node, cst.Name):
         return node.value
@@ -780,73 +816,57 @@ def _param_names(params: cst.Parameters) -> set[str]:
 
 
 def _assigned_names(body: cst.CSTNode) -> set[str]:
-    """Names a function body binds (Python makes them local for the whole body)."""
+    """Names a function body binds (Python makes them local for the whole body). Nested defs and
+    classes bind their name; lambdas and comprehensions are scopes of their own. (A plain stack
+    over the dataclass fields: a libcst visitor per function cost a tenth of the analysis.)"""
     found: set[str] = set()
     declared_global: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is cst.FunctionDef or kind is cst.ClassDef:
             found.add(node.name.value)
-            return False
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            found.add(node.name.value)
-            return False
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-        def visit_ListComp(self, node: cst.ListComp) -> bool:
-            return False
-
-        def visit_SetComp(self, node: cst.SetComp) -> bool:
-            return False
-
-        def visit_DictComp(self, node: cst.DictComp) -> bool:
-            return False
-
-        def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
-            return False
-
-        def visit_Global(self, node: cst.Global) -> None:
+            continue
+        if kind in _OWN_SCOPES:
+            continue
+        if kind is cst.Global:
             declared_global.update(n.name.value for n in node.names)
-
-        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        elif kind is cst.AssignTarget or kind is cst.AnnAssign or kind is cst.AugAssign or kind is cst.For:
             found.update(_target_names(node.target))
-
-        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        elif kind is cst.NamedExpr:
             found.update(_target_names(node.target))
-
-        def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            found.update(_target_names(node.target))
-
-        def visit_For(self, node: cst.For) -> None:
-            found.update(_target_names(node.target))
-
-        def visit_AsName(self, node: cst.AsName) -> None:
+        elif kind is cst.AsName:
             found.update(_target_names(node.name))
-
-        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-            found.update(_target_names(node.target))
-
-        def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        elif kind is cst.ImportAlias:
             if node.asname is None:
                 found.add(_dotted(node.name).split(".")[0])
-
-        def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        elif kind is cst.MatchAs or kind is cst.MatchStar:
             if node.name is not None:
                 found.add(node.name.value)
-
-        def visit_MatchStar(self, node: cst.MatchStar) -> None:
-            if node.name is not None:
-                found.add(node.name.value)
-
-        def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+        elif kind is cst.MatchMapping:
             if node.rest is not None:
                 found.add(node.rest.value)
-
-    body.visit(Collector())
+        stack.extend(_all_children(node))
     return found - declared_global
+
+
+_OWN_SCOPES = frozenset({cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})
+
+
+def _all_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """Every child node, in no particular order (for set-building traversals)."""
+    names = _NODE_FIELDS.get(type(node))
+    if names is None:
+        names = _NODE_FIELDS[type(node)] = tuple(f.name for f in fields(node))
+    for name in names:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            for v in value:
+                if isinstance(v, cst.CSTNode):
+                    yield v
 
 
 def _target_names(target: cst.CSTNode) -> set[str]:
