@@ -33,7 +33,8 @@ EDGE_CASES = [
 
 
 def libcst_positions(module: cst.Module) -> dict:
-    return dict(MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider))
+    ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    return {node: (r.start.line, r.start.column, r.end.line, r.end.column) for node, r in ranges.items()}
 
 
 def corpus_cells() -> list[str]:

@@ -7,7 +7,7 @@ evaluation order (right-hand side before targets), function bodies recorded as *
 globals (they run when called, not when defined), comprehension and lambda scopes kept local.
 Only `PositionProvider`'s ranges are computed (measured on 100 notebooks: parse 0.93 s, parse + positions
 3.8 s, + ScopeProvider 18.2 s; see docs/architecture.md and benchmarks/bench_libcst.py), and not through
-`MetadataWrapper`: `node_positions` runs the provider's code generation directly, ~2.4x cheaper.
+`MetadataWrapper`: `node_positions` runs the same position-recording code generation, ~5x cheaper.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, fields
 from typing import Iterable, Optional, Sequence
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from nbrefactor.audit.ipython import MagicLine, MaskedCell, mask_cell
@@ -248,10 +247,20 @@ def analyse_cell(cell: Cell, shadowed: frozenset[str] = frozenset()) -> CellAnal
 _NEWLINE = re.compile(r"\r\n?|\n")  # libcst's own definition of a line break
 
 
+# A node's range: (start line, start column, end line, end column); lines 1-based, columns 0-based
+# (libcst's `CodeRange` values as a tuple).
+Span = tuple[int, int, int, int]
+
+
 @dataclass(frozen=False)
 class _PositionState(PositionProvidingCodegenState):
-    """libcst's position-recording code generation with a fast path for tokens without a line
-    break. Same algorithm, so the same ranges. (The token list is kept: `Module` reads it.)"""
+    """libcst's position-recording code generation (`PositionProvider`) with the same algorithm,
+    so the same ranges, kept as tuples in `spans`, with a fast path for tokens without a line
+    break and a plain context manager for the syntactic ranges. (The token list is kept:
+    `Module` reads it.)"""
+
+    spans: dict = field(default_factory=dict)
+    _starts: list = field(default_factory=list)
 
     def add_indent_tokens(self) -> None:
         for token in self.indent_tokens:
@@ -266,16 +275,45 @@ class _PositionState(PositionProvidingCodegenState):
         else:
             self.column += len(value)
 
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self._starts.append((self.line, self.column))
 
-def node_positions(module: cst.Module) -> dict[cst.CSTNode, CodeRange]:
-    """Every node's `PositionProvider` range (the same `CodeRange` values), at about a third of
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        line, column = self._starts.pop()
+        if node not in self.spans:  # a syntactic range recorded inside wins, as in libcst
+            self.spans[node] = (line, column, self.line, self.column)
+
+    def record_syntactic_position(
+        self, node: cst.CSTNode, *, start_node: Optional[cst.CSTNode] = None, end_node: Optional[cst.CSTNode] = None
+    ) -> "_SyntacticRange":
+        return _SyntacticRange(self, node, start_node, end_node)
+
+
+class _SyntacticRange:
+    __slots__ = ("state", "node", "start_node", "end_node", "line", "column")
+
+    def __init__(self, state: _PositionState, node: cst.CSTNode, start_node: Optional[cst.CSTNode], end_node: Optional[cst.CSTNode]):
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+        self.line, self.column = state.line, state.column
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        state = self.state
+        start = (self.line, self.column) if self.start_node is None else state.spans[self.start_node][:2]
+        end = (state.line, state.column) if self.end_node is None else state.spans[self.end_node][2:]
+        state.spans[self.node] = (*start, *end)
+
+
+def node_positions(module: cst.Module) -> dict[cst.CSTNode, Span]:
+    """Every node's `PositionProvider` range as a `Span`, at about a fifth of
     `MetadataWrapper(module).resolve(PositionProvider)`'s cost: the wrapper also walks the whole
-    tree once with an empty visitor list, and keeps the generated text. Measured on 100 fixture
-    copies (docs/benchmarks.md). tests/test_analysis.py compares both over the fixture corpus."""
-    provider = PositionProvider()
-    state = _PositionState(default_indent=module.default_indent, default_newline=module.default_newline, provider=provider)
+    tree once with an empty visitor list, and builds two dataclasses per node. Measured on 100
+    fixture copies (docs/benchmarks.md); tests/test_positions.py compares both, node for node."""
+    state = _PositionState(default_indent=module.default_indent, default_newline=module.default_newline, provider=None)
     module._codegen(state)
-    return provider._computed
+    return state.spans
 
 
 def _cpython_syntax_error(python: str) -> Optional[SyntaxProblem]:
@@ -320,7 +358,7 @@ class _Scope:
 
 
 class _Walker:
-    def __init__(self, positions: dict[cst.CSTNode, CodeRange]):
+    def __init__(self, positions: dict[cst.CSTNode, Span]):
         self.positions = positions
         self.scopes: list[_Scope] = [_Scope("module", set())]
         self.defined: list[NameRef] = []
@@ -356,14 +394,14 @@ class _Walker:
     # -- positions ---------------------------------------------------------
 
     def _at(self, node: cst.CSTNode) -> tuple[int, int]:
-        rng = self.positions.get(node)
-        if rng is None:
+        span = self.positions.get(node)
+        if span is None:
             return (0, 0)
-        return (rng.start.line, rng.start.column + 1)
+        return (span[0], span[1] + 1)
 
     def _end_line(self, node: cst.CSTNode) -> int:
-        rng = self.positions.get(node)
-        return rng.end.line if rng is not None else 0
+        span = self.positions.get(node)
+        return span[2] if span is not None else 0
 
     @property
     def _at_module(self) -> bool:
@@ -763,7 +801,7 @@ _INERT = (
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def child_nodes(node: cst.CSTNode, positions: dict[cst.CSTNode, CodeRange]) -> list[cst.CSTNode]:
+def child_nodes(node: cst.CSTNode, positions: dict[cst.CSTNode, Span]) -> list[cst.CSTNode]:
     """`node.children` in the same (source) order, without the inert ones. libcst builds
     `children` by re-creating the node through a visitor, which cost a third of the walk; this
     reads the dataclass fields and orders them by their positions (already computed). Falls back
@@ -782,10 +820,10 @@ def child_nodes(node: cst.CSTNode, positions: dict[cst.CSTNode, CodeRange]) -> l
     if len(found) < 2:
         return found
     try:
-        starts = [positions[child].start for child in found]
+        starts = [positions[child][:2] for child in found]
     except KeyError:
         return [c for c in node.children if not isinstance(c, _INERT)]
-    order = sorted(range(len(found)), key=lambda i: (starts[i].line, starts[i].column))
+    order = sorted(range(len(found)), key=starts.__getitem__)
     return [found[i] for i in order]
 
 
