@@ -799,6 +799,27 @@ _INERT = (
     cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp,
 )
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+# What a field value's type is to a traversal: 1 node, 2 sequence, 3 anything else, 4 inert node.
+# Cached by type: libcst's base classes are ABCs, and isinstance against them is slow.
+_VALUE_KIND: dict[type, int] = {}
+
+
+def _value_kind(kind: type) -> int:
+    found = _VALUE_KIND.get(kind)
+    if found is None:
+        if issubclass(kind, cst.CSTNode):
+            found = 4 if issubclass(kind, _INERT) else 1
+        else:
+            found = 2 if issubclass(kind, (tuple, list)) else 3
+        _VALUE_KIND[kind] = found
+    return found
+
+
+def _fields_of(node: cst.CSTNode) -> tuple[str, ...]:
+    names = _NODE_FIELDS.get(type(node))
+    if names is None:
+        names = _NODE_FIELDS[type(node)] = tuple(f.name for f in fields(node))
+    return names
 
 
 def child_nodes(node: cst.CSTNode, positions: dict[cst.CSTNode, Span]) -> list[cst.CSTNode]:
@@ -806,17 +827,14 @@ def child_nodes(node: cst.CSTNode, positions: dict[cst.CSTNode, Span]) -> list[c
     `children` by re-creating the node through a visitor, which cost a third of the walk; this
     reads the dataclass fields and orders them by their positions (already computed). Falls back
     to `children` for a child without a position. tests/test_positions.py compares both."""
-    names = _NODE_FIELDS.get(type(node))
-    if names is None:
-        names = _NODE_FIELDS[type(node)] = tuple(f.name for f in fields(node))
     found: list[cst.CSTNode] = []
-    for name in names:
+    for name in _fields_of(node):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _INERT):
-                found.append(value)
-        elif isinstance(value, (tuple, list)):
-            found.extend(v for v in value if isinstance(v, cst.CSTNode) and not isinstance(v, _INERT))
+        kind = _VALUE_KIND.get(type(value)) or _value_kind(type(value))
+        if kind == 1:
+            found.append(value)
+        elif kind == 2:
+            found.extend(v for v in value if (_VALUE_KIND.get(type(v)) or _value_kind(type(v))) == 1)
     if len(found) < 2:
         return found
     try:
@@ -893,17 +911,15 @@ _OWN_SCOPES = frozenset({cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cs
 
 
 def _all_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    """Every child node, in no particular order (for set-building traversals)."""
-    names = _NODE_FIELDS.get(type(node))
-    if names is None:
-        names = _NODE_FIELDS[type(node)] = tuple(f.name for f in fields(node))
-    for name in names:
+    """Every child node but the inert ones, in no particular order (for set-building traversals)."""
+    for name in _fields_of(node):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = _VALUE_KIND.get(type(value)) or _value_kind(type(value))
+        if kind == 1:
             yield value
-        elif isinstance(value, (tuple, list)):
+        elif kind == 2:
             for v in value:
-                if isinstance(v, cst.CSTNode):
+                if (_VALUE_KIND.get(type(v)) or _value_kind(type(v))) == 1:
                     yield v
 
 
