@@ -10,7 +10,8 @@ runs, interleaved, `--repeat` times each:
   default `-j` (one worker per core, fewer for small runs); and with `-j 1`;
 - the same command again on the warm cache (every notebook unchanged: a cache hit);
 - `fawltydeps --check --json DIR` (imports and declared dependencies only);
-- `ruff check --no-cache DIR` and `ruff check DIR` on ruff's own warm cache.
+- `ruff check --no-cache DIR` and `ruff check DIR` on ruff's own warm cache;
+- with `--baseline-src DIR`, nbrefactor from another source tree (an older commit), cold.
 
 Each command is a fresh process (interpreter start included). For each it records the median wall
 time and the median CPU time (user + system of the process and everything it waited for, from
@@ -40,20 +41,34 @@ sys.path.insert(0, str(HERE))
 from synth import corpus  # noqa: E402
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run(cmd: list[str], env: dict[str, str], cwd: Path) -> dict:
-    """Wall time, CPU time (self + reaped children) and peak RSS of one command."""
+    """Wall time, CPU time (self + reaped children) and peak RSS of one command.
+
+    The peak RSS comes from GNU time (`%M`, the largest process of the tree) when installed: a
+    child forked from this (larger) Python process would otherwise report our own RSS."""
     load = os.getloadavg()[0]
+    rss_file = cwd / ".maxrss"
+    wrapped = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *cmd] if Path(GNU_TIME).exists() else cmd
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(wrapped, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     proc.stderr and proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
+    maxrss = usage.ru_maxrss / 1024
+    if wrapped is not cmd:
+        try:
+            maxrss = int(rss_file.read_text().split()[-1]) / 1024
+        except (OSError, ValueError, IndexError):
+            pass
     return {
         "wall": wall,
         "cpu": usage.ru_utime + usage.ru_stime,
-        "maxrss_mib": usage.ru_maxrss / 1024,
+        "maxrss_mib": maxrss,
         "load": load,
         "returncode": proc.returncode,
         "stderr_tail": stderr[-200:],
@@ -80,10 +95,10 @@ def tools() -> dict[str, str]:
     return found
 
 
-def compare(n: int, repeat: int, work: Path, peers: dict[str, str]) -> dict:
+def compare(n: int, repeat: int, work: Path, peers: dict[str, str], baseline_src: Path | None = None) -> dict:
     folder = work / f"n{n}"
     corpus(n, folder)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = bench_env()
     nbr = [sys.executable, "-m", "nbrefactor", "audit", str(folder), "--format", "json"]
     commands: dict[str, list[str]] = {}
     samples: dict[str, list[dict]] = {}
@@ -92,7 +107,14 @@ def compare(n: int, repeat: int, work: Path, peers: dict[str, str]) -> dict:
         commands[name] = cmd
         samples.setdefault(name, []).append(run(cmd, {**env, **(extra_env or {})}, work))
 
-    if "ruff" in peers:  # ruff's own cache lives in the current folder: warm it once, outside the timings
+    # Once each, outside the timings: byte-code compiled (as after a pip install), ruff's own
+    # cache (in the current folder) warm.
+    run([*nbr, "--no-cache"], env, work)
+    if baseline_src is not None:
+        run(nbr, {**env, "PYTHONPATH": str(baseline_src)}, work)
+    if "fawltydeps" in peers:
+        run([peers["fawltydeps"], "--check", "--json", str(folder)], env, work)
+    if "ruff" in peers:
         run([peers["ruff"], "check", "--exit-zero", "--quiet", str(folder)], env, work)
     for i in range(repeat):
         cold = work / f"cache-{n}-{i}"
@@ -100,6 +122,8 @@ def compare(n: int, repeat: int, work: Path, peers: dict[str, str]) -> dict:
         sample("nbrefactor cold", nbr, {"NBREFACTOR_CACHE_DIR": str(cold)})
         sample("nbrefactor cold -j1", [*nbr, "-j", "1"], {"NBREFACTOR_CACHE_DIR": str(cold_j1)})
         sample("nbrefactor cache hit", nbr, {"NBREFACTOR_CACHE_DIR": str(cold)})
+        if baseline_src is not None:  # an older checkout (no cache there): what the changes bought
+            sample("nbrefactor baseline", nbr, {"PYTHONPATH": str(baseline_src)})
         if "fawltydeps" in peers:
             sample("fawltydeps", [peers["fawltydeps"], "--check", "--json", str(folder)])
         if "ruff" in peers:
@@ -108,6 +132,7 @@ def compare(n: int, repeat: int, work: Path, peers: dict[str, str]) -> dict:
     rows = {name: summary(s) for name, s in samples.items()}
     ratios = {}
     for ours, peer in (
+        ("nbrefactor cold", "nbrefactor baseline"),
         ("nbrefactor cold", "fawltydeps"),
         ("nbrefactor cold -j1", "fawltydeps"),
         ("nbrefactor cache hit", "ruff --no-cache"),
@@ -122,9 +147,15 @@ def compare(n: int, repeat: int, work: Path, peers: dict[str, str]) -> dict:
             "results": rows, "ratios": ratios}
 
 
+def bench_env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # measure as installed: with compiled byte-code
+    return env
+
+
 def scaling(sizes: list[int], work: Path) -> list[dict]:
     rows = []
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = bench_env()
     for n in sizes:
         folder = work / f"scale{n}"
         if not folder.exists():
@@ -147,6 +178,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scaling", default="", help="comma-separated sizes for the growth table (e.g. 10,100,1000)")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "peers.json")
+    parser.add_argument(
+        "--baseline-src", type=Path,
+        help="also run nbrefactor from this source tree (e.g. `git worktree add /tmp/base <commit>`), cold, for a before/after ratio",
+    )
     args = parser.parse_args(argv)
     peers = tools()
     missing = {"fawltydeps", "ruff"} - peers.keys()
@@ -162,7 +197,7 @@ def main(argv: list[str] | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="nbr-bench-") as tmp:
         work = Path(tmp)
         for n in [int(s) for s in args.sizes.split(",") if s]:
-            row = compare(n, args.repeat, work, peers)
+            row = compare(n, args.repeat, work, peers, args.baseline_src.resolve() if args.baseline_src else None)
             result["compare"].append(row)
             print_compare(row)
         sizes = [int(s) for s in args.scaling.split(",") if s]
