@@ -48,7 +48,7 @@ def _matches(name: str, patterns: Iterable[str]) -> bool:
     return _matches_memo(name, patterns if isinstance(patterns, tuple) else tuple(patterns))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=4096)  # bounded: a few hundred KiB at most
 def _matches_memo(name: str, patterns: tuple[str, ...]) -> bool:
     # Every call of every notebook is tested against every catalogue pattern: remember answers.
     return any(fnmatchcase(name, p) for p in patterns)
