@@ -57,6 +57,11 @@ class AuditCounter:
         monkeypatch.setattr(engine, "audit_file", counting)
 
 
+def entries_in(root: Path) -> list[Path]:
+    """The per-notebook entries (not the installed-distributions listing beside them)."""
+    return sorted(p for p in root.rglob("*.json") if not p.name.startswith("installed-"))
+
+
 def audit_json(root: Path, settings: Settings, cache=None, jobs=1) -> str:
     return render(audit_paths([str(root)], settings, jobs=jobs, cache=cache))
 
@@ -150,14 +155,14 @@ def test_load_errors_are_never_cached(tmp_path, monkeypatch):
     (folder / "broken.ipynb").write_text("{not json", encoding="utf-8")
     cache = open_cache(Settings(), tmp_path / "cache")
     audit_paths([str(folder)], Settings(), cache=cache)
-    assert not list((tmp_path / "cache").rglob("*.json"))
+    assert not entries_in(tmp_path / "cache")
 
 
 def test_a_corrupt_or_foreign_entry_is_a_miss_and_is_replaced(corpus, tmp_path, monkeypatch):
     settings = Settings()
     cache = open_cache(settings, tmp_path / "cache")
     reference = audit_json(corpus, settings, cache)
-    entries = sorted((tmp_path / "cache").rglob("*.json"))
+    entries = entries_in(tmp_path / "cache")
     assert len(entries) == 3
     entries[0].write_bytes(entries[0].read_bytes()[:40])  # torn
     data = json.loads(entries[1].read_text())
@@ -204,7 +209,7 @@ def test_concurrent_runs_share_one_cache_safely(corpus, tmp_path):
         outputs = pool.map(_concurrent_audit, [(str(corpus), str(cache_root))] * 8)
     assert set(outputs) == {reference}
     assert not [p for p in cache_root.rglob("*") if p.name.endswith(".tmp")], "temporary files left behind"
-    entries = list(cache_root.rglob("*.json"))
+    entries = entries_in(cache_root)
     assert len(entries) == 3
     for entry in entries:
         json.loads(entry.read_text())  # every entry complete
@@ -225,7 +230,7 @@ def test_cli_uses_the_cache_and_no_cache_bypasses_it(corpus, tmp_path):
     bypass = run("--no-cache")
     assert not cache_root.exists(), "--no-cache wrote a cache"
     cold = run()
-    assert len(list(cache_root.rglob("*.json"))) == 3
+    assert len(entries_in(cache_root)) == 3
     assert (cache_root / ".gitignore").read_text().strip().endswith("*")
     warm = run("-j", "2")
     assert bypass.returncode == cold.returncode == warm.returncode == 1
@@ -238,3 +243,25 @@ def test_unwritable_cache_never_fails_the_audit(corpus, tmp_path):
     blocker.write_text("x")
     cache = ResultCache(blocker / "v1", "base")
     assert audit_json(corpus, Settings(), cache) == audit_json(corpus, Settings())
+
+
+def test_installed_distributions_are_kept_in_the_cache_and_read_back_unchanged(corpus, tmp_path):
+    from nbrefactor.audit import distributions
+
+    distributions.installed_distributions.cache_clear()
+    cache = open_cache(Settings(), tmp_path / "cache")
+    try:
+        reference = audit_json(corpus, Settings())
+        distributions.installed_distributions.cache_clear()
+        assert audit_json(corpus, Settings(), cache) == reference
+        store = cache.installed_store()
+        assert store.is_file(), "a cold cached audit resolving `pandas` keeps the listing"
+        assert distributions.INSTALLED_STORE is None  # only for the length of that audit
+        distributions.installed_distributions.cache_clear()
+        fresh = dict(distributions.installed_distributions())  # listed again: no store set
+        distributions.INSTALLED_STORE = store
+        distributions.installed_distributions.cache_clear()
+        assert dict(distributions.installed_distributions()) == fresh  # read from the file
+    finally:
+        distributions.INSTALLED_STORE = None
+        distributions.installed_distributions.cache_clear()

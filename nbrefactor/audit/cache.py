@@ -54,6 +54,10 @@ class ResultCache:
         digest.update(hashlib.sha256(raw).digest())
         return digest.hexdigest()
 
+    def installed_store(self) -> Path:
+        """Where the installed distributions' import names are kept (audit/distributions.py)."""
+        return self.folder / f"installed-{environment_digest()}.json"
+
     def entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
