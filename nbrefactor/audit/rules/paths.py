@@ -374,13 +374,21 @@ _SHELL_TOKEN = re.compile(r"\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"']
 _WINDOWS_SOURCE_LITERAL = re.compile(r"(?<![\w\"'])(?P<prefix>[bBuU]?)(?P<q>[\"'])(?P<body>[A-Za-z]:\\[^\"'\n]*)(?P=q)")
 
 
+# The last notebook's answer: four PTH rules ask for the same context in a row. (The reference
+# keeps that context alive, so identity cannot match a newer one by a reused id.)
+_LAST_LITERALS: list[tuple[RuleContext, tuple[LiteralFinding, ...]]] = []
+
+
 def literal_findings(ctx: RuleContext) -> list[LiteralFinding]:
     """Every path-like literal of the notebook, classified; one entry per literal."""
+    if _LAST_LITERALS and _LAST_LITERALS[0][0] is ctx:
+        return list(_LAST_LITERALS[0][1])
     settings = path_settings(ctx.catalog)
     out: list[LiteralFinding] = []
     for ca in ctx.cells:
         out.extend(_python_literals(ctx, ca, settings))
         out.extend(_shell_literals(ca, settings))
+    _LAST_LITERALS[:] = [(ctx, tuple(out))]
     return out
 
 
