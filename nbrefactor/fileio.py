@@ -20,7 +20,9 @@ class WriteRefused(Exception):
     """The target holds files nbrefactor did not write (or someone edited since): not overwritten."""
 
 
-def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes) -> None:
+def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes, durable: bool = True) -> None:
+    """Readers see the old file or the new one, never a mix. `durable=False` skips the fsync
+    (for caches: an entry lost to a power cut is only recomputed)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -28,8 +30,9 @@ def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes) -> None:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets; this is ordinary output
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         try:

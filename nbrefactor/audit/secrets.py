@@ -56,6 +56,11 @@ class Placeholders:
 
 
 def patterns(catalog: Catalog) -> tuple[SecretPattern, ...]:
+    # Derived once per catalogue: find_secrets runs for every cell and every finding's text.
+    return catalog.derived("secrets.patterns", _patterns)
+
+
+def _patterns(catalog: Catalog) -> tuple[SecretPattern, ...]:
     raw = tuple(
         (str(p["id"]), str(p.get("description", p["id"])), str(p["regex"]), int(p.get("min_classes", 0)))
         for p in catalog.table("secrets", "pattern", [])

@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=seconds_limit, default=DEFAULT_TIMEOUT, metavar="SECONDS",
         help=f"time limit per notebook, reading included (default {DEFAULT_TIMEOUT:g}; 0: none); a notebook over it is reported as not audited and the others go on",
     )
+    audit.add_argument(
+        "--no-cache", action="store_true",
+        help="audit every notebook afresh, neither reading nor writing the result cache (~/.cache/nbrefactor, or $NBREFACTOR_CACHE_DIR)",
+    )
     _add_ci_arguments(audit)
 
     rules = sub.add_parser("rules", help="list the rules, or explain one", description="List every rule, or show one rule's documentation.")
@@ -150,7 +154,12 @@ def run_audit(args: argparse.Namespace) -> int:
         select_paths = None
     if select_paths is not None:
         paths = select_paths(args, settings)
-    result = audit_paths(paths, settings, jobs=getattr(args, "jobs", 1), timeout=getattr(args, "timeout", DEFAULT_TIMEOUT))
+    cache = None
+    if not getattr(args, "no_cache", False):
+        from nbrefactor.audit.cache import open_cache
+
+        cache = open_cache(settings)
+    result = audit_paths(paths, settings, jobs=getattr(args, "jobs", 1), timeout=getattr(args, "timeout", DEFAULT_TIMEOUT), cache=cache)
     new_findings = None
     render_result = result
     try:
