@@ -20,6 +20,7 @@ import libcst as cst
 
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell
 from nbrefactor.audit.types import Cell, Diagnostic
+from nbrefactor.compile.plan_document import ConfigRecord, PlanDocument, StepRecord
 from nbrefactor.compile.sections import Sectioning, identifier, split_sections, unique
 
 BLOCKING_CODES = frozenset({"HID003", "HID004", "STR001", "STR002"})
@@ -97,6 +98,27 @@ class ModelPlan:
     @property
     def final(self) -> tuple[str, ...]:
         return self.stages[-1].final if self.stages else ()
+
+    def document(self) -> PlanDocument:
+        """The plan as plain data (plan.json, the dry-run text, the report, `verify`)."""
+        from nbrefactor import __version__
+
+        return PlanDocument(
+            model=self.model,
+            package=self.package,
+            notebooks=tuple(s.notebook for s in self.stages),
+            steps=tuple(
+                StepRecord(s.name, f"{self.package}.{s.module}", s.name, s.notebook, s.cells, s.inputs, s.outputs, s.title)
+                for s in self.steps
+            ),
+            final=self.final,
+            config=tuple(ConfigRecord(f.name, f.type, f.default, f.kind, f.direction, f.origins) for f in self.config_fields),
+            generator=f"nbrefactor {__version__}",
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """plan.json's content; `PlanDocument.from_dict` reads it back."""
+        return self.document().to_dict()
 
 
 # --- naming ------------------------------------------------------------------------------------
