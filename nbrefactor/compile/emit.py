@@ -14,7 +14,7 @@ import libcst as cst
 from nbrefactor import __version__
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Diagnostic
-from nbrefactor.compile.plan import ModelPlan, ReviewItem, StagePlan, StepPlan
+from nbrefactor.compile.plan import PATH_CODES, ModelPlan, ReviewItem, StagePlan, StepPlan
 from nbrefactor.compile.templates import render
 from nbrefactor.compile.transform import CellOutcome, function_body, transform_cell
 
@@ -79,7 +79,15 @@ def migration_markdown(plan: ModelPlan, result: EmitResult) -> str:
         "changes": result.changes,
         "review": result.review,
         "remaining": result.remaining,
+        "fix_of": _compile_fixes(),
     })
+
+
+def _compile_fixes() -> dict[str, str]:
+    """Rule code → how the compiler fixes its findings (the rule's `compile_fix`)."""
+    from nbrefactor.audit.rules import all_rules
+
+    return {r.code: r.compile_fix for r in all_rules()}
 
 
 def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
@@ -97,7 +105,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     fields = plan.config_fields
     review = tuple(sorted({*plan.review, *inputs.review, *(r for sc in stage_codes for r in sc.review)}, key=_review_key))
     changes = tuple(sorted({c for sc in stage_codes for c in sc.changes}))
-    fixed = tuple(d for d in plan.fixed if d.code not in ("PTH001", "PTH002", "PTH003", "PTH006") or _replaced(d, replaced))
+    fixed = tuple(d for d in plan.fixed if d.code not in PATH_CODES or _replaced(d, replaced))
     remaining = tuple(_remaining(plan, replaced))
     context = {
         "plan": plan,
@@ -160,9 +168,9 @@ def _remaining(plan: ModelPlan, replaced: set[tuple[str, int, int, int]]) -> lis
     fixed = {id(d) for d in plan.fixed}
     out = []
     for d in plan.diagnostics:
-        if d.code in ("PTH001", "PTH002", "PTH003", "PTH006") and _replaced(d, replaced):
+        if d.code in PATH_CODES and _replaced(d, replaced):
             continue
-        if id(d) in fixed and d.code not in ("PTH001", "PTH002", "PTH003", "PTH006"):
+        if id(d) in fixed and d.code not in PATH_CODES:
             continue
         out.append(d)
     return out

@@ -142,7 +142,7 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         project = discover_project(path)
         analysis = audit_notebook(loaded, settings, project, catalog)
         analysed.append((analysis.facts, analysis.result.diagnostics, project, path))
-    plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state)
+    plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state, catalog)
     diagnostics = plan.diagnostics
     if plan.blocking and not options.allow_hidden_state:
         problems = tuple(

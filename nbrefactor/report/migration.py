@@ -24,6 +24,7 @@ from nbrefactor import __version__
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Cell, Diagnostic, LoadError, Notebook
 from nbrefactor.audit.secrets import notebook_secrets, redact
+from nbrefactor.compile.plan import REQUIREMENT_CODES
 from nbrefactor.report.json_report import diagnostic_to_dict
 
 SCHEMA = "nbrefactor-migration/1"
@@ -191,7 +192,7 @@ def _fixed(plan: Any, fixed: Sequence[Diagnostic], clean) -> dict[str, dict[str,
                 became=f"config field `{name}` (default {default!r}; override with --{name.replace('_', '-')} "
                 f"or {plan.package.upper()}_{name.upper()})",
             )
-        elif d.code == "DEP003":
+        elif d.code in REQUIREMENT_CODES:
             entry.update(file="requirements.txt", became="the install moved to requirements.txt (and environment.yml)")
         else:
             entry["became"] = "fixed by the compiler (see MIGRATION.md)"
