@@ -1,7 +1,14 @@
 """Every rule's embedded examples, run as tests: failing examples must be reported at exactly the
-expected (cell, line) positions, passing examples must not be reported at all."""
+expected (cell, line) positions, passing examples must not be reported at all. What each failing
+example reports — position up to the end column, and the message text — is pinned in
+tests/golden/rule_examples.json (`NBREFACTOR_UPDATE_GOLDEN=1` rewrites it), so a change to a rule's
+wording or span shows up as a diff."""
 
 from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +32,34 @@ def test_rule_example(rule, kind, n, example, tmp_path):
     else:
         assert expected, f"{rule.code} failing example {n} names no expected finding"
         assert found == expected
+
+
+PINNED = Path(__file__).parent / "golden" / "rule_examples.json"
+FAILING = [(rule, n, example) for rule, kind, n, example in (c.values for c in CASES) if kind == "failing"]
+
+
+def _reported(rule, n, example, workdir):  # noqa: ANN001, ANN202 - the pinned form of one example's findings
+    folder = workdir / f"{rule.code}-{n}"
+    found = run_example(rule, example, folder)
+    rows = [
+        [d.location.cell, d.location.line, d.location.column, d.location.end_line, d.location.end_column,
+         d.message.replace(str(folder), "<example>")]
+        for d in found
+    ]
+    return sorted(rows, key=lambda r: tuple((v is not None, v) for v in r))
+
+
+def test_failing_examples_pin_message_and_span(tmp_path):
+    reported = {f"{rule.code}-{rule.name}-failing{n}": _reported(rule, n, example, tmp_path) for rule, n, example in FAILING}
+    if os.environ.get("NBREFACTOR_UPDATE_GOLDEN") == "1":
+        PINNED.parent.mkdir(parents=True, exist_ok=True)
+        lines = [f"  {json.dumps(key)}: [" + ",".join(f"\n    {json.dumps(row, ensure_ascii=False)}" for row in rows) + "]" for key, rows in sorted(reported.items())]
+        PINNED.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
+        pytest.skip(f"{PINNED} rewritten: review the diff")
+    pinned = json.loads(PINNED.read_text(encoding="utf-8"))
+    assert sorted(pinned) == sorted(reported), "failing examples added or removed: NBREFACTOR_UPDATE_GOLDEN=1 rewrites the pins"
+    for key, rows in reported.items():
+        assert rows == pinned[key], f"{key}: message or span changed (NBREFACTOR_UPDATE_GOLDEN=1 rewrites the pins)"
 
 
 def test_every_rule_is_documented_and_has_examples():
