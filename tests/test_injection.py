@@ -324,8 +324,7 @@ def test_any_heading_literal_and_tag_gives_python_that_parses_with_text_only_in_
     notebook = parse_notebook(f"{heading}.ipynb", json.dumps(nb).encode("utf-8"))
     facts = analyse_notebook(notebook)
     plan = plan_model(f"m {heading}", [(facts, ())])
-    tree = emit_model(plan, EmitInputs())
-    tree = tree[0] if isinstance(tree, tuple) else getattr(tree, "tree", tree)
+    tree = emit_model(plan, EmitInputs()).tree
     for path, text in tree.items():
         if path.endswith(".py"):
             ast.parse(text)

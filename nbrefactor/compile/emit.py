@@ -5,7 +5,7 @@ environment and data samples beforehand and writes the tree afterwards.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, Mapping, Optional, Sequence, Union
 
@@ -14,8 +14,8 @@ import libcst as cst
 from nbrefactor import __version__
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Diagnostic
-from nbrefactor.compile.plan import ModelPlan, ReviewItem, StagePlan, StepPlan
 from nbrefactor.compile.literals import Serialised, is_distribution_name, is_version, one_line, py_docstring_text, py_literal, py_name
+from nbrefactor.compile.plan import PATH_CODES, ModelPlan, ReviewItem, StagePlan, StepPlan
 from nbrefactor.compile.templates import render
 from nbrefactor.compile.transform import CellOutcome, function_body, transform_cell
 
@@ -71,7 +71,45 @@ class _StageCode:
     function_imports: list[cst.SimpleStatementLine]
 
 
-def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple[str, int, int, int]]]:
+@dataclass(frozen=True)
+class EmitResult:
+    """What emitting a model did: the files, and what MIGRATION.md and the migration report
+    (`report.migration.model_record`) both say about them — one value, rendered twice."""
+
+    tree: FileTree
+    review: tuple[ReviewItem, ...]  # left for a person
+    changes: tuple[tuple[str, int, int, str], ...]  # (notebook, cell, line, what) the code transforms changed
+    fixed: tuple[Diagnostic, ...]  # findings the package no longer has
+    remaining: tuple[Diagnostic, ...]  # findings still present
+    replaced: frozenset[tuple[str, int, int, int]]  # (notebook, cell, line, column) of literals now config fields
+
+    def with_tree(self, tree: FileTree) -> "EmitResult":
+        """The same result over files changed after emitting (compiled pipeline, masked secrets)."""
+        return replace(self, tree=tree)
+
+
+def migration_markdown(plan: ModelPlan, result: EmitResult) -> str:
+    """MIGRATION.md: what was fixed, changed, left for review and still found."""
+    return render("MIGRATION.md.j2", {
+        "plan": plan,
+        "notebooks": [s.notebook for s in plan.stages],
+        "version": __version__,
+        "fixed": result.fixed,
+        "changes": result.changes,
+        "review": result.review,
+        "remaining": result.remaining,
+        "fix_of": _compile_fixes(),
+    })
+
+
+def _compile_fixes() -> dict[str, str]:
+    """Rule code → how the compiler fixes its findings (the rule's `compile_fix`)."""
+    from nbrefactor.audit.rules import all_rules
+
+    return {r.code: r.compile_fix for r in all_rules()}
+
+
+def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     pkg = plan.package
     tree: FileTree = {}
     cfg = config_name(plan)
@@ -85,6 +123,10 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple
         tree[f"src/{pkg}/{stage.module}.py"] = code.module_source
     fields = plan.config_fields
     requirements, requirement_review = checked_requirements(inputs.requirements)
+    review = tuple(sorted({*plan.review, *inputs.review, *requirement_review, *(r for sc in stage_codes for r in sc.review)}, key=_review_key))
+    changes = tuple(sorted({c for sc in stage_codes for c in sc.changes}))
+    fixed = tuple(d for d in plan.fixed if d.code not in PATH_CODES or _replaced(d, replaced))
+    remaining = tuple(_remaining(plan, replaced))
     context = {
         "plan": plan,
         "pkg": pkg,
@@ -98,10 +140,10 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple
         "version": __version__,
         "python_version": inputs.python_version,
         "requirements": requirements,
-        "review": sorted({*plan.review, *inputs.review, *requirement_review, *(r for sc in stage_codes for r in sc.review)}, key=_review_key),
-        "changes": sorted({c for sc in stage_codes for c in sc.changes}),
-        "fixed": [d for d in plan.fixed if d.code not in ("PTH001", "PTH002", "PTH003", "PTH006") or _replaced(d, replaced)],
-        "remaining": _remaining(plan, replaced),
+        "review": review,
+        "changes": changes,
+        "fixed": fixed,
+        "remaining": remaining,
         "test_data": sorted(inputs.test_data),
         "sampled": inputs.sampled,
         "missing_data": inputs.missing_data,
@@ -122,13 +164,14 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple
     tree["requirements.txt"] = render("requirements.txt.j2", context)
     tree["environment.yml"] = render("environment.yml.j2", context)
     tree["README.md"] = render("README.md.j2", context)
-    tree["MIGRATION.md"] = render("MIGRATION.md.j2", context)
+    result = EmitResult({}, review, changes, fixed, remaining, frozenset(replaced))
+    tree["MIGRATION.md"] = migration_markdown(plan, result)
     tree[".nbrefactor/plan.json"] = plan_json(plan)
     # MLOps files (kfp pipeline, MLflow tracking, validation, monitoring, Dockerfile): compiler/mlops.py
     from nbrefactor.compile.mlops import MlopsInputs, mlops_files
 
     tree.update(mlops_files(plan, inputs.mlops if inputs.mlops is not None else MlopsInputs(), context))
-    return _format(tree), replaced
+    return result.with_tree(_format(tree))
 
 
 def _review_key(item: ReviewItem) -> tuple:
@@ -144,42 +187,16 @@ def _remaining(plan: ModelPlan, replaced: set[tuple[str, int, int, int]]) -> lis
     fixed = {id(d) for d in plan.fixed}
     out = []
     for d in plan.diagnostics:
-        if d.code in ("PTH001", "PTH002", "PTH003", "PTH006") and _replaced(d, replaced):
+        if d.code in PATH_CODES and _replaced(d, replaced):
             continue
-        if id(d) in fixed and d.code not in ("PTH001", "PTH002", "PTH003", "PTH006"):
+        if id(d) in fixed and d.code not in PATH_CODES:
             continue
         out.append(d)
     return out
 
 
 def plan_json(plan: ModelPlan) -> str:
-    data: dict[str, Any] = {
-        "schema": "nbrefactor-plan/1",
-        "model": plan.model,
-        "package": plan.package,
-        "notebooks": [s.notebook for s in plan.stages],
-        "steps": [
-            {
-                "name": s.name,
-                "title": s.title,
-                "module": f"{plan.package}.{s.module}",
-                "function": s.name,
-                "notebook": s.notebook,
-                "cells": list(s.cells),
-                "inputs": list(s.inputs),
-                "outputs": list(s.outputs),
-            }
-            for s in plan.steps
-        ],
-        "final": list(plan.final),
-        "config": [
-            {"name": f.name, "type": f.type, "default": f.default, "kind": f.kind, "direction": f.direction,
-             "origins": [{"notebook": o[0], "cell": o[1], "line": o[2]} for o in f.origins]}
-            for f in plan.config_fields
-        ],
-        "generator": f"nbrefactor {__version__}",
-    }
-    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+    return json.dumps(plan.to_dict(), indent=2, sort_keys=True) + "\n"
 
 
 # --- code ---------------------------------------------------------------------------------------

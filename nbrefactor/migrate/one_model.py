@@ -161,7 +161,7 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         project = discover_project(path)
         analysis = audit_notebook(loaded, settings, project, catalog)
         analysed.append((analysis.facts, analysis.result.diagnostics, project, path))
-    plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state)
+    plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state, catalog)
     diagnostics = plan.diagnostics
     if plan.blocking and not options.allow_hidden_state:
         problems = tuple(
@@ -176,18 +176,17 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
     inputs = gather_inputs(plan, [(f, p, path) for f, _, p, path in analysed], catalog, exclude=options.out)
     # MLOps (nbrefactor.migrate.pipeline_build): data profile, GPU steps, image settings; then the kfp YAML.
     inputs = with_mlops(inputs, plan, settings, catalog, [(f, path) for f, _, _, path in analysed])
-    tree, _ = emit_model(plan, inputs)
-    tree, pipeline_problem = add_compiled_pipeline(tree, plan, configured_texts(settings))
+    emitted = emit_model(plan, inputs)
+    tree, pipeline_problem = add_compiled_pipeline(emitted.tree, plan, configured_texts(settings))
     if pipeline_problem and isinstance(tree.get("MIGRATION.md"), str):
         tree["MIGRATION.md"] = str(tree["MIGRATION.md"]).rstrip("\n") + f"\n\n## Not generated\n\n- {pipeline_problem}\n"
-    tree = redact_tree(tree, catalog)
+    emitted = emitted.with_tree(redact_tree(tree, catalog))
     target = options.out / plan.package
-    review = _review_count(tree)
-    status = "migrated-with-review" if review else "migrated"
+    status = "migrated-with-review" if emitted.review else "migrated"
     if options.dry_run:
-        return ModelResult(model, displays, status, str(target), review_items=review, diagnostics=diagnostics, plan=plan)
-    changed = write_tree(tree, target, force=options.force)
-    return ModelResult(model, displays, status if changed else "unchanged", str(target), review_items=review, diagnostics=diagnostics, plan=plan)
+        return ModelResult(model, displays, status, str(target), diagnostics=diagnostics, plan=plan, emitted=emitted)
+    changed = write_tree(emitted.tree, target, force=options.force)
+    return ModelResult(model, displays, status if changed else "unchanged", str(target), diagnostics=diagnostics, plan=plan, emitted=emitted)
 
 
 def redact_tree(tree: FileTree, catalog: Catalog) -> FileTree:
@@ -209,14 +208,6 @@ def redact_tree(tree: FileTree, catalog: Catalog) -> FileTree:
         lines = "".join(f"- {p}: a secret was masked; supply it through the environment instead\n" for p in touched)
         out["MIGRATION.md"] = str(out["MIGRATION.md"]).rstrip("\n") + "\n\n## Secrets masked in generated files\n\n" + lines
     return out
-
-
-def _review_count(tree: FileTree) -> int:
-    text = tree.get("MIGRATION.md", "")
-    if not isinstance(text, str) or "## For a person to review" not in text:
-        return 0
-    section = text.split("## For a person to review", 1)[1].split("\n## ", 1)[0]
-    return sum(1 for line in section.splitlines() if line.startswith("- ") and line.strip() != "- nothing")
 
 
 # --- inputs only the outside world knows -------------------------------------------------------
@@ -427,18 +418,8 @@ def _literal(text: str) -> Optional[str]:
 
 
 def describe_plan(plan: ModelPlan) -> str:
-    """The `--dry-run` text: sections, their inputs and outputs, lifted paths, dependencies."""
-    lines = [f"model {plan.model} → package {plan.package}"]
-    for step in plan.steps:
-        lines.append(
-            f"  step {step.name} ({step.notebook} cells {', '.join(map(str, step.cells))}): "
-            f"takes {', '.join(step.inputs) or '—'}; returns {', '.join(step.outputs) or '—'}"
-        )
-    for f in plan.config_fields:
-        lines.append(f"  config {f.name} = {f.default!r} ({f.kind}{', ' + f.direction if f.direction else ''})")
-    for item in plan.review:
-        lines.append(f"  review {item.notebook} cell {item.cell}: {item.what}")
-    return "\n".join(lines)
+    """The `--dry-run` text: sections, their inputs and outputs, lifted paths, review items."""
+    return plan.document().describe(tuple((item.notebook, item.cell, item.what) for item in plan.review))
 
 
 __all__ = ["migrate_paths", "MigrateOptions", "ModelResult", "write_tree", "describe_plan", "plan_json"]

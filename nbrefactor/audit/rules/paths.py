@@ -572,6 +572,7 @@ def _hit(f: LiteralFinding, message: str, fix: str) -> Hit:
 
 class AbsolutePath(Rule):
     code = "PTH001"
+    compile_fix = "config"
     name = "absolute-path"
     family = Family.PATHS
     severity = Severity.WARNING
@@ -646,6 +647,7 @@ class AbsolutePath(Rule):
 
 class UserSpecificPath(Rule):
     code = "PTH002"
+    compile_fix = "config"
     name = "user-specific-path"
     family = Family.PATHS
     severity = Severity.ERROR
@@ -713,6 +715,7 @@ class UserSpecificPath(Rule):
 
 class RemoteUri(Rule):
     code = "PTH003"
+    compile_fix = "config"
     name = "remote-uri"
     family = Family.PATHS
     severity = Severity.WARNING
@@ -950,6 +953,7 @@ class SysPathEdit(Rule):
 
 class CwdRelativePath(Rule):
     code = "PTH006"
+    compile_fix = "config"
     name = "cwd-relative-path"
     family = Family.PATHS
     severity = Severity.INFO

@@ -11,6 +11,7 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 
 class SyntaxErrorInCell(Rule):
     code = "STR001"
+    blocks_compile = True
     name = "syntax-error"
     family = Family.STRUCTURE
     severity = Severity.ERROR
@@ -43,6 +44,7 @@ class SyntaxErrorInCell(Rule):
 
 class NonPythonKernel(Rule):
     code = "STR002"
+    blocks_compile = True
     name = "non-python-kernel"
     family = Family.STRUCTURE
     severity = Severity.WARNING
