@@ -50,9 +50,9 @@ class AuditCounter:
         self.paths: list[str] = []
         real = engine.audit_file
 
-        def counting(file, display, settings, catalog):
+        def counting(file, display, settings, catalog, *limit):
             self.paths.append(display)
-            return real(file, display, settings, catalog)
+            return real(file, display, settings, catalog, *limit)
 
         monkeypatch.setattr(engine, "audit_file", counting)
 

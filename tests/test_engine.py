@@ -198,15 +198,25 @@ def test_pool_only_for_enough_notebooks_to_keep_workers_busy():
     assert [engine.pool_size(n) for n in (0, 1, 15, 16, 24, 100)] == [1, 1, 1, 2, 3, 12]
 
 
-def test_small_batch_with_many_jobs_runs_in_this_process(tmp_path, monkeypatch):
+def test_small_batch_with_automatic_jobs_runs_in_this_process(tmp_path, monkeypatch):
     root = _batch(tmp_path)
 
     def no_pool(*args, **kwargs):
         raise AssertionError("a process pool was started for ten notebooks")
 
     monkeypatch.setattr(engine, "_audit_in_pool", no_pool)
-    result = audit_paths([str(root)], Settings(select=("STR",)), jobs=8)
+    result = audit_paths([str(root)], Settings(select=("STR",)), jobs=0)
     assert len(result.notebooks) == 10 and len(result.diagnostics) == 3
+
+
+def test_jobs_asked_for_are_honoured_even_for_a_small_batch(tmp_path, monkeypatch):
+    """`-j N` starts a pool (it also isolates a notebook that crashes its process)."""
+    root = _batch(tmp_path)
+    pools = []
+    real = engine._audit_in_pool
+    monkeypatch.setattr(engine, "_audit_in_pool", lambda todo, settings, workers, *rest: pools.append(workers) or real(todo, settings, workers, *rest))
+    result = audit_paths([str(root)], Settings(select=("STR",)), jobs=2)
+    assert pools == [2] and len(result.notebooks) == 10 and len(result.diagnostics) == 3
 
 
 def test_progress_hooks_see_the_total_then_every_notebook_cached_or_not(tmp_path):

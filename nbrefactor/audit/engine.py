@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -269,8 +270,10 @@ def audit_paths(
     todo: list[tuple[Path, str, Optional[str]]] = [(file, display, None) for file, display in files]
     if cache is not None:
         audited, todo = _answer_from_cache(files, cache, on_result)
-    workers = default_jobs() if not jobs or jobs < 1 else jobs
-    workers = min(workers, pool_size(len(todo)))
+    if not jobs or jobs < 1:  # automatic: as many workers as the work keeps busy
+        workers = min(default_jobs(), pool_size(len(todo)))
+    else:  # asked for: honoured (a pool also isolates a notebook that crashes its process)
+        workers = min(jobs, len(todo))
     restore = _keep_installed_distributions_in(cache) if cache is not None and todo else None
     try:
         if workers > 1:
@@ -346,7 +349,10 @@ def _cache_key(file: Path, display: str, cache: ResultCache) -> Optional[str]:
     from nbrefactor.audit.cache import MAX_CACHED_BYTES
 
     try:
-        if file.stat().st_size > MAX_CACHED_BYTES:
+        status = file.stat()
+        # Only regular files: reading a FIFO or a device to key it would wait forever (the
+        # audit proper skips those with one line).
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHED_BYTES:
             return None
         raw = file.read_bytes()
         project = discover_project(file)
