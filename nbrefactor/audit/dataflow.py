@@ -230,9 +230,19 @@ class NameFlow:
 def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = ()) -> NameFlow:
     extra = frozenset(extra_builtins)
     definitions, injectors = _definitions_and_injectors(facts)
+    # `model = lgb.train(...)`, `plt.show()`-style calls on a name only ever bound by an import
+    # call a module's function; they do not change the module in place.
+    module_names = {d.name for d in definitions if d.kind is DefKind.IMPORT} - {
+        d.name for d in definitions if d.kind is not DefKind.IMPORT
+    }
     mutations = tuple(
         sorted(
-            (Mutation(m.name, ca.cell.index, m.line, m.column, ca.cell.execution_count) for ca in facts.cells for m in ca.facts.mutated),
+            (
+                Mutation(m.name, ca.cell.index, m.line, m.column, ca.cell.execution_count)
+                for ca in facts.cells
+                for m in ca.facts.mutated
+                if m.name not in module_names
+            ),
             key=_pos,
         )
     )

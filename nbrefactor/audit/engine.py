@@ -123,6 +123,13 @@ def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog
         snippet=redact(snippet or "", catalog, known),
         fix=redact(hit.fix, catalog, known),  # a fix may quote the offending text too
         fingerprint=hit.key,
+        related=tuple(
+            Location(
+                path=notebook.path, cell=c.index, line=line, column=column,
+                cell_id=c.cell_id, execution_count=c.execution_count,
+            )
+            for c, line, column in hit.related
+        ),
     )
 
 

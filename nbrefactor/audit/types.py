@@ -110,6 +110,9 @@ class Diagnostic:
     # Stable across cells moving or re-execution; used by baselines and SARIF fingerprints.
     fingerprint: str = ""
     fix: str = ""  # a suggested fix, in words
+    # Other places the same root cause shows (the cells a late re-run made stale, the other draws
+    # of a library never seeded): one finding, many places; SARIF `relatedLocations`.
+    related: tuple[Location, ...] = ()
 
     def sort_key(self) -> tuple:
         loc = self.location

@@ -33,6 +33,8 @@ class Hit:
     snippet: Optional[str] = None  # what to show instead of the source line (already redacted)
     fix: str = ""
     key: str = ""  # what makes this finding itself, for fingerprints (a name, a module)
+    # Other places of the same root cause, as (cell, line, column): reported as related locations.
+    related: tuple[tuple[Cell, Optional[int], Optional[int]], ...] = ()
 
 
 @dataclass(frozen=True)
