@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +18,9 @@ from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
 from nbrefactor.audit.project import ProjectContext, discover_project
-from nbrefactor.audit.rules import Hit, Rule, RuleContext, all_rules
+from nbrefactor.audit.rules import Hit, Rule, RuleContext, all_rules, is_suppressed
 from nbrefactor.audit.secrets import notebook_secrets, redact
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*))?", re.IGNORECASE)
-_NBR_IGNORE = re.compile(r"#\s*nbrefactor:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,34 +64,8 @@ def audit_notebook(
     return Analysis(facts, NotebookResult(notebook.path, tuple(fingerprinted), None, suppressed))
 
 
-def _codes_match(codes: Optional[str], code: str) -> bool:
-    if codes is None or not codes.strip():
-        return True
-    return any(code.startswith(c.strip().upper()) for c in codes.split(",") if c.strip())
-
-
 def _is_suppressed(hit: Hit, code: str) -> bool:
-    cell = hit.cell
-    if cell is None:
-        return False
-    for tag in cell.tags:
-        low = tag.strip()
-        if low.lower() == "nbrefactor:ignore":
-            return True
-        for prefix in ("nbrefactor:ignore:", "nbrefactor:ignore="):
-            if low.lower().startswith(prefix) and _codes_match(low[len(prefix):], code):
-                return True
-    if hit.line is None:
-        return False
-    lines = cell.source.split("\n")
-    last = hit.end_line or hit.line
-    for number in range(hit.line, min(last, len(lines)) + 1):
-        text = lines[number - 1]
-        for pattern in (_NOQA, _NBR_IGNORE):
-            m = pattern.search(text)
-            if m and _codes_match(m.group("codes"), code):
-                return True
-    return False
+    return is_suppressed(hit.cell, hit.line, hit.end_line, code)
 
 
 def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog, known: frozenset[str] = frozenset()) -> Diagnostic:

@@ -25,7 +25,7 @@ from typing import Any
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 
 # (cell index, line, column): a place in notebook order.
 Position = tuple[int, int, int]
@@ -419,7 +419,9 @@ class UnseededRandom(Rule):
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
         "`from random import shuffle` are followed. A seed or draw inside a function counts where "
         "the function first runs, not where it is defined: a `set_seed()` helper that is never "
-        "called seeds nothing. `random.seed()` / `np.random.seed()` with no argument re-seed from "
+        "called seeds nothing. One finding per library, at its first unseeded draw (the root "
+        "cause: the library is never seeded before it); its other unseeded draws are listed in the "
+        "message and as related locations. A draw on a line with `# noqa: RND001` is left out. `random.seed()` / `np.random.seed()` with no argument re-seed from "
         "the operating system and do not count. It also reports generators created without a seed "
         "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
         "global seed came before, because they never read it. The catalogue is "
@@ -511,22 +513,33 @@ class UnseededRandom(Rule):
                 fix=f"Pass a seed: {gen.shown}(SEED)",
                 key=f"generator:{gen.qualified}",
             )
+        # One root cause per library: it is never seeded before its first draw. The first unseeded
+        # draw carries the finding; the library's other unseeded draws are its related locations.
+        unseeded: dict[str, list[Draw]] = {}
         for draw in rf.draws:
-            if _seeded(rf, draw, seeds):
-                continue
-            lib = catalog.library(draw.library)
+            if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, self.code):
+                unseeded.setdefault(draw.library, []).append(draw)
+        for library, draws in unseeded.items():
+            draw, others = draws[0], draws[1:]
+            lib = catalog.library(library)
             where = ""
             if draw.call.in_function:
                 run = rf.first_run.get(draw.call.owner) if draw.call.owner else None
                 where = f" inside `{draw.call.owner}`" if draw.call.owner else " inside a function"
                 if run is not None:
                     where += f" (first run in cell {run[0]})"
+            more = ""
+            if others:
+                cells = sorted({d.ca.cell.index for d in others})
+                shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
+                more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow (cell{'s' if len(cells) > 1 else ''} {shown})"
             yield Hit(
                 draw.ca.cell, draw.call.line, draw.call.column,
-                f"`{draw.shown}`{where} draws from the global random state of {lib.label}, which no call before it seeds",
+                f"`{draw.shown}`{where} draws from the global random state of {lib.label}, which no call before it seeds{more}",
                 end_line=draw.call.end_line,
                 fix=f"Seed {lib.label} in the first code cell: {lib.fix}",
                 key=f"{draw.library}:{draw.qualified}",
+                related=tuple((d.ca.cell, d.call.line, d.call.column) for d in others),
             )
 
 
@@ -535,13 +548,14 @@ class MissingRandomState(Rule):
     name = "missing-random-state"
     family = Family.RANDOMNESS
     severity = Severity.WARNING
-    summary = "A scikit-learn (or XGBoost/LightGBM/CatBoost) splitter or estimator is built without `random_state`."
+    summary = "A scikit-learn (or imbalanced-learn) splitter, estimator or resampler is built without `random_state`."
     what_it_does = (
         "Reports each call of a randomised scikit-learn splitter, estimator, search or dataset "
         "generator (`train_test_split`, `ShuffleSplit`, `RandomForest*`, `KMeans`, `TSNE`, "
-        "`RandomizedSearchCV`, `make_classification`…), of imbalanced-learn's resamplers and of "
-        "the XGBoost, LightGBM and CatBoost models, that passes no `random_state` (CatBoost: "
-        "`random_seed` too) or passes `random_state=None`. `KFold`/`StratifiedKFold` only with "
+        "`RandomizedSearchCV`, `make_classification`…) and of imbalanced-learn's resamplers that "
+        "passes no `random_state` or passes `random_state=None`. XGBoost, LightGBM and CatBoost "
+        "models are not reported: their default seed is fixed, so they give the same result on "
+        "every run. `KFold`/`StratifiedKFold` only with "
         "`shuffle=True` (unshuffled they are deterministic); `train_test_split` not with "
         "`shuffle=False`; `PCA` only with `svd_solver=\"randomized\"` or `\"arpack\"`, because the "
         "default solver chooses the randomised one only for large inputs, a shape unknown before run "
@@ -554,8 +568,7 @@ class MissingRandomState(Rule):
         "every run unless something seeded NumPy, and even then they depend on how many draws ran "
         "before — which changes as soon as cells are reordered or the notebook is split into "
         "pipeline steps. An explicit seed makes each split and model reproducible on its own and "
-        "is recorded with the experiment's parameters. XGBoost, LightGBM and CatBoost fall back to "
-        "a fixed internal seed today; naming it keeps it visible and safe from a change of default."
+        "is recorded with the experiment's parameters."
     )
     example = (
         "from sklearn.model_selection import train_test_split\n"
@@ -592,10 +605,11 @@ class MissingRandomState(Rule):
             "cv = model_selection.KFold(5)\ncv2 = model_selection.StratifiedKFold(5, shuffle=True)\npca = decomposition.PCA(10, svd_solver='randomized')",
             "def cluster(X):\n    return KMeans(n_clusters=3).fit(X)",
         ), expect=((2, 2), (2, 3), (3, 2))),
+        # Boosting libraries seed themselves with a fixed default: only the sklearn generator is reported.
         Example(cells=(
             "import lightgbm as lgb\nfrom xgboost import XGBRegressor\nfrom catboost import CatBoostRegressor\nfrom sklearn.datasets import make_classification",
             "m1 = lgb.LGBMClassifier()\nm2 = XGBRegressor(n_estimators=50)\nm3 = CatBoostRegressor(verbose=0)\nX, y = make_classification(200)",
-        ), expect=((2, 1), (2, 2), (2, 3), (2, 4))),
+        ), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
