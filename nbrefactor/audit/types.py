@@ -73,10 +73,12 @@ class Notebook:
     def is_python(self) -> bool:
         lang = (self.kernel_language or "").lower()
         name = (self.kernel_name or "").lower()
+        # Spark kernels that run Python (sparkmagic's `pysparkkernel`, language_info `pyspark`,
+        # Synapse's `synapse_pyspark`) are Python: their cells are Python with a `spark` global.
         if lang:
-            return lang.startswith("python") or lang in {"ipython", "ipython3"}
+            return lang.startswith("python") or lang in {"ipython", "ipython3", "pyspark", "pyspark3"}
         if name:
-            return "python" in name or name.startswith("ipy")
+            return "python" in name or name.startswith("ipy") or "pyspark" in name
         return True  # no metadata at all: Jupyter's default kernel is Python
 
 

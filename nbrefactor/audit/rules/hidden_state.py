@@ -299,6 +299,8 @@ class UndefinedName(Rule):
         ),
         Example(cells=("%store -r df", "df.head()", "%%capture out\nprint('noisy')", "out.show()")),
         Example(cells=("point = (1, 2)", "match point:\n    case (x, y):\n        pass", "print(x + y)")),
+        # %pylab star-imports numpy and matplotlib and binds np and plt.
+        Example(cells=("%pylab inline", "x = linspace(0, 1, 5)\nplot(x, np.sin(x))\nplt.show()")),
         Example(cells=("counts = {}", "counts['a'] = 1\ncounts.update(b=2)", "total = 0\ntotal += 1")),
     )
     failing = (
