@@ -153,6 +153,12 @@ class NoManifest(Rule):
         Example(cells=("import pandas as pd",), files={"requirements.txt": "pandas==2.2.2\n"}),
         Example(cells=("import os\nimport json\nfrom collections import Counter",)),
         Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
+        # Modules the notebook writes or downloads itself, and the kernel's own IPython, are not distributions.
+        Example(cells=(
+            "%%writefile features.py\ndef build(df):\n    return df",
+            "!wget -q https://example.org/course/utils.py",
+            "import features\nimport utils\nfrom IPython.display import display",
+        )),
         Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
     )
     failing = (
@@ -196,7 +202,8 @@ class InNotebookInstall(Rule):
         "Reports each line that installs packages from inside the notebook: `%pip`/`%conda`/"
         "`%mamba` install magics and their automagic form (`pip install x`), `!pip`, `!pip3`, "
         "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, "
-        "install lines in `%%bash`/`%%sh` cells, and `os.system`/`subprocess` calls whose literal "
+        "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
+        "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
         "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported."
     )
     why_bad = (
@@ -243,6 +250,14 @@ class InNotebookInstall(Rule):
                 "import subprocess, sys\nsubprocess.check_call([sys.executable, '-m', 'pip', 'install', 'umap-learn'])",
             ),
             expect=((1, 3), (2, 2), (3, 2), (4, 2)),
+        ),
+        # What `!pip` and `%pip` become in a notebook exported to a script and pasted back.
+        Example(
+            cells=(
+                "get_ipython().system('pip install -q transformers==4.41.0')",
+                "get_ipython().run_line_magic('pip', 'install datasets')\nget_ipython().system('ls data')",
+            ),
+            expect=((1, 1), (2, 1)),
         ),
     )
 
