@@ -212,6 +212,8 @@ class PathSettings:
     posix_roots: frozenset[str]
     route_methods: frozenset[str]
     route_keywords: frozenset[str]
+    container_keywords: frozenset[str] = frozenset()
+    container_methods: frozenset[str] = frozenset()
 
 
 def path_settings(catalog: Catalog) -> PathSettings:
@@ -248,6 +250,8 @@ def _settings(raw: tuple) -> PathSettings:
         posix_roots=strings(not_a_path, "posix_roots"),
         route_methods=strings(not_a_path, "route_methods"),
         route_keywords=strings(not_a_path, "route_keywords"),
+        container_keywords=strings(not_a_path, "container_keywords"),
+        container_methods=strings(not_a_path, "container_methods"),
     )
 
 
@@ -421,12 +425,30 @@ def _route_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings) 
         is_route = call.func != call.method and call.method in settings.route_methods
         if is_route and matching_entries(ctx.facts, ctx.catalog, call)[1]:
             is_route = False  # `requests.get(…)` is a catalogued download, checked as such
+        if call.method in settings.container_methods:
+            # Everything given to a volume mount names a place inside the container.
+            out.update(
+                (s.line, s.column) for s in strings
+                if (call.line, call.column) <= (s.line, s.column) and s.line <= call.end_line
+            )
         for arg in call.args:
-            if is_route or (arg.keyword is not None and arg.keyword in settings.route_keywords):
+            inside = arg.keyword is not None and arg.keyword in settings.container_keywords
+            if is_route or inside or (arg.keyword is not None and arg.keyword in settings.route_keywords):
                 literal = _literal_for(arg, strings)
                 if literal is not None:
                     out.add((literal.line, literal.column))
+    if settings.container_keywords:
+        # `{"mountPath": "/data"}` in a pod or container spec written as a dictionary.
+        lines = ca.masked.python.split("\n")
+        for s in strings:
+            before = lines[s.line - 1][: s.column - 1] if 0 < s.line <= len(lines) else ""
+            m = _DICT_KEY_BEFORE.search(before)
+            if m and m.group("key") in settings.container_keywords:
+                out.add((s.line, s.column))
     return out
+
+
+_DICT_KEY_BEFORE = re.compile(r"[\"'](?P<key>\w+)[\"']\s*:\s*$")
 
 
 def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[LiteralFinding]:
@@ -580,6 +602,12 @@ class AbsolutePath(Rule):
         Example(cells=(
             "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/items/{item_id}')\ndef read(item_id: int):\n    return item_id",
             "endpoint = '/predict'\nsep = '/'\ncomment = '//div[@class=\"x\"]'",
+        )),
+        # Paths inside a container or pod, not on this machine.
+        Example(cells=(
+            "from kubernetes import client as k8s\nmount = k8s.V1VolumeMount(name='data', mount_path='/data')",
+            "container = {'name': 'train', 'volumeMounts': [{'mountPath': '/mnt/data', 'name': 'data'}]}",
+            "op.add_pvolumes({'/data': vol})",
         )),
     )
     failing = (
@@ -785,6 +813,8 @@ class ChangeDirectory(Rule):
             "!cd /tmp && ls",
             "cd = 3\nprint(cd + 1)",
         )),
+        # A change to the directory it is already in is a no-op.
+        Example(cells=("import os\nfrom pathlib import Path\nos.chdir(os.getcwd())\nos.chdir(Path.cwd())\nos.chdir('.')",)),
     )
     failing = (
         Example(cells=("import os\nos.chdir('/home/alice/project')",), expect=((1, 2),)),
@@ -811,7 +841,7 @@ class ChangeDirectory(Rule):
         for ca in ctx.cells:
             events: list[tuple[int, int, str, str]] = []
             for call in ca.facts.calls:
-                if self._changes_directory(ctx, call):
+                if self._changes_directory(ctx, call) and not _to_current_directory(ca, call):
                     shown_call = render_call(call)
                     events.append((call.line, call.column, shown_call, shown_call))
             for magic in ca.magics:
@@ -841,6 +871,29 @@ class ChangeDirectory(Rule):
             words = first.string.lstrip("%").split()
             return bool(words) and words[0] in _CHDIR_MAGICS
         return False
+
+
+_CURRENT_DIRECTORY = re.compile(
+    r"^\s*(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir|(?P<q>['\"])\.(?P=q)"
+    r"|os\.path\.abspath\(\s*(?:os\.curdir|(?P<q2>['\"])\.(?P=q2))\s*\))\s*$"
+)
+
+
+def _to_current_directory(ca: CellAnalysis, call: CallFact) -> bool:
+    """`os.chdir(os.getcwd())`, `os.chdir(".")`: a change to where it already is, a no-op."""
+    lines = ca.lines
+    if call.line != call.end_line or not 0 < call.line <= len(lines):
+        return False
+    text = lines[call.line - 1][call.column - 1:]
+    open_at = text.find("(")
+    if open_at < 0:
+        return False
+    depth = 0
+    for i in range(open_at, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return bool(_CURRENT_DIRECTORY.match(text[open_at + 1 : i]))
+    return False
 
 
 _SYS_PATH_CALLS = frozenset(
