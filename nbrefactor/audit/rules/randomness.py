@@ -17,6 +17,7 @@ of the doubt: it counts as seeded when the notebook seeds its library anywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -396,6 +397,31 @@ def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]
     return any(moment < when for moment in covering)
 
 
+# Layer constructions: draws only through the initial weights they get.
+_WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout))")
+_LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow")}
+_PRETRAINED_MODULES = (("tensorflow.keras.applications.", "tensorflow"), ("keras.applications.", "tensorflow"), ("torchvision.models.", "torch"), ("timm.", "torch"))
+
+
+def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
+    """Libraries whose model weights the notebook loads: `model.load_weights(…)`,
+    `net.load_state_dict(…)`, `AutoModel.from_pretrained(…)`, `ResNet50(weights="imagenet")`,
+    `torchvision.models.resnet50(pretrained=True)`, `timm.create_model(…, pretrained=True)`."""
+    found: set[str] = set()
+    for ca in facts.cells:
+        for call in ca.facts.calls:
+            found.update(_LOAD_METHODS.get(call.method, ()))
+            qualified = facts.resolve(call.func) if call.func else ""
+            for prefix, library in _PRETRAINED_MODULES:
+                if not qualified.startswith(prefix):
+                    continue
+                weights = call.arg(None, ("weights",))
+                pretrained = call.arg(None, ("pretrained",))
+                if (weights is not None and weights.constant != "None") or (pretrained is not None and pretrained.constant == "True"):
+                    found.add(library)
+    return frozenset(found)
+
+
 def _facts(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
     catalog = RandomnessCatalog.from_catalog(ctx.catalog)
     return catalog, analyse_randomness(ctx.facts, catalog)
@@ -421,7 +447,10 @@ class UnseededRandom(Rule):
         "the function first runs, not where it is defined: a `set_seed()` helper that is never "
         "called seeds nothing. One finding per library, at its first unseeded draw (the root "
         "cause: the library is never seeded before it); its other unseeded draws are listed in the "
-        "message and as related locations. A draw on a line with `# noqa: RND001` is left out. `random.seed()` / `np.random.seed()` with no argument re-seed from "
+        "message and as related locations. A draw on a line with `# noqa: RND001` is left out. "
+        "Layer constructions are not reported for a library whose weights the notebook loads "
+        "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
+        "`pretrained=True`): their random initial weights are replaced. `random.seed()` / `np.random.seed()` with no argument re-seed from "
         "the operating system and do not count. It also reports generators created without a seed "
         "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
         "global seed came before, because they never read it. The catalogue is "
@@ -466,6 +495,15 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import lightning as L\nimport torch\nL.seed_everything(7)\nlayer = torch.nn.Linear(4, 2)",
             "g = torch.Generator().manual_seed(0)\nx = torch.rand(2, generator=g)",
+        )),
+        # The layers' initial weights are replaced by loaded ones: their draws do not matter.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nnet = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))",
+            "net.load_state_dict(torch.load('weights.pt'))",
+        )),
+        Example(cells=(
+            "from tensorflow.keras.applications import ResNet50\nfrom tensorflow.keras import layers\nbase = ResNet50(weights='imagenet', include_top=False)",
+            "head = layers.Dense(10)(base.output)",
         )),
         # Not draws: a local variable named like a module, a deterministic DataLoader, df.sample(random_state=…).
         Example(cells=(
@@ -516,7 +554,10 @@ class UnseededRandom(Rule):
         # One root cause per library: it is never seeded before its first draw. The first unseeded
         # draw carries the finding; the library's other unseeded draws are its related locations.
         unseeded: dict[str, list[Draw]] = {}
+        loaded = _weights_loaded(ctx.facts)
         for draw in rf.draws:
+            if draw.library in loaded and _WEIGHT_INIT.match(draw.qualified):
+                continue  # the initial weights are replaced by loaded ones (`load_weights`, `weights="imagenet"`)
             if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, self.code):
                 unseeded.setdefault(draw.library, []).append(draw)
         for library, draws in unseeded.items():
