@@ -33,6 +33,16 @@ def python2_syntax(ca: CellAnalysis) -> bool:
     return bool(_PY2_LINE.search(text))
 
 
+def python2_cells(facts: NotebookFacts) -> tuple[CellAnalysis, ...]:
+    """The cells with Python 2 syntax when the notebook is Python 2 — its kernel metadata says
+    so, or two or more cells use Python 2 syntax — else none: a single `print x` in a Python 3
+    notebook is one syntax error to fix there (STR001), not a notebook to port."""
+    cells = tuple(ca for ca in facts.cells if python2_syntax(ca))
+    if python2_kernel(facts) is not None or len(cells) >= 2:
+        return cells
+    return ()
+
+
 def python2_kernel(facts: NotebookFacts) -> Optional[str]:
     """What the metadata says when it says Python 2 (`python2` kernel, `2.7.18`), else None."""
     nb = facts.notebook
@@ -51,9 +61,9 @@ class SyntaxErrorInCell(Rule):
     summary = "A code cell is not valid Python 3 (IPython magics aside)."
     what_it_does = (
         "Parses every code cell, after masking IPython magics and shell escapes, and reports the "
-        "first syntax error of each cell. The rest of the notebook is still analysed. A cell whose "
-        "error is Python 2 syntax (`print x`, `except E, e:`) is not reported here: STR004 reports "
-        "the notebook as Python 2 once, listing those cells."
+        "first syntax error of each cell. The rest of the notebook is still analysed. In a Python 2 "
+        "notebook (see STR004) the cells whose error is Python 2 syntax (`print x`, `except E, e:`) "
+        "are not reported here: STR004 reports the notebook once, listing them."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
@@ -63,20 +73,23 @@ class SyntaxErrorInCell(Rule):
     use_instead = "for f in files:\n    print(f)"
     passing = (
         Example(cells=("print('ok')", "%matplotlib inline\nx = 1")),
-        # Python 2 syntax is STR004's, once per notebook.
-        Example(cells=("x = 1", "print 'x is', x")),
+        # A Python 2 notebook is STR004's, once.
+        Example(cells=("x = 1", "print 'x is', x", "print x"), kernel="python2"),
         # IPython strips an indent shared by every line of a cell (pasted code).
         Example(cells=("    import os\n    for f in os.listdir('.'):\n        print(f)",)),
     )
     failing = (
         Example(cells=("x = 1", "if x:\nprint(x)"), expect=((2, 2),)),
+        # One Python 2 print in a Python 3 notebook: a syntax error to fix there.
+        Example(cells=("x = 1", "print 'x is', x"), expect=((2, 1),)),
         Example(cells=(md("# Title"), "import os\nfor f in os.listdir('.'):\n    print(f"), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        ported = {ca.cell.index for ca in python2_cells(ctx.facts)}  # STR004 reports those, once
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
-            if problem is not None and not python2_syntax(ca):  # STR004 reports those, once
+            if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
                 yield Hit(ca.cell, line, problem.column, f"Syntax error: {problem.message}", key=problem.message)
 
@@ -131,7 +144,7 @@ class Python2Notebook(Rule):
     summary = "The notebook is Python 2 (by its kernel metadata or its syntax); reported once."
     what_it_does = (
         "Reports the notebook once when its kernel metadata names Python 2 (kernel `python2`, "
-        "language version `2.x`) or when any code cell fails to parse because of Python 2 syntax: "
+        "language version `2.x`) or when two or more code cells fail to parse because of Python 2 syntax: "
         "`print x`, `exec \"code\"`, `except E, e:`, `raise E, \"msg\"`, backquotes, `<>`, `0777`, "
         "`ur\"\"`, parenthesised parameters. The cells with Python 2 syntax are listed in the "
         "message and as related locations; STR001 does not report them again."
@@ -146,14 +159,17 @@ class Python2Notebook(Rule):
     passing = (
         Example(cells=("print('ok')", "values = [1, 2]\nprint(sum(values))")),
         Example(cells=("for f in files:\n    print(f",)),
+        # One stray Python 2 print in a Python 3 notebook is STR001's.
+        Example(cells=("x = 1", "print x")),
     )
     failing = (
         Example(cells=("import numpy as np", "print 'mean', np.mean([1, 2])", md("## more"), "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    print(e)"),
                 expect=((None, None),)),
+        Example(cells=("x = 1 / 2",), kernel="python2", expect=((None, None),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        cells = [ca for ca in ctx.cells if python2_syntax(ca)]
+        cells = list(python2_cells(ctx.facts))
         kernel = python2_kernel(ctx.facts)
         if not cells and kernel is None:
             return
