@@ -27,6 +27,7 @@ class Family(str, enum.Enum):
     RANDOMNESS = "randomness"
     SECURITY = "security"
     STRUCTURE = "structure"
+    GPU = "gpu"
 
 
 # ---------------------------------------------------------------------------
