@@ -15,6 +15,7 @@ from nbrefactor.audit.engine import audit_notebook
 from nbrefactor.audit.types import Cell, Diagnostic, Notebook, Output
 from nbrefactor.audit.project import ProjectContext
 from nbrefactor.audit.rules import all_rules
+from nbrefactor.audit.rules.rerun import ChangesWhenRunTwice
 from nbrefactor.audit.rules.hidden_state import (
     DependsOnLaterCell,
     OutOfOrderExecution,
@@ -314,7 +315,7 @@ def test_realistic_rerun_notebook():
 
 
 def test_rule_classes_are_registered_with_their_codes():
-    assert [r.code for r in HID] == ["HID001", "HID002", "HID003", "HID004", "HID005", "HID006", "HID007", "HID008"]
+    assert [r.code for r in HID] == ["HID001", "HID002", "HID003", "HID004", "HID005", "HID006", "HID007", "HID008", "HID009"]
     assert [r for r in HID] == [
         OutOfOrderExecution,
         UnexecutedCell,
@@ -324,4 +325,5 @@ def test_rule_classes_are_registered_with_their_codes():
         StateInjection,
         SavedTraceback,
         UsedBeforeDefined,
+        ChangesWhenRunTwice,
     ]
