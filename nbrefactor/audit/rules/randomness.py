@@ -589,12 +589,15 @@ class MissingRandomState(Rule):
     name = "missing-random-state"
     family = Family.RANDOMNESS
     severity = Severity.WARNING
-    summary = "A scikit-learn (or imbalanced-learn) splitter, estimator or resampler is built without `random_state`."
+    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, or a search sampler (optuna, keras-tuner, AutoKeras), is built without a seed."
     what_it_does = (
         "Reports each call of a randomised scikit-learn splitter, estimator, search or dataset "
         "generator (`train_test_split`, `ShuffleSplit`, `RandomForest*`, `KMeans`, `TSNE`, "
         "`RandomizedSearchCV`, `make_classification`…) and of imbalanced-learn's resamplers that "
-        "passes no `random_state` or passes `random_state=None`. XGBoost, LightGBM and CatBoost "
+        "passes no `random_state` or passes `random_state=None`; and searches that sample: optuna "
+        "samplers without `seed=` and `optuna.create_study()` without `sampler=` (its default "
+        "sampler is unseeded), keras-tuner tuners and AutoKeras models without `seed=`, hyperopt's "
+        "`fmin` without `rstate=`. XGBoost, LightGBM and CatBoost "
         "models are not reported: their default seed is fixed, so they give the same result on "
         "every run. `KFold`/`StratifiedKFold` only with "
         "`shuffle=True` (unshuffled they are deterministic); `train_test_split` not with "
@@ -632,6 +635,10 @@ class MissingRandomState(Rule):
             "import sklearn.ensemble as ens\nimport xgboost as xgb\nfrom catboost import CatBoostClassifier",
             "rf = ens.RandomForestClassifier(**params)\nx = xgb.XGBClassifier(random_state=1)\ncb = CatBoostClassifier(random_seed=3)",
         )),
+        Example(cells=(
+            "import optuna",
+            "study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))",
+        )),
         # Not scikit-learn's: a user function that happens to share a name.
         Example(cells=("def train_test_split(df):\n    return df[:80], df[80:]", "a, b = train_test_split(df)")),
     )
@@ -646,6 +653,11 @@ class MissingRandomState(Rule):
             "cv = model_selection.KFold(5)\ncv2 = model_selection.StratifiedKFold(5, shuffle=True)\npca = decomposition.PCA(10, svd_solver='randomized')",
             "def cluster(X):\n    return KMeans(n_clusters=3).fit(X)",
         ), expect=((2, 2), (2, 3), (3, 2))),
+        # Searches and AutoML: optuna samplers (and create_study's default one), keras-tuner, AutoKeras.
+        Example(cells=(
+            "import optuna\nimport autokeras as ak\nfrom sklearn.model_selection import RandomizedSearchCV",
+            "study = optuna.create_study(direction='maximize')\nsampler = optuna.samplers.TPESampler()\nclf = ak.StructuredDataClassifier(max_trials=3)\nsearch = RandomizedSearchCV(model, grid, n_iter=10)",
+        ), expect=((2, 1), (2, 2), (2, 3), (2, 4))),
         # Boosting libraries seed themselves with a fixed default: only the sklearn generator is reported.
         Example(cells=(
             "import lightgbm as lgb\nfrom xgboost import XGBRegressor\nfrom catboost import CatBoostRegressor\nfrom sklearn.datasets import make_classification",
