@@ -26,10 +26,17 @@ def name_flow(ctx: RuleContext) -> NameFlow:
     cached = _last_flow
     if cached is not None and cached[0] is ctx.facts and cached[1] is ctx.catalog:
         return cached[2]
-    extra = ctx.catalog.table("hidden_state", "builtins", []) or []
-    flow = def_use(ctx.facts, extra_builtins=[str(n) for n in extra])
+    extra = [str(n) for n in ctx.catalog.table("hidden_state", "builtins", []) or []]
+    nb = ctx.facts.notebook
+    if "spark" in nb.kernel_name.lower() or "spark" in nb.kernel_language.lower():
+        extra += list(SPARK_KERNEL_GLOBALS)  # sparkmagic/Synapse kernels start with a session bound
+    flow = def_use(ctx.facts, extra_builtins=extra)
     _last_flow = (ctx.facts, ctx.catalog, flow)
     return flow
+
+
+# What a PySpark kernel (sparkmagic's `pysparkkernel`, Synapse, EMR) binds before the first cell.
+SPARK_KERNEL_GLOBALS = ("spark", "sc", "sqlContext", "sqlc")
 
 
 def _cells(ctx: RuleContext) -> dict[int, Cell]:
@@ -301,6 +308,8 @@ class UndefinedName(Rule):
         Example(cells=("point = (1, 2)", "match point:\n    case (x, y):\n        pass", "print(x + y)")),
         # %pylab star-imports numpy and matplotlib and binds np and plt.
         Example(cells=("%pylab inline", "x = linspace(0, 1, 5)\nplot(x, np.sin(x))\nplt.show()")),
+        # A PySpark kernel binds `spark` and `sc` before the first cell.
+        Example(cells=("df = spark.read.parquet('s3://bucket/events/')", "n = sc.defaultParallelism"), kernel="pysparkkernel", language="pyspark"),
         Example(cells=("counts = {}", "counts['a'] = 1\ncounts.update(b=2)", "total = 0\ntotal += 1")),
     )
     failing = (
