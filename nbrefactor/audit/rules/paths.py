@@ -1095,7 +1095,12 @@ def propagated_paths(ctx: RuleContext) -> list[tuple[Constant, str, PathArgument
         return []
     out: list[tuple[Constant, str, PathArgument]] = []
     for ca in ctx.cells:
-        arguments = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca) if pa.literal is None]
+        # Not literals themselves, or f-strings opening with a hole (`f"{ROOT}/x.csv"`), which the
+        # literal check cannot judge (its root is unknown there).
+        arguments = [
+            pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+            if pa.literal is None or (pa.literal.formatted and pa.literal.value.startswith("{"))
+        ]
         if not arguments:
             continue
         tree = _parsed(ca)
