@@ -22,7 +22,7 @@ from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts
 from nbrefactor.audit.types import Cell, Diagnostic
 from nbrefactor.compile.sections import Sectioning, identifier, split_sections, unique
 
-BLOCKING_CODES = frozenset({"HID003", "HID004", "STR001", "STR002"})
+BLOCKING_CODES = frozenset({"HID003", "HID004", "STR001", "STR002", "STR004"})  # STR004: Python 2 (its cells are no longer STR001)
 PATH_CODES = frozenset({"PTH001", "PTH002", "PTH003", "PTH006"})
 SECRET_CODES = frozenset({"SEC001", "SEC003"})
 FIT_METHODS = frozenset({"fit", "partial_fit", "fit_transform", "fit_predict", "train"})
