@@ -672,9 +672,11 @@ class UsedBeforeDefined(Rule):
         "of each name in each executed cell (count c) when a cell above defines the name top-down "
         "(so HID004 does not apply) but no cell with a count below c defined it (or the last such "
         "event was a `del`). The message names the cell above and says whether it never ran or "
-        "ran later. Needs counts: cells without one are not reported. When the defining cell ran "
-        "later, HID005 also reports its definition and HID001 the cell order: three views of one "
-        "re-run, each at its own place."
+        "ran later. Needs counts: cells without one are not reported. Equal counts (Colab saves "
+        "every count as 0) say nothing about order and are not reported, nor are names an import "
+        "provides: running an import again, or late, binds the same module (a never-run import "
+        "cell is HID002's finding). When the defining cell ran later, HID005 also reports its "
+        "definition and HID001 the cell order: three views of one re-run, each at its own place."
     )
     why_bad = (
         "When this cell ran, the name held a value from code that is no longer in the notebook, "
@@ -693,6 +695,8 @@ class UsedBeforeDefined(Rule):
         Example(cells=(code_cell("import pandas as pd\nn = 3", 0), code_cell("df = pd.DataFrame({'a': range(n)})", 0))),
         # The import cell was re-run after this one: its earlier run had bound `np` already.
         Example(cells=(code_cell("import numpy as np", 6), code_cell("x = np.zeros(2)", 3))),
+        # An import cell never run (HID002's finding) binds the same module the cells below used.
+        Example(cells=(code_cell("import numpy as np"), code_cell("x = np.zeros(2)", 3), code_cell("y = np.ones(2)", 4))),
     )
     failing = (
         Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),)),
@@ -713,11 +717,13 @@ class UsedBeforeDefined(Rule):
             cell = cells[r.cell]
             p = r.provider
             assert p is not None  # Flow.ABOVE always has a provider
-            if r.exec_flow is ExecFlow.UNDEFINED and p.count is not None:
-                if p.count == r.count:
+            if r.exec_flow is ExecFlow.UNDEFINED:
+                if p.count is not None and p.count == r.count:
                     continue  # equal counts (Colab's zeros, a restarted kernel) say nothing about order
                 if p.kind is DefKind.IMPORT:
-                    continue  # an import re-run later: an earlier run of it bound the same thing
+                    # An import run later, or never (HID002 reports that cell): whatever bound the
+                    # name before bound the same module; running the import changes nothing.
+                    continue
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
                 if d.cell == r.cell:

@@ -12,8 +12,9 @@ from nbrefactor.audit.rules import code as code_cell
 
 # In place, these fail the second time (the column or key is gone) or change the frame again.
 _BREAKS_ON_RERUN = frozenset({"set_index", "reset_index", "drop", "pop", "insert"})
-# Collection growth: a second run appends the same items again.
-_GROWS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "extendleft"})
+# Collection growth: a second run appends the same items again. Not `add` (a set adds nothing
+# twice; pandas' `A.add(B)` returns a new frame) nor `update` (a dict updated twice is the same).
+_GROWS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.Mod, ast.MatMult, ast.LShift, ast.RShift)
 
 
@@ -31,13 +32,14 @@ class _Walker:
     """Module-level statements in order (into if/for/while/with/try bodies, never into def/class),
     with the names the cell has bound so far by a plain binding."""
 
-    def __init__(self) -> None:
+    def __init__(self, modules: frozenset[str] = frozenset()) -> None:
+        self.modules = modules  # names bound by imports anywhere: `np.append(a, x)` changes no `np`
         self.bound: set[str] = set()
         self.found: list[tuple[int, int, str, str]] = []  # line, column, name, what
         self.reported: set[str] = set()
 
     def report(self, node: ast.AST, name: str, what: str) -> None:
-        if name in self.bound or name in self.reported:
+        if name in self.bound or name in self.reported or name in self.modules:
             return
         self.reported.add(name)
         self.found.append((node.lineno, node.col_offset + 1, name, what))
@@ -125,18 +127,18 @@ class _Walker:
             inplace = any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
             if inplace and method in _BREAKS_ON_RERUN:
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
-            elif method in _GROWS and not inplace and method != "update":
+            elif method in _GROWS and not inplace:
                 self.report(node, name, f"grows `{name}` with `.{method}(…)`, and no earlier line of this cell resets it")
 
 
-def rerun_hazards(ca: CellAnalysis) -> list[tuple[int, int, str, str]]:
+def rerun_hazards(ca: CellAnalysis, modules: frozenset[str] = frozenset()) -> list[tuple[int, int, str, str]]:
     if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
         return []
     try:
         tree = ast.parse(ca.masked.python)
     except (SyntaxError, ValueError, RecursionError):
         return []
-    walker = _Walker()
+    walker = _Walker(modules)
     walker.block(tree.body)
     return walker.found
 
@@ -171,6 +173,8 @@ class ChangesWhenRunTwice(Rule):
             "total = 0\nfor s in scores:\n    total += s",
             "def add(item, bag):\n    bag.append(item)\n    bag += [item]",
             "df = df.dropna()\nconfig = {}\nconfig.update(lr=0.1)",
+            "total = df.add(df, fill_value=0)\nseen.add('a')\nconfig.update(lr=0.2)",
+            "import numpy as np\nimport heapq\nqueue = []\nvalues = np.append(np.zeros(2), 1.0)\nheapq.heappush(queue, 3)",
         )),
     )
     failing = (
@@ -188,8 +192,9 @@ class ChangesWhenRunTwice(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        modules = frozenset(imp.bound for _, imp in ctx.facts.imports if imp.bound != "*")
         for ca in ctx.cells:
-            for line, column, name, what in rerun_hazards(ca):
+            for line, column, name, what in rerun_hazards(ca, modules):
                 yield Hit(
                     ca.cell,
                     line,
