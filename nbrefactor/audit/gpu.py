@@ -368,10 +368,14 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
         check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks)}
         guarded_devices |= {d.name for d in ca.facts.defined if d.line in check_lines}
     finder.devices = frozenset(finder.devices - guarded_devices)
+    # `train_on_gpu = torch.cuda.is_available()`, then `if train_on_gpu:` guards like the call.
+    flag = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(guarded_devices)) + r")\b") if guarded_devices else None
     found: list[GpuRequirement] = []
     device_uses: dict[str, list[tuple[int, int, int]]] = {}
     for ca in facts.cells:
         check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks)}
+        if flag is not None:
+            check_lines |= {n for n, text in enumerate(ca.lines, start=1) if text.rstrip().endswith(":") and flag.search(text)}
         for call in ca.facts.calls:
             reason = finder.direct(ca, call)
             if reason is None or _guarded(ca, call.line, check_lines):

@@ -24,8 +24,8 @@ class GpuOnlyCode(Rule):
         "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, RAPIDS/CuPy "
         "imports, `%load_ext cudf.pandas`, and `--device 0`/`device=0` on `!` command lines. Code "
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
-        "torch.cuda.is_available() else \"cpu\"`), a device defined on such a line, and code nested "
-        "under `if torch.cuda.is_available():`. Keras training is not reported either (TensorFlow uses "
+        "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
+        "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
         "a GPU only when there is one). The catalogue is `rules/gpu.toml`; the compiler requests a GPU "
         "for the pipeline steps that run these lines (and the cells that use their objects)."
     )
@@ -41,6 +41,12 @@ class GpuOnlyCode(Rule):
             "import torch\ndevice = torch.device('cuda' if torch.cuda.is_available() else 'cpu')",
             "model = torch.nn.Linear(2, 1).to(device)\nx = torch.zeros(2).to(device)",
             "if torch.cuda.is_available():\n    model = model.cuda()\n    torch.cuda.synchronize()",
+        )),
+        # A flag set from the check guards like the check itself.
+        Example(cells=(
+            "import torch\ntrain_on_gpu = torch.cuda.is_available()",
+            "model = torch.nn.Linear(2, 1)\nif train_on_gpu:\n    model.cuda()",
+            "def step(x):\n    if train_on_gpu:\n        x = x.cuda()\n    return model(x)",
         )),
         Example(cells=(
             "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])",
