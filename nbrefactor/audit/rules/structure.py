@@ -178,7 +178,10 @@ class Python2Notebook(Rule):
             reasons.append(kernel)
         if cells:
             indexes = [ca.cell.index for ca in cells]
-            shown = ", ".join(str(i) for i in indexes[:5]) + (f" and {len(indexes) - 5} more" if len(indexes) > 5 else "")
+            if len(indexes) > 5:
+                shown = ", ".join(str(i) for i in indexes[:5]) + f" and {len(indexes) - 5} more"
+            else:
+                shown = " and ".join([", ".join(str(i) for i in indexes[:-1]), str(indexes[-1])]) if len(indexes) > 1 else str(indexes[0])
             reasons.append(f"Python 2 syntax in cell{'s' if len(indexes) > 1 else ''} {shown}")
         yield Hit(
             None, None, None,
