@@ -6,11 +6,13 @@ silently turn a CI gate off.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
+import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from nbrefactor.audit.types import Severity
 
@@ -73,11 +75,29 @@ def find_pyproject(start: Path) -> Optional[Path]:
         if candidate.is_file():
             try:
                 data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            except (OSError, UnicodeDecodeError):
                 continue
+            except tomllib.TOMLDecodeError as exc:
+                # It may hold the [tool.nbrefactor] table nobody can read: silently auditing with
+                # defaults (every rule, no excludes) would turn a CI gate's settings off.
+                raise ConfigError(_toml_problem(candidate, exc)) from exc
             if "nbrefactor" in data.get("tool", {}):
                 return candidate
     return None
+
+
+_TOML_AT = re.compile(r"\(at line (?P<line>\d+), column (?P<column>\d+)\)")
+
+
+def _toml_problem(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+    """`pyproject.toml:12: invalid TOML: Expected '=' after a key (column 7)`: the file and line first,
+    as editors and CI logs link them."""
+    text = " ".join(str(exc).split())
+    m = _TOML_AT.search(text)
+    if m is None:
+        return f"{path}: invalid TOML: {text}"
+    message = (text[: m.start()] + text[m.end():]).strip()
+    return f"{path}:{m.group('line')}: invalid TOML: {message} (column {m.group('column')})"
 
 
 def load_settings(pyproject: Optional[Path]) -> Settings:
@@ -86,7 +106,7 @@ def load_settings(pyproject: Optional[Path]) -> Settings:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from exc
+        raise ConfigError(_toml_problem(pyproject, exc)) from exc
     table = data.get("tool", {}).get("nbrefactor", {})
     return settings_from_table(table, str(pyproject), base=pyproject.parent)
 
@@ -143,3 +163,39 @@ def rule_enabled(settings: Settings, code: str, name: str, family: str, path: Op
     ignores = settings.ignore + (settings.ignored_for(path) if path else ())
     return not any(matches_selector(s, code, name, family) for s in ignores)
 
+
+
+def check_selectors(settings: Settings, rules: Iterable[tuple[str, str, str]]) -> None:
+    """Every selector in select / extend-select / ignore / per-file-ignores must name some rule
+    (a code or code prefix, a rule name, a family, or ALL), else a `ConfigError` with the closest
+    known spellings: `--ignore PTH999` silently ignoring nothing is how a gate goes wrong.
+    `rules` are (code, name, family) triples."""
+    known = list(rules)
+    codes = sorted(c for c, _, _ in known)
+    words = sorted({n for _, n, _ in known} | {f for _, _, f in known})
+
+    def valid(selector: str) -> bool:
+        s = selector.strip()
+        return (
+            not s
+            or s.upper() == "ALL"
+            or any(code.startswith(s.upper()) for code in codes)
+            or s.lower() in words
+        )
+
+    where = [("select", settings.select), ("extend-select", settings.extend_select), ("ignore", settings.ignore)]
+    where += [(f"per-file-ignores {pattern!r}", selectors) for pattern, selectors in settings.per_file_ignores]
+    for option, selectors in where:
+        for selector in selectors:
+            if valid(selector):
+                continue
+            s = selector.strip()
+            looks_like_code = re.fullmatch(r"[A-Za-z]{3}\d*", s) is not None
+            same_prefix = [c for c in codes if c.startswith(s[:3].upper())] if looks_like_code else []
+            close = same_prefix[:8] or difflib.get_close_matches(s.upper(), codes, n=2, cutoff=0.5)
+            close += difflib.get_close_matches(s.lower(), words, n=2, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close[:-1]) + ' or ' if len(close) > 1 else ''}{close[-1]}?" if close else ""
+            raise ConfigError(
+                f"unknown rule {s!r} in {option}{hint} (a rule code or prefix such as PTH or PTH001, "
+                "a rule name, a family, or ALL; `nbrefactor rules` lists them)"
+            )

@@ -8,6 +8,7 @@ import pytest
 
 from nbrefactor.config import (
     ConfigError,
+    check_selectors,
     Settings,
     find_pyproject,
     load_settings,
@@ -129,3 +130,58 @@ def test_excludes_match_any_path_part():
 def test_shipped_pyproject_configuration_is_valid():
     root = Path(__file__).resolve().parent.parent / "pyproject.toml"
     load_settings(root)  # must not raise, whatever the repository configures
+
+
+# --- configuration mistakes are errors, not silence ---------------------------------------------
+
+RULES = [("PTH001", "absolute-path", "paths"), ("PTH002", "user-specific-path", "paths"), ("HID001", "out-of-order-execution", "hidden-state")]
+
+
+@pytest.mark.parametrize(
+    ("settings", "unknown", "suggestion"),
+    [
+        (Settings(select=("PTH999",)), "'PTH999' in select", "did you mean PTH001 or PTH002?"),
+        (Settings(select=("paths", "FOO")), "'FOO' in select", None),
+        (Settings(ignore=("XYZ123",)), "'XYZ123' in ignore", None),
+        (Settings(ignore=("hiden-state",)), "'hiden-state' in ignore", "did you mean hidden-state?"),
+        (Settings(per_file_ignores=(("nb/*.ipynb", ("PTH01",)),)), "'PTH01' in per-file-ignores 'nb/*.ipynb'", "PTH001"),
+    ],
+)
+def test_unknown_selectors_are_config_errors_with_a_suggestion(settings, unknown, suggestion):
+    with pytest.raises(ConfigError) as info:
+        check_selectors(settings, RULES)
+    message = str(info.value)
+    assert f"unknown rule {unknown}" in message
+    if suggestion is None:
+        assert "did you mean" not in message
+    else:
+        assert suggestion in message
+
+
+def test_known_selectors_pass():
+    check_selectors(Settings(select=("ALL", "PTH", "HID00", "paths", "out-of-order-execution"), ignore=("pth002",)), RULES)
+
+
+def test_cli_unknown_select_exits_2_naming_the_selector(tmp_path, monkeypatch, capsys):
+    from nbrefactor.cli.app import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.nbrefactor]\n")
+    (tmp_path / "nb.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    for argv, selector in ((["--select", "PTH999"], "PTH999"), (["--select", "paths,FOO"], "FOO"), (["--ignore", "XYZ123"], "XYZ123")):
+        assert main(["audit", "nb.ipynb", *argv]) == 2
+        err = capsys.readouterr().err
+        assert f"unknown rule '{selector}'" in err and err.count("\n") == 1
+
+
+def test_invalid_auto_discovered_pyproject_is_an_error_with_file_and_line(tmp_path, monkeypatch, capsys):
+    from nbrefactor.cli.app import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.nbrefactor]\nselect = ["PTH"\nignore = 3\n')
+    (tmp_path / "nb.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    with pytest.raises(ConfigError, match=r"pyproject\.toml:3: invalid TOML"):
+        find_pyproject(tmp_path / "nb.ipynb")
+    assert main(["audit", "nb.ipynb"]) == 2
+    err = capsys.readouterr().err
+    assert "pyproject.toml:3: invalid TOML" in err and err.count("\n") == 1

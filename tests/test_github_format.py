@@ -161,7 +161,7 @@ def test_docs_workflow_commands_run_as_written(tmp_path, monkeypatch, capsys):
     assert [main(argv) for argv in commands] == [0, 0]
     sarif = json.loads((tmp_path / "nbrefactor.sarif").read_text(encoding="utf-8"))
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []  # everything was baselined
-    write_notebook(tmp_path / "nb.ipynb", ["y = 'never'\nprint 'y'\n", "x = 1\n", "print 'x'\n"])
+    write_notebook(tmp_path / "nb.ipynb", ["y = 'never'\nprint('y'\n", "x = 1\n", "print 'x'\n"])
     capsys.readouterr()
     assert [main(argv) for argv in commands] == [0, 1]
     out = capsys.readouterr().out

@@ -198,3 +198,31 @@ def test_team_catalogue_adds_an_indicator():
 
 def test_empty_catalogue_finds_nothing():
     assert needs("import torch\nx = torch.zeros(1).cuda()", catalog=Catalog({})) == {}
+
+
+# --- the audit's GPU001 and the compiler's request read the same facts -----------------------------------
+
+
+def test_command_line_device_is_a_need():
+    assert lines("import os", "!python train.py --data coco.yaml --device 0", "%%bash\nyolo train model=yolov8n.pt device=0") == {2: [1], 3: [2]}
+    assert lines("!python train.py --device cpu", "!ls --gpu-free") == {}
+
+
+def test_every_gpu001_requirement_is_in_a_cell_the_compiler_puts_on_a_gpu():
+    from nbrefactor.audit.gpu import gpu_requirements
+
+    cells = (
+        "import torch\nfrom torch import nn\nimport xgboost as xgb",
+        "device = torch.device('cuda')\nmodel = nn.Linear(2, 1).cuda()",
+        "x = torch.zeros(2).to(device)",
+        "clf = xgb.XGBClassifier(tree_method='gpu_hist')",
+        "!python train.py --device 0",
+        "if torch.cuda.is_available():\n    model = model.cuda()",
+    )
+    f = facts(*cells)
+    requirements = gpu_requirements(f, load_catalog())
+    assert [(r.cell, r.line) for r in requirements] == [(2, 1), (2, 2), (4, 1), (5, 1)]
+    device = requirements[0]
+    assert device.reason.startswith("defines `device` as a CUDA device") and [u[:2] for u in device.uses] == [(3, 1)]
+    needed = gpu_needs(f, load_catalog())
+    assert {r.cell for r in requirements} | {c for r in requirements for c, _, _ in r.uses} <= set(needed)

@@ -92,9 +92,12 @@ def test_dep001_accepts_a_declared_alternative_distribution(tmp_path):
 def test_dep002_names_the_packages_and_is_silent_for_stdlib_only(tmp_path):
     root = make_repo(tmp_path, {})
     nb = write_notebook(root / "a.ipynb", ["import numpy as np\nfrom sklearn import svm\nimport json"])
-    (d,) = [d for d in audit(nb) if d.code == "DEP002"]
-    assert d.location.cell is None and d.location.line is None
-    assert "numpy" in d.message and "scikit-learn" in d.message
+    numpy, sklearn = [d for d in audit(nb) if d.code == "DEP002"]
+    # One finding per distribution, on its import line (suppressible there, located in SARIF).
+    assert (numpy.location.cell, numpy.location.line, sklearn.location.cell, sklearn.location.line) == (1, 1, 1, 2)
+    assert "distribution `numpy`" in numpy.message and "distribution `scikit-learn`" in sklearn.message
+    suppressed = write_notebook(root / "c.ipynb", ["import numpy as np  # noqa: DEP002\nfrom sklearn import svm"])
+    assert ["scikit-learn" in d.message for d in audit(suppressed) if d.code == "DEP002"] == [True]
     only_stdlib = write_notebook(root / "b.ipynb", ["import json\nfrom pathlib import Path"])
     assert found(audit(only_stdlib), "DEP002") == []
 
@@ -147,10 +150,10 @@ def test_json_report_carries_manifest_findings_with_the_manifest_path(tmp_path, 
     assert "DEP002" not in by_code
 
 
-def test_ipython_is_declared_by_the_jupyter_packages_that_bring_it(tmp_path):
+def test_ipython_is_the_kernel_not_a_dependency_to_declare(tmp_path):
     root = make_repo(tmp_path, {"requirements.txt": "jupyterlab==4.2.5\npandas==2.2.2\n"})
     nb = write_notebook(root / "nb.ipynb", ["from IPython.display import display\nimport pandas as pd"])
     assert found(audit(nb), "DEP001") == []
     bare = make_repo(tmp_path / "other", {"requirements.txt": "pandas==2.2.2\n"})
     nb2 = write_notebook(bare / "nb.ipynb", ["from IPython.display import display\nimport pandas as pd"])
-    assert found(audit(nb2), "DEP001") == [(1, 1)]
+    assert found(audit(nb2), "DEP001") == []  # the kernel running the notebook is IPython

@@ -15,6 +15,7 @@ from nbrefactor.audit.engine import audit_notebook
 from nbrefactor.audit.types import Cell, Diagnostic, Notebook, Output
 from nbrefactor.audit.project import ProjectContext
 from nbrefactor.audit.rules import all_rules
+from nbrefactor.audit.rules.rerun import ChangesWhenRunTwice
 from nbrefactor.audit.rules.hidden_state import (
     DependsOnLaterCell,
     OutOfOrderExecution,
@@ -75,12 +76,31 @@ def test_hid004_several_later_definitions_are_listed():
     assert messages(diags, "HID004") == ["`k` is defined only in cells 2, 3, 4 and 1 more, below this one"]
 
 
-def test_hid001_names_the_cell_above_with_the_highest_count_after_a_kernel_restart():
+def test_hid001_after_a_kernel_restart_reports_the_cells_of_the_old_session_once_each():
+    # Counts 5, 6, 1, 2: the longest never-decreasing run is cells 3 and 4 ([1], [2]); cells 1 and
+    # 2 are the ones out of it, each one finding listing the cells below it that ran before it.
     diags = audit(("a = 1", 5), ("b = 2", 6), ("c = 3", 1), ("d = 4", 2))
-    assert found(diags, "HID001") == [("HID001", 3, 1), ("HID001", 4, 1)]
+    assert found(diags, "HID001") == [("HID001", 1, 1), ("HID001", 2, 1)]
     assert messages(diags, "HID001")[0] == (
-        "Cell 3 ran as [1], before cell 2 above it (which ran as [6]): the saved outputs are not from a top-to-bottom run"
+        "Cell 1 ran as [5], after cells 3 and 4 below it (run as [1], [2]): it was re-run late, "
+        "and the outputs below were not computed from it"
     )
+    first = [d for d in diags if d.code == "HID001"][0]
+    assert [(r.cell, r.line, r.execution_count) for r in first.related] == [(3, 1, 1), (4, 1, 2)]
+
+
+def test_hid001_one_late_rerun_is_one_finding_with_the_stale_cells_related():
+    cells = [("x = 1", 1), ("y = 2", 20)] + [(f"z{i} = {i}", i + 1) for i in range(1, 9)]
+    diags = audit(*cells)
+    assert found(diags, "HID001") == [("HID001", 2, 1)]
+    (d,) = [d for d in diags if d.code == "HID001"]
+    assert [r.cell for r in d.related] == list(range(3, 11))
+    assert d.message.startswith("Cell 2 ran as [20], after cells 3, 4, 5 and 5 more below it (run as [2], [3], [4], …)")
+
+
+def test_hid001_ties_and_empty_cells_are_no_order():
+    assert found(audit(("a = 1", 0), ("b = a", 0), ("c = b", 0)), "HID001") == []
+    assert found(audit(("a = 1", 3), ("b = a", 3), ("", 9), ("# just a note", 10), ("c = b", 4))) == []
 
 
 def test_hid002_names_the_first_executed_cell_below():
@@ -145,7 +165,7 @@ def test_hid007_skips_raises_exception_tag_and_plain_stderr():
 
 def test_name_defined_only_below_is_hid004_not_hid003_nor_hid008():
     diags = audit(("print(x)", 2), ("x = 1", 1))
-    assert found(diags) == [("HID001", 2, 1), ("HID004", 1, 1)]
+    assert found(diags) == [("HID001", 1, 1), ("HID004", 1, 1)]
 
 
 def test_read_after_del_redefined_below_is_hid004_not_hid003():
@@ -253,7 +273,7 @@ def test_each_rule_alone_matches_its_part_of_the_combined_audit():
     cells = (("print(x)", 3), ("x = 1", 1), "y = 2", ("print(y)", 2))
     combined = found(audit(*cells))
     alone = sorted(p for rule in HID for p in found(audit(*cells, rules=[rule])))
-    assert combined == alone == [("HID001", 2, 1), ("HID001", 4, 1), ("HID002", 3, 1), ("HID004", 1, 1), ("HID008", 4, 1)]
+    assert combined == alone == [("HID001", 1, 1), ("HID002", 3, 1), ("HID004", 1, 1), ("HID008", 4, 1)]
 
 
 # --- a realistic notebook: every rule at once ---------------------------------------------------------
@@ -276,12 +296,8 @@ def test_realistic_rerun_notebook():
         ("print(threshold, extra)", 10),  # 12  `extra` only in the never-run cell 8
     )
     assert found(diags) == [
-        ("HID001", 5, 1),
-        ("HID001", 6, 1),
-        ("HID001", 7, 1),
-        ("HID001", 9, 1),
-        ("HID001", 10, 1),
-        ("HID001", 11, 1),
+        ("HID001", 4, 1),  # counts 1, 2, 9, 4, 5, 3, 6, 7, 8, 10: [9] ran late and [3] early,
+        ("HID001", 7, 1),  # the rest is one never-decreasing run
         ("HID002", 8, 1),
         ("HID003", 8, 2),
         ("HID003", 10, 2),
@@ -294,11 +310,12 @@ def test_realistic_rerun_notebook():
     assert by_code["HID0045"] == "`features` is defined only in cell 7, below this one"
     assert by_code["HID0054"].startswith("`df` is changed in place here (run as [9]) after cell 5 below read it (run as [4])")
     assert by_code["HID0038"] == "`scroe` is not defined in any cell; did you mean `score` (cell 6)?"
+    assert by_code["HID0017"].startswith("Cell 7 ran as [3], before cells 4, 5 and 6 above it (run as [9], [4], [5])")
     assert by_code["HID00812"].startswith("`extra` comes from cell 8 above, which has not been run")
 
 
 def test_rule_classes_are_registered_with_their_codes():
-    assert [r.code for r in HID] == ["HID001", "HID002", "HID003", "HID004", "HID005", "HID006", "HID007", "HID008"]
+    assert [r.code for r in HID] == ["HID001", "HID002", "HID003", "HID004", "HID005", "HID006", "HID007", "HID008", "HID009"]
     assert [r for r in HID] == [
         OutOfOrderExecution,
         UnexecutedCell,
@@ -308,4 +325,5 @@ def test_rule_classes_are_registered_with_their_codes():
         StateInjection,
         SavedTraceback,
         UsedBeforeDefined,
+        ChangesWhenRunTwice,
     ]

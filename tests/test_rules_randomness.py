@@ -58,9 +58,17 @@ def test_rnd001_seed_with_none_or_nothing_does_not_count(tmp_path):
     assert found == [(1, 4)]
 
 
-def test_rnd001_reports_every_draw_not_only_the_first(tmp_path):
-    found = spots(UnseededRandom, tmp_path, "import random", "a = random.randint(1, 6)\nb = random.choice(xs)", "c = random.sample(xs, 2)")
-    assert found == [(2, 1), (2, 2), (3, 1)]
+def test_rnd001_one_finding_per_unseeded_library_with_every_other_draw_related(tmp_path):
+    cells = ("import random\nimport numpy as np", "a = random.randint(1, 6)\nb = random.choice(xs)", "c = random.sample(xs, 2)\nd = np.random.rand()")
+    diags = run_example(UnseededRandom, Example(cells=cells), tmp_path)
+    assert positions(diags) == [(2, 1), (3, 2)]
+    python, numpy = diags
+    assert [(r.cell, r.line, r.column) for r in python.related] == [(2, 2, 5), (3, 1, 5)]
+    assert python.message == (
+        "`random.randint` draws from the global random state of the `random` module, which no call before it seeds; "
+        "2 more unseeded draws of it follow (cells 2, 3)"
+    )
+    assert numpy.related == () and numpy.message.endswith("which no call before it seeds")
 
 
 def test_rnd001_from_import_renamed_is_resolved(tmp_path):
@@ -190,7 +198,7 @@ def test_rnd001_tf_dataset_shuffle_needs_seed_or_global_seed(tmp_path):
 
 def test_rnd001_keras_layers_are_draws_seeded_by_keras_helper(tmp_path):
     layers = "from tensorflow.keras import layers\nm = keras.Sequential([layers.Dense(8), layers.Dense(1)])"
-    assert spots(UnseededRandom, tmp_path / "a", "import keras", layers) == [(2, 2), (2, 2)]
+    assert spots(UnseededRandom, tmp_path / "a", "import keras", layers) == [(2, 2)]  # the second Dense is related
     assert spots(UnseededRandom, tmp_path / "b", "import tensorflow as tf\ntf.keras.utils.set_random_seed(0)", layers) == []
 
 
@@ -209,7 +217,9 @@ def test_rnd001_transformers_set_seed_covers_python_numpy_torch(tmp_path):
 
 def test_rnd001_pandas_sample_is_numpy_draw(tmp_path):
     cells = ("import pandas as pd", "a = df.sample(5)\nb = df.sample(5, random_state=1)\nc = df.sample(5, random_state=None)")
-    assert spots(UnseededRandom, tmp_path, *cells) == [(2, 1), (2, 3)]
+    (diag,) = run_example(UnseededRandom, Example(cells=cells), tmp_path)
+    assert (diag.location.cell, diag.location.line) == (2, 1)
+    assert [(r.cell, r.line) for r in diag.related] == [(2, 3)]
 
 
 def test_rnd001_line_suppression_is_honoured(tmp_path):
@@ -257,7 +267,9 @@ def test_rnd002_model_selection(tmp_path, source, expected):
         ("from sklearn.datasets import make_blobs", "X, y = make_blobs(\n    n_samples=10,\n)", [(2, 1)]),
         ("import lightgbm as lgb", "m = lgb.LGBMRegressor(seed=1)", []),
         ("from catboost import CatBoostClassifier", "m = CatBoostClassifier(random_state=1)", []),
-        ("import xgboost", "m = xgboost.XGBClassifier(random_state=None)", [(2, 1)]),
+        ("import xgboost", "m = xgboost.XGBClassifier(random_state=None)", []),  # None means XGBoost's fixed 0
+        ("import lightgbm as lgb", "m = lgb.LGBMClassifier()", []),  # LightGBM's compiled-in default seeds
+        ("from catboost import CatBoostClassifier", "m = CatBoostClassifier(verbose=0)", []),  # random_seed=0
         ("from imblearn.over_sampling import SMOTE", "s = SMOTE()", [(2, 1)]),
     ],
 )

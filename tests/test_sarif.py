@@ -356,3 +356,22 @@ def test_sarif_lines_of_every_fixture_finding_hold_its_source_line(fixture_sarif
         assert any(e in line_text for e in escaped), (physical, source_line, line_text)
         checked += 1
     assert checked >= 20
+
+
+def test_one_root_cause_is_one_result_with_its_other_places_as_related_locations(tmp_path, monkeypatch):
+    """A late re-run (HID001) is one result at the re-run cell; the cells below it that ran before
+    it are `relatedLocations`, each at its own line of the .ipynb file."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    cells = [code_cell("import os", 1), code_cell("x = 1", 9), code_cell("y = 2", 2), code_cell("z = 3", 3)]
+    path = write(tmp_path / "nb.ipynb", notebook(cells))
+    result = audit_paths([str(path)], Settings(select=("HID001",)))
+    sarif = to_sarif(result, root=tmp_path)
+    (only,) = sarif["runs"][0]["results"]
+    assert only["ruleId"] == "HID001" and only["properties"]["cell"] == 2
+    related = only["relatedLocations"]
+    assert [r["message"]["text"] for r in related] == ["cell 3, line 1", "cell 4, line 1"]
+    text_lines = path.read_text(encoding="utf-8").split("\n")
+    for r, source in zip(related, ['"y = 2"', '"z = 3"']):
+        assert source in text_lines[r["physicalLocation"]["region"]["startLine"] - 1]
+        assert r["physicalLocation"]["artifactLocation"]["uri"] == "nb.ipynb"

@@ -31,7 +31,8 @@ Choices, made once here so every consumer agrees:
 * A builtin (Python's, IPython's `display`/`get_ipython`/`In`/`Out`/`_`/`_3`/`_i3`, and any
   `extra_builtins`) is `BUILTIN` unless a notebook definition reaches the read first.
 * Magics: `files = !ls` arrives from the masker as `files = None` (a `MAGIC` definition);
-  `%store -r a b` defines `a` and `b`; `%%capture out` defines `out`. Star imports, `%run`, a bare
+  `%store -r a b` defines `a` and `b`; `%%capture out` defines `out`; `%pylab` defines `np` and
+  `plt` and star-imports the rest. Star imports, `%pylab`, `%run`, a bare
   `%store -r`, module-level `exec(...)` and cells that do not parse may define names nobody can
   list: they are `opaque` injectors, and `NameFlow.may_inject` tells a consumer not to call any
   name undefined.
@@ -99,6 +100,7 @@ class InjectorKind(str, enum.Enum):
     EXEC_FILE = "exec-file"  # exec(open(path).read())
     EXEC = "exec"  # any other module-level exec(...)
     UNPARSED = "unparsed"  # a cell with a syntax error: its names are unknown
+    PYLAB = "pylab"  # %pylab: `from numpy import *` and `from matplotlib.pylab import *`, plus np, plt
 
 
 # Injections that are themselves a finding (HID006), as opposed to merely making names unknowable.
@@ -233,9 +235,19 @@ class NameFlow:
 def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = ()) -> NameFlow:
     extra = frozenset(extra_builtins)
     definitions, injectors = _definitions_and_injectors(facts)
+    # `model = lgb.train(...)`, `plt.show()`-style calls on a name only ever bound by an import
+    # call a module's function; they do not change the module in place.
+    module_names = {d.name for d in definitions if d.kind is DefKind.IMPORT} - {
+        d.name for d in definitions if d.kind is not DefKind.IMPORT
+    }
     mutations = tuple(
         sorted(
-            (Mutation(m.name, ca.cell.index, m.line, m.column, ca.cell.execution_count) for ca in facts.cells for m in ca.facts.mutated),
+            (
+                Mutation(m.name, ca.cell.index, m.line, m.column, ca.cell.execution_count)
+                for ca in facts.cells
+                for m in ca.facts.mutated
+                if m.name not in module_names
+            ),
             key=_pos,
         )
     )
@@ -309,7 +321,12 @@ def _definitions_and_injectors(facts: NotebookFacts) -> tuple[tuple[Definition, 
             text = magic.text.strip()
             if magic.kind in ("line_magic", "automagic"):
                 args = magic.args.split()
-                if magic.name == "run":
+                if magic.name == "pylab":
+                    # Star-imports numpy and matplotlib.pylab and binds `np`, `plt`…: defined names
+                    # nobody can list, like a star import (deprecated, but not state from outside).
+                    injectors.append(Injector(index, magic.line, column, InjectorKind.PYLAB, text, count, True))
+                    defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in ("np", "plt", "mpl", "pylab"))
+                elif magic.name == "run":
                     injectors.append(Injector(index, magic.line, column, InjectorKind.RUN, text, count, True))
                 elif magic.name == "load":
                     injectors.append(Injector(index, magic.line, column, InjectorKind.LOAD, text, count, False))

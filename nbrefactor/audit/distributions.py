@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, ImportFact, NotebookFacts
+from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.types import Cell
 from nbrefactor.audit.project import ProjectContext, normalise
@@ -293,17 +293,48 @@ def third_party_imports(
 ) -> tuple[ImportUse, ...]:
     """Every import of a third-party module, in notebook order (cell, line, column)."""
     catalog = catalog if catalog is not None else load_catalog()
+    written = notebook_written_modules(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:
         for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
             if import_kind(imp.module, imp.level, project, catalog) != THIRD_PARTY_KIND:
                 continue
+            if imp.module.split(".")[0] in written:
+                continue  # a module the notebook itself writes or downloads: local code
             target = _import_target(imp)
             line, column = _statement_position(ca, imp)
             resolution = _resolve(target, catalog)
             shown = _shown(resolution, imp.module, _tables(catalog).roots)
             uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
     return tuple(uses)
+
+
+_PY_FILE = re.compile(r"(?:^|[\s/'\"=])(?P<name>[A-Za-z_]\w*)\.py(?=$|[\s'\";)])")
+_FETCHERS = frozenset({"wget", "curl", "cp", "mv", "gsutil", "aws", "gdown", "git"})
+_FETCH_CALLS = frozenset({"urlretrieve", "download_file", "get_file", "copy", "copyfile", "move", "download"})
+
+
+def notebook_written_modules(facts: NotebookFacts) -> frozenset[str]:
+    """Modules a cell writes or downloads beside the notebook: `%%writefile helpers.py`,
+    `!wget …/utils.py`, `!curl -o utils.py …`, `urlretrieve(url, "utils.py")`. Importing them is
+    importing local code, not a distribution."""
+    names: set[str] = set()
+    for ca in facts.cells:
+        for magic in ca.magics:
+            if magic.kind == "cell_magic" and magic.name in {"writefile", "file"}:
+                target = [a for a in magic.args.split() if not a.startswith("-")]
+                if target and target[-1].endswith(".py"):
+                    names.add(target[-1].rsplit("/", 1)[-1][:-3])
+            elif magic.kind in {"shell", "line_magic", "automagic"} and magic.name in _FETCHERS:
+                names.update(m.group("name") for m in _PY_FILE.finditer(magic.args))
+        for call in ca.facts.calls:
+            if call.method in _FETCH_CALLS:
+                for arg in call.args:
+                    if arg.string and arg.string.endswith(".py"):
+                        base = arg.string.rsplit("/", 1)[-1][:-3]
+                        if base.isidentifier():
+                            names.add(base)
+    return frozenset(names)
 
 
 def _shown(resolution: Resolution, module: str, roots: frozenset[str]) -> str:
@@ -575,6 +606,12 @@ def cell_install_commands(ca: CellAnalysis, facts: Optional[NotebookFacts] = Non
         if parsed is not None:
             found.append(_command(ca, magic.line, parsed))
     for call in ca.facts.calls:
+        ipython = _get_ipython_command(ca, call)
+        if ipython is not None:
+            parsed = parse_install(ipython)
+            if parsed is not None:
+                found.append(_command(ca, call.line, parsed, call.column))
+            continue
         name = facts.resolve(call.func) if facts is not None else call.func
         if name not in _SUBPROCESS_CALLS:
             continue
@@ -592,6 +629,27 @@ def cell_install_commands(ca: CellAnalysis, facts: Optional[NotebookFacts] = Non
         if parsed is not None:
             found.append(_command(ca, call.line, parsed, call.column))
     return tuple(sorted(found, key=lambda c: (c.line, c.column)))
+
+
+_GET_IPYTHON_CALL = re.compile(r"get_ipython\(\s*\)\s*\.\s*(?P<method>system|getoutput|run_line_magic)\s*\(")
+
+
+def _get_ipython_command(ca: CellAnalysis, call: CallFact) -> Optional[str]:
+    """`get_ipython().system("pip install x")` (what `!pip install x` becomes in an exported
+    script) and `get_ipython().run_line_magic("pip", "install x")` (what `%pip` becomes)."""
+    if call.func or call.method not in {"system", "getoutput", "run_line_magic"}:
+        return None
+    lines = ca.lines
+    text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
+    if not any(m.group("method") == call.method for m in _GET_IPYTHON_CALL.finditer(text)):
+        return None
+    first = call.arg(0)
+    if call.method == "run_line_magic":
+        second = call.arg(1)
+        if first is None or second is None or first.string not in {"pip", "conda", "mamba", "micromamba"} or second.string is None:
+            return None
+        return f"{first.string} {second.string}"
+    return first.string if first is not None else None
 
 
 def _command(ca: CellAnalysis, line: int, parsed: ParsedInstall, column: Optional[int] = None) -> InstallCommand:

@@ -27,9 +27,6 @@ if TYPE_CHECKING:  # imported where used: a run answered from the cache never lo
     from nbrefactor.audit.cache import ResultCache
     from nbrefactor.audit.rules import Hit, Rule
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*))?", re.IGNORECASE)
-_NBR_IGNORE = re.compile(r"#\s*nbrefactor:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Analysis:
@@ -86,34 +83,10 @@ def _audit_notebook(
     return Analysis(facts, NotebookResult(notebook.path, tuple(fingerprinted), None, suppressed))
 
 
-def _codes_match(codes: Optional[str], code: str) -> bool:
-    if codes is None or not codes.strip():
-        return True
-    return any(code.startswith(c.strip().upper()) for c in codes.split(",") if c.strip())
-
-
 def _is_suppressed(hit: Hit, code: str) -> bool:
-    cell = hit.cell
-    if cell is None:
-        return False
-    for tag in cell.tags:
-        low = tag.strip()
-        if low.lower() == "nbrefactor:ignore":
-            return True
-        for prefix in ("nbrefactor:ignore:", "nbrefactor:ignore="):
-            if low.lower().startswith(prefix) and _codes_match(low[len(prefix):], code):
-                return True
-    if hit.line is None:
-        return False
-    lines = cell.source.split("\n")
-    last = hit.end_line or hit.line
-    for number in range(hit.line, min(last, len(lines)) + 1):
-        text = lines[number - 1]
-        for pattern in (_NOQA, _NBR_IGNORE):
-            m = pattern.search(text)
-            if m and _codes_match(m.group("codes"), code):
-                return True
-    return False
+    from nbrefactor.audit.rules import is_suppressed
+
+    return is_suppressed(hit.cell, hit.line, hit.end_line, code)
 
 
 def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog, known: frozenset[str] = frozenset()) -> Diagnostic:
@@ -142,6 +115,13 @@ def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog
         snippet=redact(snippet or "", catalog, known),
         fix=redact(hit.fix, catalog, known),  # a fix may quote the offending text too
         fingerprint=hit.key,
+        related=tuple(
+            Location(
+                path=notebook.path, cell=c.index, line=line, column=column,
+                cell_id=c.cell_id, execution_count=c.execution_count,
+            )
+            for c, line, column in hit.related
+        ),
     )
 
 

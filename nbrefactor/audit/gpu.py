@@ -21,6 +21,7 @@ on a GPU node:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -78,6 +79,8 @@ class GpuCatalog:
     keras_not_models: tuple[str, ...]
     keras_reason: str
     object_uses: tuple[str, ...]
+    shell_patterns: tuple[tuple[Any, str], ...] = ()  # (compiled regex, reason) for `!` lines and %%bash bodies
+    fallback_checks: tuple[str, ...] = ()  # calls that test for a GPU, so code can fall back to the CPU
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> GpuCatalog:
@@ -103,6 +106,11 @@ class GpuCatalog:
             keras_not_models=tuple(keras.get("not_models", [])),
             keras_reason=keras.get("reason", "trains a Keras model"),
             object_uses=tuple(data.get("objects", {}).get("uses", [])),
+            shell_patterns=tuple(
+                (re.compile(str(e["regex"])), str(e.get("reason", "asks for a GPU on the command line")))
+                for e in data.get("shell", [])
+            ),
+            fallback_checks=tuple(data.get("fallback", {}).get("calls", [])),
         )
 
     def module_reason(self, qualified: str) -> str | None:
@@ -306,8 +314,135 @@ def gpu_indicators(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuIndicator
         if name not in ran:
             found.extend(sites)
     found.extend(_extension_needs(facts, gc))
+    found.extend(_shell_needs(facts, gc))
     unique = sorted(set(found), key=lambda i: (i.cell, i.line, i.reason))
     return tuple(unique)
+
+
+_SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "system"})
+
+
+def _shell_needs(facts: NotebookFacts, gc: GpuCatalog) -> list[GpuIndicator]:
+    """`!python train.py --device 0`, `!yolo train device=0`: a GPU asked for on a command line."""
+    out: list[GpuIndicator] = []
+    for ca in facts.cells:
+        lines: list[tuple[int, str]] = [(m.line, m.args) for m in ca.magics if m.kind == "shell"]
+        if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
+            lines += [(n, text) for n, text in enumerate(ca.lines, start=1) if n > 1]
+        for number, text in lines:
+            for pattern, reason in gc.shell_patterns:
+                if pattern.search(text):
+                    out.append(GpuIndicator(ca.cell.index, number, reason))
+                    break
+    return out
+
+
+# --- hard requirements: the audit's view (GPU001) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GpuRequirement:
+    """A line of code that only runs with a GPU present, and no CPU fallback guards it."""
+
+    cell: int
+    line: int
+    column: int
+    reason: str
+    # For a device defined as CUDA (`device = torch.device("cuda")`): the requirement sits at the
+    # definition, the root cause, and the lines that move things to it are listed here.
+    uses: tuple[tuple[int, int, int], ...] = ()
+
+
+def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequirement, ...]:
+    """The lines that *are* GPU code (the root causes; the compiler's `gpu_needs` also follows them
+    to the cells that use their objects or call their functions), read with the same catalogue and
+    finder as `gpu_indicators`, minus what falls back to the CPU: a line holding a GPU check
+    (`"cuda" if torch.cuda.is_available() else "cpu"`), a device name defined on such a line, code
+    nested under a GPU check (`if torch.cuda.is_available():`), and Keras training (TensorFlow
+    uses a GPU only when one is present)."""
+    gc = GpuCatalog.from_catalog(catalog)
+    finder = _Finder(facts, gc)
+    checks = tuple(gc.fallback_checks)
+    guarded_devices = set()
+    for ca in facts.cells:
+        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks)}
+        guarded_devices |= {d.name for d in ca.facts.defined if d.line in check_lines}
+    finder.devices = frozenset(finder.devices - guarded_devices)
+    # `train_on_gpu = torch.cuda.is_available()`, then `if train_on_gpu:` guards like the call.
+    flag = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(guarded_devices)) + r")\b") if guarded_devices else None
+    found: list[GpuRequirement] = []
+    device_uses: dict[str, list[tuple[int, int, int]]] = {}
+    for ca in facts.cells:
+        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks)}
+        if flag is not None:
+            check_lines |= {n for n, text in enumerate(ca.lines, start=1) if text.rstrip().endswith(":") and flag.search(text)}
+        for call in ca.facts.calls:
+            reason = finder.direct(ca, call)
+            if reason is None or _guarded(ca, call.line, check_lines):
+                continue
+            device = next(
+                (a.name for a in call.args if a.name in finder.devices and (a.position == 0 or a.keyword == "device")),
+                None,
+            )
+            if device is not None:
+                device_uses.setdefault(device, []).append((ca.cell.index, call.line, call.column))
+                continue
+            found.append(GpuRequirement(ca.cell.index, call.line, call.column, reason))
+        for imp in ca.facts.imports:
+            reason = gc.module_reason(imp.module) or gc.module_reason(imp.qualified if imp.bound != "*" else imp.module)
+            if reason is not None and not _guarded(ca, imp.line, check_lines):
+                found.append(GpuRequirement(ca.cell.index, imp.line, imp.column, reason))
+        flagged = {r.line for r in found if r.cell == ca.cell.index}
+        for string in ca.facts.strings:
+            if string.line in flagged or _guarded(ca, string.line, check_lines):
+                continue
+            for entry in gc.strings:
+                if _match(string.value, entry.values):
+                    found.append(GpuRequirement(ca.cell.index, string.line, string.column, entry.reason))
+    for need in (*_shell_needs(facts, gc), *(n for n in _extension_needs(facts, gc) if "loaded in cell" not in n.reason)):
+        found.append(GpuRequirement(need.cell, need.line, 1, need.reason))
+    for device, uses in device_uses.items():
+        where = _device_definition(facts, gc, device)
+        if where is None:
+            where = uses[0]
+        found.append(GpuRequirement(
+            where[0], where[1], where[2],
+            f"defines `{device}` as a CUDA device, which {len(uses)} line{'s' if len(uses) > 1 else ''} move{'' if len(uses) > 1 else 's'} tensors or modules to",
+            tuple(u for u in uses if u != where),
+        ))
+    by_line: dict[tuple[int, int], GpuRequirement] = {}
+    for r in sorted(found, key=lambda r: (r.cell, r.line, r.column)):
+        by_line.setdefault((r.cell, r.line), r)  # one per line: the first reason on it
+    return tuple(by_line.values())
+
+
+def _device_definition(facts: NotebookFacts, gc: GpuCatalog, name: str) -> tuple[int, int, int] | None:
+    for ca in facts.cells:
+        cuda_lines = {s.line for s in ca.facts.strings if _match(s.value, gc.device_values)}
+        for d in ca.facts.defined:
+            if d.name == name and d.line in cuda_lines:
+                return (ca.cell.index, d.line, d.column)
+    return None
+
+
+def _is_check(facts: NotebookFacts, call: CallFact, checks: tuple[str, ...]) -> bool:
+    qualified = _qualified(facts, call)
+    return bool(qualified) and _match(qualified, checks)
+
+
+def _guarded(ca: CellAnalysis, line: int, check_lines: set[int]) -> bool:
+    """On a line holding a GPU check, or nested under one (a less indented line above holding it)."""
+    if line in check_lines:
+        return True
+    lines = ca.lines
+    if not 0 < line <= len(lines):
+        return False
+    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    for above in sorted((n for n in check_lines if n < line), reverse=True):
+        text = lines[above - 1]
+        if len(text) - len(text.lstrip()) < indent and text.rstrip().endswith(":"):
+            return True
+    return False
 
 
 def _module_reason(

@@ -64,6 +64,7 @@ class MaskedCell:
     magics: tuple[MagicLine, ...]
     cell_magic: Optional[str] = None  # `bash` for a `%%bash` cell
     is_python: bool = True  # False for `%%bash`, `%%html`, `%%writefile`… bodies
+    dedent: int = 0  # a uniform leading indent IPython strips (columns of those lines shift by it)
 
 
 def mask_cell(source: str, shadowed: Collection[str] = ()) -> MaskedCell:
@@ -71,6 +72,16 @@ def mask_cell(source: str, shadowed: Collection[str] = ()) -> MaskedCell:
     automagic when the user namespace shadows its name (`history = model.fit(...)`, then a cell
     holding just `history`); the caller knows the namespace, the masker only sees one cell."""
     lines = source.split("\n")
+    # IPython (its `leading_indent` input transformer) strips the indent of the first code line
+    # from every line that starts with it: a cell pasted from inside a function runs as is. The
+    # masked Python keeps the line numbers; its columns on those lines are `dedent` to the left.
+    first_code = _first_code_line(lines)
+    dedent = 0
+    if first_code is not None:
+        indent = lines[first_code][: len(lines[first_code]) - len(lines[first_code].lstrip(" \t"))]
+        if indent:
+            dedent = len(indent)
+            lines = [line[dedent:] if line.startswith(indent) else line for line in lines]
     code_lines = [line for line in lines if line.strip()]
     one_line_cell = len(code_lines) == 1
     magics: list[MagicLine] = []
@@ -85,7 +96,7 @@ def mask_cell(source: str, shadowed: Collection[str] = ()) -> MaskedCell:
         magics.append(MagicLine(first + 1, "cell_magic", name, args.strip(), lines[first]))
         if name not in PYTHON_BODY_CELL_MAGICS:
             # %%bash, %%html, %%writefile…: the body is not Python; keep it out of the parser.
-            return MaskedCell("\n".join("" for _ in lines), tuple(magics), cell_magic, is_python=False)
+            return MaskedCell("\n".join("" for _ in lines), tuple(magics), cell_magic, is_python=False, dedent=dedent)
         out[first] = "pass"
         start = first + 1
     else:
@@ -110,7 +121,7 @@ def mask_cell(source: str, shadowed: Collection[str] = ()) -> MaskedCell:
                     continued = lines[j].rstrip().endswith("\\")
                 continue
         in_string, depth, continued = _scan(line, in_string, depth)
-    return MaskedCell("\n".join(out), tuple(magics), cell_magic, is_python=True)
+    return MaskedCell("\n".join(out), tuple(magics), cell_magic, is_python=True, dedent=dedent)
 
 
 def _first_code_line(lines: list[str]) -> Optional[int]:

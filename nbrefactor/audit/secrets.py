@@ -121,22 +121,61 @@ def mask(value: str) -> str:
 class CredentialNames:
     names: re.Pattern[str]
     ignore: Optional[re.Pattern[str]]
+    weak: Optional[re.Pattern[str]] = None  # `minio_key`: a credential only when the value looks generated
+    weak_ignore: Optional[re.Pattern[str]] = None
 
-    def match(self, name: str) -> bool:
+    def match(self, name: str, value: Optional[str] = None) -> bool:
+        """A credential-like name; with `value`, also a weak name (`*_key`) whose value mixes
+        letters and digits like a generated key (`"minio123"`, not `"date"` or `"user_id"`)."""
         low = name.strip().lower()
-        if not low or not self.names.search(low):
+        if not low:
             return False
-        return not (self.ignore is not None and self.ignore.search(low))
+        if self.names.search(low):
+            return not (self.ignore is not None and self.ignore.search(low))
+        if value is None or self.weak is None or not self.weak.search(low):
+            return False
+        if self.weak_ignore is not None and self.weak_ignore.search(low):
+            return False
+        return _looks_generated(value)
+
+
+def _looks_generated(value: str) -> bool:
+    text = value.strip()
+    return (
+        len(text) >= 6
+        and any(c.isalpha() for c in text)
+        and any(c.isdigit() for c in text)
+        and not any(c in text for c in "/\\ ")
+        and not _FILE_NAME.match(text)
+    )
 
 
 def credential_names(catalog: Catalog) -> CredentialNames:
     table = catalog.table("secrets", "credentials", {}) or {}
-    return _credential_names(str(table.get("names", r"(?:^|_)(?:password|secret|token|api_?key)$")), str(table.get("ignore_names", "")))
+    return _credential_names(
+        str(table.get("names", r"(?:^|_)(?:password|secret|token|api_?key)$")),
+        str(table.get("ignore_names", "")),
+        str(table.get("weak_names", "")),
+        str(table.get("weak_ignore_names", "")),
+    )
 
 
 @lru_cache(maxsize=8)
-def _credential_names(names: str, ignore: str) -> CredentialNames:
-    return CredentialNames(re.compile(names), re.compile(ignore) if ignore else None)
+def _credential_names(names: str, ignore: str, weak: str = "", weak_ignore: str = "") -> CredentialNames:
+    return CredentialNames(
+        re.compile(names),
+        re.compile(ignore) if ignore else None,
+        re.compile(weak) if weak else None,
+        re.compile(weak_ignore) if weak_ignore else None,
+    )
+
+
+# `key.json`, `service-account.json`, `secrets/db.pem`: the name of a file holding a credential
+# (GOOGLE_APPLICATION_CREDENTIALS), which is a path, not the credential.
+_FILE_NAME = re.compile(
+    r"^[\w.\-/\\]*\.(?:json|pem|p12|pfx|key|crt|cer|der|txt|ya?ml|ini|cfg|conf|env|toml|jks|keystore|ppk|pub|gpg|asc|kdbx)$",
+    re.IGNORECASE,
+)
 
 
 def is_credential_value(value: str, catalog: Catalog) -> bool:
@@ -147,6 +186,8 @@ def is_credential_value(value: str, catalog: Catalog) -> bool:
     if any(c.isspace() for c in text):
         return False  # sentences and `[PAD]`-style tokens with spaces are not credentials
     if text.startswith(("/", "./", "../", "~", "[", "(")) or re.match(r"^[A-Za-z]:[\\/]", text) or "://" in text:
+        return False
+    if _FILE_NAME.match(text):
         return False
     return True
 
@@ -180,7 +221,7 @@ def find_credentials(text: str, catalog: Catalog, env_style: bool = False) -> It
         for m in regex.finditer(text):
             name = m.group("name").split(".")[-1]
             value = m.group("value")
-            if m.start("value") in seen or not names.match(name) or not is_credential_value(value, catalog):
+            if m.start("value") in seen or not names.match(name, value) or not is_credential_value(value, catalog):
                 continue
             seen.add(m.start("value"))
             yield CredentialMatch(name, value, m.start("value"))

@@ -27,6 +27,7 @@ class Family(str, enum.Enum):
     RANDOMNESS = "randomness"
     SECURITY = "security"
     STRUCTURE = "structure"
+    GPU = "gpu"
 
 
 # ---------------------------------------------------------------------------
@@ -73,10 +74,12 @@ class Notebook:
     def is_python(self) -> bool:
         lang = (self.kernel_language or "").lower()
         name = (self.kernel_name or "").lower()
+        # Spark kernels that run Python (sparkmagic's `pysparkkernel`, language_info `pyspark`,
+        # Synapse's `synapse_pyspark`) are Python: their cells are Python with a `spark` global.
         if lang:
-            return lang.startswith("python") or lang in {"ipython", "ipython3"}
+            return lang.startswith("python") or lang in {"ipython", "ipython3", "pyspark", "pyspark3"}
         if name:
-            return "python" in name or name.startswith("ipy")
+            return "python" in name or name.startswith("ipy") or "pyspark" in name
         return True  # no metadata at all: Jupyter's default kernel is Python
 
 
@@ -110,6 +113,9 @@ class Diagnostic:
     # Stable across cells moving or re-execution; used by baselines and SARIF fingerprints.
     fingerprint: str = ""
     fix: str = ""  # a suggested fix, in words
+    # Other places the same root cause shows (the cells a late re-run made stale, the other draws
+    # of a library never seeded): one finding, many places; SARIF `relatedLocations`.
+    related: tuple[Location, ...] = ()
 
     def sort_key(self) -> tuple:
         loc = self.location

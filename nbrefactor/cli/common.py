@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from nbrefactor.audit.types import AuditResult
-from nbrefactor.config import ConfigError, Settings, find_pyproject, load_settings, with_overrides
+from nbrefactor.audit.rules import all_rules
+from nbrefactor.config import ConfigError, Settings, check_selectors, find_pyproject, load_settings, with_overrides
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -43,7 +44,9 @@ def settings_for(args: argparse.Namespace) -> Settings:
     start = Path(args.paths[0]) if getattr(args, "paths", None) else Path.cwd()
     pyproject = config_path or find_pyproject(start if start.exists() else Path.cwd())
     settings = load_settings(pyproject)
-    return with_overrides(settings, select=getattr(args, "select", None), ignore=getattr(args, "ignore", None), fail_on=getattr(args, "fail_on", None))
+    settings = with_overrides(settings, select=getattr(args, "select", None), ignore=getattr(args, "ignore", None), fail_on=getattr(args, "fail_on", None))
+    check_selectors(settings, ((r.code, r.name, r.family.value) for r in all_rules()))
+    return settings
 
 
 def exit_code(result: AuditResult, settings: Settings, new_findings: Optional[Sequence] = None) -> int:

@@ -10,9 +10,22 @@ from collections import Counter
 from typing import Any
 
 from nbrefactor import __version__
-from nbrefactor.audit.types import AuditResult, Diagnostic
+from nbrefactor.audit.types import AuditResult, Diagnostic, Location
 
 SCHEMA = "nbrefactor-audit/1"
+
+
+def _location_dict(loc: Location) -> dict[str, Any]:
+    return {
+        "path": loc.path,
+        "cell": loc.cell,
+        "cell_id": loc.cell_id,
+        "execution_count": loc.execution_count,
+        "line": loc.line,
+        "column": loc.column,
+        "end_line": loc.end_line,
+        "end_column": loc.end_column,
+    }
 
 
 def diagnostic_to_dict(d: Diagnostic) -> dict[str, Any]:
@@ -36,6 +49,7 @@ def diagnostic_to_dict(d: Diagnostic) -> dict[str, Any]:
             "end_line": loc.end_line,
             "end_column": loc.end_column,
         },
+        "related": [_location_dict(r) for r in d.related],
     }
 
 

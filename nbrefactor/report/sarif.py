@@ -192,6 +192,21 @@ def _result(d: Diagnostic, rule_index: int, locator: Locator) -> dict[str, Any]:
         "locations": [location],
         "properties": properties,
     }
+    if d.related:
+        related = []
+        for number, other in enumerate(d.related, start=1):
+            other_line, other_column = locator.position(other)
+            other_region: dict[str, Any] = {"startLine": other_line}
+            if other_column is not None:
+                other_region["startColumn"] = other_column
+            entry: dict[str, Any] = {
+                "id": number,
+                "physicalLocation": {"artifactLocation": {"uri": locator.uri(other.path)}, "region": other_region},
+            }
+            if other.cell is not None:
+                entry["message"] = {"text": f"cell {other.cell}" + (f", line {other.line}" if other.line is not None else "")}
+            related.append(entry)
+        result["relatedLocations"] = related
     if d.fingerprint:
         result["partialFingerprints"] = {FINGERPRINT_KEY: d.fingerprint}
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import ClassVar, Iterator, Mapping, Optional
@@ -33,6 +34,8 @@ class Hit:
     snippet: Optional[str] = None  # what to show instead of the source line (already redacted)
     fix: str = ""
     key: str = ""  # what makes this finding itself, for fingerprints (a name, a module)
+    # Other places of the same root cause, as (cell, line, column): reported as related locations.
+    related: tuple[tuple[Cell, Optional[int], Optional[int]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,44 @@ class RuleContext:
     @property
     def cells(self) -> tuple[CellAnalysis, ...]:
         return self.facts.cells
+
+
+# --- suppressions --------------------------------------------------------------------------------
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*))?", re.IGNORECASE)
+_NBR_IGNORE = re.compile(r"#\s*nbrefactor:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+
+
+def _codes_match(codes: Optional[str], code: str) -> bool:
+    if codes is None or not codes.strip():
+        return True
+    return any(code.startswith(c.strip().upper()) for c in codes.split(",") if c.strip())
+
+
+def is_suppressed(cell: Optional[Cell], line: Optional[int], end_line: Optional[int], code: str) -> bool:
+    """A cell tag (`nbrefactor:ignore[:CODES]`) or a `# noqa[: CODES]` / `# nbrefactor: ignore[CODES]`
+    comment on a line of the span silences `code` there. The engine applies it to every hit; a
+    rule that folds many places into one finding applies it to each place first."""
+    if cell is None:
+        return False
+    for tag in cell.tags:
+        low = tag.strip()
+        if low.lower() == "nbrefactor:ignore":
+            return True
+        for prefix in ("nbrefactor:ignore:", "nbrefactor:ignore="):
+            if low.lower().startswith(prefix) and _codes_match(low[len(prefix):], code):
+                return True
+    if line is None:
+        return False
+    lines = cell.source.split("\n")
+    last = end_line or line
+    for number in range(line, min(last, len(lines)) + 1):
+        text = lines[number - 1]
+        for pattern in (_NOQA, _NBR_IGNORE):
+            m = pattern.search(text)
+            if m and _codes_match(m.group("codes"), code):
+                return True
+    return False
 
 
 # --- examples --------------------------------------------------------------------------------

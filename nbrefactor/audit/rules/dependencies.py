@@ -134,13 +134,15 @@ class NoManifest(Rule):
     name = "no-manifest"
     family = Family.DEPENDENCIES
     severity = Severity.WARNING
-    summary = "The notebook imports third-party packages but its project has no dependency manifest."
+    summary = "A third-party package is imported but the project has no dependency manifest."
     what_it_does = (
-        "Reports once per notebook that imports at least one third-party package when no "
-        f"manifest ({_MANIFEST_KINDS}) exists beside the notebook or in a folder above it, up to "
-        "the project root (a folder with `.git` or a `pyproject.toml` with `[tool.nbrefactor]`). "
-        "A pyproject.toml without dependencies does not count. Being about the notebook as a "
-        "whole, it is silenced through the `ignore` or `per-file-ignores` settings."
+        "When no manifest "
+        f"({_MANIFEST_KINDS}) exists beside the notebook or in a folder above it, up to "
+        "the project root (a folder with `.git` or a `pyproject.toml` with `[tool.nbrefactor]`), "
+        "reports each third-party distribution the notebook imports, once, at its first import "
+        "line, naming the distribution (later imports of it are related locations). So each can "
+        "be suppressed on its line (`# noqa: DEP002`) and lands on that line in SARIF. "
+        "A pyproject.toml without dependencies does not count."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -154,36 +156,43 @@ class NoManifest(Rule):
         Example(cells=("import os\nimport json\nfrom collections import Counter",)),
         Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
         Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
+        # Modules the notebook writes or downloads itself, and the kernel's own IPython, are not distributions.
+        Example(cells=(
+            "%%writefile features.py\ndef build(df):\n    return df",
+            "!wget -q https://example.org/course/utils.py",
+            "import features\nimport utils\nfrom IPython.display import display",
+        )),
     )
     failing = (
-        Example(cells=("import os\nimport numpy as np", "import pandas as pd"), expect=((None, None),)),
+        Example(cells=("import os\nimport numpy as np", "import pandas as pd\nimport numpy"), expect=((1, 2), (2, 1))),
         # A pyproject.toml that declares no dependencies is not a manifest.
         Example(
             cells=("import requests",),
             files={"pyproject.toml": "[project]\nname = 'demo'\nversion = '0.1'\n\n[tool.nbrefactor]\n"},
-            expect=((None, None),),
+            expect=((1, 1),),
         ),
+        # One per distribution: scikit-learn once, at its first import.
+        Example(cells=("from sklearn.model_selection import train_test_split\nfrom sklearn.svm import SVC",), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if ctx.project.manifests:
             return
-        names: list[str] = []
+        uses: dict[str, list] = {}
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
-            if use.resolution.primary not in names:
-                names.append(use.resolution.primary)
-        if not names:
-            return
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        yield Hit(
-            None,
-            None,
-            None,
-            f"Notebook imports third-party packages ({shown}) but no manifest ({_MANIFEST_KINDS}) "
-            "was found beside or above it",
-            fix="Add a requirements.txt beside the notebook with a pinned line per distribution",
-            key="no-manifest",
-        )
+            uses.setdefault(use.resolution.primary, []).append(use)
+        for distribution, found in uses.items():
+            first, others = found[0], found[1:]
+            yield Hit(
+                first.cell,
+                first.line,
+                first.column,
+                f"`{first.shown}` is imported (distribution `{distribution}`) but no manifest ({_MANIFEST_KINDS}) "
+                "was found beside or above the notebook",
+                fix=f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`",
+                key=f"no-manifest\x1f{normalise(distribution)}",
+                related=tuple((u.cell, u.line, u.column) for u in others),
+            )
 
 
 class InNotebookInstall(Rule):
@@ -197,7 +206,8 @@ class InNotebookInstall(Rule):
         "Reports each line that installs packages from inside the notebook: `%pip`/`%conda`/"
         "`%mamba` install magics and their automagic form (`pip install x`), `!pip`, `!pip3`, "
         "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, "
-        "install lines in `%%bash`/`%%sh` cells, and `os.system`/`subprocess` calls whose literal "
+        "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
+        "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
         "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported."
     )
     why_bad = (
@@ -244,6 +254,14 @@ class InNotebookInstall(Rule):
                 "import subprocess, sys\nsubprocess.check_call([sys.executable, '-m', 'pip', 'install', 'umap-learn'])",
             ),
             expect=((1, 3), (2, 2), (3, 2), (4, 2)),
+        ),
+        # What `!pip` and `%pip` become in a notebook exported to a script and pasted back.
+        Example(
+            cells=(
+                "get_ipython().system('pip install -q transformers==4.41.0')",
+                "get_ipython().run_line_magic('pip', 'install datasets')\nget_ipython().system('ls data')",
+            ),
+            expect=((1, 1), (2, 1)),
         ),
     )
 

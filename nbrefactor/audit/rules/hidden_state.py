@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Iterable, Iterator, Optional
 
-from nbrefactor.audit.dataflow import STATE_INJECTIONS, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
+from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -26,10 +26,17 @@ def name_flow(ctx: RuleContext) -> NameFlow:
     cached = _last_flow
     if cached is not None and cached[0] is ctx.facts and cached[1] is ctx.catalog:
         return cached[2]
-    extra = ctx.catalog.table("hidden_state", "builtins", []) or []
-    flow = def_use(ctx.facts, extra_builtins=[str(n) for n in extra])
+    extra = [str(n) for n in ctx.catalog.table("hidden_state", "builtins", []) or []]
+    nb = ctx.facts.notebook
+    if "spark" in nb.kernel_name.lower() or "spark" in nb.kernel_language.lower():
+        extra += list(SPARK_KERNEL_GLOBALS)  # sparkmagic/Synapse kernels start with a session bound
+    flow = def_use(ctx.facts, extra_builtins=extra)
     _last_flow = (ctx.facts, ctx.catalog, flow)
     return flow
+
+
+# What a PySpark kernel (sparkmagic's `pysparkkernel`, Synapse, EMR) binds before the first cell.
+SPARK_KERNEL_GLOBALS = ("spark", "sc", "sqlContext", "sqlc")
 
 
 def _cells(ctx: RuleContext) -> dict[int, Cell]:
@@ -75,29 +82,52 @@ class OutOfOrderExecution(Rule):
     name = "out-of-order-execution"
     family = Family.HIDDEN_STATE
     severity = Severity.WARNING
-    summary = "A code cell ran before a code cell above it (its execution count is lower)."
+    summary = "A code cell ran out of top-to-bottom order (its execution count disagrees with the cells around it)."
     what_it_does = (
-        "Walks the code cells top to bottom, keeping the highest execution count seen so far among "
-        "executed cells, and reports every code cell whose count is lower than that maximum. The "
-        "message names the cell above that ran later. Cells without a count (never run) are skipped; "
-        "HID002 covers them."
+        "Takes the executed, non-empty code cells top to bottom and keeps the longest run of them "
+        "whose execution counts never go down; each cell outside that run is one root cause and "
+        "one finding: a cell re-run late (its count is higher than cells below it) or a cell run "
+        "early (lower than a cell above it). The cells it disagrees with are listed in the message "
+        "and as related locations, instead of a finding on each of them. Equal counts say nothing "
+        "about order (Colab saves every count as 0; a restarted kernel repeats counts) and are "
+        "never reported. Cells without a count (never run) are skipped; HID002 covers them. Reads "
+        "only execution counts, so it applies to every kernel language."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
         "job or the refactoring compiler runs the cells top to bottom and may get different "
         "numbers, or a NameError. Re-running one cell after editing another is the usual cause."
     )
-    example = "# [3]\ndf = load()\n# [7]\ndf = df.dropna()\n# [5]  <- ran before the cell above it\ndf.describe()"
+    example = "# [3]\ndf = load()\n# [7]  <- re-run after the cells below\ndf = df.dropna()\n# [5]\ndf.describe()"
     use_instead = "# Restart & Run All, then save:\n# [1]\ndf = load()\n# [2]\ndf = df.dropna()\n# [3]\ndf.describe()"
+    applies_to_any_language = True
     passing = (
         Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'a': [1]})", 2), code_cell("df.head()", 3))),
         Example(cells=(code_cell("a = 1", 1), code_cell("b = 2"), code_cell("c = a + 1", 2))),
         Example(cells=(code_cell("x = 1", 1), md("## Re-runs leave gaps; gaps are fine"), code_cell("y = x", 4), code_cell("z = y", 9))),
+        # Colab saves every count as 0: ties are not an order.
+        Example(cells=(code_cell("import numpy as np", 0), code_cell("x = np.ones(3)", 0), code_cell("print(x)", 0))),
+        # An empty cell run late changes nothing.
+        Example(cells=(code_cell("x = 1", 1), code_cell("", 9), code_cell("print(x)", 2))),
+        # Not Python: the order still reads from the counts alone.
+        Example(cells=(code_cell("x <- 1", 1), code_cell("print(x)", 2)), kernel="ir", language="R"),
     )
     failing = (
+        # A swap: of two equally short explanations, the later count is the one reported (run late).
         Example(
             cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('train.csv')", 3), code_cell("df.head()", 2)),
-            expect=((3, 1),),
+            expect=((2, 1),),
+        ),
+        # One late re-run of cell 2 is one finding, not one per cell below it.
+        Example(
+            cells=(
+                code_cell("import numpy as np", 1),
+                code_cell("scale = 3", 9),
+                code_cell("a = np.ones(2) * scale", 2),
+                code_cell("b = a + 1", 3),
+                code_cell("c = b.sum()", 4),
+            ),
+            expect=((2, 1),),
         ),
         Example(
             cells=(
@@ -108,28 +138,72 @@ class OutOfOrderExecution(Rule):
                 code_cell("z = y", 6),
                 code_cell("print(z)", 4),
             ),
-            expect=((4, 1), (6, 1)),
+            expect=((2, 1), (5, 1)),
         ),
+        Example(cells=(code_cell("x <- 1", 2), code_cell("print(x)", 1)), expect=((1, 1),), kernel="ir", language="R"),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        latest: Optional[Cell] = None  # the executed code cell above with the highest count
-        for cell in ctx.facts.notebook.code_cells:
-            count = cell.execution_count
-            if count is None:
+        executed = [c for c in ctx.facts.notebook.code_cells if c.execution_count is not None and not _is_blank(c.source)]
+        kept = _longest_ordered_run(executed)
+        for position, cell in enumerate(executed):
+            if position in kept:
                 continue
-            if latest is not None and latest.execution_count is not None and count < latest.execution_count:
-                yield Hit(
-                    cell,
-                    1,
-                    None,
-                    f"Cell {cell.index} ran as [{count}], before cell {latest.index} above it "
-                    f"(which ran as [{latest.execution_count}]): the saved outputs are not from a top-to-bottom run",
-                    fix=_RESTART_FIX,
-                    key=f"order\x1f{cell.source.strip()}",
+            count = cell.execution_count
+            assert count is not None
+            above = [c for c in executed[:position] if c.execution_count is not None and c.execution_count > count]
+            below = [c for c in executed[position + 1:] if c.execution_count is not None and c.execution_count < count]
+            if below and not above:
+                others = below
+                counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
+                message = (
+                    f"Cell {cell.index} ran as [{count}], after {_cell_list([c.index for c in others])} below it "
+                    f"(run as {counts}): it was re-run late, and the outputs below were not computed from it"
                 )
-            if latest is None or (latest.execution_count is not None and count > latest.execution_count):
-                latest = cell
+            else:
+                others = above
+                counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
+                message = (
+                    f"Cell {cell.index} ran as [{count}], before {_cell_list([c.index for c in others])} above it "
+                    f"(run as {counts}): the saved outputs are not from a top-to-bottom run"
+                )
+            yield Hit(
+                cell,
+                1,
+                None,
+                message,
+                fix=_RESTART_FIX,
+                key=f"order\x1f{cell.source.strip()}",
+                related=tuple((c, 1, None) for c in others),
+            )
+
+
+def _longest_ordered_run(cells: list[Cell]) -> set[int]:
+    """Positions of the longest subsequence whose execution counts never decrease (ties are no
+    order), by patience sorting: O(n log n), deterministic (of equally long runs, the one ending
+    on the lowest count, which leaves the late re-runs outside)."""
+    from bisect import bisect_right
+
+    tails: list[int] = []  # tails[k]: position of the smallest last count of a run of length k+1
+    tail_counts: list[int] = []
+    previous: list[Optional[int]] = []
+    for position, cell in enumerate(cells):
+        count = cell.execution_count
+        assert count is not None
+        k = bisect_right(tail_counts, count)
+        previous.append(tails[k - 1] if k else None)
+        if k == len(tails):
+            tails.append(position)
+            tail_counts.append(count)
+        else:
+            tails[k] = position
+            tail_counts[k] = count
+    kept: set[int] = set()
+    at: Optional[int] = tails[-1] if tails else None
+    while at is not None:
+        kept.add(at)
+        at = previous[at]
+    return kept
 
 
 # --- HID002 -------------------------------------------------------------------------------------
@@ -152,6 +226,7 @@ class UnexecutedCell(Rule):
         "(as a top-to-bottom run will) changes what the cells below compute."
     )
     example = "# [1]\nx = load()\n# [ ]  never run\nx = x[x.valid]\n# [2]\nx.mean()"
+    applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
         Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
@@ -232,6 +307,10 @@ class UndefinedName(Rule):
         ),
         Example(cells=("%store -r df", "df.head()", "%%capture out\nprint('noisy')", "out.show()")),
         Example(cells=("point = (1, 2)", "match point:\n    case (x, y):\n        pass", "print(x + y)")),
+        # %pylab star-imports numpy and matplotlib and binds np and plt.
+        Example(cells=("%pylab inline", "x = linspace(0, 1, 5)\nplot(x, np.sin(x))\nplt.show()")),
+        # A PySpark kernel binds `spark` and `sc` before the first cell.
+        Example(cells=("df = spark.read.parquet('s3://bucket/events/')", "n = sc.defaultParallelism"), kernel="pysparkkernel", language="pyspark"),
         Example(cells=("counts = {}", "counts['a'] = 1\ncounts.update(b=2)", "total = 0\ntotal += 1")),
     )
     failing = (
@@ -364,6 +443,13 @@ class StaleRedefinition(Rule):
         Example(cells=(code_cell("x = 1", 5), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 10), code_cell("x = 2", 3), code_cell("print(x)", 4))),
         Example(cells=(code_cell("x = 1", 9), code_cell("x = 5\nprint(x)", 2))),
+        # Re-running an import binds the same class again; calling a module's `train` does not change the module.
+        Example(cells=(
+            code_cell("from catboost import CatBoostClassifier\nimport lightgbm as lgb", 7),
+            code_cell("clf = CatBoostClassifier(verbose=0)", 2),
+            code_cell("model = lgb.train({}, lgb.Dataset([[1]], [0]))", 5),
+            code_cell("booster = lgb.Booster(model_str=model.model_to_string())", 6),
+        )),
     )
     failing = (
         Example(
@@ -393,6 +479,8 @@ class StaleRedefinition(Rule):
             w = r.writer
             if r.deferred or r.flow is not Flow.ABOVE or w is None or r.count is None:
                 continue
+            if isinstance(w, Definition) and w.kind is DefKind.IMPORT:
+                continue  # re-running an import binds the same module or class again
             if w.cell < r.cell and w.count is not None and w.count > r.count:
                 stale.setdefault((r.name, w.cell), []).append(r)
         for (name, cell_index), reads in stale.items():
@@ -586,9 +674,11 @@ class UsedBeforeDefined(Rule):
         "of each name in each executed cell (count c) when a cell above defines the name top-down "
         "(so HID004 does not apply) but no cell with a count below c defined it (or the last such "
         "event was a `del`). The message names the cell above and says whether it never ran or "
-        "ran later. Needs counts: cells without one are not reported. When the defining cell ran "
-        "later, HID005 also reports its definition and HID001 the cell order: three views of one "
-        "re-run, each at its own place."
+        "ran later. Needs counts: cells without one are not reported. Equal counts (Colab saves "
+        "every count as 0) say nothing about order and are not reported, nor are names an import "
+        "provides: running an import again, or late, binds the same module (a never-run import "
+        "cell is HID002's finding). When the defining cell ran later, HID005 also reports its "
+        "definition and HID001 the cell order: three views of one re-run, each at its own place."
     )
     why_bad = (
         "When this cell ran, the name held a value from code that is no longer in the notebook, "
@@ -603,6 +693,12 @@ class UsedBeforeDefined(Rule):
         Example(cells=(code_cell("print(x)", 2), code_cell("x = 1", 1))),
         Example(cells=(code_cell("x = 1", 1), code_cell("x = 2"), code_cell("print(x)", 2))),
         Example(cells=(code_cell("def setup():\n    global cfg\n    cfg = 1", 1), code_cell("setup()", 2), code_cell("print(cfg)", 3))),
+        # Colab saves every count as 0: ties say nothing about order.
+        Example(cells=(code_cell("import pandas as pd\nn = 3", 0), code_cell("df = pd.DataFrame({'a': range(n)})", 0))),
+        # The import cell was re-run after this one: its earlier run had bound `np` already.
+        Example(cells=(code_cell("import numpy as np", 6), code_cell("x = np.zeros(2)", 3))),
+        # An import cell never run (HID002's finding) binds the same module the cells below used.
+        Example(cells=(code_cell("import numpy as np"), code_cell("x = np.zeros(2)", 3), code_cell("y = np.ones(2)", 4))),
     )
     failing = (
         Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),)),
@@ -623,6 +719,13 @@ class UsedBeforeDefined(Rule):
             cell = cells[r.cell]
             p = r.provider
             assert p is not None  # Flow.ABOVE always has a provider
+            if r.exec_flow is ExecFlow.UNDEFINED:
+                if p.count is not None and p.count == r.count:
+                    continue  # equal counts (Colab's zeros, a restarted kernel) say nothing about order
+                if p.kind is DefKind.IMPORT:
+                    # An import run later, or never (HID002 reports that cell): whatever bound the
+                    # name before bound the same module; running the import changes nothing.
+                    continue
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
                 if d.cell == r.cell:

@@ -235,6 +235,8 @@ class PathSettings:
     posix_roots: frozenset[str]
     route_methods: frozenset[str]
     route_keywords: frozenset[str]
+    container_keywords: frozenset[str] = frozenset()
+    container_methods: frozenset[str] = frozenset()
 
 
 def path_settings(catalog: Catalog) -> PathSettings:
@@ -271,6 +273,8 @@ def _settings(raw: tuple) -> PathSettings:
         posix_roots=strings(not_a_path, "posix_roots"),
         route_methods=strings(not_a_path, "route_methods"),
         route_keywords=strings(not_a_path, "route_keywords"),
+        container_keywords=strings(not_a_path, "container_keywords"),
+        container_methods=strings(not_a_path, "container_methods"),
     )
 
 
@@ -452,12 +456,30 @@ def _route_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings) 
         is_route = call.func != call.method and call.method in settings.route_methods
         if is_route and matching_entries(ctx.facts, ctx.catalog, call)[1]:
             is_route = False  # `requests.get(…)` is a catalogued download, checked as such
+        if call.method in settings.container_methods:
+            # Everything given to a volume mount names a place inside the container.
+            out.update(
+                (s.line, s.column) for s in strings
+                if (call.line, call.column) <= (s.line, s.column) and s.line <= call.end_line
+            )
         for arg in call.args:
-            if is_route or (arg.keyword is not None and arg.keyword in settings.route_keywords):
+            inside = arg.keyword is not None and arg.keyword in settings.container_keywords
+            if is_route or inside or (arg.keyword is not None and arg.keyword in settings.route_keywords):
                 literal = _literal_for(arg, strings)
                 if literal is not None:
                     out.add((literal.line, literal.column))
+    if settings.container_keywords:
+        # `{"mountPath": "/data"}` in a pod or container spec written as a dictionary.
+        lines = ca.masked.python.split("\n")
+        for s in strings:
+            before = lines[s.line - 1][: s.column - 1] if 0 < s.line <= len(lines) else ""
+            m = _DICT_KEY_BEFORE.search(before)
+            if m and m.group("key") in settings.container_keywords:
+                out.add((s.line, s.column))
     return out
+
+
+_DICT_KEY_BEFORE = re.compile(r"[\"'](?P<key>\w+)[\"']\s*:\s*$")
 
 
 def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[LiteralFinding]:
@@ -612,6 +634,12 @@ class AbsolutePath(Rule):
         Example(cells=(
             "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/items/{item_id}')\ndef read(item_id: int):\n    return item_id",
             "endpoint = '/predict'\nsep = '/'\ncomment = '//div[@class=\"x\"]'",
+        )),
+        # Paths inside a container or pod, not on this machine.
+        Example(cells=(
+            "from kubernetes import client as k8s\nmount = k8s.V1VolumeMount(name='data', mount_path='/data')",
+            "container = {'name': 'train', 'volumeMounts': [{'mountPath': '/mnt/data', 'name': 'data'}]}",
+            "op.add_pvolumes({'/data': vol})",
         )),
     )
     failing = (
@@ -819,6 +847,8 @@ class ChangeDirectory(Rule):
             "!cd /tmp && ls",
             "cd = 3\nprint(cd + 1)",
         )),
+        # A change to the directory it is already in is a no-op.
+        Example(cells=("import os\nfrom pathlib import Path\nos.chdir(os.getcwd())\nos.chdir(Path.cwd())\nos.chdir('.')",)),
     )
     failing = (
         Example(cells=("import os\nos.chdir('/home/alice/project')",), expect=((1, 2),)),
@@ -845,7 +875,7 @@ class ChangeDirectory(Rule):
         for ca in ctx.cells:
             events: list[tuple[int, int, str, str]] = []
             for call in ca.facts.calls:
-                if self._changes_directory(ctx, call):
+                if self._changes_directory(ctx, call) and not _to_current_directory(ca, call):
                     shown_call = render_call(call)
                     events.append((call.line, call.column, shown_call, shown_call))
             for magic in ca.magics:
@@ -875,6 +905,29 @@ class ChangeDirectory(Rule):
             words = first.string.lstrip("%").split()
             return bool(words) and words[0] in _CHDIR_MAGICS
         return False
+
+
+_CURRENT_DIRECTORY = re.compile(
+    r"^\s*(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir|(?P<q>['\"])\.(?P=q)"
+    r"|os\.path\.abspath\(\s*(?:os\.curdir|(?P<q2>['\"])\.(?P=q2))\s*\))\s*$"
+)
+
+
+def _to_current_directory(ca: CellAnalysis, call: CallFact) -> bool:
+    """`os.chdir(os.getcwd())`, `os.chdir(".")`: a change to where it already is, a no-op."""
+    lines = ca.lines
+    if call.line != call.end_line or not 0 < call.line <= len(lines):
+        return False
+    text = lines[call.line - 1][call.column - 1:]
+    open_at = text.find("(")
+    if open_at < 0:
+        return False
+    depth = 0
+    for i in range(open_at, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return bool(_CURRENT_DIRECTORY.match(text[open_at + 1 : i]))
+    return False
 
 
 _SYS_PATH_CALLS = frozenset(
@@ -951,6 +1004,161 @@ class SysPathEdit(Rule):
                 )
 
 
+_PARAMETER_TAGS = frozenset({"parameters", "pipeline-parameters"})
+
+
+def _cell_of(ctx: RuleContext, pa: PathArgument) -> int:
+    for ca in ctx.cells:
+        if any(c is pa.call for c in ca.facts.calls):
+            return ca.cell.index
+    return 0
+
+
+# --- string constants through variables -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Constant:
+    name: str
+    value: str
+    ca: CellAnalysis
+    line: int
+    column: int  # 1-based, the literal's
+
+
+def _parsed(ca: CellAnalysis) -> Optional[ast.Module]:
+    if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(ca.masked.python)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def string_constants(facts: NotebookFacts) -> dict[str, Constant]:
+    """Notebook globals bound to a string literal at module level, each bound once in the whole
+    notebook (a name rebound anywhere, or to something else, has no single value): `trn =
+    "input/trn.txt"`, `PATH = "data/"`. Pure string concatenations of such names count too."""
+    found: dict[str, Constant] = {}
+    rebound: set[str] = set()
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                value = _evaluate(stmt.value, found)
+                if name in found or name in rebound or value is None:
+                    found.pop(name, None)
+                    rebound.add(name)
+                    continue
+                literal = next((n for n in ast.walk(stmt.value) if isinstance(n, ast.Constant) and isinstance(n.value, str)), None)
+                if literal is None:
+                    rebound.add(name)
+                    continue
+                found[name] = Constant(name, value, ca, literal.lineno, literal.col_offset + 1)
+    # Names bound again in any other way (a loop, a function's global, an augmented assignment).
+    for ca in facts.cells:
+        counts: dict[str, int] = {}
+        for d in ca.facts.defined:
+            counts[d.name] = counts.get(d.name, 0) + 1
+        for name, n in counts.items():
+            c = found.get(name)
+            if c is not None and (c.ca is not ca or n > 1):
+                found.pop(name)
+    return found
+
+
+def _evaluate(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[str]:
+    """The string an expression of literals and string constants spells, or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name) and node.id in constants:
+        return constants[node.id].value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _evaluate(node.left, constants), _evaluate(node.right, constants)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.format_spec is not None or part.conversion not in (-1,):
+                    return None
+                value = _evaluate(part.value, constants)
+            else:
+                value = _evaluate(part, constants)
+            if value is None:
+                return None
+            parts.append(value)
+        return "".join(parts)
+    if isinstance(node, ast.Call) and not node.keywords and node.args:
+        func = node.func
+        dotted = ""
+        while isinstance(func, ast.Attribute):
+            dotted = "." + func.attr + dotted
+            func = func.value
+        if isinstance(func, ast.Name):
+            dotted = func.id + dotted
+        if dotted in {"os.path.join", "path.join", "join", "Path", "pathlib.Path", "PurePath"}:
+            parts = [_evaluate(a, constants) for a in node.args]
+            if any(p is None for p in parts):
+                return None
+            return "/".join(p.rstrip("/") for p in parts[:-1]) + ("/" if len(parts) > 1 else "") + parts[-1] if len(parts) > 1 else parts[0]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        left, right = _evaluate(node.left, constants), _evaluate(node.right, constants)
+        return None if left is None or right is None else left.rstrip("/") + "/" + right
+    return None
+
+
+def _uses_constant(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[Constant]:
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and n.id in constants:
+            return constants[n.id]
+    return None
+
+
+def propagated_paths(ctx: RuleContext) -> list[tuple[Constant, str, PathArgument]]:
+    """(constant, the path it builds, the path argument) for every path argument that is not a
+    literal itself but is built from string constants: `open(trn)`, `pd.read_csv(path + "x.csv")`,
+    `f"{ROOT}/x.csv"`, `os.path.join(DATA, "x.csv")`."""
+    constants = string_constants(ctx.facts)
+    if not constants:
+        return []
+    out: list[tuple[Constant, str, PathArgument]] = []
+    for ca in ctx.cells:
+        # Not literals themselves, or f-strings opening with a hole (`f"{ROOT}/x.csv"`), which the
+        # literal check cannot judge (its root is unknown there).
+        arguments = [
+            pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+            if pa.literal is None or (pa.literal.formatted and pa.literal.value.startswith("{"))
+        ]
+        if not arguments:
+            continue
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        nodes: dict[tuple[int, int], ast.AST] = {}
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call):
+                for a in call.args:
+                    nodes[(a.lineno, a.col_offset + 1)] = a
+                for k in call.keywords:
+                    nodes[(k.lineno, k.col_offset + 1)] = k.value
+        for pa in arguments:
+            node = nodes.get((pa.arg.line, pa.arg.column))
+            if node is None:
+                continue
+            constant = _uses_constant(node, constants)
+            value = _evaluate(node, constants)
+            if constant is None or value is None:
+                continue
+            out.append((constant, value, pa))
+    return out
+
+
 class CwdRelativePath(Rule):
     code = "PTH006"
     compile_fix = "config"
@@ -966,7 +1174,12 @@ class CwdRelativePath(Rule):
         "`from pandas import read_csv` both count. Other literals are not reported: `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
-        "are skipped."
+        "are skipped. Paths built from string constants are followed across cells: `trn = "
+        "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
+        "`f\"{PATH}x.csv\"`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
+        "string is a constant. Constants in a cell tagged `parameters` (papermill) or "
+        "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
+        "related locations."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory, which is wherever "
@@ -987,6 +1200,11 @@ class CwdRelativePath(Rule):
             "df.to_json(orient='records')\nresult = df.to_csv(index=False)\nopen(f'{root}/log.txt', 'a')",
             "import torch\ntorch.save(model.state_dict(), MODEL_DIR / 'm.pt')\nx = torch.load(buffer, map_location='cpu')",
         )),
+        # A name bound more than once has no single value; an unused constant is no path.
+        Example(cells=(
+            "import pandas as pd\nsplit = 'train'\nlabel = 'model.pkl'",
+            "for split in ['train', 'test']:\n    frame = pd.read_csv(DATA_DIR / (split + '.csv'))",
+        )),
     )
     failing = (
         Example(
@@ -1003,6 +1221,15 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 2), (2, 2), (3, 2), (3, 3), (4, 1), (4, 3), (5, 2), (5, 3)),
         ),
+        # Through variables and concatenation: one finding at each constant, the uses related.
+        Example(
+            cells=(
+                "import os\nimport pandas as pd\ntrn = 'input/trn.txt'\nPATH = 'data/'",
+                "with open(trn) as fh:\n    rows = fh.readlines()\ntest = pd.read_csv(PATH + 'test.csv')",
+                "sub = pd.read_csv(f'{PATH}sample_submission.csv')\nx = pd.read_csv(os.path.join(PATH, 'x.csv'))",
+            ),
+            expect=((1, 3), (1, 4)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1018,4 +1245,30 @@ class CwdRelativePath(Rule):
                 "which depends on where Jupyter was started",
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
+            )
+        # Through variables: one finding per constant, at its literal (where it is fixed), with
+        # the calls that use it as related locations.
+        settings = path_settings(ctx.catalog)
+        grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
+        for constant, value, pa in propagated_paths(ctx):
+            found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
+            if found is None or found.kind != "relative":
+                continue
+            grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))
+        for uses in grouped.values():
+            constant, value, pa = uses[0]
+            if any(t.strip().lower() in _PARAMETER_TAGS for t in constant.ca.cell.tags):
+                continue  # papermill/Kale parameters: already configuration, set per run
+            uses_cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+            verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
+            yield Hit(
+                constant.ca.cell,
+                constant.line,
+                constant.column,
+                f"Relative path {shown(constant.value)} (`{constant.name}`) is {verbs.get(pa.direction, 'passed to')} "
+                f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}) and resolved against "
+                "the current working directory, which depends on where Jupyter was started",
+                fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
+                key=f"{constant.name}\x1f{constant.value}",
+                related=tuple((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses),
             )

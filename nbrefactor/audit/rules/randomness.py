@@ -17,6 +17,7 @@ of the doubt: it counts as seeded when the notebook seeds its library anywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -26,7 +27,7 @@ from typing import Any
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 
 # (cell index, line, column): a place in notebook order.
 Position = tuple[int, int, int]
@@ -403,6 +404,31 @@ def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]
     return any(moment < when for moment in covering)
 
 
+# Layer constructions: draws only through the initial weights they get.
+_WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout))")
+_LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow")}
+_PRETRAINED_MODULES = (("tensorflow.keras.applications.", "tensorflow"), ("keras.applications.", "tensorflow"), ("torchvision.models.", "torch"), ("timm.", "torch"))
+
+
+def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
+    """Libraries whose model weights the notebook loads: `model.load_weights(…)`,
+    `net.load_state_dict(…)`, `AutoModel.from_pretrained(…)`, `ResNet50(weights="imagenet")`,
+    `torchvision.models.resnet50(pretrained=True)`, `timm.create_model(…, pretrained=True)`."""
+    found: set[str] = set()
+    for ca in facts.cells:
+        for call in ca.facts.calls:
+            found.update(_LOAD_METHODS.get(call.method, ()))
+            qualified = facts.resolve(call.func) if call.func else ""
+            for prefix, library in _PRETRAINED_MODULES:
+                if not qualified.startswith(prefix):
+                    continue
+                weights = call.arg(None, ("weights",))
+                pretrained = call.arg(None, ("pretrained",))
+                if (weights is not None and weights.constant != "None") or (pretrained is not None and pretrained.constant == "True"):
+                    found.add(library)
+    return frozenset(found)
+
+
 def _facts(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
     catalog = RandomnessCatalog.from_catalog(ctx.catalog)
     return catalog, analyse_randomness(ctx.facts, catalog)
@@ -426,7 +452,12 @@ class UnseededRandom(Rule):
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
         "`from random import shuffle` are followed. A seed or draw inside a function counts where "
         "the function first runs, not where it is defined: a `set_seed()` helper that is never "
-        "called seeds nothing. `random.seed()` / `np.random.seed()` with no argument re-seed from "
+        "called seeds nothing. One finding per library, at its first unseeded draw (the root "
+        "cause: the library is never seeded before it); its other unseeded draws are listed in the "
+        "message and as related locations. A draw on a line with `# noqa: RND001` is left out. "
+        "Layer constructions are not reported for a library whose weights the notebook loads "
+        "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
+        "`pretrained=True`): their random initial weights are replaced. `random.seed()` / `np.random.seed()` with no argument re-seed from "
         "the operating system and do not count. It also reports generators created without a seed "
         "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
         "global seed came before, because they never read it. The catalogue is "
@@ -471,6 +502,15 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import lightning as L\nimport torch\nL.seed_everything(7)\nlayer = torch.nn.Linear(4, 2)",
             "g = torch.Generator().manual_seed(0)\nx = torch.rand(2, generator=g)",
+        )),
+        # The layers' initial weights are replaced by loaded ones: their draws do not matter.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nnet = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))",
+            "net.load_state_dict(torch.load('weights.pt'))",
+        )),
+        Example(cells=(
+            "from tensorflow.keras.applications import ResNet50\nfrom tensorflow.keras import layers\nbase = ResNet50(weights='imagenet', include_top=False)",
+            "head = layers.Dense(10)(base.output)",
         )),
         # Not draws: a local variable named like a module, a deterministic DataLoader, df.sample(random_state=…).
         Example(cells=(
@@ -518,22 +558,36 @@ class UnseededRandom(Rule):
                 fix=f"Pass a seed: {gen.shown}(SEED)",
                 key=f"generator:{gen.qualified}",
             )
+        # One root cause per library: it is never seeded before its first draw. The first unseeded
+        # draw carries the finding; the library's other unseeded draws are its related locations.
+        unseeded: dict[str, list[Draw]] = {}
+        loaded = _weights_loaded(ctx.facts)
         for draw in rf.draws:
-            if _seeded(rf, draw, seeds):
-                continue
-            lib = catalog.library(draw.library)
+            if draw.library in loaded and _WEIGHT_INIT.match(draw.qualified):
+                continue  # the initial weights are replaced by loaded ones (`load_weights`, `weights="imagenet"`)
+            if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, self.code):
+                unseeded.setdefault(draw.library, []).append(draw)
+        for library, draws in unseeded.items():
+            draw, others = draws[0], draws[1:]
+            lib = catalog.library(library)
             where = ""
             if draw.call.in_function:
                 run = rf.first_run.get(draw.call.owner) if draw.call.owner else None
                 where = f" inside `{draw.call.owner}`" if draw.call.owner else " inside a function"
                 if run is not None:
                     where += f" (first run in cell {run[0]})"
+            more = ""
+            if others:
+                cells = sorted({d.ca.cell.index for d in others})
+                shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
+                more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow (cell{'s' if len(cells) > 1 else ''} {shown})"
             yield Hit(
                 draw.ca.cell, draw.call.line, draw.call.column,
-                f"`{draw.shown}`{where} draws from the global random state of {lib.label}, which no call before it seeds",
+                f"`{draw.shown}`{where} draws from the global random state of {lib.label}, which no call before it seeds{more}",
                 end_line=draw.call.end_line,
                 fix=f"Seed {lib.label} in the first code cell: {lib.fix}",
                 key=f"{draw.library}:{draw.qualified}",
+                related=tuple((d.ca.cell, d.call.line, d.call.column) for d in others),
             )
 
 
@@ -542,13 +596,17 @@ class MissingRandomState(Rule):
     name = "missing-random-state"
     family = Family.RANDOMNESS
     severity = Severity.WARNING
-    summary = "A scikit-learn (or XGBoost/LightGBM/CatBoost) splitter or estimator is built without `random_state`."
+    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, or a search sampler (optuna, keras-tuner, AutoKeras), is built without a seed."
     what_it_does = (
         "Reports each call of a randomised scikit-learn splitter, estimator, search or dataset "
         "generator (`train_test_split`, `ShuffleSplit`, `RandomForest*`, `KMeans`, `TSNE`, "
-        "`RandomizedSearchCV`, `make_classification`…), of imbalanced-learn's resamplers and of "
-        "the XGBoost, LightGBM and CatBoost models, that passes no `random_state` (CatBoost: "
-        "`random_seed` too) or passes `random_state=None`. `KFold`/`StratifiedKFold` only with "
+        "`RandomizedSearchCV`, `make_classification`…) and of imbalanced-learn's resamplers that "
+        "passes no `random_state` or passes `random_state=None`; and searches that sample: optuna "
+        "samplers without `seed=` and `optuna.create_study()` without `sampler=` (its default "
+        "sampler is unseeded), keras-tuner tuners and AutoKeras models without `seed=`, hyperopt's "
+        "`fmin` without `rstate=`. XGBoost, LightGBM and CatBoost "
+        "models are not reported: their default seed is fixed, so they give the same result on "
+        "every run. `KFold`/`StratifiedKFold` only with "
         "`shuffle=True` (unshuffled they are deterministic); `train_test_split` not with "
         "`shuffle=False`; `PCA` only with `svd_solver=\"randomized\"` or `\"arpack\"`, because the "
         "default solver chooses the randomised one only for large inputs, a shape unknown before run "
@@ -561,8 +619,7 @@ class MissingRandomState(Rule):
         "every run unless something seeded NumPy, and even then they depend on how many draws ran "
         "before — which changes as soon as cells are reordered or the notebook is split into "
         "pipeline steps. An explicit seed makes each split and model reproducible on its own and "
-        "is recorded with the experiment's parameters. XGBoost, LightGBM and CatBoost fall back to "
-        "a fixed internal seed today; naming it keeps it visible and safe from a change of default."
+        "is recorded with the experiment's parameters."
     )
     example = (
         "from sklearn.model_selection import train_test_split\n"
@@ -585,6 +642,10 @@ class MissingRandomState(Rule):
             "import sklearn.ensemble as ens\nimport xgboost as xgb\nfrom catboost import CatBoostClassifier",
             "rf = ens.RandomForestClassifier(**params)\nx = xgb.XGBClassifier(random_state=1)\ncb = CatBoostClassifier(random_seed=3)",
         )),
+        Example(cells=(
+            "import optuna",
+            "study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))",
+        )),
         # Not scikit-learn's: a user function that happens to share a name.
         Example(cells=("def train_test_split(df):\n    return df[:80], df[80:]", "a, b = train_test_split(df)")),
     )
@@ -599,10 +660,16 @@ class MissingRandomState(Rule):
             "cv = model_selection.KFold(5)\ncv2 = model_selection.StratifiedKFold(5, shuffle=True)\npca = decomposition.PCA(10, svd_solver='randomized')",
             "def cluster(X):\n    return KMeans(n_clusters=3).fit(X)",
         ), expect=((2, 2), (2, 3), (3, 2))),
+        # Searches and AutoML: optuna samplers (and create_study's default one), keras-tuner, AutoKeras.
+        Example(cells=(
+            "import optuna\nimport autokeras as ak\nfrom sklearn.model_selection import RandomizedSearchCV",
+            "study = optuna.create_study(direction='maximize')\nsampler = optuna.samplers.TPESampler()\nclf = ak.StructuredDataClassifier(max_trials=3)\nsearch = RandomizedSearchCV(model, grid, n_iter=10)",
+        ), expect=((2, 1), (2, 2), (2, 3), (2, 4))),
+        # Boosting libraries seed themselves with a fixed default: only the sklearn generator is reported.
         Example(cells=(
             "import lightgbm as lgb\nfrom xgboost import XGBRegressor\nfrom catboost import CatBoostRegressor\nfrom sklearn.datasets import make_classification",
             "m1 = lgb.LGBMClassifier()\nm2 = XGBRegressor(n_estimators=50)\nm3 = CatBoostRegressor(verbose=0)\nX, y = make_classification(200)",
-        ), expect=((2, 1), (2, 2), (2, 3), (2, 4))),
+        ), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

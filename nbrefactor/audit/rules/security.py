@@ -433,7 +433,7 @@ def credential_literals(ca: CellAnalysis, catalog: Catalog) -> tuple[CredentialL
     found: dict[tuple[int, int], CredentialLiteral] = {}
     python = ca.masked.python
     # Cheap gate: parse only cells that mention a credential-like word at all.
-    if ca.masked.is_python and python.strip() and re.search(r"(?i)pass|pwd|secret|token|key|cred|conn", python):
+    if ca.masked.is_python and python.strip() and re.search(r"(?i)pass|pwd|secret|token|key|cred|conn|_pw", python):
         try:
             tree = ast.parse(python)
         except (SyntaxError, ValueError, RecursionError):
@@ -441,7 +441,7 @@ def credential_literals(ca: CellAnalysis, catalog: Catalog) -> tuple[CredentialL
         if tree is not None:
             masked_lines = python.split("\n")
             for name, literal in _bound_literals(tree):
-                if not names.match(name) or not is_credential_value(literal.value, catalog):
+                if not names.match(name, literal.value) or not is_credential_value(literal.value, catalog):
                     continue
                 line = literal.lineno
                 end_line = literal.end_lineno or line
@@ -455,7 +455,7 @@ def credential_literals(ca: CellAnalysis, catalog: Catalog) -> tuple[CredentialL
         if not m:
             continue
         value = m.group("value").strip("'\"")
-        if names.match(m.group("name")) and is_credential_value(value, catalog):
+        if names.match(m.group("name"), value) and is_credential_value(value, catalog):
             column = m.start("value") + 1
             found.setdefault(
                 (magic.line, column),
@@ -476,8 +476,11 @@ class HardcodedCredential(Rule):
         "`pwd`, `secret`, `token`, `api_key`, `apikey`, `access_key`, `client_secret`…; the list "
         "is in `rules/secrets.toml`): assigned to a variable, attribute or subscript "
         "(`os.environ[\"DB_PASSWORD\"] = …`), passed as such a keyword argument, used as a "
-        "dictionary value under such a key, a parameter default, or set with `%env`. Placeholders, "
-        "paths, URLs and values with spaces are not reported, nor NLP special tokens "
+        "dictionary value under such a key, a parameter default, or set with `%env`. Weaker names "
+        "(`minio_key`, `db_pw`; `weak_names` in the catalogue) count only when the value mixes letters "
+        "and digits like a generated key, and not for data keys (`sort_key`, `primary_key`…). "
+        "Placeholders, paths, file names (`\"key.json\"` is where a key is, not the key), URLs and "
+        "values with spaces are not reported, nor NLP special tokens "
         "(`pad_token = \"[PAD]\"`), nor anything SEC001 already reports."
     )
     why_bad = (
@@ -503,6 +506,13 @@ class HardcodedCredential(Rule):
                 '%env MLFLOW_TRACKING_TOKEN=$MY_TOKEN\n%env PASSWORD_FILE=/run/secrets/pw',
             ),
         ),
+        # A key *file* is a path; `*_key` names holding words or column names are data, not secrets.
+        Example(
+            cells=(
+                'import os\nos.environ["GOOGLE_APPLICATION_CREDENTIALS"] = "key.json"\ncredentials = "service-account.json"',
+                'sort_key = "date"\nprimary_key = "user_id"\nmodel_key = "resnet50"\nminio_key = "your-key-here"',
+            ),
+        ),
     )
     failing = (
         Example(
@@ -523,6 +533,8 @@ class HardcodedCredential(Rule):
             ),
             expect=((1, 1), (1, 2), (2, 2), (2, 3)),
         ),
+        # Weaker names (`*_key`, `*_pw`) count when the value mixes letters and digits like a key.
+        Example(cells=('minio_key = "minio123"\nminio_secret_key = "minio123"', 'db_pw = "s3cr3tpw"'), expect=((1, 1), (1, 2), (2, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -2,11 +2,56 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from typing import Iterator, Optional
 
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+
+# CPython 3's own messages for Python 2 statements, and, for what it only calls "invalid syntax",
+# the Python 2 forms on the offending line (backquotes, `<>`, `raise E, "msg"`, `ur""`, `print >>f`).
+_PY2_MESSAGES = (
+    "Missing parentheses in call to 'print'",
+    "Missing parentheses in call to 'exec'",
+    "multiple exception types must be parenthesized",
+    "leading zeros in decimal integer literals are not permitted",
+    "parameters cannot be parenthesized",
+)
+_PY2_LINE = re.compile(r"`[^`\n]+`|<>|^\s*raise\s+[\w.]+\s*,|\bur['\"]|^\s*print\s*>>")
+
+
+def python2_syntax(ca: CellAnalysis) -> bool:
+    """True when the cell's syntax error is a Python 2 form (`print x`, `except E, e:`…)."""
+    problem = ca.facts.syntax_error
+    if problem is None:
+        return False
+    if any(m in problem.message for m in _PY2_MESSAGES):
+        return True
+    lines = ca.lines
+    text = lines[problem.line - 1] if 0 < problem.line <= len(lines) else ""
+    return bool(_PY2_LINE.search(text))
+
+
+def python2_cells(facts: NotebookFacts) -> tuple[CellAnalysis, ...]:
+    """The cells with Python 2 syntax when the notebook is Python 2 — its kernel metadata says
+    so, or two or more cells use Python 2 syntax — else none: a single `print x` in a Python 3
+    notebook is one syntax error to fix there (STR001), not a notebook to port."""
+    cells = tuple(ca for ca in facts.cells if python2_syntax(ca))
+    if python2_kernel(facts) is not None or len(cells) >= 2:
+        return cells
+    return ()
+
+
+def python2_kernel(facts: NotebookFacts) -> Optional[str]:
+    """What the metadata says when it says Python 2 (`python2` kernel, `2.7.18`), else None."""
+    nb = facts.notebook
+    if nb.language_version.startswith("2."):
+        return f"language version {nb.language_version}"
+    if nb.kernel_name.lower() in {"python2", "python27", "py27", "python2.7"}:
+        return f"kernel {nb.kernel_name}"
+    return None
 
 
 class SyntaxErrorInCell(Rule):
@@ -18,24 +63,35 @@ class SyntaxErrorInCell(Rule):
     summary = "A code cell is not valid Python 3 (IPython magics aside)."
     what_it_does = (
         "Parses every code cell, after masking IPython magics and shell escapes, and reports the "
-        "first syntax error of each cell. The rest of the notebook is still analysed."
+        "first syntax error of each cell. The rest of the notebook is still analysed. In a Python 2 "
+        "notebook (see STR004) the cells whose error is Python 2 syntax (`print x`, `except E, e:`) "
+        "are not reported here: STR004 reports the notebook once, listing them."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
         "from every other check. Python 2 `print x` statements and half-typed lines are the usual causes."
     )
-    example = "print 'accuracy', acc"
-    use_instead = "print('accuracy', acc)"
-    passing = (Example(cells=("print('ok')", "%matplotlib inline\nx = 1")),)
+    example = "for f in files:\n    print(f"
+    use_instead = "for f in files:\n    print(f)"
+    passing = (
+        Example(cells=("print('ok')", "%matplotlib inline\nx = 1")),
+        # A Python 2 notebook is STR004's, once.
+        Example(cells=("x = 1", "print 'x is', x", "print x"), kernel="python2"),
+        # IPython strips an indent shared by every line of a cell (pasted code).
+        Example(cells=("    import os\n    for f in os.listdir('.'):\n        print(f)",)),
+    )
     failing = (
+        Example(cells=("x = 1", "if x:\nprint(x)"), expect=((2, 2),)),
+        # One Python 2 print in a Python 3 notebook: a syntax error to fix there.
         Example(cells=("x = 1", "print 'x is', x"), expect=((2, 1),)),
         Example(cells=(md("# Title"), "import os\nfor f in os.listdir('.'):\n    print(f"), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        ported = {ca.cell.index for ca in python2_cells(ctx.facts)}  # STR004 reports those, once
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
-            if problem is not None:
+            if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
                 # Valid code too big for the analyser is said as such, not as a syntax error.
                 text = problem.message[0].upper() + problem.message[1:] if problem.message.startswith(NOT_ANALYSED) else f"Syntax error: {problem.message}"
@@ -83,3 +139,62 @@ class EmptyNotebook(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         if not any(c.source.strip() for c in ctx.facts.notebook.code_cells):
             yield Hit(None, None, None, "Notebook has no code", key="empty")
+
+
+class Python2Notebook(Rule):
+    code = "STR004"
+    name = "python2-notebook"
+    family = Family.STRUCTURE
+    severity = Severity.ERROR
+    blocks_compile = True  # Python 2 code does not run under the package's Python 3
+    summary = "The notebook is Python 2 (by its kernel metadata or its syntax); reported once."
+    what_it_does = (
+        "Reports the notebook once when its kernel metadata names Python 2 (kernel `python2`, "
+        "language version `2.x`) or when two or more code cells fail to parse because of Python 2 syntax: "
+        "`print x`, `exec \"code\"`, `except E, e:`, `raise E, \"msg\"`, backquotes, `<>`, `0777`, "
+        "`ur\"\"`, parenthesised parameters. The cells with Python 2 syntax are listed in the "
+        "message and as related locations; STR001 does not report them again."
+    )
+    why_bad = (
+        "Python 2 code does not run on the Python 3 kernel a pipeline uses, and where it parses it "
+        "can mean something else (`/` on integers, `dict.keys()`, `str` vs bytes). One finding "
+        "says what to do about the whole notebook, instead of one error per `print`."
+    )
+    example = "print 'accuracy', acc\ntry:\n    risky()\nexcept ValueError, e:\n    print e"
+    use_instead = "# python -m lib2to3 / 2to3 -w notebook.py, then review\nprint('accuracy', acc)"
+    passing = (
+        Example(cells=("print('ok')", "values = [1, 2]\nprint(sum(values))")),
+        Example(cells=("for f in files:\n    print(f",)),
+        # One stray Python 2 print in a Python 3 notebook is STR001's.
+        Example(cells=("x = 1", "print x")),
+    )
+    failing = (
+        Example(cells=("import numpy as np", "print 'mean', np.mean([1, 2])", md("## more"), "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    print(e)"),
+                expect=((None, None),)),
+        Example(cells=("x = 1 / 2",), kernel="python2", expect=((None, None),)),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        cells = list(python2_cells(ctx.facts))
+        kernel = python2_kernel(ctx.facts)
+        if not cells and kernel is None:
+            return
+        reasons = []
+        if kernel is not None:
+            reasons.append(kernel)
+        if cells:
+            indexes = [ca.cell.index for ca in cells]
+            if len(indexes) > 5:
+                shown = ", ".join(str(i) for i in indexes[:5]) + f" and {len(indexes) - 5} more"
+            else:
+                shown = " and ".join([", ".join(str(i) for i in indexes[:-1]), str(indexes[-1])]) if len(indexes) > 1 else str(indexes[0])
+            reasons.append(f"Python 2 syntax in cell{'s' if len(indexes) > 1 else ''} {shown}")
+        yield Hit(
+            None, None, None,
+            f"The notebook is Python 2 ({'; '.join(reasons)}): port it to Python 3 before migrating",
+            fix="Convert it with 2to3 (or by hand: print(), except E as e), switch the kernel to Python 3, re-run and save.",
+            key="python2",
+            related=tuple(
+                (ca.cell, ca.facts.syntax_error.line if ca.facts.syntax_error else 1, None) for ca in cells
+            ),
+        )

@@ -1,0 +1,89 @@
+"""GPU001: code that runs only where a GPU is present. Read from `nbrefactor.audit.gpu`, the same
+catalogue (`rules/gpu.toml`) and finder the compiler's kfp stage uses to request a GPU, so what
+the audit reports and what the pipeline asks for agree."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from nbrefactor.audit.gpu import gpu_requirements
+from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+
+
+class GpuOnlyCode(Rule):
+    code = "GPU001"
+    name = "gpu-only-code"
+    family = Family.GPU
+    severity = Severity.WARNING
+    summary = "Code that runs only with a GPU present, with no CPU fallback."
+    what_it_does = (
+        "Reports each line that needs a GPU by itself: `.cuda()`, `.to(\"cuda\")`, `device=\"cuda\"`, "
+        "a device defined as CUDA with no fallback (`device = torch.device(\"cuda\")`, reported once "
+        "at its definition, the lines moving things to it as related locations), CUDA runtime calls, `nn.DataParallel`, "
+        "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, RAPIDS/CuPy "
+        "imports, `%load_ext cudf.pandas`, and `--device 0`/`device=0` on `!` command lines. Code "
+        "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
+        "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
+        "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
+        "a GPU only when there is one). The catalogue is `rules/gpu.toml`; the compiler requests a GPU "
+        "for the pipeline steps that run these lines (and the cells that use their objects)."
+    )
+    why_bad = (
+        "The notebook fails on every machine without a GPU: a CI job, a laptop, a CPU node of the "
+        "cluster. The pipeline step holding this code must be scheduled on a GPU node, which costs "
+        "more and waits longer; a fallback lets tests run it on the CPU."
+    )
+    example = 'model = Net().cuda()\nx = x.to("cuda")'
+    use_instead = 'device = torch.device("cuda" if torch.cuda.is_available() else "cpu")\nmodel = Net().to(device)\nx = x.to(device)'
+    passing = (
+        Example(cells=(
+            "import torch\ndevice = torch.device('cuda' if torch.cuda.is_available() else 'cpu')",
+            "model = torch.nn.Linear(2, 1).to(device)\nx = torch.zeros(2).to(device)",
+            "if torch.cuda.is_available():\n    model = model.cuda()\n    torch.cuda.synchronize()",
+        )),
+        # A flag set from the check guards like the check itself.
+        Example(cells=(
+            "import torch\ntrain_on_gpu = torch.cuda.is_available()",
+            "model = torch.nn.Linear(2, 1)\nif train_on_gpu:\n    model.cuda()",
+            "def step(x):\n    if train_on_gpu:\n        x = x.cuda()\n    return model(x)",
+        )),
+        Example(cells=(
+            "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])",
+            "model.compile('adam', 'mse')\nmodel.fit(X, y)",
+        )),
+    )
+    failing = (
+        Example(
+            cells=(
+                md("# Train"),
+                "import torch\nfrom torch import nn\nmodel = nn.Linear(4, 2).cuda()\nmodel = nn.DataParallel(model)",
+                "device = torch.device('cuda:0')\nbatch = torch.zeros(4).to(device)\nout = model(batch)",
+            ),
+            expect=((2, 3), (2, 4), (3, 1)),
+        ),
+        Example(
+            cells=(
+                "import tensorflow as tf\nimport xgboost as xgb",
+                "with tf.device('/GPU:0'):\n    y = tf.ones(3)",
+                "clf = xgb.XGBClassifier(tree_method='gpu_hist')",
+                "!python train.py --data coco.yaml --device 0",
+            ),
+            expect=((2, 1), (3, 1), (4, 1)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        cells = {c.index: c for c in ctx.facts.notebook.cells}
+        for need in gpu_requirements(ctx.facts, ctx.catalog):
+            cell = cells[need.cell]
+            yield Hit(
+                cell,
+                need.line,
+                need.column,
+                f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no GPU, "
+                "and the pipeline step running it is scheduled on a GPU node",
+                fix='Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.',
+                key=need.reason,
+                related=tuple((cells[c], line, column) for c, line, column in need.uses),
+            )

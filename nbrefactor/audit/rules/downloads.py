@@ -1,0 +1,222 @@
+"""PTH007: data and models fetched at run time by name (a dataset id, a model id, a Kaggle
+competition). The catalogue is `rules/downloads.toml`; literal URLs are PTH003's."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts
+from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+
+_SUBPROCESS = frozenset({"os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
+                         "subprocess.check_output", "subprocess.Popen", "subprocess.getoutput"})
+_GET_IPYTHON = re.compile(r"get_ipython\(\s*\)\s*\.\s*(?:system|getoutput)\s*\(")
+_SHELL_CELLS = frozenset({"bash", "sh", "script", "system"})
+
+
+@dataclass(frozen=True)
+class FetchCall:
+    patterns: tuple[str, ...]
+    what: str
+    when_keyword: str = ""
+    when_values: tuple[str, ...] = ()
+    unless_keyword: str = ""
+    unless_values: tuple[str, ...] = ()
+    local_first_args: tuple[str, ...] = ()
+    first_arg_literal: bool = False
+
+
+@dataclass(frozen=True)
+class FetchCatalog:
+    calls: tuple[FetchCall, ...]
+    methods: tuple[tuple[frozenset[str], str, str], ...]  # (methods, requires_import, what)
+    programs: tuple[tuple[str, ...], ...]  # shell commands as words
+
+
+def fetch_catalog(catalog: Catalog) -> FetchCatalog:
+    return catalog.derived("downloads", _build)
+
+
+def _build(catalog: Catalog) -> FetchCatalog:
+    data = catalog.section("downloads")
+    calls = tuple(
+        FetchCall(
+            tuple(str(p) for p in c.get("calls", ())),
+            str(c.get("what", "downloads data")),
+            str(c.get("when_keyword", "")),
+            tuple(str(v) for v in c.get("when_values", ())),
+            str(c.get("unless_keyword", "")),
+            tuple(str(v) for v in c.get("unless_values", ())),
+            tuple(str(v) for v in c.get("local_first_args", ())),
+            bool(c.get("first_arg_literal", False)),
+        )
+        for c in data.get("call", ())
+    )
+    methods = tuple(
+        (frozenset(str(m) for m in c.get("methods", ())), str(c.get("requires_import", "")), str(c.get("what", "downloads data")))
+        for c in data.get("method", ())
+    )
+    programs = tuple(tuple(str(p).split()) for p in data.get("shell", {}).get("programs", ()))
+    return FetchCatalog(calls, methods, programs)
+
+
+def _value(call: CallFact, keyword: str) -> Optional[str]:
+    arg = call.arg(None, (keyword,))
+    if arg is None:
+        return None
+    return arg.constant or arg.string or arg.number or arg.name or "…"
+
+
+def _looks_local(text: str) -> bool:
+    if "://" in text:
+        return text.startswith("file://")
+    return text.startswith(("/", "./", "../", "~", ".")) or "\\" in text or text.count("/") > 1
+
+
+def _call_fetch(facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str]) -> Optional[str]:
+    qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
+    for entry in catalog.calls:
+        if not qualified or not any(fnmatch.fnmatchcase(qualified, p) for p in entry.patterns):
+            continue
+        if entry.when_keyword and _value(call, entry.when_keyword) not in entry.when_values:
+            continue
+        if entry.unless_keyword and _value(call, entry.unless_keyword) in entry.unless_values:
+            continue
+        first = call.arg(0)
+        if entry.first_arg_literal:
+            if first is None or first.string is None or _looks_local(first.string):
+                continue
+        if first is not None and first.string is not None and first.string in entry.local_first_args:
+            continue
+        return entry.what
+    if call.method and call.func != call.method:
+        for methods, requires, what in catalog.methods:
+            if call.method in methods and (not requires or requires in imported):
+                return what
+    return None
+
+
+def _shell_fetch(command: str, catalog: FetchCatalog) -> bool:
+    try:
+        words = shlex.split(command, comments=True)
+    except ValueError:
+        words = command.split()
+    for start in range(len(words)):
+        # After `&&`, `;`, `|` or at the start of the line: a command's first words.
+        if start and words[start - 1] not in {"&&", "||", ";", "|"}:
+            continue
+        for program in catalog.programs:
+            if tuple(words[start : start + len(program)]) == program:
+                return True
+    return False
+
+
+def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, str, str]]:
+    """(cell, line, column, what, shown) for each fetch, in notebook order."""
+    catalog = fetch_catalog(ctx.catalog)
+    facts = ctx.facts
+    imported = frozenset(imp.top_level for _, imp in facts.imports)
+    for ca in facts.cells:
+        lines = ca.lines
+        for magic in ca.magics:
+            if magic.kind == "shell" or (magic.kind in {"line_magic", "automagic"} and magic.name in {"system", "sx"}):
+                if _shell_fetch(magic.args, catalog):
+                    column = len(magic.text) - len(magic.text.lstrip()) + 1
+                    yield ca, magic.line, column, "downloads data in a shell command", magic.text.strip()
+        if ca.masked.cell_magic in _SHELL_CELLS:
+            for number in range(2, len(lines) + 1):
+                if _shell_fetch(lines[number - 1], catalog):
+                    text = lines[number - 1]
+                    yield ca, number, len(text) - len(text.lstrip()) + 1, "downloads data in a shell command", text.strip()
+        for call in ca.facts.calls:
+            what = _call_fetch(facts, call, catalog, imported)
+            text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
+            if what is None:
+                qualified = facts.resolve(call.func) if call.func else ""
+                ipython = not call.func and _GET_IPYTHON.search(text) is not None
+                if qualified in _SUBPROCESS or ipython:
+                    words = [s.value for s in ca.facts.strings
+                             if call.line <= s.line <= call.end_line and (s.line, s.column) >= (call.line, call.column)]
+                    command = words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)
+                    if words and _shell_fetch(command, catalog):
+                        what = "downloads data in a shell command"
+            if what is not None:
+                yield ca, call.line, call.column, what, text.strip()
+
+
+class RuntimeDownload(Rule):
+    code = "PTH007"
+    name = "runtime-download"
+    family = Family.PATHS
+    severity = Severity.WARNING
+    summary = "Data or a model is fetched by name at run time (a dataset id, a model id, a Kaggle competition)."
+    what_it_does = (
+        "Reports calls that download data or models when the notebook runs: dataset constructors "
+        "with `download=True` (torchvision, torchtext, torchaudio), `tfds.load`, Hugging Face "
+        "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")`, scikit-learn's `fetch_*`, "
+        "`keras.datasets.*.load_data`, TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
+        "and `kaggle competitions download`/`gdown`/`huggingface-cli download` in `!` lines, "
+        "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls. Local sources are not "
+        "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, "
+        "`local_files_only=True`, `download=False`. The catalogue is `rules/downloads.toml`; a "
+        "literal http(s) URL given to a download call is PTH003's."
+    )
+    why_bad = (
+        "The notebook's input is whatever the remote side serves on the day: datasets are "
+        "re-versioned, models re-uploaded, competitions closed. A reproducible pipeline step "
+        "reads pinned, versioned data from a configured location, and runs without the network."
+    )
+    example = 'from datasets import load_dataset\nimdb = load_dataset("imdb")\n!kaggle competitions download -c titanic'
+    use_instead = (
+        "# fetched once by a data step, stored versioned (DVC, a bucket path with a version):\n"
+        'imdb = load_dataset("parquet", data_files=str(config.DATA_DIR / "imdb-v1.parquet"))'
+    )
+    passing = (
+        Example(cells=(
+            "import torchvision\nfrom datasets import load_dataset\nfrom transformers import AutoModel",
+            "train = torchvision.datasets.MNIST('data', download=False)\nds = load_dataset('csv', data_files='data/train.csv')",
+            "model = AutoModel.from_pretrained('./models/bert')\ntok = AutoModel.from_pretrained('bert-base-uncased', local_files_only=True)",
+        )),
+        Example(cells=("!kaggle --version", "import subprocess\nsubprocess.run(['ls', 'data'])", "from sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)")),
+    )
+    failing = (
+        Example(
+            cells=(
+                md("# Data"),
+                "import torchvision\nimport tensorflow_datasets as tfds\nfrom datasets import load_dataset",
+                "train = torchvision.datasets.CIFAR10(root='data', train=True, download=True)\nds = tfds.load('mnist', split='train')\nimdb = load_dataset('imdb')",
+            ),
+            expect=((3, 1), (3, 2), (3, 3)),
+        ),
+        Example(
+            cells=(
+                "from transformers import AutoTokenizer\nfrom sklearn.datasets import fetch_openml\nimport tensorflow_hub as hub",
+                "tok = AutoTokenizer.from_pretrained('bert-base-uncased')\nX, y = fetch_openml('mnist_784', return_X_y=True)\nlayer = hub.KerasLayer('https://tfhub.dev/google/nnlm-en-dim50/2')",
+                "!kaggle competitions download -c titanic\n!unzip titanic.zip",
+                "import subprocess\nsubprocess.run(['kaggle', 'datasets', 'download', '-d', 'owner/data'])\nget_ipython().system('gdown 1AbCdEf')",
+                "from kaggle.api.kaggle_api_extended import KaggleApi\napi = KaggleApi()\napi.competition_download_files('titanic')",
+            ),
+            expect=((2, 1), (2, 2), (2, 3), (3, 1), (4, 2), (4, 3), (5, 3)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        seen: set[tuple[int, int]] = set()
+        for ca, line, column, what, shown in runtime_fetches(ctx):
+            if (ca.cell.index, line) in seen:
+                continue
+            seen.add((ca.cell.index, line))
+            yield Hit(
+                ca.cell,
+                line,
+                column,
+                f"`{shown[:100]}` {what} at run time: the input is whatever the remote side serves on the day",
+                fix="Fetch it once in a data step, store it versioned (DVC, a bucket path with a version, a pinned `revision=`), and read it from a configured path.",
+                key=shown,
+            )

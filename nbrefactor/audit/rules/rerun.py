@@ -1,0 +1,205 @@
+"""HID009: cells that give another result, or fail, when run a second time."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator, Optional
+
+from nbrefactor.audit.analysis import CellAnalysis
+from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import code as code_cell
+
+# In place, these fail the second time (the column or key is gone) or change the frame again.
+_BREAKS_ON_RERUN = frozenset({"set_index", "reset_index", "drop", "pop", "insert"})
+# Collection growth: a second run appends the same items again. Not `add` (a set adds nothing
+# twice; pandas' `A.add(B)` returns a new frame) nor `update` (a dict updated twice is the same).
+_GROWS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
+_ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.Mod, ast.MatMult, ast.LShift, ast.RShift)
+
+
+def _base(node: ast.AST) -> Optional[str]:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _names_in(target: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+class _Walker:
+    """Module-level statements in order (into if/for/while/with/try bodies, never into def/class),
+    with the names the cell has bound so far by a plain binding."""
+
+    def __init__(self, modules: frozenset[str] = frozenset()) -> None:
+        self.modules = modules  # names bound by imports anywhere: `np.append(a, x)` changes no `np`
+        self.bound: set[str] = set()
+        self.found: list[tuple[int, int, str, str]] = []  # line, column, name, what
+        self.reported: set[str] = set()
+
+    def report(self, node: ast.AST, name: str, what: str) -> None:
+        if name in self.bound or name in self.reported or name in self.modules:
+            return
+        self.reported.add(name)
+        self.found.append((node.lineno, node.col_offset + 1, name, what))
+
+    def block(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.statement(stmt)
+
+    def statement(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.bound.add(stmt.name)
+            return
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, _ARITHMETIC):
+            name = _base(stmt.target)
+            if name is not None:
+                shown = "an item of " if not isinstance(stmt.target, ast.Name) else ""
+                self.report(stmt, name, f"updates {shown}`{name}` from its previous value")
+            self.calls(stmt.value)
+            return
+        if isinstance(stmt, ast.Assign):
+            self.calls(stmt.value)
+            value = stmt.value
+            for target in stmt.targets:
+                if isinstance(target, ast.Name) and isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
+                    if isinstance(value.left, ast.Name) and value.left.id == target.id:
+                        self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{target.id} = {target.id} …`)")
+                if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+                    if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
+                        self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
+            for target in stmt.targets:
+                self.bound |= _names_in(target)
+            return
+        if isinstance(stmt, (ast.AnnAssign,)) and stmt.value is not None:
+            self.bound |= _names_in(stmt.target)
+            return
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            self.bound |= {(a.asname or a.name).split(".")[0] for a in stmt.names}
+            return
+        if isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                if not isinstance(target, ast.Name):
+                    name = _base(target)
+                    if name is not None:
+                        self.report(stmt, name, f"deletes an item of `{name}`, which fails on a second run (it is gone)")
+            return
+        if isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self.calls(stmt.iter)
+            self.bound |= _names_in(stmt.target)
+            self.block(stmt.body)
+            self.block(stmt.orelse)
+            return
+        if isinstance(stmt, (ast.If, ast.While)):
+            self.calls(stmt.test)
+            self.block(stmt.body)
+            self.block(stmt.orelse)
+            return
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                self.calls(item.context_expr)
+                if item.optional_vars is not None:
+                    self.bound |= _names_in(item.optional_vars)
+            self.block(stmt.body)
+            return
+        if isinstance(stmt, ast.Try):
+            self.block(stmt.body)
+            for handler in stmt.handlers:
+                self.block(handler.body)
+            self.block(stmt.orelse)
+            self.block(stmt.finalbody)
+            return
+        if isinstance(stmt, ast.Expr):
+            self.calls(stmt.value)
+
+    def calls(self, expr: ast.AST) -> None:
+        for node in ast.walk(expr):
+            if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                continue
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            method = node.func.attr
+            receiver = node.func.value
+            name = receiver.id if isinstance(receiver, ast.Name) else None
+            if name is None:
+                continue
+            inplace = any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
+            if inplace and method in _BREAKS_ON_RERUN:
+                self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
+            elif method in _GROWS and not inplace:
+                self.report(node, name, f"grows `{name}` with `.{method}(…)`, and no earlier line of this cell resets it")
+
+
+def rerun_hazards(ca: CellAnalysis, modules: frozenset[str] = frozenset()) -> list[tuple[int, int, str, str]]:
+    if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
+        return []
+    try:
+        tree = ast.parse(ca.masked.python)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    walker = _Walker(modules)
+    walker.block(tree.body)
+    return walker.found
+
+
+class ChangesWhenRunTwice(Rule):
+    code = "HID009"
+    name = "changes-when-run-twice"
+    family = Family.HIDDEN_STATE
+    severity = Severity.WARNING
+    summary = "Running the cell a second time gives another result, or fails: it updates state it does not set up."
+    what_it_does = (
+        "Reports, once per name and cell, a module-level statement that changes a notebook global "
+        "from its previous value when no earlier line of the same cell (re)sets that global: "
+        "`x += 1`, `df['a'] += 1`, `X = X / 255`, `results.append(…)`, `df.set_index(…, "
+        "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)` and "
+        "`del df['col']`. Code inside functions is not reported (it runs when called), nor is a "
+        "cell that builds the value first (`total = 0` then `total += x`)."
+    )
+    why_bad = (
+        "Notebooks are re-run cell by cell all the time. A cell like this gives a different "
+        "answer each time (features scaled twice, a list with duplicated results) or fails the "
+        "second time (`KeyError: \"None of ['id'] are in the columns\"`), and the saved outputs "
+        "depend on how often it ran. A pipeline step runs it once, so its result can differ from "
+        "the notebook's."
+    )
+    example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
+    use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
+    passing = (
+        Example(cells=(
+            "import pandas as pd\nraw = pd.DataFrame({'id': [1], 'a': [2]})",
+            "df = raw.set_index('id')\nscores = []\nfor k in range(3):\n    scores.append(k)",
+            "total = 0\nfor s in scores:\n    total += s",
+            "def add(item, bag):\n    bag.append(item)\n    bag += [item]",
+            "df = df.dropna()\nconfig = {}\nconfig.update(lr=0.1)",
+            "total = df.add(df, fill_value=0)\nseen.add('a')\nconfig.update(lr=0.2)",
+            "import numpy as np\nimport heapq\nqueue = []\nvalues = np.append(np.zeros(2), 1.0)\nheapq.heappush(queue, 3)",
+        )),
+    )
+    failing = (
+        Example(
+            cells=(
+                md("# Prepare"),
+                "import pandas as pd\ndf = pd.DataFrame({'id': [1], 'a': [2]})\nresults = []\nstep = 0",
+                "df.set_index('id', inplace=True)\ndf['a'] += 1",
+                "step += 1\nresults.append(step)",
+                "X = df.values\nX = X / 255.0",
+                "scale = 2\nX = X * scale\ndf = df.drop(columns=['a'])",
+            ),
+            expect=((3, 1), (4, 1), (4, 2), (6, 2), (6, 3)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        modules = frozenset(imp.bound for _, imp in ctx.facts.imports if imp.bound != "*")
+        for ca in ctx.cells:
+            for line, column, name, what in rerun_hazards(ca, modules):
+                yield Hit(
+                    ca.cell,
+                    line,
+                    column,
+                    f"This line {what}: running the cell twice gives a different `{name}` or fails",
+                    fix=f"Build `{name}` from its source in this cell (or in one place), so the cell computes the same thing every time it runs.",
+                    key=f"{name}\x1f{what}",
+                )
