@@ -35,7 +35,7 @@ class GpuOnlyCode(Rule):
         "more and waits longer; a fallback lets tests run it on the CPU."
     )
     example = 'model = Net().cuda()\nx = x.to("cuda")'
-    use_instead = 'device = torch.device("cuda" if torch.cuda.is_available() else "cpu")\nmodel = Net().to(device)\nx = x.to(device)'
+    use_instead = 'import torch\n\ndevice = torch.device("cuda" if torch.cuda.is_available() else "cpu")\nmodel = Net().to(device)\nx = x.to(device)'
     passing = (
         Example(cells=(
             "import torch\ndevice = torch.device('cuda' if torch.cuda.is_available() else 'cpu')",

@@ -160,7 +160,7 @@ class Python2Notebook(Rule):
         "can mean something else (`/` on integers, `dict.keys()`, `str` vs bytes). One finding "
         "says what to do about the whole notebook, instead of one error per `print`."
     )
-    example = "print 'accuracy', acc\ntry:\n    risky()\nexcept ValueError, e:\n    print e"
+    example = "# [1]\nprint 'accuracy', acc\n# [2]\ntry:\n    risky()\nexcept ValueError, e:\n    print e"
     use_instead = "# python -m lib2to3 / 2to3 -w notebook.py, then review\nprint('accuracy', acc)"
     passing = (
         Example(cells=("print('ok')", "values = [1, 2]\nprint(sum(values))")),
