@@ -19,7 +19,9 @@ from nbrefactor.audit.types import AuditResult
 from nbrefactor.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, codes_list, exit_code, job_count, settings_for
 
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github")
+# The formats a person reads in a terminal: only these get a progress bar (on standard error).
+TERMINAL_FORMATS = ("text", "concise")
 
 DESCRIPTION = """\
 nbrefactor audits Jupyter notebooks for the anti-patterns that block a migration to production
@@ -65,7 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     audit.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="notebooks or folders (recursive; checkpoints skipped)")
-    audit.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    audit.add_argument(
+        "--format", choices=FORMATS, default="text",
+        help="output format (default: text, grouped by notebook and rule; concise: one line per finding)",
+    )
+    audit.add_argument("--statistics", action="store_true", help="text formats: print the number of findings per rule instead of the findings")
+    audit.add_argument(
+        "--progress", choices=("auto", "never"), default="auto",
+        help="a progress bar on standard error while auditing (auto: text formats on a terminal only)",
+    )
     audit.add_argument("--select", type=codes_list, help="comma-separated codes, prefixes (PTH), families (paths) or names to check")
     audit.add_argument("--ignore", type=codes_list, help="comma-separated codes, prefixes, families or names to skip")
     audit.add_argument("--fail-on", choices=("error", "warning", "info", "never"), help="lowest severity that fails (default: warning)")
@@ -145,7 +155,11 @@ def run_audit(args: argparse.Namespace) -> int:
         select_paths = None
     if select_paths is not None:
         paths = select_paths(args, settings)
-    result = audit_paths(paths, settings, jobs=getattr(args, "jobs", 1))
+    if getattr(args, "statistics", False) and args.format not in TERMINAL_FORMATS:
+        print(f"nbrefactor: --statistics works with --format text or concise, not {args.format}", file=sys.stderr)
+        return EXIT_ERROR
+    with _AuditProgress.for_args(args, paths, settings) as progress:
+        result = audit_paths(paths, settings, on_result=progress.advance, jobs=getattr(args, "jobs", 1))
     new_findings = None
     render_result = result
     try:
@@ -164,7 +178,7 @@ def run_audit(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
     # Unreadable files are named on stderr too, so they stand out of a JSON/SARIF stream.
     # (`render_result` drops only the unreadable notebooks a baseline records as known-broken.)
-    if args.format != "text":
+    if args.format not in TERMINAL_FORMATS:
         for error in render_result.errors:
             print(f"error: {error}", file=sys.stderr)
     return exit_code(render_result, settings, new_findings)
@@ -186,14 +200,76 @@ def render_report(result: AuditResult, args: argparse.Namespace) -> Optional[str
         return render_github(result)
     import io
 
-    from nbrefactor.report.text import render as render_text
+    from nbrefactor.report.text import render as render_text, render_concise, render_statistics
 
     color = {"always": True, "never": False}.get(args.color)
     if args.output:
         color = False
+    color = color if color is not None else (sys.stdout.isatty() or None)
     buffer = io.StringIO()
-    render_text(result, buffer, color=color if color is not None else (sys.stdout.isatty() or None), show_source=not args.no_source)
+    if getattr(args, "statistics", False):
+        render_statistics(result, buffer, color=color)
+    elif fmt == "concise":
+        render_concise(result, buffer, color=color)
+    else:
+        render_text(result, buffer, color=color, show_source=not args.no_source)
     return buffer.getvalue()
+
+
+class _AuditProgress:
+    """A transient rich bar on standard error (count, elapsed, time left, notebook in hand) while
+    notebooks are audited; only for the text formats and only when standard error is a terminal,
+    so JSON, SARIF, GitHub output and pipes never carry it."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.table import Column
+
+        self.progress = Progress(
+            TextColumn("auditing"),
+            BarColumn(bar_width=16),
+            MofNCompleteColumn(table_column=Column(no_wrap=True)),
+            TimeElapsedColumn(table_column=Column(no_wrap=True)),
+            TextColumn("eta", table_column=Column(no_wrap=True)),
+            TimeRemainingColumn(table_column=Column(no_wrap=True)),
+            TextColumn("{task.description}", table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis", min_width=0)),
+            console=Console(file=sys.stderr, highlight=False),
+            transient=True,
+            expand=True,
+        )
+        self.task = self.progress.add_task("", total=total)
+
+    @staticmethod
+    def for_args(args: argparse.Namespace, paths, settings: Settings) -> "_AuditProgress | _NoProgress":
+        if args.format not in TERMINAL_FORMATS or getattr(args, "progress", "auto") == "never" or not sys.stderr.isatty():
+            return _NoProgress()
+        from nbrefactor.audit.engine import collect_notebooks
+
+        files, _ = collect_notebooks(paths, settings)
+        return _AuditProgress(len(files)) if files else _NoProgress()
+
+    def advance(self, result) -> None:
+        from rich.markup import escape
+
+        self.progress.update(self.task, advance=1, description=escape(result.path))
+
+    def __enter__(self) -> "_AuditProgress":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+class _NoProgress:
+    advance = None
+
+    def __enter__(self) -> "_NoProgress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 def run_rules(args: argparse.Namespace) -> int:

@@ -118,12 +118,19 @@ class Display:
         self.models = models
         if self.bar and models:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.table import Column
 
             console = Console(file=sys.stdout, force_terminal=True, no_color=self.color is False, highlight=False)
+            # Count, elapsed time and the estimate never wrap or shrink; the bar is short and the
+            # notebook name takes what is left (cut with …), so at 80 columns the line still reads
+            # "migrating ━━━━ 3/40 0:00:12 eta 0:02:31 churn.ipynb".
+            fixed = dict(table_column=Column(no_wrap=True))
             self.progress = Progress(
-                SpinnerColumn(), TextColumn("[bold]migrating[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                TextColumn("{task.description}"), console=console, transient=True,
+                SpinnerColumn(), TextColumn("[bold]migrating[/]", **fixed), BarColumn(bar_width=12), MofNCompleteColumn(**fixed),
+                TimeElapsedColumn(**fixed), TextColumn("eta", **fixed), TimeRemainingColumn(**fixed),
+                TextColumn("{task.description}", table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis", min_width=0)),
+                console=console, transient=True, expand=True,
             )
             self.progress.start()
             self.task = self.progress.add_task("", total=models)

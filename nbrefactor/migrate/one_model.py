@@ -146,7 +146,8 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
     diagnostics = plan.diagnostics
     if plan.blocking and not options.allow_hidden_state:
         problems = tuple(
-            f"{d.location.path}: cell {d.location.cell}"
+            f"{d.location.path}"
+            + (f": cell {d.location.cell}" if d.location.cell is not None else "")
             + (f" line {d.location.line}" if d.location.line else "")
             + f": {d.code} {d.message}"
             for d in plan.blocking
@@ -420,7 +421,7 @@ def describe_plan(plan: ModelPlan) -> str:
     for f in plan.config_fields:
         lines.append(f"  config {f.name} = {f.default!r} ({f.kind}{', ' + f.direction if f.direction else ''})")
     for item in plan.review:
-        lines.append(f"  review {item.notebook} cell {item.cell}: {item.what}")
+        lines.append(f"  review {item.notebook}{f' cell {item.cell}' if item.cell is not None else ''}: {item.what}")
     return "\n".join(lines)
 
 
