@@ -79,9 +79,9 @@ def test_render_annotates_the_physical_line_and_escapes(tmp_path, monkeypatch):
         )
     )
     lines = render(result).splitlines()
-    kind, props, message = parse(lines[0])
+    kind, props, message = parse(lines[1])  # warnings before notices
     assert kind == "notice" and props == {"file": "nbs/a%2C b.ipynb", "line": "1", "title": "STR003 some-name"}
-    kind, props, message = parse(lines[1])
+    kind, props, message = parse(lines[0])
     assert kind == "warning"
     assert props["file"] == "nbs/a%2C b.ipynb" and props["title"] == "PTH001 some-name"
     text_lines = (tmp_path / "nbs" / "a, b.ipynb").read_text(encoding="utf-8").split("\n")
@@ -101,7 +101,8 @@ def test_cli_format_github_for_real_findings_and_unreadable_files(tmp_path, monk
     out = capsys.readouterr().out.splitlines()
     assert code == 2  # an unreadable notebook
     commands = [parse(line) for line in out if line.startswith("::")]
-    assert [(k, p["file"]) for k, p, _ in commands] == [("error", "broken.ipynb"), ("error", "nb.ipynb"), ("warning", "r.ipynb")]
+    # An R notebook is out of scope, not wrong: a notice (info), which the default gate lets pass.
+    assert [(k, p["file"]) for k, p, _ in commands] == [("error", "broken.ipynb"), ("error", "nb.ipynb"), ("notice", "r.ipynb")]
     assert commands[0][1]["title"] == "nbrefactor%3A unreadable notebook"
     _, props, message = commands[1]
     text_lines = (tmp_path / "nb.ipynb").read_text(encoding="utf-8").split("\n")
@@ -194,3 +195,82 @@ def test_pre_commit_style_invocation_with_configured_baseline(tmp_path, monkeypa
     argv = hook["entry"].split()[1:]
     assert main([*argv, "nbs/old.ipynb"]) == 0
     assert main([*argv, "nbs/old.ipynb", "nbs/new.ipynb"]) == 1
+
+
+# --- ordering, GitHub's 10 annotations per type, the job summary, one-line notebooks, R --------
+
+
+def test_errors_come_first_and_each_type_keeps_at_most_ten_annotations(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    # "a" sorts first and holds only warnings; "z" holds the errors: the errors must still lead.
+    for i in range(12):
+        write_notebook(tmp_path / f"a{i:02d}.ipynb", [f'f = open("/srv/shared/data{i}.csv")\n'])  # PTH001, a warning
+    for i in range(13):
+        write_notebook(tmp_path / f"z{i:02d}.ipynb", [f"print 'x{i}'\n"])  # STR001, an error
+    (tmp_path / "broken.ipynb").write_text("{", encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    summary.write_text("## earlier step\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code = main(["audit", ".", "--format", "github", "--select", "STR,PTH001", "-j", "1"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 2
+    commands = [parse(line) for line in out if line.startswith("::")]
+    kinds = [k for k, _, _ in commands]
+    assert kinds == ["error"] * 10 + ["warning"] * 10
+    assert commands[0][1]["file"] == "broken.ipynb"  # unreadable files before findings
+    assert [p["file"] for k, p, _ in commands[1:10]] == [f"z{i:02d}.ipynb" for i in range(9)]
+    # 14 errors (1 unreadable + 13 findings) and 12 warnings: 4 errors and 2 warnings are left over.
+    assert out[-1].endswith("25 findings, 1 unreadable; 6 not annotated (GitHub shows 10 per type), listed in the job summary")
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## earlier step\n## nbrefactor audit\n")  # appended, as GitHub expects
+    assert "26 notebooks audited: 25 findings (13 errors, 12 warnings), 1 unreadable." in text
+    rows = [line for line in text.splitlines() if line.startswith("| error") or line.startswith("| warning")]
+    assert [r.split(" | ")[2] for r in rows] == ["z09.ipynb", "z10.ipynb", "z11.ipynb", "z12.ipynb", "a10.ipynb", "a11.ipynb"]
+    assert "| broken.ipynb | invalid JSON" in text
+
+
+def test_step_summary_escapes_markdown_and_html():
+    from nbrefactor.report.github import step_summary
+
+    findings = tuple(
+        diagnostic("PTH001", Severity.WARNING, f"path '<script>x</script>|{i}'\nnext", "a|b.ipynb", 1, 1, 1) for i in range(11)
+    )
+    text = step_summary(AuditResult((NotebookResult("a|b.ipynb", findings),)))
+    (row,) = [line for line in text.splitlines() if line.startswith("| warning")]
+    assert "<script>" not in text
+    assert "&lt;script&gt;x&lt;/script&gt;\\|9' next |" in row  # "|10" sorts before "|9": this one is left over
+    assert "| a\\|b.ipynb |" in row
+    assert row.count(" | ") == 4  # five columns, the escaped pipes do not split cells
+
+
+def test_one_line_notebook_annotation_points_into_the_cell(tmp_path, monkeypatch):
+    """A notebook saved on one line (as Colab does): line 1 is the whole file, so the column must
+    point at the finding's cell, even for a rule that gives no column."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    cells = [
+        {"cell_type": "code", "execution_count": 1, "id": "c1", "metadata": {}, "outputs": [], "source": ["x = 1\n"]},
+        {"cell_type": "code", "execution_count": 2, "id": "c2", "metadata": {}, "outputs": [], "source": ["y = 2\n", "print 'y'\n"]},
+    ]
+    data = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "colab.ipynb"
+    path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert "\n" not in text.strip()
+    with_column = diagnostic("STR001", Severity.ERROR, "m", "colab.ipynb", 2, 2, 7)
+    without_column = diagnostic("HID001", Severity.WARNING, "m", "colab.ipynb", 2, 1, None)
+    lines = render(AuditResult((NotebookResult("colab.ipynb", (with_column, without_column)),))).splitlines()
+    _, props, _ = parse(lines[0])
+    assert props["line"] == "1" and text[int(props["col"]) - 1 :].startswith("'y'")
+    _, props, _ = parse(lines[1])
+    assert props["line"] == "1" and text[int(props["col"]) - 1 :].startswith("y = 2")
+
+
+def test_r_notebook_is_info_and_passes_the_default_gate(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write_notebook(tmp_path / "r.ipynb", ["x <- 1\n"], kernel="ir", language="R")
+    assert main(["audit", "r.ipynb", "--format", "github"]) == 0
+    (line,) = [l for l in capsys.readouterr().out.splitlines() if l.startswith("::")]
+    assert line.startswith("::notice ") and "STR002" in line
+    assert main(["audit", "r.ipynb", "--format", "github", "--fail-on", "info"]) == 1

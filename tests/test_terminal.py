@@ -84,14 +84,14 @@ def test_text_groups_a_rule_per_notebook_and_shows_its_fix_once(project):
         assert f"cell {cell} [{cell}] line " in block
     assert "/home/ana/c.csv" in block
     assert "cell None" not in out and "None" not in out
-    assert out.rstrip().endswith("3 notebooks audited: 5 findings (4 errors, 1 warning)")
+    assert out.rstrip().endswith("3 notebooks audited: 5 findings (4 errors, 1 info)")
 
 
 def test_concise_is_one_clickable_line_per_finding(project):
     code, out, _ = run("audit", ".", "--format", "concise", "--color", "never", cwd=project)
     assert code == 1
     lines = out.strip().splitlines()
-    assert lines[-1] == "3 notebooks audited: 5 findings (4 errors, 1 warning)"
+    assert lines[-1] == "3 notebooks audited: 5 findings (4 errors, 1 info)"
     findings = lines[:-1]
     assert len(findings) == 5
     assert re.fullmatch(r"paths\.ipynb:cell_2:1:\d+: PTH\d{3} .+", findings[1]), findings

@@ -176,12 +176,32 @@ def run_audit(args: argparse.Namespace) -> int:
             write_text_atomic(args.output, text)
         else:
             sys.stdout.write(text)
+    if args.format == "github":
+        _write_step_summary(render_result)
     # Unreadable files are named on stderr too, so they stand out of a JSON/SARIF stream.
     # (`render_result` drops only the unreadable notebooks a baseline records as known-broken.)
     if args.format not in TERMINAL_FORMATS:
         for error in render_result.errors:
             print(f"error: {error}", file=sys.stderr)
     return exit_code(render_result, settings, new_findings)
+
+
+def _write_step_summary(result: AuditResult) -> None:
+    """In GitHub Actions: append the job summary (counts, and the findings beyond the annotations
+    GitHub shows) to the file $GITHUB_STEP_SUMMARY names. Appending is GitHub's protocol: other
+    steps write to the same file."""
+    import os
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from nbrefactor.report.github import step_summary
+
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(step_summary(result))
+    except OSError as exc:
+        print(f"nbrefactor: could not write the job summary to {target}: {exc}", file=sys.stderr)
 
 
 def render_report(result: AuditResult, args: argparse.Namespace) -> Optional[str]:
