@@ -125,48 +125,130 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def workflow_from_docs() -> dict:
+    """The plain-steps workflow of docs/ci.md (the block named `notebooks`)."""
     import yaml
 
     text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
-    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL) if "jobs:" in b]
-    assert len(blocks) == 1, "docs/ci.md should hold exactly one GitHub Actions workflow"
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL) if "jobs:" in b and "name: notebooks" in b]
+    assert len(blocks) == 1, "docs/ci.md should hold exactly one plain-steps GitHub Actions workflow"
     return yaml.safe_load(blocks[0])
 
 
-def test_docs_workflow_uploads_the_sarif_the_audit_writes():
+def test_docs_workflow_audits_once_and_uploads_the_sarif_that_run_writes():
     workflow = workflow_from_docs()
     (job,) = workflow["jobs"].values()
     assert job["permissions"]["security-events"] == "write"
     steps = job["steps"]
     upload = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif@"))
     assert upload["if"] == "always()"
-    audits = [s["run"] for s in steps if str(s.get("run", "")).startswith("nbrefactor audit")]
-    sarif_step = next(a for a in audits if "--format sarif" in a)
-    assert f"--output {upload['with']['sarif_file']}" in sarif_step
-    assert all("--baseline" in a for a in audits)
-    assert steps.index(upload) < next(i for i, s in enumerate(steps) if "--format github" in str(s.get("run", "")))
+    audits = [s["run"] for s in steps if "nbrefactor audit" in str(s.get("run", ""))]
+    assert len(audits) == 1, audits  # one audit: annotations, summary and SARIF from the same run
+    (audit,) = audits
+    assert "--format github" in audit and f"--sarif {upload['with']['sarif_file']}" in audit and "--baseline" in audit
+    assert steps.index(upload) > next(i for i, s in enumerate(steps) if "nbrefactor audit" in str(s.get("run", "")))
 
 
 def test_docs_workflow_commands_run_as_written(tmp_path, monkeypatch, capsys):
-    """The workflow's nbrefactor commands, run in a checkout with a baseline: the SARIF step
-    passes and writes a file, the gate passes; after a new finding, the gate fails."""
+    """The workflow's nbrefactor command, run in a checkout with a baseline: it passes and writes
+    the SARIF; after a new finding it fails, annotates it, and the SARIF holds it."""
     import shlex
 
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     (tmp_path / ".git").mkdir()
     write_notebook(tmp_path / "nb.ipynb", ["x = 1\n", "print 'x'\n"])
     assert main(["baseline", "create"]) == 0
     steps = workflow_from_docs()["jobs"]["nbrefactor"]["steps"]
     commands = [shlex.split(s["run"])[1:] for s in steps if str(s.get("run", "")).startswith("nbrefactor ")]
-    assert len(commands) == 2
-    assert [main(argv) for argv in commands] == [0, 0]
+    assert len(commands) == 1
+    assert main(commands[0]) == 0
     sarif = json.loads((tmp_path / "nbrefactor.sarif").read_text(encoding="utf-8"))
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []  # everything was baselined
     write_notebook(tmp_path / "nb.ipynb", ["y = 'never'\nprint 'y'\n", "x = 1\n", "print 'x'\n"])
     capsys.readouterr()
-    assert [main(argv) for argv in commands] == [0, 1]
+    assert main(commands[0]) == 1
     out = capsys.readouterr().out
     assert out.count("::error ") == 1 and "STR001" in out
+    sarif = json.loads((tmp_path / "nbrefactor.sarif").read_text(encoding="utf-8"))
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["STR001"]
+
+
+# --- the composite action (action.yml) -------------------------------------------------------
+
+
+def action() -> dict:
+    import yaml
+
+    return yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+
+
+def test_action_is_composite_and_keeps_inputs_out_of_scripts():
+    spec = action()
+    assert spec["runs"]["using"] == "composite"
+    steps = spec["runs"]["steps"]
+    assert [s["name"] for s in steps] == ["Install nbrefactor", "Audit notebooks", "Upload SARIF to code scanning"]
+    for step in steps:
+        if "run" in step:
+            assert step["shell"] == "bash"
+            assert "${{" not in step["run"], "inputs reach scripts only through env (no script injection)"
+    upload = steps[2]
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert upload["if"].startswith("always()") and "steps.audit.outputs.sarif" in upload["with"]["sarif_file"]
+    assert set(spec["inputs"]) == {"paths", "baseline", "fail-on", "changed-only", "upload-sarif", "package"}
+
+
+def _git(cwd: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"})
+
+
+def test_action_audit_step_runs_on_a_pull_request_checkout(tmp_path):
+    """The audit step's script, run by bash as the runner would, in a clone whose pull request
+    changed one notebook: only that notebook is audited and annotated, the step fails on it, the
+    SARIF path is set as the step's output, and the job summary is written."""
+    import subprocess
+    import sys
+
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    _git(origin, "init", "-q", "-b", "main")
+    write_notebook(origin / "old.ipynb", ["print 'legacy'\n"])
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-q", "-m", "start")
+    work = tmp_path / "work"
+    _git(tmp_path, "clone", "-q", str(origin), str(work))
+    _git(work, "checkout", "-q", "-b", "feature")
+    write_notebook(work / "new.ipynb", ["x = 1\n", "print 'new'\n"])
+    _git(work, "add", "-A")
+    _git(work, "commit", "-q", "-m", "add a notebook")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "nbrefactor"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m nbrefactor "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    step = action()["runs"]["steps"][1]
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "PYTHONPATH": str(REPO),
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "NB_PATHS": ".",
+        "NB_BASELINE": "",
+        "NB_FAIL_ON": "warning",
+        "NB_CHANGED_ONLY": "true",
+        "NB_BASE_REF": "main",
+        "NB_SARIF": str(tmp_path / "nbrefactor.sarif"),
+    }
+    run = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=work, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stdout + run.stderr
+    annotations = [line for line in run.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == 1 and "file=new.ipynb" in annotations[0] and "STR001" in annotations[0]
+    assert (tmp_path / "output").read_text(encoding="utf-8") == f"sarif={tmp_path / 'nbrefactor.sarif'}\n"
+    sarif = json.loads((tmp_path / "nbrefactor.sarif").read_text(encoding="utf-8"))
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]] == ["new.ipynb"]
+    assert "1 notebook audited: 1 finding (1 error)." in (tmp_path / "summary.md").read_text(encoding="utf-8")
 
 
 def test_pre_commit_hook_definition():

@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--fail-on", choices=("error", "warning", "info", "never"), help="lowest severity that fails (default: warning)")
     audit.add_argument("--config", type=Path, help="pyproject.toml to read [tool.nbrefactor] from (default: nearest)")
     audit.add_argument("--output", "-o", type=Path, help="write the report to this file instead of standard output")
+    audit.add_argument(
+        "--sarif", type=Path, metavar="FILE",
+        help="also write the SARIF report to FILE (one audit, two outputs: e.g. --format github for annotations plus SARIF for code scanning)",
+    )
     audit.add_argument("--no-source", action="store_true", help="text format: do not show the offending lines")
     audit.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="text format colours")
     audit.add_argument(
@@ -176,6 +180,11 @@ def run_audit(args: argparse.Namespace) -> int:
             write_text_atomic(args.output, text)
         else:
             sys.stdout.write(text)
+    if getattr(args, "sarif", None) is not None:
+        from nbrefactor.fileio import write_text_atomic
+        from nbrefactor.report.sarif import render as render_sarif
+
+        write_text_atomic(args.sarif, render_sarif(render_result, docs_url=getattr(args, "docs_url", None)))
     if args.format == "github":
         _write_step_summary(render_result)
     # Unreadable files are named on stderr too, so they stand out of a JSON/SARIF stream.
