@@ -250,7 +250,7 @@ def write_report(document: dict[str, Any], out: Path, force: bool = False, html_
     # whose notebooks sit above OUT never takes the report for the notebooks' data.
     marker = {"generator": "nbrefactor", "files": {REPORT_FILE: hashlib.sha256(data).hexdigest()}}
     _write_if_changed(out / MANIFEST, (json.dumps(marker, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-    write_html(document, html_dir or out / REPORT_DIR, force=force)
+    write_html(document, html_dir or out / REPORT_DIR, force=force, out=out)
 
 
 def run_report(args: argparse.Namespace) -> int:
