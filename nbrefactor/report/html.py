@@ -1,12 +1,16 @@
-"""HTML report: `OUT/report/index.html` and one page per notebook, rendered from the migration
-document alone (`report.migration`), so `nbrefactor report` can redo it without analysing anything.
+"""HTML report: `OUT/report/index.html`, one page per notebook, per package (`models/`), per rule
+(`rules/`) and per generated file a browser would download (`files/`), rendered from the migration
+document (`report.migration`) and the package files the report shows itself (MIGRATION.md, YAML,
+TOML…), which `write_html` reads at the edge; so `nbrefactor report` can redo it without
+analysing anything.
 
 Safety: jinja2 with autoescaping on for every template; notebook text (code, markdown, outputs,
-messages) only ever reaches a page through it, or through `highlight`, which escapes every piece it
-emits. The pages carry a Content-Security-Policy that allows no network at all and only the one
-inline script whose hash it names, so even an escaping mistake could not run injected code.
-Self-contained: CSS and JS inline, no CDN; links are relative, so the folder works from the file
-system and when served.
+messages) only ever reaches a page through it, through `highlight`, which escapes every piece it
+emits, through markdown-it with raw HTML turned off (messages, MIGRATION.md), or through the SVG
+charts, which escape every label. The pages carry a Content-Security-Policy that allows no network
+at all and only the one inline script whose hash it names, so even an escaping mistake could not
+run injected code. Self-contained: CSS, JS and the SVG pictures inline, no CDN; links are
+relative, so the folder works from the file system and when served.
 """
 
 from __future__ import annotations
