@@ -131,12 +131,15 @@ def dag_svg(graph: Optional[dict[str, Any]], label: str) -> Markup:
     layers = _layers(graph["tasks"])
     box_w, box_h, gap_x, gap_y, margin = 190, 34, 24, 58, 12
     widest = max(len(layer) for layer in layers)
-    width = margin * 2 + widest * box_w + (widest - 1) * gap_x
+    layer_of = {name: i for i, layer in enumerate(layers) for name in layer}
+    # An arrow that skips a layer would run behind the boxes between: it goes round on the right.
+    skips = any(layer_of.get(p, 0) < layer_of[t["name"]] - 1 for t in graph["tasks"] for p in t["after"] if p in layer_of)
+    width = margin * 2 + widest * box_w + (widest - 1) * gap_x + (70 if skips else 0)
     height = margin * 2 + len(layers) * box_h + (len(layers) - 1) * gap_y
     where: dict[str, tuple[float, float]] = {}
     for row, layer in enumerate(layers):
         span = len(layer) * box_w + (len(layer) - 1) * gap_x
-        x0 = (width - span) / 2
+        x0 = (width - (70 if skips else 0) - span) / 2
         for col, name in enumerate(layer):
             where[name] = (x0 + col * (box_w + gap_x), margin + row * (box_h + gap_y))
     body = [
@@ -152,11 +155,17 @@ def dag_svg(graph: Optional[dict[str, Any]], label: str) -> Markup:
             if parent not in where:
                 continue
             x1, y1 = where[parent]
-            sx, sy, ex, ey = x1 + box_w / 2, y1 + box_h, x2 + box_w / 2, y2
             names = carried.get(parent, [])
+            if layer_of[name] - layer_of[parent] > 1:
+                sx, sy, ex, ey = x1 + box_w, y1 + box_h / 2, x2 + box_w, y2 + box_h / 2
+                bulge = 40 + 8 * (layer_of[name] - layer_of[parent])
+                curve = f"M{sx:.1f},{sy:.1f} C{sx + bulge:.1f},{sy:.1f} {ex + bulge:.1f},{ey:.1f} {ex + 2:.1f},{ey:.1f}"
+            else:
+                sx, sy, ex, ey = x1 + box_w / 2, y1 + box_h, x2 + box_w / 2, y2
+                curve = f"M{sx:.1f},{sy:.1f} C{sx:.1f},{sy + 28:.1f} {ex:.1f},{ey - 28:.1f} {ex:.1f},{ey - 2:.1f}"
             body.append(
                 f'<g class="edge" data-from="{escape(parent)}" data-to="{escape(name)}">'
-                f'<path d="M{sx:.1f},{sy:.1f} C{sx:.1f},{sy + 28:.1f} {ex:.1f},{ey - 28:.1f} {ex:.1f},{ey - 2:.1f}" fill="none" stroke="#8c959f" stroke-width="1.4" marker-end="url(#arrow)"/>'
+                f'<path d="{curve}" fill="none" stroke="#8c959f" stroke-width="1.4" marker-end="url(#arrow)"/>'
                 + (
                     f'<text class="artifact" x="{(sx + ex) / 2 + 4:.1f}" y="{(sy + ey) / 2 + 4:.1f}" font-size="10" fill="#59636e">'
                     f"<title>artifacts: {escape(', '.join(names))}</title>{escape(_fit(', '.join(names), 30))}</text>"
