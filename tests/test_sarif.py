@@ -223,7 +223,7 @@ def test_sarif_notebook_level_finding_points_at_line_one(corpus):
     region = result["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 1}
     assert "cell" not in result["properties"] and "logicalLocations" not in result["locations"][0]
-    assert result["level"] == "warning"
+    assert result["level"] == "note"  # STR002 (not analysed, not wrong) is info
 
 
 def test_sarif_unreadable_input_is_a_tool_execution_notification(corpus):
