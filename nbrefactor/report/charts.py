@@ -27,6 +27,8 @@ COLORS = {
     "family": "#8250df",
 }
 _CHAR = 7.0  # average glyph width (px) of the 12 px sans-serif labels, for layout only
+_SMALL_CHAR = 6.0  # the same for the 10 px artifact labels (generous: digits and capitals are wide)
+_LABEL_CHARS = 30
 
 
 def _svg(width: float, height: float, body: list[str], label: str) -> Markup:
@@ -146,6 +148,7 @@ def dag_svg(graph: Optional[dict[str, Any]], label: str) -> Markup:
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#59636e"/></marker></defs>'
     ]
+    label_right = 0.0
     for name, task in tasks.items():
         x2, y2 = where[name]
         carried = defaultdict(list)
@@ -163,12 +166,14 @@ def dag_svg(graph: Optional[dict[str, Any]], label: str) -> Markup:
             else:
                 sx, sy, ex, ey = x1 + box_w / 2, y1 + box_h, x2 + box_w / 2, y2
                 curve = f"M{sx:.1f},{sy:.1f} C{sx:.1f},{sy + 28:.1f} {ex:.1f},{ey - 28:.1f} {ex:.1f},{ey - 2:.1f}"
+            if names:  # the label's right end must stay inside the picture
+                label_right = max(label_right, (sx + ex) / 2 + 4 + len(_fit(", ".join(names), _LABEL_CHARS)) * _SMALL_CHAR)
             body.append(
                 f'<g class="edge" data-from="{escape(parent)}" data-to="{escape(name)}">'
                 f'<path d="{curve}" fill="none" stroke="#8c959f" stroke-width="1.4" marker-end="url(#arrow)"/>'
                 + (
                     f'<text class="artifact" x="{(sx + ex) / 2 + 4:.1f}" y="{(sy + ey) / 2 + 4:.1f}" font-size="10" fill="#59636e">'
-                    f"<title>artifacts: {escape(', '.join(names))}</title>{escape(_fit(', '.join(names), 30))}</text>"
+                    f"<title>artifacts: {escape(', '.join(names))}</title>{escape(_fit(', '.join(names), _LABEL_CHARS))}</text>"
                     if names else ""
                 )
                 + "</g>"
@@ -188,7 +193,7 @@ def dag_svg(graph: Optional[dict[str, Any]], label: str) -> Markup:
             )
             + "</g>"
         )
-    return _svg(width, height, body, label)
+    return _svg(max(width, label_right + margin), height, body, label)
 
 
 def pipeline_of(package: Optional[str]) -> Optional[dict[str, Any]]:
