@@ -84,7 +84,7 @@ def measure(n: int, jobs: int, peers: bool, work: Path, select: str = "") -> dic
 
     cli_jobs = {}
     for j in sorted({1, jobs}):
-        cmd = [sys.executable, "-m", "nbrefactor", "audit", str(folder), "--format", "json", "--fail-on", "never", "-j", str(j)] + (["--select", select] if select else [])
+        cmd = [sys.executable, "-m", "nbrefactor", "audit", str(folder), "--format", "json", "--fail-on", "never", "--no-cache", "-j", str(j)] + (["--select", select] if select else [])
         res = run_json([sys.executable, "-c", CHILD, *cmd], work)
         if res["returncode"] not in (0, 1, 2):
             raise RuntimeError(res["stderr"])

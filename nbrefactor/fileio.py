@@ -20,15 +20,19 @@ class WriteRefused(Exception):
     """The target holds files nbrefactor did not write (or someone edited since): not overwritten."""
 
 
-def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes) -> None:
+def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes, durable: bool = True) -> None:
+    """Readers see the old file or the new one, never a mix. `durable=False` skips the fsync
+    (for caches: an entry lost to a power cut is only recomputed)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets; this is ordinary output
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -36,6 +40,12 @@ def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def write_text_atomic(path: Union[str, os.PathLike[str]], text: str) -> None:
@@ -66,6 +76,10 @@ def write_tree(tree: Mapping[str, str | bytes], target: Path, force: bool = Fals
     folder nbrefactor did not write, or files someone edited since, unless `force`. Returns False
     when the folder already holds exactly this tree (nothing is touched then)."""
     files = {path: _bytes(content) for path, content in sorted(tree.items())}
+    for path in files:  # every file stays inside the target, whatever text its name came from
+        parts = Path(path).parts
+        if not parts or Path(path).is_absolute() or ".." in parts:
+            raise WriteRefused(f"{target}: refused to write {path!r}, a path outside the folder")
     manifest = {"generator": "nbrefactor", "files": {p: _digest(c) for p, c in files.items()}}
     manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
     if target.exists() or target.is_symlink():
@@ -91,6 +105,7 @@ def write_tree(tree: Mapping[str, str | bytes], target: Path, force: bool = Fals
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
+        staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would lock the package away from the team
         for path, content in files.items():
             destination = staging / path
             destination.parent.mkdir(parents=True, exist_ok=True)

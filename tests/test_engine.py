@@ -175,20 +175,55 @@ def _batch(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_parallel_batch_equals_serial_batch(tmp_path):
+def test_parallel_batch_equals_serial_batch(tmp_path, monkeypatch):
     root = _batch(tmp_path)
     serial = audit_paths([str(root)], Settings(select=("STR",)), jobs=1)
+    monkeypatch.setattr(engine, "MIN_NOTEBOOKS_PER_WORKER", 1)  # ten notebooks: use the pool anyway
     parallel = audit_paths([str(root)], Settings(select=("STR",)), jobs=3)
     assert serial == parallel
     assert [r.path.rsplit("/", 1)[-1] for r in serial.notebooks] == ["bad.ipynb", "n0.ipynb", "n2.ipynb", "n4.ipynb", "n6.ipynb", "n8.ipynb", "n1.ipynb", "n3.ipynb", "n5.ipynb", "n7.ipynb"]
     assert len(serial.diagnostics) == 3 and len(serial.errors) == 1
 
 
-def test_parallel_batch_reports_results_as_they_come(tmp_path):
+def test_parallel_batch_reports_results_as_they_come(tmp_path, monkeypatch):
     root = _batch(tmp_path)
     seen = []
+    monkeypatch.setattr(engine, "MIN_NOTEBOOKS_PER_WORKER", 1)
     audit_paths([str(root)], Settings(select=("STR",)), on_result=seen.append, jobs=2)
     assert len(seen) == 10
+
+
+def test_pool_only_for_enough_notebooks_to_keep_workers_busy():
+    # Written by hand from MIN_NOTEBOOKS_PER_WORKER = 8: a worker per 8 notebooks, at least one.
+    assert [engine.pool_size(n) for n in (0, 1, 15, 16, 24, 100)] == [1, 1, 1, 2, 3, 12]
+
+
+def test_small_batch_with_many_jobs_runs_in_this_process(tmp_path, monkeypatch):
+    root = _batch(tmp_path)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a process pool was started for ten notebooks")
+
+    monkeypatch.setattr(engine, "_audit_in_pool", no_pool)
+    result = audit_paths([str(root)], Settings(select=("STR",)), jobs=8)
+    assert len(result.notebooks) == 10 and len(result.diagnostics) == 3
+
+
+def test_progress_hooks_see_the_total_then_every_notebook_cached_or_not(tmp_path):
+    from nbrefactor.audit.cache import open_cache
+
+    (tmp_path / "nbs").mkdir()
+    root = _batch(tmp_path / "nbs")
+    cache = open_cache(Settings(select=("STR",)), tmp_path / "cache")
+    for _ in range(2):  # cold, then answered from the cache
+        events: list = []
+        audit_paths(
+            [str(root)], Settings(select=("STR",)), jobs=1, cache=cache,
+            on_start=lambda total: events.append(("start", total)),
+            on_result=lambda r: events.append(("result", r.path.rsplit("/", 1)[-1])),
+        )
+        assert events[0] == ("start", 10)
+        assert sorted(name for kind, name in events[1:]) == sorted(["bad.ipynb", *(f"n{i}.ipynb" for i in range(9))])
 
 
 def test_missing_path_is_an_error_result(tmp_path):

@@ -183,3 +183,52 @@ def test_cli_on_a_bad_file_prints_one_line_naming_it(raw):
             assert len(lines) == 1 and lines[0].startswith("error: nb.ipynb: ")
         else:
             assert code in (0, 1) and data["errors"] == [] and err.getvalue() == ""
+
+
+# --- hostile shapes (issue 16): huge integers, lone surrogates, deep and long code ---------------
+
+
+@st.composite
+def hostile_documents(draw) -> bytes:
+    """A realistic notebook with one hostile piece put where hypothesis chooses: an integer beyond
+    Python's 4,300-digit limit, a lone surrogate escape, brackets nested past CPython's 200, a
+    long operator or call chain, or terminal escape sequences."""
+    doc = json.loads(BASE_BYTES)
+    shape = draw(st.sampled_from(["bigint", "surrogate", "brackets", "chain", "calls", "escapes"]))
+    cell = draw(st.sampled_from([1, 2, 3]))
+    if shape == "brackets":
+        depth = draw(st.integers(150, 3000))
+        doc["cells"][cell]["source"] = "x = " + "[" * depth + "]" * depth
+    elif shape == "chain":
+        terms = draw(st.integers(300, 20_000))
+        doc["cells"][cell]["source"] = "x = " + draw(st.sampled_from([" + ", " * ", " and ", "."])).join(["a"] * terms)
+    elif shape == "calls":
+        doc["cells"][cell]["source"] = "x = f" + "()" * draw(st.integers(300, 6000))
+    elif shape == "escapes":
+        doc["cells"][cell]["source"] = "print('\x1b[2J\x1b[31mfake\x07')  # \x1b]0;title\x07"
+    raw = json.dumps(doc)
+    if shape == "bigint":
+        digits = "9" * draw(st.integers(4300, 12_000))
+        raw = raw.replace('"execution_count": 1', '"execution_count": ' + digits, 1)
+    elif shape == "surrogate":
+        raw = raw.replace("Load and train.", "Load \\ud800 and \\udfff train.").replace("ok\\n", "\\udbff ok\\n")
+        raw = raw.replace('"setup"', '"\\ud800"')
+    return raw.encode("utf-8")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(hostile_documents())
+def test_hostile_shapes_never_crash_and_never_take_long(raw):
+    import time
+
+    started = time.monotonic()
+    check(raw)
+    outcome = parse_notebook("fuzz/nb.ipynb", raw)
+    assert isinstance(outcome, Notebook), outcome  # each of these is a readable notebook
+    for cell in outcome.cells:  # nothing a UTF-8 writer would refuse
+        cell.source.encode("utf-8")
+        for tag in cell.tags:
+            tag.encode("utf-8")
+        for output in cell.outputs:
+            output.text.encode("utf-8")
+    assert time.monotonic() - started < 30

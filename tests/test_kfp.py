@@ -199,7 +199,8 @@ def test_gpu_defaults_and_per_model_overrides_come_from_settings(tmp_path):
 
     settings = load_settings(project / "pyproject.toml")
     results, _ = migrate_paths([str(project / "mnist_cnn")], settings, MigrateOptions(out=tmp_path / "out"))
-    assert [r.status for r in results] == ["migrated"]
+    # with review items where torch is not installed here (its pin is then a review item)
+    assert [r.status for r in results] in (["migrated"], ["migrated-with-review"]), results[0].problems
     docs = list(yaml.safe_load_all((tmp_path / "out" / "mnist_cnn" / "pipeline" / "pipeline.yaml").read_text()))
     executor = docs[0]["deploymentSpec"]["executors"]["exec-step-model"]["container"]
     assert executor["resources"]["accelerator"]["resourceCount"] == "2"

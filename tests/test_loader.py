@@ -4,6 +4,7 @@ becomes exactly one `LoadError` naming the file and the problem on one line."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -178,18 +179,18 @@ def test_read_notebook_reports_permission_denied(tmp_path, monkeypatch):
     target = tmp_path / "locked.ipynb"
     target.write_bytes(_bytes(_v4([])))
 
-    def refuse(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(path, flags, *args):
+        raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     assert read_notebook(target, "locked.ipynb") == LoadError("locked.ipynb", "cannot read the file: permission denied")
 
 
 def test_read_notebook_reports_other_os_errors(tmp_path, monkeypatch):
-    def broken(self):
+    def broken(path, flags, *args):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(Path, "read_bytes", broken)
+    monkeypatch.setattr(os, "open", broken)
     assert read_notebook(tmp_path / "x.ipynb", "x.ipynb") == LoadError("x.ipynb", "cannot read the file: Input/output error")
 
 

@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("command", [["nbrefactor", "--help"], [sys.executable, "-m", "nbrefactor", "--help"]])
+# The console script of the environment running the tests (PATH may lead to another one).
+@pytest.mark.parametrize("command", [[str(Path(sys.executable).parent / "nbrefactor"), "--help"], [sys.executable, "-m", "nbrefactor", "--help"]])
 def test_help_works_from_the_console_script_and_the_module(command):
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0
@@ -30,4 +31,4 @@ def test_wheel_ships_the_rules_folder(tmp_path):
     shipped = {Path(n).name for n in names if n.startswith("nbrefactor/rules_data/")}
     expected = {p.name for p in (ROOT / "rules").glob("*.toml")}
     assert expected and expected <= shipped
-    assert "nbrefactor/compiler/templates/pipeline.py.j2" in names
+    assert "nbrefactor/compile/templates/pipeline.py.j2" in names

@@ -5,21 +5,24 @@ misses what matters here anyway (`x += 1` as a read, `del x`, mutation through `
 or `lst.append`). This walker does its own, notebook-shaped scoping: module-level statements in
 evaluation order (right-hand side before targets), function bodies recorded as *deferred* reads of
 globals (they run when called, not when defined), comprehension and lambda scopes kept local.
-Only `PositionProvider` is resolved (measured on 100 notebooks: parse 0.93 s, parse + positions
-3.8 s, + ScopeProvider 18.2 s; see docs/architecture.md and benchmarks/bench_libcst.py).
+Only `PositionProvider`'s ranges are computed (measured on 100 notebooks: parse 0.93 s, parse + positions
+3.8 s, + ScopeProvider 18.2 s; see docs/architecture.md and benchmarks/bench_libcst.py), and not through
+`MetadataWrapper`: `node_positions` runs the same position-recording code generation, ~5x cheaper.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Iterable, Optional, Sequence
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata.position_provider import PositionProvidingCodegenState
 
+from nbrefactor.audit.guards import NOT_ANALYSED, interpreter_recursion, too_complex
 from nbrefactor.audit.ipython import MagicLine, MaskedCell, mask_cell
 from nbrefactor.audit.types import Cell, Notebook
 
@@ -224,6 +227,18 @@ def analyse_cell(cell: Cell, shadowed: frozenset[str] = frozenset()) -> CellAnal
     masked = mask_cell(cell.source, shadowed)
     if not masked.is_python or not masked.python.strip():
         return CellAnalysis(cell, masked, CellFacts())
+    # libcst's grammar is a superset across Python versions (it accepts Python 2's
+    # `except E, e:`, valid again only from 3.14): CPython, the interpreter that will run the
+    # code, has the last word. Its AST-only compile costs ~10% of the libcst parse, and it goes
+    # first because it is also the depth guard: CPython refuses 200+ nested brackets (on which
+    # libcst's native parser overflows its stack and kills the process) and expressions too deep
+    # to compile (on which libcst takes minutes), so libcst only ever sees code Python can run.
+    interpreter_says = _cpython_syntax_error(masked.python)
+    if interpreter_says is not None:
+        return CellAnalysis(cell, masked, CellFacts(syntax_error=interpreter_says))
+    heavy = too_complex(masked.python)  # valid, but libcst would take minutes, uninterruptibly
+    if heavy is not None:
+        return CellAnalysis(cell, masked, CellFacts(syntax_error=SyntaxProblem(f"{NOT_ANALYSED}{heavy[0]}", heavy[1], 1)))
     try:
         module = cst.parse_module(masked.python)
     except cst.ParserSyntaxError as exc:
@@ -231,17 +246,81 @@ def analyse_cell(cell: Cell, shadowed: frozenset[str] = frozenset()) -> CellAnal
     except RecursionError:
         problem = SyntaxProblem("expression nested too deeply to parse", 1, 1)
         return CellAnalysis(cell, masked, CellFacts(syntax_error=problem))
-    # libcst's grammar is a superset across Python versions (it accepts Python 2's
-    # `except E, e:`, valid again only from 3.14): CPython, the interpreter that will run the
-    # code, has the last word. Its AST-only compile costs ~10% of the libcst parse.
-    interpreter_says = _cpython_syntax_error(masked.python)
-    if interpreter_says is not None:
-        return CellAnalysis(cell, masked, CellFacts(syntax_error=interpreter_says))
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    walker = _Walker(positions)
+    walker = _Walker(node_positions(module))
     walker.walk_block(module.body)
     return CellAnalysis(cell, masked, walker.facts())
+
+
+_NEWLINE = re.compile(r"\r\n?|\n")  # libcst's own definition of a line break
+
+
+# A node's range: (start line, start column, end line, end column); lines 1-based, columns 0-based
+# (libcst's `CodeRange` values as a tuple).
+Span = tuple[int, int, int, int]
+
+
+@dataclass(frozen=False)
+class _PositionState(PositionProvidingCodegenState):
+    """libcst's position-recording code generation (`PositionProvider`) with the same algorithm,
+    so the same ranges, kept as tuples in `spans`, with a fast path for tokens without a line
+    break and a plain context manager for the syntactic ranges. (The token list is kept:
+    `Module` reads it.)"""
+
+    spans: dict = field(default_factory=dict)
+    _starts: list = field(default_factory=list)
+
+    def add_indent_tokens(self) -> None:
+        for token in self.indent_tokens:
+            self.add_token(token)
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        if "\n" in value or "\r" in value:
+            segments = _NEWLINE.split(value)
+            self.line += len(segments) - 1
+            self.column = len(segments[-1])
+        else:
+            self.column += len(value)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self._starts.append((self.line, self.column))
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        line, column = self._starts.pop()
+        if node not in self.spans:  # a syntactic range recorded inside wins, as in libcst
+            self.spans[node] = (line, column, self.line, self.column)
+
+    def record_syntactic_position(
+        self, node: cst.CSTNode, *, start_node: Optional[cst.CSTNode] = None, end_node: Optional[cst.CSTNode] = None
+    ) -> "_SyntacticRange":
+        return _SyntacticRange(self, node, start_node, end_node)
+
+
+class _SyntacticRange:
+    __slots__ = ("state", "node", "start_node", "end_node", "line", "column")
+
+    def __init__(self, state: _PositionState, node: cst.CSTNode, start_node: Optional[cst.CSTNode], end_node: Optional[cst.CSTNode]):
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+        self.line, self.column = state.line, state.column
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        state = self.state
+        start = (self.line, self.column) if self.start_node is None else state.spans[self.start_node][:2]
+        end = (state.line, state.column) if self.end_node is None else state.spans[self.end_node][2:]
+        state.spans[self.node] = (*start, *end)
+
+
+def node_positions(module: cst.Module) -> dict[cst.CSTNode, Span]:
+    """Every node's `PositionProvider` range as a `Span`, at about a fifth of
+    `MetadataWrapper(module).resolve(PositionProvider)`'s cost: the wrapper also walks the whole
+    tree once with an empty visitor list, and builds two dataclasses per node. Measured on 100
+    fixture copies (docs/benchmarks.md); tests/test_positions.py compares both, node for node."""
+    state = _PositionState(default_indent=module.default_indent, default_newline=module.default_newline, provider=None)
+    module._codegen(state)
+    return state.spans
 
 
 def _cpython_syntax_error(python: str) -> Optional[SyntaxProblem]:
@@ -249,10 +328,13 @@ def _cpython_syntax_error(python: str) -> Optional[SyntaxProblem]:
         with warnings.catch_warnings():
             # `"\d"` in a cell is the notebook's business (and PTH rules explain Windows paths).
             warnings.simplefilter("ignore")
-            compile(python, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            with interpreter_recursion():  # the limit the notebook's kernel runs with
+                compile(python, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     except SyntaxError as err:
         return SyntaxProblem(_first_line(err.msg or "invalid syntax"), err.lineno or 1, max(1, err.offset or 1))
-    except (ValueError, RecursionError, MemoryError):
+    except (RecursionError, MemoryError):
+        return SyntaxProblem("expression nested too deeply for Python to compile (RecursionError in CPython's parser)", 1, 1)
+    except ValueError:
         return None
     return None
 
@@ -286,7 +368,7 @@ class _Scope:
 
 
 class _Walker:
-    def __init__(self, positions: dict[cst.CSTNode, CodeRange]):
+    def __init__(self, positions: dict[cst.CSTNode, Span]):
         self.positions = positions
         self.scopes: list[_Scope] = [_Scope("module", set())]
         self.defined: list[NameRef] = []
@@ -322,14 +404,14 @@ class _Walker:
     # -- positions ---------------------------------------------------------
 
     def _at(self, node: cst.CSTNode) -> tuple[int, int]:
-        rng = self.positions.get(node)
-        if rng is None:
+        span = self.positions.get(node)
+        if span is None:
             return (0, 0)
-        return (rng.start.line, rng.start.column + 1)
+        return (span[0], span[1] + 1)
 
     def _end_line(self, node: cst.CSTNode) -> int:
-        rng = self.positions.get(node)
-        return rng.end.line if rng is not None else 0
+        span = self.positions.get(node)
+        return span[2] if span is not None else 0
 
     @property
     def _at_module(self) -> bool:
@@ -395,7 +477,7 @@ class _Walker:
         if handler is not None:
             handler(node)
             return
-        for child in node.children:
+        for child in child_nodes(node, self.positions):
             self.walk(child)
 
     def _Name(self, node: cst.Name) -> None:
@@ -719,6 +801,60 @@ class _Walker:
                 self._mutate_base(node.func.value)
 
 
+# Whitespace, comments and punctuation: nothing in them is a name, a call or a literal.
+_INERT = (
+    cst.BaseParenthesizableWhitespace, cst.Newline, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment,
+    cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual, cst.LeftParen, cst.RightParen,
+    cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace, cst.RightCurlyBrace,
+    cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp,
+)
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+# What a field value's type is to a traversal: 1 node, 2 sequence, 3 anything else, 4 inert node.
+# Cached by type: libcst's base classes are ABCs, and isinstance against them is slow.
+_VALUE_KIND: dict[type, int] = {}
+
+
+def _value_kind(kind: type) -> int:
+    found = _VALUE_KIND.get(kind)
+    if found is None:
+        if issubclass(kind, cst.CSTNode):
+            found = 4 if issubclass(kind, _INERT) else 1
+        else:
+            found = 2 if issubclass(kind, (tuple, list)) else 3
+        _VALUE_KIND[kind] = found
+    return found
+
+
+def _fields_of(node: cst.CSTNode) -> tuple[str, ...]:
+    names = _NODE_FIELDS.get(type(node))
+    if names is None:
+        names = _NODE_FIELDS[type(node)] = tuple(f.name for f in fields(node))
+    return names
+
+
+def child_nodes(node: cst.CSTNode, positions: dict[cst.CSTNode, Span]) -> list[cst.CSTNode]:
+    """`node.children` in the same (source) order, without the inert ones. libcst builds
+    `children` by re-creating the node through a visitor, which cost a third of the walk; this
+    reads the dataclass fields and orders them by their positions (already computed). Falls back
+    to `children` for a child without a position. tests/test_positions.py compares both."""
+    found: list[cst.CSTNode] = []
+    for name in _fields_of(node):
+        value = getattr(node, name)
+        kind = _VALUE_KIND.get(type(value)) or _value_kind(type(value))
+        if kind == 1:
+            found.append(value)
+        elif kind == 2:
+            found.extend(v for v in value if (_VALUE_KIND.get(type(v)) or _value_kind(type(v))) == 1)
+    if len(found) < 2:
+        return found
+    try:
+        starts = [positions[child][:2] for child in found]
+    except KeyError:
+        return [c for c in node.children if not isinstance(c, _INERT)]
+    order = sorted(range(len(found)), key=starts.__getitem__)
+    return [found[i] for i in order]
+
+
 def _dotted(node: cst.CSTNode) -> str:
     if isinstance(node, cst.Name):
         return node.value
@@ -746,73 +882,55 @@ def _param_names(params: cst.Parameters) -> set[str]:
 
 
 def _assigned_names(body: cst.CSTNode) -> set[str]:
-    """Names a function body binds (Python makes them local for the whole body)."""
+    """Names a function body binds (Python makes them local for the whole body). Nested defs and
+    classes bind their name; lambdas and comprehensions are scopes of their own. (A plain stack
+    over the dataclass fields: a libcst visitor per function cost a tenth of the analysis.)"""
     found: set[str] = set()
     declared_global: set[str] = set()
-
-    class Collector(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+    stack: list[cst.CSTNode] = [body]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is cst.FunctionDef or kind is cst.ClassDef:
             found.add(node.name.value)
-            return False
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            found.add(node.name.value)
-            return False
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-        def visit_ListComp(self, node: cst.ListComp) -> bool:
-            return False
-
-        def visit_SetComp(self, node: cst.SetComp) -> bool:
-            return False
-
-        def visit_DictComp(self, node: cst.DictComp) -> bool:
-            return False
-
-        def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
-            return False
-
-        def visit_Global(self, node: cst.Global) -> None:
+            continue
+        if kind in _OWN_SCOPES:
+            continue
+        if kind is cst.Global:
             declared_global.update(n.name.value for n in node.names)
-
-        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        elif kind is cst.AssignTarget or kind is cst.AnnAssign or kind is cst.AugAssign or kind is cst.For:
             found.update(_target_names(node.target))
-
-        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        elif kind is cst.NamedExpr:
             found.update(_target_names(node.target))
-
-        def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            found.update(_target_names(node.target))
-
-        def visit_For(self, node: cst.For) -> None:
-            found.update(_target_names(node.target))
-
-        def visit_AsName(self, node: cst.AsName) -> None:
+        elif kind is cst.AsName:
             found.update(_target_names(node.name))
-
-        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-            found.update(_target_names(node.target))
-
-        def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        elif kind is cst.ImportAlias:
             if node.asname is None:
                 found.add(_dotted(node.name).split(".")[0])
-
-        def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        elif kind is cst.MatchAs or kind is cst.MatchStar:
             if node.name is not None:
                 found.add(node.name.value)
-
-        def visit_MatchStar(self, node: cst.MatchStar) -> None:
-            if node.name is not None:
-                found.add(node.name.value)
-
-        def visit_MatchMapping(self, node: cst.MatchMapping) -> None:
+        elif kind is cst.MatchMapping:
             if node.rest is not None:
                 found.add(node.rest.value)
-
-    body.visit(Collector())
+        stack.extend(_all_children(node))
     return found - declared_global
+
+
+_OWN_SCOPES = frozenset({cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp})
+
+
+def _all_children(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """Every child node but the inert ones, in no particular order (for set-building traversals)."""
+    for name in _fields_of(node):
+        value = getattr(node, name)
+        kind = _VALUE_KIND.get(type(value)) or _value_kind(type(value))
+        if kind == 1:
+            yield value
+        elif kind == 2:
+            for v in value:
+                if (_VALUE_KIND.get(type(v)) or _value_kind(type(v))) == 1:
+                    yield v
 
 
 def _target_names(target: cst.CSTNode) -> set[str]:

@@ -8,8 +8,11 @@
 * **by execution count** (the order the saved outputs were actually produced in): the definition
   made by the cell that ran most recently *before* the reading cell.
 
-The hidden-state rules (HID003–HID005, HID008) read it, and the compiler reuses it to find each
-section's inputs and outputs (`NameFlow.section_inputs` / `section_outputs`).
+The hidden-state rules (HID003–HID005, HID008) read it. `NameFlow.section_inputs` /
+`section_outputs` answer "what crosses the border of this group of cells" in the raw def-use sense
+(imports and functions included); the compiler's step signatures (compile/plan.py `_plan_stage`)
+are NOT computed from them yet: they also leave out imports, moved definitions and builtins, add
+the final values and fitted models, and bind `%run` names (see docs/architecture.md).
 
 Choices, made once here so every consumer agrees:
 

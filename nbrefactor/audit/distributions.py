@@ -26,6 +26,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.resources
 import importlib.util
+import json
 import re
 import shlex
 import sys
@@ -127,13 +128,31 @@ def _pipreqs_mapping_text() -> str:
         return ""
 
 
+# A file where `installed_distributions` keeps its answer between runs, named after a digest of
+# the environment (audit/cache.py sets it when the result cache is on; None: compute every run).
+INSTALLED_STORE: Optional[Path] = None
+
+
 @lru_cache(maxsize=1)
 def installed_distributions() -> Mapping[str, tuple[str, ...]]:
     """Top-level import names of the installed distributions (this environment only; ~0.4 s, so
-    computed once per process)."""
+    computed once per process, and kept in INSTALLED_STORE when set)."""
+    store = INSTALLED_STORE
+    if store is not None:
+        try:
+            return {str(k): tuple(str(d) for d in v) for k, v in json.loads(store.read_text(encoding="utf-8")).items()}
+        except (OSError, ValueError, AttributeError, TypeError):
+            pass  # not there yet, or damaged: list them again
     found: dict[str, tuple[str, ...]] = {}
     for top, dists in importlib.metadata.packages_distributions().items():
         found[top] = tuple(sorted(_dedupe(dists), key=normalise))
+    if store is not None:
+        from nbrefactor.fileio import write_bytes_atomic
+
+        try:
+            write_bytes_atomic(store, json.dumps(found, sort_keys=True).encode("utf-8"), durable=False)
+        except OSError:
+            pass
     return found
 
 

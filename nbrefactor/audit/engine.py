@@ -11,16 +11,20 @@ import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence
 
-from nbrefactor.audit.analysis import NotebookFacts, analyse_notebook
 from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, die_with_parent, seconds_text, time_limit
 from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
 from nbrefactor.audit.project import ProjectContext, discover_project
-from nbrefactor.audit.rules import Hit, Rule, RuleContext, all_rules
 from nbrefactor.audit.secrets import notebook_secrets, redact
+
+if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
+    from nbrefactor.audit.analysis import NotebookFacts
+    from nbrefactor.audit.cache import ResultCache
+    from nbrefactor.audit.rules import Hit, Rule
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*))?", re.IGNORECASE)
 _NBR_IGNORE = re.compile(r"#\s*nbrefactor:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
@@ -41,6 +45,20 @@ def audit_notebook(
     catalog: Catalog,
     rules: Optional[Sequence[type[Rule]]] = None,
 ) -> Analysis:
+    with deep_recursion():  # a 150-deep list or a 500-term sum is valid Python, analysed as such
+        return _audit_notebook(notebook, settings, project, catalog, rules)
+
+
+def _audit_notebook(
+    notebook: Notebook,
+    settings: Settings,
+    project: ProjectContext,
+    catalog: Catalog,
+    rules: Optional[Sequence[type[Rule]]],
+) -> Analysis:
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.rules import RuleContext, all_rules
+
     facts = analyse_notebook(notebook)
     ctx = RuleContext(facts, catalog, project)
     chosen = [
@@ -148,13 +166,14 @@ def _fingerprint(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 def collect_notebooks(paths: Sequence[str], settings: Settings) -> tuple[list[tuple[Path, str]], list[LoadError]]:
     """Files named explicitly are always taken; folders are searched recursively for `*.ipynb`,
     skipping checkpoints and the configured excludes. Sorted, so output order never depends on
-    the file system."""
+    the file system. A folder that cannot be listed (permission denied) is named once, as a
+    `LoadError`; its siblings are collected as usual."""
     found: dict[str, Path] = {}
     errors: list[LoadError] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for file in path.rglob("*.ipynb"):
+            for file in _notebooks_under(path, errors):
                 relative = file.relative_to(path).as_posix()
                 if settings.is_excluded(relative):
                     continue
@@ -162,29 +181,68 @@ def collect_notebooks(paths: Sequence[str], settings: Settings) -> tuple[list[tu
         elif path.exists() or path.is_symlink():
             found[_display(path)] = path
         else:
-            errors.append(LoadError(Path(raw).as_posix(), "no such file or directory"))
+            errors.append(LoadError(printable_path(Path(raw).as_posix()), "no such file or directory"))
     return sorted(((p, d) for d, p in found.items()), key=lambda pd: pd[1]), errors
+
+
+def _notebooks_under(folder: Path, errors: list[LoadError]) -> Iterator[Path]:
+    """`folder.rglob("*.ipynb")` (symlinked folders not followed), except that a folder which
+    cannot be listed is reported instead of silently skipped or raised from a sibling."""
+
+    def unlistable(exc: OSError) -> None:
+        where = _display(Path(exc.filename)) if exc.filename else _display(folder)
+        reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or type(exc).__name__)
+        errors.append(LoadError(where, f"cannot list the folder ({reason}); the notebooks in it were not read"))
+
+    for top, dirs, files in os.walk(folder, onerror=unlistable):
+        dirs.sort()
+        for name in sorted(files + [d for d in dirs if d.endswith(".ipynb")]):
+            if name.endswith(".ipynb"):
+                yield Path(top) / name
+
+
+def printable_path(text: str) -> str:
+    """A path as it can be printed and written: bytes of a file name that are not UTF-8 (kept by
+    Python as lone surrogates, which no UTF-8 writer accepts) shown as `\\xe9` escapes."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", errors="backslashreplace")
 
 
 def _display(path: Path) -> str:
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        shown = path.as_posix()
+    return printable_path(shown)
 
 
-def audit_file(file: Path, display: str, settings: Settings, catalog: Catalog) -> NotebookResult:
-    loaded = read_notebook(file, display)
-    if isinstance(loaded, LoadError):
-        return NotebookResult(display, (), loaded)
+def audit_file(file: Path, display: str, settings: Settings, catalog: Catalog, timeout: float = 0) -> NotebookResult:
+    """One notebook, read and audited under a time limit (`timeout` seconds, 0: none); any
+    failure becomes this notebook's one-line `LoadError`, never the batch's."""
     try:
-        project = discover_project(file)
-        return audit_notebook(loaded, settings, project, catalog).result
+        with time_limit(timeout) as deadline:
+            loaded = read_notebook(file, display)
+            if isinstance(loaded, LoadError):
+                return NotebookResult(display, (), loaded)
+            project = discover_project(file)
+            return audit_notebook(loaded, settings, project, catalog).result
+    except TimeLimit:
+        pass
     except Exception as exc:  # noqa: BLE001 - one notebook never stops the batch
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        detail = " ".join(str(exc).split())[:300]  # one line, whatever the exception's text holds
-        problem = f"internal error while auditing ({type(exc).__name__}: {detail} at {Path(where.filename).name}:{where.lineno}); please report it"
-        return NotebookResult(display, (), LoadError(display, problem))
+        if not deadline.expired:  # (a library's `finally:` may turn the time limit into another error)
+            return NotebookResult(display, (), LoadError(display, internal_error("auditing", exc)))
+    problem = f"stopped: the audit took longer than the time limit of {seconds_text(timeout)} (--timeout)"
+    return NotebookResult(display, (), LoadError(display, problem))
+
+
+def internal_error(doing: str, exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    detail = " ".join(str(exc).split())[:300]  # one line, whatever the exception's text holds
+    at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    return f"internal error while {doing} ({type(exc).__name__}: {detail}{at}); please report it"
 
 
 def audit_paths(
@@ -192,64 +250,182 @@ def audit_paths(
     settings: Settings,
     on_result: Optional[Callable[[NotebookResult], None]] = None,
     jobs: Optional[int] = 1,
+    timeout: float = DEFAULT_TIMEOUT,
+    cache: Optional[ResultCache] = None,
+    on_start: Optional[Callable[[int], None]] = None,
 ) -> AuditResult:
     """Audit every notebook under `paths`. `jobs` > 1 spreads the notebooks over a process pool
-    (`None` or 0: one process per core); results are sorted by path, so the output is the same
-    whatever the number of jobs."""
+    (`None` or 0: one process per core; fewer when there is too little work to pay for a pool);
+    results are sorted by path, so the output is the same whatever the number of jobs.
+    `timeout`: seconds per notebook (0: no limit). With a `cache` (audit/cache.py), unchanged
+    notebooks are answered from it and new results stored. `on_start(total)` is called once the
+    notebooks are known, `on_result` after each one (progress display hooks; the engine itself
+    prints nothing)."""
     files, missing = collect_notebooks(paths, settings)
     results = [NotebookResult(e.path, (), e) for e in missing]
+    if on_start is not None:
+        on_start(len(files))
+    audited: list[NotebookResult] = []
+    todo: list[tuple[Path, str, Optional[str]]] = [(file, display, None) for file, display in files]
+    if cache is not None:
+        audited, todo = _answer_from_cache(files, cache, on_result)
     workers = default_jobs() if not jobs or jobs < 1 else jobs
-    workers = min(workers, len(files))
-    if workers > 1:
-        audited = _audit_in_pool(files, settings, workers, on_result)
-    else:
-        catalog = load_catalog(settings.rules_dirs)
-        audited = []
-        for file, display in files:
-            result = audit_file(file, display, settings, catalog)
-            audited.append(result)
-            if on_result is not None:
-                on_result(result)
+    workers = min(workers, pool_size(len(todo)))
+    restore = _keep_installed_distributions_in(cache) if cache is not None and todo else None
+    try:
+        if workers > 1:
+            audited.extend(_audit_in_pool(todo, settings, workers, on_result, cache, timeout))
+        elif todo:
+            catalog = load_catalog(settings.rules_dirs)
+            for file, display, key in todo:
+                result = _audit_and_store(file, display, settings, catalog, cache, key, timeout)
+                audited.append(result)
+                if on_result is not None:
+                    on_result(result)
+    finally:
+        if restore is not None:
+            restore()
     results.extend(audited)
     results.sort(key=lambda r: r.path)
     return AuditResult(tuple(results))
 
 
-def _audit_job(job: tuple[str, str, Settings]) -> NotebookResult:
+def _audit_job(job: tuple[str, str, Settings, Optional[ResultCache], Optional[str], float]) -> NotebookResult:
     """One notebook in a worker process. The catalogue is cached per process (lru_cache)."""
-    file, display, settings = job
-    return audit_file(Path(file), display, settings, load_catalog(settings.rules_dirs))
+    file, display, settings, cache, key, timeout = job
+    return _audit_and_store(Path(file), display, settings, load_catalog(settings.rules_dirs), cache, key, timeout)
+
+
+# --- cache and pool sizing (audit/cache.py holds the cache itself) ---------------------------------
+
+# Below this many notebooks per worker a process pool costs more than it saves: forking, and
+# each worker's first notebook, take longer than auditing a handful of notebooks in this process.
+MIN_NOTEBOOKS_PER_WORKER = 8
+
+
+def pool_size(notebooks: int) -> int:
+    """How many workers `notebooks` notebooks can keep busy."""
+    return max(1, notebooks // MIN_NOTEBOOKS_PER_WORKER)
+
+
+def _answer_from_cache(
+    files: Sequence[tuple[Path, str]],
+    cache: ResultCache,
+    on_result: Optional[Callable[[NotebookResult], None]],
+) -> tuple[list[NotebookResult], list[tuple[Path, str, Optional[str]]]]:
+    """The cached results, and the notebooks still to audit with their cache keys."""
+    answered: list[NotebookResult] = []
+    todo: list[tuple[Path, str, Optional[str]]] = []
+    for file, display in files:
+        key = _cache_key(file, display, cache)
+        cached = cache.get(key) if key is not None else None
+        if cached is None:
+            todo.append((file, display, key))
+            continue
+        answered.append(cached)
+        if on_result is not None:
+            on_result(cached)
+    return answered, todo
+
+
+def _keep_installed_distributions_in(cache: ResultCache) -> Callable[[], None]:
+    """Listing the installed distributions costs ~0.1-0.4 s a run: with the cache on, keep the
+    list in it (keyed by the environment's digest) for the length of this audit."""
+    from nbrefactor.audit import distributions
+
+    previous = distributions.INSTALLED_STORE
+    distributions.INSTALLED_STORE = cache.installed_store()
+
+    def restore() -> None:
+        distributions.INSTALLED_STORE = previous
+
+    return restore
+
+
+def _cache_key(file: Path, display: str, cache: ResultCache) -> Optional[str]:
+    from nbrefactor.audit.cache import MAX_CACHED_BYTES
+
+    try:
+        if file.stat().st_size > MAX_CACHED_BYTES:
+            return None
+        raw = file.read_bytes()
+        project = discover_project(file)
+    except (OSError, ValueError):
+        return None  # unreadable: audited (and reported) the usual way, never cached
+    return cache.key(raw, display, project)
+
+
+def _audit_and_store(
+    file: Path, display: str, settings: Settings, catalog: Catalog, cache: Optional[ResultCache], key: Optional[str],
+    timeout: float = DEFAULT_TIMEOUT,
+) -> NotebookResult:
+    result = audit_file(file, display, settings, catalog, timeout)
+    # Stored only if the file still has the bytes the key was made from (it may have been saved
+    # while we audited it): an entry always describes the content it is keyed by.
+    if cache is not None and key is not None and result.error is None and _cache_key(file, display, cache) == key:
+        cache.put(key, result)
+    return result
+
+
+def _warm_up(settings: Settings) -> None:
+    """Import the analysis and the rules, read the catalogue and list the installed distributions
+    before forking: the workers inherit them instead of each paying for them again (listing the
+    distributions alone takes ~0.4 s; most real notebooks import something only it resolves)."""
+    from nbrefactor.audit.distributions import installed_distributions
+    from nbrefactor.audit.rules import all_rules
+
+    all_rules()
+    load_catalog(settings.rules_dirs)
+    installed_distributions()
 
 
 def _audit_in_pool(
-    files: Sequence[tuple[Path, str]],
+    files: Sequence[tuple[Path, str, Optional[str]]],
     settings: Settings,
     workers: int,
     on_result: Optional[Callable[[NotebookResult], None]],
+    cache: Optional[ResultCache] = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> list[NotebookResult]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    jobs = [(str(file), display, settings) for file, display in files]
+    _warm_up(settings)
+    jobs = [(str(file), display, settings, cache, key, timeout) for file, display, key in files]
     # Big chunks keep the inter-process traffic low; four per worker keep the load balanced.
     chunksize = max(1, len(jobs) // (workers * 4))
     done: list[NotebookResult] = []
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
             for result in pool.map(_audit_job, jobs, chunksize=chunksize):
                 done.append(result)
                 if on_result is not None:
                     on_result(result)
     except (BrokenProcessPool, OSError):
-        # A worker killed (out of memory, signal) or no way to start processes: finish in this
-        # process, so one bad notebook or a locked-down machine still gets a complete report.
-        catalog = load_catalog(settings.rules_dirs)
-        for file, display in files[len(done):]:
-            result = audit_file(file, display, settings, catalog)
+        # A worker killed (a crash in an extension module, out of memory, a signal) or no way to
+        # start processes. Each notebook left is audited alone, in a process of its own, so the
+        # one that kills its process is reported on its own line and the others are complete.
+        for job in jobs[len(done):]:
+            result = _audit_alone(job)
             done.append(result)
             if on_result is not None:
                 on_result(result)
     return done
+
+
+def _audit_alone(job: tuple[str, str, Settings, Optional[ResultCache], Optional[str], float]) -> NotebookResult:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    file, display, settings, cache, key, timeout = job
+    try:
+        with ProcessPoolExecutor(max_workers=1, initializer=die_with_parent) as pool:
+            return pool.submit(_audit_job, job).result()
+    except BrokenProcessPool:
+        problem = "the process auditing it died (a crash in an extension module, or out of memory); the other notebooks were audited"
+        return NotebookResult(display, (), LoadError(display, problem))
+    except OSError:  # no way to start a process: here, then
+        return _audit_and_store(Path(file), display, settings, load_catalog(settings.rules_dirs), cache, key, timeout)
 
 
 def default_jobs() -> int:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 from pathlib import Path
 from typing import Any, Union
 
@@ -22,7 +24,9 @@ MAX_OUTPUT_TEXT = 200_000
 def read_notebook(path: Union[str, os.PathLike[str]], display_path: str | None = None) -> LoadOutcome:
     shown = display_path or Path(path).as_posix()
     try:
-        raw = Path(path).read_bytes()
+        # O_NONBLOCK: opening a named pipe called `x.ipynb` must not wait forever for a writer;
+        # anything that is not a regular file is then refused before a byte is read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except IsADirectoryError:
         return LoadError(shown, "is a directory, not a notebook file")
     except FileNotFoundError:
@@ -31,7 +35,44 @@ def read_notebook(path: Union[str, os.PathLike[str]], display_path: str | None =
         return LoadError(shown, "cannot read the file: permission denied")
     except OSError as exc:
         return LoadError(shown, f"cannot read the file: {exc.strerror or exc}")
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            return LoadError(shown, "is a directory, not a notebook file")
+        if not stat.S_ISREG(mode):
+            return LoadError(shown, f"is {_FILE_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}, not a notebook file; skipped")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read()
+    except OSError as exc:
+        return LoadError(shown, f"cannot read the file: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
     return parse_notebook(shown, raw)
+
+
+_FILE_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+# Python refuses to convert integers of more than 4,300 digits (CVE-2020-10735); a notebook may
+# still hold one (an execution count, an output's JSON). Such a number is read as a float (inf).
+_MAX_INT_DIGITS = 4_000
+
+
+def _parse_int(text: str) -> Union[int, float]:
+    return int(text) if len(text) <= _MAX_INT_DIGITS else float(text)
+
+
+# JSON's \ud800 escapes can produce lone surrogates, which no UTF-8 writer (report, generated
+# file, terminal) accepts. They are replaced by U+FFFD when the notebook is read.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def parse_notebook(path: str, raw: bytes) -> LoadOutcome:
@@ -46,11 +87,13 @@ def parse_notebook(path: str, raw: bytes) -> LoadOutcome:
     except UnicodeDecodeError as exc:
         return LoadError(path, f"not UTF-8 text (byte {exc.start}), not a notebook")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         return LoadError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
     except RecursionError:
         return LoadError(path, "invalid notebook: JSON nested too deeply")
+    except ValueError as exc:  # anything else the decoder refuses, said on one line
+        return LoadError(path, f"invalid JSON: {' '.join(str(exc).split())[:200]}")
     if not isinstance(data, dict):
         kind = _JSON_KINDS.get(type(data).__name__, type(data).__name__)
         return LoadError(path, f"not a notebook: top-level JSON is {kind}, expected an object")
@@ -82,9 +125,9 @@ def _text(value: Any, where: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return _clean(value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "".join(value)
+        return _clean("".join(value))
     raise _Malformed(f"{where} is {type(value).__name__}, expected text or a list of text")
 
 
@@ -105,21 +148,21 @@ def _outputs(raw_outputs: Any, where: str) -> tuple[Output, ...]:
         kind = {"pyout": "execute_result", "pyerr": "error"}.get(kind, kind)
         if kind == "stream":
             text = _safe_text(out.get("text"))
-            outputs.append(Output(kind, text[:MAX_OUTPUT_TEXT], name=str(out.get("name", out.get("stream", "")))))
+            outputs.append(Output(kind, text[:MAX_OUTPUT_TEXT], name=_clean(str(out.get("name", out.get("stream", ""))))))
         elif kind == "error":
             tb = out.get("traceback") or []
-            text = "\n".join(t for t in tb if isinstance(t, str)) if isinstance(tb, list) else ""
+            text = _clean("\n".join(t for t in tb if isinstance(t, str))) if isinstance(tb, list) else ""
             outputs.append(
-                Output(kind, text[:MAX_OUTPUT_TEXT], name=f"{out.get('ename', '')}: {out.get('evalue', '')}".strip(": "))
+                Output(kind, text[:MAX_OUTPUT_TEXT], name=_clean(f"{out.get('ename', '')}: {out.get('evalue', '')}".strip(": ")))
             )
         else:
             bundle = out.get("data")
             if not isinstance(bundle, dict):  # v3 keeps the mime keys on the output itself
                 bundle = {k: v for k, v in out.items() if k in _V3_MIME}
                 bundle = {_V3_MIME[k]: v for k, v in bundle.items()}
-            mimes = tuple(sorted(str(k) for k in bundle))
+            mimes = tuple(sorted(_clean(str(k)) for k in bundle))
             textual = tuple(
-                (str(k), _safe_text(v)[:MAX_OUTPUT_TEXT])
+                (_clean(str(k)), _safe_text(v)[:MAX_OUTPUT_TEXT])
                 for k, v in sorted(bundle.items())
                 if str(k).startswith("text/") or str(k).endswith("json")
             )
@@ -142,9 +185,9 @@ _V3_MIME = {
 
 def _safe_text(value: Any) -> str:
     if isinstance(value, str):
-        return value
+        return _clean(value)
     if isinstance(value, list):
-        return "".join(v for v in value if isinstance(v, str))
+        return _clean("".join(v for v in value if isinstance(v, str)))
     if isinstance(value, (dict, int, float)):
         try:
             return json.dumps(value, sort_keys=True)
@@ -157,15 +200,15 @@ def _tags(metadata: Any) -> tuple[str, ...]:
     if not isinstance(metadata, dict):
         return ()
     tags = metadata.get("tags") or ()
-    return tuple(str(t) for t in tags) if isinstance(tags, list) else ()
+    return tuple(_clean(str(t)) for t in tags) if isinstance(tags, list) else ()
 
 
 def _kernel(metadata: dict[str, Any]) -> tuple[str, str, str]:
     spec = metadata.get("kernelspec") if isinstance(metadata.get("kernelspec"), dict) else {}
     info = metadata.get("language_info") if isinstance(metadata.get("language_info"), dict) else {}
-    name = str(spec.get("name", "") or "")
-    language = str(spec.get("language", "") or info.get("name", "") or "")
-    version = str(info.get("version", "") or "")
+    name = _clean(str(spec.get("name", "") or ""))
+    language = _clean(str(spec.get("language", "") or info.get("name", "") or ""))
+    version = _clean(str(info.get("version", "") or ""))
     return name, language, version
 
 
@@ -179,9 +222,9 @@ def _from_v4(path: str, data: dict[str, Any], original: int) -> Notebook:
     for position, raw in enumerate(raw_cells, start=1):
         if not isinstance(raw, dict):
             raise _Malformed(f"cell {position} is {type(raw).__name__}, expected an object")
-        kind = str(raw.get("cell_type", "code"))
+        kind = _clean(str(raw.get("cell_type", "code")))
         where = f"cell {position}"
-        cell_id = raw.get("id") if original == 4 and isinstance(raw.get("id"), str) else None
+        cell_id = _clean(raw["id"]) if original == 4 and isinstance(raw.get("id"), str) else None
         cells.append(
             Cell(
                 index=position,

@@ -282,8 +282,11 @@ def _local_modules(folder: Path, strict: bool = False) -> set[str]:
     except OSError:
         return names
     for entry in entries:
-        if entry.suffix == ".py" and entry.is_file():
-            names.add(entry.stem)
-        elif entry.is_dir() and ((entry / "__init__.py").exists() or (not strict and any(entry.glob("*.py")))):
-            names.add(entry.name)
+        try:
+            if entry.suffix == ".py" and entry.is_file():
+                names.add(entry.stem)
+            elif entry.is_dir() and ((entry / "__init__.py").exists() or (not strict and any(entry.glob("*.py")))):
+                names.add(entry.name)
+        except OSError:  # a locked sub-folder (chmod 000) is not a module, and not this notebook's problem
+            continue
     return names

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -12,7 +13,7 @@ from nbrefactor.audit.engine import audit_notebook
 from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError
 from nbrefactor.audit.project import discover_project
-from nbrefactor.audit.rules import Example, Rule
+from nbrefactor.audit.rules import Example, ExampleCell, Rule
 
 
 def run_example(rule: type[Rule], example: Example, workdir: Path) -> list[Diagnostic]:
@@ -39,3 +40,28 @@ def positions(diagnostics: list[Diagnostic]) -> list[tuple[Optional[int], Option
         ((d.location.cell, d.location.line) for d in diagnostics),
         key=lambda p: (p[0] if p[0] is not None else -1, p[1] if p[1] is not None else -1),
     )
+
+
+_CELL_MARK = re.compile(r"^# \[(?P<count>\d*| )\]")
+
+
+def snippet_example(snippet: str) -> Example:
+    """A rule's documentation snippet (`example` / `use_instead`) as a notebook. The docs draw a
+    notebook as `# [n]` lines (execution counts; `# [ ]` never ran) each starting a cell; a snippet
+    without them is one cell."""
+    cells: list[ExampleCell] = []
+    source: list[str] = []
+    count: Optional[int] = None
+    marked = False
+    for line in snippet.splitlines():
+        mark = _CELL_MARK.match(line)
+        if mark is None:
+            source.append(line)
+            continue
+        if marked or any(s.strip() for s in source):
+            cells.append(ExampleCell("\n".join(source).strip("\n"), count=count))
+        marked = True
+        source = []
+        count = int(mark.group("count")) if mark.group("count").strip() else None
+    cells.append(ExampleCell("\n".join(source).strip("\n"), count=count))
+    return Example(cells=tuple(cells))

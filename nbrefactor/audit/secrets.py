@@ -56,6 +56,11 @@ class Placeholders:
 
 
 def patterns(catalog: Catalog) -> tuple[SecretPattern, ...]:
+    # Derived once per catalogue: find_secrets runs for every cell and every finding's text.
+    return catalog.derived("secrets.patterns", _patterns)
+
+
+def _patterns(catalog: Catalog) -> tuple[SecretPattern, ...]:
     raw = tuple(
         (str(p["id"]), str(p.get("description", p["id"])), str(p["regex"]), int(p.get("min_classes", 0)))
         for p in catalog.table("secrets", "pattern", [])
@@ -154,8 +159,10 @@ class CredentialMatch:
 
 
 # `name = "value"`, `"name": "value"`, `obj.name = 'value'`, `env["NAME"] = "value"`, `name="value"`.
+# A name starts where the previous character cannot be part of one: trying every position inside a
+# 40,000-character word made one long line cost minutes (quadratic backtracking).
 _ASSIGNED_LITERAL = re.compile(
-    r"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\]?\s*(?::|=(?!=))\s*[rRbBuU]{0,2}(?P<q>["'])(?P<value>[^"'\n]+)(?P=q)"""
+    r"""(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z_][A-Za-z0-9_.\-]*)["']?\]?\s*(?::|=(?!=))\s*[rRbBuU]{0,2}(?P<q>["'])(?P<value>[^"'\n]+)(?P=q)"""
 )
 # `%env NAME=value`, `%env NAME value`, `%set_env NAME value`, `export NAME=value`, `NAME=value cmd`.
 _ENV_ASSIGNMENT = re.compile(

@@ -16,7 +16,8 @@ from typing import Optional, Sequence
 from nbrefactor import __version__
 from nbrefactor.config import ConfigError, Settings, find_pyproject, load_settings, with_overrides
 from nbrefactor.audit.types import AuditResult
-from nbrefactor.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, codes_list, exit_code, job_count, settings_for
+from nbrefactor.audit.guards import DEFAULT_TIMEOUT
+from nbrefactor.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, codes_list, exit_code, job_count, seconds_limit, settings_for
 
 
 FORMATS = ("text", "concise", "json", "sarif", "github")
@@ -91,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=job_count, default=0, metavar="N",
         help="notebooks audited in parallel by N processes (default: one per core; 1: no subprocess); output is the same for any N",
     )
+    audit.add_argument(
+        "--timeout", type=seconds_limit, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+        help=f"time limit per notebook, reading included (default {DEFAULT_TIMEOUT:g}; 0: none); a notebook over it is reported as not audited and the others go on",
+    )
+    audit.add_argument(
+        "--no-cache", action="store_true",
+        help="audit every notebook afresh, neither reading nor writing the result cache (~/.cache/nbrefactor, or $NBREFACTOR_CACHE_DIR)",
+    )
     _add_ci_arguments(audit)
 
     rules = sub.add_parser("rules", help="list the rules, or explain one", description="List every rule, or show one rule's documentation.")
@@ -162,8 +171,16 @@ def run_audit(args: argparse.Namespace) -> int:
     if getattr(args, "statistics", False) and args.format not in TERMINAL_FORMATS:
         print(f"nbrefactor: --statistics works with --format text or concise, not {args.format}", file=sys.stderr)
         return EXIT_ERROR
-    with _AuditProgress.for_args(args, paths, settings) as progress:
-        result = audit_paths(paths, settings, on_result=progress.advance, jobs=getattr(args, "jobs", 1))
+    cache = None
+    if not getattr(args, "no_cache", False):
+        from nbrefactor.audit.cache import open_cache
+
+        cache = open_cache(settings)
+    with _AuditProgress.for_args(args) as progress:
+        result = audit_paths(
+            paths, settings, on_result=progress.advance, on_start=progress.start, jobs=getattr(args, "jobs", 1),
+            timeout=getattr(args, "timeout", DEFAULT_TIMEOUT), cache=cache,
+        )
     new_findings = None
     render_result = result
     try:
@@ -248,9 +265,10 @@ def render_report(result: AuditResult, args: argparse.Namespace) -> Optional[str
 class _AuditProgress:
     """A transient rich bar on standard error (count, elapsed, time left, notebook in hand) while
     notebooks are audited; only for the text formats and only when standard error is a terminal,
-    so JSON, SARIF, GitHub output and pipes never carry it."""
+    so JSON, SARIF, GitHub output and pipes never carry it. It appears once the engine knows how
+    many notebooks there are (`on_start`)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
         from rich.table import Column
@@ -267,32 +285,36 @@ class _AuditProgress:
             transient=True,
             expand=True,
         )
-        self.task = self.progress.add_task("", total=total)
+        self.task = None
 
     @staticmethod
-    def for_args(args: argparse.Namespace, paths, settings: Settings) -> "_AuditProgress | _NoProgress":
+    def for_args(args: argparse.Namespace) -> "_AuditProgress | _NoProgress":
         if args.format not in TERMINAL_FORMATS or getattr(args, "progress", "auto") == "never" or not sys.stderr.isatty():
             return _NoProgress()
-        from nbrefactor.audit.engine import collect_notebooks
+        return _AuditProgress()
 
-        files, _ = collect_notebooks(paths, settings)
-        return _AuditProgress(len(files)) if files else _NoProgress()
+    def start(self, total: int) -> None:
+        if total:
+            self.task = self.progress.add_task("", total=total)
+            self.progress.start()
 
     def advance(self, result) -> None:
         from rich.markup import escape
 
-        self.progress.update(self.task, advance=1, description=escape(result.path))
+        if self.task is not None:
+            self.progress.update(self.task, advance=1, description=escape(result.path))
 
     def __enter__(self) -> "_AuditProgress":
-        self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+        if self.task is not None:
+            self.progress.stop()
 
 
 class _NoProgress:
     advance = None
+    start = None
 
     def __enter__(self) -> "_NoProgress":
         return self

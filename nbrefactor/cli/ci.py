@@ -235,6 +235,8 @@ def changed_notebooks(ref: str, cwd: Path | None = None) -> list[Path]:
     """Notebooks (`*.ipynb`) that differ from the merge base of `ref` and HEAD — committed, staged
     or only in the working tree — plus untracked ones; deleted files left out."""
     here = cwd or Path.cwd()
+    if not isinstance(ref, str):  # argparse hands `--diff=--` over as an empty list
+        ref = "--"
     try:
         probe = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=here, capture_output=True, text=True, check=False)
     except FileNotFoundError:

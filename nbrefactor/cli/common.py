@@ -26,6 +26,16 @@ def job_count(value: str) -> int:
     return jobs
 
 
+def seconds_limit(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {value!r}") from None
+    if not seconds >= 0 or seconds == float("inf"):  # NaN compares false
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or a finite number of seconds")
+    return seconds
+
+
 def settings_for(args: argparse.Namespace) -> Settings:
     config_path = getattr(args, "config", None)
     if config_path is not None and not config_path.is_file():

@@ -199,6 +199,8 @@ def run_migrate(args: argparse.Namespace) -> int:
         display.stop()
     for error in outcome.missing:
         print(f"error: {error}", file=sys.stderr)
+    for line in outcome.unwritten:
+        print(f"error: {line}", file=sys.stderr)
     if outcome.interrupted:
         print(
             f"nbrefactor: interrupted after {len(outcome.done)} of {outcome.models} models; the output folder holds only "
@@ -209,6 +211,7 @@ def run_migrate(args: argparse.Namespace) -> int:
     document = build_document(outcome.records, outcome.missing)
     extra = []
     where = None
+    unwritten: list[str] = []
     if not args.dry_run:
         if outcome.reused or outcome.rebuilt:
             extra.append(f"cache: {len(outcome.reused)} model{'s' if len(outcome.reused) != 1 else ''} unchanged and reused, {len(outcome.rebuilt)} analysed")
@@ -216,13 +219,17 @@ def run_migrate(args: argparse.Namespace) -> int:
             write_report(document, args.out, force=args.force)
             where = str(args.out / REPORT_DIR / "index.html")
             extra.append(f"data: {args.out / REPORT_FILE}")
-        except (WriteRefused, OSError) as exc:
-            print(f"error: the report was not written: {exc}", file=sys.stderr)
-            return EXIT_ERROR
+        except (WriteRefused, OSError, ValueError) as exc:
+            # Said in one line; the summary below still prints (it is the only report left).
+            reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror else " ".join(str(exc).split())[:300])
+            unwritten.append(f"the report was not written ({reason}); the summary below is all there is")
     else:
         extra.append("dry run: nothing was written (no packages, no report, no cache)")
+    for line in unwritten:
+        print(f"error: {line}", file=sys.stderr)
     print_summary(document, sys.stdout, color=_color(args, sys.stdout), where=where, extra=extra)
-    return _exit_code(document, EXIT_OK, EXIT_FINDINGS, EXIT_ERROR)
+    code = _exit_code(document, EXIT_OK, EXIT_FINDINGS, EXIT_ERROR)
+    return EXIT_ERROR if unwritten or outcome.unwritten else code
 
 
 def _exit_code(document: dict[str, Any], ok: int, findings: int, error: int) -> int:

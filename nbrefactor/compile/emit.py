@@ -5,16 +5,17 @@ environment and data samples beforehand and writes the tree afterwards.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 import libcst as cst
 
 from nbrefactor import __version__
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Diagnostic
-from nbrefactor.compile.plan import ModelPlan, ReviewItem, StagePlan, StepPlan
+from nbrefactor.compile.literals import Serialised, is_distribution_name, is_version, one_line, py_docstring_text, py_literal, py_name
+from nbrefactor.compile.plan import PATH_CODES, ModelPlan, ReviewItem, StagePlan, StepPlan
 from nbrefactor.compile.templates import render
 from nbrefactor.compile.transform import CellOutcome, function_body, transform_cell
 
@@ -42,6 +43,24 @@ class EmitInputs:
     review: tuple[ReviewItem, ...] = ()  # found while gathering (an unpinned requirement…)
 
 
+def checked_requirements(requirements: Sequence[Requirement]) -> tuple[list[Requirement], list[ReviewItem]]:
+    """Requirements whose name is a distribution name and whose pin is a version (PEP 508 / 440),
+    as pip reads them. A pin from a `%pip` line or a manifest is input text: `1.3.0"]#` or
+    `--index-url …` must never reach requirements.txt. An invalid pin is dropped (the requirement
+    stays, unpinned) and an invalid name is left out, each with a review item."""
+    kept: list[Requirement] = []
+    review: list[ReviewItem] = []
+    for r in requirements:
+        if not is_distribution_name(r.distribution):
+            review.append(ReviewItem("requirements.txt", None, None, f"left out {one_line(r.distribution)[:80]!r} ({r.source}): not a distribution name"))
+            continue
+        if r.version is not None and not is_version(r.version):
+            review.append(ReviewItem("requirements.txt", None, None, f"{r.distribution}: pin {one_line(r.version)[:80]!r} ({r.source}) is not a version; left unpinned"))
+            r = Requirement(r.distribution, None, "unpinned")
+        kept.append(r)
+    return kept, review
+
+
 @dataclass
 class _StageCode:
     module_source: str
@@ -52,7 +71,45 @@ class _StageCode:
     function_imports: list[cst.SimpleStatementLine]
 
 
-def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple[str, int, int, int]]]:
+@dataclass(frozen=True)
+class EmitResult:
+    """What emitting a model did: the files, and what MIGRATION.md and the migration report
+    (`report.migration.model_record`) both say about them — one value, rendered twice."""
+
+    tree: FileTree
+    review: tuple[ReviewItem, ...]  # left for a person
+    changes: tuple[tuple[str, int, int, str], ...]  # (notebook, cell, line, what) the code transforms changed
+    fixed: tuple[Diagnostic, ...]  # findings the package no longer has
+    remaining: tuple[Diagnostic, ...]  # findings still present
+    replaced: frozenset[tuple[str, int, int, int]]  # (notebook, cell, line, column) of literals now config fields
+
+    def with_tree(self, tree: FileTree) -> "EmitResult":
+        """The same result over files changed after emitting (compiled pipeline, masked secrets)."""
+        return replace(self, tree=tree)
+
+
+def migration_markdown(plan: ModelPlan, result: EmitResult) -> str:
+    """MIGRATION.md: what was fixed, changed, left for review and still found."""
+    return render("MIGRATION.md.j2", {
+        "plan": plan,
+        "notebooks": [s.notebook for s in plan.stages],
+        "version": __version__,
+        "fixed": result.fixed,
+        "changes": result.changes,
+        "review": result.review,
+        "remaining": result.remaining,
+        "fix_of": _compile_fixes(),
+    })
+
+
+def _compile_fixes() -> dict[str, str]:
+    """Rule code → how the compiler fixes its findings (the rule's `compile_fix`)."""
+    from nbrefactor.audit.rules import all_rules
+
+    return {r.code: r.compile_fix for r in all_rules()}
+
+
+def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     pkg = plan.package
     tree: FileTree = {}
     cfg = config_name(plan)
@@ -65,6 +122,11 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple
     for stage, code in zip(plan.stages, stage_codes):
         tree[f"src/{pkg}/{stage.module}.py"] = code.module_source
     fields = plan.config_fields
+    requirements, requirement_review = checked_requirements(inputs.requirements)
+    review = tuple(sorted({*plan.review, *inputs.review, *requirement_review, *(r for sc in stage_codes for r in sc.review)}, key=_review_key))
+    changes = tuple(sorted({c for sc in stage_codes for c in sc.changes}))
+    fixed = tuple(d for d in plan.fixed if d.code not in PATH_CODES or _replaced(d, replaced))
+    remaining = tuple(_remaining(plan, replaced))
     context = {
         "plan": plan,
         "pkg": pkg,
@@ -77,16 +139,15 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple
         "final": plan.final,
         "version": __version__,
         "python_version": inputs.python_version,
-        "requirements": inputs.requirements,
-        "review": sorted({*plan.review, *inputs.review, *(r for sc in stage_codes for r in sc.review)}, key=_review_key),
-        "changes": sorted({c for sc in stage_codes for c in sc.changes}),
-        "fixed": [d for d in plan.fixed if d.code not in ("PTH001", "PTH002", "PTH003", "PTH006") or _replaced(d, replaced)],
-        "remaining": _remaining(plan, replaced),
+        "requirements": requirements,
+        "review": review,
+        "changes": changes,
+        "fixed": fixed,
+        "remaining": remaining,
         "test_data": sorted(inputs.test_data),
         "sampled": inputs.sampled,
         "missing_data": inputs.missing_data,
         "saved_values": inputs.saved_values,
-        "repr": repr,
         "notebooks": [s.notebook for s in plan.stages],
         "pipeline_lines": _pipeline_lines(plan, cfg),
         "write_dirs": sorted({str(PurePosixPath(f.default).parent) for f in fields if f.kind == "path" and f.direction == "write" and not PurePosixPath(f.default).is_absolute() and str(PurePosixPath(f.default).parent) != "."}),
@@ -103,13 +164,14 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple
     tree["requirements.txt"] = render("requirements.txt.j2", context)
     tree["environment.yml"] = render("environment.yml.j2", context)
     tree["README.md"] = render("README.md.j2", context)
-    tree["MIGRATION.md"] = render("MIGRATION.md.j2", context)
+    result = EmitResult({}, review, changes, fixed, remaining, frozenset(replaced))
+    tree["MIGRATION.md"] = migration_markdown(plan, result)
     tree[".nbrefactor/plan.json"] = plan_json(plan)
     # MLOps files (kfp pipeline, MLflow tracking, validation, monitoring, Dockerfile): compiler/mlops.py
     from nbrefactor.compile.mlops import MlopsInputs, mlops_files
 
     tree.update(mlops_files(plan, inputs.mlops if inputs.mlops is not None else MlopsInputs(), context))
-    return _format(tree), replaced
+    return result.with_tree(_format(tree))
 
 
 def _review_key(item: ReviewItem) -> tuple:
@@ -125,42 +187,16 @@ def _remaining(plan: ModelPlan, replaced: set[tuple[str, int, int, int]]) -> lis
     fixed = {id(d) for d in plan.fixed}
     out = []
     for d in plan.diagnostics:
-        if d.code in ("PTH001", "PTH002", "PTH003", "PTH006") and _replaced(d, replaced):
+        if d.code in PATH_CODES and _replaced(d, replaced):
             continue
-        if id(d) in fixed and d.code not in ("PTH001", "PTH002", "PTH003", "PTH006"):
+        if id(d) in fixed and d.code not in PATH_CODES:
             continue
         out.append(d)
     return out
 
 
 def plan_json(plan: ModelPlan) -> str:
-    data: dict[str, Any] = {
-        "schema": "nbrefactor-plan/1",
-        "model": plan.model,
-        "package": plan.package,
-        "notebooks": [s.notebook for s in plan.stages],
-        "steps": [
-            {
-                "name": s.name,
-                "title": s.title,
-                "module": f"{plan.package}.{s.module}",
-                "function": s.name,
-                "notebook": s.notebook,
-                "cells": list(s.cells),
-                "inputs": list(s.inputs),
-                "outputs": list(s.outputs),
-            }
-            for s in plan.steps
-        ],
-        "final": list(plan.final),
-        "config": [
-            {"name": f.name, "type": f.type, "default": f.default, "kind": f.kind, "direction": f.direction,
-             "origins": [{"notebook": o[0], "cell": o[1], "line": o[2]} for o in f.origins]}
-            for f in plan.config_fields
-        ],
-        "generator": f"nbrefactor {__version__}",
-    }
-    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+    return json.dumps(plan.to_dict(), indent=2, sort_keys=True) + "\n"
 
 
 # --- code ---------------------------------------------------------------------------------------
@@ -232,7 +268,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
         step_functions.append(cst.Module(body=[fn]).code)
     body_code = "\n\n".join(step_functions)
     used = _used_names(body_code)
-    header_lines = [f'"""Steps compiled from {path} by nbrefactor {__version__}; each function is one section of the notebook."""', ""]
+    header_lines = [f'"""Steps compiled from {py_docstring_text(path)} by nbrefactor {__version__}; each function is one section of the notebook."""', ""]
     header_lines += _import_block(imports, used, needs)
     header_lines.append("from .config import Config")
     moved_used = sorted(n for n in moved if n in used)
@@ -244,15 +280,16 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
     return _StageCode(source, review, changes, replaced, functions, imports)
 
 
-def _pipeline_lines(plan: ModelPlan, cfg: str) -> list[str]:
+def _pipeline_lines(plan: ModelPlan, cfg: str) -> list[Serialised]:
+    """The body of `pipeline._run_steps`: built from identifiers (checked) and literals only."""
     lines = []
     for s in plan.steps:
-        call = f"_{s.module}.{s.name}({', '.join([cfg, *s.inputs])})"
-        lines.append(f"{', '.join(s.outputs)} = {call}" if s.outputs else call)
-        values = ", ".join(f'"{o}": {o}' for o in s.outputs)
-        lines.append(f'_notify("{s.name}", {{{values}}})')
-    lines.append("return {" + ", ".join(f'"{n}": {n}' for n in plan.final) + "}")
-    return lines
+        call = f"_{py_name(s.module)}.{py_name(s.name)}({', '.join(py_name(n) for n in [cfg, *s.inputs])})"
+        lines.append(f"{', '.join(py_name(o) for o in s.outputs)} = {call}" if s.outputs else call)
+        values = ", ".join(f"{py_literal(o)}: {py_name(o)}" for o in s.outputs)
+        lines.append(f"_notify({py_literal(s.name)}, {{{values}}})")
+    lines.append("return {" + ", ".join(f"{py_literal(n)}: {py_name(n)}" for n in plan.final) + "}")
+    return [Serialised(line) for line in lines]
 
 
 def config_name(plan: ModelPlan) -> str:
@@ -265,7 +302,8 @@ def config_name(plan: ModelPlan) -> str:
 
 
 def _doc_title(step: StepPlan) -> str:
-    title = step.title.replace('"""', "'''").replace("\\", "\\\\").strip()
+    # The heading is input text: escaped so it cannot close the docstring (`literals`).
+    title = str(py_docstring_text(step.title)).strip()
     return title[:1].upper() + title[1:] if title else step.name
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from nbrefactor.compile.plan import ModelPlan, StepPlan
+from nbrefactor.compile.image_ref import InvalidImageReference, check_registry
+from nbrefactor.compile.image_ref import image_reference as checked_image_reference
 from nbrefactor.compile.templates import render
 
 FIT_METHODS = frozenset({"fit", "fit_predict", "fit_generator", "partial_fit", "train_on_batch"})
@@ -124,6 +126,14 @@ def settings_from_tables(gpu_table: Mapping[str, Any], image_table: Mapping[str,
     if unknown:
         raise MlopsSettingsError(f"[tool.nbrefactor.image]: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_IMAGE_KEYS))})")
     image = ImageSettings(**{k: str(v) for k, v in image_table.items()})
+    try:  # checked here, where the user's configuration is read: one clear line, before any file is written
+        check_registry(image.registry)
+        if image.base:
+            checked_image_reference(image.base)
+        if image.name:
+            checked_image_reference(_fill_image_name(image.name, image.registry, "dist", "0.1.0"))
+    except InvalidImageReference as exc:
+        raise MlopsSettingsError(f"[tool.nbrefactor.image]: {exc}") from None
     return gpu, image
 
 
@@ -168,14 +178,20 @@ def input_fields(plan: ModelPlan, profile: Mapping[str, Any]) -> list[str]:
     return names
 
 
+def _fill_image_name(template: str, registry: str, dist: str, version: str) -> str:
+    # Plain replacement, not str.format: a format string from configuration could reach into
+    # attributes (`{registry.__class__}`).
+    return template.replace("{registry}", registry.rstrip("/")).replace("{dist}", dist).replace("{version}", version)
+
+
 def image_reference(plan: ModelPlan, image: ImageSettings, version: str = "0.1.0") -> str:
+    """The image every component runs, validated against the OCI reference grammar."""
     dist = plan.package.replace("_", "-")
-    template = image.name or "{registry}/{dist}:{version}"
-    return template.format(registry=image.registry.rstrip("/"), dist=dist, version=version)
+    return str(checked_image_reference(_fill_image_name(image.name or "{registry}/{dist}:{version}", image.registry, dist, version)))
 
 
 def base_image(image: ImageSettings, python_version: str) -> str:
-    return image.base or BASE_IMAGES.get(python_version, BASE_IMAGES["3.11"])
+    return str(checked_image_reference(image.base or BASE_IMAGES.get(python_version, BASE_IMAGES["3.11"])))
 
 
 def _gpu_steps(plan: ModelPlan, inputs: MlopsInputs) -> dict[str, tuple[str, ...]]:

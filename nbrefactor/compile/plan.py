@@ -1,15 +1,18 @@
 """Plan: facts + diagnostics → `ModelPlan` (what each step reads and returns, what moves where,
-which literals become config). Pure: nothing here reads or writes files.
+which literals become config). Pure: nothing here reads or writes files (`plan_model` loads the
+shipped rule catalogue only when the caller passes none).
 
-The data flow is the audit's: a step's parameters are exactly the names it reads that an earlier
-step of the same notebook defines *or changes in place*; its return values are exactly the names a
-later step reads from it. In-place mutation makes the mutating step the provider (Soorgeon misses
-this and computes stale data); a name read before any step defines it blocks the compile (Kale
-compiles it and fails at run time).
+The data flow follows the audit's facts (the reads, definitions and in-place changes `analysis`
+records; not yet `dataflow.NameFlow`, see docs/architecture.md): a step's parameters are exactly
+the names it reads that an earlier step of the same notebook defines *or changes in place*; its
+return values are exactly the names a later step reads from it. In-place mutation makes the
+mutating step the provider (Soorgeon misses this and computes stale data); a name read before any
+step defines it blocks the compile (Kale compiles it and fails at run time).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import re
 from dataclasses import dataclass
@@ -19,17 +22,27 @@ from typing import Any, Optional
 import libcst as cst
 
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell
+from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.types import Cell, Diagnostic
+from nbrefactor.compile.plan_document import ConfigRecord, PlanDocument, StepRecord
 from nbrefactor.compile.sections import Sectioning, identifier, split_sections, unique
 
-BLOCKING_CODES = frozenset({"HID003", "HID004", "STR001", "STR002"})
-PATH_CODES = frozenset({"PTH001", "PTH002", "PTH003", "PTH006"})
-SECRET_CODES = frozenset({"SEC001", "SEC003"})
+
+def _codes(blocks_compile: bool = False, compile_fix: str = "") -> frozenset[str]:
+    """Rule codes by what they mean to the compiler (class attributes of the rules)."""
+    from nbrefactor.audit.rules import all_rules
+
+    return frozenset(
+        r.code for r in all_rules() if (blocks_compile and r.blocks_compile) or (compile_fix and r.compile_fix == compile_fix)
+    )
+
+
+BLOCKING_CODES = _codes(blocks_compile=True)  # HID003, HID004, STR001, STR002
+PATH_CODES = _codes(compile_fix="config")  # PTH001, PTH002, PTH003, PTH006: fixed where the literal is replaced
+SECRET_CODES = _codes(compile_fix="secret")  # SEC001, SEC003
+REQUIREMENT_CODES = _codes(compile_fix="requirements")  # DEP003
 FIT_METHODS = frozenset({"fit", "partial_fit", "fit_transform", "fit_predict", "train"})
 
-SEED_CALL_SUFFIXES = (
-    "random.seed", "manual_seed", "manual_seed_all", "set_seed", "set_random_seed", "seed_everything",
-)
 SEED_KEYWORDS = ("random_state", "random_seed", "seed")
 
 
@@ -98,6 +111,27 @@ class ModelPlan:
     def final(self) -> tuple[str, ...]:
         return self.stages[-1].final if self.stages else ()
 
+    def document(self) -> PlanDocument:
+        """The plan as plain data (plan.json, the dry-run text, the report, `verify`)."""
+        from nbrefactor import __version__
+
+        return PlanDocument(
+            model=self.model,
+            package=self.package,
+            notebooks=tuple(s.notebook for s in self.stages),
+            steps=tuple(
+                StepRecord(s.name, f"{self.package}.{s.module}", s.name, s.notebook, s.cells, s.inputs, s.outputs, s.title)
+                for s in self.steps
+            ),
+            final=self.final,
+            config=tuple(ConfigRecord(f.name, f.type, f.default, f.kind, f.direction, f.origins) for f in self.config_fields),
+            generator=f"nbrefactor {__version__}",
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """plan.json's content; `PlanDocument.from_dict` reads it back."""
+        return self.document().to_dict()
+
 
 # --- naming ------------------------------------------------------------------------------------
 
@@ -133,7 +167,11 @@ def plan_model(
     model: str,
     notebooks: list[tuple[NotebookFacts, tuple[Diagnostic, ...]]],
     allow_hidden_state: bool = False,
+    catalog: Optional[Catalog] = None,
 ) -> ModelPlan:
+    """`catalog`: the rule catalogue the notebooks were audited with (default: the shipped one); the
+    compiler reads path directions (io_calls.toml) and seeding calls (randomness.toml) from it."""
+    catalog = catalog if catalog is not None else load_catalog()
     package = package_name(model)
     review: list[ReviewItem] = []
     blocking: list[Diagnostic] = []
@@ -149,9 +187,9 @@ def plan_model(
         path = facts.notebook.path
         module = "steps" if len(notebooks) == 1 else unique(package_name(PurePosixPath(path).stem), stage_names)
         stages.append(_plan_stage(facts, module, review))
-    fields, replacements, lifted = _config(notebooks)
+    fields, replacements, lifted = _config(notebooks, catalog)
     fixed.extend(lifted)
-    fixed.extend(d for d in all_diagnostics if d.code == "DEP003")  # installs move to requirements
+    fixed.extend(d for d in all_diagnostics if d.code in REQUIREMENT_CODES)  # installs move to requirements
     if allow_hidden_state:
         for d in blocking:
             review.append(ReviewItem(d.location.path, d.location.cell, d.location.line, f"{d.code} {d.message} (compiled with --allow-hidden-state)"))
@@ -342,12 +380,14 @@ def _uses_global_statement(node: cst.CSTNode) -> bool:
 
 def _config(
     notebooks: list[tuple[NotebookFacts, tuple[Diagnostic, ...]]],
+    catalog: Catalog,
 ) -> tuple[tuple[ConfigField, ...], dict[tuple[str, int, int, int], str], list[Diagnostic]]:
     by_value: dict[tuple[str, Any], str] = {}
     fields: dict[str, ConfigField] = {}
     replacements: dict[tuple[str, int, int, int], str] = {}
     lifted: list[Diagnostic] = []
     taken: set[str] = {"artifacts_dir"}
+    seed_calls = catalog.derived("compile:seed-calls", _seed_calls)
 
     def add(kind: str, value: Any, type_: str, hint: str, origin: tuple[str, int, int], column: int, direction: str = "", key: Any = None) -> str:
         key = key if key is not None else ((kind, value) if kind != "parameter" else (kind, hint))
@@ -387,7 +427,7 @@ def _config(
                 continue
             kind = "url" if "://" in literal.value else "path"
             hint = _field_hint(ca, literal.line, literal.column, literal.value, kind)
-            add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, _direction(ca, literal.line, literal.column, facts))
+            add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, _direction(facts, catalog, ca, literal.line, literal.column))
             lifted.append(d)
         for d in diagnostics:
             # A secret never reaches the package: its literal becomes a config field with no
@@ -411,7 +451,7 @@ def _config(
                 if call.in_function:
                     continue
                 resolved = facts.resolve(call.func)
-                if resolved.endswith(SEED_CALL_SUFFIXES):
+                if any(fnmatch.fnmatchcase(resolved, pattern) for pattern in seed_calls):
                     arg = call.arg(0, ("seed", "a"))
                     if arg is not None and arg.number is not None and _is_int(arg.number):
                         add("seed", int(arg.number), "int", "seed", (path, ca.cell.index, arg.line), _value_column(ca, arg))
@@ -502,17 +542,24 @@ def _field_hint(ca: CellAnalysis, line: int, column: int, value: str, kind: str)
     return f"{stem}_{suffix}"
 
 
-def _direction(ca: CellAnalysis, line: int, column: int, facts: NotebookFacts) -> str:
-    for call in ca.facts.calls:
-        for arg in call.args:
-            if arg.line == line and arg.string is not None and arg.column <= column:
-                method = call.method
-                if method.startswith(("to_", "save", "dump", "write", "imwrite", "savefig")):
-                    return "write"
-                if method.startswith(("read", "load", "open", "imread", "File")):
-                    mode = call.arg(1, ("mode",))
-                    if mode is not None and mode.string and any(c in mode.string for c in "wax"):
-                        return "write"
-                    return "read"
+def _direction(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis, line: int, column: int) -> str:
+    """read | write | "" for a path literal, from the I/O catalogue (io_calls.toml) as the paths
+    rules see the call (an `open`-like mode included). "both" (`w+`, `a+`) counts as a write: the
+    package must create its folder."""
+    from nbrefactor.audit.rules.paths import path_arguments
+
+    for argument in path_arguments(facts, catalog, ca):
+        literal = argument.literal
+        if literal is not None and (literal.line, literal.column) == (line, column):
+            return {"read": "read", "write": "write", "both": "write"}.get(argument.direction, "")
     return ""
 
+
+def _seed_calls(catalog: Catalog) -> tuple[str, ...]:
+    """Qualified names (or patterns) of calls whose integer argument is a seed: every [[seed]]
+    entry of randomness.toml, and its `compile_seed_calls`."""
+    from nbrefactor.audit.rules.randomness import RandomnessCatalog
+
+    seeds = RandomnessCatalog.from_catalog(catalog).seeds
+    extra = catalog.section("randomness").get("compile_seed_calls", [])
+    return tuple(dict.fromkeys([*(c for spec in seeds for c in spec.calls), *extra]))

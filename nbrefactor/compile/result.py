@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from nbrefactor.audit.types import Diagnostic
+from nbrefactor.compile.emit import EmitResult
 from nbrefactor.compile.plan import ModelPlan
 
 
@@ -16,9 +17,13 @@ class ModelResult:
     status: str  # migrated | migrated-with-review | unchanged | skipped | blocked | failed | unreadable
     out_dir: Optional[str] = None
     problems: tuple[str, ...] = ()  # one line each
-    review_items: int = 0
     diagnostics: tuple[Diagnostic, ...] = ()
     plan: Optional[ModelPlan] = None
+    emitted: Optional[EmitResult] = None  # what emitting the package did (None: not emitted)
+
+    @property
+    def review_items(self) -> int:
+        return len(self.emitted.review) if self.emitted is not None else 0
 
     @property
     def ok(self) -> bool:

@@ -23,6 +23,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from nbrefactor.audit.analysis import CellAnalysis, dotted_name
+from nbrefactor.compile.literals import py_comment_text
 from nbrefactor.audit.ipython import MagicLine
 
 NOTEBOOK_ONLY_MAGICS = frozenset(
@@ -385,7 +386,9 @@ def function_body(items: Sequence[Union[cst.BaseStatement, str]], trailing: Sequ
     pending: list[cst.EmptyLine] = []
     for item in [*items, *trailing]:
         if isinstance(item, str):
-            pending.append(cst.EmptyLine(indent=True, comment=cst.Comment(item if item.startswith("#") else f"# {item}")))
+            # Comments carry magic-line text from the notebook: one line, so nothing after it is code.
+            text = py_comment_text(item)
+            pending.append(cst.EmptyLine(indent=True, comment=cst.Comment(text if text.startswith("#") else f"# {text}")))
             continue
         if pending:
             item = item.with_changes(leading_lines=[*pending, *item.leading_lines])

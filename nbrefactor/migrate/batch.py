@@ -25,12 +25,14 @@ reads are one and the same value.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import os
 import re
 import shutil
 import signal
+import stat
 import threading
 import time
 from collections import deque
@@ -42,6 +44,8 @@ from typing import Any, Callable, Iterator, Optional, Sequence
 
 from nbrefactor import __version__
 from nbrefactor.audit.catalog import load_catalog, shipped_rules_dir
+from nbrefactor.audit.secrets import notebook_secrets, redact
+from nbrefactor.audit.guards import TimeLimit, deep_recursion, die_with_parent, time_limit
 from nbrefactor.config import Settings
 from nbrefactor.migrate import DEFAULT_TIMEOUT
 from nbrefactor.fileio import MANIFEST, write_if_changed
@@ -52,14 +56,11 @@ from nbrefactor.report.migration import failed_record, model_record
 
 CACHE_FILE = ".nbrefactor-cache.json"
 CACHE_SCHEMA = "nbrefactor-cache/1"
+CACHE_SAVE_EVERY = 5.0  # seconds between the cache saves made while the batch runs
 KILL_GRACE = 15.0  # seconds past the limit before the parent kills a worker stuck in C code
 FULL_HASH_CAP = 16 * 1024 * 1024  # larger files are keyed by size + head + tail
 # mkdtemp names used by write_tree: `.<package>.<8 random>.tmp` (staging) and `.old` (swap)
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<rand>[a-z0-9_]{8})\.(?P<kind>tmp|old)$")
-
-
-class TimeLimit(BaseException):
-    """Raised inside a worker when a model runs past its time limit."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class BatchOutcome:
     reused: list[str] = field(default_factory=list)
     rebuilt: list[str] = field(default_factory=list)
     interrupted: bool = False
+    unwritten: list[str] = field(default_factory=list)  # what could not be written, one line each
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -152,10 +154,17 @@ def run_batch(paths: Sequence[str], settings: Settings, options: MigrateOptions,
     workers = min(batch.jobs if batch.jobs > 0 else default_jobs(), len(jobs))
     fresh: dict[str, Done] = {}
 
+    last_save = time.monotonic()
+
     def finished(done: Done) -> None:
+        nonlocal last_save
         fresh[done.model] = done
         outcome.done.append(done)
         events.finished(done)
+        # Saved as the batch goes (at most every few seconds): a run killed outright keeps what it did.
+        if use_cache and time.monotonic() - last_save > CACHE_SAVE_EVERY:
+            last_save = time.monotonic()
+            _save_cache_or_say(out, cache, fresh, jobs, outcome, final=False)
 
     args = (settings, options, batch.timeout)
     try:
@@ -173,7 +182,7 @@ def run_batch(paths: Sequence[str], settings: Settings, options: MigrateOptions,
                 recover_out(out)
             outcome.rebuilt = sorted(fresh)
             if use_cache:
-                save_cache(out, cache, fresh, jobs)
+                _save_cache_or_say(out, cache, fresh, jobs, outcome, final=True)
     outcome.done.sort(key=lambda d: d.model)
     outcome.reused.sort()
     return outcome
@@ -191,14 +200,21 @@ def _work(job: Job, settings: Settings, options: MigrateOptions, timeout: float)
     members = [(Path(p), d) for p, d in job.members]
     catalog = load_catalog(settings.rules_dirs)
     limit = timeout * max(1, len(members)) if timeout and timeout > 0 else 0
+    deadline = None
     try:
-        with time_limit(limit):
+        with time_limit(limit) as deadline, deep_recursion():
             result = migrate_one(job.model, members, settings, catalog, options)
     except TimeLimit:
+        pass
+    if deadline is None or deadline.expired:
+        # Also when the model came back "failed" with another error: a library's `finally:` block
+        # (libcst's position provider) can turn the time limit into a KeyError on its way out.
         problem = f"stopped: over the time limit of {_seconds(limit)} ({_seconds(timeout)} per notebook, --timeout)"
         return Done(job.model, failed_record(job.model, members, problem, catalog), "failed")
     record = model_record(result, members, options.out, catalog)
     plan_text = describe_plan(result.plan) if options.dry_run and result.plan is not None and result.status != "blocked" else None
+    if plan_text is not None:  # printed as is: config defaults and pipeline parameters hold literals
+        plan_text = redact(plan_text, catalog, notebook_secrets((c.source for st in result.plan.stages for c in st.facts.notebook.code_cells), catalog))
     return Done(job.model, record, result.status, plan_text, result.out_dir if result.ok else None)
 
 
@@ -210,31 +226,15 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise `TimeLimit` in this (main) thread after `seconds`; a no-op elsewhere or for 0."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: Any) -> None:  # noqa: ARG001
-        raise TimeLimit()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 # --- the pool -----------------------------------------------------------------------------------
 
 
 def _init_worker() -> None:
     # Ctrl-C reaches the whole process group; only the parent decides what to stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The worker's parent is the forkserver, which exits when this run's process does (even on
+    # SIGKILL): the workers go with it instead of running on, orphaned.
+    die_with_parent()
 
 
 def _pool(workers: int):  # noqa: ANN202 - ProcessPoolExecutor
@@ -245,7 +245,7 @@ def _pool(workers: int):  # noqa: ANN202 - ProcessPoolExecutor
     # thread may hold a lock; the server imports the compiler once and forks from there.
     try:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["nbrefactor.migrate.batch", "black", "kfp.compiler"])  # missing ones are skipped
+        context.set_forkserver_preload(["nbrefactor.migrate.forkserver_guard", "nbrefactor.migrate.batch", "black", "kfp.compiler"])  # missing ones are skipped
     except ValueError:
         context = multiprocessing.get_context()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
@@ -270,15 +270,31 @@ def _run_pool(jobs: list[Job], workers: int, args: tuple, events: Events, finish
 
     try:
         while pending or inflight:
-            while pending and len(inflight) < workers:
-                job = pending.popleft()
-                limit = timeout * max(1, len(job.members)) + KILL_GRACE if timeout and timeout > 0 else float("inf")
-                inflight[pool.submit(_work, job, settings, options, timeout)] = (job, time.monotonic() + limit)
-                events.started(job)
-            next_deadline = min(deadline for _, deadline in inflight.values())
-            wait_for = None if next_deadline == float("inf") else max(0.05, next_deadline - time.monotonic())
-            done, _ = wait(list(inflight), timeout=wait_for, return_when=FIRST_COMPLETED)
             broken = False
+            while pending and len(inflight) < workers:
+                if pending[0].attempt > 1 and inflight:
+                    break  # a model whose worker died is retried alone: it cannot take others down
+                job = pending[0]
+                limit = timeout * max(1, len(job.members)) + KILL_GRACE if timeout and timeout > 0 else float("inf")
+                try:
+                    future = pool.submit(_work, job, settings, options, timeout)
+                except BrokenProcessPool:  # a worker died since the last look: decided below
+                    broken = True
+                    break
+                pending.popleft()
+                inflight[future] = (job, time.monotonic() + limit)
+                events.started(job)
+                if job.attempt > 1:
+                    break
+            if broken:
+                done = {f for f in inflight if f.done()}
+            else:
+                next_deadline = min(deadline for _, deadline in inflight.values())
+                wait_for = None if next_deadline == float("inf") else max(0.05, next_deadline - time.monotonic())
+                done, _ = wait(list(inflight), timeout=wait_for, return_when=FIRST_COMPLETED)
+            if any(f.done() and f.exception() is not None for f in inflight):
+                # Collect every model that finished before the pool broke, not only the first.
+                done = set(done) | {f for f in inflight if f.done()}
             for future in done:
                 job, _ = inflight.pop(future)
                 try:
@@ -297,7 +313,7 @@ def _run_pool(jobs: list[Job], workers: int, args: tuple, events: Events, finish
                         limit = timeout * max(1, len(job.members))
                         fail(job, f"stopped: over the time limit of {_seconds(limit)} ({_seconds(timeout)} per notebook, --timeout)")
                     elif job.attempt >= 2:
-                        fail(job, "its worker process died twice (out of memory, or a crash in an extension module)")
+                        fail(job, f"its worker process died ({_death(future)}), also when it ran alone: out of memory, or a crash in an extension module; the other models are not affected")
                     else:
                         pending.appendleft(dataclasses.replace(job, attempt=job.attempt + 1))
                 inflight.clear()
@@ -306,6 +322,15 @@ def _run_pool(jobs: list[Job], workers: int, args: tuple, events: Events, finish
         _stop(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def _death(future: Any) -> str:
+    """What the pool says about a dead worker ("terminated abruptly", with the signal when known)."""
+    try:
+        exc = future.exception(timeout=0)
+    except Exception:  # noqa: BLE001 - cancelled or still pending: nothing more to say
+        exc = None
+    return " ".join(str(exc).split())[:160] if exc is not None else "killed"
 
 
 def _stop(pool: Any) -> None:
@@ -435,6 +460,16 @@ def save_cache(out: Path, cache: dict[str, dict[str, Any]], fresh: dict[str, Don
     write_if_changed(out / CACHE_FILE, text.encode("utf-8"))
 
 
+def _save_cache_or_say(out: Path, cache: dict[str, dict[str, Any]], fresh: dict[str, Done], jobs: Sequence[Job], outcome: BatchOutcome, final: bool) -> None:
+    """`save_cache`, where a full disk or a read-only folder costs the cache, never the summary."""
+    try:
+        save_cache(out, cache, fresh, jobs)
+    except (OSError, ValueError) as exc:
+        if final:
+            reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())[:200]
+            outcome.unwritten.append(f"{out / CACHE_FILE}: the cache was not written ({reason}); the next run analyses every model again")
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -442,8 +477,14 @@ def _sha256(data: bytes) -> str:
 def file_digest(path: Path) -> str:
     """Content hash; a very large file by its size, first and last 1 MiB (data files of many GB
     would otherwise cost the re-run its speed, and the compiler only samples them)."""
-    size = path.stat().st_size
-    with path.open("rb") as handle:
+    # O_NONBLOCK and a regular-file check: a named pipe called `x.ipynb` must not stop the batch.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    size = info.st_size
+    with os.fdopen(fd, "rb") as handle:
         if size <= FULL_HASH_CAP:
             return _sha256(handle.read())
         head = handle.read(1 << 20)

@@ -21,13 +21,14 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from nbrefactor.audit.analysis import NotebookFacts
 from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.compile.literals import py_literal
 from nbrefactor.compile.emit import EmitInputs, FileTree, Requirement, emit_model, plan_json
 from nbrefactor.compile.plan import ModelPlan, ReviewItem, model_names, plan_model
 from nbrefactor.compile.result import ModelResult
 from nbrefactor.config import Settings
 from nbrefactor.fileio import MANIFEST, WriteRefused, write_tree
 from nbrefactor.audit.engine import audit_notebook, collect_notebooks
-from nbrefactor.migrate.pipeline_build import add_compiled_pipeline, with_mlops
+from nbrefactor.migrate.pipeline_build import add_compiled_pipeline, configured_texts, with_mlops
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError
 from nbrefactor.audit.project import ProjectContext, discover_project
@@ -112,7 +113,22 @@ def find_models(paths: Sequence[str], settings: Settings, options: MigrateOption
     """The notebooks under `paths`, grouped into models (declared groups, else one per notebook)."""
     files, missing = collect_notebooks(paths, settings)
     declared = {**{k: list(v) for k, v in dict(settings.table("models")).items()}, **options.models}
-    return group_models(files, declared), missing
+    return group_models(portable_displays(files), declared), missing
+
+
+def portable_displays(files: Sequence[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """Display paths as generated files may quote them: notebooks outside the working directory
+    are shown as absolute paths by the audit, but an absolute path of the migrating machine must
+    not end up in a package. Those become relative to the folder holding them all, named by it
+    (`/home/ana/proj/nb.ipynb` → `proj/nb.ipynb`)."""
+    absolute = [d for _, d in files if PurePosixPath(d).is_absolute()]
+    if not absolute:
+        return list(files)
+    common = PurePosixPath(os.path.commonpath(absolute))
+    if common.as_posix() in absolute:  # a single file: keep its folder's name
+        common = common.parent
+    base = common.parent if common.name else common
+    return [(p, PurePosixPath(d).relative_to(base).as_posix() if PurePosixPath(d).is_absolute() else d) for p, d in files]
 
 
 def migrate_one(model: str, members: list[tuple[Path, str]], settings: Settings, catalog: Catalog, options: MigrateOptions) -> ModelResult:
@@ -121,6 +137,9 @@ def migrate_one(model: str, members: list[tuple[Path, str]], settings: Settings,
         return migrate_model(model, members, settings, catalog, options)
     except WriteRefused as exc:
         return ModelResult(model, tuple(d for _, d in members), "failed", problems=(str(exc),))
+    except OSError as exc:  # a full disk, a read-only folder: said as such, not as a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        return ModelResult(model, tuple(d for _, d in members), "failed", problems=(f"could not be written or read: {where}{exc.strerror or exc}",))
     except Exception as exc:  # noqa: BLE001 - one model never stops the batch
         where = traceback.extract_tb(exc.__traceback__)[-1]
         detail = " ".join(str(exc).split())[:300]
@@ -142,7 +161,7 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         project = discover_project(path)
         analysis = audit_notebook(loaded, settings, project, catalog)
         analysed.append((analysis.facts, analysis.result.diagnostics, project, path))
-    plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state)
+    plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state, catalog)
     diagnostics = plan.diagnostics
     if plan.blocking and not options.allow_hidden_state:
         problems = tuple(
@@ -158,18 +177,17 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
     inputs = gather_inputs(plan, [(f, p, path) for f, _, p, path in analysed], catalog, exclude=options.out)
     # MLOps (nbrefactor.migrate.pipeline_build): data profile, GPU steps, image settings; then the kfp YAML.
     inputs = with_mlops(inputs, plan, settings, catalog, [(f, path) for f, _, _, path in analysed])
-    tree, _ = emit_model(plan, inputs)
-    tree, pipeline_problem = add_compiled_pipeline(tree, plan)
+    emitted = emit_model(plan, inputs)
+    tree, pipeline_problem = add_compiled_pipeline(emitted.tree, plan, configured_texts(settings))
     if pipeline_problem and isinstance(tree.get("MIGRATION.md"), str):
         tree["MIGRATION.md"] = str(tree["MIGRATION.md"]).rstrip("\n") + f"\n\n## Not generated\n\n- {pipeline_problem}\n"
-    tree = redact_tree(tree, catalog)
+    emitted = emitted.with_tree(redact_tree(tree, catalog))
     target = options.out / plan.package
-    review = _review_count(tree)
-    status = "migrated-with-review" if review else "migrated"
+    status = "migrated-with-review" if emitted.review else "migrated"
     if options.dry_run:
-        return ModelResult(model, displays, status, str(target), review_items=review, diagnostics=diagnostics, plan=plan)
-    changed = write_tree(tree, target, force=options.force)
-    return ModelResult(model, displays, status if changed else "unchanged", str(target), review_items=review, diagnostics=diagnostics, plan=plan)
+        return ModelResult(model, displays, status, str(target), diagnostics=diagnostics, plan=plan, emitted=emitted)
+    changed = write_tree(emitted.tree, target, force=options.force)
+    return ModelResult(model, displays, status if changed else "unchanged", str(target), diagnostics=diagnostics, plan=plan, emitted=emitted)
 
 
 def redact_tree(tree: FileTree, catalog: Catalog) -> FileTree:
@@ -191,14 +209,6 @@ def redact_tree(tree: FileTree, catalog: Catalog) -> FileTree:
         lines = "".join(f"- {p}: a secret was masked; supply it through the environment instead\n" for p in touched)
         out["MIGRATION.md"] = str(out["MIGRATION.md"]).rstrip("\n") + "\n\n## Secrets masked in generated files\n\n" + lines
     return out
-
-
-def _review_count(tree: FileTree) -> int:
-    text = tree.get("MIGRATION.md", "")
-    if not isinstance(text, str) or "## For a person to review" not in text:
-        return 0
-    section = text.split("## For a person to review", 1)[1].split("\n## ", 1)[0]
-    return sum(1 for line in section.splitlines() if line.startswith("- ") and line.strip() != "- nothing")
 
 
 # --- inputs only the outside world knows -------------------------------------------------------
@@ -403,26 +413,14 @@ def _literal(text: str) -> Optional[str]:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
-    if isinstance(value, bool) or isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
-        return repr(value)
+    if isinstance(value, (bool, int, float)) or isinstance(value, tuple) and all(isinstance(v, int) for v in value):
+        return py_literal(value)  # a literal, also for 1e999 (`float("inf")`, not the name `inf`)
     return None
 
 
 def describe_plan(plan: ModelPlan) -> str:
-    """The `--dry-run` text: sections, their inputs and outputs, lifted paths, dependencies."""
-    lines = [f"model {plan.model} → package {plan.package}"]
-    for step in plan.steps:
-        lines.append(
-            f"  step {step.name} ({step.notebook} cells {', '.join(map(str, step.cells))}): "
-            f"takes {', '.join(step.inputs) or '—'}; returns {', '.join(step.outputs) or '—'}"
-        )
-    for f in plan.config_fields:
-        lines.append(f"  config {f.name} = {f.default!r} ({f.kind}{', ' + f.direction if f.direction else ''})")
-    for item in plan.review:
-        lines.append(f"  review {item.notebook}{f' cell {item.cell}' if item.cell is not None else ''}: {item.what}")
-    return "\n".join(lines)
+    """The `--dry-run` text: sections, their inputs and outputs, lifted paths, review items."""
+    return plan.document().describe(tuple((item.notebook, item.cell, item.what) for item in plan.review))
 
 
 __all__ = ["migrate_paths", "MigrateOptions", "ModelResult", "write_tree", "describe_plan", "plan_json"]

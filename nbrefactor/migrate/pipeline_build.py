@@ -12,11 +12,14 @@ import importlib.metadata
 import importlib.util
 import math
 import os
+import ast
+import io
+import subprocess
 import sys
 import tempfile
-import threading
+import tokenize
 from pathlib import Path, PurePosixPath
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from nbrefactor.audit.analysis import NotebookFacts
 from nbrefactor.audit.catalog import Catalog
@@ -30,7 +33,6 @@ PROFILE_MAX_ROWS = 200_000
 TOP_CATEGORIES = 20
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 TOOLS = ("kfp", "mlflow", "cloudpickle", "pyyaml")
-_COMPILE_LOCK = threading.Lock()
 
 
 def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog: Catalog, notebooks: list[tuple[NotebookFacts, Path]]) -> EmitInputs:
@@ -161,43 +163,132 @@ def profile_file(path: Path, recorded_as: str) -> dict[str, Any]:
 # --- compiling the pipeline ------------------------------------------------------------------------
 
 
-def add_compiled_pipeline(tree: FileTree, plan: ModelPlan) -> tuple[FileTree, Optional[str]]:
+KFP_COMPILE_TIMEOUT = 180.0  # seconds; importing kfp alone takes 2 s of CPU
+
+# Run in a fresh interpreter (`python -I`: no PYTHONPATH, no user site, no current folder on the
+# path) so that the generated module never executes inside `migrate`'s own process.
+_COMPILER = """
+import importlib.util, sys
+path, output = sys.argv[1], sys.argv[2]
+spec = importlib.util.spec_from_file_location("kfp_pipeline", path)
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+module.compile_pipeline(output)
+"""
+
+
+class PipelineCompileError(RuntimeError):
+    pass
+
+
+def add_compiled_pipeline(tree: FileTree, plan: ModelPlan, input_texts: Sequence[str] = ()) -> tuple[FileTree, Optional[str]]:
     """Compile the tree's `pipeline/kfp_pipeline.py` with the real kfp compiler and add
-    `pipeline/pipeline.yaml`. Returns (tree, problem); without kfp the tree stays as it is."""
+    `pipeline/pipeline.yaml`. Returns (tree, problem); without kfp the tree stays as it is.
+
+    The source is checked first: it must parse, and no input text (`input_texts`: the notebook's
+    names, headings, configuration values) may appear in it outside a string literal or comment."""
     source = tree.get("pipeline/kfp_pipeline.py")
     if not isinstance(source, str):
         return tree, None
+    if importlib.util.find_spec("kfp") is None:
+        return tree, "kfp is not installed: pipeline/pipeline.yaml not compiled"
     try:
+        check_generated_source(source, [*plan_input_texts(plan), *input_texts])
         yaml_text = compile_pipeline_source(source, plan.package)
-    except ImportError as exc:
-        return tree, f"kfp is not installed: pipeline/pipeline.yaml not compiled ({exc})"
+    except PipelineCompileError as exc:
+        return tree, f"pipeline/pipeline.yaml not compiled: {exc}"
     out = dict(tree)
     out["pipeline/pipeline.yaml"] = yaml_text
     return out, None
 
 
-def compile_pipeline_source(source: str, package: str) -> str:
-    """In-process (kfp imports once per batch): load the module from a temporary file (kfp reads
-    component sources with `inspect`), compile, return the YAML text. Deterministic: the image
-    override variable is ignored while compiling."""
-    import kfp.compiler  # noqa: F401 - fail early with ImportError when kfp is missing
+def configured_texts(settings: Settings) -> list[str]:
+    """Every string value of `[tool.nbrefactor.image]` and `[tool.nbrefactor.gpu]`."""
+    found: list[str] = []
 
-    env_key = f"{package.upper()}_IMAGE"
-    with _COMPILE_LOCK, tempfile.TemporaryDirectory(prefix="nbrefactor-kfp-") as folder:
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+
+    walk(settings.table("image"))
+    walk(settings.table("gpu"))
+    return found
+
+
+def plan_input_texts(plan: ModelPlan) -> list[str]:
+    """Text of the notebook's that reaches generated files: names, headings, string defaults."""
+    texts = [plan.model, *(s.notebook for s in plan.stages), *(s.title for s in plan.steps)]
+    texts += [f.default for f in plan.config_fields if isinstance(f.default, str)]
+    return texts
+
+
+def check_generated_source(source: str, input_texts: Sequence[str]) -> None:
+    """Refuse generated Python that does not parse, or in which an input text occurs anywhere but
+    inside one string literal or comment. Texts that are plain identifiers may be code (a package
+    or step name is an identifier by construction)."""
+    try:
+        ast.parse(source)
+    except SyntaxError as exc:
+        raise PipelineCompileError(f"the generated kfp_pipeline.py does not parse (line {exc.lineno}: {exc.msg})") from None
+    spans = literal_spans(source)
+    for text in input_texts:
+        text = str(text)
+        if len(text.strip()) < 3 or text.strip().isidentifier():
+            continue
+        start = source.find(text)
+        while start != -1:
+            end = start + len(text)
+            if not any(a <= start and end <= b for a, b in spans):
+                raise PipelineCompileError(f"input text {text[:60]!r} appears in the generated kfp_pipeline.py outside a string literal")
+            start = source.find(text, start + 1)
+
+
+def literal_spans(source: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of every string literal and comment token of `source`."""
+    line_starts = [0]
+    for line in source.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
+    kinds = {tokenize.STRING, tokenize.COMMENT} | {getattr(tokenize, n) for n in ("FSTRING_MIDDLE",) if hasattr(tokenize, n)}
+    spans = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type in kinds:
+            spans.append((line_starts[token.start[0] - 1] + token.start[1], line_starts[token.end[0] - 1] + token.end[1]))
+    return spans
+
+
+def code_outside_literals(source: str) -> str:
+    """The source with every string literal and comment blanked out (for tests and reviews)."""
+    chars = list(source)
+    for a, b in literal_spans(source):
+        for k in range(a, b):
+            if chars[k] not in "\r\n":
+                chars[k] = " "
+    return "".join(chars)
+
+
+def compile_pipeline_source(source: str, package: str, timeout: float = KFP_COMPILE_TIMEOUT) -> str:
+    """Compile in a subprocess with a time limit: write the module to a temporary folder (kfp
+    reads component sources with `inspect`), run the compiler there, return the YAML text.
+    Deterministic: the image override variable is removed from the child's environment."""
+    env = {k: v for k, v in os.environ.items() if k != f"{package.upper()}_IMAGE" and not k.startswith("PYTHON")}
+    with tempfile.TemporaryDirectory(prefix="nbrefactor-kfp-") as folder:
         module_path = Path(folder) / "kfp_pipeline.py"
         module_path.write_text(source, encoding="utf-8")
-        name = f"_nbrefactor_kfp_{package}"
-        saved = os.environ.pop(env_key, None)
+        output = Path(folder) / "pipeline.yaml"
         try:
-            spec = importlib.util.spec_from_file_location(name, module_path)
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-            output = Path(folder) / "pipeline.yaml"
-            module.compile_pipeline(str(output))
-            return output.read_text(encoding="utf-8")
-        finally:
-            sys.modules.pop(name, None)
-            if saved is not None:
-                os.environ[env_key] = saved
+            done = subprocess.run(
+                [sys.executable, "-I", "-c", _COMPILER, str(module_path), str(output)],
+                cwd=folder, env=env, capture_output=True, text=True, timeout=timeout, start_new_session=True,
+            )
+        except subprocess.TimeoutExpired:
+            raise PipelineCompileError(f"the kfp compiler did not finish within {timeout:g} s") from None
+        if done.returncode != 0 or not output.is_file():
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise PipelineCompileError(f"the kfp compiler failed: {last[:300]}")
+        return output.read_text(encoding="utf-8")

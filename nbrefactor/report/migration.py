@@ -24,6 +24,7 @@ from nbrefactor import __version__
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Cell, Diagnostic, LoadError, Notebook
 from nbrefactor.audit.secrets import notebook_secrets, redact
+from nbrefactor.compile.plan import REQUIREMENT_CODES
 from nbrefactor.report.charts import pipeline_of
 from nbrefactor.report.json_report import diagnostic_to_dict
 
@@ -72,22 +73,22 @@ def model_record(result: Any, members: Sequence[tuple[Path, str]], out: Path, ca
         return redact(_CONTROL.sub("", _ANSI.sub("", text)), catalog, known)
 
     outcome = outcome_of(result.status, result.review_items)
+    emitted = result.emitted
     package_dir: Optional[str] = None
     files: list[str] = []
-    migration_md = ""
     if plan is not None and outcome in ("migrated", "migrated-with-review") and result.out_dir:
         package_dir = plan.package
-        files, migration_md = _package_files(Path(result.out_dir))
+        files = _package_files(Path(result.out_dir))
     diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
-    fixed = _fixed(plan, migration_md, clean) if package_dir else {}
-    review = _listed(migration_md, "For a person to review", clean) if migration_md else (
-        [{"notebook": r.notebook, "cell": r.cell, "line": r.line, "what": clean(r.what)} for r in plan.review]
-        if plan is not None else []
-    )
-    changes = _listed(migration_md, "Changed in the code", clean) if migration_md else []
+    # What MIGRATION.md says, from the same value it was rendered from (`EmitResult`).
+    fixed = _fixed(plan, emitted.fixed if emitted is not None else plan.fixed, clean) if package_dir else {}
+    review_items = emitted.review if emitted is not None else (plan.review if plan is not None else ())
+    review = [_item(r.notebook, r.cell, r.line, r.what, clean) for r in review_items]
+    changes = [_item(nb, cell, line, what, clean) for nb, cell, line, what in (emitted.changes if emitted is not None else ())]
     config = []
     steps = []
     if plan is not None:
+        document = plan.document()
         env_prefix = plan.package.upper()
         config = [
             {
@@ -100,20 +101,20 @@ def model_record(result: Any, members: Sequence[tuple[Path, str]], out: Path, ca
                 "env": f"{env_prefix}_{f.name.upper()}",
                 "origins": [{"notebook": o[0], "cell": o[1], "line": o[2]} for o in f.origins],
             }
-            for f in plan.config_fields
+            for f in document.config
         ]
         steps = [
             {
                 "name": s.name,
                 "title": clean(s.title),
                 "notebook": s.notebook,
-                "module": s.module,
-                "file": f"src/{plan.package}/{s.module}.py",
+                "module": s.stage_module,
+                "file": f"src/{plan.package}/{s.stage_module}.py",
                 "cells": list(s.cells),
                 "inputs": list(s.inputs),
                 "outputs": list(s.outputs),
             }
-            for s in plan.steps
+            for s in document.steps
         ]
     displays = [d for _, d in members]
     record = {
@@ -162,64 +163,27 @@ def _notebooks(plan: Any, members: Sequence[tuple[Path, str]]) -> dict[str, Note
     return found
 
 
-def _package_files(folder: Path) -> tuple[list[str], str]:
+def _package_files(folder: Path) -> list[str]:
     from nbrefactor.fileio import MANIFEST
 
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        files = sorted({*manifest.get("files", {}), MANIFEST})
     except (OSError, ValueError):
-        return [], ""
-    try:
-        text = (folder / "MIGRATION.md").read_text(encoding="utf-8")
-    except OSError:
-        text = ""
-    return files, text
-
-
-_ITEM = re.compile(r"^- (?P<nb>.+?)(?: cell (?P<cell>\d+))?(?: line (?P<line>\d+))?: (?P<what>.*)$")
-_FIXED = re.compile(r"^- `(?P<code>[A-Z]+\d+)` (?P<nb>.+?)(?: cell (?P<cell>\d+|None))?(?: line (?P<line>\d+))?: ")
-
-
-def _section(text: str, title: str) -> list[str]:
-    marker = f"## {title}"
-    if marker not in text:
         return []
-    body = text.split(marker, 1)[1].split("\n## ", 1)[0]
-    return [line for line in body.splitlines() if line.startswith("- ")]
+    return sorted({*manifest.get("files", {}), MANIFEST})
 
 
-def _listed(text: str, title: str, clean) -> list[dict[str, Any]]:  # noqa: ANN001 - str → str
-    """Items of a MIGRATION.md section (`- notebook cell N line L: what`), the package's own words."""
-    items = []
-    for line in _section(text, title):
-        match = _ITEM.match(line)
-        if match is None or line.strip() in ("- nothing", "- none"):
-            continue
-        items.append({
-            "notebook": match.group("nb"),
-            "cell": int(match.group("cell")) if match.group("cell") else None,
-            "line": int(match.group("line")) if match.group("line") else None,
-            "what": clean(match.group("what")),
-        })
-    return items
+def _item(notebook: str, cell: Optional[int], line: Optional[int], what: str, clean) -> dict[str, Any]:  # noqa: ANN001 - str → str
+    return {"notebook": notebook, "cell": cell, "line": line, "what": clean(what)}
 
 
-def _fixed(plan: Any, migration_md: str, clean) -> dict[str, dict[str, Any]]:  # noqa: ANN001
-    """fingerprint → what the finding became in the package. Only what MIGRATION.md lists as fixed
-    (when it can be read), so the report and the package never disagree."""
-    listed = {
-        (m.group("code"), m.group("nb"), m.group("cell"), m.group("line"))
-        for m in (_FIXED.match(line) for line in _section(migration_md, "Fixed automatically"))
-        if m is not None
-    }
+def _fixed(plan: Any, fixed: Sequence[Diagnostic], clean) -> dict[str, dict[str, Any]]:  # noqa: ANN001
+    """fingerprint → what the finding became in the package: the findings MIGRATION.md lists as
+    fixed (`EmitResult.fixed`), so the report and the package never disagree."""
     fields = {f.name: f for f in plan.config_fields}
     out: dict[str, dict[str, Any]] = {}
-    for d in plan.fixed:
+    for d in fixed:
         loc = d.location
-        key = (d.code, loc.path, str(loc.cell) if loc.cell is not None else None, str(loc.line) if loc.line else None)
-        if migration_md and key not in listed:
-            continue
         name = plan.replacements.get((loc.path, loc.cell or 0, loc.line or 0, loc.column or 0))
         entry: dict[str, Any] = {"code": d.code, "field": None, "file": None}
         if name is not None and name in fields:
@@ -231,7 +195,7 @@ def _fixed(plan: Any, migration_md: str, clean) -> dict[str, dict[str, Any]]:  #
                 became=f"config field `{name}` (default {default!r}; override with --{name.replace('_', '-')} "
                 f"or {plan.package.upper()}_{name.upper()})",
             )
-        elif d.code == "DEP003":
+        elif d.code in REQUIREMENT_CODES:
             entry.update(file="requirements.txt", became="the install moved to requirements.txt (and environment.yml)")
         else:
             entry["became"] = "fixed by the compiler (see MIGRATION.md)"
@@ -379,7 +343,18 @@ def load_document(path: Path) -> dict[str, Any]:
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         found = document.get("schema") if isinstance(document, dict) else type(document).__name__
         raise ReportError(f"{path}: not a migration report (schema {found!r}, expected {SCHEMA!r})")
+    # Every name that becomes a path when the HTML is written is checked: an edited report must
+    # not make `nbrefactor report` write outside its folder (`"slug": "../../x"`).
+    for model in document.get("models") or []:
+        for page in (model.get("pages") or []) if isinstance(model, dict) else []:
+            slug = page.get("slug") if isinstance(page, dict) else None
+            if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
+                name = model.get("name") if isinstance(model, dict) else "?"
+                raise ReportError(f"{path}: model {str(name)!r} has a page name {slug!r} that nbrefactor never writes (was the report edited?)")
     return document
+
+
+_SLUG = re.compile(r"[A-Za-z0-9_-]{1,80}")
 
 
 # --- the terminal ------------------------------------------------------------------------------

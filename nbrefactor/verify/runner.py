@@ -18,8 +18,8 @@ The original folder is only read. Both sides get `PYTHONHASHSEED=0`, so the orde
 strings cannot make two correct runs disagree. Exit codes: 0 every compared value matched and both
 sides ran; 1 a mismatch or a failing side; 2 a usage error (missing notebook, package or plan).
 
-This module's top level imports only the standard library: it also runs, as `_runner_main`, inside
-the package's interpreter.
+This module's top level imports only the standard library (and `compile.plan_document`, which does
+the same): it also runs, as `_runner_main`, inside the package's interpreter.
 """
 
 from __future__ import annotations
@@ -38,7 +38,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence, Union
 
-PLAN_SCHEMA = "nbrefactor-plan/1"
+from nbrefactor.compile.plan_document import SCHEMA as PLAN_SCHEMA, PlanDocument, PlanFormatError, StepRecord
+
+# The plan as `nbrefactor migrate` wrote it, read by the compiler's own (standard-library) serialiser.
+Plan = PlanDocument
+PlanStep = StepRecord
 PLAN_FILE = Path(".nbrefactor") / "plan.json"
 KERNEL_NAME = "python3"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -63,26 +67,6 @@ class VerifyError(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlanStep:
-    name: str
-    module: str
-    function: str
-    notebook: str
-    cells: tuple[int, ...]  # 1-based over all cells of the notebook
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Plan:
-    model: str
-    package: str
-    notebooks: tuple[str, ...]
-    steps: tuple[PlanStep, ...]
-    final: tuple[str, ...]
-
-
 def load_plan(package_dir: Union[str, os.PathLike[str]]) -> Plan:
     path = Path(package_dir) / PLAN_FILE
     if not path.is_file():
@@ -91,34 +75,10 @@ def load_plan(package_dir: Union[str, os.PathLike[str]]) -> Plan:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise VerifyError(f"{path}: cannot read the plan: {exc}") from None
-    if not isinstance(raw, dict) or raw.get("schema") != PLAN_SCHEMA:
-        raise VerifyError(f"{path}: expected schema {PLAN_SCHEMA!r}, found {raw.get('schema') if isinstance(raw, dict) else type(raw).__name__!r}")
     try:
-        steps = tuple(
-            PlanStep(
-                name=str(s["name"]),
-                module=str(s.get("module", "")),
-                function=str(s.get("function", "")),
-                notebook=str(s["notebook"]),
-                cells=tuple(int(c) for c in s["cells"]),
-                inputs=tuple(str(n) for n in s.get("inputs", ())),
-                outputs=tuple(str(n) for n in s.get("outputs", ())),
-            )
-            for s in raw["steps"]
-        )
-        plan = Plan(
-            model=str(raw.get("model", raw["package"])),
-            package=str(raw["package"]),
-            notebooks=tuple(str(n) for n in raw.get("notebooks", ())) or tuple(dict.fromkeys(s.notebook for s in steps)),
-            steps=steps,
-            final=tuple(str(n) for n in raw.get("final", ())),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise VerifyError(f"{path}: malformed plan: {exc!r}") from None
-    names = [s.name for s in plan.steps]
-    if len(set(names)) != len(names):
-        raise VerifyError(f"{path}: step names are not unique: {names}")
-    return plan
+        return PlanDocument.from_dict(raw)
+    except PlanFormatError as exc:
+        raise VerifyError(f"{path}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------------------

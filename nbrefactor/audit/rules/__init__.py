@@ -109,6 +109,14 @@ class Rule:
     use_instead: ClassVar[str] = ""
     passing: ClassVar[tuple[Example, ...]] = ()
     failing: ClassVar[tuple[Example, ...]] = ()
+    # What a finding means to the compiler (`migrate`), read by compile/plan.py and compile/emit.py:
+    # blocks_compile: the package would not compute what the notebook did, so the model is not
+    #   compiled (unless --allow-hidden-state; then it is a review item);
+    # compile_fix: how the package fixes it — "config" (the literal becomes a config field; fixed
+    #   only where the literal was replaced), "secret" (a config field read from the environment),
+    #   "requirements" (the install moves to requirements.txt); "" when the compiler does not fix it.
+    blocks_compile: ClassVar[bool] = False
+    compile_fix: ClassVar[str] = ""
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         raise NotImplementedError

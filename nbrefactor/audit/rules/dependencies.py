@@ -188,6 +188,7 @@ class NoManifest(Rule):
 
 class InNotebookInstall(Rule):
     code = "DEP003"
+    compile_fix = "requirements"
     name = "in-notebook-install"
     family = Family.DEPENDENCIES
     severity = Severity.WARNING

@@ -189,6 +189,7 @@ class UnexecutedCell(Rule):
 
 class UndefinedName(Rule):
     code = "HID003"
+    blocks_compile = True
     name = "undefined-name"
     family = Family.HIDDEN_STATE
     severity = Severity.ERROR
@@ -271,6 +272,7 @@ class UndefinedName(Rule):
 
 class DependsOnLaterCell(Rule):
     code = "HID004"
+    blocks_compile = True
     name = "depends-on-later-cell"
     family = Family.HIDDEN_STATE
     severity = Severity.ERROR

@@ -119,29 +119,52 @@ def resolve_callee(facts: NotebookFacts, catalog: Catalog, dotted: str) -> str:
     return dotted
 
 
-def _function_matches(pattern: str, qualified: str) -> bool:
-    return fnmatch.fnmatchcase(qualified, pattern) if "*" in pattern else qualified == pattern
-
-
 def matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> tuple[str, tuple[IoCall, ...]]:
     """The catalogue entries for `call`: function entries first; method entries only when none
     matches (so `torch.save(obj, path)` is not mistaken for `model.save(path)`)."""
-    entries = io_call_entries(catalog)
+    entries, by_function, wildcards, by_method = _io_call_index(catalog)
     qualified = resolve_callee(facts, catalog, call.func)
     if qualified:
-        found = tuple(e for e in entries if e.function and _function_matches(e.function, qualified))
-        if found:
-            return qualified, found
+        hits = [*by_function.get(qualified, ()), *(i for i in wildcards if fnmatch.fnmatchcase(qualified, entries[i].function))]
+        if hits:
+            return qualified, tuple(entries[i] for i in sorted(hits))  # catalogue order, as before
     # A bare call (`save("x")`) has func == method; only attribute calls match method entries.
     if call.method and call.func != call.method:
         last = call.receiver.rsplit(".", 1)[-1] if call.receiver else ""
         found = tuple(
-            e for e in entries
-            if e.method == call.method and (not e.receivers or (last and last in e.receivers))
+            entries[i] for i in by_method.get(call.method, ())
+            if not entries[i].receivers or (last and last in entries[i].receivers)
         )
         if found:
             return f".{call.method}", found
     return qualified, ()
+
+
+def _io_call_index(catalog: Catalog) -> tuple[tuple[IoCall, ...], dict[str, tuple[int, ...]], tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """io_calls.toml indexed once per catalogue: entry numbers by exact function name, the
+    wildcard function entries, and entry numbers by method name (a scan of every entry per call
+    was a tenth of a cold audit)."""
+
+    def build(c: Catalog) -> tuple:
+        entries = io_call_entries(c)
+        by_function: dict[str, list[int]] = {}
+        wildcards: list[int] = []
+        by_method: dict[str, list[int]] = {}
+        for i, e in enumerate(entries):
+            if e.function and "*" in e.function:
+                wildcards.append(i)
+            elif e.function:
+                by_function.setdefault(e.function, []).append(i)
+            else:
+                by_method.setdefault(e.method, []).append(i)
+        return (
+            entries,
+            {k: tuple(v) for k, v in by_function.items()},
+            tuple(wildcards),
+            {k: tuple(v) for k, v in by_method.items()},
+        )
+
+    return catalog.derived("paths.io_call_index", build)
 
 
 def _direction(call: CallFact, entry: IoCall) -> str:
@@ -351,13 +374,21 @@ _SHELL_TOKEN = re.compile(r"\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"']
 _WINDOWS_SOURCE_LITERAL = re.compile(r"(?<![\w\"'])(?P<prefix>[bBuU]?)(?P<q>[\"'])(?P<body>[A-Za-z]:\\[^\"'\n]*)(?P=q)")
 
 
+# The last notebook's answer: four PTH rules ask for the same context in a row. (The reference
+# keeps that context alive, so identity cannot match a newer one by a reused id.)
+_LAST_LITERALS: list[tuple[RuleContext, tuple[LiteralFinding, ...]]] = []
+
+
 def literal_findings(ctx: RuleContext) -> list[LiteralFinding]:
     """Every path-like literal of the notebook, classified; one entry per literal."""
+    if _LAST_LITERALS and _LAST_LITERALS[0][0] is ctx:
+        return list(_LAST_LITERALS[0][1])
     settings = path_settings(ctx.catalog)
     out: list[LiteralFinding] = []
     for ca in ctx.cells:
         out.extend(_python_literals(ctx, ca, settings))
         out.extend(_shell_literals(ca, settings))
+    _LAST_LITERALS[:] = [(ctx, tuple(out))]
     return out
 
 
@@ -541,6 +572,7 @@ def _hit(f: LiteralFinding, message: str, fix: str) -> Hit:
 
 class AbsolutePath(Rule):
     code = "PTH001"
+    compile_fix = "config"
     name = "absolute-path"
     family = Family.PATHS
     severity = Severity.WARNING
@@ -615,6 +647,7 @@ class AbsolutePath(Rule):
 
 class UserSpecificPath(Rule):
     code = "PTH002"
+    compile_fix = "config"
     name = "user-specific-path"
     family = Family.PATHS
     severity = Severity.ERROR
@@ -682,6 +715,7 @@ class UserSpecificPath(Rule):
 
 class RemoteUri(Rule):
     code = "PTH003"
+    compile_fix = "config"
     name = "remote-uri"
     family = Family.PATHS
     severity = Severity.WARNING
@@ -919,6 +953,7 @@ class SysPathEdit(Rule):
 
 class CwdRelativePath(Rule):
     code = "PTH006"
+    compile_fix = "config"
     name = "cwd-relative-path"
     family = Family.PATHS
     severity = Severity.INFO

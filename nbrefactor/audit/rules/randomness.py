@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts
@@ -44,6 +45,12 @@ def _patterns(entry: Mapping[str, Any], single: str, plural: str) -> tuple[str, 
 
 
 def _matches(name: str, patterns: Iterable[str]) -> bool:
+    return _matches_memo(name, patterns if isinstance(patterns, tuple) else tuple(patterns))
+
+
+@lru_cache(maxsize=4096)  # bounded: a few hundred KiB at most
+def _matches_memo(name: str, patterns: tuple[str, ...]) -> bool:
+    # Every call of every notebook is tested against every catalogue pattern: remember answers.
     return any(fnmatchcase(name, p) for p in patterns)
 
 

@@ -79,6 +79,7 @@ def cell_secrets(ca: CellAnalysis, catalog: Catalog) -> tuple[SecretMatch, ...]:
 
 class SecretInSource(Rule):
     code = "SEC001"
+    compile_fix = "secret"
     name = "secret-in-source"
     family = Family.SECURITY
     severity = Severity.ERROR
@@ -465,6 +466,7 @@ def credential_literals(ca: CellAnalysis, catalog: Catalog) -> tuple[CredentialL
 
 class HardcodedCredential(Rule):
     code = "SEC003"
+    compile_fix = "secret"
     name = "hardcoded-credential"
     family = Family.SECURITY
     severity = Severity.WARNING

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 
 
 class SyntaxErrorInCell(Rule):
     code = "STR001"
+    blocks_compile = True
     name = "syntax-error"
     family = Family.STRUCTURE
     severity = Severity.ERROR
@@ -35,11 +37,14 @@ class SyntaxErrorInCell(Rule):
             problem = ca.facts.syntax_error
             if problem is not None:
                 line = max(1, min(problem.line, len(ca.lines)))
-                yield Hit(ca.cell, line, problem.column, f"Syntax error: {problem.message}", key=problem.message)
+                # Valid code too big for the analyser is said as such, not as a syntax error.
+                text = problem.message[0].upper() + problem.message[1:] if problem.message.startswith(NOT_ANALYSED) else f"Syntax error: {problem.message}"
+                yield Hit(ca.cell, line, problem.column, text, key=problem.message)
 
 
 class NonPythonKernel(Rule):
     code = "STR002"
+    blocks_compile = True
     name = "non-python-kernel"
     family = Family.STRUCTURE
     # Info: nothing in the notebook was found wrong, it is only out of scope; so an R notebook in

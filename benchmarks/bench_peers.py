@@ -1,0 +1,229 @@
+"""nbrefactor against fawltydeps and ruff on the same generated notebooks, in one run (issue 15).
+
+    pip install -e '.[bench]'          # fawltydeps and ruff, benchmark-only
+    python benchmarks/bench_peers.py [--sizes 100] [--repeat 3] [--scaling 10,100,1000]
+
+For each size N it writes N notebooks (varied copies of `fixtures/notebooks/`, see synth.py) and
+runs, interleaved, `--repeat` times each:
+
+- `nbrefactor audit DIR --format json` cold: an empty cache directory (so the run also writes it),
+  default `-j` (one worker per core, fewer for small runs); and with `-j 1`;
+- the same command again on the warm cache (every notebook unchanged: a cache hit);
+- `fawltydeps --check --json DIR` (imports and declared dependencies only);
+- `ruff check --no-cache DIR` and `ruff check DIR` on ruff's own warm cache;
+- with `--baseline-src DIR`, nbrefactor from another source tree (an older commit), cold.
+
+Each command is a fresh process (interpreter start included). For each it records the median wall
+time and the median CPU time (user + system of the process and everything it waited for, from
+`os.wait4`), the peak RSS of its largest process, and the 1-minute load average before it ran. The
+ratios nbrefactor / peer are of medians measured in the same run; on a shared machine prefer the
+CPU ratios (wall times include waiting for a core). `--scaling` then runs the cold audit alone for
+each size to show growth and peak memory. Writes benchmarks/results/peers.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from synth import corpus  # noqa: E402
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def run(cmd: list[str], env: dict[str, str], cwd: Path) -> dict:
+    """Wall time, CPU time (self + reaped children) and peak RSS of one command.
+
+    The peak RSS comes from GNU time (`%M`, the largest process of the tree) when installed: a
+    child forked from this (larger) Python process would otherwise report our own RSS."""
+    load = os.getloadavg()[0]
+    rss_file = cwd / ".maxrss"
+    wrapped = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *cmd] if Path(GNU_TIME).exists() else cmd
+    start = time.perf_counter()
+    proc = subprocess.Popen(wrapped, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.stderr and proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    maxrss = usage.ru_maxrss / 1024
+    if wrapped is not cmd:
+        try:
+            maxrss = int(rss_file.read_text().split()[-1]) / 1024
+        except (OSError, ValueError, IndexError):
+            pass
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "maxrss_mib": maxrss,
+        "load": load,
+        "returncode": proc.returncode,
+        "stderr_tail": stderr[-200:],
+    }
+
+
+def summary(samples: list[dict]) -> dict:
+    return {
+        "wall_s": round(statistics.median(s["wall"] for s in samples), 3),
+        "cpu_s": round(statistics.median(s["cpu"] for s in samples), 3),
+        "maxrss_mib": round(max(s["maxrss_mib"] for s in samples), 1),
+        "load_1min": [round(s["load"], 2) for s in samples],
+        "runs": len(samples),
+        "returncodes": sorted({s["returncode"] for s in samples}),
+    }
+
+
+def tools() -> dict[str, str]:
+    found = {}
+    for name in ("fawltydeps", "ruff"):
+        exe = shutil.which(name) or (str(Path(sys.executable).parent / name) if (Path(sys.executable).parent / name).exists() else None)
+        if exe:
+            found[name] = exe
+    return found
+
+
+def compare(n: int, repeat: int, work: Path, peers: dict[str, str], baseline_src: Path | None = None) -> dict:
+    folder = work / f"n{n}"
+    corpus(n, folder)
+    env = bench_env()
+    nbr = [sys.executable, "-m", "nbrefactor", "audit", str(folder), "--format", "json"]
+    commands: dict[str, list[str]] = {}
+    samples: dict[str, list[dict]] = {}
+
+    def sample(name: str, cmd: list[str], extra_env: dict[str, str] | None = None) -> None:
+        commands[name] = cmd
+        samples.setdefault(name, []).append(run(cmd, {**env, **(extra_env or {})}, work))
+
+    # Once each, outside the timings: byte-code compiled (as after a pip install), ruff's own
+    # cache (in the current folder) warm.
+    run([*nbr, "--no-cache"], env, work)
+    if baseline_src is not None:
+        run(nbr, {**env, "PYTHONPATH": str(baseline_src)}, work)
+    if "fawltydeps" in peers:
+        run([peers["fawltydeps"], "--check", "--json", str(folder)], env, work)
+    if "ruff" in peers:
+        run([peers["ruff"], "check", "--exit-zero", "--quiet", str(folder)], env, work)
+    for i in range(repeat):
+        cold = work / f"cache-{n}-{i}"
+        cold_j1 = work / f"cache-{n}-{i}-j1"
+        sample("nbrefactor cold", nbr, {"NBREFACTOR_CACHE_DIR": str(cold)})
+        sample("nbrefactor cold -j1", [*nbr, "-j", "1"], {"NBREFACTOR_CACHE_DIR": str(cold_j1)})
+        sample("nbrefactor cache hit", nbr, {"NBREFACTOR_CACHE_DIR": str(cold)})
+        if baseline_src is not None:  # an older checkout (no cache there): what the changes bought
+            sample("nbrefactor baseline", nbr, {"PYTHONPATH": str(baseline_src)})
+        if "fawltydeps" in peers:
+            sample("fawltydeps", [peers["fawltydeps"], "--check", "--json", str(folder)])
+        if "ruff" in peers:
+            sample("ruff --no-cache", [peers["ruff"], "check", "--no-cache", "--exit-zero", "--quiet", str(folder)])
+            sample("ruff (warm cache)", [peers["ruff"], "check", "--exit-zero", "--quiet", str(folder)])
+    rows = {name: summary(s) for name, s in samples.items()}
+    ratios = {}
+    for ours, peer in (
+        ("nbrefactor cold", "nbrefactor baseline"),
+        ("nbrefactor cold", "fawltydeps"),
+        ("nbrefactor cold -j1", "fawltydeps"),
+        ("nbrefactor cache hit", "ruff --no-cache"),
+        ("nbrefactor cache hit", "ruff (warm cache)"),
+    ):
+        if ours in rows and peer in rows:
+            ratios[f"{ours} / {peer}"] = {
+                "wall": round(rows[ours]["wall_s"] / rows[peer]["wall_s"], 2),
+                "cpu": round(rows[ours]["cpu_s"] / rows[peer]["cpu_s"], 2),
+            }
+    return {"n": n, "commands": {k: " ".join(Path(c[0]).name if j == 0 else c[j] for j in range(len(c))) for k, c in commands.items()},
+            "results": rows, "ratios": ratios}
+
+
+def bench_env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # measure as installed: with compiled byte-code
+    return env
+
+
+def scaling(sizes: list[int], work: Path) -> list[dict]:
+    rows = []
+    env = bench_env()
+    for n in sizes:
+        folder = work / f"scale{n}"
+        if not folder.exists():
+            corpus(n, folder)
+        cold = run([sys.executable, "-m", "nbrefactor", "audit", str(folder), "--format", "json", "--no-cache"], env, work)
+        rows.append({
+            "n": n,
+            "wall_s": round(cold["wall"], 2),
+            "cpu_s": round(cold["cpu"], 2),
+            "cpu_ms_per_notebook": round(1000 * cold["cpu"] / n, 1),
+            "maxrss_mib": round(cold["maxrss_mib"], 1),
+            "load_1min": round(cold["load"], 2),
+        })
+    return rows
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100", help="comma-separated corpus sizes compared with the peers")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scaling", default="", help="comma-separated sizes for the growth table (e.g. 10,100,1000)")
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "peers.json")
+    parser.add_argument(
+        "--baseline-src", type=Path,
+        help="also run nbrefactor from this source tree (e.g. `git worktree add /tmp/base <commit>`), cold, for a before/after ratio",
+    )
+    args = parser.parse_args(argv)
+    peers = tools()
+    missing = {"fawltydeps", "ruff"} - peers.keys()
+    if missing:
+        print(f"not installed: {', '.join(sorted(missing))} (pip install -e '.[bench]'); compared without them", file=sys.stderr)
+    result: dict = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "versions": {name: subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip() for name, exe in peers.items()},
+        "compare": [],
+        "scaling": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="nbr-bench-") as tmp:
+        work = Path(tmp)
+        for n in [int(s) for s in args.sizes.split(",") if s]:
+            row = compare(n, args.repeat, work, peers, args.baseline_src.resolve() if args.baseline_src else None)
+            result["compare"].append(row)
+            print_compare(row)
+        sizes = [int(s) for s in args.scaling.split(",") if s]
+        if sizes:
+            result["scaling"] = scaling(sizes, work)
+            print_scaling(result["scaling"])
+    result["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+def print_compare(row: dict) -> None:
+    print(f"\nN = {row['n']} notebooks (median of {next(iter(row['results'].values()))['runs']} runs)")
+    print(f"{'command':<24} {'wall s':>8} {'CPU s':>8} {'peak RSS':>9}  load (1 min) per run")
+    for name, r in row["results"].items():
+        print(f"{name:<24} {r['wall_s']:>8.3f} {r['cpu_s']:>8.3f} {r['maxrss_mib']:>6.0f} MiB  {r['load_1min']}")
+    for name, ratio in row["ratios"].items():
+        print(f"  {name}: wall {ratio['wall']:.2f}x, CPU {ratio['cpu']:.2f}x")
+
+
+def print_scaling(rows: list[dict]) -> None:
+    print(f"\n{'N':>6} {'wall s':>8} {'CPU s':>8} {'CPU ms/nb':>10} {'peak RSS':>9} {'load':>6}")
+    for r in rows:
+        print(f"{r['n']:>6} {r['wall_s']:>8.2f} {r['cpu_s']:>8.2f} {r['cpu_ms_per_notebook']:>10.1f} {r['maxrss_mib']:>6.0f} MiB {r['load_1min']:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()

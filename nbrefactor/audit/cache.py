@@ -1,0 +1,229 @@
+"""A content-addressed cache of per-notebook audit results, so an unchanged re-run reads findings
+instead of recomputing them (in the user's cache directory, `~/.cache/nbrefactor/`, or wherever
+$NBREFACTOR_CACHE_DIR points, e.g. a project's `.nbrefactor_cache/` kept by CI).
+
+An entry's key is a SHA-256 over everything a notebook's findings depend on:
+
+- the notebook's bytes and its displayed path (findings name the path; per-file-ignores match it);
+- what surrounds it: the `ProjectContext` (manifests as parsed, local and project modules);
+- nbrefactor itself: its version and the bytes of every `.py` file of the package (an edited
+  checkout invalidates too, not only a release), and the Python version;
+- the rule catalogue: every `*.toml` of the shipped `rules/` and of the configured `rules-dirs`;
+- the effective settings (pyproject.toml merged with the command line);
+- the environment: installed distributions (`*.dist-info` names on `sys.path`), because an import
+  no catalogue entry maps is resolved through `importlib.metadata` as a last resort.
+
+Only complete results are stored (never a load error or an internal error). Entries are written
+atomically (a temporary file, then a rename), so concurrent runs at worst write the same bytes
+twice and a reader never sees half an entry; an unreadable or malformed entry is a miss. Nothing
+here can fail an audit: a cache that cannot be written is skipped. `--no-cache` bypasses it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+from nbrefactor.audit.types import Diagnostic, Family, Location, NotebookResult, Severity
+from nbrefactor.config import Settings
+from nbrefactor.fileio import write_bytes_atomic
+
+CACHE_DIR_ENV = "NBREFACTOR_CACHE_DIR"  # overrides where the cache lives
+LAYOUT = "v1"  # bump when the entry format changes
+# Files larger than this are audited without the cache: hashing them twice is not worth it.
+MAX_CACHED_BYTES = 64 * 2**20
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultCache:
+    folder: Path  # <cache root>/v1
+    base: str  # digest of code, catalogue, settings and environment: shared by every entry of a run
+
+    def key(self, raw: bytes, display: str, project: Any) -> str:
+        digest = hashlib.sha256()
+        for part in (self.base, display, canonical_json(project)):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\x1f")
+        digest.update(hashlib.sha256(raw).digest())
+        return digest.hexdigest()
+
+    def installed_store(self) -> Path:
+        """Where the installed distributions' import names are kept (audit/distributions.py)."""
+        return self.folder / f"installed-{environment_digest()}.json"
+
+    def entry(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Optional[NotebookResult]:
+        try:
+            data = json.loads(self.entry(key).read_bytes())
+            if data.get("key") != key:
+                return None
+            return result_from_json(data["result"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # missing, half-written by a crashed writer, or not ours: a miss
+
+    def put(self, key: str, result: NotebookResult) -> None:
+        if result.error is not None:
+            return
+        # ASCII with escapes: a lone surrogate from a broken notebook survives the round trip.
+        data = json.dumps({"key": key, "result": result_to_json(result)}, sort_keys=True)
+        try:
+            _prepare(self.folder.parent)
+            _write_atomic(self.entry(key), data.encode("utf-8"))
+        except OSError:
+            pass  # read-only checkout, full disk: the audit goes on uncached
+
+
+def open_cache(settings: Settings, root: Optional[Path] = None) -> ResultCache:
+    """The cache for a run with `settings`, in `root` if given, else in `default_cache_root()`."""
+    root = root if root is not None else default_cache_root()
+    base = hashlib.sha256(
+        "\x1f".join(
+            (code_digest(), catalogue_digest(settings.rules_dirs), canonical_json(settings), environment_digest())
+        ).encode("utf-8")
+    ).hexdigest()
+    return ResultCache(Path(root) / LAYOUT, base)
+
+
+def default_cache_root() -> Path:
+    """$NBREFACTOR_CACHE_DIR if set, else the user's cache directory ($XDG_CACHE_HOME or
+    ~/.cache; %LOCALAPPDATA% on Windows) + `nbrefactor`. Not the project folder: an audit adds no
+    file to what it audits. Keys hold the notebook's path and project, so one cache serves every
+    project."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override)
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "nbrefactor" / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nbrefactor"
+
+
+# --- what the key is made of -------------------------------------------------------------------
+
+
+def code_digest(package: Optional[Path] = None) -> str:
+    """nbrefactor's version, the Python version and every `.py` file of the package."""
+    from nbrefactor import __version__
+
+    folder = package or Path(__file__).resolve().parent.parent
+    return hashlib.sha256(f"{__version__}\x1f{sys.version}\x1f{_tree_digest(folder)}".encode()).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(folder.rglob("*.py")):
+        if "__pycache__" in file.parts:
+            continue
+        digest.update(file.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def catalogue_digest(rules_dirs: tuple[str, ...]) -> str:
+    """The bytes of every catalogue file, in the order `load_catalog` reads them."""
+    from nbrefactor.audit.catalog import shipped_rules_dir
+
+    digest = hashlib.sha256()
+    for index, folder in enumerate([shipped_rules_dir(), *(Path(d) for d in rules_dirs)]):
+        for file in sorted(Path(folder).glob("*.toml")):
+            digest.update(f"{index}\x1f{file.name}\0".encode("utf-8"))
+            try:
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+            except OSError:
+                digest.update(b"unreadable")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def environment_digest() -> str:
+    """Names (with versions) of the distributions installed on `sys.path`: installing, removing
+    or upgrading one changes it. A directory listing per path entry, so it costs milliseconds."""
+    names = [sys.prefix]
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        names.append(entry)
+        names.extend(sorted(n for n in listing if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))))
+    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
+
+
+def canonical_json(value: Any) -> str:
+    """A text that is the same for equal values in every process: dataclasses by field, sets
+    sorted (a frozenset's iteration order changes with the hash seed)."""
+    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+# --- entries -------------------------------------------------------------------------------------
+
+
+def result_to_json(result: NotebookResult) -> dict[str, Any]:
+    return {
+        "path": result.path,
+        "suppressed": result.suppressed,
+        "diagnostics": [
+            {
+                **{f.name: getattr(d, f.name) for f in dataclasses.fields(d) if f.name not in ("family", "severity", "location")},
+                "family": d.family.value,
+                "severity": d.severity.value,
+                "location": dataclasses.asdict(d.location),
+            }
+            for d in result.diagnostics
+        ],
+    }
+
+
+def result_from_json(data: dict[str, Any]) -> NotebookResult:
+    diagnostics = []
+    for raw in data["diagnostics"]:
+        fields = dict(raw)
+        fields["family"] = Family(fields["family"])
+        fields["severity"] = Severity(fields["severity"])
+        fields["location"] = Location(**fields["location"])
+        diagnostics.append(Diagnostic(**fields))
+    return NotebookResult(str(data["path"]), tuple(diagnostics), None, int(data["suppressed"]))
+
+
+def _prepare(root: Path) -> None:
+    """Create the cache root with a `.gitignore` (so it is never committed) and a CACHEDIR.TAG
+    (so backup tools skip it), as ruff does."""
+    if (root / ".gitignore").exists():
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    _write_atomic(root / ".gitignore", b"# Created by nbrefactor: audit cache, safe to delete.\n*\n")
+    _write_atomic(
+        root / "CACHEDIR.TAG",
+        b"Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by nbrefactor.\n",
+    )
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    # No fsync: an entry lost or torn by a power cut is only a miss (`get` rejects it).
+    write_bytes_atomic(path, data, durable=False)

@@ -1,0 +1,267 @@
+"""The result cache (audit/cache.py): same findings byte for byte with and without it and for any
+-j; a hit skips the audit; every input of a finding invalidates (notebook bytes, nbrefactor's
+version and source, the catalogue, the settings, the project around the notebook); concurrent
+runs share one cache safely; a broken entry is a miss."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nbrefactor.audit import cache as cache_mod
+from nbrefactor.audit import engine
+from nbrefactor.audit.cache import ResultCache, code_digest, open_cache, result_from_json, result_to_json
+from nbrefactor.audit.engine import audit_paths
+from nbrefactor.config import Settings
+from nbrefactor.report.json_report import render
+
+from nbfactory import project, write_notebook
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures" / "notebooks"
+
+LEAKY = [
+    "import pandas as pd\nimport numpy as np\ndf = pd.read_csv('/home/alice/data/train.csv')",
+    "x = np.random.rand(3)\napi_key = 'sk-live-1234567890abcdef1234567890abcdef'",
+    "print(undefined_name)",
+]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    (tmp_path / "proj").mkdir()
+    root = project(tmp_path / "proj")
+    for i in range(3):
+        write_notebook(root / f"nb{i}.ipynb", LEAKY[i:] + LEAKY[:i])
+    return root
+
+
+class AuditCounter:
+    """Counts the notebooks really audited (cache misses)."""
+
+    def __init__(self, monkeypatch):
+        self.paths: list[str] = []
+        real = engine.audit_file
+
+        def counting(file, display, settings, catalog):
+            self.paths.append(display)
+            return real(file, display, settings, catalog)
+
+        monkeypatch.setattr(engine, "audit_file", counting)
+
+
+def entries_in(root: Path) -> list[Path]:
+    """The per-notebook entries (not the installed-distributions listing beside them)."""
+    return sorted(p for p in root.rglob("*.json") if not p.name.startswith("installed-"))
+
+
+def audit_json(root: Path, settings: Settings, cache=None, jobs=1) -> str:
+    return render(audit_paths([str(root)], settings, jobs=jobs, cache=cache))
+
+
+def test_second_run_is_answered_from_the_cache_with_the_same_bytes(corpus, tmp_path, monkeypatch):
+    settings = Settings()
+    uncached = audit_json(corpus, settings)
+    cache = open_cache(settings, tmp_path / "cache")
+    counter = AuditCounter(monkeypatch)
+    first = audit_json(corpus, settings, cache)
+    assert len(counter.paths) == 3
+    second = audit_json(corpus, settings, cache)
+    assert len(counter.paths) == 3, "the unchanged re-run audited notebooks again"
+    assert first == second == uncached
+    assert json.loads(second)["summary"]["findings"] >= 3  # the notebooks really have findings
+
+
+def test_fixture_corpus_findings_are_identical_with_cache_and_for_any_jobs(tmp_path, monkeypatch):
+    from nbrefactor.config import load_settings
+
+    settings = load_settings(FIXTURES / "pyproject.toml")
+    reference = audit_json(FIXTURES, settings, jobs=1)
+    cache = open_cache(settings, tmp_path / "cache")
+    monkeypatch.setattr(engine, "MIN_NOTEBOOKS_PER_WORKER", 1)  # small corpus: use the pool anyway
+    assert audit_json(FIXTURES, settings, cache, jobs=2) == reference  # cold, workers write
+    assert audit_json(FIXTURES, settings, cache, jobs=1) == reference  # warm
+    assert audit_json(FIXTURES, settings, cache, jobs=3) == reference
+
+
+def test_changed_notebook_is_audited_again_and_its_new_findings_reported(corpus, tmp_path, monkeypatch):
+    settings = Settings()
+    cache = open_cache(settings, tmp_path / "cache")
+    audit_json(corpus, settings, cache)
+    counter = AuditCounter(monkeypatch)
+    write_notebook(corpus / "nb1.ipynb", ["import os\nos.chdir('/home/bob/work')"])
+    after = json.loads(audit_json(corpus, settings, cache))
+    assert [Path(p).name for p in counter.paths] == ["nb1.ipynb"]
+    nb1 = [f for f in after["findings"] if f["location"]["path"].endswith("nb1.ipynb")]
+    assert any("/home/bob" in f["snippet"] for f in nb1), nb1
+    assert not any("undefined_name" in f["snippet"] for f in nb1), "stale findings of the old content"
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["version", "source", "catalogue", "config", "rules-dirs", "project"],
+)
+def test_every_input_of_a_finding_invalidates(change, corpus, tmp_path, monkeypatch):
+    import nbrefactor
+
+    rules_dir = tmp_path / "team-rules"
+    rules_dir.mkdir()
+    (rules_dir / "secrets.toml").write_text("# team patterns\n", encoding="utf-8")
+    settings = Settings(rules_dirs=(str(rules_dir),))
+    root = tmp_path / "cache"
+    audit_json(corpus, settings, open_cache(settings, root))
+    counter = AuditCounter(monkeypatch)
+    audit_json(corpus, settings, open_cache(settings, root))
+    assert counter.paths == [], "precondition: a warm cache answers everything"
+
+    if change == "version":
+        monkeypatch.setattr(nbrefactor, "__version__", nbrefactor.__version__ + ".post1")
+    elif change == "source":
+        # Any edit to nbrefactor's own code: the digest reads the package's files.
+        package = tmp_path / "pkg"
+        shutil.copytree(REPO / "nbrefactor", package, ignore=shutil.ignore_patterns("__pycache__"))
+        before = code_digest(package)
+        (package / "audit" / "engine.py").write_text((package / "audit" / "engine.py").read_text() + "\n# edit\n")
+        cache_mod._tree_digest.cache_clear()
+        assert code_digest(package) != before
+        monkeypatch.setattr(cache_mod, "code_digest", lambda package=None: "edited-" + before)
+    elif change == "catalogue":
+        (rules_dir / "secrets.toml").write_text("# team patterns, edited\n", encoding="utf-8")
+    elif change == "config":
+        settings = Settings(rules_dirs=settings.rules_dirs, ignore=("RND",))
+    elif change == "rules-dirs":
+        other = tmp_path / "more-rules"
+        other.mkdir()
+        settings = Settings(rules_dirs=(*settings.rules_dirs, str(other)))
+    elif change == "project":
+        (corpus / "requirements.txt").write_text("pandas==2.2.2\n", encoding="utf-8")
+        from nbrefactor.audit.project import _discover_folder
+
+        _discover_folder.cache_clear()  # a new process would look again; this one remembers
+    audit_json(corpus, settings, open_cache(settings, root))
+    assert len(counter.paths) == 3, f"a {change} change did not invalidate the cache"
+
+
+def test_load_errors_are_never_cached(tmp_path, monkeypatch):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    (folder / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    cache = open_cache(Settings(), tmp_path / "cache")
+    audit_paths([str(folder)], Settings(), cache=cache)
+    assert not entries_in(tmp_path / "cache")
+
+
+def test_a_corrupt_or_foreign_entry_is_a_miss_and_is_replaced(corpus, tmp_path, monkeypatch):
+    settings = Settings()
+    cache = open_cache(settings, tmp_path / "cache")
+    reference = audit_json(corpus, settings, cache)
+    entries = entries_in(tmp_path / "cache")
+    assert len(entries) == 3
+    entries[0].write_bytes(entries[0].read_bytes()[:40])  # torn
+    data = json.loads(entries[1].read_text())
+    data["key"] = "0" * 64  # an entry that is not for this key
+    entries[1].write_text(json.dumps(data))
+    counter = AuditCounter(monkeypatch)
+    assert audit_json(corpus, settings, cache) == reference
+    assert len(counter.paths) == 2
+    assert audit_json(corpus, settings, cache) == reference
+    assert len(counter.paths) == 2  # rewritten: hits again
+
+
+def test_round_trip_keeps_every_field(corpus):
+    result = audit_paths([str(corpus)], Settings())
+    for notebook in result.notebooks:
+        assert result_from_json(json.loads(json.dumps(result_to_json(notebook)))) == notebook
+
+
+def test_settings_key_does_not_depend_on_the_hash_seed(tmp_path):
+    script = (
+        "import sys; from pathlib import Path; from nbrefactor.config import Settings;"
+        "from nbrefactor.audit.cache import open_cache;"
+        "s = Settings(extra=(('models', {'a': {'notebooks': ['x', 'y']}}),));"
+        "print(open_cache(s, Path(sys.argv[1])).base)"
+    )
+    bases = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        out = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, capture_output=True, text=True, check=True)
+        bases.add(out.stdout.strip())
+    assert len(bases) == 1
+
+
+def _concurrent_audit(args: tuple[str, str]) -> str:
+    root, cache_root = args
+    return audit_json(Path(root), Settings(), open_cache(Settings(), Path(cache_root)))
+
+
+def test_concurrent_runs_share_one_cache_safely(corpus, tmp_path):
+    reference = audit_json(corpus, Settings())
+    cache_root = tmp_path / "cache"
+    context = multiprocessing.get_context("spawn")  # independent interpreters, as separate runs are
+    with context.Pool(4) as pool:
+        outputs = pool.map(_concurrent_audit, [(str(corpus), str(cache_root))] * 8)
+    assert set(outputs) == {reference}
+    assert not [p for p in cache_root.rglob("*") if p.name.endswith(".tmp")], "temporary files left behind"
+    entries = entries_in(cache_root)
+    assert len(entries) == 3
+    for entry in entries:
+        json.loads(entry.read_text())  # every entry complete
+    # and a warm run from yet another process agrees
+    assert _concurrent_audit((str(corpus), str(cache_root))) == reference
+
+
+def test_cli_uses_the_cache_and_no_cache_bypasses_it(corpus, tmp_path):
+    cache_root = tmp_path / "cli-cache"
+    env = {**os.environ, "NBREFACTOR_CACHE_DIR": str(cache_root), "PYTHONPATH": str(REPO)}
+
+    def run(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "nbrefactor", "audit", str(corpus), "--format", "json", *extra],
+            env=env, capture_output=True, text=True, cwd=tmp_path,
+        )
+
+    bypass = run("--no-cache")
+    assert not cache_root.exists(), "--no-cache wrote a cache"
+    cold = run()
+    assert len(entries_in(cache_root)) == 3
+    assert (cache_root / ".gitignore").read_text().strip().endswith("*")
+    warm = run("-j", "2")
+    assert bypass.returncode == cold.returncode == warm.returncode == 1
+    assert bypass.stdout == cold.stdout == warm.stdout
+    assert sorted(p.name for p in corpus.iterdir()) == ["nb0.ipynb", "nb1.ipynb", "nb2.ipynb", "pyproject.toml"]
+
+
+def test_unwritable_cache_never_fails_the_audit(corpus, tmp_path):
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    cache = ResultCache(blocker / "v1", "base")
+    assert audit_json(corpus, Settings(), cache) == audit_json(corpus, Settings())
+
+
+def test_installed_distributions_are_kept_in_the_cache_and_read_back_unchanged(corpus, tmp_path):
+    from nbrefactor.audit import distributions
+
+    distributions.installed_distributions.cache_clear()
+    cache = open_cache(Settings(), tmp_path / "cache")
+    try:
+        reference = audit_json(corpus, Settings())
+        distributions.installed_distributions.cache_clear()
+        assert audit_json(corpus, Settings(), cache) == reference
+        store = cache.installed_store()
+        assert store.is_file(), "a cold cached audit resolving `pandas` keeps the listing"
+        assert distributions.INSTALLED_STORE is None  # only for the length of that audit
+        distributions.installed_distributions.cache_clear()
+        fresh = dict(distributions.installed_distributions())  # listed again: no store set
+        distributions.INSTALLED_STORE = store
+        distributions.installed_distributions.cache_clear()
+        assert dict(distributions.installed_distributions()) == fresh  # read from the file
+    finally:
+        distributions.INSTALLED_STORE = None
+        distributions.installed_distributions.cache_clear()

@@ -1,0 +1,216 @@
+"""Hostile single inputs (issue 16): each one is generated here, run through the real command line
+in a subprocess (a segfault or a hang must show as such, not take pytest down), and must give
+either findings or one clear line naming the file, never a traceback, a crash or a hang; the
+other notebooks of the same run are audited as usual."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from nbrefactor.audit.catalog import load_catalog
+from nbrefactor.audit.engine import audit_notebook
+from nbrefactor.audit.loader import parse_notebook
+from nbrefactor.audit.project import ProjectContext
+from nbrefactor.audit.types import Notebook
+from nbrefactor.config import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def notebook(*sources: str, outputs: list | None = None, tags: list | None = None) -> dict:
+    cells = [
+        {"cell_type": "code", "id": f"c{i}", "metadata": {"tags": tags or []}, "execution_count": i + 1,
+         "outputs": outputs or [], "source": source}
+        for i, source in enumerate(sources)
+    ]
+    return {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def write(folder: Path, name: str, nb: dict | str) -> Path:
+    path = folder / name
+    path.write_text(nb if isinstance(nb, str) else json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def cli(*args: str, cwd: Path, timeout: float = 120, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run([*prefix, sys.executable, "-m", "nbrefactor", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, encoding="utf-8", errors="replace", timeout=timeout)
+
+
+def audit_json(folder: Path, *names: str, extra: tuple[str, ...] = (), timeout: float = 120) -> tuple[int, dict, str]:
+    proc = cli("audit", *names, "--format", "json", "-j", "1", *extra, cwd=folder, timeout=timeout)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode in (0, 1, 2), f"exit {proc.returncode} (a crash?)\n{proc.stderr[-2000:]}"
+    return proc.returncode, json.loads(proc.stdout), proc.stderr
+
+
+def codes(report: dict, path: str) -> list[str]:
+    return [f["code"] for f in report["findings"] if f["location"]["path"] == path]
+
+
+def messages(report: dict, path: str) -> list[str]:
+    return [f["message"] for f in report["findings"] if f["location"]["path"] == path]
+
+
+GOOD = notebook("import os\nprint(os.getcwd())")
+
+
+def test_integers_beyond_pythons_4300_digit_limit_are_read(tmp_path):
+    raw = json.dumps(notebook("x = 1", outputs=[{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                                                  "data": {"application/json": {"n": 12345}, "text/plain": "1"}}]))
+    raw = raw.replace('"execution_count": 1,', '"execution_count": ' + "9" * 5000 + ",", 1).replace("12345", "7" * 6000)
+    write(tmp_path, "huge_int.ipynb", raw)
+    write(tmp_path, "good.ipynb", GOOD)
+    code, report, _ = audit_json(tmp_path, ".")
+    assert report["errors"] == [] and code == 0, report
+    assert report["summary"]["notebooks"] == 2
+    # `nbformat` itself beyond the limit: one clear line, not a traceback.
+    write(tmp_path, "huge_nbformat.ipynb", raw.replace('"nbformat": 4', '"nbformat": ' + "4" * 5000))
+    code, report, _ = audit_json(tmp_path, "huge_nbformat.ipynb")
+    assert code == 2 and [e["path"] for e in report["errors"]] == ["huge_nbformat.ipynb"]
+    assert "'nbformat' is" in report["errors"][0]["problem"] and len(report["errors"][0]["problem"]) < 200
+
+
+def test_two_thousand_nested_brackets_are_a_syntax_error_not_a_segfault(tmp_path):
+    write(tmp_path, "deep.ipynb", notebook("x = " + "[" * 2100 + "]" * 2100, "y = " + "(" * 3000 + "1" + ")" * 3000))
+    write(tmp_path, "good.ipynb", GOOD)
+    code, report, _ = audit_json(tmp_path, ".")
+    assert code == 1 and report["errors"] == []
+    assert codes(report, "deep.ipynb") == ["STR001", "STR001"]
+    assert all("too many nested parentheses" in m for m in messages(report, "deep.ipynb"))
+    assert report["summary"]["notebooks"] == 2
+
+
+AUDIT = (Settings(), ProjectContext(), load_catalog())
+
+
+def audited(*sources: str) -> tuple[list[str], list[str]]:
+    nb = parse_notebook("deep.ipynb", json.dumps(notebook(*sources)).encode())
+    assert isinstance(nb, Notebook)
+    result = audit_notebook(nb, *AUDIT).result
+    return [d.code for d in result.diagnostics], [d.message for d in result.diagnostics]
+
+
+@pytest.mark.parametrize("source", [
+    "x = " + "[" * 150 + "]" * 150,
+    "x = " + " + ".join(["1"] * 500),
+    "x = df" + ".copy()" * 300,
+    "x = " + "not " * 600 + "True",
+], ids=["150-deep-list", "500-term-sum", "300-call-chain", "600-nots"])
+def test_valid_deep_python_is_analysed_like_any_other_cell(source):
+    found, text = audited("import pandas as pd\ndf = pd.DataFrame()", source, "print(undefined_name)")
+    assert "STR001" not in found, text
+    # The cell after the deep one is analysed too: its undefined name is found.
+    assert "HID003" in found, text
+
+
+def test_valid_python_too_long_to_analyse_is_one_clear_finding_and_quick():
+    started = time.monotonic()
+    found, text = audited("x = " + " + ".join(["a"] * 1500), "open('/home/alice/data.csv')")
+    assert time.monotonic() - started < 20
+    assert found.count("STR001") == 1, text
+    assert any(t.startswith("Cell too complex to analyse: an expression of 1,") for t in text), text
+    assert "PTH002" in found, text  # the other cell was analysed
+
+
+@pytest.mark.parametrize("source", ["x = f" + "()" * 5000, "x = " + " + ".join(["a"] * 20000)], ids=["5000-call-chain", "20000-term-sum"])
+def test_expressions_python_itself_cannot_compile_end_quickly_as_a_syntax_error(tmp_path, source):
+    write(tmp_path, "long.ipynb", notebook(source))
+    started = time.monotonic()
+    code, report, _ = audit_json(tmp_path, "long.ipynb", timeout=60)
+    assert time.monotonic() - started < 30
+    assert code == 1 and codes(report, "long.ipynb") == ["STR001"]
+    assert "too deeply for Python to compile" in messages(report, "long.ipynb")[0]
+
+
+def test_lone_surrogates_are_replaced_and_every_format_writes(tmp_path):
+    nb = notebook("name = '\ud800'\nprint(name)  # \udfff", tags=["\ud800tag"],
+                  outputs=[{"output_type": "stream", "name": "stdout", "text": "\ud800 out\n"}])
+    write(tmp_path, "surrogate.ipynb", json.dumps(nb))  # json.dumps writes the \\ud800 escapes
+    assert "\\ud800" in (tmp_path / "surrogate.ipynb").read_text()
+    for fmt in ("text", "json", "sarif", "github"):
+        proc = cli("audit", "surrogate.ipynb", "--format", fmt, "-j", "1", "--color", "never", cwd=tmp_path)
+        assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, (fmt, proc.stderr)
+    loaded = parse_notebook("s.ipynb", (tmp_path / "surrogate.ipynb").read_bytes())
+    assert isinstance(loaded, Notebook)
+    assert "\ufffd" in loaded.cells[0].source and "\ud800" not in loaded.cells[0].source
+    assert loaded.cells[0].tags == ("\ufffdtag",)
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path):
+    name = os.fsdecode(b"caf\xe9.ipynb")
+    write(tmp_path, name, notebook("open('/home/alice/data.csv')"))
+    for fmt in ("text", "json", "sarif", "github"):
+        proc = cli("audit", ".", "--format", fmt, "-j", "1", "--color", "never", cwd=tmp_path)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, (fmt, proc.stderr)
+        shown = "caf\\xe9.ipynb"
+        forms = (shown, json.dumps(shown)[1:-1], "caf%5Cxe9.ipynb")  # as printed, in JSON, in a SARIF URI
+        assert any(form in proc.stdout for form in forms), (fmt, proc.stdout[:500])
+
+
+def test_a_named_pipe_called_ipynb_is_skipped_with_one_line_and_never_waited_on(tmp_path):
+    os.mkfifo(tmp_path / "pipe.ipynb")
+    write(tmp_path, "good.ipynb", GOOD)
+    started = time.monotonic()
+    code, report, stderr = audit_json(tmp_path, ".", timeout=60)
+    assert time.monotonic() - started < 30
+    assert code == 2
+    assert report["errors"] == [{"path": "pipe.ipynb", "problem": "is a named pipe (FIFO), not a notebook file; skipped"}]
+    assert "good.ipynb" in {f["location"]["path"] for f in report["findings"]} | {"good.ipynb"} and report["summary"]["notebooks"] == 2
+    assert [line for line in stderr.splitlines() if "pipe.ipynb" in line] == ["error: pipe.ipynb: is a named pipe (FIFO), not a notebook file; skipped"]
+    # Named explicitly, and through migrate: the same line, no wait.
+    proc = cli("migrate", "pipe.ipynb", "good.ipynb", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "is a named pipe (FIFO)" in proc.stdout + proc.stderr
+    assert (tmp_path / "out" / "good").is_dir()
+
+
+def _without_root_powers() -> tuple[str, ...]:
+    """chmod 000 stops everyone but root: as root, drop the capabilities that bypass it."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "running as root needs setpriv (util-linux) to test a locked folder"
+    caps = "-dac_override,-dac_read_search"
+    return (setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}")
+
+
+def test_a_locked_folder_is_named_once_and_its_siblings_are_audited(tmp_path):
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "locked").mkdir()
+    write(tmp_path / "ok", "a.ipynb", notebook("open('/home/alice/a.csv')"))
+    write(tmp_path / "locked", "b.ipynb", GOOD)
+    write(tmp_path, "top.ipynb", notebook("open('/home/alice/top.csv')"))
+    (tmp_path / "locked").chmod(0)
+    try:
+        proc = cli("audit", ".", "--format", "json", "-j", "1", cwd=tmp_path, prefix=_without_root_powers())
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        report = json.loads(proc.stdout)
+        assert report["errors"] == [{"path": "locked", "problem": "cannot list the folder (permission denied); the notebooks in it were not read"}]
+        assert {"ok/a.ipynb", "top.ipynb"} <= {f["location"]["path"] for f in report["findings"]}
+        assert "internal error" not in proc.stdout + proc.stderr
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+
+
+def test_the_time_limit_names_the_notebook_and_the_others_are_audited(tmp_path):
+    # Each cell is ~0.3 s of libcst work: 30 of them outlast a 1 s limit, in Python code the
+    # timer can interrupt (and inside libcst's position provider, whose clean-up raises KeyError).
+    slow = notebook(*["x = " + " + ".join(["a"] * 900) for _ in range(30)])
+    write(tmp_path, "slow.ipynb", slow)
+    write(tmp_path, "good.ipynb", notebook("open('/home/alice/a.csv')"))
+    started = time.monotonic()
+    code, report, _ = audit_json(tmp_path, ".", extra=("--timeout", "1"))
+    assert time.monotonic() - started < 60
+    assert code == 2
+    assert report["errors"] == [{"path": "slow.ipynb", "problem": "stopped: the audit took longer than the time limit of 1 s (--timeout)"}]
+    assert "good.ipynb" in {f["location"]["path"] for f in report["findings"]}

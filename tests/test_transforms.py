@@ -1,0 +1,125 @@
+"""Before/after tests for the cell transforms (LibCST `assertCodemod` style): one cell's source in,
+the step code out, and the notes the transform leaves for MIGRATION.md (changes, review items).
+
+The expected code is written by hand: each case says what the compiler must do to a cell, so a
+change to the transforms shows up here as a readable diff of generated code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+import pytest
+
+from nbrefactor.audit.analysis import analyse_notebook
+from nbrefactor.audit.types import Cell, Notebook
+from nbrefactor.compile.transform import function_body, transform_cell
+
+
+@dataclass(frozen=True)
+class Case:
+    source: str
+    code: str  # the body of `def step(cfg):` after the transform
+    changes: tuple[tuple[int, str], ...] = ()
+    review: tuple[tuple[int, str], ...] = ()
+    imports: tuple[str, ...] = ()  # hoisted to the module
+    needs: tuple[str, ...] = ()  # helper imports the module adds
+    replacements: dict = field(default_factory=dict)  # (line, column) of a literal → config field
+    moved: tuple[str, ...] = ()  # definitions that move to functions.py
+    injected: tuple[str, ...] = ()  # names a `%run` in this cell provides
+
+
+def transform(case: Case):  # noqa: ANN201 - (code, CellOutcome)
+    facts = analyse_notebook(Notebook("t.ipynb", (Cell(1, "code", case.source),)))
+    outcome = transform_cell(facts.cells[0], dict(case.replacements), frozenset(case.moved), "step_cell1", facts.resolve, "cfg", case.injected)
+    fn = cst.parse_statement("def step(cfg):\n    pass\n").with_changes(body=function_body(outcome.items))
+    code = "\n".join(line.rstrip() for line in cst.Module(body=[fn]).code.splitlines()) + "\n"
+    return code, outcome
+
+
+CASES = {
+    "path literal becomes a config field; display-only expression dropped; import hoisted": Case(
+        source="import pandas as pd\ndf = pd.read_csv('data/x.csv')\ndf.head()",
+        replacements={(2, 18): "x_csv_path"},
+        code="def step(cfg):\n    df = pd.read_csv(cfg.x_csv_path)\n",
+        changes=((3, "display-only expression dropped"),),
+        imports=("import pandas as pd",),
+    ),
+    "seed literal becomes a config field": Case(
+        source="import numpy as np\nnp.random.seed(42)\nrng = np.random.default_rng(7)",
+        replacements={(2, 16): "seed"},
+        code="def step(cfg):\n    np.random.seed(cfg.seed)\n    rng = np.random.default_rng(7)\n",
+        imports=("import numpy as np",),
+    ),
+    "moved definition is removed from the step": Case(
+        source="def helper(a):\n    return a * 2\n\ny = helper(3)",
+        moved=("helper",),
+        code="def step(cfg):\n\n    y = helper(3)\n",
+        changes=((1, "`helper` moved to the functions module"),),
+    ),
+    "plt.show saves the figure": Case(
+        source="import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()",
+        code='def step(cfg):\n    plt.plot([1, 2])\n    save_figure("step_cell1_1")\n',
+        changes=((3, "`plt.show()` now saves the figure to the artifacts folder"),),
+        imports=("import matplotlib.pyplot as plt",),
+        needs=("save_figure",),
+    ),
+    "line magics and shell lines become explicit Python, or notes": Case(
+        source="%cd data\n!ls -l\nfiles = !ls\n%env MODE=fast\n%pip install numpy==1.26.4\n%matplotlib inline\n%store x",
+        code=(
+            "def step(cfg):\n"
+            "    os.chdir(os.path.expanduser('data'))\n"
+            "    subprocess.run('ls -l', shell=True)\n"
+            "    files = subprocess.run('ls', shell=True, capture_output=True, text=True).stdout.splitlines()\n"
+            "    os.environ['MODE'] = 'fast'\n"
+            "    # nbrefactor: `%pip install numpy==1.26.4` moved to requirements.txt\n"
+            "    # nbrefactor: dropped notebook-only `%matplotlib inline`\n"
+            "    # nbrefactor: review: `%store x`\n"
+        ),
+        changes=(
+            (1, "`%cd data` became `os.chdir`"),
+            (2, "shell line `!ls -l` became `subprocess.run`"),
+            (3, "shell line `files = !ls` became `subprocess.run`"),
+            (4, "`%env MODE=fast` became `os.environ[...]`"),
+            (5, "`%pip install numpy==1.26.4` moved to requirements.txt"),
+            (6, "notebook-only `%matplotlib inline` dropped"),
+        ),
+        review=((1, "`%cd data` changes the working directory; prefer config paths"), (7, "`%store x` has no automatic translation")),
+        needs=("os", "subprocess"),
+    ),
+    "bash cell magic becomes subprocess.run": Case(
+        source="%%bash\necho hi",
+        code="def step(cfg):\n    subprocess.run(['bash', '-c', 'echo hi'])\n",
+        changes=((1, "`%%bash` cell became `subprocess.run`"),),
+        needs=("subprocess",),
+    ),
+    "%run binds the names later cells read from runpy's namespace": Case(
+        source="%run helpers.py\nz = helper_value + 1",
+        injected=("helper_value",),
+        code=(
+            "def step(cfg):\n"
+            "    _run_namespace = runpy.run_path('helpers.py', run_name='__main__')\n"
+            "    helper_value = _run_namespace['helper_value']\n"
+            "    z = helper_value + 1\n"
+        ),
+        review=((1, "`%run helpers.py` injected the script's names (`helper_value`); the package runs it with `runpy` from the working directory — consider importing them instead"),),
+        needs=("runpy",),
+    ),
+    "a multi-line string keeps its exact content when indented into a function": Case(
+        source='text = """line one\n    indented stays\n"""\nprint(text)',
+        code='def step(cfg):\n    text = """line one\n    indented stays\n"""\n    print(text)\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_cell_transform(name: str) -> None:
+    case = CASES[name]
+    code, outcome = transform(case)
+    assert code == case.code
+    assert tuple(outcome.changes) == case.changes
+    assert tuple(outcome.review) == case.review
+    assert tuple(cst.Module(body=[i]).code.strip() for i in outcome.imports) == case.imports
+    assert tuple(sorted(outcome.needs)) == case.needs
+    assert outcome.replaced == set(case.replacements)
