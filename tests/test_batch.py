@@ -315,7 +315,9 @@ def test_report_command_rerenders_without_the_notebooks(corpus, tmp_path, capsys
     elsewhere = tmp_path / "elsewhere"
     assert run_cli("report", str(out), "--html", str(elsewhere)) == 1
     index = (elsewhere / "index.html").read_text()
-    assert 'href="../out/churn/MIGRATION.md"' in index  # links still reach the packages
+    assert 'href="../out/churn/src/churn/' in index  # links still reach the packages
+    model_page = next((elsewhere / "models").glob("churn-*.html")).read_text()
+    assert "<h1>Migration of churn</h1>" in model_page  # MIGRATION.md, read from the package and rendered
     (tmp_path / "not-a-report.json").write_text('{"schema": "nbrefactor-audit/1"}')
     assert run_cli("report", str(tmp_path / "not-a-report.json")) == 2
     assert "not a migration report" in capsys.readouterr().err

@@ -44,7 +44,8 @@ def with_error(d: Path) -> str:
 
 
 def only_warning(d: Path) -> str:
-    return notebook(d / "r.ipynb", ["x <- 1\n"], kernel="ir", language="R")  # STR002, a warning
+    # PTH001 (absolute path), a warning; the notebook has no import, so nothing else fires.
+    return notebook(d / "warn.ipynb", ['f = open("/srv/shared/data.csv")\n'])
 
 
 def unreadable(d: Path) -> str:

@@ -4,8 +4,11 @@ links from the file system and over HTTP, and a notebook whose code, markdown an
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import os
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -57,8 +60,8 @@ def migrated(tmp_path_factory):
 class Watched:
     """A page that records dialogs, console errors and page errors (a CSP refusal is one)."""
 
-    def __init__(self, browser) -> None:  # noqa: ANN001
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, width: int = 1280) -> None:  # noqa: ANN001
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
         self.dialogs: list[str] = []
         self.errors: list[str] = []
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
@@ -139,7 +142,9 @@ def test_links_reach_notebook_pages_anchors_and_package_files(migrated, watched)
 
     page.locator("a.pkg-link", has_text="MIGRATION.md").first.click()
     page.wait_for_load_state()
-    assert "# Migration of churn" in page.content()
+    # MIGRATION.md rendered as HTML on the model's page (its "# Migration of churn" is a heading).
+    assert page.locator("article.markdown h1").first.text_content() == "Migration of churn"
+    assert "# Migration" not in page.locator("article.markdown").inner_text()
 
     page.goto((migrated / "report" / "index.html").as_uri())
     link = page.locator("#findings a.finding-link", has_text="churn.ipynb").first
@@ -234,3 +239,243 @@ def test_screenshots_of_the_index_and_a_notebook_page(migrated, watched):
         data = (ARTIFACTS / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, name
     shutil.copy2(migrated / "migration-report.json", ARTIFACTS / "migration-report.json")
+
+
+# --- layout at a desktop and a phone width, pictures, search, URL filters, cards, keyboard ----
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.right > width + 0.5 || r.left < -0.5) {
+      wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && el.className.baseVal === undefined ? '.' + el.className : '') + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+    }
+  }
+  return {scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth, wide: wide.slice(0, 10)};
+}"""
+
+
+def report_pages(out: Path) -> list[Path]:
+    report = out / "report"
+    pages = [report / "index.html"]
+    for folder in ("notebooks", "models", "rules"):
+        pages.extend(sorted((report / folder).glob("*.html")))
+    pages.append(next(p for p in sorted((report / "files").rglob("*.html")) if p.name == "pipeline.yaml.html"))
+    return pages
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_every_page_fits_the_window(migrated, browser, width):
+    """No horizontal scroll and no element wider than the viewport, at a desktop and a phone width."""
+    watched = Watched(browser, width)
+    try:
+        page = watched.page
+        checked = 0
+        for path in report_pages(migrated):
+            page.goto(path.as_uri())
+            layout = page.evaluate(OVERFLOW)
+            assert layout["inner"] == width
+            assert layout["scroll"] <= width, f"{path.name} at {width}px: page is {layout['scroll']}px wide; {layout['wide']}"
+            assert layout["wide"] == [], f"{path.name} at {width}px: wider than the window: {layout['wide']}"
+            checked += 1
+        assert checked >= 8
+        assert watched.errors == []
+    finally:
+        watched.close()
+
+
+@contextlib.contextmanager
+def serving(folder: Path):
+    """An HTTP server on 127.0.0.1 for FOLDER (as `python -m http.server` serves it); yields its URL."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # noqa: ANN002
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path == "/favicon.ico":  # Chromium's own request, not the report's
+                self.send_response(204)
+                self.end_headers()
+                return
+            super().do_GET()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("over", ["file", "http"])
+def test_every_link_loads_in_chromium(migrated, browser, over):
+    """Every link of every page, followed by Chromium from the file system and over HTTP: no
+    navigation fails (a YAML file linked directly would be a download: net::ERR_ABORTED), and
+    over HTTP every answer is a success."""
+    from html.parser import HTMLParser
+    from urllib.parse import urljoin, urldefrag
+
+    class Hrefs(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hrefs: list[str] = []
+
+        def handle_starttag(self, tag, attrs):  # noqa: ANN001
+            href = dict(attrs).get("href")
+            if tag == "a" and href:
+                self.hrefs.append(href)
+
+    targets: dict[str, str] = {}
+    for path in (migrated / "report").rglob("*.html"):
+        parser = Hrefs()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            target, _ = urldefrag(urljoin(path.as_uri(), href))
+            targets.setdefault(target.split("?", 1)[0], path.name)
+    assert len(targets) > 30
+    watched = Watched(browser)
+    with contextlib.ExitStack() as stack:
+        prefix = migrated.as_uri()
+        base = stack.enter_context(serving(migrated)) if over == "http" else prefix
+        page = watched.page
+        kinds = set()
+        for target, source in sorted(targets.items()):
+            assert target.startswith(prefix + "/"), f"{source}: {target} leaves the output folder"
+            url = base + target[len(prefix):]
+            try:
+                response = page.goto(url)
+            except Exception as exc:  # noqa: BLE001 - Playwright's Error: the message names the net:: failure
+                pytest.fail(f"{source}: link to {url} does not load: {exc}")
+            if over == "http":
+                assert response is not None and response.status == 200, f"{source}: {url} answered {response and response.status}"
+            kinds.add(Path(target).suffix)
+        assert {".html", ".py", ".json", ".md"} <= kinds
+        assert watched.errors == []
+    watched.close()
+
+
+def test_charts_and_pipeline_dags_are_inline_svg(migrated, watched):
+    page = watched.page
+    page.goto((migrated / "report" / "index.html").as_uri())
+    assert page.locator("svg.chart").count() >= 4  # families, readiness, rules, a pipeline
+    document = json.loads((migrated / "migration-report.json").read_text(encoding="utf-8"))
+    # The rule chart's bars are the rule table's counts.
+    bars = page.locator("figure.wide svg g.bar").all()
+    by_code = {b.get_attribute("data-label").split()[0]: int(b.locator("text").nth(1).text_content()) for b in bars}
+    assert by_code == document["summary"]["by_code"]
+    # One DAG per compiled pipeline, a box per task of the YAML (read here with PyYAML).
+    import yaml
+
+    for m in document["models"]:
+        yaml_path = migrated / (m["package_dir"] or "-") / "pipeline" / "pipeline.yaml"
+        if not yaml_path.is_file():
+            continue
+        spec = next(d for d in yaml.safe_load_all(yaml_path.read_text(encoding="utf-8")) if "root" in d)
+        names = sorted(spec["root"]["dag"]["tasks"])
+        details = page.locator("details.pipeline", has=page.locator(f"summary b:text-is('{m['name']}')"))
+        assert sorted(t.get_attribute("data-task") for t in details.locator("g.task").all()) == names
+        deps = sum(len(t.get("dependentTasks", [])) for t in spec["root"]["dag"]["tasks"].values())
+        assert details.locator("g.edge").count() == deps
+    assert page.evaluate("document.querySelectorAll('img, object, embed, iframe').length") == 0
+
+
+def test_search_and_filters_live_in_the_url(migrated, watched):
+    page = watched.page
+    index = (migrated / "report" / "index.html").as_uri()
+    page.goto(index)
+    total = len(visible_rows(page, "findings"))
+    page.fill("#filter-q", "read_csv")
+    rows = visible_rows(page, "findings")
+    assert 0 < len(rows) < total and all("read_csv" in r.text_content() for r in rows)
+    assert "q=read_csv" in page.url
+    page.select_option("#filter-severity", "info")
+    url = page.url
+    assert "severity=info" in url and "q=read_csv" in url
+    shown = [r.text_content() for r in visible_rows(page, "findings")]
+    # The URL alone brings the same view back (a shared link).
+    page.goto("about:blank")
+    page.goto(url)
+    assert page.input_value("#filter-q") == "read_csv" and page.input_value("#filter-severity") == "info"
+    assert [r.text_content() for r in visible_rows(page, "findings")] == shown
+    page.click("#clear-filters")
+    assert "?" not in page.url and len(visible_rows(page, "findings")) == total
+    assert watched.errors == []
+
+
+def test_summary_cards_filter_when_clicked(migrated, watched):
+    page = watched.page
+    page.goto((migrated / "report" / "index.html").as_uri())
+    card = page.locator("a.card", has_text="blocked")
+    card.click()
+    rows = visible_rows(page, "models")
+    assert [r.locator("td").first.text_content() for r in rows] == ["stale"]
+    assert "status=blocked" in page.url and card.get_attribute("aria-current") == "true"
+    page.locator("a.card", has_text="findings").filter(has=page.locator(".sev-error")).click()
+    assert all("|error|" in r.get_attribute("data-severity") for r in visible_rows(page, "findings"))
+    assert page.input_value("#filter-status") == "" and page.input_value("#filter-severity") == "error"
+    page.locator("a.card", has_text="models (show all)").click()
+    assert len(visible_rows(page, "models")) == 3
+    assert watched.errors == []
+
+
+def test_sortable_headers_work_from_the_keyboard(migrated, watched):
+    page = watched.page
+    page.goto((migrated / "report" / "index.html").as_uri())
+    target = page.locator("#models th button", has_text="score")
+    for _ in range(80):  # Tab until the score header has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "score" and page.evaluate("document.activeElement.closest('#models') !== null"):
+            break
+    else:
+        pytest.fail("Tab never reaches the score header")
+    header = page.locator("#models th", has=page.locator("button", has_text="score"))
+
+    def scores() -> list[int]:
+        return [int(r.locator("td.score").text_content()) for r in visible_rows(page, "models")]
+
+    page.keyboard.press("Enter")
+    assert scores() == sorted(scores()) and header.get_attribute("aria-sort") == "ascending"
+    page.keyboard.press("Space")
+    assert scores() == sorted(scores(), reverse=True) and header.get_attribute("aria-sort") == "descending"
+
+
+def test_notebook_page_lists_its_findings_and_steps_through_them(migrated, watched):
+    page = watched.page
+    churn = next((migrated / "report" / "notebooks").glob("*_churn_churn-*.html"))
+    page.goto(churn.as_uri())
+    findings = page.locator("main .finding")
+    total = findings.count()
+    assert total >= 3
+    items = page.locator(".finding-list li")
+    assert items.count() == total
+    # The list links each finding, in page order.
+    ids = [f.get_attribute("id") for f in findings.all()]
+    assert [a.get_attribute("href") for a in page.locator(".finding-list li > a").all()] == [f"#{i}" for i in ids]
+    page.click("#next-finding")
+    assert page.evaluate("document.activeElement.id") == ids[0]
+    assert page.locator("#finding-pos").text_content() == f"1 / {total}"
+    page.keyboard.press("n")
+    assert page.evaluate("document.activeElement.id") == ids[1]
+    page.keyboard.press("p")
+    assert page.evaluate("document.activeElement.id") == ids[0]
+    # Rule codes link to the rule's page; messages are rendered markdown (no raw backticks).
+    page.locator("main .finding a.rule-link").first.click()
+    page.wait_for_load_state()
+    assert "/rules/" in page.url and page.locator("h1 code").count() == 1
+    assert watched.errors == []
+
+
+def test_messages_render_markdown_and_explanations_name_no_internal_files(migrated, watched):
+    page = watched.page
+    for path in report_pages(migrated):
+        page.goto(path.as_uri())
+        text = page.locator("main").inner_text()
+        for message in page.locator(".msg, td.msg").all():
+            assert "`" not in message.inner_text(), f"{path.name}: raw backticks in {message.inner_text()!r}"
+        names = set(re.findall(r"\b[\w-]+\.toml\b", text))
+        assert names <= {"pyproject.toml"}, f"{path.name}: internal file names {names}"
+        assert "rules/" not in re.sub(r"\.\./rules/|rules/[A-Z]+\d+\.html", "", text)

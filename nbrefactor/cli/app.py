@@ -20,7 +20,9 @@ from nbrefactor.audit.guards import DEFAULT_TIMEOUT
 from nbrefactor.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, codes_list, exit_code, job_count, seconds_limit, settings_for
 
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "concise", "json", "sarif", "github")
+# The formats a person reads in a terminal: only these get a progress bar (on standard error).
+TERMINAL_FORMATS = ("text", "concise")
 
 DESCRIPTION = """\
 nbrefactor audits Jupyter notebooks for the anti-patterns that block a migration to production
@@ -66,12 +68,24 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     audit.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="notebooks or folders (recursive; checkpoints skipped)")
-    audit.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    audit.add_argument(
+        "--format", choices=FORMATS, default="text",
+        help="output format (default: text, grouped by notebook and rule; concise: one line per finding)",
+    )
+    audit.add_argument("--statistics", action="store_true", help="text formats: print the number of findings per rule instead of the findings")
+    audit.add_argument(
+        "--progress", choices=("auto", "never"), default="auto",
+        help="a progress bar on standard error while auditing (auto: text formats on a terminal only)",
+    )
     audit.add_argument("--select", type=codes_list, help="comma-separated codes, prefixes (PTH), families (paths) or names to check")
     audit.add_argument("--ignore", type=codes_list, help="comma-separated codes, prefixes, families or names to skip")
     audit.add_argument("--fail-on", choices=("error", "warning", "info", "never"), help="lowest severity that fails (default: warning)")
     audit.add_argument("--config", type=Path, help="pyproject.toml to read [tool.nbrefactor] from (default: nearest)")
     audit.add_argument("--output", "-o", type=Path, help="write the report to this file instead of standard output")
+    audit.add_argument(
+        "--sarif", type=Path, metavar="FILE",
+        help="also write the SARIF report to FILE (one audit, two outputs: e.g. --format github for annotations plus SARIF for code scanning)",
+    )
     audit.add_argument("--no-source", action="store_true", help="text format: do not show the offending lines")
     audit.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="text format colours")
     audit.add_argument(
@@ -154,12 +168,19 @@ def run_audit(args: argparse.Namespace) -> int:
         select_paths = None
     if select_paths is not None:
         paths = select_paths(args, settings)
+    if getattr(args, "statistics", False) and args.format not in TERMINAL_FORMATS:
+        print(f"nbrefactor: --statistics works with --format text or concise, not {args.format}", file=sys.stderr)
+        return EXIT_ERROR
     cache = None
     if not getattr(args, "no_cache", False):
         from nbrefactor.audit.cache import open_cache
 
         cache = open_cache(settings)
-    result = audit_paths(paths, settings, jobs=getattr(args, "jobs", 1), timeout=getattr(args, "timeout", DEFAULT_TIMEOUT), cache=cache)
+    with _AuditProgress.for_args(args) as progress:
+        result = audit_paths(
+            paths, settings, on_result=progress.advance, on_start=progress.start, jobs=getattr(args, "jobs", 1),
+            timeout=getattr(args, "timeout", DEFAULT_TIMEOUT), cache=cache,
+        )
     new_findings = None
     render_result = result
     try:
@@ -176,12 +197,37 @@ def run_audit(args: argparse.Namespace) -> int:
             write_text_atomic(args.output, text)
         else:
             sys.stdout.write(text)
+    if getattr(args, "sarif", None) is not None:
+        from nbrefactor.fileio import write_text_atomic
+        from nbrefactor.report.sarif import render as render_sarif
+
+        write_text_atomic(args.sarif, render_sarif(render_result, docs_url=getattr(args, "docs_url", None)))
+    if args.format == "github":
+        _write_step_summary(render_result)
     # Unreadable files are named on stderr too, so they stand out of a JSON/SARIF stream.
     # (`render_result` drops only the unreadable notebooks a baseline records as known-broken.)
-    if args.format != "text":
+    if args.format not in TERMINAL_FORMATS:
         for error in render_result.errors:
             print(f"error: {error}", file=sys.stderr)
     return exit_code(render_result, settings, new_findings)
+
+
+def _write_step_summary(result: AuditResult) -> None:
+    """In GitHub Actions: append the job summary (counts, and the findings beyond the annotations
+    GitHub shows) to the file $GITHUB_STEP_SUMMARY names. Appending is GitHub's protocol: other
+    steps write to the same file."""
+    import os
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    from nbrefactor.report.github import step_summary
+
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(step_summary(result))
+    except OSError as exc:
+        print(f"nbrefactor: could not write the job summary to {target}: {exc}", file=sys.stderr)
 
 
 def render_report(result: AuditResult, args: argparse.Namespace) -> Optional[str]:
@@ -200,14 +246,81 @@ def render_report(result: AuditResult, args: argparse.Namespace) -> Optional[str
         return render_github(result)
     import io
 
-    from nbrefactor.report.text import render as render_text
+    from nbrefactor.report.text import render as render_text, render_concise, render_statistics
 
     color = {"always": True, "never": False}.get(args.color)
     if args.output:
         color = False
+    color = color if color is not None else (sys.stdout.isatty() or None)
     buffer = io.StringIO()
-    render_text(result, buffer, color=color if color is not None else (sys.stdout.isatty() or None), show_source=not args.no_source)
+    if getattr(args, "statistics", False):
+        render_statistics(result, buffer, color=color)
+    elif fmt == "concise":
+        render_concise(result, buffer, color=color)
+    else:
+        render_text(result, buffer, color=color, show_source=not args.no_source)
     return buffer.getvalue()
+
+
+class _AuditProgress:
+    """A transient rich bar on standard error (count, elapsed, time left, notebook in hand) while
+    notebooks are audited; only for the text formats and only when standard error is a terminal,
+    so JSON, SARIF, GitHub output and pipes never carry it. It appears once the engine knows how
+    many notebooks there are (`on_start`)."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.table import Column
+
+        self.progress = Progress(
+            TextColumn("auditing"),
+            BarColumn(bar_width=16),
+            MofNCompleteColumn(table_column=Column(no_wrap=True)),
+            TimeElapsedColumn(table_column=Column(no_wrap=True)),
+            TextColumn("eta", table_column=Column(no_wrap=True)),
+            TimeRemainingColumn(table_column=Column(no_wrap=True)),
+            TextColumn("{task.description}", table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis", min_width=0)),
+            console=Console(file=sys.stderr, highlight=False),
+            transient=True,
+            expand=True,
+        )
+        self.task = None
+
+    @staticmethod
+    def for_args(args: argparse.Namespace) -> "_AuditProgress | _NoProgress":
+        if args.format not in TERMINAL_FORMATS or getattr(args, "progress", "auto") == "never" or not sys.stderr.isatty():
+            return _NoProgress()
+        return _AuditProgress()
+
+    def start(self, total: int) -> None:
+        if total:
+            self.task = self.progress.add_task("", total=total)
+            self.progress.start()
+
+    def advance(self, result) -> None:
+        from rich.markup import escape
+
+        if self.task is not None:
+            self.progress.update(self.task, advance=1, description=escape(result.path))
+
+    def __enter__(self) -> "_AuditProgress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.task is not None:
+            self.progress.stop()
+
+
+class _NoProgress:
+    advance = None
+    start = None
+
+    def __enter__(self) -> "_NoProgress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
 
 def run_rules(args: argparse.Namespace) -> int:

@@ -118,12 +118,19 @@ class Display:
         self.models = models
         if self.bar and models:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.table import Column
 
             console = Console(file=sys.stdout, force_terminal=True, no_color=self.color is False, highlight=False)
+            # Count, elapsed time and the estimate never wrap or shrink; the bar is short and the
+            # notebook name takes what is left (cut with …), so at 80 columns the line still reads
+            # "migrating ━━━━ 3/40 0:00:12 eta 0:02:31 churn.ipynb".
+            fixed = dict(table_column=Column(no_wrap=True))
             self.progress = Progress(
-                SpinnerColumn(), TextColumn("[bold]migrating[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                TextColumn("{task.description}"), console=console, transient=True,
+                SpinnerColumn(), TextColumn("[bold]migrating[/]", **fixed), BarColumn(bar_width=12), MofNCompleteColumn(**fixed),
+                TimeElapsedColumn(**fixed), TextColumn("eta", **fixed), TimeRemainingColumn(**fixed),
+                TextColumn("{task.description}", table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis", min_width=0)),
+                console=console, transient=True, expand=True,
             )
             self.progress.start()
             self.task = self.progress.add_task("", total=models)
@@ -250,7 +257,7 @@ def write_report(document: dict[str, Any], out: Path, force: bool = False, html_
     # whose notebooks sit above OUT never takes the report for the notebooks' data.
     marker = {"generator": "nbrefactor", "files": {REPORT_FILE: hashlib.sha256(data).hexdigest()}}
     _write_if_changed(out / MANIFEST, (json.dumps(marker, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-    write_html(document, html_dir or out / REPORT_DIR, force=force)
+    write_html(document, html_dir or out / REPORT_DIR, force=force, out=out)
 
 
 def run_report(args: argparse.Namespace) -> int:

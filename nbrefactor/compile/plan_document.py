@@ -150,5 +150,5 @@ class PlanDocument:
         for f in self.config:
             lines.append(f"  config {f.name} = {f.default!r} ({f.kind}{', ' + f.direction if f.direction else ''})")
         for notebook, cell, what in review:
-            lines.append(f"  review {notebook} cell {cell}: {what}")
+            lines.append(f"  review {notebook}{f' cell {cell}' if cell is not None else ''}: {what}")
         return "\n".join(lines)

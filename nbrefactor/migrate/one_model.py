@@ -165,7 +165,8 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
     diagnostics = plan.diagnostics
     if plan.blocking and not options.allow_hidden_state:
         problems = tuple(
-            f"{d.location.path}: cell {d.location.cell}"
+            f"{d.location.path}"
+            + (f": cell {d.location.cell}" if d.location.cell is not None else "")
             + (f" line {d.location.line}" if d.location.line else "")
             + f": {d.code} {d.message}"
             for d in plan.blocking

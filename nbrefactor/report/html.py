@@ -1,18 +1,23 @@
-"""HTML report: `OUT/report/index.html` and one page per notebook, rendered from the migration
-document alone (`report.migration`), so `nbrefactor report` can redo it without analysing anything.
+"""HTML report: `OUT/report/index.html`, one page per notebook, per package (`models/`), per rule
+(`rules/`) and per generated file a browser would download (`files/`), rendered from the migration
+document (`report.migration`) and the package files the report shows itself (MIGRATION.md, YAML,
+TOML…), which `write_html` reads at the edge; so `nbrefactor report` can redo it without
+analysing anything.
 
 Safety: jinja2 with autoescaping on for every template; notebook text (code, markdown, outputs,
-messages) only ever reaches a page through it, or through `highlight`, which escapes every piece it
-emits. The pages carry a Content-Security-Policy that allows no network at all and only the one
-inline script whose hash it names, so even an escaping mistake could not run injected code.
-Self-contained: CSS and JS inline, no CDN; links are relative, so the folder works from the file
-system and when served.
+messages) only ever reaches a page through it, through `highlight`, which escapes every piece it
+emits, through markdown-it with raw HTML turned off (messages, MIGRATION.md), or through the SVG
+charts, which escape every label. The pages carry a Content-Security-Policy that allows no network
+at all and only the one inline script whose hash it names, so even an escaping mistake could not
+run injected code. Self-contained: CSS, JS and the SVG pictures inline, no CDN; links are
+relative, so the folder works from the file system and when served.
 """
 
 from __future__ import annotations
 
 import base64
 import builtins
+import re
 import hashlib
 import io
 import keyword
@@ -26,11 +31,75 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from nbrefactor.report.migration import FORMULA, SEVERITIES, WEIGHTS
+from nbrefactor.report.charts import bar_chart, dag_svg
+from nbrefactor.report.migration import FORMULA, OUTCOMES, SEVERITIES, WEIGHTS, page_slug
 
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 _SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 _KEY_FILES = ("MIGRATION.md", "README.md", "pyproject.toml", "requirements.txt")
+# Files a browser shows as text when a link opens them, from the file system and over HTTP. Any
+# other generated file (YAML, TOML, Dockerfile…) would be downloaded — Chromium reports the link
+# as net::ERR_ABORTED — so the report links to a page that shows it instead.
+_SHOWN_AS_IS = (".py", ".md", ".txt", ".json")
+# Internal catalogue file names said in a rule's explanation, and what a reader is told instead.
+_CATALOGUES = {
+    "io_calls": "nbrefactor's catalogue of path-taking calls",
+    "paths": "nbrefactor's catalogue of path patterns",
+    "distributions": "nbrefactor's import-to-distribution table",
+    "randomness": "nbrefactor's catalogue of random calls and seeds",
+    "secrets": "nbrefactor's catalogue of secret patterns",
+    "hidden_state": "nbrefactor's hidden-state catalogue",
+}
+_CATALOGUE_NAME = re.compile(r"(?:the )?`?(?:rules/)?(?P<name>[a-z_]+)\.toml`?(?: rules file)?")
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    # "html": False — raw HTML in the text is shown as text, never passed through.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).disable(["image"])
+
+
+_MD = None
+
+
+def inline_markdown(text: Any) -> Markup:
+    """A message, fix or explanation with its `code`, **bold** and *emphasis* rendered; HTML in
+    it is escaped (markdown-it with html off), images are not rendered (the CSP would block them)."""
+    global _MD
+    if _MD is None:
+        _MD = _markdown()
+    return Markup(_MD.renderInline(str(text or "")))
+
+
+def user_facing(text: Any) -> str:
+    """A rule's explanation for readers of the report: the internal catalogue file names
+    (`rules/io_calls.toml`) become what they hold; `pyproject.toml` (the user's own) stays."""
+
+    def name(match: "re.Match[str]") -> str:
+        stem = match.group("name")
+        if stem == "pyproject":
+            return match.group(0)
+        return _CATALOGUES.get(stem, "nbrefactor's rule catalogue")
+
+    return _CATALOGUE_NAME.sub(name, str(text or ""))
+
+
+def count(n: int, noun: str) -> str:
+    from nbrefactor.report.text import count as _count
+
+    return _count(n, noun)
+
+
+def markdown_document(text: str) -> Markup:
+    """A whole markdown file (MIGRATION.md) as HTML; raw HTML in it is escaped."""
+    global _MD
+    if _MD is None:
+        _MD = _markdown()
+    return Markup(_MD.render(text))
 
 
 # --- syntax highlighting ------------------------------------------------------------------------
@@ -117,6 +186,9 @@ def _environment() -> Environment:
     )
     env.filters["highlight"] = highlight
     env.filters["u"] = lambda path: quote(str(path), safe="/")
+    env.filters["md"] = inline_markdown
+    env.filters["explain"] = lambda text: inline_markdown(user_facing(text))
+    env.globals["count"] = count
     return env
 
 
@@ -124,10 +196,13 @@ def _asset(name: str) -> str:
     return (Path(__file__).parent / "templates" / name).read_text(encoding="utf-8")
 
 
-def render_html(document: dict[str, Any], base: str = "..") -> dict[str, str]:
-    """The report as files: relative path → HTML text. Deterministic for the same document.
-    `base`: the output folder (where the packages are) relative to the report folder."""
+def render_html(document: dict[str, Any], base: str = "..", package_texts: Optional[dict[tuple[str, str], str]] = None) -> dict[str, str]:
+    """The report as files: relative path → HTML text. Deterministic for the same input.
+    `base`: the output folder (where the packages are) relative to the report folder.
+    `package_texts`: (model name, file in its package) → text, for the files the report shows
+    itself (MIGRATION.md rendered, and the files a browser would download instead of showing)."""
     env = _environment()
+    texts = package_texts or {}
     script = _asset("report.js")
     css = _asset("report.css")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -141,6 +216,8 @@ def render_html(document: dict[str, Any], base: str = "..") -> dict[str, str]:
         "weights": document.get("score", {}).get("weights", WEIGHTS),
         "severities": SEVERITIES,
         "base": base,
+        "file_link": _file_link,
+        "model_slug": _model_slug,
     }
     models = document["models"]
     rules = document.get("rules", {})
@@ -155,7 +232,7 @@ def render_html(document: dict[str, Any], base: str = "..") -> dict[str, str]:
             findings.append({"model": m, "f": f, "fixed": fixed, "href": f"notebooks/{slug}.html#{anchor}" if slug else None})
     findings.sort(key=lambda x: (-_SEVERITY_RANK.get(x["f"]["severity"], 0), x["f"]["code"], x["model"]["name"], x["f"]["location"]["path"], x["f"]["location"]["cell"] or 0, x["f"]["location"]["line"] or 0))
     by_rule = []
-    for code, count in sorted(Counter(x["f"]["code"] for x in findings).items()):
+    for code, number in sorted(Counter(x["f"]["code"] for x in findings).items()):
         rows = [x for x in findings if x["f"]["code"] == code]
         first = rows[0]["f"]
         by_rule.append({
@@ -163,7 +240,7 @@ def render_html(document: dict[str, Any], base: str = "..") -> dict[str, str]:
             "name": first["name"],
             "family": first["family"],
             "severity": first["severity"],
-            "count": count,
+            "count": number,
             "fixed": sum(1 for x in rows if x["fixed"]),
             "models": sorted({x["model"]["name"] for x in rows}),
             "folders": sorted({x["model"]["folder"] for x in rows}),
@@ -180,15 +257,74 @@ def render_html(document: dict[str, Any], base: str = "..") -> dict[str, str]:
             rules=rules,
             errors=document.get("errors", []),
             folders=sorted({m["folder"] for m in models}),
+            statuses=[s for s in OUTCOMES if document["summary"]["status"].get(s)],
             key_files=_key_files,
             token=_token,
+            charts=_charts(document, by_rule),
+            pipelines=[(m, dag_svg(m.get("pipeline"), f"pipeline of {m['name']}")) for m in models if m.get("pipeline")],
         )
     }
     template = env.get_template("notebook.html.j2")
     for m in models:
         for page in m["pages"]:
             files[f"notebooks/{page['slug']}.html"] = template.render(**common, **_notebook_context(m, page, rules))
+    rule_page = env.get_template("rule.html.j2")
+    for code, rule in rules.items():
+        files[f"rules/{code}.html"] = rule_page.render(**common, code=code, rule=rule, models=sorted({x["model"]["name"] for x in findings if x["f"]["code"] == code}))
+    model_page = env.get_template("model.html.j2")
+    file_page = env.get_template("file.html.j2")
+    for m in models:
+        if not m.get("package_dir"):
+            continue
+        migration = texts.get((m["name"], "MIGRATION.md"))
+        files[f"models/{_model_slug(m)}.html"] = model_page.render(
+            **common,
+            model=m,
+            migration=markdown_document(migration) if migration is not None else None,
+            dag=dag_svg(m.get("pipeline"), f"pipeline of {m['name']}"),
+            key_files=_key_files(m),
+        )
+        for path in m.get("files", ()):
+            if _shown_as_is(path) or path == "MIGRATION.md":
+                continue
+            files[f"files/{_model_slug(m)}/{path}.html"] = file_page.render(
+                **common, model=m, path=path, text=texts.get((m["name"], path)), depth="../" * (path.count("/") + 2)
+            )
     return files
+
+
+def _shown_as_is(path: str) -> bool:
+    return path.lower().endswith(_SHOWN_AS_IS) and Path(path).name != "MIGRATION.md"
+
+
+def _model_slug(model: dict[str, Any]) -> str:
+    return page_slug(model["name"])
+
+
+def _file_link(model: dict[str, Any], path: str, to_report: str = "", base: str = "..") -> str:
+    """Where a link to a generated file goes, from a page `to_report` below the report folder
+    ("" for index.html, "../" for notebooks/…): the file itself when a browser shows it, else the
+    report's page for it (MIGRATION.md rendered, the model page; YAML, TOML… on a file page)."""
+    if Path(path).name == "MIGRATION.md" and path == "MIGRATION.md":
+        return f"{to_report}models/{quote(_model_slug(model))}.html#migration"
+    if _shown_as_is(path):
+        return f"{to_report}{base}/{quote(model['package_dir'], safe='/')}/{quote(path, safe='/')}"
+    return f"{to_report}files/{quote(_model_slug(model))}/{quote(path, safe='/')}.html"
+
+
+def _charts(document: dict[str, Any], by_rule: list[dict[str, Any]]) -> dict[str, Markup]:
+    summary = document["summary"]
+    families = sorted(summary.get("by_family", {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    rules = sorted(by_rule, key=lambda r: (-r["count"], r["code"]))
+    ranked = sorted(document["models"], key=lambda m: (-m["readiness"]["score"], m["name"]))
+    return {
+        "families": bar_chart([(f, n, "family") for f, n in families], "findings per family", label_chars=14),
+        "rules": bar_chart([(f"{r['code']} {r['name']}", r["count"], r["severity"]) for r in rules], "findings per rule", label_chars=30),
+        "readiness": bar_chart(
+            [(f"{m['name']} ({m['status']})", m["readiness"]["score"], m["status"]) for m in ranked],
+            "models ranked by readiness score (0–100)", label_chars=34, max_value=100,
+        ),
+    }
 
 
 def _token(values: Any) -> str:
@@ -275,7 +411,16 @@ def _notebook_context(model: dict[str, Any], page: dict[str, Any], rules: dict[s
             "step": step_of.get(cell["index"]),
         })
     counts = Counter(f["severity"] for f in model["findings"] if f["location"]["path"] == path)
+    count_text = ", ".join(count(counts[s], s) for s in SEVERITIES if counts[s]) or "no findings"
+    # The findings in the order the page shows them, for the list at the top and "next finding".
+    in_order = list(notebook_level) + list(other_files)
+    for c in cells:
+        in_order.extend(c["findings"])
+        for line in c["lines"]:
+            in_order.extend(line["findings"])
     return {
+        "count_text": count_text,
+        "findings_in_order": in_order,
         "model": model,
         "page": page,
         "cells": cells,
@@ -288,6 +433,24 @@ def _notebook_context(model: dict[str, Any], page: dict[str, Any], rules: dict[s
     }
 
 
+def package_texts(document: dict[str, Any], out: Path) -> dict[tuple[str, str], str]:
+    """Read (at the edge) the generated files the report shows itself: each package's MIGRATION.md
+    and the files a browser would not show. A file that is gone or not text is left out (its page
+    says so)."""
+    texts: dict[tuple[str, str], str] = {}
+    for m in document["models"]:
+        if not m.get("package_dir"):
+            continue
+        for path in m.get("files", ()):
+            if _shown_as_is(path):
+                continue
+            try:
+                texts[(m["name"], path)] = (out / m["package_dir"] / path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+    return texts
+
+
 def write_html(document: dict[str, Any], folder: Path, force: bool = False, out: Optional[Path] = None) -> bool:
     """Write the report folder atomically (as packages are written). False when already current."""
     from nbrefactor.fileio import MANIFEST, write_tree
@@ -295,5 +458,6 @@ def write_html(document: dict[str, Any], folder: Path, force: bool = False, out:
     # A report folder nbrefactor wrote is simply replaced (it is output, not something to edit);
     # a folder of the same name that someone else made is refused unless --force.
     ours = (folder / MANIFEST).is_file()
+    out_dir = out if out is not None else folder.parent
     base = ".." if out is None else Path(os.path.relpath(out.resolve(), folder.resolve())).as_posix()
-    return write_tree(dict(render_html(document, base)), folder, force=force or ours)
+    return write_tree(dict(render_html(document, base, package_texts(document, out_dir))), folder, force=force or ours)

@@ -25,6 +25,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Cell, Diagnostic, LoadError, Notebook
 from nbrefactor.audit.secrets import notebook_secrets, redact
 from nbrefactor.compile.plan import REQUIREMENT_CODES
+from nbrefactor.report.charts import pipeline_of
 from nbrefactor.report.json_report import diagnostic_to_dict
 
 SCHEMA = "nbrefactor-migration/1"
@@ -131,6 +132,8 @@ def model_record(result: Any, members: Sequence[tuple[Path, str]], out: Path, ca
         "changes": changes,
         "config": config,
         "steps": steps,
+        # The compiled kfp pipeline's tasks (dependencies, artifacts, GPU), for the report's DAG.
+        "pipeline": pipeline_of(result.out_dir if package_dir else None),
         "pages": [_page(display, notebooks.get(display), clean) for display in displays],
     }
     record["readiness"] = readiness(record)

@@ -1,10 +1,17 @@
-"""Terminal report (rich): findings grouped by notebook, each with the offending line."""
+"""Terminal reports (rich).
+
+- `render`: findings grouped by notebook, then by rule: a rule that fires several times in one
+  notebook gets one heading, its findings one line each, and its fix once (each distinct fix once).
+- `render_concise`: one line per finding, `path:cell_N:LINE:COL: CODE message`, the form editors
+  and terminals make clickable (as nbQA's `nb.ipynb:cell_3:1:1`).
+- `render_statistics`: the count per rule, most frequent first (as ruff's `--statistics`).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from itertools import groupby
-from typing import IO
+from typing import IO, Iterable
 
 from rich.console import Console
 from rich.markup import escape
@@ -12,6 +19,19 @@ from rich.markup import escape
 from nbrefactor.audit.types import AuditResult, Diagnostic, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+# "info" is a mass noun: "3 info", never "3 infos".
+_UNCOUNTABLE = frozenset({"info"})
+
+
+def count(n: int, noun: str) -> str:
+    """`1 error`, `7 warnings`, `0 findings`, `2 info`."""
+    return f"{n} {noun}" if n == 1 or noun in _UNCOUNTABLE else f"{n} {noun}s"
+
+
+def severity_counts(diagnostics: Iterable[Diagnostic]) -> str:
+    """`1 error, 7 warnings` (severities with no finding left out), or `` when there is none."""
+    counts = Counter(d.severity for d in diagnostics)
+    return ", ".join(count(counts[s], s.value) for s in Severity if counts[s])
 
 
 def where(d: Diagnostic) -> str:
@@ -26,28 +46,101 @@ def where(d: Diagnostic) -> str:
     return " ".join(parts) if parts else "notebook"
 
 
+def concise_location(d: Diagnostic) -> str:
+    """`path:cell_3:1:5`; a finding in a cell with no line: `path:cell_3`; notebook-level:
+    `path:LINE:COL` (a line of the file itself, e.g. a manifest) or just `path`."""
+    loc = d.location
+    parts = [loc.path]
+    if loc.cell is not None:
+        parts.append(f"cell_{loc.cell}")
+    if loc.line is not None:
+        parts.append(str(loc.line))
+        if loc.column:
+            parts.append(str(loc.column))
+    return ":".join(parts)
+
+
+def _console(stream: IO[str], color: bool | None) -> Console:
+    return Console(file=stream, force_terminal=color, no_color=color is False, highlight=False, soft_wrap=True)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for v in values:
+        if v and v not in seen:
+            seen[v] = None
+    return list(seen)
+
+
+def _summary_line(result: AuditResult, diagnostics: list[Diagnostic]) -> str:
+    severities = severity_counts(diagnostics)
+    return (
+        f"[bold]{count(len(result.notebooks), 'notebook')} audited[/]: {count(len(diagnostics), 'finding')}"
+        + (f" ({severities})" if severities else "")
+        + (f", [red]{len(result.errors)} unreadable[/]" if result.errors else "")
+    )
+
+
 def render(result: AuditResult, stream: IO[str], color: bool | None = None, show_source: bool = True) -> None:
-    console = Console(file=stream, force_terminal=color, no_color=color is False, highlight=False, soft_wrap=True)
+    console = _console(stream, color)
     diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
     for error in sorted(result.errors, key=lambda e: e.path):
         console.print(f"[bold red]error[/]: {escape(str(error))}")
     for path, group in groupby(diagnostics, key=lambda d: d.location.path):
         items = list(group)
-        console.print(f"\n[bold underline]{escape(path)}[/]  ({len(items)} finding{'s' if len(items) != 1 else ''})")
+        console.print(f"\n[bold underline]{escape(path)}[/]  ({count(len(items), 'finding')}: {severity_counts(items)})")
+        # Rules in the order they first fire in the notebook; each rule's findings in cell order.
+        by_rule: dict[str, list[Diagnostic]] = {}
         for d in items:
-            style = _STYLE[d.severity]
-            console.print(
-                f"  {escape(where(d))}  [{style}]{d.code}[/] {escape(d.message)}  [dim]({d.name}, {d.severity.value})[/]"
-            )
-            if show_source and d.snippet.strip():
-                console.print(f"    [dim]│[/] {escape(d.snippet.rstrip())}")
-            if d.fix:
-                console.print(f"    [dim]└ fix:[/] {escape(d.fix)}")
-    counts = Counter(d.severity for d in diagnostics)
-    summary = ", ".join(f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s])
-    console.print(
-        f"\n[bold]{len(result.notebooks)} notebook{'s' if len(result.notebooks) != 1 else ''} audited[/]: "
-        f"{len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''}"
-        + (f" ({summary})" if summary else "")
-        + (f", [red]{len(result.errors)} unreadable[/]" if result.errors else "")
-    )
+            by_rule.setdefault(d.code, []).append(d)
+        for code, findings in by_rule.items():
+            first = findings[0]
+            style = _STYLE[first.severity]
+            fixes = _unique(d.fix for d in findings)
+            if len(findings) == 1:
+                console.print(
+                    f"  {escape(where(first))}  [{style}]{code}[/] {escape(first.message)}  [dim]({first.name}, {first.severity.value})[/]"
+                )
+                if show_source and first.snippet.strip():
+                    console.print(f"    [dim]│[/] {escape(first.snippet.rstrip())}")
+            else:
+                console.print(f"  [{style}]{code}[/] {first.name} [dim]({first.severity.value})[/] × {len(findings)}")
+                shown: set[str] = set()
+                for d in findings:
+                    console.print(f"    {escape(where(d))}  {escape(d.message)}")
+                    if show_source and d.snippet.strip():
+                        console.print(f"      [dim]│[/] {escape(d.snippet.rstrip())}")
+                    # Fixes that differ per finding stay under their finding, each printed once.
+                    if len(fixes) > 1 and d.fix and d.fix not in shown:
+                        shown.add(d.fix)
+                        console.print(f"      [dim]└ fix:[/] {escape(d.fix)}")
+            if len(fixes) == 1:
+                console.print(f"    [dim]└ fix:[/] {escape(fixes[0])}")
+    console.print("\n" + _summary_line(result, diagnostics))
+
+
+def render_concise(result: AuditResult, stream: IO[str], color: bool | None = None) -> None:
+    console = _console(stream, color)
+    for error in sorted(result.errors, key=lambda e: e.path):
+        console.print(f"{escape(error.path)}: [bold red]error[/]: {escape(error.problem)}")
+    diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
+    for d in diagnostics:
+        console.print(f"{escape(concise_location(d))}: [{_STYLE[d.severity]}]{d.code}[/] {escape(d.message)}")
+    console.print(_summary_line(result, diagnostics))
+
+
+def render_statistics(result: AuditResult, stream: IO[str], color: bool | None = None) -> None:
+    """One row per rule that fired: count, code, name, severity; most frequent first."""
+    console = _console(stream, color)
+    diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
+    for error in sorted(result.errors, key=lambda e: e.path):
+        console.print(f"[bold red]error[/]: {escape(str(error))}")
+    counts = Counter(d.code for d in diagnostics)
+    first = {}
+    for d in diagnostics:
+        first.setdefault(d.code, d)
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        d = first[code]
+        console.print(f"{n:>{width}}  [{_STYLE[d.severity]}]{code:<7}[/] {d.name:<32} {d.severity.value}")
+    console.print(_summary_line(result, diagnostics))

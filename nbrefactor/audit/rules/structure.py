@@ -103,7 +103,9 @@ class NonPythonKernel(Rule):
     blocks_compile = True
     name = "non-python-kernel"
     family = Family.STRUCTURE
-    severity = Severity.WARNING
+    # Info: nothing in the notebook was found wrong, it is only out of scope; so an R notebook in
+    # the repository does not fail the default gate (`--fail-on warning`) of every pull request.
+    severity = Severity.INFO
     summary = "The notebook runs on a kernel that is not Python; it is not analysed."
     applies_to_any_language = True
     what_it_does = "Reads the notebook's kernelspec and language_info and reports a kernel that is not Python."
