@@ -20,7 +20,7 @@ import libcst as cst
 
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell
 from nbrefactor.audit.types import Cell, Diagnostic
-from nbrefactor.compile.sections import Sectioning, identifier, split_sections, unique
+from nbrefactor.compile.sections import Sectioning, cut_at_word, full_identifier, identifier, split_sections, unique
 
 BLOCKING_CODES = frozenset({"HID003", "HID004", "STR001", "STR002"})
 PATH_CODES = frozenset({"PTH001", "PTH002", "PTH003", "PTH006"})
@@ -102,28 +102,58 @@ class ModelPlan:
 # --- naming ------------------------------------------------------------------------------------
 
 
+PACKAGE_NAME_LIMIT = 40  # longer names are cut at a word boundary and given a hash of the whole name
+_CUT_TO = 32
+
+
 def package_name(text: str) -> str:
-    name = identifier(text, "model")
-    return name if not name[0].isdigit() else f"model_{name}"
+    """A readable, valid and *stable* package name: `03.01-Introducing-Pandas-Objects` →
+    `introducing_pandas_objects`. A name longer than 40 characters is cut at a word boundary and
+    ends in 6 hex digits of the SHA-256 of the whole name, so two long names that share their
+    first words never collide, and a name never depends on which other notebooks are in the batch.
+    Idempotent: a name this function returns comes back unchanged."""
+    name = full_identifier(text, "model")
+    if name[0].isdigit():  # pragma: no cover - full_identifier strips leading digits
+        name = f"model_{name}"
+    if len(name) <= PACKAGE_NAME_LIMIT:
+        return name
+    return f"{cut_at_word(name, _CUT_TO)}_{_short_hash(name)}"
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
 
 
 def model_names(notebook_paths: list[str]) -> dict[str, str]:
     """One model per notebook by default: the sanitised file stem, or `<folder>_<stem>` where two
-    notebooks share a stem; numbered only when even that collides. Deterministic (sorted input)."""
+    notebooks share a stem; where even that collides, the name ends in a hash of the notebook's
+    path. Every name depends only on its own notebook's path and the names it collides with, never
+    on its position in the batch, and the names are unique (a second model never writes into the
+    folder another one owns)."""
     stems: dict[str, list[str]] = {}
     for path in sorted(notebook_paths):
         stems.setdefault(package_name(PurePosixPath(path).stem), []).append(path)
     names: dict[str, str] = {}
-    taken: set[str] = set()
     for stem, paths in sorted(stems.items()):
         for path in paths:
             if len(paths) == 1:
-                candidate = stem
+                names[path] = stem
             else:
                 parent = PurePosixPath(path).parent.name
-                candidate = package_name(f"{parent}_{PurePosixPath(path).stem}") if parent else stem
-            names[path] = unique(candidate, taken)
+                names[path] = package_name(f"{parent}_{PurePosixPath(path).stem}") if parent else stem
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    for path, name in sorted(names.items()):
+        if counts[name] > 1:
+            names[path] = distinct_name(name, path)
+    assert len(set(names.values())) == len(names), "model names must be unique"
     return names
+
+
+def distinct_name(name: str, key: str) -> str:
+    """`name` made distinct by a hash of `key` (a notebook path): stable across runs."""
+    return f"{cut_at_word(name, _CUT_TO)}_{_short_hash(key)}"
 
 
 # --- the plan ----------------------------------------------------------------------------------

@@ -66,19 +66,22 @@ def group_models(notebooks: Sequence[tuple[Path, str]], declared: dict[str, list
     names = model_names(sorted(remaining))
     for display in sorted(remaining):
         groups.append((names[display], [(remaining[display], display)]))
-    # OUT/report/ holds the HTML report: a model that would be packaged there is renamed.
-    from nbrefactor.compile.plan import package_name
+    # Every model gets a folder of its own: a declared group's name, the reserved OUT/report/ (the
+    # HTML report) or a default name that another model already has is made distinct with a hash
+    # of the model's notebooks, so a second model never writes into a folder another one owns.
+    from nbrefactor.compile.plan import distinct_name, package_name
 
-    taken = {package_name(name) for name, _ in groups}
+    owners: dict[str, str] = {}
     renamed = []
     for name, members in groups:
-        if package_name(name) in RESERVED_PACKAGES:
-            candidate = f"{package_name(name)}_model"
-            while candidate in taken:
-                candidate += "_"
-            taken.add(candidate)
-            name = candidate
-        renamed.append((name, members))
+        package = package_name(name)
+        key = "\n".join(display for _, display in members)
+        if package in RESERVED_PACKAGES:
+            package = f"{package}_model"
+        if package in owners and owners[package] != key:
+            package = distinct_name(package, key)
+        owners[package] = key
+        renamed.append((package if package != package_name(name) else name, members))
     return sorted(renamed, key=lambda g: g[0])
 
 
