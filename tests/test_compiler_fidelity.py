@@ -94,3 +94,111 @@ def test_a_batch_of_long_similar_notebooks_writes_one_folder_per_model(tmp_path)
     plans = [json.loads(p.read_text()) for p in sorted(out.glob("*/.nbrefactor/plan.json"))]
     assert len(plans) == len(paths)
     assert sorted(Path(p["notebooks"][0]).name for p in plans) == sorted(paths)
+
+
+# --- 4. a function reads the globals of the moment it is called --------------------------------------
+
+
+def test_a_function_called_after_its_global_was_rebound_sees_the_latest_binding(tmp_path):
+    cells = [
+        ("md", "# Settings"), "SCALE = 2",
+        ("md", "# Helper"), "def scaled(v):\n    return [x * SCALE for x in v]",
+        ("md", "# Change"), "SCALE = 3",
+        ("md", "# Write"), "result = scaled([1, 2, 3])\nwith open('out.txt', 'w') as f:\n    f.write(str(result))",
+    ]
+    root = project(tmp_path)
+    path = write_notebook(root / "nb.ipynb", cells)
+    plan = plan_for(path)
+    steps = {s.name: s for s in plan.steps}
+    assert steps["write"].redefined == ("scaled",)
+    assert "SCALE" in steps["write"].inputs and "scaled" not in steps["write"].inputs
+    out = tmp_path / "out"
+    assert migrate(path, out) == 0
+    done = run_package(out / "nb" / "src", "from nb.pipeline import run; print(run()['result'])", root)
+    assert done.stdout.strip() == "[3, 6, 9]", done.stderr  # what the notebook writes
+    assert (root / "out.txt").read_text() == "[3, 6, 9]"
+
+
+# --- 3. shared references stay in one step --------------------------------------------------------------
+
+
+def run_steps_in_separate_processes(package_dir: Path, package: str, workdir: Path) -> dict:
+    """Each step in its own Python process through the package's kfp runtime (the code the kfp
+    components run): inputs and outputs travel as pickle files. Returns the last step's values."""
+    plan = json.loads((package_dir / ".nbrefactor" / "plan.json").read_text())
+    store = workdir / "artifacts-store"
+    latest: dict[str, Path] = {}
+    for step in plan["steps"]:
+        inputs = {n: str(latest[n]) for n in step["inputs"]}
+        outputs = {n: str(store / step["name"] / f"{n}.pkl") for n in step["outputs"]}
+        code = (
+            f"import json, sys; from {package} import kfp_runtime; "
+            "args = json.loads(sys.argv[1]); kfp_runtime.run_step(args['name'], {}, args['inputs'], args['outputs'])"
+        )
+        payload = json.dumps({"name": step["name"], "inputs": inputs, "outputs": outputs})
+        env = {**os.environ, "PYTHONPATH": str(package_dir / "src"), "NBREFACTOR_NO_TRACKING": "1"}
+        done = subprocess.run([sys.executable, "-c", code, payload], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"step {step['name']} failed:\n{done.stderr[-3000:]}"
+        latest.update({n: Path(p) for n, p in outputs.items()})
+    last = plan["steps"][-1]
+    reader = "import json, pickle, sys; print(json.dumps({n: pickle.load(open(p, 'rb')) for n, p in json.loads(sys.argv[1]).items()}, default=repr))"
+    paths = json.dumps({n: str(latest[n]) for n in last["outputs"]})
+    env = {**os.environ, "PYTHONPATH": str(package_dir / "src")}
+    done = subprocess.run([sys.executable, "-c", reader, paths], cwd=workdir, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+OPTIMIZER_CELLS = [
+    ("md", "# Model"),
+    "class Model:\n    def __init__(self):\n        self.weights = [0.0, 0.0]\n\n\n"
+    "class Optimizer:\n    def __init__(self, params, lr):\n        self.params = params\n        self.lr = lr\n\n"
+    "    def step(self):\n        for i in range(len(self.params)):\n            self.params[i] += self.lr\n\n\n"
+    "model = Model()",
+    ("md", "# Optimizer"), "optimizer = Optimizer(model.weights, lr=0.5)",
+    ("md", "# Train"), "for epoch in range(100):\n    optimizer.step()",
+    ("md", "# Report"), "final_weights = list(model.weights)",
+]
+
+
+def test_an_optimizer_and_its_model_stay_in_one_step_so_training_changes_the_weights_across_processes(tmp_path):
+    root = project(tmp_path)
+    path = write_notebook(root / "nb.ipynb", OPTIMIZER_CELLS)
+    plan = plan_for(path)
+    names = [s.name for s in plan.steps]
+    assert names == ["model_step", "optimizer_step"], names  # optimizer, train and report merged (`model` is a notebook name)
+    assert any("`optimizer` holds a reference to `model`" in r.what for r in plan.review)
+    out = tmp_path / "out"
+    assert migrate(path, out) == 0
+    values = run_steps_in_separate_processes(out / "nb", "nb", root)
+    assert values["final_weights"] == [50.0, 50.0]  # training changed the model's weights
+
+
+def test_a_scaler_fitted_inside_a_pipeline_is_the_pipeline_s_scaler_across_processes(tmp_path):
+    cells = [
+        ("md", "# Data"), "X = [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0], [6.0, 9.0]]\ny = [0, 0, 1, 1]",
+        ("md", "# Prepare"),
+        "from sklearn.linear_model import LogisticRegression\nfrom sklearn.pipeline import Pipeline\n"
+        "from sklearn.preprocessing import StandardScaler\nscaler = StandardScaler()\n"
+        "pipe = Pipeline([('scale', scaler), ('clf', LogisticRegression())])",
+        ("md", "# Fit"), "pipe.fit(X, y)",
+        ("md", "# Inspect"), "centre = [float(v) for v in scaler.mean_]",
+    ]
+    root = project(tmp_path)
+    path = write_notebook(root / "nb.ipynb", cells)
+    plan = plan_for(path)
+    assert [s.name for s in plan.steps] == ["data", "prepare"]
+    out = tmp_path / "out"
+    assert migrate(path, out) == 0
+    values = run_steps_in_separate_processes(out / "nb", "nb", root)
+    assert values["centre"] == [3.0, 4.5]
+
+
+def test_copies_are_not_links_and_do_not_merge_steps(tmp_path):
+    cells = [
+        ("md", "# Data"), "X = [[0.0], [1.0], [2.0], [3.0]]\ny = [0, 0, 1, 1]",
+        ("md", "# Split"), "from sklearn.model_selection import train_test_split\nX_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)",
+        ("md", "# Count"), "n = len(X_train) + len(X)",
+    ]
+    plan = plan_for(write_notebook(project(tmp_path) / "nb.ipynb", cells))
+    assert [s.name for s in plan.steps] == ["data", "split", "count"]

@@ -209,6 +209,11 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
     for step in stage.steps:
         section = next(s for s in stage.sectioning.sections if s.name == step.name)
         items: list = []
+        for name in step.redefined:
+            node = _kept_definition(stage, outcomes, name, before=min(step.cells))
+            if node is not None:
+                items.append(f"# nbrefactor: `{name}` defined again here: it reads globals a later cell rebound, and reads them when called")
+                items.append(node)
         for ca in section.cells:
             outcome = outcomes.get(ca.cell.index)
             if outcome is None:
@@ -242,6 +247,18 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
         header_lines.append("from .artifacts import save_figure")
     source = "\n".join(header_lines) + "\n\n\n" + body_code
     return _StageCode(source, review, changes, replaced, functions, imports)
+
+
+def _kept_definition(stage: StagePlan, outcomes: dict[int, CellOutcome], name: str, before: int) -> Optional[cst.BaseStatement]:
+    """The transformed top-level `def`/`class` of `name` from the last cell above `before`."""
+    found = None
+    for ca in stage.facts.cells:
+        if ca.cell.index >= before or ca.cell.index not in outcomes:
+            continue
+        for item in outcomes[ca.cell.index].items:
+            if isinstance(item, (cst.FunctionDef, cst.ClassDef)) and item.name.value == name:
+                found = item
+    return found
 
 
 def _pipeline_lines(plan: ModelPlan, cfg: str) -> list[str]:
