@@ -463,9 +463,35 @@ def _split_alias(sections: list[Section], flow: _Flow, links: dict[int, list[tup
             for holder, held in links.get(ca.cell.index, ()):
                 later_holder = _later_readers(flow, c, holder)
                 later_held = _later_readers(flow, c, held)
-                if later_holder and later_held:
+                if not (later_holder and later_held):
+                    continue
+                # Only a change made through one of them after the link can be lost: read-only
+                # use of a copy (a DataLoader over a dataset both only iterated) computes the same.
+                if any(_may_change(sections[j], name) for name in (holder, held) for j in (*later_holder, *later_held)):
                     return c, max(later_holder + later_held), (holder, held)
     return None
+
+
+# Calls that only read their arguments (they cannot change the object they are given).
+_READING_CALLS = frozenset({"len", "print", "display", "isinstance", "type", "repr", "str", "list", "tuple", "set", "dict",
+                            "sorted", "enumerate", "zip", "iter", "next", "id", "hash", "float", "int", "bool", "sum",
+                            "min", "max", "range", "round", "abs", "any", "all", "getattr", "hasattr", "vars", "dir"})
+
+
+def _may_change(section: Section, name: str) -> bool:
+    """The section changes `name` in place, calls one of its methods, or hands it to a call that
+    could (anything but a reading builtin or a display-only method)."""
+    from nbrefactor.compile.transform import PURE_DISPLAY_METHODS
+
+    for ca in section.cells:
+        if any(m.name == name for m in ca.facts.mutated):
+            return True
+        for call in ca.facts.calls:
+            if call.receiver == name and call.method not in PURE_DISPLAY_METHODS:
+                return True
+            if call.func not in _READING_CALLS and any(a.name == name for a in call.args):
+                return True
+    return False
 
 
 def _later_readers(flow: _Flow, c: int, name: str) -> list[int]:
@@ -495,7 +521,6 @@ def _redefinitions(facts, sections, reads_by_step, provides_by_step, cell_of_ste
     """Step → the functions (and classes) it must define again at its top: it calls one defined in
     an earlier step D, and a global that definition reads was bound again in a step after D (up to
     and including this one)."""
-    definitions: dict[str, int] = {}  # name → the step of its last top-level def before each use
     def_steps: dict[str, list[int]] = {}
     for ca in facts.cells:
         for ref in (*ca.facts.functions, *ca.facts.classes):
@@ -514,7 +539,6 @@ def _redefinitions(facts, sections, reads_by_step, provides_by_step, cell_of_ste
                 d = max((s for s in steps_defining if s < i), default=None)
                 if d is None:
                     continue
-                definitions[name] = d
                 if any(g in provides_by_step[p] and g != name for g in free for p in range(d + 1, i + 1)):
                     out.setdefault(i, []).append(name)
                     for g in free:  # its globals are now read here (another stale closure is caught next round)
@@ -552,9 +576,47 @@ def _definition_node(ca: CellAnalysis, name: str) -> Optional[cst.CSTNode]:
 
 
 def loop_only_names(section: Section) -> frozenset[str]:
-    """`_`, and names the section binds only as `for` targets at its top level."""
+    """`_`, and names the section binds only as `for` targets (nested loops included) outside
+    any function: loop variables are leftovers, not results."""
     loop_targets: set[str] = set()
     other: set[str] = set()
+
+    class Bindings(cst.CSTVisitor):
+        def visit_For(self, node: cst.For) -> None:
+            loop_targets.update(_target_names(node.target))
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for t in node.targets:
+                other.update(_target_names(t.target))
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            other.update(_target_names(node.target))
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            other.update(_target_names(node.target))
+
+        def visit_AsName(self, node: cst.AsName) -> None:
+            other.update(_target_names(node.name))
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            other.update(_target_names(node.target))
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            other.add(node.name.value)
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            other.add(node.name.value)
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_ListComp(self, node: cst.ListComp) -> bool:
+            return False  # comprehension variables never leave the comprehension
+
+        visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
+
     for ca in section.cells:
         if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():
             continue
@@ -562,13 +624,8 @@ def loop_only_names(section: Section) -> frozenset[str]:
             module = cst.parse_module(ca.masked.python)
         except cst.ParserSyntaxError:
             continue
-        for stmt in module.body:
-            if isinstance(stmt, cst.For):
-                loop_targets.update(_target_names(stmt.target))
-                inner = {d.name for d in analyse_cell(Cell(0, "code", module.code_for_node(stmt))).facts.defined}
-                other.update(inner - set(_target_names(stmt.target)))
-            else:
-                other.update(d.name for d in analyse_cell(Cell(0, "code", module.code_for_node(stmt))).facts.defined)
+        module.visit(Bindings())
+        other.update(imp.bound for imp in ca.facts.imports)
     return frozenset((loop_targets - other) | {"_"})
 
 
