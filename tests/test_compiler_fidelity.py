@@ -202,3 +202,60 @@ def test_copies_are_not_links_and_do_not_merge_steps(tmp_path):
     ]
     plan = plan_for(write_notebook(project(tmp_path) / "nb.ipynb", cells))
     assert [s.name for s in plan.steps] == ["data", "split", "count"]
+
+
+# --- 2. local modules, downloads, environment-only cells --------------------------------------------------
+
+COLAB_CELLS = [
+    ("md", "# Setup"),
+    "from google.colab import auth, drive\nauth.authenticate_user()\ndrive.mount('/content/drive')",
+    "!apt-get install -y graphviz",
+    "import getpass\ntoken = getpass.getpass('Token: ')",
+    "import os\nos.chdir('drive/My Drive/project')",
+    "%%writefile helper_functions.py\ndef double(x):\n    return 2 * x\n",
+    ("md", "# Compute"),
+    "from helper_functions import double\nimport helpers\nvalue = double(helpers.BASE)",
+    ("md", "# Again"),
+    "again = helper_functions.double(value) if False else double(value)\nimport helper_functions\nlast = helper_functions.double(1)",
+]
+
+
+def test_a_colab_notebook_compiles_to_a_package_that_imports_and_runs(tmp_path):
+    root = project(tmp_path, {"helpers.py": "BASE = 21\n"})
+    path = write_notebook(root / "nb.ipynb", COLAB_CELLS)
+    out = tmp_path / "out"
+    assert migrate(path, out) == 0
+    package = out / "nb"
+    requirements = (package / "requirements.txt").read_text()
+    assert "helper" not in requirements and "google" not in requirements.lower()  # local files are not distributions
+    steps = (package / "src" / "nb" / "steps.py").read_text()
+    header = steps.split("\ndef ", 1)[0]
+    assert "helper_functions" not in header  # not hoisted above the cell that writes it
+    assert "from . import helpers" in header  # the local module, copied into the package
+    assert (package / "src" / "nb" / "helpers.py").read_text() == "BASE = 21\n"
+    assert "google.colab" not in steps and "apt-get install" not in steps.replace("`!apt-get install -y graphviz`", "")
+    assert "getpass" not in steps and "os.environ.get(\"TOKEN\", \"\")" in steps
+    migration = (package / "MIGRATION.md").read_text()
+    for removed in ("from google.colab import auth, drive", "auth.authenticate_user()", "drive.mount", "!apt-get install -y graphviz", "getpass.getpass", "os.chdir"):
+        assert removed in migration, removed
+    elsewhere = tmp_path / "elsewhere"  # no helpers.py here: the copy in the package is used
+    elsewhere.mkdir()
+    done = run_package(package / "src", "from nb.pipeline import run; v = {}; run(on_step=lambda n, values: v.update(values)); print(v['value'], v['last'])", elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["42", "2"]
+
+
+def test_a_module_a_cell_downloads_is_never_a_distribution_nor_hoisted(tmp_path):
+    cells = [
+        "!wget -q https://example.com/raw/helper_functions.py",
+        "from helper_functions import plot_curves\nimport numpy as np\nx = np.arange(3)",
+    ]
+    plan = plan_for(write_notebook(project(tmp_path) / "nb.ipynb", cells))
+    out = tmp_path / "out"
+    assert migrate(tmp_path / "nb.ipynb", out, "--allow-hidden-state") == 0
+    requirements = (out / "nb" / "requirements.txt").read_text()
+    assert "helper" not in requirements and "numpy" in requirements
+    steps = (out / "nb" / "src" / "nb" / "steps.py").read_text()
+    body = steps.split("\ndef ", 1)[1]
+    assert body.index("subprocess.run") < body.index("from helper_functions import plot_curves")
+    assert plan.steps

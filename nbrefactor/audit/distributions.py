@@ -274,17 +274,41 @@ def third_party_imports(
 ) -> tuple[ImportUse, ...]:
     """Every import of a third-party module, in notebook order (cell, line, column)."""
     catalog = catalog if catalog is not None else load_catalog()
+    written = written_modules(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:
         for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
             if import_kind(imp.module, imp.level, project, catalog) != THIRD_PARTY_KIND:
                 continue
+            if imp.top_level in written:
+                continue  # a cell downloads or writes it: a local file, never a distribution
             target = _import_target(imp)
             line, column = _statement_position(ca, imp)
             resolution = _resolve(target, catalog)
             shown = _shown(resolution, imp.module, _tables(catalog).roots)
             uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
     return tuple(uses)
+
+
+_PY_FILE = re.compile(r"(?:^|[\\/\s'\"=])([A-Za-z_][A-Za-z0-9_]*)\.py(?=$|[\s'\"?#;&|)])")
+
+
+def written_modules(facts: NotebookFacts) -> dict[str, int]:
+    """Top-level module names of `.py` files a cell downloads or writes (`!wget …/helper_functions.py`,
+    `urlretrieve(url, "helper_functions.py")`, `%%writefile helper_functions.py`,
+    `open("helper_functions.py", "w")`) → the first such cell. Importing one is importing a local
+    file: declaring a distribution of that name would install whatever the package index has under
+    it (dependency confusion)."""
+    found: dict[str, int] = {}
+    for ca in facts.cells:
+        texts = [m.text for m in ca.magics if m.kind in ("shell", "cell_magic", "line_magic")]
+        texts += [s.value for s in ca.facts.strings]
+        if ca.masked.cell_magic == "writefile" or not ca.masked.is_python:
+            texts.append(ca.cell.source.split("\n", 1)[0])
+        for text in texts:
+            for match in _PY_FILE.finditer(text):
+                found.setdefault(match.group(1), ca.cell.index)
+    return found
 
 
 def _shown(resolution: Resolution, module: str, roots: frozenset[str]) -> str:

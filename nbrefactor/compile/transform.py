@@ -57,6 +57,8 @@ class CellOutcome:
     changes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was done)
     replaced: set[tuple[int, int]] = field(default_factory=set)  # literal positions that became config
     injected: tuple[str, ...] = ()  # names a `%run` in this cell provides to later cells
+    # imports of modules a cell writes or downloads, kept in place (later steps repeat them)
+    local_imports: list[cst.SimpleStatementLine] = field(default_factory=list)
 
 
 def transform_cell(
@@ -67,7 +69,11 @@ def transform_cell(
     resolve,  # noqa: ANN001 - NotebookFacts.resolve
     config_name: str = "cfg",
     injected: tuple[str, ...] = (),
+    written: frozenset[str] = frozenset(),
+    environment_names: frozenset[str] = frozenset(),
 ) -> CellOutcome:
+    """`written`: modules a cell downloads or writes (their imports stay where they are, after the
+    download); `environment_names`: names bound by environment-only imports (`google.colab`)."""
     outcome = CellOutcome()
     outcome.injected = injected
     masked = ca.masked
@@ -103,8 +109,31 @@ def transform_cell(
             if magic.kind != "cell_magic":
                 _magic(magic, outcome)
             continue
+        first_line = module.code_for_node(original).strip().splitlines()[0] if module.code_for_node(original).strip() else ""
         if isinstance(updated, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in updated.body):
+            modules = {m for s in updated.body for m in _imported_modules(s)}
+            if any(m == "google.colab" or m.startswith("google.colab.") for m in modules):
+                outcome.review.append((line, f"environment-only `{first_line}` removed: the package does not run in Colab"))
+                continue
+            if {m.split(".")[0] for m in modules} & written:
+                # The module is a file an earlier cell downloads or writes: import it here, after that.
+                outcome.items.append(_stmt("if os.getcwd() not in sys.path:  # the kernel imported from its working directory\n    sys.path.insert(0, os.getcwd())\n"))
+                outcome.items.append(updated)
+                outcome.local_imports.append(updated)
+                outcome.needs |= {"os", "sys"}
+                outcome.changes.append((line, f"`{first_line}` kept in place: the module is a file a cell writes or downloads"))
+                continue
             outcome.imports.append(updated)
+            continue
+        environment = _environment_only(original, environment_names, resolve)
+        if environment:
+            outcome.review.append((line, f"environment-only `{first_line}` removed ({environment}); do it outside the package"))
+            continue
+        interactive = _interactive_input(updated, resolve)
+        if interactive is not None:
+            outcome.items.append(interactive[0])
+            outcome.needs.add("os")
+            outcome.review.append((line, interactive[1]))
             continue
         if isinstance(updated, (cst.FunctionDef, cst.ClassDef)) and updated.name.value in moved:
             outcome.changes.append((line, f"`{updated.name.value}` moved to the functions module"))
@@ -123,6 +152,73 @@ def transform_cell(
         outcome.changes.append((1, "figure saved to the artifacts folder"))
     outcome.replaced = rewriter.replaced
     return outcome
+
+
+def _imported_modules(stmt: cst.BaseSmallStatement) -> list[str]:
+    empty = cst.Module(body=[])
+    if isinstance(stmt, cst.Import):
+        return [empty.code_for_node(a.name) for a in stmt.names]
+    if isinstance(stmt, cst.ImportFrom) and not stmt.relative and stmt.module is not None:
+        base = empty.code_for_node(stmt.module)
+        if isinstance(stmt.names, cst.ImportStar):
+            return [base]
+        return [base, *(f"{base}.{empty.code_for_node(a.name)}" for a in stmt.names)]
+    return []
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            names.add(n.value)
+
+    node.visit(Collector())
+    return names
+
+
+_DRIVE_MARKERS = ("drive/", "/content/drive", "/content/gdrive", "gdrive/", "MyDrive")
+
+
+def _environment_only(stmt: cst.BaseStatement, environment_names: frozenset[str], resolve) -> str:  # noqa: ANN001
+    """Why a top-level statement only sets up the notebook's environment ("" when it does not):
+    it uses a Colab module (`auth.authenticate_user()`, `drive.mount(…)`), or moves into a mounted
+    Drive folder (`os.chdir("drive/My Drive/…")`)."""
+    used = _names_in(stmt) & environment_names
+    if used:
+        return "uses " + ", ".join(f"`{n}`" for n in sorted(used)) + " from google.colab"
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr):
+        call = stmt.body[0].value
+        if isinstance(call, cst.Call):
+            dotted = dotted_name(call.func)
+            if dotted and resolve(dotted) == "os.chdir":
+                text = cst.Module(body=[]).code_for_node(call)
+                if any(marker in text for marker in _DRIVE_MARKERS):
+                    return "a Google Drive folder"
+    return ""
+
+
+_INPUT_CALLS = ("getpass.getpass", "input", "builtins.input")
+
+
+def _interactive_input(stmt: cst.BaseStatement, resolve):  # noqa: ANN001, ANN202 - (statement, review text) | None
+    """`token = getpass.getpass()` / `name = input("…")` → read from the environment variable
+    `TOKEN` / `NAME` (a package cannot stop and ask); a bare `input()` → nothing."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    small = stmt.body[0]
+    value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
+    if not isinstance(value, cst.Call):
+        return None
+    dotted = dotted_name(value.func)
+    if not dotted or (resolve(dotted) not in _INPUT_CALLS and dotted not in ("input", "getpass")):
+        return None
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+        target = small.targets[0].target.value
+        variable = target.upper()
+        replacement = _stmt(f"{target} = os.environ.get({variable!r}, '')\n")
+        return replacement, f"interactive `{dotted}()` replaced by the environment variable `{variable}`: a package cannot stop and ask"
+    return _stmt("pass\n"), f"interactive `{dotted}()` removed: a package cannot stop and ask"
 
 
 def _is_placeholder(node: cst.CSTNode, magic: MagicLine) -> bool:
@@ -285,6 +381,11 @@ def _install_line(m: MagicLine) -> bool:
     return False
 
 
+def _system_install(m: MagicLine) -> bool:
+    words = [w for w in (m.name + " " + m.args).split() if w != "sudo"]
+    return bool(words) and words[0] in ("apt", "apt-get", "add-apt-repository", "yum", "dnf", "apk", "brew")
+
+
 def _magic(m: MagicLine, outcome: CellOutcome) -> None:
     original = m.text.strip()
     if m.kind == "help":
@@ -293,6 +394,10 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
     if _install_line(m):
         outcome.items.append(f"# nbrefactor: `{original}` moved to requirements.txt")
         outcome.changes.append((m.line, f"`{original}` moved to requirements.txt"))
+        return
+    if m.kind == "shell" and _system_install(m):
+        outcome.items.append(f"# nbrefactor: `{original}` removed: install system packages in the image (Dockerfile)")
+        outcome.review.append((m.line, f"environment-only `{original}` removed: a system package install belongs in the image, not in a step"))
         return
     if m.kind == "shell":
         command = m.args

@@ -157,6 +157,9 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         return ModelResult(model, displays, "blocked", problems=problems, diagnostics=diagnostics, plan=plan)
     if not any(step.cells for stage in plan.stages for step in stage.steps):
         return ModelResult(model, displays, "skipped", problems=("no code to compile (STR003)",), diagnostics=diagnostics, plan=plan)
+    conflicts = local_module_conflicts(plan, [(f, p, path) for f, _, p, path in analysed])
+    if conflicts:
+        return ModelResult(model, displays, "blocked", problems=tuple(conflicts), diagnostics=diagnostics, plan=plan)
     inputs = gather_inputs(plan, [(f, p, path) for f, _, p, path in analysed], catalog, exclude=options.out)
     # MLOps (nbrefactor.migrate.pipeline_build): data profile, GPU steps, image settings; then the kfp YAML.
     inputs = with_mlops(inputs, plan, settings, catalog, [(f, path) for f, _, _, path in analysed])
@@ -239,6 +242,9 @@ def gather_inputs(
     if any(_uses_plots(stage.facts) for stage in plan.stages) and "matplotlib" not in requirements:
         version = _installed_version("matplotlib")
         requirements["matplotlib"] = Requirement("matplotlib", version, "environment" if version else "unpinned")
+    local_modules: dict[str, str] = {}
+    for facts, project, path in notebooks:
+        local_modules.update(_local_module_sources(facts, project, path.parent, review))
     test_data, sampled, skipped = _data_files([path.parent for _, _, path in notebooks], exclude)
     missing = _missing_reads(plan, test_data, skipped)
     saved = _saved_values(plan)
@@ -250,7 +256,56 @@ def gather_inputs(
         missing_data=tuple(missing),
         saved_values=tuple(saved),
         review=tuple(review),
+        local_modules=local_modules,
     )
+
+
+# Modules every generated package has: a local module of the same name cannot be copied in.
+GENERATED_MODULES = frozenset({"config", "pipeline", "functions", "artifacts", "cli", "__main__", "__init__", "tracking",
+                               "validate", "monitor", "serving", "kfp_runtime", "data_profile", "steps"})
+
+
+def local_module_conflicts(plan: ModelPlan, notebooks: list[tuple[NotebookFacts, ProjectContext, Path]]) -> list[str]:
+    """Why a model cannot be compiled because of a local module (empty when it can)."""
+    stages = {stage.module for stage in plan.stages}
+    problems = []
+    for facts, project, path in notebooks:
+        for _, imp in facts.imports:
+            top = imp.top_level
+            if imp.level or top not in project.local_modules:
+                continue
+            if top in GENERATED_MODULES or top in stages:
+                problems.append(f"{facts.notebook.path}: imports its local module `{top}`, whose name a generated module of the package has; rename the module")
+    return sorted(set(problems))
+
+
+def _local_module_sources(facts: NotebookFacts, project: ProjectContext, folder: Path, review: list[ReviewItem]) -> dict[str, str]:
+    """The `.py` modules beside the notebook that it imports (and that they import), to copy into
+    the package: a local module is never a distribution."""
+    wanted = [imp.top_level for _, imp in facts.imports if not imp.level and imp.top_level in project.local_modules]
+    sources: dict[str, str] = {}
+    while wanted:
+        name = wanted.pop(0)
+        if name in sources:
+            continue
+        file = folder / f"{name}.py"
+        if not file.is_file():
+            if (folder / name).is_dir():
+                review.append(ReviewItem(facts.notebook.path, None, None, f"`{name}` is a local package folder: install it beside the package (it is not copied)"))
+            continue
+        try:
+            text = file.read_text(encoding="utf-8")
+            tree = ast.parse(text)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+            review.append(ReviewItem(facts.notebook.path, None, None, f"local module `{name}.py` could not be read ({type(exc).__name__}); not copied"))
+            continue
+        sources[name] = text
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                wanted += [a.name.split(".")[0] for a in node.names if a.name.split(".")[0] in project.local_modules]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module and node.module.split(".")[0] in project.local_modules:
+                wanted.append(node.module.split(".")[0])
+    return sources
 
 
 def _uses_plots(facts: NotebookFacts) -> bool:
