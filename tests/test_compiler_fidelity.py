@@ -259,3 +259,51 @@ def test_a_module_a_cell_downloads_is_never_a_distribution_nor_hoisted(tmp_path)
     body = steps.split("\ndef ", 1)[1]
     assert body.index("subprocess.run") < body.index("from helper_functions import plot_curves")
     assert plan.steps
+
+
+# --- 7. generated tests compare the notebook's values, and fail when a step is broken -------------------
+
+
+def _executed(count: int, source: str, outputs: list) -> tuple:
+    return ("code", source, {"count": count, "outputs": outputs})
+
+
+# The saved outputs are worked out by hand: 2 * (3 + 5 + 7 + 9) = 48; 48 / 4 = 12.
+MUTATION_CELLS = [
+    ("md", "# Load"), _executed(1, "values = [3, 5, 7, 9]\nscale = 2", []),
+    ("md", "# Compute"),
+    _executed(2, "scaled = [v * scale for v in values]\ntotal = sum(scaled)\ntotal",
+              [{"output_type": "execute_result", "execution_count": 2, "metadata": {}, "data": {"text/plain": "48"}}]),
+    ("md", "# Report"),
+    _executed(3, 'print(f"mean {total / len(scaled):.2f}")', [{"output_type": "stream", "name": "stdout", "text": "mean 12.00\n"}]),
+]
+
+
+def _generated_suite(package: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update({"NBREFACTOR_NO_TRACKING": "1", "NB_NO_TRACKING": "1", "PYTHONPATH": str(package / "src")})
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA"], cwd=package, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_generated_tests_compare_saved_outputs_and_fail_when_a_step_constant_changes(tmp_path):
+    path = write_notebook(project(tmp_path) / "nb.ipynb", MUTATION_CELLS)
+    out = tmp_path / "out"
+    assert migrate(path, out) == 0
+    package = out / "nb"
+    tests = (package / "tests" / "test_package.py").read_text()
+    assert "def test_value_saved_in_cell_4_1" in tests and "def test_line_printed_in_cell_6_1" in tests
+    assert tests.count("_close(") >= 2 and "_same_text(actual" in tests  # the helpers are called
+    done = _generated_suite(package)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "PASSED tests/test_package.py::test_value_saved_in_cell_4_1" in done.stdout
+    assert "PASSED tests/test_package.py::test_line_printed_in_cell_6_1" in done.stdout
+    # Mutation: change one constant in a generated step; the generated tests must notice.
+    steps = package / "src" / "nb" / "steps.py"
+    source = steps.read_text()
+    assert source.count("scale = 2") == 1
+    steps.write_text(source.replace("scale = 2", "scale = 3"))
+    broken = _generated_suite(package)
+    assert broken.returncode != 0
+    assert "FAILED tests/test_package.py::test_value_saved_in_cell_4_1" in broken.stdout
+    assert "FAILED tests/test_package.py::test_line_printed_in_cell_6_1" in broken.stdout

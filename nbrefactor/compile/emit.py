@@ -38,6 +38,7 @@ class EmitInputs:
     sampled: tuple[str, ...] = ()  # test data files cut to a sample (values tests skip then)
     missing_data: tuple[str, ...] = ()  # read paths not available beside the notebook
     saved_values: tuple[tuple[str, str, str, int], ...] = ()  # (expression, expected repr, notebook, cell)
+    printed_values: tuple[tuple[str, str, str, int], ...] = ()  # (expression, printed line, notebook, cell)
     mlops: Any = None  # mlops.MlopsInputs: data profile, GPU steps and settings, image (None: defaults)
     review: tuple[ReviewItem, ...] = ()  # found while gathering (an unpinned requirement…)
     # `.py` modules beside the notebook that it imports: name → source, copied into the package
@@ -92,6 +93,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple
         "sampled": inputs.sampled,
         "missing_data": inputs.missing_data,
         "saved_values": inputs.saved_values,
+        "printed_values": inputs.printed_values,
         "repr": repr,
         "notebooks": [s.notebook for s in plan.stages],
         "pipeline_lines": _pipeline_lines(plan, cfg),

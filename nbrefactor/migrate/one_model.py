@@ -248,6 +248,7 @@ def gather_inputs(
     test_data, sampled, skipped = _data_files([path.parent for _, _, path in notebooks], exclude)
     missing = _missing_reads(plan, test_data, skipped)
     saved = _saved_values(plan)
+    printed = _printed_values(plan)
     return EmitInputs(
         requirements=tuple(sorted(requirements.values(), key=lambda r: r.distribution.lower())),
         python_version=python_version,
@@ -255,6 +256,7 @@ def gather_inputs(
         sampled=tuple(sampled),
         missing_data=tuple(missing),
         saved_values=tuple(saved),
+        printed_values=tuple(printed),
         review=tuple(review),
         local_modules=local_modules,
     )
@@ -426,6 +428,77 @@ def _saved_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
                 continue
             out.append((expression, expected, stage.notebook, ca.cell.index))
     return out
+
+
+def _comparable_stages(plan: ModelPlan):  # noqa: ANN202 - iterator of (stage, available names)
+    """Stages whose saved outputs can be compared: run top to bottom, nothing injected."""
+    for stage in plan.stages:
+        facts = stage.facts
+        counts = [ca.cell.execution_count for ca in facts.cells if ca.cell.source.strip()]
+        if not counts or any(c is None for c in counts) or counts != sorted(counts) or len(set(counts)) != len(counts):
+            continue
+        if any(ca.facts.syntax_error or ca.magics and any(m.name in ("run", "store", "load") for m in ca.magics) for ca in facts.cells):
+            continue
+        yield stage, set(stage.final) | {o for s in stage.steps for o in s.outputs}
+
+
+def _printed_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
+    """Lines the notebook printed: a cell whose only output is the text of its one top-level
+    `print(…)` (arguments made of values the package returns, none changed by a later cell) →
+    (expression giving the printed text, the saved text, notebook, cell). The generated test
+    compares the text, numbers within a relative 1e-6."""
+    out: list[tuple[str, str, str, int]] = []
+    for stage, available in _comparable_stages(plan):
+        facts = stage.facts
+        for position, ca in enumerate(facts.cells):
+            if ca.magics or not ca.masked.is_python:
+                continue
+            expression = _print_expression(ca.masked.python)
+            if expression is None:
+                continue
+            streams = [o for o in ca.cell.outputs if o.output_type == "stream" and o.name == "stdout"]
+            if len(ca.cell.outputs) != len(streams) or not streams:
+                continue
+            text = "".join(o.text for o in streams)
+            if text.count("\n") != 1 or not text.endswith("\n") or len(text) > 2000:
+                continue
+            names = _names(expression) - _PURE_CALLS - {"map"}
+            if not names or not names <= available:
+                continue
+            later = facts.cells[position + 1:]
+            if any(n in {d.name for c in later for d in (*c.facts.defined, *c.facts.mutated, *c.facts.deleted)} for n in names):
+                continue
+            out.append((expression, text[:-1], stage.notebook, ca.cell.index))
+    return out
+
+
+def _print_expression(source: str) -> Optional[str]:
+    """`print(a, f"acc {b:.3f}")` as the only print of a cell (top level, no sep/end/file) → an
+    expression giving the printed line: `" ".join(map(str, (a, f"acc {b:.3f}")))`."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    prints = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("print", "display")]
+    if len(prints) != 1 or not any(isinstance(stmt, ast.Expr) and stmt.value is prints[0] for stmt in tree.body):
+        return None
+    call = prints[0]
+    if call.func.id != "print" or call.keywords or any(isinstance(a, ast.Starred) for a in call.args) or not call.args:
+        return None
+    if not isinstance(tree.body[-1], ast.Expr) or tree.body[-1].value is not call:
+        return None  # something after it could print or display too
+    for sub in ast.walk(call):
+        if isinstance(sub, (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.ListComp, ast.GeneratorExp)):
+            return None
+        if isinstance(sub, ast.Call) and sub is not call and not (isinstance(sub.func, ast.Name) and sub.func.id in _PURE_CALLS):
+            if not (isinstance(sub.func, ast.Attribute) and sub.func.attr in _PURE_METHODS):
+                return None
+    args = ", ".join(ast.unparse(a) for a in call.args)
+    return f"' '.join(map(str, ({args},)))"
+
+
+_PURE_CALLS = frozenset({"len", "round", "float", "int", "abs", "sum", "min", "max", "str", "repr", "bool", "sorted", "list", "tuple"})
+_PURE_METHODS = frozenset({"mean", "sum", "std", "min", "max", "item", "round", "count", "nunique", "tolist", "median", "format"})
 
 
 def _last_expression(source: str) -> Optional[str]:
