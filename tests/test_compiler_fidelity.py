@@ -307,3 +307,37 @@ def test_generated_tests_compare_saved_outputs_and_fail_when_a_step_constant_cha
     assert broken.returncode != 0
     assert "FAILED tests/test_package.py::test_value_saved_in_cell_4_1" in broken.stdout
     assert "FAILED tests/test_package.py::test_line_printed_in_cell_6_1" in broken.stdout
+
+
+# --- 9. dead display statements; loop variables -----------------------------------------------------------
+
+DISPLAY_CELLS = [
+    ("md", "# Fit"),
+    _executed(1, "from sklearn.neighbors import KNeighborsClassifier\nfrom sklearn.model_selection import cross_val_score\n"
+                 "import numpy as np\nimport pandas as pd\n"
+                 "x = [[i, i % 3] for i in range(30)]\ny = [i % 2 for i in range(30)]\n"
+                 "knn = KNeighborsClassifier(n_neighbors=3)\nknn.fit(x, y)", []),
+    ("md", "# Look"),
+    _executed(2, "knn.predict([[3, 0]])", [{"output_type": "execute_result", "execution_count": 2, "metadata": {}, "data": {"text/plain": "array([1])"}}]),
+    _executed(3, "pd.DataFrame({'y': y})[['y']]", [{"output_type": "execute_result", "execution_count": 3, "metadata": {}, "data": {"text/plain": "    y\n0  0"}}]),
+    _executed(4, "np.average(cross_val_score(knn, x, y, cv=3))", [{"output_type": "execute_result", "execution_count": 4, "metadata": {}, "data": {"text/plain": "np.float64(0.5)"}}]),
+    _executed(5, "for row in x:\n    pass\nfor _ in range(2):\n    pass\ndone = True", []),
+]
+
+
+def test_dead_displays_become_logged_numbers_or_are_dropped_with_a_note(tmp_path):
+    path = write_notebook(project(tmp_path) / "nb.ipynb", DISPLAY_CELLS)
+    plan = plan_for(path)
+    look = {s.name: s for s in plan.steps}["look"]
+    assert look.outputs == ("done", "shown_cell6")  # no loop variable, no `_`
+    assert plan.final == ("done", "shown_cell6")
+    out = tmp_path / "out"
+    assert migrate(path, out) == 0
+    steps = (out / "nb" / "src" / "nb" / "steps.py").read_text()
+    assert "knn.predict" not in steps and "pd.DataFrame" not in steps  # dead: shown, then lost
+    assert "shown_cell6 = np.average(cross_val_score(knn, x, y, cv=3))" in steps
+    migration = (out / "nb" / "MIGRATION.md").read_text()
+    assert "`knn.predict([[3, 0]])` dropped" in migration and "`pd.DataFrame({'y': y})[['y']]` dropped" in migration
+    assert "it is now the step's value `shown_cell6`" in migration
+    done = run_package(out / "nb" / "src", "from nb.pipeline import run; print(sorted(run()))", tmp_path)
+    assert done.stdout.strip() == "['done', 'shown_cell6']", done.stderr

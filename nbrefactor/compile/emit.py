@@ -203,7 +203,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
                 continue
             outcome = transform_cell(
                 ca, cell_replacements.get(ca.cell.index, {}), moved, f"{_step_of(stage, ca)}_cell{ca.cell.index}", facts.resolve, cfg,
-                (stage.injected or {}).get(ca.cell.index, ()), written, environment,
+                (stage.injected or {}).get(ca.cell.index, ()), written, environment, (stage.logged or {}).get(ca.cell.index),
             )
             outcomes[ca.cell.index] = outcome
             imports.extend(outcome.imports)

@@ -78,6 +78,8 @@ class StagePlan:
     final: tuple[str, ...]
     # `%run script.py` injects the script's names: cell index → the names later cells read from it
     injected: dict[int, tuple[str, ...]] = None  # type: ignore[assignment]
+    # a cell ending in an expression that only showed a number → the name its value is kept as
+    logged: dict[int, str] = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,14 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
     defines_by_step = [list(d) for d in flow.defines]
     provides_by_step = [set(p) for p in flow.provides]
 
+    # `np.average(cross_val_score(…))` as a cell's last line showed a number and kept nothing: the
+    # package keeps the number as a step value (tracking logs it as a metric, verify compares it).
+    logged = logged_displays(facts, step_sections)
+    for cell, name in logged.items():
+        i = cell_of_step[cell]
+        defines_by_step[i].append(name)
+        provides_by_step[i].add(name)
+
     # A function kept in a step reads its globals when it is *called*: a step that calls it after
     # a later step rebound one of them gets its own copy of the definition (closing over the
     # step's names, which hold the latest bindings), instead of the stale closure.
@@ -333,6 +343,8 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
                     continue
                 if call.receiver in defines_by_step[i] or call.receiver in provides_by_step[i]:
                     outputs[i].add(call.receiver)
+    for cell, name in logged.items():
+        outputs[cell_of_step[cell]].add(name)
 
     steps = []
     for i, section in enumerate(step_sections):
@@ -351,7 +363,22 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
         )
     kept = [s for s in sectioning.sections if s.role == "imports"]
     sectioning = Sectioning(sectioning.source, (*kept, *step_sections), sectioning.skipped)
-    return StagePlan(path, module, facts, sectioning, tuple(steps), tuple(moved), import_names, tuple(sorted(final)), injected)
+    return StagePlan(path, module, facts, sectioning, tuple(steps), tuple(moved), import_names, tuple(sorted(final)), injected, logged)
+
+
+def logged_displays(facts: NotebookFacts, sections: list[Section]) -> dict[int, str]:
+    """Cell → `shown_cell<N>` for cells whose last line is a side-effect-free expression that
+    showed a number (a name the notebook does not use)."""
+    from nbrefactor.compile.sections import notebook_names
+    from nbrefactor.compile.transform import logged_display
+
+    taken = set(notebook_names(facts))
+    out: dict[int, str] = {}
+    for section in sections:
+        for ca in section.cells:
+            if logged_display(ca, facts.resolve):
+                out[ca.cell.index] = unique(f"shown_cell{ca.cell.index}", taken)
+    return out
 
 
 # --- shared references, rebound globals, leftovers ------------------------------------------------

@@ -71,6 +71,7 @@ def transform_cell(
     injected: tuple[str, ...] = (),
     written: frozenset[str] = frozenset(),
     environment_names: frozenset[str] = frozenset(),
+    logged_name: Optional[str] = None,
 ) -> CellOutcome:
     """`written`: modules a cell downloads or writes (their imports stay where they are, after the
     download); `environment_names`: names bound by environment-only imports (`google.colab`)."""
@@ -140,6 +141,14 @@ def transform_cell(
             continue
         if _display_only(updated):
             outcome.changes.append((line, "display-only expression dropped"))
+            continue
+        if original is module.body[-1] and logged_name is not None:
+            expression = updated.body[0].value  # type: ignore[attr-defined]
+            outcome.items.append(cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(logged_name))], value=expression)]))
+            outcome.changes.append((line, f"`{first_line}` showed a number: it is now the step's value `{logged_name}` (logged as a metric)"))
+            continue
+        if dead_display(original, resolve):
+            outcome.changes.append((line, f"`{first_line}` dropped: it computed a value that was only displayed, and changes nothing"))
             continue
         outcome.items.append(updated)
     # Magic lines inside blocks (masked to `pass`) cannot be translated in place: list them.
@@ -349,6 +358,91 @@ def _pure_slice(node: cst.CSTNode) -> bool:
     if isinstance(node, cst.Slice):
         return all(part is None or _pure(part) for part in (node.lower, node.upper, node.step))
     return False
+
+
+# Calls that compute a value and change nothing: a bare expression made only of these, whose value
+# was shown and then lost, is dead code in the package (`knn.predict(…)`, `np.average(cross_val_score(…))`).
+READING_MODULES = ("numpy.", "pandas.", "math.", "statistics.", "sklearn.metrics.", "sklearn.model_selection.cross_val",
+                   "scipy.stats.")
+READING_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function", "score", "transform",
+                             "inverse_transform", "evaluate", "mean", "sum", "std", "var", "min", "max", "median",
+                             "tolist", "item", "copy", "corr", "describe"}) | PURE_DISPLAY_METHODS
+READING_FUNCTIONS = frozenset({"len", "round", "sum", "min", "max", "abs", "float", "int", "str", "sorted", "list", "tuple",
+                               "dict", "set", "repr", "type", "zip", "range", "enumerate", "all", "any"})
+
+
+def side_effect_free(node: cst.CSTNode, resolve) -> bool:  # noqa: ANN001
+    """Every call in the expression is a reading one (catalogue above), nothing is assigned."""
+    ok = True
+
+    class Checker(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            nonlocal ok
+            dotted = dotted_name(call.func)
+            resolved = resolve(dotted) if dotted else ""
+            if isinstance(call.func, cst.Name) and call.func.value in READING_FUNCTIONS:
+                return
+            if resolved.startswith(READING_MODULES) and not resolved.startswith(PLOT_MODULES):
+                if not any(part in resolved for part in (".to_", ".read_", ".save", ".load", ".random.", ".plot")):
+                    return
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in READING_METHODS:
+                return
+            ok = False
+
+        def visit_NamedExpr(self, n: cst.NamedExpr) -> None:
+            nonlocal ok
+            ok = False
+
+        def visit_Lambda(self, n: cst.Lambda) -> bool:
+            return False
+
+    node.visit(Checker())
+    return ok
+
+
+def displayed_number(ca: CellAnalysis) -> bool:
+    """The cell's saved result (its last expression's value, as shown) is a number."""
+    import ast
+    import re
+
+    result = next((o for o in ca.cell.outputs if o.output_type == "execute_result"), None)
+    if result is None:
+        return False
+    text = result.text.strip()
+    match = re.match(r"^np\.(?:float|int|uint)\w*\((.*)\)$", text)
+    if match:
+        text = match.group(1)
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def dead_display(stmt: cst.BaseStatement, resolve) -> bool:  # noqa: ANN001
+    """A bare expression statement that computes without side effects: its value was only shown."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Expr):
+        return False
+    value = stmt.body[0].value
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.Name)):
+        return False
+    return side_effect_free(value, resolve)
+
+
+def logged_display(ca: CellAnalysis, resolve) -> bool:  # noqa: ANN001
+    """The cell ends in a dead display whose shown value was a number: it becomes a logged value."""
+    if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip() or ca.masked.magics:
+        return False
+    try:
+        module = cst.parse_module(ca.masked.python)
+    except cst.ParserSyntaxError:
+        return False
+    if not module.body:
+        return False
+    last = module.body[-1]
+    if isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1].semicolon, cst.Semicolon):
+        return False  # `expr;` showed nothing
+    return dead_display(last, resolve) and not _display_only(last) and displayed_number(ca)
 
 
 def _display_only(stmt: cst.BaseStatement) -> bool:
