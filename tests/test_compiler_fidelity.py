@@ -341,3 +341,55 @@ def test_dead_displays_become_logged_numbers_or_are_dropped_with_a_note(tmp_path
     assert "it is now the step's value `shown_cell6`" in migration
     done = run_package(out / "nb" / "src", "from nb.pipeline import run; print(sorted(run()))", tmp_path)
     assert done.stdout.strip() == "['done', 'shown_cell6']", done.stderr
+
+
+# --- 5. step names never shadow notebook names -------------------------------------------------------------
+
+
+def test_a_heading_named_like_a_notebook_function_does_not_shadow_it(tmp_path):
+    cells = [
+        ("md", "# Vectors"), "import math\nu = [1, 2, 3]\nv = [4, 5, 6]\n\ndef dot_product(a, b):\n    return sum(x * y for x, y in zip(a, b))",
+        ("md", "## Dot product"), "d = dot_product(u, v)",
+        ("md", "## Math"), "root = math.sqrt(d)",
+        ("md", "## Print"), "print(root)",
+    ]
+    root = project(tmp_path)
+    path = write_notebook(root / "nb.ipynb", cells)
+    plan = plan_for(path)
+    names = [s.name for s in plan.steps]
+    assert names == ["vectors", "dot_product_step", "math_step", "print_step"]
+    out = tmp_path / "out"
+    assert migrate(path, out) == 0
+    done = run_package(out / "nb" / "src", "from nb.pipeline import run; v = {}; run(on_step=lambda n, x: v.update(x)); print(v['d'])", root)
+    assert done.stdout.split() == ["5.656854249492381", "32"], done.stderr  # the step's print, then d
+
+
+# --- 6. classes that close over nothing move to the functions module ---------------------------------------
+
+
+def test_a_class_defined_in_a_step_moves_and_its_instances_pickle_by_reference(tmp_path):
+    cells = [
+        ("md", "# Agent"),
+        "import random\n\nclass Agent:\n    epsilon: float = 0.1\n\n    def __init__(self, n):\n        self.q = [0.0] * n\n\n"
+        "    def act(self):\n        return max(range(len(self.q)), key=lambda i: self.q[i])\n\nagent = Agent(4)",
+        ("md", "# Use"), "choice = agent.act()",
+    ]
+    root = project(tmp_path)
+    path = write_notebook(root / "nb.ipynb", cells)
+    assert plan_for(path).stages[0].moved_definitions == ("Agent",)
+    out = tmp_path / "out"
+    assert migrate(path, out) == 0
+    code = (
+        "import pickle; from nb.pipeline import run; v = {}; run(on_step=lambda n, x: v.update(x)); "
+        "a = v['agent']; print(type(a).__module__, type(a).__qualname__, b'nb.functions' in pickle.dumps(a))"
+    )
+    done = run_package(out / "nb" / "src", code, root)
+    assert done.stdout.split() == ["nb.functions", "Agent", "True"], done.stderr
+
+
+def test_a_class_that_reads_notebook_globals_stays_and_is_listed_for_review(tmp_path):
+    cells = [("md", "# Setup"), "N = 4", ("md", "# Agent"), "class Agent:\n    def size(self):\n        return N\n\nagent = Agent()", ("md", "# Use"), "n = agent.size()"]
+    path = write_notebook(project(tmp_path) / "nb.ipynb", cells)
+    plan = plan_for(path)
+    assert plan.stages[0].moved_definitions == ()
+    assert any("`Agent`" in r.what and "`N`" in r.what for r in plan.review)

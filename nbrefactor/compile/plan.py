@@ -281,6 +281,15 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
         )
         step_sections = _merge_sections(step_sections, first, last)
     cell_of_step = {ca.cell.index: i for i, section in enumerate(step_sections) for ca in section.cells}
+    for ca in facts.cells:
+        for ref in ca.facts.classes:
+            if ref.name in moved or ca.cell.index not in cell_of_step:
+                continue
+            free = sorted(_free_data_names(facts, ref.name, is_data))
+            reason = ("it reads notebook globals " + ", ".join(f"`{n}`" for n in free)) if free else "it is defined more than once or declares `global`"
+            review.append(ReviewItem(path, ca.cell.index, ref.line, (
+                f"class `{ref.name}` stays inside step `{step_sections[cell_of_step[ca.cell.index]].name}` because {reason}: its instances "
+                "are not of a module-level class (they pickle by value only); pass those values as arguments to let it move to the functions module")))
     for note in merged_notes:
         review.append(ReviewItem(path, None, None, note))
 
