@@ -393,3 +393,35 @@ def test_a_class_that_reads_notebook_globals_stays_and_is_listed_for_review(tmp_
     plan = plan_for(path)
     assert plan.stages[0].moved_definitions == ()
     assert any("`Agent`" in r.what and "`N`" in r.what for r in plan.review)
+
+
+IRIS_CELLS = [
+    "from sklearn.datasets import load_iris\nfrom sklearn.linear_model import LogisticRegression\n"
+    "from sklearn.metrics import accuracy_score\niris = load_iris()\nX = iris.data\ny = iris.target",
+    "model = LogisticRegression(max_iter=500)\nmodel.fit(X, y)\npred = model.predict(X)",
+    'print("accuracy", accuracy_score(y, pred))',
+]
+
+
+def test_the_printed_accuracy_is_asserted_and_zeroed_features_fail_it(tmp_path):
+    """The issue's case: `X = iris.data * 0` must not leave the generated suite green."""
+    import contextlib
+    import io
+
+    namespace: dict = {}
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):  # the notebook's own output, from its own code
+        for source in IRIS_CELLS:
+            exec(source, namespace)  # noqa: S102 - the fixture's code, not the code under test
+    cells = [("md", "# Data"), _executed(1, IRIS_CELLS[0], []), ("md", "# Train"), _executed(2, IRIS_CELLS[1], []),
+             ("md", "# Score"), _executed(3, IRIS_CELLS[2], [{"output_type": "stream", "name": "stdout", "text": printed.getvalue()}])]
+    path = write_notebook(project(tmp_path) / "nb.ipynb", cells)
+    out = tmp_path / "out"
+    assert migrate(path, out) == 0
+    package = out / "nb"
+    done = _generated_suite(package)
+    assert "PASSED tests/test_package.py::test_line_printed_in_cell_6_1" in done.stdout, done.stdout[-3000:]
+    steps = package / "src" / "nb" / "steps.py"
+    steps.write_text(steps.read_text().replace("X = iris.data\n", "X = iris.data * 0\n"))
+    broken = _generated_suite(package)
+    assert "FAILED tests/test_package.py::test_line_printed_in_cell_6_1" in broken.stdout, broken.stdout[-3000:]

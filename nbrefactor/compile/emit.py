@@ -94,6 +94,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> tuple[FileTree, set[tuple
         "missing_data": inputs.missing_data,
         "saved_values": inputs.saved_values,
         "printed_values": inputs.printed_values,
+        "stage_modules": {s.notebook: s.module for s in plan.stages},
         "repr": repr,
         "notebooks": [s.notebook for s in plan.stages],
         "pipeline_lines": _pipeline_lines(plan, cfg),

@@ -411,7 +411,7 @@ def _saved_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
         if any(ca.facts.syntax_error or ca.magics and any(m.name in ("run", "store", "load") for m in ca.magics) for ca in facts.cells):
             continue
         for position, ca in enumerate(facts.cells):
-            expression = _last_expression(ca.masked.python)
+            expression = _last_expression(ca.masked.python) or _reading_last_expression(ca, facts)
             if expression is None:
                 continue
             result = next((o for o in ca.cell.outputs if o.output_type == "execute_result"), None)
@@ -420,7 +420,7 @@ def _saved_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
             expected = _literal(result.text)
             if expected is None:
                 continue
-            names = _names(expression)
+            names = _names(expression) - (set(stage.import_names) - available)
             if not names or not names <= available:
                 continue
             later = facts.cells[position + 1:]
@@ -453,7 +453,7 @@ def _printed_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
         for position, ca in enumerate(facts.cells):
             if ca.magics or not ca.masked.is_python:
                 continue
-            expression = _print_expression(ca.masked.python)
+            expression = _print_expression(ca.masked.python, facts)
             if expression is None:
                 continue
             streams = [o for o in ca.cell.outputs if o.output_type == "stream" and o.name == "stdout"]
@@ -462,7 +462,7 @@ def _printed_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
             text = "".join(o.text for o in streams)
             if text.count("\n") != 1 or not text.endswith("\n") or len(text) > 2000:
                 continue
-            names = _names(expression) - _PURE_CALLS - {"map"}
+            names = _names(expression) - _PURE_CALLS - {"map"} - (set(stage.import_names) - available)
             if not names or not names <= available:
                 continue
             later = facts.cells[position + 1:]
@@ -472,7 +472,32 @@ def _printed_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
     return out
 
 
-def _print_expression(source: str) -> Optional[str]:
+def _reading_last_expression(ca, facts: NotebookFacts) -> Optional[str]:  # noqa: ANN001
+    """A cell's last expression made of reading calls only (`accuracy_score(y_test, pred)`,
+    `np.mean(scores)`): the generated test evaluates it with the stage module's imports."""
+    try:
+        tree = ast.parse(ca.masked.python)
+    except (SyntaxError, ValueError):
+        return None
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr) or ca.magics:
+        return None
+    text = ast.unparse(tree.body[-1].value)
+    return text if _reads_only(text, facts) else None
+
+
+def _reads_only(expression: str, facts: NotebookFacts) -> bool:
+    import libcst as cst
+
+    from nbrefactor.compile.transform import side_effect_free
+
+    try:
+        node = cst.parse_expression(expression)
+    except cst.ParserSyntaxError:
+        return False
+    return side_effect_free(node, facts.resolve)
+
+
+def _print_expression(source: str, facts: Optional[NotebookFacts] = None) -> Optional[str]:
     """`print(a, f"acc {b:.3f}")` as the only print of a cell (top level, no sep/end/file) → an
     expression giving the printed line: `" ".join(map(str, (a, f"acc {b:.3f}")))`."""
     try:
@@ -490,15 +515,13 @@ def _print_expression(source: str) -> Optional[str]:
     for sub in ast.walk(call):
         if isinstance(sub, (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.ListComp, ast.GeneratorExp)):
             return None
-        if isinstance(sub, ast.Call) and sub is not call and not (isinstance(sub.func, ast.Name) and sub.func.id in _PURE_CALLS):
-            if not (isinstance(sub.func, ast.Attribute) and sub.func.attr in _PURE_METHODS):
-                return None
     args = ", ".join(ast.unparse(a) for a in call.args)
+    if facts is not None and not _reads_only(f"({args},)", facts):
+        return None
     return f"' '.join(map(str, ({args},)))"
 
 
 _PURE_CALLS = frozenset({"len", "round", "float", "int", "abs", "sum", "min", "max", "str", "repr", "bool", "sorted", "list", "tuple"})
-_PURE_METHODS = frozenset({"mean", "sum", "std", "min", "max", "item", "round", "count", "nunique", "tolist", "median", "format"})
 
 
 def _last_expression(source: str) -> Optional[str]:
