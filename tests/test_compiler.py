@@ -95,9 +95,10 @@ def test_parameters_are_exactly_the_names_read_from_earlier_sections(tmp_path):
     cells = [("md", "# A"), "a = 1\nb = 2\nunused = 3", ("md", "# B"), "c = a + 1\ntmp = 5\nc += tmp", ("md", "# C"), "result = c * b"]
     plan = plan_for(write_notebook(project(tmp_path) / "nb.ipynb", cells))
     steps = {s.name: s for s in plan.steps}
-    assert (steps["a"].inputs, steps["a"].outputs) == ((), ("a", "b"))
-    assert (steps["b"].inputs, steps["b"].outputs) == (("a",), ("c",))
-    assert (steps["c"].inputs, steps["c"].outputs) == (("b", "c"), ("result",))
+    # Step names never take a name the notebook binds: the headings `A`, `B`, `C` name `a_step`…
+    assert (steps["a_step"].inputs, steps["a_step"].outputs) == ((), ("a", "b"))
+    assert (steps["b_step"].inputs, steps["b_step"].outputs) == (("a",), ("c",))
+    assert (steps["c_step"].inputs, steps["c_step"].outputs) == (("b", "c"), ("result",))
 
 
 def test_functions_reading_only_imports_move_and_functions_reading_globals_stay(tmp_path):

@@ -293,14 +293,14 @@ def third_party_imports(
 ) -> tuple[ImportUse, ...]:
     """Every import of a third-party module, in notebook order (cell, line, column)."""
     catalog = catalog if catalog is not None else load_catalog()
-    written = notebook_written_modules(facts)
+    written = written_modules(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:
         for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
             if import_kind(imp.module, imp.level, project, catalog) != THIRD_PARTY_KIND:
                 continue
-            if imp.module.split(".")[0] in written:
-                continue  # a module the notebook itself writes or downloads: local code
+            if imp.top_level in written:
+                continue  # a cell downloads or writes it: a local file, never a distribution
             target = _import_target(imp)
             line, column = _statement_position(ca, imp)
             resolution = _resolve(target, catalog)
@@ -309,32 +309,25 @@ def third_party_imports(
     return tuple(uses)
 
 
-_PY_FILE = re.compile(r"(?:^|[\s/'\"=])(?P<name>[A-Za-z_]\w*)\.py(?=$|[\s'\";)])")
-_FETCHERS = frozenset({"wget", "curl", "cp", "mv", "gsutil", "aws", "gdown", "git"})
-_FETCH_CALLS = frozenset({"urlretrieve", "download_file", "get_file", "copy", "copyfile", "move", "download"})
+_PY_FILE = re.compile(r"(?:^|[\\/\s'\"=])([A-Za-z_][A-Za-z0-9_]*)\.py(?=$|[\s'\"?#;&|)])")
 
 
-def notebook_written_modules(facts: NotebookFacts) -> frozenset[str]:
-    """Modules a cell writes or downloads beside the notebook: `%%writefile helpers.py`,
-    `!wget …/utils.py`, `!curl -o utils.py …`, `urlretrieve(url, "utils.py")`. Importing them is
-    importing local code, not a distribution."""
-    names: set[str] = set()
+def written_modules(facts: NotebookFacts) -> dict[str, int]:
+    """Top-level module names of `.py` files a cell downloads or writes (`!wget …/helper_functions.py`,
+    `urlretrieve(url, "helper_functions.py")`, `%%writefile helper_functions.py`,
+    `open("helper_functions.py", "w")`) → the first such cell. Importing one is importing a local
+    file: declaring a distribution of that name would install whatever the package index has under
+    it (dependency confusion)."""
+    found: dict[str, int] = {}
     for ca in facts.cells:
-        for magic in ca.magics:
-            if magic.kind == "cell_magic" and magic.name in {"writefile", "file"}:
-                target = [a for a in magic.args.split() if not a.startswith("-")]
-                if target and target[-1].endswith(".py"):
-                    names.add(target[-1].rsplit("/", 1)[-1][:-3])
-            elif magic.kind in {"shell", "line_magic", "automagic"} and magic.name in _FETCHERS:
-                names.update(m.group("name") for m in _PY_FILE.finditer(magic.args))
-        for call in ca.facts.calls:
-            if call.method in _FETCH_CALLS:
-                for arg in call.args:
-                    if arg.string and arg.string.endswith(".py"):
-                        base = arg.string.rsplit("/", 1)[-1][:-3]
-                        if base.isidentifier():
-                            names.add(base)
-    return frozenset(names)
+        texts = [m.text for m in ca.magics if m.kind in ("shell", "cell_magic", "line_magic")]
+        texts += [s.value for s in ca.facts.strings]
+        if ca.masked.cell_magic == "writefile" or not ca.masked.is_python:
+            texts.append(ca.cell.source.split("\n", 1)[0])
+        for text in texts:
+            for match in _PY_FILE.finditer(text):
+                found.setdefault(match.group(1), ca.cell.index)
+    return found
 
 
 def _shown(resolution: Resolution, module: str, roots: frozenset[str]) -> str:

@@ -39,8 +39,11 @@ class EmitInputs:
     sampled: tuple[str, ...] = ()  # test data files cut to a sample (values tests skip then)
     missing_data: tuple[str, ...] = ()  # read paths not available beside the notebook
     saved_values: tuple[tuple[str, str, str, int], ...] = ()  # (expression, expected repr, notebook, cell)
+    printed_values: tuple[tuple[str, str, str, int], ...] = ()  # (expression, printed line, notebook, cell)
     mlops: Any = None  # mlops.MlopsInputs: data profile, GPU steps and settings, image (None: defaults)
     review: tuple[ReviewItem, ...] = ()  # found while gathering (an unpinned requirement…)
+    # `.py` modules beside the notebook that it imports: name → source, copied into the package
+    local_modules: Mapping[str, str] = field(default_factory=dict)
 
 
 def checked_requirements(requirements: Sequence[Requirement]) -> tuple[list[Requirement], list[ReviewItem]]:
@@ -113,12 +116,16 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     pkg = plan.package
     tree: FileTree = {}
     cfg = config_name(plan)
-    stage_codes = [_stage_code(plan, stage, cfg) for stage in plan.stages]
+    local = frozenset(inputs.local_modules)
+    stage_codes = [_stage_code(plan, stage, cfg, local) for stage in plan.stages]
     replaced = set().union(*(sc.replaced for sc in stage_codes)) if stage_codes else set()
     functions = [src for sc in stage_codes for src in sc.functions]
     function_imports = [imp for sc in stage_codes for imp in sc.function_imports]
     if functions:
-        tree[f"src/{pkg}/functions.py"] = _functions_module(plan, functions, function_imports)
+        tree[f"src/{pkg}/functions.py"] = _functions_module(plan, functions, function_imports, local)
+    for name, source in sorted(inputs.local_modules.items()):
+        # The notebook's own module, copied as it is; its imports of its siblings become relative.
+        tree[f"src/{pkg}/{name}.py"] = _relative_local_imports(source, local)
     for stage, code in zip(plan.stages, stage_codes):
         tree[f"src/{pkg}/{stage.module}.py"] = code.module_source
     fields = plan.config_fields
@@ -148,6 +155,8 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
         "sampled": inputs.sampled,
         "missing_data": inputs.missing_data,
         "saved_values": inputs.saved_values,
+        "printed_values": inputs.printed_values,
+        "stage_modules": {s.notebook: s.module for s in plan.stages},
         "notebooks": [s.notebook for s in plan.stages],
         "pipeline_lines": _pipeline_lines(plan, cfg),
         "write_dirs": sorted({str(PurePosixPath(f.default).parent) for f in fields if f.kind == "path" and f.direction == "write" and not PurePosixPath(f.default).is_absolute() and str(PurePosixPath(f.default).parent) != "."}),
@@ -202,7 +211,7 @@ def plan_json(plan: ModelPlan) -> str:
 # --- code ---------------------------------------------------------------------------------------
 
 
-def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
+def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[str] = frozenset()) -> _StageCode:
     facts = stage.facts
     path = stage.notebook
     moved = frozenset(stage.moved_definitions)
@@ -218,6 +227,10 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
         if nb == path:
             cell_replacements.setdefault(cell, {})[(line, column)] = name
 
+    from nbrefactor.audit.distributions import written_modules
+
+    written = frozenset(written_modules(facts)) - local
+    environment = frozenset(imp.bound for _, imp in facts.imports if imp.module == "google.colab" or imp.module.startswith("google.colab."))
     # Every cell's top-level imports are hoisted (Kale `imports` cells included).
     outcomes: dict[int, CellOutcome] = {}
     for section in stage.sectioning.sections:
@@ -225,7 +238,10 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
             if ca.facts.syntax_error is not None:
                 review.append(ReviewItem(path, ca.cell.index, ca.facts.syntax_error.line, f"syntax error, cell left out: {ca.facts.syntax_error.message}"))
                 continue
-            outcome = transform_cell(ca, cell_replacements.get(ca.cell.index, {}), moved, f"{_step_of(stage, ca)}_cell{ca.cell.index}", facts.resolve, cfg, (stage.injected or {}).get(ca.cell.index, ()))
+            outcome = transform_cell(
+                ca, cell_replacements.get(ca.cell.index, {}), moved, f"{_step_of(stage, ca)}_cell{ca.cell.index}", facts.resolve, cfg,
+                (stage.injected or {}).get(ca.cell.index, ()), written, environment, (stage.logged or {}).get(ca.cell.index),
+            )
             outcomes[ca.cell.index] = outcome
             imports.extend(outcome.imports)
             needs |= outcome.needs
@@ -245,6 +261,21 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
     for step in stage.steps:
         section = next(s for s in stage.sectioning.sections if s.name == step.name)
         items: list = []
+        # A module a cell downloaded, used in a later step: imported again there (in place).
+        earlier = [imp for ca in stage.facts.cells if ca.cell.index < min(step.cells) and ca.cell.index in outcomes for imp in outcomes[ca.cell.index].local_imports]
+        if earlier:
+            step_names = _used_names("\n".join(cst.Module(body=[i]).code for ca in section.cells if ca.cell.index in outcomes for i in outcomes[ca.cell.index].items if not isinstance(i, str)))
+            for imp in earlier:
+                bound = {b for small in imp.body for _, b in _split_import(small)}
+                if bound & step_names:
+                    items.append(cst.parse_statement("if os.getcwd() not in sys.path:\n    sys.path.insert(0, os.getcwd())\n"))
+                    items.append(imp)
+                    needs |= {"os", "sys"}
+        for name in step.redefined:
+            node = _kept_definition(stage, outcomes, name, before=min(step.cells))
+            if node is not None:
+                items.append(f"# nbrefactor: `{name}` defined again here: it reads globals a later cell rebound, and reads them when called")
+                items.append(node)
         for ca in section.cells:
             outcome = outcomes.get(ca.cell.index)
             if outcome is None:
@@ -269,7 +300,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
     body_code = "\n\n".join(step_functions)
     used = _used_names(body_code)
     header_lines = [f'"""Steps compiled from {py_docstring_text(path)} by nbrefactor {__version__}; each function is one section of the notebook."""', ""]
-    header_lines += _import_block(imports, used, needs)
+    header_lines += _import_block(imports, used, needs, local)
     header_lines.append("from .config import Config")
     moved_used = sorted(n for n in moved if n in used)
     if moved_used:
@@ -278,6 +309,18 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str) -> _StageCode:
         header_lines.append("from .artifacts import save_figure")
     source = "\n".join(header_lines) + "\n\n\n" + body_code
     return _StageCode(source, review, changes, replaced, functions, imports)
+
+
+def _kept_definition(stage: StagePlan, outcomes: dict[int, CellOutcome], name: str, before: int) -> Optional[cst.BaseStatement]:
+    """The transformed top-level `def`/`class` of `name` from the last cell above `before`."""
+    found = None
+    for ca in stage.facts.cells:
+        if ca.cell.index >= before or ca.cell.index not in outcomes:
+            continue
+        for item in outcomes[ca.cell.index].items:
+            if isinstance(item, (cst.FunctionDef, cst.ClassDef)) and item.name.value == name:
+                found = item
+    return found
 
 
 def _pipeline_lines(plan: ModelPlan, cfg: str) -> list[Serialised]:
@@ -329,16 +372,18 @@ def _used_names(code: str) -> set[str]:
     return names
 
 
-def _import_block(imports: list[cst.SimpleStatementLine], used: set[str], needs: set[str]) -> list[str]:
-    """One import per line, deduplicated, only those whose bound name the module uses."""
+def _import_block(imports: list[cst.SimpleStatementLine], used: set[str], needs: set[str], local: frozenset[str] = frozenset()) -> list[str]:
+    """One import per line, deduplicated, only those whose bound name the module uses; imports of
+    the notebook's own modules (copied into the package) become relative."""
     lines: list[str] = []
-    std = sorted(n for n in needs if n in ("os", "subprocess", "runpy", "pathlib"))
+    std = sorted(n for n in needs if n in ("os", "subprocess", "runpy", "pathlib", "sys"))
     lines += [f"import {n}" for n in std]
     seen: set[str] = set(lines)
     future: list[str] = []
     for stmt_line in imports:
         for stmt in stmt_line.body:
             for text, bound in _split_import(stmt):
+                text = _relative_if_local(text, local)
                 if text in seen:
                     continue
                 if bound == "*" or bound in used or text.startswith("from __future__"):
@@ -373,12 +418,38 @@ def _split_import(stmt: cst.BaseSmallStatement) -> list[tuple[str, str]]:
     return out
 
 
-def _functions_module(plan: ModelPlan, functions: list[str], imports: list[cst.SimpleStatementLine]) -> str:
+def _functions_module(plan: ModelPlan, functions: list[str], imports: list[cst.SimpleStatementLine], local: frozenset[str] = frozenset()) -> str:
     body = "\n\n\n".join(dict.fromkeys(functions))
     used = _used_names(body)
     header = [f'"""Functions and classes defined in the notebook{"s" if len(plan.stages) > 1 else ""}, moved here by nbrefactor {__version__}."""', ""]
-    header += _import_block(imports, used, set())
+    header += _import_block(imports, used, set(), local)
     return "\n".join(header) + "\n\n\n" + body + "\n"
+
+
+def _relative_if_local(text: str, local: frozenset[str]) -> str:
+    """`import helpers` → `from . import helpers`; `from helpers import f` → `from .helpers import f`."""
+    if not local:
+        return text
+    words = text.split()
+    if words[0] == "import" and words[1].split(".")[0] in local and "." not in words[1]:
+        return "from . " + text
+    if words[0] == "from" and words[1].split(".")[0] in local:
+        return f"from .{words[1]} " + " ".join(words[2:])
+    return text
+
+
+def _relative_local_imports(source: str, local: frozenset[str]) -> str:
+    """A copied local module's imports of other copied modules, made relative (line by line, for
+    top-level `import x` / `from x import y` lines only)."""
+    out = []
+    for line in source.splitlines(keepends=True):
+        stripped = line.rstrip("\r\n")
+        if stripped.startswith(("import ", "from ")) and "," not in stripped.split(" import ")[0] and "(" not in stripped and ";" not in stripped:
+            newline = line[len(stripped):]
+            out.append(_relative_if_local(stripped, local) + newline)
+        else:
+            out.append(line)
+    return "".join(out)
 
 
 # --- formatting ---------------------------------------------------------------------------------

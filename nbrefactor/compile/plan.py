@@ -25,7 +25,7 @@ from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.types import Cell, Diagnostic
 from nbrefactor.compile.plan_document import ConfigRecord, PlanDocument, StepRecord
-from nbrefactor.compile.sections import Sectioning, identifier, split_sections, unique
+from nbrefactor.compile.sections import Section, Sectioning, cut_at_word, full_identifier, identifier, split_sections, unique
 
 
 def _codes(blocks_compile: bool = False, compile_fix: str = "") -> frozenset[str]:
@@ -74,6 +74,9 @@ class StepPlan:
     cells: tuple[int, ...]
     inputs: tuple[str, ...]
     outputs: tuple[str, ...]
+    # Functions/classes of an earlier step this step defines again at its top, so that they read
+    # the globals as this step has them (a later step rebound one of them).
+    redefined: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ class StagePlan:
     final: tuple[str, ...]
     # `%run script.py` injects the script's names: cell index → the names later cells read from it
     injected: dict[int, tuple[str, ...]] = None  # type: ignore[assignment]
+    # a cell ending in an expression that only showed a number → the name its value is kept as
+    logged: dict[int, str] = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -136,28 +141,58 @@ class ModelPlan:
 # --- naming ------------------------------------------------------------------------------------
 
 
+PACKAGE_NAME_LIMIT = 40  # longer names are cut at a word boundary and given a hash of the whole name
+_CUT_TO = 32
+
+
 def package_name(text: str) -> str:
-    name = identifier(text, "model")
-    return name if not name[0].isdigit() else f"model_{name}"
+    """A readable, valid and *stable* package name: `03.01-Introducing-Pandas-Objects` →
+    `introducing_pandas_objects`. A name longer than 40 characters is cut at a word boundary and
+    ends in 6 hex digits of the SHA-256 of the whole name, so two long names that share their
+    first words never collide, and a name never depends on which other notebooks are in the batch.
+    Idempotent: a name this function returns comes back unchanged."""
+    name = full_identifier(text, "model")
+    if name[0].isdigit():  # pragma: no cover - full_identifier strips leading digits
+        name = f"model_{name}"
+    if len(name) <= PACKAGE_NAME_LIMIT:
+        return name
+    return f"{cut_at_word(name, _CUT_TO)}_{_short_hash(name)}"
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
 
 
 def model_names(notebook_paths: list[str]) -> dict[str, str]:
     """One model per notebook by default: the sanitised file stem, or `<folder>_<stem>` where two
-    notebooks share a stem; numbered only when even that collides. Deterministic (sorted input)."""
+    notebooks share a stem; where even that collides, the name ends in a hash of the notebook's
+    path. Every name depends only on its own notebook's path and the names it collides with, never
+    on its position in the batch, and the names are unique (a second model never writes into the
+    folder another one owns)."""
     stems: dict[str, list[str]] = {}
     for path in sorted(notebook_paths):
         stems.setdefault(package_name(PurePosixPath(path).stem), []).append(path)
     names: dict[str, str] = {}
-    taken: set[str] = set()
     for stem, paths in sorted(stems.items()):
         for path in paths:
             if len(paths) == 1:
-                candidate = stem
+                names[path] = stem
             else:
                 parent = PurePosixPath(path).parent.name
-                candidate = package_name(f"{parent}_{PurePosixPath(path).stem}") if parent else stem
-            names[path] = unique(candidate, taken)
+                names[path] = package_name(f"{parent}_{PurePosixPath(path).stem}") if parent else stem
+    counts: dict[str, int] = {}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    for path, name in sorted(names.items()):
+        if counts[name] > 1:
+            names[path] = distinct_name(name, path)
+    assert len(set(names.values())) == len(names), "model names must be unique"
     return names
+
+
+def distinct_name(name: str, key: str) -> str:
+    """`name` made distinct by a hash of `key` (a notebook path): stable across runs."""
+    return f"{cut_at_word(name, _CUT_TO)}_{_short_hash(key)}"
 
 
 # --- the plan ----------------------------------------------------------------------------------
@@ -206,28 +241,21 @@ def plan_model(
     )
 
 
-def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> StagePlan:
-    path = facts.notebook.path
-    sectioning = split_sections(facts, PurePosixPath(path).stem)
-    import_names = frozenset(imp.bound for ca in facts.cells for imp in ca.facts.imports if imp.bound != "*")
-    assigned_anywhere = {d.name for ca in facts.cells for d in ca.facts.defined}
-    moved = movable_definitions(facts, import_names)
-    for ca in sectioning.skipped:
-        review.append(ReviewItem(path, ca.cell.index, 1, "cell tagged `skip`: left out of the package"))
+@dataclass(frozen=True)
+class _Flow:
+    """Per step (section), in order: the data names it reads from outside itself, the names it
+    binds, and the names it provides to later steps (binds or changes in place)."""
 
-    def is_data(name: str) -> bool:
-        if name in moved or name in BUILTIN_NAMES and name not in assigned_anywhere:
-            return False
-        if name in import_names and not _assigned_outside_imports(facts, name):
-            return False
-        return True
+    reads: tuple[tuple[str, ...], ...]
+    defines: tuple[tuple[str, ...], ...]
+    provides: tuple[frozenset[str], ...]
 
-    injected = run_injections(facts, import_names)
-    step_sections = [s for s in sectioning.sections if s.role != "imports"]
-    reads_by_step: list[list[str]] = []
-    provides_by_step: list[set[str]] = []
-    defines_by_step: list[list[str]] = []
-    for section in step_sections:
+
+def _section_flow(sections: list[Section], injected: dict[int, tuple[str, ...]], is_data) -> _Flow:  # noqa: ANN001
+    reads_by_step: list[tuple[str, ...]] = []
+    provides_by_step: list[frozenset[str]] = []
+    defines_by_step: list[tuple[str, ...]] = []
+    for section in sections:
         defined_here: set[str] = set()
         reads: list[str] = []
         defines: list[str] = []
@@ -250,9 +278,85 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
                 if is_data(ref.name) and ref.name not in defines:
                     defines.append(ref.name)
         mutated = {m.name for ca in section.cells for m in ca.facts.mutated}
-        reads_by_step.append(reads)
-        defines_by_step.append(defines)
-        provides_by_step.append({n for n in defines} | {n for n in mutated if is_data(n)})
+        reads_by_step.append(tuple(reads))
+        defines_by_step.append(tuple(defines))
+        provides_by_step.append(frozenset(defines) | {n for n in mutated if is_data(n)})
+    return _Flow(tuple(reads_by_step), tuple(defines_by_step), tuple(provides_by_step))
+
+
+def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> StagePlan:
+    path = facts.notebook.path
+    sectioning = split_sections(facts, PurePosixPath(path).stem)
+    import_names = frozenset(imp.bound for ca in facts.cells for imp in ca.facts.imports if imp.bound != "*")
+    assigned_anywhere = {d.name for ca in facts.cells for d in ca.facts.defined}
+    moved = movable_definitions(facts, import_names)
+    for ca in sectioning.skipped:
+        review.append(ReviewItem(path, ca.cell.index, 1, "cell tagged `skip`: left out of the package"))
+
+    def is_data(name: str) -> bool:
+        if name in moved or name in BUILTIN_NAMES and name not in assigned_anywhere:
+            return False
+        if name in import_names and not _assigned_outside_imports(facts, name):
+            return False
+        return True
+
+    injected = run_injections(facts, import_names)
+    step_sections = [s for s in sectioning.sections if s.role != "imports"]
+    # Objects that share references must not be separated by a step boundary: each kfp component
+    # unpickles its own copy of every input, so an optimizer would update a copy of the model.
+    links = alias_links(facts, is_data)
+    merged_notes: list[str] = []
+    while True:
+        flow = _section_flow(step_sections, injected, is_data)
+        span = _split_alias(step_sections, flow, links)
+        if span is None:
+            break
+        first, last, (holder, held) = span
+        merged_notes.append(
+            f"steps {', '.join(s.name for s in step_sections[first:last + 1])} merged into one: `{holder}` holds a reference to "
+            f"`{held}` (as an optimizer holds its model's parameters, or a pipeline its fitted steps), and the steps run as "
+            "separate processes that would each unpickle their own copy"
+        )
+        step_sections = _merge_sections(step_sections, first, last)
+    cell_of_step = {ca.cell.index: i for i, section in enumerate(step_sections) for ca in section.cells}
+    for ca in facts.cells:
+        for ref in ca.facts.classes:
+            if ref.name in moved or ca.cell.index not in cell_of_step:
+                continue
+            free = sorted(_free_data_names(facts, ref.name, is_data))
+            reason = ("it reads notebook globals " + ", ".join(f"`{n}`" for n in free)) if free else "it is defined more than once or declares `global`"
+            review.append(ReviewItem(path, ca.cell.index, ref.line, (
+                f"class `{ref.name}` stays inside step `{step_sections[cell_of_step[ca.cell.index]].name}` because {reason}: its instances "
+                "are not of a module-level class (they pickle by value only); pass those values as arguments to let it move to the functions module")))
+    for note in merged_notes:
+        review.append(ReviewItem(path, None, None, note))
+
+    reads_by_step = [list(r) for r in flow.reads]
+    defines_by_step = [list(d) for d in flow.defines]
+    provides_by_step = [set(p) for p in flow.provides]
+
+    # `np.average(cross_val_score(…))` as a cell's last line showed a number and kept nothing: the
+    # package keeps the number as a step value (tracking logs it as a metric, verify compares it).
+    logged = logged_displays(facts, step_sections)
+    for cell, name in logged.items():
+        i = cell_of_step[cell]
+        defines_by_step[i].append(name)
+        provides_by_step[i].add(name)
+
+    # A function kept in a step reads its globals when it is *called*: a step that calls it after
+    # a later step rebound one of them gets its own copy of the definition (closing over the
+    # step's names, which hold the latest bindings), instead of the stale closure.
+    redefined = _redefinitions(facts, step_sections, reads_by_step, provides_by_step, cell_of_step, moved, is_data)
+    for i, names in redefined.items():
+        for name in names:
+            if name in reads_by_step[i]:
+                reads_by_step[i].remove(name)
+            if name not in defines_by_step[i]:
+                defines_by_step[i].append(name)
+            provides_by_step[i].add(name)
+        for g in sorted({g for name in names for g in _free_data_names(facts, name, is_data)} - set(names)):
+            if g not in reads_by_step[i] and any(g in provides_by_step[j] for j in range(i)):
+                reads_by_step[i].append(g)
 
     inputs: list[list[str]] = []
     outputs: list[set[str]] = [set() for _ in step_sections]
@@ -269,7 +373,9 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
     final: tuple[str, ...] = ()
     if step_sections:
         last = len(step_sections) - 1
-        final = tuple(defines_by_step[last])
+        # Loop variables and `_` are leftovers of the last cell's loops, not results.
+        leftovers = loop_only_names(step_sections[last])
+        final = tuple(n for n in defines_by_step[last] if n not in leftovers)
         if step_sections[last].role == "metrics":
             # Kale `pipeline-metrics` cells mostly print what earlier steps computed: those are the metrics.
             final = tuple(dict.fromkeys([*inputs[last], *final]))
@@ -284,6 +390,8 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
                     continue
                 if call.receiver in defines_by_step[i] or call.receiver in provides_by_step[i]:
                     outputs[i].add(call.receiver)
+    for cell, name in logged.items():
+        outputs[cell_of_step[cell]].add(name)
 
     steps = []
     for i, section in enumerate(step_sections):
@@ -297,9 +405,302 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
                 cells=section.cell_indices,
                 inputs=tuple(sorted(inputs[i])),
                 outputs=tuple(sorted(outputs[i])),
+                redefined=tuple(redefined.get(i, ())),
             )
         )
-    return StagePlan(path, module, facts, sectioning, tuple(steps), tuple(moved), import_names, tuple(sorted(final)), injected)
+    kept = [s for s in sectioning.sections if s.role == "imports"]
+    sectioning = Sectioning(sectioning.source, (*kept, *step_sections), sectioning.skipped)
+    return StagePlan(path, module, facts, sectioning, tuple(steps), tuple(moved), import_names, tuple(sorted(final)), injected, logged)
+
+
+def logged_displays(facts: NotebookFacts, sections: list[Section]) -> dict[int, str]:
+    """Cell → `shown_cell<N>` for cells whose last line is a side-effect-free expression that
+    showed a number (a name the notebook does not use)."""
+    from nbrefactor.compile.sections import notebook_names
+    from nbrefactor.compile.transform import logged_display
+
+    taken = set(notebook_names(facts))
+    out: dict[int, str] = {}
+    for section in sections:
+        for ca in section.cells:
+            if logged_display(ca, facts.resolve):
+                out[ca.cell.index] = unique(f"shown_cell{ca.cell.index}", taken)
+    return out
+
+
+# --- shared references, rebound globals, leftovers ------------------------------------------------
+
+# Calls that build an object holding references to their arguments (not copies of them).
+WRAPPING_CALLS = ("sklearn.pipeline.", "sklearn.compose.", "sklearn.ensemble.Voting", "sklearn.ensemble.Stacking",
+                  "sklearn.multiclass.", "sklearn.multioutput.", "torch.optim.", "torch.utils.data.",
+                  "torch.nn.Sequential", "torch.nn.ModuleList", "torch.nn.ModuleDict", "tensorflow.keras.Sequential",
+                  "keras.Sequential", "tensorflow.keras.Model", "keras.Model", "tensorflow.train.Checkpoint")
+# Attributes and methods that hand out an object's own parts (`model.parameters()`).
+PART_ACCESSORS = frozenset({"parameters", "named_parameters", "trainable_variables", "trainable_weights", "variables",
+                            "weights", "params", "modules", "children", "state_dict", "steps", "named_steps",
+                            "estimators_", "layers"})
+
+
+def alias_links(facts: NotebookFacts, is_data) -> dict[int, list[tuple[str, str]]]:  # noqa: ANN001
+    """Cell → (holder, held) pairs from its top-level assignments: `holder = held`, an argument
+    `held.parameters()`, `held` inside a list/tuple/dict argument (`Pipeline([("s", scaler)])`),
+    or `held` passed to a call that wraps its arguments (`make_pipeline(scaler, clf)`,
+    `torch.optim.SGD(…)`). Copies (`train_test_split(X, y)`) are not links."""
+    links: dict[int, list[tuple[str, str]]] = {}
+    for ca in facts.cells:
+        if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():
+            continue
+        try:
+            module = cst.parse_module(ca.masked.python)
+        except cst.ParserSyntaxError:
+            continue
+        found: list[tuple[str, str]] = []
+        for stmt in module.body:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if isinstance(small, cst.Assign):
+                    targets = [n for t in small.targets for n in _target_names(t.target)]
+                    value = small.value
+                elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                    targets, value = _target_names(small.target), small.value
+                else:
+                    continue
+                for held in sorted(_held_names(value, facts.resolve)):
+                    for holder in targets:
+                        if holder != held and is_data(holder) and is_data(held):
+                            found.append((holder, held))
+        if found:
+            links[ca.cell.index] = found
+    return links
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _target_names(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return []
+
+
+def _held_names(value: cst.BaseExpression, resolve) -> set[str]:  # noqa: ANN001
+    from nbrefactor.audit.analysis import dotted_name
+
+    if isinstance(value, cst.Name):
+        return {value.value}
+    held: set[str] = set()
+
+    class Finder(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            if node.attr.value in PART_ACCESSORS and isinstance(node.value, cst.Name):
+                held.add(node.value.value)
+
+        def visit_Call(self, node: cst.Call) -> None:
+            dotted = dotted_name(node.func)
+            wraps = bool(dotted) and resolve(dotted).startswith(WRAPPING_CALLS)
+            for arg in node.args:
+                inner = arg.value
+                if wraps and isinstance(inner, cst.Name):
+                    held.add(inner.value)
+                if isinstance(inner, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
+                    held.update(_container_names(inner))
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+    value.visit(Finder())
+    return held
+
+
+def _container_names(node: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+    if isinstance(node, cst.Name):
+        names.add(node.value)
+    elif isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        for e in node.elements:
+            names |= _container_names(e.value)
+    elif isinstance(node, cst.Dict):
+        for e in node.elements:
+            if isinstance(e, cst.DictElement):
+                names |= _container_names(e.value)
+    return names
+
+
+def _split_alias(sections: list[Section], flow: _Flow, links: dict[int, list[tuple[str, str]]]) -> Optional[tuple[int, int, tuple[str, str]]]:
+    """The first (earliest, widest) run of steps a shared reference crosses: the link is made in
+    step C, and both the holder and the held object (neither rebound since) are read by steps
+    after C. Those steps, from C to the last one that reads either, must be one step."""
+    for c, section in enumerate(sections):
+        for ca in section.cells:
+            for holder, held in links.get(ca.cell.index, ()):
+                later_holder = _later_readers(flow, c, holder)
+                later_held = _later_readers(flow, c, held)
+                if not (later_holder and later_held):
+                    continue
+                # Only a change made through one of them after the link can be lost: read-only
+                # use of a copy (a DataLoader over a dataset both only iterated) computes the same.
+                if any(_may_change(sections[j], name) for name in (holder, held) for j in (*later_holder, *later_held)):
+                    return c, max(later_holder + later_held), (holder, held)
+    return None
+
+
+# Calls that only read their arguments (they cannot change the object they are given).
+_READING_CALLS = frozenset({"len", "print", "display", "isinstance", "type", "repr", "str", "list", "tuple", "set", "dict",
+                            "sorted", "enumerate", "zip", "iter", "next", "id", "hash", "float", "int", "bool", "sum",
+                            "min", "max", "range", "round", "abs", "any", "all", "getattr", "hasattr", "vars", "dir"})
+
+
+def _may_change(section: Section, name: str) -> bool:
+    """The section changes `name` in place, calls one of its methods, or hands it to a call that
+    could (anything but a reading builtin or a display-only method)."""
+    from nbrefactor.compile.transform import PURE_DISPLAY_METHODS
+
+    for ca in section.cells:
+        if any(m.name == name for m in ca.facts.mutated):
+            return True
+        for call in ca.facts.calls:
+            if call.receiver == name and call.method not in PURE_DISPLAY_METHODS:
+                return True
+            if call.func not in _READING_CALLS and any(a.name == name for a in call.args):
+                return True
+    return False
+
+
+def _later_readers(flow: _Flow, c: int, name: str) -> list[int]:
+    """Steps after `c` that read the value of `name` as it was in step `c` (until a step rebinds it)."""
+    found = []
+    for j in range(c + 1, len(flow.reads)):
+        if name in flow.reads[j]:
+            found.append(j)
+        if name in flow.defines[j]:
+            break
+    return found
+
+
+def _merge_sections(sections: list[Section], first: int, last: int) -> list[Section]:
+    group = sections[first:last + 1]
+    merged = Section(
+        name=group[0].name,
+        title=" + ".join(s.title for s in group),
+        cells=tuple(ca for s in group for ca in s.cells),
+        role="metrics" if group[-1].role == "metrics" else group[0].role,
+        prev=group[0].prev,
+    )
+    return [*sections[:first], merged, *sections[last + 1:]]
+
+
+def _redefinitions(facts, sections, reads_by_step, provides_by_step, cell_of_step, moved, is_data) -> dict[int, tuple[str, ...]]:  # noqa: ANN001
+    """Step → the functions (and classes) it must define again at its top: it calls one defined in
+    an earlier step D, and a global that definition reads was bound again in a step after D (up to
+    and including this one)."""
+    def_steps: dict[str, list[int]] = {}
+    for ca in facts.cells:
+        for ref in (*ca.facts.functions, *ca.facts.classes):
+            if ref.name in moved or ca.cell.index not in cell_of_step:
+                continue
+            def_steps.setdefault(ref.name, []).append(cell_of_step[ca.cell.index])
+    out: dict[int, list[str]] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, steps_defining in def_steps.items():
+            free = _free_data_names(facts, name, is_data)
+            for i, reads in enumerate(reads_by_step):
+                if name not in reads or name in out.get(i, ()):
+                    continue
+                d = max((s for s in steps_defining if s < i), default=None)
+                if d is None:
+                    continue
+                if any(g in provides_by_step[p] and g != name for g in free for p in range(d + 1, i + 1)):
+                    out.setdefault(i, []).append(name)
+                    for g in free:  # its globals are now read here (another stale closure is caught next round)
+                        if g not in reads and g != name and any(g in provides_by_step[j] for j in range(i)):
+                            reads.append(g)
+                    changed = True
+    return {i: tuple(names) for i, names in out.items()}
+
+
+def _free_data_names(facts: NotebookFacts, name: str, is_data) -> set[str]:  # noqa: ANN001
+    """Globals the (last) top-level definition of `name` reads when it is called."""
+    for ca in reversed(facts.cells):
+        if not any(r.name == name for r in (*ca.facts.functions, *ca.facts.classes)):
+            continue
+        node = _definition_node(ca, name)
+        if node is None:
+            return set()
+        sub = analyse_cell(Cell(0, "code", cst.Module(body=[]).code_for_node(node)))
+        return {r.name for r in (*sub.facts.reads, *sub.facts.deferred_reads) if is_data(r.name) and r.name != name}
+    return set()
+
+
+def _definition_node(ca: CellAnalysis, name: str) -> Optional[cst.CSTNode]:
+    if ca.facts.syntax_error is not None or not ca.masked.is_python:
+        return None
+    try:
+        module = cst.parse_module(ca.masked.python)
+    except cst.ParserSyntaxError:
+        return None
+    found = None
+    for stmt in module.body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) and stmt.name.value == name:
+            found = stmt
+    return found
+
+
+def loop_only_names(section: Section) -> frozenset[str]:
+    """`_`, and names the section binds only as `for` targets (nested loops included) outside
+    any function: loop variables are leftovers, not results."""
+    loop_targets: set[str] = set()
+    other: set[str] = set()
+
+    class Bindings(cst.CSTVisitor):
+        def visit_For(self, node: cst.For) -> None:
+            loop_targets.update(_target_names(node.target))
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for t in node.targets:
+                other.update(_target_names(t.target))
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            other.update(_target_names(node.target))
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            other.update(_target_names(node.target))
+
+        def visit_AsName(self, node: cst.AsName) -> None:
+            other.update(_target_names(node.name))
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            other.update(_target_names(node.target))
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            other.add(node.name.value)
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            other.add(node.name.value)
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_ListComp(self, node: cst.ListComp) -> bool:
+            return False  # comprehension variables never leave the comprehension
+
+        visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
+
+    for ca in section.cells:
+        if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():
+            continue
+        try:
+            module = cst.parse_module(ca.masked.python)
+        except cst.ParserSyntaxError:
+            continue
+        module.visit(Bindings())
+        other.update(imp.bound for imp in ca.facts.imports)
+    return frozenset((loop_targets - other) | {"_"})
 
 
 def run_injections(facts: NotebookFacts, import_names: frozenset[str]) -> dict[int, tuple[str, ...]]:

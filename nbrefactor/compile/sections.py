@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
+from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts
 
 KALE_SPECIAL = ("imports", "functions", "pipeline-parameters", "pipeline-metrics", "skip")
 _HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -41,16 +41,36 @@ class Sectioning:
     skipped: tuple[CellAnalysis, ...] = ()
 
 
+MAX_IDENTIFIER = 48
+
+
 def identifier(text: str, fallback: str = "step") -> str:
-    """`"1. Load the data!"` → `load_the_data`; always a valid, non-keyword identifier."""
+    """`"1. Load the data!"` → `load_the_data`; always a valid, non-keyword identifier, cut at a
+    word boundary to at most 48 characters."""
+    name = full_identifier(text, fallback)
+    return cut_at_word(name, MAX_IDENTIFIER) or fallback
+
+
+def full_identifier(text: str, fallback: str = "step") -> str:
+    """`identifier` without the length cut."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[A-Za-z0-9]+", ascii_text.lower())
     name = "_".join(words)
     name = re.sub(r"^[0-9_]+", "", name) or fallback
-    name = name[:48].rstrip("_") or fallback
     if keyword.iskeyword(name) or name in {"run", "main", "config", "pipeline"}:
         name = f"{name}_step"
     return name
+
+
+def cut_at_word(name: str, limit: int) -> str:
+    """The longest prefix of `name` of at most `limit` characters that ends at a word (`_`)
+    boundary; a single overlong word is cut hard."""
+    if len(name) <= limit:
+        return name
+    head = name[: limit + 1]
+    boundary = head.rfind("_")
+    cut = head[:boundary] if boundary >= limit // 3 else name[:limit]
+    return cut.rstrip("_")
 
 
 def unique(name: str, taken: set[str]) -> str:
@@ -63,14 +83,45 @@ def unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
+# Names the generated step modules bind themselves (helpers, the config class and parameter).
+GENERATED_NAMES = frozenset(
+    {"Config", "save_figure", "os", "subprocess", "runpy", "pathlib", "cfg", "config", "settings", "run_config",
+     "nbrefactor_config", "functions", "artifacts", "tracking", "annotations"}
+)
+
+
+def notebook_names(facts: NotebookFacts) -> frozenset[str]:
+    """Every name the notebook binds, imports or reads (builtins included): a step function named
+    like one of them would shadow it inside the module (`## Dot product` → `def dot_product` would
+    make the notebook's own `dot_product(u, v)` call the step)."""
+    names: set[str] = set(BUILTIN_NAMES) | GENERATED_NAMES
+    for ca in facts.cells:
+        f = ca.facts
+        names |= {r.name for r in (*f.defined, *f.reads, *f.deferred_reads, *f.mutated, *f.deleted)}
+        names |= {imp.bound for imp in f.imports}
+        names |= {imp.top_level for imp in f.imports if imp.top_level}
+    return frozenset(names)
+
+
+def step_name(title: str, taken: set[str], fallback: str = "step") -> str:
+    """A unique step function name from a title; a name already taken (by the notebook or another
+    step) gets `_step`, then a number."""
+    base = identifier(title, fallback)
+    if base in taken:
+        base = cut_at_word(f"{base}_step", MAX_IDENTIFIER + 5)
+    return unique(base, taken)
+
+
 def split_sections(facts: NotebookFacts, notebook_title: str) -> Sectioning:
+    reserved = notebook_names(facts)
     if _has_kale_tags(facts):
-        return _by_kale_tags(facts)
-    by_headings = _by_headings(facts)
+        return _by_kale_tags(facts, reserved)
+    by_headings = _by_headings(facts, reserved)
     if by_headings is not None:
         return by_headings
     code_cells = tuple(ca for ca in facts.cells if ca.cell.source.strip())
-    return Sectioning("whole-notebook", (Section(identifier(notebook_title, "run_notebook"), notebook_title, code_cells),))
+    name = step_name(notebook_title, set(reserved), "run_notebook")
+    return Sectioning("whole-notebook", (Section(name, notebook_title, code_cells),))
 
 
 def _has_kale_tags(facts: NotebookFacts) -> bool:
@@ -81,8 +132,8 @@ def _has_kale_tags(facts: NotebookFacts) -> bool:
     return False
 
 
-def _by_kale_tags(facts: NotebookFacts) -> Sectioning:
-    taken: set[str] = set()
+def _by_kale_tags(facts: NotebookFacts, reserved: frozenset[str] = frozenset()) -> Sectioning:
+    taken: set[str] = set(reserved)
     steps: list[tuple[str, str, list[CellAnalysis], list[str]]] = []  # (role, title, cells, prev)
     special: dict[str, list[CellAnalysis]] = {"imports": [], "functions": [], "parameters": [], "metrics": []}
     skipped: list[CellAnalysis] = []
@@ -121,13 +172,13 @@ def _by_kale_tags(facts: NotebookFacts) -> Sectioning:
     sections: list[Section] = []
     for key, role in (("imports", "imports"), ("functions", "functions"), ("parameters", "parameters")):
         if special[key]:
-            sections.append(Section(unique(identifier(key), taken), key, tuple(special[key]), role))
+            sections.append(Section(step_name(key, taken), key, tuple(special[key]), role))
     ordered = sorted(steps, key=lambda s: s[2][0].cell.index)
     for role, title, cells, prev in ordered:
         cells_sorted = tuple(sorted(cells, key=lambda c: c.cell.index))
-        sections.append(Section(unique(identifier(title), taken), title, cells_sorted, role, tuple(prev)))
+        sections.append(Section(step_name(title, taken), title, cells_sorted, role, tuple(prev)))
     if special["metrics"]:
-        sections.append(Section(unique("metrics", taken), "pipeline-metrics", tuple(special["metrics"]), "metrics"))
+        sections.append(Section(step_name("metrics", taken), "pipeline-metrics", tuple(special["metrics"]), "metrics"))
     return Sectioning("kale-tags", tuple(sections), tuple(skipped))
 
 
@@ -136,7 +187,7 @@ def _heading(text: str) -> Optional[str]:
     return match.group(2).strip() if match else None
 
 
-def _by_headings(facts: NotebookFacts) -> Optional[Sectioning]:
+def _by_headings(facts: NotebookFacts, reserved: frozenset[str] = frozenset()) -> Optional[Sectioning]:
     notebook = facts.notebook
     by_index = {ca.cell.index: ca for ca in facts.cells}
     groups: list[tuple[str, list[CellAnalysis]]] = []
@@ -157,6 +208,6 @@ def _by_headings(facts: NotebookFacts) -> Optional[Sectioning]:
     groups = [(t, cells) for t, cells in groups if cells]
     if len(groups) < 2:
         return None
-    taken: set[str] = set()
-    sections = tuple(Section(unique(identifier(t), taken), t, tuple(cells)) for t, cells in groups)
+    taken: set[str] = set(reserved)
+    sections = tuple(Section(step_name(t, taken), t, tuple(cells)) for t, cells in groups)
     return Sectioning("markdown-headings", sections)

@@ -58,6 +58,8 @@ class CellOutcome:
     changes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was done)
     replaced: set[tuple[int, int]] = field(default_factory=set)  # literal positions that became config
     injected: tuple[str, ...] = ()  # names a `%run` in this cell provides to later cells
+    # imports of modules a cell writes or downloads, kept in place (later steps repeat them)
+    local_imports: list[cst.SimpleStatementLine] = field(default_factory=list)
 
 
 def transform_cell(
@@ -68,7 +70,12 @@ def transform_cell(
     resolve,  # noqa: ANN001 - NotebookFacts.resolve
     config_name: str = "cfg",
     injected: tuple[str, ...] = (),
+    written: frozenset[str] = frozenset(),
+    environment_names: frozenset[str] = frozenset(),
+    logged_name: Optional[str] = None,
 ) -> CellOutcome:
+    """`written`: modules a cell downloads or writes (their imports stay where they are, after the
+    download); `environment_names`: names bound by environment-only imports (`google.colab`)."""
     outcome = CellOutcome()
     outcome.injected = injected
     masked = ca.masked
@@ -104,14 +111,45 @@ def transform_cell(
             if magic.kind != "cell_magic":
                 _magic(magic, outcome)
             continue
+        first_line = module.code_for_node(original).strip().splitlines()[0] if module.code_for_node(original).strip() else ""
         if isinstance(updated, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in updated.body):
+            modules = {m for s in updated.body for m in _imported_modules(s)}
+            if any(m == "google.colab" or m.startswith("google.colab.") for m in modules):
+                outcome.review.append((line, f"environment-only `{first_line}` removed: the package does not run in Colab"))
+                continue
+            if {m.split(".")[0] for m in modules} & written:
+                # The module is a file an earlier cell downloads or writes: import it here, after that.
+                outcome.items.append(_stmt("if os.getcwd() not in sys.path:  # the kernel imported from its working directory\n    sys.path.insert(0, os.getcwd())\n"))
+                outcome.items.append(updated)
+                outcome.local_imports.append(updated)
+                outcome.needs |= {"os", "sys"}
+                outcome.changes.append((line, f"`{first_line}` kept in place: the module is a file a cell writes or downloads"))
+                continue
             outcome.imports.append(updated)
+            continue
+        environment = _environment_only(original, environment_names, resolve)
+        if environment:
+            outcome.review.append((line, f"environment-only `{first_line}` removed ({environment}); do it outside the package"))
+            continue
+        interactive = _interactive_input(updated, resolve)
+        if interactive is not None:
+            outcome.items.append(interactive[0])
+            outcome.needs.add("os")
+            outcome.review.append((line, interactive[1]))
             continue
         if isinstance(updated, (cst.FunctionDef, cst.ClassDef)) and updated.name.value in moved:
             outcome.changes.append((line, f"`{updated.name.value}` moved to the functions module"))
             continue
         if _display_only(updated):
             outcome.changes.append((line, "display-only expression dropped"))
+            continue
+        if original is module.body[-1] and logged_name is not None:
+            expression = updated.body[0].value  # type: ignore[attr-defined]
+            outcome.items.append(cst.SimpleStatementLine(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(logged_name))], value=expression)]))
+            outcome.changes.append((line, f"`{first_line}` showed a number: it is now the step's value `{logged_name}` (logged as a metric)"))
+            continue
+        if dead_display(original, resolve):
+            outcome.changes.append((line, f"`{first_line}` dropped: it computed a value that was only displayed, and changes nothing"))
             continue
         outcome.items.append(updated)
     # Magic lines inside blocks (masked to `pass`) cannot be translated in place: list them.
@@ -124,6 +162,73 @@ def transform_cell(
         outcome.changes.append((1, "figure saved to the artifacts folder"))
     outcome.replaced = rewriter.replaced
     return outcome
+
+
+def _imported_modules(stmt: cst.BaseSmallStatement) -> list[str]:
+    empty = cst.Module(body=[])
+    if isinstance(stmt, cst.Import):
+        return [empty.code_for_node(a.name) for a in stmt.names]
+    if isinstance(stmt, cst.ImportFrom) and not stmt.relative and stmt.module is not None:
+        base = empty.code_for_node(stmt.module)
+        if isinstance(stmt.names, cst.ImportStar):
+            return [base]
+        return [base, *(f"{base}.{empty.code_for_node(a.name)}" for a in stmt.names)]
+    return []
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+
+    class Collector(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            names.add(n.value)
+
+    node.visit(Collector())
+    return names
+
+
+_DRIVE_MARKERS = ("drive/", "/content/drive", "/content/gdrive", "gdrive/", "MyDrive")
+
+
+def _environment_only(stmt: cst.BaseStatement, environment_names: frozenset[str], resolve) -> str:  # noqa: ANN001
+    """Why a top-level statement only sets up the notebook's environment ("" when it does not):
+    it uses a Colab module (`auth.authenticate_user()`, `drive.mount(…)`), or moves into a mounted
+    Drive folder (`os.chdir("drive/My Drive/…")`)."""
+    used = _names_in(stmt) & environment_names
+    if used:
+        return "uses " + ", ".join(f"`{n}`" for n in sorted(used)) + " from google.colab"
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr):
+        call = stmt.body[0].value
+        if isinstance(call, cst.Call):
+            dotted = dotted_name(call.func)
+            if dotted and resolve(dotted) == "os.chdir":
+                text = cst.Module(body=[]).code_for_node(call)
+                if any(marker in text for marker in _DRIVE_MARKERS):
+                    return "a Google Drive folder"
+    return ""
+
+
+_INPUT_CALLS = ("getpass.getpass", "input", "builtins.input")
+
+
+def _interactive_input(stmt: cst.BaseStatement, resolve):  # noqa: ANN001, ANN202 - (statement, review text) | None
+    """`token = getpass.getpass()` / `name = input("…")` → read from the environment variable
+    `TOKEN` / `NAME` (a package cannot stop and ask); a bare `input()` → nothing."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    small = stmt.body[0]
+    value = small.value if isinstance(small, (cst.Assign, cst.Expr)) else None
+    if not isinstance(value, cst.Call):
+        return None
+    dotted = dotted_name(value.func)
+    if not dotted or (resolve(dotted) not in _INPUT_CALLS and dotted not in ("input", "getpass")):
+        return None
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+        target = small.targets[0].target.value
+        variable = target.upper()
+        replacement = _stmt(f"{target} = os.environ.get({variable!r}, '')\n")
+        return replacement, f"interactive `{dotted}()` replaced by the environment variable `{variable}`: a package cannot stop and ask"
+    return _stmt("pass\n"), f"interactive `{dotted}()` removed: a package cannot stop and ask"
 
 
 def _is_placeholder(node: cst.CSTNode, magic: MagicLine) -> bool:
@@ -256,6 +361,91 @@ def _pure_slice(node: cst.CSTNode) -> bool:
     return False
 
 
+# Calls that compute a value and change nothing: a bare expression made only of these, whose value
+# was shown and then lost, is dead code in the package (`knn.predict(…)`, `np.average(cross_val_score(…))`).
+READING_MODULES = ("numpy.", "pandas.", "math.", "statistics.", "sklearn.metrics.", "sklearn.model_selection.cross_val",
+                   "scipy.stats.")
+READING_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function", "score", "transform",
+                             "inverse_transform", "evaluate", "mean", "sum", "std", "var", "min", "max", "median",
+                             "tolist", "item", "copy", "corr", "describe"}) | PURE_DISPLAY_METHODS
+READING_FUNCTIONS = frozenset({"len", "round", "sum", "min", "max", "abs", "float", "int", "str", "sorted", "list", "tuple",
+                               "dict", "set", "repr", "type", "zip", "range", "enumerate", "all", "any"})
+
+
+def side_effect_free(node: cst.CSTNode, resolve) -> bool:  # noqa: ANN001
+    """Every call in the expression is a reading one (catalogue above), nothing is assigned."""
+    ok = True
+
+    class Checker(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            nonlocal ok
+            dotted = dotted_name(call.func)
+            resolved = resolve(dotted) if dotted else ""
+            if isinstance(call.func, cst.Name) and call.func.value in READING_FUNCTIONS:
+                return
+            if resolved.startswith(READING_MODULES) and not resolved.startswith(PLOT_MODULES):
+                if not any(part in resolved for part in (".to_", ".read_", ".save", ".load", ".random.", ".plot")):
+                    return
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in READING_METHODS:
+                return
+            ok = False
+
+        def visit_NamedExpr(self, n: cst.NamedExpr) -> None:
+            nonlocal ok
+            ok = False
+
+        def visit_Lambda(self, n: cst.Lambda) -> bool:
+            return False
+
+    node.visit(Checker())
+    return ok
+
+
+def displayed_number(ca: CellAnalysis) -> bool:
+    """The cell's saved result (its last expression's value, as shown) is a number."""
+    import ast
+    import re
+
+    result = next((o for o in ca.cell.outputs if o.output_type == "execute_result"), None)
+    if result is None:
+        return False
+    text = result.text.strip()
+    match = re.match(r"^np\.(?:float|int|uint)\w*\((.*)\)$", text)
+    if match:
+        text = match.group(1)
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def dead_display(stmt: cst.BaseStatement, resolve) -> bool:  # noqa: ANN001
+    """A bare expression statement that computes without side effects: its value was only shown."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1 or not isinstance(stmt.body[0], cst.Expr):
+        return False
+    value = stmt.body[0].value
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.Name)):
+        return False
+    return side_effect_free(value, resolve)
+
+
+def logged_display(ca: CellAnalysis, resolve) -> bool:  # noqa: ANN001
+    """The cell ends in a dead display whose shown value was a number: it becomes a logged value."""
+    if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip() or ca.masked.magics:
+        return False
+    try:
+        module = cst.parse_module(ca.masked.python)
+    except cst.ParserSyntaxError:
+        return False
+    if not module.body:
+        return False
+    last = module.body[-1]
+    if isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1].semicolon, cst.Semicolon):
+        return False  # `expr;` showed nothing
+    return dead_display(last, resolve) and not _display_only(last) and displayed_number(ca)
+
+
 def _display_only(stmt: cst.BaseStatement) -> bool:
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return False
@@ -286,6 +476,11 @@ def _install_line(m: MagicLine) -> bool:
     return False
 
 
+def _system_install(m: MagicLine) -> bool:
+    words = [w for w in (m.name + " " + m.args).split() if w != "sudo"]
+    return bool(words) and words[0] in ("apt", "apt-get", "add-apt-repository", "yum", "dnf", "apk", "brew")
+
+
 def _magic(m: MagicLine, outcome: CellOutcome) -> None:
     original = m.text.strip()
     if m.kind == "help":
@@ -294,6 +489,10 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
     if _install_line(m):
         outcome.items.append(f"# nbrefactor: `{original}` moved to requirements.txt")
         outcome.changes.append((m.line, f"`{original}` moved to requirements.txt"))
+        return
+    if m.kind == "shell" and _system_install(m):
+        outcome.items.append(f"# nbrefactor: `{original}` removed: install system packages in the image (Dockerfile)")
+        outcome.review.append((m.line, f"environment-only `{original}` removed: a system package install belongs in the image, not in a step"))
         return
     if m.kind == "shell":
         command = m.args

@@ -67,19 +67,22 @@ def group_models(notebooks: Sequence[tuple[Path, str]], declared: dict[str, list
     names = model_names(sorted(remaining))
     for display in sorted(remaining):
         groups.append((names[display], [(remaining[display], display)]))
-    # OUT/report/ holds the HTML report: a model that would be packaged there is renamed.
-    from nbrefactor.compile.plan import package_name
+    # Every model gets a folder of its own: a declared group's name, the reserved OUT/report/ (the
+    # HTML report) or a default name that another model already has is made distinct with a hash
+    # of the model's notebooks, so a second model never writes into a folder another one owns.
+    from nbrefactor.compile.plan import distinct_name, package_name
 
-    taken = {package_name(name) for name, _ in groups}
+    owners: dict[str, str] = {}
     renamed = []
     for name, members in groups:
-        if package_name(name) in RESERVED_PACKAGES:
-            candidate = f"{package_name(name)}_model"
-            while candidate in taken:
-                candidate += "_"
-            taken.add(candidate)
-            name = candidate
-        renamed.append((name, members))
+        package = package_name(name)
+        key = "\n".join(display for _, display in members)
+        if package in RESERVED_PACKAGES:
+            package = f"{package}_model"
+        if package in owners and owners[package] != key:
+            package = distinct_name(package, key)
+        owners[package] = key
+        renamed.append((package if package != package_name(name) else name, members))
     return sorted(renamed, key=lambda g: g[0])
 
 
@@ -174,6 +177,9 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         return ModelResult(model, displays, "blocked", problems=problems, diagnostics=diagnostics, plan=plan)
     if not any(step.cells for stage in plan.stages for step in stage.steps):
         return ModelResult(model, displays, "skipped", problems=("no code to compile (STR003)",), diagnostics=diagnostics, plan=plan)
+    conflicts = local_module_conflicts(plan, [(f, p, path) for f, _, p, path in analysed])
+    if conflicts:
+        return ModelResult(model, displays, "blocked", problems=tuple(conflicts), diagnostics=diagnostics, plan=plan)
     inputs = gather_inputs(plan, [(f, p, path) for f, _, p, path in analysed], catalog, exclude=options.out)
     # MLOps (nbrefactor.migrate.pipeline_build): data profile, GPU steps, image settings; then the kfp YAML.
     inputs = with_mlops(inputs, plan, settings, catalog, [(f, path) for f, _, _, path in analysed])
@@ -247,9 +253,13 @@ def gather_inputs(
     if any(_uses_plots(stage.facts) for stage in plan.stages) and "matplotlib" not in requirements:
         version = _installed_version("matplotlib")
         requirements["matplotlib"] = Requirement("matplotlib", version, "environment" if version else "unpinned")
+    local_modules: dict[str, str] = {}
+    for facts, project, path in notebooks:
+        local_modules.update(_local_module_sources(facts, project, path.parent, review))
     test_data, sampled, skipped = _data_files([path.parent for _, _, path in notebooks], exclude)
     missing = _missing_reads(plan, test_data, skipped)
     saved = _saved_values(plan)
+    printed = _printed_values(plan)
     return EmitInputs(
         requirements=tuple(sorted(requirements.values(), key=lambda r: r.distribution.lower())),
         python_version=python_version,
@@ -257,8 +267,58 @@ def gather_inputs(
         sampled=tuple(sampled),
         missing_data=tuple(missing),
         saved_values=tuple(saved),
+        printed_values=tuple(printed),
         review=tuple(review),
+        local_modules=local_modules,
     )
+
+
+# Modules every generated package has: a local module of the same name cannot be copied in.
+GENERATED_MODULES = frozenset({"config", "pipeline", "functions", "artifacts", "cli", "__main__", "__init__", "tracking",
+                               "validate", "monitor", "serving", "kfp_runtime", "data_profile", "steps"})
+
+
+def local_module_conflicts(plan: ModelPlan, notebooks: list[tuple[NotebookFacts, ProjectContext, Path]]) -> list[str]:
+    """Why a model cannot be compiled because of a local module (empty when it can)."""
+    stages = {stage.module for stage in plan.stages}
+    problems = []
+    for facts, project, path in notebooks:
+        for _, imp in facts.imports:
+            top = imp.top_level
+            if imp.level or top not in project.local_modules:
+                continue
+            if top in GENERATED_MODULES or top in stages:
+                problems.append(f"{facts.notebook.path}: imports its local module `{top}`, whose name a generated module of the package has; rename the module")
+    return sorted(set(problems))
+
+
+def _local_module_sources(facts: NotebookFacts, project: ProjectContext, folder: Path, review: list[ReviewItem]) -> dict[str, str]:
+    """The `.py` modules beside the notebook that it imports (and that they import), to copy into
+    the package: a local module is never a distribution."""
+    wanted = [imp.top_level for _, imp in facts.imports if not imp.level and imp.top_level in project.local_modules]
+    sources: dict[str, str] = {}
+    while wanted:
+        name = wanted.pop(0)
+        if name in sources:
+            continue
+        file = folder / f"{name}.py"
+        if not file.is_file():
+            if (folder / name).is_dir():
+                review.append(ReviewItem(facts.notebook.path, None, None, f"`{name}` is a local package folder: install it beside the package (it is not copied)"))
+            continue
+        try:
+            text = file.read_text(encoding="utf-8")
+            tree = ast.parse(text)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+            review.append(ReviewItem(facts.notebook.path, None, None, f"local module `{name}.py` could not be read ({type(exc).__name__}); not copied"))
+            continue
+        sources[name] = text
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                wanted += [a.name.split(".")[0] for a in node.names if a.name.split(".")[0] in project.local_modules]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module and node.module.split(".")[0] in project.local_modules:
+                wanted.append(node.module.split(".")[0])
+    return sources
 
 
 def _uses_plots(facts: NotebookFacts) -> bool:
@@ -362,7 +422,7 @@ def _saved_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
         if any(ca.facts.syntax_error or ca.magics and any(m.name in ("run", "store", "load") for m in ca.magics) for ca in facts.cells):
             continue
         for position, ca in enumerate(facts.cells):
-            expression = _last_expression(ca.masked.python)
+            expression = _last_expression(ca.masked.python) or _reading_last_expression(ca, facts)
             if expression is None:
                 continue
             result = next((o for o in ca.cell.outputs if o.output_type == "execute_result"), None)
@@ -371,7 +431,7 @@ def _saved_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
             expected = _literal(result.text)
             if expected is None:
                 continue
-            names = _names(expression)
+            names = _names(expression) - (set(stage.import_names) - available)
             if not names or not names <= available:
                 continue
             later = facts.cells[position + 1:]
@@ -379,6 +439,100 @@ def _saved_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
                 continue
             out.append((expression, expected, stage.notebook, ca.cell.index))
     return out
+
+
+def _comparable_stages(plan: ModelPlan):  # noqa: ANN202 - iterator of (stage, available names)
+    """Stages whose saved outputs can be compared: run top to bottom, nothing injected."""
+    for stage in plan.stages:
+        facts = stage.facts
+        counts = [ca.cell.execution_count for ca in facts.cells if ca.cell.source.strip()]
+        if not counts or any(c is None for c in counts) or counts != sorted(counts) or len(set(counts)) != len(counts):
+            continue
+        if any(ca.facts.syntax_error or ca.magics and any(m.name in ("run", "store", "load") for m in ca.magics) for ca in facts.cells):
+            continue
+        yield stage, set(stage.final) | {o for s in stage.steps for o in s.outputs}
+
+
+def _printed_values(plan: ModelPlan) -> list[tuple[str, str, str, int]]:
+    """Lines the notebook printed: a cell whose only output is the text of its one top-level
+    `print(…)` (arguments made of values the package returns, none changed by a later cell) →
+    (expression giving the printed text, the saved text, notebook, cell). The generated test
+    compares the text, numbers within a relative 1e-6."""
+    out: list[tuple[str, str, str, int]] = []
+    for stage, available in _comparable_stages(plan):
+        facts = stage.facts
+        for position, ca in enumerate(facts.cells):
+            if ca.magics or not ca.masked.is_python:
+                continue
+            expression = _print_expression(ca.masked.python, facts)
+            if expression is None:
+                continue
+            streams = [o for o in ca.cell.outputs if o.output_type == "stream" and o.name == "stdout"]
+            if len(ca.cell.outputs) != len(streams) or not streams:
+                continue
+            text = "".join(o.text for o in streams)
+            if text.count("\n") != 1 or not text.endswith("\n") or len(text) > 2000:
+                continue
+            names = _names(expression) - _PURE_CALLS - {"map"} - (set(stage.import_names) - available)
+            if not names or not names <= available:
+                continue
+            later = facts.cells[position + 1:]
+            if any(n in {d.name for c in later for d in (*c.facts.defined, *c.facts.mutated, *c.facts.deleted)} for n in names):
+                continue
+            out.append((expression, text[:-1], stage.notebook, ca.cell.index))
+    return out
+
+
+def _reading_last_expression(ca, facts: NotebookFacts) -> Optional[str]:  # noqa: ANN001
+    """A cell's last expression made of reading calls only (`accuracy_score(y_test, pred)`,
+    `np.mean(scores)`): the generated test evaluates it with the stage module's imports."""
+    try:
+        tree = ast.parse(ca.masked.python)
+    except (SyntaxError, ValueError):
+        return None
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr) or ca.magics:
+        return None
+    text = ast.unparse(tree.body[-1].value)
+    return text if _reads_only(text, facts) else None
+
+
+def _reads_only(expression: str, facts: NotebookFacts) -> bool:
+    import libcst as cst
+
+    from nbrefactor.compile.transform import side_effect_free
+
+    try:
+        node = cst.parse_expression(expression)
+    except cst.ParserSyntaxError:
+        return False
+    return side_effect_free(node, facts.resolve)
+
+
+def _print_expression(source: str, facts: Optional[NotebookFacts] = None) -> Optional[str]:
+    """`print(a, f"acc {b:.3f}")` as the only print of a cell (top level, no sep/end/file) → an
+    expression giving the printed line: `" ".join(map(str, (a, f"acc {b:.3f}")))`."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    prints = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("print", "display")]
+    if len(prints) != 1 or not any(isinstance(stmt, ast.Expr) and stmt.value is prints[0] for stmt in tree.body):
+        return None
+    call = prints[0]
+    if call.func.id != "print" or call.keywords or any(isinstance(a, ast.Starred) for a in call.args) or not call.args:
+        return None
+    if not isinstance(tree.body[-1], ast.Expr) or tree.body[-1].value is not call:
+        return None  # something after it could print or display too
+    for sub in ast.walk(call):
+        if isinstance(sub, (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.ListComp, ast.GeneratorExp)):
+            return None
+    args = ", ".join(ast.unparse(a) for a in call.args)
+    if facts is not None and not _reads_only(f"({args},)", facts):
+        return None
+    return f"' '.join(map(str, ({args},)))"
+
+
+_PURE_CALLS = frozenset({"len", "round", "float", "int", "abs", "sum", "min", "max", "str", "repr", "bool", "sorted", "list", "tuple"})
 
 
 def _last_expression(source: str) -> Optional[str]:
