@@ -304,15 +304,28 @@ def _distribution(package_dir: Path) -> str:
     return match.group(1) if match else package_dir.name
 
 
+# The failure names the package's module whose line raised (the deepest frame in the package),
+# not the first module that happened to import it.
 _IMPORT_ALL = """
-import importlib, pkgutil, sys, traceback
-package = importlib.import_module(sys.argv[1])
-names = [sys.argv[1]] + sorted(m.name for m in pkgutil.walk_packages(package.__path__, sys.argv[1] + "."))
+import importlib, os, pkgutil, sys, traceback
+names = [sys.argv[1]]
+try:
+    package = importlib.import_module(sys.argv[1])
+    names += sorted(m.name for m in pkgutil.walk_packages(package.__path__, sys.argv[1] + "."))
+    root = os.path.dirname(os.path.abspath(package.__file__))
+except BaseException:
+    root = None
 for name in names:
     try:
         importlib.import_module(name)
     except BaseException as exc:
-        print("%s: %s: %s" % (name, type(exc).__name__, exc))
+        where, line = name, None
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            filename = os.path.abspath(frame.f_code.co_filename)
+            if root and filename.startswith(root + os.sep):
+                module = os.path.relpath(filename, os.path.dirname(root))[:-3].replace(os.sep, ".")
+                where, line = (module[:-9] if module.endswith(".__init__") else module), lineno
+        print("%s%s: %s: %s" % (where, " line %d" % line if line else "", type(exc).__name__, exc))
         sys.exit(1)
 print("%d modules" % len(names))
 """
