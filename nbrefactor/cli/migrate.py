@@ -81,6 +81,9 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
                         help="rung 2: 'clean' installs each requirement set from the package index into a new environment (default); "
                         "'current' works offline: an environment layered on this one, pins checked against what is installed (default from NBREFACTOR_PROVE_ENV)")
     parser.add_argument("--no-verify-rung", action="store_true", help="stop the ladder at rung 5 (do not run `verify` against the notebooks)")
+    parser.add_argument("--pipeline-runner", choices=("steps", "kfp", "auto"), default="steps",
+                        help="rung 5: 'steps' runs each step in its own process through kfp_runtime.run_step, what every kfp component calls (default); "
+                        "'kfp' runs the generated kfp pipeline with kfp.local's SubprocessRunner (every component, slower); 'auto': kfp where installed")
     parser.set_defaults(handler=run_migrate)
 
     report = sub.add_parser(
@@ -257,7 +260,7 @@ def _prove(records: list[dict[str, Any]], args: argparse.Namespace, extra: list[
     mode = args.prove_env or os.environ.get(ENV_MODE_VARIABLE) or "clean"
     if mode not in ("clean", "current"):
         raise SystemExit(f"nbrefactor: {ENV_MODE_VARIABLE} must be clean or current, not {mode!r}")
-    options = ProveOptions(env_mode=mode, timeout=max(args.timeout, 60.0) if args.timeout else 600.0, verify=not args.no_verify_rung)
+    options = ProveOptions(env_mode=mode, timeout=max(args.timeout, 60.0) if args.timeout else 600.0, verify=not args.no_verify_rung, pipeline_runner=args.pipeline_runner)
     notebooks = {r["name"]: [Path(n) for n in r["notebooks"]] for r in records}
     lock = threading.Lock()
 

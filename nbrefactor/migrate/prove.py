@@ -65,6 +65,11 @@ class ProveOptions:
     timeout: float = 600.0  # seconds per rung
     verify: bool = True
     env_cache: Optional[Path] = None
+    # Rung 5: "steps" runs each step in its own process through kfp_runtime.run_step (what every
+    # component calls); "kfp" runs the generated kfp pipeline with kfp.local's SubprocessRunner
+    # (every component, validate/register/deploy/monitor included, in its own process); "auto"
+    # uses kfp where the package's environment has kfp.
+    pipeline_runner: str = "steps"
 
     @property
     def cache(self) -> Path:
@@ -354,26 +359,54 @@ def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], tim
 # (what each kfp component calls, with the same pickled artifacts), then the whole pipeline in
 # one process; every value crossing each step is compared (nbrefactor's comparer, from sys.argv).
 _PIPELINE_DRIVER = r"""
-import json, os, pickle, subprocess, sys
-package, work, nbrefactor_root = sys.argv[1], sys.argv[2], sys.argv[3]
+import glob, json, os, pickle, subprocess, sys
+package, work, nbrefactor_root, runner, kfp_file = sys.argv[1:6]
 import importlib
 runtime = importlib.import_module(package + ".kfp_runtime")
 pipeline = importlib.import_module(package + ".pipeline")
 order = list(pipeline.STEPS)
 artifacts = os.path.join(work, "artifacts")
 os.makedirs(artifacts, exist_ok=True)
-produced = {}
-for step in order:
-    module, inputs, outputs = runtime.STEPS[step]
-    inp = {n: produced[n] for n in inputs}
-    out = {n: os.path.join(artifacts, "%s.%s.pkl" % (step, n)) for n in outputs}
-    code = "import json, sys; from %s.kfp_runtime import run_step; run_step(%r, {}, json.loads(sys.argv[1]), json.loads(sys.argv[2]))" % (package, step)
-    done = subprocess.run([sys.executable, "-c", code, json.dumps(inp), json.dumps(out)], capture_output=True, text=True, errors="replace")
-    if done.returncode != 0:
-        lines = [l for l in (done.stdout + done.stderr).splitlines() if l.strip()]
-        print("step %s failed in its own process: %s" % (step, lines[-1] if lines else "exit %d" % done.returncode))
+where = {}  # (step, output) -> the pickled artifact
+if runner == "kfp":
+    # The generated kfp pipeline itself, every component in its own process (kfp.local).
+    import importlib.util, logging
+    logging.disable(logging.INFO)
+    from kfp import local
+    root = os.path.join(work, "kfp-root")
+    local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=root)
+    spec = importlib.util.spec_from_file_location("nbrefactor_kfp_pipeline", kfp_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    try:
+        module.PIPELINE()
+    except Exception as exc:
+        print("kfp.local: the pipeline failed: %s: %s" % (type(exc).__name__, str(exc).splitlines()[0] if str(exc) else ""))
         sys.exit(1)
-    produced.update(out)
+    [run] = sorted(glob.glob(os.path.join(root, "*")))[-1:]
+    for step in order:
+        for name in runtime.STEPS[step][2]:
+            found = glob.glob(os.path.join(run, "step-" + step.replace("_", "-"), "out_" + name)) or glob.glob(os.path.join(run, "*", "out_" + name))
+            if not found:
+                print("kfp.local: no artifact out_%s of step %s" % (name, step))
+                sys.exit(1)
+            where[(step, name)] = found[0]
+    how = "run by kfp.local (SubprocessRunner)"
+else:
+    produced = {}
+    for step in order:
+        module, inputs, outputs = runtime.STEPS[step]
+        inp = {n: produced[n] for n in inputs}
+        out = {n: os.path.join(artifacts, "%s.%s.pkl" % (step, n)) for n in outputs}
+        code = "import json, sys; from %s.kfp_runtime import run_step; run_step(%r, {}, json.loads(sys.argv[1]), json.loads(sys.argv[2]))" % (package, step)
+        done = subprocess.run([sys.executable, "-c", code, json.dumps(inp), json.dumps(out)], capture_output=True, text=True, errors="replace")
+        if done.returncode != 0:
+            lines = [l for l in (done.stdout + done.stderr).splitlines() if l.strip()]
+            print("step %s failed in its own process: %s" % (step, lines[-1] if lines else "exit %d" % done.returncode))
+            sys.exit(1)
+        produced.update(out)
+        where.update({(step, n): path for n, path in out.items()})
+    how = "in separate processes (kfp_runtime.run_step)"
 try:
     import cloudpickle as dumper
 except ImportError:
@@ -389,7 +422,7 @@ checked = 0
 for step in order:
     module, inputs, outputs = runtime.STEPS[step]
     for name in outputs:
-        with open(os.path.join(artifacts, "%s.%s.pkl" % (step, name)), "rb") as handle:
+        with open(where[(step, name)], "rb") as handle:
             separate = pickle.load(handle)
         together = pickle.loads(frozen[step][name])
         result = compare(together, separate, name=name, labels=("in one process", "step by step"))
@@ -397,11 +430,11 @@ for step in order:
             print("step %s: %s differs at %s: %s" % (step, name, result.path, result.reason))
             sys.exit(1)
         checked += 1
-print("%d steps in separate processes, %d values equal to the in-process run" % (len(order), checked))
+print("%d steps %s, %d values equal to the in-process run" % (len(order), how, checked))
 """
 
 
-def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float) -> tuple[bool, str]:
+def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, runner: str = "steps") -> tuple[bool, str]:
     run_dir = work / "pipeline-run"
     data = package_dir / "tests" / "data"
     if data.is_dir():
@@ -412,7 +445,11 @@ def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: di
     if missing:
         return False, f"data not available beside the notebook: {', '.join(missing[:3])}"
     nbrefactor_root = str(Path(__file__).resolve().parent.parent.parent)
-    ok, out = _run([str(python), "-c", _PIPELINE_DRIVER, package, str(run_dir), nbrefactor_root], timeout=timeout, cwd=run_dir, env=env, stdout_only=True)
+    kfp_file = package_dir / "pipeline" / "kfp_pipeline.py"
+    if runner == "auto":
+        has_kfp, _ = _run([str(python), "-c", "import kfp.local"], timeout=timeout, env=env)
+        runner = "kfp" if has_kfp and kfp_file.is_file() else "steps"
+    ok, out = _run([str(python), "-c", _PIPELINE_DRIVER, package, str(run_dir), nbrefactor_root, runner, str(kfp_file)], timeout=timeout, cwd=run_dir, env=env, stdout_only=True)
     return ok, _last_lines(out, 1)
 
 
@@ -491,7 +528,7 @@ def prove_package(package_dir: Path, package: str, notebooks: Sequence[Path], op
             (2, install),
             (3, lambda: _imports(package, state["python"], work, env, options.timeout)),
             (4, lambda: _tests(package_dir, state["python"], work, env, options.timeout)),
-            (5, lambda: _pipeline(package, package_dir, state["python"], work, env, options.timeout)),
+            (5, lambda: _pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner)),
         ]
         if options.verify:
             steps.append((6, lambda: _verified(notebooks, package_dir, state["python"], options.timeout)))
