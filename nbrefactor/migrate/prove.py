@@ -194,6 +194,8 @@ class Environments:
         ready = folder / ".nbrefactor-ready"
         if ready.is_file() and python.exists():
             return python, ""
+        if folder.exists():  # a build that was cut short: never reuse half an environment
+            shutil.rmtree(folder, ignore_errors=True)
         self.options.cache.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.options.cache))
         try:

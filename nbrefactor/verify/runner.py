@@ -1,5 +1,7 @@
 """`nbrefactor verify NOTEBOOK PACKAGE`: prove that a migrated package computes what its notebook did.
 
+(docs/verify.md is the user's account: verdicts, the hermetic run, the volatile catalogue.)
+
 1. Read `PACKAGE/.nbrefactor/plan.json` (written by `nbrefactor migrate`): the steps, the notebook
    cells each one came from, the names that cross each step boundary, and the final values.
 2. Copy the notebook's folder into a temporary directory and run the notebook there, top to bottom,
@@ -11,12 +13,20 @@
    first on `PYTHONPATH`. `on_step` compares each step's returned values with the notebook's
    snapshot as soon as the step returns (so later in-place mutation cannot blur the picture), and
    streams the results to a file, so a crash or a timeout half way keeps what was already compared.
-4. Report, per step and per name: matched, mismatched (with the path to the first difference and
-   the reason) or skipped (with why), plus any cell that raised and any failure of the package.
+4. At the same time the notebook runs a second time in a third copy (unless `repeat=False`); what
+   differs between its two runs is its own nondeterminism, a verdict of its own.
+5. Afterwards: what each step printed, every file the notebook wrote (against the package's copy)
+   and, at the end, every name a step returns are compared too.
+6. Report, per step and per name: matched, mismatched (with the path to the first difference and
+   the reason), skipped (with why) or nondeterministic, plus any cell that raised and any failure
+   of the package; the verdict is OK, FAILED or NOT VERIFIED (nothing compared, or the notebook
+   is nondeterministic).
 
 The original folder is only read. Both sides get `PYTHONHASHSEED=0`, so the order of sets of
-strings cannot make two correct runs disagree. Exit codes: 0 every compared value matched and both
-sides ran; 1 a mismatch or a failing side; 2 a usage error (missing notebook, package or plan).
+strings cannot make two correct runs disagree; nothing else is seeded unless `seed` is given.
+Hermetic: environment commands (`!pip install`…) are not executed, the network is blocked on both
+sides (`hermetic_env`). Exit codes: 0 OK; 1 FAILED or NOT VERIFIED; 2 a usage error (missing
+notebook, package or plan).
 
 This module's top level imports only the standard library: it also runs, as `_runner_main`, inside
 the package's interpreter.
@@ -1505,7 +1515,7 @@ def _build_report(
     files: tuple[ValueCheck, ...] = ()
     if observed is not None:
         odd = observed.nondeterministic
-        printed_odd = {name.rsplit(" cell ", 1)[0] + " cell " + name.rsplit(" cell ", 1)[1] for (where, name) in odd if where == "printed"}
+        printed_odd = {name for (where, name) in odd if where == "printed"}  # "<notebook> cell <n>"
 
         def settle(where: str, check: ValueCheck, notebook_cells: Sequence[str] = ()) -> ValueCheck:
             how = odd.get((where, check.name)) or next((odd[("printed", c)] for c in notebook_cells if ("printed", c) in odd), None)
