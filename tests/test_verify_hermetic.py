@@ -220,3 +220,24 @@ def test_volatile_files_are_skipped_with_their_reason(tmp_path: Path) -> None:
     assert "MLflow" in report.check("files", "mlruns/meta.yaml").reason
     assert report.check("files", "train.log").status == SKIPPED
     assert report.ok, render_text(report)
+
+
+def test_printed_text_rules_without_a_kernel() -> None:
+    """Timing lines of %time are the magic's, not the computation's; a package that prints part of
+    what the notebook printed, in order, matched (the rest is named); anything else is a mismatch."""
+    from nbrefactor.verify.runner import PlanStep, _compare_printed
+
+    step = PlanStep("s", "m.steps", "s", "nb.ipynb", (1, 2), (), ())
+    outputs = {"nb.ipynb": {"1": {"stdout": "CPU times: user 1 ms, sys: 0 ns\nWall time: 2 ms\nrows 3\n", "display": ""}, "2": {"stdout": "<class 'DataFrame'>\nacc 0.9\n", "display": ""}}}
+
+    def check(printed: str):
+        [result] = _compare_printed([step], outputs, [{"event": "step", "step": "s", "stdout": printed}])
+        return result
+
+    assert check("rows 3\n<class 'DataFrame'>\nacc 0.9\n").status == MATCHED
+    partial = check("rows 3\nacc 0.9\n")
+    assert partial.status == MATCHED and partial.skipped_parts[0].startswith("1 lines the notebook printed that the package does not print")
+    assert "<class 'DataFrame'>" in partial.skipped_parts[0]
+    wrong = check("rows 3\nacc 0.8\n")
+    assert wrong.status == MISMATCHED and wrong.reason == "printed text differs at the package's line 2: package 'acc 0.8', where the notebook printed \"<class 'DataFrame'>\""
+    assert check("").status == MISMATCHED  # printing nothing at all is not a part of the notebook's text

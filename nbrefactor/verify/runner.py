@@ -1247,7 +1247,8 @@ def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float,
 # Text that differs between any two correct runs (part of the volatile catalogue, docs/verify.md):
 # masked on both sides before printed text and text files are compared.
 VOLATILE_TEXT = (
-    (re.compile(r"^(CPU times|Wall time|Elapsed|Time taken)\b.*$", re.MULTILINE | re.IGNORECASE), "<timing>"),
+    # `%time`/`%%time` report lines: printed by the magic, not by the computation, so removed
+    (re.compile(r"^(CPU times|Wall time|Elapsed|Time taken)\b.*(\n|$)", re.MULTILINE | re.IGNORECASE), ""),
     (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b"), "<timestamp>"),
     (re.compile(r"\bat 0x[0-9a-fA-F]+\b"), "at <address>"),
     (re.compile(r"\b(pid|process id)[ =:]+\d+\b", re.IGNORECASE), "\\1 <pid>"),
@@ -1400,10 +1401,35 @@ def _compare_printed(steps: list[PlanStep], outputs: dict[str, Any], events: lis
             checks.append(ValueCheck(name, MATCHED, notebook=f"{len(a.splitlines())} lines"))
             continue
         la, lb = a.splitlines(), b.splitlines()
-        at = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb)))
-        shown = lambda lines: repr(lines[at][:80]) if at < len(lines) else "(nothing more)"  # noqa: E731
-        checks.append(ValueCheck(name, MISMATCHED, f"printed text differs at line {at + 1}: notebook {shown(la)}, package {shown(lb)}"))
+        left_out, matched, after = _left_out(la, lb)
+        if matched == len(lb) and lb:
+            # The package printed a part of what the notebook printed, in order, and nothing else:
+            # the rest came from display statements the compiler logs or drops (df.info()).
+            shown = "; ".join(repr(line[:60]) for line in left_out[:3]) + (" …" if len(left_out) > 3 else "")
+            checks.append(ValueCheck(name, MATCHED, notebook=f"{len(la)} lines", package=f"{len(lb)} lines",
+                                     skipped_parts=(f"{len(left_out)} lines the notebook printed that the package does not print (display statements the compiler logs or drops): {shown}",)))
+            continue
+        if not lb:
+            checks.append(ValueCheck(name, MISMATCHED, f"the notebook printed {len(la)} lines (first: {la[0][:80]!r}); the package printed nothing"))
+            continue
+        expected_next = repr(la[after][:80]) if after < len(la) else "nothing more"
+        checks.append(ValueCheck(name, MISMATCHED, f"printed text differs at the package's line {matched + 1}: package {lb[matched][:80]!r}, where the notebook printed {expected_next}"))
     return checks
+
+
+def _left_out(notebook: list[str], package: list[str]) -> tuple[list[str], int, int]:
+    """Match the package's lines, in order, against the notebook's: (the notebook's lines left
+    out, how many package lines matched, the notebook line after the last match). Every package
+    line matched: the package printed a part of the notebook's text and nothing else."""
+    left: list[str] = []
+    matched = after = 0
+    for position, line in enumerate(notebook):
+        if matched < len(package) and line == package[matched]:
+            matched += 1
+            after = position + 1
+        else:
+            left.append(line)
+    return left, matched, after
 
 
 def _unreached_names(final_manifest: Path, compared: Sequence[str]) -> list[str]:
