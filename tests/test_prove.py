@@ -10,7 +10,6 @@ Notebooks are written here; expectations are written here, never computed by the
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import nbformat

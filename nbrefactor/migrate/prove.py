@@ -33,7 +33,6 @@ byte-identical from run to run. Timings are returned beside it, for the terminal
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
