@@ -201,20 +201,27 @@ def run_step(name, config, inputs, outputs):
 '''
 
 
-def test_shared_references_split_across_steps_fail_the_pipeline_rung(env_cache: Path, tmp_path: Path) -> None:
-    package = tmp_path / "alias"
-    (package / "src" / "alias").mkdir(parents=True)
+def write_handmade(package: Path, name: str, steps: str, pipeline: str, test: str) -> Path:
+    (package / "src" / name).mkdir(parents=True)
     (package / "tests").mkdir()
     (package / "pyproject.toml").write_text(
-        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "alias"\nversion = "0.1.0"\n\n'
-        '[tool.setuptools.packages.find]\nwhere = ["src"]\n'
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        f'[project]\nname = "{name}"\nversion = "0.1.0"\n\n[tool.setuptools.packages.find]\nwhere = ["src"]\n'
     )
     (package / "requirements.txt").write_text("# nothing beyond the standard library\n")
-    (package / "src" / "alias" / "__init__.py").write_text("")
-    (package / "src" / "alias" / "steps.py").write_text(ALIAS_STEPS)
-    (package / "src" / "alias" / "pipeline.py").write_text(ALIAS_PIPELINE)
-    (package / "src" / "alias" / "kfp_runtime.py").write_text(ALIAS_RUNTIME)
-    (package / "tests" / "test_alias.py").write_text("from alias import pipeline\n\n\ndef test_training_moves_the_weights():\n    assert pipeline.run()['weight'] == 3.0\n")
+    (package / "src" / name / "__init__.py").write_text("")
+    (package / "src" / name / "steps.py").write_text(steps)
+    (package / "src" / name / "pipeline.py").write_text(pipeline)
+    (package / "src" / name / "kfp_runtime.py").write_text(ALIAS_RUNTIME)
+    (package / "tests" / f"test_{name}.py").write_text(test)
+    return package
+
+
+def test_shared_references_split_across_steps_fail_the_pipeline_rung(env_cache: Path, tmp_path: Path) -> None:
+    package = write_handmade(
+        tmp_path / "alias", "alias", ALIAS_STEPS, ALIAS_PIPELINE,
+        "from alias import pipeline\n\n\ndef test_training_moves_the_weights():\n    assert pipeline.run()['weight'] == 3.0\n",
+    )
     options = ProveOptions(env_mode="current", verify=False, env_cache=env_cache)
     proof = prove_package(package, "alias", [], options, Environments(options))
     assert [r.status for r in proof.rungs] == ["passed", "passed", "passed", "passed", "failed", "not run"], proof.rungs
@@ -222,3 +229,14 @@ def test_shared_references_split_across_steps_fail_the_pipeline_rung(env_cache: 
         "emitted, not proven: runs as a pipeline failed: step evaluate: weight differs at weight: "
         "value beyond tolerance (rtol=1e-07, atol=0): in one process 3.0, step by step 0.0"
     )
+
+
+def test_an_unseeded_pipeline_fails_the_pipeline_rung_as_not_deterministic(env_cache: Path, tmp_path: Path) -> None:
+    # Same shapes as the alias package; `build` draws an unseeded weight, nothing is shared.
+    steps = ALIAS_STEPS.replace("        self.w = [0.0]", "        import random\n        self.w = [random.random()]")
+    package = write_handmade(tmp_path / "dice", "dice", steps, ALIAS_PIPELINE.replace("from . import steps", "from . import steps"), "def test_nothing_to_see():\n    assert 1 + 1 == 2\n")
+    options = ProveOptions(env_mode="current", verify=False, env_cache=env_cache)
+    proof = prove_package(package, "dice", [], options, Environments(options))
+    stopped = proof.stopped
+    assert stopped is not None and stopped.rung == 5
+    assert stopped.detail.startswith("not deterministic: two runs in one process differ at step build, model at model.params.w[0] (unseeded randomness?)"), stopped.detail
