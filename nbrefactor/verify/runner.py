@@ -1410,7 +1410,8 @@ def _compare_printed(steps: list[PlanStep], outputs: dict[str, Any], events: lis
                                      skipped_parts=(f"{len(left_out)} lines the notebook printed that the package does not print (display statements the compiler logs or drops): {shown}",)))
             continue
         if not lb:
-            checks.append(ValueCheck(name, MISMATCHED, f"the notebook printed {len(la)} lines (first: {la[0][:80]!r}); the package printed nothing"))
+            # Nothing to compare: not a match, not a mismatch (the values behind it still are).
+            checks.append(ValueCheck(name, SKIPPED, f"the package printed nothing in this step; the notebook printed {len(la)} lines (first: {la[0][:80]!r}), from display statements the compiler logs or drops?"))
             continue
         expected_next = repr(la[after][:80]) if after < len(la) else "nothing more"
         checks.append(ValueCheck(name, MISMATCHED, f"printed text differs at the package's line {matched + 1}: package {lb[matched][:80]!r}, where the notebook printed {expected_next}"))
