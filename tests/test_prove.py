@@ -10,6 +10,7 @@ Notebooks are written here; expectations are written here, never computed by the
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -74,6 +75,7 @@ def test_a_faithful_package_climbs_to_verified_and_every_output_shows_the_rung(p
     assert 'data-rung="6"' in html and "migrated: verified (rung 6 of 6)" in html
     # Nothing in the record depends on the run: no seconds, no temporary paths.
     assert "seconds" not in json.dumps(proof) and str(tmp_path) not in json.dumps(proof)
+    assert not re.search(r"\d\.\d+s\b", json.dumps(proof)), proof  # pytest's "in 3.21s" is left out
 
 
 def test_a_package_that_cannot_import_stops_at_rung_2_with_the_reason(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

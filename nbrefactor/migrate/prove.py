@@ -349,7 +349,7 @@ def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], tim
     shutil.copytree(package_dir, copy, ignore=shutil.ignore_patterns(".nbrefactor", "__pycache__"))
     ok, out = _run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests"], timeout=timeout, cwd=copy, env=env, stdout_only=True)
     summary = next((line for line in reversed(out.splitlines()) if re.search(r"\d+ (passed|failed|error)", line)), _last_lines(out, 1))
-    summary = summary.strip("= ")
+    summary = re.sub(r" in [0-9.]+s( \([0-9:]+\))?$", "", summary.strip("= "))  # no timings in the record
     if ok:
         return True, summary
     failed = next((line for line in out.splitlines() if line.startswith(("FAILED", "ERROR"))), "")
@@ -521,6 +521,8 @@ def prove_package(package_dir: Path, package: str, notebooks: Sequence[Path], op
             except Exception as exc:  # noqa: BLE001 - a rung that cannot even be attempted failed
                 outcome = (False, f"{type(exc).__name__}: {exc}")
             status, detail = outcome if isinstance(outcome[0], str) else ("passed" if outcome[0] else "failed", outcome[1])
+            # The record is the same from run to run: no temporary paths in it.
+            detail = str(detail).replace(str(work), "<temporary folder>")
             results.append(RungResult(rung, status, one_line(detail), round(time.monotonic() - started, 3)))
             return status == "passed"
 
