@@ -276,7 +276,7 @@ def test_migration_report_holds_what_the_html_needs_with_secrets_redacted(corpus
     assert text == json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"  # sorted
     summary = document["summary"]
     assert summary["models"] == 3 and summary["notebooks"] == 3
-    assert summary["status"] == {"migrated": 2, "migrated-with-review": 0, "skipped": 0, "blocked": 1, "failed": 0, "unreadable": 0}
+    assert summary["status"] == {"migrated": 2, "migrated-with-review": 0, "emitted": 0, "skipped": 0, "blocked": 1, "failed": 0, "unreadable": 0}
     assert sum(summary["by_severity"].values()) == summary["findings"] == sum(len(m["findings"]) for m in document["models"])
     churn = next(m for m in document["models"] if m["name"] == "churn")
     assert churn["package_dir"] == "churn" and "src/churn/pipeline.py" in churn["files"]

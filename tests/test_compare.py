@@ -332,3 +332,33 @@ def test_compare_ipython_slist_stands_for_a_list() -> None:
 
     assert isinstance(compare(SList(["a.csv", "b.csv"]), ["a.csv", "b.csv"]), Match)
     assert mismatch(SList(["a.csv"]), ["b.csv"], name="files").path == "files[0]"
+
+
+def test_volatile_catalogue_skips_timings_and_still_compares_the_rest():
+    import numpy as np
+
+    from nbrefactor.verify.compare import VOLATILE_FIELDS
+
+    # A grid search's cv_results_: two correct runs differ only in their timings.
+    a = {"mean_fit_time": np.array([0.011, 0.02]), "std_score_time": np.array([0.001, 0.0]), "mean_test_score": np.array([0.9, 0.8])}
+    b = {"mean_fit_time": np.array([0.019, 0.07]), "std_score_time": np.array([0.004, 0.1]), "mean_test_score": np.array([0.9, 0.8])}
+    result = compare(a, b, name="cv_results_")
+    assert isinstance(result, Match)
+    assert any(s.startswith("cv_results_['mean_fit_time']: volatile (timing)") for s in result.skipped)
+    # ...but a difference outside the catalogue is still a mismatch.
+    b["mean_test_score"] = np.array([0.9, 0.7])
+    assert isinstance(compare(a, b, name="cv_results_"), Mismatch)
+    # A name in the catalogue at the top (a clock the notebook read) is skipped, not compared.
+    assert isinstance(compare(1.0, 2.0, name="elapsed"), Skipped)
+    assert VOLATILE_FIELDS["refit_time_"] == "timing"
+
+
+def test_volatile_columns_of_a_frame_are_skipped():
+    import pandas as pd
+
+    a = pd.DataFrame({"param": [1, 2], "mean_fit_time": [0.1, 0.2]})
+    b = pd.DataFrame({"param": [1, 2], "mean_fit_time": [0.3, 0.1]})
+    result = compare(a, b, name="results")
+    assert isinstance(result, Match) and result.skipped
+    b.loc[0, "param"] = 5
+    assert isinstance(compare(a, b, name="results"), Mismatch)

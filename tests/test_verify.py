@@ -104,7 +104,9 @@ def train(df):
 
 
 def evaluate(model, X_test, y_test):
-    return model.score(X_test, y_test)
+    accuracy = model.score(X_test, y_test)
+    print(accuracy)
+    return accuracy
 '''
 
 PIPELINE = '''\
@@ -192,6 +194,13 @@ def test_verify_faithful_package_matches_every_boundary_value_and_leaves_the_ori
         ("evaluate", "accuracy"): MATCHED,
         ("final", "accuracy"): MATCHED,
         ("final", "model"): MATCHED,
+        # every name a step returns, at the end (df was cleaned in place after load_data)
+        ("final", "df"): MATCHED,
+        ("final", "X_test"): MATCHED,
+        ("final", "y_test"): MATCHED,
+        # what the evaluate step's cells printed, and the file the clean step wrote
+        ("printed", "stdout of step evaluate"): MATCHED,
+        ("files", "data/clean.csv"): MATCHED,
     }
     assert report.ok
     # Values are taken at each boundary: the load step's df is the raw 60 rows, before the clean
@@ -203,7 +212,7 @@ def test_verify_faithful_package_matches_every_boundary_value_and_leaves_the_ori
     assert tree_digest(project) == before
     assert not (project / "data" / "clean.csv").exists()
     text = render_text(report)
-    assert "8 matched, 0 mismatched" in text and "OK" in text
+    assert "13 matched, 0 mismatched" in text and "OK" in text
 
 
 def test_verify_package_that_forgets_an_inplace_dropna_is_caught_at_the_clean_step(project: Path, tmp_path: Path) -> None:
@@ -400,6 +409,8 @@ def test_verify_two_notebook_model_runs_them_in_order_in_one_copy(tmp_path: Path
         ("load", "total", MATCHED),
         ("train", "double", MATCHED),
         ("final", "double", MATCHED),
+        ("final", "total", MATCHED),
+        ("files", "mid.txt", MATCHED),
     ]
     assert not (folder / "mid.txt").exists()
     # With a tolerance of zero the 1e-13 the package adds is a mismatch.

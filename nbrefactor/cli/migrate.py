@@ -28,7 +28,16 @@ report DIR/report/index.html, and keeps DIR/.nbrefactor-cache.json: a re-run ski
 whose notebooks, data, manifests, settings and nbrefactor version are unchanged. --dry-run
 writes nothing at all (no package, no report, no cache).
 
-exit codes: 0 every model migrated, 1 a model was blocked or failed (or could not be written),
+Then each written package climbs the proof ladder (docs/compiler.md): 1 emitted, 2 installs
+(into an environment of its own: --prove-env clean from the package index, current offline from
+the environment nbrefactor runs in), 3 imports, 4 tests pass, 5 runs as a pipeline (each step in
+its own process through the kfp artifact serialisation, equal to the in-process run), 6 verified
+(`verify` against the notebook, where its data and packages exist). "migrated" means rung 5 at
+least; below it a model is "emitted, not proven: <rung> failed: <reason>". --no-prove (or
+NBREFACTOR_PROVE=0) skips rungs 2-6 and every output says so.
+
+exit codes: 0 every model migrated (and proven, unless --no-prove), 1 a model was blocked, failed or
+emitted but not proven (or could not be written),
 2 usage error or an unreadable notebook (the rest of the batch is still migrated),
 130 interrupted (complete packages are kept, nothing half-written is left).
 """
@@ -67,6 +76,14 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-cache", action="store_true", help="rebuild every model, ignoring DIR/.nbrefactor-cache.json (which is still updated)")
     parser.add_argument("--progress", choices=("auto", "bar", "lines"), default="auto", help="a progress bar (terminal) or one line per model (default: bar on a terminal)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="terminal colours")
+    parser.add_argument("--no-prove", action="store_true", help="skip the proof ladder's rungs 2-6 (install, import, tests, pipeline, verify); the outputs say the packages are not proven")
+    parser.add_argument("--prove-env", choices=("clean", "current"), default=None,
+                        help="rung 2: 'clean' installs each requirement set from the package index into a new environment (default); "
+                        "'current' works offline: an environment layered on this one, pins checked against what is installed (default from NBREFACTOR_PROVE_ENV)")
+    parser.add_argument("--no-verify-rung", action="store_true", help="stop the ladder at rung 5 (do not run `verify` against the notebooks)")
+    parser.add_argument("--pipeline-runner", choices=("steps", "kfp", "auto"), default="steps",
+                        help="rung 5: 'steps' runs each step in its own process through kfp_runtime.run_step, what every kfp component calls (default); "
+                        "'kfp' runs the generated kfp pipeline with kfp.local's SubprocessRunner (every component, slower); 'auto': kfp where installed")
     parser.set_defaults(handler=run_migrate)
 
     report = sub.add_parser(
@@ -208,8 +225,11 @@ def run_migrate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    document = build_document(outcome.records, outcome.missing)
+    records = outcome.records
     extra = []
+    if not args.dry_run:
+        records = _prove(records, args, extra)
+    document = build_document(records, outcome.missing)
     where = None
     unwritten: list[str] = []
     if not args.dry_run:
@@ -236,7 +256,38 @@ def _exit_code(document: dict[str, Any], ok: int, findings: int, error: int) -> 
     status = document["summary"]["status"]
     if document["errors"] or status.get("unreadable"):
         return error
-    return findings if status.get("blocked") or status.get("failed") else ok
+    return findings if status.get("blocked") or status.get("failed") or status.get("emitted") else ok
+
+
+def _prove(records: list[dict[str, Any]], args: argparse.Namespace, extra: list[str]) -> list[dict[str, Any]]:
+    """The proof ladder over the written packages (migrate/prove.py); one line per model."""
+    import os
+    import threading
+    import time
+
+    from nbrefactor.migrate.batch import default_jobs
+    from nbrefactor.migrate.prove import ENV_MODE_VARIABLE, PROVE_VARIABLE, RUNGS, ProveOptions, prove_records, skip_records
+
+    if args.no_prove or os.environ.get(PROVE_VARIABLE) == "0":
+        extra.append("proof ladder not run (--no-prove): the packages were emitted, not proven to install, import, pass their tests or run")
+        return skip_records(records)
+    mode = args.prove_env or os.environ.get(ENV_MODE_VARIABLE) or "clean"
+    if mode not in ("clean", "current"):
+        raise SystemExit(f"nbrefactor: {ENV_MODE_VARIABLE} must be clean or current, not {mode!r}")
+    options = ProveOptions(env_mode=mode, timeout=max(args.timeout, 60.0) if args.timeout else 600.0, verify=not args.no_verify_rung, pipeline_runner=args.pipeline_runner)
+    notebooks = {r["name"]: [Path(n) for n in r["notebooks"]] for r in records}
+    lock = threading.Lock()
+
+    def on_proof(record: dict[str, Any], proof: Any) -> None:
+        times = ", ".join(f"{RUNGS[r.rung - 1]} {r.seconds:.1f} s" for r in proof.rungs if r.status != "not run" and r.rung > 1)
+        with lock:
+            print(f"proof  {record['name']}: {proof.label()}" + (f" ({times})" if times else ""), flush=True)
+
+    started = time.monotonic()
+    jobs = args.jobs if args.jobs > 0 else default_jobs()
+    proved, _ = prove_records(records, args.out, notebooks, options, jobs=jobs, on_proof=on_proof)
+    extra.append(f"proof ladder ({mode} environments): {time.monotonic() - started:.1f} s")
+    return proved
 
 
 def write_report(document: dict[str, Any], out: Path, force: bool = False, html_dir: Optional[Path] = None) -> None:

@@ -14,7 +14,10 @@ from nbrefactor.compile.plan import ModelPlan
 class ModelResult:
     model: str
     notebooks: tuple[str, ...]
-    status: str  # migrated | migrated-with-review | unchanged | skipped | blocked | failed | unreadable
+    # migrated | migrated-with-review | unchanged | skipped | blocked | failed | unreadable: what compiling
+    # came to. Whether the written package is proven is decided after writing, by the proof ladder
+    # (migrate/prove.py), which turns a record's status into `emitted` below rung 5.
+    status: str
     out_dir: Optional[str] = None
     problems: tuple[str, ...] = ()  # one line each
     diagnostics: tuple[Diagnostic, ...] = ()

@@ -32,7 +32,10 @@ SCHEMA = "nbrefactor-migration/1"
 REPORT_FILE = "migration-report.json"
 REPORT_DIR = "report"
 
-OUTCOMES = ("migrated", "migrated-with-review", "skipped", "blocked", "failed", "unreadable")
+# "emitted": the package was written but the proof ladder (migrate/prove.py) stopped below rung 5
+# ("runs as a pipeline"); its record's `proof` says which rung failed and why.
+OUTCOMES = ("migrated", "migrated-with-review", "emitted", "skipped", "blocked", "failed", "unreadable")
+PROOF_RUNGS = ("emitted", "installs", "imports", "tests pass", "runs as a pipeline", "verified")
 SEVERITIES = ("error", "warning", "info")
 OUTPUT_CAP = 4000  # characters of one output's text kept for the notebook page
 OUTPUTS_PER_CELL = 20
@@ -320,8 +323,22 @@ def build_document(records: Sequence[dict[str, Any]], missing: Sequence[LoadErro
             "missing_paths": len(missing),
         },
         "errors": [{"path": e.path, "problem": e.problem} for e in sorted(missing, key=lambda e: e.path)],
+        "proof": proof_summary(models),
         "rules": rules_used(f["code"] for f in findings),
         "models": models,
+    }
+
+
+def proof_summary(models: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """How far the written packages were proven: per rung, how many models reached it (as their
+    highest rung); `proven` counts rung 5 and above; `not_run` the models of a --no-prove run."""
+    proofs = [m["proof"] for m in models if m.get("proof")]
+    ran = [p for p in proofs if not p.get("skipped")]
+    return {
+        "proven": sum(1 for p in ran if p.get("proven")),
+        "not_proven": sum(1 for p in ran if not p.get("proven")),
+        "not_run": sum(1 for p in proofs if p.get("skipped")),
+        "by_rung": {name: sum(1 for p in ran if p.get("rung") == n) for n, name in enumerate(PROOF_RUNGS, start=1)},
     }
 
 
@@ -360,12 +377,14 @@ _SLUG = re.compile(r"[A-Za-z0-9_-]{1,80}")
 # --- the terminal ------------------------------------------------------------------------------
 
 
-_STATUS_STYLE = {"migrated": "green", "migrated-with-review": "yellow", "skipped": "cyan", "blocked": "red", "failed": "bold red", "unreadable": "bold red"}
+_STATUS_STYLE = {"migrated": "green", "migrated-with-review": "yellow", "emitted": "red", "skipped": "cyan", "blocked": "red", "failed": "bold red", "unreadable": "bold red"}
 
 
 def model_line(record: dict[str, Any]) -> str:
-    """One plain line per model, as `migrate` prints it while the batch runs."""
-    return f"{record['status']:<21} {record['name']} ({', '.join(record['notebooks'])})"
+    """One plain line per model, as `migrate` prints it while the batch runs (with its proof)."""
+    line = f"{record['status']:<21} {record['name']} ({', '.join(record['notebooks'])})"
+    proof = record.get("proof")
+    return line + (f" — {proof['label']}" if proof else "")
 
 
 def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[bool] = None, where: Optional[str] = None, extra: Sequence[str] = ()) -> None:
@@ -377,6 +396,11 @@ def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[boo
     console = Console(file=stream, force_terminal=color, no_color=color is False, highlight=False, width=100 if color is None and not stream.isatty() else None)
     summary = document["summary"]
     blocked = [m for m in document["models"] if m["status"] in ("blocked", "failed", "unreadable")]
+    unproven = [m for m in document["models"] if m.get("proof") and not m["proof"].get("proven") and not m["proof"].get("skipped")]
+    if unproven:
+        console.print("\n[bold]Emitted, not proven[/] (a package is migrated from rung 5, \"runs as a pipeline\", up)")
+        for m in unproven:
+            console.print(f"  [red]{escape(m['proof']['label'])}[/] {escape(m['name'])}", soft_wrap=True)
     if blocked:
         console.print("\n[bold]Not migrated[/]")
         for m in blocked:
@@ -393,14 +417,25 @@ def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[boo
     labels = {
         "migrated": "migrated cleanly",
         "migrated-with-review": "migrated with review items",
+        "emitted": "emitted, not proven",
         "skipped": "skipped (no code)",
         "blocked": "blocked (fix the cells named)",
         "failed": "failed",
         "unreadable": "unreadable",
     }
     for status, label in labels.items():
-        style = _STATUS_STYLE[status] if summary["status"][status] else "dim"
-        table.add_row(f"  [{style}]{label}[/]", str(summary["status"][status]))
+        style = _STATUS_STYLE[status] if summary["status"].get(status, 0) else "dim"
+        table.add_row(f"  [{style}]{label}[/]", str(summary["status"].get(status, 0)))
+    proof = document.get("proof")
+    if proof is not None:
+        if proof["not_run"]:
+            table.add_row("proof ladder", f"not run (--no-prove): {proof['not_run']}")
+        else:
+            table.add_row("proven (rung 5+)", str(proof["proven"]))
+            for rung, name in enumerate(PROOF_RUNGS, start=1):
+                count = proof["by_rung"].get(name, 0)
+                if count:
+                    table.add_row(f"  highest rung {rung}: {name}", str(count))
     table.add_row("findings", str(summary["findings"]))
     for severity in SEVERITIES:
         table.add_row(f"  {severity}", str(summary["by_severity"][severity]))

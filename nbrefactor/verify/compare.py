@@ -38,7 +38,7 @@ import types
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
-__all__ = ["Match", "Mismatch", "Skipped", "Result", "compare", "describe"]
+__all__ = ["Match", "Mismatch", "Skipped", "Result", "compare", "describe", "VOLATILE_FIELDS", "volatile_reason"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,41 @@ _NOT_COMPARABLE_TYPES = (
     types.CodeType,
 )
 _MAX_DEPTH = 60
+
+# The volatile catalogue (docs/verify.md, "Volatile fields"): values that differ between any two
+# correct runs because they measure the run itself (how long it took, when, in which process), not
+# the computation. A part whose key, attribute or name is listed is reported as skipped, with the
+# reason, never as a mismatch; everything around it is still compared.
+VOLATILE_FIELDS: dict[str, str] = {
+    # scikit-learn searches (cv_results_) and cross_validate results: wall-clock timings
+    "mean_fit_time": "timing",
+    "std_fit_time": "timing",
+    "mean_score_time": "timing",
+    "std_score_time": "timing",
+    "fit_time": "timing",
+    "score_time": "timing",
+    "refit_time_": "timing",
+    # names a notebook gives to clocks it reads
+    "elapsed": "timing",
+    "elapsed_time": "timing",
+    "duration": "timing",
+    "start_time": "timestamp",
+    "end_time": "timestamp",
+    "timestamp": "timestamp",
+    "created_at": "timestamp",
+    "run_id": "identifier of one run",
+    # processes
+    "pid": "process id",
+    "process_id": "process id",
+}
+
+
+def volatile_reason(key: Any) -> str:
+    """Why a part named `key` is volatile ("" when it is not in the catalogue)."""
+    if not isinstance(key, str):
+        return ""
+    kind = VOLATILE_FIELDS.get(key)
+    return f"volatile ({kind}): differs between any two runs; see the volatile catalogue" if kind else ""
 _MISSING = object()
 
 _repr = reprlib.Repr()
@@ -131,6 +166,9 @@ def compare(
     """Compare `actual` against the reference `expected`; `name` starts every path."""
     if rtol < 0 or atol < 0:
         raise ValueError("rtol and atol must be non-negative")
+    reason = volatile_reason(name)
+    if reason:
+        return Skipped(reason, name)
     return _Comparer(rtol, atol, labels).compare(expected, actual, name, 0)
 
 
@@ -308,6 +346,10 @@ class _Comparer:
             return Mismatch("keys differ: " + "; ".join(parts), path)
         results: list[Result] = []
         for key in a:
+            reason = volatile_reason(key)
+            if reason:
+                results.append(Skipped(reason, f"{path}[{_scalar(key)!r}]"))
+                continue
             result = self.compare(a[key], b[key], f"{path}[{_scalar(key)!r}]", depth)
             if isinstance(result, Mismatch):
                 return result
@@ -415,6 +457,10 @@ class _Comparer:
             return Match(path)
         results: list[Result] = []
         for position, column in enumerate(a.columns):
+            reason = volatile_reason(_scalar(column))
+            if reason:
+                results.append(Skipped(reason, f"{path}[{_scalar(column)!r}]"))
+                continue
             result = self.values(pd, np, a.iloc[:, position], b.iloc[:, position], f"{path}[{_scalar(column)!r}]", depth)
             if isinstance(result, Mismatch):
                 return result
@@ -556,6 +602,10 @@ class _Comparer:
                 parts.append(f"only in {self.right}: {sorted(fb - fa)}")
             return Mismatch("fitted attributes differ: " + "; ".join(parts), path)
         for key in sorted(fa):
+            reason = volatile_reason(key)
+            if reason:
+                results.append(Skipped(reason, f"{path}.{key}"))
+                continue
             result = self.compare(vars(a)[key], vars(b)[key], f"{path}.{key}", depth)
             if isinstance(result, Mismatch):
                 return result
@@ -606,6 +656,10 @@ class _Comparer:
                 return Mismatch(f"attributes differ: {sorted(set(a) ^ set(b))}", path)
             results: list[Result] = []
             for key in sorted(a):
+                reason = volatile_reason(key)
+                if reason:
+                    results.append(Skipped(reason, f"{path}.{key}"))
+                    continue
                 result = self.compare(a[key], b[key], f"{path}.{key}", depth)
                 if isinstance(result, Mismatch):
                     return result

@@ -1,5 +1,7 @@
 """`nbrefactor verify NOTEBOOK PACKAGE`: prove that a migrated package computes what its notebook did.
 
+(docs/verify.md is the user's account: verdicts, the hermetic run, the volatile catalogue.)
+
 1. Read `PACKAGE/.nbrefactor/plan.json` (written by `nbrefactor migrate`): the steps, the notebook
    cells each one came from, the names that cross each step boundary, and the final values.
 2. Copy the notebook's folder into a temporary directory and run the notebook there, top to bottom,
@@ -11,12 +13,20 @@
    first on `PYTHONPATH`. `on_step` compares each step's returned values with the notebook's
    snapshot as soon as the step returns (so later in-place mutation cannot blur the picture), and
    streams the results to a file, so a crash or a timeout half way keeps what was already compared.
-4. Report, per step and per name: matched, mismatched (with the path to the first difference and
-   the reason) or skipped (with why), plus any cell that raised and any failure of the package.
+4. At the same time the notebook runs a second time in a third copy (unless `repeat=False`); what
+   differs between its two runs is its own nondeterminism, a verdict of its own.
+5. Afterwards: what each step printed, every file the notebook wrote (against the package's copy)
+   and, at the end, every name a step returns are compared too.
+6. Report, per step and per name: matched, mismatched (with the path to the first difference and
+   the reason), skipped (with why) or nondeterministic, plus any cell that raised and any failure
+   of the package; the verdict is OK, FAILED or NOT VERIFIED (nothing compared, or the notebook
+   is nondeterministic).
 
 The original folder is only read. Both sides get `PYTHONHASHSEED=0`, so the order of sets of
-strings cannot make two correct runs disagree. Exit codes: 0 every compared value matched and both
-sides ran; 1 a mismatch or a failing side; 2 a usage error (missing notebook, package or plan).
+strings cannot make two correct runs disagree; nothing else is seeded unless `seed` is given.
+Hermetic: environment commands (`!pip install`…) are not executed, the network is blocked on both
+sides (`hermetic_env`). Exit codes: 0 OK; 1 FAILED or NOT VERIFIED; 2 a usage error (missing
+notebook, package or plan).
 
 This module's top level imports only the standard library (and `compile.plan_document`, which does
 the same): it also runs, as `_runner_main`, inside the package's interpreter.
@@ -32,6 +42,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -48,6 +59,10 @@ KERNEL_NAME = "python3"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 MATCHED, MISMATCHED, SKIPPED, NOT_COMPARED = "matched", "mismatched", "skipped", "not compared"
+# A value, text or file the notebook itself gave differently in two runs of its own: not the
+# package's fault, and not a proof either (its own verdict, "NOT VERIFIED").
+NONDETERMINISTIC = "nondeterministic"
+STATUSES = (MATCHED, MISMATCHED, SKIPPED, NOT_COMPARED, NONDETERMINISTIC)
 
 # Folders never copied into the temporary run directories: tooling and environments, not data.
 _IGNORED_DIRS = {".git", ".hg", ".svn", ".ipynb_checkpoints", "__pycache__", ".venv", "venv", "node_modules", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nbrefactor"}
@@ -131,6 +146,12 @@ class VerifyReport:
     notes: tuple[str, ...] = ()
     notebook_seconds: float = 0.0
     package_seconds: float = 0.0
+    files: tuple[ValueCheck, ...] = ()  # every file the notebook wrote, by its path in the folder
+    printed: tuple[ValueCheck, ...] = ()  # per step, what its cells printed (`stdout-<step>`)
+    not_executed: tuple[str, ...] = ()  # install/apt lines left out of the notebook run (requirements)
+    seed: Optional[int] = None
+    notebook_runs: int = 1  # 2: the notebook ran twice to tell its own nondeterminism apart
+    hermetic: str = ""  # how the network was kept out
 
     def checks(self) -> Iterable[tuple[str, ValueCheck]]:
         for step in self.steps:
@@ -138,17 +159,33 @@ class VerifyReport:
                 yield step.name, check
         for check in self.final:
             yield "final", check
+        for check in self.printed:
+            yield "printed", check
+        for check in self.files:
+            yield "files", check
 
     def counts(self) -> dict[str, int]:
-        counts = {MATCHED: 0, MISMATCHED: 0, SKIPPED: 0, NOT_COMPARED: 0}
+        counts = {status: 0 for status in STATUSES}
         for _, check in self.checks():
             counts[check.status] += 1
         return counts
 
     @property
-    def ok(self) -> bool:
+    def verdict(self) -> str:
+        """OK | FAILED | NOT VERIFIED: nothing compared | NOT VERIFIED: the notebook is nondeterministic."""
         counts = self.counts()
-        return not self.errors and counts[MISMATCHED] == 0 and counts[NOT_COMPARED] == 0
+        if self.errors or counts[MISMATCHED] or counts[NOT_COMPARED]:
+            return "FAILED"
+        if counts[NONDETERMINISTIC]:
+            return "NOT VERIFIED: the notebook itself gives different results from run to run"
+        if not counts[MATCHED]:
+            return "NOT VERIFIED: nothing was compared"
+        return "OK"
+
+    @property
+    def ok(self) -> bool:
+        """A pass is a claim that something was compared: nothing compared is not OK."""
+        return self.verdict == "OK"
 
     def check(self, step: str, name: str) -> ValueCheck:
         for step_name, check in self.checks():
@@ -159,6 +196,7 @@ class VerifyReport:
     def to_json(self) -> str:
         data = dataclasses.asdict(self)
         data["ok"] = self.ok
+        data["verdict"] = self.verdict
         data["counts"] = self.counts()
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
@@ -179,14 +217,24 @@ def verify(
     rtol: float = 1e-7,
     atol: float = 0.0,
     keep_temp: bool = False,
-    seed: Optional[int] = 0,
+    seed: Optional[int] = None,
+    repeat: bool = True,
+    python: Optional[str] = None,
 ) -> VerifyReport:
-    """Run the notebook(s) and the package side by side and compare what crosses each step.
+    """Run the notebook(s) and the package side by side and compare what crosses each step, what
+    each step printed, every file the notebook wrote and the final value of every name.
 
-    `seed`: both sides start with Python's and NumPy's global random generators seeded with it
-    (None: left as they are). Unseeded randomness then draws the same numbers on both sides as
-    long as the package makes the same draws in the same order, which is what fidelity means; the
-    audit still reports the missing seed (RND001).
+    `seed`: None (the default) runs both sides as they are; an int seeds Python's and NumPy's
+    global random generators with it on both sides first. Seeding is the package's business (its
+    config carries the seed); verify only seeds when asked, so an unseeded notebook is not
+    turned into an "OK".
+    `repeat`: run the notebook a second time (at the same time, in its own copy) and report any
+    value, text or file that differs between its two runs as nondeterministic: the notebook's own
+    verdict, not a package mismatch.
+    `python`: the interpreter of the package's environment; the notebook's kernel and the
+    package both run in it (default: the interpreter of the `python3` kernel).
+    Hermetic: install/apt lines are not executed (they are requirements), and the network is
+    blocked on both sides (see `hermetic_env`).
 
     `notebook_path` may be a list: the notebooks of one model, run in order (each in a fresh
     kernel, in the same temporary folder, so files one writes are there for the next).
@@ -205,16 +253,28 @@ def verify(
         raise VerifyError(f"{package}: no such package folder")
     plan = load_plan(package)
     src = _source_root(package, plan)
-    _check_kernel()
+    if python is None:
+        _check_kernel()
+    elif not Path(python).exists():
+        raise VerifyError(f"{python}: no such interpreter")
     notes: list[str] = []
     selected = _select_notebooks(plan, paths, notes)
     notebooks = [_read_notebook(path) for path in paths]
     steps = [step for plan_name in selected for step in plan.steps if step.notebook == plan_name]
     boundaries = {step.name: _boundary(step, notebooks[selected.index(step.notebook)], paths[selected.index(step.notebook)]) for step in steps}
     last_notebook = plan.notebooks[-1] if plan.notebooks else (plan.steps[-1].notebook if plan.steps else "")
-    compare_final = bool(plan.final) and selected[-1] == last_notebook
+    compare_final = bool(plan.final or plan.steps) and selected[-1] == last_notebook
     if plan.final and not compare_final:
         notes.append(f"final values not compared: they come from {last_notebook}, which was not run")
+    # The final value of every name a step returns, not only the pipeline's result: a later
+    # in-place change the package misses shows here. `origins`: the step that returned it last.
+    origins: dict[str, str] = {}
+    for step in plan.steps:
+        if step.notebook != last_notebook:
+            continue  # another notebook's kernel: its names do not reach the end of this one
+        for name in step.outputs:
+            origins[name] = step.name
+    final_names = tuple(dict.fromkeys([*plan.final, *origins]))
 
     work = Path(tempfile.mkdtemp(prefix="nbrefactor-verify-"))
     try:
@@ -230,17 +290,43 @@ def verify(
         except (OSError, shutil.Error) as exc:
             raise VerifyError(f"{root}: cannot copy the notebook's folder: {exc}") from None
         snapshots.mkdir()
-        env = _child_env()
+        before = _file_states(nb_root, ignore)
+        env, hermetic = hermetic_env(_child_env(), work / "hermetic")
         if seed is not None:
             env[SEED_VARIABLE] = str(int(seed))
+        manager = _kernel_manager_class(python) if python else None
+        final_spec = (final_names, set(plan.final), origins) if compare_final else None
 
         # Both sides start together: the package's interpreter imports its libraries while the
         # kernel starts, and its `on_step` waits for the notebook's snapshot of the same step.
+        # The notebook's second run (its own copy, its own snapshots) goes at the same time.
         started = time.monotonic()
-        package_run = _start_package(plan, src, steps, compare_final, snapshots, pkg_root / relative[0].parent, rtol, atol, env, work)
+        package_run = _start_package(plan, src, steps, final_spec, snapshots, pkg_root / relative[0].parent, rtol, atol, env, work, python)
+        second: dict[str, Any] = {}
+        thread = None
+        if repeat:
+            import threading
+
+            nb2_root, snapshots2 = work / "notebook2" / root.name, work / "snapshots2"
+            try:
+                shutil.copytree(root, nb2_root, ignore=ignore, symlinks=False, ignore_dangling_symlinks=True)
+            except (OSError, shutil.Error) as exc:
+                raise VerifyError(f"{root}: cannot copy the notebook's folder: {exc}") from None
+            snapshots2.mkdir()
+
+            def run_again() -> None:
+                try:
+                    second["errors"] = _run_notebooks(
+                        [nb2_root / r for r in relative], [str(p) for p in paths], selected, steps, boundaries, final_names if compare_final else (), snapshots2, timeout, env, manager
+                    )
+                except BaseException as exc:  # noqa: BLE001 - reported as "could not tell"
+                    second["errors"] = [RunError("notebook", f"second run failed to start: {type(exc).__name__}: {exc}")]
+
+            thread = threading.Thread(target=run_again, name="nbrefactor-verify-second-run", daemon=True)
+            thread.start()
         try:
             nb_errors = _run_notebooks(
-                [nb_root / r for r in relative], [str(p) for p in paths], selected, steps, boundaries, plan.final if compare_final else (), snapshots, timeout, env
+                [nb_root / r for r in relative], [str(p) for p in paths], selected, steps, boundaries, final_names if compare_final else (), snapshots, timeout, env, manager
             )
         except BaseException:
             package_run.kill()
@@ -251,10 +337,28 @@ def verify(
         # The package gets its own `timeout`, not counting the time it spent waiting for the notebook.
         events, pkg_errors = package_run.finish(timeout + notebook_seconds - (time.monotonic() - started), timeout)
         package_seconds = time.monotonic() - started
+        if thread is not None:
+            thread.join(max(1.0, timeout + notebook_seconds - (time.monotonic() - started)))
+
+        outputs = _read_json(snapshots / _OUTPUTS)
+        extra = _Observed(
+            printed=_compare_printed(steps, outputs, events),
+            files=_compare_files(nb_root, pkg_root, before, ignore, rtol, atol),
+            unreached=_unreached_names(snapshots / "final.json", final_names),
+        )
+        if repeat:
+            if thread is not None and thread.is_alive():
+                notes.append("the notebook's second run did not finish in time: its determinism was not checked")
+            elif second.get("errors"):
+                notes.append(f"the notebook's second run failed ({second['errors'][0].message}): its determinism was not checked")
+            else:
+                extra.nondeterministic = _nondeterminism(snapshots, work / "snapshots2", outputs, _read_json(work / "snapshots2" / _OUTPUTS), nb_root, work / "notebook2" / root.name, before, ignore, rtol, atol)
+        not_executed = tuple(_read_json(snapshots / _NOT_EXECUTED).get("lines", ()))
 
         if keep_temp:
             notes.append(f"temporary files kept in {work}")
-        return _build_report(plan, paths, package, steps, boundaries, compare_final, events, nb_errors + pkg_errors, notes, rtol, atol, notebook_seconds, package_seconds)
+        report = _build_report(plan, paths, package, steps, boundaries, compare_final, events, nb_errors + pkg_errors, notes, rtol, atol, notebook_seconds, package_seconds, extra)
+        return dataclasses.replace(report, not_executed=not_executed, seed=seed, notebook_runs=2 if repeat else 1, hermetic=hermetic)
     finally:
         if not keep_temp:
             shutil.rmtree(work, ignore_errors=True)
@@ -417,7 +521,126 @@ def _child_env() -> dict[str, str]:
     # show tracked and untracked runs give the same values) and save each run the store set-up.
     env["NBREFACTOR_NO_TRACKING"] = "1"
     env.pop(SEED_VARIABLE, None)
+    env.pop(NETWORK_VARIABLE, None)
     return env
+
+
+NETWORK_VARIABLE = "NBREFACTOR_NO_NETWORK"
+# A proxy nobody listens on: tools outside Python (`!curl`, `!wget`, pip's subprocesses) that
+# honour the proxy variables fail at once instead of reaching the network.
+_DEAD_PROXY = "http://127.0.0.1:9"
+# Loaded by every Python process of both sides (the kernel, the package, `!python x.py`), through
+# PYTHONPATH: connecting to anything but loopback, or resolving a name that is not local, raises.
+# Loopback stays open: the kernel talks to verify over it. It then hands over to the
+# sitecustomize the interpreter would have loaded otherwise, if any.
+_SITECUSTOMIZE = r"""
+import os as _os
+if _os.environ.get("NBREFACTOR_NO_NETWORK") == "1":
+    import errno as _errno
+    import ipaddress as _ipaddress
+    import socket as _socket
+
+    _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", ""}
+
+    def _is_local(host):
+        if host is None:
+            return True
+        if isinstance(host, bytes):
+            host = host.decode("ascii", "replace")
+        host = str(host).split("%", 1)[0].strip("[]").lower()
+        if host in _LOCAL_NAMES:
+            return True
+        try:
+            return _ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    def _blocked(what):
+        return OSError(_errno.ENETUNREACH, "network blocked by nbrefactor verify (a hermetic run): " + what)
+
+    _connect, _connect_ex, _getaddrinfo = _socket.socket.connect, _socket.socket.connect_ex, _socket.getaddrinfo
+
+    def connect(self, address):
+        if self.family in (_socket.AF_INET, _socket.AF_INET6) and isinstance(address, tuple) and not _is_local(address[0]):
+            raise _blocked("connect to %r" % (address,))
+        return _connect(self, address)
+
+    def connect_ex(self, address):
+        if self.family in (_socket.AF_INET, _socket.AF_INET6) and isinstance(address, tuple) and not _is_local(address[0]):
+            return _errno.ENETUNREACH
+        return _connect_ex(self, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if not _is_local(host):
+            raise _socket.gaierror(_socket.EAI_NONAME, "network blocked by nbrefactor verify (a hermetic run): resolve %r" % (host,))
+        return _getaddrinfo(host, *args, **kwargs)
+
+    _socket.socket.connect, _socket.socket.connect_ex, _socket.getaddrinfo = connect, connect_ex, getaddrinfo
+
+    def _chain():
+        import importlib.machinery, importlib.util, sys
+        here = _os.path.dirname(_os.path.abspath(__file__))
+        path = [p for p in sys.path if _os.path.abspath(p or ".") != here]
+        spec = importlib.machinery.PathFinder.find_spec("sitecustomize", path)
+        if spec is not None and spec.loader is not None:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+
+    _chain()
+"""
+
+
+def hermetic_env(env: dict[str, str], folder: Path) -> tuple[dict[str, str], str]:
+    """The environment of both sides, with the network kept out: a `sitecustomize` that makes
+    Python refuse any non-loopback connection and name lookup, dead proxies for tools outside
+    Python, and the offline switches of pip and the model hubs. Returns (env, description)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
+    env = dict(env)
+    env[NETWORK_VARIABLE] = "1"
+    env["PYTHONPATH"] = os.pathsep.join([str(folder)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy", "ftp_proxy"):
+        env[name] = _DEAD_PROXY
+    env["NO_PROXY"] = env["no_proxy"] = "localhost,127.0.0.1,::1"
+    env.update({"PIP_NO_INDEX": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"})
+    return env, "network blocked for both sides (Python sockets refuse non-loopback connections and name lookups; proxies point nowhere)"
+
+
+# An environment command in a notebook cell: installs and removals through pip, conda, apt…
+# They are requirements of the package now; executing them would reach the network and change
+# the environment both sides are supposed to share.
+_ENVIRONMENT_LINE = re.compile(
+    r"^(?P<indent>\s*)(?:[!%]{1,2})\s*(?:sudo\s+)?(?:\S*python[0-9.]*\s+-m\s+)?"
+    r"(?:pip[0-9.]*|conda|mamba|micromamba|apt|apt-get|yum|dnf|brew|uv\s+pip|npm)\b.*$"
+)
+
+
+def hermetic_source(source: str) -> tuple[str, list[str]]:
+    """The cell's source with its environment commands replaced by `pass`; returns the lines
+    left out. Line numbers stay the same, so tracebacks still point at the notebook's lines."""
+    lines = source.split("\n")
+    removed = []
+    for i, line in enumerate(lines):
+        match = _ENVIRONMENT_LINE.match(line)
+        if match and not line.rstrip().endswith("\\"):
+            removed.append(line.strip())
+            lines[i] = f"{match.group('indent')}pass  # nbrefactor verify: environment command not executed (a requirement)"
+    return "\n".join(lines), removed
+
+
+def _kernel_manager_class(python: str) -> Any:
+    """A kernel manager that starts ipykernel in `python` (the package's environment)."""
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    spec = KernelSpec(argv=[python, "-m", "ipykernel_launcher", "-f", "{connection_file}"], display_name="nbrefactor verify", language="python", env={})
+
+    class PackageEnvironmentKernel(AsyncKernelManager):
+        @property
+        def kernel_spec(self) -> Any:  # type: ignore[override]
+            return spec
+
+    return PackageEnvironmentKernel
 
 
 SEED_VARIABLE = "NBREFACTOR_VERIFY_SEED"
@@ -462,15 +685,21 @@ for i, name in enumerate(args["names"]):
     try:
         data = _pickler.dumps(value, protocol=4)
     except Exception as exc:
-        entries[name] = {"status": "unpicklable", "type": kind, "reason": (type(exc).__name__ + ": " + str(exc))[:300]}
+        entries[name] = {"status": "unpicklable", "type": kind, "reason": (type(exc).__name__ + ": " + str(exc))[:300], "id": id(value)}
         continue
     file = os.path.join(args["dir"], "%s-%d.pkl" % (args["prefix"], i))
     with open(file, "wb") as handle:
         handle.write(data)
-    entries[name] = {"status": "ok", "type": kind, "file": file}
+    entries[name] = {"status": "ok", "type": kind, "file": file, "id": id(value)}
+import types as _types
+held = sorted(
+    k for k, v in ns.items()
+    if not k.startswith("_") and k not in ("In", "Out", "exit", "quit", "get_ipython")
+    and not isinstance(v, (_types.ModuleType, _types.FunctionType, _types.BuiltinFunctionType, type))
+)
 manifest = os.path.join(args["dir"], args["prefix"] + ".json")
 with open(manifest + ".tmp", "w") as handle:
-    json.dump({"entries": entries, "executable": sys.executable, "cell": args["cell"]}, handle)
+    json.dump({"entries": entries, "executable": sys.executable, "cell": args["cell"], "held": held}, handle)
 os.replace(manifest + ".tmp", manifest)  # the package side polls for it: never a half-written file
 '''
 
@@ -496,23 +725,65 @@ def _run_notebooks(
     snapshots: Path,
     timeout: float,
     env: dict[str, str],
+    manager: Any = None,
 ) -> list[RunError]:
-    """Run each notebook copy in a fresh kernel; returns the errors."""
+    """Run each notebook copy in a fresh kernel; returns the errors. What each cell printed and
+    displayed is written to `snapshots/outputs.json` (notebook → cell → texts), the environment
+    commands left out to `snapshots/not-executed.json`."""
     script = snapshots / "_snapshot.py"
     script.write_text(_SNAPSHOT_SOURCE, encoding="utf-8")
     deadline = time.monotonic() + timeout
     errors: list[RunError] = []
-    for position, (copy, shown, plan_name) in enumerate(zip(copies, display, selected)):
-        after: dict[int, list[PlanStep]] = {}
-        for step in steps:
-            if step.notebook == plan_name:
-                after.setdefault(boundaries[step.name], []).append(step)
-        final_names = final if position == len(copies) - 1 else ()
-        error = _run_one_notebook(copy, shown, after, final_names, script, snapshots, deadline, env, timeout)
-        if error is not None:
-            errors.append(error)
-            break  # the next notebook would start from a state the model never has
+    outputs: dict[str, dict[str, dict[str, str]]] = {}
+    not_executed: list[str] = []
+    try:
+        for position, (copy, shown, plan_name) in enumerate(zip(copies, display, selected)):
+            after: dict[int, list[PlanStep]] = {}
+            for step in steps:
+                if step.notebook == plan_name:
+                    after.setdefault(boundaries[step.name], []).append(step)
+            final_names = final if position == len(copies) - 1 else ()
+            texts: dict[str, dict[str, str]] = {}
+            outputs[plan_name] = texts
+            error = _run_one_notebook(copy, shown, after, final_names, script, snapshots, deadline, env, timeout, manager, texts, not_executed)
+            if error is not None:
+                errors.append(error)
+                break  # the next notebook would start from a state the model never has
+    finally:
+        _write_json(snapshots / _OUTPUTS, outputs)
+        _write_json(snapshots / _NOT_EXECUTED, {"lines": not_executed})
     return errors
+
+
+_OUTPUTS = "outputs.json"
+_NOT_EXECUTED = "not-executed.json"
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _cell_texts(cell: Any) -> dict[str, str]:
+    """What a cell printed (stdout) and displayed as text (text/plain of its results)."""
+    printed, shown = [], []
+    for output in cell.get("outputs", ()):
+        kind = output.get("output_type")
+        if kind == "stream" and output.get("name") == "stdout":
+            text = output.get("text", "")
+            printed.append(text if isinstance(text, str) else "".join(text))
+        elif kind in ("execute_result", "display_data"):
+            text = output.get("data", {}).get("text/plain")
+            if text:
+                shown.append(text if isinstance(text, str) else "".join(text))
+    return {"stdout": "".join(printed), "display": "\n".join(shown)}
 
 
 def _run_one_notebook(
@@ -525,6 +796,9 @@ def _run_one_notebook(
     deadline: float,
     env: dict[str, str],
     timeout: float,
+    manager: Any = None,
+    texts: Optional[dict[str, dict[str, str]]] = None,
+    not_executed: Optional[list[str]] = None,
 ) -> Optional[RunError]:
     import nbformat
     from nbclient import NotebookClient
@@ -537,6 +811,13 @@ def _run_one_notebook(
 
     with warnings_silenced():
         notebook = nbformat.read(str(copy), as_version=4)
+    texts = {} if texts is None else texts
+    for number, cell in enumerate(notebook.cells, start=1):
+        if cell.cell_type == "code":
+            cell.source, removed = hermetic_source(cell.source)
+            if not_executed is not None:
+                not_executed.extend(f"{shown} cell {number}: {line}" for line in removed)
+    extra = {"kernel_manager_class": manager} if manager is not None else {}
     client = NotebookClient(
         notebook,
         timeout=max(1, int(timeout)),
@@ -544,6 +825,7 @@ def _run_one_notebook(
         kernel_name=KERNEL_NAME,
         allow_errors=False,
         resources={"metadata": {"path": str(copy.parent)}},
+        **extra,
     )
     client.shutdown_kernel = "immediate"  # the kernel's state is thrown away: no need to wait ~3 s
     current: Optional[int] = None
@@ -562,7 +844,10 @@ def _run_one_notebook(
                 if cell.cell_type == "code":
                     current = number
                     client.timeout = _remaining(deadline)
-                    client.execute_cell(cell, index)
+                    try:
+                        client.execute_cell(cell, index)
+                    finally:
+                        texts[str(number)] = _cell_texts(cell)
                 for step in after.get(number, ()):
                     current = None
                     _silent(client, _snapshot_code(script, snapshots, f"step-{step.name}", step.outputs, number), index, deadline)
@@ -684,19 +969,29 @@ def _start_package(
     plan: Plan,
     src: Path,
     steps: list[PlanStep],
-    compare_final: bool,
+    final_spec: Optional[tuple[tuple[str, ...], set[str], dict[str, str]]],
     snapshots: Path,
     cwd: Path,
     rtol: float,
     atol: float,
     env: dict[str, str],
     work: Path,
+    python: Optional[str] = None,
 ) -> _PackageRun:
     results = work / "results.jsonl"
+    final = None
+    if final_spec is not None:
+        names, required, origins = final_spec
+        final = {
+            "names": list(names),
+            "manifest": str(snapshots / "final.json"),
+            "required": sorted(required),
+            "origins": {n: {"step": s, "manifest": str(snapshots / f"step-{s}.json")} for n, s in origins.items()},
+        }
     spec = {
         "package": plan.package,
         "steps": {s.name: {"names": list(s.outputs), "manifest": str(snapshots / f"step-{s.name}.json")} for s in steps},
-        "final": {"names": list(plan.final), "manifest": str(snapshots / "final.json")} if compare_final else None,
+        "final": final,
         "notebook_done": str(snapshots / _NOTEBOOK_DONE),
         "results": str(results),
         "rtol": rtol,
@@ -711,7 +1006,7 @@ def _start_package(
     # `python -c` puts the working directory first on sys.path; drop it, so a module lying beside
     # the notebook cannot stand in for one the package forgot to ship.
     code = "import sys; del sys.path[0]; from nbrefactor.verify.runner import _runner_main; sys.exit(_runner_main(sys.argv[1:]))"
-    interpreter = _kernel_interpreter()
+    interpreter = python or _kernel_interpreter()
     err_path = work / "package.stderr"
     try:
         with open(work / "package.stdout", "wb") as out, open(err_path, "wb") as err:
@@ -766,6 +1061,10 @@ def _runner_main(argv: Sequence[str]) -> int:
         sink.flush()
 
     ran: list[str] = []
+    latest: dict[str, Any] = {}  # the last value each name was returned as, for the final comparison
+    # What each step prints, for the comparison with what its cells printed in the notebook.
+    tee = _Tee(sys.stdout)
+    sys.stdout = tee
     try:
         pipeline = importlib.import_module(f"{spec['package']}.pipeline")
         run = pipeline.run
@@ -775,13 +1074,16 @@ def _runner_main(argv: Sequence[str]) -> int:
 
     def on_step(step: str, outputs: dict[str, Any]) -> None:
         ran.append(step)
+        printed = tee.take()
+        if isinstance(outputs, dict):
+            latest.update(outputs)
         entry = spec["steps"].get(step)
         if entry is None:  # a step of another notebook of the model
             emit({"event": "step", "step": step, "ignored": True})
             return
         checks = _check_values(entry, outputs, spec["rtol"], spec["atol"], spec["notebook_done"])
         extra = sorted(str(k) for k in outputs if k not in entry["names"])
-        emit({"event": "step", "step": step, "checks": checks, "extra": extra})
+        emit({"event": "step", "step": step, "checks": checks, "extra": extra, "stdout": printed})
 
     try:
         seed_globals()
@@ -794,10 +1096,29 @@ def _runner_main(argv: Sequence[str]) -> int:
         if not isinstance(final, dict):
             emit({"event": "error", "message": f"pipeline.run returned {type(final).__name__}, not a dict of final values", "exception": "TypeError"})
             return 1
-        emit({"event": "final", "checks": _check_values(spec["final"], final, spec["rtol"], spec["atol"], spec["notebook_done"])})
+        emit({"event": "final", "checks": _check_values(spec["final"], {**latest, **final}, spec["rtol"], spec["atol"], spec["notebook_done"])})
     emit({"event": "done"})
     sink.close()
     return 0
+
+
+class _Tee:
+    """stdout that also keeps what was written since the last `take()`."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self.real.write(text)
+
+    def take(self) -> str:
+        text, self.parts = "".join(self.parts), []
+        return text
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
 
 
 def _wait_for_manifest(path: Path, done: Path) -> Optional[dict[str, Any]]:
@@ -814,16 +1135,38 @@ def _wait_for_manifest(path: Path, done: Path) -> Optional[dict[str, Any]]:
         time.sleep(0.05)
 
 
+def _read_manifest(path: str) -> Optional[dict[str, Any]]:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float, done: str) -> list[dict[str, Any]]:
     import pickle
 
     from nbrefactor.verify.compare import Match, Mismatch, compare, describe
 
     manifest = _wait_for_manifest(Path(entry["manifest"]), Path(done))
+    # Final values: the pipeline's result must be there; any other name is compared where it is
+    # still the object the notebook had when the step returned it (rebinding it later happened in
+    # code whose result the package does not return, so there is nothing to compare it with).
+    required = set(entry.get("required", entry["names"]))
+    origins = entry.get("origins", {})
     checks = []
     for name in entry["names"]:
         check: dict[str, Any] = {"name": name}
         snapshot = None if manifest is None else manifest["entries"].get(name)
+        optional = name not in required
+        origin = origins.get(name)
+        if optional and snapshot is not None and origin is not None:
+            before = (_read_manifest(origin["manifest"]) or {}).get("entries", {}).get(name, {})
+            if snapshot.get("status") == "undefined":
+                checks.append({"name": name, "status": SKIPPED, "reason": "deleted by the notebook before the end"})
+                continue
+            if before.get("id") is not None and snapshot.get("id") is not None and before["id"] != snapshot["id"]:
+                checks.append({"name": name, "status": SKIPPED, "reason": f"rebound by the notebook after step {origin['step']}, in code whose result the package does not return"})
+                continue
         if not isinstance(outputs, dict) or name not in outputs:
             check.update(status=MISMATCHED, reason="the package's step did not return it")
         elif snapshot is None:
@@ -858,6 +1201,252 @@ def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float,
 
 
 # ---------------------------------------------------------------------------------------------
+# What the notebook printed and wrote, and whether it does so twice alike
+# ---------------------------------------------------------------------------------------------
+
+# Text that differs between any two correct runs (part of the volatile catalogue, docs/verify.md):
+# masked on both sides before printed text and text files are compared.
+VOLATILE_TEXT = (
+    # `%time`/`%%time` report lines: printed by the magic, not by the computation, so removed
+    (re.compile(r"^(CPU times|Wall time|Elapsed|Time taken)\b.*(\n|$)", re.MULTILINE | re.IGNORECASE), ""),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b"), "<timestamp>"),
+    (re.compile(r"\bat 0x[0-9a-fA-F]+\b"), "at <address>"),
+    (re.compile(r"\b(pid|process id)[ =:]+\d+\b", re.IGNORECASE), "\\1 <pid>"),
+)
+# Files and folders a run writes about itself (experiment trackers, logs, caches), not results.
+VOLATILE_FILES = {
+    "mlruns": "MLflow's run store (ids and times of the run)",
+    "mlflow.db": "MLflow's run store (ids and times of the run)",
+    "wandb": "Weights & Biases run folder",
+    "lightning_logs": "PyTorch Lightning logs",
+    "catboost_info": "CatBoost's training log",
+    "__pycache__": "compiled bytecode",
+    ".ipynb_checkpoints": "Jupyter checkpoints",
+}
+_VOLATILE_SUFFIXES = {".log": "a log (times of the run)", ".pyc": "compiled bytecode"}
+_TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".jsonl", ".md", ".html", ".htm", ".yaml", ".yml", ".xml", ".py", ".tex", ".svg"}
+
+
+def mask_volatile(text: str) -> str:
+    for pattern, replacement in VOLATILE_TEXT:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@dataclass
+class _Observed:
+    printed: list[ValueCheck]
+    files: list[ValueCheck]
+    unreached: list[str]  # names the notebook holds at the end that no step returns
+    nondeterministic: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)  # (where, name) → how
+
+
+def _file_states(root: Path, ignore: Any) -> dict[str, tuple[int, int]]:
+    """Relative path → (size, mtime_ns) of every file under `root` (copies keep their mtime)."""
+    states: dict[str, tuple[int, int]] = {}
+    for directory, dirnames, filenames in os.walk(root):
+        skipped = ignore(directory, dirnames + filenames)
+        dirnames[:] = sorted(d for d in dirnames if d not in skipped)
+        for name in sorted(filenames):
+            if name in skipped:
+                continue
+            path = Path(directory) / name
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            states[path.relative_to(root).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return states
+
+
+def _written(root: Path, before: dict[str, tuple[int, int]], ignore: Any) -> list[str]:
+    after = _file_states(root, ignore)
+    return sorted(p for p, state in after.items() if before.get(p) != state and not p.endswith(".ipynb"))
+
+
+def _volatile_file(relative: str) -> str:
+    parts = relative.split("/")
+    for part in parts:
+        if part in VOLATILE_FILES:
+            return VOLATILE_FILES[part]
+    if parts[-1].startswith("events.out.tfevents"):
+        return "TensorBoard event file (times of the run)"
+    return _VOLATILE_SUFFIXES.get(Path(relative).suffix.lower(), "")
+
+
+def _same_file(a: Path, b: Path, rtol: float, atol: float) -> tuple[str, str]:
+    """(status, reason) of two files: equal bytes, equal text once volatile parts are masked, or
+    equal values for pickles; else the first difference."""
+    try:
+        da, db = a.read_bytes(), b.read_bytes()
+    except OSError as exc:
+        return MISMATCHED, f"cannot read: {exc}"
+    if da == db:
+        return MATCHED, ""
+    suffix = a.suffix.lower()
+    if suffix in _TEXT_SUFFIXES:
+        ta, tb = mask_volatile(da.decode("utf-8", "replace")), mask_volatile(db.decode("utf-8", "replace"))
+        if ta == tb:
+            return MATCHED, ""
+        la, lb = ta.splitlines(), tb.splitlines()
+        at = next((i for i, (x, y) in enumerate(zip(la, lb)) if x != y), min(len(la), len(lb)))
+        shown = lambda lines: repr(lines[at][:80]) if at < len(lines) else "(end of file)"  # noqa: E731
+        return MISMATCHED, f"contents differ at line {at + 1}: notebook {shown(la)}, package {shown(lb)}"
+    if suffix in (".pkl", ".pickle", ".joblib"):
+        from nbrefactor.verify.compare import Match, Mismatch, compare
+
+        try:
+            if suffix == ".joblib":
+                import joblib
+
+                va, vb = joblib.load(a), joblib.load(b)
+            else:
+                import pickle
+
+                va, vb = pickle.loads(da), pickle.loads(db)
+        except Exception as exc:  # noqa: BLE001 - cannot interpret: the bytes speak
+            return MISMATCHED, f"bytes differ ({len(da)} and {len(db)} bytes) and the files cannot be loaded here to compare values: {type(exc).__name__}"
+        result = compare(va, vb, rtol=rtol, atol=atol, name=a.name, labels=("notebook", "package"))
+        if isinstance(result, Match):
+            return MATCHED, ""
+        if isinstance(result, Mismatch):
+            return MISMATCHED, f"values differ at {result.path}: {result.reason}"
+        return SKIPPED, result.reason
+    return MISMATCHED, f"bytes differ ({len(da)} and {len(db)} bytes)"
+
+
+def _compare_files(nb_root: Path, pkg_root: Path, before: dict[str, tuple[int, int]], ignore: Any, rtol: float, atol: float) -> list[ValueCheck]:
+    """Every file the notebook wrote (new or changed in its copy), against the same path in the
+    package's copy."""
+    checks = []
+    for relative in _written(nb_root, before, ignore):
+        volatile = _volatile_file(relative)
+        if volatile:
+            checks.append(ValueCheck(relative, SKIPPED, f"volatile: {volatile}"))
+            continue
+        theirs = pkg_root / relative
+        if not theirs.is_file():
+            checks.append(ValueCheck(relative, MISMATCHED, "the notebook wrote this file; the package did not"))
+            continue
+        status, reason = _same_file(nb_root / relative, theirs, rtol, atol)
+        checks.append(ValueCheck(relative, status, reason))
+    return checks
+
+
+def _step_text(step: PlanStep, outputs: dict[str, Any], kind: str) -> Optional[str]:
+    cells = outputs.get(step.notebook)
+    if cells is None:
+        return None
+    texts = [cells[str(c)][kind] for c in sorted(step.cells) if str(c) in cells]
+    return "".join(texts)
+
+
+def _compare_printed(steps: list[PlanStep], outputs: dict[str, Any], events: list[dict[str, Any]]) -> list[ValueCheck]:
+    """What each step's cells printed in the notebook against what the step printed in the
+    package (volatile parts masked). A step whose cells printed nothing and that printed nothing
+    is not a comparison and is not counted."""
+    by_step = {e["step"]: e for e in events if e.get("event") == "step" and not e.get("ignored")}
+    checks = []
+    for step in steps:
+        expected = _step_text(step, outputs, "stdout")
+        event = by_step.get(step.name)
+        name = f"stdout of step {step.name}"
+        if expected is None or event is None:
+            continue
+        actual = event.get("stdout", "")
+        if not expected and not actual:
+            continue
+        a, b = mask_volatile(expected), mask_volatile(actual)
+        if a == b:
+            checks.append(ValueCheck(name, MATCHED, notebook=f"{len(a.splitlines())} lines"))
+            continue
+        la, lb = a.splitlines(), b.splitlines()
+        left_out, matched, after = _left_out(la, lb)
+        if matched == len(lb) and lb:
+            # The package printed a part of what the notebook printed, in order, and nothing else:
+            # the rest came from display statements the compiler logs or drops (df.info()).
+            shown = "; ".join(repr(line[:60]) for line in left_out[:3]) + (" …" if len(left_out) > 3 else "")
+            checks.append(ValueCheck(name, MATCHED, notebook=f"{len(la)} lines", package=f"{len(lb)} lines",
+                                     skipped_parts=(f"{len(left_out)} lines the notebook printed that the package does not print (display statements the compiler logs or drops): {shown}",)))
+            continue
+        if not lb:
+            # Nothing to compare: not a match, not a mismatch (the values behind it still are).
+            checks.append(ValueCheck(name, SKIPPED, f"the package printed nothing in this step; the notebook printed {len(la)} lines (first: {la[0][:80]!r}), from display statements the compiler logs or drops?"))
+            continue
+        expected_next = repr(la[after][:80]) if after < len(la) else "nothing more"
+        checks.append(ValueCheck(name, MISMATCHED, f"printed text differs at the package's line {matched + 1}: package {lb[matched][:80]!r}, where the notebook printed {expected_next}"))
+    return checks
+
+
+def _left_out(notebook: list[str], package: list[str]) -> tuple[list[str], int, int]:
+    """Match the package's lines, in order, against the notebook's: (the notebook's lines left
+    out, how many package lines matched, the notebook line after the last match). Every package
+    line matched: the package printed a part of the notebook's text and nothing else."""
+    left: list[str] = []
+    matched = after = 0
+    for position, line in enumerate(notebook):
+        if matched < len(package) and line == package[matched]:
+            matched += 1
+            after = position + 1
+        else:
+            left.append(line)
+    return left, matched, after
+
+
+def _unreached_names(final_manifest: Path, compared: Sequence[str]) -> list[str]:
+    held = _read_json(final_manifest).get("held", [])
+    return sorted(set(held) - set(compared))
+
+
+def _load_snapshot(entry: dict[str, Any]) -> Any:
+    import pickle
+
+    with open(entry["file"], "rb") as handle:
+        return pickle.load(handle)
+
+
+def _nondeterminism(
+    first: Path, second: Path, outputs1: dict[str, Any], outputs2: dict[str, Any], root1: Path, root2: Path,
+    before: dict[str, tuple[int, int]], ignore: Any, rtol: float, atol: float,
+) -> dict[tuple[str, str], str]:
+    """What differs between the notebook's two runs: (where, name) → how. `where` is a step name,
+    "final", "printed" (cell texts) or "files"."""
+    from nbrefactor.verify.compare import Mismatch, compare
+
+    found: dict[tuple[str, str], str] = {}
+    for manifest in sorted(first.glob("*.json")):
+        if manifest.name in (_OUTPUTS, _NOT_EXECUTED):
+            continue
+        other = _read_json(second / manifest.name)
+        where = manifest.stem[len("step-"):] if manifest.stem.startswith("step-") else manifest.stem
+        for name, entry in _read_json(manifest).get("entries", {}).items():
+            twin = other.get("entries", {}).get(name)
+            if entry.get("status") != "ok" or not twin or twin.get("status") != "ok":
+                continue
+            try:
+                result = compare(_load_snapshot(entry), _load_snapshot(twin), rtol=rtol, atol=atol, name=name, labels=("first run", "second run"))
+            except Exception:  # noqa: BLE001 - a value this interpreter cannot load: cannot tell
+                continue
+            if isinstance(result, Mismatch):
+                found[(where, name)] = f"at {result.path}: {result.reason}"
+    for notebook, cells in outputs1.items():
+        for cell, texts in cells.items():
+            twin = outputs2.get(notebook, {}).get(cell)
+            if twin is not None and mask_volatile(texts.get("stdout", "")) != mask_volatile(twin.get("stdout", "")):
+                found[("printed", f"{notebook} cell {cell}")] = "printed different text in the two runs"
+    written = set(_written(root1, before, ignore)) | set(_written(root2, before, ignore))
+    for relative in sorted(written):
+        if _volatile_file(relative):
+            continue
+        a, b = root1 / relative, root2 / relative
+        if a.is_file() and b.is_file():
+            status, reason = _same_file(a, b, rtol, atol)
+            if status == MISMATCHED:
+                found[("files", relative)] = reason.replace("notebook", "first run").replace("package", "second run")
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
 # Assembling and rendering the report
 # ---------------------------------------------------------------------------------------------
 
@@ -876,6 +1465,7 @@ def _build_report(
     atol: float,
     notebook_seconds: float,
     package_seconds: float,
+    observed: Optional[_Observed] = None,
 ) -> VerifyReport:
     by_step = {e["step"]: e for e in events if e.get("event") == "step" and not e.get("ignored")}
     final_event = next((e for e in events if e.get("event") == "final"), None)
@@ -908,6 +1498,26 @@ def _build_report(
             final = tuple(ValueCheck(name, NOT_COMPARED, "not reached: a side failed before the end") for name in plan.final)
         else:
             final = tuple(_value_check(c) for c in final_event["checks"])
+    printed: tuple[ValueCheck, ...] = ()
+    files: tuple[ValueCheck, ...] = ()
+    if observed is not None:
+        odd = observed.nondeterministic
+        printed_odd = {name for (where, name) in odd if where == "printed"}  # "<notebook> cell <n>"
+
+        def settle(where: str, check: ValueCheck, notebook_cells: Sequence[str] = ()) -> ValueCheck:
+            how = odd.get((where, check.name)) or next((odd[("printed", c)] for c in notebook_cells if ("printed", c) in odd), None)
+            if how is None:
+                return check
+            return dataclasses.replace(check, status=NONDETERMINISTIC, reason=f"the notebook itself differs between two runs: {how}")
+
+        results = [dataclasses.replace(r, checks=tuple(settle(r.name, c) for c in r.checks)) for r in results]
+        final = tuple(settle("final", c) for c in final)
+        cells_of = {f"stdout of step {s.name}": [f"{s.notebook} cell {c}" for c in s.cells] for s in steps}
+        printed = tuple(settle("printed", c, [x for x in cells_of.get(c.name, ()) if x in printed_odd]) for c in observed.printed)
+        files = tuple(settle("files", c) for c in observed.files)
+        if observed.unreached:
+            shown = ", ".join(observed.unreached[:12]) + (" …" if len(observed.unreached) > 12 else "")
+            notes.append(f"{len(observed.unreached)} names the notebook holds at the end are local to a step of the package (no step returns them), so they have no package value to compare: {shown}")
     return VerifyReport(
         notebooks=tuple(str(p) for p in paths),
         package=str(package),
@@ -920,6 +1530,8 @@ def _build_report(
         notes=tuple(notes),
         notebook_seconds=round(notebook_seconds, 3),
         package_seconds=round(package_seconds, 3),
+        printed=printed,
+        files=files,
     )
 
 
@@ -935,12 +1547,20 @@ def _value_check(raw: dict[str, Any]) -> ValueCheck:
     )
 
 
-_MARKS = {MATCHED: "ok      ", MISMATCHED: "MISMATCH", SKIPPED: "skipped ", NOT_COMPARED: "n/a     "}
+_MARKS = {MATCHED: "ok      ", MISMATCHED: "MISMATCH", SKIPPED: "skipped ", NOT_COMPARED: "n/a     ", NONDETERMINISTIC: "NONDET  "}
 
 
 def render_text(report: VerifyReport) -> str:
     lines = [f"verify {', '.join(report.notebooks)} against {report.package} (model {report.model}; rtol={report.rtol:g}, atol={report.atol:g})"]
     lines.append(f"both sides ran at the same time: notebook {report.notebook_seconds:.1f} s, package {report.package_seconds:.1f} s")
+    lines.append(
+        ("seeded with --seed %d on both sides" % report.seed if report.seed is not None else "not seeded: both sides ran as they are")
+        + ("; the notebook ran twice to tell its own nondeterminism apart" if report.notebook_runs > 1 else "; the notebook ran once (--once)")
+    )
+    if report.hermetic:
+        lines.append(report.hermetic)
+    for line in report.not_executed:
+        lines.append(f"not executed (a requirement, not a computation): {line}")
     for error in report.errors:
         where = f" [{error.notebook}, cell {error.cell}]" if error.cell else (f" [step {error.step}]" if error.step else "")
         lines.append(f"ERROR {error.side}{where}: {error.message}")
@@ -955,17 +1575,23 @@ def render_text(report: VerifyReport) -> str:
         if not step.checks:
             lines.append("  (no values cross this boundary)")
     if report.final:
-        lines.append("final values")
+        lines.append("final values (every name a step returns, at the end)")
         lines.extend(_check_lines(report.final))
+    if report.printed:
+        lines.append("printed text")
+        lines.extend(_check_lines(report.printed))
+    if report.files:
+        lines.append("files the notebook wrote")
+        lines.extend(_check_lines(report.files))
     for note in report.notes:
         lines.append(f"note: {note}")
     counts = report.counts()
-    verdict = "OK: every compared value matches" if report.ok else "FAILED"
-    if report.ok and not counts[MATCHED] and not counts[SKIPPED]:
-        verdict = "OK: nothing crosses a step boundary, nothing to compare"
+    verdict = report.verdict
+    if verdict == "OK":
+        verdict = "OK: every compared value, text and file matches"
     lines.append(
         f"{counts[MATCHED]} matched, {counts[MISMATCHED]} mismatched, {counts[SKIPPED]} skipped, "
-        f"{counts[NOT_COMPARED]} not compared, {len(report.errors)} errors: {verdict}"
+        f"{counts[NOT_COMPARED]} not compared, {counts[NONDETERMINISTIC]} nondeterministic in the notebook, {len(report.errors)} errors: {verdict}"
     )
     return "\n".join(lines) + "\n"
 
@@ -1018,7 +1644,8 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
         description="Execute NOTEBOOK top to bottom in a fresh kernel (in a temporary copy of its folder) and the "
         "package's pipeline (in another copy), then compare every value that crosses a step boundary and the "
         "final values. Several notebooks of one model may be given, in order.",
-        epilog="exit codes: 0 every compared value matches, 1 a mismatch or a side that failed, 2 usage error.",
+        epilog="exit codes: 0 every compared value matches (and at least one was compared), 1 a mismatch, a side that failed, "
+        "or NOT VERIFIED (nothing compared, or the notebook itself is nondeterministic), 2 usage error.",
     )
     parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="the notebook(s) the package was migrated from")
     parser.add_argument("package", metavar="PACKAGE", help="the folder `nbrefactor migrate` wrote (holds .nbrefactor/plan.json)")
@@ -1027,14 +1654,15 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--atol", type=float, default=0.0, help="absolute tolerance for floating point values (default: 0)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
     parser.add_argument("--keep-temp", action="store_true", help="keep the temporary copies and snapshots (their folder is printed)")
-    parser.add_argument("--seed", type=int, default=0, help="seed Python's and NumPy's global random generators on both sides first (default: 0)")
-    parser.add_argument("--no-seed", dest="seed", action="store_const", const=None, help="leave the global random generators unseeded")
+    parser.add_argument("--seed", type=int, default=None, metavar="N", help="seed Python's and NumPy's global random generators on both sides first (default: no seeding; both sides run as they are)")
+    parser.add_argument("--once", dest="repeat", action="store_false", help="run the notebook once (default: twice, to report its own run-to-run nondeterminism)")
+    parser.add_argument("--python", metavar="PATH", help="the interpreter of the package's environment: the notebook's kernel and the package run in it (default: the python3 kernel's)")
     parser.set_defaults(handler=run_verify)
 
 
 def run_verify(args: argparse.Namespace) -> int:
     try:
-        report = verify(args.notebooks, args.package, timeout=args.timeout, rtol=args.rtol, atol=args.atol, keep_temp=args.keep_temp, seed=args.seed)
+        report = verify(args.notebooks, args.package, timeout=args.timeout, rtol=args.rtol, atol=args.atol, keep_temp=args.keep_temp, seed=args.seed, repeat=args.repeat, python=args.python)
     except VerifyError as exc:
         print(f"nbrefactor: {exc}", file=sys.stderr)
         return EXIT_USAGE

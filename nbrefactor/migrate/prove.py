@@ -1,0 +1,599 @@
+"""The proof ladder: what a written package was shown to do, rung by rung (docs/compiler.md,
+"The proof ladder").
+
+1. emitted            the files were written
+2. installs           the package installs, with its pins, into an environment of its own
+3. imports            every module of the package imports (in a subprocess of that environment)
+4. tests pass         its generated tests pass (pytest, in that environment)
+5. runs as a pipeline each step in its own process, values passed through the artifact
+                      serialisation the kfp components use (`kfp_runtime.run_step`), and every
+                      value equals the in-process run's
+6. verified           `nbrefactor verify` ran the notebook and the package in that environment,
+                      compared at least one value and found no difference
+
+A model's rung is the highest one reached in order; the first failure stops the climb and its
+one-line reason is recorded. "migrated" means rung 5 at least; a model below it is reported as
+"emitted, not proven: <rung> failed: <reason>". Rung 6 needs the notebook's data and packages;
+where the notebook itself cannot run here the model stays at rung 5, with the reason.
+
+Environments (rung 2), one per distinct requirement set, reused across models and runs
+(`$NBREFACTOR_ENV_CACHE`, default `~/.cache/nbrefactor/envs`):
+- `clean`: `uv venv` + `uv pip install -r requirements.txt` from the package index, then the
+  package itself (`--no-deps`) and the tools the later rungs run (pytest, ipykernel,
+  cloudpickle). Proves the pins resolve and install.
+- `current` (offline): a venv layered on the environment nbrefactor runs in (a `.pth` file), the
+  package installed with `--no-deps --no-index`, and every pin checked against the version
+  installed there. Proves the package builds and installs and that its pins are what is
+  installed here; it does not prove the pins can be downloaded.
+
+Side effects only here (subprocesses, the environment cache, temporary folders); the record this
+module returns is plain data with no timings and no absolute paths, so the report stays
+byte-identical from run to run. Timings are returned beside it, for the terminal and benchmarks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+RUNGS = ("emitted", "installs", "imports", "tests pass", "runs as a pipeline", "verified")
+MIGRATED_RUNG = 5  # "migrated" means this rung at least
+ENV_MODES = ("clean", "current")
+PROVE_VARIABLE = "NBREFACTOR_PROVE"  # "0": as --no-prove
+ENV_MODE_VARIABLE = "NBREFACTOR_PROVE_ENV"  # clean | current
+ENV_CACHE_VARIABLE = "NBREFACTOR_ENV_CACHE"
+# What the later rungs need in the environment besides the package's own requirements.
+TOOLS = ("pytest", "ipykernel", "cloudpickle")
+_DETAIL_CAP = 300
+
+
+@dataclass(frozen=True)
+class ProveOptions:
+    env_mode: str = "clean"
+    timeout: float = 600.0  # seconds per rung
+    verify: bool = True
+    env_cache: Optional[Path] = None
+    # Rung 5: "steps" runs each step in its own process through kfp_runtime.run_step (what every
+    # component calls); "kfp" runs the generated kfp pipeline with kfp.local's SubprocessRunner
+    # (every component, validate/register/deploy/monitor included, in its own process); "auto"
+    # uses kfp where the package's environment has kfp.
+    pipeline_runner: str = "steps"
+
+    @property
+    def cache(self) -> Path:
+        if self.env_cache is not None:
+            return self.env_cache
+        configured = os.environ.get(ENV_CACHE_VARIABLE)
+        return Path(configured) if configured else Path.home() / ".cache" / "nbrefactor" / "envs"
+
+
+@dataclass(frozen=True)
+class RungResult:
+    rung: int
+    status: str  # passed | failed | unavailable (could not be attempted here) | not run
+    detail: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Proof:
+    rungs: tuple[RungResult, ...]
+
+    @property
+    def rung(self) -> int:
+        reached = 0
+        for result in self.rungs:
+            if result.status != "passed":
+                break
+            reached = result.rung
+        return reached
+
+    @property
+    def proven(self) -> bool:
+        return self.rung >= MIGRATED_RUNG
+
+    @property
+    def stopped(self) -> Optional[RungResult]:
+        return next((r for r in self.rungs if r.status != "passed"), None)
+
+    def label(self) -> str:
+        stopped = self.stopped
+        if self.proven:
+            text = f"migrated: {RUNGS[self.rung - 1]} (rung {self.rung} of {len(RUNGS)})"
+            if stopped is not None:
+                text += f"; {RUNGS[stopped.rung - 1]} {stopped.status}: {stopped.detail}"
+            return text
+        assert stopped is not None
+        return f"emitted, not proven: {RUNGS[stopped.rung - 1]} failed: {stopped.detail}"
+
+    def record(self) -> dict[str, Any]:
+        """Plain, run-independent data for migration-report.json (no timings, no paths)."""
+        return {
+            "rung": self.rung,
+            "reached": RUNGS[self.rung - 1] if self.rung else None,
+            "proven": self.proven,
+            "skipped": False,
+            "label": self.label(),
+            "rungs": [{"rung": r.rung, "name": RUNGS[r.rung - 1], "status": r.status, "detail": r.detail} for r in self.rungs],
+        }
+
+
+def skipped_record() -> dict[str, Any]:
+    """`--no-prove`: rung 1 only, and every output says so."""
+    return {
+        "rung": 1,
+        "reached": RUNGS[0],
+        "proven": False,
+        "skipped": True,
+        "label": "emitted; not proven (--no-prove: rungs 2-6 skipped)",
+        "rungs": [{"rung": 1, "name": RUNGS[0], "status": "passed", "detail": ""}]
+        + [{"rung": n, "name": RUNGS[n - 1], "status": "not run", "detail": "--no-prove"} for n in range(2, len(RUNGS) + 1)],
+    }
+
+
+def one_line(text: str) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= _DETAIL_CAP else line[: _DETAIL_CAP - 1] + "…"
+
+
+# --- environments ---------------------------------------------------------------------------------
+
+
+def requirement_lines(package_dir: Path) -> list[str]:
+    try:
+        text = (package_dir / "requirements.txt").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    lines = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            lines.append(line)
+    return sorted(set(lines))
+
+
+class Environments:
+    """One environment per distinct requirement set (and mode and interpreter), built once and
+    reused across models and runs; a lock per set, so parallel models wait for the same build."""
+
+    def __init__(self, options: ProveOptions) -> None:
+        self.options = options
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._built: dict[str, tuple[Optional[Path], str]] = {}
+
+    def key(self, requirements: Sequence[str]) -> str:
+        basis = json.dumps({"mode": self.options.env_mode, "python": sys.version.split()[0], "base": sys.prefix if self.options.env_mode == "current" else "", "requirements": list(requirements), "tools": TOOLS})
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+    def get(self, requirements: Sequence[str]) -> tuple[Optional[Path], str]:
+        """(python of the environment, "") or (None, why it could not be built)."""
+        key = self.key(requirements)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._built:
+                self._built[key] = self._build(key, requirements)
+            return self._built[key]
+
+    def _build(self, key: str, requirements: Sequence[str]) -> tuple[Optional[Path], str]:
+        folder = self.options.cache / key
+        python = folder / "bin" / "python"
+        ready = folder / ".nbrefactor-ready"
+        if ready.is_file() and python.exists():
+            return python, ""
+        if folder.exists():  # a build that was cut short: never reuse half an environment
+            shutil.rmtree(folder, ignore_errors=True)
+        self.options.cache.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.options.cache))
+        try:
+            env_python = staging / "bin" / "python"
+            ok, out = _run([sys.executable, "-m", "uv", "venv", "--quiet", "--python", sys.executable, str(staging)], timeout=self.options.timeout)
+            if not ok:
+                return None, f"could not create an environment: {out}"
+            if self.options.env_mode == "current":
+                site = _site_packages(env_python)
+                if site is None:
+                    return None, "could not find the new environment's site-packages"
+                import site as _site
+
+                paths = [p for p in _site.getsitepackages() if Path(p).is_dir()]
+                (site / "_nbrefactor_current_environment.pth").write_text("\n".join(paths) + "\n", encoding="utf-8")
+            else:
+                req = staging / "requirements.txt"
+                req.write_text("\n".join([*requirements, *TOOLS]) + "\n", encoding="utf-8")
+                ok, out = _run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(env_python), "-r", str(req)], timeout=self.options.timeout)
+                if not ok:
+                    return None, f"`pip install -r requirements.txt` failed: {_last_lines(out)}"
+            (staging / ".nbrefactor-ready").write_text(json.dumps(list(requirements)), encoding="utf-8")
+            # venvs are not relocatable: rebuild at the final path when renaming would break it.
+            # uv venvs use relative symlinks for bin/python and absolute paths only in pyvenv.cfg
+            # (home, which stays valid), so a rename is safe.
+            try:
+                os.replace(staging, folder)
+            except OSError:
+                if not (ready.is_file() and python.exists()):  # another process won the race: use its
+                    raise
+            return python, ""
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _site_packages(python: Path) -> Optional[Path]:
+    for candidate in sorted((python.parent.parent / "lib").glob("python*/site-packages")):
+        return candidate
+    return None
+
+
+def _run(argv: Sequence[str], timeout: float, cwd: Optional[Path] = None, env: Optional[dict[str, str]] = None, stdout_only: bool = False) -> tuple[bool, str]:
+    """(succeeded, output). `stdout_only`: the scripts below print their verdict on stdout;
+    stderr (library warnings) only speaks when stdout is silent about a failure."""
+    try:
+        done = subprocess.run(list(argv), cwd=str(cwd) if cwd else None, env=env, capture_output=True, text=True, timeout=timeout, errors="replace")
+    except subprocess.TimeoutExpired:
+        return False, f"timed out after {timeout:g} s"
+    except OSError as exc:
+        return False, f"could not start {argv[0]}: {exc}"
+    ok = done.returncode == 0
+    if stdout_only and (ok or done.stdout.strip()):
+        return ok, done.stdout.strip()
+    return ok, (done.stdout + done.stderr).strip()
+
+
+def _last_lines(text: str, count: int = 2) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return " / ".join(lines[-count:]) if lines else "(no output)"
+
+
+# --- the rungs --------------------------------------------------------------------------------------
+
+
+def _hermetic(work: Path) -> dict[str, str]:
+    from nbrefactor.verify.runner import hermetic_env
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env.update({"NBREFACTOR_NO_TRACKING": "1", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"})
+    env, _ = hermetic_env(env, work / "hermetic")
+    return env
+
+
+def _installs(package_dir: Path, python: Path, requirements: Sequence[str], options: ProveOptions) -> tuple[bool, str]:
+    argv = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(python), "--no-deps", "--reinstall-package", _distribution(package_dir), str(package_dir)]
+    if options.env_mode == "current":
+        argv[6:6] = ["--no-index", "--no-build-isolation"]
+    ok, out = _run(argv, timeout=options.timeout)
+    if not ok:
+        return False, f"`pip install` of the package failed: {_last_lines(out)}"
+    # Every requirement is installed, at its pinned version where it has one.
+    check = (
+        "import json, sys, importlib.metadata as m\n"
+        "problems = []\n"
+        "for line in json.loads(sys.argv[1]):\n"
+        "    name, _, pin = line.partition('==')\n"
+        "    name = name.split('[')[0].strip()\n"
+        "    for op in ('>=', '<=', '~=', '!=', '>', '<'):\n"
+        "        name = name.split(op)[0].strip()\n"
+        "    try:\n"
+        "        have = m.version(name)\n"
+        "    except m.PackageNotFoundError:\n"
+        "        problems.append(name + ' is not installed'); continue\n"
+        "    if pin and have != pin.strip():\n"
+        "        problems.append('%s==%s pinned, %s installed' % (name, pin.strip(), have))\n"
+        "print('; '.join(problems))\n"
+    )
+    ok, out = _run([str(python), "-c", check, json.dumps(list(requirements))], timeout=options.timeout)
+    if not ok:
+        return False, f"could not check the pins: {_last_lines(out)}"
+    if out.strip():
+        return False, f"pins not satisfied: {out.strip()}"
+    mode = "from the package index into a clean environment" if options.env_mode == "clean" else "offline, resolved from the current environment; every pin matches what is installed"
+    return True, f"installed {mode}"
+
+
+def _distribution(package_dir: Path) -> str:
+    try:
+        text = (package_dir / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return package_dir.name
+    match = re.search(r'^name\s*=\s*"([^"]+)"', text, re.MULTILINE)
+    return match.group(1) if match else package_dir.name
+
+
+# The failure names the package's module whose line raised (the deepest frame in the package),
+# not the first module that happened to import it.
+_IMPORT_ALL = """
+import importlib, os, pkgutil, sys, traceback
+names = [sys.argv[1]]
+try:
+    package = importlib.import_module(sys.argv[1])
+    names += sorted(m.name for m in pkgutil.walk_packages(package.__path__, sys.argv[1] + "."))
+    root = os.path.dirname(os.path.abspath(package.__file__))
+except BaseException:
+    root = None
+for name in names:
+    try:
+        importlib.import_module(name)
+    except BaseException as exc:
+        where, line = name, None
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            filename = os.path.abspath(frame.f_code.co_filename)
+            if root and filename.startswith(root + os.sep):
+                module = os.path.relpath(filename, os.path.dirname(root))[:-3].replace(os.sep, ".")
+                where, line = (module[:-9] if module.endswith(".__init__") else module), lineno
+        print("%s%s: %s: %s" % (where, " line %d" % line if line else "", type(exc).__name__, exc))
+        sys.exit(1)
+print("%d modules" % len(names))
+"""
+
+
+def _imports(package: str, python: Path, work: Path, env: dict[str, str], timeout: float) -> tuple[bool, str]:
+    ok, out = _run([str(python), "-c", _IMPORT_ALL, package], timeout=timeout, cwd=work, env=env, stdout_only=True)
+    if ok:
+        return True, f"{_last_lines(out, 1)} import"
+    return False, _last_lines(out, 1)
+
+
+def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float) -> tuple[bool, str]:
+    copy = work / "tests-run"
+    shutil.copytree(package_dir, copy, ignore=shutil.ignore_patterns(".nbrefactor", "__pycache__"))
+    ok, out = _run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests"], timeout=timeout, cwd=copy, env=env, stdout_only=True)
+    summary = next((line for line in reversed(out.splitlines()) if re.search(r"\d+ (passed|failed|error)", line)), _last_lines(out, 1))
+    summary = re.sub(r" in [0-9.]+s( \([0-9:]+\))?$", "", summary.strip("= "))  # no timings in the record
+    if ok:
+        return True, summary
+    failed = next((line for line in out.splitlines() if line.startswith(("FAILED", "ERROR"))), "")
+    return False, f"{summary}" + (f"; {failed}" if failed else "")
+
+
+# Runs in the package's environment: every step in its own process through `kfp_runtime.run_step`
+# (what each kfp component calls, with the same pickled artifacts), then the whole pipeline in
+# one process; every value crossing each step is compared (nbrefactor's comparer, from sys.argv).
+_PIPELINE_DRIVER = r"""
+import glob, json, os, pickle, subprocess, sys
+package, work, nbrefactor_root, runner, kfp_file = sys.argv[1:6]
+import importlib
+runtime = importlib.import_module(package + ".kfp_runtime")
+pipeline = importlib.import_module(package + ".pipeline")
+order = list(pipeline.STEPS)
+artifacts = os.path.join(work, "artifacts")
+os.makedirs(artifacts, exist_ok=True)
+where = {}  # (step, output) -> the pickled artifact
+if runner == "kfp":
+    # The generated kfp pipeline itself, every component in its own process (kfp.local).
+    import importlib.util, logging
+    logging.disable(logging.INFO)
+    from kfp import local
+    root = os.path.join(work, "kfp-root")
+    local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=root)
+    spec = importlib.util.spec_from_file_location("nbrefactor_kfp_pipeline", kfp_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    try:
+        module.PIPELINE()
+    except Exception as exc:
+        print("kfp.local: the pipeline failed: %s: %s" % (type(exc).__name__, str(exc).splitlines()[0] if str(exc) else ""))
+        sys.exit(1)
+    [run] = sorted(glob.glob(os.path.join(root, "*")))[-1:]
+    for step in order:
+        for name in runtime.STEPS[step][2]:
+            found = glob.glob(os.path.join(run, "step-" + step.replace("_", "-"), "out_" + name)) or glob.glob(os.path.join(run, "*", "out_" + name))
+            if not found:
+                print("kfp.local: no artifact out_%s of step %s" % (name, step))
+                sys.exit(1)
+            where[(step, name)] = found[0]
+    how = "run by kfp.local (SubprocessRunner)"
+else:
+    produced = {}
+    for step in order:
+        module, inputs, outputs = runtime.STEPS[step]
+        inp = {n: produced[n] for n in inputs}
+        out = {n: os.path.join(artifacts, "%s.%s.pkl" % (step, n)) for n in outputs}
+        code = "import json, sys; from %s.kfp_runtime import run_step; run_step(%r, {}, json.loads(sys.argv[1]), json.loads(sys.argv[2]))" % (package, step)
+        done = subprocess.run([sys.executable, "-c", code, json.dumps(inp), json.dumps(out)], capture_output=True, text=True, errors="replace")
+        if done.returncode != 0:
+            lines = [l for l in (done.stdout + done.stderr).splitlines() if l.strip()]
+            print("step %s failed in its own process: %s" % (step, lines[-1] if lines else "exit %d" % done.returncode))
+            sys.exit(1)
+        produced.update(out)
+        where.update({(step, n): path for n, path in out.items()})
+    how = "in separate processes (kfp_runtime.run_step)"
+try:
+    import cloudpickle as dumper
+except ImportError:
+    dumper = pickle
+frozen = {}
+def on_step(name, values):
+    # frozen as returned: a later step changing an object in place must not blur the comparison
+    frozen[name] = {k: dumper.dumps(v) for k, v in values.items()}
+final = pipeline.run(on_step=on_step, tracking=False)
+sys.path.append(nbrefactor_root)
+from nbrefactor.verify.compare import Match, Mismatch, compare
+checked = 0
+for step in order:
+    module, inputs, outputs = runtime.STEPS[step]
+    for name in outputs:
+        with open(where[(step, name)], "rb") as handle:
+            separate = pickle.load(handle)
+        together = pickle.loads(frozen[step][name])
+        result = compare(together, separate, name=name, labels=("in one process", "step by step"))
+        if isinstance(result, Mismatch):
+            # Aliasing split across steps, or a pipeline that differs from run to run anyway
+            # (unseeded randomness)? A second run in one process tells them apart.
+            first = frozen
+            frozen = {}
+            pipeline.run(on_step=on_step, tracking=False)
+            again = compare(pickle.loads(first[step][name]), pickle.loads(frozen[step][name]), name=name, labels=("first run", "second run"))
+            if isinstance(again, Mismatch):
+                print("not deterministic: two runs in one process differ at step %s, %s at %s (unseeded randomness?): %s" % (step, name, again.path, again.reason))
+            else:
+                print("step %s: %s differs at %s: %s" % (step, name, result.path, result.reason))
+            sys.exit(1)
+        checked += 1
+print("%d steps %s, %d values equal to the in-process run" % (len(order), how, checked))
+"""
+
+
+def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, runner: str = "steps") -> tuple[bool, str]:
+    run_dir = work / "pipeline-run"
+    data = package_dir / "tests" / "data"
+    if data.is_dir():
+        shutil.copytree(data, run_dir)
+    else:
+        run_dir.mkdir()
+    missing = _missing_data(package_dir)
+    if missing:
+        return False, f"data not available beside the notebook: {', '.join(missing[:3])}"
+    nbrefactor_root = str(Path(__file__).resolve().parent.parent.parent)
+    kfp_file = package_dir / "pipeline" / "kfp_pipeline.py"
+    if runner == "auto":
+        has_kfp, _ = _run([str(python), "-c", "import kfp.local"], timeout=timeout, env=env)
+        runner = "kfp" if has_kfp and kfp_file.is_file() else "steps"
+    ok, out = _run([str(python), "-c", _PIPELINE_DRIVER, package, str(run_dir), nbrefactor_root, runner, str(kfp_file)], timeout=timeout, cwd=run_dir, env=env, stdout_only=True)
+    return ok, _last_lines(out, 1)
+
+
+def _missing_data(package_dir: Path) -> list[str]:
+    """The generated tests list the files the notebook read that are not beside it."""
+    try:
+        text = (package_dir / "tests" / "test_package.py").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    match = re.search(r"^MISSING = (\[.*?\])$", text, re.MULTILINE | re.DOTALL)
+    if not match:
+        return []
+    import ast
+
+    try:
+        return [str(x) for x in ast.literal_eval(match.group(1))]
+    except (ValueError, SyntaxError):
+        return []
+
+
+def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeout: float) -> tuple[str, str]:
+    from nbrefactor.verify.runner import VerifyError, verify
+
+    present = [p for p in notebooks if p.is_file()]
+    if not present or len(present) != len(notebooks):
+        return "unavailable", "the notebook is not where migrate read it"
+    try:
+        report = verify([str(p) for p in present], str(package_dir), timeout=timeout, python=str(python))
+    except VerifyError as exc:
+        return "failed", one_line(str(exc))
+    notebook_errors = [e for e in report.errors if e.side == "notebook"]
+    if notebook_errors:
+        return "unavailable", f"the notebook cannot run here: {one_line(notebook_errors[0].message)}"
+    counts = report.counts()
+    if report.ok:
+        return "passed", f"{counts['matched']} values, texts and files compared, no difference"
+    if report.verdict != "FAILED":
+        return "failed", report.verdict
+    if report.errors:
+        return "failed", one_line(report.errors[0].message)
+    first = next(((where, c) for where, c in report.checks() if c.status in ("mismatched", "not compared")), None)
+    if first is None:
+        return "failed", report.verdict
+    where, check = first
+    return "failed", one_line(f"{counts['mismatched']} mismatched; first: {where} {check.name}: {check.reason}")
+
+
+def prove_package(package_dir: Path, package: str, notebooks: Sequence[Path], options: ProveOptions, environments: Environments) -> Proof:
+    """Climb the ladder for one written package; stops at the first rung that fails."""
+    results: list[RungResult] = [RungResult(1, "passed", "files written")]
+    work = Path(tempfile.mkdtemp(prefix="nbrefactor-prove-"))
+    try:
+        env = _hermetic(work)
+
+        def climb(rung: int, attempt: Any) -> bool:
+            started = time.monotonic()
+            try:
+                outcome = attempt()
+            except Exception as exc:  # noqa: BLE001 - a rung that cannot even be attempted failed
+                outcome = (False, f"{type(exc).__name__}: {exc}")
+            status, detail = outcome if isinstance(outcome[0], str) else ("passed" if outcome[0] else "failed", outcome[1])
+            # The record is the same from run to run: no temporary paths in it.
+            detail = str(detail).replace(str(work), "<temporary folder>")
+            results.append(RungResult(rung, status, one_line(detail), round(time.monotonic() - started, 3)))
+            return status == "passed"
+
+        requirements = requirement_lines(package_dir)
+        state: dict[str, Path] = {}
+
+        def install() -> tuple[bool, str]:
+            python, problem = environments.get(requirements)
+            if python is None:
+                return False, problem
+            state["python"] = python
+            return _installs(package_dir, python, requirements, options)
+
+        steps = [
+            (2, install),
+            (3, lambda: _imports(package, state["python"], work, env, options.timeout)),
+            (4, lambda: _tests(package_dir, state["python"], work, env, options.timeout)),
+            (5, lambda: _pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner)),
+        ]
+        if options.verify:
+            steps.append((6, lambda: _verified(notebooks, package_dir, state["python"], options.timeout)))
+        for rung, attempt in steps:
+            if not climb(rung, attempt):
+                break
+        done = {r.rung for r in results}
+        for rung in range(2, len(RUNGS) + 1):
+            if rung not in done:
+                why = "verify not requested" if rung == 6 and not options.verify else f"{RUNGS[max(done) - 1]} did not pass"
+                results.append(RungResult(rung, "not run", why))
+        return Proof(tuple(sorted(results, key=lambda r: r.rung)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def prove_records(
+    records: Sequence[dict[str, Any]], out: Path, notebook_paths: dict[str, Sequence[Path]], options: ProveOptions, jobs: int = 1, on_proof: Any = None
+) -> tuple[list[dict[str, Any]], dict[str, list[RungResult]]]:
+    """Each written model's record with its `proof` (and status "emitted" where it is not
+    proven); models that were not written keep their status and get no proof. Returns the new
+    records and the timings per model (for the terminal and benchmarks, never the report)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    environments = Environments(options)
+    todo = [r for r in records if r.get("package_dir") and r.get("status") in ("migrated", "migrated-with-review")]
+    proofs: dict[str, Proof] = {}
+
+    def one(record: dict[str, Any]) -> None:
+        proof = prove_package(out / record["package_dir"], record["package"], notebook_paths.get(record["name"], ()), options, environments)
+        proofs[record["name"]] = proof
+        if on_proof is not None:
+            on_proof(record, proof)
+
+    if jobs > 1 and len(todo) > 1:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(one, todo))
+    else:
+        for record in todo:
+            one(record)
+    updated = []
+    for record in records:
+        proof = proofs.get(record["name"])
+        if proof is not None:
+            record = dict(record, proof=proof.record())
+            if not proof.proven:
+                record["status"] = "emitted"
+        updated.append(record)
+    return updated, {name: list(p.rungs) for name, p in proofs.items()}
+
+
+def skip_records(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [dict(r, proof=skipped_record()) if r.get("package_dir") and r.get("status") in ("migrated", "migrated-with-review") else dict(r) for r in records]
+
+
+__all__ = ["RUNGS", "ProveOptions", "Proof", "RungResult", "prove_package", "prove_records", "skip_records", "Environments"]

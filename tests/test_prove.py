@@ -1,0 +1,244 @@
+"""The proof ladder (nbrefactor/migrate/prove.py): a model is "migrated" only when its package was
+shown to install, import, pass its tests and run step by step as the pipeline runs it; below
+that it is "emitted, not proven" and migrate exits 1.
+
+Everything is real: `uv` builds environments (offline, `--prove-env current`: layered on this
+one), pip installs the packages, pytest, subprocesses per step, nbclient kernels for rung 6.
+Notebooks are written here; expectations are written here, never computed by the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nbrefactor.cli.app import main
+from nbrefactor.migrate.prove import Environments, ProveOptions, prove_package
+
+
+@pytest.fixture(scope="module")
+def env_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One environment cache for the module: environments are reused across models, as in a batch."""
+    return tmp_path_factory.mktemp("envs")
+
+
+@pytest.fixture()
+def proving(monkeypatch: pytest.MonkeyPatch, env_cache: Path) -> Path:
+    monkeypatch.setenv("NBREFACTOR_PROVE", "1")
+    monkeypatch.setenv("NBREFACTOR_PROVE_ENV", "current")
+    monkeypatch.setenv("NBREFACTOR_ENV_CACHE", str(env_cache))
+    return env_cache
+
+
+def write_notebook(path: Path, cells: list[tuple[str, str]]) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
+    nb.cells = [nbformat.v4.new_code_cell(src) if kind == "code" else nbformat.v4.new_markdown_cell(src) for kind, src in cells]
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i + 1}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+
+
+TOTALS = [
+    ("markdown", "# Totals"),
+    ("markdown", "## Load"),
+    ("code", "values = [3, 1, 2, 5]"),
+    ("markdown", "## Summarise"),
+    ("code", "from pathlib import Path\ntotal = sum(values)\nprint('total', total)\nPath('total.txt').write_text(str(total))"),
+]
+
+
+def test_a_faithful_package_climbs_to_verified_and_every_output_shows_the_rung(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_notebook(tmp_path / "totals" / "totals.ipynb", TOTALS)
+    code = main(["migrate", "totals", "--out", "out", "-j", "1", "--progress", "lines"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "proof  totals: migrated: verified (rung 6 of 6)" in out
+    document = json.loads((tmp_path / "out" / "migration-report.json").read_text())
+    [record] = document["models"]
+    assert record["status"] == "migrated"
+    proof = record["proof"]
+    assert (proof["rung"], proof["reached"], proof["proven"], proof["skipped"]) == (6, "verified", True, False)
+    assert [(r["name"], r["status"]) for r in proof["rungs"]] == [
+        ("emitted", "passed"), ("installs", "passed"), ("imports", "passed"), ("tests pass", "passed"), ("runs as a pipeline", "passed"), ("verified", "passed"),
+    ]
+    assert proof["rungs"][1]["detail"].startswith("installed offline, resolved from the current environment")
+    assert document["proof"] == {"proven": 1, "not_proven": 0, "not_run": 0, "by_rung": {"emitted": 0, "installs": 0, "imports": 0, "tests pass": 0, "runs as a pipeline": 0, "verified": 1}}
+    html = (tmp_path / "out" / "report" / "index.html").read_text()
+    assert 'data-rung="6"' in html and "migrated: verified (rung 6 of 6)" in html
+    # Nothing in the record depends on the run: no seconds, no temporary paths.
+    assert "seconds" not in json.dumps(proof) and str(tmp_path) not in json.dumps(proof)
+    assert not re.search(r"\d\.\d+s\b", json.dumps(proof)), proof  # pytest's "in 3.21s" is left out
+
+
+def test_a_package_that_cannot_import_stops_at_rung_2_with_the_reason(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_notebook(tmp_path / "totals" / "totals.ipynb", TOTALS)
+    assert main(["migrate", "totals", "--out", "out", "-j", "1", "--progress", "lines", "--no-verify-rung"]) == 0
+    package = tmp_path / "out" / "totals"
+    steps = package / "src" / "totals" / "steps.py"
+    steps.write_text("import google.colab  # a Colab-only module\n" + steps.read_text())
+    proof = prove_package(package, "totals", [tmp_path / "totals" / "totals.ipynb"], ProveOptions(env_mode="current", verify=False, env_cache=proving), Environments(ProveOptions(env_mode="current", env_cache=proving)))
+    assert proof.rung == 2 and not proof.proven
+    # ("No module named 'google'" where no google namespace package is installed)
+    assert proof.label().startswith("emitted, not proven: imports failed: totals.steps line 1: ModuleNotFoundError: No module named 'google")
+    assert [r.status for r in proof.rungs] == ["passed", "passed", "failed", "not run", "not run", "not run"]
+
+
+def test_pins_not_satisfied_make_the_model_emitted_and_migrate_exit_1(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import cloudpickle
+
+    monkeypatch.chdir(tmp_path)
+    write_notebook(tmp_path / "pinned" / "pinned.ipynb", [("code", "import cloudpickle\nblob = cloudpickle.dumps([1, 2])\nsize = len(blob)")])
+    (tmp_path / "pinned" / "requirements.txt").write_text("cloudpickle==0.0.1\n")
+    code = main(["migrate", "pinned", "--out", "out", "-j", "1", "--progress", "lines"])
+    out = capsys.readouterr().out
+    assert code == 1
+    expected = f"emitted, not proven: installs failed: pins not satisfied: cloudpickle==0.0.1 pinned, {cloudpickle.__version__} installed"
+    assert expected in out and "Emitted, not proven" in out
+    [record] = json.loads((tmp_path / "out" / "migration-report.json").read_text())["models"]
+    assert record["status"] == "emitted" and record["proof"]["label"] == expected
+
+
+def test_no_prove_says_so_in_every_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("NBREFACTOR_PROVE", "1")  # the flag alone turns the ladder off
+    monkeypatch.chdir(tmp_path)
+    write_notebook(tmp_path / "totals" / "totals.ipynb", TOTALS)
+    code = main(["migrate", "totals", "--out", "out", "-j", "1", "--progress", "lines", "--no-prove"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "proof ladder not run (--no-prove)" in out and "not run (--no-prove): 1" in out
+    document = json.loads((tmp_path / "out" / "migration-report.json").read_text())
+    assert document["models"][0]["proof"]["label"] == "emitted; not proven (--no-prove: rungs 2-6 skipped)"
+    assert document["proof"]["not_run"] == 1 and document["proof"]["proven"] == 0
+    assert "not proven (--no-prove)" in (tmp_path / "out" / "report" / "index.html").read_text()
+    assert not list(tmp_path.glob("**/.nbrefactor-ready"))
+
+
+# A hand-written package with the generated layout, whose optimizer and model share their
+# parameters but leave `build` as two artifacts: in one process training moves the model's
+# weights; step by step each process unpickles its own copy and the model never changes.
+ALIAS_STEPS = '''\
+class Params:
+    def __init__(self):
+        self.w = [0.0]
+
+
+class Model:
+    def __init__(self):
+        self.params = Params()
+
+
+class Optimizer:
+    def __init__(self, params):
+        self.params = params
+
+    def step(self):
+        self.params.w[0] += 1.0
+
+
+def build(cfg):
+    model = Model()
+    return model, Optimizer(model.params)
+
+
+def train(cfg, opt):
+    for _ in range(3):
+        opt.step()
+    return 3
+
+
+def evaluate(cfg, model, epochs):
+    return model.params.w[0]
+'''
+
+ALIAS_PIPELINE = '''\
+from . import steps as _steps
+
+STEPS = ("build", "train", "evaluate")
+FINAL = ("weight",)
+
+
+def run(cfg=None, on_step=None, tracking=None):
+    notify = on_step or (lambda name, values: None)
+    model, opt = _steps.build(cfg)
+    notify("build", {"model": model, "opt": opt})
+    epochs = _steps.train(cfg, opt)
+    notify("train", {"epochs": epochs})
+    weight = _steps.evaluate(cfg, model, epochs)
+    notify("evaluate", {"weight": weight})
+    return {"weight": weight}
+'''
+
+ALIAS_RUNTIME = '''\
+import importlib
+import pickle
+
+STEPS = {
+    "build": ("steps", (), ("model", "opt")),
+    "train": ("steps", ("opt",), ("epochs",)),
+    "evaluate": ("steps", ("model", "epochs"), ("weight",)),
+}
+
+
+def run_step(name, config, inputs, outputs):
+    module, input_names, output_names = STEPS[name]
+    function = getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    arguments = []
+    for n in input_names:
+        with open(inputs[n], "rb") as handle:
+            arguments.append(pickle.load(handle))
+    result = function(None, *arguments)
+    values = dict(zip(output_names, result if len(output_names) > 1 else (result,)))
+    for n in output_names:
+        with open(outputs[n], "wb") as handle:
+            pickle.dump(values[n], handle)
+'''
+
+
+def write_handmade(package: Path, name: str, steps: str, pipeline: str, test: str) -> Path:
+    (package / "src" / name).mkdir(parents=True)
+    (package / "tests").mkdir()
+    (package / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        f'[project]\nname = "{name}"\nversion = "0.1.0"\n\n[tool.setuptools.packages.find]\nwhere = ["src"]\n'
+    )
+    (package / "requirements.txt").write_text("# nothing beyond the standard library\n")
+    (package / "src" / name / "__init__.py").write_text("")
+    (package / "src" / name / "steps.py").write_text(steps)
+    (package / "src" / name / "pipeline.py").write_text(pipeline)
+    (package / "src" / name / "kfp_runtime.py").write_text(ALIAS_RUNTIME)
+    (package / "tests" / f"test_{name}.py").write_text(test)
+    return package
+
+
+def test_shared_references_split_across_steps_fail_the_pipeline_rung(env_cache: Path, tmp_path: Path) -> None:
+    package = write_handmade(
+        tmp_path / "alias", "alias", ALIAS_STEPS, ALIAS_PIPELINE,
+        "from alias import pipeline\n\n\ndef test_training_moves_the_weights():\n    assert pipeline.run()['weight'] == 3.0\n",
+    )
+    options = ProveOptions(env_mode="current", verify=False, env_cache=env_cache)
+    proof = prove_package(package, "alias", [], options, Environments(options))
+    assert [r.status for r in proof.rungs] == ["passed", "passed", "passed", "passed", "failed", "not run"], proof.rungs
+    assert proof.label() == (
+        "emitted, not proven: runs as a pipeline failed: step evaluate: weight differs at weight: "
+        "value beyond tolerance (rtol=1e-07, atol=0): in one process 3.0, step by step 0.0"
+    )
+
+
+def test_an_unseeded_pipeline_fails_the_pipeline_rung_as_not_deterministic(env_cache: Path, tmp_path: Path) -> None:
+    # Same shapes as the alias package; `build` draws an unseeded weight, nothing is shared.
+    steps = ALIAS_STEPS.replace("        self.w = [0.0]", "        import random\n        self.w = [random.random()]")
+    package = write_handmade(tmp_path / "dice", "dice", steps, ALIAS_PIPELINE.replace("from . import steps", "from . import steps"), "def test_nothing_to_see():\n    assert 1 + 1 == 2\n")
+    options = ProveOptions(env_mode="current", verify=False, env_cache=env_cache)
+    proof = prove_package(package, "dice", [], options, Environments(options))
+    stopped = proof.stopped
+    assert stopped is not None and stopped.rung == 5
+    assert stopped.detail.startswith("not deterministic: two runs in one process differ at step build, model at model.params.w[0] (unseeded randomness?)"), stopped.detail

@@ -1,0 +1,244 @@
+"""verify's verdicts beyond "values match": a check that compared nothing is NOT VERIFIED, an
+unseeded notebook is its own verdict (run twice, no seeding unless --seed), install lines are not
+executed and the network is blocked for both sides, printed text and written files are compared,
+and the final value of every name a step returns is compared at the end.
+
+Real kernels (nbclient + ipykernel), real subprocesses; hand-written packages obeying the plan
+contract, so each expectation is written here, not computed by the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nbrefactor.cli.app import main
+from nbrefactor.verify.runner import MATCHED, MISMATCHED, NONDETERMINISTIC, SKIPPED, hermetic_env, hermetic_source, render_text, verify
+
+
+def write_notebook(path: Path, cells: list[str]) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i + 1}"
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+
+
+def write_package(root: Path, name: str, steps: list[dict], pipeline: str, final: list[str]) -> Path:
+    plan = {"schema": "nbrefactor-plan/1", "model": name, "package": name, "notebooks": ["nb.ipynb"], "steps": steps, "final": final}
+    (root / ".nbrefactor").mkdir(parents=True)
+    (root / ".nbrefactor" / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    (root / "src" / name).mkdir(parents=True)
+    (root / "src" / name / "__init__.py").write_text("", encoding="utf-8")
+    (root / "src" / name / "pipeline.py").write_text(pipeline, encoding="utf-8")
+    return root
+
+
+def test_a_check_that_compared_nothing_is_not_verified_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    write_notebook(folder / "nb.ipynb", ["1 + 1"])  # displays, binds nothing, writes nothing
+    package = write_package(
+        tmp_path / "out" / "empty", "empty",
+        [{"name": "only", "notebook": "nb.ipynb", "cells": [1], "outputs": []}],
+        "def run(cfg=None, on_step=None):\n    on_step('only', {})\n    return {}\n",
+        [],
+    )
+    code = main(["verify", str(folder / "nb.ipynb"), str(package), "--once", "--timeout", "120"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "NOT VERIFIED: nothing was compared" in out
+    assert "0 matched" in out
+
+
+def test_unseeded_notebook_is_reported_nondeterministic_and_seed_makes_it_verifiable(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    write_notebook(folder / "nb.ipynb", ["import random\ndraw = random.random()", "total = 1 + 2"])
+    steps = [
+        {"name": "draw_step", "notebook": "nb.ipynb", "cells": [1], "outputs": ["draw"]},
+        {"name": "add", "notebook": "nb.ipynb", "cells": [2], "outputs": ["total"]},
+    ]
+    pipeline = (
+        "import random\n"
+        "def run(cfg=None, on_step=None):\n"
+        "    draw = random.random()\n"
+        "    on_step('draw_step', {'draw': draw})\n"
+        "    total = 1 + 2\n"
+        "    on_step('add', {'total': total})\n"
+        "    return {'total': total}\n"
+    )
+    package = write_package(tmp_path / "out" / "dice", "dice", steps, pipeline, ["total"])
+
+    report = verify(folder / "nb.ipynb", package, timeout=120)
+    assert report.seed is None and report.notebook_runs == 2
+    assert report.check("draw_step", "draw").status == NONDETERMINISTIC, render_text(report)
+    assert report.check("add", "total").status == MATCHED
+    assert not report.ok
+    assert report.verdict.startswith("NOT VERIFIED: the notebook itself")
+
+    seeded = verify(folder / "nb.ipynb", package, timeout=120, seed=3)
+    assert seeded.check("draw_step", "draw").status == MATCHED, render_text(seeded)
+    assert seeded.ok and "seeded with --seed 3" in render_text(seeded)
+
+
+def test_install_lines_are_not_executed_and_the_network_is_blocked_in_the_kernel(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    probe = (
+        "import socket\n"
+        "try:\n"
+        "    socket.create_connection(('192.0.2.1', 80), timeout=5)\n"
+        "    outcome = 'connected'\n"
+        "except OSError as exc:\n"
+        "    outcome = 'blocked' if 'network blocked by nbrefactor verify' in str(exc) else 'other: %s' % exc\n"
+    )
+    write_notebook(folder / "nb.ipynb", ["!pip install definitely-not-a-real-distribution-nbrefactor\nx = 1", "%pip install also-not-real\ny = x + 1", probe])
+    steps = [
+        {"name": "a", "notebook": "nb.ipynb", "cells": [1, 2], "outputs": ["y"]},
+        {"name": "b", "notebook": "nb.ipynb", "cells": [3], "outputs": ["outcome"]},
+    ]
+    pipeline = (
+        "import socket\n"
+        "def run(cfg=None, on_step=None):\n"
+        "    on_step('a', {'y': 2})\n"
+        "    try:\n"
+        "        socket.create_connection(('192.0.2.1', 80), timeout=5)\n"
+        "        outcome = 'connected'\n"
+        "    except OSError as exc:\n"
+        "        outcome = 'blocked' if 'network blocked by nbrefactor verify' in str(exc) else 'other: %s' % exc\n"
+        "    on_step('b', {'outcome': outcome})\n"
+        "    return {'outcome': outcome}\n"
+    )
+    package = write_package(tmp_path / "out" / "net", "net", steps, pipeline, ["outcome"])
+    report = verify(folder / "nb.ipynb", package, timeout=120, repeat=False)
+    text = render_text(report)
+    assert report.errors == (), text
+    # Both sides saw the block (the package's 'blocked' matched the notebook's 'blocked').
+    assert report.check("b", "outcome").status == MATCHED, text
+    assert report.check("b", "outcome").notebook == "str 'blocked'"
+    assert [line.split(": ", 1)[1] for line in report.not_executed] == [
+        "!pip install definitely-not-a-real-distribution-nbrefactor",
+        "%pip install also-not-real",
+    ]
+    assert "not executed (a requirement, not a computation)" in text and report.ok
+
+
+def test_hermetic_source_keeps_line_numbers_and_indentation() -> None:
+    source = "import os\nif True:\n    !pip install torch\n!apt-get install -y libgl1\nprint('pip install is just text')\n!sudo apt install x"
+    cleaned, removed = hermetic_source(source)
+    lines = cleaned.split("\n")
+    assert len(lines) == 6
+    assert lines[2].startswith("    pass  # nbrefactor verify")
+    assert lines[3].startswith("pass  #") and lines[5].startswith("pass  #")
+    assert lines[4] == "print('pip install is just text')"
+    assert removed == ["!pip install torch", "!apt-get install -y libgl1", "!sudo apt install x"]
+
+
+def test_network_guard_blocks_remote_connections_and_lookups_but_not_loopback(tmp_path: Path) -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    threading.Thread(target=lambda: server.accept()[0].close(), daemon=True).start()
+    env, _ = hermetic_env({k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, tmp_path / "hermetic")
+    code = (
+        "import socket, urllib.request\n"
+        f"socket.create_connection(('127.0.0.1', {port}), timeout=5).close()\n"
+        "for target in (lambda: socket.create_connection(('192.0.2.1', 443), timeout=5), lambda: socket.getaddrinfo('pypi.org', 443)):\n"
+        "    try:\n"
+        "        target()\n"
+        "        print('REACHED')\n"
+        "    except OSError as exc:\n"
+        "        print('blocked' if 'network blocked' in str(exc) else 'other')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    server.close()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["blocked", "blocked"]
+
+
+def test_printed_text_written_files_and_late_in_place_changes_are_compared(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    write_notebook(folder / "nb.ipynb", [
+        "values = [3, 1, 2]\nprint('loaded', len(values))",
+        "values.sort()\nwith open('out.txt', 'w') as f:\n    f.write(','.join(map(str, values)))\nwith open('only_nb.txt', 'w') as f:\n    f.write('x')",
+        "values.append(10)",  # an in-place change after the last step that returns `values`
+    ])
+    steps = [
+        {"name": "load", "notebook": "nb.ipynb", "cells": [1], "outputs": ["values"]},
+        {"name": "save", "notebook": "nb.ipynb", "cells": [2, 3], "outputs": []},
+    ]
+    pipeline = (
+        "def run(cfg=None, on_step=None):\n"
+        "    values = [3, 1, 2]\n"
+        "    print('loaded', len(values), 'rows')\n"  # prints something else
+        "    on_step('load', {'values': values})\n"
+        "    values.sort()\n"
+        "    with open('out.txt', 'w') as f:\n"
+        "        f.write(','.join(map(str, values)) + ',')\n"  # writes something else
+        "    on_step('save', {})\n"  # and forgets the append and only_nb.txt
+        "    return {}\n"
+    )
+    package = write_package(tmp_path / "out" / "sorter", "sorter", steps, pipeline, [])
+    report = verify(folder / "nb.ipynb", package, timeout=120, repeat=False)
+    text = render_text(report)
+    assert report.errors == (), text
+    assert report.check("load", "values").status == MATCHED  # equal at the boundary
+    final = report.check("final", "values")
+    assert final.status == MISMATCHED and final.path == "values" and "length" in final.reason, text
+    printed = report.check("printed", "stdout of step load")
+    assert printed.status == MISMATCHED and "'loaded 3'" in printed.reason and "'loaded 3 rows'" in printed.reason
+    assert report.check("files", "out.txt").status == MISMATCHED
+    assert "'1,2,3'" in report.check("files", "out.txt").reason
+    assert report.check("files", "only_nb.txt").reason == "the notebook wrote this file; the package did not"
+    assert report.verdict == "FAILED"
+
+
+def test_volatile_files_are_skipped_with_their_reason(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    write_notebook(folder / "nb.ipynb", ["import os, time\nos.makedirs('mlruns', exist_ok=True)\nopen('mlruns/meta.yaml', 'w').write(str(time.time()))\nopen('train.log', 'w').write(str(time.time()))\nn = 5"])
+    package = write_package(
+        tmp_path / "out" / "vol", "vol",
+        [{"name": "only", "notebook": "nb.ipynb", "cells": [1], "outputs": ["n"]}],
+        "def run(cfg=None, on_step=None):\n    on_step('only', {'n': 5})\n    return {'n': 5}\n",
+        ["n"],
+    )
+    report = verify(folder / "nb.ipynb", package, timeout=120, repeat=False)
+    assert report.check("files", "mlruns/meta.yaml").status == SKIPPED
+    assert "MLflow" in report.check("files", "mlruns/meta.yaml").reason
+    assert report.check("files", "train.log").status == SKIPPED
+    assert report.ok, render_text(report)
+
+
+def test_printed_text_rules_without_a_kernel() -> None:
+    """Timing lines of %time are the magic's, not the computation's; a package that prints part of
+    what the notebook printed, in order, matched (the rest is named); anything else is a mismatch."""
+    from nbrefactor.verify.runner import PlanStep, _compare_printed
+
+    step = PlanStep("s", "m.steps", "s", "nb.ipynb", (1, 2), (), ())
+    outputs = {"nb.ipynb": {"1": {"stdout": "CPU times: user 1 ms, sys: 0 ns\nWall time: 2 ms\nrows 3\n", "display": ""}, "2": {"stdout": "<class 'DataFrame'>\nacc 0.9\n", "display": ""}}}
+
+    def check(printed: str):
+        [result] = _compare_printed([step], outputs, [{"event": "step", "step": "s", "stdout": printed}])
+        return result
+
+    assert check("rows 3\n<class 'DataFrame'>\nacc 0.9\n").status == MATCHED
+    partial = check("rows 3\nacc 0.9\n")
+    assert partial.status == MATCHED and partial.skipped_parts[0].startswith("1 lines the notebook printed that the package does not print")
+    assert "<class 'DataFrame'>" in partial.skipped_parts[0]
+    wrong = check("rows 3\nacc 0.8\n")
+    assert wrong.status == MISMATCHED and wrong.reason == "printed text differs at the package's line 2: package 'acc 0.8', where the notebook printed \"<class 'DataFrame'>\""
+    nothing = check("")  # nothing printed: nothing compared, so neither a match nor a mismatch
+    assert nothing.status == SKIPPED and nothing.reason.startswith("the package printed nothing in this step; the notebook printed 3 lines")
