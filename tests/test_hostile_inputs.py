@@ -214,3 +214,61 @@ def test_the_time_limit_names_the_notebook_and_the_others_are_audited(tmp_path):
     assert code == 2
     assert report["errors"] == [{"path": "slow.ipynb", "problem": "stopped: the audit took longer than the time limit of 1 s (--timeout)"}]
     assert "good.ipynb" in {f["location"]["path"] for f in report["findings"]}
+
+
+def test_a_tampered_report_slug_cannot_write_outside_the_report_folder(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    write(tmp_path / "nbs", "model.ipynb", GOOD)
+    proc = cli("migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    report = tmp_path / "out" / "migration-report.json"
+    document = json.loads(report.read_text())
+    document["models"][0]["pages"][0]["slug"] = "../../../escaped"
+    report.write_text(json.dumps(document))
+    proc = cli("report", "out", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "'../../../escaped'" in proc.stderr and "never writes" in proc.stderr
+    assert not list(tmp_path.rglob("escaped.html")) and not list(tmp_path.parent.glob("escaped*"))
+
+
+def test_write_tree_refuses_a_path_that_leaves_the_folder(tmp_path):
+    from nbrefactor.fileio import WriteRefused, write_tree
+
+    for bad in ("../outside.txt", "a/../../outside.txt", "/tmp/absolute.txt"):
+        with pytest.raises(WriteRefused):
+            write_tree({"ok.txt": "x", bad: "y"}, tmp_path / "pkg")
+    assert not (tmp_path / "outside.txt").exists() and not (tmp_path / "pkg").exists()
+
+
+def test_diff_given_a_double_dash_is_one_usage_line(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path, "a.ipynb", GOOD)
+    proc = cli("audit", ".", "--diff=--", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines() == ["nbrefactor: --diff: '--' is not a git ref"]
+
+
+def test_a_percent_sign_in_a_config_default_does_not_break_the_generated_help(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    write(tmp_path / "nbs", "share.ipynb", notebook("import pandas as pd\ndf = pd.read_csv('/home/alice/top_10%_customers.csv')\nprint(df.shape)"))
+    proc = cli("migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    src = tmp_path / "out" / "share" / "src"
+    env = dict(os.environ, PYTHONPATH=str(src))
+    helped = subprocess.run([sys.executable, "-m", "share", "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0 and "Traceback" not in helped.stderr, helped.stderr
+    assert "10%_customers.csv" in helped.stdout
+
+
+def test_generated_files_and_folders_follow_the_umask_not_0600(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    write(tmp_path / "nbs", "model.ipynb", GOOD)
+    proc = cli("migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    umask = os.umask(0o022)
+    os.umask(umask)
+    out = tmp_path / "out"
+    for path in [out / "model", out / "report", *out.rglob("*")]:
+        mode = path.stat().st_mode & 0o777
+        expected = (0o777 if path.is_dir() else 0o666) & ~umask
+        assert mode == expected, f"{path.relative_to(tmp_path)}: {oct(mode)}, expected {oct(expected)}"
