@@ -272,3 +272,14 @@ def test_generated_files_and_folders_follow_the_umask_not_0600(tmp_path):
         mode = path.stat().st_mode & 0o777
         expected = (0o777 if path.is_dir() else 0o666) & ~umask
         assert mode == expected, f"{path.relative_to(tmp_path)}: {oct(mode)}, expected {oct(expected)}"
+
+
+def test_terminal_escape_sequences_from_a_notebook_are_never_printed_raw(tmp_path):
+    source = 'import pandas as pd\ndf = pd.read_csv("/home/alice/data.csv")  # \x1b[2J\x1b[31mALL CLEAN\x07 \u202e'
+    write(tmp_path, "esc.ipynb", notebook(source))
+    for color in ("never", "always"):
+        proc = cli("audit", "esc.ipynb", "--color", color, "-j", "1", cwd=tmp_path)
+        assert proc.returncode == 1, proc.stderr
+        assert "\x1b[2J" not in proc.stdout and "\x07" not in proc.stdout and "\u202e" not in proc.stdout
+        assert "\\x1b[2J\\x1b[31mALL CLEAN\\x07 \\u202e" in proc.stdout  # shown, as escapes
+    assert "\x1b" not in cli("audit", "esc.ipynb", "--color", "never", "-j", "1", cwd=tmp_path).stdout
