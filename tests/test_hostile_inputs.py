@@ -283,3 +283,11 @@ def test_terminal_escape_sequences_from_a_notebook_are_never_printed_raw(tmp_pat
         assert "\x1b[2J" not in proc.stdout and "\x07" not in proc.stdout and "\u202e" not in proc.stdout
         assert "\\x1b[2J\\x1b[31mALL CLEAN\\x07 \\u202e" in proc.stdout  # shown, as escapes
     assert "\x1b" not in cli("audit", "esc.ipynb", "--color", "never", "-j", "1", cwd=tmp_path).stdout
+
+
+def test_a_full_width_name_is_the_same_name_as_python_reads_it():
+    # Python normalises identifiers with NFKC: `ｄｆ` defines `df`, and the other way round.
+    found, text = audited("ｄｆ = 1", "print(df)", "total = 2", "print(ｔｏｔａｌ)")
+    assert "HID003" not in found, text
+    found, _ = audited("ｄｆ = 1", "print(missing)")
+    assert "HID003" in found  # the check itself still works
