@@ -291,3 +291,19 @@ def test_a_full_width_name_is_the_same_name_as_python_reads_it():
     assert "HID003" not in found, text
     found, _ = audited("ｄｆ = 1", "print(missing)")
     assert "HID003" in found  # the check itself still works
+
+
+def test_migrate_writes_its_report_despite_surrogates_and_a_non_utf8_name(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    nb = notebook("import pandas as pd\ndf = pd.DataFrame({'x': [1]})\nprint('\ud800', df.shape)", tags=["\udfff"],
+                  outputs=[{"output_type": "stream", "name": "stdout", "text": "\ud800\n"}])
+    write(tmp_path / "nbs", "surrogate.ipynb", json.dumps(nb))
+    write(tmp_path / "nbs", os.fsdecode(b"caf\xe9.ipynb"), GOOD)
+    for jobs in ("1", "2"):
+        out = f"out{jobs}"
+        proc = cli("migrate", "nbs", "--out", out, "-j", jobs, "--progress", "lines", "--color", "never", cwd=tmp_path)
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+        report = json.loads((tmp_path / out / "migration-report.json").read_text(encoding="utf-8"))
+        assert sorted(n for m in report["models"] for n in m["notebooks"]) == ["nbs/caf\\xe9.ipynb", "nbs/surrogate.ipynb"]
+        assert (tmp_path / out / "report" / "index.html").is_file()
+        assert "Migration summary" in proc.stdout
