@@ -307,3 +307,14 @@ def test_migrate_writes_its_report_despite_surrogates_and_a_non_utf8_name(tmp_pa
         assert sorted(n for m in report["models"] for n in m["notebooks"]) == ["nbs/caf\\xe9.ipynb", "nbs/surrogate.ipynb"]
         assert (tmp_path / out / "report" / "index.html").is_file()
         assert "Migration summary" in proc.stdout
+
+
+def test_a_garbage_pip_pin_is_never_taken_for_a_version():
+    from nbrefactor.audit.distributions import parse_install
+
+    for garbage in ('xgboost==1.3.0"]#', "numpy==1.x.y", "pandas>=2,<<3"):
+        parsed = parse_install(f"pip install -q '{garbage}'")
+        assert parsed is not None and parsed.packages == (), (garbage, parsed)
+        assert parsed.unresolved == (garbage,)
+    good = parse_install("pip install xgboost==2.1.1 'pandas[excel]>=2,<3'")
+    assert [(p.name, p.version) for p in good.packages] == [("xgboost", "2.1.1"), ("pandas", None)]
