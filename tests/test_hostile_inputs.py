@@ -318,3 +318,23 @@ def test_a_garbage_pip_pin_is_never_taken_for_a_version():
         assert parsed.unresolved == (garbage,)
     good = parse_install("pip install xgboost==2.1.1 'pandas[excel]>=2,<3'")
     assert [(p.name, p.version) for p in good.packages] == [("xgboost", "2.1.1"), ("pandas", None)]
+
+
+def test_an_infinite_output_gives_a_generated_test_that_runs(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    out = [{"output_type": "execute_result", "execution_count": 2, "metadata": {}, "data": {"text/plain": "1e999"}}]  # as a hand-edited notebook may hold
+    nb = notebook("import math\nbig = math.inf if 1e999 > 1 else 0.0", "big")
+    nb["cells"][1]["outputs"] = out
+    nb["cells"][1:1] = [{"cell_type": "markdown", "metadata": {}, "source": "# Report"}]
+    nb["cells"][0:0] = [{"cell_type": "markdown", "metadata": {}, "source": "# Compute"}]
+    write(tmp_path / "nbs", "inf.ipynb", nb)
+    proc = cli("migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    tests = (tmp_path / "out" / "inf" / "tests" / "test_package.py").read_text()
+    assert 'float("inf")' in tests
+    compile(tests, "test_package.py", "exec")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path / "out" / "inf" / "src"))
+    ran = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "saved_in_cell", "tests"],
+                         cwd=tmp_path / "out" / "inf", env=env, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0 and "NameError" not in ran.stdout, ran.stdout[-3000:]
+    assert "1 passed" in ran.stdout, ran.stdout[-2000:]

@@ -7,6 +7,7 @@ and the batch goes on.
 from __future__ import annotations
 
 import ast
+import math
 import hashlib
 import importlib.metadata
 import json
@@ -417,6 +418,9 @@ def _literal(text: str) -> Optional[str]:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
+    if isinstance(value, float) and not math.isfinite(value):
+        # `1e999` reads as inf, whose repr `inf` is no Python name; NaN never equals itself.
+        return None if math.isnan(value) else f'float("{value}")'
     if isinstance(value, bool) or isinstance(value, (int, float)) and not isinstance(value, bool):
         return repr(value)
     if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
