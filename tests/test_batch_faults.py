@@ -169,3 +169,44 @@ def test_dry_run_never_prints_a_secret(tmp_path: Path):
     assert "Traceback" not in output and "would be" in output, output
     for secret in secrets:
         assert secret not in output, f"{secret[:6]}… printed by --dry-run"
+
+
+SEEDED = {
+    "openai": "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z",
+    "github": "ghp_Zq8Xw3Lm5Nb7Vc9Kd2Hs4Jt6Rf1Gy0Pe8Ua3",
+    "aws_id": "AKIAQ3EXAMPLEZ7KX2MB",
+    "aws_secret": "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",
+}
+
+
+def test_no_seeded_secret_reaches_any_file_migrate_writes(tmp_path: Path):
+    """A secret in a heading, a Kale-style tag and a settings file beside the notebook: not one
+    byte of any of them in any file of the package, the report or the cache."""
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    (nbs / "settings.yaml").write_text(f"aws_access_key_id: {SEEDED['aws_id']}\naws_secret_access_key: {SEEDED['aws_secret']}\n")
+    (nbs / "data.csv").write_text("a,b\n1,2\n3,4\n")
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": f"# Load with {SEEDED['openai']}"},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+         "source": "import pandas as pd\nimport yaml\nsettings = yaml.safe_load(open('settings.yaml'))\ndf = pd.read_csv('data.csv')"},
+        {"cell_type": "markdown", "metadata": {}, "source": "## Train"},
+        {"cell_type": "code", "metadata": {}, "execution_count": 2, "outputs": [], "source": "n = len(df)\nprint(n)"},
+    ]
+    doc = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    (nbs / "headings.ipynb").write_text(json.dumps(doc))
+    tagged = json.loads(json.dumps(doc))
+    tagged["cells"] = [dict(c, metadata={"tags": [f"block:{SEEDED['github']}"]}) if c["cell_type"] == "code" else c for c in tagged["cells"]]
+    tagged["cells"][3]["metadata"] = {"tags": ["block:train", f"prev:{SEEDED['github']}"]}
+    (nbs / "tagged.ipynb").write_text(json.dumps(tagged))
+    proc = run(["migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines", "--allow-hidden-state"], tmp_path)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    written = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    assert len(written) > 20, proc.stdout + proc.stderr
+    for path in written:
+        data = path.read_bytes()
+        for name, secret in SEEDED.items():
+            assert secret.encode() not in data, f"{name} in {path.relative_to(tmp_path)}"
+            assert secret.lower()[8:24].encode() not in data.lower(), f"part of {name} in {path.relative_to(tmp_path)}"
+    for name, secret in SEEDED.items():
+        assert secret not in proc.stdout + proc.stderr, f"{name} printed"

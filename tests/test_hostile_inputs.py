@@ -214,3 +214,127 @@ def test_the_time_limit_names_the_notebook_and_the_others_are_audited(tmp_path):
     assert code == 2
     assert report["errors"] == [{"path": "slow.ipynb", "problem": "stopped: the audit took longer than the time limit of 1 s (--timeout)"}]
     assert "good.ipynb" in {f["location"]["path"] for f in report["findings"]}
+
+
+def test_a_tampered_report_slug_cannot_write_outside_the_report_folder(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    write(tmp_path / "nbs", "model.ipynb", GOOD)
+    proc = cli("migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    report = tmp_path / "out" / "migration-report.json"
+    document = json.loads(report.read_text())
+    document["models"][0]["pages"][0]["slug"] = "../../../escaped"
+    report.write_text(json.dumps(document))
+    proc = cli("report", "out", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "'../../../escaped'" in proc.stderr and "never writes" in proc.stderr
+    assert not list(tmp_path.rglob("escaped.html")) and not list(tmp_path.parent.glob("escaped*"))
+
+
+def test_write_tree_refuses_a_path_that_leaves_the_folder(tmp_path):
+    from nbrefactor.fileio import WriteRefused, write_tree
+
+    for bad in ("../outside.txt", "a/../../outside.txt", "/tmp/absolute.txt"):
+        with pytest.raises(WriteRefused):
+            write_tree({"ok.txt": "x", bad: "y"}, tmp_path / "pkg")
+    assert not (tmp_path / "outside.txt").exists() and not (tmp_path / "pkg").exists()
+
+
+def test_diff_given_a_double_dash_is_one_usage_line(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path, "a.ipynb", GOOD)
+    proc = cli("audit", ".", "--diff=--", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines() == ["nbrefactor: --diff: '--' is not a git ref"]
+
+
+def test_a_percent_sign_in_a_config_default_does_not_break_the_generated_help(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    write(tmp_path / "nbs", "share.ipynb", notebook("import pandas as pd\ndf = pd.read_csv('/home/alice/top_10%_customers.csv')\nprint(df.shape)"))
+    proc = cli("migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    src = tmp_path / "out" / "share" / "src"
+    env = dict(os.environ, PYTHONPATH=str(src))
+    helped = subprocess.run([sys.executable, "-m", "share", "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0 and "Traceback" not in helped.stderr, helped.stderr
+    assert "10%_customers.csv" in helped.stdout
+
+
+def test_generated_files_and_folders_follow_the_umask_not_0600(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    write(tmp_path / "nbs", "model.ipynb", GOOD)
+    proc = cli("migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    umask = os.umask(0o022)
+    os.umask(umask)
+    out = tmp_path / "out"
+    for path in [out / "model", out / "report", *out.rglob("*")]:
+        mode = path.stat().st_mode & 0o777
+        expected = (0o777 if path.is_dir() else 0o666) & ~umask
+        assert mode == expected, f"{path.relative_to(tmp_path)}: {oct(mode)}, expected {oct(expected)}"
+
+
+def test_terminal_escape_sequences_from_a_notebook_are_never_printed_raw(tmp_path):
+    source = 'import pandas as pd\ndf = pd.read_csv("/home/alice/data.csv")  # \x1b[2J\x1b[31mALL CLEAN\x07 \u202e'
+    write(tmp_path, "esc.ipynb", notebook(source))
+    for color in ("never", "always"):
+        proc = cli("audit", "esc.ipynb", "--color", color, "-j", "1", cwd=tmp_path)
+        assert proc.returncode == 1, proc.stderr
+        assert "\x1b[2J" not in proc.stdout and "\x07" not in proc.stdout and "\u202e" not in proc.stdout
+        assert "\\x1b[2J\\x1b[31mALL CLEAN\\x07 \\u202e" in proc.stdout  # shown, as escapes
+    assert "\x1b" not in cli("audit", "esc.ipynb", "--color", "never", "-j", "1", cwd=tmp_path).stdout
+
+
+def test_a_full_width_name_is_the_same_name_as_python_reads_it():
+    # Python normalises identifiers with NFKC: `ｄｆ` defines `df`, and the other way round.
+    found, text = audited("ｄｆ = 1", "print(df)", "total = 2", "print(ｔｏｔａｌ)")
+    assert "HID003" not in found, text
+    found, _ = audited("ｄｆ = 1", "print(missing)")
+    assert "HID003" in found  # the check itself still works
+
+
+def test_migrate_writes_its_report_despite_surrogates_and_a_non_utf8_name(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    nb = notebook("import pandas as pd\ndf = pd.DataFrame({'x': [1]})\nprint('\ud800', df.shape)", tags=["\udfff"],
+                  outputs=[{"output_type": "stream", "name": "stdout", "text": "\ud800\n"}])
+    write(tmp_path / "nbs", "surrogate.ipynb", json.dumps(nb))
+    write(tmp_path / "nbs", os.fsdecode(b"caf\xe9.ipynb"), GOOD)
+    for jobs in ("1", "2"):
+        out = f"out{jobs}"
+        proc = cli("migrate", "nbs", "--out", out, "-j", jobs, "--progress", "lines", "--color", "never", cwd=tmp_path)
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+        report = json.loads((tmp_path / out / "migration-report.json").read_text(encoding="utf-8"))
+        assert sorted(n for m in report["models"] for n in m["notebooks"]) == ["nbs/caf\\xe9.ipynb", "nbs/surrogate.ipynb"]
+        assert (tmp_path / out / "report" / "index.html").is_file()
+        assert "Migration summary" in proc.stdout
+
+
+def test_a_garbage_pip_pin_is_never_taken_for_a_version():
+    from nbrefactor.audit.distributions import parse_install
+
+    for garbage in ('xgboost==1.3.0"]#', "numpy==1.x.y", "pandas>=2,<<3"):
+        parsed = parse_install(f"pip install -q '{garbage}'")
+        assert parsed is not None and parsed.packages == (), (garbage, parsed)
+        assert parsed.unresolved == (garbage,)
+    good = parse_install("pip install xgboost==2.1.1 'pandas[excel]>=2,<3'")
+    assert [(p.name, p.version) for p in good.packages] == [("xgboost", "2.1.1"), ("pandas", None)]
+
+
+def test_an_infinite_output_gives_a_generated_test_that_runs(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    out = [{"output_type": "execute_result", "execution_count": 2, "metadata": {}, "data": {"text/plain": "1e999"}}]  # as a hand-edited notebook may hold
+    nb = notebook("import math\nbig = math.inf if 1e999 > 1 else 0.0", "big")
+    nb["cells"][1]["outputs"] = out
+    nb["cells"][1:1] = [{"cell_type": "markdown", "metadata": {}, "source": "# Report"}]
+    nb["cells"][0:0] = [{"cell_type": "markdown", "metadata": {}, "source": "# Compute"}]
+    write(tmp_path / "nbs", "inf.ipynb", nb)
+    proc = cli("migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    tests = (tmp_path / "out" / "inf" / "tests" / "test_package.py").read_text()
+    assert 'float("inf")' in tests
+    compile(tests, "test_package.py", "exec")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path / "out" / "inf" / "src"))
+    ran = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "saved_in_cell", "tests"],
+                         cwd=tmp_path / "out" / "inf", env=env, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0 and "NameError" not in ran.stdout, ran.stdout[-3000:]
+    assert "1 passed" in ran.stdout, ran.stdout[-2000:]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass, field, fields
 from typing import Iterable, Optional, Sequence
@@ -353,6 +354,11 @@ def _syntax_problem(python: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
     return SyntaxProblem(_first_line(exc.message), exc.raw_line, exc.raw_column + 1)
 
 
+def _nfkc(name: str) -> str:
+    """Python reads identifiers in NFKC form: `ｄｆ` (full-width) is the name `df`."""
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
+
+
 def _first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "invalid syntax"
 
@@ -424,7 +430,7 @@ class _Walker:
     # -- names ---------------------------------------------------------------
 
     def _load(self, node: cst.Name) -> None:
-        name = node.value
+        name = _nfkc(node.value)
         line, col = self._at(node)
         for depth, scope in enumerate(reversed(self.scopes[1:])):
             # A class body's names are visible in the body itself, never in the functions (or
@@ -442,6 +448,7 @@ class _Walker:
             self.reads.append(NameRef(name, line, col))
 
     def _store(self, name: str, node: cst.CSTNode) -> None:
+        name = _nfkc(name)
         line, col = self._at(node)
         scope = self.scopes[-1]
         if len(self.scopes) == 1:

@@ -554,7 +554,19 @@ def _parse_spec(token: str, conda: bool) -> Optional[InstallSpec]:
         version = exact.group("v")
     if rest and not re.match(r"^(?:===?|~=|!=|<=?|>=?)", rest):
         return None  # `pip install x y` is two names; anything else after a name is not a spec
+    if not _valid_requirement(match.group("name"), extras, rest):
+        return None  # `x==1.3.0"]#`: not something pip accepts, so never copied into requirements.txt
     return InstallSpec(text, match.group("name"), extras, version, rest)
+
+
+def _valid_requirement(name: str, extras: tuple[str, ...], rest: str) -> bool:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        Requirement(name + (f"[{','.join(extras)}]" if extras else "") + rest)
+    except InvalidRequirement:
+        return False
+    return True
 
 
 _SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "system"})

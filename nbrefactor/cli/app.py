@@ -207,8 +207,10 @@ def run_audit(args: argparse.Namespace) -> int:
     # Unreadable files are named on stderr too, so they stand out of a JSON/SARIF stream.
     # (`render_result` drops only the unreadable notebooks a baseline records as known-broken.)
     if args.format not in TERMINAL_FORMATS:
+        from nbrefactor.report.text import printable
+
         for error in render_result.errors:
-            print(f"error: {error}", file=sys.stderr)
+            print(f"error: {printable(str(error))}", file=sys.stderr)
     return exit_code(render_result, settings, new_findings)
 
 

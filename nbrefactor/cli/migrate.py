@@ -173,6 +173,9 @@ class Display:
         prefix = "" if self.bar else f"[{self.count}/{self.models}] "
         lines.append(f"{prefix}{label:<21} {record['name']} ({', '.join(record['notebooks'])}){where}")
         lines.extend(f"    {p}" for p in record["problems"])
+        from nbrefactor.report.text import printable
+
+        lines = [printable(line) if not (done.plan_text and line == done.plan_text) else "\n".join(printable(l) for l in line.split("\n")) for line in lines]
         if self.progress is not None:
             for line in lines:
                 self.progress.console.print(escape(line), soft_wrap=True)
@@ -214,10 +217,12 @@ def run_migrate(args: argparse.Namespace) -> int:
         outcome = run_batch(args.paths, settings, options, BatchOptions(jobs=args.jobs, timeout=args.timeout, use_cache=not args.no_cache), display)
     finally:
         display.stop()
+    from nbrefactor.report.text import printable
+
     for error in outcome.missing:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
     for line in outcome.unwritten:
-        print(f"error: {line}", file=sys.stderr)
+        print(f"error: {printable(line)}", file=sys.stderr)
     if outcome.interrupted:
         print(
             f"nbrefactor: interrupted after {len(outcome.done)} of {outcome.models} models; the output folder holds only "

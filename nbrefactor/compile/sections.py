@@ -150,8 +150,8 @@ def _by_kale_tags(facts: NotebookFacts, reserved: frozenset[str] = frozenset()) 
             key = {"pipeline-parameters": "parameters", "pipeline-metrics": "metrics"}.get(role, role)
             special[key].append(ca)
             continue
-        block = next((t.split(":", 1)[1] for t in tags if t.startswith(("block:", "step:")) and ":" in t), None)
-        prev = [t.split(":", 1)[1] for t in tags if t.startswith("prev:")]
+        block = next((_redacted(t.split(":", 1)[1]) for t in tags if t.startswith(("block:", "step:")) and ":" in t), None)
+        prev = [_redacted(t.split(":", 1)[1]) for t in tags if t.startswith("prev:")]
         if block is not None:
             if current is not None and current[1] == block:
                 current[2].append(ca)
@@ -184,7 +184,15 @@ def _by_kale_tags(facts: NotebookFacts, reserved: frozenset[str] = frozenset()) 
 
 def _heading(text: str) -> Optional[str]:
     match = _HEADING.search(text)
-    return match.group(2).strip() if match else None
+    return _redacted(match.group(2).strip()) if match else None
+
+
+def _redacted(text: str) -> str:
+    """A title with its secrets masked before any name (step, file) is derived from it."""
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.secrets import redact
+
+    return redact(text, load_catalog())
 
 
 def _by_headings(facts: NotebookFacts, reserved: frozenset[str] = frozenset()) -> Optional[Sectioning]:

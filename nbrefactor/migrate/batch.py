@@ -211,11 +211,23 @@ def _work(job: Job, settings: Settings, options: MigrateOptions, timeout: float)
         # (libcst's position provider) can turn the time limit into a KeyError on its way out.
         problem = f"stopped: over the time limit of {_seconds(limit)} ({_seconds(timeout)} per notebook, --timeout)"
         return Done(job.model, failed_record(job.model, members, problem, catalog), "failed")
-    record = model_record(result, members, options.out, catalog)
+    record = redact_record(model_record(result, members, options.out, catalog), catalog)
     plan_text = describe_plan(result.plan) if options.dry_run and result.plan is not None and result.status != "blocked" else None
     if plan_text is not None:  # printed as is: config defaults and pipeline parameters hold literals
         plan_text = redact(plan_text, catalog, notebook_secrets((c.source for st in result.plan.stages for c in st.facts.notebook.code_cells), catalog))
     return Done(job.model, record, result.status, plan_text, result.out_dir if result.ok else None)
+
+
+def redact_record(value: Any, catalog: Any) -> Any:
+    """Every string of a report record (its pages quote cells, tags and outputs) with secrets
+    masked: the record is what the report, the HTML and the cache write."""
+    if isinstance(value, str):
+        return redact(value, catalog) if value else value
+    if isinstance(value, list):
+        return [redact_record(v, catalog) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_record(v, catalog) for k, v in value.items()}
+    return value
 
 
 def _in_process(job: Job, settings: Settings, options: MigrateOptions, timeout: float) -> Done:

@@ -7,6 +7,7 @@ and the batch goes on.
 from __future__ import annotations
 
 import ast
+import math
 import hashlib
 import importlib.metadata
 import json
@@ -205,16 +206,28 @@ def redact_tree(tree: FileTree, catalog: Catalog) -> FileTree:
     out: FileTree = {}
     touched = []
     for path, content in tree.items():
-        if isinstance(content, str) and not path.startswith("tests/data/"):
-            clean = redact(content, catalog)
-            if clean != content:
+        # Copied side files (tests/data: settings.yaml, local modules) too: a key pair in a
+        # config file beside the notebook must not travel into the package.
+        text = content if isinstance(content, str) else _utf8(content)
+        if text is not None:
+            clean = redact(text, catalog)
+            if clean != text:
                 touched.append(path)
-            content = clean
+                content = clean if isinstance(content, str) else clean.encode("utf-8")
         out[path] = content
     if touched and isinstance(out.get("MIGRATION.md"), str):
         lines = "".join(f"- {p}: a secret was masked; supply it through the environment instead\n" for p in touched)
         out["MIGRATION.md"] = str(out["MIGRATION.md"]).rstrip("\n") + "\n\n## Secrets masked in generated files\n\n" + lines
     return out
+
+
+def _utf8(data: bytes) -> Optional[str]:
+    if len(data) > 8 * 1024 * 1024:
+        return None  # a large data sample is not scanned (seconds per file); see MIGRATION.md's data list
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # binary data: no pattern applies
 
 
 # --- inputs only the outside world knows -------------------------------------------------------
@@ -567,6 +580,8 @@ def _literal(text: str) -> Optional[str]:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
+    if isinstance(value, float) and math.isnan(value):
+        return None  # NaN never equals itself: nothing a test could assert
     if isinstance(value, (bool, int, float)) or isinstance(value, tuple) and all(isinstance(v, int) for v in value):
         return py_literal(value)  # a literal, also for 1e999 (`float("inf")`, not the name `inf`)
     return None

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import groupby
 from typing import IO, Iterable
@@ -32,6 +33,19 @@ def severity_counts(diagnostics: Iterable[Diagnostic]) -> str:
     """`1 error, 7 warnings` (severities with no finding left out), or `` when there is none."""
     counts = Counter(d.severity for d in diagnostics)
     return ", ".join(count(counts[s], s.value) for s in Severity if counts[s])
+
+# Control characters (escape sequences that clear the screen, move the cursor or fake a line) and
+# bidirectional overrides from a notebook are shown as `\x1b`-style escapes, never sent as such.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: its control characters written out as escapes."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _safe(text: str) -> str:
+    return escape(printable(text))
 
 
 def where(d: Diagnostic) -> str:
@@ -85,10 +99,10 @@ def render(result: AuditResult, stream: IO[str], color: bool | None = None, show
     console = _console(stream, color)
     diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
     for error in sorted(result.errors, key=lambda e: e.path):
-        console.print(f"[bold red]error[/]: {escape(str(error))}")
+        console.print(f"[bold red]error[/]: {_safe(str(error))}")
     for path, group in groupby(diagnostics, key=lambda d: d.location.path):
         items = list(group)
-        console.print(f"\n[bold underline]{escape(path)}[/]  ({count(len(items), 'finding')}: {severity_counts(items)})")
+        console.print(f"\n[bold underline]{_safe(path)}[/]  ({count(len(items), 'finding')}: {severity_counts(items)})")
         # Rules in the order they first fire in the notebook; each rule's findings in cell order.
         by_rule: dict[str, list[Diagnostic]] = {}
         for d in items:
@@ -99,33 +113,33 @@ def render(result: AuditResult, stream: IO[str], color: bool | None = None, show
             fixes = _unique(d.fix for d in findings)
             if len(findings) == 1:
                 console.print(
-                    f"  {escape(where(first))}  [{style}]{code}[/] {escape(first.message)}  [dim]({first.name}, {first.severity.value})[/]"
+                    f"  {_safe(where(first))}  [{style}]{code}[/] {_safe(first.message)}  [dim]({first.name}, {first.severity.value})[/]"
                 )
                 if show_source and first.snippet.strip():
-                    console.print(f"    [dim]│[/] {escape(first.snippet.rstrip())}")
+                    console.print(f"    [dim]│[/] {_safe(first.snippet.rstrip())}")
             else:
                 console.print(f"  [{style}]{code}[/] {first.name} [dim]({first.severity.value})[/] × {len(findings)}")
                 shown: set[str] = set()
                 for d in findings:
-                    console.print(f"    {escape(where(d))}  {escape(d.message)}")
+                    console.print(f"    {_safe(where(d))}  {_safe(d.message)}")
                     if show_source and d.snippet.strip():
-                        console.print(f"      [dim]│[/] {escape(d.snippet.rstrip())}")
+                        console.print(f"      [dim]│[/] {_safe(d.snippet.rstrip())}")
                     # Fixes that differ per finding stay under their finding, each printed once.
                     if len(fixes) > 1 and d.fix and d.fix not in shown:
                         shown.add(d.fix)
-                        console.print(f"      [dim]└ fix:[/] {escape(d.fix)}")
+                        console.print(f"      [dim]└ fix:[/] {_safe(d.fix)}")
             if len(fixes) == 1:
-                console.print(f"    [dim]└ fix:[/] {escape(fixes[0])}")
+                console.print(f"    [dim]└ fix:[/] {_safe(fixes[0])}")
     console.print("\n" + _summary_line(result, diagnostics))
 
 
 def render_concise(result: AuditResult, stream: IO[str], color: bool | None = None) -> None:
     console = _console(stream, color)
     for error in sorted(result.errors, key=lambda e: e.path):
-        console.print(f"{escape(error.path)}: [bold red]error[/]: {escape(error.problem)}")
+        console.print(f"{_safe(error.path)}: [bold red]error[/]: {_safe(error.problem)}")
     diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
     for d in diagnostics:
-        console.print(f"{escape(concise_location(d))}: [{_STYLE[d.severity]}]{d.code}[/] {escape(d.message)}")
+        console.print(f"{_safe(concise_location(d))}: [{_STYLE[d.severity]}]{d.code}[/] {_safe(d.message)}")
     console.print(_summary_line(result, diagnostics))
 
 
@@ -134,7 +148,7 @@ def render_statistics(result: AuditResult, stream: IO[str], color: bool | None =
     console = _console(stream, color)
     diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
     for error in sorted(result.errors, key=lambda e: e.path):
-        console.print(f"[bold red]error[/]: {escape(str(error))}")
+        console.print(f"[bold red]error[/]: {_safe(str(error))}")
     counts = Counter(d.code for d in diagnostics)
     first = {}
     for d in diagnostics:

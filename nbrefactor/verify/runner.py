@@ -645,6 +645,46 @@ def _kernel_manager_class(python: str) -> Any:
 
 SEED_VARIABLE = "NBREFACTOR_VERIFY_SEED"
 # Run first on both sides, in a namespace of its own (the notebook's globals stay untouched).
+# Each side (the notebook's kernel, the package's process) may use at most this share of the
+# machine's memory (RLIMIT_DATA: heap and anonymous mappings, not address space reserved by
+# CUDA or BLAS): a notebook that allocates without end gets a MemoryError, not the OOM killer
+# choosing which process on the machine dies.
+MEMORY_SHARE = 0.8
+
+
+def memory_cap() -> Optional[int]:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * MEMORY_SHARE)
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _limit_memory(cap: Optional[int]) -> None:
+    """In the process that runs notebook or package code, at its start."""
+    if not cap:
+        return
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        limit = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _limit_source(cap: Optional[int]) -> str:
+    return (
+        "import resource as _r\n"
+        "try:\n"
+        f"    _h = _r.getrlimit(_r.RLIMIT_DATA)[1]\n"
+        f"    _r.setrlimit(_r.RLIMIT_DATA, ({cap} if _h == _r.RLIM_INFINITY else min({cap}, _h), _h))\n"
+        "except (ValueError, OSError):\n"
+        "    pass\n"
+        "del _r\n"
+    ) if cap else ""
+
+
 _SEED_SOURCE = """
 import os, random
 seed = os.environ.get("NBREFACTOR_VERIFY_SEED")
@@ -836,6 +876,9 @@ def _run_one_notebook(
     try:
         with client.setup_kernel(env=env, stderr=log):
             b = "__import__('builtins')"
+            limit = _limit_source(memory_cap())
+            if limit:
+                _silent(client, f"{b}.exec({limit!r}, {{}})\n", 0, deadline)
             _silent(client, f"{b}.exec({_SEED_SOURCE!r}, {{}})\n", 0, deadline)
             for step in after.get(0, ()):
                 _silent(client, _snapshot_code(script, snapshots, f"step-{step.name}", step.outputs, 0), 0, deadline)
@@ -950,6 +993,8 @@ class _PackageRun:
         except BaseException:  # Ctrl-C: the pipeline runs in its own session and would outlive us
             _kill_group(self.process)
             raise
+        else:
+            _kill_group(self.process)  # what the pipeline left running in the background goes too
         events = _read_events(self.results)
         finished = any(e.get("event") == "done" for e in events)
         failure = next((e for e in events if e.get("event") == "error"), None)
@@ -996,6 +1041,7 @@ def _start_package(
         "results": str(results),
         "rtol": rtol,
         "atol": atol,
+        "memory": memory_cap(),
     }
     spec_path = work / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
@@ -1054,6 +1100,7 @@ def _runner_main(argv: Sequence[str]) -> int:
     import traceback
 
     spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    _limit_memory(spec.get("memory"))
     sink = open(spec["results"], "a", encoding="utf-8")
 
     def emit(event: dict[str, Any]) -> None:
