@@ -204,7 +204,9 @@ def _concurrent_audit(args: tuple[str, str]) -> str:
 def test_concurrent_runs_share_one_cache_safely(corpus, tmp_path):
     reference = audit_json(corpus, Settings())
     cache_root = tmp_path / "cache"
-    context = multiprocessing.get_context("spawn")  # independent interpreters, as separate runs are
+    # Separate processes writing one cache at the same moment (forked: starting fresh interpreters
+    # would only make the test slower, the writes race the same way).
+    context = multiprocessing.get_context("fork")
     with context.Pool(4) as pool:
         outputs = pool.map(_concurrent_audit, [(str(corpus), str(cache_root))] * 8)
     assert set(outputs) == {reference}

@@ -272,7 +272,8 @@ def _display(file: Path, root: Optional[Path]) -> str:
         return file.as_posix()
 
 
-def _local_modules(folder: Path, strict: bool = False) -> set[str]:
+@lru_cache(maxsize=1024)  # folders above many notebooks (up to `/` without a root) are listed once
+def _local_modules(folder: Path, strict: bool = False) -> frozenset[str]:
     """Importable names in `folder`: `*.py` modules and packages. `strict` (folders other than the
     notebook's own) counts only regular packages, with an `__init__.py`, so a `scripts/` folder
     above the notebook does not hide a third-party `scripts` import."""
@@ -280,7 +281,7 @@ def _local_modules(folder: Path, strict: bool = False) -> set[str]:
     try:
         entries = list(folder.iterdir())
     except OSError:
-        return names
+        return frozenset()
     for entry in entries:
         try:
             if entry.suffix == ".py" and entry.is_file():
@@ -289,4 +290,4 @@ def _local_modules(folder: Path, strict: bool = False) -> set[str]:
                 names.add(entry.name)
         except OSError:  # a locked sub-folder (chmod 000) is not a module, and not this notebook's problem
             continue
-    return names
+    return frozenset(names)
