@@ -24,7 +24,6 @@ from nbrefactor import __version__
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Cell, Diagnostic, LoadError, Notebook
 from nbrefactor.audit.secrets import notebook_secrets, redact
-from nbrefactor.compile.plan import REQUIREMENT_CODES
 from nbrefactor.report.json_report import diagnostic_to_dict
 
 SCHEMA = "nbrefactor-migration/1"
@@ -177,6 +176,8 @@ def _item(notebook: str, cell: Optional[int], line: Optional[int], what: str, cl
 def _fixed(plan: Any, fixed: Sequence[Diagnostic], clean) -> dict[str, dict[str, Any]]:  # noqa: ANN001
     """fingerprint → what the finding became in the package: the findings MIGRATION.md lists as
     fixed (`EmitResult.fixed`), so the report and the package never disagree."""
+    from nbrefactor.compile.plan import REQUIREMENT_CODES  # the compiler's, where it compiled (a worker)
+
     fields = {f.name: f for f in plan.config_fields}
     out: dict[str, dict[str, Any]] = {}
     for d in fixed:
