@@ -11,8 +11,11 @@ from typing import Iterable, Optional, Union
 CellSpec = Union[str, tuple]
 
 
-def notebook_json(cells: Iterable[CellSpec], executed: bool = False, python_version: str = "3.11.7") -> dict:
-    """Cells are code strings, `("md", text)`, or `("code", text, {"count":…, "tags":…, "outputs":…})`."""
+def notebook_json(
+    cells: Iterable[CellSpec], executed: bool = False, python_version: str = "3.11.7", kernel: str = "python3", language: str = "python"
+) -> dict:
+    """Cells are code strings, `("md", text)`, or `("code", text, {"count":…, "tags":…, "outputs":…})`.
+    `executed`: code cells get counts 1, 2, … (unless given). `kernel`/`language`: another kernel (`"ir"`, `"R"`)."""
     out = []
     count = 0
     for i, spec in enumerate(cells, start=1):
@@ -37,17 +40,17 @@ def notebook_json(cells: Iterable[CellSpec], executed: bool = False, python_vers
     return {
         "cells": out,
         "metadata": {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-            "language_info": {"name": "python", "version": python_version},
+            "kernelspec": {"display_name": "Python 3" if kernel == "python3" else kernel, "language": language, "name": kernel},
+            "language_info": {"name": language, "version": python_version} if language == "python" else {"name": language},
         },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
 
 
-def write_notebook(path: Path, cells: Iterable[CellSpec], executed: bool = False) -> Path:
+def write_notebook(path: Path, cells: Iterable[CellSpec], executed: bool = False, kernel: str = "python3", language: str = "python") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(notebook_json(cells, executed), indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(notebook_json(cells, executed, kernel=kernel, language=language), indent=1) + "\n", encoding="utf-8")
     return path
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from nbrefactor.compile.mlops import BASE_IMAGES, ImageSettings, base_image
-from nbrefactor.config import Settings, settings_from_table
+from nbrefactor.config import settings_from_table
 from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
@@ -34,11 +34,8 @@ def instructions(dockerfile: str) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def package(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("docker")
-    results, _ = migrate_paths([str(CORPUS / "churn")], Settings(), MigrateOptions(out=out))
-    assert [r.status for r in results] == ["migrated"]
-    return out / "churn"
+def package(churn_package: Path) -> Path:
+    return churn_package  # tests/conftest.py
 
 
 def test_base_image_is_pinned_to_an_exact_tag_or_digest(package):

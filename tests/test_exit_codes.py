@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import nbfactory
 from nbrefactor.cli.app import main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "exit-codes.md"
@@ -20,19 +21,8 @@ def documented_cases() -> dict[str, int]:
     return {case: int(code) for case, code in rows}
 
 
-def notebook(path: Path, sources, kernel="python3", language="python") -> Path:
-    cells = [
-        {"cell_type": "code", "execution_count": i + 1, "id": f"c{i}", "metadata": {}, "outputs": [], "source": s.splitlines(True)}
-        for i, s in enumerate(sources)
-    ]
-    data = {
-        "cells": cells,
-        "metadata": {"kernelspec": {"name": kernel, "language": language, "display_name": kernel}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    return str(path.name)
+def notebook(path: Path, sources, kernel="python3", language="python") -> str:
+    return nbfactory.write_notebook(path, sources, executed=True, kernel=kernel, language=language).name
 
 
 def clean(d: Path) -> list[str]:

@@ -18,24 +18,14 @@ from nbrefactor.audit.types import (
     NotebookResult,
     Severity,
 )
+import nbfactory
 from nbrefactor.report.github import command, escape_data, escape_property, render
 
 COMMAND = re.compile(r"^::(?P<kind>error|warning|notice)(?: (?P<props>[^:]*))?::(?P<message>.*)$")
 
 
 def write_notebook(path: Path, sources, kernel="python3", language="python") -> Path:
-    cells = [
-        {"cell_type": "code", "execution_count": i + 1, "id": f"c{i + 1}", "metadata": {}, "outputs": [], "source": src.splitlines(True)}
-        for i, src in enumerate(sources)
-    ]
-    data = {
-        "cells": cells,
-        "metadata": {"kernelspec": {"name": kernel, "language": language, "display_name": kernel}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+    return nbfactory.write_notebook(path, sources, executed=True, kernel=kernel, language=language)
 
 
 def parse(line: str) -> tuple[str, dict[str, str], str]:

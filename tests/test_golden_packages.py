@@ -1,5 +1,5 @@
 """Golden package trees: what the compiler generates for two small notebooks, checked in under
-tests/golden/<name>/ (steps, functions, config, MIGRATION.md, plan.json), so a change to generated
+tests/golden/<name>/ (steps, functions, config, MIGRATION.md, plan.json, the dry-run text), so a change to generated
 code shows up as a diff in review.
 
 After an intended change, rewrite them and read the diff:
@@ -28,6 +28,7 @@ from nbrefactor.compile.plan import ModelPlan, plan_model
 from nbrefactor.compile.plan_document import PlanDocument
 from nbrefactor.compile.result import ModelResult
 from nbrefactor.config import Settings
+from nbrefactor.migrate.one_model import describe_plan
 from nbrefactor.report.migration import model_record
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -80,7 +81,9 @@ def _golden_files(plan: ModelPlan, emitted: EmitResult) -> dict[str, str]:
         "MIGRATION.md": "MIGRATION.md",
         ".nbrefactor/plan.json": "plan.json",
     }
-    return {flat: str(emitted.tree[path]) for path, flat in wanted.items() if path in emitted.tree}
+    files = {flat: str(emitted.tree[path]) for path, flat in wanted.items() if path in emitted.tree}
+    files["dry-run.txt"] = describe_plan(plan) + "\n"  # what `migrate --dry-run` prints
+    return files
 
 
 @pytest.mark.parametrize("name", sorted(NOTEBOOKS))

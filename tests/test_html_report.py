@@ -15,17 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nbrefactor.cli.app import main
 from nbrefactor.report.html import highlight, render_html
-from reportcorpus import GITHUB_TOKEN, SECRET, build_corpus
+from reportcorpus import GITHUB_TOKEN, SECRET
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    root = build_corpus(tmp_path_factory.mktemp("corpus"))
-    out = tmp_path_factory.mktemp("out")
-    main(["migrate", str(root), "--out", str(out)])
-    return out
+def migrated(report_corpus_out: Path) -> Path:
+    return report_corpus_out  # tests/conftest.py
 
 
 def text_of(markup: str) -> str:

@@ -21,19 +21,9 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("mlflow")
-from nbrefactor.config import Settings  # noqa: E402
-from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "notebooks"
-
-
-@pytest.fixture(scope="module")
-def churn_package(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pkg")
-    results, _ = migrate_paths([str(CORPUS / "churn")], Settings(), MigrateOptions(out=out))
-    assert [r.status for r in results] == ["migrated"]
-    return out / "churn"
 
 
 def _import_package(package_dir: Path, name: str):

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nbrefactor.cli.app import main
-from reportcorpus import SECRET, build_corpus
+from reportcorpus import SECRET
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -50,11 +49,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def migrated(tmp_path_factory):
-    root = build_corpus(tmp_path_factory.mktemp("corpus"))
-    out = tmp_path_factory.mktemp("out")
-    main(["migrate", str(root), "--out", str(out)])
-    return out
+def migrated(report_corpus_out: Path) -> Path:
+    return report_corpus_out  # tests/conftest.py
 
 
 class Watched:

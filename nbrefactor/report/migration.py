@@ -183,6 +183,8 @@ def _item(notebook: str, cell: Optional[int], line: Optional[int], what: str, cl
 def _fixed(plan: Any, fixed: Sequence[Diagnostic], clean) -> dict[str, dict[str, Any]]:  # noqa: ANN001
     """fingerprint → what the finding became in the package: the findings MIGRATION.md lists as
     fixed (`EmitResult.fixed`), so the report and the package never disagree."""
+    from nbrefactor.compile.plan import REQUIREMENT_CODES  # the compiler's, where it compiled (a worker)
+
     fields = {f.name: f for f in plan.config_fields}
     out: dict[str, dict[str, Any]] = {}
     for d in fixed:
