@@ -42,11 +42,24 @@ OUTPUTS_PER_CELL = 20
 SOURCE_CAP = 200_000  # characters of one cell's source
 
 # The readiness score, in one place: the page, the docs and the JSON all print these numbers.
-WEIGHTS = {"error": 15, "warning": 5, "info": 1, "review": 5, "blocked": 40}
+# The status decides the band a score lies in, the findings left and the review items where in the
+# band: so a score never contradicts its status (a blocked model never outscores a migrated one,
+# a clean migration never scores like a failure).
+WEIGHTS = {"error": 15, "warning": 5, "info": 1, "review": 5}
+BANDS = {
+    "migrated": (90, 100),
+    "migrated-with-review": (60, 89),
+    "emitted": (40, 59),  # written, but the proof ladder stopped below "runs as a pipeline"
+    "blocked": (1, 39),
+    "skipped": (0, 0),
+    "failed": (0, 0),
+    "unreadable": (0, 0),
+}
 FORMULA = (
-    "score = max(0, 100 − 15 × errors − 5 × warnings − 1 × infos − 5 × review items − 40 if blocked), "
-    "counting only the findings the compiler did not fix automatically; a model that failed or "
-    "could not be read scores 0"
+    "score = max(band low, band high − 15 × errors − 5 × warnings − 1 × infos − 5 × review items), "
+    "counting only the findings the compiler did not fix automatically; the band comes from the "
+    "status: migrated 90–100, migrated with review items 60–89, emitted but not proven 40–59, "
+    "blocked 1–39; skipped, failed or unreadable 0"
 )
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
@@ -268,12 +281,10 @@ def readiness(record: dict[str, Any]) -> dict[str, Any]:
     left = Counter(f["severity"] for f in record["findings"] if f["fingerprint"] not in record["fixed"])
     review = len(record["review"])
     blocked = record["status"] == "blocked"
-    if record["status"] in ("failed", "unreadable"):
-        score = 0
-    else:
-        score = 100 - sum(WEIGHTS[s] * left[s] for s in SEVERITIES) - WEIGHTS["review"] * review - (WEIGHTS["blocked"] if blocked else 0)
+    low, high = BANDS[_band_status(record["status"], review)]
+    penalty = sum(WEIGHTS[s] * left[s] for s in SEVERITIES) + WEIGHTS["review"] * review
     return {
-        "score": max(0, score),
+        "score": max(low, high - penalty),
         "errors": left["error"],
         "warnings": left["warning"],
         "infos": left["info"],
@@ -281,6 +292,14 @@ def readiness(record: dict[str, Any]) -> dict[str, Any]:
         "review": review,
         "blocked": blocked,
     }
+
+
+def _band_status(status: str, review: int) -> str:
+    if status == "unchanged":  # written before, identical now: as it was migrated
+        return "migrated-with-review" if review else "migrated"
+    if status == "migrated" and review:
+        return "migrated-with-review"
+    return status if status in BANDS else "emitted"
 
 
 def rules_used(codes: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -311,7 +330,7 @@ def build_document(records: Sequence[dict[str, Any]], missing: Sequence[LoadErro
         "schema": SCHEMA,
         "tool": {"name": "nbrefactor", "version": __version__},
         "report": f"{REPORT_DIR}/index.html",
-        "score": {"formula": FORMULA, "weights": dict(WEIGHTS)},
+        "score": {"formula": FORMULA, "weights": dict(WEIGHTS), "bands": {k: list(v) for k, v in BANDS.items()}},
         "summary": {
             "notebooks": sum(len(m["notebooks"]) for m in models),
             "models": len(models),
