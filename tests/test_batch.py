@@ -340,3 +340,16 @@ def test_a_notebook_named_report_does_not_collide_with_the_html_report(tmp_path)
     out = tmp_path / "out"
     assert run_cli("migrate", str(root), "--out", str(out)) == 0
     assert (out / "report_model" / MANIFEST).is_file() and (out / "report" / "index.html").is_file()
+
+
+def test_dry_run_reports_the_same_review_items_as_the_real_run(tmp_path):
+    """The plan a dry run shows is the one the real run writes: same statuses, same review items
+    (the forecast fixture has several: an unpinned import, a `%cd`, a chdir)."""
+    corpus = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "timeseries"
+    options = dict(allow_hidden_state=False)
+    dry = run_batch([str(corpus)], Settings(), MigrateOptions(out=tmp_path / "dry", dry_run=True, **options), BatchOptions(jobs=1, timeout=0))
+    real = run_batch([str(corpus)], Settings(), MigrateOptions(out=tmp_path / "real", **options), BatchOptions(jobs=1, timeout=0))
+    seen = {r["name"]: (r["status"], sorted(json.dumps(i, sort_keys=True) for i in r["review"])) for r in real.records}
+    shown = {r["name"]: (r["status"], sorted(json.dumps(i, sort_keys=True) for i in r["review"])) for r in dry.records}
+    assert any(review for _, review in seen.values()), "the corpus should have review items to compare"
+    assert shown == seen
