@@ -210,3 +210,14 @@ def test_no_seeded_secret_reaches_any_file_migrate_writes(tmp_path: Path):
             assert secret.lower()[8:24].encode() not in data.lower(), f"part of {name} in {path.relative_to(tmp_path)}"
     for name, secret in SEEDED.items():
         assert secret not in proc.stdout + proc.stderr, f"{name} printed"
+
+
+def test_a_secret_assigned_into_os_environ_becomes_the_config_value_not_the_key(tmp_path: Path):
+    (tmp_path / "nbs").mkdir()
+    source = f"import os\nos.environ['OPENAI_API_KEY'] = '{SEEDED['openai']}'\nprint(len(os.environ))"
+    (tmp_path / "nbs" / "envkey.ipynb").write_text(notebook(source))
+    proc = run(["migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines"], tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    steps = (tmp_path / "out" / "envkey" / "src" / "envkey" / "steps.py").read_text()
+    assert 'os.environ["OPENAI_API_KEY"] = cfg.secret' in steps or "os.environ['OPENAI_API_KEY'] = cfg.secret" in steps, steps
+    assert "sk-p" not in steps

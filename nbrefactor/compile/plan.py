@@ -902,7 +902,10 @@ def _enclosing_string(ca: CellAnalysis, line: int, column: int):  # noqa: ANN202
             continue
         if literal.line == line and literal.column > column:
             continue
-        found = literal
+        # The nearest start before the position, not the last one met: an assignment's value is
+        # walked before its target, so `os.environ['KEY'] = 'sk-…'` lists 'sk-…' first.
+        if found is None or (literal.line, literal.column) > (found.line, found.column):
+            found = literal
     return found
 
 
