@@ -30,7 +30,7 @@ CORPUS = ROOT / "fixtures" / "notebooks"
 # Worked out by reading the notebooks (not by running the GPU detector): mnist_cnn moves its
 # model to "cuda" and trains it in the `model` section; the Keras notebook fits in `model`.
 # Every other fixture is CPU-only (scikit-learn, pandas, numpy, LightGBM without GPU settings).
-EXPECTED_GPU_TASKS = {"mnist_cnn": {"step-model"}, "sentiment_keras": {"step-model"}}
+EXPECTED_GPU_TASKS = {"mnist_cnn": {"step-model-step"}, "sentiment_keras": {"step-model-step"}}  # `## Model` over a notebook that binds `model`
 EXPECTED_PACKAGES = {
     "churn", "customer_segments", "demand_forecast", "edge_cases", "fraud_features", "house_prices",
     "huge_outputs", "kale_pipeline", "loan_approval", "matrix_factorisation", "mnist_cnn", "no_language_info",
@@ -202,11 +202,11 @@ def test_gpu_defaults_and_per_model_overrides_come_from_settings(tmp_path):
     # with review items where torch is not installed here (its pin is then a review item)
     assert [r.status for r in results] in (["migrated"], ["migrated-with-review"]), results[0].problems
     docs = list(yaml.safe_load_all((tmp_path / "out" / "mnist_cnn" / "pipeline" / "pipeline.yaml").read_text()))
-    executor = docs[0]["deploymentSpec"]["executors"]["exec-step-model"]["container"]
+    executor = docs[0]["deploymentSpec"]["executors"]["exec-step-model-step"]["container"]
     assert executor["resources"]["accelerator"]["resourceCount"] == "2"
     assert executor["resources"]["resourceMemoryRequest"] == "32G"
     assert executor["image"] == "ghcr.io/acme/mnist-cnn:0.1.0"
-    k8s = docs[1]["platforms"]["kubernetes"]["deploymentSpec"]["executors"]["exec-step-model"]
+    k8s = docs[1]["platforms"]["kubernetes"]["deploymentSpec"]["executors"]["exec-step-model-step"]
     assert k8s["nodeSelector"]["labels"] == {"cloud.google.com/gke-accelerator": "nvidia-l4"}
     assert k8s["tolerations"] == [{"key": "gpu", "operator": "Equal", "value": "yes", "effect": "NoExecute"}]
 

@@ -195,7 +195,7 @@ import sys
 from churn import kfp_runtime as k
 k.run_step("customer_churn_model", {"artifacts_dir": "a"}, {}, {"SEED": "x/SEED"})
 k.run_step("load_data", {"artifacts_dir": "a"}, {}, {"df": "x/df"})
-run_id = k.run_step("features", {"artifacts_dir": "a"}, {"SEED": "x/SEED", "df": "x/df"},
+run_id = k.run_step("features_step", {"artifacts_dir": "a"}, {"SEED": "x/SEED", "df": "x/df"},
                     {n: "x/" + n for n in ("X", "X_test", "model", "y_test")}, track=True)
 k.run_step("evaluation", {"artifacts_dir": "a"}, {n: "x/" + n for n in ("X", "X_test", "model", "y_test")},
            {"importances": "x/importances", "proba": "x/proba"}, track=True, run_id=run_id)
