@@ -176,7 +176,10 @@ def test_a_corrupt_or_foreign_entry_is_a_miss_and_is_replaced(corpus, tmp_path, 
 
 
 def test_round_trip_keeps_every_field(corpus):
+    # one root cause with related places: the unseeded library drawn from in two cells
+    write_notebook(corpus / "draws.ipynb", ["import numpy as np", "a = np.random.rand(3)", "b = np.random.rand(3)"])
     result = audit_paths([str(corpus)], Settings())
+    assert any(d.related for n in result.notebooks for d in n.diagnostics), "the corpus should carry related locations"
     for notebook in result.notebooks:
         assert result_from_json(json.loads(json.dumps(result_to_json(notebook)))) == notebook
 

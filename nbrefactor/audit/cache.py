@@ -190,10 +190,11 @@ def result_to_json(result: NotebookResult) -> dict[str, Any]:
         "suppressed": result.suppressed,
         "diagnostics": [
             {
-                **{f.name: getattr(d, f.name) for f in dataclasses.fields(d) if f.name not in ("family", "severity", "location")},
+                **{f.name: getattr(d, f.name) for f in dataclasses.fields(d) if f.name not in ("family", "severity", "location", "related")},
                 "family": d.family.value,
                 "severity": d.severity.value,
                 "location": dataclasses.asdict(d.location),
+                "related": [dataclasses.asdict(r) for r in d.related],
             }
             for d in result.diagnostics
         ],
@@ -207,6 +208,7 @@ def result_from_json(data: dict[str, Any]) -> NotebookResult:
         fields["family"] = Family(fields["family"])
         fields["severity"] = Severity(fields["severity"])
         fields["location"] = Location(**fields["location"])
+        fields["related"] = tuple(Location(**r) for r in fields.get("related", ()))
         diagnostics.append(Diagnostic(**fields))
     return NotebookResult(str(data["path"]), tuple(diagnostics), None, int(data["suppressed"]))
 
