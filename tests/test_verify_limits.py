@@ -57,7 +57,8 @@ def test_each_side_runs_under_a_memory_cap_and_background_processes_die_with_ver
                                   cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
         assert "Traceback" not in verified.stderr, verified.stderr
         cap = memory_cap()
-        assert cap and limits.read_text().split() == [str(cap), str(cap)], (limits.read_text(), verified.stdout)
+        # the notebook runs twice (verify checks its own run-to-run nondeterminism), the package once
+        assert cap and limits.read_text().split() == [str(cap)] * 3, (limits.read_text(), verified.stdout)
         deadline = time.monotonic() + 10
         while _sleepers(marker) and time.monotonic() < deadline:
             time.sleep(0.2)
