@@ -88,7 +88,7 @@ def test_report_pages_exist_for_every_notebook_and_name_the_score_formula(migrat
     assert any(n.startswith("files/") and n.endswith("/pipeline/pipeline.yaml.html") for n in names)
     assert not any(n.startswith("files/") and n.endswith((".py.html", ".md.html")) for n in names)
     index = found[migrated / "report" / "index.html"]
-    assert "How the score is computed" in index and "100 − 15 × errors − 5 × warnings − 1 × infos" in index
+    assert "How the score is computed" in index and "band high − 15 × errors − 5 × warnings − 1 × infos" in index
     assert 'id="filter-severity"' in index and 'id="filter-folder"' in index
 
 

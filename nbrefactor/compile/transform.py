@@ -538,6 +538,13 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
             (m.line, f"`{original}` injected the script's names ({names}); the package runs it with `runpy` from the working directory — consider importing them instead")
         )
         return
+    if name == "pylab" and not m.assigned_to:
+        # What IPython's %pylab binds (star imports of numpy and matplotlib.pylab, plus np and
+        # plt), as module-level imports of the steps module: a star import cannot live in a step.
+        for code in ("import numpy as np", "import matplotlib.pyplot as plt", "from matplotlib.pylab import *", "from numpy import *"):
+            outcome.imports.append(cst.parse_statement(code))  # type: ignore[arg-type]
+        outcome.changes.append((m.line, f"`{original}` became numpy and matplotlib.pylab imports"))
+        return
     if name in NOTEBOOK_ONLY_MAGICS and not m.assigned_to:
         outcome.items.append(f"# nbrefactor: dropped notebook-only `{original}`")
         outcome.changes.append((m.line, f"notebook-only `{original}` dropped"))

@@ -1189,6 +1189,9 @@ def _read_manifest(path: str) -> Optional[dict[str, Any]]:
         return None
 
 
+_COMPILER_NAMED = re.compile(r"shown_cell\d+(?:_\d+)?")
+
+
 def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float, done: str) -> list[dict[str, Any]]:
     import pickle
 
@@ -1218,6 +1221,10 @@ def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float,
             check.update(status=MISMATCHED, reason="the package's step did not return it")
         elif snapshot is None:
             check.update(status=NOT_COMPARED, reason="the notebook did not reach this point", package=describe(outputs[name]))
+        elif snapshot["status"] == "undefined" and _COMPILER_NAMED.fullmatch(name):
+            # The compiler named a value the notebook only displayed (`shown_cell<N>`, logged as
+            # a metric): the notebook has no such variable to compare it with.
+            check.update(status=SKIPPED, reason="a value the notebook only displayed, named by the compiler", package=describe(outputs[name]))
         elif snapshot["status"] == "undefined":
             check.update(status=MISMATCHED, reason=f"not defined in the notebook after cell {manifest['cell']}", package=describe(outputs[name]))
         elif snapshot["status"] == "unpicklable":
