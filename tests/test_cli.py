@@ -186,3 +186,12 @@ def test_rules_command_lists_and_explains(capsys):
     explained = capsys.readouterr().out
     assert "STR001" in explained and "What it does" in explained and "Use instead" in explained
     assert cli.main(["rules", "NOPE999"]) == EXIT_ERROR
+
+
+@pytest.mark.parametrize("command", ["audit", "migrate"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "soon"])
+def test_timeout_must_be_a_finite_number_of_seconds_for_every_command(command, value, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([command, str(tmp_path), "--timeout", value] + (["--out", str(tmp_path / "out")] if command == "migrate" else []))
+    assert exit_info.value.code == 2
+    assert "argument --timeout" in capsys.readouterr().err

@@ -43,18 +43,8 @@ emitted but not proven (or could not be written),
 """
 
 
-def _timeout(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {value!r}") from None
-    if seconds < 0:
-        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
-    return seconds
-
-
 def register_commands(sub: argparse._SubParsersAction) -> None:
-    from nbrefactor.cli.common import job_count as _jobs
+    from nbrefactor.cli.common import job_count as _jobs, seconds_limit
 
     parser = sub.add_parser(
         "migrate",
@@ -71,7 +61,7 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--allow-hidden-state", action="store_true", help="compile notebooks with names used before definition; the gaps are listed in MIGRATION.md")
     parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.nbrefactor] from (default: nearest)")
     parser.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N", help="models migrated in parallel by N processes (default 0: one per core); output is the same for any N")
-    parser.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    parser.add_argument("--timeout", type=seconds_limit, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"time limit per notebook (default {DEFAULT_TIMEOUT:g}; 0: none); a model over it is recorded as failed and the batch goes on")
     parser.add_argument("--no-cache", action="store_true", help="rebuild every model, ignoring DIR/.nbrefactor-cache.json (which is still updated)")
     parser.add_argument("--progress", choices=("auto", "bar", "lines"), default="auto", help="a progress bar (terminal) or one line per model (default: bar on a terminal)")

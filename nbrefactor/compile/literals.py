@@ -39,7 +39,7 @@ _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 def clean_text(text: str) -> str:
     """Text with lone surrogates replaced (they cannot be written as UTF-8) and control
     characters other than tab and the line breaks removed."""
-    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
+    text = _no_surrogates(text)
     return "".join(ch for ch in text if ch in "\t" + _LINE_BREAKS or unicodedata.category(ch) != "Cc")
 
 

@@ -29,7 +29,6 @@ def _location_dict(loc: Location) -> dict[str, Any]:
 
 
 def diagnostic_to_dict(d: Diagnostic) -> dict[str, Any]:
-    loc = d.location
     return {
         "code": d.code,
         "name": d.name,
@@ -39,16 +38,7 @@ def diagnostic_to_dict(d: Diagnostic) -> dict[str, Any]:
         "fix": d.fix,
         "snippet": d.snippet,
         "fingerprint": d.fingerprint,
-        "location": {
-            "path": loc.path,
-            "cell": loc.cell,
-            "cell_id": loc.cell_id,
-            "execution_count": loc.execution_count,
-            "line": loc.line,
-            "column": loc.column,
-            "end_line": loc.end_line,
-            "end_column": loc.end_column,
-        },
+        "location": _location_dict(d.location),
         "related": [_location_dict(r) for r in d.related],
     }
 

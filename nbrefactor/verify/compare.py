@@ -344,13 +344,18 @@ class _Comparer:
             if only_b:
                 parts.append(f"only in {self.right}: {_short(sorted(only_b, key=repr))}")
             return Mismatch("keys differ: " + "; ".join(parts), path)
+        return self.entries(a, b, path, depth, [(key, f"{path}[{_scalar(key)!r}]") for key in a])
+
+    def entries(self, a: Any, b: Any, path: str, depth: int, keys: list[tuple[Any, str]]) -> Result:
+        """Entry by entry (`keys`: each key with its path): volatile ones skipped with their reason,
+        the first mismatch returned as it is."""
         results: list[Result] = []
-        for key in a:
+        for key, where in keys:
             reason = volatile_reason(key)
             if reason:
-                results.append(Skipped(reason, f"{path}[{_scalar(key)!r}]"))
+                results.append(Skipped(reason, where))
                 continue
-            result = self.compare(a[key], b[key], f"{path}[{_scalar(key)!r}]", depth)
+            result = self.compare(a[key], b[key], where, depth)
             if isinstance(result, Mismatch):
                 return result
             results.append(result)
@@ -654,17 +659,7 @@ class _Comparer:
         if isinstance(a, dict) and isinstance(b, dict) and all(isinstance(k, str) for k in list(a) + list(b)):
             if set(a) != set(b):
                 return Mismatch(f"attributes differ: {sorted(set(a) ^ set(b))}", path)
-            results: list[Result] = []
-            for key in sorted(a):
-                reason = volatile_reason(key)
-                if reason:
-                    results.append(Skipped(reason, f"{path}.{key}"))
-                    continue
-                result = self.compare(a[key], b[key], f"{path}.{key}", depth)
-                if isinstance(result, Mismatch):
-                    return result
-                results.append(result)
-            return self.combine(path, results)
+            return self.entries(a, b, path, depth, [(key, f"{path}.{key}") for key in sorted(a)])
         return self.compare(a, b, path, depth)
 
 
