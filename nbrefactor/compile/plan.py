@@ -16,6 +16,7 @@ import fnmatch
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, Optional
 
@@ -27,6 +28,17 @@ from nbrefactor.audit.types import Cell, Diagnostic
 from nbrefactor.compile.plan_document import ConfigRecord, PlanDocument, StepRecord
 from nbrefactor.compile.sections import Section, Sectioning, cut_at_word, full_identifier, identifier, split_sections, unique
 
+
+
+@lru_cache(maxsize=512)
+def parsed_cell(python: str) -> Optional[cst.Module]:
+    """A cell's masked source as a libcst module, parsed once: the planner reads the same cells for
+    links, definitions and moves (libcst nodes are immutable, so sharing the tree is safe); None
+    when libcst cannot parse it."""
+    try:
+        return cst.parse_module(python)
+    except cst.ParserSyntaxError:
+        return None
 
 def _codes(blocks_compile: bool = False, compile_fix: str = "") -> frozenset[str]:
     """Rule codes by what they mean to the compiler (class attributes of the rules)."""
@@ -450,9 +462,8 @@ def alias_links(facts: NotebookFacts, is_data) -> dict[int, list[tuple[str, str]
     for ca in facts.cells:
         if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():
             continue
-        try:
-            module = cst.parse_module(ca.masked.python)
-        except cst.ParserSyntaxError:
+        module = parsed_cell(ca.masked.python)
+        if module is None:
             continue
         found: list[tuple[str, str]] = []
         for stmt in module.body:
@@ -638,9 +649,8 @@ def _free_data_names(facts: NotebookFacts, name: str, is_data) -> set[str]:  # n
 def _definition_node(ca: CellAnalysis, name: str) -> Optional[cst.CSTNode]:
     if ca.facts.syntax_error is not None or not ca.masked.is_python:
         return None
-    try:
-        module = cst.parse_module(ca.masked.python)
-    except cst.ParserSyntaxError:
+    module = parsed_cell(ca.masked.python)
+    if module is None:
         return None
     found = None
     for stmt in module.body:
@@ -694,9 +704,8 @@ def loop_only_names(section: Section) -> frozenset[str]:
     for ca in section.cells:
         if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():
             continue
-        try:
-            module = cst.parse_module(ca.masked.python)
-        except cst.ParserSyntaxError:
+        module = parsed_cell(ca.masked.python)
+        if module is None:
             continue
         module.visit(Bindings())
         other.update(imp.bound for imp in ca.facts.imports)
@@ -740,9 +749,8 @@ def movable_definitions(facts: NotebookFacts, import_names: frozenset[str]) -> t
     for ca in facts.cells:
         if ca.facts.syntax_error is not None or not ca.masked.is_python:
             continue
-        try:
-            module = cst.parse_module(ca.masked.python)
-        except cst.ParserSyntaxError:
+        module = parsed_cell(ca.masked.python)
+        if module is None:
             continue
         for stmt in module.body:
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
