@@ -1,6 +1,7 @@
 # Sourced by main.sh and test.sh: make and activate the project's virtual environment (.venv), so
 # nothing is installed into the system Python (Debian's python3 refuses that: PEP 668), then
-# install the project with the extras named in $NBREFACTOR_EXTRAS. uv does the install when it
+# install the project with the extras named in $NBREFACTOR_EXTRAS, and the runtime library its
+# generated packages depend on (runtime/, the nbrefactor-runtime distribution). uv does the install when it
 # can be had (about 4× faster than pip here); plain pip is the fallback.
 PYTHON="${PYTHON:-python3}"
 VENV="${NBREFACTOR_VENV:-.venv}"
@@ -13,7 +14,7 @@ if ! python -m uv --version >/dev/null 2>&1; then
   python -m pip install -q --disable-pip-version-check uv >/dev/null 2>&1 || true
 fi
 if python -m uv --version >/dev/null 2>&1; then
-  python -m uv pip install -q --python "$VENV/bin/python" -e ".[$NBREFACTOR_EXTRAS]" || exit 1
+  python -m uv pip install -q --python "$VENV/bin/python" -e ./runtime -e ".[$NBREFACTOR_EXTRAS]" || exit 1
 else
-  python -m pip install -q --disable-pip-version-check -e ".[$NBREFACTOR_EXTRAS]" || exit 1
+  python -m pip install -q --disable-pip-version-check -e ./runtime -e ".[$NBREFACTOR_EXTRAS]" || exit 1
 fi

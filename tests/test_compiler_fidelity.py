@@ -123,7 +123,7 @@ def test_a_function_called_after_its_global_was_rebound_sees_the_latest_binding(
 
 
 def run_steps_in_separate_processes(package_dir: Path, package: str, workdir: Path) -> dict:
-    """Each step in its own Python process through the package's kfp runtime (the code the kfp
+    """Each step in its own Python process through the package's runtime (the code the kfp
     components run): inputs and outputs travel as pickle files. Returns the last step's values."""
     plan = json.loads((package_dir / ".nbrefactor" / "plan.json").read_text())
     store = workdir / "artifacts-store"
@@ -132,8 +132,8 @@ def run_steps_in_separate_processes(package_dir: Path, package: str, workdir: Pa
         inputs = {n: str(latest[n]) for n in step["inputs"]}
         outputs = {n: str(store / step["name"] / f"{n}.pkl") for n in step["outputs"]}
         code = (
-            f"import json, sys; from {package} import kfp_runtime; "
-            "args = json.loads(sys.argv[1]); kfp_runtime.run_step(args['name'], {}, args['inputs'], args['outputs'])"
+            f"import json, sys; from {package}.runtime import run_step; "
+            "args = json.loads(sys.argv[1]); run_step(args['name'], {}, args['inputs'], args['outputs'])"
         )
         payload = json.dumps({"name": step["name"], "inputs": inputs, "outputs": outputs})
         env = {**os.environ, "PYTHONPATH": str(package_dir / "src"), "NBREFACTOR_NO_TRACKING": "1"}

@@ -91,7 +91,7 @@ def test_installed_package_carries_its_data_profile(package, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     wheel = next((tmp_path / "wheel").glob("*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "churn/data_profile.json" in names and "churn/tracking.py" in names
+    assert "churn/data_profile.json" in names and "churn/runtime.py" in names
 
 
 def test_image_settings_choose_name_and_base(tmp_path):

@@ -117,7 +117,7 @@ def test_generated_package_passes_its_own_tests(packages, package, tmp_path):
     folder = packages / package
     assert (folder / "tests").is_dir(), f"{package}: no generated tests"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    # The generated tracking module (src/<pkg>/tracking.py) is off with either switch.
+    # Tracking (nbrefactor_runtime.tracking, bound in src/<pkg>/runtime.py) is off with either switch.
     env["NBREFACTOR_NO_TRACKING"] = "1"
     env[f"{package.upper()}_NO_TRACKING"] = "1"
     report = tmp_path / "junit.xml"

@@ -13,6 +13,7 @@ import ast
 import html.parser
 import io
 import json
+import zipfile
 import os
 import re
 import subprocess
@@ -210,6 +211,9 @@ def test_every_generated_file_parses_in_its_own_language(migrated):
     (package,) = migrated["packages"]
     checked = {"py": 0, "yaml": 0, "toml": 0, "json": 0}
     for file in sorted(p for p in package.rglob("*") if p.is_file()):
+        if file.suffix == ".whl":  # the vendored runtime: nbrefactor's own bytes, no notebook text
+            assert file.parent.name == "vendor" and zipfile.ZipFile(file).testzip() is None
+            continue
         text = file.read_text(encoding="utf-8")
         if file.suffix == ".py":
             ast.parse(text, filename=str(file))

@@ -269,7 +269,7 @@ def local_runs(corpus_out, tmp_path_factory) -> dict[str, Path]:
         )
         workdirs[package] = workdir
     for package, process in processes.items():
-        output, _ = process.communicate(timeout=300)
+        output, _ = process.communicate(timeout=900)  # a guard against a hang, not a speed test
         assert process.returncode == 0, output[-4000:]
         assert "finished with status \x1b[92mSUCCESS" in output or "SUCCESS" in output
     return workdirs
@@ -322,8 +322,9 @@ def test_cpu_pipeline_runs_end_to_end_locally_and_leaves_a_usable_mlflow_store(c
     try:
         # The registered version's own artifacts (no global tracking URI is set in this process).
         model = mlflow.pyfunc.load_model(client.get_model_version_download_uri(package, version.version))
-        runtime = import_module(f"{package}.kfp_runtime")
-        x = runtime.load(str(next((workdir / "kfp_root").rglob(features))))
+        from nbrefactor_runtime import artifacts
+
+        x = artifacts.load(str(next((workdir / "kfp_root").rglob(features))))
     finally:
         sys.path[:] = old_path
     predictions = model.predict(x)

@@ -101,8 +101,9 @@ def test_deploy_gate_promotes_only_when_at_least_as_good(churn_package, tmp_path
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.chdir(tmp_path)
     _import_package(churn_package, "churn")
-    serving = importlib.import_module("churn.serving")
-    tracking = importlib.import_module("churn.tracking")
+    from nbrefactor_runtime import serving, tracking
+
+    runtime = importlib.import_module("churn.runtime").RUNTIME
     uri = f"sqlite:///{tmp_path / 'gate.db'}"
     mlflow.set_tracking_uri(uri)
     client = MlflowClient(uri)
@@ -114,10 +115,10 @@ def test_deploy_gate_promotes_only_when_at_least_as_good(churn_package, tmp_path
                 mlflow.log_metric("roc_auc_score", auc)
                 info = mlflow.pyfunc.log_model(name="model", python_model=tracking.PredictWrapper(_Constant()), pip_requirements=[])
                 mlflow.set_tag("nbrefactor.model_uri", info.model_uri)
-            versions.append(tracking.register(run.info.run_id, uri))
-        first = serving.deploy_gate(versions[0], uri, str(tmp_path / "m1.yaml"))
-        worse = serving.deploy_gate(versions[1], uri, str(tmp_path / "m2.yaml"))
-        better = serving.deploy_gate(versions[2], uri, str(tmp_path / "m3.yaml"))
+            versions.append(runtime.register(run.info.run_id, uri))
+        first = runtime.deploy_gate(versions[0], uri, str(tmp_path / "m1.yaml"))
+        worse = runtime.deploy_gate(versions[1], uri, str(tmp_path / "m2.yaml"))
+        better = runtime.deploy_gate(versions[2], uri, str(tmp_path / "m3.yaml"))
     finally:
         mlflow.set_tracking_uri("")
         os.environ.pop("MLFLOW_TRACKING_URI", None)
@@ -139,26 +140,27 @@ def test_drift_monitor_fails_above_the_threshold_and_passes_on_the_training_data
 
     monkeypatch.setattr(sys, "path", list(sys.path))
     _import_package(churn_package, "churn")
-    monitor = importlib.import_module("churn.monitor")
-    validate = importlib.import_module("churn.validate")
+    from nbrefactor_runtime import monitor, validate
+
+    runtime = importlib.import_module("churn.runtime").RUNTIME
     data = churn_package / "tests" / "data" / "data" / "churn.csv"
-    assert validate.validate({"churn_csv_path": str(data)})["ok"]
-    report = monitor.monitor({"churn_csv_path": str(data)}, threshold=0.2)
+    assert runtime.validate({"churn_csv_path": str(data)})["ok"]
+    report = runtime.monitor({"churn_csv_path": str(data)}, threshold=0.2)
     assert report["drifted"] == []
     frame = pd.read_csv(data)
     frame["monthly_charges"] = frame["monthly_charges"] * 3  # a large shift in one column
     shifted = tmp_path / "shifted.csv"
     frame.to_csv(shifted, index=False)
     with pytest.raises(monitor.DriftError, match="monthly_charges"):
-        monitor.monitor({"churn_csv_path": str(shifted)}, threshold=0.2, report_path=str(tmp_path / "r.json"))
+        runtime.monitor({"churn_csv_path": str(shifted)}, threshold=0.2, report_path=str(tmp_path / "r.json"))
     written = json.loads((tmp_path / "r.json").read_text())
     assert written["files"]["churn_csv_path"]["psi"]["monthly_charges"] > 0.2
     assert written["files"]["churn_csv_path"]["psi"]["tenure_months"] < 1e-9
     frame.drop(columns=["tenure_months"]).to_csv(shifted, index=False)
     with pytest.raises(validate.DataValidationError, match="tenure_months"):
-        validate.validate({"churn_csv_path": str(shifted)})
+        runtime.validate({"churn_csv_path": str(shifted)})
     with pytest.raises(validate.DataValidationError, match="does not exist"):
-        validate.validate({"churn_csv_path": str(tmp_path / "absent.csv")})
+        runtime.validate({"churn_csv_path": str(tmp_path / "absent.csv")})
 
 
 def _free_port() -> int:
@@ -176,7 +178,7 @@ def test_generated_training_step_logs_to_a_real_mlflow_server(churn_package, tmp
     )
     uri = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # start-up (imports, store migrations) is slow on a loaded machine
         while True:
             try:
                 with urllib.request.urlopen(uri + "/health", timeout=2) as response:
@@ -192,15 +194,14 @@ def test_generated_training_step_logs_to_a_real_mlflow_server(churn_package, tmp
         # The kfp component body of the training step, as a plain call: inputs from the steps before it.
         script = """
 import sys
-from churn import kfp_runtime as k
+from churn import runtime as k
 k.run_step("customer_churn_model", {"artifacts_dir": "a"}, {}, {"SEED": "x/SEED"})
 k.run_step("load_data", {"artifacts_dir": "a"}, {}, {"df": "x/df"})
 run_id = k.run_step("features_step", {"artifacts_dir": "a"}, {"SEED": "x/SEED", "df": "x/df"},
                     {n: "x/" + n for n in ("X", "X_test", "model", "y_test")}, track=True)
 k.run_step("evaluation", {"artifacts_dir": "a"}, {n: "x/" + n for n in ("X", "X_test", "model", "y_test")},
            {"importances": "x/importances", "proba": "x/proba"}, track=True, run_id=run_id)
-from churn import tracking
-print("RUN", run_id, tracking.register(run_id, tracking.tracking_uri("a")))
+print("RUN", run_id, k.RUNTIME.register(run_id, k.RUNTIME.tracking_uri("a")))
 """
         done = subprocess.run([sys.executable, "-c", script], cwd=workdir, env=env, capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stderr[-3000:]

@@ -181,11 +181,14 @@ ALIAS_RUNTIME = '''\
 import importlib
 import pickle
 
+from types import SimpleNamespace as _Step
+
 STEPS = {
     "build": ("steps", (), ("model", "opt")),
     "train": ("steps", ("opt",), ("epochs",)),
     "evaluate": ("steps", ("model", "epochs"), ("weight",)),
 }
+SPEC = _Step(steps={n: _Step(module=m, inputs=i, outputs=o) for n, (m, i, o) in STEPS.items()})
 
 
 def run_step(name, config, inputs, outputs):
@@ -214,7 +217,7 @@ def write_handmade(package: Path, name: str, steps: str, pipeline: str, test: st
     (package / "src" / name / "__init__.py").write_text("")
     (package / "src" / name / "steps.py").write_text(steps)
     (package / "src" / name / "pipeline.py").write_text(pipeline)
-    (package / "src" / name / "kfp_runtime.py").write_text(ALIAS_RUNTIME)
+    (package / "src" / name / "runtime.py").write_text(ALIAS_RUNTIME)
     (package / "tests" / f"test_{name}.py").write_text(test)
     return package
 

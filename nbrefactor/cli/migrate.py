@@ -72,7 +72,7 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
                         "'current' works offline: an environment layered on this one, pins checked against what is installed (default from NBREFACTOR_PROVE_ENV)")
     parser.add_argument("--no-verify-rung", action="store_true", help="stop the ladder at rung 5 (do not run `verify` against the notebooks)")
     parser.add_argument("--pipeline-runner", choices=("steps", "kfp", "auto"), default="steps",
-                        help="rung 5: 'steps' runs each step in its own process through kfp_runtime.run_step, what every kfp component calls (default); "
+                        help="rung 5: 'steps' runs each step in its own process through the package's runtime.run_step, what every kfp component calls (default); "
                         "'kfp' runs the generated kfp pipeline with kfp.local's SubprocessRunner (every component, slower); 'auto': kfp where installed")
     parser.set_defaults(handler=run_migrate)
 

@@ -16,6 +16,7 @@ from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Diagnostic
 from nbrefactor.compile.literals import Serialised, is_distribution_name, is_version, one_line, py_docstring_text, py_literal, py_name
 from nbrefactor.compile.plan import PATH_CODES, ModelPlan, ReviewItem, StagePlan, StepPlan
+from nbrefactor.compile.runtime_wheel import runtime_requirement, runtime_version, wheel_name
 from nbrefactor.compile.templates import render
 from nbrefactor.compile.transform import CellOutcome, function_body, transform_cell
 
@@ -145,6 +146,9 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
         "stages": plan.stages,
         "final": plan.final,
         "version": __version__,
+        "runtime_version": runtime_version(),
+        "runtime_requirement": runtime_requirement(),
+        "runtime_wheel": wheel_name(),
         "python_version": inputs.python_version,
         "requirements": requirements,
         "review": review,
@@ -163,7 +167,6 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     }
     tree[f"src/{pkg}/__init__.py"] = render("init.py.j2", context)
     tree[f"src/{pkg}/config.py"] = render("config.py.j2", context)
-    tree[f"src/{pkg}/artifacts.py"] = render("artifacts.py.j2", context)
     tree[f"src/{pkg}/pipeline.py"] = render("pipeline.py.j2", context)
     tree[f"src/{pkg}/__main__.py"] = render("main.py.j2", context)
     tree["tests/test_package.py"] = render("test_package.py.j2", context)
@@ -306,7 +309,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
     if moved_used:
         header_lines.append(f"from .functions import {', '.join(moved_used)}")
     if "save_figure" in needs or "save_figure" in used:
-        header_lines.append("from .artifacts import save_figure")
+        header_lines.append("from nbrefactor_runtime.artifacts import save_figure")
     source = "\n".join(header_lines) + "\n\n\n" + body_code
     return _StageCode(source, review, changes, replaced, functions, imports)
 

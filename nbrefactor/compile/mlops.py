@@ -23,6 +23,7 @@ from typing import Any, Mapping, Optional
 from nbrefactor.compile.plan import ModelPlan, StepPlan
 from nbrefactor.compile.image_ref import InvalidImageReference, check_registry
 from nbrefactor.compile.image_ref import image_reference as checked_image_reference
+from nbrefactor.compile.runtime_wheel import runtime_wheel, wheel_name
 from nbrefactor.compile.templates import render
 
 FIT_METHODS = frozenset({"fit", "fit_predict", "fit_generator", "partial_fit", "train_on_batch"})
@@ -211,7 +212,7 @@ def _parameter_name(name: str) -> str:
 # --- the files ------------------------------------------------------------------------------------
 
 
-def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]) -> dict[str, str]:
+def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]) -> dict[str, str | bytes]:
     """Files to add to the package tree. `context` is the emitter's template context."""
     pkg = plan.package
     training = training_target(plan)
@@ -261,11 +262,8 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
         "pipeline_name": plan.package.replace("_", "-").lower(),
     }
     files = {
-        f"src/{pkg}/tracking.py": render("tracking.py.j2", ctx),
-        f"src/{pkg}/validate.py": render("validate.py.j2", ctx),
-        f"src/{pkg}/monitor.py": render("monitor.py.j2", ctx),
-        f"src/{pkg}/serving.py": render("serving.py.j2", ctx),
-        f"src/{pkg}/kfp_runtime.py": render("kfp_runtime.py.j2", ctx),
+        f"src/{pkg}/runtime.py": render("runtime.py.j2", ctx),
+        f"vendor/{wheel_name()}": runtime_wheel(),
         f"src/{pkg}/data_profile.json": json.dumps(profile, indent=2, sort_keys=True) + "\n",
         "pipeline/kfp_pipeline.py": render("kfp_pipeline.py.j2", ctx),
         "pipeline/README.md": render("kfp_README.md.j2", ctx),

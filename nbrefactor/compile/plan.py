@@ -227,7 +227,7 @@ def plan_model(
     stages: list[StagePlan] = []
     # Modules the package itself has: a stage (one per notebook) must not take one of their names.
     stage_names: set[str] = {"config", "pipeline", "functions", "artifacts", "cli", "__main__", "__init__", "tracking",
-                             "validate", "monitor", "serving", "kfp_runtime", "data_profile", "steps"}
+                             "validate", "monitor", "serving", "kfp_runtime", "runtime", "data_profile", "steps"}
     for facts, diagnostics in notebooks:
         all_diagnostics.extend(diagnostics)
         blocking.extend(d for d in diagnostics if d.code in BLOCKING_CODES)

@@ -288,7 +288,7 @@ def gather_inputs(
 
 # Modules every generated package has: a local module of the same name cannot be copied in.
 GENERATED_MODULES = frozenset({"config", "pipeline", "functions", "artifacts", "cli", "__main__", "__init__", "tracking",
-                               "validate", "monitor", "serving", "kfp_runtime", "data_profile", "steps"})
+                               "validate", "monitor", "serving", "kfp_runtime", "runtime", "data_profile", "steps"})
 
 
 def local_module_conflicts(plan: ModelPlan, notebooks: list[tuple[NotebookFacts, ProjectContext, Path]]) -> list[str]:

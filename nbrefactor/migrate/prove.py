@@ -6,7 +6,7 @@
 3. imports            every module of the package imports (in a subprocess of that environment)
 4. tests pass         its generated tests pass (pytest, in that environment)
 5. runs as a pipeline each step in its own process, values passed through the artifact
-                      serialisation the kfp components use (`kfp_runtime.run_step`), and every
+                      serialisation the kfp components use (the package's `runtime.run_step`), and every
                       value equals the in-process run's
 6. verified           `nbrefactor verify` ran the notebook and the package in that environment,
                       compared at least one value and found no difference
@@ -47,6 +47,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from nbrefactor.compile.runtime_wheel import runtime_wheel, wheel_name
+
 RUNGS = ("emitted", "installs", "imports", "tests pass", "runs as a pipeline", "verified")
 MIGRATED_RUNG = 5  # "migrated" means this rung at least
 ENV_MODES = ("clean", "current")
@@ -64,7 +66,7 @@ class ProveOptions:
     timeout: float = 600.0  # seconds per rung
     verify: bool = True
     env_cache: Optional[Path] = None
-    # Rung 5: "steps" runs each step in its own process through kfp_runtime.run_step (what every
+    # Rung 5: "steps" runs each step in its own process through runtime.run_step (what every
     # component calls); "kfp" runs the generated kfp pipeline with kfp.local's SubprocessRunner
     # (every component, validate/register/deploy/monitor included, in its own process); "auto"
     # uses kfp where the package's environment has kfp.
@@ -158,7 +160,7 @@ def requirement_lines(package_dir: Path) -> list[str]:
     lines = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
-        if line:
+        if line and not line.startswith("-"):  # options (`--find-links vendor`) are the installer's, below
             lines.append(line)
     return sorted(set(lines))
 
@@ -174,7 +176,7 @@ class Environments:
         self._built: dict[str, tuple[Optional[Path], str]] = {}
 
     def key(self, requirements: Sequence[str]) -> str:
-        basis = json.dumps({"mode": self.options.env_mode, "python": sys.version.split()[0], "base": sys.prefix if self.options.env_mode == "current" else "", "requirements": list(requirements), "tools": TOOLS})
+        basis = json.dumps({"mode": self.options.env_mode, "python": sys.version.split()[0], "base": sys.prefix if self.options.env_mode == "current" else "", "requirements": list(requirements), "tools": TOOLS, "runtime": hashlib.sha256(runtime_wheel()).hexdigest()})
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
     def get(self, requirements: Sequence[str]) -> tuple[Optional[Path], str]:
@@ -209,11 +211,19 @@ class Environments:
                 import site as _site
 
                 paths = [p for p in _site.getsitepackages() if Path(p).is_dir()]
-                (site / "_nbrefactor_current_environment.pth").write_text("\n".join(paths) + "\n", encoding="utf-8")
+                # addsitedir, not bare paths: the .pth files there (editable installs such as the
+                # runtime library's) are read too.
+                lines = [f"import site; site.addsitedir({p!r})" for p in paths]
+                (site / "_nbrefactor_current_environment.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
             else:
                 req = staging / "requirements.txt"
                 req.write_text("\n".join([*requirements, *TOOLS]) + "\n", encoding="utf-8")
-                ok, out = _run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(env_python), "-r", str(req)], timeout=self.options.timeout)
+                # The runtime library every package pins is not on the index yet: the wheel each
+                # package vendors is the one this nbrefactor builds (same version, same bytes).
+                wheels = staging / "wheels"
+                wheels.mkdir()
+                (wheels / wheel_name()).write_bytes(runtime_wheel())
+                ok, out = _run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(env_python), "--find-links", str(wheels), "-r", str(req)], timeout=self.options.timeout)
                 if not ok:
                     return None, f"`pip install -r requirements.txt` failed: {_last_lines(out)}"
             (staging / ".nbrefactor-ready").write_text(json.dumps(list(requirements)), encoding="utf-8")
@@ -356,14 +366,15 @@ def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], tim
     return False, f"{summary}" + (f"; {failed}" if failed else "")
 
 
-# Runs in the package's environment: every step in its own process through `kfp_runtime.run_step`
+# Runs in the package's environment: every step in its own process through `runtime.run_step`
 # (what each kfp component calls, with the same pickled artifacts), then the whole pipeline in
 # one process; every value crossing each step is compared (nbrefactor's comparer, from sys.argv).
 _PIPELINE_DRIVER = r"""
 import glob, json, os, pickle, subprocess, sys
 package, work, nbrefactor_root, runner, kfp_file = sys.argv[1:6]
 import importlib
-runtime = importlib.import_module(package + ".kfp_runtime")
+runtime = importlib.import_module(package + ".runtime")
+STEPS = {n: (s.module, tuple(s.inputs), tuple(s.outputs)) for n, s in runtime.SPEC.steps.items()}
 pipeline = importlib.import_module(package + ".pipeline")
 order = list(pipeline.STEPS)
 artifacts = os.path.join(work, "artifacts")
@@ -386,7 +397,7 @@ if runner == "kfp":
         sys.exit(1)
     [run] = sorted(glob.glob(os.path.join(root, "*")))[-1:]
     for step in order:
-        for name in runtime.STEPS[step][2]:
+        for name in STEPS[step][2]:
             found = glob.glob(os.path.join(run, "step-" + step.replace("_", "-"), "out_" + name)) or glob.glob(os.path.join(run, "*", "out_" + name))
             if not found:
                 print("kfp.local: no artifact out_%s of step %s" % (name, step))
@@ -396,10 +407,10 @@ if runner == "kfp":
 else:
     produced = {}
     for step in order:
-        module, inputs, outputs = runtime.STEPS[step]
+        module, inputs, outputs = STEPS[step]
         inp = {n: produced[n] for n in inputs}
         out = {n: os.path.join(artifacts, "%s.%s.pkl" % (step, n)) for n in outputs}
-        code = "import json, sys; from %s.kfp_runtime import run_step; run_step(%r, {}, json.loads(sys.argv[1]), json.loads(sys.argv[2]))" % (package, step)
+        code = "import json, sys; from %s.runtime import run_step; run_step(%r, {}, json.loads(sys.argv[1]), json.loads(sys.argv[2]))" % (package, step)
         done = subprocess.run([sys.executable, "-c", code, json.dumps(inp), json.dumps(out)], capture_output=True, text=True, errors="replace")
         if done.returncode != 0:
             lines = [l for l in (done.stdout + done.stderr).splitlines() if l.strip()]
@@ -407,7 +418,7 @@ else:
             sys.exit(1)
         produced.update(out)
         where.update({(step, n): path for n, path in out.items()})
-    how = "in separate processes (kfp_runtime.run_step)"
+    how = "in separate processes (runtime.run_step)"
 try:
     import cloudpickle as dumper
 except ImportError:
@@ -421,7 +432,7 @@ sys.path.append(nbrefactor_root)
 from nbrefactor.verify.compare import Match, Mismatch, compare
 checked = 0
 for step in order:
-    module, inputs, outputs = runtime.STEPS[step]
+    module, inputs, outputs = STEPS[step]
     for name in outputs:
         with open(where[(step, name)], "rb") as handle:
             separate = pickle.load(handle)

@@ -1,9 +1,9 @@
-"""MLflow tracking of {{ pkg }}: the run records the config as params, the metrics the notebook
-computed, the input data with a full sha256 digest, and the trained model (registered as
-{{ model_name|doc }} with the alias `candidate`).
+"""MLflow tracking of a generated package: the run records the config as params, the metrics the
+notebook computed, the input data with a full sha256 digest, and the trained model (registered
+under the package's model name with the alias `candidate`).
 
 Tracking only observes: it never changes a value the steps compute. It is skipped when mlflow is
-not installed, when `{{ env_prefix }}_NO_TRACKING` or `NBREFACTOR_NO_TRACKING` is set to 1/true,
+not installed, when `<ENV_PREFIX>_NO_TRACKING` or `NBREFACTOR_NO_TRACKING` is set to 1/true,
 or when `pipeline.run(..., tracking=False)` is called. The tracking URI is `MLFLOW_TRACKING_URI`,
 else a sqlite database in the run's artifacts folder (`sqlite:///<artifacts_dir>/mlflow.db`).
 """
@@ -22,32 +22,25 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-MODEL_NAME = {{ repr(model_name) }}
-EXPERIMENT = {{ repr(model_name) }}
-TRAINING_STEP = {{ repr(training.step) }}
-MODEL_OUTPUT = {{ repr(training.model) }}
+from .spec import PackageSpec
+
 ALIAS = "candidate"
 DIGEST_CHARS = 36  # the longest dataset digest MLflow's store accepts
-STEP_MODULES = { {% for s in mlops_steps %}{{ repr(s.name) }}: {{ repr(s.module) }}, {% endfor %} }
-# Config fields that name the data the model reads (logged as MLflow datasets).
-INPUT_FIELDS = [{% for n in data_fields %}{{ repr(n) }}, {% endfor %}]
-# The package's pinned requirements: the logged model's explicit pip requirements.
-REQUIREMENTS = [{% for r in pinned_requirements %}{{ repr(r) }}, {% endfor %}]
 # A value named like a metric (`accuracy`, `test_auc`, `rmse`…) is logged when it is a number.
 METRIC_NAME = re.compile(r"(?:^|_)(acc|accuracy|auc|roc_auc|f1|f1_score|precision|recall|rmse|mse|mae|mape|r2|loss|logloss|log_loss|score|error|err)(?:$|_)", re.I)
 # Functions from sklearn.metrics whose results are recorded when a step calls them.
 METRIC_FUNCTION = re.compile(r"(_score|_error|_loss|^r2_score)$")
 
 
-def disabled_by_environment() -> bool:
-    for key in ("{{ env_prefix }}_NO_TRACKING", "NBREFACTOR_NO_TRACKING"):
+def disabled_by_environment(spec: PackageSpec) -> bool:
+    for key in (f"{spec.env_prefix}_NO_TRACKING", "NBREFACTOR_NO_TRACKING"):
         if os.environ.get(key, "").strip().lower() in ("1", "true", "yes", "on"):
             return True
     return False
 
 
-def enabled(flag: Optional[bool] = None) -> bool:
-    if flag is False or (flag is None and disabled_by_environment()):
+def enabled(spec: PackageSpec, flag: Optional[bool] = None) -> bool:
+    if flag is False or (flag is None and disabled_by_environment(spec)):
         return False
     try:
         importlib.import_module("mlflow")
@@ -96,7 +89,8 @@ class MetricRecorder:
     """Wraps sklearn.metrics functions that the step modules call, for the duration of the run,
     to record what they return (unchanged) as metrics."""
 
-    def __init__(self) -> None:
+    def __init__(self, spec: PackageSpec) -> None:
+        self.spec = spec
         self.values: list[tuple[str, float]] = []
         self._patched: list[tuple[Any, str, Any]] = []
 
@@ -123,7 +117,7 @@ class MetricRecorder:
         )
 
     def __enter__(self) -> "MetricRecorder":
-        targets = [importlib.import_module(f"{__package__}.{m}") for m in sorted(set(STEP_MODULES.values()))]
+        targets = [importlib.import_module(f"{self.spec.package}.{m}") for m in sorted(set(self.spec.step_modules.values()))]
         if "sklearn.metrics" in sys.modules:
             targets.append(sys.modules["sklearn.metrics"])
         for module in targets:
@@ -174,12 +168,12 @@ def flavour_of(model: Any) -> str:
     return ""
 
 
-def log_model(model: Any) -> Optional[str]:
+def log_model(model: Any, requirements: list[str]) -> Optional[str]:
     """Log the model with its flavour and explicit pip requirements; returns its model URI."""
     import mlflow
 
     flavour = flavour_of(model)
-    options = {"name": "model", "pip_requirements": REQUIREMENTS}
+    options = {"name": "model", "pip_requirements": list(requirements)}
     if flavour == "sklearn":
         # MLflow's default sklearn format is skops, which refuses types it does not trust. This
         # run made the model, so the types it contains are trusted; cloudpickle when skops fails.
@@ -187,10 +181,10 @@ def log_model(model: Any) -> Optional[str]:
             import skops.io
 
             trusted = skops.io.get_untrusted_types(data=skops.io.dumps(model))
-            options["pip_requirements"] = REQUIREMENTS + _pins("skops")
+            options["pip_requirements"] = list(requirements) + _pins("skops")
             info = mlflow.sklearn.log_model(model, skops_trusted_types=trusted, **options)
         except Exception:  # noqa: BLE001 - any skops failure: the portable format instead
-            options["pip_requirements"] = REQUIREMENTS + _pins("cloudpickle")
+            options["pip_requirements"] = list(requirements) + _pins("cloudpickle")
             info = mlflow.sklearn.log_model(model, serialization_format="cloudpickle", **options)
     elif flavour == "xgboost":
         info = importlib.import_module("mlflow.xgboost").log_model(model, **options)
@@ -248,22 +242,22 @@ def __getattr__(name: str) -> Any:
     return wrapper
 
 
-def input_digests(cfg: Any) -> dict[str, str]:
+def input_digests(spec: PackageSpec, cfg: Any) -> dict[str, str]:
     """sha256 of each local input file the config names (read only)."""
     digests: dict[str, str] = {}
-    for name in INPUT_FIELDS:
+    for name in spec.input_fields:
         path = str(getattr(cfg, name, ""))
         if path and "://" not in path and os.path.isfile(path):
             digests[name] = sha256_of(path)
     return digests
 
 
-def log_datasets(cfg: Any, digests: Optional[dict[str, str]] = None) -> dict[str, str]:
+def log_datasets(spec: PackageSpec, cfg: Any, digests: Optional[dict[str, str]] = None) -> dict[str, str]:
     """Each input file as an MLflow dataset whose digest is the file's sha256."""
     import mlflow
     import mlflow.data
 
-    digests = input_digests(cfg) if digests is None else digests
+    digests = input_digests(spec, cfg) if digests is None else digests
     for name, full in digests.items():
         path = str(getattr(cfg, name))
         # MLflow stores at most 36 characters of a dataset digest (its sqlite schema refuses
@@ -299,13 +293,14 @@ class TrackedRun:
     the block ends (FAILED if a step raised). The steps see exactly the files they would see
     untracked — no store or folder appears beside them mid-run."""
 
-    def __init__(self, cfg: Any, run_id: str = "", uri: str = "") -> None:
+    def __init__(self, spec: PackageSpec, cfg: Any, run_id: str = "", uri: str = "") -> None:
+        self.spec = spec
         self.cfg = cfg
         self.run_id = run_id
         self.explicit_uri = uri
         self.uri = ""
         self.model_uri: Optional[str] = None
-        self.recorder = MetricRecorder()
+        self.recorder = MetricRecorder(spec)
         self._metrics: list[tuple[str, float]] = []
         self._model: Any = None
         self._steps: list[str] = []
@@ -313,7 +308,7 @@ class TrackedRun:
 
     def __enter__(self) -> "TrackedRun":
         if not self.run_id:
-            self._digests = input_digests(self.cfg)
+            self._digests = input_digests(self.spec, self.cfg)
         self.recorder.__enter__()
         return self
 
@@ -324,8 +319,9 @@ class TrackedRun:
                 number = as_number(v)
                 if number is not None:
                     self._metrics.append((name, number))
-        if step == TRAINING_STEP and MODEL_OUTPUT and MODEL_OUTPUT in values:
-            self._model = values[MODEL_OUTPUT]
+        model_output = self.spec.model_output
+        if step == self.spec.training_step and model_output and model_output in values:
+            self._model = values[model_output]
         self._steps.append(step)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -346,19 +342,19 @@ class TrackedRun:
             if self.run_id:
                 mlflow.start_run(run_id=self.run_id)
             else:
-                experiment = mlflow.get_experiment_by_name(EXPERIMENT)
+                experiment = mlflow.get_experiment_by_name(self.spec.model_name)
                 if experiment is None:
                     location = None
                     if embedded:  # keep the artifacts beside the sqlite file
                         location = (Path(self.cfg.artifacts_dir).resolve() / "mlartifacts").as_uri()
-                    experiment_id = mlflow.create_experiment(EXPERIMENT, artifact_location=location)
+                    experiment_id = mlflow.create_experiment(self.spec.model_name, artifact_location=location)
                 else:
                     experiment_id = experiment.experiment_id
-                run = mlflow.start_run(experiment_id=experiment_id, run_name=f"{MODEL_NAME}-{TRAINING_STEP or 'run'}")
+                run = mlflow.start_run(experiment_id=experiment_id, run_name=f"{self.spec.model_name}-{self.spec.training_step or 'run'}")
                 self.run_id = run.info.run_id
                 mlflow.log_params({f.name: getattr(self.cfg, f.name) for f in dataclasses.fields(self.cfg)})
-                mlflow.set_tags({"nbrefactor.audit.types": MODEL_NAME, "nbrefactor.training_step": str(TRAINING_STEP)})
-                log_datasets(self.cfg, self._digests)
+                mlflow.set_tags({"nbrefactor.audit.types": self.spec.model_name, "nbrefactor.training_step": str(self.spec.training_step)})
+                log_datasets(self.spec, self.cfg, self._digests)
             counters: dict[str, int] = {}
             for name, value in self._metrics:
                 index = counters.get(name, 0)
@@ -366,7 +362,7 @@ class TrackedRun:
                 mlflow.log_metric(name, value, step=index)
             mlflow.set_tags({f"nbrefactor.step.{step}": "done" for step in self._steps})
             if self._model is not None and not failed:
-                self.model_uri = log_model(self._model)
+                self.model_uri = log_model(self._model, list(self.spec.requirements))
             mlflow.end_run(status="FAILED" if failed else "FINISHED")
         except BaseException:
             mlflow.end_run(status="FAILED")
@@ -384,8 +380,9 @@ def _restore_environment(previous: Optional[str]) -> None:
         os.environ["MLFLOW_TRACKING_URI"] = previous
 
 
-def register(run_id: str, uri: str, alias: str = ALIAS) -> Optional[str]:
-    """Register the run's model under MODEL_NAME and point `alias` at it; returns the version."""
+def register(spec: PackageSpec, run_id: str, uri: str, alias: str = ALIAS) -> Optional[str]:
+    """Register the run's model under the package's model name and point `alias` at it; returns
+    the version."""
     import mlflow
     from mlflow import MlflowClient
 
@@ -396,8 +393,8 @@ def register(run_id: str, uri: str, alias: str = ALIAS) -> Optional[str]:
         model_uri = client.get_run(run_id).data.tags.get("nbrefactor.model_uri")
         if not model_uri:
             return None
-        version = mlflow.register_model(model_uri, MODEL_NAME)
-        client.set_registered_model_alias(MODEL_NAME, alias, version.version)
+        version = mlflow.register_model(model_uri, spec.model_name)
+        client.set_registered_model_alias(spec.model_name, alias, version.version)
         return str(version.version)
     finally:
         _restore_environment(previous)

@@ -1,4 +1,4 @@
-"""Drift monitoring of {{ pkg }}: new data against the training profile recorded at migration.
+"""Drift monitoring of a generated package: new data against the training profile recorded at migration.
 
 With Evidently installed and the training data at hand, its `DataDriftPreset` report is used
 (its share of drifted columns against `threshold`). Otherwise the documented test is the
@@ -16,7 +16,7 @@ import math
 import os
 from typing import Any, Mapping, Optional
 
-from .validate import is_numeric, load_profile, read_table
+from .validate import is_numeric, read_table
 
 DEFAULT_THRESHOLD = 0.2
 FLOOR = 1e-4
@@ -96,13 +96,12 @@ def _evidently(current: Any, reference: Any, threshold: float) -> Optional[dict[
 
 def monitor(
     paths: Mapping[str, str],
+    profile: Mapping[str, Any],
     threshold: float = DEFAULT_THRESHOLD,
-    profile: Optional[Mapping[str, Any]] = None,
     references: Optional[Mapping[str, str]] = None,
     report_path: Optional[str] = None,
 ) -> dict[str, Any]:
     """`paths`: config field → new data; `references`: field → training data (for Evidently)."""
-    profile = load_profile() if profile is None else profile
     report: dict[str, Any] = {"threshold": threshold, "files": {}, "drifted": []}
     for name, path in sorted(paths.items()):
         recorded = profile.get("files", {}).get(name, {})

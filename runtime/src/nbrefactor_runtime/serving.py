@@ -1,4 +1,4 @@
-"""Model registry and deployment gate of {{ pkg }}.
+"""Model registry and deployment gate of a generated package.
 
 `deploy_gate` moves the serving alias (`champion` by default) to a registered version only when
 its evaluation metric is at least as good as the current holder's (higher is better, except for
@@ -14,13 +14,11 @@ import os
 import re
 from typing import Any, Optional
 
-from .tracking import MODEL_NAME
 
 SERVING_ALIAS = "champion"
 PRIORITY = ("roc_auc_score", "auc", "roc_auc", "accuracy_score", "accuracy", "f1_score", "f1", "r2_score", "r2",
             "mean_squared_error", "rmse", "mse", "mean_absolute_error", "mae", "loss")
 LOWER_IS_BETTER = re.compile(r"(rmse|mse|mae|mape|loss|error|err)(?:$|_|\.)|^(mean_|median_)", re.I)
-SERVICE_NAME = {{ repr(pipeline_name) }}
 
 
 def lower_is_better(metric: str) -> bool:
@@ -36,14 +34,14 @@ def choose_metric(metrics: dict[str, float], preferred: str = "") -> Optional[st
     return sorted(metrics)[0] if metrics else None
 
 
-def inference_service(storage_uri: str, version: str, name: str = SERVICE_NAME) -> dict[str, Any]:
+def inference_service(model_name: str, service_name: str, storage_uri: str, version: str) -> dict[str, Any]:
     return {
         "apiVersion": "serving.kserve.io/v1beta1",
         "kind": "InferenceService",
         "metadata": {
-            "name": name,
-            "labels": {"app.kubernetes.io/part-of": name},
-            "annotations": {"nbrefactor/registered-model": MODEL_NAME, "nbrefactor/model-version": str(version)},
+            "name": service_name,
+            "labels": {"app.kubernetes.io/part-of": service_name},
+            "annotations": {"nbrefactor/registered-model": model_name, "nbrefactor/model-version": str(version)},
         },
         "spec": {
             "predictor": {
@@ -58,23 +56,25 @@ def inference_service(storage_uri: str, version: str, name: str = SERVICE_NAME) 
 
 
 def deploy_gate(
+    model_name: str,
+    service_name: str,
     version: str,
     uri: str,
     manifest_path: Optional[str] = None,
     metric: str = "",
     alias: str = SERVING_ALIAS,
 ) -> dict[str, Any]:
-    """Promote registered `version` of MODEL_NAME to `alias` if it is at least as good as the
+    """Promote registered `version` of `model_name` to `alias` if it is at least as good as the
     current holder on the evaluation metric. Returns the decision; writes the manifest."""
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
     client = MlflowClient(uri)
-    candidate = client.get_model_version(MODEL_NAME, version)
+    candidate = client.get_model_version(model_name, version)
     candidate_metrics = client.get_run(candidate.run_id).data.metrics if candidate.run_id else {}
-    decision: dict[str, Any] = {"model": MODEL_NAME, "candidate": str(version), "alias": alias}
+    decision: dict[str, Any] = {"model": model_name, "candidate": str(version), "alias": alias}
     try:
-        holder = client.get_model_version_by_alias(MODEL_NAME, alias)
+        holder = client.get_model_version_by_alias(model_name, alias)
     except MlflowException:
         holder = None
     name = choose_metric(candidate_metrics, metric)
@@ -95,12 +95,12 @@ def deploy_gate(
             decision.update({"candidate_value": new, "holder_value": old, "holder": str(holder.version)})
             why = f"{name} {new:.6g} vs {old:.6g} (version {holder.version}, {'lower' if lower_is_better(name) else 'higher'} is better)"
     if promote:
-        client.set_registered_model_alias(MODEL_NAME, alias, version)
+        client.set_registered_model_alias(model_name, alias, version)
     decision.update({"promoted": promote, "reason": why})
-    serving = client.get_model_version_by_alias(MODEL_NAME, alias) if promote or holder is not None else None
+    serving = client.get_model_version_by_alias(model_name, alias) if promote or holder is not None else None
     if serving is not None:
-        storage = client.get_model_version_download_uri(MODEL_NAME, serving.version)
-        decision["manifest"] = inference_service(storage, serving.version)
+        storage = client.get_model_version_download_uri(model_name, serving.version)
+        decision["manifest"] = inference_service(model_name, service_name, storage, serving.version)
         decision["serving_version"] = str(serving.version)
     if manifest_path:
         os.makedirs(os.path.dirname(os.path.abspath(manifest_path)), exist_ok=True)

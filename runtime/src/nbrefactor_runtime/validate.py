@@ -1,4 +1,4 @@
-"""Data validation of {{ pkg }}: the input files exist, their sha256 digests, and their schema
+"""Data validation of a generated package: the input files exist, their sha256 digests, and their schema
 and null rates against the profile nbrefactor recorded from the notebook's own data at migration
 time (`data_profile.json`).
 
@@ -24,8 +24,9 @@ class DataValidationError(ValueError):
     pass
 
 
-def load_profile() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("data_profile.json").read_text(encoding="utf-8")
+def load_profile(package: str) -> dict[str, Any]:
+    """The profile nbrefactor recorded at migration: `data_profile.json` inside the package."""
+    text = resources.files(package).joinpath("data_profile.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
@@ -51,11 +52,10 @@ def is_numeric(series: Any) -> bool:
 
 def validate(
     paths: Mapping[str, str],
-    profile: Optional[Mapping[str, Any]] = None,
+    profile: Mapping[str, Any],
     null_tolerance: float = NULL_TOLERANCE,
 ) -> dict[str, Any]:
     """`paths`: config field → the file to check now. Returns the report; raises on problems."""
-    profile = load_profile() if profile is None else profile
     recorded = profile.get("files", {})
     report: dict[str, Any] = {"files": {}, "problems": [], "notes": []}
     problems: list[str] = report["problems"]

@@ -1,0 +1,83 @@
+"""`Runtime`: the library bound to one package's facts, so the package's code calls
+`RUNTIME.validate(paths)` instead of carrying its own copy of each module."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from . import monitor as _monitor
+from . import serving as _serving
+from . import steps as _steps
+from . import tracking as _tracking
+from . import validate as _validate
+from .spec import PackageSpec
+
+
+class Runtime:
+    def __init__(self, spec: PackageSpec, config_class: Any) -> None:
+        self.spec = spec
+        self.config_class = config_class
+
+    # --- MLflow tracking -------------------------------------------------------------------
+    def tracking_enabled(self, flag: Optional[bool] = None) -> bool:
+        return _tracking.enabled(self.spec, flag)
+
+    def tracked_run(self, cfg: Any, run_id: str = "", uri: str = "") -> _tracking.TrackedRun:
+        return _tracking.TrackedRun(self.spec, cfg, run_id=run_id, uri=uri)
+
+    def register(self, run_id: str, uri: str, alias: str = _tracking.ALIAS) -> Optional[str]:
+        return _tracking.register(self.spec, run_id, uri, alias)
+
+    @staticmethod
+    def tracking_uri(artifacts_dir: str, explicit: str = "") -> str:
+        return _tracking.tracking_uri(artifacts_dir, explicit)
+
+    # --- the step runner (what each Kubeflow component calls) ------------------------------
+    def run_step(
+        self,
+        name: str,
+        config: dict[str, Any],
+        inputs: dict[str, str],
+        outputs: dict[str, str],
+        track: bool = False,
+        tracking_uri: str = "",
+        run_id: str = "",
+    ) -> str:
+        return _steps.run_step(self.spec, self.config_class, name, config, inputs, outputs, track, tracking_uri, run_id)
+
+    # --- data validation and drift ---------------------------------------------------------
+    def load_profile(self) -> dict[str, Any]:
+        return _validate.load_profile(self.spec.package)
+
+    def validate(
+        self,
+        paths: Mapping[str, str],
+        profile: Optional[Mapping[str, Any]] = None,
+        null_tolerance: float = _validate.NULL_TOLERANCE,
+    ) -> dict[str, Any]:
+        return _validate.validate(paths, self.load_profile() if profile is None else profile, null_tolerance)
+
+    def monitor(
+        self,
+        paths: Mapping[str, str],
+        threshold: float = _monitor.DEFAULT_THRESHOLD,
+        profile: Optional[Mapping[str, Any]] = None,
+        references: Optional[Mapping[str, str]] = None,
+        report_path: Optional[str] = None,
+    ) -> dict[str, Any]:
+        profile = self.load_profile() if profile is None else profile
+        return _monitor.monitor(paths, profile, threshold, references=references, report_path=report_path)
+
+    # --- registry and serving --------------------------------------------------------------
+    def deploy_gate(
+        self,
+        version: str,
+        uri: str,
+        manifest_path: Optional[str] = None,
+        metric: str = "",
+        alias: str = _serving.SERVING_ALIAS,
+    ) -> dict[str, Any]:
+        return _serving.deploy_gate(self.spec.model_name, self.spec.service_name, version, uri, manifest_path, metric, alias)
+
+    def inference_service(self, storage_uri: str, version: str) -> dict[str, Any]:
+        return _serving.inference_service(self.spec.model_name, self.spec.service_name, storage_uri, version)

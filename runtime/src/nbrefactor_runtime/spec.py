@@ -1,0 +1,33 @@
+"""What the runtime needs to know about one generated package: plain data, written by nbrefactor
+into the package's `runtime.py` as Python literals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """One step of the package: the module that defines it and the names it takes and returns."""
+
+    module: str
+    inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    package: str  # the import name of the generated package
+    model_name: str  # the registered model's name and the MLflow experiment's
+    env_prefix: str  # `<ENV_PREFIX>_NO_TRACKING` switches tracking off
+    service_name: str = ""  # the KServe InferenceService's name
+    training_step: str = ""  # the step whose output is the trained model ("" when none)
+    model_output: str = ""  # the name that step returns the model as
+    steps: Mapping[str, StepSpec] = field(default_factory=dict)  # in the notebook's order
+    input_fields: tuple[str, ...] = ()  # config fields that name the data the model reads
+    requirements: tuple[str, ...] = ()  # the package's pins: the logged model's pip requirements
+
+    @property
+    def step_modules(self) -> dict[str, str]:
+        return {name: step.module for name, step in self.steps.items()}

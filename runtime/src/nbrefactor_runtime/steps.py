@@ -1,0 +1,53 @@
+"""What a Kubeflow component of a generated package runs (`pipeline/kfp_pipeline.py` of the
+package): one step per component, its inputs and outputs passed as files through
+`artifacts.save` / `artifacts.load`, its config as parameters. Plain Python: it runs without kfp,
+which only calls it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Optional
+
+from . import artifacts, tracking
+from .spec import PackageSpec
+
+
+def run_step(
+    spec: PackageSpec,
+    config_class: Any,
+    name: str,
+    config: dict[str, Any],
+    inputs: dict[str, str],
+    outputs: dict[str, str],
+    track: bool = False,
+    tracking_uri: str = "",
+    run_id: str = "",
+) -> str:
+    """Run step `name` with `config_class(**config)` on the saved `inputs` (name → path), save its
+    return values to `outputs` (name → path). A tracked step logs into the MLflow run `run_id`
+    (a new run when empty); returns the run id ("" when not tracked)."""
+    step = spec.steps[name]
+    cfg = config_class(**config)
+    artifacts.reset(cfg.artifacts_dir)
+    function = getattr(importlib.import_module(f"{spec.package}.{step.module}"), name)
+    arguments = [artifacts.load(inputs[n]) for n in step.inputs]
+    tracked_run: Optional[tracking.TrackedRun] = None
+    if track and tracking.enabled(spec):
+        tracked_run = tracking.TrackedRun(spec, cfg, run_id=run_id, uri=tracking_uri)
+        tracked_run.__enter__()
+    try:
+        result = function(cfg, *arguments)
+        outputs_named = step.outputs
+        values = dict(zip(outputs_named, result if len(outputs_named) > 1 else (result,))) if outputs_named else {}
+        if tracked_run is not None:
+            tracked_run.observe(name, values)
+    except BaseException as exc:
+        if tracked_run is not None:
+            tracked_run.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    if tracked_run is not None:
+        tracked_run.__exit__(None, None, None)
+    for output in step.outputs:
+        artifacts.save(values[output], outputs[output])
+    return tracked_run.run_id if tracked_run is not None else ""

@@ -1,0 +1,101 @@
+"""nbrefactor-runtime: the library generated packages share instead of carrying copies of it.
+
+The wheel nbrefactor vendors into each package is reproducible and installs offline; the library
+never imports the compiler; the installed library is the one in this repository; a generated
+package holds only its own code and binds the library in `runtime.py`."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import subprocess
+import sys
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+import nbrefactor_runtime
+from nbrefactor.compile.runtime_wheel import runtime_requirement, runtime_wheel, wheel_name
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "runtime" / "src" / "nbrefactor_runtime"
+
+
+def test_the_installed_runtime_is_this_repository_s_source():
+    # A stale install would make every generated package run other code than the repo holds.
+    installed = Path(nbrefactor_runtime.__file__).parent
+    for source in sorted(SOURCE.glob("*.py")):
+        assert (installed / source.name).read_bytes() == source.read_bytes(), f"{source.name}: reinstall ./runtime"
+
+
+def test_the_runtime_never_imports_the_compiler():
+    for source in sorted(SOURCE.glob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            assert not any(n == "nbrefactor" or n.startswith("nbrefactor.") for n in names), f"{source.name} imports {names}"
+
+
+def test_the_vendored_wheel_is_reproducible_and_complete():
+    first = runtime_wheel()
+    runtime_wheel.cache_clear()
+    second = runtime_wheel()
+    assert first == second
+    archive = zipfile.ZipFile(BytesIO(first))
+    names = archive.namelist()
+    for source in sorted(SOURCE.glob("*.py")):
+        assert archive.read(f"nbrefactor_runtime/{source.name}") == source.read_bytes()
+    version = nbrefactor_runtime.__version__
+    assert wheel_name() == f"nbrefactor_runtime-{version}-py3-none-any.whl"
+    assert runtime_requirement() == f"nbrefactor-runtime=={version}"
+    record = archive.read(f"nbrefactor_runtime-{version}.dist-info/RECORD").decode()
+    assert len(record.splitlines()) == len(names)
+    assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+
+
+def test_the_vendored_wheel_installs_offline_and_imports(tmp_path):
+    wheels = tmp_path / "vendor"
+    wheels.mkdir()
+    (wheels / wheel_name()).write_bytes(runtime_wheel())
+    (tmp_path / "requirements.txt").write_text(f"--find-links vendor\n{runtime_requirement()}\n")
+    env = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True, timeout=120)
+    python = env / "bin" / "python"
+    # pip reads `--find-links vendor` relative to the requirements file, from any working directory.
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-index", "-q", "-r", str(tmp_path / "requirements.txt")],
+        cwd="/", capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = subprocess.run([str(python), "-c", "import nbrefactor_runtime as r, sys; print(r.__version__, r.__file__)"], capture_output=True, text=True, timeout=60)
+    version, location = out.stdout.split()
+    assert version == nbrefactor_runtime.__version__ and str(env) in location
+
+
+def test_a_generated_package_keeps_only_its_own_code(churn_package):
+    source = sorted(p.name for p in (churn_package / "src" / "churn").iterdir() if p.name != "__pycache__")
+    assert source == ["__init__.py", "__main__.py", "config.py", "data_profile.json", "functions.py", "pipeline.py", "runtime.py", "steps.py"]
+    # The vendored wheel is the runtime's, and requirements.txt and pyproject.toml pin it.
+    assert (churn_package / "vendor" / wheel_name()).read_bytes() == runtime_wheel()
+    requirements = (churn_package / "requirements.txt").read_text().splitlines()
+    assert "--find-links vendor" in requirements and runtime_requirement() in requirements
+    assert f'"{runtime_requirement()}"' in (churn_package / "pyproject.toml").read_text()
+    # The binding is data: no function of the library is redefined in the package.
+    binding = ast.parse((churn_package / "src" / "churn" / "runtime.py").read_text())
+    assert not [n for n in ast.walk(binding) if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+
+
+def test_the_binding_runs_a_step_through_the_library(churn_package, tmp_path):
+    # One step in its own process, as a kfp component runs it: through the package's runtime.py.
+    script = (
+        "import sys; from churn.runtime import run_step, SPEC; "
+        "run_step('load_data', {'artifacts_dir': sys.argv[1]}, {}, {'df': sys.argv[1] + '/df'}); "
+        "from nbrefactor_runtime import artifacts; print(len(artifacts.load(sys.argv[1] + '/df')), SPEC.model_name)"
+    )
+    env = {"PYTHONPATH": str(churn_package / "src"), "NBREFACTOR_NO_TRACKING": "1", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "a")], cwd=churn_package / "tests" / "data", env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows, model = done.stdout.split()
+    assert int(rows) > 0 and model == "churn"
