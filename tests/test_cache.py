@@ -270,3 +270,22 @@ def test_installed_distributions_are_kept_in_the_cache_and_read_back_unchanged(c
     finally:
         distributions.INSTALLED_STORE = None
         distributions.installed_distributions.cache_clear()
+
+
+HEAVY = ("libcst", "jinja2", "rich", "nbrefactor.audit.analysis", "nbrefactor.audit.rules", "nbrefactor.compile", "nbrefactor.migrate",
+         "nbrefactor.verify", "nbrefactor.report.text", "nbrefactor.report.sarif", "nbrefactor.report.html", "nbrefactor.audit.distributions")
+
+
+def test_an_audit_answered_from_the_cache_imports_none_of_the_heavy_modules(corpus, tmp_path):
+    """A cache hit is mostly interpreter start-up and imports: it must not load the analysis
+    (libcst), the rules, the compiler, migrate, verify, rich or a report format it does not print."""
+    env = {**os.environ, "NBREFACTOR_CACHE_DIR": str(tmp_path / "hit-cache"), "PYTHONPATH": str(REPO)}
+    probe = (
+        "import sys\nfrom nbrefactor.cli.app import main\n"
+        f"code = main(['audit', {str(corpus)!r}, '--format', 'json', '-o', {str(tmp_path / 'out.json')!r}])\n"
+        f"print(code, sorted(m for m in sys.modules if m.startswith({HEAVY!r})))\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert cold.stdout.startswith("1 ") and "libcst" in cold.stdout, cold.stdout + cold.stderr  # the cold run audits
+    hit = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert hit.stdout.strip() == "1 []", hit.stdout + hit.stderr
