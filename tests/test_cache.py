@@ -289,3 +289,18 @@ def test_an_audit_answered_from_the_cache_imports_none_of_the_heavy_modules(corp
     assert cold.stdout.startswith("1 ") and "libcst" in cold.stdout, cold.stdout + cold.stderr  # the cold run audits
     hit = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert hit.stdout.strip() == "1 []", hit.stdout + hit.stderr
+
+
+def test_baseline_create_and_update_read_the_audit_cache(corpus, tmp_path, monkeypatch):
+    from nbrefactor.cli.app import main
+
+    monkeypatch.setenv("NBREFACTOR_CACHE_DIR", str(tmp_path / "ci-cache"))
+    monkeypatch.chdir(corpus)
+    assert main(["audit", ".", "--format", "json", "-j", "1", "-o", str(tmp_path / "audit.json")]) == 1  # fills the cache
+    counter = AuditCounter(monkeypatch)
+    assert main(["baseline", "create", ".", "-o", str(tmp_path / "cached.json"), "-j", "1"]) == 0
+    assert main(["baseline", "update", "--baseline", str(tmp_path / "cached.json"), "-j", "1"]) == 0
+    assert counter.paths == [], "baseline create/update audited again what the cache holds"
+    assert main(["baseline", "create", ".", "-o", str(tmp_path / "fresh.json"), "-j", "1", "--no-cache"]) == 0
+    assert sorted(counter.paths) == ["nb0.ipynb", "nb1.ipynb", "nb2.ipynb"]  # --no-cache audits every notebook
+    assert (tmp_path / "cached.json").read_bytes() == (tmp_path / "fresh.json").read_bytes()
