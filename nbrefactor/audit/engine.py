@@ -268,6 +268,8 @@ def audit_paths(
     finally:
         if restore is not None:
             restore()
+    if cache is not None and todo:  # this run wrote entries: the cache grows, so it is pruned (once a day)
+        cache.maybe_prune()
     results.extend(audited)
     results.sort(key=lambda r: r.path)
     return AuditResult(tuple(results))
