@@ -51,7 +51,7 @@ class ResultCache:
 
     def key(self, raw: bytes, display: str, project: Any) -> str:
         digest = hashlib.sha256()
-        for part in (self.base, display, canonical_json(project)):
+        for part in (self.base, display, _project_json(project)):
             digest.update(part.encode("utf-8"))
             digest.update(b"\x1f")
         digest.update(hashlib.sha256(raw).digest())
@@ -263,6 +263,22 @@ def environment_digest() -> str:
         names.append(entry)
         names.extend(sorted(n for n in listing if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))))
     return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
+
+
+# discover_project hands out one ProjectContext per folder: its text is computed once per object
+# (a hundred notebooks in ten folders: ten serialisations, not a hundred).
+_PROJECT_TEXTS: dict[int, tuple[Any, str]] = {}
+
+
+def _project_json(project: Any) -> str:
+    known = _PROJECT_TEXTS.get(id(project))
+    if known is not None and known[0] is project:
+        return known[1]
+    text = canonical_json(project)
+    if len(_PROJECT_TEXTS) > 4096:
+        _PROJECT_TEXTS.clear()
+    _PROJECT_TEXTS[id(project)] = (project, text)
+    return text
 
 
 def canonical_json(value: Any) -> str:
