@@ -122,8 +122,8 @@ def compare(n: int, repeat: int, work: Path, peers: dict[str, str], baseline_src
         sample("nbrefactor cold", nbr, {"NBREFACTOR_CACHE_DIR": str(cold)})
         sample("nbrefactor cold -j1", [*nbr, "-j", "1"], {"NBREFACTOR_CACHE_DIR": str(cold_j1)})
         sample("nbrefactor cache hit", nbr, {"NBREFACTOR_CACHE_DIR": str(cold)})
-        if baseline_src is not None:  # an older checkout (no cache there): what the changes bought
-            sample("nbrefactor baseline", nbr, {"PYTHONPATH": str(baseline_src)})
+        if baseline_src is not None:  # an older checkout, cold (its own empty cache, if it has one): what the changes bought
+            sample("nbrefactor baseline", nbr, {"PYTHONPATH": str(baseline_src), "NBREFACTOR_CACHE_DIR": str(work / f"cache-{n}-{i}-baseline")})
         if "fawltydeps" in peers:
             sample("fawltydeps", [peers["fawltydeps"], "--check", "--json", str(folder)])
         if "ruff" in peers:

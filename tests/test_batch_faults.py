@@ -171,6 +171,29 @@ def test_dry_run_never_prints_a_secret(tmp_path: Path):
         assert secret not in output, f"{secret[:6]}… printed by --dry-run"
 
 
+def test_dry_run_never_prints_a_pipeline_parameter_secret(tmp_path: Path):
+    """The reported leak: secrets in a Kale `pipeline-parameters` cell are pipeline parameters, whose
+    literal defaults the dry-run prints as `config name = 'value' (parameter)`. Before a8549ea these
+    lines held every secret in full; plain cells never did (their secrets become env-backed fields)."""
+    secrets = ("sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z", "ghp_Zq8Xw3Lm5Nb7Vc9Kd2Hs4Jt6Rf1Gy0Pe8Ua3", "S3cr3tPassw0rd")
+    params = f"OPENAI_KEY = '{secrets[0]}'\nGITHUB_TOKEN = '{secrets[1]}'\nDB_URL = 'postgresql://alice:{secrets[2]}@db.example.com:5432/prod'\nLR = 0.1\n"
+    cells = [
+        {"cell_type": "code", "metadata": {"tags": ["imports"]}, "execution_count": 1, "outputs": [], "source": "import pandas as pd"},
+        {"cell_type": "code", "metadata": {"tags": ["pipeline-parameters"]}, "execution_count": 2, "outputs": [], "source": params},
+        {"cell_type": "code", "metadata": {"tags": ["block:load"]}, "execution_count": 3, "outputs": [],
+         "source": f"# token {secrets[1]}\ndf = pd.read_csv('/home/alice/data.csv')\nprint(OPENAI_KEY, GITHUB_TOKEN, DB_URL, LR, df.shape)"},
+    ]
+    (tmp_path / "nbs").mkdir()
+    (tmp_path / "nbs" / "kale.ipynb").write_text(json.dumps({"cells": cells, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}))
+    proc = run(["migrate", "nbs", "--out", "out", "--dry-run", "-j", "1", "--progress", "lines", "--allow-hidden-state"], tmp_path)
+    output = proc.stdout + proc.stderr
+    assert "Traceback" not in output and "would be" in output, output
+    for field in ("openai_key", "github_token", "db_url"):  # the parameter lines are printed (the place that leaked)
+        assert f"config {field} = '" in output and "(parameter)" in output, output
+    for secret in secrets:
+        assert secret not in output, f"{secret[:6]}… printed by --dry-run"
+
+
 SEEDED = {
     "openai": "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z",
     "github": "ghp_Zq8Xw3Lm5Nb7Vc9Kd2Hs4Jt6Rf1Gy0Pe8Ua3",

@@ -270,3 +270,112 @@ def test_installed_distributions_are_kept_in_the_cache_and_read_back_unchanged(c
     finally:
         distributions.INSTALLED_STORE = None
         distributions.installed_distributions.cache_clear()
+
+
+HEAVY = ("libcst", "jinja2", "rich", "nbrefactor.audit.analysis", "nbrefactor.audit.rules", "nbrefactor.compile", "nbrefactor.migrate",
+         "nbrefactor.verify", "nbrefactor.report.text", "nbrefactor.report.sarif", "nbrefactor.report.html", "nbrefactor.audit.distributions")
+
+
+def test_an_audit_answered_from_the_cache_imports_none_of_the_heavy_modules(corpus, tmp_path):
+    """A cache hit is mostly interpreter start-up and imports: it must not load the analysis
+    (libcst), the rules, the compiler, migrate, verify, rich or a report format it does not print."""
+    env = {**os.environ, "NBREFACTOR_CACHE_DIR": str(tmp_path / "hit-cache"), "PYTHONPATH": str(REPO)}
+    probe = (
+        "import sys\nfrom nbrefactor.cli.app import main\n"
+        f"code = main(['audit', {str(corpus)!r}, '--format', 'json', '-o', {str(tmp_path / 'out.json')!r}])\n"
+        f"print(code, sorted(m for m in sys.modules if m.startswith({HEAVY!r})))\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert cold.stdout.startswith("1 ") and "libcst" in cold.stdout, cold.stdout + cold.stderr  # the cold run audits
+    hit = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert hit.stdout.strip() == "1 []", hit.stdout + hit.stderr
+
+
+def test_baseline_create_and_update_read_the_audit_cache(corpus, tmp_path, monkeypatch):
+    from nbrefactor.cli.app import main
+
+    monkeypatch.setenv("NBREFACTOR_CACHE_DIR", str(tmp_path / "ci-cache"))
+    monkeypatch.chdir(corpus)
+    assert main(["audit", ".", "--format", "json", "-j", "1", "-o", str(tmp_path / "audit.json")]) == 1  # fills the cache
+    counter = AuditCounter(monkeypatch)
+    assert main(["baseline", "create", ".", "-o", str(tmp_path / "cached.json"), "-j", "1"]) == 0
+    assert main(["baseline", "update", "--baseline", str(tmp_path / "cached.json"), "-j", "1"]) == 0
+    assert counter.paths == [], "baseline create/update audited again what the cache holds"
+    assert main(["baseline", "create", ".", "-o", str(tmp_path / "fresh.json"), "-j", "1", "--no-cache"]) == 0
+    assert sorted(counter.paths) == ["nb0.ipynb", "nb1.ipynb", "nb2.ipynb"]  # --no-cache audits every notebook
+    assert (tmp_path / "cached.json").read_bytes() == (tmp_path / "fresh.json").read_bytes()
+
+
+# --- pruning ---------------------------------------------------------------------------------
+
+
+def _age(path: Path, seconds_ago: float, now: float) -> None:
+    os.utime(path, (now - seconds_ago, now - seconds_ago))
+
+
+def test_prune_removes_entries_unused_for_the_max_age_then_the_least_recently_used_over_the_size_cap(tmp_path):
+    from nbrefactor.audit.cache import prune
+
+    now = 2_000_000_000.0
+    folder = tmp_path / "v1"
+    days = {"ancient": 40, "old": 20, "recent": 2, "fresh": 0}
+    for name, age in days.items():
+        entry = folder / name[:2] / f"{name}.json"
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        entry.write_bytes(b"x" * 1000)
+        _age(entry, age * 86400, now)
+    result = prune(folder, max_age=30 * 86400, max_size=10_000, now=now)
+    assert sorted(p.stem for p in folder.rglob("*.json")) == ["fresh", "old", "recent"] and result.removed == 1
+    result = prune(folder, max_age=30 * 86400, max_size=2_000, now=now)  # room for two: the oldest goes
+    assert sorted(p.stem for p in folder.rglob("*.json")) == ["fresh", "recent"]
+    assert (result.removed, result.kept, result.kept_bytes) == (1, 2, 2000)
+
+
+def test_a_hit_marks_its_entry_used_so_pruning_keeps_it(corpus, tmp_path):
+    from nbrefactor.audit.cache import prune
+
+    settings = Settings()
+    cache = open_cache(settings, tmp_path / "c")
+    audit_paths([str(corpus)], settings, cache=cache)
+    entries = entries_in(tmp_path / "c")
+    assert len(entries) == 3
+    now = __import__("time").time()
+    for entry in entries:
+        _age(entry, 45 * 86400, now)
+    first = engine._cache_key(corpus / "nb0.ipynb", engine._display(corpus / "nb0.ipynb"), cache)
+    assert first is not None and cache.get(first) is not None  # a hit, 45 days after the entry was written
+    prune(cache.folder, max_age=30 * 86400, max_size=2**30, now=now)
+    assert entries_in(tmp_path / "c") == [cache.entry(first)]
+
+
+def test_an_audit_that_writes_entries_prunes_at_most_once_a_day_and_output_stays_the_same(corpus, tmp_path, monkeypatch):
+    settings = Settings()
+    root = tmp_path / "c"
+    cache = open_cache(settings, root)
+    before = audit_json(corpus, settings, cache)
+    stale = cache.folder / "zz" / ("z" * 64 + ".json")
+    stale.parent.mkdir(parents=True)
+    stale.write_text("{}")
+    now = __import__("time").time()
+    _age(stale, 90 * 86400, now)
+    marker = cache.folder / ".last-prune"
+    assert marker.exists(), "the first run that wrote entries pruned"
+    (corpus / "nb0.ipynb").write_text((corpus / "nb0.ipynb").read_text().replace("train.csv", "test.csv"))
+    audit_json(corpus, settings, cache)
+    assert stale.exists(), "pruned twice within a day"
+    _age(marker, 2 * 86400, now)
+    (corpus / "nb0.ipynb").write_text((corpus / "nb0.ipynb").read_text().replace("test.csv", "valid.csv"))  # a new entry
+    after = audit_json(corpus, settings, cache)
+    assert not stale.exists(), "not pruned after a day"
+    assert after == audit_json(corpus, settings, None) and "valid.csv" in after and "valid.csv" not in before
+
+
+def test_prune_limits_come_from_the_environment_and_bad_values_fall_back(monkeypatch):
+    from nbrefactor.audit import cache as c
+
+    monkeypatch.setenv(c.MAX_AGE_ENV, "7")
+    monkeypatch.setenv(c.MAX_SIZE_ENV, "1.5")
+    assert c.max_age_seconds() == 7 * 86400 and c.max_bytes() == int(1.5 * 2**20)
+    for bad in ("", "-1", "nan", "inf", "lots"):
+        monkeypatch.setenv(c.MAX_AGE_ENV, bad)
+        assert c.max_age_seconds() == c.DEFAULT_MAX_AGE_DAYS * 86400, bad

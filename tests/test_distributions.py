@@ -143,7 +143,7 @@ def test_packages_distributions_is_computed_once(monkeypatch):
         return {"zz_fake_top": ["zz-fake-dist"]}
 
     dist.installed_distributions.cache_clear()
-    monkeypatch.setattr(dist.importlib.metadata, "packages_distributions", fake)
+    monkeypatch.setattr(dist, "packages_distributions", fake)  # (importlib.metadata's, made faster)
     try:
         assert dist.resolve("zz_fake_top").primary == "zz-fake-dist"
         dist.resolve("zz_fake_top")
@@ -396,3 +396,51 @@ def test_needed_distributions_with_a_custom_catalog():
     catalog = Catalog({"distributions": {"import": {"acme": ["acme-core"]}}})
     facts = facts_of("import acme.io\nimport numpy")
     assert [n.name for n in dist.needed_distributions(facts, catalog=catalog)][0] == "acme-core"
+
+
+def _reference(path=None):
+    """importlib.metadata's own algorithm (packages_distributions, which takes no path)."""
+    import importlib.metadata as md
+
+    found: dict = {}
+    for dist in md.distributions(**({"path": path} if path is not None else {})):
+        for top in md._top_level_declared(dist) or md._top_level_inferred(dist):
+            found.setdefault(top, []).append(dist.metadata["Name"])
+    return found
+
+
+def test_fast_packages_distributions_agrees_with_importlib_metadata_on_this_environment():
+    import importlib.metadata as md
+
+    from nbrefactor.audit.distributions import packages_distributions
+
+    assert packages_distributions() == md.packages_distributions()
+
+
+def test_fast_packages_distributions_agrees_on_odd_metadata_and_records(tmp_path):
+    from nbrefactor.audit.distributions import packages_distributions
+
+    def dist(folder: str, metadata: str, record=None, top_level=None, files=None):
+        where = tmp_path / folder
+        where.mkdir()
+        (where / ("PKG-INFO" if folder.endswith(".egg-info") else "METADATA")).write_text(metadata)
+        if record is not None:
+            (where / "RECORD").write_text(record)
+        if top_level is not None:
+            (where / "top_level.txt").write_text(top_level)
+        if files is not None:
+            (where / "SOURCES.txt").write_text(files)
+
+    dist("plain-1.0.dist-info", "Metadata-Version: 2.1\nName: Plain\nVersion: 1.0\n\nbody Name: Wrong\n",
+         "plain/__init__.py,sha256=x,1\nplain/sub/deep.py,,\nsingle.py,,\n./dotted/mod.py,,\n\"comma,dir/x.py\",,\nplain-1.0.dist-info/RECORD,,\nREADME.py.txt,,\n.py,,\n../../bin/tool.py,,\n")
+    dist("lower-2.0.dist-info", "metadata-version: 2.1\nname:   lower_case\nversion: 2.0\n", "lower/__init__.py,,\n")
+    dist("declared-3.0.dist-info", "Name: Declared\n", "ignored/__init__.py,,\n", top_level="alpha\nbeta\n")
+    dist("folded-4.0.dist-info", "Name: Folded\n continued\nVersion: 4\n", "folded/__init__.py,,\n")
+    dist("trailing-5.0.dist-info", "Name: Trailing  \nVersion: 5\n", "trailing/__init__.py,,\n")
+    dist("weird-6.0.dist-info", "Not a header line\nName: Weird\n", "weird/__init__.py,,\n")
+    dist("norecord-7.0.dist-info", "Name: NoRecord\n")
+    dist("egg-8.0.egg-info", "Name: Egg\n", files="egg/__init__.py\nsetup.py\n")
+    dist("twin-9.0.dist-info", "Name: Plain\n", "plain/other.py,,\n")
+    expected = _reference([str(tmp_path)])
+    assert expected["plain"] == ["Plain", "Plain"] and "alpha" in expected  # the fixture is what it says
+    assert packages_distributions([str(tmp_path)]) == expected

@@ -232,3 +232,117 @@ def test_hostile_shapes_never_crash_and_never_take_long(raw):
         for output in cell.outputs:
             output.text.encode("utf-8")
     assert time.monotonic() - started < 30
+
+
+# --- hostile content (issue 16): secrets anywhere, lookalike names, 1e999, bidi, garbage pins ----
+
+SECRETS = {
+    "openai": "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z",
+    "github": "ghp_Zq8Xw3Lm5Nb7Vc9Kd2Hs4Jt6Rf1Gy0Pe8Ua3",
+    "github-underscored": "fetch_ghp_Zq8Xw3Lm5Nb7Vc9Kd2Hs4Jt6Rf1Gy0Pe8Ub4",
+    "aws": "AKIAQ3EXAMPLEZ7KX2MB",
+    "postgres": "postgresql://alice:Qw7rT9yU2pZxV4@db.example.com:5432/prod",
+}
+# What must never be printed in full: the secret part of each value above.
+SECRET_CORES = {"openai": "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z", "github": "Zq8Xw3Lm5Nb7Vc9Kd2Hs4Jt6Rf1Gy0Pe8Ua3",
+                "github-underscored": "Zq8Xw3Lm5Nb7Vc9Kd2Hs4Jt6Rf1Gy0Pe8Ub4", "aws": "Q3EXAMPLEZ7KX2MB", "postgres": "Qw7rT9yU2pZxV4"}
+PLACES = ("source", "comment", "heading", "tag", "cell-metadata", "notebook-metadata", "stdout", "display", "error", "kernel-name")
+
+
+def _place_secret(doc: dict, place: str, value: str) -> None:
+    cells = doc["cells"]
+    if place == "source":
+        cells[2]["source"] += f"\nclient = connect('{value}')"
+    elif place == "comment":
+        cells[2]["source"] += f"\n# old key: {value}"
+    elif place == "heading":
+        cells[0]["source"] = [f"# Churn {value}\n", "Load and train."]
+    elif place == "tag":
+        cells[1]["metadata"]["tags"] = ["setup", f"block:{value}"]
+    elif place == "cell-metadata":
+        cells[2]["metadata"]["credentials"] = value
+    elif place == "notebook-metadata":
+        doc["metadata"]["colab"] = {"token": value}
+    elif place == "stdout":
+        cells[1]["outputs"][0]["text"] = [f"connected with {value}\n"]
+    elif place == "display":
+        cells[2]["outputs"][0]["data"]["text/plain"] = [f"Client({value!r})"]
+    elif place == "error":
+        cells[3]["outputs"][0]["evalue"] = f"bad credentials {value}"
+    elif place == "kernel-name":
+        doc["metadata"]["kernelspec"]["display_name"] = value
+
+
+@st.composite
+def hostile_content(draw) -> tuple[str, dict, bytes]:
+    """A readable notebook with hostile content: a secret of each pattern in each place a notebook
+    holds text, a Unicode lookalike name (`ｄｆ` is `df` to Python), an overflowing float (`1e999`)
+    where JSON numbers go, bidi overrides, or a garbage `%pip` pin."""
+    doc = json.loads(BASE_BYTES)
+    shape = draw(st.sampled_from(["secret", "lookalike", "overflow", "bidi", "pin"]))
+    info: dict = {}
+    raw_replacements: list[tuple[str, str]] = []
+    if shape == "secret":
+        kind, place = draw(st.sampled_from(sorted(SECRETS))), draw(st.sampled_from(PLACES))
+        _place_secret(doc, place, SECRETS[kind])
+        info = {"secret": SECRET_CORES[kind], "where": f"{kind} in {place}"}
+    elif shape == "lookalike":
+        doc["cells"][2]["source"] = "ｄｆ = pd.read_csv('/home/alice/data/churn.csv')\nprint(df.shape)\nﬁle_name = 'x'\nprint(file_name)"
+    elif shape == "overflow":
+        number = draw(st.sampled_from(["1e999", "-1e999", "1e-999"]))
+        spot = draw(st.sampled_from(['"execution_count": 3', '"nbformat_minor": 5', '"version": "3.11"']))
+        raw_replacements.append((spot, spot.split(":")[0] + ": " + number))
+        doc["cells"][2]["outputs"][0]["data"]["text/plain"] = ["inf"]
+    elif shape == "bidi":
+        trick = draw(st.sampled_from(["\u202e", "\u2066", "\u2067", "\u202d", "\u200f"]))
+        doc["cells"][2]["source"] = f"access = 'user{trick} # admin'\nprint(access)"
+        doc["cells"][0]["source"] = [f"# Churn{trick}\n"]
+    elif shape == "pin":
+        pin = draw(st.sampled_from(['1.3.0\\"]#', "==>=1", "1.0; rm -rf /", "$(curl x)", "1.0\u202e"]))
+        doc["cells"][1]["source"] = ["%pip install pandas==" + pin + "\n", "import pandas as pd"]
+    raw = json.dumps(doc, indent=1)
+    for old, new in raw_replacements:
+        raw = raw.replace(old, new, 1)
+    return shape, info, raw.encode("utf-8")
+
+
+def _audit_outputs(raw: bytes) -> tuple[int, dict[str, str]]:
+    """Every format the audit prints, for one notebook: text, JSON, SARIF, GitHub."""
+    printed = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "pyproject.toml").write_text("[tool.nbrefactor]\n")
+        (Path(tmp) / "nb.ipynb").write_bytes(raw)
+        before = os.getcwd()
+        os.chdir(tmp)
+        try:
+            codes = set()
+            for fmt in ("text", "json", "sarif", "github"):
+                out, err = io.StringIO(), io.StringIO()
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                    codes.add(cli.main(["audit", "nb.ipynb", "--format", fmt, "-j", "1", "--no-cache", "--color", "never"] if fmt == "text" else
+                                       ["audit", "nb.ipynb", "--format", fmt, "-j", "1", "--no-cache"]))
+                printed[fmt] = out.getvalue() + err.getvalue()
+        finally:
+            os.chdir(before)
+    assert len(codes) == 1, codes
+    return codes.pop(), printed
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(hostile_content())
+def test_hostile_content_never_crashes_leaks_or_misleads(case):
+    shape, info, raw = case
+    check(raw)
+    notebook = parse_notebook("fuzz/nb.ipynb", raw)
+    assert isinstance(notebook, Notebook), notebook
+    code, formats = _audit_outputs(raw)
+    printed = "\n".join(formats.values())
+    assert code in (0, 1) and "Traceback" not in printed and "internal error" not in printed, printed
+    if shape == "secret":
+        assert info["secret"] not in printed, f"{info['where']}: printed in full"
+    elif shape == "lookalike":
+        # `ｄｆ` and `ﬁle_name` are defined: Python reads them as df, file_name
+        undefined = [f["message"] for f in json.loads(formats["json"])["findings"] if f["code"] == "HID003"]
+        assert not any("df" in m or "file_name" in m for m in undefined), undefined
+    elif shape == "bidi":
+        assert not any(ch in formats["text"] for ch in "\u202e\u2066\u2067\u202d"), "a bidi override reached the terminal"

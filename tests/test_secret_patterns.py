@@ -41,6 +41,8 @@ def ids(text: str) -> list[tuple[str, str]]:
         (f'{{"aws_secret_access_key": "{AWS_SECRET}"}}', "aws-secret-access-key", AWS_SECRET),
         (f'Github(auth=Auth.Token("{GITHUB}"))', "github-token", GITHUB),
         (f"TOKEN={GITHUB_PAT}", "github-token", GITHUB_PAT),
+        (f'url = "fetch_{GITHUB}"', "github-token", GITHUB),  # `_` before ghp_ is no word boundary
+        (f"GH_TOKEN_{GITHUB}", "github-token", GITHUB),
         (f'WebClient(token="{SLACK}")', "slack-token", SLACK),
         ("https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/AbCdEfGhIjKlMnOpQrStUvWx", "slack-webhook", "AbCdEfGhIjKlMnOpQrStUvWx"),
         (f"key={GOOGLE}&q=x", "google-api-key", GOOGLE),
@@ -162,3 +164,38 @@ def test_redact_with_known_values_masks_them_on_any_line():
     assert redact('print(user, "Tr0ub4dor&3")', CATALOG, known) == 'print(user, "********")'
     assert redact(PEM_BODY, CATALOG, known) == PEM_BODY[:4] + "********"
     assert redact('print(user, "Tr0ub4dor&3")', CATALOG) == 'print(user, "Tr0ub4dor&3")'
+
+
+def test_github_token_needs_no_letter_or_digit_just_before_it():
+    assert ids(f"xghp_{GITHUB[4:]}") == [] and ids(f"9{GITHUB}") == []
+    assert ids(f"{GITHUB}x_") == []  # nor one after the body (a longer identifier)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "_ghp_" * 40_000,
+        "ghp_" + "a" * 200_000,
+        ("fetch_ghp_" + "A1" * 200 + "_") * 400,
+        "github_pat_" + "_" * 200_000,
+        "sk-" + "a-" * 100_000,
+        "postgresql://" + "a:" * 100_000,
+        "aws_secret_key = " + "A" * 200_000,
+        "-----BEGIN PRIVATE KEY-----" + "x" * 200_000,
+        "Bearer " * 30_000,
+    ],
+    ids=["underscored", "long-body", "fetch-prefixed", "pat-underscores", "sk-dashes", "url-colons", "aws-long", "pem-open", "bearer"],
+)
+def test_patterns_stay_linear_on_adversarial_text(text):
+    import time
+
+    for pattern in CATALOG_PATTERNS:
+        started = time.perf_counter()
+        list(pattern.regex.finditer(text))
+        elapsed = time.perf_counter() - started
+        assert elapsed < 2.0, f"{pattern.id}: {elapsed:.2f}s on {len(text):,} characters"
+
+
+from nbrefactor.audit.secrets import patterns as _patterns  # noqa: E402
+
+CATALOG_PATTERNS = _patterns(CATALOG)

@@ -15,7 +15,9 @@ An entry's key is a SHA-256 over everything a notebook's findings depend on:
 
 Only complete results are stored (never a load error or an internal error). Entries are written
 atomically (a temporary file, then a rename), so concurrent runs at worst write the same bytes
-twice and a reader never sees half an entry; an unreadable or malformed entry is a miss. Nothing
+twice and a reader never sees half an entry; an unreadable or malformed entry is a miss. Entries
+not used for 30 days, and the least recently used beyond 512 MiB, are pruned once a day
+(`prune`; $NBREFACTOR_CACHE_MAX_AGE_DAYS, $NBREFACTOR_CACHE_MAX_MB). Nothing
 here can fail an audit: a cache that cannot be written is skipped. `--no-cache` bypasses it.
 """
 
@@ -27,6 +29,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -48,7 +51,7 @@ class ResultCache:
 
     def key(self, raw: bytes, display: str, project: Any) -> str:
         digest = hashlib.sha256()
-        for part in (self.base, display, canonical_json(project)):
+        for part in (self.base, display, _project_json(project)):
             digest.update(part.encode("utf-8"))
             digest.update(b"\x1f")
         digest.update(hashlib.sha256(raw).digest())
@@ -62,13 +65,34 @@ class ResultCache:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> Optional[NotebookResult]:
+        path = self.entry(key)
         try:
-            data = json.loads(self.entry(key).read_bytes())
+            data = json.loads(path.read_bytes())
             if data.get("key") != key:
                 return None
-            return result_from_json(data["result"])
+            result = result_from_json(data["result"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing, half-written by a crashed writer, or not ours: a miss
+        _mark_used(path)
+        return result
+
+    def maybe_prune(self, now: Optional[float] = None) -> Optional["Pruned"]:
+        """Prune (see `prune`) at most once every `PRUNE_EVERY` seconds per cache folder: the
+        time of the last pruning is a marker file's modification time."""
+        now = time.time() if now is None else now
+        marker = self.folder / ".last-prune"
+        try:
+            if now - marker.stat().st_mtime < PRUNE_EVERY:
+                return None
+        except OSError:
+            pass  # never pruned
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+            os.utime(marker, (now, now))
+        except OSError:
+            return None  # a read-only cache is not ours to prune
+        return prune(self.folder, max_age_seconds(), max_bytes(), now)
 
     def put(self, key: str, result: NotebookResult) -> None:
         if result.error is not None:
@@ -80,6 +104,88 @@ class ResultCache:
             _write_atomic(self.entry(key), data.encode("utf-8"))
         except OSError:
             pass  # read-only checkout, full disk: the audit goes on uncached
+
+
+# --- pruning: entries not used for a while, and a size cap -------------------------------------
+
+MAX_AGE_ENV = "NBREFACTOR_CACHE_MAX_AGE_DAYS"  # entries not used for this many days are removed
+MAX_SIZE_ENV = "NBREFACTOR_CACHE_MAX_MB"  # above this size, the least recently used entries go
+DEFAULT_MAX_AGE_DAYS = 30.0
+DEFAULT_MAX_MB = 512.0
+PRUNE_EVERY = 24 * 3600.0  # seconds between two prunings of one cache folder
+# A hit refreshes its entry's modification time (the "last used" time pruning reads), at most once
+# a day: most hits then cost no write at all.
+_TOUCH_AFTER = 24 * 3600.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Pruned:
+    removed: int
+    kept: int
+    kept_bytes: int
+
+
+def _number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value >= 0 and value != float("inf") else default
+
+
+def max_age_seconds() -> float:
+    return _number(MAX_AGE_ENV, DEFAULT_MAX_AGE_DAYS) * 86400.0
+
+
+def max_bytes() -> int:
+    return int(_number(MAX_SIZE_ENV, DEFAULT_MAX_MB) * 2**20)
+
+
+def _mark_used(path: Path) -> None:
+    try:
+        now = time.time()
+        if now - path.stat().st_mtime > _TOUCH_AFTER:
+            os.utime(path, (now, now))
+    except OSError:
+        pass  # read-only cache: it just ages
+
+
+def prune(folder: Path, max_age: float, max_size: int, now: Optional[float] = None) -> Pruned:
+    """Remove the entries (and stored distribution listings) of `folder` not used for `max_age`
+    seconds, then the least recently used ones until the rest takes at most `max_size` bytes.
+    "Used" is an entry's modification time: written, or last read (`get` refreshes it). Safe
+    beside running audits: a removed entry is a miss for them, and a file that vanished under us
+    is skipped."""
+    now = time.time() if now is None else now
+    files: list[tuple[float, int, Path]] = []
+    removed = 0
+    for path in folder.glob("**/*.json"):
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        if now - status.st_mtime > max_age:
+            removed += _remove(path)
+        else:
+            files.append((status.st_mtime, status.st_size, path))
+    files.sort(key=lambda f: (f[0], f[2].as_posix()))  # oldest first; ties by name, so runs agree
+    total = sum(size for _, size, _ in files)
+    kept = len(files)
+    for _, size, path in files:
+        if total <= max_size:
+            break
+        removed += _remove(path)
+        total -= size
+        kept -= 1
+    return Pruned(removed, kept, total)
+
+
+def _remove(path: Path) -> int:
+    try:
+        path.unlink()
+        return 1
+    except OSError:
+        return 0
 
 
 def open_cache(settings: Settings, root: Optional[Path] = None) -> ResultCache:
@@ -157,6 +263,22 @@ def environment_digest() -> str:
         names.append(entry)
         names.extend(sorted(n for n in listing if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))))
     return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
+
+
+# discover_project hands out one ProjectContext per folder: its text is computed once per object
+# (a hundred notebooks in ten folders: ten serialisations, not a hundred).
+_PROJECT_TEXTS: dict[int, tuple[Any, str]] = {}
+
+
+def _project_json(project: Any) -> str:
+    known = _PROJECT_TEXTS.get(id(project))
+    if known is not None and known[0] is project:
+        return known[1]
+    text = canonical_json(project)
+    if len(_PROJECT_TEXTS) > 4096:
+        _PROJECT_TEXTS.clear()
+    _PROJECT_TEXTS[id(project)] = (project, text)
+    return text
 
 
 def canonical_json(value: Any) -> str:

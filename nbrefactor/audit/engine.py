@@ -268,6 +268,8 @@ def audit_paths(
     finally:
         if restore is not None:
             restore()
+    if cache is not None and todo:  # this run wrote entries: the cache grows, so it is pruned (once a day)
+        cache.maybe_prune()
     results.extend(audited)
     results.sort(key=lambda r: r.path)
     return AuditResult(tuple(results))
@@ -357,12 +359,19 @@ def _warm_up(settings: Settings) -> None:
     """Import the analysis and the rules, read the catalogue and list the installed distributions
     before forking: the workers inherit them instead of each paying for them again (listing the
     distributions alone takes ~0.4 s; most real notebooks import something only it resolves)."""
-    from nbrefactor.audit.distributions import installed_distributions
+    from nbrefactor.audit.analysis import analyse_cell
+    from nbrefactor.audit.distributions import installed_distributions, parse_install, pipreqs_mapping
     from nbrefactor.audit.rules import all_rules
+    from nbrefactor.audit.types import Cell
 
     all_rules()
     load_catalog(settings.rules_dirs)
     installed_distributions()
+    # What the first notebook of each worker would otherwise load on its own: libcst's native
+    # parser, `packaging` (pins are validated with it) and pipreqs' mapping (~0.1 s a worker).
+    analyse_cell(Cell(index=0, cell_type="code", source="x = 1"))
+    parse_install("pip install warm-up==1.0")
+    pipreqs_mapping()
 
 
 def _audit_in_pool(

@@ -23,7 +23,7 @@ import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 DEEP_RECURSION = 30_000
 INTERPRETER_RECURSION = 1_000  # CPython's default, what a notebook's kernel runs with
@@ -175,16 +175,35 @@ def die_with_parent() -> None:
     """In a worker process: be killed when the process that started it dies, even by SIGKILL
     (Linux `PR_SET_PDEATHSIG`), so no worker outlives an interrupted or killed run. A no-op
     elsewhere. Pool workers call it first thing (the pool's `initializer`)."""
+    parent_death_signal(parent=None)()
+
+
+def parent_death_signal(parent: "int | None" = -1) -> Callable[[], None]:
+    """The same as a `preexec_fn` for `subprocess.Popen` (verify's kernel and package runner): the
+    child gets SIGKILL when the thread that started it ends (the parent process dying ends it).
+    libc is loaded here, in the parent: between fork and exec nothing may import or dlopen (a
+    lock another thread held at the fork would never be released). `parent`: the process expected
+    to be the parent (default: this one); None: any but init."""
     if not sys.platform.startswith("linux"):
-        return
+        return _nothing
     try:
         import ctypes
         import os
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() == 1:  # the parent died before the line above ran
-            os._exit(1)
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass
+        return _nothing
+    PR_SET_PDEATHSIG = 1
+    expected = os.getpid() if parent == -1 else parent
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        now = os.getppid()
+        if now == 1 or (expected is not None and now != expected):  # the parent died before the line above ran
+            os._exit(1)
+
+    return arm
+
+
+def _nothing() -> None:
+    return None

@@ -91,6 +91,26 @@ def _classes(value: str) -> int:
 def find_secrets(text: str, catalog: Catalog) -> Iterator[SecretMatch]:
     """The secrets in `text`, in order of position, placeholders left out; where two patterns
     match overlapping text, the one listed first in the catalogue is kept."""
+    # The same texts come back (a cell for SEC001, then for the notebook's known secrets, then
+    # each finding's message and snippet through `redact`): 4 scans of each text on average.
+    # Only short texts are kept (at most ~8 MB in all): memory stays flat over a batch.
+    if len(text) > _MEMO_TEXT:
+        yield from _find_secrets(text, catalog)
+        return
+    memo: dict[str, tuple[SecretMatch, ...]] = catalog.derived("secrets.found", lambda _: {})
+    found = memo.get(text)
+    if found is None:
+        found = tuple(_find_secrets(text, catalog))
+        if len(memo) >= _MEMO_TEXTS:
+            memo.clear()
+        memo[text] = found
+    yield from found
+
+
+_MEMO_TEXT, _MEMO_TEXTS = 4096, 2048
+
+
+def _find_secrets(text: str, catalog: Catalog) -> Iterator[SecretMatch]:
     holders = placeholders(catalog)
     candidates: list[SecretMatch] = []
     for pattern in patterns(catalog):

@@ -49,7 +49,10 @@ exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadab
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
+    """`only="audit"`: the parser of `nbrefactor audit ...` alone, without importing the modules
+    of the other commands (migrate, verify, report): an audit answered from the cache is mostly
+    interpreter start-up and imports."""
     parser = argparse.ArgumentParser(
         prog="nbrefactor",
         description=DESCRIPTION,
@@ -106,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("code", nargs="?", help="a rule code (PTH001) or name (absolute-path)")
     rules.add_argument("--format", choices=("text", "json"), default="text")
 
-    _add_more_commands(sub)
+    if only != "audit":
+        _add_more_commands(sub)
     return parser
 
 
@@ -134,7 +138,8 @@ def _add_more_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only="audit" if words[:1] == ["audit"] else None)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -206,8 +211,8 @@ def run_audit(args: argparse.Namespace) -> int:
         _write_step_summary(render_result)
     # Unreadable files are named on stderr too, so they stand out of a JSON/SARIF stream.
     # (`render_result` drops only the unreadable notebooks a baseline records as known-broken.)
-    if args.format not in TERMINAL_FORMATS:
-        from nbrefactor.report.text import printable
+    if args.format not in TERMINAL_FORMATS and render_result.errors:
+        from nbrefactor.report.text import printable  # imports rich: only when there is something to print
 
         for error in render_result.errors:
             print(f"error: {printable(str(error))}", file=sys.stderr)

@@ -83,11 +83,13 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
-    from nbrefactor.cli.common import codes_list as _codes
+    from nbrefactor.cli.common import codes_list as _codes, job_count as _jobs
 
     parser.add_argument("--select", type=_codes, help="comma-separated codes, prefixes, families or names (as for audit)")
     parser.add_argument("--ignore", type=_codes, help="comma-separated codes, prefixes, families or names to skip")
     parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.nbrefactor] from (default: nearest)")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N", help="notebooks audited in parallel by N processes (default: one per core)")
+    parser.add_argument("--no-cache", action="store_true", help="audit every notebook afresh, neither reading nor writing the result cache (as for audit)")
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -257,8 +259,20 @@ def _selection_settings(args: argparse.Namespace) -> Settings:
     return settings_for(args)
 
 
-def run_create(args: argparse.Namespace) -> int:
+def _audit(paths: Sequence[str], settings: Settings, args: argparse.Namespace) -> AuditResult:
+    """As `nbrefactor audit` does it: through the result cache (unless --no-cache), in parallel:
+    a baseline made right after an audit costs no second analysis."""
     from nbrefactor.audit.engine import audit_paths
+
+    cache = None
+    if not getattr(args, "no_cache", False):
+        from nbrefactor.audit.cache import open_cache
+
+        cache = open_cache(settings)
+    return audit_paths(paths, settings, jobs=getattr(args, "jobs", 0), cache=cache)
+
+
+def run_create(args: argparse.Namespace) -> int:
     from nbrefactor.fileio import write_text_atomic
 
     settings = _selection_settings(args)
@@ -266,7 +280,7 @@ def run_create(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         _say(f"{target.as_posix()} exists; pass --force to overwrite it (or `nbrefactor baseline update` to prune it)")
         return 2
-    result = audit_paths(args.paths, settings)
+    result = _audit(args.paths, settings, args)
     fatal = [e for e in result.errors if not baselineable(e)]
     if fatal:
         for error in fatal:
@@ -284,14 +298,13 @@ def run_create(args: argparse.Namespace) -> int:
 
 
 def run_update(args: argparse.Namespace) -> int:
-    from nbrefactor.audit.engine import audit_paths
     from nbrefactor.fileio import write_text_atomic
 
     settings = _selection_settings(args)
     target = args.baseline or configured_baseline(settings) or Path(DEFAULT_BASELINE)
     baseline = read_baseline(target)
     paths = list(args.paths) or [p for p in baseline.notebooks if Path(p).exists()]
-    result = audit_paths(paths, settings) if paths else AuditResult()
+    result = _audit(paths, settings, args) if paths else AuditResult()
     fatal = [e for e in result.errors if not baselineable(e)]
     if fatal:
         for error in fatal:

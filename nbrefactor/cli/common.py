@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from nbrefactor.audit.types import AuditResult
-from nbrefactor.audit.rules import all_rules
 from nbrefactor.config import ConfigError, Settings, check_selectors, find_pyproject, load_settings, with_overrides
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -45,7 +44,13 @@ def settings_for(args: argparse.Namespace) -> Settings:
     pyproject = config_path or find_pyproject(start if start.exists() else Path.cwd())
     settings = load_settings(pyproject)
     settings = with_overrides(settings, select=getattr(args, "select", None), ignore=getattr(args, "ignore", None), fail_on=getattr(args, "fail_on", None))
-    check_selectors(settings, ((r.code, r.name, r.family.value) for r in all_rules()))
+    selectors = [*settings.select, *settings.extend_select, *settings.ignore, *(s for _, group in settings.per_file_ignores for s in group)]
+    if any(s.strip() and s.strip().upper() != "ALL" for s in selectors):
+        # Only then (ALL and blanks are always valid): the rules import libcst, which a run
+        # answered from the cache never needs.
+        from nbrefactor.audit.rules import all_rules
+
+        check_selectors(settings, ((r.code, r.name, r.family.value) for r in all_rules()))
     return settings
 
 

@@ -134,6 +134,22 @@ class RunError:
 
 
 @dataclass(frozen=True)
+class Execution:
+    """What verify ran, as the report says it: both sides' commands, the interpreter, the limits."""
+
+    kernel: str  # the kernel's name (`python3`, or the package environment's)
+    kernel_command: tuple[str, ...]  # how the kernel was started (jupyter's `{connection_file}` left as is)
+    package_command: tuple[str, ...]  # how the package's pipeline was started
+    python: str  # the interpreter both sides ran in
+    timeout_seconds: float  # for each side
+    memory_limit_bytes: Optional[int]  # RLIMIT_DATA of each side; None: not limited
+    network: str  # how the network was kept out
+    notebook_runs: int
+    skipped_lines: tuple[str, ...]  # install/apt lines not executed (`<notebook> cell <n>: <line>`)
+    containment: str  # what happens to the processes when verify ends or dies
+
+
+@dataclass(frozen=True)
 class VerifyReport:
     notebooks: tuple[str, ...]
     package: str
@@ -152,6 +168,7 @@ class VerifyReport:
     seed: Optional[int] = None
     notebook_runs: int = 1  # 2: the notebook ran twice to tell its own nondeterminism apart
     hermetic: str = ""  # how the network was kept out
+    execution: Optional[Execution] = None  # what was run, with which limits
 
     def checks(self) -> Iterable[tuple[str, ValueCheck]]:
         for step in self.steps:
@@ -277,6 +294,7 @@ def verify(
     final_names = tuple(dict.fromkeys([*plan.final, *origins]))
 
     work = Path(tempfile.mkdtemp(prefix="nbrefactor-verify-"))
+    leash = _Leash(None)
     try:
         root, relative = _copy_root(paths, notebooks)
         ignore = _ignore_for(root, [package.resolve(), work.resolve()])
@@ -294,6 +312,7 @@ def verify(
         env, hermetic = hermetic_env(_child_env(), work / "hermetic")
         if seed is not None:
             env[SEED_VARIABLE] = str(int(seed))
+        leash = _Leash.start(env)
         manager = _kernel_manager_class(python) if python else None
         final_spec = (final_names, set(plan.final), origins) if compare_final else None
 
@@ -358,8 +377,22 @@ def verify(
         if keep_temp:
             notes.append(f"temporary files kept in {work}")
         report = _build_report(plan, paths, package, steps, boundaries, compare_final, events, nb_errors + pkg_errors, notes, rtol, atol, notebook_seconds, package_seconds, extra)
-        return dataclasses.replace(report, not_executed=not_executed, seed=seed, notebook_runs=2 if repeat else 1, hermetic=hermetic)
+        kernel_command = _kernel_command(python)
+        execution = Execution(
+            kernel=KERNEL_NAME if python is None else "nbrefactor verify (the --python environment)",
+            kernel_command=kernel_command,
+            package_command=package_run.command,
+            python=python or _kernel_interpreter(),
+            timeout_seconds=float(timeout),
+            memory_limit_bytes=memory_cap(),
+            network=hermetic,
+            notebook_runs=2 if repeat else 1,
+            skipped_lines=not_executed,
+            containment=CONTAINMENT if leash.watching else CONTAINMENT_WITHOUT_WATCHDOG,
+        )
+        return dataclasses.replace(report, not_executed=not_executed, seed=seed, notebook_runs=2 if repeat else 1, hermetic=hermetic, execution=execution)
     finally:
+        leash.release()
         if not keep_temp:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -874,7 +907,10 @@ def _run_one_notebook(
     kernel_log = snapshots / f"kernel-{copy.stem}.stderr"
     log = open(kernel_log, "wb")
     try:
-        with client.setup_kernel(env=env, stderr=log):
+        from nbrefactor.audit.guards import parent_death_signal
+
+        # The kernel dies with verify, even a SIGKILLed verify (its own session is jupyter's doing).
+        with client.setup_kernel(env=env, stderr=log, preexec_fn=parent_death_signal()):
             b = "__import__('builtins')"
             limit = _limit_source(memory_cap())
             if limit:
@@ -975,8 +1011,8 @@ def _kernel_interpreter() -> str:
 class _PackageRun:
     """The pipeline running in its own interpreter and process group."""
 
-    def __init__(self, process: Optional[subprocess.Popen[bytes]], error: Optional[RunError], results: Path, stderr: Path) -> None:
-        self.process, self.error, self.results, self.stderr = process, error, results, stderr
+    def __init__(self, process: Optional[subprocess.Popen[bytes]], error: Optional[RunError], results: Path, stderr: Path, command: tuple[str, ...] = ()) -> None:
+        self.process, self.error, self.results, self.stderr, self.command = process, error, results, stderr, command
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -1054,12 +1090,103 @@ def _start_package(
     code = "import sys; del sys.path[0]; from nbrefactor.verify.runner import _runner_main; sys.exit(_runner_main(sys.argv[1:]))"
     interpreter = python or _kernel_interpreter()
     err_path = work / "package.stderr"
+    from nbrefactor.audit.guards import parent_death_signal
+
+    # As the report shows it: the runner's code is nbrefactor's, the spec a temporary file.
+    command = (interpreter, "-c", f"nbrefactor.verify.runner._runner_main (runs {plan.package}.pipeline.run)", "<spec.json>")
     try:
         with open(work / "package.stdout", "wb") as out, open(err_path, "wb") as err:
-            process = subprocess.Popen([interpreter, "-c", code, str(spec_path)], cwd=str(cwd), env=child_env, stdout=out, stderr=err, start_new_session=True)
+            process = subprocess.Popen(
+                [interpreter, "-c", code, str(spec_path)], cwd=str(cwd), env=child_env, stdout=out, stderr=err, start_new_session=True, preexec_fn=parent_death_signal()
+            )
     except OSError as exc:
-        return _PackageRun(None, RunError("package", f"cannot start {interpreter}: {exc}"), results, err_path)
-    return _PackageRun(process, None, results, err_path)
+        return _PackageRun(None, RunError("package", f"cannot start {interpreter}: {exc}"), results, err_path, command)
+    return _PackageRun(process, None, results, err_path, command)
+
+
+CONTAINMENT = (
+    "each side in its own process group, killed at the end; the kernel and the package's interpreter die with verify "
+    "(parent-death signal), and every process either side started is killed when verify ends or dies (a watchdog)"
+)
+CONTAINMENT_WITHOUT_WATCHDOG = "each side in its own process group, killed at the end (no watchdog on this system: a killed verify may leave processes behind)"
+RUN_VARIABLE = "NBREFACTOR_VERIFY_RUN"
+# The watchdog: a tiny interpreter (standard library only, no site) holding the read end of a pipe
+# only verify writes to. End of file (verify finished, or died however it died) means: kill every
+# process that carries this run's mark in its environment, the kernel's and the package's
+# descendants included, wherever their sessions went, until none is left.
+_WATCHDOG = r"""
+import os, signal, sys, time
+mark = ("%s=" % sys.argv[1] + sys.argv[2]).encode()
+sys.stdin.buffer.read()
+me = os.getpid()
+for _ in range(50):
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit() and int(name) != me:
+            try:
+                with open("/proc/%s/environ" % name, "rb") as handle:
+                    if mark in handle.read().split(b"\0"):
+                        found.append(int(name))
+            except OSError:
+                pass
+    if not found:
+        break
+    for pid in found:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    time.sleep(0.05)
+"""
+
+
+class _Leash:
+    """Marks both sides' environment with this run and starts the watchdog (Linux: it reads
+    /proc); `release` at the end lets it sweep and waits for it."""
+
+    def __init__(self, process: Optional[subprocess.Popen[bytes]]) -> None:
+        self.process = process
+
+    @property
+    def watching(self) -> bool:
+        return self.process is not None
+
+    @classmethod
+    def start(cls, env: dict[str, str]) -> "_Leash":
+        import secrets
+
+        token = secrets.token_hex(8)
+        env[RUN_VARIABLE] = token
+        if not Path("/proc/self/environ").exists():
+            return cls(None)
+        quiet = {k: v for k, v in os.environ.items() if k != RUN_VARIABLE}
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _WATCHDOG, RUN_VARIABLE, token], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=quiet, start_new_session=True
+            )
+        except OSError:
+            return cls(None)
+        return cls(process)
+
+    def release(self) -> None:
+        if self.process is None:
+            return
+        try:
+            self.process.stdin.close()  # type: ignore[union-attr]
+            self.process.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+
+
+def _kernel_command(python: Optional[str]) -> tuple[str, ...]:
+    if python is not None:
+        return (python, "-m", "ipykernel_launcher", "-f", "{connection_file}")
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        return tuple(KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv)
+    except Exception:
+        return (KERNEL_NAME,)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -1611,7 +1738,9 @@ def render_text(report: VerifyReport) -> str:
         ("seeded with --seed %d on both sides" % report.seed if report.seed is not None else "not seeded: both sides ran as they are")
         + ("; the notebook ran twice to tell its own nondeterminism apart" if report.notebook_runs > 1 else "; the notebook ran once (--once)")
     )
-    if report.hermetic:
+    if report.execution is not None:
+        lines.extend(_execution_lines(report.execution))
+    elif report.hermetic:
         lines.append(report.hermetic)
     for line in report.not_executed:
         lines.append(f"not executed (a requirement, not a computation): {line}")
@@ -1648,6 +1777,19 @@ def render_text(report: VerifyReport) -> str:
         f"{counts[NOT_COMPARED]} not compared, {counts[NONDETERMINISTIC]} nondeterministic in the notebook, {len(report.errors)} errors: {verdict}"
     )
     return "\n".join(lines) + "\n"
+
+
+def _execution_lines(run: Execution) -> list[str]:
+    memory = f"{run.memory_limit_bytes / 2**30:.1f} GiB of data memory (RLIMIT_DATA)" if run.memory_limit_bytes else "memory not limited"
+    return [
+        f"ran: notebook in kernel {run.kernel} ({' '.join(run.kernel_command)}), {run.notebook_runs} time{'s' if run.notebook_runs != 1 else ''}",
+        f"ran: package as {' '.join(run.package_command)}",
+        f"python: {run.python}",
+        f"limits: {run.timeout_seconds:g} s and {memory} for each side",
+        f"network: {run.network}",
+        f"processes: {run.containment}",
+        f"install lines skipped: {len(run.skipped_lines)}" + (" (listed below)" if run.skipped_lines else ""),
+    ]
 
 
 def _traceback_excerpt(traceback: str) -> list[str]:
