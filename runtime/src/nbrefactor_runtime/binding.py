@@ -54,8 +54,9 @@ class Runtime:
         paths: Mapping[str, str],
         profile: Optional[Mapping[str, Any]] = None,
         null_tolerance: float = _validate.NULL_TOLERANCE,
+        range_tolerance: float = _validate.RANGE_TOLERANCE,
     ) -> dict[str, Any]:
-        return _validate.validate(paths, self.load_profile() if profile is None else profile, null_tolerance)
+        return _validate.validate(paths, self.load_profile() if profile is None else profile, null_tolerance, range_tolerance)
 
     def monitor(
         self,
