@@ -98,7 +98,7 @@ def test_drifted_data_fails_and_the_numbers_reach_the_report_and_mlflow(churn_ru
     assert logged[f"drift.{FIELD}.evidently_drift_share"] == pytest.approx(4 / 7)
     assert logged[f"drift.{FIELD}.evidently_drifted_columns"] == 4.0
     assert logged[f"drift.{FIELD}.psi_max"] == written["metrics"][f"{FIELD}.psi_max"]
-    assert [a.path for a in client.list_artifacts(run_id, "monitoring")] == ["monitoring/drift.html"]
+    assert [a.path for a in client.list_artifacts(run_id, "monitoring")] == [f"monitoring/evidently-{FIELD}.html"]
 
 
 def test_without_evidently_the_psi_decides_alone_and_the_page_says_why(churn_runtime, churn_package, tmp_path, monkeypatch):

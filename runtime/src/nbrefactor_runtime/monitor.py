@@ -184,10 +184,10 @@ def monitor(
     `metrics` are the numbers an alert reads (`<field>.psi_max`, `<field>.psi_drifted_columns`,
     `<field>.evidently_drift_share`, `<field>.evidently_drifted_columns`), logged as MLflow
     metrics `drift.<name>` of run `run_id` when one is given, with the HTML report as the run's
-    artifact `monitoring/`. Evidently's HTML goes to `html_path` (several data files: one page
+    artifact `monitoring/evidently-<field>.html`. Evidently's HTML goes to `html_path` (several data files: one page
     each, `<html_path>.<field>.html` after the first); without Evidently that page says why."""
     report: dict[str, Any] = {"threshold": threshold, "drift_share": drift_share, "files": {}, "drifted": [], "metrics": {}}
-    pages: list[str] = []
+    pages: list[tuple[str, str]] = []  # (field, Evidently's HTML page)
     missing = None if evidently_version() is not None else "evidently is not installed: PSI only"
     for name, path in sorted(paths.items()):
         recorded = profile.get("files", {}).get(name, {})
@@ -216,7 +216,7 @@ def monitor(
             else:
                 entry["evidently"] = evidently
                 if page:
-                    pages.append(page)
+                    pages.append((name, page))
                 report["metrics"][f"{name}.evidently_drift_share"] = evidently.get("drift_share", 0.0)
                 report["metrics"][f"{name}.evidently_drifted_columns"] = float(evidently.get("drifted_columns", 0))
                 if evidently["dataset_drift"]:
@@ -243,13 +243,15 @@ def _write_text(path: str, text: str) -> None:
         handle.write(text)
 
 
-def _log_to_mlflow(run_id: str, tracking_uri: str, metrics: Mapping[str, float], pages: list[str]) -> None:
+def _log_to_mlflow(run_id: str, tracking_uri: str, metrics: Mapping[str, float], pages: list[tuple[str, str]]) -> None:
     """The drift numbers as metrics `drift.<name>` of the training run (finished runs accept them),
-    and Evidently's pages as its artifacts under `monitoring/`."""
+    and Evidently's pages as its artifacts `monitoring/evidently-<field>.html` (kfp names the
+    page's file without a suffix; MLflow's UI renders `.html`)."""
     from mlflow import MlflowClient
 
     client = MlflowClient(tracking_uri or None)
     for key, value in sorted(metrics.items()):
         client.log_metric(run_id, f"drift.{key}", float(value))
-    for page in pages:
-        client.log_artifact(run_id, page, artifact_path="monitoring")
+    for name, page in pages:
+        with open(page, encoding="utf-8") as handle:
+            client.log_text(run_id, handle.read(), f"monitoring/evidently-{name}.html")
