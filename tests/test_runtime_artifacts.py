@@ -102,7 +102,7 @@ def test_other_values_are_pickled_with_their_functions(tmp_path):
     def scale(x):
         return 2 * x
 
-    value = {"fn": scale, "series": pd.Series([1, 2], name="y"), "n": 3}
+    value = {"fn": scale, "series": pd.Series([1, 2], name="y"), "n": 3}  # a dict: pickled whole
     assert artifacts.save(value, str(tmp_path / "v")) == "pickle"
     back = artifacts.load(str(tmp_path / "v"))
     assert back["fn"](21) == 42 and back["n"] == 3
@@ -173,3 +173,21 @@ def test_torch_values_are_saved_with_torch_and_mapped_to_the_cpu(tmp_path):
     model = torch.nn.Linear(3, 1)
     assert artifacts.save(model, str(tmp_path / "m")) == "torch"
     assert torch.equal(artifacts.load(str(tmp_path / "m")).weight, model.weight)
+
+
+def test_a_series_is_parquet_with_its_name_and_pickled_when_parquet_would_change_it(tmp_path):
+    target = pd.Series([0, 1, 1], name="churned", index=pd.Index([7, 3, 9], name="row"), dtype="int8")
+    assert artifacts.save(target, str(tmp_path / "y")) == "parquet"
+    back = artifacts.load(str(tmp_path / "y"))
+    assert isinstance(back, pd.Series) and back.name == "churned" and back.dtype == np.int8
+    pd.testing.assert_series_equal(back, target, check_exact=True)
+    assert list(back.index) == [7, 3, 9] and back.index.name == "row"
+    unnamed = pd.Series([1.5, np.nan])
+    assert artifacts.save(unnamed, str(tmp_path / "u")) == "parquet"
+    assert artifacts.load(str(tmp_path / "u")).name is None
+    # A tuple name would come back as a JSON list; mixed objects do not fit Parquet at all.
+    for name, series in (("tuple", pd.Series([1, 2], name=("a", 1))), ("mixed", pd.Series([1, "a"]))):
+        assert artifacts.save(series, str(tmp_path / name)) == "pickle", name
+        back = artifacts.load(str(tmp_path / name))
+        pd.testing.assert_series_equal(back, series, check_exact=True)
+        assert back.name == series.name

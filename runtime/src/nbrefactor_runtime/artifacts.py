@@ -45,8 +45,9 @@ def save(value: Any, path: str) -> str:
     """Write a value that crosses a step boundary to `path` in the best format it round-trips
     through exactly; returns the format's name (`FORMATS`).
 
-    - a pandas DataFrame: Parquet, when reading it back gives the same frame (values, dtypes,
-      index and column labels with their types and names, `attrs`); checked on the bytes written;
+    - a pandas DataFrame or Series: Parquet, when reading it back gives the same value (values,
+      dtypes, index and column labels with their types and names, `attrs`); checked on the bytes
+      written;
     - a numpy ndarray (not object dtype, not a subclass): `.npy` (`numpy.save`, no pickle);
     - a torch Tensor or Module: `torch.save` (cloudpickle inside, for classes the notebook
       defined), so `load` can map a GPU step's tensors onto a CPU;
@@ -122,28 +123,63 @@ def _pickle(value: Any) -> bytes:
     return dumper.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+# A Series travels as a one-column frame; its name and attrs ride in the frame's attrs, which
+# pandas keeps in the Parquet metadata.
+_SERIES_KEY = "nbrefactor.series"
+_SERIES_COLUMN = "__series__"
+
+
 def _parquet(value: Any) -> Optional[bytes]:
     pd = sys.modules.get("pandas")  # a value can only be a DataFrame when pandas is imported
-    if pd is None or type(value) is not pd.DataFrame:
+    if pd is None or type(value) not in (pd.DataFrame, pd.Series):
         return None
     try:
         import pyarrow  # noqa: F401 - pandas' Parquet engine
     except ImportError:
         return None
+    if type(value) is pd.Series:
+        frame = value.to_frame(name=_SERIES_COLUMN)
+        frame.attrs = {_SERIES_KEY: {"name": value.name, "attrs": value.attrs}}
+    else:
+        frame = value
     buffer = io.BytesIO()
     try:
-        value.to_parquet(buffer, engine="pyarrow")
+        frame.to_parquet(buffer, engine="pyarrow")
         data = buffer.getvalue()
         back = _read_parquet(data)
     except Exception:  # noqa: BLE001 - what Parquet cannot hold (mixed object columns, duplicate labels…) is pickled
         return None
+    if type(value) is pd.Series:
+        return data if type(back) is pd.Series and same_series(value, back) else None
     return data if same_frame(value, back) else None
 
 
 def _read_parquet(data: bytes) -> Any:
     import pandas as pd
 
-    return pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+    frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+    series = frame.attrs.get(_SERIES_KEY)
+    if isinstance(series, dict) and list(frame.columns) == [_SERIES_COLUMN]:
+        value = frame[_SERIES_COLUMN].rename(series.get("name"))
+        value.attrs = dict(series.get("attrs") or {})
+        return value
+    return frame
+
+
+def same_series(left: Any, right: Any) -> bool:
+    """`same_frame` for a Series: values, dtype, index, name (and its type), attrs."""
+    from pandas.testing import assert_series_equal
+
+    try:
+        assert_series_equal(left, right, check_exact=True, check_dtype=True, check_index_type=True,
+                            check_names=True, check_freq=True, check_flags=True)
+    except AssertionError:
+        return False
+    return (
+        str(left.dtype) == str(right.dtype) and left.dtype == right.dtype
+        and type(left.name) is type(right.name) and left.name == right.name
+        and _same_labels(left.index, right.index) and left.attrs == right.attrs
+    )
 
 
 def same_frame(left: Any, right: Any) -> bool:
