@@ -78,7 +78,8 @@ def test_drifted_data_fails_and_the_numbers_reach_the_report_and_mlflow(churn_ru
 
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     client = MlflowClient(uri)
-    run_id = client.create_run(client.create_experiment("drift")).info.run_id
+    # artifacts beside the store, not in the working directory (MLflow's default `./mlruns`)
+    run_id = client.create_run(client.create_experiment("drift", artifact_location=(tmp_path / "mlartifacts").as_uri())).info.run_id
     client.set_terminated(run_id)  # as the training run is when monitor-drift runs
     with pytest.raises(DriftError, match="monthly_charges"):
         churn_runtime.monitor(
