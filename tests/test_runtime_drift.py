@@ -73,7 +73,6 @@ def test_undrifted_data_gives_zero_drift_in_evidently_and_psi(churn_runtime, chu
 
 def test_drifted_data_fails_and_the_numbers_reach_the_report_and_mlflow(churn_runtime, churn_package, tmp_path):
     from mlflow import MlflowClient
-
     from nbrefactor_runtime.monitor import DriftError
 
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"

@@ -97,7 +97,7 @@ def _pandas3_compatibility() -> None:
     at import time, which pandas 3.0 removed (measured: ImportError with pandas 3.1.1). Its only use
     is the legacy `TestColumnsType`, which the drift report does not run; pandas 2's function gave a
     dtype's scalar type, as this stand-in does. Set only where pandas lacks it."""
-    import pandas.core.dtypes.common as common
+    from pandas.core.dtypes import common
 
     if not hasattr(common, "infer_dtype_from_object"):
         import numpy as np
