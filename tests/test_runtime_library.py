@@ -99,3 +99,15 @@ def test_the_binding_runs_a_step_through_the_library(churn_package, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     rows, model = done.stdout.split()
     assert int(rows) > 0 and model == "churn"
+
+
+def test_the_wheel_declares_the_runtime_s_optional_dependencies():
+    import tomllib
+
+    from nbrefactor.compile.runtime_wheel import EXTRAS
+
+    declared = tomllib.loads((ROOT / "runtime" / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert {k: tuple(v) for k, v in declared.items()} == EXTRAS
+    metadata = zipfile.ZipFile(BytesIO(runtime_wheel())).read(f"nbrefactor_runtime-{nbrefactor_runtime.__version__}.dist-info/METADATA").decode()
+    assert 'Requires-Dist: pandera>=0.24; extra == "validate"' in metadata.splitlines()
+    assert "Provides-Extra: monitor" in metadata.splitlines()

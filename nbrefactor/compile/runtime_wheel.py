@@ -18,6 +18,13 @@ from importlib import resources
 DISTRIBUTION = "nbrefactor-runtime"
 _MODULE = "nbrefactor_runtime"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+# runtime/pyproject.toml's optional dependencies (tests/test_runtime_library.py compares them)
+EXTRAS = {
+    "artifacts": ("pyarrow>=14",),
+    "validate": ("pandera>=0.24",),
+    "monitor": ("evidently>=0.7",),
+    "all": ("pyarrow>=14", "pandera>=0.24", "evidently>=0.7"),
+}
 
 
 def runtime_version() -> str:
@@ -67,6 +74,8 @@ def _metadata(version: str) -> str:
         "Summary: What every package nbrefactor generates shares: MLflow tracking, the step runner, "
         "data validation, drift monitoring, the deployment gate\n"
         "Requires-Python: >=3.9\n"
+        + "".join(f"Provides-Extra: {extra}\n" for extra in EXTRAS)
+        + "".join(f"Requires-Dist: {r}; extra == \"{extra}\"\n" for extra, requirements in EXTRAS.items() for r in requirements)
     )
 
 

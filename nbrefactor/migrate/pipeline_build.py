@@ -32,7 +32,7 @@ PROFILE_SCHEMA = "nbrefactor-data-profile/1"
 PROFILE_MAX_ROWS = 200_000
 TOP_CATEGORIES = 20
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
-TOOLS = ("kfp", "mlflow", "cloudpickle", "pyyaml")
+TOOLS = ("kfp", "mlflow", "cloudpickle", "pyyaml", "pyarrow", "pandera", "evidently")
 
 
 def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog: Catalog, notebooks: list[tuple[NotebookFacts, Path]]) -> EmitInputs:

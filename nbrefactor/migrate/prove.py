@@ -367,7 +367,7 @@ def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], tim
 
 
 # Runs in the package's environment: every step in its own process through `runtime.run_step`
-# (what each kfp component calls, with the same pickled artifacts), then the whole pipeline in
+# (what each kfp component calls, with the same typed artifacts), then the whole pipeline in
 # one process; every value crossing each step is compared (nbrefactor's comparer, from sys.argv).
 _PIPELINE_DRIVER = r"""
 import glob, json, os, pickle, subprocess, sys
@@ -379,7 +379,7 @@ pipeline = importlib.import_module(package + ".pipeline")
 order = list(pipeline.STEPS)
 artifacts = os.path.join(work, "artifacts")
 os.makedirs(artifacts, exist_ok=True)
-where = {}  # (step, output) -> the pickled artifact
+where = {}  # (step, output) -> the saved artifact
 if runner == "kfp":
     # The generated kfp pipeline itself, every component in its own process (kfp.local).
     import importlib.util, logging
@@ -430,12 +430,12 @@ def on_step(name, values):
 final = pipeline.run(on_step=on_step, tracking=False)
 sys.path.append(nbrefactor_root)
 from nbrefactor.verify.compare import Match, Mismatch, compare
+from nbrefactor_runtime import artifacts as runtime_artifacts
 checked = 0
 for step in order:
     module, inputs, outputs = STEPS[step]
     for name in outputs:
-        with open(where[(step, name)], "rb") as handle:
-            separate = pickle.load(handle)
+        separate = runtime_artifacts.load(where[(step, name)])  # Parquet, .npy, torch or pickle
         together = pickle.loads(frozen[step][name])
         result = compare(together, separate, name=name, labels=("in one process", "step by step"))
         if isinstance(result, Mismatch):

@@ -1,12 +1,16 @@
 """Files a generated package's steps produce besides their values: figures the notebook displayed
-inline (saved here instead), and the serialisation of values that cross a step boundary."""
+inline (saved here instead), and the serialisation of values that cross a step boundary: typed
+formats where one round-trips the value exactly (Parquet, `.npy`, torch), pickle for the rest."""
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
+import sys
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 # Set by the package's `pipeline.run` (and the step runner) from the config's `artifacts_dir`.
 OUTPUT_DIR = "artifacts"
@@ -33,18 +37,205 @@ def save_figure(name: str) -> str:
     return str(path)
 
 
-def save(value: Any, path: str) -> None:
-    """A value that crosses a step boundary (cloudpickle when installed: functions defined in the
-    notebook travel with the values)."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    try:
-        import cloudpickle as dumper
-    except ImportError:  # pragma: no cover - cloudpickle comes with mlflow
-        dumper = pickle  # type: ignore[assignment]
-    with open(path, "wb") as handle:
-        dumper.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+PARQUET, NPY, TORCH, PICKLE = "parquet", "npy", "torch", "pickle"
+FORMATS = (PARQUET, NPY, TORCH, PICKLE)
+
+
+def save(value: Any, path: str) -> str:
+    """Write a value that crosses a step boundary to `path` in the best format it round-trips
+    through exactly; returns the format's name (`FORMATS`).
+
+    - a pandas DataFrame or Series: Parquet, when reading it back gives the same value (values,
+      dtypes, index and column labels with their types and names, `attrs`); checked on the bytes
+      written;
+    - a numpy ndarray (not object dtype, not a subclass): `.npy` (`numpy.save`, no pickle);
+    - a torch Tensor or Module: `torch.save` (cloudpickle inside, for classes the notebook
+      defined), so `load` can map a GPU step's tensors onto a CPU;
+    - anything else, and a frame Parquet would change: cloudpickle (functions the notebook
+      defined travel with their values), else pickle.
+
+    The file is the format itself (a `.npy` or Parquet reader opens it; kfp names the file, so no
+    suffix): `load` tells the formats apart by their leading bytes."""
+    data, fmt = encode(value)
+    _write_atomically(path, data)
+    return fmt
+
+
+def encode(value: Any) -> tuple[bytes, str]:
+    """The bytes `save` writes for `value`, and their format's name."""
+    for fmt, encoder in ((PARQUET, _parquet), (NPY, _npy), (TORCH, _torch)):
+        data = encoder(value)
+        if data is not None:
+            return data, fmt
+    return _pickle(value), PICKLE
 
 
 def load(path: str) -> Any:
     with open(path, "rb") as handle:
-        return pickle.load(handle)
+        data = handle.read()
+    return decode(data)
+
+
+def decode(data: bytes) -> Any:
+    fmt = format_of(data)
+    if fmt == PARQUET:
+        return _read_parquet(data)
+    if fmt == NPY:
+        import numpy as np
+
+        return np.load(io.BytesIO(data), allow_pickle=False)
+    if fmt == TORCH:
+        return _read_torch(data)
+    return pickle.loads(data)
+
+
+def format_of(data: bytes) -> str:
+    """The format of bytes `save` wrote, from their leading bytes (Parquet: `PAR1`; `.npy`:
+    `\\x93NUMPY`; torch.save's zip archive: `PK\\x03\\x04`; else pickle)."""
+    if data[:4] == b"PAR1" and data[-4:] == b"PAR1":
+        return PARQUET
+    if data[:6] == b"\x93NUMPY":
+        return NPY
+    if data[:4] == b"PK\x03\x04":
+        return TORCH
+    return PICKLE
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _pickle(value: Any) -> bytes:
+    try:
+        import cloudpickle as dumper
+    except ImportError:  # pragma: no cover - cloudpickle comes with mlflow
+        dumper = pickle  # type: ignore[assignment]
+    return dumper.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# A Series travels as a one-column frame; its name and attrs ride in the frame's attrs, which
+# pandas keeps in the Parquet metadata.
+_SERIES_KEY = "nbrefactor.series"
+_SERIES_COLUMN = "__series__"
+
+
+def _parquet(value: Any) -> Optional[bytes]:
+    pd = sys.modules.get("pandas")  # a value can only be a DataFrame when pandas is imported
+    if pd is None or type(value) not in (pd.DataFrame, pd.Series):
+        return None
+    try:
+        import pyarrow  # noqa: F401 - pandas' Parquet engine
+    except ImportError:
+        return None
+    if type(value) is pd.Series:
+        frame = value.to_frame(name=_SERIES_COLUMN)
+        frame.attrs = {_SERIES_KEY: {"name": value.name, "attrs": value.attrs}}
+    else:
+        frame = value
+    buffer = io.BytesIO()
+    try:
+        frame.to_parquet(buffer, engine="pyarrow")
+        data = buffer.getvalue()
+        back = _read_parquet(data)
+    except Exception:  # noqa: BLE001 - what Parquet cannot hold (mixed object columns, duplicate labels…) is pickled
+        return None
+    if type(value) is pd.Series:
+        return data if type(back) is pd.Series and same_series(value, back) else None
+    return data if same_frame(value, back) else None
+
+
+def _read_parquet(data: bytes) -> Any:
+    import pandas as pd
+
+    frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+    series = frame.attrs.get(_SERIES_KEY)
+    if isinstance(series, dict) and list(frame.columns) == [_SERIES_COLUMN]:
+        value = frame[_SERIES_COLUMN].rename(series.get("name"))
+        value.attrs = dict(series.get("attrs") or {})
+        return value
+    return frame
+
+
+def same_series(left: Any, right: Any) -> bool:
+    """`same_frame` for a Series: values, dtype, index, name (and its type), attrs."""
+    from pandas.testing import assert_series_equal
+
+    try:
+        assert_series_equal(left, right, check_exact=True, check_dtype=True, check_index_type=True,
+                            check_names=True, check_freq=True, check_flags=True)
+    except AssertionError:
+        return False
+    return (
+        str(left.dtype) == str(right.dtype) and left.dtype == right.dtype
+        and type(left.name) is type(right.name) and left.name == right.name
+        and _same_labels(left.index, right.index) and left.attrs == right.attrs
+    )
+
+
+def same_frame(left: Any, right: Any) -> bool:
+    """`right` is `left` exactly: values (NaN where NaN), each column's dtype (object is not str),
+    index and column labels with their classes, dtypes (each level's too), names and freq, attrs."""
+    from pandas.testing import assert_frame_equal
+
+    try:
+        assert_frame_equal(left, right, check_exact=True, check_dtype=True, check_index_type=True,
+                           check_column_type=True, check_names=True, check_freq=True, check_flags=True)
+    except AssertionError:
+        return False
+    if [str(d) for d in left.dtypes] != [str(d) for d in right.dtypes] or list(left.dtypes) != list(right.dtypes):
+        return False
+    return (
+        _same_labels(left.index, right.index)
+        and _same_labels(left.columns, right.columns)
+        and left.attrs == right.attrs
+    )
+
+
+def _same_labels(left: Any, right: Any) -> bool:
+    if type(left) is not type(right) or list(left.names) != list(right.names):
+        return False
+    if getattr(left, "nlevels", 1) > 1:
+        return all(str(a.dtype) == str(b.dtype) and a.dtype == b.dtype for a, b in zip(left.levels, right.levels))
+    return str(left.dtype) == str(right.dtype) and left.dtype == right.dtype and getattr(left, "freq", None) == getattr(right, "freq", None)
+
+
+def _npy(value: Any) -> Optional[bytes]:
+    np = sys.modules.get("numpy")
+    if np is None or type(value) is not np.ndarray or value.dtype.hasobject:
+        return None
+    buffer = io.BytesIO()
+    np.save(buffer, value, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _torch(value: Any) -> Optional[bytes]:
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(value, (torch.Tensor, torch.nn.Module)):
+        return None
+    try:
+        import cloudpickle as pickle_module
+    except ImportError:  # pragma: no cover
+        pickle_module = pickle  # type: ignore[assignment]
+    buffer = io.BytesIO()
+    torch.save(value, buffer, pickle_module=pickle_module)
+    return buffer.getvalue()
+
+
+def _read_torch(data: bytes) -> Any:
+    """A GPU step's tensors and models open on a machine without one: storages saved on a CUDA
+    device are mapped to the CPU when no CUDA device is available (else they stay where they were)."""
+    import torch
+
+    location = None if torch.cuda.is_available() else "cpu"
+    # weights_only=False: a whole module (the notebook's class) is what was saved, by this library.
+    return torch.load(io.BytesIO(data), map_location=location, weights_only=False)

@@ -54,8 +54,9 @@ class Runtime:
         paths: Mapping[str, str],
         profile: Optional[Mapping[str, Any]] = None,
         null_tolerance: float = _validate.NULL_TOLERANCE,
+        range_tolerance: float = _validate.RANGE_TOLERANCE,
     ) -> dict[str, Any]:
-        return _validate.validate(paths, self.load_profile() if profile is None else profile, null_tolerance)
+        return _validate.validate(paths, self.load_profile() if profile is None else profile, null_tolerance, range_tolerance)
 
     def monitor(
         self,
@@ -64,9 +65,16 @@ class Runtime:
         profile: Optional[Mapping[str, Any]] = None,
         references: Optional[Mapping[str, str]] = None,
         report_path: Optional[str] = None,
+        html_path: Optional[str] = None,
+        drift_share: float = _monitor.DRIFT_SHARE,
+        run_id: str = "",
+        tracking_uri: str = "",
     ) -> dict[str, Any]:
         profile = self.load_profile() if profile is None else profile
-        return _monitor.monitor(paths, profile, threshold, references=references, report_path=report_path)
+        return _monitor.monitor(
+            paths, profile, threshold, references=references, report_path=report_path,
+            html_path=html_path, drift_share=drift_share, run_id=run_id, tracking_uri=tracking_uri,
+        )
 
     # --- registry and serving --------------------------------------------------------------
     def deploy_gate(

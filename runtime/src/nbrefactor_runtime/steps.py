@@ -18,20 +18,21 @@ def run_step(
     config_class: Any,
     name: str,
     config: dict[str, Any],
-    inputs: dict[str, str],
-    outputs: dict[str, str],
+    inputs: dict[str, Any],
+    outputs: dict[str, Any],
     track: bool = False,
     tracking_uri: str = "",
     run_id: str = "",
 ) -> str:
     """Run step `name` with `config_class(**config)` on the saved `inputs` (name → path), save its
-    return values to `outputs` (name → path). A tracked step logs into the MLflow run `run_id`
+    return values to `outputs` (name → path, or a kfp artifact: its `path`, and its `metadata`
+    records the format written, e.g. `{"format": "parquet"}`). A tracked step logs into the MLflow run `run_id`
     (a new run when empty); returns the run id ("" when not tracked)."""
     step = spec.steps[name]
     cfg = config_class(**config)
     artifacts.reset(cfg.artifacts_dir)
     function = getattr(importlib.import_module(f"{spec.package}.{step.module}"), name)
-    arguments = [artifacts.load(inputs[n]) for n in step.inputs]
+    arguments = [artifacts.load(_path(inputs[n])) for n in step.inputs]
     tracked_run: Optional[tracking.TrackedRun] = None
     if track and tracking.enabled(spec):
         tracked_run = tracking.TrackedRun(spec, cfg, run_id=run_id, uri=tracking_uri)
@@ -49,5 +50,14 @@ def run_step(
     if tracked_run is not None:
         tracked_run.__exit__(None, None, None)
     for output in step.outputs:
-        artifacts.save(values[output], outputs[output])
+        target = outputs[output]
+        fmt = artifacts.save(values[output], _path(target))
+        metadata = getattr(target, "metadata", None)
+        if isinstance(metadata, dict):
+            metadata["format"] = fmt
     return tracked_run.run_id if tracked_run is not None else ""
+
+
+def _path(target: Any) -> str:
+    """A path, or a kfp artifact's path."""
+    return target if isinstance(target, str) else str(target.path)

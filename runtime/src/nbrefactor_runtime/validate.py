@@ -2,10 +2,15 @@
 and null rates against the profile nbrefactor recorded from the notebook's own data at migration
 time (`data_profile.json`).
 
-Fails (raises `DataValidationError`) on: a missing input file; a profiled column that is gone; a
-column that changed between numeric and non-numeric; a column whose share of nulls grew by more
-than `null_tolerance`; an empty table. A different sha256 than at migration is reported, not a
-failure: new data is the point of re-running the pipeline.
+Tables are checked with pandera (`schema_for`: a `DataFrameSchema` built from the profile, validated
+lazily so every violation is listed). Fails (raises `DataValidationError`) on: a missing input file;
+a profiled column that is gone; a column that changed between numeric and non-numeric; a numeric
+value outside the profiled [min, max] widened by `range_tolerance` of its span (never below 0 for
+a column that had no negative value); nulls in a column that had none, or a null share more than
+`null_tolerance` above the profile's; an empty table. Without pandera installed, the built-in
+checks run (no range check; the null share may grow by `null_tolerance` everywhere) and the report
+says so. A different sha256 than at migration is reported, not a failure: new data is the point
+of re-running the pipeline.
 """
 
 from __future__ import annotations
@@ -17,6 +22,10 @@ from importlib import resources
 from typing import Any, Mapping, Optional
 
 NULL_TOLERANCE = 0.05
+# A numeric column's values may leave the profiled [min, max] by this share of its span on either
+# side (new data is expected to reach a little beyond what the notebook saw), but never below 0
+# when the profile had no negative value: a negative age or price is an error, not a new extreme.
+RANGE_TOLERANCE = 0.25
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
@@ -54,6 +63,7 @@ def validate(
     paths: Mapping[str, str],
     profile: Mapping[str, Any],
     null_tolerance: float = NULL_TOLERANCE,
+    range_tolerance: float = RANGE_TOLERANCE,
 ) -> dict[str, Any]:
     """`paths`: config field → the file to check now. Returns the report; raises on problems."""
     recorded = profile.get("files", {})
@@ -91,16 +101,12 @@ def validate(
         entry["rows"] = int(len(frame))
         if len(frame) == 0:
             problems.append(f"{name}: no rows")
-        for column, stats in sorted(columns.items()):
-            if column not in frame.columns:
-                problems.append(f"{name}: column {column!r} is missing")
-                continue
-            numeric = is_numeric(frame[column])
-            if numeric != (stats.get("kind") == "numeric"):
-                problems.append(f"{name}: column {column!r} was {stats.get('kind')} ({stats.get('dtype')}), now {frame[column].dtype}")
-            nulls = float(frame[column].isna().mean()) if len(frame) else 0.0
-            if nulls > float(stats.get("nulls", 0.0)) + null_tolerance:
-                problems.append(f"{name}: column {column!r} has {nulls:.1%} nulls (profile: {float(stats.get('nulls', 0.0)):.1%})")
+        if pandera_version() is not None:
+            entry["validator"] = f"pandera {pandera_version()}"
+            problems.extend(f"{name}: {p}" for p in pandera_problems(frame, columns, null_tolerance, range_tolerance))
+        else:
+            entry["validator"] = "built-in (pandera is not installed: no range checks)"
+            problems.extend(f"{name}: {p}" for p in builtin_problems(frame, columns, null_tolerance))
         extra = sorted(set(map(str, frame.columns)) - set(columns))
         if extra:
             report["notes"].append(f"{name}: new columns {', '.join(extra)}")
@@ -108,3 +114,115 @@ def validate(
     if problems:
         raise DataValidationError("data validation failed:\n- " + "\n- ".join(problems))
     return report
+
+
+def pandera_version() -> Optional[str]:
+    try:
+        import pandera
+    except ImportError:
+        return None
+    return str(pandera.__version__)
+
+
+def allowed_range(stats: Mapping[str, Any], range_tolerance: float) -> Optional[tuple[float, float]]:
+    """The values a numeric column may take: the profile's [min, max] widened by
+    `range_tolerance` × span on each side, the lower end kept at 0 for a never-negative column."""
+    low, high = stats.get("min"), stats.get("max")
+    if low is None or high is None:
+        return None
+    margin = range_tolerance * (float(high) - float(low))
+    lower = float(low) - margin
+    if float(low) >= 0:
+        lower = max(lower, 0.0)
+    return lower, float(high) + margin
+
+
+def schema_for(columns: Mapping[str, Any], null_tolerance: float = NULL_TOLERANCE, range_tolerance: float = RANGE_TOLERANCE) -> Any:
+    """The pandera schema of a profiled table: every profiled column required; its kind (numeric
+    or not) as recorded; numeric values inside `allowed_range`; no nulls where the profile had
+    none, else a null share at most `null_tolerance` above the profile's. Extra columns pass
+    (they are noted)."""
+    import pandera.pandas as pa
+
+    schema_columns = {}
+    for column, stats in sorted(columns.items()):
+        numeric = stats.get("kind") == "numeric"
+        expected_nulls = float(stats.get("nulls") or 0.0)
+        checks = [
+            pa.Check(
+                lambda s, numeric=numeric: is_numeric(s) == numeric,
+                ignore_na=False,
+                name="numeric" if numeric else "not numeric",
+                error=f"{'numeric' if numeric else 'non-numeric'} expected, as at migration ({stats.get('dtype')})",
+            )
+        ]
+        if numeric:
+            bounds = allowed_range(stats, range_tolerance)
+            if bounds is not None:
+                # Only meaningful on numbers; a column that turned into text fails the check above.
+                checks.append(pa.Check(
+                    lambda s, lo=bounds[0], hi=bounds[1]: s.between(lo, hi) if is_numeric(s) else True,
+                    name="in_range", error=f"values in [{bounds[0]:.6g}, {bounds[1]:.6g}] expected (profile: [{stats.get('min')}, {stats.get('max')}])",
+                ))
+        if expected_nulls > 0:
+            limit = expected_nulls + null_tolerance
+            checks.append(pa.Check(
+                lambda s, limit=limit: float(s.isna().mean()) <= limit if len(s) else True,
+                ignore_na=False, name="null_share", error=f"a null share at most {limit:.1%} expected (profile: {expected_nulls:.1%})",
+            ))
+        schema_columns[column] = pa.Column(checks=checks, nullable=expected_nulls > 0, required=True, name=column)
+    return pa.DataFrameSchema(schema_columns, strict=False, coerce=False, name="data_profile")
+
+
+def pandera_problems(frame: Any, columns: Mapping[str, Any], null_tolerance: float, range_tolerance: float = RANGE_TOLERANCE) -> list[str]:
+    """Every violation of `schema_for(columns)` in `frame` (pandera's lazy validation), one line
+    per column and check with up to five failing values."""
+    import pandera.errors
+
+    frame = frame.rename(columns=str)
+    try:
+        schema_for(columns, null_tolerance, range_tolerance).validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        return describe_failures(errors.failure_cases, frame)
+    return []
+
+
+def describe_failures(cases: Any, frame: Any) -> list[str]:
+    lines: list[str] = []
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for row in cases.itertuples(index=False):
+        column = "" if row.column is None or (isinstance(row.column, float) and row.column != row.column) else str(row.column)
+        key = (column, str(row.check))
+        grouped.setdefault(key, []).append(repr(row.failure_case))
+    for (column, check), values in sorted(grouped.items()):
+        if check == "column_in_dataframe":
+            missing = [v.strip("'\"") for v in values]
+            lines.extend(f"column {m!r} is missing" for m in missing)
+            continue
+        if check == "not_nullable":
+            lines.append(f"column {column!r} has nulls, none at migration")
+            continue
+        if values == ["False"] and column in frame.columns:
+            # a check on the whole column (kind, null share): say what the column is now
+            series = frame[column]
+            lines.append(f"column {column!r}: {check}; now {series.dtype} with {float(series.isna().mean()):.1%} nulls")
+            continue
+        shown = ", ".join(values[:5]) + (f" … ({len(values)} values)" if len(values) > 5 else "")
+        lines.append(f"column {column!r}: {check}; failing: {shown}")
+    return lines
+
+
+def builtin_problems(frame: Any, columns: Mapping[str, Any], null_tolerance: float) -> list[str]:
+    """Without pandera: columns present, kind unchanged, null share within the tolerance."""
+    problems: list[str] = []
+    for column, stats in sorted(columns.items()):
+        if column not in frame.columns:
+            problems.append(f"column {column!r} is missing")
+            continue
+        numeric = is_numeric(frame[column])
+        if numeric != (stats.get("kind") == "numeric"):
+            problems.append(f"column {column!r} was {stats.get('kind')} ({stats.get('dtype')}), now {frame[column].dtype}")
+        nulls = float(frame[column].isna().mean()) if len(frame) else 0.0
+        if nulls > float(stats.get("nulls", 0.0)) + null_tolerance:
+            problems.append(f"column {column!r} has {nulls:.1%} nulls (profile: {float(stats.get('nulls', 0.0)):.1%})")
+    return problems
