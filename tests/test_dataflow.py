@@ -12,7 +12,7 @@ from typing import Optional
 import pytest
 
 from nbrefactor.audit.analysis import analyse_notebook
-from nbrefactor.audit.dataflow import DefKind, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, def_use, is_builtin
+from nbrefactor.audit.dataflow import DefKind, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, def_use, is_builtin, link_groups
 from nbrefactor.audit.types import Cell, Notebook
 
 def flow_of(*cells, extra_builtins=()) -> NameFlow:
@@ -311,10 +311,10 @@ def test_exec_order_builtin():
     assert r.exec_flow is ExecFlow.BUILTIN
 
 
-# --- sections (what the compiler reuses) --------------------------------------------------------
+# --- groups of cells (the compiler's steps) -----------------------------------------------------
 
 
-def test_section_inputs_and_outputs():
+def test_groups_read_from_outside_bind_and_change():
     flow = flow_of(
         "import pandas as pd\nraw = pd.read_csv('a.csv')",  # 1
         "df = raw.dropna()\nunused = 1",  # 2
@@ -322,16 +322,71 @@ def test_section_inputs_and_outputs():
         "md:## Train",  # 4
         "def fit(d):\n    return d.mean() * scale",  # 5   reads the global `scale` when called
         "model = fit(df)",  # 6
-        "scale = 2",  # 7
+        "scale = 2",  # 7   (too late for the call in cell 6: no group above cell 7 gets it)
         "print(model)",  # 8
     )
-    assert flow.section_inputs([2, 3]) == ("raw",)
-    assert flow.section_outputs([2, 3]) == ("df",)  # cell 6 reads the df cell 3 last changed
-    assert flow.section_outputs([1]) == ("raw",)  # nothing outside cell 1 uses `pd`
-    assert flow.section_inputs([5, 6]) == ("df", "scale")
-    assert flow.section_outputs([5, 6]) == ("model",)
-    assert flow.section_inputs([3]) == ("df",)
-    assert flow.section_outputs([2]) == ("df",)  # cell 3 reads df before changing it
+    g = flow.groups([[1], [2, 3], [5, 6], [7, 8]])
+    assert [x.cells for x in g] == [(1,), (2, 3), (5, 6), (7, 8)]
+    assert [x.reads for x in g] == [(), ("raw",), ("df",), ("model",)]
+    assert [x.defines for x in g] == [("pd", "raw"), ("df", "unused"), ("fit", "model"), ("scale",)]
+    assert [x.changes for x in g] == [(), ("df",), (), ()]
+    assert g[1].writes == frozenset({"df", "unused"})
+    # Cut differently, cell 3 reads the df of cell 2 from outside its group.
+    assert flow.groups([[2], [3]])[1].reads == ("df",)
+
+
+def test_group_function_body_sees_the_groups_own_binding():
+    flow = flow_of("x = 1", "def f():\n    return x", "x = 2", "print(f())")
+    # The group binds x (cell 3), so the function kept in it reads the group's x when called.
+    assert flow.groups([[1], [2, 3, 4]])[1].reads == ()
+    # A group that never binds x reads it from outside (the x of cell 1 reaches the definition).
+    assert flow.groups([[1], [2], [3, 4]])[1].reads == ("x",)
+
+
+def test_group_changing_a_value_before_reading_it_still_reads_it_from_outside():
+    flow = flow_of("df = {}", "df.clear()", "print(df)")
+    g = flow.groups([[1], [2, 3]])
+    assert (g[1].reads, g[1].defines, g[1].changes) == (("df",), (), ("df",))
+
+
+def test_link_groups_latest_earlier_writer_returns_the_value():
+    inputs, outputs = link_groups([(), ("a", "z"), ("a", "b")], [{"a"}, {"a", "b"}, set()])
+    assert inputs == ((), ("a",), ("a", "b"))  # nothing above writes z: not an input
+    assert outputs == (frozenset({"a"}), frozenset({"a", "b"}), frozenset())
+
+
+# --- package=True: the bindings a compiled package makes -------------------------------------
+
+
+def package_flow(*cells) -> NameFlow:
+    built = tuple(Cell(i, "code", source) for i, source in enumerate(cells, start=1))
+    return def_use(analyse_notebook(Notebook("nb.ipynb", built)), package=True)
+
+
+def test_package_run_binds_the_names_read_below_it_that_nothing_defines():
+    cells = ("%run helpers.py\nprint(helper_value)", "print(helper_value, other)", "%run more.py", "print(third, other, len)")
+    flow = package_flow(*cells)
+    # The first %run reaching a name binds it; the second one finds nothing left to bind.
+    assert flow.run_bindings() == {1: ("helper_value", "other", "third"), 3: ()}
+    r = read(flow, "other", 2)
+    assert (r.flow, r.provider.cell, r.provider.kind) == (Flow.ABOVE, 1, DefKind.RUN)
+    assert read(flow, "helper_value", 1).flow is Flow.ABOVE  # below the %run line of the same cell
+    assert flow_of(*cells).run_bindings() == {1: (), 3: ()}  # the kernel's flow cannot list them
+    assert read(flow_of(*cells), "other", 2).flow is Flow.UNDEFINED
+
+
+def test_package_magic_and_global_bindings_are_not_step_values():
+    cells = ("%store -r a", "%%capture out\nprint(1)", "%pylab inline", "def s():\n    global g\n    g = 1\ns()", "print(a, out, np, g)")
+    for name in ("a", "out", "np", "g"):
+        assert read(flow_of(*cells), name, 5).flow is Flow.ABOVE
+        assert read(package_flow(*cells), name, 5).flow is Flow.UNDEFINED, name
+
+
+def test_package_del_does_not_hide_the_value_from_later_reads():
+    cells = ("x = 1", "del x", "print(x)")
+    assert read(flow_of(*cells), "x", 3).flow is Flow.DELETED
+    r = read(package_flow(*cells), "x", 3)
+    assert (r.flow, r.provider.cell) == (Flow.ABOVE, 1)
 
 
 def test_reads_are_in_notebook_order_and_counts_are_recorded():
