@@ -322,12 +322,14 @@ def test_groups_read_from_outside_bind_and_change():
         "md:## Train",  # 4
         "def fit(d):\n    return d.mean() * scale",  # 5   reads the global `scale` when called
         "model = fit(df)",  # 6
-        "scale = 2",  # 7   (too late for the call in cell 6: no group above cell 7 gets it)
+        "scale = 2",  # 7   (too late for the call in cell 6: no group above cell 7 defines it)
         "print(model)",  # 8
     )
     g = flow.groups([[1], [2, 3], [5, 6], [7, 8]])
     assert [x.cells for x in g] == [(1,), (2, 3), (5, 6), (7, 8)]
-    assert [x.reads for x in g] == [(), ("raw",), ("df",), ("model",)]
+    # Every read no definition inside the group reaches: builtins and names defined only below
+    # included (`link_groups` and the consumer's filter decide which of them are inputs).
+    assert [x.reads for x in g] == [(), ("raw",), ("scale", "df"), ("print", "model")]
     assert [x.defines for x in g] == [("pd", "raw"), ("df", "unused"), ("fit", "model"), ("scale",)]
     assert [x.changes for x in g] == [(), ("df",), (), ()]
     assert g[1].writes == frozenset({"df", "unused"})
@@ -336,17 +338,24 @@ def test_groups_read_from_outside_bind_and_change():
 
 
 def test_group_function_body_sees_the_groups_own_binding():
-    flow = flow_of("x = 1", "def f():\n    return x", "x = 2", "print(f())")
+    flow = flow_of("x = 1", "def f():\n    return x", "x = 2", "y = f()")
     # The group binds x (cell 3), so the function kept in it reads the group's x when called.
     assert flow.groups([[1], [2, 3, 4]])[1].reads == ()
     # A group that never binds x reads it from outside (the x of cell 1 reaches the definition).
-    assert flow.groups([[1], [2], [3, 4]])[1].reads == ("x",)
+    assert [g.reads for g in flow.groups([[1], [2], [3, 4]])] == [(), ("x",), ("f",)]
 
 
 def test_group_changing_a_value_before_reading_it_still_reads_it_from_outside():
-    flow = flow_of("df = {}", "df.clear()", "print(df)")
+    flow = flow_of("df = {}", "df.clear()", "out = df")
     g = flow.groups([[1], [2, 3]])
-    assert (g[1].reads, g[1].defines, g[1].changes) == (("df",), (), ("df",))
+    assert (g[1].reads, g[1].defines, g[1].changes) == (("df",), ("out",), ("df",))
+
+
+def test_group_reads_a_value_only_changed_above_it():
+    # Nothing defines `lst` (HID003 reports it); the group that changes it is still its writer.
+    g = flow_of("lst.append(1)", "y = lst").groups([[1], [2]])
+    assert (g[0].reads, g[0].changes, g[1].reads) == (("lst",), ("lst",), ("lst",))
+    assert link_groups([x.reads for x in g], [x.writes for x in g]) == (((), ("lst",)), (frozenset({"lst"}), frozenset()))
 
 
 def test_link_groups_latest_earlier_writer_returns_the_value():
@@ -382,11 +391,17 @@ def test_package_magic_and_global_bindings_are_not_step_values():
         assert read(package_flow(*cells), name, 5).flow is Flow.UNDEFINED, name
 
 
-def test_package_del_does_not_hide_the_value_from_later_reads():
-    cells = ("x = 1", "del x", "print(x)")
-    assert read(flow_of(*cells), "x", 3).flow is Flow.DELETED
-    r = read(package_flow(*cells), "x", 3)
-    assert (r.flow, r.provider.cell) == (Flow.ABOVE, 1)
+def test_groups_resolve_in_the_packages_order_not_top_down():
+    # Kale runs `pipeline-metrics` cells last: group [1, 3] runs after group [2]. In the package,
+    # cell 3 reads the `a` cell 1 bound in its own step, though top-down cell 2's `a` reaches it.
+    flow = flow_of("a = 1", "a = 2", "b = a")
+    assert read(flow, "a", 3).provider.cell == 2
+    assert [g.reads for g in flow.groups([[2], [1, 3]])] == [(), ()]
+    # A `skip` cell between a group's cells is not part of it: cell 3 reads cell 1's `x`.
+    assert flow_of("x = 1", "x = 2", "y = x").groups([[1, 3]])[0].reads == ()
+    # `del` in one step does not reach another step's namespace.
+    g = flow_of("x = 1", "del x", "y = x").groups([[1], [2], [3]])
+    assert [x.reads for x in g] == [(), (), ("x",)]
 
 
 def test_reads_are_in_notebook_order_and_counts_are_recorded():

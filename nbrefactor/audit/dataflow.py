@@ -19,7 +19,7 @@ ones the kernel made: `%run script.py` binds the names read at or after it that 
 (the package takes them from the script's namespace, `DefKind.RUN`), while `%store -r`,
 `%%capture`, `%pylab` and functions that assign a `global` bind nothing a step hands to another
 (the package compiles them to a review comment, plain Python, module-level imports and a module
-global of the step's own process), and a `del` does not hide a name from the reads after it.
+global of the step's own process).
 
 Choices, made once here so every consumer agrees:
 
@@ -216,45 +216,53 @@ class NameFlow:
         return {cell: tuple(d.name for d in self.definitions if d.kind is DefKind.RUN and d.cell == cell) for cell in cells}
 
     def groups(self, groups: Sequence[Iterable[int]]) -> tuple[GroupFlow, ...]:
-        """What each group of cells (a compiled step: cells in notebook order, groups disjoint)
-        reads from outside itself, binds, and changes in place — in one pass over the reads.
+        """What each group of cells (a compiled step) reads from outside itself, binds, and
+        changes in place. Groups are given in the order the package runs them, each group's cells
+        in its own order — not necessarily the notebook's (Kale `pipeline-metrics` cells run last,
+        and cells of one `block:` run together), so reads are resolved against the group's own
+        earlier cells, not top-down through the notebook: each step has a namespace of its own.
 
-        A module-level read comes from outside when the definition that reaches it (`provider`,
-        top-down) lies outside the group; an in-place change inside the group before the read
-        does not make the value the group's own. A read inside a function body counts when the
-        group binds the name nowhere and a cell at or above the reader defines it: a function kept
-        in a step sees that step's binding when it is called."""
-        cell_group: dict[int, int] = {}
+        A module-level read comes from outside unless an earlier cell of the group binds the name
+        (or a `%run` in its own cell does: `DefKind.RUN`); an in-place change inside the group
+        before the read does not make the value the group's own. A read inside a function body
+        comes from outside when the group binds the name nowhere: a function kept in a step sees
+        that step's binding when it is called. Builtins and names nothing defines are listed too:
+        `link_groups` and the consumer's filter decide which reads are inputs."""
         cell_lists = [tuple(g) for g in groups]
-        for i, cells in enumerate(cell_lists):
-            for cell in cells:
-                cell_group[cell] = i
-        defines: list[dict[str, None]] = [{} for _ in cell_lists]
-        changes: list[dict[str, None]] = [{} for _ in cell_lists]
+        wanted = {cell for cells in cell_lists for cell in cells}
+        defs_in: dict[int, list[Definition]] = defaultdict(list)
+        reads_in: dict[int, list[Read]] = defaultdict(list)
+        changes_in: dict[int, list[str]] = defaultdict(list)
         for d in self.definitions:
-            if d.cell in cell_group:
-                defines[cell_group[d.cell]][d.name] = None
-        for m in self.mutations:
-            if m.cell in cell_group:
-                changes[cell_group[m.cell]][m.name] = None
-        reads: list[dict[str, None]] = [{} for _ in cell_lists]
+            if d.cell in wanted:
+                defs_in[d.cell].append(d)
         for r in self.reads:
-            i = cell_group.get(r.cell)
-            if i is None or r.flow is not Flow.ABOVE or r.provider is None:
-                continue
-            if r.deferred:
-                if r.name not in defines[i]:
-                    reads[i][r.name] = None
-            elif cell_group.get(r.provider.cell) != i:
-                reads[i][r.name] = None
-        return tuple(
-            GroupFlow(cells, tuple(reads[i]), tuple(defines[i]), tuple(changes[i])) for i, cells in enumerate(cell_lists)
-        )
+            if r.cell in wanted:
+                reads_in[r.cell].append(r)
+        for m in self.mutations:
+            if m.cell in wanted:
+                changes_in[m.cell].append(m.name)
+        out = []
+        for cells in cell_lists:
+            anywhere = {d.name for cell in cells for d in defs_in[cell]}
+            bound: set[str] = set()
+            reads: dict[str, None] = {}
+            for cell in cells:
+                run_here = {d.name for d in defs_in[cell] if d.kind is DefKind.RUN}
+                for r in reads_in[cell]:
+                    inside = r.name in anywhere if r.deferred else (r.name in bound or r.name in run_here)
+                    if not inside:
+                        reads[r.name] = None
+                bound.update(d.name for d in defs_in[cell])
+            defines = dict.fromkeys(d.name for cell in cells for d in defs_in[cell])
+            changes = dict.fromkeys(n for cell in cells for n in changes_in[cell])
+            out.append(GroupFlow(cells, tuple(reads), tuple(defines), tuple(changes)))
+        return tuple(out)
 
 
 @dataclass(frozen=True)
 class GroupFlow:
-    """`NameFlow.groups`' answer for one group of cells (names each once, in notebook order)."""
+    """`NameFlow.groups`' answer for one group of cells (names each once, in the group's order)."""
 
     cells: tuple[int, ...]
     reads: tuple[str, ...]  # read from outside the group
@@ -316,9 +324,7 @@ def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = (), package: b
             key=_pos,
         )
     )
-    # A package step's `del x` removes its own binding only, never another step's copy; the
-    # compiler has always linked steps as if no `del` ran (kept as is: see docs/architecture.md).
-    resolver = _Resolver(definitions, mutations, () if package else deletions, extra)
+    resolver = _Resolver(definitions, mutations, deletions, extra)
     reads: list[Read] = []
     for ca in facts.cells:
         for ref in ca.facts.reads:
