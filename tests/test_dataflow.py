@@ -381,6 +381,8 @@ def test_package_run_binds_the_names_read_below_it_that_nothing_defines():
     assert (r.flow, r.provider.cell, r.provider.kind) == (Flow.ABOVE, 1, DefKind.RUN)
     assert read(flow, "helper_value", 1).flow is Flow.ABOVE  # below the %run line of the same cell
     assert flow_of(*cells).run_bindings() == {1: (), 3: ()}  # the kernel's flow cannot list them
+    # A name some cell imports (even inside a function) is not the script's.
+    assert package_flow("%run s.py", "def f():\n    import os\n    return os", "print(os, z)").run_bindings() == {1: ("z",)}
     assert read(flow_of(*cells), "other", 2).flow is Flow.UNDEFINED
 
 

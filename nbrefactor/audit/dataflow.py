@@ -427,9 +427,10 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
 
 def _run_definitions(facts: NotebookFacts, injectors: list[Injector]) -> list[Definition]:
     """The names each `%run` cell provides in a package: those read (at module level or in a
-    function body) in it or below it that no cell defines and that are not builtins, each bound by
-    the first `%run` cell that reaches it."""
+    function body) in it or below it that no cell defines or imports (a function body's import
+    included) and that are not builtins, each bound by the first `%run` cell that reaches it."""
     defined_anywhere = {d.name for ca in facts.cells for d in ca.facts.defined}
+    defined_anywhere |= {i.bound for ca in facts.cells for i in ca.facts.imports}
     run_at = {}
     for inj in injectors:
         if inj.kind is InjectorKind.RUN:

@@ -7,8 +7,8 @@ the bindings the package makes; `NameFlow.groups` per step; `link_groups`): a st
 are exactly the names it reads that an earlier step of the same notebook defines *or changes in
 place*; its return values are exactly the names a later step reads from it. This module adds the
 compiler's policy on top of those facts: which names are data (not imports, moved definitions or
-builtins), the final values, fitted models, shown numbers, shared references, redefinitions. In-place mutation makes the
-mutating step the provider (Soorgeon misses this and computes stale data); a name read before any
+builtins), the final values, fitted models, shown numbers, shared references, redefinitions.
+In-place mutation makes the mutating step the provider (Soorgeon misses this and computes stale data); a name read before any
 step defines it blocks the compile (Kale compiles it and fails at run time).
 """
 
