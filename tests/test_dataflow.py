@@ -12,7 +12,7 @@ from typing import Optional
 import pytest
 
 from nbrefactor.audit.analysis import analyse_notebook
-from nbrefactor.audit.dataflow import DefKind, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, def_use, is_builtin
+from nbrefactor.audit.dataflow import DefKind, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, def_use, is_builtin, link_groups
 from nbrefactor.audit.types import Cell, Notebook
 
 def flow_of(*cells, extra_builtins=()) -> NameFlow:
@@ -311,10 +311,10 @@ def test_exec_order_builtin():
     assert r.exec_flow is ExecFlow.BUILTIN
 
 
-# --- sections (what the compiler reuses) --------------------------------------------------------
+# --- groups of cells (the compiler's steps) -----------------------------------------------------
 
 
-def test_section_inputs_and_outputs():
+def test_groups_read_from_outside_bind_and_change():
     flow = flow_of(
         "import pandas as pd\nraw = pd.read_csv('a.csv')",  # 1
         "df = raw.dropna()\nunused = 1",  # 2
@@ -322,16 +322,88 @@ def test_section_inputs_and_outputs():
         "md:## Train",  # 4
         "def fit(d):\n    return d.mean() * scale",  # 5   reads the global `scale` when called
         "model = fit(df)",  # 6
-        "scale = 2",  # 7
+        "scale = 2",  # 7   (too late for the call in cell 6: no group above cell 7 defines it)
         "print(model)",  # 8
     )
-    assert flow.section_inputs([2, 3]) == ("raw",)
-    assert flow.section_outputs([2, 3]) == ("df",)  # cell 6 reads the df cell 3 last changed
-    assert flow.section_outputs([1]) == ("raw",)  # nothing outside cell 1 uses `pd`
-    assert flow.section_inputs([5, 6]) == ("df", "scale")
-    assert flow.section_outputs([5, 6]) == ("model",)
-    assert flow.section_inputs([3]) == ("df",)
-    assert flow.section_outputs([2]) == ("df",)  # cell 3 reads df before changing it
+    g = flow.groups([[1], [2, 3], [5, 6], [7, 8]])
+    assert [x.cells for x in g] == [(1,), (2, 3), (5, 6), (7, 8)]
+    # Every read no definition inside the group reaches: builtins and names defined only below
+    # included (`link_groups` and the consumer's filter decide which of them are inputs).
+    assert [x.reads for x in g] == [(), ("raw",), ("scale", "df"), ("print", "model")]
+    assert [x.defines for x in g] == [("pd", "raw"), ("df", "unused"), ("fit", "model"), ("scale",)]
+    assert [x.changes for x in g] == [(), ("df",), (), ()]
+    assert g[1].writes == frozenset({"df", "unused"})
+    # Cut differently, cell 3 reads the df of cell 2 from outside its group.
+    assert flow.groups([[2], [3]])[1].reads == ("df",)
+
+
+def test_group_function_body_sees_the_groups_own_binding():
+    flow = flow_of("x = 1", "def f():\n    return x", "x = 2", "y = f()")
+    # The group binds x (cell 3), so the function kept in it reads the group's x when called.
+    assert flow.groups([[1], [2, 3, 4]])[1].reads == ()
+    # A group that never binds x reads it from outside (the x of cell 1 reaches the definition).
+    assert [g.reads for g in flow.groups([[1], [2], [3, 4]])] == [(), ("x",), ("f",)]
+
+
+def test_group_changing_a_value_before_reading_it_still_reads_it_from_outside():
+    flow = flow_of("df = {}", "df.clear()", "out = df")
+    g = flow.groups([[1], [2, 3]])
+    assert (g[1].reads, g[1].defines, g[1].changes) == (("df",), ("out",), ("df",))
+
+
+def test_group_reads_a_value_only_changed_above_it():
+    # Nothing defines `lst` (HID003 reports it); the group that changes it is still its writer.
+    g = flow_of("lst.append(1)", "y = lst").groups([[1], [2]])
+    assert (g[0].reads, g[0].changes, g[1].reads) == (("lst",), ("lst",), ("lst",))
+    assert link_groups([x.reads for x in g], [x.writes for x in g]) == (((), ("lst",)), (frozenset({"lst"}), frozenset()))
+
+
+def test_link_groups_latest_earlier_writer_returns_the_value():
+    inputs, outputs = link_groups([(), ("a", "z"), ("a", "b")], [{"a"}, {"a", "b"}, set()])
+    assert inputs == ((), ("a",), ("a", "b"))  # nothing above writes z: not an input
+    assert outputs == (frozenset({"a"}), frozenset({"a", "b"}), frozenset())
+
+
+# --- package=True: the bindings a compiled package makes -------------------------------------
+
+
+def package_flow(*cells) -> NameFlow:
+    built = tuple(Cell(i, "code", source) for i, source in enumerate(cells, start=1))
+    return def_use(analyse_notebook(Notebook("nb.ipynb", built)), package=True)
+
+
+def test_package_run_binds_the_names_read_below_it_that_nothing_defines():
+    cells = ("%run helpers.py\nprint(helper_value)", "print(helper_value, other)", "%run more.py", "print(third, other, len)")
+    flow = package_flow(*cells)
+    # The first %run reaching a name binds it; the second one finds nothing left to bind.
+    assert flow.run_bindings() == {1: ("helper_value", "other", "third"), 3: ()}
+    r = read(flow, "other", 2)
+    assert (r.flow, r.provider.cell, r.provider.kind) == (Flow.ABOVE, 1, DefKind.RUN)
+    assert read(flow, "helper_value", 1).flow is Flow.ABOVE  # below the %run line of the same cell
+    assert flow_of(*cells).run_bindings() == {1: (), 3: ()}  # the kernel's flow cannot list them
+    # A name some cell imports (even inside a function) is not the script's.
+    assert package_flow("%run s.py", "def f():\n    import os\n    return os", "print(os, z)").run_bindings() == {1: ("z",)}
+    assert read(flow_of(*cells), "other", 2).flow is Flow.UNDEFINED
+
+
+def test_package_magic_and_global_bindings_are_not_step_values():
+    cells = ("%store -r a", "%%capture out\nprint(1)", "%pylab inline", "def s():\n    global g\n    g = 1\ns()", "print(a, out, np, g)")
+    for name in ("a", "out", "np", "g"):
+        assert read(flow_of(*cells), name, 5).flow is Flow.ABOVE
+        assert read(package_flow(*cells), name, 5).flow is Flow.UNDEFINED, name
+
+
+def test_groups_resolve_in_the_packages_order_not_top_down():
+    # Kale runs `pipeline-metrics` cells last: group [1, 3] runs after group [2]. In the package,
+    # cell 3 reads the `a` cell 1 bound in its own step, though top-down cell 2's `a` reaches it.
+    flow = flow_of("a = 1", "a = 2", "b = a")
+    assert read(flow, "a", 3).provider.cell == 2
+    assert [g.reads for g in flow.groups([[2], [1, 3]])] == [(), ()]
+    # A `skip` cell between a group's cells is not part of it: cell 3 reads cell 1's `x`.
+    assert flow_of("x = 1", "x = 2", "y = x").groups([[1, 3]])[0].reads == ()
+    # `del` in one step does not reach another step's namespace.
+    g = flow_of("x = 1", "del x", "y = x").groups([[1], [2], [3]])
+    assert [x.reads for x in g] == [(), (), ("x",)]
 
 
 def test_reads_are_in_notebook_order_and_counts_are_recorded():

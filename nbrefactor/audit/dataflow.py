@@ -8,11 +8,18 @@
 * **by execution count** (the order the saved outputs were actually produced in): the definition
   made by the cell that ran most recently *before* the reading cell.
 
-The hidden-state rules (HID003–HID005, HID008) read it. `NameFlow.section_inputs` /
-`section_outputs` answer "what crosses the border of this group of cells" in the raw def-use sense
-(imports and functions included); the compiler's step signatures (compile/plan.py `_plan_stage`)
-are NOT computed from them yet: they also leave out imports, moved definitions and builtins, add
-the final values and fitted models, and bind `%run` names (see docs/architecture.md).
+The hidden-state rules (HID003–HID005, HID008) read it, and so does the compiler: a step's
+inputs and outputs (compile/plan.py) are `NameFlow.groups` (what each group of cells reads from
+outside it, binds, and changes in place) joined by `link_groups`, with the compiler's policy
+applied on top (which names are data, the final values, fitted models, shared references). There
+is no second def-use engine.
+
+`def_use(facts, package=True)` resolves the bindings a *compiled package* makes instead of the
+ones the kernel made: `%run script.py` binds the names read at or after it that no cell defines
+(the package takes them from the script's namespace, `DefKind.RUN`), while `%store -r`,
+`%%capture`, `%pylab` and functions that assign a `global` bind nothing a step hands to another
+(the package compiles them to a review comment, plain Python, module-level imports and a module
+global of the step's own process).
 
 Choices, made once here so every consumer agrees:
 
@@ -47,7 +54,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Optional, Union
+from typing import Collection, Iterable, Optional, Sequence, Union
 
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CallFact, CellAnalysis, NotebookFacts
 
@@ -68,6 +75,7 @@ class DefKind(str, enum.Enum):
     CLASS = "class"
     MAGIC = "magic"  # `files = !ls`, `x = %who_ls`, `%store -r x`, `%%capture out`
     GLOBAL = "global"  # a call of a function whose body assigns the global (`global x; x = …`)
+    RUN = "run"  # package=True only: a name `%run script.py` provides (read later, defined nowhere)
 
 
 class Flow(str, enum.Enum):
@@ -202,39 +210,98 @@ class NameFlow:
     def reads_of(self, name: str) -> tuple[Read, ...]:
         return tuple(r for r in self.reads if r.name == name)
 
-    def section_inputs(self, cells: Iterable[int]) -> tuple[str, ...]:
-        """Names a group of cells reads whose value was last written outside the group (sorted).
-        Names only a cell below the group provides are included: the section needs them too."""
-        group = frozenset(cells)
-        names = set()
-        for r in self.reads:
-            if r.cell not in group:
-                continue
-            source = r.writer or r.provider
-            if r.flow in (Flow.ABOVE, Flow.BELOW) and source is not None and source.cell not in group:
-                names.add(r.name)
-        return tuple(sorted(names))
+    def run_bindings(self) -> dict[int, tuple[str, ...]]:
+        """`%run` cell → the names it binds (package=True; empty otherwise), every `%run` cell listed."""
+        cells = dict.fromkeys(i.cell for i in self.injectors if i.kind is InjectorKind.RUN)
+        return {cell: tuple(d.name for d in self.definitions if d.kind is DefKind.RUN and d.cell == cell) for cell in cells}
 
-    def section_outputs(self, cells: Iterable[int]) -> tuple[str, ...]:
-        """Names written (defined or changed in place) inside the group that a cell outside it
-        reads with the group's write being the one that reaches it (sorted)."""
-        group = frozenset(cells)
-        names = set()
+    def groups(self, groups: Sequence[Iterable[int]]) -> tuple[GroupFlow, ...]:
+        """What each group of cells (a compiled step) reads from outside itself, binds, and
+        changes in place. Groups are given in the order the package runs them, each group's cells
+        in its own order — not necessarily the notebook's (Kale `pipeline-metrics` cells run last,
+        and cells of one `block:` run together), so reads are resolved against the group's own
+        earlier cells, not top-down through the notebook: each step has a namespace of its own.
+
+        A module-level read comes from outside unless an earlier cell of the group binds the name
+        (or a `%run` in its own cell does: `DefKind.RUN`); an in-place change inside the group
+        before the read does not make the value the group's own. A read inside a function body
+        comes from outside when the group binds the name nowhere: a function kept in a step sees
+        that step's binding when it is called. Builtins and names nothing defines are listed too:
+        `link_groups` and the consumer's filter decide which reads are inputs."""
+        cell_lists = [tuple(g) for g in groups]
+        wanted = {cell for cells in cell_lists for cell in cells}
+        defs_in: dict[int, list[Definition]] = defaultdict(list)
+        reads_in: dict[int, list[Read]] = defaultdict(list)
+        changes_in: dict[int, list[str]] = defaultdict(list)
+        for d in self.definitions:
+            if d.cell in wanted:
+                defs_in[d.cell].append(d)
         for r in self.reads:
-            if r.cell in group:
+            if r.cell in wanted:
+                reads_in[r.cell].append(r)
+        for m in self.mutations:
+            if m.cell in wanted:
+                changes_in[m.cell].append(m.name)
+        out = []
+        for cells in cell_lists:
+            anywhere = {d.name for cell in cells for d in defs_in[cell]}
+            bound: set[str] = set()
+            reads: dict[str, None] = {}
+            for cell in cells:
+                run_here = {d.name for d in defs_in[cell] if d.kind is DefKind.RUN}
+                for r in reads_in[cell]:
+                    inside = r.name in anywhere if r.deferred else (r.name in bound or r.name in run_here)
+                    if not inside:
+                        reads[r.name] = None
+                bound.update(d.name for d in defs_in[cell])
+            defines = dict.fromkeys(d.name for cell in cells for d in defs_in[cell])
+            changes = dict.fromkeys(n for cell in cells for n in changes_in[cell])
+            out.append(GroupFlow(cells, tuple(reads), tuple(defines), tuple(changes)))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class GroupFlow:
+    """`NameFlow.groups`' answer for one group of cells (names each once, in the group's order)."""
+
+    cells: tuple[int, ...]
+    reads: tuple[str, ...]  # read from outside the group
+    defines: tuple[str, ...]  # bound inside the group (any kind: assignment, import, def, …)
+    changes: tuple[str, ...]  # changed in place inside the group (`df["c"] = …`, `model.fit(…)`)
+
+    @property
+    def writes(self) -> frozenset[str]:
+        return frozenset(self.defines) | frozenset(self.changes)
+
+
+def link_groups(
+    reads: Sequence[Iterable[str]], writes: Sequence[Collection[str]]
+) -> tuple[tuple[tuple[str, ...], ...], tuple[frozenset[str], ...]]:
+    """Groups run in order, each handing values to the later ones: a name group `i` reads is an
+    *input* of `i` when an earlier group writes it, and an *output* of the latest such group.
+    A name no earlier group writes is not an input (the hidden-state rules report it).
+    Returns (inputs per group, in read order; outputs per group)."""
+    inputs: list[tuple[str, ...]] = []
+    outputs: list[set[str]] = [set() for _ in writes]
+    for i, names in enumerate(reads):
+        found: list[str] = []
+        for name in names:
+            provider = next((j for j in range(i - 1, -1, -1) if name in writes[j]), None)
+            if provider is None:
                 continue
-            source = r.writer or r.provider
-            if source is not None and source.cell in group and r.flow in (Flow.ABOVE, Flow.BELOW):
-                names.add(r.name)
-        return tuple(sorted(names))
+            found.append(name)
+            outputs[provider].add(name)
+        inputs.append(tuple(found))
+    return tuple(inputs), tuple(frozenset(o) for o in outputs)
 
 
 # ---------------------------------------------------------------------------------------------
 
 
-def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = ()) -> NameFlow:
+def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = (), package: bool = False) -> NameFlow:
+    """`package`: the bindings a compiled package makes (see the module docs), for the compiler."""
     extra = frozenset(extra_builtins)
-    definitions, injectors = _definitions_and_injectors(facts)
+    definitions, injectors = _definitions_and_injectors(facts, package)
     # `model = lgb.train(...)`, `plt.show()`-style calls on a name only ever bound by an import
     # call a module's function; they do not change the module in place.
     module_names = {d.name for d in definitions if d.kind is DefKind.IMPORT} - {
@@ -273,8 +340,10 @@ def _pos(item: Union[Definition, Mutation, Deletion, Injector]) -> tuple[int, in
     return (item.cell, item.line, item.column)
 
 
-def _definitions_and_injectors(facts: NotebookFacts) -> tuple[tuple[Definition, ...], tuple[Injector, ...]]:
+def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> tuple[tuple[Definition, ...], tuple[Injector, ...]]:
     defs: list[Definition] = []
+    # package=True: only what the compiled code binds (no magic-bound names, no function-set globals).
+    magic_defs: list[Definition] = []
     injectors: list[Injector] = []
     # Functions that assign notebook globals, and which globals.
     global_writers: dict[str, list[tuple[CellAnalysis, str, int, int]]] = defaultdict(list)
@@ -315,7 +384,7 @@ def _definitions_and_injectors(facts: NotebookFacts) -> tuple[tuple[Definition, 
             elif call.receiver == "" and call.method in global_writers:
                 called.add(call.method)
                 for _, name, _, _ in global_writers[call.method]:
-                    defs.append(Definition(name, index, call.line, call.column, DefKind.GLOBAL, count, via=call.method))
+                    magic_defs.append(Definition(name, index, call.line, call.column, DefKind.GLOBAL, count, via=call.method))
         for magic in ca.magics:
             column = len(magic.text) - len(magic.text.lstrip()) + 1
             text = magic.text.strip()
@@ -325,7 +394,7 @@ def _definitions_and_injectors(facts: NotebookFacts) -> tuple[tuple[Definition, 
                     # Star-imports numpy and matplotlib.pylab and binds `np`, `plt`…: defined names
                     # nobody can list, like a star import (deprecated, but not state from outside).
                     injectors.append(Injector(index, magic.line, column, InjectorKind.PYLAB, text, count, True))
-                    defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in ("np", "plt", "mpl", "pylab"))
+                    magic_defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in ("np", "plt", "mpl", "pylab"))
                 elif magic.name == "run":
                     injectors.append(Injector(index, magic.line, column, InjectorKind.RUN, text, count, True))
                 elif magic.name == "load":
@@ -333,12 +402,12 @@ def _definitions_and_injectors(facts: NotebookFacts) -> tuple[tuple[Definition, 
                 elif magic.name == "store" and args and args[0] == "-r":
                     names = [a for a in args[1:] if _IDENTIFIER.match(a)]
                     injectors.append(Injector(index, magic.line, column, InjectorKind.STORE, text, count, not names))
-                    defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in names)
+                    magic_defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in names)
             elif magic.kind == "cell_magic" and magic.name == "capture":
                 # `%%capture out` binds the captured output object to `out`.
                 names = [a for a in magic.args.split() if not a.startswith("-")]
                 if names and _IDENTIFIER.match(names[0]):
-                    defs.append(Definition(names[0], index, magic.line, column, DefKind.MAGIC, count))
+                    magic_defs.append(Definition(names[0], index, magic.line, column, DefKind.MAGIC, count))
         if f.syntax_error is not None:
             injectors.append(Injector(index, 1, 1, InjectorKind.UNPARSED, _line(ca, 1), count, True))
 
@@ -348,8 +417,35 @@ def _definitions_and_injectors(facts: NotebookFacts) -> tuple[tuple[Definition, 
         if function in called:
             continue
         for ca, name, line, column in writes:
-            defs.append(Definition(name, ca.cell.index, line, column, DefKind.GLOBAL, ca.cell.execution_count, via=function))
+            magic_defs.append(Definition(name, ca.cell.index, line, column, DefKind.GLOBAL, ca.cell.execution_count, via=function))
+    if package:
+        defs.extend(_run_definitions(facts, injectors))
+    else:
+        defs.extend(magic_defs)
     return tuple(sorted(defs, key=_pos)), tuple(sorted(injectors, key=_pos))
+
+
+def _run_definitions(facts: NotebookFacts, injectors: list[Injector]) -> list[Definition]:
+    """The names each `%run` cell provides in a package: those read (at module level or in a
+    function body) in it or below it that no cell defines or imports (a function body's import
+    included) and that are not builtins, each bound by the first `%run` cell that reaches it."""
+    defined_anywhere = {d.name for ca in facts.cells for d in ca.facts.defined}
+    defined_anywhere |= {i.bound for ca in facts.cells for i in ca.facts.imports}
+    run_at = {}
+    for inj in injectors:
+        if inj.kind is InjectorKind.RUN:
+            run_at.setdefault(inj.cell, inj)
+    taken: set[str] = set()
+    out: list[Definition] = []
+    for position, ca in enumerate(facts.cells):
+        inj = run_at.get(ca.cell.index)
+        if inj is None:
+            continue
+        later = {r.name for c in facts.cells[position:] for r in (*c.facts.reads, *c.facts.deferred_reads)}
+        names = sorted(later - defined_anywhere - BUILTIN_NAMES - taken)
+        taken.update(names)
+        out.extend(Definition(n, inj.cell, inj.line, inj.column, DefKind.RUN, inj.count) for n in names)
+    return out
 
 
 def _line(ca: CellAnalysis, line: int) -> str:
@@ -405,10 +501,10 @@ class _Resolver:
 
     @staticmethod
     def _counts_in_cell(item: Union[Definition, Deletion]) -> bool:
-        """Inside the reading cell only deletions and function-call (GLOBAL) definitions count by
+        """Inside the reading cell only deletions and call-like definitions (GLOBAL, RUN) count by
         position: the walker records a read only when no plain binding precedes it in evaluation
         order (`x = x + 1` reads before it binds, though its target comes first on the line)."""
-        return isinstance(item, Deletion) or item.kind is DefKind.GLOBAL
+        return isinstance(item, Deletion) or item.kind in (DefKind.GLOBAL, DefKind.RUN)
 
     def _in_cell_before(self, name: str, cell: int, at: tuple[int, int, int]) -> Optional[Union[Definition, Deletion]]:
         events, keys = self.events.get(name, []), self.event_keys.get(name, [])

@@ -2,11 +2,13 @@
 which literals become config). Pure: nothing here reads or writes files (`plan_model` loads the
 shipped rule catalogue only when the caller passes none).
 
-The data flow follows the audit's facts (the reads, definitions and in-place changes `analysis`
-records; not yet `dataflow.NameFlow`, see docs/architecture.md): a step's parameters are exactly
-the names it reads that an earlier step of the same notebook defines *or changes in place*; its
-return values are exactly the names a later step reads from it. In-place mutation makes the
-mutating step the provider (Soorgeon misses this and computes stale data); a name read before any
+The data flow is the audit's one def-use engine, `dataflow` (`def_use(facts, package=True)`:
+the bindings the package makes; `NameFlow.groups` per step; `link_groups`): a step's parameters
+are exactly the names it reads that an earlier step of the same notebook defines *or changes in
+place*; its return values are exactly the names a later step reads from it. This module adds the
+compiler's policy on top of those facts: which names are data (not imports, moved definitions or
+builtins), the final values, fitted models, shown numbers, shared references, redefinitions.
+In-place mutation makes the mutating step the provider (Soorgeon misses this and computes stale data); a name read before any
 step defines it blocks the compile (Kale compiles it and fails at run time).
 """
 
@@ -24,6 +26,7 @@ import libcst as cst
 
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell
 from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.audit.dataflow import NameFlow, def_use, link_groups
 from nbrefactor.audit.types import Cell, Diagnostic
 from nbrefactor.compile.plan_document import ConfigRecord, PlanDocument, StepRecord
 from nbrefactor.compile.sections import Section, Sectioning, cut_at_word, full_identifier, identifier, split_sections, unique
@@ -256,44 +259,21 @@ def plan_model(
 @dataclass(frozen=True)
 class _Flow:
     """Per step (section), in order: the data names it reads from outside itself, the names it
-    binds, and the names it provides to later steps (binds or changes in place)."""
+    binds, and the names it provides to later steps (binds or changes in place) — `dataflow`'s
+    `GroupFlow`s with the compiler's "is this data" filter applied."""
 
     reads: tuple[tuple[str, ...], ...]
     defines: tuple[tuple[str, ...], ...]
     provides: tuple[frozenset[str], ...]
 
 
-def _section_flow(sections: list[Section], injected: dict[int, tuple[str, ...]], is_data) -> _Flow:  # noqa: ANN001
-    reads_by_step: list[tuple[str, ...]] = []
-    provides_by_step: list[frozenset[str]] = []
-    defines_by_step: list[tuple[str, ...]] = []
-    for section in sections:
-        defined_here: set[str] = set()
-        reads: list[str] = []
-        defines: list[str] = []
-        section_binds = {d.name for ca in section.cells for d in ca.facts.defined}
-        section_binds |= {n for ca in section.cells for n in injected.get(ca.cell.index, ())}
-        for ca in section.cells:
-            for name in injected.get(ca.cell.index, ()):
-                defined_here.add(name)
-                if name not in defines:
-                    defines.append(name)
-            for ref in ca.facts.reads:
-                if ref.name not in defined_here and is_data(ref.name) and ref.name not in reads:
-                    reads.append(ref.name)
-            for ref in ca.facts.deferred_reads:
-                # A function kept in this step sees the step's own names when it is called.
-                if ref.name not in section_binds and is_data(ref.name) and ref.name not in reads:
-                    reads.append(ref.name)
-            for ref in ca.facts.defined:
-                defined_here.add(ref.name)
-                if is_data(ref.name) and ref.name not in defines:
-                    defines.append(ref.name)
-        mutated = {m.name for ca in section.cells for m in ca.facts.mutated}
-        reads_by_step.append(tuple(reads))
-        defines_by_step.append(tuple(defines))
-        provides_by_step.append(frozenset(defines) | {n for n in mutated if is_data(n)})
-    return _Flow(tuple(reads_by_step), tuple(defines_by_step), tuple(provides_by_step))
+def _section_flow(sections: list[Section], flow: NameFlow, is_data) -> _Flow:  # noqa: ANN001
+    groups = flow.groups([s.cell_indices for s in sections])
+    return _Flow(
+        tuple(tuple(n for n in g.reads if is_data(n)) for g in groups),
+        tuple(tuple(n for n in g.defines if is_data(n)) for g in groups),
+        tuple(frozenset(n for n in g.writes if is_data(n)) for g in groups),
+    )
 
 
 def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> StagePlan:
@@ -312,14 +292,16 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
             return False
         return True
 
-    injected = run_injections(facts, import_names)
+    # One def-use engine: the audit's `dataflow`, resolving the bindings the package makes.
+    name_flow = def_use(facts, package=True)
+    injected = name_flow.run_bindings()
     step_sections = [s for s in sectioning.sections if s.role != "imports"]
     # Objects that share references must not be separated by a step boundary: each kfp component
     # unpickles its own copy of every input, so an optimizer would update a copy of the model.
     links = alias_links(facts, is_data)
     merged_notes: list[str] = []
     while True:
-        flow = _section_flow(step_sections, injected, is_data)
+        flow = _section_flow(step_sections, name_flow, is_data)
         span = _split_alias(step_sections, flow, links)
         if span is None:
             break
@@ -370,17 +352,10 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
             if g not in reads_by_step[i] and any(g in provides_by_step[j] for j in range(i)):
                 reads_by_step[i].append(g)
 
-    inputs: list[list[str]] = []
-    outputs: list[set[str]] = [set() for _ in step_sections]
-    for i, reads in enumerate(reads_by_step):
-        step_inputs = []
-        for name in reads:
-            provider = next((j for j in range(i - 1, -1, -1) if name in provides_by_step[j]), None)
-            if provider is None:
-                continue  # never defined above: the audit's HID003/HID004 block or review it
-            step_inputs.append(name)
-            outputs[provider].add(name)
-        inputs.append(step_inputs)
+    # A name never written above is no input: the audit's HID003/HID004 block or review it.
+    linked_inputs, linked_outputs = link_groups(reads_by_step, provides_by_step)
+    inputs = [list(names) for names in linked_inputs]
+    outputs = [set(names) for names in linked_outputs]
 
     final: tuple[str, ...] = ()
     if step_sections:
@@ -710,24 +685,6 @@ def loop_only_names(section: Section) -> frozenset[str]:
         module.visit(Bindings())
         other.update(imp.bound for imp in ca.facts.imports)
     return frozenset((loop_targets - other) | {"_"})
-
-
-def run_injections(facts: NotebookFacts, import_names: frozenset[str]) -> dict[int, tuple[str, ...]]:
-    """Names a `%run script.py` cell provides: those read at or after it that no cell defines.
-    The package binds them from `runpy.run_path`'s namespace, so they flow like any other value."""
-    defined_anywhere = {d.name for ca in facts.cells for d in ca.facts.defined}
-    taken: set[str] = set()
-    out: dict[int, tuple[str, ...]] = {}
-    for position, ca in enumerate(facts.cells):
-        if not any(m.name == "run" and m.kind in ("line_magic", "automagic") for m in ca.magics):
-            continue
-        later = [r.name for c in facts.cells[position:] for r in (*c.facts.reads, *c.facts.deferred_reads)]
-        names = sorted(
-            {n for n in later if n not in defined_anywhere and n not in BUILTIN_NAMES and n not in import_names and n not in taken}
-        )
-        taken.update(names)
-        out[ca.cell.index] = tuple(names)
-    return out
 
 
 def _assigned_outside_imports(facts: NotebookFacts, name: str) -> bool:
