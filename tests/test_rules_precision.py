@@ -3,9 +3,13 @@ locations of the one-finding-per-root-cause rules, written out by hand."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from nbrefactor.audit.cache import result_from_json, result_to_json
 from nbrefactor.audit.rule_examples import run_example
+from nbrefactor.audit.types import NotebookResult
+from nbrefactor.report.json_report import diagnostic_to_dict
 from nbrefactor.audit.rules import Example, code, md
 from nbrefactor.audit.rules.accelerators import GpuOnlyCode
 from nbrefactor.audit.rules.dependencies import NoManifest
@@ -37,6 +41,11 @@ def test_dep002_names_each_distribution_once_with_later_imports_related(tmp_path
     assert numpy.message.startswith("`numpy` is imported (distribution `numpy`) but no manifest")
     assert [(r.cell, r.line) for r in numpy.related] == [(2, 1)]
     assert [(r.cell, r.line) for r in sklearn.related] == [(2, 2)]
+    # The distribution is data in the JSON report and the audit cache, not only words in a message.
+    assert sklearn.data == (("distribution", "scikit-learn"), ("module", "sklearn"))
+    assert diagnostic_to_dict(sklearn)["data"] == {"distribution": "scikit-learn", "module": "sklearn"}
+    (back,) = result_from_json(json.loads(json.dumps(result_to_json(NotebookResult("n.ipynb", (sklearn,), None, 0))))).diagnostics
+    assert back == sklearn
 
 
 def test_relative_path_through_a_constant_is_reported_once_at_the_constant(tmp_path):

@@ -116,6 +116,9 @@ class Diagnostic:
     # Other places the same root cause shows (the cells a late re-run made stale, the other draws
     # of a library never seeded): one finding, many places; SARIF `relatedLocations`.
     related: tuple[Location, ...] = ()
+    # Facts of the finding as data, (key, value) pairs in a fixed order (DEP002's `distribution` and
+    # `module`): what a message says in words, for tools that read the JSON report.
+    data: tuple[tuple[str, str], ...] = ()
 
     def sort_key(self) -> tuple:
         loc = self.location

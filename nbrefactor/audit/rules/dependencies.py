@@ -34,7 +34,8 @@ class UndeclaredImport(Rule):
         "(`sklearn` → scikit-learn, `cv2` → opencv-python, `google.cloud.storage` → "
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
         "installed packages), and reports the first import of each distribution that none of the "
-        "manifests found beside or above the notebook declares. A manifest that declares any known "
+        "manifests found beside or above the notebook declares (later imports of it are related "
+        "locations; the JSON report's `data` names the distribution and the module). A manifest that declares any known "
         "alternative (opencv-python-headless for `cv2`, conda's pytorch for `torch`) counts. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none)."
     )
@@ -109,14 +110,12 @@ class UndeclaredImport(Rule):
         if not manifests:
             return
         declared = ctx.project.declared
-        seen: set[str] = set()
         where = _manifest_names(manifests)
+        uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
-            res = use.resolution
-            key = normalise(res.primary)
-            if key in seen:
-                continue
-            seen.add(key)
+            uses.setdefault(normalise(use.resolution.primary), []).append(use)
+        for key, found in uses.items():
+            use, res = found[0], found[0].resolution
             if res.declared_by(declared):
                 continue
             yield Hit(
@@ -126,6 +125,8 @@ class UndeclaredImport(Rule):
                 f"`{use.shown}` is imported but its distribution `{res.primary}` is not declared in {where}",
                 fix=f"Add `{res.primary}` (pinned) to a manifest",
                 key=key,
+                related=tuple((u.cell, u.line, u.column) for u in found[1:]),
+                data=(("distribution", res.primary), ("module", use.module)),
             )
 
 
@@ -141,7 +142,9 @@ class NoManifest(Rule):
         "the project root (a folder with `.git` or a `pyproject.toml` with `[tool.nbrefactor]`), "
         "reports each third-party distribution the notebook imports, once, at its first import "
         "line, naming the distribution (later imports of it are related locations). So each can "
-        "be suppressed on its line (`# noqa: DEP002`) and lands on that line in SARIF. "
+        "be suppressed on its line (`# noqa: DEP002`) and lands on that line in SARIF; the JSON "
+        "report's `data` carries `distribution` and `module`, so the full list of what to declare is "
+        "data, not prose. "
         "A pyproject.toml without dependencies does not count."
     )
     why_bad = (
@@ -192,6 +195,7 @@ class NoManifest(Rule):
                 fix=f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`",
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=tuple((u.cell, u.line, u.column) for u in others),
+                data=(("distribution", distribution), ("module", first.module)),
             )
 
 
