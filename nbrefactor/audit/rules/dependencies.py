@@ -125,7 +125,7 @@ class UndeclaredImport(Rule):
                 f"`{use.shown}` is imported but its distribution `{res.primary}` is not declared in {where}",
                 fix=f"Add `{res.primary}` (pinned) to a manifest",
                 key=key,
-                related=tuple((u.cell, u.line, u.column) for u in found[1:]),
+                related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
                 data=(("distribution", res.primary), ("module", use.module)),
             )
 
@@ -194,7 +194,7 @@ class NoManifest(Rule):
                 "was found beside or above the notebook",
                 fix=f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`",
                 key=f"no-manifest\x1f{normalise(distribution)}",
-                related=tuple((u.cell, u.line, u.column) for u in others),
+                related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))),
                 data=(("distribution", distribution), ("module", first.module)),
             )
 
