@@ -7,6 +7,7 @@ beside the notebook and in the folders above it up to the project root.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from nbrefactor.audit.distributions import install_commands, third_party_imports
@@ -212,7 +213,10 @@ class InNotebookInstall(Rule):
         "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, "
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
-        "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported."
+        "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
+        "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
+        "sys.modules:`) whose packages a manifest of the project all declares: locally the manifest "
+        "installs them, and the line runs only on the hosted runtime."
     )
     why_bad = (
         "Installing while running changes the environment under the code: the run depends on the "
@@ -237,6 +241,11 @@ class InNotebookInstall(Rule):
                 "!pip uninstall -y tensorflow\n!pip download lightgbm -d wheels/",
                 "import subprocess\nsubprocess.run(['pip', 'list'])",
             ),
+        ),
+        # A Colab-only install of what the manifest declares.
+        Example(
+            cells=('import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    %pip install -q -U transformers',),
+            files={"requirements.txt": "transformers==4.41.0\n"},
         ),
     )
     failing = (
@@ -267,11 +276,28 @@ class InNotebookInstall(Rule):
             ),
             expect=((1, 1), (2, 1)),
         ),
+        # Behind a Colab guard but not in the manifest; declared but not guarded.
+        Example(
+            cells=(
+                'import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    %pip install -q -U tensorflow-addons',
+                "%pip install -q transformers",
+            ),
+            files={"requirements.txt": "transformers==4.41.0\n"},
+            expect=((1, 4), (2, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        declared = ctx.project.declared if ctx.project.manifests else frozenset()
         for command in install_commands(ctx.facts):
             parsed = command.install
+            if (
+                parsed.packages
+                and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
+                and all(normalise(spec.name) in declared for spec in parsed.packages)
+                and _hosted_only(command.cell.source.split("\n"), command.line)
+            ):
+                continue  # the manifest covers it locally; the line only runs on Colab or Kaggle
             what = [spec.spec for spec in parsed.packages]
             what += [f"-r {f}" for f in parsed.requirement_files]
             what += [f"-e {e}" for e in parsed.editables]
@@ -291,6 +317,30 @@ class InNotebookInstall(Rule):
                 fix=fix,
                 key=" ".join(what) or command.text.strip(),
             )
+
+
+# `if IS_COLAB:`, `if "google.colab" in sys.modules:`, `if IS_KAGGLE or IS_COLAB:`: the body runs
+# only on a hosted runtime, where the project's manifest is not installed.
+_HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
+
+
+def _hosted_only(lines: list[str], line: int) -> bool:
+    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test?"""
+    if not 0 < line <= len(lines):
+        return False
+    text = lines[line - 1]
+    indent = len(text) - len(text.lstrip())
+    for above in reversed(lines[: line - 1]):
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        level = len(above) - len(above.lstrip())
+        if level < indent:
+            if _HOSTED_GUARD.match(above):
+                return True
+            indent = level
+            if level == 0:
+                return False
+    return False
 
 
 class UnpinnedRequirement(Rule):
