@@ -84,8 +84,11 @@ def _call_fetch(facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imp
     for entry in catalog.calls:
         if not qualified or not any(fnmatch.fnmatchcase(qualified, p) for p in entry.patterns):
             continue
-        if entry.when_keyword and _value(call, entry.when_keyword) not in entry.when_values:
-            continue
+        if entry.when_keyword:
+            given = _value(call, entry.when_keyword)
+            # `"*"`: the keyword given with any value (`weights=ResNet50_Weights.DEFAULT`).
+            if given not in entry.when_values and not ("*" in entry.when_values and given is not None):
+                continue
         if entry.unless_keyword and _value(call, entry.unless_keyword) in entry.unless_values:
             continue
         first = call.arg(0)
@@ -160,7 +163,8 @@ class RuntimeDownload(Rule):
         "Reports calls that download data or models when the notebook runs: dataset constructors "
         "with `download=True` (torchvision, torchtext, torchaudio), `tfds.load`, Hugging Face "
         "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")`, scikit-learn's `fetch_*`, "
-        "`keras.datasets.*.load_data`, TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
+        "`keras.datasets.*.load_data`, pretrained weights (torchvision `models.*(pretrained=True)` or "
+        "`weights=` other than None, Keras `applications.*` unless `weights=None`), TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
         "and `kaggle competitions download`/`gdown`/`huggingface-cli download` in `!` lines, "
         "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls. Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, "
