@@ -32,8 +32,10 @@ class _Walker:
     """Module-level statements in order (into if/for/while/with/try bodies, never into def/class),
     with the names the cell has bound so far by a plain binding."""
 
-    def __init__(self, modules: frozenset[str] = frozenset()) -> None:
+    def __init__(self, modules: frozenset[str] = frozenset(), trainers: Optional[dict[str, str]] = None) -> None:
         self.modules = modules  # names bound by imports anywhere: `np.append(a, x)` changes no `np`
+        # Notebook globals bound to a torch optimizer ("optimizer") or a Keras model ("keras").
+        self.trainers = trainers or {}
         self.bound: set[str] = set()
         self.found: list[tuple[int, int, str, str]] = []  # line, column, name, what
         self.reported: set[str] = set()
@@ -129,16 +131,60 @@ class _Walker:
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace:
                 self.report(node, name, f"grows `{name}` with `.{method}(…)`, and no earlier line of this cell resets it")
+            elif method == "step" and self.trainers.get(name) == "optimizer":
+                self.report(node, name, f"steps the optimizer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
+            elif method in _KERAS_TRAINING and self.trainers.get(name) == "keras":
+                self.report(node, name, f"trains the Keras model `{name}` made in another cell with `.{method}(…)`, so a second run trains it further from the weights the first run left")
 
 
-def rerun_hazards(ca: CellAnalysis, modules: frozenset[str] = frozenset()) -> list[tuple[int, int, str, str]]:
+_KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
+
+
+def _dotted(node: ast.AST) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _parse(ca: CellAnalysis) -> Optional[ast.Module]:
     if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
-        return []
+        return None
     try:
-        tree = ast.parse(ca.masked.python)
+        return ast.parse(ca.masked.python)
     except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def trainers(ctx: RuleContext) -> dict[str, str]:
+    """Globals bound (at module level, anywhere in the notebook) to a torch optimizer
+    (`torch.optim.Adam(...)`, not a learning-rate scheduler) or a Keras model (`keras.Sequential`,
+    `keras.Model`, `keras.models.load_model`), resolved through the notebook's imports."""
+    found: dict[str, str] = {}
+    for ca in ctx.cells:
+        tree = _parse(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)):
+                continue
+            dotted = _dotted(stmt.value.func)
+            qualified = ctx.facts.resolve(dotted) if dotted else ""
+            if qualified.startswith("torch.optim.") and ".lr_scheduler." not in qualified:
+                found[stmt.targets[0].id] = "optimizer"
+            elif "keras" in qualified.split(".") and qualified.rsplit(".", 1)[-1] in {"Sequential", "Model", "load_model"}:
+                found[stmt.targets[0].id] = "keras"
+    return found
+
+
+def rerun_hazards(ca: CellAnalysis, modules: frozenset[str] = frozenset(), models: Optional[dict[str, str]] = None) -> list[tuple[int, int, str, str]]:
+    tree = _parse(ca)
+    if tree is None:
         return []
-    walker = _Walker(modules)
+    walker = _Walker(modules, models)
     walker.block(tree.body)
     return walker.found
 
@@ -154,7 +200,9 @@ class ChangesWhenRunTwice(Rule):
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `results.append(…)`, `df.set_index(…, "
         "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)` and "
-        "`del df['col']`. Code inside functions is not reported (it runs when called), nor is a "
+        "`del df['col']`; training a model made in another cell: `optimizer.step()` on a torch "
+        "optimizer, `model.fit(…)` on a Keras model (a second run trains further from the weights "
+        "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`)."
     )
     why_bad = (
@@ -189,17 +237,29 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((3, 1), (4, 1), (4, 2), (6, 2), (6, 3)),
         ),
+        # Training a model made in another cell; a cell that makes its own model is fine.
+        Example(
+            cells=(
+                "import torch\nfrom torch import nn, optim\nfrom tensorflow import keras\nnet = nn.Linear(2, 1)\nopt = optim.SGD(net.parameters(), lr=0.1)\nmodel = keras.Sequential([keras.layers.Dense(1)])",
+                "for _ in range(3):\n    opt.zero_grad()\n    net(torch.ones(1, 2)).sum().backward()\n    opt.step()",
+                "history = model.fit([[1.0]], [[2.0]], epochs=2)",
+                "fresh = keras.Sequential([keras.layers.Dense(1)])\nfresh.fit([[1.0]], [[2.0]])\nfrom sklearn.linear_model import Ridge\nridge = Ridge()\nridge.fit([[1.0]], [2.0])",
+            ),
+            expect=((2, 4), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         modules = frozenset(imp.bound for _, imp in ctx.facts.imports if imp.bound != "*")
+        models = trainers(ctx)
         for ca in ctx.cells:
-            for line, column, name, what in rerun_hazards(ca, modules):
+            for line, column, name, what in rerun_hazards(ca, modules, models):
                 yield Hit(
                     ca.cell,
                     line,
                     column,
-                    f"This line {what}: running the cell twice gives a different `{name}` or fails",
+                    f"This line {what}: running the cell twice gives a different "
+                    + ("model" if name in models and "trains" in what else f"`{name}` or fails"),
                     fix=f"Build `{name}` from its source in this cell (or in one place), so the cell computes the same thing every time it runs.",
                     key=f"{name}\x1f{what}",
                 )
