@@ -1268,8 +1268,17 @@ class CwdRelativePath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        grouped = self._constant_uses(ctx)
+        # A literal that is itself a reported constant's (`datapath = os.path.join("datasets", …)`
+        # is both a literal given to `os.path.join` and the constant's root): one finding, the
+        # constant's, with the literal's other places added to it.
+        extra: dict[tuple[int, int, int], list[LiteralFinding]] = {}
         relative = (f for f in literal_findings(ctx) if f.path_class.kind == "relative" and f.argument is not None)
         for f, *others in _by_value(relative):
+            position = (f.ca.cell.index, f.line, f.column)
+            if position in grouped:
+                extra[position] = others
+                continue
             what = {".": "the current working directory itself", "..": "the working directory's parent"}.get(f.value, "")
             described = f"{shown(f.value)} ({what})" if what else shown(f.value)
             yield _hit(
@@ -1282,18 +1291,8 @@ class CwdRelativePath(Rule):
             )
         # Through variables: one finding per constant, at its literal (where it is fixed), with
         # the calls that use it as related locations.
-        settings = path_settings(ctx.catalog)
-        grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
-        for constant, value, pa in propagated_paths(ctx):
-            found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
-            if found is None or found.kind != "relative":
-                continue
-            constant = constant.root or constant
-            grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))
-        for uses in grouped.values():
+        for position, uses in grouped.items():
             constant, value, pa = uses[0]
-            if any(t.strip().lower() in _PARAMETER_TAGS for t in constant.ca.cell.tags):
-                continue  # papermill/Kale parameters: already configuration, set per run
             uses_cells = {ca.cell.index: ca.cell for ca in ctx.cells}
             verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
             yield Hit(
@@ -1305,5 +1304,23 @@ class CwdRelativePath(Rule):
                 "the current working directory, which depends on where Jupyter was started",
                 fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
                 key=f"{constant.name}\x1f{constant.value}",
-                related=tuple(dict.fromkeys((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses)),
+                related=tuple(dict.fromkeys([
+                    *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses),
+                    *((o.ca.cell, o.line, o.column) for o in extra.get(position, ())),
+                ])),
             )
+
+    @staticmethod
+    def _constant_uses(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]]:
+        """The uses of each relative root constant, by the position of the root's literal."""
+        settings = path_settings(ctx.catalog)
+        grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
+        for constant, value, pa in propagated_paths(ctx):
+            found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
+            if found is None or found.kind != "relative":
+                continue
+            constant = constant.root or constant
+            if any(t.strip().lower() in _PARAMETER_TAGS for t in constant.ca.cell.tags):
+                continue  # papermill/Kale parameters: already configuration, set per run
+            grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))
+        return grouped
