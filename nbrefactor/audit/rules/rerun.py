@@ -68,6 +68,10 @@ class _Walker:
                 if isinstance(target, ast.Name) and isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
                     if isinstance(value.left, ast.Name) and value.left.id == target.id:
                         self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{target.id} = {target.id} …`)")
+                if isinstance(target, ast.Name) and _self_slice(value, target.id):
+                    self.report(stmt, target.id, f"cuts `{target.id}` down to a slice of itself, which cuts it again on a second run")
+                if isinstance(target, ast.Name) and _joins_itself(value, target.id):
+                    self.report(stmt, target.id, f"joins `{target.id}` with more data, which joins it again on a second run")
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                     if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
@@ -138,6 +142,36 @@ class _Walker:
 
 
 _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
+# `df = pd.concat([df, extra])`, `X = np.hstack([X, col])`, `a = np.append(a, x)`: joined again when re-run.
+_JOINS = frozenset({"concat", "concatenate", "hstack", "vstack", "column_stack", "row_stack", "append", "dstack"})
+
+
+def _self_slice(value: ast.AST, name: str) -> bool:
+    """`data = data[:-504]`, `X = X[10:]`: a positional slice with a bound (a boolean mask or a
+    column list gives the same result when applied twice, and is not reported)."""
+    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and value.value.id == name):
+        return False
+    part = value.slice
+    if isinstance(part, ast.Tuple) and part.elts:
+        part = part.elts[0]
+    return isinstance(part, ast.Slice) and (part.lower is not None or part.upper is not None)
+
+
+def _joins_itself(value: ast.AST, name: str) -> bool:
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    method = func.attr if isinstance(func, ast.Attribute) else (func.id if isinstance(func, ast.Name) else "")
+    if method not in _JOINS:
+        return False
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:
+        return True  # `df = df.append(row)`
+    first = value.args[0] if value.args else None
+    if isinstance(first, ast.Name):
+        return first.id == name  # `a = np.append(a, x)`
+    if isinstance(first, (ast.List, ast.Tuple)):
+        return any(isinstance(e, ast.Name) and e.id == name for e in first.elts)
+    return False
 
 
 def _dotted(node: ast.AST) -> str:
@@ -199,7 +233,10 @@ class ChangesWhenRunTwice(Rule):
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `results.append(…)`, `df.set_index(…, "
-        "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)` and "
+        "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
+        "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
+        "itself), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
+        "when applied twice) and "
         "`del df['col']`; training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer, `model.fit(…)` on a Keras model (a second run trains further from the weights "
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
@@ -224,6 +261,11 @@ class ChangesWhenRunTwice(Rule):
             "total = df.add(df, fill_value=0)\nseen.add('a')\nconfig.update(lr=0.2)",
             "import numpy as np\nimport heapq\nqueue = []\nvalues = np.append(np.zeros(2), 1.0)\nheapq.heappush(queue, 3)",
         )),
+        # A mask or a column list applied twice gives the same frame; joining two other frames is fine.
+        Example(cells=(
+            "import pandas as pd\nraw = pd.DataFrame({'a': [1, -1]})\nframe = raw.copy()",
+            "frame = frame[frame.a > 0]\nframe = frame[['a']]\nboth = pd.concat([raw, frame])",
+        )),
     )
     failing = (
         Example(
@@ -246,6 +288,15 @@ class ChangesWhenRunTwice(Rule):
                 "fresh = keras.Sequential([keras.layers.Dense(1)])\nfresh.fit([[1.0]], [[2.0]])\nfrom sklearn.linear_model import Ridge\nridge = Ridge()\nridge.fit([[1.0]], [2.0])",
             ),
             expect=((2, 4), (3, 1)),
+        ),
+        # Joined with more of itself, cut down to a slice of itself; a mask applied twice is the same.
+        Example(
+            cells=(
+                "import pandas as pd\nrides = pd.DataFrame({'hr': [1, 2, 3]})\ndata = rides.copy()",
+                "dummies = pd.get_dummies(rides['hr'])\nrides = pd.concat([rides, dummies], axis=1)",
+                "test = data[-1:]\ndata = data[:-1]\ndata = data[data.hr > 0]",
+            ),
+            expect=((2, 2), (3, 2)),
         ),
     )
 
