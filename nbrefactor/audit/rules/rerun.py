@@ -193,25 +193,31 @@ def _parse(ca: CellAnalysis) -> Optional[ast.Module]:
         return None
 
 
-def trainers(ctx: RuleContext) -> dict[str, str]:
-    """Globals bound (at module level, anywhere in the notebook) to a torch optimizer
-    (`torch.optim.Adam(...)`, not a learning-rate scheduler) or a Keras model (`keras.Sequential`,
-    `keras.Model`, `keras.models.load_model`), resolved through the notebook's imports."""
+def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
+    """Per cell index, the globals that the nearest module-level binding in a cell above bound to a
+    torch optimizer (`torch.optim.Adam(...)`, not a learning-rate scheduler) or a Keras model
+    (`keras.Sequential`, `keras.Model`, `keras.models.load_model`), resolved through the
+    notebook's imports. (`model = LinearRegression()` above rebinds `model` to something else.)"""
     found: dict[str, str] = {}
+    per_cell: dict[int, dict[str, str]] = {}
     for ca in ctx.cells:
+        per_cell[ca.cell.index] = dict(found)
         tree = _parse(ca)
         if tree is None:
             continue
         for stmt in tree.body:
-            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)):
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
                 continue
-            dotted = _dotted(stmt.value.func)
+            name = stmt.targets[0].id
+            dotted = _dotted(stmt.value.func) if isinstance(stmt.value, ast.Call) else ""
             qualified = ctx.facts.resolve(dotted) if dotted else ""
             if qualified.startswith("torch.optim.") and ".lr_scheduler." not in qualified:
-                found[stmt.targets[0].id] = "optimizer"
+                found[name] = "optimizer"
             elif "keras" in qualified.split(".") and qualified.rsplit(".", 1)[-1] in {"Sequential", "Model", "load_model"}:
-                found[stmt.targets[0].id] = "keras"
-    return found
+                found[name] = "keras"
+            else:
+                found.pop(name, None)
+    return per_cell
 
 
 def rerun_hazards(ca: CellAnalysis, modules: frozenset[str] = frozenset(), models: Optional[dict[str, str]] = None) -> list[tuple[int, int, str, str]]:
@@ -261,6 +267,12 @@ class ChangesWhenRunTwice(Rule):
             "total = df.add(df, fill_value=0)\nseen.add('a')\nconfig.update(lr=0.2)",
             "import numpy as np\nimport heapq\nqueue = []\nvalues = np.append(np.zeros(2), 1.0)\nheapq.heappush(queue, 3)",
         )),
+        # `model` was a Keras model above, but the nearest binding made it a scikit-learn one.
+        Example(cells=(
+            "from tensorflow import keras\nfrom sklearn.linear_model import LinearRegression\nmodel = keras.Sequential([keras.layers.Dense(1)])",
+            "model = LinearRegression()",
+            "model.fit([[1.0], [2.0]], [1.0, 2.0])",
+        )),
         # A mask or a column list applied twice gives the same frame; joining two other frames is fine.
         Example(cells=(
             "import pandas as pd\nraw = pd.DataFrame({'a': [1, -1]})\nframe = raw.copy()",
@@ -302,8 +314,9 @@ class ChangesWhenRunTwice(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         modules = frozenset(imp.bound for _, imp in ctx.facts.imports if imp.bound != "*")
-        models = trainers(ctx)
+        above = trainers(ctx)
         for ca in ctx.cells:
+            models = above.get(ca.cell.index, {})
             for line, column, name, what in rerun_hazards(ca, modules, models):
                 yield Hit(
                     ca.cell,
