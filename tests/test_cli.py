@@ -118,7 +118,7 @@ def test_json_is_sorted_complete_and_byte_identical(project):
     }
     broken, empty = data["findings"]
     for finding in data["findings"]:
-        assert set(finding) == {"code", "name", "family", "severity", "message", "fix", "snippet", "fingerprint", "location", "related"}
+        assert set(finding) == {"code", "name", "family", "severity", "message", "fix", "snippet", "fingerprint", "location", "related", "data"}
         assert set(finding["location"]) == {"path", "cell", "cell_id", "execution_count", "line", "column", "end_line", "end_column"}
         assert finding["family"] in {"paths", "hidden-state", "dependencies", "randomness", "security", "structure"}
         assert finding["severity"] in {"error", "warning", "info"}

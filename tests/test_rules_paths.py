@@ -292,8 +292,15 @@ def test_literal_split_over_lines_is_reported_at_its_start():
     assert found(audit(cells)) == [("PTH002", 1, 3)]
 
 
-def test_same_value_twice_on_a_line_gives_two_findings_with_distinct_fingerprints():
-    diagnostics = audit(("a, b = '/data/x.csv', '/data/x.csv'",), [AbsolutePath])
+def test_same_value_twice_is_one_finding_with_the_second_place_related():
+    # One path, one root cause (issue 11): the second place is a related location.
+    (d,) = audit(("a, b = '/data/x.csv', '/data/x.csv'", "c = '/data/x.csv'"), [AbsolutePath])
+    assert (d.location.cell, d.location.column) == (1, 8)
+    assert [(r.cell, r.line, r.column) for r in d.related] == [(1, 1, 23), (2, 1, 5)]
+
+
+def test_different_values_on_a_line_give_distinct_fingerprints():
+    diagnostics = audit(("a, b = '/data/x.csv', '/data/y.csv'",), [AbsolutePath])
     assert [d.location.column for d in diagnostics] == [8, 23]
     assert diagnostics[0].fingerprint != diagnostics[1].fingerprint
 

@@ -3,9 +3,13 @@ locations of the one-finding-per-root-cause rules, written out by hand."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from nbrefactor.audit.cache import result_from_json, result_to_json
 from nbrefactor.audit.rule_examples import run_example
+from nbrefactor.audit.types import NotebookResult
+from nbrefactor.report.json_report import diagnostic_to_dict
 from nbrefactor.audit.rules import Example, code, md
 from nbrefactor.audit.rules.accelerators import GpuOnlyCode
 from nbrefactor.audit.rules.dependencies import NoManifest
@@ -37,6 +41,11 @@ def test_dep002_names_each_distribution_once_with_later_imports_related(tmp_path
     assert numpy.message.startswith("`numpy` is imported (distribution `numpy`) but no manifest")
     assert [(r.cell, r.line) for r in numpy.related] == [(2, 1)]
     assert [(r.cell, r.line) for r in sklearn.related] == [(2, 2)]
+    # The distribution is data in the JSON report and the audit cache, not only words in a message.
+    assert sklearn.data == (("distribution", "scikit-learn"), ("module", "sklearn"))
+    assert diagnostic_to_dict(sklearn)["data"] == {"distribution": "scikit-learn", "module": "sklearn"}
+    (back,) = result_from_json(json.loads(json.dumps(result_to_json(NotebookResult("n.ipynb", (sklearn,), None, 0))))).diagnostics
+    assert back == sklearn
 
 
 def test_relative_path_through_a_constant_is_reported_once_at_the_constant(tmp_path):
@@ -74,3 +83,24 @@ def test_unknown_kernel_order_still_read_from_counts(tmp_path):
 
     (d,) = run(OutOfOrderExecution, tmp_path, code("x <- 1", 3), code("y <- x", 1), code("z <- y", 2), kernel="ir", language="R")
     assert (d.location.cell, d.message) == (1, "Cell 1 ran as [3], after cells 2 and 3 below it (run as [1], [2]): it was re-run late, and the outputs below were not computed from it")
+
+
+def test_a_shared_manifest_line_is_one_finding_for_the_batch_with_each_notebook_related(tmp_path):
+    from nbrefactor.audit.engine import audit_paths
+    from nbrefactor.config import load_settings
+    from nbrefactor.report.json_report import to_dict
+
+    def notebook(source: str) -> str:
+        return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+                           "cells": [{"cell_type": "code", "id": "c1", "metadata": {}, "execution_count": None, "outputs": [], "source": source}]})
+
+    (tmp_path / "pyproject.toml").write_text("[tool.nbrefactor]\n", encoding="utf-8")
+    (tmp_path / "requirements.txt").write_text("numpy\npandas==2.2.2\n", encoding="utf-8")
+    for name in ("a.ipynb", "b.ipynb", "c.ipynb"):
+        (tmp_path / name).write_text(notebook("import numpy as np\nimport pandas as pd"), encoding="utf-8")
+    result = audit_paths([str(tmp_path)], load_settings(tmp_path / "pyproject.toml"), jobs=1)
+    assert [len(nb.diagnostics) for nb in result.notebooks] == [1, 1, 1]  # each notebook still knows its own
+    (d,) = result.diagnostics
+    assert (d.code, d.location.path, d.location.line) == ("DEP004", str(tmp_path / "requirements.txt"), 1)
+    assert [Path(r.path).name for r in d.related] == ["a.ipynb", "b.ipynb", "c.ipynb"]
+    assert to_dict(result)["summary"]["findings"] == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nbrefactor.audit.catalog import Catalog, load_catalog
-from nbrefactor.audit.secrets import find_credentials, find_secrets, mask, notebook_secrets, redact
+from nbrefactor.audit.secrets import entropy_bits, find_credentials, find_secrets, mask, notebook_secrets, redact
 
 CATALOG = load_catalog()
 
@@ -144,8 +144,25 @@ def test_redact_leaves_placeholders_paths_and_ordinary_text():
 
 
 def test_find_credentials_reads_names_case_insensitively_and_ignores_nlp_tokens():
-    found = [(c.name, c.value) for c in find_credentials('API_KEY = "k1"; eos_token = "k2"; client_secret="k3"', CATALOG)]
-    assert found == [("API_KEY", "k1"), ("client_secret", "k3")]
+    found = [(c.name, c.value) for c in find_credentials('API_KEY = "k1q9Zx"; eos_token = "k2w8Yv"; client_secret="k3e7Xu"', CATALOG)]
+    assert found == [("API_KEY", "k1q9Zx"), ("client_secret", "k3e7Xu")]
+
+
+def test_credential_values_need_entropy_unless_a_known_default():
+    # entropy_bits by hand: "abc" = 3 * log2(3); "aab" = 2*log2(3/2) + log2(3); "minio123": 6 singles
+    # and one pair out of 8 = 6*3 + 2*2 = 22 bits.
+    assert entropy_bits("") == 0 and entropy_bits("aaaa") == 0
+    assert abs(entropy_bits("abc") - 4.754887502163468) < 1e-9
+    assert abs(entropy_bits("aab") - 2.754887502163468) < 1e-9
+    assert abs(entropy_bits("minio123") - 22.0) < 1e-9
+    reported = lambda line: [c.value for c in find_credentials(line, CATALOG)]  # noqa: E731
+    for low in ('token = "abc"', 'api_key = "1234"', 'password = "aaaa1"', 'secret = "ab12"'):
+        assert reported(low) == [], low
+    for placeholder in ('api_key = "your-key-here"', 'secret = "xxx"', 'password = "changeme"', 'token = "<token>"', 'password = ""'):
+        assert reported(placeholder) == [], placeholder
+    assert reported('password = "admin"') == ["admin"]  # 11.6 bits, but a vendor default
+    assert reported('minio_key = "minio123"') == ["minio123"]
+    assert reported('password = "hunter22"') == ["hunter22"]
 
 
 def test_notebook_secrets_collects_pattern_values_key_lines_and_credential_literals():

@@ -312,11 +312,12 @@ def result_to_json(result: NotebookResult) -> dict[str, Any]:
         "suppressed": result.suppressed,
         "diagnostics": [
             {
-                **{f.name: getattr(d, f.name) for f in dataclasses.fields(d) if f.name not in ("family", "severity", "location", "related")},
+                **{f.name: getattr(d, f.name) for f in dataclasses.fields(d) if f.name not in ("family", "severity", "location", "related", "data")},
                 "family": d.family.value,
                 "severity": d.severity.value,
                 "location": dataclasses.asdict(d.location),
                 "related": [dataclasses.asdict(r) for r in d.related],
+                "data": [list(pair) for pair in d.data],
             }
             for d in result.diagnostics
         ],
@@ -331,6 +332,7 @@ def result_from_json(data: dict[str, Any]) -> NotebookResult:
         fields["severity"] = Severity(fields["severity"])
         fields["location"] = Location(**fields["location"])
         fields["related"] = tuple(Location(**r) for r in fields.get("related", ()))
+        fields["data"] = tuple((str(k), str(v)) for k, v in fields.get("data", ()))
         diagnostics.append(Diagnostic(**fields))
     return NotebookResult(str(data["path"]), tuple(diagnostics), None, int(data["suppressed"]))
 

@@ -122,6 +122,7 @@ def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog
             )
             for c, line, column in hit.related
         ),
+        data=hit.data,
     )
 
 

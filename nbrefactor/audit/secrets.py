@@ -8,7 +8,9 @@ what the patterns match and also the values of credential-like assignments (`pas
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Iterator, Optional
@@ -198,8 +200,44 @@ _FILE_NAME = re.compile(
 )
 
 
+# Below this many bits of entropy a literal is too short or too repetitive to be a credential a
+# person chose or generated (`"abc"`, `"aaaa1"`, `"1234"`, `"admin"` at 11.6 bits): see
+# `entropy_bits`. `"minio123"` has 22 bits, `"hunter22"` 22, a 32-character hex token ~120.
+DEFAULT_MIN_ENTROPY_BITS = 12.0
+
+
+def entropy_bits(value: str) -> float:
+    """Shannon entropy of the value's characters, times its length: the bits a value drawn from
+    its own character frequencies would carry. A repeated character is 0, `"abc"` 4.8."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(k * math.log2(k / n) for k in Counter(value).values())
+
+
+@dataclass(frozen=True)
+class CredentialValues:
+    min_bits: float
+    known_defaults: frozenset[str]  # lower case: vendor default credentials, reported whatever their entropy
+
+
+def credential_values(catalog: Catalog) -> CredentialValues:
+    table = catalog.table("secrets", "credentials", {}) or {}
+    return _credential_values(
+        float(table.get("min_entropy_bits", DEFAULT_MIN_ENTROPY_BITS)),
+        tuple(str(v).lower() for v in table.get("known_defaults", ())),
+    )
+
+
+@lru_cache(maxsize=8)
+def _credential_values(min_bits: float, defaults: tuple[str, ...]) -> CredentialValues:
+    return CredentialValues(min_bits, frozenset(defaults))
+
+
 def is_credential_value(value: str, catalog: Catalog) -> bool:
-    """Could this literal be a credential? Not empty, not a placeholder, not a path, URL or prose."""
+    """Could this literal be a credential? Not empty, not a placeholder, not a path, URL or prose,
+    and either a known vendor default (`"minio123"`, `"minioadmin"`) or carrying at least
+    `min_entropy_bits` (catalogue; 12 by default) of entropy."""
     text = value.strip()
     if not text or placeholders(catalog).match(text):
         return False
@@ -209,7 +247,9 @@ def is_credential_value(value: str, catalog: Catalog) -> bool:
         return False
     if _FILE_NAME.match(text):
         return False
-    return True
+    values = credential_values(catalog)
+    # A default credential is short and guessable, which is what makes leaving it in code a risk.
+    return text.lower() in values.known_defaults or entropy_bits(text) >= values.min_bits
 
 
 @dataclass(frozen=True)

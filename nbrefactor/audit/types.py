@@ -6,7 +6,7 @@ load → parse → analyse → diagnose: every stage takes and returns these val
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 
@@ -116,6 +116,9 @@ class Diagnostic:
     # Other places the same root cause shows (the cells a late re-run made stale, the other draws
     # of a library never seeded): one finding, many places; SARIF `relatedLocations`.
     related: tuple[Location, ...] = ()
+    # Facts of the finding as data, (key, value) pairs in a fixed order (DEP002's `distribution` and
+    # `module`): what a message says in words, for tools that read the JSON report.
+    data: tuple[tuple[str, str], ...] = ()
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -154,7 +157,27 @@ class AuditResult:
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for nb in self.notebooks for d in nb.diagnostics)
+        """Every finding of the batch. A finding located in a file the notebooks share (DEP004 on
+        a requirements.txt line that every notebook of a folder imports from) is one root cause:
+        it is kept once, from the first notebook that reports it, with every notebook reporting
+        it as a related location (a path without a cell), instead of once per notebook."""
+        out: list[Diagnostic] = []
+        shared: dict[tuple, int] = {}
+        for nb in self.notebooks:
+            for d in nb.diagnostics:
+                loc = d.location
+                if loc.cell is not None or loc.path == nb.path:
+                    out.append(d)
+                    continue
+                key = (d.code, loc.path, loc.line, loc.column, d.message)
+                if key not in shared:
+                    shared[key] = len(out)
+                    out.append(replace(d, related=d.related + (Location(path=nb.path),)))
+                    continue
+                first = out[shared[key]]
+                if all(r.path != nb.path for r in first.related):
+                    out[shared[key]] = replace(first, related=first.related + (Location(path=nb.path),))
+        return tuple(out)
 
     @property
     def errors(self) -> tuple[LoadError, ...]:

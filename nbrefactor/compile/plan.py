@@ -782,19 +782,27 @@ def _config(
         for d in diagnostics:
             if d.code not in PATH_CODES or d.location.cell is None or d.location.line is None:
                 continue
-            ca = cells.get(d.location.cell)
-            if ca is None:
-                continue
-            literal = next(
-                (s for s in ca.facts.strings if s.line == d.location.line and s.column == d.location.column and not s.formatted),
-                None,
-            )
-            if literal is None:
-                continue
-            kind = "url" if "://" in literal.value else "path"
-            hint = _field_hint(ca, literal.line, literal.column, literal.value, kind)
-            add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, _direction(facts, catalog, ca, literal.line, literal.column))
-            lifted.append(d)
+            # One finding per root cause: the same path literal elsewhere (saved, then read back)
+            # is a related location of it, and is lifted into the same field. (A constant's uses
+            # are related too, located at their calls, where no literal starts: left as they are,
+            # reading the lifted constant.)
+            any_lifted = False
+            for where in (d.location, *d.related):
+                ca = cells.get(where.cell) if where.cell is not None and where.path == d.location.path else None
+                if ca is None or where.line is None:
+                    continue
+                literal = next(
+                    (s for s in ca.facts.strings if s.line == where.line and s.column == where.column and not s.formatted),
+                    None,
+                )
+                if literal is None:
+                    continue
+                kind = "url" if "://" in literal.value else "path"
+                hint = _field_hint(ca, literal.line, literal.column, literal.value, kind)
+                add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, _direction(facts, catalog, ca, literal.line, literal.column))
+                any_lifted = True
+            if any_lifted:
+                lifted.append(d)
         for d in diagnostics:
             # A secret never reaches the package: its literal becomes a config field with no
             # default, to be set through the environment (the compiled code reads `cfg.<field>`).

@@ -40,6 +40,7 @@ def diagnostic_to_dict(d: Diagnostic) -> dict[str, Any]:
         "fingerprint": d.fingerprint,
         "location": _location_dict(d.location),
         "related": [_location_dict(r) for r in d.related],
+        "data": dict(d.data),
     }
 
 

@@ -183,6 +183,8 @@ def _result(d: Diagnostic, rule_index: int, locator: Locator) -> dict[str, Any]:
         properties["sourceLine"] = d.snippet
     if d.fix:
         properties["fix"] = d.fix
+    if d.data:
+        properties["data"] = dict(d.data)
     message = d.message + (f"\nFix: {d.fix}" if d.fix else "")
     result: dict[str, Any] = {
         "ruleId": d.code,

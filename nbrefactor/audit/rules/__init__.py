@@ -36,6 +36,7 @@ class Hit:
     key: str = ""  # what makes this finding itself, for fingerprints (a name, a module)
     # Other places of the same root cause, as (cell, line, column): reported as related locations.
     related: tuple[tuple[Cell, Optional[int], Optional[int]], ...] = ()
+    data: tuple[tuple[str, str], ...] = ()  # facts as data for the JSON report (Diagnostic.data)
 
 
 @dataclass(frozen=True)

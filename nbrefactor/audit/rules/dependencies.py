@@ -7,6 +7,7 @@ beside the notebook and in the folders above it up to the project root.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from nbrefactor.audit.distributions import install_commands, third_party_imports
@@ -34,7 +35,8 @@ class UndeclaredImport(Rule):
         "(`sklearn` → scikit-learn, `cv2` → opencv-python, `google.cloud.storage` → "
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
         "installed packages), and reports the first import of each distribution that none of the "
-        "manifests found beside or above the notebook declares. A manifest that declares any known "
+        "manifests found beside or above the notebook declares (later imports of it are related "
+        "locations; the JSON report's `data` names the distribution and the module). A manifest that declares any known "
         "alternative (opencv-python-headless for `cv2`, conda's pytorch for `torch`) counts. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none)."
     )
@@ -109,14 +111,12 @@ class UndeclaredImport(Rule):
         if not manifests:
             return
         declared = ctx.project.declared
-        seen: set[str] = set()
         where = _manifest_names(manifests)
+        uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
-            res = use.resolution
-            key = normalise(res.primary)
-            if key in seen:
-                continue
-            seen.add(key)
+            uses.setdefault(normalise(use.resolution.primary), []).append(use)
+        for key, found in uses.items():
+            use, res = found[0], found[0].resolution
             if res.declared_by(declared):
                 continue
             yield Hit(
@@ -126,6 +126,8 @@ class UndeclaredImport(Rule):
                 f"`{use.shown}` is imported but its distribution `{res.primary}` is not declared in {where}",
                 fix=f"Add `{res.primary}` (pinned) to a manifest",
                 key=key,
+                related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
+                data=(("distribution", res.primary), ("module", use.module)),
             )
 
 
@@ -141,7 +143,9 @@ class NoManifest(Rule):
         "the project root (a folder with `.git` or a `pyproject.toml` with `[tool.nbrefactor]`), "
         "reports each third-party distribution the notebook imports, once, at its first import "
         "line, naming the distribution (later imports of it are related locations). So each can "
-        "be suppressed on its line (`# noqa: DEP002`) and lands on that line in SARIF. "
+        "be suppressed on its line (`# noqa: DEP002`) and lands on that line in SARIF; the JSON "
+        "report's `data` carries `distribution` and `module`, so the full list of what to declare is "
+        "data, not prose. "
         "A pyproject.toml without dependencies does not count."
     )
     why_bad = (
@@ -191,7 +195,8 @@ class NoManifest(Rule):
                 "was found beside or above the notebook",
                 fix=f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`",
                 key=f"no-manifest\x1f{normalise(distribution)}",
-                related=tuple((u.cell, u.line, u.column) for u in others),
+                related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))),
+                data=(("distribution", distribution), ("module", first.module)),
             )
 
 
@@ -208,7 +213,10 @@ class InNotebookInstall(Rule):
         "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, "
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
-        "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported."
+        "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
+        "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
+        "sys.modules:`) whose packages a manifest of the project all declares: locally the manifest "
+        "installs them, and the line runs only on the hosted runtime."
     )
     why_bad = (
         "Installing while running changes the environment under the code: the run depends on the "
@@ -233,6 +241,11 @@ class InNotebookInstall(Rule):
                 "!pip uninstall -y tensorflow\n!pip download lightgbm -d wheels/",
                 "import subprocess\nsubprocess.run(['pip', 'list'])",
             ),
+        ),
+        # A Colab-only install of what the manifest declares.
+        Example(
+            cells=('import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    %pip install -q -U transformers',),
+            files={"requirements.txt": "transformers==4.41.0\n"},
         ),
     )
     failing = (
@@ -263,11 +276,28 @@ class InNotebookInstall(Rule):
             ),
             expect=((1, 1), (2, 1)),
         ),
+        # Behind a Colab guard but not in the manifest; declared but not guarded.
+        Example(
+            cells=(
+                'import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    %pip install -q -U tensorflow-addons',
+                "%pip install -q transformers",
+            ),
+            files={"requirements.txt": "transformers==4.41.0\n"},
+            expect=((1, 4), (2, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        declared = ctx.project.declared if ctx.project.manifests else frozenset()
         for command in install_commands(ctx.facts):
             parsed = command.install
+            if (
+                parsed.packages
+                and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
+                and all(normalise(spec.name) in declared for spec in parsed.packages)
+                and _hosted_only(command.cell.source.split("\n"), command.line)
+            ):
+                continue  # the manifest covers it locally; the line only runs on Colab or Kaggle
             what = [spec.spec for spec in parsed.packages]
             what += [f"-r {f}" for f in parsed.requirement_files]
             what += [f"-e {e}" for e in parsed.editables]
@@ -289,6 +319,30 @@ class InNotebookInstall(Rule):
             )
 
 
+# `if IS_COLAB:`, `if "google.colab" in sys.modules:`, `if IS_KAGGLE or IS_COLAB:`: the body runs
+# only on a hosted runtime, where the project's manifest is not installed.
+_HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
+
+
+def _hosted_only(lines: list[str], line: int) -> bool:
+    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test?"""
+    if not 0 < line <= len(lines):
+        return False
+    text = lines[line - 1]
+    indent = len(text) - len(text.lstrip())
+    for above in reversed(lines[: line - 1]):
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        level = len(above) - len(above.lstrip())
+        if level < indent:
+            if _HOSTED_GUARD.match(above):
+                return True
+            indent = level
+            if level == 0:
+                return False
+    return False
+
+
 class UnpinnedRequirement(Rule):
     code = "DEP004"
     name = "unpinned-requirement"
@@ -299,7 +353,8 @@ class UnpinnedRequirement(Rule):
         "For each distribution the notebook imports, reports the manifest lines that declare it "
         "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`), or conda's "
         "`name=1.2`. The finding is located in the manifest (its path and line), not in the "
-        "notebook. Not reported when another manifest of the project pins the same distribution "
+        "notebook; when several notebooks of one audit share the manifest, the line is reported once, "
+        "with each notebook that imports it as a related location. Not reported when another manifest of the project pins the same distribution "
         "(a ranged pyproject.toml beside a pinned requirements.txt is the usual, sound layout). "
         "Being about a file rather than a cell, it is silenced through the `ignore` or "
         "`per-file-ignores` settings, not by a comment or tag in the notebook."

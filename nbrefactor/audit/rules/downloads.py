@@ -84,8 +84,11 @@ def _call_fetch(facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imp
     for entry in catalog.calls:
         if not qualified or not any(fnmatch.fnmatchcase(qualified, p) for p in entry.patterns):
             continue
-        if entry.when_keyword and _value(call, entry.when_keyword) not in entry.when_values:
-            continue
+        if entry.when_keyword:
+            given = _value(call, entry.when_keyword)
+            # `"*"`: the keyword given with any value (`weights=ResNet50_Weights.DEFAULT`).
+            if given not in entry.when_values and not ("*" in entry.when_values and given is not None):
+                continue
         if entry.unless_keyword and _value(call, entry.unless_keyword) in entry.unless_values:
             continue
         first = call.arg(0)
@@ -160,12 +163,15 @@ class RuntimeDownload(Rule):
         "Reports calls that download data or models when the notebook runs: dataset constructors "
         "with `download=True` (torchvision, torchtext, torchaudio), `tfds.load`, Hugging Face "
         "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")`, scikit-learn's `fetch_*`, "
-        "`keras.datasets.*.load_data`, TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
+        "`keras.datasets.*.load_data`, pretrained weights (torchvision `models.*(pretrained=True)` or "
+        "`weights=` other than None, Keras `applications.*` unless `weights=None`), TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
         "and `kaggle competitions download`/`gdown`/`huggingface-cli download` in `!` lines, "
         "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls. Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, "
         "`local_files_only=True`, `download=False`. The catalogue is `rules/downloads.toml`; a "
-        "literal http(s) URL given to a download call is PTH003's."
+        "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
+        "cell: the train and test splits of one dataset are one download to pin (the later calls "
+        "are related locations)."
     )
     why_bad = (
         "The notebook's input is whatever the remote side serves on the day: datasets are "
@@ -204,14 +210,31 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1), (2, 2), (2, 3), (3, 1), (4, 2), (4, 3), (5, 3)),
         ),
+        # Both splits of one dataset in a cell: one finding, the second call related.
+        Example(
+            cells=(
+                "from torchvision import datasets",
+                "train = datasets.MNIST('data', train=True, download=True)\ntest = datasets.MNIST('data', train=False,\n                      download=True)",
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # One finding per fetching callee and cell: the train and test splits of one dataset
+        # (`datasets.MNIST(..., train=True)` then `train=False`) are one download to pin; the
+        # later calls are related locations.
+        groups: dict[tuple[int, str], list[tuple[CellAnalysis, int, int, str, str]]] = {}
         seen: set[tuple[int, int]] = set()
-        for ca, line, column, what, shown in runtime_fetches(ctx):
+        for fetch in runtime_fetches(ctx):
+            ca, line, _, _, shown = fetch
             if (ca.cell.index, line) in seen:
                 continue
             seen.add((ca.cell.index, line))
+            callee = _CALLEE.search(shown)
+            groups.setdefault((ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}"), []).append(fetch)
+        for found in groups.values():
+            ca, line, column, what, shown = found[0]
             yield Hit(
                 ca.cell,
                 line,
@@ -219,4 +242,9 @@ class RuntimeDownload(Rule):
                 f"`{shown[:100]}` {what} at run time: the input is whatever the remote side serves on the day",
                 fix="Fetch it once in a data step, store it versioned (DVC, a bucket path with a version, a pinned `revision=`), and read it from a configured path.",
                 key=shown,
+                related=tuple((c.cell, ln, col) for c, ln, col, _, _ in found[1:]),
             )
+
+
+# The dotted callee of a fetching call's line (`datasets.MNIST` in `train = datasets.MNIST(...)`).
+_CALLEE = re.compile(r"^(?:[\w\s,()\[\]]*=\s*)?([A-Za-z_][\w.]*)\(")

@@ -216,8 +216,10 @@ class UnexecutedCell(Rule):
     severity = Severity.WARNING
     summary = "A code cell was never run, yet a code cell below it was."
     what_it_does = (
-        "Reports each non-empty code cell without an execution count when some code cell below it "
-        "has one; the message names the first executed cell below. Cells holding only blank lines "
+        "Reports the non-empty code cells without an execution count that have an executed code cell "
+        "below them: one finding per notebook, at the first such cell, naming the first executed cell "
+        "below it; the others are listed and are related locations (one partial run is one root "
+        "cause). Cells holding only blank lines "
         "and comments count as empty. A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end."
     )
@@ -239,24 +241,40 @@ class UnexecutedCell(Rule):
             cells=(code_cell("# only a comment"), code_cell("def f():\n    return 1"), md("## Use it"), code_cell("f()", 1)),
             expect=((2, 1),),
         ),
+        # A partial run: three skipped cells above the two that ran are one finding.
+        Example(
+            cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = 3"), code_cell("print(2)", 2)),
+            expect=((1, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # One root cause, one finding: a notebook saved after running only some of its cells (the
+        # course notebook with two plots run) is reported at its first skipped cell, with the
+        # other skipped cells as related locations, not once per cell.
         cells = ctx.facts.notebook.code_cells
+        skipped = []
         for i, cell in enumerate(cells):
             if cell.execution_count is not None or _is_blank(cell.source):
                 continue
             below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
-            if below is None:
-                continue
-            yield Hit(
-                cell,
-                1,
-                None,
-                f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])",
-                fix="Delete the cell if it is dead code; otherwise restart the kernel and run all cells top to bottom, then save.",
-                key=f"unexecuted\x1f{cell.source.strip()}",
-            )
+            if below is not None:
+                skipped.append((cell, below))
+        if not skipped:
+            return
+        (cell, below), others = skipped[0], skipped[1:]
+        message = f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])"
+        if others:
+            message += f"; {_cell_list([c.index for c, _ in others])} {'were' if len(others) > 1 else 'was'} not run either"
+        yield Hit(
+            cell,
+            1,
+            None,
+            message,
+            fix="Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save.",
+            key=f"unexecuted\x1f{cell.source.strip()}",
+            related=tuple((c, 1, None) for c, _ in others),
+        )
 
 
 # --- HID003 -------------------------------------------------------------------------------------
@@ -674,7 +692,8 @@ class UsedBeforeDefined(Rule):
         "of each name in each executed cell (count c) when a cell above defines the name top-down "
         "(so HID004 does not apply) but no cell with a count below c defined it (or the last such "
         "event was a `del`). The message names the cell above and says whether it never ran or "
-        "ran later. Needs counts: cells without one are not reported. Equal counts (Colab saves "
+        "ran later; the names one cell reads from one such cell are one finding, at the first read, "
+        "the other reads related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
         "every count as 0) say nothing about order and are not reported, nor are names an import "
         "provides: running an import again, or late, binds the same module (a never-run import "
         "cell is HID002's finding). When the defining cell ran later, HID005 also reports its "
@@ -715,6 +734,8 @@ class UsedBeforeDefined(Rule):
         cells = _cells(ctx)
         wanted = (ExecFlow.UNDEFINED, ExecFlow.DELETED)
         candidates = [r for r in flow.reads if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow in wanted]
+        grouped: dict[tuple, list] = {}
+        order: list[tuple] = []
         for r in _first_per_cell(candidates):
             cell = cells[r.cell]
             p = r.provider
@@ -736,11 +757,14 @@ class UsedBeforeDefined(Rule):
                         f"[{r.count}]; it is defined above in cell {p.cell}"
                     )
             else:
-                state = "has not been run" if p.count is None else f"ran later, as [{p.count}]"
-                message = (
-                    f"`{r.name}` comes from cell {p.cell} above, which {state}: no cell that ran before this one "
-                    f"([{r.count}]) defined it"
-                )
+                # The names this cell reads from one unrun (or later-run) cell are one root cause.
+                group = (r.cell, p.cell, p.count)
+                if group in grouped:
+                    grouped[group].append(r)
+                    continue
+                grouped[group] = [r]
+                order.append(group)
+                continue
             yield Hit(
                 cell,
                 r.line,
@@ -748,4 +772,22 @@ class UsedBeforeDefined(Rule):
                 message,
                 fix=f"Restart the kernel and run all cells top to bottom; if cell {r.cell} then fails or its output changes, it relied on hidden state.",
                 key=f"{r.name}\x1f{_source_line(cell, r.line)}",
+            )
+        for group in order:
+            r, *more = grouped[group]
+            cell, p = cells[r.cell], r.provider
+            assert p is not None
+            state = "has not been run" if p.count is None else f"ran later, as [{p.count}]"
+            names = list(dict.fromkeys(x.name for x in (r, *more)))
+            shown = f"`{names[0]}`" + (f" (and {', '.join(f'`{n}`' for n in names[1:])})" if len(names) > 1 else "")
+            verb = "come" if len(names) > 1 else "comes"
+            yield Hit(
+                cell,
+                r.line,
+                r.column,
+                f"{shown} {verb} from cell {p.cell} above, which {state}: no cell that ran before this one "
+                f"([{r.count}]) defined {'them' if len(names) > 1 else 'it'}",
+                fix=f"Restart the kernel and run all cells top to bottom; if cell {r.cell} then fails or its output changes, it relied on hidden state.",
+                key=f"{r.name}\x1f{_source_line(cell, r.line)}",
+                related=tuple(dict.fromkeys((cells[x.cell], x.line, x.column) for x in more)),
             )

@@ -18,7 +18,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.catalog import Catalog
@@ -583,8 +583,26 @@ def _escape_note(f: LiteralFinding) -> str:
     return ""
 
 
-def _hit(f: LiteralFinding, message: str, fix: str) -> Hit:
-    return Hit(f.ca.cell, f.line, f.column, message, end_line=f.end_line, fix=fix, key=f.value)
+def _hit(f: LiteralFinding, message: str, fix: str, others: Sequence[LiteralFinding] = ()) -> Hit:
+    related = tuple(dict.fromkeys((o.ca.cell, o.line, o.column) for o in others))
+    return Hit(f.ca.cell, f.line, f.column, message, end_line=f.end_line, fix=fix, key=f.value, related=related)
+
+
+def _by_value(findings: Iterable[LiteralFinding]) -> list[list[LiteralFinding]]:
+    """Literal findings grouped by their path, in notebook order: one path written in several
+    places (`"my_df.csv"` saved, then read back; both splits of a dataset under one root) is one
+    root cause, reported at its first place with the others as related locations."""
+    groups: dict[str, list[LiteralFinding]] = {}
+    for f in findings:
+        groups.setdefault(f.value, []).append(f)
+    return list(groups.values())
+
+
+def _downloads_into(f: LiteralFinding) -> bool:
+    """The literal is the root a `download=True` dataset constructor creates and fills itself."""
+    call = f.argument.call if f.argument is not None else None
+    flag = call.arg(None, ("download",)) if call is not None else None
+    return flag is not None and flag.constant == "True"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -664,13 +682,13 @@ class AbsolutePath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        for f in literal_findings(ctx):
-            if f.path_class.kind == "absolute":
-                yield _hit(
-                    f,
-                    f"Absolute path {shown(f.value)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
-                    _CONFIG_FIX,
-                )
+        for f, *others in _by_value(f for f in literal_findings(ctx) if f.path_class.kind == "absolute"):
+            yield _hit(
+                f,
+                f"Absolute path {shown(f.value)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
+                _CONFIG_FIX,
+                others,
+            )
 
 
 class UserSpecificPath(Rule):
@@ -687,7 +705,9 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp kaggle.json ~/.kaggle/`). PTH001 is not also reported "
-        "for such a literal."
+        "for such a literal. A `~/…` root given to a `download=True` dataset constructor "
+        "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
+        "is not reported (PTH007 reports the download)."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -705,6 +725,8 @@ class UserSpecificPath(Rule):
             "mask = df.query('~flag')\nlabel = 'content/type'\ndrive = 'C:'",
         )),
         Example(cells=("url = 'https://example.com/home/alice/x.csv'\nprint('/homework')",)),
+        # A dataset root the download creates, in the home of whoever runs it.
+        Example(cells=("from torchvision import datasets\ntrain = datasets.MNIST('~/.pytorch/MNIST_data/', download=True)",)),
     )
     failing = (
         Example(
@@ -731,14 +753,20 @@ class UserSpecificPath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        for f in literal_findings(ctx):
-            if f.path_class.kind == "user":
-                yield _hit(
-                    f,
-                    f"Path {shown(f.value)}{_where(f)} is tied to one user or machine — "
-                    f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}",
-                    _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
-                )
+        user = (
+            f for f in literal_findings(ctx)
+            # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
+            # reports the download itself).
+            if f.path_class.kind == "user" and not (f.value.startswith("~") and _downloads_into(f))
+        )
+        for f, *others in _by_value(user):
+            yield _hit(
+                f,
+                f"Path {shown(f.value)}{_where(f)} is tied to one user or machine — "
+                f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}",
+                _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
+                others,
+            )
 
 
 class RemoteUri(Rule):
@@ -1024,6 +1052,9 @@ class Constant:
     ca: CellAnalysis
     line: int
     column: int  # 1-based, the literal's
+    # The constant this one is built from (`IMAGES = os.path.join(ROOT, "images")`: ROOT), itself
+    # a root: the uses of both are one root cause, fixed at the root's literal.
+    root: Optional["Constant"] = None
 
 
 def _parsed(ca: CellAnalysis) -> Optional[ast.Module]:
@@ -1059,7 +1090,9 @@ def string_constants(facts: NotebookFacts) -> dict[str, Constant]:
                 if literal is None:
                     rebound.add(name)
                     continue
-                found[name] = Constant(name, value, ca, literal.lineno, literal.col_offset + 1)
+                base = _uses_constant(stmt.value, found)
+                root = (base.root or base) if base is not None else None
+                found[name] = Constant(name, value, ca, literal.lineno, literal.col_offset + 1, root)
     # Names bound again in any other way (a loop, a function's global, an augmented assignment).
     for ca in facts.cells:
         counts: dict[str, int] = {}
@@ -1179,7 +1212,9 @@ class CwdRelativePath(Rule):
         "`f\"{PATH}x.csv\"`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
         "string is a constant. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
-        "related locations."
+        "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
+        "is reported at the root it is built from. The same literal path in several places (a frame saved, then "
+        "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002)."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory, which is wherever "
@@ -1233,32 +1268,31 @@ class CwdRelativePath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        for f in literal_findings(ctx):
-            if f.path_class.kind != "relative" or f.argument is None:
+        grouped = self._constant_uses(ctx)
+        # A literal that is itself a reported constant's (`datapath = os.path.join("datasets", …)`
+        # is both a literal given to `os.path.join` and the constant's root): one finding, the
+        # constant's, with the literal's other places added to it.
+        extra: dict[tuple[int, int, int], list[LiteralFinding]] = {}
+        relative = (f for f in literal_findings(ctx) if f.path_class.kind == "relative" and f.argument is not None)
+        for f, *others in _by_value(relative):
+            position = (f.ca.cell.index, f.line, f.column)
+            if position in grouped:
+                extra[position] = others
                 continue
             what = {".": "the current working directory itself", "..": "the working directory's parent"}.get(f.value, "")
             described = f"{shown(f.value)} ({what})" if what else shown(f.value)
-
             yield _hit(
                 f,
                 f"Relative path {described}{_where(f)} is resolved against the current working directory, "
                 "which depends on where Jupyter was started",
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
+                others,
             )
         # Through variables: one finding per constant, at its literal (where it is fixed), with
         # the calls that use it as related locations.
-        settings = path_settings(ctx.catalog)
-        grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
-        for constant, value, pa in propagated_paths(ctx):
-            found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
-            if found is None or found.kind != "relative":
-                continue
-            grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))
-        for uses in grouped.values():
+        for position, uses in grouped.items():
             constant, value, pa = uses[0]
-            if any(t.strip().lower() in _PARAMETER_TAGS for t in constant.ca.cell.tags):
-                continue  # papermill/Kale parameters: already configuration, set per run
             uses_cells = {ca.cell.index: ca.cell for ca in ctx.cells}
             verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
             yield Hit(
@@ -1270,5 +1304,23 @@ class CwdRelativePath(Rule):
                 "the current working directory, which depends on where Jupyter was started",
                 fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
                 key=f"{constant.name}\x1f{constant.value}",
-                related=tuple((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses),
+                related=tuple(dict.fromkeys([
+                    *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses),
+                    *((o.ca.cell, o.line, o.column) for o in extra.get(position, ())),
+                ])),
             )
+
+    @staticmethod
+    def _constant_uses(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]]:
+        """The uses of each relative root constant, by the position of the root's literal."""
+        settings = path_settings(ctx.catalog)
+        grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
+        for constant, value, pa in propagated_paths(ctx):
+            found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
+            if found is None or found.kind != "relative":
+                continue
+            constant = constant.root or constant
+            if any(t.strip().lower() in _PARAMETER_TAGS for t in constant.ca.cell.tags):
+                continue  # papermill/Kale parameters: already configuration, set per run
+            grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))
+        return grouped

@@ -606,7 +606,8 @@ class MissingRandomState(Rule):
         "sampler is unseeded), keras-tuner tuners and AutoKeras models without `seed=`, hyperopt's "
         "`fmin` without `rstate=`. XGBoost, LightGBM and CatBoost "
         "models are not reported: their default seed is fixed, so they give the same result on "
-        "every run. `KFold`/`StratifiedKFold` only with "
+        "every run, nor is an estimator handed, in the same cell, to a Bagging or AdaBoost ensemble "
+        "given a `random_state` (the ensemble seeds it). `KFold`/`StratifiedKFold` only with "
         "`shuffle=True` (unshuffled they are deterministic); `train_test_split` not with "
         "`shuffle=False`; `PCA` only with `svd_solver=\"randomized\"` or `\"arpack\"`, because the "
         "default solver chooses the randomised one only for large inputs, a shape unknown before run "
@@ -633,6 +634,10 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # A seeded Bagging/AdaBoost ensemble seeds the estimators it is given.
+        Example(cells=(
+            "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import BaggingClassifier\ntree = DecisionTreeClassifier()\nbag = BaggingClassifier(tree, random_state=1)\nboost = BaggingClassifier(DecisionTreeClassifier(), random_state=2)",
+        )),
         Example(cells=(
             "from sklearn.model_selection import train_test_split as tts, KFold\nfrom sklearn.decomposition import PCA",
             "parts = tts(X, y, random_state=0)\ncv = KFold(n_splits=5)\npca = PCA(n_components=2)",
@@ -677,12 +682,20 @@ class MissingRandomState(Rule):
         star_modules = tuple(imp.module for _, imp in ctx.facts.imports if imp.bound == "*" and imp.module)
         local = frozenset(d.name for ca in ctx.cells for d in ca.facts.defined)
         for ca in ctx.cells:
+            # Bagging and AdaBoost with a random_state seed the estimators they are given.
+            ensembles = [
+                c for c in ca.facts.calls
+                if _resolve(ctx.facts, c, star_modules, local).rsplit(".", 1)[-1].startswith(_SEEDS_ITS_ESTIMATORS)
+                and _keyword_given(c, ("random_state",)) is not None
+            ]
             for call in ca.facts.calls:
                 qualified = _resolve(ctx.facts, call, star_modules, local)
                 if not qualified:
                     continue
                 spec = next((s for s in catalog.random_state if _matches(qualified, s.calls)), None)
                 if spec is None or _has_star(call):
+                    continue
+                if ensembles and _given_to_a_seeded_ensemble(ca, call, ensembles):
                     continue
                 if spec.when_keyword and _keyword_value(call, spec.when_keyword) not in spec.when_values:
                     continue
@@ -700,6 +713,20 @@ class MissingRandomState(Rule):
                     fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
                     key=qualified,
                 )
+
+
+_SEEDS_ITS_ESTIMATORS = ("Bagging", "AdaBoost")
+
+
+def _given_to_a_seeded_ensemble(ca: CellAnalysis, call: CallFact, ensembles: list[CallFact]) -> bool:
+    """`BaggingClassifier(DecisionTreeClassifier(), random_state=1)`, or `tree = DecisionTreeClassifier()`
+    then `BaggingClassifier(tree, random_state=1)` in the same cell: the ensemble seeds the tree."""
+    for outer in ensembles:
+        if outer is not call and (outer.line, outer.column) < (call.line, call.column) and call.line <= outer.end_line:
+            return True
+    text = ca.lines[call.line - 1][: call.column - 1] if 0 < call.line <= len(ca.lines) else ""
+    assigned = re.match(r"^\s*([A-Za-z_]\w*)\s*=\s*$", text)
+    return assigned is not None and any(a.name == assigned.group(1) for outer in ensembles for a in outer.args)
 
 
 class PartialSeeding(Rule):

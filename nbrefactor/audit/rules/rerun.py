@@ -32,8 +32,10 @@ class _Walker:
     """Module-level statements in order (into if/for/while/with/try bodies, never into def/class),
     with the names the cell has bound so far by a plain binding."""
 
-    def __init__(self, modules: frozenset[str] = frozenset()) -> None:
+    def __init__(self, modules: frozenset[str] = frozenset(), trainers: Optional[dict[str, str]] = None) -> None:
         self.modules = modules  # names bound by imports anywhere: `np.append(a, x)` changes no `np`
+        # Notebook globals bound to a torch optimizer ("optimizer") or a Keras model ("keras").
+        self.trainers = trainers or {}
         self.bound: set[str] = set()
         self.found: list[tuple[int, int, str, str]] = []  # line, column, name, what
         self.reported: set[str] = set()
@@ -66,6 +68,10 @@ class _Walker:
                 if isinstance(target, ast.Name) and isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
                     if isinstance(value.left, ast.Name) and value.left.id == target.id:
                         self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{target.id} = {target.id} …`)")
+                if isinstance(target, ast.Name) and _self_slice(value, target.id):
+                    self.report(stmt, target.id, f"cuts `{target.id}` down to a slice of itself, which cuts it again on a second run")
+                if isinstance(target, ast.Name) and _joins_itself(value, target.id):
+                    self.report(stmt, target.id, f"joins `{target.id}` with more data, which joins it again on a second run")
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                     if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
@@ -129,16 +135,96 @@ class _Walker:
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace:
                 self.report(node, name, f"grows `{name}` with `.{method}(…)`, and no earlier line of this cell resets it")
+            elif method == "step" and self.trainers.get(name) == "optimizer":
+                self.report(node, name, f"steps the optimizer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
+            elif method in _KERAS_TRAINING and self.trainers.get(name) == "keras":
+                self.report(node, name, f"trains the Keras model `{name}` made in another cell with `.{method}(…)`, so a second run trains it further from the weights the first run left")
 
 
-def rerun_hazards(ca: CellAnalysis, modules: frozenset[str] = frozenset()) -> list[tuple[int, int, str, str]]:
+_KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
+# `df = pd.concat([df, extra])`, `X = np.hstack([X, col])`, `a = np.append(a, x)`: joined again when re-run.
+_JOINS = frozenset({"concat", "concatenate", "hstack", "vstack", "column_stack", "row_stack", "append", "dstack"})
+
+
+def _self_slice(value: ast.AST, name: str) -> bool:
+    """`data = data[:-504]`, `X = X[10:]`: a positional slice with a bound (a boolean mask or a
+    column list gives the same result when applied twice, and is not reported)."""
+    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and value.value.id == name):
+        return False
+    part = value.slice
+    if isinstance(part, ast.Tuple) and part.elts:
+        part = part.elts[0]
+    return isinstance(part, ast.Slice) and (part.lower is not None or part.upper is not None)
+
+
+def _joins_itself(value: ast.AST, name: str) -> bool:
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    method = func.attr if isinstance(func, ast.Attribute) else (func.id if isinstance(func, ast.Name) else "")
+    if method not in _JOINS:
+        return False
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:
+        return True  # `df = df.append(row)`
+    first = value.args[0] if value.args else None
+    if isinstance(first, ast.Name):
+        return first.id == name  # `a = np.append(a, x)`
+    if isinstance(first, (ast.List, ast.Tuple)):
+        return any(isinstance(e, ast.Name) and e.id == name for e in first.elts)
+    return False
+
+
+def _dotted(node: ast.AST) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _parse(ca: CellAnalysis) -> Optional[ast.Module]:
     if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
-        return []
+        return None
     try:
-        tree = ast.parse(ca.masked.python)
+        return ast.parse(ca.masked.python)
     except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
+    """Per cell index, the globals that the nearest module-level binding in a cell above bound to a
+    torch optimizer (`torch.optim.Adam(...)`, not a learning-rate scheduler) or a Keras model
+    (`keras.Sequential`, `keras.Model`, `keras.models.load_model`), resolved through the
+    notebook's imports. (`model = LinearRegression()` above rebinds `model` to something else.)"""
+    found: dict[str, str] = {}
+    per_cell: dict[int, dict[str, str]] = {}
+    for ca in ctx.cells:
+        per_cell[ca.cell.index] = dict(found)
+        tree = _parse(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name = stmt.targets[0].id
+            dotted = _dotted(stmt.value.func) if isinstance(stmt.value, ast.Call) else ""
+            qualified = ctx.facts.resolve(dotted) if dotted else ""
+            if qualified.startswith("torch.optim.") and ".lr_scheduler." not in qualified:
+                found[name] = "optimizer"
+            elif "keras" in qualified.split(".") and qualified.rsplit(".", 1)[-1] in {"Sequential", "Model", "load_model"}:
+                found[name] = "keras"
+            else:
+                found.pop(name, None)
+    return per_cell
+
+
+def rerun_hazards(ca: CellAnalysis, modules: frozenset[str] = frozenset(), models: Optional[dict[str, str]] = None) -> list[tuple[int, int, str, str]]:
+    tree = _parse(ca)
+    if tree is None:
         return []
-    walker = _Walker(modules)
+    walker = _Walker(modules, models)
     walker.block(tree.body)
     return walker.found
 
@@ -153,8 +239,13 @@ class ChangesWhenRunTwice(Rule):
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `results.append(…)`, `df.set_index(…, "
-        "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)` and "
-        "`del df['col']`. Code inside functions is not reported (it runs when called), nor is a "
+        "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
+        "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
+        "itself), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
+        "when applied twice) and "
+        "`del df['col']`; training a model made in another cell: `optimizer.step()` on a torch "
+        "optimizer, `model.fit(…)` on a Keras model (a second run trains further from the weights "
+        "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`)."
     )
     why_bad = (
@@ -176,6 +267,17 @@ class ChangesWhenRunTwice(Rule):
             "total = df.add(df, fill_value=0)\nseen.add('a')\nconfig.update(lr=0.2)",
             "import numpy as np\nimport heapq\nqueue = []\nvalues = np.append(np.zeros(2), 1.0)\nheapq.heappush(queue, 3)",
         )),
+        # `model` was a Keras model above, but the nearest binding made it a scikit-learn one.
+        Example(cells=(
+            "from tensorflow import keras\nfrom sklearn.linear_model import LinearRegression\nmodel = keras.Sequential([keras.layers.Dense(1)])",
+            "model = LinearRegression()",
+            "model.fit([[1.0], [2.0]], [1.0, 2.0])",
+        )),
+        # A mask or a column list applied twice gives the same frame; joining two other frames is fine.
+        Example(cells=(
+            "import pandas as pd\nraw = pd.DataFrame({'a': [1, -1]})\nframe = raw.copy()",
+            "frame = frame[frame.a > 0]\nframe = frame[['a']]\nboth = pd.concat([raw, frame])",
+        )),
     )
     failing = (
         Example(
@@ -189,17 +291,39 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((3, 1), (4, 1), (4, 2), (6, 2), (6, 3)),
         ),
+        # Training a model made in another cell; a cell that makes its own model is fine.
+        Example(
+            cells=(
+                "import torch\nfrom torch import nn, optim\nfrom tensorflow import keras\nnet = nn.Linear(2, 1)\nopt = optim.SGD(net.parameters(), lr=0.1)\nmodel = keras.Sequential([keras.layers.Dense(1)])",
+                "for _ in range(3):\n    opt.zero_grad()\n    net(torch.ones(1, 2)).sum().backward()\n    opt.step()",
+                "history = model.fit([[1.0]], [[2.0]], epochs=2)",
+                "fresh = keras.Sequential([keras.layers.Dense(1)])\nfresh.fit([[1.0]], [[2.0]])\nfrom sklearn.linear_model import Ridge\nridge = Ridge()\nridge.fit([[1.0]], [2.0])",
+            ),
+            expect=((2, 4), (3, 1)),
+        ),
+        # Joined with more of itself, cut down to a slice of itself; a mask applied twice is the same.
+        Example(
+            cells=(
+                "import pandas as pd\nrides = pd.DataFrame({'hr': [1, 2, 3]})\ndata = rides.copy()",
+                "dummies = pd.get_dummies(rides['hr'])\nrides = pd.concat([rides, dummies], axis=1)",
+                "test = data[-1:]\ndata = data[:-1]\ndata = data[data.hr > 0]",
+            ),
+            expect=((2, 2), (3, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         modules = frozenset(imp.bound for _, imp in ctx.facts.imports if imp.bound != "*")
+        above = trainers(ctx)
         for ca in ctx.cells:
-            for line, column, name, what in rerun_hazards(ca, modules):
+            models = above.get(ca.cell.index, {})
+            for line, column, name, what in rerun_hazards(ca, modules, models):
                 yield Hit(
                     ca.cell,
                     line,
                     column,
-                    f"This line {what}: running the cell twice gives a different `{name}` or fails",
+                    f"This line {what}: running the cell twice gives a different "
+                    + ("model" if name in models and "trains" in what else f"`{name}` or fails"),
                     fix=f"Build `{name}` from its source in this cell (or in one place), so the cell computes the same thing every time it runs.",
                     key=f"{name}\x1f{what}",
                 )

@@ -479,9 +479,17 @@ class HardcodedCredential(Rule):
         "dictionary value under such a key, a parameter default, or set with `%env`. Weaker names "
         "(`minio_key`, `db_pw`; `weak_names` in the catalogue) count only when the value mixes letters "
         "and digits like a generated key, and not for data keys (`sort_key`, `primary_key`…). "
-        "Placeholders, paths, file names (`\"key.json\"` is where a key is, not the key), URLs and "
-        "values with spaces are not reported, nor NLP special tokens "
-        "(`pad_token = \"[PAD]\"`), nor anything SEC001 already reports."
+        "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, empty; "
+        "`[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
+        "the key), URLs and values with spaces are not reported, nor NLP special tokens "
+        "(`pad_token = \"[PAD]\"`), nor anything SEC001 already reports. A value must also carry at "
+        "least 12 bits of entropy (Shannon entropy of its characters times its length; "
+        "`min_entropy_bits` in the catalogue): `\"abc\"` (4.8 bits), `\"1234\"` (8) and `\"aaaa1\"` "
+        "are too short or repetitive to be a chosen or generated credential, `\"hunter22\"` (22) is "
+        "not. Vendor default credentials (`\"minio123\"`, `\"minioadmin\"`, `\"admin\"`, "
+        "`\"postgres\"`; `known_defaults`) are reported whatever their entropy: they are public, so "
+        "a deployment still using them is open to anyone, and the migrated package must not bake "
+        "them in."
     )
     why_bad = (
         "A password or token that no known pattern recognises is still a secret: it leaks with the "
@@ -532,6 +540,12 @@ class HardcodedCredential(Rule):
                 'import os\nos.environ.setdefault("WANDB_API_KEY", "0123abcd4567ef89")\nif (token := "tk-99x8y7z6"):\n    pass',
             ),
             expect=((1, 1), (1, 2), (2, 2), (2, 3)),
+        ),
+        # Below 12 bits of entropy a value is a stand-in, not a credential; vendor defaults are
+        # reported whatever their entropy.
+        Example(
+            cells=('token = "abc"\napi_key = "1234"\npassword = "aaaa1"\nsecret = "<token>"', 'password = "admin"\nminio_secret_key = "minio123"'),
+            expect=((2, 1), (2, 2)),
         ),
         # Weaker names (`*_key`, `*_pw`) count when the value mixes letters and digits like a key.
         Example(cells=('minio_key = "minio123"\nminio_secret_key = "minio123"', 'db_pw = "s3cr3tpw"'), expect=((1, 1), (1, 2), (2, 1))),

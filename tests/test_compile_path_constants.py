@@ -1,0 +1,83 @@
+"""Issue 11: the compiler lifts what the audit propagates. A relative root bound to a constant and
+read through it (`PATH = "../input/"` then `pd.read_csv(PATH + "train.csv")`) becomes a config
+field, so the generated step reads `cfg.<field>` and the root can be moved without editing code;
+the same path literal saved and read back is one field; a constant built from another constant
+stays built from the lifted root. Fixture notebooks from fixtures/notebooks, compiled and run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from nbrefactor.cli.app import main
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
+
+
+def run_package(src: Path, cwd: Path, code: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(src), "NBREFACTOR_NO_TRACKING": "1", "MPLBACKEND": "Agg", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_a_propagated_root_becomes_config_and_the_package_reads_it(tmp_path):
+    root = tmp_path / "proj"
+    (root / "nb").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[tool.nbrefactor]\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "paths_variables" / "kaggle_root.ipynb", root / "nb")
+    (root / "input").mkdir()
+    (root / "input" / "train.csv").write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    (root / "input" / "test.csv").write_text("a,b\n5,6\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["migrate", str(root), "--out", str(out), "-j", "1"]) == 0
+    src = out / "kaggle_root" / "src"
+    steps = (src / "kaggle_root" / "steps.py").read_text(encoding="utf-8")
+    config = (src / "kaggle_root" / "config.py").read_text(encoding="utf-8")
+    assert "../input/" not in steps  # the root is gone from the code
+    assert "PATH = cfg.path" in steps
+    assert 'train = pd.read_csv(PATH + "train.csv")' in steps  # the use keeps reading the constant
+    assert 'path: str = "../input/"' in config  # and the config holds it, as the notebook had it
+    show = "from kaggle_root.pipeline import run; r = run(); print(len(r['train']), len(r['test']))"
+    # Defaults reproduce the notebook (run from the notebook's folder, as Jupyter did).
+    assert run_package(src, root / "nb", show) == "2 1"
+    # The root is configuration now: another folder, no code edited.
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "train.csv").write_text("a,b\n1,2\n3,4\n5,6\n7,8\n", encoding="utf-8")
+    (other / "test.csv").write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    assert run_package(src, tmp_path, show, {"KAGGLE_ROOT_PATH": f"{other}/"}) == "4 2"
+
+
+def test_a_saved_then_reloaded_path_is_one_field_and_a_derived_constant_follows_its_root(tmp_path):
+    root = tmp_path / "proj"
+    (root / "nb").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[tool.nbrefactor]\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "tutorial_patterns" / "save_and_reload.ipynb", root / "nb")
+    out = tmp_path / "out"
+    assert main(["migrate", str(root), "--out", str(out), "-j", "1"]) == 0
+    src = out / "save_and_reload" / "src"
+    steps = (src / "save_and_reload" / "steps.py").read_text(encoding="utf-8")
+    config = (src / "save_and_reload" / "config.py").read_text(encoding="utf-8")
+    # Both places of "my_df.csv" (one finding, the read related) read one field.
+    assert '"my_df.csv"' not in steps
+    assert steps.count("cfg.my_df_csv_path") == 2
+    assert 'my_df_csv_path: str = "my_df.csv"' in config
+    # PROJECT_ROOT_DIR is lifted; IMAGES_PATH is still built from it, not a field of its own.
+    assert "PROJECT_ROOT_DIR = cfg.project_root_dir" in steps
+    assert 'IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, "images", CHAPTER_ID)' in steps
+    assert 'project_root_dir: str = "."' in config and "images_path" not in config
+    work = tmp_path / "run"
+    work.mkdir()
+    show = "from save_and_reload.pipeline import run; r = run(); print(list(r['reloaded']['price']))"
+    assert run_package(src, work, show, {"SAVE_AND_RELOAD_PROJECT_ROOT_DIR": "chapter", "SAVE_AND_RELOAD_MY_DF_CSV_PATH": "saved.csv"}) == "[210, 260, 340]"
+    assert (work / "saved.csv").is_file() and (work / "chapter" / "images" / "end_to_end" / "prices.png").is_file()
