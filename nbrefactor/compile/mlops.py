@@ -38,6 +38,13 @@ BASE_IMAGES = {
     "3.12": "python:3.12.7-slim-bookworm",
     "3.13": "python:3.13.0-slim-bookworm",
 }
+
+
+def image_pythons() -> dict[str, str]:
+    """Minor version → the exact Python version of its base image (`python:3.11.10-slim…` → 3.11.10)."""
+    return {minor: tag.split(":", 1)[1].split("-", 1)[0] for minor, tag in BASE_IMAGES.items()}
+
+
 RESERVED_PARAMETERS = frozenset({"mlflow_tracking_uri", "mlflow_run_id", "drift_threshold", "monitor_data", "serving_alias", "deploy_metric", "model_name"})
 
 
