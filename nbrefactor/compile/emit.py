@@ -165,6 +165,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
         "saved_values": inputs.saved_values,
         "printed_values": inputs.printed_values,
         "stage_modules": {s.notebook: s.module for s in plan.stages},
+        "has_functions": bool(functions),
         "notebooks": [s.notebook for s in plan.stages],
         "pipeline_lines": _pipeline_lines(plan, cfg),
         "write_dirs": sorted({str(PurePosixPath(f.default).parent) for f in fields if f.kind == "path" and f.direction == "write" and not PurePosixPath(f.default).is_absolute() and str(PurePosixPath(f.default).parent) != "."}),

@@ -41,8 +41,10 @@ def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog:
     gpu, image = settings_from_tables(settings.table("gpu"), settings.table("image"), plan.model)
     folders = {facts.notebook.path: path.parent for facts, path in notebooks}
     tools = tuple((name, _version(name)) for name in TOOLS)
+    profile = profile_inputs(plan, folders)
     mlops = MlopsInputs(
-        data_profile=profile_inputs(plan, folders),
+        data_profile=profile,
+        data_versions=data_versions(plan, folders),
         gpu_steps=gpu_steps(plan, catalog),
         gpu=gpu,
         image=image,
@@ -75,6 +77,28 @@ def _canonical_version(text: str) -> str:
         return str(Version(text))
     except InvalidVersion:
         return text
+
+
+def data_versions(plan: ModelPlan, folders: dict[str, Path]) -> tuple[tuple[str, str, str, int], ...]:
+    """(field, path as configured, DVC md5, size) of each data file the model reads that lies beside
+    its notebook: what the package's `.dvc` files pin (DVC 3's md5 is the md5 of the file's bytes)."""
+    out = []
+    for f in plan.config_fields:
+        if f.kind != "path" or f.direction != "read" or not isinstance(f.default, str) or not f.origins:
+            continue
+        folder = folders.get(f.origins[0][0])
+        value = f.default
+        if folder is None or not value or "://" in value or PurePosixPath(value).is_absolute() or ".." in PurePosixPath(value).parts:
+            continue
+        candidate = folder / value
+        if not candidate.is_file():
+            continue
+        digest = hashlib.md5(usedforsecurity=False)
+        with candidate.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        out.append((f.name, value, digest.hexdigest(), candidate.stat().st_size))
+    return tuple(out)
 
 
 def _version(distribution: str) -> Optional[str]:
