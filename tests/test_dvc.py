@@ -143,3 +143,33 @@ def test_dvc_repro_runs_the_package_and_the_run_records_the_data_version(package
     changed = json.loads(status.stdout)
     readers = {name for name, stage in yaml.safe_load((work / "dvc.yaml").read_text())["stages"].items() if "data/points.csv" in stage["deps"]}
     assert readers <= set(changed) and "data/points.csv.dvc" in changed, changed
+
+
+def test_data_paths_reach_dvc_files_only_through_yaml(tmp_path):
+    """A data path is input text: `: #` and quotes stay data in dvc.yaml and the .dvc file; a path
+    leaving the package (`..`) is not made a DVC input."""
+    from nbrefactor.config import Settings
+    from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths
+
+    (tmp_path / "odd").mkdir()
+    root = project(tmp_path / "odd")
+    (root / "data").mkdir()
+    odd = "data/we'ird: #1 [x].csv"
+    (root / odd).write_text(POINTS)
+    (tmp_path / "outside.csv").write_text(POINTS)
+    cells = [
+        "import csv",
+        f"with open({odd!r}) as handle:\n    rows = list(csv.reader(handle))",
+        "with open('../outside.csv') as handle:\n    more = list(csv.reader(handle))",
+        "n = len(rows) + len(more)",
+    ]
+    (root / "odd.ipynb").write_text(json.dumps(notebook_json(cells, executed=True), indent=1))
+    results, _ = migrate_paths([str(root / "odd.ipynb")], Settings(), MigrateOptions(out=root / "out"))
+    assert [r.status for r in results] in (["migrated"], ["migrated-with-review"])
+    package = root / "out" / "odd"
+    stages = yaml.safe_load((package / "dvc.yaml").read_text())["stages"]
+    deps = {d for stage in stages.values() for d in stage["deps"]}
+    assert odd in deps
+    assert not any("outside" in d for d in deps)
+    tracked = yaml.safe_load((package / f"{odd}.dvc").read_text())
+    assert tracked["outs"][0]["path"] == "we'ird: #1 [x].csv" and tracked["outs"][0]["md5"] == hashlib.md5(POINTS.encode()).hexdigest()
