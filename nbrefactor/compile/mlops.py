@@ -284,6 +284,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
         "MANIFEST.in": f"include src/{pkg}/*.json\n",
         f"src/{pkg}/dvc_stage.py": render("dvc_stage.py.j2", ctx),
         "dvc.yaml": dvc_yaml(plan, steps, bool(context.get("has_functions"))),
+        ".github/workflows/ci.yml": ci_workflow(plan, image, context["python_version"]),
     }
     for _field, path, md5, size in inputs.data_versions:
         if dvc_path(path) is not None:
@@ -379,3 +380,126 @@ def dvc_file(path: str, md5: str, size: int) -> str:
 
     entry = {"md5": md5, "size": size, "hash": "md5", "path": PurePosixPath(path).name}
     return yaml.safe_dump({"outs": [entry]}, sort_keys=False, allow_unicode=True, width=1000)
+
+
+# --- CI/CD ----------------------------------------------------------------------------------------
+
+# Actions pinned to a release's commit (a tag can be moved; a commit cannot), the release named beside it.
+CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"  # v4.2.2
+SETUP_PYTHON = "actions/setup-python@0b93645e9fea7318ecaed2b359559ac225c90a2b"  # v5.3.0
+RUNNER = "ubuntu-24.04"
+
+
+def ci_workflow(plan: ModelPlan, image: str, python_version: str) -> str:
+    """`.github/workflows/ci.yml`: install the pins, run the package's tests, compile the pipeline,
+    build and run the image; a `deploy` job (push the image, submit a run) that runs only when
+    started by hand with `deploy` ticked. Serialised with yaml.safe_dump."""
+    import yaml
+
+    dist = plan.package.replace("_", "-")
+    prefix = plan.package.upper()
+    registry = image.split("/", 1)[0]
+    setup = [
+        {"uses": CHECKOUT},
+        {"uses": SETUP_PYTHON, "with": {"python-version": python_version}},
+    ]
+    install = {
+        "name": "Install the pinned requirements and the package",
+        "run": "python -m pip install -r requirements.txt -r requirements-pipeline.txt\npython -m pip install --no-deps -e .\npython -m pip install pytest\n",
+    }
+    workflow = {
+        "name": f"{dist} CI",
+        "on": {
+            "push": {"branches": ["main"]},
+            "pull_request": {},
+            "workflow_dispatch": {
+                "inputs": {
+                    "deploy": {
+                        "description": "Also push the image and submit a pipeline run (needs the secrets and variables named in the deploy job)",
+                        "type": "boolean",
+                        "default": False,
+                    }
+                }
+            },
+        },
+        "permissions": {"contents": "read"},
+        "jobs": {
+            "test": {
+                "runs-on": RUNNER,
+                "steps": [
+                    *setup,
+                    install,
+                    {"name": "Run the package's tests", "run": "python -m pytest -q tests\n"},
+                    {"name": "Compile the pipeline", "run": "python pipeline/kfp_pipeline.py\n"},
+                ],
+            },
+            "image": {
+                "needs": "test",
+                "runs-on": RUNNER,
+                "steps": [
+                    {"uses": CHECKOUT},
+                    {"name": "Build the image", "run": f"docker build -t {image} .\n"},
+                    {"name": "Run the image", "run": f"docker run --rm {image} --help\n"},
+                ],
+            },
+            "deploy": {
+                "needs": ["test", "image"],
+                # Disabled by default: only a manual run with `deploy` ticked pushes and submits.
+                "if": "github.event_name == 'workflow_dispatch' && inputs.deploy",
+                "runs-on": RUNNER,
+                "environment": "deploy",
+                "env": {
+                    "REGISTRY_USER": "${{ secrets.REGISTRY_USER }}",
+                    "REGISTRY_PASSWORD": "${{ secrets.REGISTRY_PASSWORD }}",
+                    "KFP_ENDPOINT": "${{ vars.KFP_ENDPOINT }}",
+                    "MLFLOW_TRACKING_URI": "${{ vars.MLFLOW_TRACKING_URI }}",
+                    f"{prefix}_IMAGE": image,
+                },
+                "steps": [
+                    *setup,
+                    {"name": "Install the pipeline tools", "run": "python -m pip install -r requirements-pipeline.txt\n"},
+                    {
+                        "name": "Push the image",
+                        "run": f'echo "$REGISTRY_PASSWORD" | docker login {registry} --username "$REGISTRY_USER" --password-stdin\n'
+                        f"docker build -t {image} .\ndocker push {image}\n",
+                    },
+                    {
+                        "name": "Compile the pipeline for the pushed image and submit a run",
+                        "run": "python pipeline/kfp_pipeline.py\n"
+                        f'kfp --endpoint "$KFP_ENDPOINT" run create --experiment-name {dist} --package-file pipeline/pipeline.yaml '
+                        'mlflow_tracking_uri="$MLFLOW_TRACKING_URI"\n',
+                    },
+                ],
+            },
+        },
+    }
+    text = yaml.dump(workflow, Dumper=_workflow_dumper(), sort_keys=False, allow_unicode=True, width=1000)
+    for action, release in ((CHECKOUT, "v4.2.2"), (SETUP_PYTHON, "v5.3.0")):
+        text = text.replace(f"uses: {action}\n", f"uses: {action}  # {release}\n")
+    header = (
+        f"# CI/CD of {dist}, generated by nbrefactor. On every push and pull request: install the pinned\n"
+        "# requirements, run the package's tests, compile the Kubeflow pipeline, build and run the image.\n"
+        "# The deploy job is off by default: start the workflow by hand (Actions > Run workflow) with\n"
+        "# `deploy` ticked, after setting the `deploy` environment's secrets REGISTRY_USER and\n"
+        "# REGISTRY_PASSWORD and variables KFP_ENDPOINT and MLFLOW_TRACKING_URI. It pushes the image and\n"
+        "# submits a run of pipeline/pipeline.yaml. GitHub reads workflows from the repository root: when\n"
+        "# this package is a subfolder, move this file there and set `defaults.run.working-directory`.\n"
+    )
+    return header + text
+
+
+def _workflow_dumper():  # noqa: ANN202 - a yaml.SafeDumper subclass
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        """SafeDumper without anchors (`&id001`), multi-line strings as literal blocks (`run: |`)."""
+
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    def text(dumper: yaml.SafeDumper, value: str) -> Any:
+        style = "|" if "\n" in value and not any(c in value for c in "\r\t") and value == value.rstrip(" ") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper
