@@ -173,3 +173,25 @@ def test_data_paths_reach_dvc_files_only_through_yaml(tmp_path):
     assert not any("outside" in d for d in deps)
     tracked = yaml.safe_load((package / f"{odd}.dvc").read_text())
     assert tracked["outs"][0]["path"] == "we'ird: #1 [x].csv" and tracked["outs"][0]["md5"] == hashlib.md5(POINTS.encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("data/points.csv", "data/points.csv"),
+        ("./data/points.csv", "data/points.csv"),
+        ("data//x.csv", "data/x.csv"),
+        ("../outside.csv", None),
+        ("/abs/data.csv", None),
+        ("s3://bucket/data.csv", None),
+        ("C:/data.csv", None),
+        ("~/data.csv", None),
+        ("data/*.csv", None),
+        ("artifacts/model.pkl", None),  # the stages' own outputs live there
+        ("data\\x.csv", None),
+    ],
+)
+def test_which_paths_become_dvc_inputs(value, expected):
+    from nbrefactor.compile.mlops import dvc_path
+
+    assert dvc_path(value) == expected

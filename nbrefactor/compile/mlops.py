@@ -299,10 +299,10 @@ DVC_RUN_ID = f"{DVC_VALUES}/mlflow_run_id"
 
 
 def dvc_path(value: Any) -> Optional[str]:
-    """A data path DVC can track inside the package: relative, normalised, not leaving it."""
+    """A data path DVC can track inside the package: relative, normalised, not leaving it, not a glob."""
     from pathlib import PurePosixPath
 
-    if not isinstance(value, str) or not value or "://" in value or "\\" in value or value.startswith("~"):
+    if not isinstance(value, str) or not value or "://" in value or "\\" in value or value.startswith("~") or "*" in value or "?" in value:
         return None
     path = PurePosixPath(value)
     if path.is_absolute() or ".." in path.parts or ":" in value[:3] or path.parts[:1] in (("artifacts",), (".dvc",)):
