@@ -106,9 +106,9 @@ def choose_python(notebook_python: Optional[str], pins: Sequence[PinPython], ima
     binary = [p for p in known if p.wheel_pythons is not None]
     proven = [m for m in above + below if all(m in (p.wheel_pythons or ()) for p in binary)]
     chosen = proven[0] if proven else (above + below)[0]
-    if wanted not in images:
-        why = f"there is no base image for the notebook's Python {wanted}"
-    else:
-        why = "; ".join(excluded[wanted])
-    why += f"; Python {chosen} satisfies every pin with known metadata" + (" and has wheels for every binary pin" if proven else "")
-    return PythonChoice(chosen, notebook_python, why, tuple(excluded.get(wanted, ())), unchecked)
+    # What ruled out the Pythons between the notebook's and the chosen one (the notebook's included).
+    low, high = sorted((_key(wanted), _key(chosen)))
+    passed = tuple(dict.fromkeys(r for m in minors if low <= _key(m) <= high and m != chosen for r in excluded[m]))
+    why = "; ".join(([f"there is no base image for the notebook's Python {wanted}"] if wanted not in images else []) + list(passed))
+    why += f"; Python {chosen} satisfies every pin with known metadata" + (" and has wheels for every binary pin" if proven and binary else "")
+    return PythonChoice(chosen, notebook_python, why, passed, unchecked)
