@@ -157,3 +157,22 @@ def test_the_submission_parses_with_the_kfp_cli(package, monkeypatch):
     params = command.make_context(command_name, list(rest), parent=context).params
     assert params["experiment_name"] == "slope" and params["package_file"] == "pipeline/pipeline.yaml"
     assert params["args"] == ("mlflow_tracking_uri=http://mlflow.example:5000",)
+
+
+@pytest.mark.parametrize(
+    "image, login",
+    [
+        ("ghcr.io/acme/churn:0.1.0", "docker login ghcr.io --username"),
+        ("localhost:5000/churn:0.1.0", "docker login localhost:5000 --username"),
+        ("acme/churn:0.1.0", "docker login --username"),  # Docker Hub: no host named
+    ],
+)
+def test_deploy_logs_in_to_the_image_s_registry(image, login):
+    from types import SimpleNamespace
+
+    from nbrefactor.compile.mlops import ci_workflow
+
+    flow = yaml.safe_load(ci_workflow(SimpleNamespace(package="churn"), image, "3.11"))
+    lines = commands(flow["jobs"]["deploy"])
+    assert any(login in line for line in lines), lines
+    assert f"docker push {image}" in lines

@@ -323,7 +323,7 @@ def dvc_data_deps(plan: ModelPlan) -> dict[str, list[str]]:
         downstream[step.name] = {step.name}
         for name in step.inputs:
             if name in producers:
-                for origin, reached in downstream.items():
+                for reached in downstream.values():
                     if producers[name] in reached:
                         reached.add(step.name)
         for name in step.outputs:
@@ -398,7 +398,9 @@ def ci_workflow(plan: ModelPlan, image: str, python_version: str) -> str:
 
     dist = plan.package.replace("_", "-")
     prefix = plan.package.upper()
-    registry = image.split("/", 1)[0]
+    first = image.split("/", 1)[0]
+    # A first component with a dot, a port or `localhost` is a registry host; else Docker Hub (no host to name).
+    registry = first if "/" in image and ("." in first or ":" in first or first == "localhost") else ""
     setup = [
         {"uses": CHECKOUT},
         {"uses": SETUP_PYTHON, "with": {"python-version": python_version}},
@@ -460,7 +462,7 @@ def ci_workflow(plan: ModelPlan, image: str, python_version: str) -> str:
                     {"name": "Install the pipeline tools", "run": "python -m pip install -r requirements-pipeline.txt\n"},
                     {
                         "name": "Push the image",
-                        "run": f'echo "$REGISTRY_PASSWORD" | docker login {registry} --username "$REGISTRY_USER" --password-stdin\n'
+                        "run": f'echo "$REGISTRY_PASSWORD" | docker login {registry + " " if registry else ""}--username "$REGISTRY_USER" --password-stdin\n'
                         f"docker build -t {image} .\ndocker push {image}\n",
                     },
                     {
