@@ -33,6 +33,12 @@ def instructions(dockerfile: str) -> list[tuple[str, str]]:
     return out
 
 
+def copied(arguments: str) -> list[str]:
+    """The sources of a COPY (its `--chown=…`-style flags and destination left out)."""
+    words = [w for w in arguments.split() if not w.startswith("--")]
+    return words[:-1]
+
+
 @pytest.fixture(scope="module")
 def package(churn_package: Path) -> Path:
     return churn_package  # tests/conftest.py
@@ -50,16 +56,15 @@ def test_base_image_is_pinned_to_an_exact_tag_or_digest(package):
 def test_requirements_are_copied_and_installed_before_the_package(package):
     steps = instructions((package / "Dockerfile").read_text())
     copies = [args for keyword, args in steps if keyword == "COPY"]
-    runs = [args for keyword, args in steps if keyword == "RUN"]
     assert any("requirements.txt" in c.split() and "requirements-pipeline.txt" in c.split() for c in copies)
     install_requirements = next(i for i, (k, a) in enumerate(steps) if k == "RUN" and "-r requirements.txt" in a)
     install_package = next(i for i, (k, a) in enumerate(steps) if k == "RUN" and re.search(r"pip install .*--no-deps \.", a))
-    copy_src = next(i for i, (k, a) in enumerate(steps) if k == "COPY" and a.startswith("src/"))
+    copy_src = next(i for i, (k, a) in enumerate(steps) if k == "COPY" and copied(a)[0] == "src/")
     assert install_requirements < copy_src < install_package
-    assert "-r requirements-pipeline.txt" in runs[0]
+    assert "-r requirements-pipeline.txt" in steps[install_requirements][1]
     # Every file the Dockerfile copies exists in the package.
     for c in copies:
-        for name in c.split()[:-1]:
+        for name in copied(c):
             assert (package / name.rstrip("/")).exists(), name
     pipeline_requirements = (package / "requirements-pipeline.txt").read_text()
     for tool in ("kfp", "mlflow", "cloudpickle"):

@@ -15,6 +15,7 @@ from nbrefactor import __version__
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Diagnostic
 from nbrefactor.compile.literals import Serialised, is_distribution_name, is_version, one_line, py_docstring_text, py_literal, py_name
+from nbrefactor.compile.python_choice import PythonChoice, choose_python
 from nbrefactor.compile.plan import PATH_CODES, ModelPlan, ReviewItem, StagePlan, StepPlan
 from nbrefactor.compile.runtime_wheel import runtime_requirement, runtime_version, wheel_name
 from nbrefactor.compile.templates import render
@@ -35,7 +36,7 @@ class EmitInputs:
     """What the edge gathered: pinned requirements, the Python version, test data and values."""
 
     requirements: tuple[Requirement, ...] = ()
-    python_version: str = "3.11"
+    python_version: str = "3.11"  # the notebook kernel's (major.minor); the package's is chosen from the pins too
     test_data: Mapping[str, bytes] = field(default_factory=dict)  # path under tests/data → content
     sampled: tuple[str, ...] = ()  # test data files cut to a sample (values tests skip then)
     missing_data: tuple[str, ...] = ()  # read paths not available beside the notebook
@@ -45,6 +46,9 @@ class EmitInputs:
     review: tuple[ReviewItem, ...] = ()  # found while gathering (an unpinned requirement…)
     # `.py` modules beside the notebook that it imports: name → source, copied into the package
     local_modules: Mapping[str, str] = field(default_factory=dict)
+    # What the installed pinned distributions say about the Pythons they run on (python_choice)
+    pin_pythons: tuple[Any, ...] = ()
+    notebook_python: Optional[str] = None  # the kernel's version when the notebook said one
 
 
 def checked_requirements(requirements: Sequence[Requirement]) -> tuple[list[Requirement], list[ReviewItem]]:
@@ -131,6 +135,9 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
         tree[f"src/{pkg}/{stage.module}.py"] = code.module_source
     fields = plan.config_fields
     requirements, requirement_review = checked_requirements(inputs.requirements)
+    python = package_python(inputs)
+    if python.changed or python.conflict:
+        requirement_review.append(ReviewItem("requirements.txt", None, None, f"Python {python.version} for the image and environment.yml (the notebook ran {python.notebook}): {python.why}"))
     review = tuple(sorted({*plan.review, *inputs.review, *requirement_review, *(r for sc in stage_codes for r in sc.review)}, key=_review_key))
     changes = tuple(sorted({c for sc in stage_codes for c in sc.changes}))
     fixed = tuple(d for d in plan.fixed if d.code not in PATH_CODES or _replaced(d, replaced))
@@ -149,7 +156,8 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
         "runtime_version": runtime_version(),
         "runtime_requirement": runtime_requirement(),
         "runtime_wheel": wheel_name(),
-        "python_version": inputs.python_version,
+        "python_version": python.version,
+        "python_choice": python,
         "requirements": requirements,
         "review": review,
         "changes": changes,
@@ -161,6 +169,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
         "saved_values": inputs.saved_values,
         "printed_values": inputs.printed_values,
         "stage_modules": {s.notebook: s.module for s in plan.stages},
+        "has_functions": bool(functions),
         "notebooks": [s.notebook for s in plan.stages],
         "pipeline_lines": _pipeline_lines(plan, cfg),
         "write_dirs": sorted({str(PurePosixPath(f.default).parent) for f in fields if f.kind == "path" and f.direction == "write" and not PurePosixPath(f.default).is_absolute() and str(PurePosixPath(f.default).parent) != "."}),
@@ -184,6 +193,13 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
 
     tree.update(mlops_files(plan, inputs.mlops if inputs.mlops is not None else MlopsInputs(), context))
     return result.with_tree(_format(tree))
+
+
+def package_python(inputs: EmitInputs) -> "PythonChoice":
+    """The Python of the package's image, environment.yml and `requires-python` (`python_choice`)."""
+    from nbrefactor.compile.mlops import image_pythons
+
+    return choose_python(inputs.notebook_python, inputs.pin_pythons, image_pythons())
 
 
 def _review_key(item: ReviewItem) -> tuple:

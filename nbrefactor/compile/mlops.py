@@ -39,6 +39,13 @@ BASE_IMAGES = {
     "3.12": "python:3.12.7-slim-bookworm",
     "3.13": "python:3.13.0-slim-bookworm",
 }
+
+
+def image_pythons() -> dict[str, str]:
+    """Minor version → the exact Python version of its base image (`python:3.11.10-slim…` → 3.11.10)."""
+    return {minor: tag.split(":", 1)[1].split("-", 1)[0] for minor, tag in BASE_IMAGES.items()}
+
+
 RESERVED_PARAMETERS = frozenset({"mlflow_tracking_uri", "mlflow_run_id", "drift_threshold", "monitor_data", "serving_alias", "deploy_metric", "model_name"})
 
 
@@ -86,6 +93,8 @@ class MlopsInputs:
     gpu: GpuSettings = GpuSettings()
     image: ImageSettings = ImageSettings()
     tool_versions: tuple[tuple[str, Optional[str]], ...] = ()  # (distribution, installed version)
+    # (config field, path as the config says it, DVC md5, size) of each data file found beside the notebook
+    data_versions: tuple[tuple[str, str, str, int], ...] = ()
 
 
 _GPU_KEYS = {"accelerator", "count", "node-label-key", "node-label-value", "tolerations", "cpu-request", "memory-request", "steps", "models"}
@@ -271,5 +280,225 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
         "Dockerfile": render("Dockerfile.j2", ctx),
         ".dockerignore": render("Dockerfile.dockerignore.j2", ctx),
         "MANIFEST.in": f"include src/{pkg}/*.json\n",
+        "dvc.yaml": dvc_yaml(plan, steps, bool(context.get("has_functions"))),
+        ".github/workflows/ci.yml": ci_workflow(plan, image, context["python_version"]),
     }
+    for _field, path, md5, size in inputs.data_versions:
+        if dvc_path(path) is not None:
+            files[f"{dvc_path(path)}.dvc"] = dvc_file(path, md5, size)
     return files
+
+
+# --- DVC ------------------------------------------------------------------------------------------
+
+DVC_VALUES = "artifacts/dvc"  # where a DVC stage saves the values its step returns (dvc.yaml outs)
+DVC_RUN_ID = f"{DVC_VALUES}/mlflow_run_id"
+
+
+def dvc_path(value: Any) -> Optional[str]:
+    """A data path DVC can track inside the package: relative, normalised, not leaving it, not a glob."""
+    from pathlib import PurePosixPath
+
+    if not isinstance(value, str) or not value or "://" in value or "\\" in value or value.startswith("~") or "*" in value or "?" in value:
+        return None
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts or ":" in value[:3] or path.parts[:1] in (("artifacts",), (".dvc",)):
+        return None
+    text = str(path)
+    return text if text not in (".", "") and "\n" not in text and "\r" not in text else None
+
+
+def dvc_data_deps(plan: ModelPlan) -> dict[str, list[str]]:
+    """Step name → the data files it depends on: a file read through a config field belongs to the
+    step holding the field's cell and to every step downstream of it (the value read may travel as
+    a path string, whose pickle does not change when the file does)."""
+    fields = [f for f in plan.config_fields if f.kind == "path" and f.direction == "read" and dvc_path(f.default)]
+    by_cell = {(stage.notebook, cell): step.name for stage in plan.stages for step in stage.steps for cell in step.cells}
+    producers: dict[str, str] = {}
+    downstream: dict[str, set[str]] = {}
+    for step in plan.steps:
+        downstream[step.name] = {step.name}
+        for name in step.inputs:
+            if name in producers:
+                for reached in downstream.values():
+                    if producers[name] in reached:
+                        reached.add(step.name)
+        for name in step.outputs:
+            producers[name] = step.name
+    deps: dict[str, list[str]] = {s.name: [] for s in plan.steps}
+    for f in fields:
+        origins = {by_cell.get((nb, cell)) for nb, cell, _ in f.origins} - {None}
+        reached = set().union(*(downstream[o] for o in origins)) if origins else {s.name for s in plan.steps}
+        for step in plan.steps:
+            path = dvc_path(f.default)
+            if step.name in reached and path not in deps[step.name]:
+                deps[step.name].append(path)
+    return deps
+
+
+def dvc_yaml(plan: ModelPlan, steps: list[dict[str, Any]], has_functions: bool) -> str:
+    """dvc.yaml: one stage per step, in the notebook's order. deps: the step's module, the config,
+    the data files it reads, the values earlier stages saved; outs: the values it returns (and,
+    for the training step, the MLflow run id later tracked stages log into). Serialised with
+    yaml.safe_dump: data paths are input text."""
+    import yaml
+
+    pkg = plan.package
+    data = dvc_data_deps(plan)
+    stages: dict[str, Any] = {}
+    for step in steps:
+        deps = [f"src/{pkg}/{step['module']}.py", f"src/{pkg}/config.py", f"src/{pkg}/runtime.py"]
+        if has_functions:
+            deps.append(f"src/{pkg}/functions.py")
+        deps += data[step["name"]]
+        deps += [f"{DVC_VALUES}/{n}.pkl" for n in step["inputs"]]
+        if step["tracked"] and not step["training"]:
+            deps.append(DVC_RUN_ID)
+        outs = [f"{DVC_VALUES}/{n}.pkl" for n in step["outputs"]]
+        if step["training"]:
+            outs.append({DVC_RUN_ID: {"cache": False}})
+        stage: dict[str, Any] = {"cmd": f"python -m nbrefactor_runtime.dvc_stage {pkg} {step['name']}", "deps": deps}
+        if outs:
+            stage["outs"] = outs
+        stages[step["name"]] = stage
+    header = (
+        f"# DVC pipeline of {pkg}, generated by nbrefactor: one stage per step (`dvc repro` runs them with the package\n"
+        "# installed, from this folder). Each data file the notebook reads is a dependency, and a DVC-tracked\n"
+        "# input through its `.dvc` file; the MLflow run records its DVC md5 (tag nbrefactor.dvc_md5.<field>).\n"
+    )
+    return header + yaml.safe_dump({"stages": stages}, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def dvc_file(path: str, md5: str, size: int) -> str:
+    """The `.dvc` file `dvc add` would write for the data file as nbrefactor found it (its md5 is
+    the version the package was migrated with; `dvc status` says when the data differs)."""
+    import yaml
+    from pathlib import PurePosixPath
+
+    entry = {"md5": md5, "size": size, "hash": "md5", "path": PurePosixPath(path).name}
+    return yaml.safe_dump({"outs": [entry]}, sort_keys=False, allow_unicode=True, width=1000)
+
+
+# --- CI/CD ----------------------------------------------------------------------------------------
+
+# Actions pinned to a release's commit (a tag can be moved; a commit cannot), the release named beside it.
+CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"  # v4.2.2
+SETUP_PYTHON = "actions/setup-python@0b93645e9fea7318ecaed2b359559ac225c90a2b"  # v5.3.0
+RUNNER = "ubuntu-24.04"
+
+
+def ci_workflow(plan: ModelPlan, image: str, python_version: str) -> str:
+    """`.github/workflows/ci.yml`: install the pins, run the package's tests, compile the pipeline,
+    build and run the image; a `deploy` job (push the image, submit a run) that runs only when
+    started by hand with `deploy` ticked. Serialised with yaml.safe_dump."""
+    import yaml
+
+    dist = plan.package.replace("_", "-")
+    prefix = plan.package.upper()
+    first = image.split("/", 1)[0]
+    # A first component with a dot, a port or `localhost` is a registry host; else Docker Hub (no host to name).
+    registry = first if "/" in image and ("." in first or ":" in first or first == "localhost") else ""
+    setup = [
+        {"uses": CHECKOUT},
+        {"uses": SETUP_PYTHON, "with": {"python-version": python_version}},
+    ]
+    install = {
+        "name": "Install the pinned requirements and the package",
+        "run": "python -m pip install -r requirements.txt -r requirements-pipeline.txt\npython -m pip install --no-deps -e .\npython -m pip install pytest\n",
+    }
+    workflow = {
+        "name": f"{dist} CI",
+        "on": {
+            "push": {"branches": ["main"]},
+            "pull_request": {},
+            "workflow_dispatch": {
+                "inputs": {
+                    "deploy": {
+                        "description": "Also push the image and submit a pipeline run (needs the secrets and variables named in the deploy job)",
+                        "type": "boolean",
+                        "default": False,
+                    }
+                }
+            },
+        },
+        "permissions": {"contents": "read"},
+        "jobs": {
+            "test": {
+                "runs-on": RUNNER,
+                "steps": [
+                    *setup,
+                    install,
+                    {"name": "Run the package's tests", "run": "python -m pytest -q tests\n"},
+                    {"name": "Compile the pipeline", "run": "python pipeline/kfp_pipeline.py\n"},
+                ],
+            },
+            "image": {
+                "needs": "test",
+                "runs-on": RUNNER,
+                "steps": [
+                    {"uses": CHECKOUT},
+                    {"name": "Build the image", "run": f"docker build -t {image} .\n"},
+                    {"name": "Run the image", "run": f"docker run --rm {image} --help\n"},
+                ],
+            },
+            "deploy": {
+                "needs": ["test", "image"],
+                # Disabled by default: only a manual run with `deploy` ticked pushes and submits.
+                "if": "github.event_name == 'workflow_dispatch' && inputs.deploy",
+                "runs-on": RUNNER,
+                "environment": "deploy",
+                "env": {
+                    "REGISTRY_USER": "${{ secrets.REGISTRY_USER }}",
+                    "REGISTRY_PASSWORD": "${{ secrets.REGISTRY_PASSWORD }}",
+                    "KFP_ENDPOINT": "${{ vars.KFP_ENDPOINT }}",
+                    "MLFLOW_TRACKING_URI": "${{ vars.MLFLOW_TRACKING_URI }}",
+                    f"{prefix}_IMAGE": image,
+                },
+                "steps": [
+                    *setup,
+                    {"name": "Install the pipeline tools", "run": "python -m pip install -r requirements-pipeline.txt\n"},
+                    {
+                        "name": "Push the image",
+                        "run": f'echo "$REGISTRY_PASSWORD" | docker login {registry + " " if registry else ""}--username "$REGISTRY_USER" --password-stdin\n'
+                        f"docker build -t {image} .\ndocker push {image}\n",
+                    },
+                    {
+                        "name": "Compile the pipeline for the pushed image and submit a run",
+                        "run": "python pipeline/kfp_pipeline.py\n"
+                        f'kfp --endpoint "$KFP_ENDPOINT" run create --experiment-name {dist} --package-file pipeline/pipeline.yaml '
+                        'mlflow_tracking_uri="$MLFLOW_TRACKING_URI"\n',
+                    },
+                ],
+            },
+        },
+    }
+    text = yaml.dump(workflow, Dumper=_workflow_dumper(), sort_keys=False, allow_unicode=True, width=1000)
+    for action, release in ((CHECKOUT, "v4.2.2"), (SETUP_PYTHON, "v5.3.0")):
+        text = text.replace(f"uses: {action}\n", f"uses: {action}  # {release}\n")
+    header = (
+        f"# CI/CD of {dist}, generated by nbrefactor. On every push and pull request: install the pinned\n"
+        "# requirements, run the package's tests, compile the Kubeflow pipeline, build and run the image.\n"
+        "# The deploy job is off by default: start the workflow by hand (Actions > Run workflow) with\n"
+        "# `deploy` ticked, after setting the `deploy` environment's secrets REGISTRY_USER and\n"
+        "# REGISTRY_PASSWORD and variables KFP_ENDPOINT and MLFLOW_TRACKING_URI. It pushes the image and\n"
+        "# submits a run of pipeline/pipeline.yaml. GitHub reads workflows from the repository root: when\n"
+        "# this package is a subfolder, move this file there and set `defaults.run.working-directory`.\n"
+    )
+    return header + text
+
+
+def _workflow_dumper():  # noqa: ANN202 - a yaml.SafeDumper subclass
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        """SafeDumper without anchors (`&id001`), multi-line strings as literal blocks (`run: |`)."""
+
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    def text(dumper: yaml.SafeDumper, value: str) -> Any:
+        style = "|" if "\n" in value and not any(c in value for c in "\r\t") and value == value.rstrip(" ") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper

@@ -241,6 +241,7 @@ def gather_inputs(
     requirements: dict[str, Requirement] = {}
     review: list[ReviewItem] = []
     python_version = "3.11"
+    notebook_python: Optional[str] = None
     for facts, project, _ in notebooks:
         manifest_pins = _manifest_pins(project)
         for need in needed_distributions(facts, project, catalog, include_installed=True):
@@ -262,7 +263,7 @@ def gather_inputs(
         version = facts.notebook.language_version
         match = re.match(r"^(3)\.(\d+)", version or "")
         if match:
-            python_version = f"{match.group(1)}.{match.group(2)}"
+            python_version = notebook_python = f"{match.group(1)}.{match.group(2)}"
     if any(_uses_plots(stage.facts) for stage in plan.stages) and "matplotlib" not in requirements:
         version = _installed_version("matplotlib")
         requirements["matplotlib"] = Requirement("matplotlib", version, "environment" if version else "unpinned")
@@ -276,6 +277,7 @@ def gather_inputs(
     return EmitInputs(
         requirements=tuple(sorted(requirements.values(), key=lambda r: r.distribution.lower())),
         python_version=python_version,
+        notebook_python=notebook_python,
         test_data=test_data,
         sampled=tuple(sampled),
         missing_data=tuple(missing),

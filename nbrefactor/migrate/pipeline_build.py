@@ -26,6 +26,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.compile.emit import EmitInputs, FileTree
 from nbrefactor.compile.mlops import MlopsInputs, settings_from_tables
 from nbrefactor.compile.plan import ModelPlan
+from nbrefactor.compile.python_choice import PinPython, wheel_pythons
 from nbrefactor.config import Settings
 
 PROFILE_SCHEMA = "nbrefactor-data-profile/1"
@@ -39,14 +40,65 @@ def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog:
     """`inputs` plus what the MLOps files need (profile, GPU steps and settings, tool versions)."""
     gpu, image = settings_from_tables(settings.table("gpu"), settings.table("image"), plan.model)
     folders = {facts.notebook.path: path.parent for facts, path in notebooks}
+    tools = tuple((name, _version(name)) for name in TOOLS)
+    profile = profile_inputs(plan, folders)
     mlops = MlopsInputs(
-        data_profile=profile_inputs(plan, folders),
+        data_profile=profile,
+        data_versions=data_versions(plan, folders),
         gpu_steps=gpu_steps(plan, catalog),
         gpu=gpu,
         image=image,
-        tool_versions=tuple((name, _version(name)) for name in TOOLS),
+        tool_versions=tools,
     )
-    return dataclasses.replace(inputs, mlops=mlops)
+    # Everything the image installs is pinned: the model's requirements and the pipeline's tools.
+    pins = [(r.distribution, r.version) for r in inputs.requirements if r.version] + [(n, v) for n, v in tools if v]
+    return dataclasses.replace(inputs, mlops=mlops, pin_pythons=tuple(installed_pin_python(n, v) for n, v in pins))
+
+
+def installed_pin_python(distribution: str, version: str) -> PinPython:
+    """What the installed copy of `distribution` says about its Pythons (`Requires-Python`, the
+    tags in its WHEEL file), when the installed version is the pinned one; else nothing is known
+    here (`read=False`): hermetic, no registry is asked."""
+    try:
+        found = importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return PinPython(distribution, version, None, None, read=False)
+    if _canonical_version(found.version) != _canonical_version(version):
+        return PinPython(distribution, version, None, None, read=False)
+    wheel = found.read_text("WHEEL") or ""
+    tags = [line.split(":", 1)[1].strip() for line in wheel.splitlines() if line.startswith("Tag:")]
+    return PinPython(distribution, version, found.metadata.get("Requires-Python") or "", wheel_pythons(tags))
+
+
+def _canonical_version(text: str) -> str:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return str(Version(text))
+    except InvalidVersion:
+        return text
+
+
+def data_versions(plan: ModelPlan, folders: dict[str, Path]) -> tuple[tuple[str, str, str, int], ...]:
+    """(field, path as configured, DVC md5, size) of each data file the model reads that lies beside
+    its notebook: what the package's `.dvc` files pin (DVC 3's md5 is the md5 of the file's bytes)."""
+    out = []
+    for f in plan.config_fields:
+        if f.kind != "path" or f.direction != "read" or not isinstance(f.default, str) or not f.origins:
+            continue
+        folder = folders.get(f.origins[0][0])
+        value = f.default
+        if folder is None or not value or "://" in value or PurePosixPath(value).is_absolute() or ".." in PurePosixPath(value).parts:
+            continue
+        candidate = folder / value
+        if not candidate.is_file():
+            continue
+        digest = hashlib.md5(usedforsecurity=False)
+        with candidate.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        out.append((f.name, value, digest.hexdigest(), candidate.stat().st_size))
+    return tuple(out)
 
 
 def _version(distribution: str) -> Optional[str]:

@@ -62,8 +62,8 @@ def tracking_uri(artifacts_dir: str, explicit: str = "") -> str:
     return f"sqlite:///{folder / 'mlflow.db'}"
 
 
-def sha256_of(path: str) -> str:
-    digest = hashlib.sha256()
+def sha256_of(path: str, algorithm: str = "sha256") -> str:
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
@@ -281,6 +281,8 @@ def log_datasets(spec: PackageSpec, cfg: Any, digests: Optional[dict[str, str]] 
             dataset = MetaDataset(resolve_dataset_source(source), name=name, digest=digest)
         mlflow.log_input(dataset, context="training", tags={"sha256": full, "config_field": name})
         mlflow.set_tag(f"nbrefactor.sha256.{name}", full)
+        # The version DVC knows the file by (its md5, as in dvc.lock and the file's `.dvc`).
+        mlflow.set_tag(f"nbrefactor.dvc_md5.{name}", sha256_of(path, "md5"))
     return digests
 
 
