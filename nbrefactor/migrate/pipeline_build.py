@@ -24,7 +24,7 @@ from typing import Any, Optional, Sequence
 from nbrefactor.audit.analysis import NotebookFacts
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.compile.emit import EmitInputs, FileTree
-from nbrefactor.compile.mlops import MlopsInputs, settings_from_tables
+from nbrefactor.compile.mlops import MlopsInputs, registered_model_setting, settings_from_tables
 from nbrefactor.compile.plan import ModelPlan
 from nbrefactor.config import Settings
 
@@ -45,6 +45,7 @@ def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog:
         gpu=gpu,
         image=image,
         tool_versions=tuple((name, _version(name)) for name in TOOLS),
+        registered_model=registered_model_setting(settings.table("mlflow"), plan.model),
     )
     return dataclasses.replace(inputs, mlops=mlops)
 
