@@ -42,7 +42,7 @@ BASE_IMAGES = {
     "3.12": "python:3.12.7-slim-bookworm",
     "3.13": "python:3.13.0-slim-bookworm",
 }
-RESERVED_PARAMETERS = frozenset({"mlflow_tracking_uri", "mlflow_run_id", "drift_threshold", "monitor_data", "serving_alias", "deploy_metric", "model_name"})
+RESERVED_PARAMETERS = frozenset({"mlflow_tracking_uri", "mlflow_run_id", "drift_threshold", "monitor_data", "serving_alias", "deploy_metric", "model_name", "storage_uri_map"})
 
 
 class MlopsSettingsError(ValueError):
@@ -364,6 +364,8 @@ def shown_metrics(plan: ModelPlan) -> dict[str, str]:
                 if not callee:
                     break
                 chain.append(callee)
+                if callee.split(".")[-1] in PREDICT_METHODS:
+                    break  # `final_model.score(X, y)`: the model's own measure, its argument is data
                 expr = expr.args[0] if expr.args else None  # type: ignore[assignment]
             if chain and _METRIC_FUNCTION.search(chain[0].split(".")[-1]):
                 continue

@@ -106,8 +106,11 @@ class MetricRecorder:
         def recorded(*args: Any, **kwargs: Any) -> Any:
             result = original(*args, **kwargs)
             number = as_number(result)
-            if number is not None:
-                model = evaluated_model(sys._getframe(1), self.spec.package)
+            caller = sys._getframe(1)
+            # Only the package's own calls: a library's internal ones (GridSearchCV scoring each
+            # fold, `estimator.score`) are not the notebook's numbers.
+            if number is not None and caller.f_globals.get("__name__", "").startswith(self.spec.package + "."):
+                model = evaluated_model(caller, self.spec.package)
                 if model:
                     self.values.append((f"{model}.{name}", number))
                     if model == self.spec.model_output:  # the registered model's keeps the plain name too
