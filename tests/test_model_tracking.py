@@ -337,3 +337,67 @@ def test_storage_uri_from_a_real_mlflow_server(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
+
+
+# --- secrets never become artifacts ---------------------------------------------------------------
+
+SECRETS = ROOT / "fixtures" / "notebooks" / "secrets" / "credentials_across_steps.ipynb"
+SECRET_NAMES = ("api_token", "password", "auth_code", "creds", "headers")
+
+
+def test_credentials_are_read_again_in_the_step_that_uses_them_never_passed(tmp_path, monkeypatch):
+    from nbrefactor.config import Settings
+    from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths
+
+    plan = _plan(SECRETS)
+    for step in plan.steps:
+        assert not set(step.inputs) & set(SECRET_NAMES), step
+        assert not set(step.outputs) & set(SECRET_NAMES), step
+    results, _ = migrate_paths([str(SECRETS)], Settings(), MigrateOptions(out=tmp_path / "out"))
+    assert [r.status for r in results] == ["migrated-with-review"]  # getpass/input became environment reads
+    package = tmp_path / "out" / "credentials_across_steps"
+    pipeline_source = (package / "pipeline" / "kfp_pipeline.py").read_text()
+    for name in SECRET_NAMES:
+        assert f"in_{name}" not in pipeline_source and f"out_{name}" not in pipeline_source
+    # Every step run as its kfp component runs it: nothing it saves holds a credential.
+    token, password, code = "tok-7f3a9c21e5", "pw-b81d55", "code-44e0aa9"
+    monkeypatch.setenv("MODEL_API_TOKEN", token)
+    monkeypatch.setenv("PASSWORD", password)
+    monkeypatch.setenv("AUTH_CODE", code)
+    script = (
+        "import json, sys\n"
+        "from credentials_across_steps import runtime as k\n"
+        "spec = k.RUNTIME.spec\n"
+        "for name, step in spec.steps.items():\n"
+        "    k.run_step(name, {'artifacts_dir': 'a'}, {n: 'x/' + n for n in step.inputs}, {n: 'x/' + n for n in step.outputs})\n"
+        "print(json.dumps({n: list(s.outputs) for n, s in spec.steps.items()}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(package / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    outputs = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outputs["requests"] == ["summary"]
+    saved = sorted((tmp_path / "x").iterdir())
+    assert [p.name for p in saved] == ["summary"]
+    from nbrefactor_runtime import artifacts
+
+    # The notebook's own value: sorted(headers) + sorted(login).
+    assert artifacts.load(str(tmp_path / "x" / "summary")) == ["Authorization", "has_password", "scope", "user"]
+    for path in saved:
+        data = path.read_bytes()
+        assert not any(secret.encode() in data for secret in (token, password, code))
+
+
+def test_a_credential_computed_from_data_is_flagged_for_review(tmp_path):
+    from nbfactory import write_notebook
+
+    notebook = write_notebook(tmp_path / "flow.ipynb", [
+        "import os",
+        "def connect():\n    return {'user': 'svc'}\nclient = connect()",
+        ("md", "## Auth"),
+        "creds = client['user'] + os.environ.get('SUFFIX', '')",
+        ("md", "## Use"),
+        "who = len(creds)",
+    ])
+    plan = _plan(notebook)
+    assert any("`creds` holds a credential and passes from step" in item.what for item in plan.review)
