@@ -401,3 +401,24 @@ def test_a_credential_computed_from_data_is_flagged_for_review(tmp_path):
     ])
     plan = _plan(notebook)
     assert any("`creds` holds a credential and passes from step" in item.what for item in plan.review)
+
+
+def test_displayed_numbers_are_named_by_the_call_that_showed_them(tmp_path):
+    from nbrefactor.compile.mlops import shown_metrics
+    from nbfactory import write_notebook
+
+    def shown(count: int, text: str) -> dict:
+        return {"output_type": "execute_result", "execution_count": count, "metadata": {}, "data": {"text/plain": text}}
+
+    notebook = write_notebook(tmp_path / "shown.ipynb", [
+        ("code", "import numpy as np\nfrom sklearn.linear_model import LogisticRegression\nfrom sklearn.metrics import accuracy_score\n"
+                 "from sklearn.model_selection import cross_val_score\nX = [[0.0], [1.0], [2.0], [3.0]] * 3\ny = [0, 0, 1, 1] * 3", {"count": 1}),
+        ("code", "clf = LogisticRegression().fit(X, y)\nclf.score(X, y)", {"count": 2, "outputs": [shown(2, "1.0")]}),
+        ("code", "np.average(cross_val_score(clf, X, y, cv=3))", {"count": 3, "outputs": [shown(3, "1.0")]}),
+        ("code", "accuracy_score(y, clf.predict(X))", {"count": 4, "outputs": [shown(4, "1.0")]}),
+    ])
+    plan = _plan(notebook)
+    logged = {cell: name for stage in plan.stages for cell, name in (stage.logged or {}).items()}
+    assert sorted(logged) == [2, 3, 4]
+    # The sklearn metric call is recorded (and attributed to clf) by the runtime's wrapper instead.
+    assert shown_metrics(plan) == {logged[2]: "clf.score", logged[3]: "np.average/cross_val_score"}
