@@ -422,3 +422,14 @@ def test_displayed_numbers_are_named_by_the_call_that_showed_them(tmp_path):
     assert sorted(logged) == [2, 3, 4]
     # The sklearn metric call is recorded (and attributed to clf) by the runtime's wrapper instead.
     assert shown_metrics(plan) == {logged[2]: "clf.score", logged[3]: "np.average/cross_val_score"}
+
+
+def test_printed_numbers_read_as_metrics():
+    from nbrefactor_runtime.tracking import printed_metrics
+
+    assert printed_metrics("epoch 3 loss: 0.3036") == [("loss", 0.3036, 4)]
+    assert printed_metrics("val_accuracy=0.91, RMSE 12.5") == [("val_accuracy", 0.91, 2), ("rmse", 12.5, 1)]
+    # A classification_report: its accuracy row is one; a header word followed by the next row's label is not.
+    report = "              precision    recall  f1-score   support\n\n           0       0.78      0.88      0.83        71\n\n    accuracy                           0.73       100\n"
+    assert printed_metrics(report) == [("accuracy", 0.73, 2)]
+    assert printed_metrics("tree 0.74") == []

@@ -131,19 +131,10 @@ class MetricRecorder:
             return
         recent, self._since_print = self._since_print, []
         text = str(kwargs.get("sep", " ")).join(str(a) for a in args)
-        for match in PRINTED_METRIC.finditer(text):
-            label = re.sub(r"[^0-9a-z]+", "_", match.group("name").strip().lower()).strip("_")
-            if not METRIC_NAME.search(label):
-                continue
-            try:
-                number = float(match.group("value"))
-            except ValueError:
-                continue
-            digits = len(match.group("value").split(".")[1]) if "." in match.group("value") else 0
+        for label, number, digits in printed_metrics(text):
             if any(round(v, digits) == number for v in recent):
                 continue  # `print("AUC", round(roc_auc_score(…), 3))`: recorded by the wrapper already
-            if math.isfinite(number):
-                self.values.append((f"printed.{label}", number))
+            self.values.append((f"printed.{label}", number))
 
     def _is_metric(self, value: Any) -> bool:
         return (
@@ -183,8 +174,23 @@ class MetricRecorder:
         return taken
 
 
-# `loss: 0.31`, `val_accuracy=0.9`, `RMSE 12.5`: a name, then `:`/`=`/a space, then a number.
-PRINTED_METRIC = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_ ]{0,40}?)\s*(?::|=|\s)\s*(?P<value>[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?![\d.])")
+# `loss: 0.31`, `val_accuracy=0.9`, `RMSE 12.5`: a name, then `:`/`=`/a space, then a number, on one line.
+PRINTED_METRIC = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_ ]{0,40}?)[ \t]*(?::|=|[ \t])[ \t]*(?P<value>[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?![\d.])")
+
+
+def printed_metrics(text: str) -> list[tuple[str, float, int]]:
+    """(name, number, decimals shown) for each `name: number` in printed text whose name is
+    metric-like (`epoch 3 loss: 0.31` → loss; `epoch 3` is not a metric)."""
+    found = []
+    for match in PRINTED_METRIC.finditer(text):
+        label = re.sub(r"[^0-9a-z]+", "_", match.group("name").strip().lower()).strip("_")
+        if not METRIC_NAME.search(label):
+            continue
+        value = match.group("value")
+        number = float(value)
+        if math.isfinite(number):
+            found.append((label, number, len(value.split(".")[1]) if "." in value else 0))
+    return found
 PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function", "score", "evaluate"})
 _CALLS: dict[str, dict[tuple[int, int], tuple[Any, Any]]] = {}
 
