@@ -52,6 +52,7 @@ MODELS: dict[str, Model] = {
     "matrix_factorisation": Model("recommender", (), frozenset()),  # `recommend(3)`: a call
     "transaction_anomalies": Model("anomaly", (), frozenset()),  # %run: values not compared
     "edge_cases": Model("ipython_edge_cases", (), frozenset()),  # prints and display() only
+    "several_models": Model("several_models", (), frozenset()),  # prints, a search's repr, `final_model.score(…)`: a call
 }
 
 SUITE_TIMEOUT = 240  # seconds per generated suite; they take ~4-6 s each without tracking

@@ -292,7 +292,10 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
                     needs |= {"os", "sys"}
         for name in step.redefined:
             node = _kept_definition(stage, outcomes, name, before=min(step.cells))
-            if node is not None:
+            if isinstance(node, cst.SimpleStatementLine):
+                items.append(f"# nbrefactor: `{name}` holds a credential: read again here, never passed between steps")
+                items.append(node)
+            elif node is not None:
                 items.append(f"# nbrefactor: `{name}` defined again here: it reads globals a later cell rebound, and reads them when called")
                 items.append(node)
         for ca in section.cells:
@@ -339,6 +342,10 @@ def _kept_definition(stage: StagePlan, outcomes: dict[int, CellOutcome], name: s
         for item in outcomes[ca.cell.index].items:
             if isinstance(item, (cst.FunctionDef, cst.ClassDef)) and item.name.value == name:
                 found = item
+            elif (isinstance(item, cst.SimpleStatementLine) and len(item.body) == 1 and isinstance(item.body[0], cst.Assign)
+                  and len(item.body[0].targets) == 1 and isinstance(item.body[0].targets[0].target, cst.Name)
+                  and item.body[0].targets[0].target.value == name):
+                found = item  # a credential's line (plan.secret_names)
     return found
 
 

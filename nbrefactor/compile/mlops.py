@@ -16,7 +16,10 @@ pytorch, keras/tensorflow, statsmodels, else pyfunc when it has `predict`).
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
@@ -46,7 +49,7 @@ def image_pythons() -> dict[str, str]:
     return {minor: tag.split(":", 1)[1].split("-", 1)[0] for minor, tag in BASE_IMAGES.items()}
 
 
-RESERVED_PARAMETERS = frozenset({"mlflow_tracking_uri", "mlflow_run_id", "drift_threshold", "monitor_data", "serving_alias", "deploy_metric", "model_name"})
+RESERVED_PARAMETERS = frozenset({"mlflow_tracking_uri", "mlflow_run_id", "drift_threshold", "monitor_data", "serving_alias", "deploy_metric", "model_name", "storage_uri_map"})
 
 
 class MlopsSettingsError(ValueError):
@@ -95,10 +98,28 @@ class MlopsInputs:
     tool_versions: tuple[tuple[str, Optional[str]], ...] = ()  # (distribution, installed version)
     # (config field, path as the config says it, DVC md5, size) of each data file found beside the notebook
     data_versions: tuple[tuple[str, str, str, int], ...] = ()
+    registered_model: str = ""  # `[tool.nbrefactor.mlflow]` model: the name of the model to register
 
 
 _GPU_KEYS = {"accelerator", "count", "node-label-key", "node-label-value", "tolerations", "cpu-request", "memory-request", "steps", "models"}
 _IMAGE_KEYS = {"registry", "name", "base"}
+
+
+_MLFLOW_KEYS = {"model", "models"}
+
+
+def registered_model_setting(mlflow_table: Mapping[str, Any], model: str) -> str:
+    """`[tool.nbrefactor.mlflow] model = "<name>"`, or per model `[tool.nbrefactor.mlflow.models]
+    <model> = "<name>"`: the step value to register instead of the one the rule finds."""
+    table = dict(mlflow_table or {})
+    unknown = sorted(set(table) - _MLFLOW_KEYS)
+    if unknown:
+        raise MlopsSettingsError(f"[tool.nbrefactor.mlflow]: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_MLFLOW_KEYS))})")
+    per_model = dict(table.get("models", {}) or {})
+    name = per_model.get(model, table.get("model", ""))
+    if not isinstance(name, str) or (name and not name.isidentifier()):
+        raise MlopsSettingsError(f"[tool.nbrefactor.mlflow] model for {model}: a Python name is needed, not {name!r}")
+    return name
 
 
 def settings_from_tables(gpu_table: Mapping[str, Any], image_table: Mapping[str, Any], model: str) -> tuple[GpuSettings, ImageSettings]:
@@ -150,13 +171,97 @@ def settings_from_tables(gpu_table: Mapping[str, Any], image_table: Mapping[str,
 # --- what the plan says ---------------------------------------------------------------------------
 
 
+# --- which model is registered --------------------------------------------------------------------
+
+# Calls that evaluate or use a fitted model on data: the last one names the model the notebook ends with.
+PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function", "score", "evaluate"})
+# Calls of a fitted transformer whose result feeds the model (its preprocessing).
+TRANSFORM_METHODS = frozenset({"transform", "fit_transform"})
+
+
 @dataclass(frozen=True)
 class Training:
-    step: Optional[str]
-    model: Optional[str]
+    step: Optional[str]  # the step that starts the MLflow run: the first step that trains
+    model: Optional[str]  # the registered model's name among the step values
+    model_step: Optional[str] = None  # the step whose values hold it: where it is last evaluated, else fitted
+    preprocessing: tuple[str, ...] = ()  # fitted transformers applied to the data before it, in order
+    example: Optional[str] = None  # the data it is evaluated (else fitted) on: the input example's rows
+    reason: str = ""  # why this model (written as a comment into runtime.py)
 
 
-def training_target(plan: ModelPlan) -> Training:
+@dataclass(frozen=True)
+class _Use:
+    step: str
+    model: str
+    data: Optional[ast.expr]  # the first argument of the call (the data), when there is one
+    kind: str  # "predict" | "fit" | "call"
+
+
+def _cell_tree(source: str) -> Optional[ast.Module]:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _model_uses(plan: ModelPlan) -> tuple[list[_Use], dict[str, tuple[str, Optional[ast.expr]]], dict[str, str], dict[str, str]]:
+    """In notebook order: fits, evaluations and direct calls of named models; the names computed
+    by a fitted transformer (`X_s = scaler.transform(X)`: X_s → (scaler, X)); loop variables over
+    a loader (`for xb, yb in loader`: xb → loader); and the model a Kale-style `model`/`model:NAME`
+    cell tag names (tag → name)."""
+    uses: list[_Use] = []
+    derived: dict[str, tuple[str, Optional[ast.expr]]] = {}
+    loops: dict[str, str] = {}
+    tagged: dict[str, str] = {}
+    for stage in plan.stages:
+        by_index = {ca.cell.index: ca for ca in stage.facts.cells}
+        for step in stage.steps:
+            for index in step.cells:
+                ca = by_index.get(index)
+                if ca is None or ca.facts.syntax_error is not None or not ca.masked.is_python:
+                    continue
+                tree = _cell_tree(ca.masked.python)
+                if tree is None:
+                    continue
+                fitted_here: list[str] = []
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.For) and isinstance(node.iter, ast.Name):
+                        targets = node.target.elts if isinstance(node.target, ast.Tuple) else [node.target]
+                        if targets and isinstance(targets[0], ast.Name):
+                            loops[targets[0].id] = node.iter.id
+                    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                        value = node.value
+                        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+                            receiver = value.func.value
+                            if value.func.attr in TRANSFORM_METHODS and isinstance(receiver, ast.Name):
+                                derived[node.targets[0].id] = (receiver.id, value.args[0] if value.args else None)
+                            elif value.func.attr in FIT_METHODS and isinstance(receiver, ast.Call):
+                                # `model = Estimator(...).fit(X, y)`
+                                uses.append(_Use(step.name, node.targets[0].id, value.args[0] if value.args else None, "fit"))
+                                fitted_here.append(node.targets[0].id)
+                    if not isinstance(node, ast.Call):
+                        continue
+                    data = node.args[0] if node.args else None
+                    if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+                        name, method = node.func.value.id, node.func.attr
+                        if method in FIT_METHODS:
+                            uses.append(_Use(step.name, name, data, "fit"))
+                            fitted_here.append(name)
+                        elif method in PREDICT_METHODS:
+                            uses.append(_Use(step.name, name, data, "predict"))
+                    elif isinstance(node.func, ast.Name) and data is not None:
+                        uses.append(_Use(step.name, node.func.id, data, "call"))  # `model(xb)` (PyTorch, Keras)
+                for tag in ca.cell.tags:
+                    if tag == "model" and fitted_here:
+                        tagged[tag] = fitted_here[-1]
+                    elif tag.startswith("model:") and tag[6:].strip().isidentifier():
+                        tagged["model"] = tag[6:].strip()
+    return uses, derived, loops, tagged
+
+
+def _first_training(plan: ModelPlan) -> Training:
+    """The first step that trains, and the model in it (the rule of releases before the final-model
+    choice; it still decides where the MLflow run starts and the model when nothing is evaluated)."""
     fit_steps: list[tuple[StepPlan, list[str], bool]] = []
     for stage in plan.stages:
         by_index = {ca.cell.index: ca for ca in stage.facts.cells}
@@ -168,14 +273,123 @@ def training_target(plan: ModelPlan) -> Training:
                 continue
             for receiver in reversed(fit_receivers):  # the last model fitted in the step
                 if receiver in step.outputs:
-                    return Training(step.name, receiver)
+                    return Training(step.name, receiver, step.name)
             users = [c.receiver for c in calls if c.method in MODEL_METHODS and c.receiver in step.outputs]
             fit_steps.append((step, users, trains))
     for step, users, _ in fit_steps:
         named = [n for n in MODEL_NAMES if n in step.outputs]
         model = users[0] if users else (named[0] if named else None)
-        return Training(step.name, model)
+        return Training(step.name, model, step.name if model else None)
     return Training(None, None)
+
+
+def training_target(plan: ModelPlan, named: str = "") -> Training:
+    """The MLflow run starts at the first step that trains; the registered model is the one the
+    notebook ends with: `named` (the `[tool.nbrefactor.mlflow]` setting) or a `model` cell tag, else
+    the model of the last evaluation (`predict`, `predict_proba`, `score`, `evaluate`…) of a
+    fitted model, else the last model fitted, else the first rule's model. Its preprocessing: the
+    fitted transformers the evaluated data went through (`m.predict(scaler.transform(X))`)."""
+    first = _first_training(plan)
+    if first.step is None:
+        return first
+    uses, derived, loops, tagged = _model_uses(plan)
+    order = [s.name for s in plan.steps]
+    by_name = {s.name: s for s in plan.steps}
+    start = order.index(first.step)
+    fitted = {u.model for u in uses if u.kind == "fit"} - {r for r, _ in derived.values()}
+    known = fitted | ({first.model} if first.model else set())
+    chosen: Optional[_Use] = None
+    reason = ""
+    wanted = named or tagged.get("model", "")
+    if wanted:
+        candidates = [u for u in uses if u.model == wanted and order.index(u.step) >= start]
+        chosen = next((u for u in reversed(candidates) if u.kind != "fit"), candidates[-1] if candidates else None)
+        reason = f"named by {'[tool.nbrefactor.mlflow] model' if named else 'a `model` cell tag'}"
+        if chosen is None:
+            steps = [s for s in plan.steps[start:] if wanted in s.outputs or wanted in s.inputs]
+            if not steps:
+                raise MlopsSettingsError(f"{plan.model}: the registered model `{wanted}` ({reason}) is no value of a step from `{first.step}` on")
+            return Training(first.step, wanted, steps[-1].name, reason=reason)
+    if chosen is None:
+        evaluated = [u for u in uses if u.kind in ("predict", "call") and u.model in known and order.index(u.step) >= start]
+        if evaluated:
+            chosen, reason = evaluated[-1], "the last model the notebook evaluates"
+    if chosen is None:
+        fits = [u for u in uses if u.kind == "fit" and u.model in known and order.index(u.step) >= start]
+        if fits:
+            chosen, reason = fits[-1], "the last model the notebook fits"
+    if chosen is None:
+        return dataclasses.replace(first, reason="the model of the first training step")
+    step = by_name[chosen.step]
+    available = set(step.inputs) | set(step.outputs)
+    model_step = chosen.step
+    if chosen.model not in available:  # used only inside the step: the last step that returns it
+        producers = [s.name for s in plan.steps[start : order.index(chosen.step) + 1] if chosen.model in s.outputs]
+        if not producers:
+            return dataclasses.replace(first, reason="the model of the first training step")
+        model_step, available = producers[-1], set(by_name[producers[-1]].inputs) | set(by_name[producers[-1]].outputs)
+    preprocessing: list[str] = []
+    data = chosen.data
+    for _ in range(8):  # `m.predict(scaler.transform(X))`, `X_s = scaler.transform(X)`, chained
+        if isinstance(data, ast.Call) and isinstance(data.func, ast.Attribute) and data.func.attr in TRANSFORM_METHODS and isinstance(data.func.value, ast.Name):
+            preprocessing.insert(0, data.func.value.id)
+            data = data.args[0] if data.args else None
+        elif isinstance(data, ast.Name) and data.id in derived:
+            transformer, data = derived[data.id]
+            preprocessing.insert(0, transformer)
+        else:
+            break
+    example = data.id if isinstance(data, ast.Name) else None
+    if example in loops:  # `for xb, yb in loader: model(xb)`: rows of the loader's data
+        example = loops[example]
+    if any(p not in available for p in preprocessing):
+        preprocessing, example = [], (chosen.data.id if isinstance(chosen.data, ast.Name) else None)
+    if example not in available:
+        example = None
+    return Training(first.step, chosen.model, model_step, tuple(dict.fromkeys(preprocessing)), example, reason)
+
+
+# sklearn.metrics functions: their results are recorded by the runtime's wrapper already.
+_METRIC_FUNCTION = re.compile(r"(_score|_error|_loss)$")
+
+
+def shown_metrics(plan: ModelPlan) -> dict[str, str]:
+    """`shown_cell<N>` values (a number the notebook displayed) → the metric name they are logged
+    under: the dotted callee chain of the displayed expression (`rf.score`,
+    `np.average/cross_val_score`), a displayed name as itself; none for a sklearn metric call,
+    which the runtime records (and attributes to its model) anyway."""
+    out: dict[str, str] = {}
+    for stage in plan.stages:
+        by_index = {ca.cell.index: ca for ca in stage.facts.cells}
+        for cell, name in sorted((stage.logged or {}).items()):
+            ca = by_index.get(cell)
+            tree = _cell_tree(ca.masked.python) if ca is not None else None
+            if tree is None or not tree.body or not isinstance(tree.body[-1], ast.Expr):
+                continue
+            expr = tree.body[-1].value
+            chain: list[str] = []
+            while isinstance(expr, ast.Call):
+                callee = _dotted(expr.func)
+                if not callee:
+                    break
+                chain.append(callee)
+                if callee.split(".")[-1] in PREDICT_METHODS:
+                    break  # `final_model.score(X, y)`: the model's own measure, its argument is data
+                expr = expr.args[0] if expr.args else None  # type: ignore[assignment]
+            if chain and _METRIC_FUNCTION.search(chain[0].split(".")[-1]):
+                continue
+            label = "/".join(chain) if chain else (expr.id if isinstance(expr, ast.Name) else "")
+            out[name] = label or name
+    return out
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return f"{inner}.{node.attr}" if inner else ""
+    return ""
 
 
 def input_fields(plan: ModelPlan, profile: Mapping[str, Any]) -> list[str]:
@@ -224,7 +438,7 @@ def _parameter_name(name: str) -> str:
 def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]) -> dict[str, str | bytes]:
     """Files to add to the package tree. `context` is the emitter's template context."""
     pkg = plan.package
-    training = training_target(plan)
+    training = training_target(plan, inputs.registered_model)
     profile = dict(inputs.data_profile) if inputs.data_profile else {"schema": "nbrefactor-data-profile/1", "files": {}}
     data_fields = input_fields(plan, profile)
     gpu_steps = _gpu_steps(plan, inputs)
@@ -259,6 +473,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
         "mlops_fields": fields,
         "data_fields": data_fields,
         "training": training,
+        "shown_metrics": shown_metrics(plan),
         "image": image,
         "base_image": base_image(inputs.image, context["python_version"]),
         "gpu": inputs.gpu,

@@ -236,7 +236,7 @@ def plan_model(
         blocking.extend(d for d in diagnostics if d.code in BLOCKING_CODES)
         path = facts.notebook.path
         module = "steps" if len(notebooks) == 1 else unique(package_name(PurePosixPath(path).stem), stage_names)
-        stages.append(_plan_stage(facts, module, review))
+        stages.append(_plan_stage(facts, module, review, catalog))
     fields, replacements, lifted = _config(notebooks, catalog)
     fixed.extend(lifted)
     fixed.extend(d for d in all_diagnostics if d.code in REQUIREMENT_CODES)  # installs move to requirements
@@ -276,7 +276,7 @@ def _section_flow(sections: list[Section], flow: NameFlow, is_data) -> _Flow:  #
     )
 
 
-def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> StagePlan:
+def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem], catalog: Optional[Catalog] = None) -> StagePlan:
     path = facts.notebook.path
     sectioning = split_sections(facts, PurePosixPath(path).stem)
     import_names = frozenset(imp.bound for ca in facts.cells for imp in ca.facts.imports if imp.bound != "*")
@@ -341,6 +341,27 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
     # a later step rebound one of them gets its own copy of the definition (closing over the
     # step's names, which hold the latest bindings), instead of the stale closure.
     redefined = _redefinitions(facts, step_sections, reads_by_step, provides_by_step, cell_of_step, moved, is_data)
+    # A credential never crosses a step boundary (it would be a pickled kfp artifact, stored and
+    # readable): a step that reads one reads it again itself — the same environment variable,
+    # config field or `getpass` replacement — when its defining line needs nothing but modules.
+    secrets = secret_names(facts, catalog if catalog is not None else load_catalog())
+    for i, reads in enumerate(reads_by_step):
+        for name in [n for n in reads if n in secrets]:
+            provider = next((j for j in range(i - 1, -1, -1) if name in provides_by_step[j]), None)
+            if provider is None:
+                continue
+            chain = [name]  # the credential and the credentials its line reads, read again in order
+            for n in chain:
+                chain.extend(d for d in sorted(secrets[n][1]) if d in secrets and d not in chain)
+            needs = sorted({d for n in chain for d in secrets[n][1] if is_data(d) and d not in secrets})
+            if needs:
+                review.append(ReviewItem(path, secrets[name][0], None, (
+                    f"`{name}` holds a credential and passes from step `{step_sections[provider].name}` to "
+                    f"`{step_sections[i].name}` as a stored artifact: read it in the step that uses it (it is computed "
+                    f"from {', '.join(f'`{n}`' for n in needs)})")))
+                continue
+            known = redefined.get(i, ())
+            redefined[i] = (*known, *sorted((n for n in chain if n not in known), key=lambda n: secrets[n][2]))
     for i, names in redefined.items():
         for name in names:
             if name in reads_by_step[i]:
@@ -362,7 +383,7 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
         last = len(step_sections) - 1
         # Loop variables and `_` are leftovers of the last cell's loops, not results.
         leftovers = loop_only_names(step_sections[last])
-        final = tuple(n for n in defines_by_step[last] if n not in leftovers)
+        final = tuple(n for n in defines_by_step[last] if n not in leftovers and n not in secrets)
         if step_sections[last].role == "metrics":
             # Kale `pipeline-metrics` cells mostly print what earlier steps computed: those are the metrics.
             final = tuple(dict.fromkeys([*inputs[last], *final]))
@@ -398,6 +419,59 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
     kept = [s for s in sectioning.sections if s.role == "imports"]
     sectioning = Sectioning(sectioning.source, (*kept, *step_sections), sectioning.skipped)
     return StagePlan(path, module, facts, sectioning, tuple(steps), tuple(moved), import_names, tuple(sorted(final)), injected, logged)
+
+
+# Names of credentials the catalogue's SEC003 names miss: `creds`, an OAuth `auth_code`.
+CREDENTIAL_NAMES = re.compile(r"(?:^|_)(?:creds?|credentials?|auth_?code|oauth_?code|bearer|access_?token|refresh_?token|id_?token)$", re.I)
+_SECRET_SOURCES = ("getpass.getpass", "getpass", "os.getenv", "os.environ.get", "os.environ.__getitem__")
+
+
+def secret_names(facts: NotebookFacts, catalog: Catalog) -> dict[str, tuple[int, frozenset[str], tuple[int, int]]]:
+    """Names a cell binds to a credential at its top level → (cell, the names its value reads,
+    its position): a credential-like name (`token`, `api_key`, `creds`, `auth_code`…), a value
+    from `getpass`, an environment variable named like a credential (`os.environ["API_TOKEN"]`),
+    or a value that holds one as it is (`{"Authorization": "Bearer " + token}`; not a call's
+    result, which is another object: a client, a response)."""
+    import ast
+
+    from nbrefactor.audit.secrets import credential_names
+
+    names = credential_names(catalog)
+    found: dict[str, tuple[int, frozenset[str], tuple[int, int]]] = {}
+
+    def holds_secret(node: ast.AST) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in found
+        if isinstance(node, (ast.Call, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return False
+        return any(holds_secret(child) for child in ast.iter_child_nodes(node))
+
+    for ca in facts.cells:
+        if ca.facts.syntax_error is not None or not ca.masked.is_python:
+            continue
+        try:
+            tree = ast.parse(ca.masked.python)
+        except (SyntaxError, ValueError):
+            continue
+        for stmt in tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            target, value = stmt.targets[0].id, stmt.value
+            literal = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+            secret = names.match(target, literal) or CREDENTIAL_NAMES.search(target) is not None or holds_secret(value)
+            call = value.func if isinstance(value, ast.Call) else None
+            key = value.args[0] if isinstance(value, ast.Call) and value.args else (value.slice if isinstance(value, ast.Subscript) else None)
+            callee = ast.unparse(call) if call is not None else (ast.unparse(value.value) + ".__getitem__" if isinstance(value, ast.Subscript) else "")
+            if callee in ("getpass.getpass", "getpass"):
+                secret = True
+            elif callee in _SECRET_SOURCES and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                secret = secret or names.match(key.value.lower()) or CREDENTIAL_NAMES.search(key.value) is not None
+            if secret:
+                reads = frozenset(n.id for n in ast.walk(value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+                found[target] = (ca.cell.index, reads, (ca.cell.index, stmt.lineno))
+            elif target in found:
+                del found[target]  # bound again to something else
+    return found
 
 
 def logged_displays(facts: NotebookFacts, sections: list[Section]) -> dict[int, str]:

@@ -24,7 +24,7 @@ from typing import Any, Optional, Sequence
 from nbrefactor.audit.analysis import NotebookFacts
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.compile.emit import EmitInputs, FileTree
-from nbrefactor.compile.mlops import MlopsInputs, settings_from_tables
+from nbrefactor.compile.mlops import MlopsInputs, registered_model_setting, settings_from_tables
 from nbrefactor.compile.plan import ModelPlan
 from nbrefactor.compile.python_choice import PinPython, wheel_pythons
 from nbrefactor.config import Settings
@@ -49,6 +49,7 @@ def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog:
         gpu=gpu,
         image=image,
         tool_versions=tools,
+        registered_model=registered_model_setting(settings.table("mlflow"), plan.model),
     )
     # Everything the image installs is pinned: the model's requirements and the pipeline's tools.
     pins = [(r.distribution, r.version) for r in inputs.requirements if r.version] + [(n, v) for n, v in tools if v]

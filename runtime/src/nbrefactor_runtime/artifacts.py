@@ -15,12 +15,21 @@ from typing import Any, Optional
 # Set by the package's `pipeline.run` (and the step runner) from the config's `artifacts_dir`.
 OUTPUT_DIR = "artifacts"
 _saved: dict[str, int] = {}
+_figures: list[str] = []  # saved since the tracked run last took them (logged as MLflow artifacts)
 
 
 def reset(output_dir: str) -> None:
     global OUTPUT_DIR
     OUTPUT_DIR = output_dir
     _saved.clear()
+    _figures.clear()
+
+
+def take_figures() -> list[str]:
+    """The figures saved since the last call (the tracked run logs them as artifacts)."""
+    taken = list(_figures)
+    _figures.clear()
+    return taken
 
 
 def save_figure(name: str) -> str:
@@ -34,6 +43,7 @@ def save_figure(name: str) -> str:
     path = folder / f"{name}{suffix}.png"
     plt.gcf().savefig(path)
     plt.close("all")
+    _figures.append(str(path))
     return str(path)
 
 

@@ -84,8 +84,9 @@ class Runtime:
         manifest_path: Optional[str] = None,
         metric: str = "",
         alias: str = _serving.SERVING_ALIAS,
+        storage_map: str = "",
     ) -> dict[str, Any]:
-        return _serving.deploy_gate(self.spec.model_name, self.spec.service_name, version, uri, manifest_path, metric, alias)
+        return _serving.deploy_gate(self.spec.model_name, self.spec.service_name, version, uri, manifest_path, metric, alias, storage_map)
 
-    def inference_service(self, storage_uri: str, version: str) -> dict[str, Any]:
+    def inference_service(self, storage_uri: Optional[str], version: str) -> dict[str, Any]:
         return _serving.inference_service(self.spec.model_name, self.spec.service_name, storage_uri, version)

@@ -23,9 +23,13 @@ class PackageSpec:
     env_prefix: str  # `<ENV_PREFIX>_NO_TRACKING` switches tracking off
     service_name: str = ""  # the KServe InferenceService's name
     training_step: str = ""  # the step whose output is the trained model ("" when none)
-    model_output: str = ""  # the name that step returns the model as
+    model_output: str = ""  # the registered model's name among the step values
+    model_step: str = ""  # the step whose values hold it (its last evaluation); "" = training_step
+    preprocessing: tuple[str, ...] = ()  # fitted transformers applied before it (a Pipeline with it)
+    example_input: str = ""  # the step value whose first rows are the logged input example
     steps: Mapping[str, StepSpec] = field(default_factory=dict)  # in the notebook's order
     input_fields: tuple[str, ...] = ()  # config fields that name the data the model reads
+    shown_metrics: Mapping[str, str] = field(default_factory=dict)  # `shown_cell<N>` → metric name
     requirements: tuple[str, ...] = ()  # the package's pins: the logged model's pip requirements
 
     @property

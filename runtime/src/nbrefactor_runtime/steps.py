@@ -42,7 +42,7 @@ def run_step(
         outputs_named = step.outputs
         values = dict(zip(outputs_named, result if len(outputs_named) > 1 else (result,))) if outputs_named else {}
         if tracked_run is not None:
-            tracked_run.observe(name, values)
+            tracked_run.observe(name, values, dict(zip(step.inputs, arguments)))
     except BaseException as exc:
         if tracked_run is not None:
             tracked_run.__exit__(type(exc), exc, exc.__traceback__)

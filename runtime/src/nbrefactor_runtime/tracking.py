@@ -87,12 +87,17 @@ def as_number(value: Any) -> Optional[float]:
 
 class MetricRecorder:
     """Wraps sklearn.metrics functions that the step modules call, for the duration of the run,
-    to record what they return (unchanged) as metrics."""
+    to record what they return (unchanged) as metrics, each under the name of the model it
+    evaluates when the call shows it (`<model>.accuracy_score`, see `evaluated_model`). Also reads
+    the numbers the steps print as `name: number` / `name=number` with a metric-like name
+    (`loss`, `val_accuracy`…): the step modules' `print` is the builtin behind a reader."""
 
     def __init__(self, spec: PackageSpec) -> None:
         self.spec = spec
         self.values: list[tuple[str, float]] = []
         self._patched: list[tuple[Any, str, Any]] = []
+        self._printed_modules: list[Any] = []
+        self._since_print: list[float] = []
 
     def _wrap(self, original: Callable[..., Any]) -> Callable[..., Any]:
         name = original.__name__
@@ -101,12 +106,35 @@ class MetricRecorder:
         def recorded(*args: Any, **kwargs: Any) -> Any:
             result = original(*args, **kwargs)
             number = as_number(result)
-            if number is not None:
-                self.values.append((name, number))
+            caller = sys._getframe(1)
+            # Only the package's own calls: a library's internal ones (GridSearchCV scoring each
+            # fold, `estimator.score`) are not the notebook's numbers.
+            if number is not None and caller.f_globals.get("__name__", "").startswith(self.spec.package + "."):
+                model = evaluated_model(caller, self.spec.package)
+                if model:
+                    self.values.append((f"{model}.{name}", number))
+                    if model == self.spec.model_output:  # the registered model's keeps the plain name too
+                        self.values.append((name, number))
+                else:
+                    self.values.append((name, number))
+                self._since_print.append(number)
             return result
 
         recorded.__nbrefactor_recorded__ = True  # type: ignore[attr-defined]
         return recorded
+
+    def _print(self, *args: Any, **kwargs: Any) -> None:
+        import builtins
+
+        builtins.print(*args, **kwargs)
+        if kwargs.get("file") not in (None, sys.stdout):
+            return
+        recent, self._since_print = self._since_print, []
+        text = str(kwargs.get("sep", " ")).join(str(a) for a in args)
+        for label, number, digits in printed_metrics(text):
+            if any(round(v, digits) == number for v in recent):
+                continue  # `print("AUC", round(roc_auc_score(…), 3))`: recorded by the wrapper already
+            self.values.append((f"printed.{label}", number))
 
     def _is_metric(self, value: Any) -> bool:
         return (
@@ -117,7 +145,8 @@ class MetricRecorder:
         )
 
     def __enter__(self) -> "MetricRecorder":
-        targets = [importlib.import_module(f"{self.spec.package}.{m}") for m in sorted(set(self.spec.step_modules.values()))]
+        steps = [importlib.import_module(f"{self.spec.package}.{m}") for m in sorted(set(self.spec.step_modules.values()))]
+        targets = list(steps)
         if "sklearn.metrics" in sys.modules:
             targets.append(sys.modules["sklearn.metrics"])
         for module in targets:
@@ -125,16 +154,136 @@ class MetricRecorder:
                 if self._is_metric(value):
                     self._patched.append((module, attr, value))
                     setattr(module, attr, self._wrap(value))
+        for module in steps:
+            if "print" not in vars(module):  # a module's own `print` is left alone
+                module.print = self._print  # type: ignore[attr-defined]
+                self._printed_modules.append(module)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         for module, attr, value in reversed(self._patched):
             setattr(module, attr, value)
         self._patched.clear()
+        for module in self._printed_modules:
+            if vars(module).get("print") == self._print:
+                del module.print  # type: ignore[attr-defined]
+        self._printed_modules.clear()
 
     def take(self) -> list[tuple[str, float]]:
         taken, self.values = self.values, []
         return taken
+
+
+# `loss: 0.31`, `val_accuracy=0.9`, `RMSE 12.5`: a name, then `:`/`=`/a space, then a number, on one line.
+PRINTED_METRIC = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_ ]{0,40}?)[ \t]*(?::|=|[ \t])[ \t]*(?P<value>[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?![\d.])")
+
+
+def printed_metrics(text: str) -> list[tuple[str, float, int]]:
+    """(name, number, decimals shown) for each `name: number` in printed text whose name is
+    metric-like (`epoch 3 loss: 0.31` → loss; `epoch 3` is not a metric)."""
+    found = []
+    for match in PRINTED_METRIC.finditer(text):
+        label = re.sub(r"[^0-9a-z]+", "_", match.group("name").strip().lower()).strip("_")
+        if not METRIC_NAME.search(label):
+            continue
+        value = match.group("value")
+        number = float(value)
+        if math.isfinite(number):
+            found.append((label, number, len(value.split(".")[1]) if "." in value else 0))
+    return found
+PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function", "score", "evaluate"})
+_CALLS: dict[str, dict[tuple[int, int], tuple[Any, Any]]] = {}
+
+
+def evaluated_model(frame: Any, package: str) -> str:
+    """The model a metric call in the package's own code evaluates, read from the call in the
+    source: `accuracy_score(y, rf.predict(X))` → `rf`; `accuracy_score(y, pred)` where the
+    function last assigned `pred = rf.predict(X)` before the call → `rf`; a model bound by a loop
+    over a mapping (`for name, m in models.items(): … m.predict(X)`) → the loop key's value
+    (`name`) at the time of the call. "" when the call shows no model (then the plain name)."""
+    if not frame.f_globals.get("__name__", "").startswith(package + "."):
+        return ""
+    code = frame.f_code
+    try:
+        positions = list(code.co_positions())[frame.f_lasti // 2]
+    except (AttributeError, IndexError):  # Python < 3.11: the line only
+        positions = (frame.f_lineno, None, None, None)
+    calls = _calls_in(code.co_filename)
+    found = calls.get((positions[0], positions[2])) if positions[2] is not None else None
+    if found is None:
+        on_line = [v for (line, _), v in calls.items() if line == positions[0]]
+        if len(on_line) != 1:
+            return ""
+        found = on_line[0]
+    call, function = found
+    for argument in call.args:
+        model = _model_in(argument, function, call.lineno)
+        if model:
+            return _model_label(model, function, frame)
+    return ""
+
+
+def _calls_in(filename: str) -> dict[tuple[int, int], tuple[Any, Any]]:
+    """Every call in a source file by (line, column), with its innermost enclosing function."""
+    if filename not in _CALLS:
+        import ast
+
+        table: dict[tuple[int, int], tuple[Any, Any]] = {}
+        try:
+            with open(filename, encoding="utf-8") as handle:
+                tree = ast.parse(handle.read())
+        except (OSError, SyntaxError, ValueError):
+            tree = None
+
+        def visit(node: Any, function: Any) -> None:
+            for child in ast.iter_child_nodes(node):
+                inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+                if isinstance(child, ast.Call):
+                    table[(child.lineno, child.col_offset)] = (child, function)
+                visit(child, inner)
+
+        if tree is not None:
+            visit(tree, tree)
+        _CALLS[filename] = table
+    return _CALLS[filename]
+
+
+def _model_in(node: Any, function: Any, before: int) -> str:
+    import ast
+
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr in PREDICT_METHODS and isinstance(sub.func.value, ast.Name):
+            return sub.func.value.id
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Name):
+        assigned = None
+        for sub in ast.walk(function):
+            if (isinstance(sub, ast.Assign) and sub.lineno < before
+                    and any(isinstance(t, ast.Name) and t.id == node.id for t in sub.targets)
+                    and (assigned is None or sub.lineno > assigned.lineno)):
+                assigned = sub
+        if assigned is not None:
+            return _model_in(assigned.value, function, assigned.lineno)
+    return ""
+
+
+def _model_label(model: str, function: Any, frame: Any) -> str:
+    import ast
+
+    for sub in ast.walk(function):
+        if isinstance(sub, ast.For) and isinstance(sub.target, ast.Tuple) and len(sub.target.elts) == 2:
+            key, value = sub.target.elts
+            if isinstance(value, ast.Name) and value.id == model and isinstance(key, ast.Name):
+                label = frame.f_locals.get(key.id)
+                if isinstance(label, str) and label.strip():
+                    return metric_label(label)
+    return metric_label(model)
+
+
+def metric_label(text: str) -> str:
+    """MLflow metric names allow letters, digits, `_ - . / ` and spaces."""
+    return re.sub(r"[^A-Za-z0-9_\-./ ]+", "_", text).strip()[:120] or "model"
 
 
 def named_metrics(values: dict[str, Any]) -> dict[str, Any]:
@@ -154,11 +303,15 @@ def named_metrics(values: dict[str, Any]) -> dict[str, Any]:
 def flavour_of(model: Any) -> str:
     root = type(model).__module__.split(".")[0]
     mro = {c.__module__.split(".")[0] for c in type(model).__mro__}
-    if "sklearn" in mro:
-        return "sklearn"
-    for name in ("xgboost", "lightgbm", "catboost", "statsmodels"):
+    # Before sklearn: LGBMClassifier and XGBClassifier are scikit-learn estimators too, but their
+    # own MLflow flavours save them in their native formats.
+    for name in ("xgboost", "lightgbm", "catboost"):
         if root == name or name in mro:
             return name
+    if "sklearn" in mro:
+        return "sklearn"
+    if root == "statsmodels" or "statsmodels" in mro:
+        return "statsmodels"
     if "torch" in mro:
         return "pytorch"
     if "keras" in mro or "tf_keras" in mro or root == "tensorflow":
@@ -168,12 +321,60 @@ def flavour_of(model: Any) -> str:
     return ""
 
 
-def log_model(model: Any, requirements: list[str]) -> Optional[str]:
-    """Log the model with its flavour and explicit pip requirements; returns its model URI."""
+EXAMPLE_ROWS = 5
+
+
+def example_rows(value: Any, rows: int = EXAMPLE_ROWS) -> Any:
+    """The first rows of the data a model is evaluated on, as MLflow takes an input example
+    (a DataFrame, a numpy array, a sparse matrix); None when the value is none of those. A
+    PyTorch tensor becomes its numpy array; a DataLoader or Dataset its first items' inputs."""
+    module = type(value).__module__.split(".")[0]
+    if module == "pandas":
+        frame = value.to_frame() if hasattr(value, "to_frame") and not hasattr(value, "columns") else value
+        return frame.head(rows)
+    if module == "numpy" and hasattr(value, "shape") and getattr(value, "ndim", 0) >= 1:
+        return value[:rows]
+    if module == "scipy" and hasattr(value, "tocsr"):
+        return value.tocsr()[:rows]
+    if module == "torch":
+        if hasattr(value, "detach"):
+            return value[:rows].detach().cpu().numpy()
+        dataset = getattr(value, "dataset", value)  # a DataLoader's data
+        try:
+            import numpy as np
+
+            items = [dataset[i] for i in range(min(rows, len(dataset)))]
+            first = [item[0] if isinstance(item, (tuple, list)) else item for item in items]
+            return np.stack([x.detach().cpu().numpy() if hasattr(x, "detach") else np.asarray(x) for x in first])
+        except Exception:  # noqa: BLE001 - not an indexable dataset of arrays: no example
+            return None
+    return None
+
+
+def with_preprocessing(model: Any, preprocessing: list[Any], names: tuple[str, ...] = ()) -> Any:
+    """The model with the fitted transformers the notebook applied before it: a scikit-learn
+    `Pipeline` when all are scikit-learn, else a pyfunc wrapper that applies them in order."""
+    if not preprocessing:
+        return model
+    if flavour_of(model) == "sklearn" and all(flavour_of(t) == "sklearn" or "sklearn" in type(t).__module__ for t in preprocessing):
+        from sklearn.pipeline import Pipeline
+
+        labels = [(n or f"step{i}").replace("__", "_") for i, n in enumerate(names or [""] * len(preprocessing))]
+        return Pipeline([*zip(labels, preprocessing), ("model", model)])
+    wrapper = sys.modules[__name__].PredictWrapper
+    return wrapper(model, list(preprocessing))
+
+
+def log_model(model: Any, requirements: list[str], example: Any = None) -> Optional[str]:
+    """Log the model with its flavour, explicit pip requirements and (when given) an input
+    example — a few rows of the data it was evaluated on, from which MLflow also infers the
+    signature; returns its model URI."""
     import mlflow
 
     flavour = flavour_of(model)
-    options = {"name": "model", "pip_requirements": list(requirements)}
+    options: dict[str, Any] = {"name": "model", "pip_requirements": list(requirements)}
+    if example is not None:
+        options["input_example"] = example
     if flavour == "sklearn":
         # MLflow's default sklearn format is skops, which refuses types it does not trust. This
         # run made the model, so the types it contains are trusted; cloudpickle when skops fails.
@@ -186,24 +387,24 @@ def log_model(model: Any, requirements: list[str]) -> Optional[str]:
         except Exception:  # noqa: BLE001 - any skops failure: the portable format instead
             options["pip_requirements"] = list(requirements) + _pins("cloudpickle")
             info = mlflow.sklearn.log_model(model, serialization_format="cloudpickle", **options)
-    elif flavour == "xgboost":
-        info = importlib.import_module("mlflow.xgboost").log_model(model, **options)
-    elif flavour == "lightgbm":
-        info = importlib.import_module("mlflow.lightgbm").log_model(model, **options)
-    elif flavour == "catboost":
-        info = importlib.import_module("mlflow.catboost").log_model(model, **options)
-    elif flavour == "statsmodels":
-        info = importlib.import_module("mlflow.statsmodels").log_model(model, **options)
+    elif flavour in ("xgboost", "lightgbm", "catboost", "statsmodels"):
+        info = importlib.import_module(f"mlflow.{flavour}").log_model(model, **options)
     elif flavour == "pytorch":
-        info = importlib.import_module("mlflow.pytorch").log_model(model, **options)
+        # MLflow 3 defaults to the "pt2" (torch.export) format, which needs an example and traces
+        # the model (refusing data-dependent control flow); pickle loads every nn.Module back.
+        info = importlib.import_module("mlflow.pytorch").log_model(model, serialization_format="pickle", **options)
     elif flavour == "keras":
-        info = importlib.import_module("mlflow.tensorflow").log_model(model, **options)
+        # `mlflow.keras` is the Keras 3 flavour and redirects to `mlflow.tensorflow` for Keras 2.
+        info = importlib.import_module("mlflow.keras").log_model(model, **options)
     elif flavour == "pyfunc":
-        info = mlflow.pyfunc.log_model(python_model=sys.modules[__name__].PredictWrapper(model), **options)
+        wrapper = model if isinstance(model, sys.modules[__name__].PredictWrapper) else sys.modules[__name__].PredictWrapper(model)
+        info = mlflow.pyfunc.log_model(python_model=wrapper, **options)
     else:
         return None
     mlflow.set_tag("nbrefactor.model_flavour", flavour)
     mlflow.set_tag("nbrefactor.model_uri", info.model_uri)
+    if example is not None:
+        mlflow.set_tag("nbrefactor.input_example_rows", str(len(example) if hasattr(example, "__len__") else example.shape[0]))
     return info.model_uri
 
 
@@ -231,10 +432,16 @@ def __getattr__(name: str) -> Any:
     else:
 
         class PredictWrapper(_pyfunc.PythonModel):
-            def __init__(self, model: Any) -> None:
-                self.model = model
+            """A model with `predict` and no MLflow flavour, after the fitted transformers the
+            notebook applied to its data (in that order)."""
 
-            def predict(self, context: Any, model_input: Any, params: Any = None) -> Any:
+            def __init__(self, model: Any, preprocessing: Optional[list[Any]] = None) -> None:
+                self.model = model
+                self.preprocessing = list(preprocessing or [])
+
+            def predict(self, context, model_input, params=None):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN201 - MLflow reads type hints as a schema
+                for transformer in self.preprocessing:
+                    model_input = transformer.transform(model_input)
                 return self.model.predict(model_input)
 
         wrapper = PredictWrapper
@@ -307,6 +514,11 @@ class TrackedRun:
         self._model: Any = None
         self._steps: list[str] = []
         self._digests: dict[str, str] = {}
+        self._params: dict[str, str] = {}
+        self._seen: dict[str, Any] = {}
+        self._preprocessing: list[Any] = []
+        self._example: Any = None
+        self._figures: list[str] = []
 
     def __enter__(self) -> "TrackedRun":
         if not self.run_id:
@@ -314,16 +526,37 @@ class TrackedRun:
         self.recorder.__enter__()
         return self
 
-    def observe(self, step: str, values: dict[str, Any]) -> None:
+    def observe(self, step: str, values: dict[str, Any], inputs: Optional[dict[str, Any]] = None) -> None:
+        """After step `step` returned `values` (`inputs`: what it was given, when the caller has
+        them — the step runner does; `pipeline.run` observes every step, so earlier values are seen)."""
         self._metrics.extend(self.recorder.take())
         for name, value in named_metrics(values).items():
             for v in value if isinstance(value, list) else [value]:
                 number = as_number(v)
                 if number is not None:
                     self._metrics.append((name, number))
+        for name, label in self.spec.shown_metrics.items():
+            number = as_number(values.get(name)) if name in values else None
+            if number is not None:
+                self._metrics.append((metric_label(label), number))
+        for name, value in values.items():  # GridSearchCV / RandomizedSearchCV after fit
+            best_score, best_params = getattr(value, "best_score_", None), getattr(value, "best_params_", None)
+            if as_number(best_score) is not None and isinstance(best_params, dict):
+                self._metrics.append((f"{metric_label(name)}.best_score_", as_number(best_score)))  # type: ignore[arg-type]
+                self._params.update({f"{name}.best_params_.{k}"[:250]: str(v)[:6000] for k, v in best_params.items()})
+        self._seen.update(inputs or {})
+        self._seen.update(values)
         model_output = self.spec.model_output
-        if step == self.spec.training_step and model_output and model_output in values:
-            self._model = values[model_output]
+        if step == (self.spec.model_step or self.spec.training_step) and model_output and model_output in self._seen:
+            self._model = self._seen[model_output]
+            self._preprocessing = [self._seen[n] for n in self.spec.preprocessing if n in self._seen]
+            if len(self._preprocessing) != len(self.spec.preprocessing):
+                self._preprocessing = []
+            example = self._seen.get(self.spec.example_input) if self.spec.example_input else None
+            self._example = example_rows(example) if example is not None else None
+        from . import artifacts
+
+        self._figures.extend(artifacts.take_figures())
         self._steps.append(step)
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -362,9 +595,18 @@ class TrackedRun:
                 index = counters.get(name, 0)
                 counters[name] = index + 1
                 mlflow.log_metric(name, value, step=index)
+            if self._params:
+                mlflow.log_params(self._params)
+            for path in self._figures:  # save_figure's files, beside the local copy
+                if os.path.isfile(path):
+                    mlflow.log_artifact(path, artifact_path="figures")
             mlflow.set_tags({f"nbrefactor.step.{step}": "done" for step in self._steps})
             if self._model is not None and not failed:
-                self.model_uri = log_model(self._model, list(self.spec.requirements))
+                model = with_preprocessing(self._model, self._preprocessing, self.spec.preprocessing)
+                mlflow.set_tag("nbrefactor.model_output", self.spec.model_output)
+                if self._preprocessing:
+                    mlflow.set_tag("nbrefactor.preprocessing", ",".join(self.spec.preprocessing))
+                self.model_uri = log_model(model, list(self.spec.requirements), self._example)
             mlflow.end_run(status="FAILED" if failed else "FINISHED")
         except BaseException:
             mlflow.end_run(status="FAILED")
