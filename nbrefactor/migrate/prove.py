@@ -344,8 +344,8 @@ def _imports(package: str, python: Path, work: Path, env: dict[str, str], timeou
     return False, _last_lines(out, 1)
 
 
-def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float) -> tuple[bool, str]:
-    copy = work / "tests-run"
+def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, copy: Optional[Path] = None) -> tuple[bool, str]:
+    copy = copy or work / "tests-run"
     shutil.copytree(package_dir, copy, ignore=shutil.ignore_patterns(".nbrefactor", "__pycache__"))
     ok, out = _run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests"], timeout=timeout, cwd=copy, env=env, stdout_only=True)
     summary = next((line for line in reversed(out.splitlines()) if re.search(r"\d+ (passed|failed|error)", line)), _last_lines(out, 1))
@@ -480,14 +480,16 @@ def _missing_data(package_dir: Path) -> list[str]:
         return []
 
 
-def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeout: float) -> tuple[str, str]:
+def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeout: float, work: Optional[Path] = None, env: Optional[dict[str, str]] = None) -> tuple[str, str]:
+    """verify, recording the notebook's values into the package's tests/notebook_values.json;
+    then the generated tests run again and must pass on those recorded values."""
     from nbrefactor.verify.runner import VerifyError, verify
 
     present = [p for p in notebooks if p.is_file()]
     if not present or len(present) != len(notebooks):
         return "unavailable", "the notebook is not where migrate read it"
     try:
-        report = verify([str(p) for p in present], str(package_dir), timeout=timeout, python=str(python))
+        report = verify([str(p) for p in present], str(package_dir), timeout=timeout, python=str(python), record=True)
     except VerifyError as exc:
         return "failed", one_line(str(exc))
     notebook_errors = [e for e in report.errors if e.side == "notebook"]
@@ -495,6 +497,13 @@ def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeou
         return "unavailable", f"the notebook cannot run here: {one_line(notebook_errors[0].message)}"
     counts = report.counts()
     if report.ok:
+        recorded = next((n for n in report.notes if n.startswith("recorded ")), "")
+        if work is not None and env is not None and recorded:
+            copy = work / "recorded-tests"
+            ok, summary = _tests(package_dir, python, work, env, timeout, copy)
+            if not ok:
+                return "failed", f"the generated tests fail on the values recorded from the notebook: {summary}"
+            return "passed", f"{counts['matched']} values, texts and files compared, no difference; {recorded.split(' into ')[0]}, asserted by the generated tests ({summary})"
         return "passed", f"{counts['matched']} values, texts and files compared, no difference"
     if report.verdict != "FAILED":
         return "failed", report.verdict
@@ -543,7 +552,7 @@ def prove_package(package_dir: Path, package: str, notebooks: Sequence[Path], op
             (5, lambda: _pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner)),
         ]
         if options.verify:
-            steps.append((6, lambda: _verified(notebooks, package_dir, state["python"], options.timeout)))
+            steps.append((6, lambda: _verified(notebooks, package_dir, state["python"], options.timeout, work, env)))
         for rung, attempt in steps:
             if not climb(rung, attempt):
                 break

@@ -220,6 +220,7 @@ def verify(
     seed: Optional[int] = None,
     repeat: bool = True,
     python: Optional[str] = None,
+    record: bool = False,
 ) -> VerifyReport:
     """Run the notebook(s) and the package side by side and compare what crosses each step, what
     each step printed, every file the notebook wrote and the final value of every name.
@@ -233,6 +234,10 @@ def verify(
     verdict, not a package mismatch.
     `python`: the interpreter of the package's environment; the notebook's kernel and the
     package both run in it (default: the interpreter of the `python3` kernel).
+    `record`: write the notebook's values (as JSON fingerprints, `compile/recorded_values.py`)
+    into the package's `tests/notebook_values.json`, which its generated tests assert. Only
+    values the notebook gave alike in both of its runs, from a notebook that ran to the end
+    unseeded (the generated tests do not seed: values recorded under `--seed` would be wrong).
     Hermetic: install/apt lines are not executed (they are requirements), and the network is
     blocked on both sides (see `hermetic_env`).
 
@@ -242,6 +247,8 @@ def verify(
     """
     if rtol < 0 or atol < 0 or timeout <= 0:
         raise VerifyError("--rtol and --atol must be >= 0 and --timeout > 0")
+    if record and seed is not None:
+        raise VerifyError("--record records the notebook as it runs: it cannot be combined with --seed (the generated tests do not seed)")
     paths = [Path(notebook_path)] if isinstance(notebook_path, (str, os.PathLike)) else [Path(p) for p in notebook_path]
     if not paths:
         raise VerifyError("no notebook given")
@@ -301,7 +308,7 @@ def verify(
         # kernel starts, and its `on_step` waits for the notebook's snapshot of the same step.
         # The notebook's second run (its own copy, its own snapshots) goes at the same time.
         started = time.monotonic()
-        package_run = _start_package(plan, src, steps, final_spec, snapshots, pkg_root / relative[0].parent, rtol, atol, env, work, python)
+        package_run = _start_package(plan, src, steps, final_spec, snapshots, pkg_root / relative[0].parent, rtol, atol, env, work, python, record)
         second: dict[str, Any] = {}
         thread = None
         if repeat:
@@ -358,10 +365,60 @@ def verify(
         if keep_temp:
             notes.append(f"temporary files kept in {work}")
         report = _build_report(plan, paths, package, steps, boundaries, compare_final, events, nb_errors + pkg_errors, notes, rtol, atol, notebook_seconds, package_seconds, extra)
+        if record:
+            notes.append(record_values(package, report, events, paths, nb_errors, repeat))
+            report = dataclasses.replace(report, notes=tuple(notes))
         return dataclasses.replace(report, not_executed=not_executed, seed=seed, notebook_runs=2 if repeat else 1, hermetic=hermetic)
     finally:
         if not keep_temp:
             shutil.rmtree(work, ignore_errors=True)
+
+
+RECORDED_FILE = Path("tests") / "notebook_values.json"
+
+
+def record_values(package: Path, report: VerifyReport, events: list[dict[str, Any]], paths: Sequence[Path], nb_errors: Sequence[RunError], repeat: bool) -> str:
+    """Write the notebook's values (fingerprints taken in the package's interpreter from the
+    notebook's snapshots) to the package's tests/notebook_values.json; returns the note for the
+    report. Left out: values the notebook gave differently in its two runs, values a volatile or
+    unloadable snapshot skipped, values with no fingerprint. Nothing is written when the notebook
+    did not run to the end (its values would be partial)."""
+    from nbrefactor.compile.recorded_values import SCHEMA
+    from nbrefactor.fileio import write_text_atomic
+
+    target = package / RECORDED_FILE
+    if nb_errors:
+        return f"values not recorded: the notebook did not run to the end ({nb_errors[0].message})"
+    statuses = {(where, check.name): check.status for where, check in report.checks()}
+    recorded: dict[str, dict[str, Any]] = {}
+    left_out = 0
+    for event in events:
+        if event.get("event") == "step" and not event.get("ignored"):
+            where = event["step"]
+        elif event.get("event") == "final":
+            where = "final"
+        else:
+            continue
+        for check in event.get("checks", ()):
+            value = check.get("recorded")
+            if value is None or statuses.get((where, check["name"])) in (NONDETERMINISTIC, SKIPPED, NOT_COMPARED):
+                left_out += 1
+                continue
+            recorded.setdefault(where, {})[check["name"]] = value
+    count = sum(len(v) for v in recorded.values())
+    data = {
+        "schema": SCHEMA,
+        "comment": "Values recorded from a run of the notebook by `nbrefactor verify --record`; tests/test_package.py asserts them. Re-record after changing the notebook.",
+        "notebooks": [p.name for p in paths],
+        "notebook_runs": 2 if repeat else 1,  # 2: a value that differed between the runs was left out
+        "values": recorded,
+    }
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(target, json.dumps(data, indent=1, sort_keys=True, allow_nan=False) + "\n")
+    except (OSError, ValueError) as exc:
+        return f"values not recorded: {target}: {exc}"
+    return f"recorded {count} notebook values into {RECORDED_FILE.as_posix()} ({left_out} left out: nondeterministic, skipped or without a fingerprint)"
 
 
 def _check_kernel() -> None:
@@ -1022,6 +1079,7 @@ def _start_package(
     env: dict[str, str],
     work: Path,
     python: Optional[str] = None,
+    record: bool = False,
 ) -> _PackageRun:
     results = work / "results.jsonl"
     final = None
@@ -1042,6 +1100,7 @@ def _start_package(
         "rtol": rtol,
         "atol": atol,
         "memory": memory_cap(),
+        "record": record,
     }
     spec_path = work / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
@@ -1128,7 +1187,7 @@ def _runner_main(argv: Sequence[str]) -> int:
         if entry is None:  # a step of another notebook of the model
             emit({"event": "step", "step": step, "ignored": True})
             return
-        checks = _check_values(entry, outputs, spec["rtol"], spec["atol"], spec["notebook_done"])
+        checks = _check_values(entry, outputs, spec["rtol"], spec["atol"], spec["notebook_done"], spec.get("record", False))
         extra = sorted(str(k) for k in outputs if k not in entry["names"])
         emit({"event": "step", "step": step, "checks": checks, "extra": extra, "stdout": printed})
 
@@ -1143,7 +1202,7 @@ def _runner_main(argv: Sequence[str]) -> int:
         if not isinstance(final, dict):
             emit({"event": "error", "message": f"pipeline.run returned {type(final).__name__}, not a dict of final values", "exception": "TypeError"})
             return 1
-        emit({"event": "final", "checks": _check_values(spec["final"], {**latest, **final}, spec["rtol"], spec["atol"], spec["notebook_done"])})
+        emit({"event": "final", "checks": _check_values(spec["final"], {**latest, **final}, spec["rtol"], spec["atol"], spec["notebook_done"], spec.get("record", False))})
     emit({"event": "done"})
     sink.close()
     return 0
@@ -1192,7 +1251,7 @@ def _read_manifest(path: str) -> Optional[dict[str, Any]]:
 _COMPILER_NAMED = re.compile(r"shown_cell\d+(?:_\d+)?")
 
 
-def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float, done: str) -> list[dict[str, Any]]:
+def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float, done: str, record: bool = False) -> list[dict[str, Any]]:
     import pickle
 
     from nbrefactor.verify.compare import Match, Mismatch, compare, describe
@@ -1249,6 +1308,14 @@ def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float,
                     else:
                         check.update(status=SKIPPED, reason=result.reason, path=result.path)
                 check.update(notebook=describe(expected), package=describe(actual))
+                if record:
+                    # The notebook's value, as JSON, for the generated tests (`--record`).
+                    from nbrefactor.compile.recorded_values import fingerprint
+
+                    try:
+                        check["recorded"] = fingerprint(expected)
+                    except Exception:  # noqa: BLE001 - a value with no fingerprint is not recorded
+                        pass
                 del expected
         checks.append(check)
     return checks
@@ -1710,13 +1777,14 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--keep-temp", action="store_true", help="keep the temporary copies and snapshots (their folder is printed)")
     parser.add_argument("--seed", type=int, default=None, metavar="N", help="seed Python's and NumPy's global random generators on both sides first (default: no seeding; both sides run as they are)")
     parser.add_argument("--once", dest="repeat", action="store_false", help="run the notebook once (default: twice, to report its own run-to-run nondeterminism)")
+    parser.add_argument("--record", action="store_true", help="write the notebook's values into PACKAGE/tests/notebook_values.json, which the generated tests assert (not with --seed)")
     parser.add_argument("--python", metavar="PATH", help="the interpreter of the package's environment: the notebook's kernel and the package run in it (default: the python3 kernel's)")
     parser.set_defaults(handler=run_verify)
 
 
 def run_verify(args: argparse.Namespace) -> int:
     try:
-        report = verify(args.notebooks, args.package, timeout=args.timeout, rtol=args.rtol, atol=args.atol, keep_temp=args.keep_temp, seed=args.seed, repeat=args.repeat, python=args.python)
+        report = verify(args.notebooks, args.package, timeout=args.timeout, rtol=args.rtol, atol=args.atol, keep_temp=args.keep_temp, seed=args.seed, repeat=args.repeat, python=args.python, record=args.record)
     except VerifyError as exc:
         print(f"nbrefactor: {exc}", file=sys.stderr)
         return EXIT_USAGE
