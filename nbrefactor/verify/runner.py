@@ -147,6 +147,7 @@ class VerifyReport:
     notebook_seconds: float = 0.0
     package_seconds: float = 0.0
     files: tuple[ValueCheck, ...] = ()  # every file the notebook wrote, by its path in the folder
+    displayed: tuple[ValueCheck, ...] = ()  # text/plain of a cell's result (`display of <notebook> cell <n>`)
     printed: tuple[ValueCheck, ...] = ()  # per step, what its cells printed (`stdout-<step>`)
     not_executed: tuple[str, ...] = ()  # install/apt lines left out of the notebook run (requirements)
     seed: Optional[int] = None
@@ -161,6 +162,8 @@ class VerifyReport:
             yield "final", check
         for check in self.printed:
             yield "printed", check
+        for check in self.displayed:
+            yield "displayed", check
         for check in self.files:
             yield "files", check
 
@@ -308,7 +311,7 @@ def verify(
         # kernel starts, and its `on_step` waits for the notebook's snapshot of the same step.
         # The notebook's second run (its own copy, its own snapshots) goes at the same time.
         started = time.monotonic()
-        package_run = _start_package(plan, src, steps, final_spec, snapshots, pkg_root / relative[0].parent, rtol, atol, env, work, python, record)
+        package_run = _start_package(plan, src, steps, final_spec, snapshots, pkg_root / relative[0].parent, rtol, atol, env, work, python, record, _probes(steps, selected, notebooks))
         second: dict[str, Any] = {}
         thread = None
         if repeat:
@@ -350,6 +353,7 @@ def verify(
         outputs = _read_json(snapshots / _OUTPUTS)
         extra = _Observed(
             printed=_compare_printed(steps, outputs, events),
+            displayed=_compare_displayed(steps, outputs, events, rtol, atol),
             files=_compare_files(nb_root, pkg_root, before, ignore, rtol, atol),
             unreached=_unreached_names(snapshots / "final.json", final_names),
         )
@@ -870,7 +874,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def _cell_texts(cell: Any) -> dict[str, str]:
     """What a cell printed (stdout) and displayed as text (text/plain of its results)."""
-    printed, shown = [], []
+    printed, shown, result = [], [], ""
     for output in cell.get("outputs", ()):
         kind = output.get("output_type")
         if kind == "stream" and output.get("name") == "stdout":
@@ -880,7 +884,9 @@ def _cell_texts(cell: Any) -> dict[str, str]:
             text = output.get("data", {}).get("text/plain")
             if text:
                 shown.append(text if isinstance(text, str) else "".join(text))
-    return {"stdout": "".join(printed), "display": "\n".join(shown)}
+                if kind == "execute_result":  # the cell's own result (its last expression)
+                    result = shown[-1]
+    return {"stdout": "".join(printed), "display": "\n".join(shown), "result": result}
 
 
 def _run_one_notebook(
@@ -1080,6 +1086,7 @@ def _start_package(
     work: Path,
     python: Optional[str] = None,
     record: bool = False,
+    displays: Optional[dict[str, list[dict[str, Any]]]] = None,
 ) -> _PackageRun:
     results = work / "results.jsonl"
     final = None
@@ -1093,7 +1100,7 @@ def _start_package(
         }
     spec = {
         "package": plan.package,
-        "steps": {s.name: {"names": list(s.outputs), "manifest": str(snapshots / f"step-{s.name}.json")} for s in steps},
+        "steps": {s.name: {"names": list(s.outputs), "manifest": str(snapshots / f"step-{s.name}.json"), "module": s.module, "displays": (displays or {}).get(s.name, [])} for s in steps},
         "final": final,
         "notebook_done": str(snapshots / _NOTEBOOK_DONE),
         "results": str(results),
@@ -1189,7 +1196,18 @@ def _runner_main(argv: Sequence[str]) -> int:
             return
         checks = _check_values(entry, outputs, spec["rtol"], spec["atol"], spec["notebook_done"], spec.get("record", False))
         extra = sorted(str(k) for k in outputs if k not in entry["names"])
-        emit({"event": "step", "step": step, "checks": checks, "extra": extra, "stdout": printed})
+        shown = []
+        if entry.get("displays"):
+            from nbrefactor.verify.displays import evaluate
+
+            try:
+                namespace = dict(vars(importlib.import_module(entry["module"]))) if entry.get("module") else {}
+            except Exception:  # noqa: BLE001 - the step ran, so its module imports; be safe anyway
+                namespace = {}
+            namespace.update(latest)
+            shown = [evaluate(probe, namespace) for probe in entry["displays"]]
+            tee.take()  # a displayed value's formatting must not count as the next step's output
+        emit({"event": "step", "step": step, "checks": checks, "extra": extra, "stdout": printed, "displays": shown})
 
     try:
         seed_globals()
@@ -1248,7 +1266,9 @@ def _read_manifest(path: str) -> Optional[dict[str, Any]]:
         return None
 
 
-_COMPILER_NAMED = re.compile(r"shown_cell\d+(?:_\d+)?")
+# Names the compiler made: a value the notebook only displayed (`shown_cell<N>`), or the global
+# random state carried from step to step (`_nbrefactor_numpy_random_state`, compile/random_state.py).
+_COMPILER_NAMED = re.compile(r"shown_cell\d+(?:_\d+)?|_nbrefactor_\w+")
 
 
 def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float, done: str, record: bool = False) -> list[dict[str, Any]]:
@@ -1282,8 +1302,9 @@ def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float,
             check.update(status=NOT_COMPARED, reason="the notebook did not reach this point", package=describe(outputs[name]))
         elif snapshot["status"] == "undefined" and _COMPILER_NAMED.fullmatch(name):
             # The compiler named a value the notebook only displayed (`shown_cell<N>`, logged as
-            # a metric): the notebook has no such variable to compare it with.
-            check.update(status=SKIPPED, reason="a value the notebook only displayed, named by the compiler", package=describe(outputs[name]))
+            # a metric) or carries the random state: the notebook has no such variable.
+            why = "the global random state, carried between steps by the compiler" if name.startswith("_nbrefactor_") else "a value the notebook only displayed, named by the compiler"
+            check.update(status=SKIPPED, reason=why, package=describe(outputs[name]))
         elif snapshot["status"] == "undefined":
             check.update(status=MISMATCHED, reason=f"not defined in the notebook after cell {manifest['cell']}", package=describe(outputs[name]))
         elif snapshot["status"] == "unpicklable":
@@ -1357,6 +1378,7 @@ def mask_volatile(text: str) -> str:
 @dataclass
 class _Observed:
     printed: list[ValueCheck]
+    displayed: list[ValueCheck]
     files: list[ValueCheck]
     unreached: list[str]  # names the notebook holds at the end that no step returns
     nondeterministic: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)  # (where, name) → how
@@ -1462,6 +1484,50 @@ def _step_text(step: PlanStep, outputs: dict[str, Any], kind: str) -> Optional[s
     return "".join(texts)
 
 
+def _probes(steps: list[PlanStep], selected: list[str], notebooks: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    """Per step, the cells whose displayed result the package is asked for (verify/displays.py)."""
+    from nbrefactor.verify.displays import display_probes
+
+    found = {}
+    for step in steps:
+        cells = notebooks[selected.index(step.notebook)].cells
+
+        def source_of(number: int, cells: Any = cells) -> Optional[str]:
+            if not 1 <= number <= len(cells) or cells[number - 1].cell_type != "code":
+                return None
+            return cells[number - 1].source
+
+        found[step.name] = display_probes(step.cells, source_of)
+    return found
+
+
+def _compare_displayed(steps: list[PlanStep], outputs: dict[str, Any], events: list[dict[str, Any]], rtol: float, atol: float) -> list[ValueCheck]:
+    """A cell's displayed result (text/plain) against the same expression in the package, volatile
+    parts masked. A cell that displayed nothing in the notebook is not a comparison."""
+    from nbrefactor.verify.displays import same_text, unqualified
+
+    by_step = {e["step"]: e for e in events if e.get("event") == "step" and not e.get("ignored")}
+    checks = []
+    for step in steps:
+        event = by_step.get(step.name)
+        cells = outputs.get(step.notebook, {})
+        for shown in (event or {}).get("displays", ()):
+            expected = cells.get(str(shown["cell"]), {}).get("result", "")
+            if not expected:
+                continue
+            name = f"display of {step.notebook} cell {shown['cell']}"
+            if "skipped" in shown:
+                checks.append(ValueCheck(name, SKIPPED, shown["skipped"]))
+                continue
+            difference = same_text(unqualified(mask_volatile(expected)), unqualified(mask_volatile(shown["text"])), rtol, atol)
+            lines = f"{len(expected.splitlines())} lines"
+            if difference is None:
+                checks.append(ValueCheck(name, MATCHED, notebook=lines))
+            else:
+                checks.append(ValueCheck(name, MISMATCHED, f"displayed text differs at {difference}", notebook=lines, package=f"{len(shown['text'].splitlines())} lines"))
+    return checks
+
+
 def _compare_printed(steps: list[PlanStep], outputs: dict[str, Any], events: list[dict[str, Any]]) -> list[ValueCheck]:
     """What each step's cells printed in the notebook against what the step printed in the
     package (volatile parts masked). A step whose cells printed nothing and that printed nothing
@@ -1555,6 +1621,8 @@ def _nondeterminism(
             twin = outputs2.get(notebook, {}).get(cell)
             if twin is not None and mask_volatile(texts.get("stdout", "")) != mask_volatile(twin.get("stdout", "")):
                 found[("printed", f"{notebook} cell {cell}")] = "printed different text in the two runs"
+            if twin is not None and mask_volatile(texts.get("result", "")) != mask_volatile(twin.get("result", "")):
+                found[("displayed", f"display of {notebook} cell {cell}")] = "displayed different text in the two runs"
     written = set(_written(root1, before, ignore)) | set(_written(root2, before, ignore))
     for relative in sorted(written):
         if _volatile_file(relative):
@@ -1621,6 +1689,7 @@ def _build_report(
             final = tuple(_value_check(c) for c in final_event["checks"])
     printed: tuple[ValueCheck, ...] = ()
     files: tuple[ValueCheck, ...] = ()
+    displayed: tuple[ValueCheck, ...] = ()
     if observed is not None:
         odd = observed.nondeterministic
         printed_odd = {name for (where, name) in odd if where == "printed"}  # "<notebook> cell <n>"
@@ -1635,6 +1704,7 @@ def _build_report(
         final = tuple(settle("final", c) for c in final)
         cells_of = {f"stdout of step {s.name}": [f"{s.notebook} cell {c}" for c in s.cells] for s in steps}
         printed = tuple(settle("printed", c, [x for x in cells_of.get(c.name, ()) if x in printed_odd]) for c in observed.printed)
+        displayed = tuple(settle("displayed", c) for c in observed.displayed)
         files = tuple(settle("files", c) for c in observed.files)
         if observed.unreached:
             shown = ", ".join(observed.unreached[:12]) + (" …" if len(observed.unreached) > 12 else "")
@@ -1653,6 +1723,7 @@ def _build_report(
         package_seconds=round(package_seconds, 3),
         printed=printed,
         files=files,
+        displayed=displayed,
     )
 
 
@@ -1701,6 +1772,9 @@ def render_text(report: VerifyReport) -> str:
     if report.printed:
         lines.append("printed text")
         lines.extend(_check_lines(report.printed))
+    if report.displayed:
+        lines.append("displayed text (a cell's result, text/plain)")
+        lines.extend(_check_lines(report.displayed))
     if report.files:
         lines.append("files the notebook wrote")
         lines.extend(_check_lines(report.files))
