@@ -24,6 +24,7 @@ import libcst as cst
 
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell
 from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.compile.random_state import carry_random_state
 from nbrefactor.audit.types import Cell, Diagnostic
 from nbrefactor.compile.plan_document import ConfigRecord, PlanDocument, StepRecord
 from nbrefactor.compile.sections import Section, Sectioning, cut_at_word, full_identifier, identifier, split_sections, unique
@@ -404,6 +405,8 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem]) -> 
                     outputs[i].add(call.receiver)
     for cell, name in logged.items():
         outputs[cell_of_step[cell]].add(name)
+    # A seeded global generator's state crosses steps like a value (compile/random_state.py).
+    carry_random_state(step_sections, inputs, outputs, facts)
 
     steps = []
     for i, section in enumerate(step_sections):
