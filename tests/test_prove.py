@@ -80,6 +80,12 @@ def test_a_faithful_package_climbs_to_verified_and_every_output_shows_the_rung(p
     # Nothing in the record depends on the run: no seconds, no temporary paths.
     assert "seconds" not in json.dumps(proof) and str(tmp_path) not in json.dumps(proof)
     assert not re.search(r"\d\.\d+s\b", json.dumps(proof)), proof  # pytest's "in 3.21s" is left out
+    # Run again on the unchanged notebook: the proof comes from the cache, the report is the same.
+    report = (tmp_path / "out" / "migration-report.json").read_bytes()
+    assert main(["migrate", "totals", "--out", "out", "-j", "1", "--progress", "lines"]) == 0
+    again = capsys.readouterr().out
+    assert "proof  totals: migrated: verified (rung 6 of 6) (cached: unchanged package, notebooks and environment" in again, again
+    assert (tmp_path / "out" / "migration-report.json").read_bytes() == report
 
 
 def test_a_package_that_cannot_import_stops_at_rung_2_with_the_reason(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
