@@ -29,6 +29,16 @@ def test_only_reading_displays_not_changed_later_in_the_step_are_probed():
     assert probes("score * 100", "print('done')") == [(1, "score * 100")]
 
 
+def test_a_display_that_reads_no_value_of_the_package_is_not_a_comparison():
+    from nbrefactor.verify.displays import evaluate
+
+    probe = {"cell": 1, "expression": "1 + 1", "names": []}
+    assert evaluate(probe, {}, {"x": 3}) is None  # would "match" whatever the package computes
+    assert evaluate({"cell": 2, "expression": "math.pi", "names": ["math"]}, {"math": __import__("math")}, {}) is None
+    assert evaluate({"cell": 3, "expression": "x + 1", "names": ["x"]}, {}, {"x": 3}) == {"cell": 3, "text": "4"}
+    assert "local to a step" in evaluate({"cell": 4, "expression": "y", "names": ["y"]}, {}, {"x": 3})["skipped"]
+
+
 def test_text_equality_masks_addresses_and_module_of_default_reprs_and_uses_the_tolerance():
     notebook = unqualified(mask_volatile("<__main__.Box at 0x7f3a2c1b9d90>"))
     package = unqualified(mask_volatile("<nb.functions.Box at 0x7fbb00112233>"))

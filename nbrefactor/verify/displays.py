@@ -101,15 +101,19 @@ def plain_text(value: Any) -> str:
     return PlainTextFormatter()(value)
 
 
-def evaluate(probe: dict[str, Any], namespace: dict[str, Any]) -> dict[str, Any]:
-    """In the package's interpreter: {"cell", "text"} or {"cell", "skipped": why}."""
+def evaluate(probe: dict[str, Any], module: dict[str, Any], values: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """In the package's interpreter: {"cell", "text"} or {"cell", "skipped": why}; None when the
+    expression reads no value the package computed (`1 + 1`, `np.pi`): comparing it would prove
+    nothing about the package, so it is not a comparison."""
     import builtins
 
-    missing = [n for n in probe["names"] if n not in namespace and not hasattr(builtins, n)]
+    missing = [n for n in probe["names"] if n not in values and n not in module and not hasattr(builtins, n)]
     if missing:
         return {"cell": probe["cell"], "skipped": f"{', '.join(missing)} not returned by the package's steps so far (local to a step)"}
+    if not any(n in values for n in probe["names"]):
+        return None
     try:
-        value = eval(probe["expression"], dict(namespace))  # noqa: S307 - a reading expression of the notebook's (see display_probes)
+        value = eval(probe["expression"], {**module, **values})  # noqa: S307 - a reading expression of the notebook's (see display_probes)
         return {"cell": probe["cell"], "text": plain_text(value)}
     except Exception as exc:  # noqa: BLE001 - reported, never a crash of the run
         return {"cell": probe["cell"], "skipped": f"evaluating `{probe['expression'][:60]}` in the package raised {type(exc).__name__}: {exc}"}

@@ -1204,8 +1204,7 @@ def _runner_main(argv: Sequence[str]) -> int:
                 namespace = dict(vars(importlib.import_module(entry["module"]))) if entry.get("module") else {}
             except Exception:  # noqa: BLE001 - the step ran, so its module imports; be safe anyway
                 namespace = {}
-            namespace.update(latest)
-            shown = [evaluate(probe, namespace) for probe in entry["displays"]]
+            shown = [e for e in (evaluate(probe, namespace, latest) for probe in entry["displays"]) if e is not None]
             tee.take()  # a displayed value's formatting must not count as the next step's output
         emit({"event": "step", "step": step, "checks": checks, "extra": extra, "stdout": printed, "displays": shown})
 
