@@ -98,7 +98,8 @@ def test_every_runnable_fixture_model_computes_what_its_notebook_computed(migrat
     assert not unexplained, f"packages that compute something else than their notebook: {unexplained}"
     stale = sorted(m for m in EXPLAINED_MISMATCHES if m in matched)
     assert not stale, f"explained mismatches that now match (remove them): {stale}"
-    # 0.8, not 0.9 as when only step-boundary values were compared: verify now also compares
-    # printed text and written files, runs unseeded (nondeterministic notebooks are NOT VERIFIED,
-    # not matches), and the explained %%capture difference counts against the rate.
-    assert len(matched) / runnable >= 0.8
+    # NOT VERIFIED models (the notebook itself differs between two runs, or nothing was compared)
+    # are not in the rate either way: they say nothing about the package. Measured: 13 of 14
+    # (0.93; the explained %%capture difference is the one below), since the seeded state is
+    # carried between steps and displayed results are compared; the bar is back at 0.9.
+    assert len(matched) / runnable >= 0.9

@@ -70,12 +70,22 @@ def test_a_faithful_package_climbs_to_verified_and_every_output_shows_the_rung(p
         ("emitted", "passed"), ("installs", "passed"), ("imports", "passed"), ("tests pass", "passed"), ("runs as a pipeline", "passed"), ("verified", "passed"),
     ]
     assert proof["rungs"][1]["detail"].startswith("installed offline, resolved from the current environment")
+    # Rung 6 records the notebook's values into the package and its generated tests assert them.
+    assert "asserted by the generated tests" in proof["rungs"][5]["detail"], proof["rungs"][5]
+    recorded = json.loads((tmp_path / "out" / "totals" / "tests" / "notebook_values.json").read_text())
+    assert recorded["values"]["load"]["values"] == {"t": "list", "v": [{"t": "int", "v": n} for n in (3, 1, 2, 5)]}
     assert document["proof"] == {"proven": 1, "not_proven": 0, "not_run": 0, "by_rung": {"emitted": 0, "installs": 0, "imports": 0, "tests pass": 0, "runs as a pipeline": 0, "verified": 1}}
     html = (tmp_path / "out" / "report" / "index.html").read_text()
     assert 'data-rung="6"' in html and "migrated: verified (rung 6 of 6)" in html
     # Nothing in the record depends on the run: no seconds, no temporary paths.
     assert "seconds" not in json.dumps(proof) and str(tmp_path) not in json.dumps(proof)
     assert not re.search(r"\d\.\d+s\b", json.dumps(proof)), proof  # pytest's "in 3.21s" is left out
+    # Run again on the unchanged notebook: the proof comes from the cache, the report is the same.
+    report = (tmp_path / "out" / "migration-report.json").read_bytes()
+    assert main(["migrate", "totals", "--out", "out", "-j", "1", "--progress", "lines"]) == 0
+    again = capsys.readouterr().out
+    assert "proof  totals: migrated: verified (rung 6 of 6) (cached: unchanged package, notebooks and environment" in again, again
+    assert (tmp_path / "out" / "migration-report.json").read_bytes() == report
 
 
 def test_a_package_that_cannot_import_stops_at_rung_2_with_the_reason(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -201,6 +201,8 @@ def test_verify_faithful_package_matches_every_boundary_value_and_leaves_the_ori
         # what the evaluate step's cells printed, and the file the clean step wrote
         ("printed", "stdout of step evaluate"): MATCHED,
         ("files", "data/clean.csv"): MATCHED,
+        # what a cell displayed as its result (text/plain), asked of the package at its step
+        ("displayed", "display of project/churn.ipynb cell 5"): MATCHED,
     }
     assert report.ok
     # Values are taken at each boundary: the load step's df is the raw 60 rows, before the clean
@@ -212,7 +214,7 @@ def test_verify_faithful_package_matches_every_boundary_value_and_leaves_the_ori
     assert tree_digest(project) == before
     assert not (project / "data" / "clean.csv").exists()
     text = render_text(report)
-    assert "13 matched, 0 mismatched" in text and "OK" in text
+    assert "14 matched, 0 mismatched" in text and "OK" in text
 
 
 def test_verify_package_that_forgets_an_inplace_dropna_is_caught_at_the_clean_step(project: Path, tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("-j", "--jobs", type=_jobs, default=0, metavar="N", help="models migrated in parallel by N processes (default 0: one per core); output is the same for any N")
     parser.add_argument("--timeout", type=seconds_limit, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"time limit per notebook (default {DEFAULT_TIMEOUT:g}; 0: none); a model over it is recorded as failed and the batch goes on")
-    parser.add_argument("--no-cache", action="store_true", help="rebuild every model, ignoring DIR/.nbrefactor-cache.json (which is still updated)")
+    parser.add_argument("--no-cache", action="store_true", help="rebuild and prove every model again, ignoring DIR/.nbrefactor-cache.json and the proof cache (both still updated)")
     parser.add_argument("--progress", choices=("auto", "bar", "lines"), default="auto", help="a progress bar (terminal) or one line per model (default: bar on a terminal)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="terminal colours")
     parser.add_argument("--no-prove", action="store_true", help="skip the proof ladder's rungs 2-6 (install, import, tests, pipeline, verify); the outputs say the packages are not proven")
@@ -269,14 +269,15 @@ def _prove(records: list[dict[str, Any]], args: argparse.Namespace, extra: list[
     mode = args.prove_env or os.environ.get(ENV_MODE_VARIABLE) or "clean"
     if mode not in ("clean", "current"):
         raise SystemExit(f"nbrefactor: {ENV_MODE_VARIABLE} must be clean or current, not {mode!r}")
-    options = ProveOptions(env_mode=mode, timeout=max(args.timeout, 60.0) if args.timeout else 600.0, verify=not args.no_verify_rung, pipeline_runner=args.pipeline_runner)
+    options = ProveOptions(env_mode=mode, timeout=max(args.timeout, 60.0) if args.timeout else 600.0, verify=not args.no_verify_rung, pipeline_runner=args.pipeline_runner, use_cache=not args.no_cache)
     notebooks = {r["name"]: [Path(n) for n in r["notebooks"]] for r in records}
     lock = threading.Lock()
 
     def on_proof(record: dict[str, Any], proof: Any) -> None:
         times = ", ".join(f"{RUNGS[r.rung - 1]} {r.seconds:.1f} s" for r in proof.rungs if r.status != "not run" and r.rung > 1)
         with lock:
-            print(f"proof  {record['name']}: {proof.label()}" + (f" ({times})" if times else ""), flush=True)
+            how = "cached: unchanged package, notebooks and environment; --no-cache proves again" if getattr(proof, "cached", False) else times
+            print(f"proof  {record['name']}: {proof.label()}" + (f" ({how})" if how else ""), flush=True)
 
     started = time.monotonic()
     jobs = args.jobs if args.jobs > 0 else default_jobs()

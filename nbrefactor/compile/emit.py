@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Mapping, Optional, Sequence, Union
 
 import libcst as cst
@@ -14,6 +14,7 @@ import libcst as cst
 from nbrefactor import __version__
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Diagnostic
+from nbrefactor.compile.random_state import capture_lines, import_lines, restore_lines
 from nbrefactor.compile.literals import Serialised, is_distribution_name, is_version, one_line, py_docstring_text, py_literal, py_name
 from nbrefactor.compile.python_choice import PythonChoice, choose_python
 from nbrefactor.compile.plan import PATH_CODES, ModelPlan, ReviewItem, StagePlan, StepPlan
@@ -179,6 +180,9 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     tree[f"src/{pkg}/pipeline.py"] = render("pipeline.py.j2", context)
     tree[f"src/{pkg}/__main__.py"] = render("main.py.j2", context)
     tree["tests/test_package.py"] = render("test_package.py.j2", context)
+    # The fingerprints the tests compare with the notebook's recorded values: nbrefactor's own
+    # module, copied (the same code fingerprinted the notebook's values in `verify --record`).
+    tree["tests/recorded_values.py"] = (Path(__file__).parent / "recorded_values.py").read_text(encoding="utf-8")
     for name, data in sorted(inputs.test_data.items()):
         tree[f"tests/data/{name}"] = data
     tree["pyproject.toml"] = render("pyproject.toml.j2", context)
@@ -306,7 +310,11 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
             if body_items:
                 items.append(f"# --- notebook cell {ca.cell.index} ---")
                 items.extend(body_items)
-        trailing: list[cst.BaseStatement] = []
+        restores = restore_lines(step.inputs)
+        if restores:
+            items[:0] = ["# nbrefactor: the global random state the previous step ended with (a step may run in a process of its own)",
+                         *(cst.parse_statement(line + "\n") for line in restores)]
+        trailing: list[cst.BaseStatement] = [cst.parse_statement(line + "\n") for line in capture_lines(step.outputs)]
         if step.outputs:
             value = ", ".join(step.outputs)
             trailing.append(cst.parse_statement(f"return {value}\n"))
@@ -323,6 +331,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
     used = _used_names(body_code)
     header_lines = [f'"""Steps compiled from {py_docstring_text(path)} by nbrefactor {__version__}; each function is one section of the notebook."""', ""]
     header_lines += _import_block(imports, used, needs, local)
+    header_lines += import_lines(sorted({n for step in stage.steps for n in (*step.inputs, *step.outputs)}))
     header_lines.append("from .config import Config")
     moved_used = sorted(n for n in moved if n in used)
     if moved_used:

@@ -27,6 +27,8 @@ import libcst as cst
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.dataflow import NameFlow, def_use, link_groups
+from nbrefactor.compile.random_state import carry_random_state
+from nbrefactor.compile.resources import resource_names, resource_span
 from nbrefactor.audit.types import Cell, Diagnostic
 from nbrefactor.compile.plan_document import ConfigRecord, PlanDocument, StepRecord
 from nbrefactor.compile.sections import Section, Sectioning, cut_at_word, full_identifier, identifier, split_sections, unique
@@ -312,6 +314,14 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem], cat
             "separate processes that would each unpickle their own copy"
         )
         step_sections = _merge_sections(step_sections, first, last)
+    # Open files, locks, connections, generators cannot be pickled: never passed between steps.
+    resources = resource_names(facts)
+    while (span := resource_span(step_sections, flow, resources)) is not None:
+        first, last, name, what = span
+        merged_notes.append(f"steps {', '.join(s.name for s in step_sections[first:last + 1])} merged into one: `{name}` is {what}, "
+                            "which cannot be pickled, and the steps run as separate processes that pass values pickled")
+        step_sections = _merge_sections(step_sections, first, last)
+        flow = _section_flow(step_sections, injected, is_data)
     cell_of_step = {ca.cell.index: i for i, section in enumerate(step_sections) for ca in section.cells}
     for ca in facts.cells:
         for ref in ca.facts.classes:
@@ -383,7 +393,7 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem], cat
         last = len(step_sections) - 1
         # Loop variables and `_` are leftovers of the last cell's loops, not results.
         leftovers = loop_only_names(step_sections[last])
-        final = tuple(n for n in defines_by_step[last] if n not in leftovers and n not in secrets)
+        final = tuple(n for n in defines_by_step[last] if n not in leftovers and n not in secrets and n not in resources)
         if step_sections[last].role == "metrics":
             # Kale `pipeline-metrics` cells mostly print what earlier steps computed: those are the metrics.
             final = tuple(dict.fromkeys([*inputs[last], *final]))
@@ -400,6 +410,8 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem], cat
                     outputs[i].add(call.receiver)
     for cell, name in logged.items():
         outputs[cell_of_step[cell]].add(name)
+    # A seeded global generator's state crosses steps like a value (compile/random_state.py).
+    carry_random_state(step_sections, inputs, outputs, facts)
 
     steps = []
     for i, section in enumerate(step_sections):

@@ -71,6 +71,9 @@ class ProveOptions:
     # (every component, validate/register/deploy/monitor included, in its own process); "auto"
     # uses kfp where the package's environment has kfp.
     pipeline_runner: str = "steps"
+    # Proof cache: a package whose files, notebooks, requirements, environment and nbrefactor
+    # version are unchanged is not proven again (`migrate --no-cache` turns it off).
+    use_cache: bool = True
 
     @property
     def cache(self) -> Path:
@@ -91,6 +94,7 @@ class RungResult:
 @dataclass(frozen=True)
 class Proof:
     rungs: tuple[RungResult, ...]
+    cached: bool = False  # taken from the proof cache (said in the terminal, not in the report)
 
     @property
     def rung(self) -> int:
@@ -278,8 +282,14 @@ def _hermetic(work: Path) -> dict[str, str]:
     return env
 
 
-def _installs(package_dir: Path, python: Path, requirements: Sequence[str], options: ProveOptions) -> tuple[bool, str]:
-    argv = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(python), "--no-deps", "--reinstall-package", _distribution(package_dir), str(package_dir)]
+def _installs(package_dir: Path, python: Path, requirements: Sequence[str], options: ProveOptions, work: Optional[Path] = None) -> tuple[bool, str]:
+    source = package_dir
+    if work is not None:
+        # Built from a copy: a build in place (`--no-build-isolation` writes build/ and
+        # *.egg-info beside the sources) must not change the package migrate wrote.
+        source = work / "install-source"
+        shutil.copytree(package_dir, source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
+    argv = [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(python), "--no-deps", "--reinstall-package", _distribution(package_dir), str(source)]
     if options.env_mode == "current":
         argv[6:6] = ["--no-index", "--no-build-isolation"]
     ok, out = _run(argv, timeout=options.timeout)
@@ -354,8 +364,8 @@ def _imports(package: str, python: Path, work: Path, env: dict[str, str], timeou
     return False, _last_lines(out, 1)
 
 
-def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float) -> tuple[bool, str]:
-    copy = work / "tests-run"
+def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, copy: Optional[Path] = None) -> tuple[bool, str]:
+    copy = copy or work / "tests-run"
     shutil.copytree(package_dir, copy, ignore=shutil.ignore_patterns(".nbrefactor", "__pycache__"))
     ok, out = _run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests"], timeout=timeout, cwd=copy, env=env, stdout_only=True)
     summary = next((line for line in reversed(out.splitlines()) if re.search(r"\d+ (passed|failed|error)", line)), _last_lines(out, 1))
@@ -491,14 +501,16 @@ def _missing_data(package_dir: Path) -> list[str]:
         return []
 
 
-def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeout: float) -> tuple[str, str]:
+def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeout: float, work: Optional[Path] = None, env: Optional[dict[str, str]] = None) -> tuple[str, str]:
+    """verify, recording the notebook's values into the package's tests/notebook_values.json;
+    then the generated tests run again and must pass on those recorded values."""
     from nbrefactor.verify.runner import VerifyError, verify
 
     present = [p for p in notebooks if p.is_file()]
     if not present or len(present) != len(notebooks):
         return "unavailable", "the notebook is not where migrate read it"
     try:
-        report = verify([str(p) for p in present], str(package_dir), timeout=timeout, python=str(python))
+        report = verify([str(p) for p in present], str(package_dir), timeout=timeout, python=str(python), record=True)
     except VerifyError as exc:
         return "failed", one_line(str(exc))
     notebook_errors = [e for e in report.errors if e.side == "notebook"]
@@ -506,6 +518,13 @@ def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeou
         return "unavailable", f"the notebook cannot run here: {one_line(notebook_errors[0].message)}"
     counts = report.counts()
     if report.ok:
+        recorded = next((n for n in report.notes if n.startswith("recorded ")), "")
+        if work is not None and env is not None and recorded:
+            copy = work / "recorded-tests"
+            ok, summary = _tests(package_dir, python, work, env, timeout, copy)
+            if not ok:
+                return "failed", f"the generated tests fail on the values recorded from the notebook: {summary}"
+            return "passed", f"{counts['matched']} values, texts and files compared, no difference; {recorded.split(' into ')[0]}, asserted by the generated tests ({summary})"
         return "passed", f"{counts['matched']} values, texts and files compared, no difference"
     if report.verdict != "FAILED":
         return "failed", report.verdict
@@ -518,7 +537,137 @@ def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeou
     return "failed", one_line(f"{counts['mismatched']} mismatched; first: {where} {check.name}: {check.reason}")
 
 
+# --- the proof cache ------------------------------------------------------------------------------
+
+RECORDED_VALUES = Path("tests") / "notebook_values.json"  # written by rung 6 (verify --record)
+_CACHE_SCHEMA = 1
+
+
+_KEY_FILE_LIMIT = 20_000  # files beside the notebooks looked at for a key; beyond it: no caching
+_SKIPPED_DIRS = {".git", "__pycache__", ".ipynb_checkpoints", ".venv", "venv", "node_modules", ".nbrefactor"}
+
+
+def proof_key(package_dir: Path, notebooks: Sequence[Path], options: ProveOptions) -> Optional[str]:
+    """What a proof depends on: every file of the package as it is on disk (a hand edit counts; the
+    values rung 6 records are its output, not its input), the notebooks (bytes) and the files
+    beside them that rung 6 runs on (size and modification time), the requirements, the
+    environment (mode, interpreter, every distribution installed where nbrefactor runs: the base
+    of `current` environments and of verify's kernel), the rungs asked for and nbrefactor's
+    version. None (no caching) when the notebooks' folders hold too many files to look at."""
+    import importlib.metadata
+
+    from nbrefactor import __version__
+
+    digest = hashlib.sha256()
+    package_root = package_dir.resolve()
+    for path in sorted(p for p in package_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(package_dir).as_posix()
+        if "__pycache__" in path.parts or relative == RECORDED_VALUES.as_posix():
+            continue
+        digest.update(relative.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    seen = 0
+    for notebook in notebooks:
+        digest.update(b"notebook\0" + notebook.name.encode("utf-8") + b"\0")
+        try:
+            digest.update(hashlib.sha256(notebook.read_bytes()).digest())
+        except OSError:
+            digest.update(b"absent")
+        folder = notebook.parent
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not _generated_folder(Path(root, d), package_root, options))
+            for name in sorted(files):
+                seen += 1
+                if seen > _KEY_FILE_LIMIT:
+                    return None
+                path = Path(root, name)
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                digest.update(path.relative_to(folder).as_posix().encode("utf-8") + f"\0{stat.st_size}:{stat.st_mtime_ns}".encode())
+    installed = sorted({f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions() if d.metadata["Name"]})
+    basis = {
+        "schema": _CACHE_SCHEMA,
+        "nbrefactor": __version__,
+        "tree": digest.hexdigest(),
+        "requirements": requirement_lines(package_dir),
+        "mode": options.env_mode,
+        "python": sys.version,
+        "base": sys.prefix,
+        "installed": installed,
+        "tools": TOOLS,
+        "verify": options.verify,
+        "runner": options.pipeline_runner,
+    }
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _generated_folder(folder: Path, package_root: Path, options: ProveOptions) -> bool:
+    """Folders nbrefactor writes itself (a migrate output, a package, the environment cache): a
+    run of migrate changes them, so they are not what a proof depends on."""
+    resolved = folder.resolve()
+    if resolved == package_root or resolved == options.cache.resolve():
+        return True
+    return (folder / "migration-report.json").is_file() or (folder / ".nbrefactor").is_dir() or (folder / ".nbrefactor-ready").is_file()
+
+
+def _cache_file(options: ProveOptions, key: str) -> Path:
+    return options.cache / "proofs" / f"{key}.json"
+
+
+def cached_proof(package_dir: Path, key: str, options: ProveOptions) -> Optional[Proof]:
+    """The stored proof of an unchanged package (its recorded values put back), or None."""
+    try:
+        data = json.loads(_cache_file(options, key).read_text(encoding="utf-8"))
+        rungs = tuple(RungResult(int(r["rung"]), str(r["status"]), str(r["detail"])) for r in data["rungs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    recorded = data.get("recorded")
+    if isinstance(recorded, str):
+        from nbrefactor.fileio import write_text_atomic
+
+        target = package_dir / RECORDED_VALUES
+        if not target.is_file() or target.read_text(encoding="utf-8") != recorded:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(target, recorded)
+    return Proof(rungs, cached=True)
+
+
+def store_proof(package_dir: Path, key: str, proof: Proof, options: ProveOptions) -> None:
+    """Kept unless a rung timed out (a busy machine is no property of the package)."""
+    if any("timed out" in r.detail for r in proof.rungs):
+        return
+    from nbrefactor.fileio import write_text_atomic
+
+    recorded = package_dir / RECORDED_VALUES
+    data = {
+        "rungs": [{"rung": r.rung, "status": r.status, "detail": r.detail} for r in proof.rungs],
+        "recorded": recorded.read_text(encoding="utf-8") if recorded.is_file() and proof.rung >= 6 else None,
+    }
+    target = _cache_file(options, key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(target, json.dumps(data, sort_keys=True) + "\n")
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
 def prove_package(package_dir: Path, package: str, notebooks: Sequence[Path], options: ProveOptions, environments: Environments) -> Proof:
+    """Climb the ladder for one written package, or take its proof from the cache when nothing it
+    depends on changed (`proof_key`)."""
+    key = proof_key(package_dir, notebooks, options)
+    if key is None:
+        return _climb(package_dir, package, notebooks, options, environments)
+    if options.use_cache:
+        cached = cached_proof(package_dir, key, options)
+        if cached is not None:
+            return cached
+    proof = _climb(package_dir, package, notebooks, options, environments)
+    store_proof(package_dir, key, proof, options)  # --no-cache still updates the cache
+    return proof
+
+
+def _climb(package_dir: Path, package: str, notebooks: Sequence[Path], options: ProveOptions, environments: Environments) -> Proof:
     """Climb the ladder for one written package; stops at the first rung that fails."""
     results: list[RungResult] = [RungResult(1, "passed", "files written")]
     work = Path(tempfile.mkdtemp(prefix="nbrefactor-prove-"))
@@ -545,7 +694,7 @@ def prove_package(package_dir: Path, package: str, notebooks: Sequence[Path], op
             if python is None:
                 return False, problem
             state["python"] = python
-            return _installs(package_dir, python, requirements, options)
+            return _installs(package_dir, python, requirements, options, work)
 
         steps = [
             (2, install),
@@ -554,7 +703,7 @@ def prove_package(package_dir: Path, package: str, notebooks: Sequence[Path], op
             (5, lambda: _pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner)),
         ]
         if options.verify:
-            steps.append((6, lambda: _verified(notebooks, package_dir, state["python"], options.timeout)))
+            steps.append((6, lambda: _verified(notebooks, package_dir, state["python"], options.timeout, work, env)))
         for rung, attempt in steps:
             if not climb(rung, attempt):
                 break
@@ -607,4 +756,4 @@ def skip_records(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [dict(r, proof=skipped_record()) if r.get("package_dir") and r.get("status") in ("migrated", "migrated-with-review") else dict(r) for r in records]
 
 
-__all__ = ["RUNGS", "ProveOptions", "Proof", "RungResult", "prove_package", "prove_records", "skip_records", "Environments"]
+__all__ = ["RUNGS", "ProveOptions", "Proof", "RungResult", "prove_package", "prove_records", "skip_records", "Environments", "proof_key", "cached_proof", "store_proof"]

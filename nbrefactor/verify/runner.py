@@ -163,6 +163,7 @@ class VerifyReport:
     notebook_seconds: float = 0.0
     package_seconds: float = 0.0
     files: tuple[ValueCheck, ...] = ()  # every file the notebook wrote, by its path in the folder
+    displayed: tuple[ValueCheck, ...] = ()  # text/plain of a cell's result (`display of <notebook> cell <n>`)
     printed: tuple[ValueCheck, ...] = ()  # per step, what its cells printed (`stdout-<step>`)
     not_executed: tuple[str, ...] = ()  # install/apt lines left out of the notebook run (requirements)
     seed: Optional[int] = None
@@ -178,6 +179,8 @@ class VerifyReport:
             yield "final", check
         for check in self.printed:
             yield "printed", check
+        for check in self.displayed:
+            yield "displayed", check
         for check in self.files:
             yield "files", check
 
@@ -237,6 +240,7 @@ def verify(
     seed: Optional[int] = None,
     repeat: bool = True,
     python: Optional[str] = None,
+    record: bool = False,
 ) -> VerifyReport:
     """Run the notebook(s) and the package side by side and compare what crosses each step, what
     each step printed, every file the notebook wrote and the final value of every name.
@@ -250,6 +254,10 @@ def verify(
     verdict, not a package mismatch.
     `python`: the interpreter of the package's environment; the notebook's kernel and the
     package both run in it (default: the interpreter of the `python3` kernel).
+    `record`: write the notebook's values (as JSON fingerprints, `compile/recorded_values.py`)
+    into the package's `tests/notebook_values.json`, which its generated tests assert. Only
+    values the notebook gave alike in both of its runs, from a notebook that ran to the end
+    unseeded (the generated tests do not seed: values recorded under `--seed` would be wrong).
     Hermetic: install/apt lines are not executed (they are requirements), and the network is
     blocked on both sides (see `hermetic_env`).
 
@@ -259,6 +267,8 @@ def verify(
     """
     if rtol < 0 or atol < 0 or timeout <= 0:
         raise VerifyError("--rtol and --atol must be >= 0 and --timeout > 0")
+    if record and seed is not None:
+        raise VerifyError("--record records the notebook as it runs: it cannot be combined with --seed (the generated tests do not seed)")
     paths = [Path(notebook_path)] if isinstance(notebook_path, (str, os.PathLike)) else [Path(p) for p in notebook_path]
     if not paths:
         raise VerifyError("no notebook given")
@@ -320,7 +330,7 @@ def verify(
         # kernel starts, and its `on_step` waits for the notebook's snapshot of the same step.
         # The notebook's second run (its own copy, its own snapshots) goes at the same time.
         started = time.monotonic()
-        package_run = _start_package(plan, src, steps, final_spec, snapshots, pkg_root / relative[0].parent, rtol, atol, env, work, python)
+        package_run = _start_package(plan, src, steps, final_spec, snapshots, pkg_root / relative[0].parent, rtol, atol, env, work, python, record, _probes(steps, selected, notebooks))
         second: dict[str, Any] = {}
         thread = None
         if repeat:
@@ -362,6 +372,7 @@ def verify(
         outputs = _read_json(snapshots / _OUTPUTS)
         extra = _Observed(
             printed=_compare_printed(steps, outputs, events),
+            displayed=_compare_displayed(steps, outputs, events, rtol, atol),
             files=_compare_files(nb_root, pkg_root, before, ignore, rtol, atol),
             unreached=_unreached_names(snapshots / "final.json", final_names),
         )
@@ -390,11 +401,61 @@ def verify(
             skipped_lines=not_executed,
             containment=CONTAINMENT if leash.watching else CONTAINMENT_WITHOUT_WATCHDOG,
         )
+        if record:
+            notes.append(record_values(package, report, events, paths, nb_errors, repeat))
+            report = dataclasses.replace(report, notes=tuple(notes))
         return dataclasses.replace(report, not_executed=not_executed, seed=seed, notebook_runs=2 if repeat else 1, hermetic=hermetic, execution=execution)
     finally:
         leash.release()
         if not keep_temp:
             shutil.rmtree(work, ignore_errors=True)
+
+
+RECORDED_FILE = Path("tests") / "notebook_values.json"
+
+
+def record_values(package: Path, report: VerifyReport, events: list[dict[str, Any]], paths: Sequence[Path], nb_errors: Sequence[RunError], repeat: bool) -> str:
+    """Write the notebook's values (fingerprints taken in the package's interpreter from the
+    notebook's snapshots) to the package's tests/notebook_values.json; returns the note for the
+    report. Left out: values the notebook gave differently in its two runs, values a volatile or
+    unloadable snapshot skipped, values with no fingerprint. Nothing is written when the notebook
+    did not run to the end (its values would be partial)."""
+    from nbrefactor.compile.recorded_values import SCHEMA
+    from nbrefactor.fileio import write_text_atomic
+
+    target = package / RECORDED_FILE
+    if nb_errors:
+        return f"values not recorded: the notebook did not run to the end ({nb_errors[0].message})"
+    statuses = {(where, check.name): check.status for where, check in report.checks()}
+    recorded: dict[str, dict[str, Any]] = {}
+    left_out = 0
+    for event in events:
+        if event.get("event") == "step" and not event.get("ignored"):
+            where = event["step"]
+        elif event.get("event") == "final":
+            where = "final"
+        else:
+            continue
+        for check in event.get("checks", ()):
+            value = check.get("recorded")
+            if value is None or statuses.get((where, check["name"])) in (NONDETERMINISTIC, SKIPPED, NOT_COMPARED):
+                left_out += 1
+                continue
+            recorded.setdefault(where, {})[check["name"]] = value
+    count = sum(len(v) for v in recorded.values())
+    data = {
+        "schema": SCHEMA,
+        "comment": "Values recorded from a run of the notebook by `nbrefactor verify --record`; tests/test_package.py asserts them. Re-record after changing the notebook.",
+        "notebooks": [p.name for p in paths],
+        "notebook_runs": 2 if repeat else 1,  # 2: a value that differed between the runs was left out
+        "values": recorded,
+    }
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(target, json.dumps(data, indent=1, sort_keys=True, allow_nan=False) + "\n")
+    except (OSError, ValueError) as exc:
+        return f"values not recorded: {target}: {exc}"
+    return f"recorded {count} notebook values into {RECORDED_FILE.as_posix()} ({left_out} left out: nondeterministic, skipped or without a fingerprint)"
 
 
 def _check_kernel() -> None:
@@ -846,7 +907,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def _cell_texts(cell: Any) -> dict[str, str]:
     """What a cell printed (stdout) and displayed as text (text/plain of its results)."""
-    printed, shown = [], []
+    printed, shown, result = [], [], ""
     for output in cell.get("outputs", ()):
         kind = output.get("output_type")
         if kind == "stream" and output.get("name") == "stdout":
@@ -856,7 +917,9 @@ def _cell_texts(cell: Any) -> dict[str, str]:
             text = output.get("data", {}).get("text/plain")
             if text:
                 shown.append(text if isinstance(text, str) else "".join(text))
-    return {"stdout": "".join(printed), "display": "\n".join(shown)}
+                if kind == "execute_result":  # the cell's own result (its last expression)
+                    result = shown[-1]
+    return {"stdout": "".join(printed), "display": "\n".join(shown), "result": result}
 
 
 def _run_one_notebook(
@@ -1058,6 +1121,8 @@ def _start_package(
     env: dict[str, str],
     work: Path,
     python: Optional[str] = None,
+    record: bool = False,
+    displays: Optional[dict[str, list[dict[str, Any]]]] = None,
 ) -> _PackageRun:
     results = work / "results.jsonl"
     final = None
@@ -1071,13 +1136,14 @@ def _start_package(
         }
     spec = {
         "package": plan.package,
-        "steps": {s.name: {"names": list(s.outputs), "manifest": str(snapshots / f"step-{s.name}.json")} for s in steps},
+        "steps": {s.name: {"names": list(s.outputs), "manifest": str(snapshots / f"step-{s.name}.json"), "module": s.module, "displays": (displays or {}).get(s.name, [])} for s in steps},
         "final": final,
         "notebook_done": str(snapshots / _NOTEBOOK_DONE),
         "results": str(results),
         "rtol": rtol,
         "atol": atol,
         "memory": memory_cap(),
+        "record": record,
     }
     spec_path = work / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
@@ -1255,9 +1321,19 @@ def _runner_main(argv: Sequence[str]) -> int:
         if entry is None:  # a step of another notebook of the model
             emit({"event": "step", "step": step, "ignored": True})
             return
-        checks = _check_values(entry, outputs, spec["rtol"], spec["atol"], spec["notebook_done"])
+        checks = _check_values(entry, outputs, spec["rtol"], spec["atol"], spec["notebook_done"], spec.get("record", False))
         extra = sorted(str(k) for k in outputs if k not in entry["names"])
-        emit({"event": "step", "step": step, "checks": checks, "extra": extra, "stdout": printed})
+        shown = []
+        if entry.get("displays"):
+            from nbrefactor.verify.displays import evaluate
+
+            try:
+                namespace = dict(vars(importlib.import_module(entry["module"]))) if entry.get("module") else {}
+            except Exception:  # noqa: BLE001 - the step ran, so its module imports; be safe anyway
+                namespace = {}
+            shown = [e for e in (evaluate(probe, namespace, latest) for probe in entry["displays"]) if e is not None]
+            tee.take()  # a displayed value's formatting must not count as the next step's output
+        emit({"event": "step", "step": step, "checks": checks, "extra": extra, "stdout": printed, "displays": shown})
 
     try:
         seed_globals()
@@ -1270,7 +1346,7 @@ def _runner_main(argv: Sequence[str]) -> int:
         if not isinstance(final, dict):
             emit({"event": "error", "message": f"pipeline.run returned {type(final).__name__}, not a dict of final values", "exception": "TypeError"})
             return 1
-        emit({"event": "final", "checks": _check_values(spec["final"], {**latest, **final}, spec["rtol"], spec["atol"], spec["notebook_done"])})
+        emit({"event": "final", "checks": _check_values(spec["final"], {**latest, **final}, spec["rtol"], spec["atol"], spec["notebook_done"], spec.get("record", False))})
     emit({"event": "done"})
     sink.close()
     return 0
@@ -1316,10 +1392,12 @@ def _read_manifest(path: str) -> Optional[dict[str, Any]]:
         return None
 
 
-_COMPILER_NAMED = re.compile(r"shown_cell\d+(?:_\d+)?")
+# Names the compiler made: a value the notebook only displayed (`shown_cell<N>`), or the global
+# random state carried from step to step (`_nbrefactor_numpy_random_state`, compile/random_state.py).
+_COMPILER_NAMED = re.compile(r"shown_cell\d+(?:_\d+)?|_nbrefactor_\w+")
 
 
-def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float, done: str) -> list[dict[str, Any]]:
+def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float, done: str, record: bool = False) -> list[dict[str, Any]]:
     import pickle
 
     from nbrefactor.verify.compare import Match, Mismatch, compare, describe
@@ -1350,8 +1428,9 @@ def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float,
             check.update(status=NOT_COMPARED, reason="the notebook did not reach this point", package=describe(outputs[name]))
         elif snapshot["status"] == "undefined" and _COMPILER_NAMED.fullmatch(name):
             # The compiler named a value the notebook only displayed (`shown_cell<N>`, logged as
-            # a metric): the notebook has no such variable to compare it with.
-            check.update(status=SKIPPED, reason="a value the notebook only displayed, named by the compiler", package=describe(outputs[name]))
+            # a metric) or carries the random state: the notebook has no such variable.
+            why = "the global random state, carried between steps by the compiler" if name.startswith("_nbrefactor_") else "a value the notebook only displayed, named by the compiler"
+            check.update(status=SKIPPED, reason=why, package=describe(outputs[name]))
         elif snapshot["status"] == "undefined":
             check.update(status=MISMATCHED, reason=f"not defined in the notebook after cell {manifest['cell']}", package=describe(outputs[name]))
         elif snapshot["status"] == "unpicklable":
@@ -1376,6 +1455,14 @@ def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float,
                     else:
                         check.update(status=SKIPPED, reason=result.reason, path=result.path)
                 check.update(notebook=describe(expected), package=describe(actual))
+                if record:
+                    # The notebook's value, as JSON, for the generated tests (`--record`).
+                    from nbrefactor.compile.recorded_values import fingerprint
+
+                    try:
+                        check["recorded"] = fingerprint(expected)
+                    except Exception:  # noqa: BLE001 - a value with no fingerprint is not recorded
+                        pass
                 del expected
         checks.append(check)
     return checks
@@ -1417,6 +1504,7 @@ def mask_volatile(text: str) -> str:
 @dataclass
 class _Observed:
     printed: list[ValueCheck]
+    displayed: list[ValueCheck]
     files: list[ValueCheck]
     unreached: list[str]  # names the notebook holds at the end that no step returns
     nondeterministic: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)  # (where, name) → how
@@ -1522,6 +1610,50 @@ def _step_text(step: PlanStep, outputs: dict[str, Any], kind: str) -> Optional[s
     return "".join(texts)
 
 
+def _probes(steps: list[PlanStep], selected: list[str], notebooks: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    """Per step, the cells whose displayed result the package is asked for (verify/displays.py)."""
+    from nbrefactor.verify.displays import display_probes
+
+    found = {}
+    for step in steps:
+        cells = notebooks[selected.index(step.notebook)].cells
+
+        def source_of(number: int, cells: Any = cells) -> Optional[str]:
+            if not 1 <= number <= len(cells) or cells[number - 1].cell_type != "code":
+                return None
+            return cells[number - 1].source
+
+        found[step.name] = display_probes(step.cells, source_of)
+    return found
+
+
+def _compare_displayed(steps: list[PlanStep], outputs: dict[str, Any], events: list[dict[str, Any]], rtol: float, atol: float) -> list[ValueCheck]:
+    """A cell's displayed result (text/plain) against the same expression in the package, volatile
+    parts masked. A cell that displayed nothing in the notebook is not a comparison."""
+    from nbrefactor.verify.displays import same_text, unqualified
+
+    by_step = {e["step"]: e for e in events if e.get("event") == "step" and not e.get("ignored")}
+    checks = []
+    for step in steps:
+        event = by_step.get(step.name)
+        cells = outputs.get(step.notebook, {})
+        for shown in (event or {}).get("displays", ()):
+            expected = cells.get(str(shown["cell"]), {}).get("result", "")
+            if not expected:
+                continue
+            name = f"display of {step.notebook} cell {shown['cell']}"
+            if "skipped" in shown:
+                checks.append(ValueCheck(name, SKIPPED, shown["skipped"]))
+                continue
+            difference = same_text(unqualified(mask_volatile(expected)), unqualified(mask_volatile(shown["text"])), rtol, atol)
+            lines = f"{len(expected.splitlines())} lines"
+            if difference is None:
+                checks.append(ValueCheck(name, MATCHED, notebook=lines))
+            else:
+                checks.append(ValueCheck(name, MISMATCHED, f"displayed text differs at {difference}", notebook=lines, package=f"{len(shown['text'].splitlines())} lines"))
+    return checks
+
+
 def _compare_printed(steps: list[PlanStep], outputs: dict[str, Any], events: list[dict[str, Any]]) -> list[ValueCheck]:
     """What each step's cells printed in the notebook against what the step printed in the
     package (volatile parts masked). A step whose cells printed nothing and that printed nothing
@@ -1615,6 +1747,8 @@ def _nondeterminism(
             twin = outputs2.get(notebook, {}).get(cell)
             if twin is not None and mask_volatile(texts.get("stdout", "")) != mask_volatile(twin.get("stdout", "")):
                 found[("printed", f"{notebook} cell {cell}")] = "printed different text in the two runs"
+            if twin is not None and mask_volatile(texts.get("result", "")) != mask_volatile(twin.get("result", "")):
+                found[("displayed", f"display of {notebook} cell {cell}")] = "displayed different text in the two runs"
     written = set(_written(root1, before, ignore)) | set(_written(root2, before, ignore))
     for relative in sorted(written):
         if _volatile_file(relative):
@@ -1681,6 +1815,7 @@ def _build_report(
             final = tuple(_value_check(c) for c in final_event["checks"])
     printed: tuple[ValueCheck, ...] = ()
     files: tuple[ValueCheck, ...] = ()
+    displayed: tuple[ValueCheck, ...] = ()
     if observed is not None:
         odd = observed.nondeterministic
         printed_odd = {name for (where, name) in odd if where == "printed"}  # "<notebook> cell <n>"
@@ -1695,6 +1830,7 @@ def _build_report(
         final = tuple(settle("final", c) for c in final)
         cells_of = {f"stdout of step {s.name}": [f"{s.notebook} cell {c}" for c in s.cells] for s in steps}
         printed = tuple(settle("printed", c, [x for x in cells_of.get(c.name, ()) if x in printed_odd]) for c in observed.printed)
+        displayed = tuple(settle("displayed", c) for c in observed.displayed)
         files = tuple(settle("files", c) for c in observed.files)
         if observed.unreached:
             shown = ", ".join(observed.unreached[:12]) + (" …" if len(observed.unreached) > 12 else "")
@@ -1713,6 +1849,7 @@ def _build_report(
         package_seconds=round(package_seconds, 3),
         printed=printed,
         files=files,
+        displayed=displayed,
     )
 
 
@@ -1763,6 +1900,9 @@ def render_text(report: VerifyReport) -> str:
     if report.printed:
         lines.append("printed text")
         lines.extend(_check_lines(report.printed))
+    if report.displayed:
+        lines.append("displayed text (a cell's result, text/plain)")
+        lines.extend(_check_lines(report.displayed))
     if report.files:
         lines.append("files the notebook wrote")
         lines.extend(_check_lines(report.files))
@@ -1852,13 +1992,14 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--keep-temp", action="store_true", help="keep the temporary copies and snapshots (their folder is printed)")
     parser.add_argument("--seed", type=int, default=None, metavar="N", help="seed Python's and NumPy's global random generators on both sides first (default: no seeding; both sides run as they are)")
     parser.add_argument("--once", dest="repeat", action="store_false", help="run the notebook once (default: twice, to report its own run-to-run nondeterminism)")
+    parser.add_argument("--record", action="store_true", help="write the notebook's values into PACKAGE/tests/notebook_values.json, which the generated tests assert (not with --seed)")
     parser.add_argument("--python", metavar="PATH", help="the interpreter of the package's environment: the notebook's kernel and the package run in it (default: the python3 kernel's)")
     parser.set_defaults(handler=run_verify)
 
 
 def run_verify(args: argparse.Namespace) -> int:
     try:
-        report = verify(args.notebooks, args.package, timeout=args.timeout, rtol=args.rtol, atol=args.atol, keep_temp=args.keep_temp, seed=args.seed, repeat=args.repeat, python=args.python)
+        report = verify(args.notebooks, args.package, timeout=args.timeout, rtol=args.rtol, atol=args.atol, keep_temp=args.keep_temp, seed=args.seed, repeat=args.repeat, python=args.python, record=args.record)
     except VerifyError as exc:
         print(f"nbrefactor: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -34,4 +34,4 @@ def report(cfg: Config, NAME, high):
     summary = {"name": NAME, "mean": statistics.mean(high)}
     with open(cfg.summary_json_path, "w") as fh:
         json.dump(summary, fh)
-    return fh, summary
+    return summary

@@ -1,0 +1,99 @@
+"""The global random state travels between steps like any other value.
+
+A notebook seeds once (`np.random.seed(7)`, cell 2) and draws later (`np.random.normal(...)` in
+cell 5, `KMeans(n_init=10)` without `random_state` in cell 8). In one process the package's steps
+draw the same numbers as the notebook: the global generator simply goes on. Run as a pipeline,
+each step is a process of its own (a kfp component), with a fresh, unseeded generator: the draws
+differ from the notebook's and from run to run (issue 9, point 3).
+
+Decision: the generator's state is made a value of the pipeline. From the step that seeds (the
+seeding calls are randomness.toml's [[seed]] entries) to the last step that draws (its draws:
+the catalogue's global-state draws of that library, and for NumPy the [[random_state]] calls made
+without their seed keyword, such as scikit-learn estimators, which draw from NumPy's global
+generator), every step returns the state it ends with (`random.getstate()`,
+`numpy.random.get_state()`) and every step after the seeding one starts by restoring the state the
+previous one returned. In one process that restore changes nothing (the state is already that
+one), so the package still computes the notebook's numbers; across processes it carries on the
+exact sequence the notebook drew. Steps in between that draw nothing the catalogue knows are in the
+chain too, so a restore never rewinds the generator past a draw.
+
+Rejected: merging the seeding step with every step that draws (it collapses a seeded notebook
+into one step: `segments` would lose all of its structure), and re-seeding with the config seed
+at the top of each drawing step (the second drawing step would restart the sequence that in the
+notebook goes on, so the package would no longer compute the notebook's numbers).
+
+The names carried (`_nbrefactor_numpy_random_state`, `_nbrefactor_python_random_state`) are
+compiler-made: verify skips them (the notebook has no such variable) and no notebook name can take
+them (the prefix is reserved).
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from nbrefactor.audit.catalog import Catalog, load_catalog
+
+PREFIX = "_nbrefactor_"
+# library id (randomness.toml) → (carried name, import line, restore statement, capture expression)
+STATES = {
+    "python": (
+        f"{PREFIX}python_random_state",
+        f"import random as {PREFIX}random",
+        f"{PREFIX}random.setstate({{name}})",
+        f"{PREFIX}random.getstate()",
+    ),
+    "numpy": (
+        f"{PREFIX}numpy_random_state",
+        f"import numpy as {PREFIX}numpy",
+        f"{PREFIX}numpy.random.set_state({{name}})",
+        f"{PREFIX}numpy.random.get_state()",
+    ),
+}
+CARRIED = frozenset(state[0] for state in STATES.values())
+
+
+def carry_random_state(sections: Sequence, inputs: list[list[str]], outputs: list[set[str]], facts, catalog: Optional[Catalog] = None) -> None:  # noqa: ANN001
+    """Adds the carried states to the steps' `inputs` and `outputs` (per step, in order; changed in
+    place: the planner's own working lists)."""
+    from nbrefactor.audit.rules.randomness import RandomnessCatalog, _keyword_given, _matches, analyse_randomness
+
+    randomness = RandomnessCatalog.from_catalog(catalog if catalog is not None else load_catalog())
+    found = analyse_randomness(facts, randomness)
+    step_of = {ca.cell.index: i for i, section in enumerate(sections) for ca in section.cells}
+    for library, (name, *_rest) in STATES.items():
+        seeded = [step_of[s.ca.cell.index] for s in found.seeds if library in s.libraries and not s.call.in_function and s.ca.cell.index in step_of]
+        if not seeded:
+            continue
+        first = min(seeded)
+        drawing = {step_of[d.ca.cell.index] for d in found.draws if d.library == library and d.ca.cell.index in step_of}
+        if library == "numpy":
+            for i, section in enumerate(sections):
+                for ca in section.cells:
+                    for call in ca.facts.calls:
+                        qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
+                        for spec in randomness.random_state:
+                            if qualified and _matches(qualified, spec.calls) and _keyword_given(call, spec.keywords) is None:
+                                drawing.add(i)
+        last = max((i for i in drawing if i > first), default=None)
+        if last is None:
+            continue  # nothing draws after the seeding step: each process seeds where it draws
+        for i in range(first, last + 1):
+            if i > first:
+                inputs[i].append(name)
+            if i < last:
+                outputs[i].add(name)
+
+
+def restore_lines(step_inputs: Sequence[str]) -> list[str]:
+    return [restore.format(name=name) for name, _, restore, _ in STATES.values() if name in step_inputs]
+
+
+def capture_lines(step_outputs: Sequence[str]) -> list[str]:
+    return [f"{name} = {capture}" for name, _, _, capture in STATES.values() if name in step_outputs]
+
+
+def import_lines(names: Sequence[str]) -> list[str]:
+    return [line for name, line, _, _ in STATES.values() if name in names]
+
+
+__all__ = ["carry_random_state", "restore_lines", "capture_lines", "import_lines", "CARRIED", "PREFIX"]

@@ -1,0 +1,113 @@
+"""The generated tests assert the notebook's own values (issue 9, point 7).
+
+`nbrefactor verify --record` runs the notebook (a real kernel) and writes what it held at each step
+boundary and at the end into the package's tests/notebook_values.json, as JSON fingerprints
+(nbrefactor/compile/recorded_values.py). The generated tests run the package and compare. Proven
+by mutation: a constant changed in a generated step makes the generated tests fail on a recorded
+value, for a value no saved output shows.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nbfactory import project, write_notebook
+from nbrefactor.cli.app import main
+from nbrefactor.compile.recorded_values import differences, fingerprint
+
+
+def roundtrip(value):
+    return json.loads(json.dumps(fingerprint(value), allow_nan=False))
+
+
+def test_fingerprints_are_json_and_equal_values_agree():
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    values = [None, True, 3, 2.5, float("nan"), float("-inf"), "text", [1, (2, 3)], {"t": 1, "v": [1.0]},
+              np.float64(0.25), np.arange(6).reshape(2, 3), np.linspace(0, 1, 5000),
+              pd.DataFrame({"t": [1.0, 2.0], "name": ["a", None]}), pd.Series([1, 2], name="s")]
+    for value in values:
+        recorded = roundtrip(value)
+        assert recorded is not None, value
+        assert differences(recorded, fingerprint(value)) is None, value
+    assert fingerprint(object()) is None  # no stable description: never recorded
+    assert fingerprint(open) is None
+
+
+def test_differences_name_the_place_and_use_a_relative_tolerance():
+    np = pytest.importorskip("numpy")
+    pd = pytest.importorskip("pandas")
+    assert differences(roundtrip({"t": 1, "v": [1.0]}), fingerprint({"t": 1, "v": [1.5]}), "d") == "d['v'][0]: notebook 1.0, package 1.5"
+    assert differences(roundtrip(0.1 + 0.2), fingerprint(0.3)) is None  # last-digit noise
+    assert differences(roundtrip(1.0), fingerprint(1.001)) is not None
+    assert differences(roundtrip(3), fingerprint(3.0)) is None  # the same number
+    assert differences(roundtrip(3), fingerprint(4)) is not None
+    assert differences(roundtrip(float("nan")), fingerprint(float("nan"))) is None
+    assert "a list" in differences(roundtrip([1]), fingerprint((1,)), "x")
+    big = np.linspace(0, 1, 5000)
+    changed = big.copy()
+    changed[17] += 0.01
+    assert differences(roundtrip(big), fingerprint(changed), "arr").startswith("arr.summary.")
+    frame = pd.DataFrame({"a": [1, 2]})
+    assert differences(roundtrip(frame), fingerprint(pd.DataFrame({"a": [1, 3]})), "df") == "df[0][1]: notebook 2, package 3"
+    assert differences(roundtrip(frame), fingerprint(pd.DataFrame({"b": [1, 2]})), "df") is not None
+
+
+CELLS = [
+    ("md", "# Load"), "values = [3, 5, 7, 9]\nscale = 2",
+    ("md", "# Compute"), "scaled = [v * scale for v in values]\ntotal = sum(scaled)",
+    ("md", "# Noise"), "import random\nnoise = random.random()",
+    ("md", "# Report"), "import numpy as np\nmean = float(np.mean(scaled)) + 0 * noise\narr = np.array(scaled) / 3",
+]
+
+
+def _generated_suite(package: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update({"NBREFACTOR_NO_TRACKING": "1", "NB_NO_TRACKING": "1", "PYTHONPATH": str(package / "src")})
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA"], cwd=package, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_recorded_values_are_asserted_and_a_changed_step_constant_fails_them(tmp_path, capsys):
+    path = write_notebook(project(tmp_path) / "nb.ipynb", CELLS)
+    out = tmp_path / "out"
+    assert main(["migrate", str(path), "--out", str(out), "--no-cache"]) == 0
+    package = out / "nb"
+    assert (package / "tests" / "recorded_values.py").is_file()
+    # Before recording: the recorded-value test says why it did not run (never a silent pass).
+    before = _generated_suite(package)
+    assert "SKIPPED" in before.stdout and "no values recorded from a run of the notebook" in before.stdout
+    capsys.readouterr()
+    # --record and --seed do not mix: values recorded under a seed the tests do not apply would be wrong.
+    assert main(["verify", str(path), str(package), "--record", "--seed", "0"]) == 2
+    code = main(["verify", str(path), str(package), "--record"])
+    report = capsys.readouterr().out
+    # The notebook draws an unseeded random number: verify says so, and does not record it.
+    assert code == 1 and "NOT VERIFIED: the notebook itself gives different results" in report
+    assert "recorded 10 notebook values into tests/notebook_values.json (2 left out" in report
+    recorded = json.loads((package / "tests" / "notebook_values.json").read_text())
+    assert recorded["values"]["compute"]["scaled"] == {"t": "list", "v": [{"t": "int", "v": n} for n in (6, 10, 14, 18)]}
+    assert recorded["values"]["final"]["mean"] == {"t": "float", "v": 12.0}
+    assert "noise_step" not in recorded["values"] and "noise" not in recorded["values"]["final"]
+    done = _generated_suite(package)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "PASSED tests/test_package.py::test_value_recorded_from_the_notebook[compute-scaled]" in done.stdout
+    assert "PASSED tests/test_package.py::test_value_recorded_from_the_notebook[final-mean]" in done.stdout
+    # Mutation: no saved output shows these values, so only the recorded ones can catch it.
+    steps = package / "src" / "nb" / "steps.py"
+    source = steps.read_text()
+    assert source.count("scale = 2") == 1
+    steps.write_text(source.replace("scale = 2", "scale = 3"))
+    broken = _generated_suite(package)
+    assert broken.returncode != 0
+    assert "FAILED tests/test_package.py::test_value_recorded_from_the_notebook[compute-scaled]" in broken.stdout
+    assert "FAILED tests/test_package.py::test_value_recorded_from_the_notebook[final-mean]" in broken.stdout
+    assert "differs from the notebook's recorded value at scaled[0]: notebook 6, package 9" in broken.stdout
+    assert not math.isnan(recorded["values"]["final"]["arr"]["v"][0])
