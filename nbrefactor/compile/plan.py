@@ -321,7 +321,7 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem], cat
         merged_notes.append(f"steps {', '.join(s.name for s in step_sections[first:last + 1])} merged into one: `{name}` is {what}, "
                             "which cannot be pickled, and the steps run as separate processes that pass values pickled")
         step_sections = _merge_sections(step_sections, first, last)
-        flow = _section_flow(step_sections, injected, is_data)
+        flow = _section_flow(step_sections, name_flow, is_data)
     cell_of_step = {ca.cell.index: i for i, section in enumerate(step_sections) for ca in section.cells}
     for ca in facts.cells:
         for ref in ca.facts.classes:
