@@ -245,7 +245,7 @@ local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=os.path.
 spec = importlib.util.spec_from_file_location("kfp_pipeline_local", os.path.join(package_dir, "pipeline", "kfp_pipeline.py"))
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
-module.PIPELINE(artifacts_dir=os.path.join(workdir, "artifacts"))
+getattr(module, os.path.basename(package_dir) + "_pipeline")(artifacts_dir=os.path.join(workdir, "artifacts"))
 """
 LOCAL_PACKAGES = ("churn", "customer_segments")
 

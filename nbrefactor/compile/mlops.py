@@ -17,6 +17,7 @@ pytorch, keras/tensorflow, statsmodels, else pyfunc when it has `predict`).
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
@@ -77,6 +78,15 @@ class ImageSettings:
 
 
 @dataclass(frozen=True)
+class FileAccess:
+    """A step reading or writing a file (the edge finds them with the paths rules' I/O catalogue)."""
+
+    step: str
+    path: str  # the literal path as written; "" when not a literal: it may be any file
+    mode: str  # read | write
+
+
+@dataclass(frozen=True)
 class MlopsInputs:
     """What the edge gathered for the MLOps files."""
 
@@ -85,6 +95,7 @@ class MlopsInputs:
     gpu: GpuSettings = GpuSettings()
     image: ImageSettings = ImageSettings()
     tool_versions: tuple[tuple[str, Optional[str]], ...] = ()  # (distribution, installed version)
+    file_accesses: tuple[FileAccess, ...] = ()
 
 
 _GPU_KEYS = {"accelerator", "count", "node-label-key", "node-label-value", "tolerations", "cpu-request", "memory-request", "steps", "models"}
@@ -204,6 +215,55 @@ def _gpu_steps(plan: ModelPlan, inputs: MlopsInputs) -> dict[str, tuple[str, ...
     return {name: reasons for name, reasons in inputs.gpu_steps if name in names}
 
 
+def _same_file(a: str, b: str) -> bool:
+    """Two accesses may touch the same file: equal paths, one inside the other, or either unknown."""
+    if not a or not b:
+        return True
+    a, b = posixpath.normpath(a.replace("\\", "/")), posixpath.normpath(b.replace("\\", "/"))
+    return a == b or a.startswith(b.rstrip("/") + "/") or b.startswith(a.rstrip("/") + "/")
+
+
+def step_dependencies(plan: ModelPlan, inputs: MlopsInputs) -> dict[str, tuple[str, ...]]:
+    """Step → the earlier steps it must run after (the pipeline's DAG; documented in docs/pipelines.md):
+    1. data: the last earlier step returning a value the step takes;
+    2. Kale `prev:` tags: the named blocks;
+    3. files: an earlier step touching a file this step touches, when either writes it (a path
+       that is not a literal may be any file);
+    4. tracking: none between steps — the `start_run` component opens the MLflow run the training
+       step and the steps after it log into;
+    5. notebooks: a model of several notebooks ran them one after the other, sharing only files
+       the compiler may not see, so a step of notebook k+1 with no other dependency runs after the
+       last steps of notebook k.
+    Steps with no dependency start right after data validation: independent steps run in parallel."""
+    order = [s.name for s in plan.steps]
+    position = {name: i for i, name in enumerate(order)}
+    deps: dict[str, set[str]] = {name: set() for name in order}
+    producer: dict[str, str] = {}
+    for step in plan.steps:
+        deps[step.name] |= {producer[n] for n in step.inputs if n in producer}
+        for n in step.outputs:
+            producer[n] = step.name
+    for stage in plan.stages:
+        by_title = {sec.title: sec.name for sec in stage.sectioning.sections}
+        for sec in stage.sectioning.sections:
+            if sec.name in deps:
+                deps[sec.name] |= {by_title[t] for t in sec.prev if by_title.get(t) in deps and position[by_title[t]] < position[sec.name]}
+    accesses = [a for a in inputs.file_accesses if a.step in position]
+    for later in accesses:
+        for earlier in accesses:
+            if position[earlier.step] < position[later.step] and "write" in (earlier.mode, later.mode) and _same_file(earlier.path, later.path):
+                deps[later.step].add(earlier.step)
+    previous_sinks: set[str] = set()
+    for stage in plan.stages:
+        names = [s.name for s in stage.steps]
+        for name in names:
+            if not deps[name] and previous_sinks:
+                deps[name] |= previous_sinks
+        used = {d for name in names for d in deps[name]}
+        previous_sinks = {name for name in names if name not in used} or previous_sinks
+    return {name: tuple(sorted(deps[name], key=position.__getitem__)) for name in order}
+
+
 def _parameter_name(name: str) -> str:
     return f"cfg_{name}" if name in RESERVED_PARAMETERS or name.startswith(("in_", "out_")) else name
 
@@ -225,6 +285,8 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
     ] + [{"name": "artifacts_dir", "param": "artifacts_dir", "type": "str", "default": "artifacts"}]
     trained = False
     steps = []
+    dependencies = step_dependencies(plan, inputs)
+    used = {d for ds in dependencies.values() for d in ds}
     for s in plan.steps:
         is_training = s.name == training.step
         trained = trained or is_training
@@ -239,6 +301,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
                 "training": is_training,
                 "tracked": trained,  # the training step and every step after it log into the run
                 "gpu": gpu_steps.get(s.name, ()),
+                "after": [f"{d}_task" for d in dependencies[s.name]] or ["validate"],
             }
         )
     requirements = [f"{r.distribution}=={r.version}" if r.version else r.distribution for r in context["requirements"]]
@@ -246,6 +309,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
     ctx = {
         **context,
         "mlops_steps": steps,
+        "sink_tasks": [f"{s.name}_task" for s in plan.steps if s.name not in used] or ["validate"],
         "mlops_fields": fields,
         "data_fields": data_fields,
         "training": training,

@@ -24,7 +24,7 @@ from typing import Any, Optional, Sequence
 from nbrefactor.audit.analysis import NotebookFacts
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.compile.emit import EmitInputs, FileTree
-from nbrefactor.compile.mlops import MlopsInputs, settings_from_tables
+from nbrefactor.compile.mlops import FileAccess, MlopsInputs, settings_from_tables
 from nbrefactor.compile.plan import ModelPlan
 from nbrefactor.config import Settings
 
@@ -45,6 +45,7 @@ def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog:
         gpu=gpu,
         image=image,
         tool_versions=tuple((name, _version(name)) for name in TOOLS),
+        file_accesses=file_accesses(plan, catalog),
     )
     return dataclasses.replace(inputs, mlops=mlops)
 
@@ -68,6 +69,47 @@ def gpu_steps(plan: ModelPlan, catalog: Catalog) -> tuple[tuple[str, tuple[str, 
             if reasons:
                 out.append((step.name, reasons))
     return tuple(out)
+
+
+def file_accesses(plan: ModelPlan, catalog: Catalog) -> tuple[FileAccess, ...]:
+    """The files each step reads and writes, for the pipeline's ordering of side effects: every
+    argument of a catalogued I/O call (`rules/io_calls.toml`, as the paths rules read it), its
+    literal path when it is one. An I/O call inside a module-level function belongs to the steps
+    calling that function (all steps of the notebook when none calls it directly: it may be called
+    through another function); shell lines and cell magics (`!cp`, `%%writefile`) may write any file."""
+    from nbrefactor.audit.rules.paths import path_arguments
+
+    found: list[FileAccess] = []
+    for stage in plan.stages:
+        step_of = {cell: step.name for step in stage.steps for cell in step.cells}
+        callers: dict[str, set[str]] = {}
+        for ca in stage.facts.cells:
+            step = step_of.get(ca.cell.index)
+            if step is None:
+                continue
+            for call in ca.facts.calls:
+                if not call.receiver and call.func == call.method:
+                    callers.setdefault(call.method, set()).add(step)
+                for arg in call.args:  # a function passed by name (a callback) runs there too
+                    if arg.name:
+                        callers.setdefault(arg.name, set()).add(step)
+            if ca.magics and any(m.kind in ("shell", "cell_magic") or m.name in ("run", "writefile", "store") for m in ca.magics):
+                found.append(FileAccess(step, "", "write"))
+        for ca in stage.facts.cells:
+            for argument in path_arguments(stage.facts, catalog, ca):
+                mode = {"read": "read", "write": "write", "both": "write"}.get(argument.direction)
+                if mode is None:
+                    continue
+                literal = argument.literal
+                path = literal.value if literal is not None and not literal.formatted else ""
+                if argument.call.owner:
+                    steps = callers.get(argument.call.owner) or {s.name for s in stage.steps}
+                elif ca.cell.index in step_of:
+                    steps = {step_of[ca.cell.index]}
+                else:
+                    continue
+                found.extend(FileAccess(step, path, mode) for step in sorted(steps))
+    return tuple(dict.fromkeys(found))
 
 
 # --- the data profile --------------------------------------------------------------------------
