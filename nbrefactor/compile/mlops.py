@@ -69,6 +69,35 @@ class GpuSettings:
 
 
 @dataclass(frozen=True)
+class ResourceSettings:
+    """`[tool.nbrefactor.resources]`: requests (and optional limits) of every task without a GPU;
+    `[tool.nbrefactor.resources.models.<model>]` overrides it per model. GPU steps use
+    `[tool.nbrefactor.gpu]`'s cpu-request / memory-request."""
+
+    cpu_request: str = "1"
+    memory_request: str = "2G"
+    cpu_limit: str = ""
+    memory_limit: str = ""
+
+
+_RESOURCE_KEYS = {"cpu-request", "memory-request", "cpu-limit", "memory-limit", "models"}
+
+
+def resource_settings(table: Mapping[str, Any], model: str) -> ResourceSettings:
+    """Read `[tool.nbrefactor.resources]`; unknown keys are errors."""
+    table = dict(table or {})
+    unknown = sorted(set(table) - _RESOURCE_KEYS)
+    if unknown:
+        raise MlopsSettingsError(f"[tool.nbrefactor.resources]: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_RESOURCE_KEYS))})")
+    per_model = dict(table.pop("models", {}) or {}).get(model, {})
+    unknown = sorted(set(per_model) - (_RESOURCE_KEYS - {"models"}))
+    if unknown:
+        raise MlopsSettingsError(f"[tool.nbrefactor.resources.models.{model}]: unknown key(s) {', '.join(unknown)}")
+    merged = {**table, **per_model}
+    return ResourceSettings(**{key.replace("-", "_"): str(value) for key, value in merged.items()})
+
+
+@dataclass(frozen=True)
 class ImageSettings:
     """`[tool.nbrefactor.image]`: the image every pipeline component runs."""
 
@@ -94,6 +123,7 @@ class MlopsInputs:
     gpu_steps: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (step name, reasons) from `gpu_needs`
     gpu: GpuSettings = GpuSettings()
     image: ImageSettings = ImageSettings()
+    resources: ResourceSettings = ResourceSettings()
     tool_versions: tuple[tuple[str, Optional[str]], ...] = ()  # (distribution, installed version)
     file_accesses: tuple[FileAccess, ...] = ()
 
@@ -316,6 +346,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
         "image": image,
         "base_image": base_image(inputs.image, context["python_version"]),
         "gpu": inputs.gpu,
+        "resources": inputs.resources,
         "gpu_steps": gpu_steps,
         "any_gpu": bool(gpu_steps),
         "pinned_requirements": requirements,

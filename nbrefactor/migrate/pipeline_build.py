@@ -24,7 +24,7 @@ from typing import Any, Optional, Sequence
 from nbrefactor.audit.analysis import NotebookFacts
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.compile.emit import EmitInputs, FileTree
-from nbrefactor.compile.mlops import FileAccess, MlopsInputs, settings_from_tables
+from nbrefactor.compile.mlops import FileAccess, MlopsInputs, resource_settings, settings_from_tables
 from nbrefactor.compile.plan import ModelPlan
 from nbrefactor.config import Settings
 
@@ -44,6 +44,7 @@ def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog:
         gpu_steps=gpu_steps(plan, catalog),
         gpu=gpu,
         image=image,
+        resources=resource_settings(settings.table("resources"), plan.model),
         tool_versions=tuple((name, _version(name)) for name in TOOLS),
         file_accesses=file_accesses(plan, catalog),
     )
@@ -58,14 +59,82 @@ def _version(distribution: str) -> Optional[str]:
 
 
 def gpu_steps(plan: ModelPlan, catalog: Catalog) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Steps holding a cell that `gpu_needs` flags, with the reasons (cell-prefixed)."""
-    from nbrefactor.audit.gpu import gpu_needs
+    """Steps that run GPU code, with the reasons (cell-prefixed); documented in docs/pipelines.md:
+    1. the step runs code the audit reports as GPU-only (GPU001, `gpu_requirements`: no CPU
+       fallback) — on a line of its own cells, or in a function it calls (transitively);
+    2. or the step trains (a `.fit(...)`-like call or `.backward()`, itself or in a function it
+       calls) and holds GPU code (`gpu_needs`: `.to(device)`, Keras training, a GPU-set-up model…):
+       training is what a GPU is for, even when the notebook falls back to the CPU without one.
+    A step that only uses a GPU-set-up object (evaluation, plots) runs on a CPU node: values cross
+    steps with a device mapping to the step's `cfg.device`."""
+    from nbrefactor.audit.gpu import gpu_needs, gpu_requirements
+    from nbrefactor.compile.mlops import FIT_METHODS, LOOP_METHODS
 
+    trains = FIT_METHODS | LOOP_METHODS
     out = []
     for stage in plan.stages:
-        needs = gpu_needs(stage.facts, catalog)
+        facts = stage.facts
+        needs = gpu_needs(facts, catalog)
+        requirements = gpu_requirements(facts, catalog)
+        by_cell = {ca.cell.index: ca for ca in facts.cells}
+        top_level = {ref.name for ca in facts.cells for ref in (*ca.facts.functions, *ca.facts.classes)}
+        body: dict[str, list[tuple[int, Any]]] = {}
+        for ca in facts.cells:
+            for call in ca.facts.calls:
+                if call.in_function and call.owner:
+                    body.setdefault(call.owner, []).append((ca.cell.index, call))
+
+        def mentions(call: Any) -> list[str]:
+            return [n for n in (call.func, *(a.name for a in call.args)) if n in top_level]
+
+        def reaching(hit: set[str]) -> set[str]:
+            """`hit` plus every function that calls one of them, transitively."""
+            hit = set(hit)
+            changed = True
+            while changed:
+                changed = False
+                for owner, calls in body.items():
+                    if owner not in hit and any(n in hit for _, c in calls for n in mentions(c)):
+                        hit.add(owner)
+                        changed = True
+            return hit
+
+        required: dict[tuple[int, int], str] = {}
+        for r in requirements:
+            if r.reason.startswith("defines `"):
+                # A CUDA device defined without a fallback: defining it runs nothing on the GPU;
+                # the lines moving tensors or modules to it do (the definition's own line too
+                # when it is one of them: GPU001 then reports it there).
+                device = r.reason.split("`")[1]
+                uses = list(r.uses)
+                at = by_cell[r.cell] if r.cell in by_cell else None
+                if at is not None and any(c.line == r.line and any(a.name == device for a in c.args) for c in at.facts.calls):
+                    uses.append((r.cell, r.line, r.column))
+                for u in uses:
+                    required.setdefault((u[0], u[1]), f"moves a tensor or module to `{device}`, a CUDA device defined in cell {r.cell}")
+            else:
+                required.setdefault((r.cell, r.line), r.reason)
+        gpu_only = reaching({owner for owner, calls in body.items() if any((i, c.line) in required for i, c in calls)})
+        training = reaching({owner for owner, calls in body.items() if any(c.method in trains for _, c in calls)})
         for step in stage.steps:
-            reasons = tuple(f"cell {c} {r}" for c in step.cells for r in needs.get(c, ()))
+            only: list[str] = []
+            step_trains = False
+            for cell in step.cells:
+                ca = by_cell.get(cell)
+                if ca is None:
+                    continue
+                in_functions = {c.line for c in ca.facts.calls if c.in_function}
+                for (i, line), reason in sorted(required.items()):
+                    if i == cell and line not in in_functions:
+                        only.append(f"cell {cell} line {line}: {reason} (GPU001)")
+                for call in ca.facts.calls:
+                    if call.in_function:
+                        continue
+                    step_trains = step_trains or call.method in trains or any(n in training for n in mentions(call))
+                    only.extend(f"cell {cell} line {call.line}: calls `{n}`, which runs GPU-only code (GPU001)" for n in mentions(call) if n in gpu_only)
+            reasons = tuple(dict.fromkeys(only))
+            if not reasons and step_trains:
+                reasons = tuple(f"cell {c} {r}" for c in step.cells for r in needs.get(c, ()))
             if reasons:
                 out.append((step.name, reasons))
     return tuple(out)
@@ -260,6 +329,7 @@ def configured_texts(settings: Settings) -> list[str]:
 
     walk(settings.table("image"))
     walk(settings.table("gpu"))
+    walk(settings.table("resources"))
     return found
 
 
