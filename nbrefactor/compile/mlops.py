@@ -347,6 +347,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
         "base_image": base_image(inputs.image, context["python_version"]),
         "gpu": inputs.gpu,
         "resources": inputs.resources,
+        "device_field": next((f.name for f in plan.config_fields if f.kind == "device"), None),
         "gpu_steps": gpu_steps,
         "any_gpu": bool(gpu_steps),
         "pinned_requirements": requirements,
