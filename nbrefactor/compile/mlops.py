@@ -332,6 +332,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
                 "tracked": trained,  # the training step and every step after it log into the run
                 "gpu": gpu_steps.get(s.name, ()),
                 "after": [f"{d}_task" for d in dependencies[s.name]] or ["validate"],
+                "after_tasks": [f"step-{d.replace('_', '-')}" for d in dependencies[s.name]] or ["validate-data"],
             }
         )
     requirements = [f"{r.distribution}=={r.version}" if r.version else r.distribution for r in context["requirements"]]
