@@ -284,3 +284,37 @@ def test_cpu_step_resources_come_from_settings(tmp_path):
     assert resources == {"resourceCpuRequest": "2", "resourceMemoryRequest": "1G", "resourceMemoryLimit": "3G"}
     with pytest.raises(MlopsSettingsError, match="cpu-requst"):
         resource_settings({"cpu-requst": "1"}, "m")
+
+
+def _plan(tmp_path: Path, name: str, cells: list):
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.engine import audit_notebook
+    from nbrefactor.audit.loader import read_notebook
+    from nbrefactor.audit.project import discover_project
+    from nbrefactor.compile.plan import plan_model
+
+    path = write_notebook(tmp_path / f"{name}.ipynb", cells)
+    catalog = load_catalog()
+    analysis = audit_notebook(read_notebook(path, f"{name}.ipynb"), Settings(), discover_project(path), catalog)
+    return plan_model(name, [(analysis.facts, analysis.result.diagnostics)], catalog=catalog), catalog
+
+
+def test_with_a_cpu_fallback_only_the_training_step_asks_for_a_gpu(tmp_path):
+    """The device falls back to the CPU (no GPU001): setting up, training and evaluating all touch
+    the GPU when there is one, but only training is worth a GPU node — also when the model and the
+    data were moved to the device in an earlier step."""
+    from nbrefactor.migrate.pipeline_build import gpu_steps
+
+    plan, catalog = _plan(tmp_path, "fallback", [
+        ("md", "# Setup"),
+        'import torch\nfrom torch import nn\ndevice = torch.device("cuda" if torch.cuda.is_available() else "cpu")\n'
+        "model = nn.Linear(2, 1).to(device)\nx = torch.randn(8, 2).to(device)",
+        ("md", "# Train"),
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nfor _ in range(3):\n    loss = model(x).pow(2).mean()\n"
+        "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()",
+        ("md", "# Evaluate"),
+        "with torch.no_grad():\n    y = model(x.to(device))\nprint(y.mean())",
+    ])
+    found = dict(gpu_steps(plan, catalog))
+    assert set(found) == {"train"}, found
+    assert any("`model`" in r or "`x`" in r for r in found["train"]), found

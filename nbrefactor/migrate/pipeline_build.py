@@ -116,6 +116,16 @@ def gpu_steps(plan: ModelPlan, catalog: Catalog) -> tuple[tuple[str, tuple[str, 
                 required.setdefault((r.cell, r.line), r.reason)
         gpu_only = reaching({owner for owner, calls in body.items() if any((i, c.line) in required for i, c in calls)})
         training = reaching({owner for owner, calls in body.items() if any(c.method in trains for _, c in calls)})
+        # names bound (or moved with `.to(...)`/`.cuda()`) on a line holding GPU code → the cell
+        on_gpu: dict[str, int] = {}
+        for ca in facts.cells:
+            lines = {int(r.split(":", 1)[0].split()[1]) for r in needs.get(ca.cell.index, ()) if r.startswith("line ")}
+            for ref in ca.facts.defined:
+                if ref.line in lines:
+                    on_gpu[ref.name] = ca.cell.index
+            for call in ca.facts.calls:
+                if call.line in lines and call.method in ("to", "cuda") and call.receiver.isidentifier() and not call.in_function:
+                    on_gpu[call.receiver] = ca.cell.index
         for step in stage.steps:
             only: list[str] = []
             step_trains = False
@@ -135,6 +145,8 @@ def gpu_steps(plan: ModelPlan, catalog: Catalog) -> tuple[tuple[str, tuple[str, 
             reasons = tuple(dict.fromkeys(only))
             if not reasons and step_trains:
                 reasons = tuple(f"cell {c} {r}" for c in step.cells for r in needs.get(c, ()))
+                # trains on values an earlier step put on the GPU (`target = x.to(device)` there)
+                reasons = reasons or tuple(f"trains on `{n}`, set up for the GPU in cell {on_gpu[n]}" for n in step.inputs if n in on_gpu)
             if reasons:
                 out.append((step.name, reasons))
     return tuple(out)
