@@ -270,7 +270,7 @@ def local_runs(corpus_out, tmp_path_factory) -> dict[str, Path]:
         )
         workdirs[package] = workdir
     for package, process in processes.items():
-        output, _ = process.communicate(timeout=300)
+        output, _ = process.communicate(timeout=900)
         assert process.returncode == 0, output[-4000:]
         assert "finished with status \x1b[92mSUCCESS" in output or "SUCCESS" in output
     return workdirs
