@@ -20,6 +20,7 @@ import ast
 import dataclasses
 import json
 import re
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
@@ -79,12 +80,50 @@ class GpuSettings:
 
 
 @dataclass(frozen=True)
+class ResourceSettings:
+    """`[tool.nbrefactor.resources]`: requests (and optional limits) of every task without a GPU;
+    `[tool.nbrefactor.resources.models.<model>]` overrides it per model. GPU steps use
+    `[tool.nbrefactor.gpu]`'s cpu-request / memory-request."""
+
+    cpu_request: str = "1"
+    memory_request: str = "2G"
+    cpu_limit: str = ""
+    memory_limit: str = ""
+
+
+_RESOURCE_KEYS = {"cpu-request", "memory-request", "cpu-limit", "memory-limit", "models"}
+
+
+def resource_settings(table: Mapping[str, Any], model: str) -> ResourceSettings:
+    """Read `[tool.nbrefactor.resources]`; unknown keys are errors."""
+    table = dict(table or {})
+    unknown = sorted(set(table) - _RESOURCE_KEYS)
+    if unknown:
+        raise MlopsSettingsError(f"[tool.nbrefactor.resources]: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_RESOURCE_KEYS))})")
+    per_model = dict(table.pop("models", {}) or {}).get(model, {})
+    unknown = sorted(set(per_model) - (_RESOURCE_KEYS - {"models"}))
+    if unknown:
+        raise MlopsSettingsError(f"[tool.nbrefactor.resources.models.{model}]: unknown key(s) {', '.join(unknown)}")
+    merged = {**table, **per_model}
+    return ResourceSettings(**{key.replace("-", "_"): str(value) for key, value in merged.items()})
+
+
+@dataclass(frozen=True)
 class ImageSettings:
     """`[tool.nbrefactor.image]`: the image every pipeline component runs."""
 
     registry: str = "localhost:5000"
     name: str = ""  # a full reference ("{registry}", "{dist}", "{version}" are filled in)
     base: str = ""  # the Dockerfile's base image; default an exact python tag for the notebook's Python
+
+
+@dataclass(frozen=True)
+class FileAccess:
+    """A step reading or writing a file (the edge finds them with the paths rules' I/O catalogue)."""
+
+    step: str
+    path: str  # the literal path as written; "" when not a literal: it may be any file
+    mode: str  # read | write
 
 
 @dataclass(frozen=True)
@@ -95,10 +134,12 @@ class MlopsInputs:
     gpu_steps: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (step name, reasons) from `gpu_needs`
     gpu: GpuSettings = GpuSettings()
     image: ImageSettings = ImageSettings()
+    resources: ResourceSettings = ResourceSettings()
     tool_versions: tuple[tuple[str, Optional[str]], ...] = ()  # (distribution, installed version)
     # (config field, path as the config says it, DVC md5, size) of each data file found beside the notebook
     data_versions: tuple[tuple[str, str, str, int], ...] = ()
     registered_model: str = ""  # `[tool.nbrefactor.mlflow]` model: the name of the model to register
+    file_accesses: tuple[FileAccess, ...] = ()
 
 
 _GPU_KEYS = {"accelerator", "count", "node-label-key", "node-label-value", "tolerations", "cpu-request", "memory-request", "steps", "models"}
@@ -428,6 +469,55 @@ def _gpu_steps(plan: ModelPlan, inputs: MlopsInputs) -> dict[str, tuple[str, ...
     return {name: reasons for name, reasons in inputs.gpu_steps if name in names}
 
 
+def _same_file(a: str, b: str) -> bool:
+    """Two accesses may touch the same file: equal paths, one inside the other, or either unknown."""
+    if not a or not b:
+        return True
+    a, b = posixpath.normpath(a.replace("\\", "/")), posixpath.normpath(b.replace("\\", "/"))
+    return a == b or a.startswith(b.rstrip("/") + "/") or b.startswith(a.rstrip("/") + "/")
+
+
+def step_dependencies(plan: ModelPlan, inputs: MlopsInputs) -> dict[str, tuple[str, ...]]:
+    """Step → the earlier steps it must run after (the pipeline's DAG; documented in docs/pipelines.md):
+    1. data: the last earlier step returning a value the step takes;
+    2. Kale `prev:` tags: the named blocks;
+    3. files: an earlier step touching a file this step touches, when either writes it (a path
+       that is not a literal may be any file);
+    4. tracking: none between steps — the `start_run` component opens the MLflow run the training
+       step and the steps after it log into;
+    5. notebooks: a model of several notebooks ran them one after the other, sharing only files
+       the compiler may not see, so a step of notebook k+1 with no other dependency runs after the
+       last steps of notebook k.
+    Steps with no dependency start right after data validation: independent steps run in parallel."""
+    order = [s.name for s in plan.steps]
+    position = {name: i for i, name in enumerate(order)}
+    deps: dict[str, set[str]] = {name: set() for name in order}
+    producer: dict[str, str] = {}
+    for step in plan.steps:
+        deps[step.name] |= {producer[n] for n in step.inputs if n in producer}
+        for n in step.outputs:
+            producer[n] = step.name
+    for stage in plan.stages:
+        by_title = {sec.title: sec.name for sec in stage.sectioning.sections}
+        for sec in stage.sectioning.sections:
+            if sec.name in deps:
+                deps[sec.name] |= {by_title[t] for t in sec.prev if by_title.get(t) in deps and position[by_title[t]] < position[sec.name]}
+    accesses = [a for a in inputs.file_accesses if a.step in position]
+    for later in accesses:
+        for earlier in accesses:
+            if position[earlier.step] < position[later.step] and "write" in (earlier.mode, later.mode) and _same_file(earlier.path, later.path):
+                deps[later.step].add(earlier.step)
+    previous_sinks: set[str] = set()
+    for stage in plan.stages:
+        names = [s.name for s in stage.steps]
+        for name in names:
+            if not deps[name] and previous_sinks:
+                deps[name] |= previous_sinks
+        used = {d for name in names for d in deps[name]}
+        previous_sinks = {name for name in names if name not in used} or previous_sinks
+    return {name: tuple(sorted(deps[name], key=position.__getitem__)) for name in order}
+
+
 def _parameter_name(name: str) -> str:
     return f"cfg_{name}" if name in RESERVED_PARAMETERS or name.startswith(("in_", "out_")) else name
 
@@ -449,6 +539,8 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
     ] + [{"name": "artifacts_dir", "param": "artifacts_dir", "type": "str", "default": "artifacts"}]
     trained = False
     steps = []
+    dependencies = step_dependencies(plan, inputs)
+    used = {d for ds in dependencies.values() for d in ds}
     for s in plan.steps:
         is_training = s.name == training.step
         trained = trained or is_training
@@ -463,6 +555,8 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
                 "training": is_training,
                 "tracked": trained,  # the training step and every step after it log into the run
                 "gpu": gpu_steps.get(s.name, ()),
+                "after": [f"{d}_task" for d in dependencies[s.name]] or ["validate"],
+                "after_tasks": [f"step-{d.replace('_', '-')}" for d in dependencies[s.name]] or ["validate-data"],
             }
         )
     requirements = [f"{r.distribution}=={r.version}" if r.version else r.distribution for r in context["requirements"]]
@@ -470,6 +564,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
     ctx = {
         **context,
         "mlops_steps": steps,
+        "sink_tasks": [f"{s.name}_task" for s in plan.steps if s.name not in used] or ["validate"],
         "mlops_fields": fields,
         "data_fields": data_fields,
         "training": training,
@@ -477,6 +572,8 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
         "image": image,
         "base_image": base_image(inputs.image, context["python_version"]),
         "gpu": inputs.gpu,
+        "resources": inputs.resources,
+        "device_field": next((f.name for f in plan.config_fields if f.kind == "device"), None),
         "gpu_steps": gpu_steps,
         "any_gpu": bool(gpu_steps),
         "pinned_requirements": requirements,

@@ -919,8 +919,25 @@ def _config(
                     arg = call.arg(None, (kw,))
                     if arg is not None and arg.number is not None and _is_int(arg.number):
                         add(kw, int(arg.number), "int", kw, (path, ca.cell.index, arg.line), _value_column(ca, arg))
+                # A CUDA device written as a literal (`torch.device("cuda")`, `.to("cuda")`,
+                # `device="cuda:0"`) and `.cuda()` become the config field `device`, "auto" by
+                # default: the GPU when there is one, else the CPU (config.py resolves it), so the
+                # package and its tests run on machines without a GPU.
+                if call.method == "cuda" and not call.args and not (call.func == "cuda" and not call.receiver):
+                    add("device", DEVICE_AUTO, "str", "device", (path, ca.cell.index, call.line), call.column, key=("device",))
+                    continue
+                if resolved == "torch.device" or (call.method == "to" and not (call.func == "to" and not call.receiver)):
+                    device_arg = call.arg(0, ("device",))
+                else:
+                    device_arg = call.arg(None, ("device",))
+                if device_arg is not None and device_arg.string is not None and _CUDA_DEVICE.fullmatch(device_arg.string.strip().lower()):
+                    add("device", DEVICE_AUTO, "str", "device", (path, ca.cell.index, device_arg.line), _value_column(ca, device_arg), key=("device",))
     ordered = tuple(sorted(fields.values(), key=lambda f: (f.kind not in ("path", "url"), f.name)))
     return ordered, replacements, lifted
+
+
+DEVICE_AUTO = "auto"
+_CUDA_DEVICE = re.compile(r"cuda(:[0-9]+)?")
 
 
 def parameter_literals(ca: CellAnalysis) -> list[tuple[str, Any, str, int, int]]:

@@ -313,6 +313,14 @@ class _Rewriter(cst.CSTTransformer):
         return cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if isinstance(original.func, cst.Attribute) and original.func.attr.value == "cuda" and not original.args:
+            name = self._field(original)
+            if name is not None and isinstance(updated.func, cst.Attribute):
+                # `.cuda()` → `.to(cfg.device)`: the device is configuration, with a CPU fallback
+                self.replaced.add(self._position(original))
+                self.outcome.changes.append((self._position(original)[0], f"`.cuda()` now moves to `{self.config_name}.{name}` (the GPU when there is one, else the CPU)"))
+                device = cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
+                return updated.with_changes(func=updated.func.with_changes(attr=cst.Name("to")), args=[cst.Arg(device)])
         dotted = dotted_name(original.func)
         resolved = self.resolve(dotted) if dotted else ""
         method = original.func.attr.value if isinstance(original.func, cst.Attribute) else dotted

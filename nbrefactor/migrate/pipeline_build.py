@@ -24,7 +24,7 @@ from typing import Any, Optional, Sequence
 from nbrefactor.audit.analysis import NotebookFacts
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.compile.emit import EmitInputs, FileTree
-from nbrefactor.compile.mlops import MlopsInputs, registered_model_setting, settings_from_tables
+from nbrefactor.compile.mlops import FileAccess, MlopsInputs, registered_model_setting, resource_settings, settings_from_tables
 from nbrefactor.compile.plan import ModelPlan
 from nbrefactor.compile.python_choice import PinPython, wheel_pythons
 from nbrefactor.config import Settings
@@ -50,6 +50,8 @@ def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog:
         image=image,
         tool_versions=tools,
         registered_model=registered_model_setting(settings.table("mlflow"), plan.model),
+        resources=resource_settings(settings.table("resources"), plan.model),
+        file_accesses=file_accesses(plan, catalog),
     )
     # Everything the image installs is pinned: the model's requirements and the pipeline's tools.
     pins = [(r.distribution, r.version) for r in inputs.requirements if r.version] + [(n, v) for n, v in tools if v]
@@ -110,17 +112,138 @@ def _version(distribution: str) -> Optional[str]:
 
 
 def gpu_steps(plan: ModelPlan, catalog: Catalog) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Steps holding a cell that `gpu_needs` flags, with the reasons (cell-prefixed)."""
-    from nbrefactor.audit.gpu import gpu_needs
+    """Steps that run GPU code, with the reasons (cell-prefixed); documented in docs/pipelines.md:
+    1. the step runs code the audit reports as GPU-only (GPU001, `gpu_requirements`: no CPU
+       fallback) — on a line of its own cells, or in a function it calls (transitively);
+    2. or the step trains (a `.fit(...)`-like call or `.backward()`, itself or in a function it
+       calls) and holds GPU code (`gpu_needs`: `.to(device)`, Keras training, a GPU-set-up model…):
+       training is what a GPU is for, even when the notebook falls back to the CPU without one.
+    A step that only uses a GPU-set-up object (evaluation, plots) runs on a CPU node: values cross
+    steps with a device mapping to the step's `cfg.device`."""
+    from nbrefactor.audit.gpu import gpu_needs, gpu_requirements
+    from nbrefactor.compile.mlops import FIT_METHODS, LOOP_METHODS
 
+    trains = FIT_METHODS | LOOP_METHODS
     out = []
     for stage in plan.stages:
-        needs = gpu_needs(stage.facts, catalog)
+        facts = stage.facts
+        needs = gpu_needs(facts, catalog)
+        requirements = gpu_requirements(facts, catalog)
+        by_cell = {ca.cell.index: ca for ca in facts.cells}
+        top_level = {ref.name for ca in facts.cells for ref in (*ca.facts.functions, *ca.facts.classes)}
+        body: dict[str, list[tuple[int, Any]]] = {}
+        for ca in facts.cells:
+            for call in ca.facts.calls:
+                if call.in_function and call.owner:
+                    body.setdefault(call.owner, []).append((ca.cell.index, call))
+
+        def mentions(call: Any) -> list[str]:
+            return [n for n in (call.func, *(a.name for a in call.args)) if n in top_level]
+
+        def reaching(hit: set[str]) -> set[str]:
+            """`hit` plus every function that calls one of them, transitively."""
+            hit = set(hit)
+            changed = True
+            while changed:
+                changed = False
+                for owner, calls in body.items():
+                    if owner not in hit and any(n in hit for _, c in calls for n in mentions(c)):
+                        hit.add(owner)
+                        changed = True
+            return hit
+
+        required: dict[tuple[int, int], str] = {}
+        for r in requirements:
+            if r.reason.startswith("defines `"):
+                # A CUDA device defined without a fallback: defining it runs nothing on the GPU;
+                # the lines moving tensors or modules to it do (the definition's own line too
+                # when it is one of them: GPU001 then reports it there).
+                device = r.reason.split("`")[1]
+                uses = list(r.uses)
+                at = by_cell[r.cell] if r.cell in by_cell else None
+                if at is not None and any(c.line == r.line and any(a.name == device for a in c.args) for c in at.facts.calls):
+                    uses.append((r.cell, r.line, r.column))
+                for u in uses:
+                    required.setdefault((u[0], u[1]), f"moves a tensor or module to `{device}`, a CUDA device defined in cell {r.cell}")
+            else:
+                required.setdefault((r.cell, r.line), r.reason)
+        gpu_only = reaching({owner for owner, calls in body.items() if any((i, c.line) in required for i, c in calls)})
+        training = reaching({owner for owner, calls in body.items() if any(c.method in trains for _, c in calls)})
+        # names bound (or moved with `.to(...)`/`.cuda()`) on a line holding GPU code → the cell
+        on_gpu: dict[str, int] = {}
+        for ca in facts.cells:
+            lines = {int(r.split(":", 1)[0].split()[1]) for r in needs.get(ca.cell.index, ()) if r.startswith("line ")}
+            for ref in ca.facts.defined:
+                if ref.line in lines:
+                    on_gpu[ref.name] = ca.cell.index
+            for call in ca.facts.calls:
+                if call.line in lines and call.method in ("to", "cuda") and call.receiver.isidentifier() and not call.in_function:
+                    on_gpu[call.receiver] = ca.cell.index
         for step in stage.steps:
-            reasons = tuple(f"cell {c} {r}" for c in step.cells for r in needs.get(c, ()))
+            only: list[str] = []
+            step_trains = False
+            for cell in step.cells:
+                ca = by_cell.get(cell)
+                if ca is None:
+                    continue
+                in_functions = {c.line for c in ca.facts.calls if c.in_function}
+                for (i, line), reason in sorted(required.items()):
+                    if i == cell and line not in in_functions:
+                        only.append(f"cell {cell} line {line}: {reason} (GPU001)")
+                for call in ca.facts.calls:
+                    if call.in_function:
+                        continue
+                    step_trains = step_trains or call.method in trains or any(n in training for n in mentions(call))
+                    only.extend(f"cell {cell} line {call.line}: calls `{n}`, which runs GPU-only code (GPU001)" for n in mentions(call) if n in gpu_only)
+            reasons = tuple(dict.fromkeys(only))
+            if not reasons and step_trains:
+                reasons = tuple(f"cell {c} {r}" for c in step.cells for r in needs.get(c, ()))
+                # trains on values an earlier step put on the GPU (`target = x.to(device)` there)
+                reasons = reasons or tuple(f"trains on `{n}`, set up for the GPU in cell {on_gpu[n]}" for n in step.inputs if n in on_gpu)
             if reasons:
                 out.append((step.name, reasons))
     return tuple(out)
+
+
+def file_accesses(plan: ModelPlan, catalog: Catalog) -> tuple[FileAccess, ...]:
+    """The files each step reads and writes, for the pipeline's ordering of side effects: every
+    argument of a catalogued I/O call (`rules/io_calls.toml`, as the paths rules read it), its
+    literal path when it is one. An I/O call inside a module-level function belongs to the steps
+    calling that function (all steps of the notebook when none calls it directly: it may be called
+    through another function); shell lines and cell magics (`!cp`, `%%writefile`) may write any file."""
+    from nbrefactor.audit.rules.paths import path_arguments
+
+    found: list[FileAccess] = []
+    for stage in plan.stages:
+        step_of = {cell: step.name for step in stage.steps for cell in step.cells}
+        callers: dict[str, set[str]] = {}
+        for ca in stage.facts.cells:
+            step = step_of.get(ca.cell.index)
+            if step is None:
+                continue
+            for call in ca.facts.calls:
+                if not call.receiver and call.func == call.method:
+                    callers.setdefault(call.method, set()).add(step)
+                for arg in call.args:  # a function passed by name (a callback) runs there too
+                    if arg.name:
+                        callers.setdefault(arg.name, set()).add(step)
+            if ca.magics and any(m.kind in ("shell", "cell_magic") or m.name in ("run", "writefile", "store") for m in ca.magics):
+                found.append(FileAccess(step, "", "write"))
+        for ca in stage.facts.cells:
+            for argument in path_arguments(stage.facts, catalog, ca):
+                mode = {"read": "read", "write": "write", "both": "write"}.get(argument.direction)
+                if mode is None:
+                    continue
+                literal = argument.literal
+                path = literal.value if literal is not None and not literal.formatted else ""
+                if argument.call.owner:
+                    steps = callers.get(argument.call.owner) or {s.name for s in stage.steps}
+                elif ca.cell.index in step_of:
+                    steps = {step_of[ca.cell.index]}
+                else:
+                    continue
+                found.extend(FileAccess(step, path, mode) for step in sorted(steps))
+    return tuple(dict.fromkeys(found))
 
 
 # --- the data profile --------------------------------------------------------------------------
@@ -271,6 +394,7 @@ def configured_texts(settings: Settings) -> list[str]:
 
     walk(settings.table("image"))
     walk(settings.table("gpu"))
+    walk(settings.table("resources"))
     return found
 
 

@@ -401,7 +401,7 @@ if runner == "kfp":
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     try:
-        module.PIPELINE()
+        getattr(module, package + "_pipeline")()
     except Exception as exc:
         print("kfp.local: the pipeline failed: %s: %s" % (type(exc).__name__, str(exc).splitlines()[0] if str(exc) else ""))
         sys.exit(1)

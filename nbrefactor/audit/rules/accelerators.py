@@ -27,7 +27,7 @@ class GpuOnlyCode(Rule):
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
         "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
         "a GPU only when there is one). The catalogue is `rules/gpu.toml`; the compiler requests a GPU "
-        "for the pipeline steps that run these lines (and the cells that use their objects)."
+        "for the pipeline steps that run these lines (or call functions that do), and for training steps holding any GPU code."
     )
     why_bad = (
         "The notebook fails on every machine without a GPU: a CI job, a laptop, a CPU node of the "

@@ -80,13 +80,16 @@ def encode(value: Any) -> tuple[bytes, str]:
     return _pickle(value), PICKLE
 
 
-def load(path: str) -> Any:
+def load(path: str, device: Optional[str] = None) -> Any:
+    """The value saved at `path`. `device`: the device the loading step runs on (its config's
+    device field): PyTorch values inside a pickled value land there, so a CPU step reads what a
+    GPU step wrote."""
     with open(path, "rb") as handle:
         data = handle.read()
-    return decode(data)
+    return decode(data, device)
 
 
-def decode(data: bytes) -> Any:
+def decode(data: bytes, device: Optional[str] = None) -> Any:
     fmt = format_of(data)
     if fmt == PARQUET:
         return _read_parquet(data)
@@ -95,8 +98,30 @@ def decode(data: bytes) -> Any:
 
         return np.load(io.BytesIO(data), allow_pickle=False)
     if fmt == TORCH:
-        return _read_torch(data)
+        return _read_torch(data, device)
+    if device is not None:
+        return _DeviceUnpickler(io.BytesIO(data), device).load()
     return pickle.loads(data)
+
+
+class _DeviceUnpickler(pickle.Unpickler):
+    """Unpickles PyTorch values onto `device`: tensor storages through `torch.load(map_location=)`,
+    `torch.device` values as `device`, so every value a step gets lives where the step runs."""
+
+    def __init__(self, handle: Any, device: str) -> None:
+        super().__init__(handle)
+        self.device = device
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "torch.storage" and name == "_load_from_bytes":
+            import torch
+
+            return lambda data: torch.load(io.BytesIO(data), map_location=self.device, weights_only=False)
+        if module == "torch" and name == "device":
+            import torch
+
+            return lambda *_: torch.device(self.device)
+        return super().find_class(module, name)
 
 
 def format_of(data: bytes) -> str:
@@ -241,11 +266,11 @@ def _torch(value: Any) -> Optional[bytes]:
     return buffer.getvalue()
 
 
-def _read_torch(data: bytes) -> Any:
+def _read_torch(data: bytes, device: Optional[str] = None) -> Any:
     """A GPU step's tensors and models open on a machine without one: storages saved on a CUDA
     device are mapped to the CPU when no CUDA device is available (else they stay where they were)."""
     import torch
 
-    location = None if torch.cuda.is_available() else "cpu"
+    location = device if device is not None else (None if torch.cuda.is_available() else "cpu")
     # weights_only=False: a whole module (the notebook's class) is what was saved, by this library.
     return torch.load(io.BytesIO(data), map_location=location, weights_only=False)

@@ -31,6 +31,7 @@ class PackageSpec:
     input_fields: tuple[str, ...] = ()  # config fields that name the data the model reads
     shown_metrics: Mapping[str, str] = field(default_factory=dict)  # `shown_cell<N>` → metric name
     requirements: tuple[str, ...] = ()  # the package's pins: the logged model's pip requirements
+    device_field: str = ""  # the config field holding the device steps run on ("" when none)
 
     @property
     def step_modules(self) -> dict[str, str]:

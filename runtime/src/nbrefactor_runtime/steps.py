@@ -32,7 +32,10 @@ def run_step(
     cfg = config_class(**config)
     artifacts.reset(cfg.artifacts_dir)
     function = getattr(importlib.import_module(f"{spec.package}.{step.module}"), name)
-    arguments = [artifacts.load(_path(inputs[n])) for n in step.inputs]
+    # A step loads values onto its own device (config field `spec.device_field`, when the notebook
+    # names a CUDA device): a CPU step reads what a GPU step wrote.
+    device = getattr(cfg, spec.device_field) if spec.device_field else None
+    arguments = [artifacts.load(_path(inputs[n]), device) for n in step.inputs]
     tracked_run: Optional[tracking.TrackedRun] = None
     if track and tracking.enabled(spec):
         tracked_run = tracking.TrackedRun(spec, cfg, run_id=run_id, uri=tracking_uri)
