@@ -146,6 +146,10 @@ def test_old_kernel_with_environment_pins_gets_a_python_every_installed_pin_allo
         assert minor != ".".join(kernel.split(".")[:2])
         migration = (package / "MIGRATION.md").read_text()
         assert f"Python {minor} for the image and environment.yml (the notebook ran" in migration
+        # A Python every pin allows is a decision with its reason, proven by the ladder on that
+        # Python, not an item for a person: it stays out of the review list.
+        environment, review = migration.split("## Environment", 1)[1].split("## For a person to review", 1)
+        assert f"Python {minor} for the image" in environment and "Python" not in review.split("## Findings")[0]
 
 
 # --- the registry check ---------------------------------------------------------------------------

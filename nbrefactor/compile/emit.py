@@ -91,6 +91,7 @@ class EmitResult:
     fixed: tuple[Diagnostic, ...]  # findings the package no longer has
     remaining: tuple[Diagnostic, ...]  # findings still present
     replaced: frozenset[tuple[str, int, int, int]]  # (notebook, cell, line, column) of literals now config fields
+    python: Optional[PythonChoice] = None  # the Python of the image and environment.yml, and why
 
     def with_tree(self, tree: FileTree) -> "EmitResult":
         """The same result over files changed after emitting (compiled pipeline, masked secrets)."""
@@ -107,6 +108,7 @@ def migration_markdown(plan: ModelPlan, result: EmitResult) -> str:
         "changes": result.changes,
         "review": result.review,
         "remaining": result.remaining,
+        "python_choice": result.python,
         "fix_of": _compile_fixes(),
     })
 
@@ -137,7 +139,9 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     fields = plan.config_fields
     requirements, requirement_review = checked_requirements(inputs.requirements)
     python = package_python(inputs)
-    if python.changed or python.conflict:
+    # A Python that every pin allows is a decision with its reason (MIGRATION.md "Environment"), and
+    # the proof ladder runs the package on it; only pins no Python satisfies need a person.
+    if python.conflict:
         requirement_review.append(ReviewItem("requirements.txt", None, None, f"Python {python.version} for the image and environment.yml (the notebook ran {python.notebook}): {python.why}"))
     review = tuple(sorted({*plan.review, *inputs.review, *requirement_review, *(r for sc in stage_codes for r in sc.review)}, key=_review_key))
     changes = tuple(sorted({c for sc in stage_codes for c in sc.changes}))
@@ -189,7 +193,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     tree["requirements.txt"] = render("requirements.txt.j2", context)
     tree["environment.yml"] = render("environment.yml.j2", context)
     tree["README.md"] = render("README.md.j2", context)
-    result = EmitResult({}, review, changes, fixed, remaining, frozenset(replaced))
+    result = EmitResult({}, review, changes, fixed, remaining, frozenset(replaced), python)
     tree["MIGRATION.md"] = migration_markdown(plan, result)
     tree[".nbrefactor/plan.json"] = plan_json(plan)
     # MLOps files (kfp pipeline, MLflow tracking, validation, monitoring, Dockerfile): compiler/mlops.py
