@@ -37,6 +37,23 @@ def churn_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def churn_runtime(churn_package: Path):
+    """The churn package's `RUNTIME` (nbrefactor-runtime bound to it), imported from its `src/`
+    (used by the runtime validation and drift tests)."""
+    import importlib
+    import sys
+
+    old_path = list(sys.path)
+    for key in [k for k in sys.modules if k == "churn" or k.startswith("churn.")]:
+        del sys.modules[key]
+    sys.path.insert(0, str(churn_package / "src"))
+    try:
+        yield importlib.import_module("churn.runtime").RUNTIME
+    finally:
+        sys.path[:] = old_path
+
+
+@pytest.fixture(scope="module")
 def report_corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """tests/reportcorpus.py's corpus migrated by the command line: packages, migration-report.json
     and the HTML report (used by the HTML report and browser tests)."""

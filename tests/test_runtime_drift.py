@@ -9,7 +9,6 @@ import importlib
 import importlib.metadata
 import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,18 +20,6 @@ if importlib.util.find_spec("evidently") is None:  # not importorskip: importing
 FIELD = "churn_csv_path"
 # Compared by Evidently: the profiled columns minus the identifier-like customer_id.
 COMPARED = {"tenure_months", "monthly_charges", "total_charges", "support_calls", "churned", "contract", "payment_method"}
-
-
-@pytest.fixture(scope="module")
-def churn_runtime(churn_package):
-    old_path = list(sys.path)
-    for key in [k for k in sys.modules if k == "churn" or k.startswith("churn.")]:
-        del sys.modules[key]
-    sys.path.insert(0, str(churn_package / "src"))
-    try:
-        yield importlib.import_module("churn.runtime").RUNTIME
-    finally:
-        sys.path[:] = old_path
 
 
 def _data(churn_package: Path) -> Path:

@@ -21,18 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FIELD = "churn_csv_path"
 
 
-@pytest.fixture(scope="module")
-def churn_runtime(churn_package):
-    old_path = list(sys.path)
-    for key in [k for k in sys.modules if k == "churn" or k.startswith("churn.")]:
-        del sys.modules[key]
-    sys.path.insert(0, str(churn_package / "src"))
-    try:
-        yield importlib.import_module("churn.runtime").RUNTIME
-    finally:
-        sys.path[:] = old_path
-
-
 def _data(churn_package: Path) -> Path:
     return churn_package / "tests" / "data" / "data" / "churn.csv"
 
