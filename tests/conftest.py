@@ -14,6 +14,13 @@ the ladder's own tests (tests/test_prove.py) turn it on, offline (`--prove-env c
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,6 +29,52 @@ os.environ.setdefault("NBREFACTOR_PROVE", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "notebooks"
+
+
+@dataclass(frozen=True)
+class MlflowServer:
+    uri: str  # http://127.0.0.1:<port>
+    artifacts: Path  # the server's --artifacts-destination
+
+
+@pytest.fixture
+def mlflow_server(tmp_path: Path):
+    """A real MLflow tracking server on 127.0.0.1 (sqlite backend and an artifacts folder in
+    tmp_path), answering /health before the test starts; stopped with its process group after.
+    Used by the tests that need what only a server does (mlflow-artifacts:/ URIs, a run logged from
+    another process)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    artifacts = tmp_path / "server-artifacts"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mlflow", "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+         "--backend-store-uri", f"sqlite:///{tmp_path / 'server.db'}", "--artifacts-destination", str(artifacts)],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    uri = f"http://127.0.0.1:{port}"
+    try:
+        # A guard against a hang, not a speed test: start-up (imports, store migrations) took 94 s
+        # at load average 11-13 on 2 cores.
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                with urllib.request.urlopen(uri + "/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert server.poll() is None, "mlflow server exited"
+            assert time.monotonic() < deadline, "mlflow server did not answer /health"
+            time.sleep(0.5)
+        yield MlflowServer(uri, artifacts)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,8 @@ import importlib
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -163,62 +159,31 @@ def test_drift_monitor_fails_above_the_threshold_and_passes_on_the_training_data
         runtime.validate({"churn_csv_path": str(tmp_path / "absent.csv")})
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_generated_training_step_logs_to_a_real_mlflow_server(churn_package, tmp_path):
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mlflow", "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-         "--backend-store-uri", f"sqlite:///{tmp_path / 'server.db'}", "--artifacts-destination", str(tmp_path / "server-artifacts")],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    uri = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 240  # start-up (imports, store migrations) is slow on a loaded machine
-        while True:
-            try:
-                with urllib.request.urlopen(uri + "/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert server.poll() is None, "mlflow server exited"
-            assert time.monotonic() < deadline, "mlflow server did not answer /health"
-            time.sleep(0.5)
-        workdir = _workdir(churn_package, tmp_path)
-        env = {**os.environ, "MLFLOW_TRACKING_URI": uri, "PYTHONPATH": str(churn_package / "src")}
-        # The kfp component body of the training step, as a plain call: inputs from the steps before it.
-        script = """
+def test_generated_training_step_logs_to_a_real_mlflow_server(churn_package, tmp_path, mlflow_server):
+    uri = mlflow_server.uri
+    workdir = _workdir(churn_package, tmp_path)
+    env = {**os.environ, "MLFLOW_TRACKING_URI": uri, "PYTHONPATH": str(churn_package / "src")}
+    # The kfp component body of the training step, as a plain call: inputs from the steps before it.
+    script = """
 import sys
 from churn import runtime as k
 k.run_step("customer_churn_model", {"artifacts_dir": "a"}, {}, {"SEED": "x/SEED"})
 k.run_step("load_data", {"artifacts_dir": "a"}, {}, {"df": "x/df"})
 run_id = k.run_step("features_step", {"artifacts_dir": "a"}, {"SEED": "x/SEED", "df": "x/df"},
-                    {n: "x/" + n for n in ("X", "X_test", "model", "y_test")}, track=True)
+                {n: "x/" + n for n in ("X", "X_test", "model", "y_test")}, track=True)
 k.run_step("evaluation", {"artifacts_dir": "a"}, {n: "x/" + n for n in ("X", "X_test", "model", "y_test")},
-           {"importances": "x/importances", "proba": "x/proba"}, track=True, run_id=run_id)
+       {"importances": "x/importances", "proba": "x/proba"}, track=True, run_id=run_id)
 print("RUN", run_id, k.RUNTIME.register(run_id, k.RUNTIME.tracking_uri("a")))
 """
-        done = subprocess.run([sys.executable, "-c", script], cwd=workdir, env=env, capture_output=True, text=True, timeout=180)
-        assert done.returncode == 0, done.stderr[-3000:]
-        run_id, version = done.stdout.split("RUN ", 1)[1].split()
-        from mlflow import MlflowClient
+    done = subprocess.run([sys.executable, "-c", script], cwd=workdir, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    run_id, version = done.stdout.split("RUN ", 1)[1].split()
+    from mlflow import MlflowClient
 
-        client = MlflowClient(uri)
-        run = client.get_run(run_id)
-        assert run.data.params["churn_csv_path"] == "data/churn.csv"
-        assert "roc_auc_score" in run.data.metrics
-        assert run.inputs.dataset_inputs[0].dataset.digest == hashlib.sha256((workdir / "data" / "churn.csv").read_bytes()).hexdigest()[:36]
-        assert str(client.get_model_version_by_alias("churn", "candidate").version) == version
-        assert not (workdir / "a" / "mlflow.db").exists()  # the server was used, not the embedded store
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
+    client = MlflowClient(uri)
+    run = client.get_run(run_id)
+    assert run.data.params["churn_csv_path"] == "data/churn.csv"
+    assert "roc_auc_score" in run.data.metrics
+    assert run.inputs.dataset_inputs[0].dataset.digest == hashlib.sha256((workdir / "data" / "churn.csv").read_bytes()).hexdigest()[:36]
+    assert str(client.get_model_version_by_alias("churn", "candidate").version) == version
+    assert not (workdir / "a" / "mlflow.db").exists()  # the server was used, not the embedded store

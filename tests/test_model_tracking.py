@@ -13,12 +13,8 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -267,13 +263,7 @@ def test_example_rows_of_tables_and_arrays():
 # --- storageUri against a real tracking server ------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_storage_uri_from_a_real_mlflow_server(tmp_path):
+def test_storage_uri_from_a_real_mlflow_server(mlflow_server):
     """`--artifacts-destination` a local folder (mlflow-artifacts:/ URIs, mapped to the claim that
     holds the folder), and an experiment whose artifact root is `s3://…` (the version's S3
     location, resolved without any S3: only the registry entry is written)."""
@@ -282,28 +272,10 @@ def test_storage_uri_from_a_real_mlflow_server(tmp_path):
     from nbrefactor_runtime import serving, tracking
     from sklearn.linear_model import LogisticRegression
 
-    port = _free_port()
-    artifacts = tmp_path / "server-artifacts"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mlflow", "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-         "--backend-store-uri", f"sqlite:///{tmp_path / 'server.db'}", "--artifacts-destination", str(artifacts)],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    uri = f"http://127.0.0.1:{port}"
     import mlflow
 
+    uri, artifacts = mlflow_server.uri, mlflow_server.artifacts
     try:
-        deadline = time.monotonic() + 180  # measured 94 s to /health at load average 11-13 on 2 cores
-        while True:
-            try:
-                with urllib.request.urlopen(uri + "/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert server.poll() is None, "mlflow server exited"
-            assert time.monotonic() < deadline, "mlflow server did not answer /health"
-            time.sleep(0.5)
         mlflow.set_tracking_uri(uri)
         X = np.arange(20, dtype=float).reshape(10, 2)
         y = np.array([0, 1] * 5)
@@ -331,12 +303,6 @@ def test_storage_uri_from_a_real_mlflow_server(tmp_path):
         assert run.info.run_id
     finally:
         os.environ.pop("MLFLOW_TRACKING_URI", None)
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
 
 
 # --- secrets never become artifacts ---------------------------------------------------------------
