@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
+from generated_suite import run_generated_suite, run_with_step_constant_changed
 from nbfactory import project, write_notebook
+
 from nbrefactor.audit.catalog import load_catalog
 from nbrefactor.audit.engine import audit_notebook
 from nbrefactor.audit.loader import read_notebook
@@ -279,13 +278,6 @@ MUTATION_CELLS = [
 ]
 
 
-def _generated_suite(package: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update({"NBREFACTOR_NO_TRACKING": "1", "NB_NO_TRACKING": "1", "PYTHONPATH": str(package / "src")})
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA"], cwd=package, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
 def test_generated_tests_compare_saved_outputs_and_fail_when_a_step_constant_changes(tmp_path):
     path = write_notebook(project(tmp_path) / "nb.ipynb", MUTATION_CELLS)
     out = tmp_path / "out"
@@ -294,17 +286,12 @@ def test_generated_tests_compare_saved_outputs_and_fail_when_a_step_constant_cha
     tests = (package / "tests" / "test_package.py").read_text()
     assert "def test_value_saved_in_cell_4_1" in tests and "def test_line_printed_in_cell_6_1" in tests
     assert tests.count("_close(") >= 2 and "_same_text(actual" in tests  # the helpers are called
-    done = _generated_suite(package)
+    done = run_generated_suite(package)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "PASSED tests/test_package.py::test_value_saved_in_cell_4_1" in done.stdout
     assert "PASSED tests/test_package.py::test_line_printed_in_cell_6_1" in done.stdout
     # Mutation: change one constant in a generated step; the generated tests must notice.
-    steps = package / "src" / "nb" / "steps.py"
-    source = steps.read_text()
-    assert source.count("scale = 2") == 1
-    steps.write_text(source.replace("scale = 2", "scale = 3"))
-    broken = _generated_suite(package)
-    assert broken.returncode != 0
+    broken = run_with_step_constant_changed(package, "scale = 2", "scale = 3")
     assert "FAILED tests/test_package.py::test_value_saved_in_cell_4_1" in broken.stdout
     assert "FAILED tests/test_package.py::test_line_printed_in_cell_6_1" in broken.stdout
 
@@ -419,9 +406,9 @@ def test_the_printed_accuracy_is_asserted_and_zeroed_features_fail_it(tmp_path):
     out = tmp_path / "out"
     assert migrate(path, out) == 0
     package = out / "nb"
-    done = _generated_suite(package)
+    done = run_generated_suite(package)
     assert "PASSED tests/test_package.py::test_line_printed_in_cell_6_1" in done.stdout, done.stdout[-3000:]
     steps = package / "src" / "nb" / "steps.py"
     steps.write_text(steps.read_text().replace("X = iris.data\n", "X = iris.data * 0\n"))
-    broken = _generated_suite(package)
+    broken = run_generated_suite(package)
     assert "FAILED tests/test_package.py::test_line_printed_in_cell_6_1" in broken.stdout, broken.stdout[-3000:]

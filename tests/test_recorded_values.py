@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
+from generated_suite import run_generated_suite, run_with_step_constant_changed
 from nbfactory import project, write_notebook
+
 from nbrefactor.cli.app import main
 from nbrefactor.compile.recorded_values import differences, fingerprint
 
@@ -68,13 +65,6 @@ CELLS = [
 ]
 
 
-def _generated_suite(package: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update({"NBREFACTOR_NO_TRACKING": "1", "NB_NO_TRACKING": "1", "PYTHONPATH": str(package / "src")})
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA"], cwd=package, env=env,
-                          capture_output=True, text=True, timeout=300)
-
-
 def test_recorded_values_are_asserted_and_a_changed_step_constant_fails_them(tmp_path, capsys):
     path = write_notebook(project(tmp_path) / "nb.ipynb", CELLS)
     out = tmp_path / "out"
@@ -82,7 +72,7 @@ def test_recorded_values_are_asserted_and_a_changed_step_constant_fails_them(tmp
     package = out / "nb"
     assert (package / "tests" / "recorded_values.py").is_file()
     # Before recording: the recorded-value test says why it did not run (never a silent pass).
-    before = _generated_suite(package)
+    before = run_generated_suite(package)
     assert "SKIPPED" in before.stdout and "no values recorded from a run of the notebook" in before.stdout
     capsys.readouterr()
     # --record and --seed do not mix: values recorded under a seed the tests do not apply would be wrong.
@@ -96,17 +86,12 @@ def test_recorded_values_are_asserted_and_a_changed_step_constant_fails_them(tmp
     assert recorded["values"]["compute"]["scaled"] == {"t": "list", "v": [{"t": "int", "v": n} for n in (6, 10, 14, 18)]}
     assert recorded["values"]["final"]["mean"] == {"t": "float", "v": 12.0}
     assert "noise_step" not in recorded["values"] and "noise" not in recorded["values"]["final"]
-    done = _generated_suite(package)
+    done = run_generated_suite(package)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "PASSED tests/test_package.py::test_value_recorded_from_the_notebook[compute-scaled]" in done.stdout
     assert "PASSED tests/test_package.py::test_value_recorded_from_the_notebook[final-mean]" in done.stdout
     # Mutation: no saved output shows these values, so only the recorded ones can catch it.
-    steps = package / "src" / "nb" / "steps.py"
-    source = steps.read_text()
-    assert source.count("scale = 2") == 1
-    steps.write_text(source.replace("scale = 2", "scale = 3"))
-    broken = _generated_suite(package)
-    assert broken.returncode != 0
+    broken = run_with_step_constant_changed(package, "scale = 2", "scale = 3")
     assert "FAILED tests/test_package.py::test_value_recorded_from_the_notebook[compute-scaled]" in broken.stdout
     assert "FAILED tests/test_package.py::test_value_recorded_from_the_notebook[final-mean]" in broken.stdout
     assert "differs from the notebook's recorded value at scaled[0]: notebook 6, package 9" in broken.stdout
