@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from typing import Any, Optional
+from typing import Any, Callable, Iterable, Optional
 
 SCHEMA = 1
 MAX_ITEMS = 1000  # containers and arrays up to this many elements are recorded value by value
@@ -148,14 +148,7 @@ def differences(expected: Any, actual: Any, path: str = "", rtol: float = RTOL, 
         if len(kinds) != 1 and kinds != {"int", "float"}:
             return f"{path or 'value'}: the notebook had a {expected.get('t')}, the package a {actual.get('t')}"
         if kinds == {"dict"}:  # a dict of the notebook's: its keys are its own, any text
-            mine, theirs = expected.get("v", {}), actual.get("v", {})
-            if sorted(mine) != sorted(theirs):
-                return f"{path}: keys {sorted(mine)} in the notebook, {sorted(theirs)} in the package"
-            for key in sorted(mine):
-                found = differences(mine[key], theirs[key], f"{path}[{key!r}]", rtol, atol)
-                if found:
-                    return found
-            return None
+            return _mapping(expected.get("v", {}), actual.get("v", {}), path, "keys ", lambda key: f"{path}[{key!r}]", rtol, atol)
         for key in sorted(set(expected) | set(actual)):
             if key == "t":
                 continue  # checked above (an int the package computes as a float is compared as a number)
@@ -173,21 +166,11 @@ def _plain(expected: Any, actual: Any, path: str, rtol: float, atol: float) -> O
     if isinstance(expected, dict) and isinstance(actual, dict) and "t" in expected and "t" in actual:
         return differences(expected, actual, path, rtol, atol)
     if isinstance(expected, dict) and isinstance(actual, dict):  # a summary, or a frame's columns
-        if sorted(expected) != sorted(actual):
-            return f"{path}: {sorted(expected)} in the notebook, {sorted(actual)} in the package"
-        for key in sorted(expected):
-            found = _plain(expected[key], actual[key], f"{path}.{key}", rtol, atol)
-            if found:
-                return found
-        return None
+        return _mapping(expected, actual, path, "", lambda key: f"{path}.{key}", rtol, atol)
     if isinstance(expected, list) and isinstance(actual, list):
         if len(expected) != len(actual):
             return f"{path}: {len(expected)} items in the notebook, {len(actual)} in the package"
-        for index, (e, a) in enumerate(zip(expected, actual)):
-            found = _plain(e, a, f"{path}[{index}]", rtol, atol)
-            if found:
-                return found
-        return None
+        return _first(_plain(e, a, f"{path}[{index}]", rtol, atol) for index, (e, a) in enumerate(zip(expected, actual)))
     if isinstance(expected, bool) or isinstance(actual, bool):
         return None if expected is actual else f"{path}: notebook {expected!r}, package {actual!r}"
     if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
@@ -195,6 +178,18 @@ def _plain(expected: Any, actual: Any, path: str, rtol: float, atol: float) -> O
             return None if expected == actual else f"{path}: notebook {expected!r}, package {actual!r}"
         return None if math.isclose(actual, expected, rel_tol=rtol, abs_tol=atol) else f"{path}: notebook {expected!r}, package {actual!r}"
     return None if expected == actual else f"{path}: notebook {_short(expected)}, package {_short(actual)}"
+
+
+def _mapping(expected: dict, actual: dict, path: str, label: str, where: Callable[[Any], str], rtol: float, atol: float) -> Optional[str]:
+    """Two mappings: the same keys, then the first key whose values differ (`where` names its place)."""
+    if sorted(expected) != sorted(actual):
+        return f"{path}: {label}{sorted(expected)} in the notebook, {sorted(actual)} in the package"
+    return _first(_plain(expected[key], actual[key], where(key), rtol, atol) for key in sorted(expected))
+
+
+def _first(found: Iterable[Optional[str]]) -> Optional[str]:
+    """The first difference reported, or None (lazily: comparison stops at the first)."""
+    return next((difference for difference in found if difference), None)
 
 
 def _short(value: Any) -> str:
