@@ -28,6 +28,7 @@ from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookF
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
+from nbrefactor.config import rule_enabled
 
 # (cell index, line, column): a place in notebook order.
 Position = tuple[int, int, int]
@@ -429,6 +430,31 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     return frozenset(found)
 
 
+def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> dict[str, list[Draw]]:
+    """RND001's findings: per library, in notebook order, the draws no seed of it precedes (left
+    out: draws silenced for RND001, and layer constructions whose weights are then loaded)."""
+    unseeded: dict[str, list[Draw]] = {}
+    loaded = _weights_loaded(ctx.facts)
+    for draw in rf.draws:
+        if _replaced(draw, loaded):
+            continue
+        if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, UnseededRandom.code):
+            unseeded.setdefault(draw.library, []).append(draw)
+    return unseeded
+
+
+def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
+    """A layer construction whose initial weights are replaced by loaded ones (`load_weights`,
+    `weights="imagenet"`): its draw does not matter."""
+    return draw.library in loaded and _WEIGHT_INIT.match(draw.qualified) is not None
+
+
+def _never_seeded(rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> set[str]:
+    """Libraries the notebook draws from but no seeding call that runs ever seeds."""
+    seeded = set().union(*(seed.libraries for _, seed in seeds)) if seeds else set()
+    return {d.library for d in rf.draws} - seeded
+
+
 def _facts(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
     catalog = RandomnessCatalog.from_catalog(ctx.catalog)
     return catalog, analyse_randomness(ctx.facts, catalog)
@@ -560,13 +586,11 @@ class UnseededRandom(Rule):
             )
         # One root cause per library: it is never seeded before its first draw. The first unseeded
         # draw carries the finding; the library's other unseeded draws are its related locations.
-        unseeded: dict[str, list[Draw]] = {}
-        loaded = _weights_loaded(ctx.facts)
-        for draw in rf.draws:
-            if draw.library in loaded and _WEIGHT_INIT.match(draw.qualified):
-                continue  # the initial weights are replaced by loaded ones (`load_weights`, `weights="imagenet"`)
-            if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, self.code):
-                unseeded.setdefault(draw.library, []).append(draw)
+        unseeded = _unseeded_draws(ctx, rf, seeds)
+        # A library never seeded in a notebook that seeds others is also RND003's case; it is
+        # reported here once, with the notebook's first seeding call (where the fix goes) related.
+        never = _never_seeded(rf, seeds)
+        first_seed = seeds[0][1] if seeds else None
         for library, draws in unseeded.items():
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
@@ -580,14 +604,25 @@ class UnseededRandom(Rule):
             if others:
                 cells = sorted({d.ca.cell.index for d in others})
                 shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
-                more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow (cell{'s' if len(cells) > 1 else ''} {shown})"
+                more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow{'' if len(others) > 1 else 's'} (cell{'s' if len(cells) > 1 else ''} {shown})"
+            related = tuple((d.ca.cell, d.call.line, d.call.column) for d in others)
+            fix = f"Seed {lib.label} in the first code cell: {lib.fix}"
+            partial = ""
+            if first_seed is not None and library in never:
+                seeded = set().union(*(seed.libraries for _, seed in seeds))
+                partial = (
+                    f"; the notebook seeds {_libraries_text(catalog, seeded)} (cell {first_seed.ca.cell.index}, "
+                    f"line {first_seed.call.line}) but never {lib.label}"
+                )
+                fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib.fix}"
+                related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             yield Hit(
                 draw.ca.cell, draw.call.line, draw.call.column,
-                f"`{draw.shown}`{where} draws from the global random state of {lib.label}, which no call before it seeds{more}",
+                f"`{draw.shown}`{where} draws from the global random state of {lib.label}, which no call before it seeds{more}{partial}",
                 end_line=draw.call.end_line,
-                fix=f"Seed {lib.label} in the first code cell: {lib.fix}",
+                fix=fix,
                 key=f"{draw.library}:{draw.qualified}",
-                related=tuple((d.ca.cell, d.call.line, d.call.column) for d in others),
+                related=related,
             )
 
 
@@ -729,6 +764,10 @@ def _given_to_a_seeded_ensemble(ca: CellAnalysis, call: CallFact, ensembles: lis
     return assigned is not None and any(a.name == assigned.group(1) for outer in ensembles for a in outer.args)
 
 
+# A project that ignores RND001: the partial seeding is then this rule's finding.
+_WITHOUT_RND001 = {"pyproject.toml": '[tool.nbrefactor]\nignore = ["RND001"]\n'}
+
+
 class PartialSeeding(Rule):
     code = "RND003"
     name = "partial-seeding"
@@ -740,7 +779,11 @@ class PartialSeeding(Rule):
         "function that is called) and also draws from the global state of a library that nothing "
         "seeds anywhere, reports once, at the first seeding call that runs, naming the libraries "
         "left unseeded. Unseeded generators (`np.random.default_rng()`) are RND001's business and "
-        "do not count here."
+        "do not count here, nor are layer constructions whose weights the notebook then loads. "
+        "One root cause, one finding: while RND001 is enabled, a library it reports (an unseeded "
+        "draw) is left to RND001, whose finding names the seeding call and lists it as a related "
+        "location, so this rule speaks only of libraries RND001 does not report — when RND001 is "
+        "ignored for the notebook, or its draws are silenced with `# noqa: RND001`."
     )
     why_bad = (
         "A seed cell signals \"this notebook is reproducible\", and readers trust it. Seeding NumPy "
@@ -751,7 +794,7 @@ class PartialSeeding(Rule):
     example = (
         "import numpy as np, torch\n"
         "np.random.seed(0)            # reported: torch is never seeded\n"
-        "model = torch.nn.Linear(8, 1)"
+        "model = torch.nn.Linear(8, 1)  # noqa: RND001 (without it, RND001 reports this line instead)"
     )
     use_instead = (
         "import numpy as np, torch\n"
@@ -766,6 +809,8 @@ class PartialSeeding(Rule):
         Example(cells=("import numpy as np\nimport random\nnp.random.seed(0)", "r = random.random()", "random.seed(0)")),
         # A seeding helper that is never called seeds nothing, so there is no partial seeding to report.
         Example(cells=("import numpy as np\nimport torch\ndef set_seed(s):\n    np.random.seed(s)", "x = torch.rand(2)")),
+        # Seeds PyTorch, draws from NumPy: RND001 reports the NumPy draw, with this seed related.
+        Example(cells=("import numpy as np\nimport torch\ntorch.manual_seed(7)", "x = np.random.rand(3)")),
     )
     failing = (
         Example(cells=(
@@ -773,12 +818,17 @@ class PartialSeeding(Rule):
             "import numpy as np\nimport torch\nimport tensorflow as tf\nimport random",
             "random.seed(1)\nnp.random.seed(1)",
             "x = torch.randn(4)\nw = tf.random.normal([2])\ny = np.random.rand(2)",
-        ), expect=((3, 1),)),
+        ), expect=((3, 1),), files=_WITHOUT_RND001),
         # The first seeding call that runs is inside the helper, called in cell 2.
         Example(cells=(
             "import random\nimport numpy as np\nimport pandas as pd\ndef set_seed(s):\n    random.seed(s)",
             "set_seed(3)\nnp.random.shuffle(arr)",
-        ), expect=((1, 5),)),
+        ), expect=((1, 5),), files=_WITHOUT_RND001),
+        # RND001 enabled, but the only PyTorch draw is silenced for it: the seed call still speaks.
+        Example(cells=(
+            "import numpy as np\nimport torch\nnp.random.seed(0)",
+            "noise = torch.randn(4)  # noqa: RND001",
+        ), expect=((1, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -787,7 +837,13 @@ class PartialSeeding(Rule):
         if not seeds:
             return
         seeded = set().union(*(seed.libraries for _, seed in seeds))
-        unseeded = {d.library for d in rf.draws} - seeded
+        loaded = _weights_loaded(ctx.facts)
+        # Layers whose initial weights are replaced by loaded ones draw nothing that matters.
+        unseeded = {d.library for d in rf.draws if not _replaced(d, loaded)} - seeded
+        if rule_enabled(ctx.settings, UnseededRandom.code, UnseededRandom.name, UnseededRandom.family.value, ctx.facts.notebook.path):
+            # One root cause, one finding: RND001 reports these libraries at their first draw,
+            # with this seeding call as a related location.
+            unseeded -= set(_unseeded_draws(ctx, rf, seeds))
         if not unseeded:
             return
         _, first = seeds[0]
