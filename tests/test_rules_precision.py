@@ -157,3 +157,26 @@ def test_rule_options_are_checked_like_every_other_setting():
         settings_from_table({"dependencies": {"allow-patch-ranges": "no"}})
     with pytest.raises(ConfigError, match=r"\[tool.nbrefactor.dependencies\] must be a table"):
         settings_from_table({"dependencies": True})
+
+
+def test_random_inputs_of_a_timing_are_not_unseeded_results(tmp_path):
+    from nbrefactor.audit.rules.randomness import UnseededRandom
+
+    def spots(*cells):
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        return [(d.location.cell, d.location.line) for d in run(UnseededRandom, folder, *cells)]
+
+    head = "import random\nL = [random.random() for i in range(100)]"
+    assert spots(head + "\n%timeit L.sort()", "%time L.sort()") == []
+    assert spots(head, "timeit -n 10 -r 3 sorted(L)") == []  # automagic, options: the arguments are read
+    assert spots(head + "\n%timeit L.sort()", "def f(n):\n    L = list(range(n))\n    return sum(L)") == []  # f's own L
+    # Any other read keeps the finding: Python, a `%time` that binds, a global read in a function,
+    # another magic's arguments, an unparsable cell naming it, or no timing at all.
+    assert spots(head + "\n%timeit L.sort()", "print(L[0])") == [(1, 2)]
+    assert spots(head, "%time ordered = sorted(L)") == [(1, 2)]
+    assert spots(head + "\n%timeit L.sort()", "def first():\n    return L[0]") == [(1, 2)]
+    assert spots(head + "\n%timeit L.sort()", "%store L") == [(1, 2)]
+    assert spots(head + "\n%timeit L.sort()", "x = L[0\nprint(x") == [(1, 2)]
+    assert spots(head) == [(1, 2)]
+    # `L = …` at module level only: a draw that is an argument or an in-place shuffle is a use.
+    assert spots("import random\nitems = [1, 2, 3]\nrandom.shuffle(items)\n%timeit sorted(items)") == [(1, 3)]

@@ -17,7 +17,9 @@ of the doubt: it counts as seeded when the notebook seeds its library anywhere.
 
 from __future__ import annotations
 
+import ast
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -435,12 +437,123 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
     out: draws silenced for RND001, and layer constructions whose weights are then loaded)."""
     unseeded: dict[str, list[Draw]] = {}
     loaded = _weights_loaded(ctx.facts)
+    timed = _timing_only(ctx.facts, rf.draws)
     for draw in rf.draws:
-        if _replaced(draw, loaded):
+        if _replaced(draw, loaded) or (draw.ca.cell.index, draw.call.line, draw.call.column) in timed:
             continue
         if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, UnseededRandom.code):
             unseeded.setdefault(draw.library, []).append(draw)
     return unseeded
+
+
+# --- random data that only feeds a timing -------------------------------------------------------
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+def _parsed(ca: CellAnalysis) -> ast.Module | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes in a cell are the cell's business
+            return ast.parse(ca.masked.python)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _global_loads(node: ast.AST, name: str) -> Iterator[ast.Name]:
+    """Reads of the global `name` under `node`, leaving out function bodies where it is local."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and name in _function_locals(child):
+            continue
+        if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Load):
+            yield child
+        yield from _global_loads(child, name)
+
+
+def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
+    args = function.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
+    declared: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+    return names - declared
+
+
+def _timing_magic(magic: Any) -> bool:
+    """`%timeit stmt` (its statement runs in a function of its own: nothing it binds escapes) or
+    `%time expr` (an expression; `%time y = f(x)` binds `y` in the notebook, so it is a real use)."""
+    if magic.kind not in ("line_magic", "automagic") or magic.name not in ("timeit", "time"):
+        return False
+    if magic.name == "timeit":
+        return True
+    try:
+        body = ast.parse(magic.args.strip()).body
+    except (SyntaxError, ValueError):
+        return False
+    return len(body) == 1 and isinstance(body[0], ast.Expr)
+
+
+def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws whose values only feed a timing: a draw in a `%%timeit` cell (the body runs in a
+    function of its own), or `L = <draw>` where every other read of `L` in the notebook is the
+    statement of a `%timeit`/`%time` line or a `%%timeit` body (`L = [random.random() …]` then
+    `%timeit L.sort()`). Sorting, summing or copying random numbers takes about as long whatever
+    the numbers are, and the timing varies from run to run anyway: nothing to reproduce. Any other
+    read of `L` (Python, another magic's arguments, a cell that does not parse) keeps the draw."""
+    if not any(ca.masked.cell_magic == "timeit" or any(_timing_magic(m) for m in ca.magics) for ca in facts.cells):
+        return frozenset()
+    trees: dict[int, ast.Module | None] = {}
+
+    def tree(ca: CellAnalysis) -> ast.Module | None:
+        if ca.cell.index not in trees:
+            trees[ca.cell.index] = _parsed(ca)
+        return trees[ca.cell.index]
+
+    def only_timed(name: str, skip: tuple[int, int, int]) -> bool:
+        """Is `name` read at all outside `skip` (cell, first line, last line), and only in timings?"""
+        timed = False
+        for ca in facts.cells:
+            whole_cell = ca.masked.cell_magic == "timeit"
+            timing_lines = {m.line for m in ca.magics if _timing_magic(m)}
+            for m in ca.magics:
+                if name in _IDENTIFIER.findall(m.args):
+                    if not (whole_cell or m.line in timing_lines):
+                        return False
+                    timed = True
+            parsed = tree(ca)
+            if parsed is None:
+                if name in _IDENTIFIER.findall(ca.cell.source):
+                    return False
+                continue
+            for node in _global_loads(parsed, name):
+                if ca.cell.index == skip[0] and skip[1] <= node.lineno <= skip[2]:
+                    continue
+                if not (whole_cell or node.lineno in timing_lines):
+                    return False
+                timed = True
+        return timed
+
+    found: set[Position] = set()
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        where = (ca.cell.index, call.line, call.column)
+        if ca.masked.cell_magic == "timeit":
+            found.add(where)
+            continue
+        if call.in_function or any(m.line == call.line for m in ca.magics):
+            continue
+        parsed = tree(ca)
+        statement = next(
+            (st for st in (parsed.body if parsed else ()) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None
+        )
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+            continue
+        if only_timed(statement.targets[0].id, (ca.cell.index, statement.lineno, statement.end_lineno or statement.lineno)):
+            found.add(where)
+    return frozenset(found)
 
 
 def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
@@ -483,7 +596,10 @@ class UnseededRandom(Rule):
         "message and as related locations. A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
-        "`pretrained=True`): their random initial weights are replaced. `random.seed()` / `np.random.seed()` with no argument re-seed from "
+        "`pretrained=True`): their random initial weights are replaced. Nor are random inputs that "
+        "only feed a timing: draws in a `%%timeit` cell, and `L = <draw>` when every other read of "
+        "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`): the time does not "
+        "depend on the numbers. `random.seed()` / `np.random.seed()` with no argument re-seed from "
         "the operating system and do not count. It also reports generators created without a seed "
         "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
         "global seed came before, because they never read it. The catalogue is "
@@ -538,6 +654,11 @@ class UnseededRandom(Rule):
             "from tensorflow.keras.applications import ResNet50\nfrom tensorflow.keras import layers\nbase = ResNet50(weights='imagenet', include_top=False)",
             "head = layers.Dense(10)(base.output)",
         )),
+        # Random inputs of a timing only: the numbers do not matter.
+        Example(cells=(
+            "import random\nimport numpy as np\nL = [random.random() for i in range(1000)]\n%timeit L.sort()",
+            "%%timeit\nnp.random.rand(1000).sum()",
+        )),
         # Not draws: a local variable named like a module, a deterministic DataLoader, df.sample(random_state=…).
         Example(cells=(
             "import torch\nimport pandas as pd\nfrom torch.utils.data import DataLoader",
@@ -569,6 +690,11 @@ class UnseededRandom(Rule):
         ), expect=((2, 1), (2, 2))),
         # pandas' sample draws from NumPy's global state: reported when NumPy is never seeded.
         Example(cells=("import pandas as pd\nimport random\nrandom.seed(0)", "train = df.sample(frac=0.8)"), expect=((2, 1),)),
+        # Timed, but also used: `%time y = …` binds `y` in the notebook, and `print(x)` shows the draw.
+        Example(cells=(
+            "import numpy as np\nx = np.random.rand(100)\n%timeit x.sum()",
+            "%time total = x.sum()\nprint(x[:3])",
+        ), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -839,7 +965,8 @@ class PartialSeeding(Rule):
         seeded = set().union(*(seed.libraries for _, seed in seeds))
         loaded = _weights_loaded(ctx.facts)
         # Layers whose initial weights are replaced by loaded ones draw nothing that matters.
-        unseeded = {d.library for d in rf.draws if not _replaced(d, loaded)} - seeded
+        timed = _timing_only(ctx.facts, rf.draws)
+        unseeded = {d.library for d in rf.draws if not _replaced(d, loaded) and (d.ca.cell.index, d.call.line, d.call.column) not in timed} - seeded
         if rule_enabled(ctx.settings, UnseededRandom.code, UnseededRandom.name, UnseededRandom.family.value, ctx.facts.notebook.path):
             # One root cause, one finding: RND001 reports these libraries at their first draw,
             # with this seeding call as a related location.
