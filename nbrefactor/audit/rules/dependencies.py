@@ -295,7 +295,7 @@ class InNotebookInstall(Rule):
                 parsed.packages
                 and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
                 and all(normalise(spec.name) in declared for spec in parsed.packages)
-                and _hosted_only(command.cell.source.split("\n"), command.line)
+                and hosted_only(command.cell.source.split("\n"), command.line)
             ):
                 continue  # the manifest covers it locally; the line only runs on Colab or Kaggle
             what = [spec.spec for spec in parsed.packages]
@@ -324,7 +324,7 @@ class InNotebookInstall(Rule):
 _HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
 
 
-def _hosted_only(lines: list[str], line: int) -> bool:
+def hosted_only(lines: list[str], line: int) -> bool:
     """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test?"""
     if not 0 < line <= len(lines):
         return False
