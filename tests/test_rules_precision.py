@@ -180,3 +180,27 @@ def test_random_inputs_of_a_timing_are_not_unseeded_results(tmp_path):
     assert spots(head) == [(1, 2)]
     # `L = …` at module level only: a draw that is an argument or an in-place shuffle is a use.
     assert spots("import random\nitems = [1, 2, 3]\nrandom.shuffle(items)\n%timeit sorted(items)") == [(1, 3)]
+
+
+def test_an_error_the_notebook_shows_on_purpose_is_not_a_saved_traceback(tmp_path):
+    from nbrefactor.audit.rules.hidden_state import SavedTraceback
+
+    def err(ename: str, evalue: str = "x") -> dict:
+        return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": []}
+
+    def spots(*cells):
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        return [d.location.cell for d in run(SavedTraceback, folder, *cells)]
+
+    # Explained below, by the exception's name above (past two code cells), by a bare raise.
+    assert spots(code("func2(1)", 2, outputs=(err("ZeroDivisionError"),)), md("Calling `func2` results in an error, and the trace shows why.")) == []
+    assert spots(md("It gives the same `ValueError` we saw previously:"), code("%xmode Plain", 1), code("%pdb off", 2),
+                 code("(x > 4) and (x < 8)", 3, outputs=(err("ValueError"),))) == []
+    assert spots(code("raise ValueError('demo')", 1, outputs=(err("ValueError"),))) == []
+    # Not a demonstration: the prose is three code cells away, the cell is long, the run was stopped
+    # by hand, or the markdown next to it does not speak of an error.
+    assert spots(md("This fails:"), code("a = 1", 1), code("b = 2", 2), code("c = 3", 3), code("1 / 0", 4, outputs=(err("ZeroDivisionError"),))) == [5]
+    long_cell = "\n".join(f"x{i} = {i}" for i in range(6))
+    assert spots(md("This raises an error:"), code(long_cell, 1, outputs=(err("NameError"),))) == [2]
+    assert spots(md("Training fails sometimes:"), code("for epoch in range(10):\n    train()", 1, outputs=(err("KeyboardInterrupt", ""),))) == [2]
+    assert spots(md("## Model"), code("model = Net()", 1, outputs=(err("NameError", "name 'Net' is not defined"),)), md("## Train")) == [2]
