@@ -204,3 +204,32 @@ def test_an_error_the_notebook_shows_on_purpose_is_not_a_saved_traceback(tmp_pat
     assert spots(md("This raises an error:"), code(long_cell, 1, outputs=(err("NameError"),))) == [2]
     assert spots(md("Training fails sometimes:"), code("for epoch in range(10):\n    train()", 1, outputs=(err("KeyboardInterrupt", ""),))) == [2]
     assert spots(md("## Model"), code("model = Net()", 1, outputs=(err("NameError", "name 'Net' is not defined"),)), md("## Train")) == [2]
+
+
+def test_a_solutions_notebook_of_fragments_is_one_undefined_name_finding(tmp_path):
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.engine import audit_notebook
+    from nbrefactor.audit.loader import parse_notebook
+    from nbrefactor.audit.project import ProjectContext
+    from nbrefactor.audit.rules.hidden_state import UndefinedName
+    from nbrefactor.config import Settings
+
+    def findings(name: str, *cells):
+        raw = json.dumps(Example(cells=cells).notebook_json()).encode("utf-8")
+        notebook = parse_notebook(name, raw)
+        return audit_notebook(notebook, Settings(), ProjectContext(), load_catalog(), rules=[UndefinedName]).result.diagnostics
+
+    fragments = (md("# Solutions"), "model = Sequential()\nmodel.add(Dense(10))", "hist = model.fit(x_train, y_train)")
+    (d,) = findings("IMDB_In_Keras_Solutions.ipynb", *fragments)
+    assert (d.location.cell, d.location.line) == (2, 1)
+    assert d.message.startswith("`Sequential` is not defined in any cell; nor are `Dense`, `x_train`, `y_train`: this solutions notebook imports nothing")
+    assert [(r.cell, r.line) for r in d.related] == [(2, 2), (3, 1), (3, 1)]
+    assert len(findings("Part 5 (Solution).ipynb", *fragments)) == 1
+    # The same cells under another name, or with an import: one finding per name and cell, as before.
+    assert len(findings("imdb_keras.ipynb", *fragments)) == 4
+    assert len(findings("IMDB_Solutions.ipynb", "import numpy as np", *fragments[1:])) == 4
+    # A read silenced for HID003 is not folded into (nor does it carry) the finding.
+    silenced = ("model = Sequential()  # noqa: HID003\nmodel.add(Dense(10))", "hist = model.fit(x_train, y_train)")
+    (s,) = findings("IMDB_Solutions.ipynb", *silenced)
+    assert (s.location.cell, s.location.line, s.message.split(";")[0]) == (1, 2, "`Dense` is not defined in any cell")
+    assert [(r.cell, r.line) for r in s.related] == [(2, 1), (2, 1)]

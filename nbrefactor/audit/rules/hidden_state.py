@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
@@ -297,7 +298,10 @@ class UndefinedName(Rule):
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
-        "`exec(...)` or a cell that does not parse: those may define names nobody can list. Extra "
+        "`exec(...)` or a cell that does not parse: those may define names nobody can list. A "
+        "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
+        "cells meant to be pasted into the exercise notebook — is one finding, at its first "
+        "undefined read, the others related. Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file."
     )
@@ -347,7 +351,26 @@ class UndefinedName(Rule):
             return
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
-        for r in _first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]):
+        found = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]))
+        undefined = [r for r in found if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
+        if len(undefined) > 1 and _solution_fragments(ctx):
+            # A "Solutions" notebook that imports nothing: fragments to paste into the exercise
+            # notebook, whose namespace defines what they read. One root cause, one finding.
+            first, rest = undefined[0], undefined[1:]
+            names = list(dict.fromkeys(r.name for r in rest if r.name != first.name))
+            shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            more = f"; nor {'is' if len(names) == 1 else 'are'} {shown}" if names else ""
+            yield Hit(
+                cells[first.cell], first.line, first.column,
+                f"`{first.name}` is not defined in any cell{more}: this solutions notebook imports nothing, its cells are "
+                "fragments that run only inside the exercise notebook's namespace",
+                fix="Exclude the file if its cells are meant to be pasted into the exercise notebook (`extend-exclude`); "
+                "to make it run on its own, add the imports and data loading it needs in a first cell.",
+                key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
+                related=tuple((cells[r.cell], r.line, r.column) for r in rest),
+            )
+            found = [r for r in found if r.flow is not Flow.UNDEFINED]
+        for r in found:
             cell = cells[r.cell]
             if r.flow is Flow.DELETED and r.deleted_by is not None:
                 d = r.deleted_by
@@ -363,6 +386,15 @@ class UndefinedName(Rule):
                     message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
                     fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
             yield Hit(cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}")
+
+
+_SOLUTIONS_NAME = re.compile(r"solutions?\W*$", re.IGNORECASE)  # `X_Solutions`, `XSolution`, `x (Solution)`
+
+
+def _solution_fragments(ctx: RuleContext) -> bool:
+    """A notebook named as an exercise's solutions that imports nothing: code fragments."""
+    stem = PurePosixPath(ctx.facts.notebook.path.replace("\\", "/")).name.rsplit(".", 1)[0]
+    return _SOLUTIONS_NAME.search(stem) is not None and not any(ca.facts.imports for ca in ctx.cells)
 
 
 # --- HID004 -------------------------------------------------------------------------------------
