@@ -45,7 +45,7 @@ class RuleContext:
     facts: NotebookFacts
     catalog: Catalog
     project: ProjectContext
-    settings: Settings = Settings()  # for the rule options of [tool.nbrefactor.<family>]
+    settings: Settings = field(default_factory=Settings)  # for the rule options of [tool.nbrefactor.<family>]
 
     @property
     def cells(self) -> tuple[CellAnalysis, ...]:

@@ -806,9 +806,11 @@ class RemoteUri(Rule):
         Example(cells=("!pip install git+https://github.com/acme/tool.git\nsession.get('https://api.example.com/v1')",)),
         # A Colab-only setup block: it runs on the hosted runtime only.
         Example(cells=(
-            'import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n'
-            "    !curl https://packages.example.com/release.pub.gpg | apt-key add -\n"
-            "    !wget -q https://example.com/colab_helpers.py",
+            (
+                'import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n'
+                "    !curl https://packages.example.com/release.pub.gpg | apt-key add -\n"
+                "    !wget -q https://example.com/colab_helpers.py"
+            ),
         )),
     )
     failing = (
