@@ -43,6 +43,11 @@ class Settings:
     def table(self, name: str) -> Any:
         return dict(self.extra).get(name, {})
 
+    def rule_option(self, family: str, key: str) -> Any:
+        """A rule option from `[tool.nbrefactor.<family>]`, or its default (see RULE_OPTIONS)."""
+        _, default = RULE_OPTIONS[family][key]
+        return self.table(family).get(key, default)
+
     def is_excluded(self, relative: str) -> bool:
         parts = Path(relative).parts
         for pattern in (*self.exclude, *self.extend_exclude):
@@ -63,7 +68,13 @@ _STRING_KEYS = {"fail-on", "baseline"}
 _TABLE_KEYS = {"per-file-ignores"}
 # Tables read by the compiler and the batch runner; accepted here so one schema covers the file.
 _OWNED_ELSEWHERE = {"models", "gpu", "migrate", "report", "mlflow", "image", "pipeline", "resources"}
-KNOWN_KEYS = _LIST_KEYS | _STRING_KEYS | _TABLE_KEYS | _OWNED_ELSEWHERE
+# Options of the rules, one table per rule family (as ruff's per-plugin tables): each key with its
+# type and default. Checked here, so a misspelt option is an error, not a silently default rule.
+RULE_OPTIONS: dict[str, dict[str, tuple[type, Any]]] = {
+    # DEP004: a `~=1.2.3` compatible-release pin (patch releases only) counts as pinned.
+    "dependencies": {"allow-patch-ranges": (bool, True)},
+}
+KNOWN_KEYS = _LIST_KEYS | _STRING_KEYS | _TABLE_KEYS | _OWNED_ELSEWHERE | set(RULE_OPTIONS)
 
 
 def find_pyproject(start: Path) -> Optional[Path]:
@@ -138,8 +149,24 @@ def settings_from_table(table: Mapping[str, Any], source: str = "[tool.nbrefacto
         if not isinstance(pfi, dict) or not all(isinstance(v, list) for v in pfi.values()):
             raise ConfigError(f"{source}: per-file-ignores must map a glob to a list of codes")
         kwargs["per_file_ignores"] = tuple(sorted((k, tuple(v)) for k, v in pfi.items()))
-    kwargs["extra"] = tuple(sorted((k, table[k]) for k in _OWNED_ELSEWHERE & set(table)))
+    for family in RULE_OPTIONS.keys() & set(table):
+        _check_rule_options(source, family, table[family])
+    kwargs["extra"] = tuple(sorted((k, table[k]) for k in (_OWNED_ELSEWHERE | set(RULE_OPTIONS)) & set(table)))
     return Settings(**kwargs)
+
+
+def _check_rule_options(source: str, family: str, options: Any) -> None:
+    known = RULE_OPTIONS[family]
+    if not isinstance(options, dict):
+        raise ConfigError(f"{source}: [tool.nbrefactor.{family}] must be a table")
+    for key, value in options.items():
+        if key not in known:
+            raise ConfigError(
+                f"{source}: unknown key {key} in [tool.nbrefactor.{family}] (known: {', '.join(sorted(known))})"
+            )
+        kind, _ = known[key]
+        if not isinstance(value, kind):
+            raise ConfigError(f"{source}: [tool.nbrefactor.{family}] {key} must be a {'boolean' if kind is bool else kind.__name__}")
 
 
 def with_overrides(settings: Settings, **overrides: Any) -> Settings:

@@ -285,6 +285,9 @@ def test_rnd002_message_names_the_estimator_not_the_alias(tmp_path):
 # --- RND003 ---------------------------------------------------------------------------------------------------
 
 
+WITHOUT_RND001 = {"pyproject.toml": '[tool.nbrefactor]\nignore = ["RND001"]\n'}
+
+
 def test_rnd003_once_per_notebook_at_first_executed_seed(tmp_path):
     cells = (
         "import numpy as np\nimport torch\nimport random",
@@ -292,7 +295,8 @@ def test_rnd003_once_per_notebook_at_first_executed_seed(tmp_path):
         "np.random.seed(0)",
         "later(1)\nx = torch.rand(1)\ny = torch.rand(1)",
     )
-    found = run_example(PartialSeeding, Example(cells=cells), tmp_path)
+    # RND001 ignored: with it enabled, each library would be RND001's one finding (tests/test_rules_precision.py).
+    found = run_example(PartialSeeding, Example(cells=cells, files=WITHOUT_RND001), tmp_path)
     assert positions(found) == [(3, 1)]
     assert "PyTorch" in found[0].message and "NumPy" in found[0].message and "torch.manual_seed" in found[0].fix
 
@@ -309,7 +313,8 @@ def test_rnd003_unseeded_generator_alone_is_not_partial_seeding(tmp_path):
 
 def test_rnd003_names_several_libraries_in_catalogue_order(tmp_path):
     cells = ("import random, numpy as np, torch, tensorflow as tf\nrandom.seed(0)", "a = tf.random.normal([1])\nb = torch.rand(1)\nc = np.random.rand()")
-    (message,) = messages(PartialSeeding, tmp_path, *cells)
+    (found,) = run_example(PartialSeeding, Example(cells=cells, files=WITHOUT_RND001), tmp_path)
+    message = found.message
     assert message.index("NumPy") < message.index("PyTorch") < message.index("TensorFlow/Keras")
 
 

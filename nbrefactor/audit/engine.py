@@ -58,7 +58,7 @@ def _audit_notebook(
     from nbrefactor.audit.rules import RuleContext, all_rules
 
     facts = analyse_notebook(notebook)
-    ctx = RuleContext(facts, catalog, project)
+    ctx = RuleContext(facts, catalog, project, settings)
     chosen = [
         r for r in (rules if rules is not None else all_rules())
         if rule_enabled(settings, r.code, r.name, r.family.value, notebook.path)

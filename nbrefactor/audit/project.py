@@ -24,6 +24,9 @@ class Requirement:
     spec: str  # the line as written
     line: int
     pinned: bool  # `==`/`===`, a conda `=version`, or a direct reference `name @ url`
+    # A compatible-release pin on three or more release components (`~=1.2.3`: >=1.2.3, ==1.2.*):
+    # it admits patch releases only. Whether that is pinned enough is a setting of DEP004.
+    patch_range: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,13 @@ def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirem
     if conda and not pinned:
         # conda's `x=1.2` (and `x=1.2=build`) selects one version; `x=1.*` or `x>=1` do not.
         pinned = bool(re.match(r"^=[^=<>!~,|*\s]*\d[^<>!~,|*\s]*$", rest))
-    return Requirement(normalise(match.group(1)), spec.strip(), line, pinned)
+    patch_range = not pinned and _PATCH_RANGE.match(rest) is not None
+    return Requirement(normalise(match.group(1)), spec.strip(), line, pinned, patch_range)
+
+
+# `~=1.2.3`, `~=4.5.3.56`, `~=2.0.0rc1`: the last release component may move, the others may not
+# (PEP 440); `~=1.2` (two components) admits every 1.x minor release and is not a patch range.
+_PATCH_RANGE = re.compile(r"^~=\s*\d+(?:\.\d+){2,}(?:[-_.]?(?:a|b|rc|post|dev)\d*)*$", re.IGNORECASE)
 
 
 def parse_requirements_txt(path: str, text: str) -> Manifest:

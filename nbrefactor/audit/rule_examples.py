@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from nbrefactor.audit.catalog import load_catalog
-from nbrefactor.config import Settings
+from nbrefactor.config import load_settings
 from nbrefactor.audit.engine import audit_notebook
 from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError
@@ -18,7 +18,8 @@ from nbrefactor.audit.rules import Example, ExampleCell, Rule
 
 def run_example(rule: type[Rule], example: Example, workdir: Path) -> list[Diagnostic]:
     """Write the example as a notebook (and its neighbouring files) under `workdir`, a project root
-    of its own so manifest discovery never wanders above it, and audit it with `rule` alone."""
+    of its own so manifest discovery never wanders above it, and audit it with `rule` alone, under
+    the settings of the example's pyproject.toml (`[tool.nbrefactor]`, empty unless it has one)."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "pyproject.toml").write_text("[tool.nbrefactor]\n", encoding="utf-8")
     for name, text in example.files.items():
@@ -31,7 +32,8 @@ def run_example(rule: type[Rule], example: Example, workdir: Path) -> list[Diagn
     notebook = parse_notebook("example.ipynb", raw)
     if isinstance(notebook, LoadError):
         raise AssertionError(str(notebook))
-    analysis = audit_notebook(notebook, Settings(), discover_project(path), load_catalog(), rules=[rule])
+    settings = load_settings(workdir / "pyproject.toml")
+    analysis = audit_notebook(notebook, settings, discover_project(path), load_catalog(), rules=[rule])
     return [d for d in analysis.result.diagnostics if d.code == rule.code]
 
 

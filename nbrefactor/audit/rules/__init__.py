@@ -18,6 +18,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.project import ProjectContext
+from nbrefactor.config import Settings
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class RuleContext:
     facts: NotebookFacts
     catalog: Catalog
     project: ProjectContext
+    settings: Settings = field(default_factory=Settings)  # for the rule options of [tool.nbrefactor.<family>]
 
     @property
     def cells(self) -> tuple[CellAnalysis, ...]:

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from nbrefactor.audit.distributions import install_commands, third_party_imports
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.project import Manifest, normalise
+from nbrefactor.audit.project import Manifest, Requirement, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 
 _MANIFEST_KINDS = "requirements*.txt, environment.yml, pyproject.toml dependencies or setup.cfg install_requires"
@@ -295,7 +295,7 @@ class InNotebookInstall(Rule):
                 parsed.packages
                 and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
                 and all(normalise(spec.name) in declared for spec in parsed.packages)
-                and _hosted_only(command.cell.source.split("\n"), command.line)
+                and hosted_only(command.cell.source.split("\n"), command.line)
             ):
                 continue  # the manifest covers it locally; the line only runs on Colab or Kaggle
             what = [spec.spec for spec in parsed.packages]
@@ -324,7 +324,7 @@ class InNotebookInstall(Rule):
 _HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
 
 
-def _hosted_only(lines: list[str], line: int) -> bool:
+def hosted_only(lines: list[str], line: int) -> bool:
     """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test?"""
     if not 0 < line <= len(lines):
         return False
@@ -356,6 +356,11 @@ class UnpinnedRequirement(Rule):
         "notebook; when several notebooks of one audit share the manifest, the line is reported once, "
         "with each notebook that imports it as a related location. Not reported when another manifest of the project pins the same distribution "
         "(a ranged pyproject.toml beside a pinned requirements.txt is the usual, sound layout). "
+        "A compatible-release pin on three or more version components (`tensorflow~=2.6.0`, "
+        "which admits 2.6.x only) counts as pinned by default: it lets in patch releases, the "
+        "bug fixes a team usually wants, and is a deliberate choice; `~=2.6` (any 2.x from 2.6 on) "
+        "is a range and is reported. To require exact pins, set `allow-patch-ranges = false` "
+        "under `[tool.nbrefactor.dependencies]` in pyproject.toml. "
         "Being about a file rather than a cell, it is silenced through the `ignore` or "
         "`per-file-ignores` settings, not by a comment or tag in the notebook."
     )
@@ -374,6 +379,12 @@ class UnpinnedRequirement(Rule):
         Example(
             cells=("import numpy\nimport torch",),
             files={"environment.yml": "name: demo\ndependencies:\n  - numpy=1.26.4\n  - pytorch=2.3.1=py3.11_cpu_0\n"},
+        ),
+        # A compatible-release pin on the patch level (~=X.Y.Z admits X.Y.* only) is pinned enough
+        # by default (`allow-patch-ranges`).
+        Example(
+            cells=("import pandas as pd\nimport sklearn",),
+            files={"requirements.txt": "pandas~=2.2.2\nscikit-learn~=1.5.0.post1\n"},
         ),
         # Pinned in requirements.txt, ranged in pyproject.toml: pinned somewhere is enough.
         Example(
@@ -401,6 +412,21 @@ class UnpinnedRequirement(Rule):
             },
             expect=((None, 5), (None, 8)),
         ),
+        # A project that wants exact pins only: `~=X.Y.Z` is reported too.
+        Example(
+            cells=("import pandas as pd",),
+            files={
+                "pyproject.toml": "[tool.nbrefactor.dependencies]\nallow-patch-ranges = false\n",
+                "requirements.txt": "pandas~=2.2.2\n",
+            },
+            expect=((None, 1),),
+        ),
+        # `~=2.2` admits every 2.x from 2.2 on: a minor-level range, reported.
+        Example(
+            cells=("import pandas as pd\nimport numpy",),
+            files={"requirements.txt": "pandas~=2.2\nnumpy~=1.26.4\n"},
+            expect=((None, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -411,10 +437,15 @@ class UnpinnedRequirement(Rule):
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
             for candidate in use.resolution.normalised:
                 imported.setdefault(candidate, use.module.split(".")[0])
-        pinned = {r.name for m in manifests for r in m.requirements if r.pinned}
+        allow_patch = bool(ctx.settings.rule_option("dependencies", "allow-patch-ranges"))
+
+        def pinned_enough(req: Requirement) -> bool:
+            return req.pinned or (allow_patch and req.patch_range)
+
+        pinned = {r.name for m in manifests for r in m.requirements if pinned_enough(r)}
         for manifest in manifests:
             for req in manifest.requirements:
-                if req.name not in imported or req.pinned or req.name in pinned:
+                if req.name not in imported or req.name in pinned:
                     continue
                 yield Hit(
                     None,

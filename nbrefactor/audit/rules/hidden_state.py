@@ -8,12 +8,14 @@ reads the injections it records (`%run`, `%store -r`, star imports, `exec(open(.
 from __future__ import annotations
 
 import difflib
-from typing import Iterable, Iterator, Optional
+import re
+from pathlib import PurePosixPath
+from typing import Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
@@ -296,7 +298,10 @@ class UndefinedName(Rule):
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
-        "`exec(...)` or a cell that does not parse: those may define names nobody can list. Extra "
+        "`exec(...)` or a cell that does not parse: those may define names nobody can list. A "
+        "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
+        "cells meant to be pasted into the exercise notebook — is one finding, at its first "
+        "undefined read, the others related. Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file."
     )
@@ -346,7 +351,26 @@ class UndefinedName(Rule):
             return
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
-        for r in _first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]):
+        found = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]))
+        undefined = [r for r in found if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
+        if len(undefined) > 1 and _solution_fragments(ctx):
+            # A "Solutions" notebook that imports nothing: fragments to paste into the exercise
+            # notebook, whose namespace defines what they read. One root cause, one finding.
+            first, rest = undefined[0], undefined[1:]
+            names = list(dict.fromkeys(r.name for r in rest if r.name != first.name))
+            shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            more = f"; nor {'is' if len(names) == 1 else 'are'} {shown}" if names else ""
+            yield Hit(
+                cells[first.cell], first.line, first.column,
+                f"`{first.name}` is not defined in any cell{more}: this solutions notebook imports nothing, its cells are "
+                "fragments that run only inside the exercise notebook's namespace",
+                fix="Exclude the file if its cells are meant to be pasted into the exercise notebook (`extend-exclude`); "
+                "to make it run on its own, add the imports and data loading it needs in a first cell.",
+                key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
+                related=tuple((cells[r.cell], r.line, r.column) for r in rest),
+            )
+            found = [r for r in found if r.flow is not Flow.UNDEFINED]
+        for r in found:
             cell = cells[r.cell]
             if r.flow is Flow.DELETED and r.deleted_by is not None:
                 d = r.deleted_by
@@ -362,6 +386,15 @@ class UndefinedName(Rule):
                     message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
                     fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
             yield Hit(cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}")
+
+
+_SOLUTIONS_NAME = re.compile(r"solutions?\W*$", re.IGNORECASE)  # `X_Solutions`, `XSolution`, `x (Solution)`
+
+
+def _solution_fragments(ctx: RuleContext) -> bool:
+    """A notebook named as an exercise's solutions that imports nothing: code fragments."""
+    stem = PurePosixPath(ctx.facts.notebook.path.replace("\\", "/")).name.rsplit(".", 1)[0]
+    return _SOLUTIONS_NAME.search(stem) is not None and not any(ca.facts.imports for ca in ctx.cells)
 
 
 # --- HID004 -------------------------------------------------------------------------------------
@@ -603,7 +636,12 @@ class SavedTraceback(Rule):
     what_it_does = (
         "Reports each code cell whose saved outputs include an error output, naming the exception. "
         "Cells tagged `raises-exception` (the Jupyter/nbval convention for cells meant to fail) are "
-        "skipped."
+        "skipped, and so are errors a notebook shows on purpose, as books and tutorials do: a short "
+        "cell (at most 5 lines of code) whose error the markdown right next to it talks about — the "
+        "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
+        "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
+        "`incompatible`, `invalid`, `not well-defined`… — or a cell that is only a `raise` "
+        "statement. A `KeyboardInterrupt` (a run stopped by hand) is never on purpose."
     )
     why_bad = (
         "The notebook was saved in a broken state: the cells below may show results computed "
@@ -621,6 +659,18 @@ class SavedTraceback(Rule):
                     tags=("raises-exception",),
                     outputs=({"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": []},),
                 ),
+            )
+        ),
+        # A book shows the error on purpose: the markdown next to the cell explains it.
+        Example(
+            cells=(
+                md("Python does not support arithmetic with `None`, so aggregations lead to an error:"),
+                code_cell(
+                    "vals.sum()",
+                    3,
+                    outputs=({"output_type": "error", "ename": "TypeError", "evalue": "unsupported operand type(s) for +: 'int' and 'NoneType'", "traceback": []},),
+                ),
+                md("For this reason, pandas does not use `None` for missing numbers."),
             )
         ),
     )
@@ -656,14 +706,30 @@ class SavedTraceback(Rule):
             ),
             expect=((2, 1),),
         ),
+        # Markdown next to it that does not speak of the error, or a long cell: not a demonstration.
+        Example(
+            cells=(
+                md("## Train the model"),
+                code_cell(
+                    "model.fit(X_train, y_train)",
+                    4,
+                    outputs=({"output_type": "error", "ename": "ValueError", "evalue": "Input contains NaN", "traceback": []},),
+                ),
+                md("## Evaluate"),
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        cells = ctx.facts.notebook.cells
         for cell in ctx.facts.notebook.code_cells:
             if any(t.strip().lower() == "raises-exception" for t in cell.tags):
                 continue
             errors = [o for o in cell.outputs if o.output_type == "error"]
             if not errors:
+                continue
+            if _shown_on_purpose(cell, errors[0].name, cells):
                 continue
             what = (errors[0].name or "an exception").split("\n")[0]
             if len(what) > 120:
@@ -676,6 +742,39 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+# Words with which the prose around a cell says the cell fails: "will lead to an error", "the same
+# `ValueError`", "they cannot be modified", "these two arrays are incompatible".
+_ERROR_PROSE = re.compile(
+    r"\b(?:errors?|exceptions?|rais(?:e|es|ed|ing)|traceback|fail(?:s|ed|ure)?|breaks?|incompatible|invalid"
+    r"|cannot|can't|undefined|not (?:a )?well[- ]defined|not (?:allowed|supported|possible))\b",
+    re.IGNORECASE,
+)
+_DEMO_LINES = 5  # a demonstration is a line or two (`M + a`, `ind[1] = 0`), not a training loop
+
+
+def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
+    """A short cell whose error the markdown next to it talks about, or a bare `raise`: a book or
+    tutorial showing an exception (HID007 leaves it alone)."""
+    exception = error.split(":", 1)[0].strip()
+    if exception == "KeyboardInterrupt":
+        return False
+    code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    if not code_lines or len(code_lines) > _DEMO_LINES:
+        return False
+    if len(code_lines) == 1 and re.match(r"\s*raise\b", code_lines[0]):
+        return True
+    position = cell.index - 1  # cells are numbered from 1 over all cells
+    nearby: list[Cell] = []
+    if position + 1 < len(cells) and cells[position + 1].cell_type == "markdown":
+        nearby.append(cells[position + 1])
+    for above in reversed(cells[max(0, position - 3):position]):
+        if above.cell_type == "markdown":
+            nearby.append(above)
+            break
+    names = re.compile(rf"\b{re.escape(exception)}\b") if re.fullmatch(r"[A-Za-z_][\w.]*", exception) else None
+    return any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) for m in nearby)
 
 
 # --- HID008 -------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookF
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules.dependencies import hosted_only
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue of path-taking calls (rules/io_calls.toml)
@@ -781,7 +782,10 @@ class RemoteUri(Rule):
         "`az://`, `hdfs://`, `wasbs://` and the other schemes of `rules/paths.toml`) anywhere, including "
         "f-strings and `!aws s3 cp …` lines. An `http(s)://` URL is reported only where it is fetched: "
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
-        "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`."
+        "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`. "
+        "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
+        "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
+        "never runs locally or in a pipeline, as DEP003 treats its installs."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -800,6 +804,14 @@ class RemoteUri(Rule):
             "# the docs: https://pandas.pydata.org\nhelp_url = 'https://pandas.pydata.org/docs'\nprint('see s3:// docs')",
         )),
         Example(cells=("!pip install git+https://github.com/acme/tool.git\nsession.get('https://api.example.com/v1')",)),
+        # A Colab-only setup block: it runs on the hosted runtime only.
+        Example(cells=(
+            (
+                'import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n'
+                "    !curl https://packages.example.com/release.pub.gpg | apt-key add -\n"
+                "    !wget -q https://example.com/colab_helpers.py"
+            ),
+        )),
     )
     failing = (
         Example(
@@ -824,6 +836,8 @@ class RemoteUri(Rule):
         for f in literal_findings(ctx):
             if f.path_class.kind != "remote":
                 continue
+            if hosted_only(f.ca.lines, f.line):
+                continue  # Colab/Kaggle setup: never runs locally or in the pipeline
             scheme = f.path_class.detail
             if scheme in path_settings(ctx.catalog).web_schemes:
                 message = (

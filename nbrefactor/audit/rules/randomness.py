@@ -17,7 +17,9 @@ of the doubt: it counts as seeded when the notebook seeds its library anywhere.
 
 from __future__ import annotations
 
+import ast
 import re
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -28,6 +30,7 @@ from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookF
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
+from nbrefactor.config import rule_enabled
 
 # (cell index, line, column): a place in notebook order.
 Position = tuple[int, int, int]
@@ -429,6 +432,142 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     return frozenset(found)
 
 
+def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> dict[str, list[Draw]]:
+    """RND001's findings: per library, in notebook order, the draws no seed of it precedes (left
+    out: draws silenced for RND001, and layer constructions whose weights are then loaded)."""
+    unseeded: dict[str, list[Draw]] = {}
+    loaded = _weights_loaded(ctx.facts)
+    timed = _timing_only(ctx.facts, rf.draws)
+    for draw in rf.draws:
+        if _replaced(draw, loaded) or (draw.ca.cell.index, draw.call.line, draw.call.column) in timed:
+            continue
+        if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, UnseededRandom.code):
+            unseeded.setdefault(draw.library, []).append(draw)
+    return unseeded
+
+
+# --- random data that only feeds a timing -------------------------------------------------------
+
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+def _parsed(ca: CellAnalysis) -> ast.Module | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes in a cell are the cell's business
+            return ast.parse(ca.masked.python)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _global_loads(node: ast.AST, name: str) -> Iterator[ast.Name]:
+    """Reads of the global `name` under `node`, leaving out function bodies where it is local."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and name in _function_locals(child):
+            continue
+        if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Load):
+            yield child
+        yield from _global_loads(child, name)
+
+
+def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
+    args = function.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
+    declared: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            declared.update(node.names)
+    return names - declared
+
+
+def _timing_magic(magic: Any) -> bool:
+    """`%timeit stmt` (its statement runs in a function of its own: nothing it binds escapes) or
+    `%time expr` (an expression; `%time y = f(x)` binds `y` in the notebook, so it is a real use)."""
+    if magic.kind not in ("line_magic", "automagic") or magic.name not in ("timeit", "time"):
+        return False
+    if magic.name == "timeit":
+        return True
+    try:
+        body = ast.parse(magic.args.strip()).body
+    except (SyntaxError, ValueError):
+        return False
+    return len(body) == 1 and isinstance(body[0], ast.Expr)
+
+
+def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws whose values only feed a timing: a draw in a `%%timeit` cell (the body runs in a
+    function of its own), or `L = <draw>` where every other read of `L` in the notebook is the
+    statement of a `%timeit`/`%time` line or a `%%timeit` body (`L = [random.random() …]` then
+    `%timeit L.sort()`). Sorting, summing or copying random numbers takes about as long whatever
+    the numbers are, and the timing varies from run to run anyway: nothing to reproduce. Any other
+    read of `L` (Python, another magic's arguments, a cell that does not parse) keeps the draw."""
+    if not any(ca.masked.cell_magic == "timeit" or any(_timing_magic(m) for m in ca.magics) for ca in facts.cells):
+        return frozenset()
+    trees: dict[int, ast.Module | None] = {}
+
+    def tree(ca: CellAnalysis) -> ast.Module | None:
+        if ca.cell.index not in trees:
+            trees[ca.cell.index] = _parsed(ca)
+        return trees[ca.cell.index]
+
+    def only_timed(name: str, skip: tuple[int, int, int]) -> bool:
+        """Is `name` read at all outside `skip` (cell, first line, last line), and only in timings?"""
+        timed = False
+        for ca in facts.cells:
+            whole_cell = ca.masked.cell_magic == "timeit"
+            timing_lines = {m.line for m in ca.magics if _timing_magic(m)}
+            for m in ca.magics:
+                if name in _IDENTIFIER.findall(m.args):
+                    if not (whole_cell or m.line in timing_lines):
+                        return False
+                    timed = True
+            parsed = tree(ca)
+            if parsed is None:
+                if name in _IDENTIFIER.findall(ca.cell.source):
+                    return False
+                continue
+            for node in _global_loads(parsed, name):
+                if ca.cell.index == skip[0] and skip[1] <= node.lineno <= skip[2]:
+                    continue
+                if not (whole_cell or node.lineno in timing_lines):
+                    return False
+                timed = True
+        return timed
+
+    found: set[Position] = set()
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        where = (ca.cell.index, call.line, call.column)
+        if ca.masked.cell_magic == "timeit":
+            found.add(where)
+            continue
+        if call.in_function or any(m.line == call.line for m in ca.magics):
+            continue
+        parsed = tree(ca)
+        statement = next(
+            (st for st in (parsed.body if parsed else ()) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None
+        )
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+            continue
+        if only_timed(statement.targets[0].id, (ca.cell.index, statement.lineno, statement.end_lineno or statement.lineno)):
+            found.add(where)
+    return frozenset(found)
+
+
+def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
+    """A layer construction whose initial weights are replaced by loaded ones (`load_weights`,
+    `weights="imagenet"`): its draw does not matter."""
+    return draw.library in loaded and _WEIGHT_INIT.match(draw.qualified) is not None
+
+
+def _never_seeded(rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> set[str]:
+    """Libraries the notebook draws from but no seeding call that runs ever seeds."""
+    seeded = set().union(*(seed.libraries for _, seed in seeds)) if seeds else set()
+    return {d.library for d in rf.draws} - seeded
+
+
 def _facts(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
     catalog = RandomnessCatalog.from_catalog(ctx.catalog)
     return catalog, analyse_randomness(ctx.facts, catalog)
@@ -454,10 +593,16 @@ class UnseededRandom(Rule):
         "the function first runs, not where it is defined: a `set_seed()` helper that is never "
         "called seeds nothing. One finding per library, at its first unseeded draw (the root "
         "cause: the library is never seeded before it); its other unseeded draws are listed in the "
-        "message and as related locations. A draw on a line with `# noqa: RND001` is left out. "
+        "message and as related locations. When the notebook seeds other libraries but never this "
+        "one (RND003's case), the message names the first seeding call that runs and lists it as a "
+        "related location too: the fix goes beside it, and RND003 does not report the library again. "
+        "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
-        "`pretrained=True`): their random initial weights are replaced. `random.seed()` / `np.random.seed()` with no argument re-seed from "
+        "`pretrained=True`): their random initial weights are replaced. Nor are random inputs that "
+        "only feed a timing: draws in a `%%timeit` cell, and `L = <draw>` when every other read of "
+        "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`): the time does not "
+        "depend on the numbers. `random.seed()` / `np.random.seed()` with no argument re-seed from "
         "the operating system and do not count. It also reports generators created without a seed "
         "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
         "global seed came before, because they never read it. The catalogue is "
@@ -512,6 +657,11 @@ class UnseededRandom(Rule):
             "from tensorflow.keras.applications import ResNet50\nfrom tensorflow.keras import layers\nbase = ResNet50(weights='imagenet', include_top=False)",
             "head = layers.Dense(10)(base.output)",
         )),
+        # Random inputs of a timing only: the numbers do not matter.
+        Example(cells=(
+            "import random\nimport numpy as np\nL = [random.random() for i in range(1000)]\n%timeit L.sort()",
+            "%%timeit\nnp.random.rand(1000).sum()",
+        )),
         # Not draws: a local variable named like a module, a deterministic DataLoader, df.sample(random_state=…).
         Example(cells=(
             "import torch\nimport pandas as pd\nfrom torch.utils.data import DataLoader",
@@ -543,6 +693,11 @@ class UnseededRandom(Rule):
         ), expect=((2, 1), (2, 2))),
         # pandas' sample draws from NumPy's global state: reported when NumPy is never seeded.
         Example(cells=("import pandas as pd\nimport random\nrandom.seed(0)", "train = df.sample(frac=0.8)"), expect=((2, 1),)),
+        # Timed, but also used: `%time y = …` binds `y` in the notebook, and `print(x)` shows the draw.
+        Example(cells=(
+            "import numpy as np\nx = np.random.rand(100)\n%timeit x.sum()",
+            "%time total = x.sum()\nprint(x[:3])",
+        ), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -560,13 +715,11 @@ class UnseededRandom(Rule):
             )
         # One root cause per library: it is never seeded before its first draw. The first unseeded
         # draw carries the finding; the library's other unseeded draws are its related locations.
-        unseeded: dict[str, list[Draw]] = {}
-        loaded = _weights_loaded(ctx.facts)
-        for draw in rf.draws:
-            if draw.library in loaded and _WEIGHT_INIT.match(draw.qualified):
-                continue  # the initial weights are replaced by loaded ones (`load_weights`, `weights="imagenet"`)
-            if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, self.code):
-                unseeded.setdefault(draw.library, []).append(draw)
+        unseeded = _unseeded_draws(ctx, rf, seeds)
+        # A library never seeded in a notebook that seeds others is also RND003's case; it is
+        # reported here once, with the notebook's first seeding call (where the fix goes) related.
+        never = _never_seeded(rf, seeds)
+        first_seed = seeds[0][1] if seeds else None
         for library, draws in unseeded.items():
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
@@ -580,14 +733,25 @@ class UnseededRandom(Rule):
             if others:
                 cells = sorted({d.ca.cell.index for d in others})
                 shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
-                more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow (cell{'s' if len(cells) > 1 else ''} {shown})"
+                more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow{'' if len(others) > 1 else 's'} (cell{'s' if len(cells) > 1 else ''} {shown})"
+            related = tuple((d.ca.cell, d.call.line, d.call.column) for d in others)
+            fix = f"Seed {lib.label} in the first code cell: {lib.fix}"
+            partial = ""
+            if first_seed is not None and library in never:
+                seeded = set().union(*(seed.libraries for _, seed in seeds))
+                partial = (
+                    f"; the notebook seeds {_libraries_text(catalog, seeded)} (cell {first_seed.ca.cell.index}, "
+                    f"line {first_seed.call.line}) but never {lib.label}"
+                )
+                fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib.fix}"
+                related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             yield Hit(
                 draw.ca.cell, draw.call.line, draw.call.column,
-                f"`{draw.shown}`{where} draws from the global random state of {lib.label}, which no call before it seeds{more}",
+                f"`{draw.shown}`{where} draws from the global random state of {lib.label}, which no call before it seeds{more}{partial}",
                 end_line=draw.call.end_line,
-                fix=f"Seed {lib.label} in the first code cell: {lib.fix}",
+                fix=fix,
                 key=f"{draw.library}:{draw.qualified}",
-                related=tuple((d.ca.cell, d.call.line, d.call.column) for d in others),
+                related=related,
             )
 
 
@@ -729,6 +893,10 @@ def _given_to_a_seeded_ensemble(ca: CellAnalysis, call: CallFact, ensembles: lis
     return assigned is not None and any(a.name == assigned.group(1) for outer in ensembles for a in outer.args)
 
 
+# A project that ignores RND001: the partial seeding is then this rule's finding.
+_WITHOUT_RND001 = {"pyproject.toml": '[tool.nbrefactor]\nignore = ["RND001"]\n'}
+
+
 class PartialSeeding(Rule):
     code = "RND003"
     name = "partial-seeding"
@@ -740,7 +908,11 @@ class PartialSeeding(Rule):
         "function that is called) and also draws from the global state of a library that nothing "
         "seeds anywhere, reports once, at the first seeding call that runs, naming the libraries "
         "left unseeded. Unseeded generators (`np.random.default_rng()`) are RND001's business and "
-        "do not count here."
+        "do not count here, nor are layer constructions whose weights the notebook then loads. "
+        "One root cause, one finding: while RND001 is enabled, a library it reports (an unseeded "
+        "draw) is left to RND001, whose finding names the seeding call and lists it as a related "
+        "location, so this rule speaks only of libraries RND001 does not report — when RND001 is "
+        "ignored for the notebook, or its draws are silenced with `# noqa: RND001`."
     )
     why_bad = (
         "A seed cell signals \"this notebook is reproducible\", and readers trust it. Seeding NumPy "
@@ -751,7 +923,7 @@ class PartialSeeding(Rule):
     example = (
         "import numpy as np, torch\n"
         "np.random.seed(0)            # reported: torch is never seeded\n"
-        "model = torch.nn.Linear(8, 1)"
+        "model = torch.nn.Linear(8, 1)  # noqa: RND001 (without it, RND001 reports this line instead)"
     )
     use_instead = (
         "import numpy as np, torch\n"
@@ -766,6 +938,8 @@ class PartialSeeding(Rule):
         Example(cells=("import numpy as np\nimport random\nnp.random.seed(0)", "r = random.random()", "random.seed(0)")),
         # A seeding helper that is never called seeds nothing, so there is no partial seeding to report.
         Example(cells=("import numpy as np\nimport torch\ndef set_seed(s):\n    np.random.seed(s)", "x = torch.rand(2)")),
+        # Seeds PyTorch, draws from NumPy: RND001 reports the NumPy draw, with this seed related.
+        Example(cells=("import numpy as np\nimport torch\ntorch.manual_seed(7)", "x = np.random.rand(3)")),
     )
     failing = (
         Example(cells=(
@@ -773,12 +947,17 @@ class PartialSeeding(Rule):
             "import numpy as np\nimport torch\nimport tensorflow as tf\nimport random",
             "random.seed(1)\nnp.random.seed(1)",
             "x = torch.randn(4)\nw = tf.random.normal([2])\ny = np.random.rand(2)",
-        ), expect=((3, 1),)),
+        ), expect=((3, 1),), files=_WITHOUT_RND001),
         # The first seeding call that runs is inside the helper, called in cell 2.
         Example(cells=(
             "import random\nimport numpy as np\nimport pandas as pd\ndef set_seed(s):\n    random.seed(s)",
             "set_seed(3)\nnp.random.shuffle(arr)",
-        ), expect=((1, 5),)),
+        ), expect=((1, 5),), files=_WITHOUT_RND001),
+        # RND001 enabled, but the only PyTorch draw is silenced for it: the seed call still speaks.
+        Example(cells=(
+            "import numpy as np\nimport torch\nnp.random.seed(0)",
+            "noise = torch.randn(4)  # noqa: RND001",
+        ), expect=((1, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -787,7 +966,14 @@ class PartialSeeding(Rule):
         if not seeds:
             return
         seeded = set().union(*(seed.libraries for _, seed in seeds))
-        unseeded = {d.library for d in rf.draws} - seeded
+        loaded = _weights_loaded(ctx.facts)
+        # Layers whose initial weights are replaced by loaded ones draw nothing that matters.
+        timed = _timing_only(ctx.facts, rf.draws)
+        unseeded = {d.library for d in rf.draws if not _replaced(d, loaded) and (d.ca.cell.index, d.call.line, d.call.column) not in timed} - seeded
+        if rule_enabled(ctx.settings, UnseededRandom.code, UnseededRandom.name, UnseededRandom.family.value, ctx.facts.notebook.path):
+            # One root cause, one finding: RND001 reports these libraries at their first draw,
+            # with this seeding call as a related location.
+            unseeded -= set(_unseeded_draws(ctx, rf, seeds))
         if not unseeded:
             return
         _, first = seeds[0]

@@ -130,17 +130,54 @@ class EmptyNotebook(Rule):
     name = "empty-notebook"
     family = Family.STRUCTURE
     severity = Severity.INFO
-    summary = "The notebook has no code."
-    what_it_does = "Reports a notebook with no cells, or whose code cells are all empty."
-    why_bad = "There is nothing to migrate; it is usually a leftover that clutters the batch."
+    summary = "The notebook has no code and no prose: an empty leftover."
+    what_it_does = (
+        "Reports a notebook with no cells, or whose code cells are all empty and whose markdown "
+        "holds no more than headings and a short note (fewer than 20 words outside headings, as a "
+        "`# TODO` stub has). A notebook without code that explains something in prose (a book's "
+        "preface or chapter, an index of links, course notes) is documentation: it is not meant "
+        "to run, and it is not reported."
+    )
+    why_bad = "There is nothing to migrate and nothing to read; it is usually a leftover that clutters the batch."
     example = "A notebook with only empty cells."
     use_instead = "Delete it, or add the code it was meant to hold."
-    passing = (Example(cells=(md("# Notes"), "x = 1")),)
-    failing = (Example(cells=(), expect=((None, None),)), Example(cells=(md("# TODO"), "   "), expect=((None, None),)))
+    passing = (
+        Example(cells=(md("# Notes"), "x = 1")),
+        # A prose chapter: no code, and not meant to run.
+        Example(cells=(
+            md("# Preface\n\nThis book is about doing data science with Python: reading, cleaning and plotting data."),
+            md("## Installation\n\n- Install Anaconda or Miniconda\n- Run `conda install numpy pandas scikit-learn matplotlib`"),
+            "",
+        )),
+    )
+    failing = (
+        Example(cells=(), expect=((None, None),)),
+        Example(cells=(md("# TODO"), "   "), expect=((None, None),)),
+        # A stub's note is not documentation.
+        Example(cells=(md("# Churn model\nTODO: port the model from the old repository here."), ""), expect=((None, None),)),
+    )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        if not any(c.source.strip() for c in ctx.facts.notebook.code_cells):
-            yield Hit(None, None, None, "Notebook has no code", key="empty")
+        notebook = ctx.facts.notebook
+        if any(c.source.strip() for c in notebook.code_cells):
+            return
+        if sum(_prose_words(c.source) for c in notebook.cells if c.cell_type == "markdown") >= _PROSE_WORDS:
+            return  # documentation, not a leftover
+        yield Hit(None, None, None, "Notebook has no code", key="empty")
+
+
+# Words of text outside headings from which a notebook without code is documentation: a stub's
+# note ("Port the churn model here.") is shorter; the shortest prose chapter of a book is a page.
+_PROSE_WORDS = 20
+
+
+def _prose_words(markdown: str) -> int:
+    """Words (tokens with a letter or digit, so table rules and bullets do not count) outside headings."""
+    return sum(
+        sum(1 for token in line.split() if any(ch.isalnum() for ch in token))
+        for line in markdown.splitlines()
+        if not line.lstrip().startswith("#")
+    )
 
 
 class Python2Notebook(Rule):
