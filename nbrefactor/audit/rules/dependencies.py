@@ -35,7 +35,8 @@ class UndeclaredImport(Rule):
         "(`sklearn` → scikit-learn, `cv2` → opencv-python, `google.cloud.storage` → "
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
         "installed packages), and reports the first import of each distribution that none of the "
-        "manifests found beside or above the notebook declares (later imports of it are related "
+        "manifests found beside or above the notebook (or in a `binder/`, `.binder/` or `.devcontainer/` "
+        "folder there, where Binder and dev containers take the environment from) declares (later imports of it are related "
         "locations; the JSON report's `data` names the distribution and the module). A manifest that declares any known "
         "alternative (opencv-python-headless for `cv2`, conda's pytorch for `torch`) counts. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none)."
@@ -160,6 +161,9 @@ class NoManifest(Rule):
         Example(cells=("import os\nimport json\nfrom collections import Counter",)),
         Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
         Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
+        # Binder and dev containers take the environment from these folders.
+        Example(cells=("import pandas as pd",), files={".devcontainer/requirements.txt": "pandas==2.2.2\n"}),
+        Example(cells=("import numpy as np",), files={"binder/environment.yml": "dependencies:\n  - numpy=1.26.4\n"}),
         # Modules the notebook writes or downloads itself, and the kernel's own IPython, are not distributions.
         Example(cells=(
             "%%writefile features.py\ndef build(df):\n    return df",
