@@ -144,7 +144,7 @@ class OutOfOrderExecution(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        executed = [c for c in ctx.facts.notebook.code_cells if c.execution_count is not None and not _is_blank(c.source)]
+        executed = _executed(ctx)
         kept = _longest_ordered_run(executed)
         for position, cell in enumerate(executed):
             if position in kept:
@@ -176,6 +176,18 @@ class OutOfOrderExecution(Rule):
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in others),
             )
+
+
+def _executed(ctx: RuleContext) -> list[Cell]:
+    return [c for c in ctx.facts.notebook.code_cells if c.execution_count is not None and not _is_blank(c.source)]
+
+
+def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
+    """Indices of the cells HID001 reports (ran out of order): HID005 and HID008 leave a re-run
+    HID001 already reports at the same cell to it, one finding per root cause."""
+    executed = _executed(ctx)
+    kept = _longest_ordered_run(executed)
+    return frozenset(c.index for position, c in enumerate(executed) if position not in kept)
 
 
 def _longest_ordered_run(cells: list[Cell]) -> set[int]:
@@ -448,18 +460,22 @@ class StaleRedefinition(Rule):
         "`df['c'] = …`, `lst.append(…)`). When cell i was executed after cell j (a higher execution "
         "count), reports the first write of `x` in cell i, once per name and cell, naming the "
         "cell(s) below whose outputs are stale. A redefinition in a cell that does not reach the "
-        "read (another cell in between defines `x` again) is not reported."
+        "read (another cell in between defines `x` again) is not reported, nor one in a cell "
+        "HID001 reports as re-run late: that finding, at the same cell, already lists the cells "
+        "below (one finding per root cause)."
     )
     why_bad = (
         "The outputs saved under cell j were computed with a value of `x` that no longer exists: the "
         "plots and metrics on the page disagree with the code above them, and a re-run will change them."
     )
-    example = "# [4]\nthreshold = 0.3   # edited and re-run after the cell below\n# [3]\npreds = probs > threshold"
+    example = "# [1]\nprobs = model.predict_proba(X)[:, 1]\n# [3]\nprobs = calibrate(probs)\n# [4]\nthreshold = 0.3   # edited and re-run after the cell below\n# [2]\npreds = probs > threshold"
     use_instead = "# Restart & Run All so the cell below is recomputed:\n# [1]\nthreshold = 0.3\n# [2]\npreds = probs > threshold"
     passing = (
         Example(cells=(code_cell("probs = [0.2, 0.7]", 1), code_cell("threshold = 0.5", 2), code_cell("preds = [p > threshold for p in probs]", 3))),
         Example(cells=(code_cell("x = 1", 5), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 10), code_cell("x = 2", 3), code_cell("print(x)", 4))),
+        # Re-run late after the cell below read it: HID001's finding at this cell, not a second one.
+        Example(cells=(code_cell("probs = [0.2, 0.7]", 1), code_cell("threshold = 0.5", 4), code_cell("preds = [p > threshold for p in probs]", 3))),
         Example(cells=(code_cell("x = 1", 9), code_cell("x = 5\nprint(x)", 2))),
         # Re-running an import binds the same class again; calling a module's `train` does not change the module.
         Example(cells=(
@@ -470,22 +486,29 @@ class StaleRedefinition(Rule):
         )),
     )
     failing = (
+        # The reader below ran early (HID001 reports it there); the redefinition is this finding.
         Example(
-            cells=(code_cell("probs = [0.2, 0.7]", 1), code_cell("threshold = 0.5", 4), code_cell("preds = [p > threshold for p in probs]", 3)),
-            expect=((2, 1),),
+            cells=(
+                code_cell("probs = [0.2, 0.7]", 1), code_cell("weights = [1, 1]", 3),
+                code_cell("threshold = 0.5", 4), code_cell("preds = [p > threshold for p in probs]", 2),
+            ),
+            expect=((3, 1),),
         ),
         Example(
             cells=(
                 code_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1]})", 1),
+                code_cell("df = df.fillna(0)", 3),
                 code_cell("df['b'] = df['a'] * 2", 5),
                 code_cell("summary = df.describe()", 2),
-                code_cell("print(summary)", 3),
             ),
-            expect=((2, 1),),
+            expect=((3, 1),),
         ),
         Example(
-            cells=(code_cell("lr = 0.1\nepochs = 5", 7), md("## Train"), code_cell("print(lr)", 2), code_cell("history = fit(lr, epochs)", 3)),
-            expect=((1, 1), (1, 2)),
+            cells=(
+                code_cell("import numpy as np", 3), code_cell("X = np.ones(4)", 4), code_cell("lr = 0.1\nepochs = 5", 7),
+                md("## Train"), code_cell("print(lr)", 2), code_cell("history = fit(lr, epochs)", 1),
+            ),
+            expect=((3, 1), (3, 2)),
         ),
     )
 
@@ -501,7 +524,10 @@ class StaleRedefinition(Rule):
                 continue  # re-running an import binds the same module or class again
             if w.cell < r.cell and w.count is not None and w.count > r.count:
                 stale.setdefault((r.name, w.cell), []).append(r)
+        late = out_of_order_cells(ctx)
         for (name, cell_index), reads in stale.items():
+            if cell_index in late:
+                continue  # HID001 reports this cell's late re-run, the readers related: one root cause
             writes = [
                 (d.line, d.column) for d in flow.definitions if d.name == name and d.cell == cell_index
             ] + [(m.line, m.column) for m in flow.mutations if m.name == name and m.cell == cell_index]
@@ -696,8 +722,9 @@ class UsedBeforeDefined(Rule):
         "the other reads related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
         "every count as 0) say nothing about order and are not reported, nor are names an import "
         "provides: running an import again, or late, binds the same module (a never-run import "
-        "cell is HID002's finding). When the defining cell ran later, HID005 also reports its "
-        "definition and HID001 the cell order: three views of one re-run, each at its own place."
+        "cell is HID002's finding). When the defining cell ran later, the two cells are out of "
+        "order: HID001 reports that re-run (or this cell's early run) once, at that cell, with the "
+        "cells it disagrees with related, and this rule stays silent (one finding per root cause)."
     )
     why_bad = (
         "When this cell ran, the name held a value from code that is no longer in the notebook, "
@@ -718,11 +745,13 @@ class UsedBeforeDefined(Rule):
         Example(cells=(code_cell("import numpy as np", 6), code_cell("x = np.zeros(2)", 3))),
         # An import cell never run (HID002's finding) binds the same module the cells below used.
         Example(cells=(code_cell("import numpy as np"), code_cell("x = np.zeros(2)", 3), code_cell("y = np.ones(2)", 4))),
+        # The defining cell ran later: HID001 reports that re-run once, this cell related.
+        Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')", 5), code_cell("df.shape", 3))),
     )
     failing = (
         Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),)),
         Example(
-            cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')", 5), code_cell("df.shape", 3)),
+            cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')"), code_cell("df.shape", 3)),
             expect=((3, 1),),
         ),
         Example(cells=(code_cell("x = 1", 1), code_cell("del x", 3), code_cell("x = 2"), code_cell("print(x)", 4)), expect=((4, 1),)),
@@ -734,6 +763,7 @@ class UsedBeforeDefined(Rule):
         cells = _cells(ctx)
         wanted = (ExecFlow.UNDEFINED, ExecFlow.DELETED)
         candidates = [r for r in flow.reads if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow in wanted]
+        late = out_of_order_cells(ctx)
         grouped: dict[tuple, list] = {}
         order: list[tuple] = []
         for r in _first_per_cell(candidates):
@@ -747,6 +777,8 @@ class UsedBeforeDefined(Rule):
                     # An import run later, or never (HID002 reports that cell): whatever bound the
                     # name before bound the same module; running the import changes nothing.
                     continue
+                if p.count is not None and (p.cell in late or r.cell in late):
+                    continue  # HID001 reports the re-run (or early run) at that cell: one root cause
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
                 if d.cell == r.cell:
