@@ -79,7 +79,7 @@ def test_hid004_several_later_definitions_are_listed():
 def test_hid001_after_a_kernel_restart_reports_the_cells_of_the_old_session_once_each():
     # Counts 5, 6, 1, 2: the longest never-decreasing run is cells 3 and 4 ([1], [2]); cells 1 and
     # 2 are the ones out of it, each one finding listing the cells below it that ran before it.
-    diags = audit(("a = 1", 5), ("b = 2", 6), ("c = 3", 1), ("d = 4", 2))
+    diags = audit(("a = 1", 5), ("b = a + 1", 6), ("c = b + 1", 1), ("d = c + 1", 2))
     assert found(diags, "HID001") == [("HID001", 1, 1), ("HID001", 2, 1)]
     assert messages(diags, "HID001")[0] == (
         "Cell 1 ran as [5], after cells 3 and 4 below it (run as [1], [2]): it was re-run late, "
@@ -90,12 +90,30 @@ def test_hid001_after_a_kernel_restart_reports_the_cells_of_the_old_session_once
 
 
 def test_hid001_one_late_rerun_is_one_finding_with_the_stale_cells_related():
-    cells = [("x = 1", 1), ("y = 2", 20)] + [(f"z{i} = {i}", i + 1) for i in range(1, 9)]
+    cells = [("x = 1", 1), ("y = x + 1", 20)] + [(f"z{i} = y + {i}", i + 1) for i in range(1, 9)]
     diags = audit(*cells)
     assert found(diags, "HID001") == [("HID001", 2, 1)]
     (d,) = [d for d in diags if d.code == "HID001"]
     assert [r.cell for r in d.related] == list(range(3, 11))
     assert d.message.startswith("Cell 2 ran as [20], after cells 3, 4, 5 and 5 more below it (run as [2], [3], [4], …)")
+
+
+def test_hid001_leaves_out_cells_whose_order_changes_nothing():
+    # A version check, a figure shown from a file and a shell command bind nothing another cell
+    # reads and read nothing but imports: run early or late, nothing changes.
+    cells = (
+        ("import torch\nfrom IPython.display import Image", 1),
+        ("from helpers import check_packages\nd = {'torch': '2.3'}\ncheck_packages(d)", 7),
+        ("Image(filename='figures/fig1.png')", 9),
+        ("x = torch.ones(2)", 2),
+        ("y = x * 2", 3),
+        ("! python convert.py --input nb.ipynb", 1),
+    )
+    assert found(audit(*cells), "HID001") == []
+    # A seed, a read of another cell's value, or a binding another cell reads keeps it in the order.
+    for late in ("torch.manual_seed(0)", "print(y)", "z = 3"):
+        cells2 = (("import torch", 1), (late, 9), ("x = torch.ones(2)", 2), ("y = x * 2 + (z if 'z' in dir() else 0)", 3))
+        assert found(audit(*cells2), "HID001") == [("HID001", 2, 1)], late
 
 
 def test_hid001_ties_and_empty_cells_are_no_order():
@@ -111,7 +129,7 @@ def test_hid002_names_the_first_executed_cell_below():
 def test_hid005_message_names_the_readers_and_their_counts():
     # Counts 5 6 7 9 | 2 4: the readers below ran early (HID001 reports them); the redefinition
     # in cell 4 is this rule's finding.
-    diags = audit(("p = 0", 5), ("q = 1", 6), ("r = 2", 7), ("lr = 0.1", 9), ("a = lr", 2), ("md", "x"), ("b = lr * 2", 4))
+    diags = audit(("p = 0", 5), ("q = p + 1", 6), ("r = q + 1", 7), ("lr = 0.1 * r", 9), ("a = lr", 2), ("md", "x"), ("b = lr * 2", 4))
     assert messages(diags, "HID005") == [
         "`lr` is redefined here (run as [9]) after cells 5 and 7 below read it (run as [2], [4]): "
         "those saved outputs used an older `lr`"
@@ -127,7 +145,7 @@ def test_hid005_leaves_a_late_rerun_to_hid001_at_the_same_cell():
 
 
 def test_hid005_reports_the_first_write_in_the_cell_once_per_name():
-    diags = audit(("a = 1", 5), ("b = 2", 6), ("c = 3", 7), ("import numpy as np\nw = np.zeros(3)\nw = w + 1", 8), ("print(w)", 2), ("print(w.sum())", 3))
+    diags = audit(("a = 1", 5), ("b = a + 1", 6), ("c = b + 1", 7), ("import numpy as np\nw = np.zeros(c)\nw = w + 1", 8), ("print(w)", 2), ("print(w.sum())", 3))
     assert found(diags, "HID005") == [("HID005", 4, 2)]
 
 

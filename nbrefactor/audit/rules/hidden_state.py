@@ -8,8 +8,10 @@ reads the injections it records (`%run`, `%store -r`, star imports, `exec(open(.
 from __future__ import annotations
 
 import difflib
-from typing import Iterable, Iterator, Optional
+import re
+from typing import Iterable, Iterator, Optional, Sequence
 
+from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
@@ -90,8 +92,12 @@ class OutOfOrderExecution(Rule):
         "early (lower than a cell above it). The cells it disagrees with are listed in the message "
         "and as related locations, instead of a finding on each of them. Equal counts say nothing "
         "about order (Colab saves every count as 0; a restarted kernel repeats counts) and are "
-        "never reported. Cells without a count (never run) are skipped; HID002 covers them. Reads "
-        "only execution counts, so it applies to every kernel language."
+        "never reported. Cells without a count (never run) are skipped; HID002 covers them. Nor "
+        "do cells whose order cannot change anything take part (Python notebooks): a cell that "
+        "binds nothing another cell reads, reads nothing another cell binds except imports, and "
+        "changes, deletes, seeds or moves nothing (a package-version check, `Image(filename=…)`, "
+        "`! python convert.py`). Otherwise it reads only execution counts, so it applies to every "
+        "kernel language."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
@@ -109,6 +115,11 @@ class OutOfOrderExecution(Rule):
         Example(cells=(code_cell("import numpy as np", 0), code_cell("x = np.ones(3)", 0), code_cell("print(x)", 0))),
         # An empty cell run late changes nothing.
         Example(cells=(code_cell("x = 1", 1), code_cell("", 9), code_cell("print(x)", 2))),
+        # Nor does a cell that only shows a figure file or runs a shell command.
+        Example(cells=(
+            code_cell("from IPython.display import Image\nx = 1", 1), code_cell("Image(filename='figures/flow.png')", 9),
+            code_cell("print(x)", 2), code_cell("! python ../convert.py --input chapter.ipynb", 1),
+        )),
         # Not Python: the order still reads from the counts alone.
         Example(cells=(code_cell("x <- 1", 1), code_cell("print(x)", 2)), kernel="ir", language="R"),
     )
@@ -179,7 +190,42 @@ class OutOfOrderExecution(Rule):
 
 
 def _executed(ctx: RuleContext) -> list[Cell]:
-    return [c for c in ctx.facts.notebook.code_cells if c.execution_count is not None and not _is_blank(c.source)]
+    """The executed cells whose order can matter: not blank, and not order-free (`_order_free`)."""
+    free = {ca.cell.index for ca in ctx.cells if _order_free(ca, ctx.cells)} if ctx.facts.notebook.is_python else set()
+    return [
+        c for c in ctx.facts.notebook.code_cells
+        if c.execution_count is not None and not _is_blank(c.source) and c.index not in free
+    ]
+
+
+# Calls that change the kernel's global state even when they bind nothing: a seed, the working
+# directory, the import path. A cell making one is never order-free.
+_GLOBAL_STATE_CALL = re.compile(r"(?:seed|chdir|sys\.path\.\w+|setattr|exec|eval)$|seed_everything$|^globals$")
+
+
+def _order_free(ca: CellAnalysis, others: Sequence[CellAnalysis]) -> bool:
+    """A cell whose run order cannot change any result: nothing it binds is read by another cell,
+    it reads nothing another cell binds except imports, and it changes nothing in place, deletes
+    nothing, seeds nothing, moves no directory (`! python convert.py`, `Image(filename=...)`, a
+    version check). Run early or late, it leaves the same state and shows the same output."""
+    f = ca.facts
+    if f.syntax_error is not None or f.mutated or f.deleted or f.globals_declared or not ca.masked.is_python:
+        return False
+    if any(m.kind in ("line_magic", "cell_magic", "automagic") and m.name not in ("matplotlib", "config") for m in ca.magics):
+        return False
+    if any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls):
+        return False
+    bound = {d.name for d in f.defined}
+    read = {r.name for r in (*f.reads, *f.deferred_reads)}
+    for other in others:
+        if other is ca:
+            continue
+        of = other.facts
+        if bound & {r.name for r in (*of.reads, *of.deferred_reads)}:
+            return False
+        if read & ({d.name for d in of.defined} - {i.bound for i in of.imports}):
+            return False
+    return True
 
 
 def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
@@ -489,10 +535,10 @@ class StaleRedefinition(Rule):
         # The reader below ran early (HID001 reports it there); the redefinition is this finding.
         Example(
             cells=(
-                code_cell("probs = [0.2, 0.7]", 1), code_cell("weights = [1, 1]", 3),
-                code_cell("threshold = 0.5", 4), code_cell("preds = [p > threshold for p in probs]", 2),
+                code_cell("probs = [0.2, 0.7]", 1), code_cell("scale = len(probs)", 3),
+                code_cell("threshold = 0.5", 4), code_cell("preds = [p * scale > threshold for p in probs]", 2),
             ),
-            expect=((3, 1),),
+            expect=((2, 1), (3, 1)),
         ),
         Example(
             cells=(
