@@ -121,6 +121,15 @@ def test_hid001_ties_and_empty_cells_are_no_order():
     assert found(audit(("a = 1", 3), ("b = a", 3), ("", 9), ("# just a note", 10), ("c = b", 4))) == []
 
 
+def test_hid002_leaves_out_a_never_run_cell_that_could_not_change_another():
+    # A commented-out download kept in a string, a warning printed under a check: nothing below
+    # could have depended on them.
+    commented = '"""\n!wget https://example.org/train.txt\n"""'
+    diags = audit(("import torch", 1), commented, "if not torch.cuda.is_available():\n    print('slow on CPU')", ("x = torch.ones(2)", 2))
+    assert found(diags, "HID002") == []
+    assert found(audit(("import torch", 1), "scale = 2", ("x = torch.ones(2) * scale", 2)), "HID002") == [("HID002", 2, 1)]
+
+
 def test_hid002_names_the_first_executed_cell_below():
     diags = audit(("x = 1", 1), "y = x", ("md", "note"), "", ("print(x)", 2), ("print(x)", 3))
     assert messages(diags, "HID002") == ["Cell 2 was never run, but cell 5 below it was (as [2])"]
@@ -217,7 +226,7 @@ def test_every_finding_has_a_fix():
         ("print(later)", 3),
         ("later = 1", 2),
         "unrun = 1",
-        ("x = undefined_thing", 4, [Output("error", "", name="NameError: undefined_thing")]),
+        ("x = undefined_thing + unrun", 4, [Output("error", "", name="NameError: undefined_thing")]),
     )
     assert {d.code for d in diags} >= {"HID001", "HID002", "HID004", "HID006", "HID007"}
     assert all(d.fix.strip() for d in diags)

@@ -278,7 +278,9 @@ class UnexecutedCell(Rule):
         "below them: one finding per notebook, at the first such cell, naming the first executed cell "
         "below it; the others are listed and are related locations (one partial run is one root "
         "cause). Cells holding only blank lines "
-        "and comments count as empty. A notebook whose outputs were all cleared is not reported, nor "
+        "and comments count as empty, and so do cells that could not have changed another (they bind "
+        "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
+        "warning printed under a check). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end."
     )
     why_bad = (
@@ -301,7 +303,7 @@ class UnexecutedCell(Rule):
         ),
         # A partial run: three skipped cells above the two that ran are one finding.
         Example(
-            cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = 3"), code_cell("print(2)", 2)),
+            cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
             expect=((1, 1),),
         ),
     )
@@ -311,9 +313,12 @@ class UnexecutedCell(Rule):
         # course notebook with two plots run) is reported at its first skipped cell, with the
         # other skipped cells as related locations, not once per cell.
         cells = ctx.facts.notebook.code_cells
+        # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
+        # string, a warning printed under a check) left unrun hid nothing from the cells below.
+        inert = {ca.cell.index for ca in ctx.cells if _order_free(ca, ctx.cells)} if ctx.facts.notebook.is_python else set()
         skipped = []
         for i, cell in enumerate(cells):
-            if cell.execution_count is not None or _is_blank(cell.source):
+            if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:
                 continue
             below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
             if below is not None:
