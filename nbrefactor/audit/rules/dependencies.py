@@ -219,8 +219,9 @@ class InNotebookInstall(Rule):
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
         "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
         "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
-        "sys.modules:`) whose packages a manifest of the project all declares: locally the manifest "
-        "installs them, and the line runs only on the hosted runtime."
+        "sys.modules:`), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
+        "import, whose packages a manifest of the project all declares: locally the manifest "
+        "installs them, and the line runs only on the hosted runtime (or never)."
     )
     why_bad = (
         "Installing while running changes the environment under the code: the run depends on the "
@@ -250,6 +251,11 @@ class InNotebookInstall(Rule):
         Example(
             cells=('import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    %pip install -q -U transformers',),
             files={"requirements.txt": "transformers==4.41.0\n"},
+        ),
+        # An install only when the import fails, of what the manifest declares.
+        Example(
+            cells=("try:\n    import fastkaggle\nexcept ModuleNotFoundError:\n    !pip install -Uq fastkaggle",),
+            files={"requirements.txt": "fastkaggle==0.0.8\n"},
         ),
     )
     failing = (
@@ -326,6 +332,9 @@ class InNotebookInstall(Rule):
 # `if IS_COLAB:`, `if "google.colab" in sys.modules:`, `if IS_KAGGLE or IS_COLAB:`: the body runs
 # only on a hosted runtime, where the project's manifest is not installed.
 _HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
+# `try: import fastkaggle` / `except ModuleNotFoundError: !pip install fastkaggle`: the install
+# runs only where the import fails, which the installed manifest prevents.
+_IMPORT_FALLBACK = re.compile(r"^\s*except\b.*\b(?:ImportError|ModuleNotFoundError)\b")
 
 
 def _hosted_only(lines: list[str], line: int) -> bool:
@@ -339,7 +348,7 @@ def _hosted_only(lines: list[str], line: int) -> bool:
             continue
         level = len(above) - len(above.lstrip())
         if level < indent:
-            if _HOSTED_GUARD.match(above):
+            if _HOSTED_GUARD.match(above) or _IMPORT_FALLBACK.match(above):
                 return True
             indent = level
             if level == 0:
