@@ -76,6 +76,18 @@ class _Walker:
                     self.report(stmt, target.id, f"cuts `{target.id}` down to a slice of itself, which cuts it again on a second run")
                 if isinstance(target, ast.Name) and _joins_itself(value, target.id):
                     self.report(stmt, target.id, f"joins `{target.id}` with more data, which joins it again on a second run")
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    # `df["a"] = df["a"] * 2`, `df["c"] = df["c"].map({"N": 0, "Y": 1})`: computed
+                    # from the item's own previous value (a dict map of the mapped values gives NaN).
+                    same = ast.unparse(target)
+                    if isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC) and ast.unparse(value.left) == same:
+                        self.report(stmt, target.value.id, f"updates an item of `{target.value.id}` from its previous value")
+                    elif (
+                        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
+                        and value.args and isinstance(value.args[0], ast.Dict)
+                        and ast.unparse(value.func.value) == same
+                    ):
+                        self.report(stmt, target.value.id, f"maps an item of `{target.value.id}` through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                     if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
@@ -269,13 +281,15 @@ class ChangesWhenRunTwice(Rule):
     what_it_does = (
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
-        "`x += 1`, `df['a'] += 1`, `X = X / 255`, `results.append(…)`, `df.set_index(…, "
+        "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
+        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)`, `df.set_index(…, "
         "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
         "itself), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
         "when applied twice) and "
         "`del df['col']`; training a model made in another cell: `optimizer.step()` on a torch "
-        "optimizer, `model.fit(…)` on a Keras model (a second run trains further from the weights "
+        "optimizer (also one the cell makes over `model.parameters()` of a model from another "
+        "cell), `model.fit(…)` on a Keras model, `.partial_fit(…)` (a second run trains further from the weights "
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`)."
     )
@@ -351,6 +365,16 @@ class ChangesWhenRunTwice(Rule):
                 "test = data[-1:]\ndata = data[:-1]\ndata = data[data.hr > 0]",
             ),
             expect=((2, 2), (3, 2)),
+        ),
+        # A column computed from itself: arithmetic, or a dict map (the second run maps to NaN);
+        # a column built from another one is fine.
+        Example(
+            cells=(
+                "import pandas as pd\ndf = pd.DataFrame({'air': ['N', 'Y'], 'fare': [1.0, 2.0]})",
+                "df['air'] = df['air'].map({'N': 0, 'Y': 1})",
+                "df['fare'] = df['fare'] / 100\ndf['log_fare'] = df['fare'] + 1",
+            ),
+            expect=((2, 1), (3, 1)),
         ),
     )
 
