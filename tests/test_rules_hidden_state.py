@@ -253,9 +253,12 @@ def test_named_store_restores_only_those_names():
     assert found(diags) == [("HID003", 2, 2), ("HID006", 1, 1)]
 
 
-def test_hid003_first_read_per_name_per_cell():
-    diags = audit("a = b + b\nc = b", "d = b")
-    assert found(diags, "HID003") == [("HID003", 1, 1), ("HID003", 2, 1)]
+def test_hid003_one_finding_per_undefined_name_with_the_other_cells_related():
+    diags = audit("a = b + b\nc = b", "d = b", "e = q")
+    assert found(diags, "HID003") == [("HID003", 1, 1), ("HID003", 3, 1)]
+    (b,) = [d for d in diags if d.code == "HID003" and d.location.cell == 1]
+    assert b.message == "`b` is not defined in any cell (also read in cell 2)"
+    assert [(r.cell, r.line) for r in b.related] == [(2, 1)]
 
 
 def test_catalogue_extra_builtins_silence_platform_names():

@@ -351,7 +351,8 @@ class UndefinedName(Rule):
     severity = Severity.ERROR
     summary = "A name is read that no cell defines (or that a `del` removed for good)."
     what_it_does = (
-        "Reports the first read of each such name in each cell: module-level reads, and reads of "
+        "Reports the first read of each such name (a name defined nowhere is one missing import or "
+        "definition: its first read in each other cell is a related location, named in the message): module-level reads, and reads of "
         "globals inside function bodies (those run later, so a definition anywhere in the notebook "
         "satisfies them). Python and IPython builtins (`display`, `get_ipython`, `In`, `Out`, `_`, "
         "`_3`…) and names bound by imports, `for` loops, `with`/`except` targets, walrus, `match` "
@@ -400,7 +401,7 @@ class UndefinedName(Rule):
         Example(cells=("def score(x):\n    return x > threshhold", "threshold = 0.5", "score(3)"), expect=((1, 2),)),
         Example(cells=("cache = {}", "del cache", "cache['a'] = 1"), expect=((3, 1),)),
         Example(cells=("%%time\nresult = 1 + 1", "print(result)\nprint(resutl)"), expect=((2, 2),)),
-        Example(cells=("print(y)\nprint(y)", "y2 = y"), expect=((1, 1), (2, 1))),
+        Example(cells=("print(y)\nprint(y)", "y2 = y"), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -409,8 +410,21 @@ class UndefinedName(Rule):
             return
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
-        for r in _first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]):
+        firsts = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]))
+        # A name defined nowhere is one root cause (one missing import or definition) however many
+        # cells read it: one finding, at the first read, the other cells' reads related.
+        later: dict[str, list[Read]] = {}
+        shown: set[str] = set()
+        for r in firsts:
+            if r.flow is Flow.UNDEFINED:
+                if r.name in shown:
+                    later.setdefault(r.name, []).append(r)
+                shown.add(r.name)
+        for r in firsts:
+            if r.flow is Flow.UNDEFINED and any(x is r for x in later.get(r.name, ())):
+                continue
             cell = cells[r.cell]
+            others = later.get(r.name, []) if r.flow is Flow.UNDEFINED else []
             if r.flow is Flow.DELETED and r.deleted_by is not None:
                 d = r.deleted_by
                 where = f"earlier in this cell (line {d.line})" if d.cell == r.cell else f"in cell {d.cell}"
@@ -419,12 +433,17 @@ class UndefinedName(Rule):
             else:
                 inside = " (inside a function)" if r.deferred else ""
                 message = f"`{r.name}`{inside} is not defined in any cell"
+                if others:
+                    message += f" (also read in {_cell_list(sorted({o.cell for o in others}))})"
                 fix = f"Define or import `{r.name}` in a cell above this one."
                 close = difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)
                 if close:
                     message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
                     fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
-            yield Hit(cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}")
+            yield Hit(
+                cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
+                related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
+            )
 
 
 # --- HID004 -------------------------------------------------------------------------------------
