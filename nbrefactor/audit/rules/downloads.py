@@ -79,10 +79,18 @@ def _looks_local(text: str) -> bool:
     return text.startswith(("/", "./", "../", "~", ".")) or "\\" in text or text.count("/") > 1
 
 
-def _call_fetch(facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str]) -> Optional[str]:
+def _call_fetch(
+    facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str],
+    star_modules: tuple[str, ...] = (), local: frozenset[str] = frozenset(),
+) -> Optional[str]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
+    candidates = [qualified] if qualified else []
+    if not qualified and call.func and "." not in call.func and call.func not in local:
+        # `from fastai.vision.all import *` then `untar_data(...)`: the name can only come from a
+        # star import (fastai's notebooks are written that way); any of them may provide it.
+        candidates = [f"{module}.{call.func}" for module in star_modules]
     for entry in catalog.calls:
-        if not qualified or not any(fnmatch.fnmatchcase(qualified, p) for p in entry.patterns):
+        if not any(fnmatch.fnmatchcase(q, p) for q in candidates for p in entry.patterns):
             continue
         if entry.when_keyword:
             given = _value(call, entry.when_keyword)
@@ -125,6 +133,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     catalog = fetch_catalog(ctx.catalog)
     facts = ctx.facts
     imported = frozenset(imp.top_level for _, imp in facts.imports)
+    star_modules = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
+    local = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
     for ca in facts.cells:
         lines = ca.lines
         for magic in ca.magics:
@@ -138,7 +148,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                     text = lines[number - 1]
                     yield ca, number, len(text) - len(text.lstrip()) + 1, "downloads data in a shell command", text.strip()
         for call in ca.facts.calls:
-            what = _call_fetch(facts, call, catalog, imported)
+            what = _call_fetch(facts, call, catalog, imported, star_modules, local)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if what is None:
                 qualified = facts.resolve(call.func) if call.func else ""
