@@ -233,3 +233,28 @@ def test_a_solutions_notebook_of_fragments_is_one_undefined_name_finding(tmp_pat
     (s,) = findings("IMDB_Solutions.ipynb", *silenced)
     assert (s.location.cell, s.location.line, s.message.split(";")[0]) == (1, 2, "`Dense` is not defined in any cell")
     assert [(r.cell, r.line) for r in s.related] == [(2, 1), (2, 1)]
+
+def test_url_through_a_constant_is_one_pth003_at_the_constant_with_its_fetches_related(tmp_path):
+    from nbrefactor.audit.rules.paths import RemoteUri
+
+    cells = (
+        "import urllib.request\nimport pandas as pd\nsource = 'https://example.org/data/archive.tar.gz'",
+        "urllib.request.urlretrieve(source, 'archive.tar.gz')",
+        "raw = pd.read_csv(source)",
+    )
+    (d,) = run(RemoteUri, tmp_path, *cells)
+    assert (d.location.cell, d.location.line, d.location.column) == (1, 3, 10)
+    assert d.message == (
+        "URL 'https://example.org/data/archive.tar.gz' (`source`) is downloaded at run time by "
+        "`urllib.request.urlretrieve` (cell 2, line 1): the notebook needs the network and the remote file "
+        "can change or disappear"
+    )
+    assert [(r.cell, r.line) for r in d.related] == [(2, 1), (3, 1)]
+
+
+def test_a_literal_naming_a_constants_path_is_folded_into_the_constants_pth006(tmp_path):
+    cells = ("import os\ntarget = 'archive.tar.gz'", "if not os.path.isfile('archive.tar.gz'):\n    open(target, 'wb').close()")
+    (d,) = run(CwdRelativePath, tmp_path, *cells)
+    assert (d.location.cell, d.location.line) == (1, 2)
+    assert d.message.startswith("Relative path 'archive.tar.gz' (`target`)")
+    assert (2, 1) in [(r.cell, r.line) for r in d.related]

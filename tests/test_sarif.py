@@ -374,7 +374,7 @@ def test_one_root_cause_is_one_result_with_its_other_places_as_related_locations
     it are `relatedLocations`, each at its own line of the .ipynb file."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".git").mkdir()
-    cells = [code_cell("import os", 1), code_cell("x = 1", 9), code_cell("y = 2", 2), code_cell("z = 3", 3)]
+    cells = [code_cell("import os", 1), code_cell("x = 1", 9), code_cell("y = x + 2", 2), code_cell("z = y + 3", 3)]
     path = write(tmp_path / "nb.ipynb", notebook(cells))
     result = audit_paths([str(path)], Settings(select=("HID001",)))
     sarif = to_sarif(result, root=tmp_path)
@@ -383,7 +383,7 @@ def test_one_root_cause_is_one_result_with_its_other_places_as_related_locations
     related = only["relatedLocations"]
     assert [r["message"]["text"] for r in related] == ["cell 3, line 1", "cell 4, line 1"]
     text_lines = path.read_text(encoding="utf-8").split("\n")
-    for r, source in zip(related, ['"y = 2"', '"z = 3"']):
+    for r, source in zip(related, ['"y = x + 2"', '"z = y + 3"']):
         assert source in text_lines[r["physicalLocation"]["region"]["startLine"] - 1]
         assert r["physicalLocation"]["artifactLocation"]["uri"] == "nb.ipynb"
 

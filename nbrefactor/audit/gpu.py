@@ -375,7 +375,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
     for ca in facts.cells:
         check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks)}
         if flag is not None:
-            check_lines |= {n for n, text in enumerate(ca.lines, start=1) if text.rstrip().endswith(":") and flag.search(text)}
+            check_lines |= {n for n, text in enumerate(ca.lines, start=1) if _opens_block(text) and flag.search(text)}
         for call in ca.facts.calls:
             reason = finder.direct(ca, call)
             if reason is None or _guarded(ca, call.line, check_lines):
@@ -430,6 +430,14 @@ def _is_check(facts: NotebookFacts, call: CallFact, checks: tuple[str, ...]) -> 
     return bool(qualified) and _match(qualified, checks)
 
 
+_BLOCK_OPENER = re.compile(r":\s*(?:#.*)?$")
+
+
+def _opens_block(text: str) -> bool:
+    """`if torch.cuda.is_available():`, also with a comment after the colon."""
+    return _BLOCK_OPENER.search(text.rstrip()) is not None
+
+
 def _guarded(ca: CellAnalysis, line: int, check_lines: set[int]) -> bool:
     """On a line holding a GPU check, or nested under one (a less indented line above holding it)."""
     if line in check_lines:
@@ -440,7 +448,7 @@ def _guarded(ca: CellAnalysis, line: int, check_lines: set[int]) -> bool:
     indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
     for above in sorted((n for n in check_lines if n < line), reverse=True):
         text = lines[above - 1]
-        if len(text) - len(text.lstrip()) < indent and text.rstrip().endswith(":"):
+        if len(text) - len(text.lstrip()) < indent and _opens_block(text):
             return True
     return False
 

@@ -1,4 +1,5 @@
-"""What surrounds a notebook: dependency manifests beside it or above it, and local modules.
+"""What surrounds a notebook: dependency manifests beside it or above it (or in a `binder/`,
+`.binder/` or `.devcontainer/` folder beside it or above it), and local modules.
 
 `discover_project` is the I/O edge (it reads files, never writes); the parsers are pure. Manifests
 are looked for from the notebook's folder up to the project root: the nearest folder holding `.git`
@@ -16,6 +17,11 @@ from pathlib import Path
 from typing import Optional
 
 MANIFEST_GLOBS = ("requirements*.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg")
+# Folders that hold the environment of the notebooks around them by convention: repo2docker
+# (Binder) reads `binder/` or `.binder/` before the folder itself; a dev container (Codespaces)
+# builds from `.devcontainer/`, whose Dockerfile installs its requirements.txt. A manifest there
+# declares what the notebooks above and beside it import.
+ENVIRONMENT_FOLDERS = ("binder", ".binder", ".devcontainer")
 
 
 @dataclass(frozen=True)
@@ -251,7 +257,11 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         if current != folder:
             project_modules |= _local_modules(current, strict=True)
         for pattern in MANIFEST_GLOBS:
-            for file in sorted(current.glob(pattern)):
+            found = sorted(current.glob(pattern))
+            for sub in ENVIRONMENT_FOLDERS:
+                if pattern not in ("pyproject.toml", "setup.cfg"):
+                    found += sorted((current / sub).glob(pattern))
+            for file in found:
                 if not file.is_file():
                     continue
                 try:

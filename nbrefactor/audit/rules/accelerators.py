@@ -48,6 +48,11 @@ class GpuOnlyCode(Rule):
             "model = torch.nn.Linear(2, 1)\nif train_on_gpu:\n    model.cuda()",
             "def step(x):\n    if train_on_gpu:\n        x = x.cuda()\n    return model(x)",
         )),
+        # A comment after the check's colon still guards the block.
+        Example(cells=(
+            "import torch\nimport pytorch_lightning as pl",
+            "if torch.cuda.is_available():  # if you have GPUs\n    trainer = pl.Trainer(max_epochs=5, gpus=1)\nelse:\n    trainer = pl.Trainer(max_epochs=5)",
+        )),
         Example(cells=(
             "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])",
             "model.compile('adam', 'mse')\nmodel.fit(X, y)",

@@ -35,7 +35,8 @@ class UndeclaredImport(Rule):
         "(`sklearn` → scikit-learn, `cv2` → opencv-python, `google.cloud.storage` → "
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
         "installed packages), and reports the first import of each distribution that none of the "
-        "manifests found beside or above the notebook declares (later imports of it are related "
+        "manifests found beside or above the notebook (or in a `binder/`, `.binder/` or `.devcontainer/` "
+        "folder there, where Binder and dev containers take the environment from) declares (later imports of it are related "
         "locations; the JSON report's `data` names the distribution and the module). A manifest that declares any known "
         "alternative (opencv-python-headless for `cv2`, conda's pytorch for `torch`) counts. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none)."
@@ -160,6 +161,9 @@ class NoManifest(Rule):
         Example(cells=("import os\nimport json\nfrom collections import Counter",)),
         Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
         Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
+        # Binder and dev containers take the environment from these folders.
+        Example(cells=("import pandas as pd",), files={".devcontainer/requirements.txt": "pandas==2.2.2\n"}),
+        Example(cells=("import numpy as np",), files={"binder/environment.yml": "dependencies:\n  - numpy=1.26.4\n"}),
         # Modules the notebook writes or downloads itself, and the kernel's own IPython, are not distributions.
         Example(cells=(
             "%%writefile features.py\ndef build(df):\n    return df",
@@ -215,8 +219,9 @@ class InNotebookInstall(Rule):
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
         "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
         "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
-        "sys.modules:`) whose packages a manifest of the project all declares: locally the manifest "
-        "installs them, and the line runs only on the hosted runtime."
+        "sys.modules:`), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
+        "import, whose packages a manifest of the project all declares: locally the manifest "
+        "installs them, and the line runs only on the hosted runtime (or never)."
     )
     why_bad = (
         "Installing while running changes the environment under the code: the run depends on the "
@@ -246,6 +251,11 @@ class InNotebookInstall(Rule):
         Example(
             cells=('import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    %pip install -q -U transformers',),
             files={"requirements.txt": "transformers==4.41.0\n"},
+        ),
+        # An install only when the import fails, of what the manifest declares.
+        Example(
+            cells=("try:\n    import fastkaggle\nexcept ModuleNotFoundError:\n    !pip install -Uq fastkaggle",),
+            files={"requirements.txt": "fastkaggle==0.0.8\n"},
         ),
     )
     failing = (
@@ -322,6 +332,9 @@ class InNotebookInstall(Rule):
 # `if IS_COLAB:`, `if "google.colab" in sys.modules:`, `if IS_KAGGLE or IS_COLAB:`: the body runs
 # only on a hosted runtime, where the project's manifest is not installed.
 _HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
+# `try: import fastkaggle` / `except ModuleNotFoundError: !pip install fastkaggle`: the install
+# runs only where the import fails, which the installed manifest prevents.
+_IMPORT_FALLBACK = re.compile(r"^\s*except\b.*\b(?:ImportError|ModuleNotFoundError)\b")
 
 
 def hosted_only(lines: list[str], line: int) -> bool:
@@ -335,7 +348,7 @@ def hosted_only(lines: list[str], line: int) -> bool:
             continue
         level = len(above) - len(above.lstrip())
         if level < indent:
-            if _HOSTED_GUARD.match(above):
+            if _HOSTED_GUARD.match(above) or _IMPORT_FALLBACK.match(above):
                 return True
             indent = level
             if level == 0:

@@ -79,10 +79,18 @@ def _looks_local(text: str) -> bool:
     return text.startswith(("/", "./", "../", "~", ".")) or "\\" in text or text.count("/") > 1
 
 
-def _call_fetch(facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str]) -> Optional[str]:
+def _call_fetch(
+    facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str],
+    star_modules: tuple[str, ...] = (), local: frozenset[str] = frozenset(),
+) -> Optional[str]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
+    candidates = [qualified] if qualified else []
+    if not qualified and call.func and "." not in call.func and call.func not in local:
+        # `from fastai.vision.all import *` then `untar_data(...)`: the name can only come from a
+        # star import (fastai's notebooks are written that way); any of them may provide it.
+        candidates = [f"{module}.{call.func}" for module in star_modules]
     for entry in catalog.calls:
-        if not qualified or not any(fnmatch.fnmatchcase(qualified, p) for p in entry.patterns):
+        if not any(fnmatch.fnmatchcase(q, p) for q in candidates for p in entry.patterns):
             continue
         if entry.when_keyword:
             given = _value(call, entry.when_keyword)
@@ -125,6 +133,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     catalog = fetch_catalog(ctx.catalog)
     facts = ctx.facts
     imported = frozenset(imp.top_level for _, imp in facts.imports)
+    star_modules = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
+    local = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
     for ca in facts.cells:
         lines = ca.lines
         for magic in ca.magics:
@@ -138,7 +148,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                     text = lines[number - 1]
                     yield ca, number, len(text) - len(text.lstrip()) + 1, "downloads data in a shell command", text.strip()
         for call in ca.facts.calls:
-            what = _call_fetch(facts, call, catalog, imported)
+            what = _call_fetch(facts, call, catalog, imported, star_modules, local)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if what is None:
                 qualified = facts.resolve(call.func) if call.func else ""
@@ -165,6 +175,9 @@ class RuntimeDownload(Rule):
         "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")`, scikit-learn's `fetch_*`, "
         "`keras.datasets.*.load_data`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`), TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
+        "`nltk.download`, PyTorch Geometric datasets, fastai's `untar_data`, `vision_learner` (pretrained unless "
+        "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
+        "from a star import such as `from fastai.vision.all import *`: it is looked up under each star-imported module), "
         "and `kaggle competitions download`/`gdown`/`huggingface-cli download` in `!` lines, "
         "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls. Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, "

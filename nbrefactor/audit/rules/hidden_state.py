@@ -12,6 +12,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
+from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
@@ -92,8 +93,12 @@ class OutOfOrderExecution(Rule):
         "early (lower than a cell above it). The cells it disagrees with are listed in the message "
         "and as related locations, instead of a finding on each of them. Equal counts say nothing "
         "about order (Colab saves every count as 0; a restarted kernel repeats counts) and are "
-        "never reported. Cells without a count (never run) are skipped; HID002 covers them. Reads "
-        "only execution counts, so it applies to every kernel language."
+        "never reported. Cells without a count (never run) are skipped; HID002 covers them. Nor "
+        "do cells whose order cannot change anything take part (Python notebooks): a cell that "
+        "binds nothing another cell reads, reads nothing another cell binds except imports, and "
+        "changes, deletes, seeds or moves nothing (a package-version check, `Image(filename=…)`, "
+        "`! python convert.py`). Otherwise it reads only execution counts, so it applies to every "
+        "kernel language."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
@@ -111,6 +116,11 @@ class OutOfOrderExecution(Rule):
         Example(cells=(code_cell("import numpy as np", 0), code_cell("x = np.ones(3)", 0), code_cell("print(x)", 0))),
         # An empty cell run late changes nothing.
         Example(cells=(code_cell("x = 1", 1), code_cell("", 9), code_cell("print(x)", 2))),
+        # Nor does a cell that only shows a figure file or runs a shell command.
+        Example(cells=(
+            code_cell("from IPython.display import Image\nx = 1", 1), code_cell("Image(filename='figures/flow.png')", 9),
+            code_cell("print(x)", 2), code_cell("! python ../convert.py --input chapter.ipynb", 1),
+        )),
         # Not Python: the order still reads from the counts alone.
         Example(cells=(code_cell("x <- 1", 1), code_cell("print(x)", 2)), kernel="ir", language="R"),
     )
@@ -146,7 +156,7 @@ class OutOfOrderExecution(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        executed = [c for c in ctx.facts.notebook.code_cells if c.execution_count is not None and not _is_blank(c.source)]
+        executed = _executed(ctx)
         kept = _longest_ordered_run(executed)
         for position, cell in enumerate(executed):
             if position in kept:
@@ -178,6 +188,53 @@ class OutOfOrderExecution(Rule):
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in others),
             )
+
+
+def _executed(ctx: RuleContext) -> list[Cell]:
+    """The executed cells whose order can matter: not blank, and not order-free (`_order_free`)."""
+    free = {ca.cell.index for ca in ctx.cells if _order_free(ca, ctx.cells)} if ctx.facts.notebook.is_python else set()
+    return [
+        c for c in ctx.facts.notebook.code_cells
+        if c.execution_count is not None and not _is_blank(c.source) and c.index not in free
+    ]
+
+
+# Calls that change the kernel's global state even when they bind nothing: a seed, the working
+# directory, the import path. A cell making one is never order-free.
+_GLOBAL_STATE_CALL = re.compile(r"(?:seed|chdir|sys\.path\.\w+|setattr|exec|eval)$|seed_everything$|^globals$")
+
+
+def _order_free(ca: CellAnalysis, others: Sequence[CellAnalysis]) -> bool:
+    """A cell whose run order cannot change any result: nothing it binds is read by another cell,
+    it reads nothing another cell binds except imports, and it changes nothing in place, deletes
+    nothing, seeds nothing, moves no directory (`! python convert.py`, `Image(filename=...)`, a
+    version check). Run early or late, it leaves the same state and shows the same output."""
+    f = ca.facts
+    if f.syntax_error is not None or f.mutated or f.deleted or f.globals_declared or not ca.masked.is_python:
+        return False
+    if any(m.kind in ("line_magic", "cell_magic", "automagic") and m.name not in ("matplotlib", "config") for m in ca.magics):
+        return False
+    if any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls):
+        return False
+    bound = {d.name for d in f.defined}
+    read = {r.name for r in (*f.reads, *f.deferred_reads)}
+    for other in others:
+        if other is ca:
+            continue
+        of = other.facts
+        if bound & {r.name for r in (*of.reads, *of.deferred_reads)}:
+            return False
+        if read & ({d.name for d in of.defined} - {i.bound for i in of.imports}):
+            return False
+    return True
+
+
+def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
+    """Indices of the cells HID001 reports (ran out of order): HID005 and HID008 leave a re-run
+    HID001 already reports at the same cell to it, one finding per root cause."""
+    executed = _executed(ctx)
+    kept = _longest_ordered_run(executed)
+    return frozenset(c.index for position, c in enumerate(executed) if position not in kept)
 
 
 def _longest_ordered_run(cells: list[Cell]) -> set[int]:
@@ -222,7 +279,9 @@ class UnexecutedCell(Rule):
         "below them: one finding per notebook, at the first such cell, naming the first executed cell "
         "below it; the others are listed and are related locations (one partial run is one root "
         "cause). Cells holding only blank lines "
-        "and comments count as empty. A notebook whose outputs were all cleared is not reported, nor "
+        "and comments count as empty, and so do cells that could not have changed another (they bind "
+        "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
+        "warning printed under a check). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end."
     )
     why_bad = (
@@ -245,7 +304,7 @@ class UnexecutedCell(Rule):
         ),
         # A partial run: three skipped cells above the two that ran are one finding.
         Example(
-            cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = 3"), code_cell("print(2)", 2)),
+            cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
             expect=((1, 1),),
         ),
     )
@@ -255,9 +314,12 @@ class UnexecutedCell(Rule):
         # course notebook with two plots run) is reported at its first skipped cell, with the
         # other skipped cells as related locations, not once per cell.
         cells = ctx.facts.notebook.code_cells
+        # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
+        # string, a warning printed under a check) left unrun hid nothing from the cells below.
+        inert = {ca.cell.index for ca in ctx.cells if _order_free(ca, ctx.cells)} if ctx.facts.notebook.is_python else set()
         skipped = []
         for i, cell in enumerate(cells):
-            if cell.execution_count is not None or _is_blank(cell.source):
+            if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:
                 continue
             below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
             if below is not None:
@@ -290,7 +352,8 @@ class UndefinedName(Rule):
     severity = Severity.ERROR
     summary = "A name is read that no cell defines (or that a `del` removed for good)."
     what_it_does = (
-        "Reports the first read of each such name in each cell: module-level reads, and reads of "
+        "Reports the first read of each such name (a name defined nowhere is one missing import or "
+        "definition: its first read in each other cell is a related location, named in the message): module-level reads, and reads of "
         "globals inside function bodies (those run later, so a definition anywhere in the notebook "
         "satisfies them). Python and IPython builtins (`display`, `get_ipython`, `In`, `Out`, `_`, "
         "`_3`…) and names bound by imports, `for` loops, `with`/`except` targets, walrus, `match` "
@@ -342,7 +405,7 @@ class UndefinedName(Rule):
         Example(cells=("def score(x):\n    return x > threshhold", "threshold = 0.5", "score(3)"), expect=((1, 2),)),
         Example(cells=("cache = {}", "del cache", "cache['a'] = 1"), expect=((3, 1),)),
         Example(cells=("%%time\nresult = 1 + 1", "print(result)\nprint(resutl)"), expect=((2, 2),)),
-        Example(cells=("print(y)\nprint(y)", "y2 = y"), expect=((1, 1), (2, 1))),
+        Example(cells=("print(y)\nprint(y)", "y2 = y"), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -351,15 +414,15 @@ class UndefinedName(Rule):
             return
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
-        found = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]))
-        undefined = [r for r in found if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
+        firsts = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]))
+        undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
             # A "Solutions" notebook that imports nothing: fragments to paste into the exercise
             # notebook, whose namespace defines what they read. One root cause, one finding.
             first, rest = undefined[0], undefined[1:]
             names = list(dict.fromkeys(r.name for r in rest if r.name != first.name))
-            shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-            more = f"; nor {'is' if len(names) == 1 else 'are'} {shown}" if names else ""
+            shown_names = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            more = f"; nor {'is' if len(names) == 1 else 'are'} {shown_names}" if names else ""
             yield Hit(
                 cells[first.cell], first.line, first.column,
                 f"`{first.name}` is not defined in any cell{more}: this solutions notebook imports nothing, its cells are "
@@ -369,9 +432,21 @@ class UndefinedName(Rule):
                 key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
                 related=tuple((cells[r.cell], r.line, r.column) for r in rest),
             )
-            found = [r for r in found if r.flow is not Flow.UNDEFINED]
-        for r in found:
+            firsts = [r for r in firsts if r.flow is not Flow.UNDEFINED]
+        # A name defined nowhere is one root cause (one missing import or definition) however many
+        # cells read it: one finding, at the first read, the other cells' reads related.
+        later: dict[str, list[Read]] = {}
+        shown: set[str] = set()
+        for r in firsts:
+            if r.flow is Flow.UNDEFINED:
+                if r.name in shown:
+                    later.setdefault(r.name, []).append(r)
+                shown.add(r.name)
+        for r in firsts:
+            if r.flow is Flow.UNDEFINED and any(x is r for x in later.get(r.name, ())):
+                continue
             cell = cells[r.cell]
+            others = later.get(r.name, []) if r.flow is Flow.UNDEFINED else []
             if r.flow is Flow.DELETED and r.deleted_by is not None:
                 d = r.deleted_by
                 where = f"earlier in this cell (line {d.line})" if d.cell == r.cell else f"in cell {d.cell}"
@@ -380,12 +455,17 @@ class UndefinedName(Rule):
             else:
                 inside = " (inside a function)" if r.deferred else ""
                 message = f"`{r.name}`{inside} is not defined in any cell"
+                if others:
+                    message += f" (also read in {_cell_list(sorted({o.cell for o in others}))})"
                 fix = f"Define or import `{r.name}` in a cell above this one."
                 close = difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)
                 if close:
                     message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
                     fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
-            yield Hit(cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}")
+            yield Hit(
+                cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
+                related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
+            )
 
 
 _SOLUTIONS_NAME = re.compile(r"solutions?\W*$", re.IGNORECASE)  # `X_Solutions`, `XSolution`, `x (Solution)`
@@ -481,18 +561,22 @@ class StaleRedefinition(Rule):
         "`df['c'] = …`, `lst.append(…)`). When cell i was executed after cell j (a higher execution "
         "count), reports the first write of `x` in cell i, once per name and cell, naming the "
         "cell(s) below whose outputs are stale. A redefinition in a cell that does not reach the "
-        "read (another cell in between defines `x` again) is not reported."
+        "read (another cell in between defines `x` again) is not reported, nor one in a cell "
+        "HID001 reports as re-run late: that finding, at the same cell, already lists the cells "
+        "below (one finding per root cause)."
     )
     why_bad = (
         "The outputs saved under cell j were computed with a value of `x` that no longer exists: the "
         "plots and metrics on the page disagree with the code above them, and a re-run will change them."
     )
-    example = "# [4]\nthreshold = 0.3   # edited and re-run after the cell below\n# [3]\npreds = probs > threshold"
+    example = "# [1]\nprobs = model.predict_proba(X)[:, 1]\n# [3]\nprobs = calibrate(probs)\n# [4]\nthreshold = 0.3   # edited and re-run after the cell below\n# [2]\npreds = probs > threshold"
     use_instead = "# Restart & Run All so the cell below is recomputed:\n# [1]\nthreshold = 0.3\n# [2]\npreds = probs > threshold"
     passing = (
         Example(cells=(code_cell("probs = [0.2, 0.7]", 1), code_cell("threshold = 0.5", 2), code_cell("preds = [p > threshold for p in probs]", 3))),
         Example(cells=(code_cell("x = 1", 5), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 10), code_cell("x = 2", 3), code_cell("print(x)", 4))),
+        # Re-run late after the cell below read it: HID001's finding at this cell, not a second one.
+        Example(cells=(code_cell("probs = [0.2, 0.7]", 1), code_cell("threshold = 0.5", 4), code_cell("preds = [p > threshold for p in probs]", 3))),
         Example(cells=(code_cell("x = 1", 9), code_cell("x = 5\nprint(x)", 2))),
         # Re-running an import binds the same class again; calling a module's `train` does not change the module.
         Example(cells=(
@@ -503,22 +587,29 @@ class StaleRedefinition(Rule):
         )),
     )
     failing = (
+        # The reader below ran early (HID001 reports it there); the redefinition is this finding.
         Example(
-            cells=(code_cell("probs = [0.2, 0.7]", 1), code_cell("threshold = 0.5", 4), code_cell("preds = [p > threshold for p in probs]", 3)),
-            expect=((2, 1),),
+            cells=(
+                code_cell("probs = [0.2, 0.7]", 1), code_cell("scale = len(probs)", 3),
+                code_cell("threshold = 0.5", 4), code_cell("preds = [p * scale > threshold for p in probs]", 2),
+            ),
+            expect=((2, 1), (3, 1)),
         ),
         Example(
             cells=(
                 code_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1]})", 1),
+                code_cell("df = df.fillna(0)", 3),
                 code_cell("df['b'] = df['a'] * 2", 5),
                 code_cell("summary = df.describe()", 2),
-                code_cell("print(summary)", 3),
             ),
-            expect=((2, 1),),
+            expect=((3, 1),),
         ),
         Example(
-            cells=(code_cell("lr = 0.1\nepochs = 5", 7), md("## Train"), code_cell("print(lr)", 2), code_cell("history = fit(lr, epochs)", 3)),
-            expect=((1, 1), (1, 2)),
+            cells=(
+                code_cell("import numpy as np", 3), code_cell("X = np.ones(4)", 4), code_cell("lr = 0.1\nepochs = 5", 7),
+                md("## Train"), code_cell("print(lr)", 2), code_cell("history = fit(lr, epochs)", 1),
+            ),
+            expect=((3, 1), (3, 2)),
         ),
     )
 
@@ -534,7 +625,10 @@ class StaleRedefinition(Rule):
                 continue  # re-running an import binds the same module or class again
             if w.cell < r.cell and w.count is not None and w.count > r.count:
                 stale.setdefault((r.name, w.cell), []).append(r)
+        late = out_of_order_cells(ctx)
         for (name, cell_index), reads in stale.items():
+            if cell_index in late:
+                continue  # HID001 reports this cell's late re-run, the readers related: one root cause
             writes = [
                 (d.line, d.column) for d in flow.definitions if d.name == name and d.cell == cell_index
             ] + [(m.line, m.column) for m in flow.mutations if m.name == name and m.cell == cell_index]
@@ -795,8 +889,9 @@ class UsedBeforeDefined(Rule):
         "the other reads related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
         "every count as 0) say nothing about order and are not reported, nor are names an import "
         "provides: running an import again, or late, binds the same module (a never-run import "
-        "cell is HID002's finding). When the defining cell ran later, HID005 also reports its "
-        "definition and HID001 the cell order: three views of one re-run, each at its own place."
+        "cell is HID002's finding). When the defining cell ran later, the two cells are out of "
+        "order: HID001 reports that re-run (or this cell's early run) once, at that cell, with the "
+        "cells it disagrees with related, and this rule stays silent (one finding per root cause)."
     )
     why_bad = (
         "When this cell ran, the name held a value from code that is no longer in the notebook, "
@@ -817,11 +912,13 @@ class UsedBeforeDefined(Rule):
         Example(cells=(code_cell("import numpy as np", 6), code_cell("x = np.zeros(2)", 3))),
         # An import cell never run (HID002's finding) binds the same module the cells below used.
         Example(cells=(code_cell("import numpy as np"), code_cell("x = np.zeros(2)", 3), code_cell("y = np.ones(2)", 4))),
+        # The defining cell ran later: HID001 reports that re-run once, this cell related.
+        Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')", 5), code_cell("df.shape", 3))),
     )
     failing = (
         Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),)),
         Example(
-            cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')", 5), code_cell("df.shape", 3)),
+            cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')"), code_cell("df.shape", 3)),
             expect=((3, 1),),
         ),
         Example(cells=(code_cell("x = 1", 1), code_cell("del x", 3), code_cell("x = 2"), code_cell("print(x)", 4)), expect=((4, 1),)),
@@ -833,6 +930,7 @@ class UsedBeforeDefined(Rule):
         cells = _cells(ctx)
         wanted = (ExecFlow.UNDEFINED, ExecFlow.DELETED)
         candidates = [r for r in flow.reads if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow in wanted]
+        late = out_of_order_cells(ctx)
         grouped: dict[tuple, list] = {}
         order: list[tuple] = []
         for r in _first_per_cell(candidates):
@@ -846,6 +944,8 @@ class UsedBeforeDefined(Rule):
                     # An import run later, or never (HID002 reports that cell): whatever bound the
                     # name before bound the same module; running the import changes nothing.
                     continue
+                if p.count is not None and (p.cell in late or r.cell in late):
+                    continue  # HID001 reports the re-run (or early run) at that cell: one root cause
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
                 if d.cell == r.cell:

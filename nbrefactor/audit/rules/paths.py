@@ -782,7 +782,9 @@ class RemoteUri(Rule):
         "`az://`, `hdfs://`, `wasbs://` and the other schemes of `rules/paths.toml`) anywhere, including "
         "f-strings and `!aws s3 cp …` lines. An `http(s)://` URL is reported only where it is fetched: "
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
-        "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`. "
+        "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
+        "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
+        "constant, at its literal, the calls that fetch it related. "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
         "never runs locally or in a pipeline, as DEP003 treats its installs."
@@ -826,6 +828,11 @@ class RemoteUri(Rule):
             ),
             expect=((1, 2), (1, 3), (2, 2), (3, 2), (3, 3)),
         ),
+        # Through a constant: reported once, at the constant.
+        Example(
+            cells=("import urllib.request\nsource = 'https://example.com/archive.tar.gz'", "urllib.request.urlretrieve(source, 'archive.tar.gz')\nurllib.request.urlretrieve(source, 'copy.tar.gz')"),
+            expect=((1, 2),),
+        ),
         Example(
             cells=("!aws s3 cp s3://acme-ml/raw/train.csv .\n!wget -q https://example.com/weights.h5",),
             expect=((1, 1), (1, 2)),
@@ -855,6 +862,33 @@ class RemoteUri(Rule):
                     "prod), take credentials from the platform, and keep a small local sample for tests."
                 )
             yield _hit(f, message, fix)
+        # Through a constant: `source = "https://…/data.tar.gz"`, then `urlretrieve(source, …)` or
+        # `pd.read_csv(url)`. One finding at the constant's literal (where the URL is fixed, and
+        # what the compiler lifts into config), its fetching calls related.
+        settings = path_settings(ctx.catalog)
+        fetched: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
+        for constant, value, pa in propagated_paths(ctx):
+            root = constant.root or constant
+            found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
+            if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
+                continue
+            if classify(root.value, settings, path_argument=True, url_only=True) is None:
+                continue  # the URL's host is not in the constant's literal (`BASE + "x"` with BASE from elsewhere)
+            fetched.setdefault((root.ca.cell.index, root.line, root.column), []).append((root, value, pa))
+        cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+        for uses in fetched.values():
+            root, value, pa = uses[0]
+            yield Hit(
+                root.ca.cell,
+                root.line,
+                root.column,
+                f"URL {shown(root.value)} (`{root.name}`) is downloaded at run time by `{pa.shown_callee}`"
+                f"{'' if value == root.value else ' as ' + shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}): the notebook needs the network "
+                "and the remote file can change or disappear",
+                fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+                key=f"{root.name}\x1f{root.value}",
+                related=tuple(dict.fromkeys((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses)),
+            )
 
 
 _CHDIR_FUNCTIONS = frozenset({"os.chdir", "os.fchdir"})
@@ -1287,11 +1321,17 @@ class CwdRelativePath(Rule):
         # is both a literal given to `os.path.join` and the constant's root): one finding, the
         # constant's, with the literal's other places added to it.
         extra: dict[tuple[int, int, int], list[LiteralFinding]] = {}
+        # The same path written as a constant (`target = "data.tar.gz"`) and as a literal given
+        # straight to a call (`os.path.isfile("data.tar.gz")`) is one file: the constant's finding.
+        constant_of_value = {uses[0][0].value: position for position, uses in grouped.items()}
         relative = (f for f in literal_findings(ctx) if f.path_class.kind == "relative" and f.argument is not None)
         for f, *others in _by_value(relative):
             position = (f.ca.cell.index, f.line, f.column)
             if position in grouped:
                 extra[position] = others
+                continue
+            if f.value in constant_of_value:
+                extra.setdefault(constant_of_value[f.value], []).extend([f, *others])
                 continue
             what = {".": "the current working directory itself", "..": "the working directory's parent"}.get(f.value, "")
             described = f"{shown(f.value)} ({what})" if what else shown(f.value)

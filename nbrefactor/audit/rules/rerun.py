@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Family, Severity
@@ -32,10 +32,14 @@ class _Walker:
     """Module-level statements in order (into if/for/while/with/try bodies, never into def/class),
     with the names the cell has bound so far by a plain binding."""
 
-    def __init__(self, modules: frozenset[str] = frozenset(), trainers: Optional[dict[str, str]] = None) -> None:
+    def __init__(self, modules: frozenset[str] = frozenset(), trainers: Optional[dict[str, str]] = None, resolve: Optional[Callable[[str], str]] = None) -> None:
         self.modules = modules  # names bound by imports anywhere: `np.append(a, x)` changes no `np`
         # Notebook globals bound to a torch optimizer ("optimizer") or a Keras model ("keras").
         self.trainers = trainers or {}
+        self.resolve = resolve or (lambda dotted: dotted)
+        # Optimizers this cell makes over the parameters of a model from another cell:
+        # `opt = torch.optim.Adam(model.parameters())` -> {"opt": "model"}.
+        self.local_optimizers: dict[str, str] = {}
         self.bound: set[str] = set()
         self.found: list[tuple[int, int, str, str]] = []  # line, column, name, what
         self.reported: set[str] = set()
@@ -72,9 +76,27 @@ class _Walker:
                     self.report(stmt, target.id, f"cuts `{target.id}` down to a slice of itself, which cuts it again on a second run")
                 if isinstance(target, ast.Name) and _joins_itself(value, target.id):
                     self.report(stmt, target.id, f"joins `{target.id}` with more data, which joins it again on a second run")
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    # `df["a"] = df["a"] * 2`, `df["c"] = df["c"].map({"N": 0, "Y": 1})`: computed
+                    # from the item's own previous value (a dict map of the mapped values gives NaN).
+                    same = ast.unparse(target)
+                    if isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC) and ast.unparse(value.left) == same:
+                        self.report(stmt, target.value.id, f"updates an item of `{target.value.id}` from its previous value")
+                    elif (
+                        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
+                        and value.args and isinstance(value.args[0], ast.Dict)
+                        and ast.unparse(value.func.value) == same
+                    ):
+                        self.report(stmt, target.value.id, f"maps an item of `{target.value.id}` through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                     if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                model = self._optimized_model(value)
+                if model is not None:
+                    self.local_optimizers[stmt.targets[0].id] = model
+                else:
+                    self.local_optimizers.pop(stmt.targets[0].id, None)
             for target in stmt.targets:
                 self.bound |= _names_in(target)
             return
@@ -135,10 +157,31 @@ class _Walker:
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace:
                 self.report(node, name, f"grows `{name}` with `.{method}(…)`, and no earlier line of this cell resets it")
+            elif method == "step" and name in self.local_optimizers and name in self.bound:
+                model = self.local_optimizers[name]
+                self.report(node, model, f"steps an optimizer over `{model}`, a model made in another cell, so a second run trains `{model}` further from the weights the first run left")
+            elif method == "partial_fit":
+                self.report(node, name, f"trains `{name}`, made in another cell, further with `.partial_fit(…)`, so a second run fits it on the same data again")
             elif method == "step" and self.trainers.get(name) == "optimizer":
                 self.report(node, name, f"steps the optimizer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
             elif method in _KERAS_TRAINING and self.trainers.get(name) == "keras":
                 self.report(node, name, f"trains the Keras model `{name}` made in another cell with `.{method}(…)`, so a second run trains it further from the weights the first run left")
+
+
+    def _optimized_model(self, value: ast.AST) -> Optional[str]:
+        """`torch.optim.Adam(model.parameters(), …)` -> "model" when `model` is not bound in this cell yet."""
+        if not (isinstance(value, ast.Call) and value.args):
+            return None
+        qualified = self.resolve(_dotted(value.func))
+        if not qualified.startswith("torch.optim.") or ".lr_scheduler." in qualified:
+            return None
+        first = value.args[0]
+        if (
+            isinstance(first, ast.Call) and isinstance(first.func, ast.Attribute) and first.func.attr == "parameters"
+            and isinstance(first.func.value, ast.Name) and first.func.value.id not in self.bound
+        ):
+            return first.func.value.id
+        return None
 
 
 _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
@@ -220,11 +263,11 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
     return per_cell
 
 
-def rerun_hazards(ca: CellAnalysis, modules: frozenset[str] = frozenset(), models: Optional[dict[str, str]] = None) -> list[tuple[int, int, str, str]]:
+def rerun_hazards(ca: CellAnalysis, modules: frozenset[str] = frozenset(), models: Optional[dict[str, str]] = None, resolve: Optional[Callable[[str], str]] = None) -> list[tuple[int, int, str, str]]:
     tree = _parse(ca)
     if tree is None:
         return []
-    walker = _Walker(modules, models)
+    walker = _Walker(modules, models, resolve)
     walker.block(tree.body)
     return walker.found
 
@@ -238,13 +281,15 @@ class ChangesWhenRunTwice(Rule):
     what_it_does = (
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
-        "`x += 1`, `df['a'] += 1`, `X = X / 255`, `results.append(…)`, `df.set_index(…, "
+        "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
+        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)`, `df.set_index(…, "
         "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
         "itself), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
         "when applied twice) and "
         "`del df['col']`; training a model made in another cell: `optimizer.step()` on a torch "
-        "optimizer, `model.fit(…)` on a Keras model (a second run trains further from the weights "
+        "optimizer (also one the cell makes over `model.parameters()` of a model from another "
+        "cell), `model.fit(…)` on a Keras model, `.partial_fit(…)` (a second run trains further from the weights "
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`)."
     )
@@ -301,6 +346,17 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 4), (3, 1)),
         ),
+        # An optimizer made in this cell over a model from another cell, and `partial_fit` on an
+        # estimator from another cell, train further on a second run too.
+        Example(
+            cells=(
+                "import torch\nfrom sklearn.linear_model import SGDClassifier\nnet = torch.nn.Linear(2, 1)\nclf = SGDClassifier(random_state=0)",
+                "opt = torch.optim.Adam(net.parameters(), lr=0.01)\nfor _ in range(3):\n    opt.zero_grad()\n    net(torch.ones(1, 2)).sum().backward()\n    opt.step()",
+                "for _ in range(2):\n    clf.partial_fit([[1.0], [2.0]], [0, 1], classes=[0, 1])",
+                "own = torch.nn.Linear(2, 1)\nopt2 = torch.optim.SGD(own.parameters(), lr=0.1)\nopt2.step()",
+            ),
+            expect=((2, 5), (3, 2)),
+        ),
         # Joined with more of itself, cut down to a slice of itself; a mask applied twice is the same.
         Example(
             cells=(
@@ -310,6 +366,16 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 2), (3, 2)),
         ),
+        # A column computed from itself: arithmetic, or a dict map (the second run maps to NaN);
+        # a column built from another one is fine.
+        Example(
+            cells=(
+                "import pandas as pd\ndf = pd.DataFrame({'air': ['N', 'Y'], 'fare': [1.0, 2.0]})",
+                "df['air'] = df['air'].map({'N': 0, 'Y': 1})",
+                "df['fare'] = df['fare'] / 100\ndf['log_fare'] = df['fare'] + 1",
+            ),
+            expect=((2, 1), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -317,13 +383,13 @@ class ChangesWhenRunTwice(Rule):
         above = trainers(ctx)
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
-            for line, column, name, what in rerun_hazards(ca, modules, models):
+            for line, column, name, what in rerun_hazards(ca, modules, models, ctx.facts.resolve):
                 yield Hit(
                     ca.cell,
                     line,
                     column,
                     f"This line {what}: running the cell twice gives a different "
-                    + ("model" if name in models and "trains" in what else f"`{name}` or fails"),
+                    + ("model" if "trains" in what else f"`{name}` or fails"),
                     fix=f"Build `{name}` from its source in this cell (or in one place), so the cell computes the same thing every time it runs.",
                     key=f"{name}\x1f{what}",
                 )
