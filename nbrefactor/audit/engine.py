@@ -5,6 +5,7 @@ files, and the one place a per-notebook failure becomes a result instead of a cr
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -383,10 +384,29 @@ def _audit_in_pool(
     cache: Optional[ResultCache] = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> list[NotebookResult]:
+    _warm_up(settings)
+    # Everything loaded so far (modules, the catalogue, the distributions listing) is shared with
+    # the forked workers copy-on-write; a garbage collection in a worker would walk, and so write
+    # to and copy, every page of it. Frozen objects are left out of collections (measured: a
+    # sixth less CPU in the workers of a 100-notebook audit).
+    gc.freeze()
+    try:
+        return _map_in_pool(files, settings, workers, on_result, cache, timeout)
+    finally:
+        gc.unfreeze()  # (a library caller's later garbage is collected as usual)
+
+
+def _map_in_pool(
+    files: Sequence[tuple[Path, str, Optional[str]]],
+    settings: Settings,
+    workers: int,
+    on_result: Optional[Callable[[NotebookResult], None]],
+    cache: Optional[ResultCache],
+    timeout: float,
+) -> list[NotebookResult]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _warm_up(settings)
     jobs = [(str(file), display, settings, cache, key, timeout) for file, display, key in files]
     # Big chunks keep the inter-process traffic low; four per worker keep the load balanced.
     chunksize = max(1, len(jobs) // (workers * 4))
