@@ -364,6 +364,20 @@ def third_party_imports(
 ) -> tuple[ImportUse, ...]:
     """Every import of a third-party module, in notebook order (cell, line, column)."""
     catalog = catalog if catalog is not None else load_catalog()
+    # Several rules ask for the same notebook's imports in a row: the last answer is kept (the
+    # facts are immutable, so the same objects give the same answer).
+    last = _LAST_THIRD_PARTY
+    if last and last[0] is facts and last[1] is project and last[2] is catalog:
+        return last[3]
+    uses = _third_party_imports(facts, project, catalog)
+    _LAST_THIRD_PARTY[:] = [facts, project, catalog, uses]
+    return uses
+
+
+_LAST_THIRD_PARTY: list = []
+
+
+def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext], catalog: Catalog) -> tuple[ImportUse, ...]:
     written = written_modules(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:

@@ -430,6 +430,10 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
 
 
 def _facts(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
+    return ctx.shared("randomness", lambda: _analyse(ctx))
+
+
+def _analyse(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
     catalog = RandomnessCatalog.from_catalog(ctx.catalog)
     return catalog, analyse_randomness(ctx.facts, catalog)
 
