@@ -3,7 +3,6 @@ competition). The catalogue is `rules/downloads.toml`; literal URLs are PTH003's
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import shlex
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 
@@ -82,7 +82,7 @@ def _looks_local(text: str) -> bool:
 def _call_fetch(facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str]) -> Optional[str]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
     for entry in catalog.calls:
-        if not qualified or not any(fnmatch.fnmatchcase(qualified, p) for p in entry.patterns):
+        if not qualified or not matches_any(qualified, entry.patterns):
             continue
         if entry.when_keyword:
             given = _value(call, entry.when_keyword)

@@ -20,12 +20,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Any
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 
@@ -52,7 +52,7 @@ def _matches(name: str, patterns: Iterable[str]) -> bool:
 @lru_cache(maxsize=4096)  # bounded: a few hundred KiB at most
 def _matches_memo(name: str, patterns: tuple[str, ...]) -> bool:
     # Every call of every notebook is tested against every catalogue pattern: remember answers.
-    return any(fnmatchcase(name, p) for p in patterns)
+    return matches_any(name, patterns)
 
 
 @dataclass(frozen=True)
