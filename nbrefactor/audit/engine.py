@@ -20,7 +20,7 @@ from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, 
 from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
-from nbrefactor.audit.project import ProjectContext, discover_project
+from nbrefactor.audit.project import ProjectContext, discover_project, resolved_path
 from nbrefactor.audit.secrets import notebook_secrets, redact
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
@@ -196,10 +196,30 @@ def printable_path(text: str) -> str:
 
 def _display(path: Path) -> str:
     try:
-        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        if os.sep != "/":
+            shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        else:  # the same answer from strings (pathlib's parsing was most of a cached audit's path handling)
+            real, cwd = resolved_path(path), _resolved_cwd()
+            if real == cwd:
+                shown = "."
+            elif real.startswith(cwd.rstrip("/") + "/"):
+                shown = real[len(cwd.rstrip("/")) + 1:]
+            else:
+                raise ValueError(real)
     except (ValueError, OSError):
         shown = path.as_posix()
     return printable_path(shown)
+
+
+_CWD: dict[str, str] = {}
+
+
+def _resolved_cwd() -> str:
+    here = os.getcwd()
+    if here not in _CWD:
+        _CWD.clear()
+        _CWD[here] = resolved_path(here)
+    return _CWD[here]
 
 
 def audit_file(file: Path, display: str, settings: Settings, catalog: Catalog, timeout: float = 0) -> NotebookResult:
