@@ -21,7 +21,6 @@ from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
 from nbrefactor.audit.project import ProjectContext, discover_project, resolved_path
-from nbrefactor.audit.secrets import notebook_secrets, redact
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
     from nbrefactor.audit.analysis import NotebookFacts
@@ -57,6 +56,7 @@ def _audit_notebook(
 ) -> Analysis:
     from nbrefactor.audit.analysis import analyse_notebook
     from nbrefactor.audit.rules import RuleContext, all_rules
+    from nbrefactor.audit.secrets import notebook_secrets
 
     facts = analyse_notebook(notebook)
     ctx = RuleContext(facts, catalog, project)
@@ -91,6 +91,8 @@ def _is_suppressed(hit: Hit, code: str) -> bool:
 
 
 def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog, known: frozenset[str] = frozenset()) -> Diagnostic:
+    from nbrefactor.audit.secrets import redact  # (here: a run answered from the cache never loads it)
+
     cell = hit.cell
     snippet = hit.snippet
     if snippet is None and cell is not None and hit.line:
@@ -394,6 +396,26 @@ def _warm_up(settings: Settings) -> None:
     analyse_cell(Cell(index=0, cell_type="code", source="x = 1"))
     parse_install("pip install warm-up==1.0")
     pipreqs_mapping()
+    # Every rule once, on a small notebook: what rules build on their first use (indexes of the
+    # catalogue, compiled patterns: ~30 ms) is then inherited instead of built again in each worker.
+    import ctypes  # noqa: F401  (each worker's `die_with_parent` loads it otherwise)
+
+    warm = Notebook("warm-up.ipynb", tuple(Cell(index=i, cell_type="code", source=s) for i, s in enumerate(_WARM_UP_CELLS)))
+    try:
+        audit_notebook(warm, settings, ProjectContext(), load_catalog(settings.rules_dirs))
+    except Exception:  # noqa: BLE001 - an optimisation only: the real audits report their own errors
+        pass
+
+
+_WARM_UP_CELLS = (
+    "%matplotlib inline\n!pip install -q lightgbm==4.1.0\nimport os, sys, random\nimport numpy as np\nimport pandas as pd",
+    "import torch\nfrom sklearn.model_selection import train_test_split\nfrom sklearn.ensemble import RandomForestClassifier",
+    "os.chdir('/content/drive/MyDrive/project')\ndf = pd.read_csv('/home/user/data/train.csv')\nAPI_KEY = 'not-a-real-key-0000'",
+    "X_train, X_test, y_train, y_test = train_test_split(df, df['y'], test_size=0.2)\nmodel = RandomForestClassifier()\n"
+    "model.fit(X_train, y_train)\nsample = np.random.choice(len(df), 10)\nnet = torch.nn.Linear(3, 2).to('cuda')",
+    "import urllib.request\nurllib.request.urlretrieve('https://example.com/helper.py', 'helper.py')\n"
+    "def f(frame):\n    global THRESHOLD\n    THRESHOLD = 1\n    return frame\ndf.to_csv('/tmp/out.csv')\nprint x",
+)
 
 
 def _audit_in_pool(
