@@ -18,6 +18,7 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 import libcst as cst
@@ -381,6 +382,14 @@ def _syntax_problem(python: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
     return SyntaxProblem(_first_line(exc.message), exc.raw_line, exc.raw_column + 1)
 
 
+@lru_cache(maxsize=4096)
+def _string_value(literal: str) -> "str | bytes":
+    """`cst.SimpleString.evaluated_value` (libcst's is `ast.literal_eval(self.value)`), remembered:
+    the same literals recur across cells and notebooks, and each evaluation is a parse. Failures
+    are not remembered (they raise again)."""
+    return ast.literal_eval(literal)
+
+
 def _nfkc(name: str) -> str:
     """Python reads identifiers in NFKC form: `ｄｆ` (full-width) is the name `df`."""
     return name if name.isascii() else unicodedata.normalize("NFKC", name)
@@ -526,7 +535,7 @@ class _Walker:
 
     def _SimpleString(self, node: cst.SimpleString) -> None:
         try:
-            value = node.evaluated_value
+            value = _string_value(node.value)
         except Exception:  # noqa: BLE001 - odd escapes must not stop analysis
             return
         if isinstance(value, bytes):
@@ -802,7 +811,7 @@ class _Walker:
             fact = ArgFact(pos, keyword, line=line, column=col)
             if isinstance(value, cst.SimpleString):
                 try:
-                    evaluated = value.evaluated_value
+                    evaluated = _string_value(value.value)
                     fact = ArgFact(pos, keyword, string=evaluated if isinstance(evaluated, str) else None, line=line, column=col)
                 except Exception:  # noqa: BLE001
                     pass
