@@ -162,6 +162,14 @@ def test_rerun_reuses_every_unchanged_model_without_analysing_and_rebuilds_a_cha
     assert analysed == ["evil"] and (out / "evil" / MANIFEST).is_file()
     assert fourth.reused == ["churn", "stale"]
 
+    # A manifest the audit reads in an environment folder (.devcontainer/) changes what the
+    # package declares: the model beside it is rebuilt.
+    analysed.clear()
+    (root / "models" / "churn" / ".devcontainer").mkdir()
+    (root / "models" / "churn" / ".devcontainer" / "requirements.txt").write_text("pandas==2.2.2\n")
+    fifth = batch(root, out)
+    assert analysed == ["churn"] and fifth.reused == ["evil", "stale"]
+
 
 def test_cli_rerun_reports_the_cache_and_writes_byte_identical_reports(corpus, tmp_path, capsys):
     out = tmp_path / "out"

@@ -273,7 +273,8 @@ def test_installed_distributions_are_kept_in_the_cache_and_read_back_unchanged(c
 
 
 HEAVY = ("libcst", "jinja2", "rich", "nbrefactor.audit.analysis", "nbrefactor.audit.rules", "nbrefactor.compile", "nbrefactor.migrate",
-         "nbrefactor.verify", "nbrefactor.report.text", "nbrefactor.report.sarif", "nbrefactor.report.html", "nbrefactor.audit.distributions")
+         "nbrefactor.verify", "nbrefactor.report.text", "nbrefactor.report.sarif", "nbrefactor.report.html", "nbrefactor.audit.distributions",
+         "nbrefactor.audit.secrets")
 
 
 def test_an_audit_answered_from_the_cache_imports_none_of_the_heavy_modules(corpus, tmp_path):

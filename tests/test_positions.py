@@ -34,7 +34,8 @@ EDGE_CASES = [
 
 def libcst_positions(module: cst.Module) -> dict:
     ranges = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    return {node: (r.start.line, r.start.column, r.end.line, r.end.column) for node, r in ranges.items()}
+    # keyed as `node_positions` keys them: by the node's identity
+    return {id(node): (r.start.line, r.start.column, r.end.line, r.end.column) for node, r in ranges.items()}
 
 
 def corpus_cells() -> list[str]:

@@ -18,6 +18,7 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 import libcst as cst
@@ -288,8 +289,9 @@ class _PositionState(PositionProvidingCodegenState):
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         line, column = self._starts.pop()
-        if node not in self.spans:  # a syntactic range recorded inside wins, as in libcst
-            self.spans[node] = (line, column, self.line, self.column)
+        key = id(node)  # (libcst's own `__hash__` is a Python call per lookup)
+        if key not in self.spans:  # a syntactic range recorded inside wins, as in libcst
+            self.spans[key] = (line, column, self.line, self.column)
 
     def record_syntactic_position(
         self, node: cst.CSTNode, *, start_node: Optional[cst.CSTNode] = None, end_node: Optional[cst.CSTNode] = None
@@ -309,13 +311,14 @@ class _SyntacticRange:
 
     def __exit__(self, *exc: object) -> None:
         state = self.state
-        start = (self.line, self.column) if self.start_node is None else state.spans[self.start_node][:2]
-        end = (state.line, state.column) if self.end_node is None else state.spans[self.end_node][2:]
-        state.spans[self.node] = (*start, *end)
+        start = (self.line, self.column) if self.start_node is None else state.spans[id(self.start_node)][:2]
+        end = (state.line, state.column) if self.end_node is None else state.spans[id(self.end_node)][2:]
+        state.spans[id(self.node)] = (*start, *end)
 
 
-def node_positions(module: cst.Module) -> dict[cst.CSTNode, Span]:
-    """Every node's `PositionProvider` range as a `Span`, at about a fifth of
+def node_positions(module: cst.Module) -> dict[int, Span]:
+    """Every node's `PositionProvider` range as a `Span`, keyed by `id(node)` (valid while `module`
+    is alive; libcst nodes hash by identity anyway, through a Python-level `__hash__`), at about a fifth of
     `MetadataWrapper(module).resolve(PositionProvider)`'s cost: the wrapper also walks the whole
     tree once with an empty visitor list, and builds two dataclasses per node. Measured on 100
     fixture copies (docs/benchmarks.md); tests/test_positions.py compares both, node for node."""
@@ -324,13 +327,38 @@ def node_positions(module: cst.Module) -> dict[cst.CSTNode, Span]:
     return state.spans
 
 
+def python_tree(python: str) -> ast.Module:
+    """`ast.parse(python)` (warnings ignored), shared by the rules that read CPython's tree of a
+    cell: each cell is parsed once per run instead of once per rule, and the syntax check's own
+    tree is reused. Raises what `ast.parse` raises. The tree is shared: never modify it."""
+    tree = _TREES.get(python)
+    if tree is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(python)
+        _remember_tree(python, tree)
+    return tree
+
+
+_TREES: dict[str, ast.Module] = {}
+
+
+def _remember_tree(python: str, tree: ast.Module) -> None:
+    if len(_TREES) >= 256:  # a notebook's worth: memory stays flat over a batch
+        _TREES.clear()
+    _TREES[python] = tree
+
+
 def _cpython_syntax_error(python: str) -> Optional[SyntaxProblem]:
     try:
         with warnings.catch_warnings():
             # `"\d"` in a cell is the notebook's business (and PTH rules explain Windows paths).
             warnings.simplefilter("ignore")
             with interpreter_recursion():  # the limit the notebook's kernel runs with
-                compile(python, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+                tree = compile(python, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        # The same tree as `ast.parse` (the flag changes what compiles, not the tree), and a tree
+        # built under the kernel's recursion limit builds under the audit's higher one.
+        _remember_tree(python, tree)
     except SyntaxError as err:
         return SyntaxProblem(_first_line(err.msg or "invalid syntax"), err.lineno or 1, max(1, err.offset or 1))
     except (RecursionError, MemoryError):
@@ -354,6 +382,14 @@ def _syntax_problem(python: str, exc: cst.ParserSyntaxError) -> SyntaxProblem:
     return SyntaxProblem(_first_line(exc.message), exc.raw_line, exc.raw_column + 1)
 
 
+@lru_cache(maxsize=4096)
+def _string_value(literal: str) -> "str | bytes":
+    """`cst.SimpleString.evaluated_value` (libcst's is `ast.literal_eval(self.value)`), remembered:
+    the same literals recur across cells and notebooks, and each evaluation is a parse. Failures
+    are not remembered (they raise again)."""
+    return ast.literal_eval(literal)
+
+
 def _nfkc(name: str) -> str:
     """Python reads identifiers in NFKC form: `ｄｆ` (full-width) is the name `df`."""
     return name if name.isascii() else unicodedata.normalize("NFKC", name)
@@ -374,7 +410,7 @@ class _Scope:
 
 
 class _Walker:
-    def __init__(self, positions: dict[cst.CSTNode, Span]):
+    def __init__(self, positions: dict[int, Span]):
         self.positions = positions
         self.scopes: list[_Scope] = [_Scope("module", set())]
         self.defined: list[NameRef] = []
@@ -410,13 +446,13 @@ class _Walker:
     # -- positions ---------------------------------------------------------
 
     def _at(self, node: cst.CSTNode) -> tuple[int, int]:
-        span = self.positions.get(node)
+        span = self.positions.get(id(node))
         if span is None:
             return (0, 0)
         return (span[0], span[1] + 1)
 
     def _end_line(self, node: cst.CSTNode) -> int:
-        span = self.positions.get(node)
+        span = self.positions.get(id(node))
         return span[2] if span is not None else 0
 
     @property
@@ -499,7 +535,7 @@ class _Walker:
 
     def _SimpleString(self, node: cst.SimpleString) -> None:
         try:
-            value = node.evaluated_value
+            value = _string_value(node.value)
         except Exception:  # noqa: BLE001 - odd escapes must not stop analysis
             return
         if isinstance(value, bytes):
@@ -775,7 +811,7 @@ class _Walker:
             fact = ArgFact(pos, keyword, line=line, column=col)
             if isinstance(value, cst.SimpleString):
                 try:
-                    evaluated = value.evaluated_value
+                    evaluated = _string_value(value.value)
                     fact = ArgFact(pos, keyword, string=evaluated if isinstance(evaluated, str) else None, line=line, column=col)
                 except Exception:  # noqa: BLE001
                     pass
@@ -839,7 +875,7 @@ def _fields_of(node: cst.CSTNode) -> tuple[str, ...]:
     return names
 
 
-def child_nodes(node: cst.CSTNode, positions: dict[cst.CSTNode, Span]) -> list[cst.CSTNode]:
+def child_nodes(node: cst.CSTNode, positions: dict[int, Span]) -> list[cst.CSTNode]:
     """`node.children` in the same (source) order, without the inert ones. libcst builds
     `children` by re-creating the node through a visitor, which cost a third of the walk; this
     reads the dataclass fields and orders them by their positions (already computed). Falls back
@@ -855,7 +891,7 @@ def child_nodes(node: cst.CSTNode, positions: dict[cst.CSTNode, Span]) -> list[c
     if len(found) < 2:
         return found
     try:
-        starts = [positions[child][:2] for child in found]
+        starts = [positions[id(child)][:2] for child in found]
     except KeyError:
         return [c for c in node.children if not isinstance(c, _INERT)]
     order = sorted(range(len(found)), key=starts.__getitem__)

@@ -5,6 +5,7 @@ files, and the one place a per-notebook failure becomes a result instead of a cr
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -19,8 +20,7 @@ from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, 
 from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
-from nbrefactor.audit.project import ProjectContext, discover_project
-from nbrefactor.audit.secrets import notebook_secrets, redact
+from nbrefactor.audit.project import ProjectContext, discover_project, resolved_path
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
     from nbrefactor.audit.analysis import NotebookFacts
@@ -56,6 +56,7 @@ def _audit_notebook(
 ) -> Analysis:
     from nbrefactor.audit.analysis import analyse_notebook
     from nbrefactor.audit.rules import RuleContext, all_rules
+    from nbrefactor.audit.secrets import notebook_secrets
 
     facts = analyse_notebook(notebook)
     ctx = RuleContext(facts, catalog, project, settings)
@@ -90,6 +91,8 @@ def _is_suppressed(hit: Hit, code: str) -> bool:
 
 
 def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog, known: frozenset[str] = frozenset()) -> Diagnostic:
+    from nbrefactor.audit.secrets import redact  # (here: a run answered from the cache never loads it)
+
     cell = hit.cell
     snippet = hit.snippet
     if snippet is None and cell is not None and hit.line:
@@ -195,10 +198,30 @@ def printable_path(text: str) -> str:
 
 def _display(path: Path) -> str:
     try:
-        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        if os.sep != "/":
+            shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        else:  # the same answer from strings (pathlib's parsing was most of a cached audit's path handling)
+            real, cwd = resolved_path(path), _resolved_cwd()
+            if real == cwd:
+                shown = "."
+            elif real.startswith(cwd.rstrip("/") + "/"):
+                shown = real[len(cwd.rstrip("/")) + 1:]
+            else:
+                raise ValueError(real)
     except (ValueError, OSError):
         shown = path.as_posix()
     return printable_path(shown)
+
+
+_CWD: dict[str, str] = {}
+
+
+def _resolved_cwd() -> str:
+    here = os.getcwd()
+    if here not in _CWD:
+        _CWD.clear()
+        _CWD[here] = resolved_path(here)
+    return _CWD[here]
 
 
 def audit_file(file: Path, display: str, settings: Settings, catalog: Catalog, timeout: float = 0) -> NotebookResult:
@@ -373,6 +396,26 @@ def _warm_up(settings: Settings) -> None:
     analyse_cell(Cell(index=0, cell_type="code", source="x = 1"))
     parse_install("pip install warm-up==1.0")
     pipreqs_mapping()
+    # Every rule once, on a small notebook: what rules build on their first use (indexes of the
+    # catalogue, compiled patterns: ~30 ms) is then inherited instead of built again in each worker.
+    import ctypes  # noqa: F401  (each worker's `die_with_parent` loads it otherwise)
+
+    warm = Notebook("warm-up.ipynb", tuple(Cell(index=i, cell_type="code", source=s) for i, s in enumerate(_WARM_UP_CELLS)))
+    try:
+        audit_notebook(warm, settings, ProjectContext(), load_catalog(settings.rules_dirs))
+    except Exception:  # noqa: BLE001 - an optimisation only: the real audits report their own errors
+        pass
+
+
+_WARM_UP_CELLS = (
+    "%matplotlib inline\n!pip install -q lightgbm==4.1.0\nimport os, sys, random\nimport numpy as np\nimport pandas as pd",
+    "import torch\nfrom sklearn.model_selection import train_test_split\nfrom sklearn.ensemble import RandomForestClassifier",
+    "os.chdir('/content/drive/MyDrive/project')\ndf = pd.read_csv('/home/user/data/train.csv')\nAPI_KEY = 'not-a-real-key-0000'",
+    "X_train, X_test, y_train, y_test = train_test_split(df, df['y'], test_size=0.2)\nmodel = RandomForestClassifier()\n"
+    "model.fit(X_train, y_train)\nsample = np.random.choice(len(df), 10)\nnet = torch.nn.Linear(3, 2).to('cuda')",
+    "import urllib.request\nurllib.request.urlretrieve('https://example.com/helper.py', 'helper.py')\n"
+    "def f(frame):\n    global THRESHOLD\n    THRESHOLD = 1\n    return frame\ndf.to_csv('/tmp/out.csv')\nprint x",
+)
 
 
 def _audit_in_pool(
@@ -383,10 +426,29 @@ def _audit_in_pool(
     cache: Optional[ResultCache] = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> list[NotebookResult]:
+    _warm_up(settings)
+    # Everything loaded so far (modules, the catalogue, the distributions listing) is shared with
+    # the forked workers copy-on-write; a garbage collection in a worker would walk, and so write
+    # to and copy, every page of it. Frozen objects are left out of collections (measured: a
+    # sixth less CPU in the workers of a 100-notebook audit).
+    gc.freeze()
+    try:
+        return _map_in_pool(files, settings, workers, on_result, cache, timeout)
+    finally:
+        gc.unfreeze()  # (a library caller's later garbage is collected as usual)
+
+
+def _map_in_pool(
+    files: Sequence[tuple[Path, str, Optional[str]]],
+    settings: Settings,
+    workers: int,
+    on_result: Optional[Callable[[NotebookResult], None]],
+    cache: Optional[ResultCache],
+    timeout: float,
+) -> list[NotebookResult]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _warm_up(settings)
     jobs = [(str(file), display, settings, cache, key, timeout) for file, display, key in files]
     # Big chunks keep the inter-process traffic low; four per worker keep the load balanced.
     chunksize = max(1, len(jobs) // (workers * 4))

@@ -24,11 +24,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import Any
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.patterns import lowered, matches_any
 
 Position = tuple[int, int, int]  # (cell index, line, column)
 
@@ -51,8 +51,7 @@ def _list(entry: Mapping[str, Any], single: str, plural: str) -> tuple[str, ...]
 
 
 def _match(value: str, patterns: Iterable[str]) -> bool:
-    low = value.lower()
-    return any(fnmatchcase(low, p.lower()) for p in patterns)
+    return matches_any(value.lower(), lowered(patterns if isinstance(patterns, tuple) else tuple(patterns)))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ or a `pyproject.toml` with a `[tool.nbrefactor]` table (the root itself included
 from __future__ import annotations
 
 import configparser
+import errno
+import fnmatch
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -244,8 +247,21 @@ def is_project_root(folder: Path) -> bool:
 
 
 def discover_project(notebook_path: str | Path, display_root: Optional[Path] = None) -> ProjectContext:
-    folder = Path(notebook_path).resolve().parent
+    folder = Path(os.path.dirname(resolved_path(notebook_path)))
     return _discover_folder(folder, display_root.resolve() if display_root else None)
+
+
+def resolved_path(path: str | Path) -> str:
+    """`str(Path(path).resolve())` without building pathlib objects (a fifth of an audit answered
+    from the cache went to pathlib's parsing): `os.path.realpath`, and the same error for a
+    symlink loop."""
+    real = os.path.realpath(path)
+    try:
+        os.stat(real)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise RuntimeError(f"Symlink loop from {exc.filename!r}") from None
+    return real
 
 
 @lru_cache(maxsize=1024)
@@ -256,27 +272,53 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
     while True:
         if current != folder:
             project_modules |= _local_modules(current, strict=True)
-        for pattern in MANIFEST_GLOBS:
-            found = sorted(current.glob(pattern))
-            for sub in ENVIRONMENT_FOLDERS:
-                if pattern not in ("pyproject.toml", "setup.cfg"):
-                    found += sorted((current / sub).glob(pattern))
-            for file in found:
-                if not file.is_file():
-                    continue
-                try:
-                    text = file.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    continue
-                manifest = parse_manifest(_display(file, display_root), text)
-                if manifest is not None:
-                    manifests.append(manifest)
+        for file in manifest_candidates(current):
+            if not file.is_file():
+                continue
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            manifest = parse_manifest(_display(file, display_root), text)
+            if manifest is not None:
+                manifests.append(manifest)
         if is_project_root(current) or current.parent == current:
             if (current / "src").is_dir():
                 project_modules |= _local_modules(current / "src", strict=True)
             break
         current = current.parent
     return ProjectContext(tuple(manifests), frozenset(_local_modules(folder)), frozenset(project_modules))
+
+
+def manifest_candidates(folder: Path) -> tuple[Path, ...]:
+    """For each of MANIFEST_GLOBS in turn: `sorted(folder.glob(pattern))`, then the same in each of
+    ENVIRONMENT_FOLDERS (binder/, .binder/, .devcontainer/; not for pyproject.toml and setup.cfg,
+    which only declare the folder they are in). One listing per folder instead of one glob per
+    pattern: the folders above a notebook include `/tmp` and `/`."""
+    listings: dict[Path, Optional[list[str]]] = {}
+
+    def matches(where: Path, pattern: str) -> list[Path]:
+        if os.sep != "/":  # (pathlib sorts names case-insensitively on Windows)
+            return sorted(where.glob(pattern))
+        if where not in listings:
+            try:
+                with os.scandir(where) as listing:
+                    listings[where] = [entry.name for entry in listing if _ANY_MANIFEST(entry.name)]
+            except OSError:
+                listings[where] = None
+        names = listings[where]
+        return [where / name for name in sorted(fnmatch.filter(names, pattern))] if names else []
+
+    found: list[Path] = []
+    for pattern in MANIFEST_GLOBS:
+        found += matches(folder, pattern)
+        if pattern not in ("pyproject.toml", "setup.cfg"):
+            for sub in ENVIRONMENT_FOLDERS:
+                found += matches(folder / sub, pattern)
+    return tuple(found)
+
+
+_ANY_MANIFEST = re.compile("|".join(fnmatch.translate(p) for p in MANIFEST_GLOBS)).match
 
 
 def _display(file: Path, root: Optional[Path]) -> str:
@@ -298,15 +340,34 @@ def _local_modules(folder: Path, strict: bool = False) -> frozenset[str]:
     above the notebook does not hide a third-party `scripts` import."""
     names: set[str] = set()
     try:
-        entries = list(folder.iterdir())
+        # os.scandir: the entries' types come with the listing (no stat each; `/tmp` above a
+        # notebook can hold a thousand entries).
+        with os.scandir(folder) as listing:
+            entries = list(listing)
     except OSError:
         return frozenset()
     for entry in entries:
+        name = entry.name
         try:
-            if entry.suffix == ".py" and entry.is_file():
-                names.add(entry.stem)
-            elif entry.is_dir() and ((entry / "__init__.py").exists() or (not strict and any(entry.glob("*.py")))):
-                names.add(entry.name)
+            if len(name) > 3 and name.endswith(".py") and entry.is_file():  # pathlib's `suffix == ".py"`
+                names.add(name[:-3])
+            elif entry.is_dir() and (
+                _exists(os.path.join(entry.path, "__init__.py")) or (not strict and any(Path(entry.path).glob("*.py")))
+            ):
+                names.add(name)
         except OSError:  # a locked sub-folder (chmod 000) is not a module, and not this notebook's problem
             continue
     return frozenset(names)
+
+
+def _exists(path: str) -> bool:
+    """`Path(path).exists()`: False for a missing path, an error for an unreadable one."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EBADF):
+            return False
+        raise
+    return True

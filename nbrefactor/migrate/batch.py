@@ -51,7 +51,7 @@ from nbrefactor.migrate import DEFAULT_TIMEOUT
 from nbrefactor.fileio import MANIFEST, write_if_changed
 from nbrefactor.migrate.one_model import MigrateOptions, describe_plan, find_models, migrate_one
 from nbrefactor.audit.types import LoadError
-from nbrefactor.audit.project import MANIFEST_GLOBS, is_project_root
+from nbrefactor.audit.project import is_project_root, manifest_candidates
 from nbrefactor.report.migration import failed_record, model_record
 
 CACHE_FILE = ".nbrefactor-cache.json"
@@ -564,10 +564,9 @@ class Keyer:
         rows = []
         current = folder
         while True:
-            for pattern in MANIFEST_GLOBS:
-                for file in sorted(current.glob(pattern)):
-                    if file.is_file():
-                        rows.append(f"{file}\x1e{file_digest(file)}")
+            for file in manifest_candidates(current):  # the same files the audit reads (binder/ and .devcontainer/ too)
+                if file.is_file():
+                    rows.append(f"{file}\x1e{file_digest(file)}")
             if current != folder:
                 try:
                     names = sorted(

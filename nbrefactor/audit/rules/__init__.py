@@ -12,13 +12,15 @@ import pkgutil
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import ClassVar, Iterator, Mapping, Optional
+from typing import Callable, ClassVar, Iterator, Mapping, Optional, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.project import ProjectContext
 from nbrefactor.config import Settings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,20 @@ class RuleContext:
     project: ProjectContext
     settings: Settings = field(default_factory=Settings)  # for the rule options of [tool.nbrefactor.<family>]
 
+    # What several rules derive from the same facts (randomness facts, …), computed once per
+    # notebook: `shared(name, compute)`.
+    _shared: dict = field(default_factory=dict, compare=False, repr=False)
+
     @property
     def cells(self) -> tuple[CellAnalysis, ...]:
         return self.facts.cells
+
+    def shared(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()`, once per notebook for every rule that asks for `name` (pure derivations
+        of the facts only)."""
+        if name not in self._shared:
+            self._shared[name] = compute()
+        return self._shared[name]
 
 
 # --- suppressions --------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ competition). The catalogue is `rules/downloads.toml`; literal URLs are PTH003's
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import shlex
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 
@@ -90,7 +90,7 @@ def _call_fetch(
         # star import (fastai's notebooks are written that way); any of them may provide it.
         candidates = [f"{module}.{call.func}" for module in star_modules]
     for entry in catalog.calls:
-        if not any(fnmatch.fnmatchcase(q, p) for q in candidates for p in entry.patterns):
+        if not any(matches_any(q, entry.patterns) for q in candidates):
             continue
         if entry.when_keyword:
             given = _value(call, entry.when_keyword)

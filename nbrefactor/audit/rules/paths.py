@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
+from nbrefactor.audit.analysis import python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -1111,7 +1112,7 @@ def _parsed(ca: CellAnalysis) -> Optional[ast.Module]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(ca.masked.python)
+            return python_tree(ca.masked.python)
     except (SyntaxError, ValueError, RecursionError):
         return None
 

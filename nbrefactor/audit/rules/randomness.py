@@ -22,12 +22,12 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Any
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.config import rule_enabled
@@ -55,7 +55,7 @@ def _matches(name: str, patterns: Iterable[str]) -> bool:
 @lru_cache(maxsize=4096)  # bounded: a few hundred KiB at most
 def _matches_memo(name: str, patterns: tuple[str, ...]) -> bool:
     # Every call of every notebook is tested against every catalogue pattern: remember answers.
-    return any(fnmatchcase(name, p) for p in patterns)
+    return matches_any(name, patterns)
 
 
 @dataclass(frozen=True)
@@ -569,6 +569,10 @@ def _never_seeded(rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> 
 
 
 def _facts(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
+    return ctx.shared("randomness", lambda: _analyse(ctx))
+
+
+def _analyse(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
     catalog = RandomnessCatalog.from_catalog(ctx.catalog)
     return catalog, analyse_randomness(ctx.facts, catalog)
 

@@ -6,6 +6,7 @@ import ast
 from typing import Callable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis
+from nbrefactor.audit.analysis import python_tree
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.rules import code as code_cell
@@ -231,7 +232,7 @@ def _parse(ca: CellAnalysis) -> Optional[ast.Module]:
     if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
         return None
     try:
-        return ast.parse(ca.masked.python)
+        return python_tree(ca.masked.python)
     except (SyntaxError, ValueError, RecursionError):
         return None
 

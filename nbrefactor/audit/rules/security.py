@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis
+from nbrefactor.audit.analysis import python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.secrets import SecretMatch, credential_names, find_secrets, is_credential_value, mask, redact
 from nbrefactor.audit.types import Family, Severity
@@ -44,9 +45,10 @@ def _key(match: SecretMatch) -> str:
 
 def _line_starts(text: str) -> list[int]:
     starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            starts.append(i + 1)
+    index = text.find("\n")  # (str.find, not a Python loop over every character)
+    while index >= 0:
+        starts.append(index + 1)
+        index = text.find("\n", index + 1)
     return starts
 
 
@@ -435,7 +437,7 @@ def credential_literals(ca: CellAnalysis, catalog: Catalog) -> tuple[CredentialL
     # Cheap gate: parse only cells that mention a credential-like word at all.
     if ca.masked.is_python and python.strip() and re.search(r"(?i)pass|pwd|secret|token|key|cred|conn|_pw", python):
         try:
-            tree = ast.parse(python)
+            tree = python_tree(python)
         except (SyntaxError, ValueError, RecursionError):
             tree = None
         if tree is not None:
