@@ -283,10 +283,15 @@ def _torch_save(value: Any) -> bytes:
     return buffer.getvalue()
 
 
+class _HoldsTensors(Exception):
+    """Raised while pickling a value on meeting its first tensor: the value goes to torch.save."""
+
+
 def _pickle_noting_tensors(value: Any) -> tuple[bytes, bool]:
-    """The pickle of `value` (`_pickle`'s bytes), and whether a torch Tensor was met while writing
-    it (at any depth: in a container, an object's attributes, a module's parameters). Values are
-    pickled once: only a value that holds tensors is written again, with `torch.save`."""
+    """The pickle of `value` (`_pickle`'s bytes) and False; or b"" and True as soon as a torch
+    Tensor is met while writing it (at any depth: in a container, an object's attributes, a
+    module's parameters) — pickling stops there, before any storage is copied, and the value is
+    written once, with `torch.save`."""
     torch = sys.modules.get("torch")  # a value can only hold a tensor when torch is imported
     if torch is None:
         return _pickle(value), False
@@ -298,17 +303,17 @@ def _pickle_noting_tensors(value: Any) -> tuple[bytes, bool]:
         base = pickle.Pickler
 
     class NotingPickler(base):  # type: ignore[misc, valid-type]
-        holds_tensors = False
-
         def persistent_id(self, obj: Any) -> None:  # called for every object written; None: pickle it as usual
             if isinstance(obj, torch.Tensor):
-                self.holds_tensors = True
+                raise _HoldsTensors
             return None
 
     buffer = io.BytesIO()
-    pickler = NotingPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dump(value)
-    return buffer.getvalue(), pickler.holds_tensors
+    try:
+        NotingPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    except _HoldsTensors:
+        return b"", True
+    return buffer.getvalue(), False
 
 
 def _read_torch(data: bytes, device: Optional[str] = None) -> Any:
