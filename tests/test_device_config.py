@@ -19,7 +19,6 @@ import os
 import pickle
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -54,12 +53,16 @@ TORCH_STEPS_NOTEBOOK = [
     ("md", "# Tiny regression"),
     'import torch\nfrom torch import nn\ntorch.manual_seed(0)\ndevice = torch.device("cuda")',
     ("md", "## Data"),
-    "X = torch.randn(64, 3)\ny = X @ torch.tensor([[1.0], [-2.0], [0.5]])\n"
-    "batches = [(X[i:i + 16].to(device), y[i:i + 16].to(device)) for i in range(0, 64, 16)]",
+    (
+        "X = torch.randn(64, 3)\ny = X @ torch.tensor([[1.0], [-2.0], [0.5]])\n"
+        "batches = [(X[i:i + 16].to(device), y[i:i + 16].to(device)) for i in range(0, 64, 16)]"
+    ),
     ("md", "## Train"),
-    "model = nn.Linear(3, 1).to(device)\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
-    "for epoch in range(20):\n    for xb, yb in batches:\n        optimizer.zero_grad()\n"
-    "        loss = ((model(xb) - yb) ** 2).mean()\n        loss.backward()\n        optimizer.step()",
+    (
+        "model = nn.Linear(3, 1).to(device)\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+        "for epoch in range(20):\n    for xb, yb in batches:\n        optimizer.zero_grad()\n"
+        "        loss = ((model(xb) - yb) ** 2).mean()\n        loss.backward()\n        optimizer.step()"
+    ),
     ("md", "## Evaluate"),
     "with torch.no_grad():\n    test_loss = float(((model(X.to(device)) - y.to(device)) ** 2).mean())\nprint(test_loss)",
 ]

@@ -224,7 +224,7 @@ def test_torch_values_a_gpu_step_wrote_load_onto_the_steps_device(tmp_path):
     model = torch.nn.Linear(3, 1)
     for name, value in (("t", tensor), ("m", model)):
         path = str(tmp_path / name)
-        assert _as_if_on_a_gpu(lambda: artifacts.save(value, path)) == "torch"
+        assert _as_if_on_a_gpu(lambda value=value, path=path: artifacts.save(value, path)) == "torch"
         if not torch.cuda.is_available():  # the file really is a GPU step's: unmapped, it does not load here
             with pytest.raises(RuntimeError, match="CUDA"):
                 torch.load(path, weights_only=False)

@@ -306,7 +306,6 @@ def _pickle_noting_tensors(value: Any) -> tuple[bytes, bool]:
         def persistent_id(self, obj: Any) -> None:  # called for every object written; None: pickle it as usual
             if isinstance(obj, torch.Tensor):
                 raise _HoldsTensors
-            return None
 
     buffer = io.BytesIO()
     try:
