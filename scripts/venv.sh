@@ -18,3 +18,19 @@ if python -m uv --version >/dev/null 2>&1; then
 else
   python -m pip install -q --disable-pip-version-check -e ./runtime -e ".[$NBREFACTOR_EXTRAS]" || exit 1
 fi
+# The test extras' PyTorch: its CPU build (~190 MB wheel), never PyPI's default CUDA build (several
+# GB of nvidia-* wheels), which is why it is no extra. `torch==2.13.0+cpu` exists only where a
+# local version can: a find-links folder of this machine's pip configuration (tried first: PyPI has
+# no `+cpu` builds, so this fails fast elsewhere), then PyTorch's CPU index. A torch already
+# installed (any build) is kept. Without it the torch tests skip, each saying why.
+case ",$NBREFACTOR_EXTRAS," in
+  *,test,*)
+    if ! python -c 'import importlib.metadata as m; m.version("torch")' >/dev/null 2>&1; then
+      TORCH_CPU="torch==2.13.0+cpu"
+      python -m pip install -q --disable-pip-version-check "$TORCH_CPU" >/dev/null 2>&1 \
+        || python -m pip install -q --disable-pip-version-check --timeout 30 --retries 1 \
+             --extra-index-url https://download.pytorch.org/whl/cpu "$TORCH_CPU" \
+        || echo "warning: could not install $TORCH_CPU (neither from pip's configured find-links nor from https://download.pytorch.org/whl/cpu): the PyTorch and Keras tests will be skipped" >&2
+    fi
+    ;;
+esac

@@ -163,15 +163,154 @@ def test_the_step_runner_records_each_output_s_format_in_the_kfp_artifact_metada
     assert artifacts.load(str(tmp_path / "total")) == 6.0
 
 
-def test_torch_values_are_saved_with_torch_and_mapped_to_the_cpu(tmp_path):
-    torch = pytest.importorskip("torch", reason="torch is not installed here: the torch format and map_location were not run")
+# PyTorch with the real library (the CPU build scripts/venv.sh installs with the test extras). No
+# GPU here, so "what a GPU step wrote" is made as torch.save makes it on a GPU: the same archive,
+# each storage tagged with its location `cuda:0` (torch.serialization.location_tag, patched while
+# saving). A plain torch.load of that file fails on this machine, which the tests check first.
+TORCH_MISSING = "torch is not installed (scripts/venv.sh installs torch==2.13.0+cpu with the test extras and warns when it cannot): the torch format and device mapping were not run"
+
+
+def _as_if_on_a_gpu(save):
+    """Run `save()` with every storage it writes tagged `cuda:0`, as on a GPU machine."""
+    from unittest import mock
+
+    import torch.serialization
+
+    with mock.patch.object(torch.serialization, "location_tag", lambda storage: "cuda:0"):
+        return save()
+
+
+def _devices(value) -> list[str]:
+    """The device of every tensor and `torch.device` in `value`, in order."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return [str(value.device)]
+    if isinstance(value, torch.device):
+        return [f"device:{value}"]
+    if isinstance(value, torch.nn.Module):
+        return [str(p.device) for p in value.parameters()]
+    if isinstance(value, dict):
+        return [d for v in value.values() for d in _devices(v)]
+    if isinstance(value, (list, tuple)):
+        return [d for v in value for d in _devices(v)]
+    if hasattr(value, "__dict__"):
+        return _devices(vars(value))
+    return []
+
+
+class _Holder:
+    """A notebook's own object with a model inside (pickled by reference: this module is importable)."""
+
+    def __init__(self, net) -> None:
+        self.net = net
+        self.label = "holder"
+
+
+def _nested(torch):
+    torch.manual_seed(0)
+    weights = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+    return {
+        "tensors": [weights, (weights * 2, {"bias": torch.ones(2)})],
+        "holder": _Holder(torch.nn.Linear(3, 1)),
+        "device": torch.device("cuda:0"),
+        "epochs": 3,
+    }
+
+
+def test_torch_values_a_gpu_step_wrote_load_onto_the_steps_device(tmp_path):
+    torch = pytest.importorskip("torch", reason=TORCH_MISSING)
     tensor = torch.arange(6, dtype=torch.float32).reshape(2, 3)
-    assert artifacts.save(tensor, str(tmp_path / "t")) == "torch"
-    back = artifacts.load(str(tmp_path / "t"))
-    assert torch.equal(back, tensor) and back.device.type == ("cuda" if torch.cuda.is_available() else "cpu")
     model = torch.nn.Linear(3, 1)
-    assert artifacts.save(model, str(tmp_path / "m")) == "torch"
-    assert torch.equal(artifacts.load(str(tmp_path / "m")).weight, model.weight)
+    for name, value in (("t", tensor), ("m", model)):
+        path = str(tmp_path / name)
+        assert _as_if_on_a_gpu(lambda value=value, path=path: artifacts.save(value, path)) == "torch"
+        if not torch.cuda.is_available():  # the file really is a GPU step's: unmapped, it does not load here
+            with pytest.raises(RuntimeError, match="CUDA"):
+                torch.load(path, weights_only=False)
+        on_cpu = artifacts.load(path, "cpu")
+        assert _devices(on_cpu) == ["cpu"] * len(_devices(value))
+        # The mapping is the step's device, not a CPU fallback: the "meta" device (shapes, no data).
+        assert set(_devices(artifacts.load(path, "meta"))) == {"meta"}
+        if not torch.cuda.is_available():  # no device configured: the CPU when there is no GPU
+            assert set(_devices(artifacts.load(path))) == {"cpu"}
+    assert torch.equal(artifacts.load(str(tmp_path / "t"), "cpu"), tensor)
+    assert torch.equal(artifacts.load(str(tmp_path / "m"), "cpu").weight, model.weight)
+
+
+def test_containers_and_objects_holding_tensors_are_saved_with_torch_and_mapped_too(tmp_path):
+    torch = pytest.importorskip("torch", reason=TORCH_MISSING)
+    value = _nested(torch)
+    path = str(tmp_path / "nested")
+    assert _as_if_on_a_gpu(lambda: artifacts.save(value, path)) == "torch"
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="CUDA"):
+            torch.load(path, weights_only=False)
+    back = artifacts.load(path, "cpu")
+    # every tensor at every depth, the module inside the object, and the torch.device value
+    assert _devices(back) == ["cpu", "cpu", "cpu", "cpu", "cpu", "device:cpu"]
+    assert torch.equal(back["tensors"][1][0], value["tensors"][0] * 2) and torch.equal(back["tensors"][1][1]["bias"], torch.ones(2))
+    assert torch.equal(back["holder"].net.weight, value["holder"].net.weight) and back["holder"].label == "holder" and back["epochs"] == 3
+    assert _devices(artifacts.load(path, "meta")) == ["meta"] * 5 + ["device:meta"]
+    # A value holding no tensor is still pickled, byte for byte as before.
+    assert artifacts.save({"epochs": 3, "device": torch.device("cuda:0")}, str(tmp_path / "plain")) == "pickle"
+    assert _devices(artifacts.load(str(tmp_path / "plain"), "cpu")) == ["device:cpu"]
+
+
+def test_pickles_holding_tensors_from_earlier_runtime_versions_load_onto_the_steps_device(tmp_path):
+    """Before tensors in containers were saved with torch, they were pickled: such a file still
+    loads onto the step's device (each storage's own torch.load gets the map_location)."""
+    torch = pytest.importorskip("torch", reason=TORCH_MISSING)
+    import cloudpickle
+
+    value = _nested(torch)
+    path = tmp_path / "old"
+    path.write_bytes(_as_if_on_a_gpu(lambda: cloudpickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+    assert artifacts.format_of(path.read_bytes()) == "pickle"
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="CUDA"):
+            pickle.loads(path.read_bytes())
+    assert _devices(artifacts.load(str(path), "cpu")) == ["cpu"] * 5 + ["device:cpu"]
+
+
+def test_the_step_runner_loads_a_gpu_steps_outputs_onto_the_device_its_config_names(tmp_path, monkeypatch):
+    torch = pytest.importorskip("torch", reason=TORCH_MISSING)
+    import sys
+    import types
+
+    from nbrefactor_runtime import steps
+    from nbrefactor_runtime.spec import PackageSpec, StepSpec
+
+    package = types.ModuleType("torch_pkg")
+    package.__path__ = []  # type: ignore[attr-defined]
+    module = types.ModuleType("torch_pkg.steps_mod")
+    seen: dict = {}
+
+    def train(cfg):
+        return torch.nn.Linear(3, 1), [torch.ones(2, 3), {"scale": torch.tensor(2.0)}]
+
+    def evaluate(cfg, model, batches):
+        seen["devices"] = _devices([model, batches])
+        return "done"
+
+    module.train, module.evaluate = train, evaluate
+    monkeypatch.setitem(sys.modules, "torch_pkg", package)
+    monkeypatch.setitem(sys.modules, "torch_pkg.steps_mod", module)
+
+    class Config:
+        def __init__(self, artifacts_dir: str = str(tmp_path / "a"), device: str = "cpu") -> None:
+            self.artifacts_dir, self.device = artifacts_dir, device
+
+    spec = PackageSpec(package="torch_pkg", model_name="m", env_prefix="TORCH_PKG", device_field="device", steps={
+        "train": StepSpec("steps_mod", (), ("model", "batches")),
+        "evaluate": StepSpec("steps_mod", ("model", "batches"), ("status",)),
+    })
+    outs = {n: _Artifact(str(tmp_path / f"out_{n}")) for n in ("model", "batches")}
+    _as_if_on_a_gpu(lambda: steps.run_step(spec, Config, "train", {"device": "cuda"}, {}, outs))
+    assert {n: a.metadata for n, a in outs.items()} == {"model": {"format": "torch"}, "batches": {"format": "torch"}}
+    for device in ("cpu", "meta"):
+        steps.run_step(spec, Config, "evaluate", {"device": device}, outs, {"status": str(tmp_path / "status")})
+        assert seen["devices"] == [device] * 4
 
 
 def test_a_series_is_parquet_with_its_name_and_pickled_when_parquet_would_change_it(tmp_path):

@@ -1,6 +1,11 @@
 """Files a generated package's steps produce besides their values: figures the notebook displayed
 inline (saved here instead), and the serialisation of values that cross a step boundary: typed
-formats where one round-trips the value exactly (Parquet, `.npy`, torch), pickle for the rest."""
+formats where one round-trips the value exactly (Parquet, `.npy`, torch), pickle for the rest.
+
+PyTorch values are written with `torch.save` wherever they are — a tensor or module, and any value
+holding one (a list of tensors, a dict with a model and its optimizer, a notebook's object with a
+module inside) — so `load` maps every tensor onto the loading step's device (`map_location`): a
+CPU step reads what a GPU step wrote."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import os
 import pickle
 import sys
 import tempfile
+import types
 from pathlib import Path
 from typing import Any, Optional
 
@@ -59,8 +65,9 @@ def save(value: Any, path: str) -> str:
       dtypes, index and column labels with their types and names, `attrs`); checked on the bytes
       written;
     - a numpy ndarray (not object dtype, not a subclass): `.npy` (`numpy.save`, no pickle);
-    - a torch Tensor or Module: `torch.save` (cloudpickle inside, for classes the notebook
-      defined), so `load` can map a GPU step's tensors onto a CPU;
+    - a torch Tensor or Module, or any value that holds one (found while pickling it):
+      `torch.save` (cloudpickle inside, for classes the notebook defined), so `load` maps a GPU
+      step's tensors onto the loading step's device;
     - anything else, and a frame Parquet would change: cloudpickle (functions the notebook
       defined travel with their values), else pickle.
 
@@ -77,7 +84,10 @@ def encode(value: Any) -> tuple[bytes, str]:
         data = encoder(value)
         if data is not None:
             return data, fmt
-    return _pickle(value), PICKLE
+    data, holds_tensors = _pickle_noting_tensors(value)
+    if holds_tensors:  # a container of tensors, a model inside an object: mapped on load
+        return _torch_save(value), TORCH
+    return data, PICKLE
 
 
 def load(path: str, device: Optional[str] = None) -> Any:
@@ -105,11 +115,12 @@ def decode(data: bytes, device: Optional[str] = None) -> Any:
 
 
 class _DeviceUnpickler(pickle.Unpickler):
-    """Unpickles PyTorch values onto `device`: tensor storages through `torch.load(map_location=)`,
-    `torch.device` values as `device`, so every value a step gets lives where the step runs."""
+    """Unpickles PyTorch values onto `device`: tensor storages through `torch.load(map_location=)`
+    (a pickle holding tensors, as earlier runtime versions wrote), `torch.device` values as
+    `device`, so every value a step gets lives where the step runs."""
 
-    def __init__(self, handle: Any, device: str) -> None:
-        super().__init__(handle)
+    def __init__(self, handle: Any, device: str, **options: Any) -> None:
+        super().__init__(handle, **options)
         self.device = device
 
     def find_class(self, module: str, name: str) -> Any:
@@ -257,6 +268,12 @@ def _torch(value: Any) -> Optional[bytes]:
     torch = sys.modules.get("torch")
     if torch is None or not isinstance(value, (torch.Tensor, torch.nn.Module)):
         return None
+    return _torch_save(value)
+
+
+def _torch_save(value: Any) -> bytes:
+    import torch
+
     try:
         import cloudpickle as pickle_module
     except ImportError:  # pragma: no cover
@@ -266,11 +283,64 @@ def _torch(value: Any) -> Optional[bytes]:
     return buffer.getvalue()
 
 
+class _HoldsTensors(Exception):
+    """Raised while pickling a value on meeting its first tensor: the value goes to torch.save."""
+
+
+def _pickle_noting_tensors(value: Any) -> tuple[bytes, bool]:
+    """The pickle of `value` (`_pickle`'s bytes) and False; or b"" and True as soon as a torch
+    Tensor is met while writing it (at any depth: in a container, an object's attributes, a
+    module's parameters) — pickling stops there, before any storage is copied, and the value is
+    written once, with `torch.save`."""
+    torch = sys.modules.get("torch")  # a value can only hold a tensor when torch is imported
+    if torch is None:
+        return _pickle(value), False
+    try:
+        import cloudpickle
+
+        base: Any = cloudpickle.Pickler
+    except ImportError:  # pragma: no cover - cloudpickle comes with mlflow
+        base = pickle.Pickler
+
+    class NotingPickler(base):  # type: ignore[misc, valid-type]
+        def persistent_id(self, obj: Any) -> None:  # called for every object written; None: pickle it as usual
+            if isinstance(obj, torch.Tensor):
+                raise _HoldsTensors
+
+    buffer = io.BytesIO()
+    try:
+        NotingPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    except _HoldsTensors:
+        return b"", True
+    return buffer.getvalue(), False
+
+
 def _read_torch(data: bytes, device: Optional[str] = None) -> Any:
-    """A GPU step's tensors and models open on a machine without one: storages saved on a CUDA
-    device are mapped to the CPU when no CUDA device is available (else they stay where they were)."""
+    """A GPU step's tensors and models open on a machine without one: every storage, wherever it
+    sits in the value, is loaded onto `device` (`map_location`), and `torch.device` values become
+    `device` too. Without a device, storages saved on a CUDA device are mapped to the CPU when no
+    CUDA device is available (else they stay where they were)."""
     import torch
 
     location = device if device is not None else (None if torch.cuda.is_available() else "cpu")
-    # weights_only=False: a whole module (the notebook's class) is what was saved, by this library.
-    return torch.load(io.BytesIO(data), map_location=location, weights_only=False)
+    options: dict[str, Any] = {}
+    if device is not None:
+        options["pickle_module"] = _device_pickle_module(device)
+    # weights_only=False: the file was written by this package's previous step (`save`), which
+    # the pipeline trusts as it trusts its pickles; weights_only=True would refuse the whole
+    # modules and objects of classes the notebook defined, which are what steps pass.
+    return torch.load(io.BytesIO(data), map_location=location, weights_only=False, **options)
+
+
+def _device_pickle_module(device: str) -> Any:
+    """A stand-in for the `pickle` module that `torch.load` unpickles with (`pickle_module=`): its
+    Unpickler turns `torch.device` values into `device`, as `_DeviceUnpickler` does for pickles."""
+
+    class Unpickler(_DeviceUnpickler):
+        def __init__(self, handle: Any, **options: Any) -> None:
+            super().__init__(handle, device, **options)
+
+    module = types.ModuleType("nbrefactor_device_pickle")
+    module.Unpickler = Unpickler  # type: ignore[attr-defined]
+    module.load = pickle.load  # type: ignore[attr-defined]
+    return module

@@ -18,6 +18,7 @@ import numbers
 import os
 import re
 import sys
+import types
 import warnings
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -312,10 +313,11 @@ def flavour_of(model: Any) -> str:
         return "sklearn"
     if root == "statsmodels" or "statsmodels" in mro:
         return "statsmodels"
-    if "torch" in mro:
-        return "pytorch"
+    # Before torch: on Keras 3's PyTorch backend every Keras layer and model is a torch.nn.Module.
     if "keras" in mro or "tf_keras" in mro or root == "tensorflow":
         return "keras"
+    if "torch" in mro:
+        return "pytorch"
     if callable(getattr(model, "predict", None)):
         return "pyfunc"
     return ""
@@ -394,8 +396,7 @@ def log_model(model: Any, requirements: list[str], example: Any = None) -> Optio
         # the model (refusing data-dependent control flow); pickle loads every nn.Module back.
         info = importlib.import_module("mlflow.pytorch").log_model(model, serialization_format="pickle", **options)
     elif flavour == "keras":
-        # `mlflow.keras` is the Keras 3 flavour and redirects to `mlflow.tensorflow` for Keras 2.
-        info = importlib.import_module("mlflow.keras").log_model(model, **options)
+        info = _log_keras(model, options)
     elif flavour == "pyfunc":
         wrapper = model if isinstance(model, sys.modules[__name__].PredictWrapper) else sys.modules[__name__].PredictWrapper(model)
         info = mlflow.pyfunc.log_model(python_model=wrapper, **options)
@@ -406,6 +407,30 @@ def log_model(model: Any, requirements: list[str], example: Any = None) -> Optio
     if example is not None:
         mlflow.set_tag("nbrefactor.input_example_rows", str(len(example) if hasattr(example, "__len__") else example.shape[0]))
     return info.model_uri
+
+
+def _log_keras(model: Any, options: dict[str, Any]) -> Any:
+    """`mlflow.keras` is the Keras 3 flavour and redirects to `mlflow.tensorflow` for Keras 2.
+    With an input example, the Keras 3 flavour's `save_model` (MLflow 3.17) fails: it writes the
+    example before it creates the model's folder (FileNotFoundError on `input_example.json`), and it
+    never infers a signature from the example. So the signature is inferred here (the model's
+    predictions on the example) and the folder made before the flavour saves into it."""
+    import mlflow.keras
+    from mlflow.models import Model, infer_signature
+
+    example = options.get("input_example")
+    keras_major = int(str(getattr(sys.modules.get("keras"), "__version__", "3")).split(".")[0] or 3)
+    if example is None or keras_major < 3:
+        return mlflow.keras.log_model(model, **options)
+
+    def save_model(path: str, **kwargs: Any) -> Any:
+        os.makedirs(path, exist_ok=True)
+        return mlflow.keras.save_model(path=path, **kwargs)
+
+    flavour = types.SimpleNamespace(__name__="mlflow.keras", save_model=save_model)
+    signature = infer_signature(example, model.predict(example, verbose=0))
+    return Model.log(artifact_path=None, name=options["name"], flavor=flavour, model=model, signature=signature,
+                     input_example=example, pip_requirements=options["pip_requirements"])
 
 
 def _pins(*distributions: str) -> list[str]:
