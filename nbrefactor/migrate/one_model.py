@@ -254,6 +254,17 @@ def gather_inputs(
                 requirements[key] = Requirement(need.name, need.pinned, "pip-magic")
             else:
                 version = _installed_version(need.name)
+                if version and "+" in version:
+                    # A local build variant (`2.13.0+cpu`, `2.1.0+cu121`) exists only on its vendor's
+                    # index, so `==2.13.0+cpu` does not install from PyPI: pin the public release.
+                    public, variant = version.split("+", 1)
+                    review.append(
+                        ReviewItem(facts.notebook.path, need.cell.index if need.cell else None, need.line,
+                                   f"`{need.name}` was installed here as the local build `{version}`; pinned as the public release "
+                                   f"`{public}`, which the package index serves as its default build. For the `{variant}` build, add its "
+                                   "vendor's index to requirements.txt (`--extra-index-url …`) and pin the local version")
+                    )
+                    version = public
                 requirements[key] = Requirement(need.name, version, "environment" if version else "unpinned")
                 if version is None:
                     review.append(
