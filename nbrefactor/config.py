@@ -62,7 +62,7 @@ _LIST_KEYS = {"select", "ignore", "extend-select", "exclude", "extend-exclude", 
 _STRING_KEYS = {"fail-on", "baseline"}
 _TABLE_KEYS = {"per-file-ignores"}
 # Tables read by the compiler and the batch runner; accepted here so one schema covers the file.
-_OWNED_ELSEWHERE = {"models", "gpu", "migrate", "report", "mlflow", "image", "pipeline", "resources"}
+_OWNED_ELSEWHERE = {"models", "gpu", "migrate", "report", "mlflow", "image", "pipeline", "resources", "drift"}
 KNOWN_KEYS = _LIST_KEYS | _STRING_KEYS | _TABLE_KEYS | _OWNED_ELSEWHERE
 
 
