@@ -158,3 +158,16 @@ def test_a_stattest_evidently_refuses_is_a_settings_error_not_a_silent_fallback(
     result = evidently_drift(frame, frame, columns, stattest="jensenshannon", stattest_threshold=0.05)
     assert {c["method"] for c in result["columns"].values()} == {"jensenshannon"}
     assert {c["threshold"] for c in result["columns"].values()} == {0.05}
+
+
+def test_a_wrong_drift_setting_is_one_line_naming_the_file_not_an_internal_error(tmp_path):
+    from nbrefactor.config import settings_from_table
+    from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths
+
+    settings = settings_from_table({"drift": {"stattest": "kolmogorov"}}, source="proj/pyproject.toml")
+    results, _ = migrate_paths([str(CHURN)], settings, MigrateOptions(out=tmp_path / "out"))
+    assert [r.status for r in results] == ["failed"]
+    (problem,) = results[0].problems
+    assert problem.startswith("proj/pyproject.toml: [tool.nbrefactor.drift] stattest:") and "'kolmogorov'" in problem
+    assert "internal error" not in problem
+    assert not (tmp_path / "out" / "churn").exists()
