@@ -67,7 +67,7 @@ def _migrate(notebook: Path, out: Path) -> Path:
 
 def _artifact_names(package: Path) -> set[str]:
     """Every input and output artifact of every component in the compiled pipeline.yaml."""
-    spec = yaml.safe_load((package / "pipeline" / "pipeline.yaml").read_text(encoding="utf-8"))
+    spec = next(yaml.safe_load_all((package / "pipeline" / "pipeline.yaml").read_text(encoding="utf-8")))
     names: set[str] = set()
     for component in spec["components"].values():
         for side in ("inputDefinitions", "outputDefinitions"):
@@ -169,3 +169,68 @@ def test_credential_sources_beyond_names(tmp_path):
     for step in plan.steps:
         assert "pasted" not in {*step.inputs, *step.outputs}, step
     assert any(item.cell == 3 and item.line == 2 and "waits for a person (`input(…)`" in item.what for item in plan.review)
+
+
+WAREHOUSE = "Wh-9f27c1d3e8b4"
+
+
+def test_a_secret_config_field_is_no_pipeline_parameter_nor_mlflow_param(tmp_path):
+    """A credential literal becomes a config field with no default (plan.py); kfp stores and shows
+    pipeline parameters with each run, and MLflow params with the run: the field is neither. Each
+    step's pod reads it from its environment variable, filled from a Kubernetes secret."""
+    from mlflow import MlflowClient
+
+    notebook = write_notebook(tmp_path / "warehouse.ipynb", [
+        "from sklearn.linear_model import LogisticRegression\nwarehouse_password = \"Spr1ng-2024-Qx\"\n"
+        "rows = [[0.0], [1.0], [2.0], [3.0]]\nlabels = [0, 0, 1, 1]",
+        ("md", "## Train"),
+        "model = LogisticRegression().fit(rows, labels)\nlogin_ok = warehouse_password.startswith('Wh-')\naccuracy = model.score(rows, labels)",
+    ])
+    package = _migrate(notebook, tmp_path / "out")
+    config = (package / "src" / "warehouse" / "config.py").read_text(encoding="utf-8")
+    assert 'warehouse_password: str = ""' in config and "Spr1ng" not in config
+    # kfp writes the pipeline spec, then the platform (Kubernetes) spec as a second YAML document.
+    spec, platform = yaml.safe_load_all((package / "pipeline" / "pipeline.yaml").read_text(encoding="utf-8"))
+    assert "warehouse_password" not in spec["root"]["inputDefinitions"]["parameters"]
+    assert "warehouse_password" not in _artifact_names(package)
+    executors = platform["platforms"]["kubernetes"]["deploymentSpec"]["executors"]
+    step_executors = {name for name in spec["deploymentSpec"]["executors"] if name.startswith("exec-step-")}
+    assert step_executors and step_executors <= set(executors)
+    for name in step_executors:
+        (mapping,) = executors[name]["secretAsEnv"]
+        assert mapping["secretName"] == "warehouse-credentials"
+        assert mapping["keyToEnv"] == [{"envVar": "WAREHOUSE_WAREHOUSE_PASSWORD", "secretKey": "warehouse_password"}]
+
+    # A tracked local run with the variable set: the steps see it, MLflow's params do not hold it.
+    work = tmp_path / "work"
+    work.mkdir()
+    script = (
+        "import json\n"
+        "from warehouse import config, pipeline\n"
+        "out = pipeline.run(config.Config.from_env().replace(artifacts_dir='artifacts'))\n"
+        "print('LOGIN', json.dumps(bool(out.get('login_ok'))))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
+    env.update({"PYTHONPATH": str(package / "src") + os.pathsep + env.get("PYTHONPATH", ""), "WAREHOUSE_WAREHOUSE_PASSWORD": WAREHOUSE})
+    done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "LOGIN true" in done.stdout
+    client = MlflowClient(f"sqlite:///{work / 'artifacts' / 'mlflow.db'}")
+    (run,) = client.search_runs([client.get_experiment_by_name("warehouse").experiment_id])
+    assert "artifacts_dir" in run.data.params and "warehouse_password" not in run.data.params
+    assert not any(WAREHOUSE in str(v) for v in (*run.data.params.values(), *run.data.tags.values()))
+
+    # The step as its component runs it: config without the field, the value from the environment.
+    step_script = (
+        "from warehouse import runtime as k\n"
+        "for name, step in k.RUNTIME.spec.steps.items():\n"
+        "    k.run_step(name, {'artifacts_dir': 'a'}, {n: 'x/' + n for n in step.inputs}, {n: 'x/' + n for n in step.outputs})\n"
+    )
+    env["WAREHOUSE_NO_TRACKING"] = "1"
+    done = subprocess.run([sys.executable, "-c", step_script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    from nbrefactor_runtime import artifacts
+
+    assert artifacts.load(str(work / "x" / "login_ok")) is True
+    for path in (work / "x").iterdir():
+        assert WAREHOUSE.encode() not in path.read_bytes()

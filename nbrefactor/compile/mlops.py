@@ -587,10 +587,13 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
     data_fields = input_fields(plan, profile)
     gpu_steps = _gpu_steps(plan, inputs)
     image = image_reference(plan, inputs.image)
+    # A secret config field is no pipeline parameter (kfp shows and stores parameters with the run):
+    # each step's pod reads it from its environment variable, filled from a Kubernetes secret.
     fields = [
         {"name": f.name, "param": _parameter_name(f.name), "type": f.type, "default": f.default}
-        for f in plan.config_fields
+        for f in plan.config_fields if f.kind != "secret"
     ] + [{"name": "artifacts_dir", "param": "artifacts_dir", "type": "str", "default": "artifacts"}]
+    secret_fields = [{"name": f.name, "env": f"{context['env_prefix']}_{f.name.upper()}"} for f in plan.config_fields if f.kind == "secret"]
     trained = False
     steps = []
     dependencies = step_dependencies(plan, inputs)
@@ -631,6 +634,8 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
         "device_field": next((f.name for f in plan.config_fields if f.kind == "device"), None),
         "gpu_steps": gpu_steps,
         "any_gpu": bool(gpu_steps),
+        "secret_fields": secret_fields,
+        "credentials_secret": f"{plan.package.replace('_', '-').lower()}-credentials",
         "pinned_requirements": requirements,
         "tool_requirements": tools,
         "model_name": plan.model,

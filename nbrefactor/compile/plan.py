@@ -468,6 +468,8 @@ AUTH_CALLS = re.compile(
 )
 # Calls that wait for a person (a browser login, a pasted code): a package cannot make them again.
 INTERACTIVE_CALLS = re.compile(r"^(?:run_local_server|run_console|acquire_token_interactive|acquire_token_by_device_flow|notebook_login|interpreter_login)$")
+# Methods of a credential whose result is the credential again, serialised or narrowed (google-auth).
+CREDENTIAL_METHODS = re.compile(r"^(?:to_json|to_dict|copy|with_scopes|with_subject|with_quota_project|with_claims|with_token_uri)$")
 # Attributes of a credential object that are facts about it, not secrets (google-auth Credentials).
 CREDENTIAL_STATUS = frozenset({"valid", "expired", "expiry", "scopes", "granted_scopes", "requires_scopes", "quota_project_id", "universe_domain"})
 # An `input()` prompt asking for a credential.
@@ -483,9 +485,10 @@ def secret_names(facts: NotebookFacts, catalog: Catalog) -> dict[str, tuple[int,
     value that holds one as it is (`{"Authorization": "Bearer " + token}`, `flow.credentials`), or
     a value computed from a credential source: an auth call's result (`flow.run_local_server()`,
     `InstalledAppFlow.from_client_secrets_file(…)`, `get_token(user, password)`,
-    `msal_app.acquire_token_interactive(…)`), a method's result on a credential
-    (`creds.to_json()`), a client made with `credentials=<credential>`. Not any other call's
-    result that reads one (a response, a data frame read with a token are other objects).
+    `msal_app.acquire_token_interactive(…)`), a credential's serialised or narrowed copy
+    (`creds.to_json()`, `creds.with_scopes(…)`; not `password.startswith("x")`), a client made
+    with `credentials=<credential>`. Not any other call's result that reads one (a response, a
+    data frame read with a token are other objects).
     The interactive call is one that waits for a person (`run_local_server`, `run_console`,
     `input()`/`getpass()` inside a larger expression, which the compiler cannot turn into an
     environment read), on the line or in a credential the line reads."""
@@ -510,8 +513,9 @@ def secret_names(facts: NotebookFacts, catalog: Catalog) -> dict[str, tuple[int,
                 return True
             if callee in ("input", "builtins.input") and node.args and isinstance(node.args[0], ast.Constant) and SECRET_PROMPT.search(str(node.args[0].value)):
                 return True  # `code = input("paste the code: ").strip()`
-            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.value.id in found:
-                return True  # `creds.to_json()`
+            if (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.value.id in found
+                    and CREDENTIAL_METHODS.match(node.func.attr)):
+                return True  # `creds.to_json()`, not `password.startswith("x")`
             if any(k.arg in ("credentials", "creds") and holds_secret(k.value) for k in node.keywords):
                 return True  # `build("drive", "v3", credentials=creds)`: the client carries it
         return False

@@ -29,7 +29,10 @@ def run_step(
     records the format written, e.g. `{"format": "parquet"}`). A tracked step logs into the MLflow run `run_id`
     (a new run when empty); returns the run id ("" when not tracked)."""
     step = spec.steps[name]
-    cfg = config_class(**config)
+    # Fields the component does not pass (secrets, which are no pipeline parameters) come from the
+    # pod's environment (`<ENV_PREFIX>_<FIELD>`), as `Config.from_env` reads them.
+    from_env = getattr(config_class, "from_env", None)
+    cfg = from_env().replace(**config) if callable(from_env) else config_class(**config)
     artifacts.reset(cfg.artifacts_dir)
     function = getattr(importlib.import_module(f"{spec.package}.{step.module}"), name)
     # A step loads values onto its own device (config field `spec.device_field`, when the notebook

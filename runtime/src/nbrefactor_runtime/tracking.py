@@ -599,7 +599,8 @@ class TrackedRun:
                     experiment_id = experiment.experiment_id
                 run = mlflow.start_run(experiment_id=experiment_id, run_name=f"{self.spec.model_name}-{self.spec.training_step or 'run'}")
                 self.run_id = run.info.run_id
-                mlflow.log_params({f.name: getattr(self.cfg, f.name) for f in dataclasses.fields(self.cfg)})
+                secret = set(self.spec.secret_fields)  # a credential is never a param: stored and shown with the run
+                mlflow.log_params({f.name: getattr(self.cfg, f.name) for f in dataclasses.fields(self.cfg) if f.name not in secret})
                 mlflow.set_tags({"nbrefactor.audit.types": self.spec.model_name, "nbrefactor.training_step": str(self.spec.training_step)})
                 log_datasets(self.spec, self.cfg, self._digests)
             counters: dict[str, int] = {}
