@@ -234,3 +234,21 @@ def test_a_secret_config_field_is_no_pipeline_parameter_nor_mlflow_param(tmp_pat
     assert artifacts.load(str(work / "x" / "login_ok")) is True
     for path in (work / "x").iterdir():
         assert WAREHOUSE.encode() not in path.read_bytes()
+
+
+def test_data_read_with_a_token_is_data_but_a_client_holding_one_is_a_credential(tmp_path):
+    """Only the calls a value is the result of decide: a frame built with a token among its
+    arguments is data (computing it again would lose the later step's change to it); a client made
+    with `credentials=get_token()` carries the token."""
+    notebook = write_notebook(tmp_path / "data_token.ipynb", [
+        "import pandas as pd\ndef get_token():\n    return 'tok'",
+        ("md", "## Load"),
+        "df = pd.DataFrame({'a': [1, 2]}, index=[get_token(), 'u'])\nclient = dict(credentials=get_token())",
+        ("md", "## Change"),
+        "df['b'] = df['a'] * 2",
+        ("md", "## Use"),
+        "total = int(df['b'].sum()) + len(client)",
+    ])
+    steps = {s.name: s for s in _plan(notebook).steps}
+    assert steps["load"].outputs == ("df",) and steps["change"].outputs == ("df",)
+    assert steps["use"].inputs == ("df",) and steps["use"].redefined == ("client",)

@@ -502,10 +502,19 @@ def secret_names(facts: NotebookFacts, catalog: Catalog) -> dict[str, tuple[int,
     def last_name(func: ast.expr) -> str:
         return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
+    def spine(value: ast.expr):  # noqa: ANN202 - the calls whose result the value is: `input("…").strip()` → both
+        node = value
+        while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+            if isinstance(node, ast.Call):
+                yield node
+                node = node.func.value if isinstance(node.func, ast.Attribute) else node.func
+            else:
+                node = node.value
+
     def computed_from_secret(value: ast.expr) -> bool:
-        for node in ast.walk(value):
-            if not isinstance(node, ast.Call):
-                continue
+        # Only the calls the value is the result of, not calls in their arguments: a table read
+        # with `storage_options={"token": get_token()}` is data, not a credential.
+        for node in spine(value):
             if AUTH_CALLS.match(last_name(node.func)):
                 return True
             callee = ast.unparse(node.func)
@@ -516,7 +525,7 @@ def secret_names(facts: NotebookFacts, catalog: Catalog) -> dict[str, tuple[int,
             if (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.value.id in found
                     and CREDENTIAL_METHODS.match(node.func.attr)):
                 return True  # `creds.to_json()`, not `password.startswith("x")`
-            if any(k.arg in ("credentials", "creds") and holds_secret(k.value) for k in node.keywords):
+            if any(k.arg in ("credentials", "creds") and (holds_secret(k.value) or computed_from_secret(k.value)) for k in node.keywords):
                 return True  # `build("drive", "v3", credentials=creds)`: the client carries it
         return False
 
