@@ -252,3 +252,21 @@ def test_data_read_with_a_token_is_data_but_a_client_holding_one_is_a_credential
     steps = {s.name: s for s in _plan(notebook).steps}
     assert steps["load"].outputs == ("df",) and steps["change"].outputs == ("df",)
     assert steps["use"].inputs == ("df",) and steps["use"].redefined == ("client",)
+
+
+def test_a_credential_whose_inputs_are_bound_again_before_its_use_keeps_its_steps_together(tmp_path):
+    """Computing `token` again in `use` would read the new `user`: instead the steps stay one."""
+    notebook = write_notebook(tmp_path / "rebound.ipynb", [
+        "import os",
+        ("md", "## Login"),
+        "user = 'ana'\ntoken = user + os.environ.get('TOKEN_SUFFIX', '')",
+        ("md", "## Rename"),
+        "user = 'bo'",
+        ("md", "## Use"),
+        "n = len(token) + len(user)",
+    ])
+    plan = _plan(notebook)
+    assert [s.cells for s in plan.steps if s.cells != (1,)] == [(3, 5, 7)]
+    for step in plan.steps:
+        assert "token" not in {*step.inputs, *step.outputs}, step
+    assert any(item.cell == 3 and item.line == 2 and "is computed from `user`, bound again before it is used" in item.what for item in plan.review)
