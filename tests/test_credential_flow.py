@@ -22,6 +22,9 @@ import yaml
 
 from nbfactory import write_notebook
 
+# This repository's nbrefactor-runtime in subprocesses, not whichever copy is installed.
+RUNTIME_SRC = str(Path(__file__).resolve().parent.parent / "runtime" / "src")
+
 PASSWORD = "pw-5c1e0a77d2"
 TOKEN_NOTEBOOK = [
     "import os\nimport hashlib",
@@ -109,7 +112,7 @@ def test_a_token_computed_from_data_is_computed_again_in_the_step_that_uses_it(t
         "for name, step in k.RUNTIME.spec.steps.items():\n"
         "    k.run_step(name, {'artifacts_dir': 'a'}, {n: 'x/' + n for n in step.inputs}, {n: 'x/' + n for n in step.outputs})\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(package / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package / "src"), RUNTIME_SRC, os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     from nbrefactor_runtime import artifacts
@@ -211,7 +214,7 @@ def test_a_secret_config_field_is_no_pipeline_parameter_nor_mlflow_param(tmp_pat
         "print('LOGIN', json.dumps(bool(out.get('login_ok'))))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
-    env.update({"PYTHONPATH": str(package / "src") + os.pathsep + env.get("PYTHONPATH", ""), "WAREHOUSE_WAREHOUSE_PASSWORD": WAREHOUSE})
+    env.update({"PYTHONPATH": os.pathsep.join([str(package / "src"), RUNTIME_SRC, env.get("PYTHONPATH", "")]), "WAREHOUSE_WAREHOUSE_PASSWORD": WAREHOUSE})
     done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "LOGIN true" in done.stdout

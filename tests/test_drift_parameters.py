@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# This repository's nbrefactor-runtime in subprocesses, not whichever copy is installed.
+RUNTIME_SRC = str(Path(__file__).resolve().parent.parent / "runtime" / "src")
+
 pd = pytest.importorskip("pandas")
 yaml = pytest.importorskip("yaml")
 if importlib.util.find_spec("evidently") is None or importlib.util.find_spec("kfp") is None:
@@ -120,7 +123,7 @@ def test_the_drift_parameters_change_the_alert_of_the_monitor_component_under_kf
         {**defaults, "drift_threshold": 1000.0, "drift_stattest": "psi", "drift_stattest_threshold": 1000.0},
     ]
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
-    env["PYTHONPATH"] = str(configured / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = os.pathsep.join([str(configured / "src"), RUNTIME_SRC, env.get("PYTHONPATH", "")])
     done = subprocess.run(
         [sys.executable, "-c", LOCAL_MONITOR, str(configured), str(tmp_path), str(_drifted(tmp_path)), str(CHURN / "data" / "churn.csv"), json.dumps(cases)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900,

@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# This repository's nbrefactor-runtime in subprocesses, not whichever copy is installed.
+RUNTIME_SRC = str(Path(__file__).resolve().parent.parent / "runtime" / "src")
+
 pytest.importorskip("mlflow")
 
 DATA = (
@@ -78,7 +81,7 @@ def test_a_search_evaluated_last_is_registered_as_its_best_estimator_with_the_sc
         "pipeline.run(config.Config(artifacts_dir='artifacts'))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
-    env["PYTHONPATH"] = str(package / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = os.pathsep.join([str(package / "src"), RUNTIME_SRC, env.get("PYTHONPATH", "")])
     done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
 
