@@ -67,7 +67,7 @@ _LIST_KEYS = {"select", "ignore", "extend-select", "exclude", "extend-exclude", 
 _STRING_KEYS = {"fail-on", "baseline"}
 _TABLE_KEYS = {"per-file-ignores"}
 # Tables read by the compiler and the batch runner; accepted here so one schema covers the file.
-_OWNED_ELSEWHERE = {"models", "gpu", "migrate", "report", "mlflow", "image", "pipeline", "resources"}
+_OWNED_ELSEWHERE = {"models", "gpu", "migrate", "report", "mlflow", "image", "pipeline", "resources", "drift"}
 # Options of the rules, one table per rule family (as ruff's per-plugin tables): each key with its
 # type and default. Checked here, so a misspelt option is an error, not a silently default rule.
 RULE_OPTIONS: dict[str, dict[str, tuple[type, Any]]] = {

@@ -128,9 +128,11 @@ def test_every_migrated_model_has_a_compiled_pipeline_whose_references_resolve(c
         plan = json.loads((corpus_out / package / ".nbrefactor" / "plan.json").read_text())
         steps = {"step-" + s["name"].replace("_", "-") for s in plan["steps"]}
         assert steps <= tasks and {"validate-data", "monitor-drift"} <= tasks, package
-        # Pipeline parameters mirror the package config.
+        # Pipeline parameters mirror the package config, except credentials (kfp stores and shows
+        # parameters with each run: the pods read those from a Kubernetes secret).
         parameters = set(spec.root.input_definitions.parameters)
-        assert {c["name"] for c in plan["config"]} | {"artifacts_dir"} <= parameters, package
+        assert {c["name"] for c in plan["config"] if c["kind"] != "secret"} | {"artifacts_dir"} <= parameters, package
+        assert not {c["name"] for c in plan["config"] if c["kind"] == "secret"} & parameters, package
         # Every component runs the package image, with no pip installs at run time.
         for executor in raw["deploymentSpec"]["executors"].values():
             container = executor["container"]
@@ -158,16 +160,24 @@ def test_gpu_settings_appear_on_exactly_the_steps_that_need_them(corpus_out):
                 sized = {k: v for k, v in resources.items() if k.startswith("resource")}
                 assert sized == {"resourceCpuRequest": "1", "resourceMemoryRequest": "2G"}, (package, task_name)
         assert with_accelerator == expected, package
-        if expected:
-            assert platform is not None
-            k8s = json_format.MessageToDict(platform.platforms["kubernetes"].deployment_spec)["executors"]
-            labelled = {t for t in expected}
-            assert {label for label in k8s} == {spec.components[spec.root.dag.tasks[t].component_ref.name].executor_label for t in labelled}
-            for settings in k8s.values():
+        # The platform spec holds the GPU node selectors and tolerations, and (for a package with
+        # credential config fields) the Kubernetes secret its steps read them from; nothing else.
+        plan = json.loads((corpus_out / package / ".nbrefactor" / "plan.json").read_text())
+        has_secrets = any(c["kind"] == "secret" for c in plan["config"])
+        if not expected and not has_secrets:
+            assert platform is None, package
+            continue
+        k8s = json_format.MessageToDict(platform.platforms["kubernetes"].deployment_spec)["executors"]
+        selected = {label for label, settings in k8s.items() if "nodeSelector" in settings}
+        assert selected == {spec.components[spec.root.dag.tasks[t].component_ref.name].executor_label for t in expected}, package
+        for label, settings in k8s.items():
+            assert set(settings) <= {"nodeSelector", "tolerations", "secretAsEnv"}, (package, label)
+            assert ("secretAsEnv" in settings) == (has_secrets and label.startswith("exec-step-")), (package, label)
+            if label in selected:
                 assert settings["nodeSelector"]["labels"] == {"nvidia.com/gpu.present": "true"}
                 assert settings["tolerations"] == [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]
-        else:
-            assert platform is None, package
+            else:
+                assert "tolerations" not in settings, (package, label)
 
 
 def test_gpu_defaults_and_per_model_overrides_come_from_settings(tmp_path):

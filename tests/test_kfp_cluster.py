@@ -134,7 +134,8 @@ def test_the_dag_run_by_kfp_local_computes_what_the_package_computes_in_one_proc
     each step is compared with the package's own `pipeline.run` (one process, notebook order)."""
     package_dir = migrated / "two_models"
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
-    env["PYTHONPATH"] = os.pathsep.join([str(package_dir / "src"), str(ROOT)])
+    # This repository's runtime, not whichever copy is installed (the package vendors this one).
+    env["PYTHONPATH"] = os.pathsep.join([str(package_dir / "src"), str(ROOT / "runtime" / "src"), str(ROOT)])
     done = subprocess.run([sys.executable, "-c", LOCAL_RUN_DRIVER, str(package_dir), str(tmp_path)],
                           capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

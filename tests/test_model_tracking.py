@@ -354,7 +354,9 @@ def test_credentials_are_read_again_in_the_step_that_uses_them_never_passed(tmp_
         assert not any(secret.encode() in data for secret in (token, password, code))
 
 
-def test_a_credential_computed_from_data_is_flagged_for_review(tmp_path):
+def test_a_credential_computed_from_data_is_computed_again_where_it_is_used(tmp_path):
+    """The data it is computed from crosses as an input; the credential never does (more in
+    tests/test_credential_flow.py)."""
     from nbfactory import write_notebook
 
     notebook = write_notebook(tmp_path / "flow.ipynb", [
@@ -366,7 +368,10 @@ def test_a_credential_computed_from_data_is_flagged_for_review(tmp_path):
         "who = len(creds)",
     ])
     plan = _plan(notebook)
-    assert any("`creds` holds a credential and passes from step" in item.what for item in plan.review)
+    use = next(s for s in plan.steps if s.name == "use")
+    assert use.redefined == ("creds",) and use.inputs == ("client",)
+    assert not any("creds" in (*s.inputs, *s.outputs) for s in plan.steps)
+    assert not any("stored artifact" in item.what for item in plan.review)
 
 
 def test_displayed_numbers_are_named_by_the_call_that_showed_them(tmp_path):

@@ -50,7 +50,10 @@ def image_pythons() -> dict[str, str]:
     return {minor: tag.split(":", 1)[1].split("-", 1)[0] for minor, tag in BASE_IMAGES.items()}
 
 
-RESERVED_PARAMETERS = frozenset({"mlflow_tracking_uri", "mlflow_run_id", "drift_threshold", "monitor_data", "serving_alias", "deploy_metric", "model_name", "storage_uri_map"})
+RESERVED_PARAMETERS = frozenset({
+    "mlflow_tracking_uri", "mlflow_run_id", "drift_threshold", "drift_share", "drift_stattest", "drift_stattest_threshold",
+    "monitor_data", "serving_alias", "deploy_metric", "model_name", "storage_uri_map",
+})
 
 
 class MlopsSettingsError(ValueError):
@@ -108,6 +111,56 @@ def resource_settings(table: Mapping[str, Any], model: str) -> ResourceSettings:
     return ResourceSettings(**{key.replace("-", "_"): str(value) for key, value in merged.items()})
 
 
+# Evidently 0.7's stat tests for tabular columns (its registry, less the text-only ones).
+EVIDENTLY_STATTESTS = frozenset({
+    "TVD", "anderson", "chisquare", "cramer_von_mises", "ed", "empirical_mmd", "es", "fisher_exact", "g_test",
+    "hellinger", "jensenshannon", "kl_div", "ks", "mannw", "psi", "t_test", "wasserstein", "z",
+})
+
+
+@dataclass(frozen=True)
+class DriftSettings:
+    """`[tool.nbrefactor.drift]`: the defaults of the pipeline parameters that decide a drift alert;
+    `[tool.nbrefactor.drift.models.<model>]` overrides it per model."""
+
+    psi_threshold: float = 0.2  # pipeline parameter drift_threshold: a column's PSI above it fails
+    drift_share: float = 0.5  # drift_share: Evidently's dataset drift, this share of columns drifted
+    stattest: str = ""  # drift_stattest: Evidently's test for every column ("" = its choice per column)
+    stattest_threshold: float = 0.0  # drift_stattest_threshold: that test's threshold (0 = its default)
+
+
+_DRIFT_KEYS = {"psi-threshold", "drift-share", "stattest", "stattest-threshold", "models"}
+
+
+def drift_settings(table: Mapping[str, Any], model: str) -> DriftSettings:
+    """Read `[tool.nbrefactor.drift]`; unknown keys and values out of range are errors."""
+    table = dict(table or {})
+    unknown = sorted(set(table) - _DRIFT_KEYS)
+    if unknown:
+        raise MlopsSettingsError(f"[tool.nbrefactor.drift]: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_DRIFT_KEYS))})")
+    per_model = dict(table.pop("models", {}) or {}).get(model, {})
+    unknown = sorted(set(per_model) - (_DRIFT_KEYS - {"models"}))
+    if unknown:
+        raise MlopsSettingsError(f"[tool.nbrefactor.drift.models.{model}]: unknown key(s) {', '.join(unknown)}")
+    merged = {**table, **per_model}
+    values: dict[str, Any] = {}
+    for key in ("psi-threshold", "drift-share", "stattest-threshold"):
+        if key in merged:
+            value = merged[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 or value != value:
+                raise MlopsSettingsError(f"[tool.nbrefactor.drift] {key}: a number >= 0 is needed, not {value!r}")
+            values[key.replace("-", "_")] = float(value)
+    if "drift_share" in values and not 0 < values["drift_share"] <= 1:
+        raise MlopsSettingsError(f"[tool.nbrefactor.drift] drift-share: a share in (0, 1] is needed, not {values['drift_share']!r}")
+    if "stattest" in merged:
+        stattest = merged["stattest"]
+        if not isinstance(stattest, str) or (stattest and stattest not in EVIDENTLY_STATTESTS):
+            raise MlopsSettingsError(
+                f"[tool.nbrefactor.drift] stattest: one of Evidently's tests ({', '.join(sorted(EVIDENTLY_STATTESTS))}) or \"\", not {stattest!r}")
+        values["stattest"] = stattest
+    return DriftSettings(**values)
+
+
 @dataclass(frozen=True)
 class ImageSettings:
     """`[tool.nbrefactor.image]`: the image every pipeline component runs."""
@@ -139,6 +192,7 @@ class MlopsInputs:
     # (config field, path as the config says it, DVC md5, size) of each data file found beside the notebook
     data_versions: tuple[tuple[str, str, str, int], ...] = ()
     registered_model: str = ""  # `[tool.nbrefactor.mlflow]` model: the name of the model to register
+    drift: DriftSettings = DriftSettings()
     file_accesses: tuple[FileAccess, ...] = ()
 
 
@@ -533,10 +587,13 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
     data_fields = input_fields(plan, profile)
     gpu_steps = _gpu_steps(plan, inputs)
     image = image_reference(plan, inputs.image)
+    # A secret config field is no pipeline parameter (kfp shows and stores parameters with the run):
+    # each step's pod reads it from its environment variable, filled from a Kubernetes secret.
     fields = [
         {"name": f.name, "param": _parameter_name(f.name), "type": f.type, "default": f.default}
-        for f in plan.config_fields
+        for f in plan.config_fields if f.kind != "secret"
     ] + [{"name": "artifacts_dir", "param": "artifacts_dir", "type": "str", "default": "artifacts"}]
+    secret_fields = [{"name": f.name, "env": f"{context['env_prefix']}_{f.name.upper()}"} for f in plan.config_fields if f.kind == "secret"]
     trained = False
     steps = []
     dependencies = step_dependencies(plan, inputs)
@@ -573,9 +630,12 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
         "base_image": base_image(inputs.image, context["python_version"]),
         "gpu": inputs.gpu,
         "resources": inputs.resources,
+        "drift": inputs.drift,
         "device_field": next((f.name for f in plan.config_fields if f.kind == "device"), None),
         "gpu_steps": gpu_steps,
         "any_gpu": bool(gpu_steps),
+        "secret_fields": secret_fields,
+        "credentials_secret": f"{plan.package.replace('_', '-').lower()}-credentials",
         "pinned_requirements": requirements,
         "tool_requirements": tools,
         "model_name": plan.model,

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import libcst as cst
 
@@ -322,6 +322,25 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem], cat
                             "which cannot be pickled, and the steps run as separate processes that pass values pickled")
         step_sections = _merge_sections(step_sections, first, last)
         flow = _section_flow(step_sections, name_flow, is_data)
+    # A credential is read again in each step that uses it (below), unless it cannot be: it waits
+    # for a person (a browser login, a pasted code), or a value it is computed from is bound again
+    # before the use. Then it stays in one process: the steps from where it is made to where it is
+    # used become one, and a person is told.
+    secrets = secret_names(facts, catalog if catalog is not None else load_catalog())
+    stuck = unrecoverable_credentials(facts, secrets, is_data)
+    for name, (cell, line, why) in sorted(stuck.items(), key=lambda item: item[1][:2]):
+        review.append(ReviewItem(path, cell, line, f"`{name}` is a credential that {why}: a pipeline step cannot obtain it again, "
+                                 "and it is never passed between steps (it would be a stored, readable artifact)"))
+    while (span := resource_span(step_sections, flow, {n: "" for n in stuck})) is not None:
+        first, last, name, _ = span
+        cell, line, _why = stuck[name]
+        review.append(ReviewItem(path, cell, line, (
+            f"steps {', '.join(s.name for s in step_sections[first:last + 1])} merged into one: `{name}` (cell {cell}, line {line}) "
+            "is a credential no later step can obtain again, and it is never passed between steps; on a cluster, give the step a "
+            "credential it can read without a person (a service-account key or token from a Kubernetes secret, through an "
+            "environment variable)")))
+        step_sections = _merge_sections(step_sections, first, last)
+        flow = _section_flow(step_sections, name_flow, is_data)
     cell_of_step = {ca.cell.index: i for i, section in enumerate(step_sections) for ca in section.cells}
     for ca in facts.cells:
         for ref in ca.facts.classes:
@@ -352,9 +371,9 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem], cat
     # step's names, which hold the latest bindings), instead of the stale closure.
     redefined = _redefinitions(facts, step_sections, reads_by_step, provides_by_step, cell_of_step, moved, is_data)
     # A credential never crosses a step boundary (it would be a pickled kfp artifact, stored and
-    # readable): a step that reads one reads it again itself — the same environment variable,
-    # config field or `getpass` replacement — when its defining line needs nothing but modules.
-    secrets = secret_names(facts, catalog if catalog is not None else load_catalog())
+    # readable): a step that reads one computes it again itself — the same environment variable,
+    # config field or `getpass` replacement, the same call — from the credentials its line reads
+    # (computed again too) and the other values it reads, which reach the step as inputs.
     for i, reads in enumerate(reads_by_step):
         for name in [n for n in reads if n in secrets]:
             provider = next((j for j in range(i - 1, -1, -1) if name in provides_by_step[j]), None)
@@ -364,12 +383,16 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem], cat
             for n in chain:
                 chain.extend(d for d in sorted(secrets[n][1]) if d in secrets and d not in chain)
             needs = sorted({d for n in chain for d in secrets[n][1] if is_data(d) and d not in secrets})
-            if needs:
-                review.append(ReviewItem(path, secrets[name][0], None, (
+            missing = [d for d in needs if d in resources or not any(d in provides_by_step[j] for j in range(i))]
+            if missing:  # not seen above (bound only inside the step?): said, and it is not read again
+                review.append(ReviewItem(path, secrets[name][0], secrets[name][2][1], (
                     f"`{name}` holds a credential and passes from step `{step_sections[provider].name}` to "
                     f"`{step_sections[i].name}` as a stored artifact: read it in the step that uses it (it is computed "
-                    f"from {', '.join(f'`{n}`' for n in needs)})")))
+                    f"from {', '.join(f'`{n}`' for n in missing)}, which that step cannot take)")))
                 continue
+            for d in needs:
+                if d not in reads_by_step[i]:
+                    reads_by_step[i].append(d)
             known = redefined.get(i, ())
             redefined[i] = (*known, *sorted((n for n in chain if n not in known), key=lambda n: secrets[n][2]))
     for i, names in redefined.items():
@@ -436,26 +459,91 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem], cat
 # Names of credentials the catalogue's SEC003 names miss: `creds`, an OAuth `auth_code`.
 CREDENTIAL_NAMES = re.compile(r"(?:^|_)(?:creds?|credentials?|auth_?code|oauth_?code|bearer|access_?token|refresh_?token|id_?token)$", re.I)
 _SECRET_SOURCES = ("getpass.getpass", "getpass", "os.getenv", "os.environ.get", "os.environ.__getitem__")
+# Calls whose result is a credential whatever it is named: OAuth flows and credential loaders
+# (google-auth-oauthlib, google-auth, MSAL, requests-oauthlib), token getters.
+AUTH_CALLS = re.compile(
+    r"^(?:from_client_secrets_file|from_client_config|from_service_account_(?:file|info)|from_authorized_user_(?:file|info)"
+    r"|run_local_server|run_console|fetch_token|refresh_token|get_credentials|authenticate|authorize"
+    r"|(?:get|acquire|request|fetch|obtain|generate|create|issue)_(?:access_|id_|auth_|bearer_|oauth_)?token(?:_\w+)?)$"
+)
+# Calls that wait for a person (a browser login, a pasted code): a package cannot make them again.
+INTERACTIVE_CALLS = re.compile(r"^(?:run_local_server|run_console|acquire_token_interactive|acquire_token_by_device_flow|notebook_login|interpreter_login)$")
+# Methods of a credential whose result is the credential again, serialised or narrowed (google-auth).
+CREDENTIAL_METHODS = re.compile(r"^(?:to_json|to_dict|copy|with_scopes|with_subject|with_quota_project|with_claims|with_token_uri)$")
+# Attributes of a credential object that are facts about it, not secrets (google-auth Credentials).
+CREDENTIAL_STATUS = frozenset({"valid", "expired", "expiry", "scopes", "granted_scopes", "requires_scopes", "quota_project_id", "universe_domain"})
+# An `input()` prompt asking for a credential.
+SECRET_PROMPT = re.compile(r"pass(?:word|phrase)?|token|secret|api[ _-]?key|auth|verification code|\bcode\b|\botp\b|\bpin\b", re.I)
+_INPUT_CALLEES = ("input", "builtins.input", "getpass", "getpass.getpass")
 
 
-def secret_names(facts: NotebookFacts, catalog: Catalog) -> dict[str, tuple[int, frozenset[str], tuple[int, int]]]:
+def secret_names(facts: NotebookFacts, catalog: Catalog) -> dict[str, tuple[int, frozenset[str], tuple[int, int], str]]:
     """Names a cell binds to a credential at its top level → (cell, the names its value reads,
-    its position): a credential-like name (`token`, `api_key`, `creds`, `auth_code`…), a value
-    from `getpass`, an environment variable named like a credential (`os.environ["API_TOKEN"]`),
-    or a value that holds one as it is (`{"Authorization": "Bearer " + token}`; not a call's
-    result, which is another object: a client, a response)."""
+    its position, the interactive call it makes or ""): a credential-like name (`token`,
+    `api_key`, `creds`, `auth_code`…), a value from `getpass` or from an `input()` whose prompt
+    asks for one, an environment variable named like a credential (`os.environ["API_TOKEN"]`), a
+    value that holds one as it is (`{"Authorization": "Bearer " + token}`, `flow.credentials`), or
+    a value computed from a credential source: an auth call's result (`flow.run_local_server()`,
+    `InstalledAppFlow.from_client_secrets_file(…)`, `get_token(user, password)`,
+    `msal_app.acquire_token_interactive(…)`), a credential's serialised or narrowed copy
+    (`creds.to_json()`, `creds.with_scopes(…)`; not `password.startswith("x")`), a client made
+    with `credentials=<credential>`. Not any other call's result that reads one (a response, a
+    data frame read with a token are other objects).
+    The interactive call is one that waits for a person (`run_local_server`, `run_console`,
+    `input()`/`getpass()` inside a larger expression, which the compiler cannot turn into an
+    environment read), on the line or in a credential the line reads."""
     import ast
 
     from nbrefactor.audit.secrets import credential_names
 
     names = credential_names(catalog)
-    found: dict[str, tuple[int, frozenset[str], tuple[int, int]]] = {}
+    found: dict[str, tuple[int, frozenset[str], tuple[int, int], str]] = {}
+
+    def last_name(func: ast.expr) -> str:
+        return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+    def spine(value: ast.expr):  # noqa: ANN202 - the calls whose result the value is: `input("…").strip()` → both
+        node = value
+        while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+            if isinstance(node, ast.Call):
+                yield node
+                node = node.func.value if isinstance(node.func, ast.Attribute) else node.func
+            else:
+                node = node.value
+
+    def computed_from_secret(value: ast.expr) -> bool:
+        # Only the calls the value is the result of, not calls in their arguments: a table read
+        # with `storage_options={"token": get_token()}` is data, not a credential.
+        for node in spine(value):
+            if AUTH_CALLS.match(last_name(node.func)):
+                return True
+            callee = ast.unparse(node.func)
+            if callee in ("getpass", "getpass.getpass"):
+                return True
+            if callee in ("input", "builtins.input") and node.args and isinstance(node.args[0], ast.Constant) and SECRET_PROMPT.search(str(node.args[0].value)):
+                return True  # `code = input("paste the code: ").strip()`
+            if (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and node.func.value.id in found
+                    and CREDENTIAL_METHODS.match(node.func.attr)):
+                return True  # `creds.to_json()`, not `password.startswith("x")`
+            if any(k.arg in ("credentials", "creds") and (holds_secret(k.value) or computed_from_secret(k.value)) for k in node.keywords):
+                return True  # `build("drive", "v3", credentials=creds)`: the client carries it
+        return False
+
+    def interactive_call(value: ast.expr, reads: frozenset[str]) -> str:
+        for node in ast.walk(value):
+            if isinstance(node, ast.Call):
+                callee = ast.unparse(node.func)
+                if INTERACTIVE_CALLS.match(last_name(node.func)) or (callee in _INPUT_CALLEES and node is not value):
+                    return callee
+        return next((found[n][3] for n in sorted(reads) if n in found and found[n][3]), "")
 
     def holds_secret(node: ast.AST) -> bool:
         if isinstance(node, ast.Name):
             return node.id in found
         if isinstance(node, (ast.Call, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             return False
+        if isinstance(node, ast.Attribute) and node.attr in CREDENTIAL_STATUS:
+            return False  # `creds.valid`: a fact about the credential, not the credential
         return any(holds_secret(child) for child in ast.iter_child_nodes(node))
 
     for ca in facts.cells:
@@ -476,14 +564,39 @@ def secret_names(facts: NotebookFacts, catalog: Catalog) -> dict[str, tuple[int,
             callee = ast.unparse(call) if call is not None else (ast.unparse(value.value) + ".__getitem__" if isinstance(value, ast.Subscript) else "")
             if callee in ("getpass.getpass", "getpass"):
                 secret = True
+            elif callee in ("input", "builtins.input") and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                secret = secret or SECRET_PROMPT.search(key.value) is not None  # `code = input("paste the auth code: ")`
             elif callee in _SECRET_SOURCES and isinstance(key, ast.Constant) and isinstance(key.value, str):
                 secret = secret or names.match(key.value.lower()) or CREDENTIAL_NAMES.search(key.value) is not None
+            secret = secret or computed_from_secret(value)
             if secret:
                 reads = frozenset(n.id for n in ast.walk(value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
-                found[target] = (ca.cell.index, reads, (ca.cell.index, stmt.lineno))
+                found[target] = (ca.cell.index, reads, (ca.cell.index, stmt.lineno), interactive_call(value, reads))
             elif target in found:
                 del found[target]  # bound again to something else
     return found
+
+
+def unrecoverable_credentials(facts: NotebookFacts, secrets: Mapping[str, tuple[int, frozenset[str], tuple[int, int], str]], is_data) -> dict[str, tuple[int, int, str]]:  # noqa: ANN001
+    """Credentials a later cell reads that a step could not compute again → (cell, line, why):
+    made by a call that waits for a person (`flow.run_local_server()`, `input()` inside an
+    expression), or computed from a value some cell binds again between the credential's line
+    and that read (computing it again would use the new value)."""
+    out: dict[str, tuple[int, int, str]] = {}
+    cells = [ca for ca in facts.cells]
+    for name, (cell, reads, (_, line), interactive) in secrets.items():
+        later = [ca for ca in cells if ca.cell.index > cell and any(r.name == name for r in (*ca.facts.reads, *ca.facts.deferred_reads))]
+        if not later:
+            continue
+        if interactive:
+            out[name] = (cell, line, f"waits for a person (`{interactive}(…)` on line {line} of cell {cell})")
+            continue
+        needs = sorted(d for d in reads if is_data(d) and d not in secrets)
+        last_read = max(ca.cell.index for ca in later)
+        rebound = sorted({d for ca in cells if cell < ca.cell.index < last_read for d in needs if any(b.name == d for b in ca.facts.defined)})
+        if rebound:
+            out[name] = (cell, line, f"is computed from {', '.join(f'`{d}`' for d in rebound)}, bound again before it is used")
+    return out
 
 
 def logged_displays(facts: NotebookFacts, sections: list[Section]) -> dict[int, str]:

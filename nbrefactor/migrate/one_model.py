@@ -25,6 +25,7 @@ from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.compile.literals import py_literal
 from nbrefactor.compile.emit import EmitInputs, FileTree, Requirement, emit_model, plan_json
 from nbrefactor.compile.plan import ModelPlan, ReviewItem, model_names, plan_model
+from nbrefactor.compile.mlops import MlopsSettingsError
 from nbrefactor.compile.result import ModelResult
 from nbrefactor.config import Settings
 from nbrefactor.fileio import MANIFEST, WriteRefused, write_tree
@@ -141,6 +142,8 @@ def migrate_one(model: str, members: list[tuple[Path, str]], settings: Settings,
         return migrate_model(model, members, settings, catalog, options)
     except WriteRefused as exc:
         return ModelResult(model, tuple(d for _, d in members), "failed", problems=(str(exc),))
+    except MlopsSettingsError as exc:  # a wrong `[tool.nbrefactor.*]` value: the user's to fix, not a bug
+        return ModelResult(model, tuple(d for _, d in members), "failed", problems=(f"{settings.config_file or 'settings'}: {exc}",))
     except OSError as exc:  # a full disk, a read-only folder: said as such, not as a bug
         where = f"{exc.filename}: " if exc.filename else ""
         return ModelResult(model, tuple(d for _, d in members), "failed", problems=(f"could not be written or read: {where}{exc.strerror or exc}",))

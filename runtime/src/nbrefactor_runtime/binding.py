@@ -69,11 +69,14 @@ class Runtime:
         drift_share: float = _monitor.DRIFT_SHARE,
         run_id: str = "",
         tracking_uri: str = "",
+        stattest: str = "",
+        stattest_threshold: float = 0.0,
     ) -> dict[str, Any]:
         profile = self.load_profile() if profile is None else profile
         return _monitor.monitor(
             paths, profile, threshold, references=references, report_path=report_path,
             html_path=html_path, drift_share=drift_share, run_id=run_id, tracking_uri=tracking_uri,
+            stattest=stattest, stattest_threshold=stattest_threshold,
         )
 
     # --- registry and serving --------------------------------------------------------------

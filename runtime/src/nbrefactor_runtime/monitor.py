@@ -8,9 +8,11 @@ is usually read as stable, 0.1-0.25 as a moderate shift, > 0.25 as a large one. 
 
 With Evidently installed and the training data at hand, its `DataDriftPreset` runs as well (per
 column: K-S / chi-square / Z-test p-values or distances, Evidently's choice by column type and
-size): its HTML report is written, its share and number of drifted columns join the report's
-`metrics`, and a dataset drift (share >= `drift_share`) fails the step too. An error inside
-Evidently is recorded in the report and the PSI decides.
+size, or `stattest` with `stattest_threshold` for every column when given): its HTML report is
+written, its share and number of drifted columns join the report's `metrics`, and a dataset drift
+(share >= `drift_share`) fails the step too. An error inside Evidently is recorded in the report
+and the PSI decides; a `stattest` Evidently does not know, or cannot apply to a column, is an
+error of the settings and fails the step (`DriftSettingsError`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ FLOOR = 1e-4
 
 class DriftError(RuntimeError):
     pass
+
+
+class DriftSettingsError(ValueError):
+    """A drift setting Evidently refuses (an unknown stat test, or one a column's type does not allow)."""
 
 
 def bin_fractions(values: Any, edges: list[float]) -> list[float]:
@@ -123,12 +129,16 @@ def evidently_drift(
     columns: Mapping[str, Any],
     drift_share: float = DRIFT_SHARE,
     html_path: Optional[str] = None,
+    stattest: str = "",
+    stattest_threshold: float = 0.0,
 ) -> dict[str, Any]:
     """Evidently's `DataDriftPreset` on the profiled columns (identifier-like columns left out:
     Evidently would treat them as text and train a classifier on them), typed as the profile says.
     Returns the share and number of drifted columns, each column's method, score and verdict, and
     whether the dataset drifted (share of drifted columns ≥ `drift_share`, Evidently's rule);
-    writes the HTML report to `html_path`."""
+    writes the HTML report to `html_path`. `stattest` (an Evidently stat test name: `psi`, `ks`,
+    `wasserstein`, `jensenshannon`…; "" = Evidently's choice per column) and `stattest_threshold`
+    (its p-value or distance threshold; 0 = the test's own default) decide each column's drift."""
     _pandas3_compatibility()
     from evidently import DataDefinition, Dataset, Report
     from evidently.presets import DataDriftPreset
@@ -140,10 +150,22 @@ def evidently_drift(
     ]
     used = numeric + categorical
     definition = DataDefinition(numerical_columns=numeric, categorical_columns=categorical)
-    snapshot = Report([DataDriftPreset(drift_share=drift_share)]).run(
-        current_data=Dataset.from_pandas(current[used], data_definition=definition),
-        reference_data=Dataset.from_pandas(reference[used], data_definition=definition),
-    )
+    options: dict[str, Any] = {"drift_share": drift_share}
+    if stattest:
+        options["method"] = stattest
+    if stattest_threshold:
+        options["threshold"] = float(stattest_threshold)
+    try:
+        snapshot = Report([DataDriftPreset(**options)]).run(
+            current_data=Dataset.from_pandas(current[used], data_definition=definition),
+            reference_data=Dataset.from_pandas(reference[used], data_definition=definition),
+        )
+    except Exception as exc:
+        from evidently.legacy.calculations.stattests.registry import StatTestInvalidFeatureTypeError, StatTestNotFoundError
+
+        if stattest and isinstance(exc, (StatTestNotFoundError, StatTestInvalidFeatureTypeError)):
+            raise DriftSettingsError(f"drift stattest {stattest!r}: {exc}") from exc  # the settings' error, not Evidently's
+        raise
     result: dict[str, Any] = {"method": "evidently DataDriftPreset", "version": evidently_version(), "columns": {}}
     for metric in snapshot.dict().get("metrics", []):
         value = metric.get("value")
@@ -176,6 +198,8 @@ def monitor(
     drift_share: float = DRIFT_SHARE,
     run_id: str = "",
     tracking_uri: str = "",
+    stattest: str = "",
+    stattest_threshold: float = 0.0,
 ) -> dict[str, Any]:
     """`paths`: config field → new data; `references`: field → training data (for Evidently).
 
@@ -186,7 +210,10 @@ def monitor(
     metrics `drift.<name>` of run `run_id` when one is given, with the HTML report as the run's
     artifact `monitoring/evidently-<field>.html`. Evidently's HTML goes to `html_path` (several data files: one page
     each, `<html_path>.<field>.html` after the first); without Evidently that page says why."""
-    report: dict[str, Any] = {"threshold": threshold, "drift_share": drift_share, "files": {}, "drifted": [], "metrics": {}}
+    report: dict[str, Any] = {
+        "threshold": threshold, "drift_share": drift_share, "stattest": stattest, "stattest_threshold": stattest_threshold,
+        "files": {}, "drifted": [], "metrics": {},
+    }
     pages: list[tuple[str, str]] = []  # (field, Evidently's HTML page)
     missing = None if evidently_version() is not None else "evidently is not installed: PSI only"
     for name, path in sorted(paths.items()):
@@ -210,7 +237,9 @@ def monitor(
             if html_path:
                 page = html_path if not pages else f"{html_path}.{name}.html"
             try:
-                evidently = evidently_drift(frame, read_table(reference), columns, drift_share, page)
+                evidently = evidently_drift(frame, read_table(reference), columns, drift_share, page, stattest, stattest_threshold)
+            except DriftSettingsError:
+                raise
             except Exception as exc:  # noqa: BLE001 - recorded; the PSI still decides
                 entry["evidently_error"] = f"{type(exc).__name__}: {exc}"
             else:

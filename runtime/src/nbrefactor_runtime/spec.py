@@ -32,6 +32,7 @@ class PackageSpec:
     shown_metrics: Mapping[str, str] = field(default_factory=dict)  # `shown_cell<N>` → metric name
     requirements: tuple[str, ...] = ()  # the package's pins: the logged model's pip requirements
     device_field: str = ""  # the config field holding the device steps run on ("" when none)
+    secret_fields: tuple[str, ...] = ()  # config fields holding a credential: never logged as MLflow params
 
     @property
     def step_modules(self) -> dict[str, str]:

@@ -6,7 +6,9 @@ which only calls it.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import os
 from typing import Any, Optional
 
 from . import artifacts, tracking
@@ -29,7 +31,14 @@ def run_step(
     records the format written, e.g. `{"format": "parquet"}`). A tracked step logs into the MLflow run `run_id`
     (a new run when empty); returns the run id ("" when not tracked)."""
     step = spec.steps[name]
-    cfg = config_class(**config)
+    # Fields the component does not pass (secrets, which are no pipeline parameters) come from the
+    # pod's environment (`<ENV_PREFIX>_<FIELD>`), as `Config.from_env` reads them; only those.
+    from_env = getattr(config_class, "from_env", None)
+    if callable(from_env) and dataclasses.is_dataclass(config_class):
+        keys = [f"{spec.env_prefix}_{f.name.upper()}" for f in dataclasses.fields(config_class) if f.name not in config]
+        cfg = from_env({k: os.environ[k] for k in keys if k in os.environ}).replace(**config)
+    else:
+        cfg = config_class(**config)
     artifacts.reset(cfg.artifacts_dir)
     function = getattr(importlib.import_module(f"{spec.package}.{step.module}"), name)
     # A step loads values onto its own device (config field `spec.device_field`, when the notebook

@@ -353,6 +353,18 @@ def example_rows(value: Any, rows: int = EXAMPLE_ROWS) -> Any:
     return None
 
 
+def searched_model(model: Any) -> Any:
+    """A fitted scikit-learn search (GridSearchCV, RandomizedSearchCV, the halving searches, any
+    `BaseSearchCV` refit on the whole data) → its `best_estimator_`, the model its `predict` uses:
+    what is registered and served is the estimator, not the search with its folds and results
+    (`best_score_` / `best_params_` are logged as a metric and params). Anything else unchanged;
+    a search without refit has no `best_estimator_` and stays the object it is."""
+    if flavour_of(model) != "sklearn" or not hasattr(model, "best_params_"):
+        return model
+    best = getattr(model, "best_estimator_", None)  # absent (AttributeError) when refit=False
+    return model if best is None else best
+
+
 def with_preprocessing(model: Any, preprocessing: list[Any], names: tuple[str, ...] = ()) -> Any:
     """The model with the fitted transformers the notebook applied before it: a scikit-learn
     `Pipeline` when all are scikit-learn, else a pyfunc wrapper that applies them in order."""
@@ -612,7 +624,8 @@ class TrackedRun:
                     experiment_id = experiment.experiment_id
                 run = mlflow.start_run(experiment_id=experiment_id, run_name=f"{self.spec.model_name}-{self.spec.training_step or 'run'}")
                 self.run_id = run.info.run_id
-                mlflow.log_params({f.name: getattr(self.cfg, f.name) for f in dataclasses.fields(self.cfg)})
+                secret = set(self.spec.secret_fields)  # a credential is never a param: stored and shown with the run
+                mlflow.log_params({f.name: getattr(self.cfg, f.name) for f in dataclasses.fields(self.cfg) if f.name not in secret})
                 mlflow.set_tags({"nbrefactor.audit.types": self.spec.model_name, "nbrefactor.training_step": str(self.spec.training_step)})
                 log_datasets(self.spec, self.cfg, self._digests)
             counters: dict[str, int] = {}
@@ -627,8 +640,11 @@ class TrackedRun:
                     mlflow.log_artifact(path, artifact_path="figures")
             mlflow.set_tags({f"nbrefactor.step.{step}": "done" for step in self._steps})
             if self._model is not None and not failed:
-                model = with_preprocessing(self._model, self._preprocessing, self.spec.preprocessing)
+                estimator = searched_model(self._model)
+                model = with_preprocessing(estimator, self._preprocessing, self.spec.preprocessing)
                 mlflow.set_tag("nbrefactor.model_output", self.spec.model_output)
+                if estimator is not self._model:
+                    mlflow.set_tag("nbrefactor.model_attribute", "best_estimator_")
                 if self._preprocessing:
                     mlflow.set_tag("nbrefactor.preprocessing", ",".join(self.spec.preprocessing))
                 self.model_uri = log_model(model, list(self.spec.requirements), self._example)
