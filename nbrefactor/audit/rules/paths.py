@@ -239,6 +239,8 @@ class PathSettings:
     route_keywords: frozenset[str]
     container_keywords: frozenset[str] = frozenset()
     container_methods: frozenset[str] = frozenset()
+    # A tool's own credential or settings location (`~/.kaggle/kaggle.json`): never a data path.
+    tool_config: tuple[UserPattern, ...] = ()
 
 
 def path_settings(catalog: Catalog) -> PathSettings:
@@ -259,6 +261,10 @@ def _settings(raw: tuple) -> PathSettings:
                 bool(item.get("only_as_path_argument", False)),
             )
         )
+    tool_config = tuple(
+        UserPattern(str(item["id"]), str(item.get("description", item["id"])), re.compile(str(item["regex"])))
+        for item in (dict(frozen) for frozen in data.get("tool_config_path", ()))
+    )
     remote = dict(data.get("remote", ()))
     not_a_path = dict(data.get("not_a_path", ()))
 
@@ -277,6 +283,7 @@ def _settings(raw: tuple) -> PathSettings:
         route_keywords=strings(not_a_path, "route_keywords"),
         container_keywords=strings(not_a_path, "container_keywords"),
         container_methods=strings(not_a_path, "container_methods"),
+        tool_config=tool_config,
     )
 
 
@@ -319,6 +326,8 @@ def classify(value: str, settings: PathSettings, *, path_argument: bool = False,
     if value[0] in "{[<" or value.startswith("//"):
         return None  # an f-string hole in front (unknown root), JSON, HTML, XPath `//div`
     normal = value.replace("\\", "/")
+    if any(pattern.regex.search(normal) for pattern in settings.tool_config):
+        return None  # `~/.kaggle/kaggle.json`: where the tool itself looks, on every machine
     for pattern in settings.user_patterns:
         if pattern.only_as_path_argument and not path_argument:
             continue
@@ -706,8 +715,10 @@ class UserSpecificPath(Rule):
         "`\"C:\\Users\\…\"` that Python 3 refuses), `~/`, `/content/drive` and `/content` (Colab), "
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
-        "and so do `!` shell lines and magics (`!cp kaggle.json ~/.kaggle/`). PTH001 is not also reported "
-        "for such a literal. A `~/…` root given to a `download=True` dataset constructor "
+        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`). PTH001 is not also reported "
+        "for such a literal. A tool's own credential or settings location in the home folder "
+        "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the `[[tool_config_path]]` "
+        "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download)."
     )
@@ -729,6 +740,11 @@ class UserSpecificPath(Rule):
         Example(cells=("url = 'https://example.com/home/alice/x.csv'\nprint('/homework')",)),
         # A dataset root the download creates, in the home of whoever runs it.
         Example(cells=("from torchvision import datasets\ntrain = datasets.MNIST('~/.pytorch/MNIST_data/', download=True)",)),
+        # Where the Kaggle API and boto3 read their credentials, on every machine: not data paths.
+        Example(cells=(
+            "from pathlib import Path\ncred_path = Path('~/.kaggle/kaggle.json').expanduser()",
+            "!mkdir -p ~/.kaggle\n!cp kaggle.json ~/.kaggle/\naws = open(os.path.expanduser('~/.aws/credentials'))",
+        )),
     )
     failing = (
         Example(
@@ -746,7 +762,7 @@ class UserSpecificPath(Rule):
         Example(
             cells=(
                 "from google.colab import drive\ndrive.mount('/content/drive')",
-                "!mkdir -p ~/.kaggle\n!cp kaggle.json ~/.kaggle/",
+                "!mkdir -p ~/projects/data\n!cp train.csv ~/projects/data/",
                 "%cd /content/drive/MyDrive/project",
                 "train = '/kaggle/input/titanic/train.csv'\nspark_df = spark.read.csv('/dbfs/FileStore/x.csv')",
             ),
