@@ -735,7 +735,12 @@ class SavedTraceback(Rule):
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`… — or a cell that is only a `raise` "
-        "statement. A `KeyboardInterrupt` (a run stopped by hand) is never on purpose."
+        "statement. A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
+        "reported only when a cell that ran after it (a higher execution count) reads what it left "
+        "half-done — a name it binds or changes, or an object whose methods it calls "
+        "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`) — because those saved results "
+        "come from a partly trained state. Those cells are its related locations."
     )
     why_bad = (
         "The notebook was saved in a broken state: the cells below may show results computed "
@@ -765,6 +770,19 @@ class SavedTraceback(Rule):
                     outputs=({"output_type": "error", "ename": "TypeError", "evalue": "unsupported operand type(s) for +: 'int' and 'NoneType'", "traceback": []},),
                 ),
                 md("For this reason, pandas does not use `None` for missing numbers."),
+            )
+        ),
+        # A long training loop stopped by hand; nothing run after it reads the model.
+        Example(
+            cells=(
+                code_cell("model = Net()\noptimizer = make_optimizer(model)", 1),
+                code_cell(
+                    "for epoch in range(100):\n    model.train()\n    optimizer.step()",
+                    2,
+                    outputs=({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []},),
+                ),
+                code_cell("model.eval()", None),
+                code_cell("print('done')", 3),
             )
         ),
     )
@@ -813,6 +831,19 @@ class SavedTraceback(Rule):
             ),
             expect=((2, 1),),
         ),
+        # Stopped by hand, then the half-trained model was evaluated: that saved result is partial.
+        Example(
+            cells=(
+                code_cell("model = Net()", 1),
+                code_cell(
+                    "for epoch in range(100):\n    model.train()",
+                    2,
+                    outputs=({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []},),
+                ),
+                code_cell("accuracy = evaluate(model)", 3),
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -828,6 +859,25 @@ class SavedTraceback(Rule):
             what = (errors[0].name or "an exception").split("\n")[0]
             if len(what) > 120:
                 what = what[:117] + "..."
+            if what.split(":", 1)[0].strip() == "KeyboardInterrupt":
+                readers = _readers_after_interrupt(ctx, cell)
+                if not readers:
+                    continue  # stopped by hand, and nothing saved after it rests on its half-done state
+                names = sorted({n for _, found in readers for n in found})
+                shown = ", ".join(f"`{n}`" for n in names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+                later = ", ".join(str(ca.cell.index) for ca, _ in readers[:5]) + (f" and {len(readers) - 5} more" if len(readers) > 5 else "")
+                yield Hit(
+                    cell,
+                    1,
+                    None,
+                    f"Cell {cell.index} was stopped by hand (KeyboardInterrupt), and cell{'s' if len(readers) > 1 else ''} "
+                    f"{later}, run after it, read{'' if len(readers) > 1 else 's'} what it left half-done ({shown}): "
+                    f"{'their' if len(readers) > 1 else 'its'} saved results come from a partly run cell",
+                    fix="Let the cell finish (fewer epochs if it is too long) and re-run the cells after it.",
+                    key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
+                    related=tuple((ca.cell, 1, None) for ca, _ in readers),
+                )
+                continue
             yield Hit(
                 cell,
                 1,
@@ -836,6 +886,30 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAnalysis, set[str]]]:
+    """Cells run after the interrupted `cell` (a strictly higher execution count: ties say
+    nothing) that read a name it binds or changes, or an object whose methods it calls."""
+    if cell.execution_count is None:
+        return []
+    analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
+    if analysed is None:
+        return []
+    facts = analysed.facts
+    callables = {r.name for ca in ctx.facts.cells for r in (*ca.facts.functions, *ca.facts.classes)}
+    left = {r.name for r in (*facts.defined, *facts.mutated)}
+    left |= {c.receiver for c in facts.calls if c.receiver and "." not in c.receiver and not c.in_function}
+    left -= set(ctx.facts.aliases) | callables
+    readers = []
+    for ca in ctx.facts.cells:
+        count = ca.cell.execution_count
+        if ca is analysed or count is None or count <= cell.execution_count:
+            continue
+        found = {r.name for r in (*ca.facts.reads, *ca.facts.deferred_reads, *ca.facts.mutated)} & left
+        if found:
+            readers.append((ca, found))
+    return readers
 
 
 # Words with which the prose around a cell says the cell fails: "will lead to an error", "the same
