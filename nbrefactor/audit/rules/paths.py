@@ -121,15 +121,50 @@ def resolve_callee(facts: NotebookFacts, catalog: Catalog, dotted: str) -> str:
     return dotted
 
 
+# The notebook last asked about: (facts, its star-imported modules, the names its cells bind).
+_last_star: Optional[tuple[object, tuple[str, ...], frozenset[str]]] = None
+
+
+def _star_candidates(facts: NotebookFacts, catalog: Catalog, dotted: str, qualified: str) -> tuple[str, ...]:
+    """`from fastai.vision.all import *` then `get_image_files(path)` or `Path('x')`: a head name
+    the notebook neither imports by name nor binds can only come from a star import. Candidates:
+    what a star-imported module re-exports under that name (`[[star_reexport]]` in io_calls.toml:
+    `Path` → `pathlib.Path`), then `<module>.<dotted>` for each star-imported module, last first
+    (as Python binds them)."""
+    global _last_star
+    if not dotted or qualified != dotted:
+        return ()  # resolved through an import or a conventional alias
+    if _last_star is None or _last_star[0] is not facts:
+        stars = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
+        bound = frozenset(
+            r.name for ca in facts.cells for r in (*ca.facts.defined, *ca.facts.functions, *ca.facts.classes)
+        ) if stars else frozenset()
+        _last_star = (facts, stars, bound)
+    _, stars, bound = _last_star
+    head, _, rest = dotted.partition(".")
+    if not stars or head in facts.aliases or head in bound:
+        return ()
+    found: list[str] = []
+    for module in reversed(stars):
+        for item in catalog.table("io_calls", "star_reexport", []) or []:
+            target = dict(item.get("names", {})).get(head)
+            if target and any(fnmatch.fnmatchcase(module, m) for m in item.get("modules", ())):
+                found.append(f"{target}.{rest}" if rest else str(target))
+        found.append(f"{module}.{dotted}")
+    return tuple(dict.fromkeys(found))
+
+
 def matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> tuple[str, tuple[IoCall, ...]]:
     """The catalogue entries for `call`: function entries first; method entries only when none
     matches (so `torch.save(obj, path)` is not mistaken for `model.save(path)`)."""
     entries, by_function, wildcards, by_method = _io_call_index(catalog)
     qualified = resolve_callee(facts, catalog, call.func)
-    if qualified:
-        hits = [*by_function.get(qualified, ()), *(i for i in wildcards if fnmatch.fnmatchcase(qualified, entries[i].function))]
+    for candidate in (qualified, *_star_candidates(facts, catalog, call.func, qualified)):
+        if not candidate:
+            continue
+        hits = [*by_function.get(candidate, ()), *(i for i in wildcards if fnmatch.fnmatchcase(candidate, entries[i].function))]
         if hits:
-            return qualified, tuple(entries[i] for i in sorted(hits))  # catalogue order, as before
+            return candidate, tuple(entries[i] for i in sorted(hits))  # catalogue order, as before
     # A bare call (`save("x")`) has func == method; only attribute calls match method entries.
     if call.method and call.func != call.method:
         last = call.receiver.rsplit(".", 1)[-1] if call.receiver else ""
@@ -1269,7 +1304,10 @@ class CwdRelativePath(Rule):
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
         "`os.makedirs`, `glob.glob`… Import aliases are resolved, so `pd.read_csv` and "
-        "`from pandas import read_csv` both count. Other literals are not reported: `\"text/plain\"` "
+        "`from pandas import read_csv` both count, and so does a name only a star import can provide "
+        "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
+        "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
+        "Other literals are not reported: `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped. Paths built from string constants are followed across cells: `trn = "
