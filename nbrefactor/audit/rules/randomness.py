@@ -717,7 +717,9 @@ class UnseededRandom(Rule):
     what_it_does = (
         "Finds calls that draw from a library's global random state — Python's `random`, "
         "`numpy.random`, PyTorch (`torch.rand*`, layer construction, shuffling `DataLoader`s, "
-        "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers) and pandas' "
+        "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers), fastai "
+        "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
+        "Python's `random`; fastai's `set_seed` seeds it) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "
         "seeding call for that library precedes, in a cell above or earlier in the same cell. "
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
