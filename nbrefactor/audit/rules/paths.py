@@ -836,7 +836,8 @@ class RemoteUri(Rule):
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
         "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
-        "constant, at its literal, the calls that fetch it related. "
+        "constant, at its literal, the calls that fetch it related. The `http(s)` URLs of the `!wget`/`!curl` "
+        "lines of one cell are one download step: one finding at the first, the others related. "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
         "never runs locally or in a pipeline, as DEP003 treats its installs."
@@ -892,16 +893,35 @@ class RemoteUri(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        for f in literal_findings(ctx):
-            if f.path_class.kind != "remote":
-                continue
-            if hosted_only(f.ca.lines, f.line):
-                continue  # Colab/Kaggle setup: never runs locally or in the pipeline
+        web = path_settings(ctx.catalog).web_schemes
+        remote = [
+            f for f in literal_findings(ctx)
+            # Colab/Kaggle setup never runs locally or in the pipeline.
+            if f.path_class.kind == "remote" and not hosted_only(f.ca.lines, f.line)
+        ]
+        # One download cell (`!wget URL1`, `!wget URL2`…) is one root cause: the cell fetches its
+        # data at run time. Its first shell URL carries the finding, the others are related.
+        # (Shell tokens are not Python literals: `migrate` lifts none of them into config either way.)
+        shell_urls: dict[int, list[LiteralFinding]] = {}
+        for f in remote:
+            if f.source == "shell" and f.path_class.detail in web:
+                shell_urls.setdefault(f.ca.cell.index, []).append(f)
+        for f in remote:
             scheme = f.path_class.detail
-            if scheme in path_settings(ctx.catalog).web_schemes:
+            others: list[LiteralFinding] = []
+            if f.source == "shell" and scheme in web:
+                group = shell_urls[f.ca.cell.index]
+                if f is not group[0]:
+                    continue
+                others = group[1:]
+            if scheme in web:
+                more = ""
+                if others:
+                    lines = ", ".join(str(o.line) for o in others)
+                    more = f"; {len(others)} more URL{'s' if len(others) > 1 else ''} of this cell (line{'s' if len(others) > 1 else ''} {lines}) too"
                 message = (
                     f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
-                    "network and the remote file can change or disappear"
+                    f"network and the remote file can change or disappear{more}"
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
             else:
@@ -913,7 +933,7 @@ class RemoteUri(Rule):
                     "Move the URI into a config value or environment variable (it differs between dev and "
                     "prod), take credentials from the platform, and keep a small local sample for tests."
                 )
-            yield _hit(f, message, fix)
+            yield _hit(f, message, fix, others)
         # Through a constant: `source = "https://…/data.tar.gz"`, then `urlretrieve(source, …)` or
         # `pd.read_csv(url)`. One finding at the constant's literal (where the URL is fixed, and
         # what the compiler lifts into config), its fetching calls related.
