@@ -97,7 +97,10 @@ class OutOfOrderExecution(Rule):
         "do cells whose order cannot change anything take part (Python notebooks): a cell that "
         "binds nothing another cell reads, reads nothing another cell binds except imports, and "
         "changes, deletes, seeds or moves nothing (a package-version check, `Image(filename=…)`, "
-        "`! python convert.py`). Otherwise it reads only execution counts, so it applies to every "
+        "`! python convert.py`). Nor is a cell reported whose only out-of-order partners are cells "
+        "that only import installed modules (and `%matplotlib`), when it reads none of the names they "
+        "bind and installs nothing: re-running an import changes nothing (a `sys.path.insert` cell run "
+        "after the imports below it). Otherwise it reads only execution counts, so it applies to every "
         "kernel language."
     )
     why_bad = (
@@ -179,6 +182,8 @@ class OutOfOrderExecution(Rule):
                     f"Cell {cell.index} ran as [{count}], before {_cell_list([c.index for c in others])} above it "
                     f"(run as {counts}): the saved outputs are not from a top-to-bottom run"
                 )
+            if _swapped_with_imports_only(ctx, cell, others):
+                continue
             yield Hit(
                 cell,
                 1,
@@ -188,6 +193,44 @@ class OutOfOrderExecution(Rule):
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in others),
             )
+
+
+_IMPORT_CELL_MAGICS = frozenset({"matplotlib", "config"})
+
+
+def _swapped_with_imports_only(ctx: RuleContext, cell: Cell, others: Sequence[Cell]) -> bool:
+    """Every cell `cell` ran out of order against only imports installed modules (`from
+    IPython.display import Image`, `%matplotlib inline`), and `cell` reads none of the names they
+    bind and installs nothing (no shell line, no magic but `%matplotlib`/`%config`): re-running an
+    import changes nothing, so the swap changes no result (a `sys.path.insert` cell run after the
+    imports-only cell below it). An import of a local module depends on `sys.path` and is kept."""
+    if not ctx.facts.notebook.is_python or not others:
+        return False
+    by_index = {ca.cell.index: ca for ca in ctx.cells}
+    me = by_index.get(cell.index)
+    if me is None or any(m.name not in _IMPORT_CELL_MAGICS for m in me.magics):
+        return False
+    project = ctx.project
+    local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    read = {r.name for r in (*me.facts.reads, *me.facts.deferred_reads)}
+    for other in others:
+        ca = by_index.get(other.index)
+        if ca is None or not _imports_only(ca, local):
+            return False
+        if read & {i.bound for i in ca.facts.imports}:
+            return False
+    return True
+
+
+def _imports_only(ca: CellAnalysis, local: frozenset[str]) -> bool:
+    f = ca.facts
+    if f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.calls or f.mutated or f.deleted:
+        return False
+    if any(m.name not in _IMPORT_CELL_MAGICS for m in ca.magics):
+        return False
+    if {d.name for d in f.defined} - {i.bound for i in f.imports}:
+        return False
+    return all(i.level == 0 and i.bound != "*" and i.top_level not in local for i in f.imports)
 
 
 def _executed(ctx: RuleContext) -> list[Cell]:
