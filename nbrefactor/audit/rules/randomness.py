@@ -121,6 +121,9 @@ class RandomnessCatalog:
     conditional_draws: tuple[ConditionalDraw, ...]
     method_draws: tuple[MethodDraw, ...]
     random_state: tuple[RandomStateSpec, ...]
+    # `[[star_reexport]]` of rules/io_calls.toml: (module patterns, {name: qualified}), so that
+    # `np.random.seed(42)` after `from fastbook import *` is NumPy's seed.
+    star_reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = ()
 
     def library(self, library_id: str) -> Library:
         for lib in self.libraries:
@@ -178,6 +181,10 @@ class RandomnessCatalog:
                     unless_values=tuple(e.get("unless_values", [])),
                 )
                 for e in data.get("random_state", [])
+            ),
+            star_reexports=tuple(
+                (tuple(str(m) for m in e.get("modules", ())), tuple(sorted((str(k), str(v)) for k, v in dict(e.get("names", {})).items())))
+                for e in catalog.table("io_calls", "star_reexport", []) or []
             ),
         )
 
@@ -285,13 +292,23 @@ class RandomnessFacts:
         return out
 
 
-def _resolve(facts: NotebookFacts, call: CallFact, star_modules: tuple[str, ...], local_names: frozenset[str]) -> str:
+def _resolve(
+    facts: NotebookFacts, call: CallFact, star_modules: tuple[str, ...], local_names: frozenset[str],
+    reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (),
+) -> str:
     """The qualified callee, or "" when the callee is not something the notebook imported."""
     if not call.func:
         return ""
-    head = call.func.split(".")[0]
+    head, _, rest = call.func.partition(".")
     if head in facts.aliases:
         return facts.resolve(call.func)
+    if head not in local_names and star_modules and reexports:
+        # `from fastbook import *` then `np.random.seed(42)`: `np` is what the star import re-exports.
+        for module in reversed(star_modules):
+            for patterns, names in reexports:
+                target = dict(names).get(head)
+                if target and _matches(module, patterns):
+                    return f"{target}.{rest}" if rest else target
     if "." not in call.func and head not in local_names and star_modules:
         # `from numpy.random import *` then `rand()`: the name can only come from a star import;
         # with several, the last one wins, as it does in Python.
@@ -313,7 +330,7 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
     first_run = _first_runs(facts)
     for ca in facts.cells:
         for call in ca.facts.calls:
-            qualified = _resolve(facts, call, star_modules, defined)
+            qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
             shown = call.func or f".{call.method}"
             if qualified:
                 seed = next((s for s in catalog.seeds if _matches(qualified, s.calls)), None)
@@ -723,7 +740,9 @@ class UnseededRandom(Rule):
         "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "
         "seeding call for that library precedes, in a cell above or earlier in the same cell. "
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
-        "`from random import shuffle` are followed. A seed or draw inside a function counts where "
+        "`from random import shuffle` are followed, and so are names a star import re-exports "
+        "(`np.random.seed(42)` after `from fastbook import *`: `[[star_reexport]]` in io_calls.toml). "
+        "A seed or draw inside a function counts where "
         "the function first runs, not where it is defined: a `set_seed()` helper that is never "
         "called seeds nothing. One finding per library, at its first unseeded draw (the root "
         "cause: the library is never seeded before it); its other unseeded draws are listed in the "
