@@ -97,7 +97,9 @@ class OutOfOrderExecution(Rule):
         "do cells whose order cannot change anything take part (Python notebooks): a cell that "
         "binds nothing another cell reads, reads nothing another cell binds except imports, and "
         "changes, deletes, seeds or moves nothing (a package-version check, `Image(filename=…)`, "
-        "`! python convert.py`). Nor is a cell reported whose only out-of-order partners are cells "
+        "`! python convert.py`); nor does a cell that binds nothing and reads only names bound once, "
+        "in a cell above it that ran before it, and never changed (a last cell publishing the notebook "
+        "with `competition=comp`): it saw what a top-to-bottom run shows it. Nor is a cell reported whose only out-of-order partners are cells "
         "that only import installed modules (and `%matplotlib`), when it reads none of the names they "
         "bind and installs nothing: re-running an import changes nothing (a `sys.path.insert` cell run "
         "after the imports below it). Otherwise it reads only execution counts, so it applies to every "
@@ -261,15 +263,41 @@ def _order_free(ca: CellAnalysis, others: Sequence[CellAnalysis]) -> bool:
         return False
     bound = {d.name for d in f.defined}
     read = {r.name for r in (*f.reads, *f.deferred_reads)}
+    # A cell that binds nothing at all (a last cell publishing the notebook) may also read values
+    # that were settled before it ran: it saw what a top-to-bottom run shows it.
+    settled = _settled_before(ca, others, read) if not bound and not f.functions and not f.classes else set()
     for other in others:
         if other is ca:
             continue
         of = other.facts
         if bound & {r.name for r in (*of.reads, *of.deferred_reads)}:
             return False
-        if read & ({d.name for d in of.defined} - {i.bound for i in of.imports}):
+        if read & ({d.name for d in of.defined} - {i.bound for i in of.imports}) - settled:
             return False
     return True
+
+
+def _settled_before(ca: CellAnalysis, others: Sequence[CellAnalysis], names: set[str]) -> set[str]:
+    """Names among `names` the notebook binds exactly once, in a cell above `ca` that also ran
+    before it (a lower execution count), and never changes in place, deletes or rebinds from a
+    function: `ca` read
+    the value a top-to-bottom run gives it (`comp = 'paddy-disease-classification'`, then a last
+    cell publishing the notebook with `competition=comp`)."""
+    count = ca.cell.execution_count
+    if count is None or not names:
+        return set()
+    bindings: dict[str, list[tuple[Optional[int], int]]] = {}
+    changed: set[str] = set()
+    for other in others:
+        for d in other.facts.defined:
+            if d.name in names:
+                bindings.setdefault(d.name, []).append((other.cell.execution_count, other.cell.index))
+        changed |= {r.name for r in (*other.facts.mutated, *other.facts.deleted, *other.facts.globals_declared)}
+    return {
+        name for name, places in bindings.items()
+        if len(places) == 1 and places[0][0] is not None and places[0][0] < count
+        and places[0][1] < ca.cell.index and name not in changed
+    }
 
 
 def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
