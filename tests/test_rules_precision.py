@@ -202,7 +202,12 @@ def test_an_error_the_notebook_shows_on_purpose_is_not_a_saved_traceback(tmp_pat
     assert spots(md("This fails:"), code("a = 1", 1), code("b = 2", 2), code("c = 3", 3), code("1 / 0", 4, outputs=(err("ZeroDivisionError"),))) == [5]
     long_cell = "\n".join(f"x{i} = {i}" for i in range(6))
     assert spots(md("This raises an error:"), code(long_cell, 1, outputs=(err("NameError"),))) == [2]
-    assert spots(md("Training fails sometimes:"), code("for epoch in range(10):\n    train()", 1, outputs=(err("KeyboardInterrupt", ""),))) == [2]
+    assert spots(md("Training fails sometimes:"), code("for epoch in range(10):\n    model.train()", 1, outputs=(err("KeyboardInterrupt", ""),)),
+                 code("score = evaluate(model)", 2)) == [2]
+    # Stopped by hand with nothing run after it reading what it left half-done: its outputs are
+    # partial, nothing else rests on them (a cell never run, or one that ran earlier, does not count).
+    assert spots(code("model = Net()", 2), code("for epoch in range(10):\n    model.train()", 3, outputs=(err("KeyboardInterrupt", ""),)),
+                 code("score = evaluate(model)", None), code("print('hello')", 4)) == []
     assert spots(md("## Model"), code("model = Net()", 1, outputs=(err("NameError", "name 'Net' is not defined"),)), md("## Train")) == [2]
 
 

@@ -97,7 +97,12 @@ class OutOfOrderExecution(Rule):
         "do cells whose order cannot change anything take part (Python notebooks): a cell that "
         "binds nothing another cell reads, reads nothing another cell binds except imports, and "
         "changes, deletes, seeds or moves nothing (a package-version check, `Image(filename=…)`, "
-        "`! python convert.py`). Otherwise it reads only execution counts, so it applies to every "
+        "`! python convert.py`); nor does a cell that binds nothing and reads only names bound once, "
+        "in a cell above it that ran before it, and never changed (a last cell publishing the notebook "
+        "with `competition=comp`): it saw what a top-to-bottom run shows it. Nor is a cell reported whose only out-of-order partners are cells "
+        "that only import installed modules (and `%matplotlib`), when it reads none of the names they "
+        "bind and installs nothing: re-running an import changes nothing (a `sys.path.insert` cell run "
+        "after the imports below it). Otherwise it reads only execution counts, so it applies to every "
         "kernel language."
     )
     why_bad = (
@@ -179,6 +184,8 @@ class OutOfOrderExecution(Rule):
                     f"Cell {cell.index} ran as [{count}], before {_cell_list([c.index for c in others])} above it "
                     f"(run as {counts}): the saved outputs are not from a top-to-bottom run"
                 )
+            if _swapped_with_imports_only(ctx, cell, others):
+                continue
             yield Hit(
                 cell,
                 1,
@@ -188,6 +195,44 @@ class OutOfOrderExecution(Rule):
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in others),
             )
+
+
+_IMPORT_CELL_MAGICS = frozenset({"matplotlib", "config"})
+
+
+def _swapped_with_imports_only(ctx: RuleContext, cell: Cell, others: Sequence[Cell]) -> bool:
+    """Every cell `cell` ran out of order against only imports installed modules (`from
+    IPython.display import Image`, `%matplotlib inline`), and `cell` reads none of the names they
+    bind and installs nothing (no shell line, no magic but `%matplotlib`/`%config`): re-running an
+    import changes nothing, so the swap changes no result (a `sys.path.insert` cell run after the
+    imports-only cell below it). An import of a local module depends on `sys.path` and is kept."""
+    if not ctx.facts.notebook.is_python or not others:
+        return False
+    by_index = {ca.cell.index: ca for ca in ctx.cells}
+    me = by_index.get(cell.index)
+    if me is None or any(m.name not in _IMPORT_CELL_MAGICS for m in me.magics):
+        return False
+    project = ctx.project
+    local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    read = {r.name for r in (*me.facts.reads, *me.facts.deferred_reads)}
+    for other in others:
+        ca = by_index.get(other.index)
+        if ca is None or not _imports_only(ca, local):
+            return False
+        if read & {i.bound for i in ca.facts.imports}:
+            return False
+    return True
+
+
+def _imports_only(ca: CellAnalysis, local: frozenset[str]) -> bool:
+    f = ca.facts
+    if f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.calls or f.mutated or f.deleted:
+        return False
+    if any(m.name not in _IMPORT_CELL_MAGICS for m in ca.magics):
+        return False
+    if {d.name for d in f.defined} - {i.bound for i in f.imports}:
+        return False
+    return all(i.level == 0 and i.bound != "*" and i.top_level not in local for i in f.imports)
 
 
 def _executed(ctx: RuleContext) -> list[Cell]:
@@ -218,15 +263,41 @@ def _order_free(ca: CellAnalysis, others: Sequence[CellAnalysis]) -> bool:
         return False
     bound = {d.name for d in f.defined}
     read = {r.name for r in (*f.reads, *f.deferred_reads)}
+    # A cell that binds nothing at all (a last cell publishing the notebook) may also read values
+    # that were settled before it ran: it saw what a top-to-bottom run shows it.
+    settled = _settled_before(ca, others, read) if not bound and not f.functions and not f.classes else set()
     for other in others:
         if other is ca:
             continue
         of = other.facts
         if bound & {r.name for r in (*of.reads, *of.deferred_reads)}:
             return False
-        if read & ({d.name for d in of.defined} - {i.bound for i in of.imports}):
+        if read & ({d.name for d in of.defined} - {i.bound for i in of.imports}) - settled:
             return False
     return True
+
+
+def _settled_before(ca: CellAnalysis, others: Sequence[CellAnalysis], names: set[str]) -> set[str]:
+    """Names among `names` the notebook binds exactly once, in a cell above `ca` that also ran
+    before it (a lower execution count), and never changes in place, deletes or rebinds from a
+    function: `ca` read
+    the value a top-to-bottom run gives it (`comp = 'paddy-disease-classification'`, then a last
+    cell publishing the notebook with `competition=comp`)."""
+    count = ca.cell.execution_count
+    if count is None or not names:
+        return set()
+    bindings: dict[str, list[tuple[Optional[int], int]]] = {}
+    changed: set[str] = set()
+    for other in others:
+        for d in other.facts.defined:
+            if d.name in names:
+                bindings.setdefault(d.name, []).append((other.cell.execution_count, other.cell.index))
+        changed |= {r.name for r in (*other.facts.mutated, *other.facts.deleted, *other.facts.globals_declared)}
+    return {
+        name for name, places in bindings.items()
+        if len(places) == 1 and places[0][0] is not None and places[0][0] < count
+        and places[0][1] < ca.cell.index and name not in changed
+    }
 
 
 def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
@@ -735,7 +806,12 @@ class SavedTraceback(Rule):
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`… — or a cell that is only a `raise` "
-        "statement. A `KeyboardInterrupt` (a run stopped by hand) is never on purpose."
+        "statement. A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
+        "reported only when a cell that ran after it (a higher execution count) reads what it left "
+        "half-done — a name it binds or changes, or an object whose methods it calls "
+        "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`) — because those saved results "
+        "come from a partly trained state. Those cells are its related locations."
     )
     why_bad = (
         "The notebook was saved in a broken state: the cells below may show results computed "
@@ -765,6 +841,19 @@ class SavedTraceback(Rule):
                     outputs=({"output_type": "error", "ename": "TypeError", "evalue": "unsupported operand type(s) for +: 'int' and 'NoneType'", "traceback": []},),
                 ),
                 md("For this reason, pandas does not use `None` for missing numbers."),
+            )
+        ),
+        # A long training loop stopped by hand; nothing run after it reads the model.
+        Example(
+            cells=(
+                code_cell("model = Net()\noptimizer = make_optimizer(model)", 1),
+                code_cell(
+                    "for epoch in range(100):\n    model.train()\n    optimizer.step()",
+                    2,
+                    outputs=({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []},),
+                ),
+                code_cell("model.eval()", None),
+                code_cell("print('done')", 3),
             )
         ),
     )
@@ -813,6 +902,19 @@ class SavedTraceback(Rule):
             ),
             expect=((2, 1),),
         ),
+        # Stopped by hand, then the half-trained model was evaluated: that saved result is partial.
+        Example(
+            cells=(
+                code_cell("model = Net()", 1),
+                code_cell(
+                    "for epoch in range(100):\n    model.train()",
+                    2,
+                    outputs=({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []},),
+                ),
+                code_cell("accuracy = evaluate(model)", 3),
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -828,6 +930,25 @@ class SavedTraceback(Rule):
             what = (errors[0].name or "an exception").split("\n")[0]
             if len(what) > 120:
                 what = what[:117] + "..."
+            if what.split(":", 1)[0].strip() == "KeyboardInterrupt":
+                readers = _readers_after_interrupt(ctx, cell)
+                if not readers:
+                    continue  # stopped by hand, and nothing saved after it rests on its half-done state
+                names = sorted({n for _, found in readers for n in found})
+                shown = ", ".join(f"`{n}`" for n in names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+                later = ", ".join(str(ca.cell.index) for ca, _ in readers[:5]) + (f" and {len(readers) - 5} more" if len(readers) > 5 else "")
+                yield Hit(
+                    cell,
+                    1,
+                    None,
+                    f"Cell {cell.index} was stopped by hand (KeyboardInterrupt), and cell{'s' if len(readers) > 1 else ''} "
+                    f"{later}, run after it, read{'' if len(readers) > 1 else 's'} what it left half-done ({shown}): "
+                    f"{'their' if len(readers) > 1 else 'its'} saved results come from a partly run cell",
+                    fix="Let the cell finish (fewer epochs if it is too long) and re-run the cells after it.",
+                    key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
+                    related=tuple((ca.cell, 1, None) for ca, _ in readers),
+                )
+                continue
             yield Hit(
                 cell,
                 1,
@@ -836,6 +957,30 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAnalysis, set[str]]]:
+    """Cells run after the interrupted `cell` (a strictly higher execution count: ties say
+    nothing) that read a name it binds or changes, or an object whose methods it calls."""
+    if cell.execution_count is None:
+        return []
+    analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
+    if analysed is None:
+        return []
+    facts = analysed.facts
+    callables = {r.name for ca in ctx.facts.cells for r in (*ca.facts.functions, *ca.facts.classes)}
+    left = {r.name for r in (*facts.defined, *facts.mutated)}
+    left |= {c.receiver for c in facts.calls if c.receiver and "." not in c.receiver and not c.in_function}
+    left -= set(ctx.facts.aliases) | callables
+    readers = []
+    for ca in ctx.facts.cells:
+        count = ca.cell.execution_count
+        if ca is analysed or count is None or count <= cell.execution_count:
+            continue
+        found = {r.name for r in (*ca.facts.reads, *ca.facts.deferred_reads, *ca.facts.mutated)} & left
+        if found:
+            readers.append((ca, found))
+    return readers
 
 
 # Words with which the prose around a cell says the cell fails: "will lead to an error", "the same

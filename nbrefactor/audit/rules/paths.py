@@ -121,15 +121,50 @@ def resolve_callee(facts: NotebookFacts, catalog: Catalog, dotted: str) -> str:
     return dotted
 
 
+# The notebook last asked about: (facts, its star-imported modules, the names its cells bind).
+_last_star: Optional[tuple[object, tuple[str, ...], frozenset[str]]] = None
+
+
+def _star_candidates(facts: NotebookFacts, catalog: Catalog, dotted: str, qualified: str) -> tuple[str, ...]:
+    """`from fastai.vision.all import *` then `get_image_files(path)` or `Path('x')`: a head name
+    the notebook neither imports by name nor binds can only come from a star import. Candidates:
+    what a star-imported module re-exports under that name (`[[star_reexport]]` in io_calls.toml:
+    `Path` → `pathlib.Path`), then `<module>.<dotted>` for each star-imported module, last first
+    (as Python binds them)."""
+    global _last_star
+    if not dotted or qualified != dotted:
+        return ()  # resolved through an import or a conventional alias
+    if _last_star is None or _last_star[0] is not facts:
+        stars = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
+        bound = frozenset(
+            r.name for ca in facts.cells for r in (*ca.facts.defined, *ca.facts.functions, *ca.facts.classes)
+        ) if stars else frozenset()
+        _last_star = (facts, stars, bound)
+    _, stars, bound = _last_star
+    head, _, rest = dotted.partition(".")
+    if not stars or head in facts.aliases or head in bound:
+        return ()
+    found: list[str] = []
+    for module in reversed(stars):
+        for item in catalog.table("io_calls", "star_reexport", []) or []:
+            target = dict(item.get("names", {})).get(head)
+            if target and any(fnmatch.fnmatchcase(module, m) for m in item.get("modules", ())):
+                found.append(f"{target}.{rest}" if rest else str(target))
+        found.append(f"{module}.{dotted}")
+    return tuple(dict.fromkeys(found))
+
+
 def matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> tuple[str, tuple[IoCall, ...]]:
     """The catalogue entries for `call`: function entries first; method entries only when none
     matches (so `torch.save(obj, path)` is not mistaken for `model.save(path)`)."""
     entries, by_function, wildcards, by_method = _io_call_index(catalog)
     qualified = resolve_callee(facts, catalog, call.func)
-    if qualified:
-        hits = [*by_function.get(qualified, ()), *(i for i in wildcards if fnmatch.fnmatchcase(qualified, entries[i].function))]
+    for candidate in (qualified, *_star_candidates(facts, catalog, call.func, qualified)):
+        if not candidate:
+            continue
+        hits = [*by_function.get(candidate, ()), *(i for i in wildcards if fnmatch.fnmatchcase(candidate, entries[i].function))]
         if hits:
-            return qualified, tuple(entries[i] for i in sorted(hits))  # catalogue order, as before
+            return candidate, tuple(entries[i] for i in sorted(hits))  # catalogue order, as before
     # A bare call (`save("x")`) has func == method; only attribute calls match method entries.
     if call.method and call.func != call.method:
         last = call.receiver.rsplit(".", 1)[-1] if call.receiver else ""
@@ -239,6 +274,8 @@ class PathSettings:
     route_keywords: frozenset[str]
     container_keywords: frozenset[str] = frozenset()
     container_methods: frozenset[str] = frozenset()
+    # A tool's own credential or settings location (`~/.kaggle/kaggle.json`): never a data path.
+    tool_config: tuple[UserPattern, ...] = ()
 
 
 def path_settings(catalog: Catalog) -> PathSettings:
@@ -259,6 +296,10 @@ def _settings(raw: tuple) -> PathSettings:
                 bool(item.get("only_as_path_argument", False)),
             )
         )
+    tool_config = tuple(
+        UserPattern(str(item["id"]), str(item.get("description", item["id"])), re.compile(str(item["regex"])))
+        for item in (dict(frozen) for frozen in data.get("tool_config_path", ()))
+    )
     remote = dict(data.get("remote", ()))
     not_a_path = dict(data.get("not_a_path", ()))
 
@@ -277,6 +318,7 @@ def _settings(raw: tuple) -> PathSettings:
         route_keywords=strings(not_a_path, "route_keywords"),
         container_keywords=strings(not_a_path, "container_keywords"),
         container_methods=strings(not_a_path, "container_methods"),
+        tool_config=tool_config,
     )
 
 
@@ -319,6 +361,8 @@ def classify(value: str, settings: PathSettings, *, path_argument: bool = False,
     if value[0] in "{[<" or value.startswith("//"):
         return None  # an f-string hole in front (unknown root), JSON, HTML, XPath `//div`
     normal = value.replace("\\", "/")
+    if any(pattern.regex.search(normal) for pattern in settings.tool_config):
+        return None  # `~/.kaggle/kaggle.json`: where the tool itself looks, on every machine
     for pattern in settings.user_patterns:
         if pattern.only_as_path_argument and not path_argument:
             continue
@@ -706,8 +750,10 @@ class UserSpecificPath(Rule):
         "`\"C:\\Users\\…\"` that Python 3 refuses), `~/`, `/content/drive` and `/content` (Colab), "
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
-        "and so do `!` shell lines and magics (`!cp kaggle.json ~/.kaggle/`). PTH001 is not also reported "
-        "for such a literal. A `~/…` root given to a `download=True` dataset constructor "
+        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`). PTH001 is not also reported "
+        "for such a literal. A tool's own credential or settings location in the home folder "
+        "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the `[[tool_config_path]]` "
+        "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download)."
     )
@@ -729,6 +775,11 @@ class UserSpecificPath(Rule):
         Example(cells=("url = 'https://example.com/home/alice/x.csv'\nprint('/homework')",)),
         # A dataset root the download creates, in the home of whoever runs it.
         Example(cells=("from torchvision import datasets\ntrain = datasets.MNIST('~/.pytorch/MNIST_data/', download=True)",)),
+        # Where the Kaggle API and boto3 read their credentials, on every machine: not data paths.
+        Example(cells=(
+            "from pathlib import Path\ncred_path = Path('~/.kaggle/kaggle.json').expanduser()",
+            "!mkdir -p ~/.kaggle\n!cp kaggle.json ~/.kaggle/\naws = open(os.path.expanduser('~/.aws/credentials'))",
+        )),
     )
     failing = (
         Example(
@@ -746,7 +797,7 @@ class UserSpecificPath(Rule):
         Example(
             cells=(
                 "from google.colab import drive\ndrive.mount('/content/drive')",
-                "!mkdir -p ~/.kaggle\n!cp kaggle.json ~/.kaggle/",
+                "!mkdir -p ~/projects/data\n!cp train.csv ~/projects/data/",
                 "%cd /content/drive/MyDrive/project",
                 "train = '/kaggle/input/titanic/train.csv'\nspark_df = spark.read.csv('/dbfs/FileStore/x.csv')",
             ),
@@ -785,7 +836,8 @@ class RemoteUri(Rule):
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
         "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
-        "constant, at its literal, the calls that fetch it related. "
+        "constant, at its literal, the calls that fetch it related. The `http(s)` URLs of the `!wget`/`!curl` "
+        "lines of one cell are one download step: one finding at the first, the others related. "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
         "never runs locally or in a pipeline, as DEP003 treats its installs."
@@ -841,16 +893,35 @@ class RemoteUri(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        for f in literal_findings(ctx):
-            if f.path_class.kind != "remote":
-                continue
-            if hosted_only(f.ca.lines, f.line):
-                continue  # Colab/Kaggle setup: never runs locally or in the pipeline
+        web = path_settings(ctx.catalog).web_schemes
+        remote = [
+            f for f in literal_findings(ctx)
+            # Colab/Kaggle setup never runs locally or in the pipeline.
+            if f.path_class.kind == "remote" and not hosted_only(f.ca.lines, f.line)
+        ]
+        # One download cell (`!wget URL1`, `!wget URL2`…) is one root cause: the cell fetches its
+        # data at run time. Its first shell URL carries the finding, the others are related.
+        # (Shell tokens are not Python literals: `migrate` lifts none of them into config either way.)
+        shell_urls: dict[int, list[LiteralFinding]] = {}
+        for f in remote:
+            if f.source == "shell" and f.path_class.detail in web:
+                shell_urls.setdefault(f.ca.cell.index, []).append(f)
+        for f in remote:
             scheme = f.path_class.detail
-            if scheme in path_settings(ctx.catalog).web_schemes:
+            others: list[LiteralFinding] = []
+            if f.source == "shell" and scheme in web:
+                group = shell_urls[f.ca.cell.index]
+                if f is not group[0]:
+                    continue
+                others = group[1:]
+            if scheme in web:
+                more = ""
+                if others:
+                    lines = ", ".join(str(o.line) for o in others)
+                    more = f"; {len(others)} more URL{'s' if len(others) > 1 else ''} of this cell (line{'s' if len(others) > 1 else ''} {lines}) too"
                 message = (
                     f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
-                    "network and the remote file can change or disappear"
+                    f"network and the remote file can change or disappear{more}"
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
             else:
@@ -862,7 +933,7 @@ class RemoteUri(Rule):
                     "Move the URI into a config value or environment variable (it differs between dev and "
                     "prod), take credentials from the platform, and keep a small local sample for tests."
                 )
-            yield _hit(f, message, fix)
+            yield _hit(f, message, fix, others)
         # Through a constant: `source = "https://…/data.tar.gz"`, then `urlretrieve(source, …)` or
         # `pd.read_csv(url)`. One finding at the constant's literal (where the URL is fixed, and
         # what the compiler lifts into config), its fetching calls related.
@@ -1253,7 +1324,10 @@ class CwdRelativePath(Rule):
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
         "`os.makedirs`, `glob.glob`… Import aliases are resolved, so `pd.read_csv` and "
-        "`from pandas import read_csv` both count. Other literals are not reported: `\"text/plain\"` "
+        "`from pandas import read_csv` both count, and so does a name only a star import can provide "
+        "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
+        "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
+        "Other literals are not reported: `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped. Paths built from string constants are followed across cells: `trn = "

@@ -92,6 +92,7 @@ class ConditionalDraw:
     calls: tuple[str, ...]
     keyword: str
     values: tuple[str, ...]
+    when_iterated: bool = False  # the object draws when iterated, not when built (a DataLoader)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,9 @@ class RandomnessCatalog:
     conditional_draws: tuple[ConditionalDraw, ...]
     method_draws: tuple[MethodDraw, ...]
     random_state: tuple[RandomStateSpec, ...]
+    # `[[star_reexport]]` of rules/io_calls.toml: (module patterns, {name: qualified}), so that
+    # `np.random.seed(42)` after `from fastbook import *` is NumPy's seed.
+    star_reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = ()
 
     def library(self, library_id: str) -> Library:
         for lib in self.libraries:
@@ -154,7 +158,10 @@ class RandomnessCatalog:
                 for e in data.get("generator", [])
             ),
             conditional_draws=tuple(
-                ConditionalDraw(e["library"], _patterns(e, "call", "calls"), e["keyword"], tuple(e.get("values", [])))
+                ConditionalDraw(
+                    e["library"], _patterns(e, "call", "calls"), e["keyword"], tuple(e.get("values", [])),
+                    bool(e.get("when_iterated", False)),
+                )
                 for e in data.get("conditional_draw", [])
             ),
             method_draws=tuple(
@@ -174,6 +181,10 @@ class RandomnessCatalog:
                     unless_values=tuple(e.get("unless_values", [])),
                 )
                 for e in data.get("random_state", [])
+            ),
+            star_reexports=tuple(
+                (tuple(str(m) for m in e.get("modules", ())), tuple(sorted((str(k), str(v)) for k, v in dict(e.get("names", {})).items())))
+                for e in catalog.table("io_calls", "star_reexport", []) or []
             ),
         )
 
@@ -221,12 +232,25 @@ def _is_attribute_call(call: CallFact) -> bool:
 
 
 @dataclass(frozen=True)
+class Iteration:
+    """Where an object that draws when iterated (a shuffling DataLoader) is first iterated: the
+    first read of the name it is bound to that could iterate it (a `for`, `iter()`, an argument of
+    any call but `len`/`print`…), or None when nothing reads it."""
+    name: str
+    ca: CellAnalysis | None = None
+    line: int = 0
+    column: int = 0
+    moment: Moment | None = None  # None: read inside a function we cannot place
+
+
+@dataclass(frozen=True)
 class Draw:
     ca: CellAnalysis
     call: CallFact
     library: str
     shown: str  # the callee as written, for messages
     qualified: str
+    iteration: Iteration | None = None  # set for draws made when iterated, bound to a name
 
 
 @dataclass(frozen=True)
@@ -243,6 +267,12 @@ class RandomnessFacts:
     unseeded_generators: tuple[Draw, ...]  # generator constructors without a seed
     seeds: tuple[SeedCall, ...]  # every seeding call, executed or not
     first_run: Mapping[str, Position]  # module-level def/class name → where it first runs
+
+    def draw_moment(self, draw: Draw) -> Moment | None:
+        """When the draw happens: where its object is first iterated, for a DataLoader bound to a name."""
+        if draw.iteration is not None:
+            return draw.iteration.moment
+        return self.moment(draw.ca, draw.call)
 
     def moment(self, ca: CellAnalysis, call: CallFact) -> Moment | None:
         """When the call runs in a top-to-bottom run; None when we cannot tell."""
@@ -262,13 +292,23 @@ class RandomnessFacts:
         return out
 
 
-def _resolve(facts: NotebookFacts, call: CallFact, star_modules: tuple[str, ...], local_names: frozenset[str]) -> str:
+def _resolve(
+    facts: NotebookFacts, call: CallFact, star_modules: tuple[str, ...], local_names: frozenset[str],
+    reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (),
+) -> str:
     """The qualified callee, or "" when the callee is not something the notebook imported."""
     if not call.func:
         return ""
-    head = call.func.split(".")[0]
+    head, _, rest = call.func.partition(".")
     if head in facts.aliases:
         return facts.resolve(call.func)
+    if head not in local_names and star_modules and reexports:
+        # `from fastbook import *` then `np.random.seed(42)`: `np` is what the star import re-exports.
+        for module in reversed(star_modules):
+            for patterns, names in reexports:
+                target = dict(names).get(head)
+                if target and _matches(module, patterns):
+                    return f"{target}.{rest}" if rest else target
     if "." not in call.func and head not in local_names and star_modules:
         # `from numpy.random import *` then `rand()`: the name can only come from a star import;
         # with several, the last one wins, as it does in Python.
@@ -287,9 +327,10 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
     draws: list[Draw] = []
     generators: list[Draw] = []
     seeds: list[SeedCall] = []
+    first_run = _first_runs(facts)
     for ca in facts.cells:
         for call in ca.facts.calls:
-            qualified = _resolve(facts, call, star_modules, defined)
+            qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
             shown = call.func or f".{call.method}"
             if qualified:
                 seed = next((s for s in catalog.seeds if _matches(qualified, s.calls)), None)
@@ -305,12 +346,95 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                     continue
                 library = _draw_library(catalog, call, qualified)
                 if library is not None:
-                    draws.append(Draw(ca, call, library, shown, qualified))
+                    iteration = None
+                    if _draws_when_iterated(catalog, qualified):
+                        iteration = _first_iteration(facts, first_run, ca, call)
+                    draws.append(Draw(ca, call, library, shown, qualified, iteration))
                 continue
             method = _method_draw(catalog, call, imported_tops)
             if method is not None:
                 draws.append(Draw(ca, call, method, f"{call.receiver or '…'}.{call.method}()", call.method))
-    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), _first_runs(facts))
+    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run)
+
+
+def _draws_when_iterated(catalog: RandomnessCatalog, qualified: str) -> bool:
+    return any(cond.when_iterated and _matches(qualified, cond.calls) for cond in catalog.conditional_draws)
+
+
+# Calls that read an object without iterating it: `len(loader)`, `print(loader)`.
+_NOT_ITERATING = frozenset({"len", "print", "type", "repr", "str", "id", "isinstance", "display", "hasattr", "getattr"})
+
+
+def _first_iteration(facts: NotebookFacts, first_run: Mapping[str, Position], ca: CellAnalysis, call: CallFact) -> Iteration | None:
+    """`train_dl = DataLoader(ds, shuffle=True)`: the loader shuffles when a `for` (or `iter()`, or
+    the training function it is given to) iterates it, not when it is built; a seed between the
+    two still makes the order reproducible. Only a module-level assignment to plain names is
+    followed (None otherwise: the draw stays at the call). The first read of a bound name after
+    the assignment that could iterate it, in notebook order; a read inside a module-level def
+    counts where the def first runs. `loader.dataset`, `len(loader)` do not iterate."""
+    if call.in_function:
+        return None
+    tree = _parsed(ca)
+    if tree is None:
+        return None
+    statement = next((st for st in tree.body if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+    if isinstance(statement, ast.Assign):
+        targets: list[ast.expr] = list(statement.targets)
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        targets = [statement.target]
+    else:
+        return None
+    names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    if not names or any(not isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Starred)) for t in targets for n in ast.walk(t) if isinstance(n, ast.expr) and not isinstance(n, ast.expr_context)):
+        return None
+    shown = sorted(names)[0]
+    best: tuple[tuple[Position, Position], CellAnalysis, int, int] | None = None
+    unplaced: tuple[CellAnalysis, int, int] | None = None
+    after = statement.end_lineno or statement.lineno
+    for other in facts.cells:
+        if other.cell.index < ca.cell.index:
+            continue
+        parsed = tree if other is ca else _parsed(other)
+        if parsed is None:
+            continue
+        for top in parsed.body:
+            if other is ca and top.lineno <= after:
+                continue
+            owner = top.name if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ""
+            for node in _iterating_loads(top, names):
+                here = (other.cell.index, node.lineno, node.col_offset + 1)
+                if owner:
+                    run = first_run.get(owner)
+                    if run is None:
+                        unplaced = unplaced or (other, node.lineno, node.col_offset + 1)
+                        continue
+                    moment = (run, here)
+                else:
+                    moment = (here, here)
+                if best is None or moment < best[0]:
+                    best = (moment, other, node.lineno, node.col_offset + 1)
+    if best is not None:
+        return Iteration(shown, best[1], best[2], best[3], best[0])
+    if unplaced is not None:
+        return Iteration(shown, unplaced[0], unplaced[1], unplaced[2], None)
+    return Iteration(shown)  # never read: never iterated, draws nothing
+
+
+def _iterating_loads(node: ast.AST, names: set[str]) -> Iterator[ast.Name]:
+    """Reads of `names` under `node` that may iterate the object (not `x.attr`, not `len(x)`)."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and names & _function_locals(child):
+            continue
+        if isinstance(child, ast.Attribute) and isinstance(child.value, ast.Name):
+            continue  # `loader.dataset`, `loader.batch_size`
+        if (
+            isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id in _NOT_ITERATING
+        ):
+            yield from (n for a in child.keywords for n in _iterating_loads(a, names))
+            continue
+        if isinstance(child, ast.Name) and child.id in names and isinstance(child.ctx, ast.Load):
+            yield child
+        yield from _iterating_loads(child, names)
 
 
 def _seed_counts(seed: SeedSpec, call: CallFact) -> bool:
@@ -400,7 +524,7 @@ def _libraries_text(catalog: RandomnessCatalog, ids: Iterable[str]) -> str:
 
 
 def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]]) -> bool:
-    when = rf.moment(draw.ca, draw.call)
+    when = rf.draw_moment(draw)
     covering = [moment for moment, seed in seeds if draw.library in seed.libraries]
     if when is None:
         return bool(covering)
@@ -441,9 +565,30 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
     for draw in rf.draws:
         if _replaced(draw, loaded) or (draw.ca.cell.index, draw.call.line, draw.call.column) in timed:
             continue
+        if draw.iteration is not None and draw.iteration.ca is None:
+            continue  # a shuffling loader nothing iterates draws nothing
         if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, UnseededRandom.code):
             unseeded.setdefault(draw.library, []).append(draw)
+    for draws in unseeded.values():
+        # A loader draws where it is iterated, which may come after later draws.
+        draws.sort(key=lambda d: _place(d))
     return unseeded
+
+
+def _located(draw: Draw) -> tuple[Any, int, int]:
+    """(cell, line, column) where the draw is reported."""
+    it = draw.iteration
+    if it is not None and it.ca is not None:
+        return (it.ca.cell, it.line, it.column)
+    return (draw.ca.cell, draw.call.line, draw.call.column)
+
+
+def _place(draw: Draw) -> Position:
+    """Where a draw is reported: where its loader is iterated, or the call."""
+    it = draw.iteration
+    if it is not None and it.ca is not None:
+        return (it.ca.cell.index, it.line, it.column)
+    return (draw.ca.cell.index, draw.call.line, draw.call.column)
 
 
 # --- random data that only feeds a timing -------------------------------------------------------
@@ -589,17 +734,26 @@ class UnseededRandom(Rule):
     what_it_does = (
         "Finds calls that draw from a library's global random state — Python's `random`, "
         "`numpy.random`, PyTorch (`torch.rand*`, layer construction, shuffling `DataLoader`s, "
-        "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers) and pandas' "
+        "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers), fastai "
+        "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
+        "Python's `random`; fastai's `set_seed` seeds it) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "
         "seeding call for that library precedes, in a cell above or earlier in the same cell. "
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
-        "`from random import shuffle` are followed. A seed or draw inside a function counts where "
+        "`from random import shuffle` are followed, and so are names a star import re-exports "
+        "(`np.random.seed(42)` after `from fastbook import *`: `[[star_reexport]]` in io_calls.toml). "
+        "A seed or draw inside a function counts where "
         "the function first runs, not where it is defined: a `set_seed()` helper that is never "
         "called seeds nothing. One finding per library, at its first unseeded draw (the root "
         "cause: the library is never seeded before it); its other unseeded draws are listed in the "
         "message and as related locations. When the notebook seeds other libraries but never this "
         "one (RND003's case), the message names the first seeding call that runs and lists it as a "
         "related location too: the fix goes beside it, and RND003 does not report the library again. "
+        "A shuffling `DataLoader` draws its order when it is iterated, not when it is built: "
+        "bound to a name, it is placed (and reported) at the first read of that name that may "
+        "iterate it (a `for`, `iter()`, a call it is passed to, or a function that reads it, where "
+        "that function first runs; not `len(loader)` or `loader.dataset`), with where it was built "
+        "related; one that nothing iterates draws nothing. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
@@ -666,6 +820,12 @@ class UnseededRandom(Rule):
             "import random\nimport numpy as np\nL = [random.random() for i in range(1000)]\n%timeit L.sort()",
             "%%timeit\nnp.random.rand(1000).sum()",
         )),
+        # A shuffling DataLoader draws when iterated, not when built: seeded in between is seeded;
+        # one that nothing iterates draws nothing.
+        Example(cells=(
+            "import torch\nfrom torch.utils.data import DataLoader\ntrain_dl = DataLoader(ds, batch_size=1, shuffle=True)\nspare = DataLoader(ds, shuffle=True)",
+            "torch.manual_seed(1)\nweight = torch.randn(1)\nfor xb, yb in train_dl:\n    pass",
+        )),
         # Not draws: a local variable named like a module, a deterministic DataLoader, df.sample(random_state=…).
         Example(cells=(
             "import torch\nimport pandas as pd\nfrom torch.utils.data import DataLoader",
@@ -690,11 +850,18 @@ class UnseededRandom(Rule):
             "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)",
             "model = Net()",
         ), expect=((2, 4),)),
-        # Seeding numpy does not seed torch or TensorFlow; a shuffling DataLoader and df.sample() draw.
+        # Seeding numpy does not seed torch or TensorFlow; a shuffling DataLoader draws where it is
+        # iterated (cell 3), df.sample() draws from NumPy's seeded state.
         Example(cells=(
             "import numpy as np\nimport pandas as pd\nimport torch\nimport tensorflow as tf\nnp.random.seed(0)",
             "loader = torch.utils.data.DataLoader(ds, shuffle=True)\nw = tf.random.normal([3])\ndf = df.sample(frac=1)",
-        ), expect=((2, 1), (2, 2))),
+            "print(len(loader))\nfor xb, yb in loader:\n    pass",
+        ), expect=((2, 2), (3, 2))),
+        # Iterated before the seed: the seed comes too late for the first epoch's order.
+        Example(cells=(
+            "import torch\nfrom torch.utils.data import DataLoader\ntrain_dl = DataLoader(ds, batch_size=1, shuffle=True)\nbatch = next(iter(train_dl))",
+            "torch.manual_seed(1)\nfor xb, yb in train_dl:\n    pass",
+        ), expect=((1, 4),)),
         # pandas' sample draws from NumPy's global state: reported when NumPy is never seeded.
         Example(cells=("import pandas as pd\nimport random\nrandom.seed(0)", "train = df.sample(frac=0.8)"), expect=((2, 1),)),
         # Timed, but also used: `%time y = …` binds `y` in the notebook, and `print(x)` shows the draw.
@@ -735,11 +902,23 @@ class UnseededRandom(Rule):
                     where += f" (first run in cell {run[0]})"
             more = ""
             if others:
-                cells = sorted({d.ca.cell.index for d in others})
+                cells = sorted({_place(d)[0] for d in others})
                 shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
                 more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow{'' if len(others) > 1 else 's'} (cell{'s' if len(cells) > 1 else ''} {shown})"
-            related = tuple((d.ca.cell, d.call.line, d.call.column) for d in others)
+            related = tuple(_located(d) for d in others)
             fix = f"Seed {lib.label} in the first code cell: {lib.fix}"
+            cell, line, column = _located(draw)
+            end_line = draw.call.end_line
+            subject = f"`{draw.shown}`{where} draws"
+            it = draw.iteration
+            if it is not None and it.ca is not None:
+                # The loader draws here, where it is iterated; where it was built is related.
+                end_line = line
+                subject = (
+                    f"`{it.name}` (the `{draw.shown}` of cell {draw.ca.cell.index}, line {draw.call.line}) "
+                    "shuffles when iterated, here, and draws"
+                )
+                related = ((draw.ca.cell, draw.call.line, draw.call.column), *related)
             partial = ""
             if first_seed is not None and library in never:
                 seeded = set().union(*(seed.libraries for _, seed in seeds))
@@ -750,9 +929,9 @@ class UnseededRandom(Rule):
                 fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib.fix}"
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             yield Hit(
-                draw.ca.cell, draw.call.line, draw.call.column,
-                f"`{draw.shown}`{where} draws from the global random state of {lib.label}, which no call before it seeds{more}{partial}",
-                end_line=draw.call.end_line,
+                cell, line, column,
+                f"{subject} from the global random state of {lib.label}, which no call before it seeds{more}{partial}",
+                end_line=end_line,
                 fix=fix,
                 key=f"{draw.library}:{draw.qualified}",
                 related=related,

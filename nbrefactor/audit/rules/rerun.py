@@ -165,6 +165,8 @@ class _Walker:
                 self.report(node, name, f"trains `{name}`, made in another cell, further with `.partial_fit(…)`, so a second run fits it on the same data again")
             elif method == "step" and self.trainers.get(name) == "optimizer":
                 self.report(node, name, f"steps the optimizer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
+            elif method == "run" and self.trainers.get(name) == "ignite":
+                self.report(node, name, f"runs the PyTorch-Ignite trainer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
             elif method in _KERAS_TRAINING and self.trainers.get(name) == "keras":
                 self.report(node, name, f"trains the Keras model `{name}` made in another cell with `.{method}(…)`, so a second run trains it further from the weights the first run left")
 
@@ -186,6 +188,8 @@ class _Walker:
 
 
 _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
+# PyTorch-Ignite engines that step an optimizer over a model: `trainer.run(loader)` trains it.
+_IGNITE_TRAINERS = frozenset({"ignite.engine.create_supervised_trainer", "ignite.engine.supervised_training_step"})
 # `df = pd.concat([df, extra])`, `X = np.hstack([X, col])`, `a = np.append(a, x)`: joined again when re-run.
 _JOINS = frozenset({"concat", "concatenate", "hstack", "vstack", "column_stack", "row_stack", "append", "dstack"})
 
@@ -259,6 +263,8 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
                 found[name] = "optimizer"
             elif "keras" in qualified.split(".") and qualified.rsplit(".", 1)[-1] in {"Sequential", "Model", "load_model"}:
                 found[name] = "keras"
+            elif qualified in _IGNITE_TRAINERS:
+                found[name] = "ignite"
             else:
                 found.pop(name, None)
     return per_cell
@@ -290,7 +296,8 @@ class ChangesWhenRunTwice(Rule):
         "when applied twice) and "
         "`del df['col']`; training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (also one the cell makes over `model.parameters()` of a model from another "
-        "cell), `model.fit(…)` on a Keras model, `.partial_fit(…)` (a second run trains further from the weights "
+        "cell), `model.fit(…)` on a Keras model, `trainer.run(…)` on a PyTorch-Ignite "
+        "`create_supervised_trainer`, `.partial_fit(…)` (a second run trains further from the weights "
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`)."
     )
