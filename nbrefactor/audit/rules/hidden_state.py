@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
+from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
@@ -546,6 +547,9 @@ class DependsOnLaterCell(Rule):
             )
 
 
+_WITHOUT_HID001 = '[tool.nbrefactor]\nignore = ["HID001"]\n'  # HID005's failing examples: HID001 off
+
+
 # --- HID005 -------------------------------------------------------------------------------------
 
 
@@ -563,7 +567,11 @@ class StaleRedefinition(Rule):
         "cell(s) below whose outputs are stale. A redefinition in a cell that does not reach the "
         "read (another cell in between defines `x` again) is not reported, nor one in a cell "
         "HID001 reports as re-run late: that finding, at the same cell, already lists the cells "
-        "below (one finding per root cause)."
+        "below (one finding per root cause). Nor is a read in a cell HID001 reports as run early "
+        "(its outputs kept from an older kernel session): that finding lists the cells above it, "
+        "the redefining cell among them. Every stale read is one of these two, so with HID001 on "
+        "this rule adds nothing; it reports the redefinitions when HID001 is switched off "
+        "(`ignore = [\"HID001\"]`)."
     )
     why_bad = (
         "The outputs saved under cell j were computed with a value of `x` that no longer exists: the "
@@ -585,15 +593,22 @@ class StaleRedefinition(Rule):
             code_cell("model = lgb.train({}, lgb.Dataset([[1]], [0]))", 5),
             code_cell("booster = lgb.Booster(model_str=model.model_to_string())", 6),
         )),
+        # The reader below ran early, its outputs from an older session: HID001 reports it there,
+        # the redefining cells above related (one root cause).
+        Example(cells=(
+            code_cell("probs = [0.2, 0.7]", 1), code_cell("scale = len(probs)", 3),
+            code_cell("threshold = 0.5", 4), code_cell("preds = [p * scale > threshold for p in probs]", 2),
+        )),
     )
     failing = (
-        # The reader below ran early (HID001 reports it there); the redefinition is this finding.
+        # With HID001 switched off, the redefinitions the early reader missed are reported here.
         Example(
             cells=(
                 code_cell("probs = [0.2, 0.7]", 1), code_cell("scale = len(probs)", 3),
                 code_cell("threshold = 0.5", 4), code_cell("preds = [p * scale > threshold for p in probs]", 2),
             ),
             expect=((2, 1), (3, 1)),
+            files={"pyproject.toml": _WITHOUT_HID001},
         ),
         Example(
             cells=(
@@ -603,6 +618,7 @@ class StaleRedefinition(Rule):
                 code_cell("summary = df.describe()", 2),
             ),
             expect=((3, 1),),
+            files={"pyproject.toml": _WITHOUT_HID001},
         ),
         Example(
             cells=(
@@ -610,6 +626,7 @@ class StaleRedefinition(Rule):
                 md("## Train"), code_cell("print(lr)", 2), code_cell("history = fit(lr, epochs)", 1),
             ),
             expect=((3, 1), (3, 2)),
+            files={"pyproject.toml": _WITHOUT_HID001},
         ),
     )
 
@@ -617,15 +634,23 @@ class StaleRedefinition(Rule):
         flow = name_flow(ctx)
         cells = _cells(ctx)
         stale: dict[tuple[str, int], list[Read]] = {}
+        # The cells HID001 reports: a redefinition is one view of that out-of-order run, left to
+        # HID001's finding (one per root cause) unless HID001 is switched off for this notebook.
+        on = rule_enabled(ctx.settings, OutOfOrderExecution.code, OutOfOrderExecution.name,
+                          OutOfOrderExecution.family.value, ctx.facts.notebook.path)
+        late = out_of_order_cells(ctx) if on else frozenset()
         for r in flow.reads:
             w = r.writer
             if r.deferred or r.flow is not Flow.ABOVE or w is None or r.count is None:
                 continue
             if isinstance(w, Definition) and w.kind is DefKind.IMPORT:
                 continue  # re-running an import binds the same module or class again
+            if r.cell in late:
+                # The reader ran early (outputs kept from an older kernel session): HID001 reports it
+                # there, with the cells above it, this one included, related. One root cause.
+                continue
             if w.cell < r.cell and w.count is not None and w.count > r.count:
                 stale.setdefault((r.name, w.cell), []).append(r)
-        late = out_of_order_cells(ctx)
         for (name, cell_index), reads in stale.items():
             if cell_index in late:
                 continue  # HID001 reports this cell's late re-run, the readers related: one root cause
@@ -886,7 +911,8 @@ class UsedBeforeDefined(Rule):
         "(so HID004 does not apply) but no cell with a count below c defined it (or the last such "
         "event was a `del`). The message names the cell above and says whether it never ran or "
         "ran later; the names one cell reads from one such cell are one finding, at the first read, "
-        "the other reads related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
+        "the other reads related, and the cells reading from one cell that never ran are one "
+        "finding, at the first reading cell, the other readers related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
         "every count as 0) say nothing about order and are not reported, nor are names an import "
         "provides: running an import again, or late, binds the same module (a never-run import "
         "cell is HID002's finding). When the defining cell ran later, the two cells are out of "
@@ -956,8 +982,10 @@ class UsedBeforeDefined(Rule):
                         f"[{r.count}]; it is defined above in cell {p.cell}"
                     )
             else:
-                # The names this cell reads from one unrun (or later-run) cell are one root cause.
-                group = (r.cell, p.cell, p.count)
+                # The names this cell reads from one unrun (or later-run) cell are one root cause;
+                # so are all the cells reading from one cell that never ran (one finding, at the
+                # first reader, the other readers related).
+                group = (p.cell, None) if p.count is None else (r.cell, p.cell, p.count)
                 if group in grouped:
                     grouped[group].append(r)
                     continue
@@ -978,14 +1006,17 @@ class UsedBeforeDefined(Rule):
             assert p is not None
             state = "has not been run" if p.count is None else f"ran later, as [{p.count}]"
             names = list(dict.fromkeys(x.name for x in (r, *more)))
-            shown = f"`{names[0]}`" + (f" (and {', '.join(f'`{n}`' for n in names[1:])})" if len(names) > 1 else "")
+            listed = ", ".join(f"`{n}`" for n in names[1:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+            shown = f"`{names[0]}`" + (f" (and {listed})" if len(names) > 1 else "")
             verb = "come" if len(names) > 1 else "comes"
+            readers = sorted({x.cell for x in more if x.cell != r.cell})
+            also = f"; {_cell_list(readers)} below read {'them' if len(names) > 1 else 'it'} too" if readers else ""
             yield Hit(
                 cell,
                 r.line,
                 r.column,
                 f"{shown} {verb} from cell {p.cell} above, which {state}: no cell that ran before this one "
-                f"([{r.count}]) defined {'them' if len(names) > 1 else 'it'}",
+                f"([{r.count}]) defined {'them' if len(names) > 1 else 'it'}{also}",
                 fix=f"Restart the kernel and run all cells top to bottom; if cell {r.cell} then fails or its output changes, it relied on hidden state.",
                 key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[x.cell], x.line, x.column) for x in more)),
