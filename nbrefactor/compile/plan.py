@@ -245,6 +245,9 @@ def plan_model(
     if allow_hidden_state:
         for d in blocking:
             review.append(ReviewItem(d.location.path, d.location.cell, d.location.line, f"{d.code} {d.message} (compiled with --allow-hidden-state)"))
+            # A folded finding's other places (related locations) block too: each is reviewed.
+            for r in d.related:
+                review.append(ReviewItem(r.path, r.cell, r.line, f"{d.code} same cause as cell {d.location.cell}: {d.message} (compiled with --allow-hidden-state)"))
     return ModelPlan(
         model=model,
         package=package,
