@@ -350,8 +350,7 @@ def test_realistic_rerun_notebook():
     assert found(diags) == [
         ("HID001", 4, 1),  # counts 1, 2, 9, 4, 5, 3, 6, 7, 8, 10: [9] ran late and [3] early,
         ("HID001", 7, 1),  # the rest is one never-decreasing run
-        ("HID002", 8, 1),
-        ("HID003", 8, 2),
+        ("HID002", 8, 1),  # never run and cannot run (`scroe`): its HID003 is a related location here
         ("HID003", 10, 2),
         ("HID004", 5, 1),  # (cell 4's redefinition is HID001's finding at cell 4: no HID005)
         ("HID007", 11, 1),
@@ -359,7 +358,10 @@ def test_realistic_rerun_notebook():
     ]
     by_code = {d.code + str(d.location.cell): d.message for d in diags}
     assert by_code["HID0045"] == "`features` is defined only in cell 7, below this one"
-    assert by_code["HID0038"] == "`scroe` is not defined in any cell; did you mean `score` (cell 6)?"
+    assert by_code["HID0028"] == (
+        "Cell 8 was never run, but cell 9 below it was (as [6]); cell 8 cannot run where it stands: "
+        "it reads `scroe` (did you mean `score`?), which no cell defines"
+    )
     assert by_code["HID0017"].startswith("Cell 7 ran as [3], before cells 4, 5 and 6 above it (run as [9], [4], [5])")
     assert by_code["HID00812"].startswith("`extra` comes from cell 8 above, which has not been run")
 

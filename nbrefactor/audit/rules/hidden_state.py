@@ -283,7 +283,10 @@ class UnexecutedCell(Rule):
         "and comments count as empty, and so do cells that could not have changed another (they bind "
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check). A notebook whose outputs were all cleared is not reported, nor "
-        "are unexecuted cells at the end."
+        "are unexecuted cells at the end. A reported cell that cannot run where it stands (a sketch "
+        "reading names no cell defines, or only cells below) is said so in the message: those reads "
+        "are related locations of this finding instead of HID003/HID004 findings, and the finding "
+        "blocks `migrate` as they would (its data says `blocks_compile`)."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -303,6 +306,11 @@ class UnexecutedCell(Rule):
             cells=(code_cell("# only a comment"), code_cell("def f():\n    return 1"), md("## Use it"), code_cell("f()", 1)),
             expect=((2, 1),),
         ),
+        # A sketch never run, reading names no cell defines and one defined below: one finding.
+        Example(
+            cells=(code_cell("import math", 1), code_cell("z = encoder(x)\ny = z * epsilon"), code_cell("x = math.pi", 2)),
+            expect=((2, 1),),
+        ),
         # A partial run: three skipped cells above the two that ran are one finding.
         Example(
             cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
@@ -314,32 +322,97 @@ class UnexecutedCell(Rule):
         # One root cause, one finding: a notebook saved after running only some of its cells (the
         # course notebook with two plots run) is reported at its first skipped cell, with the
         # other skipped cells as related locations, not once per cell.
-        cells = ctx.facts.notebook.code_cells
-        # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
-        # string, a warning printed under a check) left unrun hid nothing from the cells below.
-        inert = {ca.cell.index for ca in ctx.cells if _order_free(ca, ctx.cells)} if ctx.facts.notebook.is_python else set()
-        skipped = []
-        for i, cell in enumerate(cells):
-            if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:
-                continue
-            below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
-            if below is not None:
-                skipped.append((cell, below))
+        skipped = _skipped_cells(ctx)
         if not skipped:
             return
         (cell, below), others = skipped[0], skipped[1:]
         message = f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])"
         if others:
             message += f"; {_cell_list([c.index for c, _ in others])} {'were' if len(others) > 1 else 'was'} not run either"
+        # A never-run cell that cannot run where it stands (a sketch reading names no cell defines,
+        # or only cells below): its HID003/HID004 reads are this finding's related locations, not
+        # one more finding per name, and they still block the compile (`blocks_compile` data).
+        undefined, later = _sketch_reads(ctx)
+        blocked = sorted([*undefined, *later], key=lambda r: (r.cell, r.line, r.column or 0))
+        fix = "Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save."
+        data: tuple[tuple[str, str], ...] = ()
+        if blocked:
+            sketches = sorted({r.cell for r in blocked})
+            parts = []
+            if undefined:
+                # Keep HID003's typo hint: a sketch's undefined name is often a misspelling.
+                defined = sorted({d.name for d in name_flow(ctx).definitions})
+                hints = {r.name: close[0] for r in undefined
+                         for close in [difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)] if close}
+                parts.append(f"{_names(undefined, hints)}, which no cell defines")
+            if later:
+                parts.append(f"{_names(later)}, which only cells below define")
+            message += (f"; {_cell_list(sketches)} cannot run where {'it stands' if len(sketches) == 1 else 'they stand'}: "
+                        f"{'it reads' if len(sketches) == 1 else 'they read'} {', and '.join(parts)}")
+            fix = (f"Delete {_cell_list(sketches)} if {'it is a sketch' if len(sketches) == 1 else 'they are sketches'} "
+                   "(code shown, not run); otherwise define what it reads above it, restart the kernel and run all cells "
+                   "top to bottom, then save.")
+            # The folded rules block the compile: so does this finding (compile/plan.py reads it).
+            data = (("blocks_compile", " ".join(c for c, reads in (("HID003", undefined), ("HID004", later)) if reads)),)
         yield Hit(
             cell,
             1,
             None,
             message,
-            fix="Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save.",
+            fix=fix,
             key=f"unexecuted\x1f{cell.source.strip()}",
-            related=tuple((c, 1, None) for c, _ in others),
+            related=tuple(dict.fromkeys([
+                *((c, 1, None) for c, _ in others),
+                *((_cells(ctx)[r.cell], r.line, r.column) for r in blocked),
+            ])),
+            data=data,
         )
+
+
+def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
+    """HID002's cells: non-empty code cells never run with an executed cell below (that cell)."""
+    cells = ctx.facts.notebook.code_cells
+    # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
+    # string, a warning printed under a check) left unrun hid nothing from the cells below.
+    inert = {ca.cell.index for ca in ctx.cells if _order_free(ca, ctx.cells)} if ctx.facts.notebook.is_python else set()
+    skipped = []
+    for i, cell in enumerate(cells):
+        if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:
+            continue
+        below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
+        if below is not None:
+            skipped.append((cell, below))
+    return skipped
+
+
+def sketch_cells(ctx: RuleContext) -> frozenset[int]:
+    """The never-run cells HID002 reports (empty when HID002 is switched off): HID003 and HID004
+    leave their reads to HID002's finding, where they are related locations."""
+    if not rule_enabled(ctx.settings, UnexecutedCell.code, UnexecutedCell.name, UnexecutedCell.family.value, ctx.facts.notebook.path):
+        return frozenset()
+    return frozenset(c.index for c, _ in _skipped_cells(ctx))
+
+
+def _sketch_reads(ctx: RuleContext) -> tuple[list[Read], list[Read]]:
+    """The reads in HID002's cells that HID003 (undefined, deleted) and HID004 (defined only below)
+    would report: the first of each name in each cell."""
+    sketches = sketch_cells(ctx)
+    if not sketches:
+        return [], []
+    flow = name_flow(ctx)
+    cells = _cells(ctx)
+    undefined = [] if flow.may_inject else [
+        r for r in _first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell in sketches])
+        if not is_suppressed(cells[r.cell], r.line, None, UndefinedName.code)
+    ]
+    later = list(_first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell in sketches]))
+    return undefined, later
+
+
+def _names(reads: list[Read], hints: Optional[dict[str, str]] = None) -> str:
+    names = list(dict.fromkeys(r.name for r in reads))
+    shown = [f"`{n}`" + (f" (did you mean `{hints[n]}`?)" if hints and n in hints else "") for n in names[:5]] + ([f"{len(names) - 5} more"] if len(names) > 5 else [])
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 # --- HID003 -------------------------------------------------------------------------------------
@@ -362,7 +435,8 @@ class UndefinedName(Rule):
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
-        "`exec(...)` or a cell that does not parse: those may define names nobody can list. A "
+        "`exec(...)` or a cell that does not parse: those may define names nobody can list. Reads in "
+        "a never-run cell HID002 reports are that finding's related locations, not findings here. A "
         "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
         "cells meant to be pasted into the exercise notebook — is one finding, at its first "
         "undefined read, the others related. Extra "
@@ -415,7 +489,8 @@ class UndefinedName(Rule):
             return
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
-        firsts = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]))
+        sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
+        firsts = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches]))
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
             # A "Solutions" notebook that imports nothing: fragments to paste into the exercise
@@ -494,7 +569,8 @@ class DependsOnLaterCell(Rule):
         "later cell(s). `x += 1` and `df['c'] = …` read `x` and `df`. A definition removed by `del` "
         "in between does not count as defining it. Reads inside function bodies are not reported: "
         "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
-        "5 defines is fine when it is called after cell 5). A name the same cell binds later (the "
+        "5 defines is fine when it is called after cell 5). Reads in a never-run cell HID002 reports "
+        "are that finding's related locations. A name the same cell binds later (the "
         "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported."
     )
     why_bad = (
@@ -529,7 +605,8 @@ class DependsOnLaterCell(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         flow = name_flow(ctx)
         cells = _cells(ctx)
-        for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred]):
+        sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
+        for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
             cell = cells[r.cell]
             later = [c for c in flow.definers(r.name) if c > r.cell]
             message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
