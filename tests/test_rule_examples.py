@@ -88,6 +88,7 @@ NOT_CODE = {
     ("DEP004", "use_instead"): "requirements.txt text",
     ("HID004", "example"): "cells drawn as `# cell N` comments",
     ("HID004", "use_instead"): "cells drawn as `# cell N` comments",
+    ("HID005", "example"): "reported only with HID001 switched off (with it on, HID001 reports the same cells)",
     ("HID007", "example"): "the saved traceback is drawn as a comment",
     ("HID007", "use_instead"): "the saved output is drawn as a comment",
     ("SEC002", "example"): "the saved output is drawn as a comment",

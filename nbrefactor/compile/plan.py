@@ -235,7 +235,9 @@ def plan_model(
                              "validate", "monitor", "serving", "kfp_runtime", "runtime", "data_profile", "steps"}
     for facts, diagnostics in notebooks:
         all_diagnostics.extend(diagnostics)
-        blocking.extend(d for d in diagnostics if d.code in BLOCKING_CODES)
+        # A finding that folds blocking ones (HID002 with a never-run sketch's HID003/HID004 reads
+        # as related locations) says so in its data: it blocks as they would.
+        blocking.extend(d for d in diagnostics if d.code in BLOCKING_CODES or any(k == "blocks_compile" for k, _ in d.data))
         path = facts.notebook.path
         module = "steps" if len(notebooks) == 1 else unique(package_name(PurePosixPath(path).stem), stage_names)
         stages.append(_plan_stage(facts, module, review, catalog))
@@ -245,6 +247,9 @@ def plan_model(
     if allow_hidden_state:
         for d in blocking:
             review.append(ReviewItem(d.location.path, d.location.cell, d.location.line, f"{d.code} {d.message} (compiled with --allow-hidden-state)"))
+            # A folded finding's other places (related locations) block too: each is reviewed.
+            for r in d.related:
+                review.append(ReviewItem(r.path, r.cell, r.line, f"{d.code} same cause as cell {d.location.cell}: {d.message} (compiled with --allow-hidden-state)"))
     return ModelPlan(
         model=model,
         package=package,

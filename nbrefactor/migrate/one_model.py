@@ -176,6 +176,9 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
             + (f": cell {d.location.cell}" if d.location.cell is not None else "")
             + (f" line {d.location.line}" if d.location.line else "")
             + f": {d.code} {d.message}"
+            # A folded finding blocks at each of its places (one stray character in many cells).
+            + (f" (related: cell {', '.join(str(c) for c in dict.fromkeys(r.cell for r in d.related if r.cell is not None))})"
+               if any(r.cell is not None for r in d.related) else "")
             for d in plan.blocking
         )
         return ModelResult(model, displays, "blocked", problems=problems, diagnostics=diagnostics, plan=plan)

@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
+from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
@@ -353,7 +354,10 @@ class UnexecutedCell(Rule):
         "and comments count as empty, and so do cells that could not have changed another (they bind "
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check). A notebook whose outputs were all cleared is not reported, nor "
-        "are unexecuted cells at the end."
+        "are unexecuted cells at the end. A reported cell that cannot run where it stands (a sketch "
+        "reading names no cell defines, or only cells below) is said so in the message: those reads "
+        "are related locations of this finding instead of HID003/HID004 findings, and the finding "
+        "blocks `migrate` as they would (its data says `blocks_compile`)."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -373,6 +377,11 @@ class UnexecutedCell(Rule):
             cells=(code_cell("# only a comment"), code_cell("def f():\n    return 1"), md("## Use it"), code_cell("f()", 1)),
             expect=((2, 1),),
         ),
+        # A sketch never run, reading names no cell defines and one defined below: one finding.
+        Example(
+            cells=(code_cell("import math", 1), code_cell("z = encoder(x)\ny = z * epsilon"), code_cell("x = math.pi", 2)),
+            expect=((2, 1),),
+        ),
         # A partial run: three skipped cells above the two that ran are one finding.
         Example(
             cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
@@ -384,32 +393,97 @@ class UnexecutedCell(Rule):
         # One root cause, one finding: a notebook saved after running only some of its cells (the
         # course notebook with two plots run) is reported at its first skipped cell, with the
         # other skipped cells as related locations, not once per cell.
-        cells = ctx.facts.notebook.code_cells
-        # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
-        # string, a warning printed under a check) left unrun hid nothing from the cells below.
-        inert = {ca.cell.index for ca in ctx.cells if _order_free(ca, ctx.cells)} if ctx.facts.notebook.is_python else set()
-        skipped = []
-        for i, cell in enumerate(cells):
-            if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:
-                continue
-            below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
-            if below is not None:
-                skipped.append((cell, below))
+        skipped = _skipped_cells(ctx)
         if not skipped:
             return
         (cell, below), others = skipped[0], skipped[1:]
         message = f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])"
         if others:
             message += f"; {_cell_list([c.index for c, _ in others])} {'were' if len(others) > 1 else 'was'} not run either"
+        # A never-run cell that cannot run where it stands (a sketch reading names no cell defines,
+        # or only cells below): its HID003/HID004 reads are this finding's related locations, not
+        # one more finding per name, and they still block the compile (`blocks_compile` data).
+        undefined, later = _sketch_reads(ctx)
+        blocked = sorted([*undefined, *later], key=lambda r: (r.cell, r.line, r.column or 0))
+        fix = "Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save."
+        data: tuple[tuple[str, str], ...] = ()
+        if blocked:
+            sketches = sorted({r.cell for r in blocked})
+            parts = []
+            if undefined:
+                # Keep HID003's typo hint: a sketch's undefined name is often a misspelling.
+                defined = sorted({d.name for d in name_flow(ctx).definitions})
+                hints = {r.name: close[0] for r in undefined
+                         for close in [difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)] if close}
+                parts.append(f"{_names(undefined, hints)}, which no cell defines")
+            if later:
+                parts.append(f"{_names(later)}, which only cells below define")
+            message += (f"; {_cell_list(sketches)} cannot run where {'it stands' if len(sketches) == 1 else 'they stand'}: "
+                        f"{'it reads' if len(sketches) == 1 else 'they read'} {', and '.join(parts)}")
+            fix = (f"Delete {_cell_list(sketches)} if {'it is a sketch' if len(sketches) == 1 else 'they are sketches'} "
+                   "(code shown, not run); otherwise define what it reads above it, restart the kernel and run all cells "
+                   "top to bottom, then save.")
+            # The folded rules block the compile: so does this finding (compile/plan.py reads it).
+            data = (("blocks_compile", " ".join(c for c, reads in (("HID003", undefined), ("HID004", later)) if reads)),)
         yield Hit(
             cell,
             1,
             None,
             message,
-            fix="Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save.",
+            fix=fix,
             key=f"unexecuted\x1f{cell.source.strip()}",
-            related=tuple((c, 1, None) for c, _ in others),
+            related=tuple(dict.fromkeys([
+                *((c, 1, None) for c, _ in others),
+                *((_cells(ctx)[r.cell], r.line, r.column) for r in blocked),
+            ])),
+            data=data,
         )
+
+
+def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
+    """HID002's cells: non-empty code cells never run with an executed cell below (that cell)."""
+    cells = ctx.facts.notebook.code_cells
+    # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
+    # string, a warning printed under a check) left unrun hid nothing from the cells below.
+    inert = {ca.cell.index for ca in ctx.cells if _order_free(ca, ctx.cells)} if ctx.facts.notebook.is_python else set()
+    skipped = []
+    for i, cell in enumerate(cells):
+        if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:
+            continue
+        below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
+        if below is not None:
+            skipped.append((cell, below))
+    return skipped
+
+
+def sketch_cells(ctx: RuleContext) -> frozenset[int]:
+    """The never-run cells HID002 reports (empty when HID002 is switched off): HID003 and HID004
+    leave their reads to HID002's finding, where they are related locations."""
+    if not rule_enabled(ctx.settings, UnexecutedCell.code, UnexecutedCell.name, UnexecutedCell.family.value, ctx.facts.notebook.path):
+        return frozenset()
+    return frozenset(c.index for c, _ in _skipped_cells(ctx))
+
+
+def _sketch_reads(ctx: RuleContext) -> tuple[list[Read], list[Read]]:
+    """The reads in HID002's cells that HID003 (undefined, deleted) and HID004 (defined only below)
+    would report: the first of each name in each cell."""
+    sketches = sketch_cells(ctx)
+    if not sketches:
+        return [], []
+    flow = name_flow(ctx)
+    cells = _cells(ctx)
+    undefined = [] if flow.may_inject else [
+        r for r in _first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell in sketches])
+        if not is_suppressed(cells[r.cell], r.line, None, UndefinedName.code)
+    ]
+    later = list(_first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell in sketches]))
+    return undefined, later
+
+
+def _names(reads: list[Read], hints: Optional[dict[str, str]] = None) -> str:
+    names = list(dict.fromkeys(r.name for r in reads))
+    shown = [f"`{n}`" + (f" (did you mean `{hints[n]}`?)" if hints and n in hints else "") for n in names[:5]] + ([f"{len(names) - 5} more"] if len(names) > 5 else [])
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 # --- HID003 -------------------------------------------------------------------------------------
@@ -432,7 +506,8 @@ class UndefinedName(Rule):
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
-        "`exec(...)` or a cell that does not parse: those may define names nobody can list. A "
+        "`exec(...)` or a cell that does not parse: those may define names nobody can list. Reads in "
+        "a never-run cell HID002 reports are that finding's related locations, not findings here. A "
         "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
         "cells meant to be pasted into the exercise notebook — is one finding, at its first "
         "undefined read, the others related. Extra "
@@ -485,7 +560,8 @@ class UndefinedName(Rule):
             return
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
-        firsts = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED)]))
+        sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
+        firsts = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches]))
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
             # A "Solutions" notebook that imports nothing: fragments to paste into the exercise
@@ -564,7 +640,8 @@ class DependsOnLaterCell(Rule):
         "later cell(s). `x += 1` and `df['c'] = …` read `x` and `df`. A definition removed by `del` "
         "in between does not count as defining it. Reads inside function bodies are not reported: "
         "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
-        "5 defines is fine when it is called after cell 5). A name the same cell binds later (the "
+        "5 defines is fine when it is called after cell 5). Reads in a never-run cell HID002 reports "
+        "are that finding's related locations. A name the same cell binds later (the "
         "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported."
     )
     why_bad = (
@@ -599,7 +676,8 @@ class DependsOnLaterCell(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         flow = name_flow(ctx)
         cells = _cells(ctx)
-        for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred]):
+        sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
+        for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
             cell = cells[r.cell]
             later = [c for c in flow.definers(r.name) if c > r.cell]
             message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
@@ -615,6 +693,9 @@ class DependsOnLaterCell(Rule):
                 fix=f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line.",
                 key=f"{r.name}\x1f{_source_line(cell, r.line)}",
             )
+
+
+_WITHOUT_HID001 = '[tool.nbrefactor]\nignore = ["HID001"]\n'  # HID005's failing examples: HID001 off
 
 
 # --- HID005 -------------------------------------------------------------------------------------
@@ -634,7 +715,11 @@ class StaleRedefinition(Rule):
         "cell(s) below whose outputs are stale. A redefinition in a cell that does not reach the "
         "read (another cell in between defines `x` again) is not reported, nor one in a cell "
         "HID001 reports as re-run late: that finding, at the same cell, already lists the cells "
-        "below (one finding per root cause)."
+        "below (one finding per root cause). Nor is a read in a cell HID001 reports as run early "
+        "(its outputs kept from an older kernel session): that finding lists the cells above it, "
+        "the redefining cell among them. Every stale read is one of these two, so with HID001 on "
+        "this rule adds nothing; it reports the redefinitions when HID001 is switched off "
+        "(`ignore = [\"HID001\"]`)."
     )
     why_bad = (
         "The outputs saved under cell j were computed with a value of `x` that no longer exists: the "
@@ -656,15 +741,22 @@ class StaleRedefinition(Rule):
             code_cell("model = lgb.train({}, lgb.Dataset([[1]], [0]))", 5),
             code_cell("booster = lgb.Booster(model_str=model.model_to_string())", 6),
         )),
+        # The reader below ran early, its outputs from an older session: HID001 reports it there,
+        # the redefining cells above related (one root cause).
+        Example(cells=(
+            code_cell("probs = [0.2, 0.7]", 1), code_cell("scale = len(probs)", 3),
+            code_cell("threshold = 0.5", 4), code_cell("preds = [p * scale > threshold for p in probs]", 2),
+        )),
     )
     failing = (
-        # The reader below ran early (HID001 reports it there); the redefinition is this finding.
+        # With HID001 switched off, the redefinitions the early reader missed are reported here.
         Example(
             cells=(
                 code_cell("probs = [0.2, 0.7]", 1), code_cell("scale = len(probs)", 3),
                 code_cell("threshold = 0.5", 4), code_cell("preds = [p * scale > threshold for p in probs]", 2),
             ),
             expect=((2, 1), (3, 1)),
+            files={"pyproject.toml": _WITHOUT_HID001},
         ),
         Example(
             cells=(
@@ -674,6 +766,7 @@ class StaleRedefinition(Rule):
                 code_cell("summary = df.describe()", 2),
             ),
             expect=((3, 1),),
+            files={"pyproject.toml": _WITHOUT_HID001},
         ),
         Example(
             cells=(
@@ -681,6 +774,7 @@ class StaleRedefinition(Rule):
                 md("## Train"), code_cell("print(lr)", 2), code_cell("history = fit(lr, epochs)", 1),
             ),
             expect=((3, 1), (3, 2)),
+            files={"pyproject.toml": _WITHOUT_HID001},
         ),
     )
 
@@ -688,15 +782,23 @@ class StaleRedefinition(Rule):
         flow = name_flow(ctx)
         cells = _cells(ctx)
         stale: dict[tuple[str, int], list[Read]] = {}
+        # The cells HID001 reports: a redefinition is one view of that out-of-order run, left to
+        # HID001's finding (one per root cause) unless HID001 is switched off for this notebook.
+        on = rule_enabled(ctx.settings, OutOfOrderExecution.code, OutOfOrderExecution.name,
+                          OutOfOrderExecution.family.value, ctx.facts.notebook.path)
+        late = out_of_order_cells(ctx) if on else frozenset()
         for r in flow.reads:
             w = r.writer
             if r.deferred or r.flow is not Flow.ABOVE or w is None or r.count is None:
                 continue
             if isinstance(w, Definition) and w.kind is DefKind.IMPORT:
                 continue  # re-running an import binds the same module or class again
+            if r.cell in late:
+                # The reader ran early (outputs kept from an older kernel session): HID001 reports it
+                # there, with the cells above it, this one included, related. One root cause.
+                continue
             if w.cell < r.cell and w.count is not None and w.count > r.count:
                 stale.setdefault((r.name, w.cell), []).append(r)
-        late = out_of_order_cells(ctx)
         for (name, cell_index), reads in stale.items():
             if cell_index in late:
                 continue  # HID001 reports this cell's late re-run, the readers related: one root cause
@@ -1031,7 +1133,8 @@ class UsedBeforeDefined(Rule):
         "(so HID004 does not apply) but no cell with a count below c defined it (or the last such "
         "event was a `del`). The message names the cell above and says whether it never ran or "
         "ran later; the names one cell reads from one such cell are one finding, at the first read, "
-        "the other reads related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
+        "the other reads related, and the cells reading from one cell that never ran are one "
+        "finding, at the first reading cell, the other readers related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
         "every count as 0) say nothing about order and are not reported, nor are names an import "
         "provides: running an import again, or late, binds the same module (a never-run import "
         "cell is HID002's finding). When the defining cell ran later, the two cells are out of "
@@ -1101,8 +1204,10 @@ class UsedBeforeDefined(Rule):
                         f"[{r.count}]; it is defined above in cell {p.cell}"
                     )
             else:
-                # The names this cell reads from one unrun (or later-run) cell are one root cause.
-                group = (r.cell, p.cell, p.count)
+                # The names this cell reads from one unrun (or later-run) cell are one root cause;
+                # so are all the cells reading from one cell that never ran (one finding, at the
+                # first reader, the other readers related).
+                group = (p.cell, None) if p.count is None else (r.cell, p.cell, p.count)
                 if group in grouped:
                     grouped[group].append(r)
                     continue
@@ -1123,14 +1228,17 @@ class UsedBeforeDefined(Rule):
             assert p is not None
             state = "has not been run" if p.count is None else f"ran later, as [{p.count}]"
             names = list(dict.fromkeys(x.name for x in (r, *more)))
-            shown = f"`{names[0]}`" + (f" (and {', '.join(f'`{n}`' for n in names[1:])})" if len(names) > 1 else "")
+            listed = ", ".join(f"`{n}`" for n in names[1:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+            shown = f"`{names[0]}`" + (f" (and {listed})" if len(names) > 1 else "")
             verb = "come" if len(names) > 1 else "comes"
+            readers = sorted({x.cell for x in more if x.cell != r.cell})
+            also = f"; {_cell_list(readers)} below read {'them' if len(names) > 1 else 'it'} too" if readers else ""
             yield Hit(
                 cell,
                 r.line,
                 r.column,
                 f"{shown} {verb} from cell {p.cell} above, which {state}: no cell that ran before this one "
-                f"([{r.count}]) defined {'them' if len(names) > 1 else 'it'}",
+                f"([{r.count}]) defined {'them' if len(names) > 1 else 'it'}{also}",
                 fix=f"Restart the kernel and run all cells top to bottom; if cell {r.cell} then fails or its output changes, it relied on hidden state.",
                 key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[x.cell], x.line, x.column) for x in more)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
@@ -54,6 +55,25 @@ def python2_kernel(facts: NotebookFacts) -> Optional[str]:
     return None
 
 
+# The tokenizer's messages for a character Python cannot read: "invalid non-printable character
+# U+00A0", "invalid character '’' (U+2019)".
+_INVALID_CHARACTER = re.compile(r"invalid (?:non-printable )?character.*?U\+(?P<point>[0-9A-Fa-f]{4,6})")
+# What each usual pasted character stands for in code.
+_REPLACEMENT = {
+    "00A0": "an ordinary space", "2002": "an ordinary space", "2003": "an ordinary space", "2009": "an ordinary space",
+    "200B": "nothing", "FEFF": "nothing",
+    "2018": "a straight quote (')", "2019": "a straight quote (')", "201C": 'a straight quote (")', "201D": 'a straight quote (")',
+    "2013": "a minus sign (-)", "2014": "a minus sign (-)", "2212": "a minus sign (-)",
+}
+
+
+def _cells(indices: list[int]) -> str:
+    """`7`, `7 and 9`, `3, 5 and 8`, `3, 5, 8 and 2 more`."""
+    if len(indices) <= 3:
+        return ", ".join(str(i) for i in indices[:-1]) + (" and " if len(indices) > 1 else "") + str(indices[-1])
+    return ", ".join(str(i) for i in indices[:3]) + f" and {len(indices) - 3} more"
+
+
 class SyntaxErrorInCell(Rule):
     code = "STR001"
     blocks_compile = True
@@ -65,7 +85,11 @@ class SyntaxErrorInCell(Rule):
         "Parses every code cell, after masking IPython magics and shell escapes, and reports the "
         "first syntax error of each cell. The rest of the notebook is still analysed. In a Python 2 "
         "notebook (see STR004) the cells whose error is Python 2 syntax (`print x`, `except E, e:`) "
-        "are not reported here: STR004 reports the notebook once, listing them."
+        "are not reported here: STR004 reports the notebook once, listing them. A character Python "
+        "cannot read (a non-breaking space U+00A0 or a typographic quote from pasted code) is one "
+        "finding per character and notebook, at the first cell, naming the character and what to "
+        "replace it with; the other cells it breaks are related locations (each still blocks "
+        "`migrate`)."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
@@ -85,17 +109,52 @@ class SyntaxErrorInCell(Rule):
         # One Python 2 print in a Python 3 notebook: a syntax error to fix there.
         Example(cells=("x = 1", "print 'x is', x"), expect=((2, 1),)),
         Example(cells=(md("# Title"), "import os\nfor f in os.listdir('.'):\n    print(f"), expect=((2, 3),)),
+        # Code pasted with non-breaking spaces: one finding for the notebook, the other cell related.
+        Example(cells=("import os", "for f in os.listdir('.'):\n\u00a0\u00a0\u00a0\u00a0print(f)", "if True:\n\u00a0\u00a0\u00a0\u00a0x = 1"), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         ported = {ca.cell.index for ca in python2_cells(ctx.facts)}  # STR004 reports those, once
+        # One stray character in many cells (code pasted with non-breaking spaces or typographic
+        # quotes) is one root cause: one finding, at the first cell, the other cells related.
+        by_character: dict[str, list[tuple[CellAnalysis, int, Optional[int]]]] = {}
+        order: list[str] = []
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
+                character = _INVALID_CHARACTER.search(problem.message)
+                if character is not None:
+                    point = character.group("point").upper()
+                    if point not in by_character:
+                        order.append(point)
+                    by_character.setdefault(point, []).append((ca, line, problem.column))
+                    continue
                 # Valid code too big for the analyser is said as such, not as a syntax error.
                 text = problem.message[0].upper() + problem.message[1:] if problem.message.startswith(NOT_ANALYSED) else f"Syntax error: {problem.message}"
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
+        for point in order:
+            (first, line, column), *rest = by_character[point]
+            message = str(first.facts.syntax_error.message) if first.facts.syntax_error is not None else ""
+            char = chr(int(point, 16))
+            name = unicodedata.name(char, "").lower() or "an unnamed character"
+            others = sorted({ca.cell.index for ca, _, _ in rest})
+            where = (f"; {'cell' if len(others) == 1 else 'cells'} {_cells(others)} {'fails' if len(others) == 1 else 'fail'} "
+                     "to parse for the same reason") if others else ""
+            replacement = _REPLACEMENT.get(point)
+            fix = (
+                f"Replace every U+{point} ({name}) in the notebook's code with {replacement} "
+                "(search and replace in the editor); it usually comes from code pasted from a web page or a document."
+                if replacement else
+                f"Delete or replace every U+{point} ({name}) in the notebook's code; it usually comes from code pasted from a web page or a document."
+            )
+            yield Hit(
+                first.cell, line, column,
+                f"Syntax error: {message} ({name}){where}",
+                fix=fix,
+                key=message,
+                related=tuple((ca.cell, ln, col) for ca, ln, col in rest),
+            )
 
 
 class NonPythonKernel(Rule):
