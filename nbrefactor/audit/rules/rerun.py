@@ -55,6 +55,9 @@ class _Walker:
         self.found: list[tuple[int, int, str, str]] = []  # line, column, name, what
         self.reported: set[str] = set()
         self.file_steps: set[str] = set()  # names reported for a file step, not a value
+        # Functions this cell defines: `def make_subset(...): os.makedirs(dir)` called by the same
+        # cell runs its folder steps when the cell runs.
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
 
     def report(self, node: ast.AST, name: str, what: str) -> None:
         if name in self.bound or name in self.reported or name in self.modules:
@@ -69,6 +72,8 @@ class _Walker:
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.bound.add(stmt.name)
+            if not isinstance(stmt, ast.ClassDef):
+                self.functions[stmt.name] = stmt
             return
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, _ARITHMETIC):
             name = _base(stmt.target)
@@ -174,6 +179,8 @@ class _Walker:
                 continue
             if isinstance(node, ast.Call) and not self.guarded:
                 self._file_step(node)
+                if isinstance(node.func, ast.Name) and node.func.id in self.functions:
+                    self._function_file_steps(self.functions.pop(node.func.id))
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
             method = node.func.attr
@@ -220,6 +227,16 @@ class _Walker:
         elif qualified == "shutil.move":
             self.file_steps.add("shutil.move")
             self.report(node, "shutil.move", "moves files with `shutil.move(…)`, so a second run fails (the source is gone) or moves other files")
+
+    def _function_file_steps(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """The unguarded folder steps of a function of this cell that the cell calls."""
+        inner = _Walker(self.modules, resolve=self.resolve)
+        inner.block(fn.body)
+        for line, column, name, what in inner.found:
+            if name in inner.file_steps and name not in self.reported:
+                self.reported.add(name)
+                self.file_steps.add(name)
+                self.found.append((line, column, name, what))
 
     def _wrapped_model(self, value: ast.AST) -> Optional[str]:
         """`GAN(discriminator, generator)` with `GAN` a `keras.Model` subclass of this notebook
@@ -462,7 +479,7 @@ class ChangesWhenRunTwice(Rule):
         "whether another function changes a value applied twice is not decidable), `x = x.numpy()[0]` "
         "(an item of itself by a constant index), "
         "`del df['col']`; folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
-        "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)`, unless under an `if`/`try` (`if not "
+        "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
         "os.path.exists(p)`); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (also one the cell makes over `model.parameters()` of a model from another "
         "cell), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
