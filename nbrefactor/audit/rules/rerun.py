@@ -36,8 +36,12 @@ class _Walker:
     def __init__(
         self, modules: frozenset[str] = frozenset(), trainers: Optional[dict[str, str]] = None,
         resolve: Optional[Callable[[str], str]] = None, keras_classes: frozenset[str] = frozenset(),
+        training_functions: Optional[dict[str, tuple[str, frozenset[str]]]] = None,
     ) -> None:
-        self.modules = modules  # names bound by imports anywhere: `np.append(a, x)` changes no `np`
+        self.modules = modules
+        # Functions of cells above that apply gradients with a global optimizer:
+        # {"train_step": ("optimizer", globals the function reads)}.
+        self.training_functions = training_functions or {}  # names bound by imports anywhere: `np.append(a, x)` changes no `np`
         # Notebook globals bound to a torch optimizer ("optimizer") or a Keras model ("keras").
         self.trainers = trainers or {}
         self.resolve = resolve or (lambda dotted: dotted)
@@ -181,6 +185,13 @@ class _Walker:
                 self._file_step(node)
                 if isinstance(node.func, ast.Name) and node.func.id in self.functions:
                     self._function_file_steps(self.functions.pop(node.func.id))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.training_functions:
+                fname = node.func.id
+                optimizer, reads = self.training_functions[fname]
+                # Not when this cell redefines the function or rebinds anything it reads (a new
+                # model or optimizer starts afresh).
+                if fname not in self.bound and not (reads & self.bound):
+                    self.report(node, fname, f"calls `{fname}`, which applies gradients with `{optimizer}`, an optimizer made in another cell, so a second run trains its model further from the weights the first run left")
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
             method = node.func.attr
@@ -424,6 +435,46 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
     return per_cell
 
 
+def _training_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[tuple[str, frozenset[str]]]:
+    """`def train_step(x, y): … optimizer.apply_gradients(…)` with `optimizer` a global (not a
+    parameter, not assigned in the function) -> ("optimizer", the globals the function reads)."""
+    params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+    params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
+    local = params | {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    optimizer = None
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "apply_gradients"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id not in local
+        ):
+            optimizer = node.func.value.id
+            break
+    if optimizer is None:
+        return None
+    reads = frozenset(n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in local)
+    return optimizer, reads
+
+
+def training_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, frozenset[str]]]]:
+    """Per cell index, the module-level functions of the cells above that apply gradients with a
+    global optimizer (the nearest definition wins; a later definition without it removes it)."""
+    found: dict[str, tuple[str, frozenset[str]]] = {}
+    per_cell: dict[int, dict[str, tuple[str, frozenset[str]]]] = {}
+    for ca in ctx.cells:
+        per_cell[ca.cell.index] = dict(found)
+        tree = _parse(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                trains = _training_function(stmt)
+                if trains is not None:
+                    found[stmt.name] = trains
+                else:
+                    found.pop(stmt.name, None)
+    return per_cell
+
+
 def keras_model_classes(ctx: RuleContext) -> frozenset[str]:
     """Names of module-level classes of the notebook that subclass a Keras model
     (`class GAN(keras.Model)`, and subclasses of those), resolved through the imports."""
@@ -448,13 +499,14 @@ def keras_model_classes(ctx: RuleContext) -> frozenset[str]:
 def rerun_hazards(
     ca: CellAnalysis, modules: frozenset[str] = frozenset(), models: Optional[dict[str, str]] = None,
     resolve: Optional[Callable[[str], str]] = None, keras_classes: frozenset[str] = frozenset(),
+    functions: Optional[dict[str, tuple[str, frozenset[str]]]] = None,
 ) -> list[tuple[int, int, str, str, bool]]:
     """(line, column, name, what, file_step) per hazard; `file_step`: `name` is a callee that
     changes files (`os.makedirs`), not a value."""
     tree = _parse(ca)
     if tree is None:
         return []
-    walker = _Walker(modules, models, resolve, keras_classes)
+    walker = _Walker(modules, models, resolve, keras_classes, functions)
     walker.block(tree.body)
     return [(line, column, name, what, name in walker.file_steps) for line, column, name, what in walker.found]
 
@@ -485,7 +537,9 @@ class ChangesWhenRunTwice(Rule):
         "cell), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, or an instance of the notebook's own `keras.Model` subclass), `.fit` of a wrapper "
         "the cell builds from such a subclass around a Keras model of another cell (`gan = GAN(discriminator, "
-        "generator)`), `model.add(…)` on a Keras model of another cell, `.partial_fit(…)` (a second run trains further from the weights "
+        "generator)`), `model.add(…)` on a Keras model of another cell, a call of a function of a cell above "
+        "that applies gradients with a global optimizer (`def train_step(…): optimizer.apply_gradients(…)`; "
+        "not when the calling cell rebinds anything the function reads), `.partial_fit(…)` (a second run trains further from the weights "
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`)."
     )
@@ -589,6 +643,14 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 1), (3, 1), (4, 2)),
         ),
+        # A hand-written training step of a cell above, called again.
+        Example(
+            cells=(
+                "import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\nopt = keras.optimizers.SGD()\ndef step(grads):\n    opt.apply_gradients(zip(grads, model.trainable_weights))",
+                "for _ in range(3):\n    step([0.0])",
+            ),
+            expect=((2, 2),),
+        ),
         # Scaled by a number, an item of itself; folder steps that fail on a second run.
         Example(
             cells=(
@@ -604,9 +666,11 @@ class ChangesWhenRunTwice(Rule):
         modules = frozenset(imp.bound for _, imp in ctx.facts.imports if imp.bound != "*")
         above = trainers(ctx)
         classes = keras_model_classes(ctx)
+        steps = training_functions(ctx)
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
-            for line, column, name, what, file_step in rerun_hazards(ca, modules, models, ctx.facts.resolve, classes):
+            hazards = rerun_hazards(ca, modules, models, ctx.facts.resolve, classes, steps.get(ca.cell.index, {}))
+            for line, column, name, what, file_step in hazards:
                 if file_step:
                     yield Hit(
                         ca.cell,
