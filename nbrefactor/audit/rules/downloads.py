@@ -37,6 +37,9 @@ class FetchCatalog:
     calls: tuple[FetchCall, ...]
     methods: tuple[tuple[frozenset[str], str, str], ...]  # (methods, requires_import, what)
     programs: tuple[tuple[str, ...], ...]  # shell commands as words
+    # what → (why it is not reproducible, the fix), for entries that say their own (an upload
+    # by a person is not "whatever the remote side serves")
+    explained: tuple[tuple[str, str, str], ...] = ()
 
 
 def fetch_catalog(catalog: Catalog) -> FetchCatalog:
@@ -63,7 +66,15 @@ def _build(catalog: Catalog) -> FetchCatalog:
         for c in data.get("method", ())
     )
     programs = tuple(tuple(str(p).split()) for p in data.get("shell", {}).get("programs", ()))
-    return FetchCatalog(calls, methods, programs)
+    explained = tuple(
+        (str(c["what"]), str(c["consequence"]), str(c.get("fix", _FIX)))
+        for c in data.get("call", ()) if "what" in c and "consequence" in c
+    )
+    return FetchCatalog(calls, methods, programs, explained)
+
+
+_CONSEQUENCE = "the input is whatever the remote side serves on the day"
+_FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path with a version, a pinned `revision=`), and read it from a configured path."
 
 
 def _value(call: CallFact, keyword: str) -> Optional[str]:
@@ -173,13 +184,15 @@ class RuntimeDownload(Rule):
         "Reports calls that download data or models when the notebook runs: dataset constructors "
         "with `download=True` (torchvision, torchtext, torchaudio), `tfds.load`, Hugging Face "
         "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")`, scikit-learn's `fetch_*`, "
-        "`keras.datasets.*.load_data`, pretrained weights (torchvision `models.*(pretrained=True)` or "
+        "`keras.datasets.*.load_data`, KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`), TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, PyTorch Geometric datasets, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
         "from a star import such as `from fastai.vision.all import *`: it is looked up under each star-imported module), "
         "and `kaggle competitions download`/`gdown`/`huggingface-cli download` in `!` lines, "
-        "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls. Local sources are not "
+        "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls. Colab's interactive "
+        "`files.upload()` is reported too: the input is whatever file a person picks, and a "
+        "pipeline has nobody to pick it. Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, "
         "`local_files_only=True`, `download=False`. The catalogue is `rules/downloads.toml`; a "
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
@@ -231,6 +244,14 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1),),
         ),
+        # A KerasHub preset by name; Colab's upload widget.
+        Example(
+            cells=(
+                "import keras_hub\nfrom google.colab import files",
+                "backbone = keras_hub.models.Backbone.from_preset('xception_41_imagenet')\nuploaded = files.upload()",
+            ),
+            expect=((2, 1), (2, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -246,14 +267,16 @@ class RuntimeDownload(Rule):
             seen.add((ca.cell.index, line))
             callee = _CALLEE.search(shown)
             groups.setdefault((ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}"), []).append(fetch)
+        explained = {what: (consequence, fix) for what, consequence, fix in fetch_catalog(ctx.catalog).explained}
         for found in groups.values():
             ca, line, column, what, shown = found[0]
+            consequence, fix = explained.get(what, (_CONSEQUENCE, _FIX))
             yield Hit(
                 ca.cell,
                 line,
                 column,
-                f"`{shown[:100]}` {what} at run time: the input is whatever the remote side serves on the day",
-                fix="Fetch it once in a data step, store it versioned (DVC, a bucket path with a version, a pinned `revision=`), and read it from a configured path.",
+                f"`{shown[:100]}` {what} at run time: {consequence}",
+                fix=fix,
                 key=shown,
                 related=tuple((c.cell, ln, col) for c, ln, col, _, _ in found[1:]),
             )

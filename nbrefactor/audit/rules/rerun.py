@@ -33,17 +33,35 @@ class _Walker:
     """Module-level statements in order (into if/for/while/with/try bodies, never into def/class),
     with the names the cell has bound so far by a plain binding."""
 
-    def __init__(self, modules: frozenset[str] = frozenset(), trainers: Optional[dict[str, str]] = None, resolve: Optional[Callable[[str], str]] = None) -> None:
-        self.modules = modules  # names bound by imports anywhere: `np.append(a, x)` changes no `np`
+    def __init__(
+        self, modules: frozenset[str] = frozenset(), trainers: Optional[dict[str, str]] = None,
+        resolve: Optional[Callable[[str], str]] = None, keras_classes: frozenset[str] = frozenset(),
+        training_functions: Optional[dict[str, tuple[str, frozenset[str]]]] = None,
+    ) -> None:
+        self.modules = modules
+        # Functions of cells above that apply gradients with a global optimizer:
+        # {"train_step": ("optimizer", globals the function reads)}.
+        self.training_functions = training_functions or {}  # names bound by imports anywhere: `np.append(a, x)` changes no `np`
         # Notebook globals bound to a torch optimizer ("optimizer") or a Keras model ("keras").
         self.trainers = trainers or {}
         self.resolve = resolve or (lambda dotted: dotted)
         # Optimizers this cell makes over the parameters of a model from another cell:
         # `opt = torch.optim.Adam(model.parameters())` -> {"opt": "model"}.
         self.local_optimizers: dict[str, str] = {}
+        # `keras.Model` subclasses defined in the notebook (`class GAN(keras.Model)`), and the
+        # wrappers this cell builds from them around Keras models of other cells:
+        # `gan = GAN(discriminator, generator)` -> {"gan": "discriminator"}.
+        self.keras_classes = keras_classes
+        self.local_wrappers: dict[str, str] = {}
+        # Inside an `if`/`while`/`try`: a file step there is usually guarded (`if not exists`).
+        self.guarded = 0
         self.bound: set[str] = set()
         self.found: list[tuple[int, int, str, str]] = []  # line, column, name, what
         self.reported: set[str] = set()
+        self.file_steps: set[str] = set()  # names reported for a file step, not a value
+        # Functions this cell defines: `def make_subset(...): os.makedirs(dir)` called by the same
+        # cell runs its folder steps when the cell runs.
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
 
     def report(self, node: ast.AST, name: str, what: str) -> None:
         if name in self.bound or name in self.reported or name in self.modules:
@@ -58,6 +76,8 @@ class _Walker:
     def statement(self, stmt: ast.stmt) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.bound.add(stmt.name)
+            if not isinstance(stmt, ast.ClassDef):
+                self.functions[stmt.name] = stmt
             return
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, _ARITHMETIC):
             name = _base(stmt.target)
@@ -71,8 +91,14 @@ class _Walker:
             value = stmt.value
             for target in stmt.targets:
                 if isinstance(target, ast.Name) and isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
-                    if isinstance(value.left, ast.Name) and value.left.id == target.id:
+                    if isinstance(value.left, ast.Name) and value.left.id == target.id and not _normalised_by_itself(value, target.id):
                         self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{target.id} = {target.id} …`)")
+                if isinstance(target, ast.Name) and _scales_itself(value, target.id):
+                    self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{ast.unparse(value)[:60]}`)")
+                if isinstance(target, ast.Name) and _maps_itself(value, target.id):
+                    self.report(stmt, target.id, f"maps `{target.id}` through arithmetic on its previous value (`{target.id} = {target.id}.map(…)`), which applies it again on a second run")
+                if isinstance(target, ast.Name) and _indexes_itself(value, target.id):
+                    self.report(stmt, target.id, f"replaces `{target.id}` by an item of itself (`{ast.unparse(value)[:60]}`), which takes an item of the item (or fails) on a second run")
                 if isinstance(target, ast.Name) and _self_slice(value, target.id):
                     self.report(stmt, target.id, f"cuts `{target.id}` down to a slice of itself, which cuts it again on a second run")
                 if isinstance(target, ast.Name) and _joins_itself(value, target.id):
@@ -98,6 +124,11 @@ class _Walker:
                     self.local_optimizers[stmt.targets[0].id] = model
                 else:
                     self.local_optimizers.pop(stmt.targets[0].id, None)
+                wrapped = self._wrapped_model(value)
+                if wrapped is not None:
+                    self.local_wrappers[stmt.targets[0].id] = wrapped
+                else:
+                    self.local_wrappers.pop(stmt.targets[0].id, None)
             for target in stmt.targets:
                 self.bound |= _names_in(target)
             return
@@ -122,8 +153,10 @@ class _Walker:
             return
         if isinstance(stmt, (ast.If, ast.While)):
             self.calls(stmt.test)
+            self.guarded += 1
             self.block(stmt.body)
             self.block(stmt.orelse)
+            self.guarded -= 1
             return
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
@@ -133,11 +166,13 @@ class _Walker:
             self.block(stmt.body)
             return
         if isinstance(stmt, ast.Try):
+            self.guarded += 1
             self.block(stmt.body)
             for handler in stmt.handlers:
                 self.block(handler.body)
             self.block(stmt.orelse)
             self.block(stmt.finalbody)
+            self.guarded -= 1
             return
         if isinstance(stmt, ast.Expr):
             self.calls(stmt.value)
@@ -146,6 +181,17 @@ class _Walker:
         for node in ast.walk(expr):
             if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
                 continue
+            if isinstance(node, ast.Call) and not self.guarded:
+                self._file_step(node)
+                if isinstance(node.func, ast.Name) and node.func.id in self.functions:
+                    self._function_file_steps(self.functions.pop(node.func.id))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.training_functions:
+                fname = node.func.id
+                optimizer, reads = self.training_functions[fname]
+                # Not when this cell redefines the function or rebinds anything it reads (a new
+                # model or optimizer starts afresh).
+                if fname not in self.bound and not (reads & self.bound):
+                    self.report(node, fname, f"calls `{fname}`, which applies gradients with `{optimizer}`, an optimizer made in another cell, so a second run trains its model further from the weights the first run left")
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
             method = node.func.attr
@@ -169,6 +215,51 @@ class _Walker:
                 self.report(node, name, f"runs the PyTorch-Ignite trainer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
             elif method in _KERAS_TRAINING and self.trainers.get(name) == "keras":
                 self.report(node, name, f"trains the Keras model `{name}` made in another cell with `.{method}(…)`, so a second run trains it further from the weights the first run left")
+            elif method in _KERAS_TRAINING and name in self.local_wrappers and name in self.bound:
+                model = self.local_wrappers[name]
+                self.report(node, model, f"trains `{name}`, built in this cell around `{model}`, a Keras model made in another cell, so a second run trains `{model}` further from the weights the first run left")
+            elif method == "add" and self.trainers.get(name) == "keras":
+                self.report(node, name, f"adds a layer to the Keras model `{name}` made in another cell, so a second run adds it again")
+
+    def _file_step(self, node: ast.Call) -> None:
+        """`os.makedirs(p)` / `os.mkdir(p)` / `path.mkdir()` without `exist_ok=True` fail when the
+        folder exists (the first run made it); `shutil.move(src, dst)` finds its source gone. Not
+        under an `if`/`while`/`try` (`if not os.path.exists(p): os.makedirs(p)` is guarded)."""
+        dotted = _dotted(node.func)
+        qualified = self.resolve(dotted) if dotted else ""
+        exist_ok = next((k.value for k in node.keywords if k.arg == "exist_ok"), None)
+        tolerant = exist_ok is not None and not (isinstance(exist_ok, ast.Constant) and exist_ok.value is False)
+        if qualified in {"os.makedirs", "os.mkdir"} or (
+            isinstance(node.func, ast.Attribute) and node.func.attr == "mkdir" and not qualified.startswith(("os.", "ftplib", "paramiko"))
+            and _base(node.func.value) not in self.modules
+        ):
+            if not tolerant:
+                shown = qualified if qualified.startswith("os.") else ".mkdir"
+                self.file_steps.add(shown)
+                self.report(node, shown, f"creates a folder with `{shown}(…)` and no `exist_ok=True`, which fails on a second run (`FileExistsError`: the first run made it)")
+        elif qualified == "shutil.move":
+            self.file_steps.add("shutil.move")
+            self.report(node, "shutil.move", "moves files with `shutil.move(…)`, so a second run fails (the source is gone) or moves other files")
+
+    def _function_file_steps(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """The unguarded folder steps of a function of this cell that the cell calls."""
+        inner = _Walker(self.modules, resolve=self.resolve)
+        inner.block(fn.body)
+        for line, column, name, what in inner.found:
+            if name in inner.file_steps and name not in self.reported:
+                self.reported.add(name)
+                self.file_steps.add(name)
+                self.found.append((line, column, name, what))
+
+    def _wrapped_model(self, value: ast.AST) -> Optional[str]:
+        """`GAN(discriminator, generator)` with `GAN` a `keras.Model` subclass of this notebook
+        and `discriminator` a Keras model of another cell -> "discriminator"."""
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in self.keras_classes):
+            return None
+        for arg in [*value.args, *(k.value for k in value.keywords)]:
+            if isinstance(arg, ast.Name) and arg.id not in self.bound and self.trainers.get(arg.id) == "keras":
+                return arg.id
+        return None
 
 
     def _optimized_model(self, value: ast.AST) -> Optional[str]:
@@ -192,6 +283,81 @@ _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
 _IGNITE_TRAINERS = frozenset({"ignite.engine.create_supervised_trainer", "ignite.engine.supervised_training_step"})
 # `df = pd.concat([df, extra])`, `X = np.hstack([X, col])`, `a = np.append(a, x)`: joined again when re-run.
 _JOINS = frozenset({"concat", "concatenate", "hstack", "vstack", "column_stack", "row_stack", "append", "dstack"})
+
+
+# Casts that keep a rescaled value a rescaled value: `np.uint8(255 * heatmap)`.
+_CASTS = frozenset({"uint8", "uint16", "int8", "int16", "int32", "int64", "float16", "float32", "float64", "float", "int", "array", "asarray"})
+# Conversions before an index: `x = x.numpy()[0]`.
+_CONVERSIONS = frozenset({"numpy", "cpu", "detach", "to_numpy"})
+
+
+def _number(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+
+
+def _scaled_by_number(node: ast.AST, name: str, cast_ok: bool = False) -> bool:
+    """`name * 255`, `255 * name`, `name / 255.`: the name and a number (only a number: `x / x.max()`
+    or `(x - x.mean()) / x.std()` give the same result twice). With `cast_ok`, `tf.cast(name, …)`
+    stands for the name."""
+    def is_name(side: ast.AST) -> bool:
+        if isinstance(side, ast.Name) and side.id == name:
+            return True
+        return (
+            cast_ok and isinstance(side, ast.Call) and bool(side.args) and isinstance(side.args[0], ast.Name)
+            and side.args[0].id == name and _dotted(side.func).rsplit(".", 1)[-1] in {"cast", "astype", "float32"}
+        )
+    return isinstance(node, ast.BinOp) and isinstance(node.op, _ARITHMETIC) and (
+        (is_name(node.left) and _number(node.right)) or (_number(node.left) and is_name(node.right))
+    )
+
+
+def _normalised_by_itself(value: ast.BinOp, name: str) -> bool:
+    """`w = w / w.sum()`, `x = x - x.mean()`, `x = x / np.max(x)`: divided by (or shifted by) a
+    statistic of itself, which is 1 (or 0) after the first run, so a second run gives the same."""
+    right = value.right
+    return (
+        isinstance(value.op, (ast.Div, ast.Sub)) and isinstance(right, ast.Call)
+        and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(right))
+    )
+
+
+def _scales_itself(value: ast.AST, name: str) -> bool:
+    """`x = 255 * x` (the number first: `x = x * 255` is the older form), and a cast of a scaling:
+    `heatmap = np.uint8(255 * heatmap)`."""
+    if isinstance(value, ast.BinOp) and _number(value.left) and _scaled_by_number(value, name):
+        return True
+    return (
+        isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords
+        and _dotted(value.func).rsplit(".", 1)[-1] in _CASTS and _scaled_by_number(value.args[0], name)
+    )
+
+
+def _maps_itself(value: ast.AST, name: str) -> bool:
+    """`dataset = dataset.map(lambda x: x / 255.)` (also `lambda x, y: (x / 255., y)`): an
+    arithmetic scaling by a number of the lambda's own argument, applied again on a second run.
+    Any other function is not decidable (`.map(str.lower)` is the same twice) and not reported."""
+    if not (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
+        and isinstance(value.func.value, ast.Name) and value.func.value.id == name
+        and value.args and isinstance(value.args[0], ast.Lambda)
+    ):
+        return False
+    fn = value.args[0]
+    params = [a.arg for a in fn.args.args]
+    body = fn.body.elts if isinstance(fn.body, ast.Tuple) else [fn.body]
+    return any(_scaled_by_number(part, p, cast_ok=True) for part in body for p in params)
+
+
+def _indexes_itself(value: ast.AST, name: str) -> bool:
+    """`x = x[0]`, `x = x.numpy()[0]`: an item of itself by a constant integer index."""
+    if not (isinstance(value, ast.Subscript) and _number(value.slice) and isinstance(value.slice, ast.Constant) and isinstance(value.slice.value, int)):
+        return False
+    inner = value.value
+    while isinstance(inner, ast.Call) and not inner.args and not inner.keywords and isinstance(inner.func, ast.Attribute) and inner.func.attr in _CONVERSIONS:
+        inner = inner.func.value
+    return isinstance(inner, ast.Name) and inner.id == name
 
 
 def _self_slice(value: ast.AST, name: str) -> bool:
@@ -248,6 +414,7 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
     notebook's imports. (`model = LinearRegression()` above rebinds `model` to something else.)"""
     found: dict[str, str] = {}
     per_cell: dict[int, dict[str, str]] = {}
+    classes = keras_model_classes(ctx)
     for ca in ctx.cells:
         per_cell[ca.cell.index] = dict(found)
         tree = _parse(ca)
@@ -265,18 +432,89 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
                 found[name] = "keras"
             elif qualified in _IGNITE_TRAINERS:
                 found[name] = "ignite"
+            elif dotted in classes or (qualified.split(".")[0] in {"keras_hub", "keras_nlp"} and qualified.endswith(".from_preset")):
+                # An instance of the notebook's own `keras.Model` subclass; a KerasHub task or
+                # backbone from a preset.
+                found[name] = "keras"
             else:
                 found.pop(name, None)
     return per_cell
 
 
-def rerun_hazards(ca: CellAnalysis, modules: frozenset[str] = frozenset(), models: Optional[dict[str, str]] = None, resolve: Optional[Callable[[str], str]] = None) -> list[tuple[int, int, str, str]]:
+def _training_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[tuple[str, frozenset[str]]]:
+    """`def train_step(x, y): … optimizer.apply_gradients(…)` with `optimizer` a global (not a
+    parameter, not assigned in the function) -> ("optimizer", the globals the function reads)."""
+    params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+    params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
+    local = params | {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    optimizer = None
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "apply_gradients"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id not in local
+        ):
+            optimizer = node.func.value.id
+            break
+    if optimizer is None:
+        return None
+    reads = frozenset(n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in local)
+    return optimizer, reads
+
+
+def training_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, frozenset[str]]]]:
+    """Per cell index, the module-level functions of the cells above that apply gradients with a
+    global optimizer (the nearest definition wins; a later definition without it removes it)."""
+    found: dict[str, tuple[str, frozenset[str]]] = {}
+    per_cell: dict[int, dict[str, tuple[str, frozenset[str]]]] = {}
+    for ca in ctx.cells:
+        per_cell[ca.cell.index] = dict(found)
+        tree = _parse(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                trains = _training_function(stmt)
+                if trains is not None:
+                    found[stmt.name] = trains
+                else:
+                    found.pop(stmt.name, None)
+    return per_cell
+
+
+def keras_model_classes(ctx: RuleContext) -> frozenset[str]:
+    """Names of module-level classes of the notebook that subclass a Keras model
+    (`class GAN(keras.Model)`, and subclasses of those), resolved through the imports."""
+    classes: set[str] = set()
+    for ca in ctx.cells:
+        tree = _parse(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if not isinstance(stmt, ast.ClassDef):
+                continue
+            for base in stmt.bases:
+                dotted = _dotted(base)
+                qualified = ctx.facts.resolve(dotted) if dotted else ""
+                parts = qualified.split(".")
+                if dotted in classes or ("keras" in parts and parts[-1] in {"Model", "Sequential"}):
+                    classes.add(stmt.name)
+                    break
+    return frozenset(classes)
+
+
+def rerun_hazards(
+    ca: CellAnalysis, modules: frozenset[str] = frozenset(), models: Optional[dict[str, str]] = None,
+    resolve: Optional[Callable[[str], str]] = None, keras_classes: frozenset[str] = frozenset(),
+    functions: Optional[dict[str, tuple[str, frozenset[str]]]] = None,
+) -> list[tuple[int, int, str, str, bool]]:
+    """(line, column, name, what, file_step) per hazard; `file_step`: `name` is a callee that
+    changes files (`os.makedirs`), not a value."""
     tree = _parse(ca)
     if tree is None:
         return []
-    walker = _Walker(modules, models, resolve)
+    walker = _Walker(modules, models, resolve, keras_classes, functions)
     walker.block(tree.body)
-    return walker.found
+    return [(line, column, name, what, name in walker.file_steps) for line, column, name, what in walker.found]
 
 
 class ChangesWhenRunTwice(Rule):
@@ -293,10 +531,21 @@ class ChangesWhenRunTwice(Rule):
         "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
         "itself), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
-        "when applied twice) and "
-        "`del df['col']`; training a model made in another cell: `optimizer.step()` on a torch "
+        "when applied twice), `x = 255 * x` and `heatmap = np.uint8(255 * heatmap)` (scaled by a number; "
+        "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported), "
+        "`dataset = dataset.map(lambda x: x / 255.)` (only a lambda scaling its argument by a number: "
+        "whether another function changes a value applied twice is not decidable), `x = x.numpy()[0]` "
+        "(an item of itself by a constant index), "
+        "`del df['col']`; folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
+        "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
+        "os.path.exists(p)`); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (also one the cell makes over `model.parameters()` of a model from another "
-        "cell), `model.fit(…)` on a Keras model, `trainer.run(…)` on a PyTorch-Ignite "
+        "cell), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
+        "`from_preset`, or an instance of the notebook's own `keras.Model` subclass), `.fit` of a wrapper "
+        "the cell builds from such a subclass around a Keras model of another cell (`gan = GAN(discriminator, "
+        "generator)`), `model.add(…)` on a Keras model of another cell, a call of a function of a cell above "
+        "that applies gradients with a global optimizer (`def train_step(…): optimizer.apply_gradients(…)`; "
+        "not when the calling cell rebinds anything the function reads), `trainer.run(…)` on a PyTorch-Ignite "
         "`create_supervised_trainer`, `.partial_fit(…)` (a second run trains further from the weights "
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`)."
@@ -327,6 +576,12 @@ class ChangesWhenRunTwice(Rule):
             "model.fit([[1.0], [2.0]], [1.0, 2.0])",
         )),
         # A mask or a column list applied twice gives the same frame; joining two other frames is fine.
+        # Normalised by its own statistic, a map that does not scale, guarded or tolerant folder steps.
+        Example(cells=(
+            "import os\nimport numpy as np\nw = np.ones(3)\nx = np.ones(3)\nwords = None",
+            "w = w / w.sum()\nx = x - x.mean()\nwords = words.map(lambda s: s.lower())",
+            "os.makedirs('logs', exist_ok=True)\nif not os.path.exists('val'):\n    os.mkdir('val')",
+        )),
         Example(cells=(
             "import pandas as pd\nraw = pd.DataFrame({'a': [1, -1]})\nframe = raw.copy()",
             "frame = frame[frame.a > 0]\nframe = frame[['a']]\nboth = pd.concat([raw, frame])",
@@ -384,14 +639,55 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 1), (3, 1)),
         ),
+        # The notebook's own Keras model subclass: an instance made in another cell, a wrapper
+        # around a model of another cell; `.add` on a model of another cell.
+        Example(
+            cells=(
+                "import keras\nclass GAN(keras.Model):\n    pass\ndisc = keras.Sequential()\ngan = GAN()",
+                "disc.add(keras.layers.Dense(1))",
+                "gan.fit([[1.0]], [[1.0]])",
+                "pair = GAN(disc)\npair.fit([[1.0]], [[1.0]])",
+            ),
+            expect=((2, 1), (3, 1), (4, 2)),
+        ),
+        # A hand-written training step of a cell above, called again.
+        Example(
+            cells=(
+                "import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\nopt = keras.optimizers.SGD()\ndef step(grads):\n    opt.apply_gradients(zip(grads, model.trainable_weights))",
+                "for _ in range(3):\n    step([0.0])",
+            ),
+            expect=((2, 2),),
+        ),
+        # Scaled by a number, an item of itself; folder steps that fail on a second run.
+        Example(
+            cells=(
+                "import os, shutil\nimport numpy as np\nheatmap = np.ones(3)\nout = np.ones((1, 3))\nds = None",
+                "heatmap = np.uint8(255 * heatmap)\nout = out[0]\nds = ds.map(lambda x: x / 255.)",
+                "os.makedirs('val')\nfor name in ['a.jpg']:\n    shutil.move(name, 'val')",
+            ),
+            expect=((2, 1), (2, 2), (2, 3), (3, 1), (3, 3)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         modules = frozenset(imp.bound for _, imp in ctx.facts.imports if imp.bound != "*")
         above = trainers(ctx)
+        classes = keras_model_classes(ctx)
+        steps = training_functions(ctx)
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
-            for line, column, name, what in rerun_hazards(ca, modules, models, ctx.facts.resolve):
+            hazards = rerun_hazards(ca, modules, models, ctx.facts.resolve, classes, steps.get(ca.cell.index, {}))
+            for line, column, name, what, file_step in hazards:
+                if file_step:
+                    yield Hit(
+                        ca.cell,
+                        line,
+                        column,
+                        f"This line {what}",
+                        fix="Make the step safe to repeat: `os.makedirs(p, exist_ok=True)`, and copy (not move) files into a split folder built afresh, or do it once in a data step.",
+                        key=f"{name}\x1f{what}",
+                    )
+                    continue
                 yield Hit(
                     ca.cell,
                     line,
