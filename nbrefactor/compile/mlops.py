@@ -385,9 +385,15 @@ def training_target(plan: ModelPlan, named: str = "") -> Training:
     fitted model, else the last model fitted, else the first rule's model. Its preprocessing: the
     fitted transformers the evaluated data went through (`m.predict(scaler.transform(X))`)."""
     first = _first_training(plan)
-    if first.step is None:
-        return first
     uses, derived, loops, tagged = _model_uses(plan)
+    if first.step is None:
+        # No step fits a named receiver: `clf = LogisticRegression().fit(X, y)`, a chained fit,
+        # still trains `clf` (a fitted transformer, `X_s = scaler.transform(X)`, is no model).
+        transformers = {r for r, _ in derived.values()}
+        chained = next((u for u in uses if u.kind == "fit" and u.model not in transformers), None)
+        if chained is None:
+            return first
+        first = Training(chained.step, chained.model, chained.step)
     order = [s.name for s in plan.steps]
     by_name = {s.name: s for s in plan.steps}
     start = order.index(first.step)
