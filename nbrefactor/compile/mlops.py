@@ -97,17 +97,23 @@ class ResourceSettings:
 _RESOURCE_KEYS = {"cpu-request", "memory-request", "cpu-limit", "memory-limit", "models"}
 
 
+def _with_model_override(table: Mapping[str, Any], model: str, keys: set[str], name: str) -> dict[str, Any]:
+    """`[tool.nbrefactor.<name>]` with `[tool.nbrefactor.<name>.models.<model>]` laid over it; an
+    unknown key in either is an error (`keys` includes "models")."""
+    table = dict(table or {})
+    unknown = sorted(set(table) - keys)
+    if unknown:
+        raise MlopsSettingsError(f"[tool.nbrefactor.{name}]: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(keys))})")
+    per_model = dict(table.pop("models", {}) or {}).get(model, {})
+    unknown = sorted(set(per_model) - (keys - {"models"}))
+    if unknown:
+        raise MlopsSettingsError(f"[tool.nbrefactor.{name}.models.{model}]: unknown key(s) {', '.join(unknown)}")
+    return {**table, **per_model}
+
+
 def resource_settings(table: Mapping[str, Any], model: str) -> ResourceSettings:
     """Read `[tool.nbrefactor.resources]`; unknown keys are errors."""
-    table = dict(table or {})
-    unknown = sorted(set(table) - _RESOURCE_KEYS)
-    if unknown:
-        raise MlopsSettingsError(f"[tool.nbrefactor.resources]: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_RESOURCE_KEYS))})")
-    per_model = dict(table.pop("models", {}) or {}).get(model, {})
-    unknown = sorted(set(per_model) - (_RESOURCE_KEYS - {"models"}))
-    if unknown:
-        raise MlopsSettingsError(f"[tool.nbrefactor.resources.models.{model}]: unknown key(s) {', '.join(unknown)}")
-    merged = {**table, **per_model}
+    merged = _with_model_override(table, model, _RESOURCE_KEYS, "resources")
     return ResourceSettings(**{key.replace("-", "_"): str(value) for key, value in merged.items()})
 
 
@@ -134,15 +140,7 @@ _DRIFT_KEYS = {"psi-threshold", "drift-share", "stattest", "stattest-threshold",
 
 def drift_settings(table: Mapping[str, Any], model: str) -> DriftSettings:
     """Read `[tool.nbrefactor.drift]`; unknown keys and values out of range are errors."""
-    table = dict(table or {})
-    unknown = sorted(set(table) - _DRIFT_KEYS)
-    if unknown:
-        raise MlopsSettingsError(f"[tool.nbrefactor.drift]: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_DRIFT_KEYS))})")
-    per_model = dict(table.pop("models", {}) or {}).get(model, {})
-    unknown = sorted(set(per_model) - (_DRIFT_KEYS - {"models"}))
-    if unknown:
-        raise MlopsSettingsError(f"[tool.nbrefactor.drift.models.{model}]: unknown key(s) {', '.join(unknown)}")
-    merged = {**table, **per_model}
+    merged = _with_model_override(table, model, _DRIFT_KEYS, "drift")
     values: dict[str, Any] = {}
     for key in ("psi-threshold", "drift-share", "stattest-threshold"):
         if key in merged:
@@ -219,15 +217,7 @@ def registered_model_setting(mlflow_table: Mapping[str, Any], model: str) -> str
 
 def settings_from_tables(gpu_table: Mapping[str, Any], image_table: Mapping[str, Any], model: str) -> tuple[GpuSettings, ImageSettings]:
     """Read `[tool.nbrefactor.gpu]` and `[tool.nbrefactor.image]`; unknown keys are errors."""
-    gpu_table = dict(gpu_table or {})
-    unknown = sorted(set(gpu_table) - _GPU_KEYS)
-    if unknown:
-        raise MlopsSettingsError(f"[tool.nbrefactor.gpu]: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_GPU_KEYS))})")
-    per_model = dict(gpu_table.pop("models", {}) or {}).get(model, {})
-    unknown = sorted(set(per_model) - (_GPU_KEYS - {"models"}))
-    if unknown:
-        raise MlopsSettingsError(f"[tool.nbrefactor.gpu.models.{model}]: unknown key(s) {', '.join(unknown)}")
-    merged = {**gpu_table, **per_model}
+    merged = _with_model_override(gpu_table, model, _GPU_KEYS, "gpu")
     gpu = GpuSettings()
     kwargs: dict[str, Any] = {}
     for key in ("accelerator", "node-label-key", "node-label-value", "cpu-request", "memory-request"):
