@@ -201,9 +201,21 @@ def _parquet(value: Any) -> Optional[bytes]:
 
 
 def _read_parquet(data: bytes) -> Any:
-    import pandas as pd
+    # Not `pd.read_parquet`: it reads through Arrow's dataset scanner, which starts Arrow's C++
+    # thread pools, and a process that exits with those threads alive aborts now and then
+    # ("terminate called without an active exception", exit -6; apache/arrow#34314). A kfp step
+    # that wrote every output and then died that way is a failed step. A single-threaded read of
+    # one in-memory file starts no thread; the attrs are restored as pandas restores them.
+    import json
 
-    frame = pd.read_parquet(io.BytesIO(data), engine="pyarrow")
+    import pyarrow
+    import pyarrow.parquet
+
+    table = pyarrow.parquet.ParquetFile(pyarrow.BufferReader(data)).read(use_threads=False, use_pandas_metadata=True)
+    frame = table.to_pandas(use_threads=False)
+    attrs = (table.schema.metadata or {}).get(b"PANDAS_ATTRS")
+    if attrs is not None:
+        frame.attrs = json.loads(attrs)
     series = frame.attrs.get(_SERIES_KEY)
     if isinstance(series, dict) and list(frame.columns) == [_SERIES_COLUMN]:
         value = frame[_SERIES_COLUMN].rename(series.get("name"))
