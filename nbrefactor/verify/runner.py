@@ -246,12 +246,36 @@ def verify(
     python: Optional[str] = None,
     record: bool = False,
 ) -> VerifyReport:
-    """See `_verify_once`. One more thing: an unseeded notebook's random value can agree between
+    """Run the notebook(s) and the package side by side and compare what crosses each step, what
+    each step printed, every file the notebook wrote and the final value of every name.
+
+    `seed`: None (the default) runs both sides as they are; an int seeds Python's and NumPy's
+    global random generators with it on both sides first. Seeding is the package's business (its
+    config carries the seed); verify only seeds when asked, so an unseeded notebook is not
+    turned into an "OK".
+    `repeat`: run the notebook a second time (at the same time, in its own copy) and report any
+    value, text or file that differs between its two runs as nondeterministic: the notebook's own
+    verdict, not a package mismatch.
+    `python`: the interpreter of the package's environment; the notebook's kernel and the
+    package both run in it (default: the interpreter of the `python3` kernel).
+    `record`: write the notebook's values (as JSON fingerprints, `compile/recorded_values.py`)
+    into the package's `tests/notebook_values.json`, which its generated tests assert. Only
+    values the notebook gave alike in both of its runs, from a notebook that ran to the end
+    unseeded (the generated tests do not seed: values recorded under `--seed` would be wrong).
+    Hermetic: install/apt lines are not executed (they are requirements), and the network is
+    blocked on both sides (see `hermetic_env`).
+
+    `notebook_path` may be a list: the notebooks of one model, run in order (each in a fresh
+    kernel, in the same temporary folder, so files one writes are there for the next).
+    `timeout` is in seconds for each side: the whole notebook run, and the whole package run.
+
+    Chance agreement: an unseeded notebook's random value can agree between
     its two runs by chance (two cluster labelings out of two possible, say) and then differ in the
     package, which reads as a mismatch though nothing is wrong. So when the notebook shows itself
     unseeded (some value differs between its own runs) and values mismatch, both sides run once
     more under one seed; a mismatch that matches there is the notebook's chance, not the package's
-    fault (`settle_by_seeded_run`). A value that still differs under one seed stays a mismatch."""
+    fault (`settle_by_seeded_run`). A value that still differs under one seed stays a mismatch.
+    """
     report = _verify_once(notebook_path, package_dir, timeout, rtol, atol, keep_temp, seed, repeat, python, record)
     counts = report.counts()
     if seed is not None or not repeat or report.errors or not counts[MISMATCHED] or not counts[NONDETERMINISTIC]:
@@ -296,38 +320,17 @@ def settle_by_seeded_run(report: VerifyReport, seeded: VerifyReport) -> VerifyRe
 def _verify_once(
     notebook_path: Union[str, os.PathLike[str], Sequence[Union[str, os.PathLike[str]]]],
     package_dir: Union[str, os.PathLike[str]],
-    timeout: float = 600,
-    rtol: float = 1e-7,
-    atol: float = 0.0,
-    keep_temp: bool = False,
-    seed: Optional[int] = None,
-    repeat: bool = True,
-    python: Optional[str] = None,
-    record: bool = False,
+    timeout: float,
+    rtol: float,
+    atol: float,
+    keep_temp: bool,
+    seed: Optional[int],
+    repeat: bool,
+    python: Optional[str],
+    record: bool,
 ) -> VerifyReport:
-    """Run the notebook(s) and the package side by side and compare what crosses each step, what
-    each step printed, every file the notebook wrote and the final value of every name.
-
-    `seed`: None (the default) runs both sides as they are; an int seeds Python's and NumPy's
-    global random generators with it on both sides first. Seeding is the package's business (its
-    config carries the seed); verify only seeds when asked, so an unseeded notebook is not
-    turned into an "OK".
-    `repeat`: run the notebook a second time (at the same time, in its own copy) and report any
-    value, text or file that differs between its two runs as nondeterministic: the notebook's own
-    verdict, not a package mismatch.
-    `python`: the interpreter of the package's environment; the notebook's kernel and the
-    package both run in it (default: the interpreter of the `python3` kernel).
-    `record`: write the notebook's values (as JSON fingerprints, `compile/recorded_values.py`)
-    into the package's `tests/notebook_values.json`, which its generated tests assert. Only
-    values the notebook gave alike in both of its runs, from a notebook that ran to the end
-    unseeded (the generated tests do not seed: values recorded under `--seed` would be wrong).
-    Hermetic: install/apt lines are not executed (they are requirements), and the network is
-    blocked on both sides (see `hermetic_env`).
-
-    `notebook_path` may be a list: the notebooks of one model, run in order (each in a fresh
-    kernel, in the same temporary folder, so files one writes are there for the next).
-    `timeout` is in seconds for each side: the whole notebook run, and the whole package run.
-    """
+    """One verification run: `verify`'s parameters, no defaults (`verify` owns them and their
+    documentation)."""
     if rtol < 0 or atol < 0 or timeout <= 0:
         raise VerifyError("--rtol and --atol must be >= 0 and --timeout > 0")
     if record and seed is not None:
