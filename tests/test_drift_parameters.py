@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from drifted_churn import write_drifted_churn
 
 # This repository's nbrefactor-runtime in subprocesses, not whichever copy is installed.
 RUNTIME_SRC = str(Path(__file__).resolve().parent.parent / "runtime" / "src")
@@ -47,14 +48,7 @@ def configured(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _drifted(folder: Path) -> Path:
-    frame = pd.read_csv(CHURN / "data" / "churn.csv")
-    frame["monthly_charges"] = frame["monthly_charges"] * 3
-    frame["total_charges"] = frame["total_charges"] * 3
-    frame["tenure_months"] = (frame["tenure_months"] // 2).clip(lower=1)
-    frame["contract"] = "month-to-month"
-    path = folder / "drifted.csv"
-    frame.to_csv(path, index=False)
-    return path
+    return write_drifted_churn(CHURN / "data" / "churn.csv", folder)
 
 
 def _compiled(package: Path) -> dict:

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from drifted_churn import write_drifted_churn
 
 pd = pytest.importorskip("pandas")
 if importlib.util.find_spec("evidently") is None:  # not importorskip: importing it needs the runtime's pandas-3 shim
@@ -27,16 +28,7 @@ def _data(churn_package: Path) -> Path:
 
 
 def _drifted(churn_package: Path, folder: Path) -> Path:
-    """Four of the seven compared columns moved: charges tripled, tenure halved, every contract
-    month-to-month."""
-    frame = pd.read_csv(_data(churn_package))
-    frame["monthly_charges"] = frame["monthly_charges"] * 3
-    frame["total_charges"] = frame["total_charges"] * 3
-    frame["tenure_months"] = (frame["tenure_months"] // 2).clip(lower=1)
-    frame["contract"] = "month-to-month"
-    path = folder / "drifted.csv"
-    frame.to_csv(path, index=False)
-    return path
+    return write_drifted_churn(_data(churn_package), folder)
 
 
 def test_undrifted_data_gives_zero_drift_in_evidently_and_psi(churn_runtime, churn_package, tmp_path):
