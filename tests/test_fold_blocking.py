@@ -12,6 +12,7 @@ from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.project import discover_project
 from nbrefactor.cli.app import main
 from nbrefactor.compile.plan import plan_model
+from nbrefactor.audit.types import Severity
 from nbrefactor.config import Settings
 
 NBSP = "\u00a0"
@@ -73,6 +74,9 @@ def test_a_never_run_sketch_cell_is_one_finding_that_still_blocks(tmp_path, caps
     assert "`encoder` and `epsilon`, which no cell defines" in hid002.message
     assert "`sample` and `scale`, which only cells below define" in hid002.message
     assert dict(hid002.data) == {"blocks_compile": "HID003 HID004"}
+    # As grave as the findings it stands for (HID003 and HID004 are errors), so a CI gate on
+    # errors fails as it did before they were folded.
+    assert hid002.severity == Severity.ERROR
     assert [d.code for d in plan.blocking] == ["HID002"] and blocking_cells(plan) == {2}
     out = tmp_path / "out"
     assert main(["migrate", str(path), "--out", str(out)]) == 1
@@ -86,4 +90,5 @@ def test_a_never_run_cell_that_can_run_does_not_block(tmp_path):
     diagnostics, plan = plan_for(path)
     assert sorted(d.code for d in diagnostics if d.code.startswith("HID")) == ["HID002", "HID008"]
     assert all(d.data == () for d in diagnostics if d.code == "HID002")
+    assert all(d.severity == Severity.WARNING for d in diagnostics if d.code == "HID002")
     assert plan.blocking == ()

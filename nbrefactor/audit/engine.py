@@ -112,7 +112,7 @@ def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog
         code=rule.code,
         name=rule.name,
         family=rule.family,
-        severity=rule.severity,
+        severity=hit.severity or rule.severity,
         message=redact(hit.message, catalog, known),
         location=location,
         snippet=redact(snippet or "", catalog, known),

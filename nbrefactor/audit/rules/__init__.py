@@ -40,6 +40,9 @@ class Hit:
     # Other places of the same root cause, as (cell, line, column): reported as related locations.
     related: tuple[tuple[Cell, Optional[int], Optional[int]], ...] = ()
     data: tuple[tuple[str, str], ...] = ()  # facts as data for the JSON report (Diagnostic.data)
+    # The rule's severity unless this finding folds in findings of a graver rule (a never-run
+    # sketch's HID002 standing for the HID003 errors it replaces): a CI gate on errors still fails.
+    severity: Optional[Severity] = None
 
 
 @dataclass(frozen=True)

@@ -357,7 +357,7 @@ class UnexecutedCell(Rule):
         "are unexecuted cells at the end. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
-        "blocks `migrate` as they would (its data says `blocks_compile`)."
+        "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -407,6 +407,7 @@ class UnexecutedCell(Rule):
         blocked = sorted([*undefined, *later], key=lambda r: (r.cell, r.line, r.column or 0))
         fix = "Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save."
         data: tuple[tuple[str, str], ...] = ()
+        severity: Optional[Severity] = None
         if blocked:
             sketches = sorted({r.cell for r in blocked})
             parts = []
@@ -424,7 +425,10 @@ class UnexecutedCell(Rule):
                    "(code shown, not run); otherwise define what it reads above it, restart the kernel and run all cells "
                    "top to bottom, then save.")
             # The folded rules block the compile: so does this finding (compile/plan.py reads it).
-            data = (("blocks_compile", " ".join(c for c, reads in (("HID003", undefined), ("HID004", later)) if reads)),)
+            folded = [rule for rule, reads in ((UndefinedName, undefined), (DependsOnLaterCell, later)) if reads]
+            data = (("blocks_compile", " ".join(rule.code for rule in folded)),)
+            # ...and it is as grave as the gravest of them (HID003 and HID004 are errors).
+            severity = max((rule.severity for rule in folded), key=lambda s: s.rank)
         yield Hit(
             cell,
             1,
@@ -437,6 +441,7 @@ class UnexecutedCell(Rule):
                 *((_cells(ctx)[r.cell], r.line, r.column) for r in blocked),
             ])),
             data=data,
+            severity=severity,
         )
 
 
