@@ -143,12 +143,13 @@ class _Walker:
                     self.local_wrappers[stmt.targets[0].id] = wrapped
                 else:
                     self.local_wrappers.pop(stmt.targets[0].id, None)
-            # `df = df[df.kind == "A"]`, `X = pd.DataFrame(X)`: a binding computed from the name's
+            # `df = df[df.kind == "A"]`, `X = pd.DataFrame(X)`: a selection or a copy of the name's
             # own previous value does not set it up afresh; the cell still depends on how often
-            # it ran, so later in-place changes of it stay reported.
-            derived = {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+            # it ran, so later in-place changes of it stay reported. (Any other computation from
+            # itself may rebuild what the cell then changes: `df = df[cols].reset_index()` before
+            # `df.drop('index', …, inplace=True)` is the same on every run.)
             for target in stmt.targets:
-                self.bound |= {n for n in _names_in(target) if n in self.bound or n not in derived}
+                self.bound |= {n for n in _names_in(target) if n in self.bound or not _selects_itself(value, n)}
             return
         if isinstance(stmt, (ast.AnnAssign,)) and stmt.value is not None:
             self.bound |= _names_in(stmt.target)
@@ -452,6 +453,23 @@ def _self_slice(value: ast.AST, name: str) -> bool:
     return isinstance(part, ast.Slice) and (part.lower is not None or part.upper is not None)
 
 
+def _selects_itself(value: ast.AST, name: str) -> bool:
+    """`df[mask]`, `df[["a", "b"]]`, `df.loc[rows]`, `pd.DataFrame(df)`, `df.copy()`: rows, columns or
+    a copy of the name's own previous value."""
+    if isinstance(value, ast.Call):
+        func = value.func
+        last = func.attr if isinstance(func, ast.Attribute) else (func.id if isinstance(func, ast.Name) else "")
+        if last in {"DataFrame", "Series"}:
+            return bool(value.args) and isinstance(value.args[0], ast.Name) and value.args[0].id == name
+        return last == "copy" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
+    if not isinstance(value, ast.Subscript):
+        return False
+    node: ast.AST = value
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id == name
+
+
 def _joins_itself(value: ast.AST, name: str) -> bool:
     if not isinstance(value, ast.Call):
         return False
@@ -463,7 +481,9 @@ def _joins_itself(value: ast.AST, name: str) -> bool:
         return True  # `df = df.append(row)`
     first = value.args[0] if value.args else None
     if isinstance(first, ast.Name):
-        return first.id == name  # `a = np.append(a, x)`
+        # `a = np.append(a, x)`; not `parts = np.concatenate(parts)`, which joins the parts of a
+        # list back into one array (the same on every run).
+        return first.id == name and (method == "append" or len(value.args) > 1)
     if isinstance(first, (ast.List, ast.Tuple)):
         return any(isinstance(e, ast.Name) and e.id == name for e in first.elts)
     return False
@@ -730,6 +750,8 @@ class ChangesWhenRunTwice(Rule):
             "import numpy as np\nimport pandas as pd\nfrom sklearn.model_selection import train_test_split\nfrom keras.utils import to_categorical\nlabels = np.array([0, 1])\nraw = pd.DataFrame({'p': [1.0, 2.0], 'kind': ['a', 'b']})\nframe = raw.copy()",
             "onehot = to_categorical(labels, 2)\nlog_p = np.log1p(raw['p'])\ntrain, test = train_test_split(raw, random_state=0)",
             "frame['score'] = frame[['p']].sum(axis=1)\nclean = raw.copy()\nclean = clean[clean.kind == 'a']\nclean.drop('kind', axis=1, inplace=True)",
+            # Rebuilt from itself by a step that recreates the dropped column; split and joined back.
+            "frame = frame[['p']].reset_index()\nframe.drop('index', axis=1, inplace=True)\nlabels = np.array_split(labels, 2)\nlabels = np.concatenate(labels, axis=0)",
         )),
     )
     failing = (
