@@ -352,6 +352,13 @@ class ImportUse:
     module: str  # dotted import as written (`sklearn.model_selection`)
     resolution: Resolution
     shown: str = ""  # what to call it in messages: the top-level name, or the dotted one in a namespace
+    # For a distribution needed without an import: how the notebook needs it ("is run as a shell
+    # command"); "" for an import.
+    how: str = ""
+
+    @property
+    def needed(self) -> str:
+        return self.how or "is imported"
 
 
 def _statement_position(ca: CellAnalysis, imp: ImportFact) -> tuple[int, int]:
@@ -402,7 +409,58 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
             resolution = _resolve(target, catalog)
             shown = _shown(resolution, imp.module, _tables(catalog).roots)
             uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
-    return tuple(uses)
+    uses.extend(implied_uses(facts, catalog))
+    return tuple(sorted(uses, key=lambda u: (u.cell.index, u.line, u.column)))
+
+
+_KERAS_BACKEND = re.compile(r"""KERAS_BACKEND["']?\s*(?:\]\s*=|,|=)\s*["']?([A-Za-z_]+)""")
+_SPACY_PACKAGE = re.compile(r"^[a-z]{2,3}(?:_[a-z0-9]+){2,}$")
+
+
+def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
+    """Distributions the notebook needs without importing them: programs its shell commands run
+    (`!gdown …`), the Keras backend it chooses (`os.environ["KERAS_BACKEND"] = "jax"`), spaCy
+    models it loads by name (`spacy.load("en_core_web_sm")`). Catalogue: `[cli]`,
+    `[keras_backend]` and `[spacy_shortcuts]` of rules/distributions.toml."""
+    clis = {str(k): str(v) for k, v in (catalog.table("distributions", "cli", {}) or {}).items()}
+    backends = {str(k): str(v) for k, v in (catalog.table("distributions", "keras_backend", {}) or {}).items()}
+    shortcuts = {str(k): str(v) for k, v in (catalog.table("distributions", "spacy_shortcuts", {}) or {}).items()}
+    found: list[ImportUse] = []
+
+    def add(ca: CellAnalysis, line: int, column: int, name: str, distribution: str, how: str) -> None:
+        found.append(ImportUse(ca.cell, line, column, name, Resolution(name, (distribution,), "implied"), name, how))
+
+    for ca in facts.cells:
+        lines = ca.lines
+        shell: list[tuple[int, str]] = [(m.line, m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip())
+                                        for m in ca.magics if m.kind == "shell"]
+        if ca.masked.cell_magic in {"bash", "sh", "script", "system"}:
+            shell += [(n, lines[n - 1]) for n in range(2, len(lines) + 1)]
+        for line, command in shell:
+            try:
+                words = shlex.split(command, comments=True)
+            except ValueError:
+                words = command.split()
+            for i, word in enumerate(words):
+                if (i == 0 or words[i - 1] in {"&&", "||", ";", "|", "sudo"}) and word in clis:
+                    text = lines[line - 1] if 0 < line <= len(lines) else ""
+                    add(ca, line, max(1, text.find(word) + 1), word, clis[word], "is run as a shell command")
+        for number, text in enumerate(lines, start=1):
+            code_part = text.split("#", 1)[0] if not text.lstrip().startswith("%env") else text
+            m = _KERAS_BACKEND.search(code_part)
+            if m and m.group(1) in backends:
+                add(ca, number, m.start(1) + 1, m.group(1), backends[m.group(1)], "is the Keras backend `KERAS_BACKEND` chooses")
+        for call in ca.facts.calls:
+            if call.in_function or not call.func or facts.resolve(call.func) != "spacy.load":
+                continue
+            first = call.arg(0, ("name",))
+            name = first.string if first is not None else None
+            if name is None:
+                continue
+            package = shortcuts.get(name) or (name if _SPACY_PACKAGE.match(name) else None)
+            if package is not None:
+                add(ca, call.line, call.column, name, package, "is a spaCy model package loaded by name with `spacy.load`")
+    return found
 
 
 _PY_FILE = re.compile(r"(?:^|[\\/\s'\"=])([A-Za-z_][A-Za-z0-9_]*)\.py(?=$|[\s'\"?#;&|)])")

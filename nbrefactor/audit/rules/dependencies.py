@@ -39,6 +39,12 @@ class UndeclaredImport(Rule):
         "folder there, where Binder and dev containers take the environment from) declares (later imports of it are related "
         "locations; the JSON report's `data` names the distribution and the module). A manifest that declares any known "
         "alternative (opencv-python-headless for `cv2`, conda's pytorch for `torch`) counts. "
+        "Distributions needed without an import count as imports: the program of a shell command "
+        "(`!gdown …` → gdown, `!kaggle …` → kaggle, `huggingface-cli`, `dvc`, `mlflow`; also in `%%bash` "
+        "cells), the backend `os.environ[\"KERAS_BACKEND\"] = \"jax\"` chooses, and a spaCy model "
+        "loaded by name (`spacy.load(\"en_core_web_sm\")`; spaCy 2's shortcut `\"en\"` is "
+        "en_core_web_sm), from `[cli]`, `[keras_backend]` and `[spacy_shortcuts]` of "
+        "`rules/distributions.toml`. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none)."
     )
     why_bad = (
@@ -99,6 +105,17 @@ class UndeclaredImport(Rule):
             files={"environment.yml": "name: demo\ndependencies:\n  - python=3.11\n  - numpy\n  - pytorch\n"},
             expect=((2, 3),),
         ),
+        # Needed without an import: a shell command's program, the Keras backend chosen by the
+        # environment, a spaCy model loaded by name. Declared ones (gdown) are fine.
+        Example(
+            cells=(
+                "import os\nos.environ['KERAS_BACKEND'] = 'jax'\nimport keras\nimport spacy",
+                "!gdown 1AbCdEf -O data.zip\n!kaggle competitions download -c titanic",
+                "nlp = spacy.load('en_core_web_sm')\nlocal = spacy.load('./models/ner')",
+            ),
+            files={"requirements.txt": "keras==3.3.3\nspacy==3.7.5\ngdown==5.2.0\n"},
+            expect=((1, 2), (2, 2), (3, 1)),
+        ),
         # Shared namespaces: google-cloud-storage does not provide google.cloud.bigquery.
         Example(
             cells=("from google.cloud import storage\nfrom google.cloud import bigquery",),
@@ -124,7 +141,7 @@ class UndeclaredImport(Rule):
                 use.cell,
                 use.line,
                 use.column,
-                f"`{use.shown}` is imported but its distribution `{res.primary}` is not declared in {where}",
+                f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}",
                 fix=f"Add `{res.primary}` (pinned) to a manifest",
                 key=key,
                 related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
@@ -146,7 +163,8 @@ class NoManifest(Rule):
         "line, naming the distribution (later imports of it are related locations). So each can "
         "be suppressed on its line (`# noqa: DEP002`) and lands on that line in SARIF; the JSON "
         "report's `data` carries `distribution` and `module`, so the full list of what to declare is "
-        "data, not prose. "
+        "data, not prose. Distributions needed without an import (a shell command's program, the "
+        "Keras backend `KERAS_BACKEND` chooses, a spaCy model loaded by name) are reported like imports (see DEP001). "
         "A pyproject.toml without dependencies does not count."
     )
     why_bad = (
@@ -195,7 +213,7 @@ class NoManifest(Rule):
                 first.cell,
                 first.line,
                 first.column,
-                f"`{first.shown}` is imported (distribution `{distribution}`) but no manifest ({_MANIFEST_KINDS}) "
+                f"`{first.shown}` {first.needed} (distribution `{distribution}`) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook",
                 fix=f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`",
                 key=f"no-manifest\x1f{normalise(distribution)}",
@@ -446,10 +464,10 @@ class UnpinnedRequirement(Rule):
         manifests = ctx.project.manifests
         if not manifests:
             return
-        imported: dict[str, str] = {}  # normalised candidate → the import that needs it
+        imported: dict[str, str] = {}  # normalised candidate → why the notebook needs it
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
             for candidate in use.resolution.normalised:
-                imported.setdefault(candidate, use.module.split(".")[0])
+                imported.setdefault(candidate, f"`{use.shown}` {use.how}" if use.how else f"the notebook imports `{use.module.split('.')[0]}`")
         allow_patch = bool(ctx.settings.rule_option("dependencies", "allow-patch-ranges"))
 
         def pinned_enough(req: Requirement) -> bool:
@@ -465,7 +483,7 @@ class UnpinnedRequirement(Rule):
                     req.line,
                     None,
                     f"`{req.spec}` in {manifest.path} is not pinned to one version "
-                    f"(the notebook imports `{imported[req.name]}`)",
+                    f"({imported[req.name]})",
                     path=manifest.path,
                     snippet=req.spec,
                     fix=f"Pin it: `{req.name}==<the version you ran with>`",

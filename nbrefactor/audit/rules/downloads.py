@@ -143,7 +143,14 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     """(cell, line, column, what, shown) for each fetch, in notebook order."""
     catalog = fetch_catalog(ctx.catalog)
     facts = ctx.facts
-    imported = frozenset(imp.top_level for _, imp in facts.imports)
+    # Top-level names, and every dotted prefix of what an import binds (`from google.cloud import
+    # bigquery` -> "google", "google.cloud", "google.cloud.bigquery"): a [[method]] entry may
+    # require a submodule.
+    imported = frozenset(
+        ".".join(parts[:n]) for _, imp in facts.imports
+        for parts in [(imp.qualified if imp.bound != "*" else imp.module).split(".")]
+        for n in range(1, len(parts) + 1)
+    ) | frozenset(imp.top_level for _, imp in facts.imports)
     star_modules = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
     local = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
     for ca in facts.cells:
@@ -190,7 +197,9 @@ class RuntimeDownload(Rule):
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
         "from a star import such as `from fastai.vision.all import *`: it is looked up under each star-imported module), "
         "and `kaggle competitions download`/`gdown`/`huggingface-cli download` in `!` lines, "
-        "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls. Colab's interactive "
+        "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls; the result of a BigQuery query or "
+        "table read when the notebook runs (`client.query(sql).to_dataframe()` with `google.cloud.bigquery` "
+        "imported, `pd.read_gbq`). Colab's interactive "
         "`files.upload()` is reported too: the input is whatever file a person picks, and a "
         "pipeline has nobody to pick it. Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, "
@@ -241,6 +250,14 @@ class RuntimeDownload(Rule):
             cells=(
                 "from torchvision import datasets",
                 "train = datasets.MNIST('data', train=True, download=True)\ntest = datasets.MNIST('data', train=False,\n                      download=True)",
+            ),
+            expect=((2, 1),),
+        ),
+        # The rows of a warehouse query, read when the notebook runs; pandas' own `.query` is not one.
+        Example(
+            cells=(
+                "from google.cloud import bigquery\nimport pandas as pd\nclient = bigquery.Client()",
+                "trips = client.query('SELECT * FROM `project.taxi.trips`').to_dataframe()\nsmall = trips.query('fare > 0')",
             ),
             expect=((2, 1),),
         ),

@@ -7,6 +7,7 @@ from typing import Callable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.analysis import python_tree
+from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.rules import code as code_cell
@@ -62,6 +63,9 @@ class _Walker:
         # Functions this cell defines: `def make_subset(...): os.makedirs(dir)` called by the same
         # cell runs its folder steps when the cell runs.
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        # Globals this cell read as a whole (`X = df.values`) before binding them: a column the
+        # cell then adds to them is in that read on a second run.
+        self.whole_reads: dict[str, int] = {}
 
     def report(self, node: ast.AST, name: str, what: str) -> None:
         if name in self.bound or name in self.reported or name in self.modules:
@@ -89,7 +93,17 @@ class _Walker:
         if isinstance(stmt, ast.Assign):
             self.calls(stmt.value)
             value = stmt.value
+            self._note_whole_reads(value)
             for target in stmt.targets:
+                for name, what in _reapplied(target, value):
+                    self.report(stmt, name, what)
+                if (
+                    isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                    and target.value.id in self.whole_reads and target.value.id not in self.bound
+                    and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str)
+                ):
+                    name = target.value.id
+                    self.report(stmt, name, f"sets the column {target.slice.value!r} of `{name}`, which this cell read whole above (line {self.whole_reads[name]}), so a second run reads `{name}` with that column in it")
                 if isinstance(target, ast.Name) and isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
                     if isinstance(value.left, ast.Name) and value.left.id == target.id and not _normalised_by_itself(value, target.id):
                         self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{target.id} = {target.id} …`)")
@@ -129,8 +143,13 @@ class _Walker:
                     self.local_wrappers[stmt.targets[0].id] = wrapped
                 else:
                     self.local_wrappers.pop(stmt.targets[0].id, None)
+            # `df = df[df.kind == "A"]`, `X = pd.DataFrame(X)`: a selection or a copy of the name's
+            # own previous value does not set it up afresh; the cell still depends on how often
+            # it ran, so later in-place changes of it stay reported. (Any other computation from
+            # itself may rebuild what the cell then changes: `df = df[cols].reset_index()` before
+            # `df.drop('index', …, inplace=True)` is the same on every run.)
             for target in stmt.targets:
-                self.bound |= _names_in(target)
+                self.bound |= {n for n in _names_in(target) if n in self.bound or not _selects_itself(value, n)}
             return
         if isinstance(stmt, (ast.AnnAssign,)) and stmt.value is not None:
             self.bound |= _names_in(stmt.target)
@@ -175,7 +194,22 @@ class _Walker:
             self.guarded -= 1
             return
         if isinstance(stmt, ast.Expr):
+            self._note_whole_reads(stmt.value)
             self.calls(stmt.value)
+
+    def _note_whole_reads(self, expr: ast.AST) -> None:
+        """`df.values`, `df.to_numpy()`, `np.asarray(df)` of a global not bound in this cell yet."""
+        for node in ast.walk(expr):
+            name = None
+            if isinstance(node, ast.Attribute) and node.attr in _WHOLE and isinstance(node.value, ast.Name):
+                name = node.value.id
+            elif (
+                isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)
+                and _dotted(node.func).rsplit(".", 1)[-1] in {"array", "asarray"}
+            ):
+                name = node.args[0].id
+            if name is not None and name not in self.bound and name not in self.modules:
+                self.whole_reads.setdefault(name, node.lineno)
 
     def calls(self, expr: ast.AST) -> None:
         for node in ast.walk(expr):
@@ -218,6 +252,8 @@ class _Walker:
             elif method in _KERAS_TRAINING and name in self.local_wrappers and name in self.bound:
                 model = self.local_wrappers[name]
                 self.report(node, model, f"trains `{name}`, built in this cell around `{model}`, a Keras model made in another cell, so a second run trains `{model}` further from the weights the first run left")
+            elif method == "fit" and self.trainers.get(name) == "warm":
+                self.report(node, name, f"fits `{name}`, made in another cell, whose `fit` starts from the state the previous fit left (a warm start), so a second run trains it further")
             elif method == "add" and self.trainers.get(name) == "keras":
                 self.report(node, name, f"adds a layer to the Keras model `{name}` made in another cell, so a second run adds it again")
 
@@ -289,6 +325,52 @@ _JOINS = frozenset({"concat", "concatenate", "hstack", "vstack", "column_stack",
 _CASTS = frozenset({"uint8", "uint16", "int8", "int16", "int32", "int64", "float16", "float32", "float64", "float", "int", "array", "asarray"})
 # Conversions before an index: `x = x.numpy()[0]`.
 _CONVERSIONS = frozenset({"numpy", "cpu", "detach", "to_numpy"})
+
+
+# Reads of a frame or array as a whole: every column it has at that moment.
+_WHOLE = frozenset({"values", "to_numpy"})
+# Transforms whose result, transformed again, is something else: `y = to_categorical(y)` one-hot
+# encodes the one-hot labels on a second run, `x = np.log1p(x)` takes the log of the log,
+# `x = np.expand_dims(x, 0)` adds another axis. (Scaling to a fixed range, `astype`,
+# `to_datetime`, `dropna` give the same result twice and are not listed.)
+_NOT_IDEMPOTENT = frozenset({
+    "to_categorical", "one_hot", "label_binarize", "log", "log1p", "log2", "log10", "exp", "expm1",
+    "sqrt", "cbrt", "boxcox", "expand_dims", "unsqueeze", "cumsum", "diff", "pct_change",
+})
+# Splitters: `X_val, X_test = train_test_split(X_val, …)` splits the part again on a second run.
+_SPLITTERS = frozenset({"train_test_split", "random_split", "array_split", "randomSplit"})
+
+
+def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
+    """(name, what) for a value computed by applying again, on a second run, a step that is not
+    a fixed point to the name's own previous value."""
+    found: list[tuple[str, str]] = []
+    if isinstance(value, ast.Call):
+        callee = _dotted(value.func) if not isinstance(value.func, ast.Attribute) or isinstance(value.func.value, ast.Name) else ""
+        last = value.func.attr if isinstance(value.func, ast.Attribute) else (value.func.id if isinstance(value.func, ast.Name) else "")
+        shown = callee or last
+        first = value.args[0] if value.args else None
+        same = ", ".join(ast.unparse(e) for e in target.elts) if isinstance(target, ast.Tuple) else ast.unparse(target)
+        if last in _NOT_IDEMPOTENT:
+            # `y = to_categorical(y, n)`, `df['p'] = np.log1p(df['p'])`, `x = x.unsqueeze(0)`.
+            receiver = value.func.value if isinstance(value.func, ast.Attribute) else None
+            subject = receiver if receiver is not None and ast.unparse(receiver) == same else first
+            if subject is not None and ast.unparse(subject) == same and isinstance(target, (ast.Name, ast.Subscript)):
+                name = _base(target)
+                if name is not None:
+                    found.append((name, f"applies `{shown}` to `{same}`'s own previous value, which applies it again to the result on a second run"))
+        elif last in _SPLITTERS and isinstance(target, ast.Tuple):
+            inputs = {a.id for a in value.args if isinstance(a, ast.Name)}
+            for element in target.elts:
+                if isinstance(element, ast.Name) and element.id in inputs:
+                    found.append((element.id, f"splits `{element.id}` and binds a part of it to `{element.id}` again (`{same} = {shown}(…)`), which splits that part again on a second run"))
+                    break
+    elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+        # `x_train, x_val = x_train[:n], x_train[n:]`
+        for element, part in zip(target.elts, value.elts):
+            if isinstance(element, ast.Name) and _self_slice(part, element.id):
+                found.append((element.id, f"cuts `{element.id}` down to a slice of itself, which cuts it again on a second run"))
+    return found
 
 
 def _number(node: ast.AST) -> bool:
@@ -371,6 +453,23 @@ def _self_slice(value: ast.AST, name: str) -> bool:
     return isinstance(part, ast.Slice) and (part.lower is not None or part.upper is not None)
 
 
+def _selects_itself(value: ast.AST, name: str) -> bool:
+    """`df[mask]`, `df[["a", "b"]]`, `df.loc[rows]`, `pd.DataFrame(df)`, `df.copy()`: rows, columns or
+    a copy of the name's own previous value."""
+    if isinstance(value, ast.Call):
+        func = value.func
+        last = func.attr if isinstance(func, ast.Attribute) else (func.id if isinstance(func, ast.Name) else "")
+        if last in {"DataFrame", "Series"}:
+            return bool(value.args) and isinstance(value.args[0], ast.Name) and value.args[0].id == name
+        return last == "copy" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
+    if not isinstance(value, ast.Subscript):
+        return False
+    node: ast.AST = value
+    while isinstance(node, (ast.Subscript, ast.Attribute)):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id == name
+
+
 def _joins_itself(value: ast.AST, name: str) -> bool:
     if not isinstance(value, ast.Call):
         return False
@@ -382,7 +481,9 @@ def _joins_itself(value: ast.AST, name: str) -> bool:
         return True  # `df = df.append(row)`
     first = value.args[0] if value.args else None
     if isinstance(first, ast.Name):
-        return first.id == name  # `a = np.append(a, x)`
+        # `a = np.append(a, x)`; not `parts = np.concatenate(parts)`, which joins the parts of a
+        # list back into one array (the same on every run).
+        return first.id == name and (method == "append" or len(value.args) > 1)
     if isinstance(first, (ast.List, ast.Tuple)):
         return any(isinstance(e, ast.Name) and e.id == name for e in first.elts)
     return False
@@ -415,6 +516,7 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
     found: dict[str, str] = {}
     per_cell: dict[int, dict[str, str]] = {}
     classes = keras_model_classes(ctx)
+    factories = keras_factories(ctx, classes)
     for ca in ctx.cells:
         per_cell[ca.cell.index] = dict(found)
         tree = _parse(ca)
@@ -432,13 +534,61 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
                 found[name] = "keras"
             elif qualified in _IGNITE_TRAINERS:
                 found[name] = "ignite"
-            elif dotted in classes or (qualified.split(".")[0] in {"keras_hub", "keras_nlp"} and qualified.endswith(".from_preset")):
-                # An instance of the notebook's own `keras.Model` subclass; a KerasHub task or
-                # backbone from a preset.
+            elif (
+                dotted in classes or dotted in factories
+                or (qualified.split(".")[0] in {"keras_hub", "keras_nlp"} and qualified.endswith(".from_preset"))
+            ):
+                # An instance of the notebook's own `keras.Model` subclass; a model returned by the
+                # notebook's own `def build_model(…): … return model`; a KerasHub task or backbone
+                # from a preset.
                 found[name] = "keras"
+            elif _warm_fit(qualified, stmt.value):
+                found[name] = "warm"
             else:
                 found.pop(name, None)
     return per_cell
+
+
+# Models whose `fit` starts from the factors the previous `fit` left (they are initialised only
+# when still unset): implicit's matrix factorisations.
+_WARM_MODELS = ("implicit.*AlternatingLeastSquares", "implicit.*BayesianPersonalizedRanking", "implicit.*LogisticMatrixFactorization")
+
+
+def _warm_fit(qualified: str, value: ast.AST) -> bool:
+    """A constructor whose model's `fit` continues from the previous fit (implicit's models).
+    Not scikit-learn's `warm_start=True`: a forest or boosting model refitted with the same
+    number of estimators adds none, and gives the same model."""
+    return bool(qualified) and matches_any(qualified, _WARM_MODELS)
+
+
+def keras_factories(ctx: RuleContext, classes: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Module-level functions of the notebook that return a Keras model they build
+    (`def build_model(…): model = Sequential(); …; return model`), resolved through the imports."""
+    def is_keras(call: ast.AST) -> bool:
+        if not isinstance(call, ast.Call):
+            return False
+        dotted = _dotted(call.func)
+        qualified = ctx.facts.resolve(dotted) if dotted else ""
+        return dotted in classes or ("keras" in qualified.split(".") and qualified.rsplit(".", 1)[-1] in {"Sequential", "Model", "load_model"})
+
+    found: set[str] = set()
+    for ca in ctx.cells:
+        tree = _parse(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if not isinstance(stmt, ast.FunctionDef):
+                continue
+            models = {
+                t.id for node in ast.walk(stmt) if isinstance(node, ast.Assign) and is_keras(node.value)
+                for t in node.targets if isinstance(t, ast.Name)
+            }
+            returns = [node.value for node in ast.walk(stmt) if isinstance(node, ast.Return) and node.value is not None]
+            if returns and all(is_keras(r) or (isinstance(r, ast.Name) and r.id in models) for r in returns):
+                found.add(stmt.name)
+            else:
+                found.discard(stmt.name)
+    return frozenset(found)
 
 
 def _training_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[tuple[str, frozenset[str]]]:
@@ -536,12 +686,20 @@ class ChangesWhenRunTwice(Rule):
         "`dataset = dataset.map(lambda x: x / 255.)` (only a lambda scaling its argument by a number: "
         "whether another function changes a value applied twice is not decidable), `x = x.numpy()[0]` "
         "(an item of itself by a constant index), "
-        "`del df['col']`; folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
+        "`del df['col']`; a step that is not a fixed point applied to the name's own previous value: "
+        "`y = to_categorical(y, n)` (also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
+        "`expand_dims`/`unsqueeze`, `diff`/`cumsum`/`pct_change`), `X_val, X_test = train_test_split(X_val)` "
+        "(a split bound back to its own input), `a, b = a[:n], a[n:]`; a column set on a global the cell "
+        "read whole above (`X = df.values` … `df['score'] = …`: a second run reads the column too); a "
+        "binding computed from the name itself (`df = df[mask]`, `d = pd.DataFrame(d)`) does not count as "
+        "setting the name up, so an in-place change after it is reported; folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
         "os.path.exists(p)`); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (also one the cell makes over `model.parameters()` of a model from another "
         "cell), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
-        "`from_preset`, or an instance of the notebook's own `keras.Model` subclass), `.fit` of a wrapper "
+        "`from_preset`, an instance of the notebook's own `keras.Model` subclass, or the model a "
+        "function of the notebook builds and returns: `model = build_model(…)`), `model.fit(…)` on an "
+        "`implicit` matrix factorisation (its `fit` starts from the factors the previous fit left), `.fit` of a wrapper "
         "the cell builds from such a subclass around a Keras model of another cell (`gan = GAN(discriminator, "
         "generator)`), `model.add(…)` on a Keras model of another cell, a call of a function of a cell above "
         "that applies gradients with a global optimizer (`def train_step(…): optimizer.apply_gradients(…)`; "
@@ -585,6 +743,15 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "import pandas as pd\nraw = pd.DataFrame({'a': [1, -1]})\nframe = raw.copy()",
             "frame = frame[frame.a > 0]\nframe = frame[['a']]\nboth = pd.concat([raw, frame])",
+        )),
+        # Transforms into new names, a split of another name, a column set from a column list (not
+        # the whole frame), a frame rebuilt from its source before it is changed in place.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nfrom sklearn.model_selection import train_test_split\nfrom keras.utils import to_categorical\nlabels = np.array([0, 1])\nraw = pd.DataFrame({'p': [1.0, 2.0], 'kind': ['a', 'b']})\nframe = raw.copy()",
+            "onehot = to_categorical(labels, 2)\nlog_p = np.log1p(raw['p'])\ntrain, test = train_test_split(raw, random_state=0)",
+            "frame['score'] = frame[['p']].sum(axis=1)\nclean = raw.copy()\nclean = clean[clean.kind == 'a']\nclean.drop('kind', axis=1, inplace=True)",
+            # Rebuilt from itself by a step that recreates the dropped column; split and joined back.
+            "frame = frame[['p']].reset_index()\nframe.drop('index', axis=1, inplace=True)\nlabels = np.array_split(labels, 2)\nlabels = np.concatenate(labels, axis=0)",
         )),
     )
     failing = (
@@ -649,6 +816,27 @@ class ChangesWhenRunTwice(Rule):
                 "pair = GAN(disc)\npair.fit([[1.0]], [[1.0]])",
             ),
             expect=((2, 1), (3, 1), (4, 2)),
+        ),
+        # A step applied to its own result, a split bound back to its input, a column set on a
+        # frame the cell read whole, an in-place drop after a filter of itself.
+        Example(
+            cells=(
+                "import numpy as np\nimport pandas as pd\nfrom sklearn.model_selection import train_test_split\nfrom keras.utils import to_categorical\ny = np.array([0, 1, 1])\nX_val = np.ones((4, 2))\nprices = pd.DataFrame({'p': [1.0, 2.0], 'kind': ['a', 'b']})",
+                "y = to_categorical(y, 2)\nprices['p'] = np.log1p(prices['p'])",
+                "X_val, X_test = train_test_split(X_val, test_size=2, random_state=0)",
+                "values = prices.values\nprices['score'] = len(values)",
+                "prices = prices[prices.kind == 'a']\nprices.drop('kind', axis=1, inplace=True)",
+            ),
+            expect=((2, 1), (2, 2), (3, 1), (4, 2), (5, 2)),
+        ),
+        # A Keras model returned by the notebook's own builder; an implicit model fitted again.
+        Example(
+            cells=(
+                "import implicit\nfrom keras.models import Sequential\nfrom keras.layers import Dense\ndef build_model(units):\n    model = Sequential()\n    model.add(Dense(units))\n    return model\nnet = build_model(4)\nals = implicit.als.AlternatingLeastSquares(factors=8, random_state=0)",
+                "net.fit([[1.0]], [[1.0]])",
+                "als.fit(None)",
+            ),
+            expect=((2, 1), (3, 1)),
         ),
         # A hand-written training step of a cell above, called again.
         Example(
