@@ -79,7 +79,8 @@ def test_hid004_several_later_definitions_are_listed():
 def test_hid001_after_a_kernel_restart_reports_the_cells_of_the_old_session_once_each():
     # Counts 5, 6, 1, 2: the longest never-decreasing run is cells 3 and 4 ([1], [2]); cells 1 and
     # 2 are the ones out of it, each one finding listing the cells below it that ran before it.
-    diags = audit(("a = 1", 5), ("b = a + 1", 6), ("c = b + 1", 1), ("d = c + 1", 2))
+    # Cell 3 reads `a` and `b` from both (their order changes a value it read, so both count).
+    diags = audit(("a = 1", 5), ("b = a + 1", 6), ("c = a + b", 1), ("d = c + 1", 2))
     assert found(diags, "HID001") == [("HID001", 1, 1), ("HID001", 2, 1)]
     assert messages(diags, "HID001")[0] == (
         "Cell 1 ran as [5], after cells 3 and 4 below it (run as [1], [2]): it was re-run late, "

@@ -103,8 +103,14 @@ class OutOfOrderExecution(Rule):
         "with `competition=comp`): it saw what a top-to-bottom run shows it. Nor is a cell reported whose only out-of-order partners are cells "
         "that only import installed modules (and `%matplotlib`), when it reads none of the names they "
         "bind and installs nothing: re-running an import changes nothing (a `sys.path.insert` cell run "
-        "after the imports below it). Otherwise it reads only execution counts, so it applies to every "
-        "kernel language."
+        "after the imports below it). Nor is a cell reported whose out-of-order run changes no value "
+        "any cell read (Python notebooks): for every read, the cell that last wrote the name above it "
+        "(top to bottom) is compared with the one that last wrote it before the reader ran (by count); "
+        "a cell that is neither such a reader nor such a writer where the two differ is left out (a "
+        "plot re-run late, a section run in its own kernel session from its own `read_csv`). Writes "
+        "are bindings, in-place changes, `del` and calls of methods not known to only read; cells with "
+        "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept. "
+        "Otherwise it reads only execution counts, so it applies to every kernel language."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
@@ -129,6 +135,11 @@ class OutOfOrderExecution(Rule):
         )),
         # Not Python: the order still reads from the counts alone.
         Example(cells=(code_cell("x <- 1", 1), code_cell("print(x)", 2)), kernel="ir", language="R"),
+        # A plot re-run late: it binds only `fig`, and nothing below changes what it reads.
+        Example(cells=(
+            code_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})", 1),
+            code_cell("fig = df.a.plot()", 9), code_cell("total = df.a.sum()", 2), code_cell("print(total)", 3),
+        )),
     )
     failing = (
         # A swap: of two equally short explanations, the later count is the one reported (run late).
@@ -186,6 +197,8 @@ class OutOfOrderExecution(Rule):
                     f"(run as {counts}): the saved outputs are not from a top-to-bottom run"
                 )
             if _swapped_with_imports_only(ctx, cell, others):
+                continue
+            if ctx.facts.notebook.is_python and cell.index not in _order_sensitive_cells(ctx):
                 continue
             yield Hit(
                 cell,
@@ -299,6 +312,100 @@ def _settled_before(ca: CellAnalysis, others: Sequence[CellAnalysis], names: set
         if len(places) == 1 and places[0][0] is not None and places[0][0] < count
         and places[0][1] < ca.cell.index and name not in changed
     }
+
+
+# Methods that only read their receiver (pandas/NumPy/PyTorch queries and displays): a call of
+# any other method on a notebook global may change it in place (`model.add_seasonality(…)`), so
+# for the order check below it counts as a write of that global.
+_READ_ONLY_METHODS = frozenset(
+    {"head", "tail", "describe", "info", "plot", "hist", "boxplot", "show", "groupby", "value_counts", "unique",
+     "nunique", "sum", "mean", "median", "std", "var", "min", "max", "count", "copy", "corr", "cov", "isnull",
+     "isna", "notnull", "notna", "any", "all", "to_numpy", "as_matrix", "tolist", "reset_index", "rename", "drop",
+     "merge", "join", "apply", "map", "astype", "query", "sort_values", "sort_index", "pivot", "pivot_table",
+     "sample", "dropna", "fillna", "replace", "round", "items", "keys", "values", "get", "predict",
+     "predict_proba", "score", "transform", "evaluate", "summary", "cpu", "numpy", "item", "size", "reshape",
+     "squeeze", "unsqueeze", "view", "type", "format", "split", "strip", "lower", "upper", "startswith",
+     "endswith", "encode", "decode", "most_common", "nlargest", "nsmallest", "cumsum", "diff", "shift",
+     "rolling", "resample", "agg", "aggregate", "idxmax", "idxmin", "argmax", "argmin", "duplicated", "isin",
+     "between", "clip", "abs", "dot", "matmul", "mm", "select_dtypes", "filter", "loc", "iloc", "to_frame",
+     "stack", "unstack", "melt", "explode", "contains", "len", "dt", "str", "find", "index", "crosstab",
+     "get_feature_names", "get_params", "decision_function", "staticmethod", "savefig", "to_csv", "to_excel",
+     "to_json", "to_pickle", "to_parquet", "eq", "ne", "gt", "lt", "ge", "le", "mode", "quantile", "prod",
+     "cumprod", "pct_change", "memory_usage", "set_title", "set_xlabel", "set_ylabel", "legend", "title",
+     "xlabel", "ylabel", "figure", "subplots", "scatter", "bar", "barh", "line", "pie", "kde", "density", "area"}
+)
+
+
+def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
+    """Cells whose run order changes a value some cell read (Python notebooks), computed once per
+    notebook: for every module-level read in a cell that ran, the cell that last wrote the name
+    above it (what a top-to-bottom run reads) is compared with the cell that last wrote it before
+    the reader ran, by execution count (what the saved outputs read). Writes are bindings,
+    in-place changes, `del`, and calls of methods not known to only read their receiver; a read of
+    a notebook function also reads what its body reads. Where the two differ, the reader and both
+    writers are order-sensitive. A cell HID001 finds out of order that is none of these ran in an
+    order that changed no value (a plot re-run late, a section run in its own kernel session from
+    its own `read_csv`, a model cell run before EDA plots above it were re-run): not reported.
+    Cells this cannot see into stay sensitive: shell lines and magics (but `%matplotlib`,
+    `%config`), calls that change global state (seeds, `chdir`, `sys.path`, `exec`), cells that
+    do not parse, and every cell of a notebook with a star import, `%run` or `exec`."""
+    return ctx.shared("hid001.order_sensitive", lambda: _compute_order_sensitive(ctx))
+
+
+def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
+    flow = name_flow(ctx)
+    cells = ctx.cells
+    if flow.may_inject:
+        return frozenset(ca.cell.index for ca in cells)
+    sensitive: set[int] = set()
+    module_names = {d.name for d in flow.definitions if d.kind is DefKind.IMPORT} - {
+        d.name for d in flow.definitions if d.kind is not DefKind.IMPORT
+    }
+    # writes[name]: (cell, line, count) of every write, notebook order.
+    writes: dict[str, list[tuple[int, int, Optional[int]]]] = {}
+    for d in flow.definitions:
+        if d.name not in module_names:
+            writes.setdefault(d.name, []).append((d.cell, d.line, d.count))
+    for m in (*flow.mutations, *flow.deletions):
+        writes.setdefault(m.name, []).append((m.cell, m.line, m.count))
+    function_reads: dict[str, set[str]] = {}
+    bound = {d.name for d in flow.definitions} - module_names  # names the notebook binds (not only imports)
+    for ca in cells:
+        f = ca.facts
+        if (
+            f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
+            or any(m.name not in _IMPORT_CELL_MAGICS for m in ca.magics)
+            or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls if not c.in_function)
+        ):
+            sensitive.add(ca.cell.index)
+        free = {r.name for r in f.reads}
+        for c in f.calls:
+            base = c.receiver.split(".")[0]
+            if not c.in_function and base in free and base in bound and c.method not in _READ_ONLY_METHODS:
+                writes.setdefault(base, []).append((ca.cell.index, c.line, ca.cell.execution_count))
+        for fn in (*f.functions, *f.classes):
+            function_reads.setdefault(fn.name, set()).update(r.name for r in f.deferred_reads)
+    for entries in writes.values():
+        entries.sort(key=lambda w: (w[0], w[1]))
+    for ca in cells:
+        count = ca.cell.execution_count
+        if count is None:
+            continue
+        names = {r.name for r in ca.facts.reads}
+        for name in list(names):
+            names |= function_reads.get(name, set())
+        for name in names:
+            entries = writes.get(name)
+            if not entries:
+                continue
+            above = [w for w in entries if w[0] < ca.cell.index]
+            top_down = above[-1][0] if above else None
+            ran_before = [w for w in entries if w[0] != ca.cell.index and w[2] is not None and w[2] < count]
+            saved = max(ran_before, key=lambda w: (w[2], w[0], w[1]))[0] if ran_before else None
+            if top_down != saved:
+                sensitive.add(ca.cell.index)
+                sensitive.update(c for c in (top_down, saved) if c is not None)
+    return frozenset(sensitive)
 
 
 def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
