@@ -1015,7 +1015,8 @@ class SavedTraceback(Rule):
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`… — or a cell that is only a `raise` "
-        "statement. A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
+        "will error)`, `# can't convert it`). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) reads what it left "
         "half-done — a name it binds or changes, or an object whose methods it calls "
@@ -1050,6 +1051,16 @@ class SavedTraceback(Rule):
                     outputs=({"output_type": "error", "ename": "TypeError", "evalue": "unsupported operand type(s) for +: 'int' and 'NoneType'", "traceback": []},),
                 ),
                 md("For this reason, pandas does not use `None` for missing numbers."),
+            )
+        ),
+        # A tutorial says in the cell's own comment that it errors.
+        Example(
+            cells=(
+                code_cell(
+                    "a = torch.ones(3, 2)\nb = torch.ones(3, 2)\ntorch.matmul(a, b)  # (this will error)",
+                    4,
+                    outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "mat1 and mat2 shapes cannot be multiplied", "traceback": []},),
+                ),
             )
         ),
         # A long training loop stopped by hand; nothing run after it reads the model.
@@ -1202,6 +1213,23 @@ _ERROR_PROSE = re.compile(
 _DEMO_LINES = 5  # a demonstration is a line or two (`M + a`, `ind[1] = 0`), not a training loop
 
 
+# A comment in the cell itself that says the cell fails: `# (this will error)`, `# Note: This will
+# error due to …`, `# If tensor is on GPU, can't transform it to NumPy`, `# … (will error)`.
+_ERROR_COMMENT = re.compile(
+    r"\b(?:will|would|should|going to)\s+(?:\w+\s+){0,2}?(?:error|fail|raise|break|crash)(?:s|es)?\b"
+    r"|\bcan'?t\b|\bcannot\b|\berrors? out\b|\bthis (?:errors|fails|raises|breaks)\b",
+    re.IGNORECASE,
+)
+_ANNOUNCED_LINES = 25  # a demonstration announced by its own comment may be a short training loop
+
+
+def _announced_in_comment(source: str) -> bool:
+    """The cell's own comments (not commented-out code) say it errors: a tutorial showing a
+    failure on purpose, said in the code rather than in the markdown beside it."""
+    comments = [line.split("#", 1)[1] for line in source.split("\n") if "#" in line]
+    return any(_ERROR_COMMENT.search(c) for c in comments)
+
+
 def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     """A short cell whose error the markdown next to it talks about, or a bare `raise`: a book or
     tutorial showing an exception (HID007 leaves it alone)."""
@@ -1209,6 +1237,8 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     if exception == "KeyboardInterrupt":
         return False
     code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    if code_lines and len(code_lines) <= _ANNOUNCED_LINES and _announced_in_comment(cell.source):
+        return True
     if not code_lines or len(code_lines) > _DEMO_LINES:
         return False
     if len(code_lines) == 1 and re.match(r"\s*raise\b", code_lines[0]):
