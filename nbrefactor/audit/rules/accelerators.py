@@ -48,6 +48,11 @@ class GpuOnlyCode(Rule):
             "model = torch.nn.Linear(2, 1)\nif train_on_gpu:\n    model.cuda()",
             "def step(x):\n    if train_on_gpu:\n        x = x.cuda()\n    return model(x)",
         )),
+        # A device chosen under the check, with a CPU branch, has its fallback.
+        Example(cells=(
+            "import torch\nif torch.cuda.is_available():\n    device = 'cuda'\nelif torch.backends.mps.is_available():\n    device = 'mps'\nelse:\n    device = 'cpu'",
+            "x = torch.zeros(2).to(device)",
+        )),
         # A comment after the check's colon still guards the block.
         Example(cells=(
             "import torch\nimport pytorch_lightning as pl",
