@@ -512,6 +512,13 @@ class UnexecutedCell(Rule):
         # one more finding per name, and they still block the compile (`blocks_compile` data).
         undefined, later = _sketch_reads(ctx)
         blocked = sorted([*undefined, *later], key=lambda r: (r.cell, r.line, r.column or 0))
+        # Cells that ran reading a name only a never-run cell above defines: the same root cause
+        # (HID008 leaves them here), listed in the message and as related locations.
+        readers = _readers_of_unrun(ctx, {c.index for c, _ in skipped})
+        if readers:
+            reading = sorted({r.cell for r in readers})
+            message += (f"; {_cell_list(reading)} below ran reading "
+                        f"{_names(readers)} from {'it' if len({r.provider.cell for r in readers if r.provider}) == 1 else 'them'}")
         fix = "Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save."
         data: tuple[tuple[str, str], ...] = ()
         if blocked:
@@ -542,9 +549,23 @@ class UnexecutedCell(Rule):
             related=tuple(dict.fromkeys([
                 *((c, 1, None) for c, _ in others),
                 *((_cells(ctx)[r.cell], r.line, r.column) for r in blocked),
+                *((_cells(ctx)[r.cell], r.line, r.column) for r in readers),
             ])),
             data=data,
         )
+
+
+def _readers_of_unrun(ctx: RuleContext, unrun: set[int]) -> list[Read]:
+    """The first read, per cell and name, in a cell that ran, of a name whose top-down definition
+    is in a never-run cell of `unrun` and that no cell run before the reader defined (HID008's
+    reads of those cells; imports excepted, as there)."""
+    reads = [
+        r for r in name_flow(ctx).reads
+        if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow is ExecFlow.UNDEFINED and r.count is not None
+        and r.provider is not None and r.provider.count is None and r.provider.cell in unrun
+        and r.provider.kind is not DefKind.IMPORT
+    ]
+    return list(_first_per_cell(reads))
 
 
 def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
@@ -802,7 +823,8 @@ class DependsOnLaterCell(Rule):
             )
 
 
-_WITHOUT_HID001 = '[tool.nbrefactor]\nignore = ["HID001"]\n'  # HID005's failing examples: HID001 off
+_WITHOUT_HID001 = '[tool.nbrefactor]\nignore = ["HID001"]\n'
+_WITHOUT_HID002 = '[tool.nbrefactor]\nignore = ["HID002"]\n'  # HID008's never-run examples: HID002 off  # HID005's failing examples: HID001 off
 
 
 # --- HID005 -------------------------------------------------------------------------------------
@@ -1276,14 +1298,16 @@ class UsedBeforeDefined(Rule):
         "provides: running an import again, or late, binds the same module (a never-run import "
         "cell is HID002's finding). When the defining cell ran later, the two cells are out of "
         "order: HID001 reports that re-run (or this cell's early run) once, at that cell, with the "
-        "cells it disagrees with related, and this rule stays silent (one finding per root cause)."
+        "cells it disagrees with related, and this rule stays silent (one finding per root cause). "
+        "Likewise, when the defining cell never ran, HID002 reports that cell with this reader in its "
+        "message and related locations; this rule reports it only when HID002 is switched off."
     )
     why_bad = (
         "When this cell ran, the name held a value from code that is no longer in the notebook, "
         "from before a re-run, or from another session: the saved outputs cannot be reproduced "
         "by running the cells in any order the page shows."
     )
-    example = "# [ ]\nscale = 2.5\n# [1]\nsize = base * scale   # `scale` came from somewhere else"
+    example = "# [1]\nscale = 2.5\n# [2]\ndel scale\n# [ ]\nscale = 3.0\n# [3]\nsize = 10 * scale   # `scale` was deleted when this ran"
     use_instead = "# Restart & Run All:\n# [1]\nscale = 2.5\n# [2]\nsize = base * scale"
     passing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2))),
@@ -1301,13 +1325,16 @@ class UsedBeforeDefined(Rule):
         Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')", 5), code_cell("df.shape", 3))),
     )
     failing = (
-        Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),)),
+        # A name from a cell that never ran: HID002's finding (this reader related), reported here
+        # only with HID002 switched off.
+        Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),), files={"pyproject.toml": _WITHOUT_HID002}),
         Example(
             cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')"), code_cell("df.shape", 3)),
-            expect=((3, 1),),
+            expect=((3, 1),), files={"pyproject.toml": _WITHOUT_HID002},
         ),
         Example(cells=(code_cell("x = 1", 1), code_cell("del x", 3), code_cell("x = 2"), code_cell("print(x)", 4)), expect=((4, 1),)),
-        Example(cells=(md("# Title"), code_cell("n = 10"), code_cell("total = n + 1\nprint(n, total)", 2)), expect=((3, 1),)),
+        Example(cells=(md("# Title"), code_cell("n = 10"), code_cell("total = n + 1\nprint(n, total)", 2)), expect=((3, 1),),
+                files={"pyproject.toml": _WITHOUT_HID002}),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1316,6 +1343,7 @@ class UsedBeforeDefined(Rule):
         wanted = (ExecFlow.UNDEFINED, ExecFlow.DELETED)
         candidates = [r for r in flow.reads if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow in wanted]
         late = out_of_order_cells(ctx)
+        unrun = sketch_cells(ctx)  # never-run cells HID002 reports: their readers are its related locations
         grouped: dict[tuple, list] = {}
         order: list[tuple] = []
         for r in _first_per_cell(candidates):
@@ -1331,6 +1359,8 @@ class UsedBeforeDefined(Rule):
                     continue
                 if p.count is not None and (p.cell in late or r.cell in late):
                     continue  # HID001 reports the re-run (or early run) at that cell: one root cause
+                if p.count is None and p.cell in unrun:
+                    continue  # HID002 reports the never-run cell, this reader among its related locations
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
                 if d.cell == r.cell:
