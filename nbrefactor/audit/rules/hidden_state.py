@@ -770,7 +770,9 @@ class DependsOnLaterCell(Rule):
         "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
         "5 defines is fine when it is called after cell 5). Reads in a never-run cell HID002 reports "
         "are that finding's related locations. A name the same cell binds later (the "
-        "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported."
+        "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
+        "are names read below a star import of the notebook's own module (`from preamble import *` "
+        "with `preamble.py` beside it) or a `%run`, which may bind them."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -785,6 +787,9 @@ class DependsOnLaterCell(Rule):
         Example(cells=("print(len([1, 2]))", "len = 3")),
         Example(cells=("def load():\n    global data\n    data = [1]", "load()\nprint(data)")),
         Example(cells=("import numpy as np", "x = np.zeros(3)", "x += 1\nx[0] = 5")),
+        # The notebook's own `preamble.py`, star-imported above, binds `pd` too.
+        Example(cells=("from preamble import *", "df = pd.DataFrame({'a': [1]})", "import pandas as pd"),
+                files={"preamble.py": "__all__ = ['pd']\nimport pandas as pd\n"}),
     )
     failing = (
         Example(
@@ -805,7 +810,10 @@ class DependsOnLaterCell(Rule):
         flow = name_flow(ctx)
         cells = _cells(ctx)
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
+        local_injections = _local_injections(ctx, flow)
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
+            if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
+                continue  # `from preamble import *` of the notebook's own module above may bind it
             cell = cells[r.cell]
             later = [c for c in flow.definers(r.name) if c > r.cell]
             message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
@@ -823,8 +831,28 @@ class DependsOnLaterCell(Rule):
             )
 
 
-_WITHOUT_HID001 = '[tool.nbrefactor]\nignore = ["HID001"]\n'
-_WITHOUT_HID002 = '[tool.nbrefactor]\nignore = ["HID002"]\n'  # HID008's never-run examples: HID002 off  # HID005's failing examples: HID001 off
+_STAR_FROM = re.compile(r"^\s*from\s+(\.*[\w.]*)\s+import\s+\*")
+
+
+def _local_injections(ctx: RuleContext, flow: NameFlow) -> list:
+    """Star imports of the notebook's own modules (`from preamble import *` with `preamble.py`
+    beside it) and `%run` of its own scripts: they bind names this audit does not list, so a name
+    read below one of them may come from it rather than from the later cell that also binds it."""
+    project = ctx.project
+    local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    found = []
+    for i in flow.injectors:
+        if i.kind is InjectorKind.RUN:
+            found.append(i)
+        elif i.kind is InjectorKind.STAR_IMPORT:
+            m = _STAR_FROM.match(i.text)
+            if m and (m.group(1).startswith(".") or m.group(1).split(".")[0] in local):
+                found.append(i)
+    return found
+
+
+_WITHOUT_HID001 = '[tool.nbrefactor]\nignore = ["HID001"]\n'  # HID005's failing examples: HID001 off
+_WITHOUT_HID002 = '[tool.nbrefactor]\nignore = ["HID002"]\n'  # HID008's never-run examples: HID002 off
 
 
 # --- HID005 -------------------------------------------------------------------------------------
