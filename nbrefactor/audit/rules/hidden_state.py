@@ -803,6 +803,8 @@ class DependsOnLaterCell(Rule):
         ),
         Example(cells=("x = 1", "del x", "print(x)", "x = 2"), expect=((3, 1),)),
         Example(cells=("total += 5", "total = 0"), expect=((1, 1),)),
+        # Two names from the same cell below: one finding, the second name related.
+        Example(cells=("X_train, y_train = X_all[:2], y_all[:2]", "X_all = [[1], [2], [3]]\ny_all = [0, 1, 0]"), expect=((1, 1),)),
         Example(cells=("import pandas as pd", "df['c'] = 1\nprint(df)", "df = pd.DataFrame({'a': [1]})"), expect=((2, 1),)),
     )
 
@@ -811,12 +813,25 @@ class DependsOnLaterCell(Rule):
         cells = _cells(ctx)
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
         local_injections = _local_injections(ctx, flow)
+        # One cell reading several names that the same cell(s) below define is one root cause (the
+        # cells are in the wrong order): one finding at the first read, the other names listed and
+        # related.
+        groups: dict[tuple, list[Read]] = {}
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
+            later = tuple(c for c in flow.definers(r.name) if c > r.cell)
+            key = (r.cell, later) if r.deleted_by is None else (r.cell, r.name, r.line)
+            groups.setdefault(key, []).append(r)
+        for (r, *more) in groups.values():
             cell = cells[r.cell]
             later = [c for c in flow.definers(r.name) if c > r.cell]
             message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
+            if more:
+                names = list(dict.fromkeys(x.name for x in more if x.name != r.name))
+                shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+                message = (f"`{r.name}` (and {shown}) {'is' if not names else 'are'} defined only in "
+                           f"{_cell_list(later)}, below this one")
             if r.deleted_by is not None:
                 d = r.deleted_by
                 where = "earlier in this cell" if d.cell == r.cell else f"cell {d.cell}"
@@ -828,6 +843,7 @@ class DependsOnLaterCell(Rule):
                 message,
                 fix=f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line.",
                 key=f"{r.name}\x1f{_source_line(cell, r.line)}",
+                related=tuple(dict.fromkeys((cells[x.cell], x.line, x.column) for x in more)),
             )
 
 
