@@ -79,7 +79,8 @@ def test_hid004_several_later_definitions_are_listed():
 def test_hid001_after_a_kernel_restart_reports_the_cells_of_the_old_session_once_each():
     # Counts 5, 6, 1, 2: the longest never-decreasing run is cells 3 and 4 ([1], [2]); cells 1 and
     # 2 are the ones out of it, each one finding listing the cells below it that ran before it.
-    diags = audit(("a = 1", 5), ("b = a + 1", 6), ("c = b + 1", 1), ("d = c + 1", 2))
+    # Cell 3 reads `a` and `b` from both (their order changes a value it read, so both count).
+    diags = audit(("a = 1", 5), ("b = a + 1", 6), ("c = a + b", 1), ("d = c + 1", 2))
     assert found(diags, "HID001") == [("HID001", 1, 1), ("HID001", 2, 1)]
     assert messages(diags, "HID001")[0] == (
         "Cell 1 ran as [5], after cells 3 and 4 below it (run as [1], [2]): it was re-run late, "
@@ -171,7 +172,13 @@ def test_hid005_reports_the_first_write_in_the_cell_once_per_name():
 
 
 def test_hid008_message_for_a_definition_that_never_ran_and_one_that_ran_later():
+    # Never ran: HID002 reports that cell and names the reader (one root cause); HID008 says it
+    # only when HID002 is switched off.
     diags = audit("scale = 2", ("size = 3 * scale", 1))
+    assert messages(diags, "HID008") == []
+    assert messages(diags, "HID002") == ["Cell 1 was never run, but cell 2 below it was (as [1]); cell 2 below ran reading `scale` from it"]
+    assert [(r.cell, r.line) for d in diags if d.code == "HID002" for r in d.related] == [(2, 1)]
+    diags = audit("scale = 2", ("size = 3 * scale", 1), settings=Settings(ignore=("HID002",)))
     assert messages(diags, "HID008") == [
         "`scale` comes from cell 1 above, which has not been run: no cell that ran before this one ([1]) defined it"
     ]
@@ -234,11 +241,11 @@ def test_deferred_read_of_a_later_global_is_fine_when_called_after_it():
 
 def test_every_finding_has_a_fix():
     diags = audit(
-        ("%run setup.py", 1),
         ("print(later)", 3),
         ("later = 1", 2),
+        ("%run setup.py", 4),  # below the read: above it, the script might bind `later` (no HID004)
         "unrun = 1",
-        ("x = undefined_thing + unrun", 4, [Output("error", "", name="NameError: undefined_thing")]),
+        ("x = undefined_thing + unrun", 5, [Output("error", "", name="NameError: undefined_thing")]),
     )
     assert {d.code for d in diags} >= {"HID001", "HID002", "HID004", "HID006", "HID007"}
     assert all(d.fix.strip() for d in diags)
@@ -325,7 +332,8 @@ def test_each_rule_alone_matches_its_part_of_the_combined_audit():
     cells = (("print(x)", 3), ("x = 1", 1), "y = 2", ("print(y)", 2))
     combined = found(audit(*cells))
     alone = sorted(p for rule in HID for p in found(audit(*cells, rules=[rule])))
-    assert combined == alone == [("HID001", 1, 1), ("HID002", 3, 1), ("HID004", 1, 1), ("HID008", 4, 1)]
+    # Cell 4 reads `y` from never-run cell 3: HID002's finding (cell 4 related), not an HID008.
+    assert combined == alone == [("HID001", 1, 1), ("HID002", 3, 1), ("HID004", 1, 1)]
 
 
 # --- a realistic notebook: every rule at once ---------------------------------------------------------
@@ -353,17 +361,15 @@ def test_realistic_rerun_notebook():
         ("HID002", 8, 1),  # never run and cannot run (`scroe`): its HID003 is a related location here
         ("HID003", 10, 2),
         ("HID004", 5, 1),  # (cell 4's redefinition is HID001's finding at cell 4: no HID005)
-        ("HID007", 11, 1),
-        ("HID008", 12, 1),
+        ("HID007", 11, 1),  # (cell 12 reads `extra` from never-run cell 8: HID002's finding, not HID008)
     ]
     by_code = {d.code + str(d.location.cell): d.message for d in diags}
     assert by_code["HID0045"] == "`features` is defined only in cell 7, below this one"
     assert by_code["HID0028"] == (
-        "Cell 8 was never run, but cell 9 below it was (as [6]); cell 8 cannot run where it stands: "
-        "it reads `scroe` (did you mean `score`?), which no cell defines"
+        "Cell 8 was never run, but cell 9 below it was (as [6]); cell 12 below ran reading `extra` from it; "
+        "cell 8 cannot run where it stands: it reads `scroe` (did you mean `score`?), which no cell defines"
     )
     assert by_code["HID0017"].startswith("Cell 7 ran as [3], before cells 4, 5 and 6 above it (run as [9], [4], [5])")
-    assert by_code["HID00812"].startswith("`extra` comes from cell 8 above, which has not been run")
 
 
 def test_rule_classes_are_registered_with_their_codes():

@@ -469,7 +469,8 @@ _PY_FILE = re.compile(r"(?:^|[\\/\s'\"=])([A-Za-z_][A-Za-z0-9_]*)\.py(?=$|[\s'\"
 def written_modules(facts: NotebookFacts) -> dict[str, int]:
     """Top-level module names of `.py` files a cell downloads or writes (`!wget …/helper_functions.py`,
     `urlretrieve(url, "helper_functions.py")`, `%%writefile helper_functions.py`,
-    `open("helper_functions.py", "w")`) → the first such cell. Importing one is importing a local
+    `open("helper_functions.py", "w")`), and folders a shell line moves or copies into the working
+    directory (`!mv repo/going_modular .`) → the first such cell. Importing one is importing a local
     file: declaring a distribution of that name would install whatever the package index has under
     it (dependency confusion)."""
     found: dict[str, int] = {}
@@ -481,7 +482,16 @@ def written_modules(facts: NotebookFacts) -> dict[str, int]:
         for text in texts:
             for match in _PY_FILE.finditer(text):
                 found.setdefault(match.group(1), ca.cell.index)
+        for magic in ca.magics:
+            if magic.kind == "shell":
+                for match in _MOVED_HERE.finditer(magic.text):
+                    found.setdefault(match.group(1), ca.cell.index)
     return found
+
+
+# `!mv pytorch-deep-learning/going_modular .`, `!cp -r repo/utils ./`: a folder of code a cell
+# brings into the working directory (typically after a `git clone`), imported as a package.
+_MOVED_HERE = re.compile(r"\b(?:mv|cp)(?:\s+-\w+)*\s+(?:\S*/)?([A-Za-z_]\w*)/?\s+\./?(?=$|[\s;&|#])")
 
 
 def _shown(resolution: Resolution, module: str, roots: frozenset[str]) -> str:

@@ -363,9 +363,17 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
     finder = _Finder(facts, gc)
     checks = tuple(gc.fallback_checks)
     guarded_devices = set()
+    # A device named "cuda" only under a GPU check (`if torch.cuda.is_available(): device = "cuda"`
+    # `else: device = "cpu"`) has its fallback: every CUDA definition of it guarded.
+    cuda_definitions: dict[str, list[bool]] = {}
     for ca in facts.cells:
         check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks)}
         guarded_devices |= {d.name for d in ca.facts.defined if d.line in check_lines}
+        cuda_lines = {s.line for s in ca.facts.strings if _match(s.value, gc.device_values)}
+        for d in ca.facts.defined:
+            if d.name in finder.devices and d.line in cuda_lines:
+                cuda_definitions.setdefault(d.name, []).append(_guarded(ca, d.line, check_lines))
+    guarded_devices |= {name for name, guarded in cuda_definitions.items() if all(guarded)}
     finder.devices = frozenset(finder.devices - guarded_devices)
     # `train_on_gpu = torch.cuda.is_available()`, then `if train_on_gpu:` guards like the call.
     flag = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(guarded_devices)) + r")\b") if guarded_devices else None

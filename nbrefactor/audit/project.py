@@ -352,7 +352,10 @@ def _local_modules(folder: Path, strict: bool = False) -> frozenset[str]:
             if len(name) > 3 and name.endswith(".py") and entry.is_file():  # pathlib's `suffix == ".py"`
                 names.add(name[:-3])
             elif entry.is_dir() and (
-                _exists(os.path.join(entry.path, "__init__.py")) or (not strict and any(Path(entry.path).glob("*.py")))
+                _exists(os.path.join(entry.path, "__init__.py"))
+                # Beside the notebook, a folder of code is a namespace package, also when its code
+                # sits one level down (`going_modular/going_modular/engine.py`).
+                or (not strict and name.isidentifier() and (any(Path(entry.path).glob("*.py")) or any(Path(entry.path).glob("*/*.py"))))
             ):
                 names.add(name)
         except OSError:  # a locked sub-folder (chmod 000) is not a module, and not this notebook's problem

@@ -48,6 +48,11 @@ class GpuOnlyCode(Rule):
             "model = torch.nn.Linear(2, 1)\nif train_on_gpu:\n    model.cuda()",
             "def step(x):\n    if train_on_gpu:\n        x = x.cuda()\n    return model(x)",
         )),
+        # A device chosen under the check, with a CPU branch, has its fallback.
+        Example(cells=(
+            "import torch\nif torch.cuda.is_available():\n    device = 'cuda'\nelif torch.backends.mps.is_available():\n    device = 'mps'\nelse:\n    device = 'cpu'",
+            "x = torch.zeros(2).to(device)",
+        )),
         # A comment after the check's colon still guards the block.
         Example(cells=(
             "import torch\nimport pytorch_lightning as pl",
@@ -76,12 +81,33 @@ class GpuOnlyCode(Rule):
             ),
             expect=((2, 1), (3, 1), (4, 1)),
         ),
+        # Two calls of one cell asking for "cuda": one finding, the second related.
+        Example(
+            cells=(
+                "import torch\ndef predict(x, device):\n    return torch.as_tensor(x).to(device)",
+                "gpu_a = predict([1.0], device='cuda')\ngpu_b = predict([2.0], device='cuda')",
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         cells = {c.index: c for c in ctx.facts.notebook.cells}
-        for need in gpu_requirements(ctx.facts, ctx.catalog):
+        needs = gpu_requirements(ctx.facts, ctx.catalog)
+        # The same need twice in one cell (`device="cuda"` passed to two calls timing a GPU run) is
+        # one edit and one finding: the first, the others related.
+        first: dict[tuple[int, str], object] = {}
+        repeats: dict[tuple[int, str], list] = {}
+        for need in needs:
+            key = (need.cell, need.reason)
+            if key in first:
+                repeats.setdefault(key, []).append(need)
+            else:
+                first[key] = need
+        for need in first.values():
             cell = cells[need.cell]
+            more = repeats.get((need.cell, need.reason), [])
+            uses = [*need.uses, *((m.cell, m.line, m.column) for m in more), *(u for m in more for u in m.uses)]
             yield Hit(
                 cell,
                 need.line,
@@ -90,5 +116,5 @@ class GpuOnlyCode(Rule):
                 "and the pipeline step running it is scheduled on a GPU node",
                 fix='Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.',
                 key=need.reason,
-                related=tuple((cells[c], line, column) for c, line, column in need.uses),
+                related=tuple(dict.fromkeys((cells[c], line, column) for c, line, column in uses)),
             )

@@ -103,8 +103,14 @@ class OutOfOrderExecution(Rule):
         "with `competition=comp`): it saw what a top-to-bottom run shows it. Nor is a cell reported whose only out-of-order partners are cells "
         "that only import installed modules (and `%matplotlib`), when it reads none of the names they "
         "bind and installs nothing: re-running an import changes nothing (a `sys.path.insert` cell run "
-        "after the imports below it). Otherwise it reads only execution counts, so it applies to every "
-        "kernel language."
+        "after the imports below it). Nor is a cell reported whose out-of-order run changes no value "
+        "any cell read (Python notebooks): for every read, the cell that last wrote the name above it "
+        "(top to bottom) is compared with the one that last wrote it before the reader ran (by count); "
+        "a cell that is neither such a reader nor such a writer where the two differ is left out (a "
+        "plot re-run late, a section run in its own kernel session from its own `read_csv`). Writes "
+        "are bindings, in-place changes, `del` and calls of methods not known to only read; cells with "
+        "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept. "
+        "Otherwise it reads only execution counts, so it applies to every kernel language."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
@@ -129,6 +135,11 @@ class OutOfOrderExecution(Rule):
         )),
         # Not Python: the order still reads from the counts alone.
         Example(cells=(code_cell("x <- 1", 1), code_cell("print(x)", 2)), kernel="ir", language="R"),
+        # A plot re-run late: it binds only `fig`, and nothing below changes what it reads.
+        Example(cells=(
+            code_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})", 1),
+            code_cell("fig = df.a.plot()", 9), code_cell("total = df.a.sum()", 2), code_cell("print(total)", 3),
+        )),
     )
     failing = (
         # A swap: of two equally short explanations, the later count is the one reported (run late).
@@ -186,6 +197,8 @@ class OutOfOrderExecution(Rule):
                     f"(run as {counts}): the saved outputs are not from a top-to-bottom run"
                 )
             if _swapped_with_imports_only(ctx, cell, others):
+                continue
+            if ctx.facts.notebook.is_python and cell.index not in _order_sensitive_cells(ctx):
                 continue
             yield Hit(
                 cell,
@@ -301,6 +314,100 @@ def _settled_before(ca: CellAnalysis, others: Sequence[CellAnalysis], names: set
     }
 
 
+# Methods that only read their receiver (pandas/NumPy/PyTorch queries and displays): a call of
+# any other method on a notebook global may change it in place (`model.add_seasonality(…)`), so
+# for the order check below it counts as a write of that global.
+_READ_ONLY_METHODS = frozenset(
+    {"head", "tail", "describe", "info", "plot", "hist", "boxplot", "show", "groupby", "value_counts", "unique",
+     "nunique", "sum", "mean", "median", "std", "var", "min", "max", "count", "copy", "corr", "cov", "isnull",
+     "isna", "notnull", "notna", "any", "all", "to_numpy", "as_matrix", "tolist", "reset_index", "rename", "drop",
+     "merge", "join", "apply", "map", "astype", "query", "sort_values", "sort_index", "pivot", "pivot_table",
+     "sample", "dropna", "fillna", "replace", "round", "items", "keys", "values", "get", "predict",
+     "predict_proba", "score", "transform", "evaluate", "summary", "cpu", "numpy", "item", "size", "reshape",
+     "squeeze", "unsqueeze", "view", "type", "format", "split", "strip", "lower", "upper", "startswith",
+     "endswith", "encode", "decode", "most_common", "nlargest", "nsmallest", "cumsum", "diff", "shift",
+     "rolling", "resample", "agg", "aggregate", "idxmax", "idxmin", "argmax", "argmin", "duplicated", "isin",
+     "between", "clip", "abs", "dot", "matmul", "mm", "select_dtypes", "filter", "loc", "iloc", "to_frame",
+     "stack", "unstack", "melt", "explode", "contains", "len", "dt", "str", "find", "index", "crosstab",
+     "get_feature_names", "get_params", "decision_function", "staticmethod", "savefig", "to_csv", "to_excel",
+     "to_json", "to_pickle", "to_parquet", "eq", "ne", "gt", "lt", "ge", "le", "mode", "quantile", "prod",
+     "cumprod", "pct_change", "memory_usage", "set_title", "set_xlabel", "set_ylabel", "legend", "title",
+     "xlabel", "ylabel", "figure", "subplots", "scatter", "bar", "barh", "line", "pie", "kde", "density", "area"}
+)
+
+
+def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
+    """Cells whose run order changes a value some cell read (Python notebooks), computed once per
+    notebook: for every module-level read in a cell that ran, the cell that last wrote the name
+    above it (what a top-to-bottom run reads) is compared with the cell that last wrote it before
+    the reader ran, by execution count (what the saved outputs read). Writes are bindings,
+    in-place changes, `del`, and calls of methods not known to only read their receiver; a read of
+    a notebook function also reads what its body reads. Where the two differ, the reader and both
+    writers are order-sensitive. A cell HID001 finds out of order that is none of these ran in an
+    order that changed no value (a plot re-run late, a section run in its own kernel session from
+    its own `read_csv`, a model cell run before EDA plots above it were re-run): not reported.
+    Cells this cannot see into stay sensitive: shell lines and magics (but `%matplotlib`,
+    `%config`), calls that change global state (seeds, `chdir`, `sys.path`, `exec`), cells that
+    do not parse, and every cell of a notebook with a star import, `%run` or `exec`."""
+    return ctx.shared("hid001.order_sensitive", lambda: _compute_order_sensitive(ctx))
+
+
+def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
+    flow = name_flow(ctx)
+    cells = ctx.cells
+    if flow.may_inject:
+        return frozenset(ca.cell.index for ca in cells)
+    sensitive: set[int] = set()
+    module_names = {d.name for d in flow.definitions if d.kind is DefKind.IMPORT} - {
+        d.name for d in flow.definitions if d.kind is not DefKind.IMPORT
+    }
+    # writes[name]: (cell, line, count) of every write, notebook order.
+    writes: dict[str, list[tuple[int, int, Optional[int]]]] = {}
+    for d in flow.definitions:
+        if d.name not in module_names:
+            writes.setdefault(d.name, []).append((d.cell, d.line, d.count))
+    for m in (*flow.mutations, *flow.deletions):
+        writes.setdefault(m.name, []).append((m.cell, m.line, m.count))
+    function_reads: dict[str, set[str]] = {}
+    bound = {d.name for d in flow.definitions} - module_names  # names the notebook binds (not only imports)
+    for ca in cells:
+        f = ca.facts
+        if (
+            f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
+            or any(m.name not in _IMPORT_CELL_MAGICS for m in ca.magics)
+            or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls if not c.in_function)
+        ):
+            sensitive.add(ca.cell.index)
+        free = {r.name for r in f.reads}
+        for c in f.calls:
+            base = c.receiver.split(".")[0]
+            if not c.in_function and base in free and base in bound and c.method not in _READ_ONLY_METHODS:
+                writes.setdefault(base, []).append((ca.cell.index, c.line, ca.cell.execution_count))
+        for fn in (*f.functions, *f.classes):
+            function_reads.setdefault(fn.name, set()).update(r.name for r in f.deferred_reads)
+    for entries in writes.values():
+        entries.sort(key=lambda w: (w[0], w[1]))
+    for ca in cells:
+        count = ca.cell.execution_count
+        if count is None:
+            continue
+        names = {r.name for r in ca.facts.reads}
+        for name in list(names):
+            names |= function_reads.get(name, set())
+        for name in names:
+            entries = writes.get(name)
+            if not entries:
+                continue
+            above = [w for w in entries if w[0] < ca.cell.index]
+            top_down = above[-1][0] if above else None
+            ran_before = [w for w in entries if w[0] != ca.cell.index and w[2] is not None and w[2] < count]
+            saved = max(ran_before, key=lambda w: (w[2], w[0], w[1]))[0] if ran_before else None
+            if top_down != saved:
+                sensitive.add(ca.cell.index)
+                sensitive.update(c for c in (top_down, saved) if c is not None)
+    return frozenset(sensitive)
+
+
 def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
     """Indices of the cells HID001 reports (ran out of order): HID005 and HID008 leave a re-run
     HID001 already reports at the same cell to it, one finding per root cause."""
@@ -405,6 +512,13 @@ class UnexecutedCell(Rule):
         # one more finding per name, and they still block the compile (`blocks_compile` data).
         undefined, later = _sketch_reads(ctx)
         blocked = sorted([*undefined, *later], key=lambda r: (r.cell, r.line, r.column or 0))
+        # Cells that ran reading a name only a never-run cell above defines: the same root cause
+        # (HID008 leaves them here), listed in the message and as related locations.
+        readers = _readers_of_unrun(ctx, {c.index for c, _ in skipped})
+        if readers:
+            reading = sorted({r.cell for r in readers})
+            message += (f"; {_cell_list(reading)} below ran reading "
+                        f"{_names(readers)} from {'it' if len({r.provider.cell for r in readers if r.provider}) == 1 else 'them'}")
         fix = "Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save."
         data: tuple[tuple[str, str], ...] = ()
         severity: Optional[Severity] = None
@@ -439,10 +553,24 @@ class UnexecutedCell(Rule):
             related=tuple(dict.fromkeys([
                 *((c, 1, None) for c, _ in others),
                 *((_cells(ctx)[r.cell], r.line, r.column) for r in blocked),
+                *((_cells(ctx)[r.cell], r.line, r.column) for r in readers),
             ])),
             data=data,
             severity=severity,
         )
+
+
+def _readers_of_unrun(ctx: RuleContext, unrun: set[int]) -> list[Read]:
+    """The first read, per cell and name, in a cell that ran, of a name whose top-down definition
+    is in a never-run cell of `unrun` and that no cell run before the reader defined (HID008's
+    reads of those cells; imports excepted, as there)."""
+    reads = [
+        r for r in name_flow(ctx).reads
+        if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow is ExecFlow.UNDEFINED and r.count is not None
+        and r.provider is not None and r.provider.count is None and r.provider.cell in unrun
+        and r.provider.kind is not DefKind.IMPORT
+    ]
+    return list(_first_per_cell(reads))
 
 
 def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
@@ -647,7 +775,9 @@ class DependsOnLaterCell(Rule):
         "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
         "5 defines is fine when it is called after cell 5). Reads in a never-run cell HID002 reports "
         "are that finding's related locations. A name the same cell binds later (the "
-        "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported."
+        "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
+        "are names read below a star import of the notebook's own module (`from preamble import *` "
+        "with `preamble.py` beside it) or a `%run`, which may bind them."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -662,6 +792,9 @@ class DependsOnLaterCell(Rule):
         Example(cells=("print(len([1, 2]))", "len = 3")),
         Example(cells=("def load():\n    global data\n    data = [1]", "load()\nprint(data)")),
         Example(cells=("import numpy as np", "x = np.zeros(3)", "x += 1\nx[0] = 5")),
+        # The notebook's own `preamble.py`, star-imported above, binds `pd` too.
+        Example(cells=("from preamble import *", "df = pd.DataFrame({'a': [1]})", "import pandas as pd"),
+                files={"preamble.py": "__all__ = ['pd']\nimport pandas as pd\n"}),
     )
     failing = (
         Example(
@@ -675,6 +808,8 @@ class DependsOnLaterCell(Rule):
         ),
         Example(cells=("x = 1", "del x", "print(x)", "x = 2"), expect=((3, 1),)),
         Example(cells=("total += 5", "total = 0"), expect=((1, 1),)),
+        # Two names from the same cell below: one finding, the second name related.
+        Example(cells=("X_train, y_train = X_all[:2], y_all[:2]", "X_all = [[1], [2], [3]]\ny_all = [0, 1, 0]"), expect=((1, 1),)),
         Example(cells=("import pandas as pd", "df['c'] = 1\nprint(df)", "df = pd.DataFrame({'a': [1]})"), expect=((2, 1),)),
     )
 
@@ -682,10 +817,26 @@ class DependsOnLaterCell(Rule):
         flow = name_flow(ctx)
         cells = _cells(ctx)
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
+        local_injections = _local_injections(ctx, flow)
+        # One cell reading several names that the same cell(s) below define is one root cause (the
+        # cells are in the wrong order): one finding at the first read, the other names listed and
+        # related.
+        groups: dict[tuple, list[Read]] = {}
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
+            if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
+                continue  # `from preamble import *` of the notebook's own module above may bind it
+            later = tuple(c for c in flow.definers(r.name) if c > r.cell)
+            key = (r.cell, later) if r.deleted_by is None else (r.cell, r.name, r.line)
+            groups.setdefault(key, []).append(r)
+        for (r, *more) in groups.values():
             cell = cells[r.cell]
             later = [c for c in flow.definers(r.name) if c > r.cell]
             message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
+            if more:
+                names = list(dict.fromkeys(x.name for x in more if x.name != r.name))
+                shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+                message = (f"`{r.name}` (and {shown}) {'is' if not names else 'are'} defined only in "
+                           f"{_cell_list(later)}, below this one")
             if r.deleted_by is not None:
                 d = r.deleted_by
                 where = "earlier in this cell" if d.cell == r.cell else f"cell {d.cell}"
@@ -697,10 +848,32 @@ class DependsOnLaterCell(Rule):
                 message,
                 fix=f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line.",
                 key=f"{r.name}\x1f{_source_line(cell, r.line)}",
+                related=tuple(dict.fromkeys((cells[x.cell], x.line, x.column) for x in more)),
             )
 
 
+_STAR_FROM = re.compile(r"^\s*from\s+(\.*[\w.]*)\s+import\s+\*")
+
+
+def _local_injections(ctx: RuleContext, flow: NameFlow) -> list:
+    """Star imports of the notebook's own modules (`from preamble import *` with `preamble.py`
+    beside it) and `%run` of its own scripts: they bind names this audit does not list, so a name
+    read below one of them may come from it rather than from the later cell that also binds it."""
+    project = ctx.project
+    local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    found = []
+    for i in flow.injectors:
+        if i.kind is InjectorKind.RUN:
+            found.append(i)
+        elif i.kind is InjectorKind.STAR_IMPORT:
+            m = _STAR_FROM.match(i.text)
+            if m and (m.group(1).startswith(".") or m.group(1).split(".")[0] in local):
+                found.append(i)
+    return found
+
+
 _WITHOUT_HID001 = '[tool.nbrefactor]\nignore = ["HID001"]\n'  # HID005's failing examples: HID001 off
+_WITHOUT_HID002 = '[tool.nbrefactor]\nignore = ["HID002"]\n'  # HID008's never-run examples: HID002 off
 
 
 # --- HID005 -------------------------------------------------------------------------------------
@@ -913,7 +1086,8 @@ class SavedTraceback(Rule):
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`… — or a cell that is only a `raise` "
-        "statement. A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
+        "will error)`, `# can't convert it`). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) reads what it left "
         "half-done — a name it binds or changes, or an object whose methods it calls "
@@ -948,6 +1122,16 @@ class SavedTraceback(Rule):
                     outputs=({"output_type": "error", "ename": "TypeError", "evalue": "unsupported operand type(s) for +: 'int' and 'NoneType'", "traceback": []},),
                 ),
                 md("For this reason, pandas does not use `None` for missing numbers."),
+            )
+        ),
+        # A tutorial says in the cell's own comment that it errors.
+        Example(
+            cells=(
+                code_cell(
+                    "a = torch.ones(3, 2)\nb = torch.ones(3, 2)\ntorch.matmul(a, b)  # (this will error)",
+                    4,
+                    outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "mat1 and mat2 shapes cannot be multiplied", "traceback": []},),
+                ),
             )
         ),
         # A long training loop stopped by hand; nothing run after it reads the model.
@@ -1100,6 +1284,23 @@ _ERROR_PROSE = re.compile(
 _DEMO_LINES = 5  # a demonstration is a line or two (`M + a`, `ind[1] = 0`), not a training loop
 
 
+# A comment in the cell itself that says the cell fails: `# (this will error)`, `# Note: This will
+# error due to …`, `# If tensor is on GPU, can't transform it to NumPy`, `# … (will error)`.
+_ERROR_COMMENT = re.compile(
+    r"\b(?:will|would|should|going to)\s+(?:\w+\s+){0,2}?(?:error|fail|raise|break|crash)(?:s|es)?\b"
+    r"|\bcan'?t\b|\bcannot\b|\berrors? out\b|\bthis (?:errors|fails|raises|breaks)\b",
+    re.IGNORECASE,
+)
+_ANNOUNCED_LINES = 25  # a demonstration announced by its own comment may be a short training loop
+
+
+def _announced_in_comment(source: str) -> bool:
+    """The cell's own comments (not commented-out code) say it errors: a tutorial showing a
+    failure on purpose, said in the code rather than in the markdown beside it."""
+    comments = [line.split("#", 1)[1] for line in source.split("\n") if "#" in line]
+    return any(_ERROR_COMMENT.search(c) for c in comments)
+
+
 def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     """A short cell whose error the markdown next to it talks about, or a bare `raise`: a book or
     tutorial showing an exception (HID007 leaves it alone)."""
@@ -1107,6 +1308,8 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     if exception == "KeyboardInterrupt":
         return False
     code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    if code_lines and len(code_lines) <= _ANNOUNCED_LINES and _announced_in_comment(cell.source):
+        return True
     if not code_lines or len(code_lines) > _DEMO_LINES:
         return False
     if len(code_lines) == 1 and re.match(r"\s*raise\b", code_lines[0]):
@@ -1144,14 +1347,16 @@ class UsedBeforeDefined(Rule):
         "provides: running an import again, or late, binds the same module (a never-run import "
         "cell is HID002's finding). When the defining cell ran later, the two cells are out of "
         "order: HID001 reports that re-run (or this cell's early run) once, at that cell, with the "
-        "cells it disagrees with related, and this rule stays silent (one finding per root cause)."
+        "cells it disagrees with related, and this rule stays silent (one finding per root cause). "
+        "Likewise, when the defining cell never ran, HID002 reports that cell with this reader in its "
+        "message and related locations; this rule reports it only when HID002 is switched off."
     )
     why_bad = (
         "When this cell ran, the name held a value from code that is no longer in the notebook, "
         "from before a re-run, or from another session: the saved outputs cannot be reproduced "
         "by running the cells in any order the page shows."
     )
-    example = "# [ ]\nscale = 2.5\n# [1]\nsize = base * scale   # `scale` came from somewhere else"
+    example = "# [1]\nscale = 2.5\n# [2]\ndel scale\n# [ ]\nscale = 3.0\n# [3]\nsize = 10 * scale   # `scale` was deleted when this ran"
     use_instead = "# Restart & Run All:\n# [1]\nscale = 2.5\n# [2]\nsize = base * scale"
     passing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2))),
@@ -1169,13 +1374,16 @@ class UsedBeforeDefined(Rule):
         Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')", 5), code_cell("df.shape", 3))),
     )
     failing = (
-        Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),)),
+        # A name from a cell that never ran: HID002's finding (this reader related), reported here
+        # only with HID002 switched off.
+        Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),), files={"pyproject.toml": _WITHOUT_HID002}),
         Example(
             cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')"), code_cell("df.shape", 3)),
-            expect=((3, 1),),
+            expect=((3, 1),), files={"pyproject.toml": _WITHOUT_HID002},
         ),
         Example(cells=(code_cell("x = 1", 1), code_cell("del x", 3), code_cell("x = 2"), code_cell("print(x)", 4)), expect=((4, 1),)),
-        Example(cells=(md("# Title"), code_cell("n = 10"), code_cell("total = n + 1\nprint(n, total)", 2)), expect=((3, 1),)),
+        Example(cells=(md("# Title"), code_cell("n = 10"), code_cell("total = n + 1\nprint(n, total)", 2)), expect=((3, 1),),
+                files={"pyproject.toml": _WITHOUT_HID002}),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1184,6 +1392,7 @@ class UsedBeforeDefined(Rule):
         wanted = (ExecFlow.UNDEFINED, ExecFlow.DELETED)
         candidates = [r for r in flow.reads if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow in wanted]
         late = out_of_order_cells(ctx)
+        unrun = sketch_cells(ctx)  # never-run cells HID002 reports: their readers are its related locations
         grouped: dict[tuple, list] = {}
         order: list[tuple] = []
         for r in _first_per_cell(candidates):
@@ -1199,6 +1408,8 @@ class UsedBeforeDefined(Rule):
                     continue
                 if p.count is not None and (p.cell in late or r.cell in late):
                     continue  # HID001 reports the re-run (or early run) at that cell: one root cause
+                if p.count is None and p.cell in unrun:
+                    continue  # HID002 reports the never-run cell, this reader among its related locations
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
                 if d.cell == r.cell:

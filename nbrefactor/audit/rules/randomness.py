@@ -981,6 +981,11 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # imbalanced-learn's seeded bagging seeds its base estimator too.
+        Example(cells=(
+            "from sklearn.tree import DecisionTreeClassifier\nfrom imblearn.ensemble import BalancedBaggingClassifier\n"
+            "bbc = BalancedBaggingClassifier(base_estimator=DecisionTreeClassifier(),\n                                random_state=0)",
+        )),
         # A seeded Bagging/AdaBoost ensemble seeds the estimators it is given.
         Example(cells=(
             "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import BaggingClassifier\ntree = DecisionTreeClassifier()\nbag = BaggingClassifier(tree, random_state=1)\nboost = BaggingClassifier(DecisionTreeClassifier(), random_state=2)",
@@ -1062,7 +1067,9 @@ class MissingRandomState(Rule):
                 )
 
 
-_SEEDS_ITS_ESTIMATORS = ("Bagging", "AdaBoost")
+# scikit-learn's and imbalanced-learn's (`BalancedBaggingClassifier`, `EasyEnsembleClassifier`,
+# `RUSBoostClassifier`) ensembles pass their random_state on to the estimators they are given.
+_SEEDS_ITS_ESTIMATORS = ("Bagging", "AdaBoost", "BalancedBagging", "EasyEnsemble", "RUSBoost")
 
 
 def _given_to_a_seeded_ensemble(ca: CellAnalysis, call: CallFact, ensembles: list[CallFact]) -> bool:
