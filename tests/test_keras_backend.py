@@ -37,7 +37,7 @@ def _cells(setting: str) -> list:
 TORCH_NOTEBOOK = _cells('os.environ["KERAS_BACKEND"] = "torch"')
 
 
-def _backend(tmp_path, cells):
+def _backend(tmp_path, cells, keras_pin=""):
     from nbrefactor.audit.catalog import load_catalog
     from nbrefactor.audit.engine import audit_notebook
     from nbrefactor.audit.loader import read_notebook
@@ -49,7 +49,7 @@ def _backend(tmp_path, cells):
     tmp_path.mkdir(parents=True, exist_ok=True)
     path = write_notebook(project(tmp_path) / "kb.ipynb", cells)
     analysis = audit_notebook(read_notebook(path, path.name), Settings(), discover_project(path), load_catalog())
-    return keras_backend(plan_model("kb", [(analysis.facts, analysis.result.diagnostics)]))
+    return keras_backend(plan_model("kb", [(analysis.facts, analysis.result.diagnostics)]), keras_pin)
 
 
 @pytest.mark.parametrize(
@@ -66,6 +66,12 @@ def _backend(tmp_path, cells):
 def test_the_backend_is_the_notebooks_literal_before_import_keras(tmp_path, setting, value, explicit):
     backend = _backend(tmp_path, _cells(setting))
     assert (backend.value, backend.explicit) == (value, explicit)
+
+
+def test_the_pins_decide_keras_3_or_keras_2(tmp_path):
+    cells = _cells('os.environ["KERAS_BACKEND"] = "torch"')
+    assert _backend(tmp_path / "k3", cells, "3.8.0").value == "torch"
+    assert _backend(tmp_path / "k2", cells, "2.15.0") is None  # Keras 2 runs on TensorFlow only
 
 
 def test_a_setting_after_import_keras_changes_nothing_and_tf_keras_needs_none(tmp_path):

@@ -178,7 +178,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
         "has_functions": bool(functions),
         "notebooks": [s.notebook for s in plan.stages],
         "pipeline_lines": _pipeline_lines(plan, cfg),
-        "keras_backend": keras_backend(plan),
+        "keras_backend": keras_backend(plan, next((r.version or "" for r in requirements if r.distribution.lower() == "keras"), "")),
         "write_dirs": sorted({str(PurePosixPath(f.default).parent) for f in fields if f.kind == "path" and f.direction == "write" and not PurePosixPath(f.default).is_absolute() and str(PurePosixPath(f.default).parent) != "."}),
     }
     tree[f"src/{pkg}/__init__.py"] = render("init.py.j2", context)

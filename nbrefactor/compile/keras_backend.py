@@ -73,11 +73,15 @@ def _imports_keras(statement: ast.stmt) -> bool:
     return False
 
 
-def keras_backend(plan: ModelPlan) -> Optional[KerasBackend]:
+def keras_backend(plan: ModelPlan, keras_pin: str = "") -> Optional[KerasBackend]:
     """The backend of a notebook that imports Keras 3 (`import keras`, `from keras import …`), or
-    None when no notebook of the model imports it (`tf.keras` always runs on TensorFlow). The last
-    value a module-level statement sets before the first Keras import, in notebook order; a value
-    set after the import changes nothing (Keras has read it), so the default applies."""
+    None when no notebook of the model imports it (`tf.keras` always runs on TensorFlow) or the
+    package pins Keras 2 (`keras_pin`, the pinned version: Keras 2 runs on TensorFlow only). The
+    last value a module-level statement sets before the first Keras import, in notebook order; a
+    value set after the import changes nothing (Keras has read it), so the default applies."""
+    major = keras_pin.split(".", 1)[0]
+    if major.isdigit() and int(major) < 3:
+        return None
     for stage in plan.stages:
         value: Optional[KerasBackend] = None
         for ca in stage.facts.cells:
