@@ -169,3 +169,22 @@ def test_a_trainer_called_by_keyword_through_another_trains_its_argument_in_plac
     cells_of = {s.name: s.cells for s in plan.steps}
     assert cells_of[training.step] == (7,)  # the cell calling `train`, not the cells with the defs
     assert training.model == "model_0"  # not the results dict the function returns
+
+
+def test_a_function_calling_a_training_function_trains_where_it_is_called(tmp_path):
+    from nbrefactor.compile.mlops import training_target
+
+    cells = [
+        ("md", "# Setup"),
+        "import torch\nX = torch.linspace(-1, 1, 32).reshape(16, 2)\ny = (X.sum(dim=1) > 0).long()\nnet = torch.nn.Linear(2, 2)\n"
+        "optimizer = torch.optim.SGD(net.parameters(), lr=0.1)",
+        "def one_epoch():\n    optimizer.zero_grad()\n    torch.nn.functional.cross_entropy(net(X), y).backward()\n    optimizer.step()",
+        "def run(epochs):\n    for _ in range(epochs):\n        one_epoch()",
+        ("md", "# Train"),
+        "run(5)",
+        ("md", "# Predict"),
+        "with torch.no_grad():\n    preds = net(X).argmax(dim=1)",
+    ]
+    plan = _plan(tmp_path, "nested", cells)
+    training = training_target(plan)
+    assert {s.name: s.cells for s in plan.steps}[training.step] == (6,)  # `run(5)`, not the defs' step

@@ -488,9 +488,13 @@ def _first_training(plan: ModelPlan, trainers: frozenset[str] = frozenset()) -> 
     A function's body trains where the function is called, not where it is defined."""
     fit_steps: list[tuple[StepPlan, list[str], bool]] = []
     training_bodies = set(trainers)
-    for stage in plan.stages:
-        for ca in stage.facts.cells:
-            training_bodies.update(c.owner for c in ca.facts.calls if c.in_function and c.owner and (c.method in FIT_METHODS or c.method in LOOP_METHODS))
+    body_calls = [c for stage in plan.stages for ca in stage.facts.cells for c in ca.facts.calls if c.in_function and c.owner]
+    training_bodies.update(c.owner for c in body_calls if c.method in FIT_METHODS or c.method in LOOP_METHODS)
+    for _ in range(4):  # `def run(): train_epoch()`: a function calling a training function trains
+        more = {c.owner for c in body_calls if c.func in training_bodies} - training_bodies
+        if not more:
+            break
+        training_bodies |= more
     for stage in plan.stages:
         by_index = {ca.cell.index: ca for ca in stage.facts.cells}
         for step in stage.steps:
