@@ -70,3 +70,59 @@ def test_a_notebook_that_seeds_and_draws_in_one_step_carries_nothing(tmp_path: P
     path = write_notebook(project(tmp_path) / "nb.ipynb", cells)
     assert main(["migrate", str(path), "--out", str(tmp_path / "out"), "--no-cache"]) == 0
     assert "_nbrefactor_" not in (tmp_path / "out" / "nb" / "src" / "nb" / "steps.py").read_text()
+
+
+TORCH_MISSING = "torch is not installed (scripts/venv.sh installs torch==2.13.0+cpu with the test extras and warns when it cannot)"
+
+LOADER_CELLS = [
+    ("md", "# Seed"),
+    "import torch\nfrom torch.utils.data import DataLoader",
+    "torch.manual_seed(0)",
+    ("md", "# Loader"),
+    "rows = list(range(12))\nloader = DataLoader(rows, batch_size=4, shuffle=True)",
+    ("md", "# Report"),
+    "count = len(rows)",
+    ("md", "# Iterate"),
+    "order = [int(i) for batch in loader for i in batch]",
+]
+
+
+# the restore statement, on one line or as the formatter wraps it
+RESTORE = re.compile(r"    _nbrefactor_torch\.set_rng_state\((?:[^\n]*\)|\n(?:        [^\n]*\n)*    \))\n")
+
+
+def _migrated(tmp_path: Path, cells, name: str) -> Path:
+    path = write_notebook(project(tmp_path) / f"{name}.ipynb", cells)
+    assert main(["migrate", str(path), "--out", str(tmp_path / "out"), "--no-cache"]) in (0, 1)
+    return tmp_path / "out" / name
+
+
+def test_a_shuffling_dataloader_draws_where_it_is_iterated_not_where_it_is_built(tmp_path: Path):
+    """Building `DataLoader(..., shuffle=True)` draws nothing; iterating it draws the order. The
+    torch state crosses to the step that iterates the loader (it used to end at the step that
+    built it, and torch's generator was not carried at all: a separate process shuffled anew)."""
+    package = _migrated(tmp_path, LOADER_CELLS, "loaders")
+    source = (package / "src" / "loaders" / "steps.py").read_text()
+    state = "_nbrefactor_torch_random_state"
+    assert re.search(rf"def iterate\(cfg: Config, [^)]*{state}", source), source
+    assert source.count("_nbrefactor_torch.set_rng_state(") == 3  # loader, report, iterate
+    assert source.count(f"_nbrefactor_torch.tensor({state})") == 3
+    assert "_nbrefactor_numpy" not in source  # only the library the notebook seeds
+
+
+def test_a_shuffled_order_is_the_notebooks_when_steps_run_in_separate_processes(tmp_path: Path):
+    pytest.importorskip("torch", reason=TORCH_MISSING)
+    package = _migrated(tmp_path, LOADER_CELLS, "loaders")
+    ok, detail = _rung5(package, "loaders", tmp_path / "carried")
+    assert ok, detail
+    # The construction step as the last drawing step (the old rule): the iterating step restores
+    # nothing and a fresh process shuffles anew.
+    broken = tmp_path / "broken"
+    shutil.copytree(package, broken)
+    steps = broken / "src" / "loaders" / "steps.py"
+    text = steps.read_text()
+    iterate = text.index("def iterate(")
+    assert RESTORE.search(text[iterate:])
+    steps.write_text(text[:iterate] + re.sub(RESTORE, "", text[iterate:], count=1))
+    ok, detail = _rung5(broken, "loaders", tmp_path / "uncarried")
+    assert not ok and "differs" in detail, detail

@@ -14,6 +14,7 @@ import libcst as cst
 from nbrefactor import __version__
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Diagnostic
+from nbrefactor.compile.keras_backend import keras_backend
 from nbrefactor.compile.random_state import capture_lines, import_lines, restore_lines
 from nbrefactor.compile.literals import Serialised, is_distribution_name, is_version, one_line, py_docstring_text, py_literal, py_name
 from nbrefactor.compile.python_choice import PythonChoice, choose_python
@@ -177,6 +178,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
         "has_functions": bool(functions),
         "notebooks": [s.notebook for s in plan.stages],
         "pipeline_lines": _pipeline_lines(plan, cfg),
+        "keras_backend": keras_backend(plan, next((r.version or "" for r in requirements if r.distribution.lower() == "keras"), "")),
         "write_dirs": sorted({str(PurePosixPath(f.default).parent) for f in fields if f.kind == "path" and f.direction == "write" and not PurePosixPath(f.default).is_absolute() and str(PurePosixPath(f.default).parent) != "."}),
     }
     tree[f"src/{pkg}/__init__.py"] = render("init.py.j2", context)

@@ -10,6 +10,9 @@ Training step and model (the rule, documented in docs/pipelines.md):
 2. otherwise the first step with a `.fit(...)`-like call or a training loop (`.backward()`), and
    the model is a name it returns that is used like a model (`.fit/.train/.eval/.predict…`);
 3. otherwise no step trains: the run still records config, data and metrics, nothing is registered.
+A def's body trains where the def is called; a call of the notebook's own trainer function
+(`trained = train(model, loader)`, `_trainer_functions`) is a fit of its argument and of the name
+bound to the model it returns, and `training_target` starts the run at the first such step.
 At run time the model value decides the MLflow flavour (sklearn, xgboost, lightgbm, catboost,
 pytorch, keras/tensorflow, statsmodels, else pyfunc when it has `predict`).
 """
@@ -280,6 +283,135 @@ class _Use:
     model: str
     data: Optional[ast.expr]  # the first argument of the call (the data), when there is one
     kind: str  # "predict" | "fit" | "call"
+    via: str = ""  # the notebook's own function that trains it (`trained = train(model, loader)`)
+
+
+@dataclass(frozen=True)
+class _Trainer:
+    """A notebook function that trains a model: `position` is the parameter it trains in place
+    (None when it trains a model it builds itself); `returned` says where the trained model is in
+    what it returns: -1 the whole value, i ≥ 0 element i of a returned tuple, None not returned."""
+
+    position: Optional[int]
+    returned: Optional[int]
+    parameter: str = ""  # the trained parameter's name (`train(model=model_0, ...)` passes it by keyword)
+
+
+def _function_trains(fn: ast.FunctionDef | ast.AsyncFunctionDef, trainers: Mapping[str, _Trainer]) -> Optional[tuple[str, bool]]:
+    """The name a function's body trains, and whether it is one of its parameters: the receiver of
+    a `.fit(...)`-like call on a parameter or on a model the body builds; else, in a loop with
+    `.backward()`, the parameter whose `.parameters()` the optimizer takes (else the parameter
+    called on data); else the argument it passes to another trainer at the trained position."""
+    params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+    built: set[str] = set()
+    fitted: list[str] = []
+    optimised: list[str] = []
+    called: list[str] = []
+    passed: list[str] = []
+    backward = False
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            built.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            receiver = func.value
+            while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+                receiver = receiver.func.value  # `model.compile(...).fit` is rare; `x.y().fit` reads x
+            if func.attr in FIT_METHODS and isinstance(receiver, ast.Name):
+                fitted.append(receiver.id)
+            elif func.attr in LOOP_METHODS:
+                backward = True
+            elif func.attr == "parameters" and isinstance(receiver, ast.Name) and receiver.id in params:
+                optimised.append(receiver.id)
+        elif isinstance(func, ast.Name):
+            if func.id in params:
+                called.append(func.id)
+            trainer = trainers.get(func.id)
+            if trainer is not None and trainer.position is not None:
+                by_keyword = [k.value for k in node.keywords if trainer.parameter and k.arg == trainer.parameter]
+                arg = by_keyword[0] if by_keyword else (node.args[trainer.position] if trainer.position < len(node.args) else None)
+                if isinstance(arg, ast.Name) and arg.id in params:
+                    passed.append(arg.id)
+    for name in fitted:
+        if name in params or name in built:
+            return name, name in params
+    if backward and (optimised or called):
+        return (optimised or called)[0], True
+    if passed:
+        return passed[0], True
+    return None
+
+
+def _returned_position(fn: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> Optional[int]:
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Return) and node.value is not None:
+            if isinstance(node.value, ast.Name) and node.value.id == name:
+                return -1
+            if isinstance(node.value, ast.Tuple):
+                for i, element in enumerate(node.value.elts):
+                    if isinstance(element, ast.Name) and element.id == name:
+                        return i
+    return None
+
+
+def _trainer_functions(plan: ModelPlan) -> dict[str, _Trainer]:
+    """The notebook's module-level functions that train a model (see `_function_trains`), found
+    from their bodies (a function calling a trainer on its parameter trains it too)."""
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for stage in plan.stages:
+        for ca in stage.facts.cells:
+            if ca.facts.syntax_error is not None or not ca.masked.is_python:
+                continue
+            tree = _cell_tree(ca.masked.python)
+            for node in tree.body if tree is not None else ():
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    functions[node.name] = node  # the last definition is the one later cells call
+    trainers: dict[str, _Trainer] = {}
+    for _ in range(4):  # trainers calling trainers, a few levels deep
+        found: dict[str, _Trainer] = {}
+        for name, fn in functions.items():
+            trained = _function_trains(fn, trainers)
+            if trained is None:
+                continue
+            target, is_param = trained
+            params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+            position = params.index(target) if is_param else None
+            returned = _returned_position(fn, target)
+            if position is None and returned is None:
+                continue  # trains a model of its own and keeps it: nothing reaches the notebook
+            found[name] = _Trainer(position, returned, target if is_param else "")
+        if found == trainers:
+            break
+        trainers = found
+    return trainers
+
+
+def _trainer_uses(step: str, node: ast.AST, trainers: Mapping[str, _Trainer]) -> list[_Use]:
+    """`trained = train(model, loader, epochs)`: the argument trained in place (model) and the name
+    bound to the returned model (trained), in that order (the last is what later cells use)."""
+    value = node.value if isinstance(node, ast.Assign) else node
+    if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Name) or value.func.id not in trainers:
+        return []
+    trainer = trainers[value.func.id]
+    uses: list[_Use] = []
+    data = None
+    keyword = next((k.value for k in value.keywords if trainer.parameter and k.arg == trainer.parameter), None)
+    if trainer.position is not None and (keyword is not None or trainer.position < len(value.args)):
+        arg = keyword if keyword is not None else value.args[trainer.position]
+        data = next((a for i, a in enumerate(value.args) if i != trainer.position), None)
+        if isinstance(arg, ast.Name):
+            uses.append(_Use(step, arg.id, data, "fit", value.func.id))
+    elif value.args:
+        data = value.args[0]
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and trainer.returned is not None:
+        target = node.targets[0]
+        if trainer.returned >= 0 and isinstance(target, ast.Tuple) and trainer.returned < len(target.elts):
+            target = target.elts[trainer.returned]
+        if isinstance(target, ast.Name) and (trainer.returned < 0 or target is not node.targets[0]):
+            uses.append(_Use(step, target.id, data, "fit", value.func.id))
+    return uses
 
 
 def _cell_tree(source: str) -> Optional[ast.Module]:
@@ -289,8 +421,9 @@ def _cell_tree(source: str) -> Optional[ast.Module]:
         return None
 
 
-def _model_uses(plan: ModelPlan) -> tuple[list[_Use], dict[str, tuple[str, Optional[ast.expr]]], dict[str, str], dict[str, str]]:
-    """In notebook order: fits, evaluations and direct calls of named models; the names computed
+def _model_uses(plan: ModelPlan, trainers: Optional[Mapping[str, _Trainer]] = None) -> tuple[list[_Use], dict[str, tuple[str, Optional[ast.expr]]], dict[str, str], dict[str, str]]:
+    """In notebook order: fits (also through the notebook's own trainer functions), evaluations
+    and direct calls of named models; the names computed
     by a fitted transformer (`X_s = scaler.transform(X)`: X_s → (scaler, X)); loop variables over
     a loader (`for xb, yb in loader`: xb → loader); and the model a Kale-style `model`/`model:NAME`
     cell tag names (tag → name)."""
@@ -309,6 +442,11 @@ def _model_uses(plan: ModelPlan) -> tuple[list[_Use], dict[str, tuple[str, Optio
                 if tree is None:
                     continue
                 fitted_here: list[str] = []
+                for statement in tree.body:  # module level: what runs when the cell runs
+                    if isinstance(statement, (ast.Assign, ast.Expr)):
+                        trained = _trainer_uses(step.name, statement if isinstance(statement, ast.Assign) else statement.value, trainers or {})
+                        uses.extend(trained)
+                        fitted_here.extend(u.model for u in trained)
                 for node in ast.walk(tree):
                     if isinstance(node, ast.For) and isinstance(node.iter, ast.Name):
                         targets = node.target.elts if isinstance(node.target, ast.Tuple) else [node.target]
@@ -344,16 +482,28 @@ def _model_uses(plan: ModelPlan) -> tuple[list[_Use], dict[str, tuple[str, Optio
     return uses, derived, loops, tagged
 
 
-def _first_training(plan: ModelPlan) -> Training:
+def _first_training(plan: ModelPlan, trainers: frozenset[str] = frozenset()) -> Training:
     """The first step that trains, and the model in it (the rule of releases before the final-model
-    choice; it still decides where the MLflow run starts and the model when nothing is evaluated)."""
+    choice; it still decides where the MLflow run starts and the model when nothing is evaluated).
+    A function's body trains where the function is called, not where it is defined."""
     fit_steps: list[tuple[StepPlan, list[str], bool]] = []
+    training_bodies = set(trainers)
+    body_calls = [c for stage in plan.stages for ca in stage.facts.cells for c in ca.facts.calls if c.in_function and c.owner]
+    training_bodies.update(c.owner for c in body_calls if c.method in FIT_METHODS or c.method in LOOP_METHODS)
+    for _ in range(4):  # `def run(): train_epoch()`: a function calling a training function trains
+        more = {c.owner for c in body_calls if c.func in training_bodies} - training_bodies
+        if not more:
+            break
+        training_bodies |= more
     for stage in plan.stages:
         by_index = {ca.cell.index: ca for ca in stage.facts.cells}
         for step in stage.steps:
-            calls = [c for i in step.cells if i in by_index for c in by_index[i].facts.calls]
+            cell_calls = [c for i in step.cells if i in by_index for c in by_index[i].facts.calls]
+            # calls in a def's body count where the def is called (in this step or another one)
+            called_here = {c.func for c in cell_calls if not c.in_function}
+            calls = [c for c in cell_calls if not c.in_function or not c.owner or c.owner in called_here]
             fit_receivers = [c.receiver for c in calls if c.method in FIT_METHODS and c.receiver]
-            trains = bool(fit_receivers) or any(c.method in LOOP_METHODS for c in calls)
+            trains = bool(fit_receivers) or any(c.method in LOOP_METHODS for c in calls) or bool(called_here & training_bodies)
             if not trains:
                 continue
             for receiver in reversed(fit_receivers):  # the last model fitted in the step
@@ -374,8 +524,14 @@ def training_target(plan: ModelPlan, named: str = "") -> Training:
     the model of the last evaluation (`predict`, `predict_proba`, `score`, `evaluate`…) of a
     fitted model, else the last model fitted, else the first rule's model. Its preprocessing: the
     fitted transformers the evaluated data went through (`m.predict(scaler.transform(X))`)."""
-    first = _first_training(plan)
-    uses, derived, loops, tagged = _model_uses(plan)
+    trainers = _trainer_functions(plan)
+    first = _first_training(plan, frozenset(trainers))
+    uses, derived, loops, tagged = _model_uses(plan, trainers)
+    order = [s.name for s in plan.steps]
+    through = next((u for u in uses if u.via), None)
+    if through is not None and (first.step is None or order.index(through.step) < order.index(first.step)):
+        # `trained = train(model, loader)`: the notebook's own function trains where it is called.
+        first = Training(through.step, through.model, through.step)
     if first.step is None:
         # No step fits a named receiver: `clf = LogisticRegression().fit(X, y)`, a chained fit,
         # still trains `clf` (a fitted transformer, `X_s = scaler.transform(X)`, is no model).
@@ -384,7 +540,6 @@ def training_target(plan: ModelPlan, named: str = "") -> Training:
         if chained is None:
             return first
         first = Training(chained.step, chained.model, chained.step)
-    order = [s.name for s in plan.steps]
     by_name = {s.name: s for s in plan.steps}
     start = order.index(first.step)
     fitted = {u.model for u in uses if u.kind == "fit"} - {r for r, _ in derived.values()}

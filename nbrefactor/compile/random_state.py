@@ -8,10 +8,11 @@ differ from the notebook's and from run to run (issue 9, point 3).
 
 Decision: the generator's state is made a value of the pipeline. From the step that seeds (the
 seeding calls are randomness.toml's [[seed]] entries) to the last step that draws (its draws:
-the catalogue's global-state draws of that library, and for NumPy the [[random_state]] calls made
+the catalogue's global-state draws of that library — a shuffling DataLoader where it is iterated,
+not where it is built — and for NumPy the [[random_state]] calls made
 without their seed keyword, such as scikit-learn estimators, which draw from NumPy's global
 generator), every step returns the state it ends with (`random.getstate()`,
-`numpy.random.get_state()`) and every step after the seeding one starts by restoring the state the
+`numpy.random.get_state()`, `torch.get_rng_state()`) and every step after the seeding one starts by restoring the state the
 previous one returned. In one process that restore changes nothing (the state is already that
 one), so the package still computes the notebook's numbers; across processes it carries on the
 exact sequence the notebook drew. Steps in between that draw nothing the catalogue knows are in the
@@ -22,7 +23,8 @@ into one step: `segments` would lose all of its structure), and re-seeding with 
 at the top of each drawing step (the second drawing step would restart the sequence that in the
 notebook goes on, so the package would no longer compute the notebook's numbers).
 
-The names carried (`_nbrefactor_numpy_random_state`, `_nbrefactor_python_random_state`) are
+The names carried (`_nbrefactor_numpy_random_state`, `_nbrefactor_python_random_state`,
+`_nbrefactor_torch_random_state`) are
 compiler-made: verify skips them (the notebook has no such variable) and no notebook name can take
 them (the prefix is reserved).
 """
@@ -48,6 +50,15 @@ STATES = {
         f"{PREFIX}numpy.random.set_state({{name}})",
         f"{PREFIX}numpy.random.get_state()",
     ),
+    # torch's default CPU generator (`torch.manual_seed`): weight initialisation, `torch.randn`, a
+    # shuffling DataLoader's order. A CUDA generator's state is not carried. Carried as a NumPy
+    # array of its bytes (an `.npy` artifact, compared by value), not as a tensor.
+    "torch": (
+        f"{PREFIX}torch_random_state",
+        f"import torch as {PREFIX}torch",
+        f"{PREFIX}torch.set_rng_state({PREFIX}torch.tensor({{name}}))",
+        f"{PREFIX}torch.get_rng_state().numpy()",
+    ),
 }
 CARRIED = frozenset(state[0] for state in STATES.values())
 
@@ -65,7 +76,23 @@ def carry_random_state(sections: Sequence, inputs: list[list[str]], outputs: lis
         if not seeded:
             continue
         first = min(seeded)
-        drawing = {step_of[d.ca.cell.index] for d in found.draws if d.library == library and d.ca.cell.index in step_of}
+        drawing: set[int] = set()
+        for d in found.draws:
+            if d.library != library:
+                continue
+            if d.iteration is None:
+                if d.ca.cell.index in step_of:
+                    drawing.add(step_of[d.ca.cell.index])
+                continue
+            # `loader = DataLoader(..., shuffle=True)` draws nothing when built: each iteration
+            # draws its order. The steps that iterate it draw: the first iteration's, and every
+            # later step that takes the loader as an input (another epoch, an evaluation loop).
+            if d.iteration.ca is None or d.ca.cell.index not in step_of:
+                continue  # never iterated: draws nothing
+            built = step_of[d.ca.cell.index]
+            if d.iteration.ca.cell.index in step_of:
+                drawing.add(step_of[d.iteration.ca.cell.index])
+            drawing.update(i for i in range(built + 1, len(sections)) if d.iteration.name in inputs[i])
         if library == "numpy":
             for i, section in enumerate(sections):
                 for ca in section.cells:

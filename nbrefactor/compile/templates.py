@@ -9,6 +9,8 @@ refuses the rest when the file is generated.
 
 from __future__ import annotations
 
+import json
+
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -45,9 +47,15 @@ def _environment() -> jinja2.Environment:
         requirement_name=literals.requirement_name,
         requirement_version=literals.requirement_version,
         join=_safe_join,
+        dq=_double_quoted,
     )
     env.globals["repr"] = literals.py_literal
     return env
+
+
+def _double_quoted(value: Any) -> str:
+    """A double-quoted string (JSON escapes), which Dockerfile `ENV` and shells read as one word."""
+    return literals.Serialised(json.dumps(str(value)))
 
 
 def _safe_join(values: Any, separator: str = ", ") -> str:

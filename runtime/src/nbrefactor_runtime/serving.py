@@ -80,12 +80,16 @@ def storage_uri(download_uri: str, mapping: str = "") -> tuple[Optional[str], st
         "or give storage_uri_map (e.g. `mlflow-artifacts:/=s3://<bucket>/<prefix>/`)")
 
 
-def inference_service(model_name: str, service_name: str, storage_uri: Optional[str], version: str, problem: str = "") -> dict[str, Any]:
+def inference_service(
+    model_name: str, service_name: str, storage_uri: Optional[str], version: str, problem: str = "", env: Optional[dict[str, str]] = None
+) -> dict[str, Any]:
     """The KServe InferenceService; without a fetchable `storage_uri` it has none (applying it
     fails instead of serving nothing) and says why in the `nbrefactor/storage-uri-problem`
-    annotation."""
+    annotation. `env`: the predictor's environment (`KERAS_BACKEND`, see `serving_env`)."""
     annotations = {"nbrefactor/registered-model": model_name, "nbrefactor/model-version": str(version)}
     model: dict[str, Any] = {"modelFormat": {"name": "mlflow"}, "protocolVersion": "v2"}
+    if env:
+        model["env"] = [{"name": name, "value": str(value)} for name, value in sorted(env.items())]
     if storage_uri:
         model["storageUri"] = storage_uri
     else:
@@ -100,6 +104,24 @@ def inference_service(model_name: str, service_name: str, storage_uri: Optional[
         },
         "spec": {"predictor": {"model": model}},
     }
+
+
+def serving_env(download_uri: str) -> dict[str, str]:
+    """The environment the served model needs: a Keras 3 model's backend (`keras_backend`, which
+    MLflow records in the MLmodel but its loader does not apply: the server must set
+    `KERAS_BACKEND` before Keras is imported, or a torch-backend model loads on TensorFlow)."""
+    import mlflow.artifacts
+    import yaml
+
+    try:
+        text = mlflow.artifacts.load_text(download_uri.rstrip("/") + "/MLmodel")
+    except Exception:  # noqa: BLE001 - a store that cannot serve the file: no extra environment
+        return {}
+    if not text:
+        return {}
+    flavors = (yaml.safe_load(text) or {}).get("flavors", {})
+    backend = (flavors.get("keras") or {}).get("keras_backend")
+    return {"KERAS_BACKEND": str(backend)} if backend else {}
 
 
 def deploy_gate(
@@ -158,7 +180,15 @@ def deploy_gate(
     if serving is not None:
         download = client.get_model_version_download_uri(model_name, serving.version)
         storage, how = storage_uri(download, storage_map)
-        decision["manifest"] = inference_service(model_name, service_name, storage, serving.version, "" if storage else how)
+        import mlflow
+
+        previous = mlflow.get_tracking_uri()
+        mlflow.set_tracking_uri(uri)  # `models:/` and `mlflow-artifacts:` locations resolve through it
+        try:
+            env = serving_env(download)
+        finally:
+            mlflow.set_tracking_uri(previous)
+        decision["manifest"] = inference_service(model_name, service_name, storage, serving.version, "" if storage else how, env)
         decision["storage_uri"] = storage
         decision["storage_uri_note"] = how
         decision["serving_version"] = str(serving.version)
