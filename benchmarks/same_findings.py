@@ -33,9 +33,8 @@ def main() -> int:
         for label, jobs in (("j1", ["-j", "1"]), ("jdefault", [])):
             cmd = [args.python, "-m", "nbrefactor", "audit", folder, "--format", "json", "--no-cache", *jobs]
             proc = subprocess.run(cmd, env=env, capture_output=True)
-            stem = out / f"{name}.{label}"
-            stem.with_suffix(".stdout").write_bytes(proc.stdout)
-            stem.with_suffix(".stderr").write_bytes(proc.stderr + f"\nexit {proc.returncode}\n".encode())
+            (out / f"{name}.{label}.stdout").write_bytes(proc.stdout)
+            (out / f"{name}.{label}.stderr").write_bytes(proc.stderr + f"\nexit {proc.returncode}\n".encode())
             print(f"{name} {label}: exit {proc.returncode}, {len(proc.stdout)} bytes", flush=True)
     return 0
 

@@ -204,7 +204,8 @@ class NotebookFacts:
 
 
 def analyse_notebook(notebook: Notebook) -> NotebookFacts:
-    cells = tuple(analyse_cell(c) for c in notebook.code_cells)
+    taken: set[int] = set()
+    cells = tuple(_remembered_cell(c, frozenset(), taken) for c in notebook.code_cells)
     # IPython runs `history` or `env` alone in a cell as a magic only while no variable of that
     # name exists. Cells whose automagic names the notebook also binds are read again as Python.
     bound = {d.name for ca in cells for d in ca.facts.defined}
@@ -212,7 +213,7 @@ def analyse_notebook(notebook: Notebook) -> NotebookFacts:
     if any(m.kind == "automagic" and m.name in bound for ca in cells for m in ca.magics):
         shadowed = frozenset(bound)
         cells = tuple(
-            analyse_cell(ca.cell, shadowed)
+            _remembered_cell(ca.cell, shadowed, taken)
             if any(m.kind == "automagic" and m.name in bound for m in ca.magics)
             else ca
             for ca in cells
@@ -226,21 +227,32 @@ def analyse_notebook(notebook: Notebook) -> NotebookFacts:
 
 
 def analyse_cell(cell: Cell, shadowed: frozenset[str] = frozenset()) -> CellAnalysis:
-    """The cell's facts. They depend on its source (and `shadowed`) alone, so a source seen before
-    in this process is not analysed again: repositories hold copies (the 136 notebooks of
-    PythonDataScienceHandbook have 1,520 distinct code cells in 2,326: the book's three
-    editions; exercise and solution notebooks; `import numpy as np` cells). The memo is bounded
-    by the characters of source it holds (`_CELL_MEMO_CHARS`), so memory stays flat over a batch."""
+    masked, facts = _analyse_source(cell.source, shadowed)
+    return CellAnalysis(cell, masked, facts)
+
+
+def _remembered_cell(cell: Cell, shadowed: frozenset[str], taken: set[int]) -> CellAnalysis:
+    """`analyse_cell`, remembered for the rest of the process. A cell's facts depend on its source
+    (and `shadowed`) alone, and repositories hold copies: the 136 notebooks of
+    PythonDataScienceHandbook have 1,520 distinct code cells in 2,326 (the book's three editions;
+    elsewhere exercise and solution notebooks, `import numpy as np` cells). The memo is bounded by
+    the characters of source it holds (`_CELL_MEMO_CHARS`), so memory stays flat over a batch.
+    Within one notebook no two cells share fact objects (`taken`: ids of the facts handed out for
+    it): rules find a fact's cell by identity (`paths._cell_of`), so a repeated cell is analysed
+    afresh there."""
     global _cells_chars
     key = (cell.source, shadowed)
     found = _CELLS.get(key)
-    if found is None:
-        found = _analyse_source(cell.source, shadowed)
-        if _cells_chars + len(cell.source) > _CELL_MEMO_CHARS:
-            _CELLS.clear()
-            _cells_chars = 0
-        _CELLS[key] = found
-        _cells_chars += len(cell.source)
+    if found is None or id(found[1]) in taken:
+        fresh = _analyse_source(cell.source, shadowed)
+        if found is None:
+            if _cells_chars + len(cell.source) > _CELL_MEMO_CHARS:
+                _CELLS.clear()
+                _cells_chars = 0
+            _CELLS[key] = fresh
+            _cells_chars += len(cell.source)
+        found = fresh
+    taken.add(id(found[1]))
     return CellAnalysis(cell, found[0], found[1])
 
 
