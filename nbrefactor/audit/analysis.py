@@ -553,9 +553,12 @@ class _Walker:
     def walk(self, node: Optional[cst.CSTNode]) -> None:
         if node is None:
             return
-        handler = getattr(self, "_" + type(node).__name__, None)
+        kind = type(node)
+        handler = _HANDLERS.get(kind, _UNSEEN)
+        if handler is _UNSEEN:  # the method named after the node type, looked up once per type
+            handler = _HANDLERS[kind] = getattr(_Walker, "_" + kind.__name__, None)
         if handler is not None:
-            handler(node)
+            handler(self, node)
             return
         for child in child_nodes(node, self.positions):
             self.walk(child)
@@ -879,6 +882,10 @@ class _Walker:
             inplace = any(a.keyword == "inplace" and a.constant == "True" for a in args)
             if method in MUTATING_METHODS or inplace:
                 self._mutate_base(node.func.value)
+
+
+_HANDLERS: dict[type, object] = {}  # node type -> `_Walker` method (None: walk the children)
+_UNSEEN = object()
 
 
 # Whitespace, comments and punctuation: nothing in them is a name, a call or a literal.
