@@ -1,7 +1,7 @@
 """nbrefactor against fawltydeps and ruff on the same generated notebooks, in one run (issue 15).
 
     pip install -e '.[bench]'          # fawltydeps and ruff, benchmark-only
-    python benchmarks/bench_peers.py [--sizes 100] [--repeat 3] [--scaling 10,100,1000]
+    python benchmarks/bench_peers.py [--sizes 100] [--repeat 3] [--scaling 10,100,1000] [--corpus DIR]
 
 For each size N it writes N notebooks (varied copies of `fixtures/notebooks/`, see synth.py) and
 runs, interleaved, `--repeat` times each:
@@ -95,9 +95,15 @@ def tools() -> dict[str, str]:
     return found
 
 
-def compare(n: int, repeat: int, work: Path, peers: dict[str, str], baseline_src: Path | None = None) -> dict:
-    folder = work / f"n{n}"
-    corpus(n, folder)
+def compare(
+    n: int, repeat: int, work: Path, peers: dict[str, str], baseline_src: Path | None = None, given: Path | None = None,
+) -> dict:
+    if given is not None:  # an existing folder of notebooks (real ones), audited where it is
+        folder = given.resolve()
+        n = sum(1 for _ in folder.rglob("*.ipynb"))
+    else:
+        folder = work / f"n{n}"
+        corpus(n, folder)
     env = bench_env()
     nbr = [sys.executable, "-m", "nbrefactor", "audit", str(folder), "--format", "json"]
     commands: dict[str, list[str]] = {}
@@ -182,6 +188,10 @@ def main(argv: list[str] | None = None) -> dict:
         "--baseline-src", type=Path,
         help="also run nbrefactor from this source tree (e.g. `git worktree add /tmp/base <commit>`), cold, for a before/after ratio",
     )
+    parser.add_argument(
+        "--corpus", type=Path,
+        help="compare on this folder of notebooks (e.g. a checkout of real ones) instead of generated copies",
+    )
     args = parser.parse_args(argv)
     peers = tools()
     missing = {"fawltydeps", "ruff"} - peers.keys()
@@ -196,8 +206,14 @@ def main(argv: list[str] | None = None) -> dict:
     }
     with tempfile.TemporaryDirectory(prefix="nbr-bench-") as tmp:
         work = Path(tmp)
+        baseline = args.baseline_src.resolve() if args.baseline_src else None
+        if args.corpus is not None:
+            row = compare(0, args.repeat, work, peers, baseline, args.corpus)
+            row["corpus"] = str(args.corpus)
+            result["compare"].append(row)
+            print_compare(row)
         for n in [int(s) for s in args.sizes.split(",") if s]:
-            row = compare(n, args.repeat, work, peers, args.baseline_src.resolve() if args.baseline_src else None)
+            row = compare(n, args.repeat, work, peers, baseline)
             result["compare"].append(row)
             print_compare(row)
         sizes = [int(s) for s in args.scaling.split(",") if s]

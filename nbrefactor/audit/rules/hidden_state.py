@@ -251,7 +251,7 @@ def _imports_only(ca: CellAnalysis, local: frozenset[str]) -> bool:
 
 def _executed(ctx: RuleContext) -> list[Cell]:
     """The executed cells whose order can matter: not blank, and not order-free (`_order_free`)."""
-    free = {ca.cell.index for ca in ctx.cells if _order_free(ca, ctx.cells)} if ctx.facts.notebook.is_python else set()
+    free = _order_free_cells(ctx)
     return [
         c for c in ctx.facts.notebook.code_cells
         if c.execution_count is not None and not _is_blank(c.source) and c.index not in free
@@ -263,11 +263,39 @@ def _executed(ctx: RuleContext) -> list[Cell]:
 _GLOBAL_STATE_CALL = re.compile(r"(?:seed|chdir|sys\.path\.\w+|setattr|exec|eval)$|seed_everything$|^globals$")
 
 
-def _order_free(ca: CellAnalysis, others: Sequence[CellAnalysis]) -> bool:
+def _order_free_cells(ctx: RuleContext) -> frozenset[int]:
+    """Indices of the order-free cells (`_order_free`), computed once per notebook for HID001,
+    HID002 and the rules that ask them (each asked for every cell against every other cell)."""
+    if not ctx.facts.notebook.is_python:
+        return frozenset()
+    return ctx.shared("hidden_state.order_free", lambda: _order_free_indices(ctx.cells))
+
+
+def _order_free_indices(cells: Sequence[CellAnalysis]) -> frozenset[int]:
+    # Each cell's name sets, built once (they were rebuilt for every pair of cells).
+    reads = [frozenset(r.name for r in (*ca.facts.reads, *ca.facts.deferred_reads)) for ca in cells]
+    fresh = [
+        frozenset(d.name for d in ca.facts.defined) - {i.bound for i in ca.facts.imports} for ca in cells
+    ]
+    settled = _Settled(cells)
+    return frozenset(
+        ca.cell.index for position, ca in enumerate(cells) if _order_free(position, cells, reads, fresh, settled)
+    )
+
+
+def _order_free(
+    position: int,
+    cells: Sequence[CellAnalysis],
+    reads: Sequence[frozenset[str]],
+    fresh: Sequence[frozenset[str]],
+    settled: "_Settled",
+) -> bool:
     """A cell whose run order cannot change any result: nothing it binds is read by another cell,
     it reads nothing another cell binds except imports, and it changes nothing in place, deletes
     nothing, seeds nothing, moves no directory (`! python convert.py`, `Image(filename=...)`, a
-    version check). Run early or late, it leaves the same state and shows the same output."""
+    version check). Run early or late, it leaves the same state and shows the same output.
+    (`reads[i]`: the names cell i reads; `fresh[i]`: the names it binds other than by import.)"""
+    ca = cells[position]
     f = ca.facts
     if f.syntax_error is not None or f.mutated or f.deleted or f.globals_declared or not ca.masked.is_python:
         return False
@@ -276,42 +304,49 @@ def _order_free(ca: CellAnalysis, others: Sequence[CellAnalysis]) -> bool:
     if any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls):
         return False
     bound = {d.name for d in f.defined}
-    read = {r.name for r in (*f.reads, *f.deferred_reads)}
+    read = reads[position]
     # A cell that binds nothing at all (a last cell publishing the notebook) may also read values
     # that were settled before it ran: it saw what a top-to-bottom run shows it.
-    settled = _settled_before(ca, others, read) if not bound and not f.functions and not f.classes else set()
-    for other in others:
-        if other is ca:
+    if not bound and not f.functions and not f.classes:
+        read = read - settled.before(ca, read)
+    for other in range(len(cells)):
+        if other == position:
             continue
-        of = other.facts
-        if bound & {r.name for r in (*of.reads, *of.deferred_reads)}:
+        if bound and not bound.isdisjoint(reads[other]):
             return False
-        if read & ({d.name for d in of.defined} - {i.bound for i in of.imports}) - settled:
+        if not read.isdisjoint(fresh[other]):
             return False
     return True
 
 
-def _settled_before(ca: CellAnalysis, others: Sequence[CellAnalysis], names: set[str]) -> set[str]:
-    """Names among `names` the notebook binds exactly once, in a cell above `ca` that also ran
-    before it (a lower execution count), and never changes in place, deletes or rebinds from a
-    function: `ca` read
-    the value a top-to-bottom run gives it (`comp = 'paddy-disease-classification'`, then a last
-    cell publishing the notebook with `competition=comp`)."""
-    count = ca.cell.execution_count
-    if count is None or not names:
-        return set()
-    bindings: dict[str, list[tuple[Optional[int], int]]] = {}
-    changed: set[str] = set()
-    for other in others:
-        for d in other.facts.defined:
-            if d.name in names:
-                bindings.setdefault(d.name, []).append((other.cell.execution_count, other.cell.index))
-        changed |= {r.name for r in (*other.facts.mutated, *other.facts.deleted, *other.facts.globals_declared)}
-    return {
-        name for name, places in bindings.items()
-        if len(places) == 1 and places[0][0] is not None and places[0][0] < count
-        and places[0][1] < ca.cell.index and name not in changed
-    }
+class _Settled:
+    """Which names a cell read that were settled before it ran: the notebook binds them exactly
+    once, in a cell above it that also ran before it (a lower execution count), and never changes
+    them in place, deletes them or rebinds them from a function: the cell read the value a
+    top-to-bottom run gives it (`comp = 'paddy-disease-classification'`, then a last cell
+    publishing the notebook with `competition=comp`). The notebook's bindings are gathered once."""
+
+    def __init__(self, cells: Sequence[CellAnalysis]):
+        self.bindings: dict[str, list[tuple[Optional[int], int]]] = {}
+        self.changed: set[str] = set()
+        for other in cells:
+            for d in other.facts.defined:
+                self.bindings.setdefault(d.name, []).append((other.cell.execution_count, other.cell.index))
+            self.changed |= {r.name for r in (*other.facts.mutated, *other.facts.deleted, *other.facts.globals_declared)}
+
+    def before(self, ca: CellAnalysis, names: frozenset[str]) -> set[str]:
+        count = ca.cell.execution_count
+        if count is None or not names:
+            return set()
+        out = set()
+        for name in names:
+            places = self.bindings.get(name)
+            if (
+                places is not None and len(places) == 1 and places[0][0] is not None and places[0][0] < count
+                and places[0][1] < ca.cell.index and name not in self.changed
+            ):
+                out.add(name)
+        return out
 
 
 # Methods that only read their receiver (pandas/NumPy/PyTorch queries and displays): a call of
@@ -578,7 +613,7 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     cells = ctx.facts.notebook.code_cells
     # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
     # string, a warning printed under a check) left unrun hid nothing from the cells below.
-    inert = {ca.cell.index for ca in ctx.cells if _order_free(ca, ctx.cells)} if ctx.facts.notebook.is_python else set()
+    inert = _order_free_cells(ctx)
     skipped = []
     for i, cell in enumerate(cells):
         if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:

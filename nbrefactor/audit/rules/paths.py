@@ -162,7 +162,7 @@ def matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> 
     for candidate in (qualified, *_star_candidates(facts, catalog, call.func, qualified)):
         if not candidate:
             continue
-        hits = [*by_function.get(candidate, ()), *(i for i in wildcards if fnmatch.fnmatchcase(candidate, entries[i].function))]
+        hits = _entries_for_function(catalog, candidate, entries, by_function, wildcards)
         if hits:
             return candidate, tuple(entries[i] for i in sorted(hits))  # catalogue order, as before
     # A bare call (`save("x")`) has func == method; only attribute calls match method entries.
@@ -175,6 +175,22 @@ def matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> 
         if found:
             return f".{call.method}", found
     return qualified, ()
+
+
+def _entries_for_function(
+    catalog: Catalog, candidate: str, entries: Sequence[IoCall], by_function: dict[str, tuple[int, ...]], wildcards: Sequence[int],
+) -> tuple[int, ...]:
+    """The entry numbers naming `candidate` exactly, then the wildcard entries it matches. Kept
+    per catalogue by name: the same callees recur in every cell (`plt.plot`, `np.array`), and
+    matching the wildcards was most of PTH001's time (bounded: memory stays flat)."""
+    known: dict[str, tuple[int, ...]] = catalog.derived("paths.function_entries", lambda _: {})
+    hits = known.get(candidate)
+    if hits is None:
+        hits = (*by_function.get(candidate, ()), *(i for i in wildcards if fnmatch.fnmatchcase(candidate, entries[i].function)))
+        if len(known) >= 8192:
+            known.clear()
+        known[candidate] = hits
+    return hits
 
 
 def _io_call_index(catalog: Catalog) -> tuple[tuple[IoCall, ...], dict[str, tuple[int, ...]], tuple[int, ...], dict[str, tuple[int, ...]]]:

@@ -26,8 +26,28 @@ def _base(node: ast.AST) -> Optional[str]:
     return node.id if isinstance(node, ast.Name) else None
 
 
+def _walk(node: ast.AST) -> list[ast.AST]:
+    """`list(ast.walk(node))`: the same nodes in the same (breadth-first) order, without its
+    generator per node and per field (HID009 walks every module-level expression of every cell)."""
+    found = [node]
+    append = found.append
+    i = 0
+    while i < len(found):
+        current = found[i]
+        i += 1
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, ast.AST):
+                append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+    return found
+
+
 def _names_in(target: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return {n.id for n in _walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
 class _Walker:
@@ -212,7 +232,7 @@ class _Walker:
                 self.whole_reads.setdefault(name, node.lineno)
 
     def calls(self, expr: ast.AST) -> None:
-        for node in ast.walk(expr):
+        for node in _walk(expr):
             if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
                 continue
             if isinstance(node, ast.Call) and not self.guarded:
@@ -401,7 +421,7 @@ def _normalised_by_itself(value: ast.BinOp, name: str) -> bool:
     right = value.right
     return (
         isinstance(value.op, (ast.Div, ast.Sub)) and isinstance(right, ast.Call)
-        and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(right))
+        and any(isinstance(n, ast.Name) and n.id == name for n in _walk(right))
     )
 
 
@@ -596,9 +616,9 @@ def _training_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[t
     parameter, not assigned in the function) -> ("optimizer", the globals the function reads)."""
     params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
     params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
-    local = params | {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    local = params | {n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     optimizer = None
-    for node in ast.walk(fn):
+    for node in _walk(fn):
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "apply_gradients"
             and isinstance(node.func.value, ast.Name) and node.func.value.id not in local
@@ -607,7 +627,7 @@ def _training_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[t
             break
     if optimizer is None:
         return None
-    reads = frozenset(n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in local)
+    reads = frozenset(n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in local)
     return optimizer, reads
 
 
