@@ -1,0 +1,437 @@
+"""The console entry point, with a run-level replay: an `nbrefactor audit` run whose inputs have not
+changed since the same command last ran prints that run's exact output again, without importing
+the package (no argparse, libcst, rich or report module: this file needs only `os`, `sys`,
+`marshal` and `zlib`, so a replay costs little more than the interpreter's start).
+
+How a run is recorded (the normal path, `nbrefactor.cli.app.main`, under watch):
+- every file the run opens, every directory it lists and every path it `stat`s is noted, with its
+  `os.stat` taken at that moment, through an audit hook (`open`, `os.listdir`, `os.scandir`) and a
+  wrapper around `os.stat`/`os.lstat` (existence checks: a `pyproject.toml` that was absent above
+  the notebooks must still be absent);
+- standard output and standard error are teed: the exact sequence of writes, and the exit code.
+The entry (`<cache root>/v1/runs/<checksum>.marshal`) is found by the invocation: nbrefactor's
+version, the arguments, the working directory, the environment variables, the interpreter
+(executable, version, `sys.path`, flags) and whether the streams are terminals. It replays only
+when every noted path still has the same stat (size, mtime_ns, ctime_ns, inode, device; for a
+directory that was listed: its modification time, which adding, removing or renaming an entry
+changes; for a path only checked for existence: still absent, or still the same kind).
+
+Two kinds of listings are compared by what the audit reads of them rather than by modification
+time, because the folders above a notebook without a project root include `/tmp` and the home
+folder, whose modification times change every few seconds: the project discovery's strict module
+listing (`*.py` files and packages with an `__init__.py`: `project._local_modules(strict=True)`),
+its manifest listing (`MANIFEST_GLOBS`) and the environment's distribution listing
+(`cache.environment_digest`). `tests/test_replay.py` checks that these projections agree with the
+functions they mirror.
+
+Never recorded (the next run is a normal one): a run that wrote a file outside the cache
+(`--output`, `--sarif`, a job summary, a baseline), started a process (`--diff`, `--changed`),
+failed with an exception or a usage error, had a terminal on either stream (colours, width and a
+progress bar depend on it), or read a file modified within `RACY_NS` of when it read it (git's
+"racy clean" rule: a later edit in the same timestamp tick would keep the same stat).
+`--no-cache` bypasses the replay as it bypasses the per-notebook cache. `$NBREFACTOR_REPLAY_LOG`
+names a file to which each run appends one line saying what happened (replayed, recorded, or why
+not): for tests and for a user who wonders.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import stat as _stat
+import sys
+import time
+import zlib
+
+LAYOUT = 2  # bump when the entry format changes
+RACY_NS = 2_000_000_000  # FAT's 2 s granularity, and any lag of the file system's clock within it
+# Shell bookkeeping that changes between two runs of the same command without changing its output.
+VOLATILE_ENV = frozenset({"OLDPWD", "_", "SHLVL", "NBREFACTOR_REPLAY_LOG"})
+MANIFEST_PREFIXES = (("requirements", ".txt"),)  # requirements*.txt
+MANIFEST_NAMES = frozenset({"environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg"})
+DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth")
+
+
+def main(argv: list[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not _eligible(words):
+        from nbrefactor.cli.app import main as run
+
+        return run(argv)
+    invocation = _invocation(words)
+    entry = _entry_path(invocation)
+    outcome = _replay(entry, invocation)
+    if outcome is not None:
+        return outcome
+    return _record(argv, entry, invocation)
+
+
+def _eligible(words: list[str]) -> bool:
+    """An audit that may be replayed: not `--no-cache`, no standard input, no terminal."""
+    if words[:1] != ["audit"] or "--no-cache" in words or "-" in words:
+        return False
+    try:
+        return not (os.isatty(1) or os.isatty(2))
+    except (OSError, ValueError):
+        return False
+
+
+def _log(message: str) -> None:
+    target = os.environ.get("NBREFACTOR_REPLAY_LOG")
+    if target:
+        try:
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(message + "\n")
+        except OSError:
+            pass
+
+
+# --- the invocation: what finds an entry ---------------------------------------------------------
+
+
+def _invocation(words: list[str]) -> bytes:
+    from nbrefactor import __version__
+
+    env = sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE_ENV)
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = ""
+    return marshal.dumps(
+        (LAYOUT, __version__, tuple(words), cwd, tuple(env), sys.executable, sys.version, tuple(sys.path), tuple(sys.flags))
+    )
+
+
+def cache_root() -> str:
+    """`audit.cache.default_cache_root()`, as a string, without importing it (tested to agree)."""
+    override = os.environ.get("NBREFACTOR_CACHE_DIR")
+    if override:
+        return override
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return os.path.join(os.environ["LOCALAPPDATA"], "nbrefactor", "cache")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "nbrefactor")
+
+
+def _entry_path(invocation: bytes) -> str:
+    # The checksum only names the file: the entry holds the whole invocation and is compared.
+    name = f"{zlib.crc32(invocation):08x}{zlib.adler32(invocation):08x}.marshal"
+    return os.path.join(cache_root(), "v1", "runs", name)
+
+
+# --- replay --------------------------------------------------------------------------------------
+
+
+def _replay(entry: str, invocation: bytes) -> int | None:
+    try:
+        with open(entry, "rb") as handle:
+            data = marshal.loads(handle.read())
+        layout, stored, absent, deps, writes, code = data
+        if layout != LAYOUT or stored != invocation:
+            _log("miss: no entry for this invocation")
+            return None
+    except (OSError, ValueError, EOFError, TypeError):
+        _log("miss: no entry for this invocation")
+        return None
+    # Paths that did not exist (most of them `__init__.py` in the folders above the notebooks):
+    # `os.access` answers without raising, a third of the cost of a failing `os.stat`.
+    exists = os.access
+    for path in absent:
+        if exists(path, os.F_OK):
+            _log(f"miss: now exists {path}")
+            return None
+    for dep in deps:
+        if not _holds(dep):
+            _log(f"miss: changed {dep[0]} {dep[1]}")
+            return None
+    streams = (sys.stdout, sys.stderr)
+    for stream, text in writes:
+        streams[stream].write(text)
+    _log("replayed")
+    return code
+
+
+def _holds(dep: tuple) -> bool:
+    kind, path, expected = dep
+    try:
+        if kind == "link":
+            return _link_state(path) == expected
+        status = os.stat(path)
+    except OSError:
+        return expected is None
+    if expected is None:
+        return False
+    if kind == "file":
+        return _file_state(status) == expected
+    if kind == "exists":
+        return _exists_state(status) == expected
+    if kind == "dir":
+        return _file_state(status) == expected
+    # a projection: (modification state or None when it was racy, projection)
+    state, projection = expected
+    if state is not None and _file_state(status) == state:
+        return True
+    return _projection(kind, path, projection) == projection
+
+
+def _file_state(status: os.stat_result) -> tuple:
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev, status.st_mode)
+
+
+def _exists_state(status: os.stat_result) -> tuple:
+    """A path only checked for existence or kind: a directory's changing times do not matter."""
+    if _stat.S_ISDIR(status.st_mode):
+        return ("dir", status.st_ino, status.st_dev)
+    return _file_state(status)
+
+
+def _link_state(path: str) -> tuple | None:
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    if _stat.S_ISLNK(status.st_mode):
+        return ("link", os.readlink(path))
+    return ("not a link",)
+
+
+def _projection(kind: str, path: str, known: tuple | None = None) -> tuple | None:
+    """What the audit reads of a listing (see the module's docstring), or None if unlistable.
+    `known`: the projection recorded, whose sub-folders' `__init__.py` are each a dep of their own
+    (checked by `_holds`), so only new sub-folders need a `stat` here (`/tmp` above a notebook
+    holds hundreds of sub-folders)."""
+    try:
+        with os.scandir(path) as listing:
+            entries = list(listing)
+    except OSError:
+        return None
+    names: list[str] = []
+    if kind == "modules":  # project._local_modules(folder, strict=True)
+        folders: list[str] = []
+        packages = set(known[0]) if known else set()
+        checked = set(known[1]) if known else set()
+        for entry in entries:
+            name = entry.name
+            try:
+                if len(name) > 3 and name.endswith(".py") and entry.is_file():
+                    names.append(name[:-3])
+                elif entry.is_dir():
+                    folders.append(name)
+                    if name in checked:
+                        if name in packages:
+                            names.append(name)
+                    elif os.path.exists(os.path.join(entry.path, "__init__.py")):
+                        names.append(name)
+            except OSError:
+                continue
+        return (tuple(sorted(set(names))), tuple(sorted(folders)))
+    elif kind == "manifests":  # project.manifest_candidates: the names matching MANIFEST_GLOBS
+        names = [e.name for e in entries if _is_manifest(e.name)]
+    elif kind == "dists":  # cache.environment_digest
+        names = [e.name for e in entries if e.name.endswith(DIST_SUFFIXES)]
+    return tuple(sorted(names))
+
+
+def _is_manifest(name: str) -> bool:
+    if name in MANIFEST_NAMES:
+        return True
+    return any(name.startswith(p) and name.endswith(s) and len(name) >= len(p) + len(s) for p, s in MANIFEST_PREFIXES)
+
+
+# --- record --------------------------------------------------------------------------------------
+
+
+class _Tee:
+    """A stand-in for sys.stdout / sys.stderr that notes every write."""
+
+    def __init__(self, stream, index: int, writes: list) -> None:
+        self._stream, self._index, self._writes = stream, index, writes
+
+    def write(self, text: str) -> int:
+        written = self._stream.write(text)
+        self._writes.append((self._index, text))
+        return written
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+class _Recorder:
+    def __init__(self, cache: str) -> None:
+        self.pid = os.getpid()
+        self.deps: dict[tuple[str, str], object] = {}
+        self.problem: str | None = None
+        self.cache = os.path.join(os.path.abspath(cache), "")
+        self.active = True
+
+    def _skip(self, path: str) -> bool:
+        return path.startswith(self.cache) or path.startswith(("/dev/", "/proc/"))
+
+    def _note(self, kind: str, raw: object, strict: bool = True) -> None:
+        if not self.active or os.getpid() != self.pid or self.problem or kind == "import":
+            return
+        if isinstance(raw, bytes):
+            raw = os.fsdecode(raw)
+        elif not isinstance(raw, str):
+            try:
+                raw = os.fspath(raw)
+            except TypeError:
+                return  # a file descriptor: whatever it is, it was opened by a path noted before
+            if isinstance(raw, bytes):
+                raw = os.fsdecode(raw)
+        path = os.path.abspath(raw)
+        if self._skip(path) or (kind, path) in self.deps:
+            return
+        self.active = False  # our own os.stat calls are not the run's
+        try:
+            self.deps[(kind, path)] = self._state(kind, path)
+        finally:
+            self.active = True
+
+    def _state(self, kind: str, path: str) -> object:
+        seen = time.time_ns()
+        if kind == "link":
+            return _link_state(path)
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        racy = status.st_mtime_ns >= seen - RACY_NS
+        if kind in ("modules", "manifests", "dists"):
+            return (None if racy else _file_state(status), _projection(kind, path))
+        if kind == "exists":
+            state = _exists_state(status)
+            if state[0] == "dir":
+                return state
+        if racy:
+            self.problem = f"racy: {path} ({kind}) was modified within {RACY_NS / 1e9:g} s of being read"
+        return _file_state(status)
+
+    def hook(self, event: str, args: tuple) -> None:
+        if not self.active or self.problem:
+            return
+        if event == "open":
+            path, mode, flags = args
+            if path is None or isinstance(path, int) or self._importing():
+                return
+            writing = (mode is not None and any(c in mode for c in "wax+")) or (
+                mode is None and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND)
+            )
+            if writing:
+                target = os.path.abspath(os.fsdecode(os.fspath(path)))
+                # (the import system writing byte-code is not the audit's output)
+                in_pycache = os.path.basename(os.path.dirname(target)) == "__pycache__"
+                if not self._skip(target) and not in_pycache and os.getpid() == self.pid:
+                    self.problem = f"wrote {target}"
+                return
+            self._note("file", path)
+        elif event in ("os.listdir", "os.scandir"):
+            path = args[0]
+            if path is None:
+                path = "."
+            if isinstance(path, int):
+                return
+            self._note(self._listing_kind(), path)
+        elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn"):
+            if os.getpid() == self.pid:
+                self.problem = f"started a process ({event})"
+
+    @staticmethod
+    def _importing() -> bool:
+        """The import system reading a module: like the per-notebook cache, the replay follows the
+        environment through its installed distributions (`dists`), not through every module file
+        (nbrefactor's own files are read, and so noted, by `cache.code_digest`)."""
+        try:
+            return sys._getframe(2).f_code.co_filename.startswith("<frozen importlib")
+        except ValueError:
+            return False
+
+    @staticmethod
+    def _listing_kind() -> str:
+        """Who is listing: the project discovery and the environment digest are compared by what
+        they read of a listing; the import system's listings are not the audit's input; the rest
+        (finding notebooks, catalogues, installed distributions) by modification time."""
+        try:
+            frame = sys._getframe(2)
+        except ValueError:
+            return "dir"
+        for _ in range(4):
+            if frame is None:
+                break
+            code = frame.f_code
+            if code.co_filename.startswith("<frozen importlib"):
+                return "import"
+            if code.co_filename.endswith(os.path.join("audit", "project.py")):
+                if code.co_name == "_local_modules":
+                    return "modules" if frame.f_locals.get("strict") else "dir"
+                if code.co_name in ("matches", "manifest_candidates"):
+                    return "manifests"
+            if code.co_name == "environment_digest" and code.co_filename.endswith(os.path.join("audit", "cache.py")):
+                return "dists"
+            frame = frame.f_back
+        return "dir"
+
+    def entries(self) -> tuple[tuple[str, ...], list[tuple]]:
+        """(paths that did not exist, every other dep). A `link` dep is left with the others: a
+        dangling symbolic link is absent for `os.access`, not for `os.lstat`."""
+        absent = tuple(path for (kind, path), state in self.deps.items() if state is None and kind != "link")
+        rest = [(kind, path, state) for (kind, path), state in self.deps.items() if state is not None or kind == "link"]
+        return absent, rest
+
+
+def _record(argv: list[str] | None, entry: str, invocation: bytes) -> int:
+    recorder = _Recorder(cache_root())
+    sys.addaudithook(recorder.hook)  # (audit hooks cannot be removed: `active` turns it off)
+    real_stat, real_lstat = os.stat, os.lstat
+
+    def watched_stat(path, *args, **kwargs):
+        if recorder.active and not args and not kwargs.get("dir_fd"):
+            recorder._note("exists" if kwargs.get("follow_symlinks", True) else "link", path)
+        return real_stat(path, *args, **kwargs)
+
+    def watched_lstat(path, *args, **kwargs):
+        if recorder.active and not args and not kwargs.get("dir_fd"):
+            recorder._note("link", path)
+        return real_lstat(path, *args, **kwargs)
+
+    writes: list[tuple[int, str]] = []
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Tee(streams[0], 0, writes), _Tee(streams[1], 1, writes)
+    os.stat, os.lstat = watched_stat, watched_lstat
+    try:
+        from nbrefactor.cli.app import main as run
+
+        code = run(argv)
+    except BaseException:
+        recorder.active = False
+        _log("not recorded: the run ended with an exception or a usage error")
+        raise
+    finally:
+        os.stat, os.lstat = real_stat, real_lstat
+        sys.stdout, sys.stderr = streams
+    recorder.active = False
+    if recorder.problem is not None:
+        _log(f"not recorded: {recorder.problem}")
+        return code
+    if not isinstance(code, int):
+        return code
+    _store(entry, marshal.dumps((LAYOUT, invocation, *recorder.entries(), writes, code)))
+    _log("recorded")
+    return code
+
+
+def _store(entry: str, data: bytes) -> None:
+    """Atomically: a unique temporary name in the same folder, then a rename (concurrent runs
+    at worst replace each other's identical entries; a reader never sees half of one)."""
+    folder = os.path.dirname(entry)
+    temporary = os.path.join(folder, f".{os.getpid()}.{os.urandom(6).hex()}.tmp")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+        os.replace(temporary, entry)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
