@@ -49,7 +49,7 @@ RACY_NS = 2_000_000_000  # FAT's 2 s granularity, and any lag of the file system
 VOLATILE_ENV = frozenset({"OLDPWD", "_", "SHLVL", "NBREFACTOR_REPLAY_LOG"})
 MANIFEST_PREFIXES = (("requirements", ".txt"),)  # requirements*.txt
 MANIFEST_NAMES = frozenset({"environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg"})
-DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth")
+DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth", ".egg")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,7 +227,7 @@ def _projection(kind: str, path: str, known: tuple | None = None) -> tuple | Non
         return (tuple(sorted(set(names))), tuple(sorted(folders)))
     elif kind == "manifests":  # project.manifest_candidates: the names matching MANIFEST_GLOBS
         names = [e.name for e in entries if _is_manifest(e.name)]
-    elif kind == "dists":  # cache.environment_digest
+    elif kind == "dists":  # cache.environment_digest, importlib.metadata's distribution lookup
         names = [e.name for e in entries if e.name.endswith(DIST_SUFFIXES)]
     return tuple(sorted(names))
 
@@ -280,7 +280,8 @@ class _Recorder:
             if isinstance(raw, bytes):
                 raw = os.fsdecode(raw)
         path = os.path.abspath(raw)
-        if self._skip(path) or (kind, path) in self.deps:
+        # (a byte-code folder, listed by the code digest's walk, changes whenever Python compiles)
+        if self._skip(path) or (kind, path) in self.deps or path.endswith(os.sep + "__pycache__"):
             return
         self.active = False  # our own os.stat calls are not the run's
         try:
@@ -361,6 +362,8 @@ class _Recorder:
             code = frame.f_code
             if code.co_filename.startswith("<frozen importlib"):
                 return "import"
+            if code.co_filename.endswith(os.path.join("importlib", "metadata", "__init__.py")):
+                return "dists"  # importlib.metadata looks for distributions' metadata folders only
             if code.co_filename.endswith(os.path.join("audit", "project.py")):
                 if code.co_name == "_local_modules":
                     return "modules" if frame.f_locals.get("strict") else "dir"

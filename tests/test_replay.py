@@ -1,0 +1,288 @@
+"""The run-level replay at the console entry point (nbrefactor/cli/replay.py): an unchanged
+`nbrefactor audit` prints the recorded run's exact output (stdout, stderr, exit code) without
+auditing; any change to what the run read (a notebook's content, a new or deleted notebook in a
+walked folder, [tool.nbrefactor], a manifest, the arguments, nbrefactor's version) makes the next
+run a real audit; a file modified just before it was read (racy) is never trusted; concurrent runs
+share one cache. Every command is a real `python -m nbrefactor` process; `$NBREFACTOR_REPLAY_LOG`
+says what each run did, and the outputs are compared with a `--no-cache` run's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from nbrefactor.cli import replay
+
+from nbfactory import project, write_notebook
+
+REPO = Path(__file__).resolve().parent.parent
+PAST = time.time() - 3600  # older than replay.RACY_NS: a recorded run trusts these files' stat
+
+LEAKY = "import pandas as pd\nimport requests\ndf = pd.read_csv('/home/alice/data/train.csv')"
+SEEDLESS = "import numpy as np\nx = np.random.rand(3)"
+
+
+def age(root: Path) -> None:
+    """Set every file's and folder's modification time an hour back (as for files not touched
+    just before the audit; their ctime stays recent, which the replay compares but does not
+    treat as racy)."""
+    for folder, dirs, files in os.walk(root):
+        for name in files + dirs:
+            os.utime(os.path.join(folder, name), (PAST, PAST))
+    os.utime(root, (PAST, PAST))
+
+
+@pytest.fixture
+def work(tmp_path):
+    (tmp_path / "proj").mkdir()
+    root = project(tmp_path / "proj", {"requirements.txt": "pandas\n"})
+    write_notebook(root / "a.ipynb", [LEAKY])
+    write_notebook(root / "sub" / "b.ipynb", [SEEDLESS])
+    age(root)
+    return Runner(tmp_path, root)
+
+
+class Runner:
+    def __init__(self, tmp_path: Path, root: Path) -> None:
+        self.tmp, self.root, self.log = tmp_path, root, tmp_path / "replay.log"
+        self.env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_STEP_SUMMARY", "NBREFACTOR_REPLAY_LOG")}
+        self.env.update(PYTHONPATH=str(REPO), NBREFACTOR_CACHE_DIR=str(tmp_path / "cache"), NBREFACTOR_REPLAY_LOG=str(self.log))
+
+    def run(self, *args: str, env: dict | None = None) -> tuple[str, str, int]:
+        done = subprocess.run(
+            [sys.executable, "-m", "nbrefactor", "audit", *args], cwd=self.tmp, env={**self.env, **(env or {})},
+            capture_output=True, text=True, timeout=300,
+        )
+        return done.stdout, done.stderr, done.returncode
+
+    def said(self) -> list[str]:
+        """What the runs since the last call did, one line each."""
+        lines = self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else []
+        self.log.write_text("", encoding="utf-8")
+        return lines
+
+
+FORMATS = ("text", "concise", "json", "sarif", "github")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_replay_prints_the_recorded_run_byte_for_byte(work, fmt):
+    fresh = work.run("proj", "--format", fmt, "--no-cache")
+    assert work.said() == []  # --no-cache bypasses the replay altogether
+    cold = work.run("proj", "--format", fmt)
+    assert work.said() == ["miss: no entry for this invocation", "recorded"]
+    again = work.run("proj", "--format", fmt)
+    assert work.said() == ["replayed"]
+    assert again == cold == fresh
+    assert cold[2] == 1 and "PTH" in cold[0]  # findings: a real report was replayed, not an empty one
+
+
+def test_a_replay_carries_standard_error_and_the_exit_code_of_an_unreadable_notebook(work):
+    (work.root / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    age(work.root)
+    fresh = work.run("proj", "--format", "json", "--no-cache")
+    cold = work.run("proj", "--format", "json")
+    again = work.run("proj", "--format", "json")
+    assert work.said()[-2:] == ["recorded", "replayed"]
+    assert again == cold == fresh
+    assert cold[2] == 2 and "broken.ipynb" in cold[1]
+
+
+def test_a_replay_imports_nothing_of_the_audit(work):
+    """`-X importtime` lists every module imported (on file descriptor 2, not through
+    sys.stderr, so it is not part of what is recorded)."""
+    env = {"PYTHONPROFILEIMPORTTIME": "1"}
+    work.run("proj", "--format", "json", env=env)
+    _, imports, _ = work.run("proj", "--format", "json", env=env)
+    assert work.said()[-1] == "replayed"
+    imported = {line.rsplit("|", 1)[-1].strip() for line in imports.splitlines() if line.startswith("import time:")}
+    assert "nbrefactor.cli.replay" in imported
+    for heavy in ("nbrefactor.cli.app", "nbrefactor.audit.engine", "argparse", "libcst", "rich", "json", "pathlib", "hashlib"):
+        assert heavy not in imported
+
+
+def edit_notebook(work):
+    write_notebook(work.root / "sub" / "b.ipynb", [SEEDLESS + "\nimport pandas as pd\npd.read_csv('/home/bob/x.csv')"])
+
+
+def add_notebook(work):
+    write_notebook(work.root / "sub" / "c.ipynb", [LEAKY])
+
+
+def delete_notebook(work):
+    (work.root / "sub" / "b.ipynb").unlink()
+
+
+def change_config(work):
+    (work.root / "pyproject.toml").write_text('[tool.nbrefactor]\nignore = ["PTH"]\n', encoding="utf-8")
+
+
+def change_manifest(work):
+    (work.root / "requirements.txt").write_text("pandas\nrequests\n", encoding="utf-8")
+
+
+def add_manifest_beside(work):
+    (work.root / "sub" / "requirements.txt").write_text("numpy\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change", [edit_notebook, add_notebook, delete_notebook, change_config, change_manifest, add_manifest_beside],
+)
+def test_a_change_to_anything_the_audit_read_makes_the_next_run_a_real_audit(work, change):
+    before = work.run("proj", "--format", "json")
+    assert work.run("proj", "--format", "json") == before
+    assert work.said()[-1] == "replayed"
+    change(work)
+    after = work.run("proj", "--format", "json")
+    said = work.said()
+    assert said[0].startswith("miss: "), said
+    assert after == work.run("proj", "--format", "json", "--no-cache")  # what a real audit of the new state says
+    assert after != before  # (each change above changes the findings, so a stale replay would show)
+
+
+def test_the_same_edit_with_the_old_modification_time_is_still_seen(work):
+    """A tool that restores a file's mtime after editing it, keeping its size: the inode change
+    time (which `utime` cannot set back) still differs."""
+    before = work.run("proj", "--format", "json")
+    work.run("proj", "--format", "json")
+    assert work.said()[-1] == "replayed"
+    notebook = work.root / "a.ipynb"
+    text = notebook.read_text(encoding="utf-8")
+    swapped = text.replace("alice", "carol")  # same length
+    assert len(swapped) == len(text) and swapped != text
+    time.sleep(0.05)
+    notebook.write_text(swapped, encoding="utf-8")
+    os.utime(notebook, (PAST, PAST))
+    after = work.run("proj", "--format", "json")
+    said = work.said()
+    assert said[0].startswith("miss: changed ") and said[0].endswith("a.ipynb"), said
+    assert "carol" in after[0] and "alice" not in after[0]
+    assert after != before
+
+
+def test_other_arguments_and_another_version_are_other_entries(work, monkeypatch):
+    work.run("proj", "--format", "json")
+    work.said()
+    selected = work.run("proj", "--format", "json", "--select", "PTH")
+    assert work.said()[0] == "miss: no entry for this invocation"
+    assert selected == work.run("proj", "--format", "json", "--select", "PTH", "--no-cache")
+    assert work.run("proj", "--format", "json")[0] != selected[0]
+    assert work.said() == ["replayed"]  # the first invocation's entry is still there
+    # nbrefactor's version is part of the invocation that names and opens an entry
+    import nbrefactor
+
+    words = ["audit", "proj", "--format", "json"]
+    current = replay._invocation(words)
+    monkeypatch.setattr(nbrefactor, "__version__", nbrefactor.__version__ + ".post1")
+    assert replay._invocation(words) != current
+    assert replay._entry_path(replay._invocation(words)) != replay._entry_path(current)
+
+
+def test_an_edited_nbrefactor_source_file_is_a_miss(tmp_path):
+    """An edited checkout (same version string): the package's files are read by the cache's code
+    digest, so each is a recorded dependency."""
+    import shutil
+
+    copy = tmp_path / "src"
+    shutil.copytree(REPO / "nbrefactor", copy / "nbrefactor", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "rules", copy / "rules")
+    (tmp_path / "proj").mkdir()
+    root = project(tmp_path / "proj")
+    write_notebook(root / "a.ipynb", [LEAKY])
+    age(tmp_path)
+    runner = Runner(tmp_path, root)
+    runner.env.update(PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
+    first = runner.run("proj", "--format", "json")
+    assert runner.run("proj", "--format", "json") == first
+    assert runner.said()[-1] == "replayed"
+    report = copy / "nbrefactor" / "report" / "json_report.py"
+    report.write_text(report.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    os.utime(report, (PAST, PAST))
+    assert runner.run("proj", "--format", "json") == first
+    assert runner.said()[0].startswith("miss: changed")
+
+
+def test_a_file_modified_just_before_it_was_read_is_not_trusted(work):
+    """git's racy-clean rule: a notebook written within RACY_NS of the run could be written again
+    in the same timestamp tick without changing its stat, so that run is not recorded."""
+    write_notebook(work.root / "sub" / "b.ipynb", [SEEDLESS + "\nprint(1)"])  # just now
+    first = work.run("proj", "--format", "json")
+    said = work.said()
+    assert said[-1].startswith("not recorded: racy: ") and "b.ipynb" in said[-1]
+    second = work.run("proj", "--format", "json")
+    assert work.said()[0] == "miss: no entry for this invocation"  # a real audit again
+    assert second == first
+
+
+def test_runs_that_write_files_are_not_recorded(work, tmp_path):
+    out = tmp_path / "report.json"
+    for _ in range(2):
+        work.run("proj", "--format", "json", "--output", str(out))
+    said = work.said()
+    assert said.count("replayed") == 0
+    # (written atomically: a temporary file beside the report, then a rename)
+    assert any(line.startswith(f"not recorded: wrote {tmp_path}{os.sep}.report.json.") for line in said), said
+
+
+def test_concurrent_runs_share_one_cache(work):
+    fresh = work.run("proj", "--format", "json", "--no-cache")
+    with ThreadPoolExecutor(4) as pool:
+        outputs = list(pool.map(lambda _: work.run("proj", "--format", "json"), range(4)))
+    assert all(o == fresh for o in outputs)
+    with ThreadPoolExecutor(3) as pool:
+        outputs = list(pool.map(lambda _: work.run("proj", "--format", "json"), range(3)))
+    assert all(o == fresh for o in outputs)
+    said = work.said()
+    assert said.count("recorded") >= 1 and said[-3:] == ["replayed"] * 3
+    runs = list((work.tmp / "cache" / "v1" / "runs").iterdir())
+    assert len(runs) == 1 and not runs[0].name.startswith(".")  # no temporary file left behind
+
+
+def test_a_broken_entry_is_a_miss(work):
+    first = work.run("proj", "--format", "json")
+    (entry,) = (work.tmp / "cache" / "v1" / "runs").iterdir()
+    entry.write_bytes(entry.read_bytes()[:100])
+    work.said()
+    assert work.run("proj", "--format", "json") == first
+    assert work.said() == ["miss: no entry for this invocation", "recorded"]
+
+
+# --- the light module mirrors a few things it must not import ---------------------------------
+
+
+def test_the_cache_root_is_the_caches(monkeypatch, tmp_path):
+    from nbrefactor.audit.cache import default_cache_root
+
+    for env in ({"NBREFACTOR_CACHE_DIR": str(tmp_path / "c")}, {"XDG_CACHE_HOME": str(tmp_path / "x")}, {"HOME": str(tmp_path)}):
+        for name in ("NBREFACTOR_CACHE_DIR", "XDG_CACHE_HOME"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert Path(replay.cache_root()) == default_cache_root()
+
+
+def test_the_projections_agree_with_the_functions_they_mirror(tmp_path):
+    from nbrefactor.audit import project as project_mod
+
+    folder = tmp_path / "above"
+    for name in ("mod.py", "x.py.txt", "requirements.txt", "requirements-dev.txt", "requirements", "setup.cfg",
+                 "environment.yml", "pyproject.toml", "notes.md", ".py", "pkg/__init__.py", "pkg/inner.py",
+                 "scripts/run.py", "empty/.keep", "data.csv"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("", encoding="utf-8")
+    (folder / "dir.py").mkdir()
+    modules, folders = replay._projection("modules", str(folder))
+    assert set(modules) == project_mod._local_modules(folder, strict=True)
+    assert set(folders) == {"pkg", "scripts", "empty", "dir.py"}
+    manifests = replay._projection("manifests", str(folder))
+    assert [folder / n for n in sorted(manifests)] == sorted(project_mod.manifest_candidates(folder))
+    # with what was recorded, only new sub-folders are looked into
+    (folder / "new").mkdir()
+    (folder / "new" / "__init__.py").write_text("", encoding="utf-8")
+    assert set(replay._projection("modules", str(folder), (modules, folders))[0]) == project_mod._local_modules.__wrapped__(folder, strict=True)
