@@ -286,3 +286,15 @@ def test_the_projections_agree_with_the_functions_they_mirror(tmp_path):
     (folder / "new").mkdir()
     (folder / "new" / "__init__.py").write_text("", encoding="utf-8")
     assert set(replay._projection("modules", str(folder), (modules, folders))[0]) == project_mod._local_modules.__wrapped__(folder, strict=True)
+
+
+def test_old_run_entries_are_pruned_with_the_cache(work):
+    from nbrefactor.audit.cache import prune
+
+    work.run("proj", "--format", "json")
+    (entry,) = (work.tmp / "cache" / "v1" / "runs").iterdir()
+    kept = prune(work.tmp / "cache" / "v1", max_age=3600, max_size=2**30)
+    assert entry.exists() and kept.kept >= 1
+    os.utime(entry, (PAST - 7200, PAST - 7200))
+    prune(work.tmp / "cache" / "v1", max_age=3600, max_size=2**30)
+    assert not entry.exists()
