@@ -298,3 +298,12 @@ def test_old_run_entries_are_pruned_with_the_cache(work):
     os.utime(entry, (PAST - 7200, PAST - 7200))
     prune(work.tmp / "cache" / "v1", max_age=3600, max_size=2**30)
     assert not entry.exists()
+
+
+def test_no_cache_abbreviated_as_argparse_accepts_it_bypasses_the_replay(work):
+    assert not replay._eligible(["audit", "proj", "--no-ca"])
+    assert not replay._eligible(["audit", "proj", "--no-cache"])
+    assert not replay._eligible(["audit", "-"])
+    work.run("proj", "--format", "json", "--no-ca")
+    assert work.said() == []
+    assert not (work.tmp / "cache" / "v1" / "runs").exists()

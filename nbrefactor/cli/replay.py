@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _eligible(words: list[str]) -> bool:
     """An audit that may be replayed: not `--no-cache`, no standard input, no terminal."""
-    if words[:1] != ["audit"] or "--no-cache" in words or "-" in words:
+    if words[:1] != ["audit"] or "-" in words or "--" in words:
+        return False
+    if any(len(w) > 5 and "--no-cache".startswith(w) for w in words):  # argparse takes `--no-ca` too
         return False
     try:
         return not (os.isatty(1) or os.isatty(2))
