@@ -307,3 +307,24 @@ def test_no_cache_abbreviated_as_argparse_accepts_it_bypasses_the_replay(work):
     work.run("proj", "--format", "json", "--no-ca")
     assert work.said() == []
     assert not (work.tmp / "cache" / "v1" / "runs").exists()
+
+
+def test_a_new_folder_without_modules_above_the_project_is_not_a_change(tmp_path):
+    """The folders above a notebook without a project root (here: `above`, which is also where
+    the cache lives, as in benchmarks/bench_peers.py) gain folders all the time; only a new
+    module or package there changes the audit."""
+    above = tmp_path / "above"
+    write_notebook(above / "nbs" / "a.ipynb", [LEAKY])
+    (above / ".git").mkdir()  # the project root: discovery stops here
+    age(tmp_path)
+    runner = Runner(tmp_path, above / "nbs")
+    runner.env["NBREFACTOR_CACHE_DIR"] = str(above / "cache")
+    first = runner.run("above/nbs", "--format", "json")
+    assert runner.said()[-1] == "recorded"
+    (above / "scratch").mkdir()
+    assert runner.run("above/nbs", "--format", "json") == first
+    assert runner.said() == ["replayed"]
+    (above / "helpers").mkdir()
+    (above / "helpers" / "__init__.py").write_text("", encoding="utf-8")
+    assert runner.run("above/nbs", "--format", "json") == runner.run("above/nbs", "--format", "json", "--no-cache")
+    assert runner.said()[0] == "miss: changed modules " + str(above)

@@ -173,7 +173,10 @@ def _holds(dep: tuple) -> bool:
     state, projection = expected
     if state is not None and _file_state(status) == state:
         return True
-    return _projection(kind, path, projection) == projection
+    now = _projection(kind, path, projection)
+    if kind == "modules":  # (names, sub-folders looked into): only the names are what was read
+        return now is not None and projection is not None and now[0] == projection[0]
+    return now == projection
 
 
 def _file_state(status: os.stat_result) -> tuple:
