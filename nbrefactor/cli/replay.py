@@ -1,7 +1,7 @@
 """The console entry point, with a run-level replay: an `nbrefactor audit` run whose inputs have not
 changed since the same command last ran prints that run's exact output again, without importing
 the package (no argparse, libcst, rich or report module: this file needs only `os`, `sys`,
-`marshal` and `zlib`, so a replay costs little more than the interpreter's start).
+`stat`, `time` and `marshal`, so a replay costs little more than the interpreter's start).
 
 How a run is recorded (the normal path, `nbrefactor.cli.app.main`, under watch):
 - every file the run opens, every directory it lists and every path it `stat`s is noted, with its
@@ -41,7 +41,6 @@ import os
 import stat as _stat
 import sys
 import time
-import zlib
 
 LAYOUT = 2  # bump when the entry format changes
 RACY_NS = 2_000_000_000  # FAT's 2 s granularity, and any lag of the file system's clock within it
@@ -117,7 +116,9 @@ def cache_root() -> str:
 
 def _entry_path(invocation: bytes) -> str:
     # The checksum only names the file: the entry holds the whole invocation and is compared.
-    name = f"{zlib.crc32(invocation):08x}{zlib.adler32(invocation):08x}.marshal"
+    # (Arithmetic modulo a Mersenne prime rather than zlib or hashlib: loading either shared
+    # library costs more than the rest of a replay's imports.)
+    name = f"{int.from_bytes(invocation, 'little') % ((1 << 127) - 1):032x}.marshal"
     return os.path.join(cache_root(), "v1", "runs", name)
 
 
