@@ -328,3 +328,15 @@ def test_a_new_folder_without_modules_above_the_project_is_not_a_change(tmp_path
     (above / "helpers" / "__init__.py").write_text("", encoding="utf-8")
     assert runner.run("above/nbs", "--format", "json") == runner.run("above/nbs", "--format", "json", "--no-cache")
     assert runner.said()[0] == "miss: changed modules " + str(above)
+
+
+def test_a_path_that_was_absent_and_now_exists_is_a_change(work):
+    """`sub/.git` was checked for (is `sub` a project root?) and absent: created, `sub` becomes
+    the root of its notebook's project and the manifests above it no longer apply."""
+    before = work.run("proj", "--format", "json")
+    work.run("proj", "--format", "json")
+    assert work.said()[-1] == "replayed"
+    (work.root / "sub" / ".git").mkdir()
+    after = work.run("proj", "--format", "json")
+    assert work.said()[0] == f"miss: now exists {work.root / 'sub' / '.git'}"
+    assert after == work.run("proj", "--format", "json", "--no-cache")

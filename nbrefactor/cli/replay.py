@@ -137,12 +137,10 @@ def _replay(entry: str, invocation: bytes) -> int | None:
         _log("miss: no entry for this invocation")
         return None
     # Paths that did not exist (most of them `__init__.py` in the folders above the notebooks):
-    # `os.access` answers without raising, a third of the cost of a failing `os.stat`.
-    exists = os.access
-    for path in absent:
-        if exists(path, os.F_OK):
-            _log(f"miss: now exists {path}")
-            return None
+    # `os.access` answers without raising, a fraction of the cost of a failing `os.stat`.
+    if any(map(os.access, absent, (os.F_OK,) * len(absent))):  # (map: no Python loop per path)
+        _log("miss: now exists " + next(p for p in absent if os.access(p, os.F_OK)))
+        return None
     for dep in deps:
         if not _holds(dep):
             _log(f"miss: changed {dep[0]} {dep[1]}")
