@@ -277,15 +277,21 @@ def test_the_projections_agree_with_the_functions_they_mirror(tmp_path):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text("", encoding="utf-8")
     (folder / "dir.py").mkdir()
-    modules, folders = replay._projection("modules", str(folder))
-    assert set(modules) == project_mod._local_modules(folder, strict=True)
+    names, folders = replay._projection("modules", str(folder))
+    packages = {f for f in folders if (folder / f / "__init__.py").exists()}
+    assert set(names) | packages == project_mod._local_modules(folder, strict=True)
     assert set(folders) == {"pkg", "scripts", "empty", "dir.py"}
     manifests = replay._projection("manifests", str(folder))
     assert [folder / n for n in sorted(manifests)] == sorted(project_mod.manifest_candidates(folder))
-    # with what was recorded, only new sub-folders are looked into
+    recorded = (names, folders)
+    (folder / "scratch").mkdir()  # a new folder that is not a package: no change
+    assert replay._modules_hold(str(folder), replay._projection("modules", str(folder)), recorded)
     (folder / "new").mkdir()
     (folder / "new" / "__init__.py").write_text("", encoding="utf-8")
-    assert set(replay._projection("modules", str(folder), (modules, folders))[0]) == project_mod._local_modules.__wrapped__(folder, strict=True)
+    assert not replay._modules_hold(str(folder), replay._projection("modules", str(folder)), recorded)
+    (folder / "new" / "__init__.py").unlink()
+    (folder / "other.py").write_text("", encoding="utf-8")
+    assert not replay._modules_hold(str(folder), replay._projection("modules", str(folder)), recorded)
 
 
 def test_old_run_entries_are_pruned_with_the_cache(work):

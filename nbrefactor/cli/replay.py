@@ -172,10 +172,21 @@ def _holds(dep: tuple) -> bool:
     state, projection = expected
     if state is not None and _file_state(status) == state:
         return True
-    now = _projection(kind, path, projection)
-    if kind == "modules":  # (names, sub-folders looked into): only the names are what was read
-        return now is not None and projection is not None and now[0] == projection[0]
+    now = _projection(kind, path)
+    if kind == "modules" and now is not None and projection is not None:
+        return _modules_hold(path, now, projection)
     return now == projection
+
+
+def _modules_hold(path: str, now: tuple, recorded: tuple) -> bool:
+    """A strict module listing: (`*.py` module names, sub-folder names). Whether a sub-folder is a
+    package is the `__init__.py` check the audit made itself, each a dep of its own (present or
+    absent, checked by `_replay`): so only a sub-folder that is new needs a look here, and a new
+    sub-folder without an `__init__.py` (`/tmp` gains them all the time) is not a change."""
+    if now[0] != recorded[0]:
+        return False
+    known = set(recorded[1])
+    return not any(os.path.exists(os.path.join(path, name, "__init__.py")) for name in now[1] if name not in known)
 
 
 def _file_state(status: os.stat_result) -> tuple:
@@ -199,21 +210,16 @@ def _link_state(path: str) -> tuple | None:
     return ("not a link",)
 
 
-def _projection(kind: str, path: str, known: tuple | None = None) -> tuple | None:
-    """What the audit reads of a listing (see the module's docstring), or None if unlistable.
-    `known`: the projection recorded, whose sub-folders' `__init__.py` are each a dep of their own
-    (checked by `_holds`), so only new sub-folders need a `stat` here (`/tmp` above a notebook
-    holds hundreds of sub-folders)."""
+def _projection(kind: str, path: str) -> tuple | None:
+    """What the audit reads of a listing (see the module's docstring), or None if unlistable."""
     try:
         with os.scandir(path) as listing:
             entries = list(listing)
     except OSError:
         return None
     names: list[str] = []
-    if kind == "modules":  # project._local_modules(folder, strict=True)
+    if kind == "modules":  # project._local_modules(folder, strict=True): see _modules_hold
         folders: list[str] = []
-        packages = set(known[0]) if known else set()
-        checked = set(known[1]) if known else set()
         for entry in entries:
             name = entry.name
             try:
@@ -221,14 +227,9 @@ def _projection(kind: str, path: str, known: tuple | None = None) -> tuple | Non
                     names.append(name[:-3])
                 elif entry.is_dir():
                     folders.append(name)
-                    if name in checked:
-                        if name in packages:
-                            names.append(name)
-                    elif os.path.exists(os.path.join(entry.path, "__init__.py")):
-                        names.append(name)
             except OSError:
                 continue
-        return (tuple(sorted(set(names))), tuple(sorted(folders)))
+        return (tuple(sorted(names)), tuple(sorted(folders)))
     elif kind == "manifests":  # project.manifest_candidates: the names matching MANIFEST_GLOBS
         names = [e.name for e in entries if _is_manifest(e.name)]
     elif kind == "dists":  # cache.environment_digest, importlib.metadata's distribution lookup
@@ -264,6 +265,7 @@ class _Recorder:
     def __init__(self, cache: str) -> None:
         self.pid = os.getpid()
         self.deps: dict[tuple[str, str], object] = {}
+        self.seen: set[tuple[str, str]] = set()
         self.problem: str | None = None
         self.cache = os.path.join(os.path.abspath(cache), "")
         self.active = True
@@ -274,6 +276,10 @@ class _Recorder:
     def _note(self, kind: str, raw: object, strict: bool = True) -> None:
         if not self.active or os.getpid() != self.pid or self.problem or kind == "import":
             return
+        if type(raw) is str:  # most calls: a path seen before, answered before any normalising
+            if (kind, raw) in self.seen:
+                return
+            self.seen.add((kind, raw))
         if isinstance(raw, bytes):
             raw = os.fsdecode(raw)
         elif not isinstance(raw, str):
