@@ -346,3 +346,21 @@ def test_a_path_that_was_absent_and_now_exists_is_a_change(work):
     after = work.run("proj", "--format", "json")
     assert work.said()[0] == f"miss: now exists {work.root / 'sub' / '.git'}"
     assert after == work.run("proj", "--format", "json", "--no-cache")
+
+
+def test_runs_that_start_a_process_are_not_recorded(work):
+    """`--changed` asks git which notebooks changed: its answer is not a file the replay could
+    check, so such a run is never recorded."""
+    from nbfactory import git
+
+    git(work.tmp, "init", "-q")
+    git(work.tmp, "add", "proj")
+    git(work.tmp, "commit", "-qm", "start")
+    write_notebook(work.root / "sub" / "c.ipynb", [LEAKY])
+    age(work.root)
+    first = work.run("proj", "--format", "json", "--changed")
+    second = work.run("proj", "--format", "json", "--changed")
+    said = work.said()
+    assert "c.ipynb" in first[0], first
+    assert second == first
+    assert said.count("not recorded: started a process (subprocess)") == 2 and "replayed" not in said

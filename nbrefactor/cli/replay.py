@@ -5,9 +5,9 @@ the package (no argparse, libcst, rich or report module: this file needs only `o
 
 How a run is recorded (the normal path, `nbrefactor.cli.app.main`, under watch):
 - every file the run opens, every directory it lists and every path it `stat`s is noted, with its
-  `os.stat` taken at that moment, through an audit hook (`open`, `os.listdir`, `os.scandir`) and a
-  wrapper around `os.stat`/`os.lstat` (existence checks: a `pyproject.toml` that was absent above
-  the notebooks must still be absent);
+  `os.stat` taken at that moment, through wrappers around `open`, `os.open`, `os.scandir`,
+  `os.listdir`, `os.stat` and `os.lstat` (existence checks: a `pyproject.toml` that was absent
+  above the notebooks must still be absent); see `_watch`;
 - standard output and standard error are teed: the exact sequence of writes, and the exit code.
 The entry (`<cache root>/v1/runs/<checksum>.marshal`) is found by the invocation: nbrefactor's
 version, the arguments, the working directory, the environment variables, the interpreter
@@ -274,7 +274,7 @@ class _Recorder:
         return path.startswith(self.cache) or path.startswith(("/dev/", "/proc/"))
 
     def _note(self, kind: str, raw: object, strict: bool = True) -> None:
-        if not self.active or os.getpid() != self.pid or self.problem or kind == "import":
+        if not self.active or os.getpid() != self.pid or self.problem:
             return
         if type(raw) is str:  # most calls: a path seen before, answered before any normalising
             if (kind, raw) in self.seen:
@@ -318,44 +318,30 @@ class _Recorder:
             self.problem = f"racy: {path} ({kind}) was modified within {RACY_NS / 1e9:g} s of being read"
         return _file_state(status)
 
-    def hook(self, event: str, args: tuple) -> None:
-        if not self.active or self.problem:
+    def opened(self, path: object, mode: object, flags: int = 0) -> None:
+        if not self.active or self.problem or path is None or isinstance(path, int):
             return
-        if event == "open":
-            path, mode, flags = args
-            if path is None or isinstance(path, int) or self._importing():
-                return
-            writing = (mode is not None and any(c in mode for c in "wax+")) or (
-                mode is None and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND)
-            )
-            if writing:
-                target = os.path.abspath(os.fsdecode(os.fspath(path)))
-                # (the import system writing byte-code is not the audit's output)
-                in_pycache = os.path.basename(os.path.dirname(target)) == "__pycache__"
-                if not self._skip(target) and not in_pycache and os.getpid() == self.pid:
-                    self.problem = f"wrote {target}"
-                return
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            mode is None and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND)
+        )
+        if not writing:
             self._note("file", path)
-        elif event in ("os.listdir", "os.scandir"):
-            path = args[0]
-            if path is None:
-                path = "."
-            if isinstance(path, int):
-                return
-            self._note(self._listing_kind(), path)
-        elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn"):
-            if os.getpid() == self.pid:
-                self.problem = f"started a process ({event})"
-
-    @staticmethod
-    def _importing() -> bool:
-        """The import system reading a module: like the per-notebook cache, the replay follows the
-        environment through its installed distributions (`dists`), not through every module file
-        (nbrefactor's own files are read, and so noted, by `cache.code_digest`)."""
+            return
         try:
-            return sys._getframe(2).f_code.co_filename.startswith("<frozen importlib")
-        except ValueError:
-            return False
+            target = os.path.abspath(os.fsdecode(os.fspath(path)))
+        except TypeError:
+            return
+        if not self._skip(target) and os.getpid() == self.pid:
+            self.problem = f"wrote {target}"
+
+    def listed(self, path: object) -> None:
+        if not self.active or self.problem or isinstance(path, int):
+            return
+        self._note(self._listing_kind(), "." if path is None else path)
+
+    def spawned(self, what: str) -> None:
+        if os.getpid() == self.pid and not self.problem:
+            self.problem = f"started a process ({what})"
 
     @staticmethod
     def _listing_kind() -> str:
@@ -363,15 +349,13 @@ class _Recorder:
         they read of a listing; the import system's listings are not the audit's input; the rest
         (finding notebooks, catalogues, installed distributions) by modification time."""
         try:
-            frame = sys._getframe(2)
+            frame = sys._getframe(4)  # (0: here, 1: `listed`, 2-3: the os.scandir/os.listdir wrapper)
         except ValueError:
             return "dir"
         for _ in range(4):
             if frame is None:
                 break
             code = frame.f_code
-            if code.co_filename.startswith("<frozen importlib"):
-                return "import"
             if code.co_filename.endswith(os.path.join("importlib", "metadata", "__init__.py")):
                 return "dists"  # importlib.metadata looks for distributions' metadata folders only
             if code.co_filename.endswith(os.path.join("audit", "project.py")):
@@ -394,23 +378,12 @@ class _Recorder:
 
 def _record(argv: list[str] | None, entry: str, invocation: bytes) -> int:
     recorder = _Recorder(cache_root())
-    sys.addaudithook(recorder.hook)  # (audit hooks cannot be removed: `active` turns it off)
-    real_stat, real_lstat = os.stat, os.lstat
-
-    def watched_stat(path, *args, **kwargs):
-        if recorder.active and not args and not kwargs.get("dir_fd"):
-            recorder._note("exists" if kwargs.get("follow_symlinks", True) else "link", path)
-        return real_stat(path, *args, **kwargs)
-
-    def watched_lstat(path, *args, **kwargs):
-        if recorder.active and not args and not kwargs.get("dir_fd"):
-            recorder._note("link", path)
-        return real_lstat(path, *args, **kwargs)
-
+    patches = _watch(recorder)
     writes: list[tuple[int, str]] = []
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Tee(streams[0], 0, writes), _Tee(streams[1], 1, writes)
-    os.stat, os.lstat = watched_stat, watched_lstat
+    for owner, name, watched in patches:
+        setattr(owner, name, watched)
     try:
         from nbrefactor.cli.app import main as run
 
@@ -420,7 +393,8 @@ def _record(argv: list[str] | None, entry: str, invocation: bytes) -> int:
         _log("not recorded: the run ended with an exception or a usage error")
         raise
     finally:
-        os.stat, os.lstat = real_stat, real_lstat
+        for owner, name, watched in patches:
+            setattr(owner, name, watched.__wrapped__)
         sys.stdout, sys.stderr = streams
     recorder.active = False
     if recorder.problem is not None:
@@ -431,6 +405,59 @@ def _record(argv: list[str] | None, entry: str, invocation: bytes) -> int:
     _store(entry, marshal.dumps((LAYOUT, invocation, *recorder.entries(), writes, code)))
     _log("recorded")
     return code
+
+
+def _watch(recorder: _Recorder) -> list[tuple[object, str, object]]:
+    """Wrappers around the functions through which the audit reads files, lists folders, checks
+    paths and could start processes: (module, name, wrapper). Set before nbrefactor's modules are
+    imported, so a module that binds one of them at import time binds the wrapper. (Not an audit
+    hook: `sys.addaudithook` would call Python code for every audited event of the run, such as
+    the ~50,000 `id()` calls of a 100-notebook audit: +10 % of its CPU.)"""
+    import builtins
+    import io
+
+    import _posixsubprocess
+
+    def watch(owner: object, name: str, before) -> tuple[object, str, object]:
+        real = getattr(owner, name)
+
+        def watched(*args, **kwargs):
+            if recorder.active:
+                before(args, kwargs)
+            return real(*args, **kwargs)
+
+        watched.__wrapped__ = real
+        return owner, name, watched
+
+    def on_open(args, kwargs):
+        recorder.opened(args[0] if args else kwargs.get("file"), args[1] if len(args) > 1 else kwargs.get("mode", "r"))
+
+    def on_os_open(args, kwargs):
+        if len(args) >= 2 and not kwargs.get("dir_fd"):
+            recorder.opened(args[0], None, args[1])
+
+    def on_listing(args, kwargs):
+        recorder.listed(args[0] if args else kwargs.get("path"))
+
+    def on_stat(args, kwargs):
+        if len(args) == 1 and not kwargs.get("dir_fd"):
+            recorder._note("exists" if kwargs.get("follow_symlinks", True) else "link", args[0])
+
+    def on_lstat(args, kwargs):
+        if len(args) == 1 and not kwargs.get("dir_fd"):
+            recorder._note("link", args[0])
+
+    def spawning(what):
+        return lambda args, kwargs: recorder.spawned(what)
+
+    opener = watch(builtins, "open", on_open)
+    patches = [opener, (io, "open", opener[2]), watch(os, "open", on_os_open), watch(os, "scandir", on_listing),
+               watch(os, "listdir", on_listing), watch(os, "stat", on_stat), watch(os, "lstat", on_lstat),
+               watch(_posixsubprocess, "fork_exec", spawning("subprocess"))]
+    for name in ("system", "posix_spawn", "posix_spawnp", "execv", "execve", "execvp", "execvpe"):
+        if hasattr(os, name):
+            patches.append(watch(os, name, spawning(f"os.{name}")))
+    return patches
 
 
 def _store(entry: str, data: bytes) -> None:
