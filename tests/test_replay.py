@@ -364,3 +364,11 @@ def test_runs_that_start_a_process_are_not_recorded(work):
     assert "c.ipynb" in first[0], first
     assert second == first
     assert said.count("not recorded: started a process (subprocess)") == 2 and "replayed" not in said
+
+
+def test_the_console_script_and_the_module_enter_through_the_replay():
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["nbrefactor"] == "nbrefactor.cli.replay:main"
+    assert "from nbrefactor.cli.replay import main" in (REPO / "nbrefactor" / "__main__.py").read_text(encoding="utf-8")
