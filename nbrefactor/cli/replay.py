@@ -271,7 +271,7 @@ class _Recorder:
         self.active = True
 
     def _skip(self, path: str) -> bool:
-        return path.startswith(self.cache) or path.startswith(("/dev/", "/proc/"))
+        return path.startswith((self.cache, "/dev/", "/proc/"))
 
     def _note(self, kind: str, raw: object, strict: bool = True) -> None:
         if not self.active or os.getpid() != self.pid or self.problem:
@@ -413,10 +413,9 @@ def _watch(recorder: _Recorder) -> list[tuple[object, str, object]]:
     imported, so a module that binds one of them at import time binds the wrapper. (Not an audit
     hook: `sys.addaudithook` would call Python code for every audited event of the run, such as
     the ~50,000 `id()` calls of a 100-notebook audit: +10 % of its CPU.)"""
+    import _posixsubprocess
     import builtins
     import io
-
-    import _posixsubprocess
 
     def watch(owner: object, name: str, before) -> tuple[object, str, object]:
         real = getattr(owner, name)
