@@ -1,5 +1,5 @@
 import sys
 
-from nbrefactor.cli.app import main
+from nbrefactor.cli.replay import main
 
 sys.exit(main())

@@ -159,7 +159,8 @@ def prune(folder: Path, max_age: float, max_size: int, now: Optional[float] = No
     now = time.time() if now is None else now
     files: list[tuple[float, int, Path]] = []
     removed = 0
-    for path in folder.glob("**/*.json"):
+    # (runs/*.marshal: the run-level replay's entries, cli/replay.py)
+    for path in [*folder.glob("**/*.json"), *folder.glob("runs/*.marshal")]:
         try:
             status = path.stat()
         except OSError:

@@ -1,5 +1,13 @@
 """The command line: argument parsing and exit codes per command, nothing else."""
 
-from nbrefactor.cli.app import main
-
 __all__ = ["main"]
+
+
+def __getattr__(name: str):
+    # Lazily: the console entry point (cli/replay.py) must not import the CLI's modules to replay
+    # an unchanged audit.
+    if name == "main":
+        from nbrefactor.cli.app import main
+
+        return main
+    raise AttributeError(name)

@@ -102,7 +102,7 @@ def build_parser(only: Optional[str] = None) -> argparse.ArgumentParser:
     )
     audit.add_argument(
         "--no-cache", action="store_true",
-        help="audit every notebook afresh, neither reading nor writing the result cache (~/.cache/nbrefactor, or $NBREFACTOR_CACHE_DIR)",
+        help="audit every notebook afresh, neither reading nor writing the result cache (~/.cache/nbrefactor, or $NBREFACTOR_CACHE_DIR), nor replaying an unchanged run's output",
     )
     _add_ci_arguments(audit)
 

@@ -1,0 +1,476 @@
+"""The console entry point, with a run-level replay: an `nbrefactor audit` run whose inputs have not
+changed since the same command last ran prints that run's exact output again, without importing
+the package (no argparse, libcst, rich or report module: this file needs only `os`, `sys`,
+`stat`, `time` and `marshal`, so a replay costs little more than the interpreter's start).
+
+How a run is recorded (the normal path, `nbrefactor.cli.app.main`, under watch):
+- every file the run opens, every directory it lists and every path it `stat`s is noted, with its
+  `os.stat` taken at that moment, through wrappers around `open`, `os.open`, `os.scandir`,
+  `os.listdir`, `os.stat` and `os.lstat` (existence checks: a `pyproject.toml` that was absent
+  above the notebooks must still be absent); see `_watch`;
+- standard output and standard error are teed: the exact sequence of writes, and the exit code.
+The entry (`<cache root>/v1/runs/<checksum>.marshal`) is found by the invocation: nbrefactor's
+version, the arguments, the working directory, the environment variables, the interpreter
+(executable, version, `sys.path`, flags) and whether the streams are terminals. It replays only
+when every noted path still has the same stat (size, mtime_ns, ctime_ns, inode, device; for a
+directory that was listed: its modification time, which adding, removing or renaming an entry
+changes; for a path only checked for existence: still absent, or still the same kind).
+
+Two kinds of listings are compared by what the audit reads of them rather than by modification
+time, because the folders above a notebook without a project root include `/tmp` and the home
+folder, whose modification times change every few seconds: the project discovery's strict module
+listing (`*.py` files and packages with an `__init__.py`: `project._local_modules(strict=True)`),
+its manifest listing (`MANIFEST_GLOBS`) and the environment's distribution listing
+(`cache.environment_digest`). `tests/test_replay.py` checks that these projections agree with the
+functions they mirror.
+
+Never recorded (the next run is a normal one): a run that wrote a file outside the cache
+(`--output`, `--sarif`, a job summary, a baseline), started a process (`--diff`, `--changed`),
+failed with an exception or a usage error, had a terminal on either stream (colours, width and a
+progress bar depend on it), or read a file modified within `RACY_NS` of when it read it (git's
+"racy clean" rule: a later edit in the same timestamp tick would keep the same stat).
+`--no-cache` bypasses the replay as it bypasses the per-notebook cache. `$NBREFACTOR_REPLAY_LOG`
+names a file to which each run appends one line saying what happened (replayed, recorded, or why
+not): for tests and for a user who wonders.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import stat as _stat
+import sys
+import time
+
+LAYOUT = 2  # bump when the entry format changes
+RACY_NS = 2_000_000_000  # FAT's 2 s granularity, and any lag of the file system's clock within it
+# Shell bookkeeping that changes between two runs of the same command without changing its output.
+VOLATILE_ENV = frozenset({"OLDPWD", "_", "SHLVL", "NBREFACTOR_REPLAY_LOG"})
+MANIFEST_PREFIXES = (("requirements", ".txt"),)  # requirements*.txt
+MANIFEST_NAMES = frozenset({"environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg"})
+DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth", ".egg")
+
+
+def main(argv: list[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not _eligible(words):
+        from nbrefactor.cli.app import main as run
+
+        return run(argv)
+    invocation = _invocation(words)
+    entry = _entry_path(invocation)
+    outcome = _replay(entry, invocation)
+    if outcome is not None:
+        return outcome
+    return _record(argv, entry, invocation)
+
+
+def _eligible(words: list[str]) -> bool:
+    """An audit that may be replayed: not `--no-cache`, no standard input, no terminal."""
+    if words[:1] != ["audit"] or "-" in words or "--" in words:
+        return False
+    if any(len(w) > 5 and "--no-cache".startswith(w) for w in words):  # argparse takes `--no-ca` too
+        return False
+    try:
+        return not (os.isatty(1) or os.isatty(2))
+    except (OSError, ValueError):
+        return False
+
+
+def _log(message: str) -> None:
+    target = os.environ.get("NBREFACTOR_REPLAY_LOG")
+    if target:
+        try:
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(message + "\n")
+        except OSError:
+            pass
+
+
+# --- the invocation: what finds an entry ---------------------------------------------------------
+
+
+def _invocation(words: list[str]) -> bytes:
+    from nbrefactor import __version__
+
+    env = sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE_ENV)
+    try:
+        cwd = os.getcwd()
+    except OSError:
+        cwd = ""
+    return marshal.dumps(
+        (LAYOUT, __version__, tuple(words), cwd, tuple(env), sys.executable, sys.version, tuple(sys.path), tuple(sys.flags))
+    )
+
+
+def cache_root() -> str:
+    """`audit.cache.default_cache_root()`, as a string, without importing it (tested to agree)."""
+    override = os.environ.get("NBREFACTOR_CACHE_DIR")
+    if override:
+        return override
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return os.path.join(os.environ["LOCALAPPDATA"], "nbrefactor", "cache")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "nbrefactor")
+
+
+def _entry_path(invocation: bytes) -> str:
+    # The checksum only names the file: the entry holds the whole invocation and is compared.
+    # (Arithmetic modulo a Mersenne prime rather than zlib or hashlib: loading either shared
+    # library costs more than the rest of a replay's imports.)
+    name = f"{int.from_bytes(invocation, 'little') % ((1 << 127) - 1):032x}.marshal"
+    return os.path.join(cache_root(), "v1", "runs", name)
+
+
+# --- replay --------------------------------------------------------------------------------------
+
+
+def _replay(entry: str, invocation: bytes) -> int | None:
+    try:
+        with open(entry, "rb") as handle:
+            data = marshal.loads(handle.read())
+        layout, stored, absent, deps, writes, code = data
+        if layout != LAYOUT or stored != invocation:
+            _log("miss: no entry for this invocation")
+            return None
+    except (OSError, ValueError, EOFError, TypeError):
+        _log("miss: no entry for this invocation")
+        return None
+    # Paths that did not exist (most of them `__init__.py` in the folders above the notebooks):
+    # `os.access` answers without raising, a fraction of the cost of a failing `os.stat`.
+    if any(map(os.access, absent, (os.F_OK,) * len(absent))):  # (map: no Python loop per path)
+        _log("miss: now exists " + next(p for p in absent if os.access(p, os.F_OK)))
+        return None
+    for dep in deps:
+        if not _holds(dep):
+            _log(f"miss: changed {dep[0]} {dep[1]}")
+            return None
+    streams = (sys.stdout, sys.stderr)
+    for stream, text in writes:
+        streams[stream].write(text)
+    _log("replayed")
+    return code
+
+
+def _holds(dep: tuple) -> bool:
+    kind, path, expected = dep
+    try:
+        if kind == "link":
+            return _link_state(path) == expected
+        status = os.stat(path)
+    except OSError:
+        return expected is None
+    if expected is None:
+        return False
+    if kind == "file":
+        return _file_state(status) == expected
+    if kind == "exists":
+        return _exists_state(status) == expected
+    if kind == "dir":
+        return _file_state(status) == expected
+    # a projection: (modification state or None when it was racy, projection)
+    state, projection = expected
+    if state is not None and _file_state(status) == state:
+        return True
+    now = _projection(kind, path)
+    if kind == "modules" and now is not None and projection is not None:
+        return _modules_hold(path, now, projection)
+    return now == projection
+
+
+def _modules_hold(path: str, now: tuple, recorded: tuple) -> bool:
+    """A strict module listing: (`*.py` module names, sub-folder names). Whether a sub-folder is a
+    package is the `__init__.py` check the audit made itself, each a dep of its own (present or
+    absent, checked by `_replay`): so only a sub-folder that is new needs a look here, and a new
+    sub-folder without an `__init__.py` (`/tmp` gains them all the time) is not a change."""
+    if now[0] != recorded[0]:
+        return False
+    known = set(recorded[1])
+    return not any(os.path.exists(os.path.join(path, name, "__init__.py")) for name in now[1] if name not in known)
+
+
+def _file_state(status: os.stat_result) -> tuple:
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev, status.st_mode)
+
+
+def _exists_state(status: os.stat_result) -> tuple:
+    """A path only checked for existence or kind: a directory's changing times do not matter."""
+    if _stat.S_ISDIR(status.st_mode):
+        return ("dir", status.st_ino, status.st_dev)
+    return _file_state(status)
+
+
+def _link_state(path: str) -> tuple | None:
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return None
+    if _stat.S_ISLNK(status.st_mode):
+        return ("link", os.readlink(path))
+    return ("not a link",)
+
+
+def _projection(kind: str, path: str) -> tuple | None:
+    """What the audit reads of a listing (see the module's docstring), or None if unlistable."""
+    try:
+        with os.scandir(path) as listing:
+            entries = list(listing)
+    except OSError:
+        return None
+    names: list[str] = []
+    if kind == "modules":  # project._local_modules(folder, strict=True): see _modules_hold
+        folders: list[str] = []
+        for entry in entries:
+            name = entry.name
+            try:
+                if len(name) > 3 and name.endswith(".py") and entry.is_file():
+                    names.append(name[:-3])
+                elif entry.is_dir():
+                    folders.append(name)
+            except OSError:
+                continue
+        return (tuple(sorted(names)), tuple(sorted(folders)))
+    elif kind == "manifests":  # project.manifest_candidates: the names matching MANIFEST_GLOBS
+        names = [e.name for e in entries if _is_manifest(e.name)]
+    elif kind == "dists":  # cache.environment_digest, importlib.metadata's distribution lookup
+        names = [e.name for e in entries if e.name.endswith(DIST_SUFFIXES)]
+    return tuple(sorted(names))
+
+
+def _is_manifest(name: str) -> bool:
+    if name in MANIFEST_NAMES:
+        return True
+    return any(name.startswith(p) and name.endswith(s) and len(name) >= len(p) + len(s) for p, s in MANIFEST_PREFIXES)
+
+
+# --- record --------------------------------------------------------------------------------------
+
+
+class _Tee:
+    """A stand-in for sys.stdout / sys.stderr that notes every write."""
+
+    def __init__(self, stream, index: int, writes: list) -> None:
+        self._stream, self._index, self._writes = stream, index, writes
+
+    def write(self, text: str) -> int:
+        written = self._stream.write(text)
+        self._writes.append((self._index, text))
+        return written
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+class _Recorder:
+    def __init__(self, cache: str) -> None:
+        self.pid = os.getpid()
+        self.deps: dict[tuple[str, str], object] = {}
+        self.seen: set[tuple[str, str]] = set()
+        self.problem: str | None = None
+        self.cache = os.path.join(os.path.abspath(cache), "")
+        self.active = True
+
+    def _skip(self, path: str) -> bool:
+        return path.startswith((self.cache, "/dev/", "/proc/"))
+
+    def _note(self, kind: str, raw: object, strict: bool = True) -> None:
+        if not self.active or os.getpid() != self.pid or self.problem:
+            return
+        if type(raw) is str:  # most calls: a path seen before, answered before any normalising
+            if (kind, raw) in self.seen:
+                return
+            self.seen.add((kind, raw))
+        if isinstance(raw, bytes):
+            raw = os.fsdecode(raw)
+        elif not isinstance(raw, str):
+            try:
+                raw = os.fspath(raw)
+            except TypeError:
+                return  # a file descriptor: whatever it is, it was opened by a path noted before
+            if isinstance(raw, bytes):
+                raw = os.fsdecode(raw)
+        path = os.path.abspath(raw)
+        # (a byte-code folder, listed by the code digest's walk, changes whenever Python compiles)
+        if self._skip(path) or (kind, path) in self.deps or path.endswith(os.sep + "__pycache__"):
+            return
+        self.active = False  # our own os.stat calls are not the run's
+        try:
+            self.deps[(kind, path)] = self._state(kind, path)
+        finally:
+            self.active = True
+
+    def _state(self, kind: str, path: str) -> object:
+        seen = time.time_ns()
+        if kind == "link":
+            return _link_state(path)
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        racy = status.st_mtime_ns >= seen - RACY_NS
+        if kind in ("modules", "manifests", "dists"):
+            return (None if racy else _file_state(status), _projection(kind, path))
+        if kind == "exists":
+            state = _exists_state(status)
+            if state[0] == "dir":
+                return state
+        if racy:
+            self.problem = f"racy: {path} ({kind}) was modified within {RACY_NS / 1e9:g} s of being read"
+        return _file_state(status)
+
+    def opened(self, path: object, mode: object, flags: int = 0) -> None:
+        if not self.active or self.problem or path is None or isinstance(path, int):
+            return
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            mode is None and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND)
+        )
+        if not writing:
+            self._note("file", path)
+            return
+        try:
+            target = os.path.abspath(os.fsdecode(os.fspath(path)))
+        except TypeError:
+            return
+        if not self._skip(target) and os.getpid() == self.pid:
+            self.problem = f"wrote {target}"
+
+    def listed(self, path: object) -> None:
+        if not self.active or self.problem or isinstance(path, int):
+            return
+        self._note(self._listing_kind(), "." if path is None else path)
+
+    def spawned(self, what: str) -> None:
+        if os.getpid() == self.pid and not self.problem:
+            self.problem = f"started a process ({what})"
+
+    @staticmethod
+    def _listing_kind() -> str:
+        """Who is listing: the project discovery and the environment digest are compared by what
+        they read of a listing; the import system's listings are not the audit's input; the rest
+        (finding notebooks, catalogues, installed distributions) by modification time."""
+        try:
+            frame = sys._getframe(4)  # (0: here, 1: `listed`, 2-3: the os.scandir/os.listdir wrapper)
+        except ValueError:
+            return "dir"
+        for _ in range(4):
+            if frame is None:
+                break
+            code = frame.f_code
+            if code.co_filename.endswith(os.path.join("importlib", "metadata", "__init__.py")):
+                return "dists"  # importlib.metadata looks for distributions' metadata folders only
+            if code.co_filename.endswith(os.path.join("audit", "project.py")):
+                if code.co_name == "_local_modules":
+                    return "modules" if frame.f_locals.get("strict") else "dir"
+                if code.co_name in ("matches", "manifest_candidates"):
+                    return "manifests"
+            if code.co_name == "environment_digest" and code.co_filename.endswith(os.path.join("audit", "cache.py")):
+                return "dists"
+            frame = frame.f_back
+        return "dir"
+
+    def entries(self) -> tuple[tuple[str, ...], list[tuple]]:
+        """(paths that did not exist, every other dep). A `link` dep is left with the others: a
+        dangling symbolic link is absent for `os.access`, not for `os.lstat`."""
+        absent = tuple(path for (kind, path), state in self.deps.items() if state is None and kind != "link")
+        rest = [(kind, path, state) for (kind, path), state in self.deps.items() if state is not None or kind == "link"]
+        return absent, rest
+
+
+def _record(argv: list[str] | None, entry: str, invocation: bytes) -> int:
+    recorder = _Recorder(cache_root())
+    patches = _watch(recorder)
+    writes: list[tuple[int, str]] = []
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Tee(streams[0], 0, writes), _Tee(streams[1], 1, writes)
+    for owner, name, watched in patches:
+        setattr(owner, name, watched)
+    try:
+        from nbrefactor.cli.app import main as run
+
+        code = run(argv)
+    except BaseException:
+        recorder.active = False
+        _log("not recorded: the run ended with an exception or a usage error")
+        raise
+    finally:
+        for owner, name, watched in patches:
+            setattr(owner, name, watched.__wrapped__)
+        sys.stdout, sys.stderr = streams
+    recorder.active = False
+    if recorder.problem is not None:
+        _log(f"not recorded: {recorder.problem}")
+        return code
+    if not isinstance(code, int):
+        return code
+    _store(entry, marshal.dumps((LAYOUT, invocation, *recorder.entries(), writes, code)))
+    _log("recorded")
+    return code
+
+
+def _watch(recorder: _Recorder) -> list[tuple[object, str, object]]:
+    """Wrappers around the functions through which the audit reads files, lists folders, checks
+    paths and could start processes: (module, name, wrapper). Set before nbrefactor's modules are
+    imported, so a module that binds one of them at import time binds the wrapper. (Not an audit
+    hook: `sys.addaudithook` would call Python code for every audited event of the run, such as
+    the ~50,000 `id()` calls of a 100-notebook audit: +10 % of its CPU.)"""
+    import _posixsubprocess
+    import builtins
+    import io
+
+    def watch(owner: object, name: str, before) -> tuple[object, str, object]:
+        real = getattr(owner, name)
+
+        def watched(*args, **kwargs):
+            if recorder.active:
+                before(args, kwargs)
+            return real(*args, **kwargs)
+
+        watched.__wrapped__ = real
+        return owner, name, watched
+
+    def on_open(args, kwargs):
+        recorder.opened(args[0] if args else kwargs.get("file"), args[1] if len(args) > 1 else kwargs.get("mode", "r"))
+
+    def on_os_open(args, kwargs):
+        if len(args) >= 2 and not kwargs.get("dir_fd"):
+            recorder.opened(args[0], None, args[1])
+
+    def on_listing(args, kwargs):
+        recorder.listed(args[0] if args else kwargs.get("path"))
+
+    def on_stat(args, kwargs):
+        if len(args) == 1 and not kwargs.get("dir_fd"):
+            recorder._note("exists" if kwargs.get("follow_symlinks", True) else "link", args[0])
+
+    def on_lstat(args, kwargs):
+        if len(args) == 1 and not kwargs.get("dir_fd"):
+            recorder._note("link", args[0])
+
+    def spawning(what):
+        return lambda args, kwargs: recorder.spawned(what)
+
+    opener = watch(builtins, "open", on_open)
+    patches = [opener, (io, "open", opener[2]), watch(os, "open", on_os_open), watch(os, "scandir", on_listing),
+               watch(os, "listdir", on_listing), watch(os, "stat", on_stat), watch(os, "lstat", on_lstat),
+               watch(_posixsubprocess, "fork_exec", spawning("subprocess"))]
+    for name in ("system", "posix_spawn", "posix_spawnp", "execv", "execve", "execvp", "execvpe"):
+        if hasattr(os, name):
+            patches.append(watch(os, name, spawning(f"os.{name}")))
+    return patches
+
+
+def _store(entry: str, data: bytes) -> None:
+    """Atomically: a unique temporary name in the same folder, then a rename (concurrent runs
+    at worst replace each other's identical entries; a reader never sees half of one)."""
+    folder = os.path.dirname(entry)
+    temporary = os.path.join(folder, f".{os.getpid()}.{os.urandom(6).hex()}.tmp")
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+        os.replace(temporary, entry)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass

@@ -1,0 +1,373 @@
+"""The run-level replay at the console entry point (nbrefactor/cli/replay.py): an unchanged
+`nbrefactor audit` prints the recorded run's exact output (stdout, stderr, exit code) without
+auditing; any change to what the run read (a notebook's content, a new or deleted notebook in a
+walked folder, [tool.nbrefactor], a manifest, the arguments, nbrefactor's version) makes the next
+run a real audit; a file modified just before it was read (racy) is never trusted; concurrent runs
+share one cache. Every command is a real `python -m nbrefactor` process; `$NBREFACTOR_REPLAY_LOG`
+says what each run did, and the outputs are compared with a `--no-cache` run's."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from nbfactory import project, write_notebook
+
+from nbrefactor.cli import replay
+
+REPO = Path(__file__).resolve().parent.parent
+PAST = time.time() - 3600  # older than replay.RACY_NS: a recorded run trusts these files' stat
+
+LEAKY = "import pandas as pd\nimport requests\ndf = pd.read_csv('/home/alice/data/train.csv')"
+SEEDLESS = "import numpy as np\nx = np.random.rand(3)"
+
+
+def age(root: Path) -> None:
+    """Set every file's and folder's modification time an hour back (as for files not touched
+    just before the audit; their ctime stays recent, which the replay compares but does not
+    treat as racy)."""
+    for folder, dirs, files in os.walk(root):
+        for name in files + dirs:
+            os.utime(os.path.join(folder, name), (PAST, PAST))
+    os.utime(root, (PAST, PAST))
+
+
+@pytest.fixture
+def work(tmp_path):
+    (tmp_path / "proj").mkdir()
+    root = project(tmp_path / "proj", {"requirements.txt": "pandas\n"})
+    write_notebook(root / "a.ipynb", [LEAKY])
+    write_notebook(root / "sub" / "b.ipynb", [SEEDLESS])
+    age(root)
+    return Runner(tmp_path, root)
+
+
+class Runner:
+    def __init__(self, tmp_path: Path, root: Path) -> None:
+        self.tmp, self.root, self.log = tmp_path, root, tmp_path / "replay.log"
+        self.env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_STEP_SUMMARY", "NBREFACTOR_REPLAY_LOG")}
+        self.env.update(PYTHONPATH=str(REPO), NBREFACTOR_CACHE_DIR=str(tmp_path / "cache"), NBREFACTOR_REPLAY_LOG=str(self.log))
+
+    def run(self, *args: str, env: dict | None = None) -> tuple[str, str, int]:
+        done = subprocess.run(
+            [sys.executable, "-m", "nbrefactor", "audit", *args], cwd=self.tmp, env={**self.env, **(env or {})},
+            capture_output=True, text=True, timeout=300, check=False,
+        )
+        return done.stdout, done.stderr, done.returncode
+
+    def said(self) -> list[str]:
+        """What the runs since the last call did, one line each."""
+        lines = self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else []
+        self.log.write_text("", encoding="utf-8")
+        return lines
+
+
+FORMATS = ("text", "concise", "json", "sarif", "github")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_replay_prints_the_recorded_run_byte_for_byte(work, fmt):
+    fresh = work.run("proj", "--format", fmt, "--no-cache")
+    assert work.said() == []  # --no-cache bypasses the replay altogether
+    cold = work.run("proj", "--format", fmt)
+    assert work.said() == ["miss: no entry for this invocation", "recorded"]
+    again = work.run("proj", "--format", fmt)
+    assert work.said() == ["replayed"]
+    assert again == cold == fresh
+    assert cold[2] == 1 and "PTH" in cold[0]  # findings: a real report was replayed, not an empty one
+
+
+def test_a_replay_carries_standard_error_and_the_exit_code_of_an_unreadable_notebook(work):
+    (work.root / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    age(work.root)
+    fresh = work.run("proj", "--format", "json", "--no-cache")
+    cold = work.run("proj", "--format", "json")
+    again = work.run("proj", "--format", "json")
+    assert work.said()[-2:] == ["recorded", "replayed"]
+    assert again == cold == fresh
+    assert cold[2] == 2 and "broken.ipynb" in cold[1]
+
+
+def test_a_replay_imports_nothing_of_the_audit(work):
+    """`-X importtime` lists every module imported (on file descriptor 2, not through
+    sys.stderr, so it is not part of what is recorded)."""
+    env = {"PYTHONPROFILEIMPORTTIME": "1"}
+    work.run("proj", "--format", "json", env=env)
+    _, imports, _ = work.run("proj", "--format", "json", env=env)
+    assert work.said()[-1] == "replayed"
+    imported = {line.rsplit("|", 1)[-1].strip() for line in imports.splitlines() if line.startswith("import time:")}
+    assert "nbrefactor.cli.replay" in imported
+    for heavy in ("nbrefactor.cli.app", "nbrefactor.audit.engine", "argparse", "libcst", "rich", "json", "pathlib", "hashlib"):
+        assert heavy not in imported
+
+
+def edit_notebook(work):
+    write_notebook(work.root / "sub" / "b.ipynb", [SEEDLESS + "\nimport pandas as pd\npd.read_csv('/home/bob/x.csv')"])
+
+
+def add_notebook(work):
+    write_notebook(work.root / "sub" / "c.ipynb", [LEAKY])
+
+
+def delete_notebook(work):
+    (work.root / "sub" / "b.ipynb").unlink()
+
+
+def change_config(work):
+    (work.root / "pyproject.toml").write_text('[tool.nbrefactor]\nignore = ["PTH"]\n', encoding="utf-8")
+
+
+def change_manifest(work):
+    (work.root / "requirements.txt").write_text("pandas\nrequests\n", encoding="utf-8")
+
+
+def add_manifest_beside(work):
+    (work.root / "sub" / "requirements.txt").write_text("numpy\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change", [edit_notebook, add_notebook, delete_notebook, change_config, change_manifest, add_manifest_beside],
+)
+def test_a_change_to_anything_the_audit_read_makes_the_next_run_a_real_audit(work, change):
+    before = work.run("proj", "--format", "json")
+    assert work.run("proj", "--format", "json") == before
+    assert work.said()[-1] == "replayed"
+    change(work)
+    after = work.run("proj", "--format", "json")
+    said = work.said()
+    assert said[0].startswith("miss: "), said
+    assert after == work.run("proj", "--format", "json", "--no-cache")  # what a real audit of the new state says
+    assert after != before  # (each change above changes the findings, so a stale replay would show)
+
+
+def test_the_same_edit_with_the_old_modification_time_is_still_seen(work):
+    """A tool that restores a file's mtime after editing it, keeping its size: the inode change
+    time (which `utime` cannot set back) still differs."""
+    before = work.run("proj", "--format", "json")
+    work.run("proj", "--format", "json")
+    assert work.said()[-1] == "replayed"
+    notebook = work.root / "a.ipynb"
+    text = notebook.read_text(encoding="utf-8")
+    swapped = text.replace("alice", "carol")  # same length
+    assert len(swapped) == len(text) and swapped != text
+    time.sleep(0.05)
+    notebook.write_text(swapped, encoding="utf-8")
+    os.utime(notebook, (PAST, PAST))
+    after = work.run("proj", "--format", "json")
+    said = work.said()
+    assert said[0].startswith("miss: changed ") and said[0].endswith("a.ipynb"), said
+    assert "carol" in after[0] and "alice" not in after[0]
+    assert after != before
+
+
+def test_other_arguments_and_another_version_are_other_entries(work, monkeypatch):
+    work.run("proj", "--format", "json")
+    work.said()
+    selected = work.run("proj", "--format", "json", "--select", "PTH")
+    assert work.said()[0] == "miss: no entry for this invocation"
+    assert selected == work.run("proj", "--format", "json", "--select", "PTH", "--no-cache")
+    assert work.run("proj", "--format", "json")[0] != selected[0]
+    assert work.said() == ["replayed"]  # the first invocation's entry is still there
+    # nbrefactor's version is part of the invocation that names and opens an entry
+    import nbrefactor
+
+    words = ["audit", "proj", "--format", "json"]
+    current = replay._invocation(words)
+    monkeypatch.setattr(nbrefactor, "__version__", nbrefactor.__version__ + ".post1")
+    assert replay._invocation(words) != current
+    assert replay._entry_path(replay._invocation(words)) != replay._entry_path(current)
+
+
+def test_an_edited_nbrefactor_source_file_is_a_miss(tmp_path):
+    """An edited checkout (same version string): the package's files are read by the cache's code
+    digest, so each is a recorded dependency."""
+    import shutil
+
+    copy = tmp_path / "src"
+    shutil.copytree(REPO / "nbrefactor", copy / "nbrefactor", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "rules", copy / "rules")
+    (tmp_path / "proj").mkdir()
+    root = project(tmp_path / "proj")
+    write_notebook(root / "a.ipynb", [LEAKY])
+    age(tmp_path)
+    runner = Runner(tmp_path, root)
+    runner.env.update(PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
+    first = runner.run("proj", "--format", "json")
+    assert runner.run("proj", "--format", "json") == first
+    assert runner.said()[-1] == "replayed"
+    report = copy / "nbrefactor" / "report" / "json_report.py"
+    report.write_text(report.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    os.utime(report, (PAST, PAST))
+    assert runner.run("proj", "--format", "json") == first
+    assert runner.said()[0].startswith("miss: changed")
+
+
+def test_a_file_modified_just_before_it_was_read_is_not_trusted(work):
+    """git's racy-clean rule: a notebook written within RACY_NS of the run could be written again
+    in the same timestamp tick without changing its stat, so that run is not recorded."""
+    write_notebook(work.root / "sub" / "b.ipynb", [SEEDLESS + "\nprint(1)"])  # just now
+    first = work.run("proj", "--format", "json")
+    said = work.said()
+    assert said[-1].startswith("not recorded: racy: ") and "b.ipynb" in said[-1]
+    second = work.run("proj", "--format", "json")
+    assert work.said()[0] == "miss: no entry for this invocation"  # a real audit again
+    assert second == first
+
+
+def test_runs_that_write_files_are_not_recorded(work, tmp_path):
+    out = tmp_path / "report.json"
+    for _ in range(2):
+        work.run("proj", "--format", "json", "--output", str(out))
+    said = work.said()
+    assert said.count("replayed") == 0
+    # (written atomically: a temporary file beside the report, then a rename)
+    assert any(line.startswith(f"not recorded: wrote {tmp_path}{os.sep}.report.json.") for line in said), said
+
+
+def test_concurrent_runs_share_one_cache(work):
+    fresh = work.run("proj", "--format", "json", "--no-cache")
+    with ThreadPoolExecutor(4) as pool:
+        outputs = list(pool.map(lambda _: work.run("proj", "--format", "json"), range(4)))
+    assert all(o == fresh for o in outputs)
+    with ThreadPoolExecutor(3) as pool:
+        outputs = list(pool.map(lambda _: work.run("proj", "--format", "json"), range(3)))
+    assert all(o == fresh for o in outputs)
+    said = work.said()
+    assert said.count("recorded") >= 1 and said[-3:] == ["replayed"] * 3
+    runs = list((work.tmp / "cache" / "v1" / "runs").iterdir())
+    assert len(runs) == 1 and not runs[0].name.startswith(".")  # no temporary file left behind
+
+
+def test_a_broken_entry_is_a_miss(work):
+    first = work.run("proj", "--format", "json")
+    (entry,) = (work.tmp / "cache" / "v1" / "runs").iterdir()
+    entry.write_bytes(entry.read_bytes()[:100])
+    work.said()
+    assert work.run("proj", "--format", "json") == first
+    assert work.said() == ["miss: no entry for this invocation", "recorded"]
+
+
+# --- the light module mirrors a few things it must not import ---------------------------------
+
+
+def test_the_cache_root_is_the_caches(monkeypatch, tmp_path):
+    from nbrefactor.audit.cache import default_cache_root
+
+    for env in ({"NBREFACTOR_CACHE_DIR": str(tmp_path / "c")}, {"XDG_CACHE_HOME": str(tmp_path / "x")}, {"HOME": str(tmp_path)}):
+        for name in ("NBREFACTOR_CACHE_DIR", "XDG_CACHE_HOME"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert Path(replay.cache_root()) == default_cache_root()
+
+
+def test_the_projections_agree_with_the_functions_they_mirror(tmp_path):
+    from nbrefactor.audit import project as project_mod
+
+    folder = tmp_path / "above"
+    for name in ("mod.py", "x.py.txt", "requirements.txt", "requirements-dev.txt", "requirements", "setup.cfg",
+                 "environment.yml", "pyproject.toml", "notes.md", ".py", "pkg/__init__.py", "pkg/inner.py",
+                 "scripts/run.py", "empty/.keep", "data.csv"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("", encoding="utf-8")
+    (folder / "dir.py").mkdir()
+    names, folders = replay._projection("modules", str(folder))
+    packages = {f for f in folders if (folder / f / "__init__.py").exists()}
+    assert set(names) | packages == project_mod._local_modules(folder, strict=True)
+    assert set(folders) == {"pkg", "scripts", "empty", "dir.py"}
+    manifests = replay._projection("manifests", str(folder))
+    assert [folder / n for n in sorted(manifests)] == sorted(project_mod.manifest_candidates(folder))
+    recorded = (names, folders)
+    (folder / "scratch").mkdir()  # a new folder that is not a package: no change
+    assert replay._modules_hold(str(folder), replay._projection("modules", str(folder)), recorded)
+    (folder / "new").mkdir()
+    (folder / "new" / "__init__.py").write_text("", encoding="utf-8")
+    assert not replay._modules_hold(str(folder), replay._projection("modules", str(folder)), recorded)
+    (folder / "new" / "__init__.py").unlink()
+    (folder / "other.py").write_text("", encoding="utf-8")
+    assert not replay._modules_hold(str(folder), replay._projection("modules", str(folder)), recorded)
+
+
+def test_old_run_entries_are_pruned_with_the_cache(work):
+    from nbrefactor.audit.cache import prune
+
+    work.run("proj", "--format", "json")
+    (entry,) = (work.tmp / "cache" / "v1" / "runs").iterdir()
+    kept = prune(work.tmp / "cache" / "v1", max_age=3600, max_size=2**30)
+    assert entry.exists() and kept.kept >= 1
+    os.utime(entry, (PAST - 7200, PAST - 7200))
+    prune(work.tmp / "cache" / "v1", max_age=3600, max_size=2**30)
+    assert not entry.exists()
+
+
+def test_no_cache_abbreviated_as_argparse_accepts_it_bypasses_the_replay(work):
+    assert not replay._eligible(["audit", "proj", "--no-ca"])
+    assert not replay._eligible(["audit", "proj", "--no-cache"])
+    assert not replay._eligible(["audit", "-"])
+    work.run("proj", "--format", "json", "--no-ca")
+    assert work.said() == []
+    assert not (work.tmp / "cache" / "v1" / "runs").exists()
+
+
+def test_a_new_folder_without_modules_above_the_project_is_not_a_change(tmp_path):
+    """The folders above a notebook without a project root (here: `above`, which is also where
+    the cache lives, as in benchmarks/bench_peers.py) gain folders all the time; only a new
+    module or package there changes the audit."""
+    above = tmp_path / "above"
+    write_notebook(above / "nbs" / "a.ipynb", [LEAKY])
+    (above / ".git").mkdir()  # the project root: discovery stops here
+    age(tmp_path)
+    runner = Runner(tmp_path, above / "nbs")
+    runner.env["NBREFACTOR_CACHE_DIR"] = str(above / "cache")
+    first = runner.run("above/nbs", "--format", "json")
+    assert runner.said()[-1] == "recorded"
+    (above / "scratch").mkdir()
+    assert runner.run("above/nbs", "--format", "json") == first
+    assert runner.said() == ["replayed"]
+    (above / "helpers").mkdir()
+    (above / "helpers" / "__init__.py").write_text("", encoding="utf-8")
+    assert runner.run("above/nbs", "--format", "json") == runner.run("above/nbs", "--format", "json", "--no-cache")
+    assert runner.said()[0] == "miss: changed modules " + str(above)
+
+
+def test_a_path_that_was_absent_and_now_exists_is_a_change(work):
+    """`sub/.git` was checked for (is `sub` a project root?) and absent: created, `sub` becomes
+    the root of its notebook's project and the manifests above it no longer apply."""
+    work.run("proj", "--format", "json")
+    work.run("proj", "--format", "json")
+    assert work.said()[-1] == "replayed"
+    (work.root / "sub" / ".git").mkdir()
+    after = work.run("proj", "--format", "json")
+    assert work.said()[0] == f"miss: now exists {work.root / 'sub' / '.git'}"
+    assert after == work.run("proj", "--format", "json", "--no-cache")
+
+
+def test_runs_that_start_a_process_are_not_recorded(work):
+    """`--changed` asks git which notebooks changed: its answer is not a file the replay could
+    check, so such a run is never recorded."""
+    from nbfactory import git
+
+    git(work.tmp, "init", "-q")
+    git(work.tmp, "add", "proj")
+    git(work.tmp, "commit", "-qm", "start")
+    write_notebook(work.root / "sub" / "c.ipynb", [LEAKY])
+    age(work.root)
+    first = work.run("proj", "--format", "json", "--changed")
+    second = work.run("proj", "--format", "json", "--changed")
+    said = work.said()
+    assert "c.ipynb" in first[0], first
+    assert second == first
+    assert said.count("not recorded: started a process (subprocess)") == 2 and "replayed" not in said
+
+
+def test_the_console_script_and_the_module_enter_through_the_replay():
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["nbrefactor"] == "nbrefactor.cli.replay:main"
+    assert "from nbrefactor.cli.replay import main" in (REPO / "nbrefactor" / "__main__.py").read_text(encoding="utf-8")
