@@ -10,5 +10,7 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 # Two workers (the machines have 2 cores); a file's tests stay on one worker so module-scoped
-# fixtures (a migrated corpus, a kfp run) are built once.
-python -m pytest -n auto --dist loadfile "$@"
+# fixtures (a migrated corpus, a kfp run) are built once. --no-loadscope-reorder: by default xdist
+# queues the files with most tests first, which put test_fidelity.py (one test, a third of the
+# suite's CPU) last, alone on one worker; tests/conftest.py orders the longest files first instead.
+python -m pytest -n auto --dist loadfile --no-loadscope-reorder "$@"

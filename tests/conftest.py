@@ -132,3 +132,30 @@ def _private_result_cache(tmp_path_factory):
         os.environ.pop("NBREFACTOR_CACHE_DIR", None)
     else:
         os.environ["NBREFACTOR_CACHE_DIR"] = previous
+
+
+# The test files that take longest, longest first (wall time measured one file at a time, in
+# docs/testing.md). CI runs `-n auto --dist loadfile --no-loadscope-reorder`: the workers take whole
+# files from one queue in collection order. xdist's default order (most tests first) put
+# test_fidelity.py (one test, a third of the suite's CPU: ~100 models migrated, then each verified)
+# last, running on alone at the end; collected first, it runs beside everything else and short
+# files fill in at the end. xdist queues the next file
+# behind a worker that has 2 tests or fewer left: the first file goes to one worker, the second to
+# the other, and the third waits behind test_fidelity.py (its one test), so the third is a quick
+# one (test_ipython.py: 134 tests, seconds). Tests inside a file keep their order; a file not named
+# here keeps its place after these.
+SLOWEST_FILES_FIRST = (
+    "test_fidelity.py", "test_kfp.py", "test_ipython.py",
+    "test_batch.py", "test_device_config.py", "test_drift_parameters.py", "test_generated_packages.py",
+    "test_random_state.py", "test_compiler_fidelity.py", "test_mlflow_tracking.py", "test_chained_fit.py",
+    "test_kfp_cluster.py", "test_prove.py", "test_dvc.py", "test_runtime_drift.py", "test_search_model.py",
+    "test_verify.py", "test_credential_flow.py", "test_runtime_validation.py", "test_recorded_values.py",
+    "test_report_browser.py", "test_verify_limits.py", "test_model_tracking.py", "test_verify_hermetic.py",
+    "test_framework_flavours.py", "test_verify_chance.py", "test_verify_displays.py", "test_prove_cache.py",
+    "test_golden_packages.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(SLOWEST_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # a stable sort
