@@ -81,3 +81,12 @@ def test_the_digest_sees_a_changed_file(tmp_path):
     (tmp_path / "notes.txt").write_text("not in the wheel")  # what the wheel does not carry does not count
     serving.write_bytes((SOURCE / "serving.py").read_bytes())
     assert source_digest(tmp_path) == before
+
+
+def test_nbrefactor_depends_on_the_runtime_version_this_repository_holds():
+    # A bump of the runtime without the compiler's pin makes the project uninstallable
+    # (the resolver finds no nbrefactor-runtime of the old version).
+    root = Path(__file__).resolve().parent.parent
+    runtime_version = tomllib.loads((root / "runtime" / "pyproject.toml").read_text())["project"]["version"]
+    dependencies = tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert f"nbrefactor-runtime=={runtime_version}" in dependencies
