@@ -250,7 +250,7 @@ def test_pre_commit_hook_definition():
     import tomllib
 
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
-    assert scripts["nbrefactor"] == "nbrefactor.cli.app:main"  # the entry's executable exists
+    assert scripts["nbrefactor"] == "nbrefactor.cli.replay:main"  # the entry's executable exists
 
 
 def test_pre_commit_style_invocation_with_configured_baseline(tmp_path, monkeypatch, capsys):
