@@ -20,6 +20,7 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
+from nbrefactor.audit.analysis import python_tree
 from nbrefactor.compile.plan import ModelPlan
 
 DEFAULT_BACKEND = "tensorflow"  # Keras 3's own default when KERAS_BACKEND is unset
@@ -88,7 +89,7 @@ def keras_backend(plan: ModelPlan, keras_pin: str = "") -> Optional[KerasBackend
             if ca.facts.syntax_error is not None or not ca.masked.is_python:
                 continue
             try:
-                tree = ast.parse(ca.masked.python)
+                tree = python_tree(ca.masked.python)  # the audit's tree of the cell, parsed once per run
             except (SyntaxError, ValueError):
                 continue
             for statement in tree.body:

@@ -24,7 +24,7 @@ from typing import Any, Mapping, Optional
 
 import libcst as cst
 
-from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell
+from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell, python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.dataflow import NameFlow, def_use, link_groups
 from nbrefactor.compile.random_state import carry_random_state
@@ -555,7 +555,7 @@ def secret_names(facts: NotebookFacts, catalog: Catalog) -> dict[str, tuple[int,
         if ca.facts.syntax_error is not None or not ca.masked.is_python:
             continue
         try:
-            tree = ast.parse(ca.masked.python)
+            tree = python_tree(ca.masked.python)  # the audit's tree of the cell, parsed once per run
         except (SyntaxError, ValueError):
             continue
         for stmt in tree.body:
