@@ -4,11 +4,7 @@ line binds, and a tracked run registers it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
+from generated_suite import run_tracked_pipeline
 from nbfactory import project, write_notebook
 
 CELLS = [
@@ -40,7 +36,6 @@ def test_a_chained_fit_is_training_and_its_bound_name_the_model(tmp_path):
 
 
 def test_a_tracked_run_registers_the_chained_fit_model(tmp_path):
-    from mlflow import MlflowClient
     from nbrefactor.config import Settings
     from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths
 
@@ -48,17 +43,7 @@ def test_a_tracked_run_registers_the_chained_fit_model(tmp_path):
     out = tmp_path / "out"
     results, _ = migrate_paths([str(path)], Settings(), MigrateOptions(out=out))
     assert [r.status for r in results] == ["migrated"]
-    package = out / "chained"
-    work = tmp_path / "run"
-    work.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "NBREFACTOR_NO_TRACKING", "NB_NO_TRACKING")}
-    env["PYTHONPATH"] = str(package / "src")
-    script = "from chained import config, pipeline\npipeline.run(config.Config(artifacts_dir='artifacts'))\n"
-    done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    uri = f"sqlite:///{work / 'artifacts' / 'mlflow.db'}"
-    client = MlflowClient(uri)
-    version = client.get_model_version_by_alias("chained", "candidate")
+    uri, client, version = run_tracked_pipeline(out / "chained", tmp_path / "run")
     run = client.get_run(version.run_id)
     assert run.data.params  # the run is the package's tracked run, with its config
     import mlflow

@@ -7,12 +7,12 @@ site's data flow says which name holds the trained model; the last evaluation pi
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
+from generated_suite import run_tracked_pipeline
 from nbfactory import project, write_notebook
 
 TORCH_MISSING = "torch is not installed (scripts/venv.sh installs torch==2.13.0+cpu with the test extras and warns when it cannot)"
@@ -103,7 +103,6 @@ def _notebook_predictions(tmp_path, cells, name):
 
 def test_a_tracked_run_registers_the_model_a_notebook_function_trained(tmp_path):
     pytest.importorskip("torch", reason=TORCH_MISSING)
-    from mlflow import MlflowClient
     from nbrefactor.config import Settings
     from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths
 
@@ -113,17 +112,7 @@ def test_a_tracked_run_registers_the_model_a_notebook_function_trained(tmp_path)
     # the one review item here: torch is this machine's local `+cpu` build, pinned as the release
     assert [r.status for r in results] in (["migrated"], ["migrated-with-review"])
     assert all("torch" in item.what for item in results[0].emitted.review)
-    package = out / "trainfn"
-    work = tmp_path / "run"
-    work.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "NBREFACTOR_NO_TRACKING", "NB_NO_TRACKING")}
-    env["PYTHONPATH"] = str(package / "src")
-    script = "from trainfn import config, pipeline\npipeline.run(config.Config(artifacts_dir='artifacts'))\n"
-    done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    uri = f"sqlite:///{work / 'artifacts' / 'mlflow.db'}"
-    client = MlflowClient(uri)
-    version = client.get_model_version_by_alias("trainfn", "candidate")
+    uri, client, version = run_tracked_pipeline(out / "trainfn", tmp_path / "run")
     run = client.get_run(version.run_id)
     assert run.data.params
 
