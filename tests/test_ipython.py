@@ -242,3 +242,41 @@ def test_line_numbers_after_magics_are_exact():
     facts = analyse_notebook(Notebook("nb.ipynb", (Cell(1, "code", source),))).cells[0].facts
     assert [(r.name, r.line, r.column) for r in facts.reads] == [("print", 6, 1), ("undefined_name", 6, 7)]
     assert [(d.name, d.line) for d in facts.defined] == [("os", 3), ("files", 5)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "%bash\nhead taxi-train.csv",  # fair check 2: a Datalab-era notebook, the cell's output is the file's head
+        "%bash\ngsutil cp gs://bucket/x.csv .\nwc -l x.csv",
+        "%sh\nfor f in *.csv; do echo $f; done",
+        "%html\n<b>done</b>",
+    ],
+)
+def test_a_single_percent_other_language_cell_magic_is_its_cell_magic_not_a_syntax_error(source):
+    ca = analyse_notebook(Notebook("nb.ipynb", (Cell(1, "code", source),))).cells[0]
+    assert ca.facts.syntax_error is None
+    assert ca.masked.is_python is False
+    name = source.split("\n")[0][1:]
+    assert ca.masked.cell_magic == name
+    assert [(m.line, m.kind, m.name) for m in ca.masked.magics] == [(1, "cell_magic", name)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "%sql SELECT 1\nrows = 1",  # a line magic, then Python: kept as written
+        "%bash ls\nx = 1",
+        "%timeit sum(range(3))\ny = 2",  # not an other-language magic
+    ],
+)
+def test_a_single_percent_magic_followed_by_python_stays_python(source):
+    ca = analyse_notebook(Notebook("nb.ipynb", (Cell(1, "code", source),))).cells[0]
+    assert ca.masked.is_python is True and ca.masked.cell_magic is None
+    assert ca.facts.syntax_error is None
+    assert [m.kind for m in ca.masked.magics] == ["line_magic"]
+
+
+def test_a_single_percent_cell_magic_of_python_code_keeps_its_syntax_error():
+    ca = analyse_notebook(Notebook("nb.ipynb", (Cell(1, "code", "%time\nx = (1,"),))).cells[0]
+    assert ca.facts.syntax_error is not None

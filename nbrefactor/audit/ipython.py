@@ -9,6 +9,7 @@ in the cell, and Python nested under `%%time`/`%%capture` stays visible.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from typing import Collection, Optional, Sequence
@@ -121,7 +122,38 @@ def mask_cell(source: str, shadowed: Collection[str] = ()) -> MaskedCell:
                     continued = lines[j].rstrip().endswith("\\")
                 continue
         in_string, depth, continued = _scan(line, in_string, depth)
-    return MaskedCell("\n".join(out), tuple(magics), cell_magic, is_python=True, dedent=dedent)
+    masked = "\n".join(out)
+    if cell_magic is None and first is not None:
+        single = _single_percent_cell_magic(lines, first, masked)
+        if single is not None:
+            return MaskedCell("\n".join("" for _ in lines), (MagicLine(first + 1, "cell_magic", *single, lines[first]),),
+                              single[0], is_python=False, dedent=dedent)
+    return MaskedCell(masked, tuple(magics), cell_magic, is_python=True, dedent=dedent)
+
+
+# Cell magics whose body is another language. Written with one `%` alone on a cell's first line
+# (`%bash` then shell lines), such a cell ran as that cell magic where it was saved (Google's
+# Datalab kernels register `%bash` as a line-and-cell magic; its outputs are the body's), and the
+# body is not Python either way: not a syntax error of the notebook.
+OTHER_LANGUAGE_CELL_MAGICS = frozenset(
+    {"bash", "sh", "script", "html", "javascript", "js", "latex", "markdown", "svg", "perl", "ruby", "sql", "bigquery"}
+)
+
+
+def _single_percent_cell_magic(lines: list[str], first: int, masked: str) -> Optional[tuple[str, str]]:
+    """(name, args) when the first code line is `%bash` (or another other-language cell magic with
+    one `%`), code lines follow, and the cell as masked is not valid Python; else None."""
+    header = lines[first].strip()
+    match = _MAGIC_NAME.match(header)
+    if not header.startswith("%") or header.startswith("%%") or match is None:
+        return None
+    if match.group(1) not in OTHER_LANGUAGE_CELL_MAGICS or not any(line.strip() for line in lines[first + 1 :]):
+        return None
+    try:
+        compile(masked, "<cell>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return match.group(1), header[match.end():].strip()
+    return None  # `%sql SELECT 1` on its line, then Python: a line magic and Python, as written
 
 
 def _first_code_line(lines: list[str]) -> Optional[int]:
