@@ -355,8 +355,9 @@ _HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
 _IMPORT_FALLBACK = re.compile(r"^\s*except\b.*\b(?:ImportError|ModuleNotFoundError)\b")
 
 
-def hosted_only(lines: list[str], line: int) -> bool:
-    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test?"""
+def hosted_only(lines: list[str], line: int, import_fallback: bool = True) -> bool:
+    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test (or,
+    with `import_fallback`, an `except ImportError:` block)?"""
     if not 0 < line <= len(lines):
         return False
     text = lines[line - 1]
@@ -366,7 +367,7 @@ def hosted_only(lines: list[str], line: int) -> bool:
             continue
         level = len(above) - len(above.lstrip())
         if level < indent:
-            if _HOSTED_GUARD.match(above) or _IMPORT_FALLBACK.match(above):
+            if _HOSTED_GUARD.match(above) or (import_fallback and _IMPORT_FALLBACK.match(above)):
                 return True
             indent = level
             if level == 0:

@@ -13,6 +13,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules.dependencies import hosted_only
 
 _SUBPROCESS = frozenset({"os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
                          "subprocess.check_output", "subprocess.Popen", "subprocess.getoutput"})
@@ -40,6 +41,12 @@ class FetchCatalog:
     # what → (why it is not reproducible, the fix), for entries that say their own (an upload
     # by a person is not "whatever the remote side serves")
     explained: tuple[tuple[str, str, str], ...] = ()
+    # shell programs described their own way (`git clone` "clones a repository"), and skipped in
+    # a Colab/Kaggle-only block
+    program_what: tuple[tuple[tuple[str, ...], str], ...] = ()
+
+    def shell_what(self, program: tuple[str, ...]) -> str:
+        return next((what for p, what in self.program_what if p == program), _SHELL_WHAT)
 
 
 def fetch_catalog(catalog: Catalog) -> FetchCatalog:
@@ -65,12 +72,17 @@ def _build(catalog: Catalog) -> FetchCatalog:
         (frozenset(str(m) for m in c.get("methods", ())), str(c.get("requires_import", "")), str(c.get("what", "downloads data")))
         for c in data.get("method", ())
     )
-    programs = tuple(tuple(str(p).split()) for p in data.get("shell", {}).get("programs", ()))
+    shell_fetches = [c for c in data.get("shell_fetch", ()) if str(c.get("program", "")).split()]
+    program_what = tuple((tuple(str(c["program"]).split()), str(c.get("what", _SHELL_WHAT))) for c in shell_fetches)
+    programs = tuple(tuple(str(p).split()) for p in data.get("shell", {}).get("programs", ())) + tuple(p for p, _ in program_what)
     explained = tuple(
         (str(c["what"]), str(c["consequence"]), str(c.get("fix", _FIX)))
-        for c in data.get("call", ()) if "what" in c and "consequence" in c
+        for c in (*data.get("call", ()), *shell_fetches) if "what" in c and "consequence" in c
     )
-    return FetchCatalog(calls, methods, programs, explained)
+    return FetchCatalog(calls, methods, programs, explained, program_what)
+
+
+_SHELL_WHAT = "downloads data in a shell command"
 
 
 _CONSEQUENCE = "the input is whatever the remote side serves on the day"
@@ -124,7 +136,8 @@ def _call_fetch(
     return None
 
 
-def _shell_fetch(command: str, catalog: FetchCatalog) -> bool:
+def _shell_fetch(command: str, catalog: FetchCatalog) -> Optional[tuple[str, ...]]:
+    """The fetching program `command` runs (its words), or None."""
     try:
         words = shlex.split(command, comments=True)
     except ValueError:
@@ -135,8 +148,15 @@ def _shell_fetch(command: str, catalog: FetchCatalog) -> bool:
             continue
         for program in catalog.programs:
             if tuple(words[start : start + len(program)]) == program:
-                return True
-    return False
+                return program
+    return None
+
+
+def _hosted_setup(catalog: FetchCatalog, program: tuple[str, ...], lines: list[str], line: int) -> bool:
+    """A `git clone` inside `if IS_COLAB:` sets up the hosted runtime only (as PTH003 treats its
+    `!wget` of a helper script); data fetches stay reported wherever they are. A clone under
+    `except ImportError:` stays reported: what it fetches is not in any manifest."""
+    return any(p == program for p, _ in catalog.program_what) and hosted_only(lines, line, import_fallback=False)
 
 
 def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, str, str]]:
@@ -157,14 +177,16 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
         lines = ca.lines
         for magic in ca.magics:
             if magic.kind == "shell" or (magic.kind in {"line_magic", "automagic"} and magic.name in {"system", "sx"}):
-                if _shell_fetch(magic.args, catalog):
+                program = _shell_fetch(magic.args, catalog)
+                if program and not _hosted_setup(catalog, program, lines, magic.line):
                     column = len(magic.text) - len(magic.text.lstrip()) + 1
-                    yield ca, magic.line, column, "downloads data in a shell command", magic.text.strip()
+                    yield ca, magic.line, column, catalog.shell_what(program), magic.text.strip()
         if ca.masked.cell_magic in _SHELL_CELLS:
             for number in range(2, len(lines) + 1):
-                if _shell_fetch(lines[number - 1], catalog):
+                program = _shell_fetch(lines[number - 1], catalog)
+                if program:
                     text = lines[number - 1]
-                    yield ca, number, len(text) - len(text.lstrip()) + 1, "downloads data in a shell command", text.strip()
+                    yield ca, number, len(text) - len(text.lstrip()) + 1, catalog.shell_what(program), text.strip()
         for call in ca.facts.calls:
             what = _call_fetch(facts, call, catalog, imported, star_modules, local)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
@@ -175,8 +197,9 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                     words = [s.value for s in ca.facts.strings
                              if call.line <= s.line <= call.end_line and (s.line, s.column) >= (call.line, call.column)]
                     command = words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)
-                    if words and _shell_fetch(command, catalog):
-                        what = "downloads data in a shell command"
+                    program = _shell_fetch(command, catalog) if words else None
+                    if program and not _hosted_setup(catalog, program, lines, call.line):
+                        what = catalog.shell_what(program)
             if what is not None:
                 yield ca, call.line, call.column, what, text.strip()
 
@@ -196,7 +219,9 @@ class RuntimeDownload(Rule):
         "`nltk.download`, PyTorch Geometric datasets, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
         "from a star import such as `from fastai.vision.all import *`: it is looked up under each star-imported module), "
-        "and `kaggle competitions download`/`gdown`/`huggingface-cli download` in `!` lines, "
+        "and `kaggle competitions download`/`gdown`/`huggingface-cli download` and `git clone` (code or data "
+        "at whatever the default branch holds; not inside an `if` testing for Colab or Kaggle, which sets up the "
+        "hosted runtime only) in `!` lines, "
         "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls; the result of a BigQuery query or "
         "table read when the notebook runs (`client.query(sql).to_dataframe()` with `google.cloud.bigquery` "
         "imported, `pd.read_gbq`). Colab's interactive "
@@ -225,6 +250,10 @@ class RuntimeDownload(Rule):
             "model = AutoModel.from_pretrained('./models/bert')\ntok = AutoModel.from_pretrained('bert-base-uncased', local_files_only=True)",
         )),
         Example(cells=("!kaggle --version", "import subprocess\nsubprocess.run(['ls', 'data'])", "from sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)")),
+        # A clone that sets up Colab only; `git status` fetches nothing.
+        Example(cells=(
+            'import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    !git clone https://github.com/example-org/course-utils\n!git status',
+        )),
     )
     failing = (
         Example(
@@ -244,6 +273,14 @@ class RuntimeDownload(Rule):
                 "from kaggle.api.kaggle_api_extended import KaggleApi\napi = KaggleApi()\napi.competition_download_files('titanic')",
             ),
             expect=((2, 1), (2, 2), (2, 3), (3, 1), (4, 2), (4, 3), (5, 3)),
+        ),
+        # The notebook's helper code cloned when the import fails: code fetched at run time.
+        Example(
+            cells=(
+                "try:\n    from course_utils import engine\nexcept ImportError:\n    !git clone --depth 1 https://github.com/example-org/course-utils\n    from course_utils import engine",
+                "import subprocess\nsubprocess.run(['git', 'clone', 'https://github.com/example-org/reviews-data'])",
+            ),
+            expect=((1, 4), (2, 2)),
         ),
         # Both splits of one dataset in a cell: one finding, the second call related.
         Example(
