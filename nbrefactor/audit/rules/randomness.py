@@ -561,7 +561,7 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
     out: draws silenced for RND001, and layer constructions whose weights are then loaded)."""
     unseeded: dict[str, list[Draw]] = {}
     loaded = _weights_loaded(ctx.facts)
-    timed = _timing_only(ctx.facts, rf.draws)
+    timed = _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws)
     for draw in rf.draws:
         if _replaced(draw, loaded) or (draw.ca.cell.index, draw.call.line, draw.call.column) in timed:
             continue
@@ -701,6 +701,64 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
     return frozenset(found)
 
 
+# --- random values that are only shown ----------------------------------------------------------
+
+# Calls that shuffle their argument in place: a bare `random.shuffle(items)` changes `items`.
+_IN_PLACE_DRAWS = frozenset({"shuffle"})
+# Method draws that only return a value (pandas' `df.sample(n)`); the others act on their
+# receiver (`learn.fine_tune(1)` trains, `t.uniform_()` fills `t`, `ds.shuffle(n)` is a pipeline).
+_VALUE_METHOD_DRAWS = frozenset({"sample"})
+_DISPLAY_CALLS = frozenset({"print", "display"})
+
+
+def _returns_a_value_only(draw: Draw) -> bool:
+    """A draw whose only effect is the value it returns (so a bare statement of it only shows it)."""
+    if "." not in draw.qualified:  # a method draw: `qualified` is the method's name
+        return draw.qualified in _VALUE_METHOD_DRAWS
+    last = draw.qualified.rsplit(".", 1)[-1]
+    return last not in _IN_PLACE_DRAWS and not last.endswith("_") and ".init." not in draw.qualified
+
+
+def _display_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws whose value is only shown, never bound nor passed on: a module-level expression
+    statement that is the draw (`df.sample(10)`, `np.random.rand(3)`), a selection or method chain
+    on it (`df.sample(5).head()`, `df.sample(10)[["a", "b"]]`), or `print(…)`/`display(…)` of those.
+    A different sample on each run changes what is shown, not anything the notebook computes."""
+    trees: dict[int, ast.Module | None] = {}
+    found: set[Position] = set()
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function or draw.iteration is not None or not _returns_a_value_only(draw):
+            continue
+        if any(m.line == call.line for m in ca.magics):
+            continue
+        if ca.cell.index not in trees:
+            trees[ca.cell.index] = _parsed(ca)
+        parsed = trees[ca.cell.index]
+        statement = next(
+            (st for st in (parsed.body if parsed else ()) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None
+        )
+        if isinstance(statement, ast.Expr) and _shows_only(statement.value, call.line, {call.column - 1, call.column - 1 - ca.masked.dedent}):
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+def _shows_only(node: ast.expr, line: int, offsets: set[int]) -> bool:
+    """Is the draw at (line, offset) `node` itself, or the receiver of a selection/method chain
+    that `node` is, or the only argument of a print/display of such?"""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _DISPLAY_CALLS:
+        return len(node.args) == 1 and not node.keywords and _shows_only(node.args[0], line, offsets)
+    while True:
+        if isinstance(node, ast.Call) and node.lineno == line and node.col_offset in offsets:
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value  # `.head()` of the sample
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value  # `.T`, `[cols]` of the sample
+        else:
+            return False
+
+
 def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
     """A layer construction whose initial weights are replaced by loaded ones (`load_weights`,
     `weights="imagenet"`): its draw does not matter."""
@@ -760,7 +818,11 @@ class UnseededRandom(Rule):
         "`pretrained=True`): their random initial weights are replaced. Nor are random inputs that "
         "only feed a timing: draws in a `%%timeit` cell, and `L = <draw>` when every other read of "
         "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`): the time does not "
-        "depend on the numbers. `random.seed()` / `np.random.seed()` with no argument re-seed from "
+        "depend on the numbers. Nor are draws whose value is only shown: an expression statement that "
+        "is the draw (`df.sample(10)`, `np.random.rand(3)`), a selection or method chain on it "
+        "(`df.sample(5).head()`), or `print`/`display` of one; a different sample changes what is "
+        "shown, not what the notebook computes (an in-place `random.shuffle(items)` stays reported). "
+        "`random.seed()` / `np.random.seed()` with no argument re-seed from "
         "the operating system and do not count. It also reports generators created without a seed "
         "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
         "global seed came before, because they never read it. The catalogue is "
@@ -826,6 +888,12 @@ class UnseededRandom(Rule):
             "import torch\nfrom torch.utils.data import DataLoader\ntrain_dl = DataLoader(ds, batch_size=1, shuffle=True)\nspare = DataLoader(ds, shuffle=True)",
             "torch.manual_seed(1)\nweight = torch.randn(1)\nfor xb, yb in train_dl:\n    pass",
         )),
+        # Random rows only shown: a sample to look at, not to compute from.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\ndf = pd.DataFrame({'a': range(100)})",
+            "df.sample(10)",
+            "print(np.random.rand(3))\ndf.sample(5).head()",
+        )),
         # Not draws: a local variable named like a module, a deterministic DataLoader, df.sample(random_state=…).
         Example(cells=(
             "import torch\nimport pandas as pd\nfrom torch.utils.data import DataLoader",
@@ -869,6 +937,11 @@ class UnseededRandom(Rule):
             "import numpy as np\nx = np.random.rand(100)\n%timeit x.sum()",
             "%time total = x.sum()\nprint(x[:3])",
         ), expect=((1, 2),)),
+        # A sample only shown is left out; an in-place shuffle and a bound sample are draws.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\ndf = pd.DataFrame({'a': range(100)})\norder = np.arange(100)",
+            "df.sample(10)\nnp.random.shuffle(order)\nbatch = df.sample(5)",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
