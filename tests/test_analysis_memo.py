@@ -55,5 +55,5 @@ def test_the_memo_holds_a_bounded_number_of_characters(monkeypatch):
     for i in range(100):
         analyse_notebook(_notebook(f"value_{i} = {i} * 2", path=f"{i}.ipynb"))
         assert 0 < analysis._cells_chars <= 200
-        assert sum(len(source) for source, _ in analysis._CELLS) == analysis._cells_chars
+        assert sum(len(source) for source, *_ in analysis._CELLS) == analysis._cells_chars
     assert len(analysis._CELLS) < 20

@@ -280,3 +280,46 @@ def test_a_single_percent_magic_followed_by_python_stays_python(source):
 def test_a_single_percent_cell_magic_of_python_code_keeps_its_syntax_error():
     ca = analyse_notebook(Notebook("nb.ipynb", (Cell(1, "code", "%time\nx = (1,"),))).cells[0]
     assert ca.facts.syntax_error is not None
+
+
+REGISTERS_BACKEND = (
+    "import os\nfrom IPython.core.magic import register_cell_magic\n\n@register_cell_magic\ndef backend(line, cell):\n"
+    "    if os.environ.get('KERAS_BACKEND') == line.split()[-1]:\n        get_ipython().run_cell(cell)\n"
+    "    else:\n        print('This cell needs another backend')"
+)
+
+
+def test_a_cell_magic_the_notebook_registers_to_run_its_body_is_python():
+    # fair check 1: `%%backend torch` (the book's own magic) hid `grads` from the analysis.
+    facts = analyse_notebook(Notebook("nb.ipynb", (
+        Cell(1, "code", REGISTERS_BACKEND),
+        Cell(2, "code", "%%backend torch\nimport torch\ngrads = torch.ones(2)"),
+        Cell(3, "code", "print(grads)"),
+    )))
+    body = facts.cells[1]
+    assert body.masked.is_python and body.masked.cell_magic == "backend"
+    assert [d.name for d in body.facts.defined] == ["torch", "grads"]
+    assert [imp.module for imp in body.facts.imports] == ["torch"]
+
+
+@pytest.mark.parametrize(
+    "registering",
+    [
+        # registered, but its body is not run as Python
+        "from IPython.core.magic import register_cell_magic\n@register_cell_magic\ndef backend(line, cell):\n    print(cell.upper())",
+        # runs a cell, but is not a registered magic
+        "def backend(line, cell):\n    get_ipython().run_cell(cell)",
+    ],
+)
+def test_other_cell_magics_keep_their_body_out_of_the_analysis(registering):
+    facts = analyse_notebook(Notebook("nb.ipynb", (
+        Cell(1, "code", registering),
+        Cell(2, "code", "%%backend torch\ngrads = 1"),
+    )))
+    assert facts.cells[1].masked.is_python is False and facts.cells[1].facts.defined == ()
+
+
+def test_a_registered_magic_named_in_its_decorator_is_found_by_that_name():
+    source = "from IPython.core import magic\n@magic.register_cell_magic('tf_only')\ndef run_if_tf(line, cell):\n    exec(cell, globals())"
+    facts = analyse_notebook(Notebook("nb.ipynb", (Cell(1, "code", source), Cell(2, "code", "%%tf_only\nx = 1"))))
+    assert [d.name for d in facts.cells[1].facts.defined] == ["x"]

@@ -123,3 +123,17 @@ def test_cell_transform(name: str) -> None:
     assert tuple(cst.Module(body=[i]).code.strip() for i in outcome.imports) == case.imports
     assert tuple(sorted(outcome.needs)) == case.needs
     assert outcome.replaced == set(case.replacements)
+
+
+def test_the_notebooks_own_cell_magic_body_is_read_by_the_audit_but_left_for_review():
+    # `%%backend torch` runs its body only when the backend matches: the audit reads the body as
+    # Python (its names are defined), but the compiled step does not run it unconditionally.
+    register = (
+        "from IPython.core.magic import register_cell_magic\n@register_cell_magic\ndef backend(line, cell):\n"
+        "    if line == 'torch':\n        get_ipython().run_cell(cell)"
+    )
+    facts = analyse_notebook(Notebook("t.ipynb", (Cell(1, "code", register), Cell(2, "code", "%%backend torch\ngrads = 1"))))
+    assert [d.name for d in facts.cells[1].facts.defined] == ["grads"]
+    outcome = transform_cell(facts.cells[1], {}, frozenset(), "step_cell2", facts.resolve, "cfg", ())
+    assert outcome.review == [(1, "`%%backend` cell has no automatic translation")]
+    assert outcome.items == ["# nbrefactor: review: `%%backend torch` cell not translated"]

@@ -218,6 +218,15 @@ def analyse_notebook(notebook: Notebook) -> NotebookFacts:
             else ca
             for ca in cells
         )
+    # `%%backend torch` of the notebook's own `@register_cell_magic def backend(line, cell): …
+    # get_ipython().run_cell(cell)`: the body is Python the notebook runs; read it as such.
+    own_magics = _python_cell_magics(cells)
+    if own_magics and any(ca.masked.cell_magic in own_magics for ca in cells):
+        shadowed = frozenset(bound) if any(m.kind == "automagic" and m.name in bound for ca in cells for m in ca.magics) else frozenset()
+        cells = tuple(
+            _remembered_cell(ca.cell, shadowed, taken, own_magics) if ca.masked.cell_magic in own_magics else ca
+            for ca in cells
+        )
     aliases: dict[str, str] = {}
     for ca in cells:
         for imp in ca.facts.imports:
@@ -226,12 +235,53 @@ def analyse_notebook(notebook: Notebook) -> NotebookFacts:
     return NotebookFacts(notebook=notebook, cells=cells, aliases=aliases)
 
 
+_REGISTERS_CELL_MAGIC = ("register_cell_magic", "register_line_cell_magic")
+
+
+def _python_cell_magics(cells: Sequence[CellAnalysis]) -> frozenset[str]:
+    """Cell magics a cell of the notebook registers (`@register_cell_magic`, optionally with a
+    name: `@register_cell_magic("backend")`) whose function passes its cell argument to
+    `run_cell(…)` (IPython runs it as a cell of its own) or `exec(…)`: their bodies are Python."""
+    found: set[str] = set()
+    for ca in cells:
+        if not ca.masked.is_python or "register_" not in ca.cell.source or ca.facts.syntax_error is not None:
+            continue
+        try:
+            tree = python_tree(ca.masked.python)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef) or len(node.args.args) < 2:
+                continue
+            name = _registered_cell_magic(node)
+            body = node.args.args[1].arg
+            if name and any(
+                isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Name) and call.args[0].id == body
+                and ((isinstance(call.func, ast.Attribute) and call.func.attr == "run_cell") or (isinstance(call.func, ast.Name) and call.func.id == "exec"))
+                for call in ast.walk(node)
+            ):
+                found.add(name)
+    return frozenset(found)
+
+
+def _registered_cell_magic(function: ast.FunctionDef) -> Optional[str]:
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        named = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        if named not in _REGISTERS_CELL_MAGIC:
+            continue
+        if isinstance(decorator, ast.Call) and decorator.args and isinstance(decorator.args[0], ast.Constant) and isinstance(decorator.args[0].value, str):
+            return decorator.args[0].value
+        return function.name
+    return None
+
+
 def analyse_cell(cell: Cell, shadowed: frozenset[str] = frozenset()) -> CellAnalysis:
     masked, facts = _analyse_source(cell.source, shadowed)
     return CellAnalysis(cell, masked, facts)
 
 
-def _remembered_cell(cell: Cell, shadowed: frozenset[str], taken: set[int]) -> CellAnalysis:
+def _remembered_cell(cell: Cell, shadowed: frozenset[str], taken: set[int], python_magics: frozenset[str] = frozenset()) -> CellAnalysis:
     """`analyse_cell`, remembered for the rest of the process. A cell's facts depend on its source
     (and `shadowed`) alone, and repositories hold copies: the 136 notebooks of
     PythonDataScienceHandbook have 1,520 distinct code cells in 2,326 (the book's three editions;
@@ -241,10 +291,10 @@ def _remembered_cell(cell: Cell, shadowed: frozenset[str], taken: set[int]) -> C
     it): rules find a fact's cell by identity (`paths._cell_of`), so a repeated cell is analysed
     afresh there."""
     global _cells_chars
-    key = (cell.source, shadowed)
+    key = (cell.source, shadowed, python_magics)
     found = _CELLS.get(key)
     if found is None or id(found[1]) in taken:
-        fresh = _analyse_source(cell.source, shadowed)
+        fresh = _analyse_source(cell.source, shadowed, python_magics)
         if found is None:
             if _cells_chars + len(cell.source) > _CELL_MEMO_CHARS:
                 _CELLS.clear()
@@ -256,14 +306,14 @@ def _remembered_cell(cell: Cell, shadowed: frozenset[str], taken: set[int]) -> C
     return CellAnalysis(cell, found[0], found[1])
 
 
-_CELLS: dict[tuple[str, frozenset[str]], tuple[MaskedCell, "CellFacts"]] = {}
+_CELLS: dict[tuple[str, frozenset[str], frozenset[str]], tuple[MaskedCell, "CellFacts"]] = {}
 _cells_chars = 0
 # ~40 bytes of facts per character of source (measured on real notebooks): ~12 MiB at most.
 _CELL_MEMO_CHARS = 300_000
 
 
-def _analyse_source(source: str, shadowed: frozenset[str]) -> tuple[MaskedCell, CellFacts]:
-    masked = mask_cell(source, shadowed)
+def _analyse_source(source: str, shadowed: frozenset[str], python_magics: frozenset[str] = frozenset()) -> tuple[MaskedCell, CellFacts]:
+    masked = mask_cell(source, shadowed, python_magics)
     if not masked.is_python or not masked.python.strip():
         return masked, CellFacts()
     # libcst's grammar is a superset across Python versions (it accepts Python 2's

@@ -68,10 +68,12 @@ class MaskedCell:
     dedent: int = 0  # a uniform leading indent IPython strips (columns of those lines shift by it)
 
 
-def mask_cell(source: str, shadowed: Collection[str] = ()) -> MaskedCell:
+def mask_cell(source: str, shadowed: Collection[str] = (), python_cell_magics: Collection[str] = ()) -> MaskedCell:
     """`shadowed`: names the notebook binds as Python variables. IPython never runs a magic through
     automagic when the user namespace shadows its name (`history = model.fit(...)`, then a cell
-    holding just `history`); the caller knows the namespace, the masker only sees one cell."""
+    holding just `history`); the caller knows the namespace, the masker only sees one cell.
+    `python_cell_magics`: cell magics the notebook registers itself whose body they run as Python
+    (`%%backend torch` whose function calls `get_ipython().run_cell(cell)`)."""
     lines = source.split("\n")
     # IPython (its `leading_indent` input transformer) strips the indent of the first code line
     # from every line that starts with it: a cell pasted from inside a function runs as is. The
@@ -95,7 +97,7 @@ def mask_cell(source: str, shadowed: Collection[str] = ()) -> MaskedCell:
         name, _, args = header[2:].partition(" ")
         cell_magic = name
         magics.append(MagicLine(first + 1, "cell_magic", name, args.strip(), lines[first]))
-        if name not in PYTHON_BODY_CELL_MAGICS:
+        if name not in PYTHON_BODY_CELL_MAGICS and name not in python_cell_magics:
             # %%bash, %%html, %%writefile…: the body is not Python; keep it out of the parser.
             return MaskedCell("\n".join("" for _ in lines), tuple(magics), cell_magic, is_python=False, dedent=dedent)
         out[first] = "pass"

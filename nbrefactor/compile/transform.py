@@ -24,7 +24,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from nbrefactor.audit.analysis import CellAnalysis, dotted_name
 from nbrefactor.compile.literals import py_comment_text
-from nbrefactor.audit.ipython import MagicLine
+from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS as IPYTHON_BODY_CELL_MAGICS, MagicLine
 
 NOTEBOOK_ONLY_MAGICS = frozenset(
     {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "who", "whos", "who_ls", "lsmagic",
@@ -80,7 +80,9 @@ def transform_cell(
     outcome.injected = injected
     masked = ca.masked
     magic_by_line = {m.line: m for m in masked.magics}
-    if not masked.is_python:
+    if not masked.is_python or (masked.cell_magic is not None and masked.cell_magic not in IPYTHON_BODY_CELL_MAGICS):
+        # Also the notebook's own cell magic (`%%backend torch`): the audit reads its body as the
+        # Python it runs, but whether it runs is the magic's decision; a person translates it.
         _non_python_cell(ca, outcome)
         return outcome
     if masked.cell_magic is not None:
