@@ -678,7 +678,8 @@ class UndefinedName(Rule):
         "a never-run cell HID002 reports are that finding's related locations, not findings here. A "
         "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
         "cells meant to be pasted into the exercise notebook — is one finding, at its first "
-        "undefined read, the others related. Extra "
+        "undefined read, the others related; so is an exercise template (its name ends in `exercise(s)` or "
+        "`template`, or a read is a blank such as `____`): the names it leaves for the reader to write. Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file."
     )
@@ -720,6 +721,8 @@ class UndefinedName(Rule):
         Example(cells=("cache = {}", "del cache", "cache['a'] = 1"), expect=((3, 1),)),
         Example(cells=("%%time\nresult = 1 + 1", "print(result)\nprint(resutl)"), expect=((2, 2),)),
         Example(cells=("print(y)\nprint(y)", "y2 = y"), expect=((1, 1),)),
+        # Blanks of an exercise: one finding for the template, the other blanks related.
+        Example(cells=("import torch", "weights = ____\nbias = torch.zeros(1)", "print(weights * x_train + bias)"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -744,6 +747,22 @@ class UndefinedName(Rule):
                 "fragments that run only inside the exercise notebook's namespace",
                 fix="Exclude the file if its cells are meant to be pasted into the exercise notebook (`extend-exclude`); "
                 "to make it run on its own, add the imports and data loading it needs in a first cell.",
+                key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
+                related=tuple((cells[r.cell], r.line, r.column) for r in rest),
+            )
+            firsts = [r for r in firsts if r.flow is not Flow.UNDEFINED]
+        elif undefined and _exercise_template(ctx, undefined):
+            # An exercise template: its blanks (`X = ____`, or the code under `# Make X and y`
+            # removed) are left for the reader to write. One root cause, one finding.
+            first, rest = undefined[0], undefined[1:]
+            names = list(dict.fromkeys(r.name for r in rest if r.name != first.name))
+            shown_names = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            more = f"; nor {'is' if len(names) == 1 else 'are'} {shown_names}" if names else ""
+            yield Hit(
+                cells[first.cell], first.line, first.column,
+                f"`{first.name}` is not defined in any cell{more}: this exercise template leaves them for the reader "
+                "to write, so it cannot run as it is",
+                fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                 key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
                 related=tuple((cells[r.cell], r.line, r.column) for r in rest),
             )
@@ -790,6 +809,18 @@ def _solution_fragments(ctx: RuleContext) -> bool:
     """A notebook named as an exercise's solutions that imports nothing: code fragments."""
     stem = PurePosixPath(ctx.facts.notebook.path.replace("\\", "/")).name.rsplit(".", 1)[0]
     return _SOLUTIONS_NAME.search(stem) is not None and not any(ca.facts.imports for ca in ctx.cells)
+
+
+# `01_workflow_exercises`, `05_going_modular_exercise_template`, `Transfer_Learning_Exercise`: the
+# name ends with it (`Points Model Exercise Part 3 …` is an analysis, not a template).
+_EXERCISE_NAME = re.compile(r"(?:^|[\W_])(?:exercises?|template)$", re.IGNORECASE)
+_BLANK = re.compile(r"_{2,}")  # `X = ____`: a blank to fill in
+
+
+def _exercise_template(ctx: RuleContext, undefined: Sequence[Read]) -> bool:
+    """An exercise template: named as one, or with a `____` blank among the undefined reads."""
+    stem = PurePosixPath(ctx.facts.notebook.path.replace("\\", "/")).name.rsplit(".", 1)[0]
+    return _EXERCISE_NAME.search(stem.strip()) is not None or any(_BLANK.fullmatch(r.name) for r in undefined)
 
 
 # --- HID004 -------------------------------------------------------------------------------------
