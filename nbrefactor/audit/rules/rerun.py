@@ -726,7 +726,11 @@ class ChangesWhenRunTwice(Rule):
         "not when the calling cell rebinds anything the function reads), `trainer.run(…)` on a PyTorch-Ignite "
         "`create_supervised_trainer`, `.partial_fit(…)` (a second run trains further from the weights "
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
-        "cell that builds the value first (`total = 0` then `total += x`)."
+        "cell that builds the value first (`total = 0` then `total += x`), nor a name rebound by arithmetic on "
+        "itself (`tensor = tensor + 10`, `t += 1`) whose new value is only shown afterwards, top to bottom, until "
+        "the notebook binds it afresh (`tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)` as "
+        "statements): a second run shows other numbers and changes nothing computed. Any other read of it keeps "
+        "the finding, and so does a value nothing reads (the notebook's end state)."
     )
     why_bad = (
         "Notebooks are re-run cell by cell all the time. A cell like this gives a different "
@@ -738,6 +742,13 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # A tutorial shows what reassignment does: the new value is only shown, then built afresh.
+        Example(cells=(
+            "import torch\ntensor = torch.tensor([1, 2, 3])",
+            "tensor = tensor + 10\ntensor",
+            "print(tensor * tensor)\ntorch.multiply(tensor, 10)",
+            "tensor = torch.ones(3)\ntotal = tensor.sum()",
+        )),
         Example(cells=(
             "import pandas as pd\nraw = pd.DataFrame({'id': [1], 'a': [2]})",
             "df = raw.set_index('id')\nscores = []\nfor k in range(3):\n    scores.append(k)",
@@ -875,6 +886,11 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 1), (2, 2), (2, 3), (3, 1), (3, 3)),
         ),
+        # Rebound from itself and then computed from: a second run shifts `shifted` too.
+        Example(
+            cells=("import numpy as np\nvalues = np.arange(3)\noffset = 1", "offset = offset + 1\noffset", "shifted = values + offset"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -886,6 +902,8 @@ class ChangesWhenRunTwice(Rule):
             models = above.get(ca.cell.index, {})
             hazards = rerun_hazards(ca, modules, models, ctx.facts.resolve, classes, steps.get(ca.cell.index, {}))
             for line, column, name, what, file_step in hazards:
+                if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
+                    continue  # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown
                 if file_step:
                     yield Hit(
                         ca.cell,
@@ -905,3 +923,82 @@ class ChangesWhenRunTwice(Rule):
                     fix=f"Build `{name}` from its source in this cell (or in one place), so the cell computes the same thing every time it runs.",
                     key=f"{name}\x1f{what}",
                 )
+
+
+# The hazards of a name rebound by arithmetic on itself (`t = t + 10`, `t += 1`): a second run
+# changes the value; whether that matters depends on what reads it afterwards.
+_ARITHMETIC_REBINDINGS = ("rescales `", "updates `")
+# Calls that only show or measure a value (with the imported modules' functions, `torch.multiply(t, 10)`,
+# and the methods that only read their receiver).
+_SHOWING_CALLS = frozenset({"print", "display", "len", "repr", "str", "type", "list", "tuple", "sum", "min", "max", "abs", "round"})
+
+
+def _only_shown_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str]) -> bool:
+    """Is the value `name` gets at (cell `ca`, `line`) shown, and only ever shown, top to bottom,
+    until the notebook binds `name` afresh? A tutorial's `tensor = tensor + 10` followed by
+    `tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)`: a second run shows other
+    numbers and changes nothing computed. Any other read (an assignment from it, a call that may
+    keep or change it, a read inside a block or a function) is a use, and a value nothing reads is
+    the notebook's end state: the finding stays for both."""
+    from nbrefactor.audit.rules.hidden_state import _READ_ONLY_METHODS
+
+    started = False
+    shown = False
+    for cell in ctx.cells:
+        if cell is ca:
+            started = True
+        elif not started:
+            continue
+        tree = _parse(cell)
+        if tree is None:
+            if started and name in cell.cell.source:
+                return False  # a cell we cannot read may use it
+            continue
+        for stmt in tree.body:
+            if cell is ca and stmt.lineno <= line:
+                continue
+            reads = any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in _walk(stmt))
+            binds = isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Import, ast.ImportFrom, ast.Delete,
+                                      ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.With)) and any(
+                isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, (ast.Store, ast.Del)) for n in _walk(stmt)
+            ) or (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == name)
+            if not reads:
+                if binds:
+                    return shown  # bound afresh: what came before is no longer read
+                continue
+            if isinstance(stmt, ast.Expr) and _shows(stmt.value, modules, _READ_ONLY_METHODS):
+                shown = True
+                continue
+            if (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id == name and isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, _ARITHMETIC)
+                and _shows(stmt.value, modules, _READ_ONLY_METHODS)
+            ):
+                continue  # `t = t - 10` again: the same question for what follows
+            if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name and _shows(stmt.value, modules, _READ_ONLY_METHODS):
+                continue
+            return False
+    return shown
+
+
+def _shows(node: ast.AST, modules: frozenset[str], read_only: frozenset[str]) -> bool:
+    """An expression that only computes a value to show from names: arithmetic, selections,
+    f-strings, and calls of print/len/…, of an imported module's functions, or of read-only methods."""
+    for n in _walk(node):
+        if isinstance(n, (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            return False
+        if isinstance(n, ast.Call):
+            func = n.func
+            if isinstance(func, ast.Name):
+                if func.id not in _SHOWING_CALLS:
+                    return False
+            elif isinstance(func, ast.Attribute):
+                base = func.value
+                while isinstance(base, ast.Attribute):
+                    base = base.value
+                if not ((isinstance(base, ast.Name) and base.id in modules) or func.attr in read_only):
+                    return False
+            else:
+                return False
+    return True
+
