@@ -1328,6 +1328,23 @@ def propagated_paths(ctx: RuleContext) -> list[tuple[Constant, str, PathArgument
     return out
 
 
+# `helper_functions.py`, `./going_modular/engine.py`: a `.py` file of a module the notebook imports.
+_MODULE_FILE = re.compile(r"^(?:\./)?([A-Za-z_]\w*)(?:/[\w/]*)?\.py$")
+
+
+def _imported_tops(ctx: RuleContext) -> frozenset[str]:
+    return frozenset(imp.top_level for _, imp in ctx.facts.imports if imp.level == 0)
+
+
+def _module_file(value: str, modules: frozenset[str]) -> bool:
+    """A cell writes (or downloads into) the source of a module the notebook imports
+    (`open("helper_functions.py", "wb")` then `from helper_functions import …`): that file is code
+    the import finds beside the working directory, not a data path; making it configurable would
+    break the import (DEP001/DEP002 count it as local code too)."""
+    match = _MODULE_FILE.match(value)
+    return match is not None and match.group(1) in modules
+
+
 class CwdRelativePath(Rule):
     code = "PTH006"
     compile_fix = "config"
@@ -1353,7 +1370,9 @@ class CwdRelativePath(Rule):
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
         "is reported at the root it is built from. The same literal path in several places (a frame saved, then "
-        "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002)."
+        "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002). "
+        "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
+        "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory, which is wherever "
@@ -1373,6 +1392,12 @@ class CwdRelativePath(Rule):
             "import requests\nr = requests.get('example.com')\nheaders = {'Accept': 'text/plain'}\nname = 'model.pkl'",
             "df.to_json(orient='records')\nresult = df.to_csv(index=False)\nopen(f'{root}/log.txt', 'a')",
             "import torch\ntorch.save(model.state_dict(), MODEL_DIR / 'm.pt')\nx = torch.load(buffer, map_location='cpu')",
+        )),
+        # The helper module a cell downloads beside the notebook to import it.
+        Example(cells=(
+            "import requests\ntry:\n    from helper_functions import plot_loss_curves\nexcept ImportError:\n"
+            "    with open('helper_functions.py', 'wb') as f:\n        f.write(requests.get(HELPERS_URL).content)\n"
+            "    from helper_functions import plot_loss_curves",
         )),
         # A name bound more than once has no single value; an unused constant is no path.
         Example(cells=(
@@ -1415,7 +1440,11 @@ class CwdRelativePath(Rule):
         # The same path written as a constant (`target = "data.tar.gz"`) and as a literal given
         # straight to a call (`os.path.isfile("data.tar.gz")`) is one file: the constant's finding.
         constant_of_value = {uses[0][0].value: position for position, uses in grouped.items()}
-        relative = (f for f in literal_findings(ctx) if f.path_class.kind == "relative" and f.argument is not None)
+        modules = _imported_tops(ctx)
+        relative = (
+            f for f in literal_findings(ctx)
+            if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
+        )
         for f, *others in _by_value(relative):
             position = (f.ca.cell.index, f.line, f.column)
             if position in grouped:
@@ -1460,7 +1489,10 @@ class CwdRelativePath(Rule):
         """The uses of each relative root constant, by the position of the root's literal."""
         settings = path_settings(ctx.catalog)
         grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
+        modules = _imported_tops(ctx)
         for constant, value, pa in propagated_paths(ctx):
+            if _module_file(value, modules):
+                continue
             found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
             if found is None or found.kind != "relative":
                 continue
