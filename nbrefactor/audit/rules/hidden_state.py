@@ -110,6 +110,10 @@ class OutOfOrderExecution(Rule):
         "plot re-run late, a section run in its own kernel session from its own `read_csv`). Writes "
         "are bindings, in-place changes, `del` and calls of methods not known to only read; cells with "
         "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept. "
+        "Counts of two kernel sessions are not an order: where the counts show a restart (a block of "
+        "at least three consecutive cells whose counts rise, starting below the cell before it and "
+        "repeating two or more counts of other cells), that block is ordered on its own and its "
+        "cells are never compared with the others. "
         "Otherwise it reads only execution counts, so it applies to every kernel language."
     )
     why_bad = (
@@ -128,6 +132,13 @@ class OutOfOrderExecution(Rule):
         Example(cells=(code_cell("import numpy as np", 0), code_cell("x = np.ones(3)", 0), code_cell("print(x)", 0))),
         # An empty cell run late changes nothing.
         Example(cells=(code_cell("x = 1", 1), code_cell("", 9), code_cell("print(x)", 2))),
+        # A section run again after a kernel restart: its counts start over; two sessions are no order.
+        Example(cells=(
+            code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'a': [1]})", 2),
+            code_cell("n = len(df)", 3), code_cell("print(n, df)", 4), md("## After a restart"),
+            code_cell("import pandas as pd", 1), code_cell("raw = pd.DataFrame({'a': [2]})", 2),
+            code_cell("df = raw.copy()", 3), code_cell("print(df)", 4),
+        )),
         # Nor does a cell that only shows a figure file or runs a shell command.
         Example(cells=(
             code_cell("from IPython.display import Image\nx = 1", 1), code_cell("Image(filename='figures/flow.png')", 9),
@@ -173,11 +184,8 @@ class OutOfOrderExecution(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        executed = _executed(ctx)
-        kept = _longest_ordered_run(executed)
-        for position, cell in enumerate(executed):
-            if position in kept:
-                continue
+        for executed, position in _out_of_order(ctx):
+            cell = executed[position]
             count = cell.execution_count
             assert count is not None
             above = [c for c in executed[:position] if c.execution_count is not None and c.execution_count > count]
@@ -422,6 +430,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
             function_reads.setdefault(fn.name, set()).update(r.name for r in f.deferred_reads)
     for entries in writes.values():
         entries.sort(key=lambda w: (w[0], w[1]))
+    session = _kernel_sessions([ca.cell for ca in cells])
     for ca in cells:
         count = ca.cell.execution_count
         if count is None:
@@ -435,7 +444,10 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
                 continue
             above = [w for w in entries if w[0] < ca.cell.index]
             top_down = above[-1][0] if above else None
-            ran_before = [w for w in entries if w[0] != ca.cell.index and w[2] is not None and w[2] < count]
+            ran_before = [
+                w for w in entries
+                if w[0] != ca.cell.index and w[2] is not None and w[2] < count and session.get(w[0], 0) == session.get(ca.cell.index, 0)
+            ]
             saved = max(ran_before, key=lambda w: (w[2], w[0], w[1]))[0] if ran_before else None
             if top_down != saved:
                 sensitive.add(ca.cell.index)
@@ -443,12 +455,51 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
     return frozenset(sensitive)
 
 
+def _kernel_sessions(cells: Sequence[Cell]) -> dict[int, int]:
+    """Cell index → kernel session, where the saved counts show a restart: a block of at least
+    three consecutive code cells whose counts rise strictly, starting below the count of the code
+    cell before it, that reuses two or more counts other cells of the notebook also carry (one
+    session never gives two cells the same count). Such a block ran in a kernel of its own (a
+    section run again after a restart, from its own `read_csv`): its counts are not comparable with
+    the others'. Everything else is session 0. Without repeated counts there is one session."""
+    ran = [(c.index, c.execution_count) for c in cells if c.cell_type == "code" and c.execution_count]
+    counts = [c for _, c in ran]
+    repeated = {c for c in counts if counts.count(c) > 1}
+    session: dict[int, int] = {}
+    if len(repeated) < 2:
+        return session
+    start, number = 0, 0
+    while start < len(ran):
+        end = start + 1
+        while end < len(ran) and ran[end][1] > ran[end - 1][1]:
+            end += 1
+        block = ran[start:end]
+        inside = {c for _, c in block}
+        reused = {c for c in inside if c in repeated and counts.count(c) > [c2 for _, c2 in block].count(c)}
+        if len(block) >= 3 and start > 0 and block[0][1] < ran[start - 1][1] and len(reused) >= 2:
+            number += 1
+            session.update((index, number) for index, _ in block)
+        start = end
+    return session
+
+
 def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
     """Indices of the cells HID001 reports (ran out of order): HID005 and HID008 leave a re-run
     HID001 already reports at the same cell to it, one finding per root cause."""
+    return frozenset(executed[position].index for executed, position in _out_of_order(ctx))
+
+
+def _out_of_order(ctx: RuleContext) -> list[tuple[list[Cell], int]]:
+    """(the executed cells of its kernel session, position) of each cell out of order. Counts of
+    two sessions (a restart: `_kernel_sessions`) are not an order: each session is ordered alone."""
     executed = _executed(ctx)
-    kept = _longest_ordered_run(executed)
-    return frozenset(c.index for position, c in enumerate(executed) if position not in kept)
+    session = _kernel_sessions(ctx.facts.notebook.code_cells)
+    found: list[tuple[list[Cell], int]] = []
+    for number in sorted({session.get(c.index, 0) for c in executed}):
+        group = [c for c in executed if session.get(c.index, 0) == number]
+        kept = _longest_ordered_run(group)
+        found.extend((group, position) for position in range(len(group)) if position not in kept)
+    return sorted(found, key=lambda item: item[0][item[1]].index)
 
 
 def _longest_ordered_run(cells: list[Cell]) -> set[int]:
