@@ -169,7 +169,10 @@ class _Walker:
             # itself may rebuild what the cell then changes: `df = df[cols].reset_index()` before
             # `df.drop('index', …, inplace=True)` is the same on every run.)
             for target in stmt.targets:
-                self.bound |= {n for n in _names_in(target) if n in self.bound or not _selects_itself(value, n)}
+                self.bound |= {
+                    n for n in _names_in(target)
+                    if n in self.bound or not (_selects_itself(value, n) or _regroups_by_own_index(value, n))
+                }
             return
         if isinstance(stmt, (ast.AnnAssign,)) and stmt.value is not None:
             self.bound |= _names_in(stmt.target)
@@ -473,6 +476,23 @@ def _self_slice(value: ast.AST, name: str) -> bool:
     return isinstance(part, ast.Slice) and (part.lower is not None or part.upper is not None)
 
 
+def _regroups_by_own_index(value: ast.AST, name: str) -> bool:
+    """`agg = agg.groupby(level=[0, 1]).apply(…)`: grouped by the levels of its own index, which an
+    in-place `reset_index` after it replaces; a second run groups the reset frame by a plain
+    range index (or fails on a missing level). Grouping by columns (`groupby("k")`) rebuilds the
+    same index every run and sets the name up."""
+    node: ast.AST = value
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        if (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "groupby"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == name
+            and any(k.arg == "level" for k in node.keywords)
+        ):
+            return True
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return False
+
+
 def _selects_itself(value: ast.AST, name: str) -> bool:
     """`df[mask]`, `df[["a", "b"]]`, `df.loc[rows]`, `pd.DataFrame(df)`, `df.copy()`: rows, columns or
     a copy of the name's own previous value."""
@@ -711,8 +731,10 @@ class ChangesWhenRunTwice(Rule):
         "`expand_dims`/`unsqueeze`, `diff`/`cumsum`/`pct_change`), `X_val, X_test = train_test_split(X_val)` "
         "(a split bound back to its own input), `a, b = a[:n], a[n:]`; a column set on a global the cell "
         "read whole above (`X = df.values` … `df['score'] = …`: a second run reads the column too); a "
-        "binding computed from the name itself (`df = df[mask]`, `d = pd.DataFrame(d)`) does not count as "
-        "setting the name up, so an in-place change after it is reported; folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
+        "binding computed from the name itself (`df = df[mask]`, `d = pd.DataFrame(d)`, and `agg = "
+        "agg.groupby(level=…).apply(…)`, grouped by the levels of its own index) does not count as "
+        "setting the name up, so an in-place change after it is reported (`agg.reset_index(inplace=True)`: a "
+        "second run groups the reset frame); folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
         "os.path.exists(p)`); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (also one the cell makes over `model.parameters()` of a model from another "
@@ -885,6 +907,16 @@ class ChangesWhenRunTwice(Rule):
                 "os.makedirs('val')\nfor name in ['a.jpg']:\n    shutil.move(name, 'val')",
             ),
             expect=((2, 1), (2, 2), (2, 3), (3, 1), (3, 3)),
+        ),
+        # Regrouped by its own index levels, then the index reset in place: a second run groups a
+        # range index (or fails); grouped by a column, the same frame comes back every run.
+        Example(
+            cells=(
+                "import pandas as pd\nagg = pd.DataFrame({'k': [1, 1], 'v': [2, 3]}).set_index('k')\nby_k = agg.copy()",
+                "agg = agg.groupby(level=0).apply(lambda g: g / g.sum())\nagg.reset_index(inplace=True)",
+                "by_k = by_k.reset_index().groupby('k').sum()\nby_k.reset_index(inplace=True)",
+            ),
+            expect=((2, 2),),
         ),
         # Rebound from itself and then computed from: a second run shifts `shifted` too.
         Example(
