@@ -110,10 +110,11 @@ class OutOfOrderExecution(Rule):
         "plot re-run late, a section run in its own kernel session from its own `read_csv`). Writes "
         "are bindings, in-place changes, `del` and calls of methods not known to only read; cells with "
         "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept. "
-        "Counts of two kernel sessions are not an order: where the counts show a restart (a block of "
-        "at least three consecutive cells whose counts rise, starting below the cell before it and "
-        "repeating two or more counts of other cells), that block is ordered on its own and its "
-        "cells are never compared with the others. "
+        "Counts of two kernel sessions are not an order between them: where the counts show a restart "
+        "(a block of at least three consecutive cells whose counts rise, starting below the cell before "
+        "it and repeating two or more counts of other cells), the value check compares a reader only "
+        "with writers of its own session (a section re-run after a restart from its own `read_csv` "
+        "changes no value the other cells read). "
         "Otherwise it reads only execution counts, so it applies to every kernel language."
     )
     why_bad = (
@@ -444,10 +445,12 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
                 continue
             above = [w for w in entries if w[0] < ca.cell.index]
             top_down = above[-1][0] if above else None
-            ran_before = [
-                w for w in entries
-                if w[0] != ca.cell.index and w[2] is not None and w[2] < count and session.get(w[0], 0) == session.get(ca.cell.index, 0)
-            ]
+            ran_before = [w for w in entries if w[0] != ca.cell.index and w[2] is not None and w[2] < count]
+            # After a restart only writers of the reader's own session ran before it in that
+            # kernel; when none of its session writes the name, its counts say nothing: all count.
+            own = [w for w in ran_before if session.get(w[0], 0) == session.get(ca.cell.index, 0)]
+            if own:
+                ran_before = own
             saved = max(ran_before, key=lambda w: (w[2], w[0], w[1]))[0] if ran_before else None
             if top_down != saved:
                 sensitive.add(ca.cell.index)
@@ -490,16 +493,13 @@ def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
 
 
 def _out_of_order(ctx: RuleContext) -> list[tuple[list[Cell], int]]:
-    """(the executed cells of its kernel session, position) of each cell out of order. Counts of
-    two sessions (a restart: `_kernel_sessions`) are not an order: each session is ordered alone."""
+    """(the executed cells, position) of each cell out of order. (Where the counts show a kernel
+    restart, `_kernel_sessions`, the cells are still out of order: the saved outputs are not from
+    a top-to-bottom run whichever session they came from; which values that changes is decided per
+    session, in `_order_sensitive_cells`.)"""
     executed = _executed(ctx)
-    session = _kernel_sessions(ctx.facts.notebook.code_cells)
-    found: list[tuple[list[Cell], int]] = []
-    for number in sorted({session.get(c.index, 0) for c in executed}):
-        group = [c for c in executed if session.get(c.index, 0) == number]
-        kept = _longest_ordered_run(group)
-        found.extend((group, position) for position in range(len(group)) if position not in kept)
-    return sorted(found, key=lambda item: item[0][item[1]].index)
+    kept = _longest_ordered_run(executed)
+    return [(executed, position) for position in range(len(executed)) if position not in kept]
 
 
 def _longest_ordered_run(cells: list[Cell]) -> set[int]:

@@ -1171,7 +1171,8 @@ class PartialSeeding(Rule):
         "function that is called) and also draws from the global state of a library that nothing "
         "seeds anywhere, reports once, at the first seeding call that runs, naming the libraries "
         "left unseeded. Unseeded generators (`np.random.default_rng()`) are RND001's business and "
-        "do not count here, nor are layer constructions whose weights the notebook then loads. "
+        "do not count here, nor are layer constructions whose weights the notebook then loads, "
+        "random inputs of a timing, or draws whose value is only shown (`df.sample(10)`; see RND001). "
         "One root cause, one finding: while RND001 is enabled, a library it reports (an unseeded "
         "draw) is left to RND001, whose finding names the seeding call and lists it as a related "
         "location, so this rule speaks only of libraries RND001 does not report — when RND001 is "
@@ -1230,8 +1231,9 @@ class PartialSeeding(Rule):
             return
         seeded = set().union(*(seed.libraries for _, seed in seeds))
         loaded = _weights_loaded(ctx.facts)
-        # Layers whose initial weights are replaced by loaded ones draw nothing that matters.
-        timed = _timing_only(ctx.facts, rf.draws)
+        # Layers whose initial weights are replaced by loaded ones draw nothing that matters, nor
+        # do random inputs of a timing or values only shown.
+        timed = _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws)
         unseeded = {d.library for d in rf.draws if not _replaced(d, loaded) and (d.ca.cell.index, d.call.line, d.call.column) not in timed} - seeded
         if rule_enabled(ctx.settings, UnseededRandom.code, UnseededRandom.name, UnseededRandom.family.value, ctx.facts.notebook.path):
             # One root cause, one finding: RND001 reports these libraries at their first draw,
