@@ -385,3 +385,22 @@ def test_rule_classes_are_registered_with_their_codes():
         UsedBeforeDefined,
         ChangesWhenRunTwice,
     ]
+
+
+def _counted(*counts):
+    from nbrefactor.audit.types import Cell as _Cell
+
+    return [_Cell(i, "code", f"x{i} = 1", execution_count=c) for i, c in enumerate(counts, 1)]
+
+
+def test_kernel_sessions_find_a_section_run_again_after_a_restart():
+    from nbrefactor.audit.rules.hidden_state import _kernel_sessions
+
+    # One session never repeats a count: [1..4] twice is two sessions, the second block its own.
+    assert _kernel_sessions(_counted(1, 2, 3, 4, 1, 2, 3, 4)) == {5: 1, 6: 1, 7: 1, 8: 1}
+    # No repeated count: one session. Re-runs within one session (gaps, late cells) stay one.
+    assert _kernel_sessions(_counted(1, 2, 9, 3, 4, 10)) == {}
+    # The restarted section itself ran out of order ([10] [13] [14] [20] then [17]): the [17]
+    # (repeated above, new to the section) belongs to it.
+    sessions = _kernel_sessions(_counted(1, 10, 13, 14, 17, 20, 21, 10, 13, 14, 20, 17))
+    assert sessions == {8: 1, 9: 1, 10: 1, 11: 1, 12: 1}

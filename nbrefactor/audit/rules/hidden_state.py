@@ -480,8 +480,14 @@ def _kernel_sessions(cells: Sequence[Cell]) -> dict[int, int]:
         inside = {c for _, c in block}
         reused = {c for c in inside if c in repeated and counts.count(c) > [c2 for _, c2 in block].count(c)}
         if len(block) >= 3 and start > 0 and block[0][1] < ran[start - 1][1] and len(reused) >= 2:
+            # The restarted section may itself have run out of order (`[10] [13] [14] [20] [17]`):
+            # the cells right after it whose counts are above its first, new to it and repeated
+            # elsewhere belong to it too.
+            while end < len(ran) and ran[end][1] > block[0][1] and ran[end][1] not in inside and ran[end][1] in repeated:
+                inside.add(ran[end][1])
+                end += 1
             number += 1
-            session.update((index, number) for index, _ in block)
+            session.update((index, number) for index, _ in ran[start:end])
         start = end
     return session
 
