@@ -815,10 +815,14 @@ class UndefinedName(Rule):
             names = list(dict.fromkeys(r.name for r in rest if r.name != first.name))
             shown_names = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
             more = f"; nor {'is' if len(names) == 1 else 'are'} {shown_names}" if names else ""
+            subject = f"`{first.name}` is not defined in any cell{more}"
+            if _BLANK.fullmatch(first.name):
+                subject = f"`{first.name}` is a blank to fill in" + (
+                    f"; {shown_names} {'is' if len(names) == 1 else 'are'} not defined either" if names else ""
+                )
             yield Hit(
                 cells[first.cell], first.line, first.column,
-                f"`{first.name}` is not defined in any cell{more}: this exercise template leaves them for the reader "
-                "to write, so it cannot run as it is",
+                f"{subject}: this exercise template leaves them for the reader to write, so it cannot run as it is",
                 fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                 key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
                 related=tuple((cells[r.cell], r.line, r.column) for r in rest),
