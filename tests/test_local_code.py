@@ -1,0 +1,127 @@
+"""The notebook's own code travels with its package (issue 12): a package folder beside the notebook,
+a module on a folder a cell adds to `sys.path`, a module a `%%writefile` cell writes. The package
+vendors it under src/<pkg>/, imports it relatively, declares what it imports from the package index,
+and computes what the notebook computed (real kernel, `verify`). Local code that is imported but
+found nowhere is a review item naming the module; local code that cannot be copied blocks the model.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from nbfactory import project, write_notebook
+from nbrefactor.cli.app import main
+from nbrefactor.compile.local_code import local_names, relative_import, relative_imports
+from nbrefactor.verify.runner import verify
+
+LOCAL = frozenset({"course", "helpers"})
+
+
+def test_imports_of_vendored_code_become_relative_at_the_depth_of_the_importing_file():
+    assert relative_import("import helpers", LOCAL) == "from . import helpers"
+    assert relative_import("import helpers as h", LOCAL) == "from . import helpers as h"
+    assert relative_import("from course.util import f", LOCAL) == "from .course.util import f"
+    assert relative_import("import course.util as u", LOCAL, depth=1) == "from ..course import util as u"
+    # `import a.b` binds `a` and loads `a.b`: both, relatively.
+    assert relative_import("import course.util", LOCAL) == "from . import course; from .course import util as _nbrefactor_loads_course_util"
+    assert relative_import("import numpy as np", LOCAL) == "import numpy as np"
+    assert relative_import("from coursework import f", LOCAL) == "from coursework import f"  # a prefix is not the module
+    source = (
+        "import os, course.util\n"
+        "from course import util  # the package itself\n"
+        "def load():\n"
+        "    from helpers import double\n"
+        "    return double\n"
+        "x = 'import helpers'\n"
+    )
+    assert relative_imports(source, LOCAL, depth=1) == (
+        "import os; from .. import course; from ..course import util as _nbrefactor_loads_course_util\n"
+        "from ..course import util  # the package itself\n"
+        "def load():\n"
+        "    from ..helpers import double\n"
+        "    return double\n"
+        "x = 'import helpers'\n"
+    )
+    assert local_names(["helpers.py", "course/__init__.py", "course/sub/x.py"]) == frozenset({"helpers", "course"})
+
+
+CELLS = [
+    ("md", "# Setup"),
+    "%%writefile shapes.py\ndef area(w, h):\n    return w * h\n",
+    "import sys\nsys.path.append('../shared')",
+    ("md", "# Compute"),
+    "from shapes import area\nfrom mathutils import twice\nimport course.helpers\nfrom course import scale\n"
+    "total = twice(area(3, 4)) + course.helpers.offset() + scale(1)\nprint('total', total)",
+]
+
+FILES = {
+    # a regular package beside the notebook that imports itself absolutely, and a third-party library
+    "notebooks/course/__init__.py": "from course.helpers import scale\n",
+    "notebooks/course/helpers.py": "import json\n\n\ndef offset():\n    from course.constants import OFFSET\n    return json.loads(OFFSET)\n\n\ndef scale(v):\n    return v * 10\n",
+    "notebooks/course/constants.py": "OFFSET = '5'\n",
+    # a module on a folder a cell adds to sys.path, with a third-party import the notebook never makes
+    "shared/mathutils.py": "import numpy\n\n\ndef twice(v):\n    return int(numpy.int64(v) * 2)\n",
+}
+
+
+def test_local_code_of_three_kinds_is_vendored_declared_and_the_package_matches_its_notebook(tmp_path: Path):
+    root = project(tmp_path, FILES)
+    notebook = write_notebook(root / "notebooks" / "nb.ipynb", CELLS)
+    out = tmp_path / "out"
+    assert main(["migrate", str(notebook), "--out", str(out), "--no-cache"]) == 0
+    package = out / "nb"
+    src = package / "src" / "nb"
+    # Vendored as it is, with its imports of itself made relative.
+    assert (src / "shapes.py").read_text() == "def area(w, h):\n    return w * h\n"
+    assert (src / "mathutils.py").read_text() == FILES["shared/mathutils.py"]
+    assert (src / "course" / "__init__.py").read_text() == "from ..course.helpers import scale\n"
+    assert "from ..course.constants import OFFSET" in (src / "course" / "helpers.py").read_text()
+    steps = (src / "steps.py").read_text()
+    assert "from .shapes import area" in steps and "from .mathutils import twice" in steps and "from .course import scale" in steps
+    requirements = (package / "requirements.txt").read_text()
+    requirement_names = {line.split("==")[0].split()[0] for line in requirements.splitlines() if line and not line.startswith(("#", "-"))}
+    assert "numpy" in requirement_names  # imported only by the vendored mathutils.py
+    assert not requirement_names & {"shapes", "mathutils", "course"}  # never a distribution
+    report = verify([str(notebook)], str(package), timeout=300)
+    assert report.ok and report.verdict == "OK", (report.verdict, [e.message for e in report.errors])
+    # `pip install` carries it too (the image and the kfp components install the package).
+    wheels = tmp_path / "wheels"
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(package)],
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr[-2000:]
+    import zipfile
+
+    names = set(zipfile.ZipFile(next(wheels.glob("*.whl"))).namelist())
+    assert {"nb/shapes.py", "nb/mathutils.py", "nb/course/__init__.py", "nb/course/helpers.py", "nb/course/constants.py"} <= names
+
+
+def test_local_code_imported_but_found_nowhere_is_a_review_item_naming_it(tmp_path: Path):
+    root = project(tmp_path)
+    notebook = write_notebook(root / "nb.ipynb", [
+        "import sys\nsys.path.append('../lib')",
+        "from nbr_missing_helpers import load\nvalue = load()",
+    ])
+    out = tmp_path / "out"
+    main(["migrate", str(notebook), "--out", str(out), "--no-cache"])
+    record = json.loads((out / "migration-report.json").read_text())
+    model = next(m for m in record["models"] if m["name"] == "nb")
+    assert model["status"] == "migrated-with-review", model["status"]
+    migration = (out / "nb" / "MIGRATION.md").read_text()
+    assert "nbr_missing_helpers" in migration and "cannot import it" in migration
+
+
+def test_local_code_that_cannot_be_copied_blocks_the_model_naming_it(tmp_path: Path):
+    root = project(tmp_path)
+    (root / "helpers").mkdir()
+    (root / "helpers" / "__init__.py").write_bytes(b"NAME = '\xff'\n")  # not UTF-8: Python 3 cannot import it either
+    notebook = write_notebook(root / "nb.ipynb", ["import helpers\nvalue = 1"])
+    out = tmp_path / "out"
+    main(["migrate", str(notebook), "--out", str(out), "--no-cache"])
+    record = json.loads((out / "migration-report.json").read_text())
+    model = next(m for m in record["models"] if m["name"] == "nb")
+    assert model["status"] == "blocked"
+    assert any("`helpers`" in p and "helpers/__init__.py" in p for p in model["problems"]), model["problems"]
+    assert not (out / "nb").exists()
