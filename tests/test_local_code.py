@@ -125,3 +125,28 @@ def test_local_code_that_cannot_be_copied_blocks_the_model_naming_it(tmp_path: P
     assert model["status"] == "blocked"
     assert any("`helpers`" in p and "helpers/__init__.py" in p for p in model["problems"]), model["problems"]
     assert not (out / "nb").exists()
+
+
+def test_code_beside_the_notebook_that_a_cell_would_download_is_vendored_and_script_siblings_are_no_distributions(tmp_path: Path):
+    """mrdbourke's 06_pytorch_transfer_learning: `try: from going_modular.going_modular import engine
+    except: !git clone … && !mv …/going_modular .`, with going_modular/ beside the notebook (so the
+    kernel never downloaded), and `train.py` in it a script importing its siblings (`import engine`)."""
+    root = project(tmp_path, {
+        "going/going/engine.py": "def train():\n    return 'trained'\n",
+        "going/going/train.py": "import engine\nimport tqdm\n\nengine.train()\n",
+        "helper_functions.py": "def plot():\n    return 'plot'\n",
+    })
+    notebook = write_notebook(root / "nb.ipynb", [
+        "try:\n    from going.going import engine\nexcept ImportError:\n    !git clone https://example.org/repo\n    !mv repo/going .\n    from going.going import engine",
+        "!wget -q https://example.org/raw/helper_functions.py\nfrom helper_functions import plot\nresult = engine.train() + plot()",
+    ])
+    out = tmp_path / "out"
+    main(["migrate", str(notebook), "--out", str(out), "--no-cache", "--allow-hidden-state"])
+    src = out / "nb" / "src" / "nb"
+    assert (src / "going" / "going" / "train.py").read_text() == "import engine\nimport tqdm\n\nengine.train()\n"  # a script: left as it is
+    steps = (src / "steps.py").read_text()
+    assert "from .going.going import engine" in steps and "from going" not in steps  # in the `try:` too
+    assert "from .helper_functions import plot" in steps
+    requirements = (out / "nb" / "requirements.txt").read_text()
+    names = {line.split("==")[0].split()[0] for line in requirements.splitlines() if line and not line.startswith(("#", "-"))}
+    assert "tqdm" in names and not names & {"engine", "going", "helper-functions", "helper_functions"}, names

@@ -348,6 +348,8 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
     if "save_figure" in needs or "save_figure" in used:
         header_lines.append("from nbrefactor_runtime.artifacts import save_figure")
     source = "\n".join(header_lines) + "\n\n\n" + body_code
+    # Imports of vendored code inside the cells' code (in a `try:`, in a function) become relative too.
+    source = relative_imports(source, local, 0) if local else source
     return _StageCode(source, review, changes, replaced, functions, imports)
 
 
@@ -467,7 +469,8 @@ def _functions_module(plan: ModelPlan, functions: list[str], imports: list[cst.S
     used = _used_names(body)
     header = [f'"""Functions and classes defined in the notebook{"s" if len(plan.stages) > 1 else ""}, moved here by nbrefactor {__version__}."""', ""]
     header += _import_block(imports, used, set(), local)
-    return "\n".join(header) + "\n\n\n" + body + "\n"
+    source = "\n".join(header) + "\n\n\n" + body + "\n"
+    return relative_imports(source, local, 0) if local else source
 
 
 def _relative_if_local(text: str, local: frozenset[str]) -> str:

@@ -339,9 +339,17 @@ def _local_code_requirements(files: dict[str, str], local: frozenset[str], proje
     from nbrefactor.compile.local_code import absolute_imports
 
     pins = _manifest_pins(project)
+    folders: dict[str, set[str]] = {}
+    for relative in files:
+        folder, _, leaf = relative.rpartition("/")
+        folders.setdefault(folder, set()).add(leaf[:-3])
     for relative, text in sorted(files.items()):
+        # A script's imports of its siblings (`going_modular/train.py`: `import engine`, run as
+        # `python train.py`) are its own code, never distributions (dependency confusion).
+        siblings = folders.get(relative.rpartition("/")[0], set())
         for module in absolute_imports(text):
-            if module.split(".")[0] in local or import_kind(module, 0, project, catalog) != THIRD_PARTY_KIND:
+            top = module.split(".")[0]
+            if top in local or top in siblings or import_kind(module, 0, project, catalog) != THIRD_PARTY_KIND:
                 continue
             distribution = resolve(module, catalog).primary
             key = normalise(distribution)
@@ -383,7 +391,14 @@ def local_code(facts: NotebookFacts, project: ProjectContext, notebook: Path, re
     files: dict[str, str] = dict(_written_module_sources(facts))
     done = {path[:-3] for path in files}
     problems: list[str] = []
-    written = set(written_modules(facts)) - done
+    # A module a `%%writefile` cell writes is the cell's text, never the file beside the notebook
+    # (its writes that are not vendored, `-a` or twice, stay runtime writes). A module a cell
+    # downloads or moves in (`!wget …/helpers.py`, `!mv repo/going_modular .`) and that is beside
+    # the notebook is vendored: the kernel imported that copy (a `try: import … except: download`
+    # never downloaded), and the package then needs no network; one that is not there stays a
+    # runtime download, imported where the cell imports it.
+    written = _writefile_targets(facts) - done
+    downloaded = set(written_modules(facts)) - done - written
     wanted = [(imp.top_level, ca.cell.index) for ca in facts.cells for imp in ca.facts.imports
               if not imp.level and imp.top_level and imp.top_level not in STDLIB]
     changes_path = _changes_sys_path(facts)
@@ -394,6 +409,8 @@ def local_code(facts: NotebookFacts, project: ProjectContext, notebook: Path, re
             continue
         done.add(name)
         origin = find_local_module(search, name)
+        if origin is None and name in downloaded:
+            continue
         if origin is None:
             if cell is not None and changes_path and resolve(name).source == "import-name" and not _installed(name):
                 review.append(ReviewItem(facts.notebook.path, cell, None,
@@ -485,6 +502,21 @@ def _written_module_sources(facts: NotebookFacts) -> dict[str, str]:
         if name in imported and first_writer.get(name) == writes[0][0]:
             out[relative] = writes[0][1]
     return out
+
+
+def _writefile_targets(facts: NotebookFacts) -> set[str]:
+    """Top-level module names of the `.py` files `%%writefile` cells write."""
+    found = set()
+    for ca in facts.cells:
+        header = next((m for m in ca.masked.magics if m.kind == "cell_magic"), None) if ca.masked.cell_magic == "writefile" else None
+        try:
+            args = shlex.split(header.args) if header is not None and header.args else []
+        except ValueError:
+            continue
+        target = next((a for a in args if not a.startswith("-")), "")
+        if target.endswith(".py") and "/" not in target:
+            found.add(target[:-3])
+    return found
 
 
 def _installed(name: str) -> bool:
