@@ -167,3 +167,30 @@ def test_a_keras_on_torch_pipeline_runs_with_kfp_local_and_serves_on_torch(tmp_p
     assert len(manifests) == 1
     predictor = yaml.safe_load(manifests[0].read_text())["spec"]["predictor"]["model"]
     assert predictor["env"] == [{"name": "KERAS_BACKEND", "value": "torch"}]
+
+
+def _requirement_lines(package) -> dict[str, str]:
+    lines = (package / "requirements.txt").read_text().splitlines()
+    return {line.split("==")[0].split()[0].lower(): line for line in lines if line and not line.startswith(("#", "-"))}
+
+
+def test_a_package_on_keras_default_backend_declares_tensorflow(tmp_path):
+    """susanli2016's Autoencoder notebook: `import keras` with no KERAS_BACKEND runs on TensorFlow,
+    which the notebook never imports; the package's imports failed "No module named 'tensorflow'"."""
+    package = _migrate(tmp_path, _cells(""), "kerasdefault")
+    requirements = _requirement_lines(package)
+    assert "tensorflow" in requirements and "keras" in requirements
+    assert "torch" not in requirements and "jax" not in requirements
+    if "==" not in requirements["tensorflow"]:  # not installed here: said, not silently unpinned
+        assert "`tensorflow` is Keras' backend (the notebook relies on Keras' default backend" in (package / "MIGRATION.md").read_text()
+
+
+def test_a_package_on_a_chosen_backend_declares_that_one_only(tmp_path):
+    requirements = _requirement_lines(_migrate(tmp_path, TORCH_NOTEBOOK))
+    assert "torch" in requirements and "tensorflow" not in requirements
+
+
+def test_a_package_pinning_keras_2_declares_tensorflow(tmp_path):
+    cells = [("md", "# A"), "%pip install keras==2.15.0", "import numpy as np\nimport keras", "x = keras.utils.to_categorical(np.arange(3))"]
+    requirements = _requirement_lines(_migrate(tmp_path, cells, "keras2"))
+    assert requirements["keras"].startswith("keras==2.15.0") and "tensorflow" in requirements

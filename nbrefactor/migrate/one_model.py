@@ -297,6 +297,8 @@ def gather_inputs(
         requirements["matplotlib"] = Requirement("matplotlib", version, "environment" if version else "unpinned")
     if local_files and notebooks:
         _local_code_requirements(local_files, vendored_names, notebooks[0][1], catalog, requirements, review)
+    if notebooks:
+        _keras_backend_requirement(plan, requirements, notebooks[0][1], catalog, review)
     test_data, sampled, skipped = _data_files([path.parent for _, _, path in notebooks], exclude)
     missing = _missing_reads(plan, test_data, skipped)
     saved = _saved_values(plan)
@@ -329,6 +331,37 @@ def local_module_conflicts(plan: ModelPlan, vendored: dict[str, str]) -> list[st
     taken = sorted(name for name in local_names(vendored) if name in GENERATED_MODULES or name in stages)
     notebooks = ", ".join(stage.notebook for stage in plan.stages)
     return [f"{notebooks}: imports its local module `{name}`, whose name a generated module of the package has; rename the module" for name in taken]
+
+
+def _keras_backend_requirement(plan: ModelPlan, requirements: dict[str, Requirement], project: ProjectContext, catalog: Catalog,
+                               review: list[ReviewItem]) -> None:
+    """The distribution of the Keras 3 backend the package runs on (`compile.keras_backend`): a
+    notebook that relies on Keras' default backend imports TensorFlow through `import keras`
+    without ever naming it, and a package without it fails "No module named 'tensorflow'"."""
+    from nbrefactor.audit.distributions import normalise
+    from nbrefactor.compile.keras_backend import KerasBackend, keras_backend
+
+    keras = requirements.get("keras")
+    pin = (keras.version or "") if keras is not None else ""
+    backend = keras_backend(plan, pin)
+    if backend is None:
+        if keras is None or not pin.split(".", 1)[0].isdigit() or int(pin.split(".", 1)[0]) >= 3:
+            return
+        backend = KerasBackend("tensorflow", False)  # Keras 2 runs on TensorFlow only, and does not depend on it
+    distributions = {str(k): str(v) for k, v in (catalog.table("distributions", "keras_backend", {}) or {}).items()}
+    distribution = distributions.get(backend.value)
+    if distribution is None or normalise(distribution) in requirements:
+        return
+    key = normalise(distribution)
+    pins = _manifest_pins(project)
+    version = pins.get(key) or _installed_version(distribution)
+    if version and "+" in version:
+        version = version.split("+", 1)[0]
+    requirements[key] = Requirement(distribution, version, "manifest" if key in pins else "environment" if version else "unpinned")
+    how = "the notebook sets it" if backend.explicit else "the notebook relies on Keras' default backend (no `KERAS_BACKEND`)"
+    if version is None:
+        review.append(ReviewItem(backend.notebook or plan.stages[0].notebook, backend.cell, backend.line,
+                                 f"`{distribution}` is Keras' backend ({how}) and is unpinned: no manifest pin, and it is not installed where nbrefactor ran"))
 
 
 def _local_code_requirements(files: dict[str, str], local: frozenset[str], project: ProjectContext, catalog: Catalog,
