@@ -7,13 +7,11 @@ registered model's recorded `keras_backend`). The value reaches files only throu
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 
 import pytest
 import yaml
 
+from generated_suite import finish_kfp_local_run, kfp_local_outputs, start_kfp_local_run
 from nbfactory import project, write_notebook
 
 TORCH_MISSING = "torch is not installed (scripts/venv.sh installs torch==2.13.0+cpu with the test extras and warns when it cannot)"
@@ -131,18 +129,6 @@ def test_a_package_without_keras_sets_no_backend(tmp_path):
     assert "KERAS_BACKEND" not in (package / "Dockerfile").read_text()
 
 
-LOCAL_RUN = """
-import importlib.util, os, sys
-from kfp import local
-package_dir, workdir = sys.argv[1], sys.argv[2]
-local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=os.path.join(workdir, "kfp_root"))
-spec = importlib.util.spec_from_file_location("kfp_pipeline_local", os.path.join(package_dir, "pipeline", "kfp_pipeline.py"))
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-getattr(module, os.path.basename(package_dir) + "_pipeline")(artifacts_dir=os.path.join(workdir, "artifacts"))
-"""
-
-
 def test_a_keras_on_torch_pipeline_runs_with_kfp_local_and_serves_on_torch(tmp_path):
     pytest.importorskip("torch", reason=f"Keras runs on its PyTorch backend here: {TORCH_MISSING}")
     import importlib.util
@@ -154,16 +140,10 @@ def test_a_keras_on_torch_pipeline_runs_with_kfp_local_and_serves_on_torch(tmp_p
     workdir.mkdir()
     # No KERAS_BACKEND from outside: TensorFlow is not installed here, so Keras' default backend
     # fails at import; only the package's own setting lets the steps run.
-    env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "KERAS_BACKEND")}
-    env["PYTHONPATH"] = str(package / "src") + os.pathsep + env.get("PYTHONPATH", "")  # (a runtime/src checkout first)
-    done = subprocess.run([sys.executable, "-c", LOCAL_RUN, str(package), str(workdir)], cwd=workdir, env=env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
-    from mlflow import MlflowClient
-
-    client = MlflowClient(f"sqlite:///{workdir / 'artifacts' / 'mlflow.db'}")
+    _, client = finish_kfp_local_run(start_kfp_local_run(package, workdir, unset=("KERAS_BACKEND",)), workdir)
     version = client.get_model_version_by_alias("kerastorch", "candidate")
     assert client.get_run(version.run_id).info.status == "FINISHED"
-    manifests = list((workdir / "kfp_root").rglob("deploy-gate/manifest"))
+    manifests = kfp_local_outputs(workdir, "deploy-gate/manifest")
     assert len(manifests) == 1
     predictor = yaml.safe_load(manifests[0].read_text())["spec"]["predictor"]["model"]
     assert predictor["env"] == [{"name": "KERAS_BACKEND", "value": "torch"}]
