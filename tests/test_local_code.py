@@ -150,3 +150,23 @@ def test_code_beside_the_notebook_that_a_cell_would_download_is_vendored_and_scr
     requirements = (out / "nb" / "requirements.txt").read_text()
     names = {line.split("==")[0].split()[0] for line in requirements.splitlines() if line and not line.startswith(("#", "-"))}
     assert "tqdm" in names and not names & {"engine", "going", "helper-functions", "helper_functions"}, names
+
+
+def test_a_changed_module_outside_the_notebooks_folder_rebuilds_the_cached_package(tmp_path: Path):
+    """The migrate cache keyed the names of modules above the notebook, not their content: a
+    package whose vendored copy of a changed module is stale must not be reused."""
+    root = project(tmp_path, {"shared/mathutils.py": "def twice(v):\n    return v * 2\n", "lib/__init__.py": "", "lib/calc.py": "ONE = 1\n"})
+    notebook = write_notebook(root / "notebooks" / "nb.ipynb", [
+        "import sys\nsys.path.append('../shared')\nfrom mathutils import twice\nimport lib.calc",
+        "value = twice(lib.calc.ONE)",
+    ])
+    out = tmp_path / "out"
+    src = out / "nb" / "src" / "nb"
+    assert main(["migrate", str(notebook), "--out", str(out)]) == 0
+    assert "v * 2" in (src / "mathutils.py").read_text() and (src / "lib" / "calc.py").read_text() == "ONE = 1\n"
+    (root / "shared" / "mathutils.py").write_text("def twice(v):\n    return v + v\n")
+    assert main(["migrate", str(notebook), "--out", str(out)]) == 0
+    assert "v + v" in (src / "mathutils.py").read_text()  # rebuilt, not reused
+    (root / "lib" / "calc.py").write_text("ONE = 1.0\n")
+    assert main(["migrate", str(notebook), "--out", str(out)]) == 0
+    assert (src / "lib" / "calc.py").read_text() == "ONE = 1.0\n"
