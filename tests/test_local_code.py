@@ -170,3 +170,22 @@ def test_a_changed_module_outside_the_notebooks_folder_rebuilds_the_cached_packa
     (root / "lib" / "calc.py").write_text("ONE = 1.0\n")
     assert main(["migrate", str(notebook), "--out", str(out)]) == 0
     assert (src / "lib" / "calc.py").read_text() == "ONE = 1.0\n"
+
+
+def test_a_folder_added_to_sys_path_through_a_name_is_found(tmp_path: Path):
+    """ethen8181's data_science_is_software: `src_dir = os.path.join('..', 'src')`,
+    `sys.path.append(src_dir)`, then `from features.build_features import …` (a namespace folder)."""
+    root = project(tmp_path, {"src/features/build_features.py": "import pandas as pd\n\n\ndef clean(values):\n    return [v for v in values if v is not None]\n"})
+    notebook = write_notebook(root / "notebooks" / "nb.ipynb", [
+        "import os\nimport sys\nsrc_dir = os.path.join('..', 'src')\nsys.path.append(src_dir)",
+        "from features.build_features import clean\nvalues = clean([1, None, 2])\nprint(values)",
+    ])
+    out = tmp_path / "out"
+    assert main(["migrate", str(notebook), "--out", str(out), "--no-cache"]) == 0
+    src = out / "nb" / "src" / "nb"
+    assert (src / "features" / "build_features.py").exists()
+    assert "from .features.build_features import clean" in (src / "steps.py").read_text()
+    names = {line.split("==")[0].split()[0] for line in (out / "nb" / "requirements.txt").read_text().splitlines() if line and not line.startswith(("#", "-"))}
+    assert "pandas" in names and "features" not in names
+    report = verify([str(notebook)], str(out / "nb"), timeout=300)
+    assert report.ok and report.verdict == "OK", (report.verdict, [e.message for e in report.errors])

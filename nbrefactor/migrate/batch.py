@@ -543,30 +543,26 @@ class Keyer:
     def _code(self, folder: Path, strict: bool) -> str:
         """The content of the code in a folder that the package may vendor (`one_model.local_code`):
         its `.py` modules and its packages' `.py` files (`strict`: only packages with an
-        `__init__.py`), at most CODE_KEY_FILES of them; names alone would reuse a package whose
-        vendored copy of a changed module is stale."""
+        `__init__.py`), walked in name order and cut after CODE_KEY_FILES files (a home folder
+        above a notebook is not read whole); names alone would reuse a package whose vendored
+        copy of a changed module is stale."""
         key = (folder, strict)
         if key in self._codes:
             return self._codes[key]
         rows: list[str] = []
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError:
-            entries = []
-        for entry in entries:
-            if len(rows) > CODE_KEY_FILES or entry.name.startswith(".") or entry.name == "__pycache__":
-                continue
-            try:
-                if entry.suffix == ".py" and entry.is_file():
-                    files = [entry]
-                elif entry.is_dir() and (not strict or (entry / "__init__.py").exists()):
-                    files = sorted(f for f in entry.rglob("*.py") if not any(p.startswith(".") or p == "__pycache__" for p in f.relative_to(folder).parts))
-                else:
-                    continue
-                for file in files[: CODE_KEY_FILES - len(rows) + 1]:
-                    rows.append(f"{file.relative_to(folder).as_posix()}\x1e{file_digest(file)}")
-            except OSError:
-                rows.append(f"{entry.name}\x1eunreadable")
+        for root, dirs, files in os.walk(folder):
+            here = Path(root)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("__pycache__", "node_modules", "site-packages", "venv")
+                             and (here != folder or not strict or os.path.exists(os.path.join(root, d, "__init__.py"))))
+            for name in sorted(files):
+                if name.endswith(".py") and len(rows) <= CODE_KEY_FILES:
+                    file = here / name
+                    try:
+                        rows.append(f"{file.relative_to(folder).as_posix()}\x1e{file_digest(file)}")
+                    except OSError:
+                        rows.append(f"{file.relative_to(folder).as_posix()}\x1eunreadable")
+            if len(rows) > CODE_KEY_FILES:
+                break
         self._codes[key] = digest = _sha256("\n".join(rows).encode("utf-8"))
         return digest
 
@@ -622,9 +618,11 @@ class Keyer:
 
 
 CODE_KEY_FILES = 2000
-# `sys.path.append("../shared")` / `sys.path.insert(0, '../src')` in a notebook file's JSON text (the
-# quotes of a JSON string are escaped): the folders `one_model._sys_path_folders` vendors code from.
-_SYS_PATH_LITERAL = re.compile(r"""sys\.path\.(?:append|insert)\((?:\s*\d+\s*,)?\s*\\?["']([^"'\\]{1,300})\\?["']""")
+# The folders a notebook may add to `sys.path` (`one_model._sys_path_folders` reads the cells):
+# in a notebook file that mentions `sys.path`, every string literal that is a relative path going
+# up or here (`"../shared"`, `'..'` of `os.path.join('..', 'src')`, `"./lib"`); read from the file's
+# JSON text (its quotes escaped), so the key needs no parsing. A folder above covers its sub-folders.
+_RELATIVE_LITERAL = re.compile(r"""\\?["'](\.\.?(?:/[^"'\\\n]{0,300})?)\\?["']""")
 
 
 def _sys_path_literals(path: Path) -> list[str]:
@@ -633,7 +631,9 @@ def _sys_path_literals(path: Path) -> list[str]:
             text = handle.read(64 * 1024 * 1024).decode("utf-8", errors="replace")
     except OSError:
         return []
-    return sorted(set(_SYS_PATH_LITERAL.findall(text)))
+    if "sys.path" not in text:
+        return []
+    return sorted(set(_RELATIVE_LITERAL.findall(text)))
 
 
 @lru_cache(maxsize=1)

@@ -481,21 +481,91 @@ def _python_files(package: Path) -> list[Path]:
 
 
 def _sys_path_folders(facts: NotebookFacts, folder: Path) -> tuple[Path, ...]:
-    """Folders a cell adds to `sys.path` with a literal path (`sys.path.append("../src")`,
-    `sys.path.insert(0, "..")`), resolved against the notebook's folder (the kernel's working directory)."""
-    added = []
+    """Folders a cell adds to `sys.path` (`sys.path.append("../src")`, `sys.path.insert(0, "..")`,
+    `sys.path.append(os.path.abspath(os.path.join("..", "src")))`, or a name a module-level
+    statement bound to such a value before: `src_dir = os.path.join("..", "src")`), resolved
+    against the notebook's folder (the kernel's working directory). Read, never run."""
+    from nbrefactor.audit.analysis import python_tree
+
+    added: list[Path] = []
+    bound: dict[str, str] = {}
     for ca in facts.cells:
-        for call in ca.facts.calls:
-            target = facts.resolve(call.func) if call.func else ""
-            if target not in ("sys.path.append", "sys.path.insert"):
-                continue
-            arg = call.arg(1 if target.endswith("insert") else 0)
-            if arg is not None and arg.string and "\x00" not in arg.string:
-                path = Path(os.path.expanduser(arg.string))
+        if ca.facts.syntax_error is not None or not ca.masked.is_python:
+            continue
+        try:
+            tree = python_tree(ca.masked.python)
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                value = _path_value(node.value, bound, facts)
+                if value is not None:
+                    bound[node.targets[0].id] = value
+                else:
+                    bound.pop(node.targets[0].id, None)
+            for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+                target = facts.resolve(_dotted_name(call.func)) if _dotted_name(call.func) else ""
+                if target not in ("sys.path.append", "sys.path.insert"):
+                    continue
+                args = call.args[1:] if target.endswith("insert") else call.args
+                value = _path_value(args[0], bound, facts) if args else None
+                if value is None or "\x00" in value:
+                    continue
+                path = Path(os.path.expanduser(value))
                 path = path if path.is_absolute() else folder / path
                 if path.is_dir():
                     added.append(Path(os.path.normpath(path)))
-    return tuple(added)
+    return tuple(dict.fromkeys(added))
+
+
+_SAME_PATH = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.expanduser", "pathlib.Path", "str",
+                        "os.fspath"})
+
+
+def _path_value(node: ast.expr, bound: dict[str, str], facts: NotebookFacts, depth: int = 0) -> Optional[str]:
+    """The path an expression names, relative to the working directory, when it is built from
+    string literals only (`"../src"`, `os.path.join("..", "src")`, `os.path.abspath("..")`,
+    `Path("..").resolve()`, `os.getcwd()`, a name bound to one of these); None otherwise."""
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return bound.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # Path("..") / "src"
+        left, right = _path_value(node.left, bound, facts, depth + 1), _path_value(node.right, bound, facts, depth + 1)
+        return os.path.join(left, right) if left is not None and right is not None else None
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        inner = _path_value(node.value, bound, facts, depth + 1)
+        return os.path.join(inner, "..") if inner is not None else None
+    if not isinstance(node, ast.Call) or node.keywords:
+        return None
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in ("resolve", "absolute") and not node.args:
+        return _path_value(func.value, bound, facts, depth + 1)
+    name = facts.resolve(_dotted_name(func)) if _dotted_name(func) else ""
+    if name in ("os.getcwd", "pathlib.Path.cwd") and not node.args:
+        return "."
+    if name == "os.path.dirname" and len(node.args) == 1:
+        inner = _path_value(node.args[0], bound, facts, depth + 1)
+        return os.path.join(inner, "..") if inner is not None else None
+    values = [_path_value(a, bound, facts, depth + 1) for a in node.args]
+    if any(v is None for v in values) or not values:
+        return None
+    if name == "os.path.join":
+        return os.path.join(*values)  # type: ignore[arg-type]
+    if name in _SAME_PATH and len(values) == 1:
+        return values[0]
+    return None
+
+
+def _dotted_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted_name(node.value)
+        return f"{inner}.{node.attr}" if inner else ""
+    return ""
 
 
 def _changes_sys_path(facts: NotebookFacts) -> bool:
