@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generated_suite import run_generated_suite
 from nbfactory import project, write_notebook
 from nbrefactor.cli.app import main
 from nbrefactor.compile.local_code import local_names, relative_import, relative_imports
@@ -87,6 +88,8 @@ def test_local_code_of_three_kinds_is_vendored_declared_and_the_package_matches_
     assert not requirement_names & {"shapes", "mathutils", "course"}  # never a distribution
     report = verify([str(notebook)], str(package), timeout=300)
     assert report.ok and report.verdict == "OK", (report.verdict, [e.message for e in report.errors])
+    suite = run_generated_suite(package)  # the package's own tests import it the same way
+    assert suite.returncode == 0 and "passed" in suite.stdout, suite.stdout[-3000:]
     # `pip install` carries it too (the image and the kfp components install the package).
     wheels = tmp_path / "wheels"
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(package)],
@@ -189,3 +192,17 @@ def test_a_folder_added_to_sys_path_through_a_name_is_found(tmp_path: Path):
     assert "pandas" in names and "features" not in names
     report = verify([str(notebook)], str(out / "nb"), timeout=300)
     assert report.ok and report.verdict == "OK", (report.verdict, [e.message for e in report.errors])
+
+
+def test_a_namespace_folder_named_like_an_installed_distribution_does_not_shadow_it(tmp_path: Path):
+    """`import yaml` beside a `yaml/` folder of scripts (no `__init__.py`): Python imports the
+    installed PyYAML (a regular package anywhere on sys.path wins over a namespace folder), so the
+    package requires it and does not vendor the folder."""
+    root = project(tmp_path, {"yaml/convert.py": "print('a script')\n"})
+    notebook = write_notebook(root / "nb.ipynb", ["import yaml\ntext = yaml.safe_dump({'a': 1})"])
+    out = tmp_path / "out"
+    assert main(["migrate", str(notebook), "--out", str(out), "--no-cache"]) == 0
+    assert not (out / "nb" / "src" / "nb" / "yaml").exists()
+    assert "import yaml" in (out / "nb" / "src" / "nb" / "steps.py").read_text()
+    names = {line.split("==")[0].split()[0].lower() for line in (out / "nb" / "requirements.txt").read_text().splitlines() if line and not line.startswith(("#", "-"))}
+    assert "pyyaml" in names, names

@@ -192,7 +192,8 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
     conflicts = local_module_conflicts(plan, vendored) + [problem for c in code for problem in c.problems]
     if conflicts:
         return ModelResult(model, displays, "blocked", problems=tuple(conflicts), diagnostics=diagnostics, plan=plan)
-    inputs = gather_inputs(plan, notebooks, catalog, exclude=options.out, local_files=vendored, review=gathered_review)
+    inputs = gather_inputs(plan, notebooks, catalog, exclude=options.out, local_files=vendored, review=gathered_review,
+                           installed_instead=tuple(name for c in code for name in c.installed_instead))
     # MLOps (nbrefactor.migrate.pipeline_build): data profile, GPU steps, image settings; then the kfp YAML.
     inputs = with_mlops(inputs, plan, settings, catalog, [(f, path) for f, _, _, path in analysed])
     emitted = emit_model(plan, inputs)
@@ -246,7 +247,7 @@ def _utf8(data: bytes) -> Optional[str]:
 
 def gather_inputs(
     plan: ModelPlan, notebooks: list[tuple[NotebookFacts, ProjectContext, Path]], catalog: Catalog, exclude: Optional[Path] = None,
-    local_files: Optional[dict[str, str]] = None, review: Optional[list[ReviewItem]] = None,
+    local_files: Optional[dict[str, str]] = None, review: Optional[list[ReviewItem]] = None, installed_instead: tuple[str, ...] = (),
 ) -> EmitInputs:
     """What only the outside world knows. `local_files`: the notebook's own code (`local_code`),
     vendored into the package: never a distribution, and its third-party imports are requirements."""
@@ -295,8 +296,10 @@ def gather_inputs(
     if any(_uses_plots(stage.facts) for stage in plan.stages) and "matplotlib" not in requirements:
         version = _installed_version("matplotlib")
         requirements["matplotlib"] = Requirement("matplotlib", version, "environment" if version else "unpinned")
-    if local_files and notebooks:
-        _local_code_requirements(local_files, vendored_names, notebooks[0][1], catalog, requirements, review)
+    if (local_files or installed_instead) and notebooks:
+        # (a namespace folder named like an installed distribution: the kernel imported the distribution)
+        imports = {**local_files, **{f"<{name}>": f"import {name}\n" for name in installed_instead}}
+        _local_code_requirements(imports, vendored_names, notebooks[0][1], catalog, requirements, review)
     if notebooks:
         _keras_backend_requirement(plan, requirements, notebooks[0][1], catalog, review)
     test_data, sampled, skipped = _data_files([path.parent for _, _, path in notebooks], exclude)
@@ -366,8 +369,8 @@ def _keras_backend_requirement(plan: ModelPlan, requirements: dict[str, Requirem
 
 def _local_code_requirements(files: dict[str, str], local: frozenset[str], project: ProjectContext, catalog: Catalog,
                              requirements: dict[str, Requirement], review: list[ReviewItem]) -> None:
-    """The third-party distributions the vendored code imports, pinned as the notebook's are (a
-    manifest pin, else the version installed here)."""
+    """The third-party distributions the vendored code imports (`files`: path → source), pinned as
+    the notebook's are (a manifest pin, else the version installed here)."""
     from nbrefactor.audit.distributions import THIRD_PARTY_KIND, import_kind, normalise, resolve
     from nbrefactor.compile.local_code import absolute_imports
 
@@ -382,7 +385,9 @@ def _local_code_requirements(files: dict[str, str], local: frozenset[str], proje
         siblings = folders.get(relative.rpartition("/")[0], set())
         for module in absolute_imports(text):
             top = module.split(".")[0]
-            if top in local or top in siblings or import_kind(module, 0, project, catalog) != THIRD_PARTY_KIND:
+            # Local here means vendored (`local`): the audit's other local names are namespace
+            # folders named like a distribution, which the kernel did not import (`installed_instead`).
+            if top in local or top in siblings or import_kind(module, 0, None, catalog) != THIRD_PARTY_KIND:
                 continue
             distribution = resolve(module, catalog).primary
             key = normalise(distribution)
@@ -408,6 +413,10 @@ class LocalCode:
 
     files: dict[str, str]  # path under src/<pkg>/ → source
     problems: tuple[str, ...]  # why the package could not import it (the model is blocked)
+    # Namespace folders beside the notebook named like an installed distribution: the kernel
+    # imported the distribution (a regular package anywhere on sys.path wins over a namespace
+    # folder), so the package requires it instead of vendoring the folder.
+    installed_instead: tuple[str, ...] = ()
 
 
 def local_code(facts: NotebookFacts, project: ProjectContext, notebook: Path, review: list[ReviewItem]) -> LocalCode:
@@ -435,6 +444,7 @@ def local_code(facts: NotebookFacts, project: ProjectContext, notebook: Path, re
     wanted = [(imp.top_level, ca.cell.index) for ca in facts.cells for imp in ca.facts.imports
               if not imp.level and imp.top_level and imp.top_level not in STDLIB]
     changes_path = _changes_sys_path(facts)
+    shadowed: list[str] = []
     total = sum(len(t.encode("utf-8")) for t in files.values())
     while wanted:
         name, cell = wanted.pop(0)
@@ -450,6 +460,9 @@ def local_code(facts: NotebookFacts, project: ProjectContext, notebook: Path, re
                                          f"`{name}` is imported after a cell changes `sys.path`, but no module `{name}` is beside the notebook, in a folder "
                                          "added to `sys.path` or in the project around it, nor installed here: if it is the notebook's own code, put it "
                                          "beside the notebook and migrate again (the package cannot import it as it is)"))
+            continue
+        if origin.is_dir() and not (origin / "__init__.py").exists() and resolve(name).source != "import-name":
+            shadowed.append(name)
             continue
         found = [(origin.name, origin)] if origin.is_file() else sorted(
             (path.relative_to(origin.parent).as_posix(), path) for path in _python_files(origin))
@@ -469,7 +482,7 @@ def local_code(facts: NotebookFacts, project: ProjectContext, notebook: Path, re
             problems.append(f"{facts.notebook.path}: its local code (`{name}` and what it imports) is more than {LOCAL_CODE_FILE_CAP} files "
                             f"or {LOCAL_CODE_BYTES_CAP // (1024 * 1024)} MB; install it as a distribution and declare it in a manifest")
             break
-    return LocalCode(files, tuple(problems))
+    return LocalCode(files, tuple(problems), tuple(shadowed))
 
 
 def _python_files(package: Path) -> list[Path]:
