@@ -162,7 +162,7 @@ def test_a_package_on_keras_default_backend_declares_tensorflow(tmp_path):
     assert "tensorflow" in requirements and "keras" in requirements
     assert "torch" not in requirements and "jax" not in requirements
     if "==" not in requirements["tensorflow"]:  # not installed here: said, not silently unpinned
-        assert "`tensorflow` is Keras' backend (the notebook relies on Keras' default backend" in (package / "MIGRATION.md").read_text()
+        assert "`tensorflow` is Keras' backend (Keras' default: the notebook sets no `KERAS_BACKEND`)" in (package / "MIGRATION.md").read_text()
 
 
 def test_a_package_on_a_chosen_backend_declares_that_one_only(tmp_path):

@@ -361,7 +361,7 @@ def _keras_backend_requirement(plan: ModelPlan, requirements: dict[str, Requirem
     if version and "+" in version:
         version = version.split("+", 1)[0]
     requirements[key] = Requirement(distribution, version, "manifest" if key in pins else "environment" if version else "unpinned")
-    how = "the notebook sets it" if backend.explicit else "the notebook relies on Keras' default backend (no `KERAS_BACKEND`)"
+    how = "the notebook chose it" if backend.explicit else "Keras' default: the notebook sets no `KERAS_BACKEND`"
     if version is None:
         review.append(ReviewItem(backend.notebook or plan.stages[0].notebook, backend.cell, backend.line,
                                  f"`{distribution}` is Keras' backend ({how}) and is unpinned: no manifest pin, and it is not installed where nbrefactor ran"))
