@@ -206,3 +206,14 @@ def test_a_namespace_folder_named_like_an_installed_distribution_does_not_shadow
     assert "import yaml" in (out / "nb" / "src" / "nb" / "steps.py").read_text()
     names = {line.split("==")[0].split()[0].lower() for line in (out / "nb" / "requirements.txt").read_text().splitlines() if line and not line.startswith(("#", "-"))}
     assert "pyyaml" in names, names
+
+
+def test_local_code_named_like_a_generated_module_blocks_the_model_naming_it(tmp_path: Path):
+    root = project(tmp_path, {"config.py": "RATE = 2\n", "pipeline/__init__.py": "", "pipeline/stages.py": "N = 1\n"})
+    notebook = write_notebook(root / "nb.ipynb", ["import config\nfrom pipeline.stages import N\nvalue = config.RATE * N"])
+    out = tmp_path / "out"
+    main(["migrate", str(notebook), "--out", str(out), "--no-cache"])
+    model = next(m for m in json.loads((out / "migration-report.json").read_text())["models"] if m["name"] == "nb")
+    assert model["status"] == "blocked"
+    assert sorted(p.split("`")[1] for p in model["problems"]) == ["config", "pipeline"], model["problems"]
+    assert all("whose name a generated module of the package has" in p for p in model["problems"])
