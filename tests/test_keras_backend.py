@@ -7,13 +7,11 @@ registered model's recorded `keras_backend`). The value reaches files only throu
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 
 import pytest
 import yaml
 
+from generated_suite import finish_kfp_local_run, kfp_local_outputs, start_kfp_local_run
 from nbfactory import project, write_notebook
 
 TORCH_MISSING = "torch is not installed (scripts/venv.sh installs torch==2.13.0+cpu with the test extras and warns when it cannot)"
@@ -131,18 +129,6 @@ def test_a_package_without_keras_sets_no_backend(tmp_path):
     assert "KERAS_BACKEND" not in (package / "Dockerfile").read_text()
 
 
-LOCAL_RUN = """
-import importlib.util, os, sys
-from kfp import local
-package_dir, workdir = sys.argv[1], sys.argv[2]
-local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=os.path.join(workdir, "kfp_root"))
-spec = importlib.util.spec_from_file_location("kfp_pipeline_local", os.path.join(package_dir, "pipeline", "kfp_pipeline.py"))
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-getattr(module, os.path.basename(package_dir) + "_pipeline")(artifacts_dir=os.path.join(workdir, "artifacts"))
-"""
-
-
 def test_a_keras_on_torch_pipeline_runs_with_kfp_local_and_serves_on_torch(tmp_path):
     pytest.importorskip("torch", reason=f"Keras runs on its PyTorch backend here: {TORCH_MISSING}")
     import importlib.util
@@ -154,16 +140,37 @@ def test_a_keras_on_torch_pipeline_runs_with_kfp_local_and_serves_on_torch(tmp_p
     workdir.mkdir()
     # No KERAS_BACKEND from outside: TensorFlow is not installed here, so Keras' default backend
     # fails at import; only the package's own setting lets the steps run.
-    env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "KERAS_BACKEND")}
-    env["PYTHONPATH"] = str(package / "src") + os.pathsep + env.get("PYTHONPATH", "")  # (a runtime/src checkout first)
-    done = subprocess.run([sys.executable, "-c", LOCAL_RUN, str(package), str(workdir)], cwd=workdir, env=env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
-    from mlflow import MlflowClient
-
-    client = MlflowClient(f"sqlite:///{workdir / 'artifacts' / 'mlflow.db'}")
+    _, client = finish_kfp_local_run(start_kfp_local_run(package, workdir, unset=("KERAS_BACKEND",)), workdir)
     version = client.get_model_version_by_alias("kerastorch", "candidate")
     assert client.get_run(version.run_id).info.status == "FINISHED"
-    manifests = list((workdir / "kfp_root").rglob("deploy-gate/manifest"))
+    manifests = kfp_local_outputs(workdir, "deploy-gate/manifest")
     assert len(manifests) == 1
     predictor = yaml.safe_load(manifests[0].read_text())["spec"]["predictor"]["model"]
     assert predictor["env"] == [{"name": "KERAS_BACKEND", "value": "torch"}]
+
+
+def _requirement_lines(package) -> dict[str, str]:
+    lines = (package / "requirements.txt").read_text().splitlines()
+    return {line.split("==")[0].split()[0].lower(): line for line in lines if line and not line.startswith(("#", "-"))}
+
+
+def test_a_package_on_keras_default_backend_declares_tensorflow(tmp_path):
+    """susanli2016's Autoencoder notebook: `import keras` with no KERAS_BACKEND runs on TensorFlow,
+    which the notebook never imports; the package's imports failed "No module named 'tensorflow'"."""
+    package = _migrate(tmp_path, _cells(""), "kerasdefault")
+    requirements = _requirement_lines(package)
+    assert "tensorflow" in requirements and "keras" in requirements
+    assert "torch" not in requirements and "jax" not in requirements
+    if "==" not in requirements["tensorflow"]:  # not installed here: said, not silently unpinned
+        assert "`tensorflow` is Keras' backend (Keras' default: the notebook sets no `KERAS_BACKEND`)" in (package / "MIGRATION.md").read_text()
+
+
+def test_a_package_on_a_chosen_backend_declares_that_one_only(tmp_path):
+    requirements = _requirement_lines(_migrate(tmp_path, TORCH_NOTEBOOK))
+    assert "torch" in requirements and "tensorflow" not in requirements
+
+
+def test_a_package_pinning_keras_2_declares_tensorflow(tmp_path):
+    cells = [("md", "# A"), "%pip install keras==2.15.0", "import numpy as np\nimport keras", "x = keras.utils.to_categorical(np.arange(3))"]
+    requirements = _requirement_lines(_migrate(tmp_path, cells, "keras2"))
+    assert requirements["keras"].startswith("keras==2.15.0") and "tensorflow" in requirements

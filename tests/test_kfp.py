@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -248,16 +247,6 @@ def test_compiled_yaml_is_deterministic_and_matches_the_module(corpus_out, tmp_p
 
 # --- kfp.local end to end ----------------------------------------------------------------------------
 
-LOCAL_RUN = """
-import importlib.util, os, sys
-from kfp import local
-package_dir, workdir = sys.argv[1], sys.argv[2]
-local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=os.path.join(workdir, "kfp_root"))
-spec = importlib.util.spec_from_file_location("kfp_pipeline_local", os.path.join(package_dir, "pipeline", "kfp_pipeline.py"))
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-getattr(module, os.path.basename(package_dir) + "_pipeline")(artifacts_dir=os.path.join(workdir, "artifacts"))
-"""
 LOCAL_PACKAGES = ("churn", "customer_segments")
 
 
@@ -265,25 +254,19 @@ LOCAL_PACKAGES = ("churn", "customer_segments")
 def local_runs(corpus_out, tmp_path_factory) -> dict[str, Path]:
     """Both CPU pipelines run at once (one process each: kfp.local runs tasks one by one), each
     in a working folder holding the notebook's data, as the notebook's folder would."""
-    import subprocess
+    from generated_suite import finish_kfp_local_run, start_kfp_local_run
 
     processes = {}
     workdirs = {}
     for package in LOCAL_PACKAGES:
         workdir = tmp_path_factory.mktemp(f"kfp-{package}")
         shutil.copytree(corpus_out / package / "tests" / "data", workdir, dirs_exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
-        env["PYTHONPATH"] = str(corpus_out / package / "src") + os.pathsep + env.get("PYTHONPATH", "")
-        processes[package] = subprocess.Popen(
-            [sys.executable, "-c", LOCAL_RUN, str(corpus_out / package), str(workdir)],
-            cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
+        processes[package] = start_kfp_local_run(corpus_out / package, workdir)
         workdirs[package] = workdir
     for package, process in processes.items():
         # A guard against a hang, not a speed test: monitor-drift imports and runs Evidently
         # (measured ~60 s of one pipeline at load 17).
-        output, _ = process.communicate(timeout=900)
-        assert process.returncode == 0, output[-4000:]
+        output, _ = finish_kfp_local_run(process, workdirs[package])
         assert "finished with status \x1b[92mSUCCESS" in output or "SUCCESS" in output
     return workdirs
 
@@ -292,6 +275,8 @@ def local_runs(corpus_out, tmp_path_factory) -> dict[str, Path]:
 def test_cpu_pipeline_runs_end_to_end_locally_and_leaves_a_usable_mlflow_store(corpus_out, local_runs, package, metric, features):
     import hashlib
     from importlib import import_module
+
+    from generated_suite import kfp_local_outputs
 
     import mlflow.pyfunc
     from mlflow import MlflowClient
@@ -319,20 +304,20 @@ def test_cpu_pipeline_runs_end_to_end_locally_and_leaves_a_usable_mlflow_store(c
     assert version.run_id == run.info.run_id
     assert str(client.get_model_version_by_alias(package, "champion").version) == str(version.version)
     # The deploy gate's KServe manifest names the promoted version.
-    manifests = list((workdir / "kfp_root").rglob("deploy-gate/manifest"))
+    manifests = kfp_local_outputs(workdir, "deploy-gate/manifest")
     assert len(manifests) == 1
     manifest = yaml.safe_load(manifests[0].read_text())
     assert manifest["kind"] == "InferenceService"
     assert manifest["metadata"]["annotations"]["nbrefactor/model-version"] == str(version.version)
     assert manifest["spec"]["predictor"]["model"]["modelFormat"]["name"] == "mlflow"
     # Drift of the run's own data against the migration-time profile: zero on every column.
-    report = json.loads(next((workdir / "kfp_root").rglob("monitor-drift/report")).read_text())
+    report = json.loads(kfp_local_outputs(workdir, "monitor-drift/report")[0].read_text())
     scores = next(iter(report["files"].values()))["psi"]
     assert scores and max(scores.values()) < 1e-9
     evidently = next(iter(report["files"].values()))["evidently"]  # Evidently ran, and agrees
     assert evidently["drift_share"] == 0.0 and evidently["drifted_columns"] == 0
     assert any(k.startswith("drift.") and k.endswith(".evidently_drift_share") for k in client.get_run(run.info.run_id).data.metrics)
-    assert next((workdir / "kfp_root").rglob("monitor-drift/evidently_report")).stat().st_size > 10_000
+    assert kfp_local_outputs(workdir, "monitor-drift/evidently_report")[0].stat().st_size > 10_000
     # Values crossed the steps in typed formats, recorded in the artifacts' metadata.
     formats = {
         key: artifact["metadata"]["format"]

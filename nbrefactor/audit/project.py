@@ -374,3 +374,29 @@ def _exists(path: str) -> bool:
             return False
         raise
     return True
+
+
+def module_search_folders(notebook_folder: Path, added: tuple[Path, ...] = ()) -> tuple[tuple[Path, bool], ...]:
+    """Where the notebook's kernel finds its own code, in the order `import` looks, as
+    `(folder, strict)`: the notebook's folder, the folders a cell adds to `sys.path` with a literal
+    path (`sys.path.append("../src")`), then the folders above up to the project root and the
+    root's `src/` (the same folders `discover_project` reads `project_modules` from; `strict`:
+    only regular packages count there)."""
+    folders: list[tuple[Path, bool]] = [(notebook_folder, False), *((folder, False) for folder in added)]
+    current = notebook_folder
+    while not is_project_root(current) and current.parent != current:
+        current = current.parent
+        folders.append((current, True))
+    if (current / "src").is_dir():
+        folders.append((current / "src", True))
+    seen: set[Path] = set()
+    return tuple(f for f in folders if not (f[0] in seen or seen.add(f[0])))
+
+
+def find_local_module(search: tuple[tuple[Path, bool], ...], name: str) -> Optional[Path]:
+    """The file (`name.py`) or package folder (`name/`) that `import name` finds first in `search`."""
+    for folder, strict in search:
+        if name in _local_modules(folder, strict):
+            module = folder / f"{name}.py"
+            return module if module.is_file() else folder / name
+    return None

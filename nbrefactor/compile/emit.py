@@ -15,6 +15,7 @@ from nbrefactor import __version__
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Diagnostic
 from nbrefactor.compile.keras_backend import keras_backend
+from nbrefactor.compile.local_code import local_names, package_depth, relative_import, relative_imports
 from nbrefactor.compile.random_state import capture_lines, import_lines, restore_lines
 from nbrefactor.compile.literals import Serialised, is_distribution_name, is_version, one_line, py_docstring_text, py_literal, py_name
 from nbrefactor.compile.python_choice import PythonChoice, choose_python
@@ -46,7 +47,8 @@ class EmitInputs:
     printed_values: tuple[tuple[str, str, str, int], ...] = ()  # (expression, printed line, notebook, cell)
     mlops: Any = None  # mlops.MlopsInputs: data profile, GPU steps and settings, image (None: defaults)
     review: tuple[ReviewItem, ...] = ()  # found while gathering (an unpinned requirement…)
-    # `.py` modules beside the notebook that it imports: name → source, copied into the package
+    # The notebook's own code (modules and package folders it imports, `%%writefile` modules):
+    # path under src/<pkg>/ → source, vendored into the package (`compile.local_code`)
     local_modules: Mapping[str, str] = field(default_factory=dict)
     # What the installed pinned distributions say about the Pythons they run on (python_choice)
     pin_pythons: tuple[Any, ...] = ()
@@ -125,16 +127,16 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     pkg = plan.package
     tree: FileTree = {}
     cfg = config_name(plan)
-    local = frozenset(inputs.local_modules)
+    local = local_names(inputs.local_modules)
     stage_codes = [_stage_code(plan, stage, cfg, local) for stage in plan.stages]
     replaced = set().union(*(sc.replaced for sc in stage_codes)) if stage_codes else set()
     functions = [src for sc in stage_codes for src in sc.functions]
     function_imports = [imp for sc in stage_codes for imp in sc.function_imports]
     if functions:
         tree[f"src/{pkg}/functions.py"] = _functions_module(plan, functions, function_imports, local)
-    for name, source in sorted(inputs.local_modules.items()):
-        # The notebook's own module, copied as it is; its imports of its siblings become relative.
-        tree[f"src/{pkg}/{name}.py"] = _relative_local_imports(source, local)
+    for relative, source in sorted(inputs.local_modules.items()):
+        # The notebook's own code, copied as it is; its absolute imports of itself become relative.
+        tree[f"src/{pkg}/{relative}"] = relative_imports(source, local, package_depth(relative))
     for stage, code in zip(plan.stages, stage_codes):
         tree[f"src/{pkg}/{stage.module}.py"] = code.module_source
     fields = plan.config_fields
@@ -202,7 +204,8 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     from nbrefactor.compile.mlops import MlopsInputs, mlops_files
 
     tree.update(mlops_files(plan, inputs.mlops if inputs.mlops is not None else MlopsInputs(), context))
-    return result.with_tree(_format(tree))
+    # The notebook's own code is copied as it is (black would renumber the lines its tracebacks name).
+    return result.with_tree(_format(tree, frozenset(f"src/{pkg}/{relative}" for relative in inputs.local_modules)))
 
 
 def package_python(inputs: EmitInputs) -> "PythonChoice":
@@ -345,6 +348,8 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
     if "save_figure" in needs or "save_figure" in used:
         header_lines.append("from nbrefactor_runtime.artifacts import save_figure")
     source = "\n".join(header_lines) + "\n\n\n" + body_code
+    # Imports of vendored code inside the cells' code (in a `try:`, in a function) become relative too.
+    source = relative_imports(source, local, 0) if local else source
     return _StageCode(source, review, changes, replaced, functions, imports)
 
 
@@ -464,45 +469,25 @@ def _functions_module(plan: ModelPlan, functions: list[str], imports: list[cst.S
     used = _used_names(body)
     header = [f'"""Functions and classes defined in the notebook{"s" if len(plan.stages) > 1 else ""}, moved here by nbrefactor {__version__}."""', ""]
     header += _import_block(imports, used, set(), local)
-    return "\n".join(header) + "\n\n\n" + body + "\n"
+    source = "\n".join(header) + "\n\n\n" + body + "\n"
+    return relative_imports(source, local, 0) if local else source
 
 
 def _relative_if_local(text: str, local: frozenset[str]) -> str:
-    """`import helpers` → `from . import helpers`; `from helpers import f` → `from .helpers import f`."""
-    if not local:
-        return text
-    words = text.split()
-    if words[0] == "import" and words[1].split(".")[0] in local and "." not in words[1]:
-        return "from . " + text
-    if words[0] == "from" and words[1].split(".")[0] in local:
-        return f"from .{words[1]} " + " ".join(words[2:])
-    return text
-
-
-def _relative_local_imports(source: str, local: frozenset[str]) -> str:
-    """A copied local module's imports of other copied modules, made relative (line by line, for
-    top-level `import x` / `from x import y` lines only)."""
-    out = []
-    for line in source.splitlines(keepends=True):
-        stripped = line.rstrip("\r\n")
-        if stripped.startswith(("import ", "from ")) and "," not in stripped.split(" import ")[0] and "(" not in stripped and ";" not in stripped:
-            newline = line[len(stripped):]
-            out.append(_relative_if_local(stripped, local) + newline)
-        else:
-            out.append(line)
-    return "".join(out)
+    """`import helpers` → `from . import helpers`; `from helpers import f` → `from .helpers import f` (`local_code.relative_import`)."""
+    return relative_import(text, local) if local else text
 
 
 # --- formatting ---------------------------------------------------------------------------------
 
 
-def _format(tree: FileTree) -> FileTree:
+def _format(tree: FileTree, verbatim: frozenset[str] = frozenset()) -> FileTree:
     import black
 
     mode = black.Mode(target_versions={black.TargetVersion.PY311})
     out: FileTree = {}
     for path, content in tree.items():
-        if path.endswith(".py") and isinstance(content, str):
+        if path.endswith(".py") and isinstance(content, str) and path not in verbatim:
             try:
                 content = black.format_str(content, mode=mode)
             except black.InvalidInput as exc:  # keep the unformatted text: it is still what we meant

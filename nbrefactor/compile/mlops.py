@@ -193,6 +193,9 @@ class MlopsInputs:
     # (config field, path as the config says it, DVC md5, size) of each data file found beside the notebook
     data_versions: tuple[tuple[str, str, str, int], ...] = ()
     registered_model: str = ""  # `[tool.nbrefactor.mlflow]` model: the name of the model to register
+    # `[tool.nbrefactor.mlflow]` trainer: callees (as written, `engine.train`) whose call trains its
+    # model argument — a function imported from a module has no body here to read
+    trainers: tuple[str, ...] = ()
     drift: DriftSettings = DriftSettings()
     file_accesses: tuple[FileAccess, ...] = ()
 
@@ -201,7 +204,8 @@ _GPU_KEYS = {"accelerator", "count", "node-label-key", "node-label-value", "tole
 _IMAGE_KEYS = {"registry", "name", "base"}
 
 
-_MLFLOW_KEYS = {"model", "models"}
+_MLFLOW_KEYS = {"model", "models", "trainer", "trainers"}
+_CALLEE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 
 
 def registered_model_setting(mlflow_table: Mapping[str, Any], model: str) -> str:
@@ -216,6 +220,23 @@ def registered_model_setting(mlflow_table: Mapping[str, Any], model: str) -> str
     if not isinstance(name, str) or (name and not name.isidentifier()):
         raise MlopsSettingsError(f"[tool.nbrefactor.mlflow] model for {model}: a Python name is needed, not {name!r}")
     return name
+
+
+def trainer_setting(mlflow_table: Mapping[str, Any], model: str) -> tuple[str, ...]:
+    """`[tool.nbrefactor.mlflow] trainer = "engine.train"` (a name or a list of names), or per
+    model `[tool.nbrefactor.mlflow.trainers] <model> = "engine.train"`: functions, named as the
+    notebook calls them, whose call trains the model passed to them (`engine.train(model, loader)`;
+    the first argument, or `model=`). For a trainer imported from a module, whose body the
+    compiler cannot read; the model is then registered by the same rules as any fitted one."""
+    table = dict(mlflow_table or {})
+    registered_model_setting(table, model)  # the same table: unknown keys are errors
+    per_model = dict(table.get("trainers", {}) or {})
+    value = per_model.get(model, table.get("trainer", ()))
+    names = (value,) if isinstance(value, str) else value
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) and _CALLEE.match(n) for n in names):
+        raise MlopsSettingsError(f"[tool.nbrefactor.mlflow] trainer for {model}: a function name as the notebook calls it is needed "
+                                 f"(`train`, `engine.train`), or a list of them, not {value!r}")
+    return tuple(dict.fromkeys(names))
 
 
 def settings_from_tables(gpu_table: Mapping[str, Any], image_table: Mapping[str, Any], model: str) -> tuple[GpuSettings, ImageSettings]:
@@ -325,10 +346,10 @@ def _function_trains(fn: ast.FunctionDef | ast.AsyncFunctionDef, trainers: Mappi
                 backward = True
             elif func.attr == "parameters" and isinstance(receiver, ast.Name) and receiver.id in params:
                 optimised.append(receiver.id)
-        elif isinstance(func, ast.Name):
-            if func.id in params:
+        if isinstance(func, (ast.Name, ast.Attribute)):
+            if isinstance(func, ast.Name) and func.id in params:
                 called.append(func.id)
-            trainer = trainers.get(func.id)
+            trainer = trainers.get(_dotted(func))
             if trainer is not None and trainer.position is not None:
                 by_keyword = [k.value for k in node.keywords if trainer.parameter and k.arg == trainer.parameter]
                 arg = by_keyword[0] if by_keyword else (node.args[trainer.position] if trainer.position < len(node.args) else None)
@@ -392,9 +413,10 @@ def _trainer_uses(step: str, node: ast.AST, trainers: Mapping[str, _Trainer]) ->
     """`trained = train(model, loader, epochs)`: the argument trained in place (model) and the name
     bound to the returned model (trained), in that order (the last is what later cells use)."""
     value = node.value if isinstance(node, ast.Assign) else node
-    if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Name) or value.func.id not in trainers:
+    if not isinstance(value, ast.Call) or _dotted(value.func) not in trainers:
         return []
-    trainer = trainers[value.func.id]
+    callee = _dotted(value.func)
+    trainer = trainers[callee]
     uses: list[_Use] = []
     data = None
     keyword = next((k.value for k in value.keywords if trainer.parameter and k.arg == trainer.parameter), None)
@@ -402,7 +424,7 @@ def _trainer_uses(step: str, node: ast.AST, trainers: Mapping[str, _Trainer]) ->
         arg = keyword if keyword is not None else value.args[trainer.position]
         data = next((a for i, a in enumerate(value.args) if i != trainer.position), None)
         if isinstance(arg, ast.Name):
-            uses.append(_Use(step, arg.id, data, "fit", value.func.id))
+            uses.append(_Use(step, arg.id, data, "fit", callee))
     elif value.args:
         data = value.args[0]
     if isinstance(node, ast.Assign) and len(node.targets) == 1 and trainer.returned is not None:
@@ -410,7 +432,7 @@ def _trainer_uses(step: str, node: ast.AST, trainers: Mapping[str, _Trainer]) ->
         if trainer.returned >= 0 and isinstance(target, ast.Tuple) and trainer.returned < len(target.elts):
             target = target.elts[trainer.returned]
         if isinstance(target, ast.Name) and (trainer.returned < 0 or target is not node.targets[0]):
-            uses.append(_Use(step, target.id, data, "fit", value.func.id))
+            uses.append(_Use(step, target.id, data, "fit", callee))
     return uses
 
 
@@ -518,13 +540,25 @@ def _first_training(plan: ModelPlan, trainers: frozenset[str] = frozenset()) -> 
     return Training(None, None)
 
 
-def training_target(plan: ModelPlan, named: str = "") -> Training:
+def named_trainers(plan: ModelPlan, configured: tuple[str, ...] = ()) -> dict[str, _Trainer]:
+    """Trainers the user names, for functions whose body is not in the notebook (`engine.train`
+    from a module): `[tool.nbrefactor.mlflow] trainer` (`configured`) and Kale-style cell tags
+    `trainer:<name>`. A call of one trains its first argument (or its `model=` keyword)."""
+    names = list(configured)
+    for stage in plan.stages:
+        for ca in stage.facts.cells:
+            names += [tag[8:].strip() for tag in ca.cell.tags if tag.startswith("trainer:") and _CALLEE.match(tag[8:].strip())]
+    return {name: _Trainer(0, None, "model") for name in dict.fromkeys(names)}
+
+
+def training_target(plan: ModelPlan, named: str = "", trainers_named: tuple[str, ...] = ()) -> Training:
     """The MLflow run starts at the first step that trains; the registered model is the one the
     notebook ends with: `named` (the `[tool.nbrefactor.mlflow]` setting) or a `model` cell tag, else
     the model of the last evaluation (`predict`, `predict_proba`, `score`, `evaluate`…) of a
     fitted model, else the last model fitted, else the first rule's model. Its preprocessing: the
-    fitted transformers the evaluated data went through (`m.predict(scaler.transform(X))`)."""
-    trainers = _trainer_functions(plan)
+    fitted transformers the evaluated data went through (`m.predict(scaler.transform(X))`).
+    `trainers_named`: functions the user names as trainers (`named_trainers`)."""
+    trainers = {**named_trainers(plan, trainers_named), **_trainer_functions(plan)}
     first = _first_training(plan, frozenset(trainers))
     uses, derived, loops, tagged = _model_uses(plan, trainers)
     order = [s.name for s in plan.steps]
@@ -733,7 +767,7 @@ def _parameter_name(name: str) -> str:
 def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]) -> dict[str, str | bytes]:
     """Files to add to the package tree. `context` is the emitter's template context."""
     pkg = plan.package
-    training = training_target(plan, inputs.registered_model)
+    training = training_target(plan, inputs.registered_model, inputs.trainers)
     profile = dict(inputs.data_profile) if inputs.data_profile else {"schema": "nbrefactor-data-profile/1", "files": {}}
     data_fields = input_fields(plan, profile)
     gpu_steps = _gpu_steps(plan, inputs)

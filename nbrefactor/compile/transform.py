@@ -577,7 +577,9 @@ def _non_python_cell(ca: CellAnalysis, outcome: CellOutcome) -> None:
         target = next((a for a in args if not a.startswith("-")), "")
         if target:
             mode = "a" if append else "w"
-            outcome.items.append(_stmt(f"with open({target!r}, {mode!r}) as _handle:\n    _handle.write({body + chr(10)!r})\n"))
+            # IPython ends the cell with one newline (TransformerManager.transform_cell) and writes the body after the magic line.
+            text = body if body.endswith("\n") else body + "\n"
+            outcome.items.append(_stmt(f"with open({target!r}, {mode!r}) as _handle:\n    _handle.write({text!r})\n"))
             outcome.changes.append((header.line, f"`%%writefile {header.args}` became a file write"))
             return
     if name in ("bash", "sh", "script"):

@@ -16,8 +16,8 @@ reads are one and the same value.
   swap was cut between its two renames. Completed packages are kept and cached.
 - Cache (`OUT/.nbrefactor-cache.json`): per model, a key over the content of its notebooks, of the
   files beside them (data, local modules: everything under the notebook's folder except other
-  notebooks and generated output), of the manifests and module names in the folders above up to the
-  project root, nbrefactor's version and source, the rule catalogue, the settings, the installed
+  notebooks and generated output), of the manifests, module names and code in the folders above up
+  to the project root, of the code on folders a cell adds to `sys.path` (the package vendors it), nbrefactor's version and source, the rule catalogue, the settings, the installed
   distributions (the pins come from them) and the migrate options. A hit whose package is intact is
   reused without reading a notebook; anything else is rebuilt. Failed models are never cached.
 """
@@ -512,6 +512,7 @@ class Keyer:
         self.out = options.out.resolve()
         self._folders: dict[Path, str] = {}
         self._above: dict[Path, str] = {}
+        self._codes: dict[tuple[Path, bool], str] = {}
         shared = {
             "version": __version__,
             "source": _source_digest(),
@@ -533,7 +534,37 @@ class Keyer:
         for folder in dict.fromkeys(Path(p).resolve().parent for p, _ in members):
             parts.append(self._folder(folder))
             parts.append(self._upwards(folder))
+        for path, _ in members:  # code on a folder a cell adds to sys.path is vendored too
+            for added in _sys_path_literals(path):
+                target = (Path(path).resolve().parent / os.path.expanduser(added)).resolve()
+                parts.append(f"{added}\x1e{self._code(target, strict=False)}")
         return _sha256("\x1f".join(parts).encode("utf-8"))
+
+    def _code(self, folder: Path, strict: bool) -> str:
+        """The content of the code in a folder that the package may vendor (`one_model.local_code`):
+        its `.py` modules and its packages' `.py` files (`strict`: only packages with an
+        `__init__.py`), walked in name order and cut after CODE_KEY_FILES files (a home folder
+        above a notebook is not read whole); names alone would reuse a package whose vendored
+        copy of a changed module is stale."""
+        key = (folder, strict)
+        if key in self._codes:
+            return self._codes[key]
+        rows: list[str] = []
+        for root, dirs, files in os.walk(folder):
+            here = Path(root)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("__pycache__", "node_modules", "site-packages", "venv")
+                             and (here != folder or not strict or os.path.exists(os.path.join(root, d, "__init__.py"))))
+            for name in sorted(files):
+                if name.endswith(".py") and len(rows) <= CODE_KEY_FILES:
+                    file = here / name
+                    try:
+                        rows.append(f"{file.relative_to(folder).as_posix()}\x1e{file_digest(file)}")
+                    except OSError:
+                        rows.append(f"{file.relative_to(folder).as_posix()}\x1eunreadable")
+            if len(rows) > CODE_KEY_FILES:
+                break
+        self._codes[key] = digest = _sha256("\n".join(rows).encode("utf-8"))
+        return digest
 
     def _folder(self, folder: Path) -> str:
         """Every file under the notebook's folder (its data, its local modules), except notebooks
@@ -575,15 +606,34 @@ class Keyer:
                     )
                 except OSError:
                     names = []
-                rows.append(f"{current}\x1e{','.join(names)}")
+                rows.append(f"{current}\x1e{','.join(names)}\x1e{self._code(current, strict=True)}")
             if is_project_root(current) or current.parent == current:
                 rows.append(f"root {current} git={(current / '.git').exists()}")
                 if (current / "src").is_dir():
-                    rows.append(",".join(sorted(e.name for e in (current / "src").iterdir())))
+                    rows.append(",".join(sorted(e.name for e in (current / "src").iterdir())) + "\x1e" + self._code(current / "src", strict=True))
                 break
             current = current.parent
         self._above[folder] = digest = _sha256("\n".join(rows).encode("utf-8"))
         return digest
+
+
+CODE_KEY_FILES = 2000
+# The folders a notebook may add to `sys.path` (`one_model._sys_path_folders` reads the cells):
+# in a notebook file that mentions `sys.path`, every string literal that is a relative path going
+# up or here (`"../shared"`, `'..'` of `os.path.join('..', 'src')`, `"./lib"`); read from the file's
+# JSON text (its quotes escaped), so the key needs no parsing. A folder above covers its sub-folders.
+_RELATIVE_LITERAL = re.compile(r"""\\?["'](\.\.?(?:/[^"'\\\n]{0,300})?)\\?["']""")
+
+
+def _sys_path_literals(path: Path) -> list[str]:
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(64 * 1024 * 1024).decode("utf-8", errors="replace")
+    except OSError:
+        return []
+    if "sys.path" not in text:
+        return []
+    return sorted(set(_RELATIVE_LITERAL.findall(text)))
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ import importlib.metadata
 import json
 import os
 import re
+import shlex
 import shutil
 import tempfile
 import traceback
@@ -184,10 +185,15 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         return ModelResult(model, displays, "blocked", problems=problems, diagnostics=diagnostics, plan=plan)
     if not any(step.cells for stage in plan.stages for step in stage.steps):
         return ModelResult(model, displays, "skipped", problems=("no code to compile (STR003)",), diagnostics=diagnostics, plan=plan)
-    conflicts = local_module_conflicts(plan, [(f, p, path) for f, _, p, path in analysed])
+    notebooks = [(f, p, path) for f, _, p, path in analysed]
+    gathered_review: list[ReviewItem] = []
+    code = [local_code(f, p, path, gathered_review) for f, p, path in notebooks]
+    vendored = {relative: text for c in code for relative, text in c.files.items()}
+    conflicts = local_module_conflicts(plan, vendored) + [problem for c in code for problem in c.problems]
     if conflicts:
         return ModelResult(model, displays, "blocked", problems=tuple(conflicts), diagnostics=diagnostics, plan=plan)
-    inputs = gather_inputs(plan, [(f, p, path) for f, _, p, path in analysed], catalog, exclude=options.out)
+    inputs = gather_inputs(plan, notebooks, catalog, exclude=options.out, local_files=vendored, review=gathered_review,
+                           installed_instead=tuple(name for c in code for name in c.installed_instead))
     # MLOps (nbrefactor.migrate.pipeline_build): data profile, GPU steps, image settings; then the kfp YAML.
     inputs = with_mlops(inputs, plan, settings, catalog, [(f, path) for f, _, _, path in analysed])
     emitted = emit_model(plan, inputs)
@@ -240,20 +246,26 @@ def _utf8(data: bytes) -> Optional[str]:
 
 
 def gather_inputs(
-    plan: ModelPlan, notebooks: list[tuple[NotebookFacts, ProjectContext, Path]], catalog: Catalog, exclude: Optional[Path] = None
+    plan: ModelPlan, notebooks: list[tuple[NotebookFacts, ProjectContext, Path]], catalog: Catalog, exclude: Optional[Path] = None,
+    local_files: Optional[dict[str, str]] = None, review: Optional[list[ReviewItem]] = None, installed_instead: tuple[str, ...] = (),
 ) -> EmitInputs:
+    """What only the outside world knows. `local_files`: the notebook's own code (`local_code`),
+    vendored into the package: never a distribution, and its third-party imports are requirements."""
     from nbrefactor.audit.distributions import needed_distributions
+    from nbrefactor.compile.local_code import local_names
 
     requirements: dict[str, Requirement] = {}
-    review: list[ReviewItem] = []
+    review = list(review or [])
+    local_files = dict(local_files or {})
+    vendored_names = local_names(local_files)
     python_version = "3.11"
     notebook_python: Optional[str] = None
     for facts, project, _ in notebooks:
         manifest_pins = _manifest_pins(project)
         for need in needed_distributions(facts, project, catalog, include_installed=True):
             key = need.normalised
-            if key in requirements:
-                continue
+            if key in requirements or (need.modules and set(need.modules) <= vendored_names):
+                continue  # (a module found on a folder a cell adds to sys.path is vendored, not installed)
             if key in manifest_pins:
                 requirements[key] = Requirement(need.name, manifest_pins[key], "manifest")
             elif need.pinned:
@@ -284,9 +296,12 @@ def gather_inputs(
     if any(_uses_plots(stage.facts) for stage in plan.stages) and "matplotlib" not in requirements:
         version = _installed_version("matplotlib")
         requirements["matplotlib"] = Requirement("matplotlib", version, "environment" if version else "unpinned")
-    local_modules: dict[str, str] = {}
-    for facts, project, path in notebooks:
-        local_modules.update(_local_module_sources(facts, project, path.parent, review))
+    if (local_files or installed_instead) and notebooks:
+        # (a namespace folder named like an installed distribution: the kernel imported the distribution)
+        imports = {**local_files, **{f"<{name}>": f"import {name}\n" for name in installed_instead}}
+        _local_code_requirements(imports, vendored_names, notebooks[0][1], catalog, requirements, review)
+    if notebooks:
+        _keras_backend_requirement(plan, requirements, notebooks[0][1], catalog, review)
     test_data, sampled, skipped = _data_files([path.parent for _, _, path in notebooks], exclude)
     missing = _missing_reads(plan, test_data, skipped)
     saved = _saved_values(plan)
@@ -301,7 +316,7 @@ def gather_inputs(
         saved_values=tuple(saved),
         printed_values=tuple(printed),
         review=tuple(review),
-        local_modules=local_modules,
+        local_modules=local_files,
     )
 
 
@@ -310,47 +325,323 @@ GENERATED_MODULES = frozenset({"config", "pipeline", "functions", "artifacts", "
                                "validate", "monitor", "serving", "kfp_runtime", "runtime", "data_profile", "steps"})
 
 
-def local_module_conflicts(plan: ModelPlan, notebooks: list[tuple[NotebookFacts, ProjectContext, Path]]) -> list[str]:
-    """Why a model cannot be compiled because of a local module (empty when it can)."""
+def local_module_conflicts(plan: ModelPlan, vendored: dict[str, str]) -> list[str]:
+    """Why a model cannot be compiled because of its local code (empty when it can): a vendored
+    module whose name a generated module of the package has."""
+    from nbrefactor.compile.local_code import local_names
+
     stages = {stage.module for stage in plan.stages}
-    problems = []
-    for facts, project, path in notebooks:
-        for _, imp in facts.imports:
-            top = imp.top_level
-            if imp.level or top not in project.local_modules:
+    taken = sorted(name for name in local_names(vendored) if name in GENERATED_MODULES or name in stages)
+    notebooks = ", ".join(stage.notebook for stage in plan.stages)
+    return [f"{notebooks}: imports its local module `{name}`, whose name a generated module of the package has; rename the module" for name in taken]
+
+
+def _keras_backend_requirement(plan: ModelPlan, requirements: dict[str, Requirement], project: ProjectContext, catalog: Catalog,
+                               review: list[ReviewItem]) -> None:
+    """The distribution of the Keras 3 backend the package runs on (`compile.keras_backend`): a
+    notebook that relies on Keras' default backend imports TensorFlow through `import keras`
+    without ever naming it, and a package without it fails "No module named 'tensorflow'"."""
+    from nbrefactor.audit.distributions import normalise
+    from nbrefactor.compile.keras_backend import KerasBackend, keras_backend
+
+    keras = requirements.get("keras")
+    pin = (keras.version or "") if keras is not None else ""
+    backend = keras_backend(plan, pin)
+    if backend is None:
+        if keras is None or not pin.split(".", 1)[0].isdigit() or int(pin.split(".", 1)[0]) >= 3:
+            return
+        backend = KerasBackend("tensorflow", False)  # Keras 2 runs on TensorFlow only, and does not depend on it
+    distributions = {str(k): str(v) for k, v in (catalog.table("distributions", "keras_backend", {}) or {}).items()}
+    distribution = distributions.get(backend.value)
+    if distribution is None or normalise(distribution) in requirements:
+        return
+    key = normalise(distribution)
+    pins = _manifest_pins(project)
+    version = pins.get(key) or _installed_version(distribution)
+    if version and "+" in version:
+        version = version.split("+", 1)[0]
+    requirements[key] = Requirement(distribution, version, "manifest" if key in pins else "environment" if version else "unpinned")
+    how = "the notebook chose it" if backend.explicit else "Keras' default: the notebook sets no `KERAS_BACKEND`"
+    if version is None:
+        review.append(ReviewItem(backend.notebook or plan.stages[0].notebook, backend.cell, backend.line,
+                                 f"`{distribution}` is Keras' backend ({how}) and is unpinned: no manifest pin, and it is not installed where nbrefactor ran"))
+
+
+def _local_code_requirements(files: dict[str, str], local: frozenset[str], project: ProjectContext, catalog: Catalog,
+                             requirements: dict[str, Requirement], review: list[ReviewItem]) -> None:
+    """The third-party distributions the vendored code imports (`files`: path → source), pinned as
+    the notebook's are (a manifest pin, else the version installed here)."""
+    from nbrefactor.audit.distributions import THIRD_PARTY_KIND, import_kind, normalise, resolve
+    from nbrefactor.compile.local_code import absolute_imports
+
+    pins = _manifest_pins(project)
+    folders: dict[str, set[str]] = {}
+    for relative in files:
+        folder, _, leaf = relative.rpartition("/")
+        folders.setdefault(folder, set()).add(leaf[:-3])
+    for relative, text in sorted(files.items()):
+        # A script's imports of its siblings (`going_modular/train.py`: `import engine`, run as
+        # `python train.py`) are its own code, never distributions (dependency confusion).
+        siblings = folders.get(relative.rpartition("/")[0], set())
+        for module in absolute_imports(text):
+            top = module.split(".")[0]
+            # Local here means vendored (`local`): the audit's other local names are namespace
+            # folders named like a distribution, which the kernel did not import (`installed_instead`).
+            if top in local or top in siblings or import_kind(module, 0, None, catalog) != THIRD_PARTY_KIND:
                 continue
-            if top in GENERATED_MODULES or top in stages:
-                problems.append(f"{facts.notebook.path}: imports its local module `{top}`, whose name a generated module of the package has; rename the module")
-    return sorted(set(problems))
+            distribution = resolve(module, catalog).primary
+            key = normalise(distribution)
+            if key in requirements:
+                continue
+            version = pins.get(key) or _installed_version(distribution)
+            if version and "+" in version:
+                version = version.split("+", 1)[0]
+            requirements[key] = Requirement(distribution, version, "manifest" if key in pins else "environment" if version else "unpinned")
+            if version is None:
+                review.append(ReviewItem(relative, None, None, f"`{distribution}` (imported by the local module {relative}) is unpinned: "
+                                                               "no manifest pin, and it is not installed where nbrefactor ran"))
 
 
-def _local_module_sources(facts: NotebookFacts, project: ProjectContext, folder: Path, review: list[ReviewItem]) -> dict[str, str]:
-    """The `.py` modules beside the notebook that it imports (and that they import), to copy into
-    the package: a local module is never a distribution."""
-    wanted = [imp.top_level for _, imp in facts.imports if not imp.level and imp.top_level in project.local_modules]
-    sources: dict[str, str] = {}
+LOCAL_CODE_FILE_CAP = 400  # .py files vendored per model: more is a source tree, not a notebook's helpers
+LOCAL_CODE_BYTES_CAP = 8 * 1024 * 1024
+_SKIPPED_FOLDERS = frozenset({"__pycache__", ".ipynb_checkpoints", "node_modules", "site-packages"})
+
+
+@dataclass(frozen=True)
+class LocalCode:
+    """The notebook's own code to vendor into the package (`compile.local_code`)."""
+
+    files: dict[str, str]  # path under src/<pkg>/ → source
+    problems: tuple[str, ...]  # why the package could not import it (the model is blocked)
+    # Namespace folders beside the notebook named like an installed distribution: the kernel
+    # imported the distribution (a regular package anywhere on sys.path wins over a namespace
+    # folder), so the package requires it instead of vendoring the folder.
+    installed_instead: tuple[str, ...] = ()
+
+
+def local_code(facts: NotebookFacts, project: ProjectContext, notebook: Path, review: list[ReviewItem]) -> LocalCode:
+    """The modules and package folders the notebook imports from beside it, from a folder a cell
+    adds to `sys.path` or from the project around it (and what they import of each other), plus
+    `.py` modules a `%%writefile` cell writes: every `.py` file, to copy under `src/<pkg>/`.
+    An import that looks like local code but is found nowhere becomes a review item naming it."""
+    from nbrefactor.audit.distributions import STDLIB, resolve, written_modules
+    from nbrefactor.audit.project import find_local_module, module_search_folders
+    from nbrefactor.compile.local_code import absolute_imports, checked_module_path
+
+    folder = notebook.parent
+    search = module_search_folders(folder, _sys_path_folders(facts, folder))
+    files: dict[str, str] = dict(_written_module_sources(facts))
+    done = {path[:-3] for path in files}
+    problems: list[str] = []
+    # A module a `%%writefile` cell writes is the cell's text, never the file beside the notebook
+    # (its writes that are not vendored, `-a` or twice, stay runtime writes). A module a cell
+    # downloads or moves in (`!wget …/helpers.py`, `!mv repo/going_modular .`) and that is beside
+    # the notebook is vendored: the kernel imported that copy (a `try: import … except: download`
+    # never downloaded), and the package then needs no network; one that is not there stays a
+    # runtime download, imported where the cell imports it.
+    written = _writefile_targets(facts) - done
+    downloaded = set(written_modules(facts)) - done - written
+    wanted = [(imp.top_level, ca.cell.index) for ca in facts.cells for imp in ca.facts.imports
+              if not imp.level and imp.top_level and imp.top_level not in STDLIB]
+    changes_path = _changes_sys_path(facts)
+    shadowed: list[str] = []
+    total = sum(len(t.encode("utf-8")) for t in files.values())
     while wanted:
-        name = wanted.pop(0)
-        if name in sources:
+        name, cell = wanted.pop(0)
+        if name in done or name in written:
             continue
-        file = folder / f"{name}.py"
-        if not file.is_file():
-            if (folder / name).is_dir():
-                review.append(ReviewItem(facts.notebook.path, None, None, f"`{name}` is a local package folder: install it beside the package (it is not copied)"))
+        done.add(name)
+        origin = find_local_module(search, name)
+        if origin is None and name in downloaded:
+            continue
+        if origin is None:
+            if cell is not None and changes_path and resolve(name).source == "import-name" and not _installed(name):
+                review.append(ReviewItem(facts.notebook.path, cell, None,
+                                         f"`{name}` is imported after a cell changes `sys.path`, but no module `{name}` is beside the notebook, in a folder "
+                                         "added to `sys.path` or in the project around it, nor installed here: if it is the notebook's own code, put it "
+                                         "beside the notebook and migrate again (the package cannot import it as it is)"))
+            continue
+        if origin.is_dir() and not (origin / "__init__.py").exists() and resolve(name).source != "import-name":
+            shadowed.append(name)
+            continue
+        found = [(origin.name, origin)] if origin.is_file() else sorted(
+            (path.relative_to(origin.parent).as_posix(), path) for path in _python_files(origin))
+        for relative, path in found:
+            if checked_module_path(relative) is None:
+                continue  # not importable by that name in the kernel either (`my-notes.py`)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(f"{facts.notebook.path}: imports its local code `{name}`, but {relative} could not be read "
+                                f"({type(exc).__name__}); the package could not import it")
+                continue
+            files[relative] = text
+            total += len(text.encode("utf-8"))
+            wanted += [(module.split(".")[0], None) for module in absolute_imports(text) if module.split(".")[0] not in STDLIB]
+        if len(files) > LOCAL_CODE_FILE_CAP or total > LOCAL_CODE_BYTES_CAP:
+            problems.append(f"{facts.notebook.path}: its local code (`{name}` and what it imports) is more than {LOCAL_CODE_FILE_CAP} files "
+                            f"or {LOCAL_CODE_BYTES_CAP // (1024 * 1024)} MB; install it as a distribution and declare it in a manifest")
+            break
+    return LocalCode(files, tuple(problems), tuple(shadowed))
+
+
+def _python_files(package: Path) -> list[Path]:
+    found = []
+    for root, dirs, names in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_FOLDERS and not d.startswith("."))
+        found += [Path(root) / n for n in sorted(names) if n.endswith(".py") and not n.startswith(".")]
+    return found
+
+
+def _sys_path_folders(facts: NotebookFacts, folder: Path) -> tuple[Path, ...]:
+    """Folders a cell adds to `sys.path` (`sys.path.append("../src")`, `sys.path.insert(0, "..")`,
+    `sys.path.append(os.path.abspath(os.path.join("..", "src")))`, or a name a module-level
+    statement bound to such a value before: `src_dir = os.path.join("..", "src")`), resolved
+    against the notebook's folder (the kernel's working directory). Read, never run."""
+    from nbrefactor.audit.analysis import python_tree
+
+    added: list[Path] = []
+    bound: dict[str, str] = {}
+    for ca in facts.cells:
+        if ca.facts.syntax_error is not None or not ca.masked.is_python:
             continue
         try:
-            text = file.read_text(encoding="utf-8")
-            tree = ast.parse(text)
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
-            review.append(ReviewItem(facts.notebook.path, None, None, f"local module `{name}.py` could not be read ({type(exc).__name__}); not copied"))
+            tree = python_tree(ca.masked.python)
+        except (SyntaxError, ValueError):
             continue
-        sources[name] = text
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                wanted += [a.name.split(".")[0] for a in node.names if a.name.split(".")[0] in project.local_modules]
-            elif isinstance(node, ast.ImportFrom) and not node.level and node.module and node.module.split(".")[0] in project.local_modules:
-                wanted.append(node.module.split(".")[0])
-    return sources
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                value = _path_value(node.value, bound, facts)
+                if value is not None:
+                    bound[node.targets[0].id] = value
+                else:
+                    bound.pop(node.targets[0].id, None)
+            for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+                target = facts.resolve(_dotted_name(call.func)) if _dotted_name(call.func) else ""
+                if target not in ("sys.path.append", "sys.path.insert"):
+                    continue
+                args = call.args[1:] if target.endswith("insert") else call.args
+                value = _path_value(args[0], bound, facts) if args else None
+                if value is None or "\x00" in value:
+                    continue
+                path = Path(os.path.expanduser(value))
+                path = path if path.is_absolute() else folder / path
+                if path.is_dir():
+                    added.append(Path(os.path.normpath(path)))
+    return tuple(dict.fromkeys(added))
+
+
+_SAME_PATH = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.expanduser", "pathlib.Path", "str",
+                        "os.fspath"})
+
+
+def _path_value(node: ast.expr, bound: dict[str, str], facts: NotebookFacts, depth: int = 0) -> Optional[str]:
+    """The path an expression names, relative to the working directory, when it is built from
+    string literals only (`"../src"`, `os.path.join("..", "src")`, `os.path.abspath("..")`,
+    `Path("..").resolve()`, `os.getcwd()`, a name bound to one of these); None otherwise."""
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return bound.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # Path("..") / "src"
+        left, right = _path_value(node.left, bound, facts, depth + 1), _path_value(node.right, bound, facts, depth + 1)
+        return os.path.join(left, right) if left is not None and right is not None else None
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        inner = _path_value(node.value, bound, facts, depth + 1)
+        return os.path.join(inner, "..") if inner is not None else None
+    if not isinstance(node, ast.Call) or node.keywords:
+        return None
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in ("resolve", "absolute") and not node.args:
+        return _path_value(func.value, bound, facts, depth + 1)
+    name = facts.resolve(_dotted_name(func)) if _dotted_name(func) else ""
+    if name in ("os.getcwd", "pathlib.Path.cwd") and not node.args:
+        return "."
+    if name == "os.path.dirname" and len(node.args) == 1:
+        inner = _path_value(node.args[0], bound, facts, depth + 1)
+        return os.path.join(inner, "..") if inner is not None else None
+    values = [_path_value(a, bound, facts, depth + 1) for a in node.args]
+    if any(v is None for v in values) or not values:
+        return None
+    if name == "os.path.join":
+        return os.path.join(*values)  # type: ignore[arg-type]
+    if name in _SAME_PATH and len(values) == 1:
+        return values[0]
+    return None
+
+
+def _dotted_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        inner = _dotted_name(node.value)
+        return f"{inner}.{node.attr}" if inner else ""
+    return ""
+
+
+def _changes_sys_path(facts: NotebookFacts) -> bool:
+    return any((facts.resolve(call.func) if call.func else "").startswith("sys.path.") for ca in facts.cells for call in ca.facts.calls)
+
+
+def _written_module_sources(facts: NotebookFacts) -> dict[str, str]:
+    """`%%writefile helpers.py` cells whose module a later cell imports: the module's text is in the
+    notebook, so the package carries it (the cell's file write stays too). Only a module one cell
+    writes once, without `-a`: a file written twice differs between the imports."""
+    from nbrefactor.audit.distributions import written_modules
+    from nbrefactor.compile.local_code import checked_module_path
+
+    writers: dict[str, list[tuple[int, str, bool]]] = {}
+    for ca in facts.cells:
+        if ca.masked.cell_magic != "writefile":
+            continue
+        header = next((m for m in ca.masked.magics if m.kind == "cell_magic"), None)
+        try:
+            args = shlex.split(header.args) if header is not None and header.args else []
+        except ValueError:
+            continue
+        target = next((a for a in args if not a.startswith("-")), "")
+        append = "-a" in args or "--append" in args
+        lines = ca.cell.source.split("\n")
+        body = "\n".join(lines[header.line:]) if header is not None else ""
+        body = body if body.endswith("\n") else body + "\n"  # as IPython writes it (transform._non_python_cell)
+        writers.setdefault(target, []).append((ca.cell.index, body, append))
+    first_writer = written_modules(facts)
+    imported = {imp.top_level for _, imp in facts.imports if not imp.level}
+    out: dict[str, str] = {}
+    for target, writes in writers.items():
+        relative = checked_module_path(target)
+        if relative is None or "/" in relative or len(writes) != 1 or writes[0][2]:
+            continue
+        name = relative[:-3]
+        if name in imported and first_writer.get(name) == writes[0][0]:
+            out[relative] = writes[0][1]
+    return out
+
+
+def _writefile_targets(facts: NotebookFacts) -> set[str]:
+    """Top-level module names of the `.py` files `%%writefile` cells write."""
+    found = set()
+    for ca in facts.cells:
+        header = next((m for m in ca.masked.magics if m.kind == "cell_magic"), None) if ca.masked.cell_magic == "writefile" else None
+        try:
+            args = shlex.split(header.args) if header is not None and header.args else []
+        except ValueError:
+            continue
+        target = next((a for a in args if not a.startswith("-")), "")
+        if target.endswith(".py") and "/" not in target:
+            found.add(target[:-3])
+    return found
+
+
+def _installed(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _uses_plots(facts: NotebookFacts) -> bool:

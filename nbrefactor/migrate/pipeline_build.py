@@ -24,7 +24,7 @@ from typing import Any, Optional, Sequence
 from nbrefactor.audit.analysis import NotebookFacts
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.compile.emit import EmitInputs, FileTree
-from nbrefactor.compile.mlops import FileAccess, MlopsInputs, drift_settings, registered_model_setting, resource_settings, settings_from_tables
+from nbrefactor.compile.mlops import FileAccess, MlopsInputs, drift_settings, registered_model_setting, resource_settings, settings_from_tables, trainer_setting
 from nbrefactor.compile.plan import ModelPlan
 from nbrefactor.compile.python_choice import PinPython, wheel_pythons
 from nbrefactor.config import Settings
@@ -50,6 +50,7 @@ def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog:
         image=image,
         tool_versions=tools,
         registered_model=registered_model_setting(settings.table("mlflow"), plan.model),
+        trainers=trainer_setting(settings.table("mlflow"), plan.model),
         resources=resource_settings(settings.table("resources"), plan.model),
         drift=drift_settings(settings.table("drift"), plan.model),
         file_accesses=file_accesses(plan, catalog),
