@@ -264,6 +264,8 @@ _CELL_MEMO_CHARS = 300_000
 
 def _analyse_source(source: str, shadowed: frozenset[str]) -> tuple[MaskedCell, CellFacts]:
     masked = mask_cell(source, shadowed)
+    if masked.cell_magic == "cython":
+        return masked, CellFacts(defined=_cython_names(source), functions=_cython_names(source))
     if not masked.is_python or not masked.python.strip():
         return masked, CellFacts()
     # libcst's grammar is a superset across Python versions (it accepts Python 2's
@@ -288,6 +290,21 @@ def _analyse_source(source: str, shadowed: frozenset[str]) -> tuple[MaskedCell, 
     walker = _Walker(node_positions(module))
     walker.walk_block(module.body)
     return masked, walker.facts()
+
+
+# A `%%cython` cell is compiled and imported into the notebook's namespace: the Python-visible
+# names of its top level (`def f`, `cpdef int f`, `class C`, `cdef class C`) are bound by it.
+_CYTHON_DEF = re.compile(
+    r"^(?:def|class|cdef\s+class|cpdef(?:\s+(?:inline|public|api))*(?:\s+[\w.\[\]:, ]+?)?)\s+([A-Za-z_]\w*)\s*[(:]",
+    re.MULTILINE,
+)
+
+
+def _cython_names(source: str) -> tuple[NameRef, ...]:
+    return tuple(
+        NameRef(m.group(1), source.count("\n", 0, m.start()) + 1, m.start(1) - (source.rfind("\n", 0, m.start()) + 1) + 1)
+        for m in _CYTHON_DEF.finditer(source)
+    )
 
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # libcst's own definition of a line break

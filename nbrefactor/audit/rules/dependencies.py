@@ -41,10 +41,13 @@ class UndeclaredImport(Rule):
         "alternative (opencv-python-headless for `cv2`, conda's pytorch for `torch`) counts. "
         "Distributions needed without an import count as imports: the program of a shell command "
         "(`!gdown …` → gdown, `!kaggle …` → kaggle, `huggingface-cli`, `dvc`, `mlflow`; also in `%%bash` "
-        "cells), the backend `os.environ[\"KERAS_BACKEND\"] = \"jax\"` chooses, and a spaCy model "
+        "cells), the backend `os.environ[\"KERAS_BACKEND\"] = \"jax\"` chooses, a spaCy model "
         "loaded by name (`spacy.load(\"en_core_web_sm\")`; spaCy 2's shortcut `\"en\"` is "
-        "en_core_web_sm), from `[cli]`, `[keras_backend]` and `[spacy_shortcuts]` of "
-        "`rules/distributions.toml`. "
+        "en_core_web_sm) and an IPython extension (`%load_ext cython` → Cython), from `[cli]`, `[keras_backend]`, "
+        "`[spacy_shortcuts]` and `[ipython_extensions]` of `rules/distributions.toml`. Modules of the notebook's "
+        "own project are not distributions: `.py` and Cython `.pyx` files beside it, and the modules of a "
+        "folder a literal `os.chdir(…)`/`%cd` moves into (IPython imports from the working directory). "
+        "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none)."
     )
     why_bad = (

@@ -94,7 +94,9 @@ class OutOfOrderExecution(Rule):
         "early (lower than a cell above it). The cells it disagrees with are listed in the message "
         "and as related locations, instead of a finding on each of them. Equal counts say nothing "
         "about order (Colab saves every count as 0; a restarted kernel repeats counts) and are "
-        "never reported. Cells without a count (never run) are skipped; HID002 covers them. Nor "
+        "never reported; a count of 0 is no run's number (kernels count from 1; output-clearing "
+        "tools save 0), so a cell saved with 0 among counted cells is no evidence of order either. "
+        "Cells without a count (never run) are skipped; HID002 covers them. Nor "
         "do cells whose order cannot change anything take part (Python notebooks): a cell that "
         "binds nothing another cell reads, reads nothing another cell binds except imports, and "
         "changes, deletes, seeds or moves nothing (a package-version check, `Image(filename=…)`, "
@@ -126,6 +128,11 @@ class OutOfOrderExecution(Rule):
         Example(cells=(code_cell("x = 1", 1), md("## Re-runs leave gaps; gaps are fine"), code_cell("y = x", 4), code_cell("z = y", 9))),
         # Colab saves every count as 0: ties are not an order.
         Example(cells=(code_cell("import numpy as np", 0), code_cell("x = np.ones(3)", 0), code_cell("print(x)", 0))),
+        # Counts cleared to 0 (no output kept) among counted cells: no order to read.
+        Example(cells=(
+            code_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1]})", 1), code_cell("df['b'] = df.a * 2", 0),
+            code_cell("total = df.b.sum()", 3),
+        )),
         # An empty cell run late changes nothing.
         Example(cells=(code_cell("x = 1", 1), code_cell("", 9), code_cell("print(x)", 2))),
         # Nor does a cell that only shows a figure file or runs a shell command.
@@ -250,11 +257,13 @@ def _imports_only(ca: CellAnalysis, local: frozenset[str]) -> bool:
 
 
 def _executed(ctx: RuleContext) -> list[Cell]:
-    """The executed cells whose order can matter: not blank, and not order-free (`_order_free`)."""
+    """The executed cells whose order can matter: not blank, and not order-free (`_order_free`).
+    A count of 0 is no run's number (a kernel counts from 1): tools that clear outputs and Colab
+    save it, and it says nothing about when the cell ran, so such a cell takes no part."""
     free = _order_free_cells(ctx)
     return [
         c for c in ctx.facts.notebook.code_cells
-        if c.execution_count is not None and not _is_blank(c.source) and c.index not in free
+        if c.execution_count and not _is_blank(c.source) and c.index not in free
     ]
 
 
@@ -670,7 +679,8 @@ class UndefinedName(Rule):
         "globals inside function bodies (those run later, so a definition anywhere in the notebook "
         "satisfies them). Python and IPython builtins (`display`, `get_ipython`, `In`, `Out`, `_`, "
         "`_3`…) and names bound by imports, `for` loops, `with`/`except` targets, walrus, `match` "
-        "captures, `files = !ls`, `%store -r name`, `%%capture name` and functions declaring "
+        "captures, `files = !ls`, `%store -r name`, `%%capture name`, the functions and classes of a "
+        "`%%cython` cell and functions declaring "
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
@@ -1010,7 +1020,8 @@ class StaleRedefinition(Rule):
                 # The reader ran early (outputs kept from an older kernel session): HID001 reports it
                 # there, with the cells above it, this one included, related. One root cause.
                 continue
-            if w.cell < r.cell and w.count is not None and w.count > r.count:
+            # (A reader saved with count 0 has no known place in the order: no count is 0.)
+            if w.cell < r.cell and w.count is not None and w.count > r.count and r.count != 0:
                 stale.setdefault((r.name, w.cell), []).append(r)
         for (name, cell_index), reads in stale.items():
             if cell_index in late:
@@ -1435,8 +1446,10 @@ class UsedBeforeDefined(Rule):
             p = r.provider
             assert p is not None  # Flow.ABOVE always has a provider
             if r.exec_flow is ExecFlow.UNDEFINED:
-                if p.count is not None and p.count == r.count:
-                    continue  # equal counts (Colab's zeros, a restarted kernel) say nothing about order
+                if p.count is not None and (p.count == r.count or 0 in (p.count, r.count)):
+                    # Equal counts (Colab's zeros, a restarted kernel) say nothing about order, and
+                    # neither does a 0 among real counts (a count cleared by an output-stripping tool).
+                    continue
                 if p.kind is DefKind.IMPORT:
                     # An import run later, or never (HID002 reports that cell): whatever bound the
                     # name before bound the same module; running the import changes nothing.

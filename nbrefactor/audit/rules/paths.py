@@ -992,7 +992,9 @@ class ChangeDirectory(Rule):
     what_it_does = (
         "Reports `os.chdir(...)` (also imported as `from os import chdir`), the `%cd` and `%pushd` magics, "
         "`cd` used as an automagic, and `get_ipython().run_line_magic('cd', …)`, at the call or magic "
-        "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing."
+        "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing. A return to a "
+        "folder saved with `path = os.getcwd()` (`os.chdir(path)`) undoes the change above it: it is a "
+        "related location of that change's finding, not a finding of its own."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -1016,6 +1018,11 @@ class ChangeDirectory(Rule):
     )
     failing = (
         Example(cells=("import os\nos.chdir('/home/alice/project')",), expect=((1, 2),)),
+        # Into a shared styles folder and back to the saved one: one finding, the return related.
+        Example(
+            cells=("import os\npath = os.getcwd()\nos.chdir(os.path.join('..', 'styles'))\nfrom formats import load_style", "os.chdir(path)"),
+            expect=((1, 3),),
+        ),
         Example(
             cells=(
                 "%cd ..",
@@ -1036,27 +1043,46 @@ class ChangeDirectory(Rule):
             "Remove the directory change: build every path from one configured root "
             "(`DATA_DIR / \"x.csv\"`, with `DATA_DIR` from config or an environment variable)."
         )
+        saved = _saved_start_folders(ctx)
+        # (cell, line, column, shown, key, is a return to a saved folder), in notebook order.
+        events: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
         for ca in ctx.cells:
-            events: list[tuple[int, int, str, str]] = []
+            in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             for call in ca.facts.calls:
                 if self._changes_directory(ctx, call) and not _to_current_directory(ca, call):
                     shown_call = render_call(call)
-                    events.append((call.line, call.column, shown_call, shown_call))
+                    first = call.arg(0, ("path",))
+                    back = first is not None and first.name is not None and first.name in saved
+                    in_cell.append((ca, call.line, call.column, shown_call, shown_call, back))
             for magic in ca.magics:
                 if magic.kind in ("line_magic", "automagic") and magic.name in _CHDIR_MAGICS:
                     text = magic.text.strip()
                     column = len(magic.text) - len(magic.text.lstrip()) + 1
-                    events.append((magic.line, column, text, text))
-            for line, column, shown_text, key in sorted(events):
-                yield Hit(
-                    ca.cell,
-                    line,
-                    column,
-                    f"`{shown_text}` changes the working directory: every relative path after it depends on "
-                    "this cell having run, once, from the folder Jupyter was started in",
-                    fix=fix,
-                    key=key,
-                )
+                    in_cell.append((ca, magic.line, column, text, text, False))
+            events += sorted(in_cell, key=lambda e: (e[1], e[2]))
+        # `path = os.getcwd()` … `os.chdir("../styles")` … `os.chdir(path)`: the return to the saved
+        # folder undoes the change above it, one root cause: a related location of that change's
+        # finding (alone, with no change before it, it goes where it already is: a no-op).
+        returns: dict[int, list[tuple]] = {}
+        reported: list[int] = []
+        for i, (ca, line, column, _, _, back) in enumerate(events):
+            if back:
+                if reported:
+                    returns.setdefault(reported[-1], []).append((ca.cell, line, column))
+                continue
+            reported.append(i)
+        for i in reported:
+            ca, line, column, shown_text, key, _ = events[i]
+            yield Hit(
+                ca.cell,
+                line,
+                column,
+                f"`{shown_text}` changes the working directory: every relative path after it depends on "
+                "this cell having run, once, from the folder Jupyter was started in",
+                fix=fix,
+                key=key,
+                related=tuple(returns.get(i, ())),
+            )
 
     @staticmethod
     def _changes_directory(ctx: RuleContext, call: CallFact) -> bool:
@@ -1075,6 +1101,29 @@ _CURRENT_DIRECTORY = re.compile(
     r"^\s*(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir|(?P<q>['\"])\.(?P=q)"
     r"|os\.path\.abspath\(\s*(?:os\.curdir|(?P<q2>['\"])\.(?P=q2))\s*\))\s*$"
 )
+
+
+def _saved_start_folders(ctx: RuleContext) -> frozenset[str]:
+    """Names bound once in the notebook, at module level, to the working directory itself
+    (`path = os.getcwd()`, `HERE = Path.cwd()`): a chdir to one of them goes back to where the
+    notebook was when it saved it."""
+    found: dict[str, int] = {}
+    other: set[str] = set()
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                if _CURRENT_DIRECTORY.match(ast.unparse(stmt.value)):
+                    found[name] = found.get(name, 0) + 1
+                else:
+                    other.add(name)
+        for d in ca.facts.defined:
+            if d.name not in found:
+                other.add(d.name)
+    return frozenset(n for n, times in found.items() if times == 1 and n not in other)
 
 
 def _to_current_directory(ca: CellAnalysis, call: CallFact) -> bool:
@@ -1343,7 +1392,7 @@ class CwdRelativePath(Rule):
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
-        "Other literals are not reported: `\"text/plain\"` "
+        "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped. Paths built from string constants are followed across cells: `trn = "
@@ -1415,7 +1464,18 @@ class CwdRelativePath(Rule):
         # The same path written as a constant (`target = "data.tar.gz"`) and as a literal given
         # straight to a call (`os.path.isfile("data.tar.gz")`) is one file: the constant's finding.
         constant_of_value = {uses[0][0].value: position for position, uses in grouped.items()}
-        relative = (f for f in literal_findings(ctx) if f.path_class.kind == "relative" and f.argument is not None)
+        # A folder built for `os.chdir(os.path.join("..", "styles"))` is PTH004's finding: the
+        # change of directory is the root cause, its pieces are not paths read or written.
+        chdir_arguments = {
+            (ca.cell.index, a.line, a.column)
+            for ca in ctx.cells for call in ca.facts.calls if ChangeDirectory._changes_directory(ctx, call)
+            for a in call.args
+        }
+        relative = (
+            f for f in literal_findings(ctx)
+            if f.path_class.kind == "relative" and f.argument is not None
+            and (f.ca.cell.index, f.argument.call.line, f.argument.call.column) not in chdir_arguments
+        )
         for f, *others in _by_value(relative):
             position = (f.ca.cell.index, f.line, f.column)
             if position in grouped:

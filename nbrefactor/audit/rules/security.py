@@ -247,6 +247,16 @@ class SecretInOutput(Rule):
                     ),
                 ),
                 code_cell("print(url)", count=2, outputs=({"output_type": "stream", "name": "stdout", "text": "postgresql://etl:***@db.internal/sales\n"},)),
+                # `!wget` following a release download to its presigned S3 link: the key id in
+                # `X-Amz-Credential` is public by design and not the author's to rotate.
+                code_cell(
+                    "!wget -O data.zip {SOURCE}",
+                    count=3,
+                    outputs=({"output_type": "stream", "name": "stdout", "text": (
+                        "Location: https://objects.example-storage.com/release-asset?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                        f"&X-Amz-Credential={_AWS_ID}%2F20240301%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=300 [following]\n"
+                    )},),
+                ),
             ),
         ),
     )
