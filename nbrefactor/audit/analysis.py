@@ -292,6 +292,16 @@ def _analyse_source(source: str, shadowed: frozenset[str]) -> tuple[MaskedCell, 
     return masked, walker.facts()
 
 
+def _reachable(statements: Sequence[cst.CSTNode]) -> Sequence[cst.CSTNode]:
+    """A function body's statements up to its first top-level `raise` or `return`: what follows
+    never runs (a course's retired `submit()` that raises on its first line), so its reads and
+    calls are no facts of the notebook."""
+    for i, stmt in enumerate(statements):
+        if isinstance(stmt, cst.SimpleStatementLine) and any(isinstance(small, (cst.Raise, cst.Return)) for small in stmt.body):
+            return statements[: i + 1]
+    return statements
+
+
 # A `%%cython` cell is compiled and imported into the notebook's namespace: the Python-visible
 # names of its top level (`def f`, `cpdef int f`, `class C`, `cdef class C`) are bound by it.
 _CYTHON_DEF = re.compile(
@@ -780,7 +790,10 @@ class _Walker:
         local = _param_names(node.params) | _assigned_names(node.body)
         self.scopes.append(_Scope("function", local))
         self.owners.append(node.name.value)
-        self.walk(node.body)
+        if isinstance(node.body, cst.IndentedBlock):
+            self.walk_block(_reachable(node.body.body))
+        else:
+            self.walk(node.body)
         self.owners.pop()
         self.scopes.pop()
 

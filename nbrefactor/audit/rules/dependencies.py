@@ -358,12 +358,19 @@ _HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
 _IMPORT_FALLBACK = re.compile(r"^\s*except\b.*\b(?:ImportError|ModuleNotFoundError)\b")
 
 
+# `try:` / `    from google.colab import drive` / `    drive.mount(…)`: outside Colab the import
+# fails and the lines after it in the `try` body never run (the usual Colab detection cell).
+_COLAB_IMPORT = re.compile(r"^\s*(?:from\s+google\.colab\b|import\s+google\.colab\b)")
+
+
 def hosted_only(lines: list[str], line: int) -> bool:
-    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test?"""
+    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test, or
+    after `from google.colab import …` in the same `try:` body?"""
     if not 0 < line <= len(lines):
         return False
     text = lines[line - 1]
     indent = len(text) - len(text.lstrip())
+    body: list[str] = []  # the lines between `line` and the block opening above it
     for above in reversed(lines[: line - 1]):
         if not above.strip() or above.lstrip().startswith("#"):
             continue
@@ -371,9 +378,14 @@ def hosted_only(lines: list[str], line: int) -> bool:
         if level < indent:
             if _HOSTED_GUARD.match(above) or _IMPORT_FALLBACK.match(above):
                 return True
+            if above.strip() == "try:" and any(_COLAB_IMPORT.match(b) for b in body):
+                return True
             indent = level
+            body = []
             if level == 0:
                 return False
+        else:
+            body.append(above)
     return False
 
 

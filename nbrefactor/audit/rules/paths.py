@@ -507,6 +507,11 @@ def _appended(lines: Sequence[str], line: int, column: int) -> bool:
     if not 0 < line <= len(lines):
         return False
     before = lines[line - 1][: column - 1].rstrip()
+    if not before and line > 1:
+        # `URL = "https://maps.example.com" + \` / `    "/maps/api/geocode/json"`: the `+` ends the
+        # line above (after a backslash continuation, or inside brackets).
+        before = lines[line - 2].rstrip()
+        before = before[:-1].rstrip() if before.endswith("\\") else before
     return before.endswith("+") or before.endswith("+=")
 
 
@@ -771,7 +776,9 @@ class UserSpecificPath(Rule):
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
-        "is not reported (PTH007 reports the download)."
+        "is not reported (PTH007 reports the download), nor is a Colab or Kaggle path in code that runs only "
+        "there: inside `if COLAB:`/`if IN_KAGGLE:`, or after `from google.colab import drive` in the `try:` "
+        "that detects Colab (`drive.mount(\"/content/drive\")`)."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -791,6 +798,11 @@ class UserSpecificPath(Rule):
         Example(cells=("url = 'https://example.com/home/alice/x.csv'\nprint('/homework')",)),
         # A dataset root the download creates, in the home of whoever runs it.
         Example(cells=("from torchvision import datasets\ntrain = datasets.MNIST('~/.pytorch/MNIST_data/', download=True)",)),
+        # Colab-only code: the Colab detection cell, and a branch taken only on Colab.
+        Example(cells=(
+            "try:\n    from google.colab import drive\n    drive.mount('/content/drive')\n    COLAB = True\nexcept ImportError:\n    COLAB = False",
+            "if COLAB:\n    PATH = '/content/drive/My Drive/data'\nelse:\n    PATH = 'data'",
+        )),
         # Where the Kaggle API and boto3 read their credentials, on every machine: not data paths.
         Example(cells=(
             "from pathlib import Path\ncred_path = Path('~/.kaggle/kaggle.json').expanduser()",
@@ -827,6 +839,9 @@ class UserSpecificPath(Rule):
             # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
             # reports the download itself).
             if f.path_class.kind == "user" and not (f.value.startswith("~") and _downloads_into(f))
+            # A Colab or Kaggle path in code that runs only there (`if COLAB:`, after `from
+            # google.colab import drive` in the detection `try:`): the platform's own layout.
+            and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
         )
         for f, *others in _by_value(user):
             yield _hit(
@@ -1377,6 +1392,27 @@ def propagated_paths(ctx: RuleContext) -> list[tuple[Constant, str, PathArgument
     return out
 
 
+# Calls whose first argument names a model or dataset to fetch (PTH007's), not a folder.
+_FETCHED_BY_NAME = frozenset({"from_pretrained", "from_preset", "load_dataset", "snapshot_download", "hf_hub_download"})
+
+
+def _model_names(ctx: RuleContext) -> frozenset[str]:
+    """Names given as the model or dataset id of a fetch-by-name call (`from_pretrained(model_name)`),
+    unless the notebook also saves a model under that name (`save_pretrained(out_dir)`)."""
+    found: set[str] = set()
+    saved: set[str] = set()  # a folder the notebook saves a model into and loads back is a folder
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            first = call.arg(0, ("pretrained_model_name_or_path", "path", "repo_id", "save_directory"))
+            if first is None or first.name is None:
+                continue
+            if call.method in _FETCHED_BY_NAME:
+                found.add(first.name)
+            elif call.method in ("save_pretrained", "save_model"):
+                saved.add(first.name)
+    return frozenset(found - saved)
+
+
 class CwdRelativePath(Rule):
     code = "PTH006"
     compile_fix = "config"
@@ -1520,11 +1556,17 @@ class CwdRelativePath(Rule):
         """The uses of each relative root constant, by the position of the root's literal."""
         settings = path_settings(ctx.catalog)
         grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
+        names = _model_names(ctx)
         for constant, value, pa in propagated_paths(ctx):
             found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
             if found is None or found.kind != "relative":
                 continue
             constant = constant.root or constant
+            if constant.name in names:
+                # `model_name = "distilbert-base-uncased"` fetched with `from_pretrained(model_name)`
+                # and also spelled into `output_dir=f"{model_name}-finetuned"`: a model id, not a
+                # folder to configure (the output path's own literal part is no root either).
+                continue
             if any(t.strip().lower() in _PARAMETER_TAGS for t in constant.ca.cell.tags):
                 continue  # papermill/Kale parameters: already configuration, set per run
             grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))
