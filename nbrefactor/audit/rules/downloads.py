@@ -158,8 +158,9 @@ def _shell_fetch(command: str, catalog: FetchCatalog) -> bool:
     return False
 
 
-def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, str, str]]:
-    """(cell, line, column, what, shown) for each fetch, in notebook order."""
+def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, str, str, Optional[str]]]:
+    """(cell, line, column, what, shown, the name fetched when a string names it) for each fetch,
+    in notebook order."""
     catalog = fetch_catalog(ctx.catalog)
     facts = ctx.facts
     # Top-level names, and every dotted prefix of what an import binds (`from google.cloud import
@@ -180,12 +181,12 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
             if magic.kind == "shell" or (magic.kind in {"line_magic", "automagic"} and magic.name in {"system", "sx"}):
                 if _shell_fetch(magic.args, catalog):
                     column = len(magic.text) - len(magic.text.lstrip()) + 1
-                    yield ca, magic.line, column, "downloads data in a shell command", magic.text.strip()
+                    yield ca, magic.line, column, "downloads data in a shell command", magic.text.strip(), None
         if ca.masked.cell_magic in _SHELL_CELLS:
             for number in range(2, len(lines) + 1):
                 if _shell_fetch(lines[number - 1], catalog):
                     text = lines[number - 1]
-                    yield ca, number, len(text) - len(text.lstrip()) + 1, "downloads data in a shell command", text.strip()
+                    yield ca, number, len(text) - len(text.lstrip()) + 1, "downloads data in a shell command", text.strip(), None
         for call in ca.facts.calls:
 
             def named(name: str, ca: CellAnalysis = ca, call: CallFact = call) -> Optional[str]:
@@ -204,7 +205,11 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                     if words and _shell_fetch(command, catalog):
                         what = "downloads data in a shell command"
             if what is not None:
-                yield ca, call.line, call.column, what, text.strip()
+                first = call.arg(0)
+                fetched = first.string if first is not None else None
+                if fetched is None and first is not None and first.name is not None:
+                    fetched = named(first.name)
+                yield ca, call.line, call.column, what, text.strip(), fetched
 
 
 def _strings_by_name(facts: NotebookFacts) -> dict[str, list[tuple[int, int, Optional[str]]]]:
@@ -291,7 +296,8 @@ class RuntimeDownload(Rule):
         "`local_files_only=True`, `download=False`. The catalogue is `rules/downloads.toml`; a "
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
-        "are related locations)."
+        "are related locations); likewise one finding per model or dataset name in the notebook (its "
+        "tokenizer, configuration and weights fetched in three cells are one id to pin)."
     )
     why_bad = (
         "The notebook's input is whatever the remote side serves on the day: datasets are "
@@ -369,18 +375,21 @@ class RuntimeDownload(Rule):
         # One finding per fetching callee and cell: the train and test splits of one dataset
         # (`datasets.MNIST(..., train=True)` then `train=False`) are one download to pin; the
         # later calls are related locations.
-        groups: dict[tuple[int, str], list[tuple[CellAnalysis, int, int, str, str]]] = {}
+        # One model or dataset id fetched in several places (its tokenizer, config and weights
+        # over three cells) is one id to pin: one finding at the first, the others related.
+        groups: dict[tuple, list[tuple[CellAnalysis, int, int, str, str, Optional[str]]]] = {}
         seen: set[tuple[int, int]] = set()
         for fetch in runtime_fetches(ctx):
-            ca, line, _, _, shown = fetch
+            ca, line, _, _, shown, fetched = fetch
             if (ca.cell.index, line) in seen:
                 continue
             seen.add((ca.cell.index, line))
             callee = _CALLEE.search(shown)
-            groups.setdefault((ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}"), []).append(fetch)
+            key = ("name", fetched) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
+            groups.setdefault(key, []).append(fetch)
         explained = {what: (consequence, fix) for what, consequence, fix in fetch_catalog(ctx.catalog).explained}
         for found in groups.values():
-            ca, line, column, what, shown = found[0]
+            ca, line, column, what, shown, _ = found[0]
             consequence, fix = explained.get(what, (_CONSEQUENCE, _FIX))
             yield Hit(
                 ca.cell,
@@ -389,7 +398,7 @@ class RuntimeDownload(Rule):
                 f"`{shown[:100]}` {what} at run time: {consequence}",
                 fix=fix,
                 key=shown,
-                related=tuple((c.cell, ln, col) for c, ln, col, _, _ in found[1:]),
+                related=tuple((c.cell, ln, col) for c, ln, col, *_ in found[1:]),
             )
 
 
