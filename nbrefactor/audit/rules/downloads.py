@@ -205,7 +205,9 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                     if words and _shell_fetch(command, catalog):
                         what = "downloads data in a shell command"
             if what is not None:
-                first = call.arg(0)
+                # What is fetched: the model `model=` names (`pipeline("ner", model=ckpt)`), else
+                # the first argument (for a pipeline without one, its task's default model).
+                first = call.arg(None, ("model",)) or call.arg(0)
                 fetched = first.string if first is not None else None
                 if fetched is None and first is not None and first.name is not None:
                     fetched = named(first.name)
