@@ -867,7 +867,9 @@ class RemoteUri(Rule):
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
         "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
-        "constant, at its literal, the calls that fetch it related. The `http(s)` URLs of the `!wget`/`!curl` "
+        "constant, at its literal, the calls that fetch it related; a name bound more than once is "
+        "followed within a cell, to its nearest binding above the call (the same URL fetched so in "
+        "several cells is one finding). The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step: one finding at the first, the others related. "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
@@ -992,6 +994,58 @@ class RemoteUri(Rule):
                 key=f"{root.name}\x1f{root.value}",
                 related=tuple(dict.fromkeys((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses)),
             )
+        # A name bound more than once in the notebook has no single value, but within one cell its
+        # nearest binding above the download is the URL fetched: `url = "https://…/a.jpeg"` then
+        # `requests.get(url)`, with `url` bound again in later cells.
+        # The same URL fetched so in several cells is one finding, at its first literal.
+        constants = string_constants(ctx.facts)
+        by_url: dict[str, list[tuple[CellAnalysis, str, int, int, PathArgument]]] = {}
+        for ca in ctx.cells:
+            for pa in path_arguments(ctx.facts, ctx.catalog, ca):
+                name = pa.arg.name
+                if pa.literal is not None or name is None or name in constants or pa.call.in_function:
+                    continue
+                literal = _bound_above_in_cell(ca, name, pa.call.line)
+                if literal is None:
+                    continue
+                value, line, column = literal
+                found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
+                if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
+                    continue
+                by_url.setdefault(value, []).append((ca, name, line, column, pa))
+        for value, places in by_url.items():
+            ca, name, line, column, pa = places[0]
+            yield Hit(
+                ca.cell,
+                line,
+                column,
+                f"URL {shown(value)} (`{name}`) is downloaded at run time by `{pa.shown_callee}` (line {pa.call.line}): "
+                "the notebook needs the network and the remote file can change or disappear",
+                fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+                key=f"{name}\x1f{value}",
+                related=tuple(dict.fromkeys(
+                    [(ca.cell, pa.call.line, pa.call.column)]
+                    + [r for c, _, ln, col, p in places[1:] for r in ((c.cell, ln, col), (c.cell, p.call.line, p.call.column))]
+                )),
+            )
+
+
+def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tuple[str, int, int]]:
+    """(value, line, column) of the string literal `name` is bound to by the last module-level
+    statement of the cell above `line` that binds it, if that statement is `name = "<literal>"`."""
+    tree = _parsed(ca)
+    if tree is None:
+        return None
+    found: Optional[tuple[str, int, int]] = None
+    for stmt in tree.body:
+        if stmt.lineno >= line:
+            break
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name:
+            value = stmt.value
+            found = (value.value, value.lineno, value.col_offset + 1) if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+        elif any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(stmt)):
+            found = None  # bound another way (a loop, a tuple): no single literal
+    return found
 
 
 _CHDIR_FUNCTIONS = frozenset({"os.chdir", "os.fchdir"})
