@@ -504,7 +504,8 @@ class UnexecutedCell(Rule):
         "cause). Cells holding only blank lines "
         "and comments count as empty, and so do cells that could not have changed another (they bind "
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
-        "warning printed under a check). A notebook whose outputs were all cleared is not reported, nor "
+        "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
+        ".count()`: they bind and change nothing and call only read-only methods). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
@@ -521,6 +522,11 @@ class UnexecutedCell(Rule):
         Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2), code_cell("scratch = x * 2"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("   \n"), code_cell("# a note to self"), code_cell("print(x)", 2))),
+        # A cell that only shows a value, left unrun, hid nothing.
+        Example(cells=(
+            code_cell("import pandas as pd\ndf = pd.DataFrame({'outcome': ['a', 'b']})", 1),
+            code_cell("df.groupby('outcome')['outcome'].count()"), code_cell("print(len(df))", 2),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -623,14 +629,38 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
     # string, a warning printed under a check) left unrun hid nothing from the cells below.
     inert = _order_free_cells(ctx)
+    analysed = {ca.cell.index: ca for ca in ctx.cells}
     skipped = []
     for i, cell in enumerate(cells):
         if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:
+            continue
+        if cell.index in analysed and _display_only(analysed[cell.index]):
             continue
         below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+def _display_only(ca: CellAnalysis) -> bool:
+    """A cell that only shows something (`df.groupby("outcome")["outcome"].count()`, `df.head()`):
+    it binds, changes, deletes and seeds nothing, runs no magic or shell line, and calls only
+    read-only methods (`_READ_ONLY_METHODS`) and display builtins. Left unrun, it hid nothing from
+    the cells below."""
+    f = ca.facts
+    if (
+        f.syntax_error is not None or not ca.masked.is_python or ca.magics or f.defined or f.functions
+        or f.classes or f.mutated or f.deleted or f.globals_declared or f.imports
+    ):
+        return False
+    return all(
+        # (a method of a chained expression has no dotted callee: `func` is "")
+        ((c.receiver or not c.func) and c.method in _READ_ONLY_METHODS) or (not c.receiver and c.func in _DISPLAY_BUILTINS)
+        for c in f.calls
+    )
+
+
+_DISPLAY_BUILTINS = frozenset({"print", "display", "len", "type", "repr", "sorted", "list", "set", "dict", "tuple", "str"})
 
 
 def sketch_cells(ctx: RuleContext) -> frozenset[int]:
