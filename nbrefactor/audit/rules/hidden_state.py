@@ -7,12 +7,13 @@ reads the injections it records (`%run`, `%store -r`, star imports, `exec(open(.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
-from nbrefactor.audit.analysis import CellAnalysis
+from nbrefactor.audit.analysis import CellAnalysis, python_tree
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.config import rule_enabled
@@ -642,6 +643,37 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     return skipped
 
 
+def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
+    """By cell, the lines of module-level functions the same cell defines again further down
+    before anything of it runs: the first `def generate_image(…)` of a cell that redefines it
+    is never called, so what its body reads is never read."""
+    found: dict[int, frozenset[int]] = {}
+    for ca in ctx.cells:
+        if not ca.masked.is_python or ca.facts.syntax_error is not None or len(ca.facts.functions) < 2:
+            continue
+        names = [f.name for f in ca.facts.functions]
+        if len(set(names)) == len(names):
+            continue
+        try:
+            tree = python_tree(ca.masked.python)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        lines: set[int] = set()
+        body = tree.body
+        for i, stmt in enumerate(body):
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for later in body[i + 1:]:
+                if isinstance(later, (ast.FunctionDef, ast.AsyncFunctionDef)) and later.name == stmt.name:
+                    lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+                    break
+                if not isinstance(later, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+                    break  # something runs in between (it may call the first definition)
+        if lines:
+            found[ca.cell.index] = frozenset(lines)
+    return found
+
+
 def _display_only(ca: CellAnalysis) -> bool:
     """A cell that only shows something (`df.groupby("outcome")["outcome"].count()`, `df.head()`):
     it binds, changes, deletes and seeds nothing, runs no magic or shell line, and calls only
@@ -715,7 +747,9 @@ class UndefinedName(Rule):
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
         "`exec(...)` or a cell that does not parse: those may define names nobody can list. Reads in "
-        "a never-run cell HID002 reports are that finding's related locations, not findings here. A "
+        "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
+        "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
+        "cell defines again before anything runs (only the second `def` is ever called). A "
         "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
         "cells meant to be pasted into the exercise notebook — is one finding, at its first "
         "undefined read, the others related. Extra "
@@ -769,7 +803,12 @@ class UndefinedName(Rule):
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
-        firsts = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches]))
+        dead = _shadowed_function_lines(ctx)
+        firsts = list(_first_per_cell([
+            r for r in flow.reads
+            if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches
+            and not (r.deferred and r.line in dead.get(r.cell, ()))
+        ]))
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
             # A "Solutions" notebook that imports nothing: fragments to paste into the exercise
