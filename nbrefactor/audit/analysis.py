@@ -314,6 +314,8 @@ _CELL_MEMO_CHARS = 300_000
 
 def _analyse_source(source: str, shadowed: frozenset[str], python_magics: frozenset[str] = frozenset()) -> tuple[MaskedCell, CellFacts]:
     masked = mask_cell(source, shadowed, python_magics)
+    if masked.cell_magic == "cython":
+        return masked, CellFacts(defined=_cython_names(source), functions=_cython_names(source))
     if not masked.is_python or not masked.python.strip():
         return masked, CellFacts()
     # libcst's grammar is a superset across Python versions (it accepts Python 2's
@@ -338,6 +340,31 @@ def _analyse_source(source: str, shadowed: frozenset[str], python_magics: frozen
     walker = _Walker(node_positions(module))
     walker.walk_block(module.body)
     return masked, walker.facts()
+
+
+def _reachable(statements: Sequence[cst.CSTNode]) -> Sequence[cst.CSTNode]:
+    """A function body's statements up to its first top-level `raise` or `return`: what follows
+    never runs (a course's retired `submit()` that raises on its first line), so its reads and
+    calls are no facts of the notebook."""
+    for i, stmt in enumerate(statements):
+        if isinstance(stmt, cst.SimpleStatementLine) and any(isinstance(small, (cst.Raise, cst.Return)) for small in stmt.body):
+            return statements[: i + 1]
+    return statements
+
+
+# A `%%cython` cell is compiled and imported into the notebook's namespace: the Python-visible
+# names of its top level (`def f`, `cpdef int f`, `class C`, `cdef class C`) are bound by it.
+_CYTHON_DEF = re.compile(
+    r"^(?:def|class|cdef\s+class|cpdef(?:\s+(?:inline|public|api))*(?:\s+[\w.\[\]:, ]+?)?)\s+([A-Za-z_]\w*)\s*[(:]",
+    re.MULTILINE,
+)
+
+
+def _cython_names(source: str) -> tuple[NameRef, ...]:
+    return tuple(
+        NameRef(m.group(1), source.count("\n", 0, m.start()) + 1, m.start(1) - (source.rfind("\n", 0, m.start()) + 1) + 1)
+        for m in _CYTHON_DEF.finditer(source)
+    )
 
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # libcst's own definition of a line break
@@ -813,7 +840,10 @@ class _Walker:
         local = _param_names(node.params) | _assigned_names(node.body)
         self.scopes.append(_Scope("function", local))
         self.owners.append(node.name.value)
-        self.walk(node.body)
+        if isinstance(node.body, cst.IndentedBlock):
+            self.walk_block(_reachable(node.body.body))
+        else:
+            self.walk(node.body)
         self.owners.pop()
         self.scopes.pop()
 

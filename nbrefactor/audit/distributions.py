@@ -420,11 +420,13 @@ _SPACY_PACKAGE = re.compile(r"^[a-z]{2,3}(?:_[a-z0-9]+){2,}$")
 def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     """Distributions the notebook needs without importing them: programs its shell commands run
     (`!gdown …`), the Keras backend it chooses (`os.environ["KERAS_BACKEND"] = "jax"`), spaCy
-    models it loads by name (`spacy.load("en_core_web_sm")`). Catalogue: `[cli]`,
-    `[keras_backend]` and `[spacy_shortcuts]` of rules/distributions.toml."""
+    models it loads by name (`spacy.load("en_core_web_sm")`), IPython extensions it loads
+    (`%load_ext cython`). Catalogue: `[cli]`, `[keras_backend]`, `[spacy_shortcuts]` and
+    `[ipython_extensions]` of rules/distributions.toml."""
     clis = {str(k): str(v) for k, v in (catalog.table("distributions", "cli", {}) or {}).items()}
     backends = {str(k): str(v) for k, v in (catalog.table("distributions", "keras_backend", {}) or {}).items()}
     shortcuts = {str(k): str(v) for k, v in (catalog.table("distributions", "spacy_shortcuts", {}) or {}).items()}
+    extensions = {str(k): str(v) for k, v in (catalog.table("distributions", "ipython_extensions", {}) or {}).items()}
     found: list[ImportUse] = []
 
     def add(ca: CellAnalysis, line: int, column: int, name: str, distribution: str, how: str) -> None:
@@ -445,6 +447,15 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                 if (i == 0 or words[i - 1] in {"&&", "||", ";", "|", "sudo"}) and word in clis:
                     text = lines[line - 1] if 0 < line <= len(lines) else ""
                     add(ca, line, max(1, text.find(word) + 1), word, clis[word], "is run as a shell command")
+        for magic in ca.magics:
+            # `%load_ext cython` imports the extension's module: its distribution is needed as if
+            # imported (and the `%%cython` cells below compile with it).
+            if magic.kind in ("line_magic", "automagic") and magic.name in ("load_ext", "reload_ext"):
+                words = magic.args.split()
+                if words and words[0] in extensions:
+                    text = lines[magic.line - 1] if 0 < magic.line <= len(lines) else ""
+                    add(ca, magic.line, max(1, text.find(words[0]) + 1), words[0], extensions[words[0]],
+                        "is an IPython extension loaded with `%load_ext`")
         for number, text in enumerate(lines, start=1):
             code_part = text.split("#", 1)[0] if not text.lstrip().startswith("%env") else text
             m = _KERAS_BACKEND.search(code_part)

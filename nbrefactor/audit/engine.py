@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 import re
 import stat
@@ -20,7 +21,7 @@ from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, 
 from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
-from nbrefactor.audit.project import ProjectContext, discover_project, resolved_path
+from nbrefactor.audit.project import ProjectContext, discover_project, resolved_path, with_working_folders
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
     from nbrefactor.audit.analysis import NotebookFacts
@@ -232,7 +233,7 @@ def audit_file(file: Path, display: str, settings: Settings, catalog: Catalog, t
             loaded = read_notebook(file, display)
             if isinstance(loaded, LoadError):
                 return NotebookResult(display, (), loaded)
-            project = discover_project(file)
+            project = with_working_folders(discover_project(file), file, (c.source for c in loaded.code_cells))
             return audit_notebook(loaded, settings, project, catalog).result
     except TimeLimit:
         pass
@@ -362,9 +363,27 @@ def _cache_key(file: Path, display: str, cache: ResultCache) -> Optional[str]:
             return None
         raw = file.read_bytes()
         project = discover_project(file)
+        if b"chdir" in raw or b"%cd" in raw or b"%pushd" in raw:
+            # The folders a cell moves into add modules (`with_working_folders`): part of the key.
+            project = with_working_folders(project, file, _code_sources(raw))
     except (OSError, ValueError):
         return None  # unreadable: audited (and reported) the usual way, never cached
     return cache.key(raw, display, project)
+
+
+def _code_sources(raw: bytes) -> list[str]:
+    """The code cells' sources of a notebook's bytes, for the cache key; [] when it is not one
+    (the audit proper reports that)."""
+    try:
+        cells = json.loads(raw).get("cells", [])
+    except (ValueError, AttributeError):
+        return []
+    sources = []
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            sources.append("".join(source) if isinstance(source, list) else str(source))
+    return sources
 
 
 def _audit_and_store(

@@ -8,16 +8,18 @@ or a `pyproject.toml` with a `[tool.nbrefactor]` table (the root itself included
 
 from __future__ import annotations
 
+import ast
+import codecs
 import configparser
 import errno
 import fnmatch
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 MANIFEST_GLOBS = ("requirements*.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg")
 # Folders that hold the environment of the notebooks around them by convention: repo2docker
@@ -251,6 +253,80 @@ def discover_project(notebook_path: str | Path, display_root: Optional[Path] = N
     return _discover_folder(folder, display_root.resolve() if display_root else None)
 
 
+def with_working_folders(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
+    """The project as the notebook's imports see it after it moves into another folder of the
+    project: IPython looks up imports in the working directory first, so
+    `os.chdir(os.path.join("..", "notebook_format"))` then `from formats import load_style`
+    imports the repository's own `notebook_format/formats.py`, not a distribution. The modules of
+    every folder a literal `os.chdir(…)`/`%cd …` of the notebook names (relative to the notebook's
+    folder) join the project's modules."""
+    targets = chdir_targets(sources)
+    if not targets:
+        return project
+    folder = Path(os.path.dirname(resolved_path(notebook_path)))
+    found: set[str] = set()
+    for target in targets:
+        found |= _local_modules(Path(os.path.normpath(folder / target)))
+    if not found - project.project_modules:
+        return project
+    return replace(project, project_modules=project.project_modules | found)
+
+
+_CHDIR_CALL = re.compile(r"\bchdir\(")
+_CD_MAGIC = re.compile(r"^\s*%(?:cd|pushd)\s+(?P<arg>[^\s;#]+)\s*$", re.MULTILINE)
+
+
+def chdir_targets(sources: Iterable[str]) -> tuple[str, ...]:
+    """Relative folders the cells move into with a literal argument: `os.chdir("../styles")`,
+    `os.chdir(os.path.join("..", "..", "styles"))`, `%cd ../styles`. Anything computed (a
+    variable, `os.getcwd()`) is not a folder known before the notebook runs."""
+    found: list[str] = []
+    for source in sources:
+        if "chdir" not in source and "cd" not in source:
+            continue
+        for m in _CHDIR_CALL.finditer(source):
+            target = _literal_folder(source[m.end() - 1:])
+            if target is not None:
+                found.append(target)
+        for m in _CD_MAGIC.finditer(source):
+            arg = m.group("arg").strip("'\"")
+            if arg and not arg.startswith(("/", "~", "$", "{")) and not _looks_like_drive(arg):
+                found.append(arg)
+    return tuple(dict.fromkeys(found))
+
+
+def _looks_like_drive(text: str) -> bool:
+    return len(text) > 1 and text[1] == ":"
+
+
+def _literal_folder(rest: str) -> Optional[str]:
+    """The relative folder `(…)` at the start of `rest` spells with string literals, or None."""
+    depth = 0
+    for i, ch in enumerate(rest):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            break
+    else:
+        return None
+    try:
+        node = ast.parse(rest[1:i].strip(), mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        value = node.value
+    elif (
+        isinstance(node, ast.Call) and not node.keywords and node.args
+        and ast.unparse(node.func) in ("os.path.join", "path.join", "join")
+        and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
+    ):
+        value = os.path.join(*(a.value for a in node.args))  # type: ignore[union-attr]
+    else:
+        return None
+    if not value or value.startswith(("/", "~", "\\")) or _looks_like_drive(value) or value in (".", "./"):
+        return None
+    return value
+
+
 def resolved_path(path: str | Path) -> str:
     """`str(Path(path).resolve())` without building pathlib objects (a fifth of an audit answered
     from the cache went to pathlib's parsing): `os.path.realpath`, and the same error for a
@@ -276,7 +352,7 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
             if not file.is_file():
                 continue
             try:
-                text = file.read_text(encoding="utf-8")
+                text = manifest_text(file.read_bytes())
             except (OSError, UnicodeDecodeError):
                 continue
             manifest = parse_manifest(_display(file, display_root), text)
@@ -288,6 +364,22 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
             break
         current = current.parent
     return ProjectContext(tuple(manifests), frozenset(_local_modules(folder)), frozenset(project_modules))
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16: same first bytes
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def manifest_text(data: bytes) -> str:
+    """A manifest's text by its byte-order mark, UTF-8 without one. Windows tools save
+    `conda env export > environment.yml` and `pip freeze > requirements.txt` as UTF-16 with a mark
+    (PowerShell's redirection); conda and pip read those files, so they declare what they list."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding)
+    return data.decode("utf-8")
 
 
 def manifest_candidates(folder: Path) -> tuple[Path, ...]:
@@ -335,7 +427,7 @@ def _display(file: Path, root: Optional[Path]) -> str:
 
 @lru_cache(maxsize=1024)  # folders above many notebooks (up to `/` without a root) are listed once
 def _local_modules(folder: Path, strict: bool = False) -> frozenset[str]:
-    """Importable names in `folder`: `*.py` modules and packages. `strict` (folders other than the
+    """Importable names in `folder`: `*.py` (and Cython `*.pyx`) modules and packages. `strict` (folders other than the
     notebook's own) counts only regular packages, with an `__init__.py`, so a `scripts/` folder
     above the notebook does not hide a third-party `scripts` import."""
     names: set[str] = set()
@@ -351,6 +443,9 @@ def _local_modules(folder: Path, strict: bool = False) -> frozenset[str]:
         try:
             if len(name) > 3 and name.endswith(".py") and entry.is_file():  # pathlib's `suffix == ".py"`
                 names.add(name[:-3])
+            elif len(name) > 4 and name.endswith(".pyx") and entry.is_file():
+                # A Cython module, built in place (`setup.py build_ext --inplace`, pyximport): local code.
+                names.add(name[:-4])
             elif entry.is_dir() and (
                 _exists(os.path.join(entry.path, "__init__.py"))
                 # Beside the notebook, a folder of code is a namespace package, also when its code

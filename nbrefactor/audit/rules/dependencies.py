@@ -41,10 +41,13 @@ class UndeclaredImport(Rule):
         "alternative (opencv-python-headless for `cv2`, conda's pytorch for `torch`) counts. "
         "Distributions needed without an import count as imports: the program of a shell command "
         "(`!gdown …` → gdown, `!kaggle …` → kaggle, `huggingface-cli`, `dvc`, `mlflow`; also in `%%bash` "
-        "cells), the backend `os.environ[\"KERAS_BACKEND\"] = \"jax\"` chooses, and a spaCy model "
+        "cells), the backend `os.environ[\"KERAS_BACKEND\"] = \"jax\"` chooses, a spaCy model "
         "loaded by name (`spacy.load(\"en_core_web_sm\")`; spaCy 2's shortcut `\"en\"` is "
-        "en_core_web_sm), from `[cli]`, `[keras_backend]` and `[spacy_shortcuts]` of "
-        "`rules/distributions.toml`. "
+        "en_core_web_sm) and an IPython extension (`%load_ext cython` → Cython), from `[cli]`, `[keras_backend]`, "
+        "`[spacy_shortcuts]` and `[ipython_extensions]` of `rules/distributions.toml`. Modules of the notebook's "
+        "own project are not distributions: `.py` and Cython `.pyx` files beside it, and the modules of a "
+        "folder a literal `os.chdir(…)`/`%cd` moves into (IPython imports from the working directory). "
+        "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none)."
     )
     why_bad = (
@@ -355,13 +358,20 @@ _HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
 _IMPORT_FALLBACK = re.compile(r"^\s*except\b.*\b(?:ImportError|ModuleNotFoundError)\b")
 
 
+# `try:` / `    from google.colab import drive` / `    drive.mount(…)`: outside Colab the import
+# fails and the lines after it in the `try` body never run (the usual Colab detection cell).
+_COLAB_IMPORT = re.compile(r"^\s*(?:from\s+google\.colab\b|import\s+google\.colab\b)")
+
+
 def hosted_only(lines: list[str], line: int, import_fallback: bool = True) -> bool:
-    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test (or,
-    with `import_fallback`, an `except ImportError:` block)?"""
+    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test, after
+    `from google.colab import …` in the same `try:` body, or (with `import_fallback`) inside an
+    `except ImportError:` block?"""
     if not 0 < line <= len(lines):
         return False
     text = lines[line - 1]
     indent = len(text) - len(text.lstrip())
+    body: list[str] = []  # the lines between `line` and the block opening above it
     for above in reversed(lines[: line - 1]):
         if not above.strip() or above.lstrip().startswith("#"):
             continue
@@ -369,9 +379,14 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True) -> bo
         if level < indent:
             if _HOSTED_GUARD.match(above) or (import_fallback and _IMPORT_FALLBACK.match(above)):
                 return True
+            if above.strip() == "try:" and any(_COLAB_IMPORT.match(b) for b in body):
+                return True
             indent = level
+            body = []
             if level == 0:
                 return False
+        else:
+            body.append(above)
     return False
 
 

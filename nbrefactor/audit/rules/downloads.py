@@ -3,12 +3,14 @@ competition). The catalogue is `rules/downloads.toml`; literal URLs are PTH003's
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
+import warnings
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts
+from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
@@ -31,6 +33,9 @@ class FetchCall:
     unless_values: tuple[str, ...] = ()
     local_first_args: tuple[str, ...] = ()
     first_arg_literal: bool = False
+    # A keyword naming what is fetched (`pipeline("translation", model="…")`): not a download when
+    # its string is a local path.
+    local_keyword: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ def _build(catalog: Catalog) -> FetchCatalog:
             tuple(str(v) for v in c.get("unless_values", ())),
             tuple(str(v) for v in c.get("local_first_args", ())),
             bool(c.get("first_arg_literal", False)),
+            str(c.get("local_keyword", "")),
         )
         for c in data.get("call", ())
     )
@@ -105,6 +111,7 @@ def _looks_local(text: str) -> bool:
 def _call_fetch(
     facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str],
     star_modules: tuple[str, ...] = (), local: frozenset[str] = frozenset(),
+    named: Optional[Callable[[str], Optional[str]]] = None,
 ) -> Optional[str]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
     candidates = [qualified] if qualified else []
@@ -123,11 +130,23 @@ def _call_fetch(
         if entry.unless_keyword and _value(call, entry.unless_keyword) in entry.unless_values:
             continue
         first = call.arg(0)
+        # The name may sit in a string constant: `model_ckpt = "distilbert-base-uncased"` above,
+        # then `from_pretrained(model_ckpt)`.
+        first_text = first.string if first is not None else None
+        if first_text is None and first is not None and first.name is not None and named is not None:
+            first_text = named(first.name)
         if entry.first_arg_literal:
-            if first is None or first.string is None or _looks_local(first.string):
+            if first_text is None or _looks_local(first_text):
                 continue
-        if first is not None and first.string is not None and first.string in entry.local_first_args:
+        if first_text is not None and first_text in entry.local_first_args:
             continue
+        if entry.local_keyword:
+            given = call.arg(None, (entry.local_keyword,))
+            given_text = given.string if given is not None else None
+            if given_text is None and given is not None and given.name is not None and named is not None:
+                given_text = named(given.name)
+            if given_text is not None and _looks_local(given_text):
+                continue
         return entry.what
     if call.method and call.func != call.method:
         for methods, requires, what in catalog.methods:
@@ -159,8 +178,9 @@ def _hosted_setup(catalog: FetchCatalog, program: tuple[str, ...], lines: list[s
     return any(p == program for p, _ in catalog.program_what) and hosted_only(lines, line, import_fallback=False)
 
 
-def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, str, str]]:
-    """(cell, line, column, what, shown) for each fetch, in notebook order."""
+def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, str, str, Optional[str]]]:
+    """(cell, line, column, what, shown, the name fetched when a string names it) for each fetch,
+    in notebook order."""
     catalog = fetch_catalog(ctx.catalog)
     facts = ctx.facts
     # Top-level names, and every dotted prefix of what an import binds (`from google.cloud import
@@ -173,6 +193,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     ) | frozenset(imp.top_level for _, imp in facts.imports)
     star_modules = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
     local = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
+    strings = _strings_by_name(facts)
+    saved = _saved_model_folders(facts, strings)
     for ca in facts.cells:
         lines = ca.lines
         for magic in ca.magics:
@@ -180,15 +202,20 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 program = _shell_fetch(magic.args, catalog)
                 if program and not _hosted_setup(catalog, program, lines, magic.line):
                     column = len(magic.text) - len(magic.text.lstrip()) + 1
-                    yield ca, magic.line, column, catalog.shell_what(program), magic.text.strip()
+                    yield ca, magic.line, column, catalog.shell_what(program), magic.text.strip(), None
         if ca.masked.cell_magic in _SHELL_CELLS:
             for number in range(2, len(lines) + 1):
                 program = _shell_fetch(lines[number - 1], catalog)
                 if program:
                     text = lines[number - 1]
-                    yield ca, number, len(text) - len(text.lstrip()) + 1, catalog.shell_what(program), text.strip()
+                    yield ca, number, len(text) - len(text.lstrip()) + 1, catalog.shell_what(program), text.strip(), None
         for call in ca.facts.calls:
-            what = _call_fetch(facts, call, catalog, imported, star_modules, local)
+
+            def named(name: str, ca: CellAnalysis = ca, call: CallFact = call) -> Optional[str]:
+                value = _string_above(strings, name, ca.cell.index, call.line) if not call.in_function else None
+                return "./" + value if value is not None and value in saved else value
+
+            what = _call_fetch(facts, call, catalog, imported, star_modules, local, named)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if what is None:
                 qualified = facts.resolve(call.func) if call.func else ""
@@ -201,7 +228,69 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                     if program and not _hosted_setup(catalog, program, lines, call.line):
                         what = catalog.shell_what(program)
             if what is not None:
-                yield ca, call.line, call.column, what, text.strip()
+                # What is fetched: the model `model=` names (`pipeline("ner", model=ckpt)`), else
+                # the first argument (for a pipeline without one, its task's default model).
+                first = call.arg(None, ("model",)) or call.arg(0)
+                fetched = first.string if first is not None else None
+                if fetched is None and first is not None and first.name is not None:
+                    fetched = named(first.name)
+                yield ca, call.line, call.column, what, text.strip(), fetched
+
+
+def _strings_by_name(facts: NotebookFacts) -> dict[str, list[tuple[int, int, Optional[str]]]]:
+    """Every module-level binding of each name, in notebook order, as (cell, line, the string it
+    binds or None): `model_ckpt = "distilbert-base-uncased"` is a string, anything else is None."""
+    found: dict[str, list[tuple[int, int, Optional[str]]]] = {}
+    for ca in facts.cells:
+        values: dict[tuple[str, int], str] = {}
+        tree = _parsed(ca)
+        for stmt in tree.body if tree is not None else ():
+            if (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+            ):
+                values[(stmt.targets[0].id, stmt.lineno)] = stmt.value.value
+        for d in ca.facts.defined:
+            found.setdefault(d.name, []).append((ca.cell.index, d.line, values.get((d.name, d.line))))
+    return found
+
+
+def _string_above(strings: dict[str, list[tuple[int, int, Optional[str]]]], name: str, cell: int, line: int) -> Optional[str]:
+    """The string `name` holds at (cell, line) when the notebook runs top to bottom: its nearest
+    binding above, if that binds a string literal."""
+    above = [value for c, ln, value in strings.get(name, ()) if (c, ln) < (cell, line)]
+    return above[-1] if above else None
+
+
+def _saved_model_folders(facts: NotebookFacts, strings: dict[str, list[tuple[int, int, Optional[str]]]]) -> frozenset[str]:
+    """Folders the notebook saves a model into (`model.save_pretrained("my_model")`): loading one
+    back by the same name reads the local folder, not the hub."""
+    found: set[str] = set()
+    for ca in facts.cells:
+        for call in ca.facts.calls:
+            if call.method in _SAVE_METHODS and call.receiver:
+                first = call.arg(0, ("save_directory",))
+                if first is not None and first.string is not None:
+                    found.add(first.string)
+                elif first is not None and first.name is not None:
+                    value = _string_above(strings, first.name, ca.cell.index, call.line)
+                    if value is not None:
+                        found.add(value)
+    return frozenset(found)
+
+
+_SAVE_METHODS = frozenset({"save_pretrained", "save_model"})
+
+
+def _parsed(ca: CellAnalysis) -> Optional[ast.Module]:
+    if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return python_tree(ca.masked.python)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
 
 
 class RuntimeDownload(Rule):
@@ -213,7 +302,9 @@ class RuntimeDownload(Rule):
     what_it_does = (
         "Reports calls that download data or models when the notebook runs: dataset constructors "
         "with `download=True` (torchvision, torchtext, torchaudio), `tfds.load`, Hugging Face "
-        "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")`, scikit-learn's `fetch_*`, "
+        "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")` (also with the name in a string constant bound "
+        "above: `model_ckpt = \"distilbert-base-uncased\"`, `from_pretrained(model_ckpt)`), `pipeline(task)` (its "
+        "model, or the task's default), scikit-learn's `fetch_*`, "
         "`keras.datasets.*.load_data`, KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`), TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, PyTorch Geometric datasets, fastai's `untar_data`, `vision_learner` (pretrained unless "
@@ -227,11 +318,13 @@ class RuntimeDownload(Rule):
         "imported, `pd.read_gbq`). Colab's interactive "
         "`files.upload()` is reported too: the input is whatever file a person picks, and a "
         "pipeline has nobody to pick it. Local sources are not "
-        "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, "
+        "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
+        "saves a model into with `save_pretrained` and loads back, `pipeline(…, model=\"./local\")`, "
         "`local_files_only=True`, `download=False`. The catalogue is `rules/downloads.toml`; a "
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
-        "are related locations)."
+        "are related locations); likewise one finding per model or dataset name in the notebook (its "
+        "tokenizer, configuration and weights fetched in three cells are one id to pin)."
     )
     why_bad = (
         "The notebook's input is whatever the remote side serves on the day: datasets are "
@@ -282,6 +375,15 @@ class RuntimeDownload(Rule):
             ),
             expect=((1, 4), (2, 2)),
         ),
+        # A model id in a constant; a pipeline downloads its task's default model.
+        Example(
+            cells=(
+                "from transformers import AutoTokenizer, pipeline\nmodel_ckpt = 'distilbert-base-uncased'",
+                "tok = AutoTokenizer.from_pretrained(model_ckpt)",
+                "classifier = pipeline('sentiment-analysis')\nlocal = pipeline('ner', model='./models/ner')",
+            ),
+            expect=((2, 1), (3, 1)),
+        ),
         # Both splits of one dataset in a cell: one finding, the second call related.
         Example(
             cells=(
@@ -312,18 +414,21 @@ class RuntimeDownload(Rule):
         # One finding per fetching callee and cell: the train and test splits of one dataset
         # (`datasets.MNIST(..., train=True)` then `train=False`) are one download to pin; the
         # later calls are related locations.
-        groups: dict[tuple[int, str], list[tuple[CellAnalysis, int, int, str, str]]] = {}
+        # One model or dataset id fetched in several places (its tokenizer, config and weights
+        # over three cells) is one id to pin: one finding at the first, the others related.
+        groups: dict[tuple, list[tuple[CellAnalysis, int, int, str, str, Optional[str]]]] = {}
         seen: set[tuple[int, int]] = set()
         for fetch in runtime_fetches(ctx):
-            ca, line, _, _, shown = fetch
+            ca, line, _, _, shown, fetched = fetch
             if (ca.cell.index, line) in seen:
                 continue
             seen.add((ca.cell.index, line))
             callee = _CALLEE.search(shown)
-            groups.setdefault((ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}"), []).append(fetch)
+            key = ("name", fetched) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
+            groups.setdefault(key, []).append(fetch)
         explained = {what: (consequence, fix) for what, consequence, fix in fetch_catalog(ctx.catalog).explained}
         for found in groups.values():
-            ca, line, column, what, shown = found[0]
+            ca, line, column, what, shown, _ = found[0]
             consequence, fix = explained.get(what, (_CONSEQUENCE, _FIX))
             yield Hit(
                 ca.cell,
@@ -332,7 +437,7 @@ class RuntimeDownload(Rule):
                 f"`{shown[:100]}` {what} at run time: {consequence}",
                 fix=fix,
                 key=shown,
-                related=tuple((c.cell, ln, col) for c, ln, col, _, _ in found[1:]),
+                related=tuple((c.cell, ln, col) for c, ln, col, *_ in found[1:]),
             )
 
 

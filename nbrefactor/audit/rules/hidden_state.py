@@ -7,12 +7,13 @@ reads the injections it records (`%run`, `%store -r`, star imports, `exec(open(.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
-from nbrefactor.audit.analysis import CellAnalysis
+from nbrefactor.audit.analysis import CellAnalysis, python_tree
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.config import rule_enabled
@@ -94,7 +95,9 @@ class OutOfOrderExecution(Rule):
         "early (lower than a cell above it). The cells it disagrees with are listed in the message "
         "and as related locations, instead of a finding on each of them. Equal counts say nothing "
         "about order (Colab saves every count as 0; a restarted kernel repeats counts) and are "
-        "never reported. Cells without a count (never run) are skipped; HID002 covers them. Nor "
+        "never reported; a count of 0 is no run's number (kernels count from 1; output-clearing "
+        "tools save 0), so a cell saved with 0 among counted cells is no evidence of order either. "
+        "Cells without a count (never run) are skipped; HID002 covers them. Nor "
         "do cells whose order cannot change anything take part (Python notebooks): a cell that "
         "binds nothing another cell reads, reads nothing another cell binds except imports, and "
         "changes, deletes, seeds or moves nothing (a package-version check, `Image(filename=…)`, "
@@ -131,6 +134,11 @@ class OutOfOrderExecution(Rule):
         Example(cells=(code_cell("x = 1", 1), md("## Re-runs leave gaps; gaps are fine"), code_cell("y = x", 4), code_cell("z = y", 9))),
         # Colab saves every count as 0: ties are not an order.
         Example(cells=(code_cell("import numpy as np", 0), code_cell("x = np.ones(3)", 0), code_cell("print(x)", 0))),
+        # Counts cleared to 0 (no output kept) among counted cells: no order to read.
+        Example(cells=(
+            code_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1]})", 1), code_cell("df['b'] = df.a * 2", 0),
+            code_cell("total = df.b.sum()", 3),
+        )),
         # An empty cell run late changes nothing.
         Example(cells=(code_cell("x = 1", 1), code_cell("", 9), code_cell("print(x)", 2))),
         # A section run again after a kernel restart: its counts start over; two sessions are no order.
@@ -259,11 +267,13 @@ def _imports_only(ca: CellAnalysis, local: frozenset[str]) -> bool:
 
 
 def _executed(ctx: RuleContext) -> list[Cell]:
-    """The executed cells whose order can matter: not blank, and not order-free (`_order_free`)."""
+    """The executed cells whose order can matter: not blank, and not order-free (`_order_free`).
+    A count of 0 is no run's number (a kernel counts from 1): tools that clear outputs and Colab
+    save it, and it says nothing about when the cell ran, so such a cell takes no part."""
     free = _order_free_cells(ctx)
     return [
         c for c in ctx.facts.notebook.code_cells
-        if c.execution_count is not None and not _is_blank(c.source) and c.index not in free
+        if c.execution_count and not _is_blank(c.source) and c.index not in free
     ]
 
 
@@ -552,7 +562,8 @@ class UnexecutedCell(Rule):
         "cause). Cells holding only blank lines "
         "and comments count as empty, and so do cells that could not have changed another (they bind "
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
-        "warning printed under a check). A notebook whose outputs were all cleared is not reported, nor "
+        "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
+        ".count()`: they bind and change nothing and call only read-only methods). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
@@ -569,6 +580,11 @@ class UnexecutedCell(Rule):
         Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2), code_cell("scratch = x * 2"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("   \n"), code_cell("# a note to self"), code_cell("print(x)", 2))),
+        # A cell that only shows a value, left unrun, hid nothing.
+        Example(cells=(
+            code_cell("import pandas as pd\ndf = pd.DataFrame({'outcome': ['a', 'b']})", 1),
+            code_cell("df.groupby('outcome')['outcome'].count()"), code_cell("print(len(df))", 2),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -671,14 +687,69 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
     # string, a warning printed under a check) left unrun hid nothing from the cells below.
     inert = _order_free_cells(ctx)
+    analysed = {ca.cell.index: ca for ca in ctx.cells}
     skipped = []
     for i, cell in enumerate(cells):
         if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:
+            continue
+        if cell.index in analysed and _display_only(analysed[cell.index]):
             continue
         below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
+    """By cell, the lines of module-level functions the same cell defines again further down
+    before anything of it runs: the first `def generate_image(…)` of a cell that redefines it
+    is never called, so what its body reads is never read."""
+    found: dict[int, frozenset[int]] = {}
+    for ca in ctx.cells:
+        if not ca.masked.is_python or ca.facts.syntax_error is not None or len(ca.facts.functions) < 2:
+            continue
+        names = [f.name for f in ca.facts.functions]
+        if len(set(names)) == len(names):
+            continue
+        try:
+            tree = python_tree(ca.masked.python)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        lines: set[int] = set()
+        body = tree.body
+        for i, stmt in enumerate(body):
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for later in body[i + 1:]:
+                if isinstance(later, (ast.FunctionDef, ast.AsyncFunctionDef)) and later.name == stmt.name:
+                    lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+                    break
+                if not isinstance(later, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+                    break  # something runs in between (it may call the first definition)
+        if lines:
+            found[ca.cell.index] = frozenset(lines)
+    return found
+
+
+def _display_only(ca: CellAnalysis) -> bool:
+    """A cell that only shows something (`df.groupby("outcome")["outcome"].count()`, `df.head()`):
+    it binds, changes, deletes and seeds nothing, runs no magic or shell line, and calls only
+    read-only methods (`_READ_ONLY_METHODS`) and display builtins. Left unrun, it hid nothing from
+    the cells below."""
+    f = ca.facts
+    if (
+        f.syntax_error is not None or not ca.masked.is_python or ca.magics or f.defined or f.functions
+        or f.classes or f.mutated or f.deleted or f.globals_declared or f.imports
+    ):
+        return False
+    return all(
+        # (a method of a chained expression has no dotted callee: `func` is "")
+        ((c.receiver or not c.func) and c.method in _READ_ONLY_METHODS) or (not c.receiver and c.func in _DISPLAY_BUILTINS)
+        for c in f.calls
+    )
+
+
+_DISPLAY_BUILTINS = frozenset({"print", "display", "len", "type", "repr", "sorted", "list", "set", "dict", "tuple", "str"})
 
 
 def sketch_cells(ctx: RuleContext) -> frozenset[int]:
@@ -727,12 +798,15 @@ class UndefinedName(Rule):
         "globals inside function bodies (those run later, so a definition anywhere in the notebook "
         "satisfies them). Python and IPython builtins (`display`, `get_ipython`, `In`, `Out`, `_`, "
         "`_3`…) and names bound by imports, `for` loops, `with`/`except` targets, walrus, `match` "
-        "captures, `files = !ls`, `%store -r name`, `%%capture name` and functions declaring "
+        "captures, `files = !ls`, `%store -r name`, `%%capture name`, the functions and classes of a "
+        "`%%cython` cell and functions declaring "
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
         "`exec(...)` or a cell that does not parse: those may define names nobody can list. Reads in "
-        "a never-run cell HID002 reports are that finding's related locations, not findings here. A "
+        "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
+        "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
+        "cell defines again before anything runs (only the second `def` is ever called). A "
         "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
         "cells meant to be pasted into the exercise notebook — is one finding, at its first "
         "undefined read, the others related; so is an exercise template (its name ends in `exercise(s)` or "
@@ -789,7 +863,12 @@ class UndefinedName(Rule):
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
-        firsts = list(_first_per_cell([r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches]))
+        dead = _shadowed_function_lines(ctx)
+        firsts = list(_first_per_cell([
+            r for r in flow.reads
+            if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches
+            and not (r.deferred and r.line in dead.get(r.cell, ()))
+        ]))
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
             # A "Solutions" notebook that imports nothing: fragments to paste into the exercise
@@ -1102,7 +1181,8 @@ class StaleRedefinition(Rule):
                 # The reader ran early (outputs kept from an older kernel session): HID001 reports it
                 # there, with the cells above it, this one included, related. One root cause.
                 continue
-            if w.cell < r.cell and w.count is not None and w.count > r.count:
+            # (A reader saved with count 0 has no known place in the order: no count is 0.)
+            if w.cell < r.cell and w.count is not None and w.count > r.count and r.count != 0:
                 stale.setdefault((r.name, w.cell), []).append(r)
         for (name, cell_index), reads in stale.items():
             if cell_index in late:
@@ -1527,8 +1607,10 @@ class UsedBeforeDefined(Rule):
             p = r.provider
             assert p is not None  # Flow.ABOVE always has a provider
             if r.exec_flow is ExecFlow.UNDEFINED:
-                if p.count is not None and p.count == r.count:
-                    continue  # equal counts (Colab's zeros, a restarted kernel) say nothing about order
+                if p.count is not None and (p.count == r.count or 0 in (p.count, r.count)):
+                    # Equal counts (Colab's zeros, a restarted kernel) say nothing about order, and
+                    # neither does a 0 among real counts (a count cleared by an output-stripping tool).
+                    continue
                 if p.kind is DefKind.IMPORT:
                     # An import run later, or never (HID002 reports that cell): whatever bound the
                     # name before bound the same module; running the import changes nothing.

@@ -507,6 +507,11 @@ def _appended(lines: Sequence[str], line: int, column: int) -> bool:
     if not 0 < line <= len(lines):
         return False
     before = lines[line - 1][: column - 1].rstrip()
+    if not before and line > 1:
+        # `URL = "https://maps.example.com" + \` / `    "/maps/api/geocode/json"`: the `+` ends the
+        # line above (after a backslash continuation, or inside brackets).
+        before = lines[line - 2].rstrip()
+        before = before[:-1].rstrip() if before.endswith("\\") else before
     return before.endswith("+") or before.endswith("+=")
 
 
@@ -771,7 +776,9 @@ class UserSpecificPath(Rule):
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
-        "is not reported (PTH007 reports the download)."
+        "is not reported (PTH007 reports the download), nor is a Colab or Kaggle path in code that runs only "
+        "there: inside `if COLAB:`/`if IN_KAGGLE:`, or after `from google.colab import drive` in the `try:` "
+        "that detects Colab (`drive.mount(\"/content/drive\")`)."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -791,6 +798,11 @@ class UserSpecificPath(Rule):
         Example(cells=("url = 'https://example.com/home/alice/x.csv'\nprint('/homework')",)),
         # A dataset root the download creates, in the home of whoever runs it.
         Example(cells=("from torchvision import datasets\ntrain = datasets.MNIST('~/.pytorch/MNIST_data/', download=True)",)),
+        # Colab-only code: the Colab detection cell, and a branch taken only on Colab.
+        Example(cells=(
+            "try:\n    from google.colab import drive\n    drive.mount('/content/drive')\n    COLAB = True\nexcept ImportError:\n    COLAB = False",
+            "if COLAB:\n    PATH = '/content/drive/My Drive/data'\nelse:\n    PATH = 'data'",
+        )),
         # Where the Kaggle API and boto3 read their credentials, on every machine: not data paths.
         Example(cells=(
             "from pathlib import Path\ncred_path = Path('~/.kaggle/kaggle.json').expanduser()",
@@ -827,6 +839,9 @@ class UserSpecificPath(Rule):
             # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
             # reports the download itself).
             if f.path_class.kind == "user" and not (f.value.startswith("~") and _downloads_into(f))
+            # A Colab or Kaggle path in code that runs only there (`if COLAB:`, after `from
+            # google.colab import drive` in the detection `try:`): the platform's own layout.
+            and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
         )
         for f, *others in _by_value(user):
             yield _hit(
@@ -852,7 +867,9 @@ class RemoteUri(Rule):
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
         "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
-        "constant, at its literal, the calls that fetch it related. The `http(s)` URLs of the `!wget`/`!curl` "
+        "constant, at its literal, the calls that fetch it related; a name bound more than once is "
+        "followed within a cell, to its nearest binding above the call (the same URL fetched so in "
+        "several cells is one finding). The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step: one finding at the first, the others related. "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
@@ -977,6 +994,58 @@ class RemoteUri(Rule):
                 key=f"{root.name}\x1f{root.value}",
                 related=tuple(dict.fromkeys((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses)),
             )
+        # A name bound more than once in the notebook has no single value, but within one cell its
+        # nearest binding above the download is the URL fetched: `url = "https://…/a.jpeg"` then
+        # `requests.get(url)`, with `url` bound again in later cells.
+        # The same URL fetched so in several cells is one finding, at its first literal.
+        constants = string_constants(ctx.facts)
+        by_url: dict[str, list[tuple[CellAnalysis, str, int, int, PathArgument]]] = {}
+        for ca in ctx.cells:
+            for pa in path_arguments(ctx.facts, ctx.catalog, ca):
+                name = pa.arg.name
+                if pa.literal is not None or name is None or name in constants or pa.call.in_function:
+                    continue
+                literal = _bound_above_in_cell(ca, name, pa.call.line)
+                if literal is None:
+                    continue
+                value, line, column = literal
+                found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
+                if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
+                    continue
+                by_url.setdefault(value, []).append((ca, name, line, column, pa))
+        for value, places in by_url.items():
+            ca, name, line, column, pa = places[0]
+            yield Hit(
+                ca.cell,
+                line,
+                column,
+                f"URL {shown(value)} (`{name}`) is downloaded at run time by `{pa.shown_callee}` (line {pa.call.line}): "
+                "the notebook needs the network and the remote file can change or disappear",
+                fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+                key=f"{name}\x1f{value}",
+                related=tuple(dict.fromkeys(
+                    [(ca.cell, pa.call.line, pa.call.column)]
+                    + [r for c, _, ln, col, p in places[1:] for r in ((c.cell, ln, col), (c.cell, p.call.line, p.call.column))]
+                )),
+            )
+
+
+def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tuple[str, int, int]]:
+    """(value, line, column) of the string literal `name` is bound to by the last module-level
+    statement of the cell above `line` that binds it, if that statement is `name = "<literal>"`."""
+    tree = _parsed(ca)
+    if tree is None:
+        return None
+    found: Optional[tuple[str, int, int]] = None
+    for stmt in tree.body:
+        if stmt.lineno >= line:
+            break
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name:
+            value = stmt.value
+            found = (value.value, value.lineno, value.col_offset + 1) if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+        elif any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(stmt)):
+            found = None  # bound another way (a loop, a tuple): no single literal
+    return found
 
 
 _CHDIR_FUNCTIONS = frozenset({"os.chdir", "os.fchdir"})
@@ -992,7 +1061,9 @@ class ChangeDirectory(Rule):
     what_it_does = (
         "Reports `os.chdir(...)` (also imported as `from os import chdir`), the `%cd` and `%pushd` magics, "
         "`cd` used as an automagic, and `get_ipython().run_line_magic('cd', …)`, at the call or magic "
-        "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing."
+        "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing. A return to a "
+        "folder saved with `path = os.getcwd()` (`os.chdir(path)`) undoes the change above it: it is a "
+        "related location of that change's finding, not a finding of its own."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -1016,6 +1087,11 @@ class ChangeDirectory(Rule):
     )
     failing = (
         Example(cells=("import os\nos.chdir('/home/alice/project')",), expect=((1, 2),)),
+        # Into a shared styles folder and back to the saved one: one finding, the return related.
+        Example(
+            cells=("import os\npath = os.getcwd()\nos.chdir(os.path.join('..', 'styles'))\nfrom formats import load_style", "os.chdir(path)"),
+            expect=((1, 3),),
+        ),
         Example(
             cells=(
                 "%cd ..",
@@ -1036,27 +1112,46 @@ class ChangeDirectory(Rule):
             "Remove the directory change: build every path from one configured root "
             "(`DATA_DIR / \"x.csv\"`, with `DATA_DIR` from config or an environment variable)."
         )
+        saved = _saved_start_folders(ctx)
+        # (cell, line, column, shown, key, is a return to a saved folder), in notebook order.
+        events: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
         for ca in ctx.cells:
-            events: list[tuple[int, int, str, str]] = []
+            in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             for call in ca.facts.calls:
                 if self._changes_directory(ctx, call) and not _to_current_directory(ca, call):
                     shown_call = render_call(call)
-                    events.append((call.line, call.column, shown_call, shown_call))
+                    first = call.arg(0, ("path",))
+                    back = first is not None and first.name is not None and first.name in saved
+                    in_cell.append((ca, call.line, call.column, shown_call, shown_call, back))
             for magic in ca.magics:
                 if magic.kind in ("line_magic", "automagic") and magic.name in _CHDIR_MAGICS:
                     text = magic.text.strip()
                     column = len(magic.text) - len(magic.text.lstrip()) + 1
-                    events.append((magic.line, column, text, text))
-            for line, column, shown_text, key in sorted(events):
-                yield Hit(
-                    ca.cell,
-                    line,
-                    column,
-                    f"`{shown_text}` changes the working directory: every relative path after it depends on "
-                    "this cell having run, once, from the folder Jupyter was started in",
-                    fix=fix,
-                    key=key,
-                )
+                    in_cell.append((ca, magic.line, column, text, text, False))
+            events += sorted(in_cell, key=lambda e: (e[1], e[2]))
+        # `path = os.getcwd()` … `os.chdir("../styles")` … `os.chdir(path)`: the return to the saved
+        # folder undoes the change above it, one root cause: a related location of that change's
+        # finding (alone, with no change before it, it goes where it already is: a no-op).
+        returns: dict[int, list[tuple]] = {}
+        reported: list[int] = []
+        for i, (ca, line, column, _, _, back) in enumerate(events):
+            if back:
+                if reported:
+                    returns.setdefault(reported[-1], []).append((ca.cell, line, column))
+                continue
+            reported.append(i)
+        for i in reported:
+            ca, line, column, shown_text, key, _ = events[i]
+            yield Hit(
+                ca.cell,
+                line,
+                column,
+                f"`{shown_text}` changes the working directory: every relative path after it depends on "
+                "this cell having run, once, from the folder Jupyter was started in",
+                fix=fix,
+                key=key,
+                related=tuple(returns.get(i, ())),
+            )
 
     @staticmethod
     def _changes_directory(ctx: RuleContext, call: CallFact) -> bool:
@@ -1075,6 +1170,29 @@ _CURRENT_DIRECTORY = re.compile(
     r"^\s*(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir|(?P<q>['\"])\.(?P=q)"
     r"|os\.path\.abspath\(\s*(?:os\.curdir|(?P<q2>['\"])\.(?P=q2))\s*\))\s*$"
 )
+
+
+def _saved_start_folders(ctx: RuleContext) -> frozenset[str]:
+    """Names bound once in the notebook, at module level, to the working directory itself
+    (`path = os.getcwd()`, `HERE = Path.cwd()`): a chdir to one of them goes back to where the
+    notebook was when it saved it."""
+    found: dict[str, int] = {}
+    other: set[str] = set()
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                if _CURRENT_DIRECTORY.match(ast.unparse(stmt.value)):
+                    found[name] = found.get(name, 0) + 1
+                else:
+                    other.add(name)
+        for d in ca.facts.defined:
+            if d.name not in found:
+                other.add(d.name)
+    return frozenset(n for n, times in found.items() if times == 1 and n not in other)
 
 
 def _to_current_directory(ca: CellAnalysis, call: CallFact) -> bool:
@@ -1345,6 +1463,27 @@ def _module_file(value: str, modules: frozenset[str]) -> bool:
     return match is not None and match.group(1) in modules
 
 
+# Calls whose first argument names a model or dataset to fetch (PTH007's), not a folder.
+_FETCHED_BY_NAME = frozenset({"from_pretrained", "from_preset", "load_dataset", "snapshot_download", "hf_hub_download"})
+
+
+def _model_names(ctx: RuleContext) -> frozenset[str]:
+    """Names given as the model or dataset id of a fetch-by-name call (`from_pretrained(model_name)`),
+    unless the notebook also saves a model under that name (`save_pretrained(out_dir)`)."""
+    found: set[str] = set()
+    saved: set[str] = set()  # a folder the notebook saves a model into and loads back is a folder
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            first = call.arg(0, ("pretrained_model_name_or_path", "path", "repo_id", "save_directory"))
+            if first is None or first.name is None:
+                continue
+            if call.method in _FETCHED_BY_NAME:
+                found.add(first.name)
+            elif call.method in ("save_pretrained", "save_model"):
+                saved.add(first.name)
+    return frozenset(found - saved)
+
+
 class CwdRelativePath(Rule):
     code = "PTH006"
     compile_fix = "config"
@@ -1360,7 +1499,7 @@ class CwdRelativePath(Rule):
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
-        "Other literals are not reported: `\"text/plain\"` "
+        "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped. Paths built from string constants are followed across cells: `trn = "
@@ -1441,9 +1580,17 @@ class CwdRelativePath(Rule):
         # straight to a call (`os.path.isfile("data.tar.gz")`) is one file: the constant's finding.
         constant_of_value = {uses[0][0].value: position for position, uses in grouped.items()}
         modules = _imported_tops(ctx)
+        # A folder built for `os.chdir(os.path.join("..", "styles"))` is PTH004's finding: the
+        # change of directory is the root cause, its pieces are not paths read or written.
+        chdir_arguments = {
+            (ca.cell.index, a.line, a.column)
+            for ca in ctx.cells for call in ca.facts.calls if ChangeDirectory._changes_directory(ctx, call)
+            for a in call.args
+        }
         relative = (
             f for f in literal_findings(ctx)
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
+            and (f.ca.cell.index, f.argument.call.line, f.argument.call.column) not in chdir_arguments
         )
         for f, *others in _by_value(relative):
             position = (f.ca.cell.index, f.line, f.column)
@@ -1490,6 +1637,7 @@ class CwdRelativePath(Rule):
         settings = path_settings(ctx.catalog)
         grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
         modules = _imported_tops(ctx)
+        names = _model_names(ctx)
         for constant, value, pa in propagated_paths(ctx):
             if _module_file(value, modules):
                 continue
@@ -1497,6 +1645,11 @@ class CwdRelativePath(Rule):
             if found is None or found.kind != "relative":
                 continue
             constant = constant.root or constant
+            if constant.name in names:
+                # `model_name = "distilbert-base-uncased"` fetched with `from_pretrained(model_name)`
+                # and also spelled into `output_dir=f"{model_name}-finetuned"`: a model id, not a
+                # folder to configure (the output path's own literal part is no root either).
+                continue
             if any(t.strip().lower() in _PARAMETER_TAGS for t in constant.ca.cell.tags):
                 continue  # papermill/Kale parameters: already configuration, set per run
             grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))

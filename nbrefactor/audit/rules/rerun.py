@@ -261,6 +261,14 @@ class _Walker:
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace:
                 self.report(node, name, f"grows `{name}` with `.{method}(…)`, and no earlier line of this cell resets it")
+            elif (
+                method == "pop" and len(node.args) == 1 and not node.keywords
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+            ):
+                # `ids = batch.pop("ids")` on a dict (or frame) of another cell: the key is gone
+                # after the first run, the second raises KeyError. (With a default it does not.)
+                key = node.args[0].value
+                self.report(node, name, f"removes `{key!r}` from `{name}` with `.pop({key!r})`, so a second run finds it gone and fails")
             elif method == "step" and name in self.local_optimizers and name in self.bound:
                 model = self.local_optimizers[name]
                 self.report(node, model, f"steps an optimizer over `{model}`, a model made in another cell, so a second run trains `{model}` further from the weights the first run left")
@@ -726,7 +734,7 @@ class ChangesWhenRunTwice(Rule):
         "`dataset = dataset.map(lambda x: x / 255.)` (only a lambda scaling its argument by a number: "
         "whether another function changes a value applied twice is not decidable), `x = x.numpy()[0]` "
         "(an item of itself by a constant index), "
-        "`del df['col']`; a step that is not a fixed point applied to the name's own previous value: "
+        "`del df['col']`, `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell); a step that is not a fixed point applied to the name's own previous value: "
         "`y = to_categorical(y, n)` (also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
         "`expand_dims`/`unsqueeze`, `diff`/`cumsum`/`pct_change`), `X_val, X_test = train_test_split(X_val)` "
         "(a split bound back to its own input), `a, b = a[:n], a[n:]`; a column set on a global the cell "
@@ -921,6 +929,14 @@ class ChangesWhenRunTwice(Rule):
         # Rebound from itself and then computed from: a second run shifts `shifted` too.
         Example(
             cells=("import numpy as np\nvalues = np.arange(3)\noffset = 1", "offset = offset + 1\noffset", "shifted = values + offset"),
+            expect=((2, 1),),
+        ),
+        # A key popped from a batch made in another cell: gone after the first run.
+        Example(
+            cells=(
+                "batch = {'ids': [1, 2], 'input_ids': [[5, 6], [7, 8]]}",
+                "ids = batch.pop('ids')\nrest = batch.pop('mask', None)",
+            ),
             expect=((2, 1),),
         ),
     )

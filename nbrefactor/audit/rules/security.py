@@ -247,6 +247,16 @@ class SecretInOutput(Rule):
                     ),
                 ),
                 code_cell("print(url)", count=2, outputs=({"output_type": "stream", "name": "stdout", "text": "postgresql://etl:***@db.internal/sales\n"},)),
+                # `!wget` following a release download to its presigned S3 link: the key id in
+                # `X-Amz-Credential` is public by design and not the author's to rotate.
+                code_cell(
+                    "!wget -O data.zip {SOURCE}",
+                    count=3,
+                    outputs=({"output_type": "stream", "name": "stdout", "text": (
+                        "Location: https://objects.example-storage.com/release-asset?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                        f"&X-Amz-Credential={_AWS_ID}%2F20240301%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=300 [following]\n"
+                    )},),
+                ),
             ),
         ),
     )
@@ -484,7 +494,8 @@ class HardcodedCredential(Rule):
         "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, empty; "
         "`[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
         "the key), URLs and values with spaces are not reported, nor NLP special tokens "
-        "(`pad_token = \"[PAD]\"`), nor anything SEC001 already reports. A value must also carry at "
+        "(`pad_token = \"[PAD]\"`), nor a value whose line's comment says it is one (`# example key, will not work`, "
+        "`# dummy`), nor anything SEC001 already reports. A value must also carry at "
         "least 12 bits of entropy (Shannon entropy of its characters times its length; "
         "`min_entropy_bits` in the catalogue): `\"abc\"` (4.8 bits), `\"1234\"` (8) and `\"aaaa1\"` "
         "are too short or repetitive to be a chosen or generated credential, `\"hunter22\"` (22) is "
@@ -516,6 +527,8 @@ class HardcodedCredential(Rule):
                 '%env MLFLOW_TRACKING_TOKEN=$MY_TOKEN\n%env PASSWORD_FILE=/run/secrets/pw',
             ),
         ),
+        # The line's comment says it is an example (a course template's stand-in).
+        Example(cells=('key = "Gx5en9cEVvaZnjut6vfLm1HG"  # This is an example key and will not work.',)),
         # A key *file* is a path; `*_key` names holding words or column names are data, not secrets.
         Example(
             cells=(
@@ -562,6 +575,9 @@ class HardcodedCredential(Rule):
                 if _already_secret(literal, secrets, starts, ctx.catalog):
                     continue
                 text = source_lines[literal.line - 1] if literal.line <= len(source_lines) else ""
+                last = source_lines[literal.end_line - 1] if literal.end_line <= len(source_lines) else ""
+                if _SAYS_EXAMPLE.search(last[literal.end_column - 1:] if literal.end_line == literal.line else last):
+                    continue  # `key = "Gx5e…"  # This is an example key and will not work.`
                 end = literal.end_column - 1 if literal.end_line == literal.line else len(text)
                 inside = text.find(literal.value, literal.column - 1, end) if literal.value else -1
                 if inside != -1:  # mask the value, not its quotes
@@ -579,6 +595,14 @@ class HardcodedCredential(Rule):
                     fix=f"Read `{literal.name}` from the environment or a secret store, and rotate it",
                     key=literal.name,
                 )
+
+
+# The line's own comment says the value is a stand-in: a course template's "example key", a
+# "dummy" token. (Only the comment after the value: `#` inside the string is no comment.)
+_SAYS_EXAMPLE = re.compile(
+    r"#.*\b(?:example|sample|dummy|fake|placeholder|not\s+(?:a\s+)?real|will\s+not\s+work|won'?t\s+work)\b",
+    re.IGNORECASE,
+)
 
 
 def _already_secret(literal: CredentialLiteral, secrets: tuple[SecretMatch, ...], starts: list[int], catalog: Catalog) -> bool:
