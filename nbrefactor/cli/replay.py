@@ -365,6 +365,8 @@ class _Recorder:
                     return "manifests"
             if code.co_name == "environment_digest" and code.co_filename.endswith(os.path.join("audit", "cache.py")):
                 return "dists"
+            if code.co_name == "_distributions" and code.co_filename.endswith(os.path.join("audit", "distributions.py")):
+                return "dists"  # importlib.metadata's lookup, done without importing it
             frame = frame.f_back
         return "dir"
 
