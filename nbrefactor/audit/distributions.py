@@ -175,7 +175,7 @@ def packages_distributions(path: Optional[list[str]] = None) -> dict[str, list[s
     return found
 
 
-def _distributions(paths: list[str]) -> Iterable["_MetadataFolder | importlib.metadata.Distribution"]:
+def _distributions(paths: list[str]) -> Iterable[_MetadataFolder | importlib.metadata.Distribution]:
     """`importlib.metadata.distributions(path=paths)`, in its order, without importing it (with the
     email and zip modules it loads, ~25-50 ms of every cold audit's start, measured): the metadata
     folders (`*.dist-info`, `*.egg-info`) each folder of `paths` lists, grouped as its `Lookup`
@@ -220,11 +220,11 @@ class _MetadataFolder:
     `PathDistribution` for the rest (`files`, `metadata`: an egg-info without RECORD, an odd
     header)."""
 
-    __slots__ = ("where", "_real")
+    __slots__ = ("_real", "where")
 
     def __init__(self, where: str):
         self.where = where
-        self._real: "importlib.metadata.PathDistribution | None" = None
+        self._real: importlib.metadata.PathDistribution | None = None
 
     def read_text(self, filename: str) -> Optional[str]:
         try:
@@ -233,7 +233,7 @@ class _MetadataFolder:
         except (FileNotFoundError, IsADirectoryError, KeyError, NotADirectoryError, PermissionError):
             return None
 
-    def _distribution(self) -> "importlib.metadata.PathDistribution":
+    def _distribution(self) -> importlib.metadata.PathDistribution:
         if self._real is None:
             import importlib.metadata
 
@@ -241,11 +241,11 @@ class _MetadataFolder:
         return self._real
 
     @property
-    def files(self):  # noqa: ANN201 - importlib.metadata's own type
+    def files(self):  # importlib.metadata's own types
         return self._distribution().files
 
     @property
-    def metadata(self):  # noqa: ANN201
+    def metadata(self):
         return self._distribution().metadata
 
 
