@@ -380,3 +380,24 @@ def test_prune_limits_come_from_the_environment_and_bad_values_fall_back(monkeyp
     for bad in ("", "-1", "nan", "inf", "lots"):
         monkeypatch.setenv(c.MAX_AGE_ENV, bad)
         assert c.max_age_seconds() == c.DEFAULT_MAX_AGE_DAYS * 86400, bad
+
+
+def test_entries_are_kept_in_one_folder_and_entries_of_the_sharded_layout_are_pruned(corpus, tmp_path):
+    """Every entry is `<cache>/v1/<key>.json`: a cold audit creates no folder per key prefix
+    (creating one cost as much as writing an entry on the benchmark machine). An entry of the
+    earlier layout (`v1/ab/ab….json`) is never read, and pruning still finds it."""
+    from nbrefactor.audit.cache import prune
+
+    settings = Settings()
+    cache = open_cache(settings, tmp_path / "c")
+    audit_paths([str(corpus)], settings, cache=cache)
+    entries = entries_in(tmp_path / "c")
+    assert len(entries) == 3 and {e.parent for e in entries} == {cache.folder}
+    assert not [p for p in cache.folder.iterdir() if p.is_dir()]
+    old = cache.folder / "ab" / ("ab" + "0" * 62 + ".json")
+    old.parent.mkdir()
+    old.write_text("{}", encoding="utf-8")
+    now = __import__("time").time()
+    _age(old, 45 * 86400, now)
+    assert prune(cache.folder, max_age=30 * 86400, max_size=2**30, now=now).removed == 1
+    assert not old.exists() and entries_in(tmp_path / "c") == entries

@@ -371,3 +371,21 @@ def test_the_console_script_and_the_module_enter_through_the_replay():
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     assert scripts["nbrefactor"] == "nbrefactor.cli.replay:main"
     assert "from nbrefactor.cli.replay import main" in (REPO / "nbrefactor" / "__main__.py").read_text(encoding="utf-8")
+
+
+def test_the_installed_distributions_listing_is_compared_by_its_metadata_folders(tmp_path):
+    """An import no catalogue maps makes the audit list the installed distributions
+    (`distributions._distributions`: importlib.metadata's lookup, without importing it) in every
+    `sys.path` folder, the working directory included. Only the metadata folder names matter
+    there: a new scratch folder in the working directory is not a change."""
+    above = tmp_path / "above"
+    write_notebook(above / "nbs" / "a.ipynb", ["import zzq_module_no_catalogue_maps\nzzq_module_no_catalogue_maps.run()"])
+    (above / ".git").mkdir()
+    age(tmp_path)
+    runner = Runner(tmp_path, above / "nbs")
+    first = runner.run("above/nbs", "--format", "json")
+    assert "zzq_module_no_catalogue_maps" in first[0]
+    assert runner.said()[-1] == "recorded"
+    (tmp_path / "scratch").mkdir()
+    assert runner.run("above/nbs", "--format", "json") == first
+    assert runner.said() == ["replayed"]

@@ -342,28 +342,51 @@ def resolved_path(path: str | Path) -> str:
 
 @lru_cache(maxsize=1024)
 def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectContext:
+    manifests, project_modules = _manifests_in(folder, display_root), frozenset()
+    if _stops_at(folder):
+        project_modules = _src_modules(folder)
+    else:
+        above, project_modules = _upward(folder.parent, display_root)
+        manifests += above
+    return ProjectContext(manifests, frozenset(_local_modules(folder)), project_modules)
+
+
+@lru_cache(maxsize=1024)
+def _upward(current: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest, ...], frozenset[str]]:
+    """For a folder above a notebook's: the manifests of `current` and of each folder above it up
+    to the project root (or `/`), nearest first, and the modules of all of them and of the root's
+    `src/`. Remembered per folder: notebooks in sibling folders share everything above them
+    (`/tmp` above the benchmark's ten folders was listed ten times, with a look for `__init__.py`
+    in each of its ~1,700 entries)."""
+    manifests = _manifests_in(current, display_root)
+    project_modules = _local_modules(current, strict=True)
+    if _stops_at(current):
+        return manifests, project_modules | _src_modules(current)
+    above, modules = _upward(current.parent, display_root)
+    return manifests + above, project_modules | modules
+
+
+def _stops_at(folder: Path) -> bool:
+    return is_project_root(folder) or folder.parent == folder
+
+
+def _src_modules(root: Path) -> frozenset[str]:
+    return _local_modules(root / "src", strict=True) if (root / "src").is_dir() else frozenset()
+
+
+def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:
     manifests: list[Manifest] = []
-    project_modules: set[str] = set()
-    current = folder
-    while True:
-        if current != folder:
-            project_modules |= _local_modules(current, strict=True)
-        for file in manifest_candidates(current):
-            if not file.is_file():
-                continue
-            try:
-                text = manifest_text(file.read_bytes())
-            except (OSError, UnicodeDecodeError):
-                continue
-            manifest = parse_manifest(_display(file, display_root), text)
-            if manifest is not None:
-                manifests.append(manifest)
-        if is_project_root(current) or current.parent == current:
-            if (current / "src").is_dir():
-                project_modules |= _local_modules(current / "src", strict=True)
-            break
-        current = current.parent
-    return ProjectContext(tuple(manifests), frozenset(_local_modules(folder)), frozenset(project_modules))
+    for file in manifest_candidates(folder):
+        if not file.is_file():
+            continue
+        try:
+            text = manifest_text(file.read_bytes())
+        except (OSError, UnicodeDecodeError):
+            continue
+        manifest = parse_manifest(_display(file, display_root), text)
+        if manifest is not None:
+            manifests.append(manifest)
+    return tuple(manifests)
 
 
 _BOMS = (

@@ -48,6 +48,7 @@ RACY_NS = 2_000_000_000  # FAT's 2 s granularity, and any lag of the file system
 VOLATILE_ENV = frozenset({"OLDPWD", "_", "SHLVL", "NBREFACTOR_REPLAY_LOG"})
 MANIFEST_PREFIXES = (("requirements", ".txt"),)  # requirements*.txt
 MANIFEST_NAMES = frozenset({"environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg"})
+MANIFEST_STARTS = tuple(prefix for prefix, _ in MANIFEST_PREFIXES)
 DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth", ".egg")
 
 
@@ -141,8 +142,9 @@ def _replay(entry: str, invocation: bytes) -> int | None:
     if any(map(os.access, absent, (os.F_OK,) * len(absent))):  # (map: no Python loop per path)
         _log("miss: now exists " + next(p for p in absent if os.access(p, os.F_OK)))
         return None
+    listings: dict = {}  # one listing per folder for this replay (`modules` and `manifests` share it)
     for dep in deps:
-        if not _holds(dep):
+        if not _holds(dep, listings):
             _log(f"miss: changed {dep[0]} {dep[1]}")
             return None
     streams = (sys.stdout, sys.stderr)
@@ -152,7 +154,7 @@ def _replay(entry: str, invocation: bytes) -> int | None:
     return code
 
 
-def _holds(dep: tuple) -> bool:
+def _holds(dep: tuple, listings: dict | None = None) -> bool:
     kind, path, expected = dep
     try:
         if kind == "link":
@@ -172,7 +174,7 @@ def _holds(dep: tuple) -> bool:
     state, projection = expected
     if state is not None and _file_state(status) == state:
         return True
-    now = _projection(kind, path)
+    now = _projection(kind, path, listings)
     if kind == "modules" and now is not None and projection is not None:
         return _modules_hold(path, now, projection)
     return now == projection
@@ -210,13 +212,19 @@ def _link_state(path: str) -> tuple | None:
     return ("not a link",)
 
 
-def _projection(kind: str, path: str) -> tuple | None:
-    """What the audit reads of a listing (see the module's docstring), or None if unlistable."""
-    try:
-        with os.scandir(path) as listing:
-            entries = list(listing)
-    except OSError:
-        return None
+def _projection(kind: str, path: str, listings: dict | None = None) -> tuple | None:
+    """What the audit reads of a listing (see the module's docstring), or None if unlistable.
+    `listings`: folders already listed by this replay (`/tmp`, above notebooks without a project
+    root, holds thousands of entries and is compared twice: for modules and for manifests)."""
+    entries = listings.get(path) if listings is not None else None
+    if entries is None:
+        try:
+            with os.scandir(path) as listing:
+                entries = list(listing)
+        except OSError:
+            return None
+        if listings is not None:
+            listings[path] = entries
     names: list[str] = []
     if kind == "modules":  # project._local_modules(folder, strict=True): see _modules_hold
         folders: list[str] = []
@@ -231,7 +239,8 @@ def _projection(kind: str, path: str) -> tuple | None:
                 continue
         return (tuple(sorted(names)), tuple(sorted(folders)))
     elif kind == "manifests":  # project.manifest_candidates: the names matching MANIFEST_GLOBS
-        names = [e.name for e in entries if _is_manifest(e.name)]
+        # (the set and prefix tests first: `_is_manifest` per name was most of a large folder's cost)
+        names = [e.name for e in entries if e.name in MANIFEST_NAMES or (e.name.startswith(MANIFEST_STARTS) and _is_manifest(e.name))]
     elif kind == "dists":  # cache.environment_digest, importlib.metadata's distribution lookup
         names = [e.name for e in entries if e.name.endswith(DIST_SUFFIXES)]
     return tuple(sorted(names))
@@ -365,6 +374,8 @@ class _Recorder:
                     return "manifests"
             if code.co_name == "environment_digest" and code.co_filename.endswith(os.path.join("audit", "cache.py")):
                 return "dists"
+            if code.co_name == "_distributions" and code.co_filename.endswith(os.path.join("audit", "distributions.py")):
+                return "dists"  # importlib.metadata's lookup, done without importing it
             frame = frame.f_back
         return "dir"
 
