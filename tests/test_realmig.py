@@ -4,6 +4,7 @@ fixtures/notebooks/realmig/ written for this repo."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -43,3 +44,30 @@ def test_a_file_the_notebook_exports_then_reads_is_its_output_not_missing_data(t
         cwd=package, env=env, capture_output=True, text=True, timeout=300,
     )
     assert run.returncode == 0 and "1 passed" in run.stdout and "skipped" not in run.stdout, run.stdout[-2000:] + run.stderr[-2000:]
+
+
+def test_a_score_only_printed_is_recorded_and_a_changed_constant_fails_the_generated_tests(tmp_path, capsys):
+    """The middle section fits on data the next section replaces: its printed r² is the only trace
+    of what it computed. verify compared the printed line, the generated tests did not: a constant
+    changed in that section passed them (a real regression notebook's package: 18 passed). Now
+    `--record` keeps what each step printed, where verify found the package printing the same
+    text, and the generated tests assert it."""
+    from generated_suite import run_generated_suite, run_with_step_constant_changed
+
+    notebook = tmp_path / "printed_score.ipynb"
+    shutil.copy(FIXTURES / "printed_score.ipynb", notebook)
+    out = tmp_path / "out"
+    assert main(["migrate", str(notebook), "--out", str(out), "--no-prove"]) == 0
+    package = out / "printed_score"
+    capsys.readouterr()
+    assert main(["verify", str(notebook), str(package), "--record"]) == 0
+    assert "and the printed text of 2 steps into tests/notebook_values.json" in capsys.readouterr().out
+    recorded = json.loads((package / "tests" / "notebook_values.json").read_text())
+    # The notebook's own line (verify's kernel run), not the package's.
+    assert recorded["printed"]["a_smaller_range"].startswith("rsquared: 0.")
+    done = run_generated_suite(package)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "PASSED tests/test_package.py::test_text_printed_as_in_the_notebook[a_smaller_range]" in done.stdout
+    broken = run_with_step_constant_changed(package, "scale=0.5", "scale=0.4")
+    assert "FAILED tests/test_package.py::test_text_printed_as_in_the_notebook[a_smaller_range]" in broken.stdout
+    assert "step a_smaller_range, printed line 1: package 'rsquared: " in broken.stdout
