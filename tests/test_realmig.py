@@ -71,3 +71,15 @@ def test_a_score_only_printed_is_recorded_and_a_changed_constant_fails_the_gener
     broken = run_with_step_constant_changed(package, "scale=0.5", "scale=0.4")
     assert "FAILED tests/test_package.py::test_text_printed_as_in_the_notebook[a_smaller_range]" in broken.stdout
     assert "step a_smaller_range, printed line 1: package 'rsquared: " in broken.stdout
+
+
+def test_a_cell_that_only_defines_a_plotting_helper_saves_no_figure(tmp_path):
+    """The helper's body calls pyplot, but the cell only defines it: the notebook showed no figure
+    there. The package saved one anyway (an empty image named after that cell, before the
+    figure the next cell draws)."""
+    package = _migrate(tmp_path, "plot_helper")
+    steps = (package / "src" / "plot_helper" / "steps.py").read_text()
+    functions = (package / "src" / "plot_helper" / "functions.py").read_text()
+    assert "def show_importance" in functions
+    assert "_cell3_" not in steps, steps  # the defining cell (3rd of the notebook)
+    assert steps.count("save_figure(") == 1 and '_cell4_1")' in steps, steps  # the calling cell's plt.show()
