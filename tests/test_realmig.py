@@ -83,3 +83,22 @@ def test_a_cell_that_only_defines_a_plotting_helper_saves_no_figure(tmp_path):
     assert "def show_importance" in functions
     assert "_cell3_" not in steps, steps  # the defining cell (3rd of the notebook)
     assert steps.count("save_figure(") == 1 and '_cell4_1")' in steps, steps  # the calling cell's plt.show()
+
+
+def test_the_tests_rung_names_the_whole_error_not_a_cut_summary(tmp_path):
+    """Rung 4's reason is pytest's first FAILED/ERROR summary line. pytest cut it to the terminal's
+    width, so a real notebook whose data lay in its parent folder was reported as
+    `... test_every_step_runs_on_the_notebook_data - File...`: the file was never named."""
+    from nbrefactor.migrate.prove import _tests
+
+    package = tmp_path / "pkg"
+    (package / "tests").mkdir(parents=True)
+    (package / "tests" / "test_package.py").write_text(
+        "import pytest\n\n\n@pytest.fixture\ndef run_values():\n    open('../winequality-white.csv')\n\n\n"
+        "def test_every_step_runs_on_the_notebook_data(run_values):\n    pass\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["COLUMNS"] = "80"  # the width a CI log or a pipe gives
+    ok, detail = _tests(package, Path(sys.executable), tmp_path, env, timeout=120)
+    assert not ok
+    assert "FileNotFoundError: [Errno 2] No such file or directory: '../winequality-white.csv'" in detail, detail
