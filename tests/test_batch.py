@@ -91,6 +91,23 @@ def test_a_broken_notebook_is_recorded_and_the_batch_goes_on(tmp_path, capsys):
     assert document["summary"]["status"]["unreadable"] == 1
 
 
+def test_the_line_written_per_model_never_says_migrated_before_the_proof(tmp_path, capsys):
+    """Compiling writes a package; "migrated" is rung 5's word. The line printed as each model is
+    written (before the proof ladder runs, or with it off) said "migrated-with-review" for
+    packages the summary then called "emitted, not proven" (seen on real notebooks whose tests
+    failed at rung 4)."""
+    root = src_project(tmp_path, {"data.csv": DATA})
+    write_notebook(root / "good.ipynb", ["import pandas as pd\ndf = pd.read_csv('data.csv')\nn = len(df)"])
+    write_notebook(root / "reviewed.ipynb", ["import pandas as pd\ndf = pd.read_csv('data.csv')", "%store df"])
+    out = tmp_path / "out"
+    run_cli("migrate", str(root), "--out", str(out), "--no-prove", "--progress", "lines")
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
+    assert len(lines) == 2, lines
+    assert all(" migrated" not in line for line in lines), lines
+    assert any(line.startswith("[") and "] emitted " in line and "good" in line for line in lines), lines
+    assert any("] emitted-with-review " in line and "reviewed" in line for line in lines), lines
+
+
 def slow_notebook(path: Path) -> Path:
     # ~3,600 assignments: the compiler needs tens of seconds for it, far beyond the limit below.
     cells = ["import pandas as pd\ndf = pd.read_csv('data.csv')"] + [

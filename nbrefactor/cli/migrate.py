@@ -153,7 +153,9 @@ class Display:
         self.count += 1
         record = done.record
         status = done.run_status
-        label = {"cached": "unchanged (cached)"}.get(status, status)
+        # Compiling a model writes its package; "migrated" is the proof ladder's word (rung 5),
+        # which runs after the batch: this line must not claim it for a package still unproven.
+        label = {"cached": "unchanged (cached)", "migrated": "emitted", "migrated-with-review": "emitted-with-review"}.get(status, status)
         if self.dry_run:
             label = "would be " + record["status"]
         where = f" → {done.out_dir}" if done.out_dir and record["status"] in ("migrated", "migrated-with-review") else ""

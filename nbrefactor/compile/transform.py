@@ -101,7 +101,14 @@ def transform_cell(
     positions = wrapper.resolve(PositionProvider)
     rewriter = _Rewriter(positions, replacements, resolve, figure_prefix, outcome, config_name)
     new_module = module.visit(rewriter)
-    plots_without_show = rewriter.plotted and not rewriter.showed
+    # A cell of definitions only (a plotting helper) draws nothing when it runs: the notebook
+    # showed no figure under it, so the package saves none (an empty image, before).
+    only_definitions = all(
+        isinstance(s, (cst.FunctionDef, cst.ClassDef))
+        or (isinstance(s, cst.SimpleStatementLine) and all(isinstance(x, (cst.Import, cst.ImportFrom)) for x in s.body))
+        for s in module.body
+    )
+    plots_without_show = rewriter.plotted and not rewriter.showed and not only_definitions
     if module.header:
         for line in module.header:
             if line.comment is not None:

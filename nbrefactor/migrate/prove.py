@@ -367,12 +367,17 @@ def _imports(package: str, python: Path, work: Path, env: dict[str, str], timeou
 def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, copy: Optional[Path] = None) -> tuple[bool, str]:
     copy = copy or work / "tests-run"
     shutil.copytree(package_dir, copy, ignore=shutil.ignore_patterns(".nbrefactor", "__pycache__"))
-    ok, out = _run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests"], timeout=timeout, cwd=copy, env=env, stdout_only=True)
+    # A wide terminal: pytest cuts its short summary to the width, and the reason then read
+    # "ERROR …test_every_step_runs_on_the_notebook_data - File..." (a real notebook's missing data).
+    wide = dict(env, COLUMNS="4000")
+    ok, out = _run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests"], timeout=timeout, cwd=copy, env=wide, stdout_only=True)
     summary = next((line for line in reversed(out.splitlines()) if re.search(r"\d+ (passed|failed|error)", line)), _last_lines(out, 1))
     summary = re.sub(r" in [0-9.]+s( \([0-9:]+\))?$", "", summary.strip("= "))  # no timings in the record
     if ok:
         return True, summary
     failed = next((line for line in out.splitlines() if line.startswith(("FAILED", "ERROR"))), "")
+    if len(failed) > 400:
+        failed = failed[:399] + "…"
     return False, f"{summary}" + (f"; {failed}" if failed else "")
 
 

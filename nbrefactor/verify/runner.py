@@ -468,7 +468,8 @@ def _verify_once(
             containment=CONTAINMENT if leash.watching else CONTAINMENT_WITHOUT_WATCHDOG,
         )
         if record:
-            notes.append(record_values(package, report, events, paths, nb_errors, repeat))
+            printed = {s.name: _step_text(s, outputs, "stdout") for s in steps}
+            notes.append(record_values(package, report, events, paths, nb_errors, repeat, {k: v for k, v in printed.items() if v}))
             report = dataclasses.replace(report, notes=tuple(notes))
         return dataclasses.replace(report, not_executed=not_executed, seed=seed, notebook_runs=2 if repeat else 1, hermetic=hermetic, execution=execution)
     finally:
@@ -480,12 +481,20 @@ def _verify_once(
 RECORDED_FILE = Path("tests") / "notebook_values.json"
 
 
-def record_values(package: Path, report: VerifyReport, events: list[dict[str, Any]], paths: Sequence[Path], nb_errors: Sequence[RunError], repeat: bool) -> str:
+def record_values(
+    package: Path, report: VerifyReport, events: list[dict[str, Any]], paths: Sequence[Path], nb_errors: Sequence[RunError], repeat: bool,
+    printed: Optional[dict[str, str]] = None,
+) -> str:
     """Write the notebook's values (fingerprints taken in the package's interpreter from the
     notebook's snapshots) to the package's tests/notebook_values.json; returns the note for the
     report. Left out: values the notebook gave differently in its two runs, values a volatile or
     unloadable snapshot skipped, values with no fingerprint. Nothing is written when the notebook
-    did not run to the end (its values would be partial)."""
+    did not run to the end (its values would be partial).
+
+    `printed` is what each step's cells printed in the notebook. It is recorded (under "printed")
+    for the steps whose printed text verify found equal to the package's, whole, and that holds
+    nothing volatile: a computation whose result is only printed (a score over data a later cell
+    replaces) is then asserted by the generated tests too, not only by verify."""
     from nbrefactor.compile.recorded_values import SCHEMA
     from nbrefactor.fileio import write_text_atomic
 
@@ -509,6 +518,10 @@ def record_values(package: Path, report: VerifyReport, events: list[dict[str, An
                 continue
             recorded.setdefault(where, {})[check["name"]] = value
     count = sum(len(v) for v in recorded.values())
+    same_text = {
+        check.name[len("stdout of step "):] for check in report.printed if check.status == MATCHED and not check.skipped_parts
+    }
+    printed_texts = {step: text for step, text in sorted((printed or {}).items()) if step in same_text and mask_volatile(text) == text}
     data = {
         "schema": SCHEMA,
         "comment": "Values recorded from a run of the notebook by `nbrefactor verify --record`; tests/test_package.py asserts them. Re-record after changing the notebook.",
@@ -516,12 +529,15 @@ def record_values(package: Path, report: VerifyReport, events: list[dict[str, An
         "notebook_runs": 2 if repeat else 1,  # 2: a value that differed between the runs was left out
         "values": recorded,
     }
+    if printed_texts:
+        data["printed"] = printed_texts
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(target, json.dumps(data, indent=1, sort_keys=True, allow_nan=False) + "\n")
     except (OSError, ValueError) as exc:
         return f"values not recorded: {target}: {exc}"
-    return f"recorded {count} notebook values into {RECORDED_FILE.as_posix()} ({left_out} left out: nondeterministic, skipped or without a fingerprint)"
+    texts = f" and the printed text of {len(printed_texts)} steps" if printed_texts else ""
+    return f"recorded {count} notebook values{texts} into {RECORDED_FILE.as_posix()} ({left_out} left out: nondeterministic, skipped or without a fingerprint)"
 
 
 def _check_kernel() -> None:

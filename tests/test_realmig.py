@@ -1,0 +1,104 @@
+"""Defects found by migrating real teaching notebooks (a machine-learning course repository;
+docs/precision.md lists the fair checks), each reduced to a fixture under
+fixtures/notebooks/realmig/ written for this repo."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from nbrefactor.cli.app import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "notebooks" / "realmig"
+
+
+def _migrate(tmp_path: Path, stem: str) -> Path:
+    corpus = tmp_path / "notebooks"
+    corpus.mkdir()
+    shutil.copy(FIXTURES / f"{stem}.ipynb", corpus)
+    out = tmp_path / "out"
+    main(["migrate", str(corpus), "--out", str(out), "--no-prove", "--progress", "lines"])
+    return out / stem
+
+
+def test_a_file_the_notebook_exports_then_reads_is_its_output_not_missing_data(tmp_path):
+    """`export_graphviz(clf, out_file="tree.dot")` then `open("tree.dot")`: the notebook reads the
+    file it has just written. Before, the export was not known to write, so the read was taken
+    for data that must lie beside the notebook: the generated tests skipped ("data not available
+    beside the notebook: tree.dot") and rung 5 failed for a package that runs as its notebook did."""
+    package = _migrate(tmp_path, "tree_export")
+    steps = (package / "src" / "tree_export" / "steps.py").read_text()
+    # Written and read through the same config field, so an override moves both.
+    assert "out_file=cfg.iris_tree_dot_path" in steps and "open(cfg.iris_tree_dot_path)" in steps
+    assert "\nMISSING = []\n" in (package / "tests" / "test_package.py").read_text()
+    # The package's own tests run the pipeline on an empty data folder and pass (not skipped).
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(package / "src"), str(ROOT / "runtime" / "src"), os.environ.get("PYTHONPATH", "")]))
+    env.update(NBREFACTOR_NO_TRACKING="1", MPLBACKEND="Agg")  # as rung 4 runs them
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "every_step_runs", "tests"],
+        cwd=package, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0 and "1 passed" in run.stdout and "skipped" not in run.stdout, run.stdout[-2000:] + run.stderr[-2000:]
+
+
+def test_a_score_only_printed_is_recorded_and_a_changed_constant_fails_the_generated_tests(tmp_path, capsys):
+    """The middle section fits on data the next section replaces: its printed r² is the only trace
+    of what it computed. verify compared the printed line, the generated tests did not: a constant
+    changed in that section passed them (a real regression notebook's package: 18 passed). Now
+    `--record` keeps what each step printed, where verify found the package printing the same
+    text, and the generated tests assert it."""
+    from generated_suite import run_generated_suite, run_with_step_constant_changed
+
+    notebook = tmp_path / "printed_score.ipynb"
+    shutil.copy(FIXTURES / "printed_score.ipynb", notebook)
+    out = tmp_path / "out"
+    assert main(["migrate", str(notebook), "--out", str(out), "--no-prove"]) == 0
+    package = out / "printed_score"
+    capsys.readouterr()
+    assert main(["verify", str(notebook), str(package), "--record"]) == 0
+    assert "and the printed text of 2 steps into tests/notebook_values.json" in capsys.readouterr().out
+    recorded = json.loads((package / "tests" / "notebook_values.json").read_text())
+    # The notebook's own line (verify's kernel run), not the package's.
+    assert recorded["printed"]["a_smaller_range"].startswith("rsquared: 0.")
+    done = run_generated_suite(package)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "PASSED tests/test_package.py::test_text_printed_as_in_the_notebook[a_smaller_range]" in done.stdout
+    broken = run_with_step_constant_changed(package, "scale=0.5", "scale=0.4")
+    assert "FAILED tests/test_package.py::test_text_printed_as_in_the_notebook[a_smaller_range]" in broken.stdout
+    assert "step a_smaller_range, printed line 1: package 'rsquared: " in broken.stdout
+
+
+def test_a_cell_that_only_defines_a_plotting_helper_saves_no_figure(tmp_path):
+    """The helper's body calls pyplot, but the cell only defines it: the notebook showed no figure
+    there. The package saved one anyway (an empty image named after that cell, before the
+    figure the next cell draws)."""
+    package = _migrate(tmp_path, "plot_helper")
+    steps = (package / "src" / "plot_helper" / "steps.py").read_text()
+    functions = (package / "src" / "plot_helper" / "functions.py").read_text()
+    assert "def show_importance" in functions
+    assert "_cell3_" not in steps, steps  # the defining cell (3rd of the notebook)
+    assert steps.count("save_figure(") == 1 and '_cell4_1")' in steps, steps  # the calling cell's plt.show()
+
+
+def test_the_tests_rung_names_the_whole_error_not_a_cut_summary(tmp_path):
+    """Rung 4's reason is pytest's first FAILED/ERROR summary line. pytest cut it to the terminal's
+    width, so a real notebook whose data lay in its parent folder was reported as
+    `... test_every_step_runs_on_the_notebook_data - File...`: the file was never named."""
+    from nbrefactor.migrate.prove import _tests
+
+    package = tmp_path / "pkg"
+    (package / "tests").mkdir(parents=True)
+    (package / "tests" / "test_package.py").write_text(
+        "import pytest\n\n\n@pytest.fixture\ndef run_values():\n    open('../winequality-white.csv')\n\n\n"
+        "def test_every_step_runs_on_the_notebook_data(run_values):\n    pass\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["COLUMNS"] = "80"  # the width a CI log or a pipe gives
+    ok, detail = _tests(package, Path(sys.executable), tmp_path, env, timeout=120)
+    assert not ok
+    assert "FileNotFoundError: [Errno 2] No such file or directory: '../winequality-white.csv'" in detail, detail
