@@ -81,12 +81,19 @@ _TODO = re.compile(r"\bTODO\b")
 _EMPTY_RIGHT_SIDE = re.compile(r"^[^#'\"]*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
 
 
-def template_blank(ca: CellAnalysis, line: int) -> bool:
+_EMPTY_BLOCK = re.compile(r"expected an indented block after .* on line (\d+)")
+
+
+def template_blank(ca: CellAnalysis, line: int, message: str = "") -> bool:
     """The cell's syntax error at `line` is an exercise blank to fill in (see `_TODO`)."""
     lines = ca.lines
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if _TODO.search(text):
         return True
+    block = _EMPTY_BLOCK.search(message)
+    if block is not None:
+        # `def f(x):` whose body is only `# TODO`: the lines between the header and the error.
+        return any(l.strip().startswith("#") and _TODO.search(l) for l in lines[int(block.group(1)):line - 1])
     if _EMPTY_RIGHT_SIDE.match(text):
         near = lines[max(0, line - 3):line - 1] + lines[line:line + 1]
         return any(l.strip().startswith(("#", "'", '"')) and _TODO.search(l) for l in near)
@@ -109,7 +116,7 @@ class SyntaxErrorInCell(Rule):
         "finding per character and notebook, at the first cell, naming the character and what to "
         "replace it with; the other cells it breaks are related locations (each still blocks "
         "`migrate`). An exercise template's blanks (`matrix = # TODO`, `[TODO …]`, an assignment "
-        "left empty under a `# TODO` comment: the error's line holds the marker) are one finding per "
+        "left empty under a `# TODO` comment, a function whose body is only `# TODO`) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
         "such a marker is reported as usual."
     )
@@ -149,7 +156,7 @@ class SyntaxErrorInCell(Rule):
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
-                if not problem.message.startswith(NOT_ANALYSED) and template_blank(ca, line):
+                if not problem.message.startswith(NOT_ANALYSED) and template_blank(ca, line, problem.message):
                     blanks.append((ca, line, problem.column))
                     continue
                 character = _INVALID_CHARACTER.search(problem.message)
