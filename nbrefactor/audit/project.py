@@ -224,7 +224,7 @@ def parse_setup_cfg(path: str, text: str) -> Optional[Manifest]:
     return Manifest(path, "setup.cfg", tuple(reqs), normalise(name) if name else None)
 
 
-def parse_setup_py(path: str, text: str) -> Optional[Manifest]:
+def parse_setup_py(path: str, text: str) -> Manifest | None:
     """`install_requires` and `extras_require` of a `setup(...)` call, read statically with `ast`
     (setup.py is never run): literal lists or tuples of strings, names bound to them in the same
     file (also grown by `+= [...]`, `.append(...)`, `.extend([...])`), and strings built by `+`
@@ -239,7 +239,7 @@ def parse_setup_py(path: str, text: str) -> Optional[Manifest]:
     lists: dict[str, list[tuple[str, int]]] = {}
     tables: dict[str, ast.Dict] = {}  # `EXTRAS = {"plots": [...]}` for `extras_require=EXTRAS`
 
-    def string(node: ast.AST) -> Optional[str]:
+    def string(node: ast.AST) -> str | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return node.value
         if isinstance(node, ast.Name):
@@ -265,7 +265,7 @@ def parse_setup_py(path: str, text: str) -> Optional[Manifest]:
         return isinstance(node, (ast.List, ast.Tuple)) or (isinstance(node, ast.Name) and node.id in lists)
 
     specs: list[tuple[str, int]] = []
-    name: Optional[str] = None
+    name: str | None = None
     calls_setup = unreadable = False
     # In source order (ast.walk is breadth-first): a name is read as bound where setup() reads it.
     nodes = sorted((n for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AugAssign, ast.Call))),

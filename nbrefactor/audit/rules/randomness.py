@@ -920,8 +920,10 @@ class UnseededRandom(Rule):
         # Random indices that only pick which images a figure shows.
         Example(cells=(
             "import numpy as np\nimport matplotlib.pyplot as plt\nimages = np.zeros((100, 8, 8))",
-            "picks = np.random.choice(100, 4)\nfor i in range(4):\n    plt.subplot(2, 2, i + 1)\n    shown = picks[i]\n"
-            "    plt.imshow(images[shown])\n    plt.xlabel(shown)",
+            (
+                "picks = np.random.choice(100, 4)\nfor i in range(4):\n    plt.subplot(2, 2, i + 1)\n    shown = picks[i]\n"
+                "    plt.imshow(images[shown])\n    plt.xlabel(shown)"
+            ),
         )),
         # Seed in a cell above, through an alias.
         Example(cells=("import numpy.random as npr\nnpr.seed(0)", "x = npr.rand(3)")),

@@ -151,7 +151,7 @@ class SyntaxErrorInCell(Rule):
         # quotes) is one root cause: one finding, at the first cell, the other cells related.
         by_character: dict[str, list[tuple[CellAnalysis, int, Optional[int]]]] = {}
         order: list[str] = []
-        blanks: list[tuple[CellAnalysis, int, Optional[int]]] = []
+        blanks: list[tuple[CellAnalysis, int, int | None]] = []
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.index not in ported:
