@@ -84,20 +84,23 @@ _EMPTY_RIGHT_SIDE = re.compile(r"^[^#'\"]*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
 _EMPTY_BLOCK = re.compile(r"expected an indented block after .* on line (\d+)")
 
 
-def template_blank(ca: CellAnalysis, line: int, message: str = "") -> bool:
-    """The cell's syntax error at `line` is an exercise blank to fill in (see `_TODO`)."""
+def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
+    """The line that shows the blank when the cell's syntax error at `line` is an exercise blank
+    to fill in (see `_TODO`), else 0: the error's line, or the header of a block left to a TODO."""
     lines = ca.lines
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if _TODO.search(text):
-        return True
+        return line
     block = _EMPTY_BLOCK.search(message)
     if block is not None:
         # `def f(x):` whose body is only `# TODO`: the lines between the header and the error.
-        return any(l.strip().startswith("#") and _TODO.search(l) for l in lines[int(block.group(1)):line - 1])
+        header = int(block.group(1))
+        body = lines[header:line - 1]
+        return header if any(l.strip().startswith("#") and _TODO.search(l) for l in body) else 0
     if _EMPTY_RIGHT_SIDE.match(text):
         near = lines[max(0, line - 3):line - 1] + lines[line:line + 1]
-        return any(l.strip().startswith(("#", "'", '"')) and _TODO.search(l) for l in near)
-    return False
+        return line if any(l.strip().startswith(("#", "'", '"')) and _TODO.search(l) for l in near) else 0
+    return 0
 
 
 class SyntaxErrorInCell(Rule):
@@ -152,12 +155,15 @@ class SyntaxErrorInCell(Rule):
         by_character: dict[str, list[tuple[CellAnalysis, int, Optional[int]]]] = {}
         order: list[str] = []
         blanks: list[tuple[CellAnalysis, int, int | None]] = []
+        shown_lines: list[int] = []  # per blank, the line that shows it
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
-                if not problem.message.startswith(NOT_ANALYSED) and template_blank(ca, line, problem.message):
+                shows = 0 if problem.message.startswith(NOT_ANALYSED) else template_blank(ca, line, problem.message)
+                if shows:
                     blanks.append((ca, line, problem.column))
+                    shown_lines.append(shows)
                     continue
                 character = _INVALID_CHARACTER.search(problem.message)
                 if character is not None:
@@ -177,7 +183,7 @@ class SyntaxErrorInCell(Rule):
                      "blanks too") if others else ""
             yield Hit(
                 first.cell, line, column,
-                f"Syntax error: this exercise template leaves a blank to fill in (`{first.lines[line - 1].strip()[:60]}`){where}",
+                f"Syntax error: this exercise template leaves a blank to fill in (`{first.lines[shown_lines[0] - 1].strip()[:60]}`){where}",
                 fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                 key="exercise-template blanks",
                 related=tuple((ca.cell, ln, col) for ca, ln, col in rest),
