@@ -219,3 +219,61 @@ def test_discover_project_stops_at_the_root(tmp_path):
     (root / "pyproject.toml").write_text("[tool.nbrefactor]\n", encoding="utf-8")
     project = discover_project(root / "nb.ipynb")
     assert project.manifests == ()
+
+
+def test_setup_py_is_read_statically_never_run(tmp_path):
+    from nbrefactor.audit.project import parse_setup_py
+
+    marker = tmp_path / "ran"
+    text = (
+        "import os\n"
+        f"open({str(marker)!r}, 'w').close()\n"  # would leave a file if setup.py were executed
+        "from setuptools import setup\n"
+        "BASE = [\n"
+        "    'numpy',\n"
+        "    'pandas==2.2.2',\n"
+        "]\n"
+        "tf_ver = '2.15'\n"
+        "EXTRAS = {'plots': ('matplotlib~=3.8.0',), 'dyn': compute()}\n"
+        "if os.environ.get('X'):\n"
+        "    BASE.append('tensorflow>=' + tf_ver)\n"
+        "setup(\n"
+        "    name='demo_pkg',\n"
+        "    install_requires=BASE + ['requests'],\n"
+        "    extras_require=EXTRAS,\n"
+        ")\n"
+    )
+    manifest = parse_setup_py("setup.py", text)
+    assert not marker.exists()
+    assert reqs(manifest) == [("numpy", 5, False), ("pandas", 6, True), ("tensorflow", 11, False),
+                              ("requests", 14, False), ("matplotlib", 9, False)]
+    assert manifest.kind == "setup.py" and manifest.project_name == "demo-pkg"
+    assert parse_manifest("sub/setup.py", text).kind == "setup.py"
+
+
+def test_setup_py_with_computed_requirements_or_no_setup_call_is_not_a_manifest():
+    from nbrefactor.audit.project import parse_setup_py
+
+    assert parse_setup_py("setup.py", "from setuptools import setup\nsetup(name='x', install_requires=open('r.txt').read().split())\n") is None
+    assert parse_setup_py("setup.py", "print('a script called setup.py')\n") is None
+    assert parse_setup_py("setup.py", "setup(install_requires=[\n") is None  # does not parse
+    # No install_requires at all: the package declares no dependencies.
+    assert reqs(parse_setup_py("setup.py", "from setuptools import setup\nsetup(name='x')\n")) == []
+
+
+def test_setup_py_is_discovered_and_its_pins_reach_the_compiler(tmp_path):
+    from nbrefactor.audit.project import discover_project
+    from nbrefactor.migrate.one_model import _manifest_pins
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import setup\nDEPS = ['numpy==1.26.4', 'pandas']\nsetup(name='demo', install_requires=DEPS)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "binder").mkdir()
+    (tmp_path / "binder" / "setup.py").write_text("from setuptools import setup\nsetup(install_requires=['scipy'])\n", encoding="utf-8")
+    project = discover_project(tmp_path / "nb" / "a.ipynb")
+    assert [(m.path.rsplit("/", 1)[-1], m.kind) for m in project.manifests] == [("setup.py", "setup.py")]
+    assert {"numpy", "pandas", "demo"} <= project.declared and "scipy" not in project.declared
+    assert _manifest_pins(project) == {"numpy": "1.26.4"}

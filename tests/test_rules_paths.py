@@ -365,3 +365,13 @@ def test_windows_path_with_accidental_escape_says_so():
     (d,) = audit(("df = pd.read_csv('C:\\data\\new.csv')",), [AbsolutePath])
     assert "'C:\\data\\new.csv'" in d.message  # the newline shown as \n, as it was typed
     assert "escape sequences" in d.message and "r'…'" in d.message
+
+
+def test_export_graphviz_out_file_is_a_written_path():
+    # fair check 4: a tree drawn into a .dot file beside the notebook is a relative path it writes.
+    diagnostics = audit([
+        "from sklearn.tree import export_graphviz\nfrom sklearn import tree as sk_tree",
+        "export_graphviz(model, out_file='images/tree.dot', rounded=True)",
+        "sk_tree.export_graphviz(model, 'plots/forest.dot')\ntext = export_graphviz(model, out_file=None)",
+    ])
+    assert found(diagnostics) == [("PTH006", 2, 1), ("PTH006", 3, 1)]

@@ -380,3 +380,15 @@ def test_analyse_randomness_places_in_function_calls_at_their_first_run():
     (draw,) = rf.draws
     assert draw.library == "torch" and draw.qualified == "torch.nn.Linear"
     assert rf.moment(draw.ca, draw.call) == ((3, 1, 5), (1, 3, 12))
+
+
+def test_rnd001_indices_that_only_pick_plotted_examples_are_left_out_but_any_other_use_keeps_them(tmp_path):
+    # fair check 4: `np.random.choice` picks which images a figure shows; nothing computed depends on it.
+    setup = "import numpy as np\nimport matplotlib.pyplot as plt\nimages = np.zeros((100, 8, 8))"
+    plotted = "idx = np.random.choice(100, 4)\nfor i in range(4):\n    k = idx[i]\n    plt.imshow(images[k])\n    plt.title(k)"
+    assert spots(UnseededRandom, tmp_path, setup, plotted) == []
+    # The same indices also select training rows: the draw changes what is computed.
+    used = plotted + "\nsubset = images[idx]"
+    assert spots(UnseededRandom, tmp_path, setup, used) == [(2, 1)]
+    # Read again in another cell: kept.
+    assert spots(UnseededRandom, tmp_path, setup, plotted, "print(idx.sum())") == [(2, 1)]

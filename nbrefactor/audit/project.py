@@ -21,7 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
-MANIFEST_GLOBS = ("requirements*.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg")
+MANIFEST_GLOBS = ("requirements*.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py")
+# Manifests that declare only the folder they are in (never looked for in ENVIRONMENT_FOLDERS).
+_PACKAGE_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py")
 # Folders that hold the environment of the notebooks around them by convention: repo2docker
 # (Binder) reads `binder/` or `.binder/` before the folder itself; a dev container (Codespaces)
 # builds from `.devcontainer/`, whose Dockerfile installs its requirements.txt. A manifest there
@@ -43,7 +45,7 @@ class Requirement:
 @dataclass(frozen=True)
 class Manifest:
     path: str
-    kind: str  # requirements | environment | pyproject | setup.cfg
+    kind: str  # requirements | environment | pyproject | setup.cfg | setup.py
     requirements: tuple[Requirement, ...]
     project_name: Optional[str] = None  # normalised `[project] name` / poetry name / setup.cfg name
 
@@ -222,8 +224,101 @@ def parse_setup_cfg(path: str, text: str) -> Optional[Manifest]:
     return Manifest(path, "setup.cfg", tuple(reqs), normalise(name) if name else None)
 
 
+def parse_setup_py(path: str, text: str) -> Manifest | None:
+    """`install_requires` and `extras_require` of a `setup(...)` call, read statically with `ast`
+    (setup.py is never run): literal lists or tuples of strings, names bound to them in the same
+    file (also grown by `+= [...]`, `.append(...)`, `.extend([...])`), and strings built by `+`
+    from literals and names bound to literals. What cannot be read so (a list computed by a
+    function, a file read at install time) is left out, silently: the file declares at least
+    what is read."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    strings: dict[str, str] = {}
+    lists: dict[str, list[tuple[str, int]]] = {}
+    tables: dict[str, ast.Dict] = {}  # `EXTRAS = {"plots": [...]}` for `extras_require=EXTRAS`
+
+    def string(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            return strings.get(node.id)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = string(node.left), string(node.right)
+            return left + right if left is not None and right is not None else None
+        return None
+
+    def items(node: ast.AST) -> list[tuple[str, int]]:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            found = [(string(e), e.lineno) for e in node.elts]
+            return [(s, line) for s, line in found if s is not None]
+        if isinstance(node, ast.Name):
+            return list(lists.get(node.id, ()))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return items(node.left) + items(node.right)
+        return []
+
+    def readable(node: ast.AST) -> bool:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return readable(node.left) and readable(node.right)
+        return isinstance(node, (ast.List, ast.Tuple)) or (isinstance(node, ast.Name) and node.id in lists)
+
+    specs: list[tuple[str, int]] = []
+    name: str | None = None
+    calls_setup = unreadable = False
+    # In source order (ast.walk is breadth-first): a name is read as bound where setup() reads it.
+    nodes = sorted((n for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AugAssign, ast.Call))),
+                   key=lambda n: (n.lineno, n.col_offset))
+    for node in nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = node.targets[0].id
+            value = string(node.value)
+            if value is not None:
+                strings[target] = value
+            elif isinstance(node.value, ast.Dict):
+                tables[target] = node.value
+            elif isinstance(node.value, (ast.List, ast.Tuple, ast.Name, ast.BinOp)):
+                lists[target] = items(node.value)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+            lists.setdefault(node.target.id, []).extend(items(node.value))
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in lists
+                    and func.attr in ("append", "extend") and len(node.args) == 1):
+                arg = node.args[0]
+                if func.attr == "append":
+                    value = string(arg)
+                    if value is not None:
+                        lists[func.value.id].append((value, arg.lineno))
+                else:
+                    lists[func.value.id].extend(items(arg))
+            elif (isinstance(func, ast.Name) and func.id == "setup") or (isinstance(func, ast.Attribute) and func.attr == "setup"):
+                calls_setup = True
+                for keyword in node.keywords:
+                    if keyword.arg == "install_requires":
+                        specs += items(keyword.value)
+                        unreadable |= not readable(keyword.value)
+                    elif keyword.arg == "extras_require":
+                        table = tables.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else keyword.value
+                        for value in table.values if isinstance(table, ast.Dict) else ():
+                            specs += items(value)
+                    elif keyword.arg == "name":
+                        name = string(keyword.value)
+                    elif keyword.arg is None:  # setup(**options): what it declares is not in sight
+                        unreadable = True
+    reqs = [req for spec, line in specs if (req := _requirement(spec, line))]
+    # A setup.py whose install_requires is computed (read from a file, returned by a function)
+    # declares what cannot be seen: not a manifest here, or every import would look undeclared.
+    if not calls_setup or (unreadable and not reqs):
+        return None
+    return Manifest(path, "setup.py", tuple(reqs), normalise(name) if name else None)
+
+
 def parse_manifest(path: str, text: str) -> Optional[Manifest]:
     name = Path(path).name
+    if name == "setup.py":
+        return parse_setup_py(path, text)
     if name == "pyproject.toml":
         return parse_pyproject(path, text)
     if name == "setup.cfg":
@@ -407,7 +502,7 @@ def manifest_text(data: bytes) -> str:
 
 def manifest_candidates(folder: Path) -> tuple[Path, ...]:
     """For each of MANIFEST_GLOBS in turn: `sorted(folder.glob(pattern))`, then the same in each of
-    ENVIRONMENT_FOLDERS (binder/, .binder/, .devcontainer/; not for pyproject.toml and setup.cfg,
+    ENVIRONMENT_FOLDERS (binder/, .binder/, .devcontainer/; not for pyproject.toml, setup.cfg and setup.py,
     which only declare the folder they are in). One listing per folder instead of one glob per
     pattern: the folders above a notebook include `/tmp` and `/`."""
     listings: dict[Path, Optional[list[str]]] = {}
@@ -427,7 +522,7 @@ def manifest_candidates(folder: Path) -> tuple[Path, ...]:
     found: list[Path] = []
     for pattern in MANIFEST_GLOBS:
         found += matches(folder, pattern)
-        if pattern not in ("pyproject.toml", "setup.cfg"):
+        if pattern not in _PACKAGE_MANIFESTS:
             for sub in ENVIRONMENT_FOLDERS:
                 found += matches(folder / sub, pattern)
     return tuple(found)

@@ -47,7 +47,7 @@ RACY_NS = 2_000_000_000  # FAT's 2 s granularity, and any lag of the file system
 # Shell bookkeeping that changes between two runs of the same command without changing its output.
 VOLATILE_ENV = frozenset({"OLDPWD", "_", "SHLVL", "NBREFACTOR_REPLAY_LOG"})
 MANIFEST_PREFIXES = (("requirements", ".txt"),)  # requirements*.txt
-MANIFEST_NAMES = frozenset({"environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg"})
+MANIFEST_NAMES = frozenset({"environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py"})
 MANIFEST_STARTS = tuple(prefix for prefix, _ in MANIFEST_PREFIXES)
 DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth", ".egg")
 

@@ -42,7 +42,7 @@ DATA_TOTAL_CAP = 8 * 1024 * 1024
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".json", ".jsonl", ".parquet", ".feather", ".xlsx", ".xls", ".npy", ".npz",
                  ".pkl", ".pickle", ".joblib", ".h5", ".hdf5", ".yaml", ".yml", ".py", ".png", ".jpg", ".jpeg", ".gz", ".zip", ".sqlite", ".db"}
 RESERVED_PACKAGES = frozenset({"report"})  # names of folders the batch writes into OUT itself
-NOT_DATA = {"requirements.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg"}
+NOT_DATA = {"requirements.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py"}
 
 
 @dataclass

@@ -48,7 +48,10 @@ class UndeclaredImport(Rule):
         "own project are not distributions: `.py` and Cython `.pyx` files beside it, and the modules of a "
         "folder a literal `os.chdir(…)`/`%cd` moves into (IPython imports from the working directory). "
         "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read. "
-        "Only runs when at least one manifest exists (DEP002 covers the case of none)."
+        "Only runs when at least one manifest exists (DEP002 covers the case of none). "
+        "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
+        "read statically with `ast`, never run (literal lists of strings, names bound to them in the file); one whose "
+        "requirements are computed (read from a file, returned by a function) is not read."
     )
     why_bad = (
         "The notebook only works in the environment it was written in. Whoever runs it next — a "
@@ -168,7 +171,10 @@ class NoManifest(Rule):
         "report's `data` carries `distribution` and `module`, so the full list of what to declare is "
         "data, not prose. Distributions needed without an import (a shell command's program, the "
         "Keras backend `KERAS_BACKEND` chooses, a spaCy model loaded by name) are reported like imports (see DEP001). "
-        "A pyproject.toml without dependencies does not count."
+        "A pyproject.toml without dependencies does not count. "
+        "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
+        "read statically with `ast`, never run (literal lists of strings, names bound to them in the file); one whose "
+        "requirements are computed (read from a file, returned by a function) is not read."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -182,6 +188,7 @@ class NoManifest(Rule):
         Example(cells=("import os\nimport json\nfrom collections import Counter",)),
         Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
         Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
+        Example(cells=("import numpy as np",), files={"setup.py": "from setuptools import setup\n\nsetup(name='demo', install_requires=['numpy>=1.26'])\n"}),
         # Binder and dev containers take the environment from these folders.
         Example(cells=("import pandas as pd",), files={".devcontainer/requirements.txt": "pandas==2.2.2\n"}),
         Example(cells=("import numpy as np",), files={"binder/environment.yml": "dependencies:\n  - numpy=1.26.4\n"}),
@@ -399,7 +406,7 @@ class UnpinnedRequirement(Rule):
     what_it_does = (
         "For each distribution the notebook imports, reports the manifest lines that declare it "
         "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`), or conda's "
-        "`name=1.2`. The finding is located in the manifest (its path and line), not in the "
+        "`name=1.2`. The finding is located in the manifest (its path and line; in a `setup.py`, the line of the string), not in the "
         "notebook; when several notebooks of one audit share the manifest, the line is reported once, "
         "with each notebook that imports it as a related location. Not reported when another manifest of the project pins the same distribution "
         "(a ranged pyproject.toml beside a pinned requirements.txt is the usual, sound layout). "

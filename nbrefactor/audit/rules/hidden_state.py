@@ -810,7 +810,8 @@ class UndefinedName(Rule):
         "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
         "cells meant to be pasted into the exercise notebook — is one finding, at its first "
         "undefined read, the others related; so is an exercise template (its name ends in `exercise(s)` or "
-        "`template`, or a read is a blank such as `____`): the names it leaves for the reader to write. Extra "
+        "`template`, a read is a blank such as `____`, or a cell leaves a name it reads to a TODO, as in a "
+        "commented-out `# loss = tf.reduce_mean('''TODO''')`): the names it leaves for the reader to write. Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file."
     )
@@ -854,6 +855,9 @@ class UndefinedName(Rule):
         Example(cells=("print(y)\nprint(y)", "y2 = y"), expect=((1, 1),)),
         # Blanks of an exercise: one finding for the template, the other blanks related.
         Example(cells=("import torch", "weights = ____\nbias = torch.zeros(1)", "print(weights * x_train + bias)"), expect=((2, 1),)),
+        # A template whose blanks are commented-out TODO lines: one finding, the other blank related.
+        Example(cells=("import numpy as np", "def loss_of(y, p):\n    # TODO: the mean squared error\n    # loss = np.mean(\'\'\'TODO\'\'\')\n    return loss",
+                       "# TODO: fill in\n# scale = \'\'\'TODO\'\'\'\nprint(scale)"), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -958,9 +962,29 @@ _BLANK = re.compile(r"_{2,}")  # `X = ____`: a blank to fill in
 
 
 def _exercise_template(ctx: RuleContext, undefined: Sequence[Read]) -> bool:
-    """An exercise template: named as one, or with a `____` blank among the undefined reads."""
+    """An exercise template: named as one, with a `____` blank among the undefined reads, or with
+    an undefined name its cell leaves to a TODO (`# loss = tf.reduce_mean('''TODO''')`)."""
     stem = PurePosixPath(ctx.facts.notebook.path.replace("\\", "/")).name.rsplit(".", 1)[0]
-    return _EXERCISE_NAME.search(stem.strip()) is not None or any(_BLANK.fullmatch(r.name) for r in undefined)
+    cells = _cells(ctx)
+    return (_EXERCISE_NAME.search(stem.strip()) is not None or any(_BLANK.fullmatch(r.name) for r in undefined)
+            or any(_todo_blank(cells[r.cell].source.split("\n"), r.name) for r in undefined if r.cell in cells))
+
+
+_TODO = re.compile(r"\bTODO\b")
+
+
+def _todo_blank(lines: Sequence[str], name: str) -> bool:
+    """The cell leaves `name` to a TODO: a comment naming it with a TODO on the line, or a
+    commented-out assignment to it (`# distribution = ''' TODO '''`) in a cell with a TODO."""
+    if not any(_TODO.search(line) for line in lines):
+        return False
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    assigned = re.compile(rf"^#\s*(?:[\w.]+\s*,\s*)*{re.escape(name)}\s*(?:,\s*[\w.]+\s*)*=(?!=)")
+    for line in lines:
+        comment = line.strip()
+        if comment.startswith("#") and word.search(comment) and (_TODO.search(comment) or assigned.match(comment)):
+            return True
+    return False
 
 
 # --- HID004 -------------------------------------------------------------------------------------

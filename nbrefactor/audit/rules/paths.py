@@ -870,7 +870,8 @@ class RemoteUri(Rule):
         "constant, at its literal, the calls that fetch it related; a name bound more than once is "
         "followed within a cell, to its nearest binding above the call (the same URL fetched so in "
         "several cells is one finding). The `http(s)` URLs of the `!wget`/`!curl` "
-        "lines of one cell are one download step: one finding at the first, the others related. "
+        "lines of one cell are one download step: one finding at the first, the others related; so is one URL "
+        "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
         "never runs locally or in a pipeline, as DEP003 treats its installs."
@@ -923,6 +924,11 @@ class RemoteUri(Rule):
             cells=("!aws s3 cp s3://acme-ml/raw/train.csv .\n!wget -q https://example.com/weights.h5",),
             expect=((1, 1), (1, 2)),
         ),
+        # One URL read again by a recap cell: one finding, the second fetch related.
+        Example(
+            cells=("import pandas as pd\ntrain = pd.read_csv('https://example.com/train.csv')", "# recap\ntrain = pd.read_csv('https://example.com/train.csv')"),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -939,6 +945,12 @@ class RemoteUri(Rule):
         for f in remote:
             if f.source == "shell" and f.path_class.detail in web:
                 shell_urls.setdefault(f.ca.cell.index, []).append(f)
+        # One URL fetched by a literal in several cells (a recap cell reads the data again) is
+        # one root cause: the first fetch carries the finding, the later ones are related.
+        again: dict[str, list[LiteralFinding]] = {}
+        for f in remote:
+            if f.source != "shell" and f.path_class.detail in web:
+                again.setdefault(f.value, []).append(f)
         for f in remote:
             scheme = f.path_class.detail
             others: list[LiteralFinding] = []
@@ -947,11 +959,20 @@ class RemoteUri(Rule):
                 if f is not group[0]:
                     continue
                 others = group[1:]
+            repeats: list[LiteralFinding] = []
+            if f.source != "shell" and scheme in web:
+                if f is not again[f.value][0]:
+                    continue
+                repeats = again[f.value][1:]
             if scheme in web:
                 more = ""
                 if others:
                     lines = ", ".join(str(o.line) for o in others)
                     more = f"; {len(others)} more URL{'s' if len(others) > 1 else ''} of this cell (line{'s' if len(others) > 1 else ''} {lines}) too"
+                if repeats:
+                    where = sorted({o.ca.cell.index for o in repeats})
+                    more += f"; fetched again in cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)}"
+                others = others + repeats
                 message = (
                     f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
                     f"network and the remote file can change or disappear{more}"

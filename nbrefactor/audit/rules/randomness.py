@@ -561,7 +561,7 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
     out: draws silenced for RND001, and layer constructions whose weights are then loaded)."""
     unseeded: dict[str, list[Draw]] = {}
     loaded = _weights_loaded(ctx.facts)
-    timed = _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws)
+    timed = _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
     for draw in rf.draws:
         if _replaced(draw, loaded) or (draw.ca.cell.index, draw.call.line, draw.call.column) in timed:
             continue
@@ -743,6 +743,74 @@ def _display_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posi
     return frozenset(found)
 
 
+def _plotted_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """`L = <draw>` at module level whose every read, all in its own cell, is a matplotlib call's
+    statement (`plt.imshow(images[L[i]])`) or `x = L[…]` with every read of `x` such a statement:
+    random indices that only pick which examples a figure shows. Any other read keeps the draw."""
+    plotting = {imp.bound for _, imp in facts.imports if imp.module.startswith("matplotlib") and imp.bound != "*"}
+    if not plotting:
+        return frozenset()
+
+    def plot_call(node: ast.AST) -> bool:
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        while isinstance(func, ast.Attribute):
+            func = func.value
+        return isinstance(func, ast.Name) and func.id in plotting
+
+    def statement_of(body: list[ast.stmt], line: int) -> ast.stmt | None:
+        for st in body:
+            if st.lineno <= line <= (st.end_lineno or st.lineno):
+                if isinstance(st, (ast.For, ast.While, ast.If, ast.With)):
+                    return statement_of(st.body + st.orelse if not isinstance(st, ast.With) else st.body, line)
+                return st
+        return None
+
+    def read_elsewhere(ca: CellAnalysis, name: str) -> bool:
+        for other in facts.cells:
+            if other is ca:
+                continue
+            parsed = _parsed(other)
+            if parsed is None:
+                if name in _IDENTIFIER.findall(other.cell.source):
+                    return True
+            elif next(_global_loads(parsed, name), None) is not None:
+                return True
+        return False
+
+    def feeds_plots(ca: CellAnalysis, parsed: ast.Module, name: str, binding: ast.stmt, depth: int) -> bool:
+        if read_elsewhere(ca, name) or any(m.args and name in _IDENTIFIER.findall(m.args) for m in ca.magics):
+            return False
+        loads = [n for n in _global_loads(parsed, name) if not binding.lineno <= n.lineno <= (binding.end_lineno or binding.lineno)]
+        for node in loads:
+            st = statement_of(parsed.body, node.lineno)
+            if isinstance(st, ast.Expr) and plot_call(st.value):
+                continue
+            if (depth == 0 and isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                    and isinstance(st.value, ast.Subscript) and isinstance(st.value.value, ast.Name) and st.value.value.id == name
+                    and feeds_plots(ca, parsed, st.targets[0].id, st, 1)):
+                continue
+            return False
+        return bool(loads)
+
+    found: set[Position] = set()
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function or draw.iteration is not None or not _returns_a_value_only(draw):
+            continue
+        parsed = _parsed(ca)
+        if parsed is None:
+            continue
+        offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
+        binding = next((st for st in parsed.body if isinstance(st, ast.Assign) and len(st.targets) == 1
+                        and isinstance(st.targets[0], ast.Name) and isinstance(st.value, ast.Call)
+                        and st.value.lineno == call.line and st.value.col_offset in offsets), None)
+        if binding is not None and feeds_plots(ca, parsed, binding.targets[0].id, binding, 0):
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
 def _shows_only(node: ast.expr, line: int, offsets: set[int]) -> bool:
     """Is the draw at (line, offset) `node` itself, or the receiver of a selection/method chain
     that `node` is, or the only argument of a print/display of such?"""
@@ -822,6 +890,9 @@ class UnseededRandom(Rule):
         "is the draw (`df.sample(10)`, `np.random.rand(3)`), a selection or method chain on it "
         "(`df.sample(5).head()`), or `print`/`display` of one; a different sample changes what is "
         "shown, not what the notebook computes (an in-place `random.shuffle(items)` stays reported). "
+        "Nor are random indices that only pick which examples a figure shows: `L = <draw>` whose every "
+        "read, all in its cell, is the statement of a matplotlib call (`plt.imshow(images[L[i]])`) or "
+        "`x = L[i]` read only so. "
         "`random.seed()` / `np.random.seed()` with no argument re-seed from "
         "the operating system and do not count. It also reports generators created without a seed "
         "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
@@ -846,6 +917,14 @@ class UnseededRandom(Rule):
         "idx = rng.permutation(len(df))"
     )
     passing = (
+        # Random indices that only pick which images a figure shows.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nimages = np.zeros((100, 8, 8))",
+            (
+                "picks = np.random.choice(100, 4)\nfor i in range(4):\n    plt.subplot(2, 2, i + 1)\n    shown = picks[i]\n"
+                "    plt.imshow(images[shown])\n    plt.xlabel(shown)"
+            ),
+        )),
         # Seed in a cell above, through an alias.
         Example(cells=("import numpy.random as npr\nnpr.seed(0)", "x = npr.rand(3)")),
         # A seeded generator: draws on it are reproducible.
@@ -1233,7 +1312,7 @@ class PartialSeeding(Rule):
         loaded = _weights_loaded(ctx.facts)
         # Layers whose initial weights are replaced by loaded ones draw nothing that matters, nor
         # do random inputs of a timing or values only shown.
-        timed = _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws)
+        timed = _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
         unseeded = {d.library for d in rf.draws if not _replaced(d, loaded) and (d.ca.cell.index, d.call.line, d.call.column) not in timed} - seeded
         if rule_enabled(ctx.settings, UnseededRandom.code, UnseededRandom.name, UnseededRandom.family.value, ctx.facts.notebook.path):
             # One root cause, one finding: RND001 reports these libraries at their first draw,

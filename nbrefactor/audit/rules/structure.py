@@ -74,6 +74,35 @@ def _cells(indices: list[int]) -> str:
     return ", ".join(str(i) for i in indices[:3]) + f" and {len(indices) - 3} more"
 
 
+# An exercise template's blank: the line the parser stops at holds a `# TODO` / `'''TODO'''` /
+# `[TODO …]` marker (`matrix = # TODO`), or is an assignment with nothing right of `=` next to a
+# TODO comment. The course's student notebook is made not to parse until it is filled in.
+_TODO = re.compile(r"\bTODO\b")
+_EMPTY_RIGHT_SIDE = re.compile(r"^[^#'\"]*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
+
+
+_EMPTY_BLOCK = re.compile(r"expected an indented block after .* on line (\d+)")
+
+
+def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
+    """The line that shows the blank when the cell's syntax error at `line` is an exercise blank
+    to fill in (see `_TODO`), else 0: the error's line, or the header of a block left to a TODO."""
+    lines = ca.lines
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    if _TODO.search(text):
+        return line
+    block = _EMPTY_BLOCK.search(message)
+    if block is not None:
+        # `def f(x):` whose body is only `# TODO`: the lines between the header and the error.
+        header = int(block.group(1))
+        body = lines[header:line - 1]
+        return header if any(l.strip().startswith("#") and _TODO.search(l) for l in body) else 0
+    if _EMPTY_RIGHT_SIDE.match(text):
+        near = lines[max(0, line - 3):line - 1] + lines[line:line + 1]
+        return line if any(l.strip().startswith(("#", "'", '"')) and _TODO.search(l) for l in near) else 0
+    return 0
+
+
 class SyntaxErrorInCell(Rule):
     code = "STR001"
     blocks_compile = True
@@ -89,7 +118,10 @@ class SyntaxErrorInCell(Rule):
         "cannot read (a non-breaking space U+00A0 or a typographic quote from pasted code) is one "
         "finding per character and notebook, at the first cell, naming the character and what to "
         "replace it with; the other cells it breaks are related locations (each still blocks "
-        "`migrate`)."
+        "`migrate`). An exercise template's blanks (`matrix = # TODO`, `[TODO …]`, an assignment "
+        "left empty under a `# TODO` comment, a function whose body is only `# TODO`) are one finding per "
+        "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
+        "such a marker is reported as usual."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
@@ -111,6 +143,9 @@ class SyntaxErrorInCell(Rule):
         Example(cells=(md("# Title"), "import os\nfor f in os.listdir('.'):\n    print(f"), expect=((2, 3),)),
         # Code pasted with non-breaking spaces: one finding for the notebook, the other cell related.
         Example(cells=("import os", "for f in os.listdir('.'):\n\u00a0\u00a0\u00a0\u00a0print(f)", "if True:\n\u00a0\u00a0\u00a0\u00a0x = 1"), expect=((2, 2),)),
+        # An exercise template's blanks: one finding for the notebook, the other blank cells related.
+        Example(cells=("import numpy as np", "'\'\'TODO: define a 2-d array\'\'\'\nmatrix = # TODO", "scale = # TODO\nprint(matrix * scale)"),
+                expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -119,10 +154,17 @@ class SyntaxErrorInCell(Rule):
         # quotes) is one root cause: one finding, at the first cell, the other cells related.
         by_character: dict[str, list[tuple[CellAnalysis, int, Optional[int]]]] = {}
         order: list[str] = []
+        blanks: list[tuple[CellAnalysis, int, int | None]] = []
+        shown_lines: list[int] = []  # per blank, the line that shows it
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
+                shows = 0 if problem.message.startswith(NOT_ANALYSED) else template_blank(ca, line, problem.message)
+                if shows:
+                    blanks.append((ca, line, problem.column))
+                    shown_lines.append(shows)
+                    continue
                 character = _INVALID_CHARACTER.search(problem.message)
                 if character is not None:
                     point = character.group("point").upper()
@@ -133,6 +175,19 @@ class SyntaxErrorInCell(Rule):
                 # Valid code too big for the analyser is said as such, not as a syntax error.
                 text = problem.message[0].upper() + problem.message[1:] if problem.message.startswith(NOT_ANALYSED) else f"Syntax error: {problem.message}"
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
+        if blanks:
+            # One root cause: the notebook is an exercise template, made not to parse until filled in.
+            (first, line, column), *rest = blanks
+            others = sorted({ca.cell.index for ca, _, _ in rest})
+            where = (f"; {'cell' if len(others) == 1 else 'cells'} {_cells(others)} {'has' if len(others) == 1 else 'have'} "
+                     "blanks too") if others else ""
+            yield Hit(
+                first.cell, line, column,
+                f"Syntax error: this exercise template leaves a blank to fill in (`{first.lines[shown_lines[0] - 1].strip()[:60]}`){where}",
+                fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
+                key="exercise-template blanks",
+                related=tuple((ca.cell, ln, col) for ca, ln, col in rest),
+            )
         for point in order:
             (first, line, column), *rest = by_character[point]
             message = str(first.facts.syntax_error.message) if first.facts.syntax_error is not None else ""
