@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
@@ -561,7 +560,7 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
     out: draws silenced for RND001, and layer constructions whose weights are then loaded)."""
     unseeded: dict[str, list[Draw]] = {}
     loaded = _weights_loaded(ctx.facts)
-    timed = _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
+    timed = _timed_or_shown(ctx, rf)
     for draw in rf.draws:
         if _replaced(draw, loaded) or (draw.ca.cell.index, draw.call.line, draw.call.column) in timed:
             continue
@@ -597,22 +596,28 @@ _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
 def _parsed(ca: CellAnalysis) -> ast.Module | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes in a cell are the cell's business
-            return ast.parse(ca.masked.python)
+    try:  # (warnings ignored: invalid escapes in a cell are the cell's business; shared, read only)
+        return python_tree(ca.masked.python)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
-def _global_loads(node: ast.AST, name: str) -> Iterator[ast.Name]:
-    """Reads of the global `name` under `node`, leaving out function bodies where it is local."""
-    for child in ast.iter_child_nodes(node):
-        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and name in _function_locals(child):
-            continue
-        if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Load):
-            yield child
-        yield from _global_loads(child, name)
+def _global_load_lines(tree: ast.Module) -> dict[str, list[int]]:
+    """Per name, the lines where `tree` reads it as a global, leaving out the functions (and
+    lambdas) in which it is local; one walk per tree, not one per name asked."""
+    lines: dict[str, list[int]] = {}
+
+    def walk(node: ast.AST, local: frozenset[str]) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = local
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                inner = local | _function_locals(child)
+            elif isinstance(child, ast.Name) and child.id not in local and isinstance(child.ctx, ast.Load):
+                lines.setdefault(child.id, []).append(child.lineno)
+            walk(child, inner)
+
+    walk(tree, frozenset())
+    return lines
 
 
 def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
@@ -657,6 +662,13 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
             trees[ca.cell.index] = _parsed(ca)
         return trees[ca.cell.index]
 
+    global_loads: dict[int, dict[str, list[int]]] = {}
+
+    def loads(ca: CellAnalysis, parsed: ast.Module) -> dict[str, list[int]]:
+        if ca.cell.index not in global_loads:
+            global_loads[ca.cell.index] = _global_load_lines(parsed)
+        return global_loads[ca.cell.index]
+
     def only_timed(name: str, skip: tuple[int, int, int]) -> bool:
         """Is `name` read at all outside `skip` (cell, first line, last line), and only in timings?"""
         timed = False
@@ -673,10 +685,10 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
                 if name in _IDENTIFIER.findall(ca.cell.source):
                     return False
                 continue
-            for node in _global_loads(parsed, name):
-                if ca.cell.index == skip[0] and skip[1] <= node.lineno <= skip[2]:
+            for lineno in loads(ca, parsed).get(name, ()):
+                if ca.cell.index == skip[0] and skip[1] <= lineno <= skip[2]:
                     continue
-                if not (whole_cell or node.lineno in timing_lines):
+                if not (whole_cell or lineno in timing_lines):
                     return False
                 timed = True
         return timed
@@ -841,6 +853,14 @@ def _never_seeded(rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> 
 
 def _facts(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
     return ctx.shared("randomness", lambda: _analyse(ctx))
+
+
+def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position]:
+    """Draws that only feed a timing, are only shown, or only pick what a figure shows (RND001 and
+    RND003 both ask: once a notebook)."""
+    return ctx.shared("randomness.timed", lambda: (
+        _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
+    ))
 
 
 def _analyse(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
@@ -1312,7 +1332,7 @@ class PartialSeeding(Rule):
         loaded = _weights_loaded(ctx.facts)
         # Layers whose initial weights are replaced by loaded ones draw nothing that matters, nor
         # do random inputs of a timing or values only shown.
-        timed = _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
+        timed = _timed_or_shown(ctx, rf)
         unseeded = {d.library for d in rf.draws if not _replaced(d, loaded) and (d.ca.cell.index, d.call.line, d.call.column) not in timed} - seeded
         if rule_enabled(ctx.settings, UnseededRandom.code, UnseededRandom.name, UnseededRandom.family.value, ctx.facts.notebook.path):
             # One root cause, one finding: RND001 reports these libraries at their first draw,
