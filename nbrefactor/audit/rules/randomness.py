@@ -620,6 +620,17 @@ def _global_load_lines(tree: ast.Module) -> dict[str, list[int]]:
     return lines
 
 
+def _global_loads(node: ast.AST, name: str) -> Iterator[ast.Name]:
+    """Reads of the global `name` under `node`, leaving out function bodies where it is local
+    (`_plotted_only` follows one name through one cell; `_global_load_lines` indexes a whole cell)."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and name in _function_locals(child):
+            continue
+        if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Load):
+            yield child
+        yield from _global_loads(child, name)
+
+
 def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
     args = function.args
     names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
