@@ -47,6 +47,11 @@ class UndeclaredImport(Rule):
         "`[spacy_shortcuts]` and `[ipython_extensions]` of `rules/distributions.toml`. Modules of the notebook's "
         "own project are not distributions: `.py` and Cython `.pyx` files beside it, and the modules of a "
         "folder a literal `os.chdir(…)`/`%cd` moves into (IPython imports from the working directory). "
+        "Nor are the modules of a repository the notebook `git clone`s and then puts on `sys.path` (or `%cd`s "
+        "into), imported after both: a module named as the cloned folder (`%cd DeOldify`, `import deoldify`) "
+        "or listed for the repository in `[cloned_modules]` of `rules/distributions.toml` (`dnnlib` of "
+        "NVlabs/stylegan3); they are related locations of the clone's PTH007 finding. Other imports after a "
+        "clone stay distributions. "
         "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none)."
     )
