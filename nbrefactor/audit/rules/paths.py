@@ -549,10 +549,29 @@ def _route_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings) 
 _DICT_KEY_BEFORE = re.compile(r"[\"'](?P<key>\w+)[\"']\s*:\s*$")
 
 
+# Shell programs that only show something (`!ls /content/data`): the listing is read by a person,
+# nothing the notebook computes depends on the path.
+_DISPLAY_PROGRAMS = frozenset({"ls", "ll", "tree", "du", "df", "wc", "file", "stat", "head", "tail", "cat", "pwd"})
+
+
+def _display_only(program: str, text: str, assigned: bool) -> bool:
+    """A display program's line whose output is neither bound (`files = !ls …`) nor redirected
+    (piped only into other display filters: `!ls -la /content/x | head`)."""
+    if program not in _DISPLAY_PROGRAMS or assigned or re.search(r"[>;&`]|\$\(", text):
+        return False
+    return all(part.split()[:1] and part.split()[0] in _DISPLAY_FILTERS for part in text.split("|")[1:])
+
+
+_DISPLAY_FILTERS = _DISPLAY_PROGRAMS | {"grep", "sort", "uniq", "less", "more", "nl", "column"}
+
+
 def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[LiteralFinding]:
-    """Paths in `!` lines, line magics, automagics and `%%bash` bodies: `!cp x ~/.kaggle/`."""
+    """Paths in `!` lines, line magics, automagics and `%%bash` bodies: `!cp x ~/.kaggle/`. A
+    display-only line (`!ls /content/iris`) is not searched."""
     for magic in ca.magics:
         if magic.kind == "help" or (magic.name in _PYTHON_ARG_MAGICS and magic.kind != "cell_magic"):
+            continue
+        if magic.kind == "shell" and _display_only(magic.name.lower(), magic.args, bool(magic.assigned_to)):
             continue
         yield from _shell_tokens(ca, magic.line, magic.text, magic.args, magic.name.lower(), settings)
     if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
@@ -564,6 +583,8 @@ def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[Litera
             if not stripped or stripped.startswith("#"):
                 continue
             program = stripped.split()[0].lower()
+            if _display_only(program, stripped, False):
+                continue
             yield from _shell_tokens(ca, number, body, body, program, settings)
 
 
@@ -693,7 +714,7 @@ class AbsolutePath(Rule):
         "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported. f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
-        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too."
+        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -742,7 +763,7 @@ class AbsolutePath(Rule):
         Example(
             cells=(
                 "name = 'train'\nout = f'/srv/shared/{name}.parquet'",
-                "share = r'\\\\fileserver\\team\\data.csv'\n!ls /opt/datasets/images",
+                "share = r'\\\\fileserver\\team\\data.csv'\n!cp -r /opt/datasets/images data/",
             ),
             expect=((1, 2), (2, 1), (2, 2)),
         ),
@@ -771,7 +792,7 @@ class UserSpecificPath(Rule):
         "`\"C:\\Users\\…\"` that Python 3 refuses), `~/`, `/content/drive` and `/content` (Colab), "
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
-        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`). PTH001 is not also reported "
+        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls`). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
