@@ -890,7 +890,9 @@ class RemoteUri(Rule):
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
         "constant, at its literal, the calls that fetch it related; a name bound more than once is "
         "followed within a cell, to its nearest binding above the call (the same URL fetched so in "
-        "several cells is one finding). The `http(s)` URLs of the `!wget`/`!curl` "
+        "several cells is one finding); also a URL given to the notebook's own function that downloads that parameter "
+        "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)` or a `for url in urls:` "
+        "loop over a list of literals bound in the cell: one finding per call, the list's other URLs related). The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step: one finding at the first, the others related. "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
@@ -1049,6 +1051,91 @@ class RemoteUri(Rule):
                     + [r for c, _, ln, col, p in places[1:] for r in ((c.cell, ln, col), (c.cell, p.call.line, p.call.column))]
                 )),
             )
+        # Through the notebook's own download function: `download_file(url, directory)`.
+        yield from _function_downloads(ctx, settings)
+
+
+def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str]]:
+    """The notebook's own module-level functions that download one of their parameters:
+    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get")}."""
+    found: dict[str, tuple[int, str, str]] = {}
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        fetches = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+                   if pa.call.in_function and pa.entry.kind == "url" and pa.arg.name is not None]
+        if not fetches:
+            continue
+        for stmt in tree.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
+            end = stmt.end_lineno or stmt.lineno
+            for pa in fetches:
+                if stmt.lineno <= pa.call.line <= end and pa.arg.name in params:
+                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee))
+    return found
+
+
+def _string_list(node: ast.AST) -> list[ast.Constant]:
+    if isinstance(node, (ast.List, ast.Tuple)) and node.elts and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    ):
+        return list(node.elts)  # type: ignore[arg-type]
+    return []
+
+
+def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
+    """`download_file(url, directory)` where `download_file` is the notebook's own function around
+    `requests.get(url)`: the URL passed (a literal, or a loop variable over a list of literals bound
+    in the cell) is downloaded at run time. One finding per call, at its first URL, the others and
+    the call related."""
+    functions = _downloading_functions(ctx)
+    if not functions:
+        return
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        lists: dict[str, list[ast.Constant]] = {}
+        loops: list[tuple[ast.For, list[ast.Constant]]] = []
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                lists[stmt.targets[0].id] = _string_list(stmt.value)
+            if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
+                items = _string_list(stmt.iter) or (lists.get(stmt.iter.id, []) if isinstance(stmt.iter, ast.Name) else [])
+                loops.append((stmt, items))
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for node in ast.walk(stmt):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
+                    continue
+                position, param, callee = functions[node.func.id]
+                given = next((k.value for k in node.keywords if k.arg == param), None)
+                if given is None and position < len(node.args):
+                    given = node.args[position]
+                urls: list[ast.Constant] = []
+                if isinstance(given, ast.Constant) and isinstance(given.value, str):
+                    urls = [given]
+                elif isinstance(given, ast.Name):
+                    urls = next((items for loop, items in loops if loop is stmt and loop.target.id == given.id), [])  # type: ignore[union-attr]
+                urls = [u for u in urls if (c := classify(u.value, settings, path_argument=True, url_only=True)) is not None
+                        and c.kind == "remote" and c.detail in settings.web_schemes]
+                if not urls or hosted_only(ca.lines, node.lineno):
+                    continue
+                first, rest = urls[0], urls[1:]
+                more = f"; {len(rest)} more URL{'s' if len(rest) > 1 else ''} of the list too" if rest else ""
+                yield Hit(
+                    ca.cell, first.lineno, first.col_offset + 1,
+                    f"URL {shown(first.value)} is downloaded at run time by `{node.func.id}`, the notebook's own function "
+                    f"around `{callee}`: the notebook needs the network and the remote file can change or disappear{more}",
+                    fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+                    key=f"{node.func.id}\x1f{first.value}",
+                    related=tuple([(ca.cell, u.lineno, u.col_offset + 1) for u in rest]
+                                  + ([(ca.cell, node.lineno, node.col_offset + 1)] if node.lineno != first.lineno else [])),
+                )
 
 
 def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tuple[str, int, int]]:
