@@ -1616,7 +1616,7 @@ class CwdRelativePath(Rule):
         "string is a constant. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from. The same literal path in several places (a frame saved, then "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. The same literal path in several places (a frame saved, then "
         "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002). "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported."
@@ -1746,6 +1746,7 @@ class CwdRelativePath(Rule):
         grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
         modules = _imported_tops(ctx)
         names = _model_names(ctx)
+        leading: Optional[frozenset[str]] = None
         for constant, value, pa in propagated_paths(ctx):
             if _module_file(value, modules):
                 continue
@@ -1753,6 +1754,14 @@ class CwdRelativePath(Rule):
             if found is None or found.kind != "relative":
                 continue
             constant = constant.root or constant
+            if not value.startswith(constant.value):
+                # `os.path.join('models', model_id + '.pkl')`: the constant is the file name's stem;
+                # the path's root is the literal before it, reported where it is written.
+                if leading is None:
+                    leading = frozenset(f.value.rstrip("/\\") for f in literal_findings(ctx)
+                                        if f.source == "python" and f.path_class.kind == "relative")
+                if any(value.startswith(root + "/") for root in leading if root):
+                    continue
             if constant.name in names:
                 # `model_name = "distilbert-base-uncased"` fetched with `from_pretrained(model_name)`
                 # and also spelled into `output_dir=f"{model_name}-finetuned"`: a model id, not a
