@@ -617,7 +617,7 @@ _SYS_PATH = re.compile(r"""\bsys\.path\.(?:insert\s*\(\s*[^,]+,|append\s*\()\s*[
 _CHDIR = re.compile(r"""\bos\.chdir\s*\(\s*[rRfF]?["']([^"']+)["']""")
 
 
-def _clone_target(command: str) -> Optional[tuple[str, tuple[str, ...]]]:
+def _clone_target(command: str) -> tuple[str, tuple[str, ...]] | None:
     """(`owner/name` lowercase, the folder names the clone may land in) of a `git clone` command."""
     m = _GIT_CLONE.search(command)
     if not m:
@@ -642,7 +642,7 @@ def _clone_target(command: str) -> Optional[tuple[str, tuple[str, ...]]]:
         return None
     url = plain[0].rstrip("/")
     stem = url.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
-    stem = stem[:-4] if stem.endswith(".git") else stem
+    stem = stem.removesuffix(".git")
     owner = url.rsplit("/", 2)[-2].rsplit(":", 1)[-1] if url.count("/") >= 1 else ""
     folders = [stem] + [plain[1].rstrip("/").rsplit("/", 1)[-1]] if len(plain) > 1 else [stem]
     return f"{owner}/{stem}".lower(), tuple(f for f in folders if f)

@@ -1746,7 +1746,7 @@ class CwdRelativePath(Rule):
         grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
         modules = _imported_tops(ctx)
         names = _model_names(ctx)
-        leading: Optional[frozenset[str]] = None
+        leading: frozenset[str] | None = None
         for constant, value, pa in propagated_paths(ctx):
             if _module_file(value, modules):
                 continue
