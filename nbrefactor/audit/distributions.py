@@ -660,6 +660,8 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
     for that repository in `[cloned_modules]` of rules/distributions.toml. Anything else imported
     after the clone (`imageio`, `dlib`, `fastai` beside `dnnlib`) is still a distribution: the
     cloned repository's file list is not known offline."""
+    if not any("clone" in ca.cell.source for ca in facts.cells):
+        return ()  # the common case, without a pass over every line
     listed = {str(k).lower(): frozenset(str(m) for m in v)
               for k, v in (catalog.table("distributions", "cloned_modules", {}) or {}).items()}
     clones: list[tuple[int, int, str, tuple[str, ...]]] = []  # (cell, line, repo, folders)
