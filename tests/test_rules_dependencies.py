@@ -157,3 +157,22 @@ def test_ipython_is_the_kernel_not_a_dependency_to_declare(tmp_path):
     bare = make_repo(tmp_path / "other", {"requirements.txt": "pandas==2.2.2\n"})
     nb2 = write_notebook(bare / "nb.ipynb", ["from IPython.display import display\nimport pandas as pd"])
     assert found(audit(nb2), "DEP001") == []  # the kernel running the notebook is IPython
+
+
+def test_modules_of_a_cloned_repository_are_related_to_the_clone_not_distributions(tmp_path):
+    # The clone, then its folder put on sys.path: its listed modules are the clone's code, related
+    # locations of PTH007's finding; imageio, imported beside them, stays an undeclared distribution.
+    # An import of the same name above the clone is still a distribution.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==2.0.1\n"})
+    nb = write_notebook(root / "gan.ipynb", [
+        "import legacy",
+        "import sys\n!git clone --depth 1 https://github.com/NVlabs/stylegan3.git\nsys.path.insert(0, '/content/stylegan3')",
+        "import numpy as np\nimport dnnlib\nimport legacy\nimport imageio",
+    ])
+    notebook = read_notebook(nb, nb.name)
+    rules = DEP + [rule_by_code("PTH007")]
+    diagnostics = audit_notebook(notebook, Settings(), discover_project(nb), load_catalog(), rules=rules).result.diagnostics
+    assert found(diagnostics, "DEP001") == [(1, 1), (3, 4)]
+    clone = next(d for d in diagnostics if d.code == "PTH007")
+    assert (clone.location.cell, clone.location.line) == (2, 2)
+    assert [(r.cell, r.line) for r in clone.related] == [(3, 2), (3, 3)]

@@ -471,6 +471,8 @@ _LAST_THIRD_PARTY: list = []
 
 def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext], catalog: Catalog) -> tuple[ImportUse, ...]:
     written = written_modules(facts)
+    # The code of a repository cloned at run time (PTH007 reports the clone, these imports related).
+    cloned = {(c.cell.index, c.line, c.module) for c in cloned_imports(facts, catalog)}
     uses: list[ImportUse] = []
     for ca in facts.cells:
         for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
@@ -478,6 +480,8 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                 continue
             if imp.top_level in written:
                 continue  # a cell downloads or writes it: a local file, never a distribution
+            if cloned and (ca.cell.index, _statement_position(ca, imp)[0], imp.top_level) in cloned:
+                continue
             target = _import_target(imp)
             line, column = _statement_position(ca, imp)
             resolution = _resolve(target, catalog)
@@ -587,6 +591,123 @@ def _shown(resolution: Resolution, module: str, roots: frozenset[str]) -> str:
     parts = resolution.module.split(".")
     depth = len(normalise(resolution.primary).split("-"))
     return ".".join(parts[: max(2, min(depth, len(parts)))])
+
+
+# --- code cloned at run time --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClonedImport:
+    """An import of a module of a repository the notebook `git clone`s when it runs."""
+
+    clone_cell: int  # cell index of the `git clone` line
+    clone_line: int
+    cell: Cell  # the import
+    line: int
+    column: int
+    module: str  # top-level name
+
+
+_GIT_CLONE = re.compile(r"(?:^|[;&|]\s*|\s)git\s+clone\s+(.*)$")
+# Options of `git clone` that take the next word as their value (not the URL or the folder).
+_CLONE_VALUED = frozenset({"-b", "--branch", "--depth", "-o", "--origin", "-c", "--config", "--reference",
+                           "--separate-git-dir", "-j", "--jobs", "--filter", "--template", "-u", "--upload-pack",
+                           "--shallow-since", "--shallow-exclude"})
+_SYS_PATH = re.compile(r"""\bsys\.path\.(?:insert\s*\(\s*[^,]+,|append\s*\()\s*[rRfF]?["']([^"']+)["']""")
+_CHDIR = re.compile(r"""\bos\.chdir\s*\(\s*[rRfF]?["']([^"']+)["']""")
+
+
+def _clone_target(command: str) -> tuple[str, tuple[str, ...]] | None:
+    """(`owner/name` lowercase, the folder names the clone may land in) of a `git clone` command."""
+    m = _GIT_CLONE.search(command)
+    if not m:
+        return None
+    try:
+        words = shlex.split(m.group(1), comments=True)
+    except ValueError:
+        words = m.group(1).split()
+    plain: list[str] = []
+    skip = False
+    for word in words:
+        if word in {"&&", "||", ";", "|"}:
+            break
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-"):
+            skip = word in _CLONE_VALUED
+            continue
+        plain.append(word)
+    if not plain:
+        return None
+    url = plain[0].rstrip("/")
+    stem = url.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    stem = stem.removesuffix(".git")
+    owner = url.rsplit("/", 2)[-2].rsplit(":", 1)[-1] if url.count("/") >= 1 else ""
+    folders = [stem] + [plain[1].rstrip("/").rsplit("/", 1)[-1]] if len(plain) > 1 else [stem]
+    return f"{owner}/{stem}".lower(), tuple(f for f in folders if f)
+
+
+def _last_component(path: str) -> str:
+    return path.strip().rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport, ...]:
+    """Imports of a repository's own modules after the notebook clones it and makes its folder
+    importable. Three things must line up, in notebook order: a `git clone` (in a `!` line or a
+    `%%bash` cell) landing in folder F; a `sys.path.insert/append` of a path ending in F, a `%cd`
+    or `os.chdir` into it; then an import of a module named as F (`DeOldify` → `deoldify`) or listed
+    for that repository in `[cloned_modules]` of rules/distributions.toml. Anything else imported
+    after the clone (`imageio`, `dlib`, `fastai` beside `dnnlib`) is still a distribution: the
+    cloned repository's file list is not known offline."""
+    if not any("clone" in ca.cell.source for ca in facts.cells):
+        return ()  # the common case, without a pass over every line
+    listed = {str(k).lower(): frozenset(str(m) for m in v)
+              for k, v in (catalog.table("distributions", "cloned_modules", {}) or {}).items()}
+    clones: list[tuple[int, int, str, tuple[str, ...]]] = []  # (cell, line, repo, folders)
+    reaches: list[tuple[int, int, str]] = []  # (cell, line, folder reached)
+    for ca in facts.cells:
+        lines = ca.lines
+        shell = [(m.line, m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip())
+                 for m in ca.magics if m.kind == "shell" or (m.kind in ("line_magic", "automagic") and m.name in ("system", "sx"))]
+        if ca.masked.cell_magic in {"bash", "sh", "script", "system"}:
+            shell += [(n, lines[n - 1]) for n in range(2, len(lines) + 1)]
+        for line, command in shell:
+            target = _clone_target(command)
+            if target is not None:
+                clones.append((ca.cell.index, line, *target))
+            for part in re.split(r"&&|;", command):
+                words = part.split()
+                if len(words) >= 2 and words[0] == "cd":
+                    reaches.append((ca.cell.index, line, _last_component(words[1])))
+        for m in ca.magics:
+            if m.kind in ("line_magic", "automagic") and m.name == "cd" and m.args.strip():
+                reaches.append((ca.cell.index, m.line, _last_component(m.args.strip().strip("'\""))))
+        for number, text in enumerate(lines, start=1):
+            code_part = text.split("#", 1)[0]
+            for pattern in (_SYS_PATH, _CHDIR):
+                for found in pattern.finditer(code_part):
+                    reaches.append((ca.cell.index, number, _last_component(found.group(1))))
+    if not clones:
+        return ()
+    found_imports: list[ClonedImport] = []
+    for ca in facts.cells:
+        for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
+            if imp.level > 0 or not imp.module:
+                continue
+            top = imp.top_level
+            at = (ca.cell.index, imp.line)
+            for clone_cell, clone_line, repo, folders in clones:
+                if (clone_cell, clone_line) > at:
+                    continue
+                names = {normalise(f) for f in folders}
+                reached = any((clone_cell, clone_line) <= (c, ln) <= at and normalise(folder) in names
+                              for c, ln, folder in reaches)
+                if reached and (normalise(top) in names or top in listed.get(repo, ())):
+                    line, column = _statement_position(ca, imp)
+                    found_imports.append(ClonedImport(clone_cell, clone_line, ca.cell, line, column, top))
+                    break
+    return tuple(found_imports)
 
 
 # --- install lines -----------------------------------------------------------------------------

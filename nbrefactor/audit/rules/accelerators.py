@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from nbrefactor.audit.gpu import gpu_requirements
+from nbrefactor.audit.gpu import GpuCatalog, gpu_requirements
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 
@@ -22,7 +22,8 @@ class GpuOnlyCode(Rule):
         "a device defined as CUDA with no fallback (`device = torch.device(\"cuda\")`, reported once "
         "at its definition, the lines moving things to it as related locations), CUDA runtime calls, `nn.DataParallel`, "
         "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, RAPIDS/CuPy "
-        "imports, `%load_ext cudf.pandas`, and `--device 0`/`device=0` on `!` command lines. Code "
+        "imports, `%load_ext cudf.pandas`, and `--device 0`/`device=0` on `!` command lines (one setting such as `fp16=True` repeated in "
+        "several cells is one finding, the repeats related). Code "
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
         "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
@@ -96,17 +97,21 @@ class GpuOnlyCode(Rule):
         needs = gpu_requirements(ctx.facts, ctx.catalog)
         # The same need twice in one cell (`device="cuda"` passed to two calls timing a GPU run) is
         # one edit and one finding: the first, the others related.
+        # A GPU-only setting (`fp16=True` in training arguments, `accelerator="gpu"`) repeated in
+        # several cells is one setting to make configurable: one finding per notebook, the others
+        # related. (A `device=` keyword is a placement, edited where it is made: per cell.)
+        settings = frozenset(e.reason for e in GpuCatalog.from_catalog(ctx.catalog).keywords if e.names[0] != "device")
         first: dict[tuple[int, str], object] = {}
         repeats: dict[tuple[int, str], list] = {}
         for need in needs:
-            key = (need.cell, need.reason)
+            key = (-1 if need.reason in settings else need.cell, need.reason)
             if key in first:
                 repeats.setdefault(key, []).append(need)
             else:
                 first[key] = need
-        for need in first.values():
+        for key, need in first.items():
             cell = cells[need.cell]
-            more = repeats.get((need.cell, need.reason), [])
+            more = repeats.get(key, [])
             uses = [*need.uses, *((m.cell, m.line, m.column) for m in more), *(u for m in more for u in m.uses)]
             yield Hit(
                 cell,

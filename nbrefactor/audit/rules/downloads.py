@@ -12,6 +12,7 @@ from typing import Callable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, python_tree
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.distributions import cloned_imports
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -324,7 +325,8 @@ class RuntimeDownload(Rule):
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
         "are related locations); likewise one finding per model or dataset name in the notebook (its "
-        "tokenizer, configuration and weights fetched in three cells are one id to pin)."
+        "tokenizer, configuration and weights fetched in three cells are one id to pin). The imports of a cloned "
+        "repository's own modules (see DEP001) are related locations of its `git clone`."
     )
     why_bad = (
         "The notebook's input is whatever the remote side serves on the day: datasets are "
@@ -427,9 +429,15 @@ class RuntimeDownload(Rule):
             key = ("name", fetched) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
             groups.setdefault(key, []).append(fetch)
         explained = {what: (consequence, fix) for what, consequence, fix in fetch_catalog(ctx.catalog).explained}
+        # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
+        # not call them distributions): related locations of its finding.
+        cloned: dict[tuple[int, int], list[tuple]] = {}
+        for imp in cloned_imports(ctx.facts, ctx.catalog):
+            cloned.setdefault((imp.clone_cell, imp.clone_line), []).append((imp.cell, imp.line, imp.column))
         for found in groups.values():
             ca, line, column, what, shown, _ = found[0]
             consequence, fix = explained.get(what, (_CONSEQUENCE, _FIX))
+            imports = [loc for c, ln, *_ in found for loc in cloned.get((c.cell.index, ln), ())]
             yield Hit(
                 ca.cell,
                 line,
@@ -437,7 +445,7 @@ class RuntimeDownload(Rule):
                 f"`{shown[:100]}` {what} at run time: {consequence}",
                 fix=fix,
                 key=shown,
-                related=tuple((c.cell, ln, col) for c, ln, col, *_ in found[1:]),
+                related=tuple((c.cell, ln, col) for c, ln, col, *_ in found[1:]) + tuple(dict.fromkeys(imports)),
             )
 
 

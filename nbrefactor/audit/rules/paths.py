@@ -549,10 +549,29 @@ def _route_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings) 
 _DICT_KEY_BEFORE = re.compile(r"[\"'](?P<key>\w+)[\"']\s*:\s*$")
 
 
+# Shell programs that only show something (`!ls /content/data`): the listing is read by a person,
+# nothing the notebook computes depends on the path.
+_DISPLAY_PROGRAMS = frozenset({"ls", "ll", "tree", "du", "df", "wc", "file", "stat", "head", "tail", "cat", "pwd"})
+
+
+def _display_only(program: str, text: str, assigned: bool) -> bool:
+    """A display program's line whose output is neither bound (`files = !ls …`) nor redirected
+    (piped only into other display filters: `!ls -la /content/x | head`)."""
+    if program not in _DISPLAY_PROGRAMS or assigned or re.search(r"[>;&`]|\$\(", text):
+        return False
+    return all(part.split()[:1] and part.split()[0] in _DISPLAY_FILTERS for part in text.split("|")[1:])
+
+
+_DISPLAY_FILTERS = _DISPLAY_PROGRAMS | {"grep", "sort", "uniq", "less", "more", "nl", "column"}
+
+
 def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[LiteralFinding]:
-    """Paths in `!` lines, line magics, automagics and `%%bash` bodies: `!cp x ~/.kaggle/`."""
+    """Paths in `!` lines, line magics, automagics and `%%bash` bodies: `!cp x ~/.kaggle/`. A
+    display-only line (`!ls /content/iris`) is not searched."""
     for magic in ca.magics:
         if magic.kind == "help" or (magic.name in _PYTHON_ARG_MAGICS and magic.kind != "cell_magic"):
+            continue
+        if magic.kind == "shell" and _display_only(magic.name.lower(), magic.args, bool(magic.assigned_to)):
             continue
         yield from _shell_tokens(ca, magic.line, magic.text, magic.args, magic.name.lower(), settings)
     if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
@@ -564,6 +583,8 @@ def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[Litera
             if not stripped or stripped.startswith("#"):
                 continue
             program = stripped.split()[0].lower()
+            if _display_only(program, stripped, False):
+                continue
             yield from _shell_tokens(ca, number, body, body, program, settings)
 
 
@@ -693,7 +714,7 @@ class AbsolutePath(Rule):
         "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported. f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
-        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too."
+        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -742,7 +763,7 @@ class AbsolutePath(Rule):
         Example(
             cells=(
                 "name = 'train'\nout = f'/srv/shared/{name}.parquet'",
-                "share = r'\\\\fileserver\\team\\data.csv'\n!ls /opt/datasets/images",
+                "share = r'\\\\fileserver\\team\\data.csv'\n!cp -r /opt/datasets/images data/",
             ),
             expect=((1, 2), (2, 1), (2, 2)),
         ),
@@ -771,7 +792,7 @@ class UserSpecificPath(Rule):
         "`\"C:\\Users\\…\"` that Python 3 refuses), `~/`, `/content/drive` and `/content` (Colab), "
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
-        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`). PTH001 is not also reported "
+        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls`). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
@@ -869,7 +890,9 @@ class RemoteUri(Rule):
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
         "constant, at its literal, the calls that fetch it related; a name bound more than once is "
         "followed within a cell, to its nearest binding above the call (the same URL fetched so in "
-        "several cells is one finding). The `http(s)` URLs of the `!wget`/`!curl` "
+        "several cells is one finding); also a URL given to the notebook's own function that downloads that parameter "
+        "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)` or a `for url in urls:` "
+        "loop over a list of literals bound in the cell: one finding per call, the list's other URLs related). The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step: one finding at the first, the others related; so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
@@ -1049,6 +1072,91 @@ class RemoteUri(Rule):
                     + [r for c, _, ln, col, p in places[1:] for r in ((c.cell, ln, col), (c.cell, p.call.line, p.call.column))]
                 )),
             )
+        # Through the notebook's own download function: `download_file(url, directory)`.
+        yield from _function_downloads(ctx, settings)
+
+
+def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str]]:
+    """The notebook's own module-level functions that download one of their parameters:
+    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get")}."""
+    found: dict[str, tuple[int, str, str]] = {}
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        fetches = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+                   if pa.call.in_function and pa.entry.kind == "url" and pa.arg.name is not None]
+        if not fetches:
+            continue
+        for stmt in tree.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
+            end = stmt.end_lineno or stmt.lineno
+            for pa in fetches:
+                if stmt.lineno <= pa.call.line <= end and pa.arg.name in params:
+                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee))
+    return found
+
+
+def _string_list(node: ast.AST) -> list[ast.Constant]:
+    if isinstance(node, (ast.List, ast.Tuple)) and node.elts and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    ):
+        return list(node.elts)  # type: ignore[arg-type]
+    return []
+
+
+def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
+    """`download_file(url, directory)` where `download_file` is the notebook's own function around
+    `requests.get(url)`: the URL passed (a literal, or a loop variable over a list of literals bound
+    in the cell) is downloaded at run time. One finding per call, at its first URL, the others and
+    the call related."""
+    functions = _downloading_functions(ctx)
+    if not functions:
+        return
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        lists: dict[str, list[ast.Constant]] = {}
+        loops: list[tuple[ast.For, list[ast.Constant]]] = []
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                lists[stmt.targets[0].id] = _string_list(stmt.value)
+            if isinstance(stmt, ast.For) and isinstance(stmt.target, ast.Name):
+                items = _string_list(stmt.iter) or (lists.get(stmt.iter.id, []) if isinstance(stmt.iter, ast.Name) else [])
+                loops.append((stmt, items))
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for node in ast.walk(stmt):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
+                    continue
+                position, param, callee = functions[node.func.id]
+                given = next((k.value for k in node.keywords if k.arg == param), None)
+                if given is None and position < len(node.args):
+                    given = node.args[position]
+                urls: list[ast.Constant] = []
+                if isinstance(given, ast.Constant) and isinstance(given.value, str):
+                    urls = [given]
+                elif isinstance(given, ast.Name):
+                    urls = next((items for loop, items in loops if loop is stmt and loop.target.id == given.id), [])  # type: ignore[union-attr]
+                urls = [u for u in urls if (c := classify(u.value, settings, path_argument=True, url_only=True)) is not None
+                        and c.kind == "remote" and c.detail in settings.web_schemes]
+                if not urls or hosted_only(ca.lines, node.lineno):
+                    continue
+                first, rest = urls[0], urls[1:]
+                more = f"; {len(rest)} more URL{'s' if len(rest) > 1 else ''} of the list too" if rest else ""
+                yield Hit(
+                    ca.cell, first.lineno, first.col_offset + 1,
+                    f"URL {shown(first.value)} is downloaded at run time by `{node.func.id}`, the notebook's own function "
+                    f"around `{callee}`: the notebook needs the network and the remote file can change or disappear{more}",
+                    fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+                    key=f"{node.func.id}\x1f{first.value}",
+                    related=tuple([(ca.cell, u.lineno, u.col_offset + 1) for u in rest]
+                                  + ([(ca.cell, node.lineno, node.col_offset + 1)] if node.lineno != first.lineno else [])),
+                )
 
 
 def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tuple[str, int, int]]:
@@ -1529,7 +1637,7 @@ class CwdRelativePath(Rule):
         "string is a constant. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from. The same literal path in several places (a frame saved, then "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. The same literal path in several places (a frame saved, then "
         "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002). "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported."
@@ -1659,6 +1767,7 @@ class CwdRelativePath(Rule):
         grouped: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
         modules = _imported_tops(ctx)
         names = _model_names(ctx)
+        leading: frozenset[str] | None = None
         for constant, value, pa in propagated_paths(ctx):
             if _module_file(value, modules):
                 continue
@@ -1666,6 +1775,14 @@ class CwdRelativePath(Rule):
             if found is None or found.kind != "relative":
                 continue
             constant = constant.root or constant
+            if not value.startswith(constant.value):
+                # `os.path.join('models', model_id + '.pkl')`: the constant is the file name's stem;
+                # the path's root is the literal before it, reported where it is written.
+                if leading is None:
+                    leading = frozenset(f.value.rstrip("/\\") for f in literal_findings(ctx)
+                                        if f.source == "python" and f.path_class.kind == "relative")
+                if any(value.startswith(root + "/") for root in leading if root):
+                    continue
             if constant.name in names:
                 # `model_name = "distilbert-base-uncased"` fetched with `from_pretrained(model_name)`
                 # and also spelled into `output_dir=f"{model_name}-finetuned"`: a model id, not a

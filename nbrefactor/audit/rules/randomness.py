@@ -92,6 +92,7 @@ class ConditionalDraw:
     keyword: str
     values: tuple[str, ...]
     when_iterated: bool = False  # the object draws when iterated, not when built (a DataLoader)
+    position: int | None = None  # the keyword's argument may also be given at this position
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,9 @@ class MethodDraw:
     methods: tuple[str, ...]
     requires_import: str
     own_seed_keywords: tuple[str, ...]
+    # Draws only with this keyword at one of these values (`generate(do_sample=True)`); "" always.
+    when_keyword: str = ""
+    when_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,14 +163,15 @@ class RandomnessCatalog:
             conditional_draws=tuple(
                 ConditionalDraw(
                     e["library"], _patterns(e, "call", "calls"), e["keyword"], tuple(e.get("values", [])),
-                    bool(e.get("when_iterated", False)),
+                    bool(e.get("when_iterated", False)), e.get("position"),
                 )
                 for e in data.get("conditional_draw", [])
             ),
             method_draws=tuple(
                 MethodDraw(
                     e["library"], _patterns(e, "method", "methods"), e.get("requires_import", ""),
-                    tuple(e.get("own_seed_keywords", [])),
+                    tuple(e.get("own_seed_keywords", [])), str(e.get("when_keyword", "")),
+                    tuple(str(v) for v in e.get("when_values", [])),
                 )
                 for e in data.get("method_draw", [])
             ),
@@ -451,7 +456,11 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
                 return None  # `**kwargs` may carry the generator or seed
             return lib.id
     for cond in catalog.conditional_draws:
-        if _matches(qualified, cond.calls) and _keyword_value(call, cond.keyword) in cond.values:
+        value = _keyword_value(call, cond.keyword)
+        if value is None and cond.position is not None:
+            given = call.arg(cond.position)
+            value = _arg_text(given) if given is not None and not given.keyword else None
+        if _matches(qualified, cond.calls) and value in cond.values:
             own = catalog.library(cond.library).own_seed_keywords
             if _keyword_given(call, own) is None:
                 return cond.library
@@ -468,7 +477,8 @@ def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str])
             call.method in entry.methods
             and (not entry.requires_import or entry.requires_import in imported)
             and _keyword_given(call, entry.own_seed_keywords) is None
-            and not _has_star(call)
+            and not (entry.own_seed_keywords and _has_star(call))  # `**kwargs` may carry the seed
+            and (not entry.when_keyword or _keyword_value(call, entry.when_keyword) in entry.when_values)
         ):
             return entry.library
     return None
@@ -893,7 +903,7 @@ class UnseededRandom(Rule):
         "`numpy.random`, PyTorch (`torch.rand*`, layer construction, shuffling `DataLoader`s, "
         "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers), fastai "
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
-        "Python's `random`; fastai's `set_seed` seeds it) and pandas' "
+        "Python's `random`; fastai's `set_seed` seeds it), Hugging Face text generation that samples (a `pipeline(\"text-generation\")`, `model.generate(…, do_sample=True)`: torch's generator; `transformers.set_seed` seeds it) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "
         "seeding call for that library precedes, in a cell above or earlier in the same cell. "
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "

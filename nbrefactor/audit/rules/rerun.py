@@ -74,6 +74,10 @@ class _Walker:
         # `gan = GAN(discriminator, generator)` -> {"gan": "discriminator"}.
         self.keras_classes = keras_classes
         self.local_wrappers: dict[str, str] = {}
+        # Lightning `Trainer`s this cell builds (`trainer = L.Trainer(max_epochs=3)`).
+        self.local_lightning: set[str] = set()
+        # Objects this cell builds around a model of a cell above: {"module": "backbone"}.
+        self.local_wrapped: dict[str, str] = {}
         # Inside an `if`/`while`/`try`: a file step there is usually guarded (`if not exists`).
         self.guarded = 0
         self.bound: set[str] = set()
@@ -111,6 +115,17 @@ class _Walker:
             self.calls(stmt.value)
             return
         if isinstance(stmt, ast.Assign):
+            if (
+                len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
+                and self.resolve(_dotted(stmt.value.func)) in _LIGHTNING_TRAINERS
+            ):
+                self.local_lightning.add(stmt.targets[0].id)
+            elif len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call):
+                # `module = LitModule(backbone)`: a wrapper built here around a model of a cell above.
+                inner = [a for a in (*stmt.value.args, *(k.value for k in stmt.value.keywords))
+                         if isinstance(a, ast.Name) and a.id not in self.bound and self.trainers.get(a.id) == "model"]
+                if inner:
+                    self.local_wrapped[stmt.targets[0].id] = inner[0].id
             self.calls(stmt.value)
             value = stmt.value
             self._note_whole_reads(value)
@@ -283,6 +298,15 @@ class _Walker:
             elif method in _KERAS_TRAINING and name in self.local_wrappers and name in self.bound:
                 model = self.local_wrappers[name]
                 self.report(node, model, f"trains `{name}`, built in this cell around `{model}`, a Keras model made in another cell, so a second run trains `{model}` further from the weights the first run left")
+            elif method == "fit" and (name in self.local_lightning or self.trainers.get(name) == "lightning"):
+                given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "model"), None)
+                if isinstance(given, ast.Name) and given.id in self.bound and given.id in self.local_wrapped:
+                    inner = self.local_wrapped[given.id]
+                    self.report(node, inner, f"trains `{inner}`, a model made in another cell, through `{given.id}` (built in this cell around it) with the Lightning `{name}.fit(…)`, so a second run trains it further from the weights the first run left")
+                elif isinstance(given, ast.Name):
+                    # The LightningModule keeps the weights the first fit left: a second run of this
+                    # cell trains it further (a Trainer built afresh does not reset the model).
+                    self.report(node, given.id, f"trains `{given.id}`, a model made in another cell, with the Lightning `{name}.fit(…)`, so a second run trains it further from the weights the first run left")
             elif method == "fit" and self.trainers.get(name) == "warm":
                 self.report(node, name, f"fits `{name}`, made in another cell, whose `fit` starts from the state the previous fit left (a warm start), so a second run trains it further")
             elif method == "add" and self.trainers.get(name) == "keras":
@@ -346,6 +370,8 @@ class _Walker:
 
 
 _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
+_LIGHTNING_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer", "pytorch_lightning.Trainer",
+                                 "lightning.pytorch.trainer.Trainer", "pytorch_lightning.trainer.Trainer"})
 # PyTorch-Ignite engines that step an optimizer over a model: `trainer.run(loader)` trains it.
 _IGNITE_TRAINERS = frozenset({"ignite.engine.create_supervised_trainer", "ignite.engine.supervised_training_step"})
 # `df = pd.concat([df, extra])`, `X = np.hstack([X, col])`, `a = np.append(a, x)`: joined again when re-run.
@@ -368,6 +394,8 @@ _NOT_IDEMPOTENT = frozenset({
     "to_categorical", "one_hot", "label_binarize", "log", "log1p", "log2", "log10", "exp", "expm1",
     "sqrt", "cbrt", "boxcox", "expand_dims", "unsqueeze", "cumsum", "diff", "pct_change",
 })
+# Methods returning the model an adapter wrapper holds (PEFT/LoRA): the result cannot be unwrapped again.
+_UNWRAPS = frozenset({"merge_and_unload", "unload"})
 # Splitters: `X_val, X_test = train_test_split(X_val, …)` splits the part again on a second run.
 _SPLITTERS = frozenset({"train_test_split", "random_split", "array_split", "randomSplit"})
 
@@ -390,6 +418,12 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
                 name = _base(target)
                 if name is not None:
                     found.append((name, f"applies `{shown}` to `{same}`'s own previous value, which applies it again to the result on a second run"))
+        elif last in _UNWRAPS and isinstance(value.func, ast.Attribute) and ast.unparse(value.func.value) == same:
+            # `m.model = m.model.merge_and_unload()`: the adapter-wrapped model is replaced by the
+            # plain model it wraps; on a second run the plain model has no such method.
+            name = _base(target)
+            if name is not None and isinstance(target, (ast.Name, ast.Attribute)):
+                found.append((name, f"replaces `{same}` by what `{same}.{last}()` unwraps, which has no `{last}` on a second run"))
         elif last in _SPLITTERS and isinstance(target, ast.Tuple):
             inputs = {a.id for a in value.args if isinstance(a, ast.Name)}
             for element in target.elts:
@@ -582,6 +616,8 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
                 found[name] = "keras"
             elif qualified in _IGNITE_TRAINERS:
                 found[name] = "ignite"
+            elif qualified in _LIGHTNING_TRAINERS:
+                found[name] = "lightning"
             elif (
                 dotted in classes or dotted in factories
                 or (qualified.split(".")[0] in {"keras_hub", "keras_nlp"} and qualified.endswith(".from_preset"))
@@ -592,6 +628,8 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
                 found[name] = "keras"
             elif _warm_fit(qualified, stmt.value):
                 found[name] = "warm"
+            elif _model_like(dotted, qualified):
+                found[name] = "model"  # may be wrapped in a Lightning module and trained
             else:
                 found.pop(name, None)
     return per_cell
@@ -600,6 +638,13 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
 # Models whose `fit` starts from the factors the previous `fit` left (they are initialised only
 # when still unset): implicit's matrix factorisations.
 _WARM_MODELS = ("implicit.*AlternatingLeastSquares", "implicit.*BayesianPersonalizedRanking", "implicit.*LogisticMatrixFactorization")
+
+
+def _model_like(dotted: str, qualified: str) -> bool:
+    """A call that makes a model by its name: a class or factory named `…Model…`, `from_pretrained`,
+    PEFT's `get_peft_model`, a `torch.nn` layer."""
+    last = (qualified or dotted).rsplit(".", 1)[-1]
+    return bool(last) and ("model" in last.lower() or last == "from_pretrained" or qualified.startswith("torch.nn."))
 
 
 def _warm_fit(qualified: str, value: ast.AST) -> bool:
@@ -754,7 +799,9 @@ class ChangesWhenRunTwice(Rule):
         "generator)`), `model.add(…)` on a Keras model of another cell, a call of a function of a cell above "
         "that applies gradients with a global optimizer (`def train_step(…): optimizer.apply_gradients(…)`; "
         "not when the calling cell rebinds anything the function reads), `trainer.run(…)` on a PyTorch-Ignite "
-        "`create_supervised_trainer`, `.partial_fit(…)` (a second run trains further from the weights "
+        "`create_supervised_trainer`, a Lightning `trainer.fit(module)` of a module made in another cell (or built in the cell "
+        "around a model of another cell: a class or factory named `…Model…`, `from_pretrained`, a `torch.nn` layer), "
+        "`x.model = x.model.merge_and_unload()` (a second run finds no adapter to merge), `.partial_fit(…)` (a second run trains further from the weights "
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`), nor a name rebound by arithmetic on "
         "itself (`tensor = tensor + 10`, `t += 1`) whose new value is only shown afterwards, top to bottom, until "
