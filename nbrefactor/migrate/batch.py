@@ -626,11 +626,23 @@ _RELATIVE_LITERAL = re.compile(r"""\\?["'](\.\.?(?:/[^"'\\\n]{0,300})?)\\?["']""
 
 
 def _sys_path_literals(path: Path) -> list[str]:
+    # As file_digest: O_NONBLOCK and a regular-file check, so a named pipe called `x.ipynb` is
+    # never waited on (it is reported by the loader, and the batch goes on).
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return []
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return []
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
             text = handle.read(64 * 1024 * 1024).decode("utf-8", errors="replace")
     except OSError:
         return []
+    finally:
+        if fd >= 0:
+            os.close(fd)
     if "sys.path" not in text:
         return []
     return sorted(set(_RELATIVE_LITERAL.findall(text)))
