@@ -71,7 +71,7 @@ CASES = {
             "def step(cfg):\n"
             "    os.chdir(os.path.expanduser('data'))\n"
             "    subprocess.run('ls -l', shell=True)\n"
-            "    files = subprocess.run('ls', shell=True, capture_output=True, text=True).stdout.splitlines()\n"
+            "    files = subprocess.run('ls', shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.splitlines()\n"
             "    os.environ['MODE'] = 'fast'\n"
             "    # nbrefactor: `%pip install numpy==1.26.4` moved to requirements.txt\n"
             "    # nbrefactor: dropped notebook-only `%matplotlib inline`\n"
@@ -87,6 +87,25 @@ CASES = {
         ),
         review=((1, "`%cd data` changes the working directory; prefer config paths"), (7, "`%store x` has no automatic translation")),
         needs=("os", "subprocess"),
+    ),
+    # Outside Colab the import fails and the handler runs (fixture fair3/tutorials/assignment_template:
+    # the whole `try` was removed as Colab-only, and the package failed on `COLAB`).
+    "a Colab detection try runs its except ImportError branch": Case(
+        source="try:\n    from google.colab import drive\n    drive.mount('/content/drive')\n    COLAB = True\nexcept ImportError:\n    COLAB = False\nprint(COLAB)",
+        code="def step(cfg):\n    COLAB = False\n    print(COLAB)\n",
+        changes=((1, "Colab detection `try` replaced by its `except ImportError` branch: the package does not run in Colab"),),
+    ),
+    # An exported notebook's explicit IPython call (fixture left11/workshop_clone: NameError
+    # `get_ipython` in the package before).
+    "get_ipython().system becomes subprocess.run": Case(
+        source="get_ipython().system('git clone https://example.org/repo')\nget_ipython().system(f'ls {folder}')",
+        code="def step(cfg):\n    subprocess.run('git clone https://example.org/repo', shell=True)\n    subprocess.run(f'ls {folder}', shell=True)\n",
+        changes=(
+            (1, "`get_ipython().system('git clone https://example.org/repo')` became `subprocess.run` (the package has no IPython)"),
+            (2, "`get_ipython().system(f'ls {folder}')` became `subprocess.run` (the package has no IPython)"),
+        ),
+        review=((2, "`get_ipython().system(f'ls {folder}')`: IPython expands variables in the command; check the generated command"),),
+        needs=("subprocess",),
     ),
     "bash cell magic becomes subprocess.run": Case(
         source="%%bash\necho hi",

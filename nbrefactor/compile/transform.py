@@ -136,6 +136,22 @@ def transform_cell(
                 continue
             outcome.imports.append(updated)
             continue
+        colab_fallback = _colab_detection_fallback(original, updated)
+        if colab_fallback is not None:
+            # `try: from google.colab import drive … COLAB = True / except ImportError: COLAB = False`:
+            # outside Colab the import fails and the handler runs; the package runs that branch.
+            outcome.items.extend(colab_fallback)
+            outcome.changes.append((line, "Colab detection `try` replaced by its `except ImportError` branch: the package does not run in Colab"))
+            continue
+        system = _ipython_system_call(updated)
+        if system is not None:
+            command, literal = system
+            outcome.items.append(_stmt(f"subprocess.run({command}, shell=True)"))
+            outcome.needs.add("subprocess")
+            outcome.changes.append((line, f"`{first_line}` became `subprocess.run` (the package has no IPython)"))
+            if literal is None or "{" in literal or "$" in literal:
+                outcome.review.append((line, f"`{first_line}`: IPython expands variables in the command; check the generated command"))
+            continue
         environment = _environment_only(original, environment_names, resolve)
         if environment:
             outcome.review.append((line, f"environment-only `{first_line}` removed ({environment}); do it outside the package"))
@@ -171,6 +187,42 @@ def transform_cell(
         outcome.changes.append((1, "figure saved to the artifacts folder"))
     outcome.replaced = rewriter.replaced
     return outcome
+
+
+def _colab_detection_fallback(original: cst.CSTNode, updated: cst.CSTNode) -> Optional[list[cst.BaseStatement]]:
+    """The statements of the `except ImportError:` (or ModuleNotFoundError, Exception, bare)
+    handler of a top-level `try` whose body imports google.colab; None for any other statement."""
+    if not isinstance(original, cst.Try) or not isinstance(updated, cst.Try) or updated.orelse or updated.finalbody:
+        return None
+    imports_colab = any(
+        isinstance(s, cst.SimpleStatementLine)
+        and any(m == "google.colab" or m.startswith("google.colab.") for x in s.body for m in _imported_modules(x))
+        for s in original.body.body
+    )
+    if not imports_colab:
+        return None
+    for handler in updated.handlers:
+        caught = "" if handler.type is None else cst.Module(body=[]).code_for_node(handler.type)
+        if handler.name is None and caught in ("", "ImportError", "ModuleNotFoundError", "Exception"):
+            return list(handler.body.body)
+    return None
+
+
+def _ipython_system_call(stmt: cst.CSTNode) -> Optional[tuple[str, Optional[str]]]:
+    """`get_ipython().system(<command>)` as a statement: (the command's code, its literal value
+    when it is a plain string), else None."""
+    if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)):
+        return None
+    call = stmt.body[0].value
+    if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value == "system"
+            and len(call.args) == 1 and call.args[0].keyword is None and call.args[0].star == ""):
+        return None
+    owner = call.func.value
+    if not (isinstance(owner, cst.Call) and isinstance(owner.func, cst.Name) and owner.func.value == "get_ipython" and not owner.args):
+        return None
+    argument = call.args[0].value
+    literal = argument.evaluated_value if isinstance(argument, cst.SimpleString) else None
+    return cst.Module(body=[]).code_for_node(argument), literal if isinstance(literal, str) else None
 
 
 def _imported_modules(stmt: cst.BaseSmallStatement) -> list[str]:
@@ -518,7 +570,9 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
         if m.assigned_to:
             target = ", ".join(m.assigned_to)
             outcome.items.append(
-                _stmt(f"{target} = subprocess.run({command!r}, shell=True, capture_output=True, text=True).stdout.splitlines()")
+                # IPython's `x = !cmd` captures stderr with stdout (getoutput runs it with
+                # stderr=STDOUT): `!ls missing` gives the error line, not an empty list.
+                _stmt(f"{target} = subprocess.run({command!r}, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.splitlines()")
             )
         else:
             outcome.items.append(_stmt(f"subprocess.run({command!r}, shell=True)"))
