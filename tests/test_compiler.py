@@ -151,7 +151,8 @@ def test_magics_become_explicit_code_or_review_items(tmp_path):
     out = tmp_path / "out"
     assert run_cli("migrate", str(path), "--out", str(out), "--allow-hidden-state") == 0
     steps = "".join((out / "nb" / "src" / "nb" / "steps.py").read_text().split())  # black may wrap lines
-    assert 'files=subprocess.run("ls",shell=True,capture_output=True,text=True).stdout.splitlines()' in steps
+    # stderr joins stdout, as IPython's getoutput does for `x = !cmd`
+    assert 'files=subprocess.run("ls",shell=True,stdout=subprocess.PIPE,stderr=subprocess.STDOUT,text=True).stdout.splitlines()' in steps
     assert 'subprocess.run("echohello",shell=True)' in steps
     assert 'withopen("notes.txt","w")as_handle:' in steps
     assert "x=len(files)" in steps
