@@ -76,18 +76,41 @@ def test_hid004_several_later_definitions_are_listed():
     assert messages(diags, "HID004") == ["`k` is defined only in cells 2, 3, 4 and 1 more, below this one"]
 
 
-def test_hid001_after_a_kernel_restart_reports_the_cells_of_the_old_session_once_each():
+def test_hid001_after_a_kernel_restart_reports_the_old_session_stretch_once():
     # Counts 5, 6, 1, 2: the longest never-decreasing run is cells 3 and 4 ([1], [2]); cells 1 and
-    # 2 are the ones out of it, each one finding listing the cells below it that ran before it.
-    # Cell 3 reads `a` and `b` from both (their order changes a value it read, so both count).
+    # 2 are out of it and ran one after the other ([5], [6]): one stretch, one finding at its first
+    # cell, the second and the cells below that ran before it related. Cell 3 reads `a` and `b`
+    # from both (their order changes a value it read).
     diags = audit(("a = 1", 5), ("b = a + 1", 6), ("c = a + b", 1), ("d = c + 1", 2))
-    assert found(diags, "HID001") == [("HID001", 1, 1), ("HID001", 2, 1)]
+    assert found(diags, "HID001") == [("HID001", 1, 1)]
     assert messages(diags, "HID001")[0] == (
-        "Cell 1 ran as [5], after cells 3 and 4 below it (run as [1], [2]): it was re-run late, "
-        "and the outputs below were not computed from it"
+        "Cells 1 and 2 ran as [5]–[6] in one stretch, after cells 3 and 4 below them (run as [1], [2]): "
+        "they were re-run late, and the outputs below were not computed from them"
     )
     first = [d for d in diags if d.code == "HID001"][0]
-    assert [(r.cell, r.line, r.execution_count) for r in first.related] == [(3, 1, 1), (4, 1, 2)]
+    assert [(r.cell, r.line, r.execution_count) for r in first.related] == [(2, 1, 6), (3, 1, 1), (4, 1, 2)]
+
+
+def test_hid001_repeated_counts_are_one_notebook_level_finding_with_the_cells_related():
+    # Counts [2] and [3] each appear twice (two sections, two kernel sessions, interleaved): one
+    # finding for the notebook, the four cells carrying them related; no cell compared across sessions.
+    diags = audit(("import math", 1), ("r = 2.0", 2), ("area = math.pi * r ** 2", 3), ("s = 3.0", 2),
+                  ("side = s * 4", 3), ("print(area, side)", 4))
+    hid = [d for d in diags if d.code == "HID001"]
+    assert [(d.location.cell, d.location.line) for d in hid] == [(None, None)]
+    assert hid[0].message == (
+        "The notebook was saved from at least 2 kernel sessions (counts [2], [3] each appear on more than one "
+        "cell, and one session never repeats a count): the saved outputs are not from one run"
+    )
+    assert [r.cell for r in hid[0].related] == [2, 3, 4, 5]
+
+
+def test_hid001_a_pasted_copy_or_neighbouring_ties_prove_no_second_session():
+    # A copy of a cell keeps its count and source; equal counts on neighbouring cells are ties.
+    pasted = audit(("import math", 1), ("r = 2.0", 2), ("print(r)", 3), ("r = 2.0", 2), ("print(math.pi * r)", 4))
+    assert not [d for d in pasted if d.code == "HID001" and d.location.cell is None]
+    ties = audit(("x = 1", 1), ("y = x + 1", 1), ("print(y)", 2))
+    assert found(ties, "HID001") == []
 
 
 def test_hid001_one_late_rerun_is_one_finding_with_the_stale_cells_related():
@@ -138,13 +161,14 @@ def test_hid002_names_the_first_executed_cell_below():
 
 def test_hid005_leaves_readers_from_an_older_session_to_hid001():
     # Counts 5 6 7 9 | 2 4: the readers below ran early, outputs kept from an older session.
-    # HID001 reports each of them with the cells above (cell 4, the redefinition, among them)
-    # related: one root cause, no HID005 on top (fair check, first_edition/3.5 cells 14/25/40).
+    # HID001 reports them (one stretch, [2] then [4]: one finding) with the cells above (cell 4,
+    # the redefinition, among them) related: one root cause, no HID005 on top (fair check,
+    # first_edition/3.5 cells 14/25/40).
     diags = audit(("p = 0", 5), ("q = p + 1", 6), ("r = q + 1", 7), ("lr = 0.1 * r", 9), ("a = lr", 2), ("md", "x"), ("b = lr * 2", 4))
     assert found(diags, "HID005") == []
     hid001 = [d for d in diags if d.code == "HID001"]
-    assert [d.location.cell for d in hid001] == [5, 7]
-    assert all(4 in {r.cell for r in d.related} for d in hid001)
+    assert [d.location.cell for d in hid001] == [5]
+    assert {4, 7} <= {r.cell for r in hid001[0].related}
 
 
 def test_hid005_message_names_the_readers_and_their_counts():
@@ -397,10 +421,14 @@ def test_kernel_sessions_find_a_section_run_again_after_a_restart():
     from nbrefactor.audit.rules.hidden_state import _kernel_sessions
 
     # One session never repeats a count: [1..4] twice is two sessions, the second block its own.
-    assert _kernel_sessions(_counted(1, 2, 3, 4, 1, 2, 3, 4)) == {5: 1, 6: 1, 7: 1, 8: 1}
+    assert _kernel_sessions(_counted(1, 2, 3, 4, 1, 2, 3, 4)) == {1: 0, 2: 0, 3: 0, 4: 0, 5: 1, 6: 1, 7: 1, 8: 1}
     # No repeated count: one session. Re-runs within one session (gaps, late cells) stay one.
     assert _kernel_sessions(_counted(1, 2, 9, 3, 4, 10)) == {}
     # The restarted section itself ran out of order ([10] [13] [14] [20] then [17]): the [17]
     # (repeated above, new to the section) belongs to it.
     sessions = _kernel_sessions(_counted(1, 10, 13, 14, 17, 20, 21, 10, 13, 14, 20, 17))
-    assert sessions == {8: 1, 9: 1, 10: 1, 11: 1, 12: 1}
+    assert sessions == {**{i: 0 for i in range(1, 8)}, **{i: 1 for i in range(8, 13)}}
+    # Two sections interleaved ([1 2 3] [2 3 4 5] [4 5]): each stretch joins the most recently used
+    # session whose counts it does not repeat, so the last goes back to the first session.
+    sessions = _kernel_sessions(_counted(1, 2, 3, 2, 3, 4, 5, 4, 5))
+    assert sessions == {1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 1, 7: 1, 8: 0, 9: 0}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+from collections import Counter
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
@@ -113,11 +114,21 @@ class OutOfOrderExecution(Rule):
         "plot re-run late, a section run in its own kernel session from its own `read_csv`). Writes "
         "are bindings, in-place changes, `del` and calls of methods not known to only read; cells with "
         "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept. "
-        "Counts of two kernel sessions are not an order between them: where the counts show a restart "
-        "(a block of at least three consecutive cells whose counts rise, starting below the cell before "
-        "it and repeating two or more counts of other cells), the value check compares a reader only "
-        "with writers of its own session (a section re-run after a restart from its own `read_csv` "
-        "changes no value the other cells read). "
+        "Counts of two kernel sessions are not an order between them. One session never gives two "
+        "cells the same count, so a count two cells carry (with different sources: a pasted copy "
+        "keeps its count; and not on neighbouring cells: ties as Colab saves them) proves the notebook was saved from several sessions: that is one "
+        "notebook-level finding (\"saved from at least N kernel sessions\", the cells carrying the "
+        "repeated counts related). The cells are then cut into stretches whose counts rise, each "
+        "joining the most recently used session none of whose counts it repeats; counts are compared, "
+        "and the value check reads writers, only within a session, and where a star import or `%run` "
+        "hides the values only the notebook-level finding is made. Cells out of order that ran one "
+        "after the other (consecutive counts, no other cell of the session run in between: a model "
+        "cell re-run late with its train, predict and evaluate cells) are one finding, at the first "
+        "of them whose order changed a value, the others related. A read that only shows a model's "
+        "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
+        "value check (training does not change it), and a stretch of cells that only show values "
+        "(bind, change and call nothing but read-only methods), swapped with others like it, is not "
+        "reported. "
         "Otherwise it reads only execution counts, so it applies to every kernel language."
     )
     why_bad = (
@@ -141,12 +152,12 @@ class OutOfOrderExecution(Rule):
         )),
         # An empty cell run late changes nothing.
         Example(cells=(code_cell("x = 1", 1), code_cell("", 9), code_cell("print(x)", 2))),
-        # A section run again after a kernel restart: its counts start over; two sessions are no order.
+        # A model re-built and trained late; the only cell run before that reads it draws its
+        # architecture, which training does not change.
         Example(cells=(
-            code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'a': [1]})", 2),
-            code_cell("n = len(df)", 3), code_cell("print(n, df)", 4), md("## After a restart"),
-            code_cell("import pandas as pd", 1), code_cell("raw = pd.DataFrame({'a': [2]})", 2),
-            code_cell("df = raw.copy()", 3), code_cell("print(df)", 4),
+            code_cell("from keras.models import Sequential\nfrom keras.layers import Dense", 1),
+            code_cell("net = Sequential([Dense(4, input_shape=(3,))])", 20), code_cell("net.summary()", 2),
+            code_cell("net.fit([[1, 2, 3]], [[0, 0, 0, 1]], verbose=0)", 21), code_cell("other = Sequential([Dense(2, input_shape=(3,))])", 3),
         )),
         # Nor does a cell that only shows a figure file or runs a shell command.
         Example(cells=(
@@ -187,36 +198,95 @@ class OutOfOrderExecution(Rule):
                 code_cell("z = y", 6),
                 code_cell("print(z)", 4),
             ),
-            expect=((2, 1), (5, 1)),
+            # Cells 2 and 5 ran as [5] and [6], one stretch re-run late: one finding.
+            expect=((2, 1),),
+        ),
+        # Two cells re-run late one after the other ([8], [9]) after the cells below read what
+        # they bind: one stretch, one finding (the second cell related).
+        Example(
+            cells=(
+                code_cell("import numpy as np", 1), code_cell("x = np.arange(4)", 8), code_cell("y = x * 2", 9),
+                code_cell("print(x.sum())", 3), code_cell("print(y)", 4), code_cell("w = y.mean()", 5),
+            ),
+            expect=((2, 1),),
+        ),
+        # A section run again after a kernel restart: its counts start over. Counts of two
+        # sessions are no order, so no cell is out of order; the notebook is reported once.
+        Example(
+            cells=(
+                code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'a': [1]})", 2),
+                code_cell("n = len(df)", 3), code_cell("print(n, df)", 4), md("## After a restart"),
+                code_cell("import pandas as pd", 1), code_cell("raw = pd.DataFrame({'a': [2]})", 2),
+                code_cell("df = raw.copy()", 3), code_cell("print(df)", 4),
+            ),
+            expect=((None, None),),
+        ),
+        # Two sections run in two sessions, interleaved: one notebook-level finding, not one per
+        # cell whose count disagrees with the other session's.
+        Example(
+            cells=(
+                code_cell("import pandas as pd", 1), md("## Store A"), code_cell("sales = pd.Series([3, 1, 2])", 2),
+                code_cell("total = sales.sum()", 3), md("## Store B"), code_cell("sales = pd.Series([5, 4])", 2),
+                code_cell("total = int(sales.sum())", 3), md("## Store A: share"), code_cell("share = sales / total", 4),
+                md("## Store B: share"), code_cell("share = (sales / total).round(2)", 4),
+            ),
+            expect=((None, None),),
         ),
         Example(cells=(code_cell("x <- 1", 2), code_cell("print(x)", 1)), expect=((1, 1),), kernel="ir", language="R"),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        notebook = ctx.facts.notebook
+        sessions = _sessions(ctx)
+        if sessions:
+            yield _sessions_hit(_executed(ctx))
+            if notebook.is_python and name_flow(ctx).may_inject:
+                # Which cells shared a session is a guess from the counts; a cell's own finding
+                # needs a value read across a reorder inside one, which a star import or `%run`
+                # hides: the notebook-level finding stands for them all.
+                return
+        # Each cell out of order (within its kernel session), with the cells it disagrees with.
+        candidates: list[tuple[list[Cell], Cell, bool, list[Cell]]] = []
         for executed, position in _out_of_order(ctx):
             cell = executed[position]
             count = cell.execution_count
             assert count is not None
             above = [c for c in executed[:position] if c.execution_count is not None and c.execution_count > count]
             below = [c for c in executed[position + 1:] if c.execution_count is not None and c.execution_count < count]
-            if below and not above:
-                others = below
-                counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
-                message = (
-                    f"Cell {cell.index} ran as [{count}], after {_cell_list([c.index for c in others])} below it "
-                    f"(run as {counts}): it was re-run late, and the outputs below were not computed from it"
-                )
-            else:
-                others = above
-                counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
-                message = (
-                    f"Cell {cell.index} ran as [{count}], before {_cell_list([c.index for c in others])} above it "
-                    f"(run as {counts}): the saved outputs are not from a top-to-bottom run"
-                )
+            late = bool(below and not above)
+            others = below if late else above
             if _swapped_with_imports_only(ctx, cell, others):
                 continue
-            if ctx.facts.notebook.is_python and cell.index not in _order_sensitive_cells(ctx):
+            candidates.append((executed, cell, late, others))
+        sensitive = _order_sensitive_cells(ctx) if notebook.is_python else None
+        display = {ca.cell.index: ca for ca in ctx.cells}
+        for block in _late_blocks(candidates):
+            reported = [entry for entry in block if sensitive is None or entry[1].index in sensitive]
+            if not reported:
                 continue
+            cell, late = reported[0][1], reported[0][2]
+            members = [entry[1] for entry in block]
+            inside = {c.index for c in members}
+            others = sorted({c.index: c for entry in block for c in entry[3] if c.index not in inside}.values(), key=lambda c: c.index)
+            if notebook.is_python and all(c.index in display and _display_only(display[c.index]) for c in (*members, *others)):
+                continue  # only cells that show values, swapped: none changed what another read
+            counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
+            if len(members) == 1:
+                who, ran, pronoun = f"Cell {cell.index}", f"[{cell.execution_count}]", "it"
+            else:
+                who = _cell_list([c.index for c in members]).capitalize()
+                ran, pronoun = f"[{members[0].execution_count}]–[{members[-1].execution_count}] in one stretch", "them"
+            if late:
+                message = (
+                    f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
+                    f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late, and the outputs "
+                    f"below were not computed from {pronoun}"
+                )
+            else:
+                message = (
+                    f"{who} ran as {ran}, before {_cell_list([c.index for c in others])} above {pronoun} "
+                    f"(run as {counts}): the saved outputs are not from a top-to-bottom run"
+                )
             yield Hit(
                 cell,
                 1,
@@ -224,8 +294,50 @@ class OutOfOrderExecution(Rule):
                 message,
                 fix=_RESTART_FIX,
                 key=f"order\x1f{cell.source.strip()}",
-                related=tuple((c, 1, None) for c in others),
+                related=tuple((c, 1, None) for c in [*(m for m in members if m is not cell), *others]),
             )
+
+
+def _late_blocks(
+    candidates: list[tuple[list[Cell], Cell, bool, list[Cell]]],
+) -> list[list[tuple[list[Cell], Cell, bool, list[Cell]]]]:
+    """The cells out of order grouped by run: consecutive ones (notebook order) of one kernel
+    session, out of order the same way, whose counts follow each other with no other cell of the
+    session run in between (a model cell re-run late with its train, predict and evaluate cells as
+    [68]–[71]). One re-run of a stretch of cells is one root cause and one finding."""
+    blocks: list[list[tuple[list[Cell], Cell, bool, list[Cell]]]] = []
+    for entry in candidates:
+        executed, cell, late, _ = entry
+        if blocks:
+            previous_executed, previous, previous_late, _ = blocks[-1][-1]
+            low, high = previous.execution_count or 0, cell.execution_count or 0
+            if (
+                previous_executed is executed and previous_late == late and high > low
+                and not any(c.execution_count is not None and low < c.execution_count < high for c in executed)
+            ):
+                blocks[-1].append(entry)
+                continue
+        blocks.append([entry])
+    return blocks
+
+
+def _sessions_hit(cells: Sequence[Cell]) -> Hit:
+    """The notebook-level finding for a notebook saved from several kernel sessions: the cells
+    carrying a count another cell also carries are its related locations."""
+    repeated = _repeated_counts(cells)
+    shown = ", ".join(f"[{n}]" for n in repeated[:4]) + (", …" if len(repeated) > 4 else "")
+    carriers = [c for c in cells if c.cell_type == "code" and c.execution_count in set(repeated)]
+    return Hit(
+        None,
+        None,
+        None,
+        f"The notebook was saved from at least {kernel_session_count(cells)} kernel sessions (count"
+        f"{'s' if len(repeated) > 1 else ''} {shown} {'each appear' if len(repeated) > 1 else 'appears'} on more than one "
+        f"cell, and one session never repeats a count): the saved outputs are not from one run",
+        fix=_RESTART_FIX,
+        key="sessions",
+        related=tuple((c, 1, None) for c in carriers),
+    )
 
 
 _IMPORT_CELL_MAGICS = frozenset({"matplotlib", "config"})
@@ -377,6 +489,7 @@ _READ_ONLY_METHODS = frozenset(
      "isna", "notnull", "notna", "any", "all", "to_numpy", "as_matrix", "tolist", "reset_index", "rename", "drop",
      "merge", "join", "apply", "map", "astype", "query", "sort_values", "sort_index", "pivot", "pivot_table",
      "sample", "dropna", "fillna", "replace", "round", "items", "keys", "values", "get", "predict",
+     "inverse_transform", "predict_classes", "predict_log_proba",
      "predict_proba", "score", "transform", "evaluate", "summary", "cpu", "numpy", "item", "size", "reshape",
      "squeeze", "unsqueeze", "view", "type", "format", "split", "strip", "lower", "upper", "startswith",
      "endswith", "encode", "decode", "most_common", "nlargest", "nsmallest", "cumsum", "diff", "shift",
@@ -441,7 +554,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
             function_reads.setdefault(fn.name, set()).update(r.name for r in f.deferred_reads)
     for entries in writes.values():
         entries.sort(key=lambda w: (w[0], w[1]))
-    session = _kernel_sessions([ca.cell for ca in cells])
+    session = _sessions(ctx)
     for ca in cells:
         count = ca.cell.execution_count
         if count is None:
@@ -449,6 +562,9 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
         names = {r.name for r in ca.facts.reads}
         for name in list(names):
             names |= function_reads.get(name, set())
+        # A model only drawn or summarised (`SVG(model_to_dot(m))`, `m.summary()`) shows its
+        # architecture, which training does not change: which run of its cells came first is no read.
+        names -= _architecture_only_reads(ca)
         for name in names:
             entries = writes.get(name)
             if not entries:
@@ -468,54 +584,127 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
     return frozenset(sensitive)
 
 
+def _repeated_counts(cells: Sequence[Cell]) -> list[int]:
+    """The execution counts two or more code cells of the notebook carry, with different sources
+    (one kernel session never gives two runs the same count, so each proves another session; a
+    pasted copy of a cell keeps its count and source, and proves nothing; nor do equal counts on
+    neighbouring cells, ties as some front ends save them)."""
+    ran = [c for c in cells if c.cell_type == "code" and c.execution_count]
+    # Equal counts on neighbouring cells are ties as some front ends save them (Colab), no session.
+    ties = {a.execution_count for a, b in zip(ran, ran[1:]) if a.execution_count == b.execution_count}
+    sources: dict[int, set[str]] = {}
+    for c in ran:
+        if c.execution_count not in ties:
+            sources.setdefault(c.execution_count, set()).add(c.source.strip())
+    return sorted(n for n, texts in sources.items() if len(texts) > 1)
+
+
+# Calls that show a model's architecture (layers and shapes), not its trained weights.
+_ARCHITECTURE_VIEWS = frozenset({"model_to_dot", "plot_model"})
+_ARCHITECTURE_METHODS = frozenset({"summary", "count_params"})
+
+
+def _architecture_only_reads(ca: CellAnalysis) -> set[str]:
+    """The module-level names a cell reads only to show a model's architecture: the first argument
+    of `model_to_dot(…)`/`plot_model(…)`, or the receiver of `.summary()`/`.count_params()`."""
+    if ca.facts.syntax_error is not None or not ca.masked.is_python:
+        return set()
+    if "model_to_dot" not in ca.masked.python and "plot_model" not in ca.masked.python and "summary" not in ca.masked.python and "count_params" not in ca.masked.python:
+        return set()
+    try:
+        tree = python_tree(ca.masked.python)
+    except (SyntaxError, ValueError, RecursionError):
+        return set()
+    shown: set[str] = set()
+    other: set[str] = set()
+    viewed: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name in _ARCHITECTURE_VIEWS and node.args and isinstance(node.args[0], ast.Name):
+            viewed.add(id(node.args[0]))
+        elif isinstance(func, ast.Attribute) and func.attr in _ARCHITECTURE_METHODS and isinstance(func.value, ast.Name):
+            viewed.add(id(func.value))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            (shown if id(node) in viewed else other).add(node.id)
+    return shown - other
+
+
+def _sessions(ctx: RuleContext) -> dict[int, int]:
+    """`_kernel_sessions` of the cells whose order can matter (`_executed`): a blank or order-free
+    cell (a shell line converting the notebook) repeating a count proves nothing that matters."""
+    return ctx.shared("hid001.sessions", lambda: _kernel_sessions(_executed(ctx)))
+
+
 def _kernel_sessions(cells: Sequence[Cell]) -> dict[int, int]:
-    """Cell index → kernel session, where the saved counts show a restart: a block of at least
-    three consecutive code cells whose counts rise strictly, starting below the count of the code
-    cell before it, that reuses two or more counts other cells of the notebook also carry (one
-    session never gives two cells the same count). Such a block ran in a kernel of its own (a
-    section run again after a restart, from its own `read_csv`): its counts are not comparable with
-    the others'. Everything else is session 0. Without repeated counts there is one session."""
+    """Cell index → kernel session, where the saved counts show several: two cells carrying the
+    same count (`_repeated_counts`) ran in different sessions, so counts of two sessions are no
+    order between them. The code cells with a count are cut into blocks of consecutive cells whose
+    counts rise (one stretch run top to bottom); each block joins the most recently used session
+    none of whose counts it repeats, or starts a new one (a section run in a fresh kernel, its
+    counts from 1 again, next to the cells of the session it interrupted). Without repeated counts
+    every block fits the first session: one session, session 0 for every cell."""
     ran = [(c.index, c.execution_count) for c in cells if c.cell_type == "code" and c.execution_count]
-    counts = [c for _, c in ran]
-    repeated = {c for c in counts if counts.count(c) > 1}
     session: dict[int, int] = {}
-    if len(repeated) < 2:
+    if not _repeated_counts(cells):
         return session
-    start, number = 0, 0
-    while start < len(ran):
-        end = start + 1
-        while end < len(ran) and ran[end][1] > ran[end - 1][1]:
-            end += 1
-        block = ran[start:end]
-        inside = {c for _, c in block}
-        reused = {c for c in inside if c in repeated and counts.count(c) > [c2 for _, c2 in block].count(c)}
-        if len(block) >= 3 and start > 0 and block[0][1] < ran[start - 1][1] and len(reused) >= 2:
-            # The restarted section may itself have run out of order (`[10] [13] [14] [20] [17]`):
-            # the cells right after it whose counts are above its first, new to it and repeated
-            # elsewhere belong to it too.
-            while end < len(ran) and ran[end][1] > block[0][1] and ran[end][1] not in inside and ran[end][1] in repeated:
-                inside.add(ran[end][1])
-                end += 1
-            number += 1
-            session.update((index, number) for index, _ in ran[start:end])
-        start = end
+    blocks: list[list[tuple[int, int]]] = []
+    for index, count in ran:
+        if blocks and count > blocks[-1][-1][1]:
+            blocks[-1].append((index, count))
+        else:
+            blocks.append([(index, count)])
+    taken: list[set[int]] = []  # counts of each session
+    recent: list[int] = []  # session numbers, least recently used first
+    for block in blocks:
+        counts = {count for _, count in block}
+        number = next((s for s in reversed(recent) if taken[s].isdisjoint(counts)), None)
+        if number is None:
+            number = len(taken)
+            taken.append(set())
+        else:
+            recent.remove(number)
+        recent.append(number)
+        taken[number] |= counts
+        session.update((index, number) for index, _ in block)
     return session
+
+
+def kernel_session_count(cells: Sequence[Cell]) -> int:
+    """How many kernel sessions the saved counts prove at least: the most cells sharing one count."""
+    counted = Counter(c.execution_count for c in cells if c.cell_type == "code" and c.execution_count)
+    return max((counted[n] for n in _repeated_counts(cells)), default=1)
 
 
 def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
     """Indices of the cells HID001 reports (ran out of order): HID005 and HID008 leave a re-run
-    HID001 already reports at the same cell to it, one finding per root cause."""
-    return frozenset(executed[position].index for executed, position in _out_of_order(ctx))
+    HID001 already reports at the same cell to it, one finding per root cause. In a notebook saved
+    from several kernel sessions that includes every cell whose count disagrees with the cells
+    around it across sessions: HID001's notebook-level finding stands for those."""
+    found = {executed[position].index for executed, position in _out_of_order(ctx)}
+    if _sessions(ctx):
+        executed = _executed(ctx)
+        kept = _longest_ordered_run(executed)
+        found |= {c.index for position, c in enumerate(executed) if position not in kept}
+    return frozenset(found)
 
 
 def _out_of_order(ctx: RuleContext) -> list[tuple[list[Cell], int]]:
-    """(the executed cells, position) of each cell out of order. (Where the counts show a kernel
-    restart, `_kernel_sessions`, the cells are still out of order: the saved outputs are not from
-    a top-to-bottom run whichever session they came from; which values that changes is decided per
-    session, in `_order_sensitive_cells`.)"""
+    """(the executed cells of its kernel session, position) of each cell out of order within its
+    session. Where the counts show several sessions (`_kernel_sessions`), counts are compared only
+    within one session: across two sessions they are no order (HID001 reports the several sessions
+    once, for the notebook)."""
     executed = _executed(ctx)
-    kept = _longest_ordered_run(executed)
-    return [(executed, position) for position in range(len(executed)) if position not in kept]
+    session = _sessions(ctx)
+    out: list[tuple[list[Cell], int]] = []
+    for number in sorted({session.get(c.index, 0) for c in executed}):
+        mine = [c for c in executed if session.get(c.index, 0) == number]
+        kept = _longest_ordered_run(mine)
+        out.extend((mine, position) for position in range(len(mine)) if position not in kept)
+    return sorted(out, key=lambda pair: pair[0][pair[1]].index)
 
 
 def _longest_ordered_run(cells: list[Cell]) -> set[int]:
