@@ -1507,7 +1507,10 @@ class SavedTraceback(Rule):
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`… — or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
-        "will error)`, `# can't convert it`). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "will error)`, `# can't convert it`), or a short cell whose failing call the next code cell "
+        "(past markdown only) makes again, fixed: the same callee on the same first argument with a "
+        "keyword added (`pd.to_numeric(df.TotalCharges)`, then `pd.to_numeric(df.TotalCharges, "
+        "errors='coerce')`) or with that argument cast (`.astype(…)`, `int(…)`). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) reads what it left "
         "half-done — a name it binds or changes, or an object whose methods it calls "
@@ -1552,6 +1555,19 @@ class SavedTraceback(Rule):
                     4,
                     outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "mat1 and mat2 shapes cannot be multiplied", "traceback": []},),
                 ),
+            )
+        ),
+        # A tutorial shows the error, then makes the same call again, fixed (a keyword added).
+        Example(
+            cells=(
+                code_cell("import pandas as pd\ncharges = pd.Series(['29.85', ' ', '108.15'])", 1),
+                code_cell(
+                    "pd.to_numeric(charges)",
+                    2,
+                    outputs=({"output_type": "error", "ename": "ValueError", "evalue": 'Unable to parse string " " at position 1', "traceback": []},),
+                ),
+                md("Some values are blank strings. Which rows?"),
+                code_cell("pd.to_numeric(charges, errors='coerce').isnull()", 3),
             )
         ),
         # A long training loop stopped by hand; nothing run after it reads the model.
@@ -1734,6 +1750,8 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
         return False
     if len(code_lines) == 1 and re.match(r"\s*raise\b", code_lines[0]):
         return True
+    if _retried_with_fix(cell, cells):
+        return True
     position = cell.index - 1  # cells are numbered from 1 over all cells
     nearby: list[Cell] = []
     if position + 1 < len(cells) and cells[position + 1].cell_type == "markdown":
@@ -1744,6 +1762,53 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
             break
     names = re.compile(rf"\b{re.escape(exception)}\b") if re.fullmatch(r"[A-Za-z_][\w.]*", exception) else None
     return any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) for m in nearby)
+
+
+# Casts a tutorial wraps the failing argument in when it tries again (`pd.to_numeric(x.astype(str))`).
+_CAST_CALLS = frozenset({"int", "float", "str", "bool", "astype", "to_numeric", "asarray", "array", "list", "tuple"})
+
+
+def _call_shapes(source: str) -> list[tuple[str, str, frozenset[str], Optional[ast.expr]]]:
+    """(callee as written, first argument as written, keyword names, first argument) of each call
+    in `source`; [] when it does not parse as Python (magics, shell lines)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    shapes = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            first = node.args[0]
+            shapes.append((ast.unparse(node.func), ast.unparse(first), frozenset(k.arg or "**" for k in node.keywords), first))
+    return shapes
+
+
+def _retried_with_fix(cell: Cell, cells: Sequence[Cell]) -> bool:
+    """The next code cell (past markdown only) makes the failing call again, fixed: the same callee
+    on the same first argument with a keyword added (`pd.to_numeric(df.TotalCharges,
+    errors='coerce')` after `pd.to_numeric(df.TotalCharges)` raised), or with that argument cast
+    (`np.sum(arr.astype(int))`). A tutorial showing the error, then its fix."""
+    failing = _call_shapes(cell.source)
+    if not failing:
+        return False
+    following = next((c for c in cells[cell.index:] if c.cell_type == "code"), None)
+    if following is None or any(c.cell_type not in ("code", "markdown") for c in cells[cell.index:following.index - 1]):
+        return False
+    for callee, argument, keywords, _ in _call_shapes(following.source):
+        for failed_callee, failed_argument, failed_keywords, _ in failing:
+            if callee != failed_callee:
+                continue
+            if argument == failed_argument and keywords > failed_keywords:
+                return True
+            try:
+                cast = ast.parse(argument, mode="eval").body
+            except SyntaxError:
+                continue
+            if isinstance(cast, ast.Call) and failed_argument in {ast.unparse(a) for a in (*cast.args, getattr(cast.func, "value", None)) if a is not None}:
+                name = cast.func.attr if isinstance(cast.func, ast.Attribute) else cast.func.id if isinstance(cast.func, ast.Name) else ""
+                if name in _CAST_CALLS:
+                    return True
+    return False
 
 
 # --- HID008 -------------------------------------------------------------------------------------
