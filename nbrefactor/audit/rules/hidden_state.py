@@ -21,6 +21,7 @@ from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
+from nbrefactor.audit.rules.structure import python2_builtin_reads
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
 # the same facts, so one entry is enough (and holds no notebook longer than the next audit).
@@ -992,7 +993,8 @@ class UndefinedName(Rule):
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
-        "`exec(...)` or a cell that does not parse: those may define names nobody can list. Reads in "
+        "`exec(...)` or a cell that does not parse: those may define names nobody can list. Nor are "
+        "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
         "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called). A "
@@ -1012,6 +1014,8 @@ class UndefinedName(Rule):
     use_instead = "import pandas as pd\n\ndf = pd.read_csv('train.csv')\nprint(df.shape)"
     passing = (
         Example(cells=("display(In[0], Out, _)\nip = get_ipython()\nprint(_1)",)),
+        # `xrange` is a builtin of this notebook's Python 2 kernel: STR004 lists it, no error here.
+        Example(cells=("from __future__ import print_function", "for i in xrange(3):\n    print(i)"), kernel="python2"),
         Example(cells=("files = !ls data/", "print(len(files))")),
         Example(cells=("system = 'linux'", "print(system.upper())")),
         Example(cells=("%%time\nresult = sum(range(10))", "print(result)")),
@@ -1057,10 +1061,13 @@ class UndefinedName(Rule):
         defined = sorted({d.name for d in flow.definitions})
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
         dead = _shadowed_function_lines(ctx)
+        # A Python 2 notebook's builtins (`xrange`) are STR004's related locations, not errors here.
+        python2 = {name for _, name, _, _ in python2_builtin_reads(ctx.facts)}
         firsts = list(_first_per_cell([
             r for r in flow.reads
             if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches
             and not (r.deferred and r.line in dead.get(r.cell, ()))
+            and not (r.flow is Flow.UNDEFINED and r.name in python2)
         ]))
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):

@@ -45,6 +45,41 @@ def python2_cells(facts: NotebookFacts) -> tuple[CellAnalysis, ...]:
     return ()
 
 
+# Builtins of Python 2 that Python 3 removed, with what replaces each.
+PYTHON2_BUILTINS = {
+    "xrange": "range", "raw_input": "input", "unicode": "str", "basestring": "str", "long": "int",
+    "unichr": "chr", "reduce": "functools.reduce", "file": "open", "execfile": "exec(open(path).read())",
+    "cmp": "(a > b) - (a < b)", "apply": "f(*args)", "intern": "sys.intern", "reload": "importlib.reload",
+}
+
+
+def is_python2(facts: NotebookFacts) -> bool:
+    """The notebook is Python 2 (STR004's test): its kernel metadata says so, or two or more
+    cells use Python 2 syntax."""
+    return python2_kernel(facts) is not None or bool(python2_cells(facts))
+
+
+def python2_builtin_reads(facts: NotebookFacts) -> list[tuple[CellAnalysis, str, int, Optional[int]]]:
+    """In a Python 2 notebook, the first read per cell and name of a Python 2 builtin no cell
+    defines (`xrange`, `unicode`, `raw_input`…), as (cell, name, line, column): builtins of the
+    notebook's own kernel, undefined only once it is ported, which STR004 asks for (HID003 leaves
+    them to it)."""
+    if not is_python2(facts):
+        return []
+    bound: set[str] = set()
+    for ca in facts.cells:
+        f = ca.facts
+        bound |= {d.name for d in (*f.defined, *f.functions, *f.classes)} | {i.bound for i in f.imports}
+    found = []
+    for ca in facts.cells:
+        seen: set[str] = set()
+        for r in sorted((*ca.facts.reads, *ca.facts.deferred_reads), key=lambda r: (r.line, r.column or 0)):
+            if r.name in PYTHON2_BUILTINS and r.name not in bound and r.name not in seen:
+                seen.add(r.name)
+                found.append((ca, r.name, r.line, r.column))
+    return found
+
+
 def python2_kernel(facts: NotebookFacts) -> Optional[str]:
     """What the metadata says when it says Python 2 (`python2` kernel, `2.7.18`), else None."""
     nb = facts.notebook
@@ -306,7 +341,12 @@ class Python2Notebook(Rule):
         "language version `2.x`) or when two or more code cells fail to parse because of Python 2 syntax: "
         "`print x`, `exec \"code\"`, `except E, e:`, `raise E, \"msg\"`, backquotes, `<>`, `0777`, "
         "`ur\"\"`, parenthesised parameters. The cells with Python 2 syntax are listed in the "
-        "message and as related locations; STR001 does not report them again."
+        "message and as related locations; STR001 does not report them again. So are the reads of "
+        "Python 2 builtins no cell defines (`xrange`, `unicode`, `raw_input`, `basestring`, `long`, "
+        "`reduce`, `file`, `unichr`, `execfile`…): builtins of the notebook's own kernel, undefined "
+        "only once it is ported, so HID003 does not report them. When only the kernel metadata is "
+        "Python 2 and the code parses as Python 3 without those builtins, the message says so: the "
+        "action is a re-run on Python 3, not a port."
     )
     why_bad = (
         "Python 2 code does not run on the Python 3 kernel a pipeline uses, and where it parses it "
@@ -325,6 +365,9 @@ class Python2Notebook(Rule):
         Example(cells=("import numpy as np", "print 'mean', np.mean([1, 2])", md("## more"), "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    print(e)"),
                 expect=((None, None),)),
         Example(cells=("x = 1 / 2",), kernel="python2", expect=((None, None),)),
+        # Python 2 builtins in a Python 2 kernel's notebook: related locations here, not HID003 errors.
+        Example(cells=("from __future__ import print_function", "for i in xrange(3):\n    print(i)"), kernel="python2",
+                expect=((None, None),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -332,6 +375,7 @@ class Python2Notebook(Rule):
         kernel = python2_kernel(ctx.facts)
         if not cells and kernel is None:
             return
+        builtins = python2_builtin_reads(ctx.facts)
         reasons = []
         if kernel is not None:
             reasons.append(kernel)
@@ -342,12 +386,33 @@ class Python2Notebook(Rule):
             else:
                 shown = " and ".join([", ".join(str(i) for i in indexes[:-1]), str(indexes[-1])]) if len(indexes) > 1 else str(indexes[0])
             reasons.append(f"Python 2 syntax in cell{'s' if len(indexes) > 1 else ''} {shown}")
+        used = list(dict.fromkeys(name for _, name, _, _ in builtins))
+        if builtins:
+            where = sorted({ca.cell.index for ca, _, _, _ in builtins})
+            reasons.append(
+                f"Python 2 builtin{'s' if len(used) > 1 else ''} {', '.join(f'`{n}`' for n in used)} in "
+                f"cell{'s' if len(where) > 1 else ''} {_cells(where)}"
+            )
+        fix = "Convert it with 2to3 (or by hand: print(), except E as e), switch the kernel to Python 3, re-run and save."
+        if used:
+            fix = ("Convert it with 2to3 (or by hand: " + ", ".join(f"{n} → {PYTHON2_BUILTINS[n]}" for n in used)
+                   + "), switch the kernel to Python 3, re-run and save.")
+        if cells or builtins:
+            message = f"The notebook is Python 2 ({'; '.join(reasons)}): port it to Python 3 before migrating"
+        else:
+            # Only the kernel is Python 2: the code already parses as Python 3 (often with
+            # `from __future__ import print_function, division`). No port, a re-run.
+            message = (f"The notebook's kernel is Python 2 ({kernel}), but its code parses as Python 3: "
+                       "re-run it on Python 3 before migrating (the saved outputs are Python 2's)")
+            fix = ("Switch the kernel to Python 3, re-run all cells and save; check the outputs (`/` between integers "
+                   "divides exactly in Python 3 unless the notebook imports `from __future__ import division`).")
         yield Hit(
             None, None, None,
-            f"The notebook is Python 2 ({'; '.join(reasons)}): port it to Python 3 before migrating",
-            fix="Convert it with 2to3 (or by hand: print(), except E as e), switch the kernel to Python 3, re-run and save.",
+            message,
+            fix=fix,
             key="python2",
             related=tuple(
-                (ca.cell, ca.facts.syntax_error.line if ca.facts.syntax_error else 1, None) for ca in cells
+                [(ca.cell, ca.facts.syntax_error.line if ca.facts.syntax_error else 1, None) for ca in cells]
+                + [(ca.cell, line, column) for ca, _, line, column in builtins]
             ),
         )

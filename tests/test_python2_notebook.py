@@ -1,0 +1,44 @@
+"""STR004 on a notebook whose kernel is Python 2 (fair check 5): Python 2 builtins are its related
+locations instead of HID003 errors, and a notebook whose code already parses as Python 3 is told to
+re-run, not to port."""
+
+from __future__ import annotations
+
+from nbrefactor.audit.rule_examples import run_example
+from nbrefactor.audit.rules import Example
+from nbrefactor.audit.rules.hidden_state import UndefinedName
+from nbrefactor.audit.rules.structure import Python2Notebook
+
+
+def test_python2_builtins_are_related_locations_of_str004_not_hid003(tmp_path):
+    example = Example(
+        cells=(
+            "from __future__ import print_function",
+            "words = ['a', 'b']\nfor i in xrange(2):\n    print(unicode(words[i]))",
+            "total = 0\nfor j in xrange(3):\n    total += j",
+        ),
+        kernel="python2",
+    )
+    (str004,) = run_example(Python2Notebook, example, tmp_path / "str004")
+    assert str004.message == (
+        "The notebook is Python 2 (kernel python2; Python 2 builtins `xrange`, `unicode` in cells 2 and 3): "
+        "port it to Python 3 before migrating"
+    )
+    assert [(r.cell, r.line) for r in str004.related] == [(2, 2), (2, 3), (3, 2)]
+    assert "xrange → range" in str004.fix and "unicode → str" in str004.fix
+    assert run_example(UndefinedName, example, tmp_path / "hid003") == []
+
+
+def test_a_python2_builtin_in_a_python3_notebook_is_still_hid003(tmp_path):
+    example = Example(cells=("for i in xrange(3):\n    print(i)",))
+    assert [(d.code, d.location.cell, d.location.line) for d in run_example(UndefinedName, example, tmp_path)] == [("HID003", 1, 1)]
+
+
+def test_python2_kernel_whose_code_parses_as_python3_is_told_to_rerun(tmp_path):
+    example = Example(cells=("from __future__ import division, print_function", "print(7 / 2)"), kernel="python2")
+    (str004,) = run_example(Python2Notebook, example, tmp_path)
+    assert str004.message == (
+        "The notebook's kernel is Python 2 (kernel python2), but its code parses as Python 3: "
+        "re-run it on Python 3 before migrating (the saved outputs are Python 2's)"
+    )
+    assert str004.fix.startswith("Switch the kernel to Python 3, re-run all cells and save")
