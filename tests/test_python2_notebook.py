@@ -21,7 +21,7 @@ def test_python2_builtins_are_related_locations_of_str004_not_hid003(tmp_path):
     )
     (str004,) = run_example(Python2Notebook, example, tmp_path / "str004")
     assert str004.message == (
-        "The notebook is Python 2 (kernel python2; Python 2 builtins `xrange`, `unicode` in cells 2 and 3): "
+        "The notebook is Python 2 (kernel python2; Python 2 only names `xrange`, `unicode` in cells 2 and 3): "
         "port it to Python 3 before migrating"
     )
     assert [(r.cell, r.line) for r in str004.related] == [(2, 2), (2, 3), (3, 2)]
@@ -42,3 +42,14 @@ def test_python2_kernel_whose_code_parses_as_python3_is_told_to_rerun(tmp_path):
         "re-run it on Python 3 before migrating (the saved outputs are Python 2's)"
     )
     assert str004.fix.startswith("Switch the kernel to Python 3, re-run all cells and save")
+
+
+def test_python2_only_modules_and_dict_methods_make_it_a_port(tmp_path):
+    example = Example(cells=("import cPickle", "d = {'a': 1}\nfor k, v in d.iteritems():\n    print(k, v)"), kernel="python2")
+    (str004,) = run_example(Python2Notebook, example, tmp_path)
+    assert str004.message == (
+        "The notebook is Python 2 (kernel python2; Python 2 only names `cPickle`, `.iteritems()` in cells 1 and 2): "
+        "port it to Python 3 before migrating"
+    )
+    assert [(r.cell, r.line) for r in str004.related] == [(1, 1), (2, 2)]
+    assert "cPickle → pickle" in str004.fix and ".iteritems() → .items()" in str004.fix

@@ -80,6 +80,33 @@ def python2_builtin_reads(facts: NotebookFacts) -> list[tuple[CellAnalysis, str,
     return found
 
 
+# Modules only Python 2 has (renamed or merged in Python 3), and dict methods Python 3 removed:
+# code using them parses as Python 3 but fails there.
+PYTHON2_MODULES = {
+    "urllib2": "urllib.request", "cPickle": "pickle", "StringIO": "io", "cStringIO": "io", "ConfigParser": "configparser",
+    "Queue": "queue", "Tkinter": "tkinter", "__builtin__": "builtins", "urlparse": "urllib.parse", "HTMLParser": "html.parser",
+    "httplib": "http.client", "commands": "subprocess",
+}
+PYTHON2_METHODS = {"iteritems": "items", "itervalues": "values", "iterkeys": "keys", "has_key": "in"}
+
+
+def python2_only_uses(facts: NotebookFacts) -> list[tuple[CellAnalysis, str, int, Optional[int]]]:
+    """In a Python 2 notebook, imports of modules only Python 2 has (`urllib2`, `cPickle`) and
+    calls of dict methods Python 3 removed (`.iteritems()`, `.has_key()`), as (cell, what, line,
+    column): code that parses as Python 3 but fails there."""
+    if not is_python2(facts):
+        return []
+    found = []
+    for ca in facts.cells:
+        for i in ca.facts.imports:
+            if i.level == 0 and i.top_level in PYTHON2_MODULES:
+                found.append((ca, i.top_level, i.line, i.column))
+        for c in ca.facts.calls:
+            if c.receiver and c.method in PYTHON2_METHODS:
+                found.append((ca, f".{c.method}()", c.line, c.column))
+    return found
+
+
 def python2_kernel(facts: NotebookFacts) -> Optional[str]:
     """What the metadata says when it says Python 2 (`python2` kernel, `2.7.18`), else None."""
     nb = facts.notebook
@@ -344,8 +371,10 @@ class Python2Notebook(Rule):
         "message and as related locations; STR001 does not report them again. So are the reads of "
         "Python 2 builtins no cell defines (`xrange`, `unicode`, `raw_input`, `basestring`, `long`, "
         "`reduce`, `file`, `unichr`, `execfile`…): builtins of the notebook's own kernel, undefined "
-        "only once it is ported, so HID003 does not report them. When only the kernel metadata is "
-        "Python 2 and the code parses as Python 3 without those builtins, the message says so: the "
+        "only once it is ported, so HID003 does not report them; and so are imports of modules only "
+        "Python 2 has (`urllib2`, `cPickle`, `StringIO`…) and calls of `.iteritems()`, `.has_key()`…. "
+        "When only the kernel metadata is Python 2 and every cell parses as Python 3 without any of "
+        "those, the message says so: the "
         "action is a re-run on Python 3, not a port."
     )
     why_bad = (
@@ -375,7 +404,8 @@ class Python2Notebook(Rule):
         kernel = python2_kernel(ctx.facts)
         if not cells and kernel is None:
             return
-        builtins = python2_builtin_reads(ctx.facts)
+        builtins = python2_builtin_reads(ctx.facts) + python2_only_uses(ctx.facts)
+        builtins.sort(key=lambda found: (found[0].cell.index, found[2], found[3] or 0))
         reasons = []
         if kernel is not None:
             reasons.append(kernel)
@@ -390,17 +420,18 @@ class Python2Notebook(Rule):
         if builtins:
             where = sorted({ca.cell.index for ca, _, _, _ in builtins})
             reasons.append(
-                f"Python 2 builtin{'s' if len(used) > 1 else ''} {', '.join(f'`{n}`' for n in used)} in "
+                f"Python 2 only {'names' if len(used) > 1 else 'name'} {', '.join(f'`{n}`' for n in used)} in "
                 f"cell{'s' if len(where) > 1 else ''} {_cells(where)}"
             )
         fix = "Convert it with 2to3 (or by hand: print(), except E as e), switch the kernel to Python 3, re-run and save."
         if used:
-            fix = ("Convert it with 2to3 (or by hand: " + ", ".join(f"{n} → {PYTHON2_BUILTINS[n]}" for n in used)
+            replacements = {**PYTHON2_BUILTINS, **PYTHON2_MODULES, **{f".{m}()": f".{r}()" if r != "in" else "in" for m, r in PYTHON2_METHODS.items()}}
+            fix = ("Convert it with 2to3 (or by hand: " + ", ".join(f"{n} → {replacements[n]}" for n in used)
                    + "), switch the kernel to Python 3, re-run and save.")
-        if cells or builtins:
+        if cells or builtins or any(ca.facts.syntax_error is not None for ca in ctx.facts.cells):
             message = f"The notebook is Python 2 ({'; '.join(reasons)}): port it to Python 3 before migrating"
         else:
-            # Only the kernel is Python 2: the code already parses as Python 3 (often with
+            # Only the kernel is Python 2: every cell parses as Python 3 (often with
             # `from __future__ import print_function, division`). No port, a re-run.
             message = (f"The notebook's kernel is Python 2 ({kernel}), but its code parses as Python 3: "
                        "re-run it on Python 3 before migrating (the saved outputs are Python 2's)")
