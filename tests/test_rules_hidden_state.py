@@ -84,7 +84,7 @@ def test_hid001_after_a_kernel_restart_reports_the_old_session_stretch_once():
     diags = audit(("a = 1", 5), ("b = a + 1", 6), ("c = a + b", 1), ("d = c + 1", 2))
     assert found(diags, "HID001") == [("HID001", 1, 1)]
     assert messages(diags, "HID001")[0] == (
-        "Cells 1 and 2 ran as [5]–[6] in one stretch, after cells 3 and 4 below them (run as [1], [2]): "
+        "Cells 1 and 2 ran as [5]–[6] in turn (no other cell's count between them), after cells 3 and 4 below them (run as [1], [2]): "
         "they were re-run late, and the outputs below were not computed from them"
     )
     first = [d for d in diags if d.code == "HID001"][0]

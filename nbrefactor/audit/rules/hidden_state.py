@@ -276,7 +276,7 @@ class OutOfOrderExecution(Rule):
                 who, ran, pronoun = f"Cell {cell.index}", f"[{cell.execution_count}]", "it"
             else:
                 who = _cell_list([c.index for c in members]).capitalize()
-                ran, pronoun = f"[{members[0].execution_count}]–[{members[-1].execution_count}] in one stretch", "them"
+                ran, pronoun = f"[{members[0].execution_count}]–[{members[-1].execution_count}] in turn (no other cell's count between them)", "them"
             if late:
                 message = (
                     f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
