@@ -105,6 +105,19 @@ def test_hid001_repeated_counts_are_one_notebook_level_finding_with_the_cells_re
     assert [r.cell for r in hid[0].related] == [2, 3, 4, 5]
 
 
+def test_hid001_keeps_a_late_rerun_inside_a_section_run_after_a_restart_but_not_across_interleaved_sessions():
+    # Session 2 is cells 4-6 (its counts start at [1] again): one section, so cell 5, re-run as [6]
+    # after cell 6 read `side` as [2], is a reorder inside that session and keeps its own finding.
+    section = audit(("import math", 1), ("r = 2.0", 2), ("print(math.pi * r ** 2)", 3),
+                    ("side = 3.0", 1), ("side = side + 1", 6), ("area = side ** 2", 2))
+    assert [(d.location.cell, d.location.line) for d in section if d.code == "HID001"] == [(None, None), (5, 1)]
+    # The same cells with the second session's cells spread among the first's: which cells shared
+    # a session is a guess, so only the notebook-level finding.
+    spread = audit(("import math", 1), ("side = 3.0", 1), ("r = 2.0", 2), ("side = side + 1", 6),
+                   ("print(math.pi * r ** 2)", 3), ("area = side ** 2", 2))
+    assert [(d.location.cell, d.location.line) for d in spread if d.code == "HID001"] == [(None, None)]
+
+
 def test_hid001_a_pasted_copy_or_neighbouring_ties_prove_no_second_session():
     # A copy of a cell keeps its count and source; equal counts on neighbouring cells are ties.
     pasted = audit(("import math", 1), ("r = 2.0", 2), ("print(r)", 3), ("r = 2.0", 2), ("print(math.pi * r)", 4))

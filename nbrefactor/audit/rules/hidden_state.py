@@ -121,8 +121,9 @@ class OutOfOrderExecution(Rule):
         "notebook-level finding (\"saved from at least N kernel sessions\", the cells carrying the "
         "repeated counts related). The cells are then cut into stretches whose counts rise, each "
         "joining the most recently used session none of whose counts it repeats; counts are compared, "
-        "and the value check reads writers, only within a session, and where a star import or `%run` "
-        "hides the values only the notebook-level finding is made. Cells out of order that ran one "
+        "and the value check reads writers, only within a session. Where the sessions interleave (a "
+        "section left and resumed in another kernel: which cells shared a session is then a guess) or "
+        "a star import or `%run` hides the values, only the notebook-level finding is made. Cells out of order that ran one "
         "after the other (consecutive counts, no other cell of the session run in between: a model "
         "cell re-run late with its train, predict and evaluate cells) are one finding, at the first "
         "of them whose order changed a value, the others related. A read that only shows a model's "
@@ -241,10 +242,15 @@ class OutOfOrderExecution(Rule):
         sessions = _sessions(ctx)
         if sessions:
             yield _sessions_hit(_executed(ctx))
-            if notebook.is_python and name_flow(ctx).may_inject:
-                # Which cells shared a session is a guess from the counts; a cell's own finding
-                # needs a value read across a reorder inside one, which a star import or `%run`
-                # hides: the notebook-level finding stands for them all.
+            order = [sessions.get(c.index, 0) for c in _executed(ctx)]
+            interleaved = any(a != b and b in order[:i] for i, (a, b) in enumerate(zip(order, order[1:]), start=1))
+            if interleaved or (notebook.is_python and name_flow(ctx).may_inject):
+                # Which cells shared a session is a guess from the counts. It is credible when each
+                # session is one section of the notebook (a section run again after a restart);
+                # where sessions interleave (a section left and resumed in another kernel), or a
+                # star import or `%run` hides the values, a cell's own finding (a value read across
+                # a reorder inside one session) cannot be told from one across sessions: the
+                # notebook-level finding stands for them all.
                 return
         # Each cell out of order (within its kernel session), with the cells it disagrees with.
         candidates: list[tuple[list[Cell], Cell, bool, list[Cell]]] = []
