@@ -241,7 +241,7 @@ class OutOfOrderExecution(Rule):
         notebook = ctx.facts.notebook
         sessions = _sessions(ctx)
         if sessions:
-            yield _sessions_hit(_executed(ctx))
+            yield _sessions_hit(_executed(ctx), notebook.cells)
             order = [sessions.get(c.index, 0) for c in _executed(ctx)]
             interleaved = any(a != b and b in order[:i] for i, (a, b) in enumerate(zip(order, order[1:]), start=1))
             if interleaved or (notebook.is_python and name_flow(ctx).may_inject):
@@ -328,17 +328,17 @@ def _late_blocks(
     return blocks
 
 
-def _sessions_hit(cells: Sequence[Cell]) -> Hit:
+def _sessions_hit(cells: Sequence[Cell], notebook: Sequence[Cell]) -> Hit:
     """The notebook-level finding for a notebook saved from several kernel sessions: the cells
     carrying a count another cell also carries are its related locations."""
-    repeated = _repeated_counts(cells)
+    repeated = _repeated_counts(cells, notebook)
     shown = ", ".join(f"[{n}]" for n in repeated[:4]) + (", …" if len(repeated) > 4 else "")
     carriers = [c for c in cells if c.cell_type == "code" and c.execution_count in set(repeated)]
     return Hit(
         None,
         None,
         None,
-        f"The notebook was saved from at least {kernel_session_count(cells)} kernel sessions (count"
+        f"The notebook was saved from at least {kernel_session_count(cells, notebook)} kernel sessions (count"
         f"{'s' if len(repeated) > 1 else ''} {shown} {'each appear' if len(repeated) > 1 else 'appears'} on more than one "
         f"cell, and one session never repeats a count): the saved outputs are not from one run",
         fix=_RESTART_FIX,
@@ -591,14 +591,16 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
     return frozenset(sensitive)
 
 
-def _repeated_counts(cells: Sequence[Cell]) -> list[int]:
+def _repeated_counts(cells: Sequence[Cell], notebook: Sequence[Cell] = ()) -> list[int]:
     """The execution counts two or more code cells of the notebook carry, with different sources
     (one kernel session never gives two runs the same count, so each proves another session; a
     pasted copy of a cell keeps its count and source, and proves nothing; nor do equal counts on
     neighbouring cells, ties as some front ends save them)."""
     ran = [c for c in cells if c.cell_type == "code" and c.execution_count]
-    # Equal counts on neighbouring cells are ties as some front ends save them (Colab), no session.
-    ties = {a.execution_count for a, b in zip(ran, ran[1:]) if a.execution_count == b.execution_count}
+    # Equal counts on neighbouring cells (of the whole notebook) are ties as some front ends save
+    # them (Colab), no session.
+    around = [c for c in (notebook or cells) if c.cell_type == "code" and c.execution_count]
+    ties = {a.execution_count for a, b in zip(around, around[1:]) if a.execution_count == b.execution_count}
     sources: dict[int, set[str]] = {}
     for c in ran:
         if c.execution_count not in ties:
@@ -643,10 +645,10 @@ def _architecture_only_reads(ca: CellAnalysis) -> set[str]:
 def _sessions(ctx: RuleContext) -> dict[int, int]:
     """`_kernel_sessions` of the cells whose order can matter (`_executed`): a blank or order-free
     cell (a shell line converting the notebook) repeating a count proves nothing that matters."""
-    return ctx.shared("hid001.sessions", lambda: _kernel_sessions(_executed(ctx)))
+    return ctx.shared("hid001.sessions", lambda: _kernel_sessions(_executed(ctx), ctx.facts.notebook.cells))
 
 
-def _kernel_sessions(cells: Sequence[Cell]) -> dict[int, int]:
+def _kernel_sessions(cells: Sequence[Cell], notebook: Sequence[Cell] = ()) -> dict[int, int]:
     """Cell index → kernel session, where the saved counts show several: two cells carrying the
     same count (`_repeated_counts`) ran in different sessions, so counts of two sessions are no
     order between them. The code cells with a count are cut into blocks of consecutive cells whose
@@ -656,7 +658,7 @@ def _kernel_sessions(cells: Sequence[Cell]) -> dict[int, int]:
     every block fits the first session: one session, session 0 for every cell."""
     ran = [(c.index, c.execution_count) for c in cells if c.cell_type == "code" and c.execution_count]
     session: dict[int, int] = {}
-    if not _repeated_counts(cells):
+    if not _repeated_counts(cells, notebook):
         return session
     blocks: list[list[tuple[int, int]]] = []
     for index, count in ran:
@@ -680,10 +682,10 @@ def _kernel_sessions(cells: Sequence[Cell]) -> dict[int, int]:
     return session
 
 
-def kernel_session_count(cells: Sequence[Cell]) -> int:
+def kernel_session_count(cells: Sequence[Cell], notebook: Sequence[Cell] = ()) -> int:
     """How many kernel sessions the saved counts prove at least: the most cells sharing one count."""
     counted = Counter(c.execution_count for c in cells if c.cell_type == "code" and c.execution_count)
-    return max((counted[n] for n in _repeated_counts(cells)), default=1)
+    return max((counted[n] for n in _repeated_counts(cells, notebook)), default=1)
 
 
 def out_of_order_cells(ctx: RuleContext) -> frozenset[int]:
