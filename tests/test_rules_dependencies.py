@@ -176,3 +176,20 @@ def test_modules_of_a_cloned_repository_are_related_to_the_clone_not_distributio
     clone = next(d for d in diagnostics if d.code == "PTH007")
     assert (clone.location.cell, clone.location.line) == (2, 2)
     assert [(r.cell, r.line) for r in clone.related] == [(3, 2), (3, 3)]
+
+
+def test_an_import_no_table_knows_is_said_to_be_assumed_and_a_dotted_entry_is_shown_dotted(tmp_path, monkeypatch):
+    import nbrefactor.audit.distributions as dist
+
+    monkeypatch.setattr(dist, "installed_distributions", lambda: {})  # never what happens to be installed here
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["import acme_forecast_xyz\nfrom orangecontrib.associate.fpgrowth import frequent_itemsets\nimport Orange"])
+    acme, associate, orange = [d for d in audit(nb) if d.code == "DEP002"]
+    assert "distribution assumed to be `acme_forecast_xyz`: no mapping known" in acme.message
+    assert "may differ" in acme.fix
+    assert associate.message.startswith("`orangecontrib.associate` is imported (distribution `Orange3-Associate`)")
+    assert "distribution `Orange3`" in orange.message and "assumed" not in orange.message
+    declared = make_repo(tmp_path / "declared", {"requirements.txt": "numpy==2.0.1\n"})
+    other = write_notebook(declared / "nb.ipynb", ["import acme_forecast_xyz"])
+    [undeclared] = [d for d in audit(other) if d.code == "DEP001"]
+    assert "its distribution (assumed to be `acme_forecast_xyz`: no mapping known) is not declared" in undeclared.message

@@ -66,6 +66,12 @@ class Resolution:
     def normalised(self) -> tuple[str, ...]:
         return tuple(normalise(d) for d in self.distributions)
 
+    @property
+    def assumed(self) -> bool:
+        """No table, mapping or installed package knows the import: its own name is a guess
+        (`tsfm_public` is not on PyPI; granite-tsfm provides it), and messages say so."""
+        return self.source == "import-name"
+
     def declared_by(self, declared: Iterable[str]) -> Optional[str]:
         """The candidate (normalised) that `declared` (normalised names) contains, if any."""
         names = set(declared)
@@ -485,7 +491,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
             target = _import_target(imp)
             line, column = _statement_position(ca, imp)
             resolution = _resolve(target, catalog)
-            shown = _shown(resolution, imp.module, _tables(catalog).roots)
+            shown = _shown(resolution, imp.module, _tables(catalog).roots, _tables(catalog).overrides)
             uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
     uses.extend(implied_uses(facts, catalog))
     return tuple(sorted(uses, key=lambda u: (u.cell.index, u.line, u.column)))
@@ -583,9 +589,16 @@ def written_modules(facts: NotebookFacts) -> dict[str, int]:
 _MOVED_HERE = re.compile(r"\b(?:mv|cp)(?:\s+-\w+)*\s+(?:\S*/)?([A-Za-z_]\w*)/?\s+\./?(?=$|[\s;&|#])")
 
 
-def _shown(resolution: Resolution, module: str, roots: frozenset[str]) -> str:
+def _shown(resolution: Resolution, module: str, roots: frozenset[str],
+           overrides: Mapping[str, tuple[str, ...]] = {}) -> str:
     top = module.split(".")[0]
     if top not in roots:
+        # A dotted catalogue entry names a sub-package with its own distribution
+        # (`orangecontrib.associate` → Orange3-Associate): show the name the entry is for.
+        if resolution.source == "override":
+            dotted = next((p for p in _prefixes(resolution.module) if "." in p and p in overrides), None)
+            if dotted is not None:
+                return dotted
         return top
     # `google.cloud.bigquery`: as many components as the distribution name was built from.
     parts = resolution.module.split(".")

@@ -23,6 +23,13 @@ def _manifest_names(manifests: tuple[Manifest, ...]) -> str:
     return ", ".join(names[:3]) + (f" (and {len(names) - 3} more)" if len(names) > 3 else "")
 
 
+def _distribution_phrase(resolution) -> str:
+    """`distribution `X``, or a guess said as one when no table knows the import."""
+    if resolution.assumed:
+        return f"distribution assumed to be `{resolution.primary}`: no mapping known"
+    return f"distribution `{resolution.primary}`"
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -34,7 +41,8 @@ class UndeclaredImport(Rule):
         "package of the project or a relative import to the distribution that provides it "
         "(`sklearn` → scikit-learn, `cv2` → opencv-python, `google.cloud.storage` → "
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
-        "installed packages), and reports the first import of each distribution that none of the "
+        "installed packages; an import none of them knows is named by its own name, and the message says "
+        "that name is assumed), and reports the first import of each distribution that none of the "
         "manifests found beside or above the notebook (or in a `binder/`, `.binder/` or `.devcontainer/` "
         "folder there, where Binder and dev containers take the environment from) declares (later imports of it are related "
         "locations; the JSON report's `data` names the distribution and the module). A manifest that declares any known "
@@ -152,8 +160,11 @@ class UndeclaredImport(Rule):
                 use.cell,
                 use.line,
                 use.column,
-                f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}",
-                fix=f"Add `{res.primary}` (pinned) to a manifest",
+                (f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
+                 f"is not declared in {where}" if res.assumed else
+                 f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"),
+                fix=(f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
+                     "and add it (pinned) to a manifest" if res.assumed else f"Add `{res.primary}` (pinned) to a manifest"),
                 key=key,
                 related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
                 data=(("distribution", res.primary), ("module", use.module)),
@@ -228,9 +239,12 @@ class NoManifest(Rule):
                 first.cell,
                 first.line,
                 first.column,
-                f"`{first.shown}` {first.needed} (distribution `{distribution}`) but no manifest ({_MANIFEST_KINDS}) "
+                f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution)}) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook",
-                fix=f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`",
+                fix=(f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
+                     f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
+                     if first.resolution.assumed else
+                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`"),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))),
                 data=(("distribution", distribution), ("module", first.module)),
