@@ -23,6 +23,7 @@ Nothing here touches the network or the notebook's folder; `ProjectContext` (rea
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.resources
 import importlib.util
 import json
@@ -435,6 +436,8 @@ class ImportUse:
     # For a distribution needed without an import: how the notebook needs it ("is run as a shell
     # command"); "" for an import.
     how: str = ""
+    # (distribution, extra) whose extra also brings it (`transformers[torch]` declares torch).
+    extra: tuple[str, str] = ()
 
     @property
     def needed(self) -> str:
@@ -555,7 +558,90 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             package = shortcuts.get(name) or (name if _SPACY_PACKAGE.match(name) else None)
             if package is not None:
                 add(ca, call.line, call.column, name, package, "is a spaCy model package loaded by name with `spacy.load`")
+            elif _SPACY_LINK.match(name):
+                # A name `spacy link` made (`spacy.load("en_vecs")`): some model package is
+                # needed, its name is not known.
+                found.append(ImportUse(ca.cell, call.line, call.column, name, Resolution(name, (name,), "import-name"), name,
+                                       "is a spaCy model loaded by name with `spacy.load`"))
+    found.extend(_needed_by_calls(facts, catalog))
     return found
+
+
+_SPACY_LINK = re.compile(r"^[a-z]{2,3}_[a-z0-9_]+$")
+
+
+def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
+    """Distributions a library needs only at run time, for what the notebook calls: torch behind
+    transformers' PyTorch models and `Trainer` when nothing of torch's is imported (the
+    `transformers[torch]` extra), the packages an `evaluate.load("rouge")` metric's script imports
+    (rouge-score), sentencepiece behind a tokenizer that has no fast version (Marian). Catalogue:
+    `[transformers_torch]`, `[evaluate_metrics]` and `[sentencepiece_tokenizers]` of
+    rules/distributions.toml. One use per distribution, at the first call that needs it."""
+    torch_table = catalog.table("distributions", "transformers_torch", {}) or {}
+    torch_classes = _as_tuple(torch_table.get("classes", []))
+    torch_family = frozenset(_as_tuple(torch_table.get("imports_bringing_torch", [])))
+    metrics = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "evaluate_metrics", {}) or {}).items()}
+    sp_table = catalog.table("distributions", "sentencepiece_tokenizers", {}) or {}
+    sp_classes = frozenset(_as_tuple(sp_table.get("classes", [])))
+    sp_models = _as_tuple(sp_table.get("model_ids", []))
+    imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
+    found: dict[str, ImportUse] = {}
+
+    def add(ca: CellAnalysis, call: CallFact, distribution: str, how: str, extra: tuple[str, str] = ()) -> None:
+        if distribution not in found:
+            found[distribution] = ImportUse(ca.cell, call.line, call.column, distribution,
+                                            Resolution(distribution, (distribution,), "implied"), distribution, how, extra)
+
+    for ca in facts.cells:
+        for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
+            qualified = facts.resolve(call.func) if call.func else ""
+            parts = qualified.split(".")
+            if len(parts) < 2:
+                continue
+            if parts[0] == "transformers":
+                name = parts[1]
+                if (torch_classes and not (imported & torch_family) and not name.startswith(("TF", "Flax"))
+                        and any(fnmatch.fnmatchcase(name, pattern) for pattern in torch_classes)):
+                    add(ca, call, "torch", f"is needed by `{name}` (a PyTorch class of transformers; the "
+                        "`transformers[torch]` extra installs torch with accelerate)", ("transformers", "torch"))
+                checkpoint = _string_argument(facts, ca, call, 0, ("pretrained_model_name_or_path",))
+                if name in sp_classes or (
+                        name == "AutoTokenizer" and parts[-1] == "from_pretrained" and checkpoint is not None
+                        and any(checkpoint.startswith(prefix) for prefix in sp_models)):
+                    shown = f"`{name}`" + (f" for `{checkpoint}`" if name == "AutoTokenizer" else "")
+                    add(ca, call, "sentencepiece", f"is needed by {shown} (a tokenizer without a fast version: it "
+                        "runs on sentencepiece)", ("transformers", "sentencepiece"))
+            elif qualified in ("evaluate.load", "datasets.load_metric"):
+                metric = _string_argument(facts, ca, call, 0, ("path",))
+                metric = metric.removeprefix("evaluate-metric/") if metric is not None else None
+                for distribution in metrics.get(metric or "", ()):
+                    add(ca, call, distribution, f"is needed by the `{metric}` metric `{qualified}` loads, whose "
+                        "script imports it")
+    return list(found.values())
+
+
+def _string_argument(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, position: int,
+                     keywords: tuple[str, ...]) -> Optional[str]:
+    """The string a call's argument is: a literal, or a name whose nearest module-level binding
+    above the call (top-to-bottom order) is a string literal (`metric_name = "rouge"`)."""
+    arg = call.arg(position, keywords)
+    if arg is None:
+        return None
+    if arg.string is not None:
+        return arg.string
+    if arg.name is None:
+        return None
+    value: Optional[str] = None
+    for other in facts.cells:
+        if other.cell.index > ca.cell.index:
+            break
+        for d in other.facts.defined:
+            if d.name != arg.name or (other.cell.index, d.line) >= (ca.cell.index, call.line):
+                continue
+            text = other.lines[d.line - 1] if 0 < d.line <= len(other.lines) else ""
+            m = re.match(r"\s*" + re.escape(d.name) + r"""\s*=\s*[rRuU]?(["'])([^"'\\]*)\1\s*(?:#.*)?$""", text)
+            value = m.group(2) if m else None
+    return value
 
 
 _PY_FILE = re.compile(r"(?:^|[\\/\s'\"=])([A-Za-z_][A-Za-z0-9_]*)\.py(?=$|[\s'\"?#;&|)])")
