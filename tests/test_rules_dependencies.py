@@ -212,6 +212,11 @@ def test_distributions_needed_by_calls_are_reported_at_the_call_and_declared_by_
     imported = write_notebook(root / "imported.ipynb", [cells[1].replace("tok = ", "import torch\ntok = ")] + cells[:1])
     torch = [d for d in audit(imported) if d.code == "DEP002" and dict(d.data)["distribution"] == "torch"]
     assert [(d.location.cell, d.location.line, "is imported" in d.message) for d in torch] == [(1, 1, True)]
+    # A TF notebook: TF classes and a framework-neutral data collator need no torch.
+    tf_nb = write_notebook(root / "tf.ipynb", ["from transformers import AutoTokenizer, TFAutoModelForTokenClassification, DataCollatorForTokenClassification",
+                                               "tok = AutoTokenizer.from_pretrained('bert-base-cased')\ncollate = DataCollatorForTokenClassification(tok, return_tensors='tf')\n"
+                                               "model = TFAutoModelForTokenClassification.from_pretrained('bert-base-cased')"])
+    assert [dict(d.data)["distribution"] for d in audit(tf_nb) if d.code == "DEP002"] == ["transformers"]
     # `transformers[torch,sentencepiece]` declares both; rouge-score is still undeclared.
     declared = make_repo(tmp_path / "declared", {"requirements.txt": "transformers[torch, sentencepiece]==4.44.2\nevaluate==0.4.2\n"})
     nb2 = write_notebook(declared / "nb.ipynb", cells)

@@ -580,6 +580,7 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     torch_table = catalog.table("distributions", "transformers_torch", {}) or {}
     torch_classes = _as_tuple(torch_table.get("classes", []))
     torch_family = frozenset(_as_tuple(torch_table.get("imports_bringing_torch", [])))
+    not_torch = _as_tuple(torch_table.get("not_classes", []))
     metrics = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "evaluate_metrics", {}) or {}).items()}
     sp_table = catalog.table("distributions", "sentencepiece_tokenizers", {}) or {}
     sp_classes = frozenset(_as_tuple(sp_table.get("classes", [])))
@@ -601,7 +602,8 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             if parts[0] == "transformers":
                 name = parts[1]
                 if (torch_classes and not (imported & torch_family) and not name.startswith(("TF", "Flax"))
-                        and any(fnmatch.fnmatchcase(name, pattern) for pattern in torch_classes)):
+                        and any(fnmatch.fnmatchcase(name, pattern) for pattern in torch_classes)
+                        and not any(fnmatch.fnmatchcase(name, pattern) for pattern in not_torch)):
                     add(ca, call, "torch", f"is needed by `{name}` (a PyTorch class of transformers; the "
                         "`transformers[torch]` extra installs torch with accelerate)", ("transformers", "torch"))
                 checkpoint = _string_argument(facts, ca, call, 0, ("pretrained_model_name_or_path",))
