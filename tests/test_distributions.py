@@ -436,6 +436,15 @@ def test_pinned_versions_later_lines_win():
 # --- needed distributions (shared with the compiler) ------------------------------------------------
 
 
+def test_needed_distributions_include_what_calls_need_but_not_a_guessed_model_name():
+    facts = facts_of(
+        "import evaluate\nimport spacy\nfrom transformers import AutoModelForSeq2SeqLM",
+        "nlp = spacy.load('en_vecs')\nmodel = AutoModelForSeq2SeqLM.from_pretrained('t5-small')\nrouge = evaluate.load('rouge')",
+    )
+    names = [n.name for n in dist.needed_distributions(facts)]
+    assert names == ["evaluate", "spacy", "transformers", "torch", "rouge-score"]
+
+
 def test_needed_distributions_in_first_import_order_with_pins():
     facts = facts_of(
         "%pip install -q xgboost==1.7.6 'scikit-learn==1.5.1'",

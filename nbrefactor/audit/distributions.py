@@ -1200,6 +1200,8 @@ def needed_distributions(
     entries: dict[str, dict] = {}
     for use in third_party_imports(facts, project, catalog):
         res = use.resolution
+        if use.how and res.assumed:
+            continue  # a package needed by name only (`spacy.load("en_vecs")`): writing the guess could install anything
         chosen = next((installed_norm[n] for n in res.normalised if n in installed_norm), res.primary)
         key = normalise(chosen)
         entry = entries.get(key)
