@@ -229,3 +229,7 @@ def test_a_spacy_link_name_is_a_model_whose_package_is_assumed(tmp_path):
     messages = [d.message for d in audit(nb) if d.code == "DEP002"]
     assert len(messages) == 2 and "`en_vecs` is a spaCy model loaded by name" in messages[1]
     assert "distribution assumed to be `en_vecs`: no mapping known" in messages[1]
+    # A folder name, or a pipeline the notebook saves itself, is not a model package.
+    own = write_notebook(root / "own.ipynb", ["import spacy\nnlp = spacy.blank('en')\nnlp.to_disk('en_ner')",
+                                              "ner = spacy.load('en_ner')\nmine = spacy.load('my_model')"])
+    assert [d.message.split(" ")[0] for d in audit(own) if d.code == "DEP002"] == ["`spacy`"]

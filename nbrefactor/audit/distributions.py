@@ -515,6 +515,7 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     shortcuts = {str(k): str(v) for k, v in (catalog.table("distributions", "spacy_shortcuts", {}) or {}).items()}
     extensions = {str(k): str(v) for k, v in (catalog.table("distributions", "ipython_extensions", {}) or {}).items()}
     found: list[ImportUse] = []
+    saved_here: set[str] = set()  # pipelines the notebook writes with `nlp.to_disk(name)`
 
     def add(ca: CellAnalysis, line: int, column: int, name: str, distribution: str, how: str) -> None:
         found.append(ImportUse(ca.cell, line, column, name, Resolution(name, (distribution,), "implied"), name, how))
@@ -549,6 +550,12 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             if m and m.group(1) in backends:
                 add(ca, number, m.start(1) + 1, m.group(1), backends[m.group(1)], "is the Keras backend `KERAS_BACKEND` chooses")
         for call in ca.facts.calls:
+            if call.method == "to_disk":
+                first = call.arg(0, ("path",))
+                if first is not None and first.string:
+                    saved_here.add(first.string)
+    for ca in facts.cells:
+        for call in ca.facts.calls:
             if call.in_function or not call.func or facts.resolve(call.func) != "spacy.load":
                 continue
             first = call.arg(0, ("name",))
@@ -558,7 +565,7 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             package = shortcuts.get(name) or (name if _SPACY_PACKAGE.match(name) else None)
             if package is not None:
                 add(ca, call.line, call.column, name, package, "is a spaCy model package loaded by name with `spacy.load`")
-            elif _SPACY_LINK.match(name):
+            elif _SPACY_LINK.match(name) and name not in saved_here:
                 # A name `spacy link` made (`spacy.load("en_vecs")`): some model package is
                 # needed, its name is not known.
                 found.append(ImportUse(ca.cell, call.line, call.column, name, Resolution(name, (name,), "import-name"), name,
@@ -567,7 +574,9 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     return found
 
 
-_SPACY_LINK = re.compile(r"^[a-z]{2,3}_[a-z0-9_]+$")
+# A name `spacy link` gave a model: a spaCy language code, then words (`en_vecs`, `en_core`). A
+# folder the notebook saves a pipeline into (`nlp.to_disk("en_ner")`) is not one.
+_SPACY_LINK = re.compile(r"^(?:en|de|fr|es|it|nl|pt|xx|zh|ja|ru|pl|el|nb|lt|da|ro|ca|fi|hr|ko|mk|sv|uk|sl)_[a-z0-9_]+$")
 
 
 def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
