@@ -105,6 +105,13 @@ WELL_KNOWN_PAIRS = [
     ("gi.repository", "PyGObject"),
     ("wx", "wxPython"),
     ("ruamel.yaml", "ruamel.yaml"),
+    ("Orange.data", "Orange3"),
+    ("orangecontrib.associate.fpgrowth", "Orange3-Associate"),
+    ("orangecontrib.text.corpus", "Orange3-Text"),
+    ("tsfm_public.toolkit.time_series_preprocessor", "granite-tsfm"),
+    # named as the import, but known rather than assumed
+    ("seaborn", "seaborn"),
+    ("evaluate", "evaluate"),
     # answered by pipreqs' mapping
     ("OpenGL.GL", "PyOpenGL"),
     ("bson", "pymongo"),
@@ -207,6 +214,7 @@ def test_unknown_import_resolves_to_its_own_name(monkeypatch):
     resolution = dist.resolve("totally_unknown_pkg_xyz.sub")
     assert resolution.distributions == ("totally_unknown_pkg_xyz",)
     assert resolution.source == "import-name"
+    assert resolution.assumed and not dist.resolve("sklearn").assumed
 
 
 def test_packages_distributions_is_computed_once(monkeypatch):
@@ -426,6 +434,15 @@ def test_pinned_versions_later_lines_win():
 
 
 # --- needed distributions (shared with the compiler) ------------------------------------------------
+
+
+def test_needed_distributions_include_what_calls_need_but_not_a_guessed_model_name():
+    facts = facts_of(
+        "import evaluate\nimport spacy\nfrom transformers import AutoModelForSeq2SeqLM",
+        "nlp = spacy.load('en_vecs')\nmodel = AutoModelForSeq2SeqLM.from_pretrained('t5-small')\nrouge = evaluate.load('rouge')",
+    )
+    names = [n.name for n in dist.needed_distributions(facts)]
+    assert names == ["evaluate", "spacy", "transformers", "torch", "rouge-score"]
 
 
 def test_needed_distributions_in_first_import_order_with_pins():

@@ -226,3 +226,25 @@ def test_every_gpu001_requirement_is_in_a_cell_the_compiler_puts_on_a_gpu():
     assert device.reason.startswith("defines `device` as a CUDA device") and [u[:2] for u in device.uses] == [(3, 1)]
     needed = gpu_needs(f, load_catalog())
     assert {r.cell for r in requirements} | {c for r in requirements for c, _, _ in r.uses} <= set(needed)
+
+
+# --- accelerator requirements of fair check 5 -------------------------------------------------------------
+
+
+def test_accelerate_fp16_gputil_first_gpu_and_tpu_setup_are_needs():
+    assert lines(
+        "from accelerate import Accelerator\naccelerator = Accelerator(mixed_precision='fp16')\ncpu_ok = Accelerator(mixed_precision='bf16')",
+        "import GPUtil\nfirst = GPUtil.getGPUs()[0]\nhow_many = len(GPUtil.getGPUs())",
+        "import tensorflow as tf\nresolver = tf.distribute.cluster_resolver.TPUClusterResolver()\nstrategy = tf.distribute.TPUStrategy(resolver)",
+    ) == {1: [2], 2: [2], 3: [2, 3]}
+
+
+def test_gpu001_tpu_setup_is_one_finding_and_a_try_block_is_its_fallback():
+    from nbrefactor.audit.gpu import gpu_requirements
+
+    found = gpu_requirements(facts(
+        "import tensorflow as tf\nresolver = tf.distribute.cluster_resolver.TPUClusterResolver()",
+        "strategy = tf.distribute.TPUStrategy(resolver)",
+        "try:\n    tpu = tf.distribute.cluster_resolver.TPUClusterResolver()\nexcept ValueError:\n    tpu = None",
+    ), load_catalog())
+    assert [(r.cell, r.line) for r in found] == [(1, 2), (2, 1)]

@@ -176,3 +176,60 @@ def test_modules_of_a_cloned_repository_are_related_to_the_clone_not_distributio
     clone = next(d for d in diagnostics if d.code == "PTH007")
     assert (clone.location.cell, clone.location.line) == (2, 2)
     assert [(r.cell, r.line) for r in clone.related] == [(3, 2), (3, 3)]
+
+
+def test_an_import_no_table_knows_is_said_to_be_assumed_and_a_dotted_entry_is_shown_dotted(tmp_path, monkeypatch):
+    import nbrefactor.audit.distributions as dist
+
+    monkeypatch.setattr(dist, "installed_distributions", lambda: {})  # never what happens to be installed here
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["import acme_forecast_xyz\nfrom orangecontrib.associate.fpgrowth import frequent_itemsets\nimport Orange"])
+    acme, associate, orange = [d for d in audit(nb) if d.code == "DEP002"]
+    assert "distribution assumed to be `acme_forecast_xyz`: no mapping known" in acme.message
+    assert "may differ" in acme.fix
+    assert associate.message.startswith("`orangecontrib.associate` is imported (distribution `Orange3-Associate`)")
+    assert "distribution `Orange3`" in orange.message and "assumed" not in orange.message
+    declared = make_repo(tmp_path / "declared", {"requirements.txt": "numpy==2.0.1\n"})
+    other = write_notebook(declared / "nb.ipynb", ["import acme_forecast_xyz"])
+    [undeclared] = [d for d in audit(other) if d.code == "DEP001"]
+    assert "its distribution (assumed to be `acme_forecast_xyz`: no mapping known) is not declared" in undeclared.message
+
+
+def test_distributions_needed_by_calls_are_reported_at_the_call_and_declared_by_an_extra(tmp_path):
+    cells = [
+        "from transformers import AutoTokenizer, MarianMTModel, TFAutoModel\nimport evaluate\nname = 'rouge'",
+        "tok = AutoTokenizer.from_pretrained('Helsinki-NLP/opus-mt-en-fr')\nmodel = MarianMTModel.from_pretrained('Helsinki-NLP/opus-mt-en-fr')",
+        "rouge = evaluate.load(name)\ntf_model = TFAutoModel.from_pretrained('bert-base-uncased')",
+    ]
+    root = make_repo(tmp_path / "none", {})
+    nb = write_notebook(root / "nb.ipynb", cells)
+    needed = {dict(d.data)["distribution"]: (d.location.cell, d.location.line, d.message)
+              for d in audit(nb) if d.code == "DEP002"}
+    assert needed["sentencepiece"][:2] == (2, 1) and "needed by `AutoTokenizer` for `Helsinki-NLP/opus-mt-en-fr`" in needed["sentencepiece"][2]
+    assert needed["torch"][:2] == (2, 2) and "needed by `MarianMTModel`" in needed["torch"][2]
+    assert needed["rouge-score"][:2] == (3, 1) and "`rouge` metric" in needed["rouge-score"][2]
+    # torch imported (anywhere): its import is the finding, no call is said to need it.
+    imported = write_notebook(root / "imported.ipynb", [cells[1].replace("tok = ", "import torch\ntok = ")] + cells[:1])
+    torch = [d for d in audit(imported) if d.code == "DEP002" and dict(d.data)["distribution"] == "torch"]
+    assert [(d.location.cell, d.location.line, "is imported" in d.message) for d in torch] == [(1, 1, True)]
+    # A TF notebook: TF classes and a framework-neutral data collator need no torch.
+    tf_nb = write_notebook(root / "tf.ipynb", ["from transformers import AutoTokenizer, TFAutoModelForTokenClassification, DataCollatorForTokenClassification",
+                                               "tok = AutoTokenizer.from_pretrained('bert-base-cased')\ncollate = DataCollatorForTokenClassification(tok, return_tensors='tf')\n"
+                                               "model = TFAutoModelForTokenClassification.from_pretrained('bert-base-cased')"])
+    assert [dict(d.data)["distribution"] for d in audit(tf_nb) if d.code == "DEP002"] == ["transformers"]
+    # `transformers[torch,sentencepiece]` declares both; rouge-score is still undeclared.
+    declared = make_repo(tmp_path / "declared", {"requirements.txt": "transformers[torch, sentencepiece]==4.44.2\nevaluate==0.4.2\n"})
+    nb2 = write_notebook(declared / "nb.ipynb", cells)
+    assert [dict(d.data)["distribution"] for d in audit(nb2) if d.code == "DEP001"] == ["rouge-score"]
+
+
+def test_a_spacy_link_name_is_a_model_whose_package_is_assumed(tmp_path):
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["import spacy\nnlp = spacy.load('en_vecs')\nlocal = spacy.load('./models/ner')"])
+    messages = [d.message for d in audit(nb) if d.code == "DEP002"]
+    assert len(messages) == 2 and "`en_vecs` is a spaCy model loaded by name" in messages[1]
+    assert "distribution assumed to be `en_vecs`: no mapping known" in messages[1]
+    # A folder name, or a pipeline the notebook saves itself, is not a model package.
+    own = write_notebook(root / "own.ipynb", ["import spacy\nnlp = spacy.blank('en')\nnlp.to_disk('en_ner')",
+                                              "ner = spacy.load('en_ner')\nmine = spacy.load('my_model')"])
+    assert [d.message.split(" ")[0] for d in audit(own) if d.code == "DEP002"] == ["`spacy`"]

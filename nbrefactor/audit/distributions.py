@@ -23,6 +23,7 @@ Nothing here touches the network or the notebook's folder; `ProjectContext` (rea
 
 from __future__ import annotations
 
+import fnmatch
 import importlib.resources
 import importlib.util
 import json
@@ -65,6 +66,12 @@ class Resolution:
     @property
     def normalised(self) -> tuple[str, ...]:
         return tuple(normalise(d) for d in self.distributions)
+
+    @property
+    def assumed(self) -> bool:
+        """No table, mapping or installed package knows the import: its own name is a guess
+        (`tsfm_public` is not on PyPI; granite-tsfm provides it), and messages say so."""
+        return self.source == "import-name"
 
     def declared_by(self, declared: Iterable[str]) -> Optional[str]:
         """The candidate (normalised) that `declared` (normalised names) contains, if any."""
@@ -429,6 +436,8 @@ class ImportUse:
     # For a distribution needed without an import: how the notebook needs it ("is run as a shell
     # command"); "" for an import.
     how: str = ""
+    # (distribution, extra) whose extra also brings it (`transformers[torch]` declares torch).
+    extra: tuple[str, str] = ()
 
     @property
     def needed(self) -> str:
@@ -485,7 +494,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
             target = _import_target(imp)
             line, column = _statement_position(ca, imp)
             resolution = _resolve(target, catalog)
-            shown = _shown(resolution, imp.module, _tables(catalog).roots)
+            shown = _shown(resolution, imp.module, _tables(catalog).roots, _tables(catalog).overrides)
             uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
     uses.extend(implied_uses(facts, catalog))
     return tuple(sorted(uses, key=lambda u: (u.cell.index, u.line, u.column)))
@@ -506,6 +515,7 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     shortcuts = {str(k): str(v) for k, v in (catalog.table("distributions", "spacy_shortcuts", {}) or {}).items()}
     extensions = {str(k): str(v) for k, v in (catalog.table("distributions", "ipython_extensions", {}) or {}).items()}
     found: list[ImportUse] = []
+    saved_here: set[str] = set()  # pipelines the notebook writes with `nlp.to_disk(name)`
 
     def add(ca: CellAnalysis, line: int, column: int, name: str, distribution: str, how: str) -> None:
         found.append(ImportUse(ca.cell, line, column, name, Resolution(name, (distribution,), "implied"), name, how))
@@ -540,6 +550,12 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             if m and m.group(1) in backends:
                 add(ca, number, m.start(1) + 1, m.group(1), backends[m.group(1)], "is the Keras backend `KERAS_BACKEND` chooses")
         for call in ca.facts.calls:
+            if call.method == "to_disk":
+                first = call.arg(0, ("path",))
+                if first is not None and first.string:
+                    saved_here.add(first.string)
+    for ca in facts.cells:
+        for call in ca.facts.calls:
             if call.in_function or not call.func or facts.resolve(call.func) != "spacy.load":
                 continue
             first = call.arg(0, ("name",))
@@ -549,7 +565,94 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             package = shortcuts.get(name) or (name if _SPACY_PACKAGE.match(name) else None)
             if package is not None:
                 add(ca, call.line, call.column, name, package, "is a spaCy model package loaded by name with `spacy.load`")
+            elif _SPACY_LINK.match(name) and name not in saved_here:
+                # A name `spacy link` made (`spacy.load("en_vecs")`): some model package is
+                # needed, its name is not known.
+                found.append(ImportUse(ca.cell, call.line, call.column, name, Resolution(name, (name,), "import-name"), name,
+                                       "is a spaCy model loaded by name with `spacy.load`"))
+    found.extend(_needed_by_calls(facts, catalog))
     return found
+
+
+# A name `spacy link` gave a model: a spaCy language code, then words (`en_vecs`, `en_core`). A
+# folder the notebook saves a pipeline into (`nlp.to_disk("en_ner")`) is not one.
+_SPACY_LINK = re.compile(r"^(?:en|de|fr|es|it|nl|pt|xx|zh|ja|ru|pl|el|nb|lt|da|ro|ca|fi|hr|ko|mk|sv|uk|sl)_[a-z0-9_]+$")
+
+
+def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
+    """Distributions a library needs only at run time, for what the notebook calls: torch behind
+    transformers' PyTorch models and `Trainer` when nothing of torch's is imported (the
+    `transformers[torch]` extra), the packages an `evaluate.load("rouge")` metric's script imports
+    (rouge-score), sentencepiece behind a tokenizer that has no fast version (Marian). Catalogue:
+    `[transformers_torch]`, `[evaluate_metrics]` and `[sentencepiece_tokenizers]` of
+    rules/distributions.toml. One use per distribution, at the first call that needs it."""
+    torch_table = catalog.table("distributions", "transformers_torch", {}) or {}
+    torch_classes = _as_tuple(torch_table.get("classes", []))
+    torch_family = frozenset(_as_tuple(torch_table.get("imports_bringing_torch", [])))
+    not_torch = _as_tuple(torch_table.get("not_classes", []))
+    metrics = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "evaluate_metrics", {}) or {}).items()}
+    sp_table = catalog.table("distributions", "sentencepiece_tokenizers", {}) or {}
+    sp_classes = frozenset(_as_tuple(sp_table.get("classes", [])))
+    sp_models = _as_tuple(sp_table.get("model_ids", []))
+    imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
+    found: dict[str, ImportUse] = {}
+
+    def add(ca: CellAnalysis, call: CallFact, distribution: str, how: str, extra: tuple[str, str] = ()) -> None:
+        if distribution not in found:
+            found[distribution] = ImportUse(ca.cell, call.line, call.column, distribution,
+                                            Resolution(distribution, (distribution,), "implied"), distribution, how, extra)
+
+    for ca in facts.cells:
+        for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
+            qualified = facts.resolve(call.func) if call.func else ""
+            parts = qualified.split(".")
+            if len(parts) < 2:
+                continue
+            if parts[0] == "transformers":
+                name = parts[1]
+                if (torch_classes and not (imported & torch_family) and not name.startswith(("TF", "Flax"))
+                        and any(fnmatch.fnmatchcase(name, pattern) for pattern in torch_classes)
+                        and not any(fnmatch.fnmatchcase(name, pattern) for pattern in not_torch)):
+                    add(ca, call, "torch", f"is needed by `{name}` (a PyTorch class of transformers; the "
+                        "`transformers[torch]` extra installs torch with accelerate)", ("transformers", "torch"))
+                checkpoint = _string_argument(facts, ca, call, 0, ("pretrained_model_name_or_path",))
+                if name in sp_classes or (
+                        name == "AutoTokenizer" and parts[-1] == "from_pretrained" and checkpoint is not None
+                        and any(checkpoint.startswith(prefix) for prefix in sp_models)):
+                    shown = f"`{name}`" + (f" for `{checkpoint}`" if name == "AutoTokenizer" else "")
+                    add(ca, call, "sentencepiece", f"is needed by {shown} (a tokenizer without a fast version: it "
+                        "runs on sentencepiece)", ("transformers", "sentencepiece"))
+            elif qualified in ("evaluate.load", "datasets.load_metric"):
+                metric = _string_argument(facts, ca, call, 0, ("path",))
+                metric = metric.removeprefix("evaluate-metric/") if metric is not None else None
+                for distribution in metrics.get(metric or "", ()):
+                    add(ca, call, distribution, f"is needed by the `{metric}` metric `{qualified}` loads, whose "
+                        "script imports it")
+    return list(found.values())
+
+
+def _string_argument(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, position: int,
+                     keywords: tuple[str, ...]) -> Optional[str]:
+    """The string a call's argument is: a literal, or a name whose nearest module-level binding
+    above the call (top-to-bottom order) is a string literal (`metric_name = "rouge"`)."""
+    arg = call.arg(position, keywords)
+    if arg is None:
+        return None
+    if arg.string is not None:
+        return arg.string
+    if arg.name is None:
+        return None
+    value: Optional[str] = None
+    for other in facts.cells:
+        if other.cell.index > ca.cell.index:
+            break
+        for d in other.facts.defined:
+            if d.name != arg.name or (other.cell.index, d.line) >= (ca.cell.index, call.line):
+                continue
+            text = other.lines[d.line - 1] if 0 < d.line <= len(other.lines) else ""
+            m = re.match(r"\s*" + re.escape(d.name) + r"""\s*=\s*[rRuU]?(["'])([^"'\\]*)\1\s*(?:#.*)?$""", text)
+            value = m.group(2) if m else None
+    return value
 
 
 _PY_FILE = re.compile(r"(?:^|[\\/\s'\"=])([A-Za-z_][A-Za-z0-9_]*)\.py(?=$|[\s'\"?#;&|)])")
@@ -583,9 +686,16 @@ def written_modules(facts: NotebookFacts) -> dict[str, int]:
 _MOVED_HERE = re.compile(r"\b(?:mv|cp)(?:\s+-\w+)*\s+(?:\S*/)?([A-Za-z_]\w*)/?\s+\./?(?=$|[\s;&|#])")
 
 
-def _shown(resolution: Resolution, module: str, roots: frozenset[str]) -> str:
+def _shown(resolution: Resolution, module: str, roots: frozenset[str],
+           overrides: Mapping[str, tuple[str, ...]] = {}) -> str:
     top = module.split(".")[0]
     if top not in roots:
+        # A dotted catalogue entry names a sub-package with its own distribution
+        # (`orangecontrib.associate` → Orange3-Associate): show the name the entry is for.
+        if resolution.source == "override":
+            dotted = next((p for p in _prefixes(resolution.module) if "." in p and p in overrides), None)
+            if dotted is not None:
+                return dotted
         return top
     # `google.cloud.bigquery`: as many components as the distribution name was built from.
     parts = resolution.module.split(".")
@@ -1099,6 +1209,8 @@ def needed_distributions(
     entries: dict[str, dict] = {}
     for use in third_party_imports(facts, project, catalog):
         res = use.resolution
+        if use.how and res.assumed:
+            continue  # a package needed by name only (`spacy.load("en_vecs")`): writing the guess could install anything
         chosen = next((installed_norm[n] for n in res.normalised if n in installed_norm), res.primary)
         key = normalise(chosen)
         entry = entries.get(key)

@@ -80,6 +80,15 @@ class GpuCatalog:
     object_uses: tuple[str, ...]
     shell_patterns: tuple[tuple[Any, str], ...] = ()  # (compiled regex, reason) for `!` lines and %%bash bodies
     fallback_checks: tuple[str, ...] = ()  # calls that test for a GPU, so code can fall back to the CPU
+    # Flags of `[[call]]` entries, by reason: `indexed` (a need only when the result is indexed:
+    # `GPUtil.getGPUs()[0]`), `once` (one GPU001 per notebook, the repeats related), `try_fallback`
+    # (a `try:`/`if` block around the call is the fallback: TPU set-up falling back to the CPU).
+    indexed_reasons: tuple[str, ...] = ()
+    once_reasons: tuple[str, ...] = ()
+    try_fallback_reasons: tuple[str, ...] = ()
+    # `[[launcher]]`: calls whose `args` carry a GPU-only setting to the function they launch
+    # (`notebook_launcher(training_loop, ("fp16", 42))`).
+    launchers: tuple[_Entry, ...] = ()
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> GpuCatalog:
@@ -110,6 +119,11 @@ class GpuCatalog:
                 for e in data.get("shell", [])
             ),
             fallback_checks=tuple(data.get("fallback", {}).get("calls", [])),
+            indexed_reasons=tuple(e.get("reason", "") for e in data.get("call", []) if e.get("indexed")),
+            once_reasons=tuple(e.get("reason", "") for e in data.get("call", []) if e.get("once")),
+            try_fallback_reasons=tuple(e.get("reason", "") for e in data.get("call", []) if e.get("try_fallback")),
+            launchers=tuple(_Entry(_list(e, "call", "calls"), tuple(e.get("values", [])), e.get("reason", "launches GPU code"))
+                            for e in data.get("launcher", [])),
         )
 
     def module_reason(self, qualified: str) -> str | None:
@@ -171,6 +185,11 @@ class _Finder:
         if qualified:
             for entry in gc.calls:
                 if _match(qualified, entry.names):
+                    if entry.reason in gc.indexed_reasons and not self._result_indexed(ca, call):
+                        continue
+                    return entry.reason
+            for entry in gc.launchers:
+                if _match(qualified, entry.names) and self._launches_with(ca, call, entry.values):
                     return entry.reason
             for entry in gc.device_calls:
                 first = call.arg(0, ("device_name", "name"))
@@ -219,6 +238,47 @@ class _Finder:
                 ):
                     return True
         return False
+
+    def _result_indexed(self, ca: CellAnalysis, call: CallFact) -> bool:
+        """`GPUtil.getGPUs()[0]`, or `gpus = GPUtil.getGPUs()` then `gpus[0]` at module level below:
+        the first GPU is taken as if there always were one."""
+        lines = ca.lines
+        text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
+        if re.search(re.escape(call.method) + r"\([^()]*\)\s*\[", text):
+            return True
+        bound = re.match(r"\s*([A-Za-z_]\w*)\s*=\s*[\w.]*" + re.escape(call.method) + r"\(", text)
+        if not bound:
+            return False
+        used = re.compile(r"\b" + re.escape(bound.group(1)) + r"\s*\[")
+        for other in self.facts.cells:
+            if other.cell.index < ca.cell.index:
+                continue
+            start = call.line if other.cell.index == ca.cell.index else 0
+            if any(used.search(line.split("#", 1)[0]) for line in other.lines[start:]):
+                return True
+        return False
+
+    def _launches_with(self, ca: CellAnalysis, call: CallFact, values: tuple[str, ...]) -> bool:
+        """The launched function's `args` hold one of `values` as a string literal: written in the
+        call, or in the tuple a name is bound to above (`args = ("fp16", 42, 64)`)."""
+        arg = call.arg(1, ("args",))
+        if arg is None:
+            return False
+        if arg.string is not None:
+            return _match(arg.string, values)
+        texts: list[str] = []
+        if arg.name is not None:
+            for other in self.facts.cells:
+                if other.cell.index > ca.cell.index:
+                    break
+                texts += [other.lines[d.line - 1] for d in other.facts.defined
+                          if d.name == arg.name and 0 < d.line <= len(other.lines)
+                          and (other.cell.index, d.line) < (ca.cell.index, call.line)][-1:]
+            texts = texts[-1:]
+        else:
+            texts = ca.lines[call.line - 1: call.end_line]
+        quoted = re.compile(r"""["']([^"'\\]+)["']""")
+        return any(_match(m.group(1), values) for text in texts for m in quoted.finditer(text.split("#", 1)[0]))
 
     def keras_fit(self, call: CallFact) -> bool:
         return self.keras and _is_attribute_call(call) and call.method in self.gc.keras_methods and call.receiver != ""
@@ -387,6 +447,8 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
             reason = finder.direct(ca, call)
             if reason is None or _guarded(ca, call.line, check_lines):
                 continue
+            if reason in gc.try_fallback_reasons and _in_branch(ca, call.line):
+                continue
             device = next(
                 (a.name for a in call.args if a.name in finder.devices and (a.position == 0 or a.keyword == "device")),
                 None,
@@ -430,6 +492,28 @@ def _device_definition(facts: NotebookFacts, gc: GpuCatalog, name: str) -> tuple
             if d.name == name and d.line in cuda_lines:
                 return (ca.cell.index, d.line, d.column)
     return None
+
+
+_BRANCH = re.compile(r"\s*(?:try|except|if|elif|else)\b")
+
+
+def _in_branch(ca: CellAnalysis, line: int) -> bool:
+    """Nested in a `try:` (or an `if`/`else`) block: `try: resolver = TPUClusterResolver() …
+    except ValueError: strategy = tf.distribute.get_strategy()` has its fallback."""
+    lines = ca.lines
+    if not 0 < line <= len(lines):
+        return False
+    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    for above in range(line - 1, 0, -1):
+        text = lines[above - 1]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        level = len(text) - len(text.lstrip())
+        if level < indent:
+            if _BRANCH.match(text) and _opens_block(text):
+                return True
+            indent = level
+    return False
 
 
 def _is_check(facts: NotebookFacts, call: CallFact, checks: tuple[str, ...]) -> bool:

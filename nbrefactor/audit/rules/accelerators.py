@@ -22,7 +22,10 @@ class GpuOnlyCode(Rule):
         "a device defined as CUDA with no fallback (`device = torch.device(\"cuda\")`, reported once "
         "at its definition, the lines moving things to it as related locations), CUDA runtime calls, `nn.DataParallel`, "
         "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, RAPIDS/CuPy "
-        "imports, `%load_ext cudf.pandas`, and `--device 0`/`device=0` on `!` command lines (one setting such as `fp16=True` repeated in "
+        "imports, `%load_ext cudf.pandas`, `--device 0`/`device=0` on `!` command lines, fp16 mixed precision "
+        "(`fp16=True`, Accelerate's `mixed_precision=\"fp16\"`, `\"fp16\"` in the `args` of `notebook_launcher`), "
+        "the first GPU taken from `GPUtil.getGPUs()[0]`, and Cloud TPU set-up (`TPUClusterResolver()`, `TPUStrategy`) "
+        "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
         "several cells is one finding, the repeats related). Code "
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
@@ -63,6 +66,13 @@ class GpuOnlyCode(Rule):
             "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])",
             "model.compile('adam', 'mse')\nmodel.fit(X, y)",
         )),
+        # A TPU set-up in a `try:` falling back to the default strategy; a GPU count; bf16.
+        Example(cells=(
+            "import tensorflow as tf\ntry:\n    resolver = tf.distribute.cluster_resolver.TPUClusterResolver()\n"
+            "    strategy = tf.distribute.TPUStrategy(resolver)\nexcept ValueError:\n    strategy = tf.distribute.get_strategy()",
+            "import GPUtil\nhas_gpu = len(GPUtil.getGPUs()) > 0",
+            "from accelerate import Accelerator\naccelerator = Accelerator(mixed_precision='bf16')",
+        )),
     )
     failing = (
         Example(
@@ -90,6 +100,17 @@ class GpuOnlyCode(Rule):
             ),
             expect=((2, 1),),
         ),
+        # Accelerator requirements without a fallback: the first GPU GPUtil lists, fp16 passed to
+        # the launched training function, a TPU set up twice (one finding, the second related).
+        Example(
+            cells=(
+                "import GPUtil\ngpus = GPUtil.getGPUs()\nfree = gpus[0].memoryFree",
+                "from accelerate import notebook_launcher\nnotebook_launcher(train, ('fp16', 42), num_processes=2)",
+                "import tensorflow as tf\nresolver = tf.distribute.cluster_resolver.TPUClusterResolver()",
+                "strategy = tf.distribute.TPUStrategy(resolver)",
+            ),
+            expect=((1, 2), (2, 2), (3, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -100,7 +121,8 @@ class GpuOnlyCode(Rule):
         # A GPU-only setting (`fp16=True` in training arguments, `accelerator="gpu"`) repeated in
         # several cells is one setting to make configurable: one finding per notebook, the others
         # related. (A `device=` keyword is a placement, edited where it is made: per cell.)
-        settings = frozenset(e.reason for e in GpuCatalog.from_catalog(ctx.catalog).keywords if e.names[0] != "device")
+        gc = GpuCatalog.from_catalog(ctx.catalog)
+        settings = frozenset(e.reason for e in gc.keywords if e.names[0] != "device") | frozenset(gc.once_reasons)
         first: dict[tuple[int, str], object] = {}
         repeats: dict[tuple[int, str], list] = {}
         for need in needs:
@@ -113,13 +135,18 @@ class GpuOnlyCode(Rule):
             cell = cells[need.cell]
             more = repeats.get(key, [])
             uses = [*need.uses, *((m.cell, m.line, m.column) for m in more), *(u for m in more for u in m.uses)]
+            tpu = "TPU" in need.reason
             yield Hit(
                 cell,
                 need.line,
                 need.column,
+                f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no TPU"
+                if tpu else
                 f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no GPU, "
                 "and the pipeline step running it is scheduled on a GPU node",
-                fix='Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.',
+                fix=("Fall back where there is no TPU: `try: resolver = tf.distribute.cluster_resolver.TPUClusterResolver() … "
+                     "except ValueError: strategy = tf.distribute.get_strategy()`." if tpu else
+                     'Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.'),
                 key=need.reason,
                 related=tuple(dict.fromkeys((cells[c], line, column) for c, line, column in uses)),
             )

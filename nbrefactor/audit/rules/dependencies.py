@@ -23,6 +23,28 @@ def _manifest_names(manifests: tuple[Manifest, ...]) -> str:
     return ", ".join(names[:3]) + (f" (and {len(names) - 3} more)" if len(names) > 3 else "")
 
 
+_EXTRAS = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*\[([^\]]*)\]")
+
+
+def _declared_extras(manifests: tuple[Manifest, ...]) -> frozenset[tuple[str, str]]:
+    """(normalised distribution, extra) of every requirement declared with extras
+    (`transformers[torch]==4.44.2` → ("transformers", "torch"))."""
+    found: set[tuple[str, str]] = set()
+    for manifest in manifests:
+        for requirement in manifest.requirements:
+            m = _EXTRAS.match(requirement.spec)
+            if m:
+                found.update((normalise(m.group(1)), e.strip().lower()) for e in m.group(2).split(",") if e.strip())
+    return frozenset(found)
+
+
+def _distribution_phrase(resolution) -> str:
+    """`distribution `X``, or a guess said as one when no table knows the import."""
+    if resolution.assumed:
+        return f"distribution assumed to be `{resolution.primary}`: no mapping known"
+    return f"distribution `{resolution.primary}`"
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -34,7 +56,8 @@ class UndeclaredImport(Rule):
         "package of the project or a relative import to the distribution that provides it "
         "(`sklearn` → scikit-learn, `cv2` → opencv-python, `google.cloud.storage` → "
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
-        "installed packages), and reports the first import of each distribution that none of the "
+        "installed packages; an import none of them knows is named by its own name, and the message says "
+        "that name is assumed), and reports the first import of each distribution that none of the "
         "manifests found beside or above the notebook (or in a `binder/`, `.binder/` or `.devcontainer/` "
         "folder there, where Binder and dev containers take the environment from) declares (later imports of it are related "
         "locations; the JSON report's `data` names the distribution and the module). A manifest that declares any known "
@@ -43,8 +66,16 @@ class UndeclaredImport(Rule):
         "(`!gdown …` → gdown, `!kaggle …` → kaggle, `huggingface-cli`, `dvc`, `mlflow`; also in `%%bash` "
         "cells), the backend `os.environ[\"KERAS_BACKEND\"] = \"jax\"` chooses, a spaCy model "
         "loaded by name (`spacy.load(\"en_core_web_sm\")`; spaCy 2's shortcut `\"en\"` is "
-        "en_core_web_sm) and an IPython extension (`%load_ext cython` → Cython), from `[cli]`, `[keras_backend]`, "
-        "`[spacy_shortcuts]` and `[ipython_extensions]` of `rules/distributions.toml`. Modules of the notebook's "
+        "en_core_web_sm; a name `spacy link` made, as `\"en_vecs\"`, is reported with its package name assumed) "
+        "and an IPython extension (`%load_ext cython` → Cython), from `[cli]`, `[keras_backend]`, "
+        "`[spacy_shortcuts]` and `[ipython_extensions]` of `rules/distributions.toml`. So are what a library needs "
+        "only for what the notebook calls, at the first call that needs it: torch behind transformers' PyTorch "
+        "classes (`AutoModelFor…`, `Trainer`) when nothing of torch's is imported (`transformers[torch]` in a "
+        "manifest declares it), the packages a metric's script imports (`evaluate.load(\"rouge\")` → rouge-score, "
+        "`\"sacrebleu\"` → sacrebleu, `\"accuracy\"` → scikit-learn; the name may be bound to a variable above), "
+        "sentencepiece behind a tokenizer without a fast version (`MarianTokenizer`, `AutoTokenizer` for a "
+        "`Helsinki-NLP/opus-mt-…` checkpoint; `transformers[sentencepiece]` declares it), from `[transformers_torch]`, "
+        "`[evaluate_metrics]` and `[sentencepiece_tokenizers]`. Modules of the notebook's "
         "own project are not distributions: `.py` and Cython `.pyx` files beside it, and the modules of a "
         "folder a literal `os.chdir(…)`/`%cd` moves into (IPython imports from the working directory). "
         "Nor are the modules of a repository the notebook `git clone`s and then puts on `sys.path` (or `%cd`s "
@@ -144,16 +175,20 @@ class UndeclaredImport(Rule):
         uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
             uses.setdefault(normalise(use.resolution.primary), []).append(use)
+        extras = _declared_extras(manifests)
         for key, found in uses.items():
             use, res = found[0], found[0].resolution
-            if res.declared_by(declared):
+            if res.declared_by(declared) or (use.extra and (normalise(use.extra[0]), use.extra[1]) in extras):
                 continue
             yield Hit(
                 use.cell,
                 use.line,
                 use.column,
-                f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}",
-                fix=f"Add `{res.primary}` (pinned) to a manifest",
+                (f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
+                 f"is not declared in {where}" if res.assumed else
+                 f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"),
+                fix=(f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
+                     "and add it (pinned) to a manifest" if res.assumed else f"Add `{res.primary}` (pinned) to a manifest"),
                 key=key,
                 related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
                 data=(("distribution", res.primary), ("module", use.module)),
@@ -175,7 +210,9 @@ class NoManifest(Rule):
         "be suppressed on its line (`# noqa: DEP002`) and lands on that line in SARIF; the JSON "
         "report's `data` carries `distribution` and `module`, so the full list of what to declare is "
         "data, not prose. Distributions needed without an import (a shell command's program, the "
-        "Keras backend `KERAS_BACKEND` chooses, a spaCy model loaded by name) are reported like imports (see DEP001). "
+        "Keras backend `KERAS_BACKEND` chooses, a spaCy model loaded by name, torch behind transformers' PyTorch "
+        "classes, a metric's packages behind `evaluate.load`, sentencepiece behind a Marian tokenizer) are reported "
+        "like imports, at the call that needs them (see DEP001). "
         "A pyproject.toml without dependencies does not count. "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file); one whose "
@@ -214,6 +251,16 @@ class NoManifest(Rule):
         ),
         # One per distribution: scikit-learn once, at its first import.
         Example(cells=("from sklearn.model_selection import train_test_split\nfrom sklearn.svm import SVC",), expect=((1, 1),)),
+        # Needed without an import: torch behind a PyTorch class of transformers (torch is never
+        # imported), scikit-learn behind the `accuracy` metric, both at the call.
+        Example(
+            cells=(
+                "import evaluate\nfrom transformers import AutoModelForSequenceClassification",
+                "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased', num_labels=2)\n"
+                "metric = evaluate.load('accuracy')",
+            ),
+            expect=((1, 1), (1, 2), (2, 1), (2, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -228,9 +275,12 @@ class NoManifest(Rule):
                 first.cell,
                 first.line,
                 first.column,
-                f"`{first.shown}` {first.needed} (distribution `{distribution}`) but no manifest ({_MANIFEST_KINDS}) "
+                f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution)}) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook",
-                fix=f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`",
+                fix=(f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
+                     f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
+                     if first.resolution.assumed else
+                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`"),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))),
                 data=(("distribution", distribution), ("module", first.module)),

@@ -138,8 +138,9 @@ def _cells(indices: list[int]) -> str:
 
 # An exercise template's blank: the line the parser stops at holds a `# TODO` / `'''TODO'''` /
 # `[TODO …]` marker (`matrix = # TODO`), or is an assignment with nothing right of `=` next to a
-# TODO comment. The course's student notebook is made not to parse until it is filled in.
-_TODO = re.compile(r"\bTODO\b")
+# TODO comment. The course's student notebook is made not to parse until it is filled in. Courses
+# also mark the blank in words: `# your code here`, `# your code goes here`, `# write your code`.
+_TODO = re.compile(r"\bTODO\b|(?i:\byour code (?:goes )?here\b|\bwrite your code\b)")
 _EMPTY_RIGHT_SIDE = re.compile(r"^[^#'\"]*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
 
 
@@ -181,7 +182,8 @@ class SyntaxErrorInCell(Rule):
         "finding per character and notebook, at the first cell, naming the character and what to "
         "replace it with; the other cells it breaks are related locations (each still blocks "
         "`migrate`). An exercise template's blanks (`matrix = # TODO`, `[TODO …]`, an assignment "
-        "left empty under a `# TODO` comment, a function whose body is only `# TODO`) are one finding per "
+        "left empty under a `# TODO` comment, a function whose body is only `# TODO`; `# your code here`, "
+        "`# your code goes here` and `# write your code` mark a blank as `TODO` does) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
         "such a marker is reported as usual."
     )
@@ -208,6 +210,10 @@ class SyntaxErrorInCell(Rule):
         # An exercise template's blanks: one finding for the notebook, the other blank cells related.
         Example(cells=("import numpy as np", "'\'\'TODO: define a 2-d array\'\'\'\nmatrix = # TODO", "scale = # TODO\nprint(matrix * scale)"),
                 expect=((2, 2),)),
+        # Blanks marked in words, a block's body left to them: one finding, the other cell related.
+        Example(cells=("import tensorflow as tf", "%%timeit -n1 -r1\nwith tf.device('/CPU:0'):\n    # your code goes here",
+                       "%%timeit -n1 -r1\nwith tf.device('/GPU:0'):\n    # Your code here"),
+                expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
