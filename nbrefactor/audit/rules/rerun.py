@@ -182,6 +182,8 @@ class _Walker:
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                     if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
+                    elif value.func.attr in _COLUMN_STEPS and isinstance(value.func.value, ast.Name) and value.func.value.id == target.id:
+                        self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run ({_COLUMN_STEPS[value.func.attr]})")
             if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 model = self._optimized_model(value)
                 if model is not None:
@@ -327,6 +329,11 @@ class _Walker:
                 self.report(node, model, f"trains `{model}`, a model made in another cell, with the Hugging Face `{name}.train()` (`{name}` built in this cell around it), so a second run fine-tunes the weights the first run left")
             elif method == "train" and not _resumes(node) and name not in self.bound and self.trainers.get(name) == "hf_trainer":
                 self.report(node, name, f"trains the model of the Hugging Face trainer `{name}`, made in another cell, with `{name}.train()`, so a second run fine-tunes the weights the first run left")
+            elif (
+                method == "train" and name not in self.bound and self.trainers.get(name) == "estimator"
+                and not any(k.arg == "max_steps" for k in node.keywords)
+            ):
+                self.report(node, name, f"trains the TensorFlow Estimator `{name}`, made in another cell, with `{name}.train(…)`, which restores the last checkpoint of its model directory, so a second run trains it further")
             elif method == "fit" and self.trainers.get(name) == "warm":
                 self.report(node, name, f"fits `{name}`, made in another cell, whose `fit` starts from the state the previous fit left (a warm start), so a second run trains it further")
             elif method == "add" and self.trainers.get(name) == "keras":
@@ -390,6 +397,24 @@ class _Walker:
 
 
 _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
+# Hugging Face `datasets` column steps that fail when applied to their own result again:
+# `ds = ds.add_column("labels", y)` raises ValueError on a second run (duplicated column names).
+_COLUMN_STEPS = {
+    "add_column": "the column is already there",
+    "rename_column": "the old column name is gone",
+    "remove_columns": "the columns are gone",
+}
+# TensorFlow Estimators: `train(input_fn, steps=n)` restores the latest checkpoint of the model
+# directory and trains n more steps (with `max_steps`, a second run stops at once).
+_ESTIMATOR_CLASSES = ("Estimator", "Classifier", "Regressor")
+
+
+def _estimator(qualified: str) -> bool:
+    parts = qualified.split(".")
+    return (
+        parts[0] in {"tensorflow", "tensorflow_estimator"} and "estimator" in parts[:-1]
+        and (parts[-1].endswith(_ESTIMATOR_CLASSES) or parts[-1] == "model_to_estimator")
+    )
 # Distributions whose `…Trainer` classes are (subclasses of) `transformers.Trainer`: `train()`
 # fine-tunes the model object the trainer holds, from its current weights.
 _HF_TRAINER_PACKAGES = frozenset({"transformers", "trl", "optimum", "sentence_transformers"})
@@ -691,6 +716,8 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
                     found.pop(name, None)  # `model_init=`: each `train()` starts from a fresh model
             elif _hf_tf_model(qualified):
                 found[name] = "keras"  # a transformers TF model is a `keras.Model`
+            elif _estimator(qualified):
+                found[name] = "estimator"
             elif (
                 dotted in classes or dotted in factories
                 or (qualified.split(".")[0] in {"keras_hub", "keras_nlp"} and qualified.endswith(".from_preset"))
@@ -860,6 +887,8 @@ class ChangesWhenRunTwice(Rule):
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)`, `df.set_index(…, "
         "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
+        "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
+        "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
         "itself), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
         "when applied twice), `x = 255 * x` and `heatmap = np.uint8(255 * heatmap)` (scaled by a number; "
@@ -893,6 +922,8 @@ class ChangesWhenRunTwice(Rule):
         "`ORTTrainer`…, or the notebook's own subclass) of a trainer made in another cell, or built in the cell "
         "around a model of another cell (not with `model_init=`, which makes a fresh model on each `train()`, nor "
         "`train(resume_from_checkpoint=…)`), "
+        "an Estimator's `model.train(input_fn, steps=…)` (`tf.estimator.Estimator`, `DNNClassifier`…: it restores "
+        "the last checkpoint of its model directory; not with `max_steps`, where a second run stops at once), "
         "`x.model = x.model.merge_and_unload()` (a second run finds no adapter to merge), `.partial_fit(…)` (a second run trains further from the weights "
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`), nor a name rebound by arithmetic on "
@@ -1095,6 +1126,15 @@ class ChangesWhenRunTwice(Rule):
                 "tf_model.fit([[1]], [0])",
             ),
             expect=((2, 1), (3, 2), (4, 1)),
+        ),
+        # A Hugging Face dataset given a column again; a TensorFlow Estimator trained further.
+        Example(
+            cells=(
+                "import tensorflow as tf\nfrom datasets import Dataset\nds = Dataset.from_dict({'seq': ['MKV']})\nest = tf.estimator.DNNClassifier(hidden_units=[4], feature_columns=[])",
+                "ds = ds.add_column('labels', [0])",
+                "est.train(lambda: None, steps=10)\nest.train(lambda: None, max_steps=10)",
+            ),
+            expect=((2, 1), (3, 1)),
         ),
     )
 
