@@ -38,7 +38,7 @@ from typing import Iterable, Iterator, Mapping, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts
 from nbrefactor.audit.catalog import Catalog, load_catalog
-from nbrefactor.audit.types import Cell
+from nbrefactor.audit.types import Cell, Notebook
 from nbrefactor.audit.project import ProjectContext, normalise
 
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
@@ -502,6 +502,25 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
 
 _KERAS_BACKEND = re.compile(r"""KERAS_BACKEND["']?\s*(?:\]\s*=|,|=)\s*["']?([A-Za-z_]+)""")
 _SPACY_PACKAGE = re.compile(r"^[a-z]{2,3}(?:_[a-z0-9]+){2,}$")
+# spaCy 2's `python -m spacy link <package or its folder> <name>`, in a cell of any kind (the
+# set-up steps are often a raw or markdown cell): `spacy.load(<name>)` then loads that package.
+_SPACY_LINK = re.compile(r"\bspacy\s+link\s+([^\n]+)")
+
+
+def spacy_links(notebook: Notebook) -> dict[str, str]:
+    """{linked name: model package} from the notebook's `spacy link` commands:
+    `python -m spacy link ./models/en_vectors_web_lg-2.0.0/en_vectors_web_lg en_vecs` →
+    {"en_vecs": "en_vectors_web_lg"} (the package is the last folder of the source path)."""
+    links: dict[str, str] = {}
+    for cell in notebook.cells:
+        for m in _SPACY_LINK.finditer(cell.source):
+            words = [w.strip("'\"") for w in m.group(1).split() if not w.startswith("-")]
+            if len(words) < 2:
+                continue
+            package = re.split(r"[\\/]", words[0].rstrip("/\\"))[-1]
+            if _SPACY_PACKAGE.match(package) and re.fullmatch(r"[A-Za-z0-9_.-]+", words[1]):
+                links.setdefault(words[1], package)
+    return links
 
 
 def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
@@ -513,6 +532,7 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     clis = {str(k): str(v) for k, v in (catalog.table("distributions", "cli", {}) or {}).items()}
     backends = {str(k): str(v) for k, v in (catalog.table("distributions", "keras_backend", {}) or {}).items()}
     shortcuts = {str(k): str(v) for k, v in (catalog.table("distributions", "spacy_shortcuts", {}) or {}).items()}
+    links = spacy_links(facts.notebook)
     extensions = {str(k): str(v) for k, v in (catalog.table("distributions", "ipython_extensions", {}) or {}).items()}
     found: list[ImportUse] = []
     saved_here: set[str] = set()  # pipelines the notebook writes with `nlp.to_disk(name)`
@@ -561,6 +581,10 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             first = call.arg(0, ("name",))
             name = first.string if first is not None else None
             if name is None:
+                continue
+            if name in links:
+                add(ca, call.line, call.column, name, links[name],
+                    f"is the spaCy model package `{links[name]}`, linked as `{name}` by the notebook's `spacy link` and loaded by that name with `spacy.load`")
                 continue
             package = shortcuts.get(name) or (name if _SPACY_PACKAGE.match(name) else None)
             if package is not None:

@@ -889,8 +889,9 @@ class RemoteUri(Rule):
         "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
         "constant, at its literal, the calls that fetch it related; a name bound more than once is "
-        "followed within a cell, to its nearest binding above the call (the same URL fetched so in "
-        "several cells is one finding); also a URL given to the notebook's own function that downloads that parameter "
+        "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
+        "in the nearest cell above that does (`query_url = \"https://…\"` rebound in two cells, each fetched in the "
+        "next cell; the same URL fetched so in several cells is one finding); also a URL given to the notebook's own function that downloads that parameter "
         "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)` or a `for url in urls:` "
         "loop over a list of literals bound in the cell: one finding per call, the list's other URLs related). The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step: one finding at the first, the others related; so is one URL "
@@ -951,6 +952,16 @@ class RemoteUri(Rule):
         Example(
             cells=("import pandas as pd\ntrain = pd.read_csv('https://example.com/train.csv')", "# recap\ntrain = pd.read_csv('https://example.com/train.csv')"),
             expect=((1, 2),),
+        ),
+        # A name bound to a URL in two cells, each fetched in the next cell: two findings, at the literals.
+        Example(
+            cells=(
+                "import requests\nurl = 'https://example.com/a.tsv'",
+                "a = requests.get(url)",
+                "url = 'https://example.com/b.tsv'",
+                "b = requests.get(url)",
+            ),
+            expect=((1, 2), (3, 1)),
         ),
     )
 
@@ -1043,33 +1054,41 @@ class RemoteUri(Rule):
         # `requests.get(url)`, with `url` bound again in later cells.
         # The same URL fetched so in several cells is one finding, at its first literal.
         constants = string_constants(ctx.facts)
-        by_url: dict[str, list[tuple[CellAnalysis, str, int, int, PathArgument]]] = {}
+        by_url: dict[str, list[tuple[CellAnalysis, str, int, int, PathArgument, CellAnalysis]]] = {}
         for ca in ctx.cells:
             for pa in path_arguments(ctx.facts, ctx.catalog, ca):
                 name = pa.arg.name
                 if pa.literal is not None or name is None or name in constants or pa.call.in_function:
                     continue
                 literal = _bound_above_in_cell(ca, name, pa.call.line)
+                bound_in = ca
+                if literal is None and not _binds_above_in_cell(ca, name, pa.call.line):
+                    # Not bound in this cell above the call: the nearest binding in the cells above
+                    # (`query_url = "https://…"` in one cell, `requests.get(query_url)` in the next).
+                    above = _bound_in_cells_above(ctx, ca, name)
+                    if above is not None:
+                        bound_in, literal = above
                 if literal is None:
                     continue
                 value, line, column = literal
                 found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
                 if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
                     continue
-                by_url.setdefault(value, []).append((ca, name, line, column, pa))
+                by_url.setdefault(value, []).append((bound_in, name, line, column, pa, ca))
         for value, places in by_url.items():
-            ca, name, line, column, pa = places[0]
+            ca, name, line, column, pa, call_ca = places[0]
+            where = f"line {pa.call.line}" if call_ca is ca else f"cell {call_ca.cell.index}, line {pa.call.line}"
             yield Hit(
                 ca.cell,
                 line,
                 column,
-                f"URL {shown(value)} (`{name}`) is downloaded at run time by `{pa.shown_callee}` (line {pa.call.line}): "
+                f"URL {shown(value)} (`{name}`) is downloaded at run time by `{pa.shown_callee}` ({where}): "
                 "the notebook needs the network and the remote file can change or disappear",
                 fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                 key=f"{name}\x1f{value}",
                 related=tuple(dict.fromkeys(
-                    [(ca.cell, pa.call.line, pa.call.column)]
-                    + [r for c, _, ln, col, p in places[1:] for r in ((c.cell, ln, col), (c.cell, p.call.line, p.call.column))]
+                    [(call_ca.cell, pa.call.line, pa.call.column)]
+                    + [r for c, _, ln, col, p, cc in places[1:] for r in ((c.cell, ln, col), (cc.cell, p.call.line, p.call.column))]
                 )),
             )
         # Through the notebook's own download function: `download_file(url, directory)`.
@@ -1175,6 +1194,33 @@ def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tup
         elif any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(stmt)):
             found = None  # bound another way (a loop, a tuple): no single literal
     return found
+
+
+def _binds_above_in_cell(ca: CellAnalysis, name: str, line: int) -> bool:
+    """Does a statement of the cell above `line` bind `name` (in any way)? True for a cell we cannot read."""
+    tree = _parsed(ca)
+    if tree is None:
+        return True
+    return any(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+        for stmt in tree.body if stmt.lineno < line for n in ast.walk(stmt)
+    )
+
+
+def _bound_in_cells_above(ctx: RuleContext, ca: CellAnalysis, name: str) -> Optional[tuple[CellAnalysis, tuple[str, int, int]]]:
+    """The string literal of `name = "<literal>"` when that is the last binding of `name` in the
+    nearest cell above `ca` that binds it (top to bottom, the value the call reads); None when
+    that binding is another one, or a cell in between cannot be read and mentions `name`."""
+    index = next(i for i, c in enumerate(ctx.cells) if c is ca)
+    for above in reversed(ctx.cells[:index]):
+        if _parsed(above) is None:
+            if name in above.cell.source:
+                return None
+            continue
+        if _binds_above_in_cell(above, name, 1 << 30):
+            literal = _bound_above_in_cell(above, name, 1 << 30)
+            return None if literal is None else (above, literal)
+    return None
 
 
 _CHDIR_FUNCTIONS = frozenset({"os.chdir", "os.fchdir"})

@@ -901,7 +901,10 @@ class UnseededRandom(Rule):
     what_it_does = (
         "Finds calls that draw from a library's global random state — Python's `random`, "
         "`numpy.random`, PyTorch (`torch.rand*`, layer construction, shuffling `DataLoader`s, "
-        "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers), fastai "
+        "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers, TensorFlow 1's "
+        "`tf.random_normal`/`tf.layers.dense` and Estimator input functions with `shuffle=True`, a Hugging Face "
+        "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
+        "`random`), fastai "
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
         "Python's `random`; fastai's `set_seed` seeds it), Hugging Face text generation that samples (a `pipeline(\"text-generation\")`, `model.generate(…, do_sample=True)`: torch's generator; `transformers.set_seed` seeds it) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "

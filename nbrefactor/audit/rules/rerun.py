@@ -58,8 +58,15 @@ class _Walker:
         self, modules: frozenset[str] = frozenset(), trainers: Optional[dict[str, str]] = None,
         resolve: Optional[Callable[[str], str]] = None, keras_classes: frozenset[str] = frozenset(),
         training_functions: Optional[dict[str, tuple[str, frozenset[str]]]] = None,
+        hf_trainer_classes: frozenset[str] = frozenset(),
     ) -> None:
         self.modules = modules
+        # The notebook's own subclasses of a Hugging Face `Trainer` (`class WeightedTrainer(Trainer)`).
+        self.hf_trainer_classes = hf_trainer_classes
+        # Hugging Face trainers this cell builds, with the model of another cell each trains:
+        # `trainer = Trainer(model, args)` -> {"trainer": "model"} (None: a model of this cell,
+        # or `model_init`, which makes the model afresh on every `train()`).
+        self.local_hf: dict[str, Optional[str]] = {}
         # Functions of cells above that apply gradients with a global optimizer:
         # {"train_step": ("optimizer", globals the function reads)}.
         self.training_functions = training_functions or {}  # names bound by imports anywhere: `np.append(a, x)` changes no `np`
@@ -120,6 +127,14 @@ class _Walker:
                 and self.resolve(_dotted(stmt.value.func)) in _LIGHTNING_TRAINERS
             ):
                 self.local_lightning.add(stmt.targets[0].id)
+            elif (
+                len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
+                and _is_hf_trainer(_dotted(stmt.value.func), self.resolve, self.hf_trainer_classes)
+            ):
+                model = _hf_trainer_model(stmt.value)
+                self.local_hf[stmt.targets[0].id] = (
+                    model if model is not None and model not in self.bound and model not in self.modules else None
+                )
             elif len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call):
                 # `module = LitModule(backbone)`: a wrapper built here around a model of a cell above.
                 inner = [a for a in (*stmt.value.args, *(k.value for k in stmt.value.keywords))
@@ -167,6 +182,8 @@ class _Walker:
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                     if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
+                    elif value.func.attr in _COLUMN_STEPS and isinstance(value.func.value, ast.Name) and value.func.value.id == target.id:
+                        self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run ({_COLUMN_STEPS[value.func.attr]})")
             if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 model = self._optimized_model(value)
                 if model is not None:
@@ -307,6 +324,16 @@ class _Walker:
                     # The LightningModule keeps the weights the first fit left: a second run of this
                     # cell trains it further (a Trainer built afresh does not reset the model).
                     self.report(node, given.id, f"trains `{given.id}`, a model made in another cell, with the Lightning `{name}.fit(…)`, so a second run trains it further from the weights the first run left")
+            elif method == "train" and not _resumes(node) and name in self.bound and self.local_hf.get(name):
+                model = self.local_hf[name]
+                self.report(node, model, f"trains `{model}`, a model made in another cell, with the Hugging Face `{name}.train()` (`{name}` built in this cell around it), so a second run fine-tunes the weights the first run left")
+            elif method == "train" and not _resumes(node) and name not in self.bound and self.trainers.get(name) == "hf_trainer":
+                self.report(node, name, f"trains the model of the Hugging Face trainer `{name}`, made in another cell, with `{name}.train()`, so a second run fine-tunes the weights the first run left")
+            elif (
+                method == "train" and name not in self.bound and self.trainers.get(name) == "estimator"
+                and not any(k.arg == "max_steps" for k in node.keywords)
+            ):
+                self.report(node, name, f"trains the TensorFlow Estimator `{name}`, made in another cell, with `{name}.train(…)`, which restores the last checkpoint of its model directory, so a second run trains it further")
             elif method == "fit" and self.trainers.get(name) == "warm":
                 self.report(node, name, f"fits `{name}`, made in another cell, whose `fit` starts from the state the previous fit left (a warm start), so a second run trains it further")
             elif method == "add" and self.trainers.get(name) == "keras":
@@ -370,6 +397,69 @@ class _Walker:
 
 
 _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
+# Hugging Face `datasets` column steps that fail when applied to their own result again:
+# `ds = ds.add_column("labels", y)` raises ValueError on a second run (duplicated column names).
+_COLUMN_STEPS = {
+    "add_column": "the column is already there",
+    "rename_column": "the old column name is gone",
+    "remove_columns": "the columns are gone",
+}
+# TensorFlow Estimators: `train(input_fn, steps=n)` restores the latest checkpoint of the model
+# directory and trains n more steps (with `max_steps`, a second run stops at once).
+_ESTIMATOR_CLASSES = ("Estimator", "Classifier", "Regressor")
+
+
+def _estimator(qualified: str) -> bool:
+    parts = qualified.split(".")
+    return (
+        parts[0] in {"tensorflow", "tensorflow_estimator"} and "estimator" in parts[:-1]
+        and (parts[-1].endswith(_ESTIMATOR_CLASSES) or parts[-1] == "model_to_estimator")
+    )
+# Distributions whose `…Trainer` classes are (subclasses of) `transformers.Trainer`: `train()`
+# fine-tunes the model object the trainer holds, from its current weights.
+_HF_TRAINER_PACKAGES = frozenset({"transformers", "trl", "optimum", "sentence_transformers"})
+
+
+def _is_hf_trainer(dotted: str, resolve: Callable[[str], str], classes: frozenset[str] = frozenset()) -> bool:
+    """`Trainer(…)`, `Seq2SeqTrainer(…)`, `SFTTrainer(…)`, `ORTSeq2SeqTrainer(…)` resolved through
+    the imports to one of those distributions, or the notebook's own subclass of one."""
+    if not dotted:
+        return False
+    if dotted in classes:
+        return True
+    parts = resolve(dotted).split(".")
+    return len(parts) > 1 and parts[0] in _HF_TRAINER_PACKAGES and parts[-1].endswith("Trainer") and parts[-1] != "TFTrainer"
+
+
+def _hf_trainer_model(call: ast.Call) -> Optional[str]:
+    """The global name of the model a Hugging Face trainer is built around (its first positional
+    argument or `model=`; `model.to(device)` is `model`). None with `model_init=` (the trainer
+    makes a fresh model on each `train()`) or when the model is not a plain name."""
+    if any(k.arg == "model_init" and not (isinstance(k.value, ast.Constant) and k.value.value is None) for k in call.keywords):
+        return None
+    given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "model"), None)
+    while isinstance(given, ast.Call) and isinstance(given.func, ast.Attribute) and given.func.attr in {"to", "cuda", "cpu", "float", "half"}:
+        given = given.func.value
+    return given.id if isinstance(given, ast.Name) else None
+
+
+def _resumes(call: ast.Call) -> bool:
+    """`trainer.train(resume_from_checkpoint=…)`: the weights come from a checkpoint, not from
+    what the previous run left in memory."""
+    return any(
+        k.arg == "resume_from_checkpoint" and not (isinstance(k.value, ast.Constant) and k.value.value in (None, False))
+        for k in call.keywords
+    ) or bool(call.args)
+
+
+def _hf_tf_model(qualified: str) -> bool:
+    """`transformers.TFAutoModelForSeq2SeqLM.from_pretrained`, `transformers.TFBertModel(config)`:
+    a TensorFlow model of transformers, a `keras.Model` (trained with `fit`)."""
+    parts = qualified.split(".")
+    if parts[0] != "transformers" or len(parts) < 2:
+        return False
+    cls = parts[-2] if parts[-1] in {"from_pretrained", "from_config"} else parts[-1]
+    return len(cls) > 2 and cls.startswith("TF") and cls[2].isupper() and cls != "TFTrainer"
 _LIGHTNING_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer", "pytorch_lightning.Trainer",
                                  "lightning.pytorch.trainer.Trainer", "pytorch_lightning.trainer.Trainer"})
 # PyTorch-Ignite engines that step an optimizer over a model: `trainer.run(loader)` trains it.
@@ -599,6 +689,7 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
     per_cell: dict[int, dict[str, str]] = {}
     classes = keras_model_classes(ctx)
     factories = keras_factories(ctx, classes)
+    hf_classes = hf_trainer_classes(ctx)
     for ca in ctx.cells:
         per_cell[ca.cell.index] = dict(found)
         tree = _parse(ca)
@@ -618,6 +709,15 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
                 found[name] = "ignite"
             elif qualified in _LIGHTNING_TRAINERS:
                 found[name] = "lightning"
+            elif _is_hf_trainer(dotted, ctx.facts.resolve, hf_classes):
+                if _hf_trainer_model(stmt.value) is not None:
+                    found[name] = "hf_trainer"
+                else:
+                    found.pop(name, None)  # `model_init=`: each `train()` starts from a fresh model
+            elif _hf_tf_model(qualified):
+                found[name] = "keras"  # a transformers TF model is a `keras.Model`
+            elif _estimator(qualified):
+                found[name] = "estimator"
             elif (
                 dotted in classes or dotted in factories
                 or (qualified.split(".")[0] in {"keras_hub", "keras_nlp"} and qualified.endswith(".from_preset"))
@@ -724,6 +824,20 @@ def training_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, froze
     return per_cell
 
 
+def hf_trainer_classes(ctx: RuleContext) -> frozenset[str]:
+    """Names of module-level classes of the notebook that subclass a Hugging Face trainer
+    (`class WeightedTrainer(Trainer)`, and subclasses of those), resolved through the imports."""
+    classes: set[str] = set()
+    for ca in ctx.cells:
+        tree = _parse(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ClassDef) and any(_is_hf_trainer(_dotted(b), ctx.facts.resolve, frozenset(classes)) for b in stmt.bases):
+                classes.add(stmt.name)
+    return frozenset(classes)
+
+
 def keras_model_classes(ctx: RuleContext) -> frozenset[str]:
     """Names of module-level classes of the notebook that subclass a Keras model
     (`class GAN(keras.Model)`, and subclasses of those), resolved through the imports."""
@@ -749,13 +863,14 @@ def rerun_hazards(
     ca: CellAnalysis, modules: frozenset[str] = frozenset(), models: Optional[dict[str, str]] = None,
     resolve: Optional[Callable[[str], str]] = None, keras_classes: frozenset[str] = frozenset(),
     functions: Optional[dict[str, tuple[str, frozenset[str]]]] = None,
+    hf_classes: frozenset[str] = frozenset(),
 ) -> list[tuple[int, int, str, str, bool]]:
     """(line, column, name, what, file_step) per hazard; `file_step`: `name` is a callee that
     changes files (`os.makedirs`), not a value."""
     tree = _parse(ca)
     if tree is None:
         return []
-    walker = _Walker(modules, models, resolve, keras_classes, functions)
+    walker = _Walker(modules, models, resolve, keras_classes, functions, hf_classes)
     walker.block(tree.body)
     return [(line, column, name, what, name in walker.file_steps) for line, column, name, what in walker.found]
 
@@ -772,6 +887,8 @@ class ChangesWhenRunTwice(Rule):
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)`, `df.set_index(…, "
         "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
+        "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
+        "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
         "itself), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
         "when applied twice), `x = 255 * x` and `heatmap = np.uint8(255 * heatmap)` (scaled by a number; "
@@ -792,7 +909,7 @@ class ChangesWhenRunTwice(Rule):
         "os.path.exists(p)`); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (also one the cell makes over `model.parameters()` of a model from another "
         "cell), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
-        "`from_preset`, an instance of the notebook's own `keras.Model` subclass, or the model a "
+        "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
         "function of the notebook builds and returns: `model = build_model(…)`), `model.fit(…)` on an "
         "`implicit` matrix factorisation (its `fit` starts from the factors the previous fit left), `.fit` of a wrapper "
         "the cell builds from such a subclass around a Keras model of another cell (`gan = GAN(discriminator, "
@@ -801,6 +918,12 @@ class ChangesWhenRunTwice(Rule):
         "not when the calling cell rebinds anything the function reads), `trainer.run(…)` on a PyTorch-Ignite "
         "`create_supervised_trainer`, a Lightning `trainer.fit(module)` of a module made in another cell (or built in the cell "
         "around a model of another cell: a class or factory named `…Model…`, `from_pretrained`, a `torch.nn` layer), "
+        "a Hugging Face `trainer.train()` (`Trainer`, `Seq2SeqTrainer`, trl's `SFTTrainer`, optimum's "
+        "`ORTTrainer`…, or the notebook's own subclass) of a trainer made in another cell, or built in the cell "
+        "around a model of another cell (not with `model_init=`, which makes a fresh model on each `train()`, nor "
+        "`train(resume_from_checkpoint=…)`), "
+        "an Estimator's `model.train(input_fn, steps=…)` (`tf.estimator.Estimator`, `DNNClassifier`…: it restores "
+        "the last checkpoint of its model directory; not with `max_steps`, where a second run stops at once), "
         "`x.model = x.model.merge_and_unload()` (a second run finds no adapter to merge), `.partial_fit(…)` (a second run trains further from the weights "
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`), nor a name rebound by arithmetic on "
@@ -840,6 +963,13 @@ class ChangesWhenRunTwice(Rule):
             "from tensorflow import keras\nfrom sklearn.linear_model import LinearRegression\nmodel = keras.Sequential([keras.layers.Dense(1)])",
             "model = LinearRegression()",
             "model.fit([[1.0], [2.0]], [1.0, 2.0])",
+        )),
+        # A Hugging Face trainer that makes its model (`model_init`), one around a model of its own
+        # cell, a training resumed from a checkpoint; `model.train()` of torch only sets a mode.
+        Example(cells=(
+            "from transformers import AutoModelForSequenceClassification, Trainer\nmodel = AutoModelForSequenceClassification.from_pretrained('./base')\nsearch = Trainer(model_init=lambda: AutoModelForSequenceClassification.from_pretrained('./base'))\nfull = Trainer(model=model)",
+            "search.train()\nfull.train(resume_from_checkpoint=True)\nmodel.train()",
+            "own = AutoModelForSequenceClassification.from_pretrained('./base')\nlocal = Trainer(model=own)\nlocal.train()",
         )),
         # A mask or a column list applied twice gives the same frame; joining two other frames is fine.
         # Normalised by its own statistic, a map that does not scale, guarded or tolerant folder steps.
@@ -986,6 +1116,26 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 1),),
         ),
+        # Hugging Face training: a trainer of another cell, a trainer of this cell around a model of
+        # another cell, a transformers TF model (a Keras model) fitted again.
+        Example(
+            cells=(
+                "from transformers import AutoModelForSequenceClassification, TFAutoModelForSequenceClassification, Trainer\nmodel = AutoModelForSequenceClassification.from_pretrained('./base')\ntrainer = Trainer(model=model)\ntf_model = TFAutoModelForSequenceClassification.from_pretrained('./base')",
+                "trainer.train()",
+                "tuner = Trainer(model, train_dataset=None)\ntuner.train()",
+                "tf_model.fit([[1]], [0])",
+            ),
+            expect=((2, 1), (3, 2), (4, 1)),
+        ),
+        # A Hugging Face dataset given a column again; a TensorFlow Estimator trained further.
+        Example(
+            cells=(
+                "import tensorflow as tf\nfrom datasets import Dataset\nds = Dataset.from_dict({'seq': ['MKV']})\nest = tf.estimator.DNNClassifier(hidden_units=[4], feature_columns=[])",
+                "ds = ds.add_column('labels', [0])",
+                "est.train(lambda: None, steps=10)\nest.train(lambda: None, max_steps=10)",
+            ),
+            expect=((2, 1), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -993,9 +1143,10 @@ class ChangesWhenRunTwice(Rule):
         above = trainers(ctx)
         classes = keras_model_classes(ctx)
         steps = training_functions(ctx)
+        hf_classes = hf_trainer_classes(ctx)
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
-            hazards = rerun_hazards(ca, modules, models, ctx.facts.resolve, classes, steps.get(ca.cell.index, {}))
+            hazards = rerun_hazards(ca, modules, models, ctx.facts.resolve, classes, steps.get(ca.cell.index, {}), hf_classes)
             for line, column, name, what, file_step in hazards:
                 if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
                     continue  # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown
