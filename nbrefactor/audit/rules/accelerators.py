@@ -23,7 +23,9 @@ class GpuOnlyCode(Rule):
         "at its definition, the lines moving things to it as related locations), CUDA runtime calls, `nn.DataParallel`, "
         "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, RAPIDS/CuPy "
         "imports, `%load_ext cudf.pandas`, and `--device 0`/`device=0` on `!` command lines (one setting such as `fp16=True` repeated in "
-        "several cells is one finding, the repeats related). Code "
+        "several cells is one finding, the repeats related), and a GPU check the notebook asserts (`assert "
+        "torch.cuda.is_available()`, `assert len(tf.config.list_physical_devices('GPU')) > 0`, `if not …: raise`): "
+        "one finding per notebook, the other asserts related. Code "
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
         "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
@@ -63,8 +65,22 @@ class GpuOnlyCode(Rule):
             "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])",
             "model.compile('adam', 'mse')\nmodel.fit(X, y)",
         )),
+        # Checks that only report, or fall back: not requirements.
+        Example(cells=(
+            "import torch\nimport tensorflow as tf\nprint(len(tf.config.list_physical_devices('GPU')))",
+            "if not torch.cuda.is_available():\n    print('No GPU: training on the CPU')",
+        )),
     )
     failing = (
+        # A GPU asserted present, in two cells: one requirement of the notebook, the second related.
+        Example(
+            cells=(
+                "import tensorflow as tf\nimport torch\nassert len(tf.config.list_physical_devices('GPU')) > 0",
+                "assert torch.cuda.is_available(), 'Run this on a GPU runtime'",
+                "if not torch.cuda.is_available():\n    raise SystemError('GPU device not found')",
+            ),
+            expect=((1, 3),),
+        ),
         Example(
             cells=(
                 md("# Train"),
@@ -100,7 +116,10 @@ class GpuOnlyCode(Rule):
         # A GPU-only setting (`fp16=True` in training arguments, `accelerator="gpu"`) repeated in
         # several cells is one setting to make configurable: one finding per notebook, the others
         # related. (A `device=` keyword is a placement, edited where it is made: per cell.)
-        settings = frozenset(e.reason for e in GpuCatalog.from_catalog(ctx.catalog).keywords if e.names[0] != "device")
+        # A GPU asserted present (`assert torch.cuda.is_available()`) is one requirement of the
+        # notebook too, however many cells assert it.
+        gc = GpuCatalog.from_catalog(ctx.catalog)
+        settings = frozenset(e.reason for e in gc.keywords if e.names[0] != "device") | {gc.required_reason}
         first: dict[tuple[int, str], object] = {}
         repeats: dict[tuple[int, str], list] = {}
         for need in needs:
@@ -119,7 +138,12 @@ class GpuOnlyCode(Rule):
                 need.column,
                 f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no GPU, "
                 "and the pipeline step running it is scheduled on a GPU node",
-                fix='Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.',
+                fix=(
+                    "Let the notebook run without a GPU: print which device is found instead of asserting one, and "
+                    "choose the device with a fallback (`\"cuda\" if torch.cuda.is_available() else \"cpu\"`)."
+                    if need.reason == gc.required_reason else
+                    'Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.'
+                ),
                 key=need.reason,
                 related=tuple(dict.fromkeys((cells[c], line, column) for c, line, column in uses)),
             )
