@@ -803,7 +803,9 @@ class UndefinedName(Rule):
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
-        "`exec(...)` or a cell that does not parse: those may define names nobody can list. Reads in "
+        "`exec(...)`: those may define names nobody can list. A cell that does not parse does not silence "
+        "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
+        "it), every other name is checked as usual. Reads in "
         "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called). A "
@@ -853,6 +855,8 @@ class UndefinedName(Rule):
         Example(cells=("cache = {}", "del cache", "cache['a'] = 1"), expect=((3, 1),)),
         Example(cells=("%%time\nresult = 1 + 1", "print(result)\nprint(resutl)"), expect=((2, 2),)),
         Example(cells=("print(y)\nprint(y)", "y2 = y"), expect=((1, 1),)),
+        # A cell that does not parse silences only the names its text spells; the others are checked.
+        Example(cells=("import numpy as np", "scores = np.zeros(3\nlabels = ['a', 'b']", "print(labels, scores)\nprint(totl)"), expect=((3, 2),)),
         # Blanks of an exercise: one finding for the template, the other blanks related.
         Example(cells=("import torch", "weights = ____\nbias = torch.zeros(1)", "print(weights * x_train + bias)"), expect=((2, 1),)),
         # A template whose blanks are commented-out TODO lines: one finding, the other blank related.
@@ -862,7 +866,8 @@ class UndefinedName(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         flow = name_flow(ctx)
-        if flow.may_inject:
+        unparsed = _unparsed_names(ctx, flow) if flow.may_inject else frozenset()
+        if flow.may_inject and unparsed is None:
             return
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
@@ -872,6 +877,7 @@ class UndefinedName(Rule):
             r for r in flow.reads
             if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches
             and not (r.deferred and r.line in dead.get(r.cell, ()))
+            and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
         ]))
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
@@ -944,6 +950,28 @@ class UndefinedName(Rule):
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+_IDENTIFIER_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# What may bind names no text shows: a star import, exec, writes to the namespace's dict.
+_UNLISTABLE = re.compile(r"\bimport\s*\*|\bexec\s*\(|\bglobals\s*\(|\blocals\s*\(|\bvars\s*\(|\b__dict__\b|\bsetattr\s*\(")
+
+
+def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]]:
+    """When the only names nobody can list come from cells that do not parse: every word of those
+    cells' text (a superset of what they could bind, comments and strings included), so the other
+    cells are still checked; None when anything else may bind unknown names (a star import, `%run`,
+    `exec`), or an unparsed cell's text may (`from x import *`, `exec(`, `globals()`)."""
+    if any(i.opaque and i.kind is not InjectorKind.UNPARSED for i in flow.injectors):
+        return None
+    unparsed = {i.cell for i in flow.injectors if i.kind is InjectorKind.UNPARSED}
+    words: set[str] = set()
+    for ca in ctx.cells:
+        if ca.cell.index in unparsed:
+            if _UNLISTABLE.search(ca.cell.source):
+                return None
+            words.update(_IDENTIFIER_WORD.findall(ca.cell.source))
+    return frozenset(words)
 
 
 _SOLUTIONS_NAME = re.compile(r"solutions?\W*$", re.IGNORECASE)  # `X_Solutions`, `XSolution`, `x (Solution)`
