@@ -259,7 +259,8 @@ class InNotebookInstall(Rule):
         "installs them, and the line runs only on the hosted runtime (or never). System packages installed "
         "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
         "reported too, as what they are: operating-system packages no Python manifest can declare (also "
-        "behind a Colab guard: the package is needed wherever the code runs)."
+        "behind a Colab or Kaggle guard, unless an `apt.txt`/`packages.txt` beside or above the notebook declares "
+        "every package it installs: then the line sets up the hosted runtime only)."
     )
     why_bad = (
         "Installing while running changes the environment under the code: the run depends on the "
@@ -289,6 +290,11 @@ class InNotebookInstall(Rule):
         Example(
             cells=('import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    %pip install -q -U transformers',),
             files={"requirements.txt": "transformers==4.41.0\n"},
+        ),
+        # System packages installed on Colab only, which the project's apt.txt declares for local runs.
+        Example(
+            cells=('import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    !apt-get install -y xvfb swig',),
+            files={"apt.txt": "swig\nxvfb\n"},
         ),
         # An install only when the import fails, of what the manifest declares.
         Example(
@@ -374,15 +380,26 @@ class InNotebookInstall(Rule):
                 fix=fix,
                 key=" ".join(what) or command.text.strip(),
             )
+        system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
         for ca, line, column, tool, packages in system_installs(ctx.facts):
+            files = list(dict.fromkeys(system[p] for p in packages if p in system))
+            if len(files) and all(p in system for p in packages) and hosted_only(ca.lines, line):
+                continue  # declared for local runs; the line sets up Colab or Kaggle only
             shown = ", ".join(packages[:5]) + (" …" if len(packages) > 5 else "")
             plural = "s" if len(packages) > 1 else ""
+            undeclared = [p for p in packages if p not in system]
+            where = (
+                f"{', '.join(files)} declares {'it' if len(packages) == 1 else 'them'}, but the notebook installs "
+                f"{'it' if len(packages) == 1 else 'them'} again"
+                if not undeclared else
+                "no environment file (apt.txt, packages.txt) declares " + ("it" if len(packages) == 1 else ", ".join(undeclared))
+            )
             yield Hit(
                 ca.cell,
                 line,
                 column,
                 f"Notebook installs the system package{plural} {shown} with {tool} while it runs: an operating-system "
-                "dependency (not a PyPI distribution) that no manifest declares",
+                f"dependency (not a PyPI distribution); {where}",
                 fix=f"Install {shown} where the environment is built (the image's Dockerfile, a Binder `apt.txt`) "
                 "and delete the line",
                 key=f"{tool} {' '.join(packages)}",
