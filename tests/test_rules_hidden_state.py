@@ -298,10 +298,18 @@ def test_hid003_stands_down_for_each_kind_of_unknown_injection_while_hid006_repo
         ("%store -r", [("HID006", 1, 1)]),
         ("exec(open('cfg.py').read())", [("HID006", 1, 1)]),
         ("exec(code_string)", []),  # an opaque exec that is not a file is not HID006
-        ("print 'python 2'", []),  # a cell that does not parse: its names are unknown
+        ("from helpers import *\nprint 'python 2'", []),  # a cell that does not parse, with a star import in its text
     ):
         diags = audit(injector, "model = build_model()")
         assert found(diags) == hid006, injector
+
+
+def test_a_cell_that_does_not_parse_silences_only_the_names_its_text_spells():
+    # The broken cell may bind `build_model` (its text spells it): not reported; `evaluate` it never
+    # mentions is checked as in any other notebook (before: HID003 fell silent for the notebook).
+    diags = audit("print 'python 2'\nbuild_model = lambda: 1", "model = build_model()\nscore = evaluate(model)")
+    assert found(diags, "HID003") == [("HID003", 2, 2)]
+    assert found(audit("print 'python 2'", "model = build_model()"), "HID003") == [("HID003", 2, 1)]
 
 
 def test_named_store_restores_only_those_names():

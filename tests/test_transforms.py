@@ -125,6 +125,16 @@ CASES = {
         review=((1, "`%run helpers.py` injected the script's names (`helper_value`); the package runs it with `runpy` from the working directory — consider importing them instead"),),
         needs=("runpy",),
     ),
+    # Before: the environment assignment hid the manager, and the step ran `sudo apt install`.
+    "a system package install behind sudo and an environment assignment is removed for review": Case(
+        source="!sudo DEBIAN_FRONTEND=noninteractive apt install -y ffmpeg\nx = 1",
+        code=(
+            "def step(cfg):\n"
+            "    # nbrefactor: `!sudo DEBIAN_FRONTEND=noninteractive apt install -y ffmpeg` removed: install system packages in the image (Dockerfile)\n"
+            "    x = 1\n"
+        ),
+        review=((1, "environment-only `!sudo DEBIAN_FRONTEND=noninteractive apt install -y ffmpeg` removed: a system package install belongs in the image, not in a step"),),
+    ),
     "a multi-line string keeps its exact content when indented into a function": Case(
         source='text = """line one\n    indented stays\n"""\nprint(text)',
         code='def step(cfg):\n    text = """line one\n    indented stays\n"""\n    print(text)\n',

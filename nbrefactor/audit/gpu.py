@@ -89,6 +89,8 @@ class GpuCatalog:
     # `[[launcher]]`: calls whose `args` carry a GPU-only setting to the function they launch
     # (`notebook_launcher(training_loop, ("fp16", 42))`).
     launchers: tuple[_Entry, ...] = ()
+    # such a check asserted (`assert torch.cuda.is_available()`) or raising when it fails: no CPU path
+    required_reason: str = "stops when no GPU is present (it asserts a GPU check)"
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> GpuCatalog:
@@ -124,6 +126,7 @@ class GpuCatalog:
             try_fallback_reasons=tuple(e.get("reason", "") for e in data.get("call", []) if e.get("try_fallback")),
             launchers=tuple(_Entry(_list(e, "call", "calls"), tuple(e.get("values", [])), e.get("reason", "launches GPU code"))
                             for e in data.get("launcher", [])),
+            required_reason=str(data.get("fallback", {}).get("required_reason", "stops when no GPU is present (it asserts a GPU check)")),
         )
 
     def module_reason(self, qualified: str) -> str | None:
@@ -182,6 +185,8 @@ class _Finder:
         """The reason this call needs a GPU by itself, or None."""
         gc = self.gc
         qualified = _qualified(self.facts, call)
+        if qualified and _match(qualified, gc.fallback_checks) and requires_gpu(ca, call.line):
+            return gc.required_reason
         if qualified:
             for entry in gc.calls:
                 if _match(qualified, entry.names):
@@ -427,7 +432,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
     # `else: device = "cpu"`) has its fallback: every CUDA definition of it guarded.
     cuda_definitions: dict[str, list[bool]] = {}
     for ca in facts.cells:
-        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks)}
+        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)}
         guarded_devices |= {d.name for d in ca.facts.defined if d.line in check_lines}
         cuda_lines = {s.line for s in ca.facts.strings if _match(s.value, gc.device_values)}
         for d in ca.facts.defined:
@@ -440,7 +445,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
     found: list[GpuRequirement] = []
     device_uses: dict[str, list[tuple[int, int, int]]] = {}
     for ca in facts.cells:
-        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks)}
+        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)}
         if flag is not None:
             check_lines |= {n for n, text in enumerate(ca.lines, start=1) if _opens_block(text) and flag.search(text)}
         for call in ca.facts.calls:
@@ -516,9 +521,33 @@ def _in_branch(ca: CellAnalysis, line: int) -> bool:
     return False
 
 
-def _is_check(facts: NotebookFacts, call: CallFact, checks: tuple[str, ...]) -> bool:
+def _is_check(facts: NotebookFacts, call: CallFact, checks: tuple[str, ...], ca: CellAnalysis | None = None) -> bool:
+    """A GPU check code falls back from; not one that is asserted (see `requires_gpu`)."""
     qualified = _qualified(facts, call)
-    return bool(qualified) and _match(qualified, checks)
+    return bool(qualified) and _match(qualified, checks) and not (ca is not None and requires_gpu(ca, call.line))
+
+
+_ASSERT = re.compile(r"^\s*assert\b")
+_IF_NOT = re.compile(r"^\s*if\s+not\b")
+_RAISE = re.compile(r"^\s*raise\b")
+
+
+def requires_gpu(ca: CellAnalysis, line: int) -> bool:
+    """The GPU check on `line` leaves no CPU path: `assert torch.cuda.is_available()`,
+    `assert len(tf.config.list_physical_devices("GPU")) > 0`, or `if not …:` whose body raises."""
+    lines = ca.lines
+    if not 0 < line <= len(lines):
+        return False
+    text = lines[line - 1]
+    if _ASSERT.match(text):
+        return True
+    if not _IF_NOT.match(text):
+        return False
+    _, colon, rest = text.partition(":")
+    if colon and rest.strip() and not rest.strip().startswith("#"):
+        return _RAISE.match(rest) is not None  # `if not ok: raise …` on one line
+    body = next((l for l in lines[line:] if l.strip() and not l.strip().startswith("#")), "")
+    return _RAISE.match(body) is not None and len(body) - len(body.lstrip()) > len(text) - len(text.lstrip())
 
 
 _BLOCK_OPENER = re.compile(r":\s*(?:#.*)?$")

@@ -58,6 +58,10 @@ class ProjectContext:
     # up to the project root, and the root's `src/` layout. A notebook reaches them through an
     # editable install or `sys.path.append("..")`; either way they are not third-party.
     project_modules: frozenset[str] = frozenset()
+    # System (apt) packages the environment files around the notebook declare: Binder's `apt.txt`,
+    # the `packages.txt` of Streamlit Cloud and Hugging Face Spaces (beside or above the notebook,
+    # or in binder/, .binder/, .devcontainer/ there), as (package, file) pairs.
+    system_packages: tuple[tuple[str, str], ...] = ()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -443,7 +447,34 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
     else:
         above, project_modules = _upward(folder.parent, display_root)
         manifests += above
-    return ProjectContext(manifests, frozenset(_local_modules(folder)), project_modules)
+    return ProjectContext(manifests, frozenset(_local_modules(folder)), project_modules, _system_packages(folder, display_root))
+
+
+SYSTEM_MANIFESTS = ("apt.txt", "packages.txt")
+
+
+@lru_cache(maxsize=1024)
+def _system_packages(folder: Path, display_root: Optional[Path]) -> tuple[tuple[str, str], ...]:
+    """(package, file) for each line of the system-package lists in `folder` (and its environment
+    folders) and the folders above it up to the project root, nearest first."""
+    found: list[tuple[str, str]] = []
+    for where in (folder, *(folder / sub for sub in ENVIRONMENT_FOLDERS)):
+        for name in SYSTEM_MANIFESTS:
+            file = where / name
+            try:
+                if not file.is_file():
+                    continue
+                text = manifest_text(file.read_bytes())
+            except (OSError, UnicodeDecodeError):
+                continue
+            shown = _display(file, display_root)
+            for raw in text.splitlines():
+                package = raw.split("#", 1)[0].strip()
+                if package and " " not in package:
+                    found.append((package, shown))
+    if not _stops_at(folder):
+        found.extend(_system_packages(folder.parent, display_root))
+    return tuple(found)
 
 
 @lru_cache(maxsize=1024)

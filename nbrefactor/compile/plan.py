@@ -243,7 +243,9 @@ def plan_model(
         stages.append(_plan_stage(facts, module, review, catalog))
     fields, replacements, lifted = _config(notebooks, catalog)
     fixed.extend(lifted)
-    fixed.extend(d for d in all_diagnostics if d.code in REQUIREMENT_CODES)  # installs move to requirements
+    # pip installs move to requirements; a system package install (`!apt-get install`) does not: the
+    # compiler removes it for review (it belongs in the image).
+    fixed.extend(d for d in all_diagnostics if d.code in REQUIREMENT_CODES and "system_packages" not in dict(d.data))
     if allow_hidden_state:
         for d in blocking:
             review.append(ReviewItem(d.location.path, d.location.cell, d.location.line, f"{d.code} {d.message} (compiled with --allow-hidden-state)"))

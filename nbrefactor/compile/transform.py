@@ -15,6 +15,7 @@ code is indented into a function.
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
@@ -546,7 +547,8 @@ def _install_line(m: MagicLine) -> bool:
 
 
 def _system_install(m: MagicLine) -> bool:
-    words = [w for w in (m.name + " " + m.args).split() if w != "sudo"]
+    # `sudo DEBIAN_FRONTEND=noninteractive apt install …`: the prefix and environment assignments aside.
+    words = [w for w in (m.name + " " + m.args).split() if w != "sudo" and not re.match(r"^[A-Za-z_]\w*=", w)]
     return bool(words) and words[0] in ("apt", "apt-get", "add-apt-repository", "yum", "dnf", "apk", "brew")
 
 

@@ -26,7 +26,9 @@ class GpuOnlyCode(Rule):
         "(`fp16=True`, Accelerate's `mixed_precision=\"fp16\"`, `\"fp16\"` in the `args` of `notebook_launcher`), "
         "the first GPU taken from `GPUtil.getGPUs()[0]`, and Cloud TPU set-up (`TPUClusterResolver()`, `TPUStrategy`) "
         "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
-        "several cells is one finding, the repeats related). Code "
+        "several cells is one finding, the repeats related), and a GPU check the notebook asserts (`assert "
+        "torch.cuda.is_available()`, `assert len(tf.config.list_physical_devices('GPU')) > 0`, `if not …: raise`): "
+        "one finding per notebook, the other asserts related. Code "
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
         "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
@@ -73,8 +75,22 @@ class GpuOnlyCode(Rule):
             "import GPUtil\nhas_gpu = len(GPUtil.getGPUs()) > 0",
             "from accelerate import Accelerator\naccelerator = Accelerator(mixed_precision='bf16')",
         )),
+        # Checks that only report, or fall back: not requirements.
+        Example(cells=(
+            "import torch\nimport tensorflow as tf\nprint(len(tf.config.list_physical_devices('GPU')))",
+            "if not torch.cuda.is_available():\n    print('No GPU: training on the CPU')",
+        )),
     )
     failing = (
+        # A GPU asserted present, in two cells: one requirement of the notebook, the second related.
+        Example(
+            cells=(
+                "import tensorflow as tf\nimport torch\nassert len(tf.config.list_physical_devices('GPU')) > 0",
+                "assert torch.cuda.is_available(), 'Run this on a GPU runtime'",
+                "if not torch.cuda.is_available():\n    raise SystemError('GPU device not found')",
+            ),
+            expect=((1, 3),),
+        ),
         Example(
             cells=(
                 md("# Train"),
@@ -122,7 +138,7 @@ class GpuOnlyCode(Rule):
         # several cells is one setting to make configurable: one finding per notebook, the others
         # related. (A `device=` keyword is a placement, edited where it is made: per cell.)
         gc = GpuCatalog.from_catalog(ctx.catalog)
-        settings = frozenset(e.reason for e in gc.keywords if e.names[0] != "device") | frozenset(gc.once_reasons)
+        settings = frozenset(e.reason for e in gc.keywords if e.names[0] != "device") | frozenset(gc.once_reasons) | {gc.required_reason}
         first: dict[tuple[int, str], object] = {}
         repeats: dict[tuple[int, str], list] = {}
         for need in needs:
@@ -146,6 +162,9 @@ class GpuOnlyCode(Rule):
                 "and the pipeline step running it is scheduled on a GPU node",
                 fix=("Fall back where there is no TPU: `try: resolver = tf.distribute.cluster_resolver.TPUClusterResolver() … "
                      "except ValueError: strategy = tf.distribute.get_strategy()`." if tpu else
+                     "Let the notebook run without a GPU: print which device is found instead of asserting one, and "
+                     "choose the device with a fallback (`\"cuda\" if torch.cuda.is_available() else \"cpu\"`)."
+                     if need.reason == gc.required_reason else
                      'Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.'),
                 key=need.reason,
                 related=tuple(dict.fromkeys((cells[c], line, column) for c, line, column in uses)),

@@ -8,8 +8,10 @@ beside the notebook and in the folders above it up to the project root.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+import shlex
+from typing import Iterator, Optional
 
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.distributions import install_commands, third_party_imports
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import Manifest, Requirement, normalise
@@ -305,7 +307,11 @@ class InNotebookInstall(Rule):
         "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
         "sys.modules:`), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
         "import, whose packages a manifest of the project all declares: locally the manifest "
-        "installs them, and the line runs only on the hosted runtime (or never)."
+        "installs them, and the line runs only on the hosted runtime (or never). System packages installed "
+        "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
+        "reported too, as what they are: operating-system packages no Python manifest can declare (also "
+        "behind a Colab or Kaggle guard, unless an `apt.txt`/`packages.txt` beside or above the notebook declares "
+        "every package it installs: then the line sets up the hosted runtime only)."
     )
     why_bad = (
         "Installing while running changes the environment under the code: the run depends on the "
@@ -335,6 +341,11 @@ class InNotebookInstall(Rule):
         Example(
             cells=('import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    %pip install -q -U transformers',),
             files={"requirements.txt": "transformers==4.41.0\n"},
+        ),
+        # System packages installed on Colab only, which the project's apt.txt declares for local runs.
+        Example(
+            cells=('import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    !apt-get install -y xvfb swig',),
+            files={"apt.txt": "swig\nxvfb\n"},
         ),
         # An install only when the import fails, of what the manifest declares.
         Example(
@@ -369,6 +380,15 @@ class InNotebookInstall(Rule):
                 "get_ipython().run_line_magic('pip', 'install datasets')\nget_ipython().system('ls data')",
             ),
             expect=((1, 1), (2, 1)),
+        ),
+        # System packages installed while the notebook runs; `apt-get update` installs nothing.
+        Example(
+            cells=(
+                "!apt-get update -qq\n!apt-get install -y -qq graphviz > /dev/null",
+                "!sudo DEBIAN_FRONTEND=noninteractive apt install xvfb python-opengl ffmpeg",
+                "get_ipython().system('apt-get install -y swig')",
+            ),
+            expect=((1, 2), (2, 1), (3, 1)),
         ),
         # Behind a Colab guard but not in the manifest; declared but not guarded.
         Example(
@@ -411,6 +431,98 @@ class InNotebookInstall(Rule):
                 fix=fix,
                 key=" ".join(what) or command.text.strip(),
             )
+        system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
+        for ca, line, column, tool, packages in system_installs(ctx.facts):
+            files = list(dict.fromkeys(system[p] for p in packages if p in system))
+            if len(files) and all(p in system for p in packages) and hosted_only(ca.lines, line):
+                continue  # declared for local runs; the line sets up Colab or Kaggle only
+            shown = ", ".join(packages[:5]) + (" …" if len(packages) > 5 else "")
+            plural = "s" if len(packages) > 1 else ""
+            undeclared = [p for p in packages if p not in system]
+            where = (
+                f"{', '.join(files)} declares {'it' if len(packages) == 1 else 'them'}, but the notebook installs "
+                f"{'it' if len(packages) == 1 else 'them'} again"
+                if not undeclared else
+                "no environment file (apt.txt, packages.txt) declares " + ("it" if len(packages) == 1 else ", ".join(undeclared))
+            )
+            yield Hit(
+                ca.cell,
+                line,
+                column,
+                f"Notebook installs the system package{plural} {shown} with {tool} while it runs: an operating-system "
+                f"dependency (not a PyPI distribution); {where}",
+                fix=f"Install {shown} where the environment is built (the image's Dockerfile, a Binder `apt.txt`) "
+                "and delete the line",
+                key=f"{tool} {' '.join(packages)}",
+                # Not a PyPI requirement: the compiler removes the line for review, it does not move it.
+                data=(("system_packages", " ".join(packages)), ("tool", tool)),
+            )
+
+
+# The system package managers and the word that installs with each.
+_SYSTEM_MANAGERS = {"apt": "install", "apt-get": "install", "aptitude": "install", "yum": "install", "dnf": "install",
+                    "apk": "add", "brew": "install"}
+_SYSTEM_SHELL_CELLS = frozenset({"bash", "sh", "script", "system"})
+_SYSTEM_CALLS = frozenset({"os.system", "subprocess.run", "subprocess.call", "subprocess.check_call",
+                           "subprocess.check_output", "subprocess.Popen"})
+_GET_IPYTHON_SYSTEM = re.compile(r"get_ipython\(\s*\)\s*\.\s*system\s*\(")
+_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _system_install(command: str) -> Optional[tuple[str, list[str]]]:
+    """(the manager, the packages) of a shell command line that installs system packages
+    (`sudo apt-get install -y graphviz`, `apt-get update && apt-get install -y ffmpeg`), or None."""
+    try:
+        words = shlex.split(command, comments=True)
+    except ValueError:
+        words = command.split()
+    segments: list[list[str]] = [[]]
+    for word in words:
+        if word in {"&&", "||", ";", "|"} or ">" in word or "<" in word:
+            segments.append([])
+        else:
+            segments[-1].append(word)
+    for segment in segments:
+        rest = [w for w in segment if w != "sudo" and not _ENV_ASSIGNMENT.match(w)]
+        if not rest:
+            continue
+        manager = rest[0].rsplit("/", 1)[-1]
+        verb = _SYSTEM_MANAGERS.get(manager)
+        if verb is None or verb not in rest[1:]:
+            continue
+        after = rest[rest.index(verb) + 1:]
+        packages = [w for w in after if not w.startswith("-") and "{" not in w and "$" not in w]
+        if packages:
+            return manager, packages
+    return None
+
+
+def system_installs(facts: NotebookFacts) -> Iterator[tuple[CellAnalysis, int, int, str, list[str]]]:
+    """(cell, line, column, manager, packages) of each line that installs system packages: `!`
+    lines, `%%bash` bodies, `get_ipython().system(...)`, `os.system`/`subprocess` literals."""
+    for ca in facts.cells:
+        lines = ca.lines
+        found: list[tuple[int, int, str]] = []
+        for magic in ca.magics:
+            if magic.kind == "shell":
+                found.append((magic.line, len(magic.text) - len(magic.text.lstrip()) + 1, magic.args))
+        if ca.masked.cell_magic in _SYSTEM_SHELL_CELLS:
+            found.extend((n, len(t) - len(t.lstrip()) + 1, t) for n, t in enumerate(lines, start=1) if n > 1)
+        for call in ca.facts.calls:
+            text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
+            ipython = not call.func and call.method == "system" and _GET_IPYTHON_SYSTEM.search(text) is not None
+            if not ipython and facts.resolve(call.func) not in _SYSTEM_CALLS:
+                continue
+            words = [st.value for st in ca.facts.strings
+                     if call.line <= st.line <= call.end_line and (st.line, st.column) >= (call.line, call.column)]
+            if words:
+                found.append((call.line, call.column, words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)))
+        seen: set[int] = set()
+        for line, column, command in sorted(found):
+            parsed = _system_install(command)
+            if parsed is not None and line not in seen:
+                seen.add(line)
+                yield ca, line, column, parsed[0], parsed[1]
 
 
 # `if IS_COLAB:`, `if "google.colab" in sys.modules:`, `if IS_KAGGLE or IS_COLAB:`: the body runs

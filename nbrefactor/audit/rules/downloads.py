@@ -7,7 +7,7 @@ import ast
 import re
 import shlex
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, python_tree
@@ -196,6 +196,11 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     local = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
     strings = _strings_by_name(facts)
     saved = _saved_model_folders(facts, strings)
+    held = _held_modules(facts)
+    if held:
+        # `mnist = tf.keras.datasets.mnist`, then `mnist.load_data()`: the call is looked up as
+        # the module the name holds.
+        facts = replace(facts, aliases={**facts.aliases, **held})
     for ca in facts.cells:
         lines = ca.lines
         for magic in ca.magics:
@@ -256,6 +261,42 @@ def _strings_by_name(facts: NotebookFacts) -> dict[str, list[tuple[int, int, Opt
     return found
 
 
+def _held_modules(facts: NotebookFacts) -> dict[str, str]:
+    """Names that hold an imported module's attribute (`mnist = tf.keras.datasets.mnist`,
+    `datasets = keras.datasets`) -> the dotted name they stand for; only names every module-level
+    binding of which is such an assignment to the same thing, and that no import binds."""
+    found: dict[str, set[str]] = {}
+    bindings: dict[str, int] = {}
+    for ca in facts.cells:
+        for d in ca.facts.defined:
+            bindings[d.name] = bindings.get(d.name, 0) + 1
+        tree = _parsed(ca)
+        for stmt in tree.body if tree is not None else ():
+            if (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Attribute)
+            ):
+                dotted = _dotted(stmt.value)
+                if dotted and dotted.split(".")[0] in facts.aliases:
+                    found.setdefault(stmt.targets[0].id, set()).add(facts.resolve(dotted))
+    return {
+        name: next(iter(targets)) for name, targets in found.items()
+        if len(targets) == 1 and name not in facts.aliases and bindings.get(name, 0) == 1
+    }
+
+
+def _dotted(node: ast.expr) -> str:
+    """`tf.keras.datasets.mnist` as text, or "" when it is not a plain dotted name."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
 def _string_above(strings: dict[str, list[tuple[int, int, Optional[str]]]], name: str, cell: int, line: int) -> Optional[str]:
     """The string `name` holds at (cell, line) when the notebook runs top to bottom: its nearest
     binding above, if that binds a string literal."""
@@ -306,7 +347,8 @@ class RuntimeDownload(Rule):
         "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")` (also with the name in a string constant bound "
         "above: `model_ckpt = \"distilbert-base-uncased\"`, `from_pretrained(model_ckpt)`), `pipeline(task)` (its "
         "model, or the task's default), scikit-learn's `fetch_*`, "
-        "`keras.datasets.*.load_data`, KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
+        "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
+        "then `mnist.load_data()`), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`), TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, PyTorch Geometric datasets, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
@@ -399,6 +441,14 @@ class RuntimeDownload(Rule):
             cells=(
                 "from google.cloud import bigquery\nimport pandas as pd\nclient = bigquery.Client()",
                 "trips = client.query('SELECT * FROM `project.taxi.trips`').to_dataframe()\nsmall = trips.query('fare > 0')",
+            ),
+            expect=((2, 1),),
+        ),
+        # A Keras dataset module held in a name, then loaded.
+        Example(
+            cells=(
+                "import tensorflow as tf\nmnist = tf.keras.datasets.mnist",
+                "(x_train, y_train), (x_test, y_test) = mnist.load_data()",
             ),
             expect=((2, 1),),
         ),

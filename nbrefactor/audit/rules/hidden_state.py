@@ -1001,7 +1001,11 @@ class UndefinedName(Rule):
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
-        "`exec(...)` or a cell that does not parse: those may define names nobody can list. Nor are "
+        "`exec(...)`: those may define names nobody can list. A cell that does not parse does not silence "
+        "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
+        "it), every other name is checked as usual. Three or more names no cell defines, first read in one cell (code "
+        "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
+        "name with a close match to a defined one stays its own finding. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
         "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
@@ -1010,7 +1014,8 @@ class UndefinedName(Rule):
         "cells meant to be pasted into the exercise notebook — is one finding, at its first "
         "undefined read, the others related; so is an exercise template (its name ends in `exercise(s)` or "
         "`template`, a read is a blank such as `____`, or a cell leaves a name it reads to a TODO, as in a "
-        "commented-out `# loss = tf.reduce_mean('''TODO''')`): the names it leaves for the reader to write. Extra "
+        "commented-out `# loss = tf.reduce_mean('''TODO''')`): the names it leaves for the reader to write (not "
+        "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file."
     )
@@ -1046,6 +1051,9 @@ class UndefinedName(Rule):
         # A PySpark kernel binds `spark` and `sc` before the first cell.
         Example(cells=("df = spark.read.parquet('s3://bucket/events/')", "n = sc.defaultParallelism"), kernel="pysparkkernel", language="pyspark"),
         Example(cells=("counts = {}", "counts['a'] = 1\ncounts.update(b=2)", "total = 0\ntotal += 1")),
+        # A template whose blanks do not parse is STR001's, once: the names it leaves to the reader
+        # are not a second finding.
+        Example(cells=("import numpy as np", "weights = # TODO", "# TODO: the loss\n# loss = np.mean(\'\'\'TODO\'\'\')\nprint(loss, weights)")),
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
@@ -1054,6 +1062,11 @@ class UndefinedName(Rule):
         Example(cells=("cache = {}", "del cache", "cache['a'] = 1"), expect=((3, 1),)),
         Example(cells=("%%time\nresult = 1 + 1", "print(result)\nprint(resutl)"), expect=((2, 2),)),
         Example(cells=("print(y)\nprint(y)", "y2 = y"), expect=((1, 1),)),
+        # Three or more names no cell defines, first read in one cell: one finding for the cell.
+        Example(cells=("from tensorflow import keras", "inputs = keras.Input(shape=(sequence_length,))\nx = PositionalEmbedding(sequence_length, vocab_size)(inputs)\nx = TransformerEncoder(embed_dim)(x)",
+                       "model = keras.Model(inputs, x)\nprint(vocab_size)"), expect=((2, 1),)),
+        # A cell that does not parse silences only the names its text spells; the others are checked.
+        Example(cells=("import numpy as np", "scores = np.zeros(3\nlabels = ['a', 'b']", "print(labels, scores)\nprint(totl)"), expect=((3, 2),)),
         # Blanks of an exercise: one finding for the template, the other blanks related.
         Example(cells=("import torch", "weights = ____\nbias = torch.zeros(1)", "print(weights * x_train + bias)"), expect=((2, 1),)),
         # A template whose blanks are commented-out TODO lines: one finding, the other blank related.
@@ -1063,7 +1076,8 @@ class UndefinedName(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         flow = name_flow(ctx)
-        if flow.may_inject:
+        unparsed = _unparsed_names(ctx, flow) if flow.may_inject else frozenset()
+        if flow.may_inject and unparsed is None:
             return
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
@@ -1076,6 +1090,7 @@ class UndefinedName(Rule):
             if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches
             and not (r.deferred and r.line in dead.get(r.cell, ()))
             and not (r.flow is Flow.UNDEFINED and r.name in python2)
+            and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
         ]))
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
@@ -1107,13 +1122,16 @@ class UndefinedName(Rule):
                 subject = f"`{first.name}` is a blank to fill in" + (
                     f"; {shown_names} {'is' if len(names) == 1 else 'are'} not defined either" if names else ""
                 )
-            yield Hit(
-                cells[first.cell], first.line, first.column,
-                f"{subject}: this exercise template leaves them for the reader to write, so it cannot run as it is",
-                fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
-                key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
-                related=tuple((cells[r.cell], r.line, r.column) for r in rest),
-            )
+            # A template with cells that do not parse is reported already (STR001, for the same
+            # blanks): its names left to the reader are not a second finding.
+            if not flow.may_inject:  # here: only cells that do not parse make names unknown
+                yield Hit(
+                    cells[first.cell], first.line, first.column,
+                    f"{subject}: this exercise template leaves them for the reader to write, so it cannot run as it is",
+                    fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
+                    key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
+                    related=tuple((cells[r.cell], r.line, r.column) for r in rest),
+                )
             firsts = [r for r in firsts if r.flow is not Flow.UNDEFINED]
         # A name defined nowhere is one root cause (one missing import or definition) however many
         # cells read it: one finding, at the first read, the other cells' reads related.
@@ -1124,8 +1142,39 @@ class UndefinedName(Rule):
                 if r.name in shown:
                     later.setdefault(r.name, []).append(r)
                 shown.add(r.name)
+        # Many names no cell defines, all first read in one cell (a recap cell using another notebook's
+        # classes and constants): one root cause, one finding for the cell, the other names related.
+        # A name with a close match stays its own finding (a typo, with its "did you mean").
+        by_cell: dict[int, list[Read]] = {}
+        for r in firsts:
+            if (
+                r.flow is Flow.UNDEFINED and not any(x is r for x in later.get(r.name, ()))
+                and not difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)
+            ):
+                by_cell.setdefault(r.cell, []).append(r)
+        folded: set[int] = set()
+        for index, reads in by_cell.items():
+            if len(reads) < _FOLDED_NAMES:
+                continue
+            first, rest = reads[0], reads[1:]
+            folded.update(id(r) for r in reads)
+            cell = cells[index]
+            shown_names = ", ".join(f"`{r.name}`" for r in rest[:5]) + (f" and {len(rest) - 5} more" if len(rest) > 5 else "")
+            yield Hit(
+                cell, first.line, first.column,
+                f"`{first.name}` is not defined in any cell; nor are {shown_names}: this cell reads {len(reads)} names "
+                "that no cell of the notebook defines",
+                fix="Add the definitions (or the import) this cell relies on in a cell above it, or exclude the notebook if it only shows code.",
+                key=f"{first.name}\x1f{_source_line(cell, first.line)}",
+                related=tuple(dict.fromkeys(
+                    [(cells[r.cell], r.line, r.column) for r in rest]
+                    + [(cells[o.cell], o.line, o.column) for r in reads for o in later.get(r.name, [])]
+                )),
+            )
         for r in firsts:
             if r.flow is Flow.UNDEFINED and any(x is r for x in later.get(r.name, ())):
+                continue
+            if id(r) in folded:
                 continue
             cell = cells[r.cell]
             others = later.get(r.name, []) if r.flow is Flow.UNDEFINED else []
@@ -1148,6 +1197,30 @@ class UndefinedName(Rule):
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+# From this many names no cell defines, first read in one cell, the cell is one finding.
+_FOLDED_NAMES = 3
+_IDENTIFIER_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# What may bind names no text shows: a star import, exec, writes to the namespace's dict.
+_UNLISTABLE = re.compile(r"\bimport\s*\*|\bexec\s*\(|\bglobals\s*\(|\blocals\s*\(|\bvars\s*\(|\b__dict__\b|\bsetattr\s*\(")
+
+
+def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]]:
+    """When the only names nobody can list come from cells that do not parse: every word of those
+    cells' text (a superset of what they could bind, comments and strings included), so the other
+    cells are still checked; None when anything else may bind unknown names (a star import, `%run`,
+    `exec`), or an unparsed cell's text may (`from x import *`, `exec(`, `globals()`)."""
+    if any(i.opaque and i.kind is not InjectorKind.UNPARSED for i in flow.injectors):
+        return None
+    unparsed = {i.cell for i in flow.injectors if i.kind is InjectorKind.UNPARSED}
+    words: set[str] = set()
+    for ca in ctx.cells:
+        if ca.cell.index in unparsed:
+            if _UNLISTABLE.search(ca.cell.source):
+                return None
+            words.update(_IDENTIFIER_WORD.findall(ca.cell.source))
+    return frozenset(words)
 
 
 _SOLUTIONS_NAME = re.compile(r"solutions?\W*$", re.IGNORECASE)  # `X_Solutions`, `XSolution`, `x (Solution)`

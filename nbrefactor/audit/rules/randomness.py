@@ -1147,7 +1147,10 @@ class MissingRandomState(Rule):
         "passes no `random_state` or passes `random_state=None`; and searches that sample: optuna "
         "samplers without `seed=` and `optuna.create_study()` without `sampler=` (its default "
         "sampler is unseeded), keras-tuner tuners and AutoKeras models without `seed=`, hyperopt's "
-        "`fmin` without `rstate=`. XGBoost, LightGBM and CatBoost "
+        "`fmin` without `rstate=`; LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
+        "without `random_state` (they then perturb with NumPy's global state, as scikit-learn does), SHAP's permutation explainer "
+        "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
+        "unknown before run time, and is not reported). XGBoost, LightGBM and CatBoost "
         "models are not reported: their default seed is fixed, so they give the same result on "
         "every run, nor is an estimator handed, in the same cell, to a Bagging or AdaBoost ensemble "
         "given a `random_state` (the ensemble seeds it). `KFold`/`StratifiedKFold` only with "
@@ -1218,6 +1221,16 @@ class MissingRandomState(Rule):
             "import optuna\nimport autokeras as ak\nfrom sklearn.model_selection import RandomizedSearchCV",
             "study = optuna.create_study(direction='maximize')\nsampler = optuna.samplers.TPESampler()\nclf = ak.StructuredDataClassifier(max_trials=3)\nsearch = RandomizedSearchCV(model, grid, n_iter=10)",
         ), expect=((2, 1), (2, 2), (2, 3), (2, 4))),
+        # A LIME explainer perturbs its samples with NumPy's global state when given no random_state.
+        Example(cells=(
+            "import lime.lime_tabular\nfrom lime.lime_text import LimeTextExplainer",
+            "explainer = lime.lime_tabular.LimeTabularExplainer(X_train, mode='regression')\ntext = LimeTextExplainer(class_names=['neg', 'pos'], random_state=0)",
+        ), expect=((2, 1),)),
+        # SHAP's permutation explainer without a seed; a tree explainer computes exact values.
+        Example(cells=(
+            "import shap",
+            "perm = shap.PermutationExplainer(model.predict, X_train)\ntree = shap.TreeExplainer(model)\nseeded = shap.explainers.Permutation(model.predict, X_train, seed=0)",
+        ), expect=((2, 1),)),
         # Boosting libraries seed themselves with a fixed default: only the sklearn generator is reported.
         Example(cells=(
             "import lightgbm as lgb\nfrom xgboost import XGBRegressor\nfrom catboost import CatBoostRegressor\nfrom sklearn.datasets import make_classification",

@@ -94,6 +94,9 @@ class _Walker:
         # Functions this cell defines: `def make_subset(...): os.makedirs(dir)` called by the same
         # cell runs its folder steps when the cell runs.
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        # Functions this cell defines that apply gradients to globals' weights (a custom training
+        # step, `optimizer.apply_gradients(zip(grads, model.trainable_variables))`): {"train_step": ("model",)}.
+        self.gradient_steps: dict[str, tuple[str, ...]] = {}
         # Globals this cell read as a whole (`X = df.values`) before binding them: a column the
         # cell then adds to them is in that read on a second run.
         self.whole_reads: dict[str, int] = {}
@@ -113,6 +116,11 @@ class _Walker:
             self.bound.add(stmt.name)
             if not isinstance(stmt, ast.ClassDef):
                 self.functions[stmt.name] = stmt
+                models = _gradient_models(stmt)
+                if models:
+                    self.gradient_steps[stmt.name] = models
+                else:
+                    self.gradient_steps.pop(stmt.name, None)
             return
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, _ARITHMETIC):
             name = _base(stmt.target)
@@ -274,6 +282,13 @@ class _Walker:
                 self._file_step(node)
                 if isinstance(node.func, ast.Name) and node.func.id in self.functions:
                     self._function_file_steps(self.functions.pop(node.func.id))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.gradient_steps:
+                # `@tf.function def train_step(x, y): … apply_gradients(zip(grads, model.trainable_variables))`
+                # defined here and called by the training loop below it.
+                fname = node.func.id
+                model = next((m for m in self.gradient_steps[fname] if m not in self.bound and m not in self.modules), None)
+                if model is not None:
+                    self.report(node, model, f"calls `{fname}`, which applies gradients to `{model}`, a model made in another cell, so a second run trains `{model}` further from the weights the first run left")
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.training_functions:
                 fname = node.func.id
                 optimizer, reads = self.training_functions[fname]
@@ -304,6 +319,12 @@ class _Walker:
             elif method == "step" and name in self.local_optimizers and name in self.bound:
                 model = self.local_optimizers[name]
                 self.report(node, model, f"steps an optimizer over `{model}`, a model made in another cell, so a second run trains `{model}` further from the weights the first run left")
+            elif method == "apply_gradients":
+                # A custom training step at module level (`with tf.GradientTape() as tape: …`, then
+                # `optimizer.apply_gradients(zip(grads, model.trainable_variables))`).
+                model = next((m for m in _weights_of(node) if m not in self.bound and m not in self.modules), None)
+                if model is not None:
+                    self.report(node, model, f"applies gradients to `{model}`, a model made in another cell, with `{name}.apply_gradients(…)`, so a second run trains `{model}` further from the weights the first run left")
             elif method == "partial_fit":
                 self.report(node, name, f"trains `{name}`, made in another cell, further with `.partial_fit(…)`, so a second run fits it on the same data again")
             elif method == "step" and self.trainers.get(name) == "optimizer":
@@ -784,6 +805,30 @@ def keras_factories(ctx: RuleContext, classes: frozenset[str] = frozenset()) -> 
     return frozenset(found)
 
 
+_WEIGHTS = frozenset({"trainable_variables", "trainable_weights"})
+
+
+def _weights_of(call: ast.Call) -> tuple[str, ...]:
+    """The models whose weights an `apply_gradients(…)` call updates: `model` in
+    `zip(grads, model.trainable_variables)`."""
+    return tuple(dict.fromkeys(
+        n.value.id for arg in (*call.args, *(k.value for k in call.keywords)) for n in ast.walk(arg)
+        if isinstance(n, ast.Attribute) and n.attr in _WEIGHTS and isinstance(n.value, ast.Name)
+    ))
+
+
+def _gradient_models(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """Globals whose weights the function updates with `apply_gradients` (not its parameters or locals)."""
+    params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+    params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
+    local = params | {n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return tuple(dict.fromkeys(
+        model for node in _walk(fn)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "apply_gradients"
+        for model in _weights_of(node) if model not in local
+    ))
+
+
 def _training_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[tuple[str, frozenset[str]]]:
     """`def train_step(x, y): … optimizer.apply_gradients(…)` with `optimizer` a global (not a
     parameter, not assigned in the function) -> ("optimizer", the globals the function reads)."""
@@ -915,7 +960,9 @@ class ChangesWhenRunTwice(Rule):
         "the cell builds from such a subclass around a Keras model of another cell (`gan = GAN(discriminator, "
         "generator)`), `model.add(…)` on a Keras model of another cell, a call of a function of a cell above "
         "that applies gradients with a global optimizer (`def train_step(…): optimizer.apply_gradients(…)`; "
-        "not when the calling cell rebinds anything the function reads), `trainer.run(…)` on a PyTorch-Ignite "
+        "not when the calling cell rebinds anything the function reads), a custom training step applying gradients to a model "
+        "of another cell (`optimizer.apply_gradients(zip(grads, model.trainable_variables))` after a `tf.GradientTape`, "
+        "in the cell's loop or in a step function the cell defines and calls; not when the cell builds the model), `trainer.run(…)` on a PyTorch-Ignite "
         "`create_supervised_trainer`, a Lightning `trainer.fit(module)` of a module made in another cell (or built in the cell "
         "around a model of another cell: a class or factory named `…Model…`, `from_pretrained`, a `torch.nn` layer), "
         "a Hugging Face `trainer.train()` (`Trainer`, `Seq2SeqTrainer`, trl's `SFTTrainer`, optimum's "
@@ -1075,6 +1122,18 @@ class ChangesWhenRunTwice(Rule):
                 "als.fit(None)",
             ),
             expect=((2, 1), (3, 1)),
+        ),
+        # A custom training step (`tf.GradientTape`) applying gradients to a model of another cell:
+        # in the loop itself, or in a step function the cell defines and calls; a cell that builds
+        # its own model is the same on every run.
+        Example(
+            cells=(
+                "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1)])\nx = tf.ones((4, 2))",
+                "optimizer = tf.keras.optimizers.Adam()\nfor _ in range(3):\n    with tf.GradientTape() as tape:\n        loss = tf.reduce_mean(model(x))\n    grads = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))",
+                "@tf.function\ndef train_step(batch):\n    with tf.GradientTape() as tape:\n        loss = tf.reduce_mean(model(batch))\n    grads = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(grads, model.trainable_variables))\n    return loss\nfor _ in range(3):\n    loss = train_step(x)",
+                "fresh = tf.keras.Sequential([tf.keras.layers.Dense(1)])\nopt = tf.keras.optimizers.Adam()\ndef fresh_step(batch):\n    with tf.GradientTape() as tape:\n        loss = tf.reduce_mean(fresh(batch))\n    opt.apply_gradients(zip(tape.gradient(loss, fresh.trainable_variables), fresh.trainable_variables))\nfresh_step(x)\nwith tf.GradientTape() as tape:\n    loss = tf.reduce_mean(fresh(x))\nopt.apply_gradients(zip(tape.gradient(loss, fresh.trainable_variables), fresh.trainable_variables))",
+            ),
+            expect=((2, 6), (3, 9)),
         ),
         # A hand-written training step of a cell above, called again.
         Example(

@@ -214,6 +214,9 @@ class SyntaxErrorInCell(Rule):
         Example(cells=("import tensorflow as tf", "%%timeit -n1 -r1\nwith tf.device('/CPU:0'):\n    # your code goes here",
                        "%%timeit -n1 -r1\nwith tf.device('/GPU:0'):\n    # Your code here"),
                 expect=((2, 3),)),
+        # A function whose body is left to a TODO: reported at its `def`, not at the line below it.
+        Example(cells=("import numpy as np", "def normalise(v):\n    # TODO: divide by the norm\n\nunit = normalise(np.ones(3))"),
+                expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -230,7 +233,10 @@ class SyntaxErrorInCell(Rule):
                 line = max(1, min(problem.line, len(ca.lines)))
                 shows = 0 if problem.message.startswith(NOT_ANALYSED) else template_blank(ca, line, problem.message)
                 if shows:
-                    blanks.append((ca, line, problem.column))
+                    # Located at the blank: a function left to a TODO is its `def` line, not the
+                    # statement below it where the parser noticed the missing body.
+                    column = problem.column if shows == line else len(ca.lines[shows - 1]) - len(ca.lines[shows - 1].lstrip()) + 1
+                    blanks.append((ca, shows, column))
                     shown_lines.append(shows)
                     continue
                 character = _INVALID_CHARACTER.search(problem.message)
