@@ -292,6 +292,8 @@ class PathSettings:
     container_methods: frozenset[str] = frozenset()
     # A tool's own credential or settings location (`~/.kaggle/kaggle.json`): never a data path.
     tool_config: tuple[UserPattern, ...] = ()
+    # The system's temporary folder (`/tmp`): on every machine, so no PTH001 unless only read.
+    temporary: tuple[re.Pattern[str], ...] = ()
 
 
 def path_settings(catalog: Catalog) -> PathSettings:
@@ -335,6 +337,7 @@ def _settings(raw: tuple) -> PathSettings:
         container_keywords=strings(not_a_path, "container_keywords"),
         container_methods=strings(not_a_path, "container_methods"),
         tool_config=tool_config,
+        temporary=tuple(re.compile(str(p)) for p in dict(data.get("temporary", ())).get("patterns", ())),
     )
 
 
@@ -714,7 +717,11 @@ class AbsolutePath(Rule):
         "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported. f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
-        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name)."
+        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name); "
+        "one shell line is one finding (its other paths related). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
+        "and its temporary folder are on every machine: a path under `/tmp` is reported only when the notebook reads it "
+        "(a catalogued read) and writes it nowhere, so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
+        "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -740,6 +747,11 @@ class AbsolutePath(Rule):
         Example(cells=(
             "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/items/{item_id}')\ndef read(item_id: int):\n    return item_id",
             "endpoint = '/predict'\nsep = '/'\ncomment = '//div[@class=\"x\"]'",
+        )),
+        # The system's temporary and program folders are on every machine.
+        Example(cells=(
+            "import tensorflow as tf\nlogs_path = '/tmp/tensorflow_logs/run1/'\nwriter = tf.summary.FileWriter(logs_path)",
+            "!ln -sf /usr/bin/python3 /usr/local/bin/python\nckpt = '/tmp/model.ckpt'",
         )),
         # Paths inside a container or pod, not on this machine.
         Example(cells=(
@@ -767,16 +779,49 @@ class AbsolutePath(Rule):
             ),
             expect=((1, 2), (2, 1), (2, 2)),
         ),
+        # A file only read from /tmp was put there by hand; two paths of one shell line are one finding.
+        Example(
+            cells=(
+                "import pandas as pd\nscores = pd.read_csv('/tmp/scores.csv')",
+                "!cp /opt/shared/vocab.txt /srv/models/vocab.txt",
+            ),
+            expect=((1, 2), (2, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        for f, *others in _by_value(f for f in literal_findings(ctx) if f.path_class.kind == "absolute"):
+        settings = path_settings(ctx.catalog)
+        groups = [
+            group for group in _by_value(f for f in literal_findings(ctx) if f.path_class.kind == "absolute")
+            if not _temporary(group, settings)
+        ]
+        # One shell line is one command to fix (`!ln -sf /opt/bin/x /usr/local/x`): its second and
+        # later paths are related locations of the first one's finding.
+        by_line: dict[tuple[int, int], list[LiteralFinding]] = {}
+        for group in groups:
+            first = group[0]
+            if first.source == "shell" and (first.ca.cell.index, first.line) in by_line:
+                by_line[(first.ca.cell.index, first.line)].extend(group)
+                continue
+            by_line[(first.ca.cell.index, first.line) if first.source == "shell" else (-1, id(group))] = group
+        for f, *others in by_line.values():
             yield _hit(
                 f,
                 f"Absolute path {shown(f.value)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
                 _CONFIG_FIX,
                 others,
             )
+
+
+def _temporary(group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
+    """A path under the system's temporary folder (`/tmp/data/`) that the notebook writes, or hands
+    to something that creates it (a download cache, a log or checkpoint folder): not tied to this
+    machine. One it only reads (`pd.read_csv("/tmp/train.csv")`, nothing writing it) was put there
+    by hand, and stays reported."""
+    if not any(p.search(group[0].value.replace("\\", "/")) for p in settings.temporary):
+        return False
+    directions = {f.argument.direction for f in group if f.argument is not None}
+    return not ("read" in directions and not directions & {"write", "both"})
 
 
 class UserSpecificPath(Rule):
