@@ -454,8 +454,9 @@ def literal_findings(ctx: RuleContext) -> list[LiteralFinding]:
         return list(_LAST_LITERALS[0][1])
     settings = path_settings(ctx.catalog)
     out: list[LiteralFinding] = []
+    suffixes = _suffix_literals(ctx)
     for ca in ctx.cells:
-        out.extend(_python_literals(ctx, ca, settings))
+        out.extend(f for f in _python_literals(ctx, ca, settings) if (ca.cell.index, f.line, f.column) not in suffixes)
         out.extend(_shell_literals(ca, settings))
     _LAST_LITERALS[:] = [(ctx, tuple(out))]
     return out
@@ -469,9 +470,15 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
     }
     not_paths = _route_literals(ctx, ca, settings)
     masked_lines = ca.masked.python.split("\n")
+    joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
     for s in ca.facts.strings:
         positions.add((s.line, s.column))
+        if (s.line, s.column) in continued:
+            continue  # `("https://host" "/raw/x.csv")`: a later part of one string, judged whole at its first part
+        if (s.line, s.column) in joined:
+            value, end_line = joined[(s.line, s.column)]
+            s = StringFact(value, s.line, s.column, end_line, s.formatted)
         argument = arguments.get((s.line, s.column))
         if argument is None and (s.line, s.column) in not_paths:
             continue
@@ -494,6 +501,77 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
             found = classify(m.group("body"), settings)
             if found is not None:
                 yield LiteralFinding(ca, number, column, number, m.group("body"), found, invalid_escape=True)
+
+
+def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[int, int], tuple[str, int]], set[tuple[int, int]]]:
+    """Adjacent string literals Python reads as one string (`("https://host/x" "/raw/y.csv")`):
+    the joined value and end line at the position of the first part, and the positions of the
+    later parts."""
+    tree = _parsed(ca)
+    joined: dict[tuple[int, int], tuple[str, int]] = {}
+    continued: set[tuple[int, int]] = set()
+    if tree is None:
+        return joined, continued
+    by_line: dict[int, list[int]] = {}
+    for fact in ca.facts.strings:
+        by_line.setdefault(fact.line, []).append(fact.column)
+    # The parts of an f-string are nodes of their own, positioned (before Python 3.12) like the whole.
+    inside_fstring = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
+    for node in ast.walk(tree):
+        if id(node) in inside_fstring:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            value = node.value
+        elif isinstance(node, ast.JoinedStr) and not any(
+            isinstance(inner, ast.Constant) and isinstance(inner.value, str)
+            for part in node.values if isinstance(part, ast.FormattedValue) for inner in ast.walk(part)
+        ):
+            value = "".join(part.value if isinstance(part, ast.Constant) else "{}" for part in node.values)
+        else:
+            continue
+        end_line, end_col = node.end_lineno or node.lineno, node.end_col_offset or 0
+        start = (node.lineno, _char_column(lines, node.lineno, node.col_offset))
+        end = (end_line, _char_column(lines, end_line, end_col))
+        parts = sorted(
+            (line, column) for line in range(start[0], end[0] + 1) for column in by_line.get(line, ())
+            if start <= (line, column) < end
+        )
+        if len(parts) > 1 and parts[0] == start:
+            joined[start] = (value, end_line)
+            continued.update(parts[1:])
+    return joined, continued
+
+
+def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
+    """(cell, line, column) of the literals bound to a module-level name that the notebook only
+    ever appends to something else: `blog_suffix = "/posts/123"`, read only as
+    `base_url + blog_suffix`. Like `BASE + "/x.csv"`, a suffix of another string, not a path."""
+    right_only: dict[str, bool] = {}
+    bound: dict[str, list[tuple[int, int, int]]] = {}
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        lines = ca.masked.python.split("\n")
+        appended = {id(n.right) for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add)}
+        appended |= {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add)}
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                right_only[n.id] = right_only.get(n.id, True) and id(n) in appended
+        for stmt in tree.body:
+            if (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+            ):
+                where = (ca.cell.index, stmt.value.lineno, _char_column(lines, stmt.value.lineno, stmt.value.col_offset))
+                bound.setdefault(stmt.targets[0].id, []).append(where)
+    return {where for name, places in bound.items() if right_only.get(name) for where in places}
+
+
+def _char_column(lines: Sequence[str], line: int, byte_offset: int) -> int:
+    """ast's UTF-8 byte offset on `line` as the 1-based character column the analysis uses."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")) + 1
 
 
 def _evaluates(literal: str) -> bool:
@@ -714,9 +792,10 @@ class AbsolutePath(Rule):
         "(those are PTH002). Literals passed to a path-taking call of `rules/io_calls.toml` always count; "
         "elsewhere a literal must look like a path: `\"/\"` alone, regexes, date formats such as "
         "`\"%Y/%m/%d\"`, `\"a / b\"`, URL routes (`@app.get(\"/items/{id}\")`), device files such as "
-        "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`) and single segments "
+        "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`, or a name bound to a literal and only ever "
+        "appended: `post = \"/2021/05/x\"` read as `site + post`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
-        "are not reported. f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
+        "are not reported. Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name); "
         "one shell line is one finding (its other paths related). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
         "and its temporary folder are on every machine: a path under `/tmp` is reported only when the notebook reads it "
@@ -747,6 +826,11 @@ class AbsolutePath(Rule):
         Example(cells=(
             "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/items/{item_id}')\ndef read(item_id: int):\n    return item_id",
             "endpoint = '/predict'\nsep = '/'\ncomment = '//div[@class=\"x\"]'",
+        )),
+        # A URL split over adjacent literals; a suffix bound to a name only ever appended.
+        Example(cells=(
+            "import requests\ncsv_url = (\n    'https://gist.example.com/user/abc'\n    '/raw/def/sales.csv'\n)",
+            "site = 'https://blog.example.org'\npost = '/2021/05/feature-stores'\npage = requests.get(site + post)",
         )),
         # The system's temporary and program folders are on every machine.
         Example(cells=(
