@@ -797,7 +797,7 @@ class AbsolutePath(Rule):
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported. Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name); "
-        "one shell line is one finding (its other paths related). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
+        "one shell line is one finding (its other paths related), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
         "and its temporary folder are on every machine: a path under `/tmp` is reported only when the notebook reads it "
         "(a catalogued read) and writes it nowhere, so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`)."
@@ -832,10 +832,11 @@ class AbsolutePath(Rule):
             "import requests\ncsv_url = (\n    'https://gist.example.com/user/abc'\n    '/raw/def/sales.csv'\n)",
             "site = 'https://blog.example.org'\npost = '/2021/05/feature-stores'\npage = requests.get(site + post)",
         )),
-        # The system's temporary and program folders are on every machine.
+        # The system's temporary and program folders are on every machine; a Colab-only setup line.
         Example(cells=(
             "import tensorflow as tf\nlogs_path = '/tmp/tensorflow_logs/run1/'\nwriter = tf.summary.FileWriter(logs_path)",
             "!ln -sf /usr/bin/python3 /usr/local/bin/python\nckpt = '/tmp/model.ckpt'",
+            "import sys\nIN_COLAB = 'google.colab' in sys.modules\nif IN_COLAB:\n    !ln -sf /opt/bin/nvidia-smi /usr/bin/nvidia-smi",
         )),
         # Paths inside a container or pod, not on this machine.
         Example(cells=(
@@ -883,6 +884,10 @@ class AbsolutePath(Rule):
         # later paths are related locations of the first one's finding.
         by_line: dict[tuple[int, int], list[LiteralFinding]] = {}
         for group in groups:
+            # A shell line inside `if IN_COLAB:` sets up the hosted runtime only (as for PTH003).
+            group = [f for f in group if f.source != "shell" or not hosted_only(f.ca.lines, f.line)]
+            if not group:
+                continue
             first = group[0]
             if first.source == "shell" and (first.ca.cell.index, first.line) in by_line:
                 by_line[(first.ca.cell.index, first.line)].extend(group)
