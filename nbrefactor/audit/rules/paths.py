@@ -356,6 +356,9 @@ _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,6}$")
 _REGEX_HINT = re.compile(r"\\|\(\?|\.\*|\.\+|\[\^|\{\d+(,\d*)?\}|^\^|\$$|\|")
 _DATE_FORMAT = re.compile(r"%[aAbBcdHIjmMpSUwWxXyYzZf]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A single path segment opening with an f-string hole joined to a name by `-`/`_`:
+# `f"{model_name}-finetuned-{task}"`.
+_NAMED_AFTER_HOLE = re.compile(r"^\{\}[-_][^/\\:\s]*$")
 
 
 def classify(value: str, settings: PathSettings, *, path_argument: bool = False, url_only: bool = False) -> Optional[PathClass]:
@@ -377,6 +380,10 @@ def classify(value: str, settings: PathSettings, *, path_argument: bool = False,
             return None  # multi-line text, a docstring, CSV content
         if not path_argument and (_REGEX_HINT.search(value) or _DATE_FORMAT.search(value) or re.search(r"\s/|/\s", value)):
             return None  # a regex, a date format, "a / b"
+    if path_argument and not url_only and _NAMED_AFTER_HOLE.match(value):
+        # `output_dir=f"{model_name}-finetuned-xsum"`: one folder name built around the hole, so
+        # relative (a root in the hole would be followed by "/", as in `f"{root}/x"`).
+        return PathClass("relative", "")
     if value[0] in "{[<" or value.startswith("//"):
         return None  # an f-string hole in front (unknown root), JSON, HTML, XPath `//div`
     normal = value.replace("\\", "/")
@@ -1765,7 +1772,8 @@ class CwdRelativePath(Rule):
         "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
-        "are skipped. Paths built from string constants are followed across cells: `trn = "
+        "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
+        "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`. Paths built from string constants are followed across cells: `trn = "
         "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
         "`f\"{PATH}x.csv\"`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
         "string is a constant. Constants in a cell tagged `parameters` (papermill) or "
@@ -1831,6 +1839,15 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 3), (1, 4)),
         ),
+        # One folder name built around an f-string hole; a benchmark's result files.
+        Example(
+            cells=(
+                "from transformers import TrainingArguments, PyTorchBenchmarkArguments\nmodel_name = checkpoint.split('/')[-1]",
+                "args = TrainingArguments(f'{model_name}-finetuned-ner', num_train_epochs=3)\n"
+                "bench = PyTorchBenchmarkArguments(models=[model_name], save_to_csv=True, train_time_csv_file='bench/train.csv')",
+            ),
+            expect=((2, 1), (2, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1855,8 +1872,15 @@ class CwdRelativePath(Rule):
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
             and (f.ca.cell.index, f.argument.call.line, f.argument.call.column) not in chdir_arguments
         )
+        # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
+        through_constant = {
+            (_cell_of(ctx, pa), pa.literal.line, pa.literal.column)
+            for uses in grouped.values() for _, _, pa in uses if pa.literal is not None
+        }
         for f, *others in _by_value(relative):
             position = (f.ca.cell.index, f.line, f.column)
+            if position in through_constant:
+                continue
             if position in grouped:
                 extra[position] = others
                 continue
