@@ -356,6 +356,8 @@ _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,6}$")
 _REGEX_HINT = re.compile(r"\\|\(\?|\.\*|\.\+|\[\^|\{\d+(,\d*)?\}|^\^|\$$|\|")
 _DATE_FORMAT = re.compile(r"%[aAbBcdHIjmMpSUwWxXyYzZf]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A search-path entry appended with its separator: `";C:\\tools\\bin"`, `":/opt/tools/bin"`.
+_PATH_LIST_ENTRY = re.compile(r"^[;:](?P<path>(?:[A-Za-z]:[\\/]|/)[^;:]*)[;:]?$")
 # A single path segment opening with an f-string hole joined to a name by `-`/`_`:
 # `f"{model_name}-finetuned-{task}"`.
 _NAMED_AFTER_HOLE = re.compile(r"^\{\}[-_][^/\\:\s]*$")
@@ -489,17 +491,21 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
         argument = arguments.get((s.line, s.column))
         if argument is None and (s.line, s.column) in not_paths:
             continue
+        # `os.environ["PATH"] += ";C:\\Program Files\\gs\\bin"`: a new entry of a search-path list,
+        # a whole path of its own (not a suffix of the string it is appended to).
+        entry = _PATH_LIST_ENTRY.match(s.value) if argument is None else None
+        value = entry.group("path") if entry else s.value
         found = classify(
-            s.value,
+            value,
             settings,
             path_argument=argument is not None,
             url_only=argument is not None and argument.entry.kind == "url",
         )
         if found is None:
             continue
-        if argument is None and found.kind != "remote" and _appended(masked_lines, s.line, s.column):
+        if argument is None and not entry and found.kind != "remote" and _appended(masked_lines, s.line, s.column):
             continue  # `BASE + "/x.csv"`: a suffix of some other path (or URL), not an absolute path
-        yield LiteralFinding(ca, s.line, s.column, s.end_line, s.value, found, argument)
+        yield LiteralFinding(ca, s.line, s.column, s.end_line, value, found, argument)
     for number, text in enumerate(masked_lines, start=1):
         for m in _WINDOWS_SOURCE_LITERAL.finditer(text):
             column = m.start() + 1
@@ -804,6 +810,7 @@ class AbsolutePath(Rule):
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported. Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name); "
+        "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
         "one shell line is one finding (its other paths related), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
         "and its temporary folder are on every machine: a path under `/tmp` is reported only when the notebook reads it "
         "(a catalogued read) and writes it nowhere, so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
@@ -876,8 +883,9 @@ class AbsolutePath(Rule):
             cells=(
                 "import pandas as pd\nscores = pd.read_csv('/tmp/scores.csv')",
                 "!cp /opt/shared/vocab.txt /srv/models/vocab.txt",
+                "import os\nos.environ['PATH'] += ';D:\\\\tools\\\\graphviz\\\\bin'",
             ),
-            expect=((1, 2), (2, 1)),
+            expect=((1, 2), (2, 1), (3, 2)),
         ),
     )
 
@@ -1033,7 +1041,9 @@ class RemoteUri(Rule):
         "followed within a cell, to its nearest binding above the call (the same URL fetched so in "
         "several cells is one finding); also a URL given to the notebook's own function that downloads that parameter "
         "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)` or a `for url in urls:` "
-        "loop over a list of literals bound in the cell: one finding per call, the list's other URLs related). The `http(s)` URLs of the `!wget`/`!curl` "
+        "loop over a list of literals bound in the cell: one finding per call, the list's other URLs related; likewise a function "
+        "fetching each item of a parameter, `def build(urls): for u in urls: requests.get(u)`, given a list of literal URLs or a name "
+        "bound once to one, in any cell). The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step: one finding at the first, the others related; so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
@@ -1091,6 +1101,15 @@ class RemoteUri(Rule):
         # One URL read again by a recap cell: one finding, the second fetch related.
         Example(
             cells=("import pandas as pd\ntrain = pd.read_csv('https://example.com/train.csv')", "# recap\ntrain = pd.read_csv('https://example.com/train.csv')"),
+            expect=((1, 2),),
+        ),
+        # The notebook's own function fetching each URL of the list it is given.
+        Example(
+            cells=(
+                "import requests\npages = ['https://news.example.com/a', 'https://news.example.com/b']\n"
+                "def fetch_all(urls):\n    return [requests.get(u).text for u in urls]\n",
+                "texts = fetch_all(pages)",
+            ),
             expect=((1, 2),),
         ),
     )
@@ -1217,10 +1236,12 @@ class RemoteUri(Rule):
         yield from _function_downloads(ctx, settings)
 
 
-def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str]]:
+def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, bool]]:
     """The notebook's own module-level functions that download one of their parameters:
-    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get")}."""
-    found: dict[str, tuple[int, str, str]] = {}
+    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get", False)};
+    or each item of one (`def build_dataset(seed_urls): for url in seed_urls: requests.get(url)` →
+    {"build_dataset": (0, "seed_urls", "requests.get", True)})."""
+    found: dict[str, tuple[int, str, str, bool]] = {}
     for ca in ctx.cells:
         tree = _parsed(ca)
         if tree is None:
@@ -1234,10 +1255,40 @@ def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str]]:
                 continue
             params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
             end = stmt.end_lineno or stmt.lineno
+            # `for url in urls:` and `[get(u) for u in urls]` over a parameter: (item, parameter, lines).
+            loops = [
+                (target.id, source.id, node.lineno, node.end_lineno or node.lineno)
+                for node in ast.walk(stmt)
+                for target, source in (
+                    [(node.target, node.iter)] if isinstance(node, ast.For)
+                    else [(g.target, g.iter) for g in node.generators]
+                    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)) else []
+                )
+                if isinstance(target, ast.Name) and isinstance(source, ast.Name) and source.id in params
+            ]
             for pa in fetches:
                 if stmt.lineno <= pa.call.line <= end and pa.arg.name in params:
-                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee))
+                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee, False))
+                for item, param, first, last in loops:
+                    if first <= pa.call.line <= last and pa.arg.name == item:
+                        found.setdefault(stmt.name, (params.index(param), param, pa.shown_callee, True))
     return found
+
+
+def _module_string_lists(ctx: RuleContext) -> dict[str, tuple[CellAnalysis, list[ast.Constant]]]:
+    """Names bound once in the notebook, at module level, to a list of string literals."""
+    found: dict[str, tuple[CellAnalysis, list[ast.Constant]]] = {}
+    bound_more: set[str] = set()
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                items = _string_list(stmt.value)
+                if name in found or not items:
+                    bound_more.add(name)
+                found.setdefault(name, (ca, items))
+    return {name: value for name, value in found.items() if name not in bound_more and value[1]}
 
 
 def _string_list(node: ast.AST) -> list[ast.Constant]:
@@ -1256,6 +1307,7 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
     functions = _downloading_functions(ctx)
     if not functions:
         return
+    string_lists = _module_string_lists(ctx)
     for ca in ctx.cells:
         tree = _parsed(ca)
         if tree is None:
@@ -1274,12 +1326,18 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
             for node in ast.walk(stmt):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
                     continue
-                position, param, callee = functions[node.func.id]
+                position, param, callee, each = functions[node.func.id]
                 given = next((k.value for k in node.keywords if k.arg == param), None)
                 if given is None and position < len(node.args):
                     given = node.args[position]
                 urls: list[ast.Constant] = []
-                if isinstance(given, ast.Constant) and isinstance(given.value, str):
+                where = ca  # the cell of the URL literals
+                if each:
+                    # `build_dataset(seed_urls)`: every URL of the list given is fetched.
+                    urls = _string_list(given) if given is not None else []
+                    if not urls and isinstance(given, ast.Name) and given.id in string_lists:
+                        where, urls = string_lists[given.id]
+                elif isinstance(given, ast.Constant) and isinstance(given.value, str):
                     urls = [given]
                 elif isinstance(given, ast.Name):
                     urls = next((items for loop, items in loops if loop is stmt and loop.target.id == given.id), [])  # type: ignore[union-attr]
@@ -1289,14 +1347,14 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
                     continue
                 first, rest = urls[0], urls[1:]
                 more = f"; {len(rest)} more URL{'s' if len(rest) > 1 else ''} of the list too" if rest else ""
+                call_place = [(ca.cell, node.lineno, node.col_offset + 1)] if (where is not ca or node.lineno != first.lineno) else []
                 yield Hit(
-                    ca.cell, first.lineno, first.col_offset + 1,
+                    where.cell, first.lineno, first.col_offset + 1,
                     f"URL {shown(first.value)} is downloaded at run time by `{node.func.id}`, the notebook's own function "
                     f"around `{callee}`: the notebook needs the network and the remote file can change or disappear{more}",
                     fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                     key=f"{node.func.id}\x1f{first.value}",
-                    related=tuple([(ca.cell, u.lineno, u.col_offset + 1) for u in rest]
-                                  + ([(ca.cell, node.lineno, node.col_offset + 1)] if node.lineno != first.lineno else [])),
+                    related=tuple([(where.cell, u.lineno, u.col_offset + 1) for u in rest] + call_place),
                 )
 
 
