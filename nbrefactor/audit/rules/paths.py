@@ -920,12 +920,13 @@ class AbsolutePath(Rule):
 def _temporary(group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
     """A path under the system's temporary folder (`/tmp/data/`) that the notebook writes, or hands
     to something that creates it (a download cache, a log or checkpoint folder): not tied to this
-    machine. One it only reads (`pd.read_csv("/tmp/train.csv")`, nothing writing it) was put there
-    by hand, and stays reported."""
+    machine. One it only reads (`pd.read_csv("/tmp/train.csv")` wherever the path appears) was put
+    there by hand, and stays reported."""
     if not any(p.search(group[0].value.replace("\\", "/")) for p in settings.temporary):
         return False
-    directions = {f.argument.direction for f in group if f.argument is not None}
-    return not ("read" in directions and not directions & {"write", "both"})
+    # Only read, everywhere it appears: a shell line (`!gsutil cp … /tmp/x.csv`) or a name bound to
+    # it may well be what writes it.
+    return not all(f.argument is not None and f.argument.direction == "read" for f in group)
 
 
 class UserSpecificPath(Rule):
