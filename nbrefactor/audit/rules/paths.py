@@ -812,8 +812,8 @@ class AbsolutePath(Rule):
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
         "one shell line is one finding (its other paths related), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
-        "and its temporary folder are on every machine: a path under `/tmp` is reported only when the notebook reads it "
-        "(a catalogued read) and writes it nowhere, so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
+        "and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
+        "(a file put there by hand), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`)."
     )
     why_bad = (
