@@ -50,9 +50,33 @@ class FetchCatalog:
     # shell programs described their own way (`git clone` "clones a repository"), and skipped in
     # a Colab/Kaggle-only block
     program_what: tuple[tuple[tuple[str, ...], str], ...] = ()
+    nltk: Optional["NltkData"] = None
 
     def shell_what(self, program: tuple[str, ...]) -> str:
         return next((what for p, what in self.program_what if p == program), _SHELL_WHAT)
+
+
+@dataclass(frozen=True)
+class NltkData:
+    """`[nltk_data]`: which calls need which NLTK data, and how a notebook downloads it."""
+
+    calls: tuple[tuple[tuple[str, ...], str], ...]  # (call patterns, the data they need)
+    downloads: tuple[str, ...]  # qualified download functions
+    shell: tuple[str, ...]  # words of a shell command that downloads it (`python -m nltk.downloader`)
+    everything: frozenset[str]  # names that download many packages at once ("popular")
+    corpus_module: str  # `nltk.corpus`: `nltk.corpus.<name>.<method>(…)` needs the corpus <name>
+    not_corpora: frozenset[str]
+
+    def needed(self, qualified: str) -> Optional[str]:
+        for patterns, data in self.calls:
+            if matches_any(qualified, patterns):
+                return data
+        prefix = self.corpus_module + "."
+        if self.corpus_module and qualified.startswith(prefix):
+            parts = qualified[len(prefix):].split(".")
+            if len(parts) == 2 and parts[0].islower() and parts[0] not in self.not_corpora:
+                return parts[0]
+        return None
 
 
 def fetch_catalog(catalog: Catalog) -> FetchCatalog:
@@ -86,10 +110,24 @@ def _build(catalog: Catalog) -> FetchCatalog:
         (str(c["what"]), str(c["consequence"]), str(c.get("fix", _FIX)))
         for c in (*data.get("call", ()), *shell_fetches) if "what" in c and "consequence" in c
     )
-    return FetchCatalog(calls, methods, programs, explained, program_what)
+    raw = data.get("nltk_data")
+    nltk = None
+    if raw:
+        nltk = NltkData(
+            tuple((tuple(str(p) for p in c.get("calls", ())), str(c.get("data", ""))) for c in raw.get("call", ())),
+            tuple(str(d) for d in raw.get("downloads", ())),
+            tuple(str(d) for d in raw.get("shell", ())),
+            frozenset(str(d) for d in raw.get("everything", ())),
+            str(raw.get("corpus_module", "")),
+            frozenset(str(d) for d in raw.get("not_corpora", ())),
+        )
+    return FetchCatalog(calls, methods, programs, explained, program_what, nltk)
 
 
 _SHELL_WHAT = "downloads data in a shell command"
+# A metric named like the dataset it scores (`load_dataset("glue", …)`, `load_metric("glue", …)`)
+# is a second thing to pin.
+_METRIC = "downloads a metric's code"
 
 
 _CONSEQUENCE = "the input is whatever the remote side serves on the day"
@@ -243,6 +281,75 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 yield ca, call.line, call.column, what, text.strip(), fetched
 
 
+def nltk_data_needs(ctx: RuleContext) -> list[tuple[CellAnalysis, int, int, str, str]]:
+    """(cell, line, column, data, the line) for each call reading NLTK data (`stopwords.words(…)`
+    needs `stopwords`) that the notebook never downloads itself, in notebook order. Empty when the
+    notebook downloads NLTK data it cannot name (`nltk.download()`, a name, "popular", a shell
+    `nltk.downloader`): whatever it needs may be among it."""
+    nltk = fetch_catalog(ctx.catalog).nltk
+    if nltk is None:
+        return []
+    facts = ctx.facts
+    downloaded: set[str] = set()
+    needs: list[tuple[CellAnalysis, int, int, str, str]] = []
+    for ca in facts.cells:
+        shell_lines = [magic.text for magic in ca.magics]
+        if ca.masked.cell_magic in _SHELL_CELLS:
+            shell_lines.extend(ca.lines)
+        for text in shell_lines:
+            names = _shell_nltk_names(text, nltk)
+            if names is not None and (not names or set(names) & nltk.everything):
+                return []
+            downloaded.update(names or ())
+        for call in ca.facts.calls:
+            if not call.func or call.func.split(".")[0] not in facts.aliases:
+                continue
+            qualified = facts.resolve(call.func)
+            if qualified in nltk.downloads:
+                names = [s.value for s in ca.facts.strings
+                         if (call.line, call.column) <= (s.line, s.column) and s.line <= call.end_line]
+                first = call.arg(0, ("info_or_id",))
+                if first is None or not names or (first.string is None and first.name is not None) or set(names) & nltk.everything:
+                    return []
+                downloaded.update(names)
+                continue
+            data = nltk.needed(qualified)
+            if data is not None:
+                text = ca.lines[call.line - 1] if 0 < call.line <= len(ca.lines) else ""
+                needs.append((ca, call.line, call.column, data, text.strip()))
+    return [need for need in needs if need[3] not in downloaded]
+
+
+def _shell_nltk_names(text: str, nltk: NltkData) -> Optional[list[str]]:
+    """The packages a shell line downloads with `python -m nltk.downloader [-d DIR] names…`; None
+    when the line does not run the downloader."""
+    try:
+        words = shlex.split(text, comments=True)
+    except ValueError:
+        words = text.split()
+    start = next((i for i, w in enumerate(words) if w in nltk.shell), None)
+    if start is None:
+        return None
+    names: list[str] = []
+    skip = False
+    for word in words[start + 1:]:
+        if word in {"&&", "||", ";", "|"}:
+            break
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = word in {"-d", "--dir", "-u", "--url"}
+        else:
+            names.append(word)
+    return names
+
+
+_NLTK_FIX = (
+    "Provision it with the environment: `python -m nltk.downloader -d <folder> <names>` in the image or a "
+    "setup step, with `NLTK_DATA` pointing at that folder (or download it once in a data step of the pipeline)."
+)
+
+
 def _strings_by_name(facts: NotebookFacts) -> dict[str, list[tuple[int, int, Optional[str]]]]:
     """Every module-level binding of each name, in notebook order, as (cell, line, the string it
     binds or None): `model_ckpt = "distilbert-base-uncased"` is a string, anything else is None."""
@@ -348,12 +455,13 @@ class RuntimeDownload(Rule):
         "above: `model_ckpt = \"distilbert-base-uncased\"`, `from_pretrained(model_ckpt)`), `pipeline(task)` (its "
         "model, or the task's default), scikit-learn's `fetch_*`, "
         "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
-        "then `mnist.load_data()`), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
+        "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`), TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
-        "`nltk.download`, PyTorch Geometric datasets, fastai's `untar_data`, `vision_learner` (pretrained unless "
+        "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`), timm's "
+        "`create_model(…, pretrained=True)`, PyTorch Geometric datasets, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
         "from a star import such as `from fastai.vision.all import *`: it is looked up under each star-imported module), "
-        "and `kaggle competitions download`/`gdown`/`huggingface-cli download` and `git clone` (code or data "
+        "and `kaggle competitions download`/`gdown`/`huggingface-cli download`/`python -m nltk.downloader` and `git clone` (code or data "
         "at whatever the default branch holds; not inside an `if` testing for Colab or Kaggle, which sets up the "
         "hosted runtime only) in `!` lines, "
         "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls; the result of a BigQuery query or "
@@ -363,7 +471,11 @@ class RuntimeDownload(Rule):
         "pipeline has nobody to pick it. Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
         "saves a model into with `save_pretrained` and loads back, `pipeline(…, model=\"./local\")`, "
-        "`local_files_only=True`, `download=False`. The catalogue is `rules/downloads.toml`; a "
+        "`local_files_only=True`, `download=False`. NLTK data a call needs (`stopwords.words(…)`, `nltk.word_tokenize` "
+        "→ `punkt`, `SentimentIntensityAnalyzer()` → `vader_lexicon`, any `nltk.corpus.<name>.<method>(…)`) that the notebook "
+        "never downloads itself is one finding for the notebook at its first use (the other uses related): an "
+        "`nltk.download` run outside the notebook provided it, so a fresh environment stops with `LookupError` "
+        "(`[nltk_data]`). The catalogue is `rules/downloads.toml`; a "
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
         "are related locations); likewise one finding per model or dataset name in the notebook (its "
@@ -385,6 +497,11 @@ class RuntimeDownload(Rule):
             "import torchvision\nfrom datasets import load_dataset\nfrom transformers import AutoModel",
             "train = torchvision.datasets.MNIST('data', download=False)\nds = load_dataset('csv', data_files='data/train.csv')",
             "model = AutoModel.from_pretrained('./models/bert')\ntok = AutoModel.from_pretrained('bert-base-uncased', local_files_only=True)",
+        )),
+        # A metric script kept in the project; timm without pretrained weights.
+        Example(cells=(
+            "import evaluate\nfrom timm import create_model",
+            "f1 = evaluate.load('./metrics/f1.py')\nnet = create_model('resnet18')",
         )),
         Example(cells=("!kaggle --version", "import subprocess\nsubprocess.run(['ls', 'data'])", "from sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)")),
         # A clone that sets up Colab only; `git status` fetches nothing.
@@ -460,6 +577,31 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1), (2, 2)),
         ),
+        # TensorFlow 1's tutorial helper downloads MNIST into its folder.
+        Example(
+            cells=(
+                "import tensorflow as tf\nfrom tensorflow.examples.tutorials.mnist import input_data",
+                "mnist = input_data.read_data_sets('/tmp/mnist/', one_hot=True)",
+            ),
+            expect=((2, 1),),
+        ),
+        # A metric's code, timm's weights, NLTK data nobody downloads in the notebook (one finding).
+        Example(
+            cells=(
+                "import evaluate\nimport nltk\nfrom timm import create_model\nfrom nltk.corpus import stopwords",
+                "metric = evaluate.load('accuracy')\nnet = create_model('resnet50d', pretrained=True)",
+                "stops = set(stopwords.words('english'))\ntokens = nltk.word_tokenize('A short text.')",
+            ),
+            expect=((2, 1), (2, 2), (3, 1)),
+        ),
+        # NLTK data a shell line downloads: that line is the fetch, the use is not reported again.
+        Example(
+            cells=(
+                "from nltk.corpus import stopwords\n!python -m nltk.downloader -d nltk_data stopwords",
+                "stops = stopwords.words('english')",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -476,7 +618,7 @@ class RuntimeDownload(Rule):
                 continue
             seen.add((ca.cell.index, line))
             callee = _CALLEE.search(shown)
-            key = ("name", fetched) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
+            key = ("name", fetched, fetch[3] == _METRIC) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
             groups.setdefault(key, []).append(fetch)
         explained = {what: (consequence, fix) for what, consequence, fix in fetch_catalog(ctx.catalog).explained}
         # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
@@ -496,6 +638,23 @@ class RuntimeDownload(Rule):
                 fix=fix,
                 key=shown,
                 related=tuple((c.cell, ln, col) for c, ln, col, *_ in found[1:]) + tuple(dict.fromkeys(imports)),
+            )
+        # NLTK data nobody downloads in the notebook: one root cause (the data is not provisioned),
+        # one finding at its first use, every other use related.
+        needs = nltk_data_needs(ctx)
+        if needs:
+            ca, line, column, data, shown = needs[0]
+            others = list(dict.fromkeys(d for *_, d, _ in needs[1:] if d != data))
+            also = f" (the notebook also needs {', '.join(f'`{d}`' for d in others)}, at the related lines)" if others else ""
+            yield Hit(
+                ca.cell,
+                line,
+                column,
+                f"`{shown[:100]}` needs the NLTK data `{data}`{also}, which the notebook never downloads: it comes from an "
+                "`nltk.download` run outside the notebook, and a fresh environment stops with `LookupError`",
+                fix=_NLTK_FIX,
+                key="nltk-data",
+                related=tuple(dict.fromkeys((c.cell, ln, col) for c, ln, col, *_ in needs[1:] if (c.cell, ln) != (ca.cell, line))),
             )
 
 

@@ -292,6 +292,8 @@ class PathSettings:
     container_methods: frozenset[str] = frozenset()
     # A tool's own credential or settings location (`~/.kaggle/kaggle.json`): never a data path.
     tool_config: tuple[UserPattern, ...] = ()
+    # The system's temporary folder (`/tmp`): on every machine, so no PTH001 unless only read.
+    temporary: tuple[re.Pattern[str], ...] = ()
 
 
 def path_settings(catalog: Catalog) -> PathSettings:
@@ -335,6 +337,7 @@ def _settings(raw: tuple) -> PathSettings:
         container_keywords=strings(not_a_path, "container_keywords"),
         container_methods=strings(not_a_path, "container_methods"),
         tool_config=tool_config,
+        temporary=tuple(re.compile(str(p)) for p in dict(data.get("temporary", ())).get("patterns", ())),
     )
 
 
@@ -353,6 +356,11 @@ _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,6}$")
 _REGEX_HINT = re.compile(r"\\|\(\?|\.\*|\.\+|\[\^|\{\d+(,\d*)?\}|^\^|\$$|\|")
 _DATE_FORMAT = re.compile(r"%[aAbBcdHIjmMpSUwWxXyYzZf]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# A search-path entry appended with its separator: `";C:\\tools\\bin"`, `":/opt/tools/bin"`.
+_PATH_LIST_ENTRY = re.compile(r"^[;:](?P<path>(?:[A-Za-z]:[\\/]|/)[^;:]*)[;:]?$")
+# A single path segment opening with an f-string hole joined to a name by `-`/`_`:
+# `f"{model_name}-finetuned-{task}"`.
+_NAMED_AFTER_HOLE = re.compile(r"^\{\}[-_][^/\\:\s]*$")
 
 
 def classify(value: str, settings: PathSettings, *, path_argument: bool = False, url_only: bool = False) -> Optional[PathClass]:
@@ -374,6 +382,10 @@ def classify(value: str, settings: PathSettings, *, path_argument: bool = False,
             return None  # multi-line text, a docstring, CSV content
         if not path_argument and (_REGEX_HINT.search(value) or _DATE_FORMAT.search(value) or re.search(r"\s/|/\s", value)):
             return None  # a regex, a date format, "a / b"
+    if path_argument and not url_only and _NAMED_AFTER_HOLE.match(value):
+        # `output_dir=f"{model_name}-finetuned-xsum"`: one folder name built around the hole, so
+        # relative (a root in the hole would be followed by "/", as in `f"{root}/x"`).
+        return PathClass("relative", "")
     if value[0] in "{[<" or value.startswith("//"):
         return None  # an f-string hole in front (unknown root), JSON, HTML, XPath `//div`
     normal = value.replace("\\", "/")
@@ -451,8 +463,9 @@ def literal_findings(ctx: RuleContext) -> list[LiteralFinding]:
         return list(_LAST_LITERALS[0][1])
     settings = path_settings(ctx.catalog)
     out: list[LiteralFinding] = []
+    suffixes = _suffix_literals(ctx)
     for ca in ctx.cells:
-        out.extend(_python_literals(ctx, ca, settings))
+        out.extend(f for f in _python_literals(ctx, ca, settings) if (ca.cell.index, f.line, f.column) not in suffixes)
         out.extend(_shell_literals(ca, settings))
     _LAST_LITERALS[:] = [(ctx, tuple(out))]
     return out
@@ -466,23 +479,33 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
     }
     not_paths = _route_literals(ctx, ca, settings)
     masked_lines = ca.masked.python.split("\n")
+    joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
     for s in ca.facts.strings:
         positions.add((s.line, s.column))
+        if (s.line, s.column) in continued:
+            continue  # `("https://host" "/raw/x.csv")`: a later part of one string, judged whole at its first part
+        if (s.line, s.column) in joined:
+            value, end_line = joined[(s.line, s.column)]
+            s = StringFact(value, s.line, s.column, end_line, s.formatted)
         argument = arguments.get((s.line, s.column))
         if argument is None and (s.line, s.column) in not_paths:
             continue
+        # `os.environ["PATH"] += ";C:\\Program Files\\gs\\bin"`: a new entry of a search-path list,
+        # a whole path of its own (not a suffix of the string it is appended to).
+        entry = _PATH_LIST_ENTRY.match(s.value) if argument is None else None
+        value = entry.group("path") if entry else s.value
         found = classify(
-            s.value,
+            value,
             settings,
             path_argument=argument is not None,
             url_only=argument is not None and argument.entry.kind == "url",
         )
         if found is None:
             continue
-        if argument is None and found.kind != "remote" and _appended(masked_lines, s.line, s.column):
+        if argument is None and not entry and found.kind != "remote" and _appended(masked_lines, s.line, s.column):
             continue  # `BASE + "/x.csv"`: a suffix of some other path (or URL), not an absolute path
-        yield LiteralFinding(ca, s.line, s.column, s.end_line, s.value, found, argument)
+        yield LiteralFinding(ca, s.line, s.column, s.end_line, value, found, argument)
     for number, text in enumerate(masked_lines, start=1):
         for m in _WINDOWS_SOURCE_LITERAL.finditer(text):
             column = m.start() + 1
@@ -491,6 +514,77 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
             found = classify(m.group("body"), settings)
             if found is not None:
                 yield LiteralFinding(ca, number, column, number, m.group("body"), found, invalid_escape=True)
+
+
+def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[int, int], tuple[str, int]], set[tuple[int, int]]]:
+    """Adjacent string literals Python reads as one string (`("https://host/x" "/raw/y.csv")`):
+    the joined value and end line at the position of the first part, and the positions of the
+    later parts."""
+    tree = _parsed(ca)
+    joined: dict[tuple[int, int], tuple[str, int]] = {}
+    continued: set[tuple[int, int]] = set()
+    if tree is None:
+        return joined, continued
+    by_line: dict[int, list[int]] = {}
+    for fact in ca.facts.strings:
+        by_line.setdefault(fact.line, []).append(fact.column)
+    # The parts of an f-string are nodes of their own, positioned (before Python 3.12) like the whole.
+    inside_fstring = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
+    for node in ast.walk(tree):
+        if id(node) in inside_fstring:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            value = node.value
+        elif isinstance(node, ast.JoinedStr) and not any(
+            isinstance(inner, ast.Constant) and isinstance(inner.value, str)
+            for part in node.values if isinstance(part, ast.FormattedValue) for inner in ast.walk(part)
+        ):
+            value = "".join(part.value if isinstance(part, ast.Constant) else "{}" for part in node.values)
+        else:
+            continue
+        end_line, end_col = node.end_lineno or node.lineno, node.end_col_offset or 0
+        start = (node.lineno, _char_column(lines, node.lineno, node.col_offset))
+        end = (end_line, _char_column(lines, end_line, end_col))
+        parts = sorted(
+            (line, column) for line in range(start[0], end[0] + 1) for column in by_line.get(line, ())
+            if start <= (line, column) < end
+        )
+        if len(parts) > 1 and parts[0] == start:
+            joined[start] = (value, end_line)
+            continued.update(parts[1:])
+    return joined, continued
+
+
+def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
+    """(cell, line, column) of the literals bound to a module-level name that the notebook only
+    ever appends to something else: `blog_suffix = "/posts/123"`, read only as
+    `base_url + blog_suffix`. Like `BASE + "/x.csv"`, a suffix of another string, not a path."""
+    right_only: dict[str, bool] = {}
+    bound: dict[str, list[tuple[int, int, int]]] = {}
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        lines = ca.masked.python.split("\n")
+        appended = {id(n.right) for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add)}
+        appended |= {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add)}
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                right_only[n.id] = right_only.get(n.id, True) and id(n) in appended
+        for stmt in tree.body:
+            if (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+            ):
+                where = (ca.cell.index, stmt.value.lineno, _char_column(lines, stmt.value.lineno, stmt.value.col_offset))
+                bound.setdefault(stmt.targets[0].id, []).append(where)
+    return {where for name, places in bound.items() if right_only.get(name) for where in places}
+
+
+def _char_column(lines: Sequence[str], line: int, byte_offset: int) -> int:
+    """ast's UTF-8 byte offset on `line` as the 1-based character column the analysis uses."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")) + 1
 
 
 def _evaluates(literal: str) -> bool:
@@ -711,10 +805,16 @@ class AbsolutePath(Rule):
         "(those are PTH002). Literals passed to a path-taking call of `rules/io_calls.toml` always count; "
         "elsewhere a literal must look like a path: `\"/\"` alone, regexes, date formats such as "
         "`\"%Y/%m/%d\"`, `\"a / b\"`, URL routes (`@app.get(\"/items/{id}\")`), device files such as "
-        "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`) and single segments "
+        "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`, or a name bound to a literal and only ever "
+        "appended: `post = \"/2021/05/x\"` read as `site + post`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
-        "are not reported. f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
-        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name)."
+        "are not reported. Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
+        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name); "
+        "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
+        "one shell line is one finding (its other paths related), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
+        "and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
+        "(a file put there by hand), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
+        "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -740,6 +840,17 @@ class AbsolutePath(Rule):
         Example(cells=(
             "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/items/{item_id}')\ndef read(item_id: int):\n    return item_id",
             "endpoint = '/predict'\nsep = '/'\ncomment = '//div[@class=\"x\"]'",
+        )),
+        # A URL split over adjacent literals; a suffix bound to a name only ever appended.
+        Example(cells=(
+            "import requests\ncsv_url = (\n    'https://gist.example.com/user/abc'\n    '/raw/def/sales.csv'\n)",
+            "site = 'https://blog.example.org'\npost = '/2021/05/feature-stores'\npage = requests.get(site + post)",
+        )),
+        # The system's temporary and program folders are on every machine; a Colab-only setup line.
+        Example(cells=(
+            "import tensorflow as tf\nlogs_path = '/tmp/tensorflow_logs/run1/'\nwriter = tf.summary.FileWriter(logs_path)",
+            "!ln -sf /usr/bin/python3 /usr/local/bin/python\nckpt = '/tmp/model.ckpt'",
+            "import sys\nIN_COLAB = 'google.colab' in sys.modules\nif IN_COLAB:\n    !ln -sf /opt/bin/nvidia-smi /usr/bin/nvidia-smi",
         )),
         # Paths inside a container or pod, not on this machine.
         Example(cells=(
@@ -767,16 +878,55 @@ class AbsolutePath(Rule):
             ),
             expect=((1, 2), (2, 1), (2, 2)),
         ),
+        # A file only read from /tmp was put there by hand; two paths of one shell line are one finding.
+        Example(
+            cells=(
+                "import pandas as pd\nscores = pd.read_csv('/tmp/scores.csv')",
+                "!cp /opt/shared/vocab.txt /srv/models/vocab.txt",
+                "import os\nos.environ['PATH'] += ';D:\\\\tools\\\\graphviz\\\\bin'",
+            ),
+            expect=((1, 2), (2, 1), (3, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        for f, *others in _by_value(f for f in literal_findings(ctx) if f.path_class.kind == "absolute"):
+        settings = path_settings(ctx.catalog)
+        groups = [
+            group for group in _by_value(f for f in literal_findings(ctx) if f.path_class.kind == "absolute")
+            if not _temporary(group, settings)
+        ]
+        # One shell line is one command to fix (`!ln -sf /opt/bin/x /usr/local/x`): its second and
+        # later paths are related locations of the first one's finding.
+        by_line: dict[tuple[int, int], list[LiteralFinding]] = {}
+        for group in groups:
+            # A shell line inside `if IN_COLAB:` sets up the hosted runtime only (as for PTH003).
+            group = [f for f in group if f.source != "shell" or not hosted_only(f.ca.lines, f.line)]
+            if not group:
+                continue
+            first = group[0]
+            if first.source == "shell" and (first.ca.cell.index, first.line) in by_line:
+                by_line[(first.ca.cell.index, first.line)].extend(group)
+                continue
+            by_line[(first.ca.cell.index, first.line) if first.source == "shell" else (-1, id(group))] = group
+        for f, *others in by_line.values():
             yield _hit(
                 f,
                 f"Absolute path {shown(f.value)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
                 _CONFIG_FIX,
                 others,
             )
+
+
+def _temporary(group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
+    """A path under the system's temporary folder (`/tmp/data/`) that the notebook writes, or hands
+    to something that creates it (a download cache, a log or checkpoint folder): not tied to this
+    machine. One it only reads (`pd.read_csv("/tmp/train.csv")` wherever the path appears) was put
+    there by hand, and stays reported."""
+    if not any(p.search(group[0].value.replace("\\", "/")) for p in settings.temporary):
+        return False
+    # Only read, everywhere it appears: a shell line (`!gsutil cp … /tmp/x.csv`) or a name bound to
+    # it may well be what writes it.
+    return not all(f.argument is not None and f.argument.direction == "read" for f in group)
 
 
 class UserSpecificPath(Rule):
@@ -893,7 +1043,9 @@ class RemoteUri(Rule):
         "in the nearest cell above that does (`query_url = \"https://…\"` rebound in two cells, each fetched in the "
         "next cell; the same URL fetched so in several cells is one finding); also a URL given to the notebook's own function that downloads that parameter "
         "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)` or a `for url in urls:` "
-        "loop over a list of literals bound in the cell: one finding per call, the list's other URLs related). The `http(s)` URLs of the `!wget`/`!curl` "
+        "loop over a list of literals bound in the cell: one finding per call, the list's other URLs related; likewise a function "
+        "fetching each item of a parameter, `def build(urls): for u in urls: requests.get(u)`, given a list of literal URLs or a name "
+        "bound once to one, in any cell). The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step: one finding at the first, the others related; so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
@@ -962,6 +1114,15 @@ class RemoteUri(Rule):
                 "b = requests.get(url)",
             ),
             expect=((1, 2), (3, 1)),
+        ),
+        # The notebook's own function fetching each URL of the list it is given.
+        Example(
+            cells=(
+                "import requests\npages = ['https://news.example.com/a', 'https://news.example.com/b']\n"
+                "def fetch_all(urls):\n    return [requests.get(u).text for u in urls]\n",
+                "texts = fetch_all(pages)",
+            ),
+            expect=((1, 2),),
         ),
     )
 
@@ -1095,10 +1256,12 @@ class RemoteUri(Rule):
         yield from _function_downloads(ctx, settings)
 
 
-def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str]]:
+def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, bool]]:
     """The notebook's own module-level functions that download one of their parameters:
-    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get")}."""
-    found: dict[str, tuple[int, str, str]] = {}
+    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get", False)};
+    or each item of one (`def build_dataset(seed_urls): for url in seed_urls: requests.get(url)` →
+    {"build_dataset": (0, "seed_urls", "requests.get", True)})."""
+    found: dict[str, tuple[int, str, str, bool]] = {}
     for ca in ctx.cells:
         tree = _parsed(ca)
         if tree is None:
@@ -1112,10 +1275,40 @@ def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str]]:
                 continue
             params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
             end = stmt.end_lineno or stmt.lineno
+            # `for url in urls:` and `[get(u) for u in urls]` over a parameter: (item, parameter, lines).
+            loops = [
+                (target.id, source.id, node.lineno, node.end_lineno or node.lineno)
+                for node in ast.walk(stmt)
+                for target, source in (
+                    [(node.target, node.iter)] if isinstance(node, ast.For)
+                    else [(g.target, g.iter) for g in node.generators]
+                    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)) else []
+                )
+                if isinstance(target, ast.Name) and isinstance(source, ast.Name) and source.id in params
+            ]
             for pa in fetches:
                 if stmt.lineno <= pa.call.line <= end and pa.arg.name in params:
-                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee))
+                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee, False))
+                for item, param, first, last in loops:
+                    if first <= pa.call.line <= last and pa.arg.name == item:
+                        found.setdefault(stmt.name, (params.index(param), param, pa.shown_callee, True))
     return found
+
+
+def _module_string_lists(ctx: RuleContext) -> dict[str, tuple[CellAnalysis, list[ast.Constant]]]:
+    """Names bound once in the notebook, at module level, to a list of string literals."""
+    found: dict[str, tuple[CellAnalysis, list[ast.Constant]]] = {}
+    bound_more: set[str] = set()
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                items = _string_list(stmt.value)
+                if name in found or not items:
+                    bound_more.add(name)
+                found.setdefault(name, (ca, items))
+    return {name: value for name, value in found.items() if name not in bound_more and value[1]}
 
 
 def _string_list(node: ast.AST) -> list[ast.Constant]:
@@ -1134,6 +1327,7 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
     functions = _downloading_functions(ctx)
     if not functions:
         return
+    string_lists = _module_string_lists(ctx)
     for ca in ctx.cells:
         tree = _parsed(ca)
         if tree is None:
@@ -1152,12 +1346,18 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
             for node in ast.walk(stmt):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
                     continue
-                position, param, callee = functions[node.func.id]
+                position, param, callee, each = functions[node.func.id]
                 given = next((k.value for k in node.keywords if k.arg == param), None)
                 if given is None and position < len(node.args):
                     given = node.args[position]
                 urls: list[ast.Constant] = []
-                if isinstance(given, ast.Constant) and isinstance(given.value, str):
+                where = ca  # the cell of the URL literals
+                if each:
+                    # `build_dataset(seed_urls)`: every URL of the list given is fetched.
+                    urls = _string_list(given) if given is not None else []
+                    if not urls and isinstance(given, ast.Name) and given.id in string_lists:
+                        where, urls = string_lists[given.id]
+                elif isinstance(given, ast.Constant) and isinstance(given.value, str):
                     urls = [given]
                 elif isinstance(given, ast.Name):
                     urls = next((items for loop, items in loops if loop is stmt and loop.target.id == given.id), [])  # type: ignore[union-attr]
@@ -1167,14 +1367,14 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
                     continue
                 first, rest = urls[0], urls[1:]
                 more = f"; {len(rest)} more URL{'s' if len(rest) > 1 else ''} of the list too" if rest else ""
+                call_place = [(ca.cell, node.lineno, node.col_offset + 1)] if (where is not ca or node.lineno != first.lineno) else []
                 yield Hit(
-                    ca.cell, first.lineno, first.col_offset + 1,
+                    where.cell, first.lineno, first.col_offset + 1,
                     f"URL {shown(first.value)} is downloaded at run time by `{node.func.id}`, the notebook's own function "
                     f"around `{callee}`: the notebook needs the network and the remote file can change or disappear{more}",
                     fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                     key=f"{node.func.id}\x1f{first.value}",
-                    related=tuple([(ca.cell, u.lineno, u.col_offset + 1) for u in rest]
-                                  + ([(ca.cell, node.lineno, node.col_offset + 1)] if node.lineno != first.lineno else [])),
+                    related=tuple([(where.cell, u.lineno, u.col_offset + 1) for u in rest] + call_place),
                 )
 
 
@@ -1677,7 +1877,8 @@ class CwdRelativePath(Rule):
         "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
-        "are skipped. Paths built from string constants are followed across cells: `trn = "
+        "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
+        "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`. Paths built from string constants are followed across cells: `trn = "
         "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
         "`f\"{PATH}x.csv\"`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
         "string is a constant. Constants in a cell tagged `parameters` (papermill) or "
@@ -1743,6 +1944,15 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 3), (1, 4)),
         ),
+        # One folder name built around an f-string hole; a benchmark's result files.
+        Example(
+            cells=(
+                "from transformers import TrainingArguments, PyTorchBenchmarkArguments\nmodel_name = checkpoint.split('/')[-1]",
+                "args = TrainingArguments(f'{model_name}-finetuned-ner', num_train_epochs=3)\n"
+                "bench = PyTorchBenchmarkArguments(models=[model_name], save_to_csv=True, train_time_csv_file='bench/train.csv')",
+            ),
+            expect=((2, 1), (2, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1767,8 +1977,15 @@ class CwdRelativePath(Rule):
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
             and (f.ca.cell.index, f.argument.call.line, f.argument.call.column) not in chdir_arguments
         )
+        # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
+        through_constant = {
+            (_cell_of(ctx, pa), pa.literal.line, pa.literal.column)
+            for uses in grouped.values() for _, _, pa in uses if pa.literal is not None
+        }
         for f, *others in _by_value(relative):
             position = (f.ca.cell.index, f.line, f.column)
+            if position in through_constant:
+                continue
             if position in grouped:
                 extra[position] = others
                 continue
