@@ -860,6 +860,357 @@ def _shows_only(node: ast.expr, line: int, offsets: set[int]) -> bool:
             return False
 
 
+# --- random values that reach only a display (through names, loops and the notebook's own helpers) ---
+
+# Builtins that compute a value from their arguments and touch nothing else.
+_PURE_BUILTINS = frozenset({
+    "len", "range", "list", "tuple", "dict", "set", "frozenset", "sorted", "reversed", "enumerate", "zip",
+    "abs", "round", "str", "int", "float", "bool", "repr", "format", "isinstance",
+    "type", "any", "all", "iter", "next", "divmod", "chr", "ord", "hash",
+})
+# Libraries whose functions compute values (arrays, frames, numbers) from their arguments.
+_PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics")
+# Libraries whose calls only show something (a figure, an HTML table, an audio player).
+_SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn")
+# Methods that draw on a figure or an axes, whatever the receiver is called (`ax.imshow(img)`).
+_SHOW_METHODS = frozenset({
+    "imshow", "plot", "scatter", "bar", "barh", "hist", "text", "annotate", "set_title", "set_xlabel",
+    "set_ylabel", "add_patch", "axis", "legend", "show", "fill_between", "pie", "contour", "contourf",
+    "matshow", "set_xticks", "set_yticks", "set_xticklabels", "set_yticklabels", "suptitle", "title",
+    "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "step", "heatmap",
+})
+# Statistics of the random values (`idx.sum()`, `np.mean(sample)`, `boot.mean(axis=1)`): a result
+# the notebook computes from the draw, not a choice of what to show.
+_STATISTIC = re.compile(
+    r"^(?:nan)?(?:sum|mean|std|var|median|percentile|quantile|average|prod|cumsum|cumprod|min|max|argmin|argmax|ptp)$"
+    r"|^(?:describe|corr|corrcoef|cov|agg|aggregate|value_counts|histogram|bincount|dot|matmul|score)$"
+)
+# Container methods that put a value into their (function-local) receiver: `picks.append(pick)`.
+_CONTAINER_MUTATORS = frozenset({"append", "extend", "insert"})
+# Methods that train, predict, persist or send what they are called on (or with): a random value
+# reaching one of them is used, not shown.
+_USING_METHOD = re.compile(
+    r"^(?:fit\w*|train\w*|evaluate\w*|predict\w*|compile|fine_tune|backward|step|save\w*|to_(?!html$|string$|markdown$|list$|numpy$|dict$)\w+|"
+    r"write\w*|dump\w*|export\w*|push\w*|upload\w*|tofile|log\w*|send\w*|put\w*|post|apply_gradients|minimize|update)$"
+)
+
+
+class _ShownFlow:
+    """Follows one draw's value through a scope — the body of the module-level function that makes
+    it, or (for a draw at module level) its cell and every later cell, in any order — and says
+    whether it reaches only displays: names bound from it, loops over it, conditions on it, method
+    chains on it (`df.to_html()`, `data.batch(4).take(1)`), NumPy/pandas/builtin functions of it,
+    a function-local list it is appended to, and finally `print`/`display`/IPython.display/
+    matplotlib calls. Anything else that receives it — a call of another object's method or of a
+    notebook function, a `return`/`yield`, a store into something not local, a module-level
+    function that reads it, a magic's arguments, a cell that does not parse — uses it."""
+
+    def __init__(self, facts: NotebookFacts, draw_node: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> None:
+        self.facts = facts
+        self.draw_node = draw_node
+        self.function = function
+        self.locals: frozenset[str] = frozenset()
+        self.params: frozenset[str] = frozenset()
+        if function is not None:
+            args = function.args
+            self.params = frozenset(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None)
+            self.locals = frozenset(_function_locals(function) - self.params)
+        self.tainted: set[str] = set()
+        self.used = False  # the value reaches something that is not a display
+        self.shown = False  # the value reaches a display
+        # Module-level functions of the notebook and the globals each reads: calling one (or
+        # passing it on) while it reads a name the draw reaches uses the draw.
+        self.functions: dict[str, frozenset[str]] = {}
+        self.bound: set[str] = set()  # module-level names assigned from the value
+
+    # -- expressions --
+
+    def _root(self, node: ast.expr) -> str | None:
+        while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    def _module_of(self, node: ast.expr) -> str:
+        """The qualified callee when it is reached through an import (`pd.DataFrame` → `pandas.DataFrame`)."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id in self.locals or node.id in self.params:
+            return ""
+        if node.id not in self.facts.aliases:
+            return ""
+        return self.facts.resolve(".".join([node.id, *reversed(parts)]))
+
+    def _is_draw(self, node: ast.AST) -> bool:
+        return node is self.draw_node
+
+    def _shows(self, call: ast.Call) -> bool:
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in ("print", "display") and func.id not in self.locals:
+            return True
+        qualified = self._module_of(func)
+        if qualified and any(qualified == lib or qualified.startswith(lib + ".") for lib in _SHOW_LIBRARIES):
+            return True
+        return isinstance(func, ast.Attribute) and func.attr in _SHOW_METHODS
+
+    def _pure(self, call: ast.Call) -> bool:
+        func = call.func
+        if isinstance(func, ast.Name):
+            if func.id in _PURE_BUILTINS and func.id not in self.locals and func.id not in self.facts.aliases:
+                return True
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Constant):
+            return True  # `", ".join(words)`
+        qualified = self._module_of(func)
+        return bool(qualified) and any(qualified.startswith(lib + ".") for lib in _PURE_LIBRARIES) and not _USING_METHOD.match(qualified.rsplit(".", 1)[-1])
+
+    def _taint_target(self, target: ast.expr, assigned: bool = False) -> None:
+        if isinstance(target, ast.Name):
+            self.tainted.add(target.id)
+            if assigned and self.function is None and not target.id.startswith("_"):
+                self.bound.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._taint_target(element, assigned)
+        elif isinstance(target, ast.Starred):
+            self._taint_target(target.value, assigned)
+        else:
+            root = self._root(target)
+            if root is None or (self.function is not None and root not in self.locals):
+                self.used = True  # a store into an argument, a global or an object's attribute
+            else:
+                self.tainted.add(root)
+
+    def expr(self, node: ast.AST | None, ctrl: bool = False) -> bool:
+        """Does `node`'s value depend on the draw? Marks the flow used when the draw reaches a call
+        that uses it (or, under a condition on it — `ctrl` — any call that may act)."""
+        if node is None:
+            return False
+        if isinstance(node, ast.Name):
+            if self.function is None and node.id in self.functions and self.functions[node.id] & self.tainted:
+                self.used = True  # the notebook's function reads the value as a global
+            return isinstance(node.ctx, ast.Load) and node.id in self.tainted
+        if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
+            if self.expr(node.value, ctrl) or ctrl:
+                self.used = True
+            return True
+        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+            inner = _function_locals(node)
+            return any(n.id in self.tainted and n.id not in inner for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            for gen in node.generators:
+                if self.expr(gen.iter, ctrl):
+                    self._taint_target(gen.target)
+            parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            found = [self.expr(p, ctrl) for p in parts] + [self.expr(c, ctrl) for gen in node.generators for c in gen.ifs]
+            return any(found) or any(self.expr(gen.iter, ctrl) for gen in node.generators)
+        if isinstance(node, ast.Call):
+            return self._call(node, ctrl)
+        found = [self.expr(child, ctrl) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
+        return any(found)
+
+    def _call(self, call: ast.Call, ctrl: bool) -> bool:
+        func = call.func
+        receiver = func.value if isinstance(func, ast.Attribute) else None
+        receiver_tainted = self.expr(receiver, ctrl) if receiver is not None else False
+        callee_tainted = isinstance(func, ast.Name) and self.expr(func, ctrl)
+        values = [*call.args, *(k.value for k in call.keywords)]
+        args_tainted = any([self.expr(v, ctrl) for v in values])
+        if self._is_draw(call):
+            return True
+        if self._shows(call):
+            if args_tainted or ctrl:
+                self.shown = True
+            return args_tainted
+        method = func.attr if isinstance(func, ast.Attribute) else ""
+        if receiver_tainted or callee_tainted:
+            if _USING_METHOD.match(method) or _STATISTIC.match(method):
+                self.used = True
+            return True
+        if not (args_tainted or ctrl):
+            return False
+        if self._pure(call):
+            name = method or (func.id if isinstance(func, ast.Name) else "")
+            if args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max")):
+                self.used = True
+            return True
+        root = self._root(receiver) if receiver is not None else None
+        if method in _CONTAINER_MUTATORS and isinstance(receiver, ast.Name) and root is not None and (self.function is None or root in self.locals):
+            self.tainted.add(root)
+            return False
+        if method == "run" and call.args and not call.keywords and all(self.expr(a) for a in call.args):
+            return True  # `sess.run(batch)`: evaluates the pipeline's own tensors, nothing else
+        self.used = True
+        return True
+
+    # -- statements (a forward pass: a name rebound from a value the draw does not reach is clean again) --
+
+    def block(self, body: Iterable[ast.stmt], ctrl: bool, straight: bool = True) -> None:
+        for statement in body:
+            self.statement(statement, ctrl, straight)
+
+    def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], ctrl: bool) -> None:
+        for _ in range(2):  # twice: what the end of the body taints, its start reads on the next turn
+            self.block(body, ctrl, False)
+        self.block(orelse, ctrl, False)
+
+    def statement(self, st: ast.stmt, ctrl: bool, straight: bool) -> None:
+        if isinstance(st, ast.Expr):
+            if self.expr(st.value, ctrl) and not isinstance(st.value, ast.Call):
+                self.shown = True  # a bare expression: the cell shows it (or nothing happens)
+        elif isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            flows = self.expr(st.value, ctrl) or ctrl
+            if isinstance(st, ast.AugAssign):
+                flows = self.expr(ast.Name(st.target.id, ast.Load()) if isinstance(st.target, ast.Name) else st.target, ctrl) or flows
+            for target in targets:
+                if not isinstance(target, ast.Name):
+                    for child in ast.iter_child_nodes(target):
+                        if isinstance(child, ast.expr) and not isinstance(child, ast.expr_context):
+                            flows = self.expr(child, ctrl) or flows
+            for target in targets:
+                if flows:
+                    self._taint_target(target, assigned=True)
+                elif straight and st.value is not None:
+                    for name in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                        if isinstance(name, ast.Name):
+                            self.tainted.discard(name.id)
+        elif isinstance(st, (ast.For, ast.AsyncFor)):
+            over = self.expr(st.iter, ctrl)
+            if over or ctrl:
+                self._taint_target(st.target)
+            self._loop(st.body, st.orelse, ctrl or over)
+        elif isinstance(st, ast.While):
+            test = self.expr(st.test, ctrl)
+            self._loop(st.body, st.orelse, ctrl or test)
+            test = self.expr(st.test, ctrl)
+            if test and not ctrl:
+                self._loop(st.body, st.orelse, True)
+        elif isinstance(st, ast.If):
+            test = self.expr(st.test, ctrl)
+            self.block(st.body, ctrl or test, False)
+            self.block(st.orelse, ctrl or test, False)
+        elif isinstance(st, (ast.With, ast.AsyncWith)):
+            for item in st.items:
+                if self.expr(item.context_expr, ctrl) and item.optional_vars is not None:
+                    self._taint_target(item.optional_vars)
+            self.block(st.body, ctrl, straight)
+        elif isinstance(st, ast.Try) or type(st).__name__ == "TryStar":
+            self.block(st.body, ctrl, False)
+            for handler in st.handlers:
+                self.block(handler.body, ctrl, False)
+            self.block(st.orelse, ctrl, False)
+            self.block(st.finalbody, ctrl, False)
+        elif isinstance(st, ast.Return):
+            if st.value is not None and (self.expr(st.value, ctrl) or ctrl):
+                self.used = True
+        elif isinstance(st, (ast.Global, ast.Nonlocal)):
+            self.used = True
+        elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if self.function is st:
+                self.block(st.body, ctrl, True)
+            elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in ast.walk(st)):
+                self.used = True  # a function (or class) that reads it may use it anywhere
+        elif isinstance(st, (ast.Delete, ast.Pass, ast.Break, ast.Continue, ast.Import, ast.ImportFrom)):
+            pass
+        elif isinstance(st, (ast.Assert, ast.Raise)):
+            for child in ast.iter_child_nodes(st):
+                if isinstance(child, ast.expr):
+                    self.expr(child, ctrl)
+        elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in ast.walk(st)):
+            self.used = True
+
+
+
+def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws whose value reaches only displays (see `_ShownFlow`): `random.randint` in the
+    notebook's own `show_random_elements` helper that picks rows for `display(HTML(...))`, a
+    colour drawn for `ax.imshow`, a tf.data `shuffle` whose dataset only a `print` loop over
+    `take(n)` consumes. A different draw changes what is shown, not what the notebook computes.
+    Layer constructions, loaders, transform objects and generation pipelines are not followed."""
+    trees: dict[int, ast.Module | None] = {}
+
+    def tree(ca: CellAnalysis) -> ast.Module | None:
+        if ca.cell.index not in trees:
+            trees[ca.cell.index] = _parsed(ca)
+        return trees[ca.cell.index]
+
+    functions: dict[str, frozenset[str]] | None = None
+    found: set[Position] = set()
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow"):
+            continue
+        if "." in draw.qualified:
+            last = draw.qualified.rsplit(".", 1)[-1]
+            if draw.qualified.startswith(("tensorflow.keras", "keras")) or last.endswith("_") or last in _IN_PLACE_DRAWS:
+                continue
+        elif draw.qualified not in _VALUE_METHOD_DRAWS and not (draw.qualified == "shuffle" and draw.library == "tensorflow"):
+            continue  # (a tf.data `ds.shuffle(n)` returns the shuffled dataset: a value to follow)
+        parsed = tree(ca)
+        if parsed is None or any(m.line == call.line for m in ca.magics):
+            continue
+        offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
+        node = next((n for n in ast.walk(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets
+                     and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
+        if node is None:
+            continue
+        if call.in_function:
+            function = next((st for st in parsed.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
+                             and st.name == call.owner and st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+            if function is None or any(
+                isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and n is not function
+                and n.lineno <= call.line <= (n.end_lineno or n.lineno) for n in ast.walk(function)
+            ):
+                continue  # a method of a class, a nested function, a lambda: not followed
+            flow = _ShownFlow(facts, node, function)
+            flow.statement(function, False, True)
+            start = 0
+        else:
+            if functions is None:
+                functions = {}
+                for other in facts.cells:
+                    for st in (tree(other) or ast.Module([], [])).body:
+                        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                            functions[st.name] = frozenset(_global_load_lines(ast.Module([st], [])))
+            flow = _ShownFlow(facts, node, None)
+            flow.functions = functions
+            start = next((n for n, st in enumerate(parsed.body) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), len(parsed.body))
+            flow.block(parsed.body[start:], False)
+            if any(m.line > call.line and m.args and flow.tainted & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
+                flow.used = True  # `%timeit np.mean(sample)` below it in its cell
+            for other in facts.cells:
+                if other.cell.index <= ca.cell.index:
+                    continue
+                if flow.used or not flow.tainted:
+                    break
+                if any(m.args and flow.tainted & set(_IDENTIFIER.findall(m.args)) for m in other.magics):
+                    flow.used = True  # a magic's arguments read it
+                other_tree = tree(other)
+                if other_tree is None:
+                    if flow.tainted & set(_IDENTIFIER.findall(other.cell.source)):
+                        flow.used = True
+                    continue
+                flow.block(other_tree.body, False)
+        if flow.shown and not flow.used and not (flow.bound and _unread(facts, ca, parsed, start, flow.bound, tree)):
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+def _unread(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, start: int, names: set[str], tree: Any) -> bool:
+    """Is one of `names` (module-level names bound from a draw) read nowhere after the draw's
+    statement? Such a name is what the notebook computes from the draw (`subset = images[idx]`),
+    not something it shows."""
+    first = parsed.body[start].lineno if start < len(parsed.body) else 0
+    read = {name for name, lines in _global_load_lines(parsed).items() if any(line >= first for line in lines)}
+    for other in facts.cells:
+        if other.cell.index > ca.cell.index:
+            other_tree = tree(other)
+            if other_tree is not None:
+                read.update(_global_load_lines(other_tree))
+    return bool(names - read)
+
+
 def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
     """A layer construction whose initial weights are replaced by loaded ones (`load_weights`,
     `weights="imagenet"`): its draw does not matter."""
@@ -881,6 +1232,7 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
     RND003 both ask: once a notebook)."""
     return ctx.shared("randomness.timed", lambda: (
         _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
+        | _reaches_only_displays(ctx.facts, rf.draws)
     ))
 
 
@@ -933,7 +1285,15 @@ class UnseededRandom(Rule):
         "shown, not what the notebook computes (an in-place `random.shuffle(items)` stays reported). "
         "Nor are random indices that only pick which examples a figure shows: `L = <draw>` whose every "
         "read, all in its cell, is the statement of a matplotlib call (`plt.imshow(images[L[i]])`) or "
-        "`x = L[i]` read only so. "
+        "`x = L[i]` read only so. Nor are draws whose value reaches only displays, followed through "
+        "the names bound from it, loops and conditions on it, method chains on it, NumPy/pandas/builtin "
+        "functions of it and a function-local list it is appended to, inside the module-level function "
+        "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
+        "`display(HTML(df.to_html()))`, a colour drawn for `ax.imshow`) or, at module level, through "
+        "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
+        "`ds.take(2)` reads): a value returned, yielded, stored outside the function, passed to another "
+        "object's method or to the notebook's functions (`model.fit(ds)`), or read by a magic or a "
+        "cell that does not parse is used, and the draw stays reported. "
         "`random.seed()` / `np.random.seed()` with no argument re-seed from "
         "the operating system and do not count. It also reports generators created without a seed "
         "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
@@ -965,6 +1325,16 @@ class UnseededRandom(Rule):
                 "picks = np.random.choice(100, 4)\nfor i in range(4):\n    plt.subplot(2, 2, i + 1)\n    shown = picks[i]\n"
                 "    plt.imshow(images[shown])\n    plt.xlabel(shown)"
             ),
+        )),
+        # Draws that reach only displays: the notebook's own helper that picks rows to show, a
+        # tf.data shuffle whose dataset only a print loop reads.
+        Example(cells=(
+            "import random\nimport tensorflow as tf\nfrom IPython.display import display, HTML",
+            (
+                "def show_random_rows(frame, count=3):\n    picks = []\n    for _ in range(count):\n"
+                "        picks.append(random.randint(0, len(frame) - 1))\n    display(HTML(frame.iloc[picks].to_html()))"
+            ),
+            "show_random_rows(df)\npreview = tf.data.Dataset.range(10).shuffle(10)\nfor batch in preview.take(2):\n    print(batch)",
         )),
         # Seed in a cell above, through an alias.
         Example(cells=("import numpy.random as npr\nnpr.seed(0)", "x = npr.rand(3)")),
@@ -1061,6 +1431,12 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import numpy as np\nimport pandas as pd\ndf = pd.DataFrame({'a': range(100)})\norder = np.arange(100)",
             "df.sample(10)\nnp.random.shuffle(order)\nbatch = df.sample(5)",
+        ), expect=((2, 2),)),
+        # A helper that shows its pick but also returns it: the pick is used.
+        Example(cells=(
+            "import random",
+            "def pick_row(frame):\n    pick = random.randint(0, len(frame) - 1)\n    print(pick)\n    return frame.iloc[pick]",
+            "row = pick_row(df)",
         ), expect=((2, 2),)),
     )
 
