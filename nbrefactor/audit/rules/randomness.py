@@ -33,8 +33,11 @@ from nbrefactor.config import rule_enabled
 
 # (cell index, line, column): a place in notebook order.
 Position = tuple[int, int, int]
-# (when it runs, where it is written): the second part orders calls inside one function run.
-Moment = tuple[Position, Position]
+# (when it runs, where it is written): the module-level call that first runs the function, then
+# the call sites inside the functions it runs through (`training_loop` calls `get_dataloaders`),
+# then the call itself; compared as tuples, so a seed at the top of `training_loop` comes before a
+# draw in `get_dataloaders` that `training_loop` calls after it. A module-level call is (here, here).
+Moment = tuple[Position, ...]
 
 
 # --- the catalogue, typed ------------------------------------------------------------------------
@@ -271,6 +274,8 @@ class RandomnessFacts:
     unseeded_generators: tuple[Draw, ...]  # generator constructors without a seed
     seeds: tuple[SeedCall, ...]  # every seeding call, executed or not
     first_run: Mapping[str, Position]  # module-level def/class name → where it first runs
+    # … and the chain of call sites that first runs it (the module-level call first); empty: none.
+    first_path: Mapping[str, tuple[Position, ...]] | None = None
 
     def draw_moment(self, draw: Draw) -> Moment | None:
         """When the draw happens: where its object is first iterated, for a DataLoader bound to a name."""
@@ -283,8 +288,17 @@ class RandomnessFacts:
         here = (ca.cell.index, call.line, call.column)
         if not call.in_function:
             return (here, here)
-        run = self.first_run.get(call.owner) if call.owner else None
-        return (run, here) if run is not None else None
+        path = self.run_path(call.owner)
+        return (*path, here) if path else None
+
+    def run_path(self, owner: str) -> tuple[Position, ...]:
+        """The call sites that first run the module-level def/class `owner` (none: never run)."""
+        if not owner:
+            return ()
+        if self.first_path is not None:
+            return tuple(self.first_path.get(owner, ()))
+        run = self.first_run.get(owner)
+        return (run,) if run is not None else ()
 
     def effective_seeds(self) -> list[tuple[Moment, SeedCall]]:
         out = []
@@ -331,7 +345,8 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
     draws: list[Draw] = []
     generators: list[Draw] = []
     seeds: list[SeedCall] = []
-    first_run = _first_runs(facts)
+    first_path = _first_runs(facts)
+    first_run = {name: path[0] for name, path in first_path.items()}
     for ca in facts.cells:
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
@@ -352,13 +367,13 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                 if library is not None:
                     iteration = None
                     if _draws_when_iterated(catalog, qualified):
-                        iteration = _first_iteration(facts, first_run, ca, call)
+                        iteration = _first_iteration(facts, first_path, ca, call)
                     draws.append(Draw(ca, call, library, shown, qualified, iteration))
                 continue
             method = _method_draw(catalog, call, imported_tops)
             if method is not None:
                 draws.append(Draw(ca, call, method, f"{call.receiver or '…'}.{call.method}()", call.method))
-    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run)
+    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path)
 
 
 def _draws_when_iterated(catalog: RandomnessCatalog, qualified: str) -> bool:
@@ -369,7 +384,7 @@ def _draws_when_iterated(catalog: RandomnessCatalog, qualified: str) -> bool:
 _NOT_ITERATING = frozenset({"len", "print", "type", "repr", "str", "id", "isinstance", "display", "hasattr", "getattr"})
 
 
-def _first_iteration(facts: NotebookFacts, first_run: Mapping[str, Position], ca: CellAnalysis, call: CallFact) -> Iteration | None:
+def _first_iteration(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, ...]], ca: CellAnalysis, call: CallFact) -> Iteration | None:
     """`train_dl = DataLoader(ds, shuffle=True)`: the loader shuffles when a `for` (or `iter()`, or
     the training function it is given to) iterates it, not when it is built; a seed between the
     two still makes the order reproducible. Only a module-level assignment to plain names is
@@ -392,7 +407,7 @@ def _first_iteration(facts: NotebookFacts, first_run: Mapping[str, Position], ca
     if not names or any(not isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Starred)) for t in targets for n in ast.walk(t) if isinstance(n, ast.expr) and not isinstance(n, ast.expr_context)):
         return None
     shown = sorted(names)[0]
-    best: tuple[tuple[Position, Position], CellAnalysis, int, int] | None = None
+    best: tuple[Moment, CellAnalysis, int, int] | None = None
     unplaced: tuple[CellAnalysis, int, int] | None = None
     after = statement.end_lineno or statement.lineno
     for other in facts.cells:
@@ -408,11 +423,11 @@ def _first_iteration(facts: NotebookFacts, first_run: Mapping[str, Position], ca
             for node in _iterating_loads(top, names):
                 here = (other.cell.index, node.lineno, node.col_offset + 1)
                 if owner:
-                    run = first_run.get(owner)
-                    if run is None:
+                    path = first_path.get(owner)
+                    if not path:
                         unplaced = unplaced or (other, node.lineno, node.col_offset + 1)
                         continue
-                    moment = (run, here)
+                    moment = (*path, here)
                 else:
                     moment = (here, here)
                 if best is None or moment < best[0]:
@@ -484,9 +499,11 @@ def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str])
     return None
 
 
-def _first_runs(facts: NotebookFacts) -> dict[str, Position]:
+def _first_runs(facts: NotebookFacts) -> dict[str, tuple[Position, ...]]:
     """Where each module-level def/class first runs: its first module-level call (or mention as
-    an argument, for callbacks) after its definition, or a call from a function that runs."""
+    an argument, for callbacks: `notebook_launcher(training_loop, args)`) after its definition, or
+    a call from a function that runs; as the chain of call sites from that module-level call
+    (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`)."""
     definitions: dict[str, Position] = {}
     for ca in facts.cells:
         for ref in (*ca.facts.functions, *ca.facts.classes):
@@ -498,7 +515,7 @@ def _first_runs(facts: NotebookFacts) -> dict[str, Position]:
             names.add(call.func)
         return names
 
-    first: dict[str, Position] = {}
+    first: dict[str, tuple[Position, ...]] = {}
     edges: list[tuple[str, str, Position]] = []  # caller owner → callee, at the call
     for ca in facts.cells:
         for call in ca.facts.calls:
@@ -507,17 +524,18 @@ def _first_runs(facts: NotebookFacts) -> dict[str, Position]:
                 if call.in_function:
                     if call.owner and call.owner != name:
                         edges.append((call.owner, name, here))
-                elif here > definitions[name] and (name not in first or here < first[name]):
-                    first[name] = here
-    changed = True
-    while changed:
-        changed = False
+                elif here > definitions[name] and (name not in first or (here,) < first[name]):
+                    first[name] = (here,)
+    changed, rounds = True, 0
+    while changed and rounds <= len(edges) + 1:  # (a path through a cycle only grows: this ends)
+        changed, rounds = False, rounds + 1
         for caller, callee, here in edges:
             run = first.get(caller)
-            if run is None or run < definitions[callee]:
+            if run is None or run[0] < definitions[callee]:
                 continue  # the caller never runs, or runs before the callee exists
-            if callee not in first or run < first[callee]:
-                first[callee] = run
+            path = (*run, here)
+            if callee not in first or path < first[callee]:
+                first[callee] = path
                 changed = True
     return first
 
@@ -1263,7 +1281,10 @@ class UnseededRandom(Rule):
         "(`np.random.seed(42)` after `from fastbook import *`: `[[star_reexport]]` in io_calls.toml). "
         "A seed or draw inside a function counts where "
         "the function first runs, not where it is defined: a `set_seed()` helper that is never "
-        "called seeds nothing. One finding per library, at its first unseeded draw (the root "
+        "called seeds nothing. A function called from another counts at that call inside the "
+        "caller's run, so a seed at the top of `training_loop` seeds the draws of the "
+        "`get_dataloaders()` it calls after the seed (also when `training_loop` is passed to "
+        "`notebook_launcher` or `mp.spawn`, which run it). One finding per library, at its first unseeded draw (the root "
         "cause: the library is never seeded before it); its other unseeded draws are listed in the "
         "message and as related locations. When the notebook seeds other libraries but never this "
         "one (RND003's case), the message names the first seeding call that runs and lists it as a "
@@ -1346,6 +1367,13 @@ class UnseededRandom(Rule):
             + "def set_seed(s):\n    random.seed(s)\n    np.random.seed(s)\n    torch.manual_seed(s)",
             "set_seed(42)",
             "def noise():\n    return torch.randn(3)\nx = noise()\nrandom.shuffle(items)",
+        )),
+        # The function that draws is called from one that seeds first, run by notebook_launcher.
+        Example(cells=(
+            "import numpy as np\nfrom accelerate import notebook_launcher\nfrom accelerate.utils import set_seed",
+            "def split(n):\n    return np.random.permutation(n)",
+            "def training_loop(seed):\n    set_seed(seed)\n    order = split(10)",
+            "notebook_launcher(training_loop, (42,))",
         )),
         # keras seeds Python, NumPy and TensorFlow at once; tf draws with their own seed= are fine.
         Example(cells=(
@@ -1437,6 +1465,13 @@ class UnseededRandom(Rule):
             "import random",
             "def pick_row(frame):\n    pick = random.randint(0, len(frame) - 1)\n    print(pick)\n    return frame.iloc[pick]",
             "row = pick_row(df)",
+        ), expect=((2, 2),)),
+        # The caller seeds only after calling the function that draws: too late.
+        Example(cells=(
+            "import numpy as np\nfrom accelerate.utils import set_seed",
+            "def split(n):\n    return np.random.permutation(n)",
+            "def training_loop(seed):\n    order = split(10)\n    set_seed(seed)",
+            "training_loop(42)",
         ), expect=((2, 2),)),
     )
 
