@@ -96,6 +96,7 @@ class ConditionalDraw:
     values: tuple[str, ...]
     when_iterated: bool = False  # the object draws when iterated, not when built (a DataLoader)
     position: int | None = None  # the keyword's argument may also be given at this position
+    any_value: bool = False  # draws whenever the keyword is given (`num_labels=…`), whatever its value
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ class RandomnessCatalog:
             conditional_draws=tuple(
                 ConditionalDraw(
                     e["library"], _patterns(e, "call", "calls"), e["keyword"], tuple(e.get("values", [])),
-                    bool(e.get("when_iterated", False)), e.get("position"),
+                    bool(e.get("when_iterated", False)), e.get("position"), bool(e.get("any_value", False)),
                 )
                 for e in data.get("conditional_draw", [])
             ),
@@ -364,6 +365,8 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                         generators.append(Draw(ca, call, generator.library, shown, qualified))
                     continue
                 library = _draw_library(catalog, call, qualified)
+                if library is not None and qualified.endswith(".from_pretrained") and _head_was_loaded(ca):
+                    library = None
                 if library is not None:
                     iteration = None
                     if _draws_when_iterated(catalog, qualified):
@@ -374,6 +377,14 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
             if method is not None:
                 draws.append(Draw(ca, call, method, f"{call.receiver or '…'}.{call.method}()", call.method))
     return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path)
+
+
+def _head_was_loaded(ca: CellAnalysis) -> bool:
+    """`from_pretrained(…, num_labels=…)` in a cell whose saved output lacks transformers' warning
+    that weights "are newly initialized": the checkpoint had the head, nothing was drawn. A cell
+    without saved outputs says nothing."""
+    outputs = ca.cell.outputs
+    return bool(outputs) and not any("newly initialized" in o.text for o in outputs) and not any(o.output_type == "error" for o in outputs)
 
 
 def _draws_when_iterated(catalog: RandomnessCatalog, qualified: str) -> bool:
@@ -475,7 +486,8 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
         if value is None and cond.position is not None:
             given = call.arg(cond.position)
             value = _arg_text(given) if given is not None and not given.keyword else None
-        if _matches(qualified, cond.calls) and value in cond.values:
+        given = cond.any_value and _keyword_given(call, (cond.keyword,)) is not None
+        if _matches(qualified, cond.calls) and (value in cond.values or given):
             own = catalog.library(cond.library).own_seed_keywords
             if _keyword_given(call, own) is None:
                 return cond.library
@@ -1297,7 +1309,13 @@ class UnseededRandom(Rule):
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
-        "`pretrained=True`): their random initial weights are replaced. Nor are random inputs that "
+        "`pretrained=True`): their random initial weights are replaced. A head a checkpoint lacks is "
+        "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
+        "`ignore_mismatched_sizes=True`) initialises it from torch's (`TFAutoModelFor…`: "
+        "TensorFlow's) generator, as `peft.get_peft_model` does the LoRA adapters, and is reported "
+        "unless seeded (not when its cell's saved output lacks transformers' \"newly initialized\" "
+        "warning). `transformers.Trainer(...)` is a seeding call: it runs `set_seed(args.seed)` "
+        "when built, so draws after it are seeded. Nor are random inputs that "
         "only feed a timing: draws in a `%%timeit` cell, and `L = <draw>` when every other read of "
         "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`): the time does not "
         "depend on the numbers. Nor are draws whose value is only shown: an expression statement that "
@@ -1374,6 +1392,12 @@ class UnseededRandom(Rule):
             "def split(n):\n    return np.random.permutation(n)",
             "def training_loop(seed):\n    set_seed(seed)\n    order = split(10)",
             "notebook_launcher(training_loop, (42,))",
+        )),
+        # Trainer(...) seeds when built: a head initialised after it is seeded.
+        Example(cells=(
+            "from transformers import AutoModelForSequenceClassification, Trainer",
+            "trainer = Trainer(model=base_model, args=args)",
+            "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased', num_labels=3)",
         )),
         # keras seeds Python, NumPy and TensorFlow at once; tf draws with their own seed= are fine.
         Example(cells=(
@@ -1473,6 +1497,12 @@ class UnseededRandom(Rule):
             "def training_loop(seed):\n    order = split(10)\n    set_seed(seed)",
             "training_loop(42)",
         ), expect=((2, 2),)),
+        # A new classification head, then LoRA adapters, both before the Trainer that seeds.
+        Example(cells=(
+            "from peft import LoraConfig, get_peft_model\nfrom transformers import AutoModelForSequenceClassification, Trainer",
+            "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased', num_labels=3)",
+            "model = get_peft_model(model, LoraConfig(r=4))\ntrainer = Trainer(model=model, args=args)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1514,6 +1544,10 @@ class UnseededRandom(Rule):
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
             subject = f"`{draw.shown}`{where} draws"
+            if draw.qualified.endswith(".from_pretrained"):
+                subject = f"`{draw.shown}`{where} initialises a head the checkpoint lacks and draws"
+            elif draw.qualified.endswith("get_peft_model"):
+                subject = f"`{draw.shown}`{where} initialises the adapter weights and draws"
             it = draw.iteration
             if it is not None and it.ca is not None:
                 # The loader draws here, where it is iterated; where it was built is related.
