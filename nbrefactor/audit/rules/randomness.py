@@ -111,6 +111,18 @@ class MethodDraw:
 
 
 @dataclass(frozen=True)
+class ThreadedTraining:
+    """Training whose worker threads make it irreproducible whatever its seed (gensim's
+    `Word2Vec`): reproducible only with `keyword` at one of `reproducible_values`."""
+    calls: tuple[str, ...]
+    keyword: str
+    reproducible_values: tuple[str, ...]
+    default: str
+    label: str
+    fix: str
+
+
+@dataclass(frozen=True)
 class RandomStateSpec:
     calls: tuple[str, ...]
     keywords: tuple[str, ...]
@@ -131,6 +143,7 @@ class RandomnessCatalog:
     # `[[star_reexport]]` of rules/io_calls.toml: (module patterns, {name: qualified}), so that
     # `np.random.seed(42)` after `from fastbook import *` is NumPy's seed.
     star_reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = ()
+    threaded_training: tuple[ThreadedTraining, ...] = ()
 
     def library(self, library_id: str) -> Library:
         for lib in self.libraries:
@@ -189,6 +202,13 @@ class RandomnessCatalog:
                     unless_values=tuple(e.get("unless_values", [])),
                 )
                 for e in data.get("random_state", [])
+            ),
+            threaded_training=tuple(
+                ThreadedTraining(
+                    _patterns(e, "call", "calls"), str(e["keyword"]), tuple(str(v) for v in e.get("reproducible_values", [])),
+                    str(e.get("default", "")), str(e.get("label", "")), str(e.get("fix", "")),
+                )
+                for e in data.get("threaded_training", [])
             ),
             star_reexports=tuple(
                 (tuple(str(m) for m in e.get("modules", ())), tuple(sorted((str(k), str(v)) for k, v in dict(e.get("names", {})).items())))
@@ -1581,7 +1601,7 @@ class MissingRandomState(Rule):
     name = "missing-random-state"
     family = Family.RANDOMNESS
     severity = Severity.WARNING
-    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, or a search sampler (optuna, keras-tuner, AutoKeras), is built without a seed."
+    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, or a search sampler (optuna, keras-tuner, AutoKeras), is built without a seed; a gensim model trains on several threads."
     what_it_does = (
         "Reports each call of a randomised scikit-learn splitter, estimator, search or dataset "
         "generator (`train_test_split`, `ShuffleSplit`, `RandomForest*`, `KMeans`, `TSNE`, "
@@ -1598,7 +1618,12 @@ class MissingRandomState(Rule):
         "default solver chooses the randomised one only for large inputs, a shape unknown before run "
         "time. A call with `**params` is not reported: the seed may be in there. Names are resolved "
         "through imports (`from sklearn.model_selection import train_test_split as tts`). "
-        "Global seeds do not silence it."
+        "Global seeds do not silence it. It also reports gensim's `Word2Vec`, `FastText` and `Doc2Vec` "
+        "trained with more than one worker thread (`workers` defaults to 3): gensim documents that a "
+        "reproducible run needs `workers=1` (thread scheduling orders the updates) and, across "
+        "interpreter launches, a fixed `PYTHONHASHSEED`, so `seed=` alone does not make the vectors "
+        "repeat; once per notebook, at its first such model, the others related "
+        "(`[[threaded_training]]` in randomness.toml)."
     )
     why_bad = (
         "Without `random_state`, scikit-learn draws from NumPy's global state: results change on "
@@ -1619,6 +1644,8 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # One gensim worker thread: a seeded Word2Vec repeats.
+        Example(cells=("from gensim.models import Word2Vec", "model = Word2Vec(sentences, workers=1, seed=7)")),
         # imbalanced-learn's seeded bagging seeds its base estimator too.
         Example(cells=(
             "from sklearn.tree import DecisionTreeClassifier\nfrom imblearn.ensemble import BalancedBaggingClassifier\n"
@@ -1665,6 +1692,13 @@ class MissingRandomState(Rule):
             "import lightgbm as lgb\nfrom xgboost import XGBRegressor\nfrom catboost import CatBoostRegressor\nfrom sklearn.datasets import make_classification",
             "m1 = lgb.LGBMClassifier()\nm2 = XGBRegressor(n_estimators=50)\nm3 = CatBoostRegressor(verbose=0)\nX, y = make_classification(200)",
         ), expect=((2, 4),)),
+        # gensim trains with 3 worker threads by default: irreproducible whatever seed=; one
+        # finding for the notebook, the FastText related; workers=1 is not reported.
+        Example(cells=(
+            "from gensim.models import FastText, Word2Vec",
+            "w2v = Word2Vec(sentences, vector_size=50, seed=7)\nft = FastText(sentences, workers=4, seed=7)",
+            "single = Word2Vec(sentences, vector_size=50, workers=1, seed=7)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1703,6 +1737,43 @@ class MissingRandomState(Rule):
                     fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
                     key=qualified,
                 )
+        yield from _threaded_training(ctx, catalog, star_modules, local)
+
+
+def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_modules: tuple[str, ...], local: frozenset[str]) -> Iterator[Hit]:
+    """Models trained by several worker threads (gensim's `Word2Vec(...)`, `workers` 3 by default):
+    one finding per notebook at the first (the fix — one worker, a fixed PYTHONHASHSEED — is the
+    same for all), the others related."""
+    for spec in catalog.threaded_training:
+        found: list[tuple[CellAnalysis, CallFact, str]] = []
+        for ca in ctx.cells:
+            for call in ca.facts.calls:
+                qualified = _resolve(ctx.facts, call, star_modules, local)
+                if not qualified or not _matches(qualified, spec.calls) or _has_star(call):
+                    continue
+                given = next((a for a in call.args if a.keyword == spec.keyword), None)
+                if given is None:
+                    found.append((ca, call, f"{spec.default} worker threads (`{spec.keyword}`'s default)"))
+                elif (given.number or given.constant or "") not in spec.reproducible_values:
+                    found.append((ca, call, f"`{spec.keyword}={given.number or given.name or '…'}`"))  # (not 1)
+        if not found:
+            continue
+        (ca, call, how), others = found[0], found[1:]
+        short = _resolve(ctx.facts, call, star_modules, local).rsplit(".", 1)[-1]
+        more = ""
+        if others:
+            cells = sorted({o[0].cell.index for o in others})
+            more = f"; {len(others)} more model{'s' if len(others) > 1 else ''} like it (cell{'s' if len(cells) > 1 else ''} {', '.join(map(str, cells))})"
+        yield Hit(
+            ca.cell, call.line, call.column,
+            f"`{short}(...)` trains with {how}: {spec.label} documents that only "
+            f"`{spec.keyword}=1` gives a reproducible run (thread scheduling orders the updates) and, across "
+            "interpreter launches, a fixed PYTHONHASHSEED; its vectors change from run to run whatever `seed=` says" + more,
+            end_line=call.end_line,
+            fix=spec.fix,
+            key=f"threads:{spec.label}",
+            related=tuple((o[0].cell, o[1].line, o[1].column) for o in others),
+        )
 
 
 # scikit-learn's and imbalanced-learn's (`BalancedBaggingClassifier`, `EasyEnsembleClassifier`,
