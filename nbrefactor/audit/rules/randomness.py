@@ -1186,25 +1186,26 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         return trees[ca.cell.index]
 
     functions: dict[str, frozenset[str]] | None = None
-    found: set[Position] = set()
-    for draw in draws:
+
+    def follow(draw: Draw) -> bool:
+        nonlocal functions
         ca, call = draw.ca, draw.call
         if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow"):
-            continue
+            return False
         if "." in draw.qualified:
             last = draw.qualified.rsplit(".", 1)[-1]
             if draw.qualified.startswith(("tensorflow.keras", "keras")) or last.endswith("_") or last in _IN_PLACE_DRAWS:
-                continue
+                return False
         elif draw.qualified not in _VALUE_METHOD_DRAWS and not (draw.qualified == "shuffle" and draw.library == "tensorflow"):
-            continue  # (a tf.data `ds.shuffle(n)` returns the shuffled dataset: a value to follow)
+            return False  # (a tf.data `ds.shuffle(n)` returns the shuffled dataset: a value to follow)
         parsed = tree(ca)
         if parsed is None or any(m.line == call.line for m in ca.magics):
-            continue
+            return False
         offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
         node = next((n for n in ast.walk(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets
                      and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
         if node is None:
-            continue
+            return False
         if call.in_function:
             function = next((st for st in parsed.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
                              and st.name == call.owner and st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
@@ -1212,7 +1213,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                 isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and n is not function
                 and n.lineno <= call.line <= (n.end_lineno or n.lineno) for n in ast.walk(function)
             ):
-                continue  # a method of a class, a nested function, a lambda: not followed
+                return False  # a method of a class, a nested function, a lambda: not followed
             flow = _ShownFlow(facts, node, function)
             flow.statement(function, False, True)
             start = 0
@@ -1242,8 +1243,16 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                         flow.used = True
                     continue
                 flow.block(other_tree.body, False)
-        if flow.shown and not flow.used and not (flow.bound and _unread(facts, ca, parsed, start, flow.bound, tree)):
-            found.add((ca.cell.index, call.line, call.column))
+        return flow.shown and not flow.used and not (flow.bound and _unread(facts, ca, parsed, start, flow.bound, tree))
+
+    found: set[Position] = set()
+    for draw in draws:
+        try:
+            shown_only = follow(draw)
+        except RecursionError:  # an expression nested too deep to follow: the draw stays reported
+            shown_only = False
+        if shown_only:
+            found.add((draw.ca.cell.index, draw.call.line, draw.call.column))
     return frozenset(found)
 
 
