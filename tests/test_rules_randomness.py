@@ -413,6 +413,7 @@ def test_rnd001_draws_that_reach_only_displays_are_left_out_but_a_use_keeps_them
     assert found("import numpy as np", "x = np.random.rand(3)\nprint(x)", "np.save('x.npy', x)") == [(2, 1)]
     assert found("import numpy as np", "for i in range(3):\n    idx = np.random.randint(0, 10)\n    print(idx)\n    model.train_on_batch(X[idx], y[idx])") == [(2, 2)]
     assert found("import random", "def show(m):\n    if random.random() > 0.5:\n        m.fit(1)\n    print('x')", "show(model)") == [(2, 2)]
+    assert found("import random", "def show(opt):\n    if random.random() < 0.5:\n        opt.step()\n    print('x')", "show(optimizer)") == [(2, 2)]
     assert found("import random", "def gen():\n    while True:\n        r = random.random()\n        print(r)\n        yield r", "g = gen()") == [(2, 3)]
     # Shown, then the name is rebound from something else before a use: the draw only showed.
     assert found("import numpy as np", "x = np.random.rand(3)\nprint(x)", "x = np.zeros(3)\nmodel.fit(x)") == []

@@ -927,7 +927,7 @@ _SHOW_METHODS = frozenset({
     "imshow", "plot", "scatter", "bar", "barh", "hist", "text", "annotate", "set_title", "set_xlabel",
     "set_ylabel", "add_patch", "axis", "legend", "show", "fill_between", "pie", "contour", "contourf",
     "matshow", "set_xticks", "set_yticks", "set_xticklabels", "set_yticklabels", "suptitle", "title",
-    "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "step", "heatmap",
+    "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "heatmap",
 })
 # Statistics of the random values (`idx.sum()`, `np.mean(sample)`, `boot.mean(axis=1)`): a result
 # the notebook computes from the draw, not a choice of what to show.
