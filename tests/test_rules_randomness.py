@@ -392,3 +392,49 @@ def test_rnd001_indices_that_only_pick_plotted_examples_are_left_out_but_any_oth
     assert spots(UnseededRandom, tmp_path, setup, used) == [(2, 1)]
     # Read again in another cell: kept.
     assert spots(UnseededRandom, tmp_path, setup, plotted, "print(idx.sum())") == [(2, 1)]
+
+
+def test_rnd001_draws_that_reach_only_displays_are_left_out_but_a_use_keeps_them(tmp_path):
+    # fair check 5: picks made only to show rows, a tf.data shuffle read only by a print loop.
+    def found(*cells):
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        folder.mkdir()
+        return spots(UnseededRandom, folder, *cells)
+
+    assert found("import tensorflow as tf", "ds = tf.data.Dataset.range(10).shuffle(10).batch(2)\nfor b in ds.take(1):\n    print(b)") == []
+    # The same dataset then trains a model: used.
+    assert found("import tensorflow as tf", "ds = tf.data.Dataset.range(10).shuffle(10).batch(2)\nfor b in ds.take(1):\n    print(b)", "model.fit(ds)") == [(2, 1)]
+    # A statistic of the draws is a result, even when only printed.
+    assert found("import numpy as np", "boot = np.random.choice(data, (1000, 10))\nprint(np.percentile(boot.mean(axis=1), [2.5, 97.5]))") == [(2, 1)]
+    # A helper that also keeps its pick in a global list, or in a list it was given, uses it.
+    assert found("import random", "picked = []\ndef show(items):\n    p = random.choice(items)\n    picked.append(p)\n    print(p)", "show([1, 2])") == [(2, 3)]
+    assert found("import random", "def show(items, out):\n    p = random.choice(items)\n    out.append(p)\n    print(p)", "show([1, 2], [])") == [(2, 2)]
+    # Shown, then saved; shown, then trained on in the loop; a condition on it that trains; yielded.
+    assert found("import numpy as np", "x = np.random.rand(3)\nprint(x)", "np.save('x.npy', x)") == [(2, 1)]
+    assert found("import numpy as np", "for i in range(3):\n    idx = np.random.randint(0, 10)\n    print(idx)\n    model.train_on_batch(X[idx], y[idx])") == [(2, 2)]
+    assert found("import random", "def show(m):\n    if random.random() > 0.5:\n        m.fit(1)\n    print('x')", "show(model)") == [(2, 2)]
+    assert found("import random", "def show(opt):\n    if random.random() < 0.5:\n        opt.step()\n    print('x')", "show(optimizer)") == [(2, 2)]
+    assert found("import random", "def gen():\n    while True:\n        r = random.random()\n        print(r)\n        yield r", "g = gen()") == [(2, 3)]
+    # Shown, then the name is rebound from something else before a use: the draw only showed.
+    assert found("import numpy as np", "x = np.random.rand(3)\nprint(x)", "x = np.zeros(3)\nmodel.fit(x)") == []
+
+
+def test_rnd001_a_seed_in_the_caller_before_the_call_seeds_the_callee_and_after_it_does_not(tmp_path):
+    head = "import numpy as np\nimport torch\ndef split(n):\n    return np.random.permutation(n)"
+    seeded_first = "def train():\n    torch.manual_seed(0)\n    np.random.seed(0)\n    return split(10)"
+    seeded_late = "def train():\n    order = split(10)\n    np.random.seed(0)\n    return order"
+    assert spots(UnseededRandom, tmp_path / "a", head, seeded_first, "train()") == []
+    assert spots(UnseededRandom, tmp_path / "b", head, seeded_late, "train()") == [(1, 4)]
+    # A seed in a callee that the caller runs before its own draw seeds it too.
+    helper = "import numpy as np\ndef seed_all():\n    np.random.seed(0)\ndef train():\n    seed_all()\n    return np.random.rand(2)"
+    assert spots(UnseededRandom, tmp_path / "c", helper, "train()") == []
+
+
+def test_rnd001_trainer_seeds_when_built_and_a_new_head_before_it_is_a_draw(tmp_path):
+    imports = "from transformers import AutoModelForSequenceClassification, Trainer"
+    head = "model = AutoModelForSequenceClassification.from_pretrained('bert-base-cased', num_labels=2)"
+    assert spots(UnseededRandom, tmp_path / "a", imports, head, "trainer = Trainer(model=model, args=args)") == [(2, 1)]
+    assert spots(UnseededRandom, tmp_path / "b", imports, "trainer = Trainer(model=m, args=args)", head) == []
+    # No new head asked for: the checkpoint's weights are loaded, nothing is drawn.
+    plain = "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased-finetuned-sst-2-english')"
+    assert spots(UnseededRandom, tmp_path / "c", imports, plain) == []

@@ -33,8 +33,11 @@ from nbrefactor.config import rule_enabled
 
 # (cell index, line, column): a place in notebook order.
 Position = tuple[int, int, int]
-# (when it runs, where it is written): the second part orders calls inside one function run.
-Moment = tuple[Position, Position]
+# (when it runs, where it is written): the module-level call that first runs the function, then
+# the call sites inside the functions it runs through (`training_loop` calls `get_dataloaders`),
+# then the call itself; compared as tuples, so a seed at the top of `training_loop` comes before a
+# draw in `get_dataloaders` that `training_loop` calls after it. A module-level call is (here, here).
+Moment = tuple[Position, ...]
 
 
 # --- the catalogue, typed ------------------------------------------------------------------------
@@ -93,6 +96,7 @@ class ConditionalDraw:
     values: tuple[str, ...]
     when_iterated: bool = False  # the object draws when iterated, not when built (a DataLoader)
     position: int | None = None  # the keyword's argument may also be given at this position
+    any_value: bool = False  # draws whenever the keyword is given (`num_labels=…`), whatever its value
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,18 @@ class MethodDraw:
     # Draws only with this keyword at one of these values (`generate(do_sample=True)`); "" always.
     when_keyword: str = ""
     when_values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThreadedTraining:
+    """Training whose worker threads make it irreproducible whatever its seed (gensim's
+    `Word2Vec`): reproducible only with `keyword` at one of `reproducible_values`."""
+    calls: tuple[str, ...]
+    keyword: str
+    reproducible_values: tuple[str, ...]
+    default: str
+    label: str
+    fix: str
 
 
 @dataclass(frozen=True)
@@ -127,6 +143,7 @@ class RandomnessCatalog:
     # `[[star_reexport]]` of rules/io_calls.toml: (module patterns, {name: qualified}), so that
     # `np.random.seed(42)` after `from fastbook import *` is NumPy's seed.
     star_reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = ()
+    threaded_training: tuple[ThreadedTraining, ...] = ()
 
     def library(self, library_id: str) -> Library:
         for lib in self.libraries:
@@ -163,7 +180,7 @@ class RandomnessCatalog:
             conditional_draws=tuple(
                 ConditionalDraw(
                     e["library"], _patterns(e, "call", "calls"), e["keyword"], tuple(e.get("values", [])),
-                    bool(e.get("when_iterated", False)), e.get("position"),
+                    bool(e.get("when_iterated", False)), e.get("position"), bool(e.get("any_value", False)),
                 )
                 for e in data.get("conditional_draw", [])
             ),
@@ -185,6 +202,13 @@ class RandomnessCatalog:
                     unless_values=tuple(e.get("unless_values", [])),
                 )
                 for e in data.get("random_state", [])
+            ),
+            threaded_training=tuple(
+                ThreadedTraining(
+                    _patterns(e, "call", "calls"), str(e["keyword"]), tuple(str(v) for v in e.get("reproducible_values", [])),
+                    str(e.get("default", "")), str(e.get("label", "")), str(e.get("fix", "")),
+                )
+                for e in data.get("threaded_training", [])
             ),
             star_reexports=tuple(
                 (tuple(str(m) for m in e.get("modules", ())), tuple(sorted((str(k), str(v)) for k, v in dict(e.get("names", {})).items())))
@@ -271,6 +295,8 @@ class RandomnessFacts:
     unseeded_generators: tuple[Draw, ...]  # generator constructors without a seed
     seeds: tuple[SeedCall, ...]  # every seeding call, executed or not
     first_run: Mapping[str, Position]  # module-level def/class name → where it first runs
+    # … and the chain of call sites that first runs it (the module-level call first); empty: none.
+    first_path: Mapping[str, tuple[Position, ...]] | None = None
 
     def draw_moment(self, draw: Draw) -> Moment | None:
         """When the draw happens: where its object is first iterated, for a DataLoader bound to a name."""
@@ -283,8 +309,17 @@ class RandomnessFacts:
         here = (ca.cell.index, call.line, call.column)
         if not call.in_function:
             return (here, here)
-        run = self.first_run.get(call.owner) if call.owner else None
-        return (run, here) if run is not None else None
+        path = self.run_path(call.owner)
+        return (*path, here) if path else None
+
+    def run_path(self, owner: str) -> tuple[Position, ...]:
+        """The call sites that first run the module-level def/class `owner` (none: never run)."""
+        if not owner:
+            return ()
+        if self.first_path is not None:
+            return tuple(self.first_path.get(owner, ()))
+        run = self.first_run.get(owner)
+        return (run,) if run is not None else ()
 
     def effective_seeds(self) -> list[tuple[Moment, SeedCall]]:
         out = []
@@ -331,7 +366,8 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
     draws: list[Draw] = []
     generators: list[Draw] = []
     seeds: list[SeedCall] = []
-    first_run = _first_runs(facts)
+    first_path = _first_runs(facts)
+    first_run = {name: path[0] for name, path in first_path.items()}
     for ca in facts.cells:
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
@@ -349,16 +385,26 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                         generators.append(Draw(ca, call, generator.library, shown, qualified))
                     continue
                 library = _draw_library(catalog, call, qualified)
+                if library is not None and qualified.endswith(".from_pretrained") and _head_was_loaded(ca):
+                    library = None
                 if library is not None:
                     iteration = None
                     if _draws_when_iterated(catalog, qualified):
-                        iteration = _first_iteration(facts, first_run, ca, call)
+                        iteration = _first_iteration(facts, first_path, ca, call)
                     draws.append(Draw(ca, call, library, shown, qualified, iteration))
                 continue
             method = _method_draw(catalog, call, imported_tops)
             if method is not None:
                 draws.append(Draw(ca, call, method, f"{call.receiver or '…'}.{call.method}()", call.method))
-    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run)
+    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path)
+
+
+def _head_was_loaded(ca: CellAnalysis) -> bool:
+    """`from_pretrained(…, num_labels=…)` in a cell whose saved output lacks transformers' warning
+    that weights "are newly initialized": the checkpoint had the head, nothing was drawn. A cell
+    without saved outputs says nothing."""
+    outputs = ca.cell.outputs
+    return bool(outputs) and not any("newly initialized" in o.text for o in outputs) and not any(o.output_type == "error" for o in outputs)
 
 
 def _draws_when_iterated(catalog: RandomnessCatalog, qualified: str) -> bool:
@@ -369,7 +415,7 @@ def _draws_when_iterated(catalog: RandomnessCatalog, qualified: str) -> bool:
 _NOT_ITERATING = frozenset({"len", "print", "type", "repr", "str", "id", "isinstance", "display", "hasattr", "getattr"})
 
 
-def _first_iteration(facts: NotebookFacts, first_run: Mapping[str, Position], ca: CellAnalysis, call: CallFact) -> Iteration | None:
+def _first_iteration(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, ...]], ca: CellAnalysis, call: CallFact) -> Iteration | None:
     """`train_dl = DataLoader(ds, shuffle=True)`: the loader shuffles when a `for` (or `iter()`, or
     the training function it is given to) iterates it, not when it is built; a seed between the
     two still makes the order reproducible. Only a module-level assignment to plain names is
@@ -392,7 +438,7 @@ def _first_iteration(facts: NotebookFacts, first_run: Mapping[str, Position], ca
     if not names or any(not isinstance(n, (ast.Name, ast.Tuple, ast.List, ast.Starred)) for t in targets for n in ast.walk(t) if isinstance(n, ast.expr) and not isinstance(n, ast.expr_context)):
         return None
     shown = sorted(names)[0]
-    best: tuple[tuple[Position, Position], CellAnalysis, int, int] | None = None
+    best: tuple[Moment, CellAnalysis, int, int] | None = None
     unplaced: tuple[CellAnalysis, int, int] | None = None
     after = statement.end_lineno or statement.lineno
     for other in facts.cells:
@@ -408,11 +454,11 @@ def _first_iteration(facts: NotebookFacts, first_run: Mapping[str, Position], ca
             for node in _iterating_loads(top, names):
                 here = (other.cell.index, node.lineno, node.col_offset + 1)
                 if owner:
-                    run = first_run.get(owner)
-                    if run is None:
+                    path = first_path.get(owner)
+                    if not path:
                         unplaced = unplaced or (other, node.lineno, node.col_offset + 1)
                         continue
-                    moment = (run, here)
+                    moment = (*path, here)
                 else:
                     moment = (here, here)
                 if best is None or moment < best[0]:
@@ -460,7 +506,8 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
         if value is None and cond.position is not None:
             given = call.arg(cond.position)
             value = _arg_text(given) if given is not None and not given.keyword else None
-        if _matches(qualified, cond.calls) and value in cond.values:
+        given = cond.any_value and _keyword_given(call, (cond.keyword,)) is not None
+        if _matches(qualified, cond.calls) and (value in cond.values or given):
             own = catalog.library(cond.library).own_seed_keywords
             if _keyword_given(call, own) is None:
                 return cond.library
@@ -484,9 +531,11 @@ def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str])
     return None
 
 
-def _first_runs(facts: NotebookFacts) -> dict[str, Position]:
+def _first_runs(facts: NotebookFacts) -> dict[str, tuple[Position, ...]]:
     """Where each module-level def/class first runs: its first module-level call (or mention as
-    an argument, for callbacks) after its definition, or a call from a function that runs."""
+    an argument, for callbacks: `notebook_launcher(training_loop, args)`) after its definition, or
+    a call from a function that runs; as the chain of call sites from that module-level call
+    (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`)."""
     definitions: dict[str, Position] = {}
     for ca in facts.cells:
         for ref in (*ca.facts.functions, *ca.facts.classes):
@@ -498,7 +547,7 @@ def _first_runs(facts: NotebookFacts) -> dict[str, Position]:
             names.add(call.func)
         return names
 
-    first: dict[str, Position] = {}
+    first: dict[str, tuple[Position, ...]] = {}
     edges: list[tuple[str, str, Position]] = []  # caller owner → callee, at the call
     for ca in facts.cells:
         for call in ca.facts.calls:
@@ -507,17 +556,18 @@ def _first_runs(facts: NotebookFacts) -> dict[str, Position]:
                 if call.in_function:
                     if call.owner and call.owner != name:
                         edges.append((call.owner, name, here))
-                elif here > definitions[name] and (name not in first or here < first[name]):
-                    first[name] = here
-    changed = True
-    while changed:
-        changed = False
+                elif here > definitions[name] and (name not in first or (here,) < first[name]):
+                    first[name] = (here,)
+    changed, rounds = True, 0
+    while changed and rounds <= len(edges) + 1:  # (a path through a cycle only grows: this ends)
+        changed, rounds = False, rounds + 1
         for caller, callee, here in edges:
             run = first.get(caller)
-            if run is None or run < definitions[callee]:
+            if run is None or run[0] < definitions[callee]:
                 continue  # the caller never runs, or runs before the callee exists
-            if callee not in first or run < first[callee]:
-                first[callee] = run
+            path = (*run, here)
+            if callee not in first or path < first[callee]:
+                first[callee] = path
                 changed = True
     return first
 
@@ -860,6 +910,366 @@ def _shows_only(node: ast.expr, line: int, offsets: set[int]) -> bool:
             return False
 
 
+# --- random values that reach only a display (through names, loops and the notebook's own helpers) ---
+
+# Builtins that compute a value from their arguments and touch nothing else.
+_PURE_BUILTINS = frozenset({
+    "len", "range", "list", "tuple", "dict", "set", "frozenset", "sorted", "reversed", "enumerate", "zip",
+    "abs", "round", "str", "int", "float", "bool", "repr", "format", "isinstance",
+    "type", "any", "all", "iter", "next", "divmod", "chr", "ord", "hash",
+})
+# Libraries whose functions compute values (arrays, frames, numbers) from their arguments.
+_PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics")
+# Libraries whose calls only show something (a figure, an HTML table, an audio player).
+_SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn")
+# Methods that draw on a figure or an axes, whatever the receiver is called (`ax.imshow(img)`).
+_SHOW_METHODS = frozenset({
+    "imshow", "plot", "scatter", "bar", "barh", "hist", "text", "annotate", "set_title", "set_xlabel",
+    "set_ylabel", "add_patch", "axis", "legend", "show", "fill_between", "pie", "contour", "contourf",
+    "matshow", "set_xticks", "set_yticks", "set_xticklabels", "set_yticklabels", "suptitle", "title",
+    "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "heatmap",
+})
+# Statistics of the random values (`idx.sum()`, `np.mean(sample)`, `boot.mean(axis=1)`): a result
+# the notebook computes from the draw, not a choice of what to show.
+_STATISTIC = re.compile(
+    r"^(?:nan)?(?:sum|mean|std|var|median|percentile|quantile|average|prod|cumsum|cumprod|min|max|argmin|argmax|ptp)$"
+    r"|^(?:describe|corr|corrcoef|cov|agg|aggregate|value_counts|histogram|bincount|dot|matmul|score)$"
+)
+# Container methods that put a value into their (function-local) receiver: `picks.append(pick)`.
+_CONTAINER_MUTATORS = frozenset({"append", "extend", "insert"})
+# Methods that train, predict, persist or send what they are called on (or with): a random value
+# reaching one of them is used, not shown.
+_USING_METHOD = re.compile(
+    r"^(?:fit\w*|train\w*|evaluate\w*|predict\w*|compile|fine_tune|backward|step|save\w*|to_(?!html$|string$|markdown$|list$|numpy$|dict$)\w+|"
+    r"write\w*|dump\w*|export\w*|push\w*|upload\w*|tofile|log\w*|send\w*|put\w*|post|apply_gradients|minimize|update)$"
+)
+
+
+class _ShownFlow:
+    """Follows one draw's value through a scope — the body of the module-level function that makes
+    it, or (for a draw at module level) its cell and every later cell, in any order — and says
+    whether it reaches only displays: names bound from it, loops over it, conditions on it, method
+    chains on it (`df.to_html()`, `data.batch(4).take(1)`), NumPy/pandas/builtin functions of it,
+    a function-local list it is appended to, and finally `print`/`display`/IPython.display/
+    matplotlib calls. Anything else that receives it — a call of another object's method or of a
+    notebook function, a `return`/`yield`, a store into something not local, a module-level
+    function that reads it, a magic's arguments, a cell that does not parse — uses it."""
+
+    def __init__(self, facts: NotebookFacts, draw_node: ast.Call, function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> None:
+        self.facts = facts
+        self.draw_node = draw_node
+        self.function = function
+        self.locals: frozenset[str] = frozenset()
+        self.params: frozenset[str] = frozenset()
+        if function is not None:
+            args = function.args
+            self.params = frozenset(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None)
+            self.locals = frozenset(_function_locals(function) - self.params)
+        self.tainted: set[str] = set()
+        self.used = False  # the value reaches something that is not a display
+        self.shown = False  # the value reaches a display
+        # Module-level functions of the notebook and the globals each reads: calling one (or
+        # passing it on) while it reads a name the draw reaches uses the draw.
+        self.functions: dict[str, frozenset[str]] = {}
+        self.bound: set[str] = set()  # module-level names assigned from the value
+
+    # -- expressions --
+
+    def _root(self, node: ast.expr) -> str | None:
+        while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    def _module_of(self, node: ast.expr) -> str:
+        """The qualified callee when it is reached through an import (`pd.DataFrame` → `pandas.DataFrame`)."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id in self.locals or node.id in self.params:
+            return ""
+        if node.id not in self.facts.aliases:
+            return ""
+        return self.facts.resolve(".".join([node.id, *reversed(parts)]))
+
+    def _is_draw(self, node: ast.AST) -> bool:
+        return node is self.draw_node
+
+    def _shows(self, call: ast.Call) -> bool:
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in ("print", "display") and func.id not in self.locals:
+            return True
+        qualified = self._module_of(func)
+        if qualified and any(qualified == lib or qualified.startswith(lib + ".") for lib in _SHOW_LIBRARIES):
+            return True
+        return isinstance(func, ast.Attribute) and func.attr in _SHOW_METHODS
+
+    def _pure(self, call: ast.Call) -> bool:
+        func = call.func
+        if isinstance(func, ast.Name):
+            if func.id in _PURE_BUILTINS and func.id not in self.locals and func.id not in self.facts.aliases:
+                return True
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Constant):
+            return True  # `", ".join(words)`
+        qualified = self._module_of(func)
+        return bool(qualified) and any(qualified.startswith(lib + ".") for lib in _PURE_LIBRARIES) and not _USING_METHOD.match(qualified.rsplit(".", 1)[-1])
+
+    def _taint_target(self, target: ast.expr, assigned: bool = False) -> None:
+        if isinstance(target, ast.Name):
+            self.tainted.add(target.id)
+            if assigned and self.function is None and not target.id.startswith("_"):
+                self.bound.add(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._taint_target(element, assigned)
+        elif isinstance(target, ast.Starred):
+            self._taint_target(target.value, assigned)
+        else:
+            root = self._root(target)
+            if root is None or (self.function is not None and root not in self.locals):
+                self.used = True  # a store into an argument, a global or an object's attribute
+            else:
+                self.tainted.add(root)
+
+    def expr(self, node: ast.AST | None, ctrl: bool = False) -> bool:
+        """Does `node`'s value depend on the draw? Marks the flow used when the draw reaches a call
+        that uses it (or, under a condition on it — `ctrl` — any call that may act)."""
+        if node is None:
+            return False
+        if isinstance(node, ast.Name):
+            if self.function is None and node.id in self.functions and self.functions[node.id] & self.tainted:
+                self.used = True  # the notebook's function reads the value as a global
+            return isinstance(node.ctx, ast.Load) and node.id in self.tainted
+        if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
+            if self.expr(node.value, ctrl) or ctrl:
+                self.used = True
+            return True
+        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+            inner = _function_locals(node)
+            return any(n.id in self.tainted and n.id not in inner for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            for gen in node.generators:
+                if self.expr(gen.iter, ctrl):
+                    self._taint_target(gen.target)
+            parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            found = [self.expr(p, ctrl) for p in parts] + [self.expr(c, ctrl) for gen in node.generators for c in gen.ifs]
+            return any(found) or any(self.expr(gen.iter, ctrl) for gen in node.generators)
+        if isinstance(node, ast.Call):
+            return self._call(node, ctrl)
+        found = [self.expr(child, ctrl) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
+        return any(found)
+
+    def _call(self, call: ast.Call, ctrl: bool) -> bool:
+        func = call.func
+        receiver = func.value if isinstance(func, ast.Attribute) else None
+        receiver_tainted = self.expr(receiver, ctrl) if receiver is not None else False
+        callee_tainted = isinstance(func, ast.Name) and self.expr(func, ctrl)
+        values = [*call.args, *(k.value for k in call.keywords)]
+        args_tainted = any([self.expr(v, ctrl) for v in values])
+        if self._is_draw(call):
+            return True
+        if self._shows(call):
+            if args_tainted or ctrl:
+                self.shown = True
+            return args_tainted
+        method = func.attr if isinstance(func, ast.Attribute) else ""
+        if receiver_tainted or callee_tainted:
+            if _USING_METHOD.match(method) or _STATISTIC.match(method):
+                self.used = True
+            return True
+        if not (args_tainted or ctrl):
+            return False
+        if self._pure(call):
+            name = method or (func.id if isinstance(func, ast.Name) else "")
+            if args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max")):
+                self.used = True
+            return True
+        root = self._root(receiver) if receiver is not None else None
+        if method in _CONTAINER_MUTATORS and isinstance(receiver, ast.Name) and root is not None and (self.function is None or root in self.locals):
+            self.tainted.add(root)
+            return False
+        if method == "run" and call.args and not call.keywords and all(self.expr(a) for a in call.args):
+            return True  # `sess.run(batch)`: evaluates the pipeline's own tensors, nothing else
+        self.used = True
+        return True
+
+    # -- statements (a forward pass: a name rebound from a value the draw does not reach is clean again) --
+
+    def block(self, body: Iterable[ast.stmt], ctrl: bool, straight: bool = True) -> None:
+        for statement in body:
+            self.statement(statement, ctrl, straight)
+
+    def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], ctrl: bool) -> None:
+        for _ in range(2):  # twice: what the end of the body taints, its start reads on the next turn
+            self.block(body, ctrl, False)
+        self.block(orelse, ctrl, False)
+
+    def statement(self, st: ast.stmt, ctrl: bool, straight: bool) -> None:
+        if isinstance(st, ast.Expr):
+            if self.expr(st.value, ctrl) and not isinstance(st.value, ast.Call):
+                self.shown = True  # a bare expression: the cell shows it (or nothing happens)
+        elif isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            flows = self.expr(st.value, ctrl) or ctrl
+            if isinstance(st, ast.AugAssign):
+                flows = self.expr(ast.Name(st.target.id, ast.Load()) if isinstance(st.target, ast.Name) else st.target, ctrl) or flows
+            for target in targets:
+                if not isinstance(target, ast.Name):
+                    for child in ast.iter_child_nodes(target):
+                        if isinstance(child, ast.expr) and not isinstance(child, ast.expr_context):
+                            flows = self.expr(child, ctrl) or flows
+            for target in targets:
+                if flows:
+                    self._taint_target(target, assigned=True)
+                elif straight and st.value is not None:
+                    for name in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                        if isinstance(name, ast.Name):
+                            self.tainted.discard(name.id)
+        elif isinstance(st, (ast.For, ast.AsyncFor)):
+            over = self.expr(st.iter, ctrl)
+            if over or ctrl:
+                self._taint_target(st.target)
+            self._loop(st.body, st.orelse, ctrl or over)
+        elif isinstance(st, ast.While):
+            test = self.expr(st.test, ctrl)
+            self._loop(st.body, st.orelse, ctrl or test)
+            test = self.expr(st.test, ctrl)
+            if test and not ctrl:
+                self._loop(st.body, st.orelse, True)
+        elif isinstance(st, ast.If):
+            test = self.expr(st.test, ctrl)
+            self.block(st.body, ctrl or test, False)
+            self.block(st.orelse, ctrl or test, False)
+        elif isinstance(st, (ast.With, ast.AsyncWith)):
+            for item in st.items:
+                if self.expr(item.context_expr, ctrl) and item.optional_vars is not None:
+                    self._taint_target(item.optional_vars)
+            self.block(st.body, ctrl, straight)
+        elif isinstance(st, ast.Try) or type(st).__name__ == "TryStar":
+            self.block(st.body, ctrl, False)
+            for handler in st.handlers:
+                self.block(handler.body, ctrl, False)
+            self.block(st.orelse, ctrl, False)
+            self.block(st.finalbody, ctrl, False)
+        elif isinstance(st, ast.Return):
+            if st.value is not None and (self.expr(st.value, ctrl) or ctrl):
+                self.used = True
+        elif isinstance(st, (ast.Global, ast.Nonlocal)):
+            self.used = True
+        elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if self.function is st:
+                self.block(st.body, ctrl, True)
+            elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in ast.walk(st)):
+                self.used = True  # a function (or class) that reads it may use it anywhere
+        elif isinstance(st, (ast.Delete, ast.Pass, ast.Break, ast.Continue, ast.Import, ast.ImportFrom)):
+            pass
+        elif isinstance(st, (ast.Assert, ast.Raise)):
+            for child in ast.iter_child_nodes(st):
+                if isinstance(child, ast.expr):
+                    self.expr(child, ctrl)
+        elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in ast.walk(st)):
+            self.used = True
+
+
+
+def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws whose value reaches only displays (see `_ShownFlow`): `random.randint` in the
+    notebook's own `show_random_elements` helper that picks rows for `display(HTML(...))`, a
+    colour drawn for `ax.imshow`, a tf.data `shuffle` whose dataset only a `print` loop over
+    `take(n)` consumes. A different draw changes what is shown, not what the notebook computes.
+    Layer constructions, loaders, transform objects and generation pipelines are not followed."""
+    trees: dict[int, ast.Module | None] = {}
+
+    def tree(ca: CellAnalysis) -> ast.Module | None:
+        if ca.cell.index not in trees:
+            trees[ca.cell.index] = _parsed(ca)
+        return trees[ca.cell.index]
+
+    functions: dict[str, frozenset[str]] | None = None
+
+    def follow(draw: Draw) -> bool:
+        nonlocal functions
+        ca, call = draw.ca, draw.call
+        if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow"):
+            return False
+        if "." in draw.qualified:
+            last = draw.qualified.rsplit(".", 1)[-1]
+            if draw.qualified.startswith(("tensorflow.keras", "keras")) or last.endswith("_") or last in _IN_PLACE_DRAWS:
+                return False
+        elif draw.qualified not in _VALUE_METHOD_DRAWS and not (draw.qualified == "shuffle" and draw.library == "tensorflow"):
+            return False  # (a tf.data `ds.shuffle(n)` returns the shuffled dataset: a value to follow)
+        parsed = tree(ca)
+        if parsed is None or any(m.line == call.line for m in ca.magics):
+            return False
+        offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
+        node = next((n for n in ast.walk(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets
+                     and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
+        if node is None:
+            return False
+        if call.in_function:
+            function = next((st for st in parsed.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
+                             and st.name == call.owner and st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+            if function is None or any(
+                isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and n is not function
+                and n.lineno <= call.line <= (n.end_lineno or n.lineno) for n in ast.walk(function)
+            ):
+                return False  # a method of a class, a nested function, a lambda: not followed
+            flow = _ShownFlow(facts, node, function)
+            flow.statement(function, False, True)
+            start = 0
+        else:
+            if functions is None:
+                functions = {}
+                for other in facts.cells:
+                    for st in (tree(other) or ast.Module([], [])).body:
+                        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                            functions[st.name] = frozenset(_global_load_lines(ast.Module([st], [])))
+            flow = _ShownFlow(facts, node, None)
+            flow.functions = functions
+            start = next((n for n, st in enumerate(parsed.body) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), len(parsed.body))
+            flow.block(parsed.body[start:], False)
+            if any(m.line > call.line and m.args and flow.tainted & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
+                flow.used = True  # `%timeit np.mean(sample)` below it in its cell
+            for other in facts.cells:
+                if other.cell.index <= ca.cell.index:
+                    continue
+                if flow.used or not flow.tainted:
+                    break
+                if any(m.args and flow.tainted & set(_IDENTIFIER.findall(m.args)) for m in other.magics):
+                    flow.used = True  # a magic's arguments read it
+                other_tree = tree(other)
+                if other_tree is None:
+                    if flow.tainted & set(_IDENTIFIER.findall(other.cell.source)):
+                        flow.used = True
+                    continue
+                flow.block(other_tree.body, False)
+        return flow.shown and not flow.used and not (flow.bound and _unread(facts, ca, parsed, start, flow.bound, tree))
+
+    found: set[Position] = set()
+    for draw in draws:
+        try:
+            shown_only = follow(draw)
+        except RecursionError:  # an expression nested too deep to follow: the draw stays reported
+            shown_only = False
+        if shown_only:
+            found.add((draw.ca.cell.index, draw.call.line, draw.call.column))
+    return frozenset(found)
+
+
+def _unread(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, start: int, names: set[str], tree: Any) -> bool:
+    """Is one of `names` (module-level names bound from a draw) read nowhere after the draw's
+    statement? Such a name is what the notebook computes from the draw (`subset = images[idx]`),
+    not something it shows."""
+    first = parsed.body[start].lineno if start < len(parsed.body) else 0
+    read = {name for name, lines in _global_load_lines(parsed).items() if any(line >= first for line in lines)}
+    for other in facts.cells:
+        if other.cell.index > ca.cell.index:
+            other_tree = tree(other)
+            if other_tree is not None:
+                read.update(_global_load_lines(other_tree))
+    return bool(names - read)
+
+
 def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
     """A layer construction whose initial weights are replaced by loaded ones (`load_weights`,
     `weights="imagenet"`): its draw does not matter."""
@@ -881,6 +1291,7 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
     RND003 both ask: once a notebook)."""
     return ctx.shared("randomness.timed", lambda: (
         _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
+        | _reaches_only_displays(ctx.facts, rf.draws)
     ))
 
 
@@ -914,7 +1325,10 @@ class UnseededRandom(Rule):
         "(`np.random.seed(42)` after `from fastbook import *`: `[[star_reexport]]` in io_calls.toml). "
         "A seed or draw inside a function counts where "
         "the function first runs, not where it is defined: a `set_seed()` helper that is never "
-        "called seeds nothing. One finding per library, at its first unseeded draw (the root "
+        "called seeds nothing. A function called from another counts at that call inside the "
+        "caller's run, so a seed at the top of `training_loop` seeds the draws of the "
+        "`get_dataloaders()` it calls after the seed (also when `training_loop` is passed to "
+        "`notebook_launcher` or `mp.spawn`, which run it). One finding per library, at its first unseeded draw (the root "
         "cause: the library is never seeded before it); its other unseeded draws are listed in the "
         "message and as related locations. When the notebook seeds other libraries but never this "
         "one (RND003's case), the message names the first seeding call that runs and lists it as a "
@@ -927,7 +1341,13 @@ class UnseededRandom(Rule):
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
-        "`pretrained=True`): their random initial weights are replaced. Nor are random inputs that "
+        "`pretrained=True`): their random initial weights are replaced. A head a checkpoint lacks is "
+        "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
+        "`ignore_mismatched_sizes=True`) initialises it from torch's (`TFAutoModelFor…`: "
+        "TensorFlow's) generator, as `peft.get_peft_model` does the LoRA adapters, and is reported "
+        "unless seeded (not when its cell's saved output lacks transformers' \"newly initialized\" "
+        "warning). `transformers.Trainer(...)` is a seeding call: it runs `set_seed(args.seed)` "
+        "when built, so draws after it are seeded. Nor are random inputs that "
         "only feed a timing: draws in a `%%timeit` cell, and `L = <draw>` when every other read of "
         "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`): the time does not "
         "depend on the numbers. Nor are draws whose value is only shown: an expression statement that "
@@ -936,7 +1356,16 @@ class UnseededRandom(Rule):
         "shown, not what the notebook computes (an in-place `random.shuffle(items)` stays reported). "
         "Nor are random indices that only pick which examples a figure shows: `L = <draw>` whose every "
         "read, all in its cell, is the statement of a matplotlib call (`plt.imshow(images[L[i]])`) or "
-        "`x = L[i]` read only so. "
+        "`x = L[i]` read only so. Nor are draws whose value reaches only displays, followed through "
+        "the names bound from it, loops and conditions on it, method chains on it, NumPy/pandas/builtin "
+        "functions of it and a function-local list it is appended to, inside the module-level function "
+        "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
+        "`display(HTML(df.to_html()))`, a colour drawn for `ax.imshow`) or, at module level, through "
+        "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
+        "`ds.take(2)` reads): a value returned, yielded, stored outside the function, passed to another "
+        "object's method or to the notebook's functions (`model.fit(ds)`), reduced to a statistic "
+        "(`idx.sum()`, `np.mean(sample)`), bound at module level and never read, or read by a magic "
+        "or a cell that does not parse is used, and the draw stays reported. "
         "`random.seed()` / `np.random.seed()` with no argument re-seed from "
         "the operating system and do not count. It also reports generators created without a seed "
         "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
@@ -969,6 +1398,16 @@ class UnseededRandom(Rule):
                 "    plt.imshow(images[shown])\n    plt.xlabel(shown)"
             ),
         )),
+        # Draws that reach only displays: the notebook's own helper that picks rows to show, a
+        # tf.data shuffle whose dataset only a print loop reads.
+        Example(cells=(
+            "import random\nimport tensorflow as tf\nfrom IPython.display import display, HTML",
+            (
+                "def show_random_rows(frame, count=3):\n    picks = []\n    for _ in range(count):\n"
+                "        picks.append(random.randint(0, len(frame) - 1))\n    display(HTML(frame.iloc[picks].to_html()))"
+            ),
+            "show_random_rows(df)\npreview = tf.data.Dataset.range(10).shuffle(10)\nfor batch in preview.take(2):\n    print(batch)",
+        )),
         # Seed in a cell above, through an alias.
         Example(cells=("import numpy.random as npr\nnpr.seed(0)", "x = npr.rand(3)")),
         # A seeded generator: draws on it are reproducible.
@@ -979,6 +1418,19 @@ class UnseededRandom(Rule):
             + "def set_seed(s):\n    random.seed(s)\n    np.random.seed(s)\n    torch.manual_seed(s)",
             "set_seed(42)",
             "def noise():\n    return torch.randn(3)\nx = noise()\nrandom.shuffle(items)",
+        )),
+        # The function that draws is called from one that seeds first, run by notebook_launcher.
+        Example(cells=(
+            "import numpy as np\nfrom accelerate import notebook_launcher\nfrom accelerate.utils import set_seed",
+            "def split(n):\n    return np.random.permutation(n)",
+            "def training_loop(seed):\n    set_seed(seed)\n    order = split(10)",
+            "notebook_launcher(training_loop, (42,))",
+        )),
+        # Trainer(...) seeds when built: a head initialised after it is seeded.
+        Example(cells=(
+            "from transformers import AutoModelForSequenceClassification, Trainer",
+            "trainer = Trainer(model=base_model, args=args)",
+            "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased', num_labels=3)",
         )),
         # keras seeds Python, NumPy and TensorFlow at once; tf draws with their own seed= are fine.
         Example(cells=(
@@ -1065,6 +1517,25 @@ class UnseededRandom(Rule):
             "import numpy as np\nimport pandas as pd\ndf = pd.DataFrame({'a': range(100)})\norder = np.arange(100)",
             "df.sample(10)\nnp.random.shuffle(order)\nbatch = df.sample(5)",
         ), expect=((2, 2),)),
+        # A helper that shows its pick but also returns it: the pick is used.
+        Example(cells=(
+            "import random",
+            "def pick_row(frame):\n    pick = random.randint(0, len(frame) - 1)\n    print(pick)\n    return frame.iloc[pick]",
+            "row = pick_row(df)",
+        ), expect=((2, 2),)),
+        # The caller seeds only after calling the function that draws: too late.
+        Example(cells=(
+            "import numpy as np\nfrom accelerate.utils import set_seed",
+            "def split(n):\n    return np.random.permutation(n)",
+            "def training_loop(seed):\n    order = split(10)\n    set_seed(seed)",
+            "training_loop(42)",
+        ), expect=((2, 2),)),
+        # A new classification head, then LoRA adapters, both before the Trainer that seeds.
+        Example(cells=(
+            "from peft import LoraConfig, get_peft_model\nfrom transformers import AutoModelForSequenceClassification, Trainer",
+            "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased', num_labels=3)",
+            "model = get_peft_model(model, LoraConfig(r=4))\ntrainer = Trainer(model=model, args=args)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1106,6 +1577,10 @@ class UnseededRandom(Rule):
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
             subject = f"`{draw.shown}`{where} draws"
+            if draw.qualified.endswith(".from_pretrained"):
+                subject = f"`{draw.shown}`{where} initialises a head the checkpoint lacks and draws"
+            elif draw.qualified.endswith("get_peft_model"):
+                subject = f"`{draw.shown}`{where} initialises the adapter weights and draws"
             it = draw.iteration
             if it is not None and it.ca is not None:
                 # The loader draws here, where it is iterated; where it was built is related.
@@ -1139,7 +1614,7 @@ class MissingRandomState(Rule):
     name = "missing-random-state"
     family = Family.RANDOMNESS
     severity = Severity.WARNING
-    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, or a search sampler (optuna, keras-tuner, AutoKeras), is built without a seed."
+    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, or a search sampler (optuna, keras-tuner, AutoKeras), is built without a seed; a gensim model trains on several threads."
     what_it_does = (
         "Reports each call of a randomised scikit-learn splitter, estimator, search or dataset "
         "generator (`train_test_split`, `ShuffleSplit`, `RandomForest*`, `KMeans`, `TSNE`, "
@@ -1159,7 +1634,12 @@ class MissingRandomState(Rule):
         "default solver chooses the randomised one only for large inputs, a shape unknown before run "
         "time. A call with `**params` is not reported: the seed may be in there. Names are resolved "
         "through imports (`from sklearn.model_selection import train_test_split as tts`). "
-        "Global seeds do not silence it."
+        "Global seeds do not silence it. It also reports gensim's `Word2Vec`, `FastText` and `Doc2Vec` "
+        "trained with more than one worker thread (`workers` defaults to 3): gensim documents that a "
+        "reproducible run needs `workers=1` (thread scheduling orders the updates) and, across "
+        "interpreter launches, a fixed `PYTHONHASHSEED`, so `seed=` alone does not make the vectors "
+        "repeat; once per notebook, at its first such model, the others related "
+        "(`[[threaded_training]]` in randomness.toml)."
     )
     why_bad = (
         "Without `random_state`, scikit-learn draws from NumPy's global state: results change on "
@@ -1180,6 +1660,8 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # One gensim worker thread: a seeded Word2Vec repeats.
+        Example(cells=("from gensim.models import Word2Vec", "model = Word2Vec(sentences, workers=1, seed=7)")),
         # imbalanced-learn's seeded bagging seeds its base estimator too.
         Example(cells=(
             "from sklearn.tree import DecisionTreeClassifier\nfrom imblearn.ensemble import BalancedBaggingClassifier\n"
@@ -1236,6 +1718,13 @@ class MissingRandomState(Rule):
             "import lightgbm as lgb\nfrom xgboost import XGBRegressor\nfrom catboost import CatBoostRegressor\nfrom sklearn.datasets import make_classification",
             "m1 = lgb.LGBMClassifier()\nm2 = XGBRegressor(n_estimators=50)\nm3 = CatBoostRegressor(verbose=0)\nX, y = make_classification(200)",
         ), expect=((2, 4),)),
+        # gensim trains with 3 worker threads by default: irreproducible whatever seed=; one
+        # finding for the notebook, the FastText related; workers=1 is not reported.
+        Example(cells=(
+            "from gensim.models import FastText, Word2Vec",
+            "w2v = Word2Vec(sentences, vector_size=50, seed=7)\nft = FastText(sentences, workers=4, seed=7)",
+            "single = Word2Vec(sentences, vector_size=50, workers=1, seed=7)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1274,6 +1763,43 @@ class MissingRandomState(Rule):
                     fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
                     key=qualified,
                 )
+        yield from _threaded_training(ctx, catalog, star_modules, local)
+
+
+def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_modules: tuple[str, ...], local: frozenset[str]) -> Iterator[Hit]:
+    """Models trained by several worker threads (gensim's `Word2Vec(...)`, `workers` 3 by default):
+    one finding per notebook at the first (the fix — one worker, a fixed PYTHONHASHSEED — is the
+    same for all), the others related."""
+    for spec in catalog.threaded_training:
+        found: list[tuple[CellAnalysis, CallFact, str]] = []
+        for ca in ctx.cells:
+            for call in ca.facts.calls:
+                qualified = _resolve(ctx.facts, call, star_modules, local)
+                if not qualified or not _matches(qualified, spec.calls) or _has_star(call):
+                    continue
+                given = next((a for a in call.args if a.keyword == spec.keyword), None)
+                if given is None:
+                    found.append((ca, call, f"{spec.default} worker threads (`{spec.keyword}`'s default)"))
+                elif (given.number or given.constant or "") not in spec.reproducible_values:
+                    found.append((ca, call, f"`{spec.keyword}={given.number or given.name or '…'}`"))  # (not 1)
+        if not found:
+            continue
+        (ca, call, how), others = found[0], found[1:]
+        short = _resolve(ctx.facts, call, star_modules, local).rsplit(".", 1)[-1]
+        more = ""
+        if others:
+            cells = sorted({o[0].cell.index for o in others})
+            more = f"; {len(others)} more model{'s' if len(others) > 1 else ''} like it (cell{'s' if len(cells) > 1 else ''} {', '.join(map(str, cells))})"
+        yield Hit(
+            ca.cell, call.line, call.column,
+            f"`{short}(...)` trains with {how}: {spec.label} documents that only "
+            f"`{spec.keyword}=1` gives a reproducible run (thread scheduling orders the updates) and, across "
+            "interpreter launches, a fixed PYTHONHASHSEED; its vectors change from run to run whatever `seed=` says" + more,
+            end_line=call.end_line,
+            fix=spec.fix,
+            key=f"threads:{spec.label}",
+            related=tuple((o[0].cell, o[1].line, o[1].column) for o in others),
+        )
 
 
 # scikit-learn's and imbalanced-learn's (`BalancedBaggingClassifier`, `EasyEnsembleClassifier`,
