@@ -126,9 +126,10 @@ class _Walker:
                          if isinstance(a, ast.Name) and a.id not in self.bound and self.trainers.get(a.id) == "model"]
                 if inner:
                     self.local_wrapped[stmt.targets[0].id] = inner[0].id
-            self.calls(stmt.value)
             value = stmt.value
-            self._note_whole_reads(value)
+            nodes = _walk(value)  # one walk for both passes over the value
+            self.calls(value, nodes)
+            self._note_whole_reads(value, nodes)
             for target in stmt.targets:
                 for name, what in _reapplied(target, value):
                     self.report(stmt, name, what)
@@ -232,12 +233,14 @@ class _Walker:
             self.guarded -= 1
             return
         if isinstance(stmt, ast.Expr):
-            self._note_whole_reads(stmt.value)
-            self.calls(stmt.value)
+            nodes = _walk(stmt.value)
+            self._note_whole_reads(stmt.value, nodes)
+            self.calls(stmt.value, nodes)
 
-    def _note_whole_reads(self, expr: ast.AST) -> None:
-        """`df.values`, `df.to_numpy()`, `np.asarray(df)` of a global not bound in this cell yet."""
-        for node in ast.walk(expr):
+    def _note_whole_reads(self, expr: ast.AST, nodes: Optional[list[ast.AST]] = None) -> None:
+        """`df.values`, `df.to_numpy()`, `np.asarray(df)` of a global not bound in this cell yet.
+        `nodes`: `_walk(expr)` if the caller has it (the order of `ast.walk`: the first read wins)."""
+        for node in _walk(expr) if nodes is None else nodes:
             name = None
             if isinstance(node, ast.Attribute) and node.attr in _WHOLE and isinstance(node.value, ast.Name):
                 name = node.value.id
@@ -249,8 +252,8 @@ class _Walker:
             if name is not None and name not in self.bound and name not in self.modules:
                 self.whole_reads.setdefault(name, node.lineno)
 
-    def calls(self, expr: ast.AST) -> None:
-        for node in _walk(expr):
+    def calls(self, expr: ast.AST, nodes: Optional[list[ast.AST]] = None) -> None:
+        for node in _walk(expr) if nodes is None else nodes:
             if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
                 continue
             if isinstance(node, ast.Call) and not self.guarded:
