@@ -813,6 +813,11 @@ def _plotted_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posi
         for other in facts.cells:
             if other is ca:
                 continue
+            python = other.masked.python
+            if name not in other.cell.source and python.isascii() and name not in python:
+                # Not in its text: not read by it, parsed or not (an ASCII source spells every
+                # name as its tree reads it; non-ASCII identifiers are NFKC-normalised).
+                continue
             loads = loads_of(other)
             if loads is None:
                 if name in _IDENTIFIER.findall(other.cell.source):
