@@ -675,11 +675,12 @@ def keras_factories(ctx: RuleContext, classes: frozenset[str] = frozenset()) -> 
         for stmt in tree.body:
             if not isinstance(stmt, ast.FunctionDef):
                 continue
+            nodes = _walk(stmt)  # one walk for both questions; the models only if it returns something
+            returns = [node.value for node in nodes if isinstance(node, ast.Return) and node.value is not None]
             models = {
-                t.id for node in ast.walk(stmt) if isinstance(node, ast.Assign) and is_keras(node.value)
+                t.id for node in nodes if isinstance(node, ast.Assign) and is_keras(node.value)
                 for t in node.targets if isinstance(t, ast.Name)
-            }
-            returns = [node.value for node in ast.walk(stmt) if isinstance(node, ast.Return) and node.value is not None]
+            } if returns else set()
             if returns and all(is_keras(r) or (isinstance(r, ast.Name) and r.id in models) for r in returns):
                 found.add(stmt.name)
             else:
