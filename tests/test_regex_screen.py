@@ -182,3 +182,20 @@ def test_random_expressions_never_skip_a_matching_text(regex: str, flags: int, t
     except Exception:  # an expression hypothesis cannot generate from
         return
     _sound(pattern, generated)
+
+
+def test_a_parse_tree_the_derivation_does_not_know_gives_no_screen(monkeypatch) -> None:
+    # `re._parser` is private: if a Python version shapes its tree differently, the pattern is
+    # searched in every text rather than the audit failing.
+    from nbrefactor.audit import regex_screen
+
+    class Odd:
+        state = type("S", (), {"flags": 0})()
+
+        def __iter__(self):
+            return iter([(regex_screen._c.SUBPATTERN, ("unexpected",))])
+
+    pattern = re.compile("AKIA")
+    assert derive(pattern) is not None
+    monkeypatch.setattr(regex_screen._p, "parse", lambda *a: Odd())
+    assert derive(pattern) is None

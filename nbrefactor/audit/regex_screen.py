@@ -80,11 +80,10 @@ def derive(pattern: re.Pattern[str]) -> Optional[Screen]:
         return None
     try:
         parsed = _p.parse(pattern.pattern, pattern.flags)
-    except Exception:  # a pattern `re` compiled but this parser version reads differently
+        best = _best(list(_sequence(list(parsed), parsed.state.flags).required))
+        return _screen(best) if best is not None else None
+    except Exception:  # `re`'s private parser reads differently in this Python: no screen, search all
         return None
-    flags = parsed.state.flags
-    best = _best(list(_sequence(list(parsed), flags).required))
-    return _screen(best) if best is not None else None
 
 
 def _mode(flags: int) -> int:
