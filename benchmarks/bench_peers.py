@@ -8,7 +8,8 @@ runs, interleaved, `--repeat` times each:
 
 - `nbrefactor audit DIR --format json` cold: an empty cache directory (so the run also writes it),
   default `-j` (one worker per core, fewer for small runs); and with `-j 1`;
-- the same command again on the warm cache (every notebook unchanged: a cache hit);
+- the same command again on the warm cache (every notebook unchanged: a cache hit), and the same
+  through the `nbrefactor` console script beside the interpreter, when installed (no `runpy`);
 - `fawltydeps --check --json DIR` (imports and declared dependencies only);
 - `ruff check --no-cache DIR` and `ruff check DIR` on ruff's own warm cache;
 - with `--baseline-src DIR`, nbrefactor from another source tree (an older commit), cold.
@@ -106,6 +107,8 @@ def compare(
         corpus(n, folder)
     env = bench_env()
     nbr = [sys.executable, "-m", "nbrefactor", "audit", str(folder), "--format", "json"]
+    script = Path(sys.executable).parent / "nbrefactor"
+    script = script if script.exists() else None
     commands: dict[str, list[str]] = {}
     samples: dict[str, list[dict]] = {}
 
@@ -128,6 +131,10 @@ def compare(
         sample("nbrefactor cold", nbr, {"NBREFACTOR_CACHE_DIR": str(cold)})
         sample("nbrefactor cold -j1", [*nbr, "-j", "1"], {"NBREFACTOR_CACHE_DIR": str(cold_j1)})
         sample("nbrefactor cache hit", nbr, {"NBREFACTOR_CACHE_DIR": str(cold)})
+        if script is not None:  # the `nbrefactor` console script: no `runpy` (4-5 ms of `python -m`)
+            scripted = [str(script), *nbr[3:]]
+            run(scripted, {**env, "NBREFACTOR_CACHE_DIR": str(cold)}, work)  # records its own invocation
+            sample("nbrefactor cache hit (console script)", scripted, {"NBREFACTOR_CACHE_DIR": str(cold)})
         if baseline_src is not None:  # an older checkout, cold (its own empty cache, if it has one): what the changes bought
             sample("nbrefactor baseline", nbr, {"PYTHONPATH": str(baseline_src), "NBREFACTOR_CACHE_DIR": str(work / f"cache-{n}-{i}-baseline")})
         if "fawltydeps" in peers:
@@ -143,6 +150,7 @@ def compare(
         ("nbrefactor cold -j1", "fawltydeps"),
         ("nbrefactor cache hit", "ruff --no-cache"),
         ("nbrefactor cache hit", "ruff (warm cache)"),
+        ("nbrefactor cache hit (console script)", "ruff --no-cache"),
     ):
         if ours in rows and peer in rows:
             ratios[f"{ours} / {peer}"] = {

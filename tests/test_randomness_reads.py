@@ -42,3 +42,48 @@ def test_a_function_that_binds_the_name_hides_its_decorator_and_defaults_too():
     found = _global_load_lines(ast.parse("@deco(L)\ndef f(a=L):\n    L = 2\n    return L\n"))
     assert "L" not in found
     assert found["deco"] == [1]  # (f does not bind `deco`)
+
+
+def _reference(node: ast.AST, name: str, local: frozenset = frozenset()):
+    """The per-name recursive walk `_global_load_lines` replaced (RND001 and `_plotted_only`
+    walked every cell once per name with it), kept here as the reference."""
+    for child in ast.iter_child_nodes(node):
+        inner = local
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = child.args
+            params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}
+            stores = {n.id for n in ast.walk(child) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            declared = {d for n in ast.walk(child) if isinstance(n, (ast.Global, ast.Nonlocal)) for d in n.names}
+            if name in (params | stores) - declared:
+                continue
+        if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Load):
+            yield child.lineno
+        yield from _reference(child, name, inner)
+
+
+def test_the_one_walk_index_equals_the_per_name_walk_on_every_fixture_cell():
+    import json
+    import warnings
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
+    compared = 0
+    for path in sorted(fixtures.rglob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            continue
+        for cell in cells:
+            source = cell.get("source", "") if isinstance(cell, dict) else ""
+            source = "".join(source) if isinstance(source, list) else source
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    tree = ast.parse(source)
+            except (SyntaxError, ValueError):
+                continue
+            index = _global_load_lines(tree)
+            for name in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}:
+                assert index.get(name, []) == list(_reference(tree, name)), (path.name, name)
+                compared += 1
+    assert compared > 1000

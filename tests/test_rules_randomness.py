@@ -438,3 +438,13 @@ def test_rnd001_trainer_seeds_when_built_and_a_new_head_before_it_is_a_draw(tmp_
     # No new head asked for: the checkpoint's weights are loaded, nothing is drawn.
     plain = "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased-finetuned-sst-2-english')"
     assert spots(UnseededRandom, tmp_path / "c", imports, plain) == []
+
+
+def test_rnd001_a_read_in_another_cell_is_seen_whatever_the_cell_is_spelled_in(tmp_path):
+    # `_plotted_only` skips a cell whose text does not contain the name: a fullwidth spelling
+    # (`ｉｄｘ`, which Python reads as `idx`) and a cell that does not parse must still count.
+    setup = "import numpy as np\nimport matplotlib.pyplot as plt\nimages = np.zeros((100, 8, 8))"
+    plotted = "idx = np.random.choice(100, 4)\nfor i in range(4):\n    k = idx[i]\n    plt.imshow(images[k])\n    plt.title(k)"
+    assert spots(UnseededRandom, tmp_path, setup, plotted, "print(\uff49\uff44\uff58.sum())") == [(2, 1)]
+    assert spots(UnseededRandom, tmp_path, setup, plotted, "print(idx.sum()") == [(2, 1)]
+    assert spots(UnseededRandom, tmp_path, setup, plotted, "print(other.sum())") == []

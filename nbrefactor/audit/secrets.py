@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Iterable, Iterator, Optional
 
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.regex_screen import Screen, derive
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class SecretPattern:
     # such as `sk-learn-pipeline-example` are not.
     min_classes: int = 0
     priority: int = 0  # position in the catalogue; earlier wins where two patterns overlap
+    # Literals every match contains, derived from `regex` (None: none found; always search).
+    screen: Optional[Screen] = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def _patterns(catalog: Catalog) -> tuple[SecretPattern, ...]:
 
 @lru_cache(maxsize=8)
 def _compile(raw: tuple[tuple[str, str, str, int], ...]) -> tuple[SecretPattern, ...]:
-    return tuple(SecretPattern(i, d, re.compile(r), c, n) for n, (i, d, r, c) in enumerate(raw))
+    compiled = [(i, d, re.compile(r), c) for i, d, r, c in raw]
+    return tuple(SecretPattern(i, d, rx, c, n, derive(rx)) for n, (i, d, rx, c) in enumerate(compiled))
 
 
 def placeholders(catalog: Catalog) -> Placeholders:
@@ -115,7 +119,11 @@ _MEMO_TEXT, _MEMO_TEXTS = 4096, 2048
 def _find_secrets(text: str, catalog: Catalog) -> Iterator[SecretMatch]:
     holders = placeholders(catalog)
     candidates: list[SecretMatch] = []
+    # Most texts contain none of a pattern's required literals: skip its search (regex_screen).
+    lowered = text.lower() if text.isascii() else None
     for pattern in patterns(catalog):
+        if pattern.screen is not None and not pattern.screen.admits(text, lowered):
+            continue
         for m in pattern.regex.finditer(text):
             has_group = "secret" in pattern.regex.groupindex and m.group("secret")
             group = "secret" if has_group else 0

@@ -664,31 +664,30 @@ def _parsed(ca: CellAnalysis) -> ast.Module | None:
 
 def _global_load_lines(tree: ast.Module) -> dict[str, list[int]]:
     """Per name, the lines where `tree` reads it as a global, leaving out the functions (and
-    lambdas) in which it is local; one walk per tree, not one per name asked."""
+    lambdas) in which it is local (with their decorators and defaults); one walk per tree, not
+    one per name asked (`_timing_only` and `_plotted_only` index each cell once)."""
     lines: dict[str, list[int]] = {}
-
-    def walk(node: ast.AST, local: frozenset[str]) -> None:
-        for child in ast.iter_child_nodes(node):
-            inner = local
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                inner = local | _function_locals(child)
-            elif isinstance(child, ast.Name) and child.id not in local and isinstance(child.ctx, ast.Load):
-                lines.setdefault(child.id, []).append(child.lineno)
-            walk(child, inner)
-
-    walk(tree, frozenset())
+    # Depth-first, children in field order (the order of a recursive `ast.iter_child_nodes`
+    # walk), with an explicit stack: no generator per node.
+    stack: list[tuple[ast.AST, frozenset[str]]] = [(tree, frozenset())]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, local = pop()
+        if isinstance(node, ast.Name):
+            if node.id not in local and isinstance(node.ctx, ast.Load):
+                lines.setdefault(node.id, []).append(node.lineno)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            local = local | _function_locals(node)
+        children: list[ast.AST] = []
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                children.append(value)
+            elif isinstance(value, list):
+                children.extend(item for item in value if isinstance(item, ast.AST))
+        for child in reversed(children):
+            push((child, local))
     return lines
-
-
-def _global_loads(node: ast.AST, name: str) -> Iterator[ast.Name]:
-    """Reads of the global `name` under `node`, leaving out function bodies where it is local
-    (`_plotted_only` follows one name through one cell; `_global_load_lines` indexes a whole cell)."""
-    for child in ast.iter_child_nodes(node):
-        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and name in _function_locals(child):
-            continue
-        if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Load):
-            yield child
-        yield from _global_loads(child, name)
 
 
 def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
@@ -850,24 +849,40 @@ def _plotted_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posi
                 return st
         return None
 
+    # Each cell's global reads, indexed once (one walk per cell, as `_timing_only` does), not one
+    # walk of every other cell per name asked; None for a cell that does not parse.
+    global_loads: dict[int, dict[str, list[int]] | None] = {}
+
+    def loads_of(other: CellAnalysis) -> dict[str, list[int]] | None:
+        if other.cell.index not in global_loads:
+            parsed = _parsed(other)
+            global_loads[other.cell.index] = _global_load_lines(parsed) if parsed is not None else None
+        return global_loads[other.cell.index]
+
     def read_elsewhere(ca: CellAnalysis, name: str) -> bool:
         for other in facts.cells:
             if other is ca:
                 continue
-            parsed = _parsed(other)
-            if parsed is None:
+            python = other.masked.python
+            if name not in other.cell.source and python.isascii() and name not in python:
+                # Not in its text: not read by it, parsed or not (an ASCII source spells every
+                # name as its tree reads it; non-ASCII identifiers are NFKC-normalised).
+                continue
+            loads = loads_of(other)
+            if loads is None:
                 if name in _IDENTIFIER.findall(other.cell.source):
                     return True
-            elif next(_global_loads(parsed, name), None) is not None:
+            elif name in loads:
                 return True
         return False
 
     def feeds_plots(ca: CellAnalysis, parsed: ast.Module, name: str, binding: ast.stmt, depth: int) -> bool:
         if read_elsewhere(ca, name) or any(m.args and name in _IDENTIFIER.findall(m.args) for m in ca.magics):
             return False
-        loads = [n for n in _global_loads(parsed, name) if not binding.lineno <= n.lineno <= (binding.end_lineno or binding.lineno)]
-        for node in loads:
-            st = statement_of(parsed.body, node.lineno)
+        lines = (loads_of(ca) or {}).get(name, ())
+        loads = [line for line in lines if not binding.lineno <= line <= (binding.end_lineno or binding.lineno)]
+        for line in loads:
+            st = statement_of(parsed.body, line)
             if isinstance(st, ast.Expr) and plot_call(st.value):
                 continue
             if (depth == 0 and isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)

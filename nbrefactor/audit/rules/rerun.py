@@ -149,9 +149,10 @@ class _Walker:
                          if isinstance(a, ast.Name) and a.id not in self.bound and self.trainers.get(a.id) == "model"]
                 if inner:
                     self.local_wrapped[stmt.targets[0].id] = inner[0].id
-            self.calls(stmt.value)
             value = stmt.value
-            self._note_whole_reads(value)
+            nodes = _walk(value)  # one walk for both passes over the value
+            self.calls(value, nodes)
+            self._note_whole_reads(value, nodes)
             for target in stmt.targets:
                 for name, what in _reapplied(target, value):
                     self.report(stmt, name, what)
@@ -257,12 +258,14 @@ class _Walker:
             self.guarded -= 1
             return
         if isinstance(stmt, ast.Expr):
-            self._note_whole_reads(stmt.value)
-            self.calls(stmt.value)
+            nodes = _walk(stmt.value)
+            self._note_whole_reads(stmt.value, nodes)
+            self.calls(stmt.value, nodes)
 
-    def _note_whole_reads(self, expr: ast.AST) -> None:
-        """`df.values`, `df.to_numpy()`, `np.asarray(df)` of a global not bound in this cell yet."""
-        for node in ast.walk(expr):
+    def _note_whole_reads(self, expr: ast.AST, nodes: Optional[list[ast.AST]] = None) -> None:
+        """`df.values`, `df.to_numpy()`, `np.asarray(df)` of a global not bound in this cell yet.
+        `nodes`: `_walk(expr)` if the caller has it (the order of `ast.walk`: the first read wins)."""
+        for node in _walk(expr) if nodes is None else nodes:
             name = None
             if isinstance(node, ast.Attribute) and node.attr in _WHOLE and isinstance(node.value, ast.Name):
                 name = node.value.id
@@ -274,8 +277,8 @@ class _Walker:
             if name is not None and name not in self.bound and name not in self.modules:
                 self.whole_reads.setdefault(name, node.lineno)
 
-    def calls(self, expr: ast.AST) -> None:
-        for node in _walk(expr):
+    def calls(self, expr: ast.AST, nodes: Optional[list[ast.AST]] = None) -> None:
+        for node in _walk(expr) if nodes is None else nodes:
             if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
                 continue
             if isinstance(node, ast.Call) and not self.guarded:
@@ -793,11 +796,12 @@ def keras_factories(ctx: RuleContext, classes: frozenset[str] = frozenset()) -> 
         for stmt in tree.body:
             if not isinstance(stmt, ast.FunctionDef):
                 continue
+            nodes = _walk(stmt)  # one walk for both questions; the models only if it returns something
+            returns = [node.value for node in nodes if isinstance(node, ast.Return) and node.value is not None]
             models = {
-                t.id for node in ast.walk(stmt) if isinstance(node, ast.Assign) and is_keras(node.value)
+                t.id for node in nodes if isinstance(node, ast.Assign) and is_keras(node.value)
                 for t in node.targets if isinstance(t, ast.Name)
-            }
-            returns = [node.value for node in ast.walk(stmt) if isinstance(node, ast.Return) and node.value is not None]
+            } if returns else set()
             if returns and all(is_keras(r) or (isinstance(r, ast.Name) and r.id in models) for r in returns):
                 found.add(stmt.name)
             else:
