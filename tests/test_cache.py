@@ -253,6 +253,9 @@ def test_unwritable_cache_never_fails_the_audit(corpus, tmp_path):
 def test_installed_distributions_are_kept_in_the_cache_and_read_back_unchanged(corpus, tmp_path):
     from nbrefactor.audit import distributions
 
+    # `nbformat` (a dependency of nbrefactor itself, so installed wherever this runs) is named in
+    # no table: only the installed listing resolves it (pandas is now in rules/distributions.toml).
+    write_notebook(corpus / "nb_installed.ipynb", ["import nbformat\nprint(nbformat.__version__)"])
     distributions.installed_distributions.cache_clear()
     cache = open_cache(Settings(), tmp_path / "cache")
     try:
@@ -260,7 +263,7 @@ def test_installed_distributions_are_kept_in_the_cache_and_read_back_unchanged(c
         distributions.installed_distributions.cache_clear()
         assert audit_json(corpus, Settings(), cache) == reference
         store = cache.installed_store()
-        assert store.is_file(), "a cold cached audit resolving `pandas` keeps the listing"
+        assert store.is_file(), "a cold cached audit resolving `nbformat` keeps the listing"
         assert distributions.INSTALLED_STORE is None  # only for the length of that audit
         distributions.installed_distributions.cache_clear()
         fresh = dict(distributions.installed_distributions())  # listed again: no store set
