@@ -1676,6 +1676,7 @@ class UnseededRandom(Rule):
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             message = f"{subject} from the global random state of {lib.label}, which no call before it seeds{more}{partial}"
             if estimator:
+                more = more.replace(" of it follow", f" of {lib.label} follow")
                 message = (
                     f"`{draw.shown}`{where} shuffles the training batches without a seed: it takes none, and the "
                     f"Estimator that calls it builds its own graph, seeded only by its `RunConfig`{more}{partial}"
