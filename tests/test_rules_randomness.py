@@ -509,3 +509,14 @@ def test_rnd001_text2text_pipeline_samples_only_with_do_sample(tmp_path):
     assert _found(tmp_path / "summary", "from transformers import pipeline\ns = pipeline('summarization')") == []
     sampled = _found(tmp_path / "sampled", "from transformers import pipeline\ns = pipeline('text2text-generation', 't5-small', do_sample=True)")
     assert len(sampled) == 1 and "PyTorch" in sampled[0].message
+
+
+def test_rnd001_estimator_input_function_is_not_seeded_by_a_global_seed(tmp_path):
+    # The Estimator builds its own graph: tf.set_random_seed before it does not reach the shuffle.
+    found = _found(
+        tmp_path,
+        "import numpy as np\nimport tensorflow as tf\ntf.set_random_seed(1)\nx = np.zeros((4, 2))",
+        "w = tf.random_normal([3])\ntrain_fn = tf.estimator.inputs.numpy_input_fn(x={'x': x}, shuffle=True)",
+    )
+    assert [(d.location.cell, d.location.line) for d in found] == [(2, 2)]
+    assert "RunConfig(tf_random_seed=SEED)" in found[0].fix

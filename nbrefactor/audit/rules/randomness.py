@@ -636,7 +636,10 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
             continue
         if draw.iteration is not None and draw.iteration.ca is None:
             continue  # a shuffling loader nothing iterates draws nothing
-        if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, UnseededRandom.code):
+        # An Estimator input function shuffles in the Estimator's own graph, which no global seed
+        # reaches (and it takes no seed of its own): seeded never, whatever seed came before.
+        unseedable = draw.qualified.startswith(_ESTIMATOR_INPUTS)
+        if (unseedable or not _seeded(rf, draw, seeds)) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, UnseededRandom.code):
             unseeded.setdefault(draw.library, []).append(draw)
     for draws in unseeded.values():
         # A loader draws where it is iterated, which may come after later draws.
@@ -1369,6 +1372,11 @@ def _tensorflow_1(ctx: RuleContext) -> bool:
     return False
 
 
+def _library_fix(ctx: RuleContext, lib: Library) -> str:
+    """The library's seeding call, for the TensorFlow major version the notebook uses."""
+    return _TF1_FIX if lib.id == "tensorflow" and _tensorflow_1(ctx) else lib.fix
+
+
 class UnseededRandom(Rule):
     code = "RND001"
     name = "unseeded-random"
@@ -1407,8 +1415,9 @@ class UnseededRandom(Rule):
         "The fix names the seeding call of the TensorFlow the notebook uses: `tf.set_random_seed` for "
         "TensorFlow 1 (a notebook calling `tf.Session`, `tf.placeholder`, `tf.contrib`…, importing "
         "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it). An Estimator input function "
-        "(`numpy_input_fn(shuffle=True)`) takes no seed and its Estimator ignores a global one: the fix "
-        "is `RunConfig(tf_random_seed=…)` and a `tf.data` input shuffled with `seed=`. "
+        "(`numpy_input_fn(shuffle=True)`) takes no seed and its Estimator ignores a global one, so it is "
+        "reported whatever seed precedes it: the fix is `RunConfig(tf_random_seed=…)` and a `tf.data` input "
+        "shuffled with `seed=`. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
@@ -1644,9 +1653,7 @@ class UnseededRandom(Rule):
                 shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
                 more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow{'' if len(others) > 1 else 's'} (cell{'s' if len(cells) > 1 else ''} {shown})"
             related = tuple(_located(d) for d in others)
-            lib_fix = lib.fix
-            if library == "tensorflow" and _tensorflow_1(ctx):
-                lib_fix = _TF1_FIX
+            lib_fix = _library_fix(ctx, lib)
             fix = f"Seed {lib.label} in the first code cell: {lib_fix}"
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
@@ -1988,7 +1995,7 @@ class PartialSeeding(Rule):
             return
         _, first = seeds[0]
         names = _libraries_text(catalog, unseeded)
-        fixes = "; ".join(lib.fix for lib in _in_catalogue_order(catalog, unseeded))
+        fixes = "; ".join(_library_fix(ctx, lib) for lib in _in_catalogue_order(catalog, unseeded))
         yield Hit(
             first.ca.cell, first.call.line, first.call.column,
             f"The notebook seeds {_libraries_text(catalog, seeded)} but never {names}, which it also draws from",
