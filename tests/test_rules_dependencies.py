@@ -233,3 +233,21 @@ def test_a_spacy_link_name_is_a_model_whose_package_is_assumed(tmp_path):
     own = write_notebook(root / "own.ipynb", ["import spacy\nnlp = spacy.blank('en')\nnlp.to_disk('en_ner')",
                                               "ner = spacy.load('en_ner')\nmine = spacy.load('my_model')"])
     assert [d.message.split(" ")[0] for d in audit(own) if d.code == "DEP002"] == ["`spacy`"]
+
+
+def test_torch_is_needed_first_by_any_task_head_class_of_transformers(tmp_path):
+    # `PatchTSTForPrediction` matches no listed head, but every `…For<Task>` model class of
+    # transformers (not TF*/Flax*) runs on torch: it, not the later TrainingArguments, needs torch.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", [
+        "from transformers import PatchTSTConfig, PatchTSTForPrediction, TrainingArguments, Trainer, TFWav2Vec2ForCTC",
+        "config = PatchTSTConfig(context_length=64)\nmodel = PatchTSTForPrediction(config)",
+        "args = TrainingArguments('out', num_train_epochs=1)\ntrainer = Trainer(model=model, args=args)",
+    ])
+    torch = [d for d in audit(nb) if d.code == "DEP002" and dict(d.data)["distribution"] == "torch"]
+    assert [(d.location.cell, d.location.line) for d in torch] == [(2, 2)]
+    assert "needed by `PatchTSTForPrediction`" in torch[0].message
+    # A TF head class alone needs no torch.
+    tf_only = write_notebook(root / "tf.ipynb", ["from transformers import TFWav2Vec2ForCTC\n"
+                                                 "m = TFWav2Vec2ForCTC.from_pretrained('x')"])
+    assert [dict(d.data)["distribution"] for d in audit(tf_only) if d.code == "DEP002"] == ["transformers"]

@@ -375,3 +375,28 @@ def test_export_graphviz_out_file_is_a_written_path():
         "sk_tree.export_graphviz(model, 'plots/forest.dot')\ntext = export_graphviz(model, out_file=None)",
     ])
     assert found(diagnostics) == [("PTH006", 2, 1), ("PTH006", 3, 1)]
+
+
+# --- PTH006 on an f-string output folder: the path it spells, not its holes (fair check 5) -------
+
+
+def test_pth006_fstring_folder_shows_the_path_its_constant_holes_spell():
+    found = audit([
+        "from transformers import TrainingArguments\nmodel_checkpoint = 'openai/gpt2'\nmodel_name = model_checkpoint.split('/')[-1]",
+        "args = TrainingArguments(f'{model_name}-wikitext2', num_train_epochs=1)",
+        "model_checkpoint = 'bert-base-cased'",
+    ], rules=[CwdRelativePath])
+    assert len(found) == 1
+    # Run top to bottom, the hole holds 'gpt2' there; the later rebinding does not reach it.
+    assert found[0].message.startswith("Relative path 'gpt2-wikitext2' (`f'{model_name}-wikitext2'`), written by")
+
+
+def test_pth006_fstring_folder_with_a_run_time_hole_says_so():
+    found = audit([
+        "import sys\nfrom transformers import TrainingArguments\nmodel_name = sys.argv[1]",
+        "args = TrainingArguments(f'{model_name}-finetuned-ner')",
+    ], rules=[CwdRelativePath])
+    assert len(found) == 1
+    assert found[0].message.startswith(
+        "Relative path '{}-finetuned-ner' (`f'{model_name}-finetuned-ner'`, its holes filled at run time), written by"
+    )

@@ -448,3 +448,75 @@ def test_rnd001_a_read_in_another_cell_is_seen_whatever_the_cell_is_spelled_in(t
     assert spots(UnseededRandom, tmp_path, setup, plotted, "print(\uff49\uff44\uff58.sum())") == [(2, 1)]
     assert spots(UnseededRandom, tmp_path, setup, plotted, "print(idx.sum()") == [(2, 1)]
     assert spots(UnseededRandom, tmp_path, setup, plotted, "print(other.sum())") == []
+
+
+# --- RND001: the fix fits the TensorFlow the notebook uses (fair check 5, messages) ---------------
+
+
+def _found(tmp_path: Path, *cells: str, files: dict[str, str] | None = None):
+    return run_example(UnseededRandom, Example(cells=cells, files=files or {}), tmp_path)
+
+
+def test_rnd001_tensorflow_1_fix_names_tf_set_random_seed(tmp_path):
+    # TF 1.x has no tf.random.set_seed nor keras.utils.set_random_seed: the fix names its own call.
+    found = _found(
+        tmp_path / "calls",
+        "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 4])",
+        "w = tf.Variable(tf.random_normal([4, 2]))",
+    )
+    assert len(found) == 1
+    assert "tf.set_random_seed(SEED)" in found[0].fix
+    assert "keras.utils.set_random_seed" not in found[0].fix and "tf.random.set_seed(SEED)" not in found[0].fix
+    # The TF1 tutorial helper's import alone says TensorFlow 1.
+    tutorial = _found(
+        tmp_path / "import",
+        "import tensorflow as tf\nfrom tensorflow.examples.tutorials.mnist import input_data",
+        "w = tf.Variable(tf.random_normal([4, 2]))",
+    )
+    assert "tf.set_random_seed(SEED)" in tutorial[0].fix
+
+
+def test_rnd001_tensorflow_1_pin_in_manifest_and_tensorflow_2_default(tmp_path):
+    pinned = _found(tmp_path / "pin", "import tensorflow as tf\nw = tf.random_normal([3])", files={"requirements.txt": "tensorflow==1.15.5\n"})
+    assert "tf.set_random_seed(SEED)" in pinned[0].fix
+    modern = _found(tmp_path / "v2", "import tensorflow as tf\nw = tf.random.normal([3])", files={"requirements.txt": "tensorflow>=1.15\n"})
+    assert "keras.utils.set_random_seed(SEED)" in modern[0].fix and "tf.set_random_seed" not in modern[0].fix
+
+
+def test_rnd001_estimator_input_function_fix_is_runconfig_not_a_global_seed(tmp_path):
+    found = _found(
+        tmp_path,
+        "import numpy as np\nimport tensorflow as tf\nx = np.zeros((4, 2))",
+        "train_fn = tf.compat.v1.estimator.inputs.numpy_input_fn(x={'x': x}, shuffle=True)",
+    )
+    assert len(found) == 1
+    assert "shuffles the training batches without a seed" in found[0].message
+    assert "global random state" not in found[0].message
+    assert "RunConfig(tf_random_seed=SEED)" in found[0].fix and "shuffle(buffer_size, seed=SEED)" in found[0].fix
+    assert "keras.utils.set_random_seed" not in found[0].fix
+
+
+def test_rnd001_pipeline_framework_tf_draws_from_tensorflow(tmp_path):
+    found = _found(tmp_path, "from transformers import pipeline\ngen = pipeline('text-generation', 'distilgpt2', framework='tf')")
+    assert len(found) == 1
+    assert "TensorFlow" in found[0].message and "PyTorch" not in found[0].message
+    assert "torch.manual_seed" not in found[0].fix
+
+
+def test_rnd001_text2text_pipeline_samples_only_with_do_sample(tmp_path):
+    # Greedy or beam decoding by default: no draw. With do_sample=True it samples.
+    assert _found(tmp_path / "greedy", "from transformers import pipeline\nsummarizer = pipeline('text2text-generation', 't5-small', framework='tf')") == []
+    assert _found(tmp_path / "summary", "from transformers import pipeline\ns = pipeline('summarization')") == []
+    sampled = _found(tmp_path / "sampled", "from transformers import pipeline\ns = pipeline('text2text-generation', 't5-small', do_sample=True)")
+    assert len(sampled) == 1 and "PyTorch" in sampled[0].message
+
+
+def test_rnd001_estimator_input_function_is_not_seeded_by_a_global_seed(tmp_path):
+    # The Estimator builds its own graph: tf.set_random_seed before it does not reach the shuffle.
+    found = _found(
+        tmp_path,
+        "import numpy as np\nimport tensorflow as tf\ntf.set_random_seed(1)\nx = np.zeros((4, 2))",
+        "w = tf.random_normal([3])\ntrain_fn = tf.estimator.inputs.numpy_input_fn(x={'x': x}, shuffle=True)",
+    )
+    assert [(d.location.cell, d.location.line) for d in found] == [(2, 2)]
+    assert "RunConfig(tf_random_seed=SEED)" in found[0].fix

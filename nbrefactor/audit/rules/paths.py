@@ -1775,6 +1775,93 @@ def _evaluate(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[str]
     return None
 
 
+def _formatted(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, Optional[str]]]:
+    """For an f-string literal (its holes shown as `{}`): the f-string as written, and the path it
+    spells when every hole holds a string known where the f-string runs, else None for the path.
+    A hole's name takes the value of its last module-level binding above the f-string, in notebook
+    order (`model_checkpoint = "gpt2"`, `model_name = model_checkpoint.split("/")[-1]`): the
+    notebook run top to bottom sees that value there, even if the name is bound again further down."""
+    if f.source != "python" or "{}" not in f.value:
+        return None
+    tree = _parsed(f.ca)
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr) and node.lineno == f.line and node.col_offset + 1 == f.column:
+            written = ast.get_source_segment(f.ca.masked.python, node)
+            if not written or "\n" in written:
+                return None
+            return written, _value_at(ctx, node, f.ca.cell.index, f.line, depth=0)
+    return None
+
+
+def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int) -> Optional[str]:
+    """The string `node` evaluates to when run at (cell, line) of a top-to-bottom run, or None."""
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        bound = _last_binding(ctx, node.id, cell, line)
+        return None if bound is None else _value_at(ctx, bound[0], bound[1], bound[2], depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _value_at(ctx, node.left, cell, line, depth + 1), _value_at(ctx, node.right, cell, line, depth + 1)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.format_spec is not None or part.conversion != -1:
+                    return None
+                part = part.value
+            value = _value_at(ctx, part, cell, line, depth + 1)
+            if value is None:
+                return None
+            parts.append(value)
+        return "".join(parts)
+    # `checkpoint.split("/")[-1]`: the last (or first) piece of a split string.
+    if (
+        isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "split"
+        and len(node.value.args) == 1 and not node.value.keywords
+        and isinstance(node.slice, (ast.Constant, ast.UnaryOp))
+    ):
+        index = ast.literal_eval(node.slice) if isinstance(node.slice, (ast.Constant, ast.UnaryOp)) else None
+        sep = node.value.args[0]
+        whole = _value_at(ctx, node.value.func.value, cell, line, depth + 1)
+        if whole is None or not isinstance(index, int) or not (isinstance(sep, ast.Constant) and isinstance(sep.value, str) and sep.value):
+            return None
+        pieces = whole.split(sep.value)
+        return pieces[index] if -len(pieces) <= index < len(pieces) else None
+    return None
+
+
+def _last_binding(ctx: RuleContext, name: str, cell: int, line: int) -> Optional[tuple[ast.AST, int, int]]:
+    """(value, cell, line) of the last module-level binding of `name` before (cell, line) when it
+    is a plain `name = value` at the top of its cell; None when it is bound otherwise or not at all."""
+    last: Optional[tuple[CellAnalysis, int]] = None
+    for ca in ctx.cells:
+        if ca.cell.index > cell:
+            break
+        for d in ca.facts.defined:
+            if d.name == name and (ca.cell.index < cell or d.line < line):
+                if last is None or (last[0].cell.index, last[1]) <= (ca.cell.index, d.line):
+                    last = (ca, d.line)
+    if last is None:
+        return None
+    ca, at = last
+    tree = _parsed(ca)
+    if tree is None:
+        return None
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign) and stmt.lineno == at and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name
+        ):
+            return stmt.value, ca.cell.index, at
+    return None
+
+
 def _uses_constant(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[Constant]:
     for n in ast.walk(node):
         if isinstance(n, ast.Name) and n.id in constants:
@@ -1878,7 +1965,7 @@ class CwdRelativePath(Rule):
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
-        "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`. Paths built from string constants are followed across cells: `trn = "
+        "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
         "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
         "`f\"{PATH}x.csv\"`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
         "string is a constant. Constants in a cell tagged `parameters` (papermill) or "
@@ -1994,6 +2081,13 @@ class CwdRelativePath(Rule):
                 continue
             what = {".": "the current working directory itself", "..": "the working directory's parent"}.get(f.value, "")
             described = f"{shown(f.value)} ({what})" if what else shown(f.value)
+            formatted = _formatted(ctx, f)
+            if formatted is not None:
+                written, value = formatted
+                described = (
+                    f"{shown(value)} (`{written}`)" if value is not None
+                    else f"{shown(f.value)} (`{written}`, its holes filled at run time)"
+                )
             yield _hit(
                 f,
                 f"Relative path {described}{_where(f)} is resolved against the current working directory, "

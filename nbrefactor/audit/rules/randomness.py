@@ -97,6 +97,9 @@ class ConditionalDraw:
     when_iterated: bool = False  # the object draws when iterated, not when built (a DataLoader)
     position: int | None = None  # the keyword's argument may also be given at this position
     any_value: bool = False  # draws whenever the keyword is given (`num_labels=…`), whatever its value
+    # (keyword, value, library): the call draws from that library's state instead when the keyword
+    # has that value (`pipeline(…, framework="tf")` samples with TensorFlow, not torch).
+    library_by: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,10 @@ class RandomnessCatalog:
                 ConditionalDraw(
                     e["library"], _patterns(e, "call", "calls"), e["keyword"], tuple(e.get("values", [])),
                     bool(e.get("when_iterated", False)), e.get("position"), bool(e.get("any_value", False)),
+                    tuple(
+                        (str(b["keyword"]), str(value), str(library))
+                        for b in e.get("library_by", []) for value, library in b.get("values", {}).items()
+                    ),
                 )
                 for e in data.get("conditional_draw", [])
             ),
@@ -508,9 +515,12 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
             value = _arg_text(given) if given is not None and not given.keyword else None
         given = cond.any_value and _keyword_given(call, (cond.keyword,)) is not None
         if _matches(qualified, cond.calls) and (value in cond.values or given):
-            own = catalog.library(cond.library).own_seed_keywords
+            library = next(
+                (lib for keyword, val, lib in cond.library_by if _keyword_value(call, keyword) == val), cond.library
+            )
+            own = catalog.library(library).own_seed_keywords
             if _keyword_given(call, own) is None:
-                return cond.library
+                return library
     return None
 
 
@@ -626,7 +636,10 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
             continue
         if draw.iteration is not None and draw.iteration.ca is None:
             continue  # a shuffling loader nothing iterates draws nothing
-        if not _seeded(rf, draw, seeds) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, UnseededRandom.code):
+        # An Estimator input function shuffles in the Estimator's own graph, which no global seed
+        # reaches (and it takes no seed of its own): seeded never, whatever seed came before.
+        unseedable = draw.qualified.startswith(_ESTIMATOR_INPUTS)
+        if (unseedable or not _seeded(rf, draw, seeds)) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, UnseededRandom.code):
             unseeded.setdefault(draw.library, []).append(draw)
     for draws in unseeded.values():
         # A loader draws where it is iterated, which may come after later draws.
@@ -1318,6 +1331,52 @@ def _analyse(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
 # --- the rules -----------------------------------------------------------------------------------
 
 
+# TensorFlow 1 has no `tf.random.set_seed`/`keras.utils.set_random_seed`: its graph-level seed is
+# `tf.set_random_seed`. A notebook written for it calls TF1-only APIs, imports TF1-only modules or
+# pins TensorFlow 1 in a manifest beside it.
+_TF1_CALLS = frozenset({
+    "tensorflow.Session", "tensorflow.InteractiveSession", "tensorflow.placeholder", "tensorflow.set_random_seed",
+    "tensorflow.get_variable", "tensorflow.global_variables_initializer",
+})
+_TF1_MODULES = ("tensorflow.contrib", "tensorflow.examples.tutorials")
+_TF1_PIN = re.compile(r"(?<![>!])(?:==?|~=|<=?)\s*1\.|<\s*2(?:\.0+)*(?![.\d])")
+_TF1_FIX = (
+    "tf.set_random_seed(SEED) (TensorFlow 1.x, which has no tf.random.set_seed: it seeds the default graph, "
+    "so call it again after any tf.reset_default_graph())"
+)
+# TensorFlow 1 Estimator input functions: the Estimator builds its own graph, which no global seed
+# reaches, and these functions take no seed.
+_ESTIMATOR_INPUTS = ("tensorflow.estimator.inputs.", "tensorflow.compat.v1.estimator.inputs.")
+_ESTIMATOR_FIX = (
+    "An Estimator ignores a global seed: pass `config=tf.estimator.RunConfig(tf_random_seed=SEED)` to the "
+    "Estimator, and build the input with `tf.data` and `dataset.shuffle(buffer_size, seed=SEED)` "
+    "(`numpy_input_fn`/`pandas_input_fn` cannot be seeded)"
+)
+
+
+def _tensorflow_1(ctx: RuleContext) -> bool:
+    """Whether the notebook is written for TensorFlow 1.x (see `_TF1_CALLS`)."""
+    for manifest in ctx.project.manifests:
+        for req in manifest.requirements:
+            if req.name in ("tensorflow", "tensorflow-gpu", "tensorflow-cpu") and _TF1_PIN.search(req.spec):
+                return True
+    for ca in ctx.cells:
+        for imp in ca.facts.imports:
+            full = f"{imp.module}.{imp.imported}" if imp.imported else imp.module
+            if full.startswith(_TF1_MODULES):
+                return True
+        for call in ca.facts.calls:
+            qualified = ctx.facts.resolve(call.func)
+            if qualified in _TF1_CALLS or qualified.startswith(_TF1_MODULES):
+                return True
+    return False
+
+
+def _library_fix(ctx: RuleContext, lib: Library) -> str:
+    """The library's seeding call, for the TensorFlow major version the notebook uses."""
+    return _TF1_FIX if lib.id == "tensorflow" and _tensorflow_1(ctx) else lib.fix
+
+
 class UnseededRandom(Rule):
     code = "RND001"
     name = "unseeded-random"
@@ -1332,7 +1391,7 @@ class UnseededRandom(Rule):
         "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
         "`random`), fastai "
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
-        "Python's `random`; fastai's `set_seed` seeds it), Hugging Face text generation that samples (a `pipeline(\"text-generation\")`, `model.generate(…, do_sample=True)`: torch's generator; `transformers.set_seed` seeds it) and pandas' "
+        "Python's `random`; fastai's `set_seed` seeds it), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "
         "seeding call for that library precedes, in a cell above or earlier in the same cell. "
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
@@ -1353,6 +1412,12 @@ class UnseededRandom(Rule):
         "iterate it (a `for`, `iter()`, a call it is passed to, or a function that reads it, where "
         "that function first runs; not `len(loader)` or `loader.dataset`), with where it was built "
         "related; one that nothing iterates draws nothing. "
+        "The fix names the seeding call of the TensorFlow the notebook uses: `tf.set_random_seed` for "
+        "TensorFlow 1 (a notebook calling `tf.Session`, `tf.placeholder`, `tf.contrib`…, importing "
+        "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it). An Estimator input function "
+        "(`numpy_input_fn(shuffle=True)`) takes no seed and its Estimator ignores a global one, so it is "
+        "reported whatever seed precedes it: the fix is `RunConfig(tf_random_seed=…)` and a `tf.data` input "
+        "shuffled with `seed=`. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
@@ -1588,7 +1653,8 @@ class UnseededRandom(Rule):
                 shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
                 more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow{'' if len(others) > 1 else 's'} (cell{'s' if len(cells) > 1 else ''} {shown})"
             related = tuple(_located(d) for d in others)
-            fix = f"Seed {lib.label} in the first code cell: {lib.fix}"
+            lib_fix = _library_fix(ctx, lib)
+            fix = f"Seed {lib.label} in the first code cell: {lib_fix}"
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
             subject = f"`{draw.shown}`{where} draws"
@@ -1596,6 +1662,7 @@ class UnseededRandom(Rule):
                 subject = f"`{draw.shown}`{where} initialises a head the checkpoint lacks and draws"
             elif draw.qualified.endswith("get_peft_model"):
                 subject = f"`{draw.shown}`{where} initialises the adapter weights and draws"
+            estimator = draw.qualified.startswith(_ESTIMATOR_INPUTS)
             it = draw.iteration
             if it is not None and it.ca is not None:
                 # The loader draws here, where it is iterated; where it was built is related.
@@ -1612,11 +1679,19 @@ class UnseededRandom(Rule):
                     f"; the notebook seeds {_libraries_text(catalog, seeded)} (cell {first_seed.ca.cell.index}, "
                     f"line {first_seed.call.line}) but never {lib.label}"
                 )
-                fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib.fix}"
+                fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib_fix}"
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
+            message = f"{subject} from the global random state of {lib.label}, which no call before it seeds{more}{partial}"
+            if estimator:
+                more = more.replace(" of it follow", f" of {lib.label} follow")
+                message = (
+                    f"`{draw.shown}`{where} shuffles the training batches without a seed: it takes none, and the "
+                    f"Estimator that calls it builds its own graph, seeded only by its `RunConfig`{more}{partial}"
+                )
+                fix = _ESTIMATOR_FIX
             yield Hit(
                 cell, line, column,
-                f"{subject} from the global random state of {lib.label}, which no call before it seeds{more}{partial}",
+                message,
                 end_line=end_line,
                 fix=fix,
                 key=f"{draw.library}:{draw.qualified}",
@@ -1920,7 +1995,7 @@ class PartialSeeding(Rule):
             return
         _, first = seeds[0]
         names = _libraries_text(catalog, unseeded)
-        fixes = "; ".join(lib.fix for lib in _in_catalogue_order(catalog, unseeded))
+        fixes = "; ".join(_library_fix(ctx, lib) for lib in _in_catalogue_order(catalog, unseeded))
         yield Hit(
             first.ca.cell, first.call.line, first.call.column,
             f"The notebook seeds {_libraries_text(catalog, seeded)} but never {names}, which it also draws from",
