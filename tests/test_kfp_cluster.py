@@ -205,6 +205,23 @@ def test_the_dag_run_by_kfp_local_computes_what_the_package_computes_in_one_proc
 
     [tree_accuracy] = (tmp_path / "pipeline-run" / "kfp-root").rglob("step-decision-tree/out_tree_accuracy")
     assert pickle.loads(tree_accuracy.read_bytes()) == 1.0
+    # A model crosses as its MLflow flavour's folder (runtime 0.3.0), which MLflow itself loads as
+    # the native estimator predicting what the same model fitted here predicts.
+    import io
+
+    import mlflow.sklearn
+    import numpy as np
+    import pandas as pd
+    import yaml as _yaml
+    from sklearn.linear_model import LogisticRegression
+
+    [logreg] = (tmp_path / "pipeline-run" / "kfp-root").rglob("step-logistic-regression/out_logreg")
+    assert logreg.is_dir() and "sklearn" in _yaml.safe_load((logreg / "MLmodel").read_text())["flavors"]
+    points = pd.read_csv(io.StringIO(POINTS))
+    X, y = points[["a", "b"]].values, points["label"].values
+    loaded = mlflow.sklearn.load_model(str(logreg))
+    assert type(loaded) is LogisticRegression
+    assert np.array_equal(loaded.predict_proba(X), LogisticRegression().fit(X, y).predict_proba(X))
     # One MLflow run: opened by start-run, the model logged into it by the training step.
     from mlflow import MlflowClient
 
