@@ -135,6 +135,21 @@ def test_the_mlflow_model_setting_decides_the_registered_model_end_to_end(tmp_pa
     assert list(registered.predict(X)) == list(expected)
 
 
+def test_a_named_model_fitted_before_the_rules_first_training_step_starts_the_run(tmp_path):
+    """`first = LogisticRegression().fit(X, y)` (a chained fit) comes before `second.fit(X, y)`,
+    where the rules start the run: naming `first` starts the run at its step instead of failing
+    with "no value of a step from `second_model` on"."""
+    from nbrefactor.compile.mlops import training_target
+    from nbfactory import write_notebook
+
+    cells = list(CHOOSER)
+    cells[3] = "first = LogisticRegression().fit(X, y)\nfirst.predict(X)"
+    plan = _plan(write_notebook(tmp_path / "chained.ipynb", cells))
+    assert training_target(plan).step == "second_model"  # the rules' start: the first named receiver's fit
+    chosen = training_target(plan, "first")
+    assert (chosen.step, chosen.model, chosen.model_step) == ("first_model", "first", "first_model")
+
+
 # --- a tracked run of the migrated fixture --------------------------------------------------------
 
 
