@@ -325,8 +325,10 @@ def test_cpu_pipeline_runs_end_to_end_locally_and_leaves_a_usable_mlflow_store(c
         for key, value in json.loads(output.read_text()).get("artifacts", {}).items()
         for artifact in value["artifacts"]
     }
-    assert formats and set(formats.values()) <= {"parquet", "npy", "pickle"}
+    assert formats and set(formats.values()) <= {"parquet", "npy", "pickle", "mlflow.sklearn"}
     assert "parquet" in formats.values()
+    # Both fixtures fit scikit-learn models, which cross as the flavour's folder (runtime 0.3.0).
+    assert "mlflow.sklearn" in formats.values(), formats
     # The registered model loads and predicts on the features the pipeline passed between steps.
     old_path = list(sys.path)
     sys.path.insert(0, str(package_dir / "src"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,14 +43,36 @@ TWO_MODELS = [
 POINTS = "a,b,label\n" + "".join(f"{i % 7},{(i * 3) % 5},{int(i % 7 + (i * 3) % 5 > 5)}\n" for i in range(70))
 
 
+# Kale tags in the shape Kale's own examples take: load → split → two models in parallel → compare
+# → announce. `announce` takes no value and touches no file: its `prev:compare` tag is the only
+# thing ordering it, so the edge exists only if the compiler reads `prev:`.
+KALE_LEVELS = [
+    ("md", "# Wine quality, two models (Kale)"),
+    ("code", "import pandas as pd\nfrom sklearn.neighbors import KNeighborsRegressor\nfrom sklearn.ensemble import RandomForestRegressor\n"
+             "from sklearn.model_selection import train_test_split\nfrom sklearn.metrics import mean_absolute_error", {"tags": ["imports"]}),
+    ("code", 'DATA_PATH = "data/wine.csv"\nN_NEIGHBORS = 5\nN_TREES = 20', {"tags": ["pipeline-parameters"]}),
+    ("code", "wine = pd.read_csv(DATA_PATH)", {"tags": ["block:load"]}),
+    ("code", 'X = wine.drop(columns=["quality"]).values\ny = wine["quality"].values\n'
+             "X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)", {"tags": ["block:split", "prev:load"]}),
+    ("code", "knn = KNeighborsRegressor(n_neighbors=N_NEIGHBORS)\nknn.fit(X_train, y_train)\n"
+             "knn_mae = mean_absolute_error(y_test, knn.predict(X_test))", {"tags": ["block:knn", "prev:split"]}),
+    ("code", "forest = RandomForestRegressor(n_estimators=N_TREES, random_state=0)\nforest.fit(X_train, y_train)\n"
+             "forest_mae = mean_absolute_error(y_test, forest.predict(X_test))", {"tags": ["block:forest", "prev:split"]}),
+    ("code", 'best = "knn" if knn_mae <= forest_mae else "forest"\nprint(best)', {"tags": ["block:compare", "prev:knn", "prev:forest"]}),
+    ("code", 'print("pipeline finished")', {"tags": ["block:announce", "prev:compare"]}),
+]
+
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory) -> Path:
     src = project(tmp_path_factory.mktemp("src"))
     write_notebook(src / "two_models" / "two_models.ipynb", TWO_MODELS, executed=True)
     (src / "two_models" / "data").mkdir()
     (src / "two_models" / "data" / "points.csv").write_text(POINTS, encoding="utf-8")
+    write_notebook(src / "kale_levels" / "kale_levels.ipynb", KALE_LEVELS, executed=True)
+    shutil.copytree(CORPUS / "kale_pipeline" / "data", src / "kale_levels" / "data")
     out = tmp_path_factory.mktemp("out")
-    paths = [str(src / "two_models"), str(CORPUS / "kale_pipeline"), str(CORPUS / "mnist_cnn"), str(CORPUS / "gpu")]
+    paths = [str(src / "two_models"), str(src / "kale_levels"), str(CORPUS / "kale_pipeline"), str(CORPUS / "mnist_cnn"), str(CORPUS / "gpu")]
     results, _ = migrate_paths(paths, Settings(), MigrateOptions(out=out))
     assert {r.status for r in results} <= {"migrated", "migrated-with-review"}, [(r.model, r.status, r.problems) for r in results]
     return out
@@ -85,6 +108,44 @@ def test_kale_prev_tags_and_data_flow_give_the_dag(migrated):
     assert deps["step-load"] == {"step-parameters"}  # DATA_PATH
     assert deps["step-train"] == {"step-load", "step-parameters", "start-run"}  # prev:load; X, y; N_NEIGHBORS
     assert deps["step-metrics"] == {"step-train", "start-run"}
+
+
+def test_a_prev_tag_alone_orders_a_step(migrated, tmp_path):
+    """`announce` shares no value and no file with any step: `prev:compare` is its only link, in
+    the plan's DAG and in the compiled pipeline."""
+    from nbrefactor.compile.mlops import MlopsInputs, step_dependencies
+
+    plan, _ = _plan(tmp_path, "kale_levels", KALE_LEVELS)
+    deps = step_dependencies(plan, MlopsInputs())
+    assert [s.name for s in plan.steps][-1] == "announce"
+    assert not [s for s in plan.steps if s.name == "announce"][0].inputs
+    assert deps["announce"] == ("compare",), deps
+    # compiled: after compare (and the run it logs into), not straight after data validation
+    assert dependencies(migrated / "kale_levels")["step-announce"] == {"step-compare", "start-run"}
+
+
+def test_kale_tags_give_levels_with_two_models_trained_in_parallel(migrated):
+    deps = dependencies(migrated / "kale_levels")
+    steps = {name: d for name, d in deps.items() if name.startswith("step-")}
+    # `knn` and `forest` are also variable names, so their steps are named knn_step / forest_step
+    assert steps == {
+        "step-parameters": {"validate-data"},
+        "step-load": {"step-parameters"},  # DATA_PATH
+        "step-split": {"step-load"},  # prev:load; wine
+        "step-knn-step": {"step-split", "step-parameters", "start-run"},  # prev:split; X_train…; N_NEIGHBORS
+        "step-forest-step": {"step-split", "step-parameters", "start-run"},  # prev:split; X_train…; N_TREES
+        "step-compare": {"step-knn-step", "step-forest-step", "start-run"},  # prev:knn, prev:forest; the two MAEs
+        "step-announce": {"step-compare", "start-run"},  # prev:compare only
+    }
+    # levels of the step DAG: the two models share one level, each level waits for the one before
+    level: dict[str, int] = {}
+    while len(level) < len(steps):
+        for name, needs in steps.items():
+            inner = needs & set(steps)
+            if name not in level and inner <= set(level):
+                level[name] = 1 + max((level[n] for n in inner), default=-1)
+    assert level == {"step-parameters": 0, "step-load": 1, "step-split": 2, "step-knn-step": 3, "step-forest-step": 3,
+                     "step-compare": 4, "step-announce": 5}
 
 
 def test_file_written_then_read_orders_steps_that_share_no_value():
@@ -144,6 +205,23 @@ def test_the_dag_run_by_kfp_local_computes_what_the_package_computes_in_one_proc
 
     [tree_accuracy] = (tmp_path / "pipeline-run" / "kfp-root").rglob("step-decision-tree/out_tree_accuracy")
     assert pickle.loads(tree_accuracy.read_bytes()) == 1.0
+    # A model crosses as its MLflow flavour's folder (runtime 0.3.0), which MLflow itself loads as
+    # the native estimator predicting what the same model fitted here predicts.
+    import io
+
+    import mlflow.sklearn
+    import numpy as np
+    import pandas as pd
+    import yaml as _yaml
+    from sklearn.linear_model import LogisticRegression
+
+    [logreg] = (tmp_path / "pipeline-run" / "kfp-root").rglob("step-logistic-regression/out_logreg")
+    assert logreg.is_dir() and "sklearn" in _yaml.safe_load((logreg / "MLmodel").read_text())["flavors"]
+    points = pd.read_csv(io.StringIO(POINTS))
+    X, y = points[["a", "b"]].values, points["label"].values
+    loaded = mlflow.sklearn.load_model(str(logreg))
+    assert type(loaded) is LogisticRegression
+    assert np.array_equal(loaded.predict_proba(X), LogisticRegression().fit(X, y).predict_proba(X))
     # One MLflow run: opened by start-run, the model logged into it by the training step.
     from mlflow import MlflowClient
 

@@ -83,6 +83,73 @@ def test_a_setting_or_a_model_tag_names_the_registered_model(tmp_path):
     assert training_target(_plan(untagged)).model == "second"
 
 
+# Two models; the notebook ends by evaluating `second`, so the rule registers `second` unless told.
+CHOOSER = [
+    ("md", "# Data"),
+    "from sklearn.linear_model import LogisticRegression\nfrom sklearn.tree import DecisionTreeClassifier\n"
+    "X = [[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]]\ny = [0, 0, 1, 0, 1, 1]",
+    ("md", "# First model"),
+    "first = LogisticRegression()\nfirst.fit(X, y)\nfirst.predict(X)",
+    ("md", "# Second model"),
+    "second = DecisionTreeClassifier(random_state=0)\nsecond.fit(X, y)\nsecond.predict(X)",
+]
+
+
+def test_the_mlflow_model_setting_decides_the_registered_model_end_to_end(tmp_path):
+    """`[tool.nbrefactor.mlflow] model = "first"` in the project's pyproject.toml, `nbrefactor
+    migrate`, the package's command run with tracking into a sqlite store: the registered version
+    is `first`, not the model the rule would choose."""
+    import mlflow
+    from mlflow import MlflowClient
+    from nbfactory import project, write_notebook
+    from nbrefactor.cli.app import main
+    from nbrefactor.compile.mlops import training_target
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
+
+    (tmp_path / "proj").mkdir()
+    root = project(tmp_path / "proj")
+    notebook = write_notebook(root / "chooser.ipynb", CHOOSER, executed=True)
+    assert training_target(_plan(notebook)).model == "second"  # the default choice, which the setting overrides
+    (root / "pyproject.toml").write_text('[tool.nbrefactor]\n\n[tool.nbrefactor.mlflow]\nmodel = "first"\n', encoding="utf-8")
+    assert main(["migrate", str(root), "--out", str(tmp_path / "out"), "--no-prove", "--progress", "lines"]) == 0
+    package = tmp_path / "out" / "chooser"
+    env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
+    env["PYTHONPATH"] = os.pathsep.join([str(package / "src"), str(ROOT / "runtime" / "src")])
+    done = subprocess.run([sys.executable, "-m", "chooser", "--artifacts-dir", str(tmp_path / "art")],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    uri = f"sqlite:///{tmp_path / 'art' / 'mlflow.db'}"
+    client = MlflowClient(uri)
+    version = client.get_model_version_by_alias("chooser", "candidate")
+    assert client.get_run(version.run_id).data.tags["nbrefactor.model_output"] == "first"
+    X, y = [[0.0], [1.0], [2.0], [3.0], [4.0], [5.0]], [0, 0, 1, 0, 1, 1]
+    expected = LogisticRegression().fit(X, y).predict(X)
+    assert list(expected) != list(DecisionTreeClassifier(random_state=0).fit(X, y).predict(X))  # the two are told apart
+    mlflow.set_tracking_uri(uri)
+    try:
+        registered = mlflow.sklearn.load_model("models:/chooser@candidate")
+    finally:
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
+    assert type(registered) is LogisticRegression
+    assert list(registered.predict(X)) == list(expected)
+
+
+def test_a_named_model_fitted_before_the_rules_first_training_step_starts_the_run(tmp_path):
+    """`first = LogisticRegression().fit(X, y)` (a chained fit) comes before `second.fit(X, y)`,
+    where the rules start the run: naming `first` starts the run at its step instead of failing
+    with "no value of a step from `second_model` on"."""
+    from nbrefactor.compile.mlops import training_target
+    from nbfactory import write_notebook
+
+    cells = list(CHOOSER)
+    cells[3] = "first = LogisticRegression().fit(X, y)\nfirst.predict(X)"
+    plan = _plan(write_notebook(tmp_path / "chained.ipynb", cells))
+    assert training_target(plan).step == "second_model"  # the rules' start: the first named receiver's fit
+    chosen = training_target(plan, "first")
+    assert (chosen.step, chosen.model, chosen.model_step) == ("first_model", "first", "first_model")
+
+
 # --- a tracked run of the migrated fixture --------------------------------------------------------
 
 

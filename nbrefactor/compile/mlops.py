@@ -581,6 +581,13 @@ def training_target(plan: ModelPlan, named: str = "", trainers_named: tuple[str,
     chosen: Optional[_Use] = None
     reason = ""
     wanted = named or tagged.get("model", "")
+    earlier = [u for u in uses if wanted and u.model == wanted and u.kind == "fit" and order.index(u.step) < start]
+    if earlier:
+        # The named model is fitted before the step the rules start at (`first =
+        # LogisticRegression().fit(X, y)`, a chained fit, then `second.fit(X, y)`): the run starts
+        # where it trains, so it is logged and registered.
+        first = Training(earlier[0].step, wanted, earlier[0].step)
+        start = order.index(first.step)
     if wanted:
         candidates = [u for u in uses if u.model == wanted and order.index(u.step) >= start]
         chosen = next((u for u in reversed(candidates) if u.kind != "fit"), candidates[-1] if candidates else None)

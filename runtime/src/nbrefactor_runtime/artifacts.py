@@ -1,6 +1,13 @@
 """Files a generated package's steps produce besides their values: figures the notebook displayed
 inline (saved here instead), and the serialisation of values that cross a step boundary: typed
-formats where one round-trips the value exactly (Parquet, `.npy`, torch), pickle for the rest.
+formats where one round-trips the value exactly (Parquet, `.npy`, a model's MLflow flavour, torch),
+pickle for the rest.
+
+A fitted model of scikit-learn, XGBoost, LightGBM, CatBoost or Keras crosses as the folder its
+MLflow flavour's `save_model` writes (an `MLmodel` file and the model in the library's own format:
+skops for scikit-learn, JSON/UBJ for XGBoost, text for a LightGBM Booster, `.cbm` for CatBoost,
+`.keras` for Keras), and the next step gets the native model back from the flavour's `load_model`
+(not a pyfunc wrapper).
 
 PyTorch values are written with `torch.save` wherever they are — a tensor or module, and any value
 holding one (a list of tensors, a dict with a model and its optimizer, a notebook's object with a
@@ -10,8 +17,10 @@ CPU step reads what a GPU step wrote."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
+import shutil
 import sys
 import tempfile
 import types
@@ -54,7 +63,10 @@ def save_figure(name: str) -> str:
 
 
 PARQUET, NPY, TORCH, PICKLE = "parquet", "npy", "torch", "pickle"
-FORMATS = (PARQUET, NPY, TORCH, PICKLE)
+# A model saved by its MLflow flavour: the format is "mlflow.<flavour>" (`MODEL_FLAVOURS`).
+MLFLOW = "mlflow"
+MODEL_FLAVOURS = ("sklearn", "xgboost", "lightgbm", "catboost", "keras")
+FORMATS = (PARQUET, NPY, TORCH, PICKLE, *(f"{MLFLOW}.{f}" for f in MODEL_FLAVOURS))
 
 
 def save(value: Any, path: str) -> str:
@@ -65,6 +77,10 @@ def save(value: Any, path: str) -> str:
       dtypes, index and column labels with their types and names, `attrs`); checked on the bytes
       written;
     - a numpy ndarray (not object dtype, not a subclass): `.npy` (`numpy.save`, no pickle);
+    - a fitted model of a library with an MLflow flavour (`model_flavour`): the flavour's
+      `save_model` folder at `path` ("mlflow.<flavour>"), when it saves and loads back as a value
+      of the same class; a model inside another value (a list of models, a dict with a model) is
+      not one: the whole value is pickled, so what it shares stays shared;
     - a torch Tensor or Module, or any value that holds one (found while pickling it):
       `torch.save` (cloudpickle inside, for classes the notebook defined), so `load` maps a GPU
       step's tensors onto the loading step's device;
@@ -72,7 +88,11 @@ def save(value: Any, path: str) -> str:
       defined travel with their values), else pickle.
 
     The file is the format itself (a `.npy` or Parquet reader opens it; kfp names the file, so no
-    suffix): `load` tells the formats apart by their leading bytes."""
+    suffix): `load` tells the formats apart by their leading bytes, and a model folder by its
+    `MLmodel` file."""
+    flavour = _save_model_folder(value, path)
+    if flavour:
+        return f"{MLFLOW}.{flavour}"
     data, fmt = encode(value)
     _write_atomically(path, data)
     return fmt
@@ -94,6 +114,8 @@ def load(path: str, device: Optional[str] = None) -> Any:
     """The value saved at `path`. `device`: the device the loading step runs on (its config's
     device field): PyTorch values inside a pickled value land there, so a CPU step reads what a
     GPU step wrote."""
+    if os.path.isdir(path):
+        return load_model_folder(path)
     with open(path, "rb") as handle:
         data = handle.read()
     return decode(data, device)
@@ -154,11 +176,155 @@ def _write_atomically(path: str, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        if os.path.isdir(path):  # a model folder saved there before
+            shutil.rmtree(path)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+# --- models through their MLflow flavour ------------------------------------------------------------
+
+_MLMODEL = "MLmodel"
+_FLAVOUR_KEY = "nbrefactor.flavour"  # in the MLmodel's metadata: the flavour to load it with
+_PARAMS = "nbrefactor-params.json"  # a scikit-learn wrapper's parameters as the notebook set them
+
+
+def model_flavour(value: Any) -> str:
+    """The MLflow flavour a value crossing steps is saved with: "sklearn" for a scikit-learn
+    estimator (a fitted transformer too), "xgboost" / "lightgbm" / "catboost" for their models
+    (boosters and scikit-learn wrappers: their own flavours keep their native formats), "keras"
+    for a Keras model; "" for anything else (also a value holding models). Only libraries already
+    imported are asked: a value can only be one of their models when its library is loaded."""
+    modules = sys.modules
+    xgboost, lightgbm, catboost = modules.get("xgboost"), modules.get("lightgbm"), modules.get("catboost")
+    if xgboost is not None and isinstance(value, (xgboost.Booster, xgboost.XGBModel)):
+        return "xgboost"
+    if lightgbm is not None and isinstance(value, (lightgbm.Booster, lightgbm.LGBMModel)):
+        return "lightgbm"
+    if catboost is not None and isinstance(value, catboost.CatBoost):
+        return "catboost"
+    keras = modules.get("keras")
+    if keras is not None and isinstance(value, getattr(keras, "Model", ())):
+        return "keras"
+    base = modules.get("sklearn.base")
+    if base is not None and isinstance(value, base.BaseEstimator):
+        return "sklearn"
+    return ""
+
+
+def _save_model_folder(value: Any, path: str) -> str:
+    """Save `value` with its MLflow flavour into a folder at `path` (replacing what is there);
+    returns the flavour, or "" when it has none, or saving or loading it back fails, or the loaded
+    value is of another class — the caller then writes one of the file formats. The folder is
+    written beside `path` and moved there whole."""
+    flavour = model_flavour(value)
+    if not flavour:
+        return ""
+    parent = os.path.dirname(os.path.abspath(path))
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(dir=parent, prefix=".tmp-")
+    written = os.path.join(staging, "model")
+    try:
+        _FLAVOUR_SAVERS[flavour](value, written)
+        if flavour != "sklearn" and callable(getattr(value, "get_params", None)):
+            # A scikit-learn wrapper of a native model (XGBClassifier, LGBMClassifier, CatBoost…):
+            # its flavour restores it from the native file, which fills in parameters the user
+            # left unset (`base_score=None` comes back as the booster's value). The parameters as
+            # given are kept beside it and set again on load.
+            with open(os.path.join(written, _PARAMS), "w", encoding="utf-8") as out:
+                json.dump(value.get_params(deep=False), out, sort_keys=True)
+        back = load_model_folder(written)
+        if type(back) is not type(value) or not _same_params(value, back):
+            return ""
+    except Exception:  # noqa: BLE001 - a model the flavour cannot save: a file format instead
+        return ""
+    else:
+        if os.path.isdir(path):
+            old = os.path.join(staging, "old")
+            os.replace(path, old)
+        elif os.path.exists(path):
+            os.unlink(path)
+        os.replace(written, path)
+        return flavour
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def load_model_folder(path: str) -> Any:
+    """The native model in a folder `save` wrote with an MLflow flavour (its `load_model`, not
+    pyfunc)."""
+    from mlflow.models import Model
+
+    flavours = Model.load(os.path.join(path, _MLMODEL))
+    flavour = (flavours.metadata or {}).get(_FLAVOUR_KEY) or next(f for f in MODEL_FLAVOURS if f in flavours.flavors)
+    import importlib
+
+    model = importlib.import_module(f"mlflow.{flavour}").load_model(path)
+    params = os.path.join(path, _PARAMS)
+    if os.path.exists(params):
+        with open(params, encoding="utf-8") as handle:
+            given = json.load(handle)
+        init_params = getattr(model, "_init_params", None)
+        if isinstance(init_params, dict):
+            # CatBoost keeps its parameters there and refuses `set_params` once fitted; its loader
+            # filled in more than were given (`loss_function`).
+            init_params.clear()
+            init_params.update(given)
+        else:
+            model.set_params(**given)
+    return model
+
+
+def _same_params(left: Any, right: Any) -> bool:
+    """A model with parameters (`get_params`) has the same ones after the round trip (compared by
+    their repr: estimators nested in them compare by their own parameters)."""
+    if not callable(getattr(left, "get_params", None)):
+        return True
+    try:
+        return repr(sorted(left.get_params(deep=True).items())) == repr(sorted(right.get_params(deep=True).items()))
+    except Exception:  # noqa: BLE001 - parameters that cannot be read or compared: not the same
+        return False
+
+
+def _save_options(flavour: str) -> dict[str, Any]:
+    # Explicit (empty) requirements: inferring them starts a process that loads the model again.
+    return {"pip_requirements": [], "metadata": {_FLAVOUR_KEY: flavour}}
+
+
+def _save_sklearn(model: Any, path: str) -> None:
+    """skops (no pickle) with the model's own types trusted — this run made it —, cloudpickle
+    inside the flavour's folder when skops cannot hold it."""
+    import mlflow.sklearn
+
+    try:
+        import skops.io
+
+        trusted = skops.io.get_untrusted_types(data=skops.io.dumps(model))
+        mlflow.sklearn.save_model(model, path, serialization_format="skops", skops_trusted_types=trusted, **_save_options("sklearn"))
+    except Exception:  # noqa: BLE001 - any skops failure: the flavour's cloudpickle format
+        shutil.rmtree(path, ignore_errors=True)
+        mlflow.sklearn.save_model(model, path, serialization_format="cloudpickle", **_save_options("sklearn"))
+
+
+def _save_with(flavour: str) -> Any:
+    def save_model(model: Any, path: str) -> None:
+        import importlib
+
+        importlib.import_module(f"mlflow.{flavour}").save_model(model, path, **_save_options(flavour))
+
+    return save_model
+
+
+_FLAVOUR_SAVERS = {
+    "sklearn": _save_sklearn,
+    "xgboost": _save_with("xgboost"),
+    "lightgbm": _save_with("lightgbm"),
+    "catboost": _save_with("catboost"),
+    "keras": _save_with("keras"),
+}
 
 
 def _pickle(value: Any) -> bytes:
