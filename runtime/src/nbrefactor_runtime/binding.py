@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from . import monitor as _monitor
 from . import serving as _serving
@@ -31,6 +31,31 @@ class Runtime:
     @staticmethod
     def tracking_uri(artifacts_dir: str, explicit: str = "") -> str:
         return _tracking.tracking_uri(artifacts_dir, explicit)
+
+    # --- the whole pipeline in one process (the package's `pipeline.run`) -------------------
+    def run_pipeline(
+        self,
+        cfg: Any,
+        run_steps: Callable[[Any, Callable[[str, dict[str, Any]], None]], dict[str, Any]],
+        on_step: Optional[Callable[[str, dict[str, Any]], None]] = None,
+        tracking: Optional[bool] = None,
+    ) -> dict[str, Any]:
+        """`run_steps(cfg, notify)` (the package's steps in the notebook's order, calling
+        `notify(step, values)` after each); with tracking on, inside an MLflow run that observes
+        the steps (never changes their values), and the model it logged registered."""
+        notify = on_step if on_step is not None else _ignore
+        if not self.tracking_enabled(tracking):
+            return run_steps(cfg, notify)
+        with self.tracked_run(cfg) as tracked:
+
+            def observe(name: str, values: dict[str, Any]) -> None:
+                tracked.observe(name, values)
+                notify(name, values)
+
+            result = run_steps(cfg, observe)
+        if tracked.model_uri:
+            self.register(tracked.run_id, tracked.uri)
+        return result
 
     # --- the step runner (what each Kubeflow component calls) ------------------------------
     def run_step(
@@ -93,3 +118,7 @@ class Runtime:
 
     def inference_service(self, storage_uri: Optional[str], version: str) -> dict[str, Any]:
         return _serving.inference_service(self.spec.model_name, self.spec.service_name, storage_uri, version)
+
+
+def _ignore(name: str, values: dict[str, Any]) -> None:
+    return None
