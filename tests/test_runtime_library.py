@@ -133,3 +133,21 @@ def test_the_wheel_declares_the_runtime_s_optional_dependencies():
     metadata = zipfile.ZipFile(BytesIO(runtime_wheel())).read(f"nbrefactor_runtime-{nbrefactor_runtime.__version__}.dist-info/METADATA").decode()
     assert 'Requires-Dist: pandera>=0.24; extra == "validate"' in metadata.splitlines()
     assert "Provides-Extra: monitor" in metadata.splitlines()
+
+
+def test_the_runtime_imports_without_kfp_and_checks_the_tracking_server_first():
+    # A component image without kfp still imports the runtime: kfp_submit imports kfp only inside
+    # compile_pipeline/submit, and submit refuses a missing tracking server before importing it.
+    script = (
+        "import sys; sys.modules['kfp'] = None\n"
+        "import nbrefactor_runtime, nbrefactor_runtime.kfp_submit as k, nbrefactor_runtime.recorded as r\n"
+        "assert r.differences(r.fingerprint([1, 2.0]), r.fingerprint([1, 2.0])) is None\n"
+        "assert k.cluster_tracking_uri('http://mlflow:5000') == 'http://mlflow:5000'\n"
+        "try:\n    k.submit(print, 'http://127.0.0.1:9', 'sqlite:///m.db')\nexcept k.TrackingServerRequired as e:\n    print('refused:', e)\n"
+        "try:\n    k.compile_pipeline(print, 'x.yaml')\nexcept ImportError:\n    print('compile needs kfp')\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "MLFLOW_TRACKING_URI"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "refused: a pipeline run on a cluster needs an MLflow tracking server, got 'sqlite:///m.db'" in done.stdout
+    assert "compile needs kfp" in done.stdout
