@@ -116,9 +116,71 @@ class Runtime:
     ) -> dict[str, Any]:
         return _serving.deploy_gate(self.spec.model_name, self.spec.service_name, version, uri, manifest_path, metric, alias, storage_map)
 
+    # --- the bodies of the generic kfp components (validate-data, deploy-gate, monitor-drift) -
+    def validate_step(self, paths: Mapping[str, str], report_path: str) -> dict[str, Any]:
+        """The validate-data component: `validate(paths)`, its result as JSON at `report_path`."""
+        result = self.validate(paths)
+        _write_json(report_path, result)
+        return result
+
+    def deploy_step(
+        self,
+        version: str,
+        manifest_path: str,
+        decision_path: str,
+        tracking_uri: str = "",
+        artifacts_dir: str = "",
+        metric: str = "",
+        alias: str = _serving.SERVING_ALIAS,
+        storage_map: str = "",
+    ) -> dict[str, Any]:
+        """The deploy-gate component: promote `version` to `alias` if at least as good (KServe
+        manifest at `manifest_path`; empty when no model was registered), the decision as JSON."""
+        if not version:
+            result: dict[str, Any] = {"promoted": False, "reason": "no model was registered"}
+            open(manifest_path, "w", encoding="utf-8").close()
+        else:
+            uri = self.tracking_uri(artifacts_dir, tracking_uri)
+            result = self.deploy_gate(version, uri, manifest_path, metric, alias, storage_map)
+        _write_json(decision_path, result)
+        return result
+
+    def monitor_step(
+        self,
+        training: Mapping[str, str],
+        monitor_data: str,
+        report_path: str,
+        html_path: str,
+        threshold: float = _monitor.DEFAULT_THRESHOLD,
+        drift_share: float = _monitor.DRIFT_SHARE,
+        stattest: str = "",
+        stattest_threshold: float = 0.0,
+        run_id: str = "",
+        tracking_uri: str = "",
+        artifacts_dir: str = "",
+    ) -> dict[str, Any]:
+        """The monitor-drift component: new data (`monitor_data` in place of the first input, else
+        this run's inputs) against the training profile and the training data `training`; the
+        numbers into the MLflow run `run_id` when there is one."""
+        current = dict(training)
+        if monitor_data and current:
+            current[sorted(current)[0]] = monitor_data
+        return self.monitor(
+            current, threshold=threshold, references=dict(training), report_path=report_path, html_path=html_path,
+            drift_share=drift_share, stattest=stattest, stattest_threshold=stattest_threshold,
+            run_id=run_id, tracking_uri=self.tracking_uri(artifacts_dir, tracking_uri) if run_id else "",
+        )
+
     def inference_service(self, storage_uri: Optional[str], version: str) -> dict[str, Any]:
         return _serving.inference_service(self.spec.model_name, self.spec.service_name, storage_uri, version)
 
 
 def _ignore(name: str, values: dict[str, Any]) -> None:
     return None
+
+
+def _write_json(path: str, value: Any) -> None:
+    import json
+
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(value, handle, indent=2, sort_keys=True)
