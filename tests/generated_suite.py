@@ -15,7 +15,8 @@ def run_generated_suite(package: Path) -> subprocess.CompletedProcess:
     """The package's tests in a fresh interpreter (its `src/` importable, tracking off; the outer
     pytest's PYTEST_* variables removed so the inner run is not mistaken for a worker of it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update({"NBREFACTOR_NO_TRACKING": "1", "NB_NO_TRACKING": "1", "PYTHONPATH": str(package / "src")})
+    # (a runtime/src checkout after `src/`, when the caller's PYTHONPATH has one)
+    env.update({"NBREFACTOR_NO_TRACKING": "1", "NB_NO_TRACKING": "1", "PYTHONPATH": str(package / "src") + os.pathsep + env.get("PYTHONPATH", "")})
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA"], cwd=package, env=env,
                           capture_output=True, text=True, timeout=300)
 
@@ -41,7 +42,7 @@ def run_tracked_pipeline(package: Path, work: Path):
     name = package.name
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "NBREFACTOR_NO_TRACKING", "NB_NO_TRACKING")}
-    env["PYTHONPATH"] = str(package / "src")
+    env["PYTHONPATH"] = str(package / "src") + os.pathsep + env.get("PYTHONPATH", "")
     script = f"from {name} import config, pipeline\npipeline.run(config.Config(artifacts_dir='artifacts'))\n"
     done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -2,7 +2,7 @@
 
 `nbrefactor verify --record` runs the notebook (a real kernel) and writes what it held at each step
 boundary and at the end into the package's tests/notebook_values.json, as JSON fingerprints
-(nbrefactor/compile/recorded_values.py). The generated tests run the package and compare. Proven
+(nbrefactor_runtime.recorded). The generated tests run the package and compare. Proven
 by mutation: a constant changed in a generated step makes the generated tests fail on a recorded
 value, for a value no saved output shows.
 """
@@ -17,7 +17,7 @@ from generated_suite import run_generated_suite, run_with_step_constant_changed
 from nbfactory import project, write_notebook
 
 from nbrefactor.cli.app import main
-from nbrefactor.compile.recorded_values import differences, fingerprint
+from nbrefactor_runtime.recorded import differences, fingerprint
 
 
 def roundtrip(value):
@@ -70,7 +70,9 @@ def test_recorded_values_are_asserted_and_a_changed_step_constant_fails_them(tmp
     out = tmp_path / "out"
     assert main(["migrate", str(path), "--out", str(out), "--no-cache"]) == 0
     package = out / "nb"
-    assert (package / "tests" / "recorded_values.py").is_file()
+    # The fingerprints are the runtime's (the version the package pins), not a copy in the package.
+    assert not (package / "tests" / "recorded_values.py").exists()
+    assert "from nbrefactor_runtime import recorded" in (package / "tests" / "test_package.py").read_text()
     # Before recording: the recorded-value test says why it did not run (never a silent pass).
     before = run_generated_suite(package)
     assert "SKIPPED" in before.stdout and "no values recorded from a run of the notebook" in before.stdout

@@ -69,7 +69,9 @@ def test_the_vendored_wheel_installs_offline_and_imports(tmp_path):
         cwd="/", capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    out = subprocess.run([str(python), "-c", "import nbrefactor_runtime as r, sys; print(r.__version__, r.__file__)"], capture_output=True, text=True, timeout=60)
+    # Without PYTHONPATH: a runtime/src checkout on it (while editing the runtime) is not the install.
+    clean = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([str(python), "-c", "import nbrefactor_runtime as r, sys; print(r.__version__, r.__file__)"], capture_output=True, text=True, timeout=60, env=clean)
     version, location = out.stdout.split()
     assert version == nbrefactor_runtime.__version__ and str(env) in location
 
@@ -85,6 +87,26 @@ def test_a_generated_package_keeps_only_its_own_code(churn_package):
     # The binding is data: no function of the library is redefined in the package.
     binding = ast.parse((churn_package / "src" / "churn" / "runtime.py").read_text())
     assert not [n for n in ast.walk(binding) if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+
+    # tests/ and pipeline/ too: no module of nbrefactor's copied in (the fingerprints of recorded
+    # values are the runtime's), and compiling/submitting the kfp pipeline is the runtime's, the
+    # package's module only naming its pipeline.
+    tests = sorted(p.name for p in (churn_package / "tests").iterdir() if p.suffix == ".py")
+    assert tests == ["test_package.py"], tests
+    assert "from nbrefactor_runtime import recorded" in (churn_package / "tests" / "test_package.py").read_text()
+    pipeline = sorted(p.name for p in (churn_package / "pipeline").iterdir() if p.suffix == ".py")
+    assert pipeline == ["kfp_pipeline.py"], pipeline
+    kfp_module = ast.parse((churn_package / "pipeline" / "kfp_pipeline.py").read_text())
+    defined = {n.name: n for n in kfp_module.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    assert not [n for n in defined.values() if isinstance(n, ast.ClassDef)], "a class in kfp_pipeline.py: the runtime's"
+    for name in ("compile_pipeline", "submit", "main"):
+        calls = [c for c in ast.walk(defined[name]) if isinstance(c, ast.Call)]
+        assert len(defined[name].body) <= 2 and [ast.unparse(c.func) for c in calls] == [f"kfp_submit.{name}"], ast.unparse(defined[name])
+    assert "cluster_tracking_uri" not in defined and "TrackingServerRequired" not in defined
+    # pipeline.py: the tracked run around the steps is the runtime's (Runtime.run_pipeline).
+    run = next(n for n in ast.parse((churn_package / "src" / "churn" / "pipeline.py").read_text()).body if getattr(n, "name", "") == "run")
+    assert [ast.unparse(c.func) for c in ast.walk(run) if isinstance(c, ast.Call)][0] == "RUNTIME.run_pipeline"
+    assert not [n for n in ast.walk(run) if isinstance(n, (ast.With, ast.FunctionDef)) and n is not run]
 
 
 def test_the_binding_runs_a_step_through_the_library(churn_package, tmp_path):
@@ -111,3 +133,21 @@ def test_the_wheel_declares_the_runtime_s_optional_dependencies():
     metadata = zipfile.ZipFile(BytesIO(runtime_wheel())).read(f"nbrefactor_runtime-{nbrefactor_runtime.__version__}.dist-info/METADATA").decode()
     assert 'Requires-Dist: pandera>=0.24; extra == "validate"' in metadata.splitlines()
     assert "Provides-Extra: monitor" in metadata.splitlines()
+
+
+def test_the_runtime_imports_without_kfp_and_checks_the_tracking_server_first():
+    # A component image without kfp still imports the runtime: kfp_submit imports kfp only inside
+    # compile_pipeline/submit, and submit refuses a missing tracking server before importing it.
+    script = (
+        "import sys; sys.modules['kfp'] = None\n"
+        "import nbrefactor_runtime, nbrefactor_runtime.kfp_submit as k, nbrefactor_runtime.recorded as r\n"
+        "assert r.differences(r.fingerprint([1, 2.0]), r.fingerprint([1, 2.0])) is None\n"
+        "assert k.cluster_tracking_uri('http://mlflow:5000') == 'http://mlflow:5000'\n"
+        "try:\n    k.submit(print, 'http://127.0.0.1:9', 'sqlite:///m.db')\nexcept k.TrackingServerRequired as e:\n    print('refused:', e)\n"
+        "try:\n    k.compile_pipeline(print, 'x.yaml')\nexcept ImportError:\n    print('compile needs kfp')\n"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "MLFLOW_TRACKING_URI"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "refused: a pipeline run on a cluster needs an MLflow tracking server, got 'sqlite:///m.db'" in done.stdout
+    assert "compile needs kfp" in done.stdout

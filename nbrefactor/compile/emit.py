@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any, Mapping, Optional, Sequence, Union
 
 import libcst as cst
@@ -188,9 +188,6 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     tree[f"src/{pkg}/pipeline.py"] = render("pipeline.py.j2", context)
     tree[f"src/{pkg}/__main__.py"] = render("main.py.j2", context)
     tree["tests/test_package.py"] = render("test_package.py.j2", context)
-    # The fingerprints the tests compare with the notebook's recorded values: nbrefactor's own
-    # module, copied (the same code fingerprinted the notebook's values in `verify --record`).
-    tree["tests/recorded_values.py"] = (Path(__file__).parent / "recorded_values.py").read_text(encoding="utf-8")
     for name, data in sorted(inputs.test_data.items()):
         tree[f"tests/data/{name}"] = data
     tree["pyproject.toml"] = render("pyproject.toml.j2", context)

@@ -344,10 +344,14 @@ def profile_file(path: Path, recorded_as: str) -> dict[str, Any]:
 KFP_COMPILE_TIMEOUT = 180.0  # seconds; importing kfp alone takes 2 s of CPU
 
 # Run in a fresh interpreter (`python -I`: no PYTHONPATH, no user site, no current folder on the
-# path) so that the generated module never executes inside `migrate`'s own process.
+# path) so that the generated module never executes inside `migrate`'s own process. The module
+# imports nbrefactor_runtime (kfp_submit): the child finds the copy this process imports first, the
+# runtime whose wheel the package vendors (argv[3]: the folder holding it).
 _COMPILER = """
 import importlib.util, sys
-path, output = sys.argv[1], sys.argv[2]
+path, output, runtime_root = sys.argv[1], sys.argv[2], sys.argv[3]
+if runtime_root not in sys.path:
+    sys.path.insert(0, runtime_root)
 spec = importlib.util.spec_from_file_location("kfp_pipeline", path)
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
@@ -460,9 +464,12 @@ def compile_pipeline_source(source: str, package: str, timeout: float = KFP_COMP
         module_path = Path(folder) / "kfp_pipeline.py"
         module_path.write_text(source, encoding="utf-8")
         output = Path(folder) / "pipeline.yaml"
+        import nbrefactor_runtime
+
+        runtime_root = str(Path(nbrefactor_runtime.__file__).resolve().parent.parent)
         try:
             done = subprocess.run(
-                [sys.executable, "-I", "-c", _COMPILER, str(module_path), str(output)],
+                [sys.executable, "-I", "-c", _COMPILER, str(module_path), str(output), runtime_root],
                 cwd=folder, env=env, capture_output=True, text=True, timeout=timeout, start_new_session=True,
             )
         except subprocess.TimeoutExpired:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from . import monitor as _monitor
 from . import serving as _serving
@@ -31,6 +31,31 @@ class Runtime:
     @staticmethod
     def tracking_uri(artifacts_dir: str, explicit: str = "") -> str:
         return _tracking.tracking_uri(artifacts_dir, explicit)
+
+    # --- the whole pipeline in one process (the package's `pipeline.run`) -------------------
+    def run_pipeline(
+        self,
+        cfg: Any,
+        run_steps: Callable[[Any, Callable[[str, dict[str, Any]], None]], dict[str, Any]],
+        on_step: Optional[Callable[[str, dict[str, Any]], None]] = None,
+        tracking: Optional[bool] = None,
+    ) -> dict[str, Any]:
+        """`run_steps(cfg, notify)` (the package's steps in the notebook's order, calling
+        `notify(step, values)` after each); with tracking on, inside an MLflow run that observes
+        the steps (never changes their values), and the model it logged registered."""
+        notify = on_step if on_step is not None else _ignore
+        if not self.tracking_enabled(tracking):
+            return run_steps(cfg, notify)
+        with self.tracked_run(cfg) as tracked:
+
+            def observe(name: str, values: dict[str, Any]) -> None:
+                tracked.observe(name, values)
+                notify(name, values)
+
+            result = run_steps(cfg, observe)
+        if tracked.model_uri:
+            self.register(tracked.run_id, tracked.uri)
+        return result
 
     # --- the step runner (what each Kubeflow component calls) ------------------------------
     def run_step(
@@ -91,5 +116,71 @@ class Runtime:
     ) -> dict[str, Any]:
         return _serving.deploy_gate(self.spec.model_name, self.spec.service_name, version, uri, manifest_path, metric, alias, storage_map)
 
+    # --- the bodies of the generic kfp components (validate-data, deploy-gate, monitor-drift) -
+    def validate_step(self, paths: Mapping[str, str], report_path: str) -> dict[str, Any]:
+        """The validate-data component: `validate(paths)`, its result as JSON at `report_path`."""
+        result = self.validate(paths)
+        _write_json(report_path, result)
+        return result
+
+    def deploy_step(
+        self,
+        version: str,
+        manifest_path: str,
+        decision_path: str,
+        tracking_uri: str = "",
+        artifacts_dir: str = "",
+        metric: str = "",
+        alias: str = _serving.SERVING_ALIAS,
+        storage_map: str = "",
+    ) -> dict[str, Any]:
+        """The deploy-gate component: promote `version` to `alias` if at least as good (KServe
+        manifest at `manifest_path`; empty when no model was registered), the decision as JSON."""
+        if not version:
+            result: dict[str, Any] = {"promoted": False, "reason": "no model was registered"}
+            open(manifest_path, "w", encoding="utf-8").close()
+        else:
+            uri = self.tracking_uri(artifacts_dir, tracking_uri)
+            result = self.deploy_gate(version, uri, manifest_path, metric, alias, storage_map)
+        _write_json(decision_path, result)
+        return result
+
+    def monitor_step(
+        self,
+        training: Mapping[str, str],
+        monitor_data: str,
+        report_path: str,
+        html_path: str,
+        threshold: float = _monitor.DEFAULT_THRESHOLD,
+        drift_share: float = _monitor.DRIFT_SHARE,
+        stattest: str = "",
+        stattest_threshold: float = 0.0,
+        run_id: str = "",
+        tracking_uri: str = "",
+        artifacts_dir: str = "",
+    ) -> dict[str, Any]:
+        """The monitor-drift component: new data (`monitor_data` in place of the first input, else
+        this run's inputs) against the training profile and the training data `training`; the
+        numbers into the MLflow run `run_id` when there is one."""
+        current = dict(training)
+        if monitor_data and current:
+            current[sorted(current)[0]] = monitor_data
+        return self.monitor(
+            current, threshold=threshold, references=dict(training), report_path=report_path, html_path=html_path,
+            drift_share=drift_share, stattest=stattest, stattest_threshold=stattest_threshold,
+            run_id=run_id, tracking_uri=self.tracking_uri(artifacts_dir, tracking_uri) if run_id else "",
+        )
+
     def inference_service(self, storage_uri: Optional[str], version: str) -> dict[str, Any]:
         return _serving.inference_service(self.spec.model_name, self.spec.service_name, storage_uri, version)
+
+
+def _ignore(name: str, values: dict[str, Any]) -> None:
+    return None
+
+
+def _write_json(path: str, value: Any) -> None:
+    import json
+
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(value, handle, indent=2, sort_keys=True)
