@@ -123,7 +123,7 @@ def test_a_function_called_after_its_global_was_rebound_sees_the_latest_binding(
 
 def run_steps_in_separate_processes(package_dir: Path, package: str, workdir: Path) -> dict:
     """Each step in its own Python process through the package's runtime (the code the kfp
-    components run): inputs and outputs travel as pickle files. Returns the last step's values."""
+    components run): inputs and outputs travel as the runtime's files. Returns the last step's values."""
     plan = json.loads((package_dir / ".nbrefactor" / "plan.json").read_text())
     store = workdir / "artifacts-store"
     latest: dict[str, Path] = {}
@@ -140,7 +140,8 @@ def run_steps_in_separate_processes(package_dir: Path, package: str, workdir: Pa
         assert done.returncode == 0, f"step {step['name']} failed:\n{done.stderr[-3000:]}"
         latest.update({n: Path(p) for n, p in outputs.items()})
     last = plan["steps"][-1]
-    reader = "import json, pickle, sys; print(json.dumps({n: pickle.load(open(p, 'rb')) for n, p in json.loads(sys.argv[1]).items()}, default=repr))"
+    # read back with the runtime's loader: a model crosses steps as its MLflow flavour's folder, not a pickle
+    reader = "import json, sys; from nbrefactor_runtime.artifacts import load; print(json.dumps({n: load(p) for n, p in json.loads(sys.argv[1]).items()}, default=repr))"
     paths = json.dumps({n: str(latest[n]) for n in last["outputs"]})
     env = {**os.environ, "PYTHONPATH": str(package_dir / "src")}
     done = subprocess.run([sys.executable, "-c", reader, paths], cwd=workdir, env=env, capture_output=True, text=True, timeout=60)
