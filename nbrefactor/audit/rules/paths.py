@@ -1438,7 +1438,11 @@ class ChangeDirectory(Rule):
         "`cd` used as an automagic, and `get_ipython().run_line_magic('cd', …)`, at the call or magic "
         "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing. A return to a "
         "folder saved with `path = os.getcwd()` (`os.chdir(path)`) undoes the change above it: it is a "
-        "related location of that change's finding, not a finding of its own."
+        "related location of that change's finding, not a finding of its own. So is a return in the same "
+        "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`); when only "
+        "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`), the "
+        "pair is no finding at all: the kernel's folder is the same after the cell, and no Python of the "
+        "notebook reads a path inside it."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -1459,6 +1463,11 @@ class ChangeDirectory(Rule):
         )),
         # A change to the directory it is already in is a no-op.
         Example(cells=("import os\nfrom pathlib import Path\nos.chdir(os.getcwd())\nos.chdir(Path.cwd())\nos.chdir('.')",)),
+        # Into a sub-project for its command line and back, in one cell: the kernel ends where it began.
+        Example(cells=(
+            "%cd tools\n!python setup.py develop\n%cd ..",
+            "%pushd reports/weekly\n!make figures \\\n    --quiet\n%popd",
+        )),
     )
     failing = (
         Example(cells=("import os\nos.chdir('/home/alice/project')",), expect=((1, 2),)),
@@ -1480,6 +1489,11 @@ class ChangeDirectory(Rule):
             cells=("ip = get_ipython()\nip.run_line_magic('cd', 'notebooks')\n%pushd /tmp",),
             expect=((1, 2), (1, 3)),
         ),
+        # Python between the change and the return in the same cell: one finding, the return related.
+        Example(
+            cells=("import pandas as pd\n%cd results\nscores = pd.read_csv('scores.csv')\n%cd ..",),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1490,26 +1504,71 @@ class ChangeDirectory(Rule):
         saved = _saved_start_folders(ctx)
         # (cell, line, column, shown, key, is a return to a saved folder), in notebook order.
         events: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
+        # A change the same cell undoes (`%cd tools` … `%cd ..`, `%pushd x` … `%popd`): the event
+        # index of the change → (line, column) of the return, or None when only shell lines and
+        # magics run in between (then neither is a finding: the kernel's folder is the same after
+        # the cell, and no Python of the notebook reads a path inside it).
+        undone: dict[int, Optional[tuple[int, int]]] = {}
+        undoing: set[int] = set()
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
+            steps: dict[tuple[int, int], _DirectoryStep] = {}
             for call in ca.facts.calls:
                 if self._changes_directory(ctx, call) and not _to_current_directory(ca, call):
                     shown_call = render_call(call)
                     first = call.arg(0, ("path",))
                     back = first is not None and first.name is not None and first.name in saved
                     in_cell.append((ca, call.line, call.column, shown_call, shown_call, back))
+                    if back:
+                        steps[(call.line, call.column)] = _DirectoryStep()
+                    elif first is not None:
+                        steps[(call.line, call.column)] = _directory_step("cd", first.string)
+            pops: list[tuple[int, int]] = []
             for magic in ca.magics:
-                if magic.kind in ("line_magic", "automagic") and magic.name in _CHDIR_MAGICS:
+                if magic.kind not in ("line_magic", "automagic"):
+                    continue
+                column = len(magic.text) - len(magic.text.lstrip()) + 1
+                if magic.name in _CHDIR_MAGICS:
                     text = magic.text.strip()
-                    column = len(magic.text) - len(magic.text.lstrip()) + 1
                     in_cell.append((ca, magic.line, column, text, text, False))
-            events += sorted(in_cell, key=lambda e: (e[1], e[2]))
+                    steps[(magic.line, column)] = _directory_step(magic.name, magic.args)
+                elif magic.name == "popd":
+                    pops.append((magic.line, column))
+            in_cell.sort(key=lambda e: (e[1], e[2]))
+            base = len(events)
+            order = sorted(
+                [(e[1], e[2], base + k) for k, e in enumerate(in_cell)] + [(line, col, -1) for line, col in pops]
+            )
+            open_changes: list[int] = []  # event indices of the changes not yet undone, innermost last
+            for line, column, index in order:
+                step = _POPD if index < 0 else steps.get((line, column), _UNKNOWN_STEP)
+                if step.enters is not None:
+                    open_changes.append(index)
+                    continue
+                if step.leaves is None:  # back to a saved start folder
+                    open_changes.clear()
+                    continue
+                opened = None
+                if open_changes:
+                    change_event = in_cell[open_changes[-1] - base]
+                    opened = steps.get((change_event[1], change_event[2]), _UNKNOWN_STEP)
+                if opened is not None and _undoes(step, opened):
+                    change = open_changes.pop()
+                    between = range(in_cell[change - base][1] + 1, line)
+                    undone[change] = None if _only_shell_lines(ca, between) else (line, column)
+                    if index >= 0:
+                        undoing.add(index)
+                else:
+                    open_changes.clear()  # where the kernel is now is not known
+            events += in_cell
         # `path = os.getcwd()` … `os.chdir("../styles")` … `os.chdir(path)`: the return to the saved
         # folder undoes the change above it, one root cause: a related location of that change's
         # finding (alone, with no change before it, it goes where it already is: a no-op).
         returns: dict[int, list[tuple]] = {}
         reported: list[int] = []
         for i, (ca, line, column, _, _, back) in enumerate(events):
+            if i in undoing or (i in undone and undone[i] is None):
+                continue
             if back:
                 if reported:
                     returns.setdefault(reported[-1], []).append((ca.cell, line, column))
@@ -1517,15 +1576,28 @@ class ChangeDirectory(Rule):
             reported.append(i)
         for i in reported:
             ca, line, column, shown_text, key, _ = events[i]
+            back_at = undone.get(i)
+            if back_at is not None:
+                message = (
+                    f"`{shown_text}` changes the working directory until line {back_at[0]} changes it back: "
+                    f"the relative paths in between depend on it, and an error before line {back_at[0]} "
+                    "leaves the kernel in that folder"
+                )
+                related: tuple = ((ca.cell, back_at[0], back_at[1]),)
+            else:
+                message = (
+                    f"`{shown_text}` changes the working directory: every relative path after it depends on "
+                    "this cell having run, once, from the folder Jupyter was started in"
+                )
+                related = ()
             yield Hit(
                 ca.cell,
                 line,
                 column,
-                f"`{shown_text}` changes the working directory: every relative path after it depends on "
-                "this cell having run, once, from the folder Jupyter was started in",
+                message,
                 fix=fix,
                 key=key,
-                related=tuple(returns.get(i, ())),
+                related=related + tuple(returns.get(i, ())),
             )
 
     @staticmethod
@@ -1539,6 +1611,66 @@ class ChangeDirectory(Rule):
             words = first.string.lstrip("%").split()
             return bool(words) and words[0] in _CHDIR_MAGICS
         return False
+
+
+@dataclass(frozen=True)
+class _DirectoryStep:
+    """What one `%cd`/`%pushd`/`%popd`/`os.chdir` does to the folder, as far as its text says.
+    `enters`: the number of folders a relative path goes down (`tools/cli` → 2), or 0 when the
+    target is elsewhere (absolute, a variable); `leaves`: the number of `..` of a path made only of
+    them, -1 for `%cd -` (back to the previous folder)."""
+
+    enters: Optional[int] = None
+    leaves: Optional[int] = None
+    pushed: bool = False
+    popped: bool = False
+
+
+_UNKNOWN_STEP = _DirectoryStep(enters=0)
+_POPD = _DirectoryStep(leaves=0, popped=True)
+_CD_FLAGS = re.compile(r"^(?:-[qb]\s+)+")
+
+
+def _directory_step(magic: str, argument: Optional[str]) -> _DirectoryStep:
+    pushed = magic == "pushd"
+    if argument is None:
+        return _DirectoryStep(enters=0, pushed=pushed)
+    target = _CD_FLAGS.sub("", argument.strip()).strip().strip("'\"")
+    if target == "-" and not pushed:
+        return _DirectoryStep(leaves=-1)
+    parts = [p for p in re.split(r"[\\/]+", target) if p not in ("", ".")]
+    if parts and all(p == ".." for p in parts) and not pushed:
+        return _DirectoryStep(leaves=len(parts))
+    plain = (
+        parts
+        and not target.startswith(("/", "\\", "~", "$", "{"))
+        and not re.match(r"^[A-Za-z]:", target)
+        and not any(p == ".." or any(ch in p for ch in "$*?{}") for p in parts)
+    )
+    return _DirectoryStep(enters=len(parts) if plain else 0, pushed=pushed)
+
+
+def _undoes(back: _DirectoryStep, change: _DirectoryStep) -> bool:
+    """`%popd` undoes a `%pushd`, `%cd -` any change, `%cd ../..` a `%cd` two plain folders down."""
+    if back.popped:
+        return change.pushed
+    if back.leaves == -1:
+        return True
+    return not change.pushed and bool(change.enters) and change.enters == back.leaves
+
+
+def _only_shell_lines(ca: CellAnalysis, lines: range) -> bool:
+    """Every line of `lines` is a magic or shell escape (or its continuation), blank or a comment:
+    no Python statement of the notebook runs there."""
+    magic_lines = {m.line for m in ca.magics}
+    python = ca.masked.python.split("\n")
+    for n in lines:
+        if n in magic_lines:
+            continue
+        text = python[n - 1].strip() if 0 < n <= len(python) else ""
+        if text and not text.startswith("#"):
+            return False
+    return True
 
 
 _CURRENT_DIRECTORY = re.compile(
