@@ -377,7 +377,9 @@ class Python2Notebook(Rule):
     summary = "The notebook is Python 2 (by its kernel metadata or its syntax); reported once."
     what_it_does = (
         "Reports the notebook once when its kernel metadata names Python 2 (kernel `python2`, "
-        "language version `2.x`) or when two or more code cells fail to parse because of Python 2 syntax: "
+        "language version `2.x`; not a `2.x` version its own language_info contradicts with an `ipython3` "
+        "lexer or CodeMirror mode 3, which the kernel writes from the same interpreter) or when two or more "
+        "code cells fail to parse because of Python 2 syntax: "
         "`print x`, `exec \"code\"`, `except E, e:`, `raise E, \"msg\"`, backquotes, `<>`, `0777`, "
         "`ur\"\"`, parenthesised parameters. The cells with Python 2 syntax are listed in the "
         "message and as related locations; STR001 does not report them again. So are the reads of "
