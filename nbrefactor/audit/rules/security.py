@@ -491,8 +491,8 @@ class HardcodedCredential(Rule):
         "dictionary value under such a key, a parameter default, or set with `%env`. Weaker names "
         "(`minio_key`, `db_pw`; `weak_names` in the catalogue) count only when the value mixes letters "
         "and digits like a generated key, and not for data keys (`sort_key`, `primary_key`…). "
-        "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, empty; "
-        "`[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
+        "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, empty, a vendor's key "
+        "prefix followed by one: `\"sk-foo\"`, `\"hf_xxx\"`; `[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
         "the key), URLs and values with spaces are not reported, nor NLP special tokens "
         "(`pad_token = \"[PAD]\"`), nor a value whose line's comment says it is one (`# example key, will not work`, "
         "`# dummy`), nor anything SEC001 already reports. A value must also carry at "
@@ -529,6 +529,8 @@ class HardcodedCredential(Rule):
         ),
         # The line's comment says it is an example (a course template's stand-in).
         Example(cells=('key = "Gx5en9cEVvaZnjut6vfLm1HG"  # This is an example key and will not work.',)),
+        # A vendor's key format filled with a placeholder: where the reader's own key goes.
+        Example(cells=('import openai\nopenai.api_key = "sk-foo"\nclient_secret = "ghp_..."',)),
         # A key *file* is a path; `*_key` names holding words or column names are data, not secrets.
         Example(
             cells=(
