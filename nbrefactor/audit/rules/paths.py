@@ -25,6 +25,7 @@ from nbrefactor.audit.analysis import python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.distributions import written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
 
 # ---------------------------------------------------------------------------------------------
@@ -1734,7 +1735,10 @@ class SysPathEdit(Rule):
     what_it_does = (
         "Reports `sys.path.append/insert/extend/remove(...)`, `site.addsitedir(...)` and assignments to "
         "`sys.path` (`sys.path = …`, `sys.path += […]`, `sys.path[:0] = […]`), also through "
-        "`import sys as s` or `from sys import path`, at the call or the assignment."
+        "`import sys as s` or `from sys import path`, at the call or the assignment. Not the working folder "
+        "(`sys.path.insert(0, '.')`, `''`, `os.getcwd()`) in a notebook that imports a module it writes "
+        "itself (`%%writefile helpers.py`): the notebook makes the file where it runs, so no import depends "
+        "on a layout (and IPython has that folder on the path anyway)."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -1750,6 +1754,11 @@ class SysPathEdit(Rule):
         Example(cells=(
             "import sys\nprint(sys.path)\nfound = [p for p in sys.path if 'site' in p]",
             "import os\nos.path.join('a', 'b')\npath = ['x']\npath.append('y')",
+        )),
+        # The working folder, for a module the notebook writes there itself.
+        Example(cells=(
+            "%%writefile shapes.py\ndef area(width, height):\n    return width * height",
+            "import sys\nif '.' not in sys.path:\n    sys.path.insert(0, '.')\nimport shapes",
         )),
     )
     failing = (
@@ -1770,10 +1779,17 @@ class SysPathEdit(Rule):
             "Make the code a package (a pyproject.toml, then `pip install -e .`) and import it normally; "
             "do not edit sys.path."
         )
+        # `%%writefile mnist_setup.py`, then `import mnist_setup`: a module the notebook writes into
+        # its working folder. Putting that folder on the path (where IPython has it already) ties
+        # no import to a layout: the notebook makes the file wherever it runs.
+        written = written_modules(ctx.facts)
+        imports_written = any(imp.level == 0 and imp.top_level in written for _, imp in ctx.facts.imports)
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             for call in ca.facts.calls:
                 if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS:
+                    if imports_written and _adds_working_folder(ca, call):
+                        continue
                     events.append((call.line, call.column, render_call(call)))
             lines = ca.masked.python.split("\n")
             for ref in ca.facts.mutated:
@@ -1791,6 +1807,21 @@ class SysPathEdit(Rule):
                     fix=fix,
                     key=text,
                 )
+
+
+_WORKING_FOLDER_CALL = re.compile(r"^(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir)\s*[,)]")
+
+
+def _adds_working_folder(ca: CellAnalysis, call: CallFact) -> bool:
+    """`sys.path.insert(0, '.')`, `sys.path.append('')`, `sys.path.append(os.getcwd())`."""
+    entry = call.arg(1 if call.method == "insert" else 0)
+    if entry is None:
+        return False
+    if entry.string is not None:
+        return entry.string.strip() in ("", ".", "./")
+    lines = ca.lines
+    text = lines[entry.line - 1][entry.column - 1:] if 0 < entry.line <= len(lines) and entry.column > 0 else ""
+    return bool(_WORKING_FOLDER_CALL.match(text))
 
 
 _PARAMETER_TAGS = frozenset({"parameters", "pipeline-parameters"})
