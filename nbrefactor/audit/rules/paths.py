@@ -943,7 +943,8 @@ class UserSpecificPath(Rule):
         "`\"C:\\Users\\…\"` that Python 3 refuses), `~/`, `/content/drive` and `/content` (Colab), "
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
-        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls`). PTH001 is not also reported "
+        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls`; one "
+        "shell line is one finding, its other such paths related). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
@@ -1003,6 +1004,11 @@ class UserSpecificPath(Rule):
             ),
             expect=((1, 2), (2, 1), (2, 2), (3, 1), (4, 1), (4, 2)),
         ),
+        # One shell line with three Colab paths: one command to fix, one finding.
+        Example(
+            cells=("!ffmpeg -y -i /content/frames/%04d.png /content/renders/run.mp4 -vf palette=/content/palette.png",),
+            expect=((1, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1015,7 +1021,17 @@ class UserSpecificPath(Rule):
             # google.colab import drive` in the detection `try:`): the platform's own layout.
             and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
         )
-        for f, *others in _by_value(user):
+        # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
+        # for PTH001: its second and later paths are related locations of the first one's finding.
+        by_line: dict[tuple[int, int], list[LiteralFinding]] = {}
+        for group in _by_value(user):
+            first = group[0]
+            at = (first.ca.cell.index, first.line) if first.source == "shell" else (-1, id(group))
+            if at in by_line:
+                by_line[at].extend(group)
+                continue
+            by_line[at] = group
+        for f, *others in by_line.values():
             yield _hit(
                 f,
                 f"Path {shown(f.value)}{_where(f)} is tied to one user or machine — "
