@@ -421,9 +421,14 @@ def _remote_scheme(value: str, settings: PathSettings, path_argument: bool) -> s
         scheme = m.group("scheme").lower()
         if scheme in settings.remote_schemes:
             return scheme
-        if path_argument and m.start() == 0 and scheme in settings.web_schemes:
+        if path_argument and m.start() == 0 and scheme in settings.web_schemes and not _LOOPBACK.match(value, m.start("scheme") + len(scheme) + 3):
             return scheme
     return ""
+
+
+# `http://localhost:8000/predict`: a service the notebook starts on this machine (a model server it
+# queries), not data on the network.
+_LOOPBACK = re.compile(r"(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1\])(?=[:/?#]|$)", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -700,7 +705,11 @@ def _shell_tokens(
             found = classify(candidate, settings, path_argument=False)
             if found is None and program in settings.download_programs and _SCHEME.match(candidate):
                 scheme = _SCHEME.match(candidate).group("scheme").lower()  # type: ignore[union-attr]
-                if scheme in settings.web_schemes and candidate[len(scheme):].startswith("://"):
+                if (
+                    scheme in settings.web_schemes
+                    and candidate[len(scheme):].startswith("://")
+                    and not _LOOPBACK.match(candidate, len(scheme) + 3)
+                ):
                     found = PathClass("remote", scheme)
             if found is None or found.kind == "relative":
                 continue
@@ -1067,7 +1076,8 @@ class RemoteUri(Rule):
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
-        "never runs locally or in a pipeline, as DEP003 treats its installs."
+        "never runs locally or in a pipeline, as DEP003 treats its installs; nor a URL of this machine "
+        "(`http://localhost:8000/predict`, `127.0.0.1`): a service the notebook started, not remote data."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -1086,6 +1096,11 @@ class RemoteUri(Rule):
             "# the docs: https://pandas.pydata.org\nhelp_url = 'https://pandas.pydata.org/docs'\nprint('see s3:// docs')",
         )),
         Example(cells=("!pip install git+https://github.com/acme/tool.git\nsession.get('https://api.example.com/v1')",)),
+        # A model server the notebook started on this machine, queried: not data on the network.
+        Example(cells=(
+            "import requests\nhealth = requests.get('http://localhost:8000/health')\nready = requests.get('http://127.0.0.1:8000/ready')",
+            '!curl -X POST "http://localhost:8000/predict" --data-binary "@sample.jpg"',
+        )),
         # A Colab-only setup block: it runs on the hosted runtime only.
         Example(cells=(
             (
