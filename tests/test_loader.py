@@ -105,6 +105,19 @@ def test_language_info_alone_names_the_language():
     assert nb.kernel_language == "julia" and not nb.is_python
 
 
+def test_a_python2_version_contradicted_by_the_kernels_own_lexer_is_not_kept():
+    """Fair check 6: `"2.7.-1"` beside an `ipython3` lexer and CodeMirror mode 3 (which ipykernel
+    writes from the same `sys.version_info`) was not written by the kernel that ran the cells."""
+    py3_info = {"name": "python", "version": "2.7.-1", "pygments_lexer": "ipython3", "codemirror_mode": {"name": "ipython", "version": 3}}
+    nb = parse_notebook("a.ipynb", _bytes(_v4([], 5, {"kernelspec": {"name": "python3"}, "language_info": py3_info})))
+    assert nb.language_version == ""
+    only_mode = {"name": "python", "version": "2.7.-1", "codemirror_mode": {"name": "ipython", "version": 3}}
+    assert parse_notebook("b.ipynb", _bytes(_v4([], 5, {"language_info": only_mode}))).language_version == ""
+    py2_info = {"name": "python", "version": "2.7.18", "pygments_lexer": "ipython2", "codemirror_mode": {"name": "ipython", "version": 2}}
+    assert parse_notebook("c.ipynb", _bytes(_v4([], 5, {"language_info": py2_info}))).language_version == "2.7.18"
+    assert parse_notebook("d.ipynb", _bytes(_v4([], 5, {"language_info": {"version": "2.7.12"}}))).language_version == "2.7.12"
+
+
 def test_execution_count_true_is_not_a_count():
     nb = parse_notebook("n.ipynb", _bytes(_v4([{"cell_type": "code", "source": "x", "execution_count": True, "outputs": []}])))
     assert nb.cells[0].execution_count is None

@@ -59,6 +59,7 @@ class _Entry:
     names: tuple[str, ...]  # calls, methods, keyword (one), modules, extension (one)
     values: tuple[str, ...]
     reason: str
+    not_calls: tuple[str, ...] = ()  # a keyword entry: calls it does not apply to (`autocast(device_type=)`)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,10 @@ class GpuCatalog:
             to_methods=tuple(to.get("methods", [])),
             to_reason=to.get("reason", "moves data to the GPU"),
             device_values=tuple(data.get("devices", {}).get("values", [])),
-            keywords=tuple(_Entry((e["keyword"],), tuple(e.get("values", [])), e.get("reason", "asks for a GPU")) for e in data.get("keyword", [])),
+            keywords=tuple(
+                _Entry((e["keyword"],), tuple(e.get("values", [])), e.get("reason", "asks for a GPU"), tuple(e.get("not_calls", [])))
+                for e in data.get("keyword", [])
+            ),
             device_calls=tuple(_Entry(_list(e, "call", "calls"), tuple(e.get("values", [])), e.get("reason", "uses a GPU device")) for e in data.get("device_call", [])),
             strings=tuple(_Entry((), tuple(e.get("values", [])), e.get("reason", "configures the GPU")) for e in data.get("string", [])),
             modules=tuple(_Entry(_list(e, "module", "modules"), (), e.get("reason", "uses a GPU library")) for e in data.get("module", [])),
@@ -211,6 +215,8 @@ class _Finder:
                 return gc.to_reason
         for entry in gc.keywords:
             keyword = entry.names[0]
+            if entry.not_calls and qualified and _match(qualified, entry.not_calls):
+                continue
             for arg in call.args:
                 if arg.keyword != keyword:
                     continue

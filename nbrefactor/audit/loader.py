@@ -209,7 +209,18 @@ def _kernel(metadata: dict[str, Any]) -> tuple[str, str, str]:
     name = _clean(str(spec.get("name", "") or ""))
     language = _clean(str(spec.get("language", "") or info.get("name", "") or ""))
     version = _clean(str(info.get("version", "") or ""))
+    if version.startswith("2.") and _lexer_says_python3(info):
+        # ipykernel writes `version`, `codemirror_mode.version` and `pygments_lexer` from one
+        # `sys.version_info`: a 2.x version beside an `ipython3` lexer was not written by the kernel
+        # that ran the cells (`"2.7.-1"` from an editor), so it says nothing about the Python.
+        version = ""
     return name, language, version
+
+
+def _lexer_says_python3(info: dict[str, Any]) -> bool:
+    mode = info.get("codemirror_mode")
+    mode_version = str(mode.get("version", "")) if isinstance(mode, dict) else ""
+    return mode_version == "3" or str(info.get("pygments_lexer", "")) == "ipython3"
 
 
 def _from_v4(path: str, data: dict[str, Any], original: int) -> Notebook:

@@ -49,6 +49,7 @@ class SecretMatch:
 class Placeholders:
     exact: frozenset[str]
     contains: tuple[str, ...]
+    key_prefixes: tuple[str, ...] = ()  # `sk-`, `hf_`: a vendor's key format, then a placeholder
 
     def match(self, value: str) -> bool:
         text = value.strip()
@@ -57,7 +58,11 @@ class Placeholders:
             return True
         if len(set(low)) == 1:  # `xxxxxxxx`, `00000000`, `********`
             return True
-        return any(part in low for part in self.contains)
+        if any(part in low for part in self.contains):
+            return True
+        # `"sk-foo"`, `"hf_xxx"`: what a key of that vendor looks like, filled with a placeholder.
+        prefix = next((p for p in self.key_prefixes if low.startswith(p) and len(low) > len(p)), None)
+        return prefix is not None and self.match(text[len(prefix):])
 
 
 def patterns(catalog: Catalog) -> tuple[SecretPattern, ...]:
@@ -82,12 +87,16 @@ def _compile(raw: tuple[tuple[str, str, str, int], ...]) -> tuple[SecretPattern,
 
 def placeholders(catalog: Catalog) -> Placeholders:
     table = catalog.table("secrets", "placeholders", {}) or {}
-    return _placeholders(tuple(table.get("exact", ())), tuple(table.get("contains", ())))
+    return _placeholders(
+        tuple(table.get("exact", ())), tuple(table.get("contains", ())), tuple(table.get("key_prefixes", ()))
+    )
 
 
 @lru_cache(maxsize=8)
-def _placeholders(exact: tuple[str, ...], contains: tuple[str, ...]) -> Placeholders:
-    return Placeholders(frozenset(e.lower() for e in exact), tuple(c.lower() for c in contains))
+def _placeholders(exact: tuple[str, ...], contains: tuple[str, ...], key_prefixes: tuple[str, ...] = ()) -> Placeholders:
+    return Placeholders(
+        frozenset(e.lower() for e in exact), tuple(c.lower() for c in contains), tuple(k.lower() for k in key_prefixes)
+    )
 
 
 def _classes(value: str) -> int:

@@ -32,7 +32,8 @@ class GpuOnlyCode(Rule):
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
         "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
-        "a GPU only when there is one). The catalogue is `rules/gpu.toml`; the compiler requests a GPU "
+        "a GPU only when there is one), nor PyTorch's mixed-precision helpers (`torch.autocast(device_type=\"cuda\")`, "
+        "`GradScaler(device=\"cuda\")`: without a GPU they warn and disable themselves). The catalogue is `rules/gpu.toml`; the compiler requests a GPU "
         "for the pipeline steps that run these lines (or call functions that do), and for training steps holding any GPU code."
     )
     why_bad = (
@@ -53,6 +54,12 @@ class GpuOnlyCode(Rule):
             "import torch\ntrain_on_gpu = torch.cuda.is_available()",
             "model = torch.nn.Linear(2, 1)\nif train_on_gpu:\n    model.cuda()",
             "def step(x):\n    if train_on_gpu:\n        x = x.cuda()\n    return model(x)",
+        )),
+        # Mixed precision asked of CUDA: on a CPU-only machine autocast and the scaler disable themselves.
+        Example(cells=(
+            "import torch\nfrom torch.amp import autocast\ndevice = 'cuda' if torch.cuda.is_available() else 'cpu'",
+            "scaler = torch.amp.GradScaler(device='cuda')\nwith torch.autocast(device_type='cuda', dtype=torch.float16):\n    y = model(x.to(device))",
+            "with autocast(device_type='cuda', enabled=True):\n    loss = criterion(model(x), y)",
         )),
         # A device chosen under the check, with a CPU branch, has its fallback.
         Example(cells=(

@@ -307,7 +307,9 @@ class InNotebookInstall(Rule):
         "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
         "sys.modules:`), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
         "import, whose packages a manifest of the project all declares: locally the manifest "
-        "installs them, and the line runs only on the hosted runtime (or never). System packages installed "
+        "installs them, and the line runs only on the hosted runtime (or never). Nor is a line that only "
+        "upgrades the installer itself (`!pip install -U pip setuptools wheel`): no dependency of the code. "
+        "System packages installed "
         "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
         "reported too, as what they are: operating-system packages no Python manifest can declare (also "
         "behind a Colab or Kaggle guard, unless an `apt.txt`/`packages.txt` beside or above the notebook declares "
@@ -352,6 +354,8 @@ class InNotebookInstall(Rule):
             cells=("try:\n    import fastkaggle\nexcept ModuleNotFoundError:\n    !pip install -Uq fastkaggle",),
             files={"requirements.txt": "fastkaggle==0.0.8\n"},
         ),
+        # The installer upgrading itself: no dependency of the code.
+        Example(cells=("!pip install -q --upgrade pip setuptools wheel\n%pip install -U pip",)),
     )
     failing = (
         Example(
@@ -408,6 +412,12 @@ class InNotebookInstall(Rule):
             if (
                 parsed.packages
                 and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
+                and all(normalise(spec.name) in _INSTALLER_TOOLING for spec in parsed.packages)
+            ):
+                continue  # `pip install -U pip setuptools`: the installer itself, no dependency of the code
+            if (
+                parsed.packages
+                and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
                 and all(normalise(spec.name) in declared for spec in parsed.packages)
                 and hosted_only(command.cell.source.split("\n"), command.line)
             ):
@@ -457,6 +467,11 @@ class InNotebookInstall(Rule):
                 # Not a PyPI requirement: the compiler removes the line for review, it does not move it.
                 data=(("system_packages", " ".join(packages)), ("tool", tool)),
             )
+
+
+# What installs packages rather than being one the code imports: a line upgrading only these (before
+# installing from git, say) is no dependency a manifest declares; the compiler does not write them either.
+_INSTALLER_TOOLING = frozenset({"pip", "setuptools", "wheel", "uv"})
 
 
 # The system package managers and the word that installs with each.

@@ -25,6 +25,7 @@ from nbrefactor.audit.analysis import python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.distributions import written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
 
 # ---------------------------------------------------------------------------------------------
@@ -420,9 +421,14 @@ def _remote_scheme(value: str, settings: PathSettings, path_argument: bool) -> s
         scheme = m.group("scheme").lower()
         if scheme in settings.remote_schemes:
             return scheme
-        if path_argument and m.start() == 0 and scheme in settings.web_schemes:
+        if path_argument and m.start() == 0 and scheme in settings.web_schemes and not _LOOPBACK.match(value, m.start("scheme") + len(scheme) + 3):
             return scheme
     return ""
+
+
+# `http://localhost:8000/predict`: a service the notebook starts on this machine (a model server it
+# queries), not data on the network.
+_LOOPBACK = re.compile(r"(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1\])(?=[:/?#]|$)", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -699,7 +705,11 @@ def _shell_tokens(
             found = classify(candidate, settings, path_argument=False)
             if found is None and program in settings.download_programs and _SCHEME.match(candidate):
                 scheme = _SCHEME.match(candidate).group("scheme").lower()  # type: ignore[union-attr]
-                if scheme in settings.web_schemes and candidate[len(scheme):].startswith("://"):
+                if (
+                    scheme in settings.web_schemes
+                    and candidate[len(scheme):].startswith("://")
+                    and not _LOOPBACK.match(candidate, len(scheme) + 3)
+                ):
                     found = PathClass("remote", scheme)
             if found is None or found.kind == "relative":
                 continue
@@ -942,7 +952,8 @@ class UserSpecificPath(Rule):
         "`\"C:\\Users\\…\"` that Python 3 refuses), `~/`, `/content/drive` and `/content` (Colab), "
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
-        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls`). PTH001 is not also reported "
+        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls`; one "
+        "shell line is one finding, its other such paths related). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
@@ -1002,6 +1013,11 @@ class UserSpecificPath(Rule):
             ),
             expect=((1, 2), (2, 1), (2, 2), (3, 1), (4, 1), (4, 2)),
         ),
+        # One shell line with three Colab paths: one command to fix, one finding.
+        Example(
+            cells=("!ffmpeg -y -i /content/frames/%04d.png /content/renders/run.mp4 -vf palette=/content/palette.png",),
+            expect=((1, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1014,7 +1030,17 @@ class UserSpecificPath(Rule):
             # google.colab import drive` in the detection `try:`): the platform's own layout.
             and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
         )
-        for f, *others in _by_value(user):
+        # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
+        # for PTH001: its second and later paths are related locations of the first one's finding.
+        by_line: dict[tuple[int, int], list[LiteralFinding]] = {}
+        for group in _by_value(user):
+            first = group[0]
+            at = (first.ca.cell.index, first.line) if first.source == "shell" else (-1, id(group))
+            if at in by_line:
+                by_line[at].extend(group)
+                continue
+            by_line[at] = group
+        for f, *others in by_line.values():
             yield _hit(
                 f,
                 f"Path {shown(f.value)}{_where(f)} is tied to one user or machine — "
@@ -1050,7 +1076,8 @@ class RemoteUri(Rule):
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
-        "never runs locally or in a pipeline, as DEP003 treats its installs."
+        "never runs locally or in a pipeline, as DEP003 treats its installs; nor a URL of this machine "
+        "(`http://localhost:8000/predict`, `127.0.0.1`): a service the notebook started, not remote data."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -1069,6 +1096,11 @@ class RemoteUri(Rule):
             "# the docs: https://pandas.pydata.org\nhelp_url = 'https://pandas.pydata.org/docs'\nprint('see s3:// docs')",
         )),
         Example(cells=("!pip install git+https://github.com/acme/tool.git\nsession.get('https://api.example.com/v1')",)),
+        # A model server the notebook started on this machine, queried: not data on the network.
+        Example(cells=(
+            "import requests\nhealth = requests.get('http://localhost:8000/health')\nready = requests.get('http://127.0.0.1:8000/ready')",
+            '!curl -X POST "http://localhost:8000/predict" --data-binary "@sample.jpg"',
+        )),
         # A Colab-only setup block: it runs on the hosted runtime only.
         Example(cells=(
             (
@@ -1438,7 +1470,11 @@ class ChangeDirectory(Rule):
         "`cd` used as an automagic, and `get_ipython().run_line_magic('cd', …)`, at the call or magic "
         "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing. A return to a "
         "folder saved with `path = os.getcwd()` (`os.chdir(path)`) undoes the change above it: it is a "
-        "related location of that change's finding, not a finding of its own."
+        "related location of that change's finding, not a finding of its own. So is a return in the same "
+        "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`); when only "
+        "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`), the "
+        "pair is no finding at all: the kernel's folder is the same after the cell, and no Python of the "
+        "notebook reads a path inside it."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -1459,6 +1495,11 @@ class ChangeDirectory(Rule):
         )),
         # A change to the directory it is already in is a no-op.
         Example(cells=("import os\nfrom pathlib import Path\nos.chdir(os.getcwd())\nos.chdir(Path.cwd())\nos.chdir('.')",)),
+        # Into a sub-project for its command line and back, in one cell: the kernel ends where it began.
+        Example(cells=(
+            "%cd tools\n!python setup.py develop\n%cd ..",
+            "%pushd reports/weekly\n!make figures \\\n    --quiet\n%popd",
+        )),
     )
     failing = (
         Example(cells=("import os\nos.chdir('/home/alice/project')",), expect=((1, 2),)),
@@ -1480,6 +1521,11 @@ class ChangeDirectory(Rule):
             cells=("ip = get_ipython()\nip.run_line_magic('cd', 'notebooks')\n%pushd /tmp",),
             expect=((1, 2), (1, 3)),
         ),
+        # Python between the change and the return in the same cell: one finding, the return related.
+        Example(
+            cells=("import pandas as pd\n%cd results\nscores = pd.read_csv('scores.csv')\n%cd ..",),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1490,26 +1536,71 @@ class ChangeDirectory(Rule):
         saved = _saved_start_folders(ctx)
         # (cell, line, column, shown, key, is a return to a saved folder), in notebook order.
         events: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
+        # A change the same cell undoes (`%cd tools` … `%cd ..`, `%pushd x` … `%popd`): the event
+        # index of the change → (line, column) of the return, or None when only shell lines and
+        # magics run in between (then neither is a finding: the kernel's folder is the same after
+        # the cell, and no Python of the notebook reads a path inside it).
+        undone: dict[int, Optional[tuple[int, int]]] = {}
+        undoing: set[int] = set()
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
+            steps: dict[tuple[int, int], _DirectoryStep] = {}
             for call in ca.facts.calls:
                 if self._changes_directory(ctx, call) and not _to_current_directory(ca, call):
                     shown_call = render_call(call)
                     first = call.arg(0, ("path",))
                     back = first is not None and first.name is not None and first.name in saved
                     in_cell.append((ca, call.line, call.column, shown_call, shown_call, back))
+                    if back:
+                        steps[(call.line, call.column)] = _DirectoryStep()
+                    elif first is not None:
+                        steps[(call.line, call.column)] = _directory_step("cd", first.string)
+            pops: list[tuple[int, int]] = []
             for magic in ca.magics:
-                if magic.kind in ("line_magic", "automagic") and magic.name in _CHDIR_MAGICS:
+                if magic.kind not in ("line_magic", "automagic"):
+                    continue
+                column = len(magic.text) - len(magic.text.lstrip()) + 1
+                if magic.name in _CHDIR_MAGICS:
                     text = magic.text.strip()
-                    column = len(magic.text) - len(magic.text.lstrip()) + 1
                     in_cell.append((ca, magic.line, column, text, text, False))
-            events += sorted(in_cell, key=lambda e: (e[1], e[2]))
+                    steps[(magic.line, column)] = _directory_step(magic.name, magic.args)
+                elif magic.name == "popd":
+                    pops.append((magic.line, column))
+            in_cell.sort(key=lambda e: (e[1], e[2]))
+            base = len(events)
+            order = sorted(
+                [(e[1], e[2], base + k) for k, e in enumerate(in_cell)] + [(line, col, -1) for line, col in pops]
+            )
+            open_changes: list[int] = []  # event indices of the changes not yet undone, innermost last
+            for line, column, index in order:
+                step = _POPD if index < 0 else steps.get((line, column), _UNKNOWN_STEP)
+                if step.enters is not None:
+                    open_changes.append(index)
+                    continue
+                if step.leaves is None:  # back to a saved start folder
+                    open_changes.clear()
+                    continue
+                opened = None
+                if open_changes:
+                    change_event = in_cell[open_changes[-1] - base]
+                    opened = steps.get((change_event[1], change_event[2]), _UNKNOWN_STEP)
+                if opened is not None and _undoes(step, opened):
+                    change = open_changes.pop()
+                    between = range(in_cell[change - base][1] + 1, line)
+                    undone[change] = None if _only_shell_lines(ca, between) else (line, column)
+                    if index >= 0:
+                        undoing.add(index)
+                else:
+                    open_changes.clear()  # where the kernel is now is not known
+            events += in_cell
         # `path = os.getcwd()` … `os.chdir("../styles")` … `os.chdir(path)`: the return to the saved
         # folder undoes the change above it, one root cause: a related location of that change's
         # finding (alone, with no change before it, it goes where it already is: a no-op).
         returns: dict[int, list[tuple]] = {}
         reported: list[int] = []
         for i, (ca, line, column, _, _, back) in enumerate(events):
+            if i in undoing or (i in undone and undone[i] is None):
+                continue
             if back:
                 if reported:
                     returns.setdefault(reported[-1], []).append((ca.cell, line, column))
@@ -1517,15 +1608,28 @@ class ChangeDirectory(Rule):
             reported.append(i)
         for i in reported:
             ca, line, column, shown_text, key, _ = events[i]
+            back_at = undone.get(i)
+            if back_at is not None:
+                message = (
+                    f"`{shown_text}` changes the working directory until line {back_at[0]} changes it back: "
+                    f"the relative paths in between depend on it, and an error before line {back_at[0]} "
+                    "leaves the kernel in that folder"
+                )
+                related: tuple = ((ca.cell, back_at[0], back_at[1]),)
+            else:
+                message = (
+                    f"`{shown_text}` changes the working directory: every relative path after it depends on "
+                    "this cell having run, once, from the folder Jupyter was started in"
+                )
+                related = ()
             yield Hit(
                 ca.cell,
                 line,
                 column,
-                f"`{shown_text}` changes the working directory: every relative path after it depends on "
-                "this cell having run, once, from the folder Jupyter was started in",
+                message,
                 fix=fix,
                 key=key,
-                related=tuple(returns.get(i, ())),
+                related=related + tuple(returns.get(i, ())),
             )
 
     @staticmethod
@@ -1539,6 +1643,66 @@ class ChangeDirectory(Rule):
             words = first.string.lstrip("%").split()
             return bool(words) and words[0] in _CHDIR_MAGICS
         return False
+
+
+@dataclass(frozen=True)
+class _DirectoryStep:
+    """What one `%cd`/`%pushd`/`%popd`/`os.chdir` does to the folder, as far as its text says.
+    `enters`: the number of folders a relative path goes down (`tools/cli` → 2), or 0 when the
+    target is elsewhere (absolute, a variable); `leaves`: the number of `..` of a path made only of
+    them, -1 for `%cd -` (back to the previous folder)."""
+
+    enters: Optional[int] = None
+    leaves: Optional[int] = None
+    pushed: bool = False
+    popped: bool = False
+
+
+_UNKNOWN_STEP = _DirectoryStep(enters=0)
+_POPD = _DirectoryStep(leaves=0, popped=True)
+_CD_FLAGS = re.compile(r"^(?:-[qb]\s+)+")
+
+
+def _directory_step(magic: str, argument: Optional[str]) -> _DirectoryStep:
+    pushed = magic == "pushd"
+    if argument is None:
+        return _DirectoryStep(enters=0, pushed=pushed)
+    target = _CD_FLAGS.sub("", argument.strip()).strip().strip("'\"")
+    if target == "-" and not pushed:
+        return _DirectoryStep(leaves=-1)
+    parts = [p for p in re.split(r"[\\/]+", target) if p not in ("", ".")]
+    if parts and all(p == ".." for p in parts) and not pushed:
+        return _DirectoryStep(leaves=len(parts))
+    plain = (
+        parts
+        and not target.startswith(("/", "\\", "~", "$", "{"))
+        and not re.match(r"^[A-Za-z]:", target)
+        and not any(p == ".." or any(ch in p for ch in "$*?{}") for p in parts)
+    )
+    return _DirectoryStep(enters=len(parts) if plain else 0, pushed=pushed)
+
+
+def _undoes(back: _DirectoryStep, change: _DirectoryStep) -> bool:
+    """`%popd` undoes a `%pushd`, `%cd -` any change, `%cd ../..` a `%cd` two plain folders down."""
+    if back.popped:
+        return change.pushed
+    if back.leaves == -1:
+        return True
+    return not change.pushed and bool(change.enters) and change.enters == back.leaves
+
+
+def _only_shell_lines(ca: CellAnalysis, lines: range) -> bool:
+    """Every line of `lines` is a magic or shell escape (or its continuation), blank or a comment:
+    no Python statement of the notebook runs there."""
+    magic_lines = {m.line for m in ca.magics}
+    python = ca.masked.python.split("\n")
+    for n in lines:
+        if n in magic_lines:
+            continue
+        text = python[n - 1].strip() if 0 < n <= len(python) else ""
+        if text and not text.startswith("#"):
+            return False
+    return True
 
 
 _CURRENT_DIRECTORY = re.compile(
@@ -1602,7 +1766,10 @@ class SysPathEdit(Rule):
     what_it_does = (
         "Reports `sys.path.append/insert/extend/remove(...)`, `site.addsitedir(...)` and assignments to "
         "`sys.path` (`sys.path = …`, `sys.path += […]`, `sys.path[:0] = […]`), also through "
-        "`import sys as s` or `from sys import path`, at the call or the assignment."
+        "`import sys as s` or `from sys import path`, at the call or the assignment. Not the working folder "
+        "(`sys.path.insert(0, '.')`, `''`, `os.getcwd()`) in a notebook that imports a module it writes "
+        "itself (`%%writefile helpers.py`): the notebook makes the file where it runs, so no import depends "
+        "on a layout (and IPython has that folder on the path anyway)."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -1618,6 +1785,11 @@ class SysPathEdit(Rule):
         Example(cells=(
             "import sys\nprint(sys.path)\nfound = [p for p in sys.path if 'site' in p]",
             "import os\nos.path.join('a', 'b')\npath = ['x']\npath.append('y')",
+        )),
+        # The working folder, for a module the notebook writes there itself.
+        Example(cells=(
+            "%%writefile shapes.py\ndef area(width, height):\n    return width * height",
+            "import sys\nif '.' not in sys.path:\n    sys.path.insert(0, '.')\nimport shapes",
         )),
     )
     failing = (
@@ -1638,10 +1810,17 @@ class SysPathEdit(Rule):
             "Make the code a package (a pyproject.toml, then `pip install -e .`) and import it normally; "
             "do not edit sys.path."
         )
+        # `%%writefile mnist_setup.py`, then `import mnist_setup`: a module the notebook writes into
+        # its working folder. Putting that folder on the path (where IPython has it already) ties
+        # no import to a layout: the notebook makes the file wherever it runs.
+        written = written_modules(ctx.facts)
+        imports_written = any(imp.level == 0 and imp.top_level in written for _, imp in ctx.facts.imports)
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             for call in ca.facts.calls:
                 if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS:
+                    if imports_written and _adds_working_folder(ca, call):
+                        continue
                     events.append((call.line, call.column, render_call(call)))
             lines = ca.masked.python.split("\n")
             for ref in ca.facts.mutated:
@@ -1659,6 +1838,21 @@ class SysPathEdit(Rule):
                     fix=fix,
                     key=text,
                 )
+
+
+_WORKING_FOLDER_CALL = re.compile(r"^(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir)\s*[,)]")
+
+
+def _adds_working_folder(ca: CellAnalysis, call: CallFact) -> bool:
+    """`sys.path.insert(0, '.')`, `sys.path.append('')`, `sys.path.append(os.getcwd())`."""
+    entry = call.arg(1 if call.method == "insert" else 0)
+    if entry is None:
+        return False
+    if entry.string is not None:
+        return entry.string.strip() in ("", ".", "./")
+    lines = ca.lines
+    text = lines[entry.line - 1][entry.column - 1:] if 0 < entry.line <= len(lines) and entry.column > 0 else ""
+    return bool(_WORKING_FOLDER_CALL.match(text))
 
 
 _PARAMETER_TAGS = frozenset({"parameters", "pipeline-parameters"})

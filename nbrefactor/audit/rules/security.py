@@ -91,7 +91,8 @@ class SecretInSource(Rule):
         "(`!curl -H \"Authorization: Bearer …\"`) and `%%bash` bodies included — with the patterns "
         "of `rules/secrets.toml`: AWS access key IDs and secret access keys, GitHub, Slack, Google, "
         "OpenAI-style, Hugging Face and Stripe keys, private key blocks, passwords in connection "
-        "strings, JSON Web Tokens, Azure connection-string keys and SAS signatures, bearer tokens. "
+        "strings, JSON Web Tokens, Azure connection-string keys and SAS signatures, bearer tokens, the key "
+        "of a Roboflow download link (`https://app.roboflow.com/ds/…?key=…`; not a public dataset's). "
         "Placeholders (`<your-key>`, `xxxx`, `{password}`, `$TOKEN`) are not reported. Each "
         "secret is reported where it starts; the message shows at most its first four characters."
     )
@@ -120,6 +121,7 @@ class SecretInSource(Rule):
                 "from huggingface_hub import hf_hub_download\npath = hf_hub_download(repo_id='bert-base-uncased', filename='config.json')",
                 "from sklearn.pipeline import make_pipeline  # sk-learn style pipelines\nheader = 'eyJhbGciOiJIUzI1NiJ9'  # a JWT header alone\nsha = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3'",
                 "!git clone https://github.com/huggingface/transformers.git\n%env HF_HOME=/tmp/hf",
+                '!curl -L "https://public.roboflow.com/ds/Lk2Vd8QwPz?key=Rm5Tx3Nb7Q" > aerial.zip',
             ),
         ),
     )
@@ -160,6 +162,11 @@ class SecretInSource(Rule):
                 f'conn = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={_AZURE_KEY};EndpointSuffix=core.windows.net"',
             ),
             expect=((1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (1, 8)),
+        ),
+        # A dataset download link copied from Roboflow's export dialog, key and all.
+        Example(
+            cells=('!curl -L "https://app.roboflow.com/ds/Qm4TzR8aLp?key=Hx7bK2qWv9" > boats.zip; unzip -q boats.zip',),
+            expect=((1, 1),),
         ),
     )
 
@@ -491,8 +498,8 @@ class HardcodedCredential(Rule):
         "dictionary value under such a key, a parameter default, or set with `%env`. Weaker names "
         "(`minio_key`, `db_pw`; `weak_names` in the catalogue) count only when the value mixes letters "
         "and digits like a generated key, and not for data keys (`sort_key`, `primary_key`…). "
-        "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, empty; "
-        "`[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
+        "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, empty, a vendor's key "
+        "prefix followed by one: `\"sk-foo\"`, `\"hf_xxx\"`; `[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
         "the key), URLs and values with spaces are not reported, nor NLP special tokens "
         "(`pad_token = \"[PAD]\"`), nor a value whose line's comment says it is one (`# example key, will not work`, "
         "`# dummy`), nor anything SEC001 already reports. A value must also carry at "
@@ -529,6 +536,8 @@ class HardcodedCredential(Rule):
         ),
         # The line's comment says it is an example (a course template's stand-in).
         Example(cells=('key = "Gx5en9cEVvaZnjut6vfLm1HG"  # This is an example key and will not work.',)),
+        # A vendor's key format filled with a placeholder: where the reader's own key goes.
+        Example(cells=('import openai\nopenai.api_key = "sk-foo"\nclient_secret = "ghp_..."',)),
         # A key *file* is a path; `*_key` names holding words or column names are data, not secrets.
         Example(
             cells=(

@@ -119,6 +119,23 @@ def python2_kernel(facts: NotebookFacts) -> Optional[str]:
 
 # The tokenizer's messages for a character Python cannot read: "invalid non-printable character
 # U+00A0", "invalid character '’' (U+2019)".
+# What Markdown looks like where Python fails to parse: an HTML comment or tag, an image or a link
+# (`[Paella](https://…)`), emphasis, a list item or a quote followed by prose.
+_MARKDOWN_LINE = re.compile(
+    r"^\s*(?:<!--|</?[A-Za-z][\w-]*(?:\s[^>]*)?>|!\[|\*\*\w|>\s\w|[-*+]\s+[A-Za-z]|\d+\.\s+[A-Za-z])"
+    r"|\[[^\]\n]+\]\((?:https?://|#|\.{0,2}/)"
+)
+_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+
+
+def _holds_markdown(ca: CellAnalysis, line: int) -> bool:
+    """A Markdown cell saved as a code cell: it starts with a `# heading` (a comment to Python) and
+    the line Python stops at reads as Markdown (`<!-- … -->`, `[text](https://…)`, a list item)."""
+    lines = ca.lines
+    first = next((text for text in lines if text.strip()), "")
+    return bool(_HEADING.match(first)) and 0 < line <= len(lines) and bool(_MARKDOWN_LINE.search(lines[line - 1]))
+
+
 _INVALID_CHARACTER = re.compile(r"invalid (?:non-printable )?character.*?U\+(?P<point>[0-9A-Fa-f]{4,6})")
 # What each usual pasted character stands for in code.
 _REPLACEMENT = {
@@ -185,7 +202,8 @@ class SyntaxErrorInCell(Rule):
         "left empty under a `# TODO` comment, a function whose body is only `# TODO`; `# your code here`, "
         "`# your code goes here` and `# write your code` mark a blank as `TODO` does) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
-        "such a marker is reported as usual."
+        "such a marker is reported as usual. A Markdown cell saved as a code cell (a `# heading`, then "
+        "Python stops at a link, an HTML comment or a list item) is said to be one."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
@@ -217,6 +235,9 @@ class SyntaxErrorInCell(Rule):
         # A function whose body is left to a TODO: reported at its `def`, not at the line below it.
         Example(cells=("import numpy as np", "def normalise(v):\n    # TODO: divide by the norm\n\nunit = normalise(np.ones(3))"),
                 expect=((2, 1),)),
+        # A Markdown title cell saved as a code cell: said as such.
+        Example(cells=("# Churn analysis\n\n<!-- owner: data-team -->\n\nA first look at [the churn table](https://example.org/churn).", "import pandas as pd"),
+                expect=((1, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -248,6 +269,14 @@ class SyntaxErrorInCell(Rule):
                     continue
                 # Valid code too big for the analyser is said as such, not as a syntax error.
                 text = problem.message[0].upper() + problem.message[1:] if problem.message.startswith(NOT_ANALYSED) else f"Syntax error: {problem.message}"
+                if not problem.message.startswith(NOT_ANALYSED) and _holds_markdown(ca, line):
+                    yield Hit(
+                        ca.cell, line, problem.column,
+                        f"Syntax error: this code cell holds Markdown, not Python (`{ca.lines[line - 1].strip()[:60]}`)",
+                        fix="Change the cell's type to Markdown (in Jupyter: Esc, then M).",
+                        key=problem.message,
+                    )
+                    continue
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
         if blanks:
             # One root cause: the notebook is an exercise template, made not to parse until filled in.
@@ -377,7 +406,9 @@ class Python2Notebook(Rule):
     summary = "The notebook is Python 2 (by its kernel metadata or its syntax); reported once."
     what_it_does = (
         "Reports the notebook once when its kernel metadata names Python 2 (kernel `python2`, "
-        "language version `2.x`) or when two or more code cells fail to parse because of Python 2 syntax: "
+        "language version `2.x`; not a `2.x` version its own language_info contradicts with an `ipython3` "
+        "lexer or CodeMirror mode 3, which the kernel writes from the same interpreter) or when two or more "
+        "code cells fail to parse because of Python 2 syntax: "
         "`print x`, `exec \"code\"`, `except E, e:`, `raise E, \"msg\"`, backquotes, `<>`, `0777`, "
         "`ur\"\"`, parenthesised parameters. The cells with Python 2 syntax are listed in the "
         "message and as related locations; STR001 does not report them again. So are the reads of "
