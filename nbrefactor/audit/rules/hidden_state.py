@@ -761,7 +761,11 @@ class UnexecutedCell(Rule):
         "and comments count as empty, and so do cells that could not have changed another (they bind "
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
-        ".count()`: they bind and change nothing and call only read-only methods). A notebook whose outputs were all cleared is not reported, nor "
+        ".count()`: they bind and change nothing and call only read-only methods). Nor are cells whose count was "
+        "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
+        "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
+        "`[3]`; a count not above the one before it begins a new session, counted from 0), none of which another cell "
+        "carries, unless a cell of it reads a name no cell above defines (it could not have run there). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
@@ -783,6 +787,11 @@ class UnexecutedCell(Rule):
             code_cell("import pandas as pd\ndf = pd.DataFrame({'outcome': ['a', 'b']})", 1),
             code_cell("df.groupby('outcome')['outcome'].count()"), code_cell("print(len(df))", 2),
         )),
+        # Counts cleared by hand: [2] is free for the imports cell, [4] for the training cell.
+        Example(cells=(
+            code_cell("!pip install -q torch", 1), code_cell("import torch"), code_cell("x = torch.ones(3)", 3),
+            code_cell("total = x.sum()"), code_cell("print(total)", 5),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -795,6 +804,8 @@ class UnexecutedCell(Rule):
             cells=(code_cell("import math", 1), code_cell("z = encoder(x)\ny = z * epsilon"), code_cell("x = math.pi", 2)),
             expect=((2, 1),),
         ),
+        # No number is free between [1] and [2]: the blank count is a cell never run.
+        Example(cells=(code_cell("import math", 1), code_cell("r = math.sqrt(2)"), code_cell("x = 3", 2), code_cell("print(r)", 3)), expect=((2, 1),)),
         # A partial run: three skipped cells above the two that ran are one finding.
         Example(
             cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
@@ -879,16 +890,60 @@ def _readers_of_unrun(ctx: RuleContext, unrun: set[int]) -> list[Read]:
     return list(_first_per_cell(reads))
 
 
+def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
+    """Cells without a count that ran in order, their count and output cleared by hand (tutorials
+    strip a `print_config()` cell or a long training log): a stretch of code cells without a count
+    whose executed neighbours leave exactly as many numbers free as the stretch has cells (`[1]`,
+    blank, `[3]`; a count not above the one before it begins a new session, counted from 0), none
+    of which any other cell carries. A kernel gives every run a number, so those numbers went to
+    these cells."""
+    cells = ctx.facts.notebook.code_cells
+    taken = Counter(c.execution_count for c in cells if c.execution_count is not None)
+    # A cell reading a name no cell above defines could not have run there without an error: its
+    # blank count is no evidence of a cleared run (a sketch, HID002's with its reads).
+    flow = name_flow(ctx)
+    cannot_run = {r.cell for r in flow.reads if not r.deferred and r.flow in (Flow.UNDEFINED, Flow.DELETED, Flow.BELOW)}
+    stripped: set[int] = set()
+    previous: Optional[int] = None
+    i = 0
+    while i < len(cells):
+        if cells[i].execution_count is not None:
+            previous = cells[i].execution_count
+            i += 1
+            continue
+        j = i
+        while j < len(cells) and cells[j].execution_count is None:
+            j += 1
+        if j < len(cells):
+            following = cells[j].execution_count
+            assert following is not None
+            start = previous if previous is not None and previous < following else 0
+            free = range(start + 1, following)
+            if free and not any(taken[n] for n in free):
+                # Whitespace-only cells take no number when run; a comment-only one does, but is
+                # often left unrun: either count may be the one that fills the gap.
+                ran = [c for c in cells[i:j] if c.source.strip()]
+                coded = [c for c in ran if not _is_blank(c.source)]
+                for stretch in (ran, coded):
+                    if len(stretch) == len(free) and not any(c.index in cannot_run for c in stretch):
+                        stripped.update(c.index for c in stretch)
+                        break
+        i = j
+    return frozenset(stripped)
+
+
 def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     """HID002's cells: non-empty code cells never run with an executed cell below (that cell)."""
     cells = ctx.facts.notebook.code_cells
     # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
     # string, a warning printed under a check) left unrun hid nothing from the cells below.
     inert = _order_free_cells(ctx)
+    # A cell whose count was cleared while the counts around it leave exactly its number free ran.
+    stripped = count_stripped_cells(ctx)
     analysed = {ca.cell.index: ca for ca in ctx.cells}
     skipped = []
     for i, cell in enumerate(cells):
-        if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:
+        if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert or cell.index in stripped:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index]):
             continue
@@ -1951,11 +2006,11 @@ class UsedBeforeDefined(Rule):
         # only with HID002 switched off.
         Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),), files={"pyproject.toml": _WITHOUT_HID002}),
         Example(
-            cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')"), code_cell("df.shape", 3)),
+            cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')"), code_cell("df.shape", 2)),
             expect=((3, 1),), files={"pyproject.toml": _WITHOUT_HID002},
         ),
         Example(cells=(code_cell("x = 1", 1), code_cell("del x", 3), code_cell("x = 2"), code_cell("print(x)", 4)), expect=((4, 1),)),
-        Example(cells=(md("# Title"), code_cell("n = 10"), code_cell("total = n + 1\nprint(n, total)", 2)), expect=((3, 1),),
+        Example(cells=(md("# Title"), code_cell("n = 10"), code_cell("total = n + 1\nprint(n, total)", 1)), expect=((3, 1),),
                 files={"pyproject.toml": _WITHOUT_HID002}),
     )
 
@@ -1966,6 +2021,7 @@ class UsedBeforeDefined(Rule):
         candidates = [r for r in flow.reads if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow in wanted]
         late = out_of_order_cells(ctx)
         unrun = sketch_cells(ctx)  # never-run cells HID002 reports: their readers are its related locations
+        stripped = count_stripped_cells(ctx)
         grouped: dict[tuple, list] = {}
         order: list[tuple] = []
         for r in _first_per_cell(candidates):
@@ -1985,6 +2041,8 @@ class UsedBeforeDefined(Rule):
                     continue  # HID001 reports the re-run (or early run) at that cell: one root cause
                 if p.count is None and p.cell in unrun:
                     continue  # HID002 reports the never-run cell, this reader among its related locations
+                if p.count is None and p.cell in stripped:
+                    continue  # it ran in order, its count cleared by hand
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
                 if d.cell == r.cell:
