@@ -1658,7 +1658,11 @@ class SavedTraceback(Rule):
         "reported only when a cell that ran after it (a higher execution count) reads what it left "
         "half-done — a name it binds or changes, or an object whose methods it calls "
         "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`) — because those saved results "
-        "come from a partly trained state. Those cells are its related locations."
+        "come from a partly trained state. Those cells are its related locations. Nor is an error "
+        "reported that the cell's code raises wherever it runs when another finding, or the cell "
+        "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
+        "of a name a `del` above removed (HID003's: a lesson on `del`), a StopIteration of a cell that "
+        "is only `next(it)` (run again and again until the iterator ran out)."
     )
     why_bad = (
         "The notebook was saved in a broken state: the cells below may show results computed "
@@ -1711,6 +1715,22 @@ class SavedTraceback(Rule):
                 ),
                 md("Some values are blank strings. Which rows?"),
                 code_cell("pd.to_numeric(charges, errors='coerce').isnull()", 3),
+            )
+        ),
+        # Errors the code raises wherever it runs, said by another finding or by the cell: a read
+        # after `del` (HID003), a cell that does not parse (STR001), `next(it)` run until it ran out.
+        Example(
+            cells=(
+                code_cell("def welcome():\n    return 'hi'\ngreeting = welcome()\ndel welcome", 1),
+                code_cell("welcome()", 2, outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'welcome' is not defined", "traceback": []},)),
+                code_cell("squares = (i * i for i in range(2))", 3),
+                code_cell("next(squares)", 6, outputs=({"output_type": "error", "ename": "StopIteration", "evalue": "", "traceback": []},)),
+            )
+        ),
+        Example(
+            cells=(
+                code_cell("5 * 5 +", 1, outputs=({"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax (<ipython-input-1>, line 1)", "traceback": []},)),
+                code_cell("eval('5 * 5 + 7')", 2),
             )
         ),
         # A long training loop stopped by hand; nothing run after it reads the model.
@@ -1797,6 +1817,8 @@ class SavedTraceback(Rule):
                 continue
             if _shown_on_purpose(cell, errors[0].name, cells):
                 continue
+            if _error_of_the_code(ctx, cell, errors[0].name):
+                continue
             what = (errors[0].name or "an exception").split("\n")[0]
             if len(what) > 120:
                 what = what[:117] + "..."
@@ -1827,6 +1849,43 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+_UNDEFINED_NAME_ERROR = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
+_NEXT_ONLY = re.compile(r"\s*next\(\s*\w+\s*\)\s*")
+
+
+def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
+    """The saved error is what the notebook's own code raises wherever it runs, and another finding,
+    or the cell itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a
+    NameError of a name a `del` above removed (HID003's: `welcome()` right after `del welcome`, a
+    lesson on `del`), a StopIteration of a cell that is only `next(it)` (run again and again to show
+    the iterator running out). One root cause, one finding. A NameError of a name no cell defines
+    stays reported beside HID003: a missing definition the saved run tripped over."""
+    exception = error.split(":", 1)[0].strip()
+    analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
+    if analysed is None or not analysed.masked.is_python:
+        return False
+    if exception in ("SyntaxError", "IndentationError", "TabError"):
+        return analysed.facts.syntax_error is not None
+    code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    if exception == "StopIteration":
+        return len(code_lines) == 1 and _NEXT_ONLY.fullmatch(code_lines[0]) is not None
+    missing = _UNDEFINED_NAME_ERROR.match(error.strip())
+    if missing is None:
+        return False
+    flow = name_flow(ctx)
+    if flow.may_inject:
+        # As HID003: silent where a star import or `%run` may bind names; a cell that does not
+        # parse only makes the words of its text unknown.
+        unparsed = _unparsed_names(ctx, flow)
+        if unparsed is None or missing.group("name") in unparsed:
+            return False
+    return any(
+        r.cell == cell.index and r.name == missing.group("name") and not r.deferred
+        and r.flow is Flow.DELETED
+        for r in flow.reads
+    )
 
 
 def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAnalysis, set[str]]]:
