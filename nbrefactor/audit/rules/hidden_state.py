@@ -1336,7 +1336,9 @@ class DependsOnLaterCell(Rule):
         "in between does not count as defining it. Reads inside function bodies are not reported: "
         "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
         "5 defines is fine when it is called after cell 5). Reads in a never-run cell HID002 reports "
-        "are that finding's related locations. A name the same cell binds later (the "
+        "are that finding's related locations. A name read in several cells above the cells that "
+        "define it is one finding, at its first read (the definition belongs above it), the other "
+        "cells' reads related and named in the message. A name the same cell binds later (the "
         "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
         "are names read below a star import of the notebook's own module (`from preamble import *` "
         "with `preamble.py` beside it) or a `%run`, which may bind them."
@@ -1373,6 +1375,8 @@ class DependsOnLaterCell(Rule):
         # Two names from the same cell below: one finding, the second name related.
         Example(cells=("X_train, y_train = X_all[:2], y_all[:2]", "X_all = [[1], [2], [3]]\ny_all = [0, 1, 0]"), expect=((1, 1),)),
         Example(cells=("import pandas as pd", "df['c'] = 1\nprint(df)", "df = pd.DataFrame({'a': [1]})"), expect=((2, 1),)),
+        # One name read in three cells above its definition: one finding, the later reads related.
+        Example(cells=("import numpy as np", "grid", "grid[1:, :2]", "grid[:, 3:]", "grid = np.arange(10).reshape(2, 5)"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1384,13 +1388,22 @@ class DependsOnLaterCell(Rule):
         # cells are in the wrong order): one finding at the first read, the other names listed and
         # related.
         groups: dict[tuple, list[Read]] = {}
+        # A name read in several cells above its only definitions is one root cause too (the
+        # definition belongs above the first reader): the later cells' reads join that finding.
+        first_reader: dict[tuple[str, tuple[int, ...]], tuple] = {}
+        again: dict[tuple, list[Read]] = {}
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             later = tuple(c for c in flow.definers(r.name) if c > r.cell)
             key = (r.cell, later) if r.deleted_by is None else (r.cell, r.name, r.line)
+            if r.deleted_by is None and (r.name, later) in first_reader:
+                again.setdefault(first_reader[(r.name, later)], []).append(r)
+                continue
+            if r.deleted_by is None:
+                first_reader[(r.name, later)] = key
             groups.setdefault(key, []).append(r)
-        for (r, *more) in groups.values():
+        for key, (r, *more) in groups.items():
             cell = cells[r.cell]
             later = [c for c in flow.definers(r.name) if c > r.cell]
             message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
@@ -1399,6 +1412,10 @@ class DependsOnLaterCell(Rule):
                 shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
                 message = (f"`{r.name}` (and {shown}) {'is' if not names else 'are'} defined only in "
                            f"{_cell_list(later)}, below this one")
+            readers = again.get(key, [])
+            if readers:
+                message += f" (also read in {_cell_list(sorted({x.cell for x in readers}))})"
+                more = [*more, *readers]
             if r.deleted_by is not None:
                 d = r.deleted_by
                 where = "earlier in this cell" if d.cell == r.cell else f"cell {d.cell}"
