@@ -765,7 +765,8 @@ class UnexecutedCell(Rule):
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
         "`[3]`; a count not above the one before it begins a new session, counted from 0), none of which another cell "
-        "carries, unless a cell of it reads a name no cell above defines (it could not have run there). A notebook whose outputs were all cleared is not reported, nor "
+        "carries, unless a cell of it reads a name no cell above defines (it could not have run there); nor are cells "
+        "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
@@ -891,12 +892,12 @@ def _readers_of_unrun(ctx: RuleContext, unrun: set[int]) -> list[Read]:
 
 
 def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
-    """Cells without a count that ran in order, their count and output cleared by hand (tutorials
-    strip a `print_config()` cell or a long training log): a stretch of code cells without a count
-    whose executed neighbours leave exactly as many numbers free as the stretch has cells (`[1]`,
-    blank, `[3]`; a count not above the one before it begins a new session, counted from 0), none
-    of which any other cell carries. A kernel gives every run a number, so those numbers went to
-    these cells."""
+    """Cells without a count that ran: saved with outputs, or in order with their count and output
+    cleared by hand (tutorials strip a `print_config()` cell or a long training log) — a stretch of
+    code cells without a count whose executed neighbours leave exactly as many numbers free as the
+    stretch has cells (`[1]`, blank, `[3]`; a count not above the one before it begins a new
+    session, counted from 0), none of which any other cell carries. A kernel gives every run a
+    number, so those numbers went to these cells."""
     cells = ctx.facts.notebook.code_cells
     taken = Counter(c.execution_count for c in cells if c.execution_count is not None)
     # A cell reading a name no cell above defines could not have run there without an error: its
@@ -914,6 +915,9 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
         j = i
         while j < len(cells) and cells[j].execution_count is None:
             j += 1
+        # A cell saved with outputs ran, whatever its count says (cleared by hand, or still
+        # running when the notebook was saved).
+        stripped.update(c.index for c in cells[i:j] if c.outputs)
         if j < len(cells):
             following = cells[j].execution_count
             assert following is not None
