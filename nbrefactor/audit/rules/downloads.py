@@ -37,6 +37,9 @@ class FetchCall:
     # A keyword naming what is fetched (`pipeline("translation", model="…")`): not a download when
     # its string is a local path.
     local_keyword: str = ""
+    # A dataset class named by itself and these keywords (`DecathlonDataset(task="Task09_Spleen")`):
+    # its splits built in several cells are one dataset to pin.
+    named_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def _build(catalog: Catalog) -> FetchCatalog:
             tuple(str(v) for v in c.get("local_first_args", ())),
             bool(c.get("first_arg_literal", False)),
             str(c.get("local_keyword", "")),
+            tuple(str(k) for k in c.get("named_by", ())),
         )
         for c in data.get("call", ())
     )
@@ -151,7 +155,7 @@ def _call_fetch(
     facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str],
     star_modules: tuple[str, ...] = (), local: frozenset[str] = frozenset(),
     named: Optional[Callable[[str], Optional[str]]] = None,
-) -> Optional[str]:
+) -> Optional[tuple[str, Optional[str]]]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
     candidates = [qualified] if qualified else []
     if not qualified and call.func and "." not in call.func and call.func not in local:
@@ -186,11 +190,16 @@ def _call_fetch(
                 given_text = named(given.name)
             if given_text is not None and _looks_local(given_text):
                 continue
-        return entry.what
+        if entry.named_by:
+            # The splits of one dataset built in several cells are one download to pin: the class
+            # and its `task=` name it.
+            keyed = next((v.string for v in (call.arg(None, (k,)) for k in entry.named_by) if v is not None and v.string), "")
+            return entry.what, f"{(call.func or '').rsplit('.', 1)[-1]}:{keyed}"
+        return entry.what, None
     if call.method and call.func != call.method:
         for methods, requires, what in catalog.methods:
             if call.method in methods and (not requires or requires in imported):
-                return what
+                return what, None
     return None
 
 
@@ -259,7 +268,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 value = _string_above(strings, name, ca.cell.index, call.line) if not call.in_function else None
                 return "./" + value if value is not None and value in saved else value
 
-            what = _call_fetch(facts, call, catalog, imported, star_modules, local, named)
+            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named)
+            what, dataset = found if found is not None else (None, None)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if what is None:
                 qualified = facts.resolve(call.func) if call.func else ""
@@ -278,7 +288,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 fetched = first.string if first is not None else None
                 if fetched is None and first is not None and first.name is not None:
                     fetched = named(first.name)
-                yield ca, call.line, call.column, what, text.strip(), fetched
+                yield ca, call.line, call.column, what, text.strip(), dataset or fetched
 
 
 def nltk_data_needs(ctx: RuleContext) -> list[tuple[CellAnalysis, int, int, str, str]]:
@@ -458,7 +468,9 @@ class RuntimeDownload(Rule):
         "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`), TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`), timm's "
-        "`create_model(…, pretrained=True)`, PyTorch Geometric datasets, fastai's `untar_data`, `vision_learner` (pretrained unless "
+        "`create_model(…, pretrained=True)`, PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
+        "its `download_url`/`download_and_extract` (a hash they check stops a changed file, not a missing one) and "
+        "`monai.bundle.download`, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
         "from a star import such as `from fastai.vision.all import *`: it is looked up under each star-imported module), "
         "and `kaggle competitions download`/`gdown`/`huggingface-cli download`/`python -m nltk.downloader` and `git clone` (code or data "

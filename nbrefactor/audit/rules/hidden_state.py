@@ -761,7 +761,12 @@ class UnexecutedCell(Rule):
         "and comments count as empty, and so do cells that could not have changed another (they bind "
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
-        ".count()`: they bind and change nothing and call only read-only methods). A notebook whose outputs were all cleared is not reported, nor "
+        ".count()`: they bind and change nothing and call only read-only methods). Nor are cells whose count was "
+        "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
+        "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
+        "`[3]`; a count not above the one before it begins a new session, counted from 0), none of which another cell "
+        "carries, unless a cell of it reads a name no cell above defines (it could not have run there); nor are cells "
+        "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
@@ -783,6 +788,11 @@ class UnexecutedCell(Rule):
             code_cell("import pandas as pd\ndf = pd.DataFrame({'outcome': ['a', 'b']})", 1),
             code_cell("df.groupby('outcome')['outcome'].count()"), code_cell("print(len(df))", 2),
         )),
+        # Counts cleared by hand: [2] is free for the imports cell, [4] for the training cell.
+        Example(cells=(
+            code_cell("!pip install -q torch", 1), code_cell("import torch"), code_cell("x = torch.ones(3)", 3),
+            code_cell("total = x.sum()"), code_cell("print(total)", 5),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -795,6 +805,8 @@ class UnexecutedCell(Rule):
             cells=(code_cell("import math", 1), code_cell("z = encoder(x)\ny = z * epsilon"), code_cell("x = math.pi", 2)),
             expect=((2, 1),),
         ),
+        # No number is free between [1] and [2]: the blank count is a cell never run.
+        Example(cells=(code_cell("import math", 1), code_cell("r = math.sqrt(2)"), code_cell("x = 3", 2), code_cell("print(r)", 3)), expect=((2, 1),)),
         # A partial run: three skipped cells above the two that ran are one finding.
         Example(
             cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
@@ -879,16 +891,63 @@ def _readers_of_unrun(ctx: RuleContext, unrun: set[int]) -> list[Read]:
     return list(_first_per_cell(reads))
 
 
+def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
+    """Cells without a count that ran: saved with outputs, or in order with their count and output
+    cleared by hand (tutorials strip a `print_config()` cell or a long training log) — a stretch of
+    code cells without a count whose executed neighbours leave exactly as many numbers free as the
+    stretch has cells (`[1]`, blank, `[3]`; a count not above the one before it begins a new
+    session, counted from 0), none of which any other cell carries. A kernel gives every run a
+    number, so those numbers went to these cells."""
+    cells = ctx.facts.notebook.code_cells
+    taken = Counter(c.execution_count for c in cells if c.execution_count is not None)
+    # A cell reading a name no cell above defines could not have run there without an error: its
+    # blank count is no evidence of a cleared run (a sketch, HID002's with its reads).
+    flow = name_flow(ctx)
+    cannot_run = {r.cell for r in flow.reads if not r.deferred and r.flow in (Flow.UNDEFINED, Flow.DELETED, Flow.BELOW)}
+    stripped: set[int] = set()
+    previous: Optional[int] = None
+    i = 0
+    while i < len(cells):
+        if cells[i].execution_count is not None:
+            previous = cells[i].execution_count
+            i += 1
+            continue
+        j = i
+        while j < len(cells) and cells[j].execution_count is None:
+            j += 1
+        # A cell saved with outputs ran, whatever its count says (cleared by hand, or still
+        # running when the notebook was saved).
+        stripped.update(c.index for c in cells[i:j] if c.outputs)
+        if j < len(cells):
+            following = cells[j].execution_count
+            assert following is not None
+            start = previous if previous is not None and previous < following else 0
+            free = range(start + 1, following)
+            if free and not any(taken[n] for n in free):
+                # Whitespace-only cells take no number when run; a comment-only one does, but is
+                # often left unrun: either count may be the one that fills the gap.
+                ran = [c for c in cells[i:j] if c.source.strip()]
+                coded = [c for c in ran if not _is_blank(c.source)]
+                for stretch in (ran, coded):
+                    if len(stretch) == len(free) and not any(c.index in cannot_run for c in stretch):
+                        stripped.update(c.index for c in stretch)
+                        break
+        i = j
+    return frozenset(stripped)
+
+
 def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     """HID002's cells: non-empty code cells never run with an executed cell below (that cell)."""
     cells = ctx.facts.notebook.code_cells
     # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
     # string, a warning printed under a check) left unrun hid nothing from the cells below.
     inert = _order_free_cells(ctx)
+    # A cell whose count was cleared while the counts around it leave exactly its number free ran.
+    stripped = count_stripped_cells(ctx)
     analysed = {ca.cell.index: ca for ca in ctx.cells}
     skipped = []
     for i, cell in enumerate(cells):
-        if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert:
+        if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert or cell.index in stripped:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index]):
             continue
@@ -1281,7 +1340,9 @@ class DependsOnLaterCell(Rule):
         "in between does not count as defining it. Reads inside function bodies are not reported: "
         "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
         "5 defines is fine when it is called after cell 5). Reads in a never-run cell HID002 reports "
-        "are that finding's related locations. A name the same cell binds later (the "
+        "are that finding's related locations. A name read in several cells above the cells that "
+        "define it is one finding, at its first read (the definition belongs above it), the other "
+        "cells' reads related and named in the message. A name the same cell binds later (the "
         "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
         "are names read below a star import of the notebook's own module (`from preamble import *` "
         "with `preamble.py` beside it) or a `%run`, which may bind them."
@@ -1318,6 +1379,8 @@ class DependsOnLaterCell(Rule):
         # Two names from the same cell below: one finding, the second name related.
         Example(cells=("X_train, y_train = X_all[:2], y_all[:2]", "X_all = [[1], [2], [3]]\ny_all = [0, 1, 0]"), expect=((1, 1),)),
         Example(cells=("import pandas as pd", "df['c'] = 1\nprint(df)", "df = pd.DataFrame({'a': [1]})"), expect=((2, 1),)),
+        # One name read in three cells above its definition: one finding, the later reads related.
+        Example(cells=("import numpy as np", "grid", "grid[1:, :2]", "grid[:, 3:]", "grid = np.arange(10).reshape(2, 5)"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1329,13 +1392,22 @@ class DependsOnLaterCell(Rule):
         # cells are in the wrong order): one finding at the first read, the other names listed and
         # related.
         groups: dict[tuple, list[Read]] = {}
+        # A name read in several cells above its only definitions is one root cause too (the
+        # definition belongs above the first reader): the later cells' reads join that finding.
+        first_reader: dict[tuple[str, tuple[int, ...]], tuple] = {}
+        again: dict[tuple, list[Read]] = {}
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             later = tuple(c for c in flow.definers(r.name) if c > r.cell)
             key = (r.cell, later) if r.deleted_by is None else (r.cell, r.name, r.line)
+            if r.deleted_by is None and (r.name, later) in first_reader:
+                again.setdefault(first_reader[(r.name, later)], []).append(r)
+                continue
+            if r.deleted_by is None:
+                first_reader[(r.name, later)] = key
             groups.setdefault(key, []).append(r)
-        for (r, *more) in groups.values():
+        for key, (r, *more) in groups.items():
             cell = cells[r.cell]
             later = [c for c in flow.definers(r.name) if c > r.cell]
             message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
@@ -1344,6 +1416,10 @@ class DependsOnLaterCell(Rule):
                 shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
                 message = (f"`{r.name}` (and {shown}) {'is' if not names else 'are'} defined only in "
                            f"{_cell_list(later)}, below this one")
+            readers = again.get(key, [])
+            if readers:
+                message += f" (also read in {_cell_list(sorted({x.cell for x in readers}))})"
+                more = [*more, *readers]
             if r.deleted_by is not None:
                 d = r.deleted_by
                 where = "earlier in this cell" if d.cell == r.cell else f"cell {d.cell}"
@@ -1603,7 +1679,11 @@ class SavedTraceback(Rule):
         "reported only when a cell that ran after it (a higher execution count) reads what it left "
         "half-done — a name it binds or changes, or an object whose methods it calls "
         "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`) — because those saved results "
-        "come from a partly trained state. Those cells are its related locations."
+        "come from a partly trained state. Those cells are its related locations. Nor is an error "
+        "reported that the cell's code raises wherever it runs when another finding, or the cell "
+        "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
+        "of a name a `del` above removed (HID003's: a lesson on `del`), a StopIteration of a cell that "
+        "is only `next(it)` (run again and again until the iterator ran out)."
     )
     why_bad = (
         "The notebook was saved in a broken state: the cells below may show results computed "
@@ -1656,6 +1736,22 @@ class SavedTraceback(Rule):
                 ),
                 md("Some values are blank strings. Which rows?"),
                 code_cell("pd.to_numeric(charges, errors='coerce').isnull()", 3),
+            )
+        ),
+        # Errors the code raises wherever it runs, said by another finding or by the cell: a read
+        # after `del` (HID003), a cell that does not parse (STR001), `next(it)` run until it ran out.
+        Example(
+            cells=(
+                code_cell("def welcome():\n    return 'hi'\ngreeting = welcome()\ndel welcome", 1),
+                code_cell("welcome()", 2, outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'welcome' is not defined", "traceback": []},)),
+                code_cell("squares = (i * i for i in range(2))", 3),
+                code_cell("next(squares)", 6, outputs=({"output_type": "error", "ename": "StopIteration", "evalue": "", "traceback": []},)),
+            )
+        ),
+        Example(
+            cells=(
+                code_cell("5 * 5 +", 1, outputs=({"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax (<ipython-input-1>, line 1)", "traceback": []},)),
+                code_cell("eval('5 * 5 + 7')", 2),
             )
         ),
         # A long training loop stopped by hand; nothing run after it reads the model.
@@ -1742,6 +1838,8 @@ class SavedTraceback(Rule):
                 continue
             if _shown_on_purpose(cell, errors[0].name, cells):
                 continue
+            if _error_of_the_code(ctx, cell, errors[0].name):
+                continue
             what = (errors[0].name or "an exception").split("\n")[0]
             if len(what) > 120:
                 what = what[:117] + "..."
@@ -1772,6 +1870,43 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+_UNDEFINED_NAME_ERROR = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
+_NEXT_ONLY = re.compile(r"\s*next\(\s*\w+\s*\)\s*")
+
+
+def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
+    """The saved error is what the notebook's own code raises wherever it runs, and another finding,
+    or the cell itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a
+    NameError of a name a `del` above removed (HID003's: `welcome()` right after `del welcome`, a
+    lesson on `del`), a StopIteration of a cell that is only `next(it)` (run again and again to show
+    the iterator running out). One root cause, one finding. A NameError of a name no cell defines
+    stays reported beside HID003: a missing definition the saved run tripped over."""
+    exception = error.split(":", 1)[0].strip()
+    analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
+    if analysed is None or not analysed.masked.is_python:
+        return False
+    if exception in ("SyntaxError", "IndentationError", "TabError"):
+        return analysed.facts.syntax_error is not None
+    code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    if exception == "StopIteration":
+        return len(code_lines) == 1 and _NEXT_ONLY.fullmatch(code_lines[0]) is not None
+    missing = _UNDEFINED_NAME_ERROR.match(error.strip())
+    if missing is None:
+        return False
+    flow = name_flow(ctx)
+    if flow.may_inject:
+        # As HID003: silent where a star import or `%run` may bind names; a cell that does not
+        # parse only makes the words of its text unknown.
+        unparsed = _unparsed_names(ctx, flow)
+        if unparsed is None or missing.group("name") in unparsed:
+            return False
+    return any(
+        r.cell == cell.index and r.name == missing.group("name") and not r.deferred
+        and r.flow is Flow.DELETED
+        for r in flow.reads
+    )
 
 
 def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAnalysis, set[str]]]:
@@ -1951,11 +2086,11 @@ class UsedBeforeDefined(Rule):
         # only with HID002 switched off.
         Example(cells=(code_cell("x = 1"), code_cell("print(x)", 1)), expect=((2, 1),), files={"pyproject.toml": _WITHOUT_HID002}),
         Example(
-            cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')"), code_cell("df.shape", 3)),
+            cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')"), code_cell("df.shape", 2)),
             expect=((3, 1),), files={"pyproject.toml": _WITHOUT_HID002},
         ),
         Example(cells=(code_cell("x = 1", 1), code_cell("del x", 3), code_cell("x = 2"), code_cell("print(x)", 4)), expect=((4, 1),)),
-        Example(cells=(md("# Title"), code_cell("n = 10"), code_cell("total = n + 1\nprint(n, total)", 2)), expect=((3, 1),),
+        Example(cells=(md("# Title"), code_cell("n = 10"), code_cell("total = n + 1\nprint(n, total)", 1)), expect=((3, 1),),
                 files={"pyproject.toml": _WITHOUT_HID002}),
     )
 
@@ -1966,6 +2101,7 @@ class UsedBeforeDefined(Rule):
         candidates = [r for r in flow.reads if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow in wanted]
         late = out_of_order_cells(ctx)
         unrun = sketch_cells(ctx)  # never-run cells HID002 reports: their readers are its related locations
+        stripped = count_stripped_cells(ctx)
         grouped: dict[tuple, list] = {}
         order: list[tuple] = []
         for r in _first_per_cell(candidates):
@@ -1985,6 +2121,8 @@ class UsedBeforeDefined(Rule):
                     continue  # HID001 reports the re-run (or early run) at that cell: one root cause
                 if p.count is None and p.cell in unrun:
                     continue  # HID002 reports the never-run cell, this reader among its related locations
+                if p.count is None and p.cell in stripped:
+                    continue  # it ran in order, its count cleared by hand
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
                 if d.cell == r.cell:

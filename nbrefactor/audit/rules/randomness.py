@@ -1512,6 +1512,11 @@ class UnseededRandom(Rule):
             "trainer = Trainer(model=base_model, args=args)",
             "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased', num_labels=3)",
         )),
+        # MONAI's set_determinism seeds Python, NumPy and torch (also with its default seed).
+        Example(cells=(
+            "import numpy as np\nimport torch\nfrom monai.utils import set_determinism\nset_determinism(seed=0)",
+            "order = np.random.permutation(10)\nnoise = torch.randn(2, 8)",
+        )),
         # keras seeds Python, NumPy and TensorFlow at once; tf draws with their own seed= are fine.
         Example(cells=(
             "import keras\nimport numpy as np\nimport tensorflow as tf\nkeras.utils.set_random_seed(1)",

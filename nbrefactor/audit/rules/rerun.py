@@ -100,6 +100,46 @@ class _Walker:
         # Globals this cell read as a whole (`X = df.values`) before binding them: a column the
         # cell then adds to them is in that read on a second run.
         self.whole_reads: dict[str, int] = {}
+        # What each name this cell binds was computed from, transitively within the cell
+        # (`low = min(labels)` after `labels = data[i].y.tolist()` -> {"labels", "data", …}), and the
+        # names bound to a statistic (`low = min(…)` -> "min"): shifting `data` by a minimum of itself
+        # gives the same on a second run.
+        self.derived: dict[str, set[str]] = {}
+        self.statistics: dict[str, str] = {}
+
+    def _derive(self, target: ast.AST, *sources: Optional[ast.AST], into: bool = False) -> None:
+        reads = {n.id for src in sources if src is not None for n in _walk(src) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        closure = set(reads)
+        for name in reads:
+            closure |= self.derived.get(name, set())
+        if not into and isinstance(target, (ast.Tuple, ast.List, ast.Starred, ast.Name)):
+            for name in _names_in(target):
+                self.derived[name] = set(closure)  # bound afresh
+                self.statistics.pop(name, None)
+        else:
+            name = _base(target)  # `freq[label] = …`: the container now holds what it was given
+            if name is not None:
+                self.derived.setdefault(name, set()).update(closure)
+
+    def _statistic_of_itself(self, value: ast.AST, target: ast.AST, op: ast.operator) -> bool:
+        """`x -= x.min()`, `df["a"] = df["a"] / df["a"].max()`, `low = min(…from data…)` then
+        `data[i].y -= low`: shifted by a minimum, maximum, mean or median (divided by a maximum,
+        sum, norm or standard deviation) of its own values, which is 0 (or 1) after the first run,
+        so a second run gives the same."""
+        kinds = _SHIFT_STATISTICS if isinstance(op, ast.Sub) else _SCALE_STATISTICS if isinstance(op, ast.Div) else frozenset()
+        if not kinds:
+            return False
+        if isinstance(value, ast.Call):
+            same = ast.unparse(target)
+            return _callee_name(value) in kinds and any(
+                ast.unparse(n) == same for n in _walk(value) if n is not value and not isinstance(n, (ast.expr_context, ast.operator))
+                and isinstance(n, ast.expr)
+            )
+        base = _base(target)
+        return (
+            isinstance(value, ast.Name) and self.statistics.get(value.id) in kinds
+            and base is not None and base in self.derived.get(value.id, set())
+        )
 
     def report(self, node: ast.AST, name: str, what: str) -> None:
         if name in self.bound or name in self.reported or name in self.modules:
@@ -124,10 +164,11 @@ class _Walker:
             return
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, _ARITHMETIC):
             name = _base(stmt.target)
-            if name is not None:
+            if name is not None and not self._statistic_of_itself(stmt.value, stmt.target, stmt.op):
                 shown = "an item of " if not isinstance(stmt.target, ast.Name) else ""
                 self.report(stmt, name, f"updates {shown}`{name}` from its previous value")
             self.calls(stmt.value)
+            self._derive(stmt.target, stmt.value, stmt.target)
             return
         if isinstance(stmt, ast.Assign):
             if (
@@ -153,6 +194,12 @@ class _Walker:
             nodes = _walk(value)  # one walk for both passes over the value
             self.calls(value, nodes)
             self._note_whole_reads(value, nodes)
+            for target in stmt.targets:
+                self._derive(target, value, *(() if isinstance(target, ast.Name) else (target,)))
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(value, ast.Call):
+                kind = _callee_name(value)
+                if kind in _SHIFT_STATISTICS | _SCALE_STATISTICS:
+                    self.statistics[stmt.targets[0].id] = kind
             for target in stmt.targets:
                 for name, what in _reapplied(target, value):
                     self.report(stmt, name, what)
@@ -180,7 +227,10 @@ class _Walker:
                     # `df["a"] = df["a"] * 2`, `df["c"] = df["c"].map({"N": 0, "Y": 1})`: computed
                     # from the item's own previous value (a dict map of the mapped values gives NaN).
                     same = ast.unparse(target)
-                    if isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC) and ast.unparse(value.left) == same:
+                    if (
+                        isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC) and ast.unparse(value.left) == same
+                        and not self._statistic_of_itself(value.right, target, value.op)
+                    ):
                         self.report(stmt, target.value.id, f"updates an item of `{target.value.id}` from its previous value")
                     elif (
                         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
@@ -230,6 +280,7 @@ class _Walker:
             return
         if isinstance(stmt, (ast.For, ast.AsyncFor)):
             self.calls(stmt.iter)
+            self._derive(stmt.target, stmt.iter)
             self.bound |= _names_in(stmt.target)
             self.block(stmt.body)
             self.block(stmt.orelse)
@@ -258,6 +309,10 @@ class _Walker:
             self.guarded -= 1
             return
         if isinstance(stmt, ast.Expr):
+            value = stmt.value
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and _base(value.func.value) is not None:
+                # `seen.update(scan["labels"].tolist())`: the container now holds what it was given.
+                self._derive(value.func.value, *value.args, *(k.value for k in value.keywords), into=True)
             nodes = _walk(stmt.value)
             self._note_whole_reads(stmt.value, nodes)
             self.calls(stmt.value, nodes)
@@ -550,6 +605,18 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
             if isinstance(element, ast.Name) and _self_slice(part, element.id):
                 found.append((element.id, f"cuts `{element.id}` down to a slice of itself, which cuts it again on a second run"))
     return found
+
+
+# Statistics a shift by which (`x - stat(x)`) or a division by which (`x / stat(x)`) leaves them at
+# 0 (or 1), so the same step on its own result changes nothing.
+_SHIFT_STATISTICS = frozenset({"min", "max", "mean", "median", "amin", "amax", "nanmin", "nanmax", "nanmean", "nanmedian"})
+_SCALE_STATISTICS = frozenset({"max", "amax", "nanmax", "sum", "nansum", "std", "nanstd", "norm"})
+
+
+def _callee_name(call: ast.Call) -> str:
+    """The called function's own name: `min` of `min(…)`, `np.min(…)` and `df["a"].min()`."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def _number(node: ast.AST) -> bool:
@@ -941,7 +1008,10 @@ class ChangesWhenRunTwice(Rule):
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
         "itself), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
         "when applied twice), `x = 255 * x` and `heatmap = np.uint8(255 * heatmap)` (scaled by a number; "
-        "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported), "
+        "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
+        "nor are `df['a'] -= df['a'].min()` and `low = min(labels)` then `data[i].y -= low`, a shift by a "
+        "minimum, maximum, mean or median (a division by a maximum, sum, norm or standard deviation) "
+        "computed in the same cell from the updated object's own values), "
         "`dataset = dataset.map(lambda x: x / 255.)` (only a lambda scaling its argument by a number: "
         "whether another function changes a value applied twice is not decidable), `x = x.numpy()[0]` "
         "(an item of itself by a constant index), "
@@ -993,6 +1063,11 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # Shifted by a statistic of its own values, computed in the cell: 0 after the first run.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nframe = pd.DataFrame({'t': [3.0, 5.0]})\nsamples = [np.array([2, 4]), np.array([3, 5])]",
+            "frame['t'] -= frame['t'].min()\nlowest = min(int(s.min()) for s in samples)\nfor i in range(len(samples)):\n    samples[i] -= lowest",
+        )),
         # A tutorial shows what reassignment does: the new value is only shown, then built afresh.
         Example(cells=(
             "import torch\ntensor = torch.tensor([1, 2, 3])",
