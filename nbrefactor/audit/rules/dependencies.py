@@ -82,10 +82,14 @@ class UndeclaredImport(Rule):
         "own project are not distributions: `.py` and Cython `.pyx` files beside it, and the modules of a "
         "folder a literal `os.chdir(…)`/`%cd` moves into (IPython imports from the working directory). "
         "Nor are the modules of a repository the notebook `git clone`s and then puts on `sys.path` (or `%cd`s "
-        "into), imported after both: a module named as the cloned folder (`%cd DeOldify`, `import deoldify`) "
-        "or listed for the repository in `[cloned_modules]` of `rules/distributions.toml` (`dnnlib` of "
-        "NVlabs/stylegan3); they are related locations of the clone's PTH007 finding. Other imports after a "
-        "clone stay distributions. "
+        "into), imported after both: a module named as the cloned folder (`%cd DeOldify`, `import deoldify`), "
+        "named as a sub-folder of the clone put on `sys.path` (`sys.path.append(os.path.join(REPO, \"posenet\"))`, "
+        "`import posenet`) or listed for the repository in `[cloned_modules]` of `rules/distributions.toml` (`dnnlib` of "
+        "NVlabs/stylegan3); the folder may be a notebook global bound to a string (`!git clone URL $REPO`, "
+        "`sys.path.append(REPO)`); they are related locations of the clone's PTH007 finding. Other imports after a "
+        "clone stay distributions. A Hub repository downloaded into the working directory "
+        "(`snapshot_download(repo, local_dir=\".\")`) ships code no table can know: after it, an import no table "
+        "knows and no install line of the notebook names is one of its files (related to the download's PTH007). "
         "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
@@ -132,6 +136,18 @@ class UndeclaredImport(Rule):
                 "environment.yml": "name: demo\ndependencies:\n  - pytorch=2.3\n  - py-xgboost\n",
                 "pyproject.toml": "[project]\nname = 'demo'\ndependencies = ['requests>=2']\n\n[tool.nbrefactor]\n",
             },
+        ),
+        # Code the notebook brings in at run time: a clone in a folder held in a variable and put on
+        # `sys.path`, and a Hub repository downloaded into the working directory.
+        Example(
+            cells=(
+                "import os, sys\nREPO = os.path.join('third_party', 'sketch-net')",
+                "!git clone https://github.com/example-lab/sketch-net.git $REPO\nsys.path.append(REPO)",
+                "from sketch_net.model import SketchNet",
+                "from huggingface_hub import snapshot_download\nsnapshot_download('example-org/sketch-pipeline', local_dir='.')",
+                "from sketch_pipeline import SketchPipeline",
+            ),
+            files={"requirements.txt": "huggingface-hub==0.24.6\n"},
         ),
     )
     failing = (
