@@ -58,7 +58,7 @@ THIRD_PARTY_KIND = "third-party"
 class Resolution:
     module: str  # the dotted import name that was resolved
     distributions: tuple[str, ...]  # never empty; the first is the one to write into a manifest
-    source: str  # override | namespace | pipreqs | installed | import-name
+    source: str  # override | namespace | pipreqs | installed | guarded-install | import-name
 
     @property
     def primary(self) -> str:
@@ -483,6 +483,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     written = written_modules(facts)
     # The code of a repository cloned at run time (PTH007 reports the clone, these imports related).
     cloned = {(c.cell.index, c.line, c.module) for c in cloned_imports(facts, catalog)}
+    guarded = guarded_installs(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:
         for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
@@ -495,10 +496,31 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
             target = _import_target(imp)
             line, column = _statement_position(ca, imp)
             resolution = _resolve(target, catalog)
+            if resolution.assumed and imp.top_level in guarded:
+                resolution = Resolution(resolution.module, (guarded[imp.top_level],), "guarded-install")
             shown = _shown(resolution, imp.module, _tables(catalog).roots, _tables(catalog).overrides)
             uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
     uses.extend(implied_uses(facts, catalog))
     return tuple(sorted(uses, key=lambda u: (u.cell.index, u.line, u.column)))
+
+
+# `python -c "import iterstrat" || pip install iterative-stratification`: the notebook says which
+# distribution provides the module it tries to import.
+_IMPORT_GUARD = re.compile(r"""\bpython[0-9.]*\s+-c\s+["']\s*import\s+([A-Za-z_]\w*)\s*["']\s*\|\|""")
+
+
+def guarded_installs(facts: NotebookFacts) -> dict[str, str]:
+    """{module: distribution} of the notebook's guarded installs of one distribution each
+    (`!python -c "import ants" || pip install -q antspyx==0.4.2` → {"ants": "antspyx"}). Only
+    consulted for an import no table knows: the catalogue stays the first answer."""
+    found: dict[str, str] = {}
+    if not any("||" in ca.cell.source for ca in facts.cells):
+        return found
+    for command in install_commands(facts):
+        m = _IMPORT_GUARD.search(command.text)
+        if m and len(command.packages) == 1:
+            found.setdefault(m.group(1), command.packages[0].name)
+    return found
 
 
 _KERAS_BACKEND = re.compile(r"""KERAS_BACKEND["']?\s*(?:\]\s*=|,|=)\s*["']?([A-Za-z_]+)""")
