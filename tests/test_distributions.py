@@ -339,6 +339,18 @@ def test_a_guarded_install_names_the_distribution_of_an_import_no_table_knows(mo
     assert uses["rich"].assumed  # a guard installing two distributions names neither
 
 
+def test_after_a_hub_snapshot_into_the_working_directory_only_unknown_uninstalled_imports_are_its_files(monkeypatch):
+    monkeypatch.setattr(dist, "installed_distributions", lambda: {})
+    facts = facts_of(
+        "!pip install -q git+https://github.com/example-org/wandb-tools.git mmcv-full==1.7.2",
+        "from huggingface_hub import snapshot_download\nsnapshot_download('example-org/seg', local_dir='.')",
+        "import wandb_tools\nimport mmcv\nimport seg_pipeline\nimport pandas",
+    )
+    modules = [u.module for u in dist.third_party_imports(facts)]
+    # installed by the notebook (from a URL; as the start of a distribution's name) or known: still distributions
+    assert modules == ["huggingface_hub", "wandb_tools", "mmcv", "pandas"]
+
+
 def test_third_party_import_of_a_parenthesised_from_import_points_at_the_statement():
     facts = facts_of("x = 1\nfrom sklearn.metrics import (\n    f1_score,\n    accuracy_score,\n)")
     uses = dist.third_party_imports(facts)

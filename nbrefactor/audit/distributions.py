@@ -860,7 +860,8 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
                 reaches.append((ca.cell.index, number, (".",)))
     if not clones:
         return ()
-    installed = {_installed_name(spec.name) for cmd in install_commands(facts) for spec in cmd.packages}
+    installed = {_installed_name(name) for cmd in install_commands(facts)
+                 for name in (*(spec.name for spec in cmd.packages), *cmd.install.unresolved, *cmd.install.editables)}
     found_imports: list[ClonedImport] = []
     for ca in facts.cells:
         for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
