@@ -904,6 +904,14 @@ def _unknown_import(imp: ImportFact, catalog: Catalog, installed: set[str]) -> b
     return _resolve(_import_target(imp), catalog).assumed
 
 
+def url_installs(facts: NotebookFacts) -> dict[str, str]:
+    """{normalised name: URL} of what the notebook's install lines fetch from a URL
+    (`pip install git+https://github.com/org/restorers.git` → {"restorers": that URL}), named by
+    the repository or its `#egg=`."""
+    return {_installed_name(url): url for cmd in reversed(install_commands(facts))
+            for url in (*cmd.install.unresolved, *cmd.install.editables) if "://" in url}
+
+
 def _installed_name(spec: str) -> str:
     """The normalised distribution an install names; for a URL, the repository or `#egg=` name
     (`git+https://github.com/org/wandb-addons.git` → wandb-addons)."""

@@ -12,7 +12,7 @@ import shlex
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
-from nbrefactor.audit.distributions import install_commands, third_party_imports
+from nbrefactor.audit.distributions import install_commands, third_party_imports, url_installs
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import Manifest, Requirement, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -40,11 +40,22 @@ def _declared_extras(manifests: tuple[Manifest, ...]) -> frozenset[tuple[str, st
     return frozenset(found)
 
 
-def _distribution_phrase(resolution) -> str:
-    """`distribution `X``, or a guess said as one when no table knows the import."""
+def _distribution_phrase(resolution, url: Optional[str] = None) -> str:
+    """`distribution `X``, or a guess said as one when no table knows the import (unless the
+    notebook installs it from a URL: then that is where it comes from)."""
+    if resolution.assumed and url:
+        return f"distribution installed by the notebook from `{url}`"
     if resolution.assumed:
         return f"distribution assumed to be `{resolution.primary}`: no mapping known"
     return f"distribution `{resolution.primary}`"
+
+
+def _installed_from(use, facts) -> Optional[str]:
+    """The URL the notebook installs an import no table knows from (`!pip install
+    git+https://github.com/org/restorers.git`, then `import restorers`), if any."""
+    if not use.resolution.assumed or use.how:
+        return None
+    return url_installs(facts).get(normalise(use.shown.split(".")[0]))
 
 
 class UndeclaredImport(Rule):
@@ -60,7 +71,9 @@ class UndeclaredImport(Rule):
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
         "installed packages; an import none of them knows is named by the notebook's own guarded install of it "
         "when there is one (`!python -c \"import whisper\" || pip install openai-whisper`), else by its own name, "
-        "and the message says that name is assumed), and reports the first import of each distribution that none of the "
+        "and the message says that name is assumed, or, when the notebook installs it from a URL (`!pip install "
+        "git+https://github.com/org/restorers.git`, then `import restorers`), where it comes from, the fix being a "
+        "direct reference pinned to a commit), and reports the first import of each distribution that none of the "
         "manifests found beside or above the notebook (or in a `binder/`, `.binder/` or `.devcontainer/` "
         "folder there, where Binder and dev containers take the environment from) declares (later imports of it are related "
         "locations; the JSON report's `data` names the distribution and the module). A manifest that declares any known "
@@ -200,14 +213,18 @@ class UndeclaredImport(Rule):
             use, res = found[0], found[0].resolution
             if res.declared_by(declared) or (use.extra and (normalise(use.extra[0]), use.extra[1]) in extras):
                 continue
+            url = _installed_from(use, ctx.facts)
             yield Hit(
                 use.cell,
                 use.line,
                 use.column,
-                (f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
+                (f"`{use.shown}` {use.needed} but its distribution, which the notebook installs from `{url}`, "
+                 f"is not declared in {where}" if url else
+                 f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
                  f"is not declared in {where}" if res.assumed else
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"),
-                fix=(f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
+                fix=(f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
+                     f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
                      "and add it (pinned) to a manifest" if res.assumed else f"Add `{res.primary}` (pinned) to a manifest"),
                 key=key,
                 related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
@@ -281,6 +298,12 @@ class NoManifest(Rule):
             ),
             expect=((1, 1), (1, 2), (2, 1), (2, 2)),
         ),
+        # Installed from a repository by the notebook: the message says so, and the fix is a
+        # direct reference pinned to a commit, not a name on the package index.
+        Example(
+            cells=("!pip install -q git+https://github.com/example-lab/photo-restorers.git", "import photo_restorers"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -291,13 +314,16 @@ class NoManifest(Rule):
             uses.setdefault(use.resolution.primary, []).append(use)
         for distribution, found in uses.items():
             first, others = found[0], found[1:]
+            url = _installed_from(first, ctx.facts)
             yield Hit(
                 first.cell,
                 first.line,
                 first.column,
-                f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution)}) but no manifest ({_MANIFEST_KINDS}) "
+                f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution, url)}) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook",
-                fix=(f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
+                fix=(f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
+                     if url else
+                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
                      f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
                      if first.resolution.assumed else
                      f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`"),
