@@ -815,7 +815,7 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
     `%%bash` cell) landing in folder F; a `sys.path.insert/append` of a path in F, a `%cd`
     or `os.chdir` into it; then an import of a module named as F (`DeOldify` → `deoldify`), as a
     sub-folder of F put on `sys.path` (`os.path.join(REPO, "posenet")` → `posenet`) or listed
-    for that repository in `[cloned_modules]` of rules/distributions.toml. The folder may be held in
+    for that repository (or for any, `"*"`: `scripts`, `utils`…) in `[cloned_modules]` of rules/distributions.toml. The folder may be held in
     a notebook global bound to a string (`!git clone URL $REPO_DIR`, `sys.path.append(REPO_DIR)`).
     Anything else imported after the clone (`imageio`, `dlib`, `fastai` beside `dnnlib`) is still a
     distribution: the cloned repository's file list is not known offline. A Hub repository downloaded
@@ -883,7 +883,7 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
                         reached = True
                         inside.update(normalise(folder) for folder in path[hits[-1] + 1:])
                 if reached and (
-                    normalise(top) in names or normalise(top) in inside or top in listed.get(repo, ())
+                    normalise(top) in names or normalise(top) in inside or top in listed.get(repo, ()) or top in listed.get("*", ())
                     or (snapshot and _unknown_import(imp, catalog, installed))
                 ):
                     line, column = _statement_position(ca, imp)

@@ -99,7 +99,7 @@ class UndeclaredImport(Rule):
         "into), imported after both: a module named as the cloned folder (`%cd DeOldify`, `import deoldify`), "
         "named as a sub-folder of the clone put on `sys.path` (`sys.path.append(os.path.join(REPO, \"posenet\"))`, "
         "`import posenet`) or listed for the repository in `[cloned_modules]` of `rules/distributions.toml` (`dnnlib` of "
-        "NVlabs/stylegan3); the folder may be a notebook global bound to a string (`!git clone URL $REPO`, "
+        "NVlabs/stylegan3; for any clone, folder names of research code such as `scripts` and `utils`); the folder may be a notebook global bound to a string (`!git clone URL $REPO`, "
         "`sys.path.append(REPO)`); they are related locations of the clone's PTH007 finding. Other imports after a "
         "clone stay distributions. A Hub repository downloaded into the working directory "
         "(`snapshot_download(repo, local_dir=\".\")`) ships code no table can know: after it, an import no table "
