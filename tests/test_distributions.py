@@ -109,9 +109,18 @@ WELL_KNOWN_PAIRS = [
     ("orangecontrib.associate.fpgrowth", "Orange3-Associate"),
     ("orangecontrib.text.corpus", "Orange3-Text"),
     ("tsfm_public.toolkit.time_series_preprocessor", "granite-tsfm"),
+    ("open_clip", "open_clip_torch"),
+    ("official.nlp.optimization", "tf-models-official"),
+    ("composer.callbacks", "mosaicml"),
+    ("fluidsynth", "pyfluidsynth"),
+    ("vtkmodules.vtkRenderingCore", "vtk"),
+    ("ants", "antspyx"),
+    ("iterstrat.ml_stratifiers", "iterative-stratification"),
     # named as the import, but known rather than assumed
     ("seaborn", "seaborn"),
     ("evaluate", "evaluate"),
+    ("monai.transforms", "monai"),
+    ("nibabel", "nibabel"),
     # answered by pipreqs' mapping
     ("OpenGL.GL", "PyOpenGL"),
     ("bson", "pymongo"),
@@ -314,6 +323,32 @@ def test_third_party_imports_resolve_from_imports_of_subpackages():
         (2, 2, "numpy"),
     ]
     assert [u.shown for u in uses[:3]] == ["google.cloud.storage", "google.cloud.bigquery", "sklearn"]
+
+
+def test_a_guarded_install_names_the_distribution_of_an_import_no_table_knows(monkeypatch):
+    monkeypatch.setattr(dist, "installed_distributions", lambda: {})
+    facts = facts_of(
+        '!python -c "import whisper" || pip install -q openai-whisper==20231117\n'
+        '!python -c "import monai" || pip install -q "monai-weekly[tqdm]"\n'
+        '!python -c "import tqdm" || pip install -q tqdm rich',
+        "import whisper\nimport monai\nimport rich",
+    )
+    uses = {u.module: u.resolution for u in dist.third_party_imports(facts)}
+    assert (uses["whisper"].primary, uses["whisper"].assumed) == ("openai-whisper", False)
+    assert uses["monai"].primary == "monai"  # the catalogue stays the first answer
+    assert uses["rich"].assumed  # a guard installing two distributions names neither
+
+
+def test_after_a_hub_snapshot_into_the_working_directory_only_unknown_uninstalled_imports_are_its_files(monkeypatch):
+    monkeypatch.setattr(dist, "installed_distributions", lambda: {})
+    facts = facts_of(
+        "!pip install -q git+https://github.com/example-org/wandb-tools.git mmcv-full==1.7.2",
+        "from huggingface_hub import snapshot_download\nsnapshot_download('example-org/seg', local_dir='.')",
+        "import wandb_tools\nimport mmcv\nimport seg_pipeline\nimport pandas",
+    )
+    modules = [u.module for u in dist.third_party_imports(facts)]
+    # installed by the notebook (from a URL; as the start of a distribution's name) or known: still distributions
+    assert modules == ["huggingface_hub", "wandb_tools", "mmcv", "pandas"]
 
 
 def test_third_party_import_of_a_parenthesised_from_import_points_at_the_statement():

@@ -12,6 +12,7 @@ from nbrefactor.audit.project import (
     parse_pyproject,
     parse_requirements_txt,
     parse_setup_cfg,
+    with_installed_requirements,
 )
 
 
@@ -277,3 +278,20 @@ def test_setup_py_is_discovered_and_its_pins_reach_the_compiler(tmp_path):
     assert [(m.path.rsplit("/", 1)[-1], m.kind) for m in project.manifests] == [("setup.py", "setup.py")]
     assert {"numpy", "pandas", "demo"} <= project.declared and "scipy" not in project.declared
     assert _manifest_pins(project) == {"numpy": "1.26.4"}
+
+
+def test_a_requirements_file_the_notebook_installs_is_a_manifest(tmp_path):
+    (tmp_path / "lab").mkdir()
+    (tmp_path / "lab" / "lab_requirements.txt").write_text("numpy==1.26.4\n", encoding="utf-8")
+    (tmp_path / "lab" / "requirements.txt").write_text("pandas==2.2.2\n", encoding="utf-8")
+    notebook = tmp_path / "lab" / "nb.ipynb"
+    base = discover_project(notebook, display_root=tmp_path)
+    sources = [
+        "!pip install -q -r lab_requirements.txt\n%pip install --requirement=requirements.txt",
+        "%cd yolov5\n!pip install -r missing_requirements.txt\n!pip install -r /abs/reqs.txt",
+    ]
+    project = with_installed_requirements(base, notebook, sources)
+    assert {"numpy", "pandas"} <= project.declared
+    # requirements.txt was found already; a file that is not there (or absolute) adds nothing
+    assert len(project.manifests) == len(base.manifests) + 1
+    assert with_installed_requirements(base, notebook, ["import numpy"]) is base

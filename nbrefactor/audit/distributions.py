@@ -23,6 +23,7 @@ Nothing here touches the network or the notebook's folder; `ProjectContext` (rea
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import importlib.resources
 import importlib.util
@@ -36,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Optional
 
-from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts
+from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.types import Cell, Notebook
 from nbrefactor.audit.project import ProjectContext, normalise
@@ -57,7 +58,7 @@ THIRD_PARTY_KIND = "third-party"
 class Resolution:
     module: str  # the dotted import name that was resolved
     distributions: tuple[str, ...]  # never empty; the first is the one to write into a manifest
-    source: str  # override | namespace | pipreqs | installed | import-name
+    source: str  # override | namespace | pipreqs | installed | guarded-install | import-name
 
     @property
     def primary(self) -> str:
@@ -482,6 +483,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     written = written_modules(facts)
     # The code of a repository cloned at run time (PTH007 reports the clone, these imports related).
     cloned = {(c.cell.index, c.line, c.module) for c in cloned_imports(facts, catalog)}
+    guarded = guarded_installs(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:
         for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
@@ -494,10 +496,31 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
             target = _import_target(imp)
             line, column = _statement_position(ca, imp)
             resolution = _resolve(target, catalog)
+            if resolution.assumed and imp.top_level in guarded:
+                resolution = Resolution(resolution.module, (guarded[imp.top_level],), "guarded-install")
             shown = _shown(resolution, imp.module, _tables(catalog).roots, _tables(catalog).overrides)
             uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
     uses.extend(implied_uses(facts, catalog))
     return tuple(sorted(uses, key=lambda u: (u.cell.index, u.line, u.column)))
+
+
+# `python -c "import iterstrat" || pip install iterative-stratification`: the notebook says which
+# distribution provides the module it tries to import.
+_IMPORT_GUARD = re.compile(r"""\bpython[0-9.]*\s+-c\s+["']\s*import\s+([A-Za-z_]\w*)\s*["']\s*\|\|""")
+
+
+def guarded_installs(facts: NotebookFacts) -> dict[str, str]:
+    """{module: distribution} of the notebook's guarded installs of one distribution each
+    (`!python -c "import ants" || pip install -q antspyx==0.4.2` → {"ants": "antspyx"}). Only
+    consulted for an import no table knows: the catalogue stays the first answer."""
+    found: dict[str, str] = {}
+    if not any("||" in ca.cell.source for ca in facts.cells):
+        return found
+    for command in install_commands(facts):
+        m = _IMPORT_GUARD.search(command.text)
+        if m and len(command.packages) == 1:
+            found.setdefault(m.group(1), command.packages[0].name)
+    return found
 
 
 _KERAS_BACKEND = re.compile(r"""KERAS_BACKEND["']?\s*(?:\]\s*=|,|=)\s*["']?([A-Za-z_]+)""")
@@ -789,17 +812,23 @@ def _last_component(path: str) -> str:
 def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport, ...]:
     """Imports of a repository's own modules after the notebook clones it and makes its folder
     importable. Three things must line up, in notebook order: a `git clone` (in a `!` line or a
-    `%%bash` cell) landing in folder F; a `sys.path.insert/append` of a path ending in F, a `%cd`
-    or `os.chdir` into it; then an import of a module named as F (`DeOldify` → `deoldify`) or listed
-    for that repository in `[cloned_modules]` of rules/distributions.toml. Anything else imported
-    after the clone (`imageio`, `dlib`, `fastai` beside `dnnlib`) is still a distribution: the
-    cloned repository's file list is not known offline."""
-    if not any("clone" in ca.cell.source for ca in facts.cells):
+    `%%bash` cell) landing in folder F; a `sys.path.insert/append` of a path in F, a `%cd`
+    or `os.chdir` into it; then an import of a module named as F (`DeOldify` → `deoldify`), as a
+    sub-folder of F put on `sys.path` (`os.path.join(REPO, "posenet")` → `posenet`) or listed
+    for that repository (or for any, `"*"`: `scripts`, `utils`…) in `[cloned_modules]` of rules/distributions.toml. The folder may be held in
+    a notebook global bound to a string (`!git clone URL $REPO_DIR`, `sys.path.append(REPO_DIR)`).
+    Anything else imported after the clone (`imageio`, `dlib`, `fastai` beside `dnnlib`) is still a
+    distribution: the cloned repository's file list is not known offline. A Hub repository downloaded
+    into the working directory (`snapshot_download(repo, local_dir=".")`) is importable as it is, and
+    what it ships is code no table can know: after it, an import no table knows (DEP001 would assume
+    its name) and no install line of the notebook names is one of its modules."""
+    if not any("clone" in ca.cell.source or "snapshot_download" in ca.cell.source for ca in facts.cells):
         return ()  # the common case, without a pass over every line
+    constants = _string_globals(facts)
     listed = {str(k).lower(): frozenset(str(m) for m in v)
               for k, v in (catalog.table("distributions", "cloned_modules", {}) or {}).items()}
-    clones: list[tuple[int, int, str, tuple[str, ...]]] = []  # (cell, line, repo, folders)
-    reaches: list[tuple[int, int, str]] = []  # (cell, line, folder reached)
+    clones: list[tuple[int, int, str, tuple[str, ...], bool]] = []  # (cell, line, repo, folders, a Hub snapshot)
+    reaches: list[tuple[int, int, tuple[str, ...]]] = []  # (cell, line, the path reached, as its folders)
     for ca in facts.cells:
         lines = ca.lines
         shell = [(m.line, m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip())
@@ -807,23 +836,32 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
         if ca.masked.cell_magic in {"bash", "sh", "script", "system"}:
             shell += [(n, lines[n - 1]) for n in range(2, len(lines) + 1)]
         for line, command in shell:
+            command = _expand_shell(command, constants)
             target = _clone_target(command)
             if target is not None:
-                clones.append((ca.cell.index, line, *target))
+                clones.append((ca.cell.index, line, *target, False))
             for part in re.split(r"&&|;", command):
                 words = part.split()
                 if len(words) >= 2 and words[0] == "cd":
-                    reaches.append((ca.cell.index, line, _last_component(words[1])))
+                    reaches.append((ca.cell.index, line, _components(words[1])))
         for m in ca.magics:
             if m.kind in ("line_magic", "automagic") and m.name == "cd" and m.args.strip():
-                reaches.append((ca.cell.index, m.line, _last_component(m.args.strip().strip("'\""))))
+                reaches.append((ca.cell.index, m.line, _components(_expand_shell(m.args.strip(), constants).strip("'\""))))
         for number, text in enumerate(lines, start=1):
             code_part = text.split("#", 1)[0]
             for pattern in (_SYS_PATH, _CHDIR):
                 for found in pattern.finditer(code_part):
-                    reaches.append((ca.cell.index, number, _last_component(found.group(1))))
+                    reaches.append((ca.cell.index, number, _components(found.group(1))))
+        for number, path in _path_calls(ca, constants):
+            reaches.append((ca.cell.index, number, _components(path)))
+        for number, repo, folder in _hub_snapshots(ca, constants):
+            clones.append((ca.cell.index, number, repo, (folder,), True))
+            if folder == ".":  # the working directory: importable as it is
+                reaches.append((ca.cell.index, number, (".",)))
     if not clones:
         return ()
+    installed = {_installed_name(name) for cmd in install_commands(facts)
+                 for name in (*(spec.name for spec in cmd.packages), *cmd.install.unresolved, *cmd.install.editables)}
     found_imports: list[ClonedImport] = []
     for ca in facts.cells:
         for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
@@ -831,17 +869,177 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
                 continue
             top = imp.top_level
             at = (ca.cell.index, imp.line)
-            for clone_cell, clone_line, repo, folders in clones:
+            for clone_cell, clone_line, repo, folders, snapshot in clones:
                 if (clone_cell, clone_line) > at:
                     continue
                 names = {normalise(f) for f in folders}
-                reached = any((clone_cell, clone_line) <= (c, ln) <= at and normalise(folder) in names
-                              for c, ln, folder in reaches)
-                if reached and (normalise(top) in names or top in listed.get(repo, ())):
+                inside: set[str] = set()  # folders of the clone put on the path (`REPO/posenet`)
+                reached = False
+                for c, ln, path in reaches:
+                    if not (clone_cell, clone_line) <= (c, ln) <= at:
+                        continue
+                    hits = [i for i, folder in enumerate(path) if normalise(folder) in names]
+                    if hits:
+                        reached = True
+                        inside.update(normalise(folder) for folder in path[hits[-1] + 1:])
+                if reached and (
+                    normalise(top) in names or normalise(top) in inside or top in listed.get(repo, ()) or top in listed.get("*", ())
+                    or (snapshot and _unknown_import(imp, catalog, installed))
+                ):
                     line, column = _statement_position(ca, imp)
                     found_imports.append(ClonedImport(clone_cell, clone_line, ca.cell, line, column, top))
                     break
     return tuple(found_imports)
+
+
+def _unknown_import(imp: ImportFact, catalog: Catalog, installed: set[str]) -> bool:
+    """A third-party import no table knows (DEP001 would assume its name) that no install line of
+    the notebook names, as it is or as the start or end of a distribution's name (`mmcv` of
+    `mmcv-full`, `open_clip` of `open-clip-torch`)."""
+    if import_kind(imp.module, imp.level, None, catalog) != THIRD_PARTY_KIND:
+        return False
+    top = normalise(imp.top_level)
+    if any(n == top or n.startswith(top + "-") or n.endswith("-" + top) for n in installed):
+        return False
+    return _resolve(_import_target(imp), catalog).assumed
+
+
+def url_installs(facts: NotebookFacts) -> dict[str, str]:
+    """{normalised name: URL} of what the notebook's install lines fetch from a URL
+    (`pip install git+https://github.com/org/restorers.git` → {"restorers": that URL}), named by
+    the repository or its `#egg=`."""
+    return {_installed_name(url): url for cmd in reversed(install_commands(facts))
+            for url in (*cmd.install.unresolved, *cmd.install.editables) if "://" in url}
+
+
+def _installed_name(spec: str) -> str:
+    """The normalised distribution an install names; for a URL, the repository or `#egg=` name
+    (`git+https://github.com/org/wandb-addons.git` → wandb-addons)."""
+    if "://" in spec or spec.startswith("git+"):
+        egg = re.search(r"#egg=([A-Za-z0-9._-]+)", spec)
+        spec = egg.group(1) if egg else spec.split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1].split("@", 1)[0].removesuffix(".git")
+    return normalise(spec)
+
+
+def _components(path: str) -> tuple[str, ...]:
+    """The folders of a path as written (`third_party/pose-transfer/` → ("third_party", "pose-transfer"))."""
+    return tuple(p for p in path.strip().replace("\\", "/").split("/") if p and p != ".") or ((".",) if path.strip() in (".", "./") else ())
+
+
+# `$NAME`, `${NAME}` and `{NAME}` in a `!` line: IPython puts the global's value there.
+_SHELL_VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)\}?|\{([A-Za-z_]\w*)\}")
+
+
+def _expand_shell(command: str, constants: Mapping[str, str]) -> str:
+    if "$" not in command and "{" not in command:
+        return command
+    return _SHELL_VARIABLE.sub(lambda m: constants.get(m.group(1) or m.group(2), m.group(0)), command)
+
+
+def _string_globals(facts: NotebookFacts) -> dict[str, str]:
+    """Notebook globals bound once, at the top of a cell, to a string spelled by literals and other
+    such globals (`REPO = os.path.join("third_party", "pose-transfer")`) → their value."""
+    found: dict[str, str] = {}
+    rebound: set[str] = set()
+    for ca in facts.cells:
+        tree = _cell_tree(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                value = _string_value(stmt.value, found)
+                if name in found or name in rebound or value is None:
+                    found.pop(name, None)
+                    rebound.add(name)
+                else:
+                    found[name] = value
+    return found
+
+
+def _cell_tree(ca: CellAnalysis) -> Optional[ast.Module]:
+    if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
+        return None
+    try:
+        return python_tree(ca.masked.python)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def _dotted(node: ast.AST) -> str:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def _string_value(node: ast.AST, constants: Mapping[str, str]) -> Optional[str]:
+    """The string an expression of literals and known globals spells, or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        left, right = _string_value(node.left, constants), _string_value(node.right, constants)
+        if left is None or right is None:
+            return None
+        return left + right if isinstance(node.op, ast.Add) else left.rstrip("/") + "/" + right
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for part in node.values:
+            value = _string_value(part.value if isinstance(part, ast.FormattedValue) else part, constants)
+            if value is None or (isinstance(part, ast.FormattedValue) and (part.format_spec is not None or part.conversion != -1)):
+                return None
+            parts.append(value)
+        return "".join(parts)
+    if isinstance(node, ast.Call) and not node.keywords and node.args and _dotted(node.func) in {
+            "os.path.join", "path.join", "join", "Path", "pathlib.Path"}:
+        parts = [_string_value(a, constants) for a in node.args]
+        if any(p is None for p in parts):
+            return None
+        return "/".join(p.rstrip("/") for p in parts[:-1]) + ("/" if len(parts) > 1 else "") + parts[-1]
+    return None
+
+
+def _path_calls(ca: CellAnalysis, constants: Mapping[str, str]) -> Iterator[tuple[int, str]]:
+    """(line, path) of `sys.path.append/insert(X)` and `os.chdir(X)` whose X is not a literal but is
+    spelled by known globals (`sys.path.append(REPO)`, `os.path.join(REPO, "posenet")`)."""
+    if "sys.path" not in ca.cell.source and "chdir" not in ca.cell.source:
+        return
+    tree = _cell_tree(ca)
+    if tree is None:
+        return
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = _dotted(node.func)
+        index = {"sys.path.append": 0, "sys.path.insert": 1, "os.chdir": 0}.get(func)
+        if index is None or len(node.args) <= index or isinstance(node.args[index], ast.Constant):
+            continue
+        value = _string_value(node.args[index], constants)
+        if value:
+            yield node.lineno, value
+
+
+def _hub_snapshots(ca: CellAnalysis, constants: Mapping[str, str]) -> Iterator[tuple[int, str, str]]:
+    """(line, repository id, folder) of `snapshot_download(repo, local_dir=X)`: the files of a Hub
+    repository written into X ("." for the working directory)."""
+    for call in ca.facts.calls:
+        if call.method != "snapshot_download" or call.in_function:
+            continue
+        where = call.arg(None, ("local_dir",))
+        folder = None if where is None else where.string if where.string is not None else constants.get(where.name or "")
+        repo = call.arg(0, ("repo_id",))
+        repo_id = (repo.string if repo is not None and repo.string is not None else constants.get((repo.name if repo else "") or "", ""))
+        if folder is None:
+            continue
+        parts = _components(folder)
+        if parts:
+            yield call.line, repo_id.lower(), parts[-1]
 
 
 # --- install lines -----------------------------------------------------------------------------

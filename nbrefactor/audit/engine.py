@@ -21,7 +21,7 @@ from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, 
 from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
-from nbrefactor.audit.project import ProjectContext, discover_project, resolved_path, with_working_folders
+from nbrefactor.audit.project import ProjectContext, discover_project, resolved_path, with_installed_requirements, with_working_folders
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
     from nbrefactor.audit.analysis import NotebookFacts
@@ -234,6 +234,7 @@ def audit_file(file: Path, display: str, settings: Settings, catalog: Catalog, t
             if isinstance(loaded, LoadError):
                 return NotebookResult(display, (), loaded)
             project = with_working_folders(discover_project(file), file, (c.source for c in loaded.code_cells))
+            project = with_installed_requirements(project, file, (c.source for c in loaded.code_cells))
             return audit_notebook(loaded, settings, project, catalog).result
     except TimeLimit:
         pass
@@ -366,6 +367,9 @@ def _cache_key(file: Path, display: str, cache: ResultCache) -> Optional[str]:
         if b"chdir" in raw or b"%cd" in raw or b"%pushd" in raw:
             # The folders a cell moves into add modules (`with_working_folders`): part of the key.
             project = with_working_folders(project, file, _code_sources(raw))
+        if b"-r" in raw or b"--requirement" in raw:
+            # The requirements files a cell installs are manifests (`with_installed_requirements`): part of the key.
+            project = with_installed_requirements(project, file, _code_sources(raw))
     except (OSError, ValueError):
         return None  # unreadable: audited (and reported) the usual way, never cached
     return cache.key(raw, display, project)

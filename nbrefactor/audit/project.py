@@ -371,6 +371,47 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
     return replace(project, project_modules=project.project_modules | found)
 
 
+# `!pip install -r workspace_requirements.txt`, `%pip install --requirement=reqs/base.txt`.
+_INSTALLED_REQUIREMENTS = re.compile(
+    r"\bpip3?\b[^\n]*?\binstall\b[^\n]*?(?:\s-r\s*|\s--requirement[=\s]\s*)['\"]?(?P<file>[^\s'\";&|#]+)")
+
+
+def with_installed_requirements(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
+    """The project with the requirements files the notebook installs itself (`!pip install -r
+    workspace_requirements.txt`, a relative literal path from the notebook's folder) as manifests:
+    what they list is declared, pinned or not, whatever the file is called (`requirements*.txt` are
+    found anyway). A file that is not there (a clone's, read after `%cd`) adds nothing."""
+    names: list[str] = []
+    for source in sources:
+        if "-r" not in source and "--requirement" not in source:
+            continue
+        for m in _INSTALLED_REQUIREMENTS.finditer(source):
+            name = m.group("file")
+            if not name.startswith(("/", "~", "$", "{", "\\")) and not _looks_like_drive(name) and name not in names:
+                names.append(name)
+    if not names:
+        return project
+    folder = Path(os.path.dirname(resolved_path(notebook_path)))
+    # A file discovery found already (shown relative to another root, so compared by name and content).
+    known = {(m.path.rsplit("/", 1)[-1], m.requirements) for m in project.manifests}
+    added: list[Manifest] = []
+    for name in names:
+        file = Path(os.path.normpath(folder / name))
+        if not file.is_file():
+            continue
+        try:
+            text = manifest_text(file.read_bytes())
+        except (OSError, UnicodeDecodeError):
+            continue
+        manifest = parse_requirements_txt(_display(file, None), text)
+        if (file.name, manifest.requirements) not in known:
+            known.add((file.name, manifest.requirements))
+            added.append(manifest)
+    if not added:
+        return project
+    return replace(project, manifests=project.manifests + tuple(added))
+
+
 _CHDIR_CALL = re.compile(r"\bchdir\(")
 _CD_MAGIC = re.compile(r"^\s*%(?:cd|pushd)\s+(?P<arg>[^\s;#]+)\s*$", re.MULTILINE)
 

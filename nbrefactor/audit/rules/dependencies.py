@@ -12,7 +12,7 @@ import shlex
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
-from nbrefactor.audit.distributions import install_commands, third_party_imports
+from nbrefactor.audit.distributions import install_commands, third_party_imports, url_installs
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import Manifest, Requirement, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -40,11 +40,22 @@ def _declared_extras(manifests: tuple[Manifest, ...]) -> frozenset[tuple[str, st
     return frozenset(found)
 
 
-def _distribution_phrase(resolution) -> str:
-    """`distribution `X``, or a guess said as one when no table knows the import."""
+def _distribution_phrase(resolution, url: Optional[str] = None) -> str:
+    """`distribution `X``, or a guess said as one when no table knows the import (unless the
+    notebook installs it from a URL: then that is where it comes from)."""
+    if resolution.assumed and url:
+        return f"distribution installed by the notebook from `{url}`"
     if resolution.assumed:
         return f"distribution assumed to be `{resolution.primary}`: no mapping known"
     return f"distribution `{resolution.primary}`"
+
+
+def _installed_from(use, facts) -> Optional[str]:
+    """The URL the notebook installs an import no table knows from (`!pip install
+    git+https://github.com/org/restorers.git`, then `import restorers`), if any."""
+    if not use.resolution.assumed or use.how:
+        return None
+    return url_installs(facts).get(normalise(use.shown.split(".")[0]))
 
 
 class UndeclaredImport(Rule):
@@ -58,8 +69,11 @@ class UndeclaredImport(Rule):
         "package of the project or a relative import to the distribution that provides it "
         "(`sklearn` → scikit-learn, `cv2` → opencv-python, `google.cloud.storage` → "
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
-        "installed packages; an import none of them knows is named by its own name, and the message says "
-        "that name is assumed), and reports the first import of each distribution that none of the "
+        "installed packages; an import none of them knows is named by the notebook's own guarded install of it "
+        "when there is one (`!python -c \"import whisper\" || pip install openai-whisper`), else by its own name, "
+        "and the message says that name is assumed, or, when the notebook installs it from a URL (`!pip install "
+        "git+https://github.com/org/restorers.git`, then `import restorers`), where it comes from, the fix being a "
+        "direct reference pinned to a commit), and reports the first import of each distribution that none of the "
         "manifests found beside or above the notebook (or in a `binder/`, `.binder/` or `.devcontainer/` "
         "folder there, where Binder and dev containers take the environment from) declares (later imports of it are related "
         "locations; the JSON report's `data` names the distribution and the module). A manifest that declares any known "
@@ -82,11 +96,17 @@ class UndeclaredImport(Rule):
         "own project are not distributions: `.py` and Cython `.pyx` files beside it, and the modules of a "
         "folder a literal `os.chdir(…)`/`%cd` moves into (IPython imports from the working directory). "
         "Nor are the modules of a repository the notebook `git clone`s and then puts on `sys.path` (or `%cd`s "
-        "into), imported after both: a module named as the cloned folder (`%cd DeOldify`, `import deoldify`) "
-        "or listed for the repository in `[cloned_modules]` of `rules/distributions.toml` (`dnnlib` of "
-        "NVlabs/stylegan3); they are related locations of the clone's PTH007 finding. Other imports after a "
-        "clone stay distributions. "
-        "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read. "
+        "into), imported after both: a module named as the cloned folder (`%cd DeOldify`, `import deoldify`), "
+        "named as a sub-folder of the clone put on `sys.path` (`sys.path.append(os.path.join(REPO, \"posenet\"))`, "
+        "`import posenet`) or listed for the repository in `[cloned_modules]` of `rules/distributions.toml` (`dnnlib` of "
+        "NVlabs/stylegan3; for any clone, folder names of research code such as `scripts` and `utils`); the folder may be a notebook global bound to a string (`!git clone URL $REPO`, "
+        "`sys.path.append(REPO)`); they are related locations of the clone's PTH007 finding. Other imports after a "
+        "clone stay distributions. A Hub repository downloaded into the working directory "
+        "(`snapshot_download(repo, local_dir=\".\")`) ships code no table can know: after it, an import no table "
+        "knows and no install line of the notebook names is one of its files (related to the download's PTH007). "
+        "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read. A requirements "
+        "file the notebook installs itself (`!pip install -r lab_requirements.txt`, a relative path from its folder) "
+        "is a manifest too, whatever its name. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file); one whose "
@@ -132,6 +152,18 @@ class UndeclaredImport(Rule):
                 "environment.yml": "name: demo\ndependencies:\n  - pytorch=2.3\n  - py-xgboost\n",
                 "pyproject.toml": "[project]\nname = 'demo'\ndependencies = ['requests>=2']\n\n[tool.nbrefactor]\n",
             },
+        ),
+        # Code the notebook brings in at run time: a clone in a folder held in a variable and put on
+        # `sys.path`, and a Hub repository downloaded into the working directory.
+        Example(
+            cells=(
+                "import os, sys\nREPO = os.path.join('third_party', 'sketch-net')",
+                "!git clone https://github.com/example-lab/sketch-net.git $REPO\nsys.path.append(REPO)",
+                "from sketch_net.model import SketchNet",
+                "from huggingface_hub import snapshot_download\nsnapshot_download('example-org/sketch-pipeline', local_dir='.')",
+                "from sketch_pipeline import SketchPipeline",
+            ),
+            files={"requirements.txt": "huggingface-hub==0.24.6\n"},
         ),
     )
     failing = (
@@ -183,14 +215,18 @@ class UndeclaredImport(Rule):
             use, res = found[0], found[0].resolution
             if res.declared_by(declared) or (use.extra and (normalise(use.extra[0]), use.extra[1]) in extras):
                 continue
+            url = _installed_from(use, ctx.facts)
             yield Hit(
                 use.cell,
                 use.line,
                 use.column,
-                (f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
+                (f"`{use.shown}` {use.needed} but its distribution, which the notebook installs from `{url}`, "
+                 f"is not declared in {where}" if url else
+                 f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
                  f"is not declared in {where}" if res.assumed else
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"),
-                fix=(f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
+                fix=(f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
+                     f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
                      "and add it (pinned) to a manifest" if res.assumed else f"Add `{res.primary}` (pinned) to a manifest"),
                 key=key,
                 related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
@@ -216,7 +252,8 @@ class NoManifest(Rule):
         "Keras backend `KERAS_BACKEND` chooses, a spaCy model loaded by name, torch behind transformers' PyTorch "
         "classes, a metric's packages behind `evaluate.load`, sentencepiece behind a Marian tokenizer) are reported "
         "like imports, at the call that needs them (see DEP001). "
-        "A pyproject.toml without dependencies does not count. "
+        "A pyproject.toml without dependencies does not count; a requirements file the notebook installs itself "
+        "(`!pip install -r lab_requirements.txt`) does, whatever its name. "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file); one whose "
         "requirements are computed (read from a file, returned by a function) is not read."
@@ -264,6 +301,12 @@ class NoManifest(Rule):
             ),
             expect=((1, 1), (1, 2), (2, 1), (2, 2)),
         ),
+        # Installed from a repository by the notebook: the message says so, and the fix is a
+        # direct reference pinned to a commit, not a name on the package index.
+        Example(
+            cells=("!pip install -q git+https://github.com/example-lab/photo-restorers.git", "import photo_restorers"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -274,13 +317,16 @@ class NoManifest(Rule):
             uses.setdefault(use.resolution.primary, []).append(use)
         for distribution, found in uses.items():
             first, others = found[0], found[1:]
+            url = _installed_from(first, ctx.facts)
             yield Hit(
                 first.cell,
                 first.line,
                 first.column,
-                f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution)}) but no manifest ({_MANIFEST_KINDS}) "
+                f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution, url)}) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook",
-                fix=(f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
+                fix=(f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
+                     if url else
+                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
                      f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
                      if first.resolution.assumed else
                      f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`"),
