@@ -71,6 +71,29 @@ def test_requirements_are_copied_and_installed_before_the_package(package):
         assert re.search(rf"^{tool}==[\w.]+$", pipeline_requirements, re.M), tool
 
 
+def test_the_image_carries_skops_for_the_scikit_learn_models_its_components_pass(package):
+    """nbrefactor-runtime 0.3.0 writes a scikit-learn model in MLflow's skops format between steps
+    and in the registry; the components install nothing of their own (they run the image), so
+    skops must be among what the image installs, pinned to the version installed here."""
+    import importlib.metadata
+
+    assert re.search(r"^scikit-learn==", (package / "requirements.txt").read_text(), re.M)
+    pipeline_requirements = (package / "requirements-pipeline.txt").read_text()
+    assert f"\nskops=={importlib.metadata.version('skops')}\n" in pipeline_requirements
+    assert "skops holds the scikit-learn models" in pipeline_requirements
+    compiled = (package / "pipeline" / "pipeline.yaml").read_text()
+    installs = re.findall(r"packages_to_install=(\[[^\]]*\])", (package / "pipeline" / "kfp_pipeline.py").read_text())
+    assert installs and set(installs) == {"[]"} and "pip install" not in compiled
+
+
+def test_skops_is_a_pipeline_tool_only_where_scikit_learn_is_a_requirement():
+    from nbrefactor.migrate.pipeline_build import TOOLS, pipeline_tools
+
+    assert pipeline_tools(["pandas", "numpy"]) == TOOLS
+    assert pipeline_tools(["pandas", "scikit-learn"]) == (*TOOLS, "skops")
+    assert pipeline_tools(["scikit_learn"])[-1] == "skops"
+
+
 def test_entry_point_is_the_console_script(package):
     steps = instructions((package / "Dockerfile").read_text())
     entry = [args for keyword, args in steps if keyword == "ENTRYPOINT"]

@@ -61,6 +61,23 @@ def test_a_scikit_learn_pipeline_crosses_as_its_flavour_in_skops_and_predicts_th
     assert np.array_equal(back.named_steps["scale"].mean_, model.named_steps["scale"].mean_)
 
 
+def test_without_skops_the_model_still_crosses_but_never_silently(tmp_path, monkeypatch, capsys):
+    """An image without skops (a requirements-pipeline.txt without its pin) falls back to the
+    flavour's cloudpickle format and says so on stderr, naming the missing pin."""
+    from sklearn.linear_model import LogisticRegression
+    import yaml
+
+    monkeypatch.setitem(sys.modules, "skops", None)  # `import skops.io` raises ImportError here
+    monkeypatch.setitem(sys.modules, "skops.io", None)
+    X, y = _data()
+    model = LogisticRegression(C=0.3).fit(X, y)
+    back = _round_trip(tmp_path, model, "sklearn")
+    assert yaml.safe_load((tmp_path / "out_model" / "MLmodel").read_text())["flavors"]["sklearn"]["serialization_format"] == "cloudpickle"
+    assert np.array_equal(back.predict(X), model.predict(X))
+    said = capsys.readouterr().err
+    assert "saved with cloudpickle, not skops: skops is not installed (requirements-pipeline.txt pins it)" in said
+
+
 def test_a_search_and_a_forest_keep_their_fitted_attributes(tmp_path):
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.model_selection import GridSearchCV

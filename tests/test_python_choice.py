@@ -4,9 +4,13 @@ Hermetic part: the rule (`nbrefactor.compile.python_choice`) on hand-written met
 migrated notebook whose kernel said 3.9 (or 3.6) while its environment pins need 3.11 — checked
 against the installed distributions' own `Requires-Python`, read here with importlib.metadata.
 
-Registry part (marked `registry`; CI has the package index): `pip download --python-version X
---only-binary=:all: --no-deps` resolves every pin of a generated package for its image's Python.
-Without a reachable index it is skipped, with the reason.
+Registry part (marked `registry`; CI has the package index): both requirement files of a generated
+package resolve *with their dependencies* for its image's exact Python and platform, wheels only
+(`nbrefactor.migrate.image_resolution`, `uv pip compile --python-version X --python-platform
+x86_64-manylinux_2_36 --only-binary :all:`; metadata only, nothing installed); a pin whose
+dependency has no wheel for that Python is caught (`pip download --no-deps` passed it), and the
+proof ladder's "installs" rung fails on it, so the migration says so. Without a reachable index
+these are skipped, with the reason.
 """
 
 from __future__ import annotations
@@ -181,22 +185,84 @@ def pip_download(python: str, requirements: list[str], folder: Path) -> subproce
     )
 
 
+def _package(folder: Path, python: str, requirements: list[str]) -> Path:
+    """A package as the resolution reads it: a Dockerfile on the image's Python, its requirements."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "Dockerfile").write_text(f"FROM python:{python}-slim-bookworm\nWORKDIR /app\n")
+    (folder / "requirements.txt").write_text("\n".join(requirements) + "\n")
+    return folder
+
+
+def test_the_image_target_is_read_from_the_base_image():
+    from nbrefactor.migrate.image_resolution import image_target
+
+    for minor, tag in BASE_IMAGES.items():
+        assert image_target(f"FROM {tag}\n") == (tag.split(":")[1].split("-")[0], "x86_64-manylinux_2_36")
+    assert image_target("FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\n") == (None, None)
+
+
 @pytest.mark.registry
-def test_registry_has_a_wheel_of_every_pin_for_the_image_python(tmp_path, churn_package):
+def test_registry_resolves_every_pin_with_its_dependencies_for_the_image_python(tmp_path, churn_package):
     """The real check: every pin of the package (requirements.txt and requirements-pipeline.txt,
-    what the Dockerfile installs) has a wheel for the image's Python on the package index."""
+    what the Dockerfile installs, the vendored runtime wheel included) resolves with all its
+    dependencies for the image's Python and platform, wheels only."""
+    from nbrefactor.migrate.image_resolution import resolve_for_image
+
     _registry_or_skip()
     for package in (churn_package, migrate_notebook(tmp_path / "old", NOTEBOOK, "3.9.18")):
         python = image_python(package)
-        requirements = [f"{n}=={v}" for n, v in pins(package)]
-        assert len(requirements) >= 5
-        done = pip_download(python, requirements, tmp_path / "wheels")
-        assert done.returncode == 0, f"{package.name} (Python {python}): {done.stderr[-1500:]}"
+        assert len(pins(package)) >= 5
+        result = resolve_for_image(package)
+        assert result.resolved, f"{package.name} (Python {python}): {result.detail}"
+        assert result.python == python and f"for Python {python} on x86_64-manylinux_2_36" in result.detail
+        count = int(result.detail.split(" distributions")[0])
+        assert count > len(pins(package)) + 20  # the dependencies were resolved too, not only the pins
+        # kfp's API client publishes no wheel at all: built from its source, as pip in the image does.
+        assert result.built_from_source == ("kfp-server-api",)
+
+
+@pytest.mark.registry
+def test_a_pin_whose_dependency_has_no_wheel_for_the_image_python_is_caught(tmp_path):
+    """mlflow 2.9.2 is a pure wheel any Python 3 takes (`pip download --no-deps` passes it), but it
+    needs numpy<2 and pyarrow<15, which have no wheel for Python 3.13: the image would not build."""
+    from nbrefactor.migrate.image_resolution import resolve_for_image
+
+    _registry_or_skip()
+    assert pip_download("3.13", ["mlflow==2.9.2"], tmp_path / "wheels").returncode == 0  # the old check passed it
+    bad = resolve_for_image(_package(tmp_path / "py313", "3.13.0", ["mlflow==2.9.2"]))
+    assert not bad.resolved
+    assert bad.detail.startswith("the pins do not resolve for the image's Python 3.13.0 (x86_64-manylinux_2_36, wheels only):")
+    assert "no usable wheels" in bad.detail and ("numpy" in bad.detail or "pyarrow" in bad.detail), bad.detail
+    # The same pin on a Python its dependencies have wheels for resolves.
+    good = resolve_for_image(_package(tmp_path / "py311", "3.11.10", ["mlflow==2.9.2"]))
+    assert good.resolved, good.detail
+
+
+@pytest.mark.registry
+def test_a_pin_that_needs_a_newer_python_than_the_image_fails_the_proof_ladder(tmp_path):
+    """The migration says so: the "installs" rung of the proof ladder (clean environments, from the
+    package index) fails with the resolution's reason when the image's Python cannot take a pin,
+    even though the pin installs here."""
+    from nbrefactor.migrate.prove import Environments, ProveOptions, prove_package
+
+    _registry_or_skip()
+    package = _package(tmp_path / "tiny", "3.9.20", ["click==8.3.0"])  # click 8.3 requires Python >=3.10
+    (package / "pyproject.toml").write_text('[project]\nname = "tiny"\nversion = "0.1.0"\n[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n')
+    (package / "src" / "tiny").mkdir(parents=True)
+    (package / "src" / "tiny" / "__init__.py").write_text("")
+    options = ProveOptions(env_mode="clean", verify=False, env_cache=tmp_path / "envs", use_cache=False, timeout=600)
+    proof = prove_package(package, "tiny", [], options, Environments(options))
+    installs = next(r for r in proof.rungs if r.rung == 2)
+    assert installs.status == "failed", installs
+    assert installs.detail.startswith("the pins do not resolve for the image's Python 3.9.20"), installs.detail
+    assert "click==8.3.0" in installs.detail and "3.10" in installs.detail, installs.detail
 
 
 @pytest.mark.registry
 def test_registry_check_fails_for_a_pin_without_a_wheel_for_the_python(tmp_path):
     """The check can fail: pandas 3 has no wheel for Python 3.9 (what the old images pinned)."""
+    from nbrefactor.migrate.image_resolution import resolve_for_image
+
     _registry_or_skip()
-    done = pip_download("3.9", ["pandas==3.0.0"], tmp_path / "wheels")
-    assert done.returncode != 0 and "pandas==3.0.0" in done.stderr
+    result = resolve_for_image(_package(tmp_path / "py39", "3.9.20", ["pandas==3.0.0"]))
+    assert not result.resolved and "pandas==3.0.0" in result.detail, result.detail

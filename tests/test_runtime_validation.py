@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,12 @@ def _bad_file(churn_package: Path, folder: Path, **changes: bool) -> Path:
     if changes.get("wrong_type"):
         frame["monthly_charges"] = frame["monthly_charges"].astype(object)
         frame.loc[3, "monthly_charges"] = "abc"  # one text cell turns the column into text
+    if changes.get("fractional_int"):
+        frame["tenure_months"] = frame["tenure_months"].astype(float)
+        frame.loc[4, "tenure_months"] = 12.5  # still numeric and in range: only the int family catches it
+    if changes.get("int_with_nulls"):
+        frame["tenure_months"] = frame["tenure_months"].astype(float)
+        frame.loc[4, "tenure_months"] = None  # read back as float64 with whole values
     if changes.get("out_of_range"):
         frame.loc[5, "tenure_months"] = -4  # never negative at migration (profile min 1)
         frame.loc[6, "tenure_months"] = 10_000  # far above the profile's max 72
@@ -61,7 +68,8 @@ def test_the_training_data_passes_with_pandera(churn_runtime, churn_package):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ("wrong_type", r"column 'monthly_charges': numeric expected, as at migration \(float64\); now (str|object)"),
+        ("wrong_type", r"column 'monthly_charges': float values expected, as at migration \(float64\); now (str|object)"),
+        ("fractional_int", r"column 'tenure_months': int values expected, as at migration \(int64\); now float64 with fractions"),
         ("out_of_range", r"column 'tenure_months': values in \[0, 89\.75\] expected \(profile: \[1\.0, 72\.0\]\); failing: -4, 10000"),
         ("new_nulls", r"column 'contract' has nulls, none at migration"),
         ("missing_column", r"column 'support_calls' is missing"),
@@ -74,6 +82,90 @@ def test_each_violation_fails_validation_naming_column_and_check(churn_runtime, 
     with pytest.raises(DataValidationError, match=message) as caught:
         churn_runtime.validate({FIELD: str(bad)})
     assert len(str(caught.value).splitlines()) == 2  # the heading and exactly this one problem
+
+
+def test_the_profile_records_each_columns_dtype_family(churn_runtime):
+    columns = churn_runtime.load_profile()["files"][FIELD]["columns"]
+    # The fixture's columns, as written for it (fixtures/notebooks/churn): ids and labels are text,
+    # counts whole numbers, charges decimals.
+    assert {c: s["family"] for c, s in columns.items()} == {
+        "customer_id": "string", "tenure_months": "int", "monthly_charges": "float", "total_charges": "float",
+        "contract": "string", "payment_method": "string", "support_calls": "int", "churned": "int",
+    }
+
+
+def test_an_int_column_read_as_float_because_of_nulls_fails_only_on_the_nulls(churn_runtime, churn_package, tmp_path):
+    from nbrefactor_runtime.validate import DataValidationError
+
+    bad = _bad_file(churn_package, tmp_path, int_with_nulls=True)
+    with pytest.raises(DataValidationError) as caught:
+        churn_runtime.validate({FIELD: str(bad)})
+    assert str(caught.value).splitlines()[1:] == [f"- {FIELD}: column 'tenure_months' has nulls, none at migration"]
+
+
+TYPED = {  # one column per family: name → (profiled dtype, good values, a bad file's values)
+    "n": ("int64", ["1", "2", "3"], ["1", "2.5", "3"]),
+    "x": ("float64", ["0.5", "1", "2.25"], ["0.5", "abc", "2.25"]),
+    "flag": ("bool", ["True", "False", "True"], ["True", "maybe", "False"]),
+    "day": ("datetime64[ns]", ["2024-01-05", "2024-02-29", "2024-03-01 12:30:00"], ["2024-01-05", "yesterday", "2024-03-01"]),
+    "code": ("object", ["a1", "b2", "c3"], ["1", "2", "3"]),
+    "grade": ("category", ["low", "high", "low"], ["1.5", "2.5", "3.5"]),
+}
+
+
+def _typed_file(folder: Path, bad: str = "") -> Path:
+    rows = [",".join(TYPED[c][2 if c == bad else 1][i] for c in TYPED) for i in range(3)]
+    path = folder / f"typed-{bad or 'good'}.csv"
+    path.write_text(",".join(TYPED) + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def _typed_profile(path: Path) -> dict:
+    columns = {c: {"dtype": dtype, "nulls": 0.0} for c, (dtype, _, _) in TYPED.items()}
+    columns["n"].update(min=1.0, max=3.0)
+    columns["x"].update(min=0.5, max=2.25)
+    return {"files": {"data": {"sha256": "", "columns": columns}}}
+
+
+def test_the_good_file_of_every_family_passes_with_pandera(tmp_path):
+    from nbrefactor_runtime.validate import dtype_family, validate
+
+    assert [dtype_family(d) for d, _, _ in TYPED.values()] == ["int", "float", "bool", "datetime", "string", "category"]
+    good = _typed_file(tmp_path)
+    report = validate({"data": str(good)}, _typed_profile(good))
+    assert report["ok"] and report["files"]["data"]["validator"] == f"pandera {pandera.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("n", r"column 'n': int values expected, as at migration \(int64\); now float64 with fractions"),
+        ("x", r"column 'x': float values expected, as at migration \(float64\); now (str|object)"),
+        ("flag", r"column 'flag': bool values expected, as at migration \(bool\); now (str|object)"),
+        ("day", r"column 'day': datetime values expected, as at migration \(datetime64\[ns\]\); now (str|object), not all ISO 8601 dates"),
+        ("code", r"column 'code': string values expected, as at migration \(object\); now int64"),
+        ("grade", r"column 'grade': category values expected, as at migration \(category\); now float64"),
+    ],
+)
+def test_a_data_file_of_the_wrong_type_fails_per_family(tmp_path, bad, message):
+    """Each bad file changes one column to values of another family; the numeric-or-not check
+    alone passed the int, bool, datetime and category ones."""
+    from nbrefactor_runtime.validate import DataValidationError, validate
+
+    path = _typed_file(tmp_path, bad)
+    with pytest.raises(DataValidationError) as caught:
+        validate({"data": str(path)}, _typed_profile(path))
+    problems = str(caught.value).splitlines()[1:]
+    assert len(problems) == 1 and re.fullmatch(f"- data: {message}", problems[0]), problems
+
+
+def test_the_profiler_records_iso_dates_as_datetime(tmp_path):
+    from nbrefactor.migrate.pipeline_build import profile_file
+
+    path = _typed_file(tmp_path)
+    columns = profile_file(path, "typed.csv")["columns"]
+    # Read from a CSV, a category is text: the profile says string, and category text still passes.
+    assert {c: s["family"] for c, s in columns.items()} == {"n": "int", "x": "float", "flag": "bool", "day": "datetime", "code": "string", "grade": "string"}
 
 
 def test_all_violations_of_one_file_are_listed_together(churn_runtime, churn_package, tmp_path):

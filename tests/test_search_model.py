@@ -23,15 +23,20 @@ DATA = (
     "from sklearn.datasets import make_classification\n"
     "from sklearn.linear_model import LogisticRegression\n"
     "from sklearn.metrics import accuracy_score\n"
-    "from sklearn.model_selection import GridSearchCV, train_test_split\n"
+    "from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, train_test_split\n"
     "from sklearn.preprocessing import StandardScaler\n"
     "X, y = make_classification(n_samples=240, n_features=5, n_informative=3, random_state=3)\n"
     "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)"
 )
 GRID = {"C": [0.001, 0.1, 10.0], "fit_intercept": [True, False]}
+# The two searches a notebook writes: every combination, or a seeded sample of them.
+SEARCHES = {
+    "GridSearchCV": f"GridSearchCV(LogisticRegression(max_iter=1000), {GRID!r}, cv=3)",
+    "RandomizedSearchCV": f"RandomizedSearchCV(LogisticRegression(max_iter=1000), {GRID!r}, n_iter=4, cv=3, random_state=7)",
+}
 
 
-def _notebook(tmp_path: Path) -> Path:
+def _notebook(tmp_path: Path, kind: str = "GridSearchCV") -> Path:
     from nbfactory import write_notebook
 
     return write_notebook(tmp_path / "searched.ipynb", [
@@ -39,37 +44,42 @@ def _notebook(tmp_path: Path) -> Path:
         ("md", "## Scale"),
         "scaler = StandardScaler().fit(X_train)",
         ("md", "## Search"),
-        f"search = GridSearchCV(LogisticRegression(max_iter=1000), {GRID!r}, cv=3)\nsearch.fit(scaler.transform(X_train), y_train)",
+        f"search = {SEARCHES[kind]}\nsearch.fit(scaler.transform(X_train), y_train)",
         ("md", "## Evaluate"),
         "predictions = search.predict(scaler.transform(X_test))\naccuracy = accuracy_score(y_test, predictions)\nprint(accuracy)",
     ])
 
 
-def _expected():
+def _expected(kind: str = "GridSearchCV"):
     """The notebook's search, run here with scikit-learn itself."""
     from sklearn.datasets import make_classification
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GridSearchCV, train_test_split
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, train_test_split
     from sklearn.preprocessing import StandardScaler
 
     X, y = make_classification(n_samples=240, n_features=5, n_informative=3, random_state=3)
     X_train, X_test, y_train, _ = train_test_split(X, y, random_state=0)
     scaler = StandardScaler().fit(X_train)
-    search = GridSearchCV(LogisticRegression(max_iter=1000), GRID, cv=3).fit(scaler.transform(X_train), y_train)
+    if kind == "RandomizedSearchCV":
+        search = RandomizedSearchCV(LogisticRegression(max_iter=1000), GRID, n_iter=4, cv=3, random_state=7)
+    else:
+        search = GridSearchCV(LogisticRegression(max_iter=1000), GRID, cv=3)
+    search.fit(scaler.transform(X_train), y_train)
     return search, search.predict(scaler.transform(X_test)), X_test
 
 
-def test_a_search_evaluated_last_is_registered_as_its_best_estimator_with_the_scaler(tmp_path):
+@pytest.mark.parametrize("kind", sorted(SEARCHES))
+def test_a_search_evaluated_last_is_registered_as_its_best_estimator_with_the_scaler(tmp_path, kind):
     import mlflow
     import numpy as np
     from mlflow import MlflowClient
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GridSearchCV
+    from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 
     from nbrefactor.config import Settings
     from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths
 
-    results, _ = migrate_paths([str(_notebook(tmp_path))], Settings(), MigrateOptions(out=tmp_path / "out"))
+    results, _ = migrate_paths([str(_notebook(tmp_path, kind))], Settings(), MigrateOptions(out=tmp_path / "out"))
     assert [r.status for r in results] == ["migrated"], [r.__dict__ for r in results]
     package = tmp_path / "out" / "searched"
 
@@ -85,12 +95,15 @@ def test_a_search_evaluated_last_is_registered_as_its_best_estimator_with_the_sc
     done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
 
-    search, predictions, X_test = _expected()
+    search, predictions, X_test = _expected(kind)
     uri = f"sqlite:///{work / 'artifacts' / 'mlflow.db'}"
     client = MlflowClient(uri)
     version = client.get_model_version_by_alias("searched", "candidate")
     run = client.get_run(version.run_id)
     assert run.data.tags["nbrefactor.model_output"] == "search"
+    # The run says which model it trains (the model's name), nothing borrowed from nbrefactor's modules.
+    assert run.data.tags["nbrefactor.model"] == "searched"
+    assert not [t for t in run.data.tags if t.startswith("nbrefactor.audit")], run.data.tags
     assert run.data.tags["nbrefactor.model_attribute"] == "best_estimator_"
     assert run.data.tags["nbrefactor.preprocessing"] == "scaler"
     # The search's results stay logged.
@@ -103,7 +116,7 @@ def test_a_search_evaluated_last_is_registered_as_its_best_estimator_with_the_sc
         os.environ.pop("MLFLOW_TRACKING_URI", None)
     assert [name for name, _ in loaded.steps] == ["scaler", "model"]
     estimator = loaded.named_steps["model"]
-    assert type(estimator) is LogisticRegression and not isinstance(estimator, GridSearchCV)
+    assert type(estimator) is LogisticRegression and not isinstance(estimator, (GridSearchCV, RandomizedSearchCV))
     assert {k: estimator.get_params()[k] for k in GRID} == search.best_params_
     assert np.array_equal(estimator.coef_, search.best_estimator_.coef_)
     assert np.array_equal(loaded.predict(X_test), predictions)  # raw rows in, the notebook's search.predict out

@@ -830,6 +830,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
         "credentials_secret": f"{plan.package.replace('_', '-').lower()}-credentials",
         "pinned_requirements": requirements,
         "tool_requirements": tools,
+        "tool_names": [name for name, _ in inputs.tool_versions],
         "model_name": plan.model,
         "json": json.dumps,
         "pipeline_name": plan.package.replace("_", "-").lower(),

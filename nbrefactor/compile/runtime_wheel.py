@@ -23,7 +23,8 @@ EXTRAS = {
     "artifacts": ("pyarrow>=14",),
     "validate": ("pandera>=0.24",),
     "monitor": ("evidently>=0.7",),
-    "all": ("pyarrow>=14", "pandera>=0.24", "evidently>=0.7"),
+    "models": ("skops>=0.10",),
+    "all": ("pyarrow>=14", "pandera>=0.24", "evidently>=0.7", "skops>=0.10"),
 }
 
 

@@ -34,13 +34,24 @@ PROFILE_MAX_ROWS = 200_000
 TOP_CATEGORIES = 20
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt")
 TOOLS = ("kfp", "mlflow", "cloudpickle", "pyyaml", "pyarrow", "pandera", "evidently")
+# Tools a model's own requirements call for: a scikit-learn model crosses steps and is logged in
+# MLflow's skops format (nbrefactor-runtime 0.3.0); without skops in the image the runtime falls
+# back to cloudpickle, so the image installs it wherever scikit-learn is a requirement.
+MODEL_TOOLS = {"scikit-learn": ("skops",)}
+
+
+def pipeline_tools(requirements: Sequence[str]) -> tuple[str, ...]:
+    """The distributions requirements-pipeline.txt pins, for a model with these requirements."""
+    wanted = {r.lower().replace("_", "-") for r in requirements}
+    extra = [tool for name, tools in sorted(MODEL_TOOLS.items()) if name in wanted for tool in tools]
+    return TOOLS + tuple(t for t in extra if t not in TOOLS)
 
 
 def with_mlops(inputs: EmitInputs, plan: ModelPlan, settings: Settings, catalog: Catalog, notebooks: list[tuple[NotebookFacts, Path]]) -> EmitInputs:
     """`inputs` plus what the MLOps files need (profile, GPU steps and settings, tool versions)."""
     gpu, image = settings_from_tables(settings.table("gpu"), settings.table("image"), plan.model)
     folders = {facts.notebook.path: path.parent for facts, path in notebooks}
-    tools = tuple((name, _version(name)) for name in TOOLS)
+    tools = tuple((name, _version(name)) for name in pipeline_tools([r.distribution for r in inputs.requirements]))
     profile = profile_inputs(plan, folders)
     mlops = MlopsInputs(
         data_profile=profile,
@@ -288,6 +299,8 @@ def profile_file(path: Path, recorded_as: str) -> dict[str, Any]:
     try:
         import numpy as np
         import pandas as pd
+
+        from nbrefactor_runtime.validate import dtype_family, parses_as_datetimes
     except ImportError:
         return entry
     try:
@@ -301,6 +314,11 @@ def profile_file(path: Path, recorded_as: str) -> dict[str, Any]:
     for column in frame.columns:
         series = frame[column]
         stats: dict[str, Any] = {"dtype": str(series.dtype), "nulls": _number(series.isna().mean()) if len(series) else 0.0}
+        # The family the validate step checks (the runtime's own rule, so profile and check agree);
+        # a text column of ISO 8601 dates is a datetime column read from a file.
+        stats["family"] = dtype_family(str(series.dtype))
+        if stats["family"] == "string" and parses_as_datetimes(series):
+            stats["family"] = "datetime"
         if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
             values = series.to_numpy(dtype="float64", na_value=np.nan)
             values = values[~np.isnan(values)]

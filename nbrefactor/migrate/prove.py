@@ -20,7 +20,9 @@ Environments (rung 2), one per distinct requirement set, reused across models an
 (`$NBREFACTOR_ENV_CACHE`, default `~/.cache/nbrefactor/envs`):
 - `clean`: `uv venv` + `uv pip install -r requirements.txt` from the package index, then the
   package itself (`--no-deps`) and the tools the later rungs run (pytest, ipykernel,
-  cloudpickle). Proves the pins resolve and install.
+  cloudpickle). Proves the pins resolve and install; then both requirement files the Dockerfile
+  installs are resolved with their dependencies for the image's own Python and platform, wheels
+  only (`image_resolution.resolve_for_image`): a pin that cannot resolve there fails this rung.
 - `current` (offline): a venv layered on the environment nbrefactor runs in (a `.pth` file), the
   package installed with `--no-deps --no-index`, and every pin checked against the version
   installed there. Proves the package builds and installs and that its pins are what is
@@ -699,7 +701,16 @@ def _climb(package_dir: Path, package: str, notebooks: Sequence[Path], options: 
             if python is None:
                 return False, problem
             state["python"] = python
-            return _installs(package_dir, python, requirements, options, work)
+            ok, detail = _installs(package_dir, python, requirements, options, work)
+            if ok and options.env_mode == "clean":
+                # The environment above runs this machine's Python; the image runs its own.
+                from nbrefactor.migrate.image_resolution import resolve_for_image
+
+                image = resolve_for_image(package_dir, timeout=options.timeout)
+                if not image.resolved:
+                    return False, image.detail
+                detail = f"{detail}; image: {image.detail}"
+            return ok, detail
 
         steps = [
             (2, install),

@@ -304,9 +304,20 @@ def _save_sklearn(model: Any, path: str) -> None:
 
         trusted = skops.io.get_untrusted_types(data=skops.io.dumps(model))
         mlflow.sklearn.save_model(model, path, serialization_format="skops", skops_trusted_types=trusted, **_save_options("sklearn"))
-    except Exception:  # noqa: BLE001 - any skops failure: the flavour's cloudpickle format
+    except Exception as exc:  # noqa: BLE001 - any skops failure: the flavour's cloudpickle format
         shutil.rmtree(path, ignore_errors=True)
+        print(skops_fallback(exc), file=sys.stderr)
         mlflow.sklearn.save_model(model, path, serialization_format="cloudpickle", **_save_options("sklearn"))
+
+
+def skops_fallback(exc: BaseException) -> str:
+    """The one line said when a scikit-learn model is written with cloudpickle instead of skops:
+    never silently (a missing skops means the image lacks a pin requirements-pipeline.txt has)."""
+    if isinstance(exc, ImportError) and (getattr(exc, "name", "") or "").split(".")[0] == "skops":
+        why = "skops is not installed (requirements-pipeline.txt pins it)"
+    else:
+        why = f"skops could not write it ({type(exc).__name__}: {exc})"
+    return f"nbrefactor-runtime: scikit-learn model saved with cloudpickle, not skops: {why}"
 
 
 def _save_with(flavour: str) -> Any:

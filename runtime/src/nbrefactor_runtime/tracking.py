@@ -398,9 +398,13 @@ def log_model(model: Any, requirements: list[str], example: Any = None) -> Optio
             trusted = skops.io.get_untrusted_types(data=skops.io.dumps(model))
             options["pip_requirements"] = list(requirements) + _pins("skops")
             info = mlflow.sklearn.log_model(model, skops_trusted_types=trusted, **options)
-        except Exception:  # noqa: BLE001 - any skops failure: the portable format instead
+        except Exception as exc:  # noqa: BLE001 - any skops failure: the portable format instead
+            from nbrefactor_runtime.artifacts import skops_fallback
+
+            print(skops_fallback(exc), file=sys.stderr)
             options["pip_requirements"] = list(requirements) + _pins("cloudpickle")
             info = mlflow.sklearn.log_model(model, serialization_format="cloudpickle", **options)
+            mlflow.set_tag("nbrefactor.model_format", "cloudpickle")
     elif flavour in ("xgboost", "lightgbm", "catboost", "statsmodels"):
         info = importlib.import_module(f"mlflow.{flavour}").log_model(model, **options)
     elif flavour == "pytorch":
@@ -626,7 +630,7 @@ class TrackedRun:
                 self.run_id = run.info.run_id
                 secret = set(self.spec.secret_fields)  # a credential is never a param: stored and shown with the run
                 mlflow.log_params({f.name: getattr(self.cfg, f.name) for f in dataclasses.fields(self.cfg) if f.name not in secret})
-                mlflow.set_tags({"nbrefactor.audit.types": self.spec.model_name, "nbrefactor.training_step": str(self.spec.training_step)})
+                mlflow.set_tags({"nbrefactor.model": self.spec.model_name, "nbrefactor.training_step": str(self.spec.training_step)})
                 log_datasets(self.spec, self.cfg, self._digests)
             counters: dict[str, int] = {}
             for name, value in self._metrics:

@@ -4,7 +4,8 @@ time (`data_profile.json`).
 
 Tables are checked with pandera (`schema_for`: a `DataFrameSchema` built from the profile, validated
 lazily so every violation is listed). Fails (raises `DataValidationError`) on: a missing input file;
-a profiled column that is gone; a column that changed between numeric and non-numeric; a numeric
+a profiled column that is gone; a column whose values are no longer of its profiled dtype family
+(int, float, bool, datetime, string, category — `dtype_family`, `family_problem`); a numeric
 value outside the profiled [min, max] widened by `range_tolerance` of its span (never below 0 for
 a column that had no negative value); nulls in a column that had none, or a null share more than
 `null_tolerance` above the profile's; an empty table. Without pandera installed, the built-in
@@ -57,6 +58,80 @@ def is_numeric(series: Any) -> bool:
     import pandas as pd
 
     return bool(pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series))
+
+
+FAMILIES = ("int", "float", "bool", "datetime", "string", "category")
+
+
+def dtype_family(dtype: str) -> str:
+    """The family of a recorded pandas dtype name: "int64"/"Int32"/"uint8" → int, "float64" →
+    float, "bool"/"boolean" → bool, "datetime64[ns]"/"datetime64[ns, UTC]" → datetime, "category"
+    → category, anything else ("object", "str", "string") → string."""
+    name = str(dtype).lower()
+    if name.startswith(("int", "uint")):
+        return "int"
+    if name.startswith("float"):
+        return "float"
+    if name in ("bool", "boolean"):
+        return "bool"
+    if name.startswith("datetime"):
+        return "datetime"
+    if name == "category":
+        return "category"
+    return "string"
+
+
+def profiled_family(stats: Mapping[str, Any]) -> str:
+    """The family the profile recorded (`family`), else the one of its dtype (older profiles)."""
+    family = stats.get("family")
+    return family if family in FAMILIES else dtype_family(str(stats.get("dtype", "")))
+
+
+def parses_as_datetimes(values: Any) -> bool:
+    """Every value is an ISO 8601 date or timestamp (the profile calls such a text column datetime)."""
+    import pandas as pd
+
+    present = values.dropna()
+    if len(present) == 0:
+        return False
+    try:
+        pd.to_datetime(present.astype(str), format="ISO8601")
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+def family_problem(series: Any, expected: str) -> Optional[str]:
+    """None when `series` (as read now) holds values of the `expected` family, else what it holds.
+    Tolerated, as a CSV reader produces them: an int column read as float because of nulls (its
+    values still whole), an int column for a float one, a bool column with nulls read as text of
+    True/False, datetimes and categories read as text (parsed / any text)."""
+    import pandas as pd
+
+    api = pd.api.types
+    present = series.dropna()
+    if expected in ("int", "float"):
+        if api.is_bool_dtype(series) or not api.is_numeric_dtype(series):
+            return f"now {series.dtype}"
+        if expected == "int" and api.is_float_dtype(series) and not bool((present == present.round()).all()):
+            return f"now {series.dtype} with fractions"
+        return None
+    if expected == "bool":
+        if api.is_bool_dtype(series):
+            return None
+        if series.dtype == object and all(isinstance(v, bool) or str(v) in ("True", "False") for v in present):
+            return None
+        return f"now {series.dtype}"
+    if expected == "datetime":
+        if api.is_datetime64_any_dtype(series) or (api.is_string_dtype(series) and not api.is_numeric_dtype(series) and parses_as_datetimes(series)):
+            return None
+        return f"now {series.dtype}, not all ISO 8601 dates"
+    # string / category: text (a category read from a file arrives as text)
+    if isinstance(series.dtype, pd.CategoricalDtype) or (api.is_string_dtype(series) or series.dtype == object) and not api.is_numeric_dtype(series):
+        if all(isinstance(v, str) for v in present):
+            return None
+        return f"now {series.dtype} holding non-text values"
+    return f"now {series.dtype}"
 
 
 def validate(
@@ -138,22 +213,23 @@ def allowed_range(stats: Mapping[str, Any], range_tolerance: float) -> Optional[
 
 
 def schema_for(columns: Mapping[str, Any], null_tolerance: float = NULL_TOLERANCE, range_tolerance: float = RANGE_TOLERANCE) -> Any:
-    """The pandera schema of a profiled table: every profiled column required; its kind (numeric
-    or not) as recorded; numeric values inside `allowed_range`; no nulls where the profile had
+    """The pandera schema of a profiled table: every profiled column required; its dtype family
+    as recorded (`family_problem`); numeric values inside `allowed_range`; no nulls where the profile had
     none, else a null share at most `null_tolerance` above the profile's. Extra columns pass
     (they are noted)."""
     import pandera.pandas as pa
 
     schema_columns = {}
     for column, stats in sorted(columns.items()):
-        numeric = stats.get("kind") == "numeric"
+        family = profiled_family(stats)
+        numeric = family in ("int", "float")
         expected_nulls = float(stats.get("nulls") or 0.0)
         checks = [
             pa.Check(
-                lambda s, numeric=numeric: is_numeric(s) == numeric,
+                lambda s, family=family: family_problem(s, family) is None,
                 ignore_na=False,
-                name="numeric" if numeric else "not numeric",
-                error=f"{'numeric' if numeric else 'non-numeric'} expected, as at migration ({stats.get('dtype')})",
+                name=f"type {family}",
+                error=f"{family} values expected, as at migration ({stats.get('dtype')})",
             )
         ]
         if numeric:
@@ -203,8 +279,12 @@ def describe_failures(cases: Any, frame: Any) -> list[str]:
             lines.append(f"column {column!r} has nulls, none at migration")
             continue
         if values == ["False"] and column in frame.columns:
-            # a check on the whole column (kind, null share): say what the column is now
+            # a check on the whole column (type, null share): say what the column is now
             series = frame[column]
+            family = check.split(" ", 1)[0]
+            if family in FAMILIES and check.startswith(f"{family} values expected"):
+                lines.append(f"column {column!r}: {check}; {family_problem(series, family)}")
+                continue
             lines.append(f"column {column!r}: {check}; now {series.dtype} with {float(series.isna().mean()):.1%} nulls")
             continue
         shown = ", ".join(values[:5]) + (f" … ({len(values)} values)" if len(values) > 5 else "")
@@ -213,15 +293,16 @@ def describe_failures(cases: Any, frame: Any) -> list[str]:
 
 
 def builtin_problems(frame: Any, columns: Mapping[str, Any], null_tolerance: float) -> list[str]:
-    """Without pandera: columns present, kind unchanged, null share within the tolerance."""
+    """Without pandera: columns present, dtype family unchanged, null share within the tolerance."""
     problems: list[str] = []
     for column, stats in sorted(columns.items()):
         if column not in frame.columns:
             problems.append(f"column {column!r} is missing")
             continue
-        numeric = is_numeric(frame[column])
-        if numeric != (stats.get("kind") == "numeric"):
-            problems.append(f"column {column!r} was {stats.get('kind')} ({stats.get('dtype')}), now {frame[column].dtype}")
+        family = profiled_family(stats)
+        wrong = family_problem(frame[column], family)
+        if wrong is not None:
+            problems.append(f"column {column!r}: {family} values expected ({stats.get('dtype')} at migration); {wrong}")
         nulls = float(frame[column].isna().mean()) if len(frame) else 0.0
         if nulls > float(stats.get("nulls", 0.0)) + null_tolerance:
             problems.append(f"column {column!r} has {nulls:.1%} nulls (profile: {float(stats.get('nulls', 0.0)):.1%})")
