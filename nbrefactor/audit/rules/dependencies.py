@@ -146,12 +146,6 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "pandas==2.2.2\n"},
             expect=((2, 1), (3, 1)),
         ),
-        # A `torch/` folder of scripts beside the notebook (no `__init__.py`) does not hide the installed torch.
-        Example(
-            cells=("import numpy as np\nimport torch",),
-            files={"torch/train_from_cli.py": "print('train')\n", "requirements.txt": "numpy==2.0.1\n"},
-            expect=((1, 2),),
-        ),
         # Installing it inside the notebook is not declaring it.
         Example(
             cells=("%pip install pyyaml", "import numpy as np\nimport torch\nimport yaml"),
@@ -173,6 +167,12 @@ class UndeclaredImport(Rule):
         Example(
             cells=("from google.cloud import storage\nfrom google.cloud import bigquery",),
             files={"requirements.txt": "google-cloud-storage==2.16.0\n"},
+            expect=((1, 2),),
+        ),
+        # A `torch/` folder of scripts beside the notebook (no `__init__.py`) does not hide the installed torch.
+        Example(
+            cells=("import numpy as np\nimport torch",),
+            files={"torch/train_from_cli.py": "print('train')\n", "requirements.txt": "numpy==2.0.1\n"},
             expect=((1, 2),),
         ),
     )

@@ -34,17 +34,11 @@ class FetchCall:
     unless_values: tuple[str, ...] = ()
     local_first_args: tuple[str, ...] = ()
     first_arg_literal: bool = False
+    # Keywords that carry the first argument (`hub.KerasLayer(handle="https://tfhub.dev/…")`).
+    first_keywords: tuple[str, ...] = ()
     # A keyword naming what is fetched (`pipeline("translation", model="…")`): not a download when
     # its string is a local path.
     local_keyword: str = ""
-    # Keywords that carry the first argument (`hub.KerasLayer(handle="https://tfhub.dev/…")`).
-    first_keywords: tuple[str, ...] = ()
-    # What a call fetches, for grouping the calls of one dataset over several cells: a fixed name
-    # (every `MedNISTDataset(…)` fetches the one MedNIST archive), else the string of the argument
-    # at `name_position` / `name_keyword` (`DecathlonDataset(root, "Task01_BrainTumour", …)`).
-    fixed_name: str = ""
-    name_keyword: str = ""
-    name_position: int = -1
 
 
 @dataclass(frozen=True)
@@ -103,11 +97,8 @@ def _build(catalog: Catalog) -> FetchCatalog:
             tuple(str(v) for v in c.get("unless_values", ())),
             tuple(str(v) for v in c.get("local_first_args", ())),
             bool(c.get("first_arg_literal", False)),
-            str(c.get("local_keyword", "")),
             tuple(str(k) for k in c.get("first_keywords", ())),
-            str(c.get("fixed_name", "")),
-            str(c.get("name_keyword", "")),
-            int(c.get("name_position", -1)),
+            str(c.get("local_keyword", "")),
         )
         for c in data.get("call", ())
     )
@@ -163,9 +154,7 @@ def _call_fetch(
     facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str],
     star_modules: tuple[str, ...] = (), local: frozenset[str] = frozenset(),
     named: Optional[Callable[[str], Optional[str]]] = None,
-) -> tuple[Optional[str], Optional[str]]:
-    """(what the call fetches, the name of what it fetches when its catalogue entry says), or
-    (None, None)."""
+) -> Optional[str]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
     candidates = [qualified] if qualified else []
     if not qualified and call.func and "." not in call.func and call.func not in local:
@@ -200,18 +189,12 @@ def _call_fetch(
                 given_text = named(given.name)
             if given_text is not None and _looks_local(given_text):
                 continue
-        name = entry.fixed_name or None
-        if entry.name_keyword or entry.name_position >= 0:
-            arg = call.arg(entry.name_position if entry.name_position >= 0 else None, (entry.name_keyword,) if entry.name_keyword else ())
-            name = arg.string if arg is not None else None
-            if name is None and arg is not None and arg.name is not None and named is not None:
-                name = named(arg.name)
-        return entry.what, name
+        return entry.what
     if call.method and call.func != call.method:
         for methods, requires, what in catalog.methods:
             if call.method in methods and (not requires or requires in imported):
-                return what, None
-    return None, None
+                return what
+    return None
 
 
 def _shell_fetch(command: str, catalog: FetchCatalog) -> Optional[tuple[str, ...]]:
@@ -279,7 +262,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 value = _string_above(strings, name, ca.cell.index, call.line) if not call.in_function else None
                 return "./" + value if value is not None and value in saved else value
 
-            what, name = _call_fetch(facts, call, catalog, imported, star_modules, local, named)
+            what = _call_fetch(facts, call, catalog, imported, star_modules, local, named)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if what is None:
                 qualified = facts.resolve(call.func) if call.func else ""
@@ -298,8 +281,6 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 fetched = first.string if first is not None else None
                 if fetched is None and first is not None and first.name is not None:
                     fetched = named(first.name)
-                if name is not None:
-                    fetched = name
                 yield ca, call.line, call.column, what, text.strip(), fetched
 
 
@@ -479,8 +460,7 @@ class RuntimeDownload(Rule):
         "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
         "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`, MONAI networks such as "
-        "`FlexibleUNet(…, pretrained=True)`), MONAI's `DecathlonDataset`/`MedNISTDataset`/`TciaDataset` with `download=True`, "
-        "TF Hub layers (the handle positional or `handle=`), `kagglehub`/`gdown`, Kaggle API downloads, "
+        "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`), `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`), timm's "
         "`create_model(…, pretrained=True)`, PyTorch Geometric datasets, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
@@ -551,18 +531,6 @@ class RuntimeDownload(Rule):
                 "from kaggle.api.kaggle_api_extended import KaggleApi\napi = KaggleApi()\napi.competition_download_files('titanic')",
             ),
             expect=((2, 1), (2, 2), (2, 3), (3, 1), (4, 2), (4, 3), (5, 3)),
-        ),
-        # MONAI: a Decathlon task fetched with `download=True`, a pretrained encoder; a TF Hub handle by keyword.
-        Example(
-            cells=(
-                "import tensorflow_hub as hub\nfrom monai.apps import DecathlonDataset\nfrom monai.networks.nets import FlexibleUNet",
-                "ds = DecathlonDataset('data', task='Task04_Hippocampus', section='training', download=True)\n"
-                "net = FlexibleUNet(in_channels=3, out_channels=1, backbone='efficientnet-b0', pretrained=True)\n"
-                "layer = hub.KerasLayer(handle='https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5')",
-                "val = DecathlonDataset('data', task='Task04_Hippocampus', section='validation', download=False)\n"
-                "scratch = FlexibleUNet(in_channels=3, out_channels=1, backbone='efficientnet-b0')",
-            ),
-            expect=((2, 1), (2, 2), (2, 3)),
         ),
         # The notebook's helper code cloned when the import fails: code fetched at run time.
         Example(
@@ -637,6 +605,16 @@ class RuntimeDownload(Rule):
                 "stops = stopwords.words('english')",
             ),
             expect=((1, 2),),
+        ),
+        # A MONAI network with a pretrained encoder; a TF Hub handle given by keyword.
+        Example(
+            cells=(
+                "import tensorflow_hub as hub\nfrom monai.networks.nets import FlexibleUNet",
+                "net = FlexibleUNet(in_channels=3, out_channels=1, backbone='efficientnet-b0', pretrained=True)\n"
+                "layer = hub.KerasLayer(handle='https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5')",
+                "scratch = FlexibleUNet(in_channels=3, out_channels=1, backbone='efficientnet-b0')",
+            ),
+            expect=((2, 1), (2, 2)),
         ),
     )
 

@@ -1036,7 +1036,7 @@ class RemoteUri(Rule):
         "`az://`, `hdfs://`, `wasbs://` and the other schemes of `rules/paths.toml`) anywhere, including "
         "f-strings and `!aws s3 cp …` lines. An `http(s)://` URL is reported only where it is fetched: "
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
-        "`urllib.request.urlretrieve`, `requests.get`, `wget.download`, MONAI's `download_url`/`download_and_extract`…) or to `!wget`/`!curl`, "
+        "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
         "constant, at its literal, the calls that fetch it related; a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
@@ -1102,23 +1102,6 @@ class RemoteUri(Rule):
             cells=("!aws s3 cp s3://acme-ml/raw/train.csv .\n!wget -q https://example.com/weights.h5",),
             expect=((1, 1), (1, 2)),
         ),
-        # A dict of URLs fetched by one call in a comprehension: one download step.
-        Example(
-            cells=(
-                "import tensorflow as tf\nimages = {'cat': 'https://example.com/cat.jpg', 'dog': 'https://example.com/dog.jpg'}\n"
-                "paths = {name: tf.keras.utils.get_file(name, url) for name, url in images.items()}",
-            ),
-            expect=((1, 2),),
-        ),
-        # MONAI's download helpers, with an md5: the file still comes from the network.
-        Example(
-            cells=(
-                "from monai.apps import download_and_extract, download_url",
-                "download_and_extract('https://example.com/scans.tar.gz', 'scans.tar.gz', 'data', '5f2c7a9e')\n"
-                "download_url(url='https://example.com/clip.mp4', filepath='clip.mp4')",
-            ),
-            expect=((2, 1), (2, 2)),
-        ),
         # One URL read again by a recap cell: one finding, the second fetch related.
         Example(
             cells=("import pandas as pd\ntrain = pd.read_csv('https://example.com/train.csv')", "# recap\ntrain = pd.read_csv('https://example.com/train.csv')"),
@@ -1140,6 +1123,14 @@ class RemoteUri(Rule):
                 "import requests\npages = ['https://news.example.com/a', 'https://news.example.com/b']\n"
                 "def fetch_all(urls):\n    return [requests.get(u).text for u in urls]\n",
                 "texts = fetch_all(pages)",
+            ),
+            expect=((1, 2),),
+        ),
+        # A dict of URLs fetched by one call in a comprehension: one download step.
+        Example(
+            cells=(
+                "import tensorflow as tf\nimages = {'cat': 'https://example.com/cat.jpg', 'dog': 'https://example.com/dog.jpg'}\n"
+                "paths = {name: tf.keras.utils.get_file(name, url) for name, url in images.items()}",
             ),
             expect=((1, 2),),
         ),

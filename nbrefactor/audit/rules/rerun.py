@@ -1072,15 +1072,6 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 4), (3, 1)),
         ),
-        # Mixed precision: the AMP scaler steps the optimizer of another cell.
-        Example(
-            cells=(
-                "import torch\nnet = torch.nn.Linear(2, 1)\nopt = torch.optim.Adam(net.parameters(), lr=1e-3)",
-                "scaler = torch.amp.GradScaler('cuda')\nfor _ in range(3):\n    opt.zero_grad()\n"
-                "    scaler.scale(net(torch.ones(1, 2)).sum()).backward()\n    scaler.step(opt)\n    scaler.update()",
-            ),
-            expect=((2, 5),),
-        ),
         # An optimizer made in this cell over a model from another cell, and `partial_fit` on an
         # estimator from another cell, train further on a second run too.
         Example(
@@ -1214,6 +1205,15 @@ class ChangesWhenRunTwice(Rule):
                 "est.train(lambda: None, steps=10)\nest.train(lambda: None, max_steps=10)",
             ),
             expect=((2, 1), (3, 1)),
+        ),
+        # Mixed precision: the AMP scaler steps the optimizer of another cell.
+        Example(
+            cells=(
+                "import torch\nnet = torch.nn.Linear(2, 1)\nopt = torch.optim.Adam(net.parameters(), lr=1e-3)",
+                "scaler = torch.amp.GradScaler('cuda')\nfor _ in range(3):\n    opt.zero_grad()\n"
+                "    scaler.scale(net(torch.ones(1, 2)).sum()).backward()\n    scaler.step(opt)\n    scaler.update()",
+            ),
+            expect=((2, 5),),
         ),
     )
 
