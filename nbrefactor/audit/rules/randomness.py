@@ -1385,7 +1385,7 @@ class UnseededRandom(Rule):
     summary = "A random draw runs before any seed is set for its library."
     what_it_does = (
         "Finds calls that draw from a library's global random state — Python's `random`, "
-        "`numpy.random`, PyTorch (`torch.rand*`, layer construction, shuffling `DataLoader`s, "
+        "`numpy.random`, PyTorch (`torch.rand*`, layer construction, MONAI's networks, shuffling `DataLoader`s (MONAI's too), "
         "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers, TensorFlow 1's "
         "`tf.random_normal`/`tf.layers.dense` and Estimator input functions with `shuffle=True`, a Hugging Face "
         "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
@@ -1616,6 +1616,17 @@ class UnseededRandom(Rule):
             "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased', num_labels=3)",
             "model = get_peft_model(model, LoraConfig(r=4))\ntrainer = Trainer(model=model, args=args)",
         ), expect=((2, 1),)),
+        # A LightningModule building a MONAI network and a shuffling MONAI DataLoader, never seeded.
+        Example(
+            cells=(
+                "import pytorch_lightning as pl\nfrom monai.data import DataLoader\nfrom monai.networks.nets import UNet",
+                "class Seg(pl.LightningModule):\n    def __init__(self, ds):\n        super().__init__()\n"
+                "        self.net = UNet(spatial_dims=2, in_channels=1, out_channels=2, channels=(8, 16), strides=(2,))\n"
+                "        self.ds = ds\n\n    def train_dataloader(self):\n        return DataLoader(self.ds, batch_size=2, shuffle=True)",
+                "model = Seg([])\npl.Trainer(max_epochs=1).fit(model)",
+            ),
+            expect=((2, 4),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
