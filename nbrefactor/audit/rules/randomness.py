@@ -601,9 +601,10 @@ def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]
 
 
 # Layer constructions: draws only through the initial weights they get.
-_WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout))")
+_WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|monai\.networks\.nets\.[A-Z]|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout))")
 _LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow")}
-_PRETRAINED_MODULES = (("tensorflow.keras.applications.", "tensorflow"), ("keras.applications.", "tensorflow"), ("torchvision.models.", "torch"), ("timm.", "torch"))
+_PRETRAINED_MODULES = (("tensorflow.keras.applications.", "tensorflow"), ("keras.applications.", "tensorflow"), ("torchvision.models.", "torch"), ("timm.", "torch"),
+                       ("monai.networks.nets.", "torch"))
 
 
 def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
