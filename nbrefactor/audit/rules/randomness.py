@@ -603,6 +603,8 @@ def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]
 # Layer constructions: draws only through the initial weights they get.
 _WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|monai\.networks\.nets\.[A-Z]|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout))")
 _LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow")}
+# Functions that load weights into (or return) a model: `monai.bundle.load(name=…, model=net)`.
+_LOAD_FUNCTIONS = {"monai.bundle.load": ("torch",), "monai.bundle.scripts.load": ("torch",)}
 _PRETRAINED_MODULES = (("tensorflow.keras.applications.", "tensorflow"), ("keras.applications.", "tensorflow"), ("torchvision.models.", "torch"), ("timm.", "torch"),
                        ("monai.networks.nets.", "torch"))
 
@@ -610,12 +612,14 @@ _PRETRAINED_MODULES = (("tensorflow.keras.applications.", "tensorflow"), ("keras
 def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     """Libraries whose model weights the notebook loads: `model.load_weights(…)`,
     `net.load_state_dict(…)`, `AutoModel.from_pretrained(…)`, `ResNet50(weights="imagenet")`,
-    `torchvision.models.resnet50(pretrained=True)`, `timm.create_model(…, pretrained=True)`."""
+    `torchvision.models.resnet50(pretrained=True)`, `timm.create_model(…, pretrained=True)`,
+    `monai.bundle.load(…, model=net)`."""
     found: set[str] = set()
     for ca in facts.cells:
         for call in ca.facts.calls:
             found.update(_LOAD_METHODS.get(call.method, ()))
             qualified = facts.resolve(call.func) if call.func else ""
+            found.update(_LOAD_FUNCTIONS.get(qualified, ()))
             for prefix, library in _PRETRAINED_MODULES:
                 if not qualified.startswith(prefix):
                     continue
@@ -1421,7 +1425,7 @@ class UnseededRandom(Rule):
         "shuffled with `seed=`. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
-        "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
+        "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`, `weights=\"imagenet\"`, "
         "`pretrained=True`): their random initial weights are replaced. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
         "`ignore_mismatched_sizes=True`) initialises it from torch's (`TFAutoModelFor…`: "
