@@ -407,9 +407,13 @@ def import_kind(
     top = module.split(".")[0]
     if top in STDLIB:
         return STDLIB_KIND
-    if project is not None and (top in project.local_modules or top in project.project_modules):
-        return LOCAL_KIND
     catalog = catalog if catalog is not None else load_catalog()
+    if project is not None and (top in project.local_modules or top in project.project_modules):
+        # A folder of scripts named like a catalogued distribution (`torch/` without `__init__.py`
+        # beside the notebook) is a namespace package: the installed torch is imported instead.
+        if not (top in project.namespace_modules and top not in project.project_modules
+                and _resolve(top, catalog).source in ("override", "pipreqs")):
+            return LOCAL_KIND
     for provided in provided_modules(catalog):
         if module == provided or module.startswith(provided + "."):
             return PROVIDED_KIND

@@ -62,6 +62,10 @@ class ProjectContext:
     # the `packages.txt` of Streamlit Cloud and Hugging Face Spaces (beside or above the notebook,
     # or in binder/, .binder/, .devcontainer/ there), as (package, file) pairs.
     system_packages: tuple[tuple[str, str], ...] = ()
+    # The names of `local_modules` that are only a folder of code without `__init__.py` (a
+    # namespace package): `import torch` beside a `torch/` folder of scripts still imports the
+    # installed torch, because a regular package anywhere on `sys.path` wins over a namespace folder.
+    namespace_modules: frozenset[str] = frozenset()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -488,7 +492,17 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
     else:
         above, project_modules = _upward(folder.parent, display_root)
         manifests += above
-    return ProjectContext(manifests, frozenset(_local_modules(folder)), project_modules, _system_packages(folder, display_root))
+    local = _local_modules(folder)
+    return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local))
+
+
+def _namespace_only(folder: Path, names: frozenset[str]) -> frozenset[str]:
+    """The names among `names` (the folder's `_local_modules`) that are a folder without
+    `__init__.py` and no module file: namespace packages."""
+    return frozenset(
+        name for name in names
+        if not any(_exists(os.path.join(folder, name + suffix)) for suffix in (".py", ".pyx", os.sep + "__init__.py"))
+    )
 
 
 SYSTEM_MANIFESTS = ("apt.txt", "packages.txt")

@@ -93,7 +93,9 @@ class UndeclaredImport(Rule):
         "sentencepiece behind a tokenizer without a fast version (`MarianTokenizer`, `AutoTokenizer` for a "
         "`Helsinki-NLP/opus-mt-…` checkpoint; `transformers[sentencepiece]` declares it), from `[transformers_torch]`, "
         "`[evaluate_metrics]` and `[sentencepiece_tokenizers]`. Modules of the notebook's "
-        "own project are not distributions: `.py` and Cython `.pyx` files beside it, and the modules of a "
+        "own project are not distributions: `.py` and Cython `.pyx` files and folders of code beside it (a folder of "
+        "scripts without `__init__.py` named like a catalogued distribution, `torch/`, is a namespace package that the "
+        "installed torch wins over, so `import torch` stays a distribution), and the modules of a "
         "folder a literal `os.chdir(…)`/`%cd` moves into (IPython imports from the working directory). "
         "Nor are the modules of a repository the notebook `git clone`s and then puts on `sys.path` (or `%cd`s "
         "into), imported after both: a module named as the cloned folder (`%cd DeOldify`, `import deoldify`), "
@@ -197,6 +199,12 @@ class UndeclaredImport(Rule):
         Example(
             cells=("from google.cloud import storage\nfrom google.cloud import bigquery",),
             files={"requirements.txt": "google-cloud-storage==2.16.0\n"},
+            expect=((1, 2),),
+        ),
+        # A `torch/` folder of scripts beside the notebook (no `__init__.py`) does not hide the installed torch.
+        Example(
+            cells=("import numpy as np\nimport torch",),
+            files={"torch/train_from_cli.py": "print('train')\n", "requirements.txt": "numpy==2.0.1\n"},
             expect=((1, 2),),
         ),
     )

@@ -34,6 +34,8 @@ class FetchCall:
     unless_values: tuple[str, ...] = ()
     local_first_args: tuple[str, ...] = ()
     first_arg_literal: bool = False
+    # Keywords that carry the first argument (`hub.KerasLayer(handle="https://tfhub.dev/…")`).
+    first_keywords: tuple[str, ...] = ()
     # A keyword naming what is fetched (`pipeline("translation", model="…")`): not a download when
     # its string is a local path.
     local_keyword: str = ""
@@ -98,6 +100,7 @@ def _build(catalog: Catalog) -> FetchCatalog:
             tuple(str(v) for v in c.get("unless_values", ())),
             tuple(str(v) for v in c.get("local_first_args", ())),
             bool(c.get("first_arg_literal", False)),
+            tuple(str(k) for k in c.get("first_keywords", ())),
             str(c.get("local_keyword", "")),
             tuple(str(k) for k in c.get("named_by", ())),
         )
@@ -172,7 +175,7 @@ def _call_fetch(
                 continue
         if entry.unless_keyword and _value(call, entry.unless_keyword) in entry.unless_values:
             continue
-        first = call.arg(0)
+        first = call.arg(0, entry.first_keywords)
         # The name may sit in a string constant: `model_ckpt = "distilbert-base-uncased"` above,
         # then `from_pretrained(model_ckpt)`.
         first_text = first.string if first is not None else None
@@ -466,7 +469,8 @@ class RuntimeDownload(Rule):
         "model, or the task's default), scikit-learn's `fetch_*`, "
         "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
         "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
-        "`weights=` other than None, Keras `applications.*` unless `weights=None`), TF Hub layers, `kagglehub`/`gdown`, Kaggle API downloads, "
+        "`weights=` other than None, Keras `applications.*` unless `weights=None`, MONAI networks such as "
+        "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`), `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`), timm's "
         "`create_model(…, pretrained=True)`, PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
         "its `download_url`/`download_and_extract` (a hash they check stops a changed file, not a missing one) and "
@@ -613,6 +617,16 @@ class RuntimeDownload(Rule):
                 "stops = stopwords.words('english')",
             ),
             expect=((1, 2),),
+        ),
+        # A MONAI network with a pretrained encoder; a TF Hub handle given by keyword.
+        Example(
+            cells=(
+                "import tensorflow_hub as hub\nfrom monai.networks.nets import FlexibleUNet",
+                "net = FlexibleUNet(in_channels=3, out_channels=1, backbone='efficientnet-b0', pretrained=True)\n"
+                "layer = hub.KerasLayer(handle='https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5')",
+                "scratch = FlexibleUNet(in_channels=3, out_channels=1, backbone='efficientnet-b0')",
+            ),
+            expect=((2, 1), (2, 2)),
         ),
     )
 

@@ -1071,7 +1071,9 @@ class RemoteUri(Rule):
         "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)` or a `for url in urls:` "
         "loop over a list of literals bound in the cell: one finding per call, the list's other URLs related; likewise a function "
         "fetching each item of a parameter, `def build(urls): for u in urls: requests.get(u)`, given a list of literal URLs or a name "
-        "bound once to one, in any cell). The `http(s)` URLs of the `!wget`/`!curl` "
+        "bound once to one, in any cell); also a download call in a loop over literals bound in the cell (`for url in mirrors: "
+        "requests.get(url)`, `{name: get_file(name, url) for name, url in img_url.items()}` over a dict of URLs): one "
+        "finding at the first URL, the others and the call related. The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step: one finding at the first, the others related; so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
@@ -1153,6 +1155,14 @@ class RemoteUri(Rule):
                 "import requests\npages = ['https://news.example.com/a', 'https://news.example.com/b']\n"
                 "def fetch_all(urls):\n    return [requests.get(u).text for u in urls]\n",
                 "texts = fetch_all(pages)",
+            ),
+            expect=((1, 2),),
+        ),
+        # A dict of URLs fetched by one call in a comprehension: one download step.
+        Example(
+            cells=(
+                "import tensorflow as tf\nimages = {'cat': 'https://example.com/cat.jpg', 'dog': 'https://example.com/dog.jpg'}\n"
+                "paths = {name: tf.keras.utils.get_file(name, url) for name, url in images.items()}",
             ),
             expect=((1, 2),),
         ),
@@ -1284,8 +1294,99 @@ class RemoteUri(Rule):
                     + [r for c, _, ln, col, p, cc in places[1:] for r in ((c.cell, ln, col), (cc.cell, p.call.line, p.call.column))]
                 )),
             )
+        # Through a loop over literals: `{name: get_file(name, url) for name, url in img_url.items()}`.
+        yield from _loop_downloads(ctx, settings)
         # Through the notebook's own download function: `download_file(url, directory)`.
         yield from _function_downloads(ctx, settings)
+
+
+def _string_dict(node: ast.AST) -> Optional[tuple[list[ast.Constant], list[ast.Constant]]]:
+    """(keys, values) of a dict display of string literals only, else None."""
+    if isinstance(node, ast.Dict) and node.keys and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in (*node.keys, *node.values)
+    ):
+        return list(node.keys), list(node.values)  # type: ignore[arg-type]
+    return None
+
+
+def _looped_literals(target: ast.AST, source: ast.AST, item: str, bound: dict[str, ast.AST]) -> list[ast.Constant]:
+    """The string literals the loop variable `item` takes when `target` iterates `source`: a list of
+    literals (`for url in urls`), a dict's keys, `.values()` or `.items()` (`for name, url in
+    img_url.items()`), the list or dict given literally or by a name the cell bound to it above."""
+    method = ""
+    if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args and not source.keywords:
+        method, source = source.func.attr, source.func.value
+    if isinstance(source, ast.Name):
+        source = bound.get(source.id, source)
+    listed, mapping = _string_list(source), _string_dict(source)
+    if isinstance(target, ast.Name) and target.id == item:
+        if listed and not method:
+            return listed
+        if mapping is not None:
+            return mapping[1] if method == "values" else mapping[0] if method in ("", "keys") else []
+    if (
+        method == "items" and mapping is not None and isinstance(target, ast.Tuple) and len(target.elts) == 2
+        and all(isinstance(e, ast.Name) for e in target.elts)
+    ):
+        key, value = target.elts
+        if value.id == item:  # type: ignore[attr-defined]
+            return mapping[1]
+        if key.id == item:  # type: ignore[attr-defined]
+            return mapping[0]
+    return []
+
+
+def _loop_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
+    """A download call at module level whose URL argument is a loop variable over literals bound
+    in the cell (`for url in urls: urlretrieve(url, …)`, `{name: get_file(name, url) for name, url
+    in img_url.items()}`): one download step, one finding at the first URL, the others and the call
+    related (as the `!wget` lines of one cell)."""
+    for ca in ctx.cells:
+        fetches = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+                   if pa.entry.kind == "url" and pa.literal is None and pa.arg.name is not None and not pa.call.in_function]
+        if not fetches:
+            continue
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        reported: set[int] = set()
+        for pa in fetches:
+            bound: dict[str, ast.AST] = {}
+            urls: list[ast.Constant] = []
+            for stmt in tree.body:
+                if stmt.lineno > pa.call.line:
+                    break
+                end = stmt.end_lineno or stmt.lineno
+                if end < pa.call.line:
+                    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                        bound[stmt.targets[0].id] = stmt.value
+                    continue
+                for node in ast.walk(stmt):
+                    loops = (
+                        [(node.target, node.iter)] if isinstance(node, ast.For)
+                        else [(g.target, g.iter) for g in node.generators]
+                        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)) else []
+                    )
+                    if not loops or not (node.lineno <= pa.call.line <= (node.end_lineno or node.lineno)):
+                        continue
+                    for target, source in loops:
+                        urls = urls or _looped_literals(target, source, pa.arg.name, bound)
+                break
+            urls = [u for u in urls if (c := classify(u.value, settings, path_argument=True, url_only=True)) is not None
+                    and c.kind == "remote" and c.detail in settings.web_schemes]
+            if not urls or id(urls[0]) in reported or hosted_only(ca.lines, pa.call.line):
+                continue
+            reported.add(id(urls[0]))
+            first, rest = urls[0], urls[1:]
+            more = f"; {len(rest)} more URL{'s' if len(rest) > 1 else ''} of the same loop too" if rest else ""
+            yield Hit(
+                ca.cell, first.lineno, first.col_offset + 1,
+                f"URL {shown(first.value)} is downloaded at run time by `{pa.shown_callee}`, called in a loop over the URLs (line {pa.call.line}): "
+                f"the notebook needs the network and the remote file can change or disappear{more}",
+                fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+                key=f"{pa.shown_callee}\x1f{first.value}",
+                related=tuple([(ca.cell, u.lineno, u.col_offset + 1) for u in rest] + [(ca.cell, pa.call.line, pa.call.column)]),
+            )
 
 
 def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, bool]]:

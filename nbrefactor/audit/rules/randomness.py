@@ -601,20 +601,25 @@ def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]
 
 
 # Layer constructions: draws only through the initial weights they get.
-_WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout))")
+_WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|monai\.networks\.nets\.[A-Z]|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout))")
 _LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow")}
-_PRETRAINED_MODULES = (("tensorflow.keras.applications.", "tensorflow"), ("keras.applications.", "tensorflow"), ("torchvision.models.", "torch"), ("timm.", "torch"))
+# Functions that load weights into (or return) a model: `monai.bundle.load(name=…, model=net)`.
+_LOAD_FUNCTIONS = {"monai.bundle.load": ("torch",), "monai.bundle.scripts.load": ("torch",)}
+_PRETRAINED_MODULES = (("tensorflow.keras.applications.", "tensorflow"), ("keras.applications.", "tensorflow"), ("torchvision.models.", "torch"), ("timm.", "torch"),
+                       ("monai.networks.nets.", "torch"))
 
 
 def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     """Libraries whose model weights the notebook loads: `model.load_weights(…)`,
     `net.load_state_dict(…)`, `AutoModel.from_pretrained(…)`, `ResNet50(weights="imagenet")`,
-    `torchvision.models.resnet50(pretrained=True)`, `timm.create_model(…, pretrained=True)`."""
+    `torchvision.models.resnet50(pretrained=True)`, `timm.create_model(…, pretrained=True)`,
+    `monai.bundle.load(…, model=net)`."""
     found: set[str] = set()
     for ca in facts.cells:
         for call in ca.facts.calls:
             found.update(_LOAD_METHODS.get(call.method, ()))
             qualified = facts.resolve(call.func) if call.func else ""
+            found.update(_LOAD_FUNCTIONS.get(qualified, ()))
             for prefix, library in _PRETRAINED_MODULES:
                 if not qualified.startswith(prefix):
                     continue
@@ -1385,7 +1390,7 @@ class UnseededRandom(Rule):
     summary = "A random draw runs before any seed is set for its library."
     what_it_does = (
         "Finds calls that draw from a library's global random state — Python's `random`, "
-        "`numpy.random`, PyTorch (`torch.rand*`, layer construction, shuffling `DataLoader`s, "
+        "`numpy.random`, PyTorch (`torch.rand*`, layer construction, MONAI's networks, shuffling `DataLoader`s (MONAI's too), "
         "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers, TensorFlow 1's "
         "`tf.random_normal`/`tf.layers.dense` and Estimator input functions with `shuffle=True`, a Hugging Face "
         "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
@@ -1420,7 +1425,7 @@ class UnseededRandom(Rule):
         "shuffled with `seed=`. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
-        "(`load_weights`, `load_state_dict`, `from_pretrained`, `weights=\"imagenet\"`, "
+        "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`, `weights=\"imagenet\"`, "
         "`pretrained=True`): their random initial weights are replaced. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
         "`ignore_mismatched_sizes=True`) initialises it from torch's (`TFAutoModelFor…`: "
@@ -1621,6 +1626,17 @@ class UnseededRandom(Rule):
             "model = AutoModelForSequenceClassification.from_pretrained('distilbert-base-uncased', num_labels=3)",
             "model = get_peft_model(model, LoraConfig(r=4))\ntrainer = Trainer(model=model, args=args)",
         ), expect=((2, 1),)),
+        # A LightningModule building a MONAI network and a shuffling MONAI DataLoader, never seeded.
+        Example(
+            cells=(
+                "import pytorch_lightning as pl\nfrom monai.data import DataLoader\nfrom monai.networks.nets import UNet",
+                "class Seg(pl.LightningModule):\n    def __init__(self, ds):\n        super().__init__()\n"
+                "        self.net = UNet(spatial_dims=2, in_channels=1, out_channels=2, channels=(8, 16), strides=(2,))\n"
+                "        self.ds = ds\n\n    def train_dataloader(self):\n        return DataLoader(self.ds, batch_size=2, shuffle=True)",
+                "model = Seg([])\npl.Trainer(max_epochs=1).fit(model)",
+            ),
+            expect=((2, 4),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -387,6 +387,13 @@ class _Walker:
                 self.report(node, name, f"trains `{name}`, made in another cell, further with `.partial_fit(…)`, so a second run fits it on the same data again")
             elif method == "step" and self.trainers.get(name) == "optimizer":
                 self.report(node, name, f"steps the optimizer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
+            elif (
+                method == "step" and len(node.args) == 1 and isinstance(node.args[0], ast.Name)
+                and self.trainers.get(node.args[0].id) == "optimizer" and self.trainers.get(name) != "optimizer"
+            ):
+                # Mixed precision: `scaler.step(optimizer)` (a `GradScaler`) steps the optimizer.
+                optimizer = node.args[0].id
+                self.report(node, optimizer, f"steps the optimizer `{optimizer}` made in another cell through `{name}.step({optimizer})`, so a second run trains its model further from the weights the first run left")
             elif method == "run" and self.trainers.get(name) == "ignite":
                 self.report(node, name, f"runs the PyTorch-Ignite trainer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
             elif method in _KERAS_TRAINING and self.trainers.get(name) == "keras":
@@ -1026,7 +1033,7 @@ class ChangesWhenRunTwice(Rule):
         "second run groups the reset frame); folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
         "os.path.exists(p)`); training a model made in another cell: `optimizer.step()` on a torch "
-        "optimizer (also one the cell makes over `model.parameters()` of a model from another "
+        "optimizer (or `scaler.step(optimizer)` through a mixed-precision `GradScaler`; also one the cell makes over `model.parameters()` of a model from another "
         "cell), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
         "function of the notebook builds and returns: `model = build_model(…)`), `model.fit(…)` on an "
@@ -1273,6 +1280,15 @@ class ChangesWhenRunTwice(Rule):
                 "est.train(lambda: None, steps=10)\nest.train(lambda: None, max_steps=10)",
             ),
             expect=((2, 1), (3, 1)),
+        ),
+        # Mixed precision: the AMP scaler steps the optimizer of another cell.
+        Example(
+            cells=(
+                "import torch\nnet = torch.nn.Linear(2, 1)\nopt = torch.optim.Adam(net.parameters(), lr=1e-3)",
+                "scaler = torch.amp.GradScaler('cuda')\nfor _ in range(3):\n    opt.zero_grad()\n"
+                "    scaler.scale(net(torch.ones(1, 2)).sum()).backward()\n    scaler.step(opt)\n    scaler.update()",
+            ),
+            expect=((2, 5),),
         ),
     )
 
