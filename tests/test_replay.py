@@ -424,16 +424,20 @@ def test_both_streams_interleave_as_the_recorded_run_wrote_them(work, stdio):
     assert b"broken.ipynb" in fresh and len(fresh) > 3 * 8192
 
 
-def test_the_grouped_stat_checks_see_each_kind_of_change(tmp_path):
-    """`_changed`: the stat comparisons done in one pass per group find what `_holds` would."""
+@pytest.mark.parametrize("known_not_links", [0, 1])
+def test_the_grouped_stat_checks_see_each_kind_of_change(tmp_path, known_not_links):
+    """`_changed`: the stat comparisons done in one pass per group find what `_holds` would, also
+    for paths checked with one `os.lstat` (k = 1: also found not to be links when recorded)."""
     file, folder, plain = tmp_path / "f.txt", tmp_path / "d", tmp_path / "p"
     file.write_text("x", encoding="utf-8")
     folder.mkdir()
     plain.write_text("y", encoding="utf-8")
+    k = known_not_links
 
     def groups() -> tuple:
         status = os.stat(folder)
-        return ((str(file),), (replay._file_state(os.stat(file)),)), ((str(folder),), ((status.st_ino, status.st_dev),)), (str(plain),)
+        return (((str(file),), (replay._file_state(os.stat(file)),), k), ((str(folder),), ((status.st_ino, status.st_dev),), k),
+                (str(plain),))
 
     recorded = groups()
     assert replay._changed(*recorded) is None
@@ -453,6 +457,20 @@ def test_the_grouped_stat_checks_see_each_kind_of_change(tmp_path):
     assert replay._changed(*recorded)[:2] == ("link", str(plain))
     plain.unlink()
     assert replay._changed(*recorded)[:2] == ("link", str(plain))  # gone
+    plain.write_text("y", encoding="utf-8")
+    recorded = groups()
+    moved = tmp_path / "moved.txt"
+    file.rename(moved)
+    file.symlink_to(moved)  # the same file (same inode) behind a link now
+    if k:  # (without k the path was not recorded as "not a link": only its stat is compared)
+        assert replay._changed(*recorded)[:2] == ("link", str(file))
+    file.unlink()
+    moved.rename(file)
+    recorded = groups()
+    folder.rename(tmp_path / "d2")
+    folder.symlink_to(tmp_path / "d2")  # the same folder behind a link
+    found = replay._changed(*recorded)
+    assert (found is not None and found[:2] == ("link", str(folder))) if k else found is None
 
 
 def test_a_listing_of_the_installed_distributions_is_not_recorded_when_it_is_stored(tmp_path):

@@ -1,7 +1,8 @@
 """The console entry point, with a run-level replay: an `nbrefactor audit` run whose inputs have not
 changed since the same command last ran prints that run's exact output again, without importing
 the package (no argparse, libcst, rich or report module: this file needs only `os`, `sys`,
-`stat`, `time` and `marshal`, so a replay costs little more than the interpreter's start).
+`stat`, `time`, `marshal`, `_operator` and `io`, all loaded with the interpreter or built in,
+so a replay costs little more than the interpreter's start).
 
 How a run is recorded (the normal path, `nbrefactor.cli.app.main`, under watch):
 - every file the run opens, every directory it lists and every path it `stat`s is noted, with its
@@ -33,8 +34,6 @@ progress bar depend on it), or read a file modified within `RACY_NS` of when it 
 names a file to which each run appends one line saying what happened (replayed, recorded, or why
 not): for tests and for a user who wonders.
 """
-
-from __future__ import annotations
 
 import marshal
 import os
@@ -163,24 +162,32 @@ def _replay(entry: str, invocation: bytes) -> int | None:
 
 
 def _changed(same: tuple, dirs: tuple, not_links: tuple) -> tuple | None:
-    """None if every grouped dep holds, else the first that does not (as `(kind, path, state)`).
-    `same`: (paths, their `_file_state`s): files read, folders listed, paths whose existence was
-    checked and that were not folders; `dirs`: (paths, their (inode, device)): folders whose
-    existence was checked (still folders, the same ones); `not_links`: paths `os.lstat` found not
-    to be symbolic links (still there, still not links)."""
+    """None if every grouped dep holds, else the first that does not (as `(kind, path, ...)`).
+    `same`: (paths, their `_file_state`s, k): files read, folders listed, paths whose existence
+    was checked and that were not folders; `dirs`: (paths, their (inode, device), k): folders
+    whose existence was checked (still folders, the same ones); `not_links`: the other paths
+    `os.lstat` found not to be symbolic links (still there, still not links). The first k paths
+    of `same` and `dirs` were also found not to be links: one `os.lstat` answers both questions
+    for them (not a link now, then `lstat` is `stat`; a link now, then its mode differs)."""
+    paths, states, k = same
     try:
-        if tuple(map(_FILE_STATE, map(os.stat, same[0]))) == same[1]:
-            statuses = tuple(map(os.stat, dirs[0]))
-            if tuple(map(_INODE, statuses)) == dirs[1] and all(map(_stat.S_ISDIR, map(_MODE, statuses))):
+        if tuple(map(_FILE_STATE, map(os.lstat, paths[:k]))) + tuple(map(_FILE_STATE, map(os.stat, paths[k:]))) == states:
+            folders, inodes, k_dirs = dirs
+            statuses = tuple(map(os.lstat, folders[:k_dirs])) + tuple(map(os.stat, folders[k_dirs:]))
+            if tuple(map(_INODE, statuses)) == inodes and all(map(_stat.S_ISDIR, map(_MODE, statuses))):
                 if not any(map(_stat.S_ISLNK, map(_MODE, map(os.lstat, not_links)))):
                     return None
     except OSError:
         pass
     # Something changed: find it the slow way, for the log line.
-    for path, state in zip(*same):
+    for i, (path, state) in enumerate(zip(paths, states)):
+        if i < k and _link_state(path) != ("not a link",):
+            return ("link", path)
         if not _holds(("file", path, state)):
             return ("file", path, state)
-    for path, (inode, device) in zip(*dirs):
+    for i, (path, (inode, device)) in enumerate(zip(dirs[0], dirs[1])):
+        if i < dirs[2] and _link_state(path) != ("not a link",):
+            return ("link", path)
         if not _holds(("exists", path, ("dir", inode, device))):
             return ("exists", path)
     for path in not_links:
@@ -468,24 +475,29 @@ class _Recorder:
         dep). A `link` dep that was absent is left with the others: a dangling symbolic link is
         absent for `os.access`, not for `os.lstat`."""
         absent: list[str] = []
-        same: tuple[list, list] = ([], [])
-        dirs: tuple[list, list] = ([], [])
-        not_links: list[str] = []
+        same: list[tuple[str, tuple]] = []
+        dirs: list[tuple[str, tuple]] = []
+        not_links: set[str] = set()
         rest: list[tuple] = []
         for (kind, path), state in self.deps.items():
             if state is None and kind != "link":
                 absent.append(path)
             elif kind in ("file", "dir") or (kind == "exists" and state[0] != "dir"):
-                same[0].append(path)
-                same[1].append(state)
+                same.append((path, state))
             elif kind == "exists":
-                dirs[0].append(path)
-                dirs[1].append(state[1:])
+                dirs.append((path, state[1:]))
             elif kind == "link" and state == ("not a link",):
-                not_links.append(path)
+                not_links.add(path)
             else:
                 rest.append((kind, path, state))
-        return tuple(absent), tuple(map(tuple, same)), tuple(map(tuple, dirs)), tuple(not_links), rest
+
+        def group(found: list[tuple[str, tuple]]) -> tuple:  # (paths, states, k): see `_changed`
+            ordered = [d for d in found if d[0] in not_links] + [d for d in found if d[0] not in not_links]
+            return tuple(p for p, _ in ordered), tuple(s for _, s in ordered), sum(1 for p, _ in found if p in not_links)
+
+        grouped = {p for p, _ in same} | {p for p, _ in dirs}
+        others = tuple(p for (kind, p), state in self.deps.items() if p in not_links and kind == "link" and p not in grouped)
+        return tuple(absent), group(same), group(dirs), others, rest
 
 
 def _record(argv: list[str] | None, entry: str, invocation: bytes) -> int:
