@@ -295,3 +295,37 @@ def test_a_requirements_file_the_notebook_installs_is_a_manifest(tmp_path):
     # requirements.txt was found already; a file that is not there (or absolute) adds nothing
     assert len(project.manifests) == len(base.manifests) + 1
     assert with_installed_requirements(base, notebook, ["import numpy"]) is base
+
+
+def test_folders_above_that_no_import_can_name_are_not_looked_into(tmp_path, monkeypatch):
+    """Above the notebook (strict listing), a folder whose name has an ASCII character other than
+    a letter, a digit or `_` (`tmp.x1`, `pip-build`: mktemp's and pip's folders in `/tmp`) cannot
+    be named by an `import`, so its `__init__.py` is not even looked for; an identifier, ASCII or
+    not, still is. Beside the notebook nothing changes."""
+    from nbrefactor.audit import project as project_mod
+
+    (tmp_path / ".git").mkdir()
+    for name in ("tmp.x1", "pip-build", "with space", "café", "plain_pkg", "v2"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("", encoding="utf-8")
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    (nbdir / "side.pkg").mkdir()
+    (nbdir / "side.pkg" / "__init__.py").write_text("", encoding="utf-8")
+    looked: list[str] = []
+    real = project_mod._exists
+    monkeypatch.setattr(project_mod, "_exists", lambda path: looked.append(path) or real(path))
+    project_mod._local_modules.cache_clear()
+    project_mod._upward.cache_clear()
+    project_mod._discover_folder.cache_clear()
+    try:
+        found = discover_project(nbdir / "a.ipynb")
+    finally:
+        project_mod._local_modules.cache_clear()
+        project_mod._upward.cache_clear()
+        project_mod._discover_folder.cache_clear()
+    assert {"café", "plain_pkg", "v2"} <= found.project_modules
+    assert not {"tmp.x1", "pip-build", "with space"} & found.project_modules
+    assert not [p for p in looked if any(n in p for n in ("tmp.x1", "pip-build", "with space"))]
+    assert "side.pkg" in found.local_modules  # beside the notebook: listed as before
+    assert project_mod.NOT_IN_NAMES == frozenset(" !\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~\x7f" + "".join(map(chr, range(32))))

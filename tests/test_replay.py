@@ -272,14 +272,15 @@ def test_the_projections_agree_with_the_functions_they_mirror(tmp_path):
     folder = tmp_path / "above"
     for name in ("mod.py", "x.py.txt", "requirements.txt", "requirements-dev.txt", "requirements", "setup.cfg",
                  "environment.yml", "pyproject.toml", "notes.md", ".py", "pkg/__init__.py", "pkg/inner.py",
-                 "scripts/run.py", "empty/.keep", "data.csv"):
+                 "scripts/run.py", "empty/.keep", "data.csv", "tmp.x1/__init__.py", "pip-build/__init__.py", "café/__init__.py"):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text("", encoding="utf-8")
     (folder / "dir.py").mkdir()
     names, folders = replay._projection("modules", str(folder))
     packages = {f for f in folders if (folder / f / "__init__.py").exists()}
     assert set(names) | packages == project_mod._local_modules(folder, strict=True)
-    assert set(folders) == {"pkg", "scripts", "empty", "dir.py"}
+    assert replay.NOT_IN_NAMES == project_mod.NOT_IN_NAMES
+    assert set(folders) == {"pkg", "scripts", "empty", "café"}  # `dir.py`, `tmp.x1`, `pip-build`: no import names them
     manifests = replay._projection("manifests", str(folder))
     assert [folder / n for n in sorted(manifests)] == sorted(project_mod.manifest_candidates(folder))
     recorded = (names, folders)
@@ -389,3 +390,138 @@ def test_the_installed_distributions_listing_is_compared_by_its_metadata_folders
     (tmp_path / "scratch").mkdir()
     assert runner.run("above/nbs", "--format", "json") == first
     assert runner.said() == ["replayed"]
+
+
+def _entry(runner: Runner) -> tuple:
+    import marshal
+
+    (entry,) = (runner.tmp / "cache" / "v1" / "runs").iterdir()
+    return marshal.loads(entry.read_bytes())
+
+
+@pytest.mark.parametrize("stdio", [{}, {"PYTHONUNBUFFERED": None}, {"PYTHONIOENCODING": "latin-1:backslashreplace"}])
+def test_both_streams_interleave_as_the_recorded_run_wrote_them(work, stdio):
+    """A report kept as UTF-8 bytes goes to the binary buffer only when the text layer would hand
+    it over whole (write-through, or at least one chunk): with `2>&1` the recorded run's bytes come
+    back in the same order, buffered or not; a stream that is not UTF-8 is replayed as text."""
+    (work.root / "broken.ipynb").write_text("{not json", encoding="utf-8")  # a line on stderr too
+    for i in range(40):  # a report of many chunks
+        write_notebook(work.root / "many" / f"n{i:02d}.ipynb", [LEAKY])
+    age(work.root)
+    env = {k: v for k, v in {**work.env, "PYTHONUNBUFFERED": "1", **stdio}.items() if v is not None}
+
+    def merged(*extra: str) -> bytes:
+        return subprocess.run([sys.executable, "-m", "nbrefactor", "audit", "proj", "--format", "json", *extra], cwd=work.tmp,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300, check=False).stdout
+
+    fresh = merged("--no-cache")
+    recorded = merged()
+    assert work.said()[-1] == "recorded"
+    kinds = {type(text) for _, text in _entry(work)[-2]}
+    assert kinds == ({str} if "PYTHONIOENCODING" in stdio else {bytes})
+    assert merged() == recorded == fresh
+    assert work.said() == ["replayed"]
+    assert b"broken.ipynb" in fresh and len(fresh) > 3 * 8192
+
+
+@pytest.mark.parametrize("known_not_links", [0, 1])
+def test_the_grouped_stat_checks_see_each_kind_of_change(tmp_path, known_not_links):
+    """`_changed`: the stat comparisons done in one pass per group find what `_holds` would, also
+    for paths checked with one `os.lstat` (k = 1: also found not to be links when recorded)."""
+    file, folder, plain = tmp_path / "f.txt", tmp_path / "d", tmp_path / "p"
+    file.write_text("x", encoding="utf-8")
+    folder.mkdir()
+    plain.write_text("y", encoding="utf-8")
+    k = known_not_links
+
+    def groups() -> tuple:
+        status = os.stat(folder)
+        return (((str(file),), (replay._file_state(os.stat(file)),), k), ((str(folder),), ((status.st_ino, status.st_dev),), k),
+                (str(plain),))
+
+    recorded = groups()
+    assert replay._changed(*recorded) is None
+    file.write_text("xx", encoding="utf-8")
+    assert replay._changed(*recorded)[:2] == ("file", str(file))
+    recorded = groups()
+    folder.rmdir()
+    folder.write_text("", encoding="utf-8")  # a file where the folder was
+    assert replay._changed(*recorded)[:2] == ("exists", str(folder))
+    folder.unlink()
+    folder.mkdir()  # another folder of the same name: another inode (usually), or the same one
+    status = os.stat(folder)
+    assert (replay._changed(*recorded) is None) == ((status.st_ino, status.st_dev) == recorded[1][1][0])
+    recorded = groups()
+    plain.unlink()
+    plain.symlink_to(file)  # now a symbolic link
+    assert replay._changed(*recorded)[:2] == ("link", str(plain))
+    plain.unlink()
+    assert replay._changed(*recorded)[:2] == ("link", str(plain))  # gone
+    plain.write_text("y", encoding="utf-8")
+    recorded = groups()
+    moved = tmp_path / "moved.txt"
+    file.rename(moved)
+    file.symlink_to(moved)  # the same file (same inode) behind a link now
+    if k:  # (without k the path was not recorded as "not a link": only its stat is compared)
+        assert replay._changed(*recorded)[:2] == ("link", str(file))
+    file.unlink()
+    moved.rename(file)
+    recorded = groups()
+    folder.rename(tmp_path / "d2")
+    folder.symlink_to(tmp_path / "d2")  # the same folder behind a link
+    found = replay._changed(*recorded)
+    assert (found is not None and found[:2] == ("link", str(folder))) if k else found is None
+
+
+def test_a_listing_of_the_installed_distributions_is_not_recorded_when_it_is_stored(tmp_path):
+    """The first run with a fresh cache lists the installed distributions (reading ~600 metadata
+    files) and stores the listing; the run is recorded as a run that read the store would be:
+    without those files. A listing that could not be stored leaves the run unrecorded."""
+    above = tmp_path / "above"
+    write_notebook(above / "nbs" / "a.ipynb", ["import zzq_module_no_catalogue_maps\nzzq_module_no_catalogue_maps.run()"])
+    (above / ".git").mkdir()
+    age(tmp_path)
+    runner = Runner(tmp_path, above / "nbs")
+    first = runner.run("above/nbs", "--format", "json")
+    assert runner.said()[-1] == "recorded"
+    assert any(p.name.startswith("installed-") for p in (tmp_path / "cache" / "v1").iterdir())
+    _, _, absent, same, dirs, not_links, rest, *_ = _entry(runner)
+    paths = [*absent, *same[0], *dirs[0], *not_links, *(p for _, p, _ in rest)]
+    assert not [p for p in paths if ".dist-info" + os.sep in p or ".egg-info" + os.sep in p]
+    assert runner.run("above/nbs", "--format", "json") == first
+    assert runner.said() == ["replayed"]
+
+
+def test_the_recording_hook_of_the_installed_listing(monkeypatch, tmp_path):
+    from nbrefactor import fileio
+    from nbrefactor.audit import distributions
+
+    events: list[str] = []
+    monkeypatch.setattr(distributions, "RECORDING", events.append)
+    monkeypatch.setattr(distributions, "INSTALLED_STORE", tmp_path / "installed.json")
+    distributions.installed_distributions.cache_clear()
+    try:
+        found = distributions.installed_distributions()
+        assert events == ["listing", "stored"] and (tmp_path / "installed.json").exists() and found
+        events.clear()
+        distributions.installed_distributions.cache_clear()
+        assert distributions.installed_distributions() == found and events == []  # read from the store
+        (tmp_path / "installed.json").unlink()
+        distributions.installed_distributions.cache_clear()
+
+        def refuse(*args, **kwargs):
+            raise OSError("read-only")
+
+        monkeypatch.setattr(fileio, "write_bytes_atomic", refuse)
+        assert distributions.installed_distributions() == found
+        assert events == ["listing", "not stored"]
+    finally:
+        distributions.installed_distributions.cache_clear()
+    recorder = replay._Recorder(str(tmp_path / "cache"))
+    recorder.installed_listing("listing")
+    assert not recorder.active
+    recorder.installed_listing("stored")
+    assert recorder.active and recorder.problem is None
+    recorder.installed_listing("listing")
+    recorder.installed_listing("not stored")
+    assert recorder.active and "could not be stored" in recorder.problem

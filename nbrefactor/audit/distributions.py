@@ -35,7 +35,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Optional
+from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
@@ -139,6 +139,12 @@ def _pipreqs_mapping_text() -> str:
 # A file where `installed_distributions` keeps its answer between runs, named after a digest of
 # the environment (audit/cache.py sets it when the result cache is on; None: compute every run).
 INSTALLED_STORE: Optional[Path] = None
+# Set by the console entry point while it records a run for replay (cli/replay.py): called with
+# "listing" before `installed_distributions` reads the installed metadata to fill INSTALLED_STORE,
+# then "stored" or "not stored". A listing that is stored is not an input of the run as recorded:
+# the next run reads the store instead (named after the environment digest, whose folder listings
+# the run records anyway), so the replay need not check the ~600 metadata files it read.
+RECORDING: Optional[Callable[[str], None]] = None
 
 
 @lru_cache(maxsize=1)
@@ -152,15 +158,24 @@ def installed_distributions() -> Mapping[str, tuple[str, ...]]:
         except (OSError, ValueError, AttributeError, TypeError):
             pass  # not there yet, or damaged: list them again
     found: dict[str, tuple[str, ...]] = {}
-    for top, dists in packages_distributions().items():
-        found[top] = tuple(sorted(_dedupe(dists), key=normalise))
-    if store is not None:
-        from nbrefactor.fileio import write_bytes_atomic
+    recording = RECORDING if store is not None else None
+    if recording is not None:
+        recording("listing")
+    stored = False
+    try:
+        for top, dists in packages_distributions().items():
+            found[top] = tuple(sorted(_dedupe(dists), key=normalise))
+        if store is not None:
+            from nbrefactor.fileio import write_bytes_atomic
 
-        try:
-            write_bytes_atomic(store, json.dumps(found, sort_keys=True).encode("utf-8"), durable=False)
-        except OSError:
-            pass
+            try:
+                write_bytes_atomic(store, json.dumps(found, sort_keys=True).encode("utf-8"), durable=False)
+                stored = True
+            except OSError:
+                pass
+    finally:
+        if recording is not None:
+            recording("stored" if stored else "not stored")
     return found
 
 

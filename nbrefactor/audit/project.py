@@ -650,7 +650,7 @@ def _local_modules(folder: Path, strict: bool = False) -> frozenset[str]:
             elif len(name) > 4 and name.endswith(".pyx") and entry.is_file():
                 # A Cython module, built in place (`setup.py build_ext --inplace`, pyximport): local code.
                 names.add(name[:-4])
-            elif entry.is_dir() and (
+            elif (not strict or not _never_imported(name)) and entry.is_dir() and (
                 _exists(os.path.join(entry.path, "__init__.py"))
                 # Beside the notebook, a folder of code is a namespace package, also when its code
                 # sits one level down (`going_modular/going_modular/engine.py`).
@@ -660,6 +660,19 @@ def _local_modules(folder: Path, strict: bool = False) -> frozenset[str]:
         except OSError:  # a locked sub-folder (chmod 000) is not a module, and not this notebook's problem
             continue
     return frozenset(names)
+
+
+# A folder name with an ASCII character that is neither a letter, a digit nor `_` (`tmp.x3Fq`,
+# `pip-build-env-…`, `pytest-of-root`): no `import` statement can name it (an identifier has no such
+# character, and a dotted name is split at its dots), so the strict listing, which answers only
+# "is this imported top-level name a package here?", skips it without a look for `__init__.py`.
+# In `/tmp`, above a notebook without a project root, nine folders in ten are such names (mktemp's
+# `tmp.*`): the look was most of discovery there, and most of an unchanged re-run's checks.
+NOT_IN_NAMES = frozenset(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
+
+
+def _never_imported(name: str) -> bool:
+    return not NOT_IN_NAMES.isdisjoint(name)
 
 
 def _exists(path: str) -> bool:
