@@ -472,20 +472,19 @@ class InNotebookInstall(Rule):
             what += [f"-r {f}" for f in parsed.requirement_files]
             what += [f"-e {e}" for e in parsed.editables]
             what += list(parsed.unresolved)
-            shown = ", ".join(what[:5]) + (" …" if len(what) > 5 else "") if what else "packages"
-            names = [spec.name for spec in parsed.packages]
-            fix = (
-                f"Declare {', '.join(names)} in requirements.txt (pinned) and delete the line"
-                if names
-                else "Install from the manifest before starting the kernel and delete the line"
-            )
+            # Said in words, not pip's flags: `-r requirements.txt` is no package.
+            said = [spec.spec for spec in parsed.packages]
+            said += [f"what {f} lists" for f in parsed.requirement_files]
+            said += [f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
+            said += list(parsed.unresolved)
+            shown = ", ".join(said[:5]) + (" …" if len(said) > 5 else "") if said else "packages"
             yield Hit(
                 command.cell,
                 command.line,
                 command.column,
                 f"Notebook installs {shown} with {parsed.tool} while it runs",
-                fix=fix,
-                key=" ".join(what) or command.text.strip(),
+                fix=_install_fix([spec.name for spec in parsed.packages], ctx.project.manifests),
+                key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
         for ca, line, column, tool, packages in system_installs(ctx.facts):
@@ -513,6 +512,26 @@ class InNotebookInstall(Rule):
                 # Not a PyPI requirement: the compiler removes the line for review, it does not move it.
                 data=(("system_packages", " ".join(packages)), ("tool", tool)),
             )
+
+
+def _install_fix(names: list[str], manifests: tuple[Manifest, ...]) -> str:
+    """What to do about an install line: declare what no manifest declares; for what one already
+    declares, say which file does (the line only installs it again)."""
+    if not names:
+        return "Install from the manifest before starting the kernel and delete the line"
+    declaring: dict[str, str] = {}
+    for manifest in manifests:
+        for name in {r.name for r in manifest.requirements} | ({manifest.project_name} if manifest.project_name else set()):
+            declaring.setdefault(name, manifest.path)
+    undeclared = [n for n in names if normalise(n) not in declaring]
+    declared = [n for n in names if normalise(n) in declaring]
+    if not declared:
+        return f"Declare {', '.join(names)} in requirements.txt (pinned) and delete the line"
+    files = ", ".join(dict.fromkeys(declaring[normalise(n)] for n in declared))
+    already = f"{', '.join(declared)} {'is' if len(declared) == 1 else 'are'} already declared in {files}"
+    if not undeclared:
+        return f"{already}: install from it before starting the kernel and delete the line"
+    return f"Declare {', '.join(undeclared)} in requirements.txt (pinned; {already}) and delete the line"
 
 
 # What installs packages rather than being one the code imports: a line upgrading only these (before
