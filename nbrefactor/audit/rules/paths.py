@@ -1471,7 +1471,8 @@ class ChangeDirectory(Rule):
         "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing. A return to a "
         "folder saved with `path = os.getcwd()` (`os.chdir(path)`) undoes the change above it: it is a "
         "related location of that change's finding, not a finding of its own. So is a return in the same "
-        "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`); when only "
+        "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`) or in a later "
+        "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one); when, in one cell, only "
         "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`), the "
         "pair is no finding at all: the kernel's folder is the same after the cell, and no Python of the "
         "notebook reads a path inside it."
@@ -1526,6 +1527,15 @@ class ChangeDirectory(Rule):
             cells=("import pandas as pd\n%cd results\nscores = pd.read_csv('scores.csv')\n%cd ..",),
             expect=((1, 2),),
         ),
+        # Into a cloned tool in one cell, back out in a later one: one finding, the return related.
+        Example(
+            cells=(
+                "!git clone https://example.org/tools/detector.git\n%cd detector",
+                "from detector.config import load\ncfg = load('configs/small.yaml')",
+                "%cd ../\n!ls",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1542,6 +1552,11 @@ class ChangeDirectory(Rule):
         # the cell, and no Python of the notebook reads a path inside it).
         undone: dict[int, Optional[tuple[int, int]]] = {}
         undoing: set[int] = set()
+        # A change no cell has undone yet (`%cd mmdetection` in cell 6), innermost last, with its
+        # step; a later cell's return to where it came from (`%cd ../` in cell 15) is a related
+        # location of that change's finding (the same root cause), not a finding of its own.
+        carried: list[tuple[int, _DirectoryStep]] = []
+        returned_later: dict[int, tuple[CellAnalysis, int, int]] = {}
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             steps: dict[tuple[int, int], _DirectoryStep] = {}
@@ -1579,6 +1594,7 @@ class ChangeDirectory(Rule):
                     continue
                 if step.leaves is None:  # back to a saved start folder
                     open_changes.clear()
+                    carried.clear()
                     continue
                 opened = None
                 if open_changes:
@@ -1590,8 +1606,16 @@ class ChangeDirectory(Rule):
                     undone[change] = None if _only_shell_lines(ca, between) else (line, column)
                     if index >= 0:
                         undoing.add(index)
+                elif opened is None and carried and _undoes(step, carried[-1][1]):
+                    returned_later[carried.pop()[0]] = (ca, line, column)
+                    if index >= 0:
+                        undoing.add(index)
                 else:
                     open_changes.clear()  # where the kernel is now is not known
+                    carried.clear()
+            for change in open_changes:
+                event = in_cell[change - base]
+                carried.append((change, steps.get((event[1], event[2]), _UNKNOWN_STEP)))
             events += in_cell
         # `path = os.getcwd()` … `os.chdir("../styles")` … `os.chdir(path)`: the return to the saved
         # folder undoes the change above it, one root cause: a related location of that change's
@@ -1616,6 +1640,14 @@ class ChangeDirectory(Rule):
                     "leaves the kernel in that folder"
                 )
                 related: tuple = ((ca.cell, back_at[0], back_at[1]),)
+            elif i in returned_later:
+                back_ca, back_line, back_column = returned_later[i]
+                message = (
+                    f"`{shown_text}` changes the working directory until cell {back_ca.cell.index} changes it back: "
+                    "every relative path in between depends on this cell having run, once, from the folder "
+                    "Jupyter was started in"
+                )
+                related = ((back_ca.cell, back_line, back_column),)
             else:
                 message = (
                     f"`{shown_text}` changes the working directory: every relative path after it depends on "
