@@ -2095,12 +2095,13 @@ def _uses_constant(node: ast.AST, constants: Mapping[str, Constant]) -> Optional
     return None
 
 
-def propagated_paths(ctx: RuleContext) -> list[tuple[Constant, str, PathArgument]]:
+def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Constant, str, PathArgument]]:
     """(constant, the path it builds, the path argument) for every path argument that is not a
     literal itself but is built from string constants: `open(trn)`, `pd.read_csv(path + "x.csv")`,
-    `f"{ROOT}/x.csv"`, `os.path.join(DATA, "x.csv")`."""
+    `f"{ROOT}/x.csv"`, `os.path.join(DATA, "x.csv")`. With `rebound`, also a bare name bound to
+    several strings, at the binding that reaches the call (PTH003 follows those its own way)."""
     constants = string_constants(ctx.facts)
-    if not constants:
+    if not constants and not rebound:
         return []
     out: list[tuple[Constant, str, PathArgument]] = []
     for ca in ctx.cells:
@@ -2122,16 +2123,64 @@ def propagated_paths(ctx: RuleContext) -> list[tuple[Constant, str, PathArgument
                     nodes[(a.lineno, a.col_offset + 1)] = a
                 for k in call.keywords:
                     nodes[(k.lineno, k.col_offset + 1)] = k.value
+        in_functions = {
+            n for d in ast.walk(tree) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+            for n in range(d.lineno, (d.end_lineno or d.lineno) + 1)
+        }
         for pa in arguments:
             node = nodes.get((pa.arg.line, pa.arg.column))
             if node is None:
                 continue
             constant = _uses_constant(node, constants)
             value = _evaluate(node, constants)
+            if rebound and constant is None and isinstance(node, ast.Name) and pa.arg.line not in in_functions:
+                # `dst = "_image.nii.gz"` … `download_url(url, dst)`, then `dst = "model.ts"` …: a
+                # name bound to several strings holds, where a top-to-bottom run uses it, the one
+                # its last binding above gives; the path is made there.
+                constant = _rebound_constant(ctx, node.id, ca.cell.index, pa.arg.line)
+                value = constant.value if constant is not None else None
             if constant is None or value is None:
                 continue
             out.append((constant, value, pa))
     return out
+
+
+_JOIN_CALLS = frozenset({"os.path.join", "path.join", "join", "posixpath.join", "ntpath.join"})
+
+
+def _joined_from(ctx: RuleContext, f: LiteralFinding) -> Optional[str]:
+    """The path a join call whose first piece is the literal `f` builds, as far as it is known
+    where it runs (`'../tasks/msd/Task05_Prostate/{…}'`, unknown pieces as `{…}`), or None."""
+    if f.source != "python":
+        return None
+    tree = _parsed(f.ca)
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call) and len(node.args) > 1 and not node.keywords
+            and isinstance(node.args[0], ast.Constant) and node.args[0].value == f.value
+            and node.args[0].lineno == f.line and node.args[0].col_offset + 1 == f.column
+        ):
+            func, dotted = node.func, ""
+            while isinstance(func, ast.Attribute):
+                dotted, func = "." + func.attr + dotted, func.value
+            if not isinstance(func, ast.Name) or func.id + dotted not in _JOIN_CALLS:
+                return None
+            pieces = [_value_at(ctx, a, f.ca.cell.index, f.line, 0) for a in node.args]
+            return "/".join((p if p is not None else "{…}").rstrip("/") for p in pieces)
+    return None
+
+
+def _rebound_constant(ctx: RuleContext, name: str, cell: int, line: int) -> Optional[Constant]:
+    """The string literal of the last plain `name = "…"` above (cell, line), as a constant."""
+    bound = _last_binding(ctx, name, cell, line)
+    if bound is None or not (isinstance(bound[0], ast.Constant) and isinstance(bound[0].value, str)):
+        return None
+    at = next((ca for ca in ctx.cells if ca.cell.index == bound[1]), None)
+    if at is None:
+        return None
+    return Constant(name, bound[0].value, at, bound[0].lineno, bound[0].col_offset + 1)
 
 
 # `helper_functions.py`, `./going_modular/engine.py`: a `.py` file of a module the notebook imports.
@@ -2194,7 +2243,9 @@ class CwdRelativePath(Rule):
         "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
         "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
         "`f\"{PATH}x.csv\"`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
-        "string is a constant. Constants in a cell tagged `parameters` (papermill) or "
+        "string is a constant, and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
+        "`dst = \"model.ts\"`) is the string its last binding above the call gives, reported there. A `.` or `..` "
+        "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
         "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. The same literal path in several places (a frame saved, then "
@@ -2307,6 +2358,10 @@ class CwdRelativePath(Rule):
                 continue
             what = {".": "the current working directory itself", "..": "the working directory's parent"}.get(f.value, "")
             described = f"{shown(f.value)} ({what})" if what else shown(f.value)
+            joined = _joined_from(ctx, f) if re.fullmatch(r"\.\.?(?:[/\\]\.\.)*[/\\]?", f.value) else None
+            if joined is not None:
+                # `os.path.join("..", "tasks", msd_task, name)`: '..' alone says nothing of the file.
+                described = f"{shown(joined)} (joined from {shown(f.value)}{', ' + what if what else ''})"
             formatted = _formatted(ctx, f)
             if formatted is not None:
                 written, value = formatted
@@ -2351,7 +2406,7 @@ class CwdRelativePath(Rule):
         modules = _imported_tops(ctx)
         names = _model_names(ctx)
         leading: frozenset[str] | None = None
-        for constant, value, pa in propagated_paths(ctx):
+        for constant, value, pa in propagated_paths(ctx, rebound=True):
             if _module_file(value, modules):
                 continue
             found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
