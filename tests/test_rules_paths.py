@@ -420,3 +420,15 @@ def test_pth006_parent_folder_joined_to_a_file_shows_the_joined_path():
     cells = ("import os, json\ntask = 'Task05'\nfolds = os.path.join('..', 'tasks', task, 'folds_' + task.lower() + '.json')",)
     [diagnostic] = audit(cells, [CwdRelativePath])
     assert "Relative path '../tasks/Task05/{…}' (joined from '..', the working directory's parent)" in diagnostic.message
+
+
+def test_pth006_two_constants_naming_one_file_are_one_finding():
+    # The download destination `dst = "model.ts"` and `model_path = "model.ts"` loaded later: one file.
+    cells = (
+        "import os\nfrom urllib.request import urlretrieve\ndst = 'scan.nii.gz'\nurlretrieve(SCAN_URL, dst)\n"
+        "dst = 'model.ts'\nurlretrieve(MODEL_URL, dst)",
+        "import torch\nmodel_path = 'model.ts'\nnet = torch.jit.load(model_path)",
+    )
+    diagnostics = audit(cells, [CwdRelativePath])
+    assert found(diagnostics) == [("PTH006", 1, 3), ("PTH006", 1, 5)]
+    assert [(r.cell, r.line) for r in diagnostics[1].related] == [(1, 6), (2, 2), (2, 3)]

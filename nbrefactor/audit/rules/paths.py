@@ -2249,7 +2249,8 @@ class CwdRelativePath(Rule):
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
         "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. The same literal path in several places (a frame saved, then "
-        "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002). "
+        "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
+        "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported."
     )
@@ -2327,7 +2328,16 @@ class CwdRelativePath(Rule):
         extra: dict[tuple[int, int, int], list[LiteralFinding]] = {}
         # The same path written as a constant (`target = "data.tar.gz"`) and as a literal given
         # straight to a call (`os.path.isfile("data.tar.gz")`) is one file: the constant's finding.
-        constant_of_value = {uses[0][0].value: position for position, uses in grouped.items()}
+        constant_of_value: dict[str, tuple[int, int, int]] = {}
+        # Two constants naming one file (`dst = "model.ts"` to download it, `model_path =
+        # "model.ts"` to load it): one finding at the first, the second's literal and uses related.
+        same_file: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
+        for position in sorted(grouped):
+            value = grouped[position][0][0].value
+            if value in constant_of_value:
+                same_file.setdefault(constant_of_value[value], []).extend(grouped.pop(position))
+            else:
+                constant_of_value[value] = position
         modules = _imported_tops(ctx)
         # A folder built for `os.chdir(os.path.join("..", "styles"))` is PTH004's finding: the
         # change of directory is the root cause, its pieces are not paths read or written.
@@ -2344,7 +2354,7 @@ class CwdRelativePath(Rule):
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
             (_cell_of(ctx, pa), pa.literal.line, pa.literal.column)
-            for uses in grouped.values() for _, _, pa in uses if pa.literal is not None
+            for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
         for f, *others in _by_value(relative):
             position = (f.ca.cell.index, f.line, f.column)
@@ -2394,6 +2404,8 @@ class CwdRelativePath(Rule):
                 key=f"{constant.name}\x1f{constant.value}",
                 related=tuple(dict.fromkeys([
                     *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses),
+                    *((c.ca.cell, c.line, c.column) for c, _, _ in same_file.get(position, ())),
+                    *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in same_file.get(position, ())),
                     *((o.ca.cell, o.line, o.column) for o in extra.get(position, ())),
                 ])),
             )
