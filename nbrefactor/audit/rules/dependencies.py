@@ -347,6 +347,7 @@ class InNotebookInstall(Rule):
         "Reports each line that installs packages from inside the notebook: `%pip`/`%conda`/"
         "`%mamba` install magics and their automagic form (`pip install x`), `!pip`, `!pip3`, "
         "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, "
+        "`!python setup.py develop`/`install` (the local package installed by setuptools), "
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
         "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
@@ -449,6 +450,14 @@ class InNotebookInstall(Rule):
             files={"requirements.txt": "transformers==4.41.0\n"},
             expect=((1, 4), (2, 1)),
         ),
+        # A cloned tool installed into the environment by setuptools, in an editable or a plain install.
+        Example(
+            cells=(
+                "!git clone https://example.org/lab/voxelkit.git\n%cd voxelkit\n!python setup.py develop\n%cd ..",
+                "!cd voxelkit && python3 setup.py install",
+            ),
+            expect=((1, 3), (2, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -476,7 +485,7 @@ class InNotebookInstall(Rule):
             said = [spec.spec for spec in parsed.packages]
             said += [f"what {f} lists" for f in parsed.requirement_files]
             said += [f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
-            said += list(parsed.unresolved)
+            said += [f"the local package {u}" if u.startswith((".", "/", "~")) else u for u in parsed.unresolved]
             shown = ", ".join(said[:5]) + (" …" if len(said) > 5 else "") if said else "packages"
             yield Hit(
                 command.cell,
