@@ -535,3 +535,16 @@ def test_rnd001_in_a_method_names_the_method_call_not_the_constructor(tmp_path):
     )
     [message] = messages(UnseededRandom, tmp_path, *cells)
     assert "`random_split` inside `Splits.setup` (`setup()` first called in cell 4)" in message
+
+
+def test_rnd001_in_a_method_not_called_by_name_names_where_the_class_is_built(tmp_path):
+    # Keras calls `call` itself; `subprocess.call` is no call of that method.
+    cells = (
+        "import subprocess\nimport numpy as np\n"
+        "class Jitter:\n    def __init__(self, scale):\n        self.scale = scale\n"
+        "    def call(self, x):\n        return x + np.random.normal(0, self.scale, x.shape)",
+        "layer = Jitter(0.1)",
+        "subprocess.call(['ls'])",
+    )
+    [message] = messages(UnseededRandom, tmp_path, *cells)
+    assert "`np.random.normal` inside `Jitter.call` (`Jitter` first built in cell 2)" in message

@@ -679,7 +679,11 @@ def _first_method_call(ctx: RuleContext, method: str, after_cell: int | None) ->
     for ca in ctx.facts.cells:
         if after_cell is not None and ca.cell.index < after_cell:
             continue
-        if any(c.method == method and c.receiver and not c.in_function for c in ca.facts.calls):
+        # `dm.setup()` on a name of the notebook's, not `subprocess.call()` on an imported module.
+        if any(
+            c.method == method and c.receiver.isidentifier() and c.receiver not in ctx.facts.aliases and not c.in_function
+            for c in ca.facts.calls
+        ):
             return ca.cell.index
     return None
 
