@@ -133,6 +133,11 @@ def test_dep003_message_names_the_requirements_file_and_the_local_package_not_pi
         "Notebook installs what requirements.txt lists with pip while it runs",
         "Notebook installs the local package . (editable) with pip while it runs",
     ]
+    fixes = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == [
+        "Install from the manifest before starting the kernel and delete the line",
+        "Declare the local package in requirements.txt (`-e <its folder>`, relative to the requirements file) and delete the line",
+    ]
 
 
 def test_dep003_is_suppressed_by_a_noqa_comment(tmp_path):

@@ -492,7 +492,7 @@ class InNotebookInstall(Rule):
                 command.line,
                 command.column,
                 f"Notebook installs {shown} with {parsed.tool} while it runs",
-                fix=_install_fix([spec.name for spec in parsed.packages], ctx.project.manifests),
+                fix=_install_fix([spec.name for spec in parsed.packages], ctx.project.manifests, parsed),
                 key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
@@ -523,9 +523,16 @@ class InNotebookInstall(Rule):
             )
 
 
-def _install_fix(names: list[str], manifests: tuple[Manifest, ...]) -> str:
+def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again)."""
+    local = parsed is not None and not parsed.requirement_files and (
+        any("://" not in e for e in parsed.editables) or any(u.startswith((".", "/", "~")) for u in parsed.unresolved)
+    )
+    if not names and local:
+        # `python setup.py develop`, `pip install -e .`: no manifest lists the local package yet.
+        return ("Declare the local package in requirements.txt (`-e <its folder>`, relative to the requirements file) "
+                "and delete the line")
     if not names:
         return "Install from the manifest before starting the kernel and delete the line"
     declaring: dict[str, str] = {}
