@@ -107,9 +107,37 @@ def test_dep003_message_names_tool_and_packages_and_fix(tmp_path):
     nb = write_notebook(root / "nb.ipynb", ["%pip install -q xgboost==1.7.6 -r extra.txt", "  !conda install -y shap"])
     diagnostics = [d for d in audit(nb) if d.code == "DEP003"]
     assert [(d.location.cell, d.location.line, d.location.column) for d in diagnostics] == [(1, 1, 1), (2, 1, 3)]
-    assert "xgboost==1.7.6" in diagnostics[0].message and "-r extra.txt" in diagnostics[0].message
+    assert "xgboost==1.7.6" in diagnostics[0].message and "what extra.txt lists" in diagnostics[0].message
     assert "pip" in diagnostics[0].message and "conda" in diagnostics[1].message
     assert "xgboost" in diagnostics[0].fix
+
+
+def test_dep003_fix_says_which_packages_a_manifest_already_declares(tmp_path):
+    # Fair check 6: "Declare pandas in requirements.txt" was false when requirements.txt declares pandas.
+    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\nseaborn==0.13.2\n"})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install -q pandas seaborn", "!pip install pandas shap==0.45.0", "!pip install lime"])
+    fixes = [d.fix.replace(f"{root}/", "") for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == [
+        "pandas, seaborn are already declared in requirements.txt: install from it before starting the kernel and delete the line",
+        "Declare shap in requirements.txt (pinned; pandas is already declared in requirements.txt) and delete the line",
+        "Declare lime in requirements.txt (pinned) and delete the line",
+    ]
+
+
+def test_dep003_message_names_the_requirements_file_and_the_local_package_not_pip_flags(tmp_path):
+    # Fair check 6: "installs -r requirements.txt" showed pip's flag as if it were a package.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install -q -r requirements.txt", "!cd tool && pip install -e ."])
+    messages = [d.message for d in audit(nb) if d.code == "DEP003"]
+    assert messages == [
+        "Notebook installs what requirements.txt lists with pip while it runs",
+        "Notebook installs the local package . (editable) with pip while it runs",
+    ]
+    fixes = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == [
+        "Install from the manifest before starting the kernel and delete the line",
+        "Declare the local package in requirements.txt (`-e <its folder>`, relative to the requirements file) and delete the line",
+    ]
 
 
 def test_dep003_is_suppressed_by_a_noqa_comment(tmp_path):

@@ -400,3 +400,35 @@ def test_pth006_fstring_folder_with_a_run_time_hole_says_so():
     assert found[0].message.startswith(
         "Relative path '{}-finetuned-ner' (`f'{model_name}-finetuned-ner'`, its holes filled at run time), written by"
     )
+
+
+def test_pth006_rebound_download_destination_is_reported_where_each_path_is_made():
+    # Fair check 6 (item 134): `dst` bound to two files, each downloaded, then removed by literal:
+    # the findings belong at the bindings (where the paths are made), not at the clean-up lines.
+    cells = (
+        "import os\nfrom urllib.request import urlretrieve\ndst = 'scan.nii.gz'\nurlretrieve(SCAN_URL, dst)\n"
+        "dst = 'weights.pt'\nurlretrieve(WEIGHTS_URL, dst)",
+        "os.remove('scan.nii.gz')\nos.remove('weights.pt')",
+    )
+    diagnostics = audit(cells, [CwdRelativePath])
+    assert found(diagnostics) == [("PTH006", 1, 3), ("PTH006", 1, 5)]
+    assert [(r.cell, r.line) for d in diagnostics for r in d.related] == [(1, 4), (2, 1), (1, 6), (2, 2)]
+
+
+def test_pth006_parent_folder_joined_to_a_file_shows_the_joined_path():
+    # Fair check 6 (item 135): the message showed only '..', not the file it leads to.
+    cells = ("import os, json\ntask = 'Task05'\nfolds = os.path.join('..', 'tasks', task, 'folds_' + task.lower() + '.json')",)
+    [diagnostic] = audit(cells, [CwdRelativePath])
+    assert "Relative path '../tasks/Task05/{…}' (joined from '..', the working directory's parent)" in diagnostic.message
+
+
+def test_pth006_two_constants_naming_one_file_are_one_finding():
+    # The download destination `dst = "model.ts"` and `model_path = "model.ts"` loaded later: one file.
+    cells = (
+        "import os\nfrom urllib.request import urlretrieve\ndst = 'scan.nii.gz'\nurlretrieve(SCAN_URL, dst)\n"
+        "dst = 'model.ts'\nurlretrieve(MODEL_URL, dst)",
+        "import torch\nmodel_path = 'model.ts'\nnet = torch.jit.load(model_path)",
+    )
+    diagnostics = audit(cells, [CwdRelativePath])
+    assert found(diagnostics) == [("PTH006", 1, 3), ("PTH006", 1, 5)]
+    assert [(r.cell, r.line) for r in diagnostics[1].related] == [(1, 6), (2, 2), (2, 3)]

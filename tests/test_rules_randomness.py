@@ -520,3 +520,31 @@ def test_rnd001_estimator_input_function_is_not_seeded_by_a_global_seed(tmp_path
     )
     assert [(d.location.cell, d.location.line) for d in found] == [(2, 2)]
     assert "RunConfig(tf_random_seed=SEED)" in found[0].fix
+
+
+def test_rnd001_in_a_method_names_the_method_call_not_the_constructor(tmp_path):
+    # Fair check 6 (item 147): "first run in cell 2" named where the class was built; its `setup`
+    # method, which draws, runs where `dm.setup()` is called.
+    cells = (
+        "import torch\nfrom torch.utils.data import random_split\n"
+        "class Splits:\n    def __init__(self, items):\n        self.items = items\n"
+        "    def setup(self):\n        self.train, self.val = random_split(self.items, [8, 2])",
+        "dm = Splits(list(range(10)))",
+        "print(len(dm.items))",
+        "dm.setup()",
+    )
+    [message] = messages(UnseededRandom, tmp_path, *cells)
+    assert "`random_split` inside `Splits.setup` (`setup()` first called in cell 4)" in message
+
+
+def test_rnd001_in_a_method_not_called_by_name_names_where_the_class_is_built(tmp_path):
+    # Keras calls `call` itself; `subprocess.call` is no call of that method.
+    cells = (
+        "import subprocess\nimport numpy as np\n"
+        "class Jitter:\n    def __init__(self, scale):\n        self.scale = scale\n"
+        "    def call(self, x):\n        return x + np.random.normal(0, self.scale, x.shape)",
+        "layer = Jitter(0.1)",
+        "subprocess.call(['ls'])",
+    )
+    [message] = messages(UnseededRandom, tmp_path, *cells)
+    assert "`np.random.normal` inside `Jitter.call` (`Jitter` first built in cell 2)" in message

@@ -1079,7 +1079,7 @@ class InstallSpec:
 
 @dataclass(frozen=True)
 class ParsedInstall:
-    tool: str  # pip | conda | mamba | micromamba | uv
+    tool: str  # pip | conda | mamba | micromamba | uv | setup.py (`python setup.py develop/install`)
     packages: tuple[InstallSpec, ...]
     requirement_files: tuple[str, ...] = ()  # `-r file` / conda `--file file`
     editables: tuple[str, ...] = ()  # `-e path`
@@ -1186,6 +1186,12 @@ def _parse_segment(tokens: list[str]) -> Optional[ParsedInstall]:
         i += 1
         while i < len(tokens) and tokens[i].startswith("-") and tokens[i] != "-m":
             i += 1  # python flags such as -u, -I
+        if i + 1 < len(tokens) and Path(tokens[i]).name == "setup.py" and tokens[i + 1] in {"develop", "install"}:
+            # `python setup.py develop` (an editable install of the folder holding setup.py) or
+            # `python setup.py install`: setuptools installs the local package while the notebook runs.
+            folder = str(Path(tokens[i]).parent)
+            local = (folder,)
+            return ParsedInstall("setup.py", (), (), local if tokens[i + 1] == "develop" else (), () if tokens[i + 1] == "develop" else local)
         if i + 1 < len(tokens) and tokens[i] == "-m" and _PIP.match(tokens[i + 1]):
             tool, i = "pip", i + 2
     elif head == "-m" and i + 1 < len(tokens) and _PIP.match(tokens[i + 1]):

@@ -28,7 +28,8 @@ class GpuOnlyCode(Rule):
         "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
         "several cells is one finding, the repeats related), and a GPU check the notebook asserts (`assert "
         "torch.cuda.is_available()`, `assert len(tf.config.list_physical_devices('GPU')) > 0`, `if not …: raise`): "
-        "one finding per notebook, the other asserts related. Code "
+        "one finding per notebook, the other asserts related, and so are the CUDA devices defined or used in the "
+        "cells holding an assert (one edit: check, then choose the device with a fallback). Code "
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
         "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
@@ -134,6 +135,14 @@ class GpuOnlyCode(Rule):
             ),
             expect=((1, 2), (2, 2), (3, 2)),
         ),
+        # The assert and the CUDA device it guards, in one cell: one finding, the device related.
+        Example(
+            cells=(
+                "import torch\nassert torch.cuda.is_available()\nDEVICE = torch.device('cuda')",
+                "weights = torch.zeros(3).to(DEVICE)",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -154,6 +163,15 @@ class GpuOnlyCode(Rule):
                 repeats.setdefault(key, []).append(need)
             else:
                 first[key] = need
+        # A cell that asserts a GPU and then defines or uses a CUDA device holds one root cause, the
+        # demanded GPU, fixed by one edit (check and choose with a fallback): its other per-cell needs
+        # are related locations of the assert's finding, not findings of their own.
+        required = (-1, gc.required_reason)
+        if required in first:
+            asserted = {n.cell for n in (first[required], *repeats.get(required, []))}
+            for key in [k for k in first if k[0] in asserted]:
+                repeats.setdefault(required, []).append(first.pop(key))
+                repeats[required].extend(repeats.pop(key, []))
         for key, need in first.items():
             cell = cells[need.cell]
             more = repeats.get(key, [])

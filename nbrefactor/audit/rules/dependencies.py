@@ -355,6 +355,7 @@ class InNotebookInstall(Rule):
         "Reports each line that installs packages from inside the notebook: `%pip`/`%conda`/"
         "`%mamba` install magics and their automagic form (`pip install x`), `!pip`, `!pip3`, "
         "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, "
+        "`!python setup.py develop`/`install` (the local package installed by setuptools), "
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
         "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
@@ -457,6 +458,14 @@ class InNotebookInstall(Rule):
             files={"requirements.txt": "transformers==4.41.0\n"},
             expect=((1, 4), (2, 1)),
         ),
+        # A cloned tool installed into the environment by setuptools, in an editable or a plain install.
+        Example(
+            cells=(
+                "!git clone https://example.org/lab/voxelkit.git\n%cd voxelkit\n!python setup.py develop\n%cd ..",
+                "!cd voxelkit && python3 setup.py install",
+            ),
+            expect=((1, 3), (2, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -480,20 +489,19 @@ class InNotebookInstall(Rule):
             what += [f"-r {f}" for f in parsed.requirement_files]
             what += [f"-e {e}" for e in parsed.editables]
             what += list(parsed.unresolved)
-            shown = ", ".join(what[:5]) + (" …" if len(what) > 5 else "") if what else "packages"
-            names = [spec.name for spec in parsed.packages]
-            fix = (
-                f"Declare {', '.join(names)} in requirements.txt (pinned) and delete the line"
-                if names
-                else "Install from the manifest before starting the kernel and delete the line"
-            )
+            # Said in words, not pip's flags: `-r requirements.txt` is no package.
+            said = [spec.spec for spec in parsed.packages]
+            said += [f"what {f} lists" for f in parsed.requirement_files]
+            said += [f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
+            said += [f"the local package {u}" if u.startswith((".", "/", "~")) else u for u in parsed.unresolved]
+            shown = ", ".join(said[:5]) + (" …" if len(said) > 5 else "") if said else "packages"
             yield Hit(
                 command.cell,
                 command.line,
                 command.column,
                 f"Notebook installs {shown} with {parsed.tool} while it runs",
-                fix=fix,
-                key=" ".join(what) or command.text.strip(),
+                fix=_install_fix([spec.name for spec in parsed.packages], ctx.project.manifests, parsed),
+                key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
         for ca, line, column, tool, packages in system_installs(ctx.facts):
@@ -521,6 +529,33 @@ class InNotebookInstall(Rule):
                 # Not a PyPI requirement: the compiler removes the line for review, it does not move it.
                 data=(("system_packages", " ".join(packages)), ("tool", tool)),
             )
+
+
+def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None) -> str:
+    """What to do about an install line: declare what no manifest declares; for what one already
+    declares, say which file does (the line only installs it again)."""
+    local = parsed is not None and not parsed.requirement_files and (
+        any("://" not in e for e in parsed.editables) or any(u.startswith((".", "/", "~")) for u in parsed.unresolved)
+    )
+    if not names and local:
+        # `python setup.py develop`, `pip install -e .`: no manifest lists the local package yet.
+        return ("Declare the local package in requirements.txt (`-e <its folder>`, relative to the requirements file) "
+                "and delete the line")
+    if not names:
+        return "Install from the manifest before starting the kernel and delete the line"
+    declaring: dict[str, str] = {}
+    for manifest in manifests:
+        for name in {r.name for r in manifest.requirements} | ({manifest.project_name} if manifest.project_name else set()):
+            declaring.setdefault(name, manifest.path)
+    undeclared = [n for n in names if normalise(n) not in declaring]
+    declared = [n for n in names if normalise(n) in declaring]
+    if not declared:
+        return f"Declare {', '.join(names)} in requirements.txt (pinned) and delete the line"
+    files = ", ".join(dict.fromkeys(declaring[normalise(n)] for n in declared))
+    already = f"{', '.join(declared)} {'is' if len(declared) == 1 else 'are'} already declared in {files}"
+    if not undeclared:
+        return f"{already}: install from it before starting the kernel and delete the line"
+    return f"Declare {', '.join(undeclared)} in requirements.txt (pinned; {already}) and delete the line"
 
 
 # What installs packages rather than being one the code imports: a line upgrading only these (before

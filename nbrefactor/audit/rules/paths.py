@@ -1602,7 +1602,8 @@ class ChangeDirectory(Rule):
         "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing. A return to a "
         "folder saved with `path = os.getcwd()` (`os.chdir(path)`) undoes the change above it: it is a "
         "related location of that change's finding, not a finding of its own. So is a return in the same "
-        "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`); when only "
+        "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`) or in a later "
+        "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one); when, in one cell, only "
         "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`), the "
         "pair is no finding at all: the kernel's folder is the same after the cell, and no Python of the "
         "notebook reads a path inside it."
@@ -1657,6 +1658,15 @@ class ChangeDirectory(Rule):
             cells=("import pandas as pd\n%cd results\nscores = pd.read_csv('scores.csv')\n%cd ..",),
             expect=((1, 2),),
         ),
+        # Into a cloned tool in one cell, back out in a later one: one finding, the return related.
+        Example(
+            cells=(
+                "!git clone https://example.org/tools/detector.git\n%cd detector",
+                "from detector.config import load\ncfg = load('configs/small.yaml')",
+                "%cd ../\n!ls",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1673,6 +1683,11 @@ class ChangeDirectory(Rule):
         # the cell, and no Python of the notebook reads a path inside it).
         undone: dict[int, Optional[tuple[int, int]]] = {}
         undoing: set[int] = set()
+        # A change no cell has undone yet (`%cd mmdetection` in cell 6), innermost last, with its
+        # step; a later cell's return to where it came from (`%cd ../` in cell 15) is a related
+        # location of that change's finding (the same root cause), not a finding of its own.
+        carried: list[tuple[int, _DirectoryStep]] = []
+        returned_later: dict[int, tuple[CellAnalysis, int, int]] = {}
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             steps: dict[tuple[int, int], _DirectoryStep] = {}
@@ -1710,6 +1725,7 @@ class ChangeDirectory(Rule):
                     continue
                 if step.leaves is None:  # back to a saved start folder
                     open_changes.clear()
+                    carried.clear()
                     continue
                 opened = None
                 if open_changes:
@@ -1721,8 +1737,16 @@ class ChangeDirectory(Rule):
                     undone[change] = None if _only_shell_lines(ca, between) else (line, column)
                     if index >= 0:
                         undoing.add(index)
+                elif opened is None and carried and _undoes(step, carried[-1][1]):
+                    returned_later[carried.pop()[0]] = (ca, line, column)
+                    if index >= 0:
+                        undoing.add(index)
                 else:
                     open_changes.clear()  # where the kernel is now is not known
+                    carried.clear()
+            for change in open_changes:
+                event = in_cell[change - base]
+                carried.append((change, steps.get((event[1], event[2]), _UNKNOWN_STEP)))
             events += in_cell
         # `path = os.getcwd()` … `os.chdir("../styles")` … `os.chdir(path)`: the return to the saved
         # folder undoes the change above it, one root cause: a related location of that change's
@@ -1747,6 +1771,14 @@ class ChangeDirectory(Rule):
                     "leaves the kernel in that folder"
                 )
                 related: tuple = ((ca.cell, back_at[0], back_at[1]),)
+            elif i in returned_later:
+                back_ca, back_line, back_column = returned_later[i]
+                message = (
+                    f"`{shown_text}` changes the working directory until cell {back_ca.cell.index} changes it back: "
+                    "every relative path in between depends on this cell having run, once, from the folder "
+                    "Jupyter was started in"
+                )
+                related = ((back_ca.cell, back_line, back_column),)
             else:
                 message = (
                     f"`{shown_text}` changes the working directory: every relative path after it depends on "
@@ -2194,12 +2226,13 @@ def _uses_constant(node: ast.AST, constants: Mapping[str, Constant]) -> Optional
     return None
 
 
-def propagated_paths(ctx: RuleContext) -> list[tuple[Constant, str, PathArgument]]:
+def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Constant, str, PathArgument]]:
     """(constant, the path it builds, the path argument) for every path argument that is not a
     literal itself but is built from string constants: `open(trn)`, `pd.read_csv(path + "x.csv")`,
-    `f"{ROOT}/x.csv"`, `os.path.join(DATA, "x.csv")`."""
+    `f"{ROOT}/x.csv"`, `os.path.join(DATA, "x.csv")`. With `rebound`, also a bare name bound to
+    several strings, at the binding that reaches the call (PTH003 follows those its own way)."""
     constants = string_constants(ctx.facts)
-    if not constants:
+    if not constants and not rebound:
         return []
     out: list[tuple[Constant, str, PathArgument]] = []
     for ca in ctx.cells:
@@ -2221,16 +2254,64 @@ def propagated_paths(ctx: RuleContext) -> list[tuple[Constant, str, PathArgument
                     nodes[(a.lineno, a.col_offset + 1)] = a
                 for k in call.keywords:
                     nodes[(k.lineno, k.col_offset + 1)] = k.value
+        in_functions = {
+            n for d in ast.walk(tree) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+            for n in range(d.lineno, (d.end_lineno or d.lineno) + 1)
+        }
         for pa in arguments:
             node = nodes.get((pa.arg.line, pa.arg.column))
             if node is None:
                 continue
             constant = _uses_constant(node, constants)
             value = _evaluate(node, constants)
+            if rebound and constant is None and isinstance(node, ast.Name) and pa.arg.line not in in_functions:
+                # `dst = "_image.nii.gz"` … `download_url(url, dst)`, then `dst = "model.ts"` …: a
+                # name bound to several strings holds, where a top-to-bottom run uses it, the one
+                # its last binding above gives; the path is made there.
+                constant = _rebound_constant(ctx, node.id, ca.cell.index, pa.arg.line)
+                value = constant.value if constant is not None else None
             if constant is None or value is None:
                 continue
             out.append((constant, value, pa))
     return out
+
+
+_JOIN_CALLS = frozenset({"os.path.join", "path.join", "join", "posixpath.join", "ntpath.join"})
+
+
+def _joined_from(ctx: RuleContext, f: LiteralFinding) -> Optional[str]:
+    """The path a join call whose first piece is the literal `f` builds, as far as it is known
+    where it runs (`'../tasks/msd/Task05_Prostate/{…}'`, unknown pieces as `{…}`), or None."""
+    if f.source != "python":
+        return None
+    tree = _parsed(f.ca)
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call) and len(node.args) > 1 and not node.keywords
+            and isinstance(node.args[0], ast.Constant) and node.args[0].value == f.value
+            and node.args[0].lineno == f.line and node.args[0].col_offset + 1 == f.column
+        ):
+            func, dotted = node.func, ""
+            while isinstance(func, ast.Attribute):
+                dotted, func = "." + func.attr + dotted, func.value
+            if not isinstance(func, ast.Name) or func.id + dotted not in _JOIN_CALLS:
+                return None
+            pieces = [_value_at(ctx, a, f.ca.cell.index, f.line, 0) for a in node.args]
+            return "/".join((p if p is not None else "{…}").rstrip("/") for p in pieces)
+    return None
+
+
+def _rebound_constant(ctx: RuleContext, name: str, cell: int, line: int) -> Optional[Constant]:
+    """The string literal of the last plain `name = "…"` above (cell, line), as a constant."""
+    bound = _last_binding(ctx, name, cell, line)
+    if bound is None or not (isinstance(bound[0], ast.Constant) and isinstance(bound[0].value, str)):
+        return None
+    at = next((ca for ca in ctx.cells if ca.cell.index == bound[1]), None)
+    if at is None:
+        return None
+    return Constant(name, bound[0].value, at, bound[0].lineno, bound[0].col_offset + 1)
 
 
 # `helper_functions.py`, `./going_modular/engine.py`: a `.py` file of a module the notebook imports.
@@ -2293,11 +2374,14 @@ class CwdRelativePath(Rule):
         "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
         "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
         "`f\"{PATH}x.csv\"`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
-        "string is a constant. Constants in a cell tagged `parameters` (papermill) or "
+        "string is a constant, and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
+        "`dst = \"model.ts\"`) is the string its last binding above the call gives, reported there. A `.` or `..` "
+        "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
         "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. The same literal path in several places (a frame saved, then "
-        "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002). "
+        "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
+        "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported."
     )
@@ -2375,7 +2459,16 @@ class CwdRelativePath(Rule):
         extra: dict[tuple[int, int, int], list[LiteralFinding]] = {}
         # The same path written as a constant (`target = "data.tar.gz"`) and as a literal given
         # straight to a call (`os.path.isfile("data.tar.gz")`) is one file: the constant's finding.
-        constant_of_value = {uses[0][0].value: position for position, uses in grouped.items()}
+        constant_of_value: dict[str, tuple[int, int, int]] = {}
+        # Two constants naming one file (`dst = "model.ts"` to download it, `model_path =
+        # "model.ts"` to load it): one finding at the first, the second's literal and uses related.
+        same_file: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
+        for position in sorted(grouped):
+            value = grouped[position][0][0].value
+            if value in constant_of_value:
+                same_file.setdefault(constant_of_value[value], []).extend(grouped.pop(position))
+            else:
+                constant_of_value[value] = position
         modules = _imported_tops(ctx)
         # A folder built for `os.chdir(os.path.join("..", "styles"))` is PTH004's finding: the
         # change of directory is the root cause, its pieces are not paths read or written.
@@ -2392,7 +2485,7 @@ class CwdRelativePath(Rule):
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
             (_cell_of(ctx, pa), pa.literal.line, pa.literal.column)
-            for uses in grouped.values() for _, _, pa in uses if pa.literal is not None
+            for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
         for f, *others in _by_value(relative):
             position = (f.ca.cell.index, f.line, f.column)
@@ -2406,6 +2499,10 @@ class CwdRelativePath(Rule):
                 continue
             what = {".": "the current working directory itself", "..": "the working directory's parent"}.get(f.value, "")
             described = f"{shown(f.value)} ({what})" if what else shown(f.value)
+            joined = _joined_from(ctx, f) if re.fullmatch(r"\.\.?(?:[/\\]\.\.)*[/\\]?", f.value) else None
+            if joined is not None:
+                # `os.path.join("..", "tasks", msd_task, name)`: '..' alone says nothing of the file.
+                described = f"{shown(joined)} (joined from {shown(f.value)}{', ' + what if what else ''})"
             formatted = _formatted(ctx, f)
             if formatted is not None:
                 written, value = formatted
@@ -2438,6 +2535,8 @@ class CwdRelativePath(Rule):
                 key=f"{constant.name}\x1f{constant.value}",
                 related=tuple(dict.fromkeys([
                     *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses),
+                    *((c.ca.cell, c.line, c.column) for c, _, _ in same_file.get(position, ())),
+                    *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in same_file.get(position, ())),
                     *((o.ca.cell, o.line, o.column) for o in extra.get(position, ())),
                 ])),
             )
@@ -2450,7 +2549,7 @@ class CwdRelativePath(Rule):
         modules = _imported_tops(ctx)
         names = _model_names(ctx)
         leading: frozenset[str] | None = None
-        for constant, value, pa in propagated_paths(ctx):
+        for constant, value, pa in propagated_paths(ctx, rebound=True):
             if _module_file(value, modules):
                 continue
             found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")

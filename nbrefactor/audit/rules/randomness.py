@@ -660,6 +660,39 @@ def _located(draw: Draw) -> tuple[Any, int, int]:
     return (draw.ca.cell, draw.call.line, draw.call.column)
 
 
+def _method_of(draw: Draw) -> str | None:
+    """The method (other than `__init__`) of the module-level class `draw.call.owner` whose body
+    holds the draw, or None (not a class, or in its constructor)."""
+    try:
+        tree = python_tree(draw.ca.masked.python)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == draw.call.owner:
+            for item in node.body:
+                if (
+                    isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and item.lineno <= draw.call.line <= (item.end_lineno or item.lineno)
+                ):
+                    return None if item.name == "__init__" else item.name
+    return None
+
+
+def _first_method_call(ctx: RuleContext, method: str, after_cell: int | None) -> int | None:
+    """The cell of the first module-level call `….method(…)` (from the cell where its class is
+    first built on), or None."""
+    for ca in ctx.facts.cells:
+        if after_cell is not None and ca.cell.index < after_cell:
+            continue
+        # `dm.setup()` on a name of the notebook's, not `subprocess.call()` on an imported module.
+        if any(
+            c.method == method and c.receiver.isidentifier() and c.receiver not in ctx.facts.aliases and not c.in_function
+            for c in ca.facts.calls
+        ):
+            return ca.cell.index
+    return None
+
+
 def _place(draw: Draw) -> Position:
     """Where a draw is reported: where its loader is iterated, or the call."""
     it = draw.iteration
@@ -1666,7 +1699,16 @@ class UnseededRandom(Rule):
             if draw.call.in_function:
                 run = rf.first_run.get(draw.call.owner) if draw.call.owner else None
                 where = f" inside `{draw.call.owner}`" if draw.call.owner else " inside a function"
-                if run is not None:
+                method = _method_of(draw) if draw.call.owner else None
+                if method is not None:
+                    # A class's method runs when it is called, not when the class is built.
+                    where = f" inside `{draw.call.owner}.{method}`"
+                    called = _first_method_call(ctx, method, run[0] if run is not None else None)
+                    if called is not None:
+                        where += f" (`{method}()` first called in cell {called})"
+                    elif run is not None:
+                        where += f" (`{draw.call.owner}` first built in cell {run[0]})"
+                elif run is not None:
                     where += f" (first run in cell {run[0]})"
             more = ""
             if others:
