@@ -966,7 +966,10 @@ def _shell_written_files(ca: CellAnalysis) -> frozenset[str]:
         while command[-1].rstrip().endswith("\\") and end + 1 < len(lines):
             end += 1
             command.append(lines[end])
-        found.update(m.group(1) for m in _SHELL_WRITTEN.finditer(" ".join(command)))
+        text = " ".join(command)
+        if re.match(r"\s*!?\s*(?:unzip|7z)\b", text):
+            continue  # `unzip -o data.zip`: `-o` is "overwrite", the archive is read
+        found.update(m.group(1) for m in _SHELL_WRITTEN.finditer(text))
     return frozenset(found)
 
 
