@@ -649,9 +649,11 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     """Distributions a library needs only at run time, for what the notebook calls: torch behind
     transformers' PyTorch models and `Trainer` when nothing of torch's is imported (the
     `transformers[torch]` extra), the packages an `evaluate.load("rouge")` metric's script imports
-    (rouge-score), sentencepiece behind a tokenizer that has no fast version (Marian). Catalogue:
-    `[transformers_torch]`, `[evaluate_metrics]` and `[sentencepiece_tokenizers]` of
-    rules/distributions.toml. One use per distribution, at the first call that needs it."""
+    (rouge-score), sentencepiece behind a tokenizer that has no fast version (Marian), tensorboard
+    behind `torch.utils.tensorboard`, onnxscript and onnx behind `torch.onnx.export`. Catalogue:
+    `[transformers_torch]`, `[evaluate_metrics]`, `[sentencepiece_tokenizers]`, `[modules_needing]` and
+    `[calls_needing]` of rules/distributions.toml. One use per distribution, at the first import or
+    call that needs it."""
     torch_table = catalog.table("distributions", "transformers_torch", {}) or {}
     torch_classes = _as_tuple(torch_table.get("classes", []))
     torch_family = frozenset(_as_tuple(torch_table.get("imports_bringing_torch", [])))
@@ -660,6 +662,8 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     sp_table = catalog.table("distributions", "sentencepiece_tokenizers", {}) or {}
     sp_classes = frozenset(_as_tuple(sp_table.get("classes", [])))
     sp_models = _as_tuple(sp_table.get("model_ids", []))
+    module_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "modules_needing", {}) or {}).items()}
+    call_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "calls_needing", {}) or {}).items()}
     imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
     found: dict[str, ImportUse] = {}
 
@@ -668,12 +672,32 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             found[distribution] = ImportUse(ca.cell, call.line, call.column, distribution,
                                             Resolution(distribution, (distribution,), "implied"), distribution, how, extra)
 
+    def owner_module(name: str) -> Optional[str]:
+        return next((m for m in module_needs if name == m or name.startswith(m + ".")), None)
+
     for ca in facts.cells:
+        for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
+            module = owner_module(imp.qualified) or owner_module(imp.module)
+            for distribution in module_needs.get(module or "", ()):
+                if distribution not in found:
+                    line, column = _statement_position(ca, imp)
+                    found[distribution] = ImportUse(
+                        ca.cell, line, column, distribution, Resolution(distribution, (distribution,), "implied"), distribution,
+                        f"is needed by `{module}` (imported here; its own code imports `{distribution}`)")
         for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
             qualified = facts.resolve(call.func) if call.func else ""
             parts = qualified.split(".")
             if len(parts) < 2:
                 continue
+            module = owner_module(qualified)
+            for distribution in module_needs.get(module or "", ()):
+                add(ca, call, distribution, f"is needed by `{qualified}` (its module `{module}` imports `{distribution}`)")
+            dynamo = call.arg(None, ("dynamo",))
+            if not (dynamo is not None and dynamo.constant == "False"):
+                for distribution in call_needs.get(qualified, ()):
+                    add(ca, call, distribution, f"is needed by `{qualified}` (its default exporter, `dynamo=True` since "
+                        "torch 2.9, imports onnxscript and onnx; `dynamo=False` needs neither)"
+                        if qualified.startswith("torch.onnx.") else f"is needed by `{qualified}`, which imports it when it runs")
             if parts[0] == "transformers":
                 name = parts[1]
                 if (torch_classes and not (imported & torch_family) and not name.startswith(("TF", "Flax"))

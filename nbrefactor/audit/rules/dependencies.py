@@ -91,8 +91,11 @@ class UndeclaredImport(Rule):
         "manifest declares it), the packages a metric's script imports (`evaluate.load(\"rouge\")` → rouge-score, "
         "`\"sacrebleu\"` → sacrebleu, `\"accuracy\"` → scikit-learn; the name may be bound to a variable above), "
         "sentencepiece behind a tokenizer without a fast version (`MarianTokenizer`, `AutoTokenizer` for a "
-        "`Helsinki-NLP/opus-mt-…` checkpoint; `transformers[sentencepiece]` declares it), from `[transformers_torch]`, "
-        "`[evaluate_metrics]` and `[sentencepiece_tokenizers]`. Modules of the notebook's "
+        "`Helsinki-NLP/opus-mt-…` checkpoint; `transformers[sentencepiece]` declares it), tensorboard behind "
+        "`torch.utils.tensorboard` (at its import: the module's own code imports tensorboard), onnxscript and onnx "
+        "behind `torch.onnx.export` (its default exporter, `dynamo=True` since torch 2.9; not with `dynamo=False`), "
+        "from `[transformers_torch]`, `[evaluate_metrics]`, `[sentencepiece_tokenizers]`, `[modules_needing]` and "
+        "`[calls_needing]`. Modules of the notebook's "
         "own project are not distributions: `.py` and Cython `.pyx` files and folders of code beside it (a folder of "
         "scripts without `__init__.py` named like a catalogued distribution, `torch/`, is a namespace package that the "
         "installed torch wins over, so `import torch` stays a distribution), and the modules of a "
@@ -201,6 +204,14 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "google-cloud-storage==2.16.0\n"},
             expect=((1, 2),),
         ),
+        # Needed by a part of torch: tensorboard behind `torch.utils.tensorboard`, onnxscript and onnx
+        # behind `torch.onnx.export` (its default exporter).
+        Example(
+            cells=("import torch\nfrom torch.utils.tensorboard import SummaryWriter",
+                   "torch.onnx.export(torch.nn.Linear(2, 1), torch.zeros(1, 2), 'linear.onnx')"),
+            files={"requirements.txt": "torch==2.4.0\n"},
+            expect=((1, 2), (2, 1), (2, 1)),
+        ),
         # A `torch/` folder of scripts beside the notebook (no `__init__.py`) does not hide the installed torch.
         Example(
             cells=("import numpy as np\nimport torch",),
@@ -258,7 +269,8 @@ class NoManifest(Rule):
         "report's `data` carries `distribution` and `module`, so the full list of what to declare is "
         "data, not prose. Distributions needed without an import (a shell command's program, the "
         "Keras backend `KERAS_BACKEND` chooses, a spaCy model loaded by name, torch behind transformers' PyTorch "
-        "classes, a metric's packages behind `evaluate.load`, sentencepiece behind a Marian tokenizer) are reported "
+        "classes, a metric's packages behind `evaluate.load`, sentencepiece behind a Marian tokenizer, tensorboard "
+        "behind `torch.utils.tensorboard`, onnx behind `torch.onnx.export`) are reported "
         "like imports, at the call that needs them (see DEP001). "
         "A pyproject.toml without dependencies does not count; a requirements file the notebook installs itself "
         "(`!pip install -r lab_requirements.txt`) does, whatever its name. "

@@ -767,7 +767,10 @@ class UnexecutedCell(Rule):
         "`[3]`; a count not above the one before it begins a new session, counted from 0), none of which another cell "
         "carries, unless a cell of it reads a name no cell above defines (it could not have run there); nor are cells "
         "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
-        "are unexecuted cells at the end. A reported cell that cannot run where it stands (a sketch "
+        "are unexecuted cells at the end. A cell that could not have changed another is still reported when its shell "
+        "command writes a file (`--output`, `-o`, `-O`, `>`) that an executed cell below names (`!nsys profile … --output "
+        "report.nsys-rep` never run, `!nsys stats report.nsys-rep` run): the results below come from a file the "
+        "notebook does not show being made. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
         "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are."
@@ -796,6 +799,12 @@ class UnexecutedCell(Rule):
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
+        # A shell cell never run whose file a cell below reads (in a new session): the imports cell's
+        # count was cleared ([2] is free), the simulation's was not.
+        Example(cells=(
+            code_cell("!pip install -q numpy", 1), code_cell("import numpy as np"), code_cell("x = np.ones(3)", 3),
+            code_cell("!python simulate.py --output sim_report.csv"), code_cell("!wc -l sim_report.csv", 1),
+        ), expect=((4, 1),)),
         Example(
             cells=(code_cell("# only a comment"), code_cell("def f():\n    return 1"), md("## Use it"), code_cell("f()", 1)),
             expect=((2, 1),),
@@ -837,6 +846,11 @@ class UnexecutedCell(Rule):
             reading = sorted({r.cell for r in readers})
             message += (f"; {_cell_list(reading)} below ran reading "
                         f"{_names(readers)} from {'it' if len({r.provider.cell for r in readers if r.provider}) == 1 else 'them'}")
+        for unrun, _ in skipped:
+            output = _output_read_below(ctx, unrun)
+            if output is not None:
+                message += f"; cell {output[0]} below ran naming `{output[1]}`, which cell {unrun.index}'s shell command writes"
+                break
         fix = "Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save."
         data: tuple[tuple[str, str], ...] = ()
         severity: Optional[Severity] = None
@@ -936,6 +950,41 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
     return frozenset(stripped)
 
 
+# A file a shell command writes: `--output report.nsys-rep`, `-o out.csv`, `-O data.zip`, `> log.txt`.
+_SHELL_WRITTEN = re.compile(r"(?:--output(?:-file)?(?:=|\s+)|(?<![\w-])-[oO]\s*|>>?\s*)[\"']?([\w./-]*\w\.[A-Za-z][\w-]*)")
+
+
+def _shell_written_files(ca: CellAnalysis) -> frozenset[str]:
+    """Files the cell's shell lines write (backslash continuations included)."""
+    lines = ca.cell.source.splitlines()
+    found: set[str] = set()
+    for magic in ca.magics:
+        if magic.kind != "shell" or not 0 < magic.line <= len(lines):
+            continue
+        end = magic.line - 1
+        command = [lines[end]]
+        while command[-1].rstrip().endswith("\\") and end + 1 < len(lines):
+            end += 1
+            command.append(lines[end])
+        text = " ".join(command)
+        if re.match(r"\s*!?\s*(?:unzip|7z)\b", text):
+            continue  # `unzip -o data.zip`: `-o` is "overwrite", the archive is read
+        found.update(m.group(1) for m in _SHELL_WRITTEN.finditer(text))
+    return frozenset(found)
+
+
+def _output_read_below(ctx: RuleContext, cell: Cell) -> Optional[tuple[int, str]]:
+    """An order-free cell without a count whose shell command writes a file that an executed cell
+    below names (`!nsys profile … --output report.nsys-rep`, then `!nsys stats report.nsys-rep` run
+    as `[1]` of a new session): that cell's results come from a file the notebook does not show
+    being made. Not inert, whatever it binds."""
+    ca = next((c for c in ctx.cells if c.cell.index == cell.index), None)
+    written = _shell_written_files(ca) if ca is not None else frozenset()
+    return next(((other.cell.index, name) for other in ctx.cells
+                 if other.cell.index > cell.index and other.cell.execution_count is not None
+                 for name in sorted(written) if name in other.cell.source), None)
+
+
 def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     """HID002's cells: non-empty code cells never run with an executed cell below (that cell)."""
     cells = ctx.facts.notebook.code_cells
@@ -947,7 +996,9 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     analysed = {ca.cell.index: ca for ca in ctx.cells}
     skipped = []
     for i, cell in enumerate(cells):
-        if cell.execution_count is not None or _is_blank(cell.source) or cell.index in inert or cell.index in stripped:
+        if cell.execution_count is not None or _is_blank(cell.source) or cell.index in stripped:
+            continue
+        if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index]):
             continue

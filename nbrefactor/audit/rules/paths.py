@@ -2352,6 +2352,95 @@ def _model_names(ctx: RuleContext) -> frozenset[str]:
     return frozenset(found - saved)
 
 
+_LIGHTNING_TRAINER = ("lightning.Trainer", "lightning.pytorch.Trainer", "lightning.pytorch.trainer.Trainer",
+                      "lightning.pytorch.trainer.trainer.Trainer", "pytorch_lightning.Trainer",
+                      "pytorch_lightning.trainer.Trainer", "pytorch_lightning.trainer.trainer.Trainer")
+_LIGHTNING_CHECKPOINT = ("lightning.pytorch.callbacks.ModelCheckpoint", "lightning.pytorch.callbacks.model_checkpoint.ModelCheckpoint",
+                         "pytorch_lightning.callbacks.ModelCheckpoint", "pytorch_lightning.callbacks.model_checkpoint.ModelCheckpoint",
+                         "lightning.pytorch.ModelCheckpoint")
+
+
+def _lacks(call: CallFact, position: Optional[int], keywords: Sequence[str]) -> bool:
+    """The call leaves the argument out (a `*args`/`**kwargs` splat might carry it: not left out)."""
+    if any(a.position is None and a.keyword is None for a in call.args):
+        return False
+    return call.arg(position, keywords) is None
+
+
+def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
+    """Calls that write into a default folder of the working directory because the argument naming
+    the folder is left out: `SummaryWriter()` → `runs/<date>_<host>/` (`[[implicit_folder]]` of
+    io_calls.toml); Lightning's `Trainer()` without `default_root_dir` (and without a `logger` of its
+    own) → `lightning_logs/`; `ModelCheckpoint()` without `dirpath`, when no Trainer of the notebook
+    sets `default_root_dir`, → the logger's `save_dir` or the working directory."""
+    entries = [dict(e) for e in ctx.catalog.table("io_calls", "implicit_folder", []) or []]
+    calls = [(ca, call, ctx.facts.resolve(call.func)) for ca in ctx.cells for call in ca.facts.calls if call.func]
+    by_folder: dict[str, list[tuple[CellAnalysis, CallFact, dict]]] = {}  # one finding per default folder
+    for ca, call, qualified in calls:
+        for entry in entries:
+            if not fnmatch.fnmatchcase(qualified, str(entry.get("function", ""))):
+                continue
+            if _lacks(call, entry.get("position"), tuple(entry.get("keywords", ()))):
+                by_folder.setdefault(str(entry.get("folder", "")), []).append((ca, call, entry))
+            break
+    for folder, found in by_folder.items():
+        ca, call, entry = found[0]
+        yield Hit(ca.cell, call.line, call.column,
+                  f"`{call.func}(…)` has no `{entry['argument']}`: it writes into `{folder}` of the "
+                  "current working directory, which depends on where Jupyter was started",
+                  fix=f"Pass `{entry['argument']}=` a folder built from a configured root (`OUTPUT_DIR / \"…\"`).",
+                  key=f"implicit\x1f{folder}",
+                  related=tuple((c.cell, k.line, k.column) for c, k, _ in found[1:]))
+    trainers = [(ca, call) for ca, call, q in calls if q in _LIGHTNING_TRAINER]
+    checkpoints = [(ca, call) for ca, call, q in calls if q in _LIGHTNING_CHECKPOINT and _lacks(call, 0, ("dirpath",))]
+    if any(not _lacks(call, None, ("default_root_dir",)) for _, call in trainers):
+        return  # the notebook chooses the root folder: checkpoints without `dirpath` go there
+    reported = False
+    for ca, call in trainers:
+        if not _lacks(call, None, ("default_root_dir",)):
+            continue
+        quick = call.arg(None, ("fast_dev_run",))
+        if quick is not None and quick.constant != "False" and quick.number != "0":
+            continue  # a smoke run: Lightning turns logging and checkpointing off
+        logger = call.arg(None, ("logger",))
+        checkpointing = call.arg(None, ("enable_checkpointing", "checkpoint_callback"))
+        if logger is not None and logger.constant == "False":
+            if checkpointing is not None and checkpointing.constant == "False":
+                continue
+            folder, what = "checkpoints/", "its checkpoints"
+        elif logger is None or logger.constant == "True":
+            folder, what = "lightning_logs/", "its logs and checkpoints"
+        else:
+            continue  # its logger's `save_dir` decides; a checkpoint without `dirpath` is reported below
+        if reported:
+            continue  # one finding for the folder: the first Trainer that writes there
+        reported = True
+        yield Hit(ca.cell, call.line, call.column,
+                  f"`{call.func}(…)` has no `default_root_dir`: Lightning writes {what} into "
+                  f"`{folder}` of the current working directory, which depends on where Jupyter was started",
+                  fix="Pass `default_root_dir=` a folder built from a configured root (`OUTPUT_DIR / \"lightning\"`).",
+                  key=f"implicit\x1f{call.func}",
+                  related=tuple((c.cell, k.line, k.column) for c, k in checkpoints))
+    # With a logger of its own, a Trainer saves the checkpoints under the logger's `save_dir`: the working
+    # directory only when every logger the notebook builds leaves `save_dir` out (an unknown logger: no finding).
+    loggers = [(q.rsplit(".", 1)[-1], call) for _, call, q in calls
+               if q.startswith(("lightning.pytorch.loggers.", "pytorch_lightning.loggers.", "lightning.loggers."))]
+    default_save_dir = bool(loggers) and all(
+        (name == "WandbLogger" and _lacks(call, None, ("save_dir", "dir")))
+        or (name in ("TensorBoardLogger", "CSVLogger") and _lacks(call, 0, ("save_dir",)))
+        for name, call in loggers)
+    if reported or not trainers or not default_save_dir:
+        return
+    for ca, call in checkpoints[:1]:
+        yield Hit(ca.cell, call.line, call.column,
+                  f"`{call.func}(…)` has no `dirpath` and the Trainer's logger no `save_dir`: Lightning writes the "
+                  "checkpoints into the current working directory (`<project>/<run id>/checkpoints/` for a `WandbLogger`, "
+                  "`lightning_logs/version_<n>/checkpoints/` for TensorBoard or CSV), which depends on where Jupyter was started",
+                  fix="Pass `dirpath=` a folder built from a configured root (or `default_root_dir=` to the `Trainer`).",
+                  key=f"implicit\x1f{call.func}",
+                  related=tuple((c.cell, k.line, k.column) for c, k in [*checkpoints[1:], *trainers]))
+
+
 class CwdRelativePath(Rule):
     code = "PTH006"
     compile_fix = "config"
@@ -2383,7 +2472,13 @@ class CwdRelativePath(Rule):
         "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
         "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
-        "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported."
+        "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
+        "An output folder with no literal is reported too, at the call, when the argument naming it is left out "
+        "(no `**kwargs`): `SummaryWriter()` without `log_dir` writes `runs/<date>_<host>/` (`[[implicit_folder]]` of "
+        "io_calls.toml); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
+        "`lightning_logs/` (`checkpoints/` with `logger=False`; nothing with `fast_dev_run`), and, when no Trainer sets `default_root_dir`, "
+        "`ModelCheckpoint()` without `dirpath` under loggers that leave `save_dir` out writes its checkpoints into the "
+        "working directory; one finding per folder, the other calls related."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory, which is wherever "
@@ -2414,6 +2509,13 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "import pandas as pd\nsplit = 'train'\nlabel = 'model.pkl'",
             "for split in ['train', 'test']:\n    frame = pd.read_csv(DATA_DIR / (split + '.csv'))",
+        )),
+        # Output folders the notebook names from a configured root.
+        Example(cells=(
+            "from torch.utils.tensorboard import SummaryWriter\nimport lightning.pytorch as pl\n"
+            "from lightning.pytorch.callbacks import ModelCheckpoint",
+            "writer = SummaryWriter(log_dir=OUT_DIR / 'tb')\nbest = ModelCheckpoint(monitor='val_loss')\n"
+            "trainer = pl.Trainer(callbacks=[best], default_root_dir=OUT_DIR)",
         )),
     )
     failing = (
@@ -2448,6 +2550,15 @@ class CwdRelativePath(Rule):
                 "bench = PyTorchBenchmarkArguments(models=[model_name], save_to_csv=True, train_time_csv_file='bench/train.csv')",
             ),
             expect=((2, 1), (2, 2)),
+        ),
+        # Output folders with no literal: the library's default folder in the working directory.
+        Example(
+            cells=(
+                "from torch.utils.tensorboard import SummaryWriter\nimport lightning.pytorch as pl\n"
+                "from lightning.pytorch.callbacks import ModelCheckpoint",
+                "writer = SummaryWriter()\nbest = ModelCheckpoint(monitor='val_loss')\ntrainer = pl.Trainer(callbacks=[best], max_epochs=3)",
+            ),
+            expect=((2, 1), (2, 3)),
         ),
     )
 
@@ -2540,6 +2651,7 @@ class CwdRelativePath(Rule):
                     *((o.ca.cell, o.line, o.column) for o in extra.get(position, ())),
                 ])),
             )
+        yield from _implicit_folders(ctx)
 
     @staticmethod
     def _constant_uses(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]]:
