@@ -35,6 +35,12 @@ EXPLAINED_MISMATCHES: dict[str, str] = {
 # the smaller plotting fixtures do.
 TOO_SLOW = {"huge_outputs"}
 
+# Audit fixtures whose notebook needs the network to do anything (verify runs hermetic): the
+# notebook cannot run here, so it is listed with the others that cannot, not counted. fair6/
+# cloned_tool clones a repository and `%cd`s into it; offline IPython's `%cd` to the missing folder
+# only prints an error and the notebook goes on in the wrong folder, where the package stops.
+NEEDS_NETWORK = {"train_detector": "its first cell clones a repository (`!git clone`) and enters it"}
+
 
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
@@ -66,6 +72,9 @@ def test_every_runnable_fixture_model_computes_what_its_notebook_computed(migrat
     matched, mismatched, cannot_run, not_verified = [], {}, {}, {}
     for model, (notebooks, package) in sorted(migrated.items()):
         if model in TOO_SLOW:
+            continue
+        if model in NEEDS_NETWORK:
+            cannot_run[model] = NEEDS_NETWORK[model]
             continue
         report = verify([str(n) for n in notebooks], str(package), timeout=300)
         if model == "mnist_cnn":  # hermetic: its `!pip install torch …` is a requirement, never run
