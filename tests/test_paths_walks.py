@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
 
 
 def reference_concatenations(ca, lines):
-    tree = paths._parsed(ca)
+    tree = analysis.cell_python_tree(ca)
     joined, continued = {}, set()
     if tree is None:
         return joined, continued
@@ -52,7 +52,7 @@ def reference_concatenations(ca, lines):
 def reference_suffixes(cells):
     right_only, bound = {}, {}
     for ca in cells:
-        tree = paths._parsed(ca)
+        tree = analysis.cell_python_tree(ca)
         if tree is None:
             continue
         lines = ca.masked.python.split("\n")

@@ -454,6 +454,17 @@ def python_tree(python: str) -> ast.Module:
     return tree
 
 
+def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
+    """CPython's tree of an analysed cell (`python_tree`), or None for a cell that is not Python,
+    is empty, or does not parse: the guard every rule reading a cell's `ast` shares."""
+    if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
+        return None
+    try:
+        return python_tree(ca.masked.python)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
 _TREES: dict[str, ast.Module] = {}
 
 

@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
-from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, python_tree
+from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.types import Cell, Notebook
 from nbrefactor.audit.project import ProjectContext, normalise
@@ -985,7 +985,7 @@ def _string_globals(facts: NotebookFacts) -> dict[str, str]:
     found: dict[str, str] = {}
     rebound: set[str] = set()
     for ca in facts.cells:
-        tree = _cell_tree(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         for stmt in tree.body:
@@ -998,15 +998,6 @@ def _string_globals(facts: NotebookFacts) -> dict[str, str]:
                 else:
                     found[name] = value
     return found
-
-
-def _cell_tree(ca: CellAnalysis) -> Optional[ast.Module]:
-    if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
-        return None
-    try:
-        return python_tree(ca.masked.python)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
 
 
 def _dotted(node: ast.AST) -> str:
@@ -1053,7 +1044,7 @@ def _path_calls(ca: CellAnalysis, constants: Mapping[str, str]) -> Iterator[tupl
     spelled by known globals (`sys.path.append(REPO)`, `os.path.join(REPO, "posenet")`)."""
     if "sys.path" not in ca.cell.source and "chdir" not in ca.cell.source:
         return
-    tree = _cell_tree(ca)
+    tree = cell_python_tree(ca)
     if tree is None:
         return
     for node in ast.walk(tree):

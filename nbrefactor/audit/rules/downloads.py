@@ -6,11 +6,10 @@ from __future__ import annotations
 import ast
 import re
 import shlex
-import warnings
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, python_tree
+from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import cloned_imports
 from nbrefactor.audit.patterns import matches_any
@@ -369,7 +368,7 @@ def _strings_by_name(facts: NotebookFacts) -> dict[str, list[tuple[int, int, Opt
     found: dict[str, list[tuple[int, int, Optional[str]]]] = {}
     for ca in facts.cells:
         values: dict[tuple[str, int], str] = {}
-        tree = _parsed(ca)
+        tree = cell_python_tree(ca)
         for stmt in tree.body if tree is not None else ():
             if (
                 isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
@@ -390,7 +389,7 @@ def _held_modules(facts: NotebookFacts) -> dict[str, str]:
     for ca in facts.cells:
         for d in ca.facts.defined:
             bindings[d.name] = bindings.get(d.name, 0) + 1
-        tree = _parsed(ca)
+        tree = cell_python_tree(ca)
         for stmt in tree.body if tree is not None else ():
             if (
                 isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
@@ -442,17 +441,6 @@ def _saved_model_folders(facts: NotebookFacts, strings: dict[str, list[tuple[int
 
 
 _SAVE_METHODS = frozenset({"save_pretrained", "save_model"})
-
-
-def _parsed(ca: CellAnalysis) -> Optional[ast.Module]:
-    if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return python_tree(ca.masked.python)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
 
 
 class RuntimeDownload(Rule):

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
-from nbrefactor.audit.analysis import python_tree
+from nbrefactor.audit.analysis import cell_python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -530,7 +530,7 @@ def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[
     """Adjacent string literals Python reads as one string (`("https://host/x" "/raw/y.csv")`):
     the joined value and end line at the position of the first part, and the positions of the
     later parts."""
-    tree = _parsed(ca)
+    tree = cell_python_tree(ca)
     joined: dict[tuple[int, int], tuple[str, int]] = {}
     continued: set[tuple[int, int]] = set()
     if tree is None:
@@ -576,7 +576,7 @@ def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
     right_only: dict[str, bool] = {}
     bound: dict[str, list[tuple[int, int, int]]] = {}
     for ca in ctx.cells:
-        tree = _parsed(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         lines = ca.masked.python.split("\n")
@@ -1376,7 +1376,7 @@ def _loop_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
                    if pa.entry.kind == "url" and pa.literal is None and pa.arg.name is not None and not pa.call.in_function]
         if not fetches:
             continue
-        tree = _parsed(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         reported: set[int] = set()
@@ -1426,7 +1426,7 @@ def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, b
     {"build_dataset": (0, "seed_urls", "requests.get", True)})."""
     found: dict[str, tuple[int, str, str, bool]] = {}
     for ca in ctx.cells:
-        tree = _parsed(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         fetches = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
@@ -1463,7 +1463,7 @@ def _module_string_lists(ctx: RuleContext) -> dict[str, tuple[CellAnalysis, list
     found: dict[str, tuple[CellAnalysis, list[ast.Constant]]] = {}
     bound_more: set[str] = set()
     for ca in ctx.cells:
-        tree = _parsed(ca)
+        tree = cell_python_tree(ca)
         for stmt in tree.body if tree is not None else ():
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 name = stmt.targets[0].id
@@ -1492,7 +1492,7 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
         return
     string_lists = _module_string_lists(ctx)
     for ca in ctx.cells:
-        tree = _parsed(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         lists: dict[str, list[ast.Constant]] = {}
@@ -1544,7 +1544,7 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
 def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tuple[str, int, int]]:
     """(value, line, column) of the string literal `name` is bound to by the last module-level
     statement of the cell above `line` that binds it, if that statement is `name = "<literal>"`."""
-    tree = _parsed(ca)
+    tree = cell_python_tree(ca)
     if tree is None:
         return None
     found: Optional[tuple[str, int, int]] = None
@@ -1561,7 +1561,7 @@ def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tup
 
 def _binds_above_in_cell(ca: CellAnalysis, name: str, line: int) -> bool:
     """Does a statement of the cell above `line` bind `name` (in any way)? True for a cell we cannot read."""
-    tree = _parsed(ca)
+    tree = cell_python_tree(ca)
     if tree is None:
         return True
     return any(
@@ -1576,7 +1576,7 @@ def _bound_in_cells_above(ctx: RuleContext, ca: CellAnalysis, name: str) -> Opti
     that binding is another one, or a cell in between cannot be read and mentions `name`."""
     index = next(i for i, c in enumerate(ctx.cells) if c is ca)
     for above in reversed(ctx.cells[:index]):
-        if _parsed(above) is None:
+        if cell_python_tree(above) is None:
             if name in above.cell.source:
                 return None
             continue
@@ -1881,7 +1881,7 @@ def _saved_start_folders(ctx: RuleContext) -> frozenset[str]:
     found: dict[str, int] = {}
     other: set[str] = set()
     for ca in ctx.cells:
-        tree = _parsed(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         for stmt in tree.body:
@@ -2043,17 +2043,6 @@ class Constant:
     root: Optional["Constant"] = None
 
 
-def _parsed(ca: CellAnalysis) -> Optional[ast.Module]:
-    if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return python_tree(ca.masked.python)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-
-
 def string_constants(facts: NotebookFacts) -> dict[str, Constant]:
     """Notebook globals bound to a string literal at module level, each bound once in the whole
     notebook (a name rebound anywhere, or to something else, has no single value): `trn =
@@ -2061,7 +2050,7 @@ def string_constants(facts: NotebookFacts) -> dict[str, Constant]:
     found: dict[str, Constant] = {}
     rebound: set[str] = set()
     for ca in facts.cells:
-        tree = _parsed(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         for stmt in tree.body:
@@ -2140,7 +2129,7 @@ def _formatted(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, Optio
     notebook run top to bottom sees that value there, even if the name is bound again further down."""
     if f.source != "python" or "{}" not in f.value:
         return None
-    tree = _parsed(f.ca)
+    tree = cell_python_tree(f.ca)
     if tree is None:
         return None
     for node in ast.walk(tree):
@@ -2207,7 +2196,7 @@ def _last_binding(ctx: RuleContext, name: str, cell: int, line: int) -> Optional
     if last is None:
         return None
     ca, at = last
-    tree = _parsed(ca)
+    tree = cell_python_tree(ca)
     if tree is None:
         return None
     for stmt in tree.body:
@@ -2244,7 +2233,7 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
         ]
         if not arguments:
             continue
-        tree = _parsed(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         nodes: dict[tuple[int, int], ast.AST] = {}
@@ -2284,7 +2273,7 @@ def _joined_from(ctx: RuleContext, f: LiteralFinding) -> Optional[str]:
     where it runs (`'../tasks/msd/Task05_Prostate/{…}'`, unknown pieces as `{…}`), or None."""
     if f.source != "python":
         return None
-    tree = _parsed(f.ca)
+    tree = cell_python_tree(f.ca)
     if tree is None:
         return None
     for node in ast.walk(tree):

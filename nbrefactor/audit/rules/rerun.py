@@ -6,7 +6,7 @@ import ast
 from typing import Callable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis
-from nbrefactor.audit.analysis import python_tree
+from nbrefactor.audit.analysis import cell_python_tree
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -769,15 +769,6 @@ def _dotted(node: ast.AST) -> str:
     return ".".join([node.id, *reversed(parts)])
 
 
-def _parse(ca: CellAnalysis) -> Optional[ast.Module]:
-    if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
-        return None
-    try:
-        return python_tree(ca.masked.python)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-
-
 def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
     """Per cell index, the globals that the nearest module-level binding in a cell above bound to a
     torch optimizer (`torch.optim.Adam(...)`, not a learning-rate scheduler) or a Keras model
@@ -790,7 +781,7 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
     hf_classes = hf_trainer_classes(ctx)
     for ca in ctx.cells:
         per_cell[ca.cell.index] = dict(found)
-        tree = _parse(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         for stmt in tree.body:
@@ -864,7 +855,7 @@ def keras_factories(ctx: RuleContext, classes: frozenset[str] = frozenset()) -> 
 
     found: set[str] = set()
     for ca in ctx.cells:
-        tree = _parse(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         for stmt in tree.body:
@@ -934,7 +925,7 @@ def training_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, froze
     per_cell: dict[int, dict[str, tuple[str, frozenset[str]]]] = {}
     for ca in ctx.cells:
         per_cell[ca.cell.index] = dict(found)
-        tree = _parse(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         for stmt in tree.body:
@@ -952,7 +943,7 @@ def hf_trainer_classes(ctx: RuleContext) -> frozenset[str]:
     (`class WeightedTrainer(Trainer)`, and subclasses of those), resolved through the imports."""
     classes: set[str] = set()
     for ca in ctx.cells:
-        tree = _parse(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         for stmt in tree.body:
@@ -966,7 +957,7 @@ def keras_model_classes(ctx: RuleContext) -> frozenset[str]:
     (`class GAN(keras.Model)`, and subclasses of those), resolved through the imports."""
     classes: set[str] = set()
     for ca in ctx.cells:
-        tree = _parse(ca)
+        tree = cell_python_tree(ca)
         if tree is None:
             continue
         for stmt in tree.body:
@@ -990,7 +981,7 @@ def rerun_hazards(
 ) -> list[tuple[int, int, str, str, bool]]:
     """(line, column, name, what, file_step) per hazard; `file_step`: `name` is a callee that
     changes files (`os.makedirs`), not a value."""
-    tree = _parse(ca)
+    tree = cell_python_tree(ca)
     if tree is None:
         return []
     walker = _Walker(modules, models, resolve, keras_classes, functions, hf_classes)
@@ -1349,7 +1340,7 @@ def _only_shown_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, 
             started = True
         elif not started:
             continue
-        tree = _parse(cell)
+        tree = cell_python_tree(cell)
         if tree is None:
             if started and name in cell.cell.source:
                 return False  # a cell we cannot read may use it
