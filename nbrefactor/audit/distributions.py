@@ -520,7 +520,30 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
             shown = _shown(resolution, imp.module, _tables(catalog).roots, _tables(catalog).overrides)
             uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
     uses.extend(implied_uses(facts, catalog))
+    uses = _without_covered_roots(uses, _tables(catalog).namespaces)
     return tuple(sorted(uses, key=lambda u: (u.cell.index, u.line, u.column)))
+
+
+def _namespace_root(module: str, namespaces: Mapping[str, int]) -> bool:
+    """Is `module` a shared namespace with too few components to name a distribution (`azureml`,
+    `google`, `google.cloud`)?"""
+    parts = module.split(".")
+    return any(len(parts) < namespaces[prefix] for prefix in _prefixes(module) if prefix in namespaces)
+
+
+def _without_covered_roots(uses: list[ImportUse], namespaces: Mapping[str, int]) -> list[ImportUse]:
+    """Drop the import of a bare namespace root (`import azureml`, then `azureml.core.VERSION`) when
+    the notebook also imports a sub-package of it (`from azureml.core import Workspace`): the root is
+    no distribution of its own (PyPI's `azureml` is an unrelated, obsolete package); whatever provides
+    the sub-package provides it. A root imported alone is kept (its name assumed, the message says so)."""
+    roots = {u.resolution.module for u in uses
+             if not u.how and u.resolution.source == "import-name" and _namespace_root(u.resolution.module, namespaces)}
+    if not roots:
+        return uses
+    covered = {root for root in roots
+               if any(u.resolution.module.startswith(root + ".") and not _namespace_root(u.resolution.module, namespaces)
+                      for u in uses)}
+    return [u for u in uses if u.how or u.resolution.module not in covered]
 
 
 # `python -c "import iterstrat" || pip install iterative-stratification`: the notebook says which
