@@ -40,6 +40,20 @@ def _declared_extras(manifests: tuple[Manifest, ...]) -> frozenset[tuple[str, st
     return frozenset(found)
 
 
+def _installed_by_extras(manifests: tuple[Manifest, ...], catalog) -> frozenset[str]:
+    """Normalised names of what the extras of declared requirements install (`transformers[sklearn]`
+    → scikit-learn), from `[extras.<distribution>]` of `rules/distributions.toml`: pip installs them
+    with the requirement, so they are declared as surely as the requirement itself."""
+    table = catalog.table("distributions", "extras", {}) or {}
+    known = {normalise(k): {normalise(e): v for e, v in extras.items()}
+             for k, extras in table.items() if isinstance(extras, dict)}
+    found: set[str] = set()
+    for distribution, extra in _declared_extras(manifests):
+        names = known.get(distribution, {}).get(normalise(extra), ())
+        found.update(normalise(n) for n in ([names] if isinstance(names, str) else names) if isinstance(n, str))
+    return frozenset(found)
+
+
 def _distribution_phrase(resolution, url: Optional[str] = None) -> str:
     """`distribution `X``, or a guess said as one when no table knows the import (unless the
     notebook installs it from a URL: then that is where it comes from)."""
@@ -77,7 +91,9 @@ class UndeclaredImport(Rule):
         "manifests found beside or above the notebook (or in a `binder/`, `.binder/` or `.devcontainer/` "
         "folder there, where Binder and dev containers take the environment from) declares (later imports of it are related "
         "locations; the JSON report's `data` names the distribution and the module). A manifest that declares any known "
-        "alternative (opencv-python-headless for `cv2`, conda's pytorch for `torch`) counts. "
+        "alternative (opencv-python-headless for `cv2`, conda's pytorch for `torch`) counts, and so does a declared "
+        "requirement whose extras install it (`transformers[sklearn,vision]` declares scikit-learn and Pillow, "
+        "`datasets[audio]` soundfile; from `[extras.<distribution>]` of `rules/distributions.toml`). "
         "Distributions needed without an import count as imports: the program of a shell command "
         "(`!gdown …` → gdown, `!kaggle …` → kaggle, `huggingface-cli`, `dvc`, `mlflow`; also in `%%bash` "
         "cells), the backend `os.environ[\"KERAS_BACKEND\"] = \"jax\"` chooses, a spaCy model "
@@ -227,7 +243,7 @@ class UndeclaredImport(Rule):
         manifests = ctx.project.manifests
         if not manifests:
             return
-        declared = ctx.project.declared
+        declared = ctx.project.declared | _installed_by_extras(manifests, ctx.catalog)
         where = _manifest_names(manifests)
         uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
