@@ -235,7 +235,8 @@ def parse_setup_cfg(path: str, text: str) -> Optional[Manifest]:
 def parse_setup_py(path: str, text: str) -> Manifest | None:
     """`install_requires` and `extras_require` of a `setup(...)` call, read statically with `ast`
     (setup.py is never run): literal lists or tuples of strings, names bound to them in the same
-    file (also grown by `+= [...]`, `.append(...)`, `.extend([...])`), and strings built by `+`
+    file (also grown by `+= [...]`, `.append(...)`, `.extend([...])`; an extras table also by
+    `EXTRAS["name"] = [...]`), and strings built by `+`
     from literals and names bound to literals. What cannot be read so (a list computed by a
     function, a file read at install time) is left out, silently: the file declares at least
     what is read."""
@@ -246,6 +247,8 @@ def parse_setup_py(path: str, text: str) -> Manifest | None:
     strings: dict[str, str] = {}
     lists: dict[str, list[tuple[str, int]]] = {}
     tables: dict[str, ast.Dict] = {}  # `EXTRAS = {"plots": [...]}` for `extras_require=EXTRAS`
+    # `EXTRAS["experimental"] = [...]` after the literal: extras added to a table by item assignment.
+    table_items: dict[str, list[tuple[str, int]]] = {}
 
     def string(node: ast.AST) -> str | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -288,6 +291,9 @@ def parse_setup_py(path: str, text: str) -> Manifest | None:
                 tables[target] = node.value
             elif isinstance(node.value, (ast.List, ast.Tuple, ast.Name, ast.BinOp)):
                 lists[target] = items(node.value)
+        elif (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript)
+              and isinstance(node.targets[0].value, ast.Name) and node.targets[0].value.id in tables):
+            table_items.setdefault(node.targets[0].value.id, []).extend(items(node.value))
         elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
             lists.setdefault(node.target.id, []).extend(items(node.value))
         elif isinstance(node, ast.Call):
@@ -311,6 +317,8 @@ def parse_setup_py(path: str, text: str) -> Manifest | None:
                         table = tables.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else keyword.value
                         for value in table.values if isinstance(table, ast.Dict) else ():
                             specs += items(value)
+                        if isinstance(keyword.value, ast.Name):
+                            specs += table_items.get(keyword.value.id, [])
                     elif keyword.arg == "name":
                         name = string(keyword.value)
                     elif keyword.arg is None:  # setup(**options): what it declares is not in sight

@@ -133,7 +133,8 @@ class UndeclaredImport(Rule):
         "Workspace`), only the sub-package is reported. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
-        "read statically with `ast`, never run (literal lists of strings, names bound to them in the file); one whose "
+        "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
+        "to the table by item, `extras_require[\"experimental\"] = [...]`); one whose "
         "requirements are computed (read from a file, returned by a function) is not read."
     )
     why_bad = (
@@ -294,7 +295,8 @@ class NoManifest(Rule):
         "A pyproject.toml without dependencies does not count; a requirements file the notebook installs itself "
         "(`!pip install -r lab_requirements.txt`) does, whatever its name. "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
-        "read statically with `ast`, never run (literal lists of strings, names bound to them in the file); one whose "
+        "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
+        "to the table by item, `extras_require[\"experimental\"] = [...]`); one whose "
         "requirements are computed (read from a file, returned by a function) is not read."
     )
     why_bad = (
