@@ -503,11 +503,14 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     # The code of a repository cloned at run time (PTH007 reports the clone, these imports related).
     cloned = {(c.cell.index, c.line, c.module) for c in cloned_imports(facts, catalog)}
     guarded = guarded_installs(facts)
+    python2 = _python2_stdlib(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:
         for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
             if import_kind(imp.module, imp.level, project, catalog) != THIRD_PARTY_KIND:
                 continue
+            if imp.level == 0 and imp.top_level in python2:
+                continue  # the standard library of the notebook's Python 2 (STR004 names it for porting)
             if imp.top_level in written:
                 continue  # a cell downloads or writes it: a local file, never a distribution
             if cloned and (ca.cell.index, _statement_position(ca, imp)[0], imp.top_level) in cloned:
@@ -522,6 +525,18 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     uses.extend(implied_uses(facts, catalog))
     uses = _without_covered_roots(uses, _tables(catalog).namespaces)
     return tuple(sorted(uses, key=lambda u: (u.cell.index, u.line, u.column)))
+
+
+def _python2_stdlib(facts: NotebookFacts) -> frozenset[str]:
+    """Python 2's standard-library modules that Python 3 renamed (`StringIO`, `cPickle`, `urllib2`)
+    when the notebook is Python 2 (STR004's test), else none: this interpreter's
+    `sys.stdlib_module_names` does not know them, but no distribution provides them either."""
+    # Imported here: the structure rules import this module's package.
+    from nbrefactor.audit.rules.structure import PYTHON2_MODULES, is_python2
+
+    if not any(i.level == 0 and i.top_level in PYTHON2_MODULES for ca in facts.cells for i in ca.facts.imports):
+        return frozenset()
+    return frozenset(PYTHON2_MODULES) if is_python2(facts) else frozenset()
 
 
 def _namespace_root(module: str, namespaces: Mapping[str, int]) -> bool:
