@@ -107,6 +107,21 @@ def test_a_shared_manifest_line_is_one_finding_for_the_batch_with_each_notebook_
     assert to_dict(result)["summary"]["findings"] == 1
 
 
+def test_a_shared_manifest_line_reached_through_different_imports_is_one_finding():
+    # fixtures/notebooks/fair7/dep004_one_line: `matplotlib.pyplot` in one notebook, `pylab` in the
+    # other; the messages differ ("the notebook imports `pylab`"), the line is one root cause.
+    from nbrefactor.audit.engine import audit_paths
+    from nbrefactor.config import load_settings
+
+    corpus = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
+    folder = corpus / "fair7" / "dep004_one_line"
+    result = audit_paths([str(folder)], load_settings(corpus / "pyproject.toml"), jobs=1)
+    assert [len(nb.diagnostics) for nb in result.notebooks] == [1, 1]
+    (d,) = result.diagnostics
+    assert (d.code, Path(d.location.path).name, d.location.line) == ("DEP004", "requirements.txt", 1)
+    assert sorted(Path(r.path).name for r in d.related) == ["absorbance_spectra.ipynb", "growth_curves.ipynb"]
+
+
 # --- the noise left in the adjudicated sample (docs/precision.md), removed at its root ------------
 
 

@@ -169,7 +169,9 @@ class AuditResult:
                 if loc.cell is not None or loc.path == nb.path:
                     out.append(d)
                     continue
-                key = (d.code, loc.path, loc.line, loc.column, d.message)
+                # The rule's key, not the message: notebooks reach one manifest line through
+                # different imports (`matplotlib` in one, `pylab` in another) and the message names it.
+                key = (d.code, loc.path, loc.line, loc.column, d.fingerprint or d.message)
                 if key not in shared:
                     shared[key] = len(out)
                     out.append(replace(d, related=d.related + (Location(path=nb.path),)))
