@@ -570,12 +570,32 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
             continue
         try:
             text = manifest_text(file.read_bytes())
+            target = _symlink_text_target(file, text)
+            if target is not None:
+                file, text = target, manifest_text(target.read_bytes())
         except (OSError, UnicodeDecodeError):
             continue
         manifest = parse_manifest(_display(file, display_root), text)
         if manifest is not None:
             manifests.append(manifest)
     return tuple(manifests)
+
+
+def _symlink_text_target(file: Path, text: str) -> Optional[Path]:
+    """The manifest a git symbolic link stored as a plain file points to: where symlinks are not
+    supported (`core.symlinks=false`, the default of Git for Windows; exports that write each blob as
+    a file), git checks a link out as a small file holding only the link's target, with no newline
+    (`setup.py` containing `wxsearch/setup.py`). Only a target that exists and is itself named like a
+    manifest counts, so a one-line requirements file (`numpy`) is never taken for a link."""
+    if not text or "\n" in text or len(text) > 1024 or any(c.isspace() for c in text):
+        return None
+    target = file.parent / text
+    if not _ANY_MANIFEST(target.name):
+        return None
+    try:
+        return target if target.is_file() and target.resolve() != file.resolve() else None
+    except OSError:
+        return None
 
 
 _BOMS = (
