@@ -129,6 +129,13 @@ def _rebound(ctx: RuleContext) -> frozenset[str]:
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
+    # A name two imports bind to different modules (`import tensorflow as tf`, later `import
+    # tensorflow.compat.v1 as tf`): which one a use sees depends on the order cells ran.
+    targets: dict[str, set[str]] = {}
+    for _, imp in ctx.facts.imports:
+        if imp.bound != "*":
+            targets.setdefault(imp.bound, set()).add(imp.qualified)
+    names.update(name for name, qualified in targets.items() if len(qualified) > 1)
     return frozenset(names)
 
 
@@ -332,6 +339,16 @@ class UsesRemovedApi(Rule):
         Example(cells=("import numpy as np\nx = np.zeros(3, dtype=np.float64)",), files={"requirements.txt": "numpy==1.26.4\n"}),
         # Colab's `%tensorflow_version 1.x` selects TensorFlow 1, which has tf.Session.
         Example(cells=("%tensorflow_version 1.x\nimport tensorflow as tf\nsess = tf.Session()",)),
+        # `tf` is TensorFlow 2 in one cell and its compat.v1 module in the next: not knowable.
+        Example(
+            cells=("import tensorflow as tf", "import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\nx = tf.placeholder('float32')"),
+            files={"requirements.txt": "tensorflow==2.15.0\n"},
+        ),
+        # pandas 0.18 still had the module-level rolling functions.
+        Example(
+            cells=("import pandas as pd\nsmooth = pd.rolling_mean(pd.Series([1.0, 2.0, 4.0]), 2)",),
+            files={"requirements.txt": "pandas==0.18.1\n"},
+        ),
     )
     failing = (
         # The manifest admits only releases without the module: an error.
