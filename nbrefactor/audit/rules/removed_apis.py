@@ -301,9 +301,10 @@ class UsesRemovedApi(Rule):
         "lets pip take the newest release, a requirement without a version, or no declaration at "
         "all is a warning (a fresh install takes the newest release, which lacks it); a constraint "
         "that admits only releases that still have it (`scikit-learn==0.19.2`, `tensorflow<2`) is "
-        "no finding. Not reported: uses inside a `try:` (or its handler) catching ImportError or "
-        "AttributeError, uses under `if` tests of `__version__` or `hasattr`, and anything reached "
-        "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included). Nothing installed "
+        "no finding, nor is one it cannot read (a Poetry caret, a URL: it may keep an old release). Not reported: uses inside a `try:` (or its handler) catching ImportError or "
+        "AttributeError, uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
+        "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included), and uses through a name "
+        "the notebook rebinds or imports as two different modules. Nothing installed "
         "on the host is consulted: the catalogue decides."
     )
     why_bad = (
