@@ -183,7 +183,11 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
 # --- what the project declares ---------------------------------------------------------------
 
 _NAME = re.compile(r"^\s*-?\s*(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?")
-# Colab's `%tensorflow_version 1.x` selects the major release the notebook was written for.
+# Colab's `%tensorflow_version 1.x` names the major release the notebook was written for. It no
+# longer provides it: since August 2022 Colab's magic raises "Tensorflow 1 is unsupported in Colab"
+# (tensorflow/tflite-micro#1426; google/colab `_tensorflow_magics.py`), and other kernels have no
+# such magic. A 1.x request is its own kind (`colab-tf1`): the notebook says it needs TensorFlow 1,
+# which no fresh environment gives it. `2.x` selects what every environment has anyway.
 _TF_VERSION_MAGIC = re.compile(r"^\s*(\d+)\.x\s*$")
 
 
@@ -271,7 +275,8 @@ def _declarations(ctx: RuleContext, names: frozenset[str], removed: Version) -> 
                 m = _TF_VERSION_MAGIC.match(magic.args) if magic.name == "tensorflow_version" else None
                 if m:
                     spec = SpecifierSet(f"=={m.group(1)}.*")
-                    found.append(_Declaration("the notebook's `%tensorflow_version` magic", magic.text.strip(), _classify(spec, removed)))
+                    kind = _classify(spec, removed)
+                    found.append(_Declaration("the notebook's `%tensorflow_version` magic", magic.text.strip(), "colab-tf1" if kind == "old" else kind))
     return found
 
 
@@ -296,8 +301,10 @@ class UsesRemovedApi(Rule):
         "(API, distribution, first release without it, replacement, source). One finding per "
         "notebook and removal (distribution and release), at the first use, the other uses as "
         "related locations. What the project declares decides: a manifest (or the notebook's own "
-        "`%pip install`, or Colab's `%tensorflow_version 1.x`) whose constraint admits only "
-        "releases without the API is an error (`pymc>=5.0.1`, `scikit-learn==1.3`); a range that "
+        "`%pip install`) whose constraint admits only "
+        "releases without the API is an error (`pymc>=5.0.1`, `scikit-learn==1.3`), and so is TensorFlow 1 "
+        "code under Colab's `%tensorflow_version 1.x` (Colab refuses it since August 2022, other kernels "
+        "have no such magic); a range that "
         "lets pip take the newest release, a requirement without a version, or no declaration at "
         "all is a warning (a fresh install takes the newest release, which lacks it); a constraint "
         "that admits only releases that still have it (`scikit-learn==0.19.2`, `tensorflow<2`) is "
@@ -338,8 +345,8 @@ class UsesRemovedApi(Rule):
         ),
         # `np.float64` is not `np.float`.
         Example(cells=("import numpy as np\nx = np.zeros(3, dtype=np.float64)",), files={"requirements.txt": "numpy==1.26.4\n"}),
-        # Colab's `%tensorflow_version 1.x` selects TensorFlow 1, which has tf.Session.
-        Example(cells=("%tensorflow_version 1.x\nimport tensorflow as tf\nsess = tf.Session()",)),
+        # The notebook installs TensorFlow 1 itself: it has tf.Session.
+        Example(cells=("%pip install tensorflow==1.15.5\nimport tensorflow as tf\nsess = tf.Session()",)),
         # `tf` is TensorFlow 2 in one cell and its compat.v1 module in the next: not knowable.
         Example(
             cells=("import tensorflow as tf", "import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\nx = tf.placeholder('float32')"),
@@ -374,6 +381,11 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "numpy\n"},
             expect=((1, 2),),
         ),
+        # Colab's `%tensorflow_version 1.x` no longer gives TensorFlow 1 (an error since August 2022).
+        Example(
+            cells=("%tensorflow_version 1.x", "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 2])\nsess = tf.Session()"),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -398,10 +410,17 @@ class UsesRemovedApi(Rule):
             verb, it = ("was", "it") if len(apis) == 1 else ("were", "them")
             head = f"{_listing(apis)} {verb} removed in {distribution} {removed_in}"
             severity = None
+            if "new" in kinds or "colab-tf1" in kinds:
+                severity = Severity.ERROR
             if "new" in kinds:
                 d = next(d for d in declarations if d.kind == "new")
                 state = f"`{d.text}` ({d.where}) admits only releases without {it}: the notebook fails on a clean install"
-                severity = Severity.ERROR
+            elif "colab-tf1" in kinds:
+                d = next(d for d in declarations if d.kind == "colab-tf1")
+                state = (
+                    f"`{d.text}` asks for TensorFlow 1, which Colab refuses since August 2022 (\"Tensorflow 1 is "
+                    "unsupported in Colab\") and other kernels do not know: a fresh environment has TensorFlow 2"
+                )
             elif "mixed" in kinds:
                 d = next(d for d in declarations if d.kind == "mixed")
                 state = f"`{d.text}` ({d.where}) lets pip install the newest release, which lacks {it}"
