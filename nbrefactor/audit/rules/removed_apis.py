@@ -352,6 +352,11 @@ class UsesRemovedApi(Rule):
             cells=("import tensorflow as tf", "import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\nx = tf.placeholder('float32')"),
             files={"requirements.txt": "tensorflow==2.15.0\n"},
         ),
+        # tensorflow==2.10.1 installs keras 2.10, which still has the scikit-learn wrappers.
+        Example(
+            cells=("import tensorflow as tf\nfrom keras.wrappers.scikit_learn import KerasClassifier",),
+            files={"requirements.txt": "tensorflow==2.10.1\n"},
+        ),
         # pandas 0.18 still had the module-level rolling functions.
         Example(
             cells=("import pandas as pd\nsmooth = pd.rolling_mean(pd.Series([1.0, 2.0, 4.0]), 2)",),
