@@ -1,0 +1,450 @@
+"""DEP005: the notebook uses a module or attribute that the release of its distribution a fresh
+environment installs no longer has (`sklearn.cross_validation`, `np.float`, `tf.Session`).
+
+The removals are data (`rules/removed_apis.toml`: API, distribution, first release without it,
+replacement, source); what the project declares comes from its manifests and from the notebook's
+own install lines. Nothing installed on the host is looked at: the same notebook and manifests give
+the same findings everywhere.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree
+from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.distributions import install_commands
+from nbrefactor.audit.project import normalise
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed
+from nbrefactor.audit.types import Family, Severity
+
+
+@dataclass(frozen=True)
+class Removal:
+    api: str
+    distribution: str
+    removed_in: str
+    replacement: str
+
+
+def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozenset[str]]]:
+    data = catalog.section("removed_apis")
+    entries = tuple(
+        Removal(e["api"], e["distribution"], str(e["removed_in"]), e.get("replacement", ""))
+        for e in data.get("removed", [])
+        if e.get("api") and e.get("distribution") and e.get("removed_in")
+    )
+    names: dict[str, frozenset[str]] = {}
+    for entry in entries:
+        extra = data.get("aliases", {}).get(entry.distribution, [])
+        names[entry.distribution] = frozenset(normalise(n) for n in [entry.distribution, *extra])
+    return entries, names
+
+
+# --- where the notebook uses a removed API -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Use:
+    entry: Removal
+    ca: CellAnalysis
+    line: int
+    column: int
+    shown: str  # what the notebook wrote, qualified (`sklearn.cross_validation.train_test_split`)
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"})
+
+
+def _catches_import_error(handler: ast.excepthandler) -> bool:
+    kind = handler.type
+    if kind is None:
+        return True
+    names = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+    return any(isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS for n in names)
+
+
+def _version_test(test: ast.expr) -> bool:
+    """`if sklearn.__version__ < "0.20":`, `if hasattr(np, "float"):`: the branch is chosen by
+    what is installed, so the code under it is a deliberate fallback."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Attribute) and node.attr in ("__version__", "version"):
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr":
+            return True
+    return False
+
+
+def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Inside a `try:` (or its handler) that catches the ImportError/AttributeError the removal
+    raises — the notebook has a fallback — or under a test of the installed version."""
+    child, parent = node, parents.get(node)
+    while parent is not None:
+        if isinstance(parent, ast.Try) and any(_catches_import_error(h) for h in parent.handlers):
+            if child in parent.body or child in parent.handlers:
+                return True
+        if isinstance(parent, ast.ExceptHandler):
+            grand = parents.get(parent)
+            if isinstance(grand, ast.Try) and _catches_import_error(parent):
+                return True
+        if isinstance(parent, (ast.If, ast.IfExp)) and _version_test(parent.test):
+            return True
+        child, parent = parent, parents.get(parent)
+    return False
+
+
+def _dotted(node: ast.expr) -> Optional[str]:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _match(qualified: str, entries: tuple[Removal, ...]) -> Optional[Removal]:
+    for entry in entries:
+        if qualified == entry.api or qualified.startswith(entry.api + "."):
+            return entry
+    return None
+
+
+def _rebound(ctx: RuleContext) -> frozenset[str]:
+    """Names the notebook assigns itself (`tf = tf.compat.v1`): an attribute chain through such a
+    name is not the imported module any more."""
+    names: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names.update(t.id for t in targets if isinstance(t, ast.Name))
+    # A name two imports bind to different modules (`import tensorflow as tf`, later `import
+    # tensorflow.compat.v1 as tf`): which one a use sees depends on the order cells ran.
+    targets: dict[str, set[str]] = {}
+    for _, imp in ctx.facts.imports:
+        if imp.bound != "*":
+            targets.setdefault(imp.bound, set()).add(imp.qualified)
+    names.update(name for name, qualified in targets.items() if len(qualified) > 1)
+    return frozenset(names)
+
+
+def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
+    uses: list[_Use] = []
+    aliases = ctx.facts.aliases
+    rebound = _rebound(ctx)
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
+        for node in ast.walk(tree):
+            found: Optional[tuple[Removal, str]] = None
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    entry = _match(alias.name, entries)
+                    if entry:
+                        found = (entry, alias.name)
+                        break
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                for alias in node.names:
+                    qualified = f"{node.module}.{alias.name}"
+                    entry = _match(qualified, entries)
+                    if entry:
+                        found = (entry, qualified)
+                        break
+            elif isinstance(node, ast.Attribute) and not isinstance(parents.get(node), ast.Attribute):
+                # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it).
+                dotted = _dotted(node)
+                if dotted:
+                    head = dotted.split(".", 1)[0]
+                    if head in aliases and head not in rebound:
+                        qualified = ctx.facts.resolve(dotted)
+                        entry = _match(qualified, entries)
+                        if entry:
+                            found = (entry, qualified)
+            if found and not _guarded(node, parents):
+                uses.append(_Use(found[0], ca, node.lineno, node.col_offset + 1, found[1]))
+    order = {id(ca): i for i, ca in enumerate(ctx.cells)}
+    uses.sort(key=lambda u: (order[id(u.ca)], u.line, u.column))
+    return uses
+
+
+# --- what the project declares ---------------------------------------------------------------
+
+_NAME = re.compile(r"^\s*-?\s*(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?")
+# Colab's `%tensorflow_version 1.x` names the major release the notebook was written for. It no
+# longer provides it: since August 2022 Colab's magic raises "Tensorflow 1 is unsupported in Colab"
+# (tensorflow/tflite-micro#1426; google/colab `_tensorflow_magics.py`), and other kernels have no
+# such magic. A 1.x request is its own kind (`colab-tf1`): the notebook says it needs TensorFlow 1,
+# which no fresh environment gives it. `2.x` selects what every environment has anyway.
+_TF_VERSION_MAGIC = re.compile(r"^\s*(\d+)\.x\s*$")
+
+
+def _specifier(rest: str) -> Optional[SpecifierSet]:
+    """The version constraint of a requirement once its name is cut off: pip's (`>=5.0.1`,
+    `==1.3`, `<0.20,>=0.18`), conda's (`=1.26` is 1.26.*, `=1.26.4=build`), or None when it
+    cannot be read (a URL, a Poetry caret…)."""
+    rest = re.split(r"\s#|^#", rest, maxsplit=1)[0].split(";")[0].strip().strip("'\"")
+    if not rest:
+        return SpecifierSet("")
+    if rest.startswith("@"):
+        return None
+    if re.match(r"^=[^=]", rest):  # conda: `=1.2`, `=1.2.*`, `=1.2.3=build`
+        version = rest[1:].split("=")[0].strip()
+        rest = f"=={version}" if version.endswith("*") else f"=={version}.*" if version.count(".") < 2 else f"=={version}"
+    try:
+        return SpecifierSet(rest.replace(" ", ""))
+    except InvalidSpecifier:
+        return None
+
+
+def _probe_versions(spec: SpecifierSet, removed: Version) -> list[Version]:
+    """The versions whose admission tells where the constraint lies: the removal release, each
+    version the constraint names (and just after it), a very old and a very new release."""
+    probes = [removed, Version("0"), Version("0.0.1"), Version("99999")]
+    for item in spec:
+        text = item.version.rstrip(".*")
+        try:
+            version = Version(text)
+        except InvalidVersion:
+            continue
+        release = list(version.release)
+        probes.append(version)
+        bumped = release[:-1] + [release[-1] + 1]
+        probes.append(Version(".".join(map(str, bumped))))
+        probes.append(Version(".".join(map(str, release + [99]))))
+    return probes
+
+
+def _classify(spec: Optional[SpecifierSet], removed: Version) -> str:
+    """`unknown`, `any` (no constraint), `old` (every admitted release still has the API), `new`
+    (none has it) or `mixed` (pip takes the newest admitted, which lacks it). Decided on a few probe
+    versions, not on the index's list of releases: hermetic, and exact for the usual `==`, `>=`,
+    `<`, `~=` and conda `=` constraints."""
+    if spec is None:
+        return "unknown"
+    if not str(spec):
+        return "any"
+    admitted = [v for v in _probe_versions(spec, removed) if spec.contains(v, prereleases=True)]
+    if not admitted:
+        return "unknown"
+    has_old = any(v < removed for v in admitted)
+    has_new = any(v >= removed for v in admitted)
+    if has_old and not has_new:
+        return "old"
+    if has_new and not has_old:
+        return "new"
+    return "mixed"
+
+
+@dataclass(frozen=True)
+class _Declaration:
+    where: str  # `requirements.txt`, `the notebook's install line`
+    text: str  # the requirement as written
+    kind: str  # see _classify
+
+
+def _declarations(ctx: RuleContext, names: frozenset[str], removed: Version) -> list[_Declaration]:
+    found: list[_Declaration] = []
+    for manifest in ctx.project.manifests:
+        for req in manifest.requirements:
+            if req.name not in names:
+                continue
+            m = _NAME.match(req.spec)
+            spec = _specifier(req.spec[m.end():]) if m else None
+            found.append(_Declaration(manifest.path, req.spec, _classify(spec, removed)))
+    for command in install_commands(ctx.facts):
+        for package in command.packages:
+            if package.normalised in names:
+                spec = _specifier(package.constraint) if package.constraint else SpecifierSet("")
+                found.append(_Declaration("the notebook's install line", package.spec, _classify(spec, removed)))
+    if "tensorflow" in names:
+        for ca in ctx.cells:
+            for magic in ca.magics:
+                m = _TF_VERSION_MAGIC.match(magic.args) if magic.name == "tensorflow_version" else None
+                if m:
+                    spec = SpecifierSet(f"=={m.group(1)}.*")
+                    kind = _classify(spec, removed)
+                    found.append(_Declaration("the notebook's `%tensorflow_version` magic", magic.text.strip(), "colab-tf1" if kind == "old" else kind))
+    return found
+
+
+# --- the rule ------------------------------------------------------------------------------
+
+
+def _listing(items: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"`{i}`" for i in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+class UsesRemovedApi(Rule):
+    code = "DEP005"
+    name = "removed-api"
+    family = Family.DEPENDENCIES
+    severity = Severity.WARNING
+    summary = "The notebook uses a module or attribute that the release a fresh install gets no longer has."
+    what_it_does = (
+        "Reports imports and attribute uses (`from sklearn.cross_validation import …`, `np.float`, "
+        "`tf.Session()`, `tf.contrib…`, `torchtext.legacy`, PyMC 2's `pm.MCMC`) of APIs that a "
+        "release of their distribution removed, read from the catalogue `rules/removed_apis.toml` "
+        "(API, distribution, first release without it, replacement, source). One finding per "
+        "notebook and removal (distribution and release), at the first use, the other uses as "
+        "related locations. What the project declares decides: a manifest (or the notebook's own "
+        "`%pip install`) whose constraint admits only "
+        "releases without the API is an error (`pymc>=5.0.1`, `scikit-learn==1.3`), and so is TensorFlow 1 "
+        "code under Colab's `%tensorflow_version 1.x` (Colab refuses it since August 2022, other kernels "
+        "have no such magic); a range that "
+        "lets pip take the newest release, a requirement without a version, or no declaration at "
+        "all is a warning (a fresh install takes the newest release, which lacks it); a constraint "
+        "that admits only releases that still have it (`scikit-learn==0.19.2`, `tensorflow<2`) is "
+        "no finding, nor is one it cannot read (a Poetry caret, a URL: it may keep an old release). Not reported: uses inside a `try:` (or its handler) catching ImportError or "
+        "AttributeError, uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
+        "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included), and uses through a name "
+        "the notebook rebinds or imports as two different modules. Nothing installed "
+        "on the host is consulted: the catalogue decides."
+    )
+    why_bad = (
+        "The notebook, and the package compiled from it, fails at import time on a clean install: "
+        "the code was written against an older release than the one the environment now resolves. "
+        "The fix is either the replacement API or a pin to the last release that has it."
+    )
+    example = "# requirements.txt: scikit-learn==1.3\nfrom sklearn.cross_validation import train_test_split"
+    use_instead = "from sklearn.model_selection import train_test_split"
+    passing = (
+        # The pin keeps a release that still has the module.
+        Example(
+            cells=("from sklearn.cross_validation import train_test_split",),
+            files={"requirements.txt": "scikit-learn==0.19.2\n"},
+        ),
+        # A fallback import: the notebook runs on either side of the removal.
+        Example(
+            cells=(
+                "try:\n    from sklearn.model_selection import train_test_split\n"
+                "except ImportError:\n    from sklearn.cross_validation import train_test_split",
+            ),
+            files={"requirements.txt": "scikit-learn>=1.3\n"},
+        ),
+        # TF 1 graph code through tf.compat.v1 runs on TensorFlow 2.
+        Example(
+            cells=(
+                "import tensorflow as tf\nsess = tf.compat.v1.Session()",
+                "import tensorflow.compat.v1 as tfv1\nx = tfv1.placeholder('float32', [None, 3])",
+            ),
+            files={"requirements.txt": "tensorflow==2.15.0\n"},
+        ),
+        # `np.float64` is not `np.float`.
+        Example(cells=("import numpy as np\nx = np.zeros(3, dtype=np.float64)",), files={"requirements.txt": "numpy==1.26.4\n"}),
+        # The notebook installs TensorFlow 1 itself: it has tf.Session.
+        Example(cells=("%pip install tensorflow==1.15.5\nimport tensorflow as tf\nsess = tf.Session()",)),
+        # `tf` is TensorFlow 2 in one cell and its compat.v1 module in the next: not knowable.
+        Example(
+            cells=("import tensorflow as tf", "import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\nx = tf.placeholder('float32')"),
+            files={"requirements.txt": "tensorflow==2.15.0\n"},
+        ),
+        # tensorflow==2.10.1 installs keras 2.10, which still has the scikit-learn wrappers.
+        Example(
+            cells=("import tensorflow as tf\nfrom keras.wrappers.scikit_learn import KerasClassifier",),
+            files={"requirements.txt": "tensorflow==2.10.1\n"},
+        ),
+        # pandas 0.18 still had the module-level rolling functions.
+        Example(
+            cells=("import pandas as pd\nsmooth = pd.rolling_mean(pd.Series([1.0, 2.0, 4.0]), 2)",),
+            files={"requirements.txt": "pandas==0.18.1\n"},
+        ),
+    )
+    failing = (
+        # The manifest admits only releases without the module: an error.
+        Example(
+            cells=("import numpy as np", "from sklearn.cross_validation import train_test_split"),
+            files={"requirements.txt": "numpy==1.26.4\nscikit-learn==1.3\n"},
+            expect=((2, 1),),
+        ),
+        # PyMC 2 code under `pymc>=5`: one finding for the removal, the other uses related.
+        Example(
+            cells=(
+                "import pymc as pm\nrate = pm.Exponential('rate', 1.0)",
+                "@pm.deterministic\ndef doubled(r=rate):\n    return 2 * r",
+                "mcmc = pm.MCMC([rate, doubled])\nmcmc.sample(1000)",
+            ),
+            files={"requirements.txt": "pymc>=5.0.1\n"},
+            expect=((2, 1),),
+        ),
+        # Undeclared or unpinned: a fresh install takes the newest NumPy, without `np.float`.
+        Example(
+            cells=("import numpy as np\nweights = np.ones(4, dtype=np.float)",),
+            files={"requirements.txt": "numpy\n"},
+            expect=((1, 2),),
+        ),
+        # Colab's `%tensorflow_version 1.x` no longer gives TensorFlow 1 (an error since August 2022).
+        Example(
+            cells=("%tensorflow_version 1.x", "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 2])\nsess = tf.Session()"),
+            expect=((2, 2),),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        entries, names = ctx.catalog.derived("removed_apis", _catalogue)
+        if not entries:
+            return
+        uses = [u for u in _uses(ctx, entries) if not is_suppressed(u.ca.cell, u.line, u.line, self.code)]
+        groups: dict[tuple[str, str], list[_Use]] = {}
+        for use in uses:
+            groups.setdefault((use.entry.distribution, use.entry.removed_in), []).append(use)
+        for (distribution, removed_in), group in groups.items():
+            try:
+                removed = Version(removed_in)
+            except InvalidVersion:
+                continue
+            declarations = _declarations(ctx, names.get(distribution, frozenset({normalise(distribution)})), removed)
+            kinds = {d.kind for d in declarations}
+            if kinds & {"old", "unknown"}:
+                continue  # a constraint keeps a release with the API (or one we cannot read)
+            apis = list(dict.fromkeys(u.entry.api for u in group))
+            replacements = list(dict.fromkeys(f"`{u.entry.api}` → {u.entry.replacement}" for u in group if u.entry.replacement))
+            verb, it = ("was", "it") if len(apis) == 1 else ("were", "them")
+            head = f"{_listing(apis)} {verb} removed in {distribution} {removed_in}"
+            severity = None
+            if "new" in kinds or "colab-tf1" in kinds:
+                severity = Severity.ERROR
+            if "new" in kinds:
+                d = next(d for d in declarations if d.kind == "new")
+                state = f"`{d.text}` ({d.where}) admits only releases without {it}: the notebook fails on a clean install"
+            elif "colab-tf1" in kinds:
+                d = next(d for d in declarations if d.kind == "colab-tf1")
+                state = (
+                    f"`{d.text}` asks for TensorFlow 1, which Colab refuses since August 2022 (\"Tensorflow 1 is "
+                    "unsupported in Colab\") and other kernels do not know: a fresh environment has TensorFlow 2"
+                )
+            elif "mixed" in kinds:
+                d = next(d for d in declarations if d.kind == "mixed")
+                state = f"`{d.text}` ({d.where}) lets pip install the newest release, which lacks {it}"
+            elif declarations:
+                d = declarations[0]
+                state = f"`{d.text}` ({d.where}) has no version: a fresh install takes the newest release, which lacks {it}"
+            else:
+                state = f"{distribution} is not declared in any manifest: a fresh install takes the newest release, which lacks {it}"
+            first = group[0]
+            related = tuple(dict.fromkeys((u.ca.cell, u.line, u.column) for u in group[1:]))
+            yield Hit(
+                first.ca.cell,
+                first.line,
+                first.column,
+                f"{head}; {state}",
+                fix=("Use " + "; ".join(replacements) if replacements else "Use the replacement API")
+                + f", or pin `{distribution}<{removed_in}` if the notebook must keep the old API",
+                key=f"{distribution}<{removed_in}",
+                related=related,
+                data=(("distribution", distribution), ("removed_in", removed_in), ("apis", ",".join(apis))),
+                severity=severity,
+            )
