@@ -1090,7 +1090,9 @@ class RemoteUri(Rule):
     what_it_does = (
         "Reports string literals holding an object-store or cluster URI (`s3://`, `gs://`, `abfs(s)://`, "
         "`az://`, `hdfs://`, `wasbs://` and the other schemes of `rules/paths.toml`) anywhere, including "
-        "f-strings and `!aws s3 cp …` lines. An `http(s)://` URL is reported only where it is fetched: "
+        "f-strings and `!aws s3 cp …` lines: one finding per scheme and bucket, at its first URI, the other "
+        "URIs of that bucket related (data exported there, listed, read back: the notebook needs the bucket once; "
+        "`${BUCKET}` in a `%%bash` cell, `{BUCKET}` in a `!` line or an f-string name one bucket). An `http(s)://` URL is reported only where it is fetched: "
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
         "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
@@ -1218,6 +1220,14 @@ class RemoteUri(Rule):
         for f in remote:
             if f.source != "shell" and f.path_class.detail in web:
                 again.setdefault(f.value, []).append(f)
+        # Object-store URIs of one bucket (`gs://{BUCKET}/data/…` written by one cell, read back by
+        # the next, a model exported there and deployed from it) are one root cause: the notebook
+        # needs that bucket and its credentials. The first URI carries the finding, the others of
+        # the same scheme and bucket are related.
+        same_bucket: dict[tuple[str, str], list[LiteralFinding]] = {}
+        for f in sorted(remote, key=lambda f: (f.ca.cell.index, f.line, f.column)):
+            if f.path_class.detail not in web:
+                same_bucket.setdefault((f.path_class.detail, _bucket_of(ctx, f)), []).append(f)
         for f in remote:
             scheme = f.path_class.detail
             others: list[LiteralFinding] = []
@@ -1231,6 +1241,12 @@ class RemoteUri(Rule):
                 if f is not again[f.value][0]:
                     continue
                 repeats = again[f.value][1:]
+            bucket: list[LiteralFinding] = []
+            if scheme not in web:
+                group = same_bucket[(scheme, _bucket_of(ctx, f))]
+                if f is not group[0]:
+                    continue
+                bucket = group[1:]
             if scheme in web:
                 more = ""
                 if others:
@@ -1246,9 +1262,17 @@ class RemoteUri(Rule):
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
             else:
+                more = ""
+                if bucket:
+                    where = sorted({o.ca.cell.index for o in bucket})
+                    more = (
+                        f"; {len(bucket)} more URI{'s' if len(bucket) > 1 else ''} of this bucket "
+                        f"(cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)})"
+                    )
+                others = bucket
                 message = (
                     f"Remote URI {shown(f.value)}{_where(f)} ties the notebook to {scheme}:// storage: it "
-                    "needs network access and credentials that are not in the code"
+                    f"needs network access and credentials that are not in the code{more}"
                 )
                 fix = (
                     "Move the URI into a config value or environment variable (it differs between dev and "
@@ -1328,6 +1352,29 @@ class RemoteUri(Rule):
         yield from _loop_downloads(ctx, settings)
         # Through the notebook's own download function: `download_file(url, directory)`.
         yield from _function_downloads(ctx, settings)
+
+
+# The bucket (or container, or cluster) part of an object-store URI, found anywhere in the value
+# (a shell token can carry text before it); `${BUCKET}`, `$BUCKET` and `{BUCKET}` name the same
+# variable in a `%%bash` cell, a `!` line and an f-string or magic, so they are one bucket.
+_BUCKET = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/\s'\"]*)")
+_BUCKET_VARIABLE = re.compile(r"\$?\{(\w*)\}|\$(\w+)")
+
+
+def _bucket(value: str) -> str:
+    """`gs://${BUCKET}/x` → `{BUCKET}`; `s3://acme-ml/raw` → `acme-ml`; `'gs://{}/x'.format(…)` → `{}`."""
+    m = _BUCKET.search(value)
+    if m is None:
+        return value
+    authority = m.group(1).rstrip(")];,")  # `$(gsutil ls -d | grep gs://${PROJECT}-ml/)`
+    return _BUCKET_VARIABLE.sub(lambda v: "{" + (v.group(1) or v.group(2) or "") + "}", authority)
+
+
+def _bucket_of(ctx: RuleContext, f: LiteralFinding) -> str:
+    """The bucket of a remote literal; an f-string's holes by the names written in them
+    (`f"gs://{BUCKET}/x.csv"` is the `{BUCKET}` of the `!gsutil ls gs://{BUCKET}` line above)."""
+    formatted = _formatted(ctx, f)
+    return _bucket(formatted[0] if formatted is not None else f.value)
 
 
 def _string_dict(node: ast.AST) -> Optional[tuple[list[ast.Constant], list[ast.Constant]]]:
