@@ -483,7 +483,9 @@ class RuntimeDownload(Rule):
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
         "are related locations); likewise one finding per model or dataset name in the notebook (its "
-        "tokenizer, configuration and weights fetched in three cells are one id to pin). The imports of a cloned "
+        "tokenizer, configuration and weights fetched in three cells are one id to pin), and one per Keras "
+        "application class (`EfficientNetB0(include_top=False)` built again for fine-tuning is the same weights "
+        "file, cached after the first download). The imports of a cloned "
         "repository's own modules (see DEP001) are related locations of its `git clone`."
     )
     why_bad = (
