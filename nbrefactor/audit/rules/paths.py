@@ -989,8 +989,9 @@ class UserSpecificPath(Rule):
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download), nor is a Colab or Kaggle path in code that runs only "
-        "there: inside `if COLAB:`/`if IN_KAGGLE:`, or after `from google.colab import drive` in the `try:` "
-        "that detects Colab (`drive.mount(\"/content/drive\")`)."
+        "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
+        "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
+        "opening comment says to run it only on Colab."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -1109,7 +1110,8 @@ class RemoteUri(Rule):
         "lines of one cell are one download step: one finding at the first, the others related; so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
-        "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
+        "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
+        "comment says to run it only on Colab: such code sets up the hosted runtime (an apt key, a helper script) and "
         "never runs locally or in a pipeline, as DEP003 treats its installs; nor a URL of this machine "
         "(`http://localhost:8000/predict`, `127.0.0.1`): a service the notebook started, not remote data."
     )
