@@ -810,14 +810,40 @@ def _hit(f: LiteralFinding, message: str, fix: str, others: Sequence[LiteralFind
     return Hit(f.ca.cell, f.line, f.column, message, end_line=f.end_line, fix=fix, key=f.value, related=related)
 
 
-def _by_value(findings: Iterable[LiteralFinding]) -> list[list[LiteralFinding]]:
+def _by_value(findings: Iterable[LiteralFinding], normalise: bool = False) -> list[list[LiteralFinding]]:
     """Literal findings grouped by their path, in notebook order: one path written in several
     places (`"my_df.csv"` saved, then read back; both splits of a dataset under one root) is one
     root cause, reported at its first place with the others as related locations."""
     groups: dict[str, list[LiteralFinding]] = {}
     for f in findings:
-        groups.setdefault(f.value, []).append(f)
+        # With `normalise` (PTH006): `'./txtcls_swivel/'` saved, `'./txtcls_swivel'` cleared and
+        # saved again are one folder.
+        groups.setdefault((_normal_path(f.value) or f.value) if normalise else f.value, []).append(f)
     return list(groups.values())
+
+
+# Calls that delete the path they are given: a cleanup before writing, not a path read or written.
+_DELETE_CALLS = frozenset({"shutil.rmtree", "os.remove", "os.unlink", "os.rmdir", "os.removedirs"})
+
+
+def _deletes(f: LiteralFinding) -> bool:
+    return f.argument is not None and (f.argument.qualified or f.argument.shown_callee) in _DELETE_CALLS
+
+
+def _normal_path(value: str) -> str:
+    """`./txtcls_swivel/` → `txtcls_swivel`; `data\\raw` → `data/raw`; `/content//x/` → `/content/x`;
+    `.` → `` (the working directory itself)."""
+    if "://" in value:
+        return value
+    text = value.replace("\\", "/")
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    return ("/" if text.startswith("/") else "") + "/".join(parts)
+
+
+def _under(path: str, root: str) -> bool:
+    """Is `path` the folder `root` or inside it? (The working directory itself is no root: every
+    relative path is under it.)"""
+    return bool(root) and not root.startswith("..") and (path == root or path.startswith(root + "/"))
 
 
 def _downloads_into(f: LiteralFinding) -> bool:
@@ -2507,8 +2533,10 @@ class CwdRelativePath(Rule):
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
         "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. The same literal path in several places (a frame saved, then "
-        "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
-        "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). "
+        "read back as `\"my_df.csv\"`; here `\"./out/\"` and `\"out\"` are one path) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
+        "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). A delete (`shutil.rmtree`, "
+        "`os.remove`) of a path the notebook also writes, or of a folder under it (`shutil.rmtree(\"export/probs\")` "
+        "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "An output folder with no literal is reported too, at the call, when the argument naming it is left out "
@@ -2636,7 +2664,29 @@ class CwdRelativePath(Rule):
             (_cell_of(ctx, pa), pa.literal.line, pa.literal.column)
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
-        for f, *others in _by_value(relative):
+        groups = _by_value(relative, normalise=True)
+        # `shutil.rmtree("export/probs", ignore_errors=True)` before saving under `os.path.join("export",
+        # "probs", …)`: clearing a folder the notebook writes into is the same output, not a path of
+        # its own. A delete whose path is (or lies under) another reported path of the notebook is a
+        # related location of that path's finding.
+        cleared: dict[int, list[LiteralFinding]] = {}
+        kept: list[list[LiteralFinding]] = []
+        hosts = [(_normal_path(g[0].value), g) for g in groups if not all(_deletes(o) for o in g)]
+        constant_roots = [(_normal_path(uses[0][0].value), position) for position, uses in grouped.items()]
+        for group in groups:
+            if all(_deletes(o) for o in group):
+                path = _normal_path(group[0].value)
+                host = next((g for root, g in hosts if _under(path, root)), None)
+                if host is not None:
+                    cleared.setdefault(id(host[0]), []).extend(group)
+                    continue
+                position = next((pos for root, pos in constant_roots if _under(path, root)), None)
+                if position is not None:
+                    extra.setdefault(position, []).extend(group)
+                    continue
+            kept.append(group)
+        for f, *others in kept:
+            others = [*others, *cleared.get(id(f), ())]
             position = (f.ca.cell.index, f.line, f.column)
             if position in through_constant:
                 continue
