@@ -846,6 +846,52 @@ def _under(path: str, root: str) -> bool:
     return bool(root) and not root.startswith("..") and (path == root or path.startswith(root + "/"))
 
 
+# Calls that list a folder: given the working directory itself and only displayed, they show what
+# is there and cannot fail wherever Jupyter was started.
+_LISTING_CALLS = frozenset({"os.listdir", "os.scandir"})
+
+
+def _displayed_listing(f: LiteralFinding) -> bool:
+    """`os.listdir(".")` in a statement that only displays its result (a bare expression such as
+    `sorted(n for n in os.listdir(".") if n.endswith(".zip"))`, or `print(…)` of one): a look at
+    the working directory, not a path the notebook reads its data from. `files = os.listdir(".")`,
+    `for name in os.listdir("."):` and `shutil.copy(os.listdir(".")[0], …)` use what they find and
+    stay reported."""
+    if f.argument is None or _normal_path(f.value) != "":
+        return False
+    if (f.argument.qualified or f.argument.shown_callee) not in _LISTING_CALLS:
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    line = f.argument.call.line
+    for statement in tree.body:
+        if statement.lineno <= line <= (statement.end_lineno or statement.lineno):
+            return isinstance(statement, ast.Expr) and all(
+                _display_call(node) for node in ast.walk(statement.value) if isinstance(node, ast.Call)
+            )
+    return False
+
+
+# What a displayed listing may be wrapped in: builtins that only shape it, a filter on each name.
+_DISPLAY_WRAPPERS = frozenset({"print", "sorted", "list", "len", "filter", "set", "tuple", "map", "str", "any", "all"})
+_NAME_METHODS = frozenset({"endswith", "startswith", "lower", "upper", "split", "strip"})
+
+
+def _display_call(node: ast.Call) -> bool:
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id in _DISPLAY_WRAPPERS
+    if isinstance(func, ast.Attribute):
+        if func.attr in _LISTING_ATTRS and isinstance(func.value, ast.Name) and func.value.id == "os":
+            return True  # the listing itself
+        return func.attr in _NAME_METHODS and isinstance(func.value, ast.Name)
+    return False
+
+
+_LISTING_ATTRS = frozenset(c.rsplit(".", 1)[1] for c in _LISTING_CALLS)
+
+
 def _downloads_into(f: LiteralFinding) -> bool:
     """The literal is the root a `download=True` dataset constructor creates and fills itself."""
     call = f.argument.call if f.argument is not None else None
@@ -2520,7 +2566,9 @@ class CwdRelativePath(Rule):
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
-        "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), `\"text/plain\"` "
+        "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), a listing of the "
+        "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
+        "expression or in `print`: it fails nowhere), `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
@@ -2658,6 +2706,7 @@ class CwdRelativePath(Rule):
             f for f in literal_findings(ctx)
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
             and (f.ca.cell.index, f.argument.call.line, f.argument.call.column) not in chdir_arguments
+            and not _displayed_listing(f)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
