@@ -679,12 +679,32 @@ _IMPORT_FALLBACK = re.compile(r"^\s*except\b.*\b(?:ImportError|ModuleNotFoundErr
 _COLAB_IMPORT = re.compile(r"^\s*(?:from\s+google\.colab\b|import\s+google\.colab\b)")
 
 
+# `# !!! RUN THIS CELL ONLY ON GOOGLE COLAB !!!`, `# Colab only`: the author says, at the top of
+# the cell, that it is the hosted runtime's setup; run locally or in a pipeline it is skipped.
+_COLAB_ONLY_COMMENT = re.compile(r"^\s*#.*(?:\bonly\s+(?:on|in)\s+(?:google\s+)?colab\b|\bcolab[\s-]+only\b)", re.IGNORECASE)
+
+
+def _colab_only_cell(lines: list[str]) -> bool:
+    """Does the cell open with a comment saying it runs only on Colab?"""
+    for text in lines:
+        if not text.strip():
+            continue
+        if not text.lstrip().startswith("#"):
+            return False
+        if _COLAB_ONLY_COMMENT.match(text):
+            return True
+    return False
+
+
 def hosted_only(lines: list[str], line: int, import_fallback: bool = True) -> bool:
     """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test, after
-    `from google.colab import …` in the same `try:` body, or (with `import_fallback`) inside an
-    `except ImportError:` block?"""
+    `from google.colab import …` in the same `try:` or function body, in a cell whose opening
+    comment says it runs only on Colab, or (with `import_fallback`) inside an `except ImportError:`
+    block?"""
     if not 0 < line <= len(lines):
         return False
+    if _colab_only_cell(lines):
+        return True
     text = lines[line - 1]
     indent = len(text) - len(text.lstrip())
     body: list[str] = []  # the lines between `line` and the block opening above it
@@ -696,6 +716,10 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True) -> bo
             if _HOSTED_GUARD.match(above) or (import_fallback and _IMPORT_FALLBACK.match(above)):
                 return True
             if above.strip() == "try:" and any(_COLAB_IMPORT.match(b) for b in body):
+                return True
+            # `def mount_drive():` / `    from google.colab import drive` / `    drive.mount("/content/gdrive")`:
+            # the lines after the import run only where it succeeds, on Colab.
+            if re.match(r"\s*(?:async\s+)?def\b", above) and any(_COLAB_IMPORT.match(b) for b in body):
                 return True
             indent = level
             body = []

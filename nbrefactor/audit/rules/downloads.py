@@ -41,6 +41,10 @@ class FetchCall:
     # A dataset class named by itself and these keywords (`DecathlonDataset(task="Task09_Spleen")`):
     # its splits built in several cells are one dataset to pin.
     named_by: tuple[str, ...] = ()
+    # Keywords that, when every one is given a model object the notebook built (a name bound to a
+    # call's result, never to a string: `pipeline("question-answering", model=model,
+    # tokenizer=tokenizer)`), leave nothing to fetch.
+    object_keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ def _build(catalog: Catalog) -> FetchCatalog:
             tuple(str(k) for k in c.get("first_keywords", ())),
             str(c.get("local_keyword", "")),
             tuple(str(k) for k in c.get("named_by", ())),
+            tuple(str(k) for k in c.get("object_keywords", ())),
         )
         for c in data.get("call", ())
     )
@@ -157,6 +162,7 @@ def _call_fetch(
     facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str],
     star_modules: tuple[str, ...] = (), local: frozenset[str] = frozenset(),
     named: Optional[Callable[[str], Optional[str]]] = None,
+    objects: frozenset[str] = frozenset(),
 ) -> Optional[tuple[str, Optional[str]]]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
     candidates = [qualified] if qualified else []
@@ -184,6 +190,11 @@ def _call_fetch(
             if first_text is None or _looks_local(first_text):
                 continue
         if first_text is not None and first_text in entry.local_first_args:
+            continue
+        if entry.object_keywords and all(
+            (given := call.arg(None, (k,))) is not None and given.name is not None and given.name in objects
+            for k in entry.object_keywords
+        ):
             continue
         if entry.local_keyword:
             given = call.arg(None, (entry.local_keyword,))
@@ -244,6 +255,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     star_modules = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
     local = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
     strings = _strings_by_name(facts)
+    objects = _object_names(facts)
     saved = _saved_model_folders(facts, strings)
     held = _held_modules(facts)
     if held:
@@ -270,7 +282,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 value = _string_above(strings, name, ca.cell.index, call.line) if not call.in_function else None
                 return "./" + value if value is not None and value in saved else value
 
-            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named)
+            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects)
             what, dataset = found if found is not None else (None, None)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if what is None:
@@ -291,6 +303,57 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 if fetched is None and first is not None and first.name is not None:
                     fetched = named(first.name)
                 yield ca, call.line, call.column, what, text.strip(), dataset or fetched
+
+
+# Calls that return a string (an id read from the environment or spelled by formatting): what
+# they bind may well name something to fetch.
+_STRING_CALLS = frozenset({"get", "getenv", "input", "str", "format", "join", "replace", "strip", "lower", "upper",
+                           "split", "rsplit", "removeprefix", "removesuffix"})
+
+
+def _call_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _object_names(facts: NotebookFacts) -> frozenset[str]:
+    """Module-level names the notebook binds only to what a call returns (`model =
+    AutoModel.from_pretrained(ckpt)`, `model_quantized = quantize_dynamic(model, …)`), never to a
+    string or anything else: objects, not the ids of something to fetch. (A function's parameters
+    and locals are another scope.)"""
+    calls: set[str] = set()
+    other: set[str] = set()
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in _module_level(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                value = node.value
+                built = isinstance(value, ast.Call) and _call_name(value) not in _STRING_CALLS
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        (calls if built else other).add(target.id)
+                    else:
+                        other.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.NamedExpr)):
+                other.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                other.update(n.id for item in node.items if item.optional_vars is not None
+                             for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name))
+    return frozenset(calls - other)
+
+
+def _module_level(tree: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a cell outside function, lambda and class bodies."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                stack.append(child)
 
 
 def nltk_data_needs(ctx: RuleContext) -> list[tuple[CellAnalysis, int, int, str, str]]:
@@ -483,8 +546,12 @@ class RuntimeDownload(Rule):
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
         "are related locations); likewise one finding per model or dataset name in the notebook (its "
-        "tokenizer, configuration and weights fetched in three cells are one id to pin). The imports of a cloned "
-        "repository's own modules (see DEP001) are related locations of its `git clone`."
+        "tokenizer, configuration and weights fetched in three cells are one id to pin), and one per Keras "
+        "application class (`EfficientNetB0(include_top=False)` built again for fine-tuning is the same weights "
+        "file, cached after the first download). The imports of a cloned "
+        "repository's own modules (see DEP001) are related locations of its `git clone`. A `pipeline(task, "
+        "model=model, tokenizer=tokenizer)` given the objects the notebook loaded itself fetches nothing (their "
+        "`from_pretrained` lines are the findings)."
     )
     why_bad = (
         "The notebook's input is whatever the remote side serves on the day: datasets are "

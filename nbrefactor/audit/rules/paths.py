@@ -810,14 +810,86 @@ def _hit(f: LiteralFinding, message: str, fix: str, others: Sequence[LiteralFind
     return Hit(f.ca.cell, f.line, f.column, message, end_line=f.end_line, fix=fix, key=f.value, related=related)
 
 
-def _by_value(findings: Iterable[LiteralFinding]) -> list[list[LiteralFinding]]:
+def _by_value(findings: Iterable[LiteralFinding], normalise: bool = False) -> list[list[LiteralFinding]]:
     """Literal findings grouped by their path, in notebook order: one path written in several
     places (`"my_df.csv"` saved, then read back; both splits of a dataset under one root) is one
     root cause, reported at its first place with the others as related locations."""
     groups: dict[str, list[LiteralFinding]] = {}
     for f in findings:
-        groups.setdefault(f.value, []).append(f)
+        # With `normalise` (PTH006): `'./txtcls_swivel/'` saved, `'./txtcls_swivel'` cleared and
+        # saved again are one folder.
+        groups.setdefault((_normal_path(f.value) or f.value) if normalise else f.value, []).append(f)
     return list(groups.values())
+
+
+# Calls that delete the path they are given: a cleanup before writing, not a path read or written.
+_DELETE_CALLS = frozenset({"shutil.rmtree", "os.remove", "os.unlink", "os.rmdir", "os.removedirs"})
+
+
+def _deletes(f: LiteralFinding) -> bool:
+    return f.argument is not None and (f.argument.qualified or f.argument.shown_callee) in _DELETE_CALLS
+
+
+def _normal_path(value: str) -> str:
+    """`./txtcls_swivel/` → `txtcls_swivel`; `data\\raw` → `data/raw`; `/content//x/` → `/content/x`;
+    `.` → `` (the working directory itself)."""
+    if "://" in value:
+        return value
+    text = value.replace("\\", "/")
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    return ("/" if text.startswith("/") else "") + "/".join(parts)
+
+
+def _under(path: str, root: str) -> bool:
+    """Is `path` the folder `root` or inside it? (The working directory itself is no root: every
+    relative path is under it.)"""
+    return bool(root) and not root.startswith("..") and (path == root or path.startswith(root + "/"))
+
+
+# Calls that list a folder: given the working directory itself and only displayed, they show what
+# is there and cannot fail wherever Jupyter was started.
+_LISTING_CALLS = frozenset({"os.listdir", "os.scandir"})
+
+
+def _displayed_listing(f: LiteralFinding) -> bool:
+    """`os.listdir(".")` in a statement that only displays its result (a bare expression such as
+    `sorted(n for n in os.listdir(".") if n.endswith(".zip"))`, or `print(…)` of one): a look at
+    the working directory, not a path the notebook reads its data from. `files = os.listdir(".")`,
+    `for name in os.listdir("."):` and `shutil.copy(os.listdir(".")[0], …)` use what they find and
+    stay reported."""
+    if f.argument is None or _normal_path(f.value) != "":
+        return False
+    if (f.argument.qualified or f.argument.shown_callee) not in _LISTING_CALLS:
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    line = f.argument.call.line
+    for statement in tree.body:
+        if statement.lineno <= line <= (statement.end_lineno or statement.lineno):
+            return isinstance(statement, ast.Expr) and all(
+                _display_call(node) for node in ast.walk(statement.value) if isinstance(node, ast.Call)
+            )
+    return False
+
+
+# What a displayed listing may be wrapped in: builtins that only shape it, a filter on each name.
+_DISPLAY_WRAPPERS = frozenset({"print", "sorted", "list", "len", "filter", "set", "tuple", "map", "str", "any", "all"})
+_NAME_METHODS = frozenset({"endswith", "startswith", "lower", "upper", "split", "strip"})
+
+
+def _display_call(node: ast.Call) -> bool:
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id in _DISPLAY_WRAPPERS
+    if isinstance(func, ast.Attribute):
+        if func.attr in _LISTING_ATTRS and isinstance(func.value, ast.Name) and func.value.id == "os":
+            return True  # the listing itself
+        return func.attr in _NAME_METHODS and isinstance(func.value, ast.Name)
+    return False
+
+
+_LISTING_ATTRS = frozenset(c.rsplit(".", 1)[1] for c in _LISTING_CALLS)
 
 
 def _downloads_into(f: LiteralFinding) -> bool:
@@ -989,8 +1061,9 @@ class UserSpecificPath(Rule):
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download), nor is a Colab or Kaggle path in code that runs only "
-        "there: inside `if COLAB:`/`if IN_KAGGLE:`, or after `from google.colab import drive` in the `try:` "
-        "that detects Colab (`drive.mount(\"/content/drive\")`)."
+        "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
+        "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
+        "opening comment says to run it only on Colab."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -1090,7 +1163,9 @@ class RemoteUri(Rule):
     what_it_does = (
         "Reports string literals holding an object-store or cluster URI (`s3://`, `gs://`, `abfs(s)://`, "
         "`az://`, `hdfs://`, `wasbs://` and the other schemes of `rules/paths.toml`) anywhere, including "
-        "f-strings and `!aws s3 cp …` lines. An `http(s)://` URL is reported only where it is fetched: "
+        "f-strings and `!aws s3 cp …` lines: one finding per scheme and bucket, at its first URI, the other "
+        "URIs of that bucket related (data exported there, listed, read back: the notebook needs the bucket once; "
+        "`${BUCKET}` in a `%%bash` cell, `{BUCKET}` in a `!` line or an f-string name one bucket). An `http(s)://` URL is reported only where it is fetched: "
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
         "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
@@ -1107,7 +1182,8 @@ class RemoteUri(Rule):
         "lines of one cell are one download step: one finding at the first, the others related; so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
-        "in sys.modules:`): such a block sets up the hosted runtime (an apt key, a helper script) and "
+        "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
+        "comment says to run it only on Colab: such code sets up the hosted runtime (an apt key, a helper script) and "
         "never runs locally or in a pipeline, as DEP003 treats its installs; nor a URL of this machine "
         "(`http://localhost:8000/predict`, `127.0.0.1`): a service the notebook started, not remote data."
     )
@@ -1218,6 +1294,14 @@ class RemoteUri(Rule):
         for f in remote:
             if f.source != "shell" and f.path_class.detail in web:
                 again.setdefault(f.value, []).append(f)
+        # Object-store URIs of one bucket (`gs://{BUCKET}/data/…` written by one cell, read back by
+        # the next, a model exported there and deployed from it) are one root cause: the notebook
+        # needs that bucket and its credentials. The first URI carries the finding, the others of
+        # the same scheme and bucket are related.
+        same_bucket: dict[tuple[str, str], list[LiteralFinding]] = {}
+        for f in sorted(remote, key=lambda f: (f.ca.cell.index, f.line, f.column)):
+            if f.path_class.detail not in web:
+                same_bucket.setdefault((f.path_class.detail, _bucket_of(ctx, f)), []).append(f)
         for f in remote:
             scheme = f.path_class.detail
             others: list[LiteralFinding] = []
@@ -1231,6 +1315,12 @@ class RemoteUri(Rule):
                 if f is not again[f.value][0]:
                     continue
                 repeats = again[f.value][1:]
+            bucket: list[LiteralFinding] = []
+            if scheme not in web:
+                group = same_bucket[(scheme, _bucket_of(ctx, f))]
+                if f is not group[0]:
+                    continue
+                bucket = group[1:]
             if scheme in web:
                 more = ""
                 if others:
@@ -1246,9 +1336,17 @@ class RemoteUri(Rule):
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
             else:
+                more = ""
+                if bucket:
+                    where = sorted({o.ca.cell.index for o in bucket})
+                    more = (
+                        f"; {len(bucket)} more URI{'s' if len(bucket) > 1 else ''} of this bucket "
+                        f"(cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)})"
+                    )
+                others = bucket
                 message = (
                     f"Remote URI {shown(f.value)}{_where(f)} ties the notebook to {scheme}:// storage: it "
-                    "needs network access and credentials that are not in the code"
+                    f"needs network access and credentials that are not in the code{more}"
                 )
                 fix = (
                     "Move the URI into a config value or environment variable (it differs between dev and "
@@ -1328,6 +1426,29 @@ class RemoteUri(Rule):
         yield from _loop_downloads(ctx, settings)
         # Through the notebook's own download function: `download_file(url, directory)`.
         yield from _function_downloads(ctx, settings)
+
+
+# The bucket (or container, or cluster) part of an object-store URI, found anywhere in the value
+# (a shell token can carry text before it); `${BUCKET}`, `$BUCKET` and `{BUCKET}` name the same
+# variable in a `%%bash` cell, a `!` line and an f-string or magic, so they are one bucket.
+_BUCKET = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/\s'\"]*)")
+_BUCKET_VARIABLE = re.compile(r"\$?\{(\w*)\}|\$(\w+)")
+
+
+def _bucket(value: str) -> str:
+    """`gs://${BUCKET}/x` → `{BUCKET}`; `s3://acme-ml/raw` → `acme-ml`; `'gs://{}/x'.format(…)` → `{}`."""
+    m = _BUCKET.search(value)
+    if m is None:
+        return value
+    authority = m.group(1).rstrip(")];,")  # `$(gsutil ls -d | grep gs://${PROJECT}-ml/)`
+    return _BUCKET_VARIABLE.sub(lambda v: "{" + (v.group(1) or v.group(2) or "") + "}", authority)
+
+
+def _bucket_of(ctx: RuleContext, f: LiteralFinding) -> str:
+    """The bucket of a remote literal; an f-string's holes by the names written in them
+    (`f"gs://{BUCKET}/x.csv"` is the `{BUCKET}` of the `!gsutil ls gs://{BUCKET}` line above)."""
+    formatted = _formatted(ctx, f)
+    return _bucket(formatted[0] if formatted is not None else f.value)
 
 
 def _string_dict(node: ast.AST) -> Optional[tuple[list[ast.Constant], list[ast.Constant]]]:
@@ -2445,7 +2566,9 @@ class CwdRelativePath(Rule):
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
-        "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), `\"text/plain\"` "
+        "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), a listing of the "
+        "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
+        "expression or in `print`: it fails nowhere), `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
@@ -2458,8 +2581,10 @@ class CwdRelativePath(Rule):
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
         "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. The same literal path in several places (a frame saved, then "
-        "read back as `\"my_df.csv\"`) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
-        "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). "
+        "read back as `\"my_df.csv\"`; here `\"./out/\"` and `\"out\"` are one path) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
+        "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). A delete (`shutil.rmtree`, "
+        "`os.remove`) of a path the notebook also writes, or of a folder under it (`shutil.rmtree(\"export/probs\")` "
+        "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "An output folder with no literal is reported too, at the call, when the argument naming it is left out "
@@ -2581,13 +2706,36 @@ class CwdRelativePath(Rule):
             f for f in literal_findings(ctx)
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
             and (f.ca.cell.index, f.argument.call.line, f.argument.call.column) not in chdir_arguments
+            and not _displayed_listing(f)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
             (_cell_of(ctx, pa), pa.literal.line, pa.literal.column)
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
-        for f, *others in _by_value(relative):
+        groups = _by_value(relative, normalise=True)
+        # `shutil.rmtree("export/probs", ignore_errors=True)` before saving under `os.path.join("export",
+        # "probs", …)`: clearing a folder the notebook writes into is the same output, not a path of
+        # its own. A delete whose path is (or lies under) another reported path of the notebook is a
+        # related location of that path's finding.
+        cleared: dict[int, list[LiteralFinding]] = {}
+        kept: list[list[LiteralFinding]] = []
+        hosts = [(_normal_path(g[0].value), g) for g in groups if not all(_deletes(o) for o in g)]
+        constant_roots = [(_normal_path(uses[0][0].value), position) for position, uses in grouped.items()]
+        for group in groups:
+            if all(_deletes(o) for o in group):
+                path = _normal_path(group[0].value)
+                host = next((g for root, g in hosts if _under(path, root)), None)
+                if host is not None:
+                    cleared.setdefault(id(host[0]), []).extend(group)
+                    continue
+                position = next((pos for root, pos in constant_roots if _under(path, root)), None)
+                if position is not None:
+                    extra.setdefault(position, []).extend(group)
+                    continue
+            kept.append(group)
+        for f, *others in kept:
+            others = [*others, *cleared.get(id(f), ())]
             position = (f.ca.cell.index, f.line, f.column)
             if position in through_constant:
                 continue
