@@ -1672,7 +1672,9 @@ class StateInjection(Rule):
     what_it_does = (
         "Reports each `%run` (also written as the automagic `run x.py`), each `%store -r` (restoring "
         "all or named variables), each `%load`, each module-level `exec(...)` whose argument reads a "
-        "file, and each `from module import *`, at its line. `%store name` (saving), `%load_ext` and "
+        "file, and each `from module import *`, at its line; the star imports of one cell (an import "
+        "cell pulling in a tutorial's three helper modules) are one finding, at the first, the others "
+        "named and related. `%store name` (saving), `%load_ext` and "
         "`exec` of a string that is not read from a file are not reported."
     )
     why_bad = (
@@ -1697,11 +1699,27 @@ class StateInjection(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         flow = name_flow(ctx)
         cells = _cells(ctx)
-        for inj in flow.injectors:
-            if inj.kind not in STATE_INJECTIONS:
-                continue
+        injectors = [inj for inj in flow.injectors if inj.kind in STATE_INJECTIONS]
+        # Star imports of one cell (an import cell pulling in three helper modules of the tutorial)
+        # are one root cause and one edit: one finding at the first, the others related.
+        stars: dict[int, list] = {}
+        for inj in injectors:
+            if inj.kind is InjectorKind.STAR_IMPORT:
+                stars.setdefault(inj.cell, []).append(inj)
+        for inj in injectors:
             what, fix = _INJECTION_TEXT[inj.kind]
-            yield Hit(cells[inj.cell], inj.line, inj.column, f"`{inj.text}` {what}", fix=fix, key=inj.text)
+            message = f"`{inj.text}` {what}"
+            related: tuple = ()
+            if inj.kind is InjectorKind.STAR_IMPORT:
+                same_cell = stars[inj.cell]
+                if inj is not same_cell[0]:
+                    continue
+                others = same_cell[1:]
+                if others:
+                    modules = [f"`{m.group(1) if (m := _STAR_FROM.match(o.text)) else o.text}` (line {o.line})" for o in others]
+                    message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
+                    related = tuple((cells[o.cell], o.line, o.column) for o in others)
+            yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
 
 
 # --- HID007 -------------------------------------------------------------------------------------
