@@ -1106,7 +1106,7 @@ class UndefinedName(Rule):
         "globals inside function bodies (those run later, so a definition anywhere in the notebook "
         "satisfies them). Python and IPython builtins (`display`, `get_ipython`, `In`, `Out`, `_`, "
         "`_3`…) and names bound by imports, `for` loops, `with`/`except` targets, walrus, `match` "
-        "captures, `files = !ls`, `%store -r name`, `%%capture name`, the functions and classes of a "
+        "captures, `files = !ls`, `%store -r name`, `%%capture name`, `%%bigquery name`, the functions and classes of a "
         "`%%cython` cell and functions declaring "
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
