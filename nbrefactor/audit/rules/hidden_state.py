@@ -1674,7 +1674,10 @@ class StateInjection(Rule):
         "all or named variables), each `%load`, each module-level `exec(...)` whose argument reads a "
         "file, and each `from module import *`, at its line; the star imports of one cell (an import "
         "cell pulling in a tutorial's three helper modules) are one finding, at the first, the others "
-        "named and related. `%store name` (saving), `%load_ext` and "
+        "named and related. A `%run` that launches a program is not reported: it passes the script "
+        "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
+        "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
+        "`%store name` (saving), `%load_ext` and "
         "`exec` of a string that is not read from a file are not reported."
     )
     why_bad = (
@@ -1707,6 +1710,8 @@ class StateInjection(Rule):
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
         for inj in injectors:
+            if inj.kind is InjectorKind.RUN and _program_launch(inj, flow):
+                continue
             what, fix = _INJECTION_TEXT[inj.kind]
             message = f"`{inj.text}` {what}"
             related: tuple = ()
@@ -1720,6 +1725,44 @@ class StateInjection(Rule):
                     message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
             yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
+
+
+# `%run` options; `-m` takes the module to run, the others are flags.
+_RUN_FLAGS = re.compile(r"^-[a-zA-Z]+$")
+
+
+def _program_launch(inj, flow: NameFlow) -> bool:
+    """A `%run` that launches a program: it passes the script (or the `-m` module) command-line
+    arguments (`%run -m pkg.embed -- --table t --project p`), and no cell at or after it reads a
+    name the notebook does not define itself. It runs a job, as `!python -m pkg.embed …` would; no
+    name the notebook uses can come from it. (`%run fetch.py 2` whose `top_post` a later cell
+    prints is still reported.)"""
+    words = inj.text.split()
+    if words and words[0].lstrip("%") == "run":
+        words = words[1:]
+    target: Optional[str] = None
+    arguments: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if target is None:
+            if word == "-m" and i + 1 < len(words):
+                target = words[i + 1]
+                i += 2
+                continue
+            if _RUN_FLAGS.match(word):
+                i += 1
+                continue
+            target = word
+        else:
+            arguments.append(word)
+        i += 1
+    if target is None or not arguments:
+        return False
+    return not any(
+        r.flow in (Flow.UNDEFINED, Flow.BELOW, Flow.DELETED, Flow.LATER_IN_CELL) and (r.cell, r.line) >= (inj.cell, inj.line)
+        for r in flow.reads
+    )
 
 
 # --- HID007 -------------------------------------------------------------------------------------
