@@ -38,7 +38,7 @@ Choices, made once here so every consumer agrees:
 * A builtin (Python's, IPython's `display`/`get_ipython`/`In`/`Out`/`_`/`_3`/`_i3`, and any
   `extra_builtins`) is `BUILTIN` unless a notebook definition reaches the read first.
 * Magics: `files = !ls` arrives from the masker as `files = None` (a `MAGIC` definition);
-  `%store -r a b` defines `a` and `b`; `%%capture out` defines `out`; `%pylab` defines `np` and
+  `%store -r a b` defines `a` and `b`; `%%capture out` and `%%bigquery out` define `out`; `%pylab` defines `np` and
   `plt` and star-imports the rest. Star imports, `%pylab`, `%run`, a bare
   `%store -r`, module-level `exec(...)` and cells that do not parse may define names nobody can
   list: they are `opaque` injectors, and `NameFlow.may_inject` tells a consumer not to call any
@@ -181,6 +181,27 @@ class Injector:
     text: str  # the line as written
     count: Optional[int]
     opaque: bool  # may bind names this analysis cannot list
+
+
+# `%%bigquery` options that take a value (`--project p`, `--params '{…}'`); the others are flags.
+_BIGQUERY_VALUED = frozenset({
+    "--project", "--max_results", "--maximum_bytes_billed", "--params", "--destination_table", "--location",
+    "--engine", "--bigquery_api_endpoint", "--bqstorage_api_endpoint", "--progress_bar_type", "--dry_run_output",
+})
+
+
+def _bigquery_destination(args: str) -> Optional[str]:
+    """The destination variable of a `%%bigquery` cell magic (`%%bigquery df --project p` → `df`),
+    or None when the query's result is only shown."""
+    words = args.split()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word.startswith("-"):
+            i += 2 if word.split("=", 1)[0] in _BIGQUERY_VALUED and "=" not in word else 1
+            continue
+        return word if _IDENTIFIER.match(word) else None
+    return None
 
 
 @dataclass(frozen=True)
@@ -408,6 +429,12 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
                 names = [a for a in magic.args.split() if not a.startswith("-")]
                 if names and _IDENTIFIER.match(names[0]):
                     magic_defs.append(Definition(names[0], index, magic.line, column, DefKind.MAGIC, count))
+            elif magic.kind == "cell_magic" and magic.name == "bigquery":
+                # `%%bigquery df` (google-cloud-bigquery) binds the query's result, a DataFrame, to
+                # its destination variable: the first argument that is not an option or its value.
+                destination = _bigquery_destination(magic.args)
+                if destination is not None:
+                    magic_defs.append(Definition(destination, index, magic.line, column, DefKind.MAGIC, count))
         if f.syntax_error is not None:
             injectors.append(Injector(index, 1, 1, InjectorKind.UNPARSED, _line(ca, 1), count, True))
 

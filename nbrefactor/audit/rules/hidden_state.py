@@ -1106,7 +1106,7 @@ class UndefinedName(Rule):
         "globals inside function bodies (those run later, so a definition anywhere in the notebook "
         "satisfies them). Python and IPython builtins (`display`, `get_ipython`, `In`, `Out`, `_`, "
         "`_3`…) and names bound by imports, `for` loops, `with`/`except` targets, walrus, `match` "
-        "captures, `files = !ls`, `%store -r name`, `%%capture name`, the functions and classes of a "
+        "captures, `files = !ls`, `%store -r name`, `%%capture name`, `%%bigquery name`, the functions and classes of a "
         "`%%cython` cell and functions declaring "
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
@@ -1672,7 +1672,12 @@ class StateInjection(Rule):
     what_it_does = (
         "Reports each `%run` (also written as the automagic `run x.py`), each `%store -r` (restoring "
         "all or named variables), each `%load`, each module-level `exec(...)` whose argument reads a "
-        "file, and each `from module import *`, at its line. `%store name` (saving), `%load_ext` and "
+        "file, and each `from module import *`, at its line; the star imports of one cell (an import "
+        "cell pulling in a tutorial's three helper modules) are one finding, at the first, the others "
+        "named and related. A `%run` that launches a program is not reported: it passes the script "
+        "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
+        "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
+        "`%store name` (saving), `%load_ext` and "
         "`exec` of a string that is not read from a file are not reported."
     )
     why_bad = (
@@ -1697,11 +1702,67 @@ class StateInjection(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         flow = name_flow(ctx)
         cells = _cells(ctx)
-        for inj in flow.injectors:
-            if inj.kind not in STATE_INJECTIONS:
+        injectors = [inj for inj in flow.injectors if inj.kind in STATE_INJECTIONS]
+        # Star imports of one cell (an import cell pulling in three helper modules of the tutorial)
+        # are one root cause and one edit: one finding at the first, the others related.
+        stars: dict[int, list] = {}
+        for inj in injectors:
+            if inj.kind is InjectorKind.STAR_IMPORT:
+                stars.setdefault(inj.cell, []).append(inj)
+        for inj in injectors:
+            if inj.kind is InjectorKind.RUN and _program_launch(inj, flow):
                 continue
             what, fix = _INJECTION_TEXT[inj.kind]
-            yield Hit(cells[inj.cell], inj.line, inj.column, f"`{inj.text}` {what}", fix=fix, key=inj.text)
+            message = f"`{inj.text}` {what}"
+            related: tuple = ()
+            if inj.kind is InjectorKind.STAR_IMPORT:
+                same_cell = stars[inj.cell]
+                if inj is not same_cell[0]:
+                    continue
+                others = same_cell[1:]
+                if others:
+                    modules = [f"`{m.group(1) if (m := _STAR_FROM.match(o.text)) else o.text}` (line {o.line})" for o in others]
+                    message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
+                    related = tuple((cells[o.cell], o.line, o.column) for o in others)
+            yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
+
+
+# `%run` options; `-m` takes the module to run, the others are flags.
+_RUN_FLAGS = re.compile(r"^-[a-zA-Z]+$")
+
+
+def _program_launch(inj, flow: NameFlow) -> bool:
+    """A `%run` that launches a program: it passes the script (or the `-m` module) command-line
+    arguments (`%run -m pkg.embed -- --table t --project p`), and no cell at or after it reads a
+    name the notebook does not define itself. It runs a job, as `!python -m pkg.embed …` would; no
+    name the notebook uses can come from it. (`%run fetch.py 2` whose `top_post` a later cell
+    prints is still reported.)"""
+    words = inj.text.split()
+    if words and words[0].lstrip("%") == "run":
+        words = words[1:]
+    target: Optional[str] = None
+    arguments: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if target is None:
+            if word == "-m" and i + 1 < len(words):
+                target = words[i + 1]
+                i += 2
+                continue
+            if _RUN_FLAGS.match(word):
+                i += 1
+                continue
+            target = word
+        else:
+            arguments.append(word)
+        i += 1
+    if target is None or not arguments:
+        return False
+    return not any(
+        r.flow in (Flow.UNDEFINED, Flow.BELOW, Flow.DELETED, Flow.LATER_IN_CELL) and (r.cell, r.line) >= (inj.cell, inj.line)
+        for r in flow.reads
+    )
 
 
 # --- HID007 -------------------------------------------------------------------------------------
@@ -1722,10 +1783,16 @@ class SavedTraceback(Rule):
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`… — or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
-        "will error)`, `# can't convert it`), or a short cell whose failing call the next code cell "
-        "(past markdown only) makes again, fixed: the same callee on the same first argument with a "
-        "keyword added (`pd.to_numeric(df.TotalCharges)`, then `pd.to_numeric(df.TotalCharges, "
-        "errors='coerce')`) or with that argument cast (`.astype(…)`, `int(…)`). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "will error)`, `# can't convert it`, `# won't work`) or whose error the first Markdown cell "
+        "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", "
+        "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
+        "call the code cell just above it, or one of the 5 code cells below it, makes again, fixed: the "
+        "same callee on the same first argument with a keyword added (`pd.to_numeric(df.TotalCharges)`, "
+        "then `pd.to_numeric(df.TotalCharges, errors='coerce')`), with that argument cast (`.astype(…)`, "
+        "`int(…)`), or with one argument wrapped in a call and the others unchanged "
+        "(`confusion_matrix(y_test, tf.round(y_preds))`; `tf.math.reduce_std(tf.cast(E, tf.float32))` "
+        "shown above `tf.math.reduce_std(E)`), or an item assignment made through a method of the same "
+        "item (`v[0].assign(7)` after `v[0] = 7`). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) reads what it left "
         "half-done — a name it binds or changes, or an object whose methods it calls "
@@ -1998,9 +2065,20 @@ _DEMO_LINES = 5  # a demonstration is a line or two (`M + a`, `ind[1] = 0`), not
 # error due to …`, `# If tensor is on GPU, can't transform it to NumPy`, `# … (will error)`.
 _ERROR_COMMENT = re.compile(
     r"\b(?:will|would|should|going to)\s+(?:\w+\s+){0,2}?(?:error|fail|raise|break|crash)(?:s|es)?\b"
-    r"|\bcan'?t\b|\bcannot\b|\berrors? out\b|\bthis (?:errors|fails|raises|breaks)\b",
+    r"|\bcan'?t\b|\bcannot\b|\berrors? out\b|\bthis (?:errors|fails|raises|breaks)\b"
+    # `# (spoiler: this won't work)`, `tf.reduce_variance(E)  # won't work...`
+    r"|\b(?:won'?t|doesn'?t|does not|will not|wouldn'?t)\s+work\b",
     re.IGNORECASE,
 )
+
+# A course reacting to the error it just showed, at the start of the Markdown below it: "Oops…
+# looks like our predictions…", "Oh wait… we compiled our model for classification", "Ahh, it
+# seems…", "There's one more problem…". Said of the cell above, past the cells that inspect it.
+_ERROR_REACTION = re.compile(
+    r"^\W*(?:oops|whoops|uh[- ]?oh|oh,? (?:wait|no)\b|ah+h\b|hmm+\b|there'?s (?:one more|another|a) problem\b)",
+    re.IGNORECASE,
+)
+_REACTION_GAP = 2  # code cells (`y_test[:10]`, `y_preds[:10]`) between the error and the reaction
 _ANNOUNCED_LINES = 25  # a demonstration announced by its own comment may be a short training loop
 
 
@@ -2011,6 +2089,21 @@ def _announced_in_comment(source: str) -> bool:
     return any(_ERROR_COMMENT.search(c) for c in comments)
 
 
+def _reacted_below(cell: Cell, cells: Sequence[Cell]) -> bool:
+    """The first Markdown cell below the failing cell, past at most `_REACTION_GAP` code cells,
+    opens with a reaction to the error (`_ERROR_REACTION`): a course showing what goes wrong."""
+    skipped = 0
+    for below in cells[cell.index:]:  # cells are numbered from 1: this starts right below
+        if below.cell_type == "markdown":
+            return _ERROR_REACTION.search(below.source) is not None
+        if below.cell_type != "code":
+            return False
+        skipped += 1
+        if skipped > _REACTION_GAP:
+            return False
+    return False
+
+
 def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     """A short cell whose error the markdown next to it talks about, or a bare `raise`: a book or
     tutorial showing an exception (HID007 leaves it alone)."""
@@ -2018,7 +2111,7 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     if exception == "KeyboardInterrupt":
         return False
     code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
-    if code_lines and len(code_lines) <= _ANNOUNCED_LINES and _announced_in_comment(cell.source):
+    if code_lines and len(code_lines) <= _ANNOUNCED_LINES and (_announced_in_comment(cell.source) or _reacted_below(cell, cells)):
         return True
     if not code_lines or len(code_lines) > _DEMO_LINES:
         return False
@@ -2042,8 +2135,8 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
 _CAST_CALLS = frozenset({"int", "float", "str", "bool", "astype", "to_numeric", "asarray", "array", "list", "tuple"})
 
 
-def _call_shapes(source: str) -> list[tuple[str, str, frozenset[str], Optional[ast.expr]]]:
-    """(callee as written, first argument as written, keyword names, first argument) of each call
+def _call_shapes(source: str) -> list[tuple[str, str, frozenset[str], ast.Call]]:
+    """(callee as written, first argument as written, keyword names, the call) of each call
     in `source`; [] when it does not parse as Python (magics, shell lines)."""
     try:
         tree = ast.parse(source)
@@ -2053,23 +2146,43 @@ def _call_shapes(source: str) -> list[tuple[str, str, frozenset[str], Optional[a
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args:
             first = node.args[0]
-            shapes.append((ast.unparse(node.func), ast.unparse(first), frozenset(k.arg or "**" for k in node.keywords), first))
+            shapes.append((ast.unparse(node.func), ast.unparse(first), frozenset(k.arg or "**" for k in node.keywords), node))
     return shapes
 
 
+_RETRY_WINDOW = 5  # code cells below the failing one where the course may make the call again, fixed
+
+
 def _retried_with_fix(cell: Cell, cells: Sequence[Cell]) -> bool:
-    """The next code cell (past markdown only) makes the failing call again, fixed: the same callee
-    on the same first argument with a keyword added (`pd.to_numeric(df.TotalCharges,
-    errors='coerce')` after `pd.to_numeric(df.TotalCharges)` raised), or with that argument cast
-    (`np.sum(arr.astype(int))`). A tutorial showing the error, then its fix."""
+    """A code cell next to the failing one makes the failing call again, fixed: the code cell just
+    above it (the working form shown first: `tf.math.reduce_std(tf.cast(E, tf.float32))`, then
+    `tf.math.reduce_std(E)`) or one of the `_RETRY_WINDOW` code cells below it (past the cells that
+    inspect the values). Fixed means the same callee on the same first argument with a keyword
+    added (`pd.to_numeric(df.TotalCharges, errors='coerce')` after `pd.to_numeric(df.TotalCharges)`
+    raised), or one argument wrapped in a call and the others unchanged (`np.sum(arr.astype(int))`,
+    `confusion_matrix(y_test, tf.round(y_preds))`), or an item assignment made through a method of
+    the same item (`v[0].assign(7)` after `v[0] = 7` raised). A tutorial showing the error and its fix."""
     failing = _call_shapes(cell.source)
-    if not failing:
+    assigned = _item_assignments(cell.source)
+    if not failing and not assigned:
         return False
-    following = next((c for c in cells[cell.index:] if c.cell_type == "code"), None)
-    if following is None or any(c.cell_type not in ("code", "markdown") for c in cells[cell.index:following.index - 1]):
-        return False
-    for callee, argument, keywords, _ in _call_shapes(following.source):
-        for failed_callee, failed_argument, failed_keywords, _ in failing:
+    position = cell.index - 1  # cells are numbered from 1 over all cells
+    above = next((c for c in reversed(cells[:position]) if c.cell_type == "code"), None)
+    if above is not None and any(c.cell_type not in ("code", "markdown") for c in cells[above.index:position]):
+        above = None
+    below = [c for c in cells[position + 1:] if c.cell_type == "code"][:_RETRY_WINDOW]
+    for other in ([above] if above is not None else []) + below:
+        if _fixes(failing, _call_shapes(other.source)):
+            return True
+        if assigned and any(_assigns_through_method(target, value, other.source) for target, value in assigned):
+            return True
+    return False
+
+
+def _fixes(failing: list[tuple[str, str, frozenset[str], ast.Call]], retried: list[tuple[str, str, frozenset[str], ast.Call]]) -> bool:
+    """Does one of the `retried` calls make one of the `failing` calls again, fixed (see `_retried_with_fix`)?"""
+    for callee, argument, keywords, call in retried:
+        for failed_callee, failed_argument, failed_keywords, failed_call in failing:
             if callee != failed_callee:
                 continue
             if argument == failed_argument and keywords > failed_keywords:
@@ -2077,12 +2190,45 @@ def _retried_with_fix(cell: Cell, cells: Sequence[Cell]) -> bool:
             try:
                 cast = ast.parse(argument, mode="eval").body
             except SyntaxError:
-                continue
+                cast = None
             if isinstance(cast, ast.Call) and failed_argument in {ast.unparse(a) for a in (*cast.args, getattr(cast.func, "value", None)) if a is not None}:
                 name = cast.func.attr if isinstance(cast.func, ast.Attribute) else cast.func.id if isinstance(cast.func, ast.Name) else ""
                 if name in _CAST_CALLS:
                     return True
+            # One argument wrapped in a call, the others as they were: `tf.round(y_preds)` for `y_preds`.
+            new_args = [ast.unparse(a) for a in call.args]
+            old_args = [ast.unparse(a) for a in failed_call.args]
+            changed = [i for i, (a, b) in enumerate(zip(new_args, old_args)) if a != b]
+            if len(new_args) != len(old_args) or len(changed) != 1:
+                continue
+            wrapper = call.args[changed[0]]
+            if isinstance(wrapper, ast.Call) and old_args[changed[0]] in {
+                ast.unparse(a) for a in (*wrapper.args, getattr(wrapper.func, "value", None)) if a is not None
+            }:
+                return True
     return False
+
+
+def _item_assignments(source: str) -> list[tuple[str, str]]:
+    """(target, value) as written of each `x[i] = v` statement of `source`."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    return [(ast.unparse(node.targets[0]), ast.unparse(node.value)) for node in ast.walk(tree)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript)]
+
+
+def _assigns_through_method(target: str, value: str, source: str) -> bool:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and ast.unparse(node.func.value) == target
+        and [ast.unparse(a) for a in node.args] == [value]
+        for node in ast.walk(tree)
+    )
 
 
 # --- HID008 -------------------------------------------------------------------------------------

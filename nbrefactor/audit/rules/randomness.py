@@ -18,6 +18,7 @@ of the doubt: it counts as seeded when the notebook seeds its library anywhere.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -1001,6 +1002,17 @@ _STATISTIC = re.compile(
     r"^(?:nan)?(?:sum|mean|std|var|median|percentile|quantile|average|prod|cumsum|cumprod|min|max|argmin|argmax|ptp)$"
     r"|^(?:describe|corr|corrcoef|cov|agg|aggregate|value_counts|histogram|bincount|dot|matmul|score)$"
 )
+# Functions of other libraries that only compute a value from their arguments: a path joined or
+# a folder listed to find the picked file, a tensor reshaped or rounded for the figure.
+_PURE_FUNCTIONS = frozenset({
+    "os.path.join", "os.path.basename", "os.path.dirname", "os.path.splitext", "os.listdir",
+    "tensorflow.expand_dims", "tensorflow.squeeze", "tensorflow.reshape", "tensorflow.cast", "tensorflow.round",
+    "tensorflow.argmax", "tensorflow.constant", "tensorflow.convert_to_tensor", "tensorflow.image.resize",
+    "torch.tensor", "torch.from_numpy", "torch.argmax", "torch.squeeze", "torch.unsqueeze",
+})
+# Methods that compute a value from their arguments and leave their object as it was: a trained
+# model's prediction on a picked example that is only printed shows the pick, it changes nothing.
+_INFERENCE_METHODS = frozenset({"predict", "predict_proba", "predict_on_batch"})
 # Container methods that put a value into their (function-local) receiver: `picks.append(pick)`.
 _CONTAINER_MUTATORS = frozenset({"append", "extend", "insert"})
 # Methods that train, predict, persist or send what they are called on (or with): a random value
@@ -1038,6 +1050,8 @@ class _ShownFlow:
         # passing it on) while it reads a name the draw reaches uses the draw.
         self.functions: dict[str, frozenset[str]] = {}
         self.bound: set[str] = set()  # module-level names assigned from the value
+        # The notebook's own functions and classes (calling one with the value uses it).
+        self.callables = frozenset(d.name for ca in facts.cells for d in (*ca.facts.functions, *ca.facts.classes))
 
     # -- expressions --
 
@@ -1078,7 +1092,18 @@ class _ShownFlow:
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Constant):
             return True  # `", ".join(words)`
         qualified = self._module_of(func)
+        if qualified in _PURE_FUNCTIONS:
+            return True
         return bool(qualified) and any(qualified.startswith(lib + ".") for lib in _PURE_LIBRARIES) and not _USING_METHOD.match(qualified.rsplit(".", 1)[-1])
+
+    def _own_object(self, func: ast.expr) -> bool:
+        """A call of an object the notebook made (a Keras layer or model, a text vectorizer bound at
+        module level), not of one of its functions or classes, an import or a builtin: it computes
+        a value from its argument (a layer's output), which is followed."""
+        return (
+            isinstance(func, ast.Name) and func.id not in self.locals and func.id not in self.params
+            and func.id not in self.facts.aliases and func.id not in self.callables and not hasattr(builtins, func.id)
+        )
 
     def _taint_target(self, target: ast.expr, assigned: bool = False) -> None:
         if isinstance(target, ast.Name):
@@ -1156,6 +1181,8 @@ class _ShownFlow:
             return False
         if method == "run" and call.args and not call.keywords and all(self.expr(a) for a in call.args):
             return True  # `sess.run(batch)`: evaluates the pipeline's own tensors, nothing else
+        if args_tainted and (method in _INFERENCE_METHODS or self._own_object(func)):
+            return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
 
@@ -1225,8 +1252,11 @@ class _ShownFlow:
         elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if self.function is st:
                 self.block(st.body, ctrl, True)
-            elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in ast.walk(st)):
-                self.used = True  # a function (or class) that reads it may use it anywhere
+            elif any(isinstance(n, ast.Name) and n.id in self.tainted and n.id not in inner for n in ast.walk(st)
+                     for inner in [_function_locals(st) if not isinstance(st, ast.ClassDef) else frozenset()]):
+                # A function (or class) that reads it may use it anywhere; its own parameters and
+                # locals of the same name (`def clean(text)` after a display loop bound `text`) are not it.
+                self.used = True
         elif isinstance(st, (ast.Delete, ast.Pass, ast.Break, ast.Continue, ast.Import, ast.ImportFrom)):
             pass
         elif isinstance(st, (ast.Assert, ast.Raise)):
@@ -1476,12 +1506,16 @@ class UnseededRandom(Rule):
         "read, all in its cell, is the statement of a matplotlib call (`plt.imshow(images[L[i]])`) or "
         "`x = L[i]` read only so. Nor are draws whose value reaches only displays, followed through "
         "the names bound from it, loops and conditions on it, method chains on it, NumPy/pandas/builtin "
-        "functions of it and a function-local list it is appended to, inside the module-level function "
+        "functions of it (and `os.listdir`/`os.path` of a picked folder, a tensor reshaped, cast or "
+        "rounded for the figure), a call of an object the notebook made (its vectorizer or layer: "
+        "`vectorizer([pick])`), a prediction (`model.predict([pick])`, which leaves the model as it "
+        "was) and a function-local list it is appended to, inside the module-level function "
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
         "`display(HTML(df.to_html()))`, a colour drawn for `ax.imshow`) or, at module level, through "
         "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads): a value returned, yielded, stored outside the function, passed to another "
-        "object's method or to the notebook's functions (`model.fit(ds)`), reduced to a statistic "
+        "object's method or to the notebook's functions (`model.fit(ds)`; a function whose own parameter "
+        "only shares the name is not one), reduced to a statistic "
         "(`idx.sum()`, `np.mean(sample)`), bound at module level and never read, or read by a magic "
         "or a cell that does not parse is used, and the draw stays reported. "
         "`random.seed()` / `np.random.seed()` with no argument re-seed from "

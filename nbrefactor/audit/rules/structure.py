@@ -157,7 +157,14 @@ def _cells(indices: list[int]) -> str:
 # `[TODO …]` marker (`matrix = # TODO`), or is an assignment with nothing right of `=` next to a
 # TODO comment. The course's student notebook is made not to parse until it is filled in. Courses
 # also mark the blank in words: `# your code here`, `# your code goes here`, `# write your code`.
-_TODO = re.compile(r"\bTODO\b|(?i:\byour code (?:goes )?here\b|\bwrite your code\b)")
+_TODO = re.compile(r"\bTODO\b|(?i:\byour (?:\w+ ){1,2}here\b|\bwrite your code\b)")
+# A blank left as a placeholder in angle brackets where an expression must start (`g_loss =
+# <generator loss>`, `<build the encoder here>` on a line of its own, `submit(model, <YOUR_EMAIL>)`):
+# `<` can never follow `=`, `(`, `,`, `[`, `{`, `:` or begin a statement in Python, so such a line
+# is a blank to fill in, not a typo. (`your … here` covers `### YOUR TOKEN HERE` as `TODO` does.)
+_PLACEHOLDER = re.compile(r"(?:^\s*|[=(,\[{:]\s*)<\s*[A-Za-z_][\w .,|()'\"-]*>?")
+# ... but not an HTML tag of Markdown saved as a code cell (`<div>`, `<img src="…">`, `<br/>`).
+_HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s+[\w-]+=[^>]*)?\s*/?>")
 _EMPTY_RIGHT_SIDE = re.compile(r"^[^#'\"]*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
 
 
@@ -170,6 +177,9 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
     lines = ca.lines
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if _TODO.search(text):
+        return line
+    placeholder = _PLACEHOLDER.search(text)
+    if placeholder is not None and not _HTML_TAG.match(text, text.index("<", placeholder.start())):
         return line
     block = _EMPTY_BLOCK.search(message)
     if block is not None:
@@ -200,7 +210,9 @@ class SyntaxErrorInCell(Rule):
         "replace it with; the other cells it breaks are related locations (each still blocks "
         "`migrate`). An exercise template's blanks (`matrix = # TODO`, `[TODO …]`, an assignment "
         "left empty under a `# TODO` comment, a function whose body is only `# TODO`; `# your code here`, "
-        "`# your code goes here` and `# write your code` mark a blank as `TODO` does) are one finding per "
+        "`# your code goes here`, `### YOUR TOKEN HERE` and `# write your code` mark a blank as `TODO` does, "
+        "and so does a placeholder in angle brackets where an expression must start: `g_loss = <generator "
+        "loss>`, `<build the encoder>` on a line of its own, `submit(model, <YOUR_EMAIL>)`) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
         "such a marker is reported as usual. A Markdown cell saved as a code cell (a `# heading`, then "
         "Python stops at a link, an HTML comment or a list item) is said to be one."
