@@ -605,28 +605,37 @@ _WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|monai\.networks\.net
 _LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow")}
 # Functions that load weights into (or return) a model: `monai.bundle.load(name=…, model=net)`.
 _LOAD_FUNCTIONS = {"monai.bundle.load": ("torch",), "monai.bundle.scripts.load": ("torch",)}
-_PRETRAINED_MODULES = (("tensorflow.keras.applications.", "tensorflow"), ("keras.applications.", "tensorflow"), ("torchvision.models.", "torch"), ("timm.", "torch"),
-                       ("monai.networks.nets.", "torch"))
+# Calls that write a checkpoint the notebook may load back: a load of what the notebook itself
+# saved restores weights that started from its own random draws (`ModelCheckpoint(path)` during
+# `fit`, then `model.load_weights(path)`), so it does not make those draws irrelevant.
+_SAVE_CALLS = frozenset({"ModelCheckpoint", "save_weights", "save", "save_model", "save_pretrained"})
 
 
 def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
-    """Libraries whose model weights the notebook loads: `model.load_weights(…)`,
-    `net.load_state_dict(…)`, `AutoModel.from_pretrained(…)`, `ResNet50(weights="imagenet")`,
-    `torchvision.models.resnet50(pretrained=True)`, `timm.create_model(…, pretrained=True)`,
-    `monai.bundle.load(…, model=net)`."""
+    """Libraries whose model weights the notebook loads from outside it: `model.load_weights(…)`,
+    `net.load_state_dict(…)`, `AutoModel.from_pretrained(…)`, `monai.bundle.load(…, model=net)`.
+    A pretrained constructor (`ResNet50(weights="imagenet")`, `resnet50(pretrained=True)`) loads
+    only its own layers, which are no layer constructions of the notebook's: the head the notebook
+    builds on top of it (`Dense(10)(base.output)`) still starts from random weights. A load of a
+    file the notebook saves itself (same name or literal) restores weights trained from its own
+    draws and does not count."""
+    saved: set[str] = set()
+    for ca in facts.cells:
+        for call in ca.facts.calls:
+            if call.method in _SAVE_CALLS:
+                for a in call.args:
+                    if a.name or a.string:
+                        saved.add(a.name or a.string or "")
     found: set[str] = set()
     for ca in facts.cells:
         for call in ca.facts.calls:
+            if call.method in _LOAD_METHODS and call.method != "from_pretrained":
+                source = call.arg(0, ("filepath",))
+                if source is not None and (source.name or source.string) in saved:
+                    continue
             found.update(_LOAD_METHODS.get(call.method, ()))
             qualified = facts.resolve(call.func) if call.func else ""
             found.update(_LOAD_FUNCTIONS.get(qualified, ()))
-            for prefix, library in _PRETRAINED_MODULES:
-                if not qualified.startswith(prefix):
-                    continue
-                weights = call.arg(None, ("weights",))
-                pretrained = call.arg(None, ("pretrained",))
-                if (weights is not None and weights.constant != "None") or (pretrained is not None and pretrained.constant == "True"):
-                    found.add(library)
     return frozenset(found)
 
 
@@ -1458,8 +1467,11 @@ class UnseededRandom(Rule):
         "shuffled with `seed=`. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
-        "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`, `weights=\"imagenet\"`, "
-        "`pretrained=True`): their random initial weights are replaced. A head a checkpoint lacks is "
+        "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
+        "initial weights are replaced; not when the loaded file is one the notebook saves itself "
+        "(`ModelCheckpoint(path)`, `save_weights(path)`, then `load_weights(path)`: those weights were trained "
+        "from its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
+        "loads only its own layers: the head built on top of it starts from random weights. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
         "`ignore_mismatched_sizes=True`) initialises it from torch's (`TFAutoModelFor…`: "
         "TensorFlow's) generator, as `peft.get_peft_model` does the LoRA adapters, and is reported "
@@ -1574,6 +1586,7 @@ class UnseededRandom(Rule):
         Example(cells=(
             "from tensorflow.keras.applications import ResNet50\nfrom tensorflow.keras import layers\nbase = ResNet50(weights='imagenet', include_top=False)",
             "head = layers.Dense(10)(base.output)",
+            "model.load_weights('flowers_head.weights.h5')",
         )),
         # Random inputs of a timing only: the numbers do not matter.
         Example(cells=(
@@ -1670,6 +1683,17 @@ class UnseededRandom(Rule):
             ),
             expect=((2, 4),),
         ),
+        # A pretrained backbone loads its own layers only: the new head starts from random weights.
+        Example(cells=(
+            "from tensorflow.keras.applications import ResNet50\nfrom tensorflow.keras import layers\nbase = ResNet50(weights='imagenet', include_top=False)",
+            "head = layers.Dense(10)(base.output)",
+        ), expect=((2, 1),)),
+        # Loading back the notebook's own checkpoint restores weights trained from its own draws.
+        Example(cells=(
+            "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(2)])\nckpt = 'ckpt/weights'",
+            "cb = tf.keras.callbacks.ModelCheckpoint(ckpt, save_weights_only=True)",
+            "model.load_weights(ckpt)",
+        ), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
