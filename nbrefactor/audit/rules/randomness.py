@@ -111,6 +111,9 @@ class MethodDraw:
     # Draws only with this keyword at one of these values (`generate(do_sample=True)`); "" always.
     when_keyword: str = ""
     when_values: tuple[str, ...] = ()
+    # The method draws into its receiver (PyMC 2's `mcmc.sample(n)` fills the chain's trace):
+    # shown as a cell's last line, it still changed what the notebook computes.
+    in_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,7 @@ class RandomnessCatalog:
                 MethodDraw(
                     e["library"], _patterns(e, "method", "methods"), e.get("requires_import", ""),
                     tuple(e.get("own_seed_keywords", [])), str(e.get("when_keyword", "")),
-                    tuple(str(v) for v in e.get("when_values", [])),
+                    tuple(str(v) for v in e.get("when_values", [])), bool(e.get("in_place", False)),
                 )
                 for e in data.get("method_draw", [])
             ),
@@ -402,7 +405,10 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                 continue
             method = _method_draw(catalog, call, imported_tops)
             if method is not None:
-                draws.append(Draw(ca, call, method, f"{call.receiver or '…'}.{call.method}()", call.method))
+                # (an in-place draw is named apart from the value-only methods of the same name:
+                # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
+                name = f"{call.method} (in place)" if method.in_place else call.method
+                draws.append(Draw(ca, call, method.library, f"{call.receiver or '…'}.{call.method}()", name))
     return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path)
 
 
@@ -524,7 +530,7 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
     return None
 
 
-def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str]) -> str | None:
+def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str]) -> MethodDraw | None:
     # Only reached for callees that do not resolve through an import: `random.sample(...)` and
     # `np.random.shuffle(...)` are module functions, classified by the library tables.
     if not _is_attribute_call(call):
@@ -537,7 +543,7 @@ def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str])
             and not (entry.own_seed_keywords and _has_star(call))  # `**kwargs` may carry the seed
             and (not entry.when_keyword or _keyword_value(call, entry.when_keyword) in entry.when_values)
         ):
-            return entry.library
+            return entry
     return None
 
 
