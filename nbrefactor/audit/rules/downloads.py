@@ -172,8 +172,11 @@ def _call_fetch(
             # `"*"`: the keyword given with any value (`weights=ResNet50_Weights.DEFAULT`).
             if given not in entry.when_values and not ("*" in entry.when_values and given is not None):
                 continue
-        if entry.unless_keyword and _value(call, entry.unless_keyword) in entry.unless_values:
-            continue
+        if entry.unless_keyword:
+            given = _value(call, entry.unless_keyword)
+            # `"*"`: not when the keyword is given at all (`IMDB.splits(…, path="./aclImdb")`).
+            if given in entry.unless_values or ("*" in entry.unless_values and given is not None):
+                continue
         first = call.arg(0, entry.first_keywords)
         # The name may sit in a string constant: `model_ckpt = "distilbert-base-uncased"` above,
         # then `from_pretrained(model_ckpt)`.
