@@ -60,6 +60,7 @@ class _Entry:
     values: tuple[str, ...]
     reason: str
     not_calls: tuple[str, ...] = ()  # a keyword entry: calls it does not apply to (`autocast(device_type=)`)
+    only_calls: tuple[str, ...] = ()  # a keyword entry: the only calls it applies to (`pipeline(device=0)`)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,8 @@ class GpuCatalog:
             to_reason=to.get("reason", "moves data to the GPU"),
             device_values=tuple(data.get("devices", {}).get("values", [])),
             keywords=tuple(
-                _Entry((e["keyword"],), tuple(e.get("values", [])), e.get("reason", "asks for a GPU"), tuple(e.get("not_calls", [])))
+                _Entry((e["keyword"],), tuple(e.get("values", [])), e.get("reason", "asks for a GPU"), tuple(e.get("not_calls", [])),
+                       tuple(e.get("calls", [])))
                 for e in data.get("keyword", [])
             ),
             device_calls=tuple(_Entry(_list(e, "call", "calls"), tuple(e.get("values", [])), e.get("reason", "uses a GPU device")) for e in data.get("device_call", [])),
@@ -216,6 +218,8 @@ class _Finder:
         for entry in gc.keywords:
             keyword = entry.names[0]
             if entry.not_calls and qualified and _match(qualified, entry.not_calls):
+                continue
+            if entry.only_calls and not (qualified and _match(qualified, entry.only_calls)):
                 continue
             for arg in call.args:
                 if arg.keyword != keyword:

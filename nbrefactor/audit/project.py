@@ -66,6 +66,10 @@ class ProjectContext:
     # namespace package): `import torch` beside a `torch/` folder of scripts still imports the
     # installed torch, because a regular package anywhere on `sys.path` wins over a namespace folder.
     namespace_modules: frozenset[str] = frozenset()
+    # What `from <module> import *` binds, per `.py` module beside the notebook: its `__all__`, or
+    # its public top-level names; None when the module itself binds names nobody can list (a star
+    # import, `exec`, `globals()`) or does not parse.
+    star_exports: tuple[tuple[str, Optional[frozenset[str]]], ...] = ()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -501,7 +505,97 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         above, project_modules = _upward(folder.parent, display_root)
         manifests += above
     local = _local_modules(folder)
-    return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local))
+    return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local),
+                          _star_exports(folder, local))
+
+
+_UNLISTED_BINDINGS = re.compile(r"\bimport\s*\*|\bexec\s*\(|\bglobals\s*\(|\b__dict__\b|\bsetattr\s*\(|\b__getattr__\b")
+
+
+def _star_exports(folder: Path, local: frozenset[str]) -> tuple[tuple[str, Optional[frozenset[str]]], ...]:
+    """For each `<name>.py` beside the notebook, the names `from <name> import *` binds."""
+    found: list[tuple[str, Optional[frozenset[str]]]] = []
+    for name in sorted(local):
+        module = folder / f"{name}.py"
+        try:
+            if not module.is_file() or module.stat().st_size > 1_000_000:
+                continue
+            text = module.read_text(encoding="utf-8", errors="replace")
+            tree = ast.parse(text)
+        except (OSError, SyntaxError, ValueError, RecursionError):
+            found.append((name, None))
+            continue
+        found.append((name, None if _UNLISTED_BINDINGS.search(text) else _module_exports(tree)))
+    return tuple(found)
+
+
+def _module_exports(tree: ast.Module) -> Optional[frozenset[str]]:
+    """`__all__` when it is a literal list of strings, else the module's public top-level names
+    (bound by assignments, defs, classes, imports, loops and `with` at module level, also inside
+    `if`/`try` blocks there); None when `__all__` is computed."""
+    names: set[str] = set()
+    exported: Optional[set[str]] = None
+
+    def targets(node: ast.AST) -> None:
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for e in node.elts:
+                targets(e)
+        elif isinstance(node, ast.Starred):
+            targets(node.value)
+
+    def walk(body: list[ast.stmt]) -> bool:
+        nonlocal exported
+        for st in body:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(st.name)
+            elif isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                for t in (st.targets if isinstance(st, ast.Assign) else [st.target]):
+                    if isinstance(t, ast.Name) and t.id == "__all__":
+                        value = st.value
+                        if isinstance(value, (ast.List, ast.Tuple)) and all(
+                            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
+                        ) and not isinstance(st, ast.AugAssign):
+                            exported = {e.value for e in value.elts}  # type: ignore[union-attr]
+                        else:
+                            return False
+                    targets(t)
+            elif isinstance(st, (ast.Import, ast.ImportFrom)):
+                for alias in st.names:
+                    names.add(alias.asname or alias.name.split(".")[0])
+            elif isinstance(st, (ast.For, ast.AsyncFor)):
+                targets(st.target)
+                if not (walk(st.body) and walk(st.orelse)):
+                    return False
+            elif isinstance(st, (ast.With, ast.AsyncWith)):
+                for item in st.items:
+                    if item.optional_vars is not None:
+                        targets(item.optional_vars)
+                if not walk(st.body):
+                    return False
+            elif isinstance(st, (ast.If, ast.While)):
+                if not (walk(st.body) and walk(st.orelse)):
+                    return False
+            elif isinstance(st, ast.Try):
+                for handler in st.handlers:
+                    if handler.name:
+                        names.add(handler.name)
+                    if not walk(handler.body):
+                        return False
+                if not (walk(st.body) and walk(st.orelse) and walk(st.finalbody)):
+                    return False
+            elif isinstance(st, ast.Expr):
+                for n in ast.walk(st):
+                    if isinstance(n, ast.NamedExpr):
+                        targets(n.target)
+        return True
+
+    if not walk(tree.body):
+        return None
+    if exported is not None:
+        return frozenset(exported)
+    return frozenset(n for n in names if not n.startswith("_"))
 
 
 def _namespace_only(folder: Path, names: frozenset[str]) -> frozenset[str]:

@@ -405,7 +405,9 @@ class InNotebookInstall(Rule):
         "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
         "reported too, as what they are: operating-system packages no Python manifest can declare (also "
         "behind a Colab or Kaggle guard, unless an `apt.txt`/`packages.txt` beside or above the notebook declares "
-        "every package it installs: then the line sets up the hosted runtime only)."
+        "every package it installs: then the line sets up the hosted runtime only). So is Colab's "
+        "`%tensorflow_version 1.x` at the top level of a cell: it switches the installed TensorFlow while the "
+        "notebook runs, and fails anywhere but Colab (not when indented under a `try:` or a Colab test)."
     )
     why_bad = (
         "Installing while running changes the environment under the code: the run depends on the "
@@ -566,6 +568,25 @@ class InNotebookInstall(Rule):
                 # Not a PyPI requirement: the compiler removes the line for review, it does not move it.
                 data=(("system_packages", " ".join(packages)), ("tool", tool)),
             )
+        # `%tensorflow_version 1.x`: Colab switches the installed TensorFlow while the notebook runs.
+        # Anywhere else the magic does not exist (a UsageError), and the version the code needs is
+        # declared nowhere. Not when guarded (indented under a `try:` or a Colab test).
+        for ca in ctx.cells:
+            for magic in ca.magics:
+                if magic.kind in ("line_magic", "automagic") and magic.name == "tensorflow_version" and not magic.text[:1].isspace():
+                    version = magic.args.strip() or "its default"
+                    declared_tf = "tensorflow" in declared
+                    yield Hit(
+                        ca.cell,
+                        magic.line,
+                        1,
+                        f"Notebook selects TensorFlow {version} with `%tensorflow_version` while it runs: the magic exists "
+                        "only on Colab (elsewhere it fails), and the environment gets its TensorFlow from the line, "
+                        + ("not from the manifest's pin" if declared_tf else "not from a manifest"),
+                        fix=f"Pin the TensorFlow the code needs ({'tensorflow<2' if version.startswith('1') else 'tensorflow==<version>'}) "
+                        "in a manifest and delete the line",
+                        key=f"%tensorflow_version {version}",
+                    )
 
 
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None) -> str:

@@ -152,6 +152,18 @@ def _value(call: CallFact, keyword: str) -> Optional[str]:
     return arg.constant or arg.string or arg.number or arg.name or "…"
 
 
+def _spelled(node: ast.AST, lookup: Callable[[str], Optional[str]]) -> Optional[str]:
+    """The string a `+` of string literals and names bound to strings spells, or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return lookup(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _spelled(node.left, lookup), _spelled(node.right, lookup)
+        return None if left is None or right is None else left + right
+    return None
+
+
 def _looks_local(text: str) -> bool:
     if "://" in text:
         return text.startswith("file://")
@@ -163,6 +175,7 @@ def _call_fetch(
     star_modules: tuple[str, ...] = (), local: frozenset[str] = frozenset(),
     named: Optional[Callable[[str], Optional[str]]] = None,
     objects: frozenset[str] = frozenset(),
+    spelled: Optional[Callable[[int, int], Optional[str]]] = None,
 ) -> Optional[tuple[str, Optional[str]]]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
     candidates = [qualified] if qualified else []
@@ -178,14 +191,20 @@ def _call_fetch(
             # `"*"`: the keyword given with any value (`weights=ResNet50_Weights.DEFAULT`).
             if given not in entry.when_values and not ("*" in entry.when_values and given is not None):
                 continue
-        if entry.unless_keyword and _value(call, entry.unless_keyword) in entry.unless_values:
-            continue
+        if entry.unless_keyword:
+            given = _value(call, entry.unless_keyword)
+            # `"*"`: not when the keyword is given at all (`IMDB.splits(…, path="./aclImdb")`).
+            if given in entry.unless_values or ("*" in entry.unless_values and given is not None):
+                continue
         first = call.arg(0, entry.first_keywords)
         # The name may sit in a string constant: `model_ckpt = "distilbert-base-uncased"` above,
         # then `from_pretrained(model_ckpt)`.
         first_text = first.string if first is not None else None
         if first_text is None and first is not None and first.name is not None and named is not None:
             first_text = named(first.name)
+        if first_text is None and first is not None and first.name is None and first.constant is None and spelled is not None:
+            # `from_pretrained(org + "/" + model_ckpt)`: an id spelled from string constants above.
+            first_text = spelled(first.line, first.column)
         if entry.first_arg_literal:
             if first_text is None or _looks_local(first_text):
                 continue
@@ -282,7 +301,15 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 value = _string_above(strings, name, ca.cell.index, call.line) if not call.in_function else None
                 return "./" + value if value is not None and value in saved else value
 
-            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects)
+            def spelled(line: int, column: int, ca: CellAnalysis = ca, call: CallFact = call) -> Optional[str]:
+                if call.in_function:
+                    return None
+                tree = cell_python_tree(ca)
+                node = next((n for n in ast.walk(tree) if isinstance(n, ast.expr) and n.lineno == line
+                             and n.col_offset + 1 == column), None) if tree is not None else None
+                return _spelled(node, lambda name: _string_above(strings, name, ca.cell.index, call.line)) if node is not None else None
+
+            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects=objects, spelled=spelled)
             what, dataset = found if found is not None else (None, None)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if what is None:
@@ -302,6 +329,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 fetched = first.string if first is not None else None
                 if fetched is None and first is not None and first.name is not None:
                     fetched = named(first.name)
+                if fetched is None and first is not None and first.name is None and first.constant is None:
+                    fetched = spelled(first.line, first.column)
                 yield ca, call.line, call.column, what, text.strip(), dataset or fetched
 
 

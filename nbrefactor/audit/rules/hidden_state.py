@@ -1111,7 +1111,8 @@ class UndefinedName(Rule):
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
-        "`exec(...)`: those may define names nobody can list. A cell that does not parse does not silence "
+        "`exec(...)`: those may define names nobody can list (but a star import of the notebook's own module beside it, "
+        "`from utils import *` with `utils.py` there, binds the names that module lists or defines, which are read from it). A cell that does not parse does not silence "
         "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
         "it), every other name is checked as usual. Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
@@ -1317,14 +1318,25 @@ _UNLISTABLE = re.compile(r"\bimport\s*\*|\bexec\s*\(|\bglobals\s*\(|\blocals\s*\
 
 
 def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]]:
-    """When the only names nobody can list come from cells that do not parse: every word of those
-    cells' text (a superset of what they could bind, comments and strings included), so the other
-    cells are still checked; None when anything else may bind unknown names (a star import, `%run`,
-    `exec`), or an unparsed cell's text may (`from x import *`, `exec(`, `globals()`)."""
-    if any(i.opaque and i.kind is not InjectorKind.UNPARSED for i in flow.injectors):
-        return None
-    unparsed = {i.cell for i in flow.injectors if i.kind is InjectorKind.UNPARSED}
+    """When the only names nobody can list come from cells that do not parse (and from star
+    imports of the notebook's own modules, whose names are read from them): every word of those
+    cells' text (a superset of what they could bind, comments and strings included) and the
+    modules' names, so the other cells are still checked; None when anything else may bind unknown
+    names (another star import, `%run`, `exec`), or an unparsed cell's text may (`from x import *`,
+    `exec(`, `globals()`)."""
+    # A star import of the notebook's own module (`from utils import *` with `utils.py` beside
+    # it) binds what that module lists: its names are known, the rest of the notebook is checked.
+    exports = dict(ctx.project.star_exports) if ctx.project is not None else {}
     words: set[str] = set()
+    for i in flow.injectors:
+        if not i.opaque or i.kind is InjectorKind.UNPARSED:
+            continue
+        star = _STAR_FROM.match(i.text) if i.kind is InjectorKind.STAR_IMPORT else None
+        names = exports.get(star.group(1)) if star else None
+        if names is None:
+            return None
+        words.update(names)
+    unparsed = {i.cell for i in flow.injectors if i.kind is InjectorKind.UNPARSED}
     for ca in ctx.cells:
         if ca.cell.index in unparsed:
             if _UNLISTABLE.search(ca.cell.source):
@@ -1713,6 +1725,10 @@ class StateInjection(Rule):
             if inj.kind is InjectorKind.RUN and _program_launch(inj, flow):
                 continue
             what, fix = _INJECTION_TEXT[inj.kind]
+            star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
+            if star and dict(ctx.project.star_exports if ctx.project is not None else ()).get(star.group(1)) is not None:
+                # The notebook's own module, whose names the audit reads: nothing is hidden from it.
+                what = "binds names nobody can see from the notebook (the audit reads them from the module beside it)"
             message = f"`{inj.text}` {what}"
             related: tuple = ()
             if inj.kind is InjectorKind.STAR_IMPORT:

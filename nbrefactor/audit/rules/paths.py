@@ -2387,6 +2387,130 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
 
 
 _JOIN_CALLS = frozenset({"os.path.join", "path.join", "join", "posixpath.join", "ntpath.join"})
+_CWD_CALLS = frozenset({"os.getcwd", "getcwd", "Path.cwd", "pathlib.Path.cwd", "os.getcwdb"})
+# Calls whose result is their first argument's path, made absolute or typed: followed through.
+_PATH_WRAPPERS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.expanduser", "Path", "pathlib.Path", "str"})
+
+
+def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int = 0) -> Optional[tuple[ast.AST, int]]:
+    """The first piece of a path built by `+`, an f-string or a join call (`"data/train/" + name`,
+    `os.getcwd() + "/audio"`, `os.path.join(os.getcwd(), "out")`), following a bare name to its
+    last plain binding above (cell, line): (the piece's node, the cell it is written in)."""
+    if depth > 6:
+        return None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _leading_piece(ctx, node.left, cell, line, depth + 1)
+    if isinstance(node, ast.JoinedStr) and node.values:
+        first = node.values[0]
+        return (first, cell) if isinstance(first, ast.Constant) else None
+    if isinstance(node, ast.Call) and node.args:
+        func, dotted = node.func, ""
+        while isinstance(func, ast.Attribute):
+            dotted, func = "." + func.attr + dotted, func.value
+        dotted = (func.id if isinstance(func, ast.Name) else "") + dotted
+        if dotted in _CWD_CALLS:
+            return node, cell
+        if dotted in _JOIN_CALLS or dotted in _PATH_WRAPPERS:
+            return _leading_piece(ctx, node.args[0], cell, line, depth + 1)
+        return None
+    if isinstance(node, ast.Call) and not node.args:
+        func, dotted = node.func, ""
+        while isinstance(func, ast.Attribute):
+            dotted, func = "." + func.attr + dotted, func.value
+        dotted = (func.id if isinstance(func, ast.Name) else "") + dotted
+        return (node, cell) if dotted in _CWD_CALLS else None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and depth > 0:
+        return node, cell
+    if isinstance(node, ast.Name) and depth < 6:
+        bound = _last_binding(ctx, node.id, cell, line)
+        if bound is None:
+            return None
+        return _leading_piece(ctx, bound[0], bound[1], bound[2], depth + 1)
+    return None
+
+
+def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int]], reported: set[tuple[int, int, int]]) -> Iterator[Hit]:
+    """Paths whose rest is known only at run time but whose start is relative: a relative folder
+    literal joined to a value the audit cannot know (`"models/" + model_ckpt` with `model_ckpt`
+    bound several times, `"data/train/" + random.choice(classes)`), or the working directory
+    itself (`os.getcwd() + "/audio"`): wherever the rest points, the path hangs off the working
+    directory. One finding per leading piece, at the piece, the calls using it related."""
+    settings = path_settings(ctx.catalog)
+    found: dict[tuple[int, int, int], list[tuple[str, PathArgument, str, int, bool]]] = {}
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    first_place: dict[str, tuple[int, int, int]] = {}
+    places: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+    for ca in ctx.cells:
+        arguments = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca) if pa.literal is None]
+        if not arguments:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        nodes: dict[tuple[int, int], ast.AST] = {}
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call):
+                for a in call.args:
+                    nodes[(a.lineno, a.col_offset + 1)] = a
+                for k in call.keywords:
+                    nodes[(k.lineno, k.col_offset + 1)] = k.value
+        for pa in arguments:
+            if (ca.cell.index, pa.arg.line, pa.arg.column) in chdir_arguments | reported or pa.entry.kind == "url":
+                continue
+            if pa.qualified in _JOIN_CALLS or pa.shown_callee in _JOIN_CALLS:
+                continue  # a piece of a join: the call using the joined path is the use
+            node = nodes.get((pa.arg.line, pa.arg.column))
+            if node is None or pa.call.in_function:
+                continue
+            leading = _leading_piece(ctx, node, ca.cell.index, pa.arg.line)
+            if leading is None:
+                continue
+            piece, piece_cell = leading
+            if piece_cell in cells and any(t.strip().lower() in _PARAMETER_TAGS for t in cells[piece_cell].cell.tags):
+                continue  # papermill/Kale parameters: already configuration, set per run
+            if isinstance(piece, ast.Constant):
+                value = piece.value
+                if not isinstance(value, str) or not re.search(r"[/\\]", value):
+                    continue  # `"run_" + name`: maybe a file name's stem, not a folder
+                kind = classify(value, settings, path_argument=True)
+                if kind is None or kind.kind != "relative" or _module_file(value, _imported_tops(ctx)):
+                    continue
+                what = shown(value)
+            else:
+                what = "the working directory"
+            position = (piece_cell, piece.lineno, piece.col_offset + 1 + (cells[piece_cell].masked.dedent if piece_cell in cells else 0))
+            if position in reported or (piece_cell, piece.lineno, piece.col_offset + 1) in reported:
+                continue
+            # One root cause per leading piece: the same folder literal, or the working directory,
+            # wherever it is written again, is one finding at its first place, the others related.
+            first = first_place.setdefault(what, position)
+            if first != position:
+                places.setdefault(first, []).append(position)
+            position = first
+            # (a path the audit knows whole, from constants, is reported at its root above: such a
+            # root is in `reported`; one known only here, through a name bound several times, is shown)
+            known = _value_at(ctx, node, ca.cell.index, pa.arg.line, 0)
+            written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
+            found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None))
+    verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
+    for (cell, line, column), uses in found.items():
+        # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
+        what, pa, written, used_in, known = next((u for u in uses if u[1].direction != "none"), uses[0])
+        built = f" as {written}" if written and "\n" not in written and len(written) <= 90 else ""
+        start = "Relative path " + what if what != "the working directory" else "A path built from the working directory"
+        rest = "" if known or what == "the working directory" else ", the rest known only at run time"
+        yield Hit(
+            cells[cell].cell, line, column,
+            f"{start} is {verbs.get(pa.direction, 'passed to')} `{pa.shown_callee}`{built} (cell {used_in}, line "
+            f"{pa.call.line}){rest}: it is resolved against the current working directory, "
+            "which depends on where Jupyter was started",
+            fix="Build it from a configured root instead: `DATA_DIR / name`, with `DATA_DIR` from a config value or environment variable.",
+            key=f"open-ended\x1f{what}",
+            related=tuple(dict.fromkeys([
+                *((cells[c].cell, p.call.line, p.call.column) for _, p, _, c, _ in uses),
+                *((cells[c].cell, ln, col) for c, ln, col in places.get((cell, line, column), ())),
+            ])),
+        )
 
 
 def _joined_from(ctx: RuleContext, f: LiteralFinding) -> Optional[str]:
@@ -2587,6 +2711,10 @@ class CwdRelativePath(Rule):
         "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
+        "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
+        "random.choice(kinds)`, `\"models/\" + ckpt` with `ckpt` bound several times) is reported at that folder literal, "
+        "and one built from the working directory (`os.getcwd() + \"/audio\"`, `os.path.join(os.getcwd(), \"out\")`) at "
+        "the first `os.getcwd()`: one finding per folder (the working directory: one per notebook), the uses related. "
         "An output folder with no literal is reported too, at the call, when the argument naming it is left out "
         "(no `**kwargs`): `SummaryWriter()` without `log_dir` writes `runs/<date>_<host>/` (`[[implicit_folder]]` of "
         "io_calls.toml); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
@@ -2788,6 +2916,13 @@ class CwdRelativePath(Rule):
                     *((o.ca.cell, o.line, o.column) for o in extra.get(position, ())),
                 ])),
             )
+        reported = {(f.ca.cell.index, f.line, f.column) for f in literal_findings(ctx)} | set(grouped)
+        # (a path argument a constant's finding already covers is that finding's, not a second one)
+        covered = {
+            (_cell_of(ctx, pa), pa.arg.line, pa.arg.column)
+            for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses
+        }
+        yield from _open_ended_paths(ctx, chdir_arguments, reported | covered)
         yield from _implicit_folders(ctx)
 
     @staticmethod

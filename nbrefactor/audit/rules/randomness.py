@@ -112,6 +112,9 @@ class MethodDraw:
     # Draws only with this keyword at one of these values (`generate(do_sample=True)`); "" always.
     when_keyword: str = ""
     when_values: tuple[str, ...] = ()
+    # The method draws into its receiver (PyMC 2's `mcmc.sample(n)` fills the chain's trace):
+    # shown as a cell's last line, it still changed what the notebook computes.
+    in_place: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,7 @@ class RandomnessCatalog:
                 MethodDraw(
                     e["library"], _patterns(e, "method", "methods"), e.get("requires_import", ""),
                     tuple(e.get("own_seed_keywords", [])), str(e.get("when_keyword", "")),
-                    tuple(str(v) for v in e.get("when_values", [])),
+                    tuple(str(v) for v in e.get("when_values", [])), bool(e.get("in_place", False)),
                 )
                 for e in data.get("method_draw", [])
             ),
@@ -403,7 +406,10 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                 continue
             method = _method_draw(catalog, call, imported_tops)
             if method is not None:
-                draws.append(Draw(ca, call, method, f"{call.receiver or '…'}.{call.method}()", call.method))
+                # (an in-place draw is named apart from the value-only methods of the same name:
+                # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
+                name = f"{call.method} (in place)" if method.in_place else call.method
+                draws.append(Draw(ca, call, method.library, f"{call.receiver or '…'}.{call.method}()", name))
     return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path)
 
 
@@ -525,7 +531,7 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
     return None
 
 
-def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str]) -> str | None:
+def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str]) -> MethodDraw | None:
     # Only reached for callees that do not resolve through an import: `random.sample(...)` and
     # `np.random.shuffle(...)` are module functions, classified by the library tables.
     if not _is_attribute_call(call):
@@ -538,7 +544,7 @@ def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str])
             and not (entry.own_seed_keywords and _has_star(call))  # `**kwargs` may carry the seed
             and (not entry.when_keyword or _keyword_value(call, entry.when_keyword) in entry.when_values)
         ):
-            return entry.library
+            return entry
     return None
 
 
@@ -606,28 +612,37 @@ _WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|monai\.networks\.net
 _LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow")}
 # Functions that load weights into (or return) a model: `monai.bundle.load(name=…, model=net)`.
 _LOAD_FUNCTIONS = {"monai.bundle.load": ("torch",), "monai.bundle.scripts.load": ("torch",)}
-_PRETRAINED_MODULES = (("tensorflow.keras.applications.", "tensorflow"), ("keras.applications.", "tensorflow"), ("torchvision.models.", "torch"), ("timm.", "torch"),
-                       ("monai.networks.nets.", "torch"))
+# Calls that write a checkpoint the notebook may load back: a load of what the notebook itself
+# saved restores weights that started from its own random draws (`ModelCheckpoint(path)` during
+# `fit`, then `model.load_weights(path)`), so it does not make those draws irrelevant.
+_SAVE_CALLS = frozenset({"ModelCheckpoint", "save_weights", "save", "save_model", "save_pretrained"})
 
 
 def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
-    """Libraries whose model weights the notebook loads: `model.load_weights(…)`,
-    `net.load_state_dict(…)`, `AutoModel.from_pretrained(…)`, `ResNet50(weights="imagenet")`,
-    `torchvision.models.resnet50(pretrained=True)`, `timm.create_model(…, pretrained=True)`,
-    `monai.bundle.load(…, model=net)`."""
+    """Libraries whose model weights the notebook loads from outside it: `model.load_weights(…)`,
+    `net.load_state_dict(…)`, `AutoModel.from_pretrained(…)`, `monai.bundle.load(…, model=net)`.
+    A pretrained constructor (`ResNet50(weights="imagenet")`, `resnet50(pretrained=True)`) loads
+    only its own layers, which are no layer constructions of the notebook's: the head the notebook
+    builds on top of it (`Dense(10)(base.output)`) still starts from random weights. A load of a
+    file the notebook saves itself (same name or literal) restores weights trained from its own
+    draws and does not count."""
+    saved: set[str] = set()
+    for ca in facts.cells:
+        for call in ca.facts.calls:
+            if call.method in _SAVE_CALLS:
+                for a in call.args:
+                    if a.name or a.string:
+                        saved.add(a.name or a.string or "")
     found: set[str] = set()
     for ca in facts.cells:
         for call in ca.facts.calls:
+            if call.method in _LOAD_METHODS and call.method != "from_pretrained":
+                source = call.arg(0, ("filepath",))
+                if source is not None and (source.name or source.string) in saved:
+                    continue
             found.update(_LOAD_METHODS.get(call.method, ()))
             qualified = facts.resolve(call.func) if call.func else ""
             found.update(_LOAD_FUNCTIONS.get(qualified, ()))
-            for prefix, library in _PRETRAINED_MODULES:
-                if not qualified.startswith(prefix):
-                    continue
-                weights = call.arg(None, ("weights",))
-                pretrained = call.arg(None, ("pretrained",))
-                if (weights is not None and weights.constant != "None") or (pretrained is not None and pretrained.constant == "True"):
-                    found.add(library)
     return frozenset(found)
 
 
@@ -1488,8 +1503,11 @@ class UnseededRandom(Rule):
         "shuffled with `seed=`. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
-        "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`, `weights=\"imagenet\"`, "
-        "`pretrained=True`): their random initial weights are replaced. A head a checkpoint lacks is "
+        "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
+        "initial weights are replaced; not when the loaded file is one the notebook saves itself "
+        "(`ModelCheckpoint(path)`, `save_weights(path)`, then `load_weights(path)`: those weights were trained "
+        "from its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
+        "loads only its own layers: the head built on top of it starts from random weights. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
         "`ignore_mismatched_sizes=True`) initialises it from torch's (`TFAutoModelFor…`: "
         "TensorFlow's) generator, as `peft.get_peft_model` does the LoRA adapters, and is reported "
@@ -1608,6 +1626,7 @@ class UnseededRandom(Rule):
         Example(cells=(
             "from tensorflow.keras.applications import ResNet50\nfrom tensorflow.keras import layers\nbase = ResNet50(weights='imagenet', include_top=False)",
             "head = layers.Dense(10)(base.output)",
+            "model.load_weights('flowers_head.weights.h5')",
         )),
         # Random inputs of a timing only: the numbers do not matter.
         Example(cells=(
@@ -1704,6 +1723,17 @@ class UnseededRandom(Rule):
             ),
             expect=((2, 4),),
         ),
+        # A pretrained backbone loads its own layers only: the new head starts from random weights.
+        Example(cells=(
+            "from tensorflow.keras.applications import ResNet50\nfrom tensorflow.keras import layers\nbase = ResNet50(weights='imagenet', include_top=False)",
+            "head = layers.Dense(10)(base.output)",
+        ), expect=((2, 1),)),
+        # Loading back the notebook's own checkpoint restores weights trained from its own draws.
+        Example(cells=(
+            "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(2)])\nckpt = 'ckpt/weights'",
+            "cb = tf.keras.callbacks.ModelCheckpoint(ckpt, save_weights_only=True)",
+            "model.load_weights(ckpt)",
+        ), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -573,6 +573,17 @@ _NOT_IDEMPOTENT = frozenset({
 # Methods returning the model an adapter wrapper holds (PEFT/LoRA): the result cannot be unwrapped again.
 _UNWRAPS = frozenset({"merge_and_unload", "unload"})
 # Splitters: `X_val, X_test = train_test_split(X_val, …)` splits the part again on a second run.
+
+
+def _is_ratio(node: Optional[ast.AST]) -> bool:
+    """A split ratio: a number between 0 and 1, or a list/tuple of numbers (`0.9`, `[0.8, 0.2]`)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, float):
+        return 0 < node.value < 1
+    if isinstance(node, (ast.List, ast.Tuple)) and node.elts:
+        return all(isinstance(e, ast.Constant) and isinstance(e.value, (int, float)) and not isinstance(e.value, bool) for e in node.elts)
+    return False
+
+
 _SPLITTERS = frozenset({"train_test_split", "random_split", "array_split", "randomSplit"})
 
 
@@ -600,8 +611,17 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
             name = _base(target)
             if name is not None and isinstance(target, (ast.Name, ast.Attribute)):
                 found.append((name, f"replaces `{same}` by what `{same}.{last}()` unwraps, which has no `{last}` on a second run"))
-        elif last in _SPLITTERS and isinstance(target, ast.Tuple):
-            inputs = {a.id for a in value.args if isinstance(a, ast.Name)}
+        elif last in _SPLITTERS | {"split"} and isinstance(target, ast.Tuple):
+            inputs = {a.id for a in value.args if isinstance(a, ast.Name)} if last in _SPLITTERS else set()
+            # `ds_train, ds_valid = ds_train.split(0.9)` (torchtext's `Dataset.split`, Spark's
+            # `randomSplit`): a split method of the receiver, bound back to it. Only with a ratio:
+            # `name, ext = name.split(".")` splits a string, not a data set.
+            ratio = value.args[0] if value.args else next((k.value for k in value.keywords if k.arg in ("split_ratio", "weights")), None)
+            if (
+                isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
+                and (last != "split" or _is_ratio(ratio))
+            ):
+                inputs.add(value.func.value.id)
             for element in target.elts:
                 if isinstance(element, ast.Name) and element.id in inputs:
                     found.append((element.id, f"splits `{element.id}` and binds a part of it to `{element.id}` again (`{same} = {shown}(…)`), which splits that part again on a second run"))
@@ -1016,7 +1036,7 @@ class ChangesWhenRunTwice(Rule):
         "`del df['col']`, `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell); a step that is not a fixed point applied to the name's own previous value: "
         "`y = to_categorical(y, n)` (also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
         "`expand_dims`/`unsqueeze`, `diff`/`cumsum`/`pct_change`), `X_val, X_test = train_test_split(X_val)` "
-        "(a split bound back to its own input), `a, b = a[:n], a[n:]`; a column set on a global the cell "
+        "(a split bound back to its own input; also a split method of it with a ratio, `ds, valid = ds.split(0.9)`), `a, b = a[:n], a[n:]`; a column set on a global the cell "
         "read whole above (`X = df.values` … `df['score'] = …`: a second run reads the column too); a "
         "binding computed from the name itself (`df = df[mask]`, `d = pd.DataFrame(d)`, and `agg = "
         "agg.groupby(level=…).apply(…)`, grouped by the levels of its own index) does not count as "
