@@ -186,6 +186,20 @@ def test_parallel_batch_equals_serial_batch(tmp_path, monkeypatch):
     assert len(serial.diagnostics) == 3 and len(serial.errors) == 1
 
 
+def test_the_pool_takes_the_largest_notebooks_first_and_one_at_a_time(tmp_path, monkeypatch):
+    """Results come back in the pool's order (largest file first: a worker that takes a big
+    notebook last keeps the run waiting with a core idle) and are sorted by path afterwards."""
+    root = _batch(tmp_path)
+    (root / "g1" / "n9.ipynb").write_text(json.dumps(nb_json({"kind": "markdown", "source": "t" * 5000}, "x = 1")))
+    seen = []
+    monkeypatch.setattr(engine, "MIN_NOTEBOOKS_PER_WORKER", 1)
+    result = audit_paths([str(root)], Settings(select=("STR",)), on_result=seen.append, jobs=2)
+    files = [(Path(r.path), r.path, None) for r in result.notebooks]
+    assert [f[1] for f in engine._largest_first(files)][0].endswith("n9.ipynb")
+    assert seen[0].path.endswith("n9.ipynb") and seen[-1].path.endswith("bad.ipynb")  # the 1-byte file last
+    assert [r.path for r in result.notebooks] == sorted(r.path for r in result.notebooks)
+
+
 def test_parallel_batch_reports_results_as_they_come(tmp_path, monkeypatch):
     root = _batch(tmp_path)
     seen = []
