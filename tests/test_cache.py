@@ -149,6 +149,43 @@ def test_every_input_of_a_finding_invalidates(change, corpus, tmp_path, monkeypa
     assert len(counter.paths) == 3, f"a {change} change did not invalidate the cache"
 
 
+def test_a_requirements_file_the_notebook_installs_invalidates(tmp_path, monkeypatch):
+    """`!pip install -r lab_reqs.txt` makes that file a manifest of the notebook: editing it
+    changes the key (the screen on the notebook's bytes lets the line through)."""
+    (tmp_path / "proj").mkdir()
+    root = project(tmp_path / "proj", {"lab_reqs.txt": "pandas\n"})
+    write_notebook(root / "nb.ipynb", ["!pip install -q -r lab_reqs.txt", "import pandas as pd\nimport seaborn"])
+    settings = Settings()
+    cache = open_cache(settings, tmp_path / "c")
+    before = audit_json(root, settings, cache)
+    counter = AuditCounter(monkeypatch)
+    assert audit_json(root, settings, cache) == before and counter.paths == []
+    (root / "lab_reqs.txt").write_text("pandas\nseaborn\n", encoding="utf-8")
+    after = audit_json(root, settings, cache)
+    assert len(counter.paths) == 1 and after != before
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "!pip install -r reqs.txt", "%pip install -q -r reqs.txt", "!pip3 install --requirement=reqs.txt",
+        "!python -m pip install --upgrade -r reqs.txt", "!pip install\t-r reqs.txt", "!pip install -r 'reqs.txt'",
+    ],
+)
+def test_the_key_screen_lets_through_every_requirements_install(source, tmp_path):
+    """`_may_install_requirements` only skips reading the cells when `with_installed_requirements`
+    would find nothing in them: every line it reads names pip, `install` and the flag."""
+    from nbrefactor.audit.project import ProjectContext, with_installed_requirements
+
+    (tmp_path / "proj").mkdir()
+    root = project(tmp_path / "proj", {"reqs.txt": "seaborn\n"})
+    notebook = write_notebook(root / "nb.ipynb", [source])
+    base = ProjectContext()
+    assert with_installed_requirements(base, notebook, [source]) is not base  # precondition: a manifest
+    assert engine._may_install_requirements(notebook.read_bytes())
+    assert not engine._may_install_requirements(b'{"cells": [{"source": "pre-release of a non-random model"}]}')
+
+
 def test_load_errors_are_never_cached(tmp_path, monkeypatch):
     folder = tmp_path / "nbs"
     folder.mkdir()

@@ -186,6 +186,32 @@ def test_parallel_batch_equals_serial_batch(tmp_path, monkeypatch):
     assert len(serial.diagnostics) == 3 and len(serial.errors) == 1
 
 
+def test_the_pool_takes_the_largest_notebooks_first_and_one_at_a_time(tmp_path, monkeypatch):
+    """Results come back in the pool's order (largest file first: a worker that takes a big
+    notebook last keeps the run waiting with a core idle) and are sorted by path afterwards."""
+    root = _batch(tmp_path)
+    (root / "g1" / "n9.ipynb").write_text(json.dumps(nb_json({"kind": "markdown", "source": "t" * 5000}, "x = 1")))
+    seen = []
+    monkeypatch.setattr(engine, "MIN_NOTEBOOKS_PER_WORKER", 1)
+    result = audit_paths([str(root)], Settings(select=("STR",)), on_result=seen.append, jobs=2)
+    assert seen[0].path.endswith("n9.ipynb") and seen[-1].path.endswith("bad.ipynb")  # the 1-byte file last
+    assert [r.path for r in result.notebooks] == sorted(r.path for r in result.notebooks)
+
+
+def test_copies_of_a_notebook_go_to_the_same_worker_unless_they_hold_too_much(tmp_path):
+    """Same file name, one batch (its worker remembers the cells they share); a group holding more
+    than a `2 * workers`-th of the bytes is split; batches largest first."""
+    files = []
+    for folder, name, size in [("a", "x.ipynb", 100), ("b", "x.ipynb", 120), ("a", "y.ipynb", 300), ("c", "x.ipynb", 90),
+                               ("a", "big.ipynb", 500), ("b", "big.ipynb", 500), ("a", "z.ipynb", 10)]:
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / name).write_bytes(b"x" * size)
+        files.append((tmp_path / folder / name, f"{folder}/{name}", None))
+    batches = [[display for _, display, _ in batch] for batch in engine._batches(files, workers=2)]
+    # 1,620 bytes: at most 405 a batch, so the two `big` are split; the three `x` (310) stay together
+    assert batches == [["a/big.ipynb"], ["b/big.ipynb"], ["a/x.ipynb", "b/x.ipynb", "c/x.ipynb"], ["a/y.ipynb"], ["a/z.ipynb"]]
+
+
 def test_parallel_batch_reports_results_as_they_come(tmp_path, monkeypatch):
     root = _batch(tmp_path)
     seen = []

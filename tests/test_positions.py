@@ -110,3 +110,28 @@ def test_function_locals_cover_every_binding_form():
     assert _assigned_names(function.body) == {
         "x", "y", "os", "o", "r", "s", "t", "e", "h", "rest", "aa", "kw", "xx", "pt", "C", "g2", "ww", "i", "j",
     }
+
+
+def test_the_unvalidated_parse_builds_the_same_tree_and_puts_validation_back():
+    """`_parse_module` skips libcst's per-node validation while the native parser builds the
+    tree: the same tree (`deep_equals`, same code, same positions), and validation is on again
+    afterwards, also after a syntax error."""
+    from nbrefactor.audit.analysis import _parse_module
+
+    compared = 0
+    for source in [*EDGE_CASES, *corpus_cells()]:
+        try:
+            expected = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            with pytest.raises(cst.ParserSyntaxError):
+                _parse_module(source)
+            continue
+        module = _parse_module(source)
+        assert module.deep_equals(expected) and module.code == expected.code == source, source
+        assert list(node_positions(module).values()) == list(node_positions(expected).values()), source
+        compared += 1
+    assert compared > 100
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("")  # a node built by hand is checked again
+    with pytest.raises(cst.CSTValidationError):
+        cst.Integer("1.5")
