@@ -2336,6 +2336,19 @@ def _uses_constant(node: ast.AST, constants: Mapping[str, Constant]) -> Optional
     return None
 
 
+def _call_argument_nodes(tree: ast.AST) -> dict[tuple[int, int], ast.AST]:
+    """Every call argument's expression by its (line, 1-based column): where a `PathArgument`
+    (positions from the facts) points in the cell's CPython tree."""
+    nodes: dict[tuple[int, int], ast.AST] = {}
+    for call in ast.walk(tree):
+        if isinstance(call, ast.Call):
+            for a in call.args:
+                nodes[(a.lineno, a.col_offset + 1)] = a
+            for k in call.keywords:
+                nodes[(k.lineno, k.col_offset + 1)] = k.value
+    return nodes
+
+
 def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Constant, str, PathArgument]]:
     """(constant, the path it builds, the path argument) for every path argument that is not a
     literal itself but is built from string constants: `open(trn)`, `pd.read_csv(path + "x.csv")`,
@@ -2357,13 +2370,7 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        nodes: dict[tuple[int, int], ast.AST] = {}
-        for call in ast.walk(tree):
-            if isinstance(call, ast.Call):
-                for a in call.args:
-                    nodes[(a.lineno, a.col_offset + 1)] = a
-                for k in call.keywords:
-                    nodes[(k.lineno, k.col_offset + 1)] = k.value
+        nodes = _call_argument_nodes(tree)
         in_functions = {
             n for d in ast.walk(tree) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
             for n in range(d.lineno, (d.end_lineno or d.lineno) + 1)
@@ -2447,13 +2454,7 @@ def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        nodes: dict[tuple[int, int], ast.AST] = {}
-        for call in ast.walk(tree):
-            if isinstance(call, ast.Call):
-                for a in call.args:
-                    nodes[(a.lineno, a.col_offset + 1)] = a
-                for k in call.keywords:
-                    nodes[(k.lineno, k.col_offset + 1)] = k.value
+        nodes = _call_argument_nodes(tree)
         for pa in arguments:
             if (ca.cell.index, pa.arg.line, pa.arg.column) in chdir_arguments | reported or pa.entry.kind == "url":
                 continue
