@@ -73,16 +73,26 @@ def _audit_notebook(
     # Secret values found anywhere in the notebook's code are masked in every finding, even where
     # they reappear on a line no pattern would recognise (`print(user, "hunter2!")`).
     known = notebook_secrets((c.source for c in notebook.code_cells), catalog)
+    crashed: list[str] = []
     for rule_cls in chosen:
         rule = rule_cls()
-        for hit in rule.check(ctx):
-            if _is_suppressed(hit, rule_cls.code):
-                suppressed += 1
-                continue
-            diagnostics.append(_diagnostic(rule_cls, hit, notebook, catalog, known))
+        found: list[Diagnostic] = []
+        try:
+            for hit in rule.check(ctx):
+                if _is_suppressed(hit, rule_cls.code):
+                    suppressed += 1
+                    continue
+                found.append(_diagnostic(rule_cls, hit, notebook, catalog, known))
+        except Exception as exc:  # noqa: BLE001 - one rule's bug never hides the other rules' findings
+            crashed.append(internal_error(f"running {rule_cls.code} ({rule_cls.name})", exc))
+            continue  # none of its findings: a rule stopped half way may have reported half a root cause
+        diagnostics.extend(found)
     diagnostics.sort(key=Diagnostic.sort_key)
     fingerprinted = _fingerprint(diagnostics)
-    return Analysis(facts, NotebookResult(notebook.path, tuple(fingerprinted), None, suppressed))
+    # The notebook's other findings are kept; the crash is its error line (an internal error: the
+    # exit code says so, the cache never stores the result and a baseline never absorbs it).
+    error = LoadError(notebook.path, "; ".join(crashed)) if crashed else None
+    return Analysis(facts, NotebookResult(notebook.path, tuple(fingerprinted), error, suppressed))
 
 
 def _is_suppressed(hit: Hit, code: str) -> bool:

@@ -378,6 +378,8 @@ def classify(value: str, settings: PathSettings, *, path_argument: bool = False,
         return PathClass("remote", remote)
     if value.startswith("file://"):
         value = value[len("file://"):]  # a local path in URI form: judge the path
+        if not value:
+            return None  # `"file://" + str(folder)`: the prefix alone, the path comes from elsewhere
     windows = bool(_WINDOWS_DRIVE.match(value) or _UNC.match(value))
     if not windows:
         if _CONTROL.search(value) or value != value.strip():
