@@ -14,7 +14,12 @@ that is no longer needed fails the test too.
 
 from __future__ import annotations
 
+import ast
+import importlib.util
+import json
 import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -55,11 +60,9 @@ def migrated(tmp_path_factory):
     corpus = work / "notebooks"
     shutil.copytree(FIXTURES, corpus)
     out = work / "packages"
-    main(["migrate", str(corpus), "--out", str(out), "-j", "1"])
+    main(["migrate", str(corpus), "--out", str(out), "-j", "2"])
     models = {}
     for plan_file in sorted(out.glob("*/.nbrefactor/plan.json")):
-        import json
-
         plan = json.loads(plan_file.read_text())
         package = plan_file.parent.parent
         notebooks = [_resolve(corpus, nb) for nb in plan["notebooks"]]
@@ -75,15 +78,102 @@ def _resolve(corpus: Path, shown: str) -> Path:
     return corpus / relative
 
 
+# A notebook is run to the end in a real kernel; a fixture notebook takes seconds. A side over this
+# is a hang (it was a cloud tool retrying without the network for minutes: see hermetic_env).
+VERIFY_TIMEOUT = 180
+# Cell magics whose body is not Python: their lines are not imports.
+_NOT_PYTHON_CELL = ("%%bash", "%%sh", "%%script", "%%writefile", "%%html", "%%javascript", "%%latex", "%%markdown", "%%sql", "%%bigquery", "%%R", "%%perl", "%%ruby", "%%svg", "%%file")
+
+
+def missing_modules(notebooks: list[Path]) -> list[str]:
+    """Modules the notebooks import unconditionally (an `import` at the top level of a code cell)
+    that this environment cannot import and the notebook's folder does not hold: the first such
+    cell raises ModuleNotFoundError in any kernel here, so the notebook cannot run and running it
+    (twice) beside its package would only spend the suite's time to find that out."""
+    missing: list[str] = []
+    for path in notebooks:
+        raw = path.read_text(encoding="utf-8")
+        document = json.loads(raw)
+        if not isinstance(document, dict):
+            return []
+        local = {p.stem for p in path.parent.glob("*.py")} | {p.name for p in path.parent.iterdir() if p.is_dir()}
+        for cell in document.get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            if source.lstrip().startswith(_NOT_PYTHON_CELL):
+                continue
+            python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n"))
+            try:
+                tree = ast.parse(python)
+            except SyntaxError:
+                continue
+            for statement in tree.body:  # top level only: an import under `try`/`if` may be optional
+                if isinstance(statement, ast.Import):
+                    names = [alias.name for alias in statement.names]
+                elif isinstance(statement, ast.ImportFrom) and statement.level == 0 and statement.module:
+                    names = [statement.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    # a module the notebook writes itself (`%%writefile helpers.py`) is no dependency
+                    if top in local or f"{top}.py" in raw or top in missing:
+                        continue
+                    try:
+                        found = importlib.util.find_spec(top) is not None
+                    except (ImportError, ValueError):
+                        found = False
+                    if not found:
+                        missing.append(top)
+    return missing
+
+
+def _verify_model(model: str, notebooks: list[Path], package: Path):
+    started = time.monotonic()
+    report = verify([str(n) for n in notebooks], str(package), timeout=VERIFY_TIMEOUT)
+    return model, report, time.monotonic() - started
+
+
+def test_the_import_screen_finds_what_a_kernel_would_fail_on(tmp_path):
+    """The screen above decides which models are listed as unable to run without running them:
+    it must name a module that is not installed, and nothing the notebook can import."""
+    cells = [
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [], "source": "import os, json\nfrom collections import Counter\nimport helpers\n"},
+        {"cell_type": "code", "metadata": {}, "execution_count": 2, "outputs": [], "source": "try:\n    import surely_absent_optional\nexcept ImportError:\n    pass\n"},
+        {"cell_type": "code", "metadata": {}, "execution_count": 3, "outputs": [], "source": "%%bash\nimport nothing_here\n"},
+        {"cell_type": "code", "metadata": {}, "execution_count": 4, "outputs": [], "source": "!pip install surely_absent_pkg\nimport surely_absent_pkg.sub as s\n"},
+    ]
+    notebook = tmp_path / "nb.ipynb"
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    (tmp_path / "helpers.py").write_text("X = 1\n")
+    assert missing_modules([notebook]) == ["surely_absent_pkg"]
+    cells.pop()
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    assert missing_modules([notebook]) == []
+
+
 def test_every_runnable_fixture_model_computes_what_its_notebook_computed(migrated, capsys):
     matched, mismatched, cannot_run, not_verified = [], {}, {}, {}
+    to_verify = []
     for model, (notebooks, package) in sorted(migrated.items()):
         if model in TOO_SLOW:
             continue
         if model in NEEDS_NETWORK:
             cannot_run[model] = NEEDS_NETWORK[model]
             continue
-        report = verify([str(n) for n in notebooks], str(package), timeout=300)
+        absent = missing_modules(notebooks)
+        if absent and model not in EXPLAINED_MISMATCHES:
+            cannot_run[model] = f"imports {', '.join(absent)}, not installed here (not run)"
+            continue
+        to_verify.append((model, notebooks, package))
+    # Two models at a time: each verify runs three processes (the notebook twice, the package)
+    # that spend much of their time starting up; the suite's other worker shares the two cores.
+    durations = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda job: _verify_model(*job), to_verify))
+    for model, report, seconds in results:
+        durations[model] = seconds
         if model == "mnist_cnn":  # hermetic: its `!pip install torch …` is a requirement, never run
             assert any(line.endswith("!pip install torch torchvision tqdm") for line in report.not_executed), report.not_executed
         notebook_errors = [e for e in report.errors if e.side == "notebook"]
@@ -99,8 +189,11 @@ def test_every_runnable_fixture_model_computes_what_its_notebook_computed(migrat
                 f"{step}.{check.name}: {check.reason} at {check.path}" for step, check in report.checks() if check.status in ("mismatched", "not compared")
             ]
             mismatched[model] = "; ".join(problems)[:500]
+    matched.sort()
     with capsys.disabled():
         print(f"\nfidelity: {len(matched)} matched: {', '.join(matched)}")
+        slowest = sorted(durations.items(), key=lambda item: -item[1])[:10]
+        print(f"fidelity: {len(durations)} verified in {sum(durations.values()):.0f} s; slowest: " + ", ".join(f"{m} {s:.0f} s" for m, s in slowest))
         for model, why in sorted(mismatched.items()):
             print(f"fidelity: MISMATCH {model}: {why}")
         for model, why in sorted(not_verified.items()):
@@ -135,6 +228,6 @@ def test_train_modular_carries_its_local_package_and_computes_what_its_notebook_
     assert vendored.read_text() == (FIXTURES / "fair2" / "modular" / "course_scripts" / "course_scripts" / "engine.py").read_text()
     assert "from .course_scripts.course_scripts import engine" in (package / "src" / "train_modular" / "steps.py").read_text()
     assert "course" not in (package / "requirements.txt").read_text()  # never a distribution
-    report = verify([str(corpus / "modular" / "train_modular.ipynb")], str(package), timeout=300)
+    report = verify([str(corpus / "modular" / "train_modular.ipynb")], str(package), timeout=VERIFY_TIMEOUT)
     assert report.ok, (report.verdict, [e.message for e in report.errors])
     assert report.verdict == "OK"

@@ -167,6 +167,22 @@ def test_network_guard_blocks_remote_connections_and_lookups_but_not_loopback(tm
     assert result.stdout.split() == ["blocked", "blocked"]
 
 
+def test_cloud_tools_make_one_attempt_when_the_network_is_blocked(tmp_path: Path) -> None:
+    """gsutil retried a refused connection 13 times over 6 minutes, so a fixture's `!gsutil cp`
+    ran into verify's time limit on both sides: the hermetic environment tells the cloud tools
+    (gsutil via its boto config, aws, gcloud, wget) to try once."""
+    import configparser
+
+    env, description = hermetic_env({"PATH": "/usr/bin:/bin"}, tmp_path / "hermetic")
+    boto = configparser.ConfigParser()
+    assert boto.read(env["BOTO_CONFIG"]) == [env["BOTO_CONFIG"]]
+    assert boto.getint("Boto", "num_retries") == 0 and boto.getint("Boto", "max_retry_delay") >= 1
+    assert env["AWS_MAX_ATTEMPTS"] == "1" and env["AWS_EC2_METADATA_DISABLED"] == "true"
+    assert env["CLOUDSDK_CORE_DISABLE_PROMPTS"] == "1"
+    assert "tries = 1" in Path(env["WGETRC"]).read_text().splitlines()
+    assert "one attempt" in description
+
+
 def test_printed_text_written_files_and_late_in_place_changes_are_compared(tmp_path: Path) -> None:
     folder = tmp_path / "p"
     folder.mkdir()

@@ -779,7 +779,21 @@ def hermetic_env(env: dict[str, str], folder: Path) -> tuple[dict[str, str], str
         env[name] = _DEAD_PROXY
     env["NO_PROXY"] = env["no_proxy"] = "localhost,127.0.0.1,::1"
     env.update({"PIP_NO_INDEX": "1", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"})
-    return env, "network blocked for both sides (Python sockets refuse non-loopback connections and name lookups; proxies point nowhere)"
+    # Cloud command-line tools retry a refused connection with back-off for minutes (gsutil:
+    # 13 attempts in 6 minutes, measured), so a notebook's `!gsutil cp` ran into the time limit
+    # on both sides. Without the network a retry can only fail again: one attempt each.
+    (folder / "boto.cfg").write_text(_NO_RETRY_BOTO, encoding="utf-8")
+    (folder / "wgetrc").write_text("tries = 1\ntimeout = 10\n", encoding="utf-8")
+    env.update({
+        "BOTO_CONFIG": str(folder / "boto.cfg"),  # gsutil
+        "CLOUDSDK_CORE_DISABLE_PROMPTS": "1", "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "1",  # gcloud
+        "AWS_MAX_ATTEMPTS": "1", "AWS_RETRY_MODE": "standard", "AWS_EC2_METADATA_DISABLED": "true",  # aws, boto3
+        "WGETRC": str(folder / "wgetrc"),
+    })
+    return env, "network blocked for both sides (Python sockets refuse non-loopback connections and name lookups; proxies point nowhere; cloud tools make one attempt)"
+
+
+_NO_RETRY_BOTO = "[Boto]\nnum_retries = 0\nmax_retry_delay = 1\n\n[GSUtil]\nsoftware_update_check_period = 0\n"
 
 
 # An environment command in a notebook cell: installs and removals through pip, conda, apt…
