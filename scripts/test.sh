@@ -9,6 +9,9 @@ NBREFACTOR_EXTRAS="test"
 if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# The project's own byte-code, once: where PYTHONDONTWRITEBYTECODE=1 is set, each of the hundreds
+# of processes the tests start (CLI runs, kernels, package steps) would compile nbrefactor again.
+python -m compileall -q nbrefactor runtime >/dev/null
 # Two workers (the machines have 2 cores); a file's tests stay on one worker so module-scoped
 # fixtures (a migrated corpus, a kfp run) are built once. --no-loadscope-reorder: by default xdist
 # queues the files with most tests first, which put test_fidelity.py (one test, a third of the
