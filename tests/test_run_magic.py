@@ -24,7 +24,7 @@ import pytest
 
 from nbrefactor.audit.analysis import analyse_notebook
 from nbrefactor.audit.types import Cell, Notebook
-from nbrefactor.compile.run_magic import HELPER_SOURCE, RunCommand, read_run_line
+from nbrefactor.compile.run_magic import HELPER_SOURCE, RunCommand, named_paths, read_run_line
 from nbrefactor.compile.transform import function_body, transform_cell
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +102,11 @@ def test_a_translatable_line_becomes_one_helper_call(line: str) -> None:
 def test_an_untranslatable_line_is_left_for_review(line: str) -> None:
     why = read_run_line(line)
     assert isinstance(why, str) and REVIEW[line] in why, why
+
+
+def test_the_files_a_run_line_hands_its_program_are_the_programs_to_write() -> None:
+    assert named_paths("-m tiles.build_index -- --input tiles_2023 --output=./tile_index.json") == {"tiles_2023", "tile_index.json"}
+    assert named_paths("tool.py {out}") == frozenset()  # left for review: nothing runs
 
 
 # What real IPython puts in sys.argv and __name__, against the helper, for the same lines.
@@ -284,6 +289,7 @@ def test_names_the_notebook_reads_are_bound_from_the_helpers_namespace() -> None
 
 def test_the_run_program_launch_packages_compute_what_their_notebooks_compute(tmp_path: Path) -> None:
     from nbrefactor.cli.app import main
+    from nbrefactor.migrate.prove import _missing_data
     from nbrefactor.verify.runner import verify
 
     folder = tmp_path / "run_program_launch"
@@ -293,5 +299,6 @@ def test_the_run_program_launch_packages_compute_what_their_notebooks_compute(tm
     for model in ("third_post", "tile_index"):
         steps = (out / model / "src" / model / "steps.py").read_text()
         assert "def _run_program(" in steps and "runpy.run_path" not in steps
+        assert _missing_data(out / model) == []  # tile_index.json is the module's output, not missing data
         report = verify([str(folder / f"{model}.ipynb")], str(out / model), timeout=300)
         assert report.ok, (model, report.verdict, [e.message for e in report.errors])

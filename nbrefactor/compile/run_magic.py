@@ -12,7 +12,8 @@ What IPython 8 does (`ExecutionMagics.run` in IPython/core/magics/execution.py):
 - a script runs in a fresh module namespace named `__main__` (`-n`: the file's stem), with that
   module as `sys.modules[name]` and the script's folder first on `sys.path` for the run; a module
   runs through `runpy.run_module(..., alter_sys=True)`; `SystemExit` with code 0 or None ends the
-  program, not the cell (`-e`: any code); the names it defined are then the notebook's.
+  program, not the cell (`-e`: any code); the names it defined are then the notebook's. An error
+  the program raises is shown and the notebook goes on (checked in a kernel); the package stops.
 
 The translation keeps all of that (the helper below); what it cannot keep is left for review, and
 the migration's proof decides: `-i` (the script sees the notebook's names), the profiler and the
@@ -108,6 +109,17 @@ def read_run_line(text: str) -> Union[RunCommand, str]:
     return RunCommand(target, module, tuple(args), run_name, "e" in given and not module, expand, timed)
 
 
+def named_paths(text: str) -> frozenset[str]:
+    """The words a translated `%run` line hands its program (`--out=x` gives `x`): files the
+    program may write, so a later read of one is not data missing beside the notebook (if the
+    program does not write it, the package's proof fails where the read does)."""
+    command = read_run_line(text)
+    if not isinstance(command, RunCommand):
+        return frozenset()
+    words = {w.split("=", 1)[1] if w.startswith("-") and "=" in w else w for w in command.args}
+    return frozenset(w[2:] if w.startswith("./") else w for w in words if w and not w.startswith("-"))
+
+
 def _expand_without_values(text: str) -> Union[str, None]:
     """The line after IPython's `var_expand` when that needs no value (only `$$`, `{{`, `}}`
     escapes, or a line its formatter gives up on and leaves as written); None when it names a
@@ -156,6 +168,8 @@ def _run_program(target, args, *, module=False, run_name="__main__", exit_ignore
     script is `sys.modules[run_name]`. All three are restored even when the program raises.
     `sys.exit()` or `sys.exit(0)` ends the program, not the step (any code with `exit_ignore`,
     %run's `-e`); `expand` matches `~` and shell patterns in the arguments, as %run does unless `-G`.
+    An error the program raises stops the step: the kernel showed it and went on with the names
+    bound so far, a package must not hide a failed program.
     """
     import glob
     import importlib.util
@@ -178,7 +192,7 @@ def _run_program(target, args, *, module=False, run_name="__main__", exit_ignore
         filename = os.path.expanduser(target)
         if not os.path.isfile(filename) and not filename.endswith(".py") and os.path.isfile(filename + ".py"):
             filename += ".py"
-        folder = os.path.dirname(os.path.abspath(filename))
+        folder = os.path.dirname(os.path.realpath(filename))  # safe_execfile resolves the path
     added = folder not in sys.path and not (module and "" in sys.path)
     saved_argv, saved_module = sys.argv, sys.modules.get(run_name)
     if added:
@@ -200,7 +214,7 @@ def _run_program(target, args, *, module=False, run_name="__main__", exit_ignore
         sys.argv = [filename, *args]
         sys.modules[run_name] = program
         with open(program.__file__, "rb") as source:
-            code = compile(source.read(), program.__file__, "exec")
+            code = compile(source.read(), os.path.realpath(filename), "exec")
         try:
             exec(code, program.__dict__)
         except SystemExit as stop:
