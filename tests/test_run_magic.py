@@ -284,6 +284,14 @@ def test_names_the_notebook_reads_are_bound_from_the_helpers_namespace() -> None
     assert [why for _, why in outcome.changes] == ["`%run helpers.py` became `_run_program(…)`: the script runs as a program with its arguments in sys.argv, as in IPython"]
 
 
+def test_each_of_several_runs_in_a_cell_binds_what_its_program_defined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: every `%run` of the cell bound every injected name, so the first raised KeyError('y').
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "b.py").write_text("y = 2\n")
+    assert run_step("%run a.py\n%run b.py", ("x", "y"), "(x, y)") == (1, 2)
+
+
 # --- the fixture models, migrated and verified -------------------------------------------------
 
 

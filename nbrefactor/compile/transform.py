@@ -60,6 +60,7 @@ class CellOutcome:
     changes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was done)
     replaced: set[tuple[int, int]] = field(default_factory=set)  # literal positions that became config
     injected: tuple[str, ...] = ()  # names a `%run` in this cell provides to later cells
+    runs: int = 0  # the `%run` lines of the cell: with several, each binds only the names its program defined
     # imports of modules a cell writes or downloads, kept in place (later steps repeat them)
     local_imports: list[cst.SimpleStatementLine] = field(default_factory=list)
 
@@ -81,6 +82,7 @@ def transform_cell(
     outcome = CellOutcome()
     outcome.injected = injected
     masked = ca.masked
+    outcome.runs = sum(1 for m in masked.magics if m.name == "run" and m.kind in ("line_magic", "automagic"))
     magic_by_line = {m.line: m for m in masked.magics}
     if not masked.is_python or (masked.cell_magic is not None and masked.cell_magic not in IPYTHON_BODY_CELL_MAGICS):
         # Also the notebook's own cell magic (`%%backend torch`): the audit reads its body as the
@@ -625,7 +627,10 @@ def _run(m: MagicLine, outcome: CellOutcome) -> None:
     call = command.call()
     outcome.items.append(_stmt(f"_run_namespace = {call}" if outcome.injected else call))
     for bound in outcome.injected:
-        outcome.items.append(_stmt(f"{bound} = _run_namespace[{bound!r}]"))
+        if outcome.runs > 1:  # IPython adds what each program defined; a name may come from another one
+            outcome.items.append(_stmt(f"if {bound!r} in _run_namespace:\n    {bound} = _run_namespace[{bound!r}]\n"))
+        else:
+            outcome.items.append(_stmt(f"{bound} = _run_namespace[{bound!r}]"))
     outcome.needs.add("run_program")
     what = "module" if command.module else "script"
     outcome.changes.append((m.line, f"`{original}` became `{RUN_HELPER}(…)`: the {what} runs as a program with its arguments in sys.argv, as in IPython"))
