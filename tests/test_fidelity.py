@@ -34,13 +34,6 @@ FIXTURES = ROOT / "fixtures" / "notebooks"
 EXPLAINED_MISMATCHES: dict[str, str] = {
     # verify compares printed text since the package's steps print what the cells printed.
     "edge_cases": "cell 4 is `%%capture`: the notebook hides what the cell prints, the package (the compiler drops the magic) prints 'this output is captured'",
-    # Found by the fair-check-7 audit fixtures (fair7/run_program_launch): the compiler translates
-    # `%run script.py` to `runpy.run_path` without the script's command-line arguments (IPython
-    # sets `sys.argv = [script, *args]` for the run), and leaves `%run -m module -- args` as a
-    # review comment, so the module never runs. Both packages fail their proof (the migration
-    # reports them unproven, never "migrated"); the translation is a known bug, left open.
-    "third_post": "`%run fetch_posts.py 3`: the package runs the script without its argument (sys.argv is the runner's), so the script picks another post or fails",
-    "tile_index": "`%run -m tiles.build_index -- --input … --output tile_index.json` is not translated (a review comment): the package never writes tile_index.json",
 }
 
 # Rendering hundreds of inline figures takes minutes on both sides and proves nothing more than

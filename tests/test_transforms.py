@@ -113,17 +113,18 @@ CASES = {
         changes=((1, "`%%bash` cell became `subprocess.run`"),),
         needs=("subprocess",),
     ),
-    "%run binds the names later cells read from runpy's namespace": Case(
-        source="%run helpers.py\nz = helper_value + 1",
+    "%run runs the script as IPython does and binds the names later cells read": Case(
+        source="%run helpers.py 3\nz = helper_value + 1",
         injected=("helper_value",),
         code=(
             "def step(cfg):\n"
-            "    _run_namespace = runpy.run_path('helpers.py', run_name='__main__')\n"
+            "    _run_namespace = _run_program('helpers.py', ['3'])\n"
             "    helper_value = _run_namespace['helper_value']\n"
             "    z = helper_value + 1\n"
         ),
-        review=((1, "`%run helpers.py` injected the script's names (`helper_value`); the package runs it with `runpy` from the working directory — consider importing them instead"),),
-        needs=("runpy",),
+        changes=((1, "`%run helpers.py 3` became `_run_program(…)`: the script runs as a program with its arguments in sys.argv, as in IPython"),),
+        review=((1, "`%run helpers.py 3` injected the script's names (`helper_value`); the package runs it from the working directory — consider importing them instead"),),
+        needs=("run_program",),
     ),
     # Before: the environment assignment hid the manager, and the step ran `sudo apt install`.
     "a system package install behind sudo and an environment assignment is removed for review": Case(

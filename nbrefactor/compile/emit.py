@@ -16,6 +16,7 @@ from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Diagnostic
 from nbrefactor.compile.keras_backend import keras_backend
 from nbrefactor.compile.local_code import local_names, package_depth, relative_import, relative_imports
+from nbrefactor.compile.run_magic import HELPER_SOURCE as RUN_HELPER_SOURCE
 from nbrefactor.compile.random_state import capture_lines, import_lines, restore_lines
 from nbrefactor.compile.literals import Serialised, is_distribution_name, is_version, one_line, py_docstring_text, py_literal, py_name
 from nbrefactor.compile.python_choice import PythonChoice, choose_python
@@ -347,6 +348,10 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
     source = "\n".join(header_lines) + "\n\n\n" + body_code
     # Imports of vendored code inside the cells' code (in a `try:`, in a function) become relative too.
     source = relative_imports(source, local, 0) if local else source
+    if "run_program" in needs:
+        # `%run`'s helper (`run_magic`), after the local-import rewrite: its imports are the standard
+        # library's even when the notebook's folder holds a `glob.py`.
+        source = source.rstrip("\n") + "\n\n\n" + RUN_HELPER_SOURCE.strip("\n") + "\n"
     return _StageCode(source, review, changes, replaced, functions, imports)
 
 

@@ -86,7 +86,7 @@ def unique(name: str, taken: set[str]) -> str:
 # Names the generated step modules bind themselves (helpers, the config class and parameter).
 GENERATED_NAMES = frozenset(
     {"Config", "save_figure", "os", "subprocess", "runpy", "pathlib", "cfg", "config", "settings", "run_config",
-     "nbrefactor_config", "functions", "artifacts", "tracking", "annotations", "nbrefactor_runtime", "runtime", "RUNTIME"}
+     "nbrefactor_config", "_run_program", "_run_namespace", "functions", "artifacts", "tracking", "annotations", "nbrefactor_runtime", "runtime", "RUNTIME"}
 )
 
 

@@ -6,7 +6,7 @@ What changes, and why:
 - definitions that move to the functions module → removed here, imported there;
 - display-only expressions (`df.head()`, a bare name) → dropped: they computed nothing;
 - `plt.show()` and plotting cells → the figure is saved into the artifacts folder;
-- magics and shell lines → explicit Python (`os.chdir`, `subprocess.run`, `runpy.run_path`,
+- magics and shell lines → explicit Python (`os.chdir`, `subprocess.run`, `_run_program` for `%run`,
   `Path.write_text`), moved to requirements (`%pip install`), dropped when notebook-only
   (`%matplotlib`), or kept as a comment and listed for review — never silently dropped.
 Statements are moved as libcst nodes, so multi-line strings keep their exact content when the
@@ -25,6 +25,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from nbrefactor.audit.analysis import CellAnalysis, dotted_name
 from nbrefactor.compile.literals import py_comment_text
+from nbrefactor.compile.run_magic import HELPER as RUN_HELPER, read_run_line
 from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS as IPYTHON_BODY_CELL_MAGICS, MagicLine
 
 NOTEBOOK_ONLY_MAGICS = frozenset(
@@ -54,11 +55,12 @@ class CellOutcome:
 
     items: list[Union[cst.BaseStatement, str]] = field(default_factory=list)  # str = a comment line
     imports: list[cst.SimpleStatementLine] = field(default_factory=list)
-    needs: set[str] = field(default_factory=set)  # helper imports the module needs: os, subprocess, runpy, pathlib, save_figure
+    needs: set[str] = field(default_factory=set)  # helper imports the module needs: os, subprocess, pathlib, save_figure, run_program (`%run`'s helper)
     review: list[tuple[int, str]] = field(default_factory=list)  # (line, what) for MIGRATION.md
     changes: list[tuple[int, str]] = field(default_factory=list)  # (line, what was done)
     replaced: set[tuple[int, int]] = field(default_factory=set)  # literal positions that became config
     injected: tuple[str, ...] = ()  # names a `%run` in this cell provides to later cells
+    runs: int = 0  # the `%run` lines of the cell: with several, each binds only the names its program defined
     # imports of modules a cell writes or downloads, kept in place (later steps repeat them)
     local_imports: list[cst.SimpleStatementLine] = field(default_factory=list)
 
@@ -80,6 +82,7 @@ def transform_cell(
     outcome = CellOutcome()
     outcome.injected = injected
     masked = ca.masked
+    outcome.runs = sum(1 for m in masked.magics if m.name == "run" and m.kind in ("line_magic", "automagic"))
     magic_by_line = {m.line: m for m in masked.magics}
     if not masked.is_python or (masked.cell_magic is not None and masked.cell_magic not in IPYTHON_BODY_CELL_MAGICS):
         # Also the notebook's own cell magic (`%%backend torch`): the audit reads its body as the
@@ -596,20 +599,7 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
         outcome.changes.append((m.line, f"`{original}` became `os.environ[...]`"))
         return
     if name == "run":
-        args = shlex.split(m.args) if m.args else []
-        script = next((a for a in args if not a.startswith("-")), "")
-        if m.assigned_to or not script.endswith(".py"):
-            outcome.items.append(f"# nbrefactor: review: `{original}`")
-            outcome.review.append((m.line, f"`{original}` could not be translated"))
-            return
-        outcome.items.append(_stmt(f"_run_namespace = runpy.run_path({script!r}, run_name='__main__')"))
-        for name in outcome.injected:
-            outcome.items.append(_stmt(f"{name} = _run_namespace[{name!r}]"))
-        outcome.needs.add("runpy")
-        names = ", ".join(f"`{n}`" for n in outcome.injected) or "no names the notebook reads"
-        outcome.review.append(
-            (m.line, f"`{original}` injected the script's names ({names}); the package runs it with `runpy` from the working directory — consider importing them instead")
-        )
+        _run(m, outcome)
         return
     if name == "pylab" and not m.assigned_to:
         # What IPython's %pylab binds (star imports of numpy and matplotlib.pylab, plus np and
@@ -624,6 +614,33 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
         return
     outcome.items.append(f"# nbrefactor: review: `{original}`")
     outcome.review.append((m.line, f"`{original}` has no automatic translation"))
+
+
+def _run(m: MagicLine, outcome: CellOutcome) -> None:
+    """`%run`: the program runs as the kernel ran it (`run_magic`), its names bound for the cells below."""
+    original = m.text.strip()
+    command = read_run_line(m.args) if not m.assigned_to else "its result is assigned"
+    if isinstance(command, str):
+        outcome.items.append(f"# nbrefactor: review: `{original}`")
+        outcome.review.append((m.line, f"`{original}` could not be translated: {command}"))
+        return
+    call = command.call()
+    outcome.items.append(_stmt(f"_run_namespace = {call}" if outcome.injected else call))
+    for bound in outcome.injected:
+        if outcome.runs > 1:  # IPython adds what each program defined; a name may come from another one
+            outcome.items.append(_stmt(f"if {bound!r} in _run_namespace:\n    {bound} = _run_namespace[{bound!r}]\n"))
+        else:
+            outcome.items.append(_stmt(f"{bound} = _run_namespace[{bound!r}]"))
+    outcome.needs.add("run_program")
+    what = "module" if command.module else "script"
+    outcome.changes.append((m.line, f"`{original}` became `{RUN_HELPER}(…)`: the {what} runs as a program with its arguments in sys.argv, as in IPython"))
+    if command.timed:
+        outcome.changes.append((m.line, f"`{original}`: IPython's CPU timings after the run dropped"))
+    if outcome.injected:
+        names = ", ".join(f"`{n}`" for n in outcome.injected)
+        outcome.review.append(
+            (m.line, f"`{original}` injected the {what}'s names ({names}); the package runs it from the working directory — consider importing them instead")
+        )
 
 
 def _non_python_cell(ca: CellAnalysis, outcome: CellOutcome) -> None:

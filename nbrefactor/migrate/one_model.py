@@ -28,6 +28,7 @@ from nbrefactor.compile.emit import EmitInputs, FileTree, Requirement, emit_mode
 from nbrefactor.compile.plan import ModelPlan, ReviewItem, model_names, plan_model
 from nbrefactor.compile.mlops import MlopsSettingsError
 from nbrefactor.compile.result import ModelResult
+from nbrefactor.compile.run_magic import named_paths
 from nbrefactor.config import Settings
 from nbrefactor.fileio import MANIFEST, WriteRefused, write_tree
 from nbrefactor.audit.engine import audit_notebook, collect_notebooks
@@ -713,6 +714,8 @@ def _missing_reads(plan: ModelPlan, data: dict[str, bytes], skipped: list[str]) 
     missing: list[str] = []
     available = set(data)
     folders = {str(PurePosixPath(p).parent) for p in available}
+    # A file a `%run` line hands its program (`--output tile_index.json`) is the program's to write.
+    available |= {p for stage in plan.stages for ca in stage.facts.cells for m in ca.magics if m.name == "run" and m.kind in ("line_magic", "automagic") for p in named_paths(m.args)}
     for f in plan.config_fields:
         if f.kind not in ("path", "url") or f.direction == "write":
             continue
