@@ -992,6 +992,65 @@ def stepping_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, int]]
     return per_cell
 
 
+def _called_globals(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """The global names a function calls (`bleu_score(…)` inside `def calculate_bleu(…)`): not its
+    parameters, nor names it binds itself."""
+    params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+    params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
+    local = params | {n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    local |= {n.name for n in _walk(fn) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not fn}
+    return frozenset(
+        n.func.id for n in _walk(fn)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id not in local
+    )
+
+
+def _shadowed_helpers(ctx: RuleContext) -> Iterator[Hit]:
+    """`bleu_score = calculate_bleu(…)` where the notebook's own `calculate_bleu` calls the imported
+    function `bleu_score`: the first run works and stores a number under the function's name; a
+    second run calls the helper again, which now calls that number and fails. Reported at the
+    binding, once per name and cell; only for a name an import of the notebook binds (a function
+    or module, not a value) that the helper calls, and not when the cell imports it again first."""
+    imported = {imp.bound for _, imp in ctx.facts.imports if imp.bound != "*"}
+    if not imported:
+        return
+    helpers: dict[str, frozenset[str]] = {}  # module-level functions defined so far -> globals they call
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        reimported: set[str] = set()
+        reported: set[str] = set()
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                helpers[stmt.name] = _called_globals(stmt)
+                continue
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                reimported |= {(a.asname or a.name).split(".")[0] for a in stmt.names}
+                continue
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if name not in imported or name in reimported or name in reported:
+                continue
+            helper = next((
+                n.func.id for n in _walk(stmt.value)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and name in helpers.get(n.func.id, ())
+            ), None)
+            if helper is None:
+                continue
+            reported.add(name)
+            yield Hit(
+                ca.cell,
+                stmt.lineno,
+                stmt.col_offset + 1,
+                f"This line stores the result of `{helper}` under `{name}`, the name of the imported function that `{helper}` "
+                f"calls: on a second run `{helper}` calls the stored value instead, and fails",
+                fix=f"Store the result under a name of its own (`{name}_value = {helper}(…)`), so the function keeps its name.",
+                key=f"{name}\x1fshadows the function {helper} calls",
+            )
+
+
 def training_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, frozenset[str]]]]:
     """Per cell index, the module-level functions of the cells above that apply gradients with a
     global optimizer (the nearest definition wins; a later definition without it removes it)."""
@@ -1107,7 +1166,9 @@ class ChangesWhenRunTwice(Rule):
         "the cell builds from such a subclass around a Keras model of another cell (`gan = GAN(discriminator, "
         "generator)`), `model.add(…)` on a Keras model of another cell, a call of a function of a cell above "
         "that applies gradients with a global optimizer (`def train_step(…): optimizer.apply_gradients(…)`; "
-        "not when the calling cell rebinds anything the function reads), a call of a function of a cell above that steps "
+        "not when the calling cell rebinds anything the function reads), a result stored under the name of an imported function "
+        "that the notebook's own helper producing it calls (`bleu_score = calculate_bleu(…)` with `def calculate_bleu(…): "
+        "… bleu_score(…)`: the second run calls a number), a call of a function of a cell above that steps "
         "the optimizer it is given (`def train(model, data, optimizer): … optimizer.step()`, then `train(model, batches, "
         "optimizer)` with the torch optimizer of another cell; not when the cell makes that optimizer itself), a custom training step applying gradients to a model "
         "of another cell (`optimizer.apply_gradients(zip(grads, model.trainable_variables))` after a `tf.GradientTape`, "
@@ -1367,6 +1428,7 @@ class ChangesWhenRunTwice(Rule):
         steps = training_functions(ctx)
         stepping = stepping_functions(ctx)
         hf_classes = hf_trainer_classes(ctx)
+        yield from _shadowed_helpers(ctx)
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
             hazards = rerun_hazards(ca, modules, models, ctx.facts.resolve, classes, steps.get(ca.cell.index, {}), hf_classes,
