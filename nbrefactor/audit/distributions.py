@@ -40,7 +40,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.types import Cell, Notebook
-from nbrefactor.audit.project import ProjectContext, normalise
+from nbrefactor.audit.project import ProjectContext, normalise, package_contents
 
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
 
@@ -427,12 +427,49 @@ def import_kind(
         # A folder of scripts named like a catalogued distribution (`torch/` without `__init__.py`
         # beside the notebook) is a namespace package: the installed torch is imported instead.
         if not (top in project.namespace_modules and top not in project.project_modules
-                and _resolve(top, catalog).source in ("override", "pipreqs")):
+                and _resolve(top, catalog).source in ("override", "pipreqs")) and shadowing_package(module, project, catalog) is None:
             return LOCAL_KIND
     for provided in provided_modules(catalog):
         if module == provided or module.startswith(provided + "."):
             return PROVIDED_KIND
     return THIRD_PARTY_KIND
+
+
+# Sub-folders that make a folder a package only for a test runner, not a library.
+_TEST_FOLDERS = frozenset({"tests", "test", "testing"})
+
+
+def shadowing_package(module: str, project: ProjectContext, catalog: Catalog) -> Optional[str]:
+    """The folder (as shown) of a package above the notebook named like a known distribution that
+    does not provide `module`, so the installed distribution is what the notebook imports; None
+    when `module` is the project's own (or nothing above shadows it).
+
+    A repository of lessons can keep them in a folder named after the library they teach, with an
+    empty `__init__.py` for its test runner (`numpy/`, `pandas/` at the root): that folder is on no
+    notebook's `sys.path` (Jupyter puts the notebook's own folder there), and even where the root
+    is (tests, `pip install -e .`) it provides nothing the notebook uses. So a package above the
+    notebook counts as the project's own only when it has what the import names: the sub-module
+    of a dotted import (`scipy.ndimage` needs `scipy/ndimage.py` or `scipy/ndimage/`), else some
+    code (modules beyond test folders, or an `__init__.py` that is more than a docstring); or when
+    a manifest names the project as that distribution (a library's repository with example
+    notebooks)."""
+    parts = module.split(".")
+    top = parts[0]
+    if top in project.local_modules or top not in project.project_modules:
+        return None
+    folder = next(((path, shown) for name, path, shown in project.project_packages if name == top), None)
+    if folder is None:
+        return None
+    resolution = _resolve(top, catalog)
+    if resolution.source not in ("override", "pipreqs"):
+        return None  # `utils/`, `models/`: names no distribution table knows are the project's
+    own = {m.project_name for m in project.manifests if m.project_name}
+    if own & {normalise(d) for d in resolution.distributions}:
+        return None
+    names, has_code = package_contents(folder[0])
+    if len(parts) > 1:
+        return None if parts[1] in names else folder[1]
+    return None if has_code or names - _TEST_FOLDERS else folder[1]
 
 
 def _import_target(imp: ImportFact) -> str:

@@ -70,6 +70,11 @@ class ProjectContext:
     # its public top-level names; None when the module itself binds names nobody can list (a star
     # import, `exec`, `globals()`) or does not parse.
     star_exports: tuple[tuple[str, Optional[frozenset[str]]], ...] = ()
+    # The regular packages (with `__init__.py`) of the folders above the notebook, nearest first, as
+    # (name, folder, folder as shown in messages): where `project_modules` names come from. Consulted
+    # only for a name a known distribution also has (see `distributions.import_kind`): a course's
+    # `numpy/` folder of lessons at the repository root is no replacement for numpy.
+    project_packages: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -498,15 +503,59 @@ def resolved_path(path: str | Path) -> str:
 
 @lru_cache(maxsize=1024)
 def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectContext:
-    manifests, project_modules = _manifests_in(folder, display_root), frozenset()
+    manifests, project_modules, packages = _manifests_in(folder, display_root), frozenset(), ()
     if _stops_at(folder):
         project_modules = _src_modules(folder)
     else:
         above, project_modules = _upward(folder.parent, display_root)
         manifests += above
+        packages = _packages_above(folder.parent, display_root)
     local = _local_modules(folder)
     return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local),
-                          _star_exports(folder, local))
+                          _star_exports(folder, local), packages)
+
+
+@lru_cache(maxsize=1024)
+def _packages_above(current: Path, display_root: Optional[Path]) -> tuple[tuple[str, str, str], ...]:
+    """(name, folder, shown) of each regular package in `current` and the folders above it up to the
+    project root, nearest first (the folders `_upward` takes `project_modules` from, without `src/`,
+    whose packages are the project's by its layout)."""
+    found = tuple(
+        (name, os.path.join(current, name), _display(current / name, display_root))
+        for name in sorted(_local_modules(current, strict=True))
+        if _exists(os.path.join(current, name, "__init__.py"))
+    )
+    if _stops_at(current):
+        return found
+    return found + _packages_above(current.parent, display_root)
+
+
+@lru_cache(maxsize=256)
+def package_contents(folder: str) -> tuple[frozenset[str], bool]:
+    """What a regular package folder provides: the names of its modules and sub-packages (`x.py`,
+    `x.pyx`, `x/`), and whether its `__init__.py` holds any code (more than a docstring or comments).
+    An empty `__init__.py` beside test folders only makes a folder a package for a test runner."""
+    names: set[str] = set()
+    try:
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                name = entry.name
+                if name == "__init__.py" or name.startswith("."):
+                    continue
+                if name.endswith((".py", ".pyx")) and entry.is_file():
+                    names.add(name.rsplit(".", 1)[0])
+                elif entry.is_dir() and name.isidentifier() and name != "__pycache__":
+                    names.add(name)
+    except OSError:
+        return frozenset(), True  # unreadable: assume it is the project's code, as before
+    try:
+        with open(os.path.join(folder, "__init__.py"), encoding="utf-8", errors="replace") as handle:
+            body = ast.parse(handle.read()).body
+    except (OSError, SyntaxError, ValueError):
+        return frozenset(names), True
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]
+    return frozenset(names), bool(body)
 
 
 _UNLISTED_BINDINGS = re.compile(r"\bimport\s*\*|\bexec\s*\(|\bglobals\s*\(|\b__dict__\b|\bsetattr\s*\(|\b__getattr__\b")

@@ -431,7 +431,8 @@ def local_code(facts: NotebookFacts, project: ProjectContext, notebook: Path, re
     from nbrefactor.compile.local_code import absolute_imports, checked_module_path
 
     folder = notebook.parent
-    search = module_search_folders(folder, _sys_path_folders(facts, folder))
+    added = _sys_path_folders(facts, folder)
+    search = module_search_folders(folder, added)
     files: dict[str, str] = dict(_written_module_sources(facts))
     done = {path[:-3] for path in files}
     problems: list[str] = []
@@ -466,6 +467,12 @@ def local_code(facts: NotebookFacts, project: ProjectContext, notebook: Path, re
         if origin.is_dir() and not (origin / "__init__.py").exists() and resolve(name).source != "import-name":
             shadowed.append(name)
             continue
+        if cell is not None and origin.parent != folder and origin.parent not in added and _installed_wins(facts, project, name):
+            # A package above the notebook named like a distribution without what the notebook
+            # imports of it (a course's `numpy/` of lessons): the kernel imported the distribution,
+            # as the audit says (`distributions.shadowing_package`).
+            shadowed.append(name)
+            continue
         found = [(origin.name, origin)] if origin.is_file() else sorted(
             (path.relative_to(origin.parent).as_posix(), path) for path in _python_files(origin))
         for relative, path in found:
@@ -485,6 +492,17 @@ def local_code(facts: NotebookFacts, project: ProjectContext, notebook: Path, re
                             f"or {LOCAL_CODE_BYTES_CAP // (1024 * 1024)} MB; install it as a distribution and declare it in a manifest")
             break
     return LocalCode(files, tuple(problems), tuple(shadowed))
+
+
+def _installed_wins(facts: NotebookFacts, project: ProjectContext, name: str) -> bool:
+    """Every import of `name` in the notebook is of the installed distribution, not of the same-named
+    package above the notebook (`distributions.shadowing_package`)."""
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.distributions import shadowing_package
+
+    catalog = load_catalog()
+    modules = [imp.module for ca in facts.cells for imp in ca.facts.imports if not imp.level and imp.top_level == name]
+    return bool(modules) and all(shadowing_package(m, project, catalog) is not None for m in modules)
 
 
 def _python_files(package: Path) -> list[Path]:

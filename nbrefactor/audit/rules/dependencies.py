@@ -12,7 +12,7 @@ import shlex
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
-from nbrefactor.audit.distributions import install_commands, third_party_imports, url_installs
+from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import Manifest, Requirement, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -114,7 +114,11 @@ class UndeclaredImport(Rule):
         "`[calls_needing]`. Modules of the notebook's "
         "own project are not distributions: `.py` and Cython `.pyx` files and folders of code beside it (a folder of "
         "scripts without `__init__.py` named like a catalogued distribution, `torch/`, is a namespace package that the "
-        "installed torch wins over, so `import torch` stays a distribution), and the modules of a "
+        "installed torch wins over, so `import torch` stays a distribution; a package folder above the notebook named like a "
+        "catalogued distribution, `numpy/` of lessons with an empty `__init__.py` at a course's root, is the project's own only "
+        "when it has what the import names, the sub-module of `import scipy.ndimage` or, for a bare import, some code, or when a "
+        "manifest names the project so: otherwise the installed distribution is reported and the message names the folder, "
+        "which hides it wherever its parent folder is on `sys.path`), and the modules of a "
         "folder a literal `os.chdir(…)`/`%cd` moves into (IPython imports from the working directory). "
         "Nor are the modules of a repository the notebook `git clone`s and then puts on `sys.path` (or `%cd`s "
         "into), imported after both: a module named as the cloned folder (`%cd DeOldify`, `import deoldify`), "
@@ -266,7 +270,8 @@ class UndeclaredImport(Rule):
                  f"is not declared in {where}" if url else
                  f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
                  f"is not declared in {where}" if res.assumed else
-                 f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"),
+                 f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}")
+                + _shadow_note(use, ctx),
                 fix=(f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
                      f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
                      "and add it (pinned) to a manifest" if res.assumed else f"Add `{res.primary}` (pinned) to a manifest"),
@@ -274,6 +279,19 @@ class UndeclaredImport(Rule):
                 related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
                 data=(("distribution", res.primary), ("module", use.module)),
             )
+
+
+def _shadow_note(use, ctx: RuleContext) -> str:
+    """For an import of an installed distribution that a same-named package folder above the notebook
+    would hide (`numpy/` of lessons at the repository root): where it is, so the name clash is seen."""
+    if use.how or not use.module:
+        return ""
+    folder = shadowing_package(use.module, ctx.project, ctx.catalog)
+    if folder is None:
+        return ""
+    top = use.module.split(".")[0]
+    return (f"; the folder `{folder}/` above the notebook is a package named `{top}` too, which hides the installed "
+            f"`{top}` wherever its parent folder is on `sys.path` (a test runner, an editable install)")
 
 
 class NoManifest(Rule):
@@ -296,7 +314,9 @@ class NoManifest(Rule):
         "behind `torch.utils.tensorboard`, onnx behind `torch.onnx.export`) are reported "
         "like imports, at the call that needs them (see DEP001). "
         "A manifest checked out as a symbolic link's text (a file holding only `env/requirements.txt`) is read from "
-        "its target. A pyproject.toml without dependencies does not count; a requirements file the notebook installs itself "
+        "its target. Modules of the notebook's own project are not distributions, as for DEP001 (a package folder above the "
+        "notebook named like a catalogued distribution but without what the import names is not the project's: `numpy/` of "
+        "lessons at a course's root). A pyproject.toml without dependencies does not count; a requirements file the notebook installs itself "
         "(`!pip install -r lab_requirements.txt`) does, whatever its name. "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
@@ -368,7 +388,7 @@ class NoManifest(Rule):
                 first.line,
                 first.column,
                 f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution, url)}) but no manifest ({_MANIFEST_KINDS}) "
-                "was found beside or above the notebook",
+                "was found beside or above the notebook" + _shadow_note(first, ctx),
                 fix=(f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
                      if url else
                      f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "

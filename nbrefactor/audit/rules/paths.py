@@ -2438,6 +2438,97 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
     return None
 
 
+def _path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int], PathArgument, int]]:
+    """The notebook's own module-level functions that hand one of their parameters, as it is, to
+    a catalogued call's path argument: `def load_table(path): return pd.read_csv(path)` ->
+    {"load_table": ({"path": 0}, that `pd.read_csv` argument, its cell)}. The nearest definition
+    above wins; a later definition without such a call removes the name."""
+    found: dict[str, tuple[dict[str, int], PathArgument, int]] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        # (a piece of a join is not where the path is used: the call given the joined path is)
+        inner = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+                 if pa.call.in_function and pa.entry.kind == "path" and pa.arg.name is not None
+                 and pa.qualified not in _JOIN_CALLS and pa.shown_callee not in _JOIN_CALLS]
+        for stmt in tree.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            positional = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
+            params = {name: index for index, name in enumerate(positional)}
+            params.update({a.arg: -1 for a in stmt.args.kwonlyargs})
+            # A parameter the body rebinds (`path = os.path.join(ROOT, path)`) is not the given value.
+            rebound = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            end = stmt.end_lineno or stmt.lineno
+            use = next((pa for pa in inner if stmt.lineno <= pa.call.line <= end
+                        and pa.arg.name in params and pa.arg.name not in rebound), None)
+            if use is None:
+                found.pop(stmt.name, None)
+                continue
+            found[stmt.name] = ({use.arg.name: params[use.arg.name]}, use, ca.cell.index)  # type: ignore[dict-item]
+    return found
+
+
+def _own_function_paths(ctx: RuleContext, known: set[str], modules: frozenset[str]) -> Iterator[Hit]:
+    """A relative path literal given to the notebook's own function that passes it on to a path
+    argument (`load_table("orders_clean.csv")` with `def load_table(path): return pd.read_csv(path)`):
+    the function resolves it against the working directory like the call inside it. One finding
+    per path, at its first literal, the other calls giving it and the call inside the function related."""
+    functions = _path_functions(ctx)
+    if not functions:
+        return
+    settings = path_settings(ctx.catalog)
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    groups: dict[str, list[tuple[CellAnalysis, ast.Constant, str]]] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue  # code inside a function or class runs when called: its own arguments are not values yet
+            for node in ast.walk(stmt):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
+                    continue
+                params, _, _ = functions[node.func.id]
+                (param, position), = params.items()
+                given = next((k.value for k in node.keywords if k.arg == param), None)
+                if given is None and 0 <= position < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[:position + 1]):
+                    given = node.args[position]
+                if not (isinstance(given, ast.Constant) and isinstance(given.value, str)):
+                    continue
+                found = classify(given.value, settings, path_argument=True)
+                if found is None or found.kind != "relative" or _module_file(given.value, modules):
+                    continue
+                if hosted_only(ca.lines, node.lineno):
+                    continue
+                value = _normal_path(given.value)
+                if value in known:
+                    continue
+                groups.setdefault(value, []).append((ca, given, node.func.id))
+    verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
+    for value, places in groups.items():
+        ca, first, fname = places[0]
+        _, pa, inner_cell = functions[fname]
+        inside = cells.get(inner_cell)
+        yield Hit(
+            ca.cell,
+            first.lineno,
+            first.col_offset + 1,
+            f"Relative path {shown(first.value)}, given to `{fname}`, the notebook's own function, is "
+            f"{verbs.get(pa.direction, 'passed to')} `{pa.shown_callee}` there (cell {inner_cell}, line {pa.call.line}) and "
+            "resolved against the current working directory, which depends on where Jupyter was started",
+            fix="Pass a path built from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
+                "value or environment variable.",
+            key=f"{fname}\x1f{value}",
+            related=tuple(dict.fromkeys([
+                *((c.cell, g.lineno, g.col_offset + 1) for c, g, _ in places[1:]),
+                *(((inside.cell, pa.call.line, pa.call.column),) if inside is not None else ()),
+            ])),
+        )
+
+
 def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int]], reported: set[tuple[int, int, int]]) -> Iterator[Hit]:
     """Paths whose rest is known only at run time but whose start is relative: a relative folder
     literal joined to a value the audit cannot know (`"models/" + model_ckpt` with `model_ckpt`
@@ -2707,7 +2798,10 @@ class CwdRelativePath(Rule):
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. The same literal path in several places (a frame saved, then "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. A relative literal given to the notebook's own function that hands that parameter, "
+        "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`) "
+        "is reported at the literal, the catalogued call inside the function related (not a folder the function only joins "
+        "to a name: the joined path is what it uses). The same literal path in several places (a frame saved, then "
         "read back as `\"my_df.csv\"`; here `\"./out/\"` and `\"out\"` are one path) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
         "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). A delete (`shutil.rmtree`, "
         "`os.remove`) of a path the notebook also writes, or of a folder under it (`shutil.rmtree(\"export/probs\")` "
@@ -2927,6 +3021,10 @@ class CwdRelativePath(Rule):
         }
         yield from _open_ended_paths(ctx, chdir_arguments, reported | covered)
         yield from _implicit_folders(ctx)
+        # A path the notebook already has a finding for (a literal given straight to a call, or a
+        # constant) is not reported again when it is also given to one of its own functions.
+        known = {_normal_path(g[0].value) for g in kept} | {_normal_path(u[0][0].value) for u in grouped.values()}
+        yield from _own_function_paths(ctx, known, modules)
 
     @staticmethod
     def _constant_uses(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]]:

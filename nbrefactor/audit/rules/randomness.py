@@ -633,17 +633,120 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                 for a in call.args:
                     if a.name or a.string:
                         saved.add(a.name or a.string or "")
+    templates = _saved_path_templates(facts)
     found: set[str] = set()
     for ca in facts.cells:
+        loads = None
         for call in ca.facts.calls:
             if call.method in _LOAD_METHODS and call.method != "from_pretrained":
                 source = call.arg(0, ("filepath",))
                 if source is not None and (source.name or source.string) in saved:
                     continue
+                if source is not None and templates:
+                    # `load_weights(output_dir + "/weights.04.hdf5")` after `ModelCheckpoint(output_dir +
+                    # "/weights.{epoch:02d}.hdf5")`: one of the files the notebook's checkpoint wrote.
+                    if loads is None:
+                        loads = _load_path_shapes(ca)
+                    shape = loads.get((call.line, call.column))
+                    if shape is not None and any(t.fullmatch(shape) for t in templates):
+                        continue
             found.update(_LOAD_METHODS.get(call.method, ()))
             qualified = facts.resolve(call.func) if call.func else ""
             found.update(_LOAD_FUNCTIONS.get(qualified, ()))
     return frozenset(found)
+
+
+# A format field of a checkpoint file name (`{epoch:02d}`, `{val_loss:.2f}`): any text in the files written.
+_FORMAT_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?::[^{}]*)?\}")
+_HOLE = "\x00"
+
+
+def _path_shape(node: ast.AST, depth: int = 0) -> str | None:
+    """The path an expression builds, as text with each name as `{name}`: `output_dir +
+    "/w.hdf5"` -> "{output_dir}/w.hdf5", `os.path.join(d, "w.h5")` -> "{d}/w.h5", an f-string's
+    holes as `{expr}`; None for anything else. A format field inside a literal (`{epoch:02d}`) is
+    kept as it is, so a saved template and a loaded file can be compared."""
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return "{" + node.id + _HOLE + "}"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _path_shape(node.left, depth + 1), _path_shape(node.right, depth + 1)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            elif isinstance(value, ast.FormattedValue) and isinstance(value.value, ast.Name):
+                parts.append("{" + value.value.id + _HOLE + "}")
+            else:
+                return None
+        return "".join(parts)
+    if isinstance(node, ast.Call) and node.args and not node.keywords:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name == "join" and (not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Constant)):
+            pieces = [_path_shape(a, depth + 1) for a in node.args]
+            return None if any(p is None for p in pieces) else "/".join(p.rstrip("/") for p in pieces)  # type: ignore[union-attr]
+    return None
+
+
+def _call_path_node(call: ast.Call) -> ast.AST | None:
+    """The file argument of a save or load call: `filepath=`, else the first positional."""
+    given = next((k.value for k in call.keywords if k.arg == "filepath"), None)
+    return given if given is not None else (call.args[0] if call.args else None)
+
+
+def _saved_path_templates(facts: NotebookFacts) -> list[re.Pattern[str]]:
+    """The paths the notebook's checkpoint saves build (`save_weights(out + "/best.h5")`), with
+    their format fields (`ModelCheckpoint(output_dir + "/weights.{epoch:02d}.hdf5")`), as patterns
+    any file they write matches (a field stands for any text; the names around it must be the same)."""
+    found: list[re.Pattern[str]] = []
+    for ca in facts.cells:
+        if not any(call.method in _SAVE_CALLS for call in ca.facts.calls):
+            continue
+        try:
+            tree = python_tree(ca.masked.python)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if method not in _SAVE_CALLS:
+                continue
+            target = _call_path_node(node)
+            shape = _path_shape(target) if target is not None else None
+            if shape is None:
+                continue
+            pieces = re.split(r"(\{[A-Za-z_][A-Za-z0-9_]*\x00\})", shape)
+            pattern = "".join(
+                re.escape(p) if p.endswith(_HOLE + "}") else
+                ".+".join(re.escape(t) for t in _FORMAT_FIELD.split(p))
+                for p in pieces
+            )
+            found.append(re.compile(pattern))
+    return found
+
+
+def _load_path_shapes(ca: CellAnalysis) -> dict[tuple[int, int], str]:
+    """(line, column) of each call in the cell -> the path shape of its file argument."""
+    try:
+        tree = python_tree(ca.masked.python)
+    except (SyntaxError, ValueError, RecursionError):
+        return {}
+    shapes: dict[tuple[int, int], str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            target = _call_path_node(node)
+            shape = _path_shape(target) if target is not None else None
+            if shape is not None:
+                shapes[(node.lineno, node.col_offset + 1)] = shape
+    return shapes
 
 
 def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> dict[str, list[Draw]]:
@@ -1505,7 +1608,9 @@ class UnseededRandom(Rule):
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
         "initial weights are replaced; not when the loaded file is one the notebook saves itself "
-        "(`ModelCheckpoint(path)`, `save_weights(path)`, then `load_weights(path)`: those weights were trained "
+        "(`ModelCheckpoint(path)`, `save_weights(path)`, then `load_weights(path)`, also a path built the same way, "
+        "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
+        "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
         "from its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
         "loads only its own layers: the head built on top of it starts from random weights. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "

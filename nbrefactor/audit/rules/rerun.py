@@ -59,8 +59,12 @@ class _Walker:
         resolve: Optional[Callable[[str], str]] = None, keras_classes: frozenset[str] = frozenset(),
         training_functions: Optional[dict[str, tuple[str, frozenset[str]]]] = None,
         hf_trainer_classes: frozenset[str] = frozenset(),
+        stepping_functions: Optional[dict[str, tuple[str, int]]] = None,
     ) -> None:
         self.modules = modules
+        # Functions of cells above that step an optimizer they are given:
+        # `def train(model, data, optimizer): … optimizer.step()` -> {"train": ("optimizer", 2)}.
+        self.stepping_functions = stepping_functions or {}
         # The notebook's own subclasses of a Hugging Face `Trainer` (`class WeightedTrainer(Trainer)`).
         self.hf_trainer_classes = hf_trainer_classes
         # Hugging Face trainers this cell builds, with the model of another cell each trains:
@@ -354,6 +358,19 @@ class _Walker:
                 # model or optimizer starts afresh).
                 if fname not in self.bound and not (reads & self.bound):
                     self.report(node, fname, f"calls `{fname}`, which applies gradients with `{optimizer}`, an optimizer made in another cell, so a second run trains its model further from the weights the first run left")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.stepping_functions:
+                # `train_epoch(model, batches, optimizer)` with the torch optimizer of a cell above:
+                # the function's `optimizer.step()` moves that model's weights on every run.
+                fname = node.func.id
+                param, position = self.stepping_functions[fname]
+                given = next((k.value for k in node.keywords if k.arg == param), None)
+                if given is None and 0 <= position < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[:position + 1]):
+                    given = node.args[position]
+                if (
+                    isinstance(given, ast.Name) and self.trainers.get(given.id) == "optimizer"
+                    and given.id not in self.bound and fname not in self.bound
+                ):
+                    self.report(node, given.id, f"calls `{fname}`, which steps the optimizer it is given, `{given.id}`, made in another cell, so a second run trains its model further from the weights the first run left")
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
                 continue
             method = node.func.attr
@@ -938,6 +955,102 @@ def _training_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[t
     return optimizer, reads
 
 
+def _stepping_parameter(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[tuple[str, int]]:
+    """`def train(model, data, optimizer): … optimizer.step()` -> ("optimizer", 2): the parameter
+    (and its position; -1 for keyword-only) whose `.step()` the function calls, unless the body
+    rebinds it (an optimizer it makes itself starts afresh)."""
+    positional = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+    params = {name: index for index, name in enumerate(positional)}
+    params.update({a.arg: -1 for a in fn.args.kwonlyargs})
+    stored = {n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    for node in _walk(fn):
+        if (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "step"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id in params and node.func.value.id not in stored
+        ):
+            return node.func.value.id, params[node.func.value.id]
+    return None
+
+
+def stepping_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, int]]]:
+    """Per cell index, the module-level functions of the cells above that call `.step()` on an
+    optimizer parameter (the nearest definition wins; a later definition without it removes it)."""
+    found: dict[str, tuple[str, int]] = {}
+    per_cell: dict[int, dict[str, tuple[str, int]]] = {}
+    for ca in ctx.cells:
+        per_cell[ca.cell.index] = dict(found)
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                steps = _stepping_parameter(stmt)
+                if steps is not None:
+                    found[stmt.name] = steps
+                else:
+                    found.pop(stmt.name, None)
+    return per_cell
+
+
+def _called_globals(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """The global names a function calls (`bleu_score(…)` inside `def calculate_bleu(…)`): not its
+    parameters, nor names it binds itself."""
+    params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+    params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
+    local = params | {n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    local |= {n.name for n in _walk(fn) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not fn}
+    return frozenset(
+        n.func.id for n in _walk(fn)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id not in local
+    )
+
+
+def _shadowed_helpers(ctx: RuleContext) -> Iterator[Hit]:
+    """`bleu_score = calculate_bleu(…)` where the notebook's own `calculate_bleu` calls the imported
+    function `bleu_score`: the first run works and stores a number under the function's name; a
+    second run calls the helper again, which now calls that number and fails. Reported at the
+    binding, once per name and cell; only for a name an import of the notebook binds (a function
+    or module, not a value) that the helper calls, and not when the cell imports it again first."""
+    imported = {imp.bound for _, imp in ctx.facts.imports if imp.bound != "*"}
+    if not imported:
+        return
+    helpers: dict[str, frozenset[str]] = {}  # module-level functions defined so far -> globals they call
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        reimported: set[str] = set()
+        reported: set[str] = set()
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                helpers[stmt.name] = _called_globals(stmt)
+                continue
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                reimported |= {(a.asname or a.name).split(".")[0] for a in stmt.names}
+                continue
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if name not in imported or name in reimported or name in reported:
+                continue
+            helper = next((
+                n.func.id for n in _walk(stmt.value)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and name in helpers.get(n.func.id, ())
+            ), None)
+            if helper is None:
+                continue
+            reported.add(name)
+            yield Hit(
+                ca.cell,
+                stmt.lineno,
+                stmt.col_offset + 1,
+                f"This line stores the result of `{helper}` under `{name}`, the name of the imported function that `{helper}` "
+                f"calls: on a second run `{helper}` calls the stored value instead, and fails",
+                fix=f"Store the result under a name of its own (`{name}_value = {helper}(…)`), so the function keeps its name.",
+                key=f"{name}\x1fshadows the function {helper} calls",
+            )
+
+
 def training_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, frozenset[str]]]]:
     """Per cell index, the module-level functions of the cells above that apply gradients with a
     global optimizer (the nearest definition wins; a later definition without it removes it)."""
@@ -998,13 +1111,14 @@ def rerun_hazards(
     resolve: Optional[Callable[[str], str]] = None, keras_classes: frozenset[str] = frozenset(),
     functions: Optional[dict[str, tuple[str, frozenset[str]]]] = None,
     hf_classes: frozenset[str] = frozenset(),
+    stepping: Optional[dict[str, tuple[str, int]]] = None,
 ) -> list[tuple[int, int, str, str, bool]]:
     """(line, column, name, what, file_step) per hazard; `file_step`: `name` is a callee that
     changes files (`os.makedirs`), not a value."""
     tree = cell_python_tree(ca)
     if tree is None:
         return []
-    walker = _Walker(modules, models, resolve, keras_classes, functions, hf_classes)
+    walker = _Walker(modules, models, resolve, keras_classes, functions, hf_classes, stepping)
     walker.block(tree.body)
     return [(line, column, name, what, name in walker.file_steps) for line, column, name, what in walker.found]
 
@@ -1052,7 +1166,11 @@ class ChangesWhenRunTwice(Rule):
         "the cell builds from such a subclass around a Keras model of another cell (`gan = GAN(discriminator, "
         "generator)`), `model.add(…)` on a Keras model of another cell, a call of a function of a cell above "
         "that applies gradients with a global optimizer (`def train_step(…): optimizer.apply_gradients(…)`; "
-        "not when the calling cell rebinds anything the function reads), a custom training step applying gradients to a model "
+        "not when the calling cell rebinds anything the function reads), a result stored under the name of an imported function "
+        "that the notebook's own helper producing it calls (`bleu_score = calculate_bleu(…)` with `def calculate_bleu(…): "
+        "… bleu_score(…)`: the second run calls a number), a call of a function of a cell above that steps "
+        "the optimizer it is given (`def train(model, data, optimizer): … optimizer.step()`, then `train(model, batches, "
+        "optimizer)` with the torch optimizer of another cell; not when the cell makes that optimizer itself), a custom training step applying gradients to a model "
         "of another cell (`optimizer.apply_gradients(zip(grads, model.trainable_variables))` after a `tf.GradientTape`, "
         "in the cell's loop or in a step function the cell defines and calls; not when the cell builds the model), `trainer.run(…)` on a PyTorch-Ignite "
         "`create_supervised_trainer`, a Lightning `trainer.fit(module)` of a module made in another cell (or built in the cell "
@@ -1308,10 +1426,13 @@ class ChangesWhenRunTwice(Rule):
         above = trainers(ctx)
         classes = keras_model_classes(ctx)
         steps = training_functions(ctx)
+        stepping = stepping_functions(ctx)
         hf_classes = hf_trainer_classes(ctx)
+        yield from _shadowed_helpers(ctx)
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
-            hazards = rerun_hazards(ca, modules, models, ctx.facts.resolve, classes, steps.get(ca.cell.index, {}), hf_classes)
+            hazards = rerun_hazards(ca, modules, models, ctx.facts.resolve, classes, steps.get(ca.cell.index, {}), hf_classes,
+                                    stepping.get(ca.cell.index, {}))
             for line, column, name, what, file_step in hazards:
                 if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
                     continue  # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown
