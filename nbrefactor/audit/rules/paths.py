@@ -901,6 +901,62 @@ def _downloads_into(f: LiteralFinding) -> bool:
     return flag is not None and flag.constant == "True"
 
 
+# `'google.colab' in sys.modules`, `IN_COLAB`, `IS_KAGGLE`, `os.environ.get("COLAB_GPU") is not None`:
+# a test that holds only on a hosted runtime.
+_HOSTED_NAME = re.compile(r"colab|kaggle", re.IGNORECASE)
+
+
+def _hosted_test(node: ast.expr) -> bool:
+    """Is `node` true only on Colab or Kaggle? `not IN_COLAB`, `'google.colab' not in sys.modules`
+    and `IN_COLAB == False` are the local branch's tests and are not; in an `and`, one hosted
+    conjunct is enough (`'google.colab' in sys.modules and not os.path.exists('.setup_complete')`)."""
+    if isinstance(node, ast.BoolOp):
+        # `IS_COLAB or IS_KAGGLE`: every alternative hosted.
+        hosted = [_hosted_test(v) for v in node.values]
+        return any(hosted) if isinstance(node.op, ast.And) else all(hosted)
+    if isinstance(node, ast.UnaryOp):
+        return False
+    if isinstance(node, ast.Compare):
+        negated = sum(isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)) for op in node.ops)
+        negated += sum(isinstance(c, ast.Constant) and c.value in (None, False, 0, "") for c in node.comparators)
+        if negated % 2:
+            return False
+    return _HOSTED_NAME.search(ast.unparse(node)) is not None
+
+
+def _hosted_setup(f: LiteralFinding) -> bool:
+    """Does the literal run only on a hosted runtime? Inside the body of an `if` whose test is a
+    Colab/Kaggle check, or in that test itself to the right of the check in an `and` (Python stops
+    at the check elsewhere: `if 'google.colab' in sys.modules and not os.path.exists('.setup_complete'):`
+    looks for the marker only on Colab), or in the other hosted-only places PTH001-PTH003 skip
+    (after `from google.colab import …`, a cell that says it runs only on Colab). A path to the left
+    of the check, or under `or`, runs everywhere."""
+    if hosted_only(f.ca.lines, f.line, import_fallback=False, if_guards=False):
+        return True
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return hosted_only(f.ca.lines, f.line, import_fallback=False)
+    lines = f.ca.masked.python.split("\n")
+
+    def start(node: ast.AST) -> tuple[int, int]:
+        return node.lineno, _char_column(lines, node.lineno, node.col_offset)
+
+    def end(node: ast.AST) -> tuple[int, int]:
+        return node.end_lineno, _char_column(lines, node.end_lineno, node.end_col_offset)
+
+    where = (f.line, f.column)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If):
+            continue
+        if _hosted_test(node.test) and start(node.body[0]) <= where < end(node.body[-1]):
+            return True
+        if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And):
+            first = next((i for i, v in enumerate(node.test.values) if _hosted_test(v)), None)
+            if first is not None and any(start(v) <= where < end(v) for v in node.test.values[first + 1:]):
+                return True
+    return False
+
+
 # ---------------------------------------------------------------------------------------------
 # The rules
 # ---------------------------------------------------------------------------------------------
@@ -2695,7 +2751,9 @@ class CwdRelativePath(Rule):
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
         "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
-        "expression or in `print`: it fails nowhere), `\"text/plain\"` "
+        "expression or in `print`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
+        "testing for them, the part of its test right of the check in an `and`: `if \"google.colab\" in sys.modules and "
+        "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
@@ -2749,6 +2807,11 @@ class CwdRelativePath(Rule):
             "import requests\ntry:\n    from helper_functions import plot_loss_curves\nexcept ImportError:\n"
             "    with open('helper_functions.py', 'wb') as f:\n        f.write(requests.get(HELPERS_URL).content)\n"
             "    from helper_functions import plot_loss_curves",
+        )),
+        # A hosted runtime's set-up: the marker is looked for, and the folder made, only on Colab.
+        Example(cells=(
+            "import os\nimport sys\nif 'google.colab' in sys.modules and not os.path.exists('.setup_complete'):\n"
+            "    os.makedirs('helpers', exist_ok=True)\n    !touch .setup_complete",
         )),
         # A name bound more than once has no single value; an unused constant is no path.
         Example(cells=(
@@ -2838,6 +2901,8 @@ class CwdRelativePath(Rule):
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
             and (f.ca.cell.index, f.argument.call.line, f.argument.call.column) not in chdir_arguments
             and not _displayed_listing(f)
+            # Colab's set-up block (`os.makedirs("dqn")` under `if IN_COLAB:`) runs in /content only.
+            and not _hosted_setup(f)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
