@@ -48,6 +48,7 @@ class IoCall:
     mode_position: Optional[int] = None
     mode_keyword: str = ""
     default_mode: str = ""
+    recording: bool = False  # writes media made only to be watched (an episode's video), no data
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def _entries(raw: tuple) -> tuple[IoCall, ...]:
                 mode_position=int(mode_position) if mode_position is not None else None,
                 mode_keyword=str(item.get("mode_keyword", "")),
                 default_mode=str(item.get("default_mode", "")),
+                recording=bool(item.get("recording", False)),
             )
         )
     return tuple(out)
@@ -851,6 +853,22 @@ def _under(path: str, root: str) -> bool:
 # Calls that list a folder: given the working directory itself and only displayed, they show what
 # is there and cannot fail wherever Jupyter was started.
 _LISTING_CALLS = frozenset({"os.listdir", "os.scandir"})
+# Calls that name or list a folder without reading a file of it by name.
+_FOLDER_CALLS = _LISTING_CALLS | {"pathlib.Path", "glob.glob", "glob.iglob"}
+
+
+def _recordings_only(group: Sequence[LiteralFinding], recorded: Sequence[str]) -> bool:
+    """Is every place of this path a recorder writing episode videos into it (`RecordVideo(env,
+    video_folder="videos")`, `recording = true` in io_calls.toml) or a listing of such a folder
+    (`sorted(Path("videos").iterdir())`, to show the last clip inline)? Media made to be watched in
+    the notebook, no data or artifact anybody would configure."""
+    def recorded_folder(f: LiteralFinding) -> bool:
+        return (
+            f.argument is not None and (f.argument.qualified or f.argument.shown_callee) in _FOLDER_CALLS
+            and any(_under(_normal_path(f.value), root) for root in recorded)
+        )
+
+    return all(f.argument is not None and (f.argument.entry.recording or recorded_folder(f)) for f in group)
 
 
 def _displayed_listing(f: LiteralFinding) -> bool:
@@ -2753,7 +2771,9 @@ class CwdRelativePath(Rule):
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
         "expression or in `print`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
         "testing for them, the part of its test right of the check in an `and`: `if \"google.colab\" in sys.modules and "
-        "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), `\"text/plain\"` "
+        "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), "
+        "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
+        "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
@@ -2812,6 +2832,12 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "import os\nimport sys\nif 'google.colab' in sys.modules and not os.path.exists('.setup_complete'):\n"
             "    os.makedirs('helpers', exist_ok=True)\n    !touch .setup_complete",
+        )),
+        # Episode videos recorded to be watched: the folder is only listed to show the last clip.
+        Example(cells=(
+            "import gym.wrappers\nwith gym.wrappers.Monitor(make_env(), directory='videos', force=True) as env:\n    play(env)",
+            "from pathlib import Path\nfrom IPython.display import HTML\nclips = sorted(Path('videos').iterdir())\n"
+            "HTML(f'<video controls src=\"{clips[-1]}\"></video>')",
         )),
         # A name bound more than once has no single value; an unused constant is no path.
         Example(cells=(
@@ -2910,6 +2936,10 @@ class CwdRelativePath(Rule):
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
         groups = _by_value(relative, normalise=True)
+        # Episode videos recorded to be shown in the notebook (`RecordVideo(env, video_folder="videos")`,
+        # then `Path("videos").iterdir()` for the last clip): not reported (fair check 8).
+        recorded = [_normal_path(f.value) for g in groups for f in g if f.argument is not None and f.argument.entry.recording]
+        groups = [g for g in groups if not _recordings_only(g, recorded)]
         # `shutil.rmtree("export/probs", ignore_errors=True)` before saving under `os.path.join("export",
         # "probs", …)`: clearing a folder the notebook writes into is the same output, not a path of
         # its own. A delete whose path is (or lies under) another reported path of the notebook is a
