@@ -1133,7 +1133,8 @@ class UserSpecificPath(Rule):
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls`; one "
         "shell line is one finding, its other such paths related). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
-        "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the `[[tool_config_path]]` "
+        "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
+        "`~/.bash_profile`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download), nor is a Colab or Kaggle path in code that runs only "
@@ -1169,6 +1170,8 @@ class UserSpecificPath(Rule):
             "from pathlib import Path\ncred_path = Path('~/.kaggle/kaggle.json').expanduser()",
             "!mkdir -p ~/.kaggle\n!cp kaggle.json ~/.kaggle/\naws = open(os.path.expanduser('~/.aws/credentials'))",
         )),
+        # The login shell's own start-up file, there for whoever runs it.
+        Example(cells=("!echo 'export PATH=$HOME/bin:$PATH' >> ~/.bashrc\n!source ~/.bash_profile",)),
     )
     failing = (
         Example(
