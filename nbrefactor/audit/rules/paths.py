@@ -1258,7 +1258,8 @@ class RemoteUri(Rule):
         "bound once to one, in any cell); also a download call in a loop over literals bound in the cell (`for url in mirrors: "
         "requests.get(url)`, `{name: get_file(name, url) for name, url in img_url.items()}` over a dict of URLs): one "
         "finding at the first URL, the others and the call related. The `http(s)` URLs of the `!wget`/`!curl` "
-        "lines of one cell are one download step: one finding at the first, the others related; so is one URL "
+        "lines of one cell are one download step, and so are the literal URLs given to Python download calls "
+        "(`requests.get`, `urlretrieve`, `wget.download`…) in one cell: one finding at the first, the others related; so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
@@ -1319,6 +1320,12 @@ class RemoteUri(Rule):
             cells=("!aws s3 cp s3://acme-ml/raw/train.csv .\n!wget -q https://example.com/weights.h5",),
             expect=((1, 1), (1, 2)),
         ),
+        # One cell fetching its files with requests: one download step, one finding at the first URL.
+        Example(
+            cells=("import requests\ntrain = requests.get('https://example.com/train.gz').content\n"
+                   "valid = requests.get('https://example.com/valid.gz').content",),
+            expect=((1, 2),),
+        ),
         # One URL read again by a recap cell: one finding, the second fetch related.
         Example(
             cells=("import pandas as pd\ntrain = pd.read_csv('https://example.com/train.csv')", "# recap\ntrain = pd.read_csv('https://example.com/train.csv')"),
@@ -1373,6 +1380,16 @@ class RemoteUri(Rule):
         for f in remote:
             if f.source != "shell" and f.path_class.detail in web:
                 again.setdefault(f.value, []).append(f)
+        # Python download calls given literal URLs in one cell (`requests.get("https://…/train.gz")`,
+        # `requests.get("https://…/valid.gz")`) are one set-up step, as `!wget` lines are: the first
+        # URL carries the finding, the others (and where they are fetched again) are related.
+        python_urls: dict[int, list[LiteralFinding]] = {}
+        for f in remote:
+            if (
+                f.source != "shell" and f.path_class.detail in web and f.argument is not None
+                and f.argument.entry.kind == "url" and f is again[f.value][0]
+            ):
+                python_urls.setdefault(f.ca.cell.index, []).append(f)
         # Object-store URIs of one bucket (`gs://{BUCKET}/data/…` written by one cell, read back by
         # the next, a model exported there and deployed from it) are one root cause: the notebook
         # needs that bucket and its credentials. The first URI carries the finding, the others of
@@ -1394,6 +1411,12 @@ class RemoteUri(Rule):
                 if f is not again[f.value][0]:
                     continue
                 repeats = again[f.value][1:]
+                step = python_urls.get(f.ca.cell.index, [])
+                if any(g is f for g in step):
+                    if f is not step[0]:
+                        continue
+                    others = step[1:]
+                    repeats = repeats + [r for o in others for r in again[o.value][1:]]
             bucket: list[LiteralFinding] = []
             if scheme not in web:
                 group = same_bucket[(scheme, _bucket_of(ctx, f))]
