@@ -1320,12 +1320,6 @@ class RemoteUri(Rule):
             cells=("!aws s3 cp s3://acme-ml/raw/train.csv .\n!wget -q https://example.com/weights.h5",),
             expect=((1, 1), (1, 2)),
         ),
-        # One cell fetching its files with requests: one download step, one finding at the first URL.
-        Example(
-            cells=("import requests\ntrain = requests.get('https://example.com/train.gz').content\n"
-                   "valid = requests.get('https://example.com/valid.gz').content",),
-            expect=((1, 2),),
-        ),
         # One URL read again by a recap cell: one finding, the second fetch related.
         Example(
             cells=("import pandas as pd\ntrain = pd.read_csv('https://example.com/train.csv')", "# recap\ntrain = pd.read_csv('https://example.com/train.csv')"),
@@ -1356,6 +1350,12 @@ class RemoteUri(Rule):
                 "import tensorflow as tf\nimages = {'cat': 'https://example.com/cat.jpg', 'dog': 'https://example.com/dog.jpg'}\n"
                 "paths = {name: tf.keras.utils.get_file(name, url) for name, url in images.items()}",
             ),
+            expect=((1, 2),),
+        ),
+        # One cell fetching its files with requests: one download step, one finding at the first URL.
+        Example(
+            cells=("import requests\ntrain = requests.get('https://example.com/train.gz').content\n"
+                   "valid = requests.get('https://example.com/valid.gz').content",),
             expect=((1, 2),),
         ),
     )
