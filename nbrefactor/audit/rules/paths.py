@@ -919,6 +919,74 @@ def _downloads_into(f: LiteralFinding) -> bool:
     return flag is not None and flag.constant == "True"
 
 
+# The file a `!curl`/`!wget` line saves: `curl -O URL` and `wget URL` name it after the URL,
+# `curl -o NAME`, `wget -O NAME` name it, `wget -P DIR` puts it in DIR.
+_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _fetched_files(program: str, args: str) -> list[str]:
+    """The relative files one `curl`/`wget` command line writes, normalised (`_normal_path`); none
+    for output to stdout (`-O-`, a curl without `-o`/`-O`) or a line it cannot read."""
+    command = re.split(r"\s(?:\||&&|;|\|\|)\s", args, maxsplit=1)[0]
+    tokens = [t.strip("\"'") for t in command.split()[1:]]
+    urls, named, folder, remote_name = [], [], "", False
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        value = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if _WEB_URL.match(token):
+            urls.append(token)
+        elif program == "curl" and (token in ("-o", "--output") or (re.fullmatch(r"-[A-Za-z]*o", token) and not token.startswith("--"))):
+            named.append(value)
+            i += 1
+        elif program == "curl" and (token in ("--remote-name", "--remote-name-all") or re.fullmatch(r"-[A-Za-z]*O[A-Za-z]*", token)):
+            remote_name = True
+        elif program == "wget" and (token in ("-O", "--output-document") or re.fullmatch(r"-[a-mo-z]*O", token)):
+            named.append(value)
+            i += 1
+        elif program == "wget" and token.startswith(("--output-document=", "-O")) and len(token) > 2:
+            named.append(token.split("=", 1)[1] if "=" in token else token[2:])
+        elif program == "wget" and token in ("-P", "--directory-prefix"):
+            folder = value
+            i += 1
+        elif program == "wget" and token.startswith("--directory-prefix="):
+            folder = token.split("=", 1)[1]
+        i += 1
+    names = [n for n in named if n and n != "-"]
+    if program == "wget" and not named or program == "curl" and remote_name:
+        names += [u.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] for u in urls[len(named):]]
+    out = []
+    for name in names:
+        path = _normal_path(f"{folder}/{name}" if folder and not name.startswith("/") else name)
+        if path and not path.startswith(("/", "~")) and "://" not in path and "$" not in path:
+            out.append(path)
+    return out
+
+
+def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
+    """The files each `!curl`/`!wget` line of the notebook saves in the working directory, by (cell,
+    line); lines that run only on Colab or Kaggle left out (their files are not fetched elsewhere)."""
+    out: dict[tuple[int, int], list[str]] = {}
+    for ca in ctx.cells:
+        for magic in ca.magics:
+            program = magic.name.lower()
+            if magic.kind != "shell" or program not in ("curl", "wget") or hosted_only(ca.lines, magic.line):
+                continue
+            files = _fetched_files(program, magic.args)
+            if files:
+                out[(ca.cell.index, magic.line)] = files
+    return out
+
+
+def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], list[str]]) -> bool:
+    """Is the relative literal a file a download line above it saved (`!curl -O …/state.npy`, then
+    `np.load("state.npy")`)? PTH003 reports that download, with this read related."""
+    if f.argument is None or f.argument.direction not in ("read", "none"):
+        return False
+    path = _normal_path(f.value)
+    return any(path in files and where < (f.ca.cell.index, f.line) for where, files in fetched.items())
+
+
 # `'google.colab' in sys.modules`, `IN_COLAB`, `IS_KAGGLE`, `os.environ.get("COLAB_GPU") is not None`:
 # a test that holds only on a hosted runtime.
 _HOSTED_NAME = re.compile(r"colab|kaggle", re.IGNORECASE)
@@ -1259,7 +1327,8 @@ class RemoteUri(Rule):
         "requests.get(url)`, `{name: get_file(name, url) for name, url in img_url.items()}` over a dict of URLs): one "
         "finding at the first URL, the others and the call related. The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step, and so are the literal URLs given to Python download calls "
-        "(`requests.get`, `urlretrieve`, `wget.download`…) in one cell: one finding at the first, the others related; so is one URL "
+        "(`requests.get`, `urlretrieve`, `wget.download`…) in one cell: one finding at the first, the others related (and so are the "
+        "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`); so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
@@ -1398,14 +1467,22 @@ class RemoteUri(Rule):
         for f in sorted(remote, key=lambda f: (f.ca.cell.index, f.line, f.column)):
             if f.path_class.detail not in web:
                 same_bucket.setdefault((f.path_class.detail, _bucket_of(ctx, f)), []).append(f)
+        fetched = _download_lines(ctx)
+        relative_reads = [r for r in literal_findings(ctx) if r.path_class.kind == "relative" and r.argument is not None] if fetched else []
         for f in remote:
             scheme = f.path_class.detail
             others: list[LiteralFinding] = []
+            fetched_reads: list[LiteralFinding] = []
             if f.source == "shell" and scheme in web:
                 group = shell_urls[f.ca.cell.index]
                 if f is not group[0]:
                     continue
                 others = group[1:]
+                # The files these lines fetch, read back by name (PTH006 leaves them to this finding).
+                fetched_reads = [
+                    r for r in relative_reads
+                    if _reads_fetched_file(r, {k: v for k, v in fetched.items() if k[0] == f.ca.cell.index and k[1] in {g.line for g in group}})
+                ]
             repeats: list[LiteralFinding] = []
             if f.source != "shell" and scheme in web:
                 if f is not again[f.value][0]:
@@ -1431,7 +1508,7 @@ class RemoteUri(Rule):
                 if repeats:
                     where = sorted({o.ca.cell.index for o in repeats})
                     more += f"; fetched again in cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)}"
-                others = others + repeats
+                others = others + repeats + fetched_reads
                 message = (
                     f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
                     f"network and the remote file can change or disappear{more}"
@@ -2799,7 +2876,9 @@ class CwdRelativePath(Rule):
         "testing for them, the part of its test right of the check in an `and`: `if \"google.colab\" in sys.modules and "
         "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), "
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
-        "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), `\"text/plain\"` "
+        "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
+        "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
+        "the download, with the read related), `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
@@ -2859,6 +2938,8 @@ class CwdRelativePath(Rule):
             "import os\nimport sys\nif 'google.colab' in sys.modules and not os.path.exists('.setup_complete'):\n"
             "    os.makedirs('helpers', exist_ok=True)\n    !touch .setup_complete",
         )),
+        # A file fetched by a download line, read back by name: PTH003's download step.
+        Example(cells=("import numpy as np\n!curl -sO https://example.org/checks/weights.npy\nw = np.load('weights.npy')",)),
         # Episode videos recorded to be watched: the folder is only listed to show the last clip.
         Example(cells=(
             "import gym.wrappers\nwith gym.wrappers.Monitor(make_env(), directory='videos', force=True) as env:\n    play(env)",
@@ -2948,6 +3029,7 @@ class CwdRelativePath(Rule):
             for ca in ctx.cells for call in ca.facts.calls if ChangeDirectory._changes_directory(ctx, call)
             for a in call.args
         }
+        fetched = _download_lines(ctx)
         relative = (
             f for f in literal_findings(ctx)
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
@@ -2955,6 +3037,8 @@ class CwdRelativePath(Rule):
             and not _displayed_listing(f)
             # Colab's set-up block (`os.makedirs("dqn")` under `if IN_COLAB:`) runs in /content only.
             and not _hosted_setup(f)
+            # A file a `!curl -O` line fetched, read back by name: PTH003's download step.
+            and not _reads_fetched_file(f, fetched)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
