@@ -701,12 +701,14 @@ _DISPLAY_FILTERS = _DISPLAY_PROGRAMS | {"grep", "sort", "uniq", "less", "more", 
 
 def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[LiteralFinding]:
     """Paths in `!` lines, line magics, automagics and `%%bash` bodies: `!cp x ~/.kaggle/`. A
-    display-only line (`!ls /content/iris`) is not searched."""
+    display-only line (`!ls /content/iris`) is not searched, nor a lone `!cd DIR`."""
     for magic in ca.magics:
         if magic.kind == "help" or (magic.name in _PYTHON_ARG_MAGICS and magic.kind != "cell_magic"):
             continue
         if magic.kind == "shell" and _display_only(magic.name.lower(), magic.args, bool(magic.assigned_to)):
             continue
+        if magic.kind == "shell" and magic.name.lower() == "cd" and not re.search(r"[;&|`]|\$\(", magic.args):
+            continue  # a lone `!cd DIR` runs in a throw-away shell and changes nothing (PTH004 skips it too): no path is used
         yield from _shell_tokens(ca, magic.line, magic.text, magic.args, magic.name.lower(), settings)
     if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
         lines = ca.lines
@@ -1065,7 +1067,7 @@ class AbsolutePath(Rule):
         "appended: `post = \"/2021/05/x\"` read as `site + post`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported. Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
-        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name); "
+        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
         "one shell line is one finding (its other paths related), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
         "and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
@@ -1198,7 +1200,7 @@ class UserSpecificPath(Rule):
         "`\"C:\\Users\\…\"` that Python 3 refuses), `~/`, `/content/drive` and `/content` (Colab), "
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
-        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls`; one "
+        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
         "shell line is one finding, its other such paths related). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
