@@ -1024,7 +1024,14 @@ def _hosted_setup(f: LiteralFinding) -> bool:
     tree = cell_python_tree(f.ca)
     if tree is None:
         return hosted_only(f.ca.lines, f.line, import_fallback=False)
-    lines = f.ca.masked.python.split("\n")
+    return any(start <= (f.line, f.column) < end for start, end in _hosted_spans(f.ca.masked.python, tree))
+
+
+@lru_cache(maxsize=256)
+def _hosted_spans(python: str, tree: ast.Module) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """The (line, column) spans of a cell's source that run only on Colab or Kaggle: the bodies of
+    `if`s with a hosted test, and the conjuncts right of a hosted check in an `if`'s `and`."""
+    lines = python.split("\n")
 
     def start(node: ast.AST) -> tuple[int, int]:
         return node.lineno, _char_column(lines, node.lineno, node.col_offset)
@@ -1032,17 +1039,17 @@ def _hosted_setup(f: LiteralFinding) -> bool:
     def end(node: ast.AST) -> tuple[int, int]:
         return node.end_lineno, _char_column(lines, node.end_lineno, node.end_col_offset)
 
-    where = (f.line, f.column)
+    spans = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.If):
+        if not isinstance(node, ast.If) or not _HOSTED_NAME.search(ast.unparse(node.test)):
             continue
-        if _hosted_test(node.test) and start(node.body[0]) <= where < end(node.body[-1]):
-            return True
+        if _hosted_test(node.test):
+            spans.append((start(node.body[0]), end(node.body[-1])))
         if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And):
             first = next((i for i, v in enumerate(node.test.values) if _hosted_test(v)), None)
-            if first is not None and any(start(v) <= where < end(v) for v in node.test.values[first + 1:]):
-                return True
-    return False
+            if first is not None:
+                spans.extend((start(v), end(v)) for v in node.test.values[first + 1:])
+    return tuple(spans)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1481,10 +1488,9 @@ class RemoteUri(Rule):
                     continue
                 others = group[1:]
                 # The files these lines fetch, read back by name (PTH006 leaves them to this finding).
-                fetched_reads = [
-                    r for r in relative_reads
-                    if _reads_fetched_file(r, {k: v for k, v in fetched.items() if k[0] == f.ca.cell.index and k[1] in {g.line for g in group}})
-                ]
+                lines = {g.line for g in group}
+                these = {k: v for k, v in fetched.items() if k[0] == f.ca.cell.index and k[1] in lines}
+                fetched_reads = [r for r in relative_reads if these and _reads_fetched_file(r, these)]
             repeats: list[LiteralFinding] = []
             if f.source != "shell" and scheme in web:
                 if f is not again[f.value][0]:
