@@ -989,9 +989,23 @@ def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], lis
     return any(path in files and where < (f.ca.cell.index, f.line) for where, files in fetched.items())
 
 
-# `'google.colab' in sys.modules`, `IN_COLAB`, `IS_KAGGLE`, `os.environ.get("COLAB_GPU") is not None`:
-# a test that holds only on a hosted runtime.
+# `'google.colab' in sys.modules`, `IN_COLAB`, `IS_KAGGLE`, `os.environ.get("COLAB_GPU") is not None`,
+# `os.path.exists("/kaggle/input")`: a test that holds only on a hosted runtime. Names say so by
+# their words; strings only as the runtime's module, variables or folders (`"kaggle.json"`, the API
+# key a local run also has, is no such test).
 _HOSTED_NAME = re.compile(r"colab|kaggle", re.IGNORECASE)
+_HOSTED_STRING = re.compile(r"^(?:google\.colab\b|kaggle_secrets$|kaggle_web_client$|COLAB_\w+$|KAGGLE_\w+$|/kaggle(?:/|$)|/content(?:/|$))")
+
+
+def _mentions_hosted(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and _HOSTED_NAME.search(sub.id):
+            return True
+        if isinstance(sub, ast.Attribute) and _HOSTED_NAME.search(sub.attr):
+            return True
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _HOSTED_STRING.match(sub.value):
+            return True
+    return False
 
 
 def _hosted_test(node: ast.expr) -> bool:
@@ -1009,7 +1023,7 @@ def _hosted_test(node: ast.expr) -> bool:
         negated += sum(isinstance(c, ast.Constant) and c.value in (None, False, 0, "") for c in node.comparators)
         if negated % 2:
             return False
-    return _HOSTED_NAME.search(ast.unparse(node)) is not None
+    return _mentions_hosted(node)
 
 
 def _hosted_setup(f: LiteralFinding) -> bool:
@@ -1041,7 +1055,7 @@ def _hosted_spans(python: str, tree: ast.Module) -> tuple[tuple[tuple[int, int],
 
     spans = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.If) or not _HOSTED_NAME.search(ast.unparse(node.test)):
+        if not isinstance(node, ast.If) or not _mentions_hosted(node.test):
             continue
         if _hosted_test(node.test):
             spans.append((start(node.body[0]), end(node.body[-1])))
