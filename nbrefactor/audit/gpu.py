@@ -538,19 +538,23 @@ def _is_check(facts: NotebookFacts, call: CallFact, checks: tuple[str, ...], ca:
 
 
 _ASSERT = re.compile(r"^\s*assert\b")
+# `assert not tf.test.is_gpu_available(), "do this on a CPU"`, `assert len(…("GPU")) == 0`: the
+# notebook demands that NO GPU be present; it runs on a CPU (fair check 8).
+_ASSERT_ABSENT = re.compile(r"^\s*assert\s*(?:\(\s*)?not\b|^\s*assert\b[^,#]*(?:==\s*0|<\s*1)\b")
 _IF_NOT = re.compile(r"^\s*if\s+not\b")
 _RAISE = re.compile(r"^\s*raise\b")
 
 
 def requires_gpu(ca: CellAnalysis, line: int) -> bool:
     """The GPU check on `line` leaves no CPU path: `assert torch.cuda.is_available()`,
-    `assert len(tf.config.list_physical_devices("GPU")) > 0`, or `if not …:` whose body raises."""
+    `assert len(tf.config.list_physical_devices("GPU")) > 0`, or `if not …:` whose body raises.
+    An assert that no GPU is present (`assert not torch.cuda.is_available()`) needs a CPU instead."""
     lines = ca.lines
     if not 0 < line <= len(lines):
         return False
     text = lines[line - 1]
     if _ASSERT.match(text):
-        return True
+        return not _ASSERT_ABSENT.match(text)
     if not _IF_NOT.match(text):
         return False
     _, colon, rest = text.partition(":")

@@ -29,7 +29,8 @@ class GpuOnlyCode(Rule):
         "several cells is one finding, the repeats related), and a GPU check the notebook asserts (`assert "
         "torch.cuda.is_available()`, `assert len(tf.config.list_physical_devices('GPU')) > 0`, `if not …: raise`): "
         "one finding per notebook, the other asserts related, and so are the CUDA devices defined or used in the "
-        "cells holding an assert (one edit: check, then choose the device with a fallback). Code "
+        "cells holding an assert (one edit: check, then choose the device with a fallback); an assert that no GPU be "
+        "present (`assert not tf.test.is_gpu_available(), \"do this on a CPU\"`) demands a CPU and is not reported. Code "
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
         "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
@@ -49,6 +50,11 @@ class GpuOnlyCode(Rule):
             "import torch\ndevice = torch.device('cuda' if torch.cuda.is_available() else 'cpu')",
             "model = torch.nn.Linear(2, 1).to(device)\nx = torch.zeros(2).to(device)",
             "if torch.cuda.is_available():\n    model = model.cuda()\n    torch.cuda.synchronize()",
+        )),
+        # A course exercise that must run on a CPU: it asserts the ABSENCE of a GPU.
+        Example(cells=(
+            "import tensorflow as tf\nimport torch\nassert not tf.test.is_gpu_available(), 'Please do this part without a GPU'",
+            "assert len(tf.config.list_physical_devices('GPU')) == 0\nassert (not torch.cuda.is_available())",
         )),
         # A flag set from the check guards like the check itself.
         Example(cells=(

@@ -737,11 +737,11 @@ def _colab_only_cell(lines: list[str]) -> bool:
     return False
 
 
-def hosted_only(lines: list[str], line: int, import_fallback: bool = True) -> bool:
-    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test, after
-    `from google.colab import …` in the same `try:` or function body, in a cell whose opening
-    comment says it runs only on Colab, or (with `import_fallback`) inside an `except ImportError:`
-    block?"""
+def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_guards: bool = True) -> bool:
+    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test (with
+    `if_guards`; a caller reading the tree judges the `if` itself), after `from google.colab import …`
+    in the same `try:` or function body, in a cell whose opening comment says it runs only on Colab,
+    or (with `import_fallback`) inside an `except ImportError:` block?"""
     if not 0 < line <= len(lines):
         return False
     if _colab_only_cell(lines):
@@ -754,7 +754,7 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True) -> bo
             continue
         level = len(above) - len(above.lstrip())
         if level < indent:
-            if _HOSTED_GUARD.match(above) or (import_fallback and _IMPORT_FALLBACK.match(above)):
+            if (if_guards and _HOSTED_GUARD.match(above)) or (import_fallback and _IMPORT_FALLBACK.match(above)):
                 return True
             if above.strip() == "try:" and any(_COLAB_IMPORT.match(b) for b in body):
                 return True

@@ -48,6 +48,7 @@ class IoCall:
     mode_position: Optional[int] = None
     mode_keyword: str = ""
     default_mode: str = ""
+    recording: bool = False  # writes media made only to be watched (an episode's video), no data
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def _entries(raw: tuple) -> tuple[IoCall, ...]:
                 mode_position=int(mode_position) if mode_position is not None else None,
                 mode_keyword=str(item.get("mode_keyword", "")),
                 default_mode=str(item.get("default_mode", "")),
+                recording=bool(item.get("recording", False)),
             )
         )
     return tuple(out)
@@ -699,12 +701,14 @@ _DISPLAY_FILTERS = _DISPLAY_PROGRAMS | {"grep", "sort", "uniq", "less", "more", 
 
 def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[LiteralFinding]:
     """Paths in `!` lines, line magics, automagics and `%%bash` bodies: `!cp x ~/.kaggle/`. A
-    display-only line (`!ls /content/iris`) is not searched."""
+    display-only line (`!ls /content/iris`) is not searched, nor a lone `!cd DIR`."""
     for magic in ca.magics:
         if magic.kind == "help" or (magic.name in _PYTHON_ARG_MAGICS and magic.kind != "cell_magic"):
             continue
         if magic.kind == "shell" and _display_only(magic.name.lower(), magic.args, bool(magic.assigned_to)):
             continue
+        if magic.kind == "shell" and magic.name.lower() == "cd" and not re.search(r"[;&|`]|\$\(", magic.args):
+            continue  # a lone `!cd DIR` runs in a throw-away shell and changes nothing (PTH004 skips it too): no path is used
         yield from _shell_tokens(ca, magic.line, magic.text, magic.args, magic.name.lower(), settings)
     if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
         lines = ca.lines
@@ -851,6 +855,22 @@ def _under(path: str, root: str) -> bool:
 # Calls that list a folder: given the working directory itself and only displayed, they show what
 # is there and cannot fail wherever Jupyter was started.
 _LISTING_CALLS = frozenset({"os.listdir", "os.scandir"})
+# Calls that name or list a folder without reading a file of it by name.
+_FOLDER_CALLS = _LISTING_CALLS | {"pathlib.Path", "glob.glob", "glob.iglob"}
+
+
+def _recordings_only(group: Sequence[LiteralFinding], recorded: Sequence[str]) -> bool:
+    """Is every place of this path a recorder writing episode videos into it (`RecordVideo(env,
+    video_folder="videos")`, `recording = true` in io_calls.toml) or a listing of such a folder
+    (`sorted(Path("videos").iterdir())`, to show the last clip inline)? Media made to be watched in
+    the notebook, no data or artifact anybody would configure."""
+    def recorded_folder(f: LiteralFinding) -> bool:
+        return (
+            f.argument is not None and (f.argument.qualified or f.argument.shown_callee) in _FOLDER_CALLS
+            and any(_under(_normal_path(f.value), root) for root in recorded)
+        )
+
+    return all(f.argument is not None and (f.argument.entry.recording or recorded_folder(f)) for f in group)
 
 
 def _displayed_listing(f: LiteralFinding) -> bool:
@@ -901,6 +921,151 @@ def _downloads_into(f: LiteralFinding) -> bool:
     return flag is not None and flag.constant == "True"
 
 
+# The file a `!curl`/`!wget` line saves: `curl -O URL` and `wget URL` name it after the URL,
+# `curl -o NAME`, `wget -O NAME` name it, `wget -P DIR` puts it in DIR.
+_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _fetched_files(program: str, args: str) -> list[str]:
+    """The relative files one `curl`/`wget` command line writes, normalised (`_normal_path`); none
+    for output to stdout (`-O-`, a curl without `-o`/`-O`) or a line it cannot read."""
+    command = re.split(r"\s(?:\||&&|;|\|\|)\s", args, maxsplit=1)[0]
+    tokens = [t.strip("\"'") for t in command.split()[1:]]
+    urls, named, folder, remote_name = [], [], "", False
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        value = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if _WEB_URL.match(token):
+            urls.append(token)
+        elif program == "curl" and (token in ("-o", "--output") or (re.fullmatch(r"-[A-Za-z]*o", token) and not token.startswith("--"))):
+            named.append(value)
+            i += 1
+        elif program == "curl" and (token in ("--remote-name", "--remote-name-all") or re.fullmatch(r"-[A-Za-z]*O[A-Za-z]*", token)):
+            remote_name = True
+        elif program == "wget" and (token in ("-O", "--output-document") or re.fullmatch(r"-[a-mo-z]*O", token)):
+            named.append(value)
+            i += 1
+        elif program == "wget" and token.startswith(("--output-document=", "-O")) and len(token) > 2:
+            named.append(token.split("=", 1)[1] if "=" in token else token[2:])
+        elif program == "wget" and token in ("-P", "--directory-prefix"):
+            folder = value
+            i += 1
+        elif program == "wget" and token.startswith("--directory-prefix="):
+            folder = token.split("=", 1)[1]
+        i += 1
+    names = [n for n in named if n and n != "-"]
+    if program == "wget" and not named or program == "curl" and remote_name:
+        names += [u.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] for u in urls[len(named):]]
+    out = []
+    for name in names:
+        path = _normal_path(f"{folder}/{name}" if folder and not name.startswith("/") else name)
+        if path and not path.startswith(("/", "~")) and "://" not in path and "$" not in path:
+            out.append(path)
+    return out
+
+
+def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
+    """The files each `!curl`/`!wget` line of the notebook saves in the working directory, by (cell,
+    line); lines that run only on Colab or Kaggle left out (their files are not fetched elsewhere)."""
+    out: dict[tuple[int, int], list[str]] = {}
+    for ca in ctx.cells:
+        for magic in ca.magics:
+            program = magic.name.lower()
+            if magic.kind != "shell" or program not in ("curl", "wget") or hosted_only(ca.lines, magic.line):
+                continue
+            files = _fetched_files(program, magic.args)
+            if files:
+                out[(ca.cell.index, magic.line)] = files
+    return out
+
+
+def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], list[str]]) -> bool:
+    """Is the relative literal a file a download line above it saved (`!curl -O …/state.npy`, then
+    `np.load("state.npy")`)? PTH003 reports that download, with this read related."""
+    if f.argument is None or f.argument.direction not in ("read", "none"):
+        return False
+    path = _normal_path(f.value)
+    return any(path in files and where < (f.ca.cell.index, f.line) for where, files in fetched.items())
+
+
+# `'google.colab' in sys.modules`, `IN_COLAB`, `IS_KAGGLE`, `os.environ.get("COLAB_GPU") is not None`,
+# `os.path.exists("/kaggle/input")`: a test that holds only on a hosted runtime. Names say so by
+# their words; strings only as the runtime's module, variables or folders (`"kaggle.json"`, the API
+# key a local run also has, is no such test).
+_HOSTED_NAME = re.compile(r"colab|kaggle", re.IGNORECASE)
+_HOSTED_STRING = re.compile(r"^(?:google\.colab\b|kaggle_secrets$|kaggle_web_client$|COLAB_\w+$|KAGGLE_\w+$|/kaggle(?:/|$)|/content(?:/|$))")
+
+
+def _mentions_hosted(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and _HOSTED_NAME.search(sub.id):
+            return True
+        if isinstance(sub, ast.Attribute) and _HOSTED_NAME.search(sub.attr):
+            return True
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _HOSTED_STRING.match(sub.value):
+            return True
+    return False
+
+
+def _hosted_test(node: ast.expr) -> bool:
+    """Is `node` true only on Colab or Kaggle? `not IN_COLAB`, `'google.colab' not in sys.modules`
+    and `IN_COLAB == False` are the local branch's tests and are not; in an `and`, one hosted
+    conjunct is enough (`'google.colab' in sys.modules and not os.path.exists('.setup_complete')`)."""
+    if isinstance(node, ast.BoolOp):
+        # `IS_COLAB or IS_KAGGLE`: every alternative hosted.
+        hosted = [_hosted_test(v) for v in node.values]
+        return any(hosted) if isinstance(node.op, ast.And) else all(hosted)
+    if isinstance(node, ast.UnaryOp):
+        return False
+    if isinstance(node, ast.Compare):
+        negated = sum(isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)) for op in node.ops)
+        negated += sum(isinstance(c, ast.Constant) and c.value in (None, False, 0, "") for c in node.comparators)
+        if negated % 2:
+            return False
+    return _mentions_hosted(node)
+
+
+def _hosted_setup(f: LiteralFinding) -> bool:
+    """Does the literal run only on a hosted runtime? Inside the body of an `if` whose test is a
+    Colab/Kaggle check, or in that test itself to the right of the check in an `and` (Python stops
+    at the check elsewhere: `if 'google.colab' in sys.modules and not os.path.exists('.setup_complete'):`
+    looks for the marker only on Colab), or in the other hosted-only places PTH001-PTH003 skip
+    (after `from google.colab import …`, a cell that says it runs only on Colab). A path to the left
+    of the check, or under `or`, runs everywhere."""
+    if hosted_only(f.ca.lines, f.line, import_fallback=False, if_guards=False):
+        return True
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return hosted_only(f.ca.lines, f.line, import_fallback=False)
+    return any(start <= (f.line, f.column) < end for start, end in _hosted_spans(f.ca.masked.python, tree))
+
+
+@lru_cache(maxsize=256)
+def _hosted_spans(python: str, tree: ast.Module) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """The (line, column) spans of a cell's source that run only on Colab or Kaggle: the bodies of
+    `if`s with a hosted test, and the conjuncts right of a hosted check in an `if`'s `and`."""
+    lines = python.split("\n")
+
+    def start(node: ast.AST) -> tuple[int, int]:
+        return node.lineno, _char_column(lines, node.lineno, node.col_offset)
+
+    def end(node: ast.AST) -> tuple[int, int]:
+        return node.end_lineno, _char_column(lines, node.end_lineno, node.end_col_offset)
+
+    spans = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If) or not _mentions_hosted(node.test):
+            continue
+        if _hosted_test(node.test):
+            spans.append((start(node.body[0]), end(node.body[-1])))
+        if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And):
+            first = next((i for i, v in enumerate(node.test.values) if _hosted_test(v)), None)
+            if first is not None:
+                spans.extend((start(v), end(v)) for v in node.test.values[first + 1:])
+    return tuple(spans)
+
+
 # ---------------------------------------------------------------------------------------------
 # The rules
 # ---------------------------------------------------------------------------------------------
@@ -923,7 +1088,7 @@ class AbsolutePath(Rule):
         "appended: `post = \"/2021/05/x\"` read as `site + post`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported. Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
-        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name); "
+        "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
         "one shell line is one finding (its other paths related), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
         "and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
@@ -1056,10 +1221,11 @@ class UserSpecificPath(Rule):
         "`\"C:\\Users\\…\"` that Python 3 refuses), `~/`, `/content/drive` and `/content` (Colab), "
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
-        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls`; one "
+        "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
         "shell line is one finding, its other such paths related). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
-        "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the `[[tool_config_path]]` "
+        "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
+        "`~/.bash_profile`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download), nor is a Colab or Kaggle path in code that runs only "
@@ -1095,6 +1261,8 @@ class UserSpecificPath(Rule):
             "from pathlib import Path\ncred_path = Path('~/.kaggle/kaggle.json').expanduser()",
             "!mkdir -p ~/.kaggle\n!cp kaggle.json ~/.kaggle/\naws = open(os.path.expanduser('~/.aws/credentials'))",
         )),
+        # The login shell's own start-up file, there for whoever runs it.
+        Example(cells=("!echo 'export PATH=$HOME/bin:$PATH' >> ~/.bashrc\n!source ~/.bash_profile",)),
     )
     failing = (
         Example(
@@ -1181,7 +1349,9 @@ class RemoteUri(Rule):
         "bound once to one, in any cell); also a download call in a loop over literals bound in the cell (`for url in mirrors: "
         "requests.get(url)`, `{name: get_file(name, url) for name, url in img_url.items()}` over a dict of URLs): one "
         "finding at the first URL, the others and the call related. The `http(s)` URLs of the `!wget`/`!curl` "
-        "lines of one cell are one download step: one finding at the first, the others related; so is one URL "
+        "lines of one cell are one download step, and so are the literal URLs given to Python download calls "
+        "(`requests.get`, `urlretrieve`, `wget.download`…) in one cell: one finding at the first, the others related (and so are the "
+        "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`); so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
@@ -1274,6 +1444,12 @@ class RemoteUri(Rule):
             ),
             expect=((1, 2),),
         ),
+        # One cell fetching its files with requests: one download step, one finding at the first URL.
+        Example(
+            cells=("import requests\ntrain = requests.get('https://example.com/train.gz').content\n"
+                   "valid = requests.get('https://example.com/valid.gz').content",),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1296,6 +1472,16 @@ class RemoteUri(Rule):
         for f in remote:
             if f.source != "shell" and f.path_class.detail in web:
                 again.setdefault(f.value, []).append(f)
+        # Python download calls given literal URLs in one cell (`requests.get("https://…/train.gz")`,
+        # `requests.get("https://…/valid.gz")`) are one set-up step, as `!wget` lines are: the first
+        # URL carries the finding, the others (and where they are fetched again) are related.
+        python_urls: dict[int, list[LiteralFinding]] = {}
+        for f in remote:
+            if (
+                f.source != "shell" and f.path_class.detail in web and f.argument is not None
+                and f.argument.entry.kind == "url" and f is again[f.value][0]
+            ):
+                python_urls.setdefault(f.ca.cell.index, []).append(f)
         # Object-store URIs of one bucket (`gs://{BUCKET}/data/…` written by one cell, read back by
         # the next, a model exported there and deployed from it) are one root cause: the notebook
         # needs that bucket and its credentials. The first URI carries the finding, the others of
@@ -1304,19 +1490,32 @@ class RemoteUri(Rule):
         for f in sorted(remote, key=lambda f: (f.ca.cell.index, f.line, f.column)):
             if f.path_class.detail not in web:
                 same_bucket.setdefault((f.path_class.detail, _bucket_of(ctx, f)), []).append(f)
+        fetched = _download_lines(ctx)
+        relative_reads = [r for r in literal_findings(ctx) if r.path_class.kind == "relative" and r.argument is not None] if fetched else []
         for f in remote:
             scheme = f.path_class.detail
             others: list[LiteralFinding] = []
+            fetched_reads: list[LiteralFinding] = []
             if f.source == "shell" and scheme in web:
                 group = shell_urls[f.ca.cell.index]
                 if f is not group[0]:
                     continue
                 others = group[1:]
+                # The files these lines fetch, read back by name (PTH006 leaves them to this finding).
+                lines = {g.line for g in group}
+                these = {k: v for k, v in fetched.items() if k[0] == f.ca.cell.index and k[1] in lines}
+                fetched_reads = [r for r in relative_reads if these and _reads_fetched_file(r, these)]
             repeats: list[LiteralFinding] = []
             if f.source != "shell" and scheme in web:
                 if f is not again[f.value][0]:
                     continue
                 repeats = again[f.value][1:]
+                step = python_urls.get(f.ca.cell.index, [])
+                if any(g is f for g in step):
+                    if f is not step[0]:
+                        continue
+                    others = step[1:]
+                    repeats = repeats + [r for o in others for r in again[o.value][1:]]
             bucket: list[LiteralFinding] = []
             if scheme not in web:
                 group = same_bucket[(scheme, _bucket_of(ctx, f))]
@@ -1331,7 +1530,7 @@ class RemoteUri(Rule):
                 if repeats:
                     where = sorted({o.ca.cell.index for o in repeats})
                     more += f"; fetched again in cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)}"
-                others = others + repeats
+                others = others + repeats + fetched_reads
                 message = (
                     f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
                     f"network and the remote file can change or disappear{more}"
@@ -2786,7 +2985,13 @@ class CwdRelativePath(Rule):
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
         "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
-        "expression or in `print`: it fails nowhere), `\"text/plain\"` "
+        "expression or in `print`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
+        "testing for them, the part of its test right of the check in an `and`: `if \"google.colab\" in sys.modules and "
+        "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), "
+        "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
+        "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
+        "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
+        "the download, with the read related), `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
@@ -2843,6 +3048,19 @@ class CwdRelativePath(Rule):
             "import requests\ntry:\n    from helper_functions import plot_loss_curves\nexcept ImportError:\n"
             "    with open('helper_functions.py', 'wb') as f:\n        f.write(requests.get(HELPERS_URL).content)\n"
             "    from helper_functions import plot_loss_curves",
+        )),
+        # A hosted runtime's set-up: the marker is looked for, and the folder made, only on Colab.
+        Example(cells=(
+            "import os\nimport sys\nif 'google.colab' in sys.modules and not os.path.exists('.setup_complete'):\n"
+            "    os.makedirs('helpers', exist_ok=True)\n    !touch .setup_complete",
+        )),
+        # A file fetched by a download line, read back by name: PTH003's download step.
+        Example(cells=("import numpy as np\n!curl -sO https://example.org/checks/weights.npy\nw = np.load('weights.npy')",)),
+        # Episode videos recorded to be watched: the folder is only listed to show the last clip.
+        Example(cells=(
+            "import gym.wrappers\nwith gym.wrappers.Monitor(make_env(), directory='videos', force=True) as env:\n    play(env)",
+            "from pathlib import Path\nfrom IPython.display import HTML\nclips = sorted(Path('videos').iterdir())\n"
+            "HTML(f'<video controls src=\"{clips[-1]}\"></video>')",
         )),
         # A name bound more than once has no single value; an unused constant is no path.
         Example(cells=(
@@ -2927,11 +3145,16 @@ class CwdRelativePath(Rule):
             for ca in ctx.cells for call in ca.facts.calls if ChangeDirectory._changes_directory(ctx, call)
             for a in call.args
         }
+        fetched = _download_lines(ctx)
         relative = (
             f for f in literal_findings(ctx)
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
             and (f.ca.cell.index, f.argument.call.line, f.argument.call.column) not in chdir_arguments
             and not _displayed_listing(f)
+            # Colab's set-up block (`os.makedirs("dqn")` under `if IN_COLAB:`) runs in /content only.
+            and not _hosted_setup(f)
+            # A file a `!curl -O` line fetched, read back by name: PTH003's download step.
+            and not _reads_fetched_file(f, fetched)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
@@ -2939,6 +3162,10 @@ class CwdRelativePath(Rule):
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
         groups = _by_value(relative, normalise=True)
+        # Episode videos recorded to be shown in the notebook (`RecordVideo(env, video_folder="videos")`,
+        # then `Path("videos").iterdir()` for the last clip): not reported (fair check 8).
+        recorded = [_normal_path(f.value) for g in groups for f in g if f.argument is not None and f.argument.entry.recording]
+        groups = [g for g in groups if not _recordings_only(g, recorded)]
         # `shutil.rmtree("export/probs", ignore_errors=True)` before saving under `os.path.join("export",
         # "probs", …)`: clearing a folder the notebook writes into is the same output, not a path of
         # its own. A delete whose path is (or lies under) another reported path of the notebook is a
