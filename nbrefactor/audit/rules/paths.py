@@ -21,13 +21,12 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
-from nbrefactor.audit.analysis import cell_python_tree
+from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.distributions import written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
-from nbrefactor.audit.rules.rerun import _walk
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue of path-taking calls (rules/io_calls.toml)
@@ -488,13 +487,10 @@ def literal_findings(ctx: RuleContext) -> list[LiteralFinding]:
         return list(_LAST_LITERALS[0][1])
     settings = path_settings(ctx.catalog)
     out: list[LiteralFinding] = []
-    try:
-        suffixes = _suffix_literals(ctx)
-        for ca in ctx.cells:
-            out.extend(f for f in _python_literals(ctx, ca, settings) if (ca.cell.index, f.line, f.column) not in suffixes)
-            out.extend(_shell_literals(ca, settings))
-    finally:
-        _NODE_LISTS.clear()
+    suffixes = _suffix_literals(ctx)
+    for ca in ctx.cells:
+        out.extend(f for f in _python_literals(ctx, ca, settings) if (ca.cell.index, f.line, f.column) not in suffixes)
+        out.extend(_shell_literals(ca, settings))
     _LAST_LITERALS[:] = [(ctx, tuple(out))]
     return out
 
@@ -560,7 +556,7 @@ def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[
     # (One breadth-first list of the nodes: an f-string comes before its parts, so its parts are
     # known as parts by the time they are reached.)
     inside_fstring: set[int] = set()
-    for node in _nodes(tree):
+    for node in tree_nodes(tree):
         if isinstance(node, ast.JoinedStr):
             inside_fstring.update(id(part) for part in node.values)
         if id(node) in inside_fstring:
@@ -601,7 +597,7 @@ def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
         # One breadth-first pass: a name's parent (the `+` or `+=` it may be the right side of)
         # comes before it, so `appended` already holds it when the name is reached.
         appended: set[int] = set()
-        for n in _nodes(tree):
+        for n in tree_nodes(tree):
             if isinstance(n, ast.BinOp):
                 if isinstance(n.op, ast.Add):
                     appended.add(id(n.right))
@@ -618,21 +614,6 @@ def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
                 where = (ca.cell.index, stmt.value.lineno, _char_column(lines, stmt.value.lineno, stmt.value.col_offset))
                 bound.setdefault(stmt.targets[0].id, []).append(where)
     return {where for name, places in bound.items() if right_only.get(name) for where in places}
-
-
-# The nodes of the trees of the notebook being read (`literal_findings`), breadth-first as
-# `ast.walk` yields them, listed once for `_suffix_literals` and `_concatenations` (five walks of
-# every cell's tree before).
-_NODE_LISTS: dict[int, tuple[ast.AST, list[ast.AST]]] = {}
-
-
-def _nodes(tree: ast.AST) -> list[ast.AST]:
-    known = _NODE_LISTS.get(id(tree))
-    if known is not None and known[0] is tree:
-        return known[1]
-    nodes = _walk(tree)
-    _NODE_LISTS[id(tree)] = (tree, nodes)
-    return nodes
 
 
 def _char_column(lines: Sequence[str], line: int, byte_offset: int) -> int:
