@@ -331,16 +331,31 @@ def _analyse_source(source: str, shadowed: frozenset[str], python_magics: frozen
     heavy = too_complex(masked.python)  # valid, but libcst would take minutes, uninterruptibly
     if heavy is not None:
         return masked, CellFacts(syntax_error=SyntaxProblem(f"{NOT_ANALYSED}{heavy[0]}", heavy[1], 1))
+    tree = _TREES.get(masked.python)  # the syntax check's, just made
+    if tree is not None:
+        # Most cells: the same facts from CPython's tree, without libcst's parse and position
+        # pass (ast_facts: None for anything it would not read exactly as libcst's tree does).
+        from nbrefactor.audit.ast_facts import facts_from_ast
+
+        facts = facts_from_ast(masked.python, tree)
+        if facts is not None:
+            return masked, facts
+    return masked, libcst_facts(masked.python)
+
+
+def libcst_facts(python: str) -> CellFacts:
+    """The facts of valid Python read from libcst's tree (`_Walker`): the reference `ast_facts`
+    is held to, and the way for the cells it leaves alone."""
     try:
-        module = _parse_module(masked.python)
+        module = _parse_module(python)
     except cst.ParserSyntaxError as exc:
-        return masked, CellFacts(syntax_error=_syntax_problem(masked.python, exc))
+        return CellFacts(syntax_error=_syntax_problem(python, exc))
     except RecursionError:
         problem = SyntaxProblem("expression nested too deeply to parse", 1, 1)
-        return masked, CellFacts(syntax_error=problem)
+        return CellFacts(syntax_error=problem)
     walker = _Walker(node_positions(module))
     walker.walk_block(module.body)
-    return masked, walker.facts()
+    return walker.facts()
 
 
 def _parse_module(python: str) -> cst.Module:
