@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nbrefactor.audit import analysis
-from nbrefactor.audit.analysis import analyse_notebook, python_tree, tree_nodes
+from nbrefactor.audit.analysis import analyse_notebook, tree_nodes
 from nbrefactor.audit.catalog import load_catalog
 from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.patterns import matches_any
