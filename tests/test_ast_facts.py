@@ -44,6 +44,7 @@ SAME = (
 LEFT = (
     "name = f'{user}/{repo}'\n",  # f-string: libcst keeps its raw text
     "url = ('https://host/' 'path.csv')\n",  # implicit concatenation: two literals in libcst
+    'doc = ("""first""" """second""")\n',  # also of triple-quoted ones
     "café = 1\n",  # non-ASCII: CPython's columns are UTF-8 bytes
     "match command:\n    case [x]:\n        pass\n",
     "call(  # why\n    (value))\n",  # a comment between the call's parenthesis and a parenthesised argument

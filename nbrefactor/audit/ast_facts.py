@@ -38,9 +38,10 @@ class _NotTheSame(Exception):
     """This cell is read by libcst: something here might come out differently."""
 
 
-# One string (or bytes) literal token, nothing else: not `"a" "b"`, which libcst reads as two.
+# One string (or bytes) literal token, nothing else: not `"a" "b"` or `'''a''' '''b'''`, which
+# libcst reads as two (a triple-quoted body holds no unescaped triple quote of its kind).
 _ONE_LITERAL = re.compile(
-    r"""[rRbBuU]{0,2}(?:'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""",
+    r"""[rRbBuU]{0,2}(?:'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""",
     re.DOTALL,
 )
 _UNSUPPORTED = (ast.JoinedStr, ast.Match)
