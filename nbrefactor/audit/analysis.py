@@ -1,4 +1,6 @@
 """Analyse: each code cell's concrete syntax tree (libcst) → `CellFacts`; the notebook → `NotebookFacts`.
+(Most cells are read from CPython's tree instead, with the same result: `ast_facts.py`, tenth round
+of docs/benchmarks.md; this walker is the reference and the way for the others.)
 
 Why no `ScopeProvider`: on 100 real notebooks it cost 18 s against 1.6 s for parsing alone, and it
 misses what matters here anyway (`x += 1` as a read, `del x`, mutation through `df.drop(inplace=True)`
@@ -331,16 +333,31 @@ def _analyse_source(source: str, shadowed: frozenset[str], python_magics: frozen
     heavy = too_complex(masked.python)  # valid, but libcst would take minutes, uninterruptibly
     if heavy is not None:
         return masked, CellFacts(syntax_error=SyntaxProblem(f"{NOT_ANALYSED}{heavy[0]}", heavy[1], 1))
+    tree = _TREES.get(masked.python)  # the syntax check's, just made
+    if tree is not None:
+        # Most cells: the same facts from CPython's tree, without libcst's parse and position
+        # pass (ast_facts: None for anything it would not read exactly as libcst's tree does).
+        from nbrefactor.audit.ast_facts import facts_from_ast
+
+        facts = facts_from_ast(masked.python, tree)
+        if facts is not None:
+            return masked, facts
+    return masked, libcst_facts(masked.python)
+
+
+def libcst_facts(python: str) -> CellFacts:
+    """The facts of valid Python read from libcst's tree (`_Walker`): the reference `ast_facts`
+    is held to, and the way for the cells it leaves alone."""
     try:
-        module = _parse_module(masked.python)
+        module = _parse_module(python)
     except cst.ParserSyntaxError as exc:
-        return masked, CellFacts(syntax_error=_syntax_problem(masked.python, exc))
+        return CellFacts(syntax_error=_syntax_problem(python, exc))
     except RecursionError:
         problem = SyntaxProblem("expression nested too deeply to parse", 1, 1)
-        return masked, CellFacts(syntax_error=problem)
+        return CellFacts(syntax_error=problem)
     walker = _Walker(node_positions(module))
     walker.walk_block(module.body)
-    return masked, walker.facts()
+    return walker.facts()
 
 
 def _parse_module(python: str) -> cst.Module:
@@ -490,6 +507,35 @@ def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
         return None
 
 
+def tree_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
+    """`tuple(ast.walk(tree))` (the same nodes, the same breadth-first order), remembered for the
+    trees `python_tree` shares: several rules walk every cell's whole tree (DEP005 three times),
+    and `ast.walk` is a Python generator over `iter_child_nodes`, ~1 µs a node. Never modify it."""
+    found = _NODES.get(id(tree))
+    if found is not None and found[0] is tree:
+        return found[1]
+    listed = [tree]
+    append = listed.append
+    i = 0
+    while i < len(listed):  # `ast.walk`'s breadth-first order, without a generator per node and field
+        current = listed[i]
+        i += 1
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, ast.AST):
+                append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+    nodes = tuple(listed)
+    if len(_NODES) >= 256:  # as `_TREES`: the oldest goes
+        del _NODES[next(iter(_NODES))]
+    _NODES[id(tree)] = (tree, nodes)  # the tree is held, so its id is not reused meanwhile
+    return nodes
+
+
+_NODES: dict[int, tuple[ast.AST, tuple[ast.AST, ...]]] = {}
 _TREES: dict[str, ast.Module] = {}
 
 

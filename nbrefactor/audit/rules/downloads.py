@@ -7,9 +7,9 @@ import ast
 import re
 import shlex
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree
+from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import cloned_imports
 from nbrefactor.audit.patterns import matches_any
@@ -183,9 +183,7 @@ def _call_fetch(
         # `from fastai.vision.all import *` then `untar_data(...)`: the name can only come from a
         # star import (fastai's notebooks are written that way); any of them may provide it.
         candidates = [f"{module}.{call.func}" for module in star_modules]
-    for entry in catalog.calls:
-        if not any(matches_any(q, entry.patterns) for q in candidates):
-            continue
+    for entry in _entries_for(catalog, candidates):
         if entry.when_keyword:
             given = _value(call, entry.when_keyword)
             # `"*"`: the keyword given with any value (`weights=ResNet50_Weights.DEFAULT`).
@@ -233,6 +231,31 @@ def _call_fetch(
             if call.method in methods and (not requires or requires in imported):
                 return what, None
     return None
+
+
+def _entries_for(catalog: FetchCatalog, candidates: list[str]) -> list[FetchCall]:
+    """The `calls` entries, in catalogue order, whose patterns match one of the candidate
+    callees. Which entries a callee matches is remembered per catalogue: PythonDataScienceHandbook
+    asks about 6,746 calls, mostly the same few hundred callees (`plt.plot`, `np.array`), and
+    testing each against every entry was two thirds of PTH007."""
+    if not candidates:
+        return []
+    if not _ENTRIES_MEMO or _ENTRIES_MEMO[0] is not catalog:
+        _ENTRIES_MEMO[:] = [catalog, {}]  # holds the catalogue: no newer one at a reused id
+    known: dict[str, frozenset[int]] = _ENTRIES_MEMO[1]
+    numbers: set[int] = set()
+    for candidate in candidates:
+        found = known.get(candidate)
+        if found is None:
+            found = frozenset(i for i, entry in enumerate(catalog.calls) if matches_any(candidate, entry.patterns))
+            if len(known) >= 8192:  # bounded: memory stays flat over a batch
+                known.clear()
+            known[candidate] = found
+        numbers |= found
+    return [catalog.calls[i] for i in sorted(numbers)]
+
+
+_ENTRIES_MEMO: list = []  # [fetch catalogue, {callee: numbers of the entries it matches}]
 
 
 def _shell_fetch(command: str, catalog: FetchCatalog) -> Optional[tuple[str, ...]]:
@@ -374,8 +397,19 @@ def _object_names(facts: NotebookFacts) -> frozenset[str]:
     return frozenset(calls - other)
 
 
-def _module_level(tree: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of a cell outside function, lambda and class bodies."""
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _module_level(tree: ast.AST) -> Iterable[ast.AST]:
+    """The nodes of a cell outside function, lambda and class bodies (in no particular order).
+    Most cells define nothing: then it is every node, as listed once for all rules."""
+    nodes = tree_nodes(tree)
+    if not any(isinstance(node, _SCOPES) for node in nodes):
+        return nodes
+    return _outside_scopes(tree)
+
+
+def _outside_scopes(tree: ast.AST) -> Iterator[ast.AST]:
     stack = [tree]
     while stack:
         node = stack.pop()

@@ -21,13 +21,12 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
-from nbrefactor.audit.analysis import cell_python_tree
+from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.distributions import written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
-from nbrefactor.audit.rules.rerun import _walk
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue of path-taking calls (rules/io_calls.toml)
@@ -253,7 +252,25 @@ def _literal_for(arg: ArgFact, strings: Sequence[StringFact]) -> Optional[String
 
 
 def path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) -> list[PathArgument]:
-    """Every argument of a catalogued call in one cell, with its direction and literal."""
+    """Every argument of a catalogued call in one cell, with its direction and literal.
+    Remembered for the notebook last asked about: six PTH rules ask for every cell's (13,948
+    calls for PythonDataScienceHandbook's 2,326 cells), and the answer depends on the facts,
+    the catalogue and the cell alone. The memo holds the facts and the catalogue, so an identity
+    match is never a newer object at a reused id."""
+    memo = _PATH_ARGUMENTS
+    if not memo or memo[0] is not facts or memo[1] is not catalog:
+        memo[:] = [facts, catalog, {}]
+    known: dict[int, tuple[CellAnalysis, list[PathArgument]]] = memo[2]
+    found = known.get(id(ca))
+    if found is None or found[0] is not ca:
+        found = known[id(ca)] = (ca, _path_arguments(facts, catalog, ca))
+    return list(found[1])
+
+
+_PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysis, arguments)}]
+
+
+def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) -> list[PathArgument]:
     strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
     out: list[PathArgument] = []
     for call in ca.facts.calls:
@@ -474,13 +491,10 @@ def literal_findings(ctx: RuleContext) -> list[LiteralFinding]:
         return list(_LAST_LITERALS[0][1])
     settings = path_settings(ctx.catalog)
     out: list[LiteralFinding] = []
-    try:
-        suffixes = _suffix_literals(ctx)
-        for ca in ctx.cells:
-            out.extend(f for f in _python_literals(ctx, ca, settings) if (ca.cell.index, f.line, f.column) not in suffixes)
-            out.extend(_shell_literals(ca, settings))
-    finally:
-        _NODE_LISTS.clear()
+    suffixes = _suffix_literals(ctx)
+    for ca in ctx.cells:
+        out.extend(f for f in _python_literals(ctx, ca, settings) if (ca.cell.index, f.line, f.column) not in suffixes)
+        out.extend(_shell_literals(ca, settings))
     _LAST_LITERALS[:] = [(ctx, tuple(out))]
     return out
 
@@ -546,7 +560,7 @@ def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[
     # (One breadth-first list of the nodes: an f-string comes before its parts, so its parts are
     # known as parts by the time they are reached.)
     inside_fstring: set[int] = set()
-    for node in _nodes(tree):
+    for node in tree_nodes(tree):
         if isinstance(node, ast.JoinedStr):
             inside_fstring.update(id(part) for part in node.values)
         if id(node) in inside_fstring:
@@ -587,7 +601,7 @@ def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
         # One breadth-first pass: a name's parent (the `+` or `+=` it may be the right side of)
         # comes before it, so `appended` already holds it when the name is reached.
         appended: set[int] = set()
-        for n in _nodes(tree):
+        for n in tree_nodes(tree):
             if isinstance(n, ast.BinOp):
                 if isinstance(n.op, ast.Add):
                     appended.add(id(n.right))
@@ -604,21 +618,6 @@ def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
                 where = (ca.cell.index, stmt.value.lineno, _char_column(lines, stmt.value.lineno, stmt.value.col_offset))
                 bound.setdefault(stmt.targets[0].id, []).append(where)
     return {where for name, places in bound.items() if right_only.get(name) for where in places}
-
-
-# The nodes of the trees of the notebook being read (`literal_findings`), breadth-first as
-# `ast.walk` yields them, listed once for `_suffix_literals` and `_concatenations` (five walks of
-# every cell's tree before).
-_NODE_LISTS: dict[int, tuple[ast.AST, list[ast.AST]]] = {}
-
-
-def _nodes(tree: ast.AST) -> list[ast.AST]:
-    known = _NODE_LISTS.get(id(tree))
-    if known is not None and known[0] is tree:
-        return known[1]
-    nodes = _walk(tree)
-    _NODE_LISTS[id(tree)] = (tree, nodes)
-    return nodes
 
 
 def _char_column(lines: Sequence[str], line: int, byte_offset: int) -> int:

@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree
+from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
 from nbrefactor.audit.project import normalise
@@ -125,7 +125,7 @@ def _rebound(ctx: RuleContext) -> frozenset[str]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        for node in ast.walk(tree):
+        for node in tree_nodes(tree):
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
@@ -147,8 +147,12 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
-        for node in ast.walk(tree):
+        nodes = tree_nodes(tree)
+        # Whether an attribute is the `.value` of another (a prefix of a longer chain), without
+        # the parent map, which only a use's guard test needs (built then, once per cell).
+        chained = {id(n.value) for n in nodes if type(n) is ast.Attribute}
+        parents: Optional[dict[ast.AST, ast.AST]] = None
+        for node in nodes:
             found: Optional[tuple[Removal, str]] = None
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -163,7 +167,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     if entry:
                         found = (entry, qualified)
                         break
-            elif isinstance(node, ast.Attribute) and not isinstance(parents.get(node), ast.Attribute):
+            elif isinstance(node, ast.Attribute) and id(node) not in chained:
                 # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it).
                 dotted = _dotted(node)
                 if dotted:
@@ -173,6 +177,8 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         entry = _match(qualified, entries)
                         if entry:
                             found = (entry, qualified)
+            if found and parents is None:
+                parents = {child: parent for parent in nodes for child in ast.iter_child_nodes(parent)}
             if found and not _guarded(node, parents):
                 uses.append(_Use(found[0], ca, node.lineno, node.col_offset + 1, found[1]))
     order = {id(ca): i for i, ca in enumerate(ctx.cells)}

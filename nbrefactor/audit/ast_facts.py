@@ -1,0 +1,620 @@
+"""A cell's facts from CPython's tree, for the cells where they are certainly the facts libcst's
+tree gives (`analysis._Walker`), without libcst: its parse and its position pass were ~30 % of a
+cold audit's CPU (docs/benchmarks.md, tenth round), and the syntax check has built this tree
+already.
+
+Same walk, same order, same positions. CPython's positions are libcst's syntactic ones (a
+parenthesised expression's range leaves its parentheses out, in both) except where this module
+corrects them (a call argument's range starts at its own parentheses in libcst; a generator
+argument sharing the call's parentheses starts inside them) or looks names up on their line
+(`def NAME`, `class NAME`, `except … as NAME`, `global A, B`: CPython keeps them as strings).
+`facts_from_ast` answers None — the caller then takes libcst's way — for every cell it does not
+read exactly the same: non-ASCII source (CPython's columns are UTF-8 bytes, libcst's characters),
+`\\r` line breaks, f-strings (libcst keeps their raw text), implicitly concatenated literals
+(libcst sees each part), `match` statements, names not found where expected. tests/test_ast_facts.py
+compares both ways on every cell of the fixtures.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Optional, Sequence
+
+from nbrefactor.audit.analysis import (
+    MUTATING_METHODS,
+    ArgFact,
+    CallFact,
+    CellFacts,
+    GlobalWrite,
+    ImportFact,
+    NameRef,
+    StringFact,
+    tree_nodes,
+)
+
+
+class _NotTheSame(Exception):
+    """This cell is read by libcst: something here might come out differently."""
+
+
+# One string (or bytes) literal token, nothing else: not `"a" "b"` or `'''a''' '''b'''`, which
+# libcst reads as two (a triple-quoted body holds no unescaped triple quote of its kind).
+_ONE_LITERAL = re.compile(
+    r"""[rRbBuU]{0,2}(?:'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""",
+    re.DOTALL,
+)
+_UNSUPPORTED = (ast.JoinedStr, ast.Match)
+
+
+def facts_from_ast(python: str, tree: ast.Module) -> Optional[CellFacts]:
+    """The cell's facts, or None when this module cannot promise libcst's."""
+    if not python.isascii() or "\r" in python:
+        return None
+    nodes = tree_nodes(tree)
+    lines = python.split("\n")
+    for node in nodes:
+        if isinstance(node, _UNSUPPORTED):
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+            if node.lineno != node.end_lineno:
+                text = "\n".join([lines[node.lineno - 1][node.col_offset:], *lines[node.lineno:node.end_lineno - 1], lines[node.end_lineno - 1][: node.end_col_offset]])
+            else:
+                text = lines[node.lineno - 1][node.col_offset : node.end_col_offset]
+            if _ONE_LITERAL.fullmatch(text) is None:
+                return None
+    walker = _AstWalker(lines)
+    try:
+        walker.walk_block(tree.body)
+    except (_NotTheSame, IndexError, RecursionError):
+        return None  # libcst's way decides (and reports a tree too deep its own way)
+    return walker.facts()
+
+
+class _Scope:
+    def __init__(self, kind: str, local_names: set[str]):
+        self.kind = kind
+        self.local_names = local_names
+        self.declared_global: set[str] = set()
+
+
+class _AstWalker:
+    """`analysis._Walker` over CPython's tree: the same handlers, in the same order."""
+
+    def __init__(self, lines: Sequence[str]):
+        self.lines = lines
+        self.scopes: list[_Scope] = [_Scope("module", set())]
+        self.defined: list[NameRef] = []
+        self.reads: list[NameRef] = []
+        self.deferred: list[NameRef] = []
+        self.mutated: list[NameRef] = []
+        self.deleted: list[NameRef] = []
+        self.imports: list[ImportFact] = []
+        self.functions: list[NameRef] = []
+        self.classes: list[NameRef] = []
+        self.calls: list[CallFact] = []
+        self.strings: list[StringFact] = []
+        self.globals_declared: list[NameRef] = []
+        self.global_writes: list[GlobalWrite] = []
+        self.owners: list[str] = []
+
+    def facts(self) -> CellFacts:
+        return CellFacts(
+            defined=tuple(self.defined), reads=tuple(self.reads), deferred_reads=tuple(self.deferred),
+            mutated=tuple(self.mutated), deleted=tuple(self.deleted), imports=tuple(self.imports),
+            functions=tuple(self.functions), classes=tuple(self.classes), calls=tuple(self.calls),
+            strings=tuple(self.strings), globals_declared=tuple(self.globals_declared),
+            global_writes=tuple(self.global_writes),
+        )
+
+    # -- positions ---------------------------------------------------------
+
+    @staticmethod
+    def _at(node: ast.AST) -> tuple[int, int]:
+        return (node.lineno, node.col_offset + 1)
+
+    def _named(self, node: ast.stmt, pattern: str, name: str) -> tuple[int, int]:
+        """Where `name` stands after `pattern` on the statement's first line."""
+        line = self.lines[node.lineno - 1]
+        m = re.compile(pattern + r"\s+(" + re.escape(name) + r")\b").match(line, node.col_offset)
+        if m is None:
+            raise _NotTheSame
+        return (node.lineno, m.start(1) + 1)
+
+    @property
+    def _in_function(self) -> bool:
+        return any(s.kind == "function" for s in self.scopes)
+
+    # -- names ---------------------------------------------------------------
+
+    def _load(self, name: str, at: tuple[int, int]) -> None:
+        for depth, scope in enumerate(reversed(self.scopes[1:])):
+            if scope.kind == "class" and depth > 0:
+                continue
+            if name in scope.local_names:
+                return
+        if self._in_function:
+            self.deferred.append(NameRef(name, *at))
+        elif name not in self.scopes[0].local_names:
+            self.reads.append(NameRef(name, *at))
+
+    def _store(self, name: str, at: tuple[int, int]) -> None:
+        scope = self.scopes[-1]
+        if len(self.scopes) == 1:
+            scope.local_names.add(name)
+            self.defined.append(NameRef(name, *at))
+        else:
+            if scope.kind == "function" and name in scope.declared_global:
+                self.global_writes.append(GlobalWrite(self.owners[0] if self.owners else "", name, *at))
+            scope.local_names.add(name)
+
+    def _mutate_base(self, node: ast.expr) -> None:
+        base = node
+        while isinstance(base, (ast.Attribute, ast.Subscript)):
+            base = base.value
+        if isinstance(base, ast.Name) and not self._is_local(base.id):
+            self.mutated.append(NameRef(base.id, *self._at(base)))
+
+    def _is_local(self, name: str) -> bool:
+        inner = self.scopes[1:]
+        return any(name in s.local_names for i, s in enumerate(inner) if s.kind != "class" or i == len(inner) - 1)
+
+    # -- traversal -----------------------------------------------------------
+
+    def walk_block(self, statements: Sequence[ast.AST]) -> None:
+        for stmt in statements:
+            self.walk(stmt)
+
+    def walk(self, node: Optional[ast.AST]) -> None:
+        if node is None:
+            return
+        handler = _HANDLERS.get(type(node), _UNSEEN)
+        if handler is _UNSEEN:
+            handler = _HANDLERS[type(node)] = getattr(_AstWalker, "_" + type(node).__name__, None)
+        if handler is not None:
+            handler(self, node)
+            return
+        for child in _children(node):
+            self.walk(child)
+
+    def _Name(self, node: ast.Name) -> None:
+        self._load(node.id, self._at(node))
+
+    def _Attribute(self, node: ast.Attribute) -> None:
+        self.walk(node.value)
+
+    def _Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if isinstance(value, str):
+            self.strings.append(StringFact(value, node.lineno, node.col_offset + 1, node.end_lineno or node.lineno))
+
+    # statements that bind ----------------------------------------------------
+
+    def _Assign(self, node: ast.Assign) -> None:
+        self.walk(node.value)
+        for target in node.targets:
+            self._bind(target)
+
+    def _AnnAssign(self, node: ast.AnnAssign) -> None:
+        if not self._in_function:
+            self.walk(node.annotation)
+        if node.value is not None:
+            self.walk(node.value)
+            self._bind(node.target)
+        elif not isinstance(node.target, ast.Name):
+            self._bind(node.target)
+
+    def _AugAssign(self, node: ast.AugAssign) -> None:
+        self.walk(node.value)
+        target = node.target
+        if isinstance(target, ast.Name):
+            self._load(target.id, self._at(target))
+            self._store(target.id, self._at(target))
+        else:
+            self._bind(target)
+
+    def _NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.walk(node.value)
+        saved = self.scopes
+        while len(self.scopes) > 1 and self.scopes[-1].kind == "comprehension":
+            self.scopes = self.scopes[:-1]
+        self._store(node.target.id, self._at(node.target))
+        self.scopes = saved
+
+    def _For(self, node: ast.For) -> None:
+        self.walk(node.iter)
+        self._bind(node.target)
+        self.walk_block(node.body)
+        self.walk_block(node.orelse)
+
+    _AsyncFor = _For
+
+    def _With(self, node: ast.With) -> None:
+        for item in node.items:
+            self.walk(item.context_expr)
+            if item.optional_vars is not None:
+                self._bind(item.optional_vars)
+        self.walk_block(node.body)
+
+    _AsyncWith = _With
+
+    def _ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        self.walk(node.type)
+        if node.name is not None:
+            if node.type is None:
+                raise _NotTheSame
+            line = self.lines[node.type.end_lineno - 1]
+            m = re.compile(r"[\s)]*as\s+(" + re.escape(node.name) + r")\b").match(line, node.type.end_col_offset)
+            if m is None:
+                raise _NotTheSame
+            self._store(node.name, (node.type.end_lineno, m.start(1) + 1))
+        self.walk_block(node.body)
+        if node.name is not None:
+            self.scopes[-1].local_names.discard(node.name)
+
+    def _Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            self._delete(target)
+
+    def _delete(self, target: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            if len(self.scopes) == 1:
+                self.deleted.append(NameRef(target.id, *self._at(target)))
+                self.scopes[0].local_names.discard(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._delete(element)
+        else:
+            self.walk(target)
+            self._mutate_base(target)
+
+    def _Global(self, node: ast.Global) -> None:
+        line = self.lines[node.lineno - 1]
+        m = re.compile(r"global\b").match(line, node.col_offset)
+        if m is None:
+            raise _NotTheSame
+        at = m.end()
+        for name in node.names:
+            found = re.compile(r"\s*,?\s*(" + re.escape(name) + r")\b").match(line, at)
+            if found is None:
+                raise _NotTheSame
+            at = found.end()
+            self.globals_declared.append(NameRef(name, node.lineno, found.start(1) + 1))
+            if self.scopes[-1].kind == "function":
+                self.scopes[-1].local_names.discard(name)
+                self.scopes[-1].declared_global.add(name)
+
+    def _Nonlocal(self, node: ast.Nonlocal) -> None:
+        return
+
+    def _bind(self, target: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            self._store(target.id, self._at(target))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind(element)
+        elif isinstance(target, ast.Starred):
+            self._bind(target.value)
+        elif isinstance(target, (ast.Attribute, ast.Subscript)):
+            self.walk(target)
+            self._mutate_base(target)
+        else:
+            self.walk(target)
+
+    # imports ----------------------------------------------------------------
+
+    def _Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            at = self._at(alias)
+            bound = alias.asname if alias.asname is not None else alias.name.split(".")[0]
+            self.imports.append(ImportFact(alias.name, None, bound, *at))
+            self._store(bound, at)
+
+    def _ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        level = node.level or 0
+        line, col = self._at(node)
+        if len(node.names) == 1 and node.names[0].name == "*":
+            self.imports.append(ImportFact(module, "*", "*", line, col, level))
+            return
+        for alias in node.names:
+            at = self._at(alias)
+            bound = alias.asname if alias.asname is not None else alias.name
+            self.imports.append(ImportFact(module, alias.name, bound, *at, level))
+            self._store(bound, at)
+
+    # definitions --------------------------------------------------------------
+
+    def _FunctionDef(self, node: ast.FunctionDef) -> None:
+        for decorator in node.decorator_list:
+            self.walk(decorator)
+        self._walk_param_defaults(node.args, annotations=True)
+        self.walk(node.returns)
+        at = self._named(node, r"(?:async\s+)?def" if isinstance(node, ast.AsyncFunctionDef) else r"def", node.name)
+        if len(self.scopes) == 1:
+            self.functions.append(NameRef(node.name, *at))
+        self._store(node.name, at)
+        local = _param_names(node.args) | _assigned_names(node.body)
+        self.scopes.append(_Scope("function", local))
+        self.owners.append(node.name)
+        # An indented body loses its unreachable tail (as libcst's `_reachable`); a one-line
+        # suite (`def f(): return 1; g()`) is walked whole, as libcst walks it.
+        self.walk_block(_reachable(node.body) if self._on_own_line(node.body[0]) else node.body)
+        self.owners.pop()
+        self.scopes.pop()
+
+    _AsyncFunctionDef = _FunctionDef
+
+    def _on_own_line(self, first: ast.stmt) -> bool:
+        """Whether a body starts on a line of its own (libcst's indented block, whose unreachable
+        tail is cut) or after the colon (a one-line suite, walked whole)."""
+        return not self.lines[first.lineno - 1][: first.col_offset].strip()
+
+    def _Lambda(self, node: ast.Lambda) -> None:
+        self._walk_param_defaults(node.args, annotations=False)
+        self.scopes.append(_Scope("function", _param_names(node.args)))
+        self.walk(node.body)
+        self.scopes.pop()
+
+    def _walk_param_defaults(self, args: ast.arguments, annotations: bool) -> None:
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[Optional[ast.expr]] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        for param, default in (*zip(positional, defaults), *zip(args.kwonlyargs, args.kw_defaults)):
+            self.walk(default)
+            if annotations and param.annotation is not None:
+                self.walk(param.annotation)
+
+    def _ClassDef(self, node: ast.ClassDef) -> None:
+        for decorator in node.decorator_list:
+            self.walk(decorator)
+        for base in node.bases:
+            self.walk(base)
+        for keyword in node.keywords:
+            self.walk(keyword.value)
+        at = self._named(node, r"class", node.name)
+        if len(self.scopes) == 1:
+            self.classes.append(NameRef(node.name, *at))
+        self.scopes.append(_Scope("class", set()))
+        self.owners.append(node.name)
+        self.walk_block(node.body)
+        self.owners.pop()
+        self.scopes.pop()
+        self._store(node.name, at)
+
+    # comprehensions -------------------------------------------------------------
+
+    def _comprehension(self, generators: Sequence[ast.comprehension], results: Sequence[ast.expr]) -> None:
+        self.walk(generators[0].iter)
+        self.scopes.append(_Scope("comprehension", set()))
+        for i, comp in enumerate(generators):
+            if i > 0:
+                self.walk(comp.iter)
+            self._bind(comp.target)
+            for condition in comp.ifs:
+                self.walk(condition)
+        for result in results:
+            self.walk(result)
+        self.scopes.pop()
+
+    def _ListComp(self, node: ast.ListComp) -> None:
+        self._comprehension(node.generators, [node.elt])
+
+    _SetComp = _ListComp
+
+    def _GeneratorExp(self, node: ast.GeneratorExp) -> None:
+        self._comprehension(node.generators, [node.elt])
+
+    def _DictComp(self, node: ast.DictComp) -> None:
+        self._comprehension(node.generators, [node.key, node.value])
+
+    # calls ---------------------------------------------------------------------
+
+    def _Call(self, node: ast.Call) -> None:
+        func = _dotted_name(node.func)
+        method = ""
+        receiver = ""
+        if isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            receiver = _dotted_name(node.func.value)
+        elif isinstance(node.func, ast.Name):
+            method = node.func.id
+        arguments = sorted([*node.args, *node.keywords], key=lambda a: (a.lineno, a.col_offset))
+        args: list[ArgFact] = []
+        position = 0
+        for index, arg in enumerate(arguments):
+            if isinstance(arg, ast.keyword):  # `k=v`, `**kw`: libcst's range starts at the keyword or `**`
+                keyword, value, star, at = arg.arg, arg.value, arg.arg is None, self._at(arg)
+            elif isinstance(arg, ast.Starred):  # `*xs`: at the star; libcst's value is `xs`
+                keyword, value, star, at = None, arg.value, True, self._at(arg)
+            else:
+                keyword, value, star, at = None, arg, False, self._argument_start(node, arg, first=index == 0)
+            pos: Optional[int] = None
+            if keyword is None and not star:
+                pos = position
+                position += 1
+            fact = ArgFact(pos, keyword, line=at[0], column=at[1])
+            if isinstance(value, ast.Constant):
+                literal = value.value
+                if isinstance(literal, (str, bytes)):
+                    fact = ArgFact(pos, keyword, string=literal if isinstance(literal, str) else None, line=at[0], column=at[1])
+                elif literal is True or literal is False or literal is None:
+                    fact = ArgFact(pos, keyword, constant=repr(literal), line=at[0], column=at[1])
+                elif isinstance(literal, (int, float)):
+                    fact = ArgFact(pos, keyword, number=self._text(value), line=at[0], column=at[1])
+            elif (
+                isinstance(value, ast.UnaryOp) and isinstance(value.operand, ast.Constant)
+                and isinstance(value.operand.value, (int, float)) and not isinstance(value.operand.value, bool)
+            ):
+                # libcst's `UnaryOperation` of a number, whatever the operator (`+1`, `~1`): "-" + its text
+                fact = ArgFact(pos, keyword, number="-" + self._text(value.operand), line=at[0], column=at[1])
+            elif isinstance(value, ast.Name):
+                fact = ArgFact(pos, keyword, name=value.id, line=at[0], column=at[1])
+            args.append(fact)
+        self.calls.append(
+            CallFact(
+                func, method, receiver, tuple(args), node.lineno, node.col_offset + 1, node.end_lineno or node.lineno,
+                in_function=self._in_function, owner=self.owners[0] if self.owners else "",
+            )
+        )
+        self.walk(node.func)
+        for arg in arguments:
+            self.walk(arg.value if isinstance(arg, ast.keyword) else arg)
+        if isinstance(node.func, ast.Attribute):
+            inplace = any(a.keyword == "inplace" and a.constant == "True" for a in args)
+            if method in MUTATING_METHODS or inplace:
+                self._mutate_base(node.func.value)
+
+    def _text(self, node: ast.AST) -> str:
+        if node.lineno != node.end_lineno:
+            raise _NotTheSame
+        return self.lines[node.lineno - 1][node.col_offset : node.end_col_offset]
+
+    def _argument_start(self, call: ast.Call, arg: ast.expr, first: bool) -> tuple[int, int]:
+        """Where libcst's positional argument starts: at its own parentheses, which CPython's
+        range leaves out (`f((a))`, `f(x, (y + 1))`); a generator that is the only argument shares
+        the call's parentheses in CPython's range, not in libcst's."""
+        if isinstance(arg, ast.GeneratorExp) and (arg.end_lineno, arg.end_col_offset) == (call.end_lineno, call.end_col_offset):
+            line, col = arg.lineno, arg.col_offset + 1  # just inside the shared parenthesis
+            text = self.lines[line - 1]
+            while col < len(text) and text[col] in " \t":
+                col += 1
+            if col >= len(text) or text[col] == "#":
+                raise _NotTheSame
+            return (line, col + 1)
+        line, i = arg.lineno, arg.col_offset - 1
+        text = self.lines[line - 1]
+        opened: list[tuple[int, int]] = []  # the `(` passed going back, nearest first
+        while True:
+            while i >= 0 and text[i] in " \t":
+                i -= 1
+            if i < 0:  # on to the line above (a comment or a continuation there: not worth reading)
+                line -= 1
+                if line < 1:
+                    raise _NotTheSame
+                text = self.lines[line - 1]
+                if "#" in text or text.endswith("\\"):
+                    raise _NotTheSame
+                i = len(text) - 1
+                continue
+            if text[i] == "(":
+                opened.append((line, i))
+                i -= 1
+                continue
+            break
+        start = (arg.lineno, arg.col_offset)
+        if text[i] == ",":
+            start = opened[-1] if opened else start
+        elif first and opened:
+            start = opened[-2] if len(opened) > 1 else start  # the farthest `(` is the call's own
+        else:
+            raise _NotTheSame
+        return (start[0], start[1] + 1)
+
+
+_HANDLERS: dict[type, object] = {}
+_UNSEEN = object()
+_INERT = (ast.expr_context, ast.operator, ast.boolop, ast.cmpop, ast.unaryop)
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """The node's children in source order, as `analysis.child_nodes` orders libcst's."""
+    found: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            if not isinstance(value, _INERT):
+                found.append(value)
+        elif isinstance(value, list):
+            found.extend(v for v in value if isinstance(v, ast.AST) and not isinstance(v, _INERT))
+    if len(found) > 1 and isinstance(node, (ast.Dict, ast.IfExp)):
+        found.sort(key=lambda n: (n.lineno, n.col_offset))
+    return found
+
+
+def _dotted_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted_name(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
+
+
+def _param_names(args: ast.arguments) -> set[str]:
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    for star in (args.vararg, args.kwarg):
+        if star is not None:
+            names.add(star.arg)
+    return names
+
+
+_OWN_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _assigned_names(body: Sequence[ast.stmt]) -> set[str]:
+    """`analysis._assigned_names` over CPython's tree."""
+    found: set[str] = set()
+    declared_global: set[str] = set()
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+            continue
+        if isinstance(node, _OWN_SCOPES):
+            continue
+        if isinstance(node, ast.Global):
+            declared_global.update(node.names)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                found.update(_target_names(target))
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+            found.update(_target_names(node.target))
+        elif isinstance(node, ast.NamedExpr):
+            found.update(_target_names(node.target))
+        elif isinstance(node, ast.withitem):
+            if node.optional_vars is not None:
+                found.update(_target_names(node.optional_vars))
+        elif isinstance(node, ast.ExceptHandler):
+            if node.name is not None:
+                found.add(node.name)
+        elif isinstance(node, ast.alias):
+            if node.name != "*":
+                found.add(node.asname if node.asname is not None else node.name.split(".")[0])
+        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, _INERT))
+    return found - declared_global
+
+
+def _target_names(target: ast.AST) -> set[str]:
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        out: set[str] = set()
+        for element in target.elts:
+            out |= _target_names(element)
+        return out
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return set()
+
+
+def _reachable(statements: Sequence[ast.stmt]) -> Sequence[ast.stmt]:
+    """`analysis._reachable`: up to the first `return` or `raise`, and the rest of its line
+    (libcst's statement line holds every `;`-separated statement of it)."""
+    for i, stmt in enumerate(statements):
+        if isinstance(stmt, (ast.Return, ast.Raise)):
+            end = i + 1
+            while end < len(statements) and statements[end].lineno == statements[end - 1].end_lineno and isinstance(
+                statements[end], _SMALL
+            ):
+                end += 1
+            return statements[:end]
+    return statements
+
+
+_SMALL = (
+    ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Raise, ast.Pass, ast.Break, ast.Continue,
+    ast.Delete, ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.Assert,
+)

@@ -1,0 +1,108 @@
+"""`ast_facts.facts_from_ast`: a cell's facts from CPython's tree are exactly libcst's
+(`analysis.libcst_facts`) whenever it gives any, on edge cases and on every fixture cell; the
+cells it leaves to libcst are the ones it says it does."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from nbrefactor.audit import analysis
+from nbrefactor.audit.analysis import analyse_cell, libcst_facts
+from nbrefactor.audit.ast_facts import facts_from_ast
+from nbrefactor.audit.ipython import mask_cell
+from nbrefactor.audit.types import Cell
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+
+# Each read the same both ways (and by CPython's tree: none of them is left to libcst).
+SAME = (
+    "import numpy as np, os.path\nfrom a.b import c as d, e\nfrom .. import f\nfrom g import *\n",
+    "x = f((a))\ny = g(1, (b + 2), *(c), **(d))\nz = (h)((i), j=(3))\nw = k(  ( (l) ), m)\n",
+    "total = sum(x * 2 for x in values)\nbest = max((v for v in values), key=len)\nn = len( (q) for q in r )\n",
+    "frame.to_csv(\n    'out.csv',\n    (index),\n    sep=';',\n)\nplot(\n\n    (xs),\n    ys)\n",
+    "a = f(-1, +2, ~3, -(4), 1_000, 0x1F, 2.5e-3, 1j, -1j, True, None, ..., b'raw', not 0)\n",
+    "def f(a, b=1, /, c=g(), *args, d: int = h(), e=2, **kw) -> np.ndarray:\n    global G, H\n    G = a\n    return b\n    unreachable()\n",
+    "def one(): return 1; after(); more = 2\nasync def two(x=y):\n    await x\n    raise E; tail()\n",
+    "class C(Base, *mixins, metaclass=M, **opts):\n    attr = helper()\n    def method(self):\n        return attr\n",
+    "@decorate(arg)\n@other\ndef g():\n    x: int = 1\n    y: int\n    z += 1\n    del w\n",
+    "try:\n    import tensorflow as tf\nexcept (ImportError, AttributeError) as err:\n    print(err)\nexcept (KeyError) as  other:\n    pass\nfinally:\n    done()\n",
+    "squares = [x * x for x in range(10) if x % 2 if x]\npairs = {k: v for k, v in items}\nnested = [[y for y in row] for row in grid]\n",
+    "if (n := len(data)) > 10:\n    print(n)\nresult = [last := v for v in data]\n",
+    "df['c'] = df.a + 1\ndf.drop(columns=['b'], inplace=True)\nlst.append(3)\nmodel.fit(X, y)\nobj.attr.sub = 2\ndel table['k'], other\n",
+    "lam = lambda a, b=default(), *c, d=other(), **e: a + b + outer\nvalue = x if cond else y\nmapping = {'a': 1, **extra, b: c}\n",
+    "with open(p) as f, lock:\n    text = f.read()\nasync def h():\n    async with s as (a, b):\n        pass\n    async for i in it:\n        pass\n",
+    '"""Doc string\nover lines."""\ns = (\'one\')\nt = r"\\d+"\nu = b"\\x00"\nv = """\ntriple\n"""\n',
+    "for i, (a, *rest) in enumerate(pairs):\n    total += a\nelse:\n    finish()\nwhile running:\n    step()\n",
+    "x = 1; y = x + z\nprint(x,\n      y)  # a comment\nget_ipython().run_line_magic('matplotlib', 'inline')\n",
+)
+
+# Left to libcst: where CPython's tree says less than libcst's, or in other units.
+LEFT = (
+    "name = f'{user}/{repo}'\n",  # f-string: libcst keeps its raw text
+    "url = ('https://host/' 'path.csv')\n",  # implicit concatenation: two literals in libcst
+    'doc = ("""first""" """second""")\n',  # also of triple-quoted ones
+    "café = 1\n",  # non-ASCII: CPython's columns are UTF-8 bytes
+    "match command:\n    case [x]:\n        pass\n",
+    "call(  # why\n    (value))\n",  # a comment between the call's parenthesis and a parenthesised argument
+)
+
+
+def _both(python: str):
+    tree = analysis.python_tree(python)
+    return facts_from_ast(python, tree), libcst_facts(python)
+
+
+@pytest.mark.parametrize("python", SAME)
+def test_cpython_tree_gives_libcsts_facts(python):
+    from_ast, from_libcst = _both(python)
+    assert from_ast is not None, "expected to be read from CPython's tree"
+    assert from_ast == from_libcst
+
+
+@pytest.mark.parametrize("python", LEFT)
+def test_what_cpython_tree_cannot_say_is_left_to_libcst(python):
+    from_ast, from_libcst = _both(python)
+    assert from_ast is None
+    assert from_libcst.syntax_error is None
+
+
+def test_every_fixture_cell_gives_the_same_facts_both_ways():
+    read = 0
+    seen: set[str] = set()
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            continue
+        for cell in cells if isinstance(cells, list) else []:
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            if not isinstance(source, str) or source in seen:
+                continue
+            seen.add(source)
+            python = mask_cell(source, frozenset(), frozenset()).python
+            if not python.strip() or analysis._cpython_syntax_error(python) is not None or analysis.too_complex(python):
+                continue
+            try:
+                tree = analysis.python_tree(python)
+            except (SyntaxError, ValueError):
+                continue
+            from_ast = facts_from_ast(python, tree)
+            if from_ast is not None:
+                read += 1
+                assert from_ast == libcst_facts(python), path
+    assert read > 500
+
+
+def test_the_analysis_takes_cpython_tree_and_falls_back_to_libcst():
+    plain = analyse_cell(Cell(index=0, cell_type="code", source="import pandas as pd\ndf = pd.read_csv('a.csv')"))
+    assert plain.facts.calls[0].func == "pd.read_csv" and plain.facts.strings[0].value == "a.csv"
+    formatted = analyse_cell(Cell(index=0, cell_type="code", source="name = 'x'\npath = f'data/{name}.csv'"))
+    assert formatted.facts.strings[1].value == "data/{}.csv" and formatted.facts.strings[1].formatted
+    assert ast.parse("x = 1")  # (CPython's tree is the one the syntax check built)
