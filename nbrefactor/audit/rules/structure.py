@@ -156,18 +156,22 @@ def _cells(indices: list[int]) -> str:
 # An exercise template's blank: the line the parser stops at holds a `# TODO` / `'''TODO'''` /
 # `[TODO …]` marker (`matrix = # TODO`), or is an assignment with nothing right of `=` next to a
 # TODO comment. The course's student notebook is made not to parse until it is filled in. Courses
-# also mark the blank in words: `# your code here`, `# your code goes here`, `# write your code`.
-_TODO = re.compile(r"\bTODO\b|(?i:\byour (?:\w+ ){1,2}here\b|\bwrite your code\b)")
+# also mark the blank in words: `# your code here`, `# your code goes here`, `# write your code`,
+# `# your code. Please, use …`, `# <YOUR CODE>`, and an assignment whose right side is only a comment
+# addressed to the student (`seed = # your favourite seed`).
+_TODO = re.compile(r"\bTODO\b|(?i:\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|=\s*#\s*your\b)")
 # A blank left as a placeholder in angle brackets where an expression must start (`g_loss =
 # <generator loss>`, `<build the encoder here>` on a line of its own, `submit(model, <YOUR_EMAIL>)`):
 # `<` can never follow `=`, `(`, `,`, `[`, `{`, `:` or begin a statement in Python, so such a line
 # is a blank to fill in, not a typo. (`your … here` covers `### YOUR TOKEN HERE` as `TODO` does.)
-_PLACEHOLDER = re.compile(r"(?:^\s*|[=(,\[{:]\s*)<\s*[A-Za-z_][\w .,|()'\"-]*>?")
+# `return <YOUR CODE: …>` and an empty `<>` right of `=` (`freq=<>  # every 2 steps`) are blanks too.
+_PLACEHOLDER = re.compile(r"(?:^\s*|[=(,\[{:]\s*|^\s*return\s+)<\s*[A-Za-z_][\w .,|()'\"-]*>?|[=(,]\s*<>\s*(?:[,)#]|$)")
 # ... but not an HTML tag of Markdown saved as a code cell (`<div>`, `<img src="…">`, `<br/>`).
 _HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s+[\w-]+=[^>]*)?\s*/?>")
 _EMPTY_RIGHT_SIDE = re.compile(r"^[^#'\"]*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
 
 
+_ELLIPSIS_ITEM = re.compile(r"^\s*(?:\w+(?:\.\w+)*\(\.\.\.\)|\.\.\.),?\s*(?:#.*)?$")
 _EMPTY_BLOCK = re.compile(r"expected an indented block after .* on line (\d+)")
 
 
@@ -187,6 +191,11 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
         header = int(block.group(1))
         body = lines[header:line - 1]
         return header if any(l.strip().startswith("#") and _TODO.search(l) for l in body) else 0
+    if _ELLIPSIS_ITEM.match(text):
+        # `nn.Sequential(nn.Conv2d(...), ...  # your code, …)`: an `...` item standing for the layers
+        # to write, next to the comment that asks for them.
+        near = lines[max(0, line - 3):line + 2]
+        return line if any(l.strip().startswith("#") and _TODO.search(l) for l in near) else 0
     if _EMPTY_RIGHT_SIDE.match(text):
         near = lines[max(0, line - 3):line - 1] + lines[line:line + 1]
         return line if any(l.strip().startswith(("#", "'", '"')) and _TODO.search(l) for l in near) else 0
@@ -210,9 +219,11 @@ class SyntaxErrorInCell(Rule):
         "replace it with; the other cells it breaks are related locations (each still blocks "
         "`migrate`). An exercise template's blanks (`matrix = # TODO`, `[TODO …]`, an assignment "
         "left empty under a `# TODO` comment, a function whose body is only `# TODO`; `# your code here`, "
-        "`# your code goes here`, `### YOUR TOKEN HERE` and `# write your code` mark a blank as `TODO` does, "
+        "`# your code goes here`, `### YOUR TOKEN HERE`, `# write your code`, `# your code. Use …`, `# <YOUR CODE>` "
+        "and `seed = # your favourite seed` mark a blank as `TODO` does, "
         "and so does a placeholder in angle brackets where an expression must start: `g_loss = <generator "
-        "loss>`, `<build the encoder>` on a line of its own, `submit(model, <YOUR_EMAIL>)`) are one finding per "
+        "loss>`, `<build the encoder>` on a line of its own, `return <YOUR CODE>`, `submit(model, <YOUR_EMAIL>)`, "
+        "`rate=<>`; so does an `...` item of a list of layers next to a `# your code` comment) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
         "such a marker is reported as usual. A Markdown cell saved as a code cell (a `# heading`, then "
         "Python stops at a link, an HTML comment or a list item) is said to be one."
@@ -243,6 +254,10 @@ class SyntaxErrorInCell(Rule):
         # Blanks marked in words, a block's body left to them: one finding, the other cell related.
         Example(cells=("import tensorflow as tf", "%%timeit -n1 -r1\nwith tf.device('/CPU:0'):\n    # your code goes here",
                        "%%timeit -n1 -r1\nwith tf.device('/GPU:0'):\n    # Your code here"),
+                expect=((2, 3),)),
+        # Blanks as a course words them: `# your code. Use …`, a loop body of only `# <YOUR CODE>`.
+        Example(cells=("import numpy as np", "def total(xs):\n    acc = 0\n    for x in xs:\n        # <YOUR CODE>\n    return acc",
+                       "scale = # your code. Use np.std\nprint(total([1, 2]) / scale)"),
                 expect=((2, 3),)),
         # A function whose body is left to a TODO: reported at its `def`, not at the line below it.
         Example(cells=("import numpy as np", "def normalise(v):\n    # TODO: divide by the norm\n\nunit = normalise(np.ones(3))"),
