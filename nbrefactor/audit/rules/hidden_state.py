@@ -21,7 +21,7 @@ from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
-from nbrefactor.audit.rules.structure import python2_builtin_reads
+from nbrefactor.audit.rules.structure import python2_builtin_reads, reference_sheet
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
 # the same facts, so one entry is enough (and holds no notebook longer than the next audit).
@@ -1128,7 +1128,8 @@ class UndefinedName(Rule):
         "commented-out `# loss = tf.reduce_mean('''TODO''')`): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
-        "`hidden_state.toml` rules file."
+        "`hidden_state.toml` rules file. A never-run reference sheet (see STR001: three or more of its code "
+        "cells hold shell, SQL or Scala text) is a set of standalone snippets: not reported."
     )
     why_bad = (
         "The value came from a cell that was deleted or edited since, or from another session: the "
@@ -1186,6 +1187,8 @@ class UndefinedName(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        if reference_sheet(ctx.facts):
+            return  # a never-run cheat sheet's snippets are not one program (STR001 reports it once)
         flow = name_flow(ctx)
         unparsed = _unparsed_names(ctx, flow) if flow.may_inject else frozenset()
         if flow.may_inject and unparsed is None:
@@ -1408,7 +1411,8 @@ class DependsOnLaterCell(Rule):
         "cells' reads related and named in the message. A name the same cell binds later (the "
         "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
         "are names read below a star import of the notebook's own module (`from preamble import *` "
-        "with `preamble.py` beside it) or a `%run`, which may bind them."
+        "with `preamble.py` beside it) or a `%run`, which may bind them. A never-run reference sheet "
+        "(see STR001) is a set of standalone snippets: not reported."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -1447,6 +1451,8 @@ class DependsOnLaterCell(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        if reference_sheet(ctx.facts):
+            return  # a never-run cheat sheet's snippets are not one program (STR001 reports it once)
         flow = name_flow(ctx)
         cells = _cells(ctx)
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related

@@ -202,6 +202,34 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
     return 0
 
 
+def _text_snippet(ca: CellAnalysis, ported: frozenset[int]) -> bool:
+    """A code cell that fails to parse for a reason other than an exercise blank, a pasted
+    character, Markdown or (in a Python 2 notebook) Python 2 syntax: shell, SQL, Scala, a URL."""
+    problem = ca.facts.syntax_error
+    if problem is None or ca.cell.index in ported or problem.message.startswith(NOT_ANALYSED):
+        return False
+    line = max(1, min(problem.line, len(ca.lines)))
+    return not (template_blank(ca, line, problem.message) or _INVALID_CHARACTER.search(problem.message) or _holds_markdown(ca, line))
+
+
+# From how many snippet cells of text that is not Python a never-run notebook is a reference
+# sheet: one or two slips are typos (a draft's), three are the notebook's style.
+_SHEET_SNIPPETS = 3
+
+
+def reference_sheet(facts: NotebookFacts) -> bool:
+    """A cheat sheet kept as a notebook: no code cell was ever run (no execution count, no
+    output), and three or more code cells hold text that is not Python
+    (shell commands, SQL, Scala, URLs). Each code cell is a standalone snippet under a caption,
+    never run top to bottom: the cells are not a program whose data flow can be checked."""
+    code_cells = [ca for ca in facts.cells if ca.cell.source.strip()]
+    if not code_cells or any(ca.cell.execution_count is not None or ca.cell.outputs for ca in code_cells):
+        return False
+    ported = frozenset(ca.cell.index for ca in python2_cells(facts))
+    snippets = sum(1 for ca in code_cells if _text_snippet(ca, ported))
+    return snippets >= _SHEET_SNIPPETS
+
+
 class SyntaxErrorInCell(Rule):
     code = "STR001"
     blocks_compile = True
@@ -225,7 +253,9 @@ class SyntaxErrorInCell(Rule):
         "loss>`, `<build the encoder>` on a line of its own, `return <YOUR CODE>`, `submit(model, <YOUR_EMAIL>)`, "
         "`rate=<>`; so does an `...` item of a list of layers next to a `# your code` comment) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
-        "such a marker is reported as usual. A Markdown cell saved as a code cell (a `# heading`, then "
+        "such a marker is reported as usual. A never-run reference sheet (no code cell has an execution count or "
+        "an output, and three or more code cells hold shell, SQL, Scala or a URL) is one "
+        "finding at its first such cell, the others related. A Markdown cell saved as a code cell (a `# heading`, then "
         "Python stops at a link, an HTML comment or a list item) is said to be one."
     )
     why_bad = (
@@ -262,6 +292,10 @@ class SyntaxErrorInCell(Rule):
         # A function whose body is left to a TODO: reported at its `def`, not at the line below it.
         Example(cells=("import numpy as np", "def normalise(v):\n    # TODO: divide by the norm\n\nunit = normalise(np.ones(3))"),
                 expect=((2, 1),)),
+        # A never-run cheat sheet whose snippets are shell and SQL: one finding, the others related.
+        Example(cells=(md("# Warehouse commands"), "select * from load_errors;", md("Load a file"),
+                       "users = ctx.load(path)", "x = 1", "hdfs dfs -ls /tmp", "vacuum full;"),
+                expect=((2, 1),)),
         # A Markdown title cell saved as a code cell: said as such.
         Example(cells=("# Churn analysis\n\n<!-- owner: data-team -->\n\nA first look at [the churn table](https://example.org/churn).", "import pandas as pd"),
                 expect=((1, 3),)),
@@ -275,6 +309,9 @@ class SyntaxErrorInCell(Rule):
         order: list[str] = []
         blanks: list[tuple[CellAnalysis, int, int | None]] = []
         shown_lines: list[int] = []  # per blank, the line that shows it
+        # A reference sheet's snippets of shell, SQL or Scala: one root cause, one finding.
+        sheet = reference_sheet(ctx.facts)
+        snippets: list[tuple[CellAnalysis, int, int | None]] = []
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.index not in ported:
@@ -304,7 +341,24 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                     )
                     continue
+                if sheet and not problem.message.startswith(NOT_ANALYSED):
+                    snippets.append((ca, line, problem.column))
+                    continue
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
+        if snippets:
+            (first, line, column), *rest = snippets
+            others = sorted({ca.cell.index for ca, _, _ in rest})
+            where = (f"; {'cell' if len(others) == 1 else 'cells'} {_cells(others)} {'holds' if len(others) == 1 else 'hold'} "
+                     "such text too") if others else ""
+            yield Hit(
+                first.cell, line, column,
+                f"Syntax error: this never-run reference notebook keeps text that is not Python in a code cell "
+                f"(`{first.lines[line - 1].strip()[:60]}`){where}",
+                fix="Make the snippets raw or Markdown cells (a fenced ```sql / ```bash block), or give a runnable one "
+                    "`%%bash` / `%%sql`; keep code cells for Python.",
+                key="reference-sheet snippets",
+                related=tuple((ca.cell, ln, col) for ca, ln, col in rest),
+            )
         if blanks:
             # One root cause: the notebook is an exercise template, made not to parse until filled in.
             (first, line, column), *rest = blanks
