@@ -15,13 +15,14 @@ from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import CellAnalysis, python_tree
+from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
-from nbrefactor.audit.rules.structure import python2_builtin_reads, reference_sheet
+from nbrefactor.audit.rules.structure import python2_builtin_reads, python2_cells, reference_sheet
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
 # the same facts, so one entry is enough (and holds no notebook longer than the next audit).
@@ -1696,7 +1697,10 @@ class StateInjection(Rule):
         "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
         "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
         "`%store name` (saving), `%load_ext` and "
-        "`exec` of a string that is not read from a file are not reported."
+        "`exec` of a string that is not read from a file are not reported, nor is a magic in a cell with a "
+        "syntax error (IPython rejects the whole cell, so it never runs; Python 2 syntax in a Python 2 "
+        "notebook aside), nor a cell of only `%load` lines that shows an exercise's solution (the file's name "
+        "says `solution` or `answer`, or the markdown just above says \"solution\"): it pastes the text to read."
     )
     why_bad = (
         "The notebook's state depends on another file or session, so its behaviour cannot be read "
@@ -1709,6 +1713,9 @@ class StateInjection(Rule):
         Example(cells=("from helpers import load_data\ndf = load_data()",)),
         Example(cells=("model = 1\n%store model", "%matplotlib inline")),
         Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
+        # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
+        Example(cells=(md("**Solution**: run the cell below to show it."), "%load ex1_solution.py",
+                       "git status\n%load dir/file.py")),
     )
     failing = (
         Example(cells=("%run ./utils.ipynb", "df = load_data()"), expect=((1, 1),)),
@@ -1727,8 +1734,14 @@ class StateInjection(Rule):
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
+        analyses = {ca.cell.index: ca for ca in ctx.cells}
+        ported = frozenset(ca.cell.index for ca in python2_cells(ctx.facts))
         for inj in injectors:
             if inj.kind is InjectorKind.RUN and _program_launch(inj, flow):
+                continue
+            if _cannot_run(analyses.get(inj.cell), ported):
+                continue  # IPython rejects the whole cell (a list of shell commands): its magics never run
+            if inj.kind is InjectorKind.LOAD and _shows_solution(ctx, cells[inj.cell], inj.text):
                 continue
             what, fix = _INJECTION_TEXT[inj.kind]
             star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
@@ -1747,6 +1760,31 @@ class StateInjection(Rule):
                     message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
             yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
+
+
+def _cannot_run(ca: Optional[CellAnalysis], ported: frozenset[int]) -> bool:
+    """The cell has a syntax error (not Python 2 syntax a Python 2 kernel would run, nor valid code
+    too big to analyse): IPython compiles the whole cell first, so none of its magics ever runs."""
+    if ca is None or ca.facts.syntax_error is None or ca.cell.index in ported:
+        return False
+    return not ca.facts.syntax_error.message.startswith(NOT_ANALYSED)
+
+
+_SOLUTION = re.compile(r"(?i)solution|answer|\bsoln?\b|_sol\b")
+
+
+def _shows_solution(ctx: RuleContext, cell: Cell, text: str) -> bool:
+    """`%load ex1_solution.py` alone in a cell (under "Solution: run the cell below to display it"):
+    a course shows its solution by pasting the file's text into the cell; the notebook does not
+    depend on it. The cell holds only `%load` lines, and the file (or the markdown just above)
+    says it is a solution."""
+    lines = [l.strip() for l in cell.source.splitlines() if l.strip() and not l.strip().startswith("#")]
+    if not lines or not all(l.startswith("%load ") for l in lines):
+        return False
+    if _SOLUTION.search(text.split(None, 1)[-1]):
+        return True
+    above = [c for c in ctx.facts.notebook.cells if c.index < cell.index]
+    return bool(above) and above[-1].cell_type == "markdown" and bool(re.search(r"(?i)\bsolution", above[-1].source))
 
 
 # `%run` options; `-m` takes the module to run, the others are flags.
