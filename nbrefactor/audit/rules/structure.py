@@ -10,6 +10,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import code as code_cell  # `code` is each rule's class attribute
 
 # CPython 3's own messages for Python 2 statements, and, for what it only calls "invalid syntax",
 # the Python 2 forms on the offending line (backquotes, `<>`, `raise E, "msg"`, `ur""`, `print >>f`).
@@ -499,7 +500,8 @@ class Python2Notebook(Rule):
         "Python 2 has (`urllib2`, `cPickle`, `StringIO`…) and calls of `.iteritems()`, `.has_key()`…. "
         "When only the kernel metadata is Python 2 and every cell parses as Python 3 without any of "
         "those, the message says so: the "
-        "action is a re-run on Python 3, not a port."
+        "action is a re-run on Python 3, not a port (a kernel switch when no cell was run). A notebook "
+        "without code (only Markdown) is not reported."
     )
     why_bad = (
         "Python 2 code does not run on the Python 3 kernel a pipeline uses, and where it parses it "
@@ -513,11 +515,13 @@ class Python2Notebook(Rule):
         Example(cells=("for f in files:\n    print(f",)),
         # One stray Python 2 print in a Python 3 notebook is STR001's.
         Example(cells=("x = 1", "print x")),
+        # Only Markdown under a Python 2 kernel: nothing to port or re-run.
+        Example(cells=(md("# Regular expressions"), md("![cheat sheet](regex.png)")), kernel="python2"),
     )
     failing = (
         Example(cells=("import numpy as np", "print 'mean', np.mean([1, 2])", md("## more"), "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    print(e)"),
                 expect=((None, None),)),
-        Example(cells=("x = 1 / 2",), kernel="python2", expect=((None, None),)),
+        Example(cells=(code_cell("x = 1 / 2", 1),), kernel="python2", expect=((None, None),)),
         # Python 2 builtins in a Python 2 kernel's notebook: related locations here, not HID003 errors.
         Example(cells=("from __future__ import print_function", "for i in xrange(3):\n    print(i)"), kernel="python2",
                 expect=((None, None),)),
@@ -528,6 +532,10 @@ class Python2Notebook(Rule):
         kernel = python2_kernel(ctx.facts)
         if not cells and kernel is None:
             return
+        code_cells = [c for c in ctx.facts.notebook.code_cells if c.source.strip()]
+        if not code_cells:
+            return  # only Markdown: no code to port or re-run, whatever the kernel
+        ran = any(c.execution_count is not None or c.outputs for c in code_cells)
         builtins = python2_builtin_reads(ctx.facts) + python2_only_uses(ctx.facts)
         builtins.sort(key=lambda found: (found[0].cell.index, found[2], found[3] or 0))
         reasons = []
@@ -558,9 +566,13 @@ class Python2Notebook(Rule):
             # Only the kernel is Python 2: every cell parses as Python 3 (often with
             # `from __future__ import print_function, division`). No port, a re-run.
             message = (f"The notebook's kernel is Python 2 ({kernel}), but its code parses as Python 3: "
-                       "re-run it on Python 3 before migrating (the saved outputs are Python 2's)")
+                       "re-run it on Python 3 before migrating (the saved outputs are Python 2's)") if ran else (
+                       f"The notebook's kernel is Python 2 ({kernel}), but its code parses as Python 3 and no cell was "
+                       "run: switch the kernel to Python 3 before migrating")
             fix = ("Switch the kernel to Python 3, re-run all cells and save; check the outputs (`/` between integers "
-                   "divides exactly in Python 3 unless the notebook imports `from __future__ import division`).")
+                   "divides exactly in Python 3 unless the notebook imports `from __future__ import division`).") if ran else (
+                   "Switch the kernel to Python 3 (Kernel > Change kernel) and save; check any `/` between integers, "
+                   "which divides exactly in Python 3 unless the notebook imports `from __future__ import division`.")
         yield Hit(
             None, None, None,
             message,
