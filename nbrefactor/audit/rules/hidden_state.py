@@ -774,7 +774,9 @@ class UnexecutedCell(Rule):
         "notebook does not show being made. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
-        "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are."
+        "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are. "
+        "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
+        "unrun is not reported: the packages were already there, and DEP003 reports the install."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -784,6 +786,8 @@ class UnexecutedCell(Rule):
     applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
+        # An install cell left unrun: the packages were already there (DEP003 reports the install).
+        Example(cells=(code_cell("pip install requests==2.31.0"), code_cell("import requests", 1))),
         Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2), code_cell("scratch = x * 2"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("   \n"), code_cell("# a note to self"), code_cell("print(x)", 2))),
@@ -999,6 +1003,8 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     for i, cell in enumerate(cells):
         if cell.execution_count is not None or _is_blank(cell.source) or cell.index in stripped:
             continue
+        if _installs_only(cell.source):
+            continue  # the environment already had the packages (DEP003 reports the install itself)
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index]):
@@ -1007,6 +1013,20 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+_INSTALL_LINE = re.compile(
+    r"^[%!]?\s*(?:(?:python3?\s+-m\s+)?pip3?|conda|mamba|(?:sudo\s+)?apt(?:-get)?)\s+install\b"
+)
+
+
+def _installs_only(source: str) -> bool:
+    """Every statement of the cell installs packages (`pip install foo==1.0`, `%pip install …`,
+    `!conda install …`, `!apt-get install -y …`): left unrun, it changed no name and no file a
+    cell below reads; the notebook ran because the packages were already there."""
+    text = source.replace("\\\n", " ")
+    lines = [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
+    return bool(lines) and all(_INSTALL_LINE.match(l) for l in lines)
 
 
 def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
