@@ -5,7 +5,7 @@ re-run, not to port."""
 from __future__ import annotations
 
 from nbrefactor.audit.rule_examples import run_example
-from nbrefactor.audit.rules import Example
+from nbrefactor.audit.rules import Example, code, md
 from nbrefactor.audit.rules.hidden_state import UndefinedName
 from nbrefactor.audit.rules.structure import Python2Notebook
 
@@ -35,13 +35,26 @@ def test_a_python2_builtin_in_a_python3_notebook_is_still_hid003(tmp_path):
 
 
 def test_python2_kernel_whose_code_parses_as_python3_is_told_to_rerun(tmp_path):
-    example = Example(cells=("from __future__ import division, print_function", "print(7 / 2)"), kernel="python2")
+    example = Example(cells=(code("from __future__ import division, print_function", 1), code("print(7 / 2)", 2)), kernel="python2")
     (str004,) = run_example(Python2Notebook, example, tmp_path)
     assert str004.message == (
         "The notebook's kernel is Python 2 (kernel python2), but its code parses as Python 3: "
         "re-run it on Python 3 before migrating (the saved outputs are Python 2's)"
     )
     assert str004.fix.startswith("Switch the kernel to Python 3, re-run all cells and save")
+
+
+def test_never_run_python2_kernel_is_told_to_switch_the_kernel(tmp_path):
+    """Fair check 8: no cell ran, so there are no Python 2 outputs to speak of; without code at all,
+    nothing to report."""
+    example = Example(cells=("from __future__ import division, print_function", "print(7 / 2)"), kernel="python2")
+    (str004,) = run_example(Python2Notebook, example, tmp_path)
+    assert str004.message == (
+        "The notebook's kernel is Python 2 (kernel python2), but its code parses as Python 3 and no cell was run: "
+        "switch the kernel to Python 3 before migrating"
+    )
+    assert "saved outputs" not in str004.message
+    assert run_example(Python2Notebook, Example(cells=(md("# Pictures"), ""), kernel="python2"), tmp_path) == []
 
 
 def test_python2_only_modules_and_dict_methods_make_it_a_port(tmp_path):

@@ -548,3 +548,22 @@ def test_rnd001_in_a_method_not_called_by_name_names_where_the_class_is_built(tm
     )
     [message] = messages(UnseededRandom, tmp_path, *cells)
     assert "`np.random.normal` inside `Jitter.call` (`Jitter` first built in cell 2)" in message
+
+
+def test_rnd002_numpy_seeded_above_says_the_result_hangs_on_earlier_draws(tmp_path):
+    """Fair check 8: NumPy seeded in a cell above, a scikit-learn estimator without random_state
+    repeats top to bottom; the message says what does change it (re-runs and order), not that
+    it changes from run to run."""
+    example = Example(cells=(
+        "import numpy as np\nfrom sklearn.cluster import KMeans\nnp.random.seed(0)\nX = np.random.rand(20, 2)",
+        "model = KMeans(n_clusters=2, n_init=10).fit(X)",
+    ))
+    (hit,) = run_example(MissingRandomState, example, tmp_path)
+    assert hit.message == (
+        "`KMeans(...)` is called with no random_state: it draws from NumPy's global generator, which cell 1 seeds, "
+        "so its result depends on every draw before it (re-running a cell, or running cells in another order, changes it)"
+    )
+    unseeded = Example(cells=("import numpy as np\nfrom sklearn.cluster import KMeans\nX = np.ones((20, 2))",
+                              "model = KMeans(n_clusters=2, n_init=10).fit(X)", "np.random.seed(0)"))
+    (hit,) = run_example(MissingRandomState, unseeded, tmp_path)
+    assert hit.message.endswith("its result changes from run to run")

@@ -15,13 +15,14 @@ from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import CellAnalysis, python_tree
+from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
-from nbrefactor.audit.rules.structure import python2_builtin_reads
+from nbrefactor.audit.rules.structure import python2_builtin_reads, python2_cells, reference_sheet
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
 # the same facts, so one entry is enough (and holds no notebook longer than the next audit).
@@ -773,7 +774,9 @@ class UnexecutedCell(Rule):
         "notebook does not show being made. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
-        "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are."
+        "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are. "
+        "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
+        "unrun is not reported: the packages were already there, and DEP003 reports the install."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -783,6 +786,8 @@ class UnexecutedCell(Rule):
     applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
+        # An install cell left unrun: the packages were already there (DEP003 reports the install).
+        Example(cells=(code_cell("pip install requests==2.31.0"), code_cell("import requests", 1))),
         Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2), code_cell("scratch = x * 2"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("   \n"), code_cell("# a note to self"), code_cell("print(x)", 2))),
@@ -998,6 +1003,8 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     for i, cell in enumerate(cells):
         if cell.execution_count is not None or _is_blank(cell.source) or cell.index in stripped:
             continue
+        if _installs_only(cell.source):
+            continue  # the environment already had the packages (DEP003 reports the install itself)
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index]):
@@ -1006,6 +1013,20 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+_INSTALL_LINE = re.compile(
+    r"^[%!]?\s*(?:(?:python3?\s+-m\s+)?pip3?|conda|mamba|(?:sudo\s+)?apt(?:-get)?)\s+install\b"
+)
+
+
+def _installs_only(source: str) -> bool:
+    """Every statement of the cell installs packages (`pip install foo==1.0`, `%pip install …`,
+    `!conda install …`, `!apt-get install -y …`): left unrun, it changed no name and no file a
+    cell below reads; the notebook ran because the packages were already there."""
+    text = source.replace("\\\n", " ")
+    lines = [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
+    return bool(lines) and all(_INSTALL_LINE.match(l) for l in lines)
 
 
 def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
@@ -1128,7 +1149,8 @@ class UndefinedName(Rule):
         "commented-out `# loss = tf.reduce_mean('''TODO''')`): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
-        "`hidden_state.toml` rules file."
+        "`hidden_state.toml` rules file. A never-run reference sheet (see STR001: three or more of its code "
+        "cells hold shell, SQL or Scala text) is a set of standalone snippets: not reported."
     )
     why_bad = (
         "The value came from a cell that was deleted or edited since, or from another session: the "
@@ -1186,6 +1208,8 @@ class UndefinedName(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        if reference_sheet(ctx.facts):
+            return  # a never-run cheat sheet's snippets are not one program (STR001 reports it once)
         flow = name_flow(ctx)
         unparsed = _unparsed_names(ctx, flow) if flow.may_inject else frozenset()
         if flow.may_inject and unparsed is None:
@@ -1408,7 +1432,8 @@ class DependsOnLaterCell(Rule):
         "cells' reads related and named in the message. A name the same cell binds later (the "
         "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
         "are names read below a star import of the notebook's own module (`from preamble import *` "
-        "with `preamble.py` beside it) or a `%run`, which may bind them."
+        "with `preamble.py` beside it) or a `%run`, which may bind them. A never-run reference sheet "
+        "(see STR001) is a set of standalone snippets: not reported."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -1447,6 +1472,8 @@ class DependsOnLaterCell(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        if reference_sheet(ctx.facts):
+            return  # a never-run cheat sheet's snippets are not one program (STR001 reports it once)
         flow = name_flow(ctx)
         cells = _cells(ctx)
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
@@ -1690,7 +1717,10 @@ class StateInjection(Rule):
         "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
         "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
         "`%store name` (saving), `%load_ext` and "
-        "`exec` of a string that is not read from a file are not reported."
+        "`exec` of a string that is not read from a file are not reported, nor is a magic in a cell with a "
+        "syntax error (IPython rejects the whole cell, so it never runs; Python 2 syntax in a Python 2 "
+        "notebook aside), nor a cell of only `%load` lines that shows an exercise's solution (the file's name "
+        "says `solution` or `answer`, or the markdown just above says \"solution\"): it pastes the text to read."
     )
     why_bad = (
         "The notebook's state depends on another file or session, so its behaviour cannot be read "
@@ -1703,6 +1733,9 @@ class StateInjection(Rule):
         Example(cells=("from helpers import load_data\ndf = load_data()",)),
         Example(cells=("model = 1\n%store model", "%matplotlib inline")),
         Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
+        # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
+        Example(cells=(md("**Solution**: run the cell below to show it."), "%load ex1_solution.py",
+                       "git status\n%load dir/file.py")),
     )
     failing = (
         Example(cells=("%run ./utils.ipynb", "df = load_data()"), expect=((1, 1),)),
@@ -1721,8 +1754,14 @@ class StateInjection(Rule):
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
+        analyses = {ca.cell.index: ca for ca in ctx.cells}
+        ported = frozenset(ca.cell.index for ca in python2_cells(ctx.facts))
         for inj in injectors:
             if inj.kind is InjectorKind.RUN and _program_launch(inj, flow):
+                continue
+            if _cannot_run(analyses.get(inj.cell), ported):
+                continue  # IPython rejects the whole cell (a list of shell commands): its magics never run
+            if inj.kind is InjectorKind.LOAD and _shows_solution(ctx, cells[inj.cell], inj.text):
                 continue
             what, fix = _INJECTION_TEXT[inj.kind]
             star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
@@ -1741,6 +1780,31 @@ class StateInjection(Rule):
                     message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
             yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
+
+
+def _cannot_run(ca: Optional[CellAnalysis], ported: frozenset[int]) -> bool:
+    """The cell has a syntax error (not Python 2 syntax a Python 2 kernel would run, nor valid code
+    too big to analyse): IPython compiles the whole cell first, so none of its magics ever runs."""
+    if ca is None or ca.facts.syntax_error is None or ca.cell.index in ported:
+        return False
+    return not ca.facts.syntax_error.message.startswith(NOT_ANALYSED)
+
+
+_SOLUTION = re.compile(r"(?i)solution|answer|\bsoln?\b|_sol\b")
+
+
+def _shows_solution(ctx: RuleContext, cell: Cell, text: str) -> bool:
+    """`%load ex1_solution.py` alone in a cell (under "Solution: run the cell below to display it"):
+    a course shows its solution by pasting the file's text into the cell; the notebook does not
+    depend on it. The cell holds only `%load` lines, and the file (or the markdown just above)
+    says it is a solution."""
+    lines = [l.strip() for l in cell.source.splitlines() if l.strip() and not l.strip().startswith("#")]
+    if not lines or not all(l.startswith("%load ") for l in lines):
+        return False
+    if _SOLUTION.search(text.split(None, 1)[-1]):
+        return True
+    above = [c for c in ctx.facts.notebook.cells if c.index < cell.index]
+    return bool(above) and above[-1].cell_type == "markdown" and bool(re.search(r"(?i)\bsolution", above[-1].source))
 
 
 # `%run` options; `-m` takes the module to run, the others are flags.

@@ -2053,6 +2053,10 @@ class MissingRandomState(Rule):
         catalog = RandomnessCatalog.from_catalog(ctx.catalog)
         star_modules = tuple(imp.module for _, imp in ctx.facts.imports if imp.bound == "*" and imp.module)
         local = frozenset(d.name for ca in ctx.cells for d in ca.facts.defined)
+        numpy_seeds = sorted(
+            (seed for seed in _facts(ctx)[1].seeds if "numpy" in seed.libraries),
+            key=lambda seed: (seed.ca.cell.index, seed.call.line),
+        )
         for ca in ctx.cells:
             # Bagging and AdaBoost with a random_state seed the estimators they are given.
             ensembles = [
@@ -2078,9 +2082,23 @@ class MissingRandomState(Rule):
                 short = qualified.rsplit(".", 1)[-1]
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
+                # scikit-learn without random_state draws from NumPy's global generator: seeded
+                # above, a top-to-bottom run repeats, but the result hangs on every draw before it.
+                seeded_above = next((
+                    seed for seed in reversed(numpy_seeds)
+                    if (seed.ca.cell.index, seed.call.line) < (ca.cell.index, call.line)
+                ), None) if qualified.startswith("sklearn.") else None
+                where = "" if seeded_above is None else (
+                    f"line {seeded_above.call.line} of this cell" if seeded_above.ca is ca else f"cell {seeded_above.ca.cell.index}"
+                )
+                changes = (
+                    f"it draws from NumPy's global generator, which {where} seeds, so its result "
+                    "depends on every draw before it (re-running a cell, or running cells in another order, changes it)"
+                    if seeded_above is not None else "its result changes from run to run"
+                )
                 yield Hit(
                     ca.cell, call.line, call.column,
-                    f"`{short}(...)` is called with {how}: its result changes from run to run",
+                    f"`{short}(...)` is called with {how}: {changes}",
                     end_line=call.end_line,
                     fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
                     key=qualified,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.analysis import cell_python_tree
@@ -94,6 +94,10 @@ class _Walker:
         self.bound: set[str] = set()
         self.found: list[tuple[int, int, str, str]] = []  # line, column, name, what
         self.reported: set[str] = set()
+        # Inside `for step in range(step, n)` with `step` a global: the loop resumes where the last
+        # run stopped, so a second run continues the same run instead of repeating it.
+        self.resuming = 0
+        self.step_bars: dict[str, str] = {}  # `with trange(step, n) as bar:` -> {"bar": "step"}
         self.file_steps: set[str] = set()  # names reported for a file step, not a value
         # Functions this cell defines: `def make_subset(...): os.makedirs(dir)` called by the same
         # cell runs its folder steps when the cell runs.
@@ -146,7 +150,7 @@ class _Walker:
         )
 
     def report(self, node: ast.AST, name: str, what: str) -> None:
-        if name in self.bound or name in self.reported or name in self.modules:
+        if name in self.bound or name in self.reported or name in self.modules or self.resuming:
             return
         self.reported.add(name)
         self.found.append((node.lineno, node.col_offset + 1, name, what))
@@ -285,9 +289,15 @@ class _Walker:
         if isinstance(stmt, (ast.For, ast.AsyncFor)):
             self.calls(stmt.iter)
             self._derive(stmt.target, stmt.iter)
+            resumes = _resumable_loop(stmt, self.step_bars) and _names_in(stmt.target).isdisjoint(self.bound)
             self.bound |= _names_in(stmt.target)
+            self.resuming += resumes
             self.block(stmt.body)
+            self.resuming -= resumes
             self.block(stmt.orelse)
+            return
+        if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Constant) and not stmt.test.value:
+            self.block(stmt.orelse)  # `if False:` / `if 0:`: a block switched off, its lines never run
             return
         if isinstance(stmt, (ast.If, ast.While)):
             self.calls(stmt.test)
@@ -301,6 +311,9 @@ class _Walker:
                 self.calls(item.context_expr)
                 if item.optional_vars is not None:
                     self.bound |= _names_in(item.optional_vars)
+                    start = _range_start(item.context_expr)
+                    if isinstance(item.optional_vars, ast.Name) and start is not None:
+                        self.step_bars[item.optional_vars.id] = start
             self.block(stmt.body)
             return
         if isinstance(stmt, ast.Try):
@@ -1123,6 +1136,33 @@ def rerun_hazards(
     return [(line, column, name, what, name in walker.file_steps) for line, column, name, what in walker.found]
 
 
+# Progress-bar and range callables a training loop counts its steps with.
+_STEP_RANGES = frozenset({"range", "trange", "tnrange", "tqdm", "tqdm_notebook", "notebook"})
+
+
+def _range_start(call: ast.AST) -> Optional[str]:
+    """The name a step range starts from: `step` of `range(step, total)`, `trange(step, …)`,
+    `tqdm(range(step, …))`."""
+    while isinstance(call, ast.Call) and _callee_name(call) in _STEP_RANGES and call.args:
+        first = call.args[0]
+        if isinstance(first, ast.Name):
+            return first.id if len(call.args) >= 2 else None
+        call = first  # `tqdm(range(step, total))`
+    return None
+
+
+def _resumable_loop(loop: ast.For | ast.AsyncFor, bars: dict[str, str]) -> bool:
+    """`for step in range(step, total)` (also `trange(step, …)`, `tqdm(range(step, …))`, or a bar
+    `with trange(step, total) as bar:` then `for step in bar:`): the loop starts from the global
+    its own variable leaves behind, so a re-run resumes where the last run stopped (a homework's
+    "re-run until it converges") instead of repeating what it did."""
+    if not isinstance(loop.target, ast.Name):
+        return False
+    if isinstance(loop.iter, ast.Name):
+        return bars.get(loop.iter.id) == loop.target.id
+    return _range_start(loop.iter) == loop.target.id
+
+
 class ChangesWhenRunTwice(Rule):
     code = "HID009"
     name = "changes-when-run-twice"
@@ -1187,7 +1227,13 @@ class ChangesWhenRunTwice(Rule):
         "itself (`tensor = tensor + 10`, `t += 1`) whose new value is only shown afterwards, top to bottom, until "
         "the notebook binds it afresh (`tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)` as "
         "statements): a second run shows other numbers and changes nothing computed. Any other read of it keeps "
-        "the finding, and so does a value nothing reads (the notebook's end state)."
+        "the finding, and so does a value nothing reads (the notebook's end state). Nor are lines under `if False:` "
+        "(they never run), nor the body of a loop that resumes from the global its own variable leaves behind "
+        "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`): a second run "
+        "continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
+        "two histories appended in one loop) is one finding at the first line, naming the others; a Keras model "
+        "assembled one `.add(…)` per cell, in consecutive code cells, is one finding at the first `.add` cell, the "
+        "other cells related."
     )
     why_bad = (
         "Notebooks are re-run cell by cell all the time. A cell like this gives a different "
@@ -1232,6 +1278,12 @@ class ChangesWhenRunTwice(Rule):
             "from transformers import AutoModelForSequenceClassification, Trainer\nmodel = AutoModelForSequenceClassification.from_pretrained('./base')\nsearch = Trainer(model_init=lambda: AutoModelForSequenceClassification.from_pretrained('./base'))\nfull = Trainer(model=model)",
             "search.train()\nfull.train(resume_from_checkpoint=True)\nmodel.train()",
             "own = AutoModelForSequenceClassification.from_pretrained('./base')\nlocal = Trainer(model=own)\nlocal.train()",
+        )),
+        # A loop resuming from where the last run stopped; a block switched off.
+        Example(cells=(
+            "import keras\nhistory = []\nstep = 0\nnet = keras.Sequential()",
+            "for step in range(step, 100):\n    if step % 10 == 0:\n        history.append(step)",
+            "if False:\n    net.add(keras.layers.Dense(1))",
         )),
         # A mask or a column list applied twice gives the same frame; joining two other frames is fine.
         # Normalised by its own statistic, a map that does not scale, guarded or tolerant folder steps.
@@ -1410,6 +1462,18 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 1), (3, 1)),
         ),
+        # The same step on two names in one cell: one finding naming the other line; a model
+        # assembled one `.add` per cell: one finding, the next cell related.
+        Example(
+            cells=(
+                "import numpy as np\nimport keras\ntrain = np.ones(3)\nvalid = np.ones(2)\nnet = keras.Sequential()",
+                "train /= 255\nvalid /= 255",
+                "net.add(keras.layers.Dense(4))",
+                md("Then the output layer."),
+                "net.add(keras.layers.Dense(1))",
+            ),
+            expect=((2, 1), (3, 1)),
+        ),
         # Mixed precision: the AMP scaler steps the optimizer of another cell.
         Example(
             cells=(
@@ -1429,6 +1493,7 @@ class ChangesWhenRunTwice(Rule):
         stepping = stepping_functions(ctx)
         hf_classes = hf_trainer_classes(ctx)
         yield from _shadowed_helpers(ctx)
+        found: list[tuple[CellAnalysis, int, int, str, str]] = []
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
             hazards = rerun_hazards(ca, modules, models, ctx.facts.resolve, classes, steps.get(ca.cell.index, {}), hf_classes,
@@ -1446,15 +1511,81 @@ class ChangesWhenRunTwice(Rule):
                         key=f"{name}\x1f{what}",
                     )
                     continue
-                yield Hit(
-                    ca.cell,
-                    line,
-                    column,
-                    f"This line {what}: running the cell twice gives a different "
-                    + ("model" if "trains" in what else f"`{name}` or fails"),
-                    fix=f"Build `{name}` from its source in this cell (or in one place), so the cell computes the same thing every time it runs.",
-                    key=f"{name}\x1f{what}",
-                )
+                found.append((ca, line, column, name, what))
+        for group in _same_root_cause(found, [ca.cell.index for ca in ctx.cells if ca.cell.source.strip()]):
+            ca, line, column, name, what = group[0]
+            others = group[1:]
+            names = [name] + list(dict.fromkeys(n for _, _, _, n, _ in others if n != name))
+            also = ""
+            if others and all(o[0] is ca for o in others):
+                # `X_train /= 255` then `X_valid /= 255`: one cell, one fix.
+                lines = [o[1] for o in others]
+                also = (f"; {'line' if len(lines) == 1 else 'lines'} {_cells(lines)} "
+                        f"{'does' if len(lines) == 1 else 'do'} the same to {_and(names[1:])}")
+            elif others:
+                # `model.add(…)` one layer per cell: one model assembled across cells.
+                cells = [o[0].cell.index for o in others]
+                also = f"; {'cell' if len(cells) == 1 else 'cells'} {_cells(cells)} {'adds' if len(cells) == 1 else 'add'} to it too"
+            built = _and(names)
+            yield Hit(
+                ca.cell,
+                line,
+                column,
+                f"This line {what}: running the cell twice gives a different "
+                + ("model" if "trains" in what or "adds a layer" in what else f"`{name}` or fails") + also,
+                fix=(f"Build {built} from {'its' if len(names) == 1 else 'their'} source in this cell (or in one place), "
+                     "so the cell computes the same thing every time it runs.")
+                if not (others and others[0][0] is not ca) else
+                f"Build `{name}` in one cell (the `{name} = …` line and every `.add(…)`), so re-running a cell cannot add a layer twice.",
+                key=f"{name}\x1f{what}",
+                related=tuple((o[0].cell, o[1], o[2]) for o in others),
+            )
+
+
+def _and(names: Sequence[str]) -> str:
+    """`a`, `a` and `b`, `a`, `b` and `c`."""
+    shown = [f"`{n}`" for n in names]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _cells(numbers: Sequence[int]) -> str:
+    return ", ".join(str(n) for n in numbers[:-1]) + (" and " if len(numbers) > 1 else "") + str(numbers[-1])
+
+
+def _same_root_cause(
+    found: list[tuple[CellAnalysis, int, int, str, str]], code_cells: list[int],
+) -> list[list[tuple[CellAnalysis, int, int, str, str]]]:
+    """The findings grouped by root cause, each group in notebook order (its first is reported):
+    in one cell, the same step on sibling names (`X_train /= 255` and `X_valid /= 255`, two
+    histories appended in one loop), which one fix rewrites; and a Keras model assembled one
+    `model.add(…)` per cell, in consecutive code cells (markdown between them), where a re-run of
+    any of them adds a layer twice for the same reason. Different steps in one cell stay apart
+    (a `.fit` and an `.append`)."""
+    groups: list[list[tuple[CellAnalysis, int, int, str, str]]] = []
+    by_kind: dict[tuple[int, str], list[tuple[CellAnalysis, int, int, str, str]]] = {}
+    chains: dict[str, list[tuple[CellAnalysis, int, int, str, str]]] = {}
+    position = {index: i for i, index in enumerate(code_cells)}
+    for hazard in found:
+        ca, _, _, name, what = hazard
+        if what.startswith("adds a layer to"):
+            chain = chains.get(name)
+            previous = chain[-1][0].cell.index if chain else None
+            if (
+                chain is not None and previous is not None and previous in position and ca.cell.index in position
+                and position[ca.cell.index] == position[previous] + 1
+            ):
+                chain.append(hazard)
+                continue
+            chains[name] = [hazard]
+            groups.append(chains[name])
+            continue
+        kind = (ca.cell.index, what.replace(f"`{name}`", "`…`"))
+        if kind in by_kind:
+            by_kind[kind].append(hazard)
+            continue
+        by_kind[kind] = [hazard]
+        groups.append(by_kind[kind])
+    return groups
 
 
 # The hazards of a name rebound by arithmetic on itself (`t = t + 10`, `t += 1`): a second run

@@ -10,6 +10,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import code as code_cell  # `code` is each rule's class attribute
 
 # CPython 3's own messages for Python 2 statements, and, for what it only calls "invalid syntax",
 # the Python 2 forms on the offending line (backquotes, `<>`, `raise E, "msg"`, `ur""`, `print >>f`).
@@ -156,18 +157,22 @@ def _cells(indices: list[int]) -> str:
 # An exercise template's blank: the line the parser stops at holds a `# TODO` / `'''TODO'''` /
 # `[TODO …]` marker (`matrix = # TODO`), or is an assignment with nothing right of `=` next to a
 # TODO comment. The course's student notebook is made not to parse until it is filled in. Courses
-# also mark the blank in words: `# your code here`, `# your code goes here`, `# write your code`.
-_TODO = re.compile(r"\bTODO\b|(?i:\byour (?:\w+ ){1,2}here\b|\bwrite your code\b)")
+# also mark the blank in words: `# your code here`, `# your code goes here`, `# write your code`,
+# `# your code. Please, use …`, `# <YOUR CODE>`, and an assignment whose right side is only a comment
+# addressed to the student (`seed = # your favourite seed`).
+_TODO = re.compile(r"\bTODO\b|(?i:\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|=\s*#\s*your\b)")
 # A blank left as a placeholder in angle brackets where an expression must start (`g_loss =
 # <generator loss>`, `<build the encoder here>` on a line of its own, `submit(model, <YOUR_EMAIL>)`):
 # `<` can never follow `=`, `(`, `,`, `[`, `{`, `:` or begin a statement in Python, so such a line
 # is a blank to fill in, not a typo. (`your … here` covers `### YOUR TOKEN HERE` as `TODO` does.)
-_PLACEHOLDER = re.compile(r"(?:^\s*|[=(,\[{:]\s*)<\s*[A-Za-z_][\w .,|()'\"-]*>?")
+# `return <YOUR CODE: …>` and an empty `<>` right of `=` (`freq=<>  # every 2 steps`) are blanks too.
+_PLACEHOLDER = re.compile(r"(?:^\s*|[=(,\[{:]\s*|^\s*return\s+)<\s*[A-Za-z_][\w .,|()'\"-]*>?|[=(,]\s*<>\s*(?:[,)#]|$)")
 # ... but not an HTML tag of Markdown saved as a code cell (`<div>`, `<img src="…">`, `<br/>`).
 _HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s+[\w-]+=[^>]*)?\s*/?>")
 _EMPTY_RIGHT_SIDE = re.compile(r"^[^#'\"]*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
 
 
+_ELLIPSIS_ITEM = re.compile(r"^\s*(?:\w+(?:\.\w+)*\(\.\.\.\)|\.\.\.),?\s*(?:#.*)?$")
 _EMPTY_BLOCK = re.compile(r"expected an indented block after .* on line (\d+)")
 
 
@@ -187,10 +192,43 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
         header = int(block.group(1))
         body = lines[header:line - 1]
         return header if any(l.strip().startswith("#") and _TODO.search(l) for l in body) else 0
+    if _ELLIPSIS_ITEM.match(text):
+        # `nn.Sequential(nn.Conv2d(...), ...  # your code, …)`: an `...` item standing for the layers
+        # to write, next to the comment that asks for them.
+        near = lines[max(0, line - 3):line + 2]
+        return line if any(l.strip().startswith("#") and _TODO.search(l) for l in near) else 0
     if _EMPTY_RIGHT_SIDE.match(text):
         near = lines[max(0, line - 3):line - 1] + lines[line:line + 1]
         return line if any(l.strip().startswith(("#", "'", '"')) and _TODO.search(l) for l in near) else 0
     return 0
+
+
+def _text_snippet(ca: CellAnalysis, ported: frozenset[int]) -> bool:
+    """A code cell that fails to parse for a reason other than an exercise blank, a pasted
+    character, Markdown or (in a Python 2 notebook) Python 2 syntax: shell, SQL, Scala, a URL."""
+    problem = ca.facts.syntax_error
+    if problem is None or ca.cell.index in ported or problem.message.startswith(NOT_ANALYSED):
+        return False
+    line = max(1, min(problem.line, len(ca.lines)))
+    return not (template_blank(ca, line, problem.message) or _INVALID_CHARACTER.search(problem.message) or _holds_markdown(ca, line))
+
+
+# From how many snippet cells of text that is not Python a never-run notebook is a reference
+# sheet: one or two slips are typos (a draft's), three are the notebook's style.
+_SHEET_SNIPPETS = 3
+
+
+def reference_sheet(facts: NotebookFacts) -> bool:
+    """A cheat sheet kept as a notebook: no code cell was ever run (no execution count, no
+    output), and three or more code cells hold text that is not Python
+    (shell commands, SQL, Scala, URLs). Each code cell is a standalone snippet under a caption,
+    never run top to bottom: the cells are not a program whose data flow can be checked."""
+    code_cells = [ca for ca in facts.cells if ca.cell.source.strip()]
+    if not code_cells or any(ca.cell.execution_count is not None or ca.cell.outputs for ca in code_cells):
+        return False
+    ported = frozenset(ca.cell.index for ca in python2_cells(facts))
+    snippets = sum(1 for ca in code_cells if _text_snippet(ca, ported))
+    return snippets >= _SHEET_SNIPPETS
 
 
 class SyntaxErrorInCell(Rule):
@@ -210,11 +248,15 @@ class SyntaxErrorInCell(Rule):
         "replace it with; the other cells it breaks are related locations (each still blocks "
         "`migrate`). An exercise template's blanks (`matrix = # TODO`, `[TODO …]`, an assignment "
         "left empty under a `# TODO` comment, a function whose body is only `# TODO`; `# your code here`, "
-        "`# your code goes here`, `### YOUR TOKEN HERE` and `# write your code` mark a blank as `TODO` does, "
+        "`# your code goes here`, `### YOUR TOKEN HERE`, `# write your code`, `# your code. Use …`, `# <YOUR CODE>` "
+        "and `seed = # your favourite seed` mark a blank as `TODO` does, "
         "and so does a placeholder in angle brackets where an expression must start: `g_loss = <generator "
-        "loss>`, `<build the encoder>` on a line of its own, `submit(model, <YOUR_EMAIL>)`) are one finding per "
+        "loss>`, `<build the encoder>` on a line of its own, `return <YOUR CODE>`, `submit(model, <YOUR_EMAIL>)`, "
+        "`rate=<>`; so does an `...` item of a list of layers next to a `# your code` comment) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
-        "such a marker is reported as usual. A Markdown cell saved as a code cell (a `# heading`, then "
+        "such a marker is reported as usual. A never-run reference sheet (no code cell has an execution count or "
+        "an output, and three or more code cells hold shell, SQL, Scala or a URL) is one "
+        "finding at its first such cell, the others related. A Markdown cell saved as a code cell (a `# heading`, then "
         "Python stops at a link, an HTML comment or a list item) is said to be one."
     )
     why_bad = (
@@ -244,8 +286,16 @@ class SyntaxErrorInCell(Rule):
         Example(cells=("import tensorflow as tf", "%%timeit -n1 -r1\nwith tf.device('/CPU:0'):\n    # your code goes here",
                        "%%timeit -n1 -r1\nwith tf.device('/GPU:0'):\n    # Your code here"),
                 expect=((2, 3),)),
+        # Blanks as a course words them: `# your code. Use …`, a loop body of only `# <YOUR CODE>`.
+        Example(cells=("import numpy as np", "def total(xs):\n    acc = 0\n    for x in xs:\n        # <YOUR CODE>\n    return acc",
+                       "scale = # your code. Use np.std\nprint(total([1, 2]) / scale)"),
+                expect=((2, 3),)),
         # A function whose body is left to a TODO: reported at its `def`, not at the line below it.
         Example(cells=("import numpy as np", "def normalise(v):\n    # TODO: divide by the norm\n\nunit = normalise(np.ones(3))"),
+                expect=((2, 1),)),
+        # A never-run cheat sheet whose snippets are shell and SQL: one finding, the others related.
+        Example(cells=(md("# Warehouse commands"), "select * from load_errors;", md("Load a file"),
+                       "users = ctx.load(path)", "x = 1", "hdfs dfs -ls /tmp", "vacuum full;"),
                 expect=((2, 1),)),
         # A Markdown title cell saved as a code cell: said as such.
         Example(cells=("# Churn analysis\n\n<!-- owner: data-team -->\n\nA first look at [the churn table](https://example.org/churn).", "import pandas as pd"),
@@ -260,6 +310,9 @@ class SyntaxErrorInCell(Rule):
         order: list[str] = []
         blanks: list[tuple[CellAnalysis, int, int | None]] = []
         shown_lines: list[int] = []  # per blank, the line that shows it
+        # A reference sheet's snippets of shell, SQL or Scala: one root cause, one finding.
+        sheet = reference_sheet(ctx.facts)
+        snippets: list[tuple[CellAnalysis, int, int | None]] = []
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.index not in ported:
@@ -289,7 +342,24 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                     )
                     continue
+                if sheet and not problem.message.startswith(NOT_ANALYSED):
+                    snippets.append((ca, line, problem.column))
+                    continue
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
+        if snippets:
+            (first, line, column), *rest = snippets
+            others = sorted({ca.cell.index for ca, _, _ in rest})
+            where = (f"; {'cell' if len(others) == 1 else 'cells'} {_cells(others)} {'holds' if len(others) == 1 else 'hold'} "
+                     "such text too") if others else ""
+            yield Hit(
+                first.cell, line, column,
+                f"Syntax error: this never-run reference notebook keeps text that is not Python in a code cell "
+                f"(`{first.lines[line - 1].strip()[:60]}`){where}",
+                fix="Make the snippets raw or Markdown cells (a fenced ```sql / ```bash block), or give a runnable one "
+                    "`%%bash` / `%%sql`; keep code cells for Python.",
+                key="reference-sheet snippets",
+                related=tuple((ca.cell, ln, col) for ca, ln, col in rest),
+            )
         if blanks:
             # One root cause: the notebook is an exercise template, made not to parse until filled in.
             (first, line, column), *rest = blanks
@@ -430,7 +500,8 @@ class Python2Notebook(Rule):
         "Python 2 has (`urllib2`, `cPickle`, `StringIO`…) and calls of `.iteritems()`, `.has_key()`…. "
         "When only the kernel metadata is Python 2 and every cell parses as Python 3 without any of "
         "those, the message says so: the "
-        "action is a re-run on Python 3, not a port."
+        "action is a re-run on Python 3, not a port (a kernel switch when no cell was run). A notebook "
+        "without code (only Markdown) is not reported."
     )
     why_bad = (
         "Python 2 code does not run on the Python 3 kernel a pipeline uses, and where it parses it "
@@ -444,11 +515,13 @@ class Python2Notebook(Rule):
         Example(cells=("for f in files:\n    print(f",)),
         # One stray Python 2 print in a Python 3 notebook is STR001's.
         Example(cells=("x = 1", "print x")),
+        # Only Markdown under a Python 2 kernel: nothing to port or re-run.
+        Example(cells=(md("# Regular expressions"), md("![cheat sheet](regex.png)")), kernel="python2"),
     )
     failing = (
         Example(cells=("import numpy as np", "print 'mean', np.mean([1, 2])", md("## more"), "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    print(e)"),
                 expect=((None, None),)),
-        Example(cells=("x = 1 / 2",), kernel="python2", expect=((None, None),)),
+        Example(cells=(code_cell("x = 1 / 2", 1),), kernel="python2", expect=((None, None),)),
         # Python 2 builtins in a Python 2 kernel's notebook: related locations here, not HID003 errors.
         Example(cells=("from __future__ import print_function", "for i in xrange(3):\n    print(i)"), kernel="python2",
                 expect=((None, None),)),
@@ -459,6 +532,10 @@ class Python2Notebook(Rule):
         kernel = python2_kernel(ctx.facts)
         if not cells and kernel is None:
             return
+        code_cells = [c for c in ctx.facts.notebook.code_cells if c.source.strip()]
+        if not code_cells:
+            return  # only Markdown: no code to port or re-run, whatever the kernel
+        ran = any(c.execution_count is not None or c.outputs for c in code_cells)
         builtins = python2_builtin_reads(ctx.facts) + python2_only_uses(ctx.facts)
         builtins.sort(key=lambda found: (found[0].cell.index, found[2], found[3] or 0))
         reasons = []
@@ -489,9 +566,13 @@ class Python2Notebook(Rule):
             # Only the kernel is Python 2: every cell parses as Python 3 (often with
             # `from __future__ import print_function, division`). No port, a re-run.
             message = (f"The notebook's kernel is Python 2 ({kernel}), but its code parses as Python 3: "
-                       "re-run it on Python 3 before migrating (the saved outputs are Python 2's)")
+                       "re-run it on Python 3 before migrating (the saved outputs are Python 2's)") if ran else (
+                       f"The notebook's kernel is Python 2 ({kernel}), but its code parses as Python 3 and no cell was "
+                       "run: switch the kernel to Python 3 before migrating")
             fix = ("Switch the kernel to Python 3, re-run all cells and save; check the outputs (`/` between integers "
-                   "divides exactly in Python 3 unless the notebook imports `from __future__ import division`).")
+                   "divides exactly in Python 3 unless the notebook imports `from __future__ import division`).") if ran else (
+                   "Switch the kernel to Python 3 (Kernel > Change kernel) and save; check any `/` between integers, "
+                   "which divides exactly in Python 3 unless the notebook imports `from __future__ import division`.")
         yield Hit(
             None, None, None,
             message,
