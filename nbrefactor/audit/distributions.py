@@ -426,8 +426,11 @@ def import_kind(
     if project is not None and (top in project.local_modules or top in project.project_modules):
         # A folder of scripts named like a catalogued distribution (`torch/` without `__init__.py`
         # beside the notebook) is a namespace package: the installed torch is imported instead.
-        if not (top in project.namespace_modules and top not in project.project_modules
-                and _resolve(top, catalog).source in ("override", "pipreqs")):
+        # Nor does a folder of notebooks above it (`numpy/` holding numpy.ipynb and an `__init__.py`
+        # for its tests): the kernel runs in the notebook's folder, and `import numpy` is numpy.
+        shadowed = (top in project.namespace_modules and top not in project.project_modules) or (
+            top in project.notebook_packages and top not in project.local_modules)
+        if not (shadowed and _resolve(top, catalog).source in ("override", "pipreqs")):
             return LOCAL_KIND
     for provided in provided_modules(catalog):
         if module == provided or module.startswith(provided + "."):
@@ -529,14 +532,16 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
 
 def _python2_stdlib(facts: NotebookFacts) -> frozenset[str]:
     """Python 2's standard-library modules that Python 3 renamed (`StringIO`, `cPickle`, `urllib2`)
-    when the notebook is Python 2 (STR004's test), else none: this interpreter's
-    `sys.stdlib_module_names` does not know them, but no distribution provides them either."""
+    that the notebook imports: this interpreter's `sys.stdlib_module_names` does not know them, but
+    no distribution provides them either, so they are never reported as undeclared distributions
+    (`from cStringIO import StringIO` in a notebook whose kernel metadata says Python 3 is Python 2
+    code, not a missing package: no manifest line could make it import)."""
     # Imported here: the structure rules import this module's package.
-    from nbrefactor.audit.rules.structure import PYTHON2_MODULES, is_python2
+    from nbrefactor.audit.rules.structure import PYTHON2_MODULES
 
-    if not any(i.level == 0 and i.top_level in PYTHON2_MODULES for ca in facts.cells for i in ca.facts.imports):
-        return frozenset()
-    return frozenset(PYTHON2_MODULES) if is_python2(facts) else frozenset()
+    return frozenset(
+        i.top_level for ca in facts.cells for i in ca.facts.imports if i.level == 0 and i.top_level in PYTHON2_MODULES
+    )
 
 
 def _namespace_root(module: str, namespaces: Mapping[str, int]) -> bool:

@@ -17,7 +17,8 @@ from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import Manifest, Requirement, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 
-_MANIFEST_KINDS = "requirements*.txt, environment.yml, pyproject.toml dependencies or setup.cfg install_requires"
+_MANIFEST_KINDS = ("requirements*.txt, a conda environment file, pyproject.toml dependencies, setup.cfg install_requires "
+                   "or a Dockerfile that installs Python packages")
 
 
 def _manifest_names(manifests: tuple[Manifest, ...]) -> str:
@@ -132,8 +133,19 @@ class UndeclaredImport(Rule):
         "is a manifest too, whatever its name. "
         "The bare root of a namespace several distributions share (`import azureml`, `import google`) is no "
         "distribution of its own: when the notebook also imports a sub-package of it (`from azureml.core import "
-        "Workspace`), only the sub-package is reported. In a Python 2 notebook (STR004), the modules Python 3 renamed "
-        "(`StringIO`, `cPickle`, `urllib2`) are its standard library, not distributions. "
+        "Workspace`), only the sub-package is reported. The modules Python 3 renamed "
+        "(`StringIO`, `cStringIO`, `cPickle`, `urllib2`) are Python 2's standard library, not distributions, also in a "
+        "notebook whose kernel metadata says Python 3 (STR004 names them for porting in a Python 2 notebook). "
+        "A Dockerfile (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`) is a manifest when its `RUN` lines "
+        "install Python packages (`pip install`, `python -m pip install`, `conda`/`mamba install`; `==` and conda's "
+        "`=version` pin, a wheel URL is a pinned direct reference named from its file name; files it copies in and installs "
+        "with `pip install -r`/`conda env create -f` are manifests too) or its `FROM` image is one whose packages "
+        "`[docker_stacks]` of `rules/distributions.toml` lists (`jupyter/scipy-notebook` brings numpy, pandas, scikit-learn…; "
+        "pinned by a tag other than `latest`). A YAML file of any name whose top level has a `dependencies:` list of "
+        "package specs is a conda environment file (`deep-learning.yml`). "
+        "Packages above the notebook named like a catalogued distribution whose folder holds notebooks (a course's "
+        "`numpy/` chapter with an `__init__.py` for its tests) do not hide the distribution: the notebook runs from its own "
+        "folder, where `import numpy` is numpy (unless it `%cd`s there). "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
@@ -241,6 +253,12 @@ class UndeclaredImport(Rule):
             files={"torch/train_from_cli.py": "print('train')\n", "requirements.txt": "numpy==2.0.1\n"},
             expect=((1, 2),),
         ),
+        # The Dockerfile's base image and RUN line declare numpy and keras; xgboost is in neither.
+        Example(
+            cells=("import numpy as np\nimport keras\nimport xgboost",),
+            files={"Dockerfile": "FROM quay.io/jupyter/scipy-notebook:2024-05-27\nRUN pip install keras==3.3.3\n"},
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -319,6 +337,11 @@ class NoManifest(Rule):
         # Binder and dev containers take the environment from these folders.
         Example(cells=("import pandas as pd",), files={".devcontainer/requirements.txt": "pandas==2.2.2\n"}),
         Example(cells=("import numpy as np",), files={"binder/environment.yml": "dependencies:\n  - numpy=1.26.4\n"}),
+        # A Dockerfile declares what its RUN lines install and what its docker-stacks base image
+        # brings; a conda environment file declares its packages whatever its name.
+        Example(cells=("import numpy as np\nimport keras",),
+                files={"Dockerfile": "FROM jupyter/scipy-notebook:2024-05-27\nRUN pip install keras==3.3.3\n"}),
+        Example(cells=("import sklearn",), files={"course-env.yml": "name: course\ndependencies:\n- scikit-learn=1.4.2\n"}),
         # Modules the notebook writes or downloads itself, and the kernel's own IPython, are not distributions.
         Example(cells=(
             "%%writefile features.py\ndef build(df):\n    return df",
@@ -352,6 +375,9 @@ class NoManifest(Rule):
             cells=("!pip install -q git+https://github.com/example-lab/photo-restorers.git", "import photo_restorers"),
             expect=((2, 1),),
         ),
+        # A Dockerfile that installs only system packages declares no Python package.
+        Example(cells=("import pandas as pd",), files={"Dockerfile": "FROM ubuntu:22.04\nRUN apt-get install -y graphviz\n"},
+                expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -863,6 +889,9 @@ class UnpinnedRequirement(Rule):
                     f"({imported[req.name]})",
                     path=manifest.path,
                     snippet=req.spec,
-                    fix=f"Pin it: `{req.name}==<the version you ran with>`",
+                    fix=(f"Pin the image to the tag of one build (`FROM {req.spec.rsplit(' ', 1)[-1].rsplit(':', 1)[0]}:<tag>`), "
+                         f"or install `{req.name}==<the version you ran with>` in a RUN line"
+                         if manifest.kind == "dockerfile" and "# in the image " in req.spec else
+                         f"Pin it: `{req.name}==<the version you ran with>`"),
                     key=req.name,
                 )
