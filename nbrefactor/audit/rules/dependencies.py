@@ -7,6 +7,7 @@ beside the notebook and in the folders above it up to the project root.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from typing import Iterator, Optional
@@ -425,7 +426,10 @@ class InNotebookInstall(Rule):
         "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
         "sys.modules:`), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
         "import, whose packages a manifest of the project all declares: locally the manifest "
-        "installs them, and the line runs only on the hosted runtime (or never). Nor is a line that only "
+        "installs them, and the line runs only on the hosted runtime (or never). Such a guarded line is also silent "
+        "about a package the notebook imports and no manifest declares: DEP001/DEP002 report it at the import, and "
+        "declaring it (their fix) makes the line right; the message names only the packages left, and a guarded "
+        "`pip install -r requirements.txt` of a manifest of the project (the file beside the notebook) is silent. Nor is a line that only "
         "upgrades the installer itself (`!pip install -U pip setuptools wheel`): no dependency of the code. "
         "System packages installed "
         "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
@@ -476,6 +480,14 @@ class InNotebookInstall(Rule):
         ),
         # The installer upgrading itself: no dependency of the code.
         Example(cells=("!pip install -q --upgrade pip setuptools wheel\n%pip install -U pip",)),
+        # On Colab only: a package the notebook imports and no manifest declares is DEP002's finding at
+        # the import (declaring it also makes this line right); the manifest beside the notebook,
+        # installed on Colab, is the local environment itself.
+        Example(
+            cells=("import sys\nif 'google.colab' in sys.modules:\n    %pip install -q lightgbm==4.3.0\n"
+                   "    !pip install -r requirements.txt", "import lightgbm\nimport numpy"),
+            files={"requirements.txt": "numpy==1.26.4\n"},
+        ),
     )
     failing = (
         Example(
@@ -531,10 +543,17 @@ class InNotebookInstall(Rule):
             ),
             expect=((1, 3), (2, 1)),
         ),
+        # On Colab only, a package no import reaches (tabulate) is still reported.
+        Example(
+            cells=("import sys\nif 'google.colab' in sys.modules:\n    %pip install -q lightgbm==4.3.0 tabulate", "import lightgbm"),
+            files={"requirements.txt": "numpy==1.26.4\n"},
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         declared = ctx.project.declared if ctx.project.manifests else frozenset()
+        imported: Optional[frozenset[str]] = None  # what the notebook's imports resolve to (read once, when needed)
         for command in install_commands(ctx.facts):
             parsed = command.install
             if (
@@ -550,12 +569,30 @@ class InNotebookInstall(Rule):
                 and hosted_only(command.cell.source.split("\n"), command.line)
             ):
                 continue  # the manifest covers it locally; the line only runs on Colab or Kaggle
+            packages = list(parsed.packages)
+            hosted = bool(packages) and hosted_only(command.cell.source.split("\n"), command.line)
+            if hosted:
+                # A package the notebook imports and no manifest declares is already DEP001's or
+                # DEP002's finding at the import, whose one action (declare it) also makes this
+                # line right (the exemption above). Only what no import reaches is news here.
+                if imported is None:
+                    imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
+                                         for n in use.resolution.normalised)
+                packages = [spec for spec in packages if normalise(spec.name) not in declared | imported]
+            if hosted or (not packages and parsed.requirement_files and hosted_only(command.cell.source.split("\n"), command.line)):
+                # `!pip install -r requirements.txt` on Colab of the project's own manifest (named as one
+                # beside or above the notebook): locally that file is the environment; on Colab the
+                # line is the only way to install it.
+                own = {posixpath.basename(m.path) for m in ctx.project.manifests if m.kind == "requirements"}
+                if not packages and not (parsed.editables or parsed.unresolved) and all(
+                        posixpath.basename(f.replace("\\", "/")) in own for f in parsed.requirement_files):
+                    continue
             what = [spec.spec for spec in parsed.packages]
             what += [f"-r {f}" for f in parsed.requirement_files]
             what += [f"-e {e}" for e in parsed.editables]
             what += list(parsed.unresolved)
             # Said in words, not pip's flags: `-r requirements.txt` is no package.
-            said = [spec.spec for spec in parsed.packages]
+            said = [spec.spec for spec in packages]
             said += [f"what {f} lists" for f in parsed.requirement_files]
             said += [f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
             said += [f"the local package {u}" if u.startswith((".", "/", "~")) else u for u in parsed.unresolved]
@@ -565,7 +602,9 @@ class InNotebookInstall(Rule):
                 command.line,
                 command.column,
                 f"Notebook installs {shown} with {parsed.tool} while it runs",
-                fix=_install_fix([spec.name for spec in parsed.packages], ctx.project.manifests, parsed),
+                fix=(f"Declare {', '.join(spec.name for spec in packages)} in requirements.txt (pinned); the line runs only "
+                     "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) else
+                     _install_fix([spec.name for spec in packages], ctx.project.manifests, parsed)),
                 key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
