@@ -74,6 +74,31 @@ def _installed_from(use, facts) -> Optional[str]:
     return url_installs(facts).get(normalise(use.shown.split(".")[0]))
 
 
+def _hosted_installs(ctx: RuleContext) -> dict[str, tuple[tuple, str]]:
+    """normalised distribution → (place, spec as written) of the install lines that run only on
+    Colab or Kaggle (`if "google.colab" in sys.modules: !pip install gym==0.18.0`): DEP003 leaves a
+    package the notebook imports to DEP001/DEP002, whose finding then points at the line (a related
+    location) and carries its pin into the fix."""
+    def compute() -> dict[str, tuple[tuple, str]]:
+        found: dict[str, tuple[tuple, str]] = {}
+        for command in install_commands(ctx.facts):
+            if command.install.packages and hosted_only(command.cell.source.split("\n"), command.line):
+                for spec in command.install.packages:
+                    found.setdefault(spec.normalised, ((command.cell, command.line, command.column), spec.spec))
+        return found
+    return ctx.shared("dependencies.hosted_installs", compute)
+
+
+def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
+    if hosted is None or not re.search(r"[=<>~]", hosted[1]):
+        return fix
+    return f"{fix} (the notebook's Colab set-up installs `{hosted[1]}`; that line may stay)"
+
+
+def _hosted_related(found_places: tuple, hosted: Optional[tuple[tuple, str]]) -> tuple:
+    return found_places + ((hosted[0],) if hosted is not None and hosted[0] not in found_places else ())
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -277,6 +302,7 @@ class UndeclaredImport(Rule):
             if res.declared_by(declared) or (use.extra and (normalise(use.extra[0]), use.extra[1]) in extras):
                 continue
             url = _installed_from(use, ctx.facts)
+            hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
             yield Hit(
                 use.cell,
                 use.line,
@@ -286,11 +312,14 @@ class UndeclaredImport(Rule):
                  f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
                  f"is not declared in {where}" if res.assumed else
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"),
-                fix=(f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
-                     f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
-                     "and add it (pinned) to a manifest" if res.assumed else f"Add `{res.primary}` (pinned) to a manifest"),
+                fix=_with_hosted_pin(
+                    f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
+                    f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
+                    "and add it (pinned) to a manifest" if res.assumed else f"Add `{res.primary}` (pinned) to a manifest",
+                    hosted),
                 key=key,
-                related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
+                related=_hosted_related(tuple(dict.fromkeys(
+                    (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
                 data=(("distribution", res.primary), ("module", use.module)),
             )
 
@@ -314,6 +343,8 @@ class NoManifest(Rule):
         "classes, a metric's packages behind `evaluate.load`, sentencepiece behind a Marian tokenizer, tensorboard "
         "behind `torch.utils.tensorboard`, onnx behind `torch.onnx.export`) are reported "
         "like imports, at the call that needs them (see DEP001). "
+        "A Colab/Kaggle-guarded install line of the distribution (`if \"google.colab\" in sys.modules: !pip install "
+        "gym==0.18.0`, which DEP003 leaves to this finding) is a related location, and its pin is named in the fix. "
         "A manifest checked out as a symbolic link's text (a file holding only `env/requirements.txt`) is read from "
         "its target. A pyproject.toml without dependencies does not count; a requirements file the notebook installs itself "
         "(`!pip install -r lab_requirements.txt`) does, whatever its name. "
@@ -390,20 +421,23 @@ class NoManifest(Rule):
         for distribution, found in uses.items():
             first, others = found[0], found[1:]
             url = _installed_from(first, ctx.facts)
+            hosted = next((_hosted_installs(ctx)[n] for n in first.resolution.normalised if n in _hosted_installs(ctx)), None)
             yield Hit(
                 first.cell,
                 first.line,
                 first.column,
                 f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution, url)}) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook",
-                fix=(f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
-                     if url else
-                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
-                     f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
-                     if first.resolution.assumed else
-                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`"),
+                fix=_with_hosted_pin(
+                    f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
+                    if url else
+                    f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
+                    f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
+                    if first.resolution.assumed else
+                    f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted),
                 key=f"no-manifest\x1f{normalise(distribution)}",
-                related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))),
+                related=_hosted_related(tuple(dict.fromkeys(
+                    (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
                 data=(("distribution", distribution), ("module", first.module)),
             )
 
