@@ -329,3 +329,76 @@ def test_folders_above_that_no_import_can_name_are_not_looked_into(tmp_path, mon
     assert not [p for p in looked if any(n in p for n in ("tmp.x1", "pip-build", "with space"))]
     assert "side.pkg" in found.local_modules  # beside the notebook: listed as before
     assert project_mod.NOT_IN_NAMES == frozenset(" !\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~\x7f" + "".join(map(chr, range(32))))
+
+
+def test_dockerfile_run_lines_are_requirements():
+    """Fair check 8: book repositories declare their environment in a Dockerfile."""
+    text = textwrap.dedent(
+        """\
+        FROM jupyter/scipy-notebook:e7000ca1416d AS base
+        # comment
+        RUN pip install --upgrade pip==24.0 && \\
+            # a comment line inside the instruction
+            pip install --no-cache-dir -i https://pypi.example.org/simple keras==2.2.0 \\
+                https://example.org/wheels/tensorflow-1.8.0-cp36-cp36m-linux_x86_64.whl \\
+                'scipy<2' $EXTRA -e . && \\
+            python -m pip install gensim
+        RUN conda install -y -c conda-forge numpy=1.26.4 && su jovyan -c "pip3 install nltk==3.3"
+        RUN ["pip", "install", "h5py==2.8.0"]
+        RUN apt-get update && apt-get install -y graphviz
+        """
+    )
+    manifest = parse_manifest("Dockerfile", text)
+    assert manifest is not None and manifest.kind == "dockerfile"
+    assert reqs(manifest) == [
+        ("keras", 5, True), ("tensorflow", 6, True), ("scipy", 7, False), ("gensim", 8, False),
+        ("numpy", 9, True), ("nltk", 9, True), ("h5py", 10, True),
+    ]
+    assert manifest.requirements[1].spec == "tensorflow==1.8.0"
+    assert manifest.base_images == (("jupyter/scipy-notebook:e7000ca1416d", 1),)
+
+
+def test_dockerfile_without_python_installs_declares_only_its_image():
+    from nbrefactor.audit.project import ProjectContext, with_image_packages
+
+    system = parse_manifest("Dockerfile", "FROM ubuntu:22.04\nRUN apt-get install -y graphviz\n")
+    stack = parse_manifest("Dockerfile", "FROM quay.io/jupyter/scipy-notebook:latest\n")
+    stacks = {"jupyter/scipy-notebook": ["numpy", "pandas"]}
+    assert with_image_packages(ProjectContext(manifests=(system,)), stacks).manifests == ()
+    expanded = with_image_packages(ProjectContext(manifests=(stack,)), stacks).manifests
+    assert reqs(expanded[0]) == [("numpy", 1, False), ("pandas", 1, False)]  # `latest` pins nothing
+
+
+def test_dockerfile_installs_a_copied_in_requirements_file(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "env").mkdir()
+    (tmp_path / "env" / "base.txt").write_text("pandas==2.2.2\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nCOPY env/base.txt /tmp/base.txt\nRUN pip install -r /tmp/base.txt\n")
+    (tmp_path / "nb.ipynb").write_text("{}")
+    project = discover_project(tmp_path / "nb.ipynb")
+    assert [m.path.rsplit("/", 1)[-1] for m in project.manifests] == ["Dockerfile", "base.txt"]
+    assert project.declared == frozenset({"pandas"})
+
+
+def test_conda_file_of_any_name_is_a_manifest_and_other_yaml_is_not():
+    conda = parse_manifest("deep-learning.yml", "name: dl\nchannels:\n- defaults\ndependencies:\n- numpy=1.11.1=py35_0\n- pip:\n  - keras==1.0.7\n")
+    assert reqs(conda) == [("numpy", 5, True), ("keras", 7, True)]
+    assert parse_manifest("mkdocs.yml", "site_name: docs\nnav:\n- index.md\n") is None
+    assert parse_manifest("Chart.yaml", "name: app\ndependencies:\n- name: redis\n  version: 1.2.3\n") is None
+
+
+def test_a_folder_of_notebooks_above_does_not_hide_a_distribution(tmp_path):
+    from nbrefactor.audit.distributions import import_kind
+
+    (tmp_path / ".git").mkdir()
+    for name in ("numpy", "pandas", "helpers"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("")
+    (tmp_path / "numpy" / "numpy_intro.ipynb").write_text("{}")
+    (tmp_path / "helpers" / "plots.ipynb").write_text("{}")
+    (tmp_path / "pandas" / "frames.ipynb").write_text("{}")
+    project = discover_project(tmp_path / "pandas" / "frames.ipynb")
+    assert {name for name, _, _ in project.project_packages} >= {"numpy", "helpers"}
+    assert import_kind("numpy", 0, project) == "third-party"
+    assert import_kind("pandas.api", 0, project) == "third-party"
+    assert import_kind("helpers", 0, project) == "local"  # no distribution of that name is catalogued

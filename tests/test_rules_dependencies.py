@@ -279,3 +279,19 @@ def test_torch_is_needed_first_by_any_task_head_class_of_transformers(tmp_path):
     tf_only = write_notebook(root / "tf.ipynb", ["from transformers import TFWav2Vec2ForCTC\n"
                                                  "m = TFWav2Vec2ForCTC.from_pretrained('x')"])
     assert [dict(d.data)["distribution"] for d in audit(tf_only) if d.code == "DEP002"] == ["transformers"]
+
+
+def test_a_colab_guarded_install_of_an_imported_package_is_part_of_the_import_finding(tmp_path):
+    """Fair check 8 (Practical_RL): the Colab set-up line is not a DEP003 of its own; DEP002 at the
+    import points at it and carries its pin. A package no import reaches stays DEP003."""
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", [
+        "import sys\nif 'google.colab' in sys.modules:\n    !pip install -q gym[classic_control]==0.18.0\n    !pip install moviepy",
+        "import gym",
+    ])
+    diagnostics = audit(nb)
+    assert found(diagnostics, "DEP003") == [(1, 4)]
+    (dep002,) = [d for d in diagnostics if d.code == "DEP002"]
+    assert (dep002.location.cell, dep002.location.line) == (2, 1)
+    assert [(r.cell, r.line) for r in dep002.related] == [(1, 3)]
+    assert "`gym[classic_control]==0.18.0`" in dep002.fix

@@ -566,14 +566,16 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
 
 def _python2_stdlib(facts: NotebookFacts) -> frozenset[str]:
     """Python 2's standard-library modules that Python 3 renamed (`StringIO`, `cPickle`, `urllib2`)
-    when the notebook is Python 2 (STR004's test), else none: this interpreter's
-    `sys.stdlib_module_names` does not know them, but no distribution provides them either."""
+    that the notebook imports: this interpreter's `sys.stdlib_module_names` does not know them, but
+    no distribution provides them either, so they are never reported as undeclared distributions
+    (`from cStringIO import StringIO` in a notebook whose kernel metadata says Python 3 is Python 2
+    code, not a missing package: no manifest line could make it import)."""
     # Imported here: the structure rules import this module's package.
-    from nbrefactor.audit.rules.structure import PYTHON2_MODULES, is_python2
+    from nbrefactor.audit.rules.structure import PYTHON2_MODULES
 
-    if not any(i.level == 0 and i.top_level in PYTHON2_MODULES for ca in facts.cells for i in ca.facts.imports):
-        return frozenset()
-    return frozenset(PYTHON2_MODULES) if is_python2(facts) else frozenset()
+    return frozenset(
+        i.top_level for ca in facts.cells for i in ca.facts.imports if i.level == 0 and i.top_level in PYTHON2_MODULES
+    )
 
 
 def _namespace_root(module: str, namespaces: Mapping[str, int]) -> bool:

@@ -21,7 +21,9 @@ from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, 
 from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
-from nbrefactor.audit.project import ProjectContext, discover_project, resolved_path, with_installed_requirements, with_working_folders
+from nbrefactor.audit.project import (
+    ProjectContext, discover_project, resolved_path, with_image_packages, with_installed_requirements, with_working_folders,
+)
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
     from nbrefactor.audit.analysis import NotebookFacts
@@ -60,6 +62,8 @@ def _audit_notebook(
     from nbrefactor.audit.secrets import notebook_secrets
 
     facts = analyse_notebook(notebook)
+    # A Dockerfile's docker-stacks base image declares the packages the catalogue lists for it.
+    project = with_image_packages(project, catalog.table("distributions", "docker_stacks", {}) or {})
     ctx = RuleContext(facts, catalog, project, settings)
     chosen = [
         r for r in (rules if rules is not None else all_rules())

@@ -15,15 +15,24 @@ import errno
 import fnmatch
 import os
 import re
+import shlex
 import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
-MANIFEST_GLOBS = ("requirements*.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py")
+MANIFEST_GLOBS = (
+    "requirements*.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py",
+    # A Dockerfile whose RUN lines install Python packages (book and course repositories ship one
+    # instead of a requirements file; repo2docker builds from it) and a conda environment file
+    # under another name (`deep-learning.yml`): read only when they declare packages (`parse_manifest`).
+    "Dockerfile", "Dockerfile.*", "*.Dockerfile", "Containerfile", "*.yml", "*.yaml",
+)
 # Manifests that declare only the folder they are in (never looked for in ENVIRONMENT_FOLDERS).
-_PACKAGE_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py")
+# Any-named YAML is not looked for there either: Binder reads only `environment.yml` from binder/.
+_PACKAGE_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "*.yml", "*.yaml")
+DOCKERFILE_GLOBS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "Containerfile")
 # Folders that hold the environment of the notebooks around them by convention: repo2docker
 # (Binder) reads `binder/` or `.binder/` before the folder itself; a dev container (Codespaces)
 # builds from `.devcontainer/`, whose Dockerfile installs its requirements.txt. A manifest there
@@ -45,9 +54,15 @@ class Requirement:
 @dataclass(frozen=True)
 class Manifest:
     path: str
-    kind: str  # requirements | environment | pyproject | setup.cfg | setup.py
+    kind: str  # requirements | environment | pyproject | setup.cfg | setup.py | dockerfile
     requirements: tuple[Requirement, ...]
     project_name: Optional[str] = None  # normalised `[project] name` / poetry name / setup.cfg name
+    # A Dockerfile's `FROM` images, as (reference, line): a docker-stacks image brings its packages
+    # (`with_image_packages`, from `[docker_stacks]` of `rules/distributions.toml`).
+    base_images: tuple[tuple[str, int], ...] = ()
+    # Files a Dockerfile copies in and installs (`COPY env/base.txt /tmp/` + `pip install -r
+    # /tmp/base.txt`), relative to its folder: manifests too (`_manifests_in` reads them).
+    includes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -340,8 +355,224 @@ def parse_setup_py(path: str, text: str) -> Manifest | None:
     return Manifest(path, "setup.py", tuple(reqs), normalise(name) if name else None)
 
 
+_CONDA_FILE = re.compile(r"^dependencies\s*:\s*(#.*)?$", re.MULTILINE)
+
+
+# A list item that is a mapping (`- name: redis`, Helm's Chart.yaml): not a conda package; conda's
+# only mapping item is `- pip:`.
+_MAPPING_ITEM = re.compile(r"^\s*-\s+(?!['\"]?pip['\"]?\s*:)[A-Za-z_][\w.-]*\s*:(\s|$)", re.MULTILINE)
+
+
+def is_conda_environment(text: str) -> bool:
+    """A YAML file whose top level has a `dependencies:` list of package specs: a conda environment
+    file, whatever it is called (`conda env create -f deep-learning.yml`)."""
+    return _CONDA_FILE.search(text) is not None and _MAPPING_ITEM.search(text) is None
+
+
+_SHELL_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;"})
+_INSTALLERS = frozenset({"pip", "pip3", "conda", "mamba", "micromamba"})
+# Installer options followed by a value that is not a package (`-c conda-forge`, `-i URL`).
+_OPTIONS_WITH_VALUE = frozenset({
+    "-c", "--channel", "--constraint", "-i", "--index-url", "--extra-index-url", "-f", "--find-links",
+    "-t", "--target", "--prefix", "-p", "--root", "-n", "--name", "--trusted-host", "--platform",
+    "--python-version", "--implementation", "--abi", "--src", "--cache-dir", "--log", "--timeout",
+    "--retries", "--progress-bar", "--upgrade-strategy", "--only-binary", "--no-binary", "--config-settings",
+})
+_WHEEL = re.compile(r"/(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-/]+)-[^/]*\.whl$")
+
+
+def _dockerfile_instructions(text: str) -> list[tuple[str, str, int]]:
+    """(INSTRUCTION, arguments, first line) with continuation lines joined; comment lines inside a
+    continued instruction are dropped, as Docker drops them."""
+    found: list[tuple[str, str, int]] = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        raw = lines[i].strip()
+        start = i + 1
+        i += 1
+        if not raw or raw.startswith("#"):
+            continue
+        parts = [raw]
+        while parts[-1].endswith("\\") and i < len(lines):
+            parts[-1] = parts[-1][:-1]
+            nxt = lines[i].strip()
+            i += 1
+            if nxt.startswith("#"):
+                parts.append("\\")  # a comment line keeps the instruction going
+                continue
+            parts.append(nxt)
+        joined = " ".join(p for p in parts if p != "\\")
+        keyword, _, rest = joined.partition(" ")
+        found.append((keyword.upper(), rest.strip(), start))
+    return found
+
+
+def _shell_words(command: str) -> list[str]:
+    try:
+        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        return list(lexer)
+    except ValueError:
+        return command.split()
+
+
+def _install_arguments(words: list[str]) -> Iterable[tuple[str, bool, bool]]:
+    """(argument, conda, is a requirements/environment file) of every install command in `words`
+    (one shell command line): `pip install`, `pip3 install`, `python -m pip install`, `conda`/`mamba
+    install`, `conda env create|update -f FILE`; a quoted command (`su user -c "pip install x"`) is
+    read too."""
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if " " in word and ("install" in word or "env " in word):
+            yield from _install_arguments(_shell_words(word))
+            i += 1
+            continue
+        installer = word.rsplit("/", 1)[-1]
+        if installer.startswith("python") and words[i + 1:i + 3] and words[i + 1] == "-m" and len(words) > i + 2:
+            installer, i = words[i + 2], i + 2
+        if installer not in _INSTALLERS:
+            i += 1
+            continue
+        conda = installer != "pip" and installer != "pip3"
+        j = i + 1
+        if conda and j + 1 < len(words) and words[j] == "env" and words[j + 1] in ("create", "update"):
+            j += 2
+            while j < len(words) and words[j] not in _SHELL_SEPARATORS:
+                if words[j] in ("-f", "--file") and j + 1 < len(words):
+                    yield words[j + 1], True, True
+                    j += 1
+                j += 1
+            i = j
+            continue
+        if j >= len(words) or words[j] != "install":
+            i = j
+            continue
+        j += 1
+        while j < len(words) and words[j] not in _SHELL_SEPARATORS:
+            arg = words[j]
+            if arg in ("-r", "--requirement", "--file") and j + 1 < len(words):
+                yield words[j + 1], conda, True
+                j += 2
+                continue
+            if arg.startswith("--requirement="):
+                yield arg.split("=", 1)[1], conda, True
+            elif arg in ("-e", "--editable") or arg in _OPTIONS_WITH_VALUE:
+                j += 1  # its value is a path, a channel or a URL, not a package
+            elif not arg.startswith("-") and "$" not in arg:
+                yield arg, conda, False
+            j += 1
+        i = j
+
+
+def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
+    """What a Dockerfile installs into the image's Python: the package arguments of its `RUN` lines
+    (`pip install keras==2.2.0`, `conda install -y numpy=1.26`; `==`/a conda `=version` pins, a
+    wheel URL is a pinned direct reference named from its file name), the files it installs with
+    `pip install -r`/`conda env create -f` that it copies in (`includes`), and its `FROM` images.
+    None when it installs nothing and copies in no manifest (an image of system tools)."""
+    reqs: list[Requirement] = []
+    images: list[tuple[str, int]] = []
+    installed_files: list[str] = []
+    copies: list[tuple[str, str]] = []  # (source, destination) of COPY/ADD
+    lines = text.splitlines()
+    for keyword, rest, line in _dockerfile_instructions(text):
+        if keyword == "FROM":
+            words = [w for w in rest.split() if not w.startswith("--")]
+            if words and "$" not in words[0]:
+                images.append((words[0], line))
+        elif keyword in ("COPY", "ADD"):
+            words = [w for w in _shell_words(rest) if not w.startswith("--")] if not rest.startswith("[") else []
+            for source in words[:-1]:
+                copies.append((source, words[-1]))
+        elif keyword == "RUN":
+            command = rest
+            if rest.startswith("["):  # the exec form: RUN ["pip", "install", "x"]
+                try:
+                    command = " ".join(shlex.quote(w) for w in ast.literal_eval(rest))
+                except (ValueError, SyntaxError, TypeError):
+                    continue
+            for arg, conda, is_file in _install_arguments(_shell_words(command)):
+                if is_file:
+                    installed_files.append(arg)
+                    continue
+                number = next((n for n in range(line, len(lines) + 1) if arg in lines[n - 1]), line)
+                wheel = _WHEEL.search(arg) if arg.startswith(("http://", "https://")) else None
+                if wheel:
+                    name, version = wheel.group("name"), wheel.group("version")
+                    reqs.append(Requirement(normalise(name), f"{normalise(name)}=={version}", number, True))
+                    continue
+                req = _requirement(arg, number, conda=conda)
+                if req and req.name not in ("pip", "setuptools", "wheel", "python"):
+                    reqs.append(req)
+    includes = tuple(dict.fromkeys(f for f in (_copied_source(i, copies) for i in installed_files) if f))
+    if not reqs and not includes and not images:
+        return None
+    return Manifest(path, "dockerfile", tuple(reqs), base_images=tuple(images), includes=includes)
+
+
+def _copied_source(installed: str, copies: list[tuple[str, str]]) -> Optional[str]:
+    """The build-context file that `installed` (a path inside the image) was copied from."""
+    base = installed.rstrip("/").rsplit("/", 1)[-1]
+    for source, destination in copies:
+        if source.rstrip("/").rsplit("/", 1)[-1] == base:
+            return source
+        if source in (".", "./") and not installed.startswith("/"):
+            return installed
+        if source in (".", "./") and installed.startswith(destination.rstrip("/") + "/"):
+            return installed[len(destination.rstrip("/")) + 1:]
+    if not installed.startswith("/") and not copies:
+        return installed
+    return None
+
+
+def image_name(reference: str) -> tuple[str, Optional[str]]:
+    """`quay.io/jupyter/scipy-notebook:2024-05-27` → (`jupyter/scipy-notebook`, `2024-05-27`): the
+    registry host (a first component with a dot or a port) and a digest are cut off."""
+    reference = reference.split("@", 1)[0]
+    parts = reference.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]
+    name, _, tag = "/".join(parts).partition(":")
+    if name.startswith("library/"):
+        name = name[len("library/"):]
+    return name.lower(), tag or None
+
+
+def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext:
+    """The project with each Dockerfile's base-image packages as its requirements (a docker-stacks
+    `FROM jupyter/scipy-notebook:<tag>` brings numpy, pandas, scikit-learn…: `stacks` maps an image
+    name to them), pinned when the tag names one build (not `latest`, nor no tag), located at the
+    `FROM` line. A Dockerfile that then declares nothing is no manifest."""
+    if not any(m.kind == "dockerfile" for m in project.manifests):
+        return project
+    manifests: list[Manifest] = []
+    for manifest in project.manifests:
+        if manifest.kind != "dockerfile":
+            manifests.append(manifest)
+            continue
+        added: list[Requirement] = []
+        for reference, line in manifest.base_images:
+            name, tag = image_name(reference)
+            pinned = tag is not None and tag != "latest"
+            listed = stacks.get(name, ())
+            for distribution in listed if isinstance(listed, (list, tuple)) else ():
+                # Spelled for the version readers (DEP005): a tagged image is one artifact, like a
+                # direct reference (its versions unknown here); `latest` has no version at all.
+                spec = f"{distribution} @ {reference}" if pinned else f"{distribution}  # in the image {reference}"
+                added.append(Requirement(normalise(distribution), spec, line, pinned))
+        if manifest.requirements or added or manifest.includes:
+            manifests.append(replace(manifest, requirements=manifest.requirements + tuple(added)))
+    return replace(project, manifests=tuple(manifests))
+
+
 def parse_manifest(path: str, text: str) -> Optional[Manifest]:
     name = Path(path).name
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in DOCKERFILE_GLOBS):
+        return parse_dockerfile(path, text)
+    if name.endswith((".yml", ".yaml")) and not name.startswith("environment."):
+        return parse_environment_yml(path, text) if is_conda_environment(text) else None
     if name == "setup.py":
         return parse_setup_py(path, text)
     if name == "pyproject.toml":
@@ -389,6 +620,7 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
         found |= _local_modules(Path(os.path.normpath(folder / target)))
     if not found - project.project_modules:
         return project
+    # A folder the notebook moves into is on its import path: its packages are the project's.
     return replace(project, project_modules=project.project_modules | found)
 
 
@@ -721,7 +953,30 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
         manifest = parse_manifest(_display(file, display_root), text)
         if manifest is not None:
             manifests.append(manifest)
+            manifests += _included_manifests(folder, manifest, display_root)
     return tuple(manifests)
+
+
+def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Optional[Path]) -> list[Manifest]:
+    """The files a Dockerfile copies in and installs (`includes`), read as requirements files or
+    conda environment files; those already found as manifests of the folder are not read twice."""
+    found: list[Manifest] = []
+    for include in dockerfile.includes:
+        file = Path(os.path.normpath(folder / include))
+        if file.parent == folder and _ANY_MANIFEST(file.name):
+            continue  # a manifest of the folder anyway
+        try:
+            if not file.is_file():
+                continue
+            text = manifest_text(file.read_bytes())
+        except (OSError, UnicodeDecodeError):
+            continue
+        shown = _display(file, display_root)
+        if file.name.endswith((".yml", ".yaml")):
+            found.append(parse_environment_yml(shown, text))
+        else:
+            found.append(parse_requirements_txt(shown, text))
+    return found
 
 
 def _symlink_text_target(file: Path, text: str) -> Optional[Path]:
@@ -782,7 +1037,7 @@ def manifest_candidates(folder: Path) -> tuple[Path, ...]:
         if pattern not in _PACKAGE_MANIFESTS:
             for sub in ENVIRONMENT_FOLDERS:
                 found += matches(folder / sub, pattern)
-    return tuple(found)
+    return tuple(dict.fromkeys(found))  # `environment.yml` matches `*.yml` too
 
 
 _ANY_MANIFEST = re.compile("|".join(fnmatch.translate(p) for p in MANIFEST_GLOBS)).match

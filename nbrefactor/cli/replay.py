@@ -47,7 +47,9 @@ RACY_NS = 2_000_000_000  # FAT's 2 s granularity, and any lag of the file system
 # Shell bookkeeping that changes between two runs of the same command without changing its output.
 VOLATILE_ENV = frozenset({"OLDPWD", "_", "SHLVL", "NBREFACTOR_REPLAY_LOG"})
 MANIFEST_PREFIXES = (("requirements", ".txt"),)  # requirements*.txt
-MANIFEST_NAMES = frozenset({"environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py"})
+MANIFEST_NAMES = frozenset({"environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py", "Dockerfile", "Containerfile"})
+# `Dockerfile.*`, `*.Dockerfile`, and conda environment files of any name (`*.yml`, `*.yaml`)
+MANIFEST_ENDS = (".Dockerfile", ".yml", ".yaml")
 MANIFEST_STARTS = tuple(prefix for prefix, _ in MANIFEST_PREFIXES)
 DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth", ".egg")
 # `project.NOT_IN_NAMES`: a sub-folder whose name has one of these no `import` can name, and the
@@ -319,14 +321,15 @@ def _projection(kind: str, path: str, listings: dict | None = None) -> tuple | N
         return (tuple(sorted(names)), tuple(sorted(folders)))
     elif kind == "manifests":  # project.manifest_candidates: the names matching MANIFEST_GLOBS
         # (the set and prefix tests first: `_is_manifest` per name was most of a large folder's cost)
-        names = [e.name for e in entries if e.name in MANIFEST_NAMES or (e.name.startswith(MANIFEST_STARTS) and _is_manifest(e.name))]
+        names = [e.name for e in entries if e.name in MANIFEST_NAMES or (e.name.startswith(MANIFEST_STARTS) and _is_manifest(e.name))
+                 or e.name.endswith(MANIFEST_ENDS) or e.name.startswith("Dockerfile.")]
     elif kind == "dists":  # cache.environment_digest, importlib.metadata's distribution lookup
         names = [e.name for e in entries if e.name.endswith(DIST_SUFFIXES)]
     return tuple(sorted(names))
 
 
 def _is_manifest(name: str) -> bool:
-    if name in MANIFEST_NAMES:
+    if name in MANIFEST_NAMES or name.endswith(MANIFEST_ENDS) or name.startswith("Dockerfile."):
         return True
     return any(name.startswith(p) and name.endswith(s) and len(name) >= len(p) + len(s) for p, s in MANIFEST_PREFIXES)
 

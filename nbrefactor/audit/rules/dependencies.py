@@ -7,6 +7,7 @@ beside the notebook and in the folders above it up to the project root.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from typing import Iterator, Optional
@@ -17,7 +18,8 @@ from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import Manifest, Requirement, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 
-_MANIFEST_KINDS = "requirements*.txt, environment.yml, pyproject.toml dependencies or setup.cfg install_requires"
+_MANIFEST_KINDS = ("requirements*.txt, a conda environment file, pyproject.toml dependencies, setup.cfg install_requires "
+                   "or a Dockerfile that installs Python packages")
 
 
 def _manifest_names(manifests: tuple[Manifest, ...]) -> str:
@@ -70,6 +72,31 @@ def _installed_from(use, facts) -> Optional[str]:
     if not use.resolution.assumed or use.how:
         return None
     return url_installs(facts).get(normalise(use.shown.split(".")[0]))
+
+
+def _hosted_installs(ctx: RuleContext) -> dict[str, tuple[tuple, str]]:
+    """normalised distribution → (place, spec as written) of the install lines that run only on
+    Colab or Kaggle (`if "google.colab" in sys.modules: !pip install gym==0.18.0`): DEP003 leaves a
+    package the notebook imports to DEP001/DEP002, whose finding then points at the line (a related
+    location) and carries its pin into the fix."""
+    def compute() -> dict[str, tuple[tuple, str]]:
+        found: dict[str, tuple[tuple, str]] = {}
+        for command in install_commands(ctx.facts):
+            if command.install.packages and hosted_only(command.cell.source.split("\n"), command.line):
+                for spec in command.install.packages:
+                    found.setdefault(spec.normalised, ((command.cell, command.line, command.column), spec.spec))
+        return found
+    return ctx.shared("dependencies.hosted_installs", compute)
+
+
+def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
+    if hosted is None or not re.search(r"[=<>~]", hosted[1]):
+        return fix
+    return f"{fix} (the notebook's Colab set-up installs `{hosted[1]}`; that line may stay)"
+
+
+def _hosted_related(found_places: tuple, hosted: Optional[tuple[tuple, str]]) -> tuple:
+    return found_places + ((hosted[0],) if hosted is not None and hosted[0] not in found_places else ())
 
 
 class UndeclaredImport(Rule):
@@ -136,8 +163,19 @@ class UndeclaredImport(Rule):
         "is a manifest too, whatever its name. "
         "The bare root of a namespace several distributions share (`import azureml`, `import google`) is no "
         "distribution of its own: when the notebook also imports a sub-package of it (`from azureml.core import "
-        "Workspace`), only the sub-package is reported. In a Python 2 notebook (STR004), the modules Python 3 renamed "
-        "(`StringIO`, `cPickle`, `urllib2`) are its standard library, not distributions. "
+        "Workspace`), only the sub-package is reported. The modules Python 3 renamed "
+        "(`StringIO`, `cStringIO`, `cPickle`, `urllib2`) are Python 2's standard library, not distributions, also in a "
+        "notebook whose kernel metadata says Python 3 (STR004 names them for porting in a Python 2 notebook). "
+        "A Dockerfile (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`) is a manifest when its `RUN` lines "
+        "install Python packages (`pip install`, `python -m pip install`, `conda`/`mamba install`; `==` and conda's "
+        "`=version` pin, a wheel URL is a pinned direct reference named from its file name; files it copies in and installs "
+        "with `pip install -r`/`conda env create -f` are manifests too) or its `FROM` image is one whose packages "
+        "`[docker_stacks]` of `rules/distributions.toml` lists (`jupyter/scipy-notebook` brings numpy, pandas, scikit-learn…; "
+        "pinned by a tag other than `latest`). A YAML file of any name whose top level has a `dependencies:` list of "
+        "package specs is a conda environment file (`deep-learning.yml`). "
+        "Packages above the notebook named like a catalogued distribution whose folder holds notebooks (a course's "
+        "`numpy/` chapter with an `__init__.py` for its tests) do not hide the distribution: the notebook runs from its own "
+        "folder, where `import numpy` is numpy (unless it `%cd`s there). "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
@@ -245,6 +283,12 @@ class UndeclaredImport(Rule):
             files={"torch/train_from_cli.py": "print('train')\n", "requirements.txt": "numpy==2.0.1\n"},
             expect=((1, 2),),
         ),
+        # The Dockerfile's base image and RUN line declare numpy and keras; xgboost is in neither.
+        Example(
+            cells=("import numpy as np\nimport keras\nimport xgboost",),
+            files={"Dockerfile": "FROM quay.io/jupyter/scipy-notebook:2024-05-27\nRUN pip install keras==3.3.3\n"},
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -262,6 +306,7 @@ class UndeclaredImport(Rule):
             if res.declared_by(declared) or (use.extra and (normalise(use.extra[0]), use.extra[1]) in extras):
                 continue
             url = _installed_from(use, ctx.facts)
+            hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
             yield Hit(
                 use.cell,
                 use.line,
@@ -272,11 +317,14 @@ class UndeclaredImport(Rule):
                  f"is not declared in {where}" if res.assumed else
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}")
                 + _shadow_note(use, ctx),
-                fix=(f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
-                     f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
-                     "and add it (pinned) to a manifest" if res.assumed else f"Add `{res.primary}` (pinned) to a manifest"),
+                fix=_with_hosted_pin(
+                    f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
+                    f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
+                    "and add it (pinned) to a manifest" if res.assumed else f"Add `{res.primary}` (pinned) to a manifest",
+                    hosted),
                 key=key,
-                related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
+                related=_hosted_related(tuple(dict.fromkeys(
+                    (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
                 data=(("distribution", res.primary), ("module", use.module)),
             )
 
@@ -313,6 +361,8 @@ class NoManifest(Rule):
         "classes, a metric's packages behind `evaluate.load`, sentencepiece behind a Marian tokenizer, tensorboard "
         "behind `torch.utils.tensorboard`, onnx behind `torch.onnx.export`) are reported "
         "like imports, at the call that needs them (see DEP001). "
+        "A Colab/Kaggle-guarded install line of the distribution (`if \"google.colab\" in sys.modules: !pip install "
+        "gym==0.18.0`, which DEP003 leaves to this finding) is a related location, and its pin is named in the fix. "
         "A manifest checked out as a symbolic link's text (a file holding only `env/requirements.txt`) is read from "
         "its target. Modules of the notebook's own project are not distributions, as for DEP001 (a package folder above the "
         "notebook named like a catalogued distribution but without what the import names is not the project's: `numpy/` of "
@@ -339,6 +389,11 @@ class NoManifest(Rule):
         # Binder and dev containers take the environment from these folders.
         Example(cells=("import pandas as pd",), files={".devcontainer/requirements.txt": "pandas==2.2.2\n"}),
         Example(cells=("import numpy as np",), files={"binder/environment.yml": "dependencies:\n  - numpy=1.26.4\n"}),
+        # A Dockerfile declares what its RUN lines install and what its docker-stacks base image
+        # brings; a conda environment file declares its packages whatever its name.
+        Example(cells=("import numpy as np\nimport keras",),
+                files={"Dockerfile": "FROM jupyter/scipy-notebook:2024-05-27\nRUN pip install keras==3.3.3\n"}),
+        Example(cells=("import sklearn",), files={"course-env.yml": "name: course\ndependencies:\n- scikit-learn=1.4.2\n"}),
         # Modules the notebook writes or downloads itself, and the kernel's own IPython, are not distributions.
         Example(cells=(
             "%%writefile features.py\ndef build(df):\n    return df",
@@ -372,6 +427,9 @@ class NoManifest(Rule):
             cells=("!pip install -q git+https://github.com/example-lab/photo-restorers.git", "import photo_restorers"),
             expect=((2, 1),),
         ),
+        # A Dockerfile that installs only system packages declares no Python package.
+        Example(cells=("import pandas as pd",), files={"Dockerfile": "FROM ubuntu:22.04\nRUN apt-get install -y graphviz\n"},
+                expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -383,20 +441,23 @@ class NoManifest(Rule):
         for distribution, found in uses.items():
             first, others = found[0], found[1:]
             url = _installed_from(first, ctx.facts)
+            hosted = next((_hosted_installs(ctx)[n] for n in first.resolution.normalised if n in _hosted_installs(ctx)), None)
             yield Hit(
                 first.cell,
                 first.line,
                 first.column,
                 f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution, url)}) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook" + _shadow_note(first, ctx),
-                fix=(f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
-                     if url else
-                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
-                     f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
-                     if first.resolution.assumed else
-                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`"),
+                fix=_with_hosted_pin(
+                    f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
+                    if url else
+                    f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
+                    f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
+                    if first.resolution.assumed else
+                    f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted),
                 key=f"no-manifest\x1f{normalise(distribution)}",
-                related=tuple(dict.fromkeys((u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))),
+                related=_hosted_related(tuple(dict.fromkeys(
+                    (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
                 data=(("distribution", distribution), ("module", first.module)),
             )
 
@@ -419,7 +480,10 @@ class InNotebookInstall(Rule):
         "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
         "sys.modules:`), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
         "import, whose packages a manifest of the project all declares: locally the manifest "
-        "installs them, and the line runs only on the hosted runtime (or never). Nor is a line that only "
+        "installs them, and the line runs only on the hosted runtime (or never). Such a guarded line is also silent "
+        "about a package the notebook imports and no manifest declares: DEP001/DEP002 report it at the import, and "
+        "declaring it (their fix) makes the line right; the message names only the packages left, and a guarded "
+        "`pip install -r requirements.txt` of a manifest of the project (the file beside the notebook) is silent. Nor is a line that only "
         "upgrades the installer itself (`!pip install -U pip setuptools wheel`): no dependency of the code. "
         "System packages installed "
         "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
@@ -470,6 +534,14 @@ class InNotebookInstall(Rule):
         ),
         # The installer upgrading itself: no dependency of the code.
         Example(cells=("!pip install -q --upgrade pip setuptools wheel\n%pip install -U pip",)),
+        # On Colab only: a package the notebook imports and no manifest declares is DEP002's finding at
+        # the import (declaring it also makes this line right); the manifest beside the notebook,
+        # installed on Colab, is the local environment itself.
+        Example(
+            cells=("import sys\nif 'google.colab' in sys.modules:\n    %pip install -q lightgbm==4.3.0\n"
+                   "    !pip install -r requirements.txt", "import lightgbm\nimport numpy"),
+            files={"requirements.txt": "numpy==1.26.4\n"},
+        ),
     )
     failing = (
         Example(
@@ -525,10 +597,17 @@ class InNotebookInstall(Rule):
             ),
             expect=((1, 3), (2, 1)),
         ),
+        # On Colab only, a package no import reaches (tabulate) is still reported.
+        Example(
+            cells=("import sys\nif 'google.colab' in sys.modules:\n    %pip install -q lightgbm==4.3.0 tabulate", "import lightgbm"),
+            files={"requirements.txt": "numpy==1.26.4\n"},
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         declared = ctx.project.declared if ctx.project.manifests else frozenset()
+        imported: Optional[frozenset[str]] = None  # what the notebook's imports resolve to (read once, when needed)
         for command in install_commands(ctx.facts):
             parsed = command.install
             if (
@@ -544,12 +623,30 @@ class InNotebookInstall(Rule):
                 and hosted_only(command.cell.source.split("\n"), command.line)
             ):
                 continue  # the manifest covers it locally; the line only runs on Colab or Kaggle
+            packages = list(parsed.packages)
+            hosted = bool(packages) and hosted_only(command.cell.source.split("\n"), command.line)
+            if hosted:
+                # A package the notebook imports and no manifest declares is already DEP001's or
+                # DEP002's finding at the import, whose one action (declare it) also makes this
+                # line right (the exemption above). Only what no import reaches is news here.
+                if imported is None:
+                    imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
+                                         for n in use.resolution.normalised)
+                packages = [spec for spec in packages if normalise(spec.name) not in declared | imported]
+            if hosted or (not packages and parsed.requirement_files and hosted_only(command.cell.source.split("\n"), command.line)):
+                # `!pip install -r requirements.txt` on Colab of the project's own manifest (named as one
+                # beside or above the notebook): locally that file is the environment; on Colab the
+                # line is the only way to install it.
+                own = {posixpath.basename(m.path) for m in ctx.project.manifests if m.kind == "requirements"}
+                if not packages and not (parsed.editables or parsed.unresolved) and all(
+                        posixpath.basename(f.replace("\\", "/")) in own for f in parsed.requirement_files):
+                    continue
             what = [spec.spec for spec in parsed.packages]
             what += [f"-r {f}" for f in parsed.requirement_files]
             what += [f"-e {e}" for e in parsed.editables]
             what += list(parsed.unresolved)
             # Said in words, not pip's flags: `-r requirements.txt` is no package.
-            said = [spec.spec for spec in parsed.packages]
+            said = [spec.spec for spec in packages]
             said += [f"what {f} lists" for f in parsed.requirement_files]
             said += [f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
             said += [f"the local package {u}" if u.startswith((".", "/", "~")) else u for u in parsed.unresolved]
@@ -559,7 +656,9 @@ class InNotebookInstall(Rule):
                 command.line,
                 command.column,
                 f"Notebook installs {shown} with {parsed.tool} while it runs",
-                fix=_install_fix([spec.name for spec in parsed.packages], ctx.project.manifests, parsed),
+                fix=(f"Declare {', '.join(spec.name for spec in packages)} in requirements.txt (pinned); the line runs only "
+                     "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) else
+                     _install_fix([spec.name for spec in packages], ctx.project.manifests, parsed)),
                 key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
@@ -883,6 +982,9 @@ class UnpinnedRequirement(Rule):
                     f"({imported[req.name]})",
                     path=manifest.path,
                     snippet=req.spec,
-                    fix=f"Pin it: `{req.name}==<the version you ran with>`",
+                    fix=(f"Pin the image to the tag of one build (`FROM {req.spec.rsplit(' ', 1)[-1].rsplit(':', 1)[0]}:<tag>`), "
+                         f"or install `{req.name}==<the version you ran with>` in a RUN line"
+                         if manifest.kind == "dockerfile" and "# in the image " in req.spec else
+                         f"Pin it: `{req.name}==<the version you ran with>`"),
                     key=req.name,
                 )
