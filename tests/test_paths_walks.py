@@ -106,28 +106,17 @@ def load_notebook_from_sources(sources):
 def test_one_walk_reads_what_the_five_walks_read():
     compared = joined = 0
     for name, cells in cell_sets():
-        try:
-            assert paths._suffix_literals(Ctx(cells)) == reference_suffixes(cells), name
-            for ca in cells:
-                lines = ca.masked.python.split("\n")
-                found = paths._concatenations(ca, lines)
-                assert found == reference_concatenations(ca, lines), (name, ca.cell.index)
-                compared += 1
-                joined += len(found[0])
-        finally:
-            paths._NODE_LISTS.clear()
+        assert paths._suffix_literals(Ctx(cells)) == reference_suffixes(cells), name
+        for ca in cells:
+            lines = ca.masked.python.split("\n")
+            found = paths._concatenations(ca, lines)
+            assert found == reference_concatenations(ca, lines), (name, ca.cell.index)
+            compared += 1
+            joined += len(found[0])
     assert compared > 200 and joined >= 4
     made = dict(cell_sets())["made"]
     assert paths._suffix_literals(Ctx(made))  # `suffix`, `tail`: bound, read only after a `+`
-    paths._NODE_LISTS.clear()
 
 
-def test_the_node_lists_are_dropped_after_each_notebook(tmp_path):
-    from nbrefactor.audit.catalog import load_catalog
-    from nbrefactor.audit.engine import audit_notebook
-    from nbrefactor.audit.project import discover_project
-    from nbrefactor.config import Settings
-
-    notebook = load_notebook_from_sources(MADE)
-    audit_notebook(notebook, Settings(), discover_project(tmp_path / "made.ipynb"), load_catalog())
-    assert paths._NODE_LISTS == {}
+# The node lists these reads share are `analysis.tree_nodes`' bounded memo (256 trees, the oldest
+# dropped first), tested in tests/test_rule_indexes.py.
