@@ -30,6 +30,19 @@ from libcst.metadata.position_provider import PositionProvidingCodegenState
 from nbrefactor.audit.guards import NOT_ANALYSED, interpreter_recursion, too_complex
 from nbrefactor.audit.ipython import MagicLine, MaskedCell, mask_cell
 from nbrefactor.audit.types import Cell, Notebook
+from nbrefactor.audit.facts import (  # noqa: F401 - re-exported: rules and tests import them from here
+    MUTATING_METHODS,
+    NameRef,
+    ImportFact,
+    ArgFact,
+    CallFact,
+    StringFact,
+    SyntaxProblem,
+    GlobalWrite,
+    CellFacts,
+    tree_nodes,
+    _NODES,
+)
 
 # Names a Jupyter kernel provides without any cell defining them.
 IPYTHON_BUILTINS = frozenset(
@@ -37,128 +50,6 @@ IPYTHON_BUILTINS = frozenset(
      "exit", "quit", "__builtins__", "__name__", "__doc__", "__spec__", "__loader__", "__package__"}
 )
 BUILTIN_NAMES = frozenset(dir(builtins)) | IPYTHON_BUILTINS
-
-# Methods that change their receiver in place. `fit` and friends mutate an estimator: a later
-# section that reads the model depends on the section that fitted it.
-MUTATING_METHODS = frozenset(
-    {"append", "extend", "insert", "pop", "remove", "clear", "update", "sort", "reverse", "setdefault",
-     "popitem", "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",
-     "fit", "partial_fit", "fit_transform", "fit_predict", "fit_resample", "train", "compile", "load_state_dict",
-     "set_params", "resize", "fill", "put", "itemset", "setflags", "sort_values_", "__setitem__", "__delitem__",
-     "zero_grad", "step", "backward", "to_", "apply_", "requires_grad_", "set_index_", "insert_"}
-)
-
-
-@dataclass(frozen=True)
-class NameRef:
-    name: str
-    line: int
-    column: int
-
-
-@dataclass(frozen=True)
-class ImportFact:
-    module: str  # absolute dotted module ("sklearn.model_selection"); "" for a relative import's base
-    imported: Optional[str]  # the imported attribute for `from m import x`; None for `import m`
-    bound: str  # the name the import binds in the namespace ("*" for a star import)
-    line: int
-    column: int
-    level: int = 0  # leading dots of a relative import
-
-    @property
-    def top_level(self) -> str:
-        return self.module.split(".")[0] if self.module else ""
-
-    @property
-    def qualified(self) -> str:
-        """The dotted name the bound name stands for."""
-        if self.imported is None:
-            return self.module if self.bound != self.module.split(".")[0] else self.bound
-        return f"{self.module}.{self.imported}" if self.module else self.imported
-
-
-@dataclass(frozen=True)
-class ArgFact:
-    position: Optional[int]  # positional index, None for keywords
-    keyword: Optional[str]
-    string: Optional[str] = None  # the value of a string literal argument
-    number: Optional[str] = None  # the literal text of a number argument
-    constant: Optional[str] = None  # True / False / None
-    name: Optional[str] = None  # a bare name argument
-    line: int = 0
-    column: int = 0
-
-
-@dataclass(frozen=True)
-class CallFact:
-    func: str  # dotted callee as written ("pd.read_csv", "df.to_csv", "open"); "" when not a dotted name
-    method: str  # last attribute of the callee ("read_csv"); the function name for a bare call
-    receiver: str  # dotted receiver ("pd", "df"), "" for a bare call
-    args: tuple[ArgFact, ...]
-    line: int
-    column: int
-    end_line: int
-    in_function: bool = False  # inside a def/lambda body: runs when called, not when the cell runs
-    owner: str = ""  # the module-level def/class whose body holds the call ("" at module level or in a lambda there)
-
-    def arg(self, position: Optional[int], keywords: Iterable[str] = ()) -> Optional[ArgFact]:
-        keys = set(keywords)
-        for a in self.args:
-            if a.keyword is not None and a.keyword in keys:
-                return a
-        if position is not None:
-            for a in self.args:
-                if a.position == position:
-                    return a
-        return None
-
-    def has_keyword(self, keyword: str) -> bool:
-        return any(a.keyword == keyword for a in self.args)
-
-
-@dataclass(frozen=True)
-class StringFact:
-    value: str  # the literal's value; f-string holes are shown as "{}"
-    line: int
-    column: int
-    end_line: int
-    formatted: bool = False
-
-
-@dataclass(frozen=True)
-class SyntaxProblem:
-    message: str
-    line: int
-    column: int
-
-
-@dataclass(frozen=True)
-class GlobalWrite:
-    """`global x` then `x = …` inside a function: the function binds the notebook global `x` when
-    it is *called*, so data flow places the definition at the call sites of `function`."""
-
-    function: str  # the module-level def (or class) whose body does the write
-    name: str
-    line: int
-    column: int
-
-
-@dataclass(frozen=True)
-class CellFacts:
-    defined: tuple[NameRef, ...] = ()  # module-level bindings, in order
-    reads: tuple[NameRef, ...] = ()  # names read at module level before this cell binds them
-    deferred_reads: tuple[NameRef, ...] = ()  # globals read inside function/class bodies
-    mutated: tuple[NameRef, ...] = ()  # names changed in place (`df["c"] = …`, `lst.append`, inplace=True)
-    deleted: tuple[NameRef, ...] = ()
-    imports: tuple[ImportFact, ...] = ()
-    functions: tuple[NameRef, ...] = ()
-    classes: tuple[NameRef, ...] = ()
-    calls: tuple[CallFact, ...] = ()
-    strings: tuple[StringFact, ...] = ()
-    globals_declared: tuple[NameRef, ...] = ()  # `global x` inside functions: the function binds x
-    global_writes: tuple[GlobalWrite, ...] = ()  # assignments to those globals, with their function
-    syntax_error: Optional[SyntaxProblem] = None
-
 
 @dataclass(frozen=True)
 class CellAnalysis:
@@ -507,35 +398,6 @@ def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
         return None
 
 
-def tree_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
-    """`tuple(ast.walk(tree))` (the same nodes, the same breadth-first order), remembered for the
-    trees `python_tree` shares: several rules walk every cell's whole tree (DEP005 three times),
-    and `ast.walk` is a Python generator over `iter_child_nodes`, ~1 µs a node. Never modify it."""
-    found = _NODES.get(id(tree))
-    if found is not None and found[0] is tree:
-        return found[1]
-    listed = [tree]
-    append = listed.append
-    i = 0
-    while i < len(listed):  # `ast.walk`'s breadth-first order, without a generator per node and field
-        current = listed[i]
-        i += 1
-        for name in current._fields:
-            value = getattr(current, name, None)
-            if isinstance(value, ast.AST):
-                append(value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        append(item)
-    nodes = tuple(listed)
-    if len(_NODES) >= 256:  # as `_TREES`: the oldest goes
-        del _NODES[next(iter(_NODES))]
-    _NODES[id(tree)] = (tree, nodes)  # the tree is held, so its id is not reused meanwhile
-    return nodes
-
-
-_NODES: dict[int, tuple[ast.AST, tuple[ast.AST, ...]]] = {}
 _TREES: dict[str, ast.Module] = {}
 
 

@@ -21,7 +21,7 @@ import ast
 import re
 from typing import Optional, Sequence
 
-from nbrefactor.audit.analysis import (
+from nbrefactor.audit.facts import (
     MUTATING_METHODS,
     ArgFact,
     CallFact,
