@@ -130,18 +130,14 @@ class CellFacts:
     syntax_error: Optional[SyntaxProblem] = None
 
 
-def tree_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
-    """`tuple(ast.walk(tree))` (the same nodes, the same breadth-first order), remembered for the
-    trees `python_tree` shares: several rules walk every cell's whole tree (DEP005 three times),
-    and `ast.walk` is a Python generator over `iter_child_nodes`, ~1 µs a node. Never modify it."""
-    found = _NODES.get(id(tree))
-    if found is not None and found[0] is tree:
-        return found[1]
-    listed = [tree]
-    append = listed.append
+def walk_nodes(node: ast.AST) -> list[ast.AST]:
+    """`list(ast.walk(node))`: the same nodes in the same (breadth-first) order, without its
+    generator per node and per field."""
+    found = [node]
+    append = found.append
     i = 0
-    while i < len(listed):  # `ast.walk`'s breadth-first order, without a generator per node and field
-        current = listed[i]
+    while i < len(found):
+        current = found[i]
         i += 1
         for name in current._fields:
             value = getattr(current, name, None)
@@ -151,7 +147,17 @@ def tree_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
                 for item in value:
                     if isinstance(item, ast.AST):
                         append(item)
-    nodes = tuple(listed)
+    return found
+
+
+def tree_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
+    """`tuple(ast.walk(tree))` (the same nodes, the same breadth-first order), remembered for the
+    trees `python_tree` shares: several rules walk every cell's whole tree (DEP005 three times),
+    and `ast.walk` is a Python generator over `iter_child_nodes`, ~1 µs a node. Never modify it."""
+    found = _NODES.get(id(tree))
+    if found is not None and found[0] is tree:
+        return found[1]
+    nodes = tuple(walk_nodes(tree))
     if len(_NODES) >= 256:  # as `_TREES`: the oldest goes
         del _NODES[next(iter(_NODES))]
     _NODES[id(tree)] = (tree, nodes)  # the tree is held, so its id is not reused meanwhile

@@ -7,6 +7,7 @@ from typing import Callable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.analysis import cell_python_tree
+from nbrefactor.audit.facts import walk_nodes
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -26,24 +27,9 @@ def _base(node: ast.AST) -> Optional[str]:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _walk(node: ast.AST) -> list[ast.AST]:
-    """`list(ast.walk(node))`: the same nodes in the same (breadth-first) order, without its
-    generator per node and per field (HID009 walks every module-level expression of every cell)."""
-    found = [node]
-    append = found.append
-    i = 0
-    while i < len(found):
-        current = found[i]
-        i += 1
-        for name in current._fields:
-            value = getattr(current, name, None)
-            if isinstance(value, ast.AST):
-                append(value)
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        append(item)
-    return found
+# HID009 walks every module-level expression of every cell: `list(ast.walk(...))` without its
+# generator per node and per field.
+_walk = walk_nodes
 
 
 def _names_in(target: ast.AST) -> set[str]:
