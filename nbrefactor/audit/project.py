@@ -650,11 +650,8 @@ def with_installed_requirements(project: ProjectContext, notebook_path: str | Pa
     added: list[Manifest] = []
     for name in names:
         file = Path(os.path.normpath(folder / name))
-        if not file.is_file():
-            continue
-        try:
-            text = manifest_text(file.read_bytes())
-        except (OSError, UnicodeDecodeError):
+        text = _file_text(file)
+        if text is None:
             continue
         manifest = parse_requirements_txt(_display(file, None), text)
         if (file.name, manifest.requirements) not in known:
@@ -899,11 +896,8 @@ def _system_packages(folder: Path, display_root: Optional[Path]) -> tuple[tuple[
     for where in (folder, *(folder / sub for sub in ENVIRONMENT_FOLDERS)):
         for name in SYSTEM_MANIFESTS:
             file = where / name
-            try:
-                if not file.is_file():
-                    continue
-                text = manifest_text(file.read_bytes())
-            except (OSError, UnicodeDecodeError):
+            text = _file_text(file)
+            if text is None:
                 continue
             shown = _display(file, display_root)
             for raw in text.splitlines():
@@ -938,6 +932,16 @@ def _src_modules(root: Path) -> frozenset[str]:
     return _local_modules(root / "src", strict=True) if (root / "src").is_dir() else frozenset()
 
 
+def _file_text(file: Path) -> Optional[str]:
+    """A manifest file's text, or None when it is no file or cannot be read as text."""
+    try:
+        if not file.is_file():
+            return None
+        return manifest_text(file.read_bytes())
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:
     manifests: list[Manifest] = []
     for file in manifest_candidates(folder):
@@ -965,11 +969,8 @@ def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Option
         file = Path(os.path.normpath(folder / include))
         if file.parent == folder and _ANY_MANIFEST(file.name):
             continue  # a manifest of the folder anyway
-        try:
-            if not file.is_file():
-                continue
-            text = manifest_text(file.read_bytes())
-        except (OSError, UnicodeDecodeError):
+        text = _file_text(file)
+        if text is None:
             continue
         shown = _display(file, display_root)
         if file.name.endswith((".yml", ".yaml")):
