@@ -59,6 +59,7 @@ def _audit_notebook(
 ) -> Analysis:
     from nbrefactor.audit.analysis import analyse_notebook
     from nbrefactor.audit.rules import RuleContext, all_rules
+    from nbrefactor.audit.rules.structure import reference_sheet
     from nbrefactor.audit.secrets import notebook_secrets
 
     facts = analyse_notebook(notebook)
@@ -72,6 +73,9 @@ def _audit_notebook(
     if not notebook.is_python:
         # Another language's cells would be a wall of syntax errors: only structure rules speak.
         chosen = [r for r in chosen if getattr(r, "applies_to_any_language", False)]
+    elif any(r.quiet_in_reference_sheets for r in chosen) and reference_sheet(facts):
+        # A never-run cheat sheet: its paths, downloads and installs are the lesson, not steps to fix.
+        chosen = [r for r in chosen if not r.quiet_in_reference_sheets]
     diagnostics: list[Diagnostic] = []
     suppressed = 0
     # Secret values found anywhere in the notebook's code are masked in every finding, even where

@@ -35,6 +35,12 @@ def _expect(example: Example) -> str:
     return "; ".join(spots)
 
 
+_REFERENCE_SHEET_NOTE = (
+    " Not applied to a never-run reference sheet (see STR001: no code cell has a count or an output, and three "
+    "or more hold shell, SQL or Scala text): its paths, downloads and installs are the lesson, not a program's steps."
+)
+
+
 def rule_markdown(rule: type[Rule]) -> str:
     lines = [
         f"# {rule.code} `{rule.name}`",
@@ -45,7 +51,7 @@ def rule_markdown(rule: type[Rule]) -> str:
         "",
         "## What it does",
         "",
-        rule.what_it_does,
+        rule.what_it_does + (_REFERENCE_SHEET_NOTE if rule.quiet_in_reference_sheets else ""),
         "",
         "## Why is this bad?",
         "",

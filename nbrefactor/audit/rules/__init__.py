@@ -177,6 +177,11 @@ class Rule:
     #   "requirements" (the install moves to requirements.txt); "" when the compiler does not fix it.
     blocks_compile: ClassVar[bool] = False
     compile_fix: ClassVar[str] = ""
+    # A per-line operational rule (a path, a download, an install) whose findings say nothing in a
+    # never-run reference sheet (`structure.reference_sheet`): its snippets are the lesson (`curl
+    # -O url`, `cd /path/to/my/repo`, `conda install x`), not a program's steps; the engine skips
+    # such rules there (STR001 reports the sheet once).
+    quiet_in_reference_sheets: ClassVar[bool] = False
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         raise NotImplementedError

@@ -464,6 +464,7 @@ class NoManifest(Rule):
 
 class InNotebookInstall(Rule):
     code = "DEP003"
+    quiet_in_reference_sheets = True
     compile_fix = "requirements"
     name = "in-notebook-install"
     family = Family.DEPENDENCIES

@@ -571,6 +571,7 @@ _SAVE_METHODS = frozenset({"save_pretrained", "save_model"})
 
 class RuntimeDownload(Rule):
     code = "PTH007"
+    quiet_in_reference_sheets = True
     name = "runtime-download"
     family = Family.PATHS
     severity = Severity.WARNING

@@ -1072,6 +1072,7 @@ def _hosted_spans(python: str, tree: ast.Module) -> tuple[tuple[tuple[int, int],
 
 class AbsolutePath(Rule):
     code = "PTH001"
+    quiet_in_reference_sheets = True
     compile_fix = "config"
     name = "absolute-path"
     family = Family.PATHS
@@ -1209,6 +1210,7 @@ def _temporary(group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
 
 class UserSpecificPath(Rule):
     code = "PTH002"
+    quiet_in_reference_sheets = True
     compile_fix = "config"
     name = "user-specific-path"
     family = Family.PATHS
@@ -1324,6 +1326,7 @@ class UserSpecificPath(Rule):
 
 class RemoteUri(Rule):
     code = "PTH003"
+    quiet_in_reference_sheets = True
     compile_fix = "config"
     name = "remote-uri"
     family = Family.PATHS
@@ -1913,6 +1916,7 @@ _CHDIR_MAGICS = frozenset({"cd", "pushd"})
 
 class ChangeDirectory(Rule):
     code = "PTH004"
+    quiet_in_reference_sheets = True
     name = "chdir"
     family = Family.PATHS
     severity = Severity.WARNING
@@ -2243,6 +2247,7 @@ _SYS_PATH_ASSIGN = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\.\s*path\s*(?:\[[^\]]
 
 class SysPathEdit(Rule):
     code = "PTH005"
+    quiet_in_reference_sheets = True
     name = "sys-path-edit"
     family = Family.PATHS
     severity = Severity.WARNING
@@ -2969,6 +2974,7 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
 
 class CwdRelativePath(Rule):
     code = "PTH006"
+    quiet_in_reference_sheets = True
     compile_fix = "config"
     name = "cwd-relative-path"
     family = Family.PATHS
