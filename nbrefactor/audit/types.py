@@ -151,6 +151,16 @@ class NotebookResult:
     suppressed: int = 0
 
 
+def _shared_manifest_line(d: Diagnostic) -> Optional[tuple[str, str, str]]:
+    """(code, manifest, distribution) for a finding whose fix is one line of a manifest the
+    notebooks share (its `data` names both), else None."""
+    data = dict(d.data)
+    manifest, distribution = data.get("manifest"), data.get("distribution")
+    if not manifest or not distribution:
+        return None
+    return d.code, manifest, distribution
+
+
 @dataclass(frozen=True)
 class AuditResult:
     notebooks: tuple[NotebookResult, ...] = field(default_factory=tuple)
@@ -160,12 +170,29 @@ class AuditResult:
         """Every finding of the batch. A finding located in a file the notebooks share (DEP004 on
         a requirements.txt line that every notebook of a folder imports from) is one root cause:
         it is kept once, from the first notebook that reports it, with every notebook reporting
-        it as a related location (a path without a cell), instead of once per notebook."""
+        it as a related location (a path without a cell), instead of once per notebook. So is a
+        finding whose fix is one line of a shared manifest (DEP001: `scikit-learn` missing from
+        the requirements.txt that 22 lecture notebooks import it against, its `data` naming the
+        `manifest` and the `distribution`): kept from the first notebook, the others' import lines
+        related. Each notebook's own result keeps its finding, so a baseline still records one
+        fingerprint per notebook and a new notebook's import is new (`baseline.filter_new` runs on
+        the notebooks' results, before this fold)."""
         out: list[Diagnostic] = []
         shared: dict[tuple, int] = {}
+        folded: dict[int, int] = {}  # position in `out` -> how many notebooks' findings it stands for
         for nb in self.notebooks:
             for d in nb.diagnostics:
                 loc = d.location
+                line_key = _shared_manifest_line(d)
+                if line_key is not None:
+                    if line_key not in shared:
+                        shared[line_key] = len(out)
+                        out.append(d)
+                        continue
+                    at = shared[line_key]
+                    folded[at] = folded.get(at, 1) + 1
+                    out[at] = replace(out[at], related=out[at].related + (loc,))
+                    continue
                 if loc.cell is not None or loc.path == nb.path:
                     out.append(d)
                     continue
@@ -179,6 +206,13 @@ class AuditResult:
                 first = out[shared[key]]
                 if all(r.path != nb.path for r in first.related):
                     out[shared[key]] = replace(first, related=first.related + (Location(path=nb.path),))
+        for at, notebooks in folded.items():
+            others = notebooks - 1
+            out[at] = replace(
+                out[at],
+                message=f"{out[at].message}; {others} other notebook{'s' if others > 1 else ''} of the project "
+                f"import{'' if others > 1 else 's'} it too (related locations): one line to add",
+            )
         return tuple(out)
 
     @property

@@ -180,7 +180,10 @@ class UndeclaredImport(Rule):
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
         "to the table by item, `extras_require[\"experimental\"] = [...]`); one whose "
-        "requirements are computed (read from a file, returned by a function) is not read."
+        "requirements are computed (read from a file, returned by a function) is not read. In a report of several "
+        "notebooks, those missing the same distribution from the same manifest are one root cause (one line to "
+        "add): one finding, at the first notebook, the others' imports related locations; each notebook still "
+        "has its own fingerprint in a baseline, so a new notebook's import is a new finding."
     )
     why_bad = (
         "The notebook only works in the environment it was written in. Whoever runs it next — a "
@@ -325,7 +328,9 @@ class UndeclaredImport(Rule):
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
-                data=(("distribution", res.primary), ("module", use.module)),
+                # The manifest the line is missing from: notebooks of one project missing the same
+                # line are one root cause (`AuditResult.diagnostics` folds them in a batch's report).
+                data=(("distribution", res.primary), ("module", use.module), ("manifest", where)),
             )
 
 
