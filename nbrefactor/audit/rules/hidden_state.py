@@ -22,7 +22,7 @@ from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
-from nbrefactor.audit.rules.structure import python2_builtin_reads, python2_cells, reference_sheet
+from nbrefactor.audit.rules.structure import python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
 # the same facts, so one entry is enough (and holds no notebook longer than the next audit).
@@ -115,7 +115,10 @@ class OutOfOrderExecution(Rule):
         "a cell that is neither such a reader nor such a writer where the two differ is left out (a "
         "plot re-run late, a section run in its own kernel session from its own `read_csv`). Writes "
         "are bindings, in-place changes, `del` and calls of methods not known to only read; cells with "
-        "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept. "
+        "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept; a cell "
+        "that does not parse because of an exercise blank (`# <YOUR CODE>` as a function's body) is read "
+        "from its text (what its module-level lines bind or change), and any other unparsed cell keeps every "
+        "cell. "
         "Counts of two kernel sessions are not an order between them. One session never gives two "
         "cells the same count, so a count two cells carry (with different sources: a pasted copy "
         "keeps its count; and not on neighbouring cells: ties as Colab saves them) proves the notebook was saved from several sessions: that is one "
@@ -530,7 +533,11 @@ def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
 def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
     flow = name_flow(ctx)
     cells = ctx.cells
-    if flow.may_inject:
+    # Cells that do not parse (an exercise template's blanks, `r = # <YOUR CODE>`): what they bind
+    # and read is read from their words, a superset (see `_template_words`); anything else that
+    # may bind unknown names (a star import, `%run`, `exec`) keeps every cell.
+    words = _template_words(ctx, flow)
+    if words is None:
         return frozenset(ca.cell.index for ca in cells)
     sensitive: set[int] = set()
     module_names = {d.name for d in flow.definitions if d.kind is DefKind.IMPORT} - {
@@ -547,6 +554,12 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
     bound = {d.name for d in flow.definitions} - module_names  # names the notebook binds (not only imports)
     for ca in cells:
         f = ca.facts
+        if ca.cell.index in words:
+            # An unparsed cell: a writer of the names its text binds or changes at module level.
+            for line, name in _template_writes(ca.cell.source):
+                if name in bound:
+                    writes.setdefault(name, []).append((ca.cell.index, line, ca.cell.execution_count))
+            continue
         if (
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
             or any(m.name not in _IMPORT_CELL_MAGICS for m in ca.magics)
@@ -567,7 +580,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
         count = ca.cell.execution_count
         if count is None:
             continue
-        names = {r.name for r in ca.facts.reads}
+        names = set(words[ca.cell.index]) if ca.cell.index in words else {r.name for r in ca.facts.reads}
         for name in list(names):
             names |= function_reads.get(name, set())
         # A model only drawn or summarised (`SVG(model_to_dot(m))`, `m.summary()`) shows its
@@ -590,6 +603,81 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
                 sensitive.add(ca.cell.index)
                 sensitive.update(c for c in (top_down, saved) if c is not None)
     return frozenset(sensitive)
+
+
+def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, frozenset[str]]]:
+    """For the order check: each unparsed cell's words, when the only names nobody can list are
+    those of cells that do not parse because of an exercise blank (`structure.template_blank`:
+    `# <YOUR CODE>` as a function's body, `r = # <YOUR CODE>`) and whose text shows no way to
+    bind unlisted names (`exec(`, `globals()`, a star import); None when anything else may bind
+    unknown names, or a cell fails to parse for another reason (its text is then no program)."""
+    if not flow.may_inject:
+        return {}
+    if any(i.opaque and i.kind is not InjectorKind.UNPARSED for i in flow.injectors):
+        return None
+    unparsed = {i.cell for i in flow.injectors if i.kind is InjectorKind.UNPARSED}
+    words: dict[int, frozenset[str]] = {}
+    for ca in ctx.cells:
+        if ca.cell.index not in unparsed:
+            continue
+        error = ca.facts.syntax_error
+        if (
+            error is None or _UNLISTABLE.search(ca.cell.source) or ca.magics
+            or not template_blank(ca, error.line or 0, error.message)
+        ):
+            return None
+        words[ca.cell.index] = frozenset(_IDENTIFIER_WORD.findall(ca.cell.source))
+    return words
+
+
+# Module-level statements of a cell that does not parse, read from its text line by line: what
+# they bind (`a, b = …`, `x += …`, `def f`, `class C`, `for i in`, `with … as f`, `import m`) and
+# what they may change in place (`model.fit(…)`, `table[k] = …`, `del x`).
+_TEXT_ASSIGN = re.compile(r"^([A-Za-z_][\w]*(?:\s*,\s*[A-Za-z_]\w*)*)\s*,?\s*(?:[-+*/%&|^@]|//|\*\*|>>|<<)?=(?!=)")
+_TEXT_DEFINE = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
+_TEXT_FOR = re.compile(r"^(?:async\s+)?for\s+\(?([\w\s,]+?)\)?\s+in\b")
+_TEXT_AS = re.compile(r"\bas\s+([A-Za-z_]\w*)")
+_TEXT_CHANGE = re.compile(r"^(?:del\s+([A-Za-z_]\w*)|([A-Za-z_]\w*)\s*[.\[])")
+
+
+def _template_writes(source: str) -> list[tuple[int, str]]:
+    """(line, name) of each module-level binding or in-place change an unparsed cell's text shows
+    (outside `def`/`class` bodies; inside `if`/`for`/`with`/`try` blocks too, which bind globals).
+    A superset where unsure: every `x.` or `x[` at the start of a statement counts as a change."""
+    found: list[tuple[int, str]] = []
+    body_indent: Optional[int] = None  # indentation of the `def`/`class` whose body we are in
+    for number, raw in enumerate(source.split("\n"), start=1):
+        text = raw.strip()
+        if not text or text.startswith("#"):
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        if body_indent is not None:
+            if indent > body_indent:
+                continue
+            body_indent = None
+        define = _TEXT_DEFINE.match(text)
+        if define is not None:
+            found.append((number, define.group(1)))
+            body_indent = indent
+            continue
+        names: list[str] = []
+        assign = _TEXT_ASSIGN.match(text)
+        loop = _TEXT_FOR.match(text)
+        if assign is not None:
+            names += [n.strip() for n in assign.group(1).split(",")]
+        elif loop is not None:
+            names += [n.strip() for n in loop.group(1).split(",")]
+        if text.startswith(("with ", "import ", "from ", "except ")) or loop is not None:
+            names += _TEXT_AS.findall(text)
+        if text.startswith("import "):
+            names += [part.split(" as ")[0].strip().split(".")[0] for part in text[7:].split(",")]
+        elif text.startswith("from ") and " import " in text:
+            names += [part.split(" as ")[-1].strip(" ()") for part in text.split(" import ", 1)[1].split(",")]
+        change = _TEXT_CHANGE.match(text)
+        if change is not None:
+            names.append(change.group(1) or change.group(2))
+        found.extend((number, n) for n in names if n.isidentifier())
+    return found
 
 
 def _repeated_counts(cells: Sequence[Cell], notebook: Sequence[Cell] = ()) -> list[int]:
