@@ -31,14 +31,21 @@ class Removal:
     distribution: str
     removed_in: str
     replacement: str
+    # A removed method of the library's objects (`model.predict_classes(…)`), which no import path
+    # reaches: matched by name on any receiver, in a notebook that imports one of `modules`.
+    method: str = ""
+    modules: tuple[str, ...] = ()
 
 
 def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozenset[str]]]:
     data = catalog.section("removed_apis")
     entries = tuple(
-        Removal(e["api"], e["distribution"], str(e["removed_in"]), e.get("replacement", ""))
+        Removal(
+            e["api"], e["distribution"], str(e["removed_in"]), e.get("replacement", ""),
+            str(e.get("method", "")), tuple(str(m) for m in e.get("modules", [])),
+        )
         for e in data.get("removed", [])
-        if e.get("api") and e.get("distribution") and e.get("removed_in")
+        if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
     )
     names: dict[str, frozenset[str]] = {}
     for entry in entries:
@@ -112,6 +119,8 @@ def _dotted(node: ast.expr) -> Optional[str]:
 
 def _match(qualified: str, entries: tuple[Removal, ...]) -> Optional[Removal]:
     for entry in entries:
+        if entry.method:
+            continue  # matched on calls (`_uses`), not on paths
         if qualified == entry.api or qualified.startswith(entry.api + "."):
             return entry
     return None
@@ -143,6 +152,8 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     uses: list[_Use] = []
     aliases = ctx.facts.aliases
     rebound = _rebound(ctx)
+    imported = {imp.qualified.split(".", 1)[0] for _, imp in ctx.facts.imports}
+    methods = {e.method: e for e in entries if e.method and imported.intersection(e.modules)}
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -167,6 +178,12 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     if entry:
                         found = (entry, qualified)
                         break
+            elif (
+                methods and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in methods and not isinstance(node.func.value, ast.Constant)
+            ):
+                # `model.predict_classes(x)`: a removed method of the library's models.
+                found = (methods[node.func.attr], methods[node.func.attr].api)
             elif isinstance(node, ast.Attribute) and id(node) not in chained:
                 # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it).
                 dotted = _dotted(node)
@@ -302,7 +319,9 @@ class UsesRemovedApi(Rule):
     summary = "The notebook uses a module or attribute that the release a fresh install gets no longer has."
     what_it_does = (
         "Reports imports and attribute uses (`from sklearn.cross_validation import …`, `np.float`, "
-        "`tf.Session()`, `tf.contrib…`, `torchtext.legacy`, PyMC 2's `pm.MCMC`) of APIs that a "
+        "`tf.Session()`, `tf.contrib…`, `torchtext.legacy`, PyMC 2's `pm.MCMC`), and calls of removed "
+        "methods of a library's objects on any variable (`model.predict_classes(x)` in a notebook that imports "
+        "Keras or TensorFlow; a method name another library shares, such as `predict_proba`, is not catalogued), of APIs that a "
         "release of their distribution removed, read from the catalogue `rules/removed_apis.toml` "
         "(API, distribution, first release without it, replacement, source). One finding per "
         "notebook and removal (distribution and release), at the first use, the other uses as "
