@@ -208,10 +208,13 @@ class AuditResult:
                     out[shared[key]] = replace(first, related=first.related + (Location(path=nb.path),))
         for at, notebooks in folded.items():
             others = notebooks - 1
+            own = out[at].location.path
+            paths = list(dict.fromkeys(r.path for r in out[at].related if r.path != own))
+            named = ", ".join(f"`{p}`" for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
             out[at] = replace(
                 out[at],
                 message=f"{out[at].message}; {others} other notebook{'s' if others > 1 else ''} of the project "
-                f"import{'' if others > 1 else 's'} it too (related locations): one line to add",
+                f"import{'' if others > 1 else 's'} it too ({named}): one line to add",
             )
         return tuple(out)
 
