@@ -1343,7 +1343,12 @@ class RemoteUri(Rule):
         "in the nearest cell above that does (`query_url = \"https://…\"` rebound in two cells, each fetched in the "
         "next cell; the same URL fetched so in several cells is one finding); also a URL given to the notebook's own function that downloads that parameter "
         "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)` or a `for url in urls:` "
-        "loop over a list of literals bound in the cell: one finding per call, the list's other URLs related; likewise a function "
+        "loop over a list of literals bound in the cell: the calls of one cell are one download step, and so are the calls of one "
+        "such function, in any cell, whose URLs share a folder (a chapter notebook fetching each data set from the book's "
+        "repository where it is first used): one finding at the first URL, the list's other URLs and the other calls related. "
+        "A URL the function fetches only when its file is missing (`name = basename(url)`, then `if not exists(name): "
+        "urlretrieve(url, name)`) is not reported when that file is beside the notebook: a book repository that commits its "
+        "helpers and data there downloads nothing when run from its folder (the fetch serves a lone copy on Colab); likewise a function "
         "fetching each item of a parameter, `def build(urls): for u in urls: requests.get(u)`, given a list of literal URLs or a name "
         "bound once to one, in any cell); also a download call in a loop over literals bound in the cell (`for url in mirrors: "
         "requests.get(url)`, `{name: get_file(name, url) for name, url in img_url.items()}` over a dict of URLs): one "
@@ -1380,6 +1385,15 @@ class RemoteUri(Rule):
             "import requests\nhealth = requests.get('http://localhost:8000/health')\nready = requests.get('http://127.0.0.1:8000/ready')",
             '!curl -X POST "http://localhost:8000/predict" --data-binary "@sample.jpg"',
         )),
+        # Fetched only when missing, and committed beside the notebook: nothing is downloaded here.
+        Example(
+            cells=(
+                "from os.path import basename, exists\nfrom urllib.request import urlretrieve\n"
+                "def fetch(url):\n    name = basename(url)\n    if not exists(name):\n        urlretrieve(url, name)",
+                "fetch('https://example.org/book/raw/main/code/helpers.py')",
+            ),
+            files={"helpers.py": "def mean(xs):\n    return sum(xs) / len(xs)\n"},
+        ),
         # A Colab-only setup block: it runs on the hosted runtime only.
         Example(cells=(
             (
@@ -1448,6 +1462,17 @@ class RemoteUri(Rule):
             cells=("import requests\ntrain = requests.get('https://example.com/train.gz').content\n"
                    "valid = requests.get('https://example.com/valid.gz').content",),
             expect=((1, 2),),
+        ),
+        # The notebook's own guarded download helper: one set-up cell, then a data set fetched where it is
+        # used, all from one folder of the book's repository: one finding, the other calls related.
+        Example(
+            cells=(
+                "from os.path import basename, exists\nfrom urllib.request import urlretrieve\n"
+                "def fetch(url):\n    name = basename(url)\n    if not exists(name):\n        urlretrieve(url, name)",
+                "fetch('https://example.org/book/raw/main/code/helpers.py')\nfetch('https://example.org/book/raw/main/code/survey.csv')",
+                "fetch('https://example.org/book/raw/main/code/survey_codebook.txt')",
+            ),
+            expect=((2, 1),),
         ),
     )
 
@@ -1740,12 +1765,14 @@ def _loop_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
             )
 
 
-def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, bool]]:
+def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, bool, bool]]:
     """The notebook's own module-level functions that download one of their parameters:
-    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get", False)};
+    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get", False, False)};
     or each item of one (`def build_dataset(seed_urls): for url in seed_urls: requests.get(url)` →
-    {"build_dataset": (0, "seed_urls", "requests.get", True)})."""
-    found: dict[str, tuple[int, str, str, bool]] = {}
+    {"build_dataset": (0, "seed_urls", "requests.get", True, False)}). The last field: the fetch is
+    skipped when the URL's file name exists (`name = basename(url)`, then `if not exists(name):
+    urlretrieve(url, name)`), so a URL whose file is beside the notebook is never fetched there."""
+    found: dict[str, tuple[int, str, str, bool, bool]] = {}
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -1772,11 +1799,117 @@ def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, b
             ]
             for pa in fetches:
                 if stmt.lineno <= pa.call.line <= end and pa.arg.name in params:
-                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee, False))
+                    guarded = _skipped_when_file_exists(stmt, pa.arg.name, pa.call.line)
+                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee, False, guarded))
                 for item, param, first, last in loops:
                     if first <= pa.call.line <= last and pa.arg.name == item:
-                        found.setdefault(stmt.name, (params.index(param), param, pa.shown_callee, True))
+                        found.setdefault(stmt.name, (params.index(param), param, pa.shown_callee, True, False))
     return found
+
+
+_BASENAME_CALLS = frozenset({"basename", "os.path.basename", "path.basename", "posixpath.basename", "ntpath.basename"})
+_EXISTS_CALLS = frozenset({"exists", "os.path.exists", "path.exists", "isfile", "os.path.isfile", "path.isfile"})
+
+
+def _url_file_name(node: ast.AST, url: str, names: set[str]) -> bool:
+    """Does `node` compute the file name of the URL parameter `url`: `basename(url)`,
+    `os.path.basename(url)`, `url.split("/")[-1]`, `url.rsplit("/", 1)[-1]`, `Path(url).name`,
+    `Path(urlparse(url).path).name` (or `Path(…)`/`str(…)` of one), or a name bound to one?"""
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        callee = ast.unparse(node.func)
+        if callee in _BASENAME_CALLS:
+            return isinstance(node.args[0], ast.Name) and node.args[0].id == url
+        if callee in ("Path", "pathlib.Path", "str"):
+            return _url_file_name(node.args[0], url, names)
+        return False
+    if isinstance(node, ast.Subscript):
+        index = node.slice
+        last = (isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant)
+                and index.operand.value == 1)
+        call = node.value
+        return bool(
+            last and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in ("split", "rsplit")
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == url
+            and call.args and isinstance(call.args[0], ast.Constant) and call.args[0].value == "/"
+        )
+    if isinstance(node, ast.Attribute) and node.attr == "name" and isinstance(node.value, ast.Call):
+        path = node.value
+        if ast.unparse(path.func) not in ("Path", "pathlib.Path", "PurePosixPath", "pathlib.PurePosixPath") or len(path.args) != 1:
+            return False
+        inner = path.args[0]
+        if isinstance(inner, ast.Name):
+            return inner.id == url
+        # `Path(urlparse(url).path).name`
+        return (
+            isinstance(inner, ast.Attribute) and inner.attr == "path" and isinstance(inner.value, ast.Call)
+            and ast.unparse(inner.value.func).rsplit(".", 1)[-1] in ("urlparse", "urlsplit")
+            and len(inner.value.args) == 1 and isinstance(inner.value.args[0], ast.Name) and inner.value.args[0].id == url
+        )
+    return False
+
+
+def _tested_file(test: ast.AST) -> Optional[ast.AST]:
+    """The path an existence test looks at: `exists(D)`, `os.path.isfile(D)`, `Path(D).exists()`,
+    `D.is_file()` → D; None for any other test."""
+    if not isinstance(test, ast.Call):
+        return None
+    if len(test.args) == 1 and not test.keywords and ast.unparse(test.func) in _EXISTS_CALLS:
+        return test.args[0]
+    if isinstance(test.func, ast.Attribute) and test.func.attr in ("exists", "is_file") and not test.args:
+        target = test.func.value
+        if isinstance(target, ast.Call) and ast.unparse(target.func) in ("Path", "pathlib.Path") and len(target.args) == 1:
+            return target.args[0]
+        return target
+    return None
+
+
+def _skipped_when_file_exists(function: ast.FunctionDef | ast.AsyncFunctionDef, url: str, line: int) -> bool:
+    """Is the fetch of the parameter `url` at `line` skipped when the URL's own file name exists:
+    it sits in the body of `if not exists(D)`, or after `if exists(D): return`, where D is that name
+    (`basename(url)`, or a name bound to it), and the call writes to D if it names a destination
+    (`urlretrieve(url, filename)`)? The book-repository idiom: committed beside the notebook, the
+    file is never downloaded."""
+    names: set[str] = set()
+    for node in ast.walk(function):  # names bound to the URL's file name (twice: `Path(name)` of one)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if _url_file_name(node.value, url, names):
+                names.add(node.targets[0].id)
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if _url_file_name(node.value, url, names):
+                names.add(node.targets[0].id)
+
+    def names_file(node: Optional[ast.AST]) -> bool:
+        return node is not None and _url_file_name(node, url, names)
+
+    fetch = next((
+        n for n in ast.walk(function)
+        if isinstance(n, ast.Call) and n.lineno <= line <= (n.end_lineno or n.lineno)
+        and any(isinstance(a, ast.Name) and a.id == url for a in (*n.args, *(k.value for k in n.keywords)))
+    ), None)
+    if fetch is None:
+        return False
+    destination = fetch.args[1] if len(fetch.args) > 1 else next(
+        (k.value for k in fetch.keywords if k.arg in ("filename", "out", "path", "fname", "dest")), None)
+    if destination is not None and not names_file(destination):
+        return False  # written elsewhere than the file the guard tests
+    for node in ast.walk(function):
+        if not isinstance(node, ast.If):
+            continue
+        test = node.test
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and names_file(_tested_file(test.operand)):
+            body_end = max((b.end_lineno or b.lineno) for b in node.body)
+            if node.body[0].lineno <= line <= body_end:
+                return True
+        # `if exists(name): return` above the fetch, in the function's own body.
+        if (
+            node in function.body and names_file(_tested_file(test)) and isinstance(node.body[-1], ast.Return)
+            and (node.end_lineno or node.lineno) < line
+        ):
+            return True
+    return False
 
 
 def _module_string_lists(ctx: RuleContext) -> dict[str, tuple[CellAnalysis, list[ast.Constant]]]:
@@ -1806,12 +1939,20 @@ def _string_list(node: ast.AST) -> list[ast.Constant]:
 def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
     """`download_file(url, directory)` where `download_file` is the notebook's own function around
     `requests.get(url)`: the URL passed (a literal, or a loop variable over a list of literals bound
-    in the cell) is downloaded at run time. One finding per call, at its first URL, the others and
-    the call related."""
+    in the cell) is downloaded at run time. The calls of one cell are one download step, as direct
+    download calls are; so are the calls of one function, in any cell, whose URLs share a folder
+    (`download(".../raw/master/code/nsfg.py")` in cell 2, `download(".../raw/master/code/brfss.py")`
+    before the data set is used in cell 14): the notebook fetches its inputs from that place, one
+    thing to change. One finding per step, at its first URL, the other URLs and the calls related.
+    A URL the function fetches only when its file name is missing (`if not exists(basename(url))`)
+    is left out when that file is beside the notebook (`ProjectContext.downloads_present`)."""
     functions = _downloading_functions(ctx)
     if not functions:
         return
     string_lists = _module_string_lists(ctx)
+    present = ctx.project.downloads_present if ctx.project is not None else frozenset()
+    # (function, call cell, call, URL cell, URLs): one per call with web URLs, in notebook order.
+    calls: list[tuple[str, CellAnalysis, ast.Call, CellAnalysis, list[ast.Constant]]] = []
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -1830,7 +1971,7 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
             for node in ast.walk(stmt):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
                     continue
-                position, param, callee, each = functions[node.func.id]
+                position, param, callee, each, guarded = functions[node.func.id]
                 given = next((k.value for k in node.keywords if k.arg == param), None)
                 if given is None and position < len(node.args):
                     given = node.args[position]
@@ -1846,20 +1987,75 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
                 elif isinstance(given, ast.Name):
                     urls = next((items for loop, items in loops if loop is stmt and loop.target.id == given.id), [])  # type: ignore[union-attr]
                 urls = [u for u in urls if (c := classify(u.value, settings, path_argument=True, url_only=True)) is not None
-                        and c.kind == "remote" and c.detail in settings.web_schemes]
+                        and c.kind == "remote" and c.detail in settings.web_schemes
+                        # Skipped when its file exists, and the file is beside the notebook: never fetched there.
+                        and not (guarded and _url_file(u.value) in present)]
                 if not urls or hosted_only(ca.lines, node.lineno):
                     continue
-                first, rest = urls[0], urls[1:]
-                more = f"; {len(rest)} more URL{'s' if len(rest) > 1 else ''} of the list too" if rest else ""
-                call_place = [(ca.cell, node.lineno, node.col_offset + 1)] if (where is not ca or node.lineno != first.lineno) else []
-                yield Hit(
-                    where.cell, first.lineno, first.col_offset + 1,
-                    f"URL {shown(first.value)} is downloaded at run time by `{node.func.id}`, the notebook's own function "
-                    f"around `{callee}`: the notebook needs the network and the remote file can change or disappear{more}",
-                    fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
-                    key=f"{node.func.id}\x1f{first.value}",
-                    related=tuple([(where.cell, u.lineno, u.col_offset + 1) for u in rest] + call_place),
-                )
+                calls.append((node.func.id, ca, node, where, urls))
+    # One step per cell, and per function and URL folder across cells (connected groups).
+    parent = list(range(len(calls)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_of: dict[tuple, int] = {}
+    for i, (function, ca, _, where, urls) in enumerate(calls):
+        for key in (("cell", ca.cell.index), ("folder", function, _url_folder(urls[0].value))):
+            if key in first_of:
+                parent[root(i)] = root(first_of[key])
+            else:
+                first_of[key] = i
+    steps: dict[int, list[int]] = {}
+    for i in range(len(calls)):
+        steps.setdefault(root(i), []).append(i)
+    for members in sorted(steps.values()):
+        function, ca, node, where, urls = calls[members[0]]
+        callee = functions[function][2]
+        first = urls[0]
+        listed = urls[1:]
+        related: list[tuple] = [(where.cell, u.lineno, u.col_offset + 1) for u in listed]
+        if where is not ca or node.lineno != first.lineno:
+            related.append((ca.cell, node.lineno, node.col_offset + 1))
+        later: list[tuple[CellAnalysis, ast.Call, CellAnalysis, list[ast.Constant]]] = [calls[i][1:] for i in members[1:]]
+        for c_ca, c_node, c_where, c_urls in later:
+            related.extend((c_where.cell, u.lineno, u.col_offset + 1) for u in c_urls)
+            if c_where is not c_ca or c_node.lineno != c_urls[0].lineno:
+                related.append((c_ca.cell, c_node.lineno, c_node.col_offset + 1))
+        more = f"; {len(listed)} more URL{'s' if len(listed) > 1 else ''} of the list too" if listed else ""
+        same_cell = [u for c_ca, _, _, c_urls in later if c_ca is ca for u in c_urls]
+        other_cells = sorted({c_ca.cell.index for c_ca, _, _, _ in later if c_ca is not ca})
+        if same_cell:
+            more += f"; {len(same_cell)} more URL{'s' if len(same_cell) > 1 else ''} fetched by this cell too"
+        if other_cells:
+            count = sum(len(c_urls) for c_ca, _, _, c_urls in later if c_ca is not ca)
+            shown_cells = ", ".join(str(c) for c in other_cells)
+            more += (f"; {count} more file{'s' if count > 1 else ''} from {shown(_url_folder(first.value))} fetched the same way "
+                     f"in cell{'s' if len(other_cells) > 1 else ''} {shown_cells}")
+        yield Hit(
+            where.cell, first.lineno, first.col_offset + 1,
+            f"URL {shown(first.value)} is downloaded at run time by `{function}`, the notebook's own function "
+            f"around `{callee}`: the notebook needs the network and the remote file can change or disappear{more}",
+            fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+            key=f"{function}\x1f{first.value}",
+            related=tuple(dict.fromkeys(related)),
+        )
+
+
+def _url_file(url: str) -> str:
+    """The last path segment of a URL (`https://h/a/b.csv?x=1` → `b.csv`): the file name a
+    download of it gets by default."""
+    path = re.split(r"[?#]", url.split("://", 1)[-1], maxsplit=1)[0]
+    return path.rsplit("/", 1)[-1] if "/" in path else ""
+
+
+def _url_folder(url: str) -> str:
+    """A URL up to its last `/` (scheme, host and folder, no query): where a set of files is fetched from."""
+    path = re.split(r"[?#]", url, maxsplit=1)[0]
+    return path.rsplit("/", 1)[0] + "/" if path.count("/") > 2 else path
 
 
 def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tuple[str, int, int]]:
