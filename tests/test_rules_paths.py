@@ -493,3 +493,12 @@ def test_with_downloads_present_records_only_url_names_beside_a_guarding_noteboo
     assert with_downloads_present(ProjectContext(), nb, guarded).downloads_present == frozenset({"helpers.py"})
     # No existence test anywhere: nothing looked up.
     assert with_downloads_present(ProjectContext(), nb, guarded[1:]).downloads_present == frozenset()
+
+
+def test_dataset_class_told_to_download_says_so():
+    cells = ("import torchvision\nfrom torchvision import transforms\n"
+             "train = torchvision.datasets.MNIST('/files/', train=True, download=True)\n"
+             "test = torchvision.datasets.MNIST('/data/mnist/', train=False)",)
+    messages = sorted(d.message for d in audit(cells, rules=[AbsolutePath]))
+    assert "downloaded into and read by `torchvision.datasets.MNIST`" in messages[1]  # '/files/'
+    assert "read by `torchvision.datasets.MNIST`" in messages[0] and "downloaded" not in messages[0]

@@ -48,6 +48,9 @@ class IoCall:
     mode_keyword: str = ""
     default_mode: str = ""
     recording: bool = False  # writes media made only to be watched (an episode's video), no data
+    # A keyword that, given and not `False`, makes the call download into the path before reading it
+    # (`torchvision.datasets.MNIST("/data", download=True)`): said so in messages, not "read by".
+    downloads_when: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,19 @@ class PathArgument:
     def shown_callee(self) -> str:
         """The callee as the notebook writes it (`pd.read_csv`, `.to_csv`)."""
         return self.call.func or f".{self.call.method}"
+
+    @property
+    def verb(self) -> str:
+        """What the call does with the path, for messages: "read by", "written by", "read and
+        written by", "passed to"; "downloaded into and read by" for a dataset class told to download."""
+        if self.entry.downloads_when:
+            flag = self.call.arg(None, (self.entry.downloads_when,))
+            if flag is not None and flag.constant not in ("False", "None"):
+                return "downloaded into and read by"
+        return _VERBS.get(self.direction, "passed to")
+
+
+_VERBS = {"read": "read by", "write": "written by", "both": "read and written by", "none": "passed to"}
 
 
 def io_call_entries(catalog: Catalog) -> tuple[IoCall, ...]:
@@ -105,6 +121,7 @@ def _entries(raw: tuple) -> tuple[IoCall, ...]:
                 mode_keyword=str(item.get("mode_keyword", "")),
                 default_mode=str(item.get("default_mode", "")),
                 recording=bool(item.get("recording", False)),
+                downloads_when=str(item.get("downloads_when", "")),
             )
         )
     return tuple(out)
@@ -780,11 +797,10 @@ def shown(value: str, limit: int = 90) -> str:
 def _where(f: LiteralFinding) -> str:
     """`, read by `pd.read_csv`,` — what the literal is used for, when known."""
     if f.argument is not None:
-        verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
         callee = f.argument.shown_callee
         qualified = f.argument.qualified
         resolved = f" ({qualified})" if qualified and not qualified.startswith(".") and qualified != callee else ""
-        return f", {verbs.get(f.argument.direction, 'passed to')} `{callee}`{resolved},"
+        return f", {f.argument.verb} `{callee}`{resolved},"
     if f.source == "shell":
         return " in a shell or magic line"
     return ""
@@ -851,8 +867,16 @@ def _under(path: str, root: str) -> bool:
     return bool(root) and not root.startswith("..") and (path == root or path.startswith(root + "/"))
 
 
+# Where a relative path lands (PTH006): the kernel's working directory. Jupyter starts the kernel
+# in the notebook's folder; papermill, nbconvert and pipeline steps run it from wherever they run.
+RUN_FOLDER = (
+    "which is the folder the notebook is run from (its own under Jupyter, but wherever papermill, nbconvert "
+    "or a pipeline step runs it)"
+)
+
+
 # Calls that list a folder: given the working directory itself and only displayed, they show what
-# is there and cannot fail wherever Jupyter was started.
+# is there and cannot fail whatever folder the notebook runs from.
 _LISTING_CALLS = frozenset({"os.listdir", "os.scandir"})
 # Calls that name or list a folder without reading a file of it by name.
 _FOLDER_CALLS = _LISTING_CALLS | {"pathlib.Path", "glob.glob", "glob.iglob"}
@@ -1348,7 +1372,10 @@ class RemoteUri(Rule):
         "repository where it is first used): one finding at the first URL, the list's other URLs and the other calls related. "
         "A URL the function fetches only when its file is missing (`name = basename(url)`, then `if not exists(name): "
         "urlretrieve(url, name)`) is not reported when that file is beside the notebook: a book repository that commits its "
-        "helpers and data there downloads nothing when run from its folder (the fetch serves a lone copy on Colab); likewise a function "
+        "helpers and data there downloads nothing when run from its folder (the fetch serves a lone copy on Colab); also a URL "
+        "given to the notebook's own reader that hands it to a path argument (`def read_data(filename): return "
+        "pd.read_parquet(filename)`, then `read_data(input_file)` with `input_file = f\"https://…/trips_{year:04d}.parquet\"` "
+        "bound above): one finding per URL, at its literal, the calls related; likewise a function "
         "fetching each item of a parameter, `def build(urls): for u in urls: requests.get(u)`, given a list of literal URLs or a name "
         "bound once to one, in any cell); also a download call in a loop over literals bound in the cell (`for url in mirrors: "
         "requests.get(url)`, `{name: get_file(name, url) for name, url in img_url.items()}` over a dict of URLs): one "
@@ -1651,6 +1678,8 @@ class RemoteUri(Rule):
         yield from _loop_downloads(ctx, settings)
         # Through the notebook's own download function: `download_file(url, directory)`.
         yield from _function_downloads(ctx, settings)
+        # Through the notebook's own reader: `read_data(input_file)` around `pd.read_parquet(filename)`.
+        yield from _wrapped_reads(ctx, settings)
 
 
 # The bucket (or container, or cluster) part of an object-store URI, found anywhere in the value
@@ -2045,6 +2074,78 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
         )
 
 
+def _wrapped_reads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
+    """A URL given to the notebook's own function that hands that parameter to a catalogued path
+    argument (`def read_data(filename): return pd.read_parquet(filename)`, then `read_data(input_file)`
+    with `input_file = f"https://…/trips_{year:04d}-{month:02d}.parquet"` bound above): the reader
+    fetches it at run time, as `pd.read_parquet(url)` would. The URL is a literal or f-string given
+    directly, or the value of the name's last plain binding above the call. One finding per URL, at
+    its literal, the calls related."""
+    functions = _path_functions(ctx)
+    downloaders = _downloading_functions(ctx)
+    if not functions:
+        return
+    places: dict[tuple[int, int, int], tuple[CellAnalysis, ast.expr, str, str, PathArgument, list[tuple]]] = {}
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for node in ast.walk(stmt):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions
+                        and node.func.id not in downloaders):
+                    continue
+                params, pa, _ = functions[node.func.id]
+                if pa.direction not in ("read", "both"):
+                    continue
+                (param, position), = params.items()
+                given = next((k.value for k in node.keywords if k.arg == param), None)
+                if given is None and 0 <= position < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[:position + 1]):
+                    given = node.args[position]
+                where = ca
+                if isinstance(given, ast.Name):
+                    bound = _last_binding(ctx, given.id, ca.cell.index, node.lineno)
+                    if bound is None or bound[1] not in cells:
+                        continue
+                    given, where = bound[0], cells[bound[1]]
+                value = _url_text(given)
+                if value is None or hosted_only(ca.lines, node.lineno):
+                    continue
+                found = classify(value, settings, path_argument=True, url_only=True)
+                if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
+                    continue
+                key = (where.cell.index, given.lineno, given.col_offset)  # type: ignore[union-attr]
+                call = (ca.cell, node.lineno, node.col_offset + 1)
+                if key in places:
+                    places[key][5].append(call)
+                else:
+                    places[key] = (where, given, value, node.func.id, pa, [call])  # type: ignore[assignment]
+    for where, literal, value, fname, pa, calls in places.values():
+        related = [c for c in calls if (c[0], c[1]) != (where.cell, literal.lineno)]
+        yield Hit(
+            where.cell, literal.lineno, literal.col_offset + 1,
+            f"URL {shown(value)} is {pa.verb} `{pa.shown_callee}` inside `{fname}`, the notebook's own function "
+            f"(called in cell {calls[0][0].index}, line {calls[0][1]}): it is downloaded at run time, the notebook needs the "
+            "network and the remote file can change or disappear",
+            fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+            key=f"{fname}\x1f{value}",
+            related=tuple(dict.fromkeys(related)),
+        )
+
+
+def _url_text(node: Optional[ast.AST]) -> Optional[str]:
+    """A string literal's value, or an f-string's text with its holes as `{}` when it starts with
+    a literal piece (`f"https://host/trips_{year:04d}.parquet"` → `https://host/trips_{}.parquet`)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)  # type: ignore[misc]
+    return None
+
+
 def _url_file(url: str) -> str:
     """The last path segment of a URL (`https://h/a/b.csv?x=1` → `b.csv`): the file name a
     download of it gets by default."""
@@ -2127,7 +2228,7 @@ class ChangeDirectory(Rule):
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
-        "directory Jupyter was started in: running the cell twice, out of order or from another folder "
+        "folder the kernel started in: running the cell twice, out of order or from another folder "
         "reads or writes the wrong files. A module or pipeline step has no such hidden state."
     )
     example = 'os.chdir("../data")\ndf = pd.read_csv("train.csv")'
@@ -2293,13 +2394,14 @@ class ChangeDirectory(Rule):
                 message = (
                     f"`{shown_text}` changes the working directory until cell {back_ca.cell.index} changes it back: "
                     "every relative path in between depends on this cell having run, once, from the folder "
-                    "Jupyter was started in"
+                    "the kernel started in (the notebook's own under Jupyter, not under papermill or a pipeline step)"
                 )
                 related = ((back_ca.cell, back_line, back_column),)
             else:
                 message = (
                     f"`{shown_text}` changes the working directory: every relative path after it depends on "
-                    "this cell having run, once, from the folder Jupyter was started in"
+                    "this cell having run, once, from the folder the kernel started in (the notebook's own under Jupyter, "
+                    "not under papermill or a pipeline step)"
                 )
                 related = ()
             yield Hit(
@@ -2901,7 +3003,6 @@ def _own_function_paths(ctx: RuleContext, known: set[str], modules: frozenset[st
                 if value in known:
                     continue
                 groups.setdefault(value, []).append((ca, given, node.func.id))
-    verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
     for value, places in groups.items():
         ca, first, fname = places[0]
         _, pa, inner_cell = functions[fname]
@@ -2911,8 +3012,8 @@ def _own_function_paths(ctx: RuleContext, known: set[str], modules: frozenset[st
             first.lineno,
             first.col_offset + 1,
             f"Relative path {shown(first.value)}, given to `{fname}`, the notebook's own function, is "
-            f"{verbs.get(pa.direction, 'passed to')} `{pa.shown_callee}` there (cell {inner_cell}, line {pa.call.line}) and "
-            "resolved against the current working directory, which depends on where Jupyter was started",
+            f"{pa.verb} `{pa.shown_callee}` there (cell {inner_cell}, line {pa.call.line}) and "
+            "resolved against the current working directory, " + RUN_FOLDER,
             fix="Pass a path built from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable.",
             key=f"{fname}\x1f{value}",
@@ -2980,7 +3081,6 @@ def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int
             known = _value_at(ctx, node, ca.cell.index, pa.arg.line, 0)
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None))
-    verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
     for (cell, line, column), uses in found.items():
         # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
         what, pa, written, used_in, known = next((u for u in uses if u[1].direction != "none"), uses[0])
@@ -2989,9 +3089,9 @@ def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int
         rest = "" if known or what == "the working directory" else ", the rest known only at run time"
         yield Hit(
             cells[cell].cell, line, column,
-            f"{start} is {verbs.get(pa.direction, 'passed to')} `{pa.shown_callee}`{built} (cell {used_in}, line "
+            f"{start} is {pa.verb} `{pa.shown_callee}`{built} (cell {used_in}, line "
             f"{pa.call.line}){rest}: it is resolved against the current working directory, "
-            "which depends on where Jupyter was started",
+            + RUN_FOLDER,
             fix="Build it from a configured root instead: `DATA_DIR / name`, with `DATA_DIR` from a config value or environment variable.",
             key=f"open-ended\x1f{what}",
             related=tuple(dict.fromkeys([
@@ -3109,7 +3209,7 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
         ca, call, entry = found[0]
         yield Hit(ca.cell, call.line, call.column,
                   f"`{call.func}(…)` has no `{entry['argument']}`: it writes into `{folder}` of the "
-                  "current working directory, which depends on where Jupyter was started",
+                  "current working directory, " + RUN_FOLDER,
                   fix=f"Pass `{entry['argument']}=` a folder built from a configured root (`OUTPUT_DIR / \"…\"`).",
                   key=f"implicit\x1f{folder}",
                   related=tuple((c.cell, k.line, k.column) for c, k, _ in found[1:]))
@@ -3139,7 +3239,7 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
         reported = True
         yield Hit(ca.cell, call.line, call.column,
                   f"`{call.func}(…)` has no `default_root_dir`: Lightning writes {what} into "
-                  f"`{folder}` of the current working directory, which depends on where Jupyter was started",
+                  f"`{folder}` of the current working directory, " + RUN_FOLDER,
                   fix="Pass `default_root_dir=` a folder built from a configured root (`OUTPUT_DIR / \"lightning\"`).",
                   key=f"implicit\x1f{call.func}",
                   related=tuple((c.cell, k.line, k.column) for c, k in checkpoints))
@@ -3157,7 +3257,7 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(ca.cell, call.line, call.column,
                   f"`{call.func}(…)` has no `dirpath` and the Trainer's logger no `save_dir`: Lightning writes the "
                   "checkpoints into the current working directory (`<project>/<run id>/checkpoints/` for a `WandbLogger`, "
-                  "`lightning_logs/version_<n>/checkpoints/` for TensorBoard or CSV), which depends on where Jupyter was started",
+                  "`lightning_logs/version_<n>/checkpoints/` for TensorBoard or CSV), " + RUN_FOLDER,
                   fix="Pass `dirpath=` a folder built from a configured root (or `default_root_dir=` to the `Trainer`).",
                   key=f"implicit\x1f{call.func}",
                   related=tuple((c.cell, k.line, k.column) for c, k in [*checkpoints[1:], *trainers]))
@@ -3220,8 +3320,9 @@ class CwdRelativePath(Rule):
         "working directory; one finding per folder, the other calls related."
     )
     why_bad = (
-        "A relative path is resolved against the process's current working directory, which is wherever "
-        "Jupyter was started (or wherever a `%cd` left it), not where the notebook lives. As a module or "
+        "A relative path is resolved against the process's current working directory: the folder the notebook is "
+        "run from (or wherever a `%cd` left it). Jupyter starts the kernel in the notebook's folder, but papermill, "
+        "`jupyter nbconvert --execute` and a pipeline step run it from wherever they were started. As a module or "
         "pipeline step the same code reads or writes somewhere else. Even a bare `\"model.pkl\"` lands "
         "in a different folder depending on who runs it."
     )
@@ -3408,7 +3509,7 @@ class CwdRelativePath(Rule):
             yield _hit(
                 f,
                 f"Relative path {described}{_where(f)} is resolved against the current working directory, "
-                "which depends on where Jupyter was started",
+                + RUN_FOLDER,
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
                 others,
@@ -3418,14 +3519,13 @@ class CwdRelativePath(Rule):
         for position, uses in grouped.items():
             constant, value, pa = uses[0]
             uses_cells = {ca.cell.index: ca.cell for ca in ctx.cells}
-            verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
             yield Hit(
                 constant.ca.cell,
                 constant.line,
                 constant.column,
-                f"Relative path {shown(constant.value)} (`{constant.name}`) is {verbs.get(pa.direction, 'passed to')} "
+                f"Relative path {shown(constant.value)} (`{constant.name}`) is {pa.verb} "
                 f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}) and resolved against "
-                "the current working directory, which depends on where Jupyter was started",
+                "the current working directory, " + RUN_FOLDER,
                 fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
                 key=f"{constant.name}\x1f{constant.value}",
                 related=tuple(dict.fromkeys([
