@@ -2966,17 +2966,23 @@ def _path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int], PathArg
     return found
 
 
-def _own_function_paths(ctx: RuleContext, known: set[str], modules: frozenset[str]) -> Iterator[Hit]:
+def _own_function_paths(
+    ctx: RuleContext, known: set[str], modules: frozenset[str], taken: frozenset[tuple[int, int, int]] | set[tuple[int, int, int]] = frozenset(),
+) -> Iterator[Hit]:
     """A relative path literal given to the notebook's own function that passes it on to a path
     argument (`load_table("orders_clean.csv")` with `def load_table(path): return pd.read_csv(path)`):
-    the function resolves it against the working directory like the call inside it. One finding
-    per path, at its first literal, the other calls giving it and the call inside the function related."""
+    the function resolves it against the working directory like the call inside it. Also a name
+    given to it whose last plain binding above is such a literal or an f-string starting with a
+    relative piece (`output_file = f"output/{year:04d}.parquet"`, then `apply_model(output_file=output_file)`
+    around `df_result.to_parquet(output_file)`), unless another finding already sits on that literal
+    (`taken`). One finding per path, at its first literal, the other calls giving it and the call
+    inside the function related."""
     functions = _path_functions(ctx)
     if not functions:
         return
     settings = path_settings(ctx.catalog)
     cells = {ca.cell.index: ca for ca in ctx.cells}
-    groups: dict[str, list[tuple[CellAnalysis, ast.Constant, str]]] = {}
+    groups: dict[str, list[tuple[CellAnalysis, ast.expr, str, str, Optional[str], tuple]]] = {}
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -2992,33 +2998,50 @@ def _own_function_paths(ctx: RuleContext, known: set[str], modules: frozenset[st
                 given = next((k.value for k in node.keywords if k.arg == param), None)
                 if given is None and 0 <= position < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[:position + 1]):
                     given = node.args[position]
-                if not (isinstance(given, ast.Constant) and isinstance(given.value, str)):
+                where, name = ca, None
+                if isinstance(given, ast.Name):
+                    # The name's last plain binding above the call: `output_file = f"output/…"`.
+                    bound = _last_binding(ctx, given.id, ca.cell.index, node.lineno)
+                    if bound is None or bound[1] not in cells:
+                        continue
+                    name, given, where = given.id, bound[0], cells[bound[1]]  # type: ignore[assignment]
+                    if not isinstance(given, (ast.Constant, ast.JoinedStr)):
+                        continue
+                    end = given.end_col_offset if given.end_lineno == given.lineno else 1 << 30
+                    if any(c == where.cell.index and ln == given.lineno and given.col_offset < col <= (end or 0) + 1
+                           for c, ln, col in taken):
+                        continue  # that literal has its finding already (read straight by a call, open-ended)
+                text = given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else (
+                    _url_text(given) if name is not None else None)
+                if text is None:
                     continue
-                found = classify(given.value, settings, path_argument=True)
-                if found is None or found.kind != "relative" or _module_file(given.value, modules):
+                found = classify(text, settings, path_argument=True)
+                if found is None or found.kind != "relative" or _module_file(text, modules):
                     continue
                 if hosted_only(ca.lines, node.lineno):
                     continue
-                value = _normal_path(given.value)
+                value = _normal_path(text)
                 if value in known:
                     continue
-                groups.setdefault(value, []).append((ca, given, node.func.id))
+                groups.setdefault(value, []).append((where, given, node.func.id, text, name, (ca.cell, node.lineno, node.col_offset + 1)))  # type: ignore[arg-type]
     for value, places in groups.items():
-        ca, first, fname = places[0]
+        ca, first, fname, text, name, call = places[0]
         _, pa, inner_cell = functions[fname]
         inside = cells.get(inner_cell)
+        through = "" if name is None else f" (`{name}`, cell {call[0].index}, line {call[1]})"
         yield Hit(
             ca.cell,
             first.lineno,
             first.col_offset + 1,
-            f"Relative path {shown(first.value)}, given to `{fname}`, the notebook's own function, is "
+            f"Relative path {shown(text)}{through}, given to `{fname}`, the notebook's own function, is "
             f"{pa.verb} `{pa.shown_callee}` there (cell {inner_cell}, line {pa.call.line}) and "
             "resolved against the current working directory, " + RUN_FOLDER,
             fix="Pass a path built from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable.",
             key=f"{fname}\x1f{value}",
             related=tuple(dict.fromkeys([
-                *((c.cell, g.lineno, g.col_offset + 1) for c, g, _ in places[1:]),
+                *((c.cell, g.lineno, g.col_offset + 1) for c, g, _, _, _, _ in places[1:]),
+                *(p[5] for p in places if p[4] is not None),
                 *(((inside.cell, pa.call.line, pa.call.column),) if inside is not None else ()),
             ])),
         )
@@ -3299,7 +3322,9 @@ class CwdRelativePath(Rule):
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
         "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. A relative literal given to the notebook's own function that hands that parameter, "
-        "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`) "
+        "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
+        "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
+        "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
         "is reported at the literal, the catalogued call inside the function related (not a folder the function only joins "
         "to a name: the joined path is what it uses). The same literal path in several places (a frame saved, then "
         "read back as `\"my_df.csv\"`; here `\"./out/\"` and `\"out\"` are one path) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
@@ -3541,12 +3566,15 @@ class CwdRelativePath(Rule):
             (_cell_of(ctx, pa), pa.arg.line, pa.arg.column)
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses
         }
-        yield from _open_ended_paths(ctx, chdir_arguments, reported | covered)
+        taken = reported | covered
+        for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered):
+            taken.add((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
+            yield hit
         yield from _implicit_folders(ctx)
         # A path the notebook already has a finding for (a literal given straight to a call, or a
         # constant) is not reported again when it is also given to one of its own functions.
         known = {_normal_path(g[0].value) for g in kept} | {_normal_path(u[0][0].value) for u in grouped.values()}
-        yield from _own_function_paths(ctx, known, modules)
+        yield from _own_function_paths(ctx, known, modules, taken)
 
     @staticmethod
     def _constant_uses(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]]:
