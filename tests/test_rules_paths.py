@@ -432,3 +432,73 @@ def test_pth006_two_constants_naming_one_file_are_one_finding():
     diagnostics = audit(cells, [CwdRelativePath])
     assert found(diagnostics) == [("PTH006", 1, 3), ("PTH006", 1, 5)]
     assert [(r.cell, r.line) for r in diagnostics[1].related] == [(1, 6), (2, 2), (2, 3)]
+
+
+# --- PTH003: the notebook's own download helper, guarded by its file (fair check 9) ------------
+
+
+def _audit_with_present(cells: Sequence[str], present: frozenset[str]) -> list[Diagnostic]:
+    project = ProjectContext(downloads_present=present)
+    return list(audit_notebook(notebook(*cells), Settings(), project, load_catalog(), rules=[RemoteUri]).result.diagnostics)
+
+
+_GUARDED_HELPERS = {
+    "basename": "def fetch(url):\n    name = basename(url)\n    if not exists(name):\n        urlretrieve(url, name)",
+    "split": "def fetch(url):\n    name = url.split('/')[-1]\n    if not os.path.exists(name):\n        urlretrieve(url, name)",
+    "path": "def fetch(url):\n    target = Path(urlparse(url).path).name\n    if not Path(target).exists():\n        urlretrieve(url, target)",
+    "early return": "def fetch(url):\n    name = os.path.basename(url)\n    if os.path.isfile(name):\n        return name\n    urlretrieve(url, name)\n    return name",
+}
+
+
+@pytest.mark.parametrize("helper", sorted(_GUARDED_HELPERS))
+def test_guarded_fetch_of_a_file_beside_the_notebook_is_not_reported(helper):
+    imports = "import os\nfrom os.path import basename, exists\nfrom pathlib import Path\nfrom urllib.parse import urlparse\nfrom urllib.request import urlretrieve"
+    cells = (imports + "\n" + _GUARDED_HELPERS[helper], "fetch('https://example.org/book/raw/main/helpers.py')")
+    assert found(_audit_with_present(cells, frozenset({"helpers.py"}))) == []
+    # Not beside the notebook: fetched at run time.
+    assert found(_audit_with_present(cells, frozenset({"other.py"}))) == [("PTH003", 2, 1)]
+
+
+def test_unguarded_or_elsewhere_written_fetch_of_a_file_beside_the_notebook_stays_reported():
+    imports = "import os\nfrom os.path import basename, exists\nfrom urllib.request import urlretrieve\n"
+    unguarded = imports + "def fetch(url):\n    urlretrieve(url, basename(url))"
+    # The guard tests the URL's name, but the file is written into another folder: the test never holds.
+    elsewhere = imports + "def fetch(url):\n    name = basename(url)\n    if not exists(name):\n        urlretrieve(url, os.path.join('cache', name))"
+    for helper in (unguarded, elsewhere):
+        cells = (helper, "fetch('https://example.org/book/raw/main/helpers.py')")
+        assert found(_audit_with_present(cells, frozenset({"helpers.py"}))) == [("PTH003", 2, 1)]
+
+
+def test_own_helper_calls_group_by_cell_and_by_url_folder():
+    helper = "from urllib.request import urlretrieve\ndef fetch(url):\n    urlretrieve(url, url.rsplit('/', 1)[-1])"
+    cells = (
+        helper,
+        "fetch('https://example.org/r/data/a.csv')\nfetch('https://mirror.example.net/b.csv')",
+        "fetch('https://example.org/r/data/c.csv')",
+        "fetch('https://example.org/r/other/d.csv')",
+    )
+    diagnostics = _audit_with_present(cells, frozenset())
+    assert found(diagnostics) == [("PTH003", 2, 1), ("PTH003", 4, 1)]
+    first = next(d for d in diagnostics if d.location.cell == 2)
+    assert sorted((r.cell, r.line) for r in first.related) == [(2, 2), (3, 1)]
+
+
+def test_with_downloads_present_records_only_url_names_beside_a_guarding_notebook(tmp_path):
+    from nbrefactor.audit.project import with_downloads_present
+
+    (tmp_path / "helpers.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    nb = tmp_path / "nb.ipynb"
+    guarded = ["if not exists(name):\n    pass", "fetch('https://h.org/a/helpers.py')\nfetch('https://h.org/a/data')\nfetch('https://h.org/a/gone.csv')"]
+    assert with_downloads_present(ProjectContext(), nb, guarded).downloads_present == frozenset({"helpers.py"})
+    # No existence test anywhere: nothing looked up.
+    assert with_downloads_present(ProjectContext(), nb, guarded[1:]).downloads_present == frozenset()
+
+
+def test_dataset_class_told_to_download_says_so():
+    cells = ("import torchvision\nfrom torchvision import transforms\n"
+             "train = torchvision.datasets.MNIST('/files/', train=True, download=True)\n"
+             "test = torchvision.datasets.MNIST('/data/mnist/', train=False)",)
+    messages = sorted(d.message for d in audit(cells, rules=[AbsolutePath]))
+    assert "downloaded into and read by `torchvision.datasets.MNIST`" in messages[1]  # '/files/'
+    assert "read by `torchvision.datasets.MNIST`" in messages[0] and "downloaded" not in messages[0]

@@ -22,7 +22,8 @@ from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
 from nbrefactor.audit.project import (
-    ProjectContext, discover_project, resolved_path, with_image_packages, with_installed_requirements, with_working_folders,
+    ProjectContext, discover_project, may_guard_downloads, resolved_path, with_downloads_present, with_image_packages,
+    with_installed_requirements, with_working_folders,
 )
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
@@ -253,6 +254,7 @@ def audit_file(file: Path, display: str, settings: Settings, catalog: Catalog, t
                 return NotebookResult(display, (), loaded)
             project = with_working_folders(discover_project(file), file, (c.source for c in loaded.code_cells))
             project = with_installed_requirements(project, file, (c.source for c in loaded.code_cells))
+            project = with_downloads_present(project, file, (c.source for c in loaded.code_cells))
             return audit_notebook(loaded, settings, project, catalog).result
     except TimeLimit:
         pass
@@ -388,6 +390,9 @@ def _cache_key(file: Path, display: str, cache: ResultCache) -> Optional[str]:
         if _may_install_requirements(raw):
             # The requirements files a cell installs are manifests (`with_installed_requirements`): part of the key.
             project = with_installed_requirements(project, file, _code_sources(raw))
+        if may_guard_downloads(raw):
+            # The downloads a guard skips because their file is beside the notebook: part of the key.
+            project = with_downloads_present(project, file, _code_sources(raw))
     except (OSError, ValueError):
         return None  # unreadable: audited (and reported) the usual way, never cached
     return cache.key(raw, display, project)

@@ -90,6 +90,10 @@ class ProjectContext:
     # only for a name a known distribution also has (see `distributions.import_kind`): a course's
     # `numpy/` folder of lessons at the repository root is no replacement for numpy.
     project_packages: tuple[tuple[str, str, str], ...] = ()
+    # The file names that URL literals of the notebook end with (`…/raw/main/helpers.py` →
+    # `helpers.py`) and that are files beside the notebook (`with_downloads_present`): a fetch the
+    # notebook skips when its destination exists (`if not exists(basename(url))`) never runs there.
+    downloads_present: frozenset[str] = frozenset()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -660,6 +664,39 @@ def with_installed_requirements(project: ProjectContext, notebook_path: str | Pa
     if not added:
         return project
     return replace(project, manifests=project.manifests + tuple(added))
+
+
+# A quoted http(s) URL's last path segment (no query or fragment): the name a download of it
+# gets by default (`basename(url)`, `wget URL`).
+_URL_FILE_NAME = re.compile(r"""['"]https?://[^'"\s?#]*/(?P<name>[^/'"\s?#]+)['"?#]""")
+
+
+def may_guard_downloads(text: str | bytes) -> bool:
+    """Whether a notebook may test that a file exists (`exists(`, `isfile(`, `.is_file(`) before
+    downloading it: only such notebooks need `with_downloads_present`."""
+    if isinstance(text, bytes):
+        return b"exists(" in text or b"isfile(" in text or b"is_file(" in text
+    return "exists(" in text or "isfile(" in text or "is_file(" in text
+
+
+def with_downloads_present(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
+    """The project with `downloads_present`: the names that the notebook's quoted http(s) URLs end
+    with (`download(".../raw/master/code/nsfg.py")` → `nsfg.py`) that are files in the notebook's
+    folder. A book repository commits its helpers and data beside the chapter notebooks, and each
+    notebook fetches them only `if not exists(basename(url))` (for a lone copy opened on Colab):
+    run from its folder, nothing is downloaded. Only notebooks that test for a file (`exists(`)
+    are looked at; one `stat` per URL name."""
+    texts = [s for s in sources]
+    if not any(may_guard_downloads(s) for s in texts):
+        return project
+    names = {m.group("name") for s in texts for m in _URL_FILE_NAME.finditer(s)}
+    if not names:
+        return project
+    folder = os.path.dirname(resolved_path(notebook_path))
+    present = frozenset(n for n in names if n not in (".", "..") and os.path.isfile(os.path.join(folder, n)))
+    if not present:
+        return project
+    return replace(project, downloads_present=project.downloads_present | present)
 
 
 _CHDIR_CALL = re.compile(r"\bchdir\(")

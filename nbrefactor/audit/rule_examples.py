@@ -12,7 +12,7 @@ from nbrefactor.config import load_settings
 from nbrefactor.audit.engine import audit_notebook
 from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError
-from nbrefactor.audit.project import discover_project
+from nbrefactor.audit.project import discover_project, with_downloads_present
 from nbrefactor.audit.rules import Example, ExampleCell, Rule
 
 
@@ -33,7 +33,8 @@ def run_example(rule: type[Rule], example: Example, workdir: Path) -> list[Diagn
     if isinstance(notebook, LoadError):
         raise AssertionError(str(notebook))
     settings = load_settings(workdir / "pyproject.toml")
-    analysis = audit_notebook(notebook, settings, discover_project(path), load_catalog(), rules=[rule])
+    project = with_downloads_present(discover_project(path), path, (c.source for c in notebook.code_cells))
+    analysis = audit_notebook(notebook, settings, project, load_catalog(), rules=[rule])
     return [d for d in analysis.result.diagnostics if d.code == rule.code]
 
 

@@ -35,7 +35,9 @@ from nbrefactor.audit.engine import audit_notebook, collect_notebooks
 from nbrefactor.migrate.pipeline_build import add_compiled_pipeline, configured_texts, with_mlops
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError
-from nbrefactor.audit.project import ProjectContext, discover_project, with_installed_requirements, with_working_folders
+from nbrefactor.audit.project import (
+    ProjectContext, discover_project, with_downloads_present, with_installed_requirements, with_working_folders,
+)
 
 DATA_FILE_CAP = 1024 * 1024  # a data file larger than this is sampled (CSV) or left out
 SAMPLE_BYTES = 256 * 1024
@@ -169,6 +171,7 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
             return ModelResult(model, displays, "unreadable", problems=(str(loaded),))
         project = with_working_folders(discover_project(path), path, (c.source for c in loaded.code_cells))
         project = with_installed_requirements(project, path, (c.source for c in loaded.code_cells))
+        project = with_downloads_present(project, path, (c.source for c in loaded.code_cells))
         analysis = audit_notebook(loaded, settings, project, catalog)
         analysed.append((analysis.facts, analysis.result.diagnostics, project, path))
     plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state, catalog)

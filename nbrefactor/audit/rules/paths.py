@@ -48,6 +48,9 @@ class IoCall:
     mode_keyword: str = ""
     default_mode: str = ""
     recording: bool = False  # writes media made only to be watched (an episode's video), no data
+    # A keyword that, given and not `False`, makes the call download into the path before reading it
+    # (`torchvision.datasets.MNIST("/data", download=True)`): said so in messages, not "read by".
+    downloads_when: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,19 @@ class PathArgument:
     def shown_callee(self) -> str:
         """The callee as the notebook writes it (`pd.read_csv`, `.to_csv`)."""
         return self.call.func or f".{self.call.method}"
+
+    @property
+    def verb(self) -> str:
+        """What the call does with the path, for messages: "read by", "written by", "read and
+        written by", "passed to"; "downloaded into and read by" for a dataset class told to download."""
+        if self.entry.downloads_when:
+            flag = self.call.arg(None, (self.entry.downloads_when,))
+            if flag is not None and flag.constant not in ("False", "None"):
+                return "downloaded into and read by"
+        return _VERBS.get(self.direction, "passed to")
+
+
+_VERBS = {"read": "read by", "write": "written by", "both": "read and written by", "none": "passed to"}
 
 
 def io_call_entries(catalog: Catalog) -> tuple[IoCall, ...]:
@@ -105,6 +121,7 @@ def _entries(raw: tuple) -> tuple[IoCall, ...]:
                 mode_keyword=str(item.get("mode_keyword", "")),
                 default_mode=str(item.get("default_mode", "")),
                 recording=bool(item.get("recording", False)),
+                downloads_when=str(item.get("downloads_when", "")),
             )
         )
     return tuple(out)
@@ -780,11 +797,10 @@ def shown(value: str, limit: int = 90) -> str:
 def _where(f: LiteralFinding) -> str:
     """`, read by `pd.read_csv`,` — what the literal is used for, when known."""
     if f.argument is not None:
-        verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
         callee = f.argument.shown_callee
         qualified = f.argument.qualified
         resolved = f" ({qualified})" if qualified and not qualified.startswith(".") and qualified != callee else ""
-        return f", {verbs.get(f.argument.direction, 'passed to')} `{callee}`{resolved},"
+        return f", {f.argument.verb} `{callee}`{resolved},"
     if f.source == "shell":
         return " in a shell or magic line"
     return ""
@@ -851,8 +867,16 @@ def _under(path: str, root: str) -> bool:
     return bool(root) and not root.startswith("..") and (path == root or path.startswith(root + "/"))
 
 
+# Where a relative path lands (PTH006): the kernel's working directory. Jupyter starts the kernel
+# in the notebook's folder; papermill, nbconvert and pipeline steps run it from wherever they run.
+RUN_FOLDER = (
+    "which is the folder the notebook is run from (its own under Jupyter, but wherever papermill, nbconvert "
+    "or a pipeline step runs it)"
+)
+
+
 # Calls that list a folder: given the working directory itself and only displayed, they show what
-# is there and cannot fail wherever Jupyter was started.
+# is there and cannot fail whatever folder the notebook runs from.
 _LISTING_CALLS = frozenset({"os.listdir", "os.scandir"})
 # Calls that name or list a folder without reading a file of it by name.
 _FOLDER_CALLS = _LISTING_CALLS | {"pathlib.Path", "glob.glob", "glob.iglob"}
@@ -1346,7 +1370,15 @@ class RemoteUri(Rule):
         "in the nearest cell above that does (`query_url = \"https://…\"` rebound in two cells, each fetched in the "
         "next cell; the same URL fetched so in several cells is one finding); also a URL given to the notebook's own function that downloads that parameter "
         "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)` or a `for url in urls:` "
-        "loop over a list of literals bound in the cell: one finding per call, the list's other URLs related; likewise a function "
+        "loop over a list of literals bound in the cell: the calls of one cell are one download step, and so are the calls of one "
+        "such function, in any cell, whose URLs share a folder (a chapter notebook fetching each data set from the book's "
+        "repository where it is first used): one finding at the first URL, the list's other URLs and the other calls related. "
+        "A URL the function fetches only when its file is missing (`name = basename(url)`, then `if not exists(name): "
+        "urlretrieve(url, name)`) is not reported when that file is beside the notebook: a book repository that commits its "
+        "helpers and data there downloads nothing when run from its folder (the fetch serves a lone copy on Colab); also a URL "
+        "given to the notebook's own reader that hands it to a path argument (`def read_data(filename): return "
+        "pd.read_parquet(filename)`, then `read_data(input_file)` with `input_file = f\"https://…/trips_{year:04d}.parquet\"` "
+        "bound above): one finding per URL, at its literal, the calls related; likewise a function "
         "fetching each item of a parameter, `def build(urls): for u in urls: requests.get(u)`, given a list of literal URLs or a name "
         "bound once to one, in any cell); also a download call in a loop over literals bound in the cell (`for url in mirrors: "
         "requests.get(url)`, `{name: get_file(name, url) for name, url in img_url.items()}` over a dict of URLs): one "
@@ -1383,6 +1415,15 @@ class RemoteUri(Rule):
             "import requests\nhealth = requests.get('http://localhost:8000/health')\nready = requests.get('http://127.0.0.1:8000/ready')",
             '!curl -X POST "http://localhost:8000/predict" --data-binary "@sample.jpg"',
         )),
+        # Fetched only when missing, and committed beside the notebook: nothing is downloaded here.
+        Example(
+            cells=(
+                "from os.path import basename, exists\nfrom urllib.request import urlretrieve\n"
+                "def fetch(url):\n    name = basename(url)\n    if not exists(name):\n        urlretrieve(url, name)",
+                "fetch('https://example.org/book/raw/main/code/helpers.py')",
+            ),
+            files={"helpers.py": "def mean(xs):\n    return sum(xs) / len(xs)\n"},
+        ),
         # A Colab-only setup block: it runs on the hosted runtime only.
         Example(cells=(
             (
@@ -1451,6 +1492,17 @@ class RemoteUri(Rule):
             cells=("import requests\ntrain = requests.get('https://example.com/train.gz').content\n"
                    "valid = requests.get('https://example.com/valid.gz').content",),
             expect=((1, 2),),
+        ),
+        # The notebook's own guarded download helper: one set-up cell, then a data set fetched where it is
+        # used, all from one folder of the book's repository: one finding, the other calls related.
+        Example(
+            cells=(
+                "from os.path import basename, exists\nfrom urllib.request import urlretrieve\n"
+                "def fetch(url):\n    name = basename(url)\n    if not exists(name):\n        urlretrieve(url, name)",
+                "fetch('https://example.org/book/raw/main/code/helpers.py')\nfetch('https://example.org/book/raw/main/code/survey.csv')",
+                "fetch('https://example.org/book/raw/main/code/survey_codebook.txt')",
+            ),
+            expect=((2, 1),),
         ),
     )
 
@@ -1629,6 +1681,8 @@ class RemoteUri(Rule):
         yield from _loop_downloads(ctx, settings)
         # Through the notebook's own download function: `download_file(url, directory)`.
         yield from _function_downloads(ctx, settings)
+        # Through the notebook's own reader: `read_data(input_file)` around `pd.read_parquet(filename)`.
+        yield from _wrapped_reads(ctx, settings)
 
 
 # The bucket (or container, or cluster) part of an object-store URI, found anywhere in the value
@@ -1743,12 +1797,14 @@ def _loop_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
             )
 
 
-def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, bool]]:
+def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, bool, bool]]:
     """The notebook's own module-level functions that download one of their parameters:
-    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get", False)};
+    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get", False, False)};
     or each item of one (`def build_dataset(seed_urls): for url in seed_urls: requests.get(url)` →
-    {"build_dataset": (0, "seed_urls", "requests.get", True)})."""
-    found: dict[str, tuple[int, str, str, bool]] = {}
+    {"build_dataset": (0, "seed_urls", "requests.get", True, False)}). The last field: the fetch is
+    skipped when the URL's file name exists (`name = basename(url)`, then `if not exists(name):
+    urlretrieve(url, name)`), so a URL whose file is beside the notebook is never fetched there."""
+    found: dict[str, tuple[int, str, str, bool, bool]] = {}
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -1775,11 +1831,117 @@ def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, b
             ]
             for pa in fetches:
                 if stmt.lineno <= pa.call.line <= end and pa.arg.name in params:
-                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee, False))
+                    guarded = _skipped_when_file_exists(stmt, pa.arg.name, pa.call.line)
+                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee, False, guarded))
                 for item, param, first, last in loops:
                     if first <= pa.call.line <= last and pa.arg.name == item:
-                        found.setdefault(stmt.name, (params.index(param), param, pa.shown_callee, True))
+                        found.setdefault(stmt.name, (params.index(param), param, pa.shown_callee, True, False))
     return found
+
+
+_BASENAME_CALLS = frozenset({"basename", "os.path.basename", "path.basename", "posixpath.basename", "ntpath.basename"})
+_EXISTS_CALLS = frozenset({"exists", "os.path.exists", "path.exists", "isfile", "os.path.isfile", "path.isfile"})
+
+
+def _url_file_name(node: ast.AST, url: str, names: set[str]) -> bool:
+    """Does `node` compute the file name of the URL parameter `url`: `basename(url)`,
+    `os.path.basename(url)`, `url.split("/")[-1]`, `url.rsplit("/", 1)[-1]`, `Path(url).name`,
+    `Path(urlparse(url).path).name` (or `Path(…)`/`str(…)` of one), or a name bound to one?"""
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+        callee = ast.unparse(node.func)
+        if callee in _BASENAME_CALLS:
+            return isinstance(node.args[0], ast.Name) and node.args[0].id == url
+        if callee in ("Path", "pathlib.Path", "str"):
+            return _url_file_name(node.args[0], url, names)
+        return False
+    if isinstance(node, ast.Subscript):
+        index = node.slice
+        last = (isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub) and isinstance(index.operand, ast.Constant)
+                and index.operand.value == 1)
+        call = node.value
+        return bool(
+            last and isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in ("split", "rsplit")
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == url
+            and call.args and isinstance(call.args[0], ast.Constant) and call.args[0].value == "/"
+        )
+    if isinstance(node, ast.Attribute) and node.attr == "name" and isinstance(node.value, ast.Call):
+        path = node.value
+        if ast.unparse(path.func) not in ("Path", "pathlib.Path", "PurePosixPath", "pathlib.PurePosixPath") or len(path.args) != 1:
+            return False
+        inner = path.args[0]
+        if isinstance(inner, ast.Name):
+            return inner.id == url
+        # `Path(urlparse(url).path).name`
+        return (
+            isinstance(inner, ast.Attribute) and inner.attr == "path" and isinstance(inner.value, ast.Call)
+            and ast.unparse(inner.value.func).rsplit(".", 1)[-1] in ("urlparse", "urlsplit")
+            and len(inner.value.args) == 1 and isinstance(inner.value.args[0], ast.Name) and inner.value.args[0].id == url
+        )
+    return False
+
+
+def _tested_file(test: ast.AST) -> Optional[ast.AST]:
+    """The path an existence test looks at: `exists(D)`, `os.path.isfile(D)`, `Path(D).exists()`,
+    `D.is_file()` → D; None for any other test."""
+    if not isinstance(test, ast.Call):
+        return None
+    if len(test.args) == 1 and not test.keywords and ast.unparse(test.func) in _EXISTS_CALLS:
+        return test.args[0]
+    if isinstance(test.func, ast.Attribute) and test.func.attr in ("exists", "is_file") and not test.args:
+        target = test.func.value
+        if isinstance(target, ast.Call) and ast.unparse(target.func) in ("Path", "pathlib.Path") and len(target.args) == 1:
+            return target.args[0]
+        return target
+    return None
+
+
+def _skipped_when_file_exists(function: ast.FunctionDef | ast.AsyncFunctionDef, url: str, line: int) -> bool:
+    """Is the fetch of the parameter `url` at `line` skipped when the URL's own file name exists:
+    it sits in the body of `if not exists(D)`, or after `if exists(D): return`, where D is that name
+    (`basename(url)`, or a name bound to it), and the call writes to D if it names a destination
+    (`urlretrieve(url, filename)`)? The book-repository idiom: committed beside the notebook, the
+    file is never downloaded."""
+    names: set[str] = set()
+    for node in ast.walk(function):  # names bound to the URL's file name (twice: `Path(name)` of one)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if _url_file_name(node.value, url, names):
+                names.add(node.targets[0].id)
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if _url_file_name(node.value, url, names):
+                names.add(node.targets[0].id)
+
+    def names_file(node: Optional[ast.AST]) -> bool:
+        return node is not None and _url_file_name(node, url, names)
+
+    fetch = next((
+        n for n in ast.walk(function)
+        if isinstance(n, ast.Call) and n.lineno <= line <= (n.end_lineno or n.lineno)
+        and any(isinstance(a, ast.Name) and a.id == url for a in (*n.args, *(k.value for k in n.keywords)))
+    ), None)
+    if fetch is None:
+        return False
+    destination = fetch.args[1] if len(fetch.args) > 1 else next(
+        (k.value for k in fetch.keywords if k.arg in ("filename", "out", "path", "fname", "dest")), None)
+    if destination is not None and not names_file(destination):
+        return False  # written elsewhere than the file the guard tests
+    for node in ast.walk(function):
+        if not isinstance(node, ast.If):
+            continue
+        test = node.test
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and names_file(_tested_file(test.operand)):
+            body_end = max((b.end_lineno or b.lineno) for b in node.body)
+            if node.body[0].lineno <= line <= body_end:
+                return True
+        # `if exists(name): return` above the fetch, in the function's own body.
+        if (
+            node in function.body and names_file(_tested_file(test)) and isinstance(node.body[-1], ast.Return)
+            and (node.end_lineno or node.lineno) < line
+        ):
+            return True
+    return False
 
 
 def _module_string_lists(ctx: RuleContext) -> dict[str, tuple[CellAnalysis, list[ast.Constant]]]:
@@ -1809,12 +1971,20 @@ def _string_list(node: ast.AST) -> list[ast.Constant]:
 def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
     """`download_file(url, directory)` where `download_file` is the notebook's own function around
     `requests.get(url)`: the URL passed (a literal, or a loop variable over a list of literals bound
-    in the cell) is downloaded at run time. One finding per call, at its first URL, the others and
-    the call related."""
+    in the cell) is downloaded at run time. The calls of one cell are one download step, as direct
+    download calls are; so are the calls of one function, in any cell, whose URLs share a folder
+    (`download(".../raw/master/code/nsfg.py")` in cell 2, `download(".../raw/master/code/brfss.py")`
+    before the data set is used in cell 14): the notebook fetches its inputs from that place, one
+    thing to change. One finding per step, at its first URL, the other URLs and the calls related.
+    A URL the function fetches only when its file name is missing (`if not exists(basename(url))`)
+    is left out when that file is beside the notebook (`ProjectContext.downloads_present`)."""
     functions = _downloading_functions(ctx)
     if not functions:
         return
     string_lists = _module_string_lists(ctx)
+    present = ctx.project.downloads_present if ctx.project is not None else frozenset()
+    # (function, call cell, call, URL cell, URLs): one per call with web URLs, in notebook order.
+    calls: list[tuple[str, CellAnalysis, ast.Call, CellAnalysis, list[ast.Constant]]] = []
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -1833,7 +2003,7 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
             for node in ast.walk(stmt):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
                     continue
-                position, param, callee, each = functions[node.func.id]
+                position, param, callee, each, guarded = functions[node.func.id]
                 given = next((k.value for k in node.keywords if k.arg == param), None)
                 if given is None and position < len(node.args):
                     given = node.args[position]
@@ -1849,20 +2019,147 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
                 elif isinstance(given, ast.Name):
                     urls = next((items for loop, items in loops if loop is stmt and loop.target.id == given.id), [])  # type: ignore[union-attr]
                 urls = [u for u in urls if (c := classify(u.value, settings, path_argument=True, url_only=True)) is not None
-                        and c.kind == "remote" and c.detail in settings.web_schemes]
+                        and c.kind == "remote" and c.detail in settings.web_schemes
+                        # Skipped when its file exists, and the file is beside the notebook: never fetched there.
+                        and not (guarded and _url_file(u.value) in present)]
                 if not urls or hosted_only(ca.lines, node.lineno):
                     continue
-                first, rest = urls[0], urls[1:]
-                more = f"; {len(rest)} more URL{'s' if len(rest) > 1 else ''} of the list too" if rest else ""
-                call_place = [(ca.cell, node.lineno, node.col_offset + 1)] if (where is not ca or node.lineno != first.lineno) else []
-                yield Hit(
-                    where.cell, first.lineno, first.col_offset + 1,
-                    f"URL {shown(first.value)} is downloaded at run time by `{node.func.id}`, the notebook's own function "
-                    f"around `{callee}`: the notebook needs the network and the remote file can change or disappear{more}",
-                    fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
-                    key=f"{node.func.id}\x1f{first.value}",
-                    related=tuple([(where.cell, u.lineno, u.col_offset + 1) for u in rest] + call_place),
-                )
+                calls.append((node.func.id, ca, node, where, urls))
+    # One step per cell, and per function and URL folder across cells (connected groups).
+    parent = list(range(len(calls)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_of: dict[tuple, int] = {}
+    for i, (function, ca, _, where, urls) in enumerate(calls):
+        for key in (("cell", ca.cell.index), ("folder", function, _url_folder(urls[0].value))):
+            if key in first_of:
+                parent[root(i)] = root(first_of[key])
+            else:
+                first_of[key] = i
+    steps: dict[int, list[int]] = {}
+    for i in range(len(calls)):
+        steps.setdefault(root(i), []).append(i)
+    for members in sorted(steps.values()):
+        function, ca, node, where, urls = calls[members[0]]
+        callee = functions[function][2]
+        first = urls[0]
+        listed = urls[1:]
+        related: list[tuple] = [(where.cell, u.lineno, u.col_offset + 1) for u in listed]
+        if where is not ca or node.lineno != first.lineno:
+            related.append((ca.cell, node.lineno, node.col_offset + 1))
+        later: list[tuple[CellAnalysis, ast.Call, CellAnalysis, list[ast.Constant]]] = [calls[i][1:] for i in members[1:]]
+        for c_ca, c_node, c_where, c_urls in later:
+            related.extend((c_where.cell, u.lineno, u.col_offset + 1) for u in c_urls)
+            if c_where is not c_ca or c_node.lineno != c_urls[0].lineno:
+                related.append((c_ca.cell, c_node.lineno, c_node.col_offset + 1))
+        more = f"; {len(listed)} more URL{'s' if len(listed) > 1 else ''} of the list too" if listed else ""
+        same_cell = [u for c_ca, _, _, c_urls in later if c_ca is ca for u in c_urls]
+        other_cells = sorted({c_ca.cell.index for c_ca, _, _, _ in later if c_ca is not ca})
+        if same_cell:
+            more += f"; {len(same_cell)} more URL{'s' if len(same_cell) > 1 else ''} fetched by this cell too"
+        if other_cells:
+            count = sum(len(c_urls) for c_ca, _, _, c_urls in later if c_ca is not ca)
+            shown_cells = ", ".join(str(c) for c in other_cells)
+            more += (f"; {count} more file{'s' if count > 1 else ''} from {shown(_url_folder(first.value))} fetched the same way "
+                     f"in cell{'s' if len(other_cells) > 1 else ''} {shown_cells}")
+        yield Hit(
+            where.cell, first.lineno, first.col_offset + 1,
+            f"URL {shown(first.value)} is downloaded at run time by `{function}`, the notebook's own function "
+            f"around `{callee}`: the notebook needs the network and the remote file can change or disappear{more}",
+            fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+            key=f"{function}\x1f{first.value}",
+            related=tuple(dict.fromkeys(related)),
+        )
+
+
+def _wrapped_reads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
+    """A URL given to the notebook's own function that hands that parameter to a catalogued path
+    argument (`def read_data(filename): return pd.read_parquet(filename)`, then `read_data(input_file)`
+    with `input_file = f"https://…/trips_{year:04d}-{month:02d}.parquet"` bound above): the reader
+    fetches it at run time, as `pd.read_parquet(url)` would. The URL is a literal or f-string given
+    directly, or the value of the name's last plain binding above the call. One finding per URL, at
+    its literal, the calls related."""
+    functions = _path_functions(ctx)
+    downloaders = _downloading_functions(ctx)
+    if not functions:
+        return
+    places: dict[tuple[int, int, int], tuple[CellAnalysis, ast.expr, str, str, PathArgument, list[tuple]]] = {}
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for node in ast.walk(stmt):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions
+                        and node.func.id not in downloaders):
+                    continue
+                params, pa, _ = functions[node.func.id]
+                if pa.direction not in ("read", "both"):
+                    continue
+                (param, position), = params.items()
+                given = next((k.value for k in node.keywords if k.arg == param), None)
+                if given is None and 0 <= position < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[:position + 1]):
+                    given = node.args[position]
+                where = ca
+                if isinstance(given, ast.Name):
+                    bound = _last_binding(ctx, given.id, ca.cell.index, node.lineno)
+                    if bound is None or bound[1] not in cells:
+                        continue
+                    given, where = bound[0], cells[bound[1]]
+                value = _url_text(given)
+                if value is None or hosted_only(ca.lines, node.lineno):
+                    continue
+                found = classify(value, settings, path_argument=True, url_only=True)
+                if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
+                    continue
+                key = (where.cell.index, given.lineno, given.col_offset)  # type: ignore[union-attr]
+                call = (ca.cell, node.lineno, node.col_offset + 1)
+                if key in places:
+                    places[key][5].append(call)
+                else:
+                    places[key] = (where, given, value, node.func.id, pa, [call])  # type: ignore[assignment]
+    for where, literal, value, fname, pa, calls in places.values():
+        related = [c for c in calls if (c[0], c[1]) != (where.cell, literal.lineno)]
+        yield Hit(
+            where.cell, literal.lineno, literal.col_offset + 1,
+            f"URL {shown(value)} is {pa.verb} `{pa.shown_callee}` inside `{fname}`, the notebook's own function "
+            f"(called in cell {calls[0][0].index}, line {calls[0][1]}): it is downloaded at run time, the notebook needs the "
+            "network and the remote file can change or disappear",
+            fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+            key=f"{fname}\x1f{value}",
+            related=tuple(dict.fromkeys(related)),
+        )
+
+
+def _url_text(node: Optional[ast.AST]) -> Optional[str]:
+    """A string literal's value, or an f-string's text with its holes as `{}` when it starts with
+    a literal piece (`f"https://host/trips_{year:04d}.parquet"` → `https://host/trips_{}.parquet`)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)  # type: ignore[misc]
+    return None
+
+
+def _url_file(url: str) -> str:
+    """The last path segment of a URL (`https://h/a/b.csv?x=1` → `b.csv`): the file name a
+    download of it gets by default."""
+    path = re.split(r"[?#]", url.split("://", 1)[-1], maxsplit=1)[0]
+    return path.rsplit("/", 1)[-1] if "/" in path else ""
+
+
+def _url_folder(url: str) -> str:
+    """A URL up to its last `/` (scheme, host and folder, no query): where a set of files is fetched from."""
+    path = re.split(r"[?#]", url, maxsplit=1)[0]
+    return path.rsplit("/", 1)[0] + "/" if path.count("/") > 2 else path
 
 
 def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tuple[str, int, int]]:
@@ -1935,7 +2232,7 @@ class ChangeDirectory(Rule):
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
-        "directory Jupyter was started in: running the cell twice, out of order or from another folder "
+        "folder the kernel started in: running the cell twice, out of order or from another folder "
         "reads or writes the wrong files. A module or pipeline step has no such hidden state."
     )
     example = 'os.chdir("../data")\ndf = pd.read_csv("train.csv")'
@@ -2101,13 +2398,14 @@ class ChangeDirectory(Rule):
                 message = (
                     f"`{shown_text}` changes the working directory until cell {back_ca.cell.index} changes it back: "
                     "every relative path in between depends on this cell having run, once, from the folder "
-                    "Jupyter was started in"
+                    "the kernel started in (the notebook's own under Jupyter, not under papermill or a pipeline step)"
                 )
                 related = ((back_ca.cell, back_line, back_column),)
             else:
                 message = (
                     f"`{shown_text}` changes the working directory: every relative path after it depends on "
-                    "this cell having run, once, from the folder Jupyter was started in"
+                    "this cell having run, once, from the folder the kernel started in (the notebook's own under Jupyter, "
+                    "not under papermill or a pipeline step)"
                 )
                 related = ()
             yield Hit(
@@ -2673,17 +2971,23 @@ def _path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int], PathArg
     return found
 
 
-def _own_function_paths(ctx: RuleContext, known: set[str], modules: frozenset[str]) -> Iterator[Hit]:
+def _own_function_paths(
+    ctx: RuleContext, known: set[str], modules: frozenset[str], taken: frozenset[tuple[int, int, int]] | set[tuple[int, int, int]] = frozenset(),
+) -> Iterator[Hit]:
     """A relative path literal given to the notebook's own function that passes it on to a path
     argument (`load_table("orders_clean.csv")` with `def load_table(path): return pd.read_csv(path)`):
-    the function resolves it against the working directory like the call inside it. One finding
-    per path, at its first literal, the other calls giving it and the call inside the function related."""
+    the function resolves it against the working directory like the call inside it. Also a name
+    given to it whose last plain binding above is such a literal or an f-string starting with a
+    relative piece (`output_file = f"output/{year:04d}.parquet"`, then `apply_model(output_file=output_file)`
+    around `df_result.to_parquet(output_file)`), unless another finding already sits on that literal
+    (`taken`). One finding per path, at its first literal, the other calls giving it and the call
+    inside the function related."""
     functions = _path_functions(ctx)
     if not functions:
         return
     settings = path_settings(ctx.catalog)
     cells = {ca.cell.index: ca for ca in ctx.cells}
-    groups: dict[str, list[tuple[CellAnalysis, ast.Constant, str]]] = {}
+    groups: dict[str, list[tuple[CellAnalysis, ast.expr, str, str, Optional[str], tuple]]] = {}
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -2699,34 +3003,50 @@ def _own_function_paths(ctx: RuleContext, known: set[str], modules: frozenset[st
                 given = next((k.value for k in node.keywords if k.arg == param), None)
                 if given is None and 0 <= position < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[:position + 1]):
                     given = node.args[position]
-                if not (isinstance(given, ast.Constant) and isinstance(given.value, str)):
+                where, name = ca, None
+                if isinstance(given, ast.Name):
+                    # The name's last plain binding above the call: `output_file = f"output/…"`.
+                    bound = _last_binding(ctx, given.id, ca.cell.index, node.lineno)
+                    if bound is None or bound[1] not in cells:
+                        continue
+                    name, given, where = given.id, bound[0], cells[bound[1]]  # type: ignore[assignment]
+                    if not isinstance(given, (ast.Constant, ast.JoinedStr)):
+                        continue
+                    end = given.end_col_offset if given.end_lineno == given.lineno else 1 << 30
+                    if any(c == where.cell.index and ln == given.lineno and given.col_offset < col <= (end or 0) + 1
+                           for c, ln, col in taken):
+                        continue  # that literal has its finding already (read straight by a call, open-ended)
+                text = given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else (
+                    _url_text(given) if name is not None else None)
+                if text is None:
                     continue
-                found = classify(given.value, settings, path_argument=True)
-                if found is None or found.kind != "relative" or _module_file(given.value, modules):
+                found = classify(text, settings, path_argument=True)
+                if found is None or found.kind != "relative" or _module_file(text, modules):
                     continue
                 if hosted_only(ca.lines, node.lineno):
                     continue
-                value = _normal_path(given.value)
+                value = _normal_path(text)
                 if value in known:
                     continue
-                groups.setdefault(value, []).append((ca, given, node.func.id))
-    verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
+                groups.setdefault(value, []).append((where, given, node.func.id, text, name, (ca.cell, node.lineno, node.col_offset + 1)))  # type: ignore[arg-type]
     for value, places in groups.items():
-        ca, first, fname = places[0]
+        ca, first, fname, text, name, call = places[0]
         _, pa, inner_cell = functions[fname]
         inside = cells.get(inner_cell)
+        through = "" if name is None else f" (`{name}`, cell {call[0].index}, line {call[1]})"
         yield Hit(
             ca.cell,
             first.lineno,
             first.col_offset + 1,
-            f"Relative path {shown(first.value)}, given to `{fname}`, the notebook's own function, is "
-            f"{verbs.get(pa.direction, 'passed to')} `{pa.shown_callee}` there (cell {inner_cell}, line {pa.call.line}) and "
-            "resolved against the current working directory, which depends on where Jupyter was started",
+            f"Relative path {shown(text)}{through}, given to `{fname}`, the notebook's own function, is "
+            f"{pa.verb} `{pa.shown_callee}` there (cell {inner_cell}, line {pa.call.line}) and "
+            "resolved against the current working directory, " + RUN_FOLDER,
             fix="Pass a path built from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable.",
             key=f"{fname}\x1f{value}",
             related=tuple(dict.fromkeys([
-                *((c.cell, g.lineno, g.col_offset + 1) for c, g, _ in places[1:]),
+                *((c.cell, g.lineno, g.col_offset + 1) for c, g, _, _, _, _ in places[1:]),
+                *(p[5] for p in places if p[4] is not None),
                 *(((inside.cell, pa.call.line, pa.call.column),) if inside is not None else ()),
             ])),
         )
@@ -2789,7 +3109,6 @@ def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int
             known = _value_at(ctx, node, ca.cell.index, pa.arg.line, 0)
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None))
-    verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
     for (cell, line, column), uses in found.items():
         # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
         what, pa, written, used_in, known = next((u for u in uses if u[1].direction != "none"), uses[0])
@@ -2798,9 +3117,9 @@ def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int
         rest = "" if known or what == "the working directory" else ", the rest known only at run time"
         yield Hit(
             cells[cell].cell, line, column,
-            f"{start} is {verbs.get(pa.direction, 'passed to')} `{pa.shown_callee}`{built} (cell {used_in}, line "
+            f"{start} is {pa.verb} `{pa.shown_callee}`{built} (cell {used_in}, line "
             f"{pa.call.line}){rest}: it is resolved against the current working directory, "
-            "which depends on where Jupyter was started",
+            + RUN_FOLDER,
             fix="Build it from a configured root instead: `DATA_DIR / name`, with `DATA_DIR` from a config value or environment variable.",
             key=f"open-ended\x1f{what}",
             related=tuple(dict.fromkeys([
@@ -2918,7 +3237,7 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
         ca, call, entry = found[0]
         yield Hit(ca.cell, call.line, call.column,
                   f"`{call.func}(…)` has no `{entry['argument']}`: it writes into `{folder}` of the "
-                  "current working directory, which depends on where Jupyter was started",
+                  "current working directory, " + RUN_FOLDER,
                   fix=f"Pass `{entry['argument']}=` a folder built from a configured root (`OUTPUT_DIR / \"…\"`).",
                   key=f"implicit\x1f{folder}",
                   related=tuple((c.cell, k.line, k.column) for c, k, _ in found[1:]))
@@ -2948,7 +3267,7 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
         reported = True
         yield Hit(ca.cell, call.line, call.column,
                   f"`{call.func}(…)` has no `default_root_dir`: Lightning writes {what} into "
-                  f"`{folder}` of the current working directory, which depends on where Jupyter was started",
+                  f"`{folder}` of the current working directory, " + RUN_FOLDER,
                   fix="Pass `default_root_dir=` a folder built from a configured root (`OUTPUT_DIR / \"lightning\"`).",
                   key=f"implicit\x1f{call.func}",
                   related=tuple((c.cell, k.line, k.column) for c, k in checkpoints))
@@ -2966,7 +3285,7 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(ca.cell, call.line, call.column,
                   f"`{call.func}(…)` has no `dirpath` and the Trainer's logger no `save_dir`: Lightning writes the "
                   "checkpoints into the current working directory (`<project>/<run id>/checkpoints/` for a `WandbLogger`, "
-                  "`lightning_logs/version_<n>/checkpoints/` for TensorBoard or CSV), which depends on where Jupyter was started",
+                  "`lightning_logs/version_<n>/checkpoints/` for TensorBoard or CSV), " + RUN_FOLDER,
                   fix="Pass `dirpath=` a folder built from a configured root (or `default_root_dir=` to the `Trainer`).",
                   key=f"implicit\x1f{call.func}",
                   related=tuple((c.cell, k.line, k.column) for c, k in [*checkpoints[1:], *trainers]))
@@ -3009,7 +3328,9 @@ class CwdRelativePath(Rule):
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
         "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. A relative literal given to the notebook's own function that hands that parameter, "
-        "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`) "
+        "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
+        "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
+        "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
         "is reported at the literal, the catalogued call inside the function related (not a folder the function only joins "
         "to a name: the joined path is what it uses). The same literal path in several places (a frame saved, then "
         "read back as `\"my_df.csv\"`; here `\"./out/\"` and `\"out\"` are one path) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
@@ -3030,8 +3351,9 @@ class CwdRelativePath(Rule):
         "working directory; one finding per folder, the other calls related."
     )
     why_bad = (
-        "A relative path is resolved against the process's current working directory, which is wherever "
-        "Jupyter was started (or wherever a `%cd` left it), not where the notebook lives. As a module or "
+        "A relative path is resolved against the process's current working directory: the folder the notebook is "
+        "run from (or wherever a `%cd` left it). Jupyter starts the kernel in the notebook's folder, but papermill, "
+        "`jupyter nbconvert --execute` and a pipeline step run it from wherever they were started. As a module or "
         "pipeline step the same code reads or writes somewhere else. Even a bare `\"model.pkl\"` lands "
         "in a different folder depending on who runs it."
     )
@@ -3218,7 +3540,7 @@ class CwdRelativePath(Rule):
             yield _hit(
                 f,
                 f"Relative path {described}{_where(f)} is resolved against the current working directory, "
-                "which depends on where Jupyter was started",
+                + RUN_FOLDER,
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
                 others,
@@ -3228,14 +3550,13 @@ class CwdRelativePath(Rule):
         for position, uses in grouped.items():
             constant, value, pa = uses[0]
             uses_cells = {ca.cell.index: ca.cell for ca in ctx.cells}
-            verbs = {"read": "read by", "write": "written by", "both": "opened by", "none": "passed to"}
             yield Hit(
                 constant.ca.cell,
                 constant.line,
                 constant.column,
-                f"Relative path {shown(constant.value)} (`{constant.name}`) is {verbs.get(pa.direction, 'passed to')} "
+                f"Relative path {shown(constant.value)} (`{constant.name}`) is {pa.verb} "
                 f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}) and resolved against "
-                "the current working directory, which depends on where Jupyter was started",
+                "the current working directory, " + RUN_FOLDER,
                 fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
                 key=f"{constant.name}\x1f{constant.value}",
                 related=tuple(dict.fromkeys([
@@ -3251,12 +3572,15 @@ class CwdRelativePath(Rule):
             (_cell_of(ctx, pa), pa.arg.line, pa.arg.column)
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses
         }
-        yield from _open_ended_paths(ctx, chdir_arguments, reported | covered)
+        taken = reported | covered
+        for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered):
+            taken.add((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
+            yield hit
         yield from _implicit_folders(ctx)
         # A path the notebook already has a finding for (a literal given straight to a call, or a
         # constant) is not reported again when it is also given to one of its own functions.
         known = {_normal_path(g[0].value) for g in kept} | {_normal_path(u[0][0].value) for u in grouped.values()}
-        yield from _own_function_paths(ctx, known, modules)
+        yield from _own_function_paths(ctx, known, modules, taken)
 
     @staticmethod
     def _constant_uses(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]]:
