@@ -414,7 +414,8 @@ def test_realistic_rerun_notebook():
         "Cell 8 was never run, but cell 9 below it was (as [6]); cell 12 below ran reading `extra` from it; "
         "cell 8 cannot run where it stands: it reads `scroe` (did you mean `score`?), which no cell defines"
     )
-    assert by_code["HID0017"].startswith("Cell 7 ran as [3], before cells 4, 5 and 6 above it (run as [9], [4], [5])")
+    # Cell 4's late re-run already names cell 7: cell 7 names only the other cells it ran before.
+    assert by_code["HID0017"].startswith("Cell 7 ran as [3], before cells 5 and 6 above it (run as [4], [5])")
 
 
 def test_rule_classes_are_registered_with_their_codes():
@@ -453,3 +454,41 @@ def test_kernel_sessions_find_a_section_run_again_after_a_restart():
     # session whose counts it does not repeat, so the last goes back to the first session.
     sessions = _kernel_sessions(_counted(1, 2, 3, 2, 3, 4, 5, 4, 5))
     assert sessions == {1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 1, 7: 1, 8: 0, 9: 0}
+
+
+# --- HID001: one finding per root cause (fair check 9) ------------------------------------------
+
+
+def test_hid001_cell_run_before_a_late_rerun_names_its_own_relation():
+    # Cell 2 re-run late ([15]) is one finding, cell 5 related. Cell 5 ([10]) is no second
+    # finding "before cell 2 above it": it names what is left, the cell below it that ran before it.
+    diags = audit(("base = 1", 1), ("step = base + 1", 15), ("scale = 3", 2), ("table = [base, scale]", 3),
+                  ("total = step * scale", 10), ("shown = total + 1", 6), ("print(shown, table)", 7))
+    assert found(diags, "HID001") == [("HID001", 2, 1), ("HID001", 5, 1)]
+    assert messages(diags, "HID001")[1] == (
+        "Cell 5 ran as [10], after cell 6 below it (run as [6]): it was re-run late, and the outputs below were not computed from it"
+    )
+
+
+def test_hid001_stretch_run_bottom_up_is_one_finding():
+    diags = audit(("level = 1", 1), ("shown = level + 3", 6), ("level = level * 2", 5), ("lowered = level - 1", 4),
+                  ("print(shown, lowered)", 7))
+    assert found(diags, "HID001") == [("HID001", 2, 1)]
+    assert messages(diags, "HID001")[0] == (
+        "Cells 2 and 3 ran as [6], [5] (a stretch run from the bottom up), after cell 4 below them (run as [4]): "
+        "the saved outputs are not from a top-to-bottom run"
+    )
+
+
+def test_hid001_import_cell_rerun_late_is_no_partner():
+    # Only the import cell ran after cell 2: re-importing binds the same `math`.
+    diags = audit(("import math", 9), ("half = math.sqrt(4) / 2", 3), ("twice = 2", 1), ("print(half * twice)", 4))
+    assert not [m for m in messages(diags, "HID001") if "cell 1" in m]
+
+
+def test_hid001_cells_that_seed_before_drawing_swapped_are_no_finding():
+    seeded = ("import numpy as np", 1), ("np.random.seed(2)\nnp.random.rand(2)", 3), ("np.random.seed(2)\nnp.random.randn(2)", 2)
+    assert found(audit(*seeded), "HID001") == []
+    # A cell drawing without a seed reads the state the seeding cell left: kept.
+    kept = audit(seeded[0], ("np.random.seed(2)\na = np.random.rand(2)", 3), ("b = np.random.rand(2)", 2), ("print(a, b)", 4))
+    assert found(kept, "HID001") == [("HID001", 2, 1)]

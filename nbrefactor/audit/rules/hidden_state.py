@@ -106,10 +106,11 @@ class OutOfOrderExecution(Rule):
         "changes, deletes, seeds or moves nothing (a package-version check, `Image(filename=…)`, "
         "`! python convert.py`); nor does a cell that binds nothing and reads only names bound once, "
         "in a cell above it that ran before it, and never changed (a last cell publishing the notebook "
-        "with `competition=comp`): it saw what a top-to-bottom run shows it. Nor is a cell reported whose only out-of-order partners are cells "
-        "that only import installed modules (and `%matplotlib`), when it reads none of the names they "
-        "bind and installs nothing: re-running an import changes nothing (a `sys.path.insert` cell run "
-        "after the imports below it). Nor is a cell reported whose out-of-order run changes no value "
+        "with `competition=comp`): it saw what a top-to-bottom run shows it. A cell that only imports "
+        "installed modules (and `%matplotlib`) is no partner of a cell that installs nothing and saved "
+        "no ImportError/NameError, unless a name it binds is bound otherwise too (`np = …`): re-running "
+        "an import binds the same modules, so a cell whose only partners are such cells is not reported "
+        "(a top import cell re-run after adding an import). Nor is a cell reported whose out-of-order run changes no value "
         "any cell read (Python notebooks): for every read, the cell that last wrote the name above it "
         "(top to bottom) is compared with the one that last wrote it before the reader ran (by count); "
         "a cell that is neither such a reader nor such a writer where the two differ is left out (a "
@@ -130,7 +131,13 @@ class OutOfOrderExecution(Rule):
         "a star import or `%run` hides the values, only the notebook-level finding is made. Cells out of order that ran one "
         "after the other (consecutive counts, no other cell of the session run in between: a model "
         "cell re-run late with its train, predict and evaluate cells) are one finding, at the first "
-        "of them whose order changed a value, the others related. A read that only shows a model's "
+        "of them whose order changed a value, the others related; so are neighbouring cells whose counts fall "
+        "from top to bottom (a lecture writing each cell above the last, run bottom-up). A cell that ran "
+        "before a cell above it whose own late re-run finding already names it does not name that cell "
+        "again: it names the partners left (the cells below it that ran before it, if only those are "
+        "left), and is not reported if none is. Cells whose first call seeds the global generator "
+        "(`np.random.seed(2)`) before drawing, swapped only with cells like them, draw the same numbers: "
+        "not reported. A read that only shows a model's "
         "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods), swapped with others like it, is not "
@@ -256,48 +263,83 @@ class OutOfOrderExecution(Rule):
                 # a reorder inside one session) cannot be told from one across sessions: the
                 # notebook-level finding stands for them all.
                 return
-        # Each cell out of order (within its kernel session), with the cells it disagrees with.
-        candidates: list[tuple[list[Cell], Cell, bool, list[Cell]]] = []
+        # Each cell out of order (within its kernel session), with the cells above it that ran
+        # after it and the cells below it that ran before it.
+        candidates: list[_Candidate] = []
         for executed, position in _out_of_order(ctx):
             cell = executed[position]
             count = cell.execution_count
             assert count is not None
             above = [c for c in executed[:position] if c.execution_count is not None and c.execution_count > count]
             below = [c for c in executed[position + 1:] if c.execution_count is not None and c.execution_count < count]
-            late = bool(below and not above)
-            others = below if late else above
-            if _swapped_with_imports_only(ctx, cell, others):
-                continue
-            candidates.append((executed, cell, late, others))
+            # Cells that only import installed modules are no partners: re-run, they bind the
+            # same modules again (a top import cell re-run after adding an import).
+            imports = _harmless_import_cells(ctx, cell)
+            if cell.index in imports:
+                continue  # itself only imports: run early or late, it binds the same modules
+            above = [c for c in above if c.index not in imports]
+            below = [c for c in below if c.index not in imports]
+            if above or below:
+                candidates.append((executed, cell, above, below))
         sensitive = _order_sensitive_cells(ctx) if notebook.is_python else None
+        self_seeding = _self_seeding_cells(ctx) if notebook.is_python else frozenset()
         display = {ca.cell.index: ca for ca in ctx.cells}
+        # (cell re-run late, cell below it) of each reported late re-run: the cell below is not
+        # reported again as run early for that pair (one re-run, one finding).
+        covered: set[tuple[int, int]] = set()
         for block in _late_blocks(candidates):
-            reported = [entry for entry in block if sensitive is None or entry[1].index in sensitive]
-            if not reported:
-                continue
-            cell, late = reported[0][1], reported[0][2]
             members = [entry[1] for entry in block]
             inside = {c.index for c in members}
-            others = sorted({c.index: c for entry in block for c in entry[3] if c.index not in inside}.values(), key=lambda c: c.index)
+            above = _partners(entry[2] for entry in block)
+            above = [c for c in above if c.index not in inside and not any((c.index, m) in covered for m in inside)]
+            below = [c for c in _partners(entry[3] for entry in block) if c.index not in inside]
+            late = bool(below and not above)
+            others = below if late else above
+            if not others:
+                continue  # every cell it ran before has its own late re-run finding naming it
+            if sensitive is not None:
+                # A cell that seeds the global generator before drawing from it is sensitive only
+                # against cells that do not: two such cells swapped draw the same numbers.
+                seeded_pair = all(c.index in self_seeding for c in (*members, *others))
+                reported = [
+                    c for c in members
+                    if c.index in sensitive or (c.index in self_seeding and not seeded_pair)
+                ]
+            else:
+                reported = members
+            if not reported:
+                continue
+            cell = reported[0]
             if notebook.is_python and all(c.index in display and _display_only(display[c.index]) for c in (*members, *others)):
                 continue  # only cells that show values, swapped: none changed what another read
             counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
+            bottom_up = any(
+                (a.execution_count or 0) > (b.execution_count or 0) for a, b in zip(members, members[1:])
+            )
             if len(members) == 1:
                 who, ran, pronoun = f"Cell {cell.index}", f"[{cell.execution_count}]", "it"
             else:
                 who = _cell_list([c.index for c in members]).capitalize()
-                ran, pronoun = f"[{members[0].execution_count}]–[{members[-1].execution_count}] in turn (no other cell's count between them)", "them"
-            if late:
+                pronoun = "them"
+                if bottom_up:
+                    shown = ", ".join(f"[{c.execution_count}]" for c in members[:6]) + (", …" if len(members) > 6 else "")
+                    ran = f"{shown} (a stretch run from the bottom up)"
+                else:
+                    ran = f"[{members[0].execution_count}]–[{members[-1].execution_count}] in turn (no other cell's count between them)"
+            if late and not bottom_up:
                 message = (
                     f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
                     f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late, and the outputs "
                     f"below were not computed from {pronoun}"
                 )
             else:
+                where = "below" if late else "above"
                 message = (
-                    f"{who} ran as {ran}, before {_cell_list([c.index for c in others])} above {pronoun} "
-                    f"(run as {counts}): the saved outputs are not from a top-to-bottom run"
+                    f"{who} ran as {ran}, {'after' if late else 'before'} {_cell_list([c.index for c in others])} "
+                    f"{where} {pronoun} (run as {counts}): the saved outputs are not from a top-to-bottom run"
                 )
+            if late:
+                covered.update((m, o.index) for m in inside for o in others)
             yield Hit(
                 cell,
                 1,
@@ -309,27 +351,51 @@ class OutOfOrderExecution(Rule):
             )
 
 
-def _late_blocks(
-    candidates: list[tuple[list[Cell], Cell, bool, list[Cell]]],
-) -> list[list[tuple[list[Cell], Cell, bool, list[Cell]]]]:
-    """The cells out of order grouped by run: consecutive ones (notebook order) of one kernel
-    session, out of order the same way, whose counts follow each other with no other cell of the
-    session run in between (a model cell re-run late with its train, predict and evaluate cells as
-    [68]–[71]). One re-run of a stretch of cells is one root cause and one finding."""
-    blocks: list[list[tuple[list[Cell], Cell, bool, list[Cell]]]] = []
+# An out-of-order cell: (the executed cells of its kernel session, the cell, the cells above it
+# that ran after it, the cells below it that ran before it).
+_Candidate = tuple[list[Cell], Cell, list[Cell], list[Cell]]
+
+
+def _partners(groups: Iterable[list[Cell]]) -> list[Cell]:
+    """The cells of several partner lists, once each, in notebook order."""
+    return sorted({c.index: c for group in groups for c in group}.values(), key=lambda c: c.index)
+
+
+def _late_blocks(candidates: list[_Candidate]) -> list[list[_Candidate]]:
+    """The cells out of order grouped by run, one root cause and one finding each: consecutive
+    ones (notebook order) of one kernel session, out of order the same way, whose counts follow
+    each other with no other cell of the session run in between (a model cell re-run late with its
+    train, predict and evaluate cells as [68]–[71]); and neighbouring cells of the session whose
+    counts fall from top to bottom (a lecture writing each new cell above the last: [200], [198],
+    [196] run bottom-up)."""
+    blocks: list[list[_Candidate]] = []
     for entry in candidates:
-        executed, cell, late, _ = entry
+        executed, cell, above, below = entry
+        late = bool(below and not above)
         if blocks:
-            previous_executed, previous, previous_late, _ = blocks[-1][-1]
+            previous_executed, previous, previous_above, previous_below = blocks[-1][-1]
+            previous_late = bool(previous_below and not previous_above)
             low, high = previous.execution_count or 0, cell.execution_count or 0
-            if (
-                previous_executed is executed and previous_late == late and high > low
+            in_turn = (
+                previous_late == late and high > low
                 and not any(c.execution_count is not None and low < c.execution_count < high for c in executed)
-            ):
+            )
+            # A stretch run bottom-up does not continue a stretch re-run in turn (two root causes:
+            # the cell below then has its own relation to the cells re-run late).
+            bottom_up = high < low and _next_to(executed, previous, cell) and (
+                len(blocks[-1]) == 1 or (blocks[-1][-2][1].execution_count or 0) > low
+            )
+            if previous_executed is executed and (in_turn or bottom_up):
                 blocks[-1].append(entry)
                 continue
         blocks.append([entry])
     return blocks
+
+
+def _next_to(executed: list[Cell], upper: Cell, lower: Cell) -> bool:
+    """`lower` is the executed cell right after `upper` (blank and order-free cells skipped)."""
+    positions = {c.index: position for position, c in enumerate(executed)}
+    return positions.get(lower.index, -1) == positions.get(upper.index, -2) + 1
 
 
 def _sessions_hit(cells: Sequence[Cell], notebook: Sequence[Cell]) -> Hit:
@@ -354,28 +420,34 @@ def _sessions_hit(cells: Sequence[Cell], notebook: Sequence[Cell]) -> Hit:
 _IMPORT_CELL_MAGICS = frozenset({"matplotlib", "config"})
 
 
-def _swapped_with_imports_only(ctx: RuleContext, cell: Cell, others: Sequence[Cell]) -> bool:
-    """Every cell `cell` ran out of order against only imports installed modules (`from
-    IPython.display import Image`, `%matplotlib inline`), and `cell` reads none of the names they
-    bind and installs nothing (no shell line, no magic but `%matplotlib`/`%config`): re-running an
-    import changes nothing, so the swap changes no result (a `sys.path.insert` cell run after the
-    imports-only cell below it). An import of a local module depends on `sys.path` and is kept."""
-    if not ctx.facts.notebook.is_python or not others:
-        return False
+def _harmless_import_cells(ctx: RuleContext, cell: Cell) -> frozenset[int]:
+    """The cells whose order against `cell` changes nothing because they only import installed
+    modules (`import pandas as pd`, `from IPython.display import Image`, `%matplotlib inline`):
+    re-running an import binds the same module objects again, so a cell run before or after it
+    read the same `pd` (a top import cell re-run after adding an import; a `sys.path.insert` cell
+    run after it). None when `cell` installs or runs something (a shell line, a magic but
+    `%matplotlib`/`%config`) or saved an ImportError or NameError; an import cell is kept when a
+    name it binds is also bound otherwise in the notebook (`np = …`: which binding a reader saw
+    depends on the order). An import of a local module depends on `sys.path` and is kept."""
+    if not ctx.facts.notebook.is_python:
+        return frozenset()
     by_index = {ca.cell.index: ca for ca in ctx.cells}
     me = by_index.get(cell.index)
     if me is None or any(m.name not in _IMPORT_CELL_MAGICS for m in me.magics):
-        return False
+        return frozenset()
+    if any(o.output_type == "error" and o.name.startswith(("ImportError", "ModuleNotFoundError", "NameError")) for o in cell.outputs):
+        return frozenset()
+    return ctx.shared("hid001.harmless_imports", lambda: _import_only_cells(ctx))
+
+
+def _import_only_cells(ctx: RuleContext) -> frozenset[int]:
     project = ctx.project
     local = (project.local_modules | project.project_modules) if project is not None else frozenset()
-    read = {r.name for r in (*me.facts.reads, *me.facts.deferred_reads)}
-    for other in others:
-        ca = by_index.get(other.index)
-        if ca is None or not _imports_only(ca, local):
-            return False
-        if read & {i.bound for i in ca.facts.imports}:
-            return False
-    return True
+    rebound = {d.name for d in name_flow(ctx).definitions if d.kind is not DefKind.IMPORT}
+    return frozenset(
+        ca.cell.index for ca in ctx.cells
+        if _imports_only(ca, local) and not rebound & {i.bound for i in ca.facts.imports}
+    )
 
 
 def _imports_only(ca: CellAnalysis, local: frozenset[str]) -> bool:
@@ -514,6 +586,33 @@ _READ_ONLY_METHODS = frozenset(
 )
 
 
+def _self_seeding_cells(ctx: RuleContext) -> frozenset[int]:
+    """Cells (Python) whose only global-state calls are seeds (`np.random.seed(2)`,
+    `random.seed(2)`, `torch.manual_seed(2)`) and whose first module-level call is such a seed,
+    before any draw: they do not read the generator state earlier cells left, so two of them
+    swapped draw the same numbers. Against any other cell they stay order-sensitive (a cell below
+    may draw from the state they seed)."""
+    return ctx.shared("hid001.self_seeding", lambda: frozenset(
+        ca.cell.index for ca in ctx.cells if _seeds_before_drawing(ca)
+    ))
+
+
+_SEED_CALL = re.compile(r"(?:^|\.)(?:seed|manual_seed)$")
+
+
+def _seeds_before_drawing(ca: CellAnalysis) -> bool:
+    f = ca.facts
+    if f.syntax_error is not None or not ca.masked.is_python or ca.magics:
+        return False
+    calls = sorted((c for c in f.calls if not c.in_function), key=lambda c: (c.line, c.column))
+    state = [c for c in calls if _GLOBAL_STATE_CALL.search(c.func or c.method)]
+    if not state or not all(_SEED_CALL.search(c.func or c.method) for c in state):
+        return False
+    # The first call of the cell (outermost first on its line) is the seed.
+    first = calls[0]
+    return first in state and not any(c.line == first.line and c.column < first.column for c in calls)
+
+
 def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
     """Cells whose run order changes a value some cell read (Python notebooks), computed once per
     notebook: for every module-level read in a cell that ran, the cell that last wrote the name
@@ -563,7 +662,10 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
         if (
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
             or any(m.name not in _IMPORT_CELL_MAGICS for m in ca.magics)
-            or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls if not c.in_function)
+            or (
+                any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls if not c.in_function)
+                and not _seeds_before_drawing(ca)  # checked against its partners (`_self_seeding_cells`)
+            )
         ):
             sensitive.add(ca.cell.index)
         free = {r.name for r in f.reads}
