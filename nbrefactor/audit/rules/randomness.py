@@ -1955,7 +1955,10 @@ class MissingRandomState(Rule):
         "`shuffle=False`; `PCA` only with `svd_solver=\"randomized\"` or `\"arpack\"`, because the "
         "default solver chooses the randomised one only for large inputs, a shape unknown before run "
         "time. A call with `**params` is not reported: the seed may be in there. Names are resolved "
-        "through imports (`from sklearn.model_selection import train_test_split as tts`). "
+        "through imports (`from sklearn.model_selection import train_test_split as tts`), and a "
+        "model-comparison loop over a literal tuple or list of classes (`for model_class in "
+        "(RandomForestRegressor, ExtraTreesRegressor): model_class()`) is reported at the loop's call, "
+        "naming the listed classes it leaves unseeded. "
         "Global seeds do not silence it. It also reports gensim's `Word2Vec`, `FastText` and `Doc2Vec` "
         "trained with more than one worker thread (`workers` defaults to 3): gensim documents that a "
         "reproducible run needs `workers=1` (thread scheduling orders the updates) and, across "
@@ -2035,6 +2038,13 @@ class MissingRandomState(Rule):
             "import shap",
             "perm = shap.PermutationExplainer(model.predict, X_train)\ntree = shap.TreeExplainer(model)\nseeded = shap.explainers.Permutation(model.predict, X_train, seed=0)",
         ), expect=((2, 1),)),
+        # A model-comparison loop builds each listed class through the loop variable; Ridge is
+        # deterministic and not named; the seeded loop is not reported.
+        Example(cells=(
+            "from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor\nfrom sklearn.linear_model import Ridge",
+            "for model_class in (RandomForestRegressor, ExtraTreesRegressor, Ridge):\n    model = model_class()\n"
+            "for model_class in [RandomForestRegressor, ExtraTreesRegressor]:\n    model = model_class(random_state=0)",
+        ), expect=((2, 2),)),
         # Boosting libraries seed themselves with a fixed default: only the sklearn generator is reported.
         Example(cells=(
             "import lightgbm as lgb\nfrom xgboost import XGBRegressor\nfrom catboost import CatBoostRegressor\nfrom sklearn.datasets import make_classification",
