@@ -2038,13 +2038,6 @@ class MissingRandomState(Rule):
             "import shap",
             "perm = shap.PermutationExplainer(model.predict, X_train)\ntree = shap.TreeExplainer(model)\nseeded = shap.explainers.Permutation(model.predict, X_train, seed=0)",
         ), expect=((2, 1),)),
-        # A model-comparison loop builds each listed class through the loop variable; Ridge is
-        # deterministic and not named; the seeded loop is not reported.
-        Example(cells=(
-            "from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor\nfrom sklearn.linear_model import Ridge",
-            "for model_class in (RandomForestRegressor, ExtraTreesRegressor, Ridge):\n    model = model_class()\n"
-            "for model_class in [RandomForestRegressor, ExtraTreesRegressor]:\n    model = model_class(random_state=0)",
-        ), expect=((2, 2),)),
         # Boosting libraries seed themselves with a fixed default: only the sklearn generator is reported.
         Example(cells=(
             "import lightgbm as lgb\nfrom xgboost import XGBRegressor\nfrom catboost import CatBoostRegressor\nfrom sklearn.datasets import make_classification",
@@ -2057,6 +2050,13 @@ class MissingRandomState(Rule):
             "w2v = Word2Vec(sentences, vector_size=50, seed=7)\nft = FastText(sentences, workers=4, seed=7)",
             "single = Word2Vec(sentences, vector_size=50, workers=1, seed=7)",
         ), expect=((2, 1),)),
+        # A model-comparison loop builds each listed class through the loop variable; Ridge is
+        # deterministic and not named; the seeded loop is not reported.
+        Example(cells=(
+            "from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor\nfrom sklearn.linear_model import Ridge",
+            "for model_class in (RandomForestRegressor, ExtraTreesRegressor, Ridge):\n    model = model_class()\n"
+            "for model_class in [RandomForestRegressor, ExtraTreesRegressor]:\n    model = model_class(random_state=0)",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
