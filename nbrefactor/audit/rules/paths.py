@@ -401,12 +401,19 @@ _PATH_LIST_ENTRY = re.compile(r"^[;:](?P<path>(?:[A-Za-z]:[\\/]|/)[^;:]*)[;:]?$"
 _NAMED_AFTER_HOLE = re.compile(r"^\{\}[-_][^/\\:\s]*$")
 
 
-def classify(value: str, settings: PathSettings, *, path_argument: bool = False, url_only: bool = False) -> Optional[PathClass]:
+def classify(value: str, settings: PathSettings, *, path_argument: bool = False, url_only: bool = False,
+             store_uri: bool = False) -> Optional[PathClass]:
     """What the literal `value` is, or None when it is not a path worth reporting.
 
     `path_argument`: the literal is the path argument of a catalogued call, which makes a
     single-segment or relative literal a path for sure. `url_only`: that argument is a URL
-    (`requests.get`), so it is never a relative path."""
+    (`requests.get`), so it is never a relative path. `store_uri`: that argument is a tracking
+    store or database URI (`mlflow.set_tracking_uri`), a path only as `sqlite:///file.db`."""
+    if store_uri:
+        sqlite = _SQLITE_FILE.match(value)
+        if sqlite is None:
+            return None  # `http://…` (a service), `databricks`, `sqlite:///:memory:`: no local file
+        value = sqlite.group("path")
     if not value or value in settings.special_names:
         return None
     remote = _remote_scheme(value, settings, path_argument)
@@ -453,6 +460,11 @@ def classify(value: str, settings: PathSettings, *, path_argument: bool = False,
     if path_argument and not url_only and not normal.startswith("~"):
         return PathClass("relative", "")
     return None
+
+
+# SQLAlchemy's (and MLflow's) `sqlite:///mlflow.db`: the part after the three slashes is the
+# database file, relative to the working directory (`sqlite:////abs/x.db` is absolute).
+_SQLITE_FILE = re.compile(r"^sqlite:///(?P<path>(?!:memory:)[^?]+)")
 
 
 def _remote_scheme(value: str, settings: PathSettings, path_argument: bool) -> str:
@@ -545,6 +557,7 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
             settings,
             path_argument=argument is not None,
             url_only=argument is not None and argument.entry.kind == "url",
+            store_uri=argument is not None and argument.entry.kind == "store-uri",
         )
         if found is None:
             continue
@@ -1615,7 +1628,7 @@ class RemoteUri(Rule):
         fetched: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
         for constant, value, pa in propagated_paths(ctx):
             root = constant.root or constant
-            found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
+            found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url", store_uri=pa.entry.kind == "store-uri")
             if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
                 continue
             if classify(root.value, settings, path_argument=True, url_only=True) is None:
@@ -1657,7 +1670,7 @@ class RemoteUri(Rule):
                 if literal is None:
                     continue
                 value, line, column = literal
-                found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
+                found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url", store_uri=pa.entry.kind == "store-uri")
                 if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
                     continue
                 by_url.setdefault(value, []).append((bound_in, name, line, column, pa, ca))
@@ -3593,7 +3606,7 @@ class CwdRelativePath(Rule):
         for constant, value, pa in propagated_paths(ctx, rebound=True):
             if _module_file(value, modules):
                 continue
-            found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url")
+            found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url", store_uri=pa.entry.kind == "store-uri")
             if found is None or found.kind != "relative":
                 continue
             constant = constant.root or constant

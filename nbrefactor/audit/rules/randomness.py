@@ -1955,7 +1955,10 @@ class MissingRandomState(Rule):
         "`shuffle=False`; `PCA` only with `svd_solver=\"randomized\"` or `\"arpack\"`, because the "
         "default solver chooses the randomised one only for large inputs, a shape unknown before run "
         "time. A call with `**params` is not reported: the seed may be in there. Names are resolved "
-        "through imports (`from sklearn.model_selection import train_test_split as tts`). "
+        "through imports (`from sklearn.model_selection import train_test_split as tts`), and a "
+        "model-comparison loop over a literal tuple or list of classes (`for model_class in "
+        "(RandomForestRegressor, ExtraTreesRegressor): model_class()`) is reported at the loop's call, "
+        "naming the listed classes it leaves unseeded. "
         "Global seeds do not silence it. It also reports gensim's `Word2Vec`, `FastText` and `Doc2Vec` "
         "trained with more than one worker thread (`workers` defaults to 3): gensim documents that a "
         "reproducible run needs `workers=1` (thread scheduling orders the updates) and, across "
@@ -2047,6 +2050,13 @@ class MissingRandomState(Rule):
             "w2v = Word2Vec(sentences, vector_size=50, seed=7)\nft = FastText(sentences, workers=4, seed=7)",
             "single = Word2Vec(sentences, vector_size=50, workers=1, seed=7)",
         ), expect=((2, 1),)),
+        # A model-comparison loop builds each listed class through the loop variable; Ridge is
+        # deterministic and not named; the seeded loop is not reported.
+        Example(cells=(
+            "from sklearn.ensemble import ExtraTreesRegressor, RandomForestRegressor\nfrom sklearn.linear_model import Ridge",
+            "for model_class in (RandomForestRegressor, ExtraTreesRegressor, Ridge):\n    model = model_class()\n"
+            "for model_class in [RandomForestRegressor, ExtraTreesRegressor]:\n    model = model_class(random_state=0)",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2082,20 +2092,7 @@ class MissingRandomState(Rule):
                 short = qualified.rsplit(".", 1)[-1]
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
-                # scikit-learn without random_state draws from NumPy's global generator: seeded
-                # above, a top-to-bottom run repeats, but the result hangs on every draw before it.
-                seeded_above = next((
-                    seed for seed in reversed(numpy_seeds)
-                    if (seed.ca.cell.index, seed.call.line) < (ca.cell.index, call.line)
-                ), None) if qualified.startswith("sklearn.") else None
-                where = "" if seeded_above is None else (
-                    f"line {seeded_above.call.line} of this cell" if seeded_above.ca is ca else f"cell {seeded_above.ca.cell.index}"
-                )
-                changes = (
-                    f"it draws from NumPy's global generator, which {where} seeds, so its result "
-                    "depends on every draw before it (re-running a cell, or running cells in another order, changes it)"
-                    if seeded_above is not None else "its result changes from run to run"
-                )
+                changes = _how_it_changes(numpy_seeds, ca, call.line, qualified.startswith("sklearn."))
                 yield Hit(
                     ca.cell, call.line, call.column,
                     f"`{short}(...)` is called with {how}: {changes}",
@@ -2103,7 +2100,90 @@ class MissingRandomState(Rule):
                     fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
                     key=qualified,
                 )
+            yield from _classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds)
         yield from _threaded_training(ctx, catalog, star_modules, local)
+
+
+def _how_it_changes(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sklearn: bool, plural: bool = False) -> str:
+    """scikit-learn without random_state draws from NumPy's global generator: seeded above, a
+    top-to-bottom run repeats, but the result hangs on every draw before it."""
+    seeded_above = next((
+        seed for seed in reversed(numpy_seeds)
+        if (seed.ca.cell.index, seed.call.line) < (ca.cell.index, line)
+    ), None) if sklearn else None
+    if seeded_above is None:
+        return "their results change from run to run" if plural else "its result changes from run to run"
+    where = f"line {seeded_above.call.line} of this cell" if seeded_above.ca is ca else f"cell {seeded_above.ca.cell.index}"
+    return (
+        f"{'they draw' if plural else 'it draws'} from NumPy's global generator, which {where} seeds, so "
+        f"{'their results depend' if plural else 'its result depends'} on every draw before it "
+        "(re-running a cell, or running cells in another order, changes it)"
+    )
+
+
+def _loop_classes(ctx: RuleContext, loop: ast.For, catalog: RandomnessCatalog) -> list[tuple[str, RandomStateSpec]]:
+    """The catalogued classes a `for` loop iterates over when its iterable is a literal tuple or
+    list of imported names (`for model_class in (RandomForestRegressor, ExtraTreesRegressor):`)."""
+    if not isinstance(loop.target, ast.Name) or not isinstance(loop.iter, (ast.Tuple, ast.List)):
+        return []
+    found: list[tuple[str, RandomStateSpec]] = []
+    for element in loop.iter.elts:
+        parts: list[str] = []
+        node: ast.expr = element
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id not in ctx.facts.aliases:
+            continue
+        qualified = ctx.facts.resolve(".".join([node.id, *reversed(parts)]))
+        spec = next((s for s in catalog.random_state if _matches(qualified, s.calls)), None)
+        # A spec that needs a keyword to be random (KFold's shuffle=True) is left out: the loop's
+        # one call gives all classes the same keywords, and `when` is judged per class.
+        if spec is not None and not spec.when_keyword:
+            found.append((qualified, spec))
+    return found
+
+
+def _classes_built_in_a_loop(ctx: RuleContext, ca: CellAnalysis, catalog: RandomnessCatalog, numpy_seeds: list[SeedCall]) -> Iterator[Hit]:
+    """`for model_class in (RandomForestRegressor, GradientBoostingRegressor): model = model_class()`:
+    the model-comparison loop builds each listed class through the loop variable, which the
+    per-call check cannot resolve. One finding per such call, naming the unseeded classes."""
+    tree = _parsed(ca)
+    if tree is None:
+        return
+    for loop in ast.walk(tree):
+        if not isinstance(loop, ast.For):
+            continue
+        classes = _loop_classes(ctx, loop, catalog)
+        if not classes:
+            continue
+        name = loop.target.id  # type: ignore[attr-defined]  # _loop_classes checked it is a Name
+        for node in (n for statement in loop.body for n in ast.walk(statement)):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name):
+                continue
+            if any(k.arg is None for k in node.keywords) or any(isinstance(a, ast.Starred) for a in node.args):
+                continue  # `model_class(**params)`: the seed may be in there
+            given = {k.arg: k.value for k in node.keywords}
+            unseeded = [
+                qualified for qualified, spec in classes
+                if not any(k in given and not (isinstance(given[k], ast.Constant) and given[k].value is None) for k in spec.keywords)
+                and not (spec.unless_keyword and isinstance(given.get(spec.unless_keyword), ast.Constant)
+                         and str(given[spec.unless_keyword].value) in spec.unless_values)
+            ]
+            if not unseeded:
+                continue
+            shorts = [q.rsplit(".", 1)[-1] for q in unseeded]
+            listed = ", ".join(f"`{s}`" for s in shorts[:-1]) + f" and `{shorts[-1]}`" if len(shorts) > 1 else f"`{shorts[0]}`"
+            keyword = next(spec for q, spec in classes if q == unseeded[0]).keywords[0]
+            sklearn = all(q.startswith("sklearn.") for q in unseeded)
+            changes = _how_it_changes(numpy_seeds, ca, node.lineno, sklearn, plural=len(unseeded) > 1)
+            yield Hit(
+                ca.cell, node.lineno, node.col_offset + 1,
+                f"`{name}(...)` builds {listed} in turn (the loop of line {loop.lineno}) with no {keyword}: {changes}",
+                end_line=node.end_lineno or node.lineno,
+                fix=f"Pass {keyword}=SEED in the loop's call (every listed class takes it)",
+                key=f"loop:{name}:{','.join(unseeded)}",
+            )
 
 
 def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_modules: tuple[str, ...], local: frozenset[str]) -> Iterator[Hit]:
