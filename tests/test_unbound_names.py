@@ -50,6 +50,13 @@ def _unbound(body: str, outputs: str, maybe_unbound_inputs: tuple[str, ...] = ()
     ("for i in items:\n    a = i\nelse:\n    b = 1", "a b", {"a"}),
     ("for i in items:\n    if i:\n        b = 1\n        break\nelse:\n    b = 2", "b", set()),
     ("for i in items:\n    if i:\n        break\n    b = 2\nelse:\n    b = 3", "b", {"b"}),
+    # a literal the loop surely iterates over runs the body at least once
+    ("for k in range(2, 7):\n    km = k", "km k", set()),
+    ("for each in ['hr']:\n    d = each\nelse:\n    e = d", "d e", set()),
+    ("for k in range(0):\n    km = k", "km", {"km"}),
+    ("for k in [*xs]:\n    km = k", "km", {"km"}),
+    ("for k in range(n):\n    km = k", "km", {"km"}),
+    ("for k in range(3):\n    if k:\n        continue\n    km = k", "km", {"km"}),
     # a name bound before the loop and deleted in it
     ("a = 1\nfor i in items:\n    del a\n    a = 2", "a", set()),
     ("a = 1\nfor i in items:\n    if i:\n        continue\n    del a\n    b = 0", "a", {"a"}),

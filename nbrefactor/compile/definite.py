@@ -151,7 +151,8 @@ class _Flow:
 
     def _For(self, node: ast.For, state: Bound) -> Optional[Bound]:
         state = state | _expression_binds(node.iter)
-        return self._loop(node.body, node.orelse, state, _target_names(node.target), never_ends=False)
+        return self._loop(node.body, node.orelse, state, _target_names(node.target), never_ends=False,
+                          runs_once=_never_empty(node.iter))
 
     _AsyncFor = _For  # type: ignore[assignment]
 
@@ -160,12 +161,13 @@ class _Flow:
         forever = isinstance(node.test, ast.Constant) and bool(node.test.value)
         # the test runs before the first iteration; later evaluations add nothing it did not
         tested = state | _expression_binds(node.test)
-        return self._loop(node.body, node.orelse, tested, frozenset(), never_ends=forever)
+        return self._loop(node.body, node.orelse, tested, frozenset(), never_ends=forever, runs_once=forever)
 
     def _loop(self, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt], state: Bound, per_iteration: Bound,
-              never_ends: bool) -> Optional[Bound]:
+              never_ends: bool, runs_once: bool) -> Optional[Bound]:
         """The loop head holds what holds before the loop and after every iteration (its end,
-        each `continue`): a fixed point, reached because the sets only shrink."""
+        each `continue`): a fixed point, reached because the sets only shrink. A loop whose body
+        surely runs (`for k in range(2, 7)`, `while True`) leaves it only after an iteration."""
         head = state
         while True:
             self.loops.append(_Loop())
@@ -175,7 +177,8 @@ class _Flow:
             if again == head:
                 break
             head = again  # type: ignore[assignment]
-        exit_state = None if never_ends else self.block(orelse, head)
+        exhausted = _meet_all([end, *loop.continues]) if runs_once else head
+        exit_state = None if never_ends or exhausted is None else self.block(orelse, exhausted)
         return _meet_all([exit_state, *loop.breaks])
 
     def _Try(self, node: ast.Try, state: Bound) -> Optional[Bound]:
@@ -304,6 +307,36 @@ def _expression_binds(node: ast.AST) -> Bound:
         else:
             stack.extend(ast.iter_child_nodes(n))
     return frozenset(bound)
+
+
+def _never_empty(iterable: ast.expr) -> bool:
+    """A literal the `for` surely iterates over at least once: `range(3)`, `range(2, 7)` (integer
+    constants), `["hr"]`, `(a, b)`, `"abc"`; nothing starred."""
+    if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+        return bool(iterable.elts) and not any(isinstance(e, ast.Starred) for e in iterable.elts)
+    if isinstance(iterable, ast.Dict):
+        return bool(iterable.keys) and all(k is not None for k in iterable.keys)
+    if isinstance(iterable, ast.Constant):
+        return isinstance(iterable.value, (str, bytes)) and len(iterable.value) > 0
+    if (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and iterable.func.id == "range"
+            and not iterable.keywords and 1 <= len(iterable.args) <= 3):
+        values = [_int_constant(a) for a in iterable.args]
+        if any(v is None for v in values):
+            return False
+        try:
+            return len(range(*values)) > 0  # type: ignore[arg-type]
+        except ValueError:  # a step of 0
+            return False
+    return False
+
+
+def _int_constant(node: ast.expr) -> Optional[int]:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _int_constant(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    return None
 
 
 def _swallows(expression: ast.expr) -> bool:
