@@ -212,6 +212,23 @@ def test_verify_recognises_the_sentinel_by_its_marker():
     assert not _is_unbound(None) and not _is_unbound("UNBOUND") and not _is_unbound(Unbound)
 
 
+def test_verify_compares_the_sentinel_as_not_bound(tmp_path: Path):
+    """Equal to a name the notebook never bound; a difference from a name it did bind."""
+    import pickle
+
+    from nbrefactor.verify.runner import MATCHED, MISMATCHED, _check_values
+
+    class Unbound:
+        nbrefactor_unbound = True
+
+    (tmp_path / "y.pkl").write_bytes(pickle.dumps(5))
+    manifest = {"cell": 3, "entries": {"x": {"status": "undefined"}, "y": {"status": "ok", "type": "int", "file": str(tmp_path / "y.pkl")}}}
+    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    checks = _check_values({"manifest": str(tmp_path / "m.json"), "names": ["x", "y"]}, {"x": Unbound(), "y": Unbound()}, 1e-7, 0.0, str(tmp_path / "done"))
+    assert [(c["name"], c["status"]) for c in checks] == [("x", MATCHED), ("y", MISMATCHED)]
+    assert "the package left it unbound" in checks[1]["reason"]
+
+
 # --- end to end: the package computes what the notebook computes ----------------------------------
 
 @pytest.mark.parametrize("folder", ["fair8/fetched_file", "compiler/unbound_names"])
