@@ -34,12 +34,6 @@ FIXTURES = ROOT / "fixtures" / "notebooks"
 EXPLAINED_MISMATCHES: dict[str, str] = {
     # verify compares printed text since the package's steps print what the cells printed.
     "edge_cases": "cell 4 is `%%capture`: the notebook hides what the cell prints, the package (the compiler drops the magic) prints 'this output is captured'",
-    # Found by the fair-check-8 fixture fair8/fetched_file: a known compiler bug, left open. Names
-    # bound only under a condition (`if os.path.exists(...): rewards, expected = ...`) are returned
-    # by their step as final values; offline the download fails, the condition is false, and the
-    # step's `return` raises UnboundLocalError where the notebook simply never binds the names.
-    # The proof fails at the pipeline rung, so the model is never reported migrated.
-    "check_returns": "names bound only under an `if` that did not hold are returned by the step: UnboundLocalError in the package, nothing in the notebook",
 }
 
 # Rendering hundreds of inline figures takes minutes on both sides and proves nothing more than

@@ -14,6 +14,7 @@ import libcst as cst
 from nbrefactor import __version__
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.types import Diagnostic
+from nbrefactor.compile.definite import unbound_outputs
 from nbrefactor.compile.keras_backend import keras_backend
 from nbrefactor.compile.local_code import local_names, package_depth, relative_import, relative_imports
 from nbrefactor.compile.run_magic import HELPER_SOURCE as RUN_HELPER_SOURCE
@@ -82,6 +83,7 @@ class _StageCode:
     replaced: set[tuple[str, int, int, int]]
     functions: list[str]  # source of moved definitions
     function_imports: list[cst.SimpleStatementLine]
+    uses_unbound: bool = False  # a step returns or receives the UNBOUND sentinel (runtime.py defines it)
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,10 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     tree: FileTree = {}
     cfg = config_name(plan)
     local = local_names(inputs.local_modules)
-    stage_codes = [_stage_code(plan, stage, cfg, local) for stage in plan.stages]
+    # Names the last step that returned them may have returned as UNBOUND (steps run in this order).
+    maybe_unbound: set[str] = set()
+    unbound = unbound_name(plan)
+    stage_codes = [_stage_code(plan, stage, cfg, local, maybe_unbound, unbound) for stage in plan.stages]
     replaced = set().union(*(sc.replaced for sc in stage_codes)) if stage_codes else set()
     functions = [src for sc in stage_codes for src in sc.functions]
     function_imports = [imp for sc in stage_codes for imp in sc.function_imports]
@@ -181,6 +186,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
         "has_functions": bool(functions),
         "notebooks": [s.notebook for s in plan.stages],
         "pipeline_lines": _pipeline_lines(plan, cfg),
+        "uses_unbound": any(sc.uses_unbound for sc in stage_codes),
         "keras_backend": keras_backend(plan, next((r.version or "" for r in requirements if r.distribution.lower() == "keras"), "")),
         "write_dirs": sorted({str(PurePosixPath(f.default).parent) for f in fields if f.kind == "path" and f.direction == "write" and not PurePosixPath(f.default).is_absolute() and str(PurePosixPath(f.default).parent) != "."}),
     }
@@ -241,7 +247,12 @@ def plan_json(plan: ModelPlan) -> str:
 # --- code ---------------------------------------------------------------------------------------
 
 
-def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[str] = frozenset()) -> _StageCode:
+def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[str] = frozenset(),
+                maybe_unbound: Optional[set[str]] = None, unbound: str = "UNBOUND") -> _StageCode:
+    """The step module of `stage`. `maybe_unbound`: the names earlier steps may have returned as
+    the UNBOUND sentinel (named `unbound` in the module), updated with this stage's steps."""
+    maybe_unbound = set() if maybe_unbound is None else maybe_unbound
+    uses_unbound = False
     facts = stage.facts
     path = stage.notebook
     moved = frozenset(stage.moved_definitions)
@@ -321,6 +332,13 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
         if restores:
             items[:0] = ["# nbrefactor: the global random state the previous step ended with (a step may run in a process of its own)",
                          *(cst.parse_statement(line + "\n") for line in restores)]
+        # A value an earlier step returned as UNBOUND: the notebook never bound the name, so here
+        # it is no name either, and reading it raises NameError where the notebook's cell did.
+        guarded = [n for n in step.inputs if n in maybe_unbound]
+        if guarded:
+            uses_unbound = True
+            items[:0] = [f"# nbrefactor: {_names_text(guarded)} may be {unbound}: left unbound by the notebook on the path it took, so unbound here too"]
+            items[1:1] = [cst.parse_statement(f"if {n} is {unbound}:\n    del {n}\n") for n in guarded]
         trailing: list[cst.BaseStatement] = [cst.parse_statement(line + "\n") for line in capture_lines(step.outputs)]
         if step.outputs:
             value = ", ".join(step.outputs)
@@ -333,13 +351,24 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
         doc = f'"""{_doc_title(step)}: notebook cells {cells}."""'
         body = function_body([cst.parse_statement(doc + "\n"), *items], trailing)
         fn = fn.with_changes(body=body)
-        step_functions.append(cst.Module(body=[fn]).code)
+        code = cst.Module(body=[fn]).code
+        unbound_here = unbound_outputs(code, step.outputs, guarded) if step.outputs else ()
+        if unbound_here:
+            uses_unbound = True
+            trailing[-1] = _unbound_return(step.outputs, unbound_here, unbound)
+            fn = fn.with_changes(body=function_body([cst.parse_statement(doc + "\n"), *items], trailing))
+            code = cst.Module(body=[fn]).code
+        maybe_unbound.difference_update(step.outputs)
+        maybe_unbound.update(unbound_here)
+        step_functions.append(code)
     body_code = "\n\n".join(step_functions)
     used = _used_names(body_code)
     header_lines = [f'"""Steps compiled from {py_docstring_text(path)} by nbrefactor {__version__}; each function is one section of the notebook."""', ""]
     header_lines += _import_block(imports, used, needs, local)
     header_lines += import_lines(sorted({n for step in stage.steps for n in (*step.inputs, *step.outputs)}))
     header_lines.append("from .config import Config")
+    if uses_unbound:
+        header_lines.append("from .runtime import UNBOUND" if unbound == "UNBOUND" else f"from .runtime import UNBOUND as {unbound}")
     moved_used = sorted(n for n in moved if n in used)
     if moved_used:
         header_lines.append(f"from .functions import {', '.join(moved_used)}")
@@ -352,7 +381,31 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
         # `%run`'s helper (`run_magic`), after the local-import rewrite: its imports are the standard
         # library's even when the notebook's folder holds a `glob.py`.
         source = source.rstrip("\n") + "\n\n\n" + RUN_HELPER_SOURCE.strip("\n") + "\n"
-    return _StageCode(source, review, changes, replaced, functions, imports)
+    return _StageCode(source, review, changes, replaced, functions, imports, uses_unbound)
+
+
+def _unbound_return(outputs: Sequence[str], unbound_here: Sequence[str], unbound: str) -> cst.BaseStatement:
+    """`return a, locals().get("b", UNBOUND)`: a name not bound on every path through the step
+    (`definite.unbound_outputs`) is returned as the sentinel when the path taken left it unbound,
+    where a plain `return b` would raise UnboundLocalError and the notebook went on."""
+    values = ", ".join(f"locals().get({py_literal(o)}, {unbound})" if o in unbound_here else o for o in outputs)
+    why = f"# nbrefactor: {_names_text(unbound_here)} not bound on every path through this step: {unbound} where the path taken left one unbound"
+    statement = cst.parse_statement(f"return {values}\n")
+    comment = cst.EmptyLine(indent=True, comment=cst.Comment(why))
+    return statement.with_changes(leading_lines=[comment])
+
+
+def _names_text(names: Sequence[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names)
+
+
+def unbound_name(plan: ModelPlan) -> str:
+    """The sentinel's name in the step modules: `UNBOUND`, unless the notebook uses that name."""
+    used: set[str] = set()
+    for stage in plan.stages:
+        for ca in stage.facts.cells:
+            used |= {r.name for r in (*ca.facts.defined, *ca.facts.reads, *ca.facts.deferred_reads)}
+    return "UNBOUND" if "UNBOUND" not in used else "NBREFACTOR_UNBOUND"
 
 
 def _kept_definition(stage: StagePlan, outcomes: dict[int, CellOutcome], name: str, before: int) -> Optional[cst.BaseStatement]:

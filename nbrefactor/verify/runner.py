@@ -1493,6 +1493,12 @@ def _read_manifest(path: str) -> Optional[dict[str, Any]]:
 _COMPILER_NAMED = re.compile(r"shown_cell\d+(?:_\d+)?|_nbrefactor_\w+")
 
 
+def _is_unbound(value: Any) -> bool:
+    """The UNBOUND sentinel of a generated package (its runtime.py): a name the step's path left
+    unbound. Recognised by its class's marker, as each package defines its own."""
+    return getattr(type(value), "nbrefactor_unbound", False) is True
+
+
 def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float, done: str, record: bool = False) -> list[dict[str, Any]]:
     import pickle
 
@@ -1510,6 +1516,15 @@ def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float,
         snapshot = None if manifest is None else manifest["entries"].get(name)
         optional = name not in required
         origin = origins.get(name)
+        if isinstance(outputs, dict) and name in outputs and _is_unbound(outputs[name]) and snapshot is not None:
+            # The step returned the package's UNBOUND sentinel: the path it took left the name
+            # unbound, which is right exactly when the notebook's path left it unbound too.
+            if snapshot["status"] == "undefined":
+                check.update(status=MATCHED, notebook="not bound", package="not bound")
+            else:
+                check.update(status=MISMATCHED, reason=f"the package left it unbound; the notebook bound it ({snapshot.get('type', 'a value')})", package="not bound")
+            checks.append(check)
+            continue
         if optional and snapshot is not None and origin is not None:
             before = (_read_manifest(origin["manifest"]) or {}).get("entries", {}).get(name, {})
             if snapshot.get("status") == "undefined":
