@@ -1,7 +1,10 @@
 """What the rules share or remember to run faster (docs/benchmarks.md, tenth round) gives the
 answers they computed before: the flat node list of a cell's tree (`analysis.tree_nodes`), the
 path arguments remembered per notebook (`paths.path_arguments`), PTH007's callee → catalogue
-entries (`downloads._entries_for`) and DEP005's chain heads without a parent map."""
+entries (`downloads._entries_for`) and DEP005's chain heads without a parent map; eleventh round:
+HID009's one walk per function (`rerun._function_walk`), RND001's function locals computed once
+per definition (`randomness._ShownFlow._reads_tainted`), PTH001's concatenations skipped for a
+cell with fewer than two strings."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.project import ProjectContext
 from nbrefactor.audit.rules import Example, RuleContext
-from nbrefactor.audit.rules import downloads, paths, removed_apis
+from nbrefactor.audit.rules import downloads, paths, randomness, removed_apis, rerun
 from nbrefactor.audit.types import Notebook
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
@@ -131,3 +134,78 @@ def test_removed_api_uses_are_the_whole_chains_and_guards_still_hold():
         (2, 1, 5, "tensorflow.contrib.layers.flatten"),  # once, at the head of the chain
         (2, 2, 6, "numpy.float"),
     ]
+
+
+FUNCTIONS = (
+    "def train(model, data, optimizer):\n    for x, y in data:\n        loss = model(x)\n        optimizer.step()\n",
+    "def step(x, y):\n    with tf.GradientTape() as tape:\n        p = model(x)\n    grads = tape.gradient(p, model.trainable_variables)\n"
+    "    opt.apply_gradients(zip(grads, model.trainable_variables))\n    return p\n",
+    "def calc(a, *b, c=1, **d):\n    def inner(q):\n        return q\n    (e, [f, *g]) = a\n    h: int = 2\n    global G\n    G = bleu(a) + inner(e)\n"
+    "    return [k for k in b if (w := k)]\n",
+    "def build():\n    model = keras.Sequential()\n    model.add(Dense(1))\n    return model\n",
+)
+
+
+def _fresh_stored(fn: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+@pytest.mark.parametrize("source", FUNCTIONS)
+def test_a_functions_walk_is_ast_walk_and_its_stored_names_remembered(source):
+    fn = ast.parse(source).body[0]
+    nodes, stored = rerun._function_walk(fn)
+    assert len(nodes) == len(tuple(ast.walk(fn))) and all(a is b for a, b in zip(nodes, ast.walk(fn)))
+    assert stored == _fresh_stored(fn)
+    again = rerun._function_walk(fn)
+    assert again[0] is nodes and again[1] is stored  # walked once
+    other = ast.parse(source).body[0]  # the same source, another tree: its own nodes
+    assert rerun._function_walk(other)[0][0] is other
+
+
+def test_the_function_walks_stay_bounded():
+    for i in range(600):
+        rerun._function_walk(ast.parse(f"def f{i}(a):\n    b = a\n").body[0])
+    assert len(rerun._FUNCTION_WALKS) <= 512
+
+
+def test_hid009s_function_questions_answer_as_before():
+    trees = [ast.parse(source).body[0] for source in FUNCTIONS]
+    assert rerun._stepping_parameter(trees[0]) == ("optimizer", 2)
+    assert rerun._stepping_parameter(trees[1]) is None
+    assert rerun._gradient_models(trees[1]) == ("model",)
+    assert rerun._training_function(trees[1]) == ("opt", frozenset({"tf", "model", "opt", "zip"}))
+    assert rerun._training_function(trees[0]) is None
+    assert rerun._called_globals(trees[2]) == frozenset({"bleu"})  # not `inner` (its own), nor parameters
+    assert rerun._called_globals(trees[3]) == frozenset({"Dense"})  # `keras.Sequential` is an attribute call
+
+
+@pytest.mark.parametrize(("source", "tainted", "reads"), [
+    ("def f(text):\n    return text.upper()\n", {"text"}, False),  # its own parameter
+    ("def f():\n    text = 'a'\n    return text\n", {"text"}, False),  # its own local
+    ("def f():\n    return pick + 1\n", {"pick"}, True),
+    ("def f():\n    global pick\n    pick = 2\n    return pick\n", {"pick"}, True),  # declared global: not local
+    ("class C:\n    size = pick\n", {"pick"}, True),  # a class body has no locals of its own
+    ("def f(a):\n    return a\n", set(), False),
+])
+def test_a_definition_reads_a_tainted_name_unless_it_is_its_own(source, tainted, reads):
+    st = ast.parse(source).body[0]
+    flow = randomness._ShownFlow.__new__(randomness._ShownFlow)
+    flow.tainted = set(tainted)
+    inner = randomness._function_locals(st) if not isinstance(st, ast.ClassDef) else frozenset()
+    before = any(isinstance(n, ast.Name) and n.id in flow.tainted and n.id not in inner for n in ast.walk(st))
+    assert flow._reads_tainted(st) is reads and before is reads
+
+
+def test_concatenations_need_two_strings_and_find_them_as_before():
+    facts = analyse_notebook(_notebook(
+        "url = ('https://host/x' '/raw/y.csv')",
+        "path = 'data/a.csv'",
+        "n = 1",
+    ))
+    results = []
+    for ca in facts.cells:
+        lines = ca.masked.python.split("\n")
+        results.append(paths._concatenations(ca, lines))
+    joined, continued = results[0]
+    assert list(joined.values()) == [("https://host/x/raw/y.csv", 1)] and len(continued) == 1
+    assert results[1] == ({}, set()) and results[2] == ({}, set())

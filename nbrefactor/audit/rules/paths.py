@@ -578,9 +578,11 @@ def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[
     """Adjacent string literals Python reads as one string (`("https://host/x" "/raw/y.csv")`):
     the joined value and end line at the position of the first part, and the positions of the
     later parts."""
-    tree = cell_python_tree(ca)
     joined: dict[tuple[int, int], tuple[str, int]] = {}
     continued: set[tuple[int, int]] = set()
+    if len(ca.facts.strings) < 2:
+        return joined, continued  # one part at most: nothing is joined (and no tree to walk)
+    tree = cell_python_tree(ca)
     if tree is None:
         return joined, continued
     by_line: dict[int, list[int]] = {}

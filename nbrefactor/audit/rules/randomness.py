@@ -1315,6 +1315,12 @@ class _ShownFlow:
             self.block(body, ctrl, False)
         self.block(orelse, ctrl, False)
 
+    def _reads_tainted(self, st: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+        """Does the definition read a tainted name that is not one of its own locals? (A class's
+        body has none.) Its locals are computed once per definition, not once per node walked."""
+        inner = _function_locals(st) if not isinstance(st, ast.ClassDef) else frozenset()
+        return any(isinstance(n, ast.Name) and n.id in self.tainted and n.id not in inner for n in ast.walk(st))
+
     def statement(self, st: ast.stmt, ctrl: bool, straight: bool) -> None:
         if isinstance(st, ast.Expr):
             if self.expr(st.value, ctrl) and not isinstance(st.value, ast.Call):
@@ -1370,8 +1376,7 @@ class _ShownFlow:
         elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if self.function is st:
                 self.block(st.body, ctrl, True)
-            elif any(isinstance(n, ast.Name) and n.id in self.tainted and n.id not in inner for n in ast.walk(st)
-                     for inner in [_function_locals(st) if not isinstance(st, ast.ClassDef) else frozenset()]):
+            elif self._reads_tainted(st):
                 # A function (or class) that reads it may use it anywhere; its own parameters and
                 # locals of the same name (`def clean(text)` after a display loop bound `text`) are not it.
                 self.used = True

@@ -32,6 +32,29 @@ def _base(node: ast.AST) -> Optional[str]:
 _walk = walk_nodes
 
 
+# HID009 asks five questions of every module-level function, each in its own pass over the
+# notebook's cells (the globals it calls, the models it applies gradients to, the optimizer it
+# applies them with, the optimizer parameter it steps, the Keras model it returns): each walked
+# the function again, most of them twice (the names it binds, then its nodes). One walk
+# per function, remembered with the names it stores; the function is held, so its id is not
+# reused meanwhile. Never modify the nodes.
+_FUNCTION_WALKS: dict[int, tuple[ast.AST, tuple[ast.AST, ...], frozenset[str]]] = {}
+
+
+def _function_walk(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[ast.AST, ...], frozenset[str]]:
+    """`ast.walk(fn)`'s nodes in its order, and the names stored among them (`Name` in a `Store`
+    context), remembered."""
+    found = _FUNCTION_WALKS.get(id(fn))
+    if found is not None and found[0] is fn:
+        return found[1], found[2]
+    nodes = tuple(_walk(fn))
+    stored = frozenset(n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    if len(_FUNCTION_WALKS) >= 512:  # the oldest goes (as `facts._NODES`)
+        del _FUNCTION_WALKS[next(iter(_FUNCTION_WALKS))]
+    _FUNCTION_WALKS[id(fn)] = (fn, nodes, stored)
+    return nodes, stored
+
+
 def _names_in(target: ast.AST) -> set[str]:
     return {n.id for n in _walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
@@ -897,7 +920,7 @@ def keras_factories(ctx: RuleContext, classes: frozenset[str] = frozenset()) -> 
         for stmt in tree.body:
             if not isinstance(stmt, ast.FunctionDef):
                 continue
-            nodes = _walk(stmt)  # one walk for both questions; the models only if it returns something
+            nodes, _ = _function_walk(stmt)  # one walk for both questions; the models only if it returns something
             returns = [node.value for node in nodes if isinstance(node, ast.Return) and node.value is not None]
             models = {
                 t.id for node in nodes if isinstance(node, ast.Assign) and is_keras(node.value)
@@ -926,9 +949,10 @@ def _gradient_models(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, .
     """Globals whose weights the function updates with `apply_gradients` (not its parameters or locals)."""
     params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
     params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
-    local = params | {n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    nodes, stored = _function_walk(fn)
+    local = params | stored
     return tuple(dict.fromkeys(
-        model for node in _walk(fn)
+        model for node in nodes
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "apply_gradients"
         for model in _weights_of(node) if model not in local
     ))
@@ -939,9 +963,10 @@ def _training_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[t
     parameter, not assigned in the function) -> ("optimizer", the globals the function reads)."""
     params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
     params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
-    local = params | {n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    nodes, stored = _function_walk(fn)
+    local = params | stored
     optimizer = None
-    for node in _walk(fn):
+    for node in nodes:
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "apply_gradients"
             and isinstance(node.func.value, ast.Name) and node.func.value.id not in local
@@ -950,7 +975,7 @@ def _training_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[t
             break
     if optimizer is None:
         return None
-    reads = frozenset(n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in local)
+    reads = frozenset(n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in local)
     return optimizer, reads
 
 
@@ -961,8 +986,8 @@ def _stepping_parameter(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[
     positional = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
     params = {name: index for index, name in enumerate(positional)}
     params.update({a.arg: -1 for a in fn.args.kwonlyargs})
-    stored = {n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    for node in _walk(fn):
+    nodes, stored = _function_walk(fn)
+    for node in nodes:
         if (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "step"
             and isinstance(node.func.value, ast.Name) and node.func.value.id in params and node.func.value.id not in stored
@@ -996,10 +1021,11 @@ def _called_globals(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str
     parameters, nor names it binds itself."""
     params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
     params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
-    local = params | {n.id for n in _walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    local |= {n.name for n in _walk(fn) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not fn}
+    nodes, stored = _function_walk(fn)
+    local = params | stored
+    local |= {n.name for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not fn}
     return frozenset(
-        n.func.id for n in _walk(fn)
+        n.func.id for n in nodes
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id not in local
     )
 
