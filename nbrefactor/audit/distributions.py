@@ -937,11 +937,13 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
     sub-folder of F put on `sys.path` (`os.path.join(REPO, "posenet")` → `posenet`) or listed
     for that repository (or for any, `"*"`: `scripts`, `utils`…) in `[cloned_modules]` of rules/distributions.toml. The folder may be held in
     a notebook global bound to a string (`!git clone URL $REPO_DIR`, `sys.path.append(REPO_DIR)`).
-    Anything else imported after the clone (`imageio`, `dlib`, `fastai` beside `dnnlib`) is still a
-    distribution: the cloned repository's file list is not known offline. A Hub repository downloaded
-    into the working directory (`snapshot_download(repo, local_dir=".")`) is importable as it is, and
-    what it ships is code no table can know: after it, an import no table knows (DEP001 would assume
-    its name) and no install line of the notebook names is one of its modules."""
+    An import no table knows (DEP001 would assume its name) that no install line of the notebook
+    names is one of the clone's modules too (`from train import …` after `sys.path.append("./REPO/notebooks")`):
+    the cloned repository's file list is not known offline, and a name nobody catalogued that appears
+    right after the clone is reached is far more likely its script than a package on the index.
+    Catalogued distributions imported after the clone (`imageio`, `dlib`, `fastai` beside `dnnlib`)
+    are still distributions. A Hub repository downloaded into the working directory
+    (`snapshot_download(repo, local_dir=".")`) is importable as it is, and counts the same way."""
     if not any("clone" in ca.cell.source or "snapshot_download" in ca.cell.source for ca in facts.cells):
         return ()  # the common case, without a pass over every line
     constants = _string_globals(facts)
@@ -989,7 +991,7 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
                 continue
             top = imp.top_level
             at = (ca.cell.index, imp.line)
-            for clone_cell, clone_line, repo, folders, snapshot in clones:
+            for clone_cell, clone_line, repo, folders, _snapshot in clones:
                 if (clone_cell, clone_line) > at:
                     continue
                 names = {normalise(f) for f in folders}
@@ -1004,7 +1006,10 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
                         inside.update(normalise(folder) for folder in path[hits[-1] + 1:])
                 if reached and (
                     normalise(top) in names or normalise(top) in inside or top in listed.get(repo, ()) or top in listed.get("*", ())
-                    or (snapshot and _unknown_import(imp, catalog, installed))
+                    # After a clone whose folder (or a folder inside it) is reached, an import no
+                    # table knows and no install line names is one of its scripts (`train` of
+                    # `REPO/notebooks/train.py`): the clone's file list is not known offline.
+                    or _unknown_import(imp, catalog, installed)
                 ):
                     line, column = _statement_position(ca, imp)
                     found_imports.append(ClonedImport(clone_cell, clone_line, ca.cell, line, column, top))
