@@ -607,16 +607,47 @@ _IMPORT_GUARD = re.compile(r"""\bpython[0-9.]*\s+-c\s+["']\s*import\s+([A-Za-z_]
 
 def guarded_installs(facts: NotebookFacts) -> dict[str, str]:
     """{module: distribution} of the notebook's guarded installs of one distribution each
-    (`!python -c "import ants" || pip install -q antspyx==0.4.2` → {"ants": "antspyx"}). Only
-    consulted for an import no table knows: the catalogue stays the first answer."""
+    (`!python -c "import ants" || pip install -q antspyx==0.4.2` → {"ants": "antspyx"}; `try:` /
+    `import whisper` / `except ImportError:` / `!pip install openai-whisper` → {"whisper":
+    "openai-whisper"}). Only consulted for an import no table knows: the catalogue stays the first
+    answer."""
     found: dict[str, str] = {}
-    if not any("||" in ca.cell.source for ca in facts.cells):
+    if not any("||" in ca.cell.source or "except" in ca.cell.source for ca in facts.cells):
         return found
+    lines_of = {id(ca.cell): ca.lines for ca in facts.cells}
     for command in install_commands(facts):
+        if len(command.packages) != 1:
+            continue
         m = _IMPORT_GUARD.search(command.text)
-        if m and len(command.packages) == 1:
-            found.setdefault(m.group(1), command.packages[0].name)
+        module = m.group(1) if m else _import_tried_before(lines_of.get(id(command.cell), []), command.line)
+        if module:
+            found.setdefault(module, command.packages[0].name)
     return found
+
+
+_EXCEPT_IMPORT_ERROR = re.compile(r"^except\s*(?:\(?\s*(?:ImportError|ModuleNotFoundError)\b[^:]*)?:")
+_TRIED_IMPORT = re.compile(r"^(?:import\s+([A-Za-z_]\w*)|from\s+([A-Za-z_]\w*)[\w.]*\s+import\b)")
+
+
+def _import_tried_before(lines: list[str], line: int) -> Optional[str]:
+    """The one top-level module a `try:` body imports when the install on `line` (1-based) sits in
+    that `try`'s `except ImportError:` (or `ModuleNotFoundError`, or bare `except:`) handler."""
+    def indent(text: str) -> int:
+        return len(text) - len(text.lstrip())
+
+    if not 0 < line <= len(lines):
+        return None
+    level = indent(lines[line - 1])
+    handler = next((i for i in range(line - 2, -1, -1) if lines[i].strip() and indent(lines[i]) < level), None)
+    if handler is None or not _EXCEPT_IMPORT_ERROR.match(lines[handler].strip()):
+        return None
+    level = indent(lines[handler])
+    start = next((i for i in range(handler - 1, -1, -1) if lines[i].strip() and indent(lines[i]) <= level), None)
+    if start is None or indent(lines[start]) != level or lines[start].strip().split("#", 1)[0].strip() != "try:":
+        return None
+    modules = {next(g for g in m.groups() if g) for text in lines[start + 1:handler]
+               if (m := _TRIED_IMPORT.match(text.strip()))}
+    return modules.pop() if len(modules) == 1 else None
 
 
 _KERAS_BACKEND = re.compile(r"""KERAS_BACKEND["']?\s*(?:\]\s*=|,|=)\s*["']?([A-Za-z_]+)""")
