@@ -754,6 +754,11 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
         # `python setup.py develop`, `pip install -e .`: no manifest lists the local package yet.
         return ("Declare the local package in requirements.txt (`-e <its folder>`, relative to the requirements file) "
                 "and delete the line")
+    urls = [u for u in (parsed.unresolved if parsed is not None else ()) if "://" in u]
+    if not names and urls and not parsed.requirement_files:
+        # `!pip install git+https://…/repo`: nothing is declared yet, and a branch head is no version.
+        return (f"Declare it in requirements.txt pinned to a commit (`<name> @ {urls[0]}@<commit>`) or as its release "
+                "on the package index, and delete the line (for Colab, keep it under `if \"google.colab\" in sys.modules:`)")
     if not names:
         return "Install from the manifest before starting the kernel and delete the line"
     declaring: dict[str, str] = {}
