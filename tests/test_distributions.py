@@ -590,3 +590,16 @@ def test_fast_packages_distributions_agrees_on_odd_metadata_and_records(tmp_path
     expected, fast = _both_in_a_new_process(tmp_path)
     assert expected["plain"] == ["Plain", "Plain"] and "alpha" in expected  # the fixture is what it says
     assert fast == expected
+
+
+def test_a_try_import_whose_except_import_error_installs_one_package_names_its_distribution():
+    facts = facts_of(
+        "try:\n    import whisper\nexcept ImportError:\n    !pip install -q openai-whisper\n    import whisper",
+        "try:\n    from ultra_tool.sub import thing  # optional\nexcept (ModuleNotFoundError, OSError) as e:\n    %pip install ultra-tool-pkg==1.0",
+        # Not a guard of the import: the install is in the try body, or the handler catches another error.
+        "try:\n    import rarelib\n    !pip install rarelib-extra\nexcept ImportError:\n    pass",
+        "try:\n    import otherlib\nexcept KeyError:\n    !pip install otherlib-dist",
+        # Two modules tried: the install names neither for sure.
+        "try:\n    import alpha_mod\n    import beta_mod\nexcept ImportError:\n    !pip install alpha-beta",
+    )
+    assert dist.guarded_installs(facts) == {"whisper": "openai-whisper", "ultra_tool": "ultra-tool-pkg"}

@@ -402,3 +402,55 @@ def test_a_folder_of_notebooks_above_does_not_hide_a_distribution(tmp_path):
     assert import_kind("numpy", 0, project) == "third-party"
     assert import_kind("pandas.api", 0, project) == "third-party"
     assert import_kind("helpers", 0, project) == "local"  # no distribution of that name is catalogued
+
+
+def test_pipfile_declares_its_packages_pinned_by_equals_or_by_its_lock():
+    from nbrefactor.audit.project import parse_pipfile
+
+    text = textwrap.dedent(
+        """\
+        [[source]]
+        url = "https://pypi.org/simple"
+        name = "pypi"
+
+        [packages]
+        numpy = "*"
+        scikit-learn = "==1.5.0"
+        requests = {version = ">=2", extras = ["socks"]}
+        toolkit = {git = "https://example.org/lab/toolkit.git", ref = "0123abc"}
+        mylib = {path = ".", editable = true}
+
+        [dev-packages]
+        pytest = "*"
+        """
+    )
+    lock = '{"default": {"numpy": {"version": "==1.26.4"}, "requests": {"version": ">=2"}}, "develop": {}}'
+    manifest = parse_pipfile("Pipfile", text, lock)
+    assert manifest is not None and manifest.kind == "pipfile"
+    assert reqs(manifest) == [("numpy", 6, True), ("scikit-learn", 7, True), ("requests", 8, False),
+                              ("toolkit", 9, True), ("pytest", 13, False)]
+    assert manifest.requirements[0].spec.startswith("numpy==1.26.4")  # what the version readers see
+    assert manifest.requirements[2].spec == "requests[socks]>=2"
+    assert manifest.project_name == "mylib"
+    assert reqs(parse_manifest("Pipfile", text))[0] == ("numpy", 6, False)  # no lock: `*` is open
+    assert parse_manifest("Pipfile.lock", lock) is None
+    assert parse_pipfile("Pipfile", "[packages\n") is None
+
+
+def test_dockerfile_pipenv_install_of_a_copied_pipfile_includes_it(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "Pipfile").write_text('[packages]\nnumpy = "==1.26.4"\n', encoding="utf-8")
+    (tmp_path / "svc" / "serve.dockerfile").write_text(
+        'FROM python:3.11-slim\nRUN pip install pipenv\nCOPY ["svc/Pipfile", "./"]\nRUN pipenv install --system --deploy\n',
+        encoding="utf-8",
+    )
+    docker = parse_manifest("serve.dockerfile", (tmp_path / "svc" / "serve.dockerfile").read_text(encoding="utf-8"))
+    assert docker is not None and docker.kind == "dockerfile"
+    assert docker.requirements == ()  # pipenv itself is a packaging tool, not a dependency
+    assert docker.includes == ("svc/Pipfile",)
+    named = parse_manifest("Dockerfile", "FROM python:3.11\nRUN pip install pipenv && pipenv install flask==3.0.3\n")
+    assert reqs(named) == [("flask", 2, True)]
+    project = discover_project(tmp_path / "svc" / "nb.ipynb", tmp_path)
+    assert [m.kind for m in project.manifests] == ["dockerfile", "pipfile"]
+    assert "numpy" in project.declared

@@ -273,7 +273,8 @@ def test_the_projections_agree_with_the_functions_they_mirror(tmp_path):
     for name in ("mod.py", "x.py.txt", "requirements.txt", "requirements-dev.txt", "requirements", "setup.cfg",
                  "environment.yml", "pyproject.toml", "notes.md", ".py", "pkg/__init__.py", "pkg/inner.py",
                  "scripts/run.py", "empty/.keep", "data.csv", "tmp.x1/__init__.py", "pip-build/__init__.py", "café/__init__.py",
-                 "Dockerfile", "Dockerfile.gpu", "serve.Dockerfile", "Containerfile", "course-env.yml", "mkdocs.yaml", "Dockerfiles"):
+                 "Dockerfile", "Dockerfile.gpu", "serve.Dockerfile", "train.dockerfile", "Containerfile", "course-env.yml", "mkdocs.yaml", "Dockerfiles",
+                 "Pipfile", "Pipfile.lock", "Pipfile.bak"):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text("", encoding="utf-8")
     (folder / "dir.py").mkdir()

@@ -140,6 +140,15 @@ def test_dep003_message_names_the_requirements_file_and_the_local_package_not_pi
     ]
 
 
+def test_dep003_fix_for_a_git_url_install_says_to_pin_it_not_to_install_from_a_manifest(tmp_path):
+    # Fair check 9 (items 69, 70): "Install from the manifest" where there was none, for a branch-head install.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["# Run this if you're in a Colab\n!pip install git+https://example.org/lab/signals"])
+    (fix,) = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert fix.startswith("Declare it in requirements.txt pinned to a commit (`<name> @ git+https://example.org/lab/signals@<commit>`)")
+    assert "google.colab" in fix
+
+
 def test_dep003_is_suppressed_by_a_noqa_comment(tmp_path):
     root = make_repo(tmp_path, {})
     nb = write_notebook(root / "nb.ipynb", ["!pip install shap  # noqa: DEP003", "!pip install lime"])

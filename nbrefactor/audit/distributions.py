@@ -607,16 +607,47 @@ _IMPORT_GUARD = re.compile(r"""\bpython[0-9.]*\s+-c\s+["']\s*import\s+([A-Za-z_]
 
 def guarded_installs(facts: NotebookFacts) -> dict[str, str]:
     """{module: distribution} of the notebook's guarded installs of one distribution each
-    (`!python -c "import ants" || pip install -q antspyx==0.4.2` → {"ants": "antspyx"}). Only
-    consulted for an import no table knows: the catalogue stays the first answer."""
+    (`!python -c "import ants" || pip install -q antspyx==0.4.2` → {"ants": "antspyx"}; `try:` /
+    `import whisper` / `except ImportError:` / `!pip install openai-whisper` → {"whisper":
+    "openai-whisper"}). Only consulted for an import no table knows: the catalogue stays the first
+    answer."""
     found: dict[str, str] = {}
-    if not any("||" in ca.cell.source for ca in facts.cells):
+    if not any("||" in ca.cell.source or "except" in ca.cell.source for ca in facts.cells):
         return found
+    lines_of = {id(ca.cell): ca.lines for ca in facts.cells}
     for command in install_commands(facts):
+        if len(command.packages) != 1:
+            continue
         m = _IMPORT_GUARD.search(command.text)
-        if m and len(command.packages) == 1:
-            found.setdefault(m.group(1), command.packages[0].name)
+        module = m.group(1) if m else _import_tried_before(lines_of.get(id(command.cell), []), command.line)
+        if module:
+            found.setdefault(module, command.packages[0].name)
     return found
+
+
+_EXCEPT_IMPORT_ERROR = re.compile(r"^except\s*(?:\(?\s*(?:ImportError|ModuleNotFoundError)\b[^:]*)?:")
+_TRIED_IMPORT = re.compile(r"^(?:import\s+([A-Za-z_]\w*)|from\s+([A-Za-z_]\w*)[\w.]*\s+import\b)")
+
+
+def _import_tried_before(lines: list[str], line: int) -> Optional[str]:
+    """The one top-level module a `try:` body imports when the install on `line` (1-based) sits in
+    that `try`'s `except ImportError:` (or `ModuleNotFoundError`, or bare `except:`) handler."""
+    def indent(text: str) -> int:
+        return len(text) - len(text.lstrip())
+
+    if not 0 < line <= len(lines):
+        return None
+    level = indent(lines[line - 1])
+    handler = next((i for i in range(line - 2, -1, -1) if lines[i].strip() and indent(lines[i]) < level), None)
+    if handler is None or not _EXCEPT_IMPORT_ERROR.match(lines[handler].strip()):
+        return None
+    level = indent(lines[handler])
+    start = next((i for i in range(handler - 1, -1, -1) if lines[i].strip() and indent(lines[i]) <= level), None)
+    if start is None or indent(lines[start]) != level or lines[start].strip().split("#", 1)[0].strip() != "try:":
+        return None
+    modules = {next(g for g in m.groups() if g) for text in lines[start + 1:handler]
+               if (m := _TRIED_IMPORT.match(text.strip()))}
+    return modules.pop() if len(modules) == 1 else None
 
 
 _KERAS_BACKEND = re.compile(r"""KERAS_BACKEND["']?\s*(?:\]\s*=|,|=)\s*["']?([A-Za-z_]+)""")
@@ -937,11 +968,13 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
     sub-folder of F put on `sys.path` (`os.path.join(REPO, "posenet")` → `posenet`) or listed
     for that repository (or for any, `"*"`: `scripts`, `utils`…) in `[cloned_modules]` of rules/distributions.toml. The folder may be held in
     a notebook global bound to a string (`!git clone URL $REPO_DIR`, `sys.path.append(REPO_DIR)`).
-    Anything else imported after the clone (`imageio`, `dlib`, `fastai` beside `dnnlib`) is still a
-    distribution: the cloned repository's file list is not known offline. A Hub repository downloaded
-    into the working directory (`snapshot_download(repo, local_dir=".")`) is importable as it is, and
-    what it ships is code no table can know: after it, an import no table knows (DEP001 would assume
-    its name) and no install line of the notebook names is one of its modules."""
+    An import no table knows (DEP001 would assume its name) that no install line of the notebook
+    names is one of the clone's modules too (`from train import …` after `sys.path.append("./REPO/notebooks")`):
+    the cloned repository's file list is not known offline, and a name nobody catalogued that appears
+    right after the clone is reached is far more likely its script than a package on the index.
+    Catalogued distributions imported after the clone (`imageio`, `dlib`, `fastai` beside `dnnlib`)
+    are still distributions. A Hub repository downloaded into the working directory
+    (`snapshot_download(repo, local_dir=".")`) is importable as it is, and counts the same way."""
     if not any("clone" in ca.cell.source or "snapshot_download" in ca.cell.source for ca in facts.cells):
         return ()  # the common case, without a pass over every line
     constants = _string_globals(facts)
@@ -989,7 +1022,7 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
                 continue
             top = imp.top_level
             at = (ca.cell.index, imp.line)
-            for clone_cell, clone_line, repo, folders, snapshot in clones:
+            for clone_cell, clone_line, repo, folders, _snapshot in clones:
                 if (clone_cell, clone_line) > at:
                     continue
                 names = {normalise(f) for f in folders}
@@ -1004,7 +1037,10 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
                         inside.update(normalise(folder) for folder in path[hits[-1] + 1:])
                 if reached and (
                     normalise(top) in names or normalise(top) in inside or top in listed.get(repo, ()) or top in listed.get("*", ())
-                    or (snapshot and _unknown_import(imp, catalog, installed))
+                    # After a clone whose folder (or a folder inside it) is reached, an import no
+                    # table knows and no install line names is one of its scripts (`train` of
+                    # `REPO/notebooks/train.py`): the clone's file list is not known offline.
+                    or _unknown_import(imp, catalog, installed)
                 ):
                     line, column = _statement_position(ca, imp)
                     found_imports.append(ClonedImport(clone_cell, clone_line, ca.cell, line, column, top))

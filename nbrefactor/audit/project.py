@@ -27,12 +27,16 @@ MANIFEST_GLOBS = (
     # A Dockerfile whose RUN lines install Python packages (book and course repositories ship one
     # instead of a requirements file; repo2docker builds from it) and a conda environment file
     # under another name (`deep-learning.yml`): read only when they declare packages (`parse_manifest`).
-    "Dockerfile", "Dockerfile.*", "*.Dockerfile", "Containerfile", "*.yml", "*.yaml",
+    "Dockerfile", "Dockerfile.*", "*.[Dd]ockerfile", "Containerfile", "*.yml", "*.yaml",
+    # Pipenv's manifest (the deployment modules of many courses); its lock beside it pins what the
+    # Pipfile leaves open (read with the Pipfile: `_pipfile_lock`).
+    "Pipfile", "Pipfile.lock",
 )
 # Manifests that declare only the folder they are in (never looked for in ENVIRONMENT_FOLDERS).
 # Any-named YAML is not looked for there either: Binder reads only `environment.yml` from binder/.
 _PACKAGE_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "*.yml", "*.yaml")
-DOCKERFILE_GLOBS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "Containerfile")
+# `serve.Dockerfile` and `homework.dockerfile`: the suffix in either case.
+DOCKERFILE_GLOBS = ("Dockerfile", "Dockerfile.*", "*.[Dd]ockerfile", "Containerfile")
 # Folders that hold the environment of the notebooks around them by convention: repo2docker
 # (Binder) reads `binder/` or `.binder/` before the folder itself; a dev container (Codespaces)
 # builds from `.devcontainer/`, whose Dockerfile installs its requirements.txt. A manifest there
@@ -54,7 +58,7 @@ class Requirement:
 @dataclass(frozen=True)
 class Manifest:
     path: str
-    kind: str  # requirements | environment | pyproject | setup.cfg | setup.py | dockerfile
+    kind: str  # requirements | environment | pyproject | setup.cfg | setup.py | dockerfile | pipfile
     requirements: tuple[Requirement, ...]
     project_name: Optional[str] = None  # normalised `[project] name` / poetry name / setup.cfg name
     # A Dockerfile's `FROM` images, as (reference, line): a docker-stacks image brings its packages
@@ -233,6 +237,77 @@ def parse_pyproject(path: str, text: str) -> Optional[Manifest]:
         if req:
             reqs.append(req)
     return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None)
+
+
+def _pipfile_spec(name: str, value: object) -> str:
+    """One `[packages]` entry of a Pipfile as a requirement line: `"*"` is any version, `"==1.2"`
+    (or `">=1"`) a version specifier, an inline table brings its `version` and `extras`, and a git
+    source with a `ref` is a direct reference to that commit or tag."""
+    if isinstance(value, dict):
+        extras = value.get("extras")
+        extras_text = f"[{','.join(e for e in extras if isinstance(e, str))}]" if isinstance(extras, list) and extras else ""
+        if isinstance(value.get("git"), str):
+            ref = value.get("ref")
+            return f"{name}{extras_text} @ git+{value['git']}@{ref}" if isinstance(ref, str) and ref else f"{name}{extras_text}"
+        version = value.get("version")
+        version = version.strip() if isinstance(version, str) else ""
+        return f"{name}{extras_text}{version if version != '*' else ''}"
+    version = value.strip() if isinstance(value, str) else ""
+    return f"{name}{version}" if version and version != "*" else name
+
+
+def pipfile_lock_pins(text: str) -> dict[str, str]:
+    """Normalised name → exact version of every package a `Pipfile.lock` (JSON: `default` and
+    `develop`, each name → `{"version": "==1.2.3", ...}`) locks; empty when it does not parse."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    pins: dict[str, str] = {}
+    for section in ("default", "develop"):
+        table = data.get(section) if isinstance(data, dict) else None
+        for name, entry in (table.items() if isinstance(table, dict) else ()):
+            version = entry.get("version") if isinstance(entry, dict) else None
+            if isinstance(version, str) and re.match(r"^==\s*[^,*\s]+$", version):
+                pins.setdefault(normalise(name), version.replace(" ", ""))
+    return pins
+
+
+def parse_pipfile(path: str, text: str, lock: Optional[str] = None) -> Optional[Manifest]:
+    """Pipenv's manifest: the keys of `[packages]` and `[dev-packages]` (as a dev group is read in a
+    pyproject). An entry is pinned by `==x` in the Pipfile, or by the `Pipfile.lock` beside it
+    (`lock`, its text): `pipenv install --deploy`/`pipenv sync` install exactly what the lock names.
+    A local path entry (`mylib = {path = ".", editable = true}`) is the project itself, not a
+    distribution to declare. None when it does not parse or declares nothing."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    pins = pipfile_lock_pins(lock) if lock else {}
+    lines = text.splitlines()
+    reqs: list[Requirement] = []
+    local: Optional[str] = None
+    for section in ("packages", "dev-packages"):
+        table = data.get(section)
+        start = next((i for i, l in enumerate(lines) if l.strip() == f"[{section}]"), 0)
+        for name, value in (table.items() if isinstance(table, dict) else ()):
+            if isinstance(value, dict) and ("path" in value or "file" in value) and "git" not in value:
+                local = local or name
+                continue
+            spec = _pipfile_spec(name, value)
+            req = _requirement(spec, _line_of(lines, name, start))
+            if req is None:
+                continue
+            locked = pins.get(req.name)
+            if locked and not req.pinned:
+                # The spec names the locked version, so the version readers (DEP005) see it.
+                req = replace(req, spec=f"{name}{locked}  # locked in Pipfile.lock", pinned=True, patch_range=False)
+            reqs.append(req)
+    if not reqs:
+        return None
+    return Manifest(path, "pipfile", tuple(reqs), normalise(local) if local else None)
 
 
 def parse_setup_cfg(path: str, text: str) -> Optional[Manifest]:
@@ -436,6 +511,26 @@ def _install_arguments(words: list[str]) -> Iterable[tuple[str, bool, bool]]:
         installer = word.rsplit("/", 1)[-1]
         if installer.startswith("python") and words[i + 1:i + 3] and words[i + 1] == "-m" and len(words) > i + 2:
             installer, i = words[i + 2], i + 2
+        if installer == "pipenv" and i + 1 < len(words) and words[i + 1] in ("install", "sync"):
+            # `pipenv install --system --deploy` installs the Pipfile of the working folder (as
+            # `pip install -r` installs a file); `pipenv install flask==3.0` installs packages.
+            j, named = i + 2, False
+            while j < len(words) and words[j] not in _SHELL_SEPARATORS:
+                arg = words[j]
+                if arg in ("-r", "--requirements") and j + 1 < len(words):
+                    yield words[j + 1], False, True
+                    named, j = True, j + 2
+                    continue
+                if arg in ("--python", "--pypi-mirror", "--extra-pip-args", "-i", "--index", "--categories"):
+                    j += 1
+                elif not arg.startswith("-") and "$" not in arg and words[i + 1] == "install":
+                    yield arg, False, False
+                    named = True
+                j += 1
+            if not named:
+                yield "Pipfile", False, True
+            i = j
+            continue
         if installer not in _INSTALLERS:
             i += 1
             continue
@@ -470,6 +565,18 @@ def _install_arguments(words: list[str]) -> Iterable[tuple[str, bool, bool]]:
         i = j
 
 
+_PACKAGING_TOOLS = frozenset({"pip", "setuptools", "wheel", "python", "pipenv", "poetry", "uv", "pip-tools"})
+
+
+def _exec_form(rest: str) -> list[str]:
+    """The words of an instruction's JSON (exec) form: `COPY ["Pipfile", "Pipfile.lock", "./"]`."""
+    try:
+        words = ast.literal_eval(rest)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return []
+    return [w for w in words if isinstance(w, str)] if isinstance(words, list) else []
+
+
 def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
     """What a Dockerfile installs into the image's Python: the package arguments of its `RUN` lines
     (`pip install keras==2.2.0`, `conda install -y numpy=1.26`; `==`/a conda `=version` pins, a
@@ -487,7 +594,7 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
             if words and "$" not in words[0]:
                 images.append((words[0], line))
         elif keyword in ("COPY", "ADD"):
-            words = [w for w in _shell_words(rest) if not w.startswith("--")] if not rest.startswith("[") else []
+            words = [w for w in _shell_words(rest) if not w.startswith("--")] if not rest.startswith("[") else _exec_form(rest)
             for source in words[:-1]:
                 copies.append((source, words[-1]))
         elif keyword == "RUN":
@@ -508,7 +615,9 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
                     reqs.append(Requirement(normalise(name), f"{normalise(name)}=={version}", number, True))
                     continue
                 req = _requirement(arg, number, conda=conda)
-                if req and req.name not in ("pip", "setuptools", "wheel", "python"):
+                # Packaging tools (`pip install pipenv`, then `pipenv install`) build the
+                # environment; they are not what the notebook imports, and declare nothing.
+                if req and req.name not in _PACKAGING_TOOLS:
                     reqs.append(req)
     includes = tuple(dict.fromkeys(f for f in (_copied_source(i, copies) for i in installed_files) if f))
     if not reqs and not includes and not images:
@@ -585,6 +694,10 @@ def parse_manifest(path: str, text: str) -> Optional[Manifest]:
         return parse_setup_cfg(path, text)
     if name.startswith("environment."):
         return parse_environment_yml(path, text)
+    if name == "Pipfile":
+        return parse_pipfile(path, text)
+    if name == "Pipfile.lock":
+        return None  # read with its Pipfile (`_manifests_in`): it pins, it does not declare
     return parse_requirements_txt(path, text)
 
 
@@ -991,11 +1104,18 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
                 file, text = target, manifest_text(target.read_bytes())
         except (OSError, UnicodeDecodeError):
             continue
-        manifest = parse_manifest(_display(file, display_root), text)
+        manifest = _parse_with_lock(file, _display(file, display_root), text)
         if manifest is not None:
             manifests.append(manifest)
             manifests += _included_manifests(folder, manifest, display_root)
     return tuple(manifests)
+
+
+def _parse_with_lock(file: Path, shown: str, text: str) -> Optional[Manifest]:
+    """`parse_manifest`, with a Pipfile's `Pipfile.lock` (beside it) read for its pins."""
+    if file.name == "Pipfile":
+        return parse_pipfile(shown, text, _file_text(file.with_name("Pipfile.lock")))
+    return parse_manifest(shown, text)
 
 
 def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Optional[Path]) -> list[Manifest]:
@@ -1010,7 +1130,11 @@ def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Option
         if text is None:
             continue
         shown = _display(file, display_root)
-        if file.name.endswith((".yml", ".yaml")):
+        if file.name == "Pipfile":
+            pipfile = _parse_with_lock(file, shown, text)
+            if pipfile is not None:
+                found.append(pipfile)
+        elif file.name.endswith((".yml", ".yaml")):
             found.append(parse_environment_yml(shown, text))
         else:
             found.append(parse_requirements_txt(shown, text))

@@ -56,6 +56,16 @@ def _installed_by_extras(manifests: tuple[Manifest, ...], catalog) -> frozenset[
     return frozenset(found)
 
 
+def _installed_by_metapackages(manifests: tuple[Manifest, ...], catalog) -> frozenset[str]:
+    """Normalised names of what the declared metapackages install (`jupyter` → ipywidgets,
+    ipykernel, notebook…), from `[metapackages]` of `rules/distributions.toml`: a metapackage has
+    no code of its own, installing its members is all it does."""
+    table = catalog.table("distributions", "metapackages", {}) or {}
+    known = {normalise(k): v for k, v in table.items() if isinstance(v, list)}
+    declared = {r.name for m in manifests for r in m.requirements}
+    return frozenset(normalise(n) for name in declared & known.keys() for n in known[name] if isinstance(n, str))
+
+
 def _distribution_phrase(resolution, url: Optional[str] = None) -> str:
     """`distribution `X``, or a guess said as one when no table knows the import (unless the
     notebook installs it from a URL: then that is where it comes from)."""
@@ -111,7 +121,8 @@ class UndeclaredImport(Rule):
         "(`sklearn` → scikit-learn, `cv2` → opencv-python, `google.cloud.storage` → "
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
         "installed packages; an import none of them knows is named by the notebook's own guarded install of it "
-        "when there is one (`!python -c \"import whisper\" || pip install openai-whisper`), else by its own name, "
+        "when there is one (`!python -c \"import whisper\" || pip install openai-whisper`, or `try: import whisper` / "
+        "`except ImportError: !pip install openai-whisper`), else by its own name, "
         "and the message says that name is assumed, or, when the notebook installs it from a URL (`!pip install "
         "git+https://github.com/org/restorers.git`, then `import restorers`), where it comes from, the fix being a "
         "direct reference pinned to a commit), and reports the first import of each distribution that none of the "
@@ -138,7 +149,8 @@ class UndeclaredImport(Rule):
         "`torch.utils.tensorboard` (at its import: the module's own code imports tensorboard), onnxscript and onnx "
         "behind `torch.onnx.export` (its default exporter, `dynamo=True` since torch 2.9; not with `dynamo=False`), "
         "from `[transformers_torch]`, `[evaluate_metrics]`, `[sentencepiece_tokenizers]`, `[modules_needing]` and "
-        "`[calls_needing]`. Modules of the notebook's "
+        "`[calls_needing]`. A declared metapackage declares what it installs (`jupyter` brings ipywidgets, ipykernel, "
+        "notebook…; `[metapackages]`). Modules of the notebook's "
         "own project are not distributions: `.py` and Cython `.pyx` files and folders of code beside it (a folder of "
         "scripts without `__init__.py` named like a catalogued distribution, `torch/`, is a namespace package that the "
         "installed torch wins over, so `import torch` stays a distribution; a package folder above the notebook named like a "
@@ -152,8 +164,10 @@ class UndeclaredImport(Rule):
         "named as a sub-folder of the clone put on `sys.path` (`sys.path.append(os.path.join(REPO, \"posenet\"))`, "
         "`import posenet`) or listed for the repository in `[cloned_modules]` of `rules/distributions.toml` (`dnnlib` of "
         "NVlabs/stylegan3; for any clone, folder names of research code such as `scripts` and `utils`); the folder may be a notebook global bound to a string (`!git clone URL $REPO`, "
-        "`sys.path.append(REPO)`); they are related locations of the clone's PTH007 finding. Other imports after a "
-        "clone stay distributions. A Hub repository downloaded into the working directory "
+        "`sys.path.append(REPO)`); they are related locations of the clone's PTH007 finding. So is, after the clone is "
+        "reached, an import no table knows and no install line of the notebook names (`from train import fit` after "
+        "`sys.path.append(\"./REPO/notebooks\")`: a script of the clone, not a package named `train`). Catalogued "
+        "imports after a clone stay distributions. A Hub repository downloaded into the working directory "
         "(`snapshot_download(repo, local_dir=\".\")`) ships code no table can know: after it, an import no table "
         "knows and no install line of the notebook names is one of its files (related to the download's PTH007). "
         "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read, and so is the target of "
@@ -166,13 +180,16 @@ class UndeclaredImport(Rule):
         "Workspace`), only the sub-package is reported. The modules Python 3 renamed "
         "(`StringIO`, `cStringIO`, `cPickle`, `urllib2`) are Python 2's standard library, not distributions, also in a "
         "notebook whose kernel metadata says Python 3 (STR004 names them for porting in a Python 2 notebook). "
-        "A Dockerfile (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`) is a manifest when its `RUN` lines "
-        "install Python packages (`pip install`, `python -m pip install`, `conda`/`mamba install`; `==` and conda's "
+        "A Dockerfile (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile` or `*.dockerfile`, `Containerfile`) is a manifest when its `RUN` lines "
+        "install Python packages (`pip install`, `python -m pip install`, `conda`/`mamba install`, `pipenv install X`; `==` and conda's "
         "`=version` pin, a wheel URL is a pinned direct reference named from its file name; files it copies in and installs "
-        "with `pip install -r`/`conda env create -f` are manifests too) or its `FROM` image is one whose packages "
+        "with `pip install -r`/`conda env create -f`/`pipenv install` (the copied Pipfile) are manifests too; a packaging "
+        "tool it installs (`pip install pipenv`, poetry, uv) declares nothing) or its `FROM` image is one whose packages "
         "`[docker_stacks]` of `rules/distributions.toml` lists (`jupyter/scipy-notebook` brings numpy, pandas, scikit-learn…; "
         "pinned by a tag other than `latest`). A YAML file of any name whose top level has a `dependencies:` list of "
         "package specs is a conda environment file (`deep-learning.yml`). "
+        "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
+        "`Pipfile.lock` beside it (`\"*\"` with a locked `==` version is pinned, as `pipenv install --deploy` installs it). "
         "Packages above the notebook named like a catalogued distribution whose folder holds notebooks (a course's "
         "`numpy/` chapter with an `__init__.py` for its tests) do not hide the distribution: the notebook runs from its own "
         "folder, where `import numpy` is numpy (unless it `%cd`s there). "
@@ -213,6 +230,14 @@ class UndeclaredImport(Rule):
         ),
         # No manifest at all: DEP002 speaks instead.
         Example(cells=("import numpy as np",)),
+        # The `jupyter` metapackage installs ipywidgets (and ipykernel, notebook…).
+        Example(cells=("import ipywidgets as widgets",), files={"requirements.txt": "jupyter==1.1.1\n"}),
+        # A Pipfile is a manifest: `==` pins, and so does the lock beside it.
+        Example(
+            cells=("import numpy as np\nimport sklearn",),
+            files={"Pipfile": "[packages]\nnumpy = \"==1.26.4\"\nscikit-learn = \"*\"\n",
+                   "Pipfile.lock": '{"default": {"scikit-learn": {"version": "==1.5.0"}}, "develop": {}}\n'},
+        ),
         # Modules beside the notebook, relative imports and hosted-runtime modules are not third-party.
         Example(
             cells=("import helpers\nfrom . import utils\nfrom google.colab import drive\nimport numpy as np",),
@@ -292,13 +317,23 @@ class UndeclaredImport(Rule):
             files={"Dockerfile": "FROM quay.io/jupyter/scipy-notebook:2024-05-27\nRUN pip install keras==3.3.3\n"},
             expect=((1, 3),),
         ),
+        # jupyterlab is no metapackage: it does not bring ipywidgets.
+        Example(cells=("import ipywidgets as widgets",), files={"requirements.txt": "jupyterlab==4.2.0\n"}, expect=((1, 1),)),
+        # A Pipfile that lacks pandas, installed by the Dockerfile beside it (`pipenv install` of the
+        # copied Pipfile; the `pip install pipenv` line declares nothing).
+        Example(
+            cells=("import numpy as np\nimport pandas as pd",),
+            files={"Pipfile": "[packages]\nnumpy = \"==1.26.4\"\n",
+                   "Dockerfile": "FROM python:3.11-slim\nRUN pip install pipenv\nCOPY Pipfile Pipfile.lock ./\nRUN pipenv install --system --deploy\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         manifests = ctx.project.manifests
         if not manifests:
             return
-        declared = ctx.project.declared | _installed_by_extras(manifests, ctx.catalog)
+        declared = ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
         where = _manifest_names(manifests)
         uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
@@ -372,7 +407,8 @@ class NoManifest(Rule):
         "its target. Modules of the notebook's own project are not distributions, as for DEP001 (a package folder above the "
         "notebook named like a catalogued distribution but without what the import names is not the project's: `numpy/` of "
         "lessons at a course's root). A pyproject.toml without dependencies does not count; a requirements file the notebook installs itself "
-        "(`!pip install -r lab_requirements.txt`) does, whatever its name. "
+        "(`!pip install -r lab_requirements.txt`) does, whatever its name. A `Pipfile` (Pipenv) is a manifest, and so "
+        "is a Dockerfile that `pipenv install`s one or pip-installs packages (`*.dockerfile` too). "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
         "to the table by item, `extras_require[\"experimental\"] = [...]`); one whose "
@@ -724,6 +760,11 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
         # `python setup.py develop`, `pip install -e .`: no manifest lists the local package yet.
         return ("Declare the local package in requirements.txt (`-e <its folder>`, relative to the requirements file) "
                 "and delete the line")
+    urls = [u for u in (parsed.unresolved if parsed is not None else ()) if "://" in u]
+    if not names and urls and not parsed.requirement_files:
+        # `!pip install git+https://…/repo`: nothing is declared yet, and a branch head is no version.
+        return (f"Declare it in requirements.txt pinned to a commit (`<name> @ {urls[0]}@<commit>`) or as its release "
+                "on the package index, and delete the line (for Colab, keep it under `if \"google.colab\" in sys.modules:`)")
     if not names:
         return "Install from the manifest before starting the kernel and delete the line"
     declaring: dict[str, str] = {}
@@ -876,6 +917,12 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_gu
     return False
 
 
+# Packaging metadata of a library (its `install_requires`, `[project].dependencies`): a range is
+# right there. The environment manifests (requirements files, conda files, Dockerfiles, Pipfiles)
+# are where an analysis pins.
+_LIBRARY_METADATA = frozenset({"setup.py", "setup.cfg", "pyproject"})
+
+
 class UnpinnedRequirement(Rule):
     code = "DEP004"
     name = "unpinned-requirement"
@@ -888,7 +935,10 @@ class UnpinnedRequirement(Rule):
         "`name=1.2`. The finding is located in the manifest (its path and line; in a `setup.py`, the line of the string), not in the "
         "notebook; when several notebooks of one audit share the manifest, the line is reported once, "
         "with each notebook that imports it as a related location. Not reported when another manifest of the project pins the same distribution "
-        "(a ranged pyproject.toml beside a pinned requirements.txt is the usual, sound layout). "
+        "(a ranged pyproject.toml beside a pinned requirements.txt is the usual, sound layout), nor, in a library's metadata "
+        "(`setup.py`, `setup.cfg`, pyproject `[project]`), when an environment manifest of the project (requirements file, "
+        "conda file, Dockerfile, Pipfile) declares the same distribution, pinned or not: that line is reported instead, and "
+        "pinning it silences both. "
         "A compatible-release pin on three or more version components (`tensorflow~=2.6.0`, "
         "which admits 2.6.x only) counts as pinned by default: it lets in patch releases, the "
         "bug fixes a team usually wants, and is a deliberate choice; `~=2.6` (any 2.x from 2.6 on) "
@@ -960,6 +1010,16 @@ class UnpinnedRequirement(Rule):
             files={"requirements.txt": "pandas~=2.2\nnumpy~=1.26.4\n"},
             expect=((None, 1),),
         ),
+        # A helper library's setup.py beside an unpinned requirements.txt: the requirements line is
+        # reported; the library's range only for what no environment manifest declares (pandas).
+        Example(
+            cells=("import numpy as np\nimport pandas as pd",),
+            files={
+                "requirements.txt": "numpy\n",
+                "setup.py": "from setuptools import setup\n\nsetup(name='helpers', py_modules=['helpers'],\n      install_requires=['numpy', 'pandas'])\n",
+            },
+            expect=((None, 1), (None, 4)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -976,9 +1036,13 @@ class UnpinnedRequirement(Rule):
             return req.pinned or (allow_patch and req.patch_range)
 
         pinned = {r.name for m in manifests for r in m.requirements if pinned_enough(r)}
+        # What the environment manifests declare, pinned or not: their own line carries the finding,
+        # so a library's range for the same distribution is not reported a second time.
+        environment = {r.name for m in manifests if m.kind not in _LIBRARY_METADATA for r in m.requirements}
         for manifest in manifests:
+            library = manifest.kind in _LIBRARY_METADATA
             for req in manifest.requirements:
-                if req.name not in imported or req.name in pinned:
+                if req.name not in imported or req.name in pinned or (library and req.name in environment):
                     continue
                 yield Hit(
                     None,
@@ -991,6 +1055,9 @@ class UnpinnedRequirement(Rule):
                     fix=(f"Pin the image to the tag of one build (`FROM {req.spec.rsplit(' ', 1)[-1].rsplit(':', 1)[0]}:<tag>`), "
                          f"or install `{req.name}==<the version you ran with>` in a RUN line"
                          if manifest.kind == "dockerfile" and "# in the image " in req.spec else
+                         f"Pin `{req.name}==<the version you ran with>` where the environment is built (a requirements.txt "
+                         f"beside the notebook); the range can stay in the package's {posixpath.basename(manifest.path)}"
+                         if library else
                          f"Pin it: `{req.name}==<the version you ran with>`"),
                     key=req.name,
                 )
