@@ -1874,10 +1874,19 @@ class SavedTraceback(Rule):
         "shown above `tf.math.reduce_std(E)`), or an item assignment made through a method of the same "
         "item (`v[0].assign(7)` after `v[0] = 7`). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
-        "reported only when a cell that ran after it (a higher execution count) reads what it left "
-        "half-done — a name it binds or changes, or an object whose methods it calls "
-        "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`) — because those saved results "
-        "come from a partly trained state. Those cells are its related locations. Nor is an error "
+        "reported only when a cell that ran after it (a higher execution count) in its kernel session "
+        "reads what it left half-done — a name it binds or changes, or an object whose methods it calls "
+        "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`) — before anything binds that name "
+        "afresh (a cell run in between, or the reader's own `model = make_model(…)`), because those saved "
+        "results come from a partly trained state. Those cells are its related locations. In a notebook "
+        "saved from several sessions (repeated counts, HID001's) only the cells below it in its own "
+        "stretch of rising counts count as run after it. An error whose traceback starts with a "
+        "`KeyboardInterrupt` that another exception followed while it was handled (a Keras callback "
+        "formatting a checkpoint name from a partial epoch's logs) is a stop by hand too, and follows "
+        "the same policy. Nor is an `AssertionError` reported of a cell that only tests values "
+        "(`assert …`, `np.testing.assert_…(v, expected)`) computed by a notebook function left as an "
+        "exercise stub (`# Implement!`, `TODO`, `# your code here` in its body): the course's test "
+        "fails until the reader writes the function. Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
         "of a name a `del` above removed (HID003's: a lesson on `del`), a StopIteration of a cell that "
@@ -2038,21 +2047,25 @@ class SavedTraceback(Rule):
                 continue
             if _error_of_the_code(ctx, cell, errors[0].name):
                 continue
+            if errors[0].name.split(":", 1)[0].strip() == "AssertionError" and _exercise_test(ctx, cell):
+                continue  # the exercise's own test, failing until the reader implements the stub
             what = (errors[0].name or "an exception").split("\n")[0]
             if len(what) > 120:
                 what = what[:117] + "..."
-            if what.split(":", 1)[0].strip() == "KeyboardInterrupt":
+            chained = _interrupt_chained(errors[0].text) and what.split(":", 1)[0].strip() != "KeyboardInterrupt"
+            if what.split(":", 1)[0].strip() == "KeyboardInterrupt" or chained:
                 readers = _readers_after_interrupt(ctx, cell)
                 if not readers:
                     continue  # stopped by hand, and nothing saved after it rests on its half-done state
                 names = sorted({n for _, found in readers for n in found})
                 shown = ", ".join(f"`{n}`" for n in names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
                 later = ", ".join(str(ca.cell.index) for ca, _ in readers[:5]) + (f" and {len(readers) - 5} more" if len(readers) > 5 else "")
+                stopped = f"KeyboardInterrupt; then {what} while stopping" if chained else "KeyboardInterrupt"
                 yield Hit(
                     cell,
                     1,
                     None,
-                    f"Cell {cell.index} was stopped by hand (KeyboardInterrupt), and cell{'s' if len(readers) > 1 else ''} "
+                    f"Cell {cell.index} was stopped by hand ({stopped}), and cell{'s' if len(readers) > 1 else ''} "
                     f"{later}, run after it, read{'' if len(readers) > 1 else 's'} what it left half-done ({shown}): "
                     f"{'their' if len(readers) > 1 else 'its'} saved results come from a partly run cell",
                     fix="Let the cell finish (fewer epochs if it is too long) and re-run the cells after it.",
@@ -2108,8 +2121,12 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
 
 
 def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAnalysis, set[str]]]:
-    """Cells run after the interrupted `cell` (a strictly higher execution count: ties say
-    nothing) that read a name it binds or changes, or an object whose methods it calls."""
+    """Cells run after the interrupted `cell` in its kernel session (a strictly higher execution
+    count, in the same session of `_sessions`: ties say nothing, and counts of another session —
+    a course notebook saved from several recordings — are no order) that read a name it binds or
+    changes, or an object whose methods it calls, before anything rebinds it: a cell of the
+    session run in between, or the reader itself (`model = make_model(…)` then `model.fit(…)`),
+    that binds the name afresh gives the reader a whole new value, not the half-done one."""
     if cell.execution_count is None:
         return []
     analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
@@ -2120,15 +2137,129 @@ def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAna
     left = {r.name for r in (*facts.defined, *facts.mutated)}
     left |= {c.receiver for c in facts.calls if c.receiver and "." not in c.receiver and not c.in_function}
     left -= set(ctx.facts.aliases) | callables
+    sessions = _sessions(ctx)
+    # Saved from several sessions: only the cells below it in its own stretch of rising counts
+    # surely ran in its kernel (the split into sessions may join stretches of other recordings).
+    stretch = _rising_stretch(ctx, cell) if sessions else None
+    later = sorted(
+        (ca for ca in ctx.facts.cells
+         if ca is not analysed and ca.cell.execution_count is not None and ca.cell.execution_count > cell.execution_count
+         and (stretch is None or ca.cell.index in stretch)),
+        key=lambda ca: ca.cell.execution_count or 0,
+    )
     readers = []
-    for ca in ctx.facts.cells:
-        count = ca.cell.execution_count
-        if ca is analysed or count is None or count <= cell.execution_count:
-            continue
-        found = {r.name for r in (*ca.facts.reads, *ca.facts.deferred_reads, *ca.facts.mutated)} & left
+    for ca in later:
+        own = {r.name for r in ca.facts.defined}
+        # `model.fit(…)` after the cell's own `model = …` changes the fresh model: no read of the old.
+        found = ({r.name for r in (*ca.facts.reads, *ca.facts.deferred_reads)}
+                 | {r.name for r in ca.facts.mutated if r.name not in own}) & left
         if found:
             readers.append((ca, found))
+        left -= own  # bound afresh: the cells run after this one see the new value
+        if not left:
+            break
     return readers
+
+
+def _rising_stretch(ctx: RuleContext, cell: Cell) -> frozenset[int]:
+    """The indices of the consecutive executed cells, around `cell`, whose counts rise top to
+    bottom: one stretch run in one kernel (the blocks `_kernel_sessions` starts from)."""
+    executed = _executed(ctx)
+    if cell not in executed:
+        executed = sorted([*executed, cell], key=lambda c: c.index)
+    at = next(i for i, c in enumerate(executed) if c is cell)
+    start, end = at, at
+    while start > 0 and (executed[start - 1].execution_count or 0) < (executed[start].execution_count or 0):
+        start -= 1
+    while end + 1 < len(executed) and (executed[end + 1].execution_count or 0) > (executed[end].execution_count or 0):
+        end += 1
+    return frozenset(c.index for c in executed[start:end + 1])
+
+
+def _interrupt_chained(traceback: str) -> bool:
+    """The saved traceback starts with a KeyboardInterrupt that another exception followed while
+    it was handled ("During handling of the above exception, another exception occurred"): a run
+    stopped by hand, whose callback (Keras' `ModelCheckpoint`, a progress bar, a worker pool) then
+    failed on the partial state. The final exception is a consequence of the stop, not a bug."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", traceback)
+    interrupt = re.search(r"^KeyboardInterrupt\b", plain, re.MULTILINE)
+    during = plain.find("During handling of the above exception")
+    return interrupt is not None and during > interrupt.start()
+
+
+# An exercise's stub, in a comment of the function the reader must write: `# Implement!`,
+# `# TODO: Implement this!`, `# your code here`, `# Solution goes here`, a `TODO`.
+_EXERCISE_STUB = re.compile(
+    r"\bTODO\b|(?i:^\s*(?:TODO:?\s*)?implement\b|\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|\bsolution goes here\b)"
+)
+
+
+def _stub_comment(line: str) -> bool:
+    """A comment on the line (`# Implement!`, `# TODO: …`) that marks an exercise's stub."""
+    return "#" in line and _EXERCISE_STUB.search(line.split("#", 1)[1]) is not None
+
+
+def _exercise_test(ctx: RuleContext, cell: Cell) -> bool:
+    """A cell that only tests values (`assert …`, `np.testing.assert_array_almost_equal(v, …)`,
+    the expected values bound beside them) whose tested value comes from a notebook function
+    left as an exercise stub (a comment `# Implement!`, `TODO`, `# your code here` in its body):
+    the course's test fails until the reader writes the function. Its saved AssertionError is
+    the exercise's starting point, not a broken notebook."""
+    tree = _python_tree_of(cell.source)
+    if tree is None or not tree.body:
+        return False
+    tested: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assert):
+            tested |= {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and _callee(stmt.value).startswith("assert"):
+            tested |= {n.id for a in stmt.value.args for n in ast.walk(a) if isinstance(n, ast.Name)}
+        elif not isinstance(stmt, ast.Assign):
+            return False
+    if not tested:
+        return False
+    stubs = _exercise_stubs(ctx)
+    if not stubs:
+        return False
+    for above in ctx.facts.notebook.code_cells:
+        if above.index >= cell.index:
+            break
+        above_tree = _python_tree_of(above.source)
+        for stmt in above_tree.body if above_tree is not None else ():
+            if (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)
+                    and stmt.value.func.id in stubs
+                    and tested & {n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)}):
+                return True
+    return False
+
+
+def _exercise_stubs(ctx: RuleContext) -> frozenset[str]:
+    """The module-level functions of the notebook whose body holds an exercise marker comment."""
+    found = set()
+    for cell in ctx.facts.notebook.code_cells:
+        lines = cell.source.split("\n")
+        if not any(_stub_comment(line) for line in lines):
+            continue
+        tree = _python_tree_of(cell.source)
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                _stub_comment(line) for line in lines[stmt.lineno - 1:stmt.end_lineno or stmt.lineno]
+            ):
+                found.add(stmt.name)
+    return frozenset(found)
+
+
+def _callee(call: ast.Call) -> str:
+    """The last name of a call's callee: `assert_array_almost_equal` of `np.testing.assert_…(…)`."""
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _python_tree_of(source: str) -> Optional[ast.Module]:
+    try:
+        return python_tree(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
 
 
 # Words with which the prose around a cell says the cell fails: "will lead to an error", "the same

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Callable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import CellAnalysis
@@ -1217,7 +1218,8 @@ class ChangesWhenRunTwice(Rule):
         "(they never run), nor the body of a loop that resumes from the global its own variable leaves behind "
         "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`): a second run "
         "continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
-        "two histories appended in one loop) is one finding at the first line, naming the others; a Keras model "
+        "`df_train = df_train.drop(…)` then the same for `df_val` and `df_test`, two histories appended in one "
+        "loop) is one finding at the first line, naming the others; a Keras model "
         "assembled one `.add(…)` per cell, in consecutive code cells, is one finding at the first `.add` cell, the "
         "other cells related."
     )
@@ -1565,13 +1567,23 @@ def _same_root_cause(
             chains[name] = [hazard]
             groups.append(chains[name])
             continue
-        kind = (ca.cell.index, what.replace(f"`{name}`", "`…`"))
+        # The name wherever the step's wording shows it (`df_val` in "rebinds `df_val` to
+        # `df_val.drop(…)`"), so that the same step on another name reads the same.
+        kind = (ca.cell.index, _without_name(what, name))
         if kind in by_kind:
             by_kind[kind].append(hazard)
             continue
         by_kind[kind] = [hazard]
         groups.append(by_kind[kind])
     return groups
+
+
+def _without_name(what: str, name: str) -> str:
+    """`what` with `name` replaced by `…` inside its backquoted code: "rebinds `df_val` to
+    `df_val.drop(…)`" and "rebinds `df_test` to `df_test.drop(…)`" read the same. The prose
+    around the code is left alone (a name `a` is not the article of "a second run")."""
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+    return re.sub(r"`[^`]*`", lambda code: word.sub("…", code.group()), what)
 
 
 # The hazards of a name rebound by arithmetic on itself (`t = t + 10`, `t += 1`): a second run
