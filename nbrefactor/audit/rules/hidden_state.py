@@ -1141,7 +1141,11 @@ class UndefinedName(Rule):
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
         "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
-        "cell defines again before anything runs (only the second `def` is ever called). A "
+        "cell defines again before anything runs (only the second `def` is ever called). Nor is an exception "
+        "whose only reads are `raise Name(…)` statements that are the whole body of a method of a notebook "
+        "class (a docstring aside): an abstract stub copied from a library "
+        "(`def statistic(self, data): raise UnimplementedMethodException()`), which subclasses override; "
+        "it raises either way. A "
         "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
         "cells meant to be pasted into the exercise notebook — is one finding, at its first "
         "undefined read, the others related; so is an exercise template (its name ends in `exercise(s)` or "
@@ -1220,12 +1224,17 @@ class UndefinedName(Rule):
         dead = _shadowed_function_lines(ctx)
         # A Python 2 notebook's builtins (`xrange`) are STR004's related locations, not errors here.
         python2 = {name for _, name, _, _ in python2_builtin_reads(ctx.facts)}
+        stubs = _abstract_stub_raises(ctx)
+        stub_only = {
+            r.name for r in flow.reads if r.flow is Flow.UNDEFINED and (r.cell, r.line, r.name) in stubs
+        } - {r.name for r in flow.reads if r.flow is Flow.UNDEFINED and (r.cell, r.line, r.name) not in stubs}
         firsts = list(_first_per_cell([
             r for r in flow.reads
             if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches
             and not (r.deferred and r.line in dead.get(r.cell, ()))
             and not (r.flow is Flow.UNDEFINED and r.name in python2)
             and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
+            and not (r.flow is Flow.UNDEFINED and r.name in stub_only)
         ]))
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
@@ -1332,6 +1341,37 @@ class UndefinedName(Rule):
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+def _abstract_stub_raises(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
+    """(cell, line, name) of the exception named by a `raise Name(…)` (or `raise Name`) that is
+    the whole body of a method (a docstring aside) of a notebook class: an abstract stub copied
+    from a library (`def test_statistic(self, data): raise UnimplementedMethodException()`),
+    which subclasses override. Its error is its purpose; a NameError instead of the library's
+    exception changes nothing a working notebook does."""
+    found: set[tuple[int, int, str]] = set()
+    for ca in ctx.cells:
+        if "raise" not in ca.cell.source or "class" not in ca.cell.source or not ca.masked.is_python:
+            continue
+        try:
+            tree = python_tree(ca.masked.python)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for method in node.body:
+                if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                body = method.body
+                if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+                    body = body[1:]
+                if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+                    continue
+                exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+                if isinstance(exc, ast.Name):
+                    found.add((ca.cell.index, exc.lineno, exc.id))
+    return frozenset(found)
 
 
 # From this many names no cell defines, first read in one cell, the cell is one finding.
