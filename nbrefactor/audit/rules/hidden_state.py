@@ -1133,7 +1133,9 @@ class UndefinedName(Rule):
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
         "`exec(...)`: those may define names nobody can list (but a star import of the notebook's own module beside it, "
-        "`from utils import *` with `utils.py` there, binds the names that module lists or defines, which are read from it). A cell that does not parse does not silence "
+        "`from utils import *` with `utils.py` there, binds the names that module lists or defines, which are read from it, "
+        "and so does a star import of a side-effect-free standard-library module, `from math import *`, "
+        "`from random import *`). A cell that does not parse does not silence "
         "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
         "it), every other name is checked as usual. Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
@@ -1396,7 +1398,7 @@ def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]
         if not i.opaque or i.kind is InjectorKind.UNPARSED:
             continue
         star = _STAR_FROM.match(i.text) if i.kind is InjectorKind.STAR_IMPORT else None
-        names = exports.get(star.group(1)) if star else None
+        names = (exports.get(star.group(1)) or stdlib_star_names(star.group(1))) if star else None
         if names is None:
             return None
         words.update(names)
@@ -1407,6 +1409,30 @@ def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]
                 return None
             words.update(_IDENTIFIER_WORD.findall(ca.cell.source))
     return frozenset(words)
+
+
+# Standard-library modules tutorials star-import whose import has no side effect: their public
+# names are fixed by the Python version, so `from math import *` hides nothing from the audit.
+_STDLIB_STAR_MODULES = frozenset({
+    "math", "cmath", "random", "statistics", "itertools", "functools", "operator", "collections",
+    "string", "re", "time", "datetime", "decimal", "fractions", "typing", "glob", "copy", "heapq",
+    "bisect", "textwrap", "pprint", "json", "csv", "os.path",
+})
+
+
+def stdlib_star_names(module: str) -> Optional[frozenset[str]]:
+    """The names `from module import *` binds, for a standard-library module of
+    `_STDLIB_STAR_MODULES` (its `__all__`, else its public names); None for any other module."""
+    if module not in _STDLIB_STAR_MODULES:
+        return None
+    import importlib
+
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError:
+        return None
+    names = getattr(loaded, "__all__", None)
+    return frozenset(names if names is not None else (n for n in vars(loaded) if not n.startswith("_")))
 
 
 _SOLUTIONS_NAME = re.compile(r"solutions?\W*$", re.IGNORECASE)  # `X_Solutions`, `XSolution`, `x (Solution)`
@@ -1753,7 +1779,10 @@ class StateInjection(Rule):
         "all or named variables), each `%load`, each module-level `exec(...)` whose argument reads a "
         "file, and each `from module import *`, at its line; the star imports of one cell (an import "
         "cell pulling in a tutorial's three helper modules) are one finding, at the first, the others "
-        "named and related. A `%run` that launches a program is not reported: it passes the script "
+        "named and related. A star import of a standard-library module whose import has no side effect "
+        "(`from math import *`, `from random import *`, `from itertools import *`…) is not reported: its names are "
+        "fixed by the Python version, nothing enters from another file or session, and HID003 reads them. "
+        "A `%run` that launches a program is not reported: it passes the script "
         "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
         "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
         "`%store name` (saving), `%load_ext` and "
@@ -1791,6 +1820,7 @@ class StateInjection(Rule):
         # Star imports of one cell (an import cell pulling in three helper modules of the tutorial)
         # are one root cause and one edit: one finding at the first, the others related.
         stars: dict[int, list] = {}
+        injectors = [inj for inj in injectors if not _stdlib_star(inj)]
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
@@ -1820,6 +1850,13 @@ class StateInjection(Rule):
                     message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
             yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
+
+
+def _stdlib_star(inj) -> bool:
+    """`from random import *`: a star import of the standard library's fixed names
+    (`stdlib_star_names`), no state from outside the notebook, and hidden from no one."""
+    star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
+    return star is not None and stdlib_star_names(star.group(1)) is not None
 
 
 def _cannot_run(ca: Optional[CellAnalysis], ported: frozenset[int]) -> bool:
