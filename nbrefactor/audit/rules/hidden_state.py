@@ -776,7 +776,12 @@ class UnexecutedCell(Rule):
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
         "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
-        "unrun is not reported: the packages were already there, and DEP003 reports the install."
+        "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a "
+        "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
+        "`history = model.fit(…)`) is bound afresh, top to bottom below it, before any cell reads it (a "
+        "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a cell "
+        "with magics, shell lines or calls that leave a file or download something stays reported. The "
+        "executed cell named below it is the first one with code (not a blank cell with a count)."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -1009,7 +1014,10 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index]):
             continue
-        below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
+        if cell.index in analysed and _rebound_before_read(ctx, analysed[cell.index]):
+            continue
+        # The first executed cell below with code (a blank cell's count says nothing of the code).
+        below = next((c for c in cells[i + 1:] if c.execution_count is not None and not _is_blank(c.source)), None)
         if below is not None:
             skipped.append((cell, below))
     return skipped
@@ -1018,6 +1026,45 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
 _INSTALL_LINE = re.compile(
     r"^[%!]?\s*(?:(?:python3?\s+-m\s+)?pip3?|conda|mamba|(?:sudo\s+)?apt(?:-get)?)\s+install\b"
 )
+
+
+# Calls that leave something outside the kernel (a file, a folder, a download): a never-run cell
+# making one may matter to later cells whatever names it binds.
+_OUTSIDE_EFFECT = re.compile(
+    r"\b(?:to_\w+|save\w*|write\w*|dump\w*|mkdir|makedirs|remove|unlink|rename|rmtree|copy\w*|move|download\w*"
+    r"|urlretrieve|system|run|export\w*|upload\w*|log_\w+)\s*\("
+)
+
+
+def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """Every name the never-run cell binds or changes (`history = model.fit(…)`: `history`, and
+    `model`, whose method it calls) is bound afresh, top to bottom below it, before any cell reads
+    it (`model = build()` then `history = model.fit(…)` in a later section): skipping the cell
+    changed no value below. Not for a cell with magics, shell lines or calls that leave something
+    outside the kernel (a file, a download), nor one that binds nothing."""
+    facts = ca.facts
+    if facts.syntax_error is not None or not ca.masked.is_python or ca.magics or _OUTSIDE_EFFECT.search(ca.cell.source):
+        return False
+    callables = {r.name for c in ctx.facts.cells for r in (*c.facts.functions, *c.facts.classes)}
+    left = {r.name for r in (*facts.defined, *facts.mutated)}
+    left |= {c.receiver for c in facts.calls if c.receiver and "." not in c.receiver and not c.in_function}
+    left -= set(ctx.facts.aliases)
+    if not left or left & callables:
+        return False
+    if any(r.cell == ca.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in name_flow(ctx).reads):
+        return False  # a sketch that cannot run where it stands: HID002 reports it with those reads
+    for below in ctx.facts.cells:
+        if below.cell.index <= ca.cell.index:
+            continue
+        own = {r.name for r in below.facts.defined}
+        read = ({r.name for r in (*below.facts.reads, *below.facts.deferred_reads)}
+                | {r.name for r in below.facts.mutated if r.name not in own})
+        if read & left or below.facts.syntax_error is not None:
+            return False
+        left -= own
+        if not left:
+            return True
+    return False
 
 
 def _installs_only(source: str) -> bool:
