@@ -1198,8 +1198,9 @@ class UndefinedName(Rule):
         "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
         "cells meant to be pasted into the exercise notebook — is one finding, at its first "
         "undefined read, the others related; so is an exercise template (its name ends in `exercise(s)` or "
-        "`template`, a read is a blank such as `____`, or a cell leaves a name it reads to a TODO, as in a "
-        "commented-out `# loss = tf.reduce_mean('''TODO''')`): the names it leaves for the reader to write (not "
+        "`template`, a read is a blank such as `____`, a cell leaves a name it reads to a TODO, as in a "
+        "commented-out `# loss = tf.reduce_mean('''TODO''')`, or a code cell is only comments saying where the "
+        "answer goes, `# Solution goes here`, which the message names): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file. A never-run reference sheet (see STR001: three or more of its code "
@@ -1320,7 +1321,8 @@ class UndefinedName(Rule):
             if not flow.may_inject:  # here: only cells that do not parse make names unknown
                 yield Hit(
                     cells[first.cell], first.line, first.column,
-                    f"{subject}: this exercise template leaves them for the reader to write, so it cannot run as it is",
+                    f"{subject}: this exercise template leaves {'it' if not names else 'them'} for the reader to write"
+                    f"{_answer_cell_note(ctx)}, so it cannot run as it is",
                     fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                     key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
                     related=tuple((cells[r.cell], r.line, r.column) for r in rest),
@@ -1499,11 +1501,32 @@ _BLANK = re.compile(r"_{2,}")  # `X = ____`: a blank to fill in
 
 def _exercise_template(ctx: RuleContext, undefined: Sequence[Read]) -> bool:
     """An exercise template: named as one, with a `____` blank among the undefined reads, or with
-    an undefined name its cell leaves to a TODO (`# loss = tf.reduce_mean('''TODO''')`)."""
+    an undefined name its cell leaves to a TODO (`# loss = tf.reduce_mean('''TODO''')`), or with
+    a cell left for the reader's answer (only comments: `# Solution goes here`)."""
     stem = PurePosixPath(ctx.facts.notebook.path.replace("\\", "/")).name.rsplit(".", 1)[0]
     cells = _cells(ctx)
     return (_EXERCISE_NAME.search(stem.strip()) is not None or any(_BLANK.fullmatch(r.name) for r in undefined)
-            or any(_todo_blank(cells[r.cell].source.split("\n"), r.name) for r in undefined if r.cell in cells))
+            or any(_todo_blank(cells[r.cell].source.split("\n"), r.name) for r in undefined if r.cell in cells)
+            or any(_answer_blank(c.source) for c in ctx.facts.notebook.code_cells))
+
+
+# A code cell left for the reader's answer: only comments, one saying where the answer goes
+# (`# Solution goes here`, `# Your code here`, `# Your answer goes here`).
+_ANSWER_HERE = re.compile(r"#\s*(?:(?:the |your )?(?:solution|answer|code)s?)\s+(?:goes\s+)?here\b", re.IGNORECASE)
+
+
+def _answer_cell_note(ctx: RuleContext) -> str:
+    """` (in cell 5, `# Solution goes here`)`: the first cell left for the reader's answer, if any."""
+    blank = next((c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source)), None)
+    if blank is None:
+        return ""
+    line = next(line.strip() for line in blank.source.split("\n") if _ANSWER_HERE.match(line.strip()))
+    return f" (in cell {blank.index}, `{line}`)"
+
+
+def _answer_blank(source: str) -> bool:
+    lines = [line.strip() for line in source.split("\n") if line.strip()]
+    return bool(lines) and all(line.startswith("#") for line in lines) and any(_ANSWER_HERE.match(line) for line in lines)
 
 
 _TODO = re.compile(r"\bTODO\b")
