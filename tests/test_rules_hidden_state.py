@@ -453,3 +453,36 @@ def test_kernel_sessions_find_a_section_run_again_after_a_restart():
     # session whose counts it does not repeat, so the last goes back to the first session.
     sessions = _kernel_sessions(_counted(1, 2, 3, 2, 3, 4, 5, 4, 5))
     assert sessions == {1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 1, 7: 1, 8: 0, 9: 0}
+
+
+# --- fair check 9, family other: messages ---------------------------------------------------------
+
+
+def test_str001_deliberate_error_demo_is_an_info_note_naming_the_valid_spelling():
+    from nbrefactor.audit.rules.structure import SyntaxErrorInCell
+
+    shown = Output("error", "", "SyntaxError")
+    result = audit(
+        ("import pandas as pd\ndf = pd.DataFrame({'Total Sales': [1]})", 1),
+        ("df.Total Sales", 2, (shown,)),
+        ("df['Total Sales']", 3),
+        rules=[SyntaxErrorInCell],
+    )
+    (finding,) = [d for d in result if d.code == "STR001"]
+    assert finding.severity.value == "info"
+    assert "shown on purpose" in finding.message and "cell 3" in finding.message and "migrate" in finding.message
+    # Without the valid spelling below, a plain syntax error.
+    plain = audit(("df.Total Sales", 2, (shown,)), ("print(1)", 3), rules=[SyntaxErrorInCell])
+    assert [d.message for d in plain if d.code == "STR001"] == ["Syntax error: invalid syntax"]
+
+
+def test_hid003_answer_cell_is_named_as_the_template_blank():
+    result = audit(("x = 1", 1), ("# Solution goes here", 2), ("print(Answer(x))", 3))
+    (message,) = messages(result, "HID003")
+    assert "exercise template" in message and "cell 2, `# Solution goes here`" in message
+
+
+def test_hid002_names_the_first_executed_cell_with_code_below():
+    result = audit(("a = 1", 1), "b = a + 1", ("", 2), ("print(b)", 3))
+    (message,) = messages(result, "HID002")
+    assert message.startswith("Cell 2 was never run, but cell 4 below it was (as [3])")
