@@ -492,3 +492,36 @@ def test_hid001_cells_that_seed_before_drawing_swapped_are_no_finding():
     # A cell drawing without a seed reads the state the seeding cell left: kept.
     kept = audit(seeded[0], ("np.random.seed(2)\na = np.random.rand(2)", 3), ("b = np.random.rand(2)", 2), ("print(a, b)", 4))
     assert found(kept, "HID001") == [("HID001", 2, 1)]
+
+
+# --- fair check 9, family other: messages ---------------------------------------------------------
+
+
+def test_str001_deliberate_error_demo_is_an_info_note_naming_the_valid_spelling():
+    from nbrefactor.audit.rules.structure import SyntaxErrorInCell
+
+    shown = Output("error", "", "SyntaxError")
+    result = audit(
+        ("import pandas as pd\ndf = pd.DataFrame({'Total Sales': [1]})", 1),
+        ("df.Total Sales", 2, (shown,)),
+        ("df['Total Sales']", 3),
+        rules=[SyntaxErrorInCell],
+    )
+    (finding,) = [d for d in result if d.code == "STR001"]
+    assert finding.severity.value == "info"
+    assert "shown on purpose" in finding.message and "cell 3" in finding.message and "migrate" in finding.message
+    # Without the valid spelling below, a plain syntax error.
+    plain = audit(("df.Total Sales", 2, (shown,)), ("print(1)", 3), rules=[SyntaxErrorInCell])
+    assert [d.message for d in plain if d.code == "STR001"] == ["Syntax error: invalid syntax"]
+
+
+def test_hid003_answer_cell_is_named_as_the_template_blank():
+    result = audit(("x = 1", 1), ("# Solution goes here", 2), ("print(Answer(x))", 3))
+    (message,) = messages(result, "HID003")
+    assert "exercise template" in message and "cell 2, `# Solution goes here`" in message
+
+
+def test_hid002_names_the_first_executed_cell_with_code_below():
+    result = audit(("a = 1", 1), "b = a + 1", ("", 2), ("print(b)", 3))
+    (message,) = messages(result, "HID002")
+    assert message.startswith("Cell 2 was never run, but cell 4 below it was (as [3])")

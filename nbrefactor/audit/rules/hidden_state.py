@@ -966,7 +966,12 @@ class UnexecutedCell(Rule):
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
         "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
-        "unrun is not reported: the packages were already there, and DEP003 reports the install."
+        "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a "
+        "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
+        "`history = model.fit(…)`) is bound afresh, top to bottom below it, before any cell reads it (a "
+        "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a cell "
+        "with magics, shell lines or calls that leave a file or download something stays reported. The "
+        "executed cell named below it is the first one with code (not a blank cell with a count)."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -1199,7 +1204,10 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index]):
             continue
-        below = next((c for c in cells[i + 1:] if c.execution_count is not None), None)
+        if cell.index in analysed and _rebound_before_read(ctx, analysed[cell.index]):
+            continue
+        # The first executed cell below with code (a blank cell's count says nothing of the code).
+        below = next((c for c in cells[i + 1:] if c.execution_count is not None and not _is_blank(c.source)), None)
         if below is not None:
             skipped.append((cell, below))
     return skipped
@@ -1208,6 +1216,45 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
 _INSTALL_LINE = re.compile(
     r"^[%!]?\s*(?:(?:python3?\s+-m\s+)?pip3?|conda|mamba|(?:sudo\s+)?apt(?:-get)?)\s+install\b"
 )
+
+
+# Calls that leave something outside the kernel (a file, a folder, a download): a never-run cell
+# making one may matter to later cells whatever names it binds.
+_OUTSIDE_EFFECT = re.compile(
+    r"\b(?:to_\w+|save\w*|write\w*|dump\w*|mkdir|makedirs|remove|unlink|rename|rmtree|copy\w*|move|download\w*"
+    r"|urlretrieve|system|run|export\w*|upload\w*|log_\w+)\s*\("
+)
+
+
+def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """Every name the never-run cell binds or changes (`history = model.fit(…)`: `history`, and
+    `model`, whose method it calls) is bound afresh, top to bottom below it, before any cell reads
+    it (`model = build()` then `history = model.fit(…)` in a later section): skipping the cell
+    changed no value below. Not for a cell with magics, shell lines or calls that leave something
+    outside the kernel (a file, a download), nor one that binds nothing."""
+    facts = ca.facts
+    if facts.syntax_error is not None or not ca.masked.is_python or ca.magics or _OUTSIDE_EFFECT.search(ca.cell.source):
+        return False
+    callables = {r.name for c in ctx.facts.cells for r in (*c.facts.functions, *c.facts.classes)}
+    left = {r.name for r in (*facts.defined, *facts.mutated)}
+    left |= {c.receiver for c in facts.calls if c.receiver and "." not in c.receiver and not c.in_function}
+    left -= set(ctx.facts.aliases)
+    if not left or left & callables:
+        return False
+    if any(r.cell == ca.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in name_flow(ctx).reads):
+        return False  # a sketch that cannot run where it stands: HID002 reports it with those reads
+    for below in ctx.facts.cells:
+        if below.cell.index <= ca.cell.index:
+            continue
+        own = {r.name for r in below.facts.defined}
+        read = ({r.name for r in (*below.facts.reads, *below.facts.deferred_reads)}
+                | {r.name for r in below.facts.mutated if r.name not in own})
+        if read & left or below.facts.syntax_error is not None:
+            return False
+        left -= own
+        if not left:
+            return True
+    return False
 
 
 def _installs_only(source: str) -> bool:
@@ -1323,7 +1370,9 @@ class UndefinedName(Rule):
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
         "`exec(...)`: those may define names nobody can list (but a star import of the notebook's own module beside it, "
-        "`from utils import *` with `utils.py` there, binds the names that module lists or defines, which are read from it). A cell that does not parse does not silence "
+        "`from utils import *` with `utils.py` there, binds the names that module lists or defines, which are read from it, "
+        "and so does a star import of a side-effect-free standard-library module, `from math import *`, "
+        "`from random import *`). A cell that does not parse does not silence "
         "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
         "it), every other name is checked as usual. Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
@@ -1331,12 +1380,17 @@ class UndefinedName(Rule):
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
         "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
-        "cell defines again before anything runs (only the second `def` is ever called). A "
+        "cell defines again before anything runs (only the second `def` is ever called). Nor is an exception "
+        "whose only reads are `raise Name(…)` statements that are the whole body of a method of a notebook "
+        "class (a docstring aside): an abstract stub copied from a library "
+        "(`def statistic(self, data): raise UnimplementedMethodException()`), which subclasses override; "
+        "it raises either way. A "
         "solutions notebook of fragments — its name ends in `Solution(s)` and it imports nothing: "
         "cells meant to be pasted into the exercise notebook — is one finding, at its first "
         "undefined read, the others related; so is an exercise template (its name ends in `exercise(s)` or "
-        "`template`, a read is a blank such as `____`, or a cell leaves a name it reads to a TODO, as in a "
-        "commented-out `# loss = tf.reduce_mean('''TODO''')`): the names it leaves for the reader to write (not "
+        "`template`, a read is a blank such as `____`, a cell leaves a name it reads to a TODO, as in a "
+        "commented-out `# loss = tf.reduce_mean('''TODO''')`, or a code cell is only comments saying where the "
+        "answer goes, `# Solution goes here`, which the message names): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file. A never-run reference sheet (see STR001: three or more of its code "
@@ -1410,12 +1464,17 @@ class UndefinedName(Rule):
         dead = _shadowed_function_lines(ctx)
         # A Python 2 notebook's builtins (`xrange`) are STR004's related locations, not errors here.
         python2 = {name for _, name, _, _ in python2_builtin_reads(ctx.facts)}
+        stubs = _abstract_stub_raises(ctx)
+        stub_only = {
+            r.name for r in flow.reads if r.flow is Flow.UNDEFINED and (r.cell, r.line, r.name) in stubs
+        } - {r.name for r in flow.reads if r.flow is Flow.UNDEFINED and (r.cell, r.line, r.name) not in stubs}
         firsts = list(_first_per_cell([
             r for r in flow.reads
             if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches
             and not (r.deferred and r.line in dead.get(r.cell, ()))
             and not (r.flow is Flow.UNDEFINED and r.name in python2)
             and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
+            and not (r.flow is Flow.UNDEFINED and r.name in stub_only)
         ]))
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
@@ -1452,7 +1511,8 @@ class UndefinedName(Rule):
             if not flow.may_inject:  # here: only cells that do not parse make names unknown
                 yield Hit(
                     cells[first.cell], first.line, first.column,
-                    f"{subject}: this exercise template leaves them for the reader to write, so it cannot run as it is",
+                    f"{subject}: this exercise template leaves {'it' if not names else 'them'} for the reader to write"
+                    f"{_answer_cell_note(ctx)}, so it cannot run as it is",
                     fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                     key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
                     related=tuple((cells[r.cell], r.line, r.column) for r in rest),
@@ -1524,6 +1584,37 @@ class UndefinedName(Rule):
             )
 
 
+def _abstract_stub_raises(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
+    """(cell, line, name) of the exception named by a `raise Name(…)` (or `raise Name`) that is
+    the whole body of a method (a docstring aside) of a notebook class: an abstract stub copied
+    from a library (`def test_statistic(self, data): raise UnimplementedMethodException()`),
+    which subclasses override. Its error is its purpose; a NameError instead of the library's
+    exception changes nothing a working notebook does."""
+    found: set[tuple[int, int, str]] = set()
+    for ca in ctx.cells:
+        if "raise" not in ca.cell.source or "class" not in ca.cell.source or not ca.masked.is_python:
+            continue
+        try:
+            tree = python_tree(ca.masked.python)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for method in node.body:
+                if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                body = method.body
+                if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+                    body = body[1:]
+                if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+                    continue
+                exc = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+                if isinstance(exc, ast.Name):
+                    found.add((ca.cell.index, exc.lineno, exc.id))
+    return frozenset(found)
+
+
 # From this many names no cell defines, first read in one cell, the cell is one finding.
 _FOLDED_NAMES = 3
 _IDENTIFIER_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -1546,7 +1637,7 @@ def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]
         if not i.opaque or i.kind is InjectorKind.UNPARSED:
             continue
         star = _STAR_FROM.match(i.text) if i.kind is InjectorKind.STAR_IMPORT else None
-        names = exports.get(star.group(1)) if star else None
+        names = (exports.get(star.group(1)) or stdlib_star_names(star.group(1))) if star else None
         if names is None:
             return None
         words.update(names)
@@ -1557,6 +1648,30 @@ def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]
                 return None
             words.update(_IDENTIFIER_WORD.findall(ca.cell.source))
     return frozenset(words)
+
+
+# Standard-library modules tutorials star-import whose import has no side effect: their public
+# names are fixed by the Python version, so `from math import *` hides nothing from the audit.
+_STDLIB_STAR_MODULES = frozenset({
+    "math", "cmath", "random", "statistics", "itertools", "functools", "operator", "collections",
+    "string", "re", "time", "datetime", "decimal", "fractions", "typing", "glob", "copy", "heapq",
+    "bisect", "textwrap", "pprint", "json", "csv", "os.path",
+})
+
+
+def stdlib_star_names(module: str) -> Optional[frozenset[str]]:
+    """The names `from module import *` binds, for a standard-library module of
+    `_STDLIB_STAR_MODULES` (its `__all__`, else its public names); None for any other module."""
+    if module not in _STDLIB_STAR_MODULES:
+        return None
+    import importlib
+
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError:
+        return None
+    names = getattr(loaded, "__all__", None)
+    return frozenset(names if names is not None else (n for n in vars(loaded) if not n.startswith("_")))
 
 
 _SOLUTIONS_NAME = re.compile(r"solutions?\W*$", re.IGNORECASE)  # `X_Solutions`, `XSolution`, `x (Solution)`
@@ -1576,11 +1691,32 @@ _BLANK = re.compile(r"_{2,}")  # `X = ____`: a blank to fill in
 
 def _exercise_template(ctx: RuleContext, undefined: Sequence[Read]) -> bool:
     """An exercise template: named as one, with a `____` blank among the undefined reads, or with
-    an undefined name its cell leaves to a TODO (`# loss = tf.reduce_mean('''TODO''')`)."""
+    an undefined name its cell leaves to a TODO (`# loss = tf.reduce_mean('''TODO''')`), or with
+    a cell left for the reader's answer (only comments: `# Solution goes here`)."""
     stem = PurePosixPath(ctx.facts.notebook.path.replace("\\", "/")).name.rsplit(".", 1)[0]
     cells = _cells(ctx)
     return (_EXERCISE_NAME.search(stem.strip()) is not None or any(_BLANK.fullmatch(r.name) for r in undefined)
-            or any(_todo_blank(cells[r.cell].source.split("\n"), r.name) for r in undefined if r.cell in cells))
+            or any(_todo_blank(cells[r.cell].source.split("\n"), r.name) for r in undefined if r.cell in cells)
+            or any(_answer_blank(c.source) for c in ctx.facts.notebook.code_cells))
+
+
+# A code cell left for the reader's answer: only comments, one saying where the answer goes
+# (`# Solution goes here`, `# Your code here`, `# Your answer goes here`).
+_ANSWER_HERE = re.compile(r"#\s*(?:(?:the |your )?(?:solution|answer|code)s?)\s+(?:goes\s+)?here\b", re.IGNORECASE)
+
+
+def _answer_cell_note(ctx: RuleContext) -> str:
+    """` (in cell 5, `# Solution goes here`)`: the first cell left for the reader's answer, if any."""
+    blank = next((c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source)), None)
+    if blank is None:
+        return ""
+    line = next(line.strip() for line in blank.source.split("\n") if _ANSWER_HERE.match(line.strip()))
+    return f" (in cell {blank.index}, `{line}`)"
+
+
+def _answer_blank(source: str) -> bool:
+    lines = [line.strip() for line in source.split("\n") if line.strip()]
+    return bool(lines) and all(line.startswith("#") for line in lines) and any(_ANSWER_HERE.match(line) for line in lines)
 
 
 _TODO = re.compile(r"\bTODO\b")
@@ -1903,7 +2039,10 @@ class StateInjection(Rule):
         "all or named variables), each `%load`, each module-level `exec(...)` whose argument reads a "
         "file, and each `from module import *`, at its line; the star imports of one cell (an import "
         "cell pulling in a tutorial's three helper modules) are one finding, at the first, the others "
-        "named and related. A `%run` that launches a program is not reported: it passes the script "
+        "named and related. A star import of a standard-library module whose import has no side effect "
+        "(`from math import *`, `from random import *`, `from itertools import *`…) is not reported: its names are "
+        "fixed by the Python version, nothing enters from another file or session, and HID003 reads them. "
+        "A `%run` that launches a program is not reported: it passes the script "
         "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
         "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
         "`%store name` (saving), `%load_ext` and "
@@ -1941,6 +2080,7 @@ class StateInjection(Rule):
         # Star imports of one cell (an import cell pulling in three helper modules of the tutorial)
         # are one root cause and one edit: one finding at the first, the others related.
         stars: dict[int, list] = {}
+        injectors = [inj for inj in injectors if not _stdlib_star(inj)]
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
@@ -1970,6 +2110,13 @@ class StateInjection(Rule):
                     message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
             yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
+
+
+def _stdlib_star(inj) -> bool:
+    """`from random import *`: a star import of the standard library's fixed names
+    (`stdlib_star_names`), no state from outside the notebook, and hidden from no one."""
+    star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
+    return star is not None and stdlib_star_names(star.group(1)) is not None
 
 
 def _cannot_run(ca: Optional[CellAnalysis], ported: frozenset[int]) -> bool:
@@ -2064,10 +2211,19 @@ class SavedTraceback(Rule):
         "shown above `tf.math.reduce_std(E)`), or an item assignment made through a method of the same "
         "item (`v[0].assign(7)` after `v[0] = 7`). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
-        "reported only when a cell that ran after it (a higher execution count) reads what it left "
-        "half-done — a name it binds or changes, or an object whose methods it calls "
-        "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`) — because those saved results "
-        "come from a partly trained state. Those cells are its related locations. Nor is an error "
+        "reported only when a cell that ran after it (a higher execution count) in its kernel session "
+        "reads what it left half-done — a name it binds or changes, or an object whose methods it calls "
+        "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`) — before anything binds that name "
+        "afresh (a cell run in between, or the reader's own `model = make_model(…)`), because those saved "
+        "results come from a partly trained state. Those cells are its related locations. In a notebook "
+        "saved from several sessions (repeated counts, HID001's) only the cells below it in its own "
+        "stretch of rising counts count as run after it. An error whose traceback starts with a "
+        "`KeyboardInterrupt` that another exception followed while it was handled (a Keras callback "
+        "formatting a checkpoint name from a partial epoch's logs) is a stop by hand too, and follows "
+        "the same policy. Nor is an `AssertionError` reported of a cell that only tests values "
+        "(`assert …`, `np.testing.assert_…(v, expected)`) computed by a notebook function left as an "
+        "exercise stub (`# Implement!`, `TODO`, `# your code here` in its body): the course's test "
+        "fails until the reader writes the function. Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
         "of a name a `del` above removed (HID003's: a lesson on `del`), a StopIteration of a cell that "
@@ -2228,21 +2384,25 @@ class SavedTraceback(Rule):
                 continue
             if _error_of_the_code(ctx, cell, errors[0].name):
                 continue
+            if errors[0].name.split(":", 1)[0].strip() == "AssertionError" and _exercise_test(ctx, cell):
+                continue  # the exercise's own test, failing until the reader implements the stub
             what = (errors[0].name or "an exception").split("\n")[0]
             if len(what) > 120:
                 what = what[:117] + "..."
-            if what.split(":", 1)[0].strip() == "KeyboardInterrupt":
+            chained = _interrupt_chained(errors[0].text) and what.split(":", 1)[0].strip() != "KeyboardInterrupt"
+            if what.split(":", 1)[0].strip() == "KeyboardInterrupt" or chained:
                 readers = _readers_after_interrupt(ctx, cell)
                 if not readers:
                     continue  # stopped by hand, and nothing saved after it rests on its half-done state
                 names = sorted({n for _, found in readers for n in found})
                 shown = ", ".join(f"`{n}`" for n in names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
                 later = ", ".join(str(ca.cell.index) for ca, _ in readers[:5]) + (f" and {len(readers) - 5} more" if len(readers) > 5 else "")
+                stopped = f"KeyboardInterrupt; then {what} while stopping" if chained else "KeyboardInterrupt"
                 yield Hit(
                     cell,
                     1,
                     None,
-                    f"Cell {cell.index} was stopped by hand (KeyboardInterrupt), and cell{'s' if len(readers) > 1 else ''} "
+                    f"Cell {cell.index} was stopped by hand ({stopped}), and cell{'s' if len(readers) > 1 else ''} "
                     f"{later}, run after it, read{'' if len(readers) > 1 else 's'} what it left half-done ({shown}): "
                     f"{'their' if len(readers) > 1 else 'its'} saved results come from a partly run cell",
                     fix="Let the cell finish (fewer epochs if it is too long) and re-run the cells after it.",
@@ -2298,8 +2458,12 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
 
 
 def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAnalysis, set[str]]]:
-    """Cells run after the interrupted `cell` (a strictly higher execution count: ties say
-    nothing) that read a name it binds or changes, or an object whose methods it calls."""
+    """Cells run after the interrupted `cell` in its kernel session (a strictly higher execution
+    count, in the same session of `_sessions`: ties say nothing, and counts of another session —
+    a course notebook saved from several recordings — are no order) that read a name it binds or
+    changes, or an object whose methods it calls, before anything rebinds it: a cell of the
+    session run in between, or the reader itself (`model = make_model(…)` then `model.fit(…)`),
+    that binds the name afresh gives the reader a whole new value, not the half-done one."""
     if cell.execution_count is None:
         return []
     analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
@@ -2310,15 +2474,129 @@ def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAna
     left = {r.name for r in (*facts.defined, *facts.mutated)}
     left |= {c.receiver for c in facts.calls if c.receiver and "." not in c.receiver and not c.in_function}
     left -= set(ctx.facts.aliases) | callables
+    sessions = _sessions(ctx)
+    # Saved from several sessions: only the cells below it in its own stretch of rising counts
+    # surely ran in its kernel (the split into sessions may join stretches of other recordings).
+    stretch = _rising_stretch(ctx, cell) if sessions else None
+    later = sorted(
+        (ca for ca in ctx.facts.cells
+         if ca is not analysed and ca.cell.execution_count is not None and ca.cell.execution_count > cell.execution_count
+         and (stretch is None or ca.cell.index in stretch)),
+        key=lambda ca: ca.cell.execution_count or 0,
+    )
     readers = []
-    for ca in ctx.facts.cells:
-        count = ca.cell.execution_count
-        if ca is analysed or count is None or count <= cell.execution_count:
-            continue
-        found = {r.name for r in (*ca.facts.reads, *ca.facts.deferred_reads, *ca.facts.mutated)} & left
+    for ca in later:
+        own = {r.name for r in ca.facts.defined}
+        # `model.fit(…)` after the cell's own `model = …` changes the fresh model: no read of the old.
+        found = ({r.name for r in (*ca.facts.reads, *ca.facts.deferred_reads)}
+                 | {r.name for r in ca.facts.mutated if r.name not in own}) & left
         if found:
             readers.append((ca, found))
+        left -= own  # bound afresh: the cells run after this one see the new value
+        if not left:
+            break
     return readers
+
+
+def _rising_stretch(ctx: RuleContext, cell: Cell) -> frozenset[int]:
+    """The indices of the consecutive executed cells, around `cell`, whose counts rise top to
+    bottom: one stretch run in one kernel (the blocks `_kernel_sessions` starts from)."""
+    executed = _executed(ctx)
+    if cell not in executed:
+        executed = sorted([*executed, cell], key=lambda c: c.index)
+    at = next(i for i, c in enumerate(executed) if c is cell)
+    start, end = at, at
+    while start > 0 and (executed[start - 1].execution_count or 0) < (executed[start].execution_count or 0):
+        start -= 1
+    while end + 1 < len(executed) and (executed[end + 1].execution_count or 0) > (executed[end].execution_count or 0):
+        end += 1
+    return frozenset(c.index for c in executed[start:end + 1])
+
+
+def _interrupt_chained(traceback: str) -> bool:
+    """The saved traceback starts with a KeyboardInterrupt that another exception followed while
+    it was handled ("During handling of the above exception, another exception occurred"): a run
+    stopped by hand, whose callback (Keras' `ModelCheckpoint`, a progress bar, a worker pool) then
+    failed on the partial state. The final exception is a consequence of the stop, not a bug."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", traceback)
+    interrupt = re.search(r"^KeyboardInterrupt\b", plain, re.MULTILINE)
+    during = plain.find("During handling of the above exception")
+    return interrupt is not None and during > interrupt.start()
+
+
+# An exercise's stub, in a comment of the function the reader must write: `# Implement!`,
+# `# TODO: Implement this!`, `# your code here`, `# Solution goes here`, a `TODO`.
+_EXERCISE_STUB = re.compile(
+    r"\bTODO\b|(?i:^\s*(?:TODO:?\s*)?implement\b|\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|\bsolution goes here\b)"
+)
+
+
+def _stub_comment(line: str) -> bool:
+    """A comment on the line (`# Implement!`, `# TODO: …`) that marks an exercise's stub."""
+    return "#" in line and _EXERCISE_STUB.search(line.split("#", 1)[1]) is not None
+
+
+def _exercise_test(ctx: RuleContext, cell: Cell) -> bool:
+    """A cell that only tests values (`assert …`, `np.testing.assert_array_almost_equal(v, …)`,
+    the expected values bound beside them) whose tested value comes from a notebook function
+    left as an exercise stub (a comment `# Implement!`, `TODO`, `# your code here` in its body):
+    the course's test fails until the reader writes the function. Its saved AssertionError is
+    the exercise's starting point, not a broken notebook."""
+    tree = _python_tree_of(cell.source)
+    if tree is None or not tree.body:
+        return False
+    tested: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assert):
+            tested |= {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and _callee(stmt.value).startswith("assert"):
+            tested |= {n.id for a in stmt.value.args for n in ast.walk(a) if isinstance(n, ast.Name)}
+        elif not isinstance(stmt, ast.Assign):
+            return False
+    if not tested:
+        return False
+    stubs = _exercise_stubs(ctx)
+    if not stubs:
+        return False
+    for above in ctx.facts.notebook.code_cells:
+        if above.index >= cell.index:
+            break
+        above_tree = _python_tree_of(above.source)
+        for stmt in above_tree.body if above_tree is not None else ():
+            if (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)
+                    and stmt.value.func.id in stubs
+                    and tested & {n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)}):
+                return True
+    return False
+
+
+def _exercise_stubs(ctx: RuleContext) -> frozenset[str]:
+    """The module-level functions of the notebook whose body holds an exercise marker comment."""
+    found = set()
+    for cell in ctx.facts.notebook.code_cells:
+        lines = cell.source.split("\n")
+        if not any(_stub_comment(line) for line in lines):
+            continue
+        tree = _python_tree_of(cell.source)
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                _stub_comment(line) for line in lines[stmt.lineno - 1:stmt.end_lineno or stmt.lineno]
+            ):
+                found.add(stmt.name)
+    return frozenset(found)
+
+
+def _callee(call: ast.Call) -> str:
+    """The last name of a call's callee: `assert_array_almost_equal` of `np.testing.assert_…(…)`."""
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _python_tree_of(source: str) -> Optional[ast.Module]:
+    try:
+        return python_tree(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
 
 
 # Words with which the prose around a cell says the cell fails: "will lead to an error", "the same

@@ -1283,7 +1283,11 @@ class _ShownFlow:
             return args_tainted
         method = func.attr if isinstance(func, ast.Attribute) else ""
         if receiver_tainted or callee_tainted:
-            if _USING_METHOD.match(method) or _STATISTIC.match(method):
+            keeps_dims = any(k.arg in ("keepdims", "keepdim") and isinstance(k.value, ast.Constant) and k.value.value is True
+                             for k in call.keywords)
+            # `counts / counts.sum(1, keepdims=True)`: a statistic kept in shape to broadcast back
+            # against the values (a normalisation) is part of a value that is followed, not a result.
+            if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims):
                 self.used = True
             return True
         if not (args_tainted or ctrl):
@@ -1409,7 +1413,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     def follow(draw: Draw) -> bool:
         nonlocal functions
         ca, call = draw.ca, draw.call
-        if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow"):
+        if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch"):
             return False
         if "." in draw.qualified:
             last = draw.qualified.rsplit(".", 1)[-1]
@@ -1641,7 +1645,9 @@ class UnseededRandom(Rule):
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
         "`display(HTML(df.to_html()))`, a colour drawn for `ax.imshow`) or, at module level, through "
         "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
-        "`ds.take(2)` reads): a value returned, yielded, stored outside the function, passed to another "
+        "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
+        "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
+        "is part of the followed value): a value returned, yielded, stored outside the function, passed to another "
         "object's method or to the notebook's functions (`model.fit(ds)`; a function whose own parameter "
         "only shares the name is not one), reduced to a statistic "
         "(`idx.sum()`, `np.mean(sample)`), bound at module level and never read, or read by a magic "

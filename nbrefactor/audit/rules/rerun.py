@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Callable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import CellAnalysis
@@ -89,6 +90,9 @@ class _Walker:
         # Optimizers this cell makes over the parameters of a model from another cell:
         # `opt = torch.optim.Adam(model.parameters())` -> {"opt": "model"}.
         self.local_optimizers: dict[str, str] = {}
+        # Models whose weights this cell sets afresh (`model.apply(weights_init)`,
+        # `model.reset_parameters()`, `model.load_state_dict(state)`) before it trains them.
+        self.reinitialised: set[str] = set()
         # `keras.Model` subclasses defined in the notebook (`class GAN(keras.Model)`), and the
         # wrappers this cell builds from them around Keras models of other cells:
         # `gan = GAN(discriminator, generator)` -> {"gan": "discriminator"}.
@@ -413,8 +417,14 @@ class _Walker:
                 # after the first run, the second raises KeyError. (With a default it does not.)
                 key = node.args[0].value
                 self.report(node, name, f"removes `{key!r}` from `{name}` with `.pop({key!r})`, so a second run finds it gone and fails")
+            elif method in _REINITIALISES and (method != "apply" or (len(node.args) == 1 and isinstance(node.args[0], ast.Name))):
+                # `model.apply(weights_init)`, `model.reset_parameters()`, `model.load_state_dict(…)`:
+                # the cell sets the model's weights afresh, so the training below starts over.
+                self.reinitialised.add(name)
             elif method == "step" and name in self.local_optimizers and name in self.bound:
                 model = self.local_optimizers[name]
+                if model in self.reinitialised:
+                    continue  # a fresh optimizer over freshly initialised weights: each run starts over
                 self.report(node, model, f"steps an optimizer over `{model}`, a model made in another cell, so a second run trains `{model}` further from the weights the first run left")
             elif method == "apply_gradients":
                 # A custom training step at module level (`with tf.GradientTape() as tape: …`, then
@@ -532,6 +542,10 @@ _COLUMN_STEPS = {
 # TensorFlow Estimators: `train(input_fn, steps=n)` restores the latest checkpoint of the model
 # directory and trains n more steps (with `max_steps`, a second run stops at once).
 _ESTIMATOR_CLASSES = ("Estimator", "Classifier", "Regressor")
+
+
+# Methods that set a torch module's weights afresh (`apply` with an init function).
+_REINITIALISES = frozenset({"apply", "reset_parameters", "load_state_dict"})
 
 
 def _estimator(qualified: str) -> bool:
@@ -1234,16 +1248,21 @@ class ChangesWhenRunTwice(Rule):
         "an Estimator's `model.train(input_fn, steps=…)` (`tf.estimator.Estimator`, `DNNClassifier`…: it restores "
         "the last checkpoint of its model directory; not with `max_steps`, where a second run stops at once), "
         "`x.model = x.model.merge_and_unload()` (a second run finds no adapter to merge), `.partial_fit(…)` (a second run trains further from the weights "
-        "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), nor is a "
+        "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), "
+        "nor a torch optimizer's `.step()` when the cell built the optimizer and set the model's weights afresh before "
+        "training (`model.apply(weights_init)`, `model.reset_parameters()`, `model.load_state_dict(…)`: each run starts "
+        "over by design), nor is a "
         "cell that builds the value first (`total = 0` then `total += x`), nor a name rebound by arithmetic on "
         "itself (`tensor = tensor + 10`, `t += 1`) whose new value is only shown afterwards, top to bottom, until "
         "the notebook binds it afresh (`tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)` as "
-        "statements): a second run shows other numbers and changes nothing computed. Any other read of it keeps "
+        "statements; a function below with its own local of that name does not read it): a second run shows "
+        "other numbers and changes nothing computed. Any other read of it keeps "
         "the finding, and so does a value nothing reads (the notebook's end state). Nor are lines under `if False:` "
         "(they never run), nor the body of a loop that resumes from the global its own variable leaves behind "
         "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`): a second run "
         "continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
-        "two histories appended in one loop) is one finding at the first line, naming the others; a Keras model "
+        "`df_train = df_train.drop(…)` then the same for `df_val` and `df_test`, two histories appended in one "
+        "loop) is one finding at the first line, naming the others; a Keras model "
         "assembled one `.add(…)` per cell, in consecutive code cells, is one finding at the first `.add` cell, the "
         "other cells related."
     )
@@ -1591,13 +1610,23 @@ def _same_root_cause(
             chains[name] = [hazard]
             groups.append(chains[name])
             continue
-        kind = (ca.cell.index, what.replace(f"`{name}`", "`…`"))
+        # The name wherever the step's wording shows it (`df_val` in "rebinds `df_val` to
+        # `df_val.drop(…)`"), so that the same step on another name reads the same.
+        kind = (ca.cell.index, _without_name(what, name))
         if kind in by_kind:
             by_kind[kind].append(hazard)
             continue
         by_kind[kind] = [hazard]
         groups.append(by_kind[kind])
     return groups
+
+
+def _without_name(what: str, name: str) -> str:
+    """`what` with `name` replaced by `…` inside its backquoted code: "rebinds `df_val` to
+    `df_val.drop(…)`" and "rebinds `df_test` to `df_test.drop(…)`" read the same. The prose
+    around the code is left alone (a name `a` is not the article of "a second run")."""
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+    return re.sub(r"`[^`]*`", lambda code: word.sub("…", code.group()), what)
 
 
 # The hazards of a name rebound by arithmetic on itself (`t = t + 10`, `t += 1`): a second run
@@ -1632,6 +1661,8 @@ def _only_shown_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, 
         for stmt in tree.body:
             if cell is ca and stmt.lineno <= line:
                 continue
+            if _local_in_function(stmt, name):
+                continue  # `def fit(X): XTX = X.T @ X …`: the function's own `XTX`, not the global
             reads = any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in _walk(stmt))
             binds = isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Import, ast.ImportFrom, ast.Delete,
                                       ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For, ast.With)) and any(
@@ -1654,6 +1685,23 @@ def _only_shown_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, 
                 continue
             return False
     return shown
+
+
+def _local_in_function(stmt: ast.stmt, name: str) -> bool:
+    """`stmt` is a function definition whose body binds `name` as its own local (an argument, or
+    an assignment without `global name`): its reads of `name` are of that local, and it leaves
+    the global alone."""
+    if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    declared = {n for node in _walk(stmt) if isinstance(node, (ast.Global, ast.Nonlocal)) for n in node.names}
+    if name in declared:
+        return False
+    arguments = stmt.args
+    if name in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                                *(x for x in (arguments.vararg, arguments.kwarg) if x is not None))}:
+        return True
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+               for body in stmt.body for n in _walk(body))
 
 
 def _shows(node: ast.AST, modules: frozenset[str], read_only: frozenset[str]) -> bool:

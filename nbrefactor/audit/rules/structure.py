@@ -176,6 +176,38 @@ _ELLIPSIS_ITEM = re.compile(r"^\s*(?:\w+(?:\.\w+)*\(\.\.\.\)|\.\.\.),?\s*(?:#.*)
 _EMPTY_BLOCK = re.compile(r"expected an indented block after .* on line (\d+)")
 
 
+_DEMO_LINES = 5  # a demonstration is a line or two (`df.Engine HP`), not a program
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _error_demo(ca: CellAnalysis, line: int, cells: "list[CellAnalysis] | tuple[CellAnalysis, ...]") -> Optional[CellAnalysis]:
+    """The cell below that writes, as valid Python, what this short cell shows failing to parse:
+    a tutorial's `df.Engine HP` saved with its SyntaxError, then `df['Engine HP']` (the same words
+    in the same order, within the next 2 code cells). None when the cell is not such a
+    demonstration: longer than `_DEMO_LINES` lines of code, or saved without a SyntaxError."""
+    code_lines = [text for text in ca.lines if text.strip() and not text.lstrip().startswith("#")]
+    if not code_lines or len(code_lines) > _DEMO_LINES:
+        return None
+    if not any(o.output_type == "error" and o.name.split(":", 1)[0].strip() == "SyntaxError" for o in ca.cell.outputs):
+        return None
+    words = _WORD.findall(ca.lines[line - 1])
+    if len(words) < 2:
+        return None
+    following = [c for c in cells if c.cell.index > ca.cell.index][:2]
+    for below in following:
+        if below.facts.syntax_error is not None:
+            continue
+        found = [w for w in _WORD.findall(below.cell.source) if w in words]
+        # every word of the failing line, in its order, in the cell below
+        position = 0
+        for word in found:
+            if position < len(words) and word == words[position]:
+                position += 1
+        if position == len(words):
+            return below
+    return None
+
+
 def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
     """The line that shows the blank when the cell's syntax error at `line` is an exercise blank
     to fill in (see `_TODO`), else 0: the error's line, or the header of a block left to a TODO."""
@@ -257,7 +289,10 @@ class SyntaxErrorInCell(Rule):
         "such a marker is reported as usual. A never-run reference sheet (no code cell has an execution count or "
         "an output, and three or more code cells hold shell, SQL, Scala or a URL) is one "
         "finding at its first such cell, the others related. A Markdown cell saved as a code cell (a `# heading`, then "
-        "Python stops at a link, an HTML comment or a list item) is said to be one."
+        "Python stops at a link, an HTML comment or a list item) is said to be one. A tutorial's deliberate error "
+        "demonstration — a short cell (at most 5 lines of code) saved with its SyntaxError, whose failing line one of "
+        "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`) — is an info-level "
+        "note saying so; it still stops `migrate`."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
@@ -344,6 +379,19 @@ class SyntaxErrorInCell(Rule):
                     continue
                 if sheet and not problem.message.startswith(NOT_ANALYSED):
                     snippets.append((ca, line, problem.column))
+                    continue
+                fixed = None if problem.message.startswith(NOT_ANALYSED) else _error_demo(ca, line, ctx.cells)
+                if fixed is not None:
+                    yield Hit(
+                        ca.cell, line, problem.column,
+                        f"Syntax error shown on purpose: `{ca.lines[line - 1].strip()[:60]}` is saved with its SyntaxError, "
+                        f"and cell {fixed.cell.index} below writes it as valid Python: a deliberate error demonstration, "
+                        "which still stops `migrate`",
+                        fix="Tag the cell `raises-exception`, or make it a Markdown cell showing the error, before migrating.",
+                        key=problem.message,
+                        severity=Severity.INFO,
+                        related=((fixed.cell, 1, None),),
+                    )
                     continue
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
         if snippets:
