@@ -35,6 +35,13 @@ class Removal:
     # reaches: matched by name on any receiver, in a notebook that imports one of `modules`.
     method: str = ""
     modules: tuple[str, ...] = ()
+    # A removed keyword argument of a function (`api` the function, `mean_squared_error(…,
+    # squared=False)`) or of a method (`method`, `model.fit(…, nb_epoch=5)`): matched only on calls
+    # that pass it, whatever its value (the parameter is gone, not one of its values).
+    keyword: str = ""
+    # Where the removal bites only for some paths: a call whose first argument is a string literal
+    # ending in one of these still works (Keras 3 only warns on `save("m.h5", save_format="h5")`).
+    unless_path_suffix: tuple[str, ...] = ()
 
 
 def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozenset[str]]]:
@@ -43,6 +50,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
         Removal(
             e["api"], e["distribution"], str(e["removed_in"]), e.get("replacement", ""),
             str(e.get("method", "")), tuple(str(m) for m in e.get("modules", [])),
+            str(e.get("keyword", "")), tuple(str(s) for s in e.get("unless_path_suffix", [])),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -67,14 +75,17 @@ class _Use:
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"})
+# A removed keyword raises TypeError ("unexpected keyword argument"), or ValueError where the
+# library checks it itself (Keras 3's `save_format`).
+_CALL_ERRORS = _IMPORT_ERRORS | {"TypeError", "ValueError"}
 
 
-def _catches_import_error(handler: ast.excepthandler) -> bool:
+def _catches(handler: ast.excepthandler, errors: frozenset[str]) -> bool:
     kind = handler.type
     if kind is None:
         return True
     names = kind.elts if isinstance(kind, ast.Tuple) else [kind]
-    return any(isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS for n in names)
+    return any(isinstance(n, ast.Name) and n.id in errors for n in names)
 
 
 def _version_test(test: ast.expr) -> bool:
@@ -88,17 +99,18 @@ def _version_test(test: ast.expr) -> bool:
     return False
 
 
-def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
-    """Inside a `try:` (or its handler) that catches the ImportError/AttributeError the removal
-    raises — the notebook has a fallback — or under a test of the installed version."""
+def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST], errors: frozenset[str] = _IMPORT_ERRORS) -> bool:
+    """Inside a `try:` (or its handler) that catches the error the removal raises (`errors`:
+    ImportError/AttributeError, TypeError for a keyword) — the notebook has a fallback — or under
+    a test of the installed version."""
     child, parent = node, parents.get(node)
     while parent is not None:
-        if isinstance(parent, ast.Try) and any(_catches_import_error(h) for h in parent.handlers):
+        if isinstance(parent, ast.Try) and any(_catches(h, errors) for h in parent.handlers):
             if child in parent.body or child in parent.handlers:
                 return True
         if isinstance(parent, ast.ExceptHandler):
             grand = parents.get(parent)
-            if isinstance(grand, ast.Try) and _catches_import_error(parent):
+            if isinstance(grand, ast.Try) and _catches(parent, errors):
                 return True
         if isinstance(parent, (ast.If, ast.IfExp)) and _version_test(parent.test):
             return True
@@ -119,11 +131,40 @@ def _dotted(node: ast.expr) -> Optional[str]:
 
 def _match(qualified: str, entries: tuple[Removal, ...]) -> Optional[Removal]:
     for entry in entries:
-        if entry.method:
+        if entry.method or entry.keyword:
             continue  # matched on calls (`_uses`), not on paths
         if qualified == entry.api or qualified.startswith(entry.api + "."):
             return entry
     return None
+
+
+def _passes(call: ast.Call, keyword: str) -> bool:
+    return any(k.arg == keyword for k in call.keywords)
+
+
+def _path_kept(call: ast.Call, suffixes: tuple[str, ...]) -> bool:
+    """The call's path (first argument or `filepath=`) is a string literal, or an f-string whose
+    last part is one, ending in a suffix for which the library still accepts the call."""
+    if not suffixes:
+        return False
+    path = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "filepath"), None)
+    if isinstance(path, ast.JoinedStr) and path.values:
+        path = path.values[-1]
+    return isinstance(path, ast.Constant) and isinstance(path.value, str) and path.value.lower().endswith(suffixes)
+
+
+def _call_match(call: ast.Call, candidates: list[Removal]) -> Optional[Removal]:
+    """The catalogued removal a call hits: a removed method (no keyword), or a keyword the call passes."""
+    for entry in candidates:
+        if not entry.keyword:
+            return entry
+        if _passes(call, entry.keyword) and not _path_kept(call, entry.unless_path_suffix):
+            return entry
+    return None
+
+
+def _shown(entry: Removal) -> str:
+    return f"{entry.api}({entry.keyword}=…)" if entry.keyword else entry.api
 
 
 def _rebound(ctx: RuleContext) -> frozenset[str]:
@@ -138,6 +179,8 @@ def _rebound(ctx: RuleContext) -> frozenset[str]:
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)  # `def mean_squared_error(…)`: the notebook's own, not the import
     # A name two imports bind to different modules (`import tensorflow as tf`, later `import
     # tensorflow.compat.v1 as tf`): which one a use sees depends on the order cells ran.
     targets: dict[str, set[str]] = {}
@@ -153,7 +196,14 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     aliases = ctx.facts.aliases
     rebound = _rebound(ctx)
     imported = {imp.qualified.split(".", 1)[0] for _, imp in ctx.facts.imports}
-    methods = {e.method: e for e in entries if e.method and imported.intersection(e.modules)}
+    methods: dict[str, list[Removal]] = {}
+    for e in entries:
+        if e.method and imported.intersection(e.modules):
+            methods.setdefault(e.method, []).append(e)
+    functions: dict[str, list[Removal]] = {}
+    for e in entries:
+        if e.keyword and not e.method:
+            functions.setdefault(e.api, []).append(e)
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -182,8 +232,19 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 methods and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in methods and not isinstance(node.func.value, ast.Constant)
             ):
-                # `model.predict_classes(x)`: a removed method of the library's models.
-                found = (methods[node.func.attr], methods[node.func.attr].api)
+                # `model.predict_classes(x)`: a removed method of the library's models;
+                # `model.fit(x, y, nb_epoch=5)`: a removed keyword of one.
+                entry = _call_match(node, methods[node.func.attr])
+                if entry:
+                    found = (entry, _shown(entry))
+            elif functions and isinstance(node, ast.Call) and node.keywords:
+                # `mean_squared_error(y, p, squared=False)`: the callee resolved through the imports.
+                dotted = _dotted(node.func)
+                head = dotted.split(".", 1)[0] if dotted else ""
+                if dotted and head in aliases and head not in rebound:
+                    entry = _call_match(node, functions.get(ctx.facts.resolve(dotted), []))
+                    if entry:
+                        found = (entry, _shown(entry))
             elif isinstance(node, ast.Attribute) and id(node) not in chained:
                 # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it).
                 dotted = _dotted(node)
@@ -196,7 +257,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                             found = (entry, qualified)
             if found and parents is None:
                 parents = {child: parent for parent in nodes for child in ast.iter_child_nodes(parent)}
-            if found and not _guarded(node, parents):
+            if found and not _guarded(node, parents, _CALL_ERRORS if found[0].keyword else _IMPORT_ERRORS):
                 uses.append(_Use(found[0], ca, node.lineno, node.col_offset + 1, found[1]))
     order = {id(ca): i for i, ca in enumerate(ctx.cells)}
     uses.sort(key=lambda u: (order[id(u.ca)], u.line, u.column))
@@ -321,7 +382,11 @@ class UsesRemovedApi(Rule):
         "Reports imports and attribute uses (`from sklearn.cross_validation import …`, `np.float`, "
         "`tf.Session()`, `tf.contrib…`, `torchtext.legacy`, PyMC 2's `pm.MCMC`), and calls of removed "
         "methods of a library's objects on any variable (`model.predict_classes(x)` in a notebook that imports "
-        "Keras or TensorFlow; a method name another library shares, such as `predict_proba`, is not catalogued), of APIs that a "
+        "Keras or TensorFlow; a method name another library shares, such as `predict_proba`, is not catalogued), and "
+        "calls passing a removed keyword argument (`mean_squared_error(y, p, squared=False)` when the callee is "
+        "scikit-learn's through the notebook's imports; `model.fit(x, y, nb_epoch=5)`, `model.save(path, "
+        "save_format=\"tf\")` on any variable in a notebook importing Keras or TensorFlow; any value of the "
+        "keyword counts, a call without it does not), of APIs that a "
         "release of their distribution removed, read from the catalogue `rules/removed_apis.toml` "
         "(API, distribution, first release without it, replacement, source). One finding per "
         "notebook and removal (distribution and release), at the first use, the other uses as "
@@ -334,7 +399,7 @@ class UsesRemovedApi(Rule):
         "all is a warning (a fresh install takes the newest release, which lacks it); a constraint "
         "that admits only releases that still have it (`scikit-learn==0.19.2`, `tensorflow<2`) is "
         "no finding, nor is one it cannot read (a Poetry caret, a URL: it may keep an old release). Not reported: uses inside a `try:` (or its handler) catching ImportError or "
-        "AttributeError, uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
+        "AttributeError, a removed keyword's call inside a `try:` catching TypeError or ValueError, uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
         "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included), and uses through a name "
         "the notebook rebinds or imports as two different modules. Nothing installed "
         "on the host is consulted: the catalogue decides."
@@ -382,6 +447,25 @@ class UsesRemovedApi(Rule):
             cells=("import tensorflow as tf\nfrom keras.wrappers.scikit_learn import KerasClassifier",),
             files={"requirements.txt": "tensorflow==2.10.1\n"},
         ),
+        # scikit-learn 1.5 still takes `squared`; a notebook's own `mean_squared_error` is not scikit-learn's.
+        Example(
+            cells=(
+                "from sklearn.metrics import mean_squared_error\nrmse = mean_squared_error([1.0, 2.0], [1.5, 2.5], squared=False)",
+            ),
+            files={"requirements.txt": "scikit-learn==1.5.2\n"},
+        ),
+        Example(
+            cells=(
+                "def mean_squared_error(a, b, squared=True):\n    e = sum((x - y) ** 2 for x, y in zip(a, b)) / len(a)\n    return e if squared else e ** 0.5",
+                "rmse = mean_squared_error([1.0, 2.0], [1.5, 2.5], squared=False)",
+            ),
+            files={"requirements.txt": "scikit-learn>=1.6\n"},
+        ),
+        # Keras 3 still saves to a `.h5` path given `save_format` (with a warning).
+        Example(
+            cells=("import keras\nnet = keras.Sequential([keras.layers.Dense(1)])\nnet.save('net.h5', save_format='h5')",),
+            files={"requirements.txt": "keras>=3\n"},
+        ),
         # pandas 0.18 still had the module-level rolling functions.
         Example(
             cells=("import pandas as pd\nsmooth = pd.rolling_mean(pd.Series([1.0, 2.0, 4.0]), 2)",),
@@ -411,6 +495,17 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "numpy\n"},
             expect=((1, 2),),
         ),
+        # A keyword scikit-learn 1.6 removed, through a module alias; any value of it raises.
+        Example(
+            cells=("from sklearn import metrics\nerror = metrics.mean_squared_error([1.0, 2.0], [1.5, 2.5], squared=True)",),
+            files={"requirements.txt": "scikit-learn\n"},
+            expect=((1, 2),),
+        ),
+        # The Keras 1 name of `epochs`, on any model variable of a notebook importing Keras.
+        Example(
+            cells=("from keras.models import Sequential\nnet = Sequential()", "net.fit([[0.0]], [0.0], nb_epoch=3)"),
+            expect=((2, 1),),
+        ),
         # Colab's `%tensorflow_version 1.x` no longer gives TensorFlow 1 (an error since August 2022).
         Example(
             cells=("%tensorflow_version 1.x", "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 2])\nsess = tf.Session()"),
@@ -435,8 +530,8 @@ class UsesRemovedApi(Rule):
             kinds = {d.kind for d in declarations}
             if kinds & {"old", "unknown"}:
                 continue  # a constraint keeps a release with the API (or one we cannot read)
-            apis = list(dict.fromkeys(u.entry.api for u in group))
-            replacements = list(dict.fromkeys(f"`{u.entry.api}` → {u.entry.replacement}" for u in group if u.entry.replacement))
+            apis = list(dict.fromkeys(_shown(u.entry) for u in group))
+            replacements = list(dict.fromkeys(f"`{_shown(u.entry)}` → {u.entry.replacement}" for u in group if u.entry.replacement))
             verb, it = ("was", "it") if len(apis) == 1 else ("were", "them")
             head = f"{_listing(apis)} {verb} removed in {distribution} {removed_in}"
             severity = None
