@@ -181,6 +181,12 @@ def _stop_helper() -> None:
 atexit.register(_stop_helper)
 
 
+def warm_helper_pid() -> Optional[int]:
+    """The process id of this process's warm helper, if one runs (for tests and diagnostics)."""
+    helper = _helper
+    return helper.process.pid if helper is not None and helper.process.poll() is None else None
+
+
 def compile_module(module_path: Path, output: Path, runtime_root: str, env: dict[str, str], timeout: Optional[float]) -> tuple[int, str]:
     """Run the pipeline module at `module_path` (in its folder, with `env`) to write `output`.
     Returns (exit code, standard error). Raises CompileTimeout past `timeout` seconds."""
