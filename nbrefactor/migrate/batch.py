@@ -257,7 +257,8 @@ def _pool(workers: int):  # noqa: ANN202 - ProcessPoolExecutor
     # thread may hold a lock; the server imports the compiler once and forks from there.
     try:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["nbrefactor.migrate.forkserver_guard", "nbrefactor.migrate.batch", "black", "kfp.compiler"])  # missing ones are skipped
+        # Not kfp: pipelines are compiled in another process (nbrefactor.migrate.kfp_compiler).
+        context.set_forkserver_preload(["nbrefactor.migrate.forkserver_guard", "nbrefactor.migrate.batch", "black"])  # missing ones are skipped
     except ValueError:
         context = multiprocessing.get_context()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)

@@ -14,8 +14,6 @@ import math
 import os
 import ast
 import io
-import subprocess
-import sys
 import tempfile
 import tokenize
 from pathlib import Path, PurePosixPath
@@ -28,6 +26,7 @@ from nbrefactor.compile.mlops import FileAccess, MlopsInputs, drift_settings, re
 from nbrefactor.compile.plan import ModelPlan
 from nbrefactor.compile.python_choice import PinPython, wheel_pythons
 from nbrefactor.config import Settings
+from nbrefactor.migrate.kfp_compiler import CompileTimeout, compile_module
 
 PROFILE_SCHEMA = "nbrefactor-data-profile/1"
 PROFILE_MAX_ROWS = 200_000
@@ -361,20 +360,11 @@ def profile_file(path: Path, recorded_as: str) -> dict[str, Any]:
 
 KFP_COMPILE_TIMEOUT = 180.0  # seconds; importing kfp alone takes 2 s of CPU
 
-# Run in a fresh interpreter (`python -I`: no PYTHONPATH, no user site, no current folder on the
-# path) so that the generated module never executes inside `migrate`'s own process. The module
-# imports nbrefactor_runtime (kfp_submit): the child finds the copy this process imports first, the
-# runtime whose wheel the package vendors (argv[3]: the folder holding it).
-_COMPILER = """
-import importlib.util, sys
-path, output, runtime_root = sys.argv[1], sys.argv[2], sys.argv[3]
-if runtime_root not in sys.path:
-    sys.path.insert(0, runtime_root)
-spec = importlib.util.spec_from_file_location("kfp_pipeline", path)
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-module.compile_pipeline(output)
-"""
+# The module runs in a fresh interpreter (`python -I`: no PYTHONPATH, no user site, no current
+# folder on the path; a fork of the warm compiler in nbrefactor.migrate.kfp_compiler) so that the
+# generated module never executes inside `migrate`'s own process. The module imports
+# nbrefactor_runtime (kfp_submit): the child finds the copy this process imports first, the runtime
+# whose wheel the package vendors (the folder holding it is passed on).
 
 
 class PipelineCompileError(RuntimeError):
@@ -486,13 +476,10 @@ def compile_pipeline_source(source: str, package: str, timeout: float = KFP_COMP
 
         runtime_root = str(Path(nbrefactor_runtime.__file__).resolve().parent.parent)
         try:
-            done = subprocess.run(
-                [sys.executable, "-I", "-c", _COMPILER, str(module_path), str(output), runtime_root],
-                cwd=folder, env=env, capture_output=True, text=True, timeout=timeout, start_new_session=True,
-            )
-        except subprocess.TimeoutExpired:
+            returncode, stderr = compile_module(module_path, output, runtime_root, env, timeout)
+        except CompileTimeout:
             raise PipelineCompileError(f"the kfp compiler did not finish within {timeout:g} s") from None
-        if done.returncode != 0 or not output.is_file():
-            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        if returncode != 0 or not output.is_file():
+            last = (stderr.strip().splitlines() or ["no output"])[-1]
             raise PipelineCompileError(f"the kfp compiler failed: {last[:300]}")
         return output.read_text(encoding="utf-8")
