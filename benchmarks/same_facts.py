@@ -5,19 +5,21 @@ the other cells are left to libcst (docs/benchmarks.md, tenth round):
     PYTHONPATH=TREE python benchmarks/same_facts.py DIR [DIR ...]
 
 Prints one JSON line (cells, read from CPython's tree, equal, mismatched, left to libcst by
-reason) and the first mismatches, if any. Exit code 1 when any cell differs.
+reason; an f-string's own reason after `f-string:`) and the first mismatches, if any. Exit code 1 when any cell differs.
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import json
+import tokenize
 import sys
 from collections import Counter
 from pathlib import Path
 
 from nbrefactor.audit import analysis
-from nbrefactor.audit.ast_facts import facts_from_ast
+from nbrefactor.audit.ast_facts import _place_fstring, _source, facts_from_ast
 from nbrefactor.audit.ipython import mask_cell
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import Notebook
@@ -63,11 +65,29 @@ def _why(python: str, tree: ast.Module) -> str:
     if "\r" in python:
         return "\\r"
     nodes = analysis.tree_nodes(tree)
-    if any(isinstance(n, ast.JoinedStr) for n in nodes):
-        return "f-string"
+    for node in nodes:
+        if isinstance(node, ast.JoinedStr) and _place_fstring(node, python.split("\n")) is None:
+            return "f-string: " + _fstring_why(_source(node, python.split("\n")))
     if any(isinstance(n, ast.Match) for n in nodes):
         return "match"
     return "concatenated literal or a name or parenthesis not placed"
+
+
+def _fstring_why(source: str) -> str:
+    """Why `ast_facts._place_fstring` leaves this f-string (twelfth round)."""
+    try:
+        parts = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.STRING]
+    except (tokenize.TokenError, SyntaxError):
+        return "not tokenized"
+    if len(parts) > 1:
+        return "implicit concatenation"
+    if "\\N{" in source or "\\{" in source or "\\}" in source:
+        return "a backslash before a brace"
+    if "#" in source or "\\" in source:
+        return "a backslash or # in a field"
+    if "'''" in source[4:-4] or '\"\"\"' in source[4:-4]:
+        return "a triple quote in a field"
+    return "other"
 
 
 if __name__ == "__main__":

@@ -38,11 +38,25 @@ SAME = (
     '"""Doc string\nover lines."""\ns = (\'one\')\nt = r"\\d+"\nu = b"\\x00"\nv = """\ntriple\n"""\n',
     "for i, (a, *rest) in enumerate(pairs):\n    total += a\nelse:\n    finish()\nwhile running:\n    step()\n",
     "x = 1; y = x + z\nprint(x,\n      y)  # a comment\nget_ipython().run_line_magic('matplotlib', 'inline')\n",
+    # f-strings: their raw text and `{}` for each field; each field's expression at its place
+    "name = f'{user}/{repo}'\n",
+    'line = f"a{{b}}\\n{c!r:>{width}} {d=} {e:%Y-%m-%d} {g!s:{fill}^{n}}"\n',  # escapes, braces, specs, `!r`, `=`
+    "nested = f'{f\"{inner} {g(x)}\"}' + F'{x:{y}.{z}f}' + f\"{d['key']} {d[k]:>4}\"\n",
+    "s = f'''\nhead {a +\n  b} mid {h(x, (y))}\n tail {k(z)!s}'''\nprint(s, f\"\"\"{last}\"\"\")\n",  # multi-line
+    "r = rf'\\d+{sep}\\w' + Rf\"{q}\" + fr'{p}\\{{' + b'bytes' + rb'raw\\d'\n",  # raw f-strings, byte strings
+    "log(f'{a==b} {c!=d} {e<=f} {g<h} {(k:=3)} {[i for i in rows]} {lambda_ok}', level=f'{lvl}')\n",
+    "open(f'data/{name}.csv', mode=f'{m}')\nopen((f'{p}'), f'{q}')\n",  # f-strings as arguments
+    "def report(p):\n    global total\n    total = f'{p} {total}'\n    return f'{p} {glob} {[i for i in p]}'\n",
+    "x = f'{ a }' + f'{b!a}' + f'' + f'plain'\n",
 )
 
 # Left to libcst: where CPython's tree says less than libcst's, or in other units.
 LEFT = (
-    "name = f'{user}/{repo}'\n",  # f-string: libcst keeps its raw text
+    "note = ('plain ' f'{value}')\n",  # implicit concatenation with an f-string: two strings in libcst
+    "pair = f'{a}' f'{b}'\n",
+    "bullet = f'\\N{BULLET} {item}'\n",  # `\\N{…}` is no field
+    "spaced = f'{total = }'\n",  # `=` with spaces around it
+    "caf\u00e9 = f'{x}'\n",  # non-ASCII before an f-string
     "url = ('https://host/' 'path.csv')\n",  # implicit concatenation: two literals in libcst
     'doc = ("""first""" """second""")\n',  # also of triple-quoted ones
     "café = 1\n",  # non-ASCII: CPython's columns are UTF-8 bytes
@@ -106,3 +120,17 @@ def test_the_analysis_takes_cpython_tree_and_falls_back_to_libcst():
     formatted = analyse_cell(Cell(index=0, cell_type="code", source="name = 'x'\npath = f'data/{name}.csv'"))
     assert formatted.facts.strings[1].value == "data/{}.csv" and formatted.facts.strings[1].formatted
     assert ast.parse("x = 1")  # (CPython's tree is the one the syntax check built)
+
+
+def test_names_in_fstrings_stand_at_their_columns_in_the_cell():
+    python = 'print(f"{a} and {b!r:>{w}}", f"""\n  {c}""")\n'
+    from_ast, from_libcst = _both(python)
+    assert from_ast == from_libcst
+    assert [(r.name, r.line, r.column) for r in from_ast.reads] == [("print", 1, 1), ("a", 1, 10), ("b", 1, 18), ("c", 2, 4)]
+    assert [(s.value, s.column, s.formatted) for s in from_ast.strings] == [("{} and {}", 7, True), ("\n  {}", 30, True)]
+
+
+def test_columns_after_non_ascii_text_are_characters():
+    """A cell with non-ASCII text is libcst's: the columns the findings report are characters."""
+    facts = analyse_cell(Cell(index=0, cell_type="code", source="s = 'é'; t = f'{x}'")).facts
+    assert [(r.name, r.column) for r in facts.reads] == [("x", 17)]

@@ -10,9 +10,16 @@ argument sharing the call's parentheses starts inside them) or looks names up on
 (`def NAME`, `class NAME`, `except … as NAME`, `global A, B`: CPython keeps them as strings).
 `facts_from_ast` answers None — the caller then takes libcst's way — for every cell it does not
 read exactly the same: non-ASCII source (CPython's columns are UTF-8 bytes, libcst's characters),
-`\\r` line breaks, f-strings (libcst keeps their raw text), implicitly concatenated literals
-(libcst sees each part), `match` statements, names not found where expected. tests/test_ast_facts.py
-compares both ways on every cell of the fixtures.
+`\\r` line breaks, implicitly concatenated literals (libcst sees each part), `match` statements,
+names not found where expected, and the f-strings `_place_fstring` cannot read exactly.
+
+F-strings: on CPython 3.11 the expressions inside one have positions relative to the f-string
+(or wrong), and libcst keeps the f-string's raw text. So this module reads each f-string's
+source itself, as CPython's own f-string parser does: the raw text between the replacement
+fields (libcst's fact, `{}` for each field) and each field's expression, parsed again on its
+own and moved to where it stands in the cell. libcst walks the expression only, not the format
+spec (`{x:>{width}}` reads `x`, not `width`): so does this module. tests/test_ast_facts.py
+compares both ways on edge cases and on every cell of the fixtures.
 """
 
 from __future__ import annotations
@@ -44,31 +51,193 @@ _ONE_LITERAL = re.compile(
     r"""[rRbBuU]{0,2}(?:'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""",
     re.DOTALL,
 )
-_UNSUPPORTED = (ast.JoinedStr, ast.Match)
+
+
+class _FString:
+    """One f-string as libcst reads it: its raw text with `{}` for each replacement field, and
+    the fields' expressions (parsed again, at their places in the cell)."""
+
+    __slots__ = ("text", "expressions")
+
+    def __init__(self, text: str, expressions: list[ast.expr]):
+        self.text = text
+        self.expressions = expressions
 
 
 def facts_from_ast(python: str, tree: ast.Module) -> Optional[CellFacts]:
     """The cell's facts, or None when this module cannot promise libcst's."""
     if not python.isascii() or "\r" in python:
         return None
-    nodes = tree_nodes(tree)
     lines = python.split("\n")
-    for node in nodes:
-        if isinstance(node, _UNSUPPORTED):
+    fstrings: dict[int, _FString] = {}
+    try:
+        if not _readable(tree_nodes(tree), lines, fstrings):
             return None
-        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
-            if node.lineno != node.end_lineno:
-                text = "\n".join([lines[node.lineno - 1][node.col_offset:], *lines[node.lineno:node.end_lineno - 1], lines[node.end_lineno - 1][: node.end_col_offset]])
-            else:
-                text = lines[node.lineno - 1][node.col_offset : node.end_col_offset]
-            if _ONE_LITERAL.fullmatch(text) is None:
-                return None
-    walker = _AstWalker(lines)
+    except (_NotTheSame, IndexError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    walker = _AstWalker(lines, fstrings)
     try:
         walker.walk_block(tree.body)
     except (_NotTheSame, IndexError, RecursionError):
         return None  # libcst's way decides (and reports a tree too deep its own way)
     return walker.facts()
+
+
+def _readable(nodes: Sequence[ast.AST], lines: Sequence[str], fstrings: dict[int, _FString]) -> bool:
+    """Whether every node reads as libcst's would; places the f-strings among them in `fstrings`
+    (by the id of their `JoinedStr`) and checks their expressions the same way."""
+    inside: set[int] = set()  # the nodes of an f-string's own subtree: positions not to be trusted
+    for node in nodes:
+        if isinstance(node, ast.Match):
+            return False
+        if isinstance(node, ast.JoinedStr):
+            if id(node) in inside:
+                continue
+            inside.update(id(n) for n in ast.walk(node))
+            placed = _place_fstring(node, lines)
+            if placed is None:
+                return False
+            fstrings[id(node)] = placed
+            for expression in placed.expressions:
+                if not _readable(tuple(ast.walk(expression)), lines, fstrings):
+                    return False
+        elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and id(node) not in inside:
+            if _ONE_LITERAL.fullmatch(_source(node, lines)) is None:
+                return False
+    return True
+
+
+def _source(node: ast.AST, lines: Sequence[str]) -> str:
+    if node.lineno != node.end_lineno:
+        return "\n".join([lines[node.lineno - 1][node.col_offset:], *lines[node.lineno:node.end_lineno - 1], lines[node.end_lineno - 1][: node.end_col_offset]])
+    return lines[node.lineno - 1][node.col_offset : node.end_col_offset]
+
+
+_FSTRING_HEAD = re.compile(r"([rRfF]{1,2})('''|\"\"\"|'|\")")
+
+
+def _place_fstring(node: ast.JoinedStr, lines: Sequence[str]) -> Optional[_FString]:
+    """The f-string at `node` read from its source as CPython 3.11's f-string parser reads it
+    (Parser/string_parser.c, `fstring_find_expr`), or None where this reading is not certain:
+    implicit concatenation (libcst sees each part), a backslash or `#` in a field, a triple quote
+    in one, `\\N{…}` or a backslash before a brace in the text of a non-raw one."""
+    source = _source(node, lines)
+    head = _FSTRING_HEAD.match(source)
+    if head is None or "f" not in head.group(1).lower():
+        return None
+    quote = head.group(2)
+    start, end = head.end(), len(source) - len(quote)
+    if end < start or not source.endswith(quote):
+        return None
+    raw = "r" in head.group(1).lower()
+    text: list[str] = []
+    expressions: list[ast.expr] = []
+    i = start
+    while i < end:
+        c = source[i]
+        if c == "\\":
+            if raw and source[i + 1 : i + 2] in ("{", "}"):
+                text.append(c)  # a raw f-string's backslash is text; the brace after it is read on its own
+                i += 1
+                continue
+            if i + 1 >= end or source[i + 1] in "{}" or (not raw and source[i + 1] == "N"):
+                return None
+            text.append(source[i : i + 2])
+            i += 2
+        elif c == quote[0] and (len(quote) == 1 or source.startswith(quote, i)):
+            return None  # the literal ends here: implicit concatenation
+        elif c in "{}" and source.startswith(c + c, i):
+            text.append(c + c)  # `{{`, `}}`: libcst's raw text keeps both
+            i += 2
+        elif c == "}":
+            return None
+        elif c == "{":
+            i = _field(source, i + 1, end, quote, node, expressions)
+            if i < 0:
+                return None
+            text.append("{}")
+        else:
+            text.append(c)
+            i += 1
+    return _FString("".join(text), expressions)
+
+
+def _field(source: str, i: int, end: int, quote: str, node: ast.JoinedStr, expressions: list[ast.expr]) -> int:
+    """Reads the replacement field whose expression starts at `i`; appends the expression,
+    answers where the field ends (after its `}`), or -1."""
+    first = i
+    depth = 0
+    while i < end:
+        c = source[i]
+        if c in "\\#":
+            return -1
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                if c != "}":
+                    return -1
+                break
+            depth -= 1
+        elif c in "'\"":
+            if c == quote[0] or source.startswith(c * 3, i):
+                return -1
+            close = source.find(c, i + 1, end)
+            if close < 0:
+                return -1
+            i = close
+        elif depth == 0 and c in "!:=<>":
+            if c in "!=<>" and source.startswith("=", i + 1):
+                i += 2  # `!=`, `==`, `<=`, `>=`
+                continue
+            if c not in "<>":
+                break
+        i += 1
+    if i >= end or not source[first:i].strip():
+        return -1
+    expression = _reparse(source[first:i], source, first, node)
+    if source[i] == "=":  # `{x=}`: the text of the expression goes into the value, not a fact of libcst's
+        i += 1
+    if i < end and source[i] == "!":
+        if source[i + 1 : i + 2] not in ("r", "s", "a"):
+            return -1
+        i += 2
+    if i < end and source[i] == ":":  # the format spec: libcst does not walk it
+        nested = 0
+        i += 1
+        while i < end:
+            c = source[i]
+            if c in "\\'\"":
+                return -1
+            if c == "{":
+                nested += 1
+            elif c == "}":
+                if nested == 0:
+                    break
+                nested -= 1
+            i += 1
+    if i >= end or source[i] != "}":
+        return -1
+    expressions.append(expression)
+    return i + 1
+
+
+def _reparse(expression: str, source: str, at: int, node: ast.JoinedStr) -> ast.expr:
+    """`expression` (which starts at offset `at` of the f-string's source) parsed as CPython
+    parses a field's, in parentheses, its nodes moved to their places in the cell."""
+    tree = ast.parse("(" + expression + ")", mode="eval").body
+    newlines = source.count("\n", 0, at)
+    line = node.lineno + newlines
+    column = at - (source.rfind("\n", 0, at) + 1) + (node.col_offset if newlines == 0 else 0)
+    for n in ast.walk(tree):
+        if "lineno" in n._attributes:
+            if n.lineno == 1:
+                n.col_offset += column - 1
+            if n.end_lineno == 1:
+                n.end_col_offset += column - 1
+            n.lineno += line - 1
+            n.end_lineno += line - 1
+    return tree
 
 
 class _Scope:
@@ -81,8 +250,9 @@ class _Scope:
 class _AstWalker:
     """`analysis._Walker` over CPython's tree: the same handlers, in the same order."""
 
-    def __init__(self, lines: Sequence[str]):
+    def __init__(self, lines: Sequence[str], fstrings: dict[int, _FString]):
         self.lines = lines
+        self.fstrings = fstrings
         self.scopes: list[_Scope] = [_Scope("module", set())]
         self.defined: list[NameRef] = []
         self.reads: list[NameRef] = []
@@ -189,6 +359,12 @@ class _AstWalker:
             value = value.decode("latin-1")
         if isinstance(value, str):
             self.strings.append(StringFact(value, node.lineno, node.col_offset + 1, node.end_lineno or node.lineno))
+
+    def _JoinedStr(self, node: ast.JoinedStr) -> None:
+        placed = self.fstrings[id(node)]
+        self.strings.append(StringFact(placed.text, node.lineno, node.col_offset + 1, node.end_lineno or node.lineno, formatted=True))
+        for expression in placed.expressions:
+            self.walk(expression)
 
     # statements that bind ----------------------------------------------------
 
@@ -449,6 +625,8 @@ class _AstWalker:
             ):
                 # libcst's `UnaryOperation` of a number, whatever the operator (`+1`, `~1`): "-" + its text
                 fact = ArgFact(pos, keyword, number="-" + self._text(value.operand), line=at[0], column=at[1])
+            elif isinstance(value, ast.JoinedStr):
+                fact = ArgFact(pos, keyword, string=self.fstrings[id(value)].text, line=at[0], column=at[1])
             elif isinstance(value, ast.Name):
                 fact = ArgFact(pos, keyword, name=value.id, line=at[0], column=at[1])
             args.append(fact)
