@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
-from nbrefactor.audit.analysis import CellAnalysis, python_tree
+from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, python_tree
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Severity
@@ -1592,11 +1592,10 @@ def _abstract_stub_raises(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
     exception changes nothing a working notebook does."""
     found: set[tuple[int, int, str]] = set()
     for ca in ctx.cells:
-        if "raise" not in ca.cell.source or "class" not in ca.cell.source or not ca.masked.is_python:
+        if "raise" not in ca.cell.source or "class" not in ca.cell.source:
             continue
-        try:
-            tree = python_tree(ca.masked.python)
-        except (SyntaxError, ValueError, RecursionError):
+        tree = cell_python_tree(ca)
+        if tree is None:
             continue
         for node in ast.walk(tree):
             if not isinstance(node, ast.ClassDef):
