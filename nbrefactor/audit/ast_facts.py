@@ -37,6 +37,7 @@ from nbrefactor.audit.facts import (
     ImportFact,
     NameRef,
     StringFact,
+    dotted_name,
     tree_nodes,
 )
 
@@ -588,12 +589,12 @@ class _AstWalker:
     # calls ---------------------------------------------------------------------
 
     def _Call(self, node: ast.Call) -> None:
-        func = _dotted_name(node.func)
+        func = dotted_name(node.func)
         method = ""
         receiver = ""
         if isinstance(node.func, ast.Attribute):
             method = node.func.attr
-            receiver = _dotted_name(node.func.value)
+            receiver = dotted_name(node.func.value)
         elif isinstance(node.func, ast.Name):
             method = node.func.id
         arguments = sorted([*node.args, *node.keywords], key=lambda a: (a.lineno, a.col_offset))
@@ -709,15 +710,6 @@ def _children(node: ast.AST) -> list[ast.AST]:
     if len(found) > 1 and isinstance(node, (ast.Dict, ast.IfExp)):
         found.sort(key=lambda n: (n.lineno, n.col_offset))
     return found
-
-
-def _dotted_name(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted_name(node.value)
-        return f"{base}.{node.attr}" if base else ""
-    return ""
 
 
 def _param_names(args: ast.arguments) -> set[str]:

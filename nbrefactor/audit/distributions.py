@@ -39,6 +39,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.types import Cell, Notebook
 from nbrefactor.audit.project import ProjectContext, normalise, package_contents
 
@@ -1113,17 +1114,6 @@ def _string_globals(facts: NotebookFacts) -> dict[str, str]:
     return found
 
 
-def _dotted(node: ast.AST) -> str:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
-
-
 def _string_value(node: ast.AST, constants: Mapping[str, str]) -> Optional[str]:
     """The string an expression of literals and known globals spells, or None."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -1143,7 +1133,7 @@ def _string_value(node: ast.AST, constants: Mapping[str, str]) -> Optional[str]:
                 return None
             parts.append(value)
         return "".join(parts)
-    if isinstance(node, ast.Call) and not node.keywords and node.args and _dotted(node.func) in {
+    if isinstance(node, ast.Call) and not node.keywords and node.args and dotted_name(node.func) in {
             "os.path.join", "path.join", "join", "Path", "pathlib.Path"}:
         parts = [_string_value(a, constants) for a in node.args]
         if any(p is None for p in parts):
@@ -1163,7 +1153,7 @@ def _path_calls(ca: CellAnalysis, constants: Mapping[str, str]) -> Iterator[tupl
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        func = _dotted(node.func)
+        func = dotted_name(node.func)
         index = {"sys.path.append": 0, "sys.path.insert": 1, "os.chdir": 0}.get(func)
         if index is None or len(node.args) <= index or isinstance(node.args[index], ast.Constant):
             continue

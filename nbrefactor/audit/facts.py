@@ -130,6 +130,19 @@ class CellFacts:
     syntax_error: Optional[SyntaxProblem] = None
 
 
+def dotted_name(node: ast.AST) -> str:
+    """`tf.keras.datasets.mnist` for a Name/Attribute chain of CPython's tree; "" when any part is
+    not a plain name (`f().x`, `a[0].b`)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
 def walk_nodes(node: ast.AST) -> list[ast.AST]:
     """`list(ast.walk(node))`: the same nodes in the same (breadth-first) order, without its
     generator per node and per field."""

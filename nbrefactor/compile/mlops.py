@@ -27,6 +27,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.compile.plan import ModelPlan, StepPlan
 from nbrefactor.compile.image_ref import InvalidImageReference, check_registry
 from nbrefactor.compile.image_ref import image_reference as checked_image_reference
@@ -349,7 +350,7 @@ def _function_trains(fn: ast.FunctionDef | ast.AsyncFunctionDef, trainers: Mappi
         if isinstance(func, (ast.Name, ast.Attribute)):
             if isinstance(func, ast.Name) and func.id in params:
                 called.append(func.id)
-            trainer = trainers.get(_dotted(func))
+            trainer = trainers.get(dotted_name(func))
             if trainer is not None and trainer.position is not None:
                 by_keyword = [k.value for k in node.keywords if trainer.parameter and k.arg == trainer.parameter]
                 arg = by_keyword[0] if by_keyword else (node.args[trainer.position] if trainer.position < len(node.args) else None)
@@ -413,9 +414,9 @@ def _trainer_uses(step: str, node: ast.AST, trainers: Mapping[str, _Trainer]) ->
     """`trained = train(model, loader, epochs)`: the argument trained in place (model) and the name
     bound to the returned model (trained), in that order (the last is what later cells use)."""
     value = node.value if isinstance(node, ast.Assign) else node
-    if not isinstance(value, ast.Call) or _dotted(value.func) not in trainers:
+    if not isinstance(value, ast.Call) or dotted_name(value.func) not in trainers:
         return []
-    callee = _dotted(value.func)
+    callee = dotted_name(value.func)
     trainer = trainers[callee]
     uses: list[_Use] = []
     data = None
@@ -656,7 +657,7 @@ def shown_metrics(plan: ModelPlan) -> dict[str, str]:
             expr = tree.body[-1].value
             chain: list[str] = []
             while isinstance(expr, ast.Call):
-                callee = _dotted(expr.func)
+                callee = dotted_name(expr.func)
                 if not callee:
                     break
                 chain.append(callee)
@@ -668,15 +669,6 @@ def shown_metrics(plan: ModelPlan) -> dict[str, str]:
             label = "/".join(chain) if chain else (expr.id if isinstance(expr, ast.Name) else "")
             out[name] = label or name
     return out
-
-
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else ""
-    return ""
 
 
 def input_fields(plan: ModelPlan, profile: Mapping[str, Any]) -> list[str]:

@@ -20,6 +20,7 @@ from fnmatch import fnmatchcase
 from typing import Optional
 
 from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.audit.facts import dotted_name
 
 
 def resource_names(facts, catalog: Optional[Catalog] = None) -> dict[str, str]:  # noqa: ANN001 - NotebookFacts
@@ -74,7 +75,7 @@ def _resource_value(value: ast.expr, facts, calls: tuple[str, ...], methods: fro
     if not isinstance(value, ast.Call):
         return ""
     func = value.func
-    dotted = _dotted(func)
+    dotted = dotted_name(func)
     if dotted:
         head = dotted.split(".")[0]
         qualified = facts.resolve(dotted) if head in facts.aliases else dotted
@@ -84,17 +85,6 @@ def _resource_value(value: ast.expr, facts, calls: tuple[str, ...], methods: fro
             return f"a generator (`{dotted}` yields)"
     if isinstance(func, ast.Attribute) and func.attr in methods:
         return f"`….{func.attr}()`, a resource of the process"
-    return ""
-
-
-def _dotted(node: ast.expr) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
     return ""
 
 

@@ -32,6 +32,7 @@ from nbrefactor.compile.run_magic import named_paths
 from nbrefactor.config import Settings
 from nbrefactor.fileio import MANIFEST, WriteRefused, write_tree
 from nbrefactor.audit.engine import audit_notebook, collect_notebooks
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.migrate.pipeline_build import add_compiled_pipeline, configured_texts, with_mlops
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError
@@ -540,7 +541,7 @@ def _sys_path_folders(facts: NotebookFacts, folder: Path) -> tuple[Path, ...]:
                 else:
                     bound.pop(node.targets[0].id, None)
             for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
-                target = facts.resolve(_dotted_name(call.func)) if _dotted_name(call.func) else ""
+                target = facts.resolve(dotted_name(call.func)) if dotted_name(call.func) else ""
                 if target not in ("sys.path.append", "sys.path.insert"):
                     continue
                 args = call.args[1:] if target.endswith("insert") else call.args
@@ -579,7 +580,7 @@ def _path_value(node: ast.expr, bound: dict[str, str], facts: NotebookFacts, dep
     func = node.func
     if isinstance(func, ast.Attribute) and func.attr in ("resolve", "absolute") and not node.args:
         return _path_value(func.value, bound, facts, depth + 1)
-    name = facts.resolve(_dotted_name(func)) if _dotted_name(func) else ""
+    name = facts.resolve(dotted_name(func)) if dotted_name(func) else ""
     if name in ("os.getcwd", "pathlib.Path.cwd") and not node.args:
         return "."
     if name == "os.path.dirname" and len(node.args) == 1:
@@ -593,15 +594,6 @@ def _path_value(node: ast.expr, bound: dict[str, str], facts: NotebookFacts, dep
     if name in _SAME_PATH and len(values) == 1:
         return values[0]
     return None
-
-
-def _dotted_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted_name(node.value)
-        return f"{inner}.{node.attr}" if inner else ""
-    return ""
 
 
 def _changes_sys_path(facts: NotebookFacts) -> bool:

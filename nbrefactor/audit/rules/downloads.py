@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import cloned_imports
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -521,25 +522,13 @@ def _held_modules(facts: NotebookFacts) -> dict[str, str]:
                 isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                 and isinstance(stmt.value, ast.Attribute)
             ):
-                dotted = _dotted(stmt.value)
+                dotted = dotted_name(stmt.value)
                 if dotted and dotted.split(".")[0] in facts.aliases:
                     found.setdefault(stmt.targets[0].id, set()).add(facts.resolve(dotted))
     return {
         name: next(iter(targets)) for name, targets in found.items()
         if len(targets) == 1 and name not in facts.aliases and bindings.get(name, 0) == 1
     }
-
-
-def _dotted(node: ast.expr) -> str:
-    """`tf.keras.datasets.mnist` as text, or "" when it is not a plain dotted name."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ""
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def _string_above(strings: dict[str, list[tuple[int, int, Optional[str]]]], name: str, cell: int, line: int) -> Optional[str]:

@@ -20,6 +20,7 @@ from packaging.version import InvalidVersion, Version
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.project import normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed
 from nbrefactor.audit.types import Family, Severity
@@ -116,17 +117,6 @@ def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST], errors: frozenset[s
             return True
         child, parent = parent, parents.get(parent)
     return False
-
-
-def _dotted(node: ast.expr) -> Optional[str]:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def _match(qualified: str, entries: tuple[Removal, ...]) -> Optional[Removal]:
@@ -239,7 +229,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     found = (entry, _shown(entry))
             elif functions and isinstance(node, ast.Call) and node.keywords:
                 # `mean_squared_error(y, p, squared=False)`: the callee resolved through the imports.
-                dotted = _dotted(node.func)
+                dotted = dotted_name(node.func)
                 head = dotted.split(".", 1)[0] if dotted else ""
                 if dotted and head in aliases and head not in rebound:
                     entry = _call_match(node, functions.get(ctx.facts.resolve(dotted), []))
@@ -247,7 +237,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         found = (entry, _shown(entry))
             elif isinstance(node, ast.Attribute) and id(node) not in chained:
                 # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it).
-                dotted = _dotted(node)
+                dotted = dotted_name(node)
                 if dotted:
                     head = dotted.split(".", 1)[0]
                     if head in aliases and head not in rebound:

@@ -8,7 +8,7 @@ from typing import Callable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.analysis import cell_python_tree
-from nbrefactor.audit.facts import walk_nodes
+from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -194,12 +194,12 @@ class _Walker:
         if isinstance(stmt, ast.Assign):
             if (
                 len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
-                and self.resolve(_dotted(stmt.value.func)) in _LIGHTNING_TRAINERS
+                and self.resolve(dotted_name(stmt.value.func)) in _LIGHTNING_TRAINERS
             ):
                 self.local_lightning.add(stmt.targets[0].id)
             elif (
                 len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
-                and _is_hf_trainer(_dotted(stmt.value.func), self.resolve, self.hf_trainer_classes)
+                and _is_hf_trainer(dotted_name(stmt.value.func), self.resolve, self.hf_trainer_classes)
             ):
                 model = _hf_trainer_model(stmt.value)
                 self.local_hf[stmt.targets[0].id] = (
@@ -356,7 +356,7 @@ class _Walker:
                 name = node.value.id
             elif (
                 isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)
-                and _dotted(node.func).rsplit(".", 1)[-1] in {"array", "asarray"}
+                and dotted_name(node.func).rsplit(".", 1)[-1] in {"array", "asarray"}
             ):
                 name = node.args[0].id
             if name is not None and name not in self.bound and name not in self.modules:
@@ -478,7 +478,7 @@ class _Walker:
         """`os.makedirs(p)` / `os.mkdir(p)` / `path.mkdir()` without `exist_ok=True` fail when the
         folder exists (the first run made it); `shutil.move(src, dst)` finds its source gone. Not
         under an `if`/`while`/`try` (`if not os.path.exists(p): os.makedirs(p)` is guarded)."""
-        dotted = _dotted(node.func)
+        dotted = dotted_name(node.func)
         qualified = self.resolve(dotted) if dotted else ""
         exist_ok = next((k.value for k in node.keywords if k.arg == "exist_ok"), None)
         tolerant = exist_ok is not None and not (isinstance(exist_ok, ast.Constant) and exist_ok.value is False)
@@ -519,7 +519,7 @@ class _Walker:
         """`torch.optim.Adam(model.parameters(), …)` -> "model" when `model` is not bound in this cell yet."""
         if not (isinstance(value, ast.Call) and value.args):
             return None
-        qualified = self.resolve(_dotted(value.func))
+        qualified = self.resolve(dotted_name(value.func))
         if not qualified.startswith("torch.optim.") or ".lr_scheduler." in qualified:
             return None
         first = value.args[0]
@@ -645,7 +645,7 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
     a fixed point to the name's own previous value."""
     found: list[tuple[str, str]] = []
     if isinstance(value, ast.Call):
-        callee = _dotted(value.func) if not isinstance(value.func, ast.Attribute) or isinstance(value.func.value, ast.Name) else ""
+        callee = dotted_name(value.func) if not isinstance(value.func, ast.Attribute) or isinstance(value.func.value, ast.Name) else ""
         last = value.func.attr if isinstance(value.func, ast.Attribute) else (value.func.id if isinstance(value.func, ast.Name) else "")
         shown = callee or last
         first = value.args[0] if value.args else None
@@ -714,7 +714,7 @@ def _scaled_by_number(node: ast.AST, name: str, cast_ok: bool = False) -> bool:
             return True
         return (
             cast_ok and isinstance(side, ast.Call) and bool(side.args) and isinstance(side.args[0], ast.Name)
-            and side.args[0].id == name and _dotted(side.func).rsplit(".", 1)[-1] in {"cast", "astype", "float32"}
+            and side.args[0].id == name and dotted_name(side.func).rsplit(".", 1)[-1] in {"cast", "astype", "float32"}
         )
     return isinstance(node, ast.BinOp) and isinstance(node.op, _ARITHMETIC) and (
         (is_name(node.left) and _number(node.right)) or (_number(node.left) and is_name(node.right))
@@ -738,7 +738,7 @@ def _scales_itself(value: ast.AST, name: str) -> bool:
         return True
     return (
         isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords
-        and _dotted(value.func).rsplit(".", 1)[-1] in _CASTS and _scaled_by_number(value.args[0], name)
+        and dotted_name(value.func).rsplit(".", 1)[-1] in _CASTS and _scaled_by_number(value.args[0], name)
     )
 
 
@@ -832,16 +832,6 @@ def _joins_itself(value: ast.AST, name: str) -> bool:
     return False
 
 
-def _dotted(node: ast.AST) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ""
-    return ".".join([node.id, *reversed(parts)])
-
-
 def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
     """Per cell index, the globals that the nearest module-level binding in a cell above bound to a
     torch optimizer (`torch.optim.Adam(...)`, not a learning-rate scheduler) or a Keras model
@@ -861,7 +851,7 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
             if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
                 continue
             name = stmt.targets[0].id
-            dotted = _dotted(stmt.value.func) if isinstance(stmt.value, ast.Call) else ""
+            dotted = dotted_name(stmt.value.func) if isinstance(stmt.value, ast.Call) else ""
             qualified = ctx.facts.resolve(dotted) if dotted else ""
             if qualified.startswith("torch.optim.") and ".lr_scheduler." not in qualified:
                 found[name] = "optimizer"
@@ -922,7 +912,7 @@ def keras_factories(ctx: RuleContext, classes: frozenset[str] = frozenset()) -> 
     def is_keras(call: ast.AST) -> bool:
         if not isinstance(call, ast.Call):
             return False
-        dotted = _dotted(call.func)
+        dotted = dotted_name(call.func)
         qualified = ctx.facts.resolve(dotted) if dotted else ""
         return dotted in classes or ("keras" in qualified.split(".") and qualified.rsplit(".", 1)[-1] in {"Sequential", "Model", "load_model"})
 
@@ -1119,7 +1109,7 @@ def hf_trainer_classes(ctx: RuleContext) -> frozenset[str]:
         if tree is None:
             continue
         for stmt in tree.body:
-            if isinstance(stmt, ast.ClassDef) and any(_is_hf_trainer(_dotted(b), ctx.facts.resolve, frozenset(classes)) for b in stmt.bases):
+            if isinstance(stmt, ast.ClassDef) and any(_is_hf_trainer(dotted_name(b), ctx.facts.resolve, frozenset(classes)) for b in stmt.bases):
                 classes.add(stmt.name)
     return frozenset(classes)
 
@@ -1136,7 +1126,7 @@ def keras_model_classes(ctx: RuleContext) -> frozenset[str]:
             if not isinstance(stmt, ast.ClassDef):
                 continue
             for base in stmt.bases:
-                dotted = _dotted(base)
+                dotted = dotted_name(base)
                 qualified = ctx.facts.resolve(dotted) if dotted else ""
                 parts = qualified.split(".")
                 if dotted in classes or ("keras" in parts and parts[-1] in {"Model", "Sequential"}):
