@@ -279,11 +279,12 @@ class _Walker:
             # own previous value does not set it up afresh; the cell still depends on how often
             # it ran, so later in-place changes of it stay reported. (Any other computation from
             # itself may rebuild what the cell then changes: `df = df[cols].reset_index()` before
-            # `df.drop('index', …, inplace=True)` is the same on every run.)
+            # `df.drop('index', …, inplace=True)` is the same on every run.) Nor does moving it to a
+            # device (`model = model.to(device)`): the module keeps the weights of the other cell.
             for target in stmt.targets:
                 self.bound |= {
                     n for n in _names_in(target)
-                    if n in self.bound or not (_selects_itself(value, n) or _regroups_by_own_index(value, n))
+                    if n in self.bound or not (_selects_itself(value, n) or _regroups_by_own_index(value, n) or _moves_itself(value, n))
                 }
             return
         if isinstance(stmt, (ast.AnnAssign,)) and stmt.value is not None:
@@ -813,6 +814,20 @@ def _selects_itself(value: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
 
+# Methods of a torch module (and tensor) that return the object itself once it is where it is
+# asked to be: `model = model.to(device)` keeps the weights of the model it was given.
+_MOVES = frozenset({"to", "cuda", "cpu"})
+
+
+def _moves_itself(value: ast.AST, name: str) -> bool:
+    """`model = model.to(device)`, `model = model.cuda()`: the same module, moved to the device
+    (on a second run already there), not a model made afresh by this cell."""
+    return (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _MOVES
+        and isinstance(value.func.value, ast.Name) and value.func.value.id == name
+    )
+
+
 def _joins_itself(value: ast.AST, name: str) -> bool:
     if not isinstance(value, ast.Call):
         return False
@@ -1215,7 +1230,7 @@ class ChangesWhenRunTwice(Rule):
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
         "os.path.exists(p)`); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (or `scaler.step(optimizer)` through a mixed-precision `GradScaler`; also one the cell makes over `model.parameters()` of a model from another "
-        "cell), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
+        "cell, even when the cell first moves it with `model = model.to(device)` (or `.cuda()`, `.cpu()`: the same module)), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
         "function of the notebook builds and returns: `model = build_model(…)`), `model.fit(…)` on an "
         "`implicit` matrix factorisation (its `fit` starts from the factors the previous fit left), `.fit` of a wrapper "
