@@ -540,6 +540,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     written = written_modules(facts)
     # The code of a repository cloned at run time (PTH007 reports the clone, these imports related).
     cloned = {(c.cell.index, c.line, c.module) for c in cloned_imports(facts, catalog)}
+    added_path = path_added_imports(facts, catalog, project.declared if project is not None and project.manifests else frozenset())
     guarded = guarded_installs(facts)
     python2 = _python2_stdlib(facts)
     uses: list[ImportUse] = []
@@ -553,6 +554,8 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                 continue  # a cell downloads or writes it: a local file, never a distribution
             if cloned and (ca.cell.index, _statement_position(ca, imp)[0], imp.top_level) in cloned:
                 continue
+            if added_path and (ca.cell.index, imp.line, imp.top_level) in added_path:
+                continue  # a module of a folder the notebook put on sys.path (see path_added_imports)
             target = _import_target(imp)
             line, column = _statement_position(ca, imp)
             resolution = _resolve(target, catalog)
@@ -1047,6 +1050,39 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
                     found_imports.append(ClonedImport(clone_cell, clone_line, ca.cell, line, column, top))
                     break
     return tuple(found_imports)
+
+
+def path_added_imports(
+    facts: NotebookFacts, catalog: Catalog, declared: frozenset[str] = frozenset()
+) -> frozenset[tuple[int, int, str]]:
+    """(cell index, line, top-level name) of the imports that follow, in notebook order, a literal
+    `sys.path.append("/facenet/test")` / `sys.path.insert(0, "helper-files")` (not a site-packages
+    folder) and that no table knows, no install line and no manifest names (`declared`): a module of the folder put on the
+    path (the project's code in a container image, a helper folder beside the notebook), not a
+    distribution a manifest could declare. Catalogued names (numpy, cv2) stay distributions. The
+    same rule as for the scripts of a clone (`cloned_imports`), without the clone."""
+    if not any("sys.path" in ca.cell.source for ca in facts.cells):
+        return frozenset()  # the common case, without a pass over every line
+    first: Optional[tuple[int, int]] = None
+    for ca in facts.cells:
+        for number, text in enumerate(ca.lines, start=1):
+            for found in _SYS_PATH.finditer(text.split("#", 1)[0]):
+                if "-packages" not in found.group(1):
+                    first = min(first or (ca.cell.index, number), (ca.cell.index, number))
+    if first is None:
+        return frozenset()
+    installed: Optional[set[str]] = None
+    found_imports: set[tuple[int, int, str]] = set()
+    for ca in facts.cells:
+        for imp in ca.facts.imports:
+            if imp.level > 0 or not imp.module or (ca.cell.index, imp.line) <= first:
+                continue
+            if installed is None:
+                installed = {_installed_name(name) for cmd in install_commands(facts)
+                             for name in (*(spec.name for spec in cmd.packages), *cmd.install.unresolved, *cmd.install.editables)}
+            if normalise(imp.top_level) not in declared and _unknown_import(imp, catalog, installed):
+                found_imports.add((ca.cell.index, imp.line, imp.top_level))
+    return frozenset(found_imports)
 
 
 def _unknown_import(imp: ImportFact, catalog: Catalog, installed: set[str]) -> bool:

@@ -7,12 +7,14 @@ beside the notebook and in the folders above it up to the project root.
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 import shlex
 from typing import Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import Manifest, Requirement, normalise
@@ -170,6 +172,9 @@ class UndeclaredImport(Rule):
         "imports after a clone stay distributions. A Hub repository downloaded into the working directory "
         "(`snapshot_download(repo, local_dir=\".\")`) ships code no table can know: after it, an import no table "
         "knows and no install line of the notebook names is one of its files (related to the download's PTH007). "
+        "The same holds without a clone after a literal `sys.path.append(\"/app/src\")` / `sys.path.insert(0, "
+        "\"helper-files\")` (not a site-packages folder): an import no table knows and no install line or manifest names is a "
+        "module of that folder (the project's code in a container image, a helper folder), not a distribution. "
         "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read, and so is the target of "
         "one checked out as a symbolic link's text (Git for Windows without symlinks writes a file holding only "
         "`env/requirements.txt`). A requirements "
@@ -524,8 +529,12 @@ class InNotebookInstall(Rule):
         "import, whose packages a manifest of the project all declares: locally the manifest "
         "installs them, and the line runs only on the hosted runtime (or never). Such a guarded line is also silent "
         "about a package the notebook imports and no manifest declares: DEP001/DEP002 report it at the import, and "
-        "declaring it (their fix) makes the line right; the message names only the packages left, and a guarded "
-        "`pip install -r requirements.txt` of a manifest of the project (the file beside the notebook) is silent. Nor is a line that only "
+        "declaring it (their fix) makes the line right; the message names only the packages left. A "
+        "`pip install -r requirements.txt` of a manifest of the project (the file beside the notebook, guarded or not) is "
+        "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
+        "DEP004's. So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
+        "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
+        "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
         "upgrades the installer itself (`!pip install -U pip setuptools wheel`): no dependency of the code. "
         "System packages installed "
         "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
@@ -583,6 +592,16 @@ class InNotebookInstall(Rule):
             cells=("import sys\nif 'google.colab' in sys.modules:\n    %pip install -q lightgbm==4.3.0\n"
                    "    !pip install -r requirements.txt", "import lightgbm\nimport numpy"),
             files={"requirements.txt": "numpy==1.26.4\n"},
+        ),
+        # The project's own manifest, installed by the notebook: declared already (its pins are DEP004's).
+        Example(cells=("!pip install --user -q -r requirements.txt", "import numpy"), files={"requirements.txt": "numpy==1.26.4\n"}),
+        # An install in a pipeline step's body: it runs in the step's container, not in the kernel.
+        Example(
+            cells=(
+                "import kfp.components as comp\n\ndef clean(path: str):\n    import subprocess, sys\n"
+                "    subprocess.run([sys.executable, '-m', 'pip', 'install', 'pandas'])\n    import pandas",
+                "clean_op = comp.create_component_from_func(clean, base_image='python:3.11')",
+            ),
         ),
     )
     failing = (
@@ -650,7 +669,13 @@ class InNotebookInstall(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         declared = ctx.project.declared if ctx.project.manifests else frozenset()
         imported: Optional[frozenset[str]] = None  # what the notebook's imports resolve to (read once, when needed)
+        steps = pipeline_step_bodies(ctx.facts)
         for command in install_commands(ctx.facts):
+            if any(cell == command.cell.index and first <= command.line <= last for cell, first, last in steps):
+                # `subprocess.run([sys.executable, "-m", "pip", "install", "pandas"])` in the body of a
+                # function the notebook turns into a KFP component: it runs in the step's container,
+                # never in the kernel, and no manifest of the notebook reaches that image.
+                continue
             parsed = command.install
             if (
                 parsed.packages
@@ -675,13 +700,14 @@ class InNotebookInstall(Rule):
                     imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
                                          for n in use.resolution.normalised)
                 packages = [spec for spec in packages if normalise(spec.name) not in declared | imported]
-            if hosted or (not packages and parsed.requirement_files and hosted_only(command.cell.source.split("\n"), command.line)):
-                # `!pip install -r requirements.txt` on Colab of the project's own manifest (named as one
-                # beside or above the notebook): locally that file is the environment; on Colab the
-                # line is the only way to install it.
+            if not packages and (hosted or parsed.requirement_files) and not (parsed.editables or parsed.unresolved):
+                # (Hosted: every package the line names is declared or imported, see above.)
+                # `!pip install -r requirements.txt` of the project's own manifest (named as one beside
+                # or above the notebook, or the file the line names, found from the notebook's folder):
+                # the declaration exists, and moving the same command to a terminal changes nothing. On
+                # Colab the line is the only way to install it. Its unpinned lines are DEP004's.
                 own = {posixpath.basename(m.path) for m in ctx.project.manifests if m.kind == "requirements"}
-                if not packages and not (parsed.editables or parsed.unresolved) and all(
-                        posixpath.basename(f.replace("\\", "/")) in own for f in parsed.requirement_files):
+                if all(posixpath.basename(f.replace("\\", "/")) in own for f in parsed.requirement_files):
                     continue
             what = [spec.spec for spec in parsed.packages]
             what += [f"-r {f}" for f in parsed.requirement_files]
@@ -748,6 +774,51 @@ class InNotebookInstall(Rule):
                         "in a manifest and delete the line",
                         key=f"%tensorflow_version {version}",
                     )
+
+
+# The KFP factories that turn a Python function into a pipeline step run in its own container
+# (v1 `create_component_from_func`/`func_to_container_op`, v2 `@dsl.component`), by last name
+# under a `kfp` import.
+_KFP_COMPONENT_FACTORIES = frozenset({
+    "create_component_from_func", "create_component_from_func_v2", "func_to_container_op",
+    "func_to_component_text", "component",
+})
+
+
+def _kfp_factory(facts: NotebookFacts, node: ast.AST) -> bool:
+    name = facts.resolve(dotted_name(node))
+    return name.startswith("kfp.") and name.rsplit(".", 1)[-1] in _KFP_COMPONENT_FACTORIES
+
+
+def pipeline_step_bodies(facts: NotebookFacts) -> tuple[tuple[int, int, int], ...]:
+    """(cell index, first line, last line) of each module-level function the notebook makes a KFP
+    component of: passed by name to a factory (`comp.create_component_from_func(train,
+    base_image=…)`, `func_to_container_op(func=train)`, anywhere, a pipeline function included) or
+    decorated with one (`@dsl.component`, `@func_to_container_op`, `@partial(func_to_container_op, …)`).
+    Its body runs in the step's container, not in the notebook's kernel."""
+    if not any(name in ca.cell.source for ca in facts.cells for name in _KFP_COMPONENT_FACTORIES):
+        return ()  # cheap: most notebooks never name one
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells]
+    passed: set[str] = set()
+    for _, tree in trees:
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Call) and _kfp_factory(facts, node.func):
+                arguments = node.args[:1] + [k.value for k in node.keywords if k.arg == "func"]
+                passed.update(a.id for a in arguments if isinstance(a, ast.Name))
+    bodies: list[tuple[int, int, int]] = []
+    for ca, tree in trees:
+        for node in tree.body if tree is not None else ():
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            decorated = False
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(decorator, ast.Call) and facts.resolve(dotted_name(target)) in {"functools.partial", "partial"}:
+                    target = decorator.args[0] if decorator.args else target
+                decorated = decorated or _kfp_factory(facts, target)
+            if decorated or node.name in passed:
+                bodies.append((ca.cell.index, node.lineno, node.end_lineno or node.lineno))
+    return tuple(bodies)
 
 
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None) -> str:
