@@ -742,10 +742,11 @@ _TEXT_AS = re.compile(r"\bas\s+([A-Za-z_]\w*)")
 _TEXT_CHANGE = re.compile(r"^(?:del\s+([A-Za-z_]\w*)|([A-Za-z_]\w*)\s*[.\[])")
 
 
-def _template_writes(source: str) -> list[tuple[int, str]]:
+def _template_writes(source: str, changes: bool = True) -> list[tuple[int, str]]:
     """(line, name) of each module-level binding or in-place change an unparsed cell's text shows
     (outside `def`/`class` bodies; inside `if`/`for`/`with`/`try` blocks too, which bind globals).
-    A superset where unsure: every `x.` or `x[` at the start of a statement counts as a change."""
+    A superset where unsure: every `x.` or `x[` at the start of a statement counts as a change
+    (`changes=False`: bindings only)."""
     found: list[tuple[int, str]] = []
     body_indent: Optional[int] = None  # indentation of the `def`/`class` whose body we are in
     for number, raw in enumerate(source.split("\n"), start=1):
@@ -775,7 +776,7 @@ def _template_writes(source: str) -> list[tuple[int, str]]:
             names += [part.split(" as ")[0].strip().split(".")[0] for part in text[7:].split(",")]
         elif text.startswith("from ") and " import " in text:
             names += [part.split(" as ")[-1].strip(" ()") for part in text.split(" import ", 1)[1].split(",")]
-        change = _TEXT_CHANGE.match(text)
+        change = _TEXT_CHANGE.match(text) if changes else None
         if change is not None:
             names.append(change.group(1) or change.group(2))
         found.extend((number, n) for n in names if n.isidentifier())
@@ -1758,7 +1759,9 @@ class DependsOnLaterCell(Rule):
         "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
         "are names read below a star import of the notebook's own module (`from preamble import *` "
         "with `preamble.py` beside it) or a `%run`, which may bind them. A never-run reference sheet "
-        "(see STR001) is a set of standalone snippets: not reported."
+        "(see STR001) is a set of standalone snippets: not reported. Nor is a name that a cell above "
+        "which does not parse binds in its text (`n = 50` in a Python 2 cell that ends with a `print` "
+        "statement): the definition is above, and the unparsed cell is STR001's or STR004's finding."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -1803,6 +1806,13 @@ class DependsOnLaterCell(Rule):
         cells = _cells(ctx)
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
         local_injections = _local_injections(ctx, flow)
+        # A cell above that does not parse (a Python 2 cell's `print 'x'` in a Python 2 notebook, a
+        # typo) still shows what it binds in its text: `n = 50` there is a definition above, the
+        # unparsed cell is STR001's or STR004's, and "defined only below" would be false.
+        unparsed_binds = {
+            i.cell: {name for _, name in _template_writes(cells[i.cell].source, changes=False)}
+            for i in flow.injectors if i.kind is InjectorKind.UNPARSED
+        }
         # One cell reading several names that the same cell(s) below define is one root cause (the
         # cells are in the wrong order): one finding at the first read, the other names listed and
         # related.
@@ -1814,6 +1824,8 @@ class DependsOnLaterCell(Rule):
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
+            if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
+                continue  # bound above, in a cell that does not parse
             later = tuple(c for c in flow.definers(r.name) if c > r.cell)
             key = (r.cell, later) if r.deleted_by is None else (r.cell, r.name, r.line)
             if r.deleted_by is None and (r.name, later) in first_reader:
@@ -2199,7 +2211,7 @@ class SavedTraceback(Rule):
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`… — or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
-        "will error)`, `# can't convert it`, `# won't work`) or whose error the first Markdown cell "
+        "will error)`, `# can't convert it`, `# won't work`, `# Error expected`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", "
         "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
         "call the code cell just above it, or one of the 5 code cells below it, makes again, fixed: the "
@@ -2208,7 +2220,10 @@ class SavedTraceback(Rule):
         "`int(…)`), or with one argument wrapped in a call and the others unchanged "
         "(`confusion_matrix(y_test, tf.round(y_preds))`; `tf.math.reduce_std(tf.cast(E, tf.float32))` "
         "shown above `tf.math.reduce_std(E)`), or an item assignment made through a method of the same "
-        "item (`v[0].assign(7)` after `v[0] = 7`). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "item (`v[0].assign(7)` after `v[0] = 7`), or a book's listing (at most 25 lines of code) with a literal `...` "
+        "for \"and so on\" (`nn.Sequential(conv, pool, ...)`) saved with the error that names `ellipsis`, "
+        "written out in full in one of the 5 code cells below it (the same callee and arguments before the "
+        "`...`, more where it was). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) in its kernel session "
         "reads what it left half-done — a name it binds or changes, or an object whose methods it calls "
@@ -2266,6 +2281,17 @@ class SavedTraceback(Rule):
                     4,
                     outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "mat1 and mat2 shapes cannot be multiplied", "traceback": []},),
                 ),
+            )
+        ),
+        # A book's listing elides its tail with `...`; the next cell writes it out in full.
+        Example(
+            cells=(
+                code_cell(
+                    "model = nn.Sequential(\n    nn.Linear(4, 8),\n    nn.ReLU(),\n    ...)",
+                    5,
+                    outputs=({"output_type": "error", "ename": "TypeError", "evalue": "ellipsis is not a Module subclass", "traceback": []},),
+                ),
+                code_cell("model = nn.Sequential(\n    nn.Linear(4, 8),\n    nn.ReLU(),\n    nn.Linear(8, 1))", 6),
             )
         ),
         # A tutorial shows the error, then makes the same call again, fixed (a keyword added).
@@ -2614,7 +2640,9 @@ _ERROR_COMMENT = re.compile(
     r"\b(?:will|would|should|going to)\s+(?:\w+\s+){0,2}?(?:error|fail|raise|break|crash)(?:s|es)?\b"
     r"|\bcan'?t\b|\bcannot\b|\berrors? out\b|\bthis (?:errors|fails|raises|breaks)\b"
     # `# (spoiler: this won't work)`, `tf.reduce_variance(E)  # won't work...`
-    r"|\b(?:won'?t|doesn'?t|does not|will not|wouldn'?t)\s+work\b",
+    r"|\b(?:won'?t|doesn'?t|does not|will not|wouldn'?t)\s+work\b"
+    # `a = a.cpu()  # Error expected`, `# expect an error`, `# raises a TypeError`
+    r"|\berrors?\s+expected\b|\bexpect(?:s|ed)?\s+(?:an?\s+)?(?:\w*error|exception)\b|\braises?\s+an?\s+\w*(?:Error|Exception)\b",
     re.IGNORECASE,
 )
 
@@ -2658,7 +2686,9 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     if exception == "KeyboardInterrupt":
         return False
     code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
-    if code_lines and len(code_lines) <= _ANNOUNCED_LINES and (_announced_in_comment(cell.source) or _reacted_below(cell, cells)):
+    if code_lines and len(code_lines) <= _ANNOUNCED_LINES and (
+        _announced_in_comment(cell.source) or _reacted_below(cell, cells) or _elided_listing_completed(cell, error, cells)
+    ):
         return True
     if not code_lines or len(code_lines) > _DEMO_LINES:
         return False
@@ -2676,6 +2706,33 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
             break
     names = re.compile(rf"\b{re.escape(exception)}\b") if re.fullmatch(r"[A-Za-z_][\w.]*", exception) else None
     return any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) for m in nearby)
+
+
+def _elided_listing_completed(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
+    """A book's listing with a literal `...` for "and so on" (`nn.Sequential(conv, pool, ...)`),
+    saved with the error the Ellipsis gives (it names `ellipsis`), and written out in full in one of
+    the next `_RETRY_WINDOW` code cells: the same callee with the same arguments before the `...`,
+    and more where it was. The error is the book's elision, shown before its completion."""
+    if "ellipsis" not in error.lower():
+        return False
+    elided = []
+    for callee, _, _, call in _call_shapes(cell.source):
+        where = next((i for i, a in enumerate(call.args) if isinstance(a, ast.Constant) and a.value is Ellipsis), None)
+        if where is not None:
+            elided.append((callee, [ast.unparse(a) for a in call.args[:where]]))
+    if not elided:
+        return False
+    position = cell.index - 1  # cells are numbered from 1 over all cells
+    for other in [c for c in cells[position + 1:] if c.cell_type == "code"][:_RETRY_WINDOW]:
+        for callee, _, _, call in _call_shapes(other.source):
+            arguments = [ast.unparse(a) for a in call.args]
+            if any(
+                callee == elided_callee and arguments[:len(before)] == before and len(arguments) > len(before)
+                and not any(isinstance(a, ast.Constant) and a.value is Ellipsis for a in call.args)
+                for elided_callee, before in elided
+            ):
+                return True
+    return False
 
 
 # Casts a tutorial wraps the failing argument in when it tries again (`pd.to_numeric(x.astype(str))`).
