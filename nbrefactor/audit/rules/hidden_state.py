@@ -1373,7 +1373,8 @@ class UndefinedName(Rule):
         "`exec(...)`: those may define names nobody can list (but a star import of the notebook's own module beside it, "
         "`from utils import *` with `utils.py` there, binds the names that module lists or defines, which are read from it, "
         "and so does a star import of a side-effect-free standard-library module, `from math import *`, "
-        "`from random import *`). A cell that does not parse does not silence "
+        "`from random import *`, or of a module the catalogue lists as made to be star-imported, "
+        "`from nltk.book import *`). A cell that does not parse does not silence "
         "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
         "it), every other name is checked as usual. Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
@@ -1637,7 +1638,7 @@ def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]
         if not i.opaque or i.kind is InjectorKind.UNPARSED:
             continue
         star = _STAR_FROM.match(i.text) if i.kind is InjectorKind.STAR_IMPORT else None
-        names = (exports.get(star.group(1)) or stdlib_star_names(star.group(1))) if star else None
+        names = (exports.get(star.group(1)) or known_star_names(star.group(1), ctx.catalog)) if star else None
         if names is None:
             return None
         words.update(names)
@@ -1672,6 +1673,17 @@ def stdlib_star_names(module: str) -> Optional[frozenset[str]]:
         return None
     names = getattr(loaded, "__all__", None)
     return frozenset(names if names is not None else (n for n in vars(loaded) if not n.startswith("_")))
+
+
+def known_star_names(module: str, catalog) -> Optional[frozenset[str]]:
+    """The names `from module import *` binds when they are known without importing anything of
+    the notebook's: a standard-library module's (`stdlib_star_names`), or a module made to be
+    star-imported that the catalogue lists (`[star_imports]`: `nltk.book`); else None."""
+    names = stdlib_star_names(module)
+    if names is not None:
+        return names
+    listed = (catalog.table("hidden_state", "star_imports", {}) or {}).get(module)
+    return frozenset(str(n) for n in listed) if isinstance(listed, list) else None
 
 
 _SOLUTIONS_NAME = re.compile(r"solutions?\W*$", re.IGNORECASE)  # `X_Solutions`, `XSolution`, `x (Solution)`
@@ -2053,6 +2065,10 @@ class StateInjection(Rule):
         "named and related. A star import of a standard-library module whose import has no side effect "
         "(`from math import *`, `from random import *`, `from itertools import *`…) is not reported: its names are "
         "fixed by the Python version, nothing enters from another file or session, and HID003 reads them. "
+        "Nor is a star import of a module made to be star-imported whose names the catalogue lists "
+        "(`from nltk.book import *`, the NLTK book's idiom; `[star_imports]` in `rules/hidden_state.toml`). "
+        "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
+        "`min` and `max` with NumPy's. "
         "A `%run` that launches a program is not reported: it passes the script "
         "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
         "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
@@ -2073,6 +2089,8 @@ class StateInjection(Rule):
         Example(cells=("from helpers import load_data\ndf = load_data()",)),
         Example(cells=("model = 1\n%store model", "%matplotlib inline")),
         Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
+        # The NLTK book's idiom: a module made to be star-imported, whose names the catalogue lists.
+        Example(cells=("from nltk.book import *", "print(len(text1), sent2[:3])")),
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
         Example(cells=(md("**Solution**: run the cell below to show it."), "%load ex1_solution.py",
                        "git status\n%load dir/file.py")),
@@ -2091,7 +2109,7 @@ class StateInjection(Rule):
         # Star imports of one cell (an import cell pulling in three helper modules of the tutorial)
         # are one root cause and one edit: one finding at the first, the others related.
         stars: dict[int, list] = {}
-        injectors = [inj for inj in injectors if not _stdlib_star(inj)]
+        injectors = [inj for inj in injectors if not _known_star(inj, ctx.catalog)]
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
@@ -2123,11 +2141,11 @@ class StateInjection(Rule):
             yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
 
 
-def _stdlib_star(inj) -> bool:
-    """`from random import *`: a star import of the standard library's fixed names
-    (`stdlib_star_names`), no state from outside the notebook, and hidden from no one."""
+def _known_star(inj, catalog) -> bool:
+    """`from random import *`, `from nltk.book import *`: a star import of fixed, known names
+    (`known_star_names`), hidden from no one (HID003 reads them)."""
     star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
-    return star is not None and stdlib_star_names(star.group(1)) is not None
+    return star is not None and known_star_names(star.group(1), catalog) is not None
 
 
 def _cannot_run(ca: Optional[CellAnalysis], ported: frozenset[int]) -> bool:
