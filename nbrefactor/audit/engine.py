@@ -5,6 +5,7 @@ files, and the one place a per-notebook failure becomes a result instead of a cr
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import json
@@ -60,10 +61,14 @@ def _audit_notebook(
 ) -> Analysis:
     from nbrefactor.audit.analysis import analyse_notebook
     from nbrefactor.audit.rules import RuleContext, all_rules
-    from nbrefactor.audit.rules.structure import reference_sheet
+    from nbrefactor.audit.rules.structure import plain_python_under_superset, reference_sheet
     from nbrefactor.audit.secrets import notebook_secrets
 
     facts = analyse_notebook(notebook)
+    if not notebook.is_python and plain_python_under_superset(facts):
+        # A Coconut kernelspec on cells that are all plain Python: analysed as the Python it is.
+        notebook = dataclasses.replace(notebook, plain_python_cells=True)
+        facts = dataclasses.replace(facts, notebook=notebook)
     # A Dockerfile's docker-stacks base image declares the packages the catalogue lists for it.
     project = with_image_packages(project, catalog.table("distributions", "docker_stacks", {}) or {})
     ctx = RuleContext(facts, catalog, project, settings)

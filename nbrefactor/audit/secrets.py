@@ -45,6 +45,11 @@ class SecretMatch:
         return self.value_start + len(self.value)
 
 
+# An environment variable's name used as the value (`api_key = "ANTHROPIC_API_KEY"  # replace …`):
+# upper snake case ending in the kind of secret it names; no generated key looks like it.
+_ENV_VARIABLE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:API_)?(?:KEY|TOKEN|SECRET|PASSWORD)$")
+
+
 @dataclass(frozen=True)
 class Placeholders:
     exact: frozenset[str]
@@ -57,6 +62,8 @@ class Placeholders:
         if not text or low in self.exact:
             return True
         if len(set(low)) == 1:  # `xxxxxxxx`, `00000000`, `********`
+            return True
+        if _ENV_VARIABLE_NAME.match(text):  # `"OPENAI_API_KEY"`: where the key is, as in the docs
             return True
         if any(part in low for part in self.contains):
             return True

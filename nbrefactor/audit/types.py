@@ -55,6 +55,12 @@ class Cell:
     outputs: tuple[Output, ...] = ()
 
 
+# Kernel languages whose programs include every Python 3 program: Coconut compiles to Python and
+# accepts plain Python 3. A notebook saved under one is Python when all its code cells parse as
+# Python (an editor's default kernel on a plain-Python notebook); the engine decides that.
+PYTHON_SUPERSETS = frozenset({"coconut"})
+
+
 @dataclass(frozen=True)
 class Notebook:
     path: str  # as given by the user, POSIX separators
@@ -65,6 +71,14 @@ class Notebook:
     kernel_name: str = ""
     kernel_language: str = ""  # from kernelspec.language or language_info.name
     language_version: str = ""
+    # Set by the engine: the kernel's language is a Python superset (`PYTHON_SUPERSETS`) and every
+    # code cell parses as Python, so the notebook is analysed as Python.
+    plain_python_cells: bool = False
+
+    @property
+    def python_superset(self) -> bool:
+        """The kernel's language (or, without one, its name) is a superset of Python (Coconut)."""
+        return (self.kernel_language or self.kernel_name or "").lower() in PYTHON_SUPERSETS
 
     @property
     def code_cells(self) -> tuple[Cell, ...]:
@@ -76,6 +90,8 @@ class Notebook:
         name = (self.kernel_name or "").lower()
         # Spark kernels that run Python (sparkmagic's `pysparkkernel`, language_info `pyspark`,
         # Synapse's `synapse_pyspark`) are Python: their cells are Python with a `spark` global.
+        if self.plain_python_cells:
+            return True
         if lang:
             return lang.startswith("python") or lang in {"ipython", "ipython3", "pyspark", "pyspark3"}
         if name:

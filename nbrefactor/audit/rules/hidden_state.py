@@ -742,10 +742,11 @@ _TEXT_AS = re.compile(r"\bas\s+([A-Za-z_]\w*)")
 _TEXT_CHANGE = re.compile(r"^(?:del\s+([A-Za-z_]\w*)|([A-Za-z_]\w*)\s*[.\[])")
 
 
-def _template_writes(source: str) -> list[tuple[int, str]]:
+def _template_writes(source: str, changes: bool = True) -> list[tuple[int, str]]:
     """(line, name) of each module-level binding or in-place change an unparsed cell's text shows
     (outside `def`/`class` bodies; inside `if`/`for`/`with`/`try` blocks too, which bind globals).
-    A superset where unsure: every `x.` or `x[` at the start of a statement counts as a change."""
+    A superset where unsure: every `x.` or `x[` at the start of a statement counts as a change
+    (`changes=False`: bindings only)."""
     found: list[tuple[int, str]] = []
     body_indent: Optional[int] = None  # indentation of the `def`/`class` whose body we are in
     for number, raw in enumerate(source.split("\n"), start=1):
@@ -775,7 +776,7 @@ def _template_writes(source: str) -> list[tuple[int, str]]:
             names += [part.split(" as ")[0].strip().split(".")[0] for part in text[7:].split(",")]
         elif text.startswith("from ") and " import " in text:
             names += [part.split(" as ")[-1].strip(" ()") for part in text.split(" import ", 1)[1].split(",")]
-        change = _TEXT_CHANGE.match(text)
+        change = _TEXT_CHANGE.match(text) if changes else None
         if change is not None:
             names.append(change.group(1) or change.group(2))
         found.extend((number, n) for n in names if n.isidentifier())
@@ -1372,7 +1373,8 @@ class UndefinedName(Rule):
         "`exec(...)`: those may define names nobody can list (but a star import of the notebook's own module beside it, "
         "`from utils import *` with `utils.py` there, binds the names that module lists or defines, which are read from it, "
         "and so does a star import of a side-effect-free standard-library module, `from math import *`, "
-        "`from random import *`). A cell that does not parse does not silence "
+        "`from random import *`, or of a module the catalogue lists as made to be star-imported, "
+        "`from nltk.book import *`). A cell that does not parse does not silence "
         "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
         "it), every other name is checked as usual. Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
@@ -1636,7 +1638,7 @@ def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]
         if not i.opaque or i.kind is InjectorKind.UNPARSED:
             continue
         star = _STAR_FROM.match(i.text) if i.kind is InjectorKind.STAR_IMPORT else None
-        names = (exports.get(star.group(1)) or stdlib_star_names(star.group(1))) if star else None
+        names = (exports.get(star.group(1)) or known_star_names(star.group(1), ctx.catalog)) if star else None
         if names is None:
             return None
         words.update(names)
@@ -1671,6 +1673,17 @@ def stdlib_star_names(module: str) -> Optional[frozenset[str]]:
         return None
     names = getattr(loaded, "__all__", None)
     return frozenset(names if names is not None else (n for n in vars(loaded) if not n.startswith("_")))
+
+
+def known_star_names(module: str, catalog) -> Optional[frozenset[str]]:
+    """The names `from module import *` binds when they are known without importing anything of
+    the notebook's: a standard-library module's (`stdlib_star_names`), or a module made to be
+    star-imported that the catalogue lists (`[star_imports]`: `nltk.book`); else None."""
+    names = stdlib_star_names(module)
+    if names is not None:
+        return names
+    listed = (catalog.table("hidden_state", "star_imports", {}) or {}).get(module)
+    return frozenset(str(n) for n in listed) if isinstance(listed, list) else None
 
 
 _SOLUTIONS_NAME = re.compile(r"solutions?\W*$", re.IGNORECASE)  # `X_Solutions`, `XSolution`, `x (Solution)`
@@ -1758,7 +1771,9 @@ class DependsOnLaterCell(Rule):
         "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
         "are names read below a star import of the notebook's own module (`from preamble import *` "
         "with `preamble.py` beside it) or a `%run`, which may bind them. A never-run reference sheet "
-        "(see STR001) is a set of standalone snippets: not reported."
+        "(see STR001) is a set of standalone snippets: not reported. Nor is a name that a cell above "
+        "which does not parse binds in its text (`n = 50` in a Python 2 cell that ends with a `print` "
+        "statement): the definition is above, and the unparsed cell is STR001's or STR004's finding."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -1803,6 +1818,13 @@ class DependsOnLaterCell(Rule):
         cells = _cells(ctx)
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
         local_injections = _local_injections(ctx, flow)
+        # A cell above that does not parse (a Python 2 cell's `print 'x'` in a Python 2 notebook, a
+        # typo) still shows what it binds in its text: `n = 50` there is a definition above, the
+        # unparsed cell is STR001's or STR004's, and "defined only below" would be false.
+        unparsed_binds = {
+            i.cell: {name for _, name in _template_writes(cells[i.cell].source, changes=False)}
+            for i in flow.injectors if i.kind is InjectorKind.UNPARSED
+        }
         # One cell reading several names that the same cell(s) below define is one root cause (the
         # cells are in the wrong order): one finding at the first read, the other names listed and
         # related.
@@ -1814,6 +1836,8 @@ class DependsOnLaterCell(Rule):
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
+            if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
+                continue  # bound above, in a cell that does not parse
             later = tuple(c for c in flow.definers(r.name) if c > r.cell)
             key = (r.cell, later) if r.deleted_by is None else (r.cell, r.name, r.line)
             if r.deleted_by is None and (r.name, later) in first_reader:
@@ -2041,6 +2065,10 @@ class StateInjection(Rule):
         "named and related. A star import of a standard-library module whose import has no side effect "
         "(`from math import *`, `from random import *`, `from itertools import *`…) is not reported: its names are "
         "fixed by the Python version, nothing enters from another file or session, and HID003 reads them. "
+        "Nor is a star import of a module made to be star-imported whose names the catalogue lists "
+        "(`from nltk.book import *`, the NLTK book's idiom; `[star_imports]` in `rules/hidden_state.toml`). "
+        "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
+        "`min` and `max` with NumPy's. "
         "A `%run` that launches a program is not reported: it passes the script "
         "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
         "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
@@ -2061,6 +2089,8 @@ class StateInjection(Rule):
         Example(cells=("from helpers import load_data\ndf = load_data()",)),
         Example(cells=("model = 1\n%store model", "%matplotlib inline")),
         Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
+        # The NLTK book's idiom: a module made to be star-imported, whose names the catalogue lists.
+        Example(cells=("from nltk.book import *", "print(len(text1), sent2[:3])")),
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
         Example(cells=(md("**Solution**: run the cell below to show it."), "%load ex1_solution.py",
                        "git status\n%load dir/file.py")),
@@ -2079,7 +2109,7 @@ class StateInjection(Rule):
         # Star imports of one cell (an import cell pulling in three helper modules of the tutorial)
         # are one root cause and one edit: one finding at the first, the others related.
         stars: dict[int, list] = {}
-        injectors = [inj for inj in injectors if not _stdlib_star(inj)]
+        injectors = [inj for inj in injectors if not _known_star(inj, ctx.catalog)]
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
@@ -2111,11 +2141,11 @@ class StateInjection(Rule):
             yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
 
 
-def _stdlib_star(inj) -> bool:
-    """`from random import *`: a star import of the standard library's fixed names
-    (`stdlib_star_names`), no state from outside the notebook, and hidden from no one."""
+def _known_star(inj, catalog) -> bool:
+    """`from random import *`, `from nltk.book import *`: a star import of fixed, known names
+    (`known_star_names`), hidden from no one (HID003 reads them)."""
     star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
-    return star is not None and stdlib_star_names(star.group(1)) is not None
+    return star is not None and known_star_names(star.group(1), catalog) is not None
 
 
 def _cannot_run(ca: Optional[CellAnalysis], ported: frozenset[int]) -> bool:
@@ -2199,7 +2229,7 @@ class SavedTraceback(Rule):
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`… — or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
-        "will error)`, `# can't convert it`, `# won't work`) or whose error the first Markdown cell "
+        "will error)`, `# can't convert it`, `# won't work`, `# Error expected`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", "
         "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
         "call the code cell just above it, or one of the 5 code cells below it, makes again, fixed: the "
@@ -2208,7 +2238,10 @@ class SavedTraceback(Rule):
         "`int(…)`), or with one argument wrapped in a call and the others unchanged "
         "(`confusion_matrix(y_test, tf.round(y_preds))`; `tf.math.reduce_std(tf.cast(E, tf.float32))` "
         "shown above `tf.math.reduce_std(E)`), or an item assignment made through a method of the same "
-        "item (`v[0].assign(7)` after `v[0] = 7`). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "item (`v[0].assign(7)` after `v[0] = 7`), or a book's listing (at most 25 lines of code) with a literal `...` "
+        "for \"and so on\" (`nn.Sequential(conv, pool, ...)`) saved with the error that names `ellipsis`, "
+        "written out in full in one of the 5 code cells below it (the same callee and arguments before the "
+        "`...`, more where it was). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) in its kernel session "
         "reads what it left half-done — a name it binds or changes, or an object whose methods it calls "
@@ -2266,6 +2299,17 @@ class SavedTraceback(Rule):
                     4,
                     outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "mat1 and mat2 shapes cannot be multiplied", "traceback": []},),
                 ),
+            )
+        ),
+        # A book's listing elides its tail with `...`; the next cell writes it out in full.
+        Example(
+            cells=(
+                code_cell(
+                    "model = nn.Sequential(\n    nn.Linear(4, 8),\n    nn.ReLU(),\n    ...)",
+                    5,
+                    outputs=({"output_type": "error", "ename": "TypeError", "evalue": "ellipsis is not a Module subclass", "traceback": []},),
+                ),
+                code_cell("model = nn.Sequential(\n    nn.Linear(4, 8),\n    nn.ReLU(),\n    nn.Linear(8, 1))", 6),
             )
         ),
         # A tutorial shows the error, then makes the same call again, fixed (a keyword added).
@@ -2614,7 +2658,9 @@ _ERROR_COMMENT = re.compile(
     r"\b(?:will|would|should|going to)\s+(?:\w+\s+){0,2}?(?:error|fail|raise|break|crash)(?:s|es)?\b"
     r"|\bcan'?t\b|\bcannot\b|\berrors? out\b|\bthis (?:errors|fails|raises|breaks)\b"
     # `# (spoiler: this won't work)`, `tf.reduce_variance(E)  # won't work...`
-    r"|\b(?:won'?t|doesn'?t|does not|will not|wouldn'?t)\s+work\b",
+    r"|\b(?:won'?t|doesn'?t|does not|will not|wouldn'?t)\s+work\b"
+    # `a = a.cpu()  # Error expected`, `# expect an error`, `# raises a TypeError`
+    r"|\berrors?\s+expected\b|\bexpect(?:s|ed)?\s+(?:an?\s+)?(?:\w*error|exception)\b|\braises?\s+an?\s+\w*(?:Error|Exception)\b",
     re.IGNORECASE,
 )
 
@@ -2658,7 +2704,9 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     if exception == "KeyboardInterrupt":
         return False
     code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
-    if code_lines and len(code_lines) <= _ANNOUNCED_LINES and (_announced_in_comment(cell.source) or _reacted_below(cell, cells)):
+    if code_lines and len(code_lines) <= _ANNOUNCED_LINES and (
+        _announced_in_comment(cell.source) or _reacted_below(cell, cells) or _elided_listing_completed(cell, error, cells)
+    ):
         return True
     if not code_lines or len(code_lines) > _DEMO_LINES:
         return False
@@ -2676,6 +2724,33 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
             break
     names = re.compile(rf"\b{re.escape(exception)}\b") if re.fullmatch(r"[A-Za-z_][\w.]*", exception) else None
     return any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) for m in nearby)
+
+
+def _elided_listing_completed(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
+    """A book's listing with a literal `...` for "and so on" (`nn.Sequential(conv, pool, ...)`),
+    saved with the error the Ellipsis gives (it names `ellipsis`), and written out in full in one of
+    the next `_RETRY_WINDOW` code cells: the same callee with the same arguments before the `...`,
+    and more where it was. The error is the book's elision, shown before its completion."""
+    if "ellipsis" not in error.lower():
+        return False
+    elided = []
+    for callee, _, _, call in _call_shapes(cell.source):
+        where = next((i for i, a in enumerate(call.args) if isinstance(a, ast.Constant) and a.value is Ellipsis), None)
+        if where is not None:
+            elided.append((callee, [ast.unparse(a) for a in call.args[:where]]))
+    if not elided:
+        return False
+    position = cell.index - 1  # cells are numbered from 1 over all cells
+    for other in [c for c in cells[position + 1:] if c.cell_type == "code"][:_RETRY_WINDOW]:
+        for callee, _, _, call in _call_shapes(other.source):
+            arguments = [ast.unparse(a) for a in call.args]
+            if any(
+                callee == elided_callee and arguments[:len(before)] == before and len(arguments) > len(before)
+                and not any(isinstance(a, ast.Constant) and a.value is Ellipsis for a in call.args)
+                for elided_callee, before in elided
+            ):
+                return True
+    return False
 
 
 # Casts a tutorial wraps the failing argument in when it tries again (`pd.to_numeric(x.astype(str))`).

@@ -499,10 +499,11 @@ class HardcodedCredential(Rule):
         "(`minio_key`, `db_pw`; `weak_names` in the catalogue) count only when the value mixes letters "
         "and digits like a generated key, and not for data keys (`sort_key`, `primary_key`…). "
         "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, empty, a vendor's key "
-        "prefix followed by one: `\"sk-foo\"`, `\"hf_xxx\"`; `[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
+        "prefix followed by one: `\"sk-foo\"`, `\"hf_xxx\"`; an environment variable's name: `\"OPENAI_API_KEY\"`; "
+        "`[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
         "the key), URLs and values with spaces are not reported, nor NLP special tokens "
         "(`pad_token = \"[PAD]\"`), nor a value whose line's comment says it is one (`# example key, will not work`, "
-        "`# dummy`), nor anything SEC001 already reports. A value must also carry at "
+        "`# dummy`, `# replace … with your key`), nor anything SEC001 already reports. A value must also carry at "
         "least 12 bits of entropy (Shannon entropy of its characters times its length; "
         "`min_entropy_bits` in the catalogue): `\"abc\"` (4.8 bits), `\"1234\"` (8) and `\"aaaa1\"` "
         "are too short or repetitive to be a chosen or generated credential, `\"hunter22\"` (22) is "
@@ -535,7 +536,10 @@ class HardcodedCredential(Rule):
             ),
         ),
         # The line's comment says it is an example (a course template's stand-in).
-        Example(cells=('key = "Gx5en9cEVvaZnjut6vfLm1HG"  # This is an example key and will not work.',)),
+        Example(cells=('key = "Gx5en9cEVvaZnjut6vfLm1HG"  # This is an example key and will not work.',
+                       'token = "Qm7rT2vX9wLp"  # replace this with your own token')),
+        # The environment variable's name where the key goes (an LLM cookbook's stand-in).
+        Example(cells=('api_key = "OPENAI_API_KEY"',)),
         # A vendor's key format filled with a placeholder: where the reader's own key goes.
         Example(cells=('import openai\nopenai.api_key = "sk-foo"\nclient_secret = "ghp_..."',)),
         # A key *file* is a path; `*_key` names holding words or column names are data, not secrets.
@@ -609,7 +613,8 @@ class HardcodedCredential(Rule):
 # The line's own comment says the value is a stand-in: a course template's "example key", a
 # "dummy" token. (Only the comment after the value: `#` inside the string is no comment.)
 _SAYS_EXAMPLE = re.compile(
-    r"#.*\b(?:example|sample|dummy|fake|placeholder|not\s+(?:a\s+)?real|will\s+not\s+work|won'?t\s+work)\b",
+    r"#.*\b(?:example|sample|dummy|fake|placeholder|not\s+(?:a\s+)?real|will\s+not\s+work|won'?t\s+work"
+    r"|replace\b.*\bwith\s+your)\b",
     re.IGNORECASE,
 )
 

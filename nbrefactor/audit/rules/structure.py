@@ -21,7 +21,13 @@ _PY2_MESSAGES = (
     "leading zeros in decimal integer literals are not permitted",
     "parameters cannot be parenthesized",
 )
-_PY2_LINE = re.compile(r"`[^`\n]+`|<>|^\s*raise\s+[\w.]+\s*,|\bur['\"]|^\s*print\s*>>")
+# Also a long-integer literal (`seed = 0L`, `0xFFL`: the tokenizer's "invalid decimal literal") and a
+# lambda's parenthesised (tuple) parameters, `lambda (k, (n, v)): …`, which 3.11 calls "invalid syntax"
+# once they nest.
+_PY2_LINE = re.compile(
+    r"`[^`\n]+`|<>|^\s*raise\s+[\w.]+\s*,|\bur['\"]|^\s*print\s*>>"
+    r"|\b(?:0[xX][0-9a-fA-F]+|\d+)[lL]\b|\blambda\s*\("
+)
 
 
 def python2_syntax(ca: CellAnalysis) -> bool:
@@ -113,7 +119,10 @@ def python2_kernel(facts: NotebookFacts) -> Optional[str]:
     nb = facts.notebook
     if nb.language_version.startswith("2."):
         return f"language version {nb.language_version}"
-    if nb.kernel_name.lower() in {"python2", "python27", "py27", "python2.7"}:
+    if nb.kernel_name.lower() in {"python2", "python27", "py27", "python2.7"} and not nb.language_version.startswith("3"):
+        # A `python2` kernelspec beside a 3.x language_info version: the kernel that saved the
+        # notebook was Python 3 (old Kubeflow/GCP images named their Python 3 kernel `python2`);
+        # only the name is stale. Python 2 syntax in its cells still makes it Python 2 (two cells).
         return f"kernel {nb.kernel_name}"
     return None
 
@@ -445,6 +454,15 @@ class SyntaxErrorInCell(Rule):
             )
 
 
+def plain_python_under_superset(facts: NotebookFacts) -> bool:
+    """The kernel's language is a Python superset (Coconut) and every code cell, magics masked,
+    parses as Python 3: a plain-Python notebook under an editor's default kernel, to analyse as
+    Python (real Coconut syntax, `x |> f` or `match def`, fails to parse and keeps STR002)."""
+    return (facts.notebook.python_superset
+            and any(ca.masked.python.strip() for ca in facts.cells)
+            and all(ca.facts.syntax_error is None for ca in facts.cells))
+
+
 class NonPythonKernel(Rule):
     code = "STR002"
     blocks_compile = True
@@ -453,23 +471,36 @@ class NonPythonKernel(Rule):
     # Info: nothing in the notebook was found wrong, it is only out of scope; so an R notebook in
     # the repository does not fail the default gate (`--fail-on warning`) of every pull request.
     severity = Severity.INFO
-    summary = "The notebook runs on a kernel that is not Python; it is not analysed."
+    summary = "The notebook runs on a kernel that is not Python; its code is not analysed."
     applies_to_any_language = True
-    what_it_does = "Reads the notebook's kernelspec and language_info and reports a kernel that is not Python."
+    what_it_does = (
+        "Reads the notebook's kernelspec and language_info and reports a kernel that is not Python. "
+        "Its code is not analysed; the rules that read only execution counts (HID001, HID002) still "
+        "apply. A kernel whose language is a superset of Python (Coconut) on a notebook whose every "
+        "code cell parses as Python is not reported: the notebook is analysed as Python."
+    )
     why_bad = (
         "nbrefactor analyses and compiles Python. An R, Julia or Scala notebook in the batch is reported "
         "once instead of as a wall of syntax errors, so you can route it to its own migration."
     )
     example = '{"kernelspec": {"name": "ir", "language": "R"}}'
     use_instead = "Migrate it with that language's tooling, or exclude it with `extend-exclude`."
-    passing = (Example(cells=("x = 1",)),)
-    failing = (Example(cells=("x <- c(1, 2, 3)",), kernel="ir", language="R", expect=((None, None),)),)
+    passing = (
+        Example(cells=("x = 1",)),
+        # An editor's default Coconut kernel on plain Python: analysed as Python.
+        Example(cells=("import os", "here = os.getcwd()"), kernel="coconut", language="coconut"),
+    )
+    failing = (
+        Example(cells=("x <- c(1, 2, 3)",), kernel="ir", language="R", expect=((None, None),)),
+        # Coconut's own syntax: not Python.
+        Example(cells=("total = [1, 2, 3] |> sum",), kernel="coconut", language="coconut", expect=((None, None),)),
+    )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         nb = ctx.facts.notebook
         if not nb.is_python:
             language = nb.kernel_language or nb.kernel_name or "unknown"
-            yield Hit(None, None, None, f"Kernel language is {language!r}, not Python: the notebook is not analysed", key=language)
+            yield Hit(None, None, None, f"Kernel language is {language!r}, not Python: its code is not analysed (only the execution counts are)", key=language)
 
 
 class EmptyNotebook(Rule):
@@ -537,10 +568,12 @@ class Python2Notebook(Rule):
     what_it_does = (
         "Reports the notebook once when its kernel metadata names Python 2 (kernel `python2`, "
         "language version `2.x`; not a `2.x` version its own language_info contradicts with an `ipython3` "
-        "lexer or CodeMirror mode 3, which the kernel writes from the same interpreter) or when two or more "
+        "lexer or CodeMirror mode 3, which the kernel writes from the same interpreter, nor a `python2` "
+        "kernelspec beside a `3.x` language_info version: the kernel that saved it was Python 3, only the "
+        "kernelspec's name is stale) or when two or more "
         "code cells fail to parse because of Python 2 syntax: "
         "`print x`, `exec \"code\"`, `except E, e:`, `raise E, \"msg\"`, backquotes, `<>`, `0777`, "
-        "`ur\"\"`, parenthesised parameters. The cells with Python 2 syntax are listed in the "
+        "`ur\"\"`, long literals (`0L`), parenthesised parameters (`lambda (k, v): …` too). The cells with Python 2 syntax are listed in the "
         "message and as related locations; STR001 does not report them again. So are the reads of "
         "Python 2 builtins no cell defines (`xrange`, `unicode`, `raw_input`, `basestring`, `long`, "
         "`reduce`, `file`, `unichr`, `execfile`…): builtins of the notebook's own kernel, undefined "
