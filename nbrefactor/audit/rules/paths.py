@@ -3746,13 +3746,15 @@ class TrackingServerUri(Rule):
                     if isinstance(value, ast.Constant) and isinstance(value.value, str):
                         address = value.value.strip()
                         if _SERVER_URI.match(address):
-                            places.setdefault(address.rstrip("/"), []).append((ca, value.lineno, value.col_offset + 1, True))
+                            places.setdefault(address.rstrip("/"), []).append(
+                                (ca, value.lineno, _char_column(ca.lines, value.lineno, value.col_offset), True))
                     elif isinstance(value, ast.Name) and value.id in constants:
                         constant = constants[value.id]
                         address = constant.value.strip()
                         if _SERVER_URI.match(address):
                             places.setdefault(address.rstrip("/"), []).append((constant.ca, constant.line, constant.column, True))
-                            places[address.rstrip("/")].append((ca, value.lineno, value.col_offset + 1, False))
+                            places[address.rstrip("/")].append(
+                                (ca, value.lineno, _char_column(ca.lines, value.lineno, value.col_offset), False))
         for address, found in places.items():
             literals = [p for p in found if p[3]]
             first = min(literals, key=lambda p: (p[0].cell.index, p[1], p[2]))
