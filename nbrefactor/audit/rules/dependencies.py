@@ -472,7 +472,9 @@ def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], fr
         f"`{res.primary}` only if some other package happens to pull it in",
         fix=f"Add `{res.primary}` (pinned) to {lacks}, as {has} declares it, or drop {lacks} if that way of installing "
             "is no longer supported",
-        key=f"{normalise(res.primary)}\x1froute\x1f{lacks}",
+        # The file names, not their paths (shown relative to where the audit runs): a baseline's
+        # fingerprint stays the same from any folder.
+        key=f"{normalise(res.primary)}\x1froute\x1f{','.join(posixpath.basename(m.path) for r in lacking for m in r[1])}",
         related=tuple(dict.fromkeys(
             (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
         # One line to add to the file that lacks it: notebooks of the folder share the root cause
