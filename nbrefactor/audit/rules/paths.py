@@ -22,6 +22,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -3647,17 +3648,6 @@ _TRACKING_VARIABLES = frozenset({"MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI"})
 _SERVER_URI = re.compile(r"^https?://(?P<host>[A-Za-z0-9.\-\[\]:]+?)(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
 
 
-def _call_name(node: ast.AST) -> str:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
-
-
 class TrackingServerUri(Rule):
     code = "PTH008"
     quiet_in_reference_sheets = True
@@ -3728,7 +3718,7 @@ class TrackingServerUri(Rule):
             for node in ast.walk(tree):
                 values: list[ast.AST] = []
                 if isinstance(node, ast.Call):
-                    wanted = _TRACKING_CALLS.get(ctx.facts.resolve(_call_name(node.func)))
+                    wanted = _TRACKING_CALLS.get(ctx.facts.resolve(dotted_name(node.func)))
                     if wanted is None:
                         continue
                     for position, keyword in wanted:
@@ -3739,7 +3729,7 @@ class TrackingServerUri(Rule):
                 elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
                     target = node.targets[0]
                     key = target.slice
-                    if (ctx.facts.resolve(_call_name(target.value)) == "os.environ" and isinstance(key, ast.Constant)
+                    if (ctx.facts.resolve(dotted_name(target.value)) == "os.environ" and isinstance(key, ast.Constant)
                             and key.value in _TRACKING_VARIABLES):
                         values.append(node.value)
                 for value in values:
