@@ -1277,7 +1277,10 @@ class ChangesWhenRunTwice(Rule):
         "`Value(…)`, an operator the class defines, `a * b`, a method of it that builds an instance, `n.tanh()`): "
         "`o.backward()` in a cell of its own adds the gradients again on a second run. The calls on the objects of "
         "one cell are one finding at the first call, the others related. Not when the cell builds those objects "
-        "itself, nor when it sets the attribute afresh before the call (`p.grad = 0.0`)."
+        "itself, nor when it sets the attribute afresh before the call (`p.grad = 0.0`), nor when the method updates only "
+        "its own instance (`self.x += dx`) and that instance is only shown afterwards, top to bottom, until bound afresh "
+        "(a tutorial's `p1.translate(0.25, 1.5)` then `print(p1)`: a second run shows another point and changes nothing "
+        "computed)."
     )
     why_bad = (
         "Notebooks are re-run cell by cell all the time. A cell like this gives a different "
@@ -1348,6 +1351,13 @@ class ChangesWhenRunTwice(Rule):
             "frame['score'] = frame[['p']].sum(axis=1)\nclean = raw.copy()\nclean = clean[clean.kind == 'a']\nclean.drop('kind', axis=1, inplace=True)",
             # Rebuilt from itself by a step that recreates the dropped column; split and joined back.
             "frame = frame[['p']].reset_index()\nframe.drop('index', axis=1, inplace=True)\nlabels = np.array_split(labels, 2)\nlabels = np.concatenate(labels, axis=0)",
+        )),
+        # A language tutorial's own class moving its instance, which is only printed afterwards.
+        Example(cells=(
+            "class Point:\n    def __init__(self, x, y):\n        self.x, self.y = x, y\n    def translate(self, dx, dy):\n"
+            "        self.x += dx\n        self.y += dy",
+            "p1 = Point(0, 0)",
+            "p1.translate(0.25, 1.5)\nprint(p1.x, p1.y)",
         )),
     )
     failing = (
@@ -1799,6 +1809,9 @@ class _OwnClass:
             added = _added_attributes(fn, any_base=False)
             if added:
                 self.accumulating[name] = added
+        # Methods updating only their own instance (`self.x += dx`), not what a closure or another
+        # method reaches: whether a second run matters depends on what reads that instance after.
+        self.own_only = frozenset(self.accumulating)
         changed = True
         while changed:
             changed = False
@@ -1808,6 +1821,7 @@ class _OwnClass:
                         added = closures.get(call.func.attr) or self.accumulating.get(call.func.attr)
                         if added and not added <= self.accumulating.get(name, set()):
                             self.accumulating.setdefault(name, set()).update(added)
+                            self.own_only = self.own_only - {name}
                             changed = True
         for attr, added in closures.items():
             self.accumulating.setdefault(attr, set()).update(added)
@@ -1873,6 +1887,7 @@ def _own_accumulating_calls(ctx: RuleContext) -> Iterator[Hit]:
                     classes.pop(stmt.name, None)
     if not classes:
         return
+    modules = frozenset(imp.bound for _, imp in ctx.facts.imports if imp.bound != "*")
     # name -> (class, the cells its objects were made in)
     typed: dict[str, tuple[str, frozenset[int]]] = {}
 
@@ -1910,7 +1925,9 @@ def _own_accumulating_calls(ctx: RuleContext) -> Iterator[Hit]:
                 if receiver is not None and isinstance(call.func.value, ast.Name):
                     added = classes[receiver[0]].accumulating.get(call.func.attr, set())
                     elsewhere = receiver[1] - {cell}
-                    if added and elsewhere and not {a.split(" ")[0] for a in added} <= reset:
+                    if (added and elsewhere and not {a.split(" ")[0] for a in added} <= reset
+                            and not (call.func.attr in classes[receiver[0]].own_only
+                                     and _only_shown_after(ctx, ca, stmt.end_lineno or stmt.lineno, call.func.value.id, modules))):
                         calls.append((ca, call, call.func.value.id, call.func.attr, receiver[0], elsewhere))
             if isinstance(stmt, ast.Assign):
                 for target in stmt.targets:
