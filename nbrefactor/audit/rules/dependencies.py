@@ -17,7 +17,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.project import Manifest, Requirement, normalise
+from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 
 _MANIFEST_KINDS = ("requirements*.txt, a conda environment file, pyproject.toml dependencies, setup.cfg install_requires "
@@ -116,7 +116,8 @@ class UndeclaredImport(Rule):
     name = "undeclared-import"
     family = Family.DEPENDENCIES
     severity = Severity.WARNING
-    summary = "A third-party import whose distribution no manifest of the project declares."
+    summary = ("A third-party import whose distribution no manifest of the project declares, or that one of a folder's "
+               "alternative environment files (requirements.txt, environment.yml, Pipfile) leaves out.")
     what_it_does = (
         "Resolves every import that is not the standard library, a module beside the notebook, a "
         "package of the project or a relative import to the distribution that provides it "
@@ -205,7 +206,18 @@ class UndeclaredImport(Rule):
         "requirements are computed (read from a file, returned by a function) is not read. In a report of several "
         "notebooks, those missing the same distribution from the same manifest are one root cause (one line to "
         "add): one finding, at the first notebook, the others' imports related locations; each notebook still "
-        "has its own fingerprint in a baseline, so a new notebook's import is a new finding."
+        "has its own fingerprint in a baseline, so a new notebook's import is a new finding. "
+        "Declared somewhere is not declared everywhere: when one folder offers the environment through files of two "
+        "tools or more (`requirements*.txt` for pip, a conda environment file, a `Pipfile`; the same folder, "
+        "`binder/` and friends counting as the folder above them), each is a way to install it that a reader may take "
+        "alone, and an import that one declares and another leaves out is reported at its first import, naming the "
+        "file that lacks it (in the JSON report's `data`, `manifest` is that file and `declared_in` the others; notebooks "
+        "missing the same line from the same file fold as above). Only the files of each tool that declare something "
+        "the notebook imports are compared (a `requirements-dev.txt` of test tools is no way to run it), only imports "
+        "by name count (a distribution needed without an import is left to the union), and neither a library's own "
+        "metadata (`setup.py`, `setup.cfg`, pyproject `[project]`: ranges of what the library needs) nor a Dockerfile "
+        "(a service's image) is compared; nor are files of different folders (a service's `Pipfile` below the course's "
+        "requirements.txt describes the service)."
     )
     why_bad = (
         "The notebook only works in the environment it was written in. Whoever runs it next — a "
@@ -242,6 +254,13 @@ class UndeclaredImport(Rule):
             cells=("import numpy as np\nimport sklearn",),
             files={"Pipfile": "[packages]\nnumpy = \"==1.26.4\"\nscikit-learn = \"*\"\n",
                    "Pipfile.lock": '{"default": {"scikit-learn": {"version": "==1.5.0"}}, "develop": {}}\n'},
+        ),
+        # A Dockerfile beside the requirements file builds a service's image, not a second way to
+        # install what the notebook needs: pandas missing from it is no finding.
+        Example(
+            cells=("import numpy as np\nimport pandas as pd",),
+            files={"requirements.txt": "numpy==1.26.4\npandas==2.2.2\n",
+                   "Dockerfile": "FROM python:3.11-slim\nRUN pip install numpy==1.26.4\n"},
         ),
         # Modules beside the notebook, relative imports and hosted-runtime modules are not third-party.
         Example(
@@ -332,6 +351,17 @@ class UndeclaredImport(Rule):
                    "Dockerfile": "FROM python:3.11-slim\nRUN pip install pipenv\nCOPY Pipfile Pipfile.lock ./\nRUN pipenv install --system --deploy\n"},
             expect=((1, 2),),
         ),
+        # Two ways to install the same folder's environment disagree: pandas is only in the conda
+        # file, scipy only in the requirements file (the test tools' requirements-dev.txt and the
+        # helper library's setup.py are no such way).
+        Example(
+            cells=("import numpy as np\nimport pandas as pd\nfrom scipy import stats",),
+            files={"requirements.txt": "numpy==1.26.4\nscipy==1.13.1\n",
+                   "requirements-dev.txt": "-r requirements.txt\npytest==8.2.0\n",
+                   "environment.yml": "name: book\ndependencies:\n  - numpy=1.26.4\n  - pandas=2.2.2\n",
+                   "setup.py": "from setuptools import setup\n\nsetup(name='helpers', install_requires=['numpy'])\n"},
+            expect=((1, 2), (1, 3)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -344,9 +374,13 @@ class UndeclaredImport(Rule):
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
             uses.setdefault(normalise(use.resolution.primary), []).append(use)
         extras = _declared_extras(manifests)
+        routes = _install_routes(manifests, uses, ctx.catalog)
         for key, found in uses.items():
             use, res = found[0], found[0].resolution
             if res.declared_by(declared) or (use.extra and (normalise(use.extra[0]), use.extra[1]) in extras):
+                missing = _route_lacking(found, routes)
+                if missing is not None:
+                    yield missing
                 continue
             url = _installed_from(use, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
@@ -372,6 +406,86 @@ class UndeclaredImport(Rule):
                 # line are one root cause (`AuditResult.diagnostics` folds them in a batch's report).
                 data=(("distribution", res.primary), ("module", use.module), ("manifest", where)),
             )
+
+
+# The kinds of environment file a folder may offer as alternative ways to build one environment
+# (`pip install -r requirements.txt`, `conda env create -f environment.yml`, `pipenv install`). Not a
+# library's metadata (`setup.py`, `setup.cfg`, pyproject `[project]`: ranges of what the library
+# needs, fair check 9 left the environment to the files above), nor a Dockerfile (the image of a
+# service, which the notebook beside it rarely runs in).
+_ROUTE_KINDS = {"requirements": "pip", "environment": "conda", "pipfile": "Pipenv"}
+
+
+def _route_folder(path: str) -> str:
+    """The folder whose environment a manifest describes: `binder/environment.yml` is the
+    environment of the folder above binder/ (repo2docker builds from it instead)."""
+    folder = posixpath.dirname(path)
+    return posixpath.dirname(folder) if posixpath.basename(folder) in ENVIRONMENT_FOLDERS else folder
+
+
+def _install_routes(manifests: tuple[Manifest, ...], uses: dict[str, list], catalog) -> list[tuple[str, tuple[Manifest, ...], frozenset[str]]]:
+    """(tool, files, what they declare) of each install route that a folder offers beside another:
+    per folder holding environment files of two tools or more, the files of each tool (several
+    requirements files are one route, whatever they include of each other) that declare at least
+    one distribution the notebook imports (a `requirements-dev.txt` of test tools is no route for
+    the notebook). Empty when no folder offers two routes for the notebook."""
+    imported = [frozenset(u[0].resolution.normalised) for u in uses.values() if not u[0].how]
+    by_folder: dict[str, dict[str, list[Manifest]]] = {}
+    for manifest in manifests:
+        tool = _ROUTE_KINDS.get(manifest.kind)
+        if tool is not None and manifest.requirements:
+            by_folder.setdefault(_route_folder(manifest.path), {}).setdefault(tool, []).append(manifest)
+    routes: list[tuple[str, tuple[Manifest, ...], frozenset[str]]] = []
+    for tools in by_folder.values():
+        if len(tools) < 2:
+            continue
+        offered = []
+        for tool, files in tools.items():
+            own = [m for m in files if any(names & ({r.name for r in m.requirements}) for names in imported)]
+            if own:
+                group = tuple(own)
+                names = (frozenset(r.name for m in group for r in m.requirements)
+                         | _installed_by_extras(group, catalog) | _installed_by_metapackages(group, catalog))
+                offered.append((tool, group, names))
+        if len(offered) >= 2:
+            routes += offered
+    return routes
+
+
+def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], frozenset[str]]]) -> Optional[Hit]:
+    """For a distribution the notebook imports by name and one install route of its folder
+    declares: the finding at its first import when another route of the same folder leaves it out
+    (`conda env create -f environment.yml` then gives a kernel without statsmodels). A distribution
+    needed without an import (a shell command's program, a library's optional backend) is left to
+    the union: which route should carry it is no question of the notebook's code."""
+    use, res = found[0], found[0].resolution
+    if use.how or not routes:
+        return None
+    having = [r for r in routes if res.declared_by(r[2])]
+    lacking = [r for r in routes if not res.declared_by(r[2])]
+    if not having or not lacking:
+        return None
+    lacks = ", ".join(m.path for r in lacking for m in r[1])
+    has = ", ".join(m.path for r in having for m in r[1])
+    tools = " or ".join(f"{r[0]}" for r in lacking)
+    return Hit(
+        use.cell,
+        use.line,
+        use.column,
+        f"`{use.shown}` is imported and its distribution `{res.primary}` is declared in {has} but not in {lacks}, "
+        f"another environment file of the same folder: an environment built with {tools} from it has "
+        f"`{res.primary}` only if some other package happens to pull it in",
+        fix=f"Add `{res.primary}` (pinned) to {lacks}, as {has} declares it, or drop {lacks} if that way of installing "
+            "is no longer supported",
+        # The file names, not their paths (shown relative to where the audit runs): a baseline's
+        # fingerprint stays the same from any folder.
+        key=f"{normalise(res.primary)}\x1froute\x1f{','.join(posixpath.basename(m.path) for r in lacking for m in r[1])}",
+        related=tuple(dict.fromkeys(
+            (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
+        # One line to add to the file that lacks it: notebooks of the folder share the root cause
+        # (`AuditResult.diagnostics` folds them).
+        data=(("distribution", res.primary), ("module", use.module), ("manifest", lacks), ("declared_in", has)),
+    )
 
 
 def _shadow_note(use, ctx: RuleContext) -> str:

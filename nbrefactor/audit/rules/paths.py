@@ -22,6 +22,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -3629,3 +3630,138 @@ class CwdRelativePath(Rule):
                 continue  # papermill/Kale parameters: already configuration, set per run
             grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))
         return grouped
+
+
+# --- tracking servers ----------------------------------------------------------------------------
+
+# MLflow's calls that point the client at a server, and the argument (position, keyword) naming it.
+_TRACKING_CALLS: dict[str, tuple[tuple[int, str], ...]] = {
+    "mlflow.set_tracking_uri": ((0, "uri"),),
+    "mlflow.set_registry_uri": ((0, "uri"),),
+    "mlflow.MlflowClient": ((0, "tracking_uri"), (1, "registry_uri")),
+    "mlflow.tracking.MlflowClient": ((0, "tracking_uri"), (1, "registry_uri")),
+    "mlflow.client.MlflowClient": ((0, "tracking_uri"), (1, "registry_uri")),
+}
+# The environment variables MLflow reads its servers from: set in the code, they are the call.
+_TRACKING_VARIABLES = frozenset({"MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI"})
+# A server address: `http(s)://host[:port][/path]` with a host (no f-string hole, no blank to fill).
+_SERVER_URI = re.compile(r"^https?://(?P<host>[A-Za-z0-9.\-\[\]:]+?)(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
+
+
+class TrackingServerUri(Rule):
+    code = "PTH008"
+    quiet_in_reference_sheets = True
+    compile_fix = "config"
+    name = "tracking-server-uri"
+    family = Family.PATHS
+    severity = Severity.WARNING
+    summary = "An MLflow tracking or registry server's address is written into the code (`http://127.0.0.1:5000`)."
+    what_it_does = (
+        "Reports a literal `http(s)://host[:port]` given as MLflow's tracking or registry server: the argument of "
+        "`mlflow.set_tracking_uri`/`mlflow.set_registry_uri`, of `MlflowClient(tracking_uri, registry_uri)`, or "
+        "the value assigned to `os.environ[\"MLFLOW_TRACKING_URI\"]` (or `MLFLOW_REGISTRY_URI`), directly or through a "
+        "notebook global bound once to the literal (`TRACKING_URL = \"http://127.0.0.1:5000\"`, then "
+        "`mlflow.set_tracking_uri(TRACKING_URL)`). One finding per address, at its first literal; the other literals "
+        "and the calls given the name are related. A loopback address counts: nothing in the notebook starts that "
+        "server. Not reported: a URI with an f-string hole for its host (a blank the reader fills), a `sqlite:///` or "
+        "`file:` store (a local file: PTH006 reports a relative one), `databricks`, and `os.environ.setdefault` (a default "
+        "the environment overrides)."
+    )
+    why_bad = (
+        "A run then needs a server listening at that address, set up by hand outside the notebook (its backend store "
+        "and artifact root included), and its runs, metrics and models go wherever that server keeps them: another "
+        "machine, a pipeline pod or a colleague's laptop has no such server, and the run fails at its first `log_*` "
+        "call or logs into a stranger's store."
+    )
+    example = 'import mlflow\nmlflow.set_tracking_uri("http://127.0.0.1:5000")'
+    use_instead = (
+        "import mlflow\n"
+        "# MLflow reads MLFLOW_TRACKING_URI from the environment when no URI is set in the code:\n"
+        "# each machine (and the pipeline) points it at its own server.\n"
+        'mlflow.set_experiment("churn")'
+    )
+    passing = (
+        Example(cells=(
+            "import os\nimport mlflow\nfrom mlflow.tracking import MlflowClient",
+            "mlflow.set_tracking_uri('sqlite:///mlflow.db')\nclient = MlflowClient(tracking_uri=os.environ['MLFLOW_TRACKING_URI'])",
+            "os.environ.setdefault('MLFLOW_TRACKING_URI', 'http://127.0.0.1:5000')",
+        )),
+        # A template's blank: the host is the reader's to fill in.
+        Example(cells=("import mlflow\nHOST = ''  # the server's public name\nmlflow.set_tracking_uri(f'http://{HOST}:5000')",)),
+    )
+    failing = (
+        Example(
+            cells=(
+                "import mlflow\nfrom mlflow.tracking import MlflowClient\nmlflow.set_tracking_uri('http://127.0.0.1:5000')",
+                "client = MlflowClient('http://127.0.0.1:5000')",
+            ),
+            expect=((1, 3),),
+        ),
+        Example(
+            cells=(
+                "import os\nimport mlflow\nTRACKING_URL = 'http://mlflow.internal.example.org:5000'",
+                "mlflow.set_tracking_uri(TRACKING_URL)",
+                "os.environ['MLFLOW_REGISTRY_URI'] = 'https://registry.example.org'",
+            ),
+            expect=((1, 3), (3, 1)),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        constants = string_constants(ctx.facts)
+        # address → [(cell, line, column) of its literal or of the call given its name]
+        places: dict[str, list[tuple]] = {}
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            for node in ast.walk(tree):
+                values: list[ast.AST] = []
+                if isinstance(node, ast.Call):
+                    wanted = _TRACKING_CALLS.get(ctx.facts.resolve(dotted_name(node.func)))
+                    if wanted is None:
+                        continue
+                    for position, keyword in wanted:
+                        given = [k.value for k in node.keywords if k.arg == keyword]
+                        if not given and position < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[:position + 1]):
+                            given = [node.args[position]]
+                        values += given
+                elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+                    target = node.targets[0]
+                    key = target.slice
+                    if (ctx.facts.resolve(dotted_name(target.value)) == "os.environ" and isinstance(key, ast.Constant)
+                            and key.value in _TRACKING_VARIABLES):
+                        values.append(node.value)
+                for value in values:
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        address = value.value.strip()
+                        if _SERVER_URI.match(address):
+                            places.setdefault(address.rstrip("/"), []).append(
+                                (ca, value.lineno, _char_column(ca.lines, value.lineno, value.col_offset), True))
+                    elif isinstance(value, ast.Name) and value.id in constants:
+                        constant = constants[value.id]
+                        address = constant.value.strip()
+                        if _SERVER_URI.match(address):
+                            places.setdefault(address.rstrip("/"), []).append((constant.ca, constant.line, constant.column, True))
+                            places[address.rstrip("/")].append(
+                                (ca, value.lineno, _char_column(ca.lines, value.lineno, value.col_offset), False))
+        for address, found in places.items():
+            literals = [p for p in found if p[3]]
+            first = min(literals, key=lambda p: (p[0].cell.index, p[1], p[2]))
+            related = tuple(dict.fromkeys(
+                (p[0].cell, p[1], p[2]) for p in sorted(found, key=lambda p: (p[0].cell.index, p[1], p[2]))
+                if (p[0].cell.index, p[1], p[2]) != (first[0].cell.index, first[1], first[2])))
+            loopback = _LOOPBACK.match(address, address.index("://") + 3) is not None
+            yield Hit(
+                first[0].cell,
+                first[1],
+                first[2],
+                f"MLflow server `{address}` is written into the code: every run needs a server listening there"
+                + (", on the machine that runs it, started by hand (nothing in the notebook starts it)" if loopback else
+                   ", reachable from the machine that runs it")
+                + ", and the runs and models go wherever that server stores them",
+                fix="Leave the address to the `MLFLOW_TRACKING_URI` environment variable (MLflow reads it when the code "
+                    "sets none) or make it a config value, and delete the literal",
+                key=address,
+                related=related,
+            )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, python_tree
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
@@ -708,9 +708,8 @@ def _saved_path_templates(facts: NotebookFacts) -> list[re.Pattern[str]]:
     for ca in facts.cells:
         if not any(call.method in _SAVE_CALLS for call in ca.facts.calls):
             continue
-        try:
-            tree = python_tree(ca.masked.python)
-        except (SyntaxError, ValueError, RecursionError):
+        tree = cell_python_tree(ca)
+        if tree is None:
             continue
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):

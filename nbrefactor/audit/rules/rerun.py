@@ -1269,7 +1269,18 @@ class ChangesWhenRunTwice(Rule):
         "`df_train = df_train.drop(…)` then the same for `df_val` and `df_test`, two histories appended in one "
         "loop) is one finding at the first line, naming the others; a Keras model "
         "assembled one `.add(…)` per cell, in consecutive code cells, is one finding at the first `.add` cell, the "
-        "other cells related."
+        "other cells related. "
+        "Also a call, as a statement, of a method of the notebook's own class that adds into attributes of the "
+        "objects it reaches (`self.grad += …` in the method, in a method it calls, or in a closure the class stores "
+        "on its instances and the method calls: `out._backward = _backward`, then `node._backward()`) on an "
+        "instance made, or made from instances made, in another cell (followed through module-level bindings: "
+        "`Value(…)`, an operator the class defines, `a * b`, a method of it that builds an instance, `n.tanh()`): "
+        "`o.backward()` in a cell of its own adds the gradients again on a second run. The calls on the objects of "
+        "one cell are one finding at the first call, the others related. Not when the cell builds those objects "
+        "itself, nor when it sets the attribute afresh before the call (`p.grad = 0.0`), nor when the method updates only "
+        "its own instance (`self.x += dx`) and that instance is only shown afterwards, top to bottom, until bound afresh "
+        "(a tutorial's `p1.translate(0.25, 1.5)` then `print(p1)`: a second run shows another point and changes nothing "
+        "computed)."
     )
     why_bad = (
         "Notebooks are re-run cell by cell all the time. A cell like this gives a different "
@@ -1340,6 +1351,13 @@ class ChangesWhenRunTwice(Rule):
             "frame['score'] = frame[['p']].sum(axis=1)\nclean = raw.copy()\nclean = clean[clean.kind == 'a']\nclean.drop('kind', axis=1, inplace=True)",
             # Rebuilt from itself by a step that recreates the dropped column; split and joined back.
             "frame = frame[['p']].reset_index()\nframe.drop('index', axis=1, inplace=True)\nlabels = np.array_split(labels, 2)\nlabels = np.concatenate(labels, axis=0)",
+        )),
+        # A language tutorial's own class moving its instance, which is only printed afterwards.
+        Example(cells=(
+            "class Point:\n    def __init__(self, x, y):\n        self.x, self.y = x, y\n    def translate(self, dx, dy):\n"
+            "        self.x += dx\n        self.y += dy",
+            "p1 = Point(0, 0)",
+            "p1.translate(0.25, 1.5)\nprint(p1.x, p1.y)",
         )),
     )
     failing = (
@@ -1519,6 +1537,23 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 5),),
         ),
+        # The notebook's own class adds into `.grad` of the nodes it reaches: `backward()` on nodes of
+        # another cell (and the closure called by hand) adds again on a second run; nodes built in
+        # the cell, or gradients set back to zero first, start over.
+        Example(
+            cells=(
+                "class Node:\n    def __init__(self, v, parents=()):\n        self.v, self.grad, self.parents = v, 0.0, parents\n"
+                "        self._push = lambda: None\n    def __mul__(self, other):\n        out = Node(self.v * other.v, (self, other))\n"
+                "        def _push():\n            self.grad += other.v * out.grad\n            other.grad += self.v * out.grad\n"
+                "        out._push = _push\n        return out\n    def backward(self):\n        self.grad = 1.0\n        self._push()",
+                "a = Node(2.0)\nb = Node(3.0)\nc = a * b",
+                "c.backward()",
+                "c._push()",
+                "x = Node(1.0)\ny = x * x\ny.backward()",
+                "a.grad = 0.0\nb.grad = 0.0\nc.backward()",
+            ),
+            expect=((3, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1529,6 +1564,7 @@ class ChangesWhenRunTwice(Rule):
         stepping = stepping_functions(ctx)
         hf_classes = hf_trainer_classes(ctx)
         yield from _shadowed_helpers(ctx)
+        yield from _own_accumulating_calls(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
@@ -1730,3 +1766,208 @@ def _shows(node: ast.AST, modules: frozenset[str], read_only: frozenset[str]) ->
                 return False
     return True
 
+
+
+# --- the notebook's own classes accumulating into objects of another cell -------------------------
+
+# The operator methods that make `a + b` (and the reflected `2 * a`) an instance of the class that
+# defines them.
+_OPERATOR_METHODS: dict[type, tuple[str, str]] = {
+    ast.Add: ("__add__", "__radd__"), ast.Sub: ("__sub__", "__rsub__"), ast.Mult: ("__mul__", "__rmul__"),
+    ast.Div: ("__truediv__", "__rtruediv__"), ast.Pow: ("__pow__", "__rpow__"), ast.MatMult: ("__matmul__", "__rmatmul__"),
+}
+
+
+class _OwnClass:
+    """What HID009 needs to know of a class the notebook defines: the methods that make an instance
+    of it (`__add__`, `tanh` returning `Value(…)`), and the methods that add into attributes of
+    the objects they reach (`self.grad += …`), directly or through a callable attribute the class
+    sets to a closure doing so (`out._backward = _backward` with `def _backward(): self.grad += …`),
+    with the attributes they add into."""
+
+    def __init__(self, node: ast.ClassDef) -> None:
+        self.name = node.name
+        methods = {s.name: s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        self.makers = frozenset(n for n, fn in methods.items() if any(
+            isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in (node.name, "type")
+            for c in _walk(fn)))
+        # Callable attributes set to an accumulating closure: {"_backward": {"grad"}}.
+        closures: dict[str, set[str]] = {}
+        for fn in methods.values():
+            nested = {s.name: s for s in _walk(fn) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s is not fn}
+            for stmt in _walk(fn):
+                if (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) and stmt.value.id in nested
+                        and any(isinstance(t, ast.Attribute) for t in stmt.targets)):
+                    added = _added_attributes(nested[stmt.value.id], any_base=True)
+                    if added:
+                        for target in stmt.targets:
+                            if isinstance(target, ast.Attribute):
+                                closures.setdefault(target.attr, set()).update(added)
+        # Methods adding into `self.<attr>`, or calling what does, to a fixed point.
+        self.accumulating: dict[str, set[str]] = {}
+        for name, fn in methods.items():
+            added = _added_attributes(fn, any_base=False)
+            if added:
+                self.accumulating[name] = added
+        # Methods updating only their own instance (`self.x += dx`), not what a closure or another
+        # method reaches: whether a second run matters depends on what reads that instance after.
+        self.own_only = frozenset(self.accumulating)
+        changed = True
+        while changed:
+            changed = False
+            for name, fn in methods.items():
+                for call in _walk(fn):
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+                        added = closures.get(call.func.attr) or self.accumulating.get(call.func.attr)
+                        if added and not added <= self.accumulating.get(name, set()):
+                            self.accumulating.setdefault(name, set()).update(added)
+                            self.own_only = self.own_only - {name}
+                            changed = True
+        for attr, added in closures.items():
+            self.accumulating.setdefault(attr, set()).update(added)
+        self.operators = frozenset(methods)
+
+
+_AUGMENTED = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Pow: "**", ast.Mod: "%",
+              ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>"}
+
+
+def _added_attributes(fn: ast.FunctionDef | ast.AsyncFunctionDef, any_base: bool) -> set[str]:
+    """The attributes `fn` updates from their previous value, with the operator (`"grad +="` for
+    `self.grad += …`; with `any_base`, of any object it reaches: `other.grad += …` in a closure), not
+    counting nested functions' bodies unless `any_base`."""
+    found: set[str] = set()
+    nodes = _walk(fn) if any_base else [n for s in fn.body for n in _walk_outside_functions(s)]
+    for node in nodes:
+        if isinstance(node, ast.AugAssign) and isinstance(node.op, _ARITHMETIC) and isinstance(node.target, ast.Attribute):
+            base = node.target.value
+            if any_base or (isinstance(base, ast.Name) and fn.args.args and base.id == fn.args.args[0].arg):
+                found.add(f"{node.target.attr} {_AUGMENTED.get(type(node.op), '+')}=")
+    return found
+
+
+def _walk_outside_functions(node: ast.AST) -> Iterator[ast.AST]:
+    yield node
+    for child in ast.iter_child_nodes(node):
+        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            yield from _walk_outside_functions(child)
+
+
+def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements in order, into if/for/while/with/try bodies (never into def/class)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from _module_statements(inner)
+        for handler in getattr(stmt, "handlers", ()) or ():
+            yield from _module_statements(handler.body)
+
+
+def _own_accumulating_calls(ctx: RuleContext) -> Iterator[Hit]:
+    """`o.backward()` where `o` is an instance of the notebook's own class made (or made from
+    instances made) in another cell, and `backward` adds into an attribute of the objects it reaches
+    (`self.grad += …`, here through the `_backward` closures the operators set): a second run adds
+    again. Instances are followed through module-level bindings in notebook order: `Value(…)`, an
+    operator the class defines (`a * b`, `2 * n`), a method of it that makes an instance (`n.tanh()`).
+    The calls on objects made in the same other cell are one root cause: one finding at the first,
+    the others related. Not when the cell sets that attribute itself before the call (`p.grad = 0.0`)."""
+    classes: dict[str, _OwnClass] = {}
+    trees = [(ca, cell_python_tree(ca)) for ca in ctx.cells]
+    for _, tree in trees:
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.ClassDef):
+                own = _OwnClass(stmt)
+                if own.accumulating:
+                    classes[stmt.name] = own
+                else:
+                    classes.pop(stmt.name, None)
+    if not classes:
+        return
+    modules = frozenset(imp.bound for _, imp in ctx.facts.imports if imp.bound != "*")
+    # name -> (class, the cells its objects were made in)
+    typed: dict[str, tuple[str, frozenset[int]]] = {}
+
+    def instance(value: ast.AST, cell: int) -> Optional[tuple[str, frozenset[int]]]:
+        if isinstance(value, ast.Name):
+            return typed.get(value.id)
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in classes:
+            return value.func.id, frozenset({cell})
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            receiver = instance(value.func.value, cell)
+            if receiver is not None and value.func.attr in classes[receiver[0]].makers:
+                return receiver[0], receiver[1] | {cell}
+            return None
+        if isinstance(value, ast.BinOp) and type(value.op) in _OPERATOR_METHODS:
+            plain, reflected = _OPERATOR_METHODS[type(value.op)]
+            left, right = instance(value.left, cell), instance(value.right, cell)
+            made = (left if left is not None and plain in classes[left[0]].operators else
+                    right if right is not None and reflected in classes[right[0]].operators else None)
+            if made is None:
+                return None
+            cells = (left[1] if left is not None else frozenset()) | (right[1] if right is not None else frozenset())
+            return made[0], cells | {cell}
+        return None
+
+    calls: list[tuple[CellAnalysis, ast.Call, str, str, str, frozenset[int]]] = []
+    for ca, tree in trees:
+        if tree is None:
+            continue
+        cell = ca.cell.index
+        reset: set[str] = set()  # attributes the cell sets before the call (`p.grad = 0.0`), as "grad +=" etc.
+        for stmt in _module_statements(tree.body):
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute):
+                call = stmt.value
+                receiver = instance(call.func.value, cell)
+                if receiver is not None and isinstance(call.func.value, ast.Name):
+                    added = classes[receiver[0]].accumulating.get(call.func.attr, set())
+                    elsewhere = receiver[1] - {cell}
+                    if (added and elsewhere and not {a.split(" ")[0] for a in added} <= reset
+                            and not (call.func.attr in classes[receiver[0]].own_only
+                                     and _only_shown_after(ctx, ca, stmt.end_lineno or stmt.lineno, call.func.value.id, modules))):
+                        calls.append((ca, call, call.func.value.id, call.func.attr, receiver[0], elsewhere))
+            if isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Attribute):
+                        reset.add(target.attr)
+                made = instance(stmt.value, cell)
+                for target in stmt.targets:
+                    for name in _names_in(target) if not isinstance(target, ast.Attribute) else ():
+                        if made is not None and isinstance(target, ast.Name):
+                            typed[name] = made
+                        else:
+                            typed.pop(name, None)
+            elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
+                for target in ([stmt.target] if not isinstance(stmt, (ast.With, ast.AsyncWith)) else
+                               [i.optional_vars for i in stmt.items if i.optional_vars is not None]):
+                    for name in _names_in(target):
+                        typed.pop(name, None)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+                for alias in getattr(stmt, "names", ()):
+                    typed.pop((alias.asname or alias.name).split(".")[0], None)
+                typed.pop(getattr(stmt, "name", ""), None)
+    groups: dict[tuple[str, int], list] = {}
+    for entry in calls:
+        groups.setdefault((entry[4], min(entry[5])), []).append(entry)
+    for (cls, made_in), group in groups.items():
+        ca, call, name, method, _, _ = group[0]
+        added = sorted(classes[cls].accumulating[method])
+        others = group[1:]
+        cells = list(dict.fromkeys(o[0].cell.index for o in others if o[0] is not ca))
+        also = (f"; {'cell' if len(cells) == 1 else 'cells'} {_cells(cells)} {'calls' if len(cells) == 1 else 'call'} "
+                f"such methods on them too" if cells else "")
+        yield Hit(
+            ca.cell,
+            call.lineno,
+            call.col_offset + 1,
+            f"This line calls `{name}.{method}()`, a method of the notebook's own class `{cls}` that updates "
+            f"{_and([f'.{a} …' for a in added])} of objects made in cell {made_in} from their previous values: running "
+            f"the cell twice applies the update again, from what the first run left{also}",
+            fix=f"Build the objects (or set {_and(list(dict.fromkeys(f'.{a.split()[0]}' for a in added)))} afresh) in the cell "
+                f"that calls `{method}()`, so each run starts from the same values",
+            key=f"{name}\x1f{cls}.{method}",
+            related=tuple((o[0].cell, o[1].lineno, o[1].col_offset + 1) for o in others),
+        )
