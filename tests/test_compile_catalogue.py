@@ -26,7 +26,7 @@ def _plan(tmp_path: Path, cells: list, catalog=None):  # noqa: ANN001, ANN202
 
 def test_rule_meanings_for_the_compiler_are_rule_attributes() -> None:
     assert BLOCKING_CODES == {"HID003", "HID004", "STR001", "STR002", "STR004"}
-    assert PATH_CODES == {"PTH001", "PTH002", "PTH003", "PTH006"}
+    assert PATH_CODES == {"PTH001", "PTH002", "PTH003", "PTH006", "PTH008"}
     assert SECRET_CODES == {"SEC001", "SEC003"}
     assert REQUIREMENT_CODES == {"DEP003"}
     assert all(r.compile_fix in ("", "config", "secret", "requirements") for r in all_rules())
@@ -40,6 +40,13 @@ def test_a_user_io_call_entry_gives_the_config_field_its_direction(tmp_path: Pat
     (extra / "io_calls.toml").write_text('[[call]]\nfunction = "store.stash"\nposition = 0\ndirection = "write"\n', encoding="utf-8")
     fields = _plan(tmp_path / "b", cells, load_catalog((str(extra),))).config_fields
     assert [(f.name, f.default, f.direction) for f in fields] == [("model_bin_path", "out/model.bin", "write")]
+
+
+def test_an_mlflow_server_address_becomes_a_field_named_for_what_it_is(tmp_path: Path) -> None:
+    # The address has no file name to name the field after (it was `data_url`).
+    cells = ["import mlflow\nmlflow.set_tracking_uri('http://127.0.0.1:5000')"]
+    fields = _plan(tmp_path, cells).config_fields
+    assert [(f.name, f.default) for f in fields] == [("mlflow_server_url", "http://127.0.0.1:5000")]
 
 
 def test_open_mode_decides_the_direction(tmp_path: Path) -> None:

@@ -1005,6 +1005,10 @@ def _config(
                     continue
                 kind = "url" if "://" in literal.value else "path"
                 hint = _field_hint(ca, literal.line, literal.column, literal.value, kind)
+                if d.code == "PTH008":
+                    # An MLflow server's address has no file name to name its field after
+                    # (`http://127.0.0.1:5000` would become `data_url`): say what it is.
+                    hint = "mlflow_server_url"
                 add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, _direction(facts, catalog, ca, literal.line, literal.column))
                 any_lifted = True
             if any_lifted:
