@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Family, Severity
@@ -537,6 +537,7 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
         if pa.literal is not None
     }
     not_paths = _route_literals(ctx, ca, settings)
+    expected = _asserted_data(ca)
     masked_lines = ca.masked.python.split("\n")
     joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
@@ -548,7 +549,7 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
             value, end_line = joined[(s.line, s.column)]
             s = StringFact(value, s.line, s.column, end_line, s.formatted)
         argument = arguments.get((s.line, s.column))
-        if argument is None and (s.line, s.column) in not_paths:
+        if argument is None and ((s.line, s.column) in not_paths or (s.line, s.column) in expected):
             continue
         # `os.environ["PATH"] += ";C:\\Program Files\\gs\\bin"`: a new entry of a search-path list,
         # a whole path of its own (not a suffix of the string it is appended to).
@@ -711,6 +712,47 @@ def _route_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings) 
             if m and m.group("key") in settings.container_keywords:
                 out.add((s.line, s.column))
     return out
+
+
+def _asserted_data(ca: CellAnalysis) -> set[tuple[int, int]]:
+    """Strings inside a list, tuple, set or dict display that is the expected value of an assertion
+    (`Test.assertEquals(top, [("/images/logo.gif", 633), ...])`, `assert got == ["/a", "/b"]`):
+    data the notebook compares (endpoints of a web log, keys of a result), never opened."""
+    if "assert" not in ca.masked.python:
+        return set()
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return set()
+    out: set[tuple[int, int]] = set()
+    displays = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+    for node in tree_nodes(tree):
+        if isinstance(node, ast.Assert):
+            checked: list[ast.AST] = [node.test]
+        elif isinstance(node, ast.Call) and dotted_name(node.func).rpartition(".")[2].lower().startswith("assert"):
+            checked = [*node.args, *(k.value for k in node.keywords)]
+        else:
+            continue
+        for part in checked:
+            for display in _outside_calls(part):
+                if not isinstance(display, displays):
+                    continue
+                out.update(
+                    (n.lineno, n.col_offset + 1) for n in walk_nodes(display)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                )
+    return out
+
+
+def _outside_calls(node: ast.AST) -> Iterator[ast.AST]:
+    """`node` and its descendants, not entering calls: in `assert all(os.path.exists(p) for p in
+    ["/data/a"])` the list is handed to code that may open it, so it stays a path."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, (ast.Call, ast.Lambda, ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)):
+            continue
+        stack.extend(ast.iter_child_nodes(current))
 
 
 _DICT_KEY_BEFORE = re.compile(r"[\"'](?P<key>\w+)[\"']\s*:\s*$")
@@ -1150,7 +1192,9 @@ class AbsolutePath(Rule):
         "Nor are paths inside a container the notebook's own pipeline defines (`audit/container_code.py`): "
         "the body of a function given to Kubeflow's `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`, the `file_outputs=`/`command=`/`arguments=` of a `dsl.ContainerOp`, and "
-        "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too)."
+        "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too). Nor are strings inside a "
+        "list, tuple, set or dict display that an assertion compares (`assertEqual(top, [(\"/images/logo.gif\", 633)])`, "
+        "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
