@@ -2618,6 +2618,20 @@ def _to_current_directory(ca: CellAnalysis, call: CallFact) -> bool:
     return False
 
 
+def _after_chdir(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """A relative path argument below an `os.chdir(...)` (not to the current folder) of the same
+    cell and the same function body, or both at module level: it is resolved against the folder the
+    change went to (`os.chdir(path)` then `ZipFile("x.zip")` in a pipeline component)."""
+    if f.argument is None:
+        return False
+    use = f.argument.call
+    return any(
+        call.line < use.line and call.owner == use.owner and call.in_function == use.in_function
+        and ChangeDirectory._changes_directory(ctx, call) and not _to_current_directory(f.ca, call)
+        for call in f.ca.facts.calls
+    )
+
+
 _SYS_PATH_CALLS = frozenset(
     {"sys.path.append", "sys.path.insert", "sys.path.extend", "sys.path.remove", "site.addsitedir"}
 )
@@ -3491,7 +3505,7 @@ class CwdRelativePath(Rule):
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. A constant is not followed into a function whose parameter of the same name hides it, unless the notebook reads the constant where no parameter hides it (`f(out_path)` may pass it on), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative literal given to the notebook's own function that hands that parameter, "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. A constant is not followed into a function whose parameter of the same name hides it, unless the notebook reads the constant where no parameter hides it (`f(out_path)` may pass it on), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. A relative literal given to the notebook's own function that hands that parameter, "
         "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
         "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
         "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
@@ -3646,6 +3660,9 @@ class CwdRelativePath(Rule):
             and not _hosted_setup(f)
             # A file a `!curl -O` line fetched, read back by name: PTH003's download step.
             and not _reads_fetched_file(f, fetched)
+            # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
+            # resolves against `path`, not the notebook's folder: PTH004 reports that change.
+            and not _after_chdir(ctx, f)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
