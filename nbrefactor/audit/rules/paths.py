@@ -2618,6 +2618,42 @@ def _to_current_directory(ca: CellAnalysis, call: CallFact) -> bool:
     return False
 
 
+def _later_piece_only(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """`f` is the first piece of a join bound to a name (`sub = os.path.join("a", "b")`) that the
+    notebook only ever uses as a second or later piece of another join."""
+    if f.argument is None or f.source != "python" or f.argument.call.method != "join":
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    bound = next((
+        node.targets[0].id for node in tree_nodes(tree)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Call) and node.value.args
+        and isinstance(node.value.args[0], ast.Constant)
+        and (node.value.args[0].lineno, node.value.args[0].col_offset + 1) == (f.line, f.column)
+    ), None)
+    if bound is None:
+        return False
+    later, other = 0, 0
+    for ca in ctx.cells:
+        cell_tree = cell_python_tree(ca)
+        if cell_tree is None:
+            continue
+        pieces = {
+            id(a): i for node in tree_nodes(cell_tree)
+            if isinstance(node, ast.Call) and dotted_name(node.func) in _JOIN_CALLS
+            for i, a in enumerate(node.args)
+        }
+        for node in tree_nodes(cell_tree):
+            if isinstance(node, ast.Name) and node.id == bound and isinstance(node.ctx, ast.Load):
+                if pieces.get(id(node), 0) > 0:
+                    later += 1
+                else:
+                    other += 1
+    return later > 0 and other == 0
+
+
 def _after_chdir(ctx: RuleContext, f: LiteralFinding) -> bool:
     """A relative path argument below an `os.chdir(...)` (not to the current folder) of the same
     cell and the same function body, or both at module level: it is resolved against the folder the
@@ -3505,7 +3541,7 @@ class CwdRelativePath(Rule):
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. A constant is not followed into a function whose parameter of the same name hides it, unless the notebook reads the constant where no parameter hides it (`f(out_path)` may pass it on), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. A relative literal given to the notebook's own function that hands that parameter, "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless the notebook reads the constant where no parameter hides it (`f(out_path)` may pass it on), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. A relative literal given to the notebook's own function that hands that parameter, "
         "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
         "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
         "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
@@ -3663,6 +3699,9 @@ class CwdRelativePath(Rule):
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
             # resolves against `path`, not the notebook's folder: PTH004 reports that change.
             and not _after_chdir(ctx, f)
+            # `sub = os.path.join("cs100", "lab4")` only ever joined after another root
+            # (`os.path.join(base_dir, sub, "x.gz")`): a later piece of a path, not a root.
+            and not _later_piece_only(ctx, f)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
