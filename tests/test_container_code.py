@@ -2,7 +2,7 @@
 (the shared answer for the paths and dependencies families)."""
 
 from nbrefactor.audit.analysis import analyse_notebook
-from nbrefactor.audit.container_code import component_function_names, container_spans, in_container
+from nbrefactor.audit.container_code import container_spans, in_container, pipeline_step_bodies
 from nbrefactor.audit.types import Cell, Notebook
 
 
@@ -16,7 +16,7 @@ def test_a_function_given_to_a_component_factory_is_container_code():
         "def load():\n    open('/mnt/a.csv')\n\ndef train():\n    open('/mnt/b.csv')\n\ndef local():\n    open('/mnt/c.csv')",
         "load_op = func_to_container_op(load, base_image='img')\ntrain_op = create_component_from_func(func=train)",
     )
-    assert component_function_names(facts) == frozenset({"load", "train"})
+    assert [(cell, first) for cell, first, _ in pipeline_step_bodies(facts)] == [(1, 1), (1, 4)]
     spans = container_spans(facts)
     assert in_container(spans, 1, 2) and in_container(spans, 1, 5)
     assert not in_container(spans, 1, 8)

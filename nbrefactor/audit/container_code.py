@@ -20,11 +20,14 @@ from dataclasses import dataclass
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree
 from nbrefactor.audit.facts import dotted_name, tree_nodes
 
-# Calls that turn a Python function into a KFP component (kfp v1 `components.*`, kfp v2 `dsl.*`):
-# the function is their first argument or `func=`.
-COMPONENT_FACTORIES = frozenset({"func_to_container_op", "create_component_from_func", "component"})
-# Decorators that do the same (`@dsl.component`, `@component(base_image=...)`, `@func_to_container_op`).
-COMPONENT_DECORATORS = COMPONENT_FACTORIES
+# The KFP factories that turn a Python function into a pipeline step run in its own container
+# (v1 `create_component_from_func`/`func_to_container_op`, v2 `@dsl.component`), by last name
+# under a `kfp` import. (The same detection as fix10dep's `dependencies.pipeline_step_bodies`,
+# with the same name and result, so one copy can serve both families.)
+_KFP_COMPONENT_FACTORIES = frozenset({
+    "create_component_from_func", "create_component_from_func_v2", "func_to_container_op",
+    "func_to_component_text", "component",
+})
 # Keywords whose values name places inside a container or built image, not on this machine.
 CONTAINER_CALL_KEYWORDS = {
     "ContainerOp": frozenset({"file_outputs", "command", "arguments", "output_artifact_paths"}),
@@ -46,39 +49,59 @@ class ContainerSpan:
         return cell == self.cell and self.start <= (line, column) <= self.end
 
 
-def component_function_names(facts: NotebookFacts) -> frozenset[str]:
-    """Names of the notebook's functions handed to a KFP component factory, anywhere in the
-    notebook (`func_to_container_op(step)`, `create_component_from_func(func=step)`)."""
-    names: set[str] = set()
-    for ca in facts.cells:
-        tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        for node in tree_nodes(tree):
-            if not isinstance(node, ast.Call) or _last_part(node.func) not in COMPONENT_FACTORIES:
+def _kfp_factory(facts: NotebookFacts, node: ast.AST) -> bool:
+    name = facts.resolve(dotted_name(node))
+    return name.startswith("kfp.") and name.rsplit(".", 1)[-1] in _KFP_COMPONENT_FACTORIES
+
+
+def pipeline_step_bodies(facts: NotebookFacts) -> tuple[tuple[int, int, int], ...]:
+    """(cell index, first line, last line) of each module-level function the notebook makes a KFP
+    component of: passed by name to a factory (`comp.create_component_from_func(train,
+    base_image=…)`, `func_to_container_op(func=train)`, anywhere, a pipeline function included) or
+    decorated with one (`@dsl.component`, `@func_to_container_op`, `@partial(func_to_container_op, …)`).
+    Its body runs in the step's container, not in the notebook's kernel."""
+    if not any(name in ca.cell.source for ca in facts.cells for name in _KFP_COMPONENT_FACTORIES):
+        return ()  # cheap: most notebooks never name one
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells]
+    passed: set[str] = set()
+    for _, tree in trees:
+        for node in tree_nodes(tree) if tree is not None else ():
+            if isinstance(node, ast.Call) and _kfp_factory(facts, node.func):
+                arguments = node.args[:1] + [k.value for k in node.keywords if k.arg == "func"]
+                passed.update(a.id for a in arguments if isinstance(a, ast.Name))
+    bodies: list[tuple[int, int, int]] = []
+    for ca, tree in trees:
+        for node in tree.body if tree is not None else ():
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "func"), None)
-            if isinstance(given, ast.Name):
-                names.add(given.id)
-    return frozenset(names)
+            decorated = False
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(decorator, ast.Call) and facts.resolve(dotted_name(target)) in {"functools.partial", "partial"}:
+                    target = decorator.args[0] if decorator.args else target
+                decorated = decorated or _kfp_factory(facts, target)
+            if decorated or node.name in passed:
+                bodies.append((ca.cell.index, node.lineno, node.end_lineno or node.lineno))
+    return tuple(bodies)
 
 
 def container_spans(facts: NotebookFacts) -> tuple[ContainerSpan, ...]:
     """Every stretch of the notebook that runs in (or describes) a container: bodies of component
     functions (by factory call or decorator) and container-spec keyword values."""
-    # `@component` alone is also Haystack's and others': KFP's only when the notebook imports kfp.
+    spans = [
+        ContainerSpan(cell, (first, 0), (last, 1 << 30), "component function")
+        for cell, first, last in pipeline_step_bodies(facts)
+    ]
     kfp = _imports(facts, "kfp")
     fairing = _imports(facts, "kubeflow.fairing") or _imports(facts, "fairing")
     if not kfp and not fairing:
-        return ()
-    given = component_function_names(facts) if kfp else frozenset()
+        return tuple(spans)
     keywords: dict[str, frozenset[str]] = dict(CONTAINER_CALL_KEYWORDS) if kfp else {}
-    spans: list[ContainerSpan] = []
     for ca in facts.cells:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        spans.extend(_cell_spans(ca, tree, given, keywords, IMAGE_PATH_KEYWORDS if fairing else frozenset()))
+        spans.extend(_keyword_spans(ca, tree, keywords, IMAGE_PATH_KEYWORDS if fairing else frozenset()))
     return tuple(spans)
 
 
@@ -96,31 +119,22 @@ def in_container(spans: tuple[ContainerSpan, ...], cell: int, line: int, column:
     return any(span.holds(cell, line, column) for span in spans)
 
 
-def _cell_spans(
+def _keyword_spans(
     ca: CellAnalysis,
     tree: ast.Module,
-    given: frozenset[str],
     call_keywords: dict[str, frozenset[str]],
     image_keywords: frozenset[str],
 ) -> list[ContainerSpan]:
-    index = ca.cell.index
+    """Values of container-spec keywords (`ContainerOp(file_outputs={...})`, `path_prefix="/app"`)."""
     spans: list[ContainerSpan] = []
     for node in tree_nodes(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if node.name in given or (call_keywords and any(_is_component_decorator(d) for d in node.decorator_list)):
-                spans.append(_span(index, node, f"component function `{node.name}`"))
-        elif isinstance(node, ast.Call):
+        if isinstance(node, ast.Call):
             callee = _last_part(node.func)
             wanted = call_keywords.get(callee, frozenset()) | image_keywords
             for keyword in node.keywords:
                 if keyword.arg in wanted:
-                    spans.append(_span(index, keyword.value, f"`{keyword.arg}=` of {callee or 'a call'}"))
+                    spans.append(_span(ca.cell.index, keyword.value, f"`{keyword.arg}=` of {callee or 'a call'}"))
     return spans
-
-
-def _is_component_decorator(decorator: ast.expr) -> bool:
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    return _last_part(target) in COMPONENT_DECORATORS
 
 
 def _last_part(node: ast.AST) -> str:
