@@ -15,6 +15,7 @@ from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree
 from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.container_code import pipeline_step_bodies
 from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, normalise
@@ -888,51 +889,6 @@ class InNotebookInstall(Rule):
                         "in a manifest and delete the line",
                         key=f"%tensorflow_version {version}",
                     )
-
-
-# The KFP factories that turn a Python function into a pipeline step run in its own container
-# (v1 `create_component_from_func`/`func_to_container_op`, v2 `@dsl.component`), by last name
-# under a `kfp` import.
-_KFP_COMPONENT_FACTORIES = frozenset({
-    "create_component_from_func", "create_component_from_func_v2", "func_to_container_op",
-    "func_to_component_text", "component",
-})
-
-
-def _kfp_factory(facts: NotebookFacts, node: ast.AST) -> bool:
-    name = facts.resolve(dotted_name(node))
-    return name.startswith("kfp.") and name.rsplit(".", 1)[-1] in _KFP_COMPONENT_FACTORIES
-
-
-def pipeline_step_bodies(facts: NotebookFacts) -> tuple[tuple[int, int, int], ...]:
-    """(cell index, first line, last line) of each module-level function the notebook makes a KFP
-    component of: passed by name to a factory (`comp.create_component_from_func(train,
-    base_image=…)`, `func_to_container_op(func=train)`, anywhere, a pipeline function included) or
-    decorated with one (`@dsl.component`, `@func_to_container_op`, `@partial(func_to_container_op, …)`).
-    Its body runs in the step's container, not in the notebook's kernel."""
-    if not any(name in ca.cell.source for ca in facts.cells for name in _KFP_COMPONENT_FACTORIES):
-        return ()  # cheap: most notebooks never name one
-    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells]
-    passed: set[str] = set()
-    for _, tree in trees:
-        for node in ast.walk(tree) if tree is not None else ():
-            if isinstance(node, ast.Call) and _kfp_factory(facts, node.func):
-                arguments = node.args[:1] + [k.value for k in node.keywords if k.arg == "func"]
-                passed.update(a.id for a in arguments if isinstance(a, ast.Name))
-    bodies: list[tuple[int, int, int]] = []
-    for ca, tree in trees:
-        for node in tree.body if tree is not None else ():
-            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            decorated = False
-            for decorator in node.decorator_list:
-                target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                if isinstance(decorator, ast.Call) and facts.resolve(dotted_name(target)) in {"functools.partial", "partial"}:
-                    target = decorator.args[0] if decorator.args else target
-                decorated = decorated or _kfp_factory(facts, target)
-            if decorated or node.name in passed:
-                bodies.append((ca.cell.index, node.lineno, node.end_lineno or node.lineno))
-    return tuple(bodies)
 
 
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None) -> str:

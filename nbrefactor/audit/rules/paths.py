@@ -22,8 +22,9 @@ from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.distributions import written_modules
@@ -536,6 +537,7 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
         if pa.literal is not None
     }
     not_paths = _route_literals(ctx, ca, settings)
+    expected = _asserted_data(ca)
     masked_lines = ca.masked.python.split("\n")
     joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
@@ -547,7 +549,7 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
             value, end_line = joined[(s.line, s.column)]
             s = StringFact(value, s.line, s.column, end_line, s.formatted)
         argument = arguments.get((s.line, s.column))
-        if argument is None and (s.line, s.column) in not_paths:
+        if argument is None and ((s.line, s.column) in not_paths or (s.line, s.column) in expected):
             continue
         # `os.environ["PATH"] += ";C:\\Program Files\\gs\\bin"`: a new entry of a search-path list,
         # a whole path of its own (not a suffix of the string it is appended to).
@@ -712,6 +714,47 @@ def _route_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings) 
     return out
 
 
+def _asserted_data(ca: CellAnalysis) -> set[tuple[int, int]]:
+    """Strings inside a list, tuple, set or dict display that is the expected value of an assertion
+    (`Test.assertEquals(top, [("/images/logo.gif", 633), ...])`, `assert got == ["/a", "/b"]`):
+    data the notebook compares (endpoints of a web log, keys of a result), never opened."""
+    if "assert" not in ca.masked.python:
+        return set()
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return set()
+    out: set[tuple[int, int]] = set()
+    displays = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+    for node in tree_nodes(tree):
+        if isinstance(node, ast.Assert):
+            checked: list[ast.AST] = [node.test]
+        elif isinstance(node, ast.Call) and dotted_name(node.func).rpartition(".")[2].lower().startswith("assert"):
+            checked = [*node.args, *(k.value for k in node.keywords)]
+        else:
+            continue
+        for part in checked:
+            for display in _outside_calls(part):
+                if not isinstance(display, displays):
+                    continue
+                out.update(
+                    (n.lineno, n.col_offset + 1) for n in walk_nodes(display)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                )
+    return out
+
+
+def _outside_calls(node: ast.AST) -> Iterator[ast.AST]:
+    """`node` and its descendants, not entering calls: in `assert all(os.path.exists(p) for p in
+    ["/data/a"])` the list is handed to code that may open it, so it stays a path."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, (ast.Call, ast.Lambda, ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)):
+            continue
+        stack.extend(ast.iter_child_nodes(current))
+
+
 _DICT_KEY_BEFORE = re.compile(r"[\"'](?P<key>\w+)[\"']\s*:\s*$")
 
 
@@ -845,6 +888,18 @@ def _escape_note(f: LiteralFinding) -> str:
 def _hit(f: LiteralFinding, message: str, fix: str, others: Sequence[LiteralFinding] = ()) -> Hit:
     related = tuple(dict.fromkeys((o.ca.cell, o.line, o.column) for o in others))
     return Hit(f.ca.cell, f.line, f.column, message, end_line=f.end_line, fix=fix, key=f.value, related=related)
+
+
+def _container_spans(ctx: RuleContext) -> tuple[ContainerSpan, ...]:
+    return ctx.shared("container_spans", lambda: container_spans(ctx.facts))
+
+
+def _in_container(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """The literal sits in code that runs in a pipeline component's container (the body of a
+    function given to `func_to_container_op`, `@dsl.component`), or names a place inside one
+    (`ContainerOp(file_outputs=...)`, fairing's `path_prefix=`): the container's layout, not this
+    machine's."""
+    return in_container(_container_spans(ctx), f.ca.cell.index, f.line, f.column)
 
 
 def _by_value(findings: Iterable[LiteralFinding], normalise: bool = False) -> list[list[LiteralFinding]]:
@@ -1133,7 +1188,13 @@ class AbsolutePath(Rule):
         "one shell line is one finding (its other paths related), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
         "and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
-        "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`)."
+        "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
+        "Nor are paths inside a container the notebook's own pipeline defines (`audit/container_code.py`): "
+        "the body of a function given to Kubeflow's `func_to_container_op`/`create_component_from_func` or "
+        "decorated `@dsl.component`, the `file_outputs=`/`command=`/`arguments=` of a `dsl.ContainerOp`, and "
+        "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too). Nor are strings inside a "
+        "list, tuple, set or dict display that an assertion compares (`assertEqual(top, [(\"/images/logo.gif\", 633)])`, "
+        "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -1211,7 +1272,9 @@ class AbsolutePath(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         settings = path_settings(ctx.catalog)
         groups = [
-            group for group in _by_value(f for f in literal_findings(ctx) if f.path_class.kind == "absolute")
+            group for group in _by_value(
+                f for f in literal_findings(ctx) if f.path_class.kind == "absolute" and not _in_container(ctx, f)
+            )
             if not _temporary(group, settings)
         ]
         # One shell line is one command to fix (`!ln -sf /opt/bin/x /usr/local/x`): its second and
@@ -1272,7 +1335,7 @@ class UserSpecificPath(Rule):
         "is not reported (PTH007 reports the download), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
-        "opening comment says to run it only on Colab."
+        "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -1340,6 +1403,8 @@ class UserSpecificPath(Rule):
             # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
             # reports the download itself).
             if f.path_class.kind == "user" and not (f.value.startswith("~") and _downloads_into(f))
+            # A path inside a pipeline component's container (its mounts), not on this machine.
+            and not _in_container(ctx, f)
             # A Colab or Kaggle path in code that runs only there (`if COLAB:`, after `from
             # google.colab import drive` in the detection `try:`): the platform's own layout.
             and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
@@ -2553,6 +2618,56 @@ def _to_current_directory(ca: CellAnalysis, call: CallFact) -> bool:
     return False
 
 
+def _later_piece_only(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """`f` is the first piece of a join bound to a name (`sub = os.path.join("a", "b")`) that the
+    notebook only ever uses as a second or later piece of another join."""
+    if f.argument is None or f.source != "python" or f.argument.call.method != "join":
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    bound = next((
+        node.targets[0].id for node in tree_nodes(tree)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Call) and node.value.args
+        and isinstance(node.value.args[0], ast.Constant)
+        and (node.value.args[0].lineno, node.value.args[0].col_offset + 1) == (f.line, f.column)
+    ), None)
+    if bound is None:
+        return False
+    later, other = 0, 0
+    for ca in ctx.cells:
+        cell_tree = cell_python_tree(ca)
+        if cell_tree is None:
+            continue
+        pieces = {
+            id(a): i for node in tree_nodes(cell_tree)
+            if isinstance(node, ast.Call) and dotted_name(node.func) in _JOIN_CALLS
+            for i, a in enumerate(node.args)
+        }
+        for node in tree_nodes(cell_tree):
+            if isinstance(node, ast.Name) and node.id == bound and isinstance(node.ctx, ast.Load):
+                if pieces.get(id(node), 0) > 0:
+                    later += 1
+                else:
+                    other += 1
+    return later > 0 and other == 0
+
+
+def _after_chdir(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """A relative path argument below an `os.chdir(...)` (not to the current folder) of the same
+    cell and the same function body, or both at module level: it is resolved against the folder the
+    change went to (`os.chdir(path)` then `ZipFile("x.zip")` in a pipeline component)."""
+    if f.argument is None:
+        return False
+    use = f.argument.call
+    return any(
+        call.line < use.line and call.owner == use.owner and call.in_function == use.in_function
+        and ChangeDirectory._changes_directory(ctx, call) and not _to_current_directory(f.ca, call)
+        for call in f.ca.facts.calls
+    )
+
+
 _SYS_PATH_CALLS = frozenset(
     {"sys.path.append", "sys.path.insert", "sys.path.extend", "sys.path.remove", "site.addsitedir"}
 )
@@ -2572,7 +2687,9 @@ class SysPathEdit(Rule):
         "`import sys as s` or `from sys import path`, at the call or the assignment. Not the working folder "
         "(`sys.path.insert(0, '.')`, `''`, `os.getcwd()`) in a notebook that imports a module it writes "
         "itself (`%%writefile helpers.py`): the notebook makes the file where it runs, so no import depends "
-        "on a layout (and IPython has that folder on the path anyway)."
+        "on a layout (and IPython has that folder on the path anyway). Not an edit in the body of a Kubeflow "
+        "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
+        "runs in the component's image, whose layout the pipeline defines."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -2623,6 +2740,9 @@ class SysPathEdit(Rule):
             for call in ca.facts.calls:
                 if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS:
                     if imports_written and _adds_working_folder(ca, call):
+                        continue
+                    # In a pipeline component's body the edit is the container's import path.
+                    if in_container(_container_spans(ctx), ca.cell.index, call.line, call.column):
                         continue
                     events.append((call.line, call.column, render_call(call)))
             lines = ca.masked.python.split("\n")
@@ -2894,12 +3014,27 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
             n for d in ast.walk(tree) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
             for n in range(d.lineno, (d.end_lineno or d.lineno) + 1)
         }
+        parameters = _parameters_by_line(tree)
+        if parameters:
+            # Unless the notebook also reads the constant where no parameter hides it (`f(out_path)`,
+            # `arguments={"out_path": out_path}`): then the value may well reach the parameter. A
+            # pipeline component's `OutputPath(str)`/`InputPath(...)` parameter is the exception:
+            # KFP supplies that path itself, whatever the notebook passes around.
+            read = ctx.shared("unshadowed_reads", lambda: _unshadowed_reads(ctx))
+            supplied = _artifact_parameters_by_line(tree)
+            parameters = {
+                line: (names - read) | supplied.get(line, frozenset()) for line, names in parameters.items()
+            }
         for pa in arguments:
             node = nodes.get((pa.arg.line, pa.arg.column))
             if node is None:
                 continue
-            constant = _uses_constant(node, constants)
-            value = _evaluate(node, constants)
+            # `def load(..., out_path): os.makedirs(out_path)` beside a module-level `out_path = "load"`:
+            # the parameter shadows the constant, so the call uses whatever the caller passes.
+            shadowed = parameters.get(pa.arg.line, frozenset())
+            visible = {k: c for k, c in constants.items() if k not in shadowed} if shadowed else constants
+            constant = _uses_constant(node, visible)
+            value = _evaluate(node, visible)
             if rebound and constant is None and isinstance(node, ast.Name) and pa.arg.line not in in_functions:
                 # `dst = "_image.nii.gz"` … `download_url(url, dst)`, then `dst = "model.ts"` …: a
                 # name bound to several strings holds, where a top-to-bottom run uses it, the one
@@ -2910,6 +3045,69 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 continue
             out.append((constant, value, pa))
     return out
+
+
+def _parameters_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
+    """For each line inside a def or lambda, the parameter names of the functions enclosing it:
+    names there that mean the argument, not a module-level constant of the same name."""
+    out: dict[int, frozenset[str]] = {}
+    for d in ast.walk(tree):
+        if not isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        a = d.args
+        names = frozenset(
+            p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x is not None))
+        )
+        if not names:
+            continue
+        for line in range(d.lineno, (d.end_lineno or d.lineno) + 1):
+            out[line] = out.get(line, frozenset()) | names
+    return out
+
+
+# KFP parameter annotations whose value the pipeline runtime supplies (a path it makes), never the caller.
+_ARTIFACT_ANNOTATIONS = frozenset({"InputPath", "OutputPath", "Input", "Output"})
+
+
+def _artifact_parameters_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
+    """Like `_parameters_by_line`, only the parameters annotated `OutputPath(str)`, `InputPath(...)`,
+    `Output[Dataset]` or `Input[Model]`."""
+    out: dict[int, frozenset[str]] = {}
+    for d in ast.walk(tree):
+        if not isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        a = d.args
+        names = frozenset(
+            p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)
+            if p.annotation is not None and _annotation_head(p.annotation) in _ARTIFACT_ANNOTATIONS
+        )
+        if names:
+            for line in range(d.lineno, (d.end_lineno or d.lineno) + 1):
+                out[line] = out.get(line, frozenset()) | names
+    return out
+
+
+def _annotation_head(node: ast.expr) -> str:
+    """`OutputPath` for `OutputPath(str)`, `Output` for `dsl.Output[Dataset]`, `"OutputPath(str)"` too."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.partition("(")[0].partition("[")[0].rpartition(".")[2]
+    if isinstance(node, (ast.Call, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return dotted_name(node).rpartition(".")[2]
+
+
+def _unshadowed_reads(ctx: RuleContext) -> frozenset[str]:
+    """Names the notebook reads somewhere no parameter of the same name hides them."""
+    read: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        parameters = _parameters_by_line(tree)
+        for n in tree_nodes(tree):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in parameters.get(n.lineno, ()):
+                read.add(n.id)
+    return frozenset(read)
 
 
 _JOIN_CALLS = frozenset({"os.path.join", "path.join", "join", "posixpath.join", "ntpath.join"})
@@ -3343,7 +3541,7 @@ class CwdRelativePath(Rule):
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root. A relative literal given to the notebook's own function that hands that parameter, "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless the notebook reads the constant where no parameter hides it (`f(out_path)` may pass it on), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. A relative literal given to the notebook's own function that hands that parameter, "
         "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
         "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
         "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
@@ -3498,6 +3696,12 @@ class CwdRelativePath(Rule):
             and not _hosted_setup(f)
             # A file a `!curl -O` line fetched, read back by name: PTH003's download step.
             and not _reads_fetched_file(f, fetched)
+            # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
+            # resolves against `path`, not the notebook's folder: PTH004 reports that change.
+            and not _after_chdir(ctx, f)
+            # `sub = os.path.join("cs100", "lab4")` only ever joined after another root
+            # (`os.path.join(base_dir, sub, "x.gz")`): a later piece of a path, not a root.
+            and not _later_piece_only(ctx, f)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {

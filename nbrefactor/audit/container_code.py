@@ -1,0 +1,149 @@
+"""Code of a notebook that runs in a container, not in the notebook's kernel.
+
+A Kubeflow Pipelines notebook defines functions that become pipeline components:
+`step_op = func_to_container_op(step, base_image=...)`, `create_component_from_func(step)`, or
+`@dsl.component def step(...)`. The body of such a function is serialised and runs inside the
+component's image, with the mounts the pipeline gives it (`.add_pvolumes({...})`, a PodDefault);
+its paths, imports and installs are the container's, not the notebook machine's. Likewise the
+values of `dsl.ContainerOp(file_outputs=..., command=..., arguments=...)` and a kubeflow-fairing
+preprocessor's `path_prefix=` (the destination folder inside the built image).
+
+Rules about the notebook's own machine (absolute paths, missing dependencies) skip this code;
+this module finds it once, from the cells' CPython trees, for every family that needs it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree
+from nbrefactor.audit.facts import dotted_name, tree_nodes
+
+# The KFP factories that turn a Python function into a pipeline step run in its own container
+# (v1 `create_component_from_func`/`func_to_container_op`, v2 `@dsl.component`), by last name
+# under a `kfp` import. Both families read it: the path rules and DEP003 (installs in a step's body).
+_KFP_COMPONENT_FACTORIES = frozenset({
+    "create_component_from_func", "create_component_from_func_v2", "func_to_container_op",
+    "func_to_component_text", "component",
+})
+# Keywords whose values name places inside a container or built image, not on this machine.
+CONTAINER_CALL_KEYWORDS = {
+    "ContainerOp": frozenset({"file_outputs", "command", "arguments", "output_artifact_paths"}),
+}
+IMAGE_PATH_KEYWORDS = frozenset({"path_prefix"})  # kubeflow-fairing preprocessors: folder inside the image
+
+
+@dataclass(frozen=True)
+class ContainerSpan:
+    """A stretch of one cell (1-based lines, 0-based columns as CPython counts them) whose code or
+    literals belong to a container: a component function's body, or a container-spec argument."""
+
+    cell: int  # the cell's index in the notebook (Cell.index)
+    start: tuple[int, int]
+    end: tuple[int, int]
+    reason: str  # "component function `step`", "`file_outputs=` of ContainerOp", …
+
+    def holds(self, cell: int, line: int, column: int = 0) -> bool:
+        return cell == self.cell and self.start <= (line, column) <= self.end
+
+
+def _kfp_factory(facts: NotebookFacts, node: ast.AST) -> bool:
+    name = facts.resolve(dotted_name(node))
+    return name.startswith("kfp.") and name.rsplit(".", 1)[-1] in _KFP_COMPONENT_FACTORIES
+
+
+def pipeline_step_bodies(facts: NotebookFacts) -> tuple[tuple[int, int, int], ...]:
+    """(cell index, first line, last line) of each module-level function the notebook makes a KFP
+    component of: passed by name to a factory (`comp.create_component_from_func(train,
+    base_image=…)`, `func_to_container_op(func=train)`, anywhere, a pipeline function included) or
+    decorated with one (`@dsl.component`, `@func_to_container_op`, `@partial(func_to_container_op, …)`).
+    Its body runs in the step's container, not in the notebook's kernel."""
+    if not any(name in ca.cell.source for ca in facts.cells for name in _KFP_COMPONENT_FACTORIES):
+        return ()  # cheap: most notebooks never name one
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells]
+    passed: set[str] = set()
+    for _, tree in trees:
+        for node in tree_nodes(tree) if tree is not None else ():
+            if isinstance(node, ast.Call) and _kfp_factory(facts, node.func):
+                arguments = node.args[:1] + [k.value for k in node.keywords if k.arg == "func"]
+                passed.update(a.id for a in arguments if isinstance(a, ast.Name))
+    bodies: list[tuple[int, int, int]] = []
+    for ca, tree in trees:
+        for node in tree.body if tree is not None else ():
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            decorated = False
+            for decorator in node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(decorator, ast.Call) and facts.resolve(dotted_name(target)) in {"functools.partial", "partial"}:
+                    target = decorator.args[0] if decorator.args else target
+                decorated = decorated or _kfp_factory(facts, target)
+            if decorated or node.name in passed:
+                bodies.append((ca.cell.index, node.lineno, node.end_lineno or node.lineno))
+    return tuple(bodies)
+
+
+def container_spans(facts: NotebookFacts) -> tuple[ContainerSpan, ...]:
+    """Every stretch of the notebook that runs in (or describes) a container: bodies of component
+    functions (by factory call or decorator) and container-spec keyword values."""
+    spans = [
+        ContainerSpan(cell, (first, 0), (last, 1 << 30), "component function")
+        for cell, first, last in pipeline_step_bodies(facts)
+    ]
+    kfp = _imports(facts, "kfp")
+    fairing = _imports(facts, "kubeflow.fairing") or _imports(facts, "fairing")
+    if not kfp and not fairing:
+        return tuple(spans)
+    keywords: dict[str, frozenset[str]] = dict(CONTAINER_CALL_KEYWORDS) if kfp else {}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        spans.extend(_keyword_spans(ca, tree, keywords, IMAGE_PATH_KEYWORDS if fairing else frozenset()))
+    return tuple(spans)
+
+
+def _imports(facts: NotebookFacts, package: str) -> bool:
+    """The notebook imports `package` or one of its modules (`from kfp import dsl`, `import kfp.components`)."""
+    for _, imp in facts.imports:
+        # `from kubeflow import fairing` imports the module `kubeflow.fairing`.
+        for name in (imp.module, f"{imp.module}.{imp.imported}" if imp.imported else ""):
+            if name == package or name.startswith(package + "."):
+                return True
+    return False
+
+
+def in_container(spans: tuple[ContainerSpan, ...], cell: int, line: int, column: int = 0) -> bool:
+    return any(span.holds(cell, line, column) for span in spans)
+
+
+def _keyword_spans(
+    ca: CellAnalysis,
+    tree: ast.Module,
+    call_keywords: dict[str, frozenset[str]],
+    image_keywords: frozenset[str],
+) -> list[ContainerSpan]:
+    """Values of container-spec keywords (`ContainerOp(file_outputs={...})`, `path_prefix="/app"`)."""
+    spans: list[ContainerSpan] = []
+    for node in tree_nodes(tree):
+        if isinstance(node, ast.Call):
+            callee = _last_part(node.func)
+            wanted = call_keywords.get(callee, frozenset()) | image_keywords
+            for keyword in node.keywords:
+                if keyword.arg in wanted:
+                    spans.append(_span(ca.cell.index, keyword.value, f"`{keyword.arg}=` of {callee or 'a call'}"))
+    return spans
+
+
+def _last_part(node: ast.AST) -> str:
+    return dotted_name(node).rpartition(".")[2]
+
+
+def _span(cell: int, node: ast.AST, reason: str) -> ContainerSpan:
+    end_line = getattr(node, "end_lineno", None) or node.lineno  # type: ignore[attr-defined]
+    end_column = getattr(node, "end_col_offset", None) or 0
+    # A whole def from column 0 of its `def` line (its decorators sit above and are notebook code);
+    # a keyword's value from its own first column.
+    start_column = 0 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else node.col_offset  # type: ignore[attr-defined]
+    return ContainerSpan(cell, (node.lineno, start_column), (end_line, end_column), reason)  # type: ignore[attr-defined]
