@@ -7,14 +7,12 @@ beside the notebook and in the folders above it up to the project root.
 
 from __future__ import annotations
 
-import ast
 import posixpath
 import re
 import shlex
 from typing import Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.container_code import pipeline_step_bodies
 from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs
 from nbrefactor.audit.types import Family, Severity
