@@ -108,9 +108,15 @@ def test_hid001_repeated_counts_are_one_notebook_level_finding_with_the_cells_re
 def test_hid001_keeps_a_late_rerun_inside_a_section_run_after_a_restart_but_not_across_interleaved_sessions():
     # Session 2 is cells 4-6 (its counts start at [1] again): one section, so cell 5, re-run as [6]
     # after cell 6 read `side` as [2], is a reorder inside that session and keeps its own finding.
+    # The section reads nothing of session 1: no notebook-level finding (fair check 10).
     section = audit(("import math", 1), ("r = 2.0", 2), ("print(math.pi * r ** 2)", 3),
                     ("side = 3.0", 1), ("side = side + 1", 6), ("area = side ** 2", 2))
-    assert [(d.location.cell, d.location.line) for d in section if d.code == "HID001"] == [(None, None), (5, 1)]
+    assert [(d.location.cell, d.location.line) for d in section if d.code == "HID001"] == [(5, 1)]
+    # ... and when it reads `circle`, which session 1 computed from its own `r`, the sessions are
+    # reported too (a constant like `r = 2.0` is the same in any kernel).
+    reading = audit(("import math", 1), ("r = 2.0", 2), ("circle = math.pi * r ** 2", 3),
+                    ("side = 3.0", 1), ("side = side + 1", 6), ("area = side ** 2 + circle", 2))
+    assert [(d.location.cell, d.location.line) for d in reading if d.code == "HID001"] == [(None, None), (5, 1)]
     # The same cells with the second session's cells spread among the first's: which cells shared
     # a session is a guess, so only the notebook-level finding.
     spread = audit(("import math", 1), ("side = 3.0", 1), ("r = 2.0", 2), ("side = side + 1", 6),

@@ -147,6 +147,28 @@ def test_partial_seeding_is_one_rnd001_finding_with_the_seed_call_related(tmp_pa
     assert len(run(PartialSeeding, tmp_path / "d", *cells, files=per_file)) == 1
 
 
+def test_a_draw_in_a_kfp_component_names_the_component_not_the_compile_call_nor_another_seed(tmp_path):
+    """Fair check 10, item 151: a kfp component runs in its own container. Compiling the pipeline
+    does not run it, and a seed in another component (or the notebook) does not seed it."""
+    from nbrefactor.audit.rules.randomness import UnseededRandom
+
+    cells = (
+        "import kfp\nfrom kfp.components import func_to_container_op",
+        "def prepare(folder: str) -> str:\n    from random import shuffle\n    rows = [3, 1, 2]\n    shuffle(rows)\n    return str(rows)",
+        "def fit(folder: str) -> float:\n    import numpy as np\n    np.random.seed(1)\n    return float(np.random.rand())",
+        "def flow():\n    prepare_op = func_to_container_op(func=prepare)\n    fit_op = func_to_container_op(func=fit)",
+        "kfp.compiler.Compiler().compile(flow, 'flow.zip')",
+    )
+    (d,) = run(UnseededRandom, tmp_path, *cells)
+    assert (d.location.cell, d.location.line) == (2, 4)
+    assert d.message == (
+        "`shuffle` inside the pipeline component `prepare` draws from the global random state of the `random` module, "
+        "which no call before it seeds"
+    )
+    assert d.fix.startswith("Seed the `random` module at the top of the component `prepare` (it runs in its own container)")
+    assert list(d.related) == []
+
+
 def test_patch_level_compatible_release_is_pinned_enough_unless_the_project_says_otherwise(tmp_path):
     from nbrefactor.audit.rules.dependencies import UnpinnedRequirement
 

@@ -128,7 +128,12 @@ class OutOfOrderExecution(Rule):
         "joining the most recently used session none of whose counts it repeats; counts are compared, "
         "and the value check reads writers, only within a session. Where the sessions interleave (a "
         "section left and resumed in another kernel: which cells shared a session is then a guess) or "
-        "a star import or `%run` hides the values, only the notebook-level finding is made. Cells out of order that ran one "
+        "a star import or `%run` hides the values, only the notebook-level finding is made. The notebook-level finding "
+        "is made only when the sessions may have changed a value a cell read (Python notebooks): some cell reads a name "
+        "whose top-to-bottom writer ran in another session and is neither an import cell nor a source cell (one that "
+        "reads only imported names, changes and deletes nothing, has no magics and no draw or seed: `(x, y), _ = "
+        "cifar10.load_data()`), which gives the same values in any kernel. Parts of a course run each in a fresh "
+        "kernel that read nothing else of each other are not reported. Cells out of order that ran one "
         "after the other (consecutive counts, no other cell of the session run in between: a model "
         "cell re-run late with its train, predict and evaluate cells) are one finding, at the first "
         "of them whose order changed a value, the others related; so are neighbouring cells whose counts fall "
@@ -154,6 +159,12 @@ class OutOfOrderExecution(Rule):
     applies_to_any_language = True
     passing = (
         Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'a': [1]})", 2), code_cell("df.head()", 3))),
+        # Two parts, the second run in a fresh kernel: it reads only what the first part's import
+        # and source cells bind (the same values in any kernel), so the sessions change no value.
+        Example(cells=(
+            code_cell("import math", 1), code_cell("roots = list(map(math.sqrt, range(4)))", 2), md("## Part 2"),
+            code_cell("import os", 1), code_cell("total = sum(roots)\nprint(total, os.sep)", 2),
+        )),
         Example(cells=(code_cell("a = 1", 1), code_cell("b = 2"), code_cell("c = a + 1", 2))),
         Example(cells=(code_cell("x = 1", 1), md("## Re-runs leave gaps; gaps are fine"), code_cell("y = x", 4), code_cell("z = y", 9))),
         # Colab saves every count as 0: ties are not an order.
@@ -224,13 +235,14 @@ class OutOfOrderExecution(Rule):
             expect=((2, 1),),
         ),
         # A section run again after a kernel restart: its counts start over. Counts of two
-        # sessions are no order, so no cell is out of order; the notebook is reported once.
+        # sessions are no order, so no cell is out of order; the notebook is reported once: the
+        # second section reads `n`, which the first made from its own `df`.
         Example(
             cells=(
                 code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'a': [1]})", 2),
                 code_cell("n = len(df)", 3), code_cell("print(n, df)", 4), md("## After a restart"),
                 code_cell("import pandas as pd", 1), code_cell("raw = pd.DataFrame({'a': [2]})", 2),
-                code_cell("df = raw.copy()", 3), code_cell("print(df)", 4),
+                code_cell("df = raw.copy()", 3), code_cell("print(df, n)", 4),
             ),
             expect=((None, None),),
         ),
@@ -252,7 +264,8 @@ class OutOfOrderExecution(Rule):
         notebook = ctx.facts.notebook
         sessions = _sessions(ctx)
         if sessions:
-            yield _sessions_hit(_executed(ctx), notebook.cells)
+            if _sessions_may_change_values(ctx, sessions):
+                yield _sessions_hit(_executed(ctx), notebook.cells)
             order = [sessions.get(c.index, 0) for c in _executed(ctx)]
             interleaved = any(a != b and b in order[:i] for i, (a, b) in enumerate(zip(order, order[1:]), start=1))
             if interleaved or (notebook.is_python and name_flow(ctx).may_inject):
@@ -396,6 +409,52 @@ def _next_to(executed: list[Cell], upper: Cell, lower: Cell) -> bool:
     """`lower` is the executed cell right after `upper` (blank and order-free cells skipped)."""
     positions = {c.index: position for position, c in enumerate(executed)}
     return positions.get(lower.index, -1) == positions.get(upper.index, -2) + 1
+
+
+def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> bool:
+    """Could the split into kernel sessions have changed a value some cell read? Only through a
+    read whose top-to-bottom writer ran in another session and could give another value when run
+    again: a cell that reads what a non-import cell binds, changes or deletes something, draws,
+    or has magics. An import cell, or a "source" cell that only reads imported names and binds
+    fresh values (`(x, y), _ = cifar10.load_data()`), gives the same values in any kernel; a
+    section that binds everything it reads (a part run in a fresh kernel) reads nothing of the
+    others. Not Python, names hidden (star import, `%run`), or a writer never run: kept."""
+    flow = name_flow(ctx)
+    if not ctx.facts.notebook.is_python or flow.may_inject:
+        return True
+    # Every counted code cell, order-free ones too (a `print(a, b)` shows values of both sessions).
+    cells = ctx.facts.notebook.cells
+    sessions = _kernel_sessions([c for c in cells if c.cell_type == "code"], cells) or sessions
+    by_index = {ca.cell.index: ca for ca in ctx.cells}
+    imports_only = _import_only_cells(ctx)
+    changed = {m.cell for m in flow.mutations} | {d.cell for d in flow.deletions}
+    reads_by_cell: dict[int, list[Read]] = {}
+    for r in flow.reads:
+        reads_by_cell.setdefault(r.cell, []).append(r)
+
+    def same_in_any_kernel(cell: int) -> bool:
+        if cell in imports_only:
+            return True
+        ca = by_index.get(cell)
+        if ca is None or cell in changed or ca.magics or ca.facts.syntax_error is not None or not ca.masked.is_python:
+            return False
+        if "random" in ca.cell.source or "seed" in ca.cell.source:
+            return False  # a draw gives other values in another kernel
+        return all(
+            r.writer is None or (isinstance(r.writer, Definition) and r.writer.kind is DefKind.IMPORT)
+            for r in reads_by_cell.get(cell, ())
+        )
+
+    for r in flow.reads:
+        session = sessions.get(r.cell)
+        if session is None or r.writer is None:
+            continue
+        writer = r.writer.cell
+        if writer == r.cell or sessions.get(writer) == session:
+            continue
+        if writer not in sessions or not same_in_any_kernel(writer):
+            return True
+    return False
 
 
 def _sessions_hit(cells: Sequence[Cell], notebook: Sequence[Cell]) -> Hit:

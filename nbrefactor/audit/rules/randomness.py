@@ -27,6 +27,7 @@ from typing import Any
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, python_tree
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
@@ -308,6 +309,8 @@ class RandomnessFacts:
     first_run: Mapping[str, Position]  # module-level def/class name → where it first runs
     # … and the chain of call sites that first runs it (the module-level call first); empty: none.
     first_path: Mapping[str, tuple[Position, ...]] | None = None
+    # Module-level defs made kfp pipeline components: they run in a container of their own.
+    components: frozenset[str] = frozenset()
 
     def draw_moment(self, draw: Draw) -> Moment | None:
         """When the draw happens: where its object is first iterated, for a DataLoader bound to a name."""
@@ -377,7 +380,8 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
     draws: list[Draw] = []
     generators: list[Draw] = []
     seeds: list[SeedCall] = []
-    first_path = _first_runs(facts)
+    components = _pipeline_components(facts)
+    first_path = _first_runs(facts, components)
     first_run = {name: path[0] for name, path in first_path.items()}
     for ca in facts.cells:
         for call in ca.facts.calls:
@@ -410,7 +414,7 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                 # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
                 name = f"{call.method} (in place)" if method.in_place else call.method
                 draws.append(Draw(ca, call, method.library, f"{call.receiver or '…'}.{call.method}()", name))
-    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path)
+    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components)
 
 
 def _head_was_loaded(ca: CellAnalysis) -> bool:
@@ -548,15 +552,46 @@ def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str])
     return None
 
 
-def _first_runs(facts: NotebookFacts) -> dict[str, tuple[Position, ...]]:
+# kfp's lightweight-component makers: the function they wrap (or decorate) is serialised into a
+# container image's command; compiling or running the pipeline never calls it in the notebook.
+_COMPONENT_MAKERS = re.compile(r"^kfp\.(?:.+\.)?(?:func_to_container_op|create_component_from_func|component|container_component)$")
+
+
+def _pipeline_components(facts: NotebookFacts) -> frozenset[str]:
+    """Module-level defs that are kfp lightweight components: passed to `func_to_container_op` /
+    `create_component_from_func` (anywhere, the pipeline function included) or decorated with
+    `@dsl.component`/`@func_to_container_op`. Each runs in a container of its own: the notebook
+    never runs it, and a seed in one component (or in the notebook) does not seed another."""
+    defs = {ref.name for ca in facts.cells for ref in ca.facts.functions}
+    found: set[str] = set()
+    for ca in facts.cells:
+        for call in ca.facts.calls:
+            wrapped = call.arg(0, ("func",))
+            if wrapped is not None and wrapped.name in defs and _COMPONENT_MAKERS.match(facts.resolve(call.func)):
+                found.add(wrapped.name)
+        if not any(d in ca.cell.source for d in ("component", "container_op")):
+            continue
+        parsed = _parsed(ca)
+        for st in parsed.body if parsed else ():
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for decorator in st.decorator_list:
+                    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                    if _COMPONENT_MAKERS.match(facts.resolve(dotted_name(target))):
+                        found.add(st.name)
+    return frozenset(found)
+
+
+def _first_runs(facts: NotebookFacts, components: frozenset[str] = frozenset()) -> dict[str, tuple[Position, ...]]:
     """Where each module-level def/class first runs: its first module-level call (or mention as
     an argument, for callbacks: `notebook_launcher(training_loop, args)`) after its definition, or
     a call from a function that runs; as the chain of call sites from that module-level call
-    (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`)."""
+    (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`). A kfp
+    component never runs in the notebook (`compile(pipeline)` only serialises it)."""
     definitions: dict[str, Position] = {}
     for ca in facts.cells:
         for ref in (*ca.facts.functions, *ca.facts.classes):
-            definitions.setdefault(ref.name, (ca.cell.index, ref.line, ref.column))
+            if ref.name not in components:
+                definitions.setdefault(ref.name, (ca.cell.index, ref.line, ref.column))
 
     def mentioned(call: CallFact) -> set[str]:
         names = {a.name for a in call.args if a.name in definitions}
@@ -600,6 +635,13 @@ def _libraries_text(catalog: RandomnessCatalog, ids: Iterable[str]) -> str:
 
 
 def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]]) -> bool:
+    if draw.call.owner in rf.components:
+        # Only a seed in the component's own body, above the draw, runs in its container.
+        return any(
+            seed.ca is draw.ca and seed.call.owner == draw.call.owner and seed.call.line < draw.call.line
+            and draw.library in seed.libraries
+            for seed in rf.seeds
+        )
     when = rf.draw_moment(draw)
     covering = [moment for moment, seed in seeds if draw.library in seed.libraries]
     if when is None:
@@ -757,6 +799,8 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
     for draw in rf.draws:
         if _replaced(draw, loaded) or (draw.ca.cell.index, draw.call.line, draw.call.column) in timed:
             continue
+        if _model_never_read(draw.ca, draw.call, draw.qualified, ctx.facts.cells):
+            continue
         if draw.iteration is not None and draw.iteration.ca is None:
             continue  # a shuffling loader nothing iterates draws nothing
         # An Estimator input function shuffles in the Estimator's own graph, which no global seed
@@ -885,11 +929,53 @@ def _timing_magic(magic: Any) -> bool:
     return len(body) == 1 and isinstance(body[0], ast.Expr)
 
 
+# Attributes and builtins of an array or list that do not depend on the numbers drawn in it.
+_SHAPE_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "size"})
+_SHAPE_FUNCTIONS = frozenset({"len", "type"})
+
+
+def _shows_shape_of(node: ast.expr, name: str) -> bool:
+    """`xs.shape`, `xs.dtype`, `len(xs)` (or a tuple of them): a value the draw does not change."""
+    if isinstance(node, ast.Tuple):
+        return bool(node.elts) and all(_shows_shape_of(e, name) for e in node.elts)
+    if isinstance(node, ast.Attribute):
+        return node.attr in _SHAPE_ATTRIBUTES and isinstance(node.value, ast.Name) and node.value.id == name
+    if isinstance(node, ast.Subscript):  # `xs.shape[0]`
+        return _shows_shape_of(node.value, name) and not any(
+            isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.slice)
+        )
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _SHAPE_FUNCTIONS:
+        return len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name) and node.args[0].id == name
+    return isinstance(node, ast.Constant)
+
+
+def _shape_only_lines(tree: ast.Module, name: str) -> set[int]:
+    """The lines of module-level expression statements that only show `name`'s shape, type or
+    length (`xs.shape`, `print(len(xs))`): reads that a different draw would not change."""
+    lines: set[int] = set()
+    for st in tree.body:
+        if not isinstance(st, ast.Expr):
+            continue
+        value = st.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _DISPLAY_CALLS:
+            shown = list(value.args)
+            if value.keywords or not shown or any(isinstance(a, ast.Starred) for a in shown):
+                continue
+        else:
+            shown = [value]
+        if any(isinstance(n, ast.Name) and n.id == name for a in shown for n in ast.walk(a)) and all(
+            _shows_shape_of(a, name) for a in shown
+        ):
+            lines.update(range(st.lineno, (st.end_lineno or st.lineno) + 1))
+    return lines
+
+
 def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
     """Draws whose values only feed a timing: a draw in a `%%timeit` cell (the body runs in a
     function of its own), or `L = <draw>` where every other read of `L` in the notebook is the
     statement of a `%timeit`/`%time` line or a `%%timeit` body (`L = [random.random() …]` then
-    `%timeit L.sort()`). Sorting, summing or copying random numbers takes about as long whatever
+    `%timeit L.sort()`), apart from statements that only show its shape (`L.shape`, `len(L)`), or
+    a draw in the statement of a `%timeit` line itself (`%timeit f(np.random.rand(9))`). Sorting, summing or copying random numbers takes about as long whatever
     the numbers are, and the timing varies from run to run anyway: nothing to reproduce. Any other
     read of `L` (Python, another magic's arguments, a cell that does not parse) keeps the draw."""
     if not any(ca.masked.cell_magic == "timeit" or any(_timing_magic(m) for m in ca.magics) for ca in facts.cells):
@@ -909,7 +995,8 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
         return global_loads[ca.cell.index]
 
     def only_timed(name: str, skip: tuple[int, int, int]) -> bool:
-        """Is `name` read at all outside `skip` (cell, first line, last line), and only in timings?"""
+        """Is `name` read at all outside `skip` (cell, first line, last line), and only in timings
+        (or in statements that show only its shape, which the numbers drawn do not change)?"""
         timed = False
         for ca in facts.cells:
             whole_cell = ca.masked.cell_magic == "timeit"
@@ -924,8 +1011,11 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
                 if name in _IDENTIFIER.findall(ca.cell.source):
                     return False
                 continue
+            shape_lines = _shape_only_lines(parsed, name)
             for lineno in loads(ca, parsed).get(name, ()):
                 if ca.cell.index == skip[0] and skip[1] <= lineno <= skip[2]:
+                    continue
+                if lineno in shape_lines:
                     continue
                 if not (whole_cell or lineno in timing_lines):
                     return False
@@ -938,6 +1028,9 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
         where = (ca.cell.index, call.line, call.column)
         if ca.masked.cell_magic == "timeit":
             found.add(where)
+            continue
+        if not call.in_function and any(m.line == call.line and m.name == "timeit" and _timing_magic(m) for m in ca.magics):
+            found.add(where)  # `%timeit f(np.random.rand(9))`: the draw runs in the timed function, only the time is kept
             continue
         if call.in_function or any(m.line == call.line for m in ca.magics):
             continue
@@ -1492,6 +1585,52 @@ def _unread(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, start: i
     return bool(names - read)
 
 
+def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: Iterable[CellAnalysis], fitted: bool = False) -> bool:
+    """`m = Model(…)` at module level (a class: a model or estimator, not an array draw), where
+    nothing reads `m` again but a bare `m.fit(…)` in the same cell for a scikit-learn estimator
+    (whose shown repr lists only its parameters): a library tour's model built and left. Its
+    random initialisation reaches nothing the notebook computes or shows. `fitted`: only an
+    estimator fitted in its cell (the tour's build-fit-show; a bare splitter or estimator left
+    unused is more likely a notebook cut short, and stays). Searches stay: they run for a result."""
+    last = qualified.rsplit(".", 1)[-1]
+    if call.in_function or not last[:1].isupper() or "Search" in last:
+        return False
+    parsed = _parsed(ca)
+    body = parsed.body if parsed else []
+    index = next((i for i, st in enumerate(body) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+    if index is None:
+        return False
+    statement = body[index]
+    if not (
+        isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+        and isinstance(statement.value, ast.Call) and statement.value.lineno == call.line
+        and dotted_name(statement.value.func) == call.func
+    ):
+        return False
+    name = statement.targets[0].id
+    allowed = ("fit",) if qualified.startswith("sklearn.") else ()
+
+    def mentions(node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+    fits = 0
+    for st in (*body[:index], *body[index + 1:]):
+        if not mentions(st):
+            continue
+        fits += 1
+        fit = st.value if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) else None
+        if not (
+            fit is not None and isinstance(fit.func, ast.Attribute) and fit.func.attr in allowed
+            and isinstance(fit.func.value, ast.Name) and fit.func.value.id == name
+            and not any(mentions(a) for a in (*fit.args, *(k.value for k in fit.keywords)))
+        ):
+            return False
+    if mentions(statement.value) or any(name in _IDENTIFIER.findall(m.args) for m in ca.magics) or (fitted and not fits):
+        return False
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return not any(other is not ca and word.search(other.cell.source) for other in others)
+
+
 def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
     """A layer construction whose initial weights are replaced by loaded ones (`load_weights`,
     `weights="imagenet"`): its draw does not matter."""
@@ -1627,9 +1766,15 @@ class UnseededRandom(Rule):
         "unless seeded (not when its cell's saved output lacks transformers' \"newly initialized\" "
         "warning). `transformers.Trainer(...)` is a seeding call: it runs `set_seed(args.seed)` "
         "when built, so draws after it are seeded. Nor are random inputs that "
-        "only feed a timing: draws in a `%%timeit` cell, and `L = <draw>` when every other read of "
-        "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`): the time does not "
-        "depend on the numbers. Nor are draws whose value is only shown: an expression statement that "
+        "only feed a timing: draws in a `%%timeit` cell or in the statement of a `%timeit` line "
+        "(`%timeit f(np.random.rand(9))`), and `L = <draw>` when every other read of "
+        "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`) or shows only its "
+        "shape (`L.shape`, `len(L)`): the time does not depend on the numbers. Nor is a model "
+        "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
+        "its random initialisation reaches nothing (see RND002). A draw inside a kfp lightweight "
+        "component (a function given to `func_to_container_op`/`create_component_from_func` or "
+        "decorated `@dsl.component`) runs in a container of its own: compiling the pipeline does not "
+        "run it, and only a seed in the component's own body, above the draw, seeds it. Nor are draws whose value is only shown: an expression statement that "
         "is the draw (`df.sample(10)`, `np.random.rand(3)`), a selection or method chain on it "
         "(`df.sample(5).head()`), or `print`/`display` of one; a different sample changes what is "
         "shown, not what the notebook computes (an in-place `random.shuffle(items)` stays reported). "
@@ -1747,7 +1892,12 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import random\nimport numpy as np\nL = [random.random() for i in range(1000)]\n%timeit L.sort()",
             "%%timeit\nnp.random.rand(1000).sum()",
+            "%timeit sorted(np.random.rand(50))",
+            "xs = np.random.rand(100, 3)\nxs.shape",
+            "%timeit xs.sum(0)",
         )),
+        # A library tour's model built and never read again.
+        Example(cells=("from gensim import models", "lda = models.LdaModel(corpus, num_topics=10)")),
         # A shuffling DataLoader draws when iterated, not when built: seeded in between is seeded;
         # one that nothing iterates draws nothing.
         Example(cells=(
@@ -1875,7 +2025,10 @@ class UnseededRandom(Rule):
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
             where = ""
-            if draw.call.in_function:
+            component = draw.call.owner in rf.components
+            if component:
+                where = f" inside the pipeline component `{draw.call.owner}`"
+            elif draw.call.in_function:
                 run = rf.first_run.get(draw.call.owner) if draw.call.owner else None
                 where = f" inside `{draw.call.owner}`" if draw.call.owner else " inside a function"
                 method = _method_of(draw) if draw.call.owner else None
@@ -1915,7 +2068,10 @@ class UnseededRandom(Rule):
                 )
                 related = ((draw.ca.cell, draw.call.line, draw.call.column), *related)
             partial = ""
-            if first_seed is not None and library in never:
+            if component:
+                # Its container starts with fresh random state: a seed elsewhere does not reach it.
+                fix = f"Seed {lib.label} at the top of the component `{draw.call.owner}` (it runs in its own container): {lib_fix}"
+            elif first_seed is not None and library in never:
                 seeded = set().union(*(seed.libraries for _, seed in seeds))
                 partial = (
                     f"; the notebook seeds {_libraries_text(catalog, seeded)} (cell {first_seed.ca.cell.index}, "
@@ -1969,6 +2125,10 @@ class MissingRandomState(Rule):
         "model-comparison loop over a literal tuple or list of classes (`for model_class in "
         "(RandomForestRegressor, ExtraTreesRegressor): model_class()`) is reported at the loop's call, "
         "naming the listed classes it leaves unseeded. "
+        "An estimator bound at module level, fitted by a bare `m.fit(…)` in its cell (whose shown "
+        "repr lists only its parameters) and never read again is not reported: a library tour's "
+        "model left unused changes nothing the notebook computes or shows (a search, or an "
+        "estimator never fitted, stays). "
         "Global seeds do not silence it. It also reports gensim's `Word2Vec`, `FastText` and `Doc2Vec` "
         "trained with more than one worker thread (`workers` defaults to 3): gensim documents that a "
         "reproducible run needs `workers=1` (thread scheduling orders the updates) and, across "
@@ -1997,6 +2157,8 @@ class MissingRandomState(Rule):
     passing = (
         # One gensim worker thread: a seeded Word2Vec repeats.
         Example(cells=("from gensim.models import Word2Vec", "model = Word2Vec(sentences, workers=1, seed=7)")),
+        # Fitted, shown (its repr: the parameters) and never read again.
+        Example(cells=("from sklearn.cluster import KMeans", "km = KMeans(n_clusters=3)\nkm.fit(X)")),
         # imbalanced-learn's seeded bagging seeds its base estimator too.
         Example(cells=(
             "from sklearn.tree import DecisionTreeClassifier\nfrom imblearn.ensemble import BalancedBaggingClassifier\n"
@@ -2098,6 +2260,8 @@ class MissingRandomState(Rule):
                 if spec.unless_keyword and _keyword_value(call, spec.unless_keyword) in spec.unless_values:
                     continue
                 if _keyword_given(call, spec.keywords) is not None:
+                    continue
+                if _model_never_read(ca, call, qualified, ctx.facts.cells, fitted=True):
                     continue
                 short = qualified.rsplit(".", 1)[-1]
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)

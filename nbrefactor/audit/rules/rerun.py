@@ -1262,7 +1262,11 @@ class ChangesWhenRunTwice(Rule):
         "the notebook binds it afresh (`tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)` as "
         "statements; a function below with its own local of that name does not read it): a second run shows "
         "other numbers and changes nothing computed. Any other read of it keeps "
-        "the finding, and so does a value nothing reads (the notebook's end state). Nor are lines under `if False:` "
+        "the finding, and so does a value nothing reads (the notebook's end state). Likewise a "
+        "language primer's list demo: a list or dict last bound to a literal, changed in place with typed "
+        "values only (`l.insert(0, 'i')`, `del l[7]`, `l[1:3] = ['b', 'c']`) and afterwards only shown, "
+        "or changed by more such steps, until bound afresh or the end (a step with a computed value, "
+        "`sizes.append(len(part))`, stays reported). Nor are lines under `if False:` "
         "(they never run), nor the body of a loop that resumes from the global its own variable leaves behind "
         "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`): a second run "
         "continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
@@ -1297,6 +1301,8 @@ class ChangesWhenRunTwice(Rule):
             "import numpy as np\nimport pandas as pd\nframe = pd.DataFrame({'t': [3.0, 5.0]})\nsamples = [np.array([2, 4]), np.array([3, 5])]",
             "frame['t'] -= frame['t'].min()\nlowest = min(int(s.min()) for s in samples)\nfor i in range(len(samples)):\n    samples[i] -= lowest",
         )),
+        # A primer demonstrates list methods on a typed list, printing it after each step.
+        Example(cells=("l = [1, 'a']\nprint(l)", "l.insert(0, 'i')\nprint(l)", "del l[1]\nprint(l)")),
         # A tutorial shows what reassignment does: the new value is only shown, then built afresh.
         Example(cells=(
             "import torch\ntensor = torch.tensor([1, 2, 3])",
@@ -1573,6 +1579,11 @@ class ChangesWhenRunTwice(Rule):
             for line, column, name, what, file_step in hazards:
                 if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
                     continue  # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown
+                if (
+                    not file_step and what.startswith(_LIST_MUTATIONS) and _literal_demo(ca, line, name)
+                    and _literal_above(ctx, ca, line, name) and _only_shown_after(ctx, ca, line, name, modules, mutations=True)
+                ):
+                    continue  # a primer's `l = [1, 2]` … `del l[1]; print(l)`: a demo of the method, only shown
                 if file_step:
                     yield Hit(
                         ca.cell,
@@ -1673,12 +1684,72 @@ def _without_name(what: str, name: str) -> str:
 # The hazards of a name rebound by arithmetic on itself (`t = t + 10`, `t += 1`): a second run
 # changes the value; whether that matters depends on what reads it afterwards.
 _ARITHMETIC_REBINDINGS = ("rescales `", "updates `")
+# In-place steps on a list or dict (`l.insert(0, x)`, `del l[7]`) that a language primer demonstrates.
+_LIST_MUTATIONS = ("grows `", "deletes an item of `")
+_LIST_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "sort", "reverse", "clear", "update", "setdefault"})
 # Calls that only show or measure a value (with the imported modules' functions, `torch.multiply(t, 10)`,
 # and the methods that only read their receiver).
 _SHOWING_CALLS = frozenset({"print", "display", "len", "repr", "str", "type", "list", "tuple", "sum", "min", "max", "abs", "round"})
 
 
-def _only_shown_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str]) -> bool:
+def _literal_demo(ca: CellAnalysis, line: int, name: str) -> bool:
+    """Is the module-level statement at `line` of `ca` an in-place step on `name` with typed values?"""
+    tree = cell_python_tree(ca)
+    stmt = next((st for st in (tree.body if tree is not None else ()) if st.lineno <= line <= (st.end_lineno or st.lineno)), None)
+    return stmt is not None and _literal_step(stmt, name)
+
+
+def _literal_above(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
+    """Was `name` last bound, at module level above (cell `ca`, `line`), to a container literal
+    (`l = [1, 'a']`, `d = {}`)? A toy value typed in the notebook, not data loaded or computed."""
+    literal = False
+    for cell in ctx.cells:
+        tree = cell_python_tree(cell)
+        for stmt in tree.body if tree is not None else ():
+            if cell is ca and stmt.lineno >= line:
+                return literal
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                literal = isinstance(stmt.value, (ast.List, ast.Dict, ast.Set)) and _typed_literal(stmt.value)
+            elif any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in _walk(stmt)):
+                literal = False
+        if cell is ca:
+            return literal
+    return literal
+
+
+def _typed_literal(node: ast.AST) -> bool:
+    """A value typed in the notebook: constants, and lists, tuples, dicts, sets, slices and
+    arithmetic of them (`[1, 'a', 1 - 1j]`, `-1`, `1:3`)."""
+    return all(
+        isinstance(n, (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Slice, ast.UnaryOp, ast.BinOp,
+                       ast.operator, ast.unaryop, ast.expr_context))
+        for n in ast.walk(node)
+    )
+
+
+def _literal_step(stmt: ast.stmt, name: str) -> bool:
+    """`name.append("d")`, `name.insert(0, "i")`, `del name[7]`, `name[1:3] = ["b", "c"]`: an
+    in-place step on `name` with typed values only, as a primer demonstrates a list method (a step
+    with computed values, `sizes.append(len(part))`, is the notebook's work, not a demo)."""
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        func = stmt.value.func
+        return (
+            isinstance(func, ast.Attribute) and func.attr in _LIST_METHODS and isinstance(func.value, ast.Name)
+            and func.value.id == name and not stmt.value.keywords and all(_typed_literal(a) for a in stmt.value.args)
+        )
+    if isinstance(stmt, ast.Delete):
+        targets, value = stmt.targets, None
+    elif isinstance(stmt, ast.Assign):
+        targets, value = stmt.targets, stmt.value
+    else:
+        return False
+    return (value is None or _typed_literal(value)) and all(
+        isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name and _typed_literal(t.slice)
+        for t in targets
+    )
+
+
+def _only_shown_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str], mutations: bool = False) -> bool:
     """Is the value `name` gets at (cell `ca`, `line`) shown, and only ever shown, top to bottom,
     until the notebook binds `name` afresh? A tutorial's `tensor = tensor + 10` followed by
     `tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)`: a second run shows other
@@ -1724,6 +1795,8 @@ def _only_shown_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, 
                 continue  # `t = t - 10` again: the same question for what follows
             if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name and _shows(stmt.value, modules, _READ_ONLY_METHODS):
                 continue
+            if mutations and _literal_step(stmt, name):
+                continue  # `del l[6]` after `l.insert(…)`: the next step of the same demo
             return False
     return shown
 
