@@ -26,7 +26,9 @@ class GpuOnlyCode(Rule):
         "(`fp16=True`, Accelerate's `mixed_precision=\"fp16\"`, `\"fp16\"` in the `args` of `notebook_launcher`), "
         "the first GPU taken from `GPUtil.getGPUs()[0]`, and Cloud TPU set-up (`TPUClusterResolver()`, `TPUStrategy`) "
         "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
-        "several cells is one finding, the repeats related), and a GPU check the notebook asserts (`assert "
+        "several cells is one finding, the repeats related; so are the literal CUDA placements of a notebook, "
+        "`.cuda()`, `.to(\"cuda\")`, `device=\"cuda:0\"` in cell after cell: one finding at the first, one device "
+        "chosen with a fallback fixes them all), and a GPU check the notebook asserts (`assert "
         "torch.cuda.is_available()`, `assert len(tf.config.list_physical_devices('GPU')) > 0`, `if not …: raise`): "
         "one finding per notebook, the other asserts related, and so are the CUDA devices defined or used in the "
         "cells holding an assert (one edit: check, then choose the device with a fallback); an assert that no GPU be "
@@ -141,6 +143,16 @@ class GpuOnlyCode(Rule):
             ),
             expect=((1, 2), (2, 2), (3, 2)),
         ),
+        # A tour of moving tensors to the GPU, one literal placement per cell: one root cause (no
+        # device chosen with a fallback), one finding at the first, the others related.
+        Example(
+            cells=(
+                "import torch\npoints = torch.ones(3, 2)\non_gpu = points.to(device='cuda')",
+                "on_gpu = points.to(device='cuda:0')",
+                "on_gpu = points.cuda()",
+            ),
+            expect=((1, 3),),
+        ),
         # The assert and the CUDA device it guards, in one cell: one finding, the device related.
         Example(
             cells=(
@@ -161,6 +173,14 @@ class GpuOnlyCode(Rule):
         # related. (A `device=` keyword is a placement, edited where it is made: per cell.)
         gc = GpuCatalog.from_catalog(ctx.catalog)
         settings = frozenset(e.reason for e in gc.keywords if e.names[0] != "device") | frozenset(gc.once_reasons) | {gc.required_reason}
+        # Literal CUDA placements (`.cuda()`, `.to("cuda")`, `device="cuda"`) in several cells of one
+        # notebook (a book's tensor-API tour moving things to the GPU cell after cell) have one root
+        # cause and one fix, a device chosen once with a fallback: one finding per notebook, at the
+        # first, the others related (fair check 10). A device *defined* as CUDA stays its own finding.
+        placements = frozenset(
+            [gc.to_reason, *(e.reason for e in gc.methods if "cuda" in e.names),
+             *(e.reason for e in gc.keywords if e.names[0] == "device" and not e.only_calls)]
+        )
         first: dict[tuple[int, str], object] = {}
         repeats: dict[tuple[int, str], list] = {}
         for need in needs:
@@ -178,6 +198,10 @@ class GpuOnlyCode(Rule):
             for key in [k for k in first if k[0] in asserted]:
                 repeats.setdefault(required, []).append(first.pop(key))
                 repeats[required].extend(repeats.pop(key, []))
+        moves = sorted((k for k in first if first[k].reason in placements and not first[k].uses),
+                       key=lambda k: (first[k].cell, first[k].line, first[k].column))
+        for key in moves[1:]:
+            repeats.setdefault(moves[0], []).extend([first.pop(key), *repeats.pop(key, [])])
         for key, need in first.items():
             cell = cells[need.cell]
             more = repeats.get(key, [])

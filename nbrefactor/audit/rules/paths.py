@@ -1185,7 +1185,7 @@ class AbsolutePath(Rule):
         "are not reported. Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
-        "one shell line is one finding (its other paths related), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
+        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret: one finding at the first, the others related; the folder at least two levels deep; not a literal bound alone to a name, a setting of its own), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
         "and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
@@ -1290,13 +1290,85 @@ class AbsolutePath(Rule):
                 by_line[(first.ca.cell.index, first.line)].extend(group)
                 continue
             by_line[(first.ca.cell.index, first.line) if first.source == "shell" else (-1, id(group))] = group
-        for f, *others in by_line.values():
+        for f, *others in _fold_one_folder(by_line.values()):
             yield _hit(
                 f,
                 f"Absolute path {shown(f.value)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
                 _CONFIG_FIX,
                 others,
             )
+
+
+def _fold_one_folder(groups: Iterable[list[LiteralFinding]]) -> list[list[LiteralFinding]]:
+    """Files of one folder named in one cell (`/secret/creds/user` and `/secret/creds/key` of one
+    mounted secret; the files of one build folder listed in a dict) are one place to configure: one
+    finding at the first, the others related, as for the paths of one shell line (fair check 10).
+    The folder is the first path's parent, at least two levels below the root (`/mnt` alone says
+    nothing of what lies under it); the folder itself (`os.chdir` into it) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
+    beside `train_dir = "/Users/x/train"`) is a setting of its own, edited on its line: not folded
+    (fair check 9 judged such a pair two findings)."""
+    out: list[list[LiteralFinding]] = []
+    folders: list[tuple[int, str, int]] = []  # (cell, folder, index in out)
+    for group in groups:
+        first = group[0]
+        path = _normal_path(first.value)
+        if first.source == "python" and not _bound_alone(first):
+            home = next((i for cell, folder, i in folders if cell == first.ca.cell.index and path.startswith(folder + "/")), None)
+            if home is not None:
+                out[home].extend(group)
+                continue
+            parent = path.rsplit("/", 1)[0] if "/" in path else ""
+            if len([p for p in parent.split("/") if p]) >= 2:
+                folders.append((first.ca.cell.index, parent, len(out)))
+        out.append(list(group))
+    return out
+
+
+_BOUND_ALONE = re.compile(r"\s*[A-Za-z_][\w.]*\s*(?::[^=]*)?=\s*[rRuUbBfF]{0,2}")
+
+
+def _bound_alone(f: LiteralFinding) -> bool:
+    """Is the literal the whole right side of an assignment (`name = "…"`)?"""
+    if not 0 < f.line <= len(f.ca.lines):
+        return False
+    text = f.ca.lines[f.line - 1]
+    before, quote = text[: max(f.column - 1, 0)], text[max(f.column - 1, 0): f.column]
+    return quote in ("'", '"') and bool(_BOUND_ALONE.fullmatch(before)) and not before.rstrip().endswith("==")
+
+
+# Calls that save a matplotlib figure (`plt.savefig`, `fig.savefig`): a book's figure exports.
+_FIGURE_SAVES = frozenset({"matplotlib.pyplot.savefig", ".savefig"})
+
+
+def _figure_folder(f: LiteralFinding) -> Optional[str]:
+    """The folder a figure export writes into ("" for a bare file name, `figs` for `figs/a.png`),
+    or None when `f` is no figure export or lies deeper than one folder."""
+    if f.argument is None or f.argument.qualified not in _FIGURE_SAVES or f.argument.direction != "write":
+        return None
+    parts = _normal_path(f.value).split("/")
+    if len(parts) > 2 or any(p in ("", ".", "..") for p in parts):
+        return None
+    return parts[0] if len(parts) == 2 else ""
+
+
+def _fold_figure_exports(
+    findings: Sequence[tuple[LiteralFinding, list[LiteralFinding]]],
+) -> list[tuple[LiteralFinding, list[LiteralFinding]]]:
+    """A notebook that exports its figures (a book chapter: `plt.savefig("B0_03_20.png")` after each
+    plot) names one output folder, the working directory or one folder of it, in every export: one
+    root cause, fixed by one figure-folder constant. One finding per folder, at the first export in
+    notebook order, the other exports related (fair check 10: 6 to 28 findings per chapter before)."""
+    first: dict[str, int] = {}
+    out: list[tuple[LiteralFinding, list[LiteralFinding]]] = []
+    for f, others in findings:
+        folder = _figure_folder(f)
+        if folder is not None and all(_figure_folder(o) is not None for o in others):
+            if folder in first:
+                out[first[folder]][1].extend([f, *others])
+                continue
+            first[folder] = len(out)
+        out.append((f, list(others)))
+    return out
 
 
 def _temporary(group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
@@ -1326,7 +1398,7 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related). PTH001 is not also reported "
+        "shell line is one finding, its other such paths related; so is one cell's set of files of one folder, as for PTH001). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
         "`~/.bash_profile`…, the `[[tool_config_path]]` "
@@ -1395,6 +1467,11 @@ class UserSpecificPath(Rule):
             cells=("!ffmpeg -y -i /content/frames/%04d.png /content/renders/run.mp4 -vf palette=/content/palette.png",),
             expect=((1, 1),),
         ),
+        # Two files of one credentials folder read in one cell: one folder to configure, one finding.
+        Example(
+            cells=("user = open('/home/alice/creds/user').read()\nkey = open('/home/alice/creds/key').read()\nindex = open('/home/alice/cache/index').read()",),
+            expect=((1, 1), (1, 3)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1419,7 +1496,7 @@ class UserSpecificPath(Rule):
                 by_line[at].extend(group)
                 continue
             by_line[at] = group
-        for f, *others in by_line.values():
+        for f, *others in _fold_one_folder(by_line.values()):
             yield _hit(
                 f,
                 f"Path {shown(f.value)}{_where(f)} is tied to one user or machine — "
@@ -3530,7 +3607,8 @@ class CwdRelativePath(Rule):
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related), `\"text/plain\"` "
-        "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
+        "is not a path, figure exports with no folder or one folder (`plt.savefig(\"fig_3_1.png\")` after each plot of a book chapter) "
+        "are one finding per notebook at the first, the other exports related (one figure folder to configure), and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
         "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
@@ -3649,6 +3727,15 @@ class CwdRelativePath(Rule):
             ),
             expect=((2, 1), (2, 2)),
         ),
+        # A chapter's figure exports, one per plot: one figure folder to configure, one finding.
+        Example(
+            cells=(
+                "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('fig_1.png')",
+                "plt.savefig('fig_2.png')",
+                "fig, ax = plt.subplots()\nfig.savefig('fig_3.png', dpi=300)",
+            ),
+            expect=((1, 3),),
+        ),
         # Output folders with no literal: the library's default folder in the working directory.
         Example(
             cells=(
@@ -3733,6 +3820,7 @@ class CwdRelativePath(Rule):
                     extra.setdefault(position, []).extend(group)
                     continue
             kept.append(group)
+        reported_here: list[tuple[LiteralFinding, list[LiteralFinding]]] = []
         for f, *others in kept:
             others = [*others, *cleared.get(id(f), ())]
             position = (f.ca.cell.index, f.line, f.column)
@@ -3744,6 +3832,8 @@ class CwdRelativePath(Rule):
             if f.value in constant_of_value:
                 extra.setdefault(constant_of_value[f.value], []).extend([f, *others])
                 continue
+            reported_here.append((f, others))
+        for f, others in _fold_figure_exports(reported_here):
             what = {".": "the current working directory itself", "..": "the working directory's parent"}.get(f.value, "")
             described = f"{shown(f.value)} ({what})" if what else shown(f.value)
             joined = _joined_from(ctx, f) if re.fullmatch(r"\.\.?(?:[/\\]\.\.)*[/\\]?", f.value) else None
@@ -3757,10 +3847,13 @@ class CwdRelativePath(Rule):
                     f"{shown(value)} (`{written}`)" if value is not None
                     else f"{shown(f.value)} (`{written}`, its holes filled at run time)"
                 )
+            figures = len({_normal_path(o.value) for o in others if _figure_folder(o) is not None} - {_normal_path(f.value)})
             yield _hit(
                 f,
                 f"Relative path {described}{_where(f)} is resolved against the current working directory, "
-                + RUN_FOLDER,
+                + RUN_FOLDER
+                + (f"; so {'is' if figures == 1 else 'are'} the notebook's {figures} other figure export{'' if figures == 1 else 's'} (related): one figure folder to configure"
+                   if figures else ""),
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
                 others,
