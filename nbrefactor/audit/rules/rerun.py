@@ -127,6 +127,10 @@ class _Walker:
         # gives the same on a second run.
         self.derived: dict[str, set[str]] = {}
         self.statistics: dict[str, str] = {}
+        # The loops and conditions the walk is inside, innermost last: a loop's counter and the
+        # number it starts from (`for i, b in enumerate(xs)` -> ("i", 0); ("", 0) for a loop
+        # without a known counter), None for an `if`/`while` (its body may not run first).
+        self.enclosing: list[Optional[tuple[str, int]]] = []
 
     def _derive(self, target: ast.AST, *sources: Optional[ast.AST], into: bool = False) -> None:
         reads = {n.id for src in sources if src is not None for n in _walk(src) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
@@ -162,6 +166,30 @@ class _Walker:
             and base is not None and base in self.derived.get(value.id, set())
         )
 
+    def _restarts_running_mean(self, step: ast.AST, target: ast.AST) -> bool:
+        """`r += (x - r) / (i + 1)` in `for i, b in enumerate(batches)` (also `r = r + …`, `/ k`
+        with `k` from `range(1, …)`): a running mean whose first step, at the loop's first count,
+        weighs the old value by 0 and so replaces it; a second run gives the same."""
+        if not (isinstance(target, ast.Name) and isinstance(step, ast.BinOp) and isinstance(step.op, ast.Div)):
+            return False
+        delta = step.left
+        if not (
+            isinstance(delta, ast.BinOp) and isinstance(delta.op, ast.Sub)
+            and isinstance(delta.right, ast.Name) and delta.right.id == target.id
+            and not any(isinstance(n, ast.Name) and n.id == target.id for n in _walk(delta.left))
+        ):
+            return False
+        counter = _counter_offset(step.right)
+        if counter is None:
+            return False
+        index, offset = counter
+        for loop in reversed(self.enclosing):
+            if loop is None:
+                return False  # under a condition: its first step need not be the loop's first count
+            if loop[0] == index:
+                return loop[1] + offset == 1
+        return False
+
     def report(self, node: ast.AST, name: str, what: str) -> None:
         if name in self.bound or name in self.reported or name in self.modules or self.resuming:
             return
@@ -185,6 +213,11 @@ class _Walker:
             return
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, _ARITHMETIC):
             name = _base(stmt.target)
+            if isinstance(stmt.op, ast.Add) and self._restarts_running_mean(stmt.value, stmt.target):
+                self.calls(stmt.value)
+                self._derive(stmt.target, stmt.value, stmt.target)
+                self.bound.add(stmt.target.id)  # set afresh by the loop's first step, as `r = 0.0` would
+                return
             if name is not None and not self._statistic_of_itself(stmt.value, stmt.target, stmt.op):
                 shown = "an item of " if not isinstance(stmt.target, ast.Name) else ""
                 self.report(stmt, name, f"updates {shown}`{name}` from its previous value")
@@ -221,6 +254,12 @@ class _Walker:
                 kind = _callee_name(value)
                 if kind in _SHIFT_STATISTICS | _SCALE_STATISTICS:
                     self.statistics[stmt.targets[0].id] = kind
+            if (
+                len(stmt.targets) == 1 and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)
+                and isinstance(value.left, ast.Name) and isinstance(stmt.targets[0], ast.Name)
+                and value.left.id == stmt.targets[0].id and self._restarts_running_mean(value.right, stmt.targets[0])
+            ):
+                self.bound.add(stmt.targets[0].id)  # `r = r + (x - r) / (i + 1)`: replaced at the first count
             for target in stmt.targets:
                 for name, what in _reapplied(target, value):
                     self.report(stmt, name, what)
@@ -306,7 +345,9 @@ class _Walker:
             resumes = _resumable_loop(stmt, self.step_bars) and _names_in(stmt.target).isdisjoint(self.bound)
             self.bound |= _names_in(stmt.target)
             self.resuming += resumes
+            self.enclosing.append(_loop_counter(stmt) or ("", 0))
             self.block(stmt.body)
+            self.enclosing.pop()
             self.resuming -= resumes
             self.block(stmt.orelse)
             return
@@ -316,8 +357,10 @@ class _Walker:
         if isinstance(stmt, (ast.If, ast.While)):
             self.calls(stmt.test)
             self.guarded += 1
+            self.enclosing.append(None)
             self.block(stmt.body)
             self.block(stmt.orelse)
+            self.enclosing.pop()
             self.guarded -= 1
             return
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
@@ -333,8 +376,10 @@ class _Walker:
         if isinstance(stmt, ast.Try):
             self.guarded += 1
             self.block(stmt.body)
+            self.enclosing.append(None)  # the handlers run only on an error
             for handler in stmt.handlers:
                 self.block(handler.body)
+            self.enclosing.pop()
             self.block(stmt.orelse)
             self.block(stmt.finalbody)
             self.guarded -= 1
@@ -1182,6 +1227,46 @@ def _range_start(call: ast.AST) -> Optional[str]:
     return None
 
 
+# Progress bars yield what they wrap: `tqdm(enumerate(loader))` counts as `enumerate(loader)`.
+_PROGRESS_BARS = frozenset({"tqdm", "tqdm_notebook", "notebook"})
+
+
+def _loop_counter(loop: ast.For | ast.AsyncFor) -> Optional[tuple[str, int]]:
+    """The loop's counter and the number it starts from: `for i, b in enumerate(xs)` -> ("i", 0),
+    `enumerate(xs, 1)` (or `start=1`) -> ("i", 1), `for k in range(1, n)` -> ("k", 1), `range(n)`
+    -> ("k", 0); through a progress bar around them. None when the loop has no such counter."""
+    it = loop.iter
+    while isinstance(it, ast.Call) and _callee_name(it) in _PROGRESS_BARS and it.args:
+        it = it.args[0]
+    if not isinstance(it, ast.Call) or not it.args:
+        return None
+    kind = _callee_name(it)
+    if kind == "enumerate" and isinstance(loop.target, (ast.Tuple, ast.List)) and loop.target.elts and isinstance(loop.target.elts[0], ast.Name):
+        index = loop.target.elts[0].id
+        start: ast.AST = it.args[1] if len(it.args) > 1 else next((k.value for k in it.keywords if k.arg == "start"), ast.Constant(0))
+    elif kind in {"range", "trange", "tnrange"} and isinstance(loop.target, ast.Name) and not it.keywords:
+        index = loop.target.id
+        start = it.args[0] if len(it.args) >= 2 else ast.Constant(0)
+    else:
+        return None
+    if isinstance(start, ast.Constant) and type(start.value) is int:
+        return index, start.value
+    return None
+
+
+def _counter_offset(node: ast.AST) -> Optional[tuple[str, int]]:
+    """`i + 1` (or `1 + i`, `float(i + 1)`) -> ("i", 1), `k` -> ("k", 0): a loop counter plus a whole number."""
+    while isinstance(node, ast.Call) and _callee_name(node) in {"float", "int"} and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    if isinstance(node, ast.Name):
+        return node.id, 0
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        for name, number in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(name, ast.Name) and isinstance(number, ast.Constant) and type(number.value) is int:
+                return name.id, number.value
+    return None
+
+
 def _resumable_loop(loop: ast.For | ast.AsyncFor, bars: dict[str, str]) -> bool:
     """`for step in range(step, total)` (also `trange(step, …)`, `tqdm(range(step, …))`, or a bar
     `with trange(step, total) as bar:` then `for step in bar:`): the loop starts from the global
@@ -1257,7 +1342,9 @@ class ChangesWhenRunTwice(Rule):
         "nor a torch optimizer's `.step()` when the cell built the optimizer and set the model's weights afresh before "
         "training (`model.apply(weights_init)`, `model.reset_parameters()`, `model.load_state_dict(…)`: each run starts "
         "over by design), nor is a "
-        "cell that builds the value first (`total = 0` then `total += x`), nor a name rebound by arithmetic on "
+        "cell that builds the value first (`total = 0` then `total += x`), nor a running mean whose loop's first step "
+        "replaces it (`r += (x - r) / (i + 1)` in `for i, b in enumerate(batches)`, or `/ k` with `k` from `range(1, …)`: "
+        "at the first count the old value weighs nothing; not under an `if` inside the loop), nor a name rebound by arithmetic on "
         "itself (`tensor = tensor + 10`, `t += 1`) whose new value is only shown afterwards, top to bottom, until "
         "the notebook binds it afresh (`tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)` as "
         "statements; a function below with its own local of that name does not read it): a second run shows "
@@ -1364,6 +1451,11 @@ class ChangesWhenRunTwice(Rule):
             "        self.x += dx\n        self.y += dy",
             "p1 = Point(0, 0)",
             "p1.translate(0.25, 1.5)\nprint(p1.x, p1.y)",
+        )),
+        # A running mean over an evaluation loop: the first batch (weight 1/1) replaces the old value.
+        Example(cells=(
+            "scores = [[0.5, 0.7], [0.9, 0.3]]\nmean_score = 0.0",
+            "for step, batch in enumerate(scores):\n    mean_score += (sum(batch) / len(batch) - mean_score) / (step + 1)\nprint(mean_score)",
         )),
     )
     failing = (
@@ -1559,6 +1651,15 @@ class ChangesWhenRunTwice(Rule):
                 "a.grad = 0.0\nb.grad = 0.0\nc.backward()",
             ),
             expect=((3, 1),),
+        ),
+        # A running mean counted from 1 (`enumerate(…, 1)` with `step + 1`): the first batch weighs 1/2,
+        # so the old value stays in it and a second run averages over the first run's mean.
+        Example(
+            cells=(
+                "scores = [[0.5, 0.7], [0.9, 0.3]]\nmean_score = 0.0",
+                "for step, batch in enumerate(scores, 1):\n    mean_score += (sum(batch) / len(batch) - mean_score) / (step + 1)",
+            ),
+            expect=((2, 2),),
         ),
     )
 
