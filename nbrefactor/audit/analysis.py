@@ -41,6 +41,7 @@ from nbrefactor.audit.facts import (  # noqa: F401 - re-exported: rules and test
     GlobalWrite,
     CellFacts,
     tree_nodes,
+    walk_nodes,
     _NODES,
 )
 
