@@ -1540,7 +1540,9 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
 
 
 def _analyse(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
-    catalog = RandomnessCatalog.from_catalog(ctx.catalog)
+    # Built once per catalogue (it is immutable), not per notebook and rule: `_first_match`
+    # remembers its answers per list, which a fresh list each notebook would throw away.
+    catalog = ctx.catalog.derived("randomness", RandomnessCatalog.from_catalog)
     return catalog, analyse_randomness(ctx.facts, catalog)
 
 
@@ -2092,7 +2094,7 @@ class MissingRandomState(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        catalog = RandomnessCatalog.from_catalog(ctx.catalog)
+        catalog = ctx.catalog.derived("randomness", RandomnessCatalog.from_catalog)
         star_modules = tuple(imp.module for _, imp in ctx.facts.imports if imp.bound == "*" and imp.module)
         local = frozenset(d.name for ca in ctx.cells for d in ca.facts.defined)
         numpy_seeds = sorted(
