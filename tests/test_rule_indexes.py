@@ -4,7 +4,9 @@ path arguments remembered per notebook (`paths.path_arguments`), PTH007's callee
 entries (`downloads._entries_for`) and DEP005's chain heads without a parent map; eleventh round:
 HID009's one walk per function (`rerun._function_walk`), RND001's function locals computed once
 per definition (`randomness._ShownFlow._reads_tainted`), PTH001's concatenations skipped for a
-cell with fewer than two strings."""
+cell with fewer than two strings; thirteenth round: DEP005's path matches from an index
+(`removed_apis._path_index`), the randomness catalogue's first matching spec remembered per name
+(`randomness._first_match`), PTH003/PTH006's path functions once per notebook."""
 
 from __future__ import annotations
 
@@ -209,3 +211,54 @@ def test_concatenations_need_two_strings_and_find_them_as_before():
     joined, continued = results[0]
     assert list(joined.values()) == [("https://host/x/raw/y.csv", 1)] and len(continued) == 1
     assert results[1] == ({}, set()) and results[2] == ({}, set())
+
+
+# --- thirteenth round ------------------------------------------------------------------------
+
+
+def test_the_removal_path_index_answers_as_the_catalogue_scan():
+    catalog = load_catalog()
+    entries, _ = catalog.derived("removed_apis", removed_apis._catalogue)
+    index = removed_apis._path_index(entries)
+    names = {e.api for e in entries} | {e.api + suffix for e in entries for suffix in (".x", ".x.y", "x", "_2")}
+    names |= {e.api.rsplit(".", 1)[0] for e in entries} | {"", ".", "numpy", "sklearn.cross_validation.KFold", "tf..x"}
+    assert names and all(removed_apis._match_path(n, index) == removed_apis._match(n, entries) for n in names)
+    # The first in catalogue order wins when two apis are prefixes of one name.
+    inner = removed_apis.Removal("pkg.mod", "pkg", "2.0", "")
+    outer = removed_apis.Removal("pkg", "pkg", "3.0", "")
+    method = removed_apis.Removal("pkg.mod.f", "pkg", "1.0", "", method="f", modules=("pkg",))
+    for order in ((inner, outer, method), (outer, inner, method), (method, inner, outer)):
+        index = removed_apis._path_index(order)
+        for name in ("pkg.mod.f", "pkg.mod", "pkg", "pkg.other", "pk", "pkg.modx"):
+            assert removed_apis._match_path(name, index) == removed_apis._match(name, order)
+
+
+def test_the_first_matching_spec_is_the_scans_and_remembered_per_list():
+    loaded = load_catalog()
+    catalog = loaded.derived("randomness", randomness.RandomnessCatalog.from_catalog)
+    assert loaded.derived("randomness", randomness.RandomnessCatalog.from_catalog) is catalog  # once per catalogue
+    names = ["numpy.random.seed", "numpy.random.default_rng", "random.seed", "torch.manual_seed", "sklearn.ensemble.RandomForestClassifier",
+             "sklearn.model_selection.KFold", "tensorflow.random.set_seed", "pandas.read_csv", "", "x"]
+    for specs in (catalog.seeds, catalog.generators, catalog.random_state):
+        assert specs
+        for name in names:
+            expected = next((s for s in specs if randomness._matches(name, s.calls)), None)
+            assert randomness._first_match(name, specs) is expected
+            assert randomness._first_match(name, specs) is expected  # remembered: the same answer
+        assert set(randomness._FIRST_MATCHES[id(specs)][1]) >= set(names)
+
+
+def test_the_path_functions_are_computed_once_per_notebook(monkeypatch):
+    facts = analyse_notebook(_notebook(
+        "import pandas as pd\ndef load_table(path):\n    return pd.read_csv(path)",
+        "df = load_table('data/orders.csv')",
+    ))
+    ctx = RuleContext(facts, load_catalog(), ProjectContext())
+    computed = []
+    compute = paths._compute_path_functions
+    monkeypatch.setattr(paths, "_compute_path_functions", lambda c: computed.append(c) or compute(c))
+    first = paths._path_functions(ctx)
+    assert paths._path_functions(ctx) is first and computed == [ctx]
+    assert set(first) == {"load_table"} and first["load_table"][0] == {"path": 0}
+    other = RuleContext(facts, ctx.catalog, ProjectContext())
+    assert paths._path_functions(other) == first and len(computed) == 2  # a new notebook context computes its own

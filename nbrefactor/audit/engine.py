@@ -443,7 +443,7 @@ def _warm_up(settings: Settings) -> None:
     """Import the analysis and the rules, read the catalogue and list the installed distributions
     before forking: the workers inherit them instead of each paying for them again (listing the
     distributions alone takes ~0.4 s; most real notebooks import something only it resolves)."""
-    from nbrefactor.audit.analysis import analyse_cell
+    from nbrefactor.audit.analysis import analyse_cell, libcst_facts
     from nbrefactor.audit.distributions import installed_distributions, parse_install, pipreqs_mapping
     from nbrefactor.audit.rules import all_rules
     from nbrefactor.audit.types import Cell
@@ -454,6 +454,11 @@ def _warm_up(settings: Settings) -> None:
     # What the first notebook of each worker would otherwise load on its own: libcst's native
     # parser, `packaging` (pins are validated with it) and pipreqs' mapping (~0.1 s a worker).
     analyse_cell(Cell(index=0, cell_type="code", source="x = 1"))
+    # libcst (~0.4 s of CPU to import) is imported lazily, for the few cells `ast_facts` leaves to
+    # it (`analysis.libcst_facts`): an in-process run without such a cell never imports it. A pool
+    # imports it here, once, before forking: real corpora have such cells in a few notebooks of
+    # every hundred (fair-check 8: 12 of 183), so each worker would otherwise import it itself.
+    libcst_facts("x = 1")
     parse_install("pip install warm-up==1.0")
     pipreqs_mapping()
     # Every rule once, on a small notebook: what rules build on their first use (indexes of the

@@ -143,6 +143,11 @@ def dotted_name(node: ast.AST) -> str:
     return ".".join(reversed(parts))
 
 
+def _first_line(message: str) -> str:
+    """A syntax error's message as one line (both readers, `analysis` and `cst_facts`, report it)."""
+    return message.strip().splitlines()[0] if message.strip() else "invalid syntax"
+
+
 def walk_nodes(node: ast.AST) -> list[ast.AST]:
     """`list(ast.walk(node))`: the same nodes in the same (breadth-first) order, without its
     generator per node and per field."""

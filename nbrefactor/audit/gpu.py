@@ -310,7 +310,7 @@ class _Binding:
 
 
 def gpu_indicators(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuIndicator, ...]:
-    gc = GpuCatalog.from_catalog(catalog)
+    gc = catalog.derived("gpu", GpuCatalog.from_catalog)  # once per catalogue (immutable)
     finder = _Finder(facts, gc)
     found: list[GpuIndicator] = []
     top_level = {ref.name for ca in facts.cells for ref in (*ca.facts.functions, *ca.facts.classes)}
@@ -434,7 +434,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
     (`"cuda" if torch.cuda.is_available() else "cpu"`), a device name defined on such a line, code
     nested under a GPU check (`if torch.cuda.is_available():`), and Keras training (TensorFlow
     uses a GPU only when one is present)."""
-    gc = GpuCatalog.from_catalog(catalog)
+    gc = catalog.derived("gpu", GpuCatalog.from_catalog)  # once per catalogue (immutable)
     finder = _Finder(facts, gc)
     checks = tuple(gc.fallback_checks)
     guarded_devices = set()

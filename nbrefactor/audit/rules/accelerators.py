@@ -171,7 +171,7 @@ class GpuOnlyCode(Rule):
         # A GPU-only setting (`fp16=True` in training arguments, `accelerator="gpu"`) repeated in
         # several cells is one setting to make configurable: one finding per notebook, the others
         # related. (A `device=` keyword is a placement, edited where it is made: per cell.)
-        gc = GpuCatalog.from_catalog(ctx.catalog)
+        gc = ctx.catalog.derived("gpu", GpuCatalog.from_catalog)
         settings = frozenset(e.reason for e in gc.keywords if e.names[0] != "device") | frozenset(gc.once_reasons) | {gc.required_reason}
         # Literal CUDA placements (`.cuda()`, `.to("cuda")`, `device="cuda"`) in several cells of one
         # notebook (a book's tensor-API tour moving things to the GPU cell after cell) have one root

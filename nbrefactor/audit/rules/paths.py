@@ -1148,7 +1148,7 @@ def _hosted_spans(python: str, tree: ast.Module) -> tuple[tuple[tuple[int, int],
         return node.end_lineno, _char_column(lines, node.end_lineno, node.end_col_offset)
 
     spans = []
-    for node in ast.walk(tree):
+    for node in tree_nodes(tree):
         if not isinstance(node, ast.If) or not _mentions_hosted(node.test):
             continue
         if _hosted_test(node.test):
@@ -2969,7 +2969,7 @@ def _formatted(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, Optio
     tree = cell_python_tree(f.ca)
     if tree is None:
         return None
-    for node in ast.walk(tree):
+    for node in tree_nodes(tree):
         if isinstance(node, ast.JoinedStr) and node.lineno == f.line and node.col_offset + 1 == f.column:
             written = ast.get_source_segment(f.ca.masked.python, node)
             if not written or "\n" in written:
@@ -3056,7 +3056,7 @@ def _call_argument_nodes(tree: ast.AST) -> dict[tuple[int, int], ast.AST]:
     """Every call argument's expression by its (line, 1-based column): where a `PathArgument`
     (positions from the facts) points in the cell's CPython tree."""
     nodes: dict[tuple[int, int], ast.AST] = {}
-    for call in ast.walk(tree):
+    for call in tree_nodes(tree):
         if isinstance(call, ast.Call):
             for a in call.args:
                 nodes[(a.lineno, a.col_offset + 1)] = a
@@ -3088,7 +3088,7 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
             continue
         nodes = _call_argument_nodes(tree)
         in_functions = {
-            n for d in ast.walk(tree) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+            n for d in tree_nodes(tree) if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
             for n in range(d.lineno, (d.end_lineno or d.lineno) + 1)
         }
         parameters = _parameters_by_line(tree)
@@ -3235,6 +3235,11 @@ def _path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int], PathArg
     a catalogued call's path argument: `def load_table(path): return pd.read_csv(path)` ->
     {"load_table": ({"path": 0}, that `pd.read_csv` argument, its cell)}. The nearest definition
     above wins; a later definition without such a call removes the name."""
+    # PTH003 (`_wrapped_reads`) and PTH006 (`_own_function_paths`) both ask: once per notebook, read only.
+    return ctx.shared("paths.path_functions", lambda: _compute_path_functions(ctx))
+
+
+def _compute_path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int], PathArgument, int]]:
     found: dict[str, tuple[dict[str, int], PathArgument, int]] = {}
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
@@ -3251,7 +3256,7 @@ def _path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int], PathArg
             params = {name: index for index, name in enumerate(positional)}
             params.update({a.arg: -1 for a in stmt.args.kwonlyargs})
             # A parameter the body rebinds (`path = os.path.join(ROOT, path)`) is not the given value.
-            rebound = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            rebound = {n.id for n in walk_nodes(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
             end = stmt.end_lineno or stmt.lineno
             use = next((pa for pa in inner if stmt.lineno <= pa.call.line <= end
                         and pa.arg.name in params and pa.arg.name not in rebound), None)
@@ -3428,7 +3433,7 @@ def _joined_from(ctx: RuleContext, f: LiteralFinding) -> Optional[str]:
     tree = cell_python_tree(f.ca)
     if tree is None:
         return None
-    for node in ast.walk(tree):
+    for node in tree_nodes(tree):
         if (
             isinstance(node, ast.Call) and len(node.args) > 1 and not node.keywords
             and isinstance(node.args[0], ast.Constant) and node.args[0].value == f.value

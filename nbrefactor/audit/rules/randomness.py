@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, python_tree
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.patterns import matches_any
@@ -60,6 +60,27 @@ def _matches(name: str, patterns: Iterable[str]) -> bool:
 def _matches_memo(name: str, patterns: tuple[str, ...]) -> bool:
     # Every call of every notebook is tested against every catalogue pattern: remember answers.
     return matches_any(name, patterns)
+
+
+def _first_match(qualified: str, specs: tuple[Any, ...]) -> Any:
+    """`next((s for s in specs if _matches(qualified, s.calls)), None)`, remembered per catalogue
+    list and name: every call of every notebook looks its name up in the seeding, generator and
+    `random_state` lists (each test hashing the spec's pattern tuple again for `_matches_memo`)."""
+    held = _FIRST_MATCHES.get(id(specs))
+    if held is None or held[0] is not specs:
+        if len(_FIRST_MATCHES) >= 64:  # a few lists per catalogue; tests load many catalogues
+            del _FIRST_MATCHES[next(iter(_FIRST_MATCHES))]
+        held = _FIRST_MATCHES[id(specs)] = (specs, {})  # the list is held, so its id is not reused
+    answers = held[1]
+    if qualified in answers:
+        return answers[qualified]
+    if len(answers) >= 4096:  # bounded as `_matches_memo`: the oldest goes
+        del answers[next(iter(answers))]
+    found = answers[qualified] = next((s for s in specs if _matches(qualified, s.calls)), None)
+    return found
+
+
+_FIRST_MATCHES: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
 
 
 @dataclass(frozen=True)
@@ -388,12 +409,12 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
             shown = call.func or f".{call.method}"
             if qualified:
-                seed = next((s for s in catalog.seeds if _matches(qualified, s.calls)), None)
+                seed = _first_match(qualified, catalog.seeds)
                 if seed is not None:
                     if _seed_counts(seed, call):
                         seeds.append(SeedCall(ca, call, frozenset(seed.seeds), shown))
                     continue
-                generator = next((g for g in catalog.generators if _matches(qualified, g.calls)), None)
+                generator = _first_match(qualified, catalog.generators)
                 if generator is not None:
                     seeded = call.arg(generator.seed_position, generator.seed_keywords)
                     if (seeded is None or seeded.constant == "None") and not _has_star(call):
@@ -753,7 +774,7 @@ def _saved_path_templates(facts: NotebookFacts) -> list[re.Pattern[str]]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        for node in ast.walk(tree):
+        for node in tree_nodes(tree):
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
@@ -781,7 +802,7 @@ def _load_path_shapes(ca: CellAnalysis) -> dict[tuple[int, int], str]:
     except (SyntaxError, ValueError, RecursionError):
         return {}
     shapes: dict[tuple[int, int], str] = {}
-    for node in ast.walk(tree):
+    for node in tree_nodes(tree):
         if isinstance(node, ast.Call):
             target = _call_path_node(node)
             shape = _path_shape(target) if target is not None else None
@@ -907,7 +928,7 @@ def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lamb
     args = function.args
     names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
     declared: set[str] = set()
-    for node in ast.walk(function):
+    for node in walk_nodes(function):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
@@ -1517,7 +1538,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         if parsed is None or any(m.line == call.line for m in ca.magics):
             return False
         offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
-        node = next((n for n in ast.walk(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets
+        node = next((n for n in tree_nodes(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets
                      and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
         if node is None:
             return False
@@ -1657,7 +1678,9 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
 
 
 def _analyse(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
-    catalog = RandomnessCatalog.from_catalog(ctx.catalog)
+    # Built once per catalogue (it is immutable), not per notebook and rule: `_first_match`
+    # remembers its answers per list, which a fresh list each notebook would throw away.
+    catalog = ctx.catalog.derived("randomness", RandomnessCatalog.from_catalog)
     return catalog, analyse_randomness(ctx.facts, catalog)
 
 
@@ -2232,7 +2255,7 @@ class MissingRandomState(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        catalog = RandomnessCatalog.from_catalog(ctx.catalog)
+        catalog = ctx.catalog.derived("randomness", RandomnessCatalog.from_catalog)
         star_modules = tuple(imp.module for _, imp in ctx.facts.imports if imp.bound == "*" and imp.module)
         local = frozenset(d.name for ca in ctx.cells for d in ca.facts.defined)
         numpy_seeds = sorted(
@@ -2250,7 +2273,7 @@ class MissingRandomState(Rule):
                 qualified = _resolve(ctx.facts, call, star_modules, local)
                 if not qualified:
                     continue
-                spec = next((s for s in catalog.random_state if _matches(qualified, s.calls)), None)
+                spec = _first_match(qualified, catalog.random_state)
                 if spec is None or _has_star(call):
                     continue
                 if ensembles and _given_to_a_seeded_ensemble(ca, call, ensembles):
@@ -2310,7 +2333,7 @@ def _loop_classes(ctx: RuleContext, loop: ast.For, catalog: RandomnessCatalog) -
         if not isinstance(node, ast.Name) or node.id not in ctx.facts.aliases:
             continue
         qualified = ctx.facts.resolve(".".join([node.id, *reversed(parts)]))
-        spec = next((s for s in catalog.random_state if _matches(qualified, s.calls)), None)
+        spec = _first_match(qualified, catalog.random_state)
         # A spec that needs a keyword to be random (KFold's shuffle=True) is left out: the loop's
         # one call gives all classes the same keywords, and `when` is judged per class.
         if spec is not None and not spec.when_keyword:
@@ -2325,7 +2348,7 @@ def _classes_built_in_a_loop(ctx: RuleContext, ca: CellAnalysis, catalog: Random
     tree = _parsed(ca)
     if tree is None:
         return
-    for loop in ast.walk(tree):
+    for loop in tree_nodes(tree):  # (the cell's shared node list: `ast.walk`'s order, walked once per run)
         if not isinstance(loop, ast.For):
             continue
         classes = _loop_classes(ctx, loop, catalog)

@@ -120,12 +120,38 @@ def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST], errors: frozenset[s
 
 
 def _match(qualified: str, entries: tuple[Removal, ...]) -> Optional[Removal]:
+    """The first entry, in catalogue order, removing `qualified` or a module it is in (its api is
+    `qualified` or a dotted prefix of it). The reference for `_match_path`, which `_uses` calls."""
     for entry in entries:
         if entry.method or entry.keyword:
             continue  # matched on calls (`_uses`), not on paths
         if qualified == entry.api or qualified.startswith(entry.api + "."):
             return entry
     return None
+
+
+def _path_index(entries: tuple[Removal, ...]) -> dict[str, tuple[int, Removal]]:
+    """The entries matched on paths (no method, no keyword) by api, each api's first with its place
+    in the catalogue: `_uses` asks for every import and attribute chain of the notebook, each a
+    scan of the whole catalogue with `_match`."""
+    index: dict[str, tuple[int, Removal]] = {}
+    for at, entry in enumerate(entries):
+        if not (entry.method or entry.keyword):
+            index.setdefault(entry.api, (at, entry))
+    return index
+
+
+def _match_path(qualified: str, index: dict[str, tuple[int, Removal]]) -> Optional[Removal]:
+    """`_match(qualified, entries)` from `_path_index(entries)`: an entry matches when its api is
+    `qualified` or `qualified` up to one of its dots; the first in catalogue order wins."""
+    best = index.get(qualified)
+    dot = qualified.find(".")
+    while dot != -1:
+        hit = index.get(qualified[:dot])
+        if hit is not None and (best is None or hit[0] < best[0]):
+            best = hit
+        dot = qualified.find(".", dot + 1)
+    return best[1] if best is not None else None
 
 
 def _passes(call: ast.Call, keyword: str) -> bool:
@@ -185,6 +211,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     uses: list[_Use] = []
     aliases = ctx.facts.aliases
     rebound = _rebound(ctx)
+    paths = _path_index(entries)
     imported = {imp.qualified.split(".", 1)[0] for _, imp in ctx.facts.imports}
     methods: dict[str, list[Removal]] = {}
     for e in entries:
@@ -207,14 +234,14 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
             found: Optional[tuple[Removal, str]] = None
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    entry = _match(alias.name, entries)
+                    entry = _match_path(alias.name, paths)
                     if entry:
                         found = (entry, alias.name)
                         break
             elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
                 for alias in node.names:
                     qualified = f"{node.module}.{alias.name}"
-                    entry = _match(qualified, entries)
+                    entry = _match_path(qualified, paths)
                     if entry:
                         found = (entry, qualified)
                         break
@@ -242,7 +269,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     head = dotted.split(".", 1)[0]
                     if head in aliases and head not in rebound:
                         qualified = ctx.facts.resolve(dotted)
-                        entry = _match(qualified, entries)
+                        entry = _match_path(qualified, paths)
                         if entry:
                             found = (entry, qualified)
             if found and parents is None:
