@@ -116,7 +116,9 @@ _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirement]:
     text = re.split(r"\s#|^#", spec, maxsplit=1)[0].strip().rstrip("\\").strip()
-    if not text or text.startswith(("-", "git+", "http://", "https://", "file:", ".", "/")):
+    if text.startswith("git+"):
+        return _vcs_requirement(text, spec, line)
+    if not text or text.startswith(("-", "http://", "https://", "file:", ".", "/")):
         return None
     match = _REQ_NAME.match(text)
     if not match:
@@ -132,6 +134,22 @@ def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirem
         pinned = bool(re.match(r"^=[^=<>!~,|*\s]*\d[^<>!~,|*\s]*$", rest))
     patch_range = not pinned and _PATCH_RANGE.match(rest) is not None
     return Requirement(normalise(match.group(1)), spec.strip(), line, pinned, patch_range)
+
+
+# `git+https://github.com/kubeflow/fairing.git@v1.0.1`, `git+ssh://…/repo.git#egg=name`: a bare VCS line.
+_VCS_URL = re.compile(r"^git\+[a-z]+://[^#\s]*?/(?P<repo>[A-Za-z0-9][A-Za-z0-9._-]*?)(?:\.git)?(?:@(?P<ref>[^#\s/]+))?/?(?:#(?P<fragment>\S*))?$")
+
+
+def _vcs_requirement(text: str, spec: str, line: int) -> Optional[Requirement]:
+    """A bare VCS line (`git+https://github.com/kubeflow/fairing.git@v1.0.1`) declares the project
+    its `#egg=` names, else the one its repository names (`fairing`): the project pip installs from
+    it. Pinned when it names a ref (a tag or commit); a branch cannot be told apart, as for `name @ url`."""
+    match = _VCS_URL.match(text)
+    if match is None:
+        return None
+    egg = re.search(r"(?:^|&)egg=([A-Za-z0-9][A-Za-z0-9._-]*)", match.group("fragment") or "")
+    name = egg.group(1) if egg else match.group("repo")
+    return Requirement(normalise(name), spec.strip(), line, bool(match.group("ref")), False)
 
 
 # `~=1.2.3`, `~=4.5.3.56`, `~=2.0.0rc1`: the last release component may move, the others may not
