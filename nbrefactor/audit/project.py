@@ -606,11 +606,17 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
     installed_files: list[str] = []
     copies: list[tuple[str, str]] = []  # (source, destination) of COPY/ADD
     lines = text.splitlines()
+    defaults: dict[str, str] = {}  # `ARG BASE_IMAGE=…` before `FROM $BASE_IMAGE`: the image built without --build-arg
     for keyword, rest, line in _dockerfile_instructions(text):
-        if keyword == "FROM":
+        if keyword == "ARG":
+            name, equals, value = rest.strip().partition("=")
+            if equals and value.strip():
+                defaults[name.strip()] = value.strip().strip("'\"")
+        elif keyword == "FROM":
             words = [w for w in rest.split() if not w.startswith("--")]
-            if words and "$" not in words[0]:
-                images.append((words[0], line))
+            image = re.sub(r"^\$\{?(\w+)\}?$", lambda m: defaults.get(m.group(1), m.group(0)), words[0]) if words else ""
+            if image and "$" not in image:
+                images.append((image, line))
         elif keyword in ("COPY", "ADD"):
             words = [w for w in _shell_words(rest) if not w.startswith("--")] if not rest.startswith("[") else _exec_form(rest)
             for source in words[:-1]:
@@ -674,7 +680,7 @@ def image_name(reference: str) -> tuple[str, Optional[str]]:
 def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext:
     """The project with each Dockerfile's base-image packages as its requirements (a docker-stacks
     `FROM jupyter/scipy-notebook:<tag>` brings numpy, pandas, scikit-learn…: `stacks` maps an image
-    name to them), pinned when the tag names one build (not `latest`, nor no tag), located at the
+    name, or a glob of names with the version in them, to them), pinned when the tag names one build (not `latest`, nor no tag), located at the
     `FROM` line. A Dockerfile that then declares nothing is no manifest."""
     if not any(m.kind == "dockerfile" for m in project.manifests):
         return project
@@ -687,7 +693,8 @@ def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext
         for reference, line in manifest.base_images:
             name, tag = image_name(reference)
             pinned = tag is not None and tag != "latest"
-            listed = stacks.get(name, ())
+            listed = stacks.get(name) or next(
+                (v for k, v in stacks.items() if "*" in k and fnmatch.fnmatchcase(name, k)), ())
             for distribution in listed if isinstance(listed, (list, tuple)) else ():
                 # Spelled for the version readers (DEP005): a tagged image is one artifact, like a
                 # direct reference (its versions unknown here); `latest` has no version at all.

@@ -251,6 +251,8 @@ class UndeclaredImport(Rule):
         "with `pip install -r`/`conda env create -f`/`pipenv install` (the copied Pipfile) are manifests too; a packaging "
         "tool it installs (`pip install pipenv`, poetry, uv) declares nothing) or its `FROM` image is one whose packages "
         "`[docker_stacks]` of `rules/distributions.toml` lists (`jupyter/scipy-notebook` brings numpy, pandas, scikit-learn…; "
+        "Kubeflow's `gcr.io/kubeflow-images-public/tensorflow-*-notebook-*` images tensorflow, pandas, matplotlib, keras…, "
+        "a key with `*` matching any image so named; `FROM $BASE_IMAGE` is the image of an `ARG BASE_IMAGE=…` default; "
         "pinned by a tag other than `latest`). A YAML file of any name whose top level has a `dependencies:` list of "
         "package specs is a conda environment file (`deep-learning.yml`). "
         "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
