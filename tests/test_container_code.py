@@ -39,3 +39,18 @@ def test_container_op_keywords_and_fairing_path_prefix_name_places_in_the_image(
         "pre = fairing.preprocessors.base.BasePreProcessor(path_prefix='/app', output_map={})",
     ))
     assert in_container(fairing, 1, 1, 63)
+
+
+def test_component_steps_read_the_image_and_packages_of_each_factory_call():
+    from nbrefactor.audit.container_code import component_steps
+
+    facts = _facts(
+        "from kfp import dsl\nfrom kfp.components import create_component_from_func\nPKGS = ['pandas==2.2.2']",
+        "@dsl.component(packages_to_install=PKGS)\ndef a():\n    import pandas",
+        "def b():\n    import nltk\n\nb_op = create_component_from_func(b, base_image='team/nlp:1')",
+        "def c():\n    import numpy\n\nc_op = create_component_from_func(c, base_image='python:3.10-slim', packages_to_install=make())",
+    )
+    steps = {s.function: s for s in component_steps(facts)}
+    assert steps["a"].on_stock_python and steps["a"].installs() == {"pandas"}
+    assert steps["b"].image == "team/nlp:1" and not steps["b"].on_stock_python
+    assert steps["c"].on_stock_python and steps["c"].packages is None

@@ -454,3 +454,20 @@ def test_dockerfile_pipenv_install_of_a_copied_pipfile_includes_it(tmp_path):
     project = discover_project(tmp_path / "svc" / "nb.ipynb", tmp_path)
     assert [m.kind for m in project.manifests] == ["dockerfile", "pipfile"]
     assert "numpy" in project.declared
+
+
+def test_a_bare_git_line_declares_the_project_its_egg_or_repository_names():
+    text = ("git+https://github.com/kubeflow/fairing.git@v1.0.1\n"
+            "git+https://github.com/example-lab/tools.git#egg=lab_tools\n"
+            "git+ssh://git@example.org/team/helpers\n"
+            "https://example.org/archive.zip\n")
+    assert reqs(parse_requirements_txt("requirements.txt", text)) == [
+        ("fairing", 1, True), ("lab-tools", 2, False), ("helpers", 3, False)]
+
+
+def test_a_dockerfile_from_a_build_argument_reads_the_arguments_default_image():
+    from nbrefactor.audit.project import parse_dockerfile
+
+    text = "ARG BASE_IMAGE=gcr.io/kubeflow-images-public/tensorflow-1.15.2-notebook-cpu:1.0.0\nFROM ${BASE_IMAGE}\nRUN pip install x==1\n"
+    assert parse_dockerfile("Dockerfile", text).base_images == (("gcr.io/kubeflow-images-public/tensorflow-1.15.2-notebook-cpu:1.0.0", 2),)
+    assert parse_dockerfile("Dockerfile", "ARG BASE\nFROM $BASE\nRUN pip install x==1\n").base_images == ()

@@ -304,3 +304,46 @@ def test_a_colab_guarded_install_of_an_imported_package_is_part_of_the_import_fi
     assert (dep002.location.cell, dep002.location.line) == (2, 1)
     assert [(r.cell, r.line) for r in dep002.related] == [(1, 3)]
     assert "`gym[classic_control]==0.18.0`" in dep002.fix
+
+
+def test_dep001_names_the_sklearn_placeholder_a_manifest_lists(tmp_path):
+    # PyPI's `sklearn` is a deprecated placeholder: listing it declares no scikit-learn, and the
+    # message says the manifest lists it (not only "not declared"), the fix to replace it.
+    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\nsklearn\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import pandas as pd\nfrom sklearn.linear_model import Ridge"])
+    (finding,) = [d for d in audit(nb) if d.code == "DEP001"]
+    assert "lists `sklearn`, a deprecated placeholder" in finding.message and "scikit-learn" in finding.message
+    assert finding.fix.startswith("Replace `sklearn` with `scikit-learn`")
+
+
+def test_component_imports_are_judged_by_the_component_not_the_notebooks_manifest(tmp_path):
+    # An import in a KFP component's body runs in its image: `packages_to_install` declares it;
+    # one on a stock Python image that nothing installs keeps its finding, which says where it runs.
+    root = make_repo(tmp_path, {"requirements.txt": "kfp==2.7.0\n"})
+    nb = write_notebook(root / "nb.ipynb", [
+        "from kfp import dsl\nPACKAGES = ['xgboost==2.1.1']",
+        "@dsl.component(base_image='python:3.11', packages_to_install=PACKAGES)\ndef fit(n: int) -> int:\n"
+        "    import xgboost\n    return n",
+        "def chart(n: int) -> int:\n    import matplotlib\n    return n\n\nchart_op = dsl.component(chart)",
+    ])
+    (finding,) = [d for d in audit(nb) if d.code == "DEP001"]
+    assert (finding.location.cell, finding.location.line) == (3, 2)
+    assert "`chart`" in finding.message and "stock Python image" in finding.message
+    assert "packages_to_install" in finding.fix
+
+
+def test_component_on_its_own_image_without_a_manifest_is_left_to_the_image(tmp_path):
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", [
+        "from kfp import components\nIMAGE = 'registry.example.org/team/nlp:2'",
+        "def tokenize(text: str) -> int:\n    import nltk\n    return len(text)\n\n"
+        "op = components.create_component_from_func(tokenize, base_image=IMAGE)",
+    ])
+    assert [d.message.split("`")[1] for d in audit(nb) if d.code == "DEP002"] == ["kfp"]
+
+
+def test_kubeflow_sub_packages_are_their_own_distributions_and_a_git_line_declares_its_repository(tmp_path):
+    root = make_repo(tmp_path, {"requirements.txt": "git+https://github.com/kubeflow/fairing.git@v1.0.1\nkubeflow-metadata==0.3.1\n"})
+    nb = write_notebook(root / "nb.ipynb", ["from kubeflow import fairing\nfrom kubeflow.metadata import metadata\nfrom kubeflow import katib"])
+    (finding,) = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dict(finding.data)["distribution"] == "kubeflow-katib"

@@ -15,7 +15,9 @@ this module finds it once, from the cells' CPython trees, for every family that 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
+from typing import Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree
 from nbrefactor.audit.facts import dotted_name, tree_nodes
@@ -82,6 +84,123 @@ def pipeline_step_bodies(facts: NotebookFacts) -> tuple[tuple[int, int, int], ..
             if decorated or node.name in passed:
                 bodies.append((ca.cell.index, node.lineno, node.end_lineno or node.lineno))
     return tuple(bodies)
+
+
+# The stock Python images (Docker Hub's official `python`): nothing but the interpreter and pip. KFP's
+# factories default to one when no `base_image=` is given (v1 `python:3.7`, v2 `python:3.9`).
+_STOCK_PYTHON_IMAGE = re.compile(r"^(?:docker\.io/)?(?:library/)?python(?::[\w.-]+)?$")
+_REQUIREMENT_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+@dataclass(frozen=True)
+class ComponentStep:
+    """One way the notebook makes a KFP component of a module-level function: the function's body
+    (cell index, first and last line) and what the factory call or decorator says of the image.
+    `image` is None when no `base_image=` is given (the factory's stock Python image) and "?" when
+    it is not a literal; `packages` is the `packages_to_install=` list (empty when absent), None
+    when it is not a literal list (nor a notebook global bound once to one)."""
+
+    cell: int
+    first: int
+    last: int
+    function: str
+    factory: str
+    image: Optional[str]
+    packages: Optional[tuple[str, ...]]
+
+    @property
+    def on_stock_python(self) -> bool:
+        return self.image is None or bool(_STOCK_PYTHON_IMAGE.match(self.image))
+
+    def installs(self) -> frozenset[str]:
+        """The project names `packages_to_install` lists (`pandas==1.3.5` → pandas), lower case."""
+        names = (_REQUIREMENT_NAME.match(p) for p in self.packages or ())
+        return frozenset(re.sub(r"[-_.]+", "-", m.group(1)).lower() for m in names if m)
+
+
+def component_steps(facts: NotebookFacts) -> tuple[ComponentStep, ...]:
+    """Every (component function, factory call or decorator) pair of the notebook: the bodies of
+    `pipeline_step_bodies` with the `base_image=` and `packages_to_install=` that decide what the
+    body's imports find in the container (a function given to two factories has two steps)."""
+    bodies = pipeline_step_bodies(facts)
+    if not bodies:
+        return ()
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells]
+    literals = _literal_globals(trees)
+    calls: dict[str, list[tuple[str, ast.Call | None]]] = {}
+    defs: dict[tuple[int, int], ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for ca, tree in trees:
+        if tree is None:
+            continue
+        for node in tree_nodes(tree):
+            if isinstance(node, ast.Call) and _kfp_factory(facts, node.func):
+                arguments = node.args[:1] + [k.value for k in node.keywords if k.arg == "func"]
+                for argument in arguments:
+                    if isinstance(argument, ast.Name):
+                        calls.setdefault(argument.id, []).append((_last_part(node.func), node))
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                defs[(ca.cell.index, node.lineno)] = node
+    steps: list[ComponentStep] = []
+    for cell, first, last in bodies:
+        node = defs[(cell, first)]
+        ways = list(calls.get(node.name, ()))
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            call = decorator if isinstance(decorator, ast.Call) else None
+            if call is not None and facts.resolve(dotted_name(target)) in {"functools.partial", "partial"} and call.args:
+                target = call.args[0]
+            if _kfp_factory(facts, target):
+                ways.append((_last_part(target), call))
+        for factory, call in ways:
+            keywords = {k.arg: k.value for k in call.keywords} if call is not None else {}
+            image = keywords.get("base_image")
+            packages = keywords.get("packages_to_install")
+            steps.append(ComponentStep(
+                cell, first, last, node.name, factory,
+                None if image is None else _literal(image, literals, str) or "?",
+                () if packages is None else _literal(packages, literals, tuple),
+            ))
+    return tuple(steps)
+
+
+def _literal_globals(trees: list) -> dict[str, object]:
+    """Notebook globals bound once, at a cell's top level, to a literal (`image = "python:3.10"`,
+    `PACKAGES = ["pandas==2.2.2"]`); a name bound twice is left out (which value a call sees depends
+    on the order the cells ran)."""
+    found: dict[str, object] = {}
+    rebound: set[str] = set()
+    for _, tree in trees:
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                try:
+                    value = ast.literal_eval(stmt.value)
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    value = None
+                if name in found or name in rebound or value is None:
+                    found.pop(name, None)
+                    rebound.add(name)
+                else:
+                    found[name] = value
+    return found
+
+
+def _literal(node: ast.AST, literals: dict[str, object], kind: type) -> object:
+    """A keyword's value when it is a literal of `kind` (a string; a list or tuple of strings) or a
+    global bound once to one, else None."""
+    if isinstance(node, ast.Name):
+        value = literals.get(node.id)
+    else:
+        try:
+            value = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return None
+    if kind is str:
+        return value if isinstance(value, str) else None
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
 
 
 def container_spans(facts: NotebookFacts) -> tuple[ContainerSpan, ...]:

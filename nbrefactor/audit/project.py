@@ -116,7 +116,9 @@ _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirement]:
     text = re.split(r"\s#|^#", spec, maxsplit=1)[0].strip().rstrip("\\").strip()
-    if not text or text.startswith(("-", "git+", "http://", "https://", "file:", ".", "/")):
+    if text.startswith("git+"):
+        return _vcs_requirement(text, spec, line)
+    if not text or text.startswith(("-", "http://", "https://", "file:", ".", "/")):
         return None
     match = _REQ_NAME.match(text)
     if not match:
@@ -132,6 +134,22 @@ def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirem
         pinned = bool(re.match(r"^=[^=<>!~,|*\s]*\d[^<>!~,|*\s]*$", rest))
     patch_range = not pinned and _PATCH_RANGE.match(rest) is not None
     return Requirement(normalise(match.group(1)), spec.strip(), line, pinned, patch_range)
+
+
+# `git+https://github.com/kubeflow/fairing.git@v1.0.1`, `git+ssh://…/repo.git#egg=name`: a bare VCS line.
+_VCS_URL = re.compile(r"^git\+[a-z]+://[^#\s]*?/(?P<repo>[A-Za-z0-9][A-Za-z0-9._-]*?)(?:\.git)?(?:@(?P<ref>[^#\s/]+))?/?(?:#(?P<fragment>\S*))?$")
+
+
+def _vcs_requirement(text: str, spec: str, line: int) -> Optional[Requirement]:
+    """A bare VCS line (`git+https://github.com/kubeflow/fairing.git@v1.0.1`) declares the project
+    its `#egg=` names, else the one its repository names (`fairing`): the project pip installs from
+    it. Pinned when it names a ref (a tag or commit); a branch cannot be told apart, as for `name @ url`."""
+    match = _VCS_URL.match(text)
+    if match is None:
+        return None
+    egg = re.search(r"(?:^|&)egg=([A-Za-z0-9][A-Za-z0-9._-]*)", match.group("fragment") or "")
+    name = egg.group(1) if egg else match.group("repo")
+    return Requirement(normalise(name), spec.strip(), line, bool(match.group("ref")), False)
 
 
 # `~=1.2.3`, `~=4.5.3.56`, `~=2.0.0rc1`: the last release component may move, the others may not
@@ -588,11 +606,17 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
     installed_files: list[str] = []
     copies: list[tuple[str, str]] = []  # (source, destination) of COPY/ADD
     lines = text.splitlines()
+    defaults: dict[str, str] = {}  # `ARG BASE_IMAGE=…` before `FROM $BASE_IMAGE`: the image built without --build-arg
     for keyword, rest, line in _dockerfile_instructions(text):
-        if keyword == "FROM":
+        if keyword == "ARG":
+            name, equals, value = rest.strip().partition("=")
+            if equals and value.strip():
+                defaults[name.strip()] = value.strip().strip("'\"")
+        elif keyword == "FROM":
             words = [w for w in rest.split() if not w.startswith("--")]
-            if words and "$" not in words[0]:
-                images.append((words[0], line))
+            image = re.sub(r"^\$\{?(\w+)\}?$", lambda m: defaults.get(m.group(1), m.group(0)), words[0]) if words else ""
+            if image and "$" not in image:
+                images.append((image, line))
         elif keyword in ("COPY", "ADD"):
             words = [w for w in _shell_words(rest) if not w.startswith("--")] if not rest.startswith("[") else _exec_form(rest)
             for source in words[:-1]:
@@ -656,7 +680,7 @@ def image_name(reference: str) -> tuple[str, Optional[str]]:
 def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext:
     """The project with each Dockerfile's base-image packages as its requirements (a docker-stacks
     `FROM jupyter/scipy-notebook:<tag>` brings numpy, pandas, scikit-learn…: `stacks` maps an image
-    name to them), pinned when the tag names one build (not `latest`, nor no tag), located at the
+    name, or a glob of names with the version in them, to them), pinned when the tag names one build (not `latest`, nor no tag), located at the
     `FROM` line. A Dockerfile that then declares nothing is no manifest."""
     if not any(m.kind == "dockerfile" for m in project.manifests):
         return project
@@ -669,7 +693,8 @@ def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext
         for reference, line in manifest.base_images:
             name, tag = image_name(reference)
             pinned = tag is not None and tag != "latest"
-            listed = stacks.get(name, ())
+            listed = stacks.get(name) or next(
+                (v for k, v in stacks.items() if "*" in k and fnmatch.fnmatchcase(name, k)), ())
             for distribution in listed if isinstance(listed, (list, tuple)) else ():
                 # Spelled for the version readers (DEP005): a tagged image is one artifact, like a
                 # direct reference (its versions unknown here); `latest` has no version at all.

@@ -13,7 +13,7 @@ import shlex
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
-from nbrefactor.audit.container_code import pipeline_step_bodies
+from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, normalise
@@ -110,6 +110,66 @@ def _hosted_related(found_places: tuple, hosted: Optional[tuple[tuple, str]]) ->
     return found_places + ((hosted[0],) if hosted is not None and hosted[0] not in found_places else ())
 
 
+# Names on the package index that install nothing of the distribution an import needs: PyPI's
+# `sklearn` is a deprecated placeholder (its install fails since 2023; before, it pulled scikit-learn
+# in unpinned). A manifest listing it lists no scikit-learn.
+_PLACEHOLDERS = {"scikit-learn": "sklearn"}
+
+
+def _placeholder_note(res, manifests: tuple[Manifest, ...]) -> str:
+    """For a distribution a manifest names only by its placeholder: which files list that name."""
+    placeholder = _PLACEHOLDERS.get(normalise(res.primary))
+    files = [m.path for m in manifests if placeholder and any(r.name == placeholder for r in m.requirements)]
+    if not files:
+        return ""
+    return (f" ({', '.join(files)} {'lists' if len(files) == 1 else 'list'} `{placeholder}`, a deprecated placeholder on "
+            f"the package index that does not install `{res.primary}`)")
+
+
+def _component_uses(uses: tuple, facts: NotebookFacts, manifests: bool) -> tuple[list, dict[int, ComponentStep]]:
+    """The notebook's third-party uses that can lack a declaration, and for those in a component's
+    body, the component (by `id` of the use). An import in the body of a function the notebook makes
+    a KFP component of runs in the component's image: the component's own `packages_to_install=[...]`
+    declares it (the import is dropped). Without a manifest, an image other than a stock `python:*`
+    one (or one the notebook does not spell as a literal) may bring it too, and a requirements.txt
+    beside the notebook (DEP002's fix) would not reach it: dropped as well. With manifests, they are
+    the reference as for the kernel's imports (the project's Dockerfile often builds that image). A
+    kept import in a component's body has a message that says where it runs."""
+    steps = component_steps(facts)
+    if not steps:
+        return list(uses), {}
+    kept: list = []
+    component: dict[int, ComponentStep] = {}
+    for use in uses:
+        ways = [s for s in steps if s.cell == use.cell.index and s.first <= use.line <= s.last]
+        if ways and any(use.resolution.declared_by(s.installs()) for s in ways):
+            continue
+        if ways and not manifests and any(not s.on_stock_python or s.packages is None for s in ways):
+            continue
+        if ways:
+            component[id(use)] = ways[0]
+        kept.append(use)
+    return kept, component
+
+
+def _component_note(use, component: dict[int, ComponentStep]) -> str:
+    """For an import in a component's body: where it runs, and that no manifest reaches there."""
+    step = component.get(id(use))
+    if step is None:
+        return ""
+    image = f"`{step.image}`" if step.image else "the stock Python image it defaults to"
+    reach = ", where no manifest of the notebook reaches" if step.on_stock_python else ""
+    return (f"; it is imported in `{step.function}`, which `{step.factory}` makes a Kubeflow Pipelines component running "
+            f"on {image}{reach}: the component's `packages_to_install=[...]` or its image must install it")
+
+
+def _component_fix(use, component: dict[int, ComponentStep]) -> str:
+    step = component.get(id(use))
+    return "" if step is None else (
+        f" (for the component, add it to `packages_to_install=[...]` of `{step.factory}({step.function}, ...)` "
+        "or build the component on an image that installs it)")
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -191,6 +251,8 @@ class UndeclaredImport(Rule):
         "with `pip install -r`/`conda env create -f`/`pipenv install` (the copied Pipfile) are manifests too; a packaging "
         "tool it installs (`pip install pipenv`, poetry, uv) declares nothing) or its `FROM` image is one whose packages "
         "`[docker_stacks]` of `rules/distributions.toml` lists (`jupyter/scipy-notebook` brings numpy, pandas, scikit-learn…; "
+        "Kubeflow's `gcr.io/kubeflow-images-public/tensorflow-*-notebook-*` images tensorflow, pandas, matplotlib, keras…, "
+        "a key with `*` matching any image so named; `FROM $BASE_IMAGE` is the image of an `ARG BASE_IMAGE=…` default; "
         "pinned by a tag other than `latest`). A YAML file of any name whose top level has a `dependencies:` list of "
         "package specs is a conda environment file (`deep-learning.yml`). "
         "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
@@ -216,7 +278,20 @@ class UndeclaredImport(Rule):
         "by name count (a distribution needed without an import is left to the union), and neither a library's own "
         "metadata (`setup.py`, `setup.cfg`, pyproject `[project]`: ranges of what the library needs) nor a Dockerfile "
         "(a service's image) is compared; nor are files of different folders (a service's `Pipfile` below the course's "
-        "requirements.txt describes the service)."
+        "requirements.txt describes the service). "
+        "An import in the body of a function the notebook makes a Kubeflow Pipelines component of "
+        "(`create_component_from_func(step, …)`, `func_to_container_op`, `@dsl.component(…)`) runs in the component's "
+        "image, not in the kernel: a distribution the component's own `packages_to_install=[...]` names (a literal list, "
+        "or a notebook global bound once to one) is declared for it; one it does not name, on a stock `python:*` image "
+        "(the factories' default), is reported, and the message says where it runs and that the fix is "
+        "`packages_to_install` or the image (no manifest of the notebook reaches the image); on another image the "
+        "project's manifests stay the reference (its Dockerfile often builds that image) and the message names the image. "
+        "A bare VCS line of a requirements file (`git+https://github.com/kubeflow/fairing.git@v1.0.1`) declares the "
+        "project its `#egg=` or, without one, its repository names (pinned when it names a ref). "
+        "`kubeflow` is a namespace of several SDKs: `kubeflow.fairing` is kubeflow-fairing (or `fairing`, its first "
+        "releases' name), `kubeflow.katib` kubeflow-katib, `kubeflow.metadata` kubeflow-metadata, `kubeflow.tfjob` "
+        "kubeflow-tfjob. A manifest listing `sklearn`, PyPI's deprecated placeholder, lists no scikit-learn: the "
+        "message says so, the fix being to replace it."
     )
     why_bad = (
         "The notebook only works in the environment it was written in. Whoever runs it next — a "
@@ -370,7 +445,8 @@ class UndeclaredImport(Rule):
         declared = ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
         where = _manifest_names(manifests)
         uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
-        for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
+        kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
+        for use in kept:
             uses.setdefault(normalise(use.resolution.primary), []).append(use)
         extras = _declared_extras(manifests)
         routes = _install_routes(manifests, uses, ctx.catalog)
@@ -391,13 +467,16 @@ class UndeclaredImport(Rule):
                  f"is not declared in {where}" if url else
                  f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
                  f"is not declared in {where}" if res.assumed else
-                 f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}")
-                + _shadow_note(use, ctx),
+                 f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"
+                 + _placeholder_note(res, manifests))
+                + _shadow_note(use, ctx) + _component_note(use, component),
                 fix=_with_hosted_pin(
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
                     f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
-                    "and add it (pinned) to a manifest" if res.assumed else f"Add `{res.primary}` (pinned) to a manifest",
-                    hosted),
+                    "and add it (pinned) to a manifest" if res.assumed else
+                    f"Replace `{_PLACEHOLDERS[normalise(res.primary)]}` with `{res.primary}` (pinned) in the manifest"
+                    if _placeholder_note(res, manifests) else f"Add `{res.primary}` (pinned) to a manifest",
+                    hosted) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -530,7 +609,12 @@ class NoManifest(Rule):
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
         "to the table by item, `extras_require[\"experimental\"] = [...]`); one whose "
-        "requirements are computed (read from a file, returned by a function) is not read."
+        "requirements are computed (read from a file, returned by a function) is not read. "
+        "An import in the body of a function the notebook makes a Kubeflow Pipelines component of runs in the "
+        "component's image, where a requirements.txt beside the notebook would not reach: it is not reported when the "
+        "component's `packages_to_install=[...]` names it or the component runs on an image other than a stock "
+        "`python:*` one (the team's image may install it; one the notebook does not spell as a literal counts as such); "
+        "on a stock Python image, the message says so and the fix names `packages_to_install`."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -595,7 +679,8 @@ class NoManifest(Rule):
         if ctx.project.manifests:
             return
         uses: dict[str, list] = {}
-        for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
+        kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
+        for use in kept:
             uses.setdefault(use.resolution.primary, []).append(use)
         for distribution, found in uses.items():
             first, others = found[0], found[1:]
@@ -606,14 +691,15 @@ class NoManifest(Rule):
                 first.line,
                 first.column,
                 f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution, url)}) but no manifest ({_MANIFEST_KINDS}) "
-                "was found beside or above the notebook" + _shadow_note(first, ctx),
+                "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component),
                 fix=_with_hosted_pin(
                     f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
                     if url else
                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
                     f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
                     if first.resolution.assumed else
-                    f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted),
+                    f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
+                + _component_fix(first, component),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
