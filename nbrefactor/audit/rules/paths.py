@@ -16,16 +16,16 @@ import ast
 import fnmatch
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
 from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
-from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.distributions import written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
@@ -3582,6 +3582,134 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
                   related=tuple((c.cell, k.line, k.column) for c, k in [*checkpoints[1:], *trainers]))
 
 
+
+# --- what the notebook itself makes: extracted folders, downloaded files ---------------------------
+
+@dataclass(frozen=True)
+class _Produced:
+    """A relative file or folder a step of the notebook writes itself (an archive extracted into
+    `data`, a competition's zip the kaggle CLI saves), read back later by name: the read is that
+    step's, not a path of its own. `anchor` is the (cell, line) of the input whose finding the read
+    joins (the archive opened), or the step's own line when the step has no PTH006 finding."""
+
+    cell: int
+    line: int
+    path: str  # normalised (`_normal_path`)
+    folder: bool
+    anchor: tuple[int, int]
+
+
+_SUBPROCESS_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen"})
+
+
+def _kaggle_files(tokens: Sequence[str]) -> list[str]:
+    """The zip a `kaggle competitions download -c ID` (`ID.zip`) or `kaggle datasets download -d
+    owner/slug` (`slug.zip`) command saves, under `-p DIR` when given; none for `-f FILE` (one file
+    of the competition, saved by its own name) or a line it cannot read."""
+    if len(tokens) < 3 or tokens[0] != "kaggle" or tokens[1] not in ("competitions", "datasets", "c", "d") or tokens[2] != "download":
+        return []
+    ident, folder, single = "", "", False
+    rest = list(tokens[3:])
+    for i, token in enumerate(rest):
+        value = rest[i + 1] if i + 1 < len(rest) else ""
+        if token in ("-c", "--competition", "-d", "--dataset"):
+            ident = value
+        elif token in ("-p", "--path"):
+            folder = value
+        elif token in ("-f", "--file"):
+            single = True
+        elif i == 0 and not token.startswith("-"):
+            ident = token  # `kaggle competitions download titanic`
+    ident = ident.rstrip("/").rsplit("/", 1)[-1]
+    if not ident or single or not re.fullmatch(r"[\w.\-]+", ident):
+        return []
+    path = _normal_path(f"{folder}/{ident}.zip" if folder else f"{ident}.zip")
+    return [path] if path and not path.startswith(("/", "~", "..")) and "$" not in path else []
+
+
+def _relative_text(node: Optional[ast.AST], constants: Mapping[str, Constant]) -> Optional[str]:
+    value = _evaluate(node, constants) if node is not None else None
+    if value is None or not value.strip() or value.startswith(("/", "~", "$")) or "://" in value or re.match(r"^[A-Za-z]:[\\/]", value):
+        return None
+    return _normal_path(value)
+
+
+def _produced_paths(ctx: RuleContext) -> list[_Produced]:
+    """Relative folders the notebook extracts archives into (`ZipFile(z).extractall("data")`,
+    `tar.extractall(path="data")`, `shutil.unpack_archive(z, "data")`) and files it downloads by
+    name (`wget.download(url, "x.zip")`, the kaggle CLI in a shell line or `subprocess.run([...])`)."""
+    constants = string_constants(ctx.facts)
+    out: list[_Produced] = []
+    for ca in ctx.cells:
+        index = ca.cell.index
+        for magic in ca.magics:
+            if magic.kind == "shell" and magic.name.lower() == "kaggle":
+                tokens = ["kaggle", *(t.strip("\"'") for t in re.split(r"\s(?:\||&&|;|\|\|)\s", magic.args, maxsplit=1)[0].split()[1:])]
+                for path in _kaggle_files(tokens):
+                    out.append(_Produced(index, magic.line, path, False, (index, magic.line)))
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        # `with ZipFile(z) as zf:` / `zf = ZipFile(z)`: where the archive a name holds is opened.
+        # (A name reused for each archive, `with ZipFile(a) as z:` … `with ZipFile(b) as z:`: the
+        # last opening above the extract.)
+        opened: dict[str, list[int]] = {}
+        for node in tree_nodes(tree):
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
+                        opened.setdefault(item.optional_vars.id, []).append(item.context_expr.lineno)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call):
+                opened.setdefault(node.targets[0].id, []).append(node.value.lineno)
+        for node in tree_nodes(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            keywords = {k.arg: k.value for k in node.keywords if k.arg}
+            target: Optional[ast.AST] = None
+            anchor = node.lineno
+            if method == "extractall" and isinstance(func, ast.Attribute):
+                target = node.args[0] if node.args else keywords.get("path")
+                receiver = func.value
+                if isinstance(receiver, ast.Call):
+                    anchor = receiver.lineno
+                elif isinstance(receiver, ast.Name):
+                    anchor = max((line for line in opened.get(receiver.id, ()) if line <= node.lineno), default=anchor)
+                folder = True
+            elif method == "unpack_archive":
+                target = node.args[1] if len(node.args) > 1 else keywords.get("extract_dir")
+                folder = True
+            elif method == "download" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                    and ctx.facts.resolve(func.value.id) == "wget":
+                target = node.args[1] if len(node.args) > 1 else keywords.get("out")
+                folder = False
+            elif ctx.facts.resolve(dotted_name(func) or "") in _SUBPROCESS_CALLS and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
+                tokens = [_evaluate(e, constants) for e in node.args[0].elts]
+                if all(t is not None for t in tokens):
+                    for path in _kaggle_files([t for t in tokens if t is not None]):
+                        out.append(_Produced(index, node.lineno, path, False, (index, node.lineno)))
+                continue
+            else:
+                continue
+            path = _relative_text(target, constants)
+            if path:
+                out.append(_Produced(index, node.lineno, path, folder, (index, anchor)))
+    return out
+
+
+def _read_back(value: str, cell: int, line: int, direction: str, produced: Sequence[_Produced], written: Collection[str] = ()) -> Optional[_Produced]:
+    """The step above (cell, line) that made the relative path `value` this read opens, or None
+    (None too for a path the notebook also writes: `written`, normalised)."""
+    path = _normal_path(value)
+    if direction not in ("read", "none") or path in written:
+        return None
+    for p in produced:
+        if (p.cell, p.line) < (cell, line) and (_under(path, p.path) if p.folder else path == p.path):
+            return p
+    return None
+
+
 class CwdRelativePath(Rule):
     code = "PTH006"
     quiet_in_reference_sheets = True
@@ -3606,7 +3734,10 @@ class CwdRelativePath(Rule):
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
-        "the download, with the read related), `\"text/plain\"` "
+        "the download, with the read related), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
+        "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding) "
+        "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
+        "in a shell line or `subprocess.run([...])`: that download's finding, PTH003 or PTH007), read back, unless the notebook also writes that path, `\"text/plain\"` "
         "is not a path, figure exports with no folder or one folder (`plt.savefig(\"fig_3_1.png\")` after each plot of a book chapter) "
         "are one finding per notebook at the first, the other exports related (one figure folder to configure), and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
@@ -3748,7 +3879,48 @@ class CwdRelativePath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # A read of what the notebook extracted or downloaded itself (`extractall("data")`, then
+        # `pd.read_csv("data/train.csv")`): a related location of the archive's finding, by the
+        # archive's (cell, line); dropped when that step's finding is another rule's (PTH003, PTH007).
+        read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]] = {}
+        hits = list(self._hits(ctx, read_back))
+        for anchor, places in read_back.items():
+            for i, hit in enumerate(hits):
+                where = {(c.index, line) for c, line, _ in hit.related}
+                if hit.cell is not None and ((hit.cell.index, hit.line) == anchor or anchor in where):
+                    hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
+                    break
+        yield from hits
+
+    def _hits(self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]]) -> Iterator[Hit]:
         grouped = self._constant_uses(ctx)
+        produced = _produced_paths(ctx)
+        cells_by_index = {ca.cell.index: ca.cell for ca in ctx.cells}
+        read_back_constants: list[list[tuple[Constant, str, PathArgument]]] = []
+        # (A file the notebook writes under that folder itself, `model.save("data/model")`, read back
+        # later: the write's finding keeps the read.)
+        written = {
+            _normal_path(f.value) for f in (literal_findings(ctx) if produced else ())
+            if f.argument is not None and f.argument.direction in ("write", "both")
+        }
+        for position in list(grouped) if produced else ():
+            uses = grouped[position]
+            steps = [_read_back(value, _cell_of(ctx, pa), pa.call.line, pa.direction, produced, written) for _, value, pa in uses]
+            if steps and all(steps):
+                constant = uses[0][0]
+                read_back.setdefault(steps[0].anchor, []).extend([  # type: ignore[union-attr]
+                    (constant.ca.cell, constant.line, constant.column),
+                    *((cells_by_index[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses),
+                ])
+                del grouped[position]
+                read_back_constants.append(uses)
+
+        def read_back_here(f: LiteralFinding) -> bool:
+            step = _read_back(f.value, f.ca.cell.index, f.line, f.argument.direction, produced, written) if produced and f.argument else None
+            if step is not None:
+                read_back.setdefault(step.anchor, []).append((f.ca.cell, f.line, f.column))
+            return step is not None
+
         # A literal that is itself a reported constant's (`datapath = os.path.join("datasets", …)`
         # is both a literal given to `os.path.join` and the constant's root): one finding, the
         # constant's, with the literal's other places added to it.
@@ -3783,6 +3955,8 @@ class CwdRelativePath(Rule):
             and not _hosted_setup(f)
             # A file a `!curl -O` line fetched, read back by name: PTH003's download step.
             and not _reads_fetched_file(f, fetched)
+            # A file of a folder the notebook extracted an archive into, or a file it downloaded by name.
+            and not read_back_here(f)
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
             # resolves against `path`, not the notebook's folder: PTH004 reports that change.
             and not _after_chdir(ctx, f)
@@ -3880,11 +4054,13 @@ class CwdRelativePath(Rule):
                 ])),
             )
         reported = {(f.ca.cell.index, f.line, f.column) for f in literal_findings(ctx)} | set(grouped)
-        # (a path argument a constant's finding already covers is that finding's, not a second one)
+        # (a path argument a constant's finding already covers is that finding's, not a second one;
+        # so is a constant's read of what the notebook extracted or downloaded itself)
         covered = {
             (_cell_of(ctx, pa), pa.arg.line, pa.arg.column)
-            for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses
+            for uses in (*grouped.values(), *same_file.values(), *read_back_constants) for _, _, pa in uses
         }
+        reported |= {(c.ca.cell.index, c.line, c.column) for uses in read_back_constants for c, _, _ in uses}
         taken = reported | covered
         for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered):
             taken.add((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
