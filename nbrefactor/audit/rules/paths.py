@@ -1542,7 +1542,9 @@ class RemoteUri(Rule):
         "requests.get(url)`, `{name: get_file(name, url) for name, url in img_url.items()}` over a dict of URLs): one "
         "finding at the first URL, the others and the call related. The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step, and so are the literal URLs given to Python download calls "
-        "(`requests.get`, `urlretrieve`, `wget.download`…) in one cell: one finding at the first, the others related (and so are the "
+        "(`requests.get`, `urlretrieve`, `wget.download`…) in one cell, and the URLs bound to constants in one cell and fetched only by "
+        "such calls of one cell (`train_link = \"https://…\"`, `test_link = \"https://…\"`, then `wget.download(train_link, …)`, "
+        "`wget.download(test_link, …)`): one finding at the first, the others related (and so are the "
         "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`); so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
@@ -1780,18 +1782,47 @@ class RemoteUri(Rule):
                 continue  # the URL's host is not in the constant's literal (`BASE + "x"` with BASE from elsewhere)
             fetched.setdefault((root.ca.cell.index, root.line, root.column), []).append((root, value, pa))
         cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+        # URLs bound to constants in one cell and fetched only by Python download calls of one cell
+        # (`train_link = "https://…"`, `test_link = "https://…"`, then `wget.download(train_link, …)`,
+        # `wget.download(test_link, …)`): one download step, as literal URLs of one cell are. The
+        # first constant carries the finding, the others (their literals and fetches) are related.
+        step_of: dict[tuple[int, int], list[list[tuple[Constant, str, PathArgument]]]] = {}
         for uses in fetched.values():
+            fetch_cells = {_cell_of(ctx, p) for _, _, p in uses}
+            if len(fetch_cells) == 1 and all(p.entry.kind == "url" for _, _, p in uses):
+                step_of.setdefault((uses[0][0].ca.cell.index, fetch_cells.pop()), []).append(uses)
+        folded: dict[int, list[list[tuple[Constant, str, PathArgument]]]] = {}
+        for step in step_of.values():
+            if len(step) > 1:
+                step.sort(key=lambda u: (u[0][0].line, u[0][0].column))
+                folded[id(step[0])] = step[1:]
+                for later in step[1:]:
+                    folded[id(later)] = []
+        for uses in fetched.values():
+            others = folded.get(id(uses))
+            if others == []:
+                continue  # a later URL of a download step: related to the step's first
             root, value, pa = uses[0]
+            more = ""
+            if others:
+                lines = ", ".join(str(o[0][0].line) for o in others)
+                more = f"; {len(others)} more URL{'s' if len(others) > 1 else ''} of this cell (line{'s' if len(others) > 1 else ''} {lines}) too"
             yield Hit(
                 root.ca.cell,
                 root.line,
                 root.column,
                 f"URL {shown(root.value)} (`{root.name}`) is downloaded at run time by `{pa.shown_callee}`"
                 f"{'' if value == root.value else ' as ' + shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}): the notebook needs the network "
-                "and the remote file can change or disappear",
+                f"and the remote file can change or disappear{more}",
                 fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                 key=f"{root.name}\x1f{root.value}",
-                related=tuple(dict.fromkeys((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses)),
+                related=tuple(dict.fromkeys([
+                    *((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses),
+                    *(r for o in others or () for r in (
+                        (o[0][0].ca.cell, o[0][0].line, o[0][0].column),
+                        *((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in o),
+                    )),
+                ])),
             )
         # A name bound more than once in the notebook has no single value, but within one cell its
         # nearest binding above the download is the URL fetched: `url = "https://…/a.jpeg"` then
