@@ -27,7 +27,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
-from nbrefactor.audit.distributions import written_modules
+from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
 
 # ---------------------------------------------------------------------------------------------
@@ -2797,7 +2797,9 @@ class SysPathEdit(Rule):
         "itself (`%%writefile helpers.py`): the notebook makes the file where it runs, so no import depends "
         "on a layout (and IPython has that folder on the path anyway). Not an edit in the body of a Kubeflow "
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
-        "runs in the component's image, whose layout the pipeline defines."
+        "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
+        "of the notebook writes on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")`; "
+        "the folder as written): PTH007 reports the clone, with the edit related (one root cause, cloned code)."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -2843,6 +2845,9 @@ class SysPathEdit(Rule):
         # no import to a layout: the notebook makes the file wherever it runs.
         written = written_modules(ctx.facts)
         imports_written = any(imp.level == 0 and imp.top_level in written for _, imp in ctx.facts.imports)
+        # `!git clone URL /tmp/repo`, then `sys.path.insert(0, "/tmp/repo")`: the clone's folder put
+        # on the path is a related location of the clone's PTH007 (one root cause: cloned code).
+        to_clones = {(cell, line) for _, _, cell, line, _ in cloned_path_edits(ctx.facts)}
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             for call in ca.facts.calls:
@@ -2861,6 +2866,8 @@ class SysPathEdit(Rule):
                 if m and m.group("name") == ref.name:
                     events.append((ref.line, ref.column, lines[ref.line - 1].strip()))
             for line, column, text in sorted(set(events)):
+                if (ca.cell.index, line) in to_clones:
+                    continue
                 yield Hit(
                     ca.cell,
                     line,
