@@ -902,6 +902,52 @@ def _in_container(ctx: RuleContext, f: LiteralFinding) -> bool:
     return in_container(_container_spans(ctx), f.ca.cell.index, f.line, f.column)
 
 
+_MANIFEST_MOUNT = re.compile(r"^\s*-?\s*mountPath:\s*[\"']?([^\s\"'#]+)", re.MULTILINE)
+
+
+def _manifest_mounted(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    """(cell, line, column) of the literals of string constants used only as holes of Kubernetes
+    manifests (f-strings holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest
+    declares (`model_dir = "/mnt/azure/mnist"`, then `f\"\"\"apiVersion: kubeflow.org/v1 … --model-dir={model_dir}
+    … mountPath: /mnt/azure\"\"\"`): a path inside the pods, which the manifest mounts, not on this machine."""
+    return ctx.shared("manifest_mounted", lambda: _manifest_mounted_in(ctx))
+
+
+def _manifest_mounted_in(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    found: set[tuple[int, int, int]] = set()
+    if any("mountPath" in ca.cell.source for ca in ctx.cells):
+        constants = string_constants(ctx.facts)
+        loads: dict[str, int] = {}
+        in_manifest: dict[str, int] = {}
+        mounts: dict[str, set[str]] = {}
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            for node in tree_nodes(tree):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    loads[node.id] = loads.get(node.id, 0) + 1
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+                if "apiVersion:" not in text or "kind:" not in text:
+                    continue
+                declared = {m.group(1).rstrip("/") for m in _MANIFEST_MOUNT.finditer(text)}
+                for v in node.values:
+                    if isinstance(v, ast.FormattedValue):
+                        for n in ast.walk(v.value):
+                            if isinstance(n, ast.Name):
+                                in_manifest[n.id] = in_manifest.get(n.id, 0) + 1
+                                mounts.setdefault(n.id, set()).update(declared)
+        for name, uses in in_manifest.items():
+            constant = constants.get(name)
+            if constant is None or loads.get(name, 0) != uses:
+                continue
+            if any(m and (constant.value == m or constant.value.startswith(m + "/")) for m in mounts.get(name, ())):
+                found.add((constant.ca.cell.index, constant.line, constant.column))
+    return frozenset(found)
+
+
 def _by_value(findings: Iterable[LiteralFinding], normalise: bool = False) -> list[list[LiteralFinding]]:
     """Literal findings grouped by their path, in notebook order: one path written in several
     places (`"my_df.csv"` saved, then read back; both splits of a dataset under one root) is one
@@ -1192,7 +1238,8 @@ class AbsolutePath(Rule):
         "Nor are paths inside a container the notebook's own pipeline defines (`audit/container_code.py`): "
         "the body of a function given to Kubeflow's `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`, the `file_outputs=`/`command=`/`arguments=` of a `dsl.ContainerOp`, and "
-        "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too). Nor are strings inside a "
+        "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too), and a string constant used only as a hole of "
+        "a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) under a `mountPath:` that manifest declares (so for PTH002). Nor are strings inside a "
         "list, tuple, set or dict display that an assertion compares (`assertEqual(top, [(\"/images/logo.gif\", 633)])`, "
         "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there."
     )
@@ -1274,6 +1321,7 @@ class AbsolutePath(Rule):
         groups = [
             group for group in _by_value(
                 f for f in literal_findings(ctx) if f.path_class.kind == "absolute" and not _in_container(ctx, f)
+                and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
             )
             if not _temporary(group, settings)
         ]
@@ -1407,7 +1455,7 @@ class UserSpecificPath(Rule):
         "is not reported (PTH007 reports the download), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
-        "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts."
+        "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -1482,6 +1530,8 @@ class UserSpecificPath(Rule):
             if f.path_class.kind == "user" and not (f.value.startswith("~") and _downloads_into(f))
             # A path inside a pipeline component's container (its mounts), not on this machine.
             and not _in_container(ctx, f)
+            # A path under a volume a Kubernetes manifest of the notebook mounts in its pods.
+            and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
             # A Colab or Kaggle path in code that runs only there (`if COLAB:`, after `from
             # google.colab import drive` in the detection `try:`): the platform's own layout.
             and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
