@@ -930,7 +930,8 @@ _CHDIR = re.compile(r"""\bos\.chdir\s*\(\s*[rRfF]?["']([^"']+)["']""")
 
 
 def _clone_target(command: str) -> tuple[str, tuple[str, ...]] | None:
-    """(`owner/name` lowercase, the folder names the clone may land in) of a `git clone` command."""
+    """(`owner/name` lowercase, the folder names the clone may land in and, last, its destination as
+    written) of a `git clone` command."""
     m = _GIT_CLONE.search(command)
     if not m:
         return None
@@ -957,7 +958,8 @@ def _clone_target(command: str) -> tuple[str, tuple[str, ...]] | None:
     stem = stem.removesuffix(".git")
     owner = url.rsplit("/", 2)[-2].rsplit(":", 1)[-1] if url.count("/") >= 1 else ""
     folders = [stem] + [plain[1].rstrip("/").rsplit("/", 1)[-1]] if len(plain) > 1 else [stem]
-    return f"{owner}/{stem}".lower(), tuple(f for f in folders if f)
+    # (the destination as written, last: `/tmp/repo`, or the repository's name when left out)
+    return f"{owner}/{stem}".lower(), tuple(f for f in folders if f) + (plain[1] if len(plain) > 1 else stem,)
 
 
 def _last_component(path: str) -> str:
@@ -984,37 +986,7 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
     constants = _string_globals(facts)
     listed = {str(k).lower(): frozenset(str(m) for m in v)
               for k, v in (catalog.table("distributions", "cloned_modules", {}) or {}).items()}
-    clones: list[tuple[int, int, str, tuple[str, ...], bool]] = []  # (cell, line, repo, folders, a Hub snapshot)
-    reaches: list[tuple[int, int, tuple[str, ...]]] = []  # (cell, line, the path reached, as its folders)
-    for ca in facts.cells:
-        lines = ca.lines
-        shell = [(m.line, m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip())
-                 for m in ca.magics if m.kind == "shell" or (m.kind in ("line_magic", "automagic") and m.name in ("system", "sx"))]
-        if ca.masked.cell_magic in {"bash", "sh", "script", "system"}:
-            shell += [(n, lines[n - 1]) for n in range(2, len(lines) + 1)]
-        for line, command in shell:
-            command = _expand_shell(command, constants)
-            target = _clone_target(command)
-            if target is not None:
-                clones.append((ca.cell.index, line, *target, False))
-            for part in re.split(r"&&|;", command):
-                words = part.split()
-                if len(words) >= 2 and words[0] == "cd":
-                    reaches.append((ca.cell.index, line, _components(words[1])))
-        for m in ca.magics:
-            if m.kind in ("line_magic", "automagic") and m.name == "cd" and m.args.strip():
-                reaches.append((ca.cell.index, m.line, _components(_expand_shell(m.args.strip(), constants).strip("'\""))))
-        for number, text in enumerate(lines, start=1):
-            code_part = text.split("#", 1)[0]
-            for pattern in (_SYS_PATH, _CHDIR):
-                for found in pattern.finditer(code_part):
-                    reaches.append((ca.cell.index, number, _components(found.group(1))))
-        for number, path in _path_calls(ca, constants):
-            reaches.append((ca.cell.index, number, _components(path)))
-        for number, repo, folder in _hub_snapshots(ca, constants):
-            clones.append((ca.cell.index, number, repo, (folder,), True))
-            if folder == ".":  # the working directory: importable as it is
-                reaches.append((ca.cell.index, number, (".",)))
+    clones, reaches, _, _ = _clones_and_reaches(facts, constants)
     if not clones:
         return ()
     installed = {_installed_name(name) for cmd in install_commands(facts)
@@ -1050,6 +1022,72 @@ def cloned_imports(facts: NotebookFacts, catalog: Catalog) -> tuple[ClonedImport
                     found_imports.append(ClonedImport(clone_cell, clone_line, ca.cell, line, column, top))
                     break
     return tuple(found_imports)
+
+
+def _clones_and_reaches(facts: NotebookFacts, constants: Mapping[str, str]) -> tuple[
+    list[tuple[int, int, str, tuple[str, ...], bool]], list[tuple[int, int, tuple[str, ...]]],
+    list[tuple[int, int, int, tuple[str, ...]]], list[tuple[int, int, tuple[str, ...]]],
+]:
+    """The notebook's clones (cell, line, repo, folders, a Hub snapshot), the paths it reaches after
+    them by `cd`, `os.chdir` or `sys.path` (cell, line, the path's folders), its literal `sys.path`
+    edits (cell, line, column, the path's folders) and the folder each `git clone` writes (cell,
+    line, its folders as written)."""
+    clones: list[tuple[int, int, str, tuple[str, ...], bool]] = []  # (cell, line, repo, folders, a Hub snapshot)
+    reaches: list[tuple[int, int, tuple[str, ...]]] = []  # (cell, line, the path reached, as its folders)
+    edits: list[tuple[int, int, int, tuple[str, ...]]] = []
+    destinations: list[tuple[int, int, tuple[str, ...]]] = []  # (cell, line, the folder a clone writes)
+    for ca in facts.cells:
+        lines = ca.lines
+        shell = [(m.line, m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip())
+                 for m in ca.magics if m.kind == "shell" or (m.kind in ("line_magic", "automagic") and m.name in ("system", "sx"))]
+        if ca.masked.cell_magic in {"bash", "sh", "script", "system"}:
+            shell += [(n, lines[n - 1]) for n in range(2, len(lines) + 1)]
+        for line, command in shell:
+            command = _expand_shell(command, constants)
+            target = _clone_target(command)
+            if target is not None:
+                repo, folders = target[0], target[1][:-1]
+                clones.append((ca.cell.index, line, repo, folders, False))
+                destinations.append((ca.cell.index, line, _components(target[1][-1])))
+            for part in re.split(r"&&|;", command):
+                words = part.split()
+                if len(words) >= 2 and words[0] == "cd":
+                    reaches.append((ca.cell.index, line, _components(words[1])))
+        for m in ca.magics:
+            if m.kind in ("line_magic", "automagic") and m.name == "cd" and m.args.strip():
+                reaches.append((ca.cell.index, m.line, _components(_expand_shell(m.args.strip(), constants).strip("'\""))))
+        for number, text in enumerate(lines, start=1):
+            code_part = text.split("#", 1)[0]
+            for pattern in (_SYS_PATH, _CHDIR):
+                for found in pattern.finditer(code_part):
+                    reaches.append((ca.cell.index, number, _components(found.group(1))))
+                    if pattern is _SYS_PATH:
+                        edits.append((ca.cell.index, number, found.start() + 1, _components(found.group(1))))
+        for number, path in _path_calls(ca, constants):
+            reaches.append((ca.cell.index, number, _components(path)))
+        for number, repo, folder in _hub_snapshots(ca, constants):
+            clones.append((ca.cell.index, number, repo, (folder,), True))
+            if folder == ".":  # the working directory: importable as it is
+                reaches.append((ca.cell.index, number, (".",)))
+    return clones, reaches, edits, destinations
+
+
+def cloned_path_edits(facts: NotebookFacts) -> tuple[tuple[int, int, int, int, int], ...]:
+    """(clone cell, clone line, edit cell, edit line, edit column) of each literal `sys.path` edit
+    below a `git clone` whose path is the clone's destination folder (`!git clone URL /tmp/repo`, then
+    `sys.path.insert(0, "/tmp/repo")`): one root cause, the notebook runs code it clones."""
+    if not any("clone" in ca.cell.source for ca in facts.cells):
+        return ()
+    _, _, edits, destinations = _clones_and_reaches(facts, _string_globals(facts))
+    out: list[tuple[int, int, int, int, int]] = []
+    for cell, line, column, path in edits:
+        for clone_cell, clone_line, folder in reversed(destinations):
+            # the same folder as written (`/tmp/repo`, `repo`, `./repo`): not `/content/repo` for a
+            # clone into the working directory, which only holds on Colab
+            if (clone_cell, clone_line) <= (cell, line) and path and path == folder:
+                out.append((clone_cell, clone_line, cell, line, column))
+                break
+    return tuple(out)
 
 
 def path_added_imports(

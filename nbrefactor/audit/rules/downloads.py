@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
-from nbrefactor.audit.distributions import cloned_imports
+from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
@@ -602,7 +602,8 @@ class RuntimeDownload(Rule):
         "tokenizer, configuration and weights fetched in three cells are one id to pin), and one per Keras "
         "application class (`EfficientNetB0(include_top=False)` built again for fine-tuning is the same weights "
         "file, cached after the first download). The imports of a cloned "
-        "repository's own modules (see DEP001) are related locations of its `git clone`. A `pipeline(task, "
+        "repository's own modules (see DEP001) are related locations of its `git clone`, and so is a `sys.path` edit "
+        "putting the clone's destination folder on the import path (not a PTH005 of its own). A `pipeline(task, "
         "model=model, tokenizer=tokenizer)` given the objects the notebook loaded itself fetches nothing (their "
         "`from_pretrained` lines are the findings)."
     )
@@ -760,6 +761,10 @@ class RuntimeDownload(Rule):
         cloned: dict[tuple[int, int], list[tuple]] = {}
         for imp in cloned_imports(ctx.facts, ctx.catalog):
             cloned.setdefault((imp.clone_cell, imp.clone_line), []).append((imp.cell, imp.line, imp.column))
+        # So is a `sys.path` edit putting the clone's folder on the import path (PTH005 leaves it here).
+        cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+        for clone_cell, clone_line, cell, line, column in cloned_path_edits(ctx.facts):
+            cloned.setdefault((clone_cell, clone_line), []).append((cells[cell], line, column))
         for found in groups.values():
             ca, line, column, what, shown, _ = found[0]
             consequence, fix = explained.get(what, (_CONSEQUENCE, _FIX))

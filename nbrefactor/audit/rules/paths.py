@@ -16,18 +16,18 @@ import ast
 import fnmatch
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
 from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
-from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
-from nbrefactor.audit.distributions import written_modules
+from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
 
 # ---------------------------------------------------------------------------------------------
@@ -902,6 +902,52 @@ def _in_container(ctx: RuleContext, f: LiteralFinding) -> bool:
     return in_container(_container_spans(ctx), f.ca.cell.index, f.line, f.column)
 
 
+_MANIFEST_MOUNT = re.compile(r"^\s*-?\s*mountPath:\s*[\"']?([^\s\"'#]+)", re.MULTILINE)
+
+
+def _manifest_mounted(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    """(cell, line, column) of the literals of string constants used only as holes of Kubernetes
+    manifests (f-strings holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest
+    declares (`model_dir = "/mnt/azure/mnist"`, then `f\"\"\"apiVersion: kubeflow.org/v1 … --model-dir={model_dir}
+    … mountPath: /mnt/azure\"\"\"`): a path inside the pods, which the manifest mounts, not on this machine."""
+    return ctx.shared("manifest_mounted", lambda: _manifest_mounted_in(ctx))
+
+
+def _manifest_mounted_in(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    found: set[tuple[int, int, int]] = set()
+    if any("mountPath" in ca.cell.source for ca in ctx.cells):
+        constants = string_constants(ctx.facts)
+        loads: dict[str, int] = {}
+        in_manifest: dict[str, int] = {}
+        mounts: dict[str, set[str]] = {}
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            for node in tree_nodes(tree):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                    loads[node.id] = loads.get(node.id, 0) + 1
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+                if "apiVersion:" not in text or "kind:" not in text:
+                    continue
+                declared = {m.group(1).rstrip("/") for m in _MANIFEST_MOUNT.finditer(text)}
+                for v in node.values:
+                    if isinstance(v, ast.FormattedValue):
+                        for n in ast.walk(v.value):
+                            if isinstance(n, ast.Name):
+                                in_manifest[n.id] = in_manifest.get(n.id, 0) + 1
+                                mounts.setdefault(n.id, set()).update(declared)
+        for name, uses in in_manifest.items():
+            constant = constants.get(name)
+            if constant is None or loads.get(name, 0) != uses:
+                continue
+            if any(m and (constant.value == m or constant.value.startswith(m + "/")) for m in mounts.get(name, ())):
+                found.add((constant.ca.cell.index, constant.line, constant.column))
+    return frozenset(found)
+
+
 def _by_value(findings: Iterable[LiteralFinding], normalise: bool = False) -> list[list[LiteralFinding]]:
     """Literal findings grouped by their path, in notebook order: one path written in several
     places (`"my_df.csv"` saved, then read back; both splits of a dataset under one root) is one
@@ -1192,7 +1238,8 @@ class AbsolutePath(Rule):
         "Nor are paths inside a container the notebook's own pipeline defines (`audit/container_code.py`): "
         "the body of a function given to Kubeflow's `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`, the `file_outputs=`/`command=`/`arguments=` of a `dsl.ContainerOp`, and "
-        "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too). Nor are strings inside a "
+        "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too), and a string constant used only as a hole of "
+        "a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) under a `mountPath:` that manifest declares (so for PTH002). Nor are strings inside a "
         "list, tuple, set or dict display that an assertion compares (`assertEqual(top, [(\"/images/logo.gif\", 633)])`, "
         "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there."
     )
@@ -1274,6 +1321,7 @@ class AbsolutePath(Rule):
         groups = [
             group for group in _by_value(
                 f for f in literal_findings(ctx) if f.path_class.kind == "absolute" and not _in_container(ctx, f)
+                and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
             )
             if not _temporary(group, settings)
         ]
@@ -1407,7 +1455,7 @@ class UserSpecificPath(Rule):
         "is not reported (PTH007 reports the download), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
-        "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts."
+        "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -1482,6 +1530,8 @@ class UserSpecificPath(Rule):
             if f.path_class.kind == "user" and not (f.value.startswith("~") and _downloads_into(f))
             # A path inside a pipeline component's container (its mounts), not on this machine.
             and not _in_container(ctx, f)
+            # A path under a volume a Kubernetes manifest of the notebook mounts in its pods.
+            and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
             # A Colab or Kaggle path in code that runs only there (`if COLAB:`, after `from
             # google.colab import drive` in the detection `try:`): the platform's own layout.
             and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
@@ -1542,7 +1592,9 @@ class RemoteUri(Rule):
         "requests.get(url)`, `{name: get_file(name, url) for name, url in img_url.items()}` over a dict of URLs): one "
         "finding at the first URL, the others and the call related. The `http(s)` URLs of the `!wget`/`!curl` "
         "lines of one cell are one download step, and so are the literal URLs given to Python download calls "
-        "(`requests.get`, `urlretrieve`, `wget.download`…) in one cell: one finding at the first, the others related (and so are the "
+        "(`requests.get`, `urlretrieve`, `wget.download`…) in one cell, and the URLs bound to constants in one cell and fetched only by "
+        "such calls of one cell (`train_link = \"https://…\"`, `test_link = \"https://…\"`, then `wget.download(train_link, …)`, "
+        "`wget.download(test_link, …)`): one finding at the first, the others related (and so are the "
         "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`); so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
@@ -1780,18 +1832,47 @@ class RemoteUri(Rule):
                 continue  # the URL's host is not in the constant's literal (`BASE + "x"` with BASE from elsewhere)
             fetched.setdefault((root.ca.cell.index, root.line, root.column), []).append((root, value, pa))
         cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+        # URLs bound to constants in one cell and fetched only by Python download calls of one cell
+        # (`train_link = "https://…"`, `test_link = "https://…"`, then `wget.download(train_link, …)`,
+        # `wget.download(test_link, …)`): one download step, as literal URLs of one cell are. The
+        # first constant carries the finding, the others (their literals and fetches) are related.
+        step_of: dict[tuple[int, int], list[list[tuple[Constant, str, PathArgument]]]] = {}
         for uses in fetched.values():
+            fetch_cells = {_cell_of(ctx, p) for _, _, p in uses}
+            if len(fetch_cells) == 1 and all(p.entry.kind == "url" for _, _, p in uses):
+                step_of.setdefault((uses[0][0].ca.cell.index, fetch_cells.pop()), []).append(uses)
+        folded: dict[int, list[list[tuple[Constant, str, PathArgument]]]] = {}
+        for step in step_of.values():
+            if len(step) > 1:
+                step.sort(key=lambda u: (u[0][0].line, u[0][0].column))
+                folded[id(step[0])] = step[1:]
+                for later in step[1:]:
+                    folded[id(later)] = []
+        for uses in fetched.values():
+            others = folded.get(id(uses))
+            if others == []:
+                continue  # a later URL of a download step: related to the step's first
             root, value, pa = uses[0]
+            more = ""
+            if others:
+                lines = ", ".join(str(o[0][0].line) for o in others)
+                more = f"; {len(others)} more URL{'s' if len(others) > 1 else ''} of this cell (line{'s' if len(others) > 1 else ''} {lines}) too"
             yield Hit(
                 root.ca.cell,
                 root.line,
                 root.column,
                 f"URL {shown(root.value)} (`{root.name}`) is downloaded at run time by `{pa.shown_callee}`"
                 f"{'' if value == root.value else ' as ' + shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}): the notebook needs the network "
-                "and the remote file can change or disappear",
+                f"and the remote file can change or disappear{more}",
                 fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                 key=f"{root.name}\x1f{root.value}",
-                related=tuple(dict.fromkeys((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses)),
+                related=tuple(dict.fromkeys([
+                    *((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses),
+                    *(r for o in others or () for r in (
+                        (o[0][0].ca.cell, o[0][0].line, o[0][0].column),
+                        *((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in o),
+                    )),
+                ])),
             )
         # A name bound more than once in the notebook has no single value, but within one cell its
         # nearest binding above the download is the URL fetched: `url = "https://…/a.jpeg"` then
@@ -2766,7 +2847,9 @@ class SysPathEdit(Rule):
         "itself (`%%writefile helpers.py`): the notebook makes the file where it runs, so no import depends "
         "on a layout (and IPython has that folder on the path anyway). Not an edit in the body of a Kubeflow "
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
-        "runs in the component's image, whose layout the pipeline defines."
+        "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
+        "of the notebook writes on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")`; "
+        "the folder as written): PTH007 reports the clone, with the edit related (one root cause, cloned code)."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -2812,6 +2895,9 @@ class SysPathEdit(Rule):
         # no import to a layout: the notebook makes the file wherever it runs.
         written = written_modules(ctx.facts)
         imports_written = any(imp.level == 0 and imp.top_level in written for _, imp in ctx.facts.imports)
+        # `!git clone URL /tmp/repo`, then `sys.path.insert(0, "/tmp/repo")`: the clone's folder put
+        # on the path is a related location of the clone's PTH007 (one root cause: cloned code).
+        to_clones = {(cell, line) for _, _, cell, line, _ in cloned_path_edits(ctx.facts)}
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             for call in ca.facts.calls:
@@ -2830,6 +2916,8 @@ class SysPathEdit(Rule):
                 if m and m.group("name") == ref.name:
                     events.append((ref.line, ref.column, lines[ref.line - 1].strip()))
             for line, column, text in sorted(set(events)):
+                if (ca.cell.index, line) in to_clones:
+                    continue
                 yield Hit(
                     ca.cell,
                     line,
@@ -3587,6 +3675,134 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
                   related=tuple((c.cell, k.line, k.column) for c, k in [*checkpoints[1:], *trainers]))
 
 
+
+# --- what the notebook itself makes: extracted folders, downloaded files ---------------------------
+
+@dataclass(frozen=True)
+class _Produced:
+    """A relative file or folder a step of the notebook writes itself (an archive extracted into
+    `data`, a competition's zip the kaggle CLI saves), read back later by name: the read is that
+    step's, not a path of its own. `anchor` is the (cell, line) of the input whose finding the read
+    joins (the archive opened), or the step's own line when the step has no PTH006 finding."""
+
+    cell: int
+    line: int
+    path: str  # normalised (`_normal_path`)
+    folder: bool
+    anchor: tuple[int, int]
+
+
+_SUBPROCESS_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen"})
+
+
+def _kaggle_files(tokens: Sequence[str]) -> list[str]:
+    """The zip a `kaggle competitions download -c ID` (`ID.zip`) or `kaggle datasets download -d
+    owner/slug` (`slug.zip`) command saves, under `-p DIR` when given; none for `-f FILE` (one file
+    of the competition, saved by its own name) or a line it cannot read."""
+    if len(tokens) < 3 or tokens[0] != "kaggle" or tokens[1] not in ("competitions", "datasets", "c", "d") or tokens[2] != "download":
+        return []
+    ident, folder, single = "", "", False
+    rest = list(tokens[3:])
+    for i, token in enumerate(rest):
+        value = rest[i + 1] if i + 1 < len(rest) else ""
+        if token in ("-c", "--competition", "-d", "--dataset"):
+            ident = value
+        elif token in ("-p", "--path"):
+            folder = value
+        elif token in ("-f", "--file"):
+            single = True
+        elif i == 0 and not token.startswith("-"):
+            ident = token  # `kaggle competitions download titanic`
+    ident = ident.rstrip("/").rsplit("/", 1)[-1]
+    if not ident or single or not re.fullmatch(r"[\w.\-]+", ident):
+        return []
+    path = _normal_path(f"{folder}/{ident}.zip" if folder else f"{ident}.zip")
+    return [path] if path and not path.startswith(("/", "~", "..")) and "$" not in path else []
+
+
+def _relative_text(node: Optional[ast.AST], constants: Mapping[str, Constant]) -> Optional[str]:
+    value = _evaluate(node, constants) if node is not None else None
+    if value is None or not value.strip() or value.startswith(("/", "~", "$")) or "://" in value or re.match(r"^[A-Za-z]:[\\/]", value):
+        return None
+    return _normal_path(value)
+
+
+def _produced_paths(ctx: RuleContext) -> list[_Produced]:
+    """Relative folders the notebook extracts archives into (`ZipFile(z).extractall("data")`,
+    `tar.extractall(path="data")`, `shutil.unpack_archive(z, "data")`) and files it downloads by
+    name (`wget.download(url, "x.zip")`, the kaggle CLI in a shell line or `subprocess.run([...])`)."""
+    constants = string_constants(ctx.facts)
+    out: list[_Produced] = []
+    for ca in ctx.cells:
+        index = ca.cell.index
+        for magic in ca.magics:
+            if magic.kind == "shell" and magic.name.lower() == "kaggle":
+                tokens = ["kaggle", *(t.strip("\"'") for t in re.split(r"\s(?:\||&&|;|\|\|)\s", magic.args, maxsplit=1)[0].split()[1:])]
+                for path in _kaggle_files(tokens):
+                    out.append(_Produced(index, magic.line, path, False, (index, magic.line)))
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        # `with ZipFile(z) as zf:` / `zf = ZipFile(z)`: where the archive a name holds is opened.
+        # (A name reused for each archive, `with ZipFile(a) as z:` … `with ZipFile(b) as z:`: the
+        # last opening above the extract.)
+        opened: dict[str, list[int]] = {}
+        for node in tree_nodes(tree):
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
+                        opened.setdefault(item.optional_vars.id, []).append(item.context_expr.lineno)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call):
+                opened.setdefault(node.targets[0].id, []).append(node.value.lineno)
+        for node in tree_nodes(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            keywords = {k.arg: k.value for k in node.keywords if k.arg}
+            target: Optional[ast.AST] = None
+            anchor = node.lineno
+            if method == "extractall" and isinstance(func, ast.Attribute):
+                target = node.args[0] if node.args else keywords.get("path")
+                receiver = func.value
+                if isinstance(receiver, ast.Call):
+                    anchor = receiver.lineno
+                elif isinstance(receiver, ast.Name):
+                    anchor = max((line for line in opened.get(receiver.id, ()) if line <= node.lineno), default=anchor)
+                folder = True
+            elif method == "unpack_archive":
+                target = node.args[1] if len(node.args) > 1 else keywords.get("extract_dir")
+                folder = True
+            elif method == "download" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                    and ctx.facts.resolve(func.value.id) == "wget":
+                target = node.args[1] if len(node.args) > 1 else keywords.get("out")
+                folder = False
+            elif ctx.facts.resolve(dotted_name(func) or "") in _SUBPROCESS_CALLS and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
+                tokens = [_evaluate(e, constants) for e in node.args[0].elts]
+                if all(t is not None for t in tokens):
+                    for path in _kaggle_files([t for t in tokens if t is not None]):
+                        out.append(_Produced(index, node.lineno, path, False, (index, node.lineno)))
+                continue
+            else:
+                continue
+            path = _relative_text(target, constants)
+            if path:
+                out.append(_Produced(index, node.lineno, path, folder, (index, anchor)))
+    return out
+
+
+def _read_back(value: str, cell: int, line: int, direction: str, produced: Sequence[_Produced], written: Collection[str] = ()) -> Optional[_Produced]:
+    """The step above (cell, line) that made the relative path `value` this read opens, or None
+    (None too for a path the notebook also writes: `written`, normalised)."""
+    path = _normal_path(value)
+    if direction not in ("read", "none") or path in written:
+        return None
+    for p in produced:
+        if (p.cell, p.line) < (cell, line) and (_under(path, p.path) if p.folder else path == p.path):
+            return p
+    return None
+
+
 class CwdRelativePath(Rule):
     code = "PTH006"
     quiet_in_reference_sheets = True
@@ -3611,7 +3827,10 @@ class CwdRelativePath(Rule):
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
-        "the download, with the read related), `\"text/plain\"` "
+        "the download, with the read related), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
+        "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding) "
+        "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
+        "in a shell line or `subprocess.run([...])`: that download's finding, PTH003 or PTH007), read back, unless the notebook also writes that path, `\"text/plain\"` "
         "is not a path, figure exports with no folder or one folder (`plt.savefig(\"fig_3_1.png\")` after each plot of a book chapter) "
         "are one finding per notebook at the first, the other exports related (one figure folder to configure), and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
@@ -3753,7 +3972,48 @@ class CwdRelativePath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # A read of what the notebook extracted or downloaded itself (`extractall("data")`, then
+        # `pd.read_csv("data/train.csv")`): a related location of the archive's finding, by the
+        # archive's (cell, line); dropped when that step's finding is another rule's (PTH003, PTH007).
+        read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]] = {}
+        hits = list(self._hits(ctx, read_back))
+        for anchor, places in read_back.items():
+            for i, hit in enumerate(hits):
+                where = {(c.index, line) for c, line, _ in hit.related}
+                if hit.cell is not None and ((hit.cell.index, hit.line) == anchor or anchor in where):
+                    hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
+                    break
+        yield from hits
+
+    def _hits(self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]]) -> Iterator[Hit]:
         grouped = self._constant_uses(ctx)
+        produced = _produced_paths(ctx)
+        cells_by_index = {ca.cell.index: ca.cell for ca in ctx.cells}
+        read_back_constants: list[list[tuple[Constant, str, PathArgument]]] = []
+        # (A file the notebook writes under that folder itself, `model.save("data/model")`, read back
+        # later: the write's finding keeps the read.)
+        written = {
+            _normal_path(f.value) for f in (literal_findings(ctx) if produced else ())
+            if f.argument is not None and f.argument.direction in ("write", "both")
+        }
+        for position in list(grouped) if produced else ():
+            uses = grouped[position]
+            steps = [_read_back(value, _cell_of(ctx, pa), pa.call.line, pa.direction, produced, written) for _, value, pa in uses]
+            if steps and all(steps):
+                constant = uses[0][0]
+                read_back.setdefault(steps[0].anchor, []).extend([  # type: ignore[union-attr]
+                    (constant.ca.cell, constant.line, constant.column),
+                    *((cells_by_index[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses),
+                ])
+                del grouped[position]
+                read_back_constants.append(uses)
+
+        def read_back_here(f: LiteralFinding) -> bool:
+            step = _read_back(f.value, f.ca.cell.index, f.line, f.argument.direction, produced, written) if produced and f.argument else None
+            if step is not None:
+                read_back.setdefault(step.anchor, []).append((f.ca.cell, f.line, f.column))
+            return step is not None
+
         # A literal that is itself a reported constant's (`datapath = os.path.join("datasets", …)`
         # is both a literal given to `os.path.join` and the constant's root): one finding, the
         # constant's, with the literal's other places added to it.
@@ -3788,6 +4048,8 @@ class CwdRelativePath(Rule):
             and not _hosted_setup(f)
             # A file a `!curl -O` line fetched, read back by name: PTH003's download step.
             and not _reads_fetched_file(f, fetched)
+            # A file of a folder the notebook extracted an archive into, or a file it downloaded by name.
+            and not read_back_here(f)
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
             # resolves against `path`, not the notebook's folder: PTH004 reports that change.
             and not _after_chdir(ctx, f)
@@ -3885,11 +4147,13 @@ class CwdRelativePath(Rule):
                 ])),
             )
         reported = {(f.ca.cell.index, f.line, f.column) for f in literal_findings(ctx)} | set(grouped)
-        # (a path argument a constant's finding already covers is that finding's, not a second one)
+        # (a path argument a constant's finding already covers is that finding's, not a second one;
+        # so is a constant's read of what the notebook extracted or downloaded itself)
         covered = {
             (_cell_of(ctx, pa), pa.arg.line, pa.arg.column)
-            for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses
+            for uses in (*grouped.values(), *same_file.values(), *read_back_constants) for _, _, pa in uses
         }
+        reported |= {(c.ca.cell.index, c.line, c.column) for uses in read_back_constants for c, _, _ in uses}
         taken = reported | covered
         for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered):
             taken.add((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
