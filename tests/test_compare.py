@@ -380,3 +380,18 @@ def test_compare_torch_tensors_by_values_not_by_their_pickled_storage() -> None:
     with torch.no_grad():
         other.weight[0, 1] += 1.0
     assert mismatch(layer, other).path == "value._parameters['weight'][0, 1]"
+
+
+def test_compare_a_class_defined_in_a_function_with_itself_after_cloudpickle_named_it_plainly() -> None:
+    # A step function that defines a class returns `example.<locals>.Perceptron`; cloudpickle
+    # rebuilds it in the next process as `Perceptron` (same module), and the notebook defines it
+    # at the top. Rung 5 failed "class: in one process <…<locals>.Perceptron>, step by step
+    # <….Perceptron>" (fair10, PyTorchNLPBook chapter 4).
+    def made(qualname: str, name: str = "Perceptron") -> type:
+        cls = type(name, (), {"__module__": "pkg.steps"})
+        cls.__qualname__ = qualname
+        return cls
+
+    assert isinstance(compare(made("example.<locals>.Perceptron"), made("Perceptron")), Match)
+    assert isinstance(compare(made("Perceptron"), made("other.<locals>.Perceptron")), Match)
+    assert mismatch(made("example.<locals>.Perceptron"), made("Classifier", "Classifier")).reason.startswith("class:")

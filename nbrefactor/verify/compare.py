@@ -765,10 +765,17 @@ def _same_class(a: type, b: type) -> bool:
     notebook's `__main__` (the package defines the notebook's classes in a module of its own)."""
     if a is b:
         return True
-    if getattr(a, "__qualname__", None) != getattr(b, "__qualname__", None):
+    if _outer_name(getattr(a, "__qualname__", None)) != _outer_name(getattr(b, "__qualname__", None)):
         return False
     ma, mb = getattr(a, "__module__", None), getattr(b, "__module__", None)
     return ma == mb or "__main__" in (ma, mb)
+
+
+def _outer_name(qualname: Optional[str]) -> Optional[str]:
+    """A qualified name without the function that defined it: a class a step function defines
+    (`example.<locals>.Perceptron`) comes back from cloudpickle in another process as `Perceptron`,
+    and the notebook defines it at the top (`Perceptron`); all three are the same class."""
+    return qualname.rsplit("<locals>.", 1)[-1] if isinstance(qualname, str) else qualname
 
 
 def _same_callable(a: Any, b: Any) -> bool:
@@ -776,7 +783,7 @@ def _same_callable(a: Any, b: Any) -> bool:
         return True
     if isinstance(a, type) and isinstance(b, type):
         return _same_class(a, b)
-    return getattr(a, "__qualname__", object()) == getattr(b, "__qualname__", object()) and (
+    return _outer_name(getattr(a, "__qualname__", None)) == _outer_name(getattr(b, "__qualname__", None)) is not None and (
         getattr(a, "__module__", None) == getattr(b, "__module__", None) or "__main__" in (getattr(a, "__module__", None), getattr(b, "__module__", None))
     )
 
