@@ -447,7 +447,7 @@ def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[boo
     proof = document.get("proof")
     if proof is not None and proof["not_run"] and not proof["proven"] and not proof["not_proven"]:
         # --no-prove: a compiled package is not "migrated" (rung 5's word), as its own line says.
-        labels.update({"migrated": "compiled cleanly, not proven (--no-prove)", "migrated-with-review": "compiled with review items, not proven (--no-prove)"})
+        labels.update({"migrated": "compiled cleanly, not proven", "migrated-with-review": "compiled with review items, not proven"})
     for status, label in labels.items():
         style = _STATUS_STYLE[status] if summary["status"].get(status, 0) else "dim"
         table.add_row(f"  [{style}]{label}[/]", str(summary["status"].get(status, 0)))
