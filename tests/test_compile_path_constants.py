@@ -81,3 +81,33 @@ def test_a_saved_then_reloaded_path_is_one_field_and_a_derived_constant_follows_
     show = "from save_and_reload.pipeline import run; r = run(); print(list(r['reloaded']['price']))"
     assert run_package(src, work, show, {"SAVE_AND_RELOAD_PROJECT_ROOT_DIR": "chapter", "SAVE_AND_RELOAD_MY_DF_CSV_PATH": "saved.csv"}) == "[210, 260, 340]"
     assert (work / "saved.csv").is_file() and (work / "chapter" / "images" / "end_to_end" / "prices.png").is_file()
+
+
+def test_a_path_read_or_written_through_a_name_has_its_direction(tmp_path, monkeypatch):
+    # `p = "../data/table.csv"` then `np.loadtxt(p)`: the literal is no call's argument, so its
+    # config field had no direction; the generated tests then did not list the file as missing
+    # (it is not beside the notebook), ran the pipeline and failed with FileNotFoundError, and
+    # rung 4 said "tests pass failed" of a package with nothing wrong (fair10, dlwpt p1ch4).
+    import json
+
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
+    nb.cells = [
+        nbformat.v4.new_code_cell("import csv\nimport numpy as np"),
+        nbformat.v4.new_code_cell('table_path = "../data/table.csv"\ntable = np.loadtxt(table_path, delimiter=";", skiprows=1)'),
+        nbformat.v4.new_code_cell('header = next(csv.reader(open(table_path), delimiter=";"))'),
+        nbformat.v4.new_code_cell('means_path = "results/means.txt"\nnp.savetxt(means_path, table.mean(axis=0))'),
+    ]
+    (tmp_path / "nb").mkdir()
+    nbformat.write(nb, str(tmp_path / "nb" / "table.ipynb"))
+    monkeypatch.chdir(tmp_path)
+    main(["migrate", "nb", "--out", "out", "--no-prove", "-j", "1", "--progress", "lines"])
+    plan = json.loads((tmp_path / "out" / "table" / ".nbrefactor" / "plan.json").read_text())
+    directions = {f["name"]: f["direction"] for f in plan["config"]}
+    assert directions == {"table_path": "read", "means_path": "write"}, plan["config"]
+    tests = (tmp_path / "out" / "table" / "tests" / "test_package.py").read_text()
+    assert 'MISSING = [\n    "../data/table.csv",\n]' in tests
+    assert 'WRITE_DIRS = [\n    "results",\n]' in tests

@@ -129,6 +129,11 @@ def test_no_prove_says_so_in_every_output(tmp_path: Path, monkeypatch: pytest.Mo
     assert document["models"][0]["proof"]["label"] == "emitted; not proven (--no-prove: rungs 2-6 skipped)"
     assert document["proof"]["not_run"] == 1 and document["proof"]["proven"] == 0
     assert "not proven (--no-prove)" in (tmp_path / "out" / "report" / "index.html").read_text()
+    # Nor does the summary call an unproven package "migrated" (fair10: the line said "emitted",
+    # the table below it "migrated cleanly: 1" for a kfp v1 package that does not even import).
+    assert "compiled cleanly, not proven" in out and "migrated cleanly" not in out, out
+    html = (tmp_path / "out" / "report" / "index.html").read_text()
+    assert "compiled cleanly, not proven" in html and "migrated cleanly" not in html
     assert not list(tmp_path.glob("**/.nbrefactor-ready"))
 
 
@@ -255,3 +260,42 @@ def test_an_unseeded_pipeline_fails_the_pipeline_rung_as_not_deterministic(env_c
     stopped = proof.stopped
     assert stopped is not None and stopped.rung == 5
     assert stopped.detail.startswith("not deterministic: two runs in one process differ at step build, model at model.params.w[0] (unseeded randomness?)"), stopped.detail
+
+
+def test_pins_are_compared_as_pep_440_says_a_local_label_or_trailing_zero_satisfies_them() -> None:
+    # The CPU wheels of the PyTorch index install as `2.13.0+cpu`; pip and uv take that for
+    # `torch==2.13.0`, and the ladder failed rung 2 on it ("torch==2.13.0 pinned, 2.13.0+cpu
+    # installed"; fair10, PyTorchNLPBook). `==1.4` is `1.4.0` too.
+    from nbrefactor.migrate.prove import unsatisfied_pins
+
+    installed = {"torch": "2.13.0+cpu", "numpy": "1.4.0", "scipy": "0.9", "pandas": "2.1", "tqdm": None}
+    assert unsatisfied_pins(["torch==2.13.0", "numpy==1.4"], installed) == []
+    assert unsatisfied_pins(["torch==2.12.0", "scipy>=1.0", "pandas==2.0", "tqdm"], installed) == [
+        "torch==2.12.0 pinned, 2.13.0+cpu installed", "scipy>=1.0 pinned, 0.9 installed", "pandas==2.0 pinned, 2.1 installed", "tqdm is not installed",
+    ]
+    # A line for another Python is not this environment's to hold.
+    assert unsatisfied_pins(['tqdm==4.0; python_version < "3"'], installed) == []
+
+
+def test_rung_6_is_given_the_notebook_files_when_they_are_named_from_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # The records name notebooks relative to the folder holding them all ("totals.ipynb" for
+    # /abs/project/totals/totals.ipynb); the ladder read those as paths from the working directory,
+    # and rung 6 said "the notebook is not where migrate read it" for every notebook named by an
+    # absolute path or from another folder (fair10: `migrate /data/nb/x.ipynb`).
+    import nbrefactor.migrate.prove as prove
+
+    seen: dict[str, list[Path]] = {}
+
+    def recording(records, out, notebook_paths, options, jobs=1, on_proof=None):
+        seen.update(notebook_paths)
+        return prove.skip_records(records), {}
+
+    monkeypatch.setattr(prove, "prove_records", recording)
+    monkeypatch.setenv("NBREFACTOR_PROVE", "1")
+    write_notebook(tmp_path / "project" / "totals" / "totals.ipynb", TOTALS)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    main(["migrate", str(tmp_path / "project" / "totals" / "totals.ipynb"), "--out", str(tmp_path / "out"), "-j", "1", "--progress", "lines", "--prove-env", "current"])
+    capsys.readouterr()
+    assert seen == {"totals": [tmp_path / "project" / "totals" / "totals.ipynb"]}

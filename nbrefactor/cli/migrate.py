@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Any, Optional, Sequence, TextIO
 
 from nbrefactor.migrate import DEFAULT_TIMEOUT
 
@@ -225,7 +225,7 @@ def run_migrate(args: argparse.Namespace) -> int:
     records = outcome.records
     extra = []
     if not args.dry_run:
-        records = _prove(records, args, extra)
+        records = _prove(records, args, extra, outcome.files)
     document = build_document(records, outcome.missing)
     where = None
     unwritten: list[str] = []
@@ -256,7 +256,7 @@ def _exit_code(document: dict[str, Any], ok: int, findings: int, error: int) -> 
     return findings if status.get("blocked") or status.get("failed") or status.get("emitted") else ok
 
 
-def _prove(records: list[dict[str, Any]], args: argparse.Namespace, extra: list[str]) -> list[dict[str, Any]]:
+def _prove(records: list[dict[str, Any]], args: argparse.Namespace, extra: list[str], files: dict[str, Sequence[str]]) -> list[dict[str, Any]]:
     """The proof ladder over the written packages (migrate/prove.py); one line per model."""
     import os
     import threading
@@ -272,7 +272,9 @@ def _prove(records: list[dict[str, Any]], args: argparse.Namespace, extra: list[
     if mode not in ("clean", "current"):
         raise SystemExit(f"nbrefactor: {ENV_MODE_VARIABLE} must be clean or current, not {mode!r}")
     options = ProveOptions(env_mode=mode, timeout=max(args.timeout, 60.0) if args.timeout else 600.0, verify=not args.no_verify_rung, pipeline_runner=args.pipeline_runner, use_cache=not args.no_cache)
-    notebooks = {r["name"]: [Path(n) for n in r["notebooks"]] for r in records}
+    # The notebooks as files (what rung 6 runs), not the records' display paths: those are
+    # relative to the folder holding the batch's notebooks, not to the working directory.
+    notebooks = {r["name"]: [Path(n) for n in files.get(r["name"], r["notebooks"])] for r in records}
     lock = threading.Lock()
 
     def on_proof(record: dict[str, Any], proof: Any) -> None:

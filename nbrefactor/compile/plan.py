@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 import libcst as cst
 
@@ -993,6 +993,9 @@ def _config(
             # are related too, located at their calls, where no literal starts: left as they are,
             # reading the lifted constant.)
             any_lifted = False
+            # A path assigned to a name and read through it (`p = "x.csv"`, then `read_csv(p)`)
+            # has no direction at its literal: the related use sites say what the calls do with it.
+            used_as = _direction_at_uses(facts, catalog, cells, d.related)
             for where in (d.location, *d.related):
                 ca = cells.get(where.cell) if where.cell is not None and where.path == d.location.path else None
                 if ca is None or where.line is None:
@@ -1009,7 +1012,7 @@ def _config(
                     # An MLflow server's address has no file name to name its field after
                     # (`http://127.0.0.1:5000` would become `data_url`): say what it is.
                     hint = "mlflow_server_url"
-                add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, _direction(facts, catalog, ca, literal.line, literal.column))
+                add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, _direction(facts, catalog, ca, literal.line, literal.column) or used_as)
                 any_lifted = True
             if any_lifted:
                 lifted.append(d)
@@ -1157,6 +1160,29 @@ def _direction(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis, line: i
         if literal is not None and (literal.line, literal.column) == (line, column):
             return {"read": "read", "write": "write", "both": "write"}.get(argument.direction, "")
     return ""
+
+
+def _direction_at_uses(facts: NotebookFacts, catalog: Catalog, cells: Mapping[int, CellAnalysis], uses: Sequence[Any]) -> str:
+    """read | write | "" for a path literal reached through a name: the direction of the catalogued
+    calls at the finding's related locations (each at the call that takes the name). Any write
+    makes it a write (the package creates its folder); a call taking two names in different
+    directions (`copy(src, dst)`) says nothing about which one this is."""
+    from nbrefactor.audit.rules.paths import path_arguments
+
+    found: set[str] = set()
+    for where in uses:
+        ca = cells.get(where.cell) if where.cell is not None and where.line is not None else None
+        if ca is None:
+            continue
+        at_call = [
+            a for a in path_arguments(facts, catalog, ca)
+            if a.literal is None and a.arg.name and a.call.line == where.line and where.column in (a.call.column, a.call.column + 1)
+        ]
+        directions = {{"read": "read", "write": "write", "both": "write"}.get(a.direction, "") for a in at_call}
+        if len(directions) == 1:
+            found |= directions
+    found.discard("")
+    return "write" if "write" in found else "read" if found else ""
 
 
 def _seed_calls(catalog: Catalog) -> tuple[str, ...]:

@@ -102,6 +102,10 @@ class BatchOutcome:
     rebuilt: list[str] = field(default_factory=list)
     interrupted: bool = False
     unwritten: list[str] = field(default_factory=list)  # what could not be written, one line each
+    # model -> its notebooks as files on this machine; the records name them by display path
+    # (relative to the folder holding them all, so no machine's path reaches a package), which
+    # is not a path from the working directory: the proof ladder's rung 6 runs these files.
+    files: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def records(self) -> list[dict[str, Any]]:
@@ -142,6 +146,7 @@ def run_batch(paths: Sequence[str], settings: Settings, options: MigrateOptions,
     jobs: list[Job] = []
     keys = Keyer(settings, options) if use_cache else None
     for model, members in groups:
+        outcome.files[model] = tuple(str(p) for p, _ in members)
         job = Job(model, tuple((str(p), d) for p, d in members), keys.key(model, members) if keys else "")
         hit = cache.get(model)
         if keys is not None and hit is not None and hit.get("key") == job.key and package_intact(out, hit):

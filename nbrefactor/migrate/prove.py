@@ -284,6 +284,48 @@ def _hermetic(work: Path) -> dict[str, str]:
     return env
 
 
+def _pinned(requirements: Sequence[str]) -> list[tuple[str, Any]]:
+    """(distribution name, specifier set) of each requirement line; a line packaging cannot read
+    keeps its name and no specifier (it is still checked to be installed)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.specifiers import SpecifierSet
+
+    pinned = []
+    for line in requirements:
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            name = re.split(r"[\[<>=!~;@ ]", line.strip(), maxsplit=1)[0]
+            if name:
+                pinned.append((name, SpecifierSet()))
+            continue
+        if requirement.marker is not None and not requirement.marker.evaluate():
+            continue  # not for this Python or platform: nothing installs it here
+        pinned.append((requirement.name, requirement.specifier))
+    return pinned
+
+
+def unsatisfied_pins(requirements: Sequence[str], installed: dict[str, Optional[str]]) -> list[str]:
+    """The requirement lines the environment does not satisfy, one phrase each. Versions compare
+    as PEP 440 says, as pip and uv do: `torch==2.13.0` is satisfied by `2.13.0+cpu` (a local
+    label, which the CPU wheels of the PyTorch index carry) and `==1.4` by `1.4.0`."""
+    from packaging.version import InvalidVersion
+
+    problems = []
+    for name, specifier in _pinned(requirements):
+        have = installed.get(name)
+        if have is None:
+            problems.append(f"{name} is not installed")
+            continue
+        try:
+            satisfied = specifier.contains(have, prereleases=True)
+        except InvalidVersion:
+            satisfied = all(spec.operator == "==" and spec.version == have for spec in specifier)
+        if not satisfied:
+            problems.append(f"{name}{specifier} pinned, {have} installed")
+    return problems
+
+
 def _installs(package_dir: Path, python: Path, requirements: Sequence[str], options: ProveOptions, work: Optional[Path] = None) -> tuple[bool, str]:
     source = package_dir
     if work is not None:
@@ -297,26 +339,27 @@ def _installs(package_dir: Path, python: Path, requirements: Sequence[str], opti
     ok, out = _run(argv, timeout=options.timeout)
     if not ok:
         return False, f"`pip install` of the package failed: {_last_lines(out)}"
-    # Every requirement is installed, at its pinned version where it has one.
+    # Every requirement is installed, at its pinned version where it has one: the environment
+    # reports what it holds, the comparison is PEP 440's (unsatisfied_pins, below).
+    names = sorted({name for name, _ in _pinned(requirements)})
     check = (
         "import json, sys, importlib.metadata as m\n"
-        "problems = []\n"
-        "for line in json.loads(sys.argv[1]):\n"
-        "    name, _, pin = line.partition('==')\n"
-        "    name = name.split('[')[0].strip()\n"
-        "    for op in ('>=', '<=', '~=', '!=', '>', '<'):\n"
-        "        name = name.split(op)[0].strip()\n"
+        "have = {}\n"
+        "for name in json.loads(sys.argv[1]):\n"
         "    try:\n"
-        "        have = m.version(name)\n"
+        "        have[name] = m.version(name)\n"
         "    except m.PackageNotFoundError:\n"
-        "        problems.append(name + ' is not installed'); continue\n"
-        "    if pin and have != pin.strip():\n"
-        "        problems.append('%s==%s pinned, %s installed' % (name, pin.strip(), have))\n"
-        "print('; '.join(problems))\n"
+        "        have[name] = None\n"
+        "print(json.dumps(have))\n"
     )
-    ok, out = _run([str(python), "-c", check, json.dumps(list(requirements))], timeout=options.timeout)
+    ok, out = _run([str(python), "-c", check, json.dumps(names)], timeout=options.timeout, stdout_only=True)
     if not ok:
         return False, f"could not check the pins: {_last_lines(out)}"
+    try:
+        installed = json.loads(out.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return False, f"could not check the pins: {_last_lines(out)}"
+    out = "; ".join(unsatisfied_pins(requirements, installed))
     if out.strip():
         return False, f"pins not satisfied: {out.strip()}"
     mode = "from the package index into a clean environment" if options.env_mode == "clean" else "offline, resolved from the current environment; every pin matches what is installed"
@@ -772,4 +815,4 @@ def skip_records(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [dict(r, proof=skipped_record()) if r.get("package_dir") and r.get("status") in ("migrated", "migrated-with-review") else dict(r) for r in records]
 
 
-__all__ = ["RUNGS", "ProveOptions", "Proof", "RungResult", "prove_package", "prove_records", "skip_records", "Environments", "proof_key", "cached_proof", "store_proof"]
+__all__ = ["RUNGS", "ProveOptions", "Proof", "RungResult", "prove_package", "prove_records", "unsatisfied_pins", "skip_records", "Environments", "proof_key", "cached_proof", "store_proof"]

@@ -444,10 +444,13 @@ def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[boo
         "failed": "failed",
         "unreadable": "unreadable",
     }
+    proof = document.get("proof")
+    if proof is not None and proof["not_run"] and not proof["proven"] and not proof["not_proven"]:
+        # --no-prove: a compiled package is not "migrated" (rung 5's word), as its own line says.
+        labels.update({"migrated": "compiled cleanly, not proven", "migrated-with-review": "compiled with review items, not proven"})
     for status, label in labels.items():
         style = _STATUS_STYLE[status] if summary["status"].get(status, 0) else "dim"
         table.add_row(f"  [{style}]{label}[/]", str(summary["status"].get(status, 0)))
-    proof = document.get("proof")
     if proof is not None:
         if proof["not_run"]:
             table.add_row("proof ladder", f"not run (--no-prove): {proof['not_run']}")

@@ -16,6 +16,8 @@ Rules (docs/verify.md explains the why):
 - Containers recursively: lists and tuples by position (a list is not a tuple), dicts by key (order
   ignored), sets by membership.
 - numpy arrays: shape, dtype kind, then values (integers exactly, floats within tolerance).
+- torch tensors: dtype, then as numpy arrays (never by their pickled state, which holds a storage
+  key that differs from process to process).
 - pandas DataFrame / Series / Index: columns, index, dtype kind per column, then values; missing
   values (NaN, None, NA, NaT) are equal to each other.
 - scikit-learn-style estimators (anything with `get_params` and `fit`): same class, equal
@@ -268,6 +270,9 @@ class _Comparer:
                 return self.differ(path, "value", a, b)
         if np is not None and (isinstance(a, np.ndarray) or isinstance(b, np.ndarray)):
             return self.both(a, b, np.ndarray, path) or self.arrays(np, a, b, path, depth)
+        torch = sys.modules.get("torch")
+        if np is not None and torch is not None and (isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor)):
+            return self.both(a, b, torch.Tensor, path) or self.tensors(np, a, b, path, depth)
         if _is_sparse(a) or _is_sparse(b):
             if not (_is_sparse(a) and _is_sparse(b)):
                 return self.differ(path, "type", _type_name(a), _type_name(b))
@@ -373,6 +378,20 @@ class _Comparer:
         if only_b:
             parts.append(f"only in {self.right}: {_short(sorted(only_b, key=repr))}")
         return Mismatch("set members differ: " + "; ".join(parts), path)
+
+    # -- torch -----------------------------------------------------------------------------------
+
+    def tensors(self, np: Any, a: Any, b: Any, path: str, depth: int) -> Result:
+        """torch tensors as arrays: dtype, then shape and values on the CPU. Never by `==` (a
+        tensor of booleans) nor by their pickled state: a storage pickles as `torch.save` bytes
+        holding a key that differs from process to process, so two equal tensors differed."""
+        if str(a.dtype) != str(b.dtype):
+            return self.differ(path + ".dtype", "dtype", str(a.dtype), str(b.dtype))
+        try:
+            x, y = _tensor_array(a), _tensor_array(b)
+        except Exception:  # noqa: BLE001 - sparse, quantized or meta tensors: their state, as before
+            return self.objects(a, b, path, depth)
+        return self.arrays(np, x, y, path, depth)
 
     # -- numpy -----------------------------------------------------------------------------------
 
@@ -684,6 +703,15 @@ def _not_comparable(value: Any) -> str:
     return ""
 
 
+def _tensor_array(tensor: Any) -> Any:
+    """A torch tensor's values as a numpy array (types numpy lacks, such as bfloat16, as float32)."""
+    value = tensor.detach().cpu()
+    try:
+        return value.numpy()
+    except TypeError:
+        return value.float().numpy()
+
+
 def _RANDOM(np: Any) -> tuple[type, ...]:
     return (np.random.RandomState, np.random.Generator)
 
@@ -737,10 +765,17 @@ def _same_class(a: type, b: type) -> bool:
     notebook's `__main__` (the package defines the notebook's classes in a module of its own)."""
     if a is b:
         return True
-    if getattr(a, "__qualname__", None) != getattr(b, "__qualname__", None):
+    if _outer_name(getattr(a, "__qualname__", None)) != _outer_name(getattr(b, "__qualname__", None)):
         return False
     ma, mb = getattr(a, "__module__", None), getattr(b, "__module__", None)
     return ma == mb or "__main__" in (ma, mb)
+
+
+def _outer_name(qualname: Optional[str]) -> Optional[str]:
+    """A qualified name without the function that defined it: a class a step function defines
+    (`example.<locals>.Perceptron`) comes back from cloudpickle in another process as `Perceptron`,
+    and the notebook defines it at the top (`Perceptron`); all three are the same class."""
+    return qualname.rsplit("<locals>.", 1)[-1] if isinstance(qualname, str) else qualname
 
 
 def _same_callable(a: Any, b: Any) -> bool:
@@ -748,7 +783,7 @@ def _same_callable(a: Any, b: Any) -> bool:
         return True
     if isinstance(a, type) and isinstance(b, type):
         return _same_class(a, b)
-    return getattr(a, "__qualname__", object()) == getattr(b, "__qualname__", object()) and (
+    return _outer_name(getattr(a, "__qualname__", None)) == _outer_name(getattr(b, "__qualname__", None)) is not None and (
         getattr(a, "__module__", None) == getattr(b, "__module__", None) or "__main__" in (getattr(a, "__module__", None), getattr(b, "__module__", None))
     )
 
