@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree
-from nbrefactor.audit.facts import dotted_name, tree_nodes
+from nbrefactor.audit.facts import dotted_name, globals_bound_once, tree_nodes
 
 # The KFP factories that turn a Python function into a pipeline step run in its own container
 # (v1 `create_component_from_func`/`func_to_container_op`, v2 `@dsl.component`), by last name
@@ -168,22 +168,14 @@ def _literal_globals(trees: list) -> dict[str, object]:
     """Notebook globals bound once, at a cell's top level, to a literal (`image = "python:3.10"`,
     `PACKAGES = ["pandas==2.2.2"]`); a name bound twice is left out (which value a call sees depends
     on the order the cells ran)."""
-    found: dict[str, object] = {}
-    rebound: set[str] = set()
-    for _, tree in trees:
-        for stmt in tree.body if tree is not None else ():
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                name = stmt.targets[0].id
-                try:
-                    value = ast.literal_eval(stmt.value)
-                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                    value = None
-                if name in found or name in rebound or value is None:
-                    found.pop(name, None)
-                    rebound.add(name)
-                else:
-                    found[name] = value
-    return found
+    return globals_bound_once((tree for _, tree in trees), lambda node, _found: _literal_value(node))
+
+
+def _literal_value(node: ast.AST) -> object:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
 
 
 def _literal(node: ast.AST, literals: dict[str, object], kind: type) -> object:

@@ -39,7 +39,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import dotted_name, globals_bound_once
 from nbrefactor.audit.types import Cell, Notebook
 from nbrefactor.audit.project import ProjectContext, normalise, package_contents
 
@@ -1170,22 +1170,7 @@ def _expand_shell(command: str, constants: Mapping[str, str]) -> str:
 def _string_globals(facts: NotebookFacts) -> dict[str, str]:
     """Notebook globals bound once, at the top of a cell, to a string spelled by literals and other
     such globals (`REPO = os.path.join("third_party", "pose-transfer")`) → their value."""
-    found: dict[str, str] = {}
-    rebound: set[str] = set()
-    for ca in facts.cells:
-        tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        for stmt in tree.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                name = stmt.targets[0].id
-                value = _string_value(stmt.value, found)
-                if name in found or name in rebound or value is None:
-                    found.pop(name, None)
-                    rebound.add(name)
-                else:
-                    found[name] = value
-    return found
+    return globals_bound_once((cell_python_tree(ca) for ca in facts.cells), _string_value)
 
 
 def _string_value(node: ast.AST, constants: Mapping[str, str]) -> Optional[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 # Methods that change their receiver in place. `fit` and friends mutate an estimator: a later
 # section that reads the model depends on the section that fitted it.
@@ -146,6 +146,26 @@ def dotted_name(node: ast.AST) -> str:
 def _first_line(message: str) -> str:
     """A syntax error's message as one line (both readers, `analysis` and `cst_facts`, report it)."""
     return message.strip().splitlines()[0] if message.strip() else "invalid syntax"
+
+
+def globals_bound_once(trees: Iterable[Optional[ast.Module]], value_of: Callable[[ast.AST, dict], Any]) -> dict[str, Any]:
+    """Notebook globals bound once, by `name = <value>` at a cell's top level, to a value
+    `value_of(node, found_so_far)` knows (None: unknown) → that value. A name bound twice, or once
+    to an unknown value, is left out: which value a later cell sees depends on the order the cells
+    ran. Cells in notebook order; a None tree (a cell that does not parse) binds nothing."""
+    found: dict[str, Any] = {}
+    rebound: set[str] = set()
+    for tree in trees:
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                value = value_of(stmt.value, found)
+                if name in found or name in rebound or value is None:
+                    found.pop(name, None)
+                    rebound.add(name)
+                else:
+                    found[name] = value
+    return found
 
 
 def walk_nodes(node: ast.AST) -> list[ast.AST]:
