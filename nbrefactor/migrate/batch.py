@@ -252,6 +252,17 @@ def _init_worker() -> None:
     # The worker's parent is the forkserver, which exits when this run's process does (even on
     # SIGKILL): the workers go with it instead of running on, orphaned.
     die_with_parent()
+    # The parent stops workers with SIGTERM (`_stop`), whose default death runs no atexit hook: the
+    # warm kfp compiler a worker started (its own session, so Ctrl-C never reaches it) and the
+    # compile it forked would outlive the batch. Kill them first, then die as SIGTERM would.
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: Any) -> None:  # noqa: ARG001 - a signal handler's signature
+    from nbrefactor.migrate import kfp_compiler
+
+    kfp_compiler.stop_helper()
+    os._exit(128 + signum)
 
 
 def _pool(workers: int):  # noqa: ANN202 - ProcessPoolExecutor

@@ -171,14 +171,16 @@ _lock = threading.Lock()
 _helper: Optional[_Helper] = None
 
 
-def _stop_helper() -> None:
+def stop_helper() -> None:
+    """Kill this process's warm helper and the compile it forked, if any (at exit, and when a
+    migrate worker is told to stop: SIGTERM skips atexit)."""
     global _helper
     if _helper is not None:
         _helper.stop()
         _helper = None
 
 
-atexit.register(_stop_helper)
+atexit.register(stop_helper)
 
 
 def warm_helper_pid() -> Optional[int]:
@@ -202,13 +204,13 @@ def compile_module(module_path: Path, output: Path, runtime_root: str, env: dict
         global _helper
         with _lock:
             if _helper is not None and (_helper.key != key or _helper.process.poll() is not None):
-                _stop_helper()
+                stop_helper()
             if _helper is None:
                 _helper = _Helper(key, runtime_root, base)
             try:
                 code = _helper.compile(request, timeout)
             except BaseException:  # over the limit, or interrupted: the compile in flight is killed
-                _stop_helper()
+                stop_helper()
                 raise
             if code is not None:
                 stderr = stderr_file.read_text(encoding="utf-8", errors="replace") if stderr_file.is_file() else ""
@@ -217,7 +219,7 @@ def compile_module(module_path: Path, output: Path, runtime_root: str, env: dict
                 except OSError:
                     pass
                 return code, stderr
-            _stop_helper()  # it died: the next compile starts another; this one runs alone
+            stop_helper()  # it died: the next compile starts another; this one runs alone
     try:
         done = subprocess.run(
             [sys.executable, "-I", "-c", ONE_SHOT, *argv],
