@@ -18,7 +18,7 @@ import re
 import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Collection, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
@@ -3438,6 +3438,61 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
     return None
 
 
+_CWD = "\x00"  # stands for the working directory in a value `_cwd_rest` spells
+
+
+def _cwd_rest(ctx: RuleContext, node: ast.AST, cell: int, line: int) -> Optional[str]:
+    """For a path built from the working directory and literals (`os.getcwd() + "/train.csv"`,
+    `f"{data_path}/train.zip"` with `data_path = os.getcwd()`, `os.path.join(Path.cwd(), "x")`), the
+    part below it, normalised: "train.csv"; "" for the working directory itself. None when the
+    value is not so built or a piece is unknown."""
+    value = _spelled_from_cwd(ctx, node, cell, line, 0)
+    if value is None or not value.startswith(_CWD) or _CWD in value[1:]:
+        return None
+    rest = _normal_path(value[1:].lstrip("/\\"))
+    return None if rest.startswith(("/", "..")) else rest
+
+
+def _spelled_from_cwd(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int) -> Optional[str]:
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        bound = _last_binding(ctx, node.id, cell, line)
+        return None if bound is None else _spelled_from_cwd(ctx, bound[0], bound[1], bound[2], depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        left = _spelled_from_cwd(ctx, node.left, cell, line, depth + 1)
+        right = _spelled_from_cwd(ctx, node.right, cell, line, depth + 1)
+        if left is None or right is None:
+            return None
+        return left + right if isinstance(node.op, ast.Add) else left + "/" + right
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.format_spec is not None or part.conversion != -1:
+                    return None
+                part = part.value
+            value = _spelled_from_cwd(ctx, part, cell, line, depth + 1)
+            if value is None:
+                return None
+            parts.append(value)
+        return "".join(parts)
+    if isinstance(node, ast.Call) and not node.keywords:
+        dotted = dotted_name(node.func)
+        if dotted in _CWD_CALLS and not node.args:
+            return _CWD
+        if (dotted in _JOIN_CALLS or dotted in _PATH_WRAPPERS) and node.args:
+            if dotted in _PATH_WRAPPERS and dotted not in ("Path", "pathlib.Path") and len(node.args) > 1:
+                return None
+            pieces = [_spelled_from_cwd(ctx, a, cell, line, depth + 1) for a in node.args]
+            if any(p is None for p in pieces):
+                return None
+            return "/".join(pieces)  # type: ignore[arg-type]
+    return None
+
+
 def _path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int], PathArgument, int]]:
     """The notebook's own module-level functions that hand one of their parameters, as it is, to
     a catalogued call's path argument: `def load_table(path): return pd.read_csv(path)` ->
@@ -3597,12 +3652,17 @@ def _literal_node(constant: Constant) -> Optional[ast.Constant]:
     return None
 
 
-def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int]], reported: set[tuple[int, int, int]]) -> Iterator[Hit]:
+def _open_ended_paths(
+    ctx: RuleContext, chdir_arguments: set[tuple[int, int, int]], reported: set[tuple[int, int, int]],
+    read_back: Optional[Callable[[str, int, PathArgument], bool]] = None,
+) -> Iterator[Hit]:
     """Paths whose rest is known only at run time but whose start is relative: a relative folder
     literal joined to a value the audit cannot know (`"models/" + model_ckpt` with `model_ckpt`
     bound several times, `"data/train/" + random.choice(classes)`), or the working directory
     itself (`os.getcwd() + "/audio"`): wherever the rest points, the path hangs off the working
-    directory. One finding per leading piece, at the piece, the calls using it related."""
+    directory. One finding per leading piece, at the piece, the calls using it related. A path
+    below the working directory that `read_back(rest, cell, argument)` takes (a file the notebook
+    extracted or downloaded there itself, read back) is that step's, not a use here."""
     settings = path_settings(ctx.catalog)
     found: dict[tuple[int, int, int], list[tuple[str, PathArgument, str, int, bool]]] = {}
     cells = {ca.cell.index: ca for ca in ctx.cells}
@@ -3640,6 +3700,9 @@ def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int
                 what = shown(value)
             else:
                 what = "the working directory"
+                rest = _cwd_rest(ctx, node, ca.cell.index, pa.arg.line) if read_back is not None else None
+                if rest and read_back is not None and read_back(rest, ca.cell.index, pa):
+                    continue
             position = (piece_cell, piece.lineno, piece.col_offset + 1 + (cells[piece_cell].masked.dedent if piece_cell in cells else 0))
             if position in reported or (piece_cell, piece.lineno, piece.col_offset + 1) in reported:
                 continue
@@ -3966,7 +4029,11 @@ def _produced_paths(ctx: RuleContext) -> list[_Produced]:
             else:
                 continue
             path = _relative_text(target, constants)
-            if path:
+            if path is None and target is not None:
+                # Into the working directory, named so: `os.getcwd()`, `Path.cwd()`, a name bound to
+                # one, or a file below it (`f"{os.getcwd()}/train.zip"`).
+                path = _cwd_rest(ctx, target, index, node.lineno)
+            if path or (path == "" and folder):
                 out.append(_Produced(index, node.lineno, path, folder, (index, anchor)))
     return out
 
@@ -3977,10 +4044,23 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
     path = _normal_path(value)
     if direction not in ("read", "none") or path in written:
         return None
+    # (a step naming the path's own folder or file first; else the nearest extraction into the
+    # working directory above, which holds every relative path)
+    into_cwd: Optional[_Produced] = None
     for p in produced:
-        if (p.cell, p.line) < (cell, line) and (_under(path, p.path) if p.folder else path == p.path):
-            return p
-    return None
+        if (p.cell, p.line) < (cell, line) and (_extracted_under(path, p.path) if p.folder else path == p.path):
+            if not (p.folder and p.path == ""):
+                return p
+            into_cwd = p
+    return into_cwd
+
+
+def _extracted_under(path: str, folder: str) -> bool:
+    """Is `path` in the folder an archive was extracted into? The working directory itself ("",
+    `extractall(".")`, `extractall(os.getcwd())`) holds every relative path but a parent's."""
+    if folder == "":
+        return bool(path) and not path.startswith(("/", ".."))
+    return _under(path, folder)
 
 
 class CwdRelativePath(Rule):
@@ -4008,7 +4088,9 @@ class CwdRelativePath(Rule):
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
-        "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding) "
+        "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
+        "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, with a read built from it: `extractall(data_path)`, then "
+        "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
         "in a shell line or `subprocess.run([...])`: that download's finding, PTH003 or PTH007), read back, unless the notebook also writes that path, `\"text/plain\"` "
         "is not a path, figure exports with no folder or one folder (`plt.savefig(\"fig_3_1.png\")` after each plot of a book chapter) "
@@ -4373,7 +4455,13 @@ class CwdRelativePath(Rule):
         }
         reported |= {(c.ca.cell.index, c.line, c.column) for uses in read_back_constants for c, _, _ in uses}
         taken = reported | covered
-        for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered):
+        def read_back_below_cwd(rest: str, cell: int, pa: PathArgument) -> bool:
+            step = _read_back(rest, cell, pa.call.line, pa.direction, produced, written) if produced else None
+            if step is not None:
+                read_back.setdefault(step.anchor, []).append((cells_by_index[cell], pa.call.line, pa.call.column))
+            return step is not None
+
+        for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered, read_back_below_cwd):
             taken.add((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
             yield hit
         yield from _implicit_folders(ctx)
