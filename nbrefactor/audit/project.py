@@ -677,10 +677,14 @@ def image_name(reference: str) -> tuple[str, Optional[str]]:
     return name.lower(), tag or None
 
 
+_VERSION_IN_NAME = re.compile(r"(?<![\w.])\d+\.\d+(?:\.\d+)?(?![\w.])")
+
+
 def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext:
     """The project with each Dockerfile's base-image packages as its requirements (a docker-stacks
     `FROM jupyter/scipy-notebook:<tag>` brings numpy, pandas, scikit-learn…: `stacks` maps an image
-    name, or a glob of names with the version in them, to them), pinned when the tag names one build (not `latest`, nor no tag), located at the
+    name, or a glob of names with the version in them, to them), pinned when the tag names one build (not `latest`, nor no tag)
+    or, for a glob's image, when its name holds the version (`tensorflow-1.7.0-notebook-gpu`), located at the
     `FROM` line. A Dockerfile that then declares nothing is no manifest."""
     if not any(m.kind == "dockerfile" for m in project.manifests):
         return project
@@ -693,8 +697,14 @@ def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext
         for reference, line in manifest.base_images:
             name, tag = image_name(reference)
             pinned = tag is not None and tag != "latest"
-            listed = stacks.get(name) or next(
-                (v for k, v in stacks.items() if "*" in k and fnmatch.fnmatchcase(name, k)), ())
+            listed = stacks.get(name)
+            if not listed:
+                listed = next((v for k, v in stacks.items() if "*" in k and fnmatch.fnmatchcase(name, k)), ())
+                # A stock image catalogued by a glob of names with the version in them
+                # (`kubeflow-images-public/tensorflow-1.7.0-notebook-gpu`): TensorFlow's version is the
+                # name's and Kubeflow no longer publishes these images, so even untagged or `:latest`
+                # the name pins what it ships (fair check 10: such DEP004s were noise).
+                pinned = pinned or bool(listed and _VERSION_IN_NAME.search(name))
             for distribution in listed if isinstance(listed, (list, tuple)) else ():
                 # Spelled for the version readers (DEP005): a tagged image is one artifact, like a
                 # direct reference (its versions unknown here); `latest` has no version at all.
