@@ -4045,7 +4045,7 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
     if direction not in ("read", "none") or path in written:
         return None
     # (a step naming the path's own folder or file first; else the nearest extraction into the
-    # working directory above, which holds every relative path)
+    # working directory above, which holds any file named bare)
     into_cwd: Optional[_Produced] = None
     for p in produced:
         if (p.cell, p.line) < (cell, line) and (_extracted_under(path, p.path) if p.folder else path == p.path):
@@ -4056,10 +4056,12 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
 
 
 def _extracted_under(path: str, folder: str) -> bool:
-    """Is `path` in the folder an archive was extracted into? The working directory itself ("",
-    `extractall(".")`, `extractall(os.getcwd())`) holds every relative path but a parent's."""
+    """Is `path` in the folder an archive was extracted into? Into the working directory itself
+    ("", `extractall(".")`, `extractall(os.getcwd())`): a file named bare (`glove.6B.100d.txt`),
+    not one in a folder of its own (`data/sample_submission.csv` is no file of the archive's
+    but the project's data, whatever was extracted beside it)."""
     if folder == "":
-        return bool(path) and not path.startswith(("/", ".."))
+        return bool(path) and "/" not in path and path not in (".", "..")
     return _under(path, folder)
 
 
@@ -4089,8 +4091,8 @@ class CwdRelativePath(Rule):
         "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
         "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
-        "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, with a read built from it: `extractall(data_path)`, then "
-        "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`) "
+        "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
+        "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
         "in a shell line or `subprocess.run([...])`: that download's finding, PTH003 or PTH007), read back, unless the notebook also writes that path, `\"text/plain\"` "
         "is not a path, figure exports with no folder or one folder (`plt.savefig(\"fig_3_1.png\")` after each plot of a book chapter) "
