@@ -111,3 +111,23 @@ def test_a_path_read_or_written_through_a_name_has_its_direction(tmp_path, monke
     tests = (tmp_path / "out" / "table" / "tests" / "test_package.py").read_text()
     assert 'MISSING = [\n    "../data/table.csv",\n]' in tests
     assert 'WRITE_DIRS = [\n    "results",\n]' in tests
+
+
+def test_a_settings_objects_path_keywords_become_config(tmp_path):
+    # `args = Namespace(rows_csv="rows_input/rows.csv", save_dir=…)`, `report = {"report_dir": "reports"}`:
+    # the audit reports each path setting at its keyword's literal (fair check 10, recall a-5.1/a-5.2),
+    # and the compiler lifts that literal into a config field like any other constant's.
+    root = tmp_path / "proj"
+    (root / "nb").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[tool.nbrefactor]\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "fair10" / "settings_object_paths" / "word_counts.ipynb", root / "nb")
+    out = tmp_path / "out"
+    assert main(["migrate", str(root), "--out", str(out), "--no-prove", "-j", "1"]) == 0
+    src = out / "word_counts" / "src" / "word_counts"
+    steps = (src / "steps.py").read_text(encoding="utf-8")
+    config = (src / "config.py").read_text(encoding="utf-8")
+    assert "rows_csv=cfg.rows_csv" in steps and "save_dir=cfg.save_dir" in steps
+    assert '"report_dir": cfg.' in steps
+    assert '"rows_input/rows.csv"' not in steps and '"model_storage/word_counts"' not in steps
+    assert 'rows_csv: str = "rows_input/rows.csv"' in config and 'save_dir: str = "model_storage/word_counts"' in config
+    assert 'vocab_file="vocab.json"' in steps  # assigned again in the notebook: no constant, left as written

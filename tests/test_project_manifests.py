@@ -369,6 +369,32 @@ def test_dockerfile_without_python_installs_declares_only_its_image():
     assert reqs(expanded[0]) == [("numpy", 1, False), ("pandas", 1, False)]  # `latest` pins nothing
 
 
+def test_a_stock_image_named_with_its_version_is_its_build_even_latest():
+    # Kubeflow's notebook images carry TensorFlow's version in the name and are no longer published:
+    # `tensorflow-1.7.0-notebook-gpu:latest` is one build (fair check 10: three DEP004s were noise).
+    # Its packages are `named_build` (DEP004 leaves them) but not pinned (no pin for other
+    # manifests); TensorFlow's line carries the name's version for the version readers. A name
+    # without a version stays unpinned when untagged or `latest`, a tag pins as before.
+    from nbrefactor.audit.project import ProjectContext, with_image_packages
+
+    stacks = {"kubeflow-images-public/tensorflow-*-notebook-*": ["tensorflow", "pandas"], "tensorflow/tensorflow": ["numpy"],
+              "example/*-notebook": ["pandas"]}
+
+    def expand(reference):
+        manifest = parse_manifest("Dockerfile", f"FROM {reference}\n")
+        return with_image_packages(ProjectContext(manifests=(manifest,)), stacks).manifests[0].requirements
+
+    for reference, version in (("gcr.io/kubeflow-images-public/tensorflow-1.7.0-notebook-gpu:latest", "1.7.0"),
+                               ("gcr.io/kubeflow-images-public/tensorflow-1.6.0-notebook-cpu", "1.6.0")):
+        tensorflow, pandas = expand(reference)
+        assert (tensorflow.pinned, tensorflow.named_build, pandas.pinned, pandas.named_build) == (False, True, False, True)
+        assert tensorflow.spec.startswith(f"tensorflow=={version}  #") and pandas.spec.startswith("pandas  # in the image")
+    tagged = expand("gcr.io/kubeflow-images-public/tensorflow-1.7.0-notebook-gpu:v0.5.0")
+    assert all(r.pinned and not r.named_build for r in tagged)
+    for reference in ("tensorflow/tensorflow", "tensorflow/tensorflow:latest", "example/data-notebook:latest"):
+        assert all(not r.pinned and not r.named_build for r in expand(reference))
+
+
 def test_dockerfile_installs_a_copied_in_requirements_file(tmp_path):
     (tmp_path / ".git").mkdir()
     (tmp_path / "env").mkdir()

@@ -53,6 +53,10 @@ class Requirement:
     # A compatible-release pin on three or more release components (`~=1.2.3`: >=1.2.3, ==1.2.*):
     # it admits patch releases only. Whether that is pinned enough is a setting of DEP004.
     patch_range: bool = False
+    # Shipped by a base image whose name is its build though its tag floats (Kubeflow's
+    # `tensorflow-1.7.0-notebook-gpu:latest`, no longer published): not a line to pin (DEP004 leaves
+    # it), yet no pin that speaks for the project's other manifests either.
+    named_build: bool = False
 
 
 @dataclass(frozen=True)
@@ -677,10 +681,15 @@ def image_name(reference: str) -> tuple[str, Optional[str]]:
     return name.lower(), tag or None
 
 
+# `tensorflow-1.7.0-notebook-gpu`: the framework an image is named after and its version.
+_VERSION_IN_NAME = re.compile(r"^(?P<framework>[a-z][a-z0-9_.]*?)-(?P<version>\d+\.\d+(?:\.\d+)?)(?![\w.])")
+
+
 def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext:
     """The project with each Dockerfile's base-image packages as its requirements (a docker-stacks
     `FROM jupyter/scipy-notebook:<tag>` brings numpy, pandas, scikit-learn…: `stacks` maps an image
-    name, or a glob of names with the version in them, to them), pinned when the tag names one build (not `latest`, nor no tag), located at the
+    name, or a glob of names with the version in them, to them), pinned when the tag names one build (not `latest`, nor no tag;
+    a glob's image whose name holds the version, `tensorflow-1.7.0-notebook-gpu`, is `named_build`), located at the
     `FROM` line. A Dockerfile that then declares nothing is no manifest."""
     if not any(m.kind == "dockerfile" for m in project.manifests):
         return project
@@ -693,13 +702,26 @@ def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext
         for reference, line in manifest.base_images:
             name, tag = image_name(reference)
             pinned = tag is not None and tag != "latest"
-            listed = stacks.get(name) or next(
-                (v for k, v in stacks.items() if "*" in k and fnmatch.fnmatchcase(name, k)), ())
+            listed = stacks.get(name)
+            named: Optional[re.Match[str]] = None
+            if not listed:
+                listed = next((v for k, v in stacks.items() if "*" in k and fnmatch.fnmatchcase(name, k)), ())
+                # A stock image catalogued by a glob of names with the version in them
+                # (`kubeflow-images-public/tensorflow-1.7.0-notebook-gpu`): the framework's version
+                # is the name's, and Kubeflow no longer publishes these images, so even untagged or
+                # `:latest` the name is the build (fair check 10: their DEP004s were noise).
+                named = _VERSION_IN_NAME.search(name.rsplit("/", 1)[-1]) if listed else None
             for distribution in listed if isinstance(listed, (list, tuple)) else ():
                 # Spelled for the version readers (DEP005): a tagged image is one artifact, like a
-                # direct reference (its versions unknown here); `latest` has no version at all.
-                spec = f"{distribution} @ {reference}" if pinned else f"{distribution}  # in the image {reference}"
-                added.append(Requirement(normalise(distribution), spec, line, pinned))
+                # direct reference (its versions unknown here); `latest` has no version at all but
+                # the one a versioned name gives its framework (`tensorflow==1.7.0`).
+                if pinned:
+                    spec = f"{distribution} @ {reference}"
+                elif named is not None and normalise(named["framework"]) == normalise(distribution):
+                    spec = f"{distribution}=={named['version']}  # the version in the image's name, {reference}"
+                else:
+                    spec = f"{distribution}  # in the image {reference}"
+                added.append(Requirement(normalise(distribution), spec, line, pinned, named_build=named is not None and not pinned))
         if manifest.requirements or added or manifest.includes:
             manifests.append(replace(manifest, requirements=manifest.requirements + tuple(added)))
     return replace(project, manifests=tuple(manifests))

@@ -253,7 +253,9 @@ class UndeclaredImport(Rule):
         "`[docker_stacks]` of `rules/distributions.toml` lists (`jupyter/scipy-notebook` brings numpy, pandas, scikit-learn…; "
         "Kubeflow's `gcr.io/kubeflow-images-public/tensorflow-*-notebook-*` images tensorflow, pandas, matplotlib, keras…, "
         "a key with `*` matching any image so named; `FROM $BASE_IMAGE` is the image of an `ARG BASE_IMAGE=…` default; "
-        "pinned by a tag other than `latest`). A YAML file of any name whose top level has a `dependencies:` list of "
+        "pinned by a tag other than `latest`; an image a `*` key matches with a version in its name, `tensorflow-1.7.0-notebook-gpu:latest`, "
+        "is one build even so, TensorFlow's version being the name's (`tensorflow==1.7.0`) and Kubeflow no longer publishing these images: "
+        "DEP004 leaves its lines, but it pins nothing for the project's other manifests). A YAML file of any name whose top level has a `dependencies:` list of "
         "package specs is a conda environment file (`deep-learning.yml`). "
         "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
         "`Pipfile.lock` beside it (`\"*\"` with a locked `==` version is pinned, as `pipenv install --deploy` installs it). "
@@ -1164,6 +1166,9 @@ class UnpinnedRequirement(Rule):
         "(`setup.py`, `setup.cfg`, pyproject `[project]`), when an environment manifest of the project (requirements file, "
         "conda file, Dockerfile, Pipfile) declares the same distribution, pinned or not: that line is reported instead, and "
         "pinning it silences both. "
+        "Nor is a package of a stock base image whose name carries its version though its tag floats (Kubeflow's "
+        "`gcr.io/kubeflow-images-public/tensorflow-1.7.0-notebook-gpu:latest` or untagged, `[docker_stacks]` keys with `*`): "
+        "the name is the build, and these images are no longer published; it pins nothing for the other manifests. "
         "A compatible-release pin on three or more version components (`tensorflow~=2.6.0`, "
         "which admits 2.6.x only) counts as pinned by default: it lets in patch releases, the "
         "bug fixes a team usually wants, and is a deliberate choice; `~=2.6` (any 2.x from 2.6 on) "
@@ -1267,7 +1272,7 @@ class UnpinnedRequirement(Rule):
         for manifest in manifests:
             library = manifest.kind in _LIBRARY_METADATA
             for req in manifest.requirements:
-                if req.name not in imported or req.name in pinned or (library and req.name in environment):
+                if req.name not in imported or req.name in pinned or (library and req.name in environment) or req.named_build:
                     continue
                 yield Hit(
                     None,

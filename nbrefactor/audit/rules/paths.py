@@ -18,7 +18,7 @@ import re
 import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Collection, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
@@ -3002,6 +3002,114 @@ def string_constants(facts: NotebookFacts) -> dict[str, Constant]:
             c = found.get(name)
             if c is not None and (c.ca is not ca or n > 1):
                 found.pop(name)
+    found.update(_settings_constants(facts, found))
+    return found
+
+
+# Calls that make a settings object whose keyword arguments are read back as attributes
+# (`args = Namespace(save_dir="model_storage/ch3")`, then `args.save_dir`) or, for `dict`, items.
+_SETTINGS_CALLS = frozenset({"argparse.Namespace", "types.SimpleNamespace", "dict"})
+# Methods that change a dict (or a namespace's `__dict__`) in place: after one, no key is known.
+_MUTATING_METHODS = frozenset({"update", "pop", "popitem", "setdefault", "clear", "__setitem__", "__delitem__"})
+
+
+def settings_key(node: ast.AST) -> Optional[str]:
+    """How a read of one setting is named among the constants: `args.save_dir` for an attribute of
+    a name, `config["data_dir"]` for a string item of a name; None for anything else."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    if (
+        isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name)
+        and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+    ):
+        return f'{node.value.id}["{node.slice.value}"]'
+    return None
+
+
+def _settings_constants(facts: NotebookFacts, strings: Mapping[str, Constant]) -> dict[str, Constant]:
+    """The string settings of a settings object bound once at module level, the way a string
+    constant is: `args = Namespace(surname_csv="data/surnames.csv", save_dir="model_storage/ch7")`
+    gives `args.surname_csv` and `args.save_dir`; `config = {"data_dir": "data"}` gives
+    `config["data_dir"]`. A setting assigned anywhere (`args.vectorizer_file = os.path.join(…)`,
+    `config["data_dir"] = …`, in a function too) has no single value and is left out; so is every
+    setting of an object changed wholesale (`config.update(…)`, `setattr(args, …)`, `vars(args)`,
+    an item assigned by a computed key). The constant's literal is the keyword's (or item's) value:
+    where a user edits the path."""
+    candidates: dict[str, list[tuple[str, ast.AST, CellAnalysis]]] = {}
+    bound: dict[str, int] = {}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name, value = stmt.targets[0].id, stmt.value
+            settings: list[tuple[str, ast.AST, CellAnalysis]] = []
+            if isinstance(value, ast.Call) and not value.args and facts.resolve(dotted_name(value.func)) in _SETTINGS_CALLS:
+                if any(k.arg is None for k in value.keywords):
+                    continue  # `Namespace(**defaults)`: settings the audit cannot see
+                dict_call = facts.resolve(dotted_name(value.func)) == "dict"
+                settings = [
+                    (f'{name}["{k.arg}"]' if dict_call else f"{name}.{k.arg}", k.value, ca) for k in value.keywords if k.arg
+                ]
+            elif isinstance(value, ast.Dict) and value.keys and all(
+                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.keys
+            ):
+                settings = [(f'{name}["{k.value}"]', v, ca) for k, v in zip(value.keys, value.values)]  # type: ignore[union-attr]
+            if settings:
+                candidates[name] = settings
+    if not candidates:
+        return {}
+    # Bound once: no other module-level binding of the name, in any cell.
+    for ca in facts.cells:
+        for d in ca.facts.defined:
+            bound[d.name] = bound.get(d.name, 0) + 1
+    candidates = {name: s for name, s in candidates.items() if bound.get(name, 0) == 1 and name not in strings}
+    if not candidates:
+        return {}
+    changed: set[str] = set()  # setting keys assigned or deleted somewhere
+    wholesale: set[str] = set()  # objects changed in a way that leaves no key known
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree_nodes(tree):
+            if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) and node.value.id in candidates:
+                if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+                    wholesale.add(node.value.id)
+                elif isinstance(node.ctx, (ast.Store, ast.Del)):
+                    key = settings_key(node)
+                    if key is None:
+                        wholesale.add(node.value.id)
+                    else:
+                        changed.add(key)
+            elif isinstance(node, ast.Call):
+                func = node.func
+                if (
+                    isinstance(func, ast.Attribute) and func.attr in _MUTATING_METHODS
+                    and isinstance(func.value, ast.Name) and func.value.id in candidates
+                ):
+                    wholesale.add(func.value.id)
+                elif (
+                    isinstance(func, ast.Name) and func.id in ("setattr", "delattr", "vars") and node.args
+                    and isinstance(node.args[0], ast.Name) and node.args[0].id in candidates
+                ):
+                    wholesale.add(node.args[0].id)
+    found: dict[str, Constant] = {}
+    for name, settings in candidates.items():
+        if name in wholesale:
+            continue
+        for key, value_node, ca in settings:
+            if key in changed:
+                continue
+            value = _evaluate(value_node, strings)
+            literal = next((n for n in ast.walk(value_node) if isinstance(n, ast.Constant) and isinstance(n.value, str)), None)
+            if value is None or literal is None:
+                continue
+            base = _uses_constant(value_node, strings)
+            root = (base.root or base) if base is not None else None
+            found[key] = Constant(key, value, ca, literal.lineno, literal.col_offset + 1, root)
     return found
 
 
@@ -3011,6 +3119,9 @@ def _evaluate(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[str]
         return node.value
     if isinstance(node, ast.Name) and node.id in constants:
         return constants[node.id].value
+    if isinstance(node, (ast.Attribute, ast.Subscript)):
+        key = settings_key(node)  # `args.save_dir`, `config["data_dir"]`: a settings object's string
+        return constants[key].value if key is not None and key in constants else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _evaluate(node.left, constants), _evaluate(node.right, constants)
         return None if left is None or right is None else left + right
@@ -3137,6 +3248,10 @@ def _uses_constant(node: ast.AST, constants: Mapping[str, Constant]) -> Optional
     for n in ast.walk(node):
         if isinstance(n, ast.Name) and n.id in constants:
             return constants[n.id]
+        if isinstance(n, (ast.Attribute, ast.Subscript)):
+            key = settings_key(n)
+            if key is not None and key in constants:
+                return constants[key]
     return None
 
 
@@ -3197,7 +3312,7 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
             # `def load(..., out_path): os.makedirs(out_path)` beside a module-level `out_path = "load"`:
             # the parameter shadows the constant, so the call uses whatever the caller passes.
             shadowed = parameters.get(pa.arg.line, frozenset())
-            visible = {k: c for k, c in constants.items() if k not in shadowed} if shadowed else constants
+            visible = {k: c for k, c in constants.items() if _object_name(k) not in shadowed} if shadowed else constants
             constant = _uses_constant(node, visible)
             value = _evaluate(node, visible)
             if rebound and constant is None and isinstance(node, ast.Name) and pa.arg.line not in in_functions:
@@ -3210,6 +3325,11 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 continue
             out.append((constant, value, pa))
     return out
+
+
+def _object_name(key: str) -> str:
+    """The notebook name a constant's key reads: `args` for `args.save_dir` and `args`."""
+    return re.split(r"[.\[]", key, maxsplit=1)[0]
 
 
 def _parameters_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
@@ -3318,6 +3438,61 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
     return None
 
 
+_CWD = "\x00"  # stands for the working directory in a value `_cwd_rest` spells
+
+
+def _cwd_rest(ctx: RuleContext, node: ast.AST, cell: int, line: int) -> Optional[str]:
+    """For a path built from the working directory and literals (`os.getcwd() + "/train.csv"`,
+    `f"{data_path}/train.zip"` with `data_path = os.getcwd()`, `os.path.join(Path.cwd(), "x")`), the
+    part below it, normalised: "train.csv"; "" for the working directory itself. None when the
+    value is not so built or a piece is unknown."""
+    value = _spelled_from_cwd(ctx, node, cell, line, 0)
+    if value is None or not value.startswith(_CWD) or _CWD in value[1:]:
+        return None
+    rest = _normal_path(value[1:].lstrip("/\\"))
+    return None if rest.startswith(("/", "..")) else rest
+
+
+def _spelled_from_cwd(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int) -> Optional[str]:
+    if depth > 8:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        bound = _last_binding(ctx, node.id, cell, line)
+        return None if bound is None else _spelled_from_cwd(ctx, bound[0], bound[1], bound[2], depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        left = _spelled_from_cwd(ctx, node.left, cell, line, depth + 1)
+        right = _spelled_from_cwd(ctx, node.right, cell, line, depth + 1)
+        if left is None or right is None:
+            return None
+        return left + right if isinstance(node.op, ast.Add) else left + "/" + right
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.format_spec is not None or part.conversion != -1:
+                    return None
+                part = part.value
+            value = _spelled_from_cwd(ctx, part, cell, line, depth + 1)
+            if value is None:
+                return None
+            parts.append(value)
+        return "".join(parts)
+    if isinstance(node, ast.Call) and not node.keywords:
+        dotted = dotted_name(node.func)
+        if dotted in _CWD_CALLS and not node.args:
+            return _CWD
+        if (dotted in _JOIN_CALLS or dotted in _PATH_WRAPPERS) and node.args:
+            if dotted in _PATH_WRAPPERS and dotted not in ("Path", "pathlib.Path") and len(node.args) > 1:
+                return None
+            pieces = [_spelled_from_cwd(ctx, a, cell, line, depth + 1) for a in node.args]
+            if any(p is None for p in pieces):
+                return None
+            return "/".join(pieces)  # type: ignore[arg-type]
+    return None
+
+
 def _path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int], PathArgument, int]]:
     """The notebook's own module-level functions that hand one of their parameters, as it is, to
     a catalogued call's path argument: `def load_table(path): return pd.read_csv(path)` ->
@@ -3337,11 +3512,24 @@ def _compute_path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int],
         inner = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
                  if pa.call.in_function and pa.entry.kind == "path" and pa.arg.name is not None
                  and pa.qualified not in _JOIN_CALLS and pa.shown_callee not in _JOIN_CALLS]
+        # Module-level functions by name; a module-level class's class and static methods by
+        # `Class.method`, called so on the class (`SurnameDataset.load_dataset(csv)`), a class
+        # method's first parameter (`cls`) not given.
+        defs: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef, int]] = []
         for stmt in tree.body:
-            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            positional = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
-            params = {name: index for index, name in enumerate(positional)}
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                defs.append((stmt.name, stmt, 0))
+            elif isinstance(stmt, ast.ClassDef):
+                for item in stmt.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        decorators = {dotted_name(d) for d in item.decorator_list}
+                        if "classmethod" in decorators:
+                            defs.append((f"{stmt.name}.{item.name}", item, 1))
+                        elif "staticmethod" in decorators:
+                            defs.append((f"{stmt.name}.{item.name}", item, 0))
+        for name, stmt, skipped in defs:
+            positional = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)][skipped:]
+            params = {p: index for index, p in enumerate(positional)}
             params.update({a.arg: -1 for a in stmt.args.kwonlyargs})
             # A parameter the body rebinds (`path = os.path.join(ROOT, path)`) is not the given value.
             rebound = {n.id for n in walk_nodes(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
@@ -3349,9 +3537,9 @@ def _compute_path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int],
             use = next((pa for pa in inner if stmt.lineno <= pa.call.line <= end
                         and pa.arg.name in params and pa.arg.name not in rebound), None)
             if use is None:
-                found.pop(stmt.name, None)
+                found.pop(name, None)
                 continue
-            found[stmt.name] = ({use.arg.name: params[use.arg.name]}, use, ca.cell.index)  # type: ignore[dict-item]
+            found[name] = ({use.arg.name: params[use.arg.name]}, use, ca.cell.index)  # type: ignore[dict-item]
     return found
 
 
@@ -3371,6 +3559,7 @@ def _own_function_paths(
         return
     settings = path_settings(ctx.catalog)
     cells = {ca.cell.index: ca for ca in ctx.cells}
+    constants: Optional[dict[str, Constant]] = None
     groups: dict[str, list[tuple[CellAnalysis, ast.expr, str, str, Optional[str], tuple]]] = {}
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
@@ -3380,15 +3569,30 @@ def _own_function_paths(
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue  # code inside a function or class runs when called: its own arguments are not values yet
             for node in ast.walk(stmt):
-                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
+                if not isinstance(node, ast.Call):
                     continue
-                params, _, _ = functions[node.func.id]
+                fname = dotted_name(node.func)
+                if fname not in functions:
+                    continue
+                params, _, _ = functions[fname]
                 (param, position), = params.items()
                 given = next((k.value for k in node.keywords if k.arg == param), None)
                 if given is None and 0 <= position < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[:position + 1]):
                     given = node.args[position]
                 where, name = ca, None
-                if isinstance(given, ast.Name):
+                key = settings_key(given) if given is not None else None
+                if key is not None:
+                    # `handle_dirs(args.save_dir)`: a settings object's string, at its keyword's literal.
+                    if constants is None:
+                        constants = string_constants(ctx.facts)
+                    constant = constants.get(key)
+                    literal = _literal_node(constant) if constant is not None and constant.root is None else None
+                    if constant is None or literal is None or constant.value != literal.value:
+                        continue
+                    if any((c, ln, col) == (constant.ca.cell.index, constant.line, constant.column) for c, ln, col in taken):
+                        continue
+                    name, given, where = key, literal, constant.ca
+                elif isinstance(given, ast.Name):
                     # The name's last plain binding above the call: `output_file = f"output/…"`.
                     bound = _last_binding(ctx, given.id, ca.cell.index, node.lineno)
                     if bound is None or bound[1] not in cells:
@@ -3412,7 +3616,7 @@ def _own_function_paths(
                 value = _normal_path(text)
                 if value in known:
                     continue
-                groups.setdefault(value, []).append((where, given, node.func.id, text, name, (ca.cell, node.lineno, node.col_offset + 1)))  # type: ignore[arg-type]
+                groups.setdefault(value, []).append((where, given, fname, text, name, (ca.cell, node.lineno, node.col_offset + 1)))  # type: ignore[arg-type]
     for value, places in groups.items():
         ca, first, fname, text, name, call = places[0]
         _, pa, inner_cell = functions[fname]
@@ -3428,20 +3632,37 @@ def _own_function_paths(
             fix="Pass a path built from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable.",
             key=f"{fname}\x1f{value}",
-            related=tuple(dict.fromkeys([
+            related=tuple(r for r in dict.fromkeys([
                 *((c.cell, g.lineno, g.col_offset + 1) for c, g, _, _, _, _ in places[1:]),
                 *(p[5] for p in places if p[4] is not None),
                 *(((inside.cell, pa.call.line, pa.call.column),) if inside is not None else ()),
-            ])),
+            ]) if r != (ca.cell, first.lineno, first.col_offset + 1)),  # (a setting given twice: its literal once)
         )
 
 
-def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int]], reported: set[tuple[int, int, int]]) -> Iterator[Hit]:
+def _literal_node(constant: Constant) -> Optional[ast.Constant]:
+    """The string literal a constant's position points at in its cell's tree."""
+    tree = cell_python_tree(constant.ca)
+    for node in tree_nodes(tree) if tree is not None else ():
+        if (
+            isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and node.lineno == constant.line and node.col_offset + 1 == constant.column
+        ):
+            return node
+    return None
+
+
+def _open_ended_paths(
+    ctx: RuleContext, chdir_arguments: set[tuple[int, int, int]], reported: set[tuple[int, int, int]],
+    read_back: Optional[Callable[[str, int, PathArgument], bool]] = None,
+) -> Iterator[Hit]:
     """Paths whose rest is known only at run time but whose start is relative: a relative folder
     literal joined to a value the audit cannot know (`"models/" + model_ckpt` with `model_ckpt`
     bound several times, `"data/train/" + random.choice(classes)`), or the working directory
     itself (`os.getcwd() + "/audio"`): wherever the rest points, the path hangs off the working
-    directory. One finding per leading piece, at the piece, the calls using it related."""
+    directory. One finding per leading piece, at the piece, the calls using it related. A path
+    below the working directory that `read_back(rest, cell, argument)` takes (a file the notebook
+    extracted or downloaded there itself, read back) is that step's, not a use here."""
     settings = path_settings(ctx.catalog)
     found: dict[tuple[int, int, int], list[tuple[str, PathArgument, str, int, bool]]] = {}
     cells = {ca.cell.index: ca for ca in ctx.cells}
@@ -3479,6 +3700,9 @@ def _open_ended_paths(ctx: RuleContext, chdir_arguments: set[tuple[int, int, int
                 what = shown(value)
             else:
                 what = "the working directory"
+                rest = _cwd_rest(ctx, node, ca.cell.index, pa.arg.line) if read_back is not None else None
+                if rest and read_back is not None and read_back(rest, ca.cell.index, pa):
+                    continue
             position = (piece_cell, piece.lineno, piece.col_offset + 1 + (cells[piece_cell].masked.dedent if piece_cell in cells else 0))
             if position in reported or (piece_cell, piece.lineno, piece.col_offset + 1) in reported:
                 continue
@@ -3577,13 +3801,32 @@ def _model_names(ctx: RuleContext) -> frozenset[str]:
     for ca in ctx.cells:
         for call in ca.facts.calls:
             first = call.arg(0, ("pretrained_model_name_or_path", "path", "repo_id", "save_directory"))
-            if first is None or first.name is None:
+            if first is None:
+                continue
+            # A bare name, or a settings object's (`from_pretrained(args.model_name)`).
+            name = first.name or _settings_key_at(ca, first.line, first.column)
+            if name is None:
                 continue
             if call.method in _FETCHED_BY_NAME:
-                found.add(first.name)
+                found.add(name)
             elif call.method in ("save_pretrained", "save_model"):
-                saved.add(first.name)
+                saved.add(name)
     return frozenset(found - saved)
+
+
+_SETTINGS_READ = re.compile(r"""(?:[A-Za-z_]\w*\s*=(?!=)\s*)?(?P<object>[A-Za-z_]\w*)(?:\.(?P<attr>[A-Za-z_]\w*)|\[\s*(?P<q>["'])(?P<item>[^"'\\]*)(?P=q)\s*\])\s*[,)]""")
+
+
+def _settings_key_at(ca: CellAnalysis, line: int, column: int) -> Optional[str]:
+    """The settings key (`args.model_name`, `config["model"]`) of an argument written at (line,
+    1-based column) as a settings object's attribute or string item, else None."""
+    lines = ca.lines
+    if not (0 < line <= len(lines)) or column < 1:
+        return None
+    m = _SETTINGS_READ.match(lines[line - 1], column - 1)
+    if m is None:
+        return None
+    return f"{m['object']}.{m['attr']}" if m["attr"] else f'{m["object"]}["{m["item"]}"]'
 
 
 _LIGHTNING_TRAINER = ("lightning.Trainer", "lightning.pytorch.Trainer", "lightning.pytorch.trainer.Trainer",
@@ -3786,7 +4029,11 @@ def _produced_paths(ctx: RuleContext) -> list[_Produced]:
             else:
                 continue
             path = _relative_text(target, constants)
-            if path:
+            if path is None and target is not None:
+                # Into the working directory, named so: `os.getcwd()`, `Path.cwd()`, a name bound to
+                # one, or a file below it (`f"{os.getcwd()}/train.zip"`).
+                path = _cwd_rest(ctx, target, index, node.lineno)
+            if path or (path == "" and folder):
                 out.append(_Produced(index, node.lineno, path, folder, (index, anchor)))
     return out
 
@@ -3797,10 +4044,25 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
     path = _normal_path(value)
     if direction not in ("read", "none") or path in written:
         return None
+    # (a step naming the path's own folder or file first; else the nearest extraction into the
+    # working directory above, which holds any file named bare)
+    into_cwd: Optional[_Produced] = None
     for p in produced:
-        if (p.cell, p.line) < (cell, line) and (_under(path, p.path) if p.folder else path == p.path):
-            return p
-    return None
+        if (p.cell, p.line) < (cell, line) and (_extracted_under(path, p.path) if p.folder else path == p.path):
+            if not (p.folder and p.path == ""):
+                return p
+            into_cwd = p
+    return into_cwd
+
+
+def _extracted_under(path: str, folder: str) -> bool:
+    """Is `path` in the folder an archive was extracted into? Into the working directory itself
+    ("", `extractall(".")`, `extractall(os.getcwd())`): a file named bare (`glove.6B.100d.txt`),
+    not one in a folder of its own (`data/sample_submission.csv` is no file of the archive's
+    but the project's data, whatever was extracted beside it)."""
+    if folder == "":
+        return bool(path) and "/" not in path and path not in (".", "..")
+    return _under(path, folder)
 
 
 class CwdRelativePath(Rule):
@@ -3828,7 +4090,9 @@ class CwdRelativePath(Rule):
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
-        "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding) "
+        "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
+        "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
+        "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
         "in a shell line or `subprocess.run([...])`: that download's finding, PTH003 or PTH007), read back, unless the notebook also writes that path, `\"text/plain\"` "
         "is not a path, figure exports with no folder or one folder (`plt.savefig(\"fig_3_1.png\")` after each plot of a book chapter) "
@@ -3838,7 +4102,10 @@ class CwdRelativePath(Rule):
         "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
         "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
         "`f\"{PATH}x.csv\"`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
-        "string is a constant, and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
+        "string is a constant, so is a string setting of a settings object bound once (`args = Namespace(save_dir=\"model_storage/ch3\")` "
+        "read as `args.save_dir`, `SimpleNamespace(...)`, `config = {\"data_dir\": \"data\"}` read as `config[\"data_dir\"]`) unless that "
+        "setting is assigned anywhere (`args.vocab_file = os.path.join(...)`) or the object is changed wholesale (`config.update(...)`, "
+        "`setattr`, `vars`), reported at its keyword, and settings of one object naming files of one folder are one finding; and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
         "`dst = \"model.ts\"`) is the string its last binding above the call gives, reported there. A `.` or `..` "
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
@@ -3847,7 +4114,8 @@ class CwdRelativePath(Rule):
         "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
         "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
         "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
-        "is reported at the literal, the catalogued call inside the function related (not a folder the function only joins "
+        "is reported at the literal (a class's class or static method called on the class too: `Rows.from_csv(args.rows_csv)`, the "
+        "setting reported at its keyword), the catalogued call inside the function related (not a folder the function only joins "
         "to a name: the joined path is what it uses). The same literal path in several places (a frame saved, then "
         "read back as `\"my_df.csv\"`; here `\"./out/\"` and `\"out\"` are one path) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
         "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). A delete (`shutil.rmtree`, "
@@ -3968,6 +4236,14 @@ class CwdRelativePath(Rule):
                 "writer = SummaryWriter()\nbest = ModelCheckpoint(monitor='val_loss')\ntrainer = pl.Trainer(callbacks=[best], max_epochs=3)",
             ),
             expect=((2, 1), (2, 3)),
+        ),
+        # A settings object's path, read through its attribute: at its keyword.
+        Example(
+            cells=(
+                "from argparse import Namespace\nimport pandas as pd\nargs = Namespace(train_csv='data/train.csv', epochs=3)",
+                "frame = pd.read_csv(args.train_csv)",
+            ),
+            expect=((1, 3),),
         ),
     )
 
@@ -4127,20 +4403,46 @@ class CwdRelativePath(Rule):
             )
         # Through variables: one finding per constant, at its literal (where it is fixed), with
         # the calls that use it as related locations.
+        # Settings of one settings object naming files of one folder (`args.raw_train_csv =
+        # "data/yelp/raw_train.csv"`, `args.raw_test_csv = "data/yelp/raw_test.csv"`): one folder
+        # to configure, one finding at the first, the others' keywords and uses related.
+        same_folder: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+        folder_host: dict[tuple[str, str], tuple[int, int, int]] = {}
+        for position in sorted(grouped):
+            constant = grouped[position][0][0]
+            parent = _normal_path(constant.value).rpartition("/")[0]
+            if constant.name.isidentifier() or not parent or parent.startswith(".."):
+                continue
+            host = folder_host.setdefault((_object_name(constant.name), parent), position)
+            if host != position:
+                same_folder.setdefault(host, []).append(position)
+        folded = {p for ps in same_folder.values() for p in ps}
         for position, uses in grouped.items():
-            constant, value, pa = uses[0]
+            if position in folded:
+                continue
+            # (the message names a read or write, when there is one, over a join's piece)
+            constant, value, pa = next((u for u in uses if u[2].direction != "none"), uses[0])
+            constant = uses[0][0]
             uses_cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+            others = [grouped[p] for p in same_folder.get(position, ())]
+            also = (
+                f"; so {'is' if len(others) == 1 else 'are'} "
+                + ", ".join(f"`{o[0][0].name}`" for o in others)
+                + " (related), in the same folder" if others else ""
+            )
             yield Hit(
                 constant.ca.cell,
                 constant.line,
                 constant.column,
                 f"Relative path {shown(constant.value)} (`{constant.name}`) is {pa.verb} "
                 f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}) and resolved against "
-                "the current working directory, " + RUN_FOLDER,
+                "the current working directory, " + RUN_FOLDER + also,
                 fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
                 key=f"{constant.name}\x1f{constant.value}",
                 related=tuple(dict.fromkeys([
                     *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in uses),
+                    *((c.ca.cell, c.line, c.column) for o in others for c, _, _ in o[:1]),
+                    *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for o in others for _, _, p in o),
                     *((c.ca.cell, c.line, c.column) for c, _, _ in same_file.get(position, ())),
                     *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in same_file.get(position, ())),
                     *((o.ca.cell, o.line, o.column) for o in extra.get(position, ())),
@@ -4155,7 +4457,13 @@ class CwdRelativePath(Rule):
         }
         reported |= {(c.ca.cell.index, c.line, c.column) for uses in read_back_constants for c, _, _ in uses}
         taken = reported | covered
-        for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered):
+        def read_back_below_cwd(rest: str, cell: int, pa: PathArgument) -> bool:
+            step = _read_back(rest, cell, pa.call.line, pa.direction, produced, written) if produced else None
+            if step is not None:
+                read_back.setdefault(step.anchor, []).append((cells_by_index[cell], pa.call.line, pa.call.column))
+            return step is not None
+
+        for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered, read_back_below_cwd):
             taken.add((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
             yield hit
         yield from _implicit_folders(ctx)
