@@ -566,6 +566,8 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                 if spellings is None:
                     spellings = install_spellings(facts)
                 spelled = spellings.get(normalise(imp.top_level))
+                if not spelled and _lab_test_module(imp.top_level, catalog):
+                    continue  # the hosted lab's grader tests (`import unittests`), not a distribution
                 if spelled and spelled != imp.top_level:
                     # Still a guess, spelled as the notebook's own install line does (`torch_lr_finder`
                     # → `torch-lr-finder`, from `#!pip install torch-lr-finder`): the same name to pip.
@@ -616,6 +618,12 @@ def _without_covered_roots(uses: list[ImportUse], namespaces: Mapping[str, int])
 # `python -c "import iterstrat" || pip install iterative-stratification`: the notebook says which
 # distribution provides the module it tries to import.
 _IMPORT_GUARD = re.compile(r"""\bpython[0-9.]*\s+-c\s+["']\s*import\s+([A-Za-z_]\w*)\s*["']\s*\|\|""")
+
+
+def _lab_test_module(name: str, catalog: Catalog) -> bool:
+    """Whether `name` is a course lab's test module (`[lab_test_modules]` of rules/distributions.toml)."""
+    patterns = (catalog.table("distributions", "lab_test_modules", {}) or {}).get("names", [])
+    return any(isinstance(p, str) and fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
 # `!pip install --quiet torch-lr-finder`, also commented out (`#!pip install …`, `# %pip install …`).
