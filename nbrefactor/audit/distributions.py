@@ -568,7 +568,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                 spelled = spellings.get(normalise(imp.top_level))
                 if not spelled and _lab_test_module(imp.top_level, catalog):
                     continue  # the hosted lab's grader tests (`import unittests`), not a distribution
-                if spelled and spelled != imp.top_level:
+                if spelled and spelled.lower() != imp.top_level.lower():  # (not a change of case only)
                     # Still a guess, spelled as the notebook's own install line does (`torch_lr_finder`
                     # → `torch-lr-finder`, from `#!pip install torch-lr-finder`): the same name to pip.
                     resolution = Resolution(resolution.module, (spelled,), resolution.source)
