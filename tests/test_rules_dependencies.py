@@ -347,3 +347,30 @@ def test_kubeflow_sub_packages_are_their_own_distributions_and_a_git_line_declar
     nb = write_notebook(root / "nb.ipynb", ["from kubeflow import fairing\nfrom kubeflow.metadata import metadata\nfrom kubeflow import katib"])
     (finding,) = [d for d in audit(nb) if d.code == "DEP001"]
     assert dict(finding.data)["distribution"] == "kubeflow-katib"
+
+
+def test_dep003_fix_keeps_the_extras_and_names_what_a_metapackage_brings_that_the_notebook_imports(tmp_path):
+    # Fair check 11: `tritonclient[http]` lost its extra in the fix; `azure-keyvault` (a deprecated
+    # bundle) was named where the notebook imports azure-keyvault-secrets.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.26.4\n"})
+    nb = write_notebook(root / "nb.ipynb", ["%pip install tritonclient[http]\n%pip install azure-keyvault",
+                                            "import tritonclient.http\nfrom azure.keyvault.secrets import SecretClient"])
+    fixes = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == ["Declare tritonclient[http] in requirements.txt (pinned) and delete the line",
+                     "Declare azure-keyvault-secrets in requirements.txt (pinned) and delete the line"]
+
+
+def test_dep003_names_a_requirements_file_installed_without_r_as_such(tmp_path):
+    root = make_repo(tmp_path, {"lab.txt": "numpy==1.26.4\n"})
+    nb = write_notebook(root / "lab.ipynb", ["!pip install lab.txt", "import numpy"])
+    [dep003] = [d for d in audit(nb) if d.code == "DEP003"]
+    assert "requirements file without `-r`" in dep003.message
+    assert dep003.fix.startswith("Install what it lists with `pip install -r lab.txt`")
+
+
+def test_an_unknown_import_is_spelled_as_the_notebooks_own_install_line(tmp_path):
+    # Fair check 11: `torch_lr_finder`, whose (commented-out) install line says torch-lr-finder.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.26.4\n"})
+    nb = write_notebook(root / "nb.ipynb", ["#!pip install --quiet lr-range-finder-demo\nimport lr_range_finder_demo"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert "assumed to be `lr-range-finder-demo`" in dep001.message

@@ -542,6 +542,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     cloned = {(c.cell.index, c.line, c.module) for c in cloned_imports(facts, catalog)}
     added_path = path_added_imports(facts, catalog, project.declared if project is not None and project.manifests else frozenset())
     guarded = guarded_installs(facts)
+    spellings: Optional[dict[str, str]] = None  # read only for an import no table knows
     python2 = _python2_stdlib(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:
@@ -561,6 +562,16 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
             resolution = _resolve(target, catalog)
             if resolution.assumed and imp.top_level in guarded:
                 resolution = Resolution(resolution.module, (guarded[imp.top_level],), "guarded-install")
+            elif resolution.assumed and resolution.primary == imp.top_level:
+                if spellings is None:
+                    spellings = install_spellings(facts)
+                spelled = spellings.get(normalise(imp.top_level))
+                if not spelled and _lab_test_module(imp.top_level, catalog):
+                    continue  # the hosted lab's grader tests (`import unittests`), not a distribution
+                if spelled and spelled.lower() != imp.top_level.lower():  # (not a change of case only)
+                    # Still a guess, spelled as the notebook's own install line does (`torch_lr_finder`
+                    # → `torch-lr-finder`, from `#!pip install torch-lr-finder`): the same name to pip.
+                    resolution = Resolution(resolution.module, (spelled,), resolution.source)
             shown = _shown(resolution, imp.module, _tables(catalog).roots, _tables(catalog).overrides)
             uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
     uses.extend(implied_uses(facts, catalog))
@@ -607,6 +618,31 @@ def _without_covered_roots(uses: list[ImportUse], namespaces: Mapping[str, int])
 # `python -c "import iterstrat" || pip install iterative-stratification`: the notebook says which
 # distribution provides the module it tries to import.
 _IMPORT_GUARD = re.compile(r"""\bpython[0-9.]*\s+-c\s+["']\s*import\s+([A-Za-z_]\w*)\s*["']\s*\|\|""")
+
+
+def _lab_test_module(name: str, catalog: Catalog) -> bool:
+    """Whether `name` is a course lab's test module (`[lab_test_modules]` of rules/distributions.toml)."""
+    patterns = (catalog.table("distributions", "lab_test_modules", {}) or {}).get("names", [])
+    return any(isinstance(p, str) and fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+# `!pip install --quiet torch-lr-finder`, also commented out (`#!pip install …`, `# %pip install …`).
+_ANY_PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+(?P<args>[^\n#;&|]*)")
+
+
+def install_spellings(facts: NotebookFacts) -> dict[str, str]:
+    """{normalised name: the name as written} of what the notebook's pip install lines name,
+    commented-out ones included: how the author spells a distribution no table knows."""
+    found: dict[str, str] = {}
+    for ca in facts.cells:
+        if "install" not in ca.cell.source:
+            continue
+        for m in _ANY_PIP_INSTALL.finditer(ca.cell.source):
+            for token in m.group("args").split():
+                name = re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*", token.strip("'\""))
+                if name and not token.startswith("-"):
+                    found.setdefault(normalise(name.group(0)), name.group(0))
+    return found
 
 
 def guarded_installs(facts: NotebookFacts) -> dict[str, str]:
@@ -1431,8 +1467,8 @@ def _parse_spec(token: str, conda: bool) -> Optional[InstallSpec]:
     text = token.strip().strip("'\"")
     if not text or "{" in text or "$" in text or "://" in text or text.startswith((".", "/", "~")):
         return None
-    if text.endswith((".whl", ".tar.gz", ".zip")) or ("/" in text and not conda):
-        return None
+    if text.endswith((".whl", ".tar.gz", ".zip", ".txt")) or ("/" in text and not conda):
+        return None  # (`lab_setup.txt`: a requirements file named without `-r`, no distribution)
     if conda and "::" in text:
         text = text.split("::", 1)[1]
     if conda:

@@ -392,8 +392,9 @@ def _cache_key(file: Path, display: str, cache: ResultCache) -> Optional[str]:
         if b"chdir" in raw or b"%cd" in raw or b"%pushd" in raw:
             # The folders a cell moves into add modules (`with_working_folders`): part of the key.
             project = with_working_folders(project, file, _code_sources(raw))
-        if _may_install_requirements(raw):
-            # The requirements files a cell installs are manifests (`with_installed_requirements`): part of the key.
+        if _may_install_requirements(raw) or file.with_suffix(".txt").is_file():
+            # The requirements files a cell installs, and the notebook's own `<name>.txt`, are
+            # manifests (`with_installed_requirements`): part of the key.
             project = with_installed_requirements(project, file, _code_sources(raw))
         if may_guard_downloads(raw):
             # The downloads a guard skips because their file is beside the notebook: part of the key.
@@ -409,7 +410,7 @@ def _may_install_requirements(raw: bytes) -> bool:
     notebooks ("pre-release", "non-random": 198 of 344 real ones, against 34 that also name pip
     and `install`), and reading their cells means parsing the whole file, outputs included: a
     third of the key's cost."""
-    return (b"-r" in raw or b"--requirement" in raw) and b"pip" in raw and b"install" in raw
+    return (b"-r" in raw or b"--requirement" in raw or b".txt" in raw) and b"pip" in raw and b"install" in raw
 
 
 def _code_sources(raw: bytes) -> list[str]:

@@ -23,7 +23,11 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 MANIFEST_GLOBS = (
-    "requirements*.txt", "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py",
+    "requirements*.txt",
+    # `dev-requirements.txt`, `mlflow-requirements.txt`: a requirements file named by its purpose,
+    # read only when every line reads as one (`reads_as_requirements`; fair check 11).
+    "*-requirements.txt",
+    "environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py",
     # A Dockerfile whose RUN lines install Python packages (book and course repositories ship one
     # instead of a requirements file; repo2docker builds from it) and a conda environment file
     # under another name (`deep-learning.yml`): read only when they declare packages (`parse_manifest`).
@@ -745,7 +749,30 @@ def parse_manifest(path: str, text: str) -> Optional[Manifest]:
         return parse_pipfile(path, text)
     if name == "Pipfile.lock":
         return None  # read with its Pipfile (`_manifests_in`): it pins, it does not declare
+    if not name.startswith("requirements") and not reads_as_requirements(text):
+        return None  # `release-requirements.txt` of prose (a checklist), not pip's
     return parse_requirements_txt(path, text)
+
+
+# A requirement line as pip reads it: a name, extras, then nothing, a version specifier, a direct
+# reference or an environment marker (`pandas`, `mlflow>2.0`, `black[jupyter]==22.6.0`).
+_STRICT_REQUIREMENT = re.compile(
+    r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[A-Za-z0-9._,\s-]*\])?\s*(?:(?:[<>=!~]=?|===).*|@\s*\S.*|;.*)?$")
+
+
+def reads_as_requirements(text: str) -> bool:
+    """Whether a `.txt` file that is not named `requirements*.txt` is one: it has a requirement,
+    and every line that is not blank, a comment or a pip option (`-r base.txt`, `--index-url …`)
+    reads as one. A prose file (`Capacity: ≥ 2400 mAh`) does not."""
+    found = False
+    for raw in text.splitlines():
+        line = re.split(r"\s#|^#", raw, maxsplit=1)[0].strip().rstrip("\\").strip()
+        if not line or line.startswith("-"):
+            continue
+        if not (_STRICT_REQUIREMENT.match(line) or _VCS_URL.match(line)):
+            return False
+        found = True
+    return found
 
 
 # --- the I/O edge ----------------------------------------------------------------------------
@@ -791,39 +818,59 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
 # `!pip install -r workspace_requirements.txt`, `%pip install --requirement=reqs/base.txt`.
 _INSTALLED_REQUIREMENTS = re.compile(
     r"\bpip3?\b[^\n]*?\binstall\b[^\n]*?(?:\s-r\s*|\s--requirement[=\s]\s*)['\"]?(?P<file>[^\s'\";&|#]+)")
+# `%pip install lab_setup.txt`: a requirements file named without `-r` (pip fails on the line; the
+# file is still the environment the author meant, and DEP003 says the `-r` is missing).
+_INSTALLED_TXT = re.compile(r"\bpip3?\b[^\n]*?\binstall\b[^\n]*?\s['\"]?(?P<file>[^\s'\";&|#=-][^\s'\";&|#]*\.txt)\b")
+_TOP_IMPORT = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
 
 
 def with_installed_requirements(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
     """The project with the requirements files the notebook installs itself (`!pip install -r
-    workspace_requirements.txt`, a relative literal path from the notebook's folder) as manifests:
-    what they list is declared, pinned or not, whatever the file is called (`requirements*.txt` are
-    found anyway). A file that is not there (a clone's, read after `%cd`) adds nothing."""
+    workspace_requirements.txt`, a relative literal path from the notebook's folder; also one named
+    without the `-r`, `%pip install lab_setup.txt`) as manifests: what they list is declared, pinned
+    or not, whatever the file is called (`requirements*.txt` are found anyway). A file that is not
+    there (a clone's, read after `%cd`) adds nothing. So is the notebook's own requirements file
+    beside it, named as the notebook (`deploy_model.txt` for `deploy_model.ipynb`, a sample
+    repository's convention), when every line reads as a requirement and one of them is a
+    module the notebook imports by name (a word list `labels.txt` beside `labels.ipynb` is data)."""
+    sources = list(sources)
     names: list[str] = []
     for source in sources:
-        if "-r" not in source and "--requirement" not in source:
+        if "pip" not in source or "install" not in source:
             continue
-        for m in _INSTALLED_REQUIREMENTS.finditer(source):
-            name = m.group("file")
-            if not name.startswith(("/", "~", "$", "{", "\\")) and not _looks_like_drive(name) and name not in names:
-                names.append(name)
-    if not names:
-        return project
+        for pattern in (_INSTALLED_REQUIREMENTS, _INSTALLED_TXT):
+            for m in pattern.finditer(source):
+                name = m.group("file")
+                if not name.startswith(("/", "~", "$", "{", "\\")) and not _looks_like_drive(name) and name not in names:
+                    names.append(name)
     folder = Path(os.path.dirname(resolved_path(notebook_path)))
     # A file discovery found already (shown relative to another root, so compared by name and content).
     known = {(m.path.rsplit("/", 1)[-1], m.requirements) for m in project.manifests}
     added: list[Manifest] = []
-    for name in names:
+    own = Path(notebook_path).with_suffix(".txt").name
+    for name in names + ([own] if own not in names else []):
         file = Path(os.path.normpath(folder / name))
         text = _file_text(file)
         if text is None:
             continue
         manifest = parse_requirements_txt(_display(file, None), text)
+        if name == own and own not in names and not _own_requirements(text, manifest, sources):
+            continue
         if (file.name, manifest.requirements) not in known:
             known.add((file.name, manifest.requirements))
             added.append(manifest)
     if not added:
         return project
     return replace(project, manifests=project.manifests + tuple(added))
+
+
+def _own_requirements(text: str, manifest: Manifest, sources: list[str]) -> bool:
+    """Whether the `.txt` named as the notebook is its requirements file: it reads as one, and it
+    lists a module the notebook imports (`pandas`)."""
+    if not reads_as_requirements(text):
+        return False
+    imported = {normalise(m) for source in sources for m in _TOP_IMPORT.findall(source)}
+    return any(r.name in imported for r in manifest.requirements)
 
 
 # A quoted http(s) URL's last path segment (no query or fragment): the name a download of it

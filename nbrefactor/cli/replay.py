@@ -49,8 +49,8 @@ VOLATILE_ENV = frozenset({"OLDPWD", "_", "SHLVL", "NBREFACTOR_REPLAY_LOG"})
 MANIFEST_PREFIXES = (("requirements", ".txt"),)  # requirements*.txt
 MANIFEST_NAMES = frozenset({"environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py", "Dockerfile", "Containerfile",
                             "Pipfile", "Pipfile.lock"})
-# `Dockerfile.*`, `*.Dockerfile`, and conda environment files of any name (`*.yml`, `*.yaml`)
-MANIFEST_ENDS = (".Dockerfile", ".dockerfile", ".yml", ".yaml")
+# `Dockerfile.*`, `*.Dockerfile`, conda environment files of any name (`*.yml`, `*.yaml`), `*-requirements.txt`
+MANIFEST_ENDS = (".Dockerfile", ".dockerfile", ".yml", ".yaml", "-requirements.txt")
 MANIFEST_STARTS = tuple(prefix for prefix, _ in MANIFEST_PREFIXES)
 DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth", ".egg")
 # `project.NOT_IN_NAMES`: a sub-folder whose name has one of these no `import` can name, and the

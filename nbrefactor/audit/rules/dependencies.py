@@ -238,8 +238,15 @@ class UndeclaredImport(Rule):
         "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read, and so is the target of "
         "one checked out as a symbolic link's text (Git for Windows without symlinks writes a file holding only "
         "`env/requirements.txt`). A requirements "
-        "file the notebook installs itself (`!pip install -r lab_requirements.txt`, a relative path from its folder) "
-        "is a manifest too, whatever its name. "
+        "file the notebook installs itself (`!pip install -r lab_requirements.txt`, a relative path from its folder; "
+        "also `%pip install lab_setup.txt`, the `-r` forgotten) "
+        "is a manifest too, whatever its name, and so is a `.txt` beside the notebook named as it (`deploy_model.txt` for "
+        "`deploy_model.ipynb`) whose every line reads as a requirement and which lists a module the notebook imports. "
+        "A requirements file named by its purpose (`dev-requirements.txt`, `mlflow-requirements.txt`) is a manifest like "
+        "`requirements*.txt` when every line reads as a requirement (a prose `release-requirements.txt` is not). "
+        "A course lab's test module that the public repository does not ship (`import unittests`, `w2_unittest`, "
+        "`public_tests`; `[lab_test_modules]` of `rules/distributions.toml`) is no distribution when no table knows it "
+        "and no install line names it. "
         "The bare root of a namespace several distributions share (`import azureml`, `import google`) is no "
         "distribution of its own: when the notebook also imports a sub-package of it (`from azureml.core import "
         "Workspace`), only the sub-package is reported. The modules Python 3 renamed "
@@ -606,7 +613,9 @@ class NoManifest(Rule):
         "its target. Modules of the notebook's own project are not distributions, as for DEP001 (a package folder above the "
         "notebook named like a catalogued distribution but without what the import names is not the project's: `numpy/` of "
         "lessons at a course's root). A pyproject.toml without dependencies does not count; a requirements file the notebook installs itself "
-        "(`!pip install -r lab_requirements.txt`) does, whatever its name. A `Pipfile` (Pipenv) is a manifest, and so "
+        "(`!pip install -r lab_requirements.txt`) does, whatever its name, and so does the `.txt` named as the notebook beside "
+        "it when it reads as a requirements file that lists a module the notebook imports (see DEP001), and a "
+        "`dev-requirements.txt` / `*-requirements.txt` that reads as one. A `Pipfile` (Pipenv) is a manifest, and so "
         "is a Dockerfile that `pipenv install`s one or pip-installs packages (`*.dockerfile` too). "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
@@ -631,6 +640,8 @@ class NoManifest(Rule):
         Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
         Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
         Example(cells=("import numpy as np",), files={"setup.py": "from setuptools import setup\n\nsetup(name='demo', install_requires=['numpy>=1.26'])\n"}),
+        # A requirements file named by its purpose is one too.
+        Example(cells=("import pandas as pd",), files={"dev-requirements.txt": "# notebook tests\npandas==2.2.2\n"}),
         # Binder and dev containers take the environment from these folders.
         Example(cells=("import pandas as pd",), files={".devcontainer/requirements.txt": "pandas==2.2.2\n"}),
         Example(cells=("import numpy as np",), files={"binder/environment.yml": "dependencies:\n  - numpy=1.26.4\n"}),
@@ -733,7 +744,9 @@ class InNotebookInstall(Rule):
         "declaring it (their fix) makes the line right; the message names only the packages left. A "
         "`pip install -r requirements.txt` of a manifest of the project (the file beside the notebook, guarded or not) is "
         "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
-        "DEP004's. So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
+        "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
+        "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
+        "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
         "upgrades the installer itself (`!pip install -U pip setuptools wheel`): no dependency of the code. "
@@ -871,6 +884,7 @@ class InNotebookInstall(Rule):
         declared = ctx.project.declared if ctx.project.manifests else frozenset()
         imported: Optional[frozenset[str]] = None  # what the notebook's imports resolve to (read once, when needed)
         steps = pipeline_step_bodies(ctx.facts)
+        metapackages = _metapackages(ctx.catalog)
         for command in install_commands(ctx.facts):
             if any(cell == command.cell.index and first <= command.line <= last for cell, first, last in steps):
                 # `subprocess.run([sys.executable, "-m", "pip", "install", "pandas"])` in the body of a
@@ -918,16 +932,21 @@ class InNotebookInstall(Rule):
             said = [spec.spec for spec in packages]
             said += [f"what {f} lists" for f in parsed.requirement_files]
             said += [f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
-            said += [f"the local package {u}" if u.startswith((".", "/", "~")) else u for u in parsed.unresolved]
+            said += [f"{u} as a package (a requirements file without `-r`: pip fails on it)" if _is_txt(u) else
+                     f"the local package {u}" if u.startswith((".", "/", "~")) else u for u in parsed.unresolved]
             shown = ", ".join(said[:5]) + (" …" if len(said) > 5 else "") if said else "packages"
+            if any(normalise(spec.name) in metapackages for spec in packages) and imported is None:
+                imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
+                                     for n in use.resolution.normalised)
+            to_declare = [name for spec in packages for name in _to_declare(spec, metapackages, imported or frozenset())]
             yield Hit(
                 command.cell,
                 command.line,
                 command.column,
                 f"Notebook installs {shown} with {parsed.tool} while it runs",
-                fix=(f"Declare {', '.join(spec.name for spec in packages)} in requirements.txt (pinned); the line runs only "
+                fix=(f"Declare {', '.join(to_declare)} in requirements.txt (pinned); the line runs only "
                      "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) else
-                     _install_fix([spec.name for spec in packages], ctx.project.manifests, parsed)),
+                     _install_fix(to_declare, ctx.project.manifests, parsed)),
                 key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
@@ -977,6 +996,28 @@ class InNotebookInstall(Rule):
                     )
 
 
+def _metapackages(catalog) -> dict[str, list[str]]:
+    """`[metapackages]` of `rules/distributions.toml`, by normalised name: what each installs."""
+    table = catalog.table("distributions", "metapackages", {}) or {}
+    return {normalise(k): [n for n in v if isinstance(n, str)] for k, v in table.items() if isinstance(v, list)}
+
+
+def _to_declare(spec, metapackages: dict[str, list[str]], imported: frozenset[str]) -> list[str]:
+    """What a manifest should declare for an installed package: the package with the extras the
+    line asks for (`tritonclient[http]`: the extra is what `tritonclient.http` needs), or, for a
+    metapackage that only installs its members (`azure-keyvault`, deprecated), the members the
+    notebook imports (`azure-keyvault-secrets`)."""
+    members = [m for m in metapackages.get(spec.normalised, ()) if normalise(m) in imported]
+    if members:
+        return members
+    return [f"{spec.name}[{','.join(spec.extras)}]" if spec.extras else spec.name]
+
+
+def _is_txt(argument: str) -> bool:
+    """`lab_setup.txt` given to `pip install` without `-r` (not a URL)."""
+    return argument.endswith(".txt") and "://" not in argument
+
+
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again)."""
@@ -992,17 +1033,21 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
         # `!pip install git+https://…/repo`: nothing is declared yet, and a branch head is no version.
         return (f"Declare it in requirements.txt pinned to a commit (`<name> @ {urls[0]}@<commit>`) or as its release "
                 "on the package index, and delete the line (for Colab, keep it under `if \"google.colab\" in sys.modules:`)")
+    texts = [u for u in (parsed.unresolved if parsed is not None else ()) if _is_txt(u)]
+    if not names and texts and not parsed.requirement_files:
+        # `%pip install lab_setup.txt`: pip takes the file for a package; `-r` installs what it lists.
+        return f"Install what it lists with `pip install -r {texts[0]}` before starting the kernel and delete the line"
     if not names:
         return "Install from the manifest before starting the kernel and delete the line"
     declaring: dict[str, str] = {}
     for manifest in manifests:
         for name in {r.name for r in manifest.requirements} | ({manifest.project_name} if manifest.project_name else set()):
             declaring.setdefault(name, manifest.path)
-    undeclared = [n for n in names if normalise(n) not in declaring]
-    declared = [n for n in names if normalise(n) in declaring]
+    undeclared = [n for n in names if normalise(n.split("[")[0]) not in declaring]
+    declared = [n for n in names if normalise(n.split("[")[0]) in declaring]
     if not declared:
         return f"Declare {', '.join(names)} in requirements.txt (pinned) and delete the line"
-    files = ", ".join(dict.fromkeys(declaring[normalise(n)] for n in declared))
+    files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in declared))
     already = f"{', '.join(declared)} {'is' if len(declared) == 1 else 'are'} already declared in {files}"
     if not undeclared:
         return f"{already}: install from it before starting the kernel and delete the line"
@@ -1159,7 +1204,8 @@ class UnpinnedRequirement(Rule):
     what_it_does = (
         "For each distribution the notebook imports, reports the manifest lines that declare it "
         "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`), or conda's "
-        "`name=1.2`. The finding is located in the manifest (its path and line; in a `setup.py`, the line of the string), not in the "
+        "`name=1.2`. One finding per distribution and file, at its first line (a file listing it twice says so). "
+        "The finding is located in the manifest (its path and line; in a `setup.py`, the line of the string), not in the "
         "notebook; when several notebooks of one audit share the manifest, the line is reported once, "
         "with each notebook that imports it as a related location. Not reported when another manifest of the project pins the same distribution "
         "(a ranged pyproject.toml beside a pinned requirements.txt is the usual, sound layout), nor, in a library's metadata "
@@ -1271,15 +1317,24 @@ class UnpinnedRequirement(Rule):
         environment = {r.name for m in manifests if m.kind not in _LIBRARY_METADATA for r in m.requirements}
         for manifest in manifests:
             library = manifest.kind in _LIBRARY_METADATA
+            # One finding per distribution and file, at its first line: a file listing `daft` twice
+            # (a copy-paste, or an over-indented pip list read line by line) needs one pin.
+            lines: dict[str, list[int]] = {}
+            for req in manifest.requirements:
+                lines.setdefault(req.name, []).append(req.line)
             for req in manifest.requirements:
                 if req.name not in imported or req.name in pinned or (library and req.name in environment) or req.named_build:
                     continue
+                if req.line != lines[req.name][0]:
+                    continue
+                again = lines[req.name][1:]
                 yield Hit(
                     None,
                     req.line,
                     None,
                     f"`{req.spec}` in {manifest.path} is not pinned to one version "
-                    f"({imported[req.name]})",
+                    f"({imported[req.name]})"
+                    + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else ""),
                     path=manifest.path,
                     snippet=req.spec,
                     fix=(f"Pin the image to the tag of one build (`FROM {req.spec.rsplit(' ', 1)[-1].rsplit(':', 1)[0]}:<tag>`), "
