@@ -456,11 +456,13 @@ if runner == "kfp":
         print("kfp.local: the pipeline failed: %s: %s" % (type(exc).__name__, str(exc).splitlines()[0] if str(exc) else ""))
         sys.exit(1)
     [run] = sorted(glob.glob(os.path.join(root, "*")))[-1:]
+    spelled = getattr(module, "KFP_NAMES", {})  # a value's kfp parameter is ASCII: out_<spelling>
     for step in order:
         for name in STEPS[step][2]:
-            found = glob.glob(os.path.join(run, "step-" + step.replace("_", "-"), "out_" + name)) or glob.glob(os.path.join(run, "*", "out_" + name))
+            param = "out_" + spelled.get(name, name)
+            found = glob.glob(os.path.join(run, "step-" + step.replace("_", "-"), param)) or glob.glob(os.path.join(run, "*", param))
             if not found:
-                print("kfp.local: no artifact out_%s of step %s" % (name, step))
+                print("kfp.local: no artifact %s of step %s" % (param, step))
                 sys.exit(1)
             where[(step, name)] = found[0]
     how = "run by kfp.local (SubprocessRunner)"
