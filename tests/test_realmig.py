@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from nbrefactor.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,3 +154,56 @@ def test_ascii_spellings_are_deterministic_distinct_and_keep_ascii_names():
     assert spelled["mu"] == "mu" and spelled["x"] == "x" and spelled["lambda_"] == "lambda_"
     assert spelled["Σ"] == "Sigma" and spelled["données"] == "donnees" and spelled["日本"] == "u65e5u672c"
     assert spelled["λ"] == "lamda"  # the letter's Unicode name
+
+
+def test_a_cell_the_notebook_shows_raising_is_caught_where_the_kernel_went_on(tmp_path, capsys):
+    """A lesson shows `prices["mango"]` raising KeyError, then adds the key and goes on. Compiled
+    as is, the package raised there (its generated tests errored: KeyError: 'mango'). Now the step
+    runs that cell inside `try: … except KeyError: pass` — the names bound before the raise are
+    bound, the one bound by the raising line is not, as in the kernel — and says so as a review
+    item; `verify` lets that cell raise that exception when it runs the notebook to compare."""
+    from generated_suite import run_generated_suite, run_with_step_constant_changed
+
+    notebook = tmp_path / "demo_error.ipynb"
+    shutil.copy(FIXTURES / "demo_error.ipynb", notebook)
+    out = tmp_path / "out"
+    assert main(["migrate", str(notebook), "--out", str(out), "--no-prove"]) == 0
+    package = out / "demo_error"
+    steps = (package / "src" / "demo_error" / "steps.py").read_text(encoding="utf-8")
+    assert '    try:\n        missing = "mango"\n        price = prices[missing]\n    except KeyError:\n        pass\n' in steps, steps
+    migration = (package / "MIGRATION.md").read_text(encoding="utf-8")
+    assert "cell 4: the saved notebook shows this cell raising KeyError, and the cells below ran on" in migration, migration
+    report = json.loads((out / "migration-report.json").read_text(encoding="utf-8"))
+    assert report["models"][0]["status"] == "migrated-with-review"
+    assert any("raising KeyError" in item["what"] for item in report["models"][0]["review"]), report["models"][0]["review"]
+    # verify runs the notebook past the cell's KeyError (any other exception there still stops it)
+    # and finds the package's values equal; the generated tests then assert the recorded values.
+    capsys.readouterr()
+    assert main(["verify", str(notebook), str(package), "--record"]) == 0, capsys.readouterr().out[-3000:]
+    done = run_generated_suite(package)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "PASSED tests/test_package.py::test_every_step_runs_on_the_notebook_data" in done.stdout, done.stdout[-3000:]
+    broken = run_with_step_constant_changed(package, "prices[missing] = 2.0", "prices[missing] = 2.5")
+    assert "FAILED tests/test_package.py::test_value_recorded_from_the_notebook[final-prices]" in broken.stdout, broken.stdout[-3000:]
+
+
+def test_the_catch_is_only_the_exception_the_notebook_showed():
+    """A library's exception (only its class name is saved) is matched by name; any other
+    exception in that cell still propagates."""
+    import libcst as cst
+
+    from nbrefactor.compile.transform import catching, function_body
+
+    body = [cst.parse_statement("done.append(1)\n"), cst.parse_statement("raise kind()\n")]
+    code = cst.Module(body=[cst.parse_statement("def step(done, kind):\n    pass\n").with_changes(body=function_body(catching(body, "ParserError")))]).code
+    namespace: dict = {}
+    exec(code, namespace)
+
+    class ParserError(Exception):
+        pass
+
+    done: list = []
+    namespace["step"](done, ParserError)  # caught, after the statement before it ran
+    assert done == [1]
+    with pytest.raises(ValueError):
+        namespace["step"](done, ValueError)
