@@ -185,6 +185,14 @@ def test_a_cell_the_notebook_shows_raising_is_caught_where_the_kernel_went_on(tm
     assert "PASSED tests/test_package.py::test_every_step_runs_on_the_notebook_data" in done.stdout, done.stdout[-3000:]
     broken = run_with_step_constant_changed(package, "prices[missing] = 2.0", "prices[missing] = 2.5")
     assert "FAILED tests/test_package.py::test_value_recorded_from_the_notebook[final-prices]" in broken.stdout, broken.stdout[-3000:]
+    # Another exception in that cell is no demonstration the notebook showed: verify stops there.
+    saved = json.loads(notebook.read_text(encoding="utf-8"))
+    saved["cells"][3]["source"] = 'missing = "mango"\nprice = 1 / 0'
+    notebook.write_text(json.dumps(saved), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(notebook), str(package), "--format", "json"]) == 1
+    [error] = json.loads(capsys.readouterr().out)["errors"]
+    assert (error["side"], error["notebook"], error["cell"], error["exception"]) == ("notebook", str(notebook), 4, "ZeroDivisionError"), error
 
 
 def test_the_catch_is_only_the_exception_the_notebook_showed():

@@ -1051,9 +1051,9 @@ def _run_one_notebook(
     gone_past_in: dict[int, str] = {}
     for number, cell in enumerate(notebook.cells, start=1):
         saved = next((o for o in cell.get("outputs", ()) if o.get("output_type") == "error"), None) if cell.cell_type == "code" else None
-        shown = gone_past(str(saved.get("ename", ""))) if saved is not None else None
-        if shown is not None:
-            gone_past_in[number] = shown
+        expected = gone_past(str(saved.get("ename", ""))) if saved is not None else None
+        if expected is not None:
+            gone_past_in[number] = expected
     for number, cell in enumerate(notebook.cells, start=1):
         if cell.cell_type == "code":
             cell.source, removed = hermetic_source(cell.source)
