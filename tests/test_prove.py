@@ -299,3 +299,29 @@ def test_rung_6_is_given_the_notebook_files_when_they_are_named_from_elsewhere(t
     main(["migrate", str(tmp_path / "project" / "totals" / "totals.ipynb"), "--out", str(tmp_path / "out"), "-j", "1", "--progress", "lines", "--prove-env", "current"])
     capsys.readouterr()
     assert seen == {"totals": [tmp_path / "project" / "totals" / "totals.ipynb"]}
+
+
+def test_the_pipeline_rung_imports_nbrefactor_from_the_tree_that_runs_it(tmp_path: Path) -> None:
+    # Rung 5's process compares values with nbrefactor's comparer. It appended the source root to
+    # sys.path, so any nbrefactor the environment could import came first: in a git worktree, the
+    # main checkout's (an editable install), whose comparer then judged the worktree's packages.
+    import os
+    import subprocess
+    import sys
+
+    import nbrefactor
+    from nbrefactor.migrate.prove import OWN_NBREFACTOR_IMPORT, _PIPELINE_DRIVER
+
+    assert OWN_NBREFACTOR_IMPORT in _PIPELINE_DRIVER
+    decoy = tmp_path / "elsewhere" / "nbrefactor"
+    (decoy / "verify").mkdir(parents=True)
+    (decoy / "__init__.py").write_text("")
+    (decoy / "verify" / "__init__.py").write_text("")
+    (decoy / "verify" / "compare.py").write_text("raise ImportError('the decoy comparer')\n")
+    own = Path(nbrefactor.__file__).resolve().parent
+    code = "import os, sys\nnbrefactor_dir = sys.argv[1]\nimport nbrefactor\n" + OWN_NBREFACTOR_IMPORT + "from nbrefactor.verify import compare\nprint(compare.__file__)\n"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env["PYTHONPATH"] = str(decoy.parent)  # the decoy is the nbrefactor this process finds first
+    done = subprocess.run([sys.executable, "-c", code, str(own)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert Path(done.stdout.strip()) == own / "verify" / "compare.py"

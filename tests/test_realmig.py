@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from nbrefactor.cli.app import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,3 +104,114 @@ def test_the_tests_rung_names_the_whole_error_not_a_cut_summary(tmp_path):
     ok, detail = _tests(package, Path(sys.executable), tmp_path, env, timeout=120)
     assert not ok
     assert "FileNotFoundError: [Errno 2] No such file or directory: '../winequality-white.csv'" in detail, detail
+
+
+def test_unicode_names_stay_in_python_and_get_one_ascii_spelling_for_kfp(tmp_path):
+    """A statistics book binds `μ`, `σ_prior`, `données` (PEP 3131 identifiers). The generated-name
+    checks were ASCII-only: `migrate` ended in "internal error … please report it". Now the step
+    functions keep the names as written, `ﬁt` is the name `fit` (NFKC, as Python reads it), and the
+    kfp component parameters, which must be ASCII, spell each name once (`μ` → `mu_<hash>`, since
+    the notebook binds `mu` too), in one mapping the pipeline file holds (`KFP_NAMES`)."""
+    import ast
+
+    from generated_suite import run_generated_suite, run_with_step_constant_changed
+
+    package = _migrate(tmp_path, "unicode_names")
+    report = json.loads((tmp_path / "out" / "migration-report.json").read_text(encoding="utf-8"))
+    assert report["models"][0]["problems"] == [] and report["models"][0]["status"] != "failed"
+    steps = (package / "src" / "unicode_names" / "steps.py").read_text(encoding="utf-8")
+    assert "def posterior(cfg: Config, données, mu, μ, σ_prior):" in steps, steps
+    assert "return fit\n" in steps and "def spread_step(cfg: Config, fit):" in steps, steps
+    kfp_source = (package / "pipeline" / "kfp_pipeline.py").read_text(encoding="utf-8")
+    namespace: dict = {}
+    tree = ast.parse(kfp_source)
+    spelled = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "KFP_NAMES")
+    exec(compile(ast.Module([spelled], []), "kfp_names", "exec"), namespace)
+    names = namespace["KFP_NAMES"]
+    assert names["données"] == "donnees" and names["σ_prior"] == "sigma_prior"
+    assert names["μ"].startswith("mu_") and names["μ"] != "mu"  # `mu` is the notebook's own name
+    parameters = [a.arg for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) for a in f.args.args]
+    assert parameters and all(p.isascii() for p in parameters), [p for p in parameters if not p.isascii()]
+    assert f"out_{names['μ']}" in parameters and "out_mu" in parameters
+    # The real kfp compiler compiled it (migrate does, even with --no-prove).
+    assert f"out_{names['μ']}" in (package / "pipeline" / "pipeline.yaml").read_text(encoding="utf-8")
+    # The package imports, its tests pass, and they fail when a step computes something else.
+    done = run_generated_suite(package)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "PASSED tests/test_package.py::test_value_saved_in_cell_6_1" in done.stdout, done.stdout[-3000:]
+    broken = run_with_step_constant_changed(package, "σ_prior = 2.0", "σ_prior = 2.5")
+    assert "FAILED tests/test_package.py::test_value_saved_in_cell_6_1" in broken.stdout, broken.stdout[-3000:]
+
+
+def test_ascii_spellings_are_deterministic_distinct_and_keep_ascii_names():
+    from nbrefactor.compile.ascii_names import ascii_spellings
+
+    names = ["μ", "mu", "Σ", "données", "x", "σ_prior", "日本", "λ", "lambda_"]
+    spelled = ascii_spellings(names)
+    assert spelled == ascii_spellings(reversed(names))  # the set decides, not the order
+    assert len(set(spelled.values())) == len(names)
+    assert all(v.isascii() and v.isidentifier() for v in spelled.values())
+    assert spelled["mu"] == "mu" and spelled["x"] == "x" and spelled["lambda_"] == "lambda_"
+    assert spelled["Σ"] == "Sigma" and spelled["données"] == "donnees" and spelled["日本"] == "u65e5u672c"
+    assert spelled["λ"] == "lamda"  # the letter's Unicode name
+
+
+def test_a_cell_the_notebook_shows_raising_is_caught_where_the_kernel_went_on(tmp_path, capsys):
+    """A lesson shows `prices["mango"]` raising KeyError, then adds the key and goes on. Compiled
+    as is, the package raised there (its generated tests errored: KeyError: 'mango'). Now the step
+    runs that cell inside `try: … except KeyError: pass` — the names bound before the raise are
+    bound, the one bound by the raising line is not, as in the kernel — and says so as a review
+    item; `verify` lets that cell raise that exception when it runs the notebook to compare."""
+    from generated_suite import run_generated_suite, run_with_step_constant_changed
+
+    notebook = tmp_path / "demo_error.ipynb"
+    shutil.copy(FIXTURES / "demo_error.ipynb", notebook)
+    out = tmp_path / "out"
+    assert main(["migrate", str(notebook), "--out", str(out), "--no-prove"]) == 0
+    package = out / "demo_error"
+    steps = (package / "src" / "demo_error" / "steps.py").read_text(encoding="utf-8")
+    assert '    try:\n        missing = "mango"\n        price = prices[missing]\n    except KeyError:\n        pass\n' in steps, steps
+    migration = (package / "MIGRATION.md").read_text(encoding="utf-8")
+    assert "cell 4: the saved notebook shows this cell raising KeyError, and the cells below ran on" in migration, migration
+    report = json.loads((out / "migration-report.json").read_text(encoding="utf-8"))
+    assert report["models"][0]["status"] == "migrated-with-review"
+    assert any("raising KeyError" in item["what"] for item in report["models"][0]["review"]), report["models"][0]["review"]
+    # verify runs the notebook past the cell's KeyError (any other exception there still stops it)
+    # and finds the package's values equal; the generated tests then assert the recorded values.
+    capsys.readouterr()
+    assert main(["verify", str(notebook), str(package), "--record"]) == 0, capsys.readouterr().out[-3000:]
+    done = run_generated_suite(package)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "PASSED tests/test_package.py::test_every_step_runs_on_the_notebook_data" in done.stdout, done.stdout[-3000:]
+    broken = run_with_step_constant_changed(package, "prices[missing] = 2.0", "prices[missing] = 2.5")
+    assert "FAILED tests/test_package.py::test_value_recorded_from_the_notebook[final-prices]" in broken.stdout, broken.stdout[-3000:]
+    # Another exception in that cell is no demonstration the notebook showed: verify stops there.
+    saved = json.loads(notebook.read_text(encoding="utf-8"))
+    saved["cells"][3]["source"] = 'missing = "mango"\nprice = 1 / 0'
+    notebook.write_text(json.dumps(saved), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["verify", str(notebook), str(package), "--format", "json"]) == 1
+    [error] = json.loads(capsys.readouterr().out)["errors"]
+    assert (error["side"], error["notebook"], error["cell"], error["exception"]) == ("notebook", str(notebook), 4, "ZeroDivisionError"), error
+
+
+def test_the_catch_is_only_the_exception_the_notebook_showed():
+    """A library's exception (only its class name is saved) is matched by name; any other
+    exception in that cell still propagates."""
+    import libcst as cst
+
+    from nbrefactor.compile.transform import catching, function_body
+
+    body = [cst.parse_statement("done.append(1)\n"), cst.parse_statement("raise kind()\n")]
+    code = cst.Module(body=[cst.parse_statement("def step(done, kind):\n    pass\n").with_changes(body=function_body(catching(body, "ParserError")))]).code
+    namespace: dict = {}
+    exec(code, namespace)
+
+    class ParserError(Exception):
+        pass
+
+    done: list = []
+    namespace["step"](done, ParserError)  # caught, after the statement before it ran
+    assert done == [1]
+    with pytest.raises(ValueError):
+        namespace["step"](done, ValueError)

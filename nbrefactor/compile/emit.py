@@ -24,7 +24,7 @@ from nbrefactor.compile.python_choice import PythonChoice, choose_python
 from nbrefactor.compile.plan import PATH_CODES, ModelPlan, ReviewItem, StagePlan, StepPlan
 from nbrefactor.compile.runtime_wheel import runtime_requirement, runtime_version, wheel_name
 from nbrefactor.compile.templates import render
-from nbrefactor.compile.transform import CellOutcome, function_body, transform_cell
+from nbrefactor.compile.transform import CellOutcome, catching, function_body, shown_exception, transform_cell
 
 FileTree = dict[str, Union[str, bytes]]
 
@@ -287,6 +287,11 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
             imports.extend(outcome.imports)
             needs |= outcome.needs
             review.extend(ReviewItem(path, ca.cell.index, line, what) for line, what in outcome.review)
+            shown = shown_exception(ca.cell)
+            if shown is not None and outcome.items:
+                review.append(ReviewItem(path, ca.cell.index, None, (
+                    f"the saved notebook shows this cell raising {shown}, and the cells below ran on: the step catches "
+                    f"{shown} there and goes on as the kernel did (delete the cell if the demonstration is no part of the pipeline)")))
             changes.extend((path, ca.cell.index, line, what) for line, what in outcome.changes)
             replaced |= {(path, ca.cell.index, line, col) for line, col in outcome.replaced}
     # Moved definitions, in notebook order, from the original (masked) cells.
@@ -325,6 +330,9 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
             if outcome is None:
                 continue
             body_items = list(outcome.items)
+            shown = shown_exception(ca.cell)
+            if body_items and shown is not None:
+                body_items = catching(body_items, shown)
             if body_items:
                 items.append(f"# --- notebook cell {ca.cell.index} ---")
                 items.extend(body_items)

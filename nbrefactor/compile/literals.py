@@ -107,8 +107,10 @@ def py_comment_text(text: str) -> Serialised:
 
 def py_name(name: str) -> Serialised:
     """A Python identifier, checked: names from the plan are identifiers by construction, and
-    this is where that construction is verified before one is pasted into code."""
-    if not (isinstance(name, str) and name.isidentifier() and name.isascii() and not keyword.iskeyword(name)):
+    this is where that construction is verified before one is pasted into code. Unicode letters
+    are identifiers (PEP 3131: `μ`, `données`), in the NFKC form Python reads them in (`fi`, not
+    `ﬁ`), so the name pasted as code and the same name quoted as a key are one name."""
+    if not (isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name) and unicodedata.normalize("NFKC", name) == name):
         raise UnsafeTemplateValue(f"{name!r} is not a Python identifier")
     return Serialised(name)
 

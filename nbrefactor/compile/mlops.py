@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from nbrefactor.audit.facts import dotted_name
+from nbrefactor.compile.ascii_names import ascii_spellings
 from nbrefactor.compile.plan import ModelPlan, StepPlan
 from nbrefactor.compile.image_ref import InvalidImageReference, check_registry
 from nbrefactor.compile.image_ref import image_reference as checked_image_reference
@@ -782,6 +783,8 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
     steps = []
     dependencies = step_dependencies(plan, inputs)
     used = {d for ds in dependencies.values() for d in ds}
+    # kfp parameter names are ASCII: `in_μ` is spelled `in_mu` (the values keep their names).
+    spelled = ascii_spellings(n for s in plan.steps for n in (*s.inputs, *s.outputs))
     for s in plan.steps:
         is_training = s.name == training.step
         trained = trained or is_training
@@ -793,6 +796,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
                 "inputs": list(s.inputs),
                 "outputs": list(s.outputs),
                 "kinds": {n: ("Model" if n == training.model else "Dataset") for n in (*s.inputs, *s.outputs)},
+                "param": {n: spelled[n] for n in (*s.inputs, *s.outputs)},
                 "training": is_training,
                 "tracked": trained,  # the training step and every step after it log into the run
                 "gpu": gpu_steps.get(s.name, ()),
@@ -805,6 +809,7 @@ def mlops_files(plan: ModelPlan, inputs: MlopsInputs, context: Mapping[str, Any]
     ctx = {
         **context,
         "mlops_steps": steps,
+        "kfp_names": {n: a for n, a in spelled.items() if n != a},
         "sink_tasks": [f"{s.name}_task" for s in plan.steps if s.name not in used] or ["validate"],
         "mlops_fields": fields,
         "data_fields": data_fields,

@@ -25,6 +25,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from nbrefactor.audit.analysis import CellAnalysis, dotted_name
 from nbrefactor.compile.literals import py_comment_text
+from nbrefactor.compile.shown_errors import gone_past
 from nbrefactor.compile.run_magic import HELPER as RUN_HELPER, read_run_line
 from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS as IPYTHON_BODY_CELL_MAGICS, MagicLine
 
@@ -695,3 +696,31 @@ def function_body(items: Sequence[Union[cst.BaseStatement, str]], trailing: Sequ
     if not body:
         body.append(cst.SimpleStatementLine(body=[cst.Pass()]))
     return cst.IndentedBlock(body=body, footer=pending)
+
+
+# --- a cell the notebook shows raising ------------------------------------------------------------
+
+def shown_exception(cell) -> Optional[str]:  # noqa: ANN001 - an audit Cell
+    """The exception the saved notebook shows this cell raising (its first error output) when the
+    kernel went on past it (compile/shown_errors.py), else None."""
+    error = next((o for o in cell.outputs if o.output_type == "error"), None)
+    return gone_past(error.name) if error is not None else None
+
+
+def catching(items: Sequence[Union[cst.BaseStatement, str]], exception: str) -> list[Union[cst.BaseStatement, str]]:
+    """The cell's statements inside `try: … except <exception>: pass`, so the step ends in the state
+    the kernel was left in: the statements before the raise ran, the rest did not, and the steps
+    after it go on, as the notebook's cells below did. Any other exception still propagates. A
+    builtin exception is caught by name; another (a library's `ParserError`) by its class name,
+    which is all the saved output records."""
+    import builtins
+
+    builtin = isinstance(getattr(builtins, exception, None), type) and issubclass(getattr(builtins, exception), BaseException)
+    if builtin:
+        handler = f"except {exception}:\n    pass\n"
+    else:
+        handler = f"except Exception as _shown_error:\n    if type(_shown_error).__name__ != {exception!r}:\n        raise\n"
+    statement = cst.parse_statement("try:\n    pass\n" + handler)
+    assert isinstance(statement, cst.Try)
+    comment = f"# nbrefactor: the notebook shows this cell raising {exception} and goes on: caught here, as the kernel did"
+    return [comment, statement.with_changes(body=function_body(items))]

@@ -426,12 +426,26 @@ def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], tim
     return False, f"{summary}" + (f"; {failed}" if failed else "")
 
 
+# How a proof process imports nbrefactor (its comparer): from the very tree that runs the proof
+# (`nbrefactor_dir`, its package folder), never another nbrefactor the environment can import — one
+# installed there, or, in a git worktree, the main checkout an editable install points at (rung 5
+# appended the source root to sys.path, so the environment's nbrefactor came first).
+OWN_NBREFACTOR_IMPORT = r"""
+import importlib.util as _util
+for _name in [m for m in sys.modules if m == "nbrefactor" or m.startswith("nbrefactor.")]:
+    del sys.modules[_name]
+_spec = _util.spec_from_file_location("nbrefactor", os.path.join(nbrefactor_dir, "__init__.py"), submodule_search_locations=[nbrefactor_dir])
+_own = _util.module_from_spec(_spec)
+sys.modules["nbrefactor"] = _own
+_spec.loader.exec_module(_own)
+"""
+
 # Runs in the package's environment: every step in its own process through `runtime.run_step`
 # (what each kfp component calls, with the same typed artifacts), then the whole pipeline in
 # one process; every value crossing each step is compared (nbrefactor's comparer, from sys.argv).
 _PIPELINE_DRIVER = r"""
 import glob, json, os, pickle, subprocess, sys
-package, work, nbrefactor_root, runner, kfp_file = sys.argv[1:6]
+package, work, nbrefactor_dir, runner, kfp_file = sys.argv[1:6]
 import importlib
 runtime = importlib.import_module(package + ".runtime")
 STEPS = {n: (s.module, tuple(s.inputs), tuple(s.outputs)) for n, s in runtime.SPEC.steps.items()}
@@ -456,11 +470,13 @@ if runner == "kfp":
         print("kfp.local: the pipeline failed: %s: %s" % (type(exc).__name__, str(exc).splitlines()[0] if str(exc) else ""))
         sys.exit(1)
     [run] = sorted(glob.glob(os.path.join(root, "*")))[-1:]
+    spelled = getattr(module, "KFP_NAMES", {})  # a value's kfp parameter is ASCII: out_<spelling>
     for step in order:
         for name in STEPS[step][2]:
-            found = glob.glob(os.path.join(run, "step-" + step.replace("_", "-"), "out_" + name)) or glob.glob(os.path.join(run, "*", "out_" + name))
+            param = "out_" + spelled.get(name, name)
+            found = glob.glob(os.path.join(run, "step-" + step.replace("_", "-"), param)) or glob.glob(os.path.join(run, "*", param))
             if not found:
-                print("kfp.local: no artifact out_%s of step %s" % (name, step))
+                print("kfp.local: no artifact %s of step %s" % (param, step))
                 sys.exit(1)
             where[(step, name)] = found[0]
     how = "run by kfp.local (SubprocessRunner)"
@@ -488,7 +504,7 @@ def on_step(name, values):
     # frozen as returned: a later step changing an object in place must not blur the comparison
     frozen[name] = {k: dumper.dumps(v) for k, v in values.items()}
 final = pipeline.run(on_step=on_step, tracking=False)
-sys.path.append(nbrefactor_root)
+""" + OWN_NBREFACTOR_IMPORT + r"""
 from nbrefactor.verify.compare import Match, Mismatch, compare
 from nbrefactor_runtime import artifacts as runtime_artifacts
 checked = 0
@@ -525,12 +541,12 @@ def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: di
     missing = _missing_data(package_dir)
     if missing:
         return False, f"data not available beside the notebook: {', '.join(missing[:3])}"
-    nbrefactor_root = str(Path(__file__).resolve().parent.parent.parent)
+    nbrefactor_dir = str(Path(__file__).resolve().parent.parent)  # this nbrefactor's package folder
     kfp_file = package_dir / "pipeline" / "kfp_pipeline.py"
     if runner == "auto":
         has_kfp, _ = _run([str(python), "-c", "import kfp.local"], timeout=timeout, env=env)
         runner = "kfp" if has_kfp and kfp_file.is_file() else "steps"
-    ok, out = _run([str(python), "-c", _PIPELINE_DRIVER, package, str(run_dir), nbrefactor_root, runner, str(kfp_file)], timeout=timeout, cwd=run_dir, env=env, stdout_only=True)
+    ok, out = _run([str(python), "-c", _PIPELINE_DRIVER, package, str(run_dir), nbrefactor_dir, runner, str(kfp_file)], timeout=timeout, cwd=run_dir, env=env, stdout_only=True)
     return ok, _last_lines(out, 1)
 
 
