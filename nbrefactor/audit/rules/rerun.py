@@ -528,11 +528,11 @@ class _Walker:
                 self.report(node, optimizer, f"trains through `{name}`, built in this cell around `{optimizer}`, a torch optimizer made in another cell, with `{name}.{method}(…)`, so a second run trains its model further from the weights the first run left")
             elif method == "close" and not node.args and name not in self.bound and self.trainers.get(name) == "handle":
                 # `for row in rows: …` then `handle.close()`, the handle (and `rows = csv.reader(handle)`)
-                # opened in another cell: a second run reads a closed file or database and fails.
+                # opened in another cell: a second run uses a closed file or database and fails.
                 used = self._read_before(node, {name} | {n for n, kind in self.trainers.items() if kind == f"reader:{name}"})
                 if used is not None:
                     through = "" if used == name else f" through `{used}`"
-                    self.report(node, name, f"closes `{name}`, opened in another cell, after reading it{through}, so a second run reads a closed handle and fails")
+                    self.report(node, name, f"closes `{name}`, opened in another cell, after using it{through}, so a second run uses a closed handle and fails")
             elif method == "train" and not _resumes(node) and name not in self.bound and self.trainers.get(name) == "hf_trainer":
                 self.report(node, name, f"trains the model of the Hugging Face trainer `{name}`, made in another cell, with `{name}.train()`, so a second run fine-tunes the weights the first run left")
             elif (
@@ -1403,7 +1403,7 @@ class ChangesWhenRunTwice(Rule):
         "of a training helper the cell builds around a torch optimizer of another cell (`runner = LoopRunner(model, loss_fn, "
         "optimizer)`, then `runner.train(20)`; not torch's mode switch `.train(False)`), `handle.close()` of a file, database or "
         "archive opened in another cell (`open`, `sqlite3.connect`, `pd.HDFStore`, `h5py.File`, `zipfile.ZipFile`…) after the "
-        "cell read it, or a `csv.reader` over it (a second run reads a closed handle; a cell that only closes it is not "
+        "cell used it, or a `csv.reader` over it (a second run uses a closed handle; a cell that only closes it is not "
         "reported), a custom training step applying gradients to a model "
         "of another cell (`optimizer.apply_gradients(zip(grads, model.trainable_variables))` after a `tf.GradientTape`, "
         "in the cell's loop or in a step function the cell defines and calls; not when the cell builds the model), `trainer.run(…)` on a PyTorch-Ignite "
