@@ -511,11 +511,20 @@ def test_needed_distributions_keep_pip_names_for_conda_installs():
 
 
 def test_needed_distributions_include_installed_adds_unimported_packages_but_not_tooling():
-    facts = facts_of("%pip install -U pip setuptools openpyxl==3.1.5", "import pandas as pd\ndf = pd.read_excel('x.xlsx')")
+    # `to_excel(engine="xlsxwriter")` is a method of a frame: no catalogued call names its engine.
+    facts = facts_of("%pip install -U pip setuptools xlsxwriter==3.2.0",
+                     "import pandas as pd\npd.DataFrame({'a': [1]}).to_excel('x.xlsx', engine='xlsxwriter')")
     assert [n.name for n in dist.needed_distributions(facts)] == ["pandas"]
     needed = dist.needed_distributions(facts, include_installed=True)
-    assert [(n.name, n.pinned) for n in needed] == [("pandas", None), ("openpyxl", "3.1.5")]
+    assert [(n.name, n.pinned) for n in needed] == [("pandas", None), ("xlsxwriter", "3.2.0")]
     assert needed[1].source == "install" and needed[1].modules == ()
+
+
+def test_needed_distributions_include_the_engine_a_pandas_reader_needs():
+    # `pd.read_excel` imports an Excel engine when it runs (rules/distributions.toml [calls_needing]).
+    facts = facts_of("%pip install -U pip setuptools openpyxl==3.1.5", "import pandas as pd\ndf = pd.read_excel('x.xlsx')")
+    needed = dist.needed_distributions(facts)
+    assert [(n.name, n.pinned) for n in needed] == [("pandas", None), ("openpyxl", "3.1.5")]
 
 
 def test_needed_distributions_with_a_custom_catalog():

@@ -816,9 +816,12 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     found: dict[str, ImportUse] = {}
 
     def add(ca: CellAnalysis, call: CallFact, distribution: str, how: str, extra: tuple[str, str] = ()) -> None:
-        if distribution not in found:
-            found[distribution] = ImportUse(ca.cell, call.line, call.column, distribution,
-                                            Resolution(distribution, (distribution,), "implied"), distribution, how, extra)
+        # "pyarrow|fastparquet": any of them serves (a manifest declaring one is enough); the first
+        # is the one to write into a manifest.
+        choices = tuple(distribution.split("|"))
+        if choices[0] not in found:
+            found[choices[0]] = ImportUse(ca.cell, call.line, call.column, choices[0],
+                                          Resolution(choices[0], choices, "implied"), choices[0], how, extra)
 
     def owner_module(name: str) -> Optional[str]:
         return next((m for m in module_needs if name == m or name.startswith(m + ".")), None)
@@ -843,9 +846,11 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             dynamo = call.arg(None, ("dynamo",))
             if not (dynamo is not None and dynamo.constant == "False"):
                 for distribution in call_needs.get(qualified, ()):
+                    others = distribution.split("|")[1:]
                     add(ca, call, distribution, f"is needed by `{qualified}` (its default exporter, `dynamo=True` since "
                         "torch 2.9, imports onnxscript and onnx; `dynamo=False` needs neither)"
-                        if qualified.startswith("torch.onnx.") else f"is needed by `{qualified}`, which imports it when it runs")
+                        if qualified.startswith("torch.onnx.") else f"is needed by `{qualified}`, which imports it when it runs"
+                        + (f" ({_or(others)} would serve too)" if others else ""))
             if parts[0] == "transformers":
                 name = parts[1]
                 if (torch_classes and not (imported & torch_family) and not name.startswith(("TF", "Flax"))
@@ -867,6 +872,12 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     add(ca, call, distribution, f"is needed by the `{metric}` metric `{qualified}` loads, whose "
                         "script imports it")
     return list(found.values())
+
+
+def _or(names: list[str]) -> str:
+    """`a`, `a` or `b`, `a`, `b` or `c`."""
+    shown = [f"`{n}`" for n in names]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
 
 def _string_argument(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, position: int,
@@ -1656,8 +1667,8 @@ def needed_distributions(
     """The third-party distributions the notebook needs, in order of first import, with the
     versions its install lines pin. When the notebook installs one of the alternatives for an
     import (`%pip install opencv-python-headless` then `import cv2`), that one is named.
-    `include_installed` adds what the notebook installs but never imports (`openpyxl` for
-    `pd.read_excel`): it was installed for a reason."""
+    `include_installed` adds what the notebook installs but never imports (`xlsxwriter` for
+    `df.to_excel(…, engine="xlsxwriter")`): it was installed for a reason."""
     catalog = catalog if catalog is not None else load_catalog()
     commands = install_commands(facts)
     # Only pip-style installs choose the name: conda's `pytorch` is not what pip calls torch.

@@ -98,6 +98,11 @@ class _Walker:
         # `gan = GAN(discriminator, generator)` -> {"gan": "discriminator"}.
         self.keras_classes = keras_classes
         self.local_wrappers: dict[str, str] = {}
+        # Objects this cell builds around a torch optimizer of another cell, a training helper of the
+        # notebook or its project: `runner = LoopRunner(model, loss_fn, optimizer)` -> {"runner": "optimizer"}.
+        self.optimizer_owners: dict[str, str] = {}
+        # The cell's own tree (set by `rerun_hazards`): what a line reads before a later one.
+        self.tree: Optional[ast.AST] = None
         # Lightning `Trainer`s this cell builds (`trainer = L.Trainer(max_epochs=3)`).
         self.local_lightning: set[str] = set()
         # Objects this cell builds around a model of a cell above: {"module": "backbone"}.
@@ -314,6 +319,11 @@ class _Walker:
                     self.local_wrappers[stmt.targets[0].id] = wrapped
                 else:
                     self.local_wrappers.pop(stmt.targets[0].id, None)
+                owned = self._owned_optimizer(value)
+                if owned is not None:
+                    self.optimizer_owners[stmt.targets[0].id] = owned
+                else:
+                    self.optimizer_owners.pop(stmt.targets[0].id, None)
             # `df = df[df.kind == "A"]`, `X = pd.DataFrame(X)`: a selection or a copy of the name's
             # own previous value does not set it up afresh; the cell still depends on how often
             # it ran, so later in-place changes of it stay reported. (Any other computation from
@@ -508,6 +518,21 @@ class _Walker:
             elif method == "train" and not _resumes(node) and name in self.bound and self.local_hf.get(name):
                 model = self.local_hf[name]
                 self.report(node, model, f"trains `{model}`, a model made in another cell, with the Hugging Face `{name}.train()` (`{name}` built in this cell around it), so a second run fine-tunes the weights the first run left")
+            elif (
+                method in _WRAPPER_TRAINING and name in self.bound and name in self.optimizer_owners
+                and not _mode_switch(node)
+            ):
+                # `runner = LoopRunner(model, loss_fn, optimizer)`, then `runner.train(20)`: the helper
+                # steps the optimizer it holds, one of another cell, over that cell's model.
+                optimizer = self.optimizer_owners[name]
+                self.report(node, optimizer, f"trains through `{name}`, built in this cell around `{optimizer}`, a torch optimizer made in another cell, with `{name}.{method}(…)`, so a second run trains its model further from the weights the first run left")
+            elif method == "close" and not node.args and name not in self.bound and self.trainers.get(name) == "handle":
+                # `for row in rows: …` then `handle.close()`, the handle (and `rows = csv.reader(handle)`)
+                # opened in another cell: a second run uses a closed file or database and fails.
+                used = self._read_before(node, {name} | {n for n, kind in self.trainers.items() if kind == f"reader:{name}"})
+                if used is not None:
+                    through = "" if used == name else f" through `{used}`"
+                    self.report(node, name, f"closes `{name}`, opened in another cell, after using it{through}, so a second run uses a closed handle and fails")
             elif method == "train" and not _resumes(node) and name not in self.bound and self.trainers.get(name) == "hf_trainer":
                 self.report(node, name, f"trains the model of the Hugging Face trainer `{name}`, made in another cell, with `{name}.train()`, so a second run fine-tunes the weights the first run left")
             elif (
@@ -561,6 +586,31 @@ class _Walker:
         return None
 
 
+    def _owned_optimizer(self, value: ast.AST) -> Optional[str]:
+        """`LoopRunner(model, loss_fn, optimizer)` -> "optimizer" when an argument is a torch
+        optimizer of another cell (a scheduler over it only schedules: no `train`/`fit`)."""
+        if not isinstance(value, ast.Call):
+            return None
+        qualified = self.resolve(dotted_name(value.func))
+        if qualified.startswith("torch."):
+            return None
+        for arg in [*value.args, *(k.value for k in value.keywords)]:
+            if isinstance(arg, ast.Name) and arg.id not in self.bound and self.trainers.get(arg.id) == "optimizer":
+                return arg.id
+        return None
+
+    def _read_before(self, call: ast.Call, names: set[str]) -> Optional[str]:
+        """The first of `names` the cell reads before `call` (not as the receiver of `call`)."""
+        if self.tree is None:
+            return None
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        reads = sorted(
+            (n.lineno, n.col_offset, n.id) for n in ast.walk(self.tree)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in names and n is not receiver
+            and (n.lineno, n.col_offset) < (call.lineno, call.col_offset)
+        )
+        return reads[0][2] if reads else None
+
     def _optimized_model(self, value: ast.AST) -> Optional[str]:
         """`torch.optim.Adam(model.parameters(), …)` -> "model" when `model` is not bound in this cell yet."""
         if not (isinstance(value, ast.Call) and value.args):
@@ -578,6 +628,21 @@ class _Walker:
 
 
 _KERAS_TRAINING = frozenset({"fit", "fit_generator", "train_on_batch"})
+# What a training helper holding an optimizer is told to train with (`runner.train(20)`).
+_WRAPPER_TRAINING = frozenset({"train", "fit"})
+# Calls that open a handle a later cell may read and close: a file, a database, an archive.
+_HANDLE_OPENERS = frozenset({
+    "open", "io.open", "builtins.open", "gzip.open", "bz2.open", "lzma.open", "sqlite3.connect",
+    "pandas.HDFStore", "h5py.File", "zipfile.ZipFile", "tarfile.open", "shelve.open",
+})
+# Lazy readers over such a handle: `rows = csv.reader(handle)` reads it when iterated.
+_HANDLE_READERS = frozenset({"csv.reader", "csv.DictReader"})
+
+
+def _mode_switch(call: ast.Call) -> bool:
+    """`module.train(False)`, `module.train(mode=True)`: torch's train/eval switch, no training."""
+    given = [*call.args, *(k.value for k in call.keywords)]
+    return len(given) == 1 and isinstance(given[0], ast.Constant) and isinstance(given[0].value, bool)
 # Hugging Face `datasets` column steps that fail when applied to their own result again:
 # `ds = ds.add_column("labels", y)` raises ValueError on a second run (duplicated column names).
 _COLUMN_STEPS = {
@@ -940,6 +1005,13 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
                 found[name] = "keras"
             elif _warm_fit(qualified, stmt.value):
                 found[name] = "warm"
+            elif qualified in _HANDLE_OPENERS:
+                found[name] = "handle"
+            elif (
+                qualified in _HANDLE_READERS and stmt.value.args and isinstance(stmt.value.args[0], ast.Name)
+                and found.get(stmt.value.args[0].id) == "handle"
+            ):
+                found[name] = f"reader:{stmt.value.args[0].id}"
             elif _model_like(dotted, qualified):
                 found[name] = "model"  # may be wrapped in a Lightning module and trained
             else:
@@ -1208,6 +1280,7 @@ def rerun_hazards(
     if tree is None:
         return []
     walker = _Walker(modules, models, resolve, keras_classes, functions, hf_classes, stepping)
+    walker.tree = tree
     walker.block(tree.body)
     return [(line, column, name, what, name in walker.file_steps) for line, column, name, what in walker.found]
 
@@ -1326,7 +1399,12 @@ class ChangesWhenRunTwice(Rule):
         "that the notebook's own helper producing it calls (`bleu_score = calculate_bleu(…)` with `def calculate_bleu(…): "
         "… bleu_score(…)`: the second run calls a number), a call of a function of a cell above that steps "
         "the optimizer it is given (`def train(model, data, optimizer): … optimizer.step()`, then `train(model, batches, "
-        "optimizer)` with the torch optimizer of another cell; not when the cell makes that optimizer itself), a custom training step applying gradients to a model "
+        "optimizer)` with the torch optimizer of another cell; not when the cell makes that optimizer itself), `.train(…)`/`.fit(…)` "
+        "of a training helper the cell builds around a torch optimizer of another cell (`runner = LoopRunner(model, loss_fn, "
+        "optimizer)`, then `runner.train(20)`; not torch's mode switch `.train(False)`), `handle.close()` of a file, database or "
+        "archive opened in another cell (`open`, `sqlite3.connect`, `pd.HDFStore`, `h5py.File`, `zipfile.ZipFile`…) after the "
+        "cell used it, or a `csv.reader` over it (a second run uses a closed handle; a cell that only closes it is not "
+        "reported), a custom training step applying gradients to a model "
         "of another cell (`optimizer.apply_gradients(zip(grads, model.trainable_variables))` after a `tf.GradientTape`, "
         "in the cell's loop or in a step function the cell defines and calls; not when the cell builds the model), `trainer.run(…)` on a PyTorch-Ignite "
         "`create_supervised_trainer`, a Lightning `trainer.fit(module)` of a module made in another cell (or built in the cell "
@@ -1383,6 +1461,14 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # A training helper around an optimizer the cell makes itself, torch's mode switch, a handle
+        # only closed by a later cell, and a handle opened, read and closed by one cell.
+        Example(cells=(
+            "import torch\nclass Runner:\n    def __init__(self, net, opt):\n        self.net, self.opt = net, opt\n    def train(self, n):\n        self.opt.step()\nnet = torch.nn.Linear(2, 1)\nlog = open('log.txt', 'w')",
+            "fresh = torch.optim.SGD(net.parameters(), lr=0.1)\nnet.apply(lambda m: None)\nrunner = Runner(net, fresh)\nrunner.train(5)\nnet.train()\nnet.train(False)",
+            "log.close()",
+            "own = open('log.txt')\nprint(own.read())\nown.close()",
+        )),
         # Shifted by a statistic of its own values, computed in the cell: 0 after the first run.
         Example(cells=(
             "import numpy as np\nimport pandas as pd\nframe = pd.DataFrame({'t': [3.0, 5.0]})\nsamples = [np.array([2, 4]), np.array([3, 5])]",
@@ -1660,6 +1746,16 @@ class ChangesWhenRunTwice(Rule):
                 "for step, batch in enumerate(scores, 1):\n    mean_score += (sum(batch) / len(batch) - mean_score) / (step + 1)",
             ),
             expect=((2, 2),),
+        ),
+        # A training helper built in this cell around a torch optimizer of another cell (its
+        # `train(n)` steps it), and a handle of another cell read, through a csv reader, then closed.
+        Example(
+            cells=(
+                "import csv\nimport torch\nclass Runner:\n    def __init__(self, net, opt):\n        self.net, self.opt = net, opt\n    def train(self, n):\n        self.opt.step()\nnet = torch.nn.Linear(2, 1)\nopt = torch.optim.SGD(net.parameters(), lr=0.1)\nhandle = open('rows.csv')\nrows = csv.reader(handle)",
+                "runner = Runner(net, opt)\nrunner.train(5)",
+                "for row in rows:\n    print(row)\nhandle.close()",
+            ),
+            expect=((2, 2), (3, 3)),
         ),
     )
 
