@@ -205,6 +205,9 @@ def _mask_line(
     if help_end:
         magics.append(MagicLine(lineno, "help", help_end.group("target").lstrip("%"), "", original))
         return indent + "pass"
+    autocall = _autocall_escape(stripped)
+    if autocall is not None:
+        return indent + autocall
     if stripped.startswith("%"):
         match = _MAGIC_NAME.match(stripped)
         name = match.group(1) if match else ""
@@ -246,6 +249,35 @@ def _mask_line(
         return None
     magics.append(MagicLine(lineno, "automagic", name, args, original))
     return indent + "pass"
+
+
+# IPython's autocall escapes (`IPython.core.inputtransformer2`, ESC_QUOTE / ESC_QUOTE2 / ESC_PAREN):
+# a statement whose first token is `,`, `;` or `/` is a call. `;f a b` runs `f("a b")`, `,f a b`
+# runs `f("a", "b")`, `/f a b` runs `f(a, b)`; a line holding only `;` runs `("")`, an idiom of
+# older notebooks for hiding a plot cell's last repr. `//` and `/=` are other tokens: not escapes.
+_AUTOCALL_ESCAPE = re.compile(r"^(?P<escape>[,;]|/(?![/=]))(?P<content>.*)$")
+
+
+def _autocall_escape(stripped: str) -> Optional[str]:
+    """The Python IPython runs for an autocall-escaped statement (as its `_tr_quote*`/`_tr_paren`
+    write it), or None when the line is not one. A translation that is still not Python (`;f "a`)
+    becomes `pass`: the line is IPython syntax either way, not the notebook's syntax error."""
+    match = _AUTOCALL_ESCAPE.match(stripped.rstrip("\r"))
+    if match is None:
+        return None
+    name, _, args = match.group("content").partition(" ")
+    escape = match.group("escape")
+    if escape == ",":
+        call = '%s("%s")' % (name, '", "'.join(args.split()))
+    elif escape == ";":
+        call = '%s("%s")' % (name, args)
+    else:
+        call = "%s(%s)" % (name, ", ".join(args.split()))
+    try:
+        compile(call, "<autocall>", "eval", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return "pass"
+    return call
 
 
 def _scan(line: str, in_string: Optional[str], depth: int) -> tuple[Optional[str], int, bool]:
