@@ -2131,6 +2131,10 @@ class StateInjection(Rule):
         "A `%run` that launches a program is not reported: it passes the script "
         "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
         "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
+        "Nor is a `%run` of a file the notebook's own `%%writefile` cell (not `-a`) wrote above it, the "
+        "last write of that path (`%%writefile steps/v0.py`, then `%run -i steps/v0.py`, as books that "
+        "build scripts inside the notebook do): its text is on the page, and the names its module level "
+        "binds are the `%run`'s definitions for the other rules. "
         "`%store name` (saving), `%load_ext` and "
         "`exec` of a string that is not read from a file are not reported, nor is a magic in a cell with a "
         "syntax error (IPython rejects the whole cell, so it never runs; Python 2 syntax in a Python 2 "
@@ -2148,6 +2152,8 @@ class StateInjection(Rule):
         Example(cells=("from helpers import load_data\ndf = load_data()",)),
         Example(cells=("model = 1\n%store model", "%matplotlib inline")),
         Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
+        # A script the notebook writes itself, then runs: its text is on the page.
+        Example(cells=("%%writefile steps.py\ntotal = 3", "%run -i steps.py", "print(total)")),
         # The NLTK book's idiom: a module made to be star-imported, whose names the catalogue lists.
         Example(cells=("from nltk.book import *", "print(len(text1), sent2[:3])")),
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
@@ -2159,6 +2165,9 @@ class StateInjection(Rule):
         Example(cells=("import os\nfrom helpers import *",), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
         Example(cells=("run setup.py", "%load snippets/plot.py"), expect=((1, 1), (2, 1))),
+        # Written below the `%run`, or appended to: the file run is not the text on the page.
+        Example(cells=("%run -i steps.py", "%%writefile steps.py\ntotal = 3"), expect=((1, 1),)),
+        Example(cells=("%%writefile -a steps.py\ntotal = 3", "%run steps.py"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2175,8 +2184,8 @@ class StateInjection(Rule):
         analyses = {ca.cell.index: ca for ca in ctx.cells}
         ported = frozenset(ca.cell.index for ca in python2_cells(ctx.facts))
         for inj in injectors:
-            if inj.kind is InjectorKind.RUN and _program_launch(inj, flow):
-                continue
+            if inj.kind is InjectorKind.RUN and (inj.written_by is not None or _program_launch(inj, flow)):
+                continue  # a file the notebook's own `%%writefile` cell wrote above, or a program launched
             if _cannot_run(analyses.get(inj.cell), ported):
                 continue  # IPython rejects the whole cell (a list of shell commands): its magics never run
             if inj.kind is InjectorKind.LOAD and _shows_solution(ctx, cells[inj.cell], inj.text):
