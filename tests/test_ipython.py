@@ -343,3 +343,15 @@ def test_autocall_escapes_become_the_call_ipython_runs(source, python):
     assert mask_cell(source).python == python
     if "(1," not in source:
         assert TransformerManager().transform_cell(source).rstrip("\n") == python
+
+
+def test_a_magic_of_an_extension_loaded_above_is_an_automagic_only_below_its_load_ext():
+    facts = analyse_notebook(Notebook("nb.ipynb", (
+        Cell(1, "code", "watermark"),
+        Cell(2, "code", "%load_ext watermark"),
+        Cell(3, "code", "watermark"),
+        Cell(4, "code", "watermark -v -p numpy"),
+    )))
+    assert facts.cells[0].masked.python == "watermark"  # no extension loaded yet: a name
+    assert [m.kind for m in facts.cells[2].magics] == ["automagic"]
+    assert facts.cells[3].facts.syntax_error is None and [m.name for m in facts.cells[3].magics] == ["watermark"]

@@ -30,6 +30,17 @@ AUTOMAGICS = frozenset(
     }
 )
 
+# Line magics an IPython extension registers when `%load_ext <extension>` loads it; automagic then
+# runs them without `%` too (`watermark` alone in a PyMC notebook's last cell).
+EXTENSION_MAGICS: dict[str, tuple[str, ...]] = {
+    "watermark": ("watermark",),
+    "autoreload": ("autoreload", "aimport"),
+    "memory_profiler": ("memit", "mprun"),
+    "line_profiler": ("lprun",),
+    "snakeviz": ("snakeviz",),
+    "tensorboard": ("tensorboard",),
+}
+
 _MAGIC_NAME = re.compile(r"%{1,2}([A-Za-z_][\w.]*)")
 _ASSIGN_MAGIC = re.compile(r"^(?P<indent>\s*)(?P<target>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=\s*(?P<rhs>[!%].*)$")
 # IPython's own help syntax: `?obj`, `??obj` (escape) and `obj?`, `obj.attr??`, `obj[0]?` (help-end,
@@ -68,8 +79,11 @@ class MaskedCell:
     dedent: int = 0  # a uniform leading indent IPython strips (columns of those lines shift by it)
 
 
-def mask_cell(source: str, shadowed: Collection[str] = (), python_cell_magics: Collection[str] = ()) -> MaskedCell:
-    """`shadowed`: names the notebook binds as Python variables. IPython never runs a magic through
+def mask_cell(
+    source: str, shadowed: Collection[str] = (), python_cell_magics: Collection[str] = (), loaded_magics: Collection[str] = ()
+) -> MaskedCell:
+    """`loaded_magics`: line magics of extensions a `%load_ext` above loaded (`EXTENSION_MAGICS`),
+    automagics like the built-in ones. `shadowed`: names the notebook binds as Python variables. IPython never runs a magic through
     automagic when the user namespace shadows its name (`history = model.fit(...)`, then a cell
     holding just `history`); the caller knows the namespace, the masker only sees one cell.
     `python_cell_magics`: cell magics the notebook registers itself whose body they run as Python
@@ -112,7 +126,7 @@ def mask_cell(source: str, shadowed: Collection[str] = (), python_cell_magics: C
         line = lines[i]
         at_statement_start = in_string is None and depth == 0 and not continued
         if at_statement_start:
-            replaced = _mask_line(line, i + 1, magics, one_line_cell, shadowed, lines)
+            replaced = _mask_line(line, i + 1, magics, one_line_cell, shadowed, lines, loaded_magics)
             if replaced is not None:
                 out[i] = replaced
                 continued = line.rstrip().endswith("\\")
@@ -185,6 +199,7 @@ def _mask_line(
     one_line_cell: bool = False,
     shadowed: Collection[str] = (),
     lines: Sequence[str] = (),
+    loaded_magics: Collection[str] = (),
 ) -> Optional[str]:
     original = line
     if line.rstrip().endswith("\\") and lines:
@@ -233,7 +248,7 @@ def _mask_line(
         placeholder = "None" if len(targets) == 1 else "(" + ", ".join("None" for _ in targets) + ")"
         return f"{indent}{assigned.group('target')} = {placeholder}"
     auto = _AUTOMAGIC.match(line)
-    if auto is None or auto.group("name") not in AUTOMAGICS or auto.group("name") in shadowed:
+    if auto is None or (auto.group("name") not in AUTOMAGICS and auto.group("name") not in loaded_magics) or auto.group("name") in shadowed:
         return None
     name = auto.group("name")
     rest = auto.group("rest") or ""
