@@ -1438,7 +1438,9 @@ class UndefinedName(Rule):
         "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
         "it), every other name is checked as usual. Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
-        "name with a close match to a defined one stays its own finding. Nor are "
+        "name with a close match to a defined one stays its own finding. Two undefined names, one ending its line and "
+        "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
+        "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
         "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
@@ -1511,6 +1513,8 @@ class UndefinedName(Rule):
         # A template whose blanks are commented-out TODO lines: one finding, the other blank related.
         Example(cells=("import numpy as np", "def loss_of(y, p):\n    # TODO: the mean squared error\n    # loss = np.mean(\'\'\'TODO\'\'\')\n    return loss",
                        "# TODO: fill in\n# scale = \'\'\'TODO\'\'\'\nprint(scale)"), expect=((2, 4),)),
+        # A name broken by a line break: one finding, naming the name it spells.
+        Example(cells=("def recall_rate(h, t):\n    return h / t", "recall = reca\nll_rate(3, 4)"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1618,12 +1622,30 @@ class UndefinedName(Rule):
                     + [(cells[o.cell], o.line, o.column) for r in reads for o in later.get(r.name, [])]
                 )),
             )
+        # A name broken by a line break (`recall = reca` / `ll_score(y, p)`, from a bad paste): two
+        # undefined names, the first ending its line and the second starting the next, whose
+        # concatenation the notebook defines. One slip, one finding, saying so.
+        split = _split_names(firsts, cells, set(defined))
         for r in firsts:
             if r.flow is Flow.UNDEFINED and any(x is r for x in later.get(r.name, ())):
                 continue
             if id(r) in folded:
                 continue
             cell = cells[r.cell]
+            if id(r) in split:
+                tail = split[id(r)]
+                if tail is None:
+                    continue  # the second half, reported with the first
+                whole = r.name + tail.name
+                yield Hit(
+                    cell, r.line, r.column,
+                    f"`{r.name}` (line {r.line}) and `{tail.name}` (line {tail.line}) are not defined in any cell: together they "
+                    f"spell `{whole}` (cell {flow.definers(whole)[0]}), broken across two lines by a line break inside the name",
+                    fix=f"Join the two lines back into `{whole}`.",
+                    key=f"{r.name}\x1f{_source_line(cell, r.line)}",
+                    related=((cell, tail.line, tail.column),),
+                )
+                continue
             others = later.get(r.name, []) if r.flow is Flow.UNDEFINED else []
             if r.flow is Flow.DELETED and r.deleted_by is not None:
                 d = r.deleted_by
@@ -1644,6 +1666,28 @@ class UndefinedName(Rule):
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+def _split_names(firsts: Sequence[Read], cells: dict[int, Cell], defined: set[str]) -> dict[int, Optional[Read]]:
+    """id(first half) → its second half, id(second half) → None, for each pair of undefined reads
+    where one name ends its line, the other starts the next line of the same cell, and the two
+    together are a name the notebook defines (`reca` / `ll_score` → `recall_score`)."""
+    undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not r.deferred]
+    starts: dict[tuple[int, int], Read] = {}
+    for r in undefined:  # per line, the read that starts it
+        if (r.cell, r.line) not in starts or r.column < starts[(r.cell, r.line)].column:
+            starts[(r.cell, r.line)] = r
+    found: dict[int, Optional[Read]] = {}
+    for r in undefined:
+        tail = starts.get((r.cell, r.line + 1))
+        if tail is None or id(r) in found or r.name + tail.name not in defined:
+            continue
+        lines = cells[r.cell].source.split("\n")
+        if r.line >= len(lines) or not lines[r.line - 1].rstrip().endswith(r.name) or not lines[r.line].lstrip().startswith(tail.name):
+            continue
+        found[id(r)] = tail
+        found[id(tail)] = None
+    return found
 
 
 def _abstract_stub_raises(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
