@@ -1025,6 +1025,10 @@ class UnexecutedCell(Rule):
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
         "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are. "
+        "A cell that only sets up credentials left unrun is not reported either: it binds a credential's name "
+        "(`api_key`, `token`, `secret`, `password`) to a placeholder (`\"API_KEY\"`, `\"YOUR_KEY\"`, `\"<key>\"`) or "
+        "reads it from `getpass`/the environment, and otherwise only imports, builds clients from it and binds "
+        "literal settings (`client = Mistral(api_key=api_key)`, `model = \"ocr-latest\"`): the author ran it with the real key, then put the placeholder back. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
         "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
@@ -1266,11 +1270,52 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _rebound_before_read(ctx, analysed[cell.index]):
             continue
+        if cell.index in analysed and _redacted_credentials(analysed[cell.index]):
+            continue
         # The first executed cell below with code (a blank cell's count says nothing of the code).
         below = next((c for c in cells[i + 1:] if c.execution_count is not None and not _is_blank(c.source)), None)
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+_CREDENTIAL_NAME = re.compile(r"(?i)api_?key|token|secret|password")
+# A stand-in for a credential (as SEC003 reads one): `"API_KEY"`, `"YOUR_API_KEY"`, `"<your key>"`, `"..."`, `""`.
+_CREDENTIAL_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*|(?i:your\b.*|<[^>]*>|\.{3}|x+|\*+)|")
+_CREDENTIAL_SOURCES = frozenset({"getpass", "getenv", "get", "environ"})
+
+
+def _redacted_credentials(ca: CellAnalysis) -> bool:
+    """A never-run cell that only sets up credentials: it binds a credential's name (`api_key`,
+    `token`…) to a placeholder literal (`"API_KEY"`, `"YOUR_KEY"`, `"<key>"`) or reads it from
+    `getpass`/the environment, and otherwise only imports, binds literal settings and builds clients from it
+    (`client = Mistral(api_key=api_key)`). The author ran it with the real key, then put the
+    placeholder back and cleared its count, as a published notebook should; nothing to re-run."""
+    tree = cell_python_tree(ca)
+    if tree is None or ca.magics or not tree.body:
+        return False
+    credentials: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            continue
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+            return False
+        name, value = statement.targets[0].id, statement.value
+        if _CREDENTIAL_NAME.search(name) and (
+            (isinstance(value, ast.Constant) and isinstance(value.value, str) and _CREDENTIAL_PLACEHOLDER.fullmatch(value.value.strip()))
+            or (isinstance(value, ast.Call) and any(
+                isinstance(n, (ast.Name, ast.Attribute)) and (n.id if isinstance(n, ast.Name) else n.attr) in _CREDENTIAL_SOURCES
+                for n in ast.walk(value.func)))
+            or (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "environ")
+        ):
+            credentials.add(name)
+            continue
+        if isinstance(value, ast.Call) and credentials & {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}:
+            continue  # a client built from the key
+        if isinstance(value, ast.Constant):
+            continue  # a setting beside it (`model = "ocr-latest"`)
+        return False
+    return bool(credentials)
 
 
 _INSTALL_LINE = re.compile(
@@ -2989,7 +3034,9 @@ class UsedBeforeDefined(Rule):
         "order: HID001 reports that re-run (or this cell's early run) once, at that cell, with the "
         "cells it disagrees with related, and this rule stays silent (one finding per root cause). "
         "Likewise, when the defining cell never ran, HID002 reports that cell with this reader in its "
-        "message and related locations; this rule reports it only when HID002 is switched off."
+        "message and related locations; this rule reports it only when HID002 is switched off. A never-run cell "
+        "that only sets up credentials (HID002's exemption: a placeholder key and the clients built from it) is "
+        "not reported as a provider either: it ran with the real key, then the placeholder was put back."
     )
     why_bad = (
         "When this cell ran, the name held a value from code that is no longer in the notebook, "
@@ -3034,6 +3081,7 @@ class UsedBeforeDefined(Rule):
         late = out_of_order_cells(ctx)
         unrun = sketch_cells(ctx)  # never-run cells HID002 reports: their readers are its related locations
         stripped = count_stripped_cells(ctx)
+        analysed = {ca.cell.index: ca for ca in ctx.cells}
         grouped: dict[tuple, list] = {}
         order: list[tuple] = []
         for r in _first_per_cell(candidates):
@@ -3055,6 +3103,8 @@ class UsedBeforeDefined(Rule):
                     continue  # HID002 reports the never-run cell, this reader among its related locations
                 if p.count is None and p.cell in stripped:
                     continue  # it ran in order, its count cleared by hand
+                if p.count is None and p.cell in analysed and _redacted_credentials(analysed[p.cell]):
+                    continue  # a credentials cell run with the real key, then put back (HID002's exemption)
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
                 if d.cell == r.cell:
