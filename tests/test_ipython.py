@@ -323,3 +323,35 @@ def test_a_registered_magic_named_in_its_decorator_is_found_by_that_name():
     source = "from IPython.core import magic\n@magic.register_cell_magic('tf_only')\ndef run_if_tf(line, cell):\n    exec(cell, globals())"
     facts = analyse_notebook(Notebook("nb.ipynb", (Cell(1, "code", source), Cell(2, "code", "%%tf_only\nx = 1"))))
     assert [d.name for d in facts.cells[1].facts.defined] == ["x"]
+
+
+@pytest.mark.parametrize(
+    "source, python",
+    [
+        ("x = 1\n;", 'x = 1\n("")'),  # a lone `;` (hides the last repr): IPython runs ("")
+        ("if x:\n    ;", 'if x:\n    ("")'),
+        (";show a b", 'show("a b")'),
+        (",show a b", 'show("a", "b")'),
+        ("/show a b", "show(a, b)"),
+        ("x //= 2\ny /= 2", "x //= 2\ny /= 2"),  # other tokens, not escapes
+        ("pair = (1,\n;", "pair = (1,\n;"),  # inside a bracket: not a statement start, stays an error
+    ],
+)
+def test_autocall_escapes_become_the_call_ipython_runs(source, python):
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    assert mask_cell(source).python == python
+    if "(1," not in source:
+        assert TransformerManager().transform_cell(source).rstrip("\n") == python
+
+
+def test_a_magic_of_an_extension_loaded_above_is_an_automagic_only_below_its_load_ext():
+    facts = analyse_notebook(Notebook("nb.ipynb", (
+        Cell(1, "code", "watermark"),
+        Cell(2, "code", "%load_ext watermark"),
+        Cell(3, "code", "watermark"),
+        Cell(4, "code", "watermark -v -p numpy"),
+    )))
+    assert facts.cells[0].masked.python == "watermark"  # no extension loaded yet: a name
+    assert [m.kind for m in facts.cells[2].magics] == ["automagic"]
+    assert facts.cells[3].facts.syntax_error is None and [m.name for m in facts.cells[3].magics] == ["watermark"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from nbrefactor.audit.guards import NOT_ANALYSED, interpreter_recursion, too_complex
-from nbrefactor.audit.ipython import MagicLine, MaskedCell, mask_cell
+from nbrefactor.audit.ipython import EXTENSION_MAGICS, MagicLine, MaskedCell, mask_cell
 from nbrefactor.audit.types import Cell, Notebook
 from nbrefactor.audit.facts import (  # noqa: F401 - re-exported: rules and tests import them from here
     MUTATING_METHODS,
@@ -109,12 +109,36 @@ def analyse_notebook(notebook: Notebook) -> NotebookFacts:
             _remembered_cell(ca.cell, shadowed, taken, own_magics) if ca.masked.cell_magic in own_magics else ca
             for ca in cells
         )
+    cells = _with_extension_magics(cells, bound, taken)
     aliases: dict[str, str] = {}
     for ca in cells:
         for imp in ca.facts.imports:
             if imp.bound != "*" and imp.bound not in aliases:
                 aliases[imp.bound] = imp.qualified
     return NotebookFacts(notebook=notebook, cells=cells, aliases=aliases)
+
+
+def _with_extension_magics(cells: tuple[CellAnalysis, ...], bound: set[str], taken: set[int]) -> tuple[CellAnalysis, ...]:
+    """Cells below a `%load_ext watermark` (an extension of `EXTENSION_MAGICS`) that use one of its
+    magics without `%` (`watermark`, `watermark -v -p numpy`), read again with it as an automagic,
+    as IPython runs them; a name the notebook binds shadows the magic, as in IPython."""
+    loaded: set[str] = set()
+    out: list[CellAnalysis] = []
+    for ca in cells:
+        candidates = loaded - bound
+        if candidates and ca.masked.cell_magic is None and any(
+            (m := _LEADING_NAME.match(line)) and m.group(1) in candidates for line in ca.cell.source.splitlines()
+        ):
+            ca = _remembered_cell(ca.cell, frozenset(), taken, loaded_magics=frozenset(candidates))
+        out.append(ca)
+        for magic in ca.magics:
+            if magic.kind in ("line_magic", "automagic") and magic.name == "load_ext":
+                for extension in magic.args.split():
+                    loaded.update(EXTENSION_MAGICS.get(extension, ()))
+    return tuple(out)
+
+
+_LEADING_NAME = re.compile(r"\s*([A-Za-z_]\w*)\s*(?:$|[-\w])")
 
 
 _REGISTERS_CELL_MAGIC = ("register_cell_magic", "register_line_cell_magic")
@@ -163,7 +187,10 @@ def analyse_cell(cell: Cell, shadowed: frozenset[str] = frozenset()) -> CellAnal
     return CellAnalysis(cell, masked, facts)
 
 
-def _remembered_cell(cell: Cell, shadowed: frozenset[str], taken: set[int], python_magics: frozenset[str] = frozenset()) -> CellAnalysis:
+def _remembered_cell(
+    cell: Cell, shadowed: frozenset[str], taken: set[int], python_magics: frozenset[str] = frozenset(),
+    loaded_magics: frozenset[str] = frozenset(),
+) -> CellAnalysis:
     """`analyse_cell`, remembered for the rest of the process. A cell's facts depend on its source
     (and `shadowed`) alone, and repositories hold copies: the 136 notebooks of
     PythonDataScienceHandbook have 1,520 distinct code cells in 2,326 (the book's three editions;
@@ -173,10 +200,10 @@ def _remembered_cell(cell: Cell, shadowed: frozenset[str], taken: set[int], pyth
     it): rules find a fact's cell by identity (`paths._cell_of`), so a repeated cell is analysed
     afresh there."""
     global _cells_chars
-    key = (cell.source, shadowed, python_magics)
+    key = (cell.source, shadowed, python_magics, loaded_magics)
     found = _CELLS.get(key)
     if found is None or id(found[1]) in taken:
-        fresh = _analyse_source(cell.source, shadowed, python_magics)
+        fresh = _analyse_source(cell.source, shadowed, python_magics, loaded_magics)
         if found is None:
             if _cells_chars + len(cell.source) > _CELL_MEMO_CHARS:
                 _CELLS.clear()
@@ -188,14 +215,16 @@ def _remembered_cell(cell: Cell, shadowed: frozenset[str], taken: set[int], pyth
     return CellAnalysis(cell, found[0], found[1])
 
 
-_CELLS: dict[tuple[str, frozenset[str], frozenset[str]], tuple[MaskedCell, "CellFacts"]] = {}
+_CELLS: dict[tuple[str, frozenset[str], frozenset[str], frozenset[str]], tuple[MaskedCell, "CellFacts"]] = {}
 _cells_chars = 0
 # ~40 bytes of facts per character of source (measured on real notebooks): ~12 MiB at most.
 _CELL_MEMO_CHARS = 300_000
 
 
-def _analyse_source(source: str, shadowed: frozenset[str], python_magics: frozenset[str] = frozenset()) -> tuple[MaskedCell, CellFacts]:
-    masked = mask_cell(source, shadowed, python_magics)
+def _analyse_source(
+    source: str, shadowed: frozenset[str], python_magics: frozenset[str] = frozenset(), loaded_magics: frozenset[str] = frozenset()
+) -> tuple[MaskedCell, CellFacts]:
+    masked = mask_cell(source, shadowed, python_magics, loaded_magics)
     if masked.cell_magic == "cython":
         return masked, CellFacts(defined=_cython_names(source), functions=_cython_names(source))
     if not masked.is_python or not masked.python.strip():

@@ -49,7 +49,9 @@ Pure: no I/O, no globals, frozen values in and out.
 
 from __future__ import annotations
 
+import ast
 import enum
+import posixpath
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -181,6 +183,9 @@ class Injector:
     text: str  # the line as written
     count: Optional[int]
     opaque: bool  # may bind names this analysis cannot list
+    # RUN: the code cell whose `%%writefile` wrote the file it runs, last above it (its text is on
+    # the page, and its module-level names are the `%run`'s definitions); None for a file from outside.
+    written_by: Optional[int] = None
 
 
 # `%%bigquery` options that take a value (`--project p`, `--params '{…}'`); the others are flags.
@@ -373,8 +378,11 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
             global_writers[gw.function].append((ca, gw.name, gw.line, gw.column))
 
     called: set[str] = set()
+    written: dict[str, tuple[int, Optional[frozenset[str]]]] = {}  # path → (writing cell, its names), so far
     for ca in facts.cells:
         index, count = ca.cell.index, ca.cell.execution_count
+        if ca.masked.cell_magic == "writefile":
+            _note_written_file(ca, written)
         f = ca.facts
         imports = {(i.bound, i.line, i.column) for i in f.imports}
         functions = {(n.name, n.line, n.column) for n in f.functions}
@@ -417,7 +425,15 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
                     injectors.append(Injector(index, magic.line, column, InjectorKind.PYLAB, text, count, True))
                     magic_defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in ("np", "plt", "mpl", "pylab"))
                 elif magic.name == "run":
-                    injectors.append(Injector(index, magic.line, column, InjectorKind.RUN, text, count, True))
+                    source = written.get(_run_target(magic.args) or "")
+                    if source is None:
+                        injectors.append(Injector(index, magic.line, column, InjectorKind.RUN, text, count, True))
+                    else:
+                        # A file this notebook's own `%%writefile` cell wrote above: the `%run`
+                        # binds that text's module-level names (unknown only if it does not parse).
+                        writer, names = source
+                        injectors.append(Injector(index, magic.line, column, InjectorKind.RUN, text, count, names is None, writer))
+                        magic_defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in sorted(names or ()))
                 elif magic.name == "load":
                     injectors.append(Injector(index, magic.line, column, InjectorKind.LOAD, text, count, False))
                 elif magic.name == "store" and args and args[0] == "-r":
@@ -450,6 +466,76 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
     else:
         defs.extend(magic_defs)
     return tuple(sorted(defs, key=_pos)), tuple(sorted(injectors, key=_pos))
+
+
+# `%run` options that take a value; the other options are flags.
+_RUN_VALUED = frozenset({"-m", "-N", "-G", "-D", "-T"})
+
+
+def _file_key(path: str) -> str:
+    """A path as `%run` and `%%writefile` name it, for comparing: unquoted, `./` and `a/../` folded."""
+    path = path.strip().strip("'\"")
+    return posixpath.normpath(path.replace("\\", "/")) if path else ""
+
+
+def _run_target(args: str) -> Optional[str]:
+    """The script `%run [-i] [-e] path args…` runs, as `_file_key`; None for `%run -m module`."""
+    words = args.split()
+    i = 0
+    while i < len(words) and words[i].startswith("-"):
+        if words[i] == "-m":
+            return None
+        i += 2 if words[i] in _RUN_VALUED else 1
+    return _file_key(words[i]) if i < len(words) else None
+
+
+def _note_written_file(ca: CellAnalysis, written: dict[str, tuple[int, Optional[frozenset[str]]]]) -> None:
+    """Record what a `%%writefile path` cell wrote: its module-level names, or None when the text
+    does not parse or may bind names nobody can list (a star import, `exec`, a magic). `-a`
+    (append) adds to a text this analysis does not hold: the path is forgotten, so a `%run` of it
+    stays a file from outside."""
+    header, _, body = ca.cell.source.lstrip().partition("\n")
+    words = header.split()[1:]
+    if not words:
+        return
+    target = _file_key(words[-1])
+    if any(w in ("-a", "--append") for w in words[:-1]):
+        written.pop(target, None)
+        return
+    names: Optional[frozenset[str]]
+    try:
+        tree = ast.parse(body)
+    except (SyntaxError, ValueError):
+        names = None
+    else:
+        names = _module_names(tree)
+    written[target] = (ca.cell.index, names)
+
+
+def _module_names(tree: ast.Module) -> Optional[frozenset[str]]:
+    """The names a script's module level binds (not those inside its functions and classes), or
+    None when it may bind names nobody can list (`from m import *`, `exec`, `globals()`)."""
+    found: set[str] = set()
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+            continue
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        elif isinstance(node, ast.alias):
+            if node.name == "*":
+                return None
+            found.add(node.asname if node.asname is not None else node.name.split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name is not None:
+            found.add(node.name)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("exec", "globals", "get_ipython"):
+            return None
+        stack.extend(ast.iter_child_nodes(node))
+    return frozenset(found)
 
 
 def _run_definitions(facts: NotebookFacts, injectors: list[Injector]) -> list[Definition]:

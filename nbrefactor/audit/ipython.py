@@ -30,6 +30,17 @@ AUTOMAGICS = frozenset(
     }
 )
 
+# Line magics an IPython extension registers when `%load_ext <extension>` loads it; automagic then
+# runs them without `%` too (`watermark` alone in a PyMC notebook's last cell).
+EXTENSION_MAGICS: dict[str, tuple[str, ...]] = {
+    "watermark": ("watermark",),
+    "autoreload": ("autoreload", "aimport"),
+    "memory_profiler": ("memit", "mprun"),
+    "line_profiler": ("lprun",),
+    "snakeviz": ("snakeviz",),
+    "tensorboard": ("tensorboard",),
+}
+
 _MAGIC_NAME = re.compile(r"%{1,2}([A-Za-z_][\w.]*)")
 _ASSIGN_MAGIC = re.compile(r"^(?P<indent>\s*)(?P<target>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=\s*(?P<rhs>[!%].*)$")
 # IPython's own help syntax: `?obj`, `??obj` (escape) and `obj?`, `obj.attr??`, `obj[0]?` (help-end,
@@ -68,8 +79,11 @@ class MaskedCell:
     dedent: int = 0  # a uniform leading indent IPython strips (columns of those lines shift by it)
 
 
-def mask_cell(source: str, shadowed: Collection[str] = (), python_cell_magics: Collection[str] = ()) -> MaskedCell:
-    """`shadowed`: names the notebook binds as Python variables. IPython never runs a magic through
+def mask_cell(
+    source: str, shadowed: Collection[str] = (), python_cell_magics: Collection[str] = (), loaded_magics: Collection[str] = ()
+) -> MaskedCell:
+    """`loaded_magics`: line magics of extensions a `%load_ext` above loaded (`EXTENSION_MAGICS`),
+    automagics like the built-in ones. `shadowed`: names the notebook binds as Python variables. IPython never runs a magic through
     automagic when the user namespace shadows its name (`history = model.fit(...)`, then a cell
     holding just `history`); the caller knows the namespace, the masker only sees one cell.
     `python_cell_magics`: cell magics the notebook registers itself whose body they run as Python
@@ -112,7 +126,7 @@ def mask_cell(source: str, shadowed: Collection[str] = (), python_cell_magics: C
         line = lines[i]
         at_statement_start = in_string is None and depth == 0 and not continued
         if at_statement_start:
-            replaced = _mask_line(line, i + 1, magics, one_line_cell, shadowed, lines)
+            replaced = _mask_line(line, i + 1, magics, one_line_cell, shadowed, lines, loaded_magics)
             if replaced is not None:
                 out[i] = replaced
                 continued = line.rstrip().endswith("\\")
@@ -185,6 +199,7 @@ def _mask_line(
     one_line_cell: bool = False,
     shadowed: Collection[str] = (),
     lines: Sequence[str] = (),
+    loaded_magics: Collection[str] = (),
 ) -> Optional[str]:
     original = line
     if line.rstrip().endswith("\\") and lines:
@@ -205,6 +220,9 @@ def _mask_line(
     if help_end:
         magics.append(MagicLine(lineno, "help", help_end.group("target").lstrip("%"), "", original))
         return indent + "pass"
+    autocall = _autocall_escape(stripped)
+    if autocall is not None:
+        return indent + autocall
     if stripped.startswith("%"):
         match = _MAGIC_NAME.match(stripped)
         name = match.group(1) if match else ""
@@ -230,7 +248,7 @@ def _mask_line(
         placeholder = "None" if len(targets) == 1 else "(" + ", ".join("None" for _ in targets) + ")"
         return f"{indent}{assigned.group('target')} = {placeholder}"
     auto = _AUTOMAGIC.match(line)
-    if auto is None or auto.group("name") not in AUTOMAGICS or auto.group("name") in shadowed:
+    if auto is None or (auto.group("name") not in AUTOMAGICS and auto.group("name") not in loaded_magics) or auto.group("name") in shadowed:
         return None
     name = auto.group("name")
     rest = auto.group("rest") or ""
@@ -246,6 +264,35 @@ def _mask_line(
         return None
     magics.append(MagicLine(lineno, "automagic", name, args, original))
     return indent + "pass"
+
+
+# IPython's autocall escapes (`IPython.core.inputtransformer2`, ESC_QUOTE / ESC_QUOTE2 / ESC_PAREN):
+# a statement whose first token is `,`, `;` or `/` is a call. `;f a b` runs `f("a b")`, `,f a b`
+# runs `f("a", "b")`, `/f a b` runs `f(a, b)`; a line holding only `;` runs `("")`, an idiom of
+# older notebooks for hiding a plot cell's last repr. `//` and `/=` are other tokens: not escapes.
+_AUTOCALL_ESCAPE = re.compile(r"^(?P<escape>[,;]|/(?![/=]))(?P<content>.*)$")
+
+
+def _autocall_escape(stripped: str) -> Optional[str]:
+    """The Python IPython runs for an autocall-escaped statement (as its `_tr_quote*`/`_tr_paren`
+    write it), or None when the line is not one. A translation that is still not Python (`;f "a`)
+    becomes `pass`: the line is IPython syntax either way, not the notebook's syntax error."""
+    match = _AUTOCALL_ESCAPE.match(stripped.rstrip("\r"))
+    if match is None:
+        return None
+    name, _, args = match.group("content").partition(" ")
+    escape = match.group("escape")
+    if escape == ",":
+        call = '%s("%s")' % (name, '", "'.join(args.split()))
+    elif escape == ";":
+        call = '%s("%s")' % (name, args)
+    else:
+        call = "%s(%s)" % (name, ", ".join(args.split()))
+    try:
+        compile(call, "<autocall>", "eval", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return "pass"
+    return call
 
 
 def _scan(line: str, in_string: Optional[str], depth: int) -> tuple[Optional[str], int, bool]:

@@ -1025,6 +1025,10 @@ class UnexecutedCell(Rule):
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
         "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are. "
+        "A cell that only sets up credentials left unrun is not reported either: it binds a credential's name "
+        "(`api_key`, `token`, `secret`, `password`) to a placeholder (`\"API_KEY\"`, `\"YOUR_KEY\"`, `\"<key>\"`) or "
+        "reads it from `getpass`/the environment, and otherwise only imports, builds clients from it and binds "
+        "literal settings (`client = Mistral(api_key=api_key)`, `model = \"ocr-latest\"`): the author ran it with the real key, then put the placeholder back. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
         "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
@@ -1266,11 +1270,52 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _rebound_before_read(ctx, analysed[cell.index]):
             continue
+        if cell.index in analysed and _redacted_credentials(analysed[cell.index]):
+            continue
         # The first executed cell below with code (a blank cell's count says nothing of the code).
         below = next((c for c in cells[i + 1:] if c.execution_count is not None and not _is_blank(c.source)), None)
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+_CREDENTIAL_NAME = re.compile(r"(?i)api_?key|token|secret|password")
+# A stand-in for a credential (as SEC003 reads one): `"API_KEY"`, `"YOUR_API_KEY"`, `"<your key>"`, `"..."`, `""`.
+_CREDENTIAL_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*|(?i:your\b.*|<[^>]*>|\.{3}|x+|\*+)|")
+_CREDENTIAL_SOURCES = frozenset({"getpass", "getenv", "get", "environ"})
+
+
+def _redacted_credentials(ca: CellAnalysis) -> bool:
+    """A never-run cell that only sets up credentials: it binds a credential's name (`api_key`,
+    `token`…) to a placeholder literal (`"API_KEY"`, `"YOUR_KEY"`, `"<key>"`) or reads it from
+    `getpass`/the environment, and otherwise only imports, binds literal settings and builds clients from it
+    (`client = Mistral(api_key=api_key)`). The author ran it with the real key, then put the
+    placeholder back and cleared its count, as a published notebook should; nothing to re-run."""
+    tree = cell_python_tree(ca)
+    if tree is None or ca.magics or not tree.body:
+        return False
+    credentials: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            continue
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+            return False
+        name, value = statement.targets[0].id, statement.value
+        if _CREDENTIAL_NAME.search(name) and (
+            (isinstance(value, ast.Constant) and isinstance(value.value, str) and _CREDENTIAL_PLACEHOLDER.fullmatch(value.value.strip()))
+            or (isinstance(value, ast.Call) and any(
+                isinstance(n, (ast.Name, ast.Attribute)) and (n.id if isinstance(n, ast.Name) else n.attr) in _CREDENTIAL_SOURCES
+                for n in ast.walk(value.func)))
+            or (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "environ")
+        ):
+            credentials.add(name)
+            continue
+        if isinstance(value, ast.Call) and credentials & {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}:
+            continue  # a client built from the key
+        if isinstance(value, ast.Constant):
+            continue  # a setting beside it (`model = "ocr-latest"`)
+        return False
+    return bool(credentials)
 
 
 _INSTALL_LINE = re.compile(
@@ -1423,7 +1468,8 @@ class UndefinedName(Rule):
         "definition: its first read in each other cell is a related location, named in the message): module-level reads, and reads of "
         "globals inside function bodies (those run later, so a definition anywhere in the notebook "
         "satisfies them). Python and IPython builtins (`display`, `get_ipython`, `In`, `Out`, `_`, "
-        "`_3`…) and names bound by imports, `for` loops, `with`/`except` targets, walrus, `match` "
+        "`_3`…), a line magic run without `%` through automagic (built-in ones such as `pwd`, and those of "
+        "an extension a `%load_ext` above loaded: `watermark`, `aimport`, `memit`, `lprun`), and names bound by imports, `for` loops, `with`/`except` targets, walrus, `match` "
         "captures, `files = !ls`, `%store -r name`, `%%capture name`, `%%bigquery name`, the functions and classes of a "
         "`%%cython` cell and functions declaring "
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
@@ -1437,7 +1483,9 @@ class UndefinedName(Rule):
         "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
         "it), every other name is checked as usual. Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
-        "name with a close match to a defined one stays its own finding. Nor are "
+        "name with a close match to a defined one stays its own finding. Two undefined names, one ending its line and "
+        "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
+        "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
         "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
@@ -1510,6 +1558,8 @@ class UndefinedName(Rule):
         # A template whose blanks are commented-out TODO lines: one finding, the other blank related.
         Example(cells=("import numpy as np", "def loss_of(y, p):\n    # TODO: the mean squared error\n    # loss = np.mean(\'\'\'TODO\'\'\')\n    return loss",
                        "# TODO: fill in\n# scale = \'\'\'TODO\'\'\'\nprint(scale)"), expect=((2, 4),)),
+        # A name broken by a line break: one finding, naming the name it spells.
+        Example(cells=("def recall_rate(h, t):\n    return h / t", "recall = reca\nll_rate(3, 4)"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1617,12 +1667,30 @@ class UndefinedName(Rule):
                     + [(cells[o.cell], o.line, o.column) for r in reads for o in later.get(r.name, [])]
                 )),
             )
+        # A name broken by a line break (`recall = reca` / `ll_score(y, p)`, from a bad paste): two
+        # undefined names, the first ending its line and the second starting the next, whose
+        # concatenation the notebook defines. One slip, one finding, saying so.
+        split = _split_names(firsts, cells, set(defined))
         for r in firsts:
             if r.flow is Flow.UNDEFINED and any(x is r for x in later.get(r.name, ())):
                 continue
             if id(r) in folded:
                 continue
             cell = cells[r.cell]
+            if id(r) in split:
+                tail = split[id(r)]
+                if tail is None:
+                    continue  # the second half, reported with the first
+                whole = r.name + tail.name
+                yield Hit(
+                    cell, r.line, r.column,
+                    f"`{r.name}` (line {r.line}) and `{tail.name}` (line {tail.line}) are not defined in any cell: together they "
+                    f"spell `{whole}` (cell {flow.definers(whole)[0]}), broken across two lines by a line break inside the name",
+                    fix=f"Join the two lines back into `{whole}`.",
+                    key=f"{r.name}\x1f{_source_line(cell, r.line)}",
+                    related=((cell, tail.line, tail.column),),
+                )
+                continue
             others = later.get(r.name, []) if r.flow is Flow.UNDEFINED else []
             if r.flow is Flow.DELETED and r.deleted_by is not None:
                 d = r.deleted_by
@@ -1643,6 +1711,28 @@ class UndefinedName(Rule):
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+def _split_names(firsts: Sequence[Read], cells: dict[int, Cell], defined: set[str]) -> dict[int, Optional[Read]]:
+    """id(first half) → its second half, id(second half) → None, for each pair of undefined reads
+    where one name ends its line, the other starts the next line of the same cell, and the two
+    together are a name the notebook defines (`reca` / `ll_score` → `recall_score`)."""
+    undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not r.deferred]
+    starts: dict[tuple[int, int], Read] = {}
+    for r in undefined:  # per line, the read that starts it
+        if (r.cell, r.line) not in starts or r.column < starts[(r.cell, r.line)].column:
+            starts[(r.cell, r.line)] = r
+    found: dict[int, Optional[Read]] = {}
+    for r in undefined:
+        tail = starts.get((r.cell, r.line + 1))
+        if tail is None or id(r) in found or r.name + tail.name not in defined:
+            continue
+        lines = cells[r.cell].source.split("\n")
+        if r.line >= len(lines) or not lines[r.line - 1].rstrip().endswith(r.name) or not lines[r.line].lstrip().startswith(tail.name):
+            continue
+        found[id(r)] = tail
+        found[id(tail)] = None
+    return found
 
 
 def _abstract_stub_raises(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
@@ -2131,6 +2221,10 @@ class StateInjection(Rule):
         "A `%run` that launches a program is not reported: it passes the script "
         "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
         "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
+        "Nor is a `%run` of a file the notebook's own `%%writefile` cell (not `-a`) wrote above it, the "
+        "last write of that path (`%%writefile steps/v0.py`, then `%run -i steps/v0.py`, as books that "
+        "build scripts inside the notebook do): its text is on the page, and the names its module level "
+        "binds are the `%run`'s definitions for the other rules. "
         "`%store name` (saving), `%load_ext` and "
         "`exec` of a string that is not read from a file are not reported, nor is a magic in a cell with a "
         "syntax error (IPython rejects the whole cell, so it never runs; Python 2 syntax in a Python 2 "
@@ -2148,6 +2242,8 @@ class StateInjection(Rule):
         Example(cells=("from helpers import load_data\ndf = load_data()",)),
         Example(cells=("model = 1\n%store model", "%matplotlib inline")),
         Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
+        # A script the notebook writes itself, then runs: its text is on the page.
+        Example(cells=("%%writefile steps.py\ntotal = 3", "%run -i steps.py", "print(total)")),
         # The NLTK book's idiom: a module made to be star-imported, whose names the catalogue lists.
         Example(cells=("from nltk.book import *", "print(len(text1), sent2[:3])")),
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
@@ -2159,6 +2255,9 @@ class StateInjection(Rule):
         Example(cells=("import os\nfrom helpers import *",), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
         Example(cells=("run setup.py", "%load snippets/plot.py"), expect=((1, 1), (2, 1))),
+        # Written below the `%run`, or appended to: the file run is not the text on the page.
+        Example(cells=("%run -i steps.py", "%%writefile steps.py\ntotal = 3"), expect=((1, 1),)),
+        Example(cells=("%%writefile -a steps.py\ntotal = 3", "%run steps.py"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2175,8 +2274,8 @@ class StateInjection(Rule):
         analyses = {ca.cell.index: ca for ca in ctx.cells}
         ported = frozenset(ca.cell.index for ca in python2_cells(ctx.facts))
         for inj in injectors:
-            if inj.kind is InjectorKind.RUN and _program_launch(inj, flow):
-                continue
+            if inj.kind is InjectorKind.RUN and (inj.written_by is not None or _program_launch(inj, flow)):
+                continue  # a file the notebook's own `%%writefile` cell wrote above, or a program launched
             if _cannot_run(analyses.get(inj.cell), ported):
                 continue  # IPython rejects the whole cell (a list of shell commands): its magics never run
             if inj.kind is InjectorKind.LOAD and _shows_solution(ctx, cells[inj.cell], inj.text):
@@ -2935,7 +3034,9 @@ class UsedBeforeDefined(Rule):
         "order: HID001 reports that re-run (or this cell's early run) once, at that cell, with the "
         "cells it disagrees with related, and this rule stays silent (one finding per root cause). "
         "Likewise, when the defining cell never ran, HID002 reports that cell with this reader in its "
-        "message and related locations; this rule reports it only when HID002 is switched off."
+        "message and related locations; this rule reports it only when HID002 is switched off. A never-run cell "
+        "that only sets up credentials (HID002's exemption: a placeholder key and the clients built from it) is "
+        "not reported as a provider either: it ran with the real key, then the placeholder was put back."
     )
     why_bad = (
         "When this cell ran, the name held a value from code that is no longer in the notebook, "
@@ -2980,6 +3081,7 @@ class UsedBeforeDefined(Rule):
         late = out_of_order_cells(ctx)
         unrun = sketch_cells(ctx)  # never-run cells HID002 reports: their readers are its related locations
         stripped = count_stripped_cells(ctx)
+        analysed = {ca.cell.index: ca for ca in ctx.cells}
         grouped: dict[tuple, list] = {}
         order: list[tuple] = []
         for r in _first_per_cell(candidates):
@@ -3001,6 +3103,8 @@ class UsedBeforeDefined(Rule):
                     continue  # HID002 reports the never-run cell, this reader among its related locations
                 if p.count is None and p.cell in stripped:
                     continue  # it ran in order, its count cleared by hand
+                if p.count is None and p.cell in analysed and _redacted_credentials(analysed[p.cell]):
+                    continue  # a credentials cell run with the real key, then put back (HID002's exemption)
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
                 if d.cell == r.cell:

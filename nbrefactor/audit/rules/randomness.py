@@ -1673,8 +1673,96 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
     RND003 both ask: once a notebook)."""
     return ctx.shared("randomness.timed", lambda: (
         _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
-        | _reaches_only_displays(ctx.facts, rf.draws)
+        | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx.facts, rf.draws)
     ))
+
+
+# A name that holds an identifier: a cloud endpoint's, a storage account's, a job's (`endpoint_name`,
+# `endpoint_suffix`, `run_id`, `model_version`), and the keywords that pass one (`name=`, `job_name=`).
+_IDENTIFIER_NAME = re.compile(r"(?i)(?:^|_)(?:name|filename|suffix|prefix|id|uid|guid|tag|version)$")
+
+
+def _names_a_resource_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws that make a resource's name unique: their value only becomes part of a string that
+    names something (`suffix = "".join(random.choice(chars) for _ in range(5))`,
+    `endpoint_name = f"ep-{random.randint(0, 10000)}"`, `"ep-" + str(random.randint(…))`), or
+    they bind a name (`rand = random.randint(0, 10000)`) read only in such strings. The name is
+    meant to differ from run to run (a seeded one would collide with the endpoint the last run
+    created), and no result is computed from it. A random string bound to any other name
+    (`sequence = "".join(random.choice("ACGT") …)`) is data, and stays a draw."""
+    trees: dict[int, tuple[ast.Module, dict[ast.AST, ast.AST]] | None] = {}
+
+    def tree_of(ca: CellAnalysis) -> tuple[ast.Module, dict[ast.AST, ast.AST]] | None:
+        if ca.cell.index not in trees:
+            parsed = _parsed(ca)
+            trees[ca.cell.index] = None if parsed is None else (
+                parsed, {child: node for node in ast.walk(parsed) for child in ast.iter_child_nodes(node)})
+        return trees[ca.cell.index]
+
+    found: set[Position] = set()
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function or draw.iteration is not None:
+            continue
+        held = tree_of(ca)
+        if held is None:
+            continue
+        parsed, parents = held
+        offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
+        node = next((n for n in ast.walk(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets), None)
+        if node is None:
+            continue
+        if _in_identifier_string(node, parents):
+            found.add((ca.cell.index, call.line, call.column))
+            continue
+        statement = parents.get(node)
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+                and parents.get(statement) is parsed):
+            continue
+        bound = statement.targets[0].id
+        reads = [(n, tree_of(other)[1]) for other in facts.cells if tree_of(other) is not None
+                 for n in ast.walk(tree_of(other)[0]) if isinstance(n, ast.Name) and n.id == bound and isinstance(n.ctx, ast.Load)]
+        if reads and all(_in_identifier_string(n, p) for n, p in reads):
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+def _in_identifier_string(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """`node`'s value only becomes part of a string (an f-string field, `str(…)`, `"".join(…)` of a
+    generator of it, `"text" + …`, `"%s" % …`) that its statement binds to an identifier's name
+    (`_IDENTIFIER_NAME`) or passes as one (`name=`, `endpoint_name=`)."""
+    inside_string = False
+    while True:
+        parent = parents.get(node)
+        if parent is None:
+            return False
+        if isinstance(parent, ast.FormattedValue):
+            inside_string = True
+        elif isinstance(parent, ast.Call) and node in parent.args and (
+            (isinstance(parent.func, ast.Name) and parent.func.id == "str")
+            or (isinstance(parent.func, ast.Attribute) and parent.func.attr in ("join", "format")
+                and isinstance(parent.func.value, ast.Constant) and isinstance(parent.func.value.value, str))
+        ):
+            inside_string = True
+        elif isinstance(parent, (ast.GeneratorExp, ast.ListComp)) and node is parent.elt:
+            pass  # `"".join(draw for _ in range(5))`: the join above decides
+        elif isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Mod)) and inside_string is False:
+            other = parent.left if node is parent.right else parent.right
+            if not (isinstance(other, ast.JoinedStr) or (isinstance(other, ast.Constant) and isinstance(other.value, str))):
+                return False
+            inside_string = True
+        elif isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add) and inside_string:
+            pass  # `"ep-" + suffix + "-1"`: still a string
+        elif isinstance(parent, ast.JoinedStr) and inside_string:
+            pass
+        elif isinstance(parent, ast.keyword):
+            return inside_string and parent.arg is not None and bool(_IDENTIFIER_NAME.search(parent.arg))
+        elif isinstance(parent, ast.Assign):
+            return (inside_string and node is parent.value and len(parent.targets) == 1
+                    and isinstance(parent.targets[0], ast.Name) and bool(_IDENTIFIER_NAME.search(parent.targets[0].id)))
+        else:
+            return False
+        node = parent
 
 
 def _analyse(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
@@ -1819,6 +1907,15 @@ class UnseededRandom(Rule):
         "only shares the name is not one), reduced to a statistic "
         "(`idx.sum()`, `np.mean(sample)`), bound at module level and never read, or read by a magic "
         "or a cell that does not parse is used, and the draw stays reported. "
+        "Nor is a draw reported that makes a resource's name unique: its value only becomes part of a string "
+        "bound to an identifier's name (`…name`, `…filename`, `…suffix`, `…prefix`, `…id`, `…tag`, `…version`) or passed as one "
+        "(`name=`), through an f-string field, `str(…)`, `\"\".join(…)` or `\"text\" + …` "
+        "(`endpoint_suffix = \"\".join(random.choice(chars) for _ in range(5))`, "
+        "`endpoint_name = f\"ep-{random.randint(0, 10000)}\"`), or a name it binds is read only in such strings "
+        "(`rand = random.randint(0, 10000)`, then `account_name = f\"store{rand}\"`): the name is meant to differ on "
+        "every run (seeded, a run would collide with the endpoint the last one created), and no result depends on "
+        "it. A random string bound to another name (`sequence = \"\".join(random.choice(\"ACGT\") …)`) is data and "
+        "stays reported. "
         "`random.seed()` / `np.random.seed()` with no argument re-seed from "
         "the operating system and do not count. It also reports generators created without a seed "
         "(`np.random.default_rng()`, `np.random.RandomState()`, `random.Random()`), whatever "
@@ -1843,6 +1940,12 @@ class UnseededRandom(Rule):
         "idx = rng.permutation(len(df))"
     )
     passing = (
+        # A random suffix that makes a cloud endpoint's name unique on every run.
+        Example(cells=(
+            "import random\nimport string\nchars = string.ascii_lowercase + string.digits",
+            "endpoint_suffix = ''.join(random.choice(chars) for _ in range(5))\nendpoint_name = f'scorer-{endpoint_suffix}'",
+            "rand = random.randint(0, 10000)\naccount_name = f'store{rand}'\nprint(endpoint_name, account_name)",
+        )),
         # Random indices that only pick which images a figure shows.
         Example(cells=(
             "import numpy as np\nimport matplotlib.pyplot as plt\nimages = np.zeros((100, 8, 8))",
@@ -2022,6 +2125,9 @@ class UnseededRandom(Rule):
             "cb = tf.keras.callbacks.ModelCheckpoint(ckpt, save_weights_only=True)",
             "model.load_weights(ckpt)",
         ), expect=((1, 2),)),
+        # A random string that is data, not a name; a random index that picks a row.
+        Example(cells=("import random\nsequence = ''.join(random.choice('ACGT') for _ in range(20))",), expect=((1, 2),)),
+        Example(cells=("import random\nk = random.randint(0, 9)\nrow = rows[k]\nlabel = f'row-{k}'",), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

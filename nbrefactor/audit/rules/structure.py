@@ -181,6 +181,11 @@ _HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s+[\w-]+=[^>]*)?\s*/?>")
 _EMPTY_RIGHT_SIDE = re.compile(r"^[^#'\"]*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
 
 
+# A graded template's blanks are `None` where a name must stand (`def None():`, `layer.None(…)`,
+# `None = None`), between `### START CODE HERE ###` and `### END CODE HERE ###`: `None` is a
+# keyword there, so the cell does not parse until the learner fills the names in.
+_NONE_BLANK = re.compile(r"\b(?:def|class|for|as|import|lambda)\s+None\b|\.\s*None\b|^\s*None\s*(?:,\s*None\s*)*=(?!=)")
+_CODE_HERE = re.compile(r"(?i)#+\s*START CODE HERE\b")
 _ELLIPSIS_ITEM = re.compile(r"^\s*(?:\w+(?:\.\w+)*\(\.\.\.\)|\.\.\.),?\s*(?:#.*)?$")
 _EMPTY_BLOCK = re.compile(r"expected an indented block after .* on line (\d+)")
 
@@ -223,6 +228,8 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
     lines = ca.lines
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if _TODO.search(text):
+        return line
+    if _NONE_BLANK.search(text) and any(_CODE_HERE.search(l) for l in lines[:line]):
         return line
     placeholder = _PLACEHOLDER.search(text)
     if placeholder is not None and not _HTML_TAG.match(text, text.index("<", placeholder.start())):
@@ -291,6 +298,8 @@ class SyntaxErrorInCell(Rule):
         "left empty under a `# TODO` comment, a function whose body is only `# TODO`; `# your code here`, "
         "`# your code goes here`, `### YOUR TOKEN HERE`, `# write your code`, `# your code. Use …`, `# <YOUR CODE>` "
         "and `seed = # your favourite seed` mark a blank as `TODO` does, "
+        "and so does a `None` standing where a name must (`def None():`, `layer.None(…)`) below a "
+        "`### START CODE HERE ###` line (a graded course template), "
         "and so does a placeholder in angle brackets where an expression must start: `g_loss = <generator "
         "loss>`, `<build the encoder>` on a line of its own, `return <YOUR CODE>`, `submit(model, <YOUR_EMAIL>)`, "
         "`rate=<>`; so does an `...` item of a list of layers next to a `# your code` comment) are one finding per "
