@@ -3216,7 +3216,7 @@ def _parameters_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
     """For each line inside a def or lambda, the parameter names of the functions enclosing it:
     names there that mean the argument, not a module-level constant of the same name."""
     out: dict[int, frozenset[str]] = {}
-    for d in ast.walk(tree):
+    for d in tree_nodes(tree):
         if not isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             continue
         a = d.args
@@ -3238,7 +3238,7 @@ def _artifact_parameters_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
     """Like `_parameters_by_line`, only the parameters annotated `OutputPath(str)`, `InputPath(...)`,
     `Output[Dataset]` or `Input[Model]`."""
     out: dict[int, frozenset[str]] = {}
-    for d in ast.walk(tree):
+    for d in tree_nodes(tree):
         if not isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         a = d.args
@@ -4281,7 +4281,7 @@ class TrackingServerUri(Rule):
             tree = cell_python_tree(ca)
             if tree is None:
                 continue
-            for node in ast.walk(tree):
+            for node in tree_nodes(tree):
                 values: list[ast.AST] = []
                 if isinstance(node, ast.Call):
                     wanted = _TRACKING_CALLS.get(ctx.facts.resolve(dotted_name(node.func)))
