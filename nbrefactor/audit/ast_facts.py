@@ -40,6 +40,7 @@ from nbrefactor.audit.facts import (
     StringFact,
     dotted_name,
     tree_nodes,
+    walk_nodes,
 )
 
 
@@ -95,13 +96,13 @@ def _readable(nodes: Sequence[ast.AST], lines: Sequence[str], fstrings: dict[int
         if isinstance(node, ast.JoinedStr):
             if id(node) in inside:
                 continue
-            inside.update(id(n) for n in ast.walk(node))
+            inside.update(id(n) for n in walk_nodes(node))
             placed = _place_fstring(node, lines)
             if placed is None:
                 return False
             fstrings[id(node)] = placed
             for expression in placed.expressions:
-                if not _readable(tuple(ast.walk(expression)), lines, fstrings):
+                if not _readable(walk_nodes(expression), lines, fstrings):
                     return False
         elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and id(node) not in inside:
             if _ONE_LITERAL.fullmatch(_source(node, lines)) is None:
@@ -754,7 +755,14 @@ def _assigned_names(body: Sequence[ast.stmt]) -> set[str]:
         elif isinstance(node, ast.alias):
             if node.name != "*":
                 found.add(node.asname if node.asname is not None else node.name.split(".")[0])
-        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, _INERT))
+        # The children `ast.iter_child_nodes` gives, without its two generators per node (the
+        # order does not matter: the names are a set).
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.AST) and not isinstance(v, _INERT))
+            elif isinstance(value, ast.AST) and not isinstance(value, _INERT):
+                stack.append(value)
     return found - declared_global
 
 

@@ -725,7 +725,7 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     text = lines[magic.line - 1] if 0 < magic.line <= len(lines) else ""
                     add(ca, magic.line, max(1, text.find(words[0]) + 1), words[0], extensions[words[0]],
                         "is an IPython extension loaded with `%load_ext`")
-        for number, text in enumerate(lines, start=1):
+        for number, text in enumerate(lines if "KERAS_BACKEND" in ca.cell.source else (), start=1):  # the pattern's own word
             code_part = text.split("#", 1)[0] if not text.lstrip().startswith("%env") else text
             m = _KERAS_BACKEND.search(code_part)
             if m and m.group(1) in backends:
