@@ -295,3 +295,20 @@ def test_gpu_named_entries_are_the_catalogue_scans_and_remembered():
         assert gpu._named_entries(gc, q) is named  # remembered
     other = gpu.GpuCatalog.from_catalog(catalog)  # another catalogue object: its own memo
     assert gpu._named_entries(other, "torch.cuda.is_available") is not gpu._named_entries(gc, "torch.cuda.is_available")
+
+
+def test_string_constants_are_computed_once_per_notebook_and_handed_out_as_fresh_dicts(monkeypatch):
+    """Fourteenth round: five path rules ask for the notebook's string constants; they are
+    computed once per notebook facts and each caller gets its own dict."""
+    facts = analyse_notebook(_notebook("ROOT = 'data/'\nTRAIN = ROOT + 'train.csv'", "import pandas as pd\ndf = pd.read_csv(TRAIN)"))
+    computed = []
+    compute = paths._string_constants
+    monkeypatch.setattr(paths, "_string_constants", lambda f: computed.append(f) or compute(f))
+    first = paths.string_constants(facts)
+    second = paths.string_constants(facts)
+    assert first == second and first is not second and computed == [facts]
+    assert first["TRAIN"].value == "data/train.csv" and first["TRAIN"].root is first["ROOT"]
+    first.pop("ROOT")  # a caller's change stays its own
+    assert "ROOT" in paths.string_constants(facts)
+    other = analyse_notebook(_notebook("ROOT = 'data/'\nTRAIN = ROOT + 'train.csv'", "import pandas as pd\ndf = pd.read_csv(TRAIN)"))
+    assert paths.string_constants(other).keys() == second.keys() and computed == [facts, other]

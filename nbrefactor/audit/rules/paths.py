@@ -2971,7 +2971,19 @@ class Constant:
 def string_constants(facts: NotebookFacts) -> dict[str, Constant]:
     """Notebook globals bound to a string literal at module level, each bound once in the whole
     notebook (a name rebound anywhere, or to something else, has no single value): `trn =
-    "input/trn.txt"`, `PATH = "data/"`. Pure string concatenations of such names count too."""
+    "input/trn.txt"`, `PATH = "data/"`. Pure string concatenations of such names count too.
+    Computed once per notebook (five rules ask; a fresh dict each time, the constants are frozen)."""
+    if _LAST_CONSTANTS and _LAST_CONSTANTS[0][0] is facts:
+        return dict(_LAST_CONSTANTS[0][1])
+    found = _string_constants(facts)
+    _LAST_CONSTANTS[:] = [(facts, found)]  # holds the facts: identity cannot match a newer one by a reused id
+    return dict(found)
+
+
+_LAST_CONSTANTS: list[tuple[NotebookFacts, dict[str, "Constant"]]] = []
+
+
+def _string_constants(facts: NotebookFacts) -> dict[str, Constant]:
     found: dict[str, Constant] = {}
     rebound: set[str] = set()
     for ca in facts.cells:
