@@ -296,11 +296,17 @@ class _AstWalker:
 
     @property
     def _in_function(self) -> bool:
-        return any(s.kind == "function" for s in self.scopes)
+        # (The first scope is the module's: at module level, the usual case, nothing to look through.)
+        return len(self.scopes) > 1 and any(s.kind == "function" for s in self.scopes)
 
     # -- names ---------------------------------------------------------------
 
     def _load(self, name: str, at: tuple[int, int]) -> None:
+        scopes = self.scopes
+        if len(scopes) == 1:  # module level (most reads): the loop and the function test below find nothing
+            if name not in scopes[0].local_names:
+                self.reads.append(NameRef(name, *at))
+            return
         for depth, scope in enumerate(reversed(self.scopes[1:])):
             if scope.kind == "class" and depth > 0:
                 continue
@@ -599,7 +605,9 @@ class _AstWalker:
             receiver = dotted_name(node.func.value)
         elif isinstance(node.func, ast.Name):
             method = node.func.id
-        arguments = sorted([*node.args, *node.keywords], key=lambda a: (a.lineno, a.col_offset))
+        arguments = [*node.args, *node.keywords]
+        if len(arguments) > 1:
+            arguments.sort(key=lambda a: (a.lineno, a.col_offset))
         args: list[ArgFact] = []
         position = 0
         for index, arg in enumerate(arguments):
