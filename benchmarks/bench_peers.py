@@ -4,7 +4,8 @@
     python benchmarks/bench_peers.py [--sizes 100] [--repeat 3] [--scaling 10,100,1000] [--corpus DIR]
 
 For each size N it writes N notebooks (varied copies of `fixtures/notebooks/`, see synth.py) and
-runs, interleaved, `--repeat` times each:
+runs, interleaved, `--repeat` times each, in an order rotated from repeat to repeat (`rotations`:
+no command always runs first, so a load that falls or rises during a repeat favours none):
 
 - `nbrefactor audit DIR --format json` cold: an empty cache directory (so the run also writes it),
   default `-j` (one worker per core, fewer for small runs); and with `-j 1`;
@@ -16,7 +17,8 @@ runs, interleaved, `--repeat` times each:
 
 Each command is a fresh process (interpreter start included). For each it records the median wall
 time and the median CPU time (user + system of the process and everything it waited for, from
-`os.wait4`), the peak RSS of its largest process, and the 1-minute load average before it ran. The
+`os.wait4`), the peak RSS of its largest process, and the 1-minute load average before each run
+(and its median), and the order of each repeat (`orders`). The
 ratios nbrefactor / peer are of medians measured in the same run; on a shared machine prefer the
 CPU ratios (wall times include waiting for a core). `--scaling` then runs the cold audit alone for
 each size to show growth and peak memory. Writes benchmarks/results/peers.json.
@@ -82,6 +84,7 @@ def summary(samples: list[dict]) -> dict:
         "cpu_s": round(statistics.median(s["cpu"] for s in samples), 3),
         "maxrss_mib": round(max(s["maxrss_mib"] for s in samples), 1),
         "load_1min": [round(s["load"], 2) for s in samples],
+        "load_1min_median": round(statistics.median(s["load"] for s in samples), 2),
         "runs": len(samples),
         "returncodes": sorted({s["returncode"] for s in samples}),
     }
@@ -117,31 +120,46 @@ def compare(
         samples.setdefault(name, []).append(run(cmd, {**env, **(extra_env or {})}, work))
 
     # Once each, outside the timings: byte-code compiled (as after a pip install), ruff's own
-    # cache (in the current folder) warm.
+    # cache (in the current folder) warm, and the cache the hit rows read written (so a hit does
+    # not have to follow its cold run, and every command can take any place in a repeat).
+    hit_cache = work / f"cache-{n}-hit"
     run([*nbr, "--no-cache"], env, work)
+    run(nbr, {**env, "NBREFACTOR_CACHE_DIR": str(hit_cache)}, work)
+    if script is not None:  # the console script records its own invocation in the cache once
+        run([str(script), *nbr[3:]], {**env, "NBREFACTOR_CACHE_DIR": str(hit_cache)}, work)
     if baseline_src is not None:
         run(nbr, {**env, "PYTHONPATH": str(baseline_src)}, work)
     if "fawltydeps" in peers:
         run([peers["fawltydeps"], "--check", "--json", str(folder)], env, work)
     if "ruff" in peers:
         run([peers["ruff"], "check", "--exit-zero", "--quiet", str(folder)], env, work)
-    for i in range(repeat):
-        cold = work / f"cache-{n}-{i}"
-        cold_j1 = work / f"cache-{n}-{i}-j1"
-        sample("nbrefactor cold", nbr, {"NBREFACTOR_CACHE_DIR": str(cold)})
-        sample("nbrefactor cold -j1", [*nbr, "-j", "1"], {"NBREFACTOR_CACHE_DIR": str(cold_j1)})
-        sample("nbrefactor cache hit", nbr, {"NBREFACTOR_CACHE_DIR": str(cold)})
+
+    def plan(i: int) -> dict[str, tuple[list[str], dict[str, str]]]:
+        """Repeat i's commands by name: each cold run gets its own empty cache directory."""
+        steps: dict[str, tuple[list[str], dict[str, str]]] = {
+            "nbrefactor cold": (nbr, {"NBREFACTOR_CACHE_DIR": str(work / f"cache-{n}-{i}")}),
+            "nbrefactor cold -j1": ([*nbr, "-j", "1"], {"NBREFACTOR_CACHE_DIR": str(work / f"cache-{n}-{i}-j1")}),
+            "nbrefactor cache hit": (nbr, {"NBREFACTOR_CACHE_DIR": str(hit_cache)}),
+        }
         if script is not None:  # the `nbrefactor` console script: no `runpy` (4-5 ms of `python -m`)
-            scripted = [str(script), *nbr[3:]]
-            run(scripted, {**env, "NBREFACTOR_CACHE_DIR": str(cold)}, work)  # records its own invocation
-            sample("nbrefactor cache hit (console script)", scripted, {"NBREFACTOR_CACHE_DIR": str(cold)})
+            steps["nbrefactor cache hit (console script)"] = ([str(script), *nbr[3:]], {"NBREFACTOR_CACHE_DIR": str(hit_cache)})
         if baseline_src is not None:  # an older checkout, cold (its own empty cache, if it has one): what the changes bought
-            sample("nbrefactor baseline", nbr, {"PYTHONPATH": str(baseline_src), "NBREFACTOR_CACHE_DIR": str(work / f"cache-{n}-{i}-baseline")})
+            steps["nbrefactor baseline"] = (
+                nbr, {"PYTHONPATH": str(baseline_src), "NBREFACTOR_CACHE_DIR": str(work / f"cache-{n}-{i}-baseline")},
+            )
         if "fawltydeps" in peers:
-            sample("fawltydeps", [peers["fawltydeps"], "--check", "--json", str(folder)])
+            steps["fawltydeps"] = ([peers["fawltydeps"], "--check", "--json", str(folder)], {})
         if "ruff" in peers:
-            sample("ruff --no-cache", [peers["ruff"], "check", "--no-cache", "--exit-zero", "--quiet", str(folder)])
-            sample("ruff (warm cache)", [peers["ruff"], "check", "--exit-zero", "--quiet", str(folder)])
+            steps["ruff --no-cache"] = ([peers["ruff"], "check", "--no-cache", "--exit-zero", "--quiet", str(folder)], {})
+            steps["ruff (warm cache)"] = ([peers["ruff"], "check", "--exit-zero", "--quiet", str(folder)], {})
+        return steps
+
+    orders = []
+    for i, order in enumerate(rotations(list(plan(0)), repeat)):
+        steps = plan(i)
+        orders.append(order)
+        for name in order:
+            sample(name, *steps[name])
     rows = {name: summary(s) for name, s in samples.items()}
     ratios = {}
     for ours, peer in (
@@ -158,7 +176,19 @@ def compare(
                 "cpu": round(rows[ours]["cpu_s"] / rows[peer]["cpu_s"], 2),
             }
     return {"n": n, "commands": {k: " ".join(Path(c[0]).name if j == 0 else c[j] for j in range(len(c))) for k, c in commands.items()},
-            "results": rows, "ratios": ratios}
+            "results": rows, "ratios": ratios, "orders": orders}
+
+
+def rotations(names: list[str], repeat: int) -> list[list[str]]:
+    """The order of the commands in each repeat: the list rotated, each repeat starting further on.
+
+    A fixed order lets a falling or rising load favour whichever command runs first (the
+    thirteenth round's row); rotating by about len/repeat places spreads the first place, and each
+    command's place, over the repeats (every command first once when repeat == len(names))."""
+    if not names:
+        return [[] for _ in range(repeat)]
+    step = max(1, len(names) // max(1, repeat))
+    return [names[(i * step) % len(names):] + names[:(i * step) % len(names)] for i in range(repeat)]
 
 
 def bench_env() -> dict[str, str]:

@@ -355,3 +355,52 @@ def test_a_magic_of_an_extension_loaded_above_is_an_automagic_only_below_its_loa
     assert facts.cells[0].masked.python == "watermark"  # no extension loaded yet: a name
     assert [m.kind for m in facts.cells[2].magics] == ["automagic"]
     assert facts.cells[3].facts.syntax_error is None and [m.name for m in facts.cells[3].magics] == ["watermark"]
+def _scan_char_by_char(line, in_string, depth):
+    """The scanner `ipython._scan` replaced (fourteenth round of docs/benchmarks.md): one step per
+    character. The regex-jumping scanner must give the same (string, depth, continued) everywhere."""
+    i, n = 0, len(line)
+    while i < n:
+        ch = line[i]
+        if in_string:
+            if ch == "\\":
+                i += 2
+                continue
+            if line.startswith(in_string, i):
+                i += len(in_string)
+                in_string = None
+                continue
+            i += 1
+            continue
+        if ch == "#":
+            break
+        if ch in "\"'":
+            if line[i : i + 3] in ('"""', "'''"):
+                in_string = line[i : i + 3]
+                i += 3
+                continue
+            j = i + 1
+            while j < n and line[j] != ch:
+                j += 2 if line[j] == "\\" else 1
+            i = j + 1
+            continue
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return in_string, depth, in_string is None and line.rstrip().endswith("\\") and not line.lstrip().startswith("#")
+
+
+def test_scan_jumps_to_the_same_answers_as_a_scan_of_every_character():
+    import random
+
+    from nbrefactor.audit.ipython import _scan
+
+    rnd = random.Random(14)
+    alphabet = "ab #\"'\\()[]{} %!x="
+    lines = ["", "x = f(a, [1, {2: 3}])", "s = 'it\\'s' # (", 'd = """open', "x = r'\\\\' + \"(\" \\",
+             "''' ' \"\"\" '''", "(((", ")))", "'unterminated (", "a = \"\\", "# only a comment \\"]
+    lines += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 16))) for _ in range(20_000)]
+    for line in lines:
+        for state in ((None, 0), ('"""', 0), ("'''", 2), (None, 3)):
+            assert _scan(line, *state) == _scan_char_by_char(line, *state), (line, state)

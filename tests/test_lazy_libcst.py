@@ -62,3 +62,28 @@ def test_an_in_process_audit_without_such_cells_never_imports_libcst(tmp_path):
         "print(code in (0, 1), 'nbrefactor.audit.analysis' in sys.modules, 'libcst' in sys.modules)"
     )
     assert out == "True True False"
+
+
+def test_packaging_is_imported_only_to_compare_the_versions_of_a_removed_api(tmp_path):
+    """Fourteenth round: DEP005 imports `packaging` (~25 ms) only when a notebook uses a removed
+    API and its declared versions are compared; a plain one-notebook audit does not load it."""
+    import json
+
+    from nbrefactor.audit.rules import Example
+
+    plain = tmp_path / "plain"
+    removed = tmp_path / "removed"
+    plain.mkdir()
+    removed.mkdir()
+    (plain / "a.ipynb").write_text(json.dumps(Example(cells=("import os\nx = os.getcwd()",)).notebook_json()), encoding="utf-8")
+    (removed / "b.ipynb").write_text(json.dumps(Example(cells=(
+        "import numpy as np", "from sklearn.cross_validation import train_test_split",
+    )).notebook_json()), encoding="utf-8")
+    (removed / "requirements.txt").write_text("numpy==1.26.4\nscikit-learn==1.3\n", encoding="utf-8")
+    audit = (
+        "import sys, json\nfrom nbrefactor.cli.app import main\n"
+        "code = main(['audit', {folder!r}, '--format', 'json', '--no-cache', '-j', '1', '-o', {out!r}])\n"
+        "print('\"DEP005\"' in open({out!r}).read(), 'packaging.version' in sys.modules)"
+    )
+    assert _run(audit.format(folder=str(plain), out=str(tmp_path / "a.json"))) == "False False"
+    assert _run(audit.format(folder=str(removed), out=str(tmp_path / "b.json"))) == "True True"

@@ -262,3 +262,53 @@ def test_the_path_functions_are_computed_once_per_notebook(monkeypatch):
     assert set(first) == {"load_table"} and first["load_table"][0] == {"path": 0}
     other = RuleContext(facts, ctx.catalog, ProjectContext())
     assert paths._path_functions(other) == first and len(computed) == 2  # a new notebook context computes its own
+
+
+def test_gpu_named_entries_are_the_catalogue_scans_and_remembered():
+    """Fourteenth round: `gpu._named_entries` answers, per qualified call name, what `direct`
+    used to scan the catalogue for on every call: the matching `[[call]]`, `[[launcher]]` and
+    `[[device_call]]` entries in catalogue order, the fallback check, the module reason and the
+    keyword entries in force; remembered per catalogue."""
+    from nbrefactor.audit import gpu
+
+    catalog = load_catalog()
+    gc = catalog.derived("gpu", gpu.GpuCatalog.from_catalog)
+    names = {""}
+    for entry in (*gc.calls, *gc.launchers, *gc.device_calls, *gc.modules):
+        for name in entry.names:
+            names.update({name, name.replace("*", "x"), name + ".sub", name.rsplit(".", 1)[0]})
+    for entry in gc.keywords:
+        names.update(entry.not_calls + entry.only_calls)
+    names.update(gc.fallback_checks + ("numpy.sum", "Torch.Cuda.Is_Available", "x"))
+    for q in sorted(names):
+        named = gpu._named_entries(gc, q)
+        assert named.fallback == (bool(q) and gpu._match(q, gc.fallback_checks))
+        assert named.calls == tuple(e for e in gc.calls if q and gpu._match(q, e.names))
+        assert named.launchers == tuple(e for e in gc.launchers if q and gpu._match(q, e.names))
+        assert named.device_calls == tuple(e for e in gc.device_calls if q and gpu._match(q, e.names))
+        assert named.module == (gc.module_reason(q) if q else None)
+        assert named.keywords == tuple(
+            e for e in gc.keywords
+            if not (e.not_calls and q and gpu._match(q, e.not_calls))
+            and not (e.only_calls and not (q and gpu._match(q, e.only_calls)))
+        )
+        assert gpu._named_entries(gc, q) is named  # remembered
+    other = gpu.GpuCatalog.from_catalog(catalog)  # another catalogue object: its own memo
+    assert gpu._named_entries(other, "torch.cuda.is_available") is not gpu._named_entries(gc, "torch.cuda.is_available")
+
+
+def test_string_constants_are_computed_once_per_notebook_and_handed_out_as_fresh_dicts(monkeypatch):
+    """Fourteenth round: five path rules ask for the notebook's string constants; they are
+    computed once per notebook facts and each caller gets its own dict."""
+    facts = analyse_notebook(_notebook("ROOT = 'data/'\nTRAIN = ROOT + 'train.csv'", "import pandas as pd\ndf = pd.read_csv(TRAIN)"))
+    computed = []
+    compute = paths._string_constants
+    monkeypatch.setattr(paths, "_string_constants", lambda f: computed.append(f) or compute(f))
+    first = paths.string_constants(facts)
+    second = paths.string_constants(facts)
+    assert first == second and first is not second and computed == [facts]
+    assert first["TRAIN"].value == "data/train.csv" and first["TRAIN"].root is first["ROOT"]
+    first.pop("ROOT")  # a caller's change stays its own
+    assert "ROOT" in paths.string_constants(facts)
+    other = analyse_notebook(_notebook("ROOT = 'data/'\nTRAIN = ROOT + 'train.csv'", "import pandas as pd\ndf = pd.read_csv(TRAIN)"))
+    assert paths.string_constants(other).keys() == second.keys() and computed == [facts, other]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from nbrefactor.audit.facts import (
@@ -39,6 +40,7 @@ from nbrefactor.audit.facts import (
     StringFact,
     dotted_name,
     tree_nodes,
+    walk_nodes,
 )
 
 
@@ -94,13 +96,13 @@ def _readable(nodes: Sequence[ast.AST], lines: Sequence[str], fstrings: dict[int
         if isinstance(node, ast.JoinedStr):
             if id(node) in inside:
                 continue
-            inside.update(id(n) for n in ast.walk(node))
+            inside.update(id(n) for n in walk_nodes(node))
             placed = _place_fstring(node, lines)
             if placed is None:
                 return False
             fstrings[id(node)] = placed
             for expression in placed.expressions:
-                if not _readable(tuple(ast.walk(expression)), lines, fstrings):
+                if not _readable(walk_nodes(expression), lines, fstrings):
                     return False
         elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and id(node) not in inside:
             if _ONE_LITERAL.fullmatch(_source(node, lines)) is None:
@@ -287,18 +289,24 @@ class _AstWalker:
     def _named(self, node: ast.stmt, pattern: str, name: str) -> tuple[int, int]:
         """Where `name` stands after `pattern` on the statement's first line."""
         line = self.lines[node.lineno - 1]
-        m = re.compile(pattern + r"\s+(" + re.escape(name) + r")\b").match(line, node.col_offset)
+        m = _name_after(pattern, name).match(line, node.col_offset)
         if m is None:
             raise _NotTheSame
         return (node.lineno, m.start(1) + 1)
 
     @property
     def _in_function(self) -> bool:
-        return any(s.kind == "function" for s in self.scopes)
+        # (The first scope is the module's: at module level, the usual case, nothing to look through.)
+        return len(self.scopes) > 1 and any(s.kind == "function" for s in self.scopes)
 
     # -- names ---------------------------------------------------------------
 
     def _load(self, name: str, at: tuple[int, int]) -> None:
+        scopes = self.scopes
+        if len(scopes) == 1:  # module level (most reads): the loop and the function test below find nothing
+            if name not in scopes[0].local_names:
+                self.reads.append(NameRef(name, *at))
+            return
         for depth, scope in enumerate(reversed(self.scopes[1:])):
             if scope.kind == "class" and depth > 0:
                 continue
@@ -597,7 +605,9 @@ class _AstWalker:
             receiver = dotted_name(node.func.value)
         elif isinstance(node.func, ast.Name):
             method = node.func.id
-        arguments = sorted([*node.args, *node.keywords], key=lambda a: (a.lineno, a.col_offset))
+        arguments = [*node.args, *node.keywords]
+        if len(arguments) > 1:
+            arguments.sort(key=lambda a: (a.lineno, a.col_offset))
         args: list[ArgFact] = []
         position = 0
         for index, arg in enumerate(arguments):
@@ -753,7 +763,14 @@ def _assigned_names(body: Sequence[ast.stmt]) -> set[str]:
         elif isinstance(node, ast.alias):
             if node.name != "*":
                 found.add(node.asname if node.asname is not None else node.name.split(".")[0])
-        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, _INERT))
+        # The children `ast.iter_child_nodes` gives, without its two generators per node (the
+        # order does not matter: the names are a set).
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.AST) and not isinstance(v, _INERT))
+            elif isinstance(value, ast.AST) and not isinstance(value, _INERT):
+                stack.append(value)
     return found - declared_global
 
 
@@ -788,3 +805,10 @@ _SMALL = (
     ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Raise, ast.Pass, ast.Break, ast.Continue,
     ast.Delete, ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.Assert,
 )
+
+
+@lru_cache(maxsize=2048)
+def _name_after(pattern: str, name: str) -> re.Pattern[str]:
+    """`pattern` then `name` as a whole word, compiled once per pair: `re`'s own cache holds 512
+    patterns, fewer than a batch's distinct function and class names, so each `def` recompiled."""
+    return re.compile(pattern + r"\s+(" + re.escape(name) + r")\b")

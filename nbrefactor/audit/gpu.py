@@ -174,6 +174,46 @@ def _device_names(facts: NotebookFacts, gc: GpuCatalog) -> frozenset[str]:
     return frozenset(names)
 
 
+@dataclass(frozen=True)
+class _NamedEntries:
+    """What of the catalogue a call's qualified name alone decides (`_Finder.direct` asked it of
+    every call, ~15,000 on fair-check 8, each a pattern match per entry): the entries whose names
+    match it, in catalogue order, and the keyword entries its `not_calls`/`calls` leave in force."""
+
+    fallback: bool
+    calls: tuple[_Entry, ...]
+    launchers: tuple[_Entry, ...]
+    device_calls: tuple[_Entry, ...]
+    module: str | None
+    keywords: tuple[_Entry, ...]
+
+
+def _named_entries(gc: GpuCatalog, qualified: str) -> _NamedEntries:
+    """`_NamedEntries` of `qualified` ("" for a call not through an import), remembered per
+    catalogue (a `GpuCatalog` is built once per catalogue and immutable) and name."""
+    if _NAMED[0] is not gc or len(_NAMED[1]) >= 4096:
+        _NAMED[:] = [gc, {}]
+    memo = _NAMED[1]
+    found = memo.get(qualified)
+    if found is None:
+        found = memo[qualified] = _NamedEntries(
+            fallback=bool(qualified) and _match(qualified, gc.fallback_checks),
+            calls=tuple(e for e in gc.calls if qualified and _match(qualified, e.names)),
+            launchers=tuple(e for e in gc.launchers if qualified and _match(qualified, e.names)),
+            device_calls=tuple(e for e in gc.device_calls if qualified and _match(qualified, e.names)),
+            module=gc.module_reason(qualified) if qualified else None,
+            keywords=tuple(
+                e for e in gc.keywords
+                if not (e.not_calls and qualified and _match(qualified, e.not_calls))
+                and not (e.only_calls and not (qualified and _match(qualified, e.only_calls)))
+            ),
+        )
+    return found
+
+
+_NAMED: list = [None, {}]  # [the catalogue, {qualified name: _NamedEntries}]
+
+
 class _Finder:
     def __init__(self, facts: NotebookFacts, gc: GpuCatalog):
         self.facts = facts
@@ -191,36 +231,31 @@ class _Finder:
         """The reason this call needs a GPU by itself, or None."""
         gc = self.gc
         qualified = _qualified(self.facts, call)
-        if qualified and _match(qualified, gc.fallback_checks) and requires_gpu(ca, call.line):
+        named = _named_entries(gc, qualified)
+        if named.fallback and requires_gpu(ca, call.line):
             return gc.required_reason
         if qualified:
-            for entry in gc.calls:
-                if _match(qualified, entry.names):
-                    if entry.reason in gc.indexed_reasons and not self._result_indexed(ca, call):
-                        continue
+            for entry in named.calls:
+                if entry.reason in gc.indexed_reasons and not self._result_indexed(ca, call):
+                    continue
+                return entry.reason
+            for entry in named.launchers:
+                if self._launches_with(ca, call, entry.values):
                     return entry.reason
-            for entry in gc.launchers:
-                if _match(qualified, entry.names) and self._launches_with(ca, call, entry.values):
-                    return entry.reason
-            for entry in gc.device_calls:
+            for entry in named.device_calls:
                 first = call.arg(0, ("device_name", "name"))
-                if _match(qualified, entry.names) and first is not None and first.string and _match(first.string, entry.values):
+                if first is not None and first.string and _match(first.string, entry.values):
                     return entry.reason
-            module = gc.module_reason(qualified)
-            if module is not None:
-                return module
+            if named.module is not None:
+                return named.module
         if _is_attribute_call(call):
             for entry in gc.methods:
                 if call.method in entry.names:
                     return entry.reason
             if call.method in gc.to_methods and self._moves_to_cuda(ca, call):
                 return gc.to_reason
-        for entry in gc.keywords:
+        for entry in named.keywords:
             keyword = entry.names[0]
-            if entry.not_calls and qualified and _match(qualified, entry.not_calls):
-                continue
-            if entry.only_calls and not (qualified and _match(qualified, entry.only_calls)):
-                continue
             for arg in call.args:
                 if arg.keyword != keyword:
                     continue

@@ -293,6 +293,10 @@ def _autocall_escape(stripped: str) -> Optional[str]:
     except (SyntaxError, ValueError):
         return "pass"
     return call
+# `_scan` jumps from one character that can matter to the next instead of stepping through each:
+# outside a string only quotes, `#` and brackets do; inside a string only a backslash and its quote.
+_SCAN_OUTSIDE = re.compile(r"[#\"'()\[\]{}]")
+_SCAN_INSIDE = {'"': re.compile(r'[\\"]'), "'": re.compile(r"[\\']")}  # by the string's quote
 
 
 def _scan(line: str, in_string: Optional[str], depth: int) -> tuple[Optional[str], int, bool]:
@@ -301,9 +305,12 @@ def _scan(line: str, in_string: Optional[str], depth: int) -> tuple[Optional[str
     i = 0
     n = len(line)
     while i < n:
-        ch = line[i]
         if in_string:
-            if ch == "\\":
+            m = _SCAN_INSIDE[in_string[0]].search(line, i)
+            if m is None:
+                break
+            i = m.start()
+            if line[i] == "\\":
                 i += 2
                 continue
             if line.startswith(in_string, i):
@@ -312,6 +319,11 @@ def _scan(line: str, in_string: Optional[str], depth: int) -> tuple[Optional[str
                 continue
             i += 1
             continue
+        m = _SCAN_OUTSIDE.search(line, i)
+        if m is None:
+            break
+        i = m.start()
+        ch = line[i]
         if ch == "#":
             break
         if ch in "\"'":
@@ -320,15 +332,23 @@ def _scan(line: str, in_string: Optional[str], depth: int) -> tuple[Optional[str
                 in_string = triple
                 i += 3
                 continue
-            # single-line string: skip to its end
+            # single-line string: skip to its end (a backslash escapes the next character)
+            inside = _SCAN_INSIDE[ch]
             j = i + 1
-            while j < n and line[j] != ch:
-                j += 2 if line[j] == "\\" else 1
+            while True:
+                m = inside.search(line, j)
+                if m is None:
+                    j = n
+                    break
+                j = m.start()
+                if line[j] != "\\":
+                    break
+                j += 2
             i = j + 1
             continue
         if ch in "([{":
             depth += 1
-        elif ch in ")]}":
+        else:
             depth = max(0, depth - 1)
         i += 1
     continued = in_string is None and line.rstrip().endswith("\\") and not line.lstrip().startswith("#")

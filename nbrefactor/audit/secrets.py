@@ -325,6 +325,8 @@ def notebook_secrets(sources: Iterable[str], catalog: Catalog) -> frozenset[str]
             values.update(part.strip() for part in re.split(r"\n|\\n", match.value))
         for line in source.split("\n"):
             env_style = line.lstrip().startswith(_ENV_STYLE)
+            if not env_style and '"' not in line and "'" not in line:
+                continue  # `_ASSIGNED_LITERAL`'s value is quoted: no credential on this line
             values.update(c.value for c in find_credentials(line, catalog, env_style=env_style))
     return frozenset(v for v in values if len(v) >= MIN_KNOWN_LENGTH)
 

@@ -2971,7 +2971,19 @@ class Constant:
 def string_constants(facts: NotebookFacts) -> dict[str, Constant]:
     """Notebook globals bound to a string literal at module level, each bound once in the whole
     notebook (a name rebound anywhere, or to something else, has no single value): `trn =
-    "input/trn.txt"`, `PATH = "data/"`. Pure string concatenations of such names count too."""
+    "input/trn.txt"`, `PATH = "data/"`. Pure string concatenations of such names count too.
+    Computed once per notebook (five rules ask; a fresh dict each time, the constants are frozen)."""
+    if _LAST_CONSTANTS and _LAST_CONSTANTS[0][0] is facts:
+        return dict(_LAST_CONSTANTS[0][1])
+    found = _string_constants(facts)
+    _LAST_CONSTANTS[:] = [(facts, found)]  # holds the facts: identity cannot match a newer one by a reused id
+    return dict(found)
+
+
+_LAST_CONSTANTS: list[tuple[NotebookFacts, dict[str, "Constant"]]] = []
+
+
+def _string_constants(facts: NotebookFacts) -> dict[str, Constant]:
     found: dict[str, Constant] = {}
     rebound: set[str] = set()
     for ca in facts.cells:
@@ -3336,7 +3348,7 @@ def _parameters_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
     """For each line inside a def or lambda, the parameter names of the functions enclosing it:
     names there that mean the argument, not a module-level constant of the same name."""
     out: dict[int, frozenset[str]] = {}
-    for d in ast.walk(tree):
+    for d in tree_nodes(tree):
         if not isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             continue
         a = d.args
@@ -3358,7 +3370,7 @@ def _artifact_parameters_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
     """Like `_parameters_by_line`, only the parameters annotated `OutputPath(str)`, `InputPath(...)`,
     `Output[Dataset]` or `Input[Model]`."""
     out: dict[int, frozenset[str]] = {}
-    for d in ast.walk(tree):
+    for d in tree_nodes(tree):
         if not isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         a = d.args
@@ -4589,7 +4601,7 @@ class TrackingServerUri(Rule):
             tree = cell_python_tree(ca)
             if tree is None:
                 continue
-            for node in ast.walk(tree):
+            for node in tree_nodes(tree):
                 values: list[ast.AST] = []
                 if isinstance(node, ast.Call):
                     wanted = _TRACKING_CALLS.get(ctx.facts.resolve(dotted_name(node.func)))

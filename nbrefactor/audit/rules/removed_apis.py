@@ -12,10 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Iterator, Optional
-
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -24,6 +21,10 @@ from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.project import normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed
 from nbrefactor.audit.types import Family, Severity
+
+if TYPE_CHECKING:  # imported where used: only a notebook with a removed API compares versions
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,8 @@ def _specifier(rest: str) -> Optional[SpecifierSet]:
     """The version constraint of a requirement once its name is cut off: pip's (`>=5.0.1`,
     `==1.3`, `<0.20,>=0.18`), conda's (`=1.26` is 1.26.*, `=1.26.4=build`), or None when it
     cannot be read (a URL, a Poetry caret…)."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     rest = re.split(r"\s#|^#", rest, maxsplit=1)[0].split(";")[0].strip().strip("'\"")
     if not rest:
         return SpecifierSet("")
@@ -313,6 +316,8 @@ def _specifier(rest: str) -> Optional[SpecifierSet]:
 def _probe_versions(spec: SpecifierSet, removed: Version) -> list[Version]:
     """The versions whose admission tells where the constraint lies: the removal release, each
     version the constraint names (and just after it), a very old and a very new release."""
+    from packaging.version import InvalidVersion, Version
+
     probes = [removed, Version("0"), Version("0.0.1"), Version("99999")]
     for item in spec:
         text = item.version.rstrip(".*")
@@ -357,6 +362,8 @@ class _Declaration:
 
 
 def _declarations(ctx: RuleContext, names: frozenset[str], removed: Version) -> list[_Declaration]:
+    from packaging.specifiers import SpecifierSet
+
     found: list[_Declaration] = []
     for manifest in ctx.project.manifests:
         for req in manifest.requirements:
@@ -538,6 +545,8 @@ class UsesRemovedApi(Rule):
         groups: dict[tuple[str, str], list[_Use]] = {}
         for use in uses:
             groups.setdefault((use.entry.distribution, use.entry.removed_in), []).append(use)
+        if groups:
+            from packaging.version import InvalidVersion, Version
         for (distribution, removed_in), group in groups.items():
             try:
                 removed = Version(removed_in)
