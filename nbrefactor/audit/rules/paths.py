@@ -1384,38 +1384,77 @@ def _bound_alone(f: LiteralFinding) -> bool:
     return quote in ("'", '"') and bool(_BOUND_ALONE.fullmatch(before)) and not before.rstrip().endswith("==")
 
 
-# Calls that save a matplotlib figure (`plt.savefig`, `fig.savefig`): a book's figure exports.
-_FIGURE_SAVES = frozenset({"matplotlib.pyplot.savefig", ".savefig"})
-
-
-def _figure_folder(f: LiteralFinding) -> Optional[str]:
-    """The folder a figure export writes into ("" for a bare file name, `figs` for `figs/a.png`),
-    or None when `f` is no figure export or lies deeper than one folder."""
-    if f.argument is None or f.argument.qualified not in _FIGURE_SAVES or f.argument.direction != "write":
+def _root_folder(value: str) -> Optional[str]:
+    """The folder a relative path hangs off, the key of PTH006's folding: its first segment when a
+    file or folder lies below it (`data` for `./data/tulips.csv`, `../data` for `../data/x.csv`:
+    `..` prefixes are part of it), "" for a name in the working directory itself (`model.pkl`, `.`),
+    `..` for one in its parent; None when the start is known only at run time (`{name}-finetuned`)."""
+    if "://" in value:
         return None
-    parts = _normal_path(f.value).split("/")
-    if len(parts) > 2 or any(p in ("", ".", "..") for p in parts):
+    parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
+    ups = []
+    while parts and parts[0] == "..":
+        ups.append(parts.pop(0))
+    if parts and ("{" in parts[0] or "}" in parts[0]):
         return None
-    return parts[0] if len(parts) == 2 else ""
+    return "/".join(ups + parts[:1]) if len(parts) > 1 else "/".join(ups)
 
 
-def _fold_figure_exports(
-    findings: Sequence[tuple[LiteralFinding, list[LiteralFinding]]],
-) -> list[tuple[LiteralFinding, list[LiteralFinding]]]:
-    """A notebook that exports its figures (a book chapter: `plt.savefig("B0_03_20.png")` after each
-    plot) names one output folder, the working directory or one folder of it, in every export: one
-    root cause, fixed by one figure-folder constant. One finding per folder, at the first export in
-    notebook order, the other exports related (fair check 10: 6 to 28 findings per chapter before)."""
+def _fold_by_folder(hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
+    """Relative paths one notebook reads or writes under one folder (`Data/rugged.csv`,
+    `Data/tulips.csv`; a book chapter's 15 `examples/*` reads; its figure exports `fig_3_1.png`…)
+    hang off one location, the folder's, fixed by one root constant: one finding per notebook and
+    folder, at the first use in notebook order, the other paths and their uses related, the message
+    naming the folder and how many files (fair check 10 for figure exports, fair check 11 for every
+    path; before, one finding per file). Names in the working directory itself are one group the
+    same way, but a bare name that is itself a folder of another group (`os.makedirs("./cache")`
+    before `open(f"./cache/item_{i}.json", "w")`) is that folder's. `paths` holds the path each
+    foldable hit stands for, by position; the others (a path built from `os.getcwd()`, a library's
+    default output folder) keep their own findings."""
+    def position(hit: Hit) -> tuple[int, int, int]:
+        return (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
+
+    folders = {_root_folder(v) for v in paths.values()} - {None, "", ".."}
+    keyed: list[tuple[Hit, Optional[str], str]] = []
+    for hit in hits:
+        value = paths.get(position(hit))
+        folder = _root_folder(value) if value is not None else None
+        normal = _normal_path(value) if value is not None else ""
+        if folder in ("", "..") and normal in folders:
+            folder = normal
+        keyed.append((hit, folder, normal))
     first: dict[str, int] = {}
-    out: list[tuple[LiteralFinding, list[LiteralFinding]]] = []
-    for f, others in findings:
-        folder = _figure_folder(f)
-        if folder is not None and all(_figure_folder(o) is not None for o in others):
-            if folder in first:
-                out[first[folder]][1].extend([f, *others])
-                continue
-            first[folder] = len(out)
-        out.append((f, list(others)))
+    members: dict[int, list[tuple[Hit, str]]] = {}
+    order = sorted(range(len(keyed)), key=lambda i: position(keyed[i][0]))
+    for i in order:
+        hit, folder, normal = keyed[i]
+        if folder is None:
+            continue
+        head = first.setdefault(folder, i)
+        members.setdefault(head, []).append((hit, normal))
+    out: list[Hit] = []
+    for i, (hit, folder, normal) in enumerate(keyed):
+        if folder is None or first[folder] != i:
+            if folder is None:
+                out.append(hit)
+            continue
+        group = members[i]
+        if len(group) == 1:
+            out.append(hit)
+            continue
+        related: list[tuple[Cell, Optional[int], Optional[int]]] = list(hit.related)
+        for other, _ in group[1:]:
+            if other.cell is not None:
+                related.append((other.cell, other.line, other.column))
+            related.extend(other.related)
+        files = len({n for _, n in group} - {normal, folder})
+        where = {"": "the working directory", "..": "the working directory's parent"}.get(folder, f"folder {shown(folder)}")
+        also = (
+            f"; so {'is' if files == 1 else 'are'} the notebook's {files} other path{'' if files == 1 else 's'} in "
+            f"{where} (related): one {'folder' if folder not in ('', '..') else 'root'} to configure"
+        ) if files else f"; so are its other uses in {where} (related)"
+        out.append(replace(hit, message=hit.message + also, related=tuple(dict.fromkeys(
+            r for r in related if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))))
     return out
 
 
@@ -3831,8 +3870,7 @@ class CwdRelativePath(Rule):
         "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
         "in a shell line or `subprocess.run([...])`: that download's finding, PTH003 or PTH007), read back, unless the notebook also writes that path, `\"text/plain\"` "
-        "is not a path, figure exports with no folder or one folder (`plt.savefig(\"fig_3_1.png\")` after each plot of a book chapter) "
-        "are one finding per notebook at the first, the other exports related (one figure folder to configure), and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
+        "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
         "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
@@ -3848,7 +3886,13 @@ class CwdRelativePath(Rule):
         "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
         "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
         "is reported at the literal, the catalogued call inside the function related (not a folder the function only joins "
-        "to a name: the joined path is what it uses). The same literal path in several places (a frame saved, then "
+        "to a name: the joined path is what it uses). "
+        "The paths one notebook reads or writes under one folder (`Data/rugged.csv`, `Data/tulips.csv`; a book chapter's figure "
+        "exports `fig_3_1.png`, `fig_3_2.png`) hang off one location, fixed by one root constant: one finding per notebook and leading "
+        "folder (`..` prefixes are part of it: `../data` is not `data`), at the first use in notebook order, reads and writes alike, "
+        "the other paths and their uses related, the message naming the folder and how many files. The names of the working "
+        "directory itself (`stage1.csv`, `final.jsonl`, `saved_model`) are one such group per notebook, and a bare name that is "
+        "itself a grouped folder (`os.makedirs(\"./cache\")` before writing `f\"./cache/item_{i}.json\"`) is that folder's. The same literal path in several places (a frame saved, then "
         "read back as `\"my_df.csv\"`; here `\"./out/\"` and `\"out\"` are one path) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
         "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). A delete (`shutil.rmtree`, "
         "`os.remove`) of a path the notebook also writes, or of a folder under it (`shutil.rmtree(\"export/probs\")` "
@@ -3931,7 +3975,8 @@ class CwdRelativePath(Rule):
                 "with open('../notes.txt', 'w') as fh:\n    fh.write('x')\nplt.savefig(f'figs/{name}.png')",
                 "import numpy as np\nnp.save(r'arrays\\x.npy', arr)\nimg.save(fp='cat.png')",
             ),
-            expect=((1, 2), (2, 2), (3, 2), (3, 3), (4, 1), (4, 3), (5, 2), (5, 3)),
+            # (one finding per folder: the working directory's files, `..`, `figs`, `arrays`)
+            expect=((1, 2), (4, 1), (4, 3), (5, 2)),
         ),
         # Through variables and concatenation: one finding at each constant, the uses related.
         Example(
@@ -3969,6 +4014,15 @@ class CwdRelativePath(Rule):
             ),
             expect=((2, 1), (2, 3)),
         ),
+        # A book chapter reading its data folder, one file per cell: one folder to configure.
+        Example(
+            cells=(
+                "import pandas as pd\nheights = pd.read_csv('tables/heights.csv')",
+                "weights = pd.read_csv('tables/weights.csv')",
+                "notes = pd.read_table('tables/notes.dat')",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3976,16 +4030,22 @@ class CwdRelativePath(Rule):
         # `pd.read_csv("data/train.csv")`): a related location of the archive's finding, by the
         # archive's (cell, line); dropped when that step's finding is another rule's (PTH003, PTH007).
         read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]] = {}
-        hits = list(self._hits(ctx, read_back))
+        paths: dict[tuple[int, int, int], str] = {}
+        hits = list(self._hits(ctx, read_back, paths))
         for anchor, places in read_back.items():
             for i, hit in enumerate(hits):
                 where = {(c.index, line) for c, line, _ in hit.related}
                 if hit.cell is not None and ((hit.cell.index, hit.line) == anchor or anchor in where):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
-        yield from hits
+        yield from _fold_by_folder(hits, paths)
 
-    def _hits(self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]]) -> Iterator[Hit]:
+    def _hits(
+        self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]],
+        paths: dict[tuple[int, int, int], str],
+    ) -> Iterator[Hit]:
+        """PTH006's findings, one per path; `paths` gets the path each stands for, by position, for
+        the folding by folder."""
         grouped = self._constant_uses(ctx)
         produced = _produced_paths(ctx)
         cells_by_index = {ca.cell.index: ca.cell for ca in ctx.cells}
@@ -4100,7 +4160,7 @@ class CwdRelativePath(Rule):
                 extra.setdefault(constant_of_value[f.value], []).extend([f, *others])
                 continue
             reported_here.append((f, others))
-        for f, others in _fold_figure_exports(reported_here):
+        for f, others in reported_here:
             what = {".": "the current working directory itself", "..": "the working directory's parent"}.get(f.value, "")
             described = f"{shown(f.value)} ({what})" if what else shown(f.value)
             joined = _joined_from(ctx, f) if re.fullmatch(r"\.\.?(?:[/\\]\.\.)*[/\\]?", f.value) else None
@@ -4114,13 +4174,11 @@ class CwdRelativePath(Rule):
                     f"{shown(value)} (`{written}`)" if value is not None
                     else f"{shown(f.value)} (`{written}`, its holes filled at run time)"
                 )
-            figures = len({_normal_path(o.value) for o in others if _figure_folder(o) is not None} - {_normal_path(f.value)})
+            paths[(f.ca.cell.index, f.line, f.column)] = formatted[1] or f.value if formatted is not None else f.value
             yield _hit(
                 f,
                 f"Relative path {described}{_where(f)} is resolved against the current working directory, "
-                + RUN_FOLDER
-                + (f"; so {'is' if figures == 1 else 'are'} the notebook's {figures} other figure export{'' if figures == 1 else 's'} (related): one figure folder to configure"
-                   if figures else ""),
+                + RUN_FOLDER,
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
                 others,
@@ -4130,6 +4188,7 @@ class CwdRelativePath(Rule):
         for position, uses in grouped.items():
             constant, value, pa = uses[0]
             uses_cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+            paths[position] = value
             yield Hit(
                 constant.ca.cell,
                 constant.line,
@@ -4162,7 +4221,9 @@ class CwdRelativePath(Rule):
         # A path the notebook already has a finding for (a literal given straight to a call, or a
         # constant) is not reported again when it is also given to one of its own functions.
         known = {_normal_path(g[0].value) for g in kept} | {_normal_path(u[0][0].value) for u in grouped.values()}
-        yield from _own_function_paths(ctx, known, modules, taken)
+        for hit in _own_function_paths(ctx, known, modules, taken):
+            paths[(hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)] = (hit.key or "").split("\x1f", 1)[-1]
+            yield hit
 
     @staticmethod
     def _constant_uses(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]]:
