@@ -330,10 +330,14 @@ class PathSettings:
     route_keywords: frozenset[str]
     container_keywords: frozenset[str] = frozenset()
     container_methods: frozenset[str] = frozenset()
+    # Keyword arguments that set a container's environment: every string in them is the container's.
+    container_mappings: frozenset[str] = frozenset()
     # A tool's own credential or settings location (`~/.kaggle/kaggle.json`): never a data path.
     tool_config: tuple[UserPattern, ...] = ()
     # The system's temporary folder (`/tmp`): on every machine, so no PTH001 unless only read.
     temporary: tuple[re.Pattern[str], ...] = ()
+    # A hosted runtime's fixed roots (`/content`, `/kaggle/input/<dataset>`): one PTH002 per notebook and root.
+    hosted_roots: tuple[re.Pattern[str], ...] = ()
 
 
 def path_settings(catalog: Catalog) -> PathSettings:
@@ -376,8 +380,10 @@ def _settings(raw: tuple) -> PathSettings:
         route_keywords=strings(not_a_path, "route_keywords"),
         container_keywords=strings(not_a_path, "container_keywords"),
         container_methods=strings(not_a_path, "container_methods"),
+        container_mappings=strings(not_a_path, "container_mappings"),
         tool_config=tool_config,
         temporary=tuple(re.compile(str(p)) for p in dict(data.get("temporary", ())).get("patterns", ())),
+        hosted_roots=tuple(re.compile(str(p)) for p in dict(data.get("hosted_root", ())).get("patterns", ())),
     )
 
 
@@ -537,7 +543,7 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
         if pa.literal is not None
     }
     not_paths = _route_literals(ctx, ca, settings)
-    expected = _asserted_data(ca)
+    expected = _asserted_data(ca) | _keys_and_container_settings(ca, settings)
     masked_lines = ca.masked.python.split("\n")
     joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
@@ -740,6 +746,30 @@ def _asserted_data(ca: CellAnalysis) -> set[tuple[int, int]]:
                     (n.lineno, n.col_offset + 1) for n in walk_nodes(display)
                     if isinstance(n, ast.Constant) and isinstance(n.value, str)
                 )
+    return out
+
+
+def _keys_and_container_settings(ca: CellAnalysis, settings: PathSettings) -> set[tuple[int, int]]:
+    """Strings that are not paths on this machine though they look like one: the index of a
+    subscript (`limits["resources"]["followers"]["/followers/ids"]`, `spec["paths"]["/pets/{id}"]`:
+    a key of a mapping, looked up, never opened; fair check 11), and every string of a keyword
+    argument that sets a container's environment (`ManagedOnlineDeployment(...,
+    environment_variables={"MODEL_BASE_PATH": "/var/azureml-app/…"})`: `container_mappings` of
+    paths.toml; the variables are read in the serving container, not here)."""
+    if "[" not in ca.masked.python and not any(k in ca.masked.python for k in settings.container_mappings):
+        return set()
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return set()
+    out: set[tuple[int, int]] = set()
+    for node in tree_nodes(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            out.add((node.slice.lineno, node.slice.col_offset + 1))
+        elif isinstance(node, ast.keyword) and node.arg in settings.container_mappings:
+            out.update(
+                (n.lineno, n.col_offset + 1) for n in walk_nodes(node.value)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            )
     return out
 
 
@@ -1228,7 +1258,10 @@ class AbsolutePath(Rule):
         "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`, or a name bound to a literal and only ever "
         "appended: `post = \"/2021/05/x\"` read as `site + post`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
-        "are not reported. Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
+        "are not reported, nor is a key looked up by subscript (`limits[\"resources\"][\"/followers/ids\"]`, `spec[\"paths\"][\"/pets/{id}\"]`: a mapping's key), "
+        "an Azure Resource Manager id (`/subscriptions/<id>/resourceGroups/…`), a path in Azure ML's serving container (`/var/azureml-app/…`, "
+        "`model_mount_path=\"/models\"`) or any string of an `environment_variables=` argument (read in the container: `container_mappings` of paths.toml). "
+        "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
         "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret: one finding at the first, the others related; the folder at least two levels deep; not a literal bound alone to a name, a setting of its own), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
@@ -1347,19 +1380,31 @@ class AbsolutePath(Rule):
             )
 
 
-def _fold_one_folder(groups: Iterable[list[LiteralFinding]]) -> list[list[LiteralFinding]]:
+def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = ()) -> list[list[LiteralFinding]]:
     """Files of one folder named in one cell (`/secret/creds/user` and `/secret/creds/key` of one
     mounted secret; the files of one build folder listed in a dict) are one place to configure: one
     finding at the first, the others related, as for the paths of one shell line (fair check 10).
     The folder is the first path's parent, at least two levels below the root (`/mnt` alone says
     nothing of what lies under it); the folder itself (`os.chdir` into it) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
     beside `train_dir = "/Users/x/train"`) is a setting of its own, edited on its line: not folded
-    (fair check 9 judged such a pair two findings)."""
+    (fair check 9 judged such a pair two findings). A hosted runtime's fixed root (`/content`,
+    `/kaggle/input/<dataset>`: `hosted_roots`) is one folder per notebook, whatever the depth and
+    however the paths are bound: `zip_path = "/content/a.zip"`, `out = "/content/out"` and
+    `res = "/content/res.json"` are one root constant to set (fair check 11)."""
     out: list[list[LiteralFinding]] = []
     folders: list[tuple[int, str, int]] = []  # (cell, folder, index in out)
+    hosted: dict[str, int] = {}  # root → index in out
     for group in groups:
         first = group[0]
         path = _normal_path(first.value)
+        root = next((m.group(0) for m in (p.match(path) for p in hosted_roots) if m), None)
+        if root is not None:
+            if root in hosted:
+                out[hosted[root]].extend(group)
+                continue
+            hosted[root] = len(out)
+            out.append(list(group))
+            continue
         if first.source == "python" and not _bound_alone(first):
             home = next((i for cell, folder, i in folders if cell == first.ca.cell.index and path.startswith(folder + "/")), None)
             if home is not None:
@@ -1485,7 +1530,9 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related; so is one cell's set of files of one folder, as for PTH001). PTH001 is not also reported "
+        "shell line is one finding, its other such paths related; so is one cell's set of files of one folder, as for PTH001; the paths one notebook names under a hosted runtime's fixed root "
+        "(`/content`, `/kaggle/input/<dataset>`, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
+        "however they are bound, are one finding at the first, the others related: one root to configure). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
         "`~/.bash_profile`…, the `[[tool_config_path]]` "
@@ -1585,11 +1632,16 @@ class UserSpecificPath(Rule):
                 by_line[at].extend(group)
                 continue
             by_line[at] = group
-        for f, *others in _fold_one_folder(by_line.values()):
+        roots = path_settings(ctx.catalog).hosted_roots
+        for f, *others in _fold_one_folder(by_line.values(), roots):
+            root = next((m.group(0) for m in (p.match(_normal_path(f.value)) for p in roots) if m), None)
+            count = len({_normal_path(o.value) for o in others} - {_normal_path(f.value)})
+            also = (f"; so {'is' if count == 1 else 'are'} the notebook's {count} other path{'' if count == 1 else 's'} "
+                    f"under {shown(root)} (related): one root to configure") if root is not None and count else ""
             yield _hit(
                 f,
                 f"Path {shown(f.value)}{_where(f)} is tied to one user or machine — "
-                f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}",
+                f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}",
                 _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
                 others,
             )
