@@ -1150,6 +1150,31 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
     return out
 
 
+def _shell_removals(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
+    """The paths each `!rm` line of the notebook deletes, with the line's (cell, line)."""
+    out: list[tuple[tuple[int, int], str]] = []
+    for ca in ctx.cells:
+        for magic in ca.magics:
+            if magic.kind == "shell" and magic.name.lower() == "rm":
+                out.extend(((ca.cell.index, magic.line), _normal_path(t)) for t in magic.args.split() if not t.startswith("-"))
+    return out
+
+
+def _scratch(uses: Sequence[tuple[tuple[int, int], str, bool]], path: str, removals: Sequence[tuple[tuple[int, int], str]]) -> bool:
+    """Is this a scratch file a tutorial makes to show an API, then deletes (`np.memmap("mymmap",
+    mode="w+")` … `!rm mymmap`; `open("tmp.txt", "w")`, read back, `os.remove("tmp.txt")`)? `uses`
+    are its ((cell, line), direction, is a delete) in any order: the first is a write (no read
+    before it: a file put there by hand would be), and a delete, by the same path or name
+    (`os.remove`, `shutil.rmtree`…, or an `!rm` line), comes after it. Nothing is left to configure
+    (fair check 11: scratch-file-deleted-after-demo)."""
+    ordered = sorted(uses)
+    if not ordered or ordered[0][2] or ordered[0][1] not in ("write", "both"):
+        return False
+    start = ordered[0][0]
+    return any(at > start for at, _, deletes in ordered if deletes) or any(
+        at > start and name == path for at, name in removals)
+
+
 def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], list[str]]) -> bool:
     """Is the relative literal a file a download line above it saved (`!curl -O …/state.npy`, then
     `np.load("state.npy")`)? PTH003 reports that download, with this read related."""
@@ -3949,6 +3974,8 @@ class CwdRelativePath(Rule):
         "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). A delete (`shutil.rmtree`, "
         "`os.remove`) of a path the notebook also writes, or of a folder under it (`shutil.rmtree(\"export/probs\")` "
         "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
+        "A scratch file the notebook writes first and deletes later (`open(\"tmp.txt\", \"w\")`, read back, then `os.remove(\"tmp.txt\")`; "
+        "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not reported. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
@@ -4175,6 +4202,15 @@ class CwdRelativePath(Rule):
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
         groups = _by_value(relative, normalise=True)
+        # A scratch file made, used and deleted by the notebook: nothing to configure.
+        removals = _shell_removals(ctx)
+        groups = [g for g in groups if not _scratch(
+            [((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
+            _normal_path(g[0].value), removals)]
+        for position in [p for p, uses in grouped.items() if _scratch(
+                [((_cell_of(ctx, pa), pa.call.line), pa.direction, (pa.qualified or pa.shown_callee) in _DELETE_CALLS) for _, _, pa in uses],
+                _normal_path(uses[0][1]), removals)]:
+            del grouped[position]
         # Episode videos recorded to be shown in the notebook (`RecordVideo(env, video_folder="videos")`,
         # then `Path("videos").iterdir()` for the last clip): not reported (fair check 8).
         recorded = [_normal_path(f.value) for g in groups for f in g if f.argument is not None and f.argument.entry.recording]
