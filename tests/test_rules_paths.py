@@ -16,6 +16,7 @@ from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.types import Diagnostic, Notebook
 from nbrefactor.audit.project import ProjectContext
 from nbrefactor.audit.rules import Example, Rule
+from nbrefactor.audit.rules.downloads import RuntimeDownload
 from nbrefactor.audit.rules.paths import (
     AbsolutePath,
     ChangeDirectory,
@@ -435,6 +436,20 @@ def test_pth006_two_constants_naming_one_file_are_one_finding():
     diagnostics = audit(cells, [CwdRelativePath])
     assert found(diagnostics) == [("PTH006", 1, 3)]
     assert [(r.cell, r.line) for r in diagnostics[0].related] == [(1, 4), (1, 5), (1, 6), (2, 2), (2, 3)]
+
+
+def test_pth006_the_file_a_reported_download_saves_is_that_download_s():
+    # Fair check 11 (item 122): `output_file = "data.zip"`, `gdown.download(url, output_file)`, then
+    # extracted: PTH007 reports the download; its destination was a PTH006 of its own too. (An
+    # audit-only test: gdown is not installed, so no runnable fixture notebook can call it.)
+    cells = (
+        "import gdown\nimport zipfile\nfile_id = 'abc'\ndst = 'bundle.zip'\n"
+        "gdown.download(f'https://drive.google.com/uc?id={file_id}', dst, quiet=False)",
+        "with zipfile.ZipFile(dst) as bundle:\n    bundle.extractall('.')",
+        "with open('fetch_log.txt', 'w') as log:\n    log.write('done')",
+    )
+    assert found(audit(cells, [CwdRelativePath])) == [("PTH006", 3, 1)]
+    assert [d.code for d in audit(cells, [RuntimeDownload])] == ["PTH007"]
 
 
 # --- PTH003: the notebook's own download helper, guarded by its file (fair check 9) ------------

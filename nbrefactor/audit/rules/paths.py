@@ -1175,6 +1175,20 @@ def _scratch(uses: Sequence[tuple[tuple[int, int], str, bool]], path: str, remov
         at > start and name == path for at, name in removals)
 
 
+def _download_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of each download call PTH007 reports (`gdown.download(url, "data.zip")`)."""
+    from nbrefactor.audit.rules.downloads import RuntimeDownload
+
+    return frozenset((h.cell.index, h.line or 0) for h in RuntimeDownload().check(ctx) if h.cell is not None)
+
+
+def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], downloads: Collection[tuple[int, int]]) -> bool:
+    """Is the path first written as the destination of a reported download step? Its later uses
+    read what was downloaded (fair check 11: download-destination-split-from-download)."""
+    ordered = sorted(uses, key=lambda u: u[0])
+    return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
+
+
 def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], list[str]]) -> bool:
     """Is the relative literal a file a download line above it saved (`!curl -O …/state.npy`, then
     `np.load("state.npy")`)? PTH003 reports that download, with this read related."""
@@ -3976,6 +3990,8 @@ class CwdRelativePath(Rule):
         "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
         "A scratch file the notebook writes first and deletes later (`open(\"tmp.txt\", \"w\")`, read back, then `os.remove(\"tmp.txt\")`; "
         "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not reported. "
+        "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted): "
+        "that finding stands for the download and what it saved. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
@@ -4207,6 +4223,15 @@ class CwdRelativePath(Rule):
         groups = [g for g in groups if not _scratch(
             [((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
             _normal_path(g[0].value), removals)]
+        # The file a reported download step saves (`dst = "data.zip"; gdown.download(url, dst)`, then
+        # extracted): PTH007's (or PTH003's) finding stands for it, not a cwd path of its own.
+        downloads = _download_steps(ctx)
+        if downloads:
+            groups = [g for g in groups if not _download_destination(
+                [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]
+            for position in [p for p, uses in grouped.items() if _download_destination(
+                    [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses], downloads)]:
+                del grouped[position]
         for position in [p for p, uses in grouped.items() if _scratch(
                 [((_cell_of(ctx, pa), pa.call.line), pa.direction, (pa.qualified or pa.shown_callee) in _DELETE_CALLS) for _, _, pa in uses],
                 _normal_path(uses[0][1]), removals)]:
