@@ -54,6 +54,14 @@ def test_open_mode_decides_the_direction(tmp_path: Path) -> None:
     assert {f.default: f.direction for f in _plan(tmp_path, cells).config_fields} == {"in.txt": "read", "out.txt": "write"}
 
 
+def test_constants_of_one_folded_finding_keep_their_own_directions(tmp_path: Path) -> None:
+    # PTH006 reports the paths of one folder as one finding (fair check 11): the read constant's
+    # field stays a read (a missing input is listed as missing), the written one a write.
+    cells = ["import pandas as pd\nsrc = 'tables/in.csv'\ndf = pd.read_csv(src)", "dst = 'tables/out.csv'\ndf.to_csv(dst)"]
+    fields = _plan(tmp_path, cells).config_fields
+    assert {f.default: f.direction for f in fields} == {"tables/in.csv": "read", "tables/out.csv": "write"}
+
+
 def test_seeding_calls_come_from_the_randomness_catalogue(tmp_path: Path) -> None:
     cells = ["import torch\nimport random\ntorch.cuda.manual_seed(3)\nrandom.seed(5)\n\ndef set_seed(n):\n    return n\n\nset_seed(9)"]
     seeds = sorted(f.default for f in _plan(tmp_path, cells).config_fields if f.kind == "seed")

@@ -16,6 +16,7 @@ from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.types import Diagnostic, Notebook
 from nbrefactor.audit.project import ProjectContext
 from nbrefactor.audit.rules import Example, Rule
+from nbrefactor.audit.rules.downloads import RuntimeDownload
 from nbrefactor.audit.rules.paths import (
     AbsolutePath,
     ChangeDirectory,
@@ -410,9 +411,11 @@ def test_pth006_rebound_download_destination_is_reported_where_each_path_is_made
         "dst = 'weights.pt'\nurlretrieve(WEIGHTS_URL, dst)",
         "os.remove('scan.nii.gz')\nos.remove('weights.pt')",
     )
+    # Both files are in the working directory itself: one root, one finding at the first binding
+    # (fair check 11), the second binding and every use related.
     diagnostics = audit(cells, [CwdRelativePath])
-    assert found(diagnostics) == [("PTH006", 1, 3), ("PTH006", 1, 5)]
-    assert [(r.cell, r.line) for d in diagnostics for r in d.related] == [(1, 4), (2, 1), (1, 6), (2, 2)]
+    assert found(diagnostics) == [("PTH006", 1, 3)]
+    assert [(r.cell, r.line) for d in diagnostics for r in d.related] == [(1, 4), (2, 1), (1, 5), (1, 6), (2, 2)]
 
 
 def test_pth006_parent_folder_joined_to_a_file_shows_the_joined_path():
@@ -429,9 +432,24 @@ def test_pth006_two_constants_naming_one_file_are_one_finding():
         "dst = 'model.ts'\nurlretrieve(MODEL_URL, dst)",
         "import torch\nmodel_path = 'model.ts'\nnet = torch.jit.load(model_path)",
     )
+    # (and with the scan, one root: the working directory's files are one finding, fair check 11)
     diagnostics = audit(cells, [CwdRelativePath])
-    assert found(diagnostics) == [("PTH006", 1, 3), ("PTH006", 1, 5)]
-    assert [(r.cell, r.line) for r in diagnostics[1].related] == [(1, 6), (2, 2), (2, 3)]
+    assert found(diagnostics) == [("PTH006", 1, 3)]
+    assert [(r.cell, r.line) for r in diagnostics[0].related] == [(1, 4), (1, 5), (1, 6), (2, 2), (2, 3)]
+
+
+def test_pth006_the_file_a_reported_download_saves_is_that_download_s():
+    # Fair check 11 (item 122): `output_file = "data.zip"`, `gdown.download(url, output_file)`, then
+    # extracted: PTH007 reports the download; its destination was a PTH006 of its own too. (An
+    # audit-only test: gdown is not installed, so no runnable fixture notebook can call it.)
+    cells = (
+        "import gdown\nimport zipfile\nfile_id = 'abc'\ndst = 'bundle.zip'\n"
+        "gdown.download(f'https://drive.google.com/uc?id={file_id}', dst, quiet=False)",
+        "with zipfile.ZipFile(dst) as bundle:\n    bundle.extractall('.')",
+        "with open('fetch_log.txt', 'w') as log:\n    log.write('done')",
+    )
+    assert found(audit(cells, [CwdRelativePath])) == [("PTH006", 3, 1)]
+    assert [d.code for d in audit(cells, [RuntimeDownload])] == ["PTH007"]
 
 
 # --- PTH003: the notebook's own download helper, guarded by its file (fair check 9) ------------

@@ -1012,7 +1012,13 @@ def _config(
                     # An MLflow server's address has no file name to name its field after
                     # (`http://127.0.0.1:5000` would become `data_url`): say what it is.
                     hint = "mlflow_server_url"
-                add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, _direction(facts, catalog, ca, literal.line, literal.column) or used_as)
+                direction = _direction(facts, catalog, ca, literal.line, literal.column)
+                if not direction:
+                    # (PTH006 folds the paths of one folder into one finding: the uses of this
+                    # literal's own name say what it is, not another file's)
+                    bound = _BOUND_NAME.fullmatch(ca.lines[literal.line - 1][: max(literal.column - 1, 0)]) if 0 < literal.line <= len(ca.lines) else None
+                    direction = (_direction_at_uses(facts, catalog, cells, d.related, bound.group(1)) if bound else "") or used_as
+                add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, direction)
                 any_lifted = True
             if any_lifted:
                 lifted.append(d)
@@ -1162,7 +1168,13 @@ def _direction(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis, line: i
     return ""
 
 
-def _direction_at_uses(facts: NotebookFacts, catalog: Catalog, cells: Mapping[int, CellAnalysis], uses: Sequence[Any]) -> str:
+# `name = "` before a path literal bound alone to a name (its uses are the calls taking `name`).
+_BOUND_NAME = re.compile(r"\s*([A-Za-z_]\w*)\s*(?::[^=]*)?=\s*[rRuUbB]{0,2}")
+
+
+def _direction_at_uses(
+    facts: NotebookFacts, catalog: Catalog, cells: Mapping[int, CellAnalysis], uses: Sequence[Any], name: str = "",
+) -> str:
     """read | write | "" for a path literal reached through a name: the direction of the catalogued
     calls at the finding's related locations (each at the call that takes the name). Any write
     makes it a write (the package creates its folder); a call taking two names in different
@@ -1176,7 +1188,7 @@ def _direction_at_uses(facts: NotebookFacts, catalog: Catalog, cells: Mapping[in
             continue
         at_call = [
             a for a in path_arguments(facts, catalog, ca)
-            if a.literal is None and a.arg.name and a.call.line == where.line and where.column in (a.call.column, a.call.column + 1)
+            if a.literal is None and a.arg.name and (not name or a.arg.name == name) and a.call.line == where.line and where.column in (a.call.column, a.call.column + 1)
         ]
         directions = {{"read": "read", "write": "write", "both": "write"}.get(a.direction, "") for a in at_call}
         if len(directions) == 1:

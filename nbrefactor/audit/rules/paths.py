@@ -330,10 +330,14 @@ class PathSettings:
     route_keywords: frozenset[str]
     container_keywords: frozenset[str] = frozenset()
     container_methods: frozenset[str] = frozenset()
+    # Keyword arguments that set a container's environment: every string in them is the container's.
+    container_mappings: frozenset[str] = frozenset()
     # A tool's own credential or settings location (`~/.kaggle/kaggle.json`): never a data path.
     tool_config: tuple[UserPattern, ...] = ()
     # The system's temporary folder (`/tmp`): on every machine, so no PTH001 unless only read.
     temporary: tuple[re.Pattern[str], ...] = ()
+    # A hosted runtime's fixed roots (`/content`, `/kaggle/input/<dataset>`): one PTH002 per notebook and root.
+    hosted_roots: tuple[re.Pattern[str], ...] = ()
 
 
 def path_settings(catalog: Catalog) -> PathSettings:
@@ -376,8 +380,10 @@ def _settings(raw: tuple) -> PathSettings:
         route_keywords=strings(not_a_path, "route_keywords"),
         container_keywords=strings(not_a_path, "container_keywords"),
         container_methods=strings(not_a_path, "container_methods"),
+        container_mappings=strings(not_a_path, "container_mappings"),
         tool_config=tool_config,
         temporary=tuple(re.compile(str(p)) for p in dict(data.get("temporary", ())).get("patterns", ())),
+        hosted_roots=tuple(re.compile(str(p)) for p in dict(data.get("hosted_root", ())).get("patterns", ())),
     )
 
 
@@ -537,7 +543,7 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
         if pa.literal is not None
     }
     not_paths = _route_literals(ctx, ca, settings)
-    expected = _asserted_data(ca)
+    expected = _asserted_data(ca) | _keys_and_container_settings(ca, settings)
     masked_lines = ca.masked.python.split("\n")
     joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
@@ -740,6 +746,30 @@ def _asserted_data(ca: CellAnalysis) -> set[tuple[int, int]]:
                     (n.lineno, n.col_offset + 1) for n in walk_nodes(display)
                     if isinstance(n, ast.Constant) and isinstance(n.value, str)
                 )
+    return out
+
+
+def _keys_and_container_settings(ca: CellAnalysis, settings: PathSettings) -> set[tuple[int, int]]:
+    """Strings that are not paths on this machine though they look like one: the index of a
+    subscript (`limits["resources"]["followers"]["/followers/ids"]`, `spec["paths"]["/pets/{id}"]`:
+    a key of a mapping, looked up, never opened; fair check 11), and every string of a keyword
+    argument that sets a container's environment (`ManagedOnlineDeployment(...,
+    environment_variables={"MODEL_BASE_PATH": "/var/azureml-app/…"})`: `container_mappings` of
+    paths.toml; the variables are read in the serving container, not here)."""
+    if "[" not in ca.masked.python and not any(k in ca.masked.python for k in settings.container_mappings):
+        return set()
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return set()
+    out: set[tuple[int, int]] = set()
+    for node in tree_nodes(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            out.add((node.slice.lineno, node.slice.col_offset + 1))
+        elif isinstance(node, ast.keyword) and node.arg in settings.container_mappings:
+            out.update(
+                (n.lineno, n.col_offset + 1) for n in walk_nodes(node.value)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            )
     return out
 
 
@@ -1120,6 +1150,45 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
     return out
 
 
+def _shell_removals(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
+    """The paths each `!rm` line of the notebook deletes, with the line's (cell, line)."""
+    out: list[tuple[tuple[int, int], str]] = []
+    for ca in ctx.cells:
+        for magic in ca.magics:
+            if magic.kind == "shell" and magic.name.lower() == "rm":
+                out.extend(((ca.cell.index, magic.line), _normal_path(t)) for t in magic.args.split() if not t.startswith("-"))
+    return out
+
+
+def _scratch(uses: Sequence[tuple[tuple[int, int], str, bool]], path: str, removals: Sequence[tuple[tuple[int, int], str]]) -> bool:
+    """Is this a scratch file a tutorial makes to show an API, then deletes (`np.memmap("mymmap",
+    mode="w+")` … `!rm mymmap`; `open("tmp.txt", "w")`, read back, `os.remove("tmp.txt")`)? `uses`
+    are its ((cell, line), direction, is a delete) in any order: the first is a write (no read
+    before it: a file put there by hand would be), and a delete, by the same path or name
+    (`os.remove`, `shutil.rmtree`…, or an `!rm` line), comes after it. Nothing is left to configure
+    (fair check 11: scratch-file-deleted-after-demo)."""
+    ordered = sorted(uses)
+    if not ordered or ordered[0][2] or ordered[0][1] not in ("write", "both"):
+        return False
+    start = ordered[0][0]
+    return any(at > start for at, _, deletes in ordered if deletes) or any(
+        at > start and name == path for at, name in removals)
+
+
+def _download_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of each download call PTH007 reports (`gdown.download(url, "data.zip")`)."""
+    from nbrefactor.audit.rules.downloads import RuntimeDownload
+
+    return frozenset((h.cell.index, h.line or 0) for h in RuntimeDownload().check(ctx) if h.cell is not None)
+
+
+def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], downloads: Collection[tuple[int, int]]) -> bool:
+    """Is the path first written as the destination of a reported download step? Its later uses
+    read what was downloaded (fair check 11: download-destination-split-from-download)."""
+    ordered = sorted(uses, key=lambda u: u[0])
+    return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
+
+
 def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], list[str]]) -> bool:
     """Is the relative literal a file a download line above it saved (`!curl -O …/state.npy`, then
     `np.load("state.npy")`)? PTH003 reports that download, with this read related."""
@@ -1228,7 +1297,10 @@ class AbsolutePath(Rule):
         "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`, or a name bound to a literal and only ever "
         "appended: `post = \"/2021/05/x\"` read as `site + post`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
-        "are not reported. Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
+        "are not reported, nor is a key looked up by subscript (`limits[\"resources\"][\"/followers/ids\"]`, `spec[\"paths\"][\"/pets/{id}\"]`: a mapping's key), "
+        "an Azure Resource Manager id (`/subscriptions/<id>/resourceGroups/…`), a path in Azure ML's serving container (`/var/azureml-app/…`, "
+        "`model_mount_path=\"/models\"`) or any string of an `environment_variables=` argument (read in the container: `container_mappings` of paths.toml). "
+        "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
         "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret: one finding at the first, the others related; the folder at least two levels deep; not a literal bound alone to a name, a setting of its own), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
@@ -1347,19 +1419,31 @@ class AbsolutePath(Rule):
             )
 
 
-def _fold_one_folder(groups: Iterable[list[LiteralFinding]]) -> list[list[LiteralFinding]]:
+def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = ()) -> list[list[LiteralFinding]]:
     """Files of one folder named in one cell (`/secret/creds/user` and `/secret/creds/key` of one
     mounted secret; the files of one build folder listed in a dict) are one place to configure: one
     finding at the first, the others related, as for the paths of one shell line (fair check 10).
     The folder is the first path's parent, at least two levels below the root (`/mnt` alone says
     nothing of what lies under it); the folder itself (`os.chdir` into it) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
     beside `train_dir = "/Users/x/train"`) is a setting of its own, edited on its line: not folded
-    (fair check 9 judged such a pair two findings)."""
+    (fair check 9 judged such a pair two findings). A hosted runtime's fixed root (`/content`,
+    `/kaggle/input/<dataset>`: `hosted_roots`) is one folder per notebook, whatever the depth and
+    however the paths are bound: `zip_path = "/content/a.zip"`, `out = "/content/out"` and
+    `res = "/content/res.json"` are one root constant to set (fair check 11)."""
     out: list[list[LiteralFinding]] = []
     folders: list[tuple[int, str, int]] = []  # (cell, folder, index in out)
+    hosted: dict[str, int] = {}  # root → index in out
     for group in groups:
         first = group[0]
         path = _normal_path(first.value)
+        root = next((m.group(0) for m in (p.match(path) for p in hosted_roots) if m), None)
+        if root is not None:
+            if root in hosted:
+                out[hosted[root]].extend(group)
+                continue
+            hosted[root] = len(out)
+            out.append(list(group))
+            continue
         if first.source == "python" and not _bound_alone(first):
             home = next((i for cell, folder, i in folders if cell == first.ca.cell.index and path.startswith(folder + "/")), None)
             if home is not None:
@@ -1384,38 +1468,77 @@ def _bound_alone(f: LiteralFinding) -> bool:
     return quote in ("'", '"') and bool(_BOUND_ALONE.fullmatch(before)) and not before.rstrip().endswith("==")
 
 
-# Calls that save a matplotlib figure (`plt.savefig`, `fig.savefig`): a book's figure exports.
-_FIGURE_SAVES = frozenset({"matplotlib.pyplot.savefig", ".savefig"})
-
-
-def _figure_folder(f: LiteralFinding) -> Optional[str]:
-    """The folder a figure export writes into ("" for a bare file name, `figs` for `figs/a.png`),
-    or None when `f` is no figure export or lies deeper than one folder."""
-    if f.argument is None or f.argument.qualified not in _FIGURE_SAVES or f.argument.direction != "write":
+def _root_folder(value: str) -> Optional[str]:
+    """The folder a relative path hangs off, the key of PTH006's folding: its first segment when a
+    file or folder lies below it (`data` for `./data/tulips.csv`, `../data` for `../data/x.csv`:
+    `..` prefixes are part of it), "" for a name in the working directory itself (`model.pkl`, `.`),
+    `..` for one in its parent; None when the start is known only at run time (`{name}-finetuned`)."""
+    if "://" in value:
         return None
-    parts = _normal_path(f.value).split("/")
-    if len(parts) > 2 or any(p in ("", ".", "..") for p in parts):
+    parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
+    ups = []
+    while parts and parts[0] == "..":
+        ups.append(parts.pop(0))
+    if parts and ("{" in parts[0] or "}" in parts[0]):
         return None
-    return parts[0] if len(parts) == 2 else ""
+    return "/".join(ups + parts[:1]) if len(parts) > 1 else "/".join(ups)
 
 
-def _fold_figure_exports(
-    findings: Sequence[tuple[LiteralFinding, list[LiteralFinding]]],
-) -> list[tuple[LiteralFinding, list[LiteralFinding]]]:
-    """A notebook that exports its figures (a book chapter: `plt.savefig("B0_03_20.png")` after each
-    plot) names one output folder, the working directory or one folder of it, in every export: one
-    root cause, fixed by one figure-folder constant. One finding per folder, at the first export in
-    notebook order, the other exports related (fair check 10: 6 to 28 findings per chapter before)."""
+def _fold_by_folder(hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
+    """Relative paths one notebook reads or writes under one folder (`Data/rugged.csv`,
+    `Data/tulips.csv`; a book chapter's 15 `examples/*` reads; its figure exports `fig_3_1.png`…)
+    hang off one location, the folder's, fixed by one root constant: one finding per notebook and
+    folder, at the first use in notebook order, the other paths and their uses related, the message
+    naming the folder and how many files (fair check 10 for figure exports, fair check 11 for every
+    path; before, one finding per file). Names in the working directory itself are one group the
+    same way, but a bare name that is itself a folder of another group (`os.makedirs("./cache")`
+    before `open(f"./cache/item_{i}.json", "w")`) is that folder's. `paths` holds the path each
+    foldable hit stands for, by position; the others (a path built from `os.getcwd()`, a library's
+    default output folder) keep their own findings."""
+    def position(hit: Hit) -> tuple[int, int, int]:
+        return (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
+
+    folders = {_root_folder(v) for v in paths.values()} - {None, "", ".."}
+    keyed: list[tuple[Hit, Optional[str], str]] = []
+    for hit in hits:
+        value = paths.get(position(hit))
+        folder = _root_folder(value) if value is not None else None
+        normal = _normal_path(value) if value is not None else ""
+        if folder in ("", "..") and normal in folders:
+            folder = normal
+        keyed.append((hit, folder, normal))
     first: dict[str, int] = {}
-    out: list[tuple[LiteralFinding, list[LiteralFinding]]] = []
-    for f, others in findings:
-        folder = _figure_folder(f)
-        if folder is not None and all(_figure_folder(o) is not None for o in others):
-            if folder in first:
-                out[first[folder]][1].extend([f, *others])
-                continue
-            first[folder] = len(out)
-        out.append((f, list(others)))
+    members: dict[int, list[tuple[Hit, str]]] = {}
+    order = sorted(range(len(keyed)), key=lambda i: position(keyed[i][0]))
+    for i in order:
+        hit, folder, normal = keyed[i]
+        if folder is None:
+            continue
+        head = first.setdefault(folder, i)
+        members.setdefault(head, []).append((hit, normal))
+    out: list[Hit] = []
+    for i, (hit, folder, normal) in enumerate(keyed):
+        if folder is None or first[folder] != i:
+            if folder is None:
+                out.append(hit)
+            continue
+        group = members[i]
+        if len(group) == 1:
+            out.append(hit)
+            continue
+        related: list[tuple[Cell, Optional[int], Optional[int]]] = list(hit.related)
+        for other, _ in group[1:]:
+            if other.cell is not None:
+                related.append((other.cell, other.line, other.column))
+            related.extend(other.related)
+        files = len({n for _, n in group} - {normal, folder})
+        where = {"": "the working directory", "..": "the working directory's parent"}.get(folder, f"folder {shown(folder)}")
+        also = (
+            f"; so {'is' if files == 1 else 'are'} the notebook's {files} other path{'' if files == 1 else 's'} in "
+            f"{where} (related): one {'folder' if folder not in ('', '..') else 'root'} to configure"
+        ) if files else f"; so are its other uses in {where} (related)"
+        out.append(replace(hit, message=hit.message + also, related=tuple(dict.fromkeys(
+            r for r in related if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))))
     return out
 
 
@@ -1446,7 +1569,9 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related; so is one cell's set of files of one folder, as for PTH001). PTH001 is not also reported "
+        "shell line is one finding, its other such paths related; so is one cell's set of files of one folder, as for PTH001; the paths one notebook names under a hosted runtime's fixed root "
+        "(`/content`, `/kaggle/input/<dataset>`, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
+        "however they are bound, are one finding at the first, the others related: one root to configure). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
         "`~/.bash_profile`…, the `[[tool_config_path]]` "
@@ -1546,11 +1671,16 @@ class UserSpecificPath(Rule):
                 by_line[at].extend(group)
                 continue
             by_line[at] = group
-        for f, *others in _fold_one_folder(by_line.values()):
+        roots = path_settings(ctx.catalog).hosted_roots
+        for f, *others in _fold_one_folder(by_line.values(), roots):
+            root = next((m.group(0) for m in (p.match(_normal_path(f.value)) for p in roots) if m), None)
+            count = len({_normal_path(o.value) for o in others} - {_normal_path(f.value)})
+            also = (f"; so {'is' if count == 1 else 'are'} the notebook's {count} other path{'' if count == 1 else 's'} "
+                    f"under {shown(root)} (related): one root to configure") if root is not None and count else ""
             yield _hit(
                 f,
                 f"Path {shown(f.value)}{_where(f)} is tied to one user or machine — "
-                f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}",
+                f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}",
                 _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
                 others,
             )
@@ -4107,8 +4237,7 @@ class CwdRelativePath(Rule):
         "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
         "in a shell line or `subprocess.run([...])`: that download's finding, PTH003 or PTH007), read back, unless the notebook also writes that path, `\"text/plain\"` "
-        "is not a path, figure exports with no folder or one folder (`plt.savefig(\"fig_3_1.png\")` after each plot of a book chapter) "
-        "are one finding per notebook at the first, the other exports related (one figure folder to configure), and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
+        "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
         "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
@@ -4128,11 +4257,21 @@ class CwdRelativePath(Rule):
         "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
         "is reported at the literal (a class's class or static method called on the class too: `Rows.from_csv(args.rows_csv)`, the "
         "setting reported at its keyword), the catalogued call inside the function related (not a folder the function only joins "
-        "to a name: the joined path is what it uses). The same literal path in several places (a frame saved, then "
+        "to a name: the joined path is what it uses). "
+        "The paths one notebook reads or writes under one folder (`Data/rugged.csv`, `Data/tulips.csv`; a book chapter's figure "
+        "exports `fig_3_1.png`, `fig_3_2.png`) hang off one location, fixed by one root constant: one finding per notebook and leading "
+        "folder (`..` prefixes are part of it: `../data` is not `data`), at the first use in notebook order, reads and writes alike, "
+        "the other paths and their uses related, the message naming the folder and how many files. The names of the working "
+        "directory itself (`stage1.csv`, `final.jsonl`, `saved_model`) are one such group per notebook, and a bare name that is "
+        "itself a grouped folder (`os.makedirs(\"./cache\")` before writing `f\"./cache/item_{i}.json\"`) is that folder's. The same literal path in several places (a frame saved, then "
         "read back as `\"my_df.csv\"`; here `\"./out/\"` and `\"out\"` are one path) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
         "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). A delete (`shutil.rmtree`, "
         "`os.remove`) of a path the notebook also writes, or of a folder under it (`shutil.rmtree(\"export/probs\")` "
         "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
+        "A scratch file the notebook writes first and deletes later (`open(\"tmp.txt\", \"w\")`, read back, then `os.remove(\"tmp.txt\")`; "
+        "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not reported. "
+        "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted): "
+        "that finding stands for the download and what it saved. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
@@ -4211,7 +4350,8 @@ class CwdRelativePath(Rule):
                 "with open('../notes.txt', 'w') as fh:\n    fh.write('x')\nplt.savefig(f'figs/{name}.png')",
                 "import numpy as np\nnp.save(r'arrays\\x.npy', arr)\nimg.save(fp='cat.png')",
             ),
-            expect=((1, 2), (2, 2), (3, 2), (3, 3), (4, 1), (4, 3), (5, 2), (5, 3)),
+            # (one finding per folder: the working directory's files, `..`, `figs`, `arrays`)
+            expect=((1, 2), (4, 1), (4, 3), (5, 2)),
         ),
         # Through variables and concatenation: one finding at each constant, the uses related.
         Example(
@@ -4257,6 +4397,15 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 3),),
         ),
+        # A book chapter reading its data folder, one file per cell: one folder to configure.
+        Example(
+            cells=(
+                "import pandas as pd\nheights = pd.read_csv('tables/heights.csv')",
+                "weights = pd.read_csv('tables/weights.csv')",
+                "notes = pd.read_table('tables/notes.dat')",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4264,16 +4413,22 @@ class CwdRelativePath(Rule):
         # `pd.read_csv("data/train.csv")`): a related location of the archive's finding, by the
         # archive's (cell, line); dropped when that step's finding is another rule's (PTH003, PTH007).
         read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]] = {}
-        hits = list(self._hits(ctx, read_back))
+        paths: dict[tuple[int, int, int], str] = {}
+        hits = list(self._hits(ctx, read_back, paths))
         for anchor, places in read_back.items():
             for i, hit in enumerate(hits):
                 where = {(c.index, line) for c, line, _ in hit.related}
                 if hit.cell is not None and ((hit.cell.index, hit.line) == anchor or anchor in where):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
-        yield from hits
+        yield from _fold_by_folder(hits, paths)
 
-    def _hits(self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]]) -> Iterator[Hit]:
+    def _hits(
+        self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]],
+        paths: dict[tuple[int, int, int], str],
+    ) -> Iterator[Hit]:
+        """PTH006's findings, one per path; `paths` gets the path each stands for, by position, for
+        the folding by folder."""
         grouped = self._constant_uses(ctx)
         produced = _produced_paths(ctx)
         cells_by_index = {ca.cell.index: ca.cell for ca in ctx.cells}
@@ -4351,6 +4506,24 @@ class CwdRelativePath(Rule):
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
         groups = _by_value(relative, normalise=True)
+        # A scratch file made, used and deleted by the notebook: nothing to configure.
+        removals = _shell_removals(ctx)
+        groups = [g for g in groups if not _scratch(
+            [((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
+            _normal_path(g[0].value), removals)]
+        # The file a reported download step saves (`dst = "data.zip"; gdown.download(url, dst)`, then
+        # extracted): PTH007's (or PTH003's) finding stands for it, not a cwd path of its own.
+        downloads = _download_steps(ctx)
+        if downloads:
+            groups = [g for g in groups if not _download_destination(
+                [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]
+            for position in [p for p, uses in grouped.items() if _download_destination(
+                    [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses], downloads)]:
+                del grouped[position]
+        for position in [p for p, uses in grouped.items() if _scratch(
+                [((_cell_of(ctx, pa), pa.call.line), pa.direction, (pa.qualified or pa.shown_callee) in _DELETE_CALLS) for _, _, pa in uses],
+                _normal_path(uses[0][1]), removals)]:
+            del grouped[position]
         # Episode videos recorded to be shown in the notebook (`RecordVideo(env, video_folder="videos")`,
         # then `Path("videos").iterdir()` for the last clip): not reported (fair check 8).
         recorded = [_normal_path(f.value) for g in groups for f in g if f.argument is not None and f.argument.entry.recording]
@@ -4388,7 +4561,7 @@ class CwdRelativePath(Rule):
                 extra.setdefault(constant_of_value[f.value], []).extend([f, *others])
                 continue
             reported_here.append((f, others))
-        for f, others in _fold_figure_exports(reported_here):
+        for f, others in reported_here:
             what = {".": "the current working directory itself", "..": "the working directory's parent"}.get(f.value, "")
             described = f"{shown(f.value)} ({what})" if what else shown(f.value)
             joined = _joined_from(ctx, f) if re.fullmatch(r"\.\.?(?:[/\\]\.\.)*[/\\]?", f.value) else None
@@ -4402,13 +4575,11 @@ class CwdRelativePath(Rule):
                     f"{shown(value)} (`{written}`)" if value is not None
                     else f"{shown(f.value)} (`{written}`, its holes filled at run time)"
                 )
-            figures = len({_normal_path(o.value) for o in others if _figure_folder(o) is not None} - {_normal_path(f.value)})
+            paths[(f.ca.cell.index, f.line, f.column)] = formatted[1] or f.value if formatted is not None else f.value
             yield _hit(
                 f,
                 f"Relative path {described}{_where(f)} is resolved against the current working directory, "
-                + RUN_FOLDER
-                + (f"; so {'is' if figures == 1 else 'are'} the notebook's {figures} other figure export{'' if figures == 1 else 's'} (related): one figure folder to configure"
-                   if figures else ""),
+                + RUN_FOLDER,
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
                 others,
@@ -4442,6 +4613,9 @@ class CwdRelativePath(Rule):
                 + ", ".join(f"`{o[0][0].name}`" for o in others)
                 + " (related), in the same folder" if others else ""
             )
+            # (the folder it is grouped by is the first use's, as the literal reaches it, not the
+            # directional use the message names: `PROJECT_ROOT_DIR = "."` is the working directory's)
+            paths[position] = uses[0][1]
             yield Hit(
                 constant.ca.cell,
                 constant.line,
@@ -4482,7 +4656,9 @@ class CwdRelativePath(Rule):
         # A path the notebook already has a finding for (a literal given straight to a call, or a
         # constant) is not reported again when it is also given to one of its own functions.
         known = {_normal_path(g[0].value) for g in kept} | {_normal_path(u[0][0].value) for u in grouped.values()}
-        yield from _own_function_paths(ctx, known, modules, taken)
+        for hit in _own_function_paths(ctx, known, modules, taken):
+            paths[(hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)] = (hit.key or "").split("\x1f", 1)[-1]
+            yield hit
 
     @staticmethod
     def _constant_uses(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]]:
