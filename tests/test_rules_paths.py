@@ -520,3 +520,25 @@ def test_dataset_class_told_to_download_says_so():
     messages = sorted(d.message for d in audit(cells, rules=[AbsolutePath]))
     assert "downloaded into and read by `torchvision.datasets.MNIST`" in messages[1]  # '/files/'
     assert "read by `torchvision.datasets.MNIST`" in messages[0] and "downloaded" not in messages[0]
+
+
+def test_scratch_file_of_a_reported_folder_is_a_related_path_of_its_finding():
+    """A file the notebook writes and deletes itself is no finding of its own (fair check 11), but
+    where its folder has a finding it is one of that folder's paths: the root constant the user
+    sets moves it too, so it is listed among the related locations (fair 11 recall b-4.16)."""
+    diagnostics = [d for d in audit([
+        "import os\nimport pandas as pd\nframe = pd.read_csv('examples/ex1.csv')",
+        "frame.to_pickle('examples/frame_pickle')\nback = pd.read_pickle('examples/frame_pickle')",
+        "os.remove('examples/frame_pickle')",
+    ]) if d.code == "PTH006"]
+    assert found(diagnostics) == [("PTH006", 1, 3)]
+    assert (2, 1) in [(r.cell, r.line) for r in diagnostics[0].related]
+    assert "1 other path in folder 'examples'" in diagnostics[0].message
+
+
+def test_scratch_file_alone_is_not_reported():
+    diagnostics = [d for d in audit([
+        "import os\nwith open('scratch/tmp.txt', 'w') as out:\n    out.write('x')",
+        "os.remove('scratch/tmp.txt')",
+    ]) if d.code == "PTH006"]
+    assert diagnostics == []

@@ -1484,7 +1484,10 @@ def _root_folder(value: str) -> Optional[str]:
     return "/".join(ups + parts[:1]) if len(parts) > 1 else "/".join(ups)
 
 
-def _fold_by_folder(hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
+def _fold_by_folder(
+    hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], str],
+    scratch: Sequence[tuple[str, Sequence[tuple[Cell, Optional[int], Optional[int]]]]] = (),
+) -> list[Hit]:
     """Relative paths one notebook reads or writes under one folder (`Data/rugged.csv`,
     `Data/tulips.csv`; a book chapter's 15 `examples/*` reads; its figure exports `fig_3_1.png`…)
     hang off one location, the folder's, fixed by one root constant: one finding per notebook and
@@ -1494,7 +1497,9 @@ def _fold_by_folder(hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], st
     same way, but a bare name that is itself a folder of another group (`os.makedirs("./cache")`
     before `open(f"./cache/item_{i}.json", "w")`) is that folder's. `paths` holds the path each
     foldable hit stands for, by position; the others (a path built from `os.getcwd()`, a library's
-    default output folder) keep their own findings."""
+    default output folder) keep their own findings. `scratch` holds the files the notebook makes
+    and deletes itself (path, places): no finding of their own, but where their folder has one they
+    are among its related paths (the folder's root constant moves them too)."""
     def position(hit: Hit) -> tuple[int, int, int]:
         return (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
 
@@ -1516,6 +1521,14 @@ def _fold_by_folder(hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], st
             continue
         head = first.setdefault(folder, i)
         members.setdefault(head, []).append((hit, normal))
+    scratch_of: dict[int, list[tuple[str, Sequence[tuple[Cell, Optional[int], Optional[int]]]]]] = {}
+    for value, places in scratch:
+        folder = _root_folder(value)
+        normal = _normal_path(value)
+        if folder in ("", "..") and normal in folders:
+            folder = normal
+        if folder is not None and folder in first:
+            scratch_of.setdefault(first[folder], []).append((normal, places))
     out: list[Hit] = []
     for i, (hit, folder, normal) in enumerate(keyed):
         if folder is None or first[folder] != i:
@@ -1523,7 +1536,8 @@ def _fold_by_folder(hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], st
                 out.append(hit)
             continue
         group = members[i]
-        if len(group) == 1:
+        extra = scratch_of.get(i, [])
+        if len(group) == 1 and not extra:
             out.append(hit)
             continue
         related: list[tuple[Cell, Optional[int], Optional[int]]] = list(hit.related)
@@ -1531,7 +1545,9 @@ def _fold_by_folder(hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], st
             if other.cell is not None:
                 related.append((other.cell, other.line, other.column))
             related.extend(other.related)
-        files = len({n for _, n in group} - {normal, folder})
+        for _, places in extra:
+            related.extend(places)
+        files = len(({n for _, n in group} | {n for n, _ in extra}) - {normal, folder})
         where = {"": "the working directory", "..": "the working directory's parent"}.get(folder, f"folder {shown(folder)}")
         also = (
             f"; so {'is' if files == 1 else 'are'} the notebook's {files} other path{'' if files == 1 else 's'} in "
@@ -4269,7 +4285,7 @@ class CwdRelativePath(Rule):
         "`os.remove`) of a path the notebook also writes, or of a folder under it (`shutil.rmtree(\"export/probs\")` "
         "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
         "A scratch file the notebook writes first and deletes later (`open(\"tmp.txt\", \"w\")`, read back, then `os.remove(\"tmp.txt\")`; "
-        "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not reported. "
+        "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not a finding of its own, but a related path of its folder's finding when the notebook has one (`examples/frame_pickle` beside `examples/ex1.csv`: one folder to configure). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted): "
         "that finding stands for the download and what it saved. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
@@ -4414,21 +4430,26 @@ class CwdRelativePath(Rule):
         # archive's (cell, line); dropped when that step's finding is another rule's (PTH003, PTH007).
         read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]] = {}
         paths: dict[tuple[int, int, int], str] = {}
-        hits = list(self._hits(ctx, read_back, paths))
+        scratch: list[tuple[str, list[tuple[Cell, Optional[int], Optional[int]]]]] = []
+        hits = list(self._hits(ctx, read_back, paths, scratch))
         for anchor, places in read_back.items():
             for i, hit in enumerate(hits):
                 where = {(c.index, line) for c, line, _ in hit.related}
                 if hit.cell is not None and ((hit.cell.index, hit.line) == anchor or anchor in where):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
-        yield from _fold_by_folder(hits, paths)
+        yield from _fold_by_folder(hits, paths, scratch)
 
     def _hits(
         self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]],
         paths: dict[tuple[int, int, int], str],
+        scratch: Optional[list[tuple[str, list[tuple[Cell, Optional[int], Optional[int]]]]]] = None,
     ) -> Iterator[Hit]:
         """PTH006's findings, one per path; `paths` gets the path each stands for, by position, for
-        the folding by folder."""
+        the folding by folder, and `scratch` the files made and deleted by the notebook, with their
+        places."""
+        if scratch is None:
+            scratch = []
         grouped = self._constant_uses(ctx)
         produced = _produced_paths(ctx)
         cells_by_index = {ca.cell.index: ca.cell for ca in ctx.cells}
@@ -4508,9 +4529,14 @@ class CwdRelativePath(Rule):
         groups = _by_value(relative, normalise=True)
         # A scratch file made, used and deleted by the notebook: nothing to configure.
         removals = _shell_removals(ctx)
-        groups = [g for g in groups if not _scratch(
-            [((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
-            _normal_path(g[0].value), removals)]
+        kept_groups = []
+        for g in groups:
+            if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
+                        _normal_path(g[0].value), removals):
+                scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
+            else:
+                kept_groups.append(g)
+        groups = kept_groups
         # The file a reported download step saves (`dst = "data.zip"; gdown.download(url, dst)`, then
         # extracted): PTH007's (or PTH003's) finding stands for it, not a cwd path of its own.
         downloads = _download_steps(ctx)
@@ -4523,7 +4549,10 @@ class CwdRelativePath(Rule):
         for position in [p for p, uses in grouped.items() if _scratch(
                 [((_cell_of(ctx, pa), pa.call.line), pa.direction, (pa.qualified or pa.shown_callee) in _DELETE_CALLS) for _, _, pa in uses],
                 _normal_path(uses[0][1]), removals)]:
-            del grouped[position]
+            uses = grouped.pop(position)
+            constant = uses[0][0]
+            scratch.append((uses[0][1], [(constant.ca.cell, constant.line, constant.column), *(
+                (cells_by_index[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses)]))
         # Episode videos recorded to be shown in the notebook (`RecordVideo(env, video_folder="videos")`,
         # then `Path("videos").iterdir()` for the last clip): not reported (fair check 8).
         recorded = [_normal_path(f.value) for g in groups for f in g if f.argument is not None and f.argument.entry.recording]
