@@ -26,6 +26,7 @@ from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
+from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
@@ -1139,15 +1140,46 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
     """The files each `!curl`/`!wget` line of the notebook saves in the working directory, by (cell,
     line); lines that run only on Colab or Kaggle left out (their files are not fetched elsewhere)."""
     out: dict[tuple[int, int], list[str]] = {}
+    present = ctx.project.downloads_present if ctx.project is not None else frozenset()
     for ca in ctx.cells:
         for magic in ca.magics:
             program = magic.name.lower()
             if magic.kind != "shell" or program not in ("curl", "wget") or hosted_only(ca.lines, magic.line):
                 continue
+            if _no_clobber_present(magic, present):
+                continue  # `wget -nc` of a file beside the notebook: nothing is fetched there
             files = _fetched_files(program, magic.args)
             if files:
                 out[(ca.cell.index, magic.line)] = files
     return out
+
+
+def _url_folder(url: str) -> str:
+    """The folder of an http(s) URL (`https://host/a/b/` of `https://host/a/b/c.csv?x=1`); "" for
+    a file at the host's root, which says nothing about one data set's place."""
+    match = re.match(r"(?i)(https?://[^/?#]+)(/[^?#]*)?", url)
+    if match is None or not match.group(2):
+        return ""
+    folder = match.group(2).rsplit("/", 1)[0]
+    return f"{match.group(1).lower()}{folder}/" if folder else ""
+
+
+def _no_clobber_fetch_present(f: LiteralFinding, present: Collection[str]) -> bool:
+    """Is the shell literal a URL of a `wget -nc` (`--no-clobber`) line whose every saved file is
+    beside the notebook (`ProjectContext.downloads_present`)? Run from its folder, that line
+    downloads nothing (fair check 11: exists-guarded-fetch-of-vendored-file)."""
+    return any(magic.line == f.line and _no_clobber_present(magic, present) for magic in f.ca.magics)
+
+
+def _no_clobber_present(magic: MagicLine, present: Collection[str]) -> bool:
+    """Is the line a `wget -nc` whose every saved file is beside the notebook?"""
+    if magic.kind != "shell" or magic.name.lower() != "wget" or not present:
+        return False
+    command = re.split(r"\s(?:\||&&|;|\|\|)\s", magic.args, maxsplit=1)[0]
+    if not re.search(r"\s(?:-nc|--no-clobber)(?:\s|$)", command):
+        return False
+    files = _fetched_files("wget", magic.args)
+    return bool(files) and all(name in present for name in files)
 
 
 def _shell_removals(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
@@ -1872,6 +1904,11 @@ class RemoteUri(Rule):
         # One download cell (`!wget URL1`, `!wget URL2`…) is one root cause: the cell fetches its
         # data at run time. Its first shell URL carries the finding, the others are related.
         # (Shell tokens are not Python literals: `migrate` lifts none of them into config either way.)
+        # `!wget -nc URL` of a file committed beside the notebook downloads nothing when run from
+        # its folder (the fetch serves a lone copy on Colab), as a guarded helper's fetch does not.
+        present = ctx.project.downloads_present if ctx.project is not None else frozenset()
+        if present:
+            remote = [f for f in remote if not (f.source == "shell" and _no_clobber_fetch_present(f, present))]
         shell_urls: dict[int, list[LiteralFinding]] = {}
         for f in remote:
             if f.source == "shell" and f.path_class.detail in web:
@@ -1900,6 +1937,7 @@ class RemoteUri(Rule):
         for f in sorted(remote, key=lambda f: (f.ca.cell.index, f.line, f.column)):
             if f.path_class.detail not in web:
                 same_bucket.setdefault((f.path_class.detail, _bucket_of(ctx, f)), []).append(f)
+        by_folder: dict[str, list[tuple[LiteralFinding, str, str, list[LiteralFinding]]]] = {}
         fetched = _download_lines(ctx)
         relative_reads = [r for r in literal_findings(ctx) if r.path_class.kind == "relative" and r.argument is not None] if fetched else []
         for f in remote:
@@ -1963,6 +2001,22 @@ class RemoteUri(Rule):
                     "Move the URI into a config value or environment variable (it differs between dev and "
                     "prod), take credentials from the platform, and keep a small local sample for tests."
                 )
+            if scheme in web and f.source != "shell" and (folder := _url_folder(f.value)):
+                by_folder.setdefault(folder, []).append((f, message, fix, others))
+                continue
+            yield _hit(f, message, fix, others)
+        # Literal URLs of one remote folder fetched in several cells (a demo reading each data set
+        # of its own repository's folder where it is used) are one root cause, as PTH006 folds
+        # local paths by folder: the first carries the finding, the others and their fetches related.
+        for folder, group in by_folder.items():
+            f, message, fix, others = group[0]
+            if len(group) > 1:
+                where = sorted({g[0].ca.cell.index for g in group[1:]})
+                message += (
+                    f"; {len(group) - 1} more URL{'s' if len(group) > 2 else ''} of the folder {shown(folder)} "
+                    f"(cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)})"
+                )
+                others = [*others, *(x for g in group[1:] for x in (g[0], *g[3]))]
             yield _hit(f, message, fix, others)
         # Through a constant: `source = "https://…/data.tar.gz"`, then `urlretrieve(source, …)` or
         # `pd.read_csv(url)`. One finding at the constant's literal (where the URL is fixed, and
