@@ -11,6 +11,7 @@ import ast
 import difflib
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
@@ -300,6 +301,7 @@ class OutOfOrderExecution(Rule):
         # (cell re-run late, cell below it) of each reported late re-run: the cell below is not
         # reported again as run early for that pair (one re-run, one finding).
         covered: set[tuple[int, int]] = set()
+        found: list[tuple[Hit, list[Cell], list[Cell], list[Cell]]] = []
         for block in _late_blocks(candidates):
             members = [entry[1] for entry in block]
             inside = {c.index for c in members}
@@ -353,7 +355,7 @@ class OutOfOrderExecution(Rule):
                 )
             if late:
                 covered.update((m, o.index) for m in inside for o in others)
-            yield Hit(
+            found.append((Hit(
                 cell,
                 1,
                 None,
@@ -361,7 +363,41 @@ class OutOfOrderExecution(Rule):
                 fix=_RESTART_FIX,
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in [*(m for m in members if m is not cell), *others]),
-            )
+            ), block[0][0], members, others if late else []))
+        yield from _one_section_rerun(found)
+
+
+def _one_section_rerun(found: list[tuple[Hit, list[Cell], list[Cell], list[Cell]]]) -> Iterator[Hit]:
+    """The late re-runs of one section, one finding: stretches reported apart (their counts
+    interleave: [115]–[125], then [133], [128], [129], then [134]–[135]) that were all run after the
+    same cells below them, with every executed cell between the first and the last of them run
+    after those cells too (the top of a chapter re-run as one block once the rest had run: fair
+    check 11, hid001-rerun-block-fragmented). The first carries the finding, the others' cells are
+    related. `found`: (hit, the session's executed cells, the stretch's cells, the cells below it
+    ran after, empty when it is not a late re-run)."""
+    merged: list[list[tuple[Hit, list[Cell], list[Cell], list[Cell]]]] = []
+    for entry in found:
+        _, executed, members, below = entry
+        if merged and below:
+            first = merged[-1][0]
+            if first[3] and first[1] is executed and first[3][0].index == below[0].index:
+                low = max(c.execution_count or 0 for c in below)
+                start, end = first[2][0].index, members[-1].index
+                between = [c for c in executed if start <= c.index <= end and c.execution_count is not None]
+                if all(c.execution_count > low for c in between):
+                    merged[-1].append(entry)
+                    continue
+        merged.append([entry])
+    for group in merged:
+        hit = group[0][0]
+        if len(group) > 1:
+            later = [c for entry in group[1:] for c in entry[2]]
+            more = ", ".join(str(c.index) for c in later[:6]) + (", …" if len(later) > 6 else "")
+            hit = replace(hit, message=(
+                f"{hit.message}; so were cells {more} of the same section (run as "
+                f"{', '.join(f'[{c.execution_count}]' for c in later[:3])}{', …' if len(later) > 3 else ''}): one re-run of the section"
+            ), related=tuple({r[0].index: r for r in [*hit.related, *((c, 1, None) for entry in group[1:] for c in entry[2])]}.values()))
+        yield hit
 
 
 # An out-of-order cell: (the executed cells of its kernel session, the cell, the cells above it
