@@ -400,6 +400,21 @@ def _one_section_rerun(found: list[tuple[Hit, list[Cell], list[Cell], list[Cell]
         yield hit
 
 
+def _stray_count_on_cleared(ctx: RuleContext) -> bool:
+    """Is the notebook cleared but for one stray count, on a cell that only defines functions or
+    classes (and imports), with no output anywhere? Such a cell changed no value another read
+    when run alone: the notebook is a cleared one, which HID002 skips (fair check 11:
+    hid002-cleared-outputs-stray-count, its outputs pasted into markdown)."""
+    code = [c for c in ctx.facts.notebook.cells if c.cell_type == "code"]
+    counted = [c for c in code if c.execution_count]
+    if len(counted) != 1 or any(c.outputs for c in code):
+        return False
+    ca = next((a for a in ctx.cells if a.cell.index == counted[0].index), None)
+    tree = cell_python_tree(ca) if ca is not None else None
+    return tree is not None and bool(tree.body) and all(
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) for stmt in tree.body)
+
+
 # An out-of-order cell: (the executed cells of its kernel session, the cell, the cells above it
 # that ran after it, the cells below it that ran before it).
 _Candidate = tuple[list[Cell], Cell, list[Cell], list[Cell]]
@@ -1128,7 +1143,7 @@ class UnexecutedCell(Rule):
         # course notebook with two plots run) is reported at its first skipped cell, with the
         # other skipped cells as related locations, not once per cell.
         skipped = _skipped_cells(ctx)
-        if not skipped:
+        if not skipped or _stray_count_on_cleared(ctx):
             return
         (cell, below), others = skipped[0], skipped[1:]
         message = f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])"
