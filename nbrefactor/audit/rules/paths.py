@@ -3430,9 +3430,11 @@ def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int)
     return None
 
 
-def _last_binding(ctx: RuleContext, name: str, cell: int, line: int) -> Optional[tuple[ast.AST, int, int]]:
+def _last_binding(ctx: RuleContext, name: str, cell: int, line: int, nested: bool = False) -> Optional[tuple[ast.AST, int, int]]:
     """(value, cell, line) of the last module-level binding of `name` before (cell, line) when it
-    is a plain `name = value` at the top of its cell; None when it is bound otherwise or not at all."""
+    is a plain `name = value` at the top of its cell (with `nested`, also in the body of a loop,
+    `if`, `with` or `try` there: `for k in …: p = f"./guide_{k}.txt"`); None when it is bound
+    otherwise or not at all."""
     last: Optional[tuple[CellAnalysis, int]] = None
     for ca in ctx.cells:
         if ca.cell.index > cell:
@@ -3447,13 +3449,24 @@ def _last_binding(ctx: RuleContext, name: str, cell: int, line: int) -> Optional
     tree = cell_python_tree(ca)
     if tree is None:
         return None
-    for stmt in tree.body:
+    for stmt in (_module_statements(tree.body) if nested else tree.body):
         if (
             isinstance(stmt, ast.Assign) and stmt.lineno == at and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name
         ):
             return stmt.value, ca.cell.index, at
     return None
+
+
+def _module_statements(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of a cell that run at module level: its top ones and those in the bodies of
+    its loops, `if`, `with` and `try` blocks (not in function or class bodies)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith)):
+            yield from _module_statements([*stmt.body, *getattr(stmt, "orelse", [])])
+        elif isinstance(stmt, ast.Try):
+            yield from _module_statements([*stmt.body, *(s for h in stmt.handlers for s in h.body), *stmt.orelse, *stmt.finalbody])
 
 
 def _uses_constant(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[Constant]:
@@ -3643,7 +3656,7 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
     if isinstance(node, ast.Constant) and isinstance(node.value, str) and depth > 0:
         return node, cell
     if isinstance(node, ast.Name) and depth < 6:
-        bound = _last_binding(ctx, node.id, cell, line)
+        bound = _last_binding(ctx, node.id, cell, line, nested=True)
         if bound is None:
             return None
         return _leading_piece(ctx, bound[0], bound[1], bound[2], depth + 1)
