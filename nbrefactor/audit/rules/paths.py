@@ -1154,7 +1154,7 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
     return out
 
 
-def _url_folder(url: str) -> str:
+def _data_folder_of_url(url: str) -> str:
     """The folder of an http(s) URL (`https://host/a/b/` of `https://host/a/b/c.csv?x=1`); "" for
     a file at the host's root, which says nothing about one data set's place."""
     match = re.match(r"(?i)(https?://[^/?#]+)(/[^?#]*)?", url)
@@ -2001,7 +2001,7 @@ class RemoteUri(Rule):
                     "Move the URI into a config value or environment variable (it differs between dev and "
                     "prod), take credentials from the platform, and keep a small local sample for tests."
                 )
-            if scheme in web and f.source != "shell" and (folder := _url_folder(f.value)):
+            if scheme in web and f.source != "shell" and (folder := _data_folder_of_url(f.value)):
                 by_folder.setdefault(folder, []).append((f, message, fix, others))
                 continue
             yield _hit(f, message, fix, others)
@@ -3880,6 +3880,7 @@ def _literal_node(constant: Constant) -> Optional[ast.Constant]:
 def _open_ended_paths(
     ctx: RuleContext, chdir_arguments: set[tuple[int, int, int]], reported: set[tuple[int, int, int]],
     read_back: Optional[Callable[[str, int, PathArgument], bool]] = None,
+    pieces: Optional[dict[tuple[int, int, int], str]] = None,
 ) -> Iterator[Hit]:
     """Paths whose rest is known only at run time but whose start is relative: a relative folder
     literal joined to a value the audit cannot know (`"models/" + model_ckpt` with `model_ckpt`
@@ -3942,6 +3943,9 @@ def _open_ended_paths(
             known = _value_at(ctx, node, ca.cell.index, pa.arg.line, 0)
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None))
+            if pieces is not None and isinstance(piece, ast.Constant):
+                # (the leading literal, by the finding's position: its folder's finding may fold it)
+                pieces.setdefault(position, piece.value)
     for (cell, line, column), uses in found.items():
         # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
         what, pa, written, used_in, known = next((u for u in uses if u[1].direction != "none"), uses[0])
@@ -4745,8 +4749,15 @@ class CwdRelativePath(Rule):
                 read_back.setdefault(step.anchor, []).append((cells_by_index[cell], pa.call.line, pa.call.column))
             return step is not None
 
-        for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered, read_back_below_cwd):
-            taken.add((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
+        # A path whose rest is known only at run time, from a relative literal (`f"./guide_{k}.txt"`,
+        # `"datasets/babynames/yob" + str(year)`), hangs off that literal's folder: one finding with
+        # the folder's other paths (`_fold_by_folder`); one built from `os.getcwd()` keeps its own.
+        pieces: dict[tuple[int, int, int], str] = {}
+        for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered, read_back_below_cwd, pieces):
+            at = (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
+            taken.add(at)
+            if at in pieces:
+                paths[at] = pieces[at]
             yield hit
         yield from _implicit_folders(ctx)
         # A path the notebook already has a finding for (a literal given straight to a call, or a
