@@ -655,7 +655,9 @@ class RuntimeDownload(Rule):
         "repository's own modules (see DEP001) are related locations of its `git clone`, and so is a `sys.path` edit "
         "putting the clone's destination folder on the import path (not a PTH005 of its own). A `pipeline(task, "
         "model=model, tokenizer=tokenizer)` given the objects the notebook loaded itself fetches nothing (their "
-        "`from_pretrained` lines are the findings)."
+        "`from_pretrained` lines are the findings). "
+        "A Keras `load_data(path=…)` given a path built on the working directory (`os.path.join(os.getcwd(), "
+        "\"data/mnist.npz\")`, through names bound so above too) reads that file, provided beside the notebook: not reported."
     )
     why_bad = (
         "The notebook's input is whatever the remote side serves on the day: datasets are "

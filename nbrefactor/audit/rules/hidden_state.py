@@ -148,7 +148,10 @@ class OutOfOrderExecution(Rule):
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods), swapped with others like it, is not "
         "reported. "
-        "Otherwise it reads only execution counts, so it applies to every kernel language."
+        "Otherwise it reads only execution counts, so it applies to every kernel language. "
+        "Late re-runs of one section reported apart because their counts interleave ([115]–[125], then [133], [128], "
+        "[129], then [134]–[135]) are one finding when all ran after the same cells below and every cell between them ran "
+        "after those too: the top of a chapter re-run as one block, its other cells related."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
@@ -1086,7 +1089,9 @@ class UnexecutedCell(Rule):
         "`history = model.fit(…)`) is bound afresh, top to bottom below it, before any cell reads it (a "
         "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a cell "
         "with magics, shell lines or calls that leave a file or download something stays reported. The "
-        "executed cell named below it is the first one with code (not a blank cell with a count)."
+        "executed cell named below it is the first one with code (not a blank cell with a count). "
+        "A notebook cleared but for one stray count on a cell that only defines functions or classes, with no output "
+        "anywhere (a cookbook pasting its results into markdown), is a cleared notebook: not reported."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "

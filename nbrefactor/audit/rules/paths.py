@@ -1779,7 +1779,11 @@ class RemoteUri(Rule):
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
         "comment says to run it only on Colab: such code sets up the hosted runtime (an apt key, a helper script) and "
         "never runs locally or in a pipeline, as DEP003 treats its installs; nor a URL of this machine "
-        "(`http://localhost:8000/predict`, `127.0.0.1`): a service the notebook started, not remote data."
+        "(`http://localhost:8000/predict`, `127.0.0.1`): a service the notebook started, not remote data. "
+        "Literal URLs of one remote folder fetched in several cells (a demo reading each data set of its repository's "
+        "`raw` folder where it is used) are one finding, at the first, the others related (a file at the host's root "
+        "names no folder). A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
+        "run from its folder it downloads nothing (the line serves a lone copy on Colab)."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -1811,6 +1815,11 @@ class RemoteUri(Rule):
                 "fetch('https://example.org/book/raw/main/code/helpers.py')",
             ),
             files={"helpers.py": "def mean(xs):\n    return sum(xs) / len(xs)\n"},
+        ),
+        # A no-clobber fetch of a file committed beside the notebook: nothing is downloaded here.
+        Example(
+            cells=("!wget -nc https://example.org/course/data/sunspots.csv",),
+            files={"sunspots.csv": "month,count\n1,58\n"},
         ),
         # A Colab-only setup block: it runs on the hosted runtime only.
         Example(cells=(
@@ -4318,7 +4327,8 @@ class CwdRelativePath(Rule):
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
-        "the download, with the read related), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
+        "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
+        "downloads nothing: then the read is this rule's), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
         "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
         "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
         "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
@@ -4370,7 +4380,10 @@ class CwdRelativePath(Rule):
         "io_calls.toml); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
         "`lightning_logs/` (`checkpoints/` with `logger=False`; nothing with `fast_dev_run`), and, when no Trainer sets `default_root_dir`, "
         "`ModelCheckpoint()` without `dirpath` under loggers that leave `save_dir` out writes its checkpoints into the "
-        "working directory; one finding per folder, the other calls related."
+        "working directory; one finding per folder, the other calls related. "
+        "A path whose rest is known only at run time, built from a relative literal (`path = f\"./guide_{k}.txt\"` bound in a "
+        "loop's body too, then `open(path)`), is reported at that literal and folds with its folder's other paths, one "
+        "finding per folder as for whole paths; one built from `os.getcwd()` keeps its own."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
