@@ -509,6 +509,35 @@ def _module_named(module: str) -> re.Pattern[str]:
     return re.compile(r"(?:^|[\s,;(])" + re.escape(module) + r"(?![\w.])")
 
 
+def _dataframe_names(facts: NotebookFacts) -> dict[str, tuple[int, int]]:
+    """Names bound at the top of a cell to a pandas DataFrame for certain (`df = pd.read_csv(…)`,
+    `frame = pd.DataFrame(…)`), each with the (cell, line) of its first such binding; a name
+    bound at the top of a cell to anything else as well is left out (it may hold something else)."""
+    found: dict[str, tuple[int, int]] = {}
+    other: set[str] = set()
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name, value = stmt.targets[0].id, stmt.value
+            callee = dotted_name(value.func) if isinstance(value, ast.Call) else ""
+            qualified = facts.resolve(callee) if callee and callee.split(".")[0] in facts.aliases else ""
+            # (`read_html` gives a list, `chunksize=`/`iterator=` a reader, `sheet_name=None` a dict)
+            keywords = {k.arg for k in value.keywords} if isinstance(value, ast.Call) else set()
+            if (qualified == "pandas.DataFrame" or (
+                    qualified.startswith("pandas.read_") and qualified.count(".") == 1 and qualified != "pandas.read_html"
+                    and not keywords & {"chunksize", "iterator", "sheet_name"})):
+                found.setdefault(name, (ca.cell.index, stmt.lineno))
+            else:
+                other.add(name)
+    return {name: at for name, at in found.items() if name not in other}
+
+
+def _bound_before(at: tuple[int, int], ca: CellAnalysis, call: CallFact) -> bool:
+    return at < (ca.cell.index, call.line)
+
+
 def _statement_position(ca: CellAnalysis, imp: ImportFact) -> tuple[int, int]:
     """Where the module is named: the import fact points at the alias, which for
     `from sklearn.metrics import (\n    f1_score,\n)` is a line below the statement."""
@@ -819,6 +848,9 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     sp_models = _as_tuple(sp_table.get("model_ids", []))
     module_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "modules_needing", {}) or {}).items()}
     call_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "calls_needing", {}) or {}).items()}
+    frame_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "dataframe_methods_needing", {}) or {}).items()}
+    frames = _dataframe_names(facts) if frame_needs and any(
+        call.method in frame_needs for ca in facts.cells for call in ca.facts.calls) else {}
     imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
     found: dict[str, ImportUse] = {}
 
@@ -843,6 +875,11 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                         ca.cell, line, column, distribution, Resolution(distribution, (distribution,), "implied"), distribution,
                         f"is needed by `{module}` (imported here; its own code imports `{distribution}`)")
         for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
+            if call.method in frame_needs and call.receiver in frames and _bound_before(frames[call.receiver], ca, call):
+                for distribution in frame_needs[call.method]:
+                    others = distribution.split("|")[1:]
+                    add(ca, call, distribution, f"is needed by `{call.receiver}.{call.method}` (`{call.receiver}` is a pandas "
+                        f"DataFrame; pandas imports it when the method runs)" + (f" ({_or(others)} would serve too)" if others else ""))
             qualified = facts.resolve(call.func) if call.func else ""
             parts = qualified.split(".")
             if len(parts) < 2:

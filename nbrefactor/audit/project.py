@@ -878,12 +878,19 @@ def _own_requirements(text: str, manifest: Manifest, sources: list[str]) -> bool
 _URL_FILE_NAME = re.compile(r"""['"]https?://[^'"\s?#]*/(?P<name>[^/'"\s?#]+)['"?#]""")
 
 
+# A `wget` that keeps a file already there (`-nc`, `--no-clobber`): its URLs' last segments,
+# unquoted (a shell line), are the names it would save.
+_NO_CLOBBER_WGET = re.compile(r"^\s*!\s*wget\b[^\n]*\s(?:-nc|--no-clobber)\b[^\n]*$", re.MULTILINE)
+_SHELL_URL_FILE_NAME = re.compile(r"""https?://[^'"\s?#]*/(?P<name>[^/'"\s?#]+)""")
+
+
 def may_guard_downloads(text: str | bytes) -> bool:
     """Whether a notebook may test that a file exists (`exists(`, `isfile(`, `.is_file(`) before
-    downloading it: only such notebooks need `with_downloads_present`."""
+    downloading it, or fetch with `wget -nc` (no-clobber): only such notebooks need
+    `with_downloads_present`."""
     if isinstance(text, bytes):
-        return b"exists(" in text or b"isfile(" in text or b"is_file(" in text
-    return "exists(" in text or "isfile(" in text or "is_file(" in text
+        return b"exists(" in text or b"isfile(" in text or b"is_file(" in text or b"-nc" in text or b"--no-clobber" in text
+    return "exists(" in text or "isfile(" in text or "is_file(" in text or "-nc" in text or "--no-clobber" in text
 
 
 def with_downloads_present(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
@@ -897,6 +904,9 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     if not any(may_guard_downloads(s) for s in texts):
         return project
     names = {m.group("name") for s in texts for m in _URL_FILE_NAME.finditer(s)}
+    # `!wget -nc URL` downloads nothing when the file is there (a course folder that commits it).
+    names |= {m.group("name") for s in texts for line in _NO_CLOBBER_WGET.finditer(s)
+              for m in _SHELL_URL_FILE_NAME.finditer(line.group(0))}
     if not names:
         return project
     folder = os.path.dirname(resolved_path(notebook_path))

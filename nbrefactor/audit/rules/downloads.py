@@ -177,6 +177,7 @@ def _call_fetch(
     named: Optional[Callable[[str], Optional[str]]] = None,
     objects: frozenset[str] = frozenset(),
     spelled: Optional[Callable[[int, int], Optional[str]]] = None,
+    rooted: Optional[Callable[[int, int], bool]] = None,
 ) -> Optional[tuple[str, Optional[str]]]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
     candidates = [qualified] if qualified else []
@@ -221,6 +222,8 @@ def _call_fetch(
                 given_text = named(given.name)
             if given_text is not None and _looks_local(given_text):
                 continue
+            if given is not None and given_text is None and rooted is not None and rooted(given.line, given.column):
+                continue  # built on the working directory: a local file's absolute path
         if entry.named_by:
             # The splits of one dataset built in several cells are one download to pin: the class
             # and its `task=` name it.
@@ -298,6 +301,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     star_modules = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
     local = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
     strings = _strings_by_name(facts)
+    cwd_names = _cwd_bindings(facts)
     objects = _object_names(facts)
     saved = _saved_model_folders(facts, strings)
     held = _held_modules(facts)
@@ -333,7 +337,17 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                              and n.col_offset + 1 == column), None) if tree is not None else None
                 return _spelled(node, lambda name: _string_above(strings, name, ca.cell.index, call.line)) if node is not None else None
 
-            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects=objects, spelled=spelled)
+            def rooted(line: int, column: int, ca: CellAnalysis = ca, call: CallFact = call) -> bool:
+                if call.in_function:
+                    return False
+                tree = cell_python_tree(ca)
+                # (a keyword argument's position is its keyword's: `path=data_path`)
+                node = next((n.value if isinstance(n, ast.keyword) else n for n in ast.walk(tree)
+                             if isinstance(n, (ast.expr, ast.keyword)) and n.lineno == line
+                             and n.col_offset + 1 == column), None) if tree is not None else None
+                return node is not None and _cwd_rooted(node, lambda name: _rooted_above(cwd_names, name, ca.cell.index, call.line))
+
+            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects=objects, spelled=spelled, rooted=rooted)
             what, dataset = found if found is not None else (None, None)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if what is None:
@@ -531,6 +545,42 @@ def _held_modules(facts: NotebookFacts) -> dict[str, str]:
     }
 
 
+# Calls that give the working directory or make a path absolute against it.
+_CWD_CALLS = frozenset({"getcwd", "cwd", "abspath", "realpath", "resolve"})
+
+
+def _cwd_rooted(node: ast.AST, bound_rooted: Callable[[str], bool]) -> bool:
+    """Does the expression build on the working directory (`os.path.join(os.getcwd(), "data/x")`,
+    or a name bound so above, `bound_rooted`)?"""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call):
+            callee = n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id if isinstance(n.func, ast.Name) else ""
+            if callee in _CWD_CALLS:
+                return True
+        elif isinstance(n, ast.Name) and bound_rooted(n.id):
+            return True
+    return False
+
+
+def _cwd_bindings(facts: NotebookFacts) -> dict[str, list[tuple[int, int, bool]]]:
+    """Every module-level `name = …` binding, in notebook order, as (cell, line, whether its value
+    builds on the working directory): `current_dir = os.getcwd()`, then `data_path =
+    os.path.join(current_dir, "data/mnist.npz")` are both rooted there."""
+    found: dict[str, list[tuple[int, int, bool]]] = {}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                rooted = _cwd_rooted(stmt.value, lambda name: _rooted_above(found, name, ca.cell.index, stmt.lineno))
+                found.setdefault(stmt.targets[0].id, []).append((ca.cell.index, stmt.lineno, rooted))
+    return found
+
+
+def _rooted_above(bindings: dict[str, list[tuple[int, int, bool]]], name: str, cell: int, line: int) -> bool:
+    above = [rooted for c, ln, rooted in bindings.get(name, ()) if (c, ln) < (cell, line)]
+    return bool(above) and above[-1]
+
+
 def _string_above(strings: dict[str, list[tuple[int, int, Optional[str]]]], name: str, cell: int, line: int) -> Optional[str]:
     """The string `name` holds at (cell, line) when the notebook runs top to bottom: its nearest
     binding above, if that binds a string literal."""
@@ -605,7 +655,9 @@ class RuntimeDownload(Rule):
         "repository's own modules (see DEP001) are related locations of its `git clone`, and so is a `sys.path` edit "
         "putting the clone's destination folder on the import path (not a PTH005 of its own). A `pipeline(task, "
         "model=model, tokenizer=tokenizer)` given the objects the notebook loaded itself fetches nothing (their "
-        "`from_pretrained` lines are the findings)."
+        "`from_pretrained` lines are the findings). "
+        "A Keras `load_data(path=…)` given a path built on the working directory (`os.path.join(os.getcwd(), "
+        "\"data/mnist.npz\")`, through names bound so above too) reads that file, provided beside the notebook: not reported."
     )
     why_bad = (
         "The notebook's input is whatever the remote side serves on the day: datasets are "

@@ -11,6 +11,7 @@ import ast
 import difflib
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
@@ -147,7 +148,10 @@ class OutOfOrderExecution(Rule):
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods), swapped with others like it, is not "
         "reported. "
-        "Otherwise it reads only execution counts, so it applies to every kernel language."
+        "Otherwise it reads only execution counts, so it applies to every kernel language. "
+        "Late re-runs of one section reported apart because their counts interleave ([115]–[125], then [133], [128], "
+        "[129], then [134]–[135]) are one finding when all ran after the same cells below and every cell between them ran "
+        "after those too: the top of a chapter re-run as one block, its other cells related."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
@@ -300,6 +304,7 @@ class OutOfOrderExecution(Rule):
         # (cell re-run late, cell below it) of each reported late re-run: the cell below is not
         # reported again as run early for that pair (one re-run, one finding).
         covered: set[tuple[int, int]] = set()
+        found: list[tuple[Hit, list[Cell], list[Cell], list[Cell]]] = []
         for block in _late_blocks(candidates):
             members = [entry[1] for entry in block]
             inside = {c.index for c in members}
@@ -353,7 +358,7 @@ class OutOfOrderExecution(Rule):
                 )
             if late:
                 covered.update((m, o.index) for m in inside for o in others)
-            yield Hit(
+            found.append((Hit(
                 cell,
                 1,
                 None,
@@ -361,7 +366,56 @@ class OutOfOrderExecution(Rule):
                 fix=_RESTART_FIX,
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in [*(m for m in members if m is not cell), *others]),
-            )
+            ), block[0][0], members, others if late else []))
+        yield from _one_section_rerun(found)
+
+
+def _one_section_rerun(found: list[tuple[Hit, list[Cell], list[Cell], list[Cell]]]) -> Iterator[Hit]:
+    """The late re-runs of one section, one finding: stretches reported apart (their counts
+    interleave: [115]–[125], then [133], [128], [129], then [134]–[135]) that were all run after the
+    same cells below them, with every executed cell between the first and the last of them run
+    after those cells too (the top of a chapter re-run as one block once the rest had run: fair
+    check 11, hid001-rerun-block-fragmented). The first carries the finding, the others' cells are
+    related. `found`: (hit, the session's executed cells, the stretch's cells, the cells below it
+    ran after, empty when it is not a late re-run)."""
+    merged: list[list[tuple[Hit, list[Cell], list[Cell], list[Cell]]]] = []
+    for entry in found:
+        _, executed, members, below = entry
+        if merged and below:
+            first = merged[-1][0]
+            if first[3] and first[1] is executed and first[3][0].index == below[0].index:
+                low = max(c.execution_count or 0 for c in below)
+                start, end = first[2][0].index, members[-1].index
+                between = [c for c in executed if start <= c.index <= end and c.execution_count is not None]
+                if all(c.execution_count > low for c in between):
+                    merged[-1].append(entry)
+                    continue
+        merged.append([entry])
+    for group in merged:
+        hit = group[0][0]
+        if len(group) > 1:
+            later = [c for entry in group[1:] for c in entry[2]]
+            more = ", ".join(str(c.index) for c in later[:6]) + (", …" if len(later) > 6 else "")
+            hit = replace(hit, message=(
+                f"{hit.message}; so were cells {more} of the same section (run as "
+                f"{', '.join(f'[{c.execution_count}]' for c in later[:3])}{', …' if len(later) > 3 else ''}): one re-run of the section"
+            ), related=tuple({r[0].index: r for r in [*hit.related, *((c, 1, None) for entry in group[1:] for c in entry[2])]}.values()))
+        yield hit
+
+
+def _stray_count_on_cleared(ctx: RuleContext) -> bool:
+    """Is the notebook cleared but for one stray count, on a cell that only defines functions or
+    classes (and imports), with no output anywhere? Such a cell changed no value another read
+    when run alone: the notebook is a cleared one, which HID002 skips (fair check 11:
+    hid002-cleared-outputs-stray-count, its outputs pasted into markdown)."""
+    code = [c for c in ctx.facts.notebook.cells if c.cell_type == "code"]
+    counted = [c for c in code if c.execution_count]
+    if len(counted) != 1 or any(c.outputs for c in code):
+        return False
+    ca = next((a for a in ctx.cells if a.cell.index == counted[0].index), None)
+    tree = cell_python_tree(ca) if ca is not None else None
+    return tree is not None and bool(tree.body) and all(
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) for stmt in tree.body)
 
 
 # An out-of-order cell: (the executed cells of its kernel session, the cell, the cells above it
@@ -1035,7 +1089,9 @@ class UnexecutedCell(Rule):
         "`history = model.fit(…)`) is bound afresh, top to bottom below it, before any cell reads it (a "
         "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a cell "
         "with magics, shell lines or calls that leave a file or download something stays reported. The "
-        "executed cell named below it is the first one with code (not a blank cell with a count)."
+        "executed cell named below it is the first one with code (not a blank cell with a count). "
+        "A notebook cleared but for one stray count on a cell that only defines functions or classes, with no output "
+        "anywhere (a cookbook pasting its results into markdown), is a cleared notebook: not reported."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -1092,7 +1148,7 @@ class UnexecutedCell(Rule):
         # course notebook with two plots run) is reported at its first skipped cell, with the
         # other skipped cells as related locations, not once per cell.
         skipped = _skipped_cells(ctx)
-        if not skipped:
+        if not skipped or _stray_count_on_cleared(ctx):
             return
         (cell, below), others = skipped[0], skipped[1:]
         message = f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])"

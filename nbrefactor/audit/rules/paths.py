@@ -26,6 +26,7 @@ from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
+from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
@@ -1139,15 +1140,46 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
     """The files each `!curl`/`!wget` line of the notebook saves in the working directory, by (cell,
     line); lines that run only on Colab or Kaggle left out (their files are not fetched elsewhere)."""
     out: dict[tuple[int, int], list[str]] = {}
+    present = ctx.project.downloads_present if ctx.project is not None else frozenset()
     for ca in ctx.cells:
         for magic in ca.magics:
             program = magic.name.lower()
             if magic.kind != "shell" or program not in ("curl", "wget") or hosted_only(ca.lines, magic.line):
                 continue
+            if _no_clobber_present(magic, present):
+                continue  # `wget -nc` of a file beside the notebook: nothing is fetched there
             files = _fetched_files(program, magic.args)
             if files:
                 out[(ca.cell.index, magic.line)] = files
     return out
+
+
+def _data_folder_of_url(url: str) -> str:
+    """The folder of an http(s) URL (`https://host/a/b/` of `https://host/a/b/c.csv?x=1`); "" for
+    a file at the host's root, which says nothing about one data set's place."""
+    match = re.match(r"(?i)(https?://[^/?#]+)(/[^?#]*)?", url)
+    if match is None or not match.group(2):
+        return ""
+    folder = match.group(2).rsplit("/", 1)[0]
+    return f"{match.group(1).lower()}{folder}/" if folder else ""
+
+
+def _no_clobber_fetch_present(f: LiteralFinding, present: Collection[str]) -> bool:
+    """Is the shell literal a URL of a `wget -nc` (`--no-clobber`) line whose every saved file is
+    beside the notebook (`ProjectContext.downloads_present`)? Run from its folder, that line
+    downloads nothing (fair check 11: exists-guarded-fetch-of-vendored-file)."""
+    return any(magic.line == f.line and _no_clobber_present(magic, present) for magic in f.ca.magics)
+
+
+def _no_clobber_present(magic: MagicLine, present: Collection[str]) -> bool:
+    """Is the line a `wget -nc` whose every saved file is beside the notebook?"""
+    if magic.kind != "shell" or magic.name.lower() != "wget" or not present:
+        return False
+    command = re.split(r"\s(?:\||&&|;|\|\|)\s", magic.args, maxsplit=1)[0]
+    if not re.search(r"\s(?:-nc|--no-clobber)(?:\s|$)", command):
+        return False
+    files = _fetched_files("wget", magic.args)
+    return bool(files) and all(name in present for name in files)
 
 
 def _shell_removals(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
@@ -1747,7 +1779,11 @@ class RemoteUri(Rule):
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
         "comment says to run it only on Colab: such code sets up the hosted runtime (an apt key, a helper script) and "
         "never runs locally or in a pipeline, as DEP003 treats its installs; nor a URL of this machine "
-        "(`http://localhost:8000/predict`, `127.0.0.1`): a service the notebook started, not remote data."
+        "(`http://localhost:8000/predict`, `127.0.0.1`): a service the notebook started, not remote data. "
+        "Literal URLs of one remote folder fetched in several cells (a demo reading each data set of its repository's "
+        "`raw` folder where it is used) are one finding, at the first, the others related (a file at the host's root "
+        "names no folder). A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
+        "run from its folder it downloads nothing (the line serves a lone copy on Colab)."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -1779,6 +1815,11 @@ class RemoteUri(Rule):
                 "fetch('https://example.org/book/raw/main/code/helpers.py')",
             ),
             files={"helpers.py": "def mean(xs):\n    return sum(xs) / len(xs)\n"},
+        ),
+        # A no-clobber fetch of a file committed beside the notebook: nothing is downloaded here.
+        Example(
+            cells=("!wget -nc https://example.org/course/data/sunspots.csv",),
+            files={"sunspots.csv": "month,count\n1,58\n"},
         ),
         # A Colab-only setup block: it runs on the hosted runtime only.
         Example(cells=(
@@ -1872,6 +1913,11 @@ class RemoteUri(Rule):
         # One download cell (`!wget URL1`, `!wget URL2`…) is one root cause: the cell fetches its
         # data at run time. Its first shell URL carries the finding, the others are related.
         # (Shell tokens are not Python literals: `migrate` lifts none of them into config either way.)
+        # `!wget -nc URL` of a file committed beside the notebook downloads nothing when run from
+        # its folder (the fetch serves a lone copy on Colab), as a guarded helper's fetch does not.
+        present = ctx.project.downloads_present if ctx.project is not None else frozenset()
+        if present:
+            remote = [f for f in remote if not (f.source == "shell" and _no_clobber_fetch_present(f, present))]
         shell_urls: dict[int, list[LiteralFinding]] = {}
         for f in remote:
             if f.source == "shell" and f.path_class.detail in web:
@@ -1900,6 +1946,7 @@ class RemoteUri(Rule):
         for f in sorted(remote, key=lambda f: (f.ca.cell.index, f.line, f.column)):
             if f.path_class.detail not in web:
                 same_bucket.setdefault((f.path_class.detail, _bucket_of(ctx, f)), []).append(f)
+        by_folder: dict[str, list[tuple[LiteralFinding, str, str, list[LiteralFinding]]]] = {}
         fetched = _download_lines(ctx)
         relative_reads = [r for r in literal_findings(ctx) if r.path_class.kind == "relative" and r.argument is not None] if fetched else []
         for f in remote:
@@ -1963,6 +2010,22 @@ class RemoteUri(Rule):
                     "Move the URI into a config value or environment variable (it differs between dev and "
                     "prod), take credentials from the platform, and keep a small local sample for tests."
                 )
+            if scheme in web and f.source != "shell" and (folder := _data_folder_of_url(f.value)):
+                by_folder.setdefault(folder, []).append((f, message, fix, others))
+                continue
+            yield _hit(f, message, fix, others)
+        # Literal URLs of one remote folder fetched in several cells (a demo reading each data set
+        # of its own repository's folder where it is used) are one root cause, as PTH006 folds
+        # local paths by folder: the first carries the finding, the others and their fetches related.
+        for folder, group in by_folder.items():
+            f, message, fix, others = group[0]
+            if len(group) > 1:
+                where = sorted({g[0].ca.cell.index for g in group[1:]})
+                message += (
+                    f"; {len(group) - 1} more URL{'s' if len(group) > 2 else ''} of the folder {shown(folder)} "
+                    f"(cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)})"
+                )
+                others = [*others, *(x for g in group[1:] for x in (g[0], *g[3]))]
             yield _hit(f, message, fix, others)
         # Through a constant: `source = "https://…/data.tar.gz"`, then `urlretrieve(source, …)` or
         # `pd.read_csv(url)`. One finding at the constant's literal (where the URL is fixed, and
@@ -3376,9 +3439,11 @@ def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int)
     return None
 
 
-def _last_binding(ctx: RuleContext, name: str, cell: int, line: int) -> Optional[tuple[ast.AST, int, int]]:
+def _last_binding(ctx: RuleContext, name: str, cell: int, line: int, nested: bool = False) -> Optional[tuple[ast.AST, int, int]]:
     """(value, cell, line) of the last module-level binding of `name` before (cell, line) when it
-    is a plain `name = value` at the top of its cell; None when it is bound otherwise or not at all."""
+    is a plain `name = value` at the top of its cell (with `nested`, also in the body of a loop,
+    `if`, `with` or `try` there: `for k in …: p = f"./guide_{k}.txt"`); None when it is bound
+    otherwise or not at all."""
     last: Optional[tuple[CellAnalysis, int]] = None
     for ca in ctx.cells:
         if ca.cell.index > cell:
@@ -3393,13 +3458,24 @@ def _last_binding(ctx: RuleContext, name: str, cell: int, line: int) -> Optional
     tree = cell_python_tree(ca)
     if tree is None:
         return None
-    for stmt in tree.body:
+    for stmt in (_module_statements(tree.body) if nested else tree.body):
         if (
             isinstance(stmt, ast.Assign) and stmt.lineno == at and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name
         ):
             return stmt.value, ca.cell.index, at
     return None
+
+
+def _module_statements(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of a cell that run at module level: its top ones and those in the bodies of
+    its loops, `if`, `with` and `try` blocks (not in function or class bodies)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith)):
+            yield from _module_statements([*stmt.body, *getattr(stmt, "orelse", [])])
+        elif isinstance(stmt, ast.Try):
+            yield from _module_statements([*stmt.body, *(s for h in stmt.handlers for s in h.body), *stmt.orelse, *stmt.finalbody])
 
 
 def _uses_constant(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[Constant]:
@@ -3589,7 +3665,7 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
     if isinstance(node, ast.Constant) and isinstance(node.value, str) and depth > 0:
         return node, cell
     if isinstance(node, ast.Name) and depth < 6:
-        bound = _last_binding(ctx, node.id, cell, line)
+        bound = _last_binding(ctx, node.id, cell, line, nested=True)
         if bound is None:
             return None
         return _leading_piece(ctx, bound[0], bound[1], bound[2], depth + 1)
@@ -3813,6 +3889,7 @@ def _literal_node(constant: Constant) -> Optional[ast.Constant]:
 def _open_ended_paths(
     ctx: RuleContext, chdir_arguments: set[tuple[int, int, int]], reported: set[tuple[int, int, int]],
     read_back: Optional[Callable[[str, int, PathArgument], bool]] = None,
+    pieces: Optional[dict[tuple[int, int, int], str]] = None,
 ) -> Iterator[Hit]:
     """Paths whose rest is known only at run time but whose start is relative: a relative folder
     literal joined to a value the audit cannot know (`"models/" + model_ckpt` with `model_ckpt`
@@ -3875,6 +3952,9 @@ def _open_ended_paths(
             known = _value_at(ctx, node, ca.cell.index, pa.arg.line, 0)
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None))
+            if pieces is not None and isinstance(piece, ast.Constant):
+                # (the leading literal, by the finding's position: its folder's finding may fold it)
+                pieces.setdefault(position, piece.value)
     for (cell, line, column), uses in found.items():
         # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
         what, pa, written, used_in, known = next((u for u in uses if u[1].direction != "none"), uses[0])
@@ -4247,7 +4327,8 @@ class CwdRelativePath(Rule):
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
-        "the download, with the read related), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
+        "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
+        "downloads nothing: then the read is this rule's), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
         "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
         "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
         "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
@@ -4299,7 +4380,10 @@ class CwdRelativePath(Rule):
         "io_calls.toml); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
         "`lightning_logs/` (`checkpoints/` with `logger=False`; nothing with `fast_dev_run`), and, when no Trainer sets `default_root_dir`, "
         "`ModelCheckpoint()` without `dirpath` under loggers that leave `save_dir` out writes its checkpoints into the "
-        "working directory; one finding per folder, the other calls related."
+        "working directory; one finding per folder, the other calls related. "
+        "A path whose rest is known only at run time, built from a relative literal (`path = f\"./guide_{k}.txt\"` bound in a "
+        "loop's body too, then `open(path)`), is reported at that literal and folds with its folder's other paths, one "
+        "finding per folder as for whole paths; one built from `os.getcwd()` keeps its own."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -4678,8 +4762,15 @@ class CwdRelativePath(Rule):
                 read_back.setdefault(step.anchor, []).append((cells_by_index[cell], pa.call.line, pa.call.column))
             return step is not None
 
-        for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered, read_back_below_cwd):
-            taken.add((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
+        # A path whose rest is known only at run time, from a relative literal (`f"./guide_{k}.txt"`,
+        # `"datasets/babynames/yob" + str(year)`), hangs off that literal's folder: one finding with
+        # the folder's other paths (`_fold_by_folder`); one built from `os.getcwd()` keeps its own.
+        pieces: dict[tuple[int, int, int], str] = {}
+        for hit in _open_ended_paths(ctx, chdir_arguments, reported | covered, read_back_below_cwd, pieces):
+            at = (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
+            taken.add(at)
+            if at in pieces:
+                paths[at] = pieces[at]
             yield hit
         yield from _implicit_folders(ctx)
         # A path the notebook already has a finding for (a literal given straight to a call, or a
