@@ -788,11 +788,18 @@ class InNotebookInstall(Rule):
         "`!python setup.py develop`/`install` (the local package installed by setuptools), "
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
-        "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
+        "arguments spell one. The install lines of one cell are one finding, at the first (the others related, "
+        "the message listing every package; `# noqa: DEP003` on a line leaves that line out); an IPython expansion "
+        "(`{xformers}`, `$wheels`) is said as a package chosen at run time. "
+        "Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
         "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
-        "sys.modules:`), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
+        "sys.modules:`, or the `else:` of a negated test such as `if \"COLAB_\" not in \"\".join(os.environ.keys()):`, "
+        "whose body is the local set-up and is reported; `if find_spec(\"torch\") is None or IN_COLAB:` runs "
+        "anywhere), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
         "import, whose packages a manifest of the project all declares: locally the manifest "
-        "installs them, and the line runs only on the hosted runtime (or never). Such a guarded line is also silent "
+        "installs them, and the line runs only on the hosted runtime (or never). A hosted branch whose `if` also "
+        "installs in its local branch is silent whatever it installs: the same environment assembled for the "
+        "hosted runtime, reported at the local line. Such a guarded line is also silent "
         "about a package the notebook imports and no manifest declares: DEP001/DEP002 report it at the import, and "
         "declaring it (their fix) makes the line right; the message names only the packages left. A "
         "`pip install -r requirements.txt` of a manifest of the project (the file beside the notebook, guarded or not) is "
@@ -924,6 +931,16 @@ class InNotebookInstall(Rule):
                 "!cd voxelkit && python3 setup.py install",
             ),
             expect=((1, 3), (2, 1)),
+        ),
+        # The body of a negated Colab test is the local set-up (its `else:`, the same set-up for Colab, is
+        # silent); a test that holds wherever torch is missing is no Colab guard; one cell's install
+        # lines are one finding.
+        Example(
+            cells=('import os\nif "COLAB_" not in "".join(os.environ.keys()):\n    !pip install lightgbm\nelse:\n'
+                   '    !pip install --no-deps lightgbm tabulate',
+                   'import os, importlib.util\nif importlib.util.find_spec("torch") is None or "COLAB_" in "".join(os.environ.keys()):\n'
+                   '    !pip install -q torch==2.3.1\n!pip install -q tabulate'),
+            expect=((1, 3), (2, 3)),
         ),
         # On Colab only, a package no import reaches (tabulate) is still reported.
         Example(
