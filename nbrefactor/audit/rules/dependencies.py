@@ -1049,12 +1049,16 @@ class InNotebookInstall(Rule):
                 shown = ", ".join(said[:8]) + (f" … ({len(said) - 8} more)" if len(said) > 8 else "") if said else "packages"
             tools = " and ".join(dict.fromkeys(item.command.install.tool for item in items))
             lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
+            fix = _cell_install_fix(items, ctx.project.manifests)
+            if any(local_beside_hosted(cells.get(item.command.cell.index), item.command.line) for item in items):
+                # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's set-up>`: only the local line moves.
+                fix += " (the branch of the `if` that sets up Colab or Kaggle may stay)"
             yield Hit(
                 first.command.cell,
                 first.command.line,
                 first.command.column,
                 f"Notebook installs {shown} with {tools} while it runs{lines}",
-                fix=_cell_install_fix(items, ctx.project.manifests),
+                fix=fix,
                 key=first.key,
                 related=tuple((item.command.cell, item.command.line, item.command.column) for item in items[1:]),
             )
@@ -1297,12 +1301,32 @@ def install_branch(ca: Optional[CellAnalysis], command, install_lines: frozenset
     tree = cell_python_tree(ca)
     if tree is None:
         return hosted_only(lines, command.line), False
+    return _if_branches(tree, command.line, install_lines)
+
+
+def local_beside_hosted(ca: Optional[CellAnalysis], line: int) -> bool:
+    """Is the install line the local branch of an `if`/`else` whose other branch is the hosted
+    runtime's (`if "COLAB_" not in …: !pip install x` / `else: …`)? Its fix leaves that branch be."""
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    for node in tree_nodes(tree):
+        if not isinstance(node, ast.If) or not node.orelse or not node.lineno < line <= (node.end_lineno or 0):
+            continue
+        in_body = node.body[0].lineno <= line <= (node.body[-1].end_lineno or 0)
+        if (in_body and local_test(node.test)) or (not in_body and hosted_test(node.test)):
+            return True
+    return False
+
+
+def _if_branches(tree: ast.Module, line: int, install_lines: frozenset[int]) -> tuple[bool, bool]:
+    """(hosted, beside a local install) of `install_branch`, read from the cell's `if`s."""
     hosted = beside_local = False
     for node in tree_nodes(tree):
-        if not isinstance(node, ast.If) or not node.lineno < command.line <= (node.end_lineno or 0):
+        if not isinstance(node, ast.If) or not node.lineno < line <= (node.end_lineno or 0):
             continue
-        in_body = node.body[0].lineno <= command.line <= (node.body[-1].end_lineno or 0)
-        in_else = bool(node.orelse) and node.orelse[0].lineno <= command.line <= (node.orelse[-1].end_lineno or 0)
+        in_body = node.body[0].lineno <= line <= (node.body[-1].end_lineno or 0)
+        in_else = bool(node.orelse) and node.orelse[0].lineno <= line <= (node.orelse[-1].end_lineno or 0)
         if (in_body and hosted_test(node.test)) or (in_else and local_test(node.test)):
             hosted = True
             other = node.orelse if in_body else node.body
