@@ -222,6 +222,19 @@ def _line_of(lines: list[str], name: str, start: int = 0) -> int:
     return 1
 
 
+def _table_line(lines: list[str], table: str) -> int:
+    """The 0-based line of the header of `table` in a pyproject.toml (`[project]`, `[dependency-groups]`,
+    `[tool.poetry…]`); `[project.optional-dependencies]` may be an inline table of `[project]`. 0
+    when there is none."""
+    tables = [table, "project"] if table == "project.optional-dependencies" else [table]
+    for name in tables:
+        header = re.compile(rf"^\s*\[{re.escape(name)}" + (r"(?:\]|\.)" if name == "tool.poetry" else r"\]"))
+        for i, text in enumerate(lines):
+            if header.match(text):
+                return i
+    return 0
+
+
 def _poetry_spec(name: str, value: object) -> str:
     version = value if isinstance(value, str) else (value.get("version", "") if isinstance(value, dict) else "")
     version = (version or "").strip()
@@ -237,28 +250,39 @@ def parse_pyproject(path: str, text: str) -> Optional[Manifest]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
         return None
-    specs: list[str] = []
+    # (spec, the table it sits in): each spec is looked for from its table's header on, so that
+    # `[build-system] requires = ["numpy>=2.0"]` above (never installed into the notebook's
+    # environment, and no requirement here) does not take the line of `[project]`'s numpy.
+    specs: list[tuple[str, str]] = []
     project = data.get("project", {}) if isinstance(data.get("project"), dict) else {}
-    specs += [s for s in project.get("dependencies", []) or [] if isinstance(s, str)]
+    specs += [(s, "project") for s in project.get("dependencies", []) or [] if isinstance(s, str)]
     for extra in (project.get("optional-dependencies") or {}).values():
-        specs += [s for s in extra if isinstance(s, str)]
+        specs += [(s, "project.optional-dependencies") for s in extra if isinstance(s, str)]
     for group in (data.get("dependency-groups") or {}).values():  # PEP 735
-        specs += [s for s in group if isinstance(s, str)]
+        specs += [(s, "dependency-groups") for s in group if isinstance(s, str)]
     poetry = data.get("tool", {}).get("poetry", {})
     poetry_tables = [poetry.get("dependencies"), poetry.get("dev-dependencies")]
     poetry_tables += [g.get("dependencies") for g in (poetry.get("group") or {}).values() if isinstance(g, dict)]
     for table in poetry_tables:
         for name, value in (table or {}).items():
             if name.lower() != "python":
-                specs.append(_poetry_spec(name, value))
+                specs.append((_poetry_spec(name, value), "tool.poetry"))
     project_name = project.get("name") or poetry.get("name")
     if not specs:
         return None
     lines = text.splitlines()
     reqs = []
-    for spec in specs:
+    last: dict[str, int] = {}  # name → the line (0-based) its previous spec was found on
+    for spec, table in specs:
         name = _REQ_NAME.match(spec)
-        number = _line_of(lines, name.group(1)) if name else 1
+        number = 1
+        if name:
+            header = _table_line(lines, table)
+            start = max(header, last.get(name.group(1).lower(), -1) + 1)
+            number = _line_of(lines, name.group(1), start)
+            if number == 1 and start > header:  # (listed twice on one line)
+                number = _line_of(lines, name.group(1), header)
+            last[name.group(1).lower()] = number - 1
         req = _requirement(spec, number)
         if req:
             reqs.append(req)

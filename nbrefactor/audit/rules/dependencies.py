@@ -7,17 +7,20 @@ beside the notebook and in the folders above it up to the project root.
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 import shlex
-from typing import Iterator, Optional
+from dataclasses import dataclass, replace
+from typing import Any, Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, tree_nodes
+from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, normalise
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 
 _MANIFEST_KINDS = ("requirements*.txt, a conda environment file, pyproject.toml dependencies, setup.cfg install_requires "
                    "or a Dockerfile that installs Python packages")
@@ -77,6 +80,22 @@ def _distribution_phrase(resolution, url: Optional[str] = None) -> str:
     return f"distribution `{resolution.primary}`"
 
 
+def _as_installed(resolution, ctx: RuleContext):
+    """A guessed distribution the notebook's own pip line names exactly (`!pip install hyperopt`,
+    then `import hyperopt`) is no guess: the author installs it by that name, so messages name it
+    without "no mapping known" and fixes without "its name may differ"."""
+    if not resolution.assumed:
+        return resolution
+    installed = ctx.shared("dependencies.installed_names", lambda: frozenset(
+        spec.name.lower() for command in install_commands(ctx.facts) for spec in command.install.packages))
+    # The line's name as the import spells it (`hyperopt`), not one read off the install line
+    # (`lr-range-finder-demo` for `lr_range_finder_demo`: a commented-out line's spelling stays a guess).
+    top = resolution.module.split(".")[0].lower()
+    if top != resolution.primary.lower() or top not in installed:
+        return resolution
+    return replace(resolution, source="notebook-install")
+
+
 def _installed_from(use, facts) -> Optional[str]:
     """The URL the notebook installs an import no table knows from (`!pip install
     git+https://github.com/org/restorers.git`, then `import restorers`), if any."""
@@ -92,8 +111,9 @@ def _hosted_installs(ctx: RuleContext) -> dict[str, tuple[tuple, str]]:
     location) and carries its pin into the fix."""
     def compute() -> dict[str, tuple[tuple, str]]:
         found: dict[str, tuple[tuple, str]] = {}
+        cells = {ca.cell.index: ca for ca in ctx.cells}
         for command in install_commands(ctx.facts):
-            if command.install.packages and hosted_only(command.cell.source.split("\n"), command.line):
+            if command.install.packages and install_branch(cells.get(command.cell.index), command)[0]:
                 for spec in command.install.packages:
                     found.setdefault(spec.normalised, ((command.cell, command.line, command.column), spec.spec))
         return found
@@ -472,6 +492,7 @@ class UndeclaredImport(Rule):
                 continue
             url = _installed_from(use, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
+            res = _as_installed(res, ctx)
             yield Hit(
                 use.cell,
                 use.line,
@@ -703,18 +724,19 @@ class NoManifest(Rule):
             first, others = found[0], found[1:]
             url = _installed_from(first, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in first.resolution.normalised if n in _hosted_installs(ctx)), None)
+            resolution = _as_installed(first.resolution, ctx)
             yield Hit(
                 first.cell,
                 first.line,
                 first.column,
-                f"`{first.shown}` {first.needed} ({_distribution_phrase(first.resolution, url)}) but no manifest ({_MANIFEST_KINDS}) "
+                f"`{first.shown}` {first.needed} ({_distribution_phrase(resolution, url)}) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component),
                 fix=_with_hosted_pin(
                     f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
                     if url else
                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
                     f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
-                    if first.resolution.assumed else
+                    if resolution.assumed else
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
                 + _component_fix(first, component),
                 key=f"no-manifest\x1f{normalise(distribution)}",
@@ -722,6 +744,35 @@ class NoManifest(Rule):
                     (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
                 data=(("distribution", distribution), ("module", first.module)),
             )
+
+
+# `{xformers}`, `{_numpy}`, `$wheels`: IPython fills these in from the kernel's variables.
+_EXPANSION = re.compile(r"\{[^}]*\}|\$")
+
+
+@dataclass(frozen=True)
+class _InstallLine:
+    """One reported install line of DEP003, before the lines of a cell fold into one finding."""
+    command: Any
+    said: list
+    to_declare: list
+    plain: bool  # its fix is only "declare these packages": a cell's plain lines share one
+    fix: str
+    key: str
+
+
+def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]) -> str:
+    """One fix for a cell's install lines: the plain lines' packages declared together, then what
+    the other lines need, each said once."""
+    if len(items) == 1:
+        return items[0].fix
+    fixes: list[str] = []
+    names = list(dict.fromkeys(n for item in items if item.plain for n in item.to_declare))
+    if names:
+        fix = _install_fix(names, manifests)
+        fixes.append(fix.replace("delete the line", "delete the lines") if sum(item.plain for item in items) > 1 else fix)
+    fixes += [item.fix for item in items if not item.plain]
+    return "; ".join(dict.fromkeys(fixes))
 
 
 class InNotebookInstall(Rule):
@@ -739,11 +790,18 @@ class InNotebookInstall(Rule):
         "`!python setup.py develop`/`install` (the local package installed by setuptools), "
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
-        "arguments spell one. Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
+        "arguments spell one. The install lines of one cell are one finding, at the first (the others related, "
+        "the message listing every package; `# noqa: DEP003` on a line leaves that line out); an IPython expansion "
+        "(`{xformers}`, `$wheels`) is said as a package chosen at run time. "
+        "Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
         "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
-        "sys.modules:`), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
+        "sys.modules:`, or the `else:` of a negated test such as `if \"COLAB_\" not in \"\".join(os.environ.keys()):`, "
+        "whose body is the local set-up and is reported; `if find_spec(\"torch\") is None or IN_COLAB:` runs "
+        "anywhere), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
         "import, whose packages a manifest of the project all declares: locally the manifest "
-        "installs them, and the line runs only on the hosted runtime (or never). Such a guarded line is also silent "
+        "installs them, and the line runs only on the hosted runtime (or never). A hosted branch whose `if` also "
+        "installs in its local branch is silent whatever it installs: the same environment assembled for the "
+        "hosted runtime, reported at the local line. Such a guarded line is also silent "
         "about a package the notebook imports and no manifest declares: DEP001/DEP002 report it at the import, and "
         "declaring it (their fix) makes the line right; the message names only the packages left. A "
         "`pip install -r requirements.txt` of a manifest of the project (the file beside the notebook, guarded or not) is "
@@ -876,6 +934,16 @@ class InNotebookInstall(Rule):
             ),
             expect=((1, 3), (2, 1)),
         ),
+        # The body of a negated Colab test is the local set-up (its `else:`, the same set-up for Colab, is
+        # silent); a test that holds wherever torch is missing is no Colab guard; one cell's install
+        # lines are one finding.
+        Example(
+            cells=('import os\nif "COLAB_" not in "".join(os.environ.keys()):\n    !pip install lightgbm\nelse:\n'
+                   '    !pip install --no-deps lightgbm tabulate',
+                   'import os, importlib.util\nif importlib.util.find_spec("torch") is None or "COLAB_" in "".join(os.environ.keys()):\n'
+                   '    !pip install -q torch==2.3.1\n!pip install -q tabulate'),
+            expect=((1, 3), (2, 3)),
+        ),
         # On Colab only, a package no import reaches (tabulate) is still reported.
         Example(
             cells=("import sys\nif 'google.colab' in sys.modules:\n    %pip install -q lightgbm==4.3.0 tabulate", "import lightgbm"),
@@ -889,7 +957,13 @@ class InNotebookInstall(Rule):
         imported: Optional[frozenset[str]] = None  # what the notebook's imports resolve to (read once, when needed)
         steps = pipeline_step_bodies(ctx.facts)
         metapackages = _metapackages(ctx.catalog)
-        for command in install_commands(ctx.facts):
+        commands = install_commands(ctx.facts)
+        cells = {ca.cell.index: ca for ca in ctx.cells}
+        install_lines: dict[int, frozenset[int]] = {}
+        for command in commands:
+            install_lines[command.cell.index] = install_lines.get(command.cell.index, frozenset()) | {command.line}
+        found: list[_InstallLine] = []
+        for command in commands:
             if any(cell == command.cell.index and first <= command.line <= last for cell, first, last in steps):
                 # `subprocess.run([sys.executable, "-m", "pip", "install", "pandas"])` in the body of a
                 # function the notebook turns into a KFP component: it runs in the step's container,
@@ -902,15 +976,20 @@ class InNotebookInstall(Rule):
                 and all(normalise(spec.name) in _INSTALLER_TOOLING for spec in parsed.packages)
             ):
                 continue  # `pip install -U pip setuptools`: the installer itself, no dependency of the code
+            hosted, beside_local = install_branch(cells.get(command.cell.index), command, install_lines[command.cell.index])
+            if hosted and beside_local:
+                # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's own install lines>`:
+                # the same environment assembled for the hosted runtime; the local line is reported.
+                continue
             if (
                 parsed.packages
                 and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
                 and all(normalise(spec.name) in declared for spec in parsed.packages)
-                and hosted_only(command.cell.source.split("\n"), command.line)
+                and hosted
             ):
                 continue  # the manifest covers it locally; the line only runs on Colab or Kaggle
             packages = list(parsed.packages)
-            hosted = bool(packages) and hosted_only(command.cell.source.split("\n"), command.line)
+            hosted = bool(packages) and hosted
             if hosted:
                 # A package the notebook imports and no manifest declares is already DEP001's or
                 # DEP002's finding at the import, whose one action (declare it) also makes this
@@ -928,30 +1007,62 @@ class InNotebookInstall(Rule):
                 own = {posixpath.basename(m.path) for m in ctx.project.manifests if m.kind == "requirements"}
                 if all(posixpath.basename(f.replace("\\", "/")) in own for f in parsed.requirement_files):
                     continue
+            if is_suppressed(command.cell, command.line, None, self.code):
+                continue  # each line's own `# noqa: DEP003` before the cell's lines fold into one finding
             what = [spec.spec for spec in parsed.packages]
             what += [f"-r {f}" for f in parsed.requirement_files]
             what += [f"-e {e}" for e in parsed.editables]
             what += list(parsed.unresolved)
-            # Said in words, not pip's flags: `-r requirements.txt` is no package.
+            # Said in words, not pip's flags: `-r requirements.txt` is no package; nor is an IPython
+            # expansion (`{xformers}`, `$wheels`) a package's name: the kernel picks it at run time.
             said = [spec.spec for spec in packages]
             said += [f"what {f} lists" for f in parsed.requirement_files]
             said += [f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
+            expansions = [u for u in parsed.unresolved if _EXPANSION.search(u) and "://" not in u]
             said += [f"{u} as a package (a requirements file without `-r`: pip fails on it)" if _is_txt(u) else
-                     f"the local package {u}" if u.startswith((".", "/", "~")) else u for u in parsed.unresolved]
-            shown = ", ".join(said[:5]) + (" …" if len(said) > 5 else "") if said else "packages"
+                     f"the local package {u}" if u.startswith((".", "/", "~")) else u
+                     for u in parsed.unresolved if u not in expansions]
+            said += ["a package chosen at run time" if len(expansions) == 1 else "packages chosen at run time"] if expansions else []
             if any(normalise(spec.name) in metapackages for spec in packages) and imported is None:
                 imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
                                      for n in use.resolution.normalised)
             to_declare = [name for spec in packages for name in _to_declare(spec, metapackages, imported or frozenset())]
-            yield Hit(
-                command.cell,
-                command.line,
-                command.column,
-                f"Notebook installs {shown} with {parsed.tool} while it runs",
-                fix=(f"Declare {', '.join(to_declare)} in requirements.txt (pinned); the line runs only "
-                     "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) else
-                     _install_fix(to_declare, ctx.project.manifests, parsed)),
+            fix = (f"Declare {', '.join(to_declare)} in requirements.txt (pinned); the line runs only "
+                   "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) else
+                   _install_fix(to_declare, ctx.project.manifests, parsed))
+            found.append(_InstallLine(
+                command, said, to_declare,
+                plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests),
+                fix=fix,
                 key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
+            ))
+        # One finding per cell: a set-up cell's install lines are one root cause (the environment
+        # built while the notebook runs) and one action (a manifest); the first line is the finding,
+        # the others its related locations, the message lists every package.
+        by_cell: dict[int, list[_InstallLine]] = {}
+        for item in found:
+            by_cell.setdefault(item.command.cell.index, []).append(item)
+        for items in by_cell.values():
+            first = items[0]
+            said = list(dict.fromkeys(w for item in items for w in item.said))
+            if len(items) == 1:  # one line: as it always read
+                shown = ", ".join(said[:5]) + (" …" if len(said) > 5 else "") if said else "packages"
+            else:
+                shown = ", ".join(said[:8]) + (f" … ({len(said) - 8} more)" if len(said) > 8 else "") if said else "packages"
+            tools = " and ".join(dict.fromkeys(item.command.install.tool for item in items))
+            lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
+            fix = _cell_install_fix(items, ctx.project.manifests)
+            if any(local_beside_hosted(cells.get(item.command.cell.index), item.command.line) for item in items):
+                # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's set-up>`: only the local line moves.
+                fix += " (the branch of the `if` that sets up Colab or Kaggle may stay)"
+            yield Hit(
+                first.command.cell,
+                first.command.line,
+                first.command.column,
+                f"Notebook installs {shown} with {tools} while it runs{lines}",
+                fix=fix,
+                key=first.key,
+                related=tuple((item.command.cell, item.command.line, item.command.column) for item in items[1:]),
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
         for ca, line, column, tool, packages in system_installs(ctx.facts):
@@ -1022,6 +1133,16 @@ def _is_txt(argument: str) -> bool:
     return argument.endswith(".txt") and "://" not in argument
 
 
+def _vcs_ref(url: str) -> tuple[str, str]:
+    """(the URL without its ref, the ref) of a VCS install URL: `git+https://host/org/repo.git@v0.1.0`
+    → (`git+https://host/org/repo.git`, `v0.1.0`); no ref → (url, "")."""
+    scheme, sep, rest = url.partition("://")
+    path, at, ref = rest.partition("/")[2].rpartition("@") if "/" in rest else ("", "", "")
+    if not sep or not at or "#" in ref:
+        return url, ""
+    return url[: len(url) - len(ref) - 1], ref
+
+
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again)."""
@@ -1035,7 +1156,12 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
     urls = [u for u in (parsed.unresolved if parsed is not None else ()) if "://" in u]
     if not names and urls and not parsed.requirement_files:
         # `!pip install git+https://…/repo`: nothing is declared yet, and a branch head is no version.
-        return (f"Declare it in requirements.txt pinned to a commit (`<name> @ {urls[0]}@<commit>`) or as its release "
+        # `…/repo.git@v0.1.0` names a tag already: the commit replaces it (a URL has one `@ref`).
+        base, ref = _vcs_ref(urls[0])
+        pinned = (f"as `<name> @ {urls[0]}` (pinned to that commit)" if re.fullmatch(r"[0-9a-f]{7,40}", ref) else
+                  f"pinned to a commit (`<name> @ {base}@<commit>`, the commit `{ref}` names: a tag or branch can move)" if ref else
+                  f"pinned to a commit (`<name> @ {base}@<commit>`)")
+        return (f"Declare it in requirements.txt {pinned} or as its release "
                 "on the package index, and delete the line (for Colab, keep it under `if \"google.colab\" in sys.modules:`)")
     texts = [u for u in (parsed.unresolved if parsed is not None else ()) if _is_txt(u)]
     if not names and texts and not parsed.requirement_files:
@@ -1157,6 +1283,58 @@ def _colab_only_cell(lines: list[str]) -> bool:
         if _COLAB_ONLY_COMMENT.match(text):
             return True
     return False
+
+
+def install_branch(ca: Optional[CellAnalysis], command, install_lines: frozenset[int] = frozenset()) -> tuple[bool, bool]:
+    """(hosted, beside a local install) of an install line: does it run only on Colab or Kaggle, and
+    is it in the hosted branch of an `if`/`else` whose other branch installs too? The `if`s are read
+    from the cell's tree with `audit/hosted.py`: the body of `if IN_COLAB:` and the `else:` of `if
+    "COLAB_" not in "".join(os.environ.keys()):` are hosted; the body of that negated test, and both
+    branches of `if find_spec("torch") is None or IN_COLAB:`, run locally too. Where the local branch
+    installs (`!pip install unsloth` / `else: <the same set-up for Colab>`), the hosted lines assemble
+    the same environment for the hosted runtime: the local line is the finding. `install_lines` are
+    the lines of the cell that install packages. Without a tree (a cell that does not parse), the
+    line-based `hosted_only`."""
+    lines = command.cell.source.split("\n")
+    if ca is None:
+        return hosted_only(lines, command.line), False
+    if hosted_only(lines, command.line, if_guards=False):
+        return True, False
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return hosted_only(lines, command.line), False
+    return _if_branches(tree, command.line, install_lines)
+
+
+def local_beside_hosted(ca: Optional[CellAnalysis], line: int) -> bool:
+    """Is the install line the local branch of an `if`/`else` whose other branch is the hosted
+    runtime's (`if "COLAB_" not in …: !pip install x` / `else: …`)? Its fix leaves that branch be."""
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    for node in tree_nodes(tree):
+        if not isinstance(node, ast.If) or not node.orelse or not node.lineno < line <= (node.end_lineno or 0):
+            continue
+        in_body = node.body[0].lineno <= line <= (node.body[-1].end_lineno or 0)
+        if (in_body and local_test(node.test)) or (not in_body and hosted_test(node.test)):
+            return True
+    return False
+
+
+def _if_branches(tree: ast.Module, line: int, install_lines: frozenset[int]) -> tuple[bool, bool]:
+    """(hosted, beside a local install) of `install_branch`, read from the cell's `if`s."""
+    hosted = beside_local = False
+    for node in tree_nodes(tree):
+        if not isinstance(node, ast.If) or not node.lineno < line <= (node.end_lineno or 0):
+            continue
+        in_body = node.body[0].lineno <= line <= (node.body[-1].end_lineno or 0)
+        in_else = bool(node.orelse) and node.orelse[0].lineno <= line <= (node.orelse[-1].end_lineno or 0)
+        if (in_body and hosted_test(node.test)) or (in_else and local_test(node.test)):
+            hosted = True
+            other = node.orelse if in_body else node.body
+            if other and any(other[0].lineno <= n <= (other[-1].end_lineno or 0) for n in install_lines):
+                beside_local = True
+    return hosted, beside_local
 
 
 def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_guards: bool = True) -> bool:
@@ -1326,12 +1504,14 @@ class UnpinnedRequirement(Rule):
             lines: dict[str, list[int]] = {}
             for req in manifest.requirements:
                 lines.setdefault(req.name, []).append(req.line)
+            reported: set[str] = set()
             for req in manifest.requirements:
                 if req.name not in imported or req.name in pinned or (library and req.name in environment) or req.named_build:
                     continue
-                if req.line != lines[req.name][0]:
-                    continue
-                again = lines[req.name][1:]
+                if req.name in reported:
+                    continue  # (its names, not its lines: two specs located on one line are still one finding)
+                reported.add(req.name)
+                again = sorted(set(lines[req.name]) - {req.line})
                 yield Hit(
                     None,
                     req.line,

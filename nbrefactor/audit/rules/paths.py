@@ -30,6 +30,7 @@ from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
+from nbrefactor.audit.hosted import hosted_test, mentions_hosted
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue of path-taking calls (rules/io_calls.toml)
@@ -1230,41 +1231,9 @@ def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], lis
     return any(path in files and where < (f.ca.cell.index, f.line) for where, files in fetched.items())
 
 
-# `'google.colab' in sys.modules`, `IN_COLAB`, `IS_KAGGLE`, `os.environ.get("COLAB_GPU") is not None`,
-# `os.path.exists("/kaggle/input")`: a test that holds only on a hosted runtime. Names say so by
-# their words; strings only as the runtime's module, variables or folders (`"kaggle.json"`, the API
-# key a local run also has, is no such test).
-_HOSTED_NAME = re.compile(r"colab|kaggle", re.IGNORECASE)
-_HOSTED_STRING = re.compile(r"^(?:google\.colab\b|kaggle_secrets$|kaggle_web_client$|COLAB_\w+$|KAGGLE_\w+$|/kaggle(?:/|$)|/content(?:/|$))")
-
-
-def _mentions_hosted(node: ast.AST) -> bool:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and _HOSTED_NAME.search(sub.id):
-            return True
-        if isinstance(sub, ast.Attribute) and _HOSTED_NAME.search(sub.attr):
-            return True
-        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _HOSTED_STRING.match(sub.value):
-            return True
-    return False
-
-
-def _hosted_test(node: ast.expr) -> bool:
-    """Is `node` true only on Colab or Kaggle? `not IN_COLAB`, `'google.colab' not in sys.modules`
-    and `IN_COLAB == False` are the local branch's tests and are not; in an `and`, one hosted
-    conjunct is enough (`'google.colab' in sys.modules and not os.path.exists('.setup_complete')`)."""
-    if isinstance(node, ast.BoolOp):
-        # `IS_COLAB or IS_KAGGLE`: every alternative hosted.
-        hosted = [_hosted_test(v) for v in node.values]
-        return any(hosted) if isinstance(node.op, ast.And) else all(hosted)
-    if isinstance(node, ast.UnaryOp):
-        return False
-    if isinstance(node, ast.Compare):
-        negated = sum(isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)) for op in node.ops)
-        negated += sum(isinstance(c, ast.Constant) and c.value in (None, False, 0, "") for c in node.comparators)
-        if negated % 2:
-            return False
-    return _mentions_hosted(node)
+# The hosted-runtime tests moved to `audit/hosted.py` (DEP003 reads `else:` branches with them too).
+_mentions_hosted = mentions_hosted
+_hosted_test = hosted_test
 
 
 def _hosted_setup(f: LiteralFinding) -> bool:
