@@ -2613,7 +2613,12 @@ class ChangeDirectory(Rule):
         "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one); when, in one cell, only "
         "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`), the "
         "pair is no finding at all: the kernel's folder is the same after the cell, and no Python of the "
-        "notebook reads a path inside it."
+        "notebook reads a path inside it. `%cd {HOME}` (or `$HOME`), with `HOME` saved that way, is "
+        "`os.chdir(HOME)`: a return, never a finding of its own. `%cd {HOME}/tool` is absolute and "
+        "idempotent (the template that starts each cell with it, for that cell's shell lines): one "
+        "finding per notebook at most, and only when a later cell's Python reads a relative path "
+        "before the next change to an anchored, absolute or saved folder; the other anchored changes "
+        "are its related locations."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -2638,6 +2643,12 @@ class ChangeDirectory(Rule):
         Example(cells=(
             "%cd tools\n!python setup.py develop\n%cd ..",
             "%pushd reports/weekly\n!make figures \\\n    --quiet\n%popd",
+        )),
+        # The saved start folder: back to it, or into a folder under it for one cell's shell lines.
+        Example(cells=(
+            "import os\nHOME = os.getcwd()",
+            "%cd {HOME}/detector\n!python train.py",
+            "%cd {HOME}\nprint(HOME)",
         )),
     )
     failing = (
@@ -2695,6 +2706,9 @@ class ChangeDirectory(Rule):
         # location of that change's finding (the same root cause), not a finding of its own.
         carried: list[tuple[int, _DirectoryStep]] = []
         returned_later: dict[int, tuple[CellAnalysis, int, int]] = {}
+        # `%cd {HOME}/tool` with `HOME = os.getcwd()`: (cell, line, column) → the folder under the
+        # saved start folder ("tool"). Absolute and idempotent: see `_anchored_finding`.
+        anchored: dict[tuple[int, int, int], str] = {}
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             steps: dict[tuple[int, int], _DirectoryStep] = {}
@@ -2715,8 +2729,14 @@ class ChangeDirectory(Rule):
                 column = len(magic.text) - len(magic.text.lstrip()) + 1
                 if magic.name in _CHDIR_MAGICS:
                     text = magic.text.strip()
-                    in_cell.append((ca, magic.line, column, text, text, False))
+                    target = _saved_folder_target(magic.args, saved)
+                    in_cell.append((ca, magic.line, column, text, text, target == ""))
+                    if target == "":  # `%cd {HOME}`: back to the saved start folder, as `os.chdir(HOME)`
+                        steps[(magic.line, column)] = _DirectoryStep()
+                        continue
                     steps[(magic.line, column)] = _directory_step(magic.name, magic.args)
+                    if target is not None:
+                        anchored[(ca.cell.index, magic.line, column)] = target
                 elif magic.name == "popd":
                     pops.append((magic.line, column))
             in_cell.sort(key=lambda e: (e[1], e[2]))
@@ -2760,10 +2780,16 @@ class ChangeDirectory(Rule):
         # finding (alone, with no change before it, it goes where it already is: a no-op).
         returns: dict[int, list[tuple]] = {}
         reported: list[int] = []
+        anchor, anchor_read = _anchored_finding(ctx, events, anchored)
         for i, (ca, line, column, _, _, back) in enumerate(events):
             if i in undoing or (i in undone and undone[i] is None):
                 continue
-            if back:
+            if (ca.cell.index, line, column) in anchored:
+                if i != anchor:
+                    if anchor is not None:
+                        returns.setdefault(anchor, []).append((ca.cell, line, column))
+                    continue
+            elif back:
                 if reported:
                     returns.setdefault(reported[-1], []).append((ca.cell, line, column))
                 continue
@@ -2771,7 +2797,15 @@ class ChangeDirectory(Rule):
         for i in reported:
             ca, line, column, shown_text, key, _ = events[i]
             back_at = undone.get(i)
-            if back_at is not None:
+            if i == anchor and anchor_read is not None:
+                read_cell, read_text = anchor_read
+                message = (
+                    f"`{shown_text}` changes the working directory to a folder under the saved start folder, and "
+                    f"cell {read_cell} reads a relative path ({read_text}) that depends on it: that cell gives the "
+                    "wrong file when it runs without this one before it (out of order, or as a pipeline step)"
+                )
+                related = ()
+            elif back_at is not None:
                 message = (
                     f"`{shown_text}` changes the working directory until line {back_at[0]} changes it back: "
                     f"the relative paths in between depend on it, and an error before line {back_at[0]} "
@@ -2903,6 +2937,70 @@ def _saved_start_folders(ctx: RuleContext) -> frozenset[str]:
             if d.name not in found:
                 other.add(d.name)
     return frozenset(n for n, times in found.items() if times == 1 and n not in other)
+
+
+_SAVED_FOLDER_TARGET = re.compile(r"^(?:\{(?P<braced>[A-Za-z_]\w*)\}|\$(?P<plain>[A-Za-z_]\w*))(?P<rest>(?:/.*)?)$")
+
+
+def _saved_folder_target(argument: Optional[str], saved: Collection[str]) -> Optional[str]:
+    """For `%cd {HOME}` / `%cd $HOME/` with `HOME` a saved start folder: "" (IPython expands the
+    name: it is `os.chdir(HOME)`, a return). For `%cd {HOME}/yolov7/seg`: "yolov7/seg", a folder
+    anchored to the saved one. None for anything else."""
+    if argument is None:
+        return None
+    target = _CD_FLAGS.sub("", argument.strip()).strip().strip("'\"")
+    m = _SAVED_FOLDER_TARGET.match(target)
+    if m is None or (m.group("braced") or m.group("plain")) not in saved:
+        return None
+    return m.group("rest").strip("/")
+
+
+def _relative_path_text(ca: CellAnalysis, pa: PathArgument) -> Optional[str]:
+    """The relative path a catalogued call's argument names, as written (`'out.txt'`,
+    `os.path.join('runs/labels', name)`), or None when it is absolute, a URL or not a literal."""
+    if pa.entry.kind != "path" or pa.call.in_function:
+        return None
+    value = pa.arg.string
+    if value is None and 0 < pa.arg.line <= len(ca.lines):
+        head = re.match(
+            r"(?:os\.path\.join|(?:pathlib\.)?Path)\(\s*(['\"])([^'\"]+)\1", ca.lines[pa.arg.line - 1][pa.arg.column - 1:]
+        )
+        value = head.group(2) if head else None
+    if not value or value.startswith(("/", "\\", "~", "{", "$")) or "://" in value or re.match(r"^[A-Za-z]:", value):
+        return None
+    return f"`{render_call(pa.call)}`"
+
+
+def _anchored_finding(
+    ctx: RuleContext, events: Sequence[tuple], anchored: Mapping[tuple[int, int, int], str]
+) -> tuple[Optional[int], Optional[tuple[int, str]]]:
+    """`HOME = os.getcwd()` … `%cd {HOME}/yolov7` (once or in many cells): the target is absolute
+    and idempotent, and a cell that needs it changes to it again at its top, for its own shell
+    lines. It is one root cause per notebook, and a finding only when a later cell's Python reads a
+    relative path before the next change to an anchored, absolute or saved folder (that read then
+    needs this cell to have run first). Returns the event index of that finding and (cell index,
+    the read), or (None, None): then every anchored change is no finding."""
+    def resets(event: tuple) -> bool:
+        ca, line, column, text, _, back = event
+        target = re.sub(r"^%?\w+\s+", "", text.strip())
+        target = _CD_FLAGS.sub("", target).strip("'\"")
+        return back or (ca.cell.index, line, column) in anchored or target.startswith(("/", "~"))
+
+    for i, event in enumerate(events):
+        ca, line, column = event[0], event[1], event[2]
+        if (ca.cell.index, line, column) not in anchored:
+            continue
+        end = next(((e[0].cell.index, e[1]) for e in events[i + 1:] if resets(e)), None)
+        for later in ctx.cells:
+            if later.cell.index <= ca.cell.index or (end is not None and later.cell.index > end[0]):
+                continue
+            for pa in path_arguments(ctx.facts, ctx.catalog, later):
+                if end is not None and (later.cell.index, pa.call.line) >= end:
+                    continue
+                read = _relative_path_text(later, pa)
+                if read is not None:
+                    return i, (later.cell.index, read)
+    return None, None
 
 
 def _to_current_directory(ca: CellAnalysis, call: CallFact) -> bool:
