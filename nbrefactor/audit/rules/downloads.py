@@ -9,7 +9,7 @@ import shlex
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree, tree_nodes
+from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits
 from nbrefactor.audit.facts import dotted_name
@@ -319,7 +319,13 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 if program:
                     text = lines[number - 1]
                     yield ca, number, len(text) - len(text.lstrip()) + 1, catalog.shell_what(program), text.strip(), None
+        dead = dead_branch_lines(ca)  # `if False:` bodies never run: nothing of theirs is fetched
         for call in ca.facts.calls:
+            if call.line in dead:
+                continue
+            if any(a.string is not None and a.string in saved
+                   for a in (call.arg(0, ("pretrained_model_name_or_path",)), call.arg(None, ("model",))) if a is not None):
+                continue  # `from_pretrained("tuned")` after `save_pretrained("tuned")`: the local folder, as for a name
 
             def named(name: str, ca: CellAnalysis = ca, call: CallFact = call) -> Optional[str]:
                 value = _string_above(strings, name, ca.cell.index, call.line) if not call.in_function else None
@@ -555,7 +561,7 @@ def _saved_model_folders(facts: NotebookFacts, strings: dict[str, list[tuple[int
     return frozenset(found)
 
 
-_SAVE_METHODS = frozenset({"save_pretrained", "save_model"})
+_SAVE_METHODS = frozenset({"save_pretrained", "save_model", "save_lora", "save_pretrained_merged", "save_pretrained_gguf"})
 
 
 class RuntimeDownload(Rule):
@@ -590,8 +596,10 @@ class RuntimeDownload(Rule):
         "`files.upload()` is reported too: the input is whatever file a person picks, and a "
         "pipeline has nobody to pick it. Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
-        "saves a model into with `save_pretrained` and loads back, `pipeline(…, model=\"./local\")`, "
-        "`local_files_only=True`, `download=False`. NLTK data a call needs (`stopwords.words(…)`, `nltk.word_tokenize` "
+        "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`) and loads back, "
+        "by a name or the same literal, `pipeline(…, model=\"./local\")`, "
+        "`local_files_only=True`, `download=False`, and any call under `if False:` (a template's optional "
+        "variant that never runs). NLTK data a call needs (`stopwords.words(…)`, `nltk.word_tokenize` "
         "→ `punkt`, `SentimentIntensityAnalyzer()` → `vader_lexicon`, any `nltk.corpus.<name>.<method>(…)`) that the notebook "
         "never downloads itself is one finding for the notebook at its first use (the other uses related): an "
         "`nltk.download` run outside the notebook provided it, so a fresh environment stops with `LookupError` "

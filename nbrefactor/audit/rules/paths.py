@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
-from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
+from nbrefactor.audit.analysis import cell_python_tree, dead_branch_lines, tree_nodes
 from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
@@ -292,7 +292,10 @@ _PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysi
 def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) -> list[PathArgument]:
     strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
     out: list[PathArgument] = []
+    dead = dead_branch_lines(ca)  # `if False:` bodies never run: no path of theirs is used
     for call in ca.facts.calls:
+        if call.line in dead:
+            continue
         qualified, entries = matching_entries(facts, catalog, call)
         seen: set[tuple[Optional[int], Optional[str]]] = set()
         for entry in entries:
@@ -547,8 +550,11 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
     masked_lines = ca.masked.python.split("\n")
     joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
+    dead = dead_branch_lines(ca)
     for s in ca.facts.strings:
         positions.add((s.line, s.column))
+        if s.line in dead:
+            continue  # under `if False:`: never used
         if (s.line, s.column) in continued:
             continue  # `("https://host" "/raw/x.csv")`: a later part of one string, judged whole at its first part
         if (s.line, s.column) in joined:
@@ -4333,7 +4339,9 @@ class CwdRelativePath(Rule):
         "Reports a relative path literal (`\"data/train.csv\"`, `\"model.pkl\"`, `\".\"`, `\"../out\"`, "
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
-        "`os.makedirs`, `glob.glob`… Import aliases are resolved, so `pd.read_csv` and "
+        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`… A call under `if False:` (or in the `else` of "
+        "`if True:`), a template's optional variant, never runs: not reported, here or in PTH001–PTH007. "
+        "Import aliases are resolved, so `pd.read_csv` and "
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
