@@ -1399,6 +1399,7 @@ class AbsolutePath(Rule):
         groups = [
             group for group in _by_value(
                 f for f in literal_findings(ctx) if f.path_class.kind == "absolute" and not _in_container(ctx, f)
+                and not _rooted_at_hole(f)
                 and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
             )
             if not _temporary(group, settings)
@@ -1419,10 +1420,25 @@ class AbsolutePath(Rule):
         for f, *others in _fold_one_folder(by_line.values()):
             yield _hit(
                 f,
-                f"Absolute path {shown(f.value)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
+                f"Absolute path {_shown_literal(ctx, f)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
                 _CONFIG_FIX,
                 others,
             )
+
+
+def _rooted_at_hole(f: LiteralFinding) -> bool:
+    """`f'/{HOME}/runs/best.pt'`: nothing but a slash before the f-string's first hole, so the
+    root is whatever the hole holds (`HOME = os.getcwd()`, a configured root; `//content/x` is
+    `/content/x`), not a fixed folder of this machine. Unknown holes are skipped too, as PTH006
+    skips a relative path that starts with a hole."""
+    return f.source == "python" and f.value.startswith("/{}")
+
+
+def _shown_literal(ctx: RuleContext, f: LiteralFinding) -> str:
+    """The literal for a message: an f-string as written (`f'/srv/{user}/x'`), never its holes
+    as `{}` (which reads as a folder named `{}`)."""
+    formatted = _formatted(ctx, f) if "{}" in f.value else None
+    return f"`{formatted[0]}`" if formatted is not None else shown(f.value)
 
 
 def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = ()) -> list[list[LiteralFinding]]:
@@ -1701,7 +1717,7 @@ class UserSpecificPath(Rule):
                     f"under {shown(root)} (related): one root to configure") if root is not None and count else ""
             yield _hit(
                 f,
-                f"Path {shown(f.value)}{_where(f)} is tied to one user or machine — "
+                f"Path {_shown_literal(ctx, f)}{_where(f)} is tied to one user or machine — "
                 f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}",
                 _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
                 others,
