@@ -561,6 +561,13 @@ def _saved_model_folders(facts: NotebookFacts, strings: dict[str, list[tuple[int
     return frozenset(found)
 
 
+def _canonical_metric(name: str) -> bool:
+    """`evaluate.load("bleu")`: a canonical metric (no `user/` namespace, not a local path), whose
+    script is fetched at the installed evaluate version's tag: pinning evaluate pins every such
+    metric of the notebook, one fix (fair check 12). `user/metric` is a community script of its own."""
+    return "/" not in name and "\\" not in name and not name.endswith(".py") and not name.startswith(".")
+
+
 _SAVE_METHODS = frozenset({"save_pretrained", "save_model", "save_lora", "save_pretrained_merged", "save_pretrained_gguf"})
 
 
@@ -581,7 +588,8 @@ class RuntimeDownload(Rule):
         "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`, MONAI networks such as "
         "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`), `kagglehub`/`gdown`, Kaggle API downloads, "
-        "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`), timm's "
+        "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`; the canonical metrics "
+        "of a notebook, fetched at the installed evaluate version, are one finding, the others related), timm's "
         "`create_model(…, pretrained=True)`, PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
         "its `download_url`/`download_and_extract` (a hash they check stops a changed file, not a missing one) and "
         "`monai.bundle.download`, fastai's `untar_data`, `vision_learner` (pretrained unless "
@@ -762,6 +770,9 @@ class RuntimeDownload(Rule):
             seen.add((ca.cell.index, line))
             callee = _CALLEE.search(shown)
             key = ("name", fetched, fetch[3] == _METRIC) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
+            if fetch[3] == _METRIC and fetched and _canonical_metric(fetched):
+                # one pin (the evaluate version; datasets' for `load_metric`) for them all
+                key = ("canonical metrics", "load_metric" in shown)
             groups.setdefault(key, []).append(fetch)
         explained = {what: (consequence, fix) for what, consequence, fix in fetch_catalog(ctx.catalog).explained}
         # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
@@ -776,6 +787,11 @@ class RuntimeDownload(Rule):
         for found in groups.values():
             ca, line, column, what, shown, _ = found[0]
             consequence, fix = explained.get(what, (_CONSEQUENCE, _FIX))
+            if what == _METRIC and found[0][5] and _canonical_metric(found[0][5]):
+                consequence = ("the script is the one tagged for the installed `evaluate` (or `datasets`) version, "
+                               "pinned only by pinning that library, and the run needs the network")
+                if len(found) > 1:
+                    consequence += "; the other metrics loaded by name are related"
             imports = [loc for c, ln, *_ in found for loc in cloned.get((c.cell.index, ln), ())]
             yield Hit(
                 ca.cell,
