@@ -292,6 +292,30 @@ def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
         return None
 
 
+_DEAD_TEST = re.compile(r"^\s*(?:el)?if\s*\(?\s*(?:False|0|None|True|1)\s*\)?\s*:", re.MULTILINE)
+
+
+def dead_branch_lines(ca: "CellAnalysis") -> frozenset[int]:
+    """The lines of a cell that never run, as the compiler sees them: the body of `if False:`
+    (`if 0:`, `if None:`) and the `else` of `if True:`. Generated templates keep their optional
+    variants there ("set False to True to save the merged model"): what the notebook would do if
+    edited, not what it does. Used by the path and download rules (PTH001–PTH007)."""
+    python = ca.masked.python
+    if not _DEAD_TEST.search(python):
+        return frozenset()
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return frozenset()
+    dead: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If) or not isinstance(node.test, ast.Constant):
+            continue
+        branch = node.orelse if node.test.value else node.body
+        for stmt in branch:
+            dead.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return frozenset(dead)
+
+
 _TREES: dict[str, ast.Module] = {}
 
 

@@ -4,7 +4,7 @@ the audit reports and what the pipeline asks for agree."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
 from nbrefactor.audit.gpu import GpuCatalog, gpu_requirements
 from nbrefactor.audit.types import Family, Severity
@@ -28,7 +28,9 @@ class GpuOnlyCode(Rule):
         "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
         "several cells is one finding, the repeats related; so are the literal CUDA placements of a notebook, "
         "`.cuda()`, `.to(\"cuda\")`, `device=\"cuda:0\"` in cell after cell: one finding at the first, one device "
-        "chosen with a fallback fixes them all), and a GPU check the notebook asserts (`assert "
+        "chosen with a fallback fixes them all; in a notebook importing a library that stops without a GPU, "
+        "`[whole_notebook]` of `rules/gpu.toml` such as Unsloth, all its GPU lines are one finding at the first, the "
+        "others and the import related), and a GPU check the notebook asserts (`assert "
         "torch.cuda.is_available()`, `assert len(tf.config.list_physical_devices('GPU')) > 0`, `if not …: raise`): "
         "one finding per notebook, the other asserts related, and so are the CUDA devices defined or used in the "
         "cells holding an assert (one edit: check, then choose the device with a fallback); an assert that no GPU be "
@@ -202,11 +204,30 @@ class GpuOnlyCode(Rule):
                        key=lambda k: (first[k].cell, first[k].line, first[k].column))
         for key in moves[1:]:
             repeats.setdefault(moves[0], []).extend([first.pop(key), *repeats.pop(key, [])])
+        # A notebook importing a library that stops without a GPU (`from unsloth import …`,
+        # `[whole_notebook] modules` of rules/gpu.toml) needs a GPU as a whole: no fallback of one
+        # line lets it run on a CPU, so its GPU lines are one scheduling decision, one finding at
+        # the first (fair check 12), the others and the import related.
+        whole = _whole_notebook_import(ctx)
+        anchor = None
+        if whole is not None:
+            gpu_keys = sorted((k for k in first if "TPU" not in first[k].reason),
+                              key=lambda k: (first[k].cell, first[k].line, first[k].column))
+            if gpu_keys:
+                anchor = gpu_keys[0]
+                for key in gpu_keys[1:]:
+                    repeats.setdefault(anchor, []).extend([first.pop(key), *repeats.pop(key, [])])
         for key, need in first.items():
             cell = cells[need.cell]
             more = repeats.get(key, [])
             uses = [*need.uses, *((m.cell, m.line, m.column) for m in more), *(u for m in more for u in m.uses)]
             tpu = "TPU" in need.reason
+            whole_note = ""
+            if key == anchor and whole is not None:
+                module, import_at = whole
+                uses.append(import_at)
+                whole_note = (f" (the notebook imports `{module}`, which runs only on a GPU: its other GPU lines "
+                              "are related, one decision for the whole notebook)")
             yield Hit(
                 cell,
                 need.line,
@@ -214,7 +235,7 @@ class GpuOnlyCode(Rule):
                 f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no TPU"
                 if tpu else
                 f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no GPU, "
-                "and the pipeline step running it is scheduled on a GPU node",
+                "and the pipeline step running it is scheduled on a GPU node" + whole_note,
                 fix=("Fall back where there is no TPU: `try: resolver = tf.distribute.cluster_resolver.TPUClusterResolver() … "
                      "except ValueError: strategy = tf.distribute.get_strategy()`." if tpu else
                      "Let the notebook run without a GPU: print which device is found instead of asserting one, and "
@@ -224,3 +245,17 @@ class GpuOnlyCode(Rule):
                 key=need.reason,
                 related=tuple(dict.fromkeys((cells[c], line, column) for c, line, column in uses)),
             )
+
+
+def _whole_notebook_import(ctx: RuleContext) -> Optional[tuple[str, tuple[int, int, int]]]:
+    """The first import of a library that cannot run without a GPU at all (`[whole_notebook]
+    modules` of rules/gpu.toml: Unsloth raises at import without an accelerator), as (module,
+    (cell, line, column)); None when the notebook imports none."""
+    modules = tuple((ctx.catalog.table("gpu", "whole_notebook", {}) or {}).get("modules", ()))
+    if not modules:
+        return None
+    for ca in ctx.cells:
+        for imp in ca.facts.imports:
+            if imp.top_level in modules:
+                return imp.top_level, (ca.cell.index, imp.line, imp.column)
+    return None

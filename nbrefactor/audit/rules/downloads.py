@@ -9,7 +9,7 @@ import shlex
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree, tree_nodes
+from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits
 from nbrefactor.audit.facts import dotted_name
@@ -323,7 +323,13 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 if program:
                     text = lines[number - 1]
                     yield ca, number, len(text) - len(text.lstrip()) + 1, catalog.shell_what(program), text.strip(), None
+        dead = dead_branch_lines(ca)  # `if False:` bodies never run: nothing of theirs is fetched
         for call in ca.facts.calls:
+            if call.line in dead:
+                continue
+            if any(a.string is not None and a.string in saved
+                   for a in (call.arg(0, ("pretrained_model_name_or_path",)), call.arg(None, ("model",))) if a is not None):
+                continue  # `from_pretrained("tuned")` after `save_pretrained("tuned")`: the local folder, as for a name
 
             def named(name: str, ca: CellAnalysis = ca, call: CallFact = call) -> Optional[str]:
                 value = _string_above(strings, name, ca.cell.index, call.line) if not call.in_function else None
@@ -605,7 +611,14 @@ def _saved_model_folders(facts: NotebookFacts, strings: dict[str, list[tuple[int
     return frozenset(found)
 
 
-_SAVE_METHODS = frozenset({"save_pretrained", "save_model"})
+def _canonical_metric(name: str) -> bool:
+    """`evaluate.load("bleu")`: a canonical metric (no `user/` namespace, not a local path), whose
+    script is fetched at the installed evaluate version's tag: pinning evaluate pins every such
+    metric of the notebook, one fix (fair check 12). `user/metric` is a community script of its own."""
+    return "/" not in name and "\\" not in name and not name.endswith(".py") and not name.startswith(".")
+
+
+_SAVE_METHODS = frozenset({"save_pretrained", "save_model", "save_lora", "save_pretrained_merged", "save_pretrained_gguf"})
 
 
 class RuntimeDownload(Rule):
@@ -625,7 +638,8 @@ class RuntimeDownload(Rule):
         "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`, MONAI networks such as "
         "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`), `kagglehub`/`gdown`, Kaggle API downloads, "
-        "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`), timm's "
+        "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`; the canonical metrics "
+        "of a notebook, fetched at the installed evaluate version, are one finding, the others related), timm's "
         "`create_model(…, pretrained=True)`, PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
         "its `download_url`/`download_and_extract` (a hash they check stops a changed file, not a missing one) and "
         "`monai.bundle.download`, fastai's `untar_data`, `vision_learner` (pretrained unless "
@@ -640,8 +654,10 @@ class RuntimeDownload(Rule):
         "`files.upload()` is reported too: the input is whatever file a person picks, and a "
         "pipeline has nobody to pick it. Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
-        "saves a model into with `save_pretrained` and loads back, `pipeline(…, model=\"./local\")`, "
-        "`local_files_only=True`, `download=False`. NLTK data a call needs (`stopwords.words(…)`, `nltk.word_tokenize` "
+        "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`) and loads back, "
+        "by a name or the same literal, `pipeline(…, model=\"./local\")`, "
+        "`local_files_only=True`, `download=False`, and any call under `if False:` (a template's optional "
+        "variant that never runs). NLTK data a call needs (`stopwords.words(…)`, `nltk.word_tokenize` "
         "→ `punkt`, `SentimentIntensityAnalyzer()` → `vader_lexicon`, any `nltk.corpus.<name>.<method>(…)`) that the notebook "
         "never downloads itself is one finding for the notebook at its first use (the other uses related): an "
         "`nltk.download` run outside the notebook provided it, so a fresh environment stops with `LookupError` "
@@ -806,6 +822,9 @@ class RuntimeDownload(Rule):
             seen.add((ca.cell.index, line))
             callee = _CALLEE.search(shown)
             key = ("name", fetched, fetch[3] == _METRIC) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
+            if fetch[3] == _METRIC and fetched and _canonical_metric(fetched):
+                # one pin (the evaluate version; datasets' for `load_metric`) for them all
+                key = ("canonical metrics", "load_metric" in shown)
             groups.setdefault(key, []).append(fetch)
         explained = {what: (consequence, fix) for what, consequence, fix in fetch_catalog(ctx.catalog).explained}
         # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
@@ -820,6 +839,11 @@ class RuntimeDownload(Rule):
         for found in groups.values():
             ca, line, column, what, shown, _ = found[0]
             consequence, fix = explained.get(what, (_CONSEQUENCE, _FIX))
+            if what == _METRIC and found[0][5] and _canonical_metric(found[0][5]):
+                consequence = ("the script is the one tagged for the installed `evaluate` (or `datasets`) version, "
+                               "pinned only by pinning that library, and the run needs the network")
+                if len(found) > 1:
+                    consequence += "; the other metrics loaded by name are related"
             imports = [loc for c, ln, *_ in found for loc in cloned.get((c.cell.index, ln), ())]
             yield Hit(
                 ca.cell,

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
-from nbrefactor.audit.analysis import cell_python_tree, tree_nodes
+from nbrefactor.audit.analysis import cell_python_tree, dead_branch_lines, tree_nodes
 from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
@@ -294,7 +294,10 @@ _PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysi
 def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) -> list[PathArgument]:
     strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
     out: list[PathArgument] = []
+    dead = dead_branch_lines(ca)  # `if False:` bodies never run: no path of theirs is used
     for call in ca.facts.calls:
+        if call.line in dead:
+            continue
         qualified, entries = matching_entries(facts, catalog, call)
         seen: set[tuple[Optional[int], Optional[str]]] = set()
         for entry in entries:
@@ -549,8 +552,11 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
     masked_lines = ca.masked.python.split("\n")
     joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
+    dead = dead_branch_lines(ca)
     for s in ca.facts.strings:
         positions.add((s.line, s.column))
+        if s.line in dead:
+            continue  # under `if False:`: never used
         if (s.line, s.column) in continued:
             continue  # `("https://host" "/raw/x.csv")`: a later part of one string, judged whole at its first part
         if (s.line, s.column) in joined:
@@ -1394,6 +1400,7 @@ class AbsolutePath(Rule):
         groups = [
             group for group in _by_value(
                 f for f in literal_findings(ctx) if f.path_class.kind == "absolute" and not _in_container(ctx, f)
+                and not _rooted_at_hole(f)
                 and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
             )
             if not _temporary(group, settings)
@@ -1414,10 +1421,25 @@ class AbsolutePath(Rule):
         for f, *others in _fold_one_folder(by_line.values()):
             yield _hit(
                 f,
-                f"Absolute path {shown(f.value)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
+                f"Absolute path {_shown_literal(ctx, f)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
                 _CONFIG_FIX,
                 others,
             )
+
+
+def _rooted_at_hole(f: LiteralFinding) -> bool:
+    """`f'/{HOME}/runs/best.pt'`: nothing but a slash before the f-string's first hole, so the
+    root is whatever the hole holds (`HOME = os.getcwd()`, a configured root; `//content/x` is
+    `/content/x`), not a fixed folder of this machine. Unknown holes are skipped too, as PTH006
+    skips a relative path that starts with a hole."""
+    return f.source == "python" and f.value.startswith("/{}")
+
+
+def _shown_literal(ctx: RuleContext, f: LiteralFinding) -> str:
+    """The literal for a message: an f-string as written (`f'/srv/{user}/x'`), never its holes
+    as `{}` (which reads as a folder named `{}`)."""
+    formatted = _formatted(ctx, f) if "{}" in f.value else None
+    return f"`{formatted[0]}`" if formatted is not None else shown(f.value)
 
 
 def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = ()) -> list[list[LiteralFinding]]:
@@ -1696,7 +1718,7 @@ class UserSpecificPath(Rule):
                     f"under {shown(root)} (related): one root to configure") if root is not None and count else ""
             yield _hit(
                 f,
-                f"Path {shown(f.value)}{_where(f)} is tied to one user or machine — "
+                f"Path {_shown_literal(ctx, f)}{_where(f)} is tied to one user or machine — "
                 f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}",
                 _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
                 others,
@@ -2645,7 +2667,12 @@ class ChangeDirectory(Rule):
         "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one); when, in one cell, only "
         "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`), the "
         "pair is no finding at all: the kernel's folder is the same after the cell, and no Python of the "
-        "notebook reads a path inside it."
+        "notebook reads a path inside it. `%cd {HOME}` (or `$HOME`), with `HOME` saved that way, is "
+        "`os.chdir(HOME)`: a return, never a finding of its own. `%cd {HOME}/tool` is absolute and "
+        "idempotent (the template that starts each cell with it, for that cell's shell lines): one "
+        "finding per notebook at most, and only when a later cell's Python reads a relative path "
+        "before the next change to an anchored, absolute or saved folder; the other anchored changes "
+        "are its related locations."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -2670,6 +2697,12 @@ class ChangeDirectory(Rule):
         Example(cells=(
             "%cd tools\n!python setup.py develop\n%cd ..",
             "%pushd reports/weekly\n!make figures \\\n    --quiet\n%popd",
+        )),
+        # The saved start folder: back to it, or into a folder under it for one cell's shell lines.
+        Example(cells=(
+            "import os\nHOME = os.getcwd()",
+            "%cd {HOME}/detector\n!python train.py",
+            "%cd {HOME}\nprint(HOME)",
         )),
     )
     failing = (
@@ -2727,6 +2760,9 @@ class ChangeDirectory(Rule):
         # location of that change's finding (the same root cause), not a finding of its own.
         carried: list[tuple[int, _DirectoryStep]] = []
         returned_later: dict[int, tuple[CellAnalysis, int, int]] = {}
+        # `%cd {HOME}/tool` with `HOME = os.getcwd()`: (cell, line, column) → the folder under the
+        # saved start folder ("tool"). Absolute and idempotent: see `_anchored_finding`.
+        anchored: dict[tuple[int, int, int], str] = {}
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             steps: dict[tuple[int, int], _DirectoryStep] = {}
@@ -2747,8 +2783,14 @@ class ChangeDirectory(Rule):
                 column = len(magic.text) - len(magic.text.lstrip()) + 1
                 if magic.name in _CHDIR_MAGICS:
                     text = magic.text.strip()
-                    in_cell.append((ca, magic.line, column, text, text, False))
+                    target = _saved_folder_target(magic.args, saved)
+                    in_cell.append((ca, magic.line, column, text, text, target == ""))
+                    if target == "":  # `%cd {HOME}`: back to the saved start folder, as `os.chdir(HOME)`
+                        steps[(magic.line, column)] = _DirectoryStep()
+                        continue
                     steps[(magic.line, column)] = _directory_step(magic.name, magic.args)
+                    if target is not None:
+                        anchored[(ca.cell.index, magic.line, column)] = target
                 elif magic.name == "popd":
                     pops.append((magic.line, column))
             in_cell.sort(key=lambda e: (e[1], e[2]))
@@ -2792,10 +2834,16 @@ class ChangeDirectory(Rule):
         # finding (alone, with no change before it, it goes where it already is: a no-op).
         returns: dict[int, list[tuple]] = {}
         reported: list[int] = []
+        anchor, anchor_read = _anchored_finding(ctx, events, anchored)
         for i, (ca, line, column, _, _, back) in enumerate(events):
             if i in undoing or (i in undone and undone[i] is None):
                 continue
-            if back:
+            if (ca.cell.index, line, column) in anchored:
+                if i != anchor:
+                    if anchor is not None:
+                        returns.setdefault(anchor, []).append((ca.cell, line, column))
+                    continue
+            elif back:
                 if reported:
                     returns.setdefault(reported[-1], []).append((ca.cell, line, column))
                 continue
@@ -2803,7 +2851,15 @@ class ChangeDirectory(Rule):
         for i in reported:
             ca, line, column, shown_text, key, _ = events[i]
             back_at = undone.get(i)
-            if back_at is not None:
+            if i == anchor and anchor_read is not None:
+                read_cell, read_text = anchor_read
+                message = (
+                    f"`{shown_text}` changes the working directory to a folder under the saved start folder, and "
+                    f"cell {read_cell} reads a relative path ({read_text}) that depends on it: that cell gives the "
+                    "wrong file when it runs without this one before it (out of order, or as a pipeline step)"
+                )
+                related = ()
+            elif back_at is not None:
                 message = (
                     f"`{shown_text}` changes the working directory until line {back_at[0]} changes it back: "
                     f"the relative paths in between depend on it, and an error before line {back_at[0]} "
@@ -2935,6 +2991,70 @@ def _saved_start_folders(ctx: RuleContext) -> frozenset[str]:
             if d.name not in found:
                 other.add(d.name)
     return frozenset(n for n, times in found.items() if times == 1 and n not in other)
+
+
+_SAVED_FOLDER_TARGET = re.compile(r"^(?:\{(?P<braced>[A-Za-z_]\w*)\}|\$(?P<plain>[A-Za-z_]\w*))(?P<rest>(?:/.*)?)$")
+
+
+def _saved_folder_target(argument: Optional[str], saved: Collection[str]) -> Optional[str]:
+    """For `%cd {HOME}` / `%cd $HOME/` with `HOME` a saved start folder: "" (IPython expands the
+    name: it is `os.chdir(HOME)`, a return). For `%cd {HOME}/yolov7/seg`: "yolov7/seg", a folder
+    anchored to the saved one. None for anything else."""
+    if argument is None:
+        return None
+    target = _CD_FLAGS.sub("", argument.strip()).strip().strip("'\"")
+    m = _SAVED_FOLDER_TARGET.match(target)
+    if m is None or (m.group("braced") or m.group("plain")) not in saved:
+        return None
+    return m.group("rest").strip("/")
+
+
+def _relative_path_text(ca: CellAnalysis, pa: PathArgument) -> Optional[str]:
+    """The relative path a catalogued call's argument names, as written (`'out.txt'`,
+    `os.path.join('runs/labels', name)`), or None when it is absolute, a URL or not a literal."""
+    if pa.entry.kind != "path" or pa.call.in_function:
+        return None
+    value = pa.arg.string
+    if value is None and 0 < pa.arg.line <= len(ca.lines):
+        head = re.match(
+            r"(?:os\.path\.join|(?:pathlib\.)?Path)\(\s*(['\"])([^'\"]+)\1", ca.lines[pa.arg.line - 1][pa.arg.column - 1:]
+        )
+        value = head.group(2) if head else None
+    if not value or value.startswith(("/", "\\", "~", "{", "$")) or "://" in value or re.match(r"^[A-Za-z]:", value):
+        return None
+    return f"`{render_call(pa.call)}`"
+
+
+def _anchored_finding(
+    ctx: RuleContext, events: Sequence[tuple], anchored: Mapping[tuple[int, int, int], str]
+) -> tuple[Optional[int], Optional[tuple[int, str]]]:
+    """`HOME = os.getcwd()` … `%cd {HOME}/yolov7` (once or in many cells): the target is absolute
+    and idempotent, and a cell that needs it changes to it again at its top, for its own shell
+    lines. It is one root cause per notebook, and a finding only when a later cell's Python reads a
+    relative path before the next change to an anchored, absolute or saved folder (that read then
+    needs this cell to have run first). Returns the event index of that finding and (cell index,
+    the read), or (None, None): then every anchored change is no finding."""
+    def resets(event: tuple) -> bool:
+        ca, line, column, text, _, back = event
+        target = re.sub(r"^%?\w+\s+", "", text.strip())
+        target = _CD_FLAGS.sub("", target).strip("'\"")
+        return back or (ca.cell.index, line, column) in anchored or target.startswith(("/", "~"))
+
+    for i, event in enumerate(events):
+        ca, line, column = event[0], event[1], event[2]
+        if (ca.cell.index, line, column) not in anchored:
+            continue
+        end = next(((e[0].cell.index, e[1]) for e in events[i + 1:] if resets(e)), None)
+        for later in ctx.cells:
+            if later.cell.index <= ca.cell.index or (end is not None and later.cell.index > end[0]):
+                continue
+            for pa in path_arguments(ctx.facts, ctx.catalog, later):
+                if end is not None and (later.cell.index, pa.call.line) >= end:
+                    continue
+                read = _relative_path_text(later, pa)
+                if read is not None:
+                    return i, (later.cell.index, read)
+    return None, None
 
 
 def _to_current_directory(ca: CellAnalysis, call: CallFact) -> bool:
@@ -4284,7 +4404,9 @@ class CwdRelativePath(Rule):
         "Reports a relative path literal (`\"data/train.csv\"`, `\"model.pkl\"`, `\".\"`, `\"../out\"`, "
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
-        "`os.makedirs`, `glob.glob`… Import aliases are resolved, so `pd.read_csv` and "
+        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`… A call under `if False:` (or in the `else` of "
+        "`if True:`), a template's optional variant, never runs: not reported, here or in PTH001–PTH007. "
+        "Import aliases are resolved, so `pd.read_csv` and "
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
