@@ -6,7 +6,9 @@ HID009's one walk per function (`rerun._function_walk`), RND001's function local
 per definition (`randomness._ShownFlow._reads_tainted`), PTH001's concatenations skipped for a
 cell with fewer than two strings; thirteenth round: DEP005's path matches from an index
 (`removed_apis._path_index`), the randomness catalogue's first matching spec remembered per name
-(`randomness._first_match`), PTH003/PTH006's path functions once per notebook."""
+(`randomness._first_match`), PTH003/PTH006's path functions once per notebook; fifteenth round:
+PTH007's findings once per notebook (PTH006 reads them), RND001's parent map from the node list,
+DEP005's node type sets."""
 
 from __future__ import annotations
 
