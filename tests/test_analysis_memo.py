@@ -57,3 +57,20 @@ def test_the_memo_holds_a_bounded_number_of_characters(monkeypatch):
         assert 0 < analysis._cells_chars <= 200
         assert sum(len(source) for source, *_ in analysis._CELLS) == analysis._cells_chars
     assert len(analysis._CELLS) < 20
+
+
+def test_a_cell_answered_from_the_memo_brings_back_its_tree(monkeypatch):
+    """Fifteenth round: the memo keeps the cell's CPython tree, and a cell answered from it puts the
+    tree back into `python_tree`'s memo: the rules do not parse it again."""
+    _forget()
+    first = analyse_notebook(_notebook(SOURCE, "print 'python 2'", path="a.ipynb")).cells
+    tree = analysis.python_tree(first[0].masked.python)
+    monkeypatch.setattr(analysis, "_TREES", {})  # as if 256 other cells came since
+    parses: list[str] = []
+    real = analysis.ast.parse
+    monkeypatch.setattr(analysis.ast, "parse", lambda text, *a, **k: parses.append(text) or real(text, *a, **k))
+    again = analyse_notebook(_notebook("y = 2", SOURCE, "print 'python 2'", path="b.ipynb")).cells
+    assert again[1].facts is first[0].facts
+    assert analysis.cell_python_tree(again[1]) is tree and parses == []
+    assert analysis.cell_python_tree(again[2]) is None  # a cell that does not parse has no tree to bring back
+    assert list(analysis._TREES) == ["y = 2", SOURCE]

@@ -6,7 +6,9 @@ HID009's one walk per function (`rerun._function_walk`), RND001's function local
 per definition (`randomness._ShownFlow._reads_tainted`), PTH001's concatenations skipped for a
 cell with fewer than two strings; thirteenth round: DEP005's path matches from an index
 (`removed_apis._path_index`), the randomness catalogue's first matching spec remembered per name
-(`randomness._first_match`), PTH003/PTH006's path functions once per notebook."""
+(`randomness._first_match`), PTH003/PTH006's path functions once per notebook; fifteenth round:
+PTH007's findings once per notebook (PTH006 reads them), RND001's parent map from the node list,
+DEP005's node type sets."""
 
 from __future__ import annotations
 
@@ -312,3 +314,58 @@ def test_string_constants_are_computed_once_per_notebook_and_handed_out_as_fresh
     assert "ROOT" in paths.string_constants(facts)
     other = analyse_notebook(_notebook("ROOT = 'data/'\nTRAIN = ROOT + 'train.csv'", "import pandas as pd\ndf = pd.read_csv(TRAIN)"))
     assert paths.string_constants(other).keys() == second.keys() and computed == [facts, other]
+
+
+def test_pth007s_findings_are_found_once_per_notebook_and_pth006_reads_the_same(monkeypatch):
+    """Fifteenth round: PTH006 asks for PTH007's findings (the files a reported download saves);
+    they are found once per notebook context, and PTH007 reports the same ones."""
+    facts = analyse_notebook(_notebook(
+        "import gdown\nimport zipfile\nfile_id = 'abc'\ndst = 'bundle.zip'\n"
+        "gdown.download(f'https://drive.google.com/uc?id={file_id}', dst, quiet=False)",
+        "from datasets import load_dataset\nimdb = load_dataset('imdb', split='train')",
+    ))
+    expected = list(downloads.RuntimeDownload()._hits(RuleContext(facts, load_catalog(), ProjectContext())))
+    assert len(expected) == 2
+    computed = []
+    hits = downloads.RuntimeDownload._hits
+    monkeypatch.setattr(downloads.RuntimeDownload, "_hits", lambda self, c: computed.append(c) or hits(self, c))
+    ctx = RuleContext(facts, load_catalog(), ProjectContext())
+    steps = paths._download_steps(ctx)
+    assert list(downloads.RuntimeDownload().check(ctx)) == expected and computed == [ctx]
+    assert steps == frozenset((h.cell.index, h.line) for h in expected)
+    other = RuleContext(facts, ctx.catalog, ProjectContext())
+    assert list(downloads.RuntimeDownload().check(other)) == expected and computed == [ctx, other]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_rnd001s_parent_map_is_iter_child_nodes(source):
+    tree = ast.parse(source)
+    expected = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = randomness._parent_map(tree)
+    assert list(found.items()) == list(expected.items())
+
+
+def test_rnd001s_parent_map_is_iter_child_nodes_on_every_fixture_cell():
+    for source in _fixture_sources():
+        try:
+            tree = analysis.python_tree(source)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        expected = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        assert list(randomness._parent_map(tree).items()) == list(expected.items())
+
+
+def test_dep005s_node_type_sets_hold_every_node_its_tests_accept():
+    """DEP005 skips a node whose type is not in `_BINDINGS`/`_USE_NODES` before its isinstance
+    tests: CPython's parser makes no subclass of those types, so nothing they accept is skipped."""
+    binding = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    use = (ast.Import, ast.ImportFrom, ast.Call, ast.Attribute)
+    assert removed_apis._BINDINGS == frozenset(binding) and removed_apis._USE_NODES == frozenset(use)
+    for source in (*SOURCES, *_fixture_sources()):
+        try:
+            tree = analysis.python_tree(source)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for node in tree_nodes(tree):
+            assert isinstance(node, binding) == (type(node) in removed_apis._BINDINGS)
+            assert isinstance(node, use) == (type(node) in removed_apis._USE_NODES)

@@ -808,6 +808,10 @@ class RuntimeDownload(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # Found once per notebook: PTH006 reads these findings too (`paths._download_steps`).
+        return iter(ctx.shared("downloads.PTH007", lambda: tuple(self._hits(ctx))))
+
+    def _hits(self, ctx: RuleContext) -> Iterator[Hit]:
         # One finding per fetching callee and cell: the train and test splits of one dataset
         # (`datasets.MNIST(..., train=True)` then `train=False`) are one download to pin; the
         # later calls are related locations.

@@ -1690,28 +1690,47 @@ def _names_a_resource_only(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     meant to differ from run to run (a seeded one would collide with the endpoint the last run
     created), and no result is computed from it. A random string bound to any other name
     (`sequence = "".join(random.choice("ACGT") …)`) is data, and stays a draw."""
-    trees: dict[int, tuple[ast.Module, dict[ast.AST, ast.AST]] | None] = {}
+    # Per cell, once and only when asked: its tree, its parent map; per notebook, every name's
+    # reads (cell order, `ast.walk` order in a cell), instead of a walk of every cell per bound draw.
+    trees: dict[int, ast.Module | None] = {}
+    parent_maps: dict[int, dict[ast.AST, ast.AST]] = {}
+    reads_by_name: dict[str, list[tuple[ast.Name, ast.Module, int]]] = {}
 
-    def tree_of(ca: CellAnalysis) -> tuple[ast.Module, dict[ast.AST, ast.AST]] | None:
+    def tree_of(ca: CellAnalysis) -> ast.Module | None:
         if ca.cell.index not in trees:
-            parsed = _parsed(ca)
-            trees[ca.cell.index] = None if parsed is None else (
-                parsed, {child: node for node in ast.walk(parsed) for child in ast.iter_child_nodes(node)})
+            trees[ca.cell.index] = _parsed(ca)
         return trees[ca.cell.index]
+
+    def parents_of(index: int, parsed: ast.Module) -> dict[ast.AST, ast.AST]:
+        if index not in parent_maps:
+            parent_maps[index] = _parent_map(parsed)
+        return parent_maps[index]
+
+    def reads_of(name: str) -> list[tuple[ast.Name, ast.Module, int]]:
+        if not reads_by_name:
+            reads_by_name[""] = []  # (indexed: no identifier is empty)
+            for other in facts.cells:
+                tree = tree_of(other)
+                if tree is None:
+                    continue
+                for n in tree_nodes(tree):
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                        reads_by_name.setdefault(n.id, []).append((n, tree, other.cell.index))
+        return reads_by_name.get(name, [])
 
     found: set[Position] = set()
     for draw in draws:
         ca, call = draw.ca, draw.call
         if call.in_function or draw.iteration is not None:
             continue
-        held = tree_of(ca)
-        if held is None:
+        parsed = tree_of(ca)
+        if parsed is None:
             continue
-        parsed, parents = held
         offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
-        node = next((n for n in ast.walk(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets), None)
+        node = next((n for n in tree_nodes(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets), None)
         if node is None:
             continue
+        parents = parents_of(ca.cell.index, parsed)
         if _in_identifier_string(node, parents):
             found.add((ca.cell.index, call.line, call.column))
             continue
@@ -1720,11 +1739,26 @@ def _names_a_resource_only(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                 and parents.get(statement) is parsed):
             continue
         bound = statement.targets[0].id
-        reads = [(n, tree_of(other)[1]) for other in facts.cells if tree_of(other) is not None
-                 for n in ast.walk(tree_of(other)[0]) if isinstance(n, ast.Name) and n.id == bound and isinstance(n.ctx, ast.Load)]
+        reads = [(n, parents_of(index, tree)) for n, tree, index in reads_of(bound)]
         if reads and all(_in_identifier_string(n, p) for n, p in reads):
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
+
+
+def _parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    """`{child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}`, from the
+    tree's shared node list, without `iter_child_nodes`' generator per node."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in tree_nodes(tree):
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                parents[value] = node
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        parents[item] = node
+    return parents
 
 
 def _in_identifier_string(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:

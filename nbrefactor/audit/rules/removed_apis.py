@@ -184,6 +184,11 @@ def _shown(entry: Removal) -> str:
     return f"{entry.api}({entry.keyword}=…)" if entry.keyword else entry.api
 
 
+# The node types `_rebound` and `_uses` read (CPython's parser makes no subclasses of them).
+_BINDINGS = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_USE_NODES = frozenset({ast.Import, ast.ImportFrom, ast.Call, ast.Attribute})
+
+
 def _rebound(ctx: RuleContext) -> frozenset[str]:
     """Names the notebook assigns itself (`tf = tf.compat.v1`): an attribute chain through such a
     name is not the imported module any more."""
@@ -193,6 +198,8 @@ def _rebound(ctx: RuleContext) -> frozenset[str]:
         if tree is None:
             continue
         for node in tree_nodes(tree):
+            if type(node) not in _BINDINGS:  # (most nodes: one set lookup, not two isinstance tests)
+                continue
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
@@ -232,6 +239,8 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         chained = {id(n.value) for n in nodes if type(n) is ast.Attribute}
         parents: Optional[dict[ast.AST, ast.AST]] = None
         for node in nodes:
+            if type(node) not in _USE_NODES:  # (most nodes: nothing below applies to them)
+                continue
             found: Optional[tuple[Removal, str]] = None
             if isinstance(node, ast.Import):
                 for alias in node.names:
