@@ -46,6 +46,21 @@ class FetchCall:
     # call's result, never to a string: `pipeline("question-answering", model=model,
     # tokenizer=tokenizer)`), leave nothing to fetch.
     object_keywords: tuple[str, ...] = ()
+    # Report only when the first argument has a hub id's form, `org/name` (the catch-all for any
+    # library's `from_pretrained`: a bare name may as well be a folder the notebook wrote), and its
+    # first part is no folder the notebook writes (`outputs/checkpoint-60` after `output_dir="outputs"`).
+    hub_id_only: bool = False
+
+
+@dataclass(frozen=True)
+class ChainFetch:
+    """A fetch reached through a chain of calls from an object of a known type:
+    `rf = Roboflow(api_key=…)`, then `rf.workspace(w).project(p).version(n).download("coco")`."""
+
+    roots: tuple[str, ...]  # qualified constructors whose result starts the chain
+    through: frozenset[str]  # methods that keep the chain (each returns the next object)
+    methods: frozenset[str]  # the fetching methods at its end
+    what: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,7 @@ class FetchCatalog:
     # a Colab/Kaggle-only block
     program_what: tuple[tuple[tuple[str, ...], str], ...] = ()
     nltk: Optional["NltkData"] = None
+    chains: tuple[ChainFetch, ...] = ()
 
     def shell_what(self, program: tuple[str, ...]) -> str:
         return next((what for p, what in self.program_what if p == program), _SHELL_WHAT)
@@ -108,8 +124,16 @@ def _build(catalog: Catalog) -> FetchCatalog:
             str(c.get("local_keyword", "")),
             tuple(str(k) for k in c.get("named_by", ())),
             tuple(str(k) for k in c.get("object_keywords", ())),
+            bool(c.get("hub_id_only", False)),
         )
         for c in data.get("call", ())
+    )
+    chains = tuple(
+        ChainFetch(
+            tuple(str(r) for r in c.get("roots", ())), frozenset(str(m) for m in c.get("through", ())),
+            frozenset(str(m) for m in c.get("methods", ())), str(c.get("what", "downloads data")),
+        )
+        for c in data.get("chain", ())
     )
     methods = tuple(
         (frozenset(str(m) for m in c.get("methods", ())), str(c.get("requires_import", "")), str(c.get("what", "downloads data")))
@@ -133,7 +157,7 @@ def _build(catalog: Catalog) -> FetchCatalog:
             str(raw.get("corpus_module", "")),
             frozenset(str(d) for d in raw.get("not_corpora", ())),
         )
-    return FetchCatalog(calls, methods, programs, explained, program_what, nltk)
+    return FetchCatalog(calls, methods, programs, explained, program_what, nltk, chains)
 
 
 _SHELL_WHAT = "downloads data in a shell command"
@@ -165,6 +189,10 @@ def _spelled(node: ast.AST, lookup: Callable[[str], Optional[str]]) -> Optional[
     return None
 
 
+# A Hugging Face Hub id: `org/name`, one slash, no leading dot (`unsloth/Qwen3-14B`).
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
 def _looks_local(text: str) -> bool:
     if "://" in text:
         return text.startswith("file://")
@@ -178,6 +206,7 @@ def _call_fetch(
     objects: frozenset[str] = frozenset(),
     spelled: Optional[Callable[[int, int], Optional[str]]] = None,
     rooted: Optional[Callable[[int, int], bool]] = None,
+    written: frozenset[str] = frozenset(),
 ) -> Optional[tuple[str, Optional[str]]]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
     candidates = [qualified] if qualified else []
@@ -208,6 +237,8 @@ def _call_fetch(
         if entry.first_arg_literal:
             if first_text is None or _looks_local(first_text):
                 continue
+        if entry.hub_id_only and (first_text is None or not _HUB_ID.match(first_text) or first_text.split("/")[0] in written):
+            continue
         if first_text is not None and first_text in entry.local_first_args:
             continue
         if entry.object_keywords and all(
@@ -304,6 +335,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     cwd_names = _cwd_bindings(facts)
     objects = _object_names(facts)
     saved = _saved_model_folders(facts, strings)
+    written = saved | _output_folders(facts)
+    chained = _chain_fetches(facts, catalog.chains)
     held = _held_modules(facts)
     if held:
         # `mnist = tf.keras.datasets.mnist`, then `mnist.load_data()`: the call is looked up as
@@ -353,7 +386,12 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                              and n.col_offset + 1 == column), None) if tree is not None else None
                 return node is not None and _cwd_rooted(node, lambda name: _rooted_above(cwd_names, name, ca.cell.index, call.line))
 
-            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects=objects, spelled=spelled, rooted=rooted)
+            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects=objects, spelled=spelled,
+                                rooted=rooted, written=written)
+            if found is None and not call.in_function and (ca.cell.index, call.line, call.method) in chained:
+                # Its argument is an export format (`"coco"`), not what is fetched: each chain is
+                # its own dataset to pin.
+                found = chained[(ca.cell.index, call.line, call.method)], f"chain\x1f{ca.cell.index}\x1f{call.line}"
             what, dataset = found if found is not None else (None, None)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if what is None:
@@ -369,7 +407,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
             if what is not None:
                 # What is fetched: the model `model=` names (`pipeline("ner", model=ckpt)`), else
                 # the first argument (for a pipeline without one, its task's default model).
-                first = call.arg(None, ("model",)) or call.arg(0)
+                first = call.arg(None, ("model", "model_name", "pretrained_model_name_or_path")) or call.arg(0)
                 fetched = first.string if first is not None else None
                 if fetched is None and first is not None and first.name is not None:
                     fetched = named(first.name)
@@ -621,6 +659,69 @@ def _canonical_metric(name: str) -> bool:
 _SAVE_METHODS = frozenset({"save_pretrained", "save_model", "save_lora", "save_pretrained_merged", "save_pretrained_gguf"})
 
 
+def _output_folders(facts: NotebookFacts) -> frozenset[str]:
+    """The first parts of the folders the notebook's calls write into by keyword (`SFTConfig(
+    output_dir="outputs")`): `from_pretrained("outputs/checkpoint-60")` reads one back."""
+    return frozenset(
+        a.string.strip("./").split("/")[0]
+        for ca in facts.cells for call in ca.facts.calls for a in call.args
+        if a.keyword in _OUTPUT_KEYWORDS and a.string and a.string.strip("./")
+    )
+
+
+_OUTPUT_KEYWORDS = frozenset({"output_dir", "save_directory", "logging_dir"})
+
+
+def _chain_fetches(facts: NotebookFacts, chains: tuple[ChainFetch, ...]) -> dict[tuple[int, int, str], str]:
+    """(cell, line, method) -> what, for each fetching method called at the end of a chain that
+    starts at an object of a known type (`[[chain]]`): `rf = Roboflow(api_key=…)`, then
+    `project = rf.workspace("w").project("p")` and `project.version(2).download("coco")`. Names are
+    followed top to bottom through module-level assignments; a `.download(…)` on anything else is
+    not one (many objects have a `download` method)."""
+    found: dict[tuple[int, int, str], str] = {}
+    if not chains:
+        return found
+    typed: dict[str, ChainFetch] = {}  # name -> the chain its object belongs to
+
+    def chain_of(node: ast.AST) -> Optional[ChainFetch]:
+        if isinstance(node, ast.Name):
+            return typed.get(node.id)
+        if not isinstance(node, ast.Call):
+            return None
+        dotted = dotted_name(node.func)
+        if dotted and dotted.split(".")[0] in facts.aliases:
+            qualified = facts.resolve(dotted)
+            root = next((c for c in chains if qualified in c.roots), None)
+            if root is not None:
+                return root
+        if isinstance(node.func, ast.Attribute):
+            inner = chain_of(node.func.value)
+            if inner is not None and node.func.attr in inner.through:
+                return inner
+        return None
+
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        nodes = sorted((n for n in _module_level(tree) if isinstance(n, (ast.Assign, ast.Call))),
+                       key=lambda n: (n.lineno, n.col_offset))
+        for node in nodes:
+            if isinstance(node, ast.Call):
+                func = node.func
+                if isinstance(func, ast.Attribute):
+                    chain = chain_of(func.value)
+                    if chain is not None and func.attr in chain.methods:
+                        found[(ca.cell.index, node.lineno, func.attr)] = chain.what
+            elif len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                chain = chain_of(node.value)
+                if chain is not None:
+                    typed[node.targets[0].id] = chain
+                else:
+                    typed.pop(node.targets[0].id, None)
+    return found
+
+
 class RuntimeDownload(Rule):
     code = "PTH007"
     quiet_in_reference_sheets = True
@@ -632,7 +733,12 @@ class RuntimeDownload(Rule):
         "Reports calls that download data or models when the notebook runs: dataset constructors "
         "with `download=True` (torchvision, torchtext, torchaudio), `tfds.load`, Hugging Face "
         "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")` (also with the name in a string constant bound "
-        "above: `model_ckpt = \"distilbert-base-uncased\"`, `from_pretrained(model_ckpt)`), `pipeline(task)` (its "
+        "above: `model_ckpt = \"distilbert-base-uncased\"`, `from_pretrained(model_ckpt)`; any other library's "
+        "`from_pretrained` when its argument, positional or `model_name=`, has a Hub id's `org/name` form, such as a "
+        "fine-tuning wrapper's `FastLanguageModel.from_pretrained(model_name=\"org/model-4bit\")`, but not a bare name "
+        "nor a folder under an `output_dir=` the notebook writes), Roboflow's "
+        "`rf.workspace(w).project(p).version(n).download(fmt)` (followed from the `Roboflow(…)` client through the names "
+        "bound along the chain; `[[chain]]`), `pipeline(task)` (its "
         "model, or the task's default), scikit-learn's `fetch_*`, "
         "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
         "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
@@ -804,6 +910,19 @@ class RuntimeDownload(Rule):
                 "scratch = FlexibleUNet(in_channels=3, out_channels=1, backbone='efficientnet-b0')",
             ),
             expect=((2, 1), (2, 2)),
+        ),
+        # Another library's `from_pretrained` of a Hub id; a Roboflow dataset export through the
+        # client's chain (its local bare-name and checkpoint-folder loads are not downloads).
+        Example(
+            cells=(
+                "from finetune_kit import FastLanguageModel\nfrom trl import SFTConfig\nfrom roboflow import Roboflow",
+                "model, tok = FastLanguageModel.from_pretrained(model_name='acme-lab/tiny-chat-4bit')\n"
+                "args = SFTConfig(output_dir='outputs')\n"
+                "again, _ = FastLanguageModel.from_pretrained(model_name='outputs/checkpoint-60')\n"
+                "adapter, _ = FastLanguageModel.from_pretrained('tiny_lora')",
+                "rf = Roboflow(api_key=key)\nproject = rf.workspace('acme').project('shelf')\ndata = project.version(2).download('coco')",
+            ),
+            expect=((2, 1), (3, 3)),
         ),
     )
 

@@ -716,6 +716,10 @@ _LIGHTNING_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer
 _IGNITE_TRAINERS = frozenset({"ignite.engine.create_supervised_trainer", "ignite.engine.supervised_training_step"})
 # `df = pd.concat([df, extra])`, `X = np.hstack([X, col])`, `a = np.append(a, x)`: joined again when re-run.
 _JOINS = frozenset({"concat", "concatenate", "hstack", "vstack", "column_stack", "row_stack", "append", "dstack"})
+# pandas' joins called on the frame itself: `df = df.join(target)` fails on a second run (the
+# columns overlap), `df = df.merge(extra, on="id")` adds `_x`/`_y` copies. Only as a method of the
+# rebound name: `"sep".join(parts)` and `os.path.join(path, …)` are no frames.
+_SELF_JOINS = frozenset({"join", "merge"})
 
 
 # Casts that keep a rescaled value a rescaled value: `np.uint8(255 * heatmap)`.
@@ -943,6 +947,11 @@ def _joins_itself(value: ast.AST, name: str) -> bool:
         return False
     func = value.func
     method = func.attr if isinstance(func, ast.Attribute) else (func.id if isinstance(func, ast.Name) else "")
+    if method in _SELF_JOINS:
+        # `label = label.join(parts)`: a string's join takes an iterable of strings, not a frame.
+        iterable = (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.GeneratorExp, ast.Call, ast.Constant)
+        return (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
+                and bool(value.args) and not (method == "join" and isinstance(value.args[0], iterable)))
     if method not in _JOINS:
         return False
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:
@@ -1367,7 +1376,8 @@ class ChangesWhenRunTwice(Rule):
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
-        "itself), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
+        "itself; `df = df.join(target)`, which a second run stops with overlapping columns, and `df = df.merge(extra, "
+        "on=…)`, which adds `_x`/`_y` copies), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
         "when applied twice), `x = 255 * x` and `heatmap = np.uint8(255 * heatmap)` (scaled by a number; "
         "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
         "nor are `df['a'] -= df['a'].min()` and `low = min(labels)` then `data[i].y -= low`, a shift by a "
@@ -1756,6 +1766,17 @@ class ChangesWhenRunTwice(Rule):
                 "for row in rows:\n    print(row)\nhandle.close()",
             ),
             expect=((2, 2), (3, 3)),
+        ),
+        # A frame joined (or merged) with the target in a later cell: a second run stops with
+        # overlapping columns (or adds `_x`/`_y` copies); a string's `.join` is no frame's.
+        Example(
+            cells=(
+                "import pandas as pd\ndata = pd.DataFrame({'age': [50, 61]})\nextra = pd.DataFrame({'id': [1, 2], 'w': [3, 4]})",
+                "target = pd.DataFrame({'death': [0, 1]})\ndata = data.join(target)",
+                "frame = pd.DataFrame({'id': [1, 2]})",
+                "frame = frame.merge(extra, on='id')\nlabel = '-'\nlabel = label.join(['a', 'b'])",
+            ),
+            expect=((2, 2), (4, 1)),
         ),
     )
 

@@ -1,0 +1,118 @@
+"""DEP006: a module only a hosted notebook service provides, imported unconditionally."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from nbrefactor.audit.analysis import cell_python_tree
+from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext
+from nbrefactor.audit.rules.dependencies import hosted_only
+
+# Modules that exist only inside a hosted runtime, and that runtime's name. No package index has
+# them: no manifest can declare them (DEP001/DEP002 leave them out as provided).
+_HOSTED_MODULES = {"google.colab": "Google Colab", "kaggle_secrets": "Kaggle", "kaggle_datasets": "Kaggle"}
+
+
+def _hosted_module(node: ast.stmt) -> str:
+    """The hosted-only module a top-level import statement imports, or ""."""
+    names: list[str] = []
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        names = [node.module]
+    for name in names:
+        for module in _HOSTED_MODULES:
+            if name == module or name.startswith(module + "."):
+                return module
+    return ""
+
+
+# Colab helpers whose use another rule reports already, and that use: `files.upload()` is PTH007's
+# finding (input a person picks), `drive.mount("/content/drive")` PTH002's (a Drive folder mounted
+# in Colab). An import of only these, used so, is that finding's root cause, not a second one.
+_REPORTED_USES = {"files": "files.upload", "drive": "drive.mount"}
+
+
+def _reported_elsewhere(node: ast.stmt, called: frozenset[str]) -> bool:
+    return (isinstance(node, ast.ImportFrom) and node.module == "google.colab"
+            and all(a.asname is None and _REPORTED_USES.get(a.name) in called for a in node.names))
+
+
+class HostedOnlyImport(Rule):
+    code = "DEP006"
+    name = "hosted-only-import"
+    family = Family.DEPENDENCIES
+    severity = Severity.WARNING
+    summary = "A module only Google Colab (or Kaggle) provides is imported unconditionally: the notebook stops anywhere else."
+    what_it_does = (
+        "Reports the first import, at a cell's top level, of a module that only a hosted notebook service has "
+        "(`from google.colab import userdata`, `from google.colab import drive`, `from kaggle_secrets import "
+        "UserSecretsClient`), once per notebook (later ones are related locations). Not reported: an import inside "
+        "an `if` testing for Colab or Kaggle (`if \"google.colab\" in sys.modules:`), a `try:`/`except ImportError:`, "
+        "a function body, a cell whose opening comment says it runs only on Colab, and an import of only `files` "
+        "or `drive` from `google.colab` that the notebook uses for `files.upload()` (PTH007's finding) or "
+        "`drive.mount(…)` (PTH002's, on the `/content/drive` path)."
+    )
+    why_bad = (
+        "No package index has these modules, so no manifest can install them: on a laptop, in CI or in a "
+        "pipeline step the notebook stops at the import with `ModuleNotFoundError`, and what it fetched through "
+        "them (a secret from Colab's panel, files on a mounted Drive) has no other way in."
+    )
+    example = "from google.colab import userdata\napi_key = userdata.get('ROBOFLOW_API_KEY')"
+    use_instead = (
+        "import os\nimport sys\n\nif \"google.colab\" in sys.modules:\n    from google.colab import userdata\n"
+        "    api_key = userdata.get(\"ROBOFLOW_API_KEY\")\nelse:\n    api_key = os.environ[\"ROBOFLOW_API_KEY\"]"
+    )
+    passing = (
+        Example(cells=(
+            "import os\nimport sys\nif 'google.colab' in sys.modules:\n    from google.colab import userdata\n"
+            "    key = userdata.get('API_KEY')\nelse:\n    key = os.environ['API_KEY']",
+            "try:\n    from google.colab import drive\n    drive.mount('/content/drive')\nexcept ImportError:\n    pass",
+            "from google.colab import files\nuploaded = files.upload()",
+        )),
+        # Mounting Drive: PTH002 reports the `/content/drive` path, whose cause this import is.
+        Example(cells=("from google.colab import drive\ndrive.mount('/content/drive')",)),
+    )
+    failing = (
+        Example(
+            cells=(
+                "from google.colab import userdata\nkey = userdata.get('API_KEY')",
+                "from google.colab import userdata as secrets\ntoken = secrets.get('HF_TOKEN')",
+            ),
+            expect=((1, 1),),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        found: list[tuple] = []  # (cell, line, column, module, source line)
+        called = frozenset(call.func for ca in ctx.facts.cells for call in ca.facts.calls if call.func)
+        for ca in ctx.facts.cells:
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            for node in tree.body:  # top level only: under `if`/`try`/`def` it may be guarded
+                module = _hosted_module(node)
+                if not module or _reported_elsewhere(node, called) or hosted_only(ca.lines, node.lineno):
+                    continue
+                text = ca.lines[node.lineno - 1] if 0 < node.lineno <= len(ca.lines) else ""
+                found.append((ca.cell, node.lineno, node.col_offset + 1, module, text.strip()))
+        if not found:
+            return
+        cell, line, column, module, shown = found[0]
+        service = _HOSTED_MODULES[module]
+        yield Hit(
+            cell,
+            line,
+            column,
+            f"`{shown[:100]}` runs unconditionally, and `{module}` exists only on {service}: anywhere else (a laptop, "
+            "CI, a pipeline step) the notebook stops here with `ModuleNotFoundError`, and no manifest can install it",
+            fix=(f"Import it only on {service} (under an `if` that tests for it, such as `if \"{module}\" in sys.modules:` "
+                 "after trying the import, or in `try:`/`except ImportError:`) "
+                 "and give other environments their own way in: secrets from environment variables (`os.environ[…]`), "
+                 "data from a configured path instead of a mounted Drive."),
+            key=module,
+            related=tuple((c, ln, col) for c, ln, col, *_ in found[1:]),
+            data=(("module", module),),
+        )
