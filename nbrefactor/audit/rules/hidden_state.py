@@ -1342,7 +1342,14 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis) -> bool:
         return False
     callables = {r.name for c in ctx.facts.cells for r in (*c.facts.functions, *c.facts.classes)}
     left = {r.name for r in (*facts.defined, *facts.mutated)}
-    left |= {c.receiver for c in facts.calls if c.receiver and "." not in c.receiver and not c.in_function}
+    # A receiver counts as changed unless the method only reads it (`X.mean(0)`, `df.head()`; not
+    # with `inplace=True`): a timing cell stopped inside `Explainer(f, X.mean(0)).shap_values(X)`
+    # leaves `X` as it was. A name only passed as an argument is not counted either.
+    left |= {
+        c.receiver for c in facts.calls
+        if c.receiver and "." not in c.receiver and not c.in_function
+        and not (c.method in _READ_ONLY_METHODS and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
+    }
     left -= set(ctx.facts.aliases)
     if not left or left & callables:
         return False
@@ -2673,7 +2680,14 @@ def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAna
     facts = analysed.facts
     callables = {r.name for ca in ctx.facts.cells for r in (*ca.facts.functions, *ca.facts.classes)}
     left = {r.name for r in (*facts.defined, *facts.mutated)}
-    left |= {c.receiver for c in facts.calls if c.receiver and "." not in c.receiver and not c.in_function}
+    # A receiver counts as changed unless the method only reads it (`X.mean(0)`, `df.head()`; not
+    # with `inplace=True`): a timing cell stopped inside `Explainer(f, X.mean(0)).shap_values(X)`
+    # leaves `X` as it was. A name only passed as an argument is not counted either.
+    left |= {
+        c.receiver for c in facts.calls
+        if c.receiver and "." not in c.receiver and not c.in_function
+        and not (c.method in _READ_ONLY_METHODS and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
+    }
     left -= set(ctx.facts.aliases) | callables
     sessions = _sessions(ctx)
     # Saved from several sessions: only the cells below it in its own stretch of rising counts

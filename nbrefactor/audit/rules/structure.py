@@ -118,6 +118,12 @@ def python2_kernel(facts: NotebookFacts) -> Optional[str]:
     """What the metadata says when it says Python 2 (`python2` kernel, `2.7.18`), else None."""
     nb = facts.notebook
     if nb.language_version.startswith("2."):
+        ran = any(c.execution_count is not None or c.outputs for c in nb.code_cells)
+        if nb.kernel_name.lower().startswith(("python3", "py3")) and not ran:
+            # A `python3` kernelspec and a stale 2.x language_info (some notebook generators write
+            # a default `2.7.6`/`ipython2` block) on a notebook no cell of which ran: Jupyter,
+            # papermill and nbconvert start the python3 kernel, and no output came from Python 2.
+            return None
         return f"language version {nb.language_version}"
     if nb.kernel_name.lower() in {"python2", "python27", "py27", "python2.7"} and not nb.language_version.startswith("3"):
         # A `python2` kernelspec beside a 3.x language_info version: the kernel that saved the
@@ -579,7 +585,8 @@ class Python2Notebook(Rule):
         "language version `2.x`; not a `2.x` version its own language_info contradicts with an `ipython3` "
         "lexer or CodeMirror mode 3, which the kernel writes from the same interpreter, nor a `python2` "
         "kernelspec beside a `3.x` language_info version: the kernel that saved it was Python 3, only the "
-        "kernelspec's name is stale) or when two or more "
+        "kernelspec's name is stale; nor a `python3` kernelspec whose language_info alone says `2.x` when no "
+        "cell was run: the python3 kernel starts, only the language_info block is stale) or when two or more "
         "code cells fail to parse because of Python 2 syntax: "
         "`print x`, `exec \"code\"`, `except E, e:`, `raise E, \"msg\"`, backquotes, `<>`, `0777`, "
         "`ur\"\"`, long literals (`0L`), parenthesised parameters (`lambda (k, v): …` too). The cells with Python 2 syntax are listed in the "
@@ -655,8 +662,11 @@ class Python2Notebook(Rule):
         else:
             # Only the kernel is Python 2: every cell parses as Python 3 (often with
             # `from __future__ import print_function, division`). No port, a re-run.
+            shown = any(c.outputs for c in code_cells)
             message = (f"The notebook's kernel is Python 2 ({kernel}), but its code parses as Python 3: "
-                       "re-run it on Python 3 before migrating (the saved outputs are Python 2's)") if ran else (
+                       "re-run it on Python 3 before migrating ("
+                       + ("the saved outputs are Python 2's)" if shown else
+                          "its cells ran on Python 2, and papermill and nbconvert would look for that kernel)")) if ran else (
                        f"The notebook's kernel is Python 2 ({kernel}), but its code parses as Python 3 and no cell was "
                        "run: switch the kernel to Python 3 before migrating")
             fix = ("Switch the kernel to Python 3, re-run all cells and save; check the outputs (`/` between integers "
