@@ -876,6 +876,21 @@ def _first_method_call(ctx: RuleContext, method: str, after_cell: int | None) ->
     return None
 
 
+def _other_places(here: int, others: list[Draw]) -> str:
+    """Where the other draws of a finding are, said so that a draw in the finding's own cell reads
+    as such (`line 15 of this cell`), not as a later cell: "line 15 of this cell; cells 31, 44"."""
+    lines = sorted({_place(d)[1] for d in others if _place(d)[0] == here})
+    cells = sorted({_place(d)[0] for d in others} - {here})
+    parts = []
+    if lines:
+        listed = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+        parts.append(f"line{'s' if len(lines) > 1 else ''} {listed} of this cell")
+    if cells:
+        shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
+        parts.append(f"cell{'s' if len(cells) > 1 else ''} {shown}")
+    return "; ".join(parts)
+
+
 def _place(draw: Draw) -> Position:
     """Where a draw is reported: where its loader is iterated, or the call."""
     it = draw.iteration
@@ -2173,9 +2188,7 @@ class UnseededRandom(Rule):
                     where += f" (first run in cell {run[0]})"
             more = ""
             if others:
-                cells = sorted({_place(d)[0] for d in others})
-                shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
-                more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow{'' if len(others) > 1 else 's'} (cell{'s' if len(cells) > 1 else ''} {shown})"
+                more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it ({_other_places(_place(draw)[0], others)})"
             related = tuple(_located(d) for d in others)
             lib_fix = _library_fix(ctx, lib)
             fix = f"Seed {lib.label} in the first code cell: {lib_fix}"

@@ -257,6 +257,24 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
     return 0
 
 
+# A command-line tool's name then an argument (`docker run …`, `pip install …`, `git clone …`) at
+# the start of the line Python stops at (or of the `\`-continued command it belongs to).
+_SHELL_COMMAND = re.compile(
+    r"^\s*(?:docker|docker-compose|kubectl|helm|pip3?|conda|mamba|git|curl|wget|apt(?:-get)?|brew|npm|npx|yarn|"
+    r"gcloud|gsutil|aws|az|sudo|cd|mkdir|export|chmod|tar|unzip|make|bash|sh)\s+[-\w./:$\"']"
+)
+
+
+def _shell_command(ca: CellAnalysis, line: int) -> Optional[str]:
+    """The shell command at the line Python stops at, walking up `\`-continuation lines, or None."""
+    lines = ca.lines
+    start = line
+    while start > 1 and lines[start - 2].rstrip().endswith("\\"):
+        start -= 1
+    text = lines[start - 1] if 0 < start <= len(lines) else ""
+    return text.strip().rstrip("\\").strip() if _SHELL_COMMAND.match(text) else None
+
+
 def _text_snippet(ca: CellAnalysis, ported: frozenset[int]) -> bool:
     """A code cell that fails to parse for a reason other than an exercise blank, a pasted
     character, Markdown or (in a Python 2 notebook) Python 2 syntax: shell, SQL, Scala, a URL."""
@@ -294,7 +312,8 @@ class SyntaxErrorInCell(Rule):
     summary = "A code cell is not valid Python 3 (IPython magics aside)."
     what_it_does = (
         "Parses every code cell, after masking IPython magics and shell escapes, and reports the "
-        "first syntax error of each cell. The rest of the notebook is still analysed. In a Python 2 "
+        "first syntax error of each cell (a bare shell command, `docker run …`, `pip install …`, is said as one: "
+        "prefix `!` or make it Markdown). The rest of the notebook is still analysed. In a Python 2 "
         "notebook (see STR004) the cells whose error is Python 2 syntax (`print x`, `except E, e:`) "
         "are not reported here: STR004 reports the notebook once, listing them. A character Python "
         "cannot read (a non-breaking space U+00A0 or a typographic quote from pasted code) is one "
@@ -356,6 +375,8 @@ class SyntaxErrorInCell(Rule):
         Example(cells=(md("# Warehouse commands"), "select * from load_errors;", md("Load a file"),
                        "users = ctx.load(path)", "x = 1", "hdfs dfs -ls /tmp", "vacuum full;"),
                 expect=((2, 1),)),
+        # A bare shell command pasted into a code cell: the message says to prefix `!` or use Markdown.
+        Example(cells=("x = 1", "docker run -d -p 8000:8000 \\\n  nginx:latest"), expect=((2, 1),)),
         # A Markdown title cell saved as a code cell: said as such.
         Example(cells=("# Churn analysis\n\n<!-- owner: data-team -->\n\nA first look at [the churn table](https://example.org/churn).", "import pandas as pd"),
                 expect=((1, 3),)),
@@ -415,6 +436,16 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                         severity=Severity.INFO,
                         related=((fixed.cell, 1, None),),
+                    )
+                    continue
+                command = None if problem.message.startswith(NOT_ANALYSED) else _shell_command(ca, line)
+                if command is not None:
+                    yield Hit(
+                        ca.cell, line, problem.column,
+                        f"Syntax error: a shell command in a Python cell (`{command[:60]}`): prefix it with `!` to run it, "
+                        "or make it a Markdown ```bash block to show it",
+                        fix="Prefix each command line with `!` (or start the cell with `%%bash`), or turn the cell into Markdown.",
+                        key=problem.message,
                     )
                     continue
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
