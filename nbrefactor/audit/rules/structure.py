@@ -266,7 +266,7 @@ _SHELL_COMMAND = re.compile(
 
 
 def _shell_command(ca: CellAnalysis, line: int) -> Optional[str]:
-    """The shell command at the line Python stops at, walking up `\`-continuation lines, or None."""
+    """The shell command at the line Python stops at, walking up backslash-continued lines, or None."""
     lines = ca.lines
     start = line
     while start > 1 and lines[start - 2].rstrip().endswith("\\"):
