@@ -35,13 +35,24 @@ def test_a_python2_builtin_in_a_python3_notebook_is_still_hid003(tmp_path):
 
 
 def test_python2_kernel_whose_code_parses_as_python3_is_told_to_rerun(tmp_path):
-    example = Example(cells=(code("from __future__ import division, print_function", 1), code("print(7 / 2)", 2)), kernel="python2")
+    shown = ({"output_type": "stream", "name": "stdout", "text": "3.5\n"},)
+    example = Example(cells=(code("from __future__ import division, print_function", 1), code("print(7 / 2)", 2, outputs=shown)), kernel="python2")
     (str004,) = run_example(Python2Notebook, example, tmp_path)
     assert str004.message == (
         "The notebook's kernel is Python 2 (kernel python2), but its code parses as Python 3: "
         "re-run it on Python 3 before migrating (the saved outputs are Python 2's)"
     )
     assert str004.fix.startswith("Switch the kernel to Python 3, re-run all cells and save")
+
+
+def test_python2_kernel_run_without_saved_outputs_does_not_speak_of_outputs(tmp_path):
+    """Fair check 12: counts but no output saved; the kernelspec is what papermill and nbconvert
+    would look for."""
+    example = Example(cells=(code("from __future__ import division, print_function", 1), code("ratio = 7 / 2", 2)), kernel="python2")
+    (str004,) = run_example(Python2Notebook, example, tmp_path)
+    assert str004.message.endswith(
+        "re-run it on Python 3 before migrating (its cells ran on Python 2, and papermill and nbconvert would look for that kernel)"
+    )
 
 
 def test_never_run_python2_kernel_is_told_to_switch_the_kernel(tmp_path):

@@ -133,7 +133,7 @@ def test_partial_seeding_is_one_rnd001_finding_with_the_seed_call_related(tmp_pa
     assert (d.location.cell, d.location.line) == (3, 1)
     assert d.message == (
         "`np.random.rand` draws from the global random state of NumPy, which no call before it seeds; 1 more unseeded "
-        "draw of it follows (cell 3); the notebook seeds PyTorch (cell 2, line 1) but never NumPy"
+        "draw of it (line 2 of this cell); the notebook seeds PyTorch (cell 2, line 1) but never NumPy"
     )
     assert d.fix.startswith("Seed NumPy beside the existing seed in cell 2: np.random.seed(")
     assert [(r.cell, r.line) for r in d.related] == [(3, 2), (2, 1)]  # the other draw, then the seed call

@@ -66,7 +66,7 @@ def test_rnd001_one_finding_per_unseeded_library_with_every_other_draw_related(t
     assert [(r.cell, r.line, r.column) for r in python.related] == [(2, 2, 5), (3, 1, 5)]
     assert python.message == (
         "`random.randint` draws from the global random state of the `random` module, which no call before it seeds; "
-        "2 more unseeded draws of it follow (cells 2, 3)"
+        "2 more unseeded draws of it (line 2 of this cell; cell 3)"
     )
     assert numpy.related == () and numpy.message.endswith("which no call before it seeds")
 

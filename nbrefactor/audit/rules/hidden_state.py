@@ -1070,7 +1070,10 @@ class UnexecutedCell(Rule):
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
         "`[3]`; a count not above the one before it begins a new session, counted from 0), none of which another cell "
-        "carries, unless a cell of it reads a name no cell above defines (it could not have run there); nor are cells "
+        "carries, unless a cell of it reads a name no cell above defines (it could not have run there); with more "
+        "numbers free than cells (a cell run twice), a cell of the stretch whose artefact an executed cell below reads "
+        "(its shell `--output`/`>` file, ultralytics' run folder: `yolo … mode=predict` → `runs/<task>/predict[N]/`, "
+        "`YOLO(…).train(…)` → `runs/<task>/train[N]/weights/`) ran too; nor are cells "
         "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A cell that could not have changed another is still reported when its shell "
         "command writes a file (`--output`, `-o`, `-O`, `>`) that an executed cell below names (`!nsys profile … --output "
@@ -1115,6 +1118,13 @@ class UnexecutedCell(Rule):
         Example(cells=(
             code_cell("!pip install -q torch", 1), code_cell("import torch"), code_cell("x = torch.ones(3)", 3),
             code_cell("total = x.sum()"), code_cell("print(total)", 5),
+        )),
+        # A predict cell run twice, its log and count cleared ([2] and [3] free): the cell below
+        # shows what only that command writes, ultralytics' second run folder `predict2`.
+        Example(cells=(
+            code_cell("!pip install -q ultralytics", 1),
+            code_cell("!yolo task=detect mode=predict model=best.pt source=images save=true"),
+            code_cell("import glob\nshown = glob.glob('runs/detect/predict2/*.jpg')", 4),
         )),
     )
     failing = (
@@ -1257,17 +1267,51 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
             assert following is not None
             start = previous if previous is not None and previous < following else 0
             free = range(start + 1, following)
+            # Whitespace-only cells take no number when run; a comment-only one does, but is
+            # often left unrun: either count may be the one that fills the gap.
+            ran = [c for c in cells[i:j] if c.source.strip()]
+            coded = [c for c in ran if not _is_blank(c.source)]
             if free and not any(taken[n] for n in free):
-                # Whitespace-only cells take no number when run; a comment-only one does, but is
-                # often left unrun: either count may be the one that fills the gap.
-                ran = [c for c in cells[i:j] if c.source.strip()]
-                coded = [c for c in ran if not _is_blank(c.source)]
                 for stretch in (ran, coded):
                     if len(stretch) == len(free) and not any(c.index in cannot_run for c in stretch):
                         stripped.update(c.index for c in stretch)
                         break
+            if coded and sum(1 for n in free if not taken[n]) >= len(coded):
+                # Room in the counts, not an exact fit (a cell run twice: `yolo … mode=predict`
+                # writes `predict2` the second time; a cell above re-run took a number): a cell
+                # ran when a cell run below reads what only it makes (its shell `--output` file,
+                # the tool's run folder).
+                stripped.update(c.index for c in coded if c.index not in cannot_run and _artefact_read_below(ctx, c))
         i = j
     return frozenset(stripped)
+
+
+# Ultralytics' run folders: `yolo task=segment mode=predict …` writes `runs/segment/predict[N]/`,
+# `YOLO(…).train(…)` writes `runs/<task>/train[N]/weights/best.pt` (N from the second run on).
+_YOLO_CLI = re.compile(r"\byolo\b[^\n]*\bmode=(\w+)")
+_YOLO_TASK = re.compile(r"\btask=(\w+)")
+_YOLO_TRAIN = re.compile(r"\bYOLO\((?s:.)*\.train\(")
+_ANY_TASK = r"[\w-]+"
+
+
+def _artefact_read_below(ctx: RuleContext, cell: Cell) -> bool:
+    """A cell run below (with a count) names a file the cell's shell command writes, or the run
+    folder its ultralytics command or training writes: proof that the cell ran."""
+    ca = next((c for c in ctx.cells if c.cell.index == cell.index), None)
+    if ca is None:
+        return False
+    readers = [c.source for c in ctx.facts.notebook.code_cells if c.index > cell.index and c.execution_count is not None]
+    written = _shell_written_files(ca)
+    if any(name in source for name in written for source in readers):
+        return True
+    folders = []
+    for found in _YOLO_CLI.finditer(cell.source):
+        task = _YOLO_TASK.search(cell.source[found.start():found.end()])
+        named = re.escape(task.group(1)) if task else _ANY_TASK
+        folders.append(rf"runs/{named}/{re.escape(found.group(1))}\d*/")
+    if _YOLO_TRAIN.search(cell.source):
+        folders.append(r"runs/[\w-]+/train\d*/weights/")
+    return any(re.search(folder, source) for folder in folders for source in readers)
 
 
 # A file a shell command writes: `--output report.nsys-rep`, `-o out.csv`, `-O data.zip`, `> log.txt`.
@@ -1398,7 +1442,14 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis) -> bool:
         return False
     callables = {r.name for c in ctx.facts.cells for r in (*c.facts.functions, *c.facts.classes)}
     left = {r.name for r in (*facts.defined, *facts.mutated)}
-    left |= {c.receiver for c in facts.calls if c.receiver and "." not in c.receiver and not c.in_function}
+    # A receiver counts as changed unless the method only reads it (`X.mean(0)`, `df.head()`; not
+    # with `inplace=True`): a timing cell stopped inside `Explainer(f, X.mean(0)).shap_values(X)`
+    # leaves `X` as it was. A name only passed as an argument is not counted either.
+    left |= {
+        c.receiver for c in facts.calls
+        if c.receiver and "." not in c.receiver and not c.in_function
+        and not (c.method in _READ_ONLY_METHODS and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
+    }
     left -= set(ctx.facts.aliases)
     if not left or left & callables:
         return False
@@ -2459,7 +2510,8 @@ class SavedTraceback(Rule):
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) in its kernel session "
         "reads what it left half-done — a name it binds or changes, or an object whose methods it calls "
-        "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`) — before anything binds that name "
+        "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`; not a method that only reads, `X.mean(0)`, "
+        "`df.head()`, nor a name only passed as an argument) — before anything binds that name "
         "afresh (a cell run in between, or the reader's own `model = make_model(…)`), because those saved "
         "results come from a partly trained state. Those cells are its related locations. In a notebook "
         "saved from several sessions (repeated counts, HID001's) only the cells below it in its own "
@@ -2729,7 +2781,14 @@ def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAna
     facts = analysed.facts
     callables = {r.name for ca in ctx.facts.cells for r in (*ca.facts.functions, *ca.facts.classes)}
     left = {r.name for r in (*facts.defined, *facts.mutated)}
-    left |= {c.receiver for c in facts.calls if c.receiver and "." not in c.receiver and not c.in_function}
+    # A receiver counts as changed unless the method only reads it (`X.mean(0)`, `df.head()`; not
+    # with `inplace=True`): a timing cell stopped inside `Explainer(f, X.mean(0)).shap_values(X)`
+    # leaves `X` as it was. A name only passed as an argument is not counted either.
+    left |= {
+        c.receiver for c in facts.calls
+        if c.receiver and "." not in c.receiver and not c.in_function
+        and not (c.method in _READ_ONLY_METHODS and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
+    }
     left -= set(ctx.facts.aliases) | callables
     sessions = _sessions(ctx)
     # Saved from several sessions: only the cells below it in its own stretch of rising counts

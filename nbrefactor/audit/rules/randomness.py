@@ -21,7 +21,7 @@ import ast
 import builtins
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -874,6 +874,21 @@ def _first_method_call(ctx: RuleContext, method: str, after_cell: int | None) ->
         ):
             return ca.cell.index
     return None
+
+
+def _other_places(here: int, others: list[Draw]) -> str:
+    """Where the other draws of a finding are, said so that a draw in the finding's own cell reads
+    as such (`line 15 of this cell`), not as a later cell: "line 15 of this cell; cells 31, 44"."""
+    lines = sorted({_place(d)[1] for d in others if _place(d)[0] == here})
+    cells = sorted({_place(d)[0] for d in others} - {here})
+    parts = []
+    if lines:
+        listed = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+        parts.append(f"line{'s' if len(lines) > 1 else ''} {listed} of this cell")
+    if cells:
+        shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
+        parts.append(f"cell{'s' if len(cells) > 1 else ''} {shown}")
+    return "; ".join(parts)
 
 
 def _place(draw: Draw) -> Position:
@@ -2207,9 +2222,7 @@ class UnseededRandom(Rule):
                     where += f" (first run in cell {run[0]})"
             more = ""
             if others:
-                cells = sorted({_place(d)[0] for d in others})
-                shown = ", ".join(str(c) for c in cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
-                more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it follow{'' if len(others) > 1 else 's'} (cell{'s' if len(cells) > 1 else ''} {shown})"
+                more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it ({_other_places(_place(draw)[0], others)})"
             related = tuple(_located(d) for d in others)
             lib_fix = _library_fix(ctx, lib)
             fix = f"Seed {lib.label} in the first code cell: {lib_fix}"
@@ -2279,7 +2292,8 @@ class MissingRandomState(Rule):
         "unknown before run time, and is not reported). XGBoost, LightGBM and CatBoost "
         "models are not reported: their default seed is fixed, so they give the same result on "
         "every run, nor is an estimator handed, in the same cell, to a Bagging or AdaBoost ensemble "
-        "given a `random_state` (the ensemble seeds it). `KFold`/`StratifiedKFold` only with "
+        "given a `random_state` (the ensemble seeds it); when the ensemble has no `random_state` either, "
+        "only the ensemble is reported, the estimator it is given related (seeding the ensemble seeds both). `KFold`/`StratifiedKFold` only with "
         "`shuffle=True` (unshuffled they are deterministic); `train_test_split` not with "
         "`shuffle=False`; `PCA` only with `svd_solver=\"randomized\"` or `\"arpack\"`, because the "
         "default solver chooses the randomised one only for large inputs, a shape unknown before run "
@@ -2385,6 +2399,12 @@ class MissingRandomState(Rule):
             "w2v = Word2Vec(sentences, vector_size=50, seed=7)\nft = FastText(sentences, workers=4, seed=7)",
             "single = Word2Vec(sentences, vector_size=50, workers=1, seed=7)",
         ), expect=((2, 1),)),
+        # An unseeded AdaBoost over an unseeded tree: one finding, at the ensemble (its seed
+        # seeds the tree too); the tree's own line is related, not a second finding.
+        Example(cells=(
+            "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import AdaBoostClassifier",
+            "boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=2),\n                           n_estimators=5)",
+        ), expect=((2, 1),)),
         # A model-comparison loop builds each listed class through the loop variable; Ridge is
         # deterministic and not named; the seeded loop is not reported.
         Example(cells=(
@@ -2409,6 +2429,7 @@ class MissingRandomState(Rule):
                 if _resolve(ctx.facts, c, star_modules, local).rsplit(".", 1)[-1].startswith(_SEEDS_ITS_ESTIMATORS)
                 and _keyword_given(c, ("random_state",)) is not None
             ]
+            reported: list[tuple[CallFact, str, Hit]] = []
             for call in ca.facts.calls:
                 qualified = _resolve(ctx.facts, call, star_modules, local)
                 if not qualified:
@@ -2430,13 +2451,14 @@ class MissingRandomState(Rule):
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
                 changes = _how_it_changes(numpy_seeds, ca, call.line, qualified.startswith("sklearn."))
-                yield Hit(
+                reported.append((call, qualified, Hit(
                     ca.cell, call.line, call.column,
                     f"`{short}(...)` is called with {how}: {changes}",
                     end_line=call.end_line,
                     fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
                     key=qualified,
-                )
+                )))
+            yield from _fold_into_unseeded_ensembles(ca, reported)
             yield from _classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds)
         yield from _threaded_training(ctx, catalog, star_modules, local)
 
@@ -2573,6 +2595,31 @@ def _given_to_a_seeded_ensemble(ca: CellAnalysis, call: CallFact, ensembles: lis
     text = ca.lines[call.line - 1][: call.column - 1] if 0 < call.line <= len(ca.lines) else ""
     assigned = re.match(r"^\s*([A-Za-z_]\w*)\s*=\s*$", text)
     return assigned is not None and any(a.name == assigned.group(1) for outer in ensembles for a in outer.args)
+
+
+def _fold_into_unseeded_ensembles(ca: CellAnalysis, reported: list[tuple[CallFact, str, Hit]]) -> Iterator[Hit]:
+    """`AdaBoostClassifier(DecisionTreeClassifier(max_depth=2))` with no random_state anywhere: both
+    calls are unseeded, but the ensemble hands its own random_state to every estimator it is given,
+    so the one fix (seed the ensemble) covers both. The base estimator's finding is folded into the
+    ensemble's (the reported-ensemble twin of `_given_to_a_seeded_ensemble`)."""
+    ensembles = [call for call, qualified, _ in reported if qualified.rsplit(".", 1)[-1].startswith(_SEEDS_ITS_ESTIMATORS)]
+    folded: dict[int, list[CallFact]] = {}
+    for call, _, _ in reported:
+        outer = next((e for e in ensembles if e is not call and _given_to_a_seeded_ensemble(ca, call, [e])), None)
+        if outer is not None:
+            folded.setdefault(id(outer), []).append(call)
+    folded_calls = {id(c) for inner in folded.values() for c in inner}
+    for call, _, hit in reported:
+        if id(call) in folded_calls:
+            continue
+        inner = folded.get(id(call))
+        if inner:
+            hit = replace(
+                hit,
+                message=hit.message + " (seeding it also seeds the estimator it is given, which has no random_state either)",
+                related=tuple((ca.cell, c.line, c.column) for c in inner),
+            )
+        yield hit
 
 
 # A project that ignores RND001: the partial seeding is then this rule's finding.

@@ -28,6 +28,17 @@ def _base(node: ast.AST) -> Optional[str]:
     return node.id if isinstance(node, ast.Name) else None
 
 
+def _keeps_key_column(call: ast.Call, method: str) -> bool:
+    """`df.set_index('id', inplace=True, drop=False)`: the key stays a column, so a second run sets
+    the same index again (with `drop=True`, the default, the column is gone and it raises KeyError;
+    with `append=True` each run adds a level)."""
+    given = {k.arg: k.value for k in call.keywords}
+    def constant(name: str) -> object:
+        value = given.get(name)
+        return value.value if isinstance(value, ast.Constant) else None
+    return method == "set_index" and constant("drop") is False and ("append" not in given or constant("append") is False)
+
+
 # HID009 walks every module-level expression of every cell: `list(ast.walk(...))` without its
 # generator per node and per field.
 _walk = walk_nodes
@@ -461,7 +472,7 @@ class _Walker:
             if name is None:
                 continue
             inplace = any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
-            if inplace and method in _BREAKS_ON_RERUN:
+            if inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method):
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace:
                 self.report(node, name, f"grows `{name}` with `.{method}(…)`, and no earlier line of this cell resets it")
@@ -1372,7 +1383,7 @@ class ChangesWhenRunTwice(Rule):
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)`, `df.set_index(…, "
-        "inplace=True)` (also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
+        "inplace=True)` (not with `drop=False`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
@@ -1547,6 +1558,11 @@ class ChangesWhenRunTwice(Rule):
             "        self.x += dx\n        self.y += dy",
             "p1 = Point(0, 0)",
             "p1.translate(0.25, 1.5)\nprint(p1.x, p1.y)",
+        )),
+        # The key kept as a column (`drop=False`): a second run sets the same index again.
+        Example(cells=(
+            "import pandas as pd\nframe = pd.DataFrame({'k': [1, 2], 'v': [3, 4]})",
+            "frame.set_index('k', inplace=True, drop=False)",
         )),
         # A running mean over an evaluation loop: the first batch (weight 1/1) replaces the old value.
         Example(cells=(

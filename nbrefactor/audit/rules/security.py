@@ -503,7 +503,8 @@ class HardcodedCredential(Rule):
         "`[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
         "the key), URLs and values with spaces are not reported, nor NLP special tokens "
         "(`pad_token = \"[PAD]\"`), nor a value whose line's comment says it is one (`# example key, will not work`, "
-        "`# dummy`, `# replace … with your key`), nor anything SEC001 already reports. A value must also carry at "
+        "`# dummy`, `# replace … with your key`), nor a value made only of lowercase words joined by `-`/`_` that names a "
+        "credential or says it is a stand-in (`\"demo-sample-api-key\"`, `\"my_dummy_token\"`), nor anything SEC001 already reports. A value must also carry at "
         "least 12 bits of entropy (Shannon entropy of its characters times its length; "
         "`min_entropy_bits` in the catalogue): `\"abc\"` (4.8 bits), `\"1234\"` (8) and `\"aaaa1\"` "
         "are too short or repetitive to be a chosen or generated credential, `\"hunter22\"` (22) is "
@@ -538,6 +539,8 @@ class HardcodedCredential(Rule):
         # The line's comment says it is an example (a course template's stand-in).
         Example(cells=('key = "Gx5en9cEVvaZnjut6vfLm1HG"  # This is an example key and will not work.',
                        'token = "Qm7rT2vX9wLp"  # replace this with your own token')),
+        # Words describing the key that goes there, not a key (a dataset tutorial's stand-in).
+        Example(cells=('client = Service(api_key="demo-sample-api-key")',)),
         # The environment variable's name where the key goes (an LLM cookbook's stand-in).
         Example(cells=('api_key = "OPENAI_API_KEY"',)),
         # A vendor's key format filled with a placeholder: where the reader's own key goes.
@@ -591,6 +594,8 @@ class HardcodedCredential(Rule):
                 last = source_lines[literal.end_line - 1] if literal.end_line <= len(source_lines) else ""
                 if _SAYS_EXAMPLE.search(last[literal.end_column - 1:] if literal.end_line == literal.line else last):
                     continue  # `key = "Gx5e…"  # This is an example key and will not work.`
+                if _describes_a_placeholder(literal.value):
+                    continue  # `api_key="chess-sample-only-api-key"`: words naming a key, not one
                 end = literal.end_column - 1 if literal.end_line == literal.line else len(text)
                 inside = text.find(literal.value, literal.column - 1, end) if literal.value else -1
                 if inside != -1:  # mask the value, not its quotes
@@ -617,6 +622,19 @@ _SAYS_EXAMPLE = re.compile(
     r"|replace\b.*\bwith\s+your)\b",
     re.IGNORECASE,
 )
+
+
+# A value made only of lowercase words joined by `-`/`_` that names a credential or says it is a
+# stand-in (`"demo-sample-api-key"`, `"my_dummy_token"`) describes the key that goes there; a
+# generated key mixes cases and digits, a passphrase of words names none of these.
+_WORDS_ONLY = re.compile(r"[a-z]+(?:[-_][a-z]+)+")
+_DESCRIBING_WORDS = frozenset({
+    "key", "apikey", "token", "secret", "password", "sample", "example", "demo", "dummy", "only", "placeholder",
+})
+
+
+def _describes_a_placeholder(value: str) -> bool:
+    return bool(_WORDS_ONLY.fullmatch(value)) and not _DESCRIBING_WORDS.isdisjoint(re.split(r"[-_]", value))
 
 
 def _already_secret(literal: CredentialLiteral, secrets: tuple[SecretMatch, ...], starts: list[int], catalog: Catalog) -> bool:

@@ -118,6 +118,12 @@ def python2_kernel(facts: NotebookFacts) -> Optional[str]:
     """What the metadata says when it says Python 2 (`python2` kernel, `2.7.18`), else None."""
     nb = facts.notebook
     if nb.language_version.startswith("2."):
+        ran = any(c.execution_count is not None or c.outputs for c in nb.code_cells)
+        if nb.kernel_name.lower().startswith(("python3", "py3")) and not ran:
+            # A `python3` kernelspec and a stale 2.x language_info (some notebook generators write
+            # a default `2.7.6`/`ipython2` block) on a notebook no cell of which ran: Jupyter,
+            # papermill and nbconvert start the python3 kernel, and no output came from Python 2.
+            return None
         return f"language version {nb.language_version}"
     if nb.kernel_name.lower() in {"python2", "python27", "py27", "python2.7"} and not nb.language_version.startswith("3"):
         # A `python2` kernelspec beside a 3.x language_info version: the kernel that saved the
@@ -251,6 +257,24 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
     return 0
 
 
+# A command-line tool's name then an argument (`docker run …`, `pip install …`, `git clone …`) at
+# the start of the line Python stops at (or of the `\`-continued command it belongs to).
+_SHELL_COMMAND = re.compile(
+    r"^\s*(?:docker|docker-compose|kubectl|helm|pip3?|conda|mamba|git|curl|wget|apt(?:-get)?|brew|npm|npx|yarn|"
+    r"gcloud|gsutil|aws|az|sudo|cd|mkdir|export|chmod|tar|unzip|make|bash|sh)\s+[-\w./:$\"']"
+)
+
+
+def _shell_command(ca: CellAnalysis, line: int) -> Optional[str]:
+    """The shell command at the line Python stops at, walking up backslash-continued lines, or None."""
+    lines = ca.lines
+    start = line
+    while start > 1 and lines[start - 2].rstrip().endswith("\\"):
+        start -= 1
+    text = lines[start - 1] if 0 < start <= len(lines) else ""
+    return text.strip().rstrip("\\").strip() if _SHELL_COMMAND.match(text) else None
+
+
 def _text_snippet(ca: CellAnalysis, ported: frozenset[int]) -> bool:
     """A code cell that fails to parse for a reason other than an exercise blank, a pasted
     character, Markdown or (in a Python 2 notebook) Python 2 syntax: shell, SQL, Scala, a URL."""
@@ -288,7 +312,8 @@ class SyntaxErrorInCell(Rule):
     summary = "A code cell is not valid Python 3 (IPython magics aside)."
     what_it_does = (
         "Parses every code cell, after masking IPython magics and shell escapes, and reports the "
-        "first syntax error of each cell. The rest of the notebook is still analysed. In a Python 2 "
+        "first syntax error of each cell (a bare shell command, `docker run …`, `pip install …`, is said as one: "
+        "prefix `!` or make it Markdown). The rest of the notebook is still analysed. In a Python 2 "
         "notebook (see STR004) the cells whose error is Python 2 syntax (`print x`, `except E, e:`) "
         "are not reported here: STR004 reports the notebook once, listing them. A character Python "
         "cannot read (a non-breaking space U+00A0 or a typographic quote from pasted code) is one "
@@ -350,6 +375,8 @@ class SyntaxErrorInCell(Rule):
         Example(cells=(md("# Warehouse commands"), "select * from load_errors;", md("Load a file"),
                        "users = ctx.load(path)", "x = 1", "hdfs dfs -ls /tmp", "vacuum full;"),
                 expect=((2, 1),)),
+        # A bare shell command pasted into a code cell: the message says to prefix `!` or use Markdown.
+        Example(cells=("x = 1", "docker run -d -p 8000:8000 \\\n  nginx:latest"), expect=((2, 1),)),
         # A Markdown title cell saved as a code cell: said as such.
         Example(cells=("# Churn analysis\n\n<!-- owner: data-team -->\n\nA first look at [the churn table](https://example.org/churn).", "import pandas as pd"),
                 expect=((1, 3),)),
@@ -409,6 +436,16 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                         severity=Severity.INFO,
                         related=((fixed.cell, 1, None),),
+                    )
+                    continue
+                command = None if problem.message.startswith(NOT_ANALYSED) else _shell_command(ca, line)
+                if command is not None:
+                    yield Hit(
+                        ca.cell, line, problem.column,
+                        f"Syntax error: a shell command in a Python cell (`{command[:60]}`): prefix it with `!` to run it, "
+                        "or make it a Markdown ```bash block to show it",
+                        fix="Prefix each command line with `!` (or start the cell with `%%bash`), or turn the cell into Markdown.",
+                        key=problem.message,
                     )
                     continue
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
@@ -579,7 +616,8 @@ class Python2Notebook(Rule):
         "language version `2.x`; not a `2.x` version its own language_info contradicts with an `ipython3` "
         "lexer or CodeMirror mode 3, which the kernel writes from the same interpreter, nor a `python2` "
         "kernelspec beside a `3.x` language_info version: the kernel that saved it was Python 3, only the "
-        "kernelspec's name is stale) or when two or more "
+        "kernelspec's name is stale; nor a `python3` kernelspec whose language_info alone says `2.x` when no "
+        "cell was run: the python3 kernel starts, only the language_info block is stale) or when two or more "
         "code cells fail to parse because of Python 2 syntax: "
         "`print x`, `exec \"code\"`, `except E, e:`, `raise E, \"msg\"`, backquotes, `<>`, `0777`, "
         "`ur\"\"`, long literals (`0L`), parenthesised parameters (`lambda (k, v): …` too). The cells with Python 2 syntax are listed in the "
@@ -655,8 +693,11 @@ class Python2Notebook(Rule):
         else:
             # Only the kernel is Python 2: every cell parses as Python 3 (often with
             # `from __future__ import print_function, division`). No port, a re-run.
+            shown = any(c.outputs for c in code_cells)
             message = (f"The notebook's kernel is Python 2 ({kernel}), but its code parses as Python 3: "
-                       "re-run it on Python 3 before migrating (the saved outputs are Python 2's)") if ran else (
+                       "re-run it on Python 3 before migrating ("
+                       + ("the saved outputs are Python 2's)" if shown else
+                          "its cells ran on Python 2, and papermill and nbconvert would look for that kernel)")) if ran else (
                        f"The notebook's kernel is Python 2 ({kernel}), but its code parses as Python 3 and no cell was "
                        "run: switch the kernel to Python 3 before migrating")
             fix = ("Switch the kernel to Python 3, re-run all cells and save; check the outputs (`/` between integers "
