@@ -25,7 +25,7 @@ def _plan(tmp_path: Path, cells: list, catalog=None):  # noqa: ANN001, ANN202
 
 
 def test_rule_meanings_for_the_compiler_are_rule_attributes() -> None:
-    assert BLOCKING_CODES == {"HID003", "HID004", "STR001", "STR002", "STR004"}
+    assert BLOCKING_CODES == {"HID003", "HID004", "STR001", "STR002", "STR004", "STR005"}
     assert PATH_CODES == {"PTH001", "PTH002", "PTH003", "PTH006", "PTH008"}
     assert SECRET_CODES == {"SEC001", "SEC003"}
     assert REQUIREMENT_CODES == {"DEP003"}
