@@ -294,6 +294,10 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
                     f"{shown} there and goes on as the kernel did (delete the cell if the demonstration is no part of the pipeline)")))
             changes.extend((path, ca.cell.index, line, what) for line, what in outcome.changes)
             replaced |= {(path, ca.cell.index, line, col) for line, col in outcome.replaced}
+    for run in stage.inlined:
+        changes.append((path, run.cell, run.line, (
+            f"`{run.text}` became the text cell {run.writer} wrote, inlined (lines {run.line}-{run.line + run.lines - 1} of the cell's "
+            "code here): IPython's -i runs the script in the notebook's namespace, as the cell's own statements")))
     # Moved definitions, in notebook order, from the original (masked) cells.
     for ca in facts.cells:
         if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():
