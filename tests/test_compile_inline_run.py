@@ -82,3 +82,31 @@ def test_the_fixture_package_holds_the_script_and_its_tests_fail_when_the_step_b
     # Mutation: the inlined script computes something else; the generated tests must notice.
     broken = run_with_step_constant_changed(package, "    values = [2, 4, 6]\n", "    values = [2, 4, 7]\n")
     assert "FAILED tests/test_package.py::test_line_printed_in_cell_5_1" in broken.stdout, broken.stdout[-3000:]
+
+
+# A plain `%run` of a written script: run by the helper in a fresh namespace (not inlined), and
+# every name its text binds at module level is the notebook's afterwards, as IPython copies the
+# program's globals; `x`, also bound by cell 1, is the script's (before: only names no cell binds
+# were taken from the script, so the package printed `1 3`).
+PLAIN_RUN_CELLS = [
+    ("code", "x = 1", {"count": 1, "outputs": []}),
+    ("code", "%%writefile step_two.py\nx = 2\ny = x + 1", {"count": 2, "outputs": [{"output_type": "stream", "name": "stdout", "text": "Writing step_two.py\n"}]}),
+    ("code", "%run step_two.py", {"count": 3, "outputs": []}),
+    ("code", "print(x, y)", {"count": 4, "outputs": [{"output_type": "stream", "name": "stdout", "text": "2 3\n"}]}),
+]
+
+
+def test_a_plain_run_of_a_written_script_binds_every_name_its_text_binds(tmp_path: Path) -> None:
+    from nbfactory import project, write_notebook
+
+    path = write_notebook(project(tmp_path) / "nb.ipynb", PLAIN_RUN_CELLS)
+    out = tmp_path / "out"
+    main(["migrate", str(path), "--out", str(out), "--no-cache", "--no-prove"])
+    package = out / "nb"
+    steps = (package / "src" / "nb" / "steps.py").read_text()
+    assert '_run_program("step_two.py", [])' in steps and 'x = _run_namespace["x"]' in steps
+    done = run_generated_suite(package)
+    assert done.returncode == 0, done.stdout[-3000:]
+    # The step, run on the notebook's data, printed what the notebook printed (before: `1 3`).
+    assert "PASSED tests/test_package.py::test_every_step_runs_on_the_notebook_data" in done.stdout
+    assert "\n2 3\n" in done.stdout, done.stdout[-3000:]

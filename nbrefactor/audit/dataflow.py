@@ -462,7 +462,7 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
         for ca, name, line, column in writes:
             magic_defs.append(Definition(name, ca.cell.index, line, column, DefKind.GLOBAL, ca.cell.execution_count, via=function))
     if package:
-        defs.extend(_run_definitions(facts, injectors))
+        defs.extend(_run_definitions(facts, injectors, magic_defs))
     else:
         defs.extend(magic_defs)
     return tuple(sorted(defs, key=_pos)), tuple(sorted(injectors, key=_pos))
@@ -538,10 +538,16 @@ def _module_names(tree: ast.Module) -> Optional[frozenset[str]]:
     return frozenset(found)
 
 
-def _run_definitions(facts: NotebookFacts, injectors: list[Injector]) -> list[Definition]:
+def _run_definitions(facts: NotebookFacts, injectors: list[Injector], magic_defs: Sequence[Definition] = ()) -> list[Definition]:
     """The names each `%run` cell provides in a package: those read (at module level or in a
     function body) in it or below it that no cell defines or imports (a function body's import
-    included) and that are not builtins, each bound by the first `%run` cell that reaches it."""
+    included) and that are not builtins, each bound by the first `%run` cell that reaches it.
+    A `%run` of a file the notebook's own `%%writefile` cell wrote above binds every name its text
+    binds at module level (`magic_defs` at its position), as IPython copies the program's globals
+    into the notebook's: a name a cell also binds is the script's until that cell rebinds it."""
+    written = defaultdict(set)
+    for d in magic_defs:
+        written[(d.cell, d.line, d.column)].add(d.name)
     defined_anywhere = {d.name for ca in facts.cells for d in ca.facts.defined}
     defined_anywhere |= {i.bound for ca in facts.cells for i in ca.facts.imports}
     run_at = {}
@@ -555,6 +561,10 @@ def _run_definitions(facts: NotebookFacts, injectors: list[Injector]) -> list[De
         if inj is None:
             continue
         later = {r.name for c in facts.cells[position:] for r in (*c.facts.reads, *c.facts.deferred_reads)}
+        if inj.written_by is not None and not inj.opaque:
+            names = sorted(written[(inj.cell, inj.line, inj.column)])
+            out.extend(Definition(n, inj.cell, inj.line, inj.column, DefKind.RUN, inj.count) for n in names)
+            continue
         names = sorted(later - defined_anywhere - BUILTIN_NAMES - taken)
         taken.update(names)
         out.extend(Definition(n, inj.cell, inj.line, inj.column, DefKind.RUN, inj.count) for n in names)
