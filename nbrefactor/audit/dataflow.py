@@ -53,6 +53,7 @@ import ast
 import enum
 import posixpath
 import re
+import string
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -357,9 +358,38 @@ def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = (), package: b
             reads.append(resolver.resolve(ref.name, ca.cell.index, ref.line, ref.column, ca.cell.execution_count, deferred=False))
         for ref in ca.facts.deferred_reads:
             reads.append(resolver.resolve(ref.name, ca.cell.index, ref.line, ref.column, ca.cell.execution_count, deferred=True))
+    if package:
+        # The compiled step puts the values of a shell or `%cd` line's `{expr}` fields into the
+        # command, as IPython's expansion does (compile/expansion.py): the names they read are the step's reads.
+        for ca in facts.cells:
+            for magic in ca.magics:
+                if magic.kind == "shell" or (magic.kind in ("line_magic", "automagic") and magic.name == "cd"):
+                    bound_above = {d.name for d in ca.facts.defined if d.line < magic.line}
+                    for name in sorted(_expansion_reads(magic.args) - bound_above):
+                        reads.append(resolver.resolve(name, ca.cell.index, magic.line, 1, ca.cell.execution_count, deferred=False))
     reads.sort(key=lambda r: (r.cell, r.line, r.column, r.deferred, r.name))
     counts = tuple((ca.cell.index, ca.cell.execution_count) for ca in facts.cells)
     return NameFlow(definitions, mutations, deletions, tuple(reads), injectors, counts)
+
+
+def _expansion_reads(text: str) -> frozenset[str]:
+    """The names the `{expr}` fields of a magic or shell line read (IPython evaluates each field as
+    an expression in the notebook's namespace before the line runs); none when the line has no
+    field or IPython's formatter cannot read it."""
+    if "{" not in text:
+        return frozenset()
+    try:
+        fields = [(f, spec) for _, f, spec, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError:
+        return frozenset()
+    names: set[str] = set()
+    for field, spec in fields:
+        try:
+            tree = ast.parse((f"{field}:{spec}" if spec else field).strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            continue
+        names.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+    return frozenset(names)
 
 
 def _pos(item: Union[Definition, Mutation, Deletion, Injector]) -> tuple[int, int, int]:

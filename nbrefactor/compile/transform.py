@@ -24,6 +24,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from nbrefactor.audit.analysis import CellAnalysis, dotted_name
+from nbrefactor.compile.expansion import expanded
 from nbrefactor.compile.literals import py_comment_text
 from nbrefactor.compile.shown_errors import gone_past
 from nbrefactor.compile.run_magic import HELPER as RUN_HELPER, read_run_line
@@ -571,26 +572,33 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
         return
     if m.kind == "shell":
         command = m.args
-        if "{" in command or "$" in command:
+        # IPython puts the values of `{expr}` fields into the line before the shell sees it.
+        code = expanded(command)
+        if code is None and ("{" in command or "$" in command):
             outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated command"))
+        code = code if code is not None else repr(command)
         if m.assigned_to:
             target = ", ".join(m.assigned_to)
             outcome.items.append(
                 # IPython's `x = !cmd` captures stderr with stdout (getoutput runs it with
                 # stderr=STDOUT): `!ls missing` gives the error line, not an empty list.
-                _stmt(f"{target} = subprocess.run({command!r}, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.splitlines()")
+                _stmt(f"{target} = subprocess.run({code}, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.splitlines()")
             )
         else:
-            outcome.items.append(_stmt(f"subprocess.run({command!r}, shell=True)"))
+            outcome.items.append(_stmt(f"subprocess.run({code}, shell=True)"))
         outcome.needs.add("subprocess")
-        outcome.changes.append((m.line, f"shell line `{original}` became `subprocess.run`"))
+        outcome.changes.append((m.line, f"shell line `{original}` became `subprocess.run`" + (
+            " (IPython's `{…}` expansion as an f-string: the command gets the values, as in the kernel)" if code.startswith("f") else "")))
         return
     name = m.name
     if name == "cd":
         target = m.args.strip().strip("'\"") or "~"
-        outcome.items.append(_stmt(f"os.chdir(os.path.expanduser({target!r}))"))
+        code = expanded(target)  # `%cd {HOME}`: the folder the value names, as IPython expands it
+        if code is None and ("{" in target or "$" in target):
+            outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated folder"))
+        outcome.items.append(_stmt(f"os.chdir(os.path.expanduser({code if code is not None else repr(target)}))"))
         outcome.needs.add("os")
-        outcome.changes.append((m.line, f"`{original}` became `os.chdir`"))
+        outcome.changes.append((m.line, f"`{original}` became `os.chdir`" + (" (its `{…}` expansion as an f-string)" if code is not None else "")))
         outcome.review.append((m.line, f"`{original}` changes the working directory; prefer config paths"))
         return
     if name in ("env", "set_env") and ("=" in m.args or " " in m.args.strip()):
