@@ -93,3 +93,15 @@ def test_a_step_whose_only_read_is_in_an_expansion_takes_the_name_as_input(tmp_p
     steps = (tmp_path / "out" / "nb" / "src" / "nb" / "steps.py").read_text()
     assert "def work(cfg: Config, HOME):" in steps, steps
     assert 'subprocess.run(f"echo {(HOME.upper())} > seen.txt", shell=True)' in steps, steps
+
+
+@pytest.mark.parametrize("text", [
+    "echo ${MODEL_DIR}/x",  # the shell's `${VAR}`: IPython expands it only when MODEL_DIR is a Python name
+    "git log --format={h}",  # a name the notebook never binds: the kernel's formatter fails, the line runs as written
+])
+def test_a_field_the_kernel_would_not_expand_stays_literal(text: str) -> None:
+    assert expanded(text, bound={"HOME"}) is None
+
+
+def test_a_field_of_names_the_notebook_binds_or_builtins_is_expanded() -> None:
+    assert expanded("echo {len(HOME)}", bound={"HOME"}) == 'f"echo {(len(HOME))}"'

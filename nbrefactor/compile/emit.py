@@ -272,6 +272,9 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
 
     written = frozenset(written_modules(facts)) - local
     environment = frozenset(imp.bound for _, imp in facts.imports if imp.module == "google.colab" or imp.module.startswith("google.colab."))
+    # What a magic line's `{expr}` may read: a name the notebook binds (else IPython ran the line as written).
+    bound = frozenset({d.name for ca in facts.cells for d in ca.facts.defined} | {t for ca in facts.cells for m in ca.magics for t in m.assigned_to}
+                      | {name for names in (stage.injected or {}).values() for name in names})
     # Every cell's top-level imports are hoisted (Kale `imports` cells included).
     outcomes: dict[int, CellOutcome] = {}
     for section in stage.sectioning.sections:
@@ -281,7 +284,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
                 continue
             outcome = transform_cell(
                 ca, cell_replacements.get(ca.cell.index, {}), moved, f"{_step_of(stage, ca)}_cell{ca.cell.index}", facts.resolve, cfg,
-                (stage.injected or {}).get(ca.cell.index, ()), written, environment, (stage.logged or {}).get(ca.cell.index),
+                (stage.injected or {}).get(ca.cell.index, ()), written, environment, (stage.logged or {}).get(ca.cell.index), bound,
             )
             outcomes[ca.cell.index] = outcome
             imports.extend(outcome.imports)

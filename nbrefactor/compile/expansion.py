@@ -19,17 +19,22 @@ the step (the kernel would have run the line unexpanded, a command the notebook 
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import string
-from typing import Optional
+from typing import Collection, Optional
 
 # IPython's DollarFormatter pattern: `$name` outside single quotes (`$$name` is the escape).
 _DOLLAR = re.compile(r"(.*?)\$(\$?[\w\.]+)(?=([^']*'[^']*')*[^']*$)")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+_BUILTINS = frozenset(dir(builtins))
 
 
-def expanded(text: str) -> Optional[str]:
-    """The f-string that computes what IPython makes of `text`, or None (see the module doc)."""
+def expanded(text: str, bound: Optional[Collection[str]] = None) -> Optional[str]:
+    """The f-string that computes what IPython makes of `text`, or None (see the module doc).
+    `bound`: the names the notebook binds; a field reading another name (not a builtin) fails in
+    the kernel, which then runs the line as written (`!echo ${HOME}` with no Python `HOME`: the
+    shell's variable), so the line stays a literal."""
     try:
         pieces = list(string.Formatter().parse(text))
     except ValueError:
@@ -51,12 +56,19 @@ def expanded(text: str) -> Optional[str]:
         if field is None:
             continue
         expression = f"{field}:{spec}" if spec else field  # IPython joins the spec back: slicing
-        if not _f_string_expression(expression):
+        if not _f_string_expression(expression) or literal.endswith("$"):
+            return None  # `${NAME}`: the shell's variable syntax, expanded by IPython only if NAME is Python's
+        if bound is not None and not _names_read(expression) <= set(bound) | _BUILTINS:
             return None
         fields += 1
         shown = expression.strip() if _DOTTED.fullmatch(expression.strip()) else f"({expression})"
         out.append("{" + shown + (f"!{conversion}" if conversion else "") + "}")
     return 'f"' + "".join(out) + '"' if fields else None
+
+
+def _names_read(expression: str) -> set[str]:
+    tree = ast.parse(expression.strip(), mode="eval")
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def _literal(text: str) -> Optional[str]:

@@ -78,9 +78,12 @@ def transform_cell(
     written: frozenset[str] = frozenset(),
     environment_names: frozenset[str] = frozenset(),
     logged_name: Optional[str] = None,
+    bound_names: Optional[frozenset[str]] = None,
 ) -> CellOutcome:
     """`written`: modules a cell downloads or writes (their imports stay where they are, after the
-    download); `environment_names`: names bound by environment-only imports (`google.colab`)."""
+    download); `environment_names`: names bound by environment-only imports (`google.colab`);
+    `bound_names`: the names the notebook binds, which a line's `{expr}` expansion may read
+    (compile/expansion.py; None: any name)."""
     outcome = CellOutcome()
     outcome.injected = injected
     masked = ca.masked
@@ -100,7 +103,7 @@ def transform_cell(
             outcome.changes.append((header.line, f"`{note}` dropped: the body runs as plain Python"))
     if not masked.python.strip():
         for m in masked.magics:
-            _magic(m, outcome)
+            _magic(m, outcome, bound_names)
         return outcome
     module = cst.parse_module(masked.python)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -124,7 +127,7 @@ def transform_cell(
         magic = magic_by_line.get(line)
         if magic is not None and _is_placeholder(original, magic):
             if magic.kind != "cell_magic":
-                _magic(magic, outcome)
+                _magic(magic, outcome, bound_names)
             continue
         first_line = module.code_for_node(original).strip().splitlines()[0] if module.code_for_node(original).strip() else ""
         if isinstance(updated, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in updated.body):
@@ -557,7 +560,7 @@ def _system_install(m: MagicLine) -> bool:
     return bool(words) and words[0] in ("apt", "apt-get", "add-apt-repository", "yum", "dnf", "apk", "brew")
 
 
-def _magic(m: MagicLine, outcome: CellOutcome) -> None:
+def _magic(m: MagicLine, outcome: CellOutcome, bound_names: Optional[frozenset[str]] = None) -> None:
     original = m.text.strip()
     if m.kind == "help":
         outcome.changes.append((m.line, f"help `{original}` dropped"))
@@ -573,7 +576,7 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
     if m.kind == "shell":
         command = m.args
         # IPython puts the values of `{expr}` fields into the line before the shell sees it.
-        code = expanded(command)
+        code = expanded(command, bound_names)
         if code is None and ("{" in command or "$" in command):
             outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated command"))
         code = code if code is not None else repr(command)
@@ -593,7 +596,7 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
     name = m.name
     if name == "cd":
         target = m.args.strip().strip("'\"") or "~"
-        code = expanded(target)  # `%cd {HOME}`: the folder the value names, as IPython expands it
+        code = expanded(target, bound_names)  # `%cd {HOME}`: the folder the value names, as IPython expands it
         if code is None and ("{" in target or "$" in target):
             outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated folder"))
         outcome.items.append(_stmt(f"os.chdir(os.path.expanduser({code if code is not None else repr(target)}))"))
