@@ -87,12 +87,15 @@ def test_a_step_whose_only_read_is_in_an_expansion_takes_the_name_as_input(tmp_p
 
     from nbrefactor.cli.app import main
 
-    cells = [("md", "# Setup"), ("code", "import os\nHOME = os.getcwd()"), ("md", "# Work"), ("code", "%cd {HOME}\n!echo {HOME.upper()} > seen.txt")]
+    cells = [("md", "# Setup"), ("code", "import os\nHOME = os.getcwd()\nNAME = 'x'"), ("md", "# Work"), ("code", "%cd {HOME}\n!echo {HOME.upper()} > seen.txt"),
+             ("md", "# More"), ("code", "!echo $NAME $PATH > more.txt")]
     path = write_notebook(project(tmp_path) / "nb.ipynb", cells)
     main(["migrate", str(path), "--out", str(tmp_path / "out"), "--no-cache", "--no-prove"])
     steps = (tmp_path / "out" / "nb" / "src" / "nb" / "steps.py").read_text()
     assert "def work(cfg: Config, HOME):" in steps, steps
     assert 'subprocess.run(f"echo {(HOME.upper())} > seen.txt", shell=True)' in steps, steps
+    # `$PATH` is no name of the notebook's: IPython's formatter fails on the line and runs it as written.
+    assert 'subprocess.run("echo $NAME $PATH > more.txt", shell=True)' in steps, steps
 
 
 @pytest.mark.parametrize("text", [
@@ -105,3 +108,13 @@ def test_a_field_the_kernel_would_not_expand_stays_literal(text: str) -> None:
 
 def test_a_field_of_names_the_notebook_binds_or_builtins_is_expanded() -> None:
     assert expanded("echo {len(HOME)}", bound={"HOME"}) == 'f"echo {(len(HOME))}"'
+
+
+def test_a_dollar_name_the_notebook_binds_is_expanded_as_ipython_does() -> None:
+    text = "python train.py --data $DATASET_NAME --out '$KEEP' $$ESCAPED {n}"
+    code = expanded(text, bound={"DATASET_NAME", "n"})
+    assert code == "f\"python train.py --data {DATASET_NAME} --out '$KEEP' $ESCAPED {n}\""
+    namespace = {"DATASET_NAME": "flowers", "n": 3, "KEEP": "no"}
+    assert eval(code, dict(namespace)) == ipython_expands(text, dict(namespace))
+    assert expanded("echo $HOME", bound={"DATASET_NAME"}) is None  # the shell's variable
+    assert expanded("echo $DATASET_NAME") is None  # nothing known of the notebook's names

@@ -372,16 +372,22 @@ def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = (), package: b
     return NameFlow(definitions, mutations, deletions, tuple(reads), injectors, counts)
 
 
+_DOLLAR_FIELD = re.compile(r"(.*?)\$(\$?[\w\.]+)(?=([^']*'[^']*')*[^']*$)")
+
+
 def _expansion_reads(text: str) -> frozenset[str]:
     """The names the `{expr}` fields of a magic or shell line read (IPython evaluates each field as
     an expression in the notebook's namespace before the line runs); none when the line has no
     field or IPython's formatter cannot read it."""
-    if "{" not in text:
+    if "{" not in text and "$" not in text:
         return frozenset()
     try:
-        fields = [(f, spec) for _, f, spec, _ in string.Formatter().parse(text) if f is not None]
+        pieces = list(string.Formatter().parse(text))
     except ValueError:
         return frozenset()
+    fields = [(f, spec) for _, f, spec, _ in pieces if f is not None]
+    # `$name`/`$name.attr` outside single quotes (IPython's DollarFormatter; `$$` is its escape).
+    fields += [(m.group(2), "") for literal, _, _, _ in pieces for m in _DOLLAR_FIELD.finditer(literal) if not m.group(2).startswith("$")]
     names: set[str] = set()
     for field, spec in fields:
         try:

@@ -9,10 +9,12 @@ field fails to evaluate, the whole line is left as written.
 
 `expanded(text)` is a Python expression (an f-string) that computes the expanded line in the step,
 where the notebook's names are the step's: `mkdir -p {HOME}/datasets` → `f"mkdir -p {HOME}/datasets"`.
-It answers only when the expansion is known from the text: None for a line with no `{…}` field
-(the literal is the line), with a `$name` (the shell's own variable unless the notebook binds the
-name, which only the run knows), with a field that is not a Python expression, or with text an
-f-string cannot hold. One difference is kept on purpose: a field that fails to evaluate raises in
+It answers only when the expansion is known from the text and the notebook's names (`bound`):
+None for a line with nothing to expand (the literal is the line), with a `$NAME` or a `{…}` field
+reading a name the notebook never binds (the kernel's formatter fails on it and runs the line as
+written: `$HOME` is the shell's), with a field that is not a Python expression, or with text an
+f-string cannot hold; `--data $DATASET_NAME` of a notebook that binds `DATASET_NAME` becomes
+`f"--data {DATASET_NAME}"`. One difference is kept on purpose: a field that fails to evaluate raises in
 the step (the kernel would have run the line unexpanded, a command the notebook did not mean).
 """
 
@@ -45,9 +47,19 @@ def expanded(text: str, bound: Optional[Collection[str]] = None) -> Optional[str
         kept, end = "", 0
         for match in _DOLLAR.finditer(literal):
             before, name = match.group(1, 2)
-            if not name.startswith("$"):
-                return None
-            kept += before + name  # `$$x` → `$x`
+            if name.startswith("$"):
+                kept += before + name  # `$$x` → `$x`
+            else:
+                # `$name`: the value of a name the notebook binds (IPython evaluates it); any other
+                # `$NAME` is left to the shell, which only holds when no field fails: not known here.
+                if bound is None or not _f_string_expression(name) or not _names_read(name) <= set(bound):
+                    return None
+                text_before = _literal(kept + before)
+                if text_before is None:
+                    return None
+                out.append(text_before + "{" + name + "}")
+                fields += 1
+                kept = ""
             end = match.end()
         literal_text = _literal(kept + literal[end:])
         if literal_text is None:
