@@ -28,6 +28,7 @@ def _inlined(*sources: str) -> tuple[list[str], tuple]:
     """The code cells' sources after inlining, and what was inlined."""
     facts = analyse_notebook(Notebook("t.ipynb", tuple(Cell(i, "code", s) for i, s in enumerate(sources, 1))))
     new, runs = inline_written_runs(facts)
+    assert new.notebook is facts.notebook  # the report shows the notebook as it is on disk
     return [ca.cell.source for ca in new.cells], runs
 
 

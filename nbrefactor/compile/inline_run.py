@@ -87,7 +87,10 @@ def inline_written_runs(facts: NotebookFacts, config_lines: Iterable[tuple[int, 
     if not done:
         return facts, ()
     cells = tuple(replace(c, source="\n".join(new_sources[c.index])) if c.index in new_sources else c for c in facts.notebook.cells)
-    return analyse_notebook(replace(facts.notebook, cells=cells)), tuple(sorted(done, key=lambda r: (r.cell, r.line)))
+    # The analyses are of the inlined cells (the code the package runs); the notebook stays the
+    # one on disk, which the report shows and the findings' lines point into.
+    inlined = analyse_notebook(replace(facts.notebook, cells=cells))
+    return replace(inlined, notebook=facts.notebook), tuple(sorted(done, key=lambda r: (r.cell, r.line)))
 
 
 def _inline_run(args: str) -> Optional[tuple[str, str]]:
