@@ -34,10 +34,6 @@ FIXTURES = ROOT / "fixtures" / "notebooks"
 EXPLAINED_MISMATCHES: dict[str, str] = {
     # verify compares printed text since the package's steps print what the cells printed.
     "edge_cases": "cell 4 is `%%capture`: the notebook hides what the cell prints, the package (the compiler drops the magic) prints 'this output is captured'",
-    # `%run -i` runs a script in the notebook's own namespace; the compiler translates `%run` only
-    # without `-i` and leaves the line for review (MIGRATION.md lists it), so the names the script
-    # binds are missing in the package, which stops with a NameError where the notebook went on.
-    "steps_book": "`%run -i prepare_step.py` of a script the notebook's own `%%writefile` cell wrote is left for review (no `-i` translation yet): the package's first step stops with NameError: name 'total' is not defined",
 }
 
 # Rendering hundreds of inline figures takes minutes on both sides and proves nothing more than

@@ -325,3 +325,18 @@ def test_the_pipeline_rung_imports_nbrefactor_from_the_tree_that_runs_it(tmp_pat
     done = subprocess.run([sys.executable, "-c", code, str(own)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert Path(done.stdout.strip()) == own / "verify" / "compare.py"
+
+
+def test_a_failed_install_is_reported_by_the_installers_error_line() -> None:
+    """fair check 12: a 2019 manifest pin (pandas==1.3.5) fails to build on Python 3.11; the rung's
+    reason was the last two lines of uv's hint (`pandas = ["pkg_resources"] / or `uv pip install …``),
+    which named no failing pin. Now it is uv's (or pip's) own error line."""
+    from nbrefactor.migrate.prove import _install_error
+
+    uv = ("error: Failed to build `pandas==1.3.5`\n  cause: The build backend returned an error\n\n"
+          "hint: This error likely indicates that `pandas@1.3.5` depends on `pkg_resources`\n\n"
+          "[tool.uv.extra-build-dependencies]\npandas = [\"pkg_resources\"]\n\nor `uv pip install pkg_resources` into the environment\n")
+    assert _install_error(uv) == "error: Failed to build `pandas==1.3.5`"
+    pip = "Collecting x\nERROR: Could not find a version that satisfies the requirement nosuch==9 (from versions: none)\nERROR: No matching distribution found for nosuch==9\n"
+    assert _install_error(pip).startswith("ERROR: Could not find a version that satisfies the requirement nosuch==9")
+    assert _install_error("one\ntwo\nthree\n") == "two / three"

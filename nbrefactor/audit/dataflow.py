@@ -53,6 +53,7 @@ import ast
 import enum
 import posixpath
 import re
+import string
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
@@ -357,9 +358,44 @@ def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = (), package: b
             reads.append(resolver.resolve(ref.name, ca.cell.index, ref.line, ref.column, ca.cell.execution_count, deferred=False))
         for ref in ca.facts.deferred_reads:
             reads.append(resolver.resolve(ref.name, ca.cell.index, ref.line, ref.column, ca.cell.execution_count, deferred=True))
+    if package:
+        # The compiled step puts the values of a shell or `%cd` line's `{expr}` fields into the
+        # command, as IPython's expansion does (compile/expansion.py): the names they read are the step's reads.
+        for ca in facts.cells:
+            for magic in ca.magics:
+                if magic.kind == "shell" or (magic.kind in ("line_magic", "automagic") and magic.name == "cd"):
+                    bound_above = {d.name for d in ca.facts.defined if d.line < magic.line}
+                    for name in sorted(_expansion_reads(magic.args) - bound_above):
+                        reads.append(resolver.resolve(name, ca.cell.index, magic.line, 1, ca.cell.execution_count, deferred=False))
     reads.sort(key=lambda r: (r.cell, r.line, r.column, r.deferred, r.name))
     counts = tuple((ca.cell.index, ca.cell.execution_count) for ca in facts.cells)
     return NameFlow(definitions, mutations, deletions, tuple(reads), injectors, counts)
+
+
+_DOLLAR_FIELD = re.compile(r"(.*?)\$(\$?[\w\.]+)(?=([^']*'[^']*')*[^']*$)")
+
+
+def _expansion_reads(text: str) -> frozenset[str]:
+    """The names the `{expr}` fields of a magic or shell line read (IPython evaluates each field as
+    an expression in the notebook's namespace before the line runs); none when the line has no
+    field or IPython's formatter cannot read it."""
+    if "{" not in text and "$" not in text:
+        return frozenset()
+    try:
+        pieces = list(string.Formatter().parse(text))
+    except ValueError:
+        return frozenset()
+    fields = [(f, spec) for _, f, spec, _ in pieces if f is not None]
+    # `$name`/`$name.attr` outside single quotes (IPython's DollarFormatter; `$$` is its escape).
+    fields += [(m.group(2), "") for literal, _, _, _ in pieces for m in _DOLLAR_FIELD.finditer(literal) if not m.group(2).startswith("$")]
+    names: set[str] = set()
+    for field, spec in fields:
+        try:
+            tree = ast.parse((f"{field}:{spec}" if spec else field).strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            continue
+        names.update(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+    return frozenset(names)
 
 
 def _pos(item: Union[Definition, Mutation, Deletion, Injector]) -> tuple[int, int, int]:
@@ -462,7 +498,7 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
         for ca, name, line, column in writes:
             magic_defs.append(Definition(name, ca.cell.index, line, column, DefKind.GLOBAL, ca.cell.execution_count, via=function))
     if package:
-        defs.extend(_run_definitions(facts, injectors))
+        defs.extend(_run_definitions(facts, injectors, magic_defs))
     else:
         defs.extend(magic_defs)
     return tuple(sorted(defs, key=_pos)), tuple(sorted(injectors, key=_pos))
@@ -538,10 +574,16 @@ def _module_names(tree: ast.Module) -> Optional[frozenset[str]]:
     return frozenset(found)
 
 
-def _run_definitions(facts: NotebookFacts, injectors: list[Injector]) -> list[Definition]:
+def _run_definitions(facts: NotebookFacts, injectors: list[Injector], magic_defs: Sequence[Definition] = ()) -> list[Definition]:
     """The names each `%run` cell provides in a package: those read (at module level or in a
     function body) in it or below it that no cell defines or imports (a function body's import
-    included) and that are not builtins, each bound by the first `%run` cell that reaches it."""
+    included) and that are not builtins, each bound by the first `%run` cell that reaches it.
+    A `%run` of a file the notebook's own `%%writefile` cell wrote above binds every name its text
+    binds at module level (`magic_defs` at its position), as IPython copies the program's globals
+    into the notebook's: a name a cell also binds is the script's until that cell rebinds it."""
+    written = defaultdict(set)
+    for d in magic_defs:
+        written[(d.cell, d.line, d.column)].add(d.name)
     defined_anywhere = {d.name for ca in facts.cells for d in ca.facts.defined}
     defined_anywhere |= {i.bound for ca in facts.cells for i in ca.facts.imports}
     run_at = {}
@@ -555,6 +597,10 @@ def _run_definitions(facts: NotebookFacts, injectors: list[Injector]) -> list[De
         if inj is None:
             continue
         later = {r.name for c in facts.cells[position:] for r in (*c.facts.reads, *c.facts.deferred_reads)}
+        if inj.written_by is not None and not inj.opaque:
+            names = sorted(written[(inj.cell, inj.line, inj.column)])
+            out.extend(Definition(n, inj.cell, inj.line, inj.column, DefKind.RUN, inj.count) for n in names)
+            continue
         names = sorted(later - defined_anywhere - BUILTIN_NAMES - taken)
         taken.update(names)
         out.extend(Definition(n, inj.cell, inj.line, inj.column, DefKind.RUN, inj.count) for n in names)

@@ -272,6 +272,9 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
 
     written = frozenset(written_modules(facts)) - local
     environment = frozenset(imp.bound for _, imp in facts.imports if imp.module == "google.colab" or imp.module.startswith("google.colab."))
+    # What a magic line's `{expr}` may read: a name the notebook binds (else IPython ran the line as written).
+    bound = frozenset({d.name for ca in facts.cells for d in ca.facts.defined} | {t for ca in facts.cells for m in ca.magics for t in m.assigned_to}
+                      | {name for names in (stage.injected or {}).values() for name in names})
     # Every cell's top-level imports are hoisted (Kale `imports` cells included).
     outcomes: dict[int, CellOutcome] = {}
     for section in stage.sectioning.sections:
@@ -281,7 +284,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
                 continue
             outcome = transform_cell(
                 ca, cell_replacements.get(ca.cell.index, {}), moved, f"{_step_of(stage, ca)}_cell{ca.cell.index}", facts.resolve, cfg,
-                (stage.injected or {}).get(ca.cell.index, ()), written, environment, (stage.logged or {}).get(ca.cell.index),
+                (stage.injected or {}).get(ca.cell.index, ()), written, environment, (stage.logged or {}).get(ca.cell.index), bound,
             )
             outcomes[ca.cell.index] = outcome
             imports.extend(outcome.imports)
@@ -294,6 +297,10 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
                     f"{shown} there and goes on as the kernel did (delete the cell if the demonstration is no part of the pipeline)")))
             changes.extend((path, ca.cell.index, line, what) for line, what in outcome.changes)
             replaced |= {(path, ca.cell.index, line, col) for line, col in outcome.replaced}
+    for run in stage.inlined:
+        changes.append((path, run.cell, run.line, (
+            f"`{run.text}` became the text cell {run.writer} wrote, inlined (lines {run.line}-{run.line + run.lines - 1} of the cell's "
+            "code here): IPython's -i runs the script in the notebook's namespace, as the cell's own statements")))
     # Moved definitions, in notebook order, from the original (masked) cells.
     for ca in facts.cells:
         if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():

@@ -17,7 +17,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, Mapping, Optional, Sequence
@@ -27,6 +27,7 @@ import libcst as cst
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell, python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.dataflow import NameFlow, def_use, link_groups
+from nbrefactor.compile.inline_run import InlinedRun, inline_written_runs
 from nbrefactor.compile.random_state import carry_random_state
 from nbrefactor.compile.resources import resource_names, resource_span
 from nbrefactor.audit.types import Cell, Diagnostic
@@ -110,6 +111,8 @@ class StagePlan:
     injected: dict[int, tuple[str, ...]] = None  # type: ignore[assignment]
     # a cell ending in an expression that only showed a number → the name its value is kept as
     logged: dict[int, str] = None  # type: ignore[assignment]
+    # `%run -i` lines replaced by the text the notebook's `%%writefile` cell wrote (compile/inline_run.py)
+    inlined: tuple[InlinedRun, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,7 @@ def plan_model(
     # Modules the package itself has: a stage (one per notebook) must not take one of their names.
     stage_names: set[str] = {"config", "pipeline", "functions", "artifacts", "cli", "__main__", "__init__", "tracking",
                              "validate", "monitor", "serving", "kfp_runtime", "runtime", "data_profile", "steps"}
+    fields, replacements, lifted = _config(notebooks, catalog)
     for facts, diagnostics in notebooks:
         all_diagnostics.extend(diagnostics)
         # A finding that folds blocking ones (HID002 with a never-run sketch's HID003/HID004 reads
@@ -240,8 +244,9 @@ def plan_model(
         blocking.extend(d for d in diagnostics if d.code in BLOCKING_CODES or any(k == "blocks_compile" for k, _ in d.data))
         path = facts.notebook.path
         module = "steps" if len(notebooks) == 1 else unique(package_name(PurePosixPath(path).stem), stage_names)
-        stages.append(_plan_stage(facts, module, review, catalog))
-    fields, replacements, lifted = _config(notebooks, catalog)
+        # `%run -i` of a script the notebook wrote above: its text becomes the cell's code (inline_run).
+        facts, inlined = inline_written_runs(facts, ((cell, line) for (nb, cell, line, _), _ in replacements.items() if nb == path))
+        stages.append(replace(_plan_stage(facts, module, review, catalog), inlined=inlined))
     fixed.extend(lifted)
     # pip installs move to requirements; a system package install (`!apt-get install`) does not: the
     # compiler removes it for review (it belongs in the image).

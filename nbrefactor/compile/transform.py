@@ -24,6 +24,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from nbrefactor.audit.analysis import CellAnalysis, dotted_name
+from nbrefactor.compile.expansion import expanded
 from nbrefactor.compile.literals import py_comment_text
 from nbrefactor.compile.shown_errors import gone_past
 from nbrefactor.compile.run_magic import HELPER as RUN_HELPER, read_run_line
@@ -77,9 +78,12 @@ def transform_cell(
     written: frozenset[str] = frozenset(),
     environment_names: frozenset[str] = frozenset(),
     logged_name: Optional[str] = None,
+    bound_names: Optional[frozenset[str]] = None,
 ) -> CellOutcome:
     """`written`: modules a cell downloads or writes (their imports stay where they are, after the
-    download); `environment_names`: names bound by environment-only imports (`google.colab`)."""
+    download); `environment_names`: names bound by environment-only imports (`google.colab`);
+    `bound_names`: the names the notebook binds, which a line's `{expr}` expansion may read
+    (compile/expansion.py; None: any name)."""
     outcome = CellOutcome()
     outcome.injected = injected
     masked = ca.masked
@@ -99,7 +103,7 @@ def transform_cell(
             outcome.changes.append((header.line, f"`{note}` dropped: the body runs as plain Python"))
     if not masked.python.strip():
         for m in masked.magics:
-            _magic(m, outcome)
+            _magic(m, outcome, bound_names)
         return outcome
     module = cst.parse_module(masked.python)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -123,7 +127,7 @@ def transform_cell(
         magic = magic_by_line.get(line)
         if magic is not None and _is_placeholder(original, magic):
             if magic.kind != "cell_magic":
-                _magic(magic, outcome)
+                _magic(magic, outcome, bound_names)
             continue
         first_line = module.code_for_node(original).strip().splitlines()[0] if module.code_for_node(original).strip() else ""
         if isinstance(updated, cst.SimpleStatementLine) and all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in updated.body):
@@ -556,7 +560,7 @@ def _system_install(m: MagicLine) -> bool:
     return bool(words) and words[0] in ("apt", "apt-get", "add-apt-repository", "yum", "dnf", "apk", "brew")
 
 
-def _magic(m: MagicLine, outcome: CellOutcome) -> None:
+def _magic(m: MagicLine, outcome: CellOutcome, bound_names: Optional[frozenset[str]] = None) -> None:
     original = m.text.strip()
     if m.kind == "help":
         outcome.changes.append((m.line, f"help `{original}` dropped"))
@@ -571,26 +575,33 @@ def _magic(m: MagicLine, outcome: CellOutcome) -> None:
         return
     if m.kind == "shell":
         command = m.args
-        if "{" in command or "$" in command:
+        # IPython puts the values of `{expr}` fields into the line before the shell sees it.
+        code = expanded(command, bound_names)
+        if code is None and ("{" in command or "$" in command):
             outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated command"))
+        code = code if code is not None else repr(command)
         if m.assigned_to:
             target = ", ".join(m.assigned_to)
             outcome.items.append(
                 # IPython's `x = !cmd` captures stderr with stdout (getoutput runs it with
                 # stderr=STDOUT): `!ls missing` gives the error line, not an empty list.
-                _stmt(f"{target} = subprocess.run({command!r}, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.splitlines()")
+                _stmt(f"{target} = subprocess.run({code}, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.splitlines()")
             )
         else:
-            outcome.items.append(_stmt(f"subprocess.run({command!r}, shell=True)"))
+            outcome.items.append(_stmt(f"subprocess.run({code}, shell=True)"))
         outcome.needs.add("subprocess")
-        outcome.changes.append((m.line, f"shell line `{original}` became `subprocess.run`"))
+        outcome.changes.append((m.line, f"shell line `{original}` became `subprocess.run`" + (
+            " (IPython's `{…}` expansion as an f-string: the command gets the values, as in the kernel)" if code.startswith("f") else "")))
         return
     name = m.name
     if name == "cd":
         target = m.args.strip().strip("'\"") or "~"
-        outcome.items.append(_stmt(f"os.chdir(os.path.expanduser({target!r}))"))
+        code = expanded(target, bound_names)  # `%cd {HOME}`: the folder the value names, as IPython expands it
+        if code is None and ("{" in target or "$" in target):
+            outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated folder"))
+        outcome.items.append(_stmt(f"os.chdir(os.path.expanduser({code if code is not None else repr(target)}))"))
         outcome.needs.add("os")
-        outcome.changes.append((m.line, f"`{original}` became `os.chdir`"))
+        outcome.changes.append((m.line, f"`{original}` became `os.chdir`" + (" (its `{…}` expansion as an f-string)" if code is not None else "")))
         outcome.review.append((m.line, f"`{original}` changes the working directory; prefer config paths"))
         return
     if name in ("env", "set_env") and ("=" in m.args or " " in m.args.strip()):

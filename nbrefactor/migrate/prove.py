@@ -231,7 +231,7 @@ class Environments:
                 (wheels / wheel_name()).write_bytes(runtime_wheel())
                 ok, out = _run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(env_python), "--find-links", str(wheels), "-r", str(req)], timeout=self.options.timeout)
                 if not ok:
-                    return None, f"`pip install -r requirements.txt` failed: {_last_lines(out)}"
+                    return None, f"`pip install -r requirements.txt` failed: {_install_error(out)}"
             (staging / ".nbrefactor-ready").write_text(json.dumps(list(requirements)), encoding="utf-8")
             # venvs are not relocatable: rebuild at the final path when renaming would break it.
             # uv venvs use relative symlinks for bin/python and absolute paths only in pyvenv.cfg
@@ -265,6 +265,15 @@ def _run(argv: Sequence[str], timeout: float, cwd: Optional[Path] = None, env: O
     if stdout_only and (ok or done.stdout.strip()):
         return ok, done.stdout.strip()
     return ok, (done.stdout + done.stderr).strip()
+
+
+def _install_error(text: str) -> str:
+    """The installer's own error line (uv: `error: Failed to build `pandas==1.3.5``; pip: `ERROR: Could
+    not find a version…`), which names the pin that failed; its output's last lines when it has none
+    (they were a hint's tail: `pandas = ["pkg_resources"] / or `uv pip install …`` said nothing of
+    which pin failed)."""
+    found = next((line.strip() for line in text.splitlines() if re.match(r"\s*(?:error|ERROR)\b|\s*×", line)), None)
+    return found if found is not None else _last_lines(text)
 
 
 def _last_lines(text: str, count: int = 2) -> str:
