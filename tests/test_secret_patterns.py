@@ -216,3 +216,15 @@ def test_patterns_stay_linear_on_adversarial_text(text):
 from nbrefactor.audit.secrets import patterns as _patterns  # noqa: E402
 
 CATALOG_PATTERNS = _patterns(CATALOG)
+
+
+def test_a_described_stand_in_is_neither_reported_nor_masked_a_generated_key_is():
+    # Fair check 12: `api_key="demo-sample-api-key"` (words naming the key that goes there) is no
+    # SEC003 finding, so nothing may mask it either: the compiler emits cells through `redact`,
+    # and a package that masks the stand-in computes something else than its notebook.
+    stand_in = 'client = make_client(api_key="demo-sample-api-key")'
+    assert redact(stand_in, CATALOG) == stand_in
+    assert not notebook_secrets([stand_in], CATALOG)
+    key = 'client = make_client(api_key="Q7xk2LmP9rT4vW8zN3bY")'
+    assert "Q7xk2LmP9rT4vW8zN3bY" not in redact(key, CATALOG)
+    assert "Q7xk2LmP9rT4vW8zN3bY" in notebook_secrets([key], CATALOG)

@@ -95,6 +95,15 @@ CASES = {
         code="def step(cfg):\n    COLAB = False\n    print(COLAB)\n",
         changes=((1, "Colab detection `try` replaced by its `except ImportError` branch: the package does not run in Colab"),),
     ),
+    # Outside Colab the `else` of a Colab-only `if` runs (fixture fair12/hosted_only_import: the
+    # whole `if` was removed as environment-only, and the package failed on `token`).
+    "a Colab-only if runs its else branch": Case(
+        source=("import os\nimport sys\nif 'google.colab' in sys.modules:\n    from google.colab import userdata\n"
+                "    token = userdata.get('T')\nelse:\n    token = os.environ.get('T', '')\nprint(len(token))"),
+        code="def step(cfg):\n    token = os.environ.get('T', '')\n    print(len(token))\n",
+        changes=((3, "Colab-only `if` replaced by its `else` branch: the package does not run in Colab"),),
+        imports=("import os", "import sys"),
+    ),
     # An exported notebook's explicit IPython call (fixture left11/workshop_clone: NameError
     # `get_ipython` in the package before).
     "get_ipython().system becomes subprocess.run": Case(

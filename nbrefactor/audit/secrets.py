@@ -271,9 +271,26 @@ def is_credential_value(value: str, catalog: Catalog) -> bool:
         return False
     if _FILE_NAME.match(text):
         return False
+    if describes_a_placeholder(text):
+        return False  # `api_key="demo-sample-api-key"`: words naming the key that goes there
     values = credential_values(catalog)
     # A default credential is short and guessable, which is what makes leaving it in code a risk.
     return text.lower() in values.known_defaults or entropy_bits(text) >= values.min_bits
+
+
+# A value made only of lowercase words joined by `-`/`_` that names a credential or says it is a
+# stand-in (`"demo-sample-api-key"`, `"my_dummy_token"`) describes the key that goes there; a
+# generated key mixes cases and digits, a passphrase of words names none of these. Decided here,
+# not in SEC003 alone: what SEC003 does not report the reports and the compiler must not mask
+# either (a package that masks a tutorial's stand-in computes something else than its notebook).
+_WORDS_ONLY = re.compile(r"[a-z]+(?:[-_][a-z]+)+")
+_DESCRIBING_WORDS = frozenset({
+    "key", "apikey", "token", "secret", "password", "sample", "example", "demo", "dummy", "only", "placeholder",
+})
+
+
+def describes_a_placeholder(value: str) -> bool:
+    return bool(_WORDS_ONLY.fullmatch(value)) and not _DESCRIBING_WORDS.isdisjoint(re.split(r"[-_]", value))
 
 
 @dataclass(frozen=True)

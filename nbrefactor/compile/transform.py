@@ -161,6 +161,14 @@ def transform_cell(
             if literal is None or "{" in literal or "$" in literal:
                 outcome.review.append((line, f"`{first_line}`: IPython expands variables in the command; check the generated command"))
             continue
+        colab_branch = _colab_branch_fallback(original, updated, environment_names)
+        if colab_branch is not None:
+            # `if "google.colab" in sys.modules: <Colab set-up> / else: token = os.environ[...]`:
+            # outside Colab the `else` runs; the package runs that branch (fixture
+            # fair12/hosted_only_import: the whole `if` was removed, and the package failed on `token`).
+            outcome.items.extend(colab_branch)
+            outcome.changes.append((line, "Colab-only `if` replaced by its `else` branch: the package does not run in Colab"))
+            continue
         environment = _environment_only(original, environment_names, resolve)
         if environment:
             outcome.review.append((line, f"environment-only `{first_line}` removed ({environment}); do it outside the package"))
@@ -215,6 +223,43 @@ def _colab_detection_fallback(original: cst.CSTNode, updated: cst.CSTNode) -> Op
         if handler.name is None and caught in ("", "ImportError", "ModuleNotFoundError", "Exception"):
             return list(handler.body.body)
     return None
+
+
+def _colab_branch_fallback(original: cst.CSTNode, updated: cst.CSTNode, environment_names: frozenset[str]) -> Optional[list[cst.BaseStatement]]:
+    """The statements of the `else:` of a top-level `if` whose body imports google.colab or uses
+    a name an environment-only import bound (`userdata`), when that `else` does neither; None for
+    any other statement (an `elif` chain stays what it is: a person reads it)."""
+    if not isinstance(original, cst.If) or not isinstance(updated, cst.If):
+        return None
+    if not isinstance(original.orelse, cst.Else) or not isinstance(updated.orelse, cst.Else):
+        return None
+
+    def colab_only(block: cst.CSTNode) -> bool:
+        imports = any(
+            m == "google.colab" or m.startswith("google.colab.")
+            for node in _statements(block) if isinstance(node, cst.SimpleStatementLine)
+            for x in node.body for m in _imported_modules(x)
+        )
+        return imports or bool(_names_in(block) & environment_names)
+
+    if not colab_only(original.body) or colab_only(original.orelse.body):
+        return None
+    body = updated.orelse.body
+    if isinstance(body, cst.IndentedBlock):
+        return list(body.body)
+    return [cst.SimpleStatementLine(body=list(body.body))]  # `else: x = 1` on one line
+
+
+def _statements(block: cst.CSTNode) -> list[cst.CSTNode]:
+    """Every statement inside a block, at any depth (an import under a nested `if` counts)."""
+    found: list[cst.CSTNode] = []
+
+    class Collector(cst.CSTVisitor):
+        def visit_SimpleStatementLine(self, n: cst.SimpleStatementLine) -> None:
+            found.append(n)
+
+    block.visit(Collector())
+    return found
 
 
 def _ipython_system_call(stmt: cst.CSTNode) -> Optional[tuple[str, Optional[str]]]:

@@ -594,8 +594,6 @@ class HardcodedCredential(Rule):
                 last = source_lines[literal.end_line - 1] if literal.end_line <= len(source_lines) else ""
                 if _SAYS_EXAMPLE.search(last[literal.end_column - 1:] if literal.end_line == literal.line else last):
                     continue  # `key = "Gx5e…"  # This is an example key and will not work.`
-                if _describes_a_placeholder(literal.value):
-                    continue  # `api_key="chess-sample-only-api-key"`: words naming a key, not one
                 end = literal.end_column - 1 if literal.end_line == literal.line else len(text)
                 inside = text.find(literal.value, literal.column - 1, end) if literal.value else -1
                 if inside != -1:  # mask the value, not its quotes
@@ -622,19 +620,6 @@ _SAYS_EXAMPLE = re.compile(
     r"|replace\b.*\bwith\s+your)\b",
     re.IGNORECASE,
 )
-
-
-# A value made only of lowercase words joined by `-`/`_` that names a credential or says it is a
-# stand-in (`"demo-sample-api-key"`, `"my_dummy_token"`) describes the key that goes there; a
-# generated key mixes cases and digits, a passphrase of words names none of these.
-_WORDS_ONLY = re.compile(r"[a-z]+(?:[-_][a-z]+)+")
-_DESCRIBING_WORDS = frozenset({
-    "key", "apikey", "token", "secret", "password", "sample", "example", "demo", "dummy", "only", "placeholder",
-})
-
-
-def _describes_a_placeholder(value: str) -> bool:
-    return bool(_WORDS_ONLY.fullmatch(value)) and not _DESCRIBING_WORDS.isdisjoint(re.split(r"[-_]", value))
 
 
 def _already_secret(literal: CredentialLiteral, secrets: tuple[SecretMatch, ...], starts: list[int], catalog: Catalog) -> bool:
