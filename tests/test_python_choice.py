@@ -156,6 +156,20 @@ def test_old_kernel_with_environment_pins_gets_a_python_every_installed_pin_allo
         assert f"Python {minor} for the image" in environment and "Python" not in review.split("## Findings")[0]
 
 
+def test_migration_md_names_the_pins_it_could_not_check(tmp_path):
+    # A pin of a release that is not installed here has no local metadata: the Python chosen was
+    # not checked against it, and MIGRATION.md says so by name (before, it said only "satisfies
+    # every pin with known metadata and has wheels for every binary pin", and a 2019 pin failed
+    # to install on that Python in the proof).
+    root = tmp_path / "nb"
+    root.mkdir()
+    (root / "requirements.txt").write_text("numpy==1.16.6\npandas==" + importlib.metadata.version("pandas") + "\n")
+    package = migrate_notebook(root, ["import numpy as np\nimport pandas as pd", "print(pd.Series(np.arange(3)).sum())"], "3.11.7")
+    environment = (package / "MIGRATION.md").read_text().split("## Environment", 1)[1].split("## For a person to review", 1)[0]
+    assert "Not checked against Python" in environment and "numpy==1.16.6" in environment
+    assert "pandas==" not in environment.split("Not checked against Python", 1)[1]
+
+
 # --- the registry check ---------------------------------------------------------------------------
 
 

@@ -110,5 +110,5 @@ def choose_python(notebook_python: Optional[str], pins: Sequence[PinPython], ima
     low, high = sorted((_key(wanted), _key(chosen)))
     passed = tuple(dict.fromkeys(r for m in minors if low <= _key(m) <= high and m != chosen for r in excluded[m]))
     why = "; ".join(([f"there is no base image for the notebook's Python {wanted}"] if wanted not in images else []) + list(passed))
-    why += f"; Python {chosen} satisfies every pin with known metadata" + (" and has wheels for every binary pin" if proven and binary else "")
+    why += f"; Python {chosen} satisfies every pin with known metadata" + (" and has wheels for every binary one" if proven and binary else "")
     return PythonChoice(chosen, notebook_python, why, passed, unchecked)
