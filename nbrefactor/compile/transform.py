@@ -211,12 +211,7 @@ def _colab_detection_fallback(original: cst.CSTNode, updated: cst.CSTNode) -> Op
     handler of a top-level `try` whose body imports google.colab; None for any other statement."""
     if not isinstance(original, cst.Try) or not isinstance(updated, cst.Try) or updated.orelse or updated.finalbody:
         return None
-    imports_colab = any(
-        isinstance(s, cst.SimpleStatementLine)
-        and any(m == "google.colab" or m.startswith("google.colab.") for x in s.body for m in _imported_modules(x))
-        for s in original.body.body
-    )
-    if not imports_colab:
+    if not _imports_colab(original.body.body):
         return None
     for handler in updated.handlers:
         caught = "" if handler.type is None else cst.Module(body=[]).code_for_node(handler.type)
@@ -235,12 +230,7 @@ def _colab_branch_fallback(original: cst.CSTNode, updated: cst.CSTNode, environm
         return None
 
     def colab_only(block: cst.CSTNode) -> bool:
-        imports = any(
-            m == "google.colab" or m.startswith("google.colab.")
-            for node in _statements(block) if isinstance(node, cst.SimpleStatementLine)
-            for x in node.body for m in _imported_modules(x)
-        )
-        return imports or bool(_names_in(block) & environment_names)
+        return _imports_colab(_statements(block)) or bool(_names_in(block) & environment_names)
 
     if not colab_only(original.body) or colab_only(original.orelse.body):
         return None
@@ -250,9 +240,18 @@ def _colab_branch_fallback(original: cst.CSTNode, updated: cst.CSTNode, environm
     return [cst.SimpleStatementLine(body=list(body.body))]  # `else: x = 1` on one line
 
 
-def _statements(block: cst.CSTNode) -> list[cst.CSTNode]:
+def _imports_colab(statements: Sequence[cst.CSTNode]) -> bool:
+    """Does one of these statements import google.colab (or a module under it)?"""
+    return any(
+        isinstance(s, cst.SimpleStatementLine)
+        and any(m == "google.colab" or m.startswith("google.colab.") for x in s.body for m in _imported_modules(x))
+        for s in statements
+    )
+
+
+def _statements(block: cst.CSTNode) -> list[cst.SimpleStatementLine]:
     """Every statement inside a block, at any depth (an import under a nested `if` counts)."""
-    found: list[cst.CSTNode] = []
+    found: list[cst.SimpleStatementLine] = []
 
     class Collector(cst.CSTVisitor):
         def visit_SimpleStatementLine(self, n: cst.SimpleStatementLine) -> None:
