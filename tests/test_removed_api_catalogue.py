@@ -79,6 +79,9 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
      [(1, 1, "sklearn.datasets.load_boston")]),
     (("from sklearn import metrics\nmetrics.plot_roc_curve(m, X, y)\nmetrics.RocCurveDisplay.from_estimator(m, X, y)",),
      [(1, 2, "sklearn.metrics.plot_roc_curve")]),
+    # One import of two removed names is two uses (two releases: two findings).
+    (("from sklearn.metrics import plot_roc_curve, jaccard_similarity_score, accuracy_score",),
+     [(1, 1, "sklearn.metrics.plot_roc_curve"), (1, 1, "sklearn.metrics.jaccard_similarity_score")]),
     (("from sklearn.preprocessing import Imputer\nfrom sklearn.impute import SimpleImputer",),
      [(1, 1, "sklearn.preprocessing.Imputer")]),
     # NumPy 2.0: the aliases go, the dtypes and lowercase constants stay.

@@ -374,25 +374,23 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
             if kind not in _USE_NODES:  # (most nodes: nothing below applies to them)
                 continue
             found: Optional[tuple[Removal, str]] = None
+            also: list[tuple[Removal, str]] = []  # an import's other removed names
             if kind is ast.Subscript:
                 # `df.ix[rows, cols]`: a removed indexer of the library's objects.
                 owner = node.value
                 if indexers and isinstance(owner, ast.Attribute) and owner.attr in indexers and not _module_receiver(owner.value, aliases, rebound):
                     entry = indexers[owner.attr][0]
                     found = (entry, entry.api)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    entry = _match_path(alias.name, paths)
-                    if entry:
-                        found = (entry, alias.name)
-                        break
-            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                for alias in node.names:
-                    qualified = f"{node.module}.{alias.name}"
-                    entry = _match_path(qualified, paths)
-                    if entry:
-                        found = (entry, qualified)
-                        break
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                # Every removed name the statement imports: `from sklearn.metrics import
+                # plot_roc_curve, jaccard_similarity_score` uses two removals (1.2 and 0.23).
+                prefix = "" if isinstance(node, ast.Import) else f"{node.module}." if node.module and not node.level else None
+                if prefix is not None:
+                    for alias in node.names:
+                        entry = _match_path(prefix + alias.name, paths)
+                        if entry:
+                            also.append((entry, prefix + alias.name))
+                    found = also.pop(0) if also else None
             elif (
                 methods and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in methods and not isinstance(node.func.value, ast.Constant)
@@ -433,8 +431,9 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                             found = (entry, qualified)
             if found and parents is None:
                 parents = {child: parent for parent in nodes for child in ast.iter_child_nodes(parent)}
-            if found and not _guarded(node, parents, _errors(found[0])):
-                uses.append(_Use(found[0], ca, node.lineno, node.col_offset + 1, found[1]))
+            for match in (found, *also) if found else ():
+                if not _guarded(node, parents, _errors(match[0])):
+                    uses.append(_Use(match[0], ca, node.lineno, node.col_offset + 1, match[1]))
     order = {id(ca): i for i, ca in enumerate(ctx.cells)}
     uses.sort(key=lambda u: (order[id(u.ca)], u.line, u.column))
     return uses
@@ -737,6 +736,11 @@ class UsesRemovedApi(Rule):
             cells=("from keras.models import Sequential\nnet = Sequential()", "net.fit([[0.0]], [0.0], nb_epoch=3)"),
             expect=((2, 1),),
         ),
+        # Colab's `%tensorflow_version 1.x` no longer gives TensorFlow 1 (an error since August 2022).
+        Example(
+            cells=("%tensorflow_version 1.x", "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 2])\nsess = tf.Session()"),
+            expect=((2, 2),),
+        ),
         # A style name matplotlib 3.8 removed, passed as a literal: one finding for the release.
         Example(
             cells=("import matplotlib.pyplot as plt\nplt.style.use('seaborn-whitegrid')",),
@@ -752,11 +756,6 @@ class UsesRemovedApi(Rule):
             ),
             files={"requirements.txt": "scikit-learn==1.3.2\npandas==1.5.3\n"},
             expect=((2, 3), (3, 2)),
-        ),
-        # Colab's `%tensorflow_version 1.x` no longer gives TensorFlow 1 (an error since August 2022).
-        Example(
-            cells=("%tensorflow_version 1.x", "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 2])\nsess = tf.Session()"),
-            expect=((2, 2),),
         ),
     )
 
@@ -807,7 +806,10 @@ class UsesRemovedApi(Rule):
             else:
                 state = f"{distribution} is not declared in any manifest: a fresh install takes the newest release, which lacks {it}"
             first = group[0]
-            related = tuple(dict.fromkeys((u.ca.cell, u.line, u.column) for u in group[1:]))
+            # (not the first use's own place again: one import of two removed names is two uses there)
+            related = tuple(dict.fromkeys(
+                (u.ca.cell, u.line, u.column) for u in group[1:] if (u.ca, u.line, u.column) != (first.ca, first.line, first.column)
+            ))
             yield Hit(
                 first.ca.cell,
                 first.line,
