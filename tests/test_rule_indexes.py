@@ -359,7 +359,7 @@ def test_dep005s_node_type_sets_hold_every_node_its_tests_accept():
     """DEP005 skips a node whose type is not in `_BINDINGS`/`_USE_NODES` before its isinstance
     tests: CPython's parser makes no subclass of those types, so nothing they accept is skipped."""
     binding = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    use = (ast.Import, ast.ImportFrom, ast.Call, ast.Attribute)
+    use = (ast.Import, ast.ImportFrom, ast.Call, ast.Attribute, ast.Subscript)  # Subscript: `df.ix[…]`
     assert removed_apis._BINDINGS == frozenset(binding) and removed_apis._USE_NODES == frozenset(use)
     for source in (*SOURCES, *_fixture_sources()):
         try:

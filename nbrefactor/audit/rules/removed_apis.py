@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, tree_nodes
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
 from nbrefactor.audit.facts import dotted_name
@@ -44,6 +44,30 @@ class Removal:
     # Where the removal bites only for some paths: a call whose first argument is a string literal
     # ending in one of these still works (Keras 3 only warns on `save("m.h5", save_format="h5")`).
     unless_path_suffix: tuple[str, ...] = ()
+    # A removed VALUE of an argument (`plt.style.use("seaborn")`: matplotlib 3.8 dropped the style
+    # names, not the function): matched on calls of `api` whose argument at position `argument`
+    # (or passed as `argument_name=`) is a string literal in `values`, or a list/tuple literal
+    # holding one. Any other value, or one the notebook computes, is not reported.
+    argument: int = -1
+    argument_name: str = ""
+    values: tuple[str, ...] = ()
+    # A method whose name other libraries' objects share (`get_feature_names`): matched only on a
+    # receiver known to be made by one of these callables (qualified through the imports): the call
+    # itself (`CountVectorizer().fit(docs).get_feature_names()`) or a name every binding of which,
+    # in the whole notebook, is such a call (`vec = TfidfVectorizer(); …; vec.get_feature_names()`).
+    receivers: tuple[str, ...] = ()
+    # An indexer attribute (`df.ix[…]`): matched where it is subscripted, never as a call.
+    indexer: bool = False
+    # Not matched in a notebook importing one of these, whose objects have a method of that name
+    # (gensim's `Dictionary.iteritems`), nor in a Python 2 notebook (STR004's test: builtin dicts
+    # have `iteritems` there) when `unless_python2`.
+    unless_modules: tuple[str, ...] = ()
+    unless_python2: bool = False
+
+    @property
+    def on_path(self) -> bool:
+        """Matched on import paths and attribute chains (`_match`), not on calls or subscripts."""
+        return not (self.method or self.keyword or self.values)
 
 
 def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozenset[str]]]:
@@ -53,9 +77,14 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             e["api"], e["distribution"], str(e["removed_in"]), e.get("replacement", ""),
             str(e.get("method", "")), tuple(str(m) for m in e.get("modules", [])),
             str(e.get("keyword", "")), tuple(str(s) for s in e.get("unless_path_suffix", [])),
+            int(e.get("argument", -1)), str(e.get("argument_name", "")), tuple(str(v) for v in e.get("values", [])),
+            tuple(str(r) for r in e.get("receivers", [])), bool(e.get("indexer", False)),
+            tuple(str(m) for m in e.get("unless_modules", [])), bool(e.get("unless_python2", False)),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
+        # a value entry names where the value is passed; an incomplete one would match every call
+        and (not e.get("values") or "argument" in e or e.get("argument_name"))
     )
     names: dict[str, frozenset[str]] = {}
     for entry in entries:
@@ -80,6 +109,9 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeErro
 # A removed keyword raises TypeError ("unexpected keyword argument"), or ValueError where the
 # library checks it itself (Keras 3's `save_format`).
 _CALL_ERRORS = _IMPORT_ERRORS | {"TypeError", "ValueError"}
+# A removed argument value: matplotlib 3.8's `style.use("seaborn")` raises OSError ("'seaborn' is
+# not a valid package style, path of style file, URL of style file, or library style name").
+_VALUE_ERRORS = _CALL_ERRORS | {"OSError", "IOError", "FileNotFoundError"}
 
 
 def _catches(handler: ast.excepthandler, errors: frozenset[str]) -> bool:
@@ -124,7 +156,7 @@ def _match(qualified: str, entries: tuple[Removal, ...]) -> Optional[Removal]:
     """The first entry, in catalogue order, removing `qualified` or a module it is in (its api is
     `qualified` or a dotted prefix of it). The reference for `_match_path`, which `_uses` calls."""
     for entry in entries:
-        if entry.method or entry.keyword:
+        if not entry.on_path:
             continue  # matched on calls (`_uses`), not on paths
         if qualified == entry.api or qualified.startswith(entry.api + "."):
             return entry
@@ -137,7 +169,7 @@ def _path_index(entries: tuple[Removal, ...]) -> dict[str, tuple[int, Removal]]:
     scan of the whole catalogue with `_match`."""
     index: dict[str, tuple[int, Removal]] = {}
     for at, entry in enumerate(entries):
-        if not (entry.method or entry.keyword):
+        if entry.on_path:
             index.setdefault(entry.api, (at, entry))
     return index
 
@@ -159,6 +191,21 @@ def _passes(call: ast.Call, keyword: str) -> bool:
     return any(k.arg == keyword for k in call.keywords)
 
 
+def _removed_value(call: ast.Call, entry: Removal) -> Optional[str]:
+    """The removed value the call passes where `entry` says (a string literal, or one inside a
+    list/tuple literal: `plt.style.use(["seaborn", "custom.mplstyle"])`), else None."""
+    arg: Optional[ast.expr] = None
+    if 0 <= entry.argument < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: entry.argument + 1]):
+        arg = call.args[entry.argument]
+    elif entry.argument_name:
+        arg = next((k.value for k in call.keywords if k.arg == entry.argument_name), None)
+    items = arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg]
+    for item in items:
+        if isinstance(item, ast.Constant) and isinstance(item.value, str) and item.value in entry.values:
+            return item.value
+    return None
+
+
 def _path_kept(call: ast.Call, suffixes: tuple[str, ...]) -> bool:
     """The call's path (first argument or `filepath=`) is a string literal, or an f-string whose
     last part is one, ending in a suffix for which the library still accepts the call."""
@@ -170,13 +217,19 @@ def _path_kept(call: ast.Call, suffixes: tuple[str, ...]) -> bool:
     return isinstance(path, ast.Constant) and isinstance(path.value, str) and path.value.lower().endswith(suffixes)
 
 
-def _call_match(call: ast.Call, candidates: list[Removal]) -> Optional[Removal]:
-    """The catalogued removal a call hits: a removed method (no keyword), or a keyword the call passes."""
+def _call_match(call: ast.Call, candidates: list[Removal]) -> Optional[tuple[Removal, str]]:
+    """The catalogued removal a call hits, with what to show: a removed method (no keyword), a
+    keyword the call passes, or a removed value it passes."""
     for entry in candidates:
+        if entry.values:
+            value = _removed_value(call, entry)
+            if value is not None:
+                return entry, f"{entry.api}({value!r})"
+            continue
         if not entry.keyword:
-            return entry
+            return entry, _shown(entry)
         if _passes(call, entry.keyword) and not _path_kept(call, entry.unless_path_suffix):
-            return entry
+            return entry, _shown(entry)
     return None
 
 
@@ -184,9 +237,73 @@ def _shown(entry: Removal) -> str:
     return f"{entry.api}({entry.keyword}=…)" if entry.keyword else entry.api
 
 
+def _made_by(value: ast.expr, facts: NotebookFacts, rebound: frozenset[str]) -> str:
+    """What made `value`, qualified through the imports, when it is a call of an imported callable,
+    possibly followed by `.fit(…)`/`.set_params(…)`, which return the estimator itself
+    (`TfidfVectorizer(min_df=2).fit(docs)` → `sklearn.feature_extraction.text.TfidfVectorizer`); else ""."""
+    while (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+        and value.func.attr in ("fit", "set_params") and isinstance(value.func.value, ast.Call)
+    ):
+        value = value.func.value
+    if not isinstance(value, ast.Call):
+        return ""
+    dotted = dotted_name(value.func)
+    head = dotted.split(".", 1)[0] if dotted else ""
+    if not dotted or head not in facts.aliases or head in rebound:
+        return ""
+    return facts.resolve(dotted)
+
+
+def _stored(target: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+
+
+def _makers(ctx: RuleContext, rebound: frozenset[str]) -> dict[str, frozenset[str]]:
+    """For each name the notebook binds only by plain assignments (`vec = CountVectorizer()`),
+    what made its values (`_made_by`; "" for a value of another kind). A name bound any other way
+    too (a loop or `with` target, an unpacking, a parameter, an import, a `def`, `del`) is left
+    out: its value at a use is not known."""
+    made: dict[str, set[str]] = {}
+    unknown: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree_nodes(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if isinstance(target, ast.Name):
+                        made.setdefault(target.id, set()).add(_made_by(node.value, ctx.facts, rebound) if node.value else "")
+                    else:  # `a, b = …`: what each name gets is not read here
+                        unknown |= _stored(target)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.NamedExpr)):
+                unknown |= _stored(node.target)
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                unknown |= _stored(node.optional_vars)
+            elif isinstance(node, ast.Delete):
+                unknown.update(n for t in node.targets for n in _stored(t))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                unknown.add(node.name)
+            elif isinstance(node, ast.arg):
+                unknown.add(node.arg)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                unknown.add(node.name)
+    unknown.update(imp.bound for _, imp in ctx.facts.imports)
+    return {name: frozenset(makers) for name, makers in made.items() if name not in unknown}
+
+
+def _receiver_known(receiver: ast.expr, entry: Removal, ctx: RuleContext, rebound: frozenset[str], makers: dict[str, frozenset[str]]) -> bool:
+    """The method's receiver is made by one of the entry's `receivers` (see `Removal.receivers`)."""
+    if isinstance(receiver, ast.Name):
+        made = makers.get(receiver.id)
+        return bool(made) and made <= set(entry.receivers)
+    return _made_by(receiver, ctx.facts, rebound) in entry.receivers
+
+
 # The node types `_rebound` and `_uses` read (CPython's parser makes no subclasses of them).
 _BINDINGS = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
-_USE_NODES = frozenset({ast.Import, ast.ImportFrom, ast.Call, ast.Attribute})
+_USE_NODES = frozenset({ast.Import, ast.ImportFrom, ast.Call, ast.Attribute, ast.Subscript})
 
 
 def _rebound(ctx: RuleContext) -> frozenset[str]:
@@ -221,14 +338,28 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     rebound = _rebound(ctx)
     paths = _path_index(entries)
     imported = {imp.qualified.split(".", 1)[0] for _, imp in ctx.facts.imports}
+    python2: Optional[bool] = None
     methods: dict[str, list[Removal]] = {}
+    indexers: dict[str, list[Removal]] = {}
     for e in entries:
-        if e.method and imported.intersection(e.modules):
-            methods.setdefault(e.method, []).append(e)
+        if not e.method or not imported.intersection(e.modules) or imported.intersection(e.unless_modules):
+            continue
+        if e.unless_python2:
+            if python2 is None:
+                from nbrefactor.audit.rules.structure import is_python2
+
+                python2 = is_python2(ctx.facts)
+            if python2:
+                continue
+        (indexers if e.indexer else methods).setdefault(e.method, []).append(e)
     functions: dict[str, list[Removal]] = {}
     for e in entries:
-        if e.keyword and not e.method:
+        if (e.keyword or e.values) and not e.method:
             functions.setdefault(e.api, []).append(e)
+    # The last part of each such function's name: a call of another name is not resolved at all.
+    function_names = frozenset(api.rsplit(".", 1)[-1] for api in functions)
+    makers: Optional[dict[str, frozenset[str]]] = None  # built once, when a `receivers` entry needs it
+    own: Optional[frozenset[str]] = None  # the notebook's own function names, built at a method call
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -239,39 +370,55 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         chained = {id(n.value) for n in nodes if type(n) is ast.Attribute}
         parents: Optional[dict[ast.AST, ast.AST]] = None
         for node in nodes:
-            if type(node) not in _USE_NODES:  # (most nodes: nothing below applies to them)
+            kind = type(node)
+            if kind not in _USE_NODES:  # (most nodes: nothing below applies to them)
                 continue
             found: Optional[tuple[Removal, str]] = None
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    entry = _match_path(alias.name, paths)
-                    if entry:
-                        found = (entry, alias.name)
-                        break
-            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                for alias in node.names:
-                    qualified = f"{node.module}.{alias.name}"
-                    entry = _match_path(qualified, paths)
-                    if entry:
-                        found = (entry, qualified)
-                        break
+            also: list[tuple[Removal, str]] = []  # an import's other removed names
+            if kind is ast.Subscript:
+                # `df.ix[rows, cols]`: a removed indexer of the library's objects.
+                owner = node.value
+                if indexers and isinstance(owner, ast.Attribute) and owner.attr in indexers and not _module_receiver(owner.value, aliases, rebound):
+                    entry = indexers[owner.attr][0]
+                    found = (entry, entry.api)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                # Every removed name the statement imports: `from sklearn.metrics import
+                # plot_roc_curve, jaccard_similarity_score` uses two removals (1.2 and 0.23).
+                prefix = "" if isinstance(node, ast.Import) else f"{node.module}." if node.module and not node.level else None
+                if prefix is not None:
+                    for alias in node.names:
+                        entry = _match_path(prefix + alias.name, paths)
+                        if entry:
+                            also.append((entry, prefix + alias.name))
+                    found = also.pop(0) if also else None
             elif (
                 methods and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                 and node.func.attr in methods and not isinstance(node.func.value, ast.Constant)
+                and not _module_receiver(node.func.value, aliases, rebound)
             ):
                 # `model.predict_classes(x)`: a removed method of the library's models;
-                # `model.fit(x, y, nb_epoch=5)`: a removed keyword of one.
-                entry = _call_match(node, methods[node.func.attr])
-                if entry:
-                    found = (entry, _shown(entry))
-            elif functions and isinstance(node, ast.Call) and node.keywords:
-                # `mean_squared_error(y, p, squared=False)`: the callee resolved through the imports.
+                # `model.fit(x, y, nb_epoch=5)`: a removed keyword of one. Not on a module
+                # (`six.iteritems(d)` is a function), and a removed method not where the notebook
+                # defines a function of that name (a class of its own has the method).
+                if own is None:
+                    own = _own_functions(ctx)
+                candidates = [e for e in methods[node.func.attr] if e.keyword or e.method not in own]
+                if any(e.receivers for e in candidates):
+                    if makers is None:
+                        makers = _makers(ctx, rebound)
+                    candidates = [
+                        e for e in candidates
+                        if not e.receivers or _receiver_known(node.func.value, e, ctx, rebound, makers)
+                    ]
+                found = _call_match(node, candidates)
+            elif functions and isinstance(node, ast.Call) and (node.keywords or node.args):
+                # `mean_squared_error(y, p, squared=False)`, `plt.style.use("seaborn")`: the callee
+                # resolved through the imports.
                 dotted = dotted_name(node.func)
-                head = dotted.split(".", 1)[0] if dotted else ""
-                if dotted and head in aliases and head not in rebound:
-                    entry = _call_match(node, functions.get(ctx.facts.resolve(dotted), []))
-                    if entry:
-                        found = (entry, _shown(entry))
+                if dotted and dotted.rsplit(".", 1)[-1] in function_names:
+                    head = dotted.split(".", 1)[0]
+                    if head in aliases and head not in rebound:
+                        found = _call_match(node, functions.get(ctx.facts.resolve(dotted), []))
             elif isinstance(node, ast.Attribute) and id(node) not in chained:
                 # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it).
                 dotted = dotted_name(node)
@@ -284,11 +431,36 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                             found = (entry, qualified)
             if found and parents is None:
                 parents = {child: parent for parent in nodes for child in ast.iter_child_nodes(parent)}
-            if found and not _guarded(node, parents, _CALL_ERRORS if found[0].keyword else _IMPORT_ERRORS):
-                uses.append(_Use(found[0], ca, node.lineno, node.col_offset + 1, found[1]))
+            for match in (found, *also) if found else ():
+                if not _guarded(node, parents, _errors(match[0])):
+                    uses.append(_Use(match[0], ca, node.lineno, node.col_offset + 1, match[1]))
     order = {id(ca): i for i, ca in enumerate(ctx.cells)}
     uses.sort(key=lambda u: (order[id(u.ca)], u.line, u.column))
     return uses
+
+
+def _own_functions(ctx: RuleContext) -> frozenset[str]:
+    names: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is not None:
+            names.update(n.name for n in tree_nodes(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return frozenset(names)
+
+
+def _module_receiver(receiver: ast.expr, aliases: dict[str, str], rebound: frozenset[str]) -> bool:
+    """The receiver is a name the imports bind (`six` in `six.iteritems(d)`, `K` in
+    `K.get_value(x)`): a module's function is called, not a method of the library's objects."""
+    dotted = dotted_name(receiver)
+    head = dotted.split(".", 1)[0] if dotted else ""
+    return bool(head) and head in aliases and head not in rebound
+
+
+def _errors(entry: Removal) -> frozenset[str]:
+    """What the removal raises, which a `try:` around the use must catch to be a fallback."""
+    if entry.values:
+        return _VALUE_ERRORS
+    return _CALL_ERRORS if entry.keyword else _IMPORT_ERRORS
 
 
 # --- what the project declares ---------------------------------------------------------------
@@ -419,8 +591,14 @@ class UsesRemovedApi(Rule):
         "calls passing a removed keyword argument (`mean_squared_error(y, p, squared=False)` when the callee is "
         "scikit-learn's through the notebook's imports; `model.fit(x, y, nb_epoch=5)`, `model.save(path, "
         "save_format=\"tf\")` on any variable in a notebook importing Keras or TensorFlow; any value of the "
-        "keyword counts, a call without it does not), of APIs that a "
-        "release of their distribution removed, read from the catalogue `rules/removed_apis.toml` "
+        "keyword counts, a call without it does not), calls passing a removed argument value as a string literal "
+        "(`plt.style.use(\"seaborn\")`: matplotlib 3.8 dropped the old seaborn style names; `\"seaborn-v0_8\"` and "
+        "computed names are not reported), removed methods whose name other libraries share only on a receiver the "
+        "notebook made with the catalogued class (`vec = TfidfVectorizer(); vec.get_feature_names()`; not "
+        "`pipe.named_steps[\"vec\"].get_feature_names()`), and removed indexers where subscripted (`df.ix[0, \"a\"]`). "
+        "A method call on a module (`six.iteritems(d)`) is never one of an object's removed methods, nor is a method the "
+        "notebook defines itself; `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim. The "
+        "removals are read from the catalogue `rules/removed_apis.toml` "
         "(API, distribution, first release without it, replacement, source). One finding per "
         "notebook and removal (distribution and release), at the first use, the other uses as "
         "related locations. What the project declares decides: a manifest (or the notebook's own "
@@ -432,7 +610,7 @@ class UsesRemovedApi(Rule):
         "all is a warning (a fresh install takes the newest release, which lacks it); a constraint "
         "that admits only releases that still have it (`scikit-learn==0.19.2`, `tensorflow<2`) is "
         "no finding, nor is one it cannot read (a Poetry caret, a URL: it may keep an old release). Not reported: uses inside a `try:` (or its handler) catching ImportError or "
-        "AttributeError, a removed keyword's call inside a `try:` catching TypeError or ValueError, uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
+        "AttributeError, a removed keyword's call inside a `try:` catching TypeError or ValueError (a removed value's: or OSError), uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
         "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included), and uses through a name "
         "the notebook rebinds or imports as two different modules. Nothing installed "
         "on the host is consulted: the catalogue decides."
@@ -499,6 +677,25 @@ class UsesRemovedApi(Rule):
             cells=("import keras\nnet = keras.Sequential([keras.layers.Dense(1)])\nnet.save('net.h5', save_format='h5')",),
             files={"requirements.txt": "keras>=3\n"},
         ),
+        # Names that are still there: NumPy 2's `np.float64`, matplotlib's `seaborn-v0_8` styles, `load_iris`; a
+        # style name the notebook computes is not read.
+        Example(
+            cells=(
+                "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn.datasets import load_iris",
+                "plt.style.use('seaborn-v0_8-whitegrid')\nname = 'seaborn'\nplt.style.use(name)\nx = np.zeros(2, dtype=np.float64)",
+            ),
+            files={"requirements.txt": "numpy>=2\nmatplotlib>=3.8\nscikit-learn>=1.2\n"},
+        ),
+        # `get_feature_names` on a receiver of unknown class (category_encoders has one too); `six.iteritems`
+        # is a function; a class of the notebook's own has its `iteritems`.
+        Example(
+            cells=(
+                "import pandas as pd\nimport six\nfrom sklearn.pipeline import Pipeline",
+                "names = pipe.named_steps['vec'].get_feature_names()\npairs = list(six.iteritems({'a': 1}))",
+                "class Bag:\n    def iteritems(self):\n        return iter(())\nfor k, v in Bag().iteritems():\n    pass",
+            ),
+            files={"requirements.txt": "pandas>=2\nscikit-learn>=1.2\n"},
+        ),
         # pandas 0.18 still had the module-level rolling functions.
         Example(
             cells=("import pandas as pd\nsmooth = pd.rolling_mean(pd.Series([1.0, 2.0, 4.0]), 2)",),
@@ -544,6 +741,22 @@ class UsesRemovedApi(Rule):
             cells=("%tensorflow_version 1.x", "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 2])\nsess = tf.Session()"),
             expect=((2, 2),),
         ),
+        # A style name matplotlib 3.8 removed, passed as a literal: one finding for the release.
+        Example(
+            cells=("import matplotlib.pyplot as plt\nplt.style.use('seaborn-whitegrid')",),
+            files={"requirements.txt": "matplotlib>=3.8\n"},
+            expect=((1, 2),),
+        ),
+        # A transformer the notebook made with the class that lost the method, and pandas 1.0's `.ix`.
+        Example(
+            cells=(
+                "import pandas as pd\nfrom sklearn.feature_extraction.text import CountVectorizer",
+                "vec = CountVectorizer()\ncounts = vec.fit_transform(['a b', 'b c'])\nwords = vec.get_feature_names()",
+                "frame = pd.DataFrame({'a': [1]})\nfirst = frame.ix[0, 'a']",
+            ),
+            files={"requirements.txt": "scikit-learn==1.3.2\npandas==1.5.3\n"},
+            expect=((2, 3), (3, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -565,8 +778,11 @@ class UsesRemovedApi(Rule):
             kinds = {d.kind for d in declarations}
             if kinds & {"old", "unknown"}:
                 continue  # a constraint keeps a release with the API (or one we cannot read)
-            apis = list(dict.fromkeys(_shown(u.entry) for u in group))
-            replacements = list(dict.fromkeys(f"`{_shown(u.entry)}` → {u.entry.replacement}" for u in group if u.entry.replacement))
+            # A removed value shows the value the notebook passed (`matplotlib.pyplot.style.use('seaborn')`).
+            apis = list(dict.fromkeys(u.shown if u.entry.values else _shown(u.entry) for u in group))
+            replacements = list(dict.fromkeys(
+                f"`{u.shown if u.entry.values else _shown(u.entry)}` → {u.entry.replacement}" for u in group if u.entry.replacement
+            ))
             verb, it = ("was", "it") if len(apis) == 1 else ("were", "them")
             head = f"{_listing(apis)} {verb} removed in {distribution} {removed_in}"
             severity = None
@@ -590,7 +806,10 @@ class UsesRemovedApi(Rule):
             else:
                 state = f"{distribution} is not declared in any manifest: a fresh install takes the newest release, which lacks {it}"
             first = group[0]
-            related = tuple(dict.fromkeys((u.ca.cell, u.line, u.column) for u in group[1:]))
+            # (not the first use's own place again: one import of two removed names is two uses there)
+            related = tuple(dict.fromkeys(
+                (u.ca.cell, u.line, u.column) for u in group[1:] if (u.ca, u.line, u.column) != (first.ca, first.line, first.column)
+            ))
             yield Hit(
                 first.ca.cell,
                 first.line,

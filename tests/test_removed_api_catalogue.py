@@ -1,0 +1,132 @@
+"""The removed-API catalogue (rules/removed_apis.toml, DEP005) and the ways its entries match.
+
+The shape guards keep a misspelt field from being silently ignored (an entry the loader drops, or a
+`receivers` list it never reads, would turn a precise entry into no entry or a name-only one). The
+matching cases are written by hand from the catalogue's documented fields: what each kind of entry
+(path, removed value, method on a known receiver, indexer, method with exclusions) reports and,
+just as much, what it must leave alone."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from nbrefactor.audit.analysis import analyse_notebook
+from nbrefactor.audit.catalog import load_catalog
+from nbrefactor.audit.loader import parse_notebook
+from nbrefactor.audit.project import ProjectContext
+from nbrefactor.audit.rules import Example, RuleContext, removed_apis
+
+CATALOGUE = Path(__file__).resolve().parent.parent / "rules" / "removed_apis.toml"
+FIELDS = {
+    "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
+    "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
+    "unless_modules", "unless_python2",
+}
+METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2"}
+
+
+def _entries() -> list[dict]:
+    return tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))["removed"]
+
+
+def test_every_entry_has_its_fields_and_only_known_ones() -> None:
+    for entry in _entries():
+        where = entry.get("api", "?")
+        assert FIELDS.issuperset(entry), (where, set(entry) - FIELDS)
+        assert entry["api"] and entry["distribution"] and entry["source"], where
+        Version(str(entry["removed_in"]))  # the comparison with a manifest needs a version
+        if entry.get("method"):
+            assert entry.get("modules"), where
+        else:
+            assert not METHOD_ONLY.intersection(entry), where
+        if entry.get("values"):
+            assert "argument" in entry or entry.get("argument_name"), where
+            assert all(isinstance(v, str) and v for v in entry["values"]), where
+        if entry.get("indexer"):
+            assert not entry.get("keyword") and not entry.get("receivers"), where
+
+
+def test_the_loader_keeps_every_entry_and_reads_the_new_fields() -> None:
+    entries, _ = load_catalog().derived("removed_apis", removed_apis._catalogue)
+    assert len(entries) == len(_entries())
+    by_api = {e.api: e for e in entries}
+    style = by_api["matplotlib.pyplot.style.use"]
+    assert (style.argument, style.argument_name, style.removed_in) == (0, "style", "3.8")
+    assert "seaborn" in style.values and "seaborn-v0_8" not in style.values
+    assert by_api["pandas.DataFrame.ix"].indexer
+    items = by_api["pandas.DataFrame.iteritems"]
+    assert items.unless_python2 and items.unless_modules == ("gensim",)
+    assert by_api["sklearn.preprocessing.OneHotEncoder.get_feature_names"].receivers == ("sklearn.preprocessing.OneHotEncoder",)
+
+
+def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
+    example = Example(cells=cells, kernel=kernel) if kernel else Example(cells=cells)
+    notebook = parse_notebook("nb.ipynb", json.dumps(example.notebook_json()).encode("utf-8"))
+    catalog = load_catalog()
+    entries, _ = catalog.derived("removed_apis", removed_apis._catalogue)
+    ctx = RuleContext(analyse_notebook(notebook), catalog, ProjectContext())
+    return [(u.ca.cell.index, u.line, u.shown) for u in removed_apis._uses(ctx, entries)]
+
+
+@pytest.mark.parametrize("cells, expected", [
+    # scikit-learn's removed functions and modules, and the ones that stayed.
+    (("from sklearn.datasets import load_boston, load_iris\ndata = load_iris()",),
+     [(1, 1, "sklearn.datasets.load_boston")]),
+    (("from sklearn import metrics\nmetrics.plot_roc_curve(m, X, y)\nmetrics.RocCurveDisplay.from_estimator(m, X, y)",),
+     [(1, 2, "sklearn.metrics.plot_roc_curve")]),
+    # One import of two removed names is two uses (two releases: two findings).
+    (("from sklearn.metrics import plot_roc_curve, jaccard_similarity_score, accuracy_score",),
+     [(1, 1, "sklearn.metrics.plot_roc_curve"), (1, 1, "sklearn.metrics.jaccard_similarity_score")]),
+    (("from sklearn.preprocessing import Imputer\nfrom sklearn.impute import SimpleImputer",),
+     [(1, 1, "sklearn.preprocessing.Imputer")]),
+    # NumPy 2.0: the aliases go, the dtypes and lowercase constants stay.
+    (("import numpy as np\na = np.float_(1)\nb = np.float64(1)\nc = np.NaN\nd = np.nan\ne = np.product([2, 3])\nf = np.prod([2, 3])",),
+     [(1, 2, "numpy.float_"), (1, 4, "numpy.NaN"), (1, 6, "numpy.product")]),
+    # matplotlib 3.8's style names: literal values only, the new names and computed ones are not read.
+    (("import matplotlib.pyplot as plt\nplt.style.use('seaborn')\nplt.style.use('seaborn-v0_8')\n"
+      "plt.style.use(['seaborn-whitegrid', 'extra.mplstyle'])\nwith plt.style.context(style='seaborn-dark'):\n    pass\n"
+      "plt.style.use('ggplot')\nname = 'seaborn'\nplt.style.use(name)",),
+     [(1, 2, "matplotlib.pyplot.style.use('seaborn')"), (1, 4, "matplotlib.pyplot.style.use('seaborn-whitegrid')"),
+      (1, 5, "matplotlib.pyplot.style.context('seaborn-dark')")]),
+    (("import matplotlib as mpl\nfrom matplotlib import style\nmpl.style.use('seaborn-talk')\nstyle.use('seaborn-poster')",),
+     [(1, 3, "matplotlib.style.use('seaborn-talk')"), (1, 4, "matplotlib.style.use('seaborn-poster')")]),
+    # A fallback that catches what matplotlib 3.8 raises (OSError).
+    (("import matplotlib.pyplot as plt\ntry:\n    plt.style.use('seaborn')\nexcept OSError:\n    plt.style.use('seaborn-v0_8')",), []),
+    # get_feature_names: only on a receiver made by the class that had it.
+    (("from sklearn.feature_extraction.text import TfidfVectorizer\nvec = TfidfVectorizer()\nX = vec.fit_transform(docs)\n"
+      "names = vec.get_feature_names()\nmore = TfidfVectorizer().fit(docs).get_feature_names()\nout = vec.get_feature_names_out()",),
+     [(1, 4, "sklearn.feature_extraction.text.TfidfVectorizer.get_feature_names"),
+      (1, 5, "sklearn.feature_extraction.text.TfidfVectorizer.get_feature_names")]),
+    (("import category_encoders as ce\nimport sklearn\nenc = ce.OneHotEncoder()\nenc.get_feature_names()\n"
+      "pipe.named_steps['t'].get_feature_names()",), []),
+    # A name bound otherwise too (a loop target): its class at the call is not known.
+    (("from sklearn.feature_extraction.text import CountVectorizer\nvec = CountVectorizer()\nfor vec in others:\n    pass\n"
+      "vec.get_feature_names()",), []),
+    # iteritems: pandas' objects (any receiver but a module); not `six.iteritems(d)`, a class of the notebook's
+    # own, or a notebook importing gensim (its Dictionary keeps the method).
+    (("import pandas as pd\nimport six\nframe = pd.DataFrame()\nfor k, v in frame.iteritems():\n    pass\n"
+      "for k, v in six.iteritems({}):\n    pass",),
+     [(1, 4, "pandas.DataFrame.iteritems")]),
+    (("import pandas as pd\nclass Bag:\n    def iteritems(self):\n        return iter(())\nfor k in Bag().iteritems():\n    pass",), []),
+    (("import pandas as pd\nfrom gensim import corpora\nwords = corpora.Dictionary([])\nfor k, v in words.iteritems():\n    pass",), []),
+    # .ix where subscripted, read or written; `np.ix_` is another name.
+    (("import pandas as pd\nimport numpy as np\nframe = pd.DataFrame()\nrow = frame.ix[0, 'a']\nframe.ix[1] = 2\n"
+      "grid = np.ix_([0], [1])\nx = frame.loc[0]",),
+     [(1, 4, "pandas.DataFrame.ix"), (1, 5, "pandas.DataFrame.ix")]),
+    (("import pandas as pd\npd.value_counts([1, 1])\npd.Series([1]).value_counts()",), [(1, 2, "pandas.value_counts")]),
+])
+def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
+    assert _uses(*cells) == expected
+
+
+def test_iteritems_is_the_builtin_dicts_in_a_python2_notebook() -> None:
+    cells = ("import pandas as pd\ncounts = {}\nfor k, v in counts.iteritems():\n    print k", "print 'done'")
+    assert _uses(*cells, kernel="python2") == []
+    assert _uses("import pandas as pd\ncounts = {}\nfor k, v in counts.iteritems():\n    print(k)") == [
+        (1, 3, "pandas.DataFrame.iteritems"),
+    ]
