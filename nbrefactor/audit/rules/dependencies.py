@@ -190,6 +190,16 @@ def _component_fix(use, component: dict[int, ComponentStep]) -> str:
         "or build the component on an image that installs it)")
 
 
+_UV_WORKSPACE = {
+    "pyproject.toml": "[tool.uv.workspace]\nmembers = [\"core\"]\n",
+    "uv.lock": ("version = 1\n\n[[package]]\nname = \"pandas\"\nversion = \"2.2.2\"\n"
+                "source = { registry = \"https://pypi.org/simple\" }\n\n"
+                "[[package]]\nname = \"trailmix-core\"\nsource = { editable = \"core\" }\n"
+                "dependencies = [\n    { name = \"pandas\" },\n]\n"),
+    "core/setup.py": "from setuptools import setup\n\nsetup(install_requires=pin_ranges(['pandas']))\n",
+}
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -294,6 +304,15 @@ class UndeclaredImport(Rule):
         "`numpy/` chapter with an `__init__.py` for its tests) do not hide the distribution: the notebook runs from its own "
         "folder, where `import numpy` is numpy (unless it `%cd`s there). "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
+        "A uv workspace (a `pyproject.toml` with `[tool.uv.workspace]` and the `uv.lock` beside it, in the folder of the "
+        "notebook or above it) declares every package its lock names, pinned, for the notebooks that import one of its "
+        "members (`from autogluon.tabular import TabularPredictor` in the AutoGluon monorepo, whose members compute "
+        "their dependencies in `setup.py`): `uv sync` builds their environment. A notebook there that imports none of "
+        "them (a SageMaker client with its own install line) is not in that environment. A single project's `uv.lock` "
+        "is not read (it also pins what dependencies pull in). An import no table knows is guessed as its top-level "
+        "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too. "
+        "Imports on their own line in a cell that does not parse (a Python 2 cell of `print \"...\"`) count, "
+        "so a distribution's first import is where the notebook first imports it. "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
         "to the table by item, `extras_require[\"experimental\"] = [...]`); one whose "
@@ -362,6 +381,11 @@ class UndeclaredImport(Rule):
             files={"Pipfile": "[packages]\nnumpy = \"==1.26.4\"\nscikit-learn = \"*\"\n",
                    "Pipfile.lock": '{"default": {"scikit-learn": {"version": "==1.5.0"}}, "develop": {}}\n'},
         ),
+        # A uv workspace: its lock declares pandas and the member the notebook imports (whose own
+        # setup.py computes its list), for a notebook that imports a member; the docs' requirements
+        # file of sphinx add-ons is not its whole environment.
+        Example(cells=("import pandas as pd\nfrom trailmix.core import blend",),
+                files={**_UV_WORKSPACE, "requirements-docs.txt": "sphinx==7.3.7\n"}),
         # A Dockerfile beside the requirements file builds a service's image, not a second way to
         # install what the notebook needs: pandas missing from it is no finding.
         Example(
@@ -469,6 +493,8 @@ class UndeclaredImport(Rule):
                    "setup.py": "from setuptools import setup\n\nsetup(name='helpers', install_requires=['numpy'])\n"},
             expect=((1, 2), (1, 3)),
         ),
+        # The workspace's lock does not name shap.
+        Example(cells=("from trailmix.core import blend\nimport shap",), files=_UV_WORKSPACE, expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -645,7 +671,9 @@ class NoManifest(Rule):
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
         "to the table by item, `extras_require[\"experimental\"] = [...]`); one whose "
-        "requirements are computed (read from a file, returned by a function) is not read. "
+        "requirements are computed (read from a file, returned by a function) is not read. A uv workspace's `uv.lock` "
+        "(beside a `pyproject.toml` with `[tool.uv.workspace]`) is a manifest for the notebooks that import one of "
+        "the workspace's members (see DEP001). "
         "An import in the body of a function the notebook makes a Kubeflow Pipelines component of runs in the "
         "component's image, where a requirements.txt beside the notebook would not reach: it is not reported when the "
         "component's `packages_to_install=[...]` names it or the component runs on an image other than a stock "
@@ -711,6 +739,9 @@ class NoManifest(Rule):
         # A Dockerfile that installs only system packages declares no Python package.
         Example(cells=("import pandas as pd",), files={"Dockerfile": "FROM ubuntu:22.04\nRUN apt-get install -y graphviz\n"},
                 expect=((1, 1),)),
+        # In a uv workspace, a notebook importing none of its members does not run in its environment.
+        Example(cells=("!pip install boto3 pandas", "import boto3\nimport pandas as pd"), files=_UV_WORKSPACE,
+                expect=((2, 1), (2, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -786,7 +817,8 @@ class InNotebookInstall(Rule):
     what_it_does = (
         "Reports each line that installs packages from inside the notebook: `%pip`/`%conda`/"
         "`%mamba` install magics and their automagic form (`pip install x`), `!pip`, `!pip3`, "
-        "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, "
+        "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, OpenMMLab's "
+        "`!mim install` (`python -m mim install \"mmcv==2.1.0\"`), "
         "`!python setup.py develop`/`install` (the local package installed by setuptools), "
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
@@ -950,6 +982,8 @@ class InNotebookInstall(Rule):
             files={"requirements.txt": "numpy==1.26.4\n"},
             expect=((1, 3),),
         ),
+        # OpenMMLab's installer beside pip: one finding for the cell, at its first line.
+        Example(cells=('!python3 -m mim install "mmcv==2.1.0"\n!python3 -m pip install "mmdet==3.2.0"',), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
