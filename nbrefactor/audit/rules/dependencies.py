@@ -96,6 +96,19 @@ def _as_installed(resolution, ctx: RuleContext):
     return replace(resolution, source="notebook-install")
 
 
+# Distributions that only bridge Python 2 and 3: on Python 3 the code is better without them than
+# with them declared (fair check 13: `from six import iteritems`, "one line to add").
+_PY2_BRIDGES = {
+    "six": "`six` only bridges Python 2 and 3: on Python 3 `iteritems(d)` is `d.items()`, `six.moves.range` is "
+           "`range`, `string_types` is `str`",
+}
+
+
+def _bridge_note(distribution: str) -> str:
+    note = _PY2_BRIDGES.get(normalise(distribution))
+    return f"; or drop it: {note}" if note else ""
+
+
 def _installed_from(use, facts) -> Optional[str]:
     """The URL the notebook installs an import no table knows from (`!pip install
     git+https://github.com/org/restorers.git`, then `import restorers`), if any."""
@@ -343,7 +356,8 @@ class UndeclaredImport(Rule):
         "`kubeflow` is a namespace of several SDKs: `kubeflow.fairing` is kubeflow-fairing (or `fairing`, its first "
         "releases' name), `kubeflow.katib` kubeflow-katib, `kubeflow.metadata` kubeflow-metadata, `kubeflow.tfjob` "
         "kubeflow-tfjob. A manifest listing `sklearn`, PyPI's deprecated placeholder, lists no scikit-learn: the "
-        "message says so, the fix being to replace it."
+        "message says so, the fix being to replace it. For `six`, which only bridges Python 2 and 3, the fix (here and in "
+        "DEP002) also says how to drop it (`iteritems(d)` is `d.items()` on Python 3)."
     )
     why_bad = (
         "The notebook only works in the environment it was written in. Whoever runs it next — a "
@@ -536,7 +550,7 @@ class UndeclaredImport(Rule):
                     "and add it (pinned) to a manifest" if res.assumed else
                     f"Replace `{_PLACEHOLDERS[normalise(res.primary)]}` with `{res.primary}` (pinned) in the manifest"
                     if _placeholder_note(res, manifests) else f"Add `{res.primary}` (pinned) to a manifest",
-                    hosted) + _component_fix(use, component),
+                    hosted) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -769,7 +783,7 @@ class NoManifest(Rule):
                     f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
                     if resolution.assumed else
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
-                + _component_fix(first, component),
+                + _bridge_note(distribution) + _component_fix(first, component),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
