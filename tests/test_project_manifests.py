@@ -497,3 +497,61 @@ def test_a_dockerfile_from_a_build_argument_reads_the_arguments_default_image():
     text = "ARG BASE_IMAGE=gcr.io/kubeflow-images-public/tensorflow-1.15.2-notebook-cpu:1.0.0\nFROM ${BASE_IMAGE}\nRUN pip install x==1\n"
     assert parse_dockerfile("Dockerfile", text).base_images == (("gcr.io/kubeflow-images-public/tensorflow-1.15.2-notebook-cpu:1.0.0", 2),)
     assert parse_dockerfile("Dockerfile", "ARG BASE\nFROM $BASE\nRUN pip install x==1\n").base_images == ()
+
+
+_WORKSPACE_ROOT = '[tool.uv.workspace]\nmembers = ["core", "tabular"]\n'
+_WORKSPACE_LOCK = textwrap.dedent(
+    """\
+    version = 1
+
+    [[package]]
+    name = "pandas"
+    version = "2.2.2"
+    source = { registry = "https://pypi.org/simple" }
+
+    [[package]]
+    name = "stack.core"
+    source = { editable = "core" }
+
+    [[package]]
+    name = "stack-tabular"
+    source = { editable = "tabular" }
+    dependencies = [
+        { name = "pandas" },
+    ]
+    """
+)
+
+
+def test_uv_workspace_lock_declares_what_it_locks_and_its_members():
+    from nbrefactor.audit.project import uv_workspace_lock
+
+    lock = uv_workspace_lock("uv.lock", _WORKSPACE_ROOT, _WORKSPACE_LOCK)
+    assert lock is not None and lock.kind == "uv.lock"
+    assert reqs(lock) == [("pandas", 4, True), ("stack-core", 9, True), ("stack-tabular", 13, True)]
+    assert lock.members == ("stack-core", "stack-tabular")
+    assert lock.requirements[0].spec == "pandas==2.2.2  # locked in uv.lock"
+    # A single project's lock (no workspace table) also pins what dependencies pull in: not read.
+    assert uv_workspace_lock("uv.lock", "[project]\nname = 'one'\ndependencies = []\n", _WORKSPACE_LOCK) is None
+    assert uv_workspace_lock("uv.lock", _WORKSPACE_ROOT, None) is None
+    assert uv_workspace_lock("uv.lock", _WORKSPACE_ROOT, "not = [toml") is None
+
+
+def test_a_workspace_lock_is_the_environment_of_notebooks_importing_a_member(tmp_path):
+    from nbrefactor.audit.project import scoped_to_workspace
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(_WORKSPACE_ROOT)
+    (tmp_path / "uv.lock").write_text(_WORKSPACE_LOCK)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "requirements_doc.txt").write_text("sphinx==7.3.7\n")
+    notebook = tmp_path / "docs" / "tour.ipynb"
+    notebook.write_text("{}")
+    project = discover_project(notebook, tmp_path)
+    assert [m.path for m in project.manifests] == ["docs/requirements_doc.txt", "uv.lock"]
+    assert "pandas" in project.declared
+    member = scoped_to_workspace(project, ["pandas", "stack.tabular.models"])
+    assert member is project
+    other = scoped_to_workspace(project, ["pandas", "boto3", "stack"])
+    assert [m.path for m in other.manifests] == ["docs/requirements_doc.txt"]
+    assert scoped_to_workspace(project, ["stack.core"]) is project

@@ -444,3 +444,15 @@ def test_dep004_locates_each_pyproject_spec_in_its_own_table(tmp_path):
     nb = write_notebook(root / "nb.ipynb", ["import numpy"])
     [dep004] = [d for d in audit(nb) if d.code == "DEP004"]
     assert dep004.location.line == 7 and dep004.message.endswith("; it is listed again on line 11")
+
+
+def test_six_is_declared_or_dropped(tmp_path):
+    # `six` only bridges Python 2 and 3: the fix also says how to do without it (fair check 13).
+    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\n"})
+    nb = write_notebook(root / "demo.ipynb", ["import pandas as pd\nfrom six import iteritems"])
+    (fix,) = [d.fix for d in audit(nb) if d.code == "DEP001"]
+    assert fix.startswith("Add `six` (pinned) to a manifest; or drop it:") and "`d.items()`" in fix
+    alone = make_repo(tmp_path / "alone", {})
+    bare = write_notebook(alone / "demo.ipynb", ["from six import iteritems\nimport numpy"])
+    fixes = {d.message.split("`")[1]: d.fix for d in audit(bare) if d.code == "DEP002"}
+    assert "or drop it" in fixes["six"] and "or drop it" not in fixes["numpy"]

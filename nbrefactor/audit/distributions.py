@@ -408,7 +408,9 @@ def _resolve(module: str, catalog: Catalog) -> Resolution:
     installed = installed_distributions().get(top)
     if installed:
         return Resolution(module, installed, "installed")
-    return Resolution(module, (top,), "import-name")
+    # A guess. A namespace's modules may be distributions of their own, named with a dot
+    # (`autogluon.tabular`): a manifest declaring the dotted name declares the import too.
+    return Resolution(module, (top,) + ((".".join(parts[:2]),) if len(parts) > 1 else ()), "import-name")
 
 
 def import_kind(
@@ -582,7 +584,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     python2 = _python2_stdlib(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:
-        for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
+        for imp in sorted(cell_imports(ca), key=lambda i: (i.line, i.column)):
             if import_kind(imp.module, imp.level, project, catalog) != THIRD_PARTY_KIND:
                 continue
             if imp.level == 0 and imp.top_level in python2:
@@ -615,6 +617,33 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     return tuple(sorted(uses, key=lambda u: (u.cell.index, u.line, u.column)))
 
 
+# A whole import statement on one line at the top level of a cell (no continuation).
+_IMPORT_LINE = re.compile(r"^(?:import|from)\s+[A-Za-z_.][^\\(]*$")
+
+
+def cell_imports(ca: CellAnalysis) -> tuple[ImportFact, ...]:
+    """The cell's imports; for a cell that does not parse (a Python 2 cell: `print "..."` after
+    `from pyspark.mllib.stat import Statistics`), the one-line imports at its top level, each read
+    on its own. The import still runs in the kernel the notebook was written for: a distribution's
+    first import is there, not in the first cell that happens to parse (fair check 13 located
+    pyspark at cell 55 of a notebook importing it in cell 17)."""
+    if ca.facts.syntax_error is None or not ca.masked.is_python:
+        return ca.facts.imports
+    found: list[ImportFact] = []
+    for number, text in enumerate(ca.masked.python.split("\n"), start=1):
+        if not _IMPORT_LINE.match(text):
+            continue
+        try:
+            node = ast.parse(text.split("#", 1)[0]).body[0]
+        except (SyntaxError, ValueError, IndexError):
+            continue
+        if isinstance(node, ast.Import):
+            found += [ImportFact(a.name, None, a.asname or a.name.split(".")[0], number, 1) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found += [ImportFact(node.module or "", a.name, a.asname or a.name, number, 1, node.level) for a in node.names]
+    return tuple(found)
+
+
 def _python2_stdlib(facts: NotebookFacts) -> frozenset[str]:
     """Python 2's standard-library modules that Python 3 renamed (`StringIO`, `cPickle`, `urllib2`)
     that the notebook imports: this interpreter's `sys.stdlib_module_names` does not know them, but
@@ -625,7 +654,7 @@ def _python2_stdlib(facts: NotebookFacts) -> frozenset[str]:
     from nbrefactor.audit.rules.structure import PYTHON2_MODULES
 
     return frozenset(
-        i.top_level for ca in facts.cells for i in ca.facts.imports if i.level == 0 and i.top_level in PYTHON2_MODULES
+        i.top_level for ca in facts.cells for i in cell_imports(ca) if i.level == 0 and i.top_level in PYTHON2_MODULES
     )
 
 
@@ -702,7 +731,8 @@ def guarded_installs(facts: NotebookFacts) -> dict[str, str]:
 
 
 _EXCEPT_IMPORT_ERROR = re.compile(r"^except\s*(?:\(?\s*(?:ImportError|ModuleNotFoundError)\b[^:]*)?:")
-_TRIED_IMPORT = re.compile(r"^(?:import\s+([A-Za-z_]\w*)|from\s+([A-Za-z_]\w*)[\w.]*\s+import\b)")
+_TRIED_IMPORT = re.compile(r"^(?:import\s+([A-Za-z_][\w.]*(?:\s+as\s+\w+)?(?:\s*,\s*[A-Za-z_][\w.]*(?:\s+as\s+\w+)?)*)"
+                           r"|from\s+([A-Za-z_]\w*)[\w.]*\s+import\b)")
 
 
 def _import_tried_before(lines: list[str], line: int) -> Optional[str]:
@@ -721,8 +751,12 @@ def _import_tried_before(lines: list[str], line: int) -> Optional[str]:
     start = next((i for i in range(handler - 1, -1, -1) if lines[i].strip() and indent(lines[i]) <= level), None)
     if start is None or indent(lines[start]) != level or lines[start].strip().split("#", 1)[0].strip() != "try:":
         return None
-    modules = {next(g for g in m.groups() if g) for text in lines[start + 1:handler]
-               if (m := _TRIED_IMPORT.match(text.strip()))}
+    # Every module of `import tensorrt, onnx, onnxruntime`, not only the first: a handler installing
+    # after a `try` of three imports says nothing about which one each install provides (fair check
+    # 13 read `tensorrt` as provided by the handler's first line, `pip install autogluon.multimodal[tests]`).
+    modules = {name.split(" as ")[0].strip().split(".")[0] if m.group(1) else m.group(2)
+               for text in lines[start + 1:handler] if (m := _TRIED_IMPORT.match(text.strip()))
+               for name in (re.sub(r"\s+", " ", m.group(1)).split(",") if m.group(1) else (m.group(2),))}
     return modules.pop() if len(modules) == 1 else None
 
 
@@ -1462,12 +1496,18 @@ def _parse_segment(tokens: list[str]) -> Optional[ParsedInstall]:
             return ParsedInstall("setup.py", (), (), local if tokens[i + 1] == "develop" else (), () if tokens[i + 1] == "develop" else local)
         if i + 1 < len(tokens) and tokens[i] == "-m" and _PIP.match(tokens[i + 1]):
             tool, i = "pip", i + 2
+        elif i + 1 < len(tokens) and tokens[i] == "-m" and tokens[i + 1] == "mim":
+            tool, i = "mim", i + 2
     elif head == "-m" and i + 1 < len(tokens) and _PIP.match(tokens[i + 1]):
         tool, i = "pip", i + 2  # subprocess lists where sys.executable was a name, not a string
     elif _PIP.match(head):
         tool, i = "pip", i + 1
     elif head == "uv" and i + 1 < len(tokens) and tokens[i + 1] == "pip":
         tool, i = "uv", i + 2
+    elif Path(head).name == "mim":
+        # OpenMMLab's installer (`mim install "mmcv==2.1.0"`): pip's arguments, with the index of
+        # prebuilt mmcv wheels added (fair check 13: missed beside the same cell's `pip install mmdet`).
+        tool, i = "mim", i + 1
     elif Path(head).name in _CONDA_TOOLS:
         tool, i = Path(head).name, i + 1
     if not tool:

@@ -24,7 +24,7 @@ from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
 from nbrefactor.audit.project import (
     ProjectContext, discover_project, may_guard_downloads, resolved_path, with_downloads_present, with_image_packages,
-    with_installed_requirements, with_working_folders,
+    scoped_to_workspace, with_installed_requirements, with_working_folders,
 )
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
@@ -71,6 +71,8 @@ def _audit_notebook(
         facts = dataclasses.replace(facts, notebook=notebook)
     # A Dockerfile's docker-stacks base image declares the packages the catalogue lists for it.
     project = with_image_packages(project, catalog.table("distributions", "docker_stacks", {}) or {})
+    # A uv workspace's lock is the environment of the notebooks that import the workspace's packages.
+    project = scoped_to_workspace(project, (imp.module for _, imp in facts.imports))
     ctx = RuleContext(facts, catalog, project, settings)
     chosen = [
         r for r in (rules if rules is not None else all_rules())

@@ -66,7 +66,7 @@ class Requirement:
 @dataclass(frozen=True)
 class Manifest:
     path: str
-    kind: str  # requirements | environment | pyproject | setup.cfg | setup.py | dockerfile | pipfile
+    kind: str  # requirements | environment | pyproject | setup.cfg | setup.py | dockerfile | pipfile | uv.lock
     requirements: tuple[Requirement, ...]
     project_name: Optional[str] = None  # normalised `[project] name` / poetry name / setup.cfg name
     # A Dockerfile's `FROM` images, as (reference, line): a docker-stacks image brings its packages
@@ -75,6 +75,9 @@ class Manifest:
     # Files a Dockerfile copies in and installs (`COPY env/base.txt /tmp/` + `pip install -r
     # /tmp/base.txt`), relative to its folder: manifests too (`_manifests_in` reads them).
     includes: tuple[str, ...] = ()
+    # A uv workspace lock's members (normalised): the lock is the environment only of the notebooks
+    # that import one of them (`scoped_to_workspace`).
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -358,6 +361,63 @@ def parse_pipfile(path: str, text: str, lock: Optional[str] = None) -> Optional[
     if not reqs:
         return None
     return Manifest(path, "pipfile", tuple(reqs), normalise(local) if local else None)
+
+
+def uv_workspace_lock(path: str, pyproject_text: str, lock_text: Optional[str]) -> Optional[Manifest]:
+    """The `uv.lock` (`lock_text`, shown as `path`) beside a `pyproject.toml` that makes its folder a
+    uv workspace (`[tool.uv.workspace] members = [...]`): every `[[package]]` it locks, pinned to the
+    locked version. In a monorepo whose members compute their dependencies in `setup.py` (AutoGluon:
+    `install_requires = ag.get_dependency_version_ranges([...])`, `dynamic = ["dependencies"]`), the
+    lock is the one place that declares what the repository's notebooks run with (`uv sync` installs
+    it; fair check 13), and it names the members themselves (`autogluon-tabular`). Only a workspace
+    root's lock is read: a single project's lock also pins what its dependencies pull in, and what a
+    notebook imports through them stays undeclared (the transitive-dependency precedent)."""
+    if lock_text is None:
+        return None
+    try:
+        workspace = tomllib.loads(pyproject_text).get("tool", {}).get("uv", {}).get("workspace")
+        lock = tomllib.loads(lock_text)
+    except tomllib.TOMLDecodeError:
+        return None
+    if not isinstance(workspace, dict) or not isinstance(lock.get("package"), list):
+        return None
+    lines = lock_text.splitlines()
+    reqs: list[Requirement] = []
+    members: list[str] = []
+    seen: set[str] = set()
+    for entry in lock["package"]:
+        name, version = (entry.get("name"), entry.get("version")) if isinstance(entry, dict) else (None, None)
+        if not isinstance(name, str) or normalise(name) in seen:
+            continue  # (a package locked twice, once per Python range: one declaration)
+        seen.add(normalise(name))
+        number = next((i for i, line in enumerate(lines, start=1) if line.strip() == f'name = "{name}"'), 1)
+        source = entry.get("source")
+        if isinstance(source, dict) and ("editable" in source or "virtual" in source):
+            # A member: the repository's own code, at the version checked out (no pin to ask for).
+            members.append(normalise(name))
+            reqs.append(Requirement(normalise(name), f"{name}  # workspace member", number, True))
+        else:
+            spec = f"{name}=={version}  # locked in uv.lock" if isinstance(version, str) else name
+            reqs.append(Requirement(normalise(name), spec, number, isinstance(version, str)))
+    return Manifest(path, "uv.lock", tuple(reqs), members=tuple(members)) if reqs and members else None
+
+
+def scoped_to_workspace(project: ProjectContext, imported: Iterable[str]) -> ProjectContext:
+    """The project without the uv workspace locks (`uv_workspace_lock`) whose members the notebook
+    never imports (`imported`: its dotted import names; `autogluon.tabular.models` imports the member
+    `autogluon.tabular`, normalised `autogluon-tabular`). A workspace's tutorials run in the
+    workspace's environment; a notebook beside them that imports none of its packages (a SageMaker
+    client that only writes `train.py`, with its own install line) does not, and what it imports
+    stays undeclared (fair check 13)."""
+    locks = [m for m in project.manifests if m.members]
+    if not locks:
+        return project
+    names = {normalise(".".join(parts[:n])) for module in imported
+             for parts in [module.split(".")] for n in range(1, len(parts) + 1)}
+    unused = [m for m in locks if not names & set(m.members)]
+    if not unused:
+        return project
+    return replace(project, manifests=tuple(m for m in project.manifests if m not in unused))
 
 
 def parse_setup_cfg(path: str, text: str) -> Optional[Manifest]:
@@ -1236,6 +1296,11 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
         if manifest is not None:
             manifests.append(manifest)
             manifests += _included_manifests(folder, manifest, display_root)
+        if file.name == "pyproject.toml" and "workspace" in text:
+            lock_file = file.with_name("uv.lock")
+            lock = uv_workspace_lock(_display(lock_file, display_root), text, _file_text(lock_file))
+            if lock is not None:
+                manifests.append(lock)
     return tuple(manifests)
 
 

@@ -96,6 +96,19 @@ def _as_installed(resolution, ctx: RuleContext):
     return replace(resolution, source="notebook-install")
 
 
+# Distributions that only bridge Python 2 and 3: on Python 3 the code is better without them than
+# with them declared (fair check 13: `from six import iteritems`, "one line to add").
+_PY2_BRIDGES = {
+    "six": "`six` only bridges Python 2 and 3: on Python 3 `iteritems(d)` is `d.items()`, `six.moves.range` is "
+           "`range`, `string_types` is `str`",
+}
+
+
+def _bridge_note(distribution: str) -> str:
+    note = _PY2_BRIDGES.get(normalise(distribution))
+    return f"; or drop it: {note}" if note else ""
+
+
 def _installed_from(use, facts) -> Optional[str]:
     """The URL the notebook installs an import no table knows from (`!pip install
     git+https://github.com/org/restorers.git`, then `import restorers`), if any."""
@@ -188,6 +201,16 @@ def _component_fix(use, component: dict[int, ComponentStep]) -> str:
     return "" if step is None else (
         f" (for the component, add it to `packages_to_install=[...]` of `{step.factory}({step.function}, ...)` "
         "or build the component on an image that installs it)")
+
+
+_UV_WORKSPACE = {
+    "pyproject.toml": "[tool.uv.workspace]\nmembers = [\"core\"]\n",
+    "uv.lock": ("version = 1\n\n[[package]]\nname = \"pandas\"\nversion = \"2.2.2\"\n"
+                "source = { registry = \"https://pypi.org/simple\" }\n\n"
+                "[[package]]\nname = \"trailmix-core\"\nsource = { editable = \"core\" }\n"
+                "dependencies = [\n    { name = \"pandas\" },\n]\n"),
+    "core/setup.py": "from setuptools import setup\n\nsetup(install_requires=pin_ranges(['pandas']))\n",
+}
 
 
 class UndeclaredImport(Rule):
@@ -294,6 +317,15 @@ class UndeclaredImport(Rule):
         "`numpy/` chapter with an `__init__.py` for its tests) do not hide the distribution: the notebook runs from its own "
         "folder, where `import numpy` is numpy (unless it `%cd`s there). "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
+        "A uv workspace (a `pyproject.toml` with `[tool.uv.workspace]` and the `uv.lock` beside it, in the folder of the "
+        "notebook or above it) declares every package its lock names, pinned, for the notebooks that import one of its "
+        "members (`from autogluon.tabular import TabularPredictor` in the AutoGluon monorepo, whose members compute "
+        "their dependencies in `setup.py`): `uv sync` builds their environment. A notebook there that imports none of "
+        "them (a SageMaker client with its own install line) is not in that environment. A single project's `uv.lock` "
+        "is not read (it also pins what dependencies pull in). An import no table knows is guessed as its top-level "
+        "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too. "
+        "Imports on their own line in a cell that does not parse (a Python 2 cell of `print \"...\"`) count, "
+        "so a distribution's first import is where the notebook first imports it. "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
         "to the table by item, `extras_require[\"experimental\"] = [...]`); one whose "
@@ -324,7 +356,8 @@ class UndeclaredImport(Rule):
         "`kubeflow` is a namespace of several SDKs: `kubeflow.fairing` is kubeflow-fairing (or `fairing`, its first "
         "releases' name), `kubeflow.katib` kubeflow-katib, `kubeflow.metadata` kubeflow-metadata, `kubeflow.tfjob` "
         "kubeflow-tfjob. A manifest listing `sklearn`, PyPI's deprecated placeholder, lists no scikit-learn: the "
-        "message says so, the fix being to replace it."
+        "message says so, the fix being to replace it. For `six`, which only bridges Python 2 and 3, the fix (here and in "
+        "DEP002) also says how to drop it (`iteritems(d)` is `d.items()` on Python 3)."
     )
     why_bad = (
         "The notebook only works in the environment it was written in. Whoever runs it next — a "
@@ -362,6 +395,11 @@ class UndeclaredImport(Rule):
             files={"Pipfile": "[packages]\nnumpy = \"==1.26.4\"\nscikit-learn = \"*\"\n",
                    "Pipfile.lock": '{"default": {"scikit-learn": {"version": "==1.5.0"}}, "develop": {}}\n'},
         ),
+        # A uv workspace: its lock declares pandas and the member the notebook imports (whose own
+        # setup.py computes its list), for a notebook that imports a member; the docs' requirements
+        # file of sphinx add-ons is not its whole environment.
+        Example(cells=("import pandas as pd\nfrom trailmix.core import blend",),
+                files={**_UV_WORKSPACE, "requirements-docs.txt": "sphinx==7.3.7\n"}),
         # A Dockerfile beside the requirements file builds a service's image, not a second way to
         # install what the notebook needs: pandas missing from it is no finding.
         Example(
@@ -469,6 +507,8 @@ class UndeclaredImport(Rule):
                    "setup.py": "from setuptools import setup\n\nsetup(name='helpers', install_requires=['numpy'])\n"},
             expect=((1, 2), (1, 3)),
         ),
+        # The workspace's lock does not name shap.
+        Example(cells=("from trailmix.core import blend\nimport shap",), files=_UV_WORKSPACE, expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -510,7 +550,7 @@ class UndeclaredImport(Rule):
                     "and add it (pinned) to a manifest" if res.assumed else
                     f"Replace `{_PLACEHOLDERS[normalise(res.primary)]}` with `{res.primary}` (pinned) in the manifest"
                     if _placeholder_note(res, manifests) else f"Add `{res.primary}` (pinned) to a manifest",
-                    hosted) + _component_fix(use, component),
+                    hosted) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -645,7 +685,9 @@ class NoManifest(Rule):
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
         "to the table by item, `extras_require[\"experimental\"] = [...]`); one whose "
-        "requirements are computed (read from a file, returned by a function) is not read. "
+        "requirements are computed (read from a file, returned by a function) is not read. A uv workspace's `uv.lock` "
+        "(beside a `pyproject.toml` with `[tool.uv.workspace]`) is a manifest for the notebooks that import one of "
+        "the workspace's members (see DEP001). "
         "An import in the body of a function the notebook makes a Kubeflow Pipelines component of runs in the "
         "component's image, where a requirements.txt beside the notebook would not reach: it is not reported when the "
         "component's `packages_to_install=[...]` names it or the component runs on an image other than a stock "
@@ -711,6 +753,9 @@ class NoManifest(Rule):
         # A Dockerfile that installs only system packages declares no Python package.
         Example(cells=("import pandas as pd",), files={"Dockerfile": "FROM ubuntu:22.04\nRUN apt-get install -y graphviz\n"},
                 expect=((1, 1),)),
+        # In a uv workspace, a notebook importing none of its members does not run in its environment.
+        Example(cells=("!pip install boto3 pandas", "import boto3\nimport pandas as pd"), files=_UV_WORKSPACE,
+                expect=((2, 1), (2, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -738,7 +783,7 @@ class NoManifest(Rule):
                     f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
                     if resolution.assumed else
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
-                + _component_fix(first, component),
+                + _bridge_note(distribution) + _component_fix(first, component),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
@@ -786,7 +831,8 @@ class InNotebookInstall(Rule):
     what_it_does = (
         "Reports each line that installs packages from inside the notebook: `%pip`/`%conda`/"
         "`%mamba` install magics and their automagic form (`pip install x`), `!pip`, `!pip3`, "
-        "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, "
+        "`!python -m pip`, `!{sys.executable} -m pip`, `!uv pip`, `!conda`/`!mamba` installs, OpenMMLab's "
+        "`!mim install` (`python -m mim install \"mmcv==2.1.0\"`), "
         "`!python setup.py develop`/`install` (the local package installed by setuptools), "
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
@@ -950,6 +996,8 @@ class InNotebookInstall(Rule):
             files={"requirements.txt": "numpy==1.26.4\n"},
             expect=((1, 3),),
         ),
+        # OpenMMLab's installer beside pip: one finding for the cell, at its first line.
+        Example(cells=('!python3 -m mim install "mmcv==2.1.0"\n!python3 -m pip install "mmdet==3.2.0"',), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
