@@ -27,7 +27,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.ipython import MagicLine
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loads
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
 from nbrefactor.audit.hosted import hosted_test, mentions_hosted
@@ -955,7 +955,7 @@ def _manifest_mounted_in(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
     found: set[tuple[int, int, int]] = set()
     if any("mountPath" in ca.cell.source for ca in ctx.cells):
         constants = string_constants(ctx.facts)
-        loads: dict[str, int] = {}
+        loads = name_loads(ctx)  # (every read of a name, in any cell: one outside the manifests keeps the finding)
         in_manifest: dict[str, int] = {}
         mounts: dict[str, set[str]] = {}
         for ca in ctx.cells:
@@ -963,8 +963,6 @@ def _manifest_mounted_in(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
             if tree is None:
                 continue
             for node in tree_nodes(tree):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                    loads[node.id] = loads.get(node.id, 0) + 1
                 if not isinstance(node, ast.JoinedStr):
                     continue
                 text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
@@ -979,7 +977,7 @@ def _manifest_mounted_in(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
                                 mounts.setdefault(n.id, set()).update(declared)
         for name, uses in in_manifest.items():
             constant = constants.get(name)
-            if constant is None or loads.get(name, 0) != uses:
+            if constant is None or len(loads.get(name, ())) != uses:
                 continue
             if any(m and (constant.value == m or constant.value.startswith(m + "/")) for m in mounts.get(name, ())):
                 found.add((constant.ca.cell.index, constant.line, constant.column))
