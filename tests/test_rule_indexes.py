@@ -8,7 +8,8 @@ cell with fewer than two strings; thirteenth round: DEP005's path matches from a
 (`removed_apis._path_index`), the randomness catalogue's first matching spec remembered per name
 (`randomness._first_match`), PTH003/PTH006's path functions once per notebook; fifteenth round:
 PTH007's findings once per notebook (PTH006 reads them), RND001's parent map from the node list,
-DEP005's node type sets."""
+DEP005's node type sets; sixteenth round: one index of a notebook's name reads for RND001 and
+PTH001 (`rules.name_loads`)."""
 
 from __future__ import annotations
 
