@@ -239,8 +239,15 @@ def test_known_unreadable_notebook_is_baselined_but_a_new_one_fails(tmp_path, mo
     (tmp_path / "broken2.ipynb").write_text("[]", encoding="utf-8")
     assert main(["audit", ".", "--baseline", ".nbrefactor-baseline.json"]) == 2
     # A path that does not exist is a usage problem, never baselined.
+    capsys.readouterr()
     assert main(["baseline", "create", "missing.ipynb", "--output", "other.json"]) == 2
     assert not (tmp_path / "other.json").exists()
+    assert "baseline not written: 1 input could not be audited" in capsys.readouterr().err
+    # So is it for `update`: the baseline is left as it was.
+    before = (tmp_path / ".nbrefactor-baseline.json").read_bytes()
+    assert main(["baseline", "update", "missing.ipynb", "gone.ipynb"]) == 2
+    assert "baseline not updated: 2 inputs could not be audited" in capsys.readouterr().err
+    assert (tmp_path / ".nbrefactor-baseline.json").read_bytes() == before
 
 
 # --- the pure comparison ----------------------------------------------------------------------

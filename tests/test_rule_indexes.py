@@ -8,7 +8,8 @@ cell with fewer than two strings; thirteenth round: DEP005's path matches from a
 (`removed_apis._path_index`), the randomness catalogue's first matching spec remembered per name
 (`randomness._first_match`), PTH003/PTH006's path functions once per notebook; fifteenth round:
 PTH007's findings once per notebook (PTH006 reads them), RND001's parent map from the node list,
-DEP005's node type sets."""
+DEP005's node type sets; sixteenth round: one index of a notebook's name reads for RND001 and
+PTH001 (`rules.name_loads`)."""
 
 from __future__ import annotations
 
@@ -369,3 +370,49 @@ def test_dep005s_node_type_sets_hold_every_node_its_tests_accept():
         for node in tree_nodes(tree):
             assert isinstance(node, binding) == (type(node) in removed_apis._BINDINGS)
             assert isinstance(node, use) == (type(node) in removed_apis._USE_NODES)
+
+
+def test_the_name_read_index_is_built_once_per_notebook_for_rnd001_and_pth001(monkeypatch):
+    """Sixteenth round: RND001 (a draw's name read only in resource names) and PTH001 (a constant
+    read only in Kubernetes manifests) each indexed every name read of the notebook; they now
+    read one index (`rules.name_loads`), built once per notebook context."""
+    from nbrefactor.audit import rules
+
+    facts = analyse_notebook(_notebook(
+        "import random\nmodel_dir = '/mnt/azure/mnist'\nrand = random.randint(0, 10000)\naccount_name = f'store{rand}'",
+        "spec = f'''apiVersion: kubeflow.org/v1\nkind: TFJob\nargs: --model-dir={model_dir}\nmountPath: /mnt/azure\n'''",
+        "%%bash\necho $model_dir $rand",
+    ))
+    ctx = RuleContext(facts, load_catalog(), ProjectContext())
+    computed = []
+    index = rules.index_name_loads
+    monkeypatch.setattr(rules, "index_name_loads", lambda f: computed.append(f) or index(f))
+    _, rf = randomness._facts(ctx)
+    first, second = (ca.cell.index for ca in facts.cells[:2])
+    # `rand = random.randint(…)` (line 3, the call at column 8) is read only in `account_name`.
+    assert randomness._names_a_resource_only(ctx, rf.draws) == frozenset({(first, 3, 8)})
+    # `model_dir`'s literal (line 2, column 13) is read only in the manifest, under its mountPath.
+    assert paths._manifest_mounted_in(ctx) == frozenset({(first, 2, 13)})
+    assert computed == [facts]
+    loads = rules.name_loads(ctx)
+    # (the %%bash cell is not Python: it reads nothing)
+    assert {name: [(n.lineno, n.col_offset, cell) for n, _, cell in reads] for name, reads in loads.items()} == {
+        "random": [(3, 7, first)], "rand": [(4, 23, first)], "model_dir": [(3, 19, second)],
+    }
+
+
+def test_the_name_read_index_counts_a_cell_too_complex_for_the_facts():
+    """A cell libcst's facts leave out (too complex) still reads its names: "only read in a
+    manifest" must not hold for a constant such a cell reads too."""
+    from nbrefactor.audit import rules
+
+    heavy = "total = " + " + ".join(["model_dir"] * 1002)  # 1,001 chained operations
+    facts = analyse_notebook(_notebook(
+        "model_dir = '/mnt/azure/mnist'",
+        "spec = f'''apiVersion: kubeflow.org/v1\nkind: TFJob\nargs: --model-dir={model_dir}\nmountPath: /mnt/azure\n'''",
+        heavy,
+    ))
+    assert facts.cells[2].facts.syntax_error is not None and analysis.cell_python_tree(facts.cells[2]) is None
+    ctx = RuleContext(facts, load_catalog(), ProjectContext())
+    assert len(rules.name_loads(ctx)["model_dir"]) == 1 + 1002
+    assert paths._manifest_mounted_in(ctx) == frozenset()

@@ -298,6 +298,29 @@ def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
         return None
 
 
+# One read of a name: the `ast.Name` (Load), its cell's tree, the cell's index.
+NameLoad = tuple[ast.Name, ast.Module, int]
+
+
+def index_name_loads(facts: "NotebookFacts") -> dict[str, tuple[NameLoad, ...]]:
+    """Every read of a name in the notebook, by name: in cell order, and in `tree_nodes` order
+    within a cell. Over every cell CPython parses, also one whose facts libcst could not read (too
+    complex, or a grammar libcst lacks): the rules ask "is every read of `x` such a read", and a
+    read left out would answer yes wrongly. Rules take it once per notebook through
+    `rules.name_loads(ctx)`."""
+    found: dict[str, list[NameLoad]] = {}
+    for ca in facts.cells:
+        try:  # (a non-Python cell's masked text is blank lines: no reads)
+            tree = python_tree(ca.masked.python)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        index = ca.cell.index
+        for node in tree_nodes(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                found.setdefault(node.id, []).append((node, tree, index))
+    return {name: tuple(reads) for name, reads in found.items()}
+
+
 _DEAD_TEST = re.compile(r"^\s*(?:el)?if\s*\(?\s*(?:False|0|None|True|1)\s*\)?\s*:", re.MULTILINE)
 
 

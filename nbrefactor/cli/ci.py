@@ -272,6 +272,17 @@ def _audit(paths: Sequence[str], settings: Settings, args: argparse.Namespace) -
     return audit_paths(paths, settings, jobs=getattr(args, "jobs", 0), cache=cache)
 
 
+def _unauditable(result: AuditResult, verb: str) -> bool:
+    """True, with the errors and why nothing is `verb` ("written", "updated"), when an input could
+    not be audited for a reason a baseline never records (a missing file, an internal error)."""
+    fatal = [e for e in result.errors if not baselineable(e)]
+    for error in fatal:
+        print(f"error: {error}", file=sys.stderr)
+    if fatal:
+        _say(f"baseline not {verb}: {len(fatal)} input{'s' if len(fatal) != 1 else ''} could not be audited")
+    return bool(fatal)
+
+
 def run_create(args: argparse.Namespace) -> int:
     from nbrefactor.fileio import write_text_atomic
 
@@ -281,11 +292,7 @@ def run_create(args: argparse.Namespace) -> int:
         _say(f"{target.as_posix()} exists; pass --force to overwrite it (or `nbrefactor baseline update` to prune it)")
         return 2
     result = _audit(args.paths, settings, args)
-    fatal = [e for e in result.errors if not baselineable(e)]
-    if fatal:
-        for error in fatal:
-            print(f"error: {error}", file=sys.stderr)
-        _say(f"baseline not written: {len(fatal)} input{'s' if len(fatal) != 1 else ''} could not be audited")
+    if _unauditable(result, "written"):
         return 2
     baseline = baseline_from(result, working_directory_for(target))
     write_text_atomic(target, baseline.to_json())
@@ -305,11 +312,7 @@ def run_update(args: argparse.Namespace) -> int:
     baseline = read_baseline(target)
     paths = list(args.paths) or [p for p in baseline.notebooks if Path(p).exists()]
     result = _audit(paths, settings, args) if paths else AuditResult()
-    fatal = [e for e in result.errors if not baselineable(e)]
-    if fatal:
-        for error in fatal:
-            print(f"error: {error}", file=sys.stderr)
-        _say(f"baseline not updated: {len(fatal)} input{'s' if len(fatal) != 1 else ''} could not be audited")
+    if _unauditable(result, "updated"):
         return 2
     comparison = compare_with_baseline(result, baseline, _exists, _checker(settings))
     for entry in comparison.stale:

@@ -20,7 +20,7 @@ import ast
 from dataclasses import dataclass
 from typing import Optional
 
-from nbrefactor.audit.analysis import python_tree
+from nbrefactor.audit.analysis import cell_python_tree
 from nbrefactor.compile.plan import ModelPlan
 
 DEFAULT_BACKEND = "tensorflow"  # Keras 3's own default when KERAS_BACKEND is unset
@@ -86,11 +86,8 @@ def keras_backend(plan: ModelPlan, keras_pin: str = "") -> Optional[KerasBackend
     for stage in plan.stages:
         value: Optional[KerasBackend] = None
         for ca in stage.facts.cells:
-            if ca.facts.syntax_error is not None or not ca.masked.is_python:
-                continue
-            try:
-                tree = python_tree(ca.masked.python)  # the audit's tree of the cell, parsed once per run
-            except (SyntaxError, ValueError):
+            tree = cell_python_tree(ca)  # the audit's tree of the cell, parsed once per run
+            if tree is None:
                 continue
             for statement in tree.body:
                 if _imports_keras(statement):

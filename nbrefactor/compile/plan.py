@@ -24,7 +24,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 import libcst as cst
 
-from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell, python_tree
+from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell, cell_python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.dataflow import NameFlow, def_use, link_groups
 from nbrefactor.compile.inline_run import InlinedRun, inline_written_runs
@@ -45,6 +45,14 @@ def parsed_cell(python: str) -> Optional[cst.Module]:
         return cst.parse_module(python)
     except cst.ParserSyntaxError:
         return None
+
+
+def cell_module(ca: CellAnalysis) -> Optional[cst.Module]:
+    """`parsed_cell` of an analysed cell, or None for a cell that is not Python, is empty, or does
+    not parse: the guard the planner's libcst readers share (`analysis.cell_python_tree`'s)."""
+    if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():
+        return None
+    return parsed_cell(ca.masked.python)
 
 def _codes(blocks_compile: bool = False, compile_fix: str = "") -> frozenset[str]:
     """Rule codes by what they mean to the compiler (class attributes of the rules)."""
@@ -559,11 +567,8 @@ def secret_names(facts: NotebookFacts, catalog: Catalog) -> dict[str, tuple[int,
         return any(holds_secret(child) for child in ast.iter_child_nodes(node))
 
     for ca in facts.cells:
-        if ca.facts.syntax_error is not None or not ca.masked.is_python:
-            continue
-        try:
-            tree = python_tree(ca.masked.python)  # the audit's tree of the cell, parsed once per run
-        except (SyntaxError, ValueError):
+        tree = cell_python_tree(ca)  # the audit's tree of the cell, parsed once per run
+        if tree is None:
             continue
         for stmt in tree.body:
             if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
@@ -646,9 +651,7 @@ def alias_links(facts: NotebookFacts, is_data) -> dict[int, list[tuple[str, str]
     `torch.optim.SGD(…)`). Copies (`train_test_split(X, y)`) are not links."""
     links: dict[int, list[tuple[str, str]]] = {}
     for ca in facts.cells:
-        if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():
-            continue
-        module = parsed_cell(ca.masked.python)
+        module = cell_module(ca)
         if module is None:
             continue
         found: list[tuple[str, str]] = []
@@ -833,9 +836,7 @@ def _free_data_names(facts: NotebookFacts, name: str, is_data) -> set[str]:  # n
 
 
 def _definition_node(ca: CellAnalysis, name: str) -> Optional[cst.CSTNode]:
-    if ca.facts.syntax_error is not None or not ca.masked.is_python:
-        return None
-    module = parsed_cell(ca.masked.python)
+    module = cell_module(ca)
     if module is None:
         return None
     found = None
@@ -888,9 +889,7 @@ def loop_only_names(section: Section) -> frozenset[str]:
         visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
 
     for ca in section.cells:
-        if ca.facts.syntax_error is not None or not ca.masked.is_python or not ca.masked.python.strip():
-            continue
-        module = parsed_cell(ca.masked.python)
+        module = cell_module(ca)
         if module is None:
             continue
         module.visit(Bindings())
@@ -915,9 +914,7 @@ def movable_definitions(facts: NotebookFacts, import_names: frozenset[str]) -> t
         for ref in ca.facts.defined:
             defined_count[ref.name] = defined_count.get(ref.name, 0) + 1
     for ca in facts.cells:
-        if ca.facts.syntax_error is not None or not ca.masked.is_python:
-            continue
-        module = parsed_cell(ca.masked.python)
+        module = cell_module(ca)
         if module is None:
             continue
         for stmt in module.body:

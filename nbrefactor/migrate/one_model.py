@@ -522,16 +522,13 @@ def _sys_path_folders(facts: NotebookFacts, folder: Path) -> tuple[Path, ...]:
     `sys.path.append(os.path.abspath(os.path.join("..", "src")))`, or a name a module-level
     statement bound to such a value before: `src_dir = os.path.join("..", "src")`), resolved
     against the notebook's folder (the kernel's working directory). Read, never run."""
-    from nbrefactor.audit.analysis import python_tree
+    from nbrefactor.audit.analysis import cell_python_tree
 
     added: list[Path] = []
     bound: dict[str, str] = {}
     for ca in facts.cells:
-        if ca.facts.syntax_error is not None or not ca.masked.is_python:
-            continue
-        try:
-            tree = python_tree(ca.masked.python)
-        except (SyntaxError, ValueError):
+        tree = cell_python_tree(ca)
+        if tree is None:
             continue
         for node in tree.body:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):

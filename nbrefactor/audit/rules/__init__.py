@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, ClassVar, Iterator, Mapping, Optional, TypeVar
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
+from nbrefactor.audit.analysis import CellAnalysis, NameLoad, NotebookFacts, index_name_loads
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.project import ProjectContext
@@ -66,6 +66,13 @@ class RuleContext:
         if name not in self._shared:
             self._shared[name] = compute()
         return self._shared[name]
+
+
+def name_loads(ctx: RuleContext) -> Mapping[str, tuple[NameLoad, ...]]:
+    """Every read of a name in the notebook, by name (`analysis.index_name_loads`), indexed once
+    per notebook: RND001 (a drawn value read only in resource names) and PTH001 (a constant read
+    only in Kubernetes manifests) both count all the reads of a name."""
+    return ctx.shared("name_loads", lambda: index_name_loads(ctx.facts))
 
 
 # --- suppressions --------------------------------------------------------------------------------

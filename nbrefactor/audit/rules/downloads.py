@@ -24,10 +24,40 @@ _GET_IPYTHON = re.compile(r"get_ipython\(\s*\)\s*\.\s*(?:system|getoutput)\s*\("
 _SHELL_CELLS = frozenset({"bash", "sh", "script", "system"})
 
 
+_SHELL_WHAT = "downloads data in a shell command"
+_CONSEQUENCE = "the input is whatever the remote side serves on the day"
+_FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path with a version, a pinned `revision=`), and read it from a configured path."
+# The `[[call]]` entry of a metric's code (`evaluate.load`, `load_metric`): a metric named like the
+# dataset it scores (`load_dataset("glue", …)`, `load_metric("glue", …)`) is a second thing to pin,
+# and the canonical metrics are one pin.
+_METRIC_ID = "hub-metric"
+
+
+@dataclass(frozen=True)
+class FetchKind:
+    """What a catalogue entry says of the fetches it finds: `what` for the message ("downloads a
+    dataset"), why that is not reproducible and the fix (the entry's own `consequence` and `fix`,
+    else the general ones), and the entry's `id` ("" when it has none), a stable name the code
+    (`_METRIC_ID`) and the tests use, which stays when the wording changes. Carried with each
+    fetch found: an entry's consequence is said of its own findings only, whatever `what` other
+    entries share with it."""
+
+    what: str
+    consequence: str = _CONSEQUENCE
+    fix: str = _FIX
+    id: str = ""
+
+
+def _kind(entry: dict, what: str = "downloads data") -> FetchKind:
+    """The `FetchKind` of a catalogue entry (`what` when it names none)."""
+    return FetchKind(str(entry.get("what", what)), str(entry.get("consequence", _CONSEQUENCE)),
+                     str(entry.get("fix", _FIX)), str(entry.get("id", "")))
+
+
 @dataclass(frozen=True)
 class FetchCall:
     patterns: tuple[str, ...]
-    what: str
+    kind: FetchKind
     when_keyword: str = ""
     when_values: tuple[str, ...] = ()
     unless_keyword: str = ""
@@ -60,25 +90,22 @@ class ChainFetch:
     roots: tuple[str, ...]  # qualified constructors whose result starts the chain
     through: frozenset[str]  # methods that keep the chain (each returns the next object)
     methods: frozenset[str]  # the fetching methods at its end
-    what: str
+    kind: FetchKind
 
 
 @dataclass(frozen=True)
 class FetchCatalog:
     calls: tuple[FetchCall, ...]
-    methods: tuple[tuple[frozenset[str], str, str], ...]  # (methods, requires_import, what)
+    methods: tuple[tuple[frozenset[str], str, FetchKind], ...]  # (methods, requires_import, kind)
     programs: tuple[tuple[str, ...], ...]  # shell commands as words
-    # what → (why it is not reproducible, the fix), for entries that say their own (an upload
-    # by a person is not "whatever the remote side serves")
-    explained: tuple[tuple[str, str, str], ...] = ()
     # shell programs described their own way (`git clone` "clones a repository"), and skipped in
     # a Colab/Kaggle-only block
-    program_what: tuple[tuple[tuple[str, ...], str], ...] = ()
+    program_kinds: tuple[tuple[tuple[str, ...], FetchKind], ...] = ()
     nltk: Optional["NltkData"] = None
     chains: tuple[ChainFetch, ...] = ()
 
-    def shell_what(self, program: tuple[str, ...]) -> str:
-        return next((what for p, what in self.program_what if p == program), _SHELL_WHAT)
+    def shell_kind(self, program: tuple[str, ...]) -> FetchKind:
+        return next((kind for p, kind in self.program_kinds if p == program), _SHELL_FETCH)
 
 
 @dataclass(frozen=True)
@@ -113,7 +140,7 @@ def _build(catalog: Catalog) -> FetchCatalog:
     calls = tuple(
         FetchCall(
             tuple(str(p) for p in c.get("calls", ())),
-            str(c.get("what", "downloads data")),
+            _kind(c),
             str(c.get("when_keyword", "")),
             tuple(str(v) for v in c.get("when_values", ())),
             str(c.get("unless_keyword", "")),
@@ -131,21 +158,17 @@ def _build(catalog: Catalog) -> FetchCatalog:
     chains = tuple(
         ChainFetch(
             tuple(str(r) for r in c.get("roots", ())), frozenset(str(m) for m in c.get("through", ())),
-            frozenset(str(m) for m in c.get("methods", ())), str(c.get("what", "downloads data")),
+            frozenset(str(m) for m in c.get("methods", ())), _kind(c),
         )
         for c in data.get("chain", ())
     )
     methods = tuple(
-        (frozenset(str(m) for m in c.get("methods", ())), str(c.get("requires_import", "")), str(c.get("what", "downloads data")))
+        (frozenset(str(m) for m in c.get("methods", ())), str(c.get("requires_import", "")), _kind(c))
         for c in data.get("method", ())
     )
     shell_fetches = [c for c in data.get("shell_fetch", ()) if str(c.get("program", "")).split()]
-    program_what = tuple((tuple(str(c["program"]).split()), str(c.get("what", _SHELL_WHAT))) for c in shell_fetches)
-    programs = tuple(tuple(str(p).split()) for p in data.get("shell", {}).get("programs", ())) + tuple(p for p, _ in program_what)
-    explained = tuple(
-        (str(c["what"]), str(c["consequence"]), str(c.get("fix", _FIX)))
-        for c in (*data.get("call", ()), *shell_fetches) if "what" in c and "consequence" in c
-    )
+    program_kinds = tuple((tuple(str(c["program"]).split()), _kind(c, _SHELL_WHAT)) for c in shell_fetches)
+    programs = tuple(tuple(str(p).split()) for p in data.get("shell", {}).get("programs", ())) + tuple(p for p, _ in program_kinds)
     raw = data.get("nltk_data")
     nltk = None
     if raw:
@@ -157,17 +180,10 @@ def _build(catalog: Catalog) -> FetchCatalog:
             str(raw.get("corpus_module", "")),
             frozenset(str(d) for d in raw.get("not_corpora", ())),
         )
-    return FetchCatalog(calls, methods, programs, explained, program_what, nltk, chains)
+    return FetchCatalog(calls, methods, programs, program_kinds, nltk, chains)
 
 
-_SHELL_WHAT = "downloads data in a shell command"
-# A metric named like the dataset it scores (`load_dataset("glue", …)`, `load_metric("glue", …)`)
-# is a second thing to pin.
-_METRIC = "downloads a metric's code"
-
-
-_CONSEQUENCE = "the input is whatever the remote side serves on the day"
-_FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path with a version, a pinned `revision=`), and read it from a configured path."
+_SHELL_FETCH = FetchKind(_SHELL_WHAT)  # a `[shell]` program's
 
 
 def _value(call: CallFact, keyword: str) -> Optional[str]:
@@ -207,7 +223,7 @@ def _call_fetch(
     spelled: Optional[Callable[[int, int], Optional[str]]] = None,
     rooted: Optional[Callable[[int, int], bool]] = None,
     written: frozenset[str] = frozenset(),
-) -> Optional[tuple[str, Optional[str]]]:
+) -> Optional[tuple[FetchKind, Optional[str]]]:
     qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
     candidates = [qualified] if qualified else []
     if not qualified and call.func and "." not in call.func and call.func not in local:
@@ -259,12 +275,12 @@ def _call_fetch(
             # The splits of one dataset built in several cells are one download to pin: the class
             # and its `task=` name it.
             keyed = next((v.string for v in (call.arg(None, (k,)) for k in entry.named_by) if v is not None and v.string), "")
-            return entry.what, f"{(call.func or '').rsplit('.', 1)[-1]}:{keyed}"
-        return entry.what, None
+            return entry.kind, f"{(call.func or '').rsplit('.', 1)[-1]}:{keyed}"
+        return entry.kind, None
     if call.method and call.func != call.method:
-        for methods, requires, what in catalog.methods:
+        for methods, requires, kind in catalog.methods:
             if call.method in methods and (not requires or requires in imported):
-                return what, None
+                return kind, None
     return None
 
 
@@ -313,11 +329,11 @@ def _hosted_setup(catalog: FetchCatalog, program: tuple[str, ...], lines: list[s
     """A `git clone` inside `if IS_COLAB:` sets up the hosted runtime only (as PTH003 treats its
     `!wget` of a helper script); data fetches stay reported wherever they are. A clone under
     `except ImportError:` stays reported: what it fetches is not in any manifest."""
-    return any(p == program for p, _ in catalog.program_what) and hosted_only(lines, line, import_fallback=False)
+    return any(p == program for p, _ in catalog.program_kinds) and hosted_only(lines, line, import_fallback=False)
 
 
-def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, str, str, Optional[str]]]:
-    """(cell, line, column, what, shown, the name fetched when a string names it) for each fetch,
+def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, FetchKind, str, Optional[str]]]:
+    """(cell, line, column, kind, shown, the name fetched when a string names it) for each fetch,
     in notebook order."""
     catalog = fetch_catalog(ctx.catalog)
     facts = ctx.facts
@@ -349,13 +365,13 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 program = _shell_fetch(magic.args, catalog)
                 if program and not _hosted_setup(catalog, program, lines, magic.line):
                     column = len(magic.text) - len(magic.text.lstrip()) + 1
-                    yield ca, magic.line, column, catalog.shell_what(program), magic.text.strip(), None
+                    yield ca, magic.line, column, catalog.shell_kind(program), magic.text.strip(), None
         if ca.masked.cell_magic in _SHELL_CELLS:
             for number in range(2, len(lines) + 1):
                 program = _shell_fetch(lines[number - 1], catalog)
                 if program:
                     text = lines[number - 1]
-                    yield ca, number, len(text) - len(text.lstrip()) + 1, catalog.shell_what(program), text.strip(), None
+                    yield ca, number, len(text) - len(text.lstrip()) + 1, catalog.shell_kind(program), text.strip(), None
         dead = dead_branch_lines(ca)  # `if False:` bodies never run: nothing of theirs is fetched
         for call in ca.facts.calls:
             if call.line in dead:
@@ -392,9 +408,9 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 # Its argument is an export format (`"coco"`), not what is fetched: each chain is
                 # its own dataset to pin.
                 found = chained[(ca.cell.index, call.line, call.method)], f"chain\x1f{ca.cell.index}\x1f{call.line}"
-            what, dataset = found if found is not None else (None, None)
+            kind, dataset = found if found is not None else (None, None)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
-            if what is None:
+            if kind is None:
                 qualified = facts.resolve(call.func) if call.func else ""
                 ipython = not call.func and _GET_IPYTHON.search(text) is not None
                 if qualified in _SUBPROCESS or ipython:
@@ -403,8 +419,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                     command = words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)
                     program = _shell_fetch(command, catalog) if words else None
                     if program and not _hosted_setup(catalog, program, lines, call.line):
-                        what = catalog.shell_what(program)
-            if what is not None:
+                        kind = catalog.shell_kind(program)
+            if kind is not None:
                 # What is fetched: the model `model=` names (`pipeline("ner", model=ckpt)`), else
                 # the first argument (for a pipeline without one, its task's default model).
                 first = call.arg(None, ("model", "model_name", "pretrained_model_name_or_path")) or call.arg(0)
@@ -413,7 +429,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                     fetched = named(first.name)
                 if fetched is None and first is not None and first.name is None and first.constant is None:
                     fetched = spelled(first.line, first.column)
-                yield ca, call.line, call.column, what, text.strip(), dataset or fetched
+                yield ca, call.line, call.column, kind, text.strip(), dataset or fetched
 
 
 # Calls that return a string (an id read from the environment or spelled by formatting): what
@@ -672,13 +688,13 @@ def _output_folders(facts: NotebookFacts) -> frozenset[str]:
 _OUTPUT_KEYWORDS = frozenset({"output_dir", "save_directory", "logging_dir"})
 
 
-def _chain_fetches(facts: NotebookFacts, chains: tuple[ChainFetch, ...]) -> dict[tuple[int, int, str], str]:
-    """(cell, line, method) -> what, for each fetching method called at the end of a chain that
+def _chain_fetches(facts: NotebookFacts, chains: tuple[ChainFetch, ...]) -> dict[tuple[int, int, str], FetchKind]:
+    """(cell, line, method) -> the chain's kind, for each fetching method called at the end of a chain that
     starts at an object of a known type (`[[chain]]`): `rf = Roboflow(api_key=…)`, then
     `project = rf.workspace("w").project("p")` and `project.version(2).download("coco")`. Names are
     followed top to bottom through module-level assignments; a `.download(…)` on anything else is
     not one (many objects have a `download` method)."""
-    found: dict[tuple[int, int, str], str] = {}
+    found: dict[tuple[int, int, str], FetchKind] = {}
     if not chains:
         return found
     typed: dict[str, ChainFetch] = {}  # name -> the chain its object belongs to
@@ -712,7 +728,7 @@ def _chain_fetches(facts: NotebookFacts, chains: tuple[ChainFetch, ...]) -> dict
                 if isinstance(func, ast.Attribute):
                     chain = chain_of(func.value)
                     if chain is not None and func.attr in chain.methods:
-                        found[(ca.cell.index, node.lineno, func.attr)] = chain.what
+                        found[(ca.cell.index, node.lineno, func.attr)] = chain.kind
             elif len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 chain = chain_of(node.value)
                 if chain is not None:
@@ -936,7 +952,7 @@ class RuntimeDownload(Rule):
         # later calls are related locations.
         # One model or dataset id fetched in several places (its tokenizer, config and weights
         # over three cells) is one id to pin: one finding at the first, the others related.
-        groups: dict[tuple, list[tuple[CellAnalysis, int, int, str, str, Optional[str]]]] = {}
+        groups: dict[tuple, list[tuple[CellAnalysis, int, int, FetchKind, str, Optional[str]]]] = {}
         seen: set[tuple[int, int]] = set()
         for fetch in runtime_fetches(ctx):
             ca, line, _, _, shown, fetched = fetch
@@ -944,12 +960,12 @@ class RuntimeDownload(Rule):
                 continue
             seen.add((ca.cell.index, line))
             callee = _CALLEE.search(shown)
-            key = ("name", fetched, fetch[3] == _METRIC) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
-            if fetch[3] == _METRIC and fetched and _canonical_metric(fetched):
+            metric = fetch[3].id == _METRIC_ID
+            key = ("name", fetched, metric) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
+            if metric and fetched and _canonical_metric(fetched):
                 # one pin (the evaluate version; datasets' for `load_metric`) for them all
                 key = ("canonical metrics", "load_metric" in shown)
             groups.setdefault(key, []).append(fetch)
-        explained = {what: (consequence, fix) for what, consequence, fix in fetch_catalog(ctx.catalog).explained}
         # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
         # not call them distributions): related locations of its finding.
         cloned: dict[tuple[int, int], list[tuple]] = {}
@@ -960,9 +976,9 @@ class RuntimeDownload(Rule):
         for clone_cell, clone_line, cell, line, column in cloned_path_edits(ctx.facts):
             cloned.setdefault((clone_cell, clone_line), []).append((cells[cell], line, column))
         for found in groups.values():
-            ca, line, column, what, shown, _ = found[0]
-            consequence, fix = explained.get(what, (_CONSEQUENCE, _FIX))
-            if what == _METRIC and found[0][5] and _canonical_metric(found[0][5]):
+            ca, line, column, kind, shown, _ = found[0]
+            consequence = kind.consequence
+            if kind.id == _METRIC_ID and found[0][5] and _canonical_metric(found[0][5]):
                 consequence = ("the script is the one tagged for the installed `evaluate` (or `datasets`) version, "
                                "pinned only by pinning that library, and the run needs the network")
                 if len(found) > 1:
@@ -972,8 +988,8 @@ class RuntimeDownload(Rule):
                 ca.cell,
                 line,
                 column,
-                f"`{shown[:100]}` {what} at run time: {consequence}",
-                fix=fix,
+                f"`{shown[:100]}` {kind.what} at run time: {consequence}",
+                fix=kind.fix,
                 key=shown,
                 related=tuple((c.cell, ln, col) for c, ln, col, *_ in found[1:]) + tuple(dict.fromkeys(imports)),
             )

@@ -921,13 +921,10 @@ _ARCHITECTURE_METHODS = frozenset({"summary", "count_params"})
 def _architecture_only_reads(ca: CellAnalysis) -> set[str]:
     """The module-level names a cell reads only to show a model's architecture: the first argument
     of `model_to_dot(…)`/`plot_model(…)`, or the receiver of `.summary()`/`.count_params()`."""
-    if ca.facts.syntax_error is not None or not ca.masked.is_python:
-        return set()
     if "model_to_dot" not in ca.masked.python and "plot_model" not in ca.masked.python and "summary" not in ca.masked.python and "count_params" not in ca.masked.python:
         return set()
-    try:
-        tree = python_tree(ca.masked.python)
-    except (SyntaxError, ValueError, RecursionError):
+    tree = cell_python_tree(ca)
+    if tree is None:
         return set()
     shown: set[str] = set()
     other: set[str] = set()
@@ -1484,14 +1481,13 @@ def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
     is never called, so what its body reads is never read."""
     found: dict[int, frozenset[int]] = {}
     for ca in ctx.cells:
-        if not ca.masked.is_python or ca.facts.syntax_error is not None or len(ca.facts.functions) < 2:
+        if len(ca.facts.functions) < 2:
             continue
         names = [f.name for f in ca.facts.functions]
         if len(set(names)) == len(names):
             continue
-        try:
-            tree = python_tree(ca.masked.python)
-        except (SyntaxError, ValueError, RecursionError):
+        tree = cell_python_tree(ca)
+        if tree is None:
             continue
         lines: set[int] = set()
         body = tree.body

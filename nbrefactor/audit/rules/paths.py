@@ -27,7 +27,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.ipython import MagicLine
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loads
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.rules.dependencies import hosted_only
 from nbrefactor.audit.hosted import hosted_test, mentions_hosted
@@ -955,7 +955,7 @@ def _manifest_mounted_in(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
     found: set[tuple[int, int, int]] = set()
     if any("mountPath" in ca.cell.source for ca in ctx.cells):
         constants = string_constants(ctx.facts)
-        loads: dict[str, int] = {}
+        loads = name_loads(ctx)  # (every read of a name, in any cell: one outside the manifests keeps the finding)
         in_manifest: dict[str, int] = {}
         mounts: dict[str, set[str]] = {}
         for ca in ctx.cells:
@@ -963,8 +963,6 @@ def _manifest_mounted_in(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
             if tree is None:
                 continue
             for node in tree_nodes(tree):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                    loads[node.id] = loads.get(node.id, 0) + 1
                 if not isinstance(node, ast.JoinedStr):
                     continue
                 text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
@@ -979,7 +977,7 @@ def _manifest_mounted_in(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
                                 mounts.setdefault(n.id, set()).update(declared)
         for name, uses in in_manifest.items():
             constant = constants.get(name)
-            if constant is None or loads.get(name, 0) != uses:
+            if constant is None or len(loads.get(name, ())) != uses:
                 continue
             if any(m and (constant.value == m or constant.value.startswith(m + "/")) for m in mounts.get(name, ())):
                 found.add((constant.ca.cell.index, constant.line, constant.column))
@@ -3487,18 +3485,25 @@ def _formatted(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, Optio
     return None
 
 
-def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int) -> Optional[str]:
-    """The string `node` evaluates to when run at (cell, line) of a top-to-bottom run, or None."""
+def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int, *, from_cwd: bool = False) -> Optional[str]:
+    """The string `node` evaluates to when run at (cell, line) of a top-to-bottom run, or None.
+    With `from_cwd` (`_cwd_rest`), path building is followed too: `/` between paths, a join
+    (`os.path.join`), a path wrapper (`Path(…)`, `os.path.abspath(…)`, `str(…)`), and a call that
+    gives the working directory, spelled `_CWD`; a piece of a split string is not (the last
+    piece of `os.getcwd().split("/")` is the folder's name, not a path below it)."""
     if depth > 8:
         return None
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.Name):
         bound = _last_binding(ctx, node.id, cell, line)
-        return None if bound is None else _value_at(ctx, bound[0], bound[1], bound[2], depth + 1)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _value_at(ctx, node.left, cell, line, depth + 1), _value_at(ctx, node.right, cell, line, depth + 1)
-        return None if left is None or right is None else left + right
+        return None if bound is None else _value_at(ctx, bound[0], bound[1], bound[2], depth + 1, from_cwd=from_cwd)
+    if isinstance(node, ast.BinOp) and (isinstance(node.op, ast.Add) or (from_cwd and isinstance(node.op, ast.Div))):
+        left = _value_at(ctx, node.left, cell, line, depth + 1, from_cwd=from_cwd)
+        right = _value_at(ctx, node.right, cell, line, depth + 1, from_cwd=from_cwd)
+        if left is None or right is None:
+            return None
+        return left + right if isinstance(node.op, ast.Add) else left + "/" + right
     if isinstance(node, ast.JoinedStr):
         parts = []
         for part in node.values:
@@ -3506,11 +3511,24 @@ def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int)
                 if part.format_spec is not None or part.conversion != -1:
                     return None
                 part = part.value
-            value = _value_at(ctx, part, cell, line, depth + 1)
+            value = _value_at(ctx, part, cell, line, depth + 1, from_cwd=from_cwd)
             if value is None:
                 return None
             parts.append(value)
         return "".join(parts)
+    if from_cwd:
+        if isinstance(node, ast.Call) and not node.keywords:
+            dotted = dotted_name(node.func)
+            if dotted in _CWD_CALLS and not node.args:
+                return _CWD
+            if (dotted in _JOIN_CALLS or dotted in _PATH_WRAPPERS) and node.args:
+                if dotted in _PATH_WRAPPERS and dotted not in ("Path", "pathlib.Path") and len(node.args) > 1:
+                    return None
+                pieces = [_value_at(ctx, a, cell, line, depth + 1, from_cwd=True) for a in node.args]
+                if any(p is None for p in pieces):
+                    return None
+                return "/".join(pieces)  # type: ignore[arg-type]
+        return None
     # `checkpoint.split("/")[-1]`: the last (or first) piece of a split string.
     if (
         isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call)
@@ -3769,51 +3787,11 @@ def _cwd_rest(ctx: RuleContext, node: ast.AST, cell: int, line: int) -> Optional
     `f"{data_path}/train.zip"` with `data_path = os.getcwd()`, `os.path.join(Path.cwd(), "x")`), the
     part below it, normalised: "train.csv"; "" for the working directory itself. None when the
     value is not so built or a piece is unknown."""
-    value = _spelled_from_cwd(ctx, node, cell, line, 0)
+    value = _value_at(ctx, node, cell, line, 0, from_cwd=True)
     if value is None or not value.startswith(_CWD) or _CWD in value[1:]:
         return None
     rest = _normal_path(value[1:].lstrip("/\\"))
     return None if rest.startswith(("/", "..")) else rest
-
-
-def _spelled_from_cwd(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int) -> Optional[str]:
-    if depth > 8:
-        return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Name):
-        bound = _last_binding(ctx, node.id, cell, line)
-        return None if bound is None else _spelled_from_cwd(ctx, bound[0], bound[1], bound[2], depth + 1)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
-        left = _spelled_from_cwd(ctx, node.left, cell, line, depth + 1)
-        right = _spelled_from_cwd(ctx, node.right, cell, line, depth + 1)
-        if left is None or right is None:
-            return None
-        return left + right if isinstance(node.op, ast.Add) else left + "/" + right
-    if isinstance(node, ast.JoinedStr):
-        parts = []
-        for part in node.values:
-            if isinstance(part, ast.FormattedValue):
-                if part.format_spec is not None or part.conversion != -1:
-                    return None
-                part = part.value
-            value = _spelled_from_cwd(ctx, part, cell, line, depth + 1)
-            if value is None:
-                return None
-            parts.append(value)
-        return "".join(parts)
-    if isinstance(node, ast.Call) and not node.keywords:
-        dotted = dotted_name(node.func)
-        if dotted in _CWD_CALLS and not node.args:
-            return _CWD
-        if (dotted in _JOIN_CALLS or dotted in _PATH_WRAPPERS) and node.args:
-            if dotted in _PATH_WRAPPERS and dotted not in ("Path", "pathlib.Path") and len(node.args) > 1:
-                return None
-            pieces = [_spelled_from_cwd(ctx, a, cell, line, depth + 1) for a in node.args]
-            if any(p is None for p in pieces):
-                return None
-            return "/".join(pieces)  # type: ignore[arg-type]
-    return None
 
 
 def _path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int], PathArgument, int]]:

@@ -30,7 +30,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md, name_loads
 from nbrefactor.config import rule_enabled
 
 # (cell index, line, column): a place in notebook order.
@@ -1688,7 +1688,7 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
     RND003 both ask: once a notebook)."""
     return ctx.shared("randomness.timed", lambda: (
         _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
-        | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx.facts, rf.draws)
+        | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx, rf.draws)
     ))
 
 
@@ -1697,7 +1697,7 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
 _IDENTIFIER_NAME = re.compile(r"(?i)(?:^|_)(?:name|filename|suffix|prefix|id|uid|guid|tag|version)$")
 
 
-def _names_a_resource_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+def _names_a_resource_only(ctx: RuleContext, draws: Iterable[Draw]) -> frozenset[Position]:
     """Draws that make a resource's name unique: their value only becomes part of a string that
     names something (`suffix = "".join(random.choice(chars) for _ in range(5))`,
     `endpoint_name = f"ep-{random.randint(0, 10000)}"`, `"ep-" + str(random.randint(…))`), or
@@ -1705,33 +1705,21 @@ def _names_a_resource_only(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     meant to differ from run to run (a seeded one would collide with the endpoint the last run
     created), and no result is computed from it. A random string bound to any other name
     (`sequence = "".join(random.choice("ACGT") …)`) is data, and stays a draw."""
-    # Per cell, once and only when asked: its tree, its parent map; per notebook, every name's
-    # reads (cell order, `ast.walk` order in a cell), instead of a walk of every cell per bound draw.
+    # Once and only when asked: a draw cell's tree; a tree's parent map, by tree rather than by
+    # cell (a read's tree comes from the notebook's read index, `name_loads`, shared with PTH001,
+    # and is another parse of a draw's cell once the parse memo let that one go).
     trees: dict[int, ast.Module | None] = {}
-    parent_maps: dict[int, dict[ast.AST, ast.AST]] = {}
-    reads_by_name: dict[str, list[tuple[ast.Name, ast.Module, int]]] = {}
+    parent_maps: dict[int, tuple[ast.Module, dict[ast.AST, ast.AST]]] = {}
 
     def tree_of(ca: CellAnalysis) -> ast.Module | None:
         if ca.cell.index not in trees:
             trees[ca.cell.index] = _parsed(ca)
         return trees[ca.cell.index]
 
-    def parents_of(index: int, parsed: ast.Module) -> dict[ast.AST, ast.AST]:
-        if index not in parent_maps:
-            parent_maps[index] = _parent_map(parsed)
-        return parent_maps[index]
-
-    def reads_of(name: str) -> list[tuple[ast.Name, ast.Module, int]]:
-        if not reads_by_name:
-            reads_by_name[""] = []  # (indexed: no identifier is empty)
-            for other in facts.cells:
-                tree = tree_of(other)
-                if tree is None:
-                    continue
-                for n in tree_nodes(tree):
-                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
-                        reads_by_name.setdefault(n.id, []).append((n, tree, other.cell.index))
-        return reads_by_name.get(name, [])
+    def parents_of(parsed: ast.Module) -> dict[ast.AST, ast.AST]:
+        if id(parsed) not in parent_maps:
+            parent_maps[id(parsed)] = (parsed, _parent_map(parsed))  # (the tree held: its id is not reused)
+        return parent_maps[id(parsed)][1]
 
     found: set[Position] = set()
     for draw in draws:
@@ -1745,7 +1733,7 @@ def _names_a_resource_only(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         node = next((n for n in tree_nodes(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets), None)
         if node is None:
             continue
-        parents = parents_of(ca.cell.index, parsed)
+        parents = parents_of(parsed)
         if _in_identifier_string(node, parents):
             found.add((ca.cell.index, call.line, call.column))
             continue
@@ -1754,7 +1742,7 @@ def _names_a_resource_only(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                 and parents.get(statement) is parsed):
             continue
         bound = statement.targets[0].id
-        reads = [(n, parents_of(index, tree)) for n, tree, index in reads_of(bound)]
+        reads = [(n, parents_of(tree)) for n, tree, _ in name_loads(ctx).get(bound, ())]
         if reads and all(_in_identifier_string(n, p) for n, p in reads):
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
