@@ -40,8 +40,20 @@ def test_rnd001_module_alias_and_seed_above_in_another_cell_is_seeded(tmp_path):
 
 
 def test_rnd001_seed_below_draw_reports_draw_only(tmp_path):
-    found = spots(UnseededRandom, tmp_path, "import numpy as np", "a = np.random.rand()", "np.random.seed(0)", "b = np.random.rand()")
+    # `a` is used (`scaled`): a draw nothing reads, the notebook going on past it, is not reported.
+    found = spots(UnseededRandom, tmp_path, "import numpy as np", "a = np.random.rand()\nscaled = a * 2", "np.random.seed(0)", "b = np.random.rand()")
     assert found == [(2, 1)]
+
+
+def test_rnd001_draw_nothing_reads_is_not_reported(tmp_path):
+    # Colours drawn, then every plot uses a fixed one: the draw reaches nothing.
+    cells = ("import numpy as np\nimport matplotlib.pyplot as plt", "colors = np.random.rand(50)",
+             "plt.scatter([1, 2], [3, 4], c='green')", "plt.show()")
+    assert spots(UnseededRandom, tmp_path, *cells) == []
+    # Read below (even only in another cell's text): reported.
+    assert spots(UnseededRandom, tmp_path, *cells[:3], "shifted = colors + 1") == [(2, 1)]
+    # The last cells of a notebook cut short: still reported.
+    assert spots(UnseededRandom, tmp_path, cells[0], "colors = np.random.rand(50)") == [(2, 1)]
 
 
 def test_rnd001_seed_later_on_same_line_is_too_late(tmp_path):

@@ -23,7 +23,7 @@ from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
-from nbrefactor.audit.rules.structure import python2_builtin_reads, python2_cells, reference_sheet, template_blank
+from nbrefactor.audit.rules.structure import exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
 # the same facts, so one entry is enough (and holds no notebook longer than the next audit).
@@ -146,7 +146,8 @@ class OutOfOrderExecution(Rule):
         "not reported. A read that only shows a model's "
         "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
         "value check (training does not change it), and a stretch of cells that only show values "
-        "(bind, change and call nothing but read-only methods), swapped with others like it, is not "
+        "(bind, change and call nothing but read-only methods, H2O's metric and display methods among them: "
+        "`model_performance`, `r2`, `varimp_plot`, `partial_plot`), swapped with others like it, is not "
         "reported. "
         "Otherwise it reads only execution counts, so it applies to every kernel language. "
         "Late re-runs of one section reported apart because their counts interleave ([115]–[125], then [133], [128], "
@@ -695,7 +696,11 @@ _READ_ONLY_METHODS = frozenset(
      "get_feature_names", "get_params", "decision_function", "staticmethod", "savefig", "to_csv", "to_excel",
      "to_json", "to_pickle", "to_parquet", "eq", "ne", "gt", "lt", "ge", "le", "mode", "quantile", "prod",
      "cumprod", "pct_change", "memory_usage", "set_title", "set_xlabel", "set_ylabel", "legend", "title",
-     "xlabel", "ylabel", "figure", "subplots", "scatter", "bar", "barh", "line", "pie", "kde", "density", "area"}
+     "xlabel", "ylabel", "figure", "subplots", "scatter", "bar", "barh", "line", "pie", "kde", "density", "area",
+     # H2O estimators' and frames' metric and display methods (fair check 13: a stretch of cells
+     # showing `model.model_performance(…)`, `.r2()`, `.varimp_plot()` was taken as changing the model).
+     "model_performance", "r2", "auc", "rmse", "mse", "mae", "logloss", "varimp", "varimp_plot", "confusion_matrix",
+     "partial_plot", "coef", "coef_norm", "std_coef_plot", "scoring_history", "gains_lift", "col_names"}
 )
 
 
@@ -838,7 +843,7 @@ def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, froz
         error = ca.facts.syntax_error
         if (
             error is None or _UNLISTABLE.search(ca.cell.source) or ca.magics
-            or not template_blank(ca, error.line or 0, error.message)
+            or not template_blank(ca, error.line or 0, error.message, exercise_notebook(ctx.facts.notebook.path))
         ):
             return None
         words[ca.cell.index] = frozenset(_IDENTIFIER_WORD.findall(ca.cell.source))
@@ -1084,7 +1089,9 @@ class UnexecutedCell(Rule):
         "reads it from `getpass`/the environment, and otherwise only imports, builds clients from it and binds "
         "literal settings (`client = Mistral(api_key=api_key)`, `model = \"ocr-latest\"`): the author ran it with the real key, then put the placeholder back. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
-        "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a "
+        "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a never-run "
+        "copy of the code cell just above it that ran (the same code but for whitespace: a training cell pasted twice): "
+        "running it would rebind what its twin bound. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
         "`history = model.fit(…)`) is bound afresh, top to bottom below it, before any cell reads it (a "
         "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a cell "
@@ -1110,6 +1117,11 @@ class UnexecutedCell(Rule):
         Example(cells=(
             code_cell("import pandas as pd\ndf = pd.DataFrame({'outcome': ['a', 'b']})", 1),
             code_cell("df.groupby('outcome')['outcome'].count()"), code_cell("print(len(df))", 2),
+        )),
+        # A training cell pasted twice (one space apart): the copy below the run one hid nothing.
+        Example(cells=(
+            code_cell("from sklearn.cluster import KMeans", 1), code_cell("model = KMeans(n_clusters=4, random_state=2).fit(points)", 2),
+            code_cell("model = KMeans(n_clusters=4,  random_state=2).fit(points)"), code_cell("print(model.inertia_)", 3),
         )),
         # Counts cleared by hand: [2] is free for the imports cell, [4] for the training cell.
         Example(cells=(
@@ -1369,11 +1381,22 @@ def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _redacted_credentials(analysed[cell.index]):
             continue
+        if _copy_of_run_cell_above(cells, i):
+            continue
         # The first executed cell below with code (a blank cell's count says nothing of the code).
         below = next((c for c in cells[i + 1:] if c.execution_count is not None and not _is_blank(c.source)), None)
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+def _copy_of_run_cell_above(cells: Sequence[Cell], i: int) -> bool:
+    """Is the never-run code cell `cells[i]` a copy of the nearest non-blank code cell above it,
+    which ran (the same code but for whitespace: a training cell pasted twice)? Running it would
+    rebind what its twin bound from the same inputs; leaving it unrun hid nothing."""
+    twin = next((c for c in reversed(cells[:i]) if not _is_blank(c.source)), None)
+    return (twin is not None and twin.execution_count is not None
+            and re.sub(r"\s+", "", twin.source) == re.sub(r"\s+", "", cells[i].source))
 
 
 _CREDENTIAL_NAME = re.compile(r"(?i)api_?key|token|secret|password")
@@ -1605,7 +1628,9 @@ class UndefinedName(Rule):
         "answer goes, `# Solution goes here`, which the message names): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
-        "`hidden_state.toml` rules file. A never-run reference sheet (see STR001: three or more of its code "
+        "`hidden_state.toml` rules file. An undefined `sc`, `spark` or `sqlContext` in a notebook that uses Spark (it "
+        "imports pyspark, or the line calls Spark's API on the name: `sc.textFile(…)`) is said to be the object the pyspark "
+        "launcher predefines, with the call that creates it. A never-run reference sheet (see STR001: three or more of its code "
         "cells hold shell, SQL or Scala text) is a set of standalone snippets: not reported."
     )
     why_bad = (
@@ -1663,6 +1688,8 @@ class UndefinedName(Rule):
                        "# TODO: fill in\n# scale = \'\'\'TODO\'\'\'\nprint(scale)"), expect=((2, 4),)),
         # A name broken by a line break: one finding, naming the name it spells.
         Example(cells=("def recall_rate(h, t):\n    return h / t", "recall = reca\nll_rate(3, 4)"), expect=((2, 1),)),
+        # `sc`, predefined by the pyspark launcher, created nowhere in the notebook: the message says so.
+        Example(cells=("counts = sc.parallelize([1, 2, 2]).countByValue()",), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1806,6 +1833,12 @@ class UndefinedName(Rule):
                 if others:
                     message += f" (also read in {_cell_list(sorted({o.cell for o in others}))})"
                 fix = f"Define or import `{r.name}` in a cell above this one."
+                launcher = _spark_launcher_name(ctx, r.name, _source_line(cell, r.line))
+                if launcher is not None:
+                    # The pyspark shell (`IPYTHON_OPTS=notebook bin/pyspark`) predefines it: a
+                    # real undefined name outside that launcher, with a known way to build it.
+                    message += f": it is the {launcher} the pyspark launcher (`bin/pyspark`) predefines, and nothing in the notebook creates it"
+                    fix = f"Create it in a cell above (`{r.name} = {_SPARK_LAUNCHER_NAMES[r.name][1]}`), or list `{r.name}` under `builtins` in a rules file when every run goes through that launcher."
                 close = difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)
                 if close:
                     message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
@@ -1814,6 +1847,28 @@ class UndefinedName(Rule):
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+# The names the pyspark shell binds before the notebook runs, what each is, and how a program
+# builds it instead.
+_SPARK_LAUNCHER_NAMES = {
+    "sc": ("SparkContext", "SparkContext.getOrCreate()"),
+    "spark": ("SparkSession", "SparkSession.builder.getOrCreate()"),
+    "sqlContext": ("SQLContext", "SQLContext(SparkContext.getOrCreate())"),
+}
+# `sc.textFile(…)`, `spark.read…`, `sqlContext.createDataFrame(…)`: the name used as Spark's.
+_SPARK_USE = re.compile(r"\b(?:sc|spark|sqlContext)\s*\.\s*(?:textFile|parallelize|wholeTextFiles|broadcast|accumulator|"
+                        r"read|readStream|sql|createDataFrame|table|range|sparkContext|setLogLevel|inferSchema)\b")
+
+
+def _spark_launcher_name(ctx: RuleContext, name: str, line: str) -> Optional[str]:
+    """What `name` is (`SparkContext`…) when it is one the pyspark launcher predefines and the
+    notebook uses Spark (imports pyspark, or the line calls Spark's API on it); else None."""
+    known = _SPARK_LAUNCHER_NAMES.get(name)
+    if known is None:
+        return None
+    uses_pyspark = any(imp.module.split(".")[0] == "pyspark" for _, imp in ctx.facts.imports if imp.module)
+    return known[0] if uses_pyspark or _SPARK_USE.search(line) else None
 
 
 def _split_names(firsts: Sequence[Read], cells: dict[int, Cell], defined: set[str]) -> dict[int, Optional[Read]]:
@@ -2318,7 +2373,8 @@ class StateInjection(Rule):
         "(`from math import *`, `from random import *`, `from itertools import *`…) is not reported: its names are "
         "fixed by the Python version, nothing enters from another file or session, and HID003 reads them. "
         "Nor is a star import of a module made to be star-imported whose names the catalogue lists "
-        "(`from nltk.book import *`, the NLTK book's idiom; `[star_imports]` in `rules/hidden_state.toml`). "
+        "(`from nltk.book import *`, the NLTK book's idiom; `from pycaret.classification import *` and PyCaret's other "
+        "functional-API modules, as its own tutorials write them; `[star_imports]` in `rules/hidden_state.toml`). "
         "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
         "`min` and `max` with NumPy's. "
         "A `%run` that launches a program is not reported: it passes the script "
@@ -2352,6 +2408,8 @@ class StateInjection(Rule):
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
         Example(cells=(md("**Solution**: run the cell below to show it."), "%load ex1_solution.py",
                        "git status\n%load dir/file.py")),
+        # PyCaret's functional API, star-imported as its tutorials do: the catalogue lists its names.
+        Example(cells=("from pycaret.regression import *", "experiment = setup(frame, target='price', session_id=1)")),
     )
     failing = (
         Example(cells=("%run ./utils.ipynb", "df = load_data()"), expect=((1, 1),)),

@@ -822,6 +822,8 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
             continue
         if _model_never_read(draw.ca, draw.call, draw.qualified, ctx.facts.cells):
             continue
+        if _draw_never_read(draw.ca, draw.call, ctx.facts.cells):
+            continue
         if draw.iteration is not None and draw.iteration.ca is None:
             continue  # a shuffling loader nothing iterates draws nothing
         # An Estimator input function shuffles in the Estimator's own graph, which no global seed
@@ -1667,6 +1669,50 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
     return not any(other is not ca and word.search(other.cell.source) for other in others)
 
 
+def _draw_never_read(ca: CellAnalysis, call: CallFact, cells: Iterable[CellAnalysis]) -> bool:
+    """`colors = np.random.rand(50)` at module level, the draw the whole right side, and no name
+    it binds read anywhere in the notebook (no other statement of its cell, no other cell, no
+    magic mentions it): the draw reaches nothing (fair check 13: a tutorial's colours drawn for a
+    scatter plot that then used fixed colours)."""
+    if call.in_function:
+        return False
+    parsed = _parsed(ca)
+    body = parsed.body if parsed else []
+    index = next((i for i, st in enumerate(body) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+    if index is None:
+        return False
+    statement = body[index]
+    if not (
+        isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+        and statement.value.lineno == call.line and dotted_name(statement.value.func) == call.func
+    ):
+        return False
+    names: set[str] = set()
+    for target in statement.targets:
+        elements = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+        if not all(isinstance(e, ast.Name) for e in elements):
+            return False  # `df["noise"] = …`, `self.w = …`: stored into something that is read
+        names.update(e.id for e in elements)
+    if not names:
+        return False
+    words = [re.compile(rf"\b{re.escape(n)}\b") for n in names]
+    for st in (*body[:index], *body[index + 1:]):
+        if any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(st)):
+            return False
+    if any(w.search(m.args) for m in ca.magics for w in words):
+        return False
+    cells = list(cells)
+    if any(other is not ca and any(w.search(other.cell.source) for w in words) for other in cells):
+        return False
+    # The notebook goes on past the draw without it (two code cells or more below): abandoned, not
+    # the last step of a notebook cut short or a snippet whose reader comes next.
+    return sum(1 for other in cells if other.cell.index > ca.cell.index and other.cell.source.strip()) >= _GOES_ON
+
+
+# How many non-empty code cells below an unread draw show that the notebook went on without it.
+_GOES_ON = 2
+
+
 def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
     """A layer construction whose initial weights are replaced by loaded ones (`load_weights`,
     `weights="imagenet"`): its draw does not matter."""
@@ -1919,7 +1965,10 @@ class UnseededRandom(Rule):
         "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`) or shows only its "
         "shape (`L.shape`, `len(L)`): the time does not depend on the numbers. Nor is a model "
         "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
-        "its random initialisation reaches nothing (see RND002). A draw inside a kfp lightweight "
+        "its random initialisation reaches nothing (see RND002). Nor is a draw that is the whole right side of a "
+        "module-level assignment to names nothing else in the notebook reads while two or more code cells follow "
+        "(`colors = np.random.rand(50)` in a tutorial whose plots then use fixed colours): it reaches nothing (the "
+        "last cells of a notebook cut short stay reported). A draw inside a kfp lightweight "
         "component (a function given to `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`) runs in a container of its own: compiling the pipeline does not "
         "run it, and only a seed in the component's own body, above the draw, seeds it. Nor are draws whose value is only shown: an expression statement that "
@@ -2061,6 +2110,9 @@ class UnseededRandom(Rule):
         )),
         # A library tour's model built and never read again.
         Example(cells=("from gensim import models", "lda = models.LdaModel(corpus, num_topics=10)")),
+        # Colours drawn for a plot that then uses a fixed colour: the draw reaches nothing.
+        Example(cells=("import numpy as np\nimport matplotlib.pyplot as plt\ncolours = np.random.rand(50)",
+                       "plt.scatter([1, 2], [3, 4], c='green')", "plt.show()")),
         # A shuffling DataLoader draws when iterated, not when built: seeded in between is seeded;
         # one that nothing iterates draws nothing.
         Example(cells=(
@@ -2082,14 +2134,14 @@ class UnseededRandom(Rule):
     )
     failing = (
         # Seed in a cell BELOW the draw; the draw in cell 2 is reported, the one in cell 4 is not.
-        Example(cells=(md("# Data"), "import numpy as np\nidx = np.random.permutation(10)", "np.random.seed(0)", "j = np.random.permutation(10)"),
+        Example(cells=(md("# Data"), "import numpy as np\nidx = np.random.permutation(10)\nrows = data[idx]", "np.random.seed(0)", "j = np.random.permutation(10)"),
                 expect=((2, 2),)),
         # Later in the same cell is too late as well; `from random import shuffle` is followed.
         Example(cells=("from random import shuffle\nimport random\nshuffle(items)\nrandom.seed(1)",), expect=((1, 3),)),
         # np.random.seed does not seed a new default_rng(); nor does seed() without an argument.
         Example(cells=(
             "import numpy as np\nimport random\nnp.random.seed(0)\nrandom.seed()",
-            "rng = np.random.default_rng()\nr = random.random()",
+            "rng = np.random.default_rng()\nr = random.random()\npair = (rng, r)",
         ), expect=((2, 1), (2, 2))),
         # The helper that seeds is never called; the layer built in a class runs at `Net()`.
         Example(cells=(
@@ -2102,7 +2154,7 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import numpy as np\nimport pandas as pd\nimport torch\nimport tensorflow as tf\nnp.random.seed(0)",
             "loader = torch.utils.data.DataLoader(ds, shuffle=True)\nw = tf.random.normal([3])\ndf = df.sample(frac=1)",
-            "print(len(loader))\nfor xb, yb in loader:\n    pass",
+            "print(len(loader))\nfor xb, yb in loader:\n    pass\nscaled = w * 2",
         ), expect=((2, 2), (3, 2))),
         # Iterated before the seed: the seed comes too late for the first epoch's order.
         Example(cells=(

@@ -298,7 +298,17 @@ class _Walker:
                 if isinstance(target, ast.Name) and _self_slice(value, target.id):
                     self.report(stmt, target.id, f"cuts `{target.id}` down to a slice of itself, which cuts it again on a second run")
                 if isinstance(target, ast.Name) and _joins_itself(value, target.id):
-                    self.report(stmt, target.id, f"joins `{target.id}` with more data, which joins it again on a second run")
+                    if _keyless_merge(value):
+                        # `df.merge(other)` keys on all common columns; a second run keys on the
+                        # columns the first run added too, so every row matches again: pandas gives
+                        # the same frame. H2O's merge (same default) refuses a key column of
+                        # doubles ("Equality tests on doubles rarely work"), which a target
+                        # encoding or a mean adds (fair check 13: 8 such cells failed, one on an
+                        # integer fold column gave the same frame).
+                        if "h2o" in self.modules:
+                            self.report(stmt, target.id, f"merges `{target.id}` with more data on all their common columns (H2O's default without `by_x`), so a second run also keys on the columns the first run added, and H2O refuses a key column of doubles (a target encoding, a mean)")
+                    else:
+                        self.report(stmt, target.id, f"joins `{target.id}` with more data, which joins it again on a second run")
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                     # `df["a"] = df["a"] * 2`, `df["c"] = df["c"].map({"N": 0, "Y": 1})`: computed
                     # from the item's own previous value (a dict map of the mapped values gives NaN).
@@ -484,6 +494,16 @@ class _Walker:
                 # after the first run, the second raises KeyError. (With a default it does not.)
                 key = node.args[0].value
                 self.report(node, name, f"removes `{key!r}` from `{name}` with `.pop({key!r})`, so a second run finds it gone and fails")
+            elif (
+                method == "remove" and len(node.args) == 1 and not node.keywords
+                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, (str, int))
+                and not isinstance(node.args[0].value, bool)
+            ):
+                # `x_trans.remove("loan_amnt")` then `x_trans.append("loan_amnt_core")` on a list of
+                # another cell: a second run stops here (ValueError, the item is gone) before the
+                # appends, so this is the line to report (fair check 13: the appends were reported).
+                item = node.args[0].value
+                self.report(node, name, f"deletes an item of `{name}` with `.remove({item!r})`, so a second run finds it gone and fails (ValueError)")
             elif method in _REINITIALISES and (method != "apply" or (len(node.args) == 1 and isinstance(node.args[0], ast.Name))):
                 # `model.apply(weights_init)`, `model.reset_parameters()`, `model.load_state_dict(…)`:
                 # the cell sets the model's weights afresh, so the training below starts over.
@@ -953,6 +973,16 @@ def _moves_itself(value: ast.AST, name: str) -> bool:
     )
 
 
+_MERGE_KEYS = frozenset({"on", "left_on", "right_on", "left_index", "right_index", "by", "by_x", "by_y"})
+
+
+def _keyless_merge(value: ast.Call) -> bool:
+    """`df.merge(other)` or `df.merge(other, how="left")`: no key named, so the merge keys on the
+    columns both frames share (pandas and H2O alike)."""
+    return (isinstance(value.func, ast.Attribute) and value.func.attr == "merge" and len(value.args) <= 1
+            and not any(k.arg in _MERGE_KEYS or k.arg is None for k in value.keywords))
+
+
 def _joins_itself(value: ast.AST, name: str) -> bool:
     if not isinstance(value, ast.Call):
         return False
@@ -1388,7 +1418,9 @@ class ChangesWhenRunTwice(Rule):
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
         "itself; `df = df.join(target)`, which a second run stops with overlapping columns, and `df = df.merge(extra, "
-        "on=…)`, which adds `_x`/`_y` copies), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
+        "on=…)`, which adds `_x`/`_y` copies; a merge without keys, `df = df.merge(extra)`, joins on all common columns, "
+        "so a second run keys on the columns the first added too and pandas gives the same frame: not reported, but in "
+        "a notebook that imports h2o it is, since H2O refuses a key column of doubles such as a target encoding), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
         "when applied twice), `x = 255 * x` and `heatmap = np.uint8(255 * heatmap)` (scaled by a number; "
         "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
         "nor are `df['a'] -= df['a'].min()` and `low = min(labels)` then `data[i].y -= low`, a shift by a "
@@ -1397,7 +1429,9 @@ class ChangesWhenRunTwice(Rule):
         "`dataset = dataset.map(lambda x: x / 255.)` (only a lambda scaling its argument by a number: "
         "whether another function changes a value applied twice is not decidable), `x = x.numpy()[0]` "
         "(an item of itself by a constant index), "
-        "`del df['col']`, `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell); a step that is not a fixed point applied to the name's own previous value: "
+        "`del df['col']`, `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell), "
+        "`features.remove(\"amount\")` (a constant removed from a list of another cell: a second run raises ValueError there, "
+        "before any `append` after it, so that line is the one reported); a step that is not a fixed point applied to the name's own previous value: "
         "`y = to_categorical(y, n)` (also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
         "`expand_dims`/`unsqueeze`, `diff`/`cumsum`/`pct_change`), `X_val, X_test = train_test_split(X_val)` "
         "(a split bound back to its own input; also a split method of it with a ratio, `ds, valid = ds.split(0.9)`), `a, b = a[:n], a[n:]`; a column set on a global the cell "
@@ -1568,6 +1602,12 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "scores = [[0.5, 0.7], [0.9, 0.3]]\nmean_score = 0.0",
             "for step, batch in enumerate(scores):\n    mean_score += (sum(batch) / len(batch) - mean_score) / (step + 1)\nprint(mean_score)",
+        )),
+        # A merge without keys joins on the columns both frames share: a second run keys on the added
+        # columns too, every row matches again, and pandas gives the same frame.
+        Example(cells=(
+            "import pandas as pd\norders = pd.DataFrame({'shop': ['a'], 'units': [3]})\nregions = pd.DataFrame({'shop': ['a'], 'region': ['n']})",
+            "orders = orders.merge(regions, how='left')",
         )),
     )
     failing = (
@@ -1794,6 +1834,10 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 2), (4, 1)),
         ),
+        # An item removed from a list of another cell, then its replacements appended: a second run
+        # stops at the `remove` (ValueError), so that is the line reported.
+        Example(cells=("import pandas as pd\nframe = pd.read_csv('loans.csv')\nfeatures = list(frame.columns)",
+                       "features.remove('amount')\nfeatures.append('amount_capped')"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -184,7 +184,21 @@ _TODO = re.compile(r"\bTODO\b|(?i:\byour (?:\w+ ){1,2}here\b|\b(?:write )?your c
 _PLACEHOLDER = re.compile(r"(?:^\s*|[=(,\[{:]\s*|^\s*return\s+)<\s*[A-Za-z_][\w .,|()'\"-]*>?|[=(,]\s*<>\s*(?:[,)#]|$)")
 # ... but not an HTML tag of Markdown saved as a code cell (`<div>`, `<img src="…">`, `<br/>`).
 _HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s+[\w-]+=[^>]*)?\s*/?>")
-_EMPTY_RIGHT_SIDE = re.compile(r"^[^#'\"]*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
+# (A target may hold a quoted key: `data["TravelTime"] = `.)
+_EMPTY_RIGHT_SIDE = re.compile(r"^(?:[^#'\"]|\"[^\"\n]*\"|'[^'\n]*')*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
+# A workshop's numbered prompt above the blank (`# Task 10: Build a GBM model`, then `data_gbm = `)
+# marks it as `# TODO` does (fair check 13: an H2O template's six blanks under `# Task N:`).
+_TASK_PROMPT = re.compile(r"^\s*#+\s*(?:task|exercise)\s*\d+\b", re.IGNORECASE)
+# A notebook named as an exercise template (`airlines_demo_template`, `01_exercises`): an
+# assignment with nothing right of `=` there is a blank even without a marker.
+_EXERCISE_NOTEBOOK = re.compile(r"(?:^|[\W_])(?:exercises?|template)$", re.IGNORECASE)
+
+
+def exercise_notebook(path: str) -> bool:
+    """Is the notebook named as an exercise template (its file name, without `.ipynb`, ends in
+    `template`, `exercise` or `exercises`)?"""
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return _EXERCISE_NOTEBOOK.search(stem.strip()) is not None
 
 
 # A graded template's blanks are `None` where a name must stand (`def None():`, `layer.None(…)`,
@@ -228,9 +242,11 @@ def _error_demo(ca: CellAnalysis, line: int, cells: "list[CellAnalysis] | tuple[
     return None
 
 
-def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
+def template_blank(ca: CellAnalysis, line: int, message: str = "", exercise: bool = False) -> int:
     """The line that shows the blank when the cell's syntax error at `line` is an exercise blank
-    to fill in (see `_TODO`), else 0: the error's line, or the header of a block left to a TODO."""
+    to fill in (see `_TODO`), else 0: the error's line, or the header of a block left to a TODO.
+    In a notebook named as an exercise template (`exercise`), an assignment with nothing right of
+    its `=` is a blank without any marker."""
     lines = ca.lines
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if _TODO.search(text):
@@ -252,8 +268,12 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "") -> int:
         near = lines[max(0, line - 3):line + 2]
         return line if any(l.strip().startswith("#") and _TODO.search(l) for l in near) else 0
     if _EMPTY_RIGHT_SIDE.match(text):
+        if exercise:
+            return line
         near = lines[max(0, line - 3):line - 1] + lines[line:line + 1]
-        return line if any(l.strip().startswith(("#", "'", '"')) and _TODO.search(l) for l in near) else 0
+        return line if any(
+            (l.strip().startswith(("#", "'", '"')) and _TODO.search(l)) or _TASK_PROMPT.match(l) for l in near
+        ) else 0
     return 0
 
 
@@ -275,14 +295,14 @@ def _shell_command(ca: CellAnalysis, line: int) -> Optional[str]:
     return text.strip().rstrip("\\").strip() if _SHELL_COMMAND.match(text) else None
 
 
-def _text_snippet(ca: CellAnalysis, ported: frozenset[int]) -> bool:
+def _text_snippet(ca: CellAnalysis, ported: frozenset[int], exercise: bool = False) -> bool:
     """A code cell that fails to parse for a reason other than an exercise blank, a pasted
     character, Markdown or (in a Python 2 notebook) Python 2 syntax: shell, SQL, Scala, a URL."""
     problem = ca.facts.syntax_error
     if problem is None or ca.cell.index in ported or problem.message.startswith(NOT_ANALYSED):
         return False
     line = max(1, min(problem.line, len(ca.lines)))
-    return not (template_blank(ca, line, problem.message) or _INVALID_CHARACTER.search(problem.message) or _holds_markdown(ca, line))
+    return not (template_blank(ca, line, problem.message, exercise) or _INVALID_CHARACTER.search(problem.message) or _holds_markdown(ca, line))
 
 
 # From how many snippet cells of text that is not Python a never-run notebook is a reference
@@ -299,7 +319,8 @@ def reference_sheet(facts: NotebookFacts) -> bool:
     if not code_cells or any(ca.cell.execution_count is not None or ca.cell.outputs for ca in code_cells):
         return False
     ported = frozenset(ca.cell.index for ca in python2_cells(facts))
-    snippets = sum(1 for ca in code_cells if _text_snippet(ca, ported))
+    exercise = exercise_notebook(facts.notebook.path)
+    snippets = sum(1 for ca in code_cells if _text_snippet(ca, ported, exercise))
     return snippets >= _SHEET_SNIPPETS
 
 
@@ -327,9 +348,12 @@ class SyntaxErrorInCell(Rule):
         "`### START CODE HERE ###` line (a graded course template), "
         "and so does a placeholder in angle brackets where an expression must start: `g_loss = <generator "
         "loss>`, `<build the encoder>` on a line of its own, `return <YOUR CODE>`, `submit(model, <YOUR_EMAIL>)`, "
-        "`rate=<>`; so does an `...` item of a list of layers next to a `# your code` comment) are one finding per "
+        "`rate=<>`; so does an `...` item of a list of layers next to a `# your code` comment, and an assignment with "
+        "nothing right of `=` under a workshop's numbered prompt, `# Task 4: …`, or anywhere in a notebook named as a "
+        "template, `…_template` or `…_exercise(s)`) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
-        "such a marker is reported as usual. A never-run reference sheet (no code cell has an execution count or "
+        "such a marker is reported as usual (an assignment with nothing right of `=` is said to assign nothing, "
+        "an exercise blank left empty). A never-run reference sheet (no code cell has an execution count or "
         "an output, and three or more code cells hold shell, SQL, Scala or a URL) is one "
         "finding at its first such cell, the others related. A Markdown cell saved as a code cell (a `# heading`, then "
         "Python stops at a link, an HTML comment or a list item) is said to be one. A tutorial's deliberate error "
@@ -380,10 +404,14 @@ class SyntaxErrorInCell(Rule):
         # A Markdown title cell saved as a code cell: said as such.
         Example(cells=("# Churn analysis\n\n<!-- owner: data-team -->\n\nA first look at [the churn table](https://example.org/churn).", "import pandas as pd"),
                 expect=((1, 3),)),
+        # A workshop's blanks under numbered prompts (`# Task 1: …`): one finding, the other cell related.
+        Example(cells=("import pandas as pd", "# Task 1: count rows per depot\nper_depot = ", "# Task 2: split the frame\ntrain = "),
+                expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         ported = {ca.cell.index for ca in python2_cells(ctx.facts)}  # STR004 reports those, once
+        exercise = exercise_notebook(ctx.facts.notebook.path)
         # One stray character in many cells (code pasted with non-breaking spaces or typographic
         # quotes) is one root cause: one finding, at the first cell, the other cells related.
         by_character: dict[str, list[tuple[CellAnalysis, int, Optional[int]]]] = {}
@@ -397,7 +425,7 @@ class SyntaxErrorInCell(Rule):
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
-                shows = 0 if problem.message.startswith(NOT_ANALYSED) else template_blank(ca, line, problem.message)
+                shows = 0 if problem.message.startswith(NOT_ANALYSED) else template_blank(ca, line, problem.message, exercise)
                 if shows:
                     # Located at the blank: a function left to a TODO is its `def` line, not the
                     # statement below it where the parser noticed the missing body.
@@ -448,6 +476,9 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                     )
                     continue
+                if not problem.message.startswith(NOT_ANALYSED) and _EMPTY_RIGHT_SIDE.match(ca.lines[line - 1]):
+                    # `grouped = ` with nothing after it: a blank left empty, said as such.
+                    text = f"Syntax error: `{ca.lines[line - 1].strip()[:60]}` assigns nothing (an exercise blank left empty?)"
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
         if snippets:
             (first, line, column), *rest = snippets
