@@ -366,6 +366,9 @@ def test_dry_run_writes_no_report_and_no_cache(corpus, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "model churn → package churn" in text and "would be migrated" in text
     assert "dry run: nothing was written" in text
+    # Nothing was written or proven: the table counts what would be written, never "migrated".
+    table = text.split("Migration summary")[1]
+    assert "would be written cleanly (not proven)" in table and "migrated" not in table and "proven (rung 5+)" not in table, table
     assert not out.exists()
 
 
