@@ -74,7 +74,9 @@ def test_parallel_workers_give_the_same_bytes_as_one_process(corpus, tmp_path):
     assert files_one == files_two
     document = load_document(one / "migration-report.json")
     assert [m["name"] for m in document["models"]] == ["churn", "evil", "stale"]
-    assert {m["name"]: m["status"] for m in document["models"]} == {"churn": "migrated", "evil": "migrated", "stale": "blocked"}
+    # The tests run with NBREFACTOR_PROVE=0 (conftest): a written package is "emitted", not proven.
+    assert {m["name"]: m["status"] for m in document["models"]} == {"churn": "emitted", "evil": "emitted", "stale": "blocked"}
+    assert [m["proof"]["skipped"] for m in document["models"] if m["package_dir"]] == [True, True]
 
 
 def test_a_broken_notebook_is_recorded_and_the_batch_goes_on(tmp_path, capsys):
@@ -85,7 +87,7 @@ def test_a_broken_notebook_is_recorded_and_the_batch_goes_on(tmp_path, capsys):
     assert run_cli("migrate", str(root), "--out", str(out), "-j", "2") == 2
     document = load_document(out / "migration-report.json")
     status = {m["name"]: m for m in document["models"]}
-    assert status["good"]["status"] == "migrated" and (out / "good" / MANIFEST).is_file()
+    assert status["good"]["status"] == "emitted" and status["good"]["proof"]["skipped"] and (out / "good" / MANIFEST).is_file()
     assert status["broken"]["status"] == "unreadable"
     assert "invalid JSON" in status["broken"]["problems"][0]
     assert document["summary"]["status"]["unreadable"] == 1
@@ -302,11 +304,12 @@ def test_migration_report_holds_what_the_html_needs_with_secrets_redacted(corpus
     assert SECRET not in text and GITHUB_TOKEN not in text
     assert "AKIA****" in text
     document = json.loads(text)
-    assert document["schema"] == SCHEMA == "nbrefactor-migration/1"
+    assert document["schema"] == SCHEMA == "nbrefactor-migration/2"
     assert text == json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"  # sorted
     summary = document["summary"]
     assert summary["models"] == 3 and summary["notebooks"] == 3
-    assert summary["status"] == {"migrated": 2, "migrated-with-review": 0, "emitted": 0, "skipped": 0, "blocked": 1, "failed": 0, "unreadable": 0}
+    # Proof off (conftest: NBREFACTOR_PROVE=0): the two written packages are emitted, not migrated.
+    assert summary["status"] == {"migrated": 0, "migrated-with-review": 0, "emitted": 2, "skipped": 0, "blocked": 1, "failed": 0, "unreadable": 0}
     assert sum(summary["by_severity"].values()) == summary["findings"] == sum(len(m["findings"]) for m in document["models"])
     churn = next(m for m in document["models"] if m["name"] == "churn")
     assert churn["package_dir"] == "churn" and "src/churn/pipeline.py" in churn["files"]
@@ -318,13 +321,13 @@ def test_migration_report_holds_what_the_html_needs_with_secrets_redacted(corpus
     assert any(f["code"] == "RND001" and f["fingerprint"] not in churn["fixed"] for f in churn["findings"])
     assert [c["index"] for c in churn["pages"][0]["cells"]] == [1, 2, 3, 4, 5]
     assert churn["pages"][0]["cells"][1]["outputs"][0]["text"] == "(40, 3)"
-    # readiness: 100 − 5 per warning left (RND001, and DEP002 once per imported distribution:
-    # pandas, numpy, scikit-learn) = 80, but a migrated model stays in its band (90–100); the fixed
-    # PTH006 cost nothing
-    assert churn["status"] == "migrated"
+    # readiness: 59 − 5 per warning left (RND001, and DEP002 once per imported distribution:
+    # pandas, numpy, scikit-learn) = 39, but an emitted model (written, its proof not run) stays in
+    # its band (40–59), never the migrated one (90–100); the fixed PTH006 cost nothing
+    assert churn["status"] == "emitted" and churn["review"] == []
     # (its two relative paths, `data/` and the scored file, are one PTH006 per folder since fair
     # check 11 when they share one; here one finding is fixed, the other path lifted with it)
-    assert churn["readiness"] == {"score": 90, "errors": 0, "warnings": 4, "infos": 0, "fixed": 1, "review": 0, "blocked": False}
+    assert churn["readiness"] == {"score": 40, "errors": 0, "warnings": 4, "infos": 0, "fixed": 1, "review": 0, "blocked": False}
     stale = next(m for m in document["models"] if m["name"] == "stale")
     assert stale["package_dir"] is None and stale["readiness"]["score"] == 39 - 15  # blocked: band 1–39, one error
     assert "HID003" in stale["problems"][0]
@@ -363,6 +366,9 @@ def test_dry_run_writes_no_report_and_no_cache(corpus, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "model churn → package churn" in text and "would be migrated" in text
     assert "dry run: nothing was written" in text
+    # Nothing was written or proven: the table counts what would be written, never "migrated".
+    table = text.split("Migration summary")[1]
+    assert "would be written cleanly (not proven)" in table and "migrated" not in table and "proven (rung 5+)" not in table, table
     assert not out.exists()
 
 

@@ -66,7 +66,8 @@ def test_notebooks_that_kill_their_worker_fail_alone_and_the_others_migrate(cras
     assert proc.returncode == 1, proc.stdout + proc.stderr
     report = json.loads((crashing_batch / "out" / "migration-report.json").read_text())
     status = {m["name"]: m["status"] for m in report["models"]}
-    assert status == {"a_good": "migrated", "b_crash": "failed", "c_good": "migrated", "d_crash": "failed", "e_good": "migrated"}, status
+    # The packages written are "emitted" (the tests run with NBREFACTOR_PROVE=0: not proven).
+    assert status == {"a_good": "emitted", "b_crash": "failed", "c_good": "emitted", "d_crash": "failed", "e_good": "emitted"}, status
     for model in report["models"]:
         if model["status"] == "failed":
             assert len(model["problems"]) == 1 and "also when it ran alone" in model["problems"][0], model["problems"]

@@ -64,6 +64,10 @@ def test_a_faithful_package_climbs_to_verified_and_every_output_shows_the_rung(p
     document = json.loads((tmp_path / "out" / "migration-report.json").read_text())
     [record] = document["models"]
     assert record["status"] == "migrated"
+    # A proven package keeps the migrated band (90-100) and is counted as migrated.
+    assert 90 <= record["readiness"]["score"] <= 100, record["readiness"]
+    assert (document["summary"]["status"]["migrated"], document["summary"]["status"]["emitted"]) == (1, 0)
+    assert re.search(r"migrated cleanly\s*│\s*1 │", out) and re.search(r"emitted, not proven\s*│\s*0 │", out) and "--no-prove" not in out, out
     proof = record["proof"]
     assert (proof["rung"], proof["reached"], proof["proven"], proof["skipped"]) == (6, "verified", True, False)
     assert [(r["name"], r["status"]) for r in proof["rungs"]] == [
@@ -115,26 +119,89 @@ def test_pins_not_satisfied_make_the_model_emitted_and_migrate_exit_1(proving: P
     assert expected in out and "Emitted, not proven" in out
     [record] = json.loads((tmp_path / "out" / "migration-report.json").read_text())["models"]
     assert record["status"] == "emitted" and record["proof"]["label"] == expected
+    # Its score moves to the emitted band with its status (it used to keep the 90-100 it was
+    # given when compiled, before the ladder ran).
+    assert 40 <= record["readiness"]["score"] <= 59, record["readiness"]
 
 
 def test_no_prove_says_so_in_every_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("NBREFACTOR_PROVE", "1")  # the flag alone turns the ladder off
     monkeypatch.chdir(tmp_path)
     write_notebook(tmp_path / "totals" / "totals.ipynb", TOTALS)
-    code = main(["migrate", "totals", "--out", "out", "-j", "1", "--progress", "lines", "--no-prove"])
+    # `%store` is left for a person (a review item): the model the compiler calls "with review".
+    write_notebook(tmp_path / "stored" / "stored.ipynb", [("code", "values = [3, 1, 2]\ntotal = sum(values)"), ("code", "%store total")])
+    code = main(["migrate", "totals", "stored", "--out", "out", "-j", "1", "--progress", "lines", "--no-prove"])
     out = capsys.readouterr().out
+    # --no-prove asks whether the batch compiles: it did, so 0 (docs/compiler.md, `migrate --help`).
     assert code == 0
-    assert "proof ladder not run (--no-prove)" in out and "not run (--no-prove): 1" in out
+    assert "proof ladder not run (--no-prove)" in out and "not run (--no-prove): 2" in out
     document = json.loads((tmp_path / "out" / "migration-report.json").read_text())
-    assert document["models"][0]["proof"]["label"] == "emitted; not proven (--no-prove: rungs 2-6 skipped)"
-    assert document["proof"]["not_run"] == 1 and document["proof"]["proven"] == 0
-    assert "not proven (--no-prove)" in (tmp_path / "out" / "report" / "index.html").read_text()
+    assert document["schema"] == "nbrefactor-migration/2"
+    models = {m["name"]: m for m in document["models"]}
+    # Nothing past writing the files was run: no model is "migrated" (rung 5's word), in the JSON
+    # either (it said "migrated" / "migrated-with-review" with `proof.skipped`).
+    assert {name: m["status"] for name, m in models.items()} == {"totals": "emitted", "stored": "emitted"}
+    assert document["summary"]["status"] == {"migrated": 0, "migrated-with-review": 0, "emitted": 2, "skipped": 0, "blocked": 0, "failed": 0, "unreadable": 0}
+    for m in models.values():
+        assert m["proof"]["label"] == "emitted; not proven (--no-prove: rungs 2-6 skipped)" and m["proof"]["skipped"] is True
+        assert [r["status"] for r in m["proof"]["rungs"]] == ["passed"] + ["not run"] * 5
+    assert document["proof"]["not_run"] == 2 and document["proof"]["proven"] == 0
+    # The review item stays, and the scores lie in the emitted band (40-59), not 90-100 / 60-89:
+    # totals has no finding left (its path became a config field) and no review item, stored one
+    # review item (-5).
+    assert [r["what"] for r in models["stored"]["review"]] and models["stored"]["readiness"]["review"] == 1
+    assert models["totals"]["readiness"]["score"] == 59
+    assert models["stored"]["readiness"]["score"] == 59 - 5
+    assert document["score"]["bands"]["emitted"] == [40, 59]
     # Nor does the summary call an unproven package "migrated" (fair10: the line said "emitted",
     # the table below it "migrated cleanly: 1" for a kfp v1 package that does not even import).
-    assert "compiled cleanly, not proven" in out and "migrated cleanly" not in out, out
+    assert "emitted, not proven (--no-prove)" in out and "migrated" not in out.split("Migration summary")[1], out
     html = (tmp_path / "out" / "report" / "index.html").read_text()
-    assert "compiled cleanly, not proven" in html and "migrated cleanly" not in html
+    assert "emitted, not proven (--no-prove)" in html and "migrated cleanly" not in html and "migrated, with review items" not in html
+    assert html.count('class="st st-emitted">emitted<div class="rung" data-rung="1">emitted; not proven (--no-prove') == 2
     assert not list(tmp_path.glob("**/.nbrefactor-ready"))
+    # `nbrefactor report` on it says the same, with the same exit code.
+    assert main(["report", "out", "--no-html"]) == 0
+    again = capsys.readouterr().out
+    assert "emitted               stored" in again and "emitted, not proven (--no-prove)" in again and "migrated" not in again.split("Migration summary")[1]
+
+    # A version 1 report of the same run (as nbrefactor wrote it before: the compile outcome as the
+    # status, scored in its band) still renders, and says what version 2 says.
+    old = json.loads((tmp_path / "out" / "migration-report.json").read_text())
+    old["schema"] = "nbrefactor-migration/1"
+    old["summary"]["status"].update({"migrated": 1, "migrated-with-review": 1, "emitted": 0})
+    for m, status, score in ((models["totals"], "migrated", 100), (models["stored"], "migrated-with-review", 84)):
+        record = next(r for r in old["models"] if r["name"] == m["name"])
+        record["status"] = status
+        record["readiness"]["score"] = score
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "migration-report.json").write_text(json.dumps(old))
+    assert main(["report", "old/migration-report.json", "--html", "old/report"]) == 0
+    shown = capsys.readouterr().out
+    assert "emitted               totals" in shown and "emitted, not proven (--no-prove)" in shown and "migrated" not in shown.split("Migration summary")[1], shown
+    old_html = (tmp_path / "old" / "report" / "index.html").read_text()
+    assert "emitted, not proven (--no-prove)" in old_html and "migrated cleanly" not in old_html
+    assert 'data-value="59">59<' in old_html and 'data-value="54">54<' in old_html and 'data-value="100"' not in old_html
+    assert "nbrefactor-migration/1" in old_html  # the page names the file's own schema
+
+
+def test_a_no_prove_record_is_proven_later_like_any_written_package() -> None:
+    """The benchmark (and any caller) proves the records a --no-prove run wrote: "emitted" there is
+    not a proof that failed, and a proof that passes makes the model migrated again."""
+    from nbrefactor.migrate.prove import Proof, RungResult, skip_records
+    from nbrefactor.report.migration import with_proof
+
+    compiled = {"name": "m", "package": "m", "package_dir": "m", "status": "migrated-with-review", "review": [{"notebook": "m.ipynb", "cell": 2, "line": 1, "what": "%store"}], "findings": [], "fixed": {}}
+    [skipped] = skip_records([compiled])
+    assert skipped["status"] == "emitted" and skipped["readiness"]["score"] == 59 - 5 and skipped["review"] == compiled["review"]
+    passed = Proof(tuple(RungResult(n, "passed") for n in range(1, 6)) + (RungResult(6, "unavailable", "no data"),))
+    proven = with_proof(skipped, passed.record())
+    assert proven["status"] == "migrated-with-review" and proven["readiness"]["score"] == 89 - 5
+    failed = Proof((RungResult(1, "passed"), RungResult(2, "failed", "pins"), *(RungResult(n, "not run") for n in range(3, 7))))
+    assert with_proof(skipped, failed.record())["status"] == "emitted"
+    # Models with no package (blocked, failed) are left as they are.
+    blocked = dict(compiled, status="blocked", package_dir=None)
+    assert skip_records([blocked]) == [blocked]
 
 
 # A hand-written package with the generated layout, whose optimizer and model share their

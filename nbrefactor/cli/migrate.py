@@ -23,7 +23,7 @@ paths, steps whose parameters and returns come from data-flow analysis, pytest t
 requirements.txt and environment.yml, README.md and MIGRATION.md. A notebook that cannot run top
 to bottom (a name used before it is defined) is not compiled unless --allow-hidden-state.
 
-The batch also writes DIR/migration-report.json (schema nbrefactor-migration/1) and the HTML
+The batch also writes DIR/migration-report.json (schema nbrefactor-migration/2) and the HTML
 report DIR/report/index.html, and keeps DIR/.nbrefactor-cache.json: a re-run skips every model
 whose notebooks, data, manifests, settings and nbrefactor version are unchanged. --dry-run
 writes nothing at all (no package, no report, no cache).
@@ -34,12 +34,17 @@ the environment nbrefactor runs in), 3 imports, 4 tests pass, 5 runs as a pipeli
 its own process through the kfp artifact serialisation, equal to the in-process run), 6 verified
 (`verify` against the notebook, where its data and packages exist). "migrated" means rung 5 at
 least; below it a model is "emitted, not proven: <rung> failed: <reason>". --no-prove (or
-NBREFACTOR_PROVE=0) skips rungs 2-6 and every output says so.
+NBREFACTOR_PROVE=0) skips rungs 2-6: no model is then "migrated"; every written package is
+"emitted, not proven (--no-prove)" in the terminal, the JSON (status "emitted", proof.skipped) and
+the HTML, with its review items, and its readiness score lies in the emitted band (40-59).
 
-exit codes: 0 every model migrated (and proven, unless --no-prove), 1 a model was blocked, failed or
-emitted but not proven (or could not be written),
+exit codes: 0 every model migrated (proven to rung 5 at least), 1 a model was blocked, failed or
+emitted but not proven because its proof failed (or could not be written),
 2 usage error or an unreadable notebook (the rest of the batch is still migrated),
 130 interrupted (complete packages are kept, nothing half-written is left).
+With --no-prove the exit code says whether the batch compiled, not whether it works: 0 every
+model's package was written (nothing was installed, imported, tested or run), 1 a model was
+blocked or failed; a CI job that needs proof must not pass --no-prove.
 """
 
 
@@ -66,7 +71,8 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-cache", action="store_true", help="rebuild and prove every model again, ignoring DIR/.nbrefactor-cache.json and the proof cache (both still updated)")
     parser.add_argument("--progress", choices=("auto", "bar", "lines"), default="auto", help="a progress bar (terminal) or one line per model (default: bar on a terminal)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="terminal colours")
-    parser.add_argument("--no-prove", action="store_true", help="skip the proof ladder's rungs 2-6 (install, import, tests, pipeline, verify); the outputs say the packages are not proven")
+    parser.add_argument("--no-prove", action="store_true", help="skip the proof ladder's rungs 2-6 (install, import, tests, pipeline, verify): every written package is then "
+                        "'emitted, not proven', never 'migrated', and the exit code only says whether the batch compiled (see below)")
     parser.add_argument("--prove-env", choices=("clean", "current"), default=None,
                         help="rung 2: 'clean' installs each requirement set from the package index into a new environment (default); "
                         "'current' works offline: an environment layered on this one, pins checked against what is installed (default from NBREFACTOR_PROVE_ENV)")
@@ -80,7 +86,9 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
         "report",
         help="re-render the migration report from migration-report.json",
         description="Print the migration summary and re-render the HTML report from a migration-report.json, without analysing anything.",
-        epilog="exit codes: as `migrate` for the models recorded (0 all migrated, 1 blocked or failed, 2 unreadable), 2 for a file that is not a migration report.",
+        epilog="exit codes: as `migrate` for the models recorded (0 all migrated, or written by a --no-prove run; 1 blocked, failed or "
+        "emitted because its proof failed; 2 unreadable), 2 for a file that is not a migration report. A report written by an older "
+        "nbrefactor (schema nbrefactor-migration/1) is read as version 2 records it: a --no-prove package is emitted, not migrated.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     report.add_argument("report", type=Path, metavar="MIGRATION_REPORT_JSON", help="the file `migrate` wrote (DIR/migration-report.json), or its folder")
@@ -244,7 +252,7 @@ def run_migrate(args: argparse.Namespace) -> int:
         extra.append("dry run: nothing was written (no packages, no report, no cache)")
     for line in unwritten:
         print(f"error: {line}", file=sys.stderr)
-    print_summary(document, sys.stdout, color=_color(args, sys.stdout), where=where, extra=extra)
+    print_summary(document, sys.stdout, color=_color(args, sys.stdout), where=where, extra=extra, dry_run=args.dry_run)
     code = _exit_code(document, EXIT_OK, EXIT_FINDINGS, EXIT_ERROR)
     return EXIT_ERROR if unwritten or outcome.unwritten else code
 
@@ -253,7 +261,10 @@ def _exit_code(document: dict[str, Any], ok: int, findings: int, error: int) -> 
     status = document["summary"]["status"]
     if document["errors"] or status.get("unreadable"):
         return error
-    return findings if status.get("blocked") or status.get("failed") or status.get("emitted") else ok
+    # A package "emitted" because its proof failed fails the run; one "emitted" because the proof
+    # was not run (--no-prove) does not: that run asked whether the batch compiles, and it did.
+    proof_failed = any(m["status"] == "emitted" and not (m.get("proof") or {}).get("skipped") for m in document["models"])
+    return findings if status.get("blocked") or status.get("failed") or proof_failed else ok
 
 
 def _prove(records: list[dict[str, Any]], args: argparse.Namespace, extra: list[str], files: dict[str, Sequence[str]]) -> list[dict[str, Any]]:

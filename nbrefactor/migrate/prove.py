@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from nbrefactor.compile.runtime_wheel import runtime_wheel, wheel_name
+from nbrefactor.report.migration import with_proof
 
 RUNGS = ("emitted", "installs", "imports", "tests pass", "runs as a pipeline", "verified")
 MIGRATED_RUNG = 5  # "migrated" means this rung at least
@@ -804,13 +805,15 @@ def _climb(package_dir: Path, package: str, notebooks: Sequence[Path], options: 
 def prove_records(
     records: Sequence[dict[str, Any]], out: Path, notebook_paths: dict[str, Sequence[Path]], options: ProveOptions, jobs: int = 1, on_proof: Any = None
 ) -> tuple[list[dict[str, Any]], dict[str, list[RungResult]]]:
-    """Each written model's record with its `proof` (and status "emitted" where it is not
-    proven); models that were not written keep their status and get no proof. Returns the new
-    records and the timings per model (for the terminal and benchmarks, never the report)."""
+    """Each written model's record with its `proof`, its status and readiness from it
+    (`report.migration.with_proof`: "emitted" below rung 5); models that were not written keep
+    their status and get no proof. A record of a `--no-prove` run (already "emitted") is proven
+    like any written package. Returns the new records and the timings per model (for the terminal
+    and benchmarks, never the report)."""
     from concurrent.futures import ThreadPoolExecutor
 
     environments = Environments(options)
-    todo = [r for r in records if r.get("package_dir") and r.get("status") in ("migrated", "migrated-with-review")]
+    todo = [r for r in records if _written(r)]
     proofs: dict[str, Proof] = {}
 
     def one(record: dict[str, Any]) -> None:
@@ -828,16 +831,19 @@ def prove_records(
     updated = []
     for record in records:
         proof = proofs.get(record["name"])
-        if proof is not None:
-            record = dict(record, proof=proof.record())
-            if not proof.proven:
-                record["status"] = "emitted"
-        updated.append(record)
+        updated.append(with_proof(record, proof.record()) if proof is not None else record)
     return updated, {name: list(p.rungs) for name, p in proofs.items()}
 
 
 def skip_records(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [dict(r, proof=skipped_record()) if r.get("package_dir") and r.get("status") in ("migrated", "migrated-with-review") else dict(r) for r in records]
+    """`--no-prove`: every written package is "emitted" with the proof "not run (--no-prove)"; its
+    review items stay in the record (and in its readiness score, in the emitted band)."""
+    return [with_proof(r, skipped_record()) if _written(r) else dict(r) for r in records]
+
+
+def _written(record: dict[str, Any]) -> bool:
+    # `package_dir` is only set where the compiler wrote a package (report.migration.model_record).
+    return bool(record.get("package_dir")) and record.get("status") in ("migrated", "migrated-with-review", "emitted")
 
 
 __all__ = ["RUNGS", "ProveOptions", "Proof", "RungResult", "prove_package", "prove_records", "unsatisfied_pins", "skip_records", "Environments", "proof_key", "cached_proof", "store_proof"]

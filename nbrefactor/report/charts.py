@@ -20,6 +20,7 @@ COLORS = {
     "info": "#0969da",
     "migrated": "#1a7f37",
     "migrated-with-review": "#9a6700",
+    "emitted": "#cf222e",  # as .st-emitted in report.css (the bar was drawn black: no colour for the status)
     "skipped": "#6e7781",
     "blocked": "#cf222e",
     "failed": "#cf222e",

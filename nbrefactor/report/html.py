@@ -32,7 +32,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from nbrefactor.report.charts import bar_chart, dag_svg
-from nbrefactor.report.migration import FORMULA, OUTCOMES, SEVERITIES, WEIGHTS, page_slug
+from nbrefactor.report.migration import FORMULA, OUTCOMES, SEVERITIES, WEIGHTS, page_slug, proof_not_run
 
 _BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 _SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -258,6 +258,7 @@ def render_html(document: dict[str, Any], base: str = "..", package_texts: Optio
             errors=document.get("errors", []),
             folders=sorted({m["folder"] for m in models}),
             statuses=[s for s in OUTCOMES if document["summary"]["status"].get(s)],
+            proof_not_run=proof_not_run(document),
             key_files=_key_files,
             token=_token,
             charts=_charts(document, by_rule),

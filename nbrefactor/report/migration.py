@@ -1,4 +1,4 @@
-"""The migration report: `OUT/migration-report.json` (schema `nbrefactor-migration/1`, documented in
+"""The migration report: `OUT/migration-report.json` (schema `nbrefactor-migration/2`, documented in
 docs/migration-report.md) and the terminal summary.
 
 The document holds everything the reports need — per model its notebooks, outcome, problems,
@@ -28,12 +28,17 @@ from nbrefactor.compile.plan import REQUIREMENT_CODES
 from nbrefactor.report.charts import pipeline_of
 from nbrefactor.report.json_report import diagnostic_to_dict
 
-SCHEMA = "nbrefactor-migration/1"
+SCHEMA = "nbrefactor-migration/2"
+# Version 1 called a --no-prove package `migrated` (a status that claims rung 5, when nothing past
+# writing the files was run); `nbrefactor report` still reads it, as version 2 records it.
+OLD_SCHEMAS = ("nbrefactor-migration/1",)
 REPORT_FILE = "migration-report.json"
 REPORT_DIR = "report"
 
-# "emitted": the package was written but the proof ladder (migrate/prove.py) stopped below rung 5
-# ("runs as a pipeline"); its record's `proof` says which rung failed and why.
+# "migrated" and "migrated-with-review" are the proof ladder's words (migrate/prove.py): the package
+# reached rung 5 ("runs as a pipeline") at least. "emitted": the package was written but not proven,
+# because the ladder stopped below rung 5 (its record's `proof` says which rung failed and why) or
+# was not run at all (--no-prove: `proof.skipped`).
 OUTCOMES = ("migrated", "migrated-with-review", "emitted", "skipped", "blocked", "failed", "unreadable")
 PROOF_RUNGS = ("emitted", "installs", "imports", "tests pass", "runs as a pipeline", "verified")
 SEVERITIES = ("error", "warning", "info")
@@ -49,7 +54,7 @@ WEIGHTS = {"error": 15, "warning": 5, "info": 1, "review": 5}
 BANDS = {
     "migrated": (90, 100),
     "migrated-with-review": (60, 89),
-    "emitted": (40, 59),  # written, but the proof ladder stopped below "runs as a pipeline"
+    "emitted": (40, 59),  # written, not proven: the ladder stopped below "runs as a pipeline" or was not run
     "blocked": (1, 39),
     "skipped": (0, 0),
     "failed": (0, 0),
@@ -58,7 +63,8 @@ BANDS = {
 FORMULA = (
     "score = max(band low, band high − 15 × errors − 5 × warnings − 1 × infos − 5 × review items), "
     "counting only the findings the compiler did not fix automatically; the band comes from the "
-    "status: migrated 90–100, migrated with review items 60–89, emitted but not proven 40–59, "
+    "status: migrated (proven: rung 5 of the proof ladder or above) 90–100, migrated with review items "
+    "60–89, emitted but not proven (the proof stopped below rung 5, or was not run) 40–59, "
     "blocked 1–39; skipped, failed or unreadable 0"
 )
 
@@ -154,6 +160,18 @@ def model_record(result: Any, members: Sequence[tuple[Path, str]], out: Path, ca
     }
     record["readiness"] = readiness(record)
     return record
+
+
+def with_proof(record: dict[str, Any], proof: dict[str, Any]) -> dict[str, Any]:
+    """A written model's record once the proof ladder has spoken (or was skipped): `migrated` (or
+    `migrated-with-review`, when MIGRATION.md lists items for a person) only from rung 5 up; a
+    package whose proof stopped below rung 5, or was not run (`--no-prove`), is `emitted`. The
+    review items stay in the record either way, and the readiness score moves to the new status's
+    band (a package nothing was run on never scores as a migrated one)."""
+    status = ("migrated-with-review" if record["review"] else "migrated") if proof.get("proven") else "emitted"
+    updated = dict(record, proof=proof, status=status)
+    updated["readiness"] = readiness(updated)
+    return updated
 
 
 def failed_record(model: str, members: Sequence[tuple[Path, str]], problem: str, catalog: Catalog) -> dict[str, Any]:
@@ -378,7 +396,7 @@ def load_document(path: Path) -> dict[str, Any]:
         raise ReportError(f"{path}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise ReportError(f"{path}: not JSON ({exc})") from None
-    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
+    if not isinstance(document, dict) or document.get("schema") not in (SCHEMA, *OLD_SCHEMAS):
         found = document.get("schema") if isinstance(document, dict) else type(document).__name__
         raise ReportError(f"{path}: not a migration report (schema {found!r}, expected {SCHEMA!r})")
     # Every name that becomes a path when the HTML is written is checked: an edited report must
@@ -389,7 +407,26 @@ def load_document(path: Path) -> dict[str, Any]:
             if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
                 name = model.get("name") if isinstance(model, dict) else "?"
                 raise ReportError(f"{path}: model {str(name)!r} has a page name {slug!r} that nbrefactor never writes (was the report edited?)")
+    if document["schema"] in OLD_SCHEMAS:
+        document = _from_version_1(document)
     return document
+
+
+def _from_version_1(document: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 report as version 2 records it, so a re-rendered old report says what a new run
+    would: a `--no-prove` package (status `migrated`, `proof.skipped`) is `emitted`, and every proven
+    or unproven model's readiness lies in its status's band (version 1 kept the band of the compile
+    outcome after the ladder turned a model `emitted`). `schema` stays as the file says."""
+    models = [
+        with_proof(m, m["proof"]) if isinstance(m, dict) and isinstance(m.get("proof"), dict) and m.get("package_dir") else m
+        for m in document.get("models") or []
+    ]
+    upgraded = dict(document, models=models, score={"formula": FORMULA, "weights": dict(WEIGHTS), "bands": {k: list(v) for k, v in BANDS.items()}})
+    summary = document.get("summary")
+    if isinstance(summary, dict):
+        status = Counter(m.get("status") for m in models if isinstance(m, dict))
+        upgraded["summary"] = dict(summary, status={s: status.get(s, 0) for s in OUTCOMES})
+    return upgraded
 
 
 _SLUG = re.compile(r"[A-Za-z0-9_-]{1,80}")
@@ -401,6 +438,33 @@ _SLUG = re.compile(r"[A-Za-z0-9_-]{1,80}")
 _STATUS_STYLE = {"migrated": "green", "migrated-with-review": "yellow", "emitted": "red", "skipped": "cyan", "blocked": "red", "failed": "bold red", "unreadable": "bold red"}
 
 
+def proof_not_run(document: dict[str, Any]) -> bool:
+    """A `--no-prove` run: packages were written and none climbed the ladder, so no model can be
+    `migrated` and the summary has no rows (or cards) for that word."""
+    proof = document.get("proof")
+    return bool(proof) and bool(proof["not_run"]) and not proof["proven"] and not proof["not_proven"]
+
+
+def status_labels(document: dict[str, Any], dry_run: bool = False) -> dict[str, str]:
+    """Status → the words the summary table prints for it, in OUTCOMES order. A dry run wrote
+    nothing and proved nothing: its compile outcomes are what would be written."""
+    labels = {
+        "migrated": "migrated cleanly",
+        "migrated-with-review": "migrated with review items",
+        "emitted": "emitted, not proven",
+        "skipped": "skipped (no code)",
+        "blocked": "blocked (fix the cells named)",
+        "failed": "failed",
+        "unreadable": "unreadable",
+    }
+    if dry_run:
+        labels.update({"migrated": "would be written cleanly (not proven)", "migrated-with-review": "would be written, with review items (not proven)"})
+    elif proof_not_run(document):
+        del labels["migrated"], labels["migrated-with-review"]
+        labels["emitted"] = "emitted, not proven (--no-prove)"
+    return labels
+
+
 def model_line(record: dict[str, Any]) -> str:
     """One plain line per model, as `migrate` prints it while the batch runs (with its proof)."""
     line = f"{record['status']:<21} {record['name']} ({', '.join(record['notebooks'])})"
@@ -408,7 +472,7 @@ def model_line(record: dict[str, Any]) -> str:
     return line + (f" — {proof['label']}" if proof else "")
 
 
-def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[bool] = None, where: Optional[str] = None, extra: Sequence[str] = ()) -> None:
+def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[bool] = None, where: Optional[str] = None, extra: Sequence[str] = (), dry_run: bool = False) -> None:
     """The end-of-batch summary: models by outcome, findings by severity and family, the report."""
     from rich.console import Console
     from rich.markup import escape
@@ -435,23 +499,11 @@ def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[boo
     table.add_column("count", justify="right")
     table.add_row("notebooks", str(summary["notebooks"]))
     table.add_row("models", str(summary["models"]))
-    labels = {
-        "migrated": "migrated cleanly",
-        "migrated-with-review": "migrated with review items",
-        "emitted": "emitted, not proven",
-        "skipped": "skipped (no code)",
-        "blocked": "blocked (fix the cells named)",
-        "failed": "failed",
-        "unreadable": "unreadable",
-    }
     proof = document.get("proof")
-    if proof is not None and proof["not_run"] and not proof["proven"] and not proof["not_proven"]:
-        # --no-prove: a compiled package is not "migrated" (rung 5's word), as its own line says.
-        labels.update({"migrated": "compiled cleanly, not proven", "migrated-with-review": "compiled with review items, not proven"})
-    for status, label in labels.items():
+    for status, label in status_labels(document, dry_run).items():
         style = _STATUS_STYLE[status] if summary["status"].get(status, 0) else "dim"
         table.add_row(f"  [{style}]{label}[/]", str(summary["status"].get(status, 0)))
-    if proof is not None:
+    if proof is not None and not dry_run:
         if proof["not_run"]:
             table.add_row("proof ladder", f"not run (--no-prove): {proof['not_run']}")
         else:
