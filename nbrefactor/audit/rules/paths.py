@@ -1450,7 +1450,7 @@ def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Seque
     nothing of what lies under it); the folder itself (`os.chdir` into it) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
     beside `train_dir = "/Users/x/train"`) is a setting of its own, edited on its line: not folded
     (fair check 9 judged such a pair two findings). A hosted runtime's fixed root (`/content`,
-    `/kaggle/input/<dataset>`: `hosted_roots`) is one folder per notebook, whatever the depth and
+    `/kaggle/input`: `hosted_roots`) is one folder per notebook, whatever the depth and
     however the paths are bound: `zip_path = "/content/a.zip"`, `out = "/content/out"` and
     `res = "/content/res.json"` are one root constant to set (fair check 11)."""
     out: list[list[LiteralFinding]] = []
@@ -1495,13 +1495,18 @@ def _root_folder(value: str) -> Optional[str]:
     """The folder a relative path hangs off, the key of PTH006's folding: its first segment when a
     file or folder lies below it (`data` for `./data/tulips.csv`, `../data` for `../data/x.csv`:
     `..` prefixes are part of it), "" for a name in the working directory itself (`model.pkl`, `.`),
-    `..` for one in its parent; None when the start is known only at run time (`{name}-finetuned`)."""
+    `..` for one in its parent; None when the start is known only at run time (`{name}-finetuned`).
+    A file name with holes after a literal start and no folder (`tida_{}.csv` of
+    `f"tida_{direction}.csv"`) is a name in the working directory like any other (fair check 13:
+    reported apart from the notebook's working-directory group before)."""
     if "://" in value:
         return None
     parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
     ups = []
     while parts and parts[0] == "..":
         ups.append(parts.pop(0))
+    if len(parts) == 1 and not parts[0].startswith("{"):
+        return "/".join(ups)
     if parts and ("{" in parts[0] or "}" in parts[0]):
         return None
     return "/".join(ups + parts[:1]) if len(parts) > 1 else "/".join(ups)
@@ -1609,7 +1614,7 @@ class UserSpecificPath(Rule):
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
         "shell line is one finding, its other such paths related; so is one cell's set of files of one folder, as for PTH001; the paths one notebook names under a hosted runtime's fixed root "
-        "(`/content`, `/kaggle/input/<dataset>`, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
+        "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
@@ -1716,6 +1721,14 @@ class UserSpecificPath(Rule):
             count = len({_normal_path(o.value) for o in others} - {_normal_path(f.value)})
             also = (f"; so {'is' if count == 1 else 'are'} the notebook's {count} other path{'' if count == 1 else 's'} "
                     f"under {shown(root)} (related): one root to configure") if root is not None and count else ""
+            # Kaggle's input mount holds one folder per attached dataset: one root to configure,
+            # the dataset folders stay sub-folders of it (fair check 13).
+            datasets = sorted({
+                parts[0] for parts in (_normal_path(o.value)[len(root):].strip("/").split("/") for o in (f, *others))
+                if parts[0] and "{" not in parts[0]
+            }) if root == "/kaggle/input" else []
+            if also and len(datasets) > 1:
+                also += f" (datasets {', '.join(shown(d) for d in datasets[:6])}{' …' if len(datasets) > 6 else ''})"
             yield _hit(
                 f,
                 f"Path {_shown_literal(ctx, f)}{_where(f)} is tied to one user or machine — "
