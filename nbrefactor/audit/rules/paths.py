@@ -1443,8 +1443,9 @@ def _shown_literal(ctx: RuleContext, f: LiteralFinding) -> str:
 
 
 def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = ()) -> list[list[LiteralFinding]]:
-    """Files of one folder named in one cell (`/secret/creds/user` and `/secret/creds/key` of one
-    mounted secret; the files of one build folder listed in a dict) are one place to configure: one
+    """Files of one folder named in one notebook (`/secret/creds/user` and `/secret/creds/key` of one
+    mounted secret; the files of one build folder listed in a dict; a model saved into a folder and
+    that folder handed to a scorer in a later cell, fair check 13) are one place to configure: one
     finding at the first, the others related, as for the paths of one shell line (fair check 10).
     The folder is the first path's parent, at least two levels below the root (`/mnt` alone says
     nothing of what lies under it); the folder itself (`os.chdir` into it) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
@@ -1468,7 +1469,16 @@ def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Seque
             out.append(list(group))
             continue
         if first.source == "python" and not _bound_alone(first):
-            home = next((i for cell, folder, i in folders if cell == first.ca.cell.index and path.startswith(folder + "/")), None)
+            # Across cells too (fair check 13: a model saved into a personal folder in one cell,
+            # that same folder handed to a scorer in the next, were three findings for one folder),
+            # and the folder itself (`"/Users/x/out/"` after `"/Users/x/out/model.zip"`).
+            # Across cells only below a home or mount folder's first level (`/home/alice` alone
+            # holds a user's every project).
+            home = next((
+                i for cell, folder, i in folders
+                if (path == folder or path.startswith(folder + "/"))
+                and (cell == first.ca.cell.index or len([p for p in folder.split("/") if p]) >= 3)
+            ), None)
             if home is not None:
                 out[home].extend(group)
                 continue
@@ -1488,7 +1498,16 @@ def _bound_alone(f: LiteralFinding) -> bool:
         return False
     text = f.ca.lines[f.line - 1]
     before, quote = text[: max(f.column - 1, 0)], text[max(f.column - 1, 0): f.column]
-    return quote in ("'", '"') and bool(_BOUND_ALONE.fullmatch(before)) and not before.rstrip().endswith("==")
+    if not (quote in ("'", '"') and bool(_BOUND_ALONE.fullmatch(before)) and not before.rstrip().endswith("==")):
+        return False
+    # `genmodel_name = "/Users/x/out/h2o.jar"` on a continuation line of a call is a keyword of
+    # that call, not a setting of its own (fair check 13: two findings for one call's two keywords).
+    tree = cell_python_tree(f.ca) if f.source == "python" else None
+    return tree is None or not any(
+        isinstance(node, ast.keyword) and node.value.lineno == f.line
+        and len(text.encode()[: node.value.col_offset].decode(errors="replace")) == f.column - 1
+        for node in tree_nodes(tree)
+    )
 
 
 def _root_folder(value: str) -> Optional[str]:
@@ -1613,7 +1632,7 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related; so is one cell's set of files of one folder, as for PTH001; the paths one notebook names under a hosted runtime's fixed root "
+        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself), unless a literal is bound alone to a name (a setting of its own);  the paths one notebook names under a hosted runtime's fixed root "
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure). PTH001 is not also reported "
         "for such a literal. A tool's own credential or settings location in the home folder "
