@@ -93,6 +93,11 @@ class GpuOnlyCode(Rule):
             "import GPUtil\nhas_gpu = len(GPUtil.getGPUs()) > 0",
             "from accelerate import Accelerator\naccelerator = Accelerator(mixed_precision='bf16')",
         )),
+        # XGBoost's estimators told `device="cuda"` warn and train on the CPU where there is no GPU.
+        Example(cells=(
+            "import xgboost as xgb\nclf = xgb.XGBClassifier(tree_method='hist', device='cuda')",
+            "reg = xgb.XGBRegressor(n_estimators=50,\n                       device='gpu')",
+        )),
         # Checks that only report, or fall back: not requirements.
         Example(cells=(
             "import torch\nimport tensorflow as tf\nprint(len(tf.config.list_physical_devices('GPU')))",
@@ -125,6 +130,16 @@ class GpuOnlyCode(Rule):
                 "!python train.py --data coco.yaml --device 0",
             ),
             expect=((2, 1), (3, 1), (4, 1)),
+        ),
+        # One estimator spread over lines: its GPU keywords are the call's one finding, not one more
+        # at the `"gpu_hist"` literal. LightGBM's `device="gpu"` stops where there is no OpenCL GPU.
+        Example(
+            cells=(
+                "import xgboost as xgb\nimport lightgbm as lgb",
+                "clf = xgb.XGBClassifier(\n    n_estimators=200,\n    tree_method='gpu_hist',\n    predictor='gpu_predictor',\n)",
+                "booster = lgb.LGBMClassifier(\n    num_leaves=31,\n    device='gpu',\n)",
+            ),
+            expect=((2, 1), (3, 1)),
         ),
         # Two calls of one cell asking for "cuda": one finding, the second related.
         Example(

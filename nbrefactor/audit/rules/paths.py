@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
-from nbrefactor.audit.analysis import cell_python_tree, dead_branch_lines, tree_nodes
+from nbrefactor.audit.analysis import cell_python_tree, dead_branch_lines, tree_nodes, uncalled_function_lines
 from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
@@ -295,6 +295,7 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
     strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
     out: list[PathArgument] = []
     dead = dead_branch_lines(ca)  # `if False:` bodies never run: no path of theirs is used
+    dead |= uncalled_function_lines(facts).get(ca.cell.index, frozenset())  # nor functions never called
     for call in ca.facts.calls:
         if call.line in dead:
             continue
@@ -552,7 +553,7 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
     masked_lines = ca.masked.python.split("\n")
     joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
-    dead = dead_branch_lines(ca)
+    dead = dead_branch_lines(ca) | uncalled_function_lines(ctx.facts).get(ca.cell.index, frozenset())
     for s in ca.facts.strings:
         positions.add((s.line, s.column))
         if s.line in dead:
@@ -1442,13 +1443,18 @@ def _shown_literal(ctx: RuleContext, f: LiteralFinding) -> str:
     return f"`{formatted[0]}`" if formatted is not None else shown(f.value)
 
 
-def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = ()) -> list[list[LiteralFinding]]:
+def _fold_one_folder(
+    groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = (),
+    directory_changes: Collection[tuple[int, int]] = (),
+) -> list[list[LiteralFinding]]:
     """Files of one folder named in one notebook (`/secret/creds/user` and `/secret/creds/key` of one
     mounted secret; the files of one build folder listed in a dict; a model saved into a folder and
     that folder handed to a scorer in a later cell, fair check 13) are one place to configure: one
     finding at the first, the others related, as for the paths of one shell line (fair check 10).
     The folder is the first path's parent, at least two levels below the root (`/mnt` alone says
-    nothing of what lies under it); the folder itself (`os.chdir` into it) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
+    nothing of what lies under it); the folder itself handed on (`score_folder("/Users/x/out/")`)
+    is one of its paths, but a change into it (`os.chdir`, on a line of `directory_changes`: (cell,
+    line)) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
     beside `train_dir = "/Users/x/train"`) is a setting of its own, edited on its line: not folded
     (fair check 9 judged such a pair two findings). A hosted runtime's fixed root (`/content`,
     `/kaggle/input`: `hosted_roots`) is one folder per notebook, whatever the depth and
@@ -1474,9 +1480,10 @@ def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Seque
             # and the folder itself (`"/Users/x/out/"` after `"/Users/x/out/model.zip"`).
             # Across cells only below a home or mount folder's first level (`/home/alice` alone
             # holds a user's every project).
+            into = (first.ca.cell.index, first.line) in directory_changes
             home = next((
                 i for cell, folder, i in folders
-                if (path == folder or path.startswith(folder + "/"))
+                if ((path == folder and not into) or path.startswith(folder + "/"))
                 and (cell == first.ca.cell.index or len([p for p in folder.split("/") if p]) >= 3)
             ), None)
             if home is not None:
@@ -1708,6 +1715,16 @@ class UserSpecificPath(Rule):
             cells=("user = open('/home/alice/creds/user').read()\nkey = open('/home/alice/creds/key').read()\nindex = open('/home/alice/cache/index').read()",),
             expect=((1, 1), (1, 3)),
         ),
+        # Two Kaggle datasets read in one blend: one input root to configure, one finding; the
+        # keywords of one call, and that folder handed on in the next cell, are one folder's.
+        Example(
+            cells=(
+                "import pandas as pd\nmain = pd.read_csv('/kaggle/input/road-risk/train.csv')\noof = pd.read_csv('/kaggle/input/alice-oof-preds/oof.csv')",
+                "model.download_mojo(path='/home/alice/work/mojo/model.zip',\n                    genmodel_name='/home/alice/work/mojo/genmodel.jar')",
+                "scores = score_folder('/home/alice/work/mojo/')",
+            ),
+            expect=((1, 2), (2, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1735,7 +1752,11 @@ class UserSpecificPath(Rule):
                 continue
             by_line[at] = group
         roots = path_settings(ctx.catalog).hosted_roots
-        for f, *others in _fold_one_folder(by_line.values(), roots):
+        changes = {
+            (ca.cell.index, line) for ca in ctx.cells for call in ca.facts.calls
+            if ChangeDirectory._changes_directory(ctx, call) for line in range(call.line, call.end_line + 1)
+        }
+        for f, *others in _fold_one_folder(by_line.values(), roots, changes):
             root = next((m.group(0) for m in (p.match(_normal_path(f.value)) for p in roots) if m), None)
             count = len({_normal_path(o.value) for o in others} - {_normal_path(f.value)})
             also = (f"; so {'is' if count == 1 else 'are'} the notebook's {count} other path{'' if count == 1 else 's'} "
@@ -1927,6 +1948,25 @@ class RemoteUri(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # A download into a folder (`load_zip.unzip(url, unzip_dir=download_dir)`): the folder and
+        # what the notebook reads from it are that download's, related to the URL's finding (PTH006
+        # leaves them to it: fair check 13).
+        made = {(p.cell, p.line) for p in _produced_paths(ctx) if p.downloads}
+        places: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]] = {}
+        if made:
+            read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]] = {}
+            for _ in CwdRelativePath()._hits(ctx, read_back, {}, []):
+                pass
+            places = {anchor: found for anchor, found in read_back.items() if anchor in made}
+        for hit in self._check(ctx):
+            where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
+            extra = [place for anchor in sorted(where & set(places)) for place in places.pop(anchor)]
+            yield replace(
+                hit, message=hit.message + "; the folder it is extracted into and the notebook's reads from it are related",
+                related=tuple(dict.fromkeys([*hit.related, *extra])),
+            ) if extra else hit
+
+    def _check(self, ctx: RuleContext) -> Iterator[Hit]:
         web = path_settings(ctx.catalog).web_schemes
         remote = [
             f for f in literal_findings(ctx)
@@ -4292,8 +4332,10 @@ class _Produced:
     path: str  # normalised (`_normal_path`)
     folder: bool
     anchor: tuple[int, int]
+    downloads: bool = False  # the step downloads what it makes (`load_zip.unzip(url, unzip_dir=…)`): PTH003's
 
 
+_AUTOGLUON_UNZIP = "autogluon.core.utils.loaders.load_zip.unzip"
 _SUBPROCESS_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen"})
 
 
@@ -4375,6 +4417,14 @@ def _produced_paths(ctx: RuleContext) -> list[_Produced]:
             elif method == "unpack_archive":
                 target = node.args[1] if len(node.args) > 1 else keywords.get("extract_dir")
                 folder = True
+            elif method == "unzip" and ctx.facts.resolve(dotted_name(func) or "") == _AUTOGLUON_UNZIP:
+                # `load_zip.unzip(url, unzip_dir=folder)` downloads the zip into the folder and
+                # extracts it there: the folder is the download's (PTH003 reports the URL).
+                target = keywords.get("unzip_dir") or (node.args[2] if len(node.args) > 2 else None)
+                path = _relative_text(target, constants)
+                if path:
+                    out.append(_Produced(index, node.lineno, path, True, (index, node.lineno), downloads=True))
+                continue
             elif method == "download" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
                     and ctx.facts.resolve(func.value.id) == "wget":
                 target = node.args[1] if len(node.args) > 1 else keywords.get("out")
@@ -4412,6 +4462,13 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
                 return p
             into_cwd = p
     return into_cwd
+
+
+def _making_step(value: str, cell: int, line: int, produced: Sequence[_Produced]) -> Optional[_Produced]:
+    """The step at (cell, line) that makes the folder `value` itself (the destination argument of
+    `load_zip.unzip`), or None."""
+    path = _normal_path(value)
+    return next((p for p in produced if (p.cell, p.line) == (cell, line) and p.folder and p.path == path and path), None)
 
 
 def _extracted_under(path: str, folder: str) -> bool:
@@ -4669,7 +4726,12 @@ class CwdRelativePath(Rule):
         }
         for position in list(grouped) if produced else ():
             uses = grouped[position]
-            steps = [_read_back(value, _cell_of(ctx, pa), pa.call.line, pa.direction, produced, written) for _, value, pa in uses]
+            steps = [
+                _read_back(value, _cell_of(ctx, pa), pa.call.line, pa.direction, produced, written)
+                # the step that makes the folder (`load_zip.unzip(url, unzip_dir=download_dir)`)
+                or _making_step(value, _cell_of(ctx, pa), pa.call.line, produced)
+                for _, value, pa in uses
+            ]
             if steps and all(steps):
                 constant = uses[0][0]
                 read_back.setdefault(steps[0].anchor, []).extend([  # type: ignore[union-attr]
