@@ -3374,6 +3374,10 @@ def _string_constants(facts: NotebookFacts) -> dict[str, Constant]:
                     continue
                 base = _uses_constant(stmt.value, found)
                 root = (base.root or base) if base is not None else None
+                if root is not None and _opens_with_literal(stmt.value):
+                    # `OUTPUT_DIR = f"model_outputs_v{VERSION}"`: the folder starts at its own
+                    # literal; a version tag filling a later hole is no root of it (fair check 13).
+                    root = None
                 found[name] = Constant(name, value, ca, literal.lineno, literal.col_offset + 1, root)
     # Names bound again in any other way (a loop, a function's global, an augmented assignment).
     for ca in facts.cells:
@@ -3386,6 +3390,16 @@ def _string_constants(facts: NotebookFacts) -> dict[str, Constant]:
                 found.pop(name)
     found.update(_settings_constants(facts, found))
     return found
+
+
+def _opens_with_literal(node: ast.AST) -> bool:
+    """Does the string expression start with a literal piece (`f"model_outputs_v{VERSION}"`,
+    `"runs/" + NAME`), not with a name (`f"{ROOT}/x"`, `os.path.join(ROOT, "x")`)?"""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node = node.left
+    if isinstance(node, ast.JoinedStr):
+        node = node.values[0] if node.values else node
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(node.value)
 
 
 # Calls that make a settings object whose keyword arguments are read back as attributes
