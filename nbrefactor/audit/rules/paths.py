@@ -4478,6 +4478,41 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
     return into_cwd
 
 
+_UPLOAD_METHODS = frozenset({"upload_data", "upload_file"})  # SageMaker `Session.upload_data(path=)`, boto3 `upload_file`
+
+
+def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFinding]]) -> frozenset[str]:
+    """Relative files the notebook only writes, each then handed by the same literal to an upload
+    call below (`df.to_csv("data/train.csv")`, then `sess.upload_data(path="data/train.csv", …)`),
+    and the folder made for them when nothing else is in it (`os.makedirs("data")`): staging for the
+    upload, made wherever the notebook runs, so they fail nowhere (fair checks 12 and 13). The
+    upload's remote side is another rule's (PTH003)."""
+    uploads: list[tuple[tuple[int, int], str]] = []
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if call.method in _UPLOAD_METHODS and call.receiver:
+                uploads.extend(((ca.cell.index, call.line), _normal_path(a.string)) for a in call.args if a.string)
+    if not uploads:
+        return frozenset()
+    files: set[str] = set()
+    folders: dict[str, bool] = {}
+    for g in groups:
+        path = _normal_path(g[0].value)
+        written = all(o.argument is not None and o.argument.direction == "write" for o in g)
+        first = min((o.ca.cell.index, o.line) for o in g)
+        if written and any(value == path and at > first for at, value in uploads):
+            files.add(path)
+        elif written and all(o.argument is not None and o.argument.call.method in ("makedirs", "mkdir") for o in g):
+            folders[path] = True
+    staged_folders = {
+        folder for folder in folders
+        if any(f.startswith(folder + "/") for f in files)
+        and all(_normal_path(g[0].value) in files or _normal_path(g[0].value) == folder
+                for g in groups if _normal_path(g[0].value).startswith(folder + "/"))
+    }
+    return frozenset(files | staged_folders)
+
+
 def _making_step(value: str, cell: int, line: int, produced: Sequence[_Produced]) -> Optional[_Produced]:
     """The step at (cell, line) that makes the folder `value` itself (the destination argument of
     `load_zip.unzip`), or None."""
@@ -4813,9 +4848,10 @@ class CwdRelativePath(Rule):
         # A scratch file made, used and deleted by the notebook: nothing to configure.
         removals = _shell_removals(ctx)
         kept_groups = []
+        staged = _staged_for_upload(ctx, groups)
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
-                        _normal_path(g[0].value), removals):
+                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged:
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             else:
                 kept_groups.append(g)
