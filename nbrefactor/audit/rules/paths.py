@@ -3215,7 +3215,9 @@ class SysPathEdit(Rule):
         "`import sys as s` or `from sys import path`, at the call or the assignment. Not the working folder "
         "(`sys.path.insert(0, '.')`, `''`, `os.getcwd()`) in a notebook that imports a module it writes "
         "itself (`%%writefile helpers.py`): the notebook makes the file where it runs, so no import depends "
-        "on a layout (and IPython has that folder on the path anyway). Not an edit in the body of a Kubeflow "
+        "on a layout (and IPython has that folder on the path anyway). Not the parent folder (`sys.path.insert(0, '..')`) "
+        "when that folder holds no module, package or folder of code any import of the notebook names (a leftover "
+        "edit: every import is an installed distribution). Not an edit in the body of a Kubeflow "
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")`; "
@@ -3268,11 +3270,20 @@ class SysPathEdit(Rule):
         # `!git clone URL /tmp/repo`, then `sys.path.insert(0, "/tmp/repo")`: the clone's folder put
         # on the path is a related location of the clone's PTH007 (one root cause: cloned code).
         to_clones = {(cell, line) for _, _, cell, line, _ in cloned_path_edits(ctx.facts)}
+        # `sys.path.insert(0, "..")` where the parent folder holds nothing any import of the notebook
+        # names (every import an installed distribution): a leftover edit no import depends on
+        # (fair check 13: a notebook moved one folder down, `..` no longer the repository root).
+        parent = ctx.project.parent_modules if ctx.project is not None else None
+        parent_unused = parent is not None and not any(
+            imp.level == 0 and imp.top_level in parent for _, imp in ctx.facts.imports
+        )
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             for call in ca.facts.calls:
                 if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS:
                     if imports_written and _adds_working_folder(ca, call):
+                        continue
+                    if parent_unused and _adds_parent_folder(call):
                         continue
                     # In a pipeline component's body the edit is the container's import path.
                     if in_container(_container_spans(ctx), ca.cell.index, call.line, call.column):
@@ -3299,6 +3310,12 @@ class SysPathEdit(Rule):
 
 
 _WORKING_FOLDER_CALL = re.compile(r"^(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir)\s*[,)]")
+
+
+def _adds_parent_folder(call: CallFact) -> bool:
+    """`sys.path.insert(0, "..")`, `sys.path.append("../")`: the notebook's parent folder, as a literal."""
+    entry = call.arg(1 if call.method == "insert" else 0)
+    return entry is not None and entry.string is not None and _normal_path(entry.string) == ".."
 
 
 def _adds_working_folder(ca: CellAnalysis, call: CallFact) -> bool:
