@@ -1607,6 +1607,14 @@ def _fold_by_folder(
             f"; so {'is' if files == 1 else 'are'} the notebook's {files} other path{'' if files == 1 else 's'} in "
             f"{where} (related): one {'folder' if folder not in ('', '..') else 'root'} to configure"
         ) if files else f"; so are its other uses in {where} (related)"
+        # The file this read opens is one the notebook writes itself, by an f-string of the group
+        # (`tida_desc.csv` read, `f"tida_{direction}.csv"` written): say so (fair check 13).
+        writer = next((
+            other for other, n in group[1:] if "{}" in n and " written by " in other.message
+            and re.fullmatch(".+".join(re.escape(piece) for piece in n.split("{}")), normal)
+        ), None) if " read by " in hit.message else None
+        if writer is not None and writer.cell is not None:
+            also += f"; the notebook writes {shown(normal)} itself (cell {writer.cell.index}, line {writer.line})"
         out.append(replace(hit, message=hit.message + also, related=tuple(dict.fromkeys(
             r for r in related if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))))
     return out
