@@ -1074,6 +1074,31 @@ def _displayed_listing(f: LiteralFinding) -> bool:
     return False
 
 
+def _printed_walk(f: LiteralFinding) -> bool:
+    """`for dirname, _, filenames in os.walk('/kaggle/input'):` whose body only prints (Kaggle's
+    template first cell, nested `for filename in filenames: print(…)`): a look at the mount, not
+    a path the notebook reads its data from (fair check 13)."""
+    if f.argument is None or (f.argument.qualified or f.argument.shown_callee) not in ("os.walk", "walk"):
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+
+    def prints_only(body: Sequence[ast.stmt]) -> bool:
+        return all(
+            (isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name)
+             and st.value.func.id == "print")
+            or (isinstance(st, ast.For) and not st.orelse and prints_only(st.body))
+            for st in body
+        )
+
+    line = f.argument.call.line
+    return any(
+        isinstance(node, ast.For) and node.iter.lineno == line and isinstance(node.iter, ast.Call) and prints_only(node.body)
+        for node in tree_nodes(tree)
+    )
+
+
 # What a displayed listing may be wrapped in: builtins that only shape it, a filter on each name.
 _DISPLAY_WRAPPERS = frozenset({"print", "sorted", "list", "len", "filter", "set", "tuple", "map", "str", "any", "all"})
 _NAME_METHODS = frozenset({"endswith", "startswith", "lower", "upper", "split", "strip"})
@@ -1650,7 +1675,8 @@ class UserSpecificPath(Rule):
         "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself), unless a literal is bound alone to a name (a setting of its own);  the paths one notebook names under a hosted runtime's fixed root "
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure). PTH001 is not also reported "
-        "for such a literal. A tool's own credential or settings location in the home folder "
+        "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
+        "whose body only prints). A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
         "`~/.bash_profile`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
@@ -1748,6 +1774,8 @@ class UserSpecificPath(Rule):
             # A Colab or Kaggle path in code that runs only there (`if COLAB:`, after `from
             # google.colab import drive` in the detection `try:`): the platform's own layout.
             and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
+            # Kaggle's template listing of its input mount, printed only.
+            and not _printed_walk(f)
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
