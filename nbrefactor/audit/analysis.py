@@ -345,6 +345,63 @@ def dead_branch_lines(ca: "CellAnalysis") -> frozenset[int]:
     return frozenset(dead)
 
 
+def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
+    """By cell index, the lines of the module-level functions the notebook never uses: a plain
+    (undecorated) `def` whose name appears nowhere else in the notebook's code, or only inside
+    other such functions (followed through). A utility cell of post-processing variants no cell
+    calls names paths the notebook never reads (fair check 13), like an `if False:` body. Only in
+    a notebook that calls at least one of its own functions: one that calls none may be a library
+    other notebooks `%run` or import. Used by the path rules (PTH001–PTH007)."""
+    if _UNCALLED and _UNCALLED[0][0] is facts:
+        return _UNCALLED[0][1]
+    spans: dict[str, tuple[int, int, int]] = {}  # name → (cell, first line, last line)
+    repeated: set[str] = set()
+    for ca in facts.cells:
+        if "def " not in ca.masked.python:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if node.name in spans or node.decorator_list:
+                    repeated.add(node.name)  # defined twice, or registered by a decorator: live
+                spans[node.name] = (ca.cell.index, node.lineno, node.end_lineno or node.lineno)
+    for name in repeated:
+        spans.pop(name, None)
+    result: dict[int, frozenset[int]] = {}
+    if spans:
+        words = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(spans)) + r")\b")
+        # Where each name is mentioned outside its own body: (cell, line) of every mention.
+        mentions: dict[str, list[tuple[int, int]]] = {n: [] for n in spans}
+        for ca in facts.cells:
+            for number, text in enumerate(ca.cell.source.split("\n"), start=1):
+                for m in words.finditer(text):
+                    cell, first, last = spans[m.group(1)]
+                    if cell == ca.cell.index and first <= number <= last:
+                        continue
+                    mentions[m.group(1)].append((ca.cell.index, number))
+        def inside(place: tuple[int, int], names: set[str]) -> bool:
+            return any(spans[n][0] == place[0] and spans[n][1] <= place[1] <= spans[n][2] for n in names)
+        dead: set[str] = set()
+        while True:
+            more = {n for n in spans if n not in dead and all(inside(p, dead) for p in mentions[n])}
+            if not more:
+                break
+            dead |= more
+        if dead and len(dead) < len(spans):
+            lines: dict[int, set[int]] = {}
+            for n in dead:
+                cell, first, last = spans[n]
+                lines.setdefault(cell, set()).update(range(first, last + 1))
+            result = {cell: frozenset(v) for cell, v in lines.items()}
+    _UNCALLED[:] = [(facts, result)]
+    return result
+
+
+_UNCALLED: list = []  # [(the notebook's facts, its result)]: asked once per literal pass
+
+
 _TREES: dict[str, ast.Module] = {}
 
 

@@ -61,6 +61,9 @@ class _Entry:
     reason: str
     not_calls: tuple[str, ...] = ()  # a keyword entry: calls it does not apply to (`autocast(device_type=)`)
     only_calls: tuple[str, ...] = ()  # a keyword entry: the only calls it applies to (`pipeline(device=0)`)
+    # a keyword entry: calls that fall back to the CPU where there is no GPU (XGBoost's
+    # `device="cuda"` warns and trains on the CPU): GPU code for the compiler, no GPU001 requirement
+    fallback_calls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ class GpuCatalog:
             device_values=tuple(data.get("devices", {}).get("values", [])),
             keywords=tuple(
                 _Entry((e["keyword"],), tuple(e.get("values", [])), e.get("reason", "asks for a GPU"), tuple(e.get("not_calls", [])),
-                       tuple(e.get("calls", [])))
+                       tuple(e.get("calls", [])), tuple(e.get("fallback_calls", [])))
                 for e in data.get("keyword", [])
             ),
             device_calls=tuple(_Entry(_list(e, "call", "calls"), tuple(e.get("values", [])), e.get("reason", "uses a GPU device")) for e in data.get("device_call", [])),
@@ -186,6 +189,8 @@ class _NamedEntries:
     device_calls: tuple[_Entry, ...]
     module: str | None
     keywords: tuple[_Entry, ...]
+    # `keywords` minus the entries whose `fallback_calls` hold the call: what GPU001 requires
+    required_keywords: tuple[_Entry, ...] = ()
 
 
 def _named_entries(gc: GpuCatalog, qualified: str) -> _NamedEntries:
@@ -196,16 +201,20 @@ def _named_entries(gc: GpuCatalog, qualified: str) -> _NamedEntries:
     memo = _NAMED[1]
     found = memo.get(qualified)
     if found is None:
+        keywords = tuple(
+            e for e in gc.keywords
+            if not (e.not_calls and qualified and _match(qualified, e.not_calls))
+            and not (e.only_calls and not (qualified and _match(qualified, e.only_calls)))
+        )
         found = memo[qualified] = _NamedEntries(
             fallback=bool(qualified) and _match(qualified, gc.fallback_checks),
             calls=tuple(e for e in gc.calls if qualified and _match(qualified, e.names)),
             launchers=tuple(e for e in gc.launchers if qualified and _match(qualified, e.names)),
             device_calls=tuple(e for e in gc.device_calls if qualified and _match(qualified, e.names)),
             module=gc.module_reason(qualified) if qualified else None,
-            keywords=tuple(
-                e for e in gc.keywords
-                if not (e.not_calls and qualified and _match(qualified, e.not_calls))
-                and not (e.only_calls and not (qualified and _match(qualified, e.only_calls)))
+            keywords=keywords,
+            required_keywords=tuple(
+                e for e in keywords if not (e.fallback_calls and qualified and _match(qualified, e.fallback_calls))
             ),
         )
     return found
@@ -227,8 +236,9 @@ class _Finder:
             return arg.name in self.devices
         return arg.string is not None and _match(arg.string, self.gc.device_values)
 
-    def direct(self, ca: CellAnalysis, call: CallFact) -> str | None:
-        """The reason this call needs a GPU by itself, or None."""
+    def direct(self, ca: CellAnalysis, call: CallFact, required: bool = False) -> str | None:
+        """The reason this call needs a GPU by itself, or None; `required`: only what fails
+        without a GPU (not a keyword the call falls back to the CPU from)."""
         gc = self.gc
         qualified = _qualified(self.facts, call)
         named = _named_entries(gc, qualified)
@@ -254,7 +264,7 @@ class _Finder:
                     return entry.reason
             if call.method in gc.to_methods and self._moves_to_cuda(ca, call):
                 return gc.to_reason
-        for entry in named.keywords:
+        for entry in named.required_keywords if required else named.keywords:
             keyword = entry.names[0]
             for arg in call.args:
                 if arg.keyword != keyword:
@@ -493,10 +503,15 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
         check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)}
         if flag is not None:
             check_lines |= {n for n, text in enumerate(ca.lines, start=1) if _opens_block(text) and flag.search(text)}
+        # The string keywords of a call that is a requirement itself (`XGBClassifier(…,
+        # tree_method="gpu_hist", predictor="gpu_predictor")` over several lines): the call's
+        # finding covers them, not a second one at the literal (fair check 13).
+        keyword_strings: set[tuple[int, str]] = set()
         for call in ca.facts.calls:
-            reason = finder.direct(ca, call)
+            reason = finder.direct(ca, call, required=True)
             if reason is None or _guarded(ca, call.line, check_lines):
                 continue
+            keyword_strings |= {(a.line, a.string) for a in call.args if a.keyword and a.string is not None}
             if reason in gc.try_fallback_reasons and _in_branch(ca, call.line):
                 continue
             device = next(
@@ -513,7 +528,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
                 found.append(GpuRequirement(ca.cell.index, imp.line, imp.column, reason))
         flagged = {r.line for r in found if r.cell == ca.cell.index}
         for string in ca.facts.strings:
-            if string.line in flagged or _guarded(ca, string.line, check_lines):
+            if string.line in flagged or _guarded(ca, string.line, check_lines) or (string.line, string.value) in keyword_strings:
                 continue
             for entry in gc.strings:
                 if _match(string.value, entry.values):

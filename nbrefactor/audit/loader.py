@@ -259,7 +259,17 @@ def _from_v4(path: str, data: dict[str, Any], original: int) -> Notebook:
         kernel_name=name,
         kernel_language=language,
         language_version=version,
+        saved_on_cpu_kernel=_saved_on_cpu_kernel(metadata),
     )
+
+
+def _saved_on_cpu_kernel(metadata: dict[str, Any]) -> bool:
+    """Kaggle records the session a notebook was saved from: `isGpuEnabled: false` or
+    `accelerator: "none"` is a run on a CPU-only kernel."""
+    kaggle = metadata.get("kaggle")
+    if not isinstance(kaggle, dict):
+        return False
+    return kaggle.get("isGpuEnabled") is False or kaggle.get("accelerator") == "none"
 
 
 def _from_v3(path: str, data: dict[str, Any]) -> Notebook:

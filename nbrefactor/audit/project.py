@@ -109,6 +109,9 @@ class ProjectContext:
     # `helpers.py`) and that are files beside the notebook (`with_downloads_present`): a fetch the
     # notebook skips when its destination exists (`if not exists(basename(url))`) never runs there.
     downloads_present: frozenset[str] = frozenset()
+    # Importable names in the notebook's parent folder, what `sys.path.append("..")` adds (modules,
+    # packages, folders of code); None when not looked at.
+    parent_modules: Optional[frozenset[str]] = None
 
     @property
     def declared(self) -> frozenset[str]:
@@ -879,13 +882,22 @@ def discover_project(notebook_path: str | Path, display_root: Optional[Path] = N
     return _discover_folder(folder, display_root.resolve() if display_root else None)
 
 
+_PARENT_ON_PATH = re.compile(r"\bpath\.(?:insert|append)\([^)\n]*['\"]\.\./?['\"]\s*\)")
+
+
 def with_working_folders(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
     """The project as the notebook's imports see it after it moves into another folder of the
     project: IPython looks up imports in the working directory first, so
     `os.chdir(os.path.join("..", "notebook_format"))` then `from formats import load_style`
     imports the repository's own `notebook_format/formats.py`, not a distribution. The modules of
     every folder a literal `os.chdir(…)`/`%cd …` of the notebook names (relative to the notebook's
-    folder) join the project's modules."""
+    folder) join the project's modules. For a notebook that puts its parent folder on the import
+    path (`sys.path.insert(0, "..")`), the importable names there (`parent_modules`)."""
+    sources = list(sources)
+    if any(_PARENT_ON_PATH.search(source) for source in sources):
+        folder = Path(os.path.dirname(resolved_path(notebook_path)))
+        parent = _local_modules(folder.parent) if folder.parent != folder else frozenset()
+        project = replace(project, parent_modules=parent)
     targets = chdir_targets(sources)
     if not targets:
         return project

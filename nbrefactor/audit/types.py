@@ -74,6 +74,9 @@ class Notebook:
     # Set by the engine: the kernel's language is a Python superset (`PYTHON_SUPERSETS`) and every
     # code cell parses as Python, so the notebook is analysed as Python.
     plain_python_cells: bool = False
+    # The notebook's metadata records a Kaggle run without an accelerator (`kaggle.isGpuEnabled`
+    # false or `kaggle.accelerator` "none"): its saved outputs were computed on a CPU.
+    saved_on_cpu_kernel: bool = False
 
     @property
     def python_superset(self) -> bool:

@@ -4,8 +4,10 @@ the audit reports and what the pipeline asks for agree."""
 
 from __future__ import annotations
 
+import ast
 from typing import Iterator, Optional
 
+from nbrefactor.audit.analysis import cell_python_tree
 from nbrefactor.audit.gpu import GpuCatalog, gpu_requirements
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -38,7 +40,9 @@ class GpuOnlyCode(Rule):
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
         "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
-        "a GPU only when there is one), nor PyTorch's mixed-precision helpers (`torch.autocast(device_type=\"cuda\")`, "
+        "a GPU only when there is one), nor XGBoost's estimators told `device=\"cuda\"` (they warn and train on the CPU), nor the GPU lines "
+        "in function bodies of a notebook saved from a CPU-only Kaggle kernel (`isGpuEnabled: false`) that ran every cell without an error "
+        "(those functions did not run there, or ran without a GPU), nor PyTorch's mixed-precision helpers (`torch.autocast(device_type=\"cuda\")`, "
         "`GradScaler(device=\"cuda\")`: without a GPU they warn and disable themselves). The catalogue is `rules/gpu.toml`; the compiler requests a GPU "
         "for the pipeline steps that run these lines (or call functions that do), and for training steps holding any GPU code."
     )
@@ -93,6 +97,11 @@ class GpuOnlyCode(Rule):
             "import GPUtil\nhas_gpu = len(GPUtil.getGPUs()) > 0",
             "from accelerate import Accelerator\naccelerator = Accelerator(mixed_precision='bf16')",
         )),
+        # XGBoost's estimators told `device="cuda"` warn and train on the CPU where there is no GPU.
+        Example(cells=(
+            "import xgboost as xgb\nclf = xgb.XGBClassifier(tree_method='hist', device='cuda')",
+            "reg = xgb.XGBRegressor(n_estimators=50,\n                       device='gpu')",
+        )),
         # Checks that only report, or fall back: not requirements.
         Example(cells=(
             "import torch\nimport tensorflow as tf\nprint(len(tf.config.list_physical_devices('GPU')))",
@@ -125,6 +134,16 @@ class GpuOnlyCode(Rule):
                 "!python train.py --data coco.yaml --device 0",
             ),
             expect=((2, 1), (3, 1), (4, 1)),
+        ),
+        # One estimator spread over lines: its GPU keywords are the call's one finding, not one more
+        # at the `"gpu_hist"` literal. LightGBM's `device="gpu"` stops where there is no OpenCL GPU.
+        Example(
+            cells=(
+                "import xgboost as xgb\nimport lightgbm as lgb",
+                "clf = xgb.XGBClassifier(\n    n_estimators=200,\n    tree_method='gpu_hist',\n    predictor='gpu_predictor',\n)",
+                "booster = lgb.LGBMClassifier(\n    num_leaves=31,\n    device='gpu',\n)",
+            ),
+            expect=((2, 1), (3, 1)),
         ),
         # Two calls of one cell asking for "cuda": one finding, the second related.
         Example(
@@ -168,6 +187,13 @@ class GpuOnlyCode(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         cells = {c.index: c for c in ctx.facts.notebook.cells}
         needs = gpu_requirements(ctx.facts, ctx.catalog)
+        # A notebook saved from a CPU-only Kaggle kernel that ran to the end without an error: the
+        # GPU lines in its function bodies did not run there (a dict of model factories whose GPU
+        # entries the selection list leaves out), or ran without a GPU. Not requirements of the
+        # notebook as saved (fair check 13); module-level GPU lines stay.
+        unrun = _function_lines_unrun_on_cpu(ctx)
+        if unrun:
+            needs = tuple(n for n in needs if (n.cell, n.line) not in unrun)
         # The same need twice in one cell (`device="cuda"` passed to two calls timing a GPU run) is
         # one edit and one finding: the first, the others related.
         # A GPU-only setting (`fp16=True` in training arguments, `accelerator="gpu"`) repeated in
@@ -245,6 +271,27 @@ class GpuOnlyCode(Rule):
                 key=need.reason,
                 related=tuple(dict.fromkeys((cells[c], line, column) for c, line, column in uses)),
             )
+
+
+def _function_lines_unrun_on_cpu(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of the lines inside module-level function bodies, when the notebook was saved
+    from a CPU-only Kaggle kernel (`Notebook.saved_on_cpu_kernel`) after every code cell ran (an
+    execution count each) and no output holds an error; else empty."""
+    notebook = ctx.facts.notebook
+    code = notebook.code_cells
+    if not notebook.saved_on_cpu_kernel or not code or any(c.execution_count is None for c in code if c.source.strip()):
+        return frozenset()
+    if any(o.output_type == "error" for c in code for o in c.outputs):
+        return frozenset()
+    lines: set[tuple[int, int]] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines.update((ca.cell.index, n) for n in range(node.body[0].lineno, (node.end_lineno or node.lineno) + 1))
+    return frozenset(lines)
 
 
 def _whole_notebook_import(ctx: RuleContext) -> Optional[tuple[str, tuple[int, int, int]]]:

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
-from nbrefactor.audit.analysis import cell_python_tree, dead_branch_lines, tree_nodes
+from nbrefactor.audit.analysis import cell_python_tree, dead_branch_lines, tree_nodes, uncalled_function_lines
 from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
@@ -295,6 +295,7 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
     strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
     out: list[PathArgument] = []
     dead = dead_branch_lines(ca)  # `if False:` bodies never run: no path of theirs is used
+    dead |= uncalled_function_lines(facts).get(ca.cell.index, frozenset())  # nor functions never called
     for call in ca.facts.calls:
         if call.line in dead:
             continue
@@ -552,7 +553,7 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
     masked_lines = ca.masked.python.split("\n")
     joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
-    dead = dead_branch_lines(ca)
+    dead = dead_branch_lines(ca) | uncalled_function_lines(ctx.facts).get(ca.cell.index, frozenset())
     for s in ca.facts.strings:
         positions.add((s.line, s.column))
         if s.line in dead:
@@ -1071,6 +1072,31 @@ def _displayed_listing(f: LiteralFinding) -> bool:
     return False
 
 
+def _printed_walk(f: LiteralFinding) -> bool:
+    """`for dirname, _, filenames in os.walk('/kaggle/input'):` whose body only prints (Kaggle's
+    template first cell, nested `for filename in filenames: print(…)`): a look at the mount, not
+    a path the notebook reads its data from (fair check 13)."""
+    if f.argument is None or (f.argument.qualified or f.argument.shown_callee) not in ("os.walk", "walk"):
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+
+    def prints_only(body: Sequence[ast.stmt]) -> bool:
+        return all(
+            (isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name)
+             and st.value.func.id == "print")
+            or (isinstance(st, ast.For) and not st.orelse and prints_only(st.body))
+            for st in body
+        )
+
+    line = f.argument.call.line
+    return any(
+        isinstance(node, ast.For) and node.iter.lineno == line and isinstance(node.iter, ast.Call) and prints_only(node.body)
+        for node in tree_nodes(tree)
+    )
+
+
 # What a displayed listing may be wrapped in: builtins that only shape it, a filter on each name.
 _DISPLAY_WRAPPERS = frozenset({"print", "sorted", "list", "len", "filter", "set", "tuple", "map", "str", "any", "all"})
 _NAME_METHODS = frozenset({"endswith", "startswith", "lower", "upper", "split", "strip"})
@@ -1440,15 +1466,21 @@ def _shown_literal(ctx: RuleContext, f: LiteralFinding) -> str:
     return f"`{formatted[0]}`" if formatted is not None else shown(f.value)
 
 
-def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = ()) -> list[list[LiteralFinding]]:
-    """Files of one folder named in one cell (`/secret/creds/user` and `/secret/creds/key` of one
-    mounted secret; the files of one build folder listed in a dict) are one place to configure: one
+def _fold_one_folder(
+    groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = (),
+    directory_changes: Collection[tuple[int, int]] = (),
+) -> list[list[LiteralFinding]]:
+    """Files of one folder named in one notebook (`/secret/creds/user` and `/secret/creds/key` of one
+    mounted secret; the files of one build folder listed in a dict; a model saved into a folder and
+    that folder handed to a scorer in a later cell, fair check 13) are one place to configure: one
     finding at the first, the others related, as for the paths of one shell line (fair check 10).
     The folder is the first path's parent, at least two levels below the root (`/mnt` alone says
-    nothing of what lies under it); the folder itself (`os.chdir` into it) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
+    nothing of what lies under it); the folder itself handed on (`score_folder("/Users/x/out/")`)
+    is one of its paths, but a change into it (`os.chdir`, on a line of `directory_changes`: (cell,
+    line)) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
     beside `train_dir = "/Users/x/train"`) is a setting of its own, edited on its line: not folded
     (fair check 9 judged such a pair two findings). A hosted runtime's fixed root (`/content`,
-    `/kaggle/input/<dataset>`: `hosted_roots`) is one folder per notebook, whatever the depth and
+    `/kaggle/input`: `hosted_roots`) is one folder per notebook, whatever the depth and
     however the paths are bound: `zip_path = "/content/a.zip"`, `out = "/content/out"` and
     `res = "/content/res.json"` are one root constant to set (fair check 11)."""
     out: list[list[LiteralFinding]] = []
@@ -1466,7 +1498,17 @@ def _fold_one_folder(groups: Iterable[list[LiteralFinding]], hosted_roots: Seque
             out.append(list(group))
             continue
         if first.source == "python" and not _bound_alone(first):
-            home = next((i for cell, folder, i in folders if cell == first.ca.cell.index and path.startswith(folder + "/")), None)
+            # Across cells too (fair check 13: a model saved into a personal folder in one cell,
+            # that same folder handed to a scorer in the next, were three findings for one folder),
+            # and the folder itself (`"/Users/x/out/"` after `"/Users/x/out/model.zip"`).
+            # Across cells only below a home or mount folder's first level (`/home/alice` alone
+            # holds a user's every project).
+            into = (first.ca.cell.index, first.line) in directory_changes
+            home = next((
+                i for cell, folder, i in folders
+                if ((path == folder and not into) or path.startswith(folder + "/"))
+                and (cell == first.ca.cell.index or len([p for p in folder.split("/") if p]) >= 3)
+            ), None)
             if home is not None:
                 out[home].extend(group)
                 continue
@@ -1486,20 +1528,34 @@ def _bound_alone(f: LiteralFinding) -> bool:
         return False
     text = f.ca.lines[f.line - 1]
     before, quote = text[: max(f.column - 1, 0)], text[max(f.column - 1, 0): f.column]
-    return quote in ("'", '"') and bool(_BOUND_ALONE.fullmatch(before)) and not before.rstrip().endswith("==")
+    if not (quote in ("'", '"') and bool(_BOUND_ALONE.fullmatch(before)) and not before.rstrip().endswith("==")):
+        return False
+    # `genmodel_name = "/Users/x/out/h2o.jar"` on a continuation line of a call is a keyword of
+    # that call, not a setting of its own (fair check 13: two findings for one call's two keywords).
+    tree = cell_python_tree(f.ca) if f.source == "python" else None
+    return tree is None or not any(
+        isinstance(node, ast.keyword) and node.value.lineno == f.line
+        and len(text.encode()[: node.value.col_offset].decode(errors="replace")) == f.column - 1
+        for node in tree_nodes(tree)
+    )
 
 
 def _root_folder(value: str) -> Optional[str]:
     """The folder a relative path hangs off, the key of PTH006's folding: its first segment when a
     file or folder lies below it (`data` for `./data/tulips.csv`, `../data` for `../data/x.csv`:
     `..` prefixes are part of it), "" for a name in the working directory itself (`model.pkl`, `.`),
-    `..` for one in its parent; None when the start is known only at run time (`{name}-finetuned`)."""
+    `..` for one in its parent; None when the start is known only at run time (`{name}-finetuned`).
+    A file name with holes after a literal start and no folder (`tida_{}.csv` of
+    `f"tida_{direction}.csv"`) is a name in the working directory like any other (fair check 13:
+    reported apart from the notebook's working-directory group before)."""
     if "://" in value:
         return None
     parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
     ups = []
     while parts and parts[0] == "..":
         ups.append(parts.pop(0))
+    if len(parts) == 1 and not parts[0].startswith("{"):
+        return "/".join(ups)
     if parts and ("{" in parts[0] or "}" in parts[0]):
         return None
     return "/".join(ups + parts[:1]) if len(parts) > 1 else "/".join(ups)
@@ -1574,6 +1630,14 @@ def _fold_by_folder(
             f"; so {'is' if files == 1 else 'are'} the notebook's {files} other path{'' if files == 1 else 's'} in "
             f"{where} (related): one {'folder' if folder not in ('', '..') else 'root'} to configure"
         ) if files else f"; so are its other uses in {where} (related)"
+        # The file this read opens is one the notebook writes itself, by an f-string of the group
+        # (`tida_desc.csv` read, `f"tida_{direction}.csv"` written): say so (fair check 13).
+        writer = next((
+            other for other, n in group[1:] if "{}" in n and " written by " in other.message
+            and re.fullmatch(".+".join(re.escape(piece) for piece in n.split("{}")), normal)
+        ), None) if " read by " in hit.message else None
+        if writer is not None and writer.cell is not None:
+            also += f"; the notebook writes {shown(normal)} itself (cell {writer.cell.index}, line {writer.line})"
         out.append(replace(hit, message=hit.message + also, related=tuple(dict.fromkeys(
             r for r in related if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))))
     return out
@@ -1606,10 +1670,11 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related; so is one cell's set of files of one folder, as for PTH001; the paths one notebook names under a hosted runtime's fixed root "
-        "(`/content`, `/kaggle/input/<dataset>`, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
+        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself), unless a literal is bound alone to a name (a setting of its own);  the paths one notebook names under a hosted runtime's fixed root "
+        "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure). PTH001 is not also reported "
-        "for such a literal. A tool's own credential or settings location in the home folder "
+        "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
+        "whose body only prints). A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
         "`~/.bash_profile`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
@@ -1682,6 +1747,16 @@ class UserSpecificPath(Rule):
             cells=("user = open('/home/alice/creds/user').read()\nkey = open('/home/alice/creds/key').read()\nindex = open('/home/alice/cache/index').read()",),
             expect=((1, 1), (1, 3)),
         ),
+        # Two Kaggle datasets read in one blend: one input root to configure, one finding; the
+        # keywords of one call, and that folder handed on in the next cell, are one folder's.
+        Example(
+            cells=(
+                "import pandas as pd\nmain = pd.read_csv('/kaggle/input/road-risk/train.csv')\noof = pd.read_csv('/kaggle/input/alice-oof-preds/oof.csv')",
+                "model.download_mojo(path='/home/alice/work/mojo/model.zip',\n                    genmodel_name='/home/alice/work/mojo/genmodel.jar')",
+                "scores = score_folder('/home/alice/work/mojo/')",
+            ),
+            expect=((1, 2), (2, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1697,6 +1772,8 @@ class UserSpecificPath(Rule):
             # A Colab or Kaggle path in code that runs only there (`if COLAB:`, after `from
             # google.colab import drive` in the detection `try:`): the platform's own layout.
             and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
+            # Kaggle's template listing of its input mount, printed only.
+            and not _printed_walk(f)
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
@@ -1709,11 +1786,23 @@ class UserSpecificPath(Rule):
                 continue
             by_line[at] = group
         roots = path_settings(ctx.catalog).hosted_roots
-        for f, *others in _fold_one_folder(by_line.values(), roots):
+        changes = {
+            (ca.cell.index, line) for ca in ctx.cells for call in ca.facts.calls
+            if ChangeDirectory._changes_directory(ctx, call) for line in range(call.line, call.end_line + 1)
+        }
+        for f, *others in _fold_one_folder(by_line.values(), roots, changes):
             root = next((m.group(0) for m in (p.match(_normal_path(f.value)) for p in roots) if m), None)
             count = len({_normal_path(o.value) for o in others} - {_normal_path(f.value)})
             also = (f"; so {'is' if count == 1 else 'are'} the notebook's {count} other path{'' if count == 1 else 's'} "
                     f"under {shown(root)} (related): one root to configure") if root is not None and count else ""
+            # Kaggle's input mount holds one folder per attached dataset: one root to configure,
+            # the dataset folders stay sub-folders of it (fair check 13).
+            datasets = sorted({
+                parts[0] for parts in (_normal_path(o.value)[len(root):].strip("/").split("/") for o in (f, *others))
+                if parts[0] and "{" not in parts[0]
+            }) if root == "/kaggle/input" else []
+            if also and len(datasets) > 1:
+                also += f" (datasets {', '.join(shown(d) for d in datasets[:6])}{' …' if len(datasets) > 6 else ''})"
             yield _hit(
                 f,
                 f"Path {_shown_literal(ctx, f)}{_where(f)} is tied to one user or machine — "
@@ -1893,6 +1982,25 @@ class RemoteUri(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # A download into a folder (`load_zip.unzip(url, unzip_dir=download_dir)`): the folder and
+        # what the notebook reads from it are that download's, related to the URL's finding (PTH006
+        # leaves them to it: fair check 13).
+        made = {(p.cell, p.line) for p in _produced_paths(ctx) if p.downloads}
+        places: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]] = {}
+        if made:
+            read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]] = {}
+            for _ in CwdRelativePath()._hits(ctx, read_back, {}, []):
+                pass
+            places = {anchor: found for anchor, found in read_back.items() if anchor in made}
+        for hit in self._check(ctx):
+            where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
+            extra = [place for anchor in sorted(where & set(places)) for place in places.pop(anchor)]
+            yield replace(
+                hit, message=hit.message + "; the folder it is extracted into and the notebook's reads from it are related",
+                related=tuple(dict.fromkeys([*hit.related, *extra])),
+            ) if extra else hit
+
+    def _check(self, ctx: RuleContext) -> Iterator[Hit]:
         web = path_settings(ctx.catalog).web_schemes
         remote = [
             f for f in literal_findings(ctx)
@@ -3141,7 +3249,9 @@ class SysPathEdit(Rule):
         "`import sys as s` or `from sys import path`, at the call or the assignment. Not the working folder "
         "(`sys.path.insert(0, '.')`, `''`, `os.getcwd()`) in a notebook that imports a module it writes "
         "itself (`%%writefile helpers.py`): the notebook makes the file where it runs, so no import depends "
-        "on a layout (and IPython has that folder on the path anyway). Not an edit in the body of a Kubeflow "
+        "on a layout (and IPython has that folder on the path anyway). Not the parent folder (`sys.path.insert(0, '..')`) "
+        "when that folder holds no module, package or folder of code any import of the notebook names (a leftover "
+        "edit: every import is an installed distribution). Not an edit in the body of a Kubeflow "
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")`; "
@@ -3194,11 +3304,20 @@ class SysPathEdit(Rule):
         # `!git clone URL /tmp/repo`, then `sys.path.insert(0, "/tmp/repo")`: the clone's folder put
         # on the path is a related location of the clone's PTH007 (one root cause: cloned code).
         to_clones = {(cell, line) for _, _, cell, line, _ in cloned_path_edits(ctx.facts)}
+        # `sys.path.insert(0, "..")` where the parent folder holds nothing any import of the notebook
+        # names (every import an installed distribution): a leftover edit no import depends on
+        # (fair check 13: a notebook moved one folder down, `..` no longer the repository root).
+        parent = ctx.project.parent_modules if ctx.project is not None else None
+        parent_unused = parent is not None and not any(
+            imp.level == 0 and imp.top_level in parent for _, imp in ctx.facts.imports
+        )
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             for call in ca.facts.calls:
                 if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS:
                     if imports_written and _adds_working_folder(ca, call):
+                        continue
+                    if parent_unused and _adds_parent_folder(call):
                         continue
                     # In a pipeline component's body the edit is the container's import path.
                     if in_container(_container_spans(ctx), ca.cell.index, call.line, call.column):
@@ -3225,6 +3344,12 @@ class SysPathEdit(Rule):
 
 
 _WORKING_FOLDER_CALL = re.compile(r"^(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir)\s*[,)]")
+
+
+def _adds_parent_folder(call: CallFact) -> bool:
+    """`sys.path.insert(0, "..")`, `sys.path.append("../")`: the notebook's parent folder, as a literal."""
+    entry = call.arg(1 if call.method == "insert" else 0)
+    return entry is not None and entry.string is not None and _normal_path(entry.string) == ".."
 
 
 def _adds_working_folder(ca: CellAnalysis, call: CallFact) -> bool:
@@ -3300,6 +3425,10 @@ def _string_constants(facts: NotebookFacts) -> dict[str, Constant]:
                     continue
                 base = _uses_constant(stmt.value, found)
                 root = (base.root or base) if base is not None else None
+                if root is not None and _opens_with_literal(stmt.value):
+                    # `OUTPUT_DIR = f"model_outputs_v{VERSION}"`: the folder starts at its own
+                    # literal; a version tag filling a later hole is no root of it (fair check 13).
+                    root = None
                 found[name] = Constant(name, value, ca, literal.lineno, literal.col_offset + 1, root)
     # Names bound again in any other way (a loop, a function's global, an augmented assignment).
     for ca in facts.cells:
@@ -3312,6 +3441,16 @@ def _string_constants(facts: NotebookFacts) -> dict[str, Constant]:
                 found.pop(name)
     found.update(_settings_constants(facts, found))
     return found
+
+
+def _opens_with_literal(node: ast.AST) -> bool:
+    """Does the string expression start with a literal piece (`f"model_outputs_v{VERSION}"`,
+    `"runs/" + NAME`), not with a name (`f"{ROOT}/x"`, `os.path.join(ROOT, "x")`)?"""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node = node.left
+    if isinstance(node, ast.JoinedStr):
+        node = node.values[0] if node.values else node
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(node.value)
 
 
 # Calls that make a settings object whose keyword arguments are read back as attributes
@@ -4238,8 +4377,10 @@ class _Produced:
     path: str  # normalised (`_normal_path`)
     folder: bool
     anchor: tuple[int, int]
+    downloads: bool = False  # the step downloads what it makes (`load_zip.unzip(url, unzip_dir=…)`): PTH003's
 
 
+_AUTOGLUON_UNZIP = "autogluon.core.utils.loaders.load_zip.unzip"
 _SUBPROCESS_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen"})
 
 
@@ -4321,6 +4462,14 @@ def _produced_paths(ctx: RuleContext) -> list[_Produced]:
             elif method == "unpack_archive":
                 target = node.args[1] if len(node.args) > 1 else keywords.get("extract_dir")
                 folder = True
+            elif method == "unzip" and ctx.facts.resolve(dotted_name(func) or "") == _AUTOGLUON_UNZIP:
+                # `load_zip.unzip(url, unzip_dir=folder)` downloads the zip into the folder and
+                # extracts it there: the folder is the download's (PTH003 reports the URL).
+                target = keywords.get("unzip_dir") or (node.args[2] if len(node.args) > 2 else None)
+                path = _relative_text(target, constants)
+                if path:
+                    out.append(_Produced(index, node.lineno, path, True, (index, node.lineno), downloads=True))
+                continue
             elif method == "download" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
                     and ctx.facts.resolve(func.value.id) == "wget":
                 target = node.args[1] if len(node.args) > 1 else keywords.get("out")
@@ -4358,6 +4507,48 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
                 return p
             into_cwd = p
     return into_cwd
+
+
+_UPLOAD_METHODS = frozenset({"upload_data", "upload_file"})  # SageMaker `Session.upload_data(path=)`, boto3 `upload_file`
+
+
+def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFinding]]) -> frozenset[str]:
+    """Relative files the notebook only writes, each then handed by the same literal to an upload
+    call below (`df.to_csv("data/train.csv")`, then `sess.upload_data(path="data/train.csv", …)`),
+    and the folder made for them when nothing else is in it (`os.makedirs("data")`): staging for the
+    upload, made wherever the notebook runs, so they fail nowhere (fair checks 12 and 13). The
+    upload's remote side is another rule's (PTH003)."""
+    uploads: list[tuple[tuple[int, int], str]] = []
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if call.method in _UPLOAD_METHODS and call.receiver:
+                uploads.extend(((ca.cell.index, call.line), _normal_path(a.string)) for a in call.args if a.string)
+    if not uploads:
+        return frozenset()
+    files: set[str] = set()
+    folders: dict[str, bool] = {}
+    for g in groups:
+        path = _normal_path(g[0].value)
+        written = all(o.argument is not None and o.argument.direction == "write" for o in g)
+        first = min((o.ca.cell.index, o.line) for o in g)
+        if written and any(value == path and at > first for at, value in uploads):
+            files.add(path)
+        elif written and all(o.argument is not None and o.argument.call.method in ("makedirs", "mkdir") for o in g):
+            folders[path] = True
+    staged_folders = {
+        folder for folder in folders
+        if any(f.startswith(folder + "/") for f in files)
+        and all(_normal_path(g[0].value) in files or _normal_path(g[0].value) == folder
+                for g in groups if _normal_path(g[0].value).startswith(folder + "/"))
+    }
+    return frozenset(files | staged_folders)
+
+
+def _making_step(value: str, cell: int, line: int, produced: Sequence[_Produced]) -> Optional[_Produced]:
+    """The step at (cell, line) that makes the folder `value` itself (the destination argument of
+    `load_zip.unzip`), or None."""
+    path = _normal_path(value)
+    return next((p for p in produced if (p.cell, p.line) == (cell, line) and p.folder and p.path == path and path), None)
 
 
 def _extracted_under(path: str, folder: str) -> bool:
@@ -4615,7 +4806,12 @@ class CwdRelativePath(Rule):
         }
         for position in list(grouped) if produced else ():
             uses = grouped[position]
-            steps = [_read_back(value, _cell_of(ctx, pa), pa.call.line, pa.direction, produced, written) for _, value, pa in uses]
+            steps = [
+                _read_back(value, _cell_of(ctx, pa), pa.call.line, pa.direction, produced, written)
+                # the step that makes the folder (`load_zip.unzip(url, unzip_dir=download_dir)`)
+                or _making_step(value, _cell_of(ctx, pa), pa.call.line, produced)
+                for _, value, pa in uses
+            ]
             if steps and all(steps):
                 constant = uses[0][0]
                 read_back.setdefault(steps[0].anchor, []).extend([  # type: ignore[union-attr]
@@ -4683,9 +4879,10 @@ class CwdRelativePath(Rule):
         # A scratch file made, used and deleted by the notebook: nothing to configure.
         removals = _shell_removals(ctx)
         kept_groups = []
+        staged = _staged_for_upload(ctx, groups)
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
-                        _normal_path(g[0].value), removals):
+                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged:
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             else:
                 kept_groups.append(g)
