@@ -1848,6 +1848,14 @@ class RemoteUri(Rule):
             cells=("import pandas as pd\ntrain = pd.read_csv('https://example.com/train.csv')", "# recap\ntrain = pd.read_csv('https://example.com/train.csv')"),
             expect=((1, 2),),
         ),
+        # Library readers and tutorial helpers that fetch a URL: H2O's cluster, AutoGluon's unzip.
+        Example(
+            cells=(
+                "import h2o\nloans = h2o.import_file(path='https://example.com/loans.csv')",
+                "from autogluon.core.utils.loaders import load_zip\nload_zip.unzip('https://example.com/pets.zip', unzip_dir='pets')",
+            ),
+            expect=((1, 2), (2, 2)),
+        ),
         # A name bound to a URL in two cells, each fetched in the next cell: two findings, at the literals.
         Example(
             cells=(
@@ -4543,6 +4551,12 @@ class CwdRelativePath(Rule):
             ),
             # (one finding per folder: the working directory's files, `..`, `figs`, `arrays`)
             expect=((1, 2), (4, 1), (4, 3), (5, 2)),
+        ),
+        # PyCaret's functional API takes the model first: `save_model(best, "name")` writes name.pkl
+        # here; Spark's `sc.textFile` reads a relative file.
+        Example(
+            cells=("from pycaret.classification import *\nsave_model(best, 'final_pipeline')", "rdd = sc.textFile('data/kdd.gz')"),
+            expect=((1, 2), (2, 1)),
         ),
         # Through variables and concatenation: one finding at each constant, the uses related.
         Example(
