@@ -4179,6 +4179,27 @@ def _lacks(call: CallFact, position: Optional[int], keywords: Sequence[str]) -> 
     return call.arg(position, keywords) is None
 
 
+def _method_called_without(ctx: RuleContext, ca: CellAnalysis, call: CallFact, method: str, keywords: tuple[str, ...]) -> bool:
+    """Is `method` called on the object `call` builds — chained (`Predictor(…).fit(…)`) or through
+    the name it is bound to at the top level of its cell (`p = Predictor(…)`, then `p.fit(…)` in any
+    cell) — without any of `keywords` (which would name the folder there instead)? An object that
+    only loads or predicts (AutoMM's zero-shot use) writes nothing."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    names: set[str] = set()
+    for node in tree_nodes(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
+                and isinstance(node.func.value, ast.Call) and node.func.value.lineno == call.line):
+            return not any(k.arg in keywords or k.arg is None for k in node.keywords)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and node.value.lineno == call.line:
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return any(
+        c.method == method and c.receiver in names and not any(a.keyword in keywords or (a.keyword is None and a.position is None) for a in c.args)
+        for other in ctx.cells for c in other.facts.calls
+    )
+
+
 def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
     """Calls that write into a default folder of the working directory because the argument naming
     the folder is left out: `SummaryWriter()` → `runs/<date>_<host>/` (`[[implicit_folder]]` of
@@ -4192,7 +4213,10 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
         for entry in entries:
             if not fnmatch.fnmatchcase(qualified, str(entry.get("function", ""))):
                 continue
-            if _lacks(call, entry.get("position"), tuple(entry.get("keywords", ()))):
+            written_by = str(entry.get("written_by", ""))
+            if _lacks(call, entry.get("position"), tuple(entry.get("keywords", ()))) and (
+                not written_by or _method_called_without(ctx, ca, call, written_by, tuple(entry.get("written_by_keywords", ())))
+            ):
                 by_folder.setdefault(str(entry.get("folder", "")), []).append((ca, call, entry))
             break
     for folder, found in by_folder.items():
@@ -4476,7 +4500,9 @@ class CwdRelativePath(Rule):
         "the first `os.getcwd()`: one finding per folder (the working directory: one per notebook), the uses related. "
         "An output folder with no literal is reported too, at the call, when the argument naming it is left out "
         "(no `**kwargs`): `SummaryWriter()` without `log_dir` writes `runs/<date>_<host>/` (`[[implicit_folder]]` of "
-        "io_calls.toml); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
+        "io_calls.toml), AutoGluon's `TabularPredictor()`/`TimeSeriesPredictor()` without `path` write `AutogluonModels/ag-<timestamp>/` "
+        "when fitted, and `MultiModalPredictor()` without `path` writes `AutogluonAutoMM/ag-<timestamp>/` when the notebook calls its "
+        "`fit` without `save_path` (`written_by`: a zero-shot predictor that only predicts writes nothing); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
         "`lightning_logs/` (`checkpoints/` with `logger=False`; nothing with `fast_dev_run`), and, when no Trainer sets `default_root_dir`, "
         "`ModelCheckpoint()` without `dirpath` under loggers that leave `save_dir` out writes its checkpoints into the "
         "working directory; one finding per folder, the other calls related. "
@@ -4593,6 +4619,16 @@ class CwdRelativePath(Rule):
                 "writer = SummaryWriter()\nbest = ModelCheckpoint(monitor='val_loss')\ntrainer = pl.Trainer(callbacks=[best], max_epochs=3)",
             ),
             expect=((2, 1), (2, 3)),
+        ),
+        # AutoGluon's predictors without `path`: fitted, each writes a time-stamped folder here; AutoMM's
+        # only when `fit` runs without `save_path`, so a zero-shot predictor is silent.
+        Example(
+            cells=(
+                "from autogluon.tabular import TabularPredictor\nfrom autogluon.multimodal import MultiModalPredictor",
+                "model = TabularPredictor(label='y').fit(train)",
+                "clip = MultiModalPredictor(problem_type='zero_shot_image_classification')\nmm = MultiModalPredictor(label='y')\nmm.fit(train)",
+            ),
+            expect=((2, 1), (3, 2)),
         ),
         # A settings object's path, read through its attribute: at its keyword.
         Example(
