@@ -809,6 +809,9 @@ class RuntimeDownload(Rule):
         )),
     )
     failing = (
+        # PyCaret's example data: fetched from a branch of its datasets repository unless a
+        # `<name>.csv` is in the working directory.
+        Example(cells=("from pycaret.datasets import get_data", "credit = get_data('credit')"), expect=((2, 1),)),
         Example(
             cells=(
                 md("# Data"),
