@@ -1077,7 +1077,8 @@ class UnexecutedCell(Rule):
         "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A cell that could not have changed another is still reported when its shell "
         "command writes a file (`--output`, `-o`, `-O`, `>`) that an executed cell below names (`!nsys profile … --output "
-        "report.nsys-rep` never run, `!nsys stats report.nsys-rep` run): the results below come from a file the "
+        "report.nsys-rep` never run, `!nsys stats report.nsys-rep` run), or when its Python download saves one "
+        "(`urlretrieve(url, \"kdd.gz\")` never run, `sc.textFile(\"./kdd.gz\")` run): the results below come from a file the "
         "notebook does not show being made. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
@@ -1126,6 +1127,12 @@ class UnexecutedCell(Rule):
             code_cell("!yolo task=detect mode=predict model=best.pt source=images save=true"),
             code_cell("import glob\nshown = glob.glob('runs/detect/predict2/*.jpg')", 4),
         )),
+        # A download never run whose file nothing below names: it changed nothing that ran.
+        Example(cells=(
+            code_cell("import urllib.request", 1),
+            code_cell("urllib.request.urlretrieve('https://example.org/kdd.gz', 'kdd.gz')"),
+            code_cell("print('ready')", 2),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -1135,6 +1142,12 @@ class UnexecutedCell(Rule):
             code_cell("!pip install -q numpy", 1), code_cell("import numpy as np"), code_cell("x = np.ones(3)", 3),
             code_cell("!python simulate.py --output sim_report.csv"), code_cell("!wc -l sim_report.csv", 1),
         ), expect=((4, 1),)),
+        # A Python download never run whose file a cell run below reads (the file came from elsewhere).
+        Example(cells=(
+            code_cell("import gzip\nimport urllib.request", 1),
+            code_cell("urllib.request.urlretrieve('https://example.org/kdd.gz', 'kdd.gz')"),
+            code_cell("rows = gzip.open('./kdd.gz').read().splitlines()", 2),
+        ), expect=((2, 1),)),
         Example(
             cells=(code_cell("# only a comment"), code_cell("def f():\n    return 1"), md("## Use it"), code_cell("f()", 1)),
             expect=((2, 1),),
@@ -1179,7 +1192,7 @@ class UnexecutedCell(Rule):
         for unrun, _ in skipped:
             output = _output_read_below(ctx, unrun)
             if output is not None:
-                message += f"; cell {output[0]} below ran naming `{output[1]}`, which cell {unrun.index}'s shell command writes"
+                message += f"; cell {output[0]} below ran naming `{output[1]}`, which cell {unrun.index}'s {output[2]}"
                 break
         fix = "Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save."
         data: tuple[tuple[str, str], ...] = ()
@@ -1337,16 +1350,34 @@ def _shell_written_files(ca: CellAnalysis) -> frozenset[str]:
     return frozenset(found)
 
 
-def _output_read_below(ctx: RuleContext, cell: Cell) -> Optional[tuple[int, str]]:
+def _downloaded_files(ctx: RuleContext, ca: CellAnalysis) -> frozenset[str]:
+    """Files the cell's Python downloads save under a literal name: the written path of a call
+    that fetches a URL (`urllib.request.urlretrieve(url, "kdd.gz")`, `wget.download(url, out=…)`,
+    catalogued in rules/io_calls.toml), `./` dropped."""
+    from nbrefactor.audit.rules.paths import path_arguments  # (paths imports the rules package: no cycle at load)
+
+    arguments = path_arguments(ctx.facts, ctx.catalog, ca)
+    fetching = {id(a.call) for a in arguments if a.entry.kind == "url"}
+    return frozenset(
+        a.literal.value.removeprefix("./") for a in arguments
+        if id(a.call) in fetching and a.direction == "write" and a.literal is not None and a.literal.value.strip("./")
+    )
+
+
+def _output_read_below(ctx: RuleContext, cell: Cell) -> Optional[tuple[int, str, str]]:
     """An order-free cell without a count whose shell command writes a file that an executed cell
     below names (`!nsys profile … --output report.nsys-rep`, then `!nsys stats report.nsys-rep` run
-    as `[1]` of a new session): that cell's results come from a file the notebook does not show
-    being made. Not inert, whatever it binds."""
+    as `[1]` of a new session), or whose Python download saves one (`urlretrieve(url, "kdd.gz")`,
+    then `sc.textFile("./kdd.gz")` run): that cell's results come from a file the notebook does not
+    show being made. Not inert, whatever it binds. (cell below, file, what made it)"""
     ca = next((c for c in ctx.cells if c.cell.index == cell.index), None)
-    written = _shell_written_files(ca) if ca is not None else frozenset()
-    return next(((other.cell.index, name) for other in ctx.cells
+    if ca is None:
+        return None
+    made = [(name, "shell command writes") for name in sorted(_shell_written_files(ca))]
+    made += [(name, "download saves") for name in sorted(_downloaded_files(ctx, ca))]
+    return next(((other.cell.index, name, how) for other in ctx.cells
                  if other.cell.index > cell.index and other.cell.execution_count is not None
-                 for name in sorted(written) if name in other.cell.source), None)
+                 for name, how in made if name in other.cell.source), None)
 
 
 def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
