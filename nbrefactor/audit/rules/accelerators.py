@@ -128,15 +128,6 @@ class GpuOnlyCode(Rule):
             ),
             expect=((2, 1), (3, 1), (4, 1)),
         ),
-        # AutoGluon: a GPU per model is asserted present; the total `num_gpus=` is lowered, not required.
-        Example(
-            cells=(
-                "from autogluon.tabular import TabularPredictor",
-                "predictor = TabularPredictor(label='y').fit(train, ag_args_fit={'num_gpus': 1})",
-                "cpu_ok = TabularPredictor(label='y').fit(train, num_gpus=1, ag_args_fit={'num_gpus': 0})",
-            ),
-            expect=((2, 1),),
-        ),
         # Two calls of one cell asking for "cuda": one finding, the second related.
         Example(
             cells=(
@@ -173,6 +164,15 @@ class GpuOnlyCode(Rule):
                 "weights = torch.zeros(3).to(DEVICE)",
             ),
             expect=((1, 2),),
+        ),
+        # AutoGluon: a GPU per model is asserted present; the total `num_gpus=` is lowered, not required.
+        Example(
+            cells=(
+                "from autogluon.tabular import TabularPredictor",
+                "predictor = TabularPredictor(label='y').fit(train, ag_args_fit={'num_gpus': 1})",
+                "cpu_ok = TabularPredictor(label='y').fit(train, num_gpus=1, ag_args_fit={'num_gpus': 0})",
+            ),
+            expect=((2, 1),),
         ),
     )
 

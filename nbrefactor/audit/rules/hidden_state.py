@@ -1142,12 +1142,6 @@ class UnexecutedCell(Rule):
             code_cell("!pip install -q numpy", 1), code_cell("import numpy as np"), code_cell("x = np.ones(3)", 3),
             code_cell("!python simulate.py --output sim_report.csv"), code_cell("!wc -l sim_report.csv", 1),
         ), expect=((4, 1),)),
-        # A Python download never run whose file a cell run below reads (the file came from elsewhere).
-        Example(cells=(
-            code_cell("import gzip\nimport urllib.request", 1),
-            code_cell("urllib.request.urlretrieve('https://example.org/kdd.gz', 'kdd.gz')"),
-            code_cell("rows = gzip.open('./kdd.gz').read().splitlines()", 2),
-        ), expect=((2, 1),)),
         Example(
             cells=(code_cell("# only a comment"), code_cell("def f():\n    return 1"), md("## Use it"), code_cell("f()", 1)),
             expect=((2, 1),),
@@ -1164,6 +1158,12 @@ class UnexecutedCell(Rule):
             cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
             expect=((1, 1),),
         ),
+        # A Python download never run whose file a cell run below reads (the file came from elsewhere).
+        Example(cells=(
+            code_cell("import gzip\nimport urllib.request", 1),
+            code_cell("urllib.request.urlretrieve('https://example.org/kdd.gz', 'kdd.gz')"),
+            code_cell("rows = gzip.open('./kdd.gz').read().splitlines()", 2),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

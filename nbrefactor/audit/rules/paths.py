@@ -1848,14 +1848,6 @@ class RemoteUri(Rule):
             cells=("import pandas as pd\ntrain = pd.read_csv('https://example.com/train.csv')", "# recap\ntrain = pd.read_csv('https://example.com/train.csv')"),
             expect=((1, 2),),
         ),
-        # Library readers and tutorial helpers that fetch a URL: H2O's cluster, AutoGluon's unzip.
-        Example(
-            cells=(
-                "import h2o\nloans = h2o.import_file(path='https://example.com/loans.csv')",
-                "from autogluon.core.utils.loaders import load_zip\nload_zip.unzip('https://example.com/pets.zip', unzip_dir='pets')",
-            ),
-            expect=((1, 2), (2, 2)),
-        ),
         # A name bound to a URL in two cells, each fetched in the next cell: two findings, at the literals.
         Example(
             cells=(
@@ -1899,6 +1891,14 @@ class RemoteUri(Rule):
                 "fetch('https://example.org/book/raw/main/code/survey_codebook.txt')",
             ),
             expect=((2, 1),),
+        ),
+        # Library readers and tutorial helpers that fetch a URL: H2O's cluster, AutoGluon's unzip.
+        Example(
+            cells=(
+                "import h2o\nloans = h2o.import_file(path='https://example.com/loans.csv')",
+                "from autogluon.core.utils.loaders import load_zip\nload_zip.unzip('https://example.com/pets.zip', unzip_dir='pets')",
+            ),
+            expect=((1, 2), (2, 2)),
         ),
     )
 
@@ -4578,12 +4578,6 @@ class CwdRelativePath(Rule):
             # (one finding per folder: the working directory's files, `..`, `figs`, `arrays`)
             expect=((1, 2), (4, 1), (4, 3), (5, 2)),
         ),
-        # PyCaret's functional API takes the model first: `save_model(best, "name")` writes name.pkl
-        # here; Spark's `sc.textFile` reads a relative file.
-        Example(
-            cells=("from pycaret.classification import *\nsave_model(best, 'final_pipeline')", "rdd = sc.textFile('data/kdd.gz')"),
-            expect=((1, 2), (2, 1)),
-        ),
         # Through variables and concatenation: one finding at each constant, the uses related.
         Example(
             cells=(
@@ -4620,16 +4614,6 @@ class CwdRelativePath(Rule):
             ),
             expect=((2, 1), (2, 3)),
         ),
-        # AutoGluon's predictors without `path`: fitted, each writes a time-stamped folder here; AutoMM's
-        # only when `fit` runs without `save_path`, so a zero-shot predictor is silent.
-        Example(
-            cells=(
-                "from autogluon.tabular import TabularPredictor\nfrom autogluon.multimodal import MultiModalPredictor",
-                "model = TabularPredictor(label='y').fit(train)",
-                "clip = MultiModalPredictor(problem_type='zero_shot_image_classification')\nmm = MultiModalPredictor(label='y')\nmm.fit(train)",
-            ),
-            expect=((2, 1), (3, 2)),
-        ),
         # A settings object's path, read through its attribute: at its keyword.
         Example(
             cells=(
@@ -4646,6 +4630,22 @@ class CwdRelativePath(Rule):
                 "notes = pd.read_table('tables/notes.dat')",
             ),
             expect=((1, 2),),
+        ),
+        # PyCaret's functional API takes the model first: `save_model(best, "name")` writes name.pkl
+        # here; Spark's `sc.textFile` reads a relative file.
+        Example(
+            cells=("from pycaret.classification import *\nsave_model(best, 'final_pipeline')", "rdd = sc.textFile('data/kdd.gz')"),
+            expect=((1, 2), (2, 1)),
+        ),
+        # AutoGluon's predictors without `path`: fitted, each writes a time-stamped folder here; AutoMM's
+        # only when `fit` runs without `save_path`, so a zero-shot predictor is silent.
+        Example(
+            cells=(
+                "from autogluon.tabular import TabularPredictor\nfrom autogluon.multimodal import MultiModalPredictor",
+                "model = TabularPredictor(label='y').fit(train)",
+                "clip = MultiModalPredictor(problem_type='zero_shot_image_classification')\nmm = MultiModalPredictor(label='y')\nmm.fit(train)",
+            ),
+            expect=((2, 1), (3, 2)),
         ),
     )
 

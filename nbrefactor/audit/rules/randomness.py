@@ -2415,11 +2415,6 @@ class MissingRandomState(Rule):
             "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import AdaBoostClassifier",
             "boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=2),\n                           n_estimators=5)",
         ), expect=((2, 1),)),
-        # H2O frames draw with a seed made afresh for each call unless `seed=` is given.
-        Example(cells=(
-            "import h2o",
-            "frame = h2o.H2OFrame({'rate': [0.1, 0.2, 0.3]})\ntrain, test = frame.split_frame([0.8])\nsample = frame[frame['rate'].runif() < 0.5]",
-        ), expect=((2, 2), (2, 3))),
         # A model-comparison loop builds each listed class through the loop variable; Ridge is
         # deterministic and not named; the seeded loop is not reported.
         Example(cells=(
@@ -2427,6 +2422,11 @@ class MissingRandomState(Rule):
             "for model_class in (RandomForestRegressor, ExtraTreesRegressor, Ridge):\n    model = model_class()\n"
             "for model_class in [RandomForestRegressor, ExtraTreesRegressor]:\n    model = model_class(random_state=0)",
         ), expect=((2, 2),)),
+        # H2O frames draw with a seed made afresh for each call unless `seed=` is given.
+        Example(cells=(
+            "import h2o",
+            "frame = h2o.H2OFrame({'rate': [0.1, 0.2, 0.3]})\ntrain, test = frame.split_frame([0.8])\nsample = frame[frame['rate'].runif() < 0.5]",
+        ), expect=((2, 2), (2, 3))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
