@@ -1619,7 +1619,9 @@ class UndefinedName(Rule):
         "`from random import *`, or of a module the catalogue lists as made to be star-imported, "
         "`from nltk.book import *`). A cell that does not parse does not silence "
         "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
-        "it), every other name is checked as usual. Three or more names no cell defines, first read in one cell (code "
+        "it), every other name is checked as usual; of a Python 2 cell (`print \"x\"`, STR004's), only the names its text "
+        "binds (`n = 50`, `def f`, `import m`, `for k in`) count, so a name it only reads (`sc`, injected by the pyspark "
+        "shell) is still reported where a parsed cell reads it (not with an `exec \"…\"` statement in it). Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
         "name with a close match to a defined one stays its own finding. Two undefined names, one ending its line and "
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
@@ -1930,12 +1932,23 @@ def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]
             return None
         words.update(names)
     unparsed = {i.cell for i in flow.injectors if i.kind is InjectorKind.UNPARSED}
+    python2 = {ca.cell.index for ca in python2_cells(ctx.facts)}
     for ca in ctx.cells:
         if ca.cell.index in unparsed:
-            if _UNLISTABLE.search(ca.cell.source):
+            if _UNLISTABLE.search(ca.cell.source) or (ca.cell.index in python2 and _PY2_EXEC.search(ca.cell.source)):
                 return None
+            if ca.cell.index in python2 and not ca.magics:
+                # A Python 2 cell (`print "x"`) is a program STR004 reports: what it binds is read
+                # from its text (`n = 50`, `def f`, `import m`), so a name it only reads (`sc`,
+                # injected by the pyspark shell) is still checked in the other cells.
+                words.update(name for _, name in _template_writes(ca.cell.source, changes=False))
+                continue
             words.update(_IDENTIFIER_WORD.findall(ca.cell.source))
     return frozenset(words)
+
+
+# Python 2's `exec "code"` statement: binds names no text shows.
+_PY2_EXEC = re.compile(r"^\s*exec\b(?!\s*\()", re.MULTILINE)
 
 
 # Standard-library modules tutorials star-import whose import has no side effect: their public
