@@ -77,3 +77,46 @@ def test_python2_only_modules_and_dict_methods_make_it_a_port(tmp_path):
     )
     assert [(r.cell, r.line) for r in str004.related] == [(1, 1), (2, 2)]
     assert "cPickle → pickle" in str004.fix and ".iteritems() → .items()" in str004.fix
+
+
+def test_python2_only_functions_of_shared_modules_make_it_a_port(tmp_path):
+    """Fair check 13 (a-4.2): `import urllib` works on Python 3, `urllib.urlretrieve` does not;
+    Python 3's own `urllib.request.urlretrieve` is not a Python 2 use."""
+    example = Example(
+        cells=(
+            "import urllib\nimport urllib.request\nfrom itertools import izip",
+            "f = urllib.urlretrieve('http://example.org/data.gz', 'data.gz')\n"
+            "g = urllib.request.urlretrieve('http://example.org/more.gz', 'more.gz')",
+        ),
+        kernel="python2",
+    )
+    (str004,) = run_example(Python2Notebook, example, tmp_path)
+    assert str004.message == (
+        "The notebook is Python 2 (kernel python2; Python 2 only name `urllib.urlretrieve` in cell 2): "
+        "port it to Python 3 before migrating"
+    )
+    assert [(r.cell, r.line) for r in str004.related] == [(2, 1)]
+    assert "urllib.urlretrieve → urllib.request.urlretrieve" in str004.fix
+
+
+def test_a_name_python2_cells_only_read_is_still_undefined(tmp_path):
+    """Fair check 13 (a-4.5): `sc` (the pyspark shell's context) is read in a parsed cell and in
+    Python 2 cells that do not parse; those cells' text binds `count` and `parse`, which stay
+    defined, but only reads `sc`: HID003, as once the prints are ported."""
+    example = Example(
+        cells=(
+            "raw = sc.textFile('./kdd.gz')",
+            "count = raw.count()\nprint 'rows', count",
+            "def parse(line):\n    return line.split(',')\nrows = sc.textFile('./kdd.gz').map(parse)\nprint rows.take(1)",
+            "print(count, parse('a,b'))",
+        ),
+        kernel="python2",
+    )
+    found = run_example(UndefinedName, example, tmp_path)
+    assert [(d.code, d.location.cell, d.location.line) for d in found] == [("HID003", 1, 1)]
+    assert found[0].message.startswith("`sc` is not defined in any cell")
+
+
+def test_python2_exec_statement_may_bind_anything(tmp_path):
+    example = Example(cells=("exec 'sc = 1'\nprint sc", "print(sc)"), kernel="python2")
+    assert run_example(UndefinedName, example, tmp_path) == []

@@ -21,12 +21,14 @@ on a GPU node:
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree
+from nbrefactor.audit.facts import tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.patterns import lowered, matches_any
 
@@ -96,6 +98,9 @@ class GpuCatalog:
     launchers: tuple[_Entry, ...] = ()
     # such a check asserted (`assert torch.cuda.is_available()`) or raising when it fails: no CPU path
     required_reason: str = "stops when no GPU is present (it asserts a GPU check)"
+    # `[[dict_key]]`: a keyword whose literal dict asks for a GPU by one of its keys
+    # (AutoGluon's `fit(…, ag_args_fit={"num_gpus": 1})`); names are (keyword, key).
+    dict_keys: tuple[_Entry, ...] = ()
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> GpuCatalog:
@@ -136,6 +141,9 @@ class GpuCatalog:
             launchers=tuple(_Entry(_list(e, "call", "calls"), tuple(e.get("values", [])), e.get("reason", "launches GPU code"))
                             for e in data.get("launcher", [])),
             required_reason=str(data.get("fallback", {}).get("required_reason", "stops when no GPU is present (it asserts a GPU check)")),
+            dict_keys=tuple(_Entry((str(e["keyword"]), str(e["key"])), tuple(str(v) for v in e.get("values", [])),
+                                   e.get("reason", "asks for a GPU"))
+                            for e in data.get("dict_key", [])),
         )
 
     def module_reason(self, qualified: str) -> str | None:
@@ -280,7 +288,29 @@ class _Finder:
                         return entry.reason
                 elif _match(value, entry.values):
                     return entry.reason
+        for entry in gc.dict_keys:
+            if any(a.keyword == entry.names[0] for a in call.args) and self._dict_key_asks(ca, call, entry):
+                return entry.reason
         return None
+
+    def _dict_key_asks(self, ca: CellAnalysis, call: CallFact, entry: _Entry) -> bool:
+        """Does the call's `entry.names[0]=` keyword get a literal dict whose `entry.names[1]` key
+        holds a literal matching the entry's values (`ag_args_fit={"num_gpus": 1}`)?"""
+        tree = cell_python_tree(ca)
+        if tree is None:
+            return False
+        keyword, key = entry.names
+        for node in tree_nodes(tree):
+            if not isinstance(node, ast.Call) or node.lineno != call.line:
+                continue
+            for kw in node.keywords:
+                if kw.arg != keyword or not isinstance(kw.value, ast.Dict):
+                    continue
+                for k, v in zip(kw.value.keys, kw.value.values):
+                    if (isinstance(k, ast.Constant) and k.value == key and isinstance(v, ast.Constant)
+                            and not isinstance(v.value, bool) and _match(str(v.value), entry.values)):
+                        return True
+        return False
 
     def _moves_to_cuda(self, ca: CellAnalysis, call: CallFact) -> bool:
         first = call.arg(0, ("device",))

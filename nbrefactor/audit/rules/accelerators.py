@@ -23,7 +23,9 @@ class GpuOnlyCode(Rule):
         "Reports each line that needs a GPU by itself: `.cuda()`, `.to(\"cuda\")`, `device=\"cuda\"`, "
         "a device defined as CUDA with no fallback (`device = torch.device(\"cuda\")`, reported once "
         "at its definition, the lines moving things to it as related locations), CUDA runtime calls, `nn.DataParallel`, "
-        "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, RAPIDS/CuPy "
+        "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, AutoGluon's per-model "
+        "`ag_args_fit={\"num_gpus\": 1}` (each model asserts the GPUs are there; `fit(num_gpus=1)` is lowered to "
+        "what the machine has and is not reported), RAPIDS/CuPy "
         "imports, `%load_ext cudf.pandas`, `--device 0`/`device=0` on `!` command lines, fp16 mixed precision "
         "(`fp16=True`, Accelerate's `mixed_precision=\"fp16\"`, `\"fp16\"` in the `args` of `notebook_launcher`), "
         "the first GPU taken from `GPUtil.getGPUs()[0]`, and Cloud TPU set-up (`TPUClusterResolver()`, `TPUStrategy`) "
@@ -181,6 +183,15 @@ class GpuOnlyCode(Rule):
                 "weights = torch.zeros(3).to(DEVICE)",
             ),
             expect=((1, 2),),
+        ),
+        # AutoGluon: a GPU per model is asserted present; the total `num_gpus=` is lowered, not required.
+        Example(
+            cells=(
+                "from autogluon.tabular import TabularPredictor",
+                "predictor = TabularPredictor(label='y').fit(train, ag_args_fit={'num_gpus': 1})",
+                "cpu_ok = TabularPredictor(label='y').fit(train, num_gpus=1, ag_args_fit={'num_gpus': 0})",
+            ),
+            expect=((2, 1),),
         ),
     )
 

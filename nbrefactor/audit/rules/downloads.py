@@ -940,6 +940,9 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1), (3, 3)),
         ),
+        # PyCaret's example data: fetched from a branch of its datasets repository unless a
+        # `<name>.csv` is in the working directory.
+        Example(cells=("from pycaret.datasets import get_data", "credit = get_data('credit')"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

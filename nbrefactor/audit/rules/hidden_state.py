@@ -1079,7 +1079,8 @@ class UnexecutedCell(Rule):
         "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A cell that could not have changed another is still reported when its shell "
         "command writes a file (`--output`, `-o`, `-O`, `>`) that an executed cell below names (`!nsys profile … --output "
-        "report.nsys-rep` never run, `!nsys stats report.nsys-rep` run): the results below come from a file the "
+        "report.nsys-rep` never run, `!nsys stats report.nsys-rep` run), or when its Python download saves one "
+        "(`urlretrieve(url, \"kdd.gz\")` never run, `sc.textFile(\"./kdd.gz\")` run): the results below come from a file the "
         "notebook does not show being made. A reported cell that cannot run where it stands (a sketch "
         "reading names no cell defines, or only cells below) is said so in the message: those reads "
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
@@ -1135,6 +1136,12 @@ class UnexecutedCell(Rule):
             code_cell("!yolo task=detect mode=predict model=best.pt source=images save=true"),
             code_cell("import glob\nshown = glob.glob('runs/detect/predict2/*.jpg')", 4),
         )),
+        # A download never run whose file nothing below names: it changed nothing that ran.
+        Example(cells=(
+            code_cell("import urllib.request", 1),
+            code_cell("urllib.request.urlretrieve('https://example.org/kdd.gz', 'kdd.gz')"),
+            code_cell("print('ready')", 2),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -1160,6 +1167,12 @@ class UnexecutedCell(Rule):
             cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
             expect=((1, 1),),
         ),
+        # A Python download never run whose file a cell run below reads (the file came from elsewhere).
+        Example(cells=(
+            code_cell("import gzip\nimport urllib.request", 1),
+            code_cell("urllib.request.urlretrieve('https://example.org/kdd.gz', 'kdd.gz')"),
+            code_cell("rows = gzip.open('./kdd.gz').read().splitlines()", 2),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1188,7 +1201,7 @@ class UnexecutedCell(Rule):
         for unrun, _ in skipped:
             output = _output_read_below(ctx, unrun)
             if output is not None:
-                message += f"; cell {output[0]} below ran naming `{output[1]}`, which cell {unrun.index}'s shell command writes"
+                message += f"; cell {output[0]} below ran naming `{output[1]}`, which cell {unrun.index}'s {output[2]}"
                 break
         fix = "Delete the cells that are dead code; otherwise restart the kernel and run all cells top to bottom, then save."
         data: tuple[tuple[str, str], ...] = ()
@@ -1346,16 +1359,34 @@ def _shell_written_files(ca: CellAnalysis) -> frozenset[str]:
     return frozenset(found)
 
 
-def _output_read_below(ctx: RuleContext, cell: Cell) -> Optional[tuple[int, str]]:
+def _downloaded_files(ctx: RuleContext, ca: CellAnalysis) -> frozenset[str]:
+    """Files the cell's Python downloads save under a literal name: the written path of a call
+    that fetches a URL (`urllib.request.urlretrieve(url, "kdd.gz")`, `wget.download(url, out=…)`,
+    catalogued in rules/io_calls.toml), `./` dropped."""
+    from nbrefactor.audit.rules.paths import path_arguments  # (paths imports the rules package: no cycle at load)
+
+    arguments = path_arguments(ctx.facts, ctx.catalog, ca)
+    fetching = {id(a.call) for a in arguments if a.entry.kind == "url"}
+    return frozenset(
+        a.literal.value.removeprefix("./") for a in arguments
+        if id(a.call) in fetching and a.direction == "write" and a.literal is not None and a.literal.value.strip("./")
+    )
+
+
+def _output_read_below(ctx: RuleContext, cell: Cell) -> Optional[tuple[int, str, str]]:
     """An order-free cell without a count whose shell command writes a file that an executed cell
     below names (`!nsys profile … --output report.nsys-rep`, then `!nsys stats report.nsys-rep` run
-    as `[1]` of a new session): that cell's results come from a file the notebook does not show
-    being made. Not inert, whatever it binds."""
+    as `[1]` of a new session), or whose Python download saves one (`urlretrieve(url, "kdd.gz")`,
+    then `sc.textFile("./kdd.gz")` run): that cell's results come from a file the notebook does not
+    show being made. Not inert, whatever it binds. (cell below, file, what made it)"""
     ca = next((c for c in ctx.cells if c.cell.index == cell.index), None)
-    written = _shell_written_files(ca) if ca is not None else frozenset()
-    return next(((other.cell.index, name) for other in ctx.cells
+    if ca is None:
+        return None
+    made = [(name, "shell command writes") for name in sorted(_shell_written_files(ca))]
+    made += [(name, "download saves") for name in sorted(_downloaded_files(ctx, ca))]
+    return next(((other.cell.index, name, how) for other in ctx.cells
                  if other.cell.index > cell.index and other.cell.execution_count is not None
-                 for name in sorted(written) if name in other.cell.source), None)
+                 for name, how in made if name in other.cell.source), None)
 
 
 def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
@@ -1607,7 +1638,9 @@ class UndefinedName(Rule):
         "`from random import *`, or of a module the catalogue lists as made to be star-imported, "
         "`from nltk.book import *`). A cell that does not parse does not silence "
         "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
-        "it), every other name is checked as usual. Three or more names no cell defines, first read in one cell (code "
+        "it), every other name is checked as usual; of a Python 2 cell (`print \"x\"`, STR004's), only the names its text "
+        "binds (`n = 50`, `def f`, `import m`, `for k in`) count, so a name it only reads (`sc`, injected by the pyspark "
+        "shell) is still reported where a parsed cell reads it (not with an `exec \"…\"` statement in it). Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
         "name with a close match to a defined one stays its own finding. Two undefined names, one ending its line and "
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
@@ -1950,12 +1983,23 @@ def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]
             return None
         words.update(names)
     unparsed = {i.cell for i in flow.injectors if i.kind is InjectorKind.UNPARSED}
+    python2 = {ca.cell.index for ca in python2_cells(ctx.facts)}
     for ca in ctx.cells:
         if ca.cell.index in unparsed:
-            if _UNLISTABLE.search(ca.cell.source):
+            if _UNLISTABLE.search(ca.cell.source) or (ca.cell.index in python2 and _PY2_EXEC.search(ca.cell.source)):
                 return None
+            if ca.cell.index in python2 and not ca.magics:
+                # A Python 2 cell (`print "x"`) is a program STR004 reports: what it binds is read
+                # from its text (`n = 50`, `def f`, `import m`), so a name it only reads (`sc`,
+                # injected by the pyspark shell) is still checked in the other cells.
+                words.update(name for _, name in _template_writes(ca.cell.source, changes=False))
+                continue
             words.update(_IDENTIFIER_WORD.findall(ca.cell.source))
     return frozenset(words)
+
+
+# Python 2's `exec "code"` statement: binds names no text shows.
+_PY2_EXEC = re.compile(r"^\s*exec\b(?!\s*\()", re.MULTILINE)
 
 
 # Standard-library modules tutorials star-import whose import has no side effect: their public

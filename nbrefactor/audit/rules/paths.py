@@ -1979,6 +1979,14 @@ class RemoteUri(Rule):
             ),
             expect=((2, 1),),
         ),
+        # Library readers and tutorial helpers that fetch a URL: H2O's cluster, AutoGluon's unzip.
+        Example(
+            cells=(
+                "import h2o\nloans = h2o.import_file(path='https://example.com/loans.csv')",
+                "from autogluon.core.utils.loaders import load_zip\nload_zip.unzip('https://example.com/pets.zip', unzip_dir='pets')",
+            ),
+            expect=((1, 2), (2, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4288,6 +4296,27 @@ def _lacks(call: CallFact, position: Optional[int], keywords: Sequence[str]) -> 
     return call.arg(position, keywords) is None
 
 
+def _method_called_without(ctx: RuleContext, ca: CellAnalysis, call: CallFact, method: str, keywords: tuple[str, ...]) -> bool:
+    """Is `method` called on the object `call` builds — chained (`Predictor(…).fit(…)`) or through
+    the name it is bound to at the top level of its cell (`p = Predictor(…)`, then `p.fit(…)` in any
+    cell) — without any of `keywords` (which would name the folder there instead)? An object that
+    only loads or predicts (AutoMM's zero-shot use) writes nothing."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    names: set[str] = set()
+    for node in tree_nodes(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
+                and isinstance(node.func.value, ast.Call) and node.func.value.lineno == call.line):
+            return not any(k.arg in keywords or k.arg is None for k in node.keywords)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and node.value.lineno == call.line:
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return any(
+        c.method == method and c.receiver in names and not any(a.keyword in keywords or (a.keyword is None and a.position is None) for a in c.args)
+        for other in ctx.cells for c in other.facts.calls
+    )
+
+
 def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
     """Calls that write into a default folder of the working directory because the argument naming
     the folder is left out: `SummaryWriter()` → `runs/<date>_<host>/` (`[[implicit_folder]]` of
@@ -4301,7 +4330,10 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
         for entry in entries:
             if not fnmatch.fnmatchcase(qualified, str(entry.get("function", ""))):
                 continue
-            if _lacks(call, entry.get("position"), tuple(entry.get("keywords", ()))):
+            written_by = str(entry.get("written_by", ""))
+            if _lacks(call, entry.get("position"), tuple(entry.get("keywords", ()))) and (
+                not written_by or _method_called_without(ctx, ca, call, written_by, tuple(entry.get("written_by_keywords", ())))
+            ):
                 by_folder.setdefault(str(entry.get("folder", "")), []).append((ca, call, entry))
             break
     for folder, found in by_folder.items():
@@ -4380,7 +4412,9 @@ class _Produced:
     downloads: bool = False  # the step downloads what it makes (`load_zip.unzip(url, unzip_dir=…)`): PTH003's
 
 
-_AUTOGLUON_UNZIP = "autogluon.core.utils.loaders.load_zip.unzip"
+# `load_zip` lives in autogluon.common.loaders and is re-exported as autogluon.core.utils.loaders
+# (rules/io_calls.toml matches both with `autogluon.*load_zip.unzip`).
+_AUTOGLUON_UNZIPS = frozenset({"autogluon.core.utils.loaders.load_zip.unzip", "autogluon.common.loaders.load_zip.unzip"})
 _SUBPROCESS_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen"})
 
 
@@ -4462,7 +4496,7 @@ def _produced_paths(ctx: RuleContext) -> list[_Produced]:
             elif method == "unpack_archive":
                 target = node.args[1] if len(node.args) > 1 else keywords.get("extract_dir")
                 folder = True
-            elif method == "unzip" and ctx.facts.resolve(dotted_name(func) or "") == _AUTOGLUON_UNZIP:
+            elif method == "unzip" and ctx.facts.resolve(dotted_name(func) or "") in _AUTOGLUON_UNZIPS:
                 # `load_zip.unzip(url, unzip_dir=folder)` downloads the zip into the folder and
                 # extracts it there: the folder is the download's (PTH003 reports the URL).
                 target = keywords.get("unzip_dir") or (node.args[2] if len(node.args) > 2 else None)
@@ -4637,7 +4671,9 @@ class CwdRelativePath(Rule):
         "the first `os.getcwd()`: one finding per folder (the working directory: one per notebook), the uses related. "
         "An output folder with no literal is reported too, at the call, when the argument naming it is left out "
         "(no `**kwargs`): `SummaryWriter()` without `log_dir` writes `runs/<date>_<host>/` (`[[implicit_folder]]` of "
-        "io_calls.toml); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
+        "io_calls.toml), AutoGluon's `TabularPredictor()`/`TimeSeriesPredictor()` without `path` write `AutogluonModels/ag-<timestamp>/` "
+        "when fitted, and `MultiModalPredictor()` without `path` writes `AutogluonAutoMM/ag-<timestamp>/` when the notebook calls its "
+        "`fit` without `save_path` (`written_by`: a zero-shot predictor that only predicts writes nothing); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
         "`lightning_logs/` (`checkpoints/` with `logger=False`; nothing with `fast_dev_run`), and, when no Trainer sets `default_root_dir`, "
         "`ModelCheckpoint()` without `dirpath` under loggers that leave `save_dir` out writes its checkpoints into the "
         "working directory; one finding per folder, the other calls related. "
@@ -4765,6 +4801,22 @@ class CwdRelativePath(Rule):
                 "notes = pd.read_table('tables/notes.dat')",
             ),
             expect=((1, 2),),
+        ),
+        # PyCaret's functional API takes the model first: `save_model(best, "name")` writes name.pkl
+        # here; Spark's `sc.textFile` reads a relative file.
+        Example(
+            cells=("from pycaret.classification import *\nsave_model(best, 'final_pipeline')", "rdd = sc.textFile('data/kdd.gz')"),
+            expect=((1, 2), (2, 1)),
+        ),
+        # AutoGluon's predictors without `path`: fitted, each writes a time-stamped folder here; AutoMM's
+        # only when `fit` runs without `save_path`, so a zero-shot predictor is silent.
+        Example(
+            cells=(
+                "from autogluon.tabular import TabularPredictor\nfrom autogluon.multimodal import MultiModalPredictor",
+                "model = TabularPredictor(label='y').fit(train)",
+                "clip = MultiModalPredictor(problem_type='zero_shot_image_classification')\nmm = MultiModalPredictor(label='y')\nmm.fit(train)",
+            ),
+            expect=((2, 1), (3, 2)),
         ),
     )
 

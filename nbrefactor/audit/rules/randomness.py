@@ -159,6 +159,10 @@ class RandomStateSpec:
     when_values: tuple[str, ...] = ()
     unless_keyword: str = ""
     unless_values: tuple[str, ...] = ()
+    # Methods of objects the notebook made (`frame.split_frame([0.8])`, whose receiver is no import),
+    # recognised by name when `requires_import` is imported, as `[[method_draw]]` entries are.
+    methods: tuple[str, ...] = ()
+    requires_import: str = ""
 
 
 @dataclass(frozen=True)
@@ -233,6 +237,8 @@ class RandomnessCatalog:
                     when_values=tuple(e.get("when_values", [])),
                     unless_keyword=e.get("unless_keyword", ""),
                     unless_values=tuple(e.get("unless_values", [])),
+                    methods=_patterns(e, "method", "methods"),
+                    requires_import=e.get("requires_import", ""),
                 )
                 for e in data.get("random_state", [])
             ),
@@ -2318,7 +2324,7 @@ class MissingRandomState(Rule):
     name = "missing-random-state"
     family = Family.RANDOMNESS
     severity = Severity.WARNING
-    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, or a search sampler (optuna, keras-tuner, AutoKeras), is built without a seed; a gensim model trains on several threads."
+    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, or a search sampler (optuna, keras-tuner, AutoKeras) or an H2O frame split, is built without a seed; a gensim model trains on several threads."
     what_it_does = (
         "Reports each call of a randomised scikit-learn splitter, estimator, search or dataset "
         "generator (`train_test_split`, `ShuffleSplit`, `RandomForest*`, `KMeans`, `TSNE`, "
@@ -2326,7 +2332,8 @@ class MissingRandomState(Rule):
         "passes no `random_state` or passes `random_state=None`; and searches that sample: optuna "
         "samplers without `seed=` and `optuna.create_study()` without `sampler=` (its default "
         "sampler is unseeded), keras-tuner tuners and AutoKeras models without `seed=`, hyperopt's "
-        "`fmin` without `rstate=`; LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
+        "`fmin` without `rstate=`; H2O frames' `split_frame()` and `runif()` without `seed=` in a notebook importing "
+        "h2o (each call makes a seed of its own: no global seed covers them); LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
         "without `random_state` (they then perturb with NumPy's global state, as scikit-learn does), SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported). XGBoost, LightGBM and CatBoost "
@@ -2400,6 +2407,9 @@ class MissingRandomState(Rule):
         )),
         # Not scikit-learn's: a user function that happens to share a name.
         Example(cells=("def train_test_split(df):\n    return df[:80], df[80:]", "a, b = train_test_split(df)")),
+        # H2O's frame methods by name only in a notebook importing h2o; seeded ones repeat.
+        Example(cells=("import pandas as pd", "parts = table.split_frame([0.8])\nnoise = table.runif()")),
+        Example(cells=("import h2o", "train, test = frame.split_frame(ratios=[0.8], seed=1234)\nmask = frame['x'].runif(seed=7)")),
     )
     failing = (
         Example(cells=(
@@ -2452,11 +2462,21 @@ class MissingRandomState(Rule):
             "for model_class in (RandomForestRegressor, ExtraTreesRegressor, Ridge):\n    model = model_class()\n"
             "for model_class in [RandomForestRegressor, ExtraTreesRegressor]:\n    model = model_class(random_state=0)",
         ), expect=((2, 2),)),
+        # H2O frames draw with a seed made afresh for each call unless `seed=` is given.
+        Example(cells=(
+            "import h2o",
+            "frame = h2o.H2OFrame({'rate': [0.1, 0.2, 0.3]})\ntrain, test = frame.split_frame([0.8])\nsample = frame[frame['rate'].runif() < 0.5]",
+        ), expect=((2, 2), (2, 3))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         catalog = ctx.catalog.derived("randomness", RandomnessCatalog.from_catalog)
         star_modules = tuple(imp.module for _, imp in ctx.facts.imports if imp.bound == "*" and imp.module)
+        imported_tops = {imp.top_level for _, imp in ctx.facts.imports}
+        method_specs = tuple(
+            spec for spec in catalog.random_state
+            if spec.methods and (not spec.requires_import or spec.requires_import in imported_tops)
+        )
         local = frozenset(d.name for ca in ctx.cells for d in ca.facts.defined)
         numpy_seeds = sorted(
             (seed for seed in _facts(ctx)[1].seeds if "numpy" in seed.libraries),
@@ -2472,9 +2492,13 @@ class MissingRandomState(Rule):
             reported: list[tuple[CallFact, str, Hit]] = []
             for call in ca.facts.calls:
                 qualified = _resolve(ctx.facts, call, star_modules, local)
-                if not qualified:
-                    continue
-                spec = _first_match(qualified, catalog.random_state)
+                spec = _first_match(qualified, catalog.random_state) if qualified else None
+                on_object = False
+                if spec is None and method_specs and _is_attribute_call(call) and not qualified:
+                    # `frame.split_frame([0.8])`, `df["x"].runif()`: a method of an object the notebook made.
+                    spec = next((m for m in method_specs if call.method in m.methods), None)
+                    on_object = spec is not None
+                    qualified = call.method if on_object else qualified
                 if spec is None or _has_star(call):
                     continue
                 if ensembles and _given_to_a_seeded_ensemble(ca, call, ensembles):
@@ -2485,7 +2509,7 @@ class MissingRandomState(Rule):
                     continue
                 if _keyword_given(call, spec.keywords) is not None:
                     continue
-                if _model_never_read(ca, call, qualified, ctx.facts.cells, fitted=True):
+                if not on_object and _model_never_read(ca, call, qualified, ctx.facts.cells, fitted=True):
                     continue
                 short = qualified.rsplit(".", 1)[-1]
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)

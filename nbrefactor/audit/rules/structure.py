@@ -95,12 +95,22 @@ PYTHON2_MODULES = {
     "httplib": "http.client", "commands": "subprocess",
 }
 PYTHON2_METHODS = {"iteritems": "items", "itervalues": "values", "iterkeys": "keys", "has_key": "in"}
+# Functions of modules both Pythons have that only Python 2's module holds (`import urllib` then
+# `urllib.urlretrieve(url, name)`): the module imports on Python 3, the call raises AttributeError.
+PYTHON2_FUNCTIONS = {
+    "urllib.urlretrieve": "urllib.request.urlretrieve", "urllib.urlopen": "urllib.request.urlopen",
+    "urllib.urlencode": "urllib.parse.urlencode", "urllib.quote": "urllib.parse.quote",
+    "urllib.quote_plus": "urllib.parse.quote_plus", "urllib.unquote": "urllib.parse.unquote",
+    "itertools.izip": "zip", "itertools.imap": "map", "itertools.ifilter": "filter",
+    "itertools.izip_longest": "itertools.zip_longest", "os.getcwdu": "os.getcwd", "string.maketrans": "str.maketrans",
+}
 
 
 def python2_only_uses(facts: NotebookFacts) -> list[tuple[CellAnalysis, str, int, Optional[int]]]:
-    """In a Python 2 notebook, imports of modules only Python 2 has (`urllib2`, `cPickle`) and
-    calls of dict methods Python 3 removed (`.iteritems()`, `.has_key()`), as (cell, what, line,
-    column): code that parses as Python 3 but fails there."""
+    """In a Python 2 notebook, imports of modules only Python 2 has (`urllib2`, `cPickle`), calls
+    of dict methods Python 3 removed (`.iteritems()`, `.has_key()`) and of functions only Python 2's
+    module holds (`urllib.urlretrieve`), as (cell, what, line, column): code that parses as Python 3
+    but fails there."""
     if not is_python2(facts):
         return []
     found = []
@@ -111,6 +121,8 @@ def python2_only_uses(facts: NotebookFacts) -> list[tuple[CellAnalysis, str, int
         for c in ca.facts.calls:
             if c.receiver and c.method in PYTHON2_METHODS:
                 found.append((ca, f".{c.method}()", c.line, c.column))
+            elif c.func and c.func.partition(".")[0] in facts.aliases and facts.resolve(c.func) in PYTHON2_FUNCTIONS:
+                found.append((ca, facts.resolve(c.func), c.line, c.column))
     return found
 
 
@@ -656,7 +668,8 @@ class Python2Notebook(Rule):
         "Python 2 builtins no cell defines (`xrange`, `unicode`, `raw_input`, `basestring`, `long`, "
         "`reduce`, `file`, `unichr`, `execfile`…): builtins of the notebook's own kernel, undefined "
         "only once it is ported, so HID003 does not report them; and so are imports of modules only "
-        "Python 2 has (`urllib2`, `cPickle`, `StringIO`…) and calls of `.iteritems()`, `.has_key()`…. "
+        "Python 2 has (`urllib2`, `cPickle`, `StringIO`…), calls of `.iteritems()`, `.has_key()`… and of "
+        "functions only Python 2's module holds (`urllib.urlretrieve`, `itertools.izip`, `os.getcwdu`…). "
         "When only the kernel metadata is Python 2 and every cell parses as Python 3 without any of "
         "those, the message says so: the "
         "action is a re-run on Python 3, not a port (a kernel switch when no cell was run). A notebook "
@@ -716,7 +729,7 @@ class Python2Notebook(Rule):
             )
         fix = "Convert it with 2to3 (or by hand: print(), except E as e), switch the kernel to Python 3, re-run and save."
         if used:
-            replacements = {**PYTHON2_BUILTINS, **PYTHON2_MODULES, **{f".{m}()": f".{r}()" if r != "in" else "in" for m, r in PYTHON2_METHODS.items()}}
+            replacements = {**PYTHON2_BUILTINS, **PYTHON2_MODULES, **PYTHON2_FUNCTIONS, **{f".{m}()": f".{r}()" if r != "in" else "in" for m, r in PYTHON2_METHODS.items()}}
             fix = ("Convert it with 2to3 (or by hand: " + ", ".join(f"{n} → {replacements[n]}" for n in used)
                    + "), switch the kernel to Python 3, re-run and save.")
         if cells or builtins or any(ca.facts.syntax_error is not None for ca in ctx.facts.cells):
