@@ -535,8 +535,9 @@ class NonPythonKernel(Rule):
         "notice; `migrate` refuses such a notebook (status `blocked`) whatever is ignored."
     )
     why_bad = (
-        "nbrefactor analyses and compiles Python. An R, Julia or Scala notebook in the batch is reported "
-        "once instead of as a wall of syntax errors, so you can route it to its own migration."
+        "nbrefactor analyses and compiles Python. An R, Julia or Scala notebook in the batch is named "
+        "once as not analysed instead of as a wall of syntax errors, so you know what the audit did not "
+        "cover and can route it to its own migration."
     )
     example = '{"kernelspec": {"name": "ir", "language": "R"}}'
     use_instead = "Migrate it with that language's tooling, or exclude it with `extend-exclude`."
