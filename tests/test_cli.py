@@ -113,9 +113,11 @@ def test_json_is_sorted_complete_and_byte_identical(project):
         "by_family": {"structure": 2},
         "by_severity": {"error": 1, "info": 1},
         "findings": 2,
+        "not_analysed": 0,
         "notebooks": 3,
         "unreadable": 0,
     }
+    assert data["not_analysed"] == []
     broken, empty = data["findings"]
     for finding in data["findings"]:
         assert set(finding) == {"code", "name", "family", "severity", "message", "fix", "snippet", "fingerprint", "location", "related", "data"}

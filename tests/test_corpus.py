@@ -148,6 +148,10 @@ def test_notebook_findings_match_expectations(notebook: Path, corpus_results: di
         assert not result.diagnostics
         return
     assert result.error is None, f"{rel(notebook)} could not be audited: {result.error}"
+    # A kernel that is not Python: the run's "not analysed" notice (STR002), never a finding.
+    notice = result.not_analysed
+    assert (notice is not None) == bool(data.get("not_analysed")), (
+        f"{rel(notebook)}: not analysed is {notice}, expected {bool(data.get('not_analysed'))}")
     _, missed, extra, messages = compare(notebook, corpus_results)
     lines = []
     for key in sorted(missed.elements(), key=_sort_key):

@@ -127,10 +127,31 @@ def test_per_file_ignores_match_path_or_name():
     assert found(audit(notebook(BROKEN, path="src/new.ipynb"), settings)) == [("STR001", 1, 1)]
 
 
-def test_non_python_kernel_gets_only_its_structure_finding():
-    result = audit(notebook("x <- c(1, 2", kernel="ir", language="R"))
-    assert found(result) == [("STR002", None, None)]
-    assert "'R'" in result.diagnostics[0].message
+def test_non_python_kernel_is_a_notice_of_the_run_not_a_finding():
+    # STR002 is the "not analysed" notice: no finding (nothing in the notebook to fix), no syntax errors.
+    result = audit(notebook("x <- c(1, 2", kernel="ir", language="R", path="survival.ipynb"))
+    assert found(result) == []
+    notice = result.not_analysed
+    assert notice is not None
+    assert (notice.path, notice.kernel, notice.language, notice.code) == ("survival.ipynb", "ir", "R", "STR002")
+    assert "'R'" in notice.reason and "not analysed" in notice.reason
+
+
+def test_non_python_kernel_keeps_its_execution_count_findings():
+    # HID001 reads only execution counts: it still applies to an R notebook (counts 2 then 1).
+    result = audit(notebook({"source": "x <- 1", "count": 2}, {"source": "y <- x", "count": 1}, kernel="ir", language="R"),
+                   rules=STR + [rule_by_code("HID001")])
+    assert [code for code, _, _ in found(result)] == ["HID001"]
+    assert result.not_analysed is not None
+
+
+def test_ignoring_str002_silences_the_notice():
+    result = audit(notebook("x <- 1", kernel="ir", language="R"), Settings(ignore=("STR002",)))
+    assert (found(result), result.not_analysed) == ([], None)
+
+
+def test_python_notebook_has_no_notice():
+    assert audit(notebook("x = 1")).not_analysed is None
 
 
 def test_fingerprint_survives_cells_added_above_and_reexecution():

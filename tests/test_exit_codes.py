@@ -77,6 +77,10 @@ CASES: dict[str, Callable[[Path], list[str]]] = {
     "fail-on-error-with-error": lambda d: ["audit", with_error(d), only_warning(d), "--fail-on", "error"],
     "only-info": lambda d: ["audit", notebook(d / "empty.ipynb", ["\n"])],
     "fail-on-from-config": fail_on_from_config,
+    # An R notebook is not analysed: a notice of the run (STR002), never a finding, even at --fail-on info.
+    "not-analysed-alone": lambda d: ["audit", notebook(d / "r.ipynb", ["x <- 1\n"], kernel="ir", language="R"), "--fail-on", "info"],
+    "not-analysed-batch": lambda d: ["audit", notebook(d / "a.ipynb", ["x <- 1\n"], kernel="ir", language="R"),
+                                     notebook(d / "b.ipynb", ["using Plots\n"], kernel="julia-1.10", language="julia"), "--fail-on", "info"],
     "unreadable-alone": lambda d: ["audit", unreadable(d)],
     "unreadable-with-findings": lambda d: ["audit", unreadable(d), with_error(d)],
     "unreadable-fail-on-never": lambda d: ["audit", unreadable(d), "--fail-on", "never"],

@@ -86,13 +86,16 @@ def test_cli_format_github_for_real_findings_and_unreadable_files(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     write_notebook(tmp_path / "nb.ipynb", ["x = 1\n", "a = 2\nprint 'x'\n"])
     write_notebook(tmp_path / "r.ipynb", ["x <- 1\n"], kernel="ir", language="R")
+    write_notebook(tmp_path / "stub.ipynb", [""])  # STR003: a notebook-level finding
     (tmp_path / "broken.ipynb").write_text("{", encoding="utf-8")
     code = main(["audit", ".", "--format", "github", "--select", "STR"])
     out = capsys.readouterr().out.splitlines()
     assert code == 2  # an unreadable notebook
     commands = [parse(line) for line in out if line.startswith("::")]
-    # An R notebook is out of scope, not wrong: a notice (info), which the default gate lets pass.
-    assert [(k, p["file"]) for k, p, _ in commands] == [("error", "broken.ipynb"), ("error", "nb.ipynb"), ("notice", "r.ipynb")]
+    # An R notebook is out of scope, not wrong: no annotation on the file, a line of the run's summary.
+    assert [(k, p["file"]) for k, p, _ in commands] == [("error", "broken.ipynb"), ("error", "nb.ipynb"), ("notice", "stub.ipynb")]
+    assert "nbrefactor: not analysed: 1 notebook (R kernel: r.ipynb); nbrefactor analyses Python only, " \
+           "their execution counts were checked (STR002)" in out
     assert commands[0][1]["title"] == "nbrefactor%3A unreadable notebook"
     _, props, message = commands[1]
     text_lines = (tmp_path / "nb.ipynb").read_text(encoding="utf-8").split("\n")
@@ -339,10 +342,15 @@ def test_one_line_notebook_annotation_points_into_the_cell(tmp_path, monkeypatch
     assert props["line"] == "1" and text[int(props["col"]) - 1 :].startswith("y = 2")
 
 
-def test_r_notebook_is_info_and_passes_the_default_gate(tmp_path, monkeypatch, capsys):
+def test_r_notebook_is_a_notice_of_the_run_that_passes_every_gate(tmp_path, monkeypatch, capsys):
+    # Named alone, as ruff exits 0 for a path holding nothing it lints: the notice, exit 0, even at --fail-on info.
     monkeypatch.chdir(tmp_path)
     write_notebook(tmp_path / "r.ipynb", ["x <- 1\n"], kernel="ir", language="R")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     assert main(["audit", "r.ipynb", "--format", "github"]) == 0
-    (line,) = [l for l in capsys.readouterr().out.splitlines() if l.startswith("::")]
-    assert line.startswith("::notice ") and "STR002" in line
-    assert main(["audit", "r.ipynb", "--format", "github", "--fail-on", "info"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [l for l in out if l.startswith("::")] == []
+    assert out[-1].startswith("nbrefactor: not analysed: 1 notebook (R kernel: r.ipynb)")
+    assert "| r.ipynb | R kernel |" in summary.read_text(encoding="utf-8")
+    assert main(["audit", "r.ipynb", "--format", "github", "--fail-on", "info"]) == 0

@@ -145,8 +145,10 @@ def test_sarif_of_several_notebooks_validates_against_official_schema(corpus):
     document = audit_sarif(["nbs"])
     validate(document)
     run = document["runs"][0]
-    assert {r["ruleId"] for r in run["results"]} == {"STR001", "STR002"}
-    assert len(run["results"]) == 5  # four syntax errors and one R notebook
+    assert {r["ruleId"] for r in run["results"]} == {"STR001"}
+    assert len(run["results"]) == 4  # four syntax errors; the R notebook is a notification, not a result
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [(n["level"], n["descriptor"]["id"]) for n in notes] == [("error", "unreadable-input"), ("note", "not-analysed")]
 
 
 def test_sarif_physical_line_holds_the_offending_source_line(corpus):
@@ -218,12 +220,36 @@ def test_sarif_carries_notebook_coordinates_and_fingerprint(corpus):
 
 
 def test_sarif_notebook_level_finding_points_at_line_one(corpus):
-    run = audit_sarif(["nbs/r.ipynb"])["runs"][0]
+    write(corpus / "nbs" / "empty.ipynb", notebook([code_cell([], None)]))  # STR003, notebook-level, info
+    run = audit_sarif(["nbs/empty.ipynb"])["runs"][0]
     (result,) = run["results"]
+    assert result["ruleId"] == "STR003"
     region = result["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 1}
     assert "cell" not in result["properties"] and "logicalLocations" not in result["locations"][0]
-    assert result["level"] == "note"  # STR002 (not analysed, not wrong) is info
+    assert result["level"] == "note"
+
+
+def test_sarif_not_analysed_notebook_is_a_note_notification_not_a_result(corpus):
+    # An R notebook: nothing in it to fix, so no result; the run says it did not analyse it, as a
+    # linter reports a skipped file, tied to the rule that explains why (STR002).
+    document = audit_sarif(["nbs/r.ipynb"])
+    validate(document)
+    run = document["runs"][0]
+    assert run["results"] == []
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] is True  # a notice is not a failure of the run
+    (note,) = invocation["toolExecutionNotifications"]
+    assert note["level"] == "note" and note["descriptor"] == {"id": "not-analysed"}
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "nbs/r.ipynb"
+    assert note["message"]["text"].startswith("nbs/r.ipynb: not analysed: Kernel language is 'R', not Python")
+    rules = run["tool"]["driver"]["rules"]
+    assert rules[note["associatedRule"]["index"]]["id"] == note["associatedRule"]["id"] == "STR002"
+    assert note["properties"] == {"kernel": "ir", "language": "R"}
+    assert run["properties"]["not_analysed"] == 1
+    # Ignoring STR002 silences the notice.
+    quiet = json.loads(render(audit_paths(["nbs/r.ipynb"], Settings(select=("STR",), ignore=("STR002",)))))
+    assert "toolExecutionNotifications" not in quiet["runs"][0]["invocations"][0]
 
 
 def test_sarif_unreadable_input_is_a_tool_execution_notification(corpus):

@@ -84,28 +84,32 @@ def test_text_groups_a_rule_per_notebook_and_shows_its_fix_once(project):
         assert f"cell {cell} [{cell}] line " in block
     assert "/home/ana/c.csv" in block
     assert "cell None" not in out and "None" not in out
-    assert out.rstrip().endswith("3 notebooks audited: 5 findings (4 errors, 1 info)")
+    # The R notebook is not a finding (nothing in it to fix): a notice of the run under the counts.
+    assert out.rstrip().endswith("3 notebooks audited: 4 findings (4 errors)\n"
+                                 "not analysed: 1 notebook (R kernel: r.ipynb); nbrefactor analyses Python only, their execution counts were checked (STR002)")
+    assert "STR002" not in out.split("3 notebooks audited")[0]
 
 
 def test_concise_is_one_clickable_line_per_finding(project):
     code, out, _ = run("audit", ".", "--format", "concise", "--color", "never", cwd=project)
     assert code == 1
     lines = out.strip().splitlines()
-    assert lines[-1] == "3 notebooks audited: 5 findings (4 errors, 1 info)"
-    findings = lines[:-1]
-    assert len(findings) == 5
+    assert lines[-2:] == ["3 notebooks audited: 4 findings (4 errors)", "not analysed: 1 notebook (R kernel: r.ipynb); nbrefactor analyses Python only, their execution counts were checked (STR002)"]
+    findings = lines[:-2]
+    assert len(findings) == 4  # the R notebook's STR002 is the notice above, not a finding line
     assert re.fullmatch(r"paths\.ipynb:cell_2:1:\d+: PTH\d{3} .+", findings[1]), findings
     assert re.fullmatch(r"py2\.ipynb:cell_1:1:1: STR001 Syntax error.*", findings[3]), findings
-    assert re.fullmatch(r"r\.ipynb: STR002 Kernel language is 'R'.*", findings[4]), findings  # notebook-level: no fake cell
 
 
 def test_statistics_counts_per_rule_most_frequent_first(project):
     code, out, _ = run("audit", ".", "--statistics", "--color", "never", cwd=project)
     assert code == 1
-    rows = [line.split() for line in out.strip().splitlines()[:-1]]
-    assert [r[0] for r in rows] == ["3", "1", "1"]
+    *table, summary, notice = out.strip().splitlines()
+    rows = [line.split() for line in table]
+    assert [r[0] for r in rows] == ["3", "1"]
     assert rows[0][1].startswith("PTH") and rows[0][3] == "error"
-    assert [r[1] for r in rows[1:]] == ["STR001", "STR002"]
+    assert [r[1] for r in rows[1:]] == ["STR001"]  # STR002 is not counted as a finding: it is the notice
+    assert (summary, notice) == ("3 notebooks audited: 4 findings (4 errors)", "not analysed: 1 notebook (R kernel: r.ipynb); nbrefactor analyses Python only, their execution counts were checked (STR002)")
     code, _, err = run("audit", ".", "--statistics", "--format", "json", cwd=project)
     assert code == 2 and "--statistics works with --format text or concise" in err
 

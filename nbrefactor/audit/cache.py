@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from nbrefactor.audit.types import Diagnostic, Family, Location, NotebookResult, Severity
+from nbrefactor.audit.types import Diagnostic, Family, Location, NotAnalysed, NotebookResult, Severity
 from nbrefactor.config import Settings
 from nbrefactor.fileio import write_bytes_atomic
 
@@ -326,6 +326,7 @@ def result_to_json(result: NotebookResult) -> dict[str, Any]:
             }
             for d in result.diagnostics
         ],
+        "not_analysed": dataclasses.asdict(result.not_analysed) if result.not_analysed is not None else None,
     }
 
 
@@ -339,7 +340,9 @@ def result_from_json(data: dict[str, Any]) -> NotebookResult:
         fields["related"] = tuple(Location(**r) for r in fields.get("related", ()))
         fields["data"] = tuple((str(k), str(v)) for k, v in fields.get("data", ()))
         diagnostics.append(Diagnostic(**fields))
-    return NotebookResult(str(data["path"]), tuple(diagnostics), None, int(data["suppressed"]))
+    notice = data.get("not_analysed")
+    not_analysed = NotAnalysed(**{k: str(v) for k, v in notice.items()}) if notice else None
+    return NotebookResult(str(data["path"]), tuple(diagnostics), None, int(data["suppressed"]), not_analysed)
 
 
 def _prepare(root: Path) -> None:

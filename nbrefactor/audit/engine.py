@@ -21,7 +21,7 @@ from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, die_with_parent, seconds_text, time_limit
 from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
-from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Notebook, NotebookResult
+from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, NotAnalysed, Notebook, NotebookResult
 from nbrefactor.audit.project import (
     ProjectContext, discover_project, may_guard_downloads, resolved_path, with_downloads_present, with_image_packages,
     scoped_to_workspace, with_installed_requirements, with_working_folders,
@@ -90,6 +90,7 @@ def _audit_notebook(
     # they reappear on a line no pattern would recognise (`print(user, "hunter2!")`).
     known = notebook_secrets((c.source for c in notebook.code_cells), catalog)
     crashed: list[str] = []
+    notice: Optional[NotAnalysed] = None
     for rule_cls in chosen:
         rule = rule_cls()
         found: list[Diagnostic] = []
@@ -97,6 +98,9 @@ def _audit_notebook(
             for hit in rule.check(ctx):
                 if _is_suppressed(hit, rule_cls.code):
                     suppressed += 1
+                    continue
+                if rule_cls.notice:  # "not analysed": a notice of the run, not a finding
+                    notice = NotAnalysed(notebook.path, notebook.kernel_name, notebook.kernel_language, hit.message, rule_cls.code)
                     continue
                 found.append(_diagnostic(rule_cls, hit, notebook, catalog, known))
         except Exception as exc:  # noqa: BLE001 - one rule's bug never hides the other rules' findings
@@ -108,7 +112,7 @@ def _audit_notebook(
     # The notebook's other findings are kept; the crash is its error line (an internal error: the
     # exit code says so, the cache never stores the result and a baseline never absorbs it).
     error = LoadError(notebook.path, "; ".join(crashed)) if crashed else None
-    return Analysis(facts, NotebookResult(notebook.path, tuple(fingerprinted), error, suppressed))
+    return Analysis(facts, NotebookResult(notebook.path, tuple(fingerprinted), error, suppressed, notice))
 
 
 def _is_suppressed(hit: Hit, code: str) -> bool:

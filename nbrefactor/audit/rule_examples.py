@@ -11,7 +11,7 @@ from nbrefactor.audit.catalog import load_catalog
 from nbrefactor.config import load_settings
 from nbrefactor.audit.engine import audit_notebook
 from nbrefactor.audit.loader import parse_notebook
-from nbrefactor.audit.types import Diagnostic, LoadError
+from nbrefactor.audit.types import Diagnostic, LoadError, Location
 from nbrefactor.audit.project import discover_project, with_downloads_present
 from nbrefactor.audit.rules import Example, ExampleCell, Rule
 
@@ -35,6 +35,11 @@ def run_example(rule: type[Rule], example: Example, workdir: Path) -> list[Diagn
     settings = load_settings(workdir / "pyproject.toml")
     project = with_downloads_present(discover_project(path), path, (c.source for c in notebook.code_cells))
     analysis = audit_notebook(notebook, settings, project, load_catalog(), rules=[rule])
+    notice = analysis.result.not_analysed
+    if rule.notice and notice is not None and notice.code == rule.code:
+        # A notice rule (STR002) fires as the run's "not analysed" notice, not a finding: shown to
+        # the examples' checks as the notebook-level hit it is, so "it fires here" stays testable.
+        return [Diagnostic(rule.code, rule.name, rule.family, rule.severity, notice.reason, Location(notice.path))]
     return [d for d in analysis.result.diagnostics if d.code == rule.code]
 
 

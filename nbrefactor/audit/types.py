@@ -163,11 +163,28 @@ class LoadError:
 
 
 @dataclass(frozen=True)
+class NotAnalysed:
+    """A notebook that was read but whose code was not analysed (its kernel is not Python): a
+    notice of the run, like a file a linter skipped, not a finding. `code` is the rule that
+    reports it (STR002), so `ignore = ["STR002"]` silences it."""
+
+    path: str
+    kernel: str  # the kernelspec's name ("ir"), or ""
+    language: str  # the kernel's language ("R"), or ""
+    reason: str
+    code: str = "STR002"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
 class NotebookResult:
     path: str
     diagnostics: tuple[Diagnostic, ...] = ()
     error: Optional[LoadError] = None
     suppressed: int = 0
+    not_analysed: Optional[NotAnalysed] = None
 
 
 def _shared_manifest_line(d: Diagnostic) -> Optional[tuple[str, str, str]]:
@@ -240,3 +257,8 @@ class AuditResult:
     @property
     def errors(self) -> tuple[LoadError, ...]:
         return tuple(nb.error for nb in self.notebooks if nb.error is not None)
+
+    @property
+    def not_analysed(self) -> tuple[NotAnalysed, ...]:
+        """The notebooks read but not analysed (STR002: a kernel that is not Python), by path."""
+        return tuple(sorted((nb.not_analysed for nb in self.notebooks if nb.not_analysed is not None), key=lambda n: n.path))

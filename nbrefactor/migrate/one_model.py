@@ -175,6 +175,18 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         project = with_downloads_present(project, path, (c.source for c in loaded.code_cells))
         analysis = audit_notebook(loaded, settings, project, catalog)
         analysed.append((analysis.facts, analysis.result.diagnostics, project, path))
+    not_python = [f.notebook for f, _, _, _ in analysed if not f.notebook.is_python]
+    if not_python:
+        # Not analysed, so nothing to compile from: refused whatever the options (--allow-hidden-state
+        # reviews findings; it cannot make R code Python). Said even when STR002 is ignored, as the
+        # audit's notice is then silenced but the notebook is still not Python.
+        problems = tuple(
+            f"{nb.path}: STR002 not analysed: kernel language is {(nb.kernel_language or nb.kernel_name or 'unknown')!r}, "
+            "not Python; nbrefactor compiles Python notebooks only"
+            for nb in not_python
+        )
+        diagnostics = tuple(sorted((d for _, ds, _, _ in analysed for d in ds), key=Diagnostic.sort_key))
+        return ModelResult(model, displays, "blocked", problems=problems, diagnostics=diagnostics)
     plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state, catalog)
     diagnostics = plan.diagnostics
     if plan.blocking and not options.allow_hidden_state:

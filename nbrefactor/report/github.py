@@ -101,7 +101,7 @@ def _md_cell(text: str) -> str:
 def step_summary(result: AuditResult, limit: int = ANNOTATIONS_PER_TYPE, rows: int = SUMMARY_ROWS) -> str:
     """Markdown for $GITHUB_STEP_SUMMARY: the counts, then a table of the findings that were not
     annotated (errors first), at most `rows` of them."""
-    from nbrefactor.report.text import count, severity_counts
+    from nbrefactor.report.text import count, kernel_of, severity_counts
 
     unreadable, annotated, rest = split_for_annotations(result, limit)
     diagnostics = result.diagnostics
@@ -117,6 +117,12 @@ def step_summary(result: AuditResult, limit: int = ANNOTATIONS_PER_TYPE, rows: i
     if result.errors:
         lines += ["", "| unreadable notebook | problem |", "| --- | --- |"]
         lines += [f"| {_md_cell(e.path)} | {_md_cell(e.problem)} |" for e in sorted(result.errors, key=lambda e: e.path)]
+    if result.not_analysed:
+        # Not findings (nothing to fix in them): listed, never annotated on the files.
+        lines += ["", f"Not analysed ({count(len(result.not_analysed), 'notebook')}; nbrefactor analyses Python only, "
+                  "their execution counts were checked; STR002):", "",
+                  "| notebook not analysed | kernel |", "| --- | --- |"]
+        lines += [f"| {_md_cell(n.path)} | {_md_cell(kernel_of(n))} |" for n in result.not_analysed[:rows]]
     if rest:
         lines += [
             "",
@@ -166,4 +172,8 @@ def render(result: AuditResult, root: Path | None = None, limit: int = ANNOTATIO
         + (f", {len(result.errors)} unreadable" if result.errors else "")
         + (f"; {left} not annotated (GitHub shows {limit} per type), listed in the job summary" if left else "")
     )
+    if result.not_analysed:
+        from nbrefactor.report.text import not_analysed_line
+
+        lines.append(f"nbrefactor: {not_analysed_line(result.not_analysed)}")
     return "\n".join(lines) + "\n"

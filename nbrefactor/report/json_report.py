@@ -52,6 +52,7 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
         "summary": {
             "notebooks": len(result.notebooks),
             "unreadable": len(result.errors),
+            "not_analysed": len(result.not_analysed),
             "findings": len(diagnostics),
             "by_severity": dict(sorted(Counter(d.severity.value for d in diagnostics).items())),
             "by_family": dict(sorted(Counter(d.family.value for d in diagnostics).items())),
@@ -59,6 +60,11 @@ def to_dict(result: AuditResult) -> dict[str, Any]:
         },
         "errors": [{"path": e.path, "problem": e.problem} for e in sorted(result.errors, key=lambda e: e.path)],
         "findings": [diagnostic_to_dict(d) for d in diagnostics],
+        # Notebooks read but not analysed (STR002): notices of the run, not findings.
+        "not_analysed": [
+            {"path": n.path, "kernel": n.kernel, "language": n.language, "code": n.code, "reason": n.reason}
+            for n in result.not_analysed
+        ],
     }
 
 

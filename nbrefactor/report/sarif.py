@@ -7,7 +7,8 @@ physical location is the line *of the `.ipynb` file* where the offending cell li
 diff; the notebook coordinates (cell number, cell id, execution count, line and column in the
 cell) travel in the result's `properties` and a logical location named after the cell.
 `partialFingerprints` carry the engine's fingerprint, which survives cells being moved, added
-above or re-executed. Unreadable inputs are `toolExecutionNotifications` of the invocation.
+above or re-executed. Unreadable inputs (level error) and notebooks not analysed (STR002, a kernel
+that is not Python; level note) are `toolExecutionNotifications` of the invocation.
 
 Deterministic: sorted rules and results, no timestamps, no absolute paths.
 """
@@ -24,7 +25,7 @@ from urllib.parse import quote
 from nbrefactor import __version__
 from nbrefactor.report.ipynb_lines import NotebookLineMap, map_notebook_lines
 from nbrefactor.audit.loader import parse_notebook
-from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, Severity
+from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, NotAnalysed, Severity
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # Where the rule pages are published; `--docs-url` or NBREFACTOR_DOCS_URL point elsewhere (a fork,
@@ -223,6 +224,21 @@ def _notification(error: LoadError, locator: Locator) -> dict[str, Any]:
     }
 
 
+def _not_analysed_notification(notice: NotAnalysed, locator: Locator, rule_index: dict[str, int]) -> dict[str, Any]:
+    """A notebook read but not analysed (STR002): a note of the run, as a linter reports a file it
+    skipped, associated with the rule that says why; not a result (nothing in it is to fix)."""
+    entry: dict[str, Any] = {
+        "level": "note",
+        "message": {"text": f"{notice.path}: not analysed: {notice.reason}"},
+        "descriptor": {"id": "not-analysed"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": locator.uri(notice.path)}}}],
+        "properties": {"kernel": notice.kernel, "language": notice.language},
+    }
+    if notice.code in rule_index:
+        entry["associatedRule"] = {"id": notice.code, "index": rule_index[notice.code]}
+    return entry
+
+
 def to_sarif(result: AuditResult, docs_url: str | None = None, root: Path | None = None, cwd: Path | None = None) -> dict[str, Any]:
     from nbrefactor.audit.rules import all_rules
 
@@ -240,8 +256,10 @@ def to_sarif(result: AuditResult, docs_url: str | None = None, root: Path | None
     index = {r["id"]: i for i, r in enumerate(descriptors)}
     errors = sorted(result.errors, key=lambda e: e.path)
     invocation: dict[str, Any] = {"executionSuccessful": not errors}
-    if errors:
-        invocation["toolExecutionNotifications"] = [_notification(e, locator) for e in errors]
+    notifications = [_notification(e, locator) for e in errors]
+    notifications += [_not_analysed_notification(n, locator, index) for n in result.not_analysed]
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     run = {
         "tool": {
             "driver": {
@@ -255,7 +273,7 @@ def to_sarif(result: AuditResult, docs_url: str | None = None, root: Path | None
         "invocations": [invocation],
         "columnKind": "unicodeCodePoints",
         "results": [_result(d, index[d.code], locator) for d in diagnostics],
-        "properties": {"notebooks": len(result.notebooks), "unreadable": len(errors)},
+        "properties": {"notebooks": len(result.notebooks), "unreadable": len(errors), "not_analysed": len(result.not_analysed)},
     }
     return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

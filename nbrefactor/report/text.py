@@ -17,7 +17,7 @@ from typing import IO, Iterable
 from rich.console import Console
 from rich.markup import escape
 
-from nbrefactor.audit.types import AuditResult, Diagnostic, Severity
+from nbrefactor.audit.types import AuditResult, Diagnostic, NotAnalysed, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 # "info" is a mass noun: "3 info", never "3 infos".
@@ -74,6 +74,28 @@ def concise_location(d: Diagnostic) -> str:
     return ":".join(parts)
 
 
+def kernel_of(notice: NotAnalysed) -> str:
+    """`R kernel`, `Julia kernel`, or the kernelspec's name when no language is declared."""
+    return f"{notice.language} kernel" if notice.language else f"kernel {notice.kernel or 'unknown'!r}"
+
+
+def not_analysed_line(notices: Iterable[NotAnalysed], shown: int = 3) -> str:
+    """`not analysed: 2 notebooks (R kernel: a.ipynb, b.ipynb)` — the notebooks the run read but did
+    not analyse (STR002), a notice of the run like a linter's skipped files; `` when there is none."""
+    notices = list(notices)
+    if not notices:
+        return ""
+    by_kernel: dict[str, list[str]] = {}
+    for n in notices:
+        by_kernel.setdefault(kernel_of(n), []).append(n.path)
+    parts = []
+    for kernel, paths in by_kernel.items():
+        more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+        parts.append(f"{kernel}: {', '.join(paths[:shown])}{more}")
+    return (f"not analysed: {count(len(notices), 'notebook')} ({'; '.join(parts)}); "
+            "nbrefactor analyses Python only, their execution counts were checked (STR002)")
+
+
 def _console(stream: IO[str], color: bool | None) -> Console:
     return Console(file=stream, force_terminal=color, no_color=color is False, highlight=False, soft_wrap=True)
 
@@ -92,6 +114,7 @@ def _summary_line(result: AuditResult, diagnostics: list[Diagnostic]) -> str:
         f"[bold]{count(len(result.notebooks), 'notebook')} audited[/]: {count(len(diagnostics), 'finding')}"
         + (f" ({severities})" if severities else "")
         + (f", [red]{len(result.errors)} unreadable[/]" if result.errors else "")
+        + (f"\n[dim]{_safe(not_analysed_line(result.not_analysed))}[/]" if result.not_analysed else "")
     )
 
 

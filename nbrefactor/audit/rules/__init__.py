@@ -189,6 +189,12 @@ class Rule:
     # -O url`, `cd /path/to/my/repo`, `conda install x`), not a program's steps; the engine skips
     # such rules there (STR001 reports the sheet once).
     quiet_in_reference_sheets: ClassVar[bool] = False
+    # A notice of the run, not a finding: the rule says a notebook was not analysed (STR002, a kernel
+    # that is not Python). Nothing in the notebook is there to fix, so the engine turns its hit into
+    # the result's `not_analysed` notice (reported as SARIF's toolExecutionNotifications, a summary
+    # line, JSON's `not_analysed`): never counted by --fail-on, never in a baseline. Selecting or
+    # ignoring the code still turns the notice on or off.
+    notice: ClassVar[bool] = False
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         raise NotImplementedError
