@@ -437,3 +437,28 @@ def test_install_commands_are_remembered_for_the_last_notebook(monkeypatch):
     assert distributions.install_commands(facts) is first and parsed == [1, 2, 3]
     other = analyse_notebook(_notebook(*cells))
     assert distributions.install_commands(other) == first and parsed == [1, 2, 3, 1, 2, 3]
+
+
+def test_the_current_directory_screen_admits_every_value_the_pattern_matches():
+    """Sixteenth round: `paths._saved_start_folders` unparses an assignment's value only when
+    `_may_name_current_directory` admits it; every form `_CURRENT_DIRECTORY` matches is admitted
+    (written out here, and on every assignment of the fixture cells), and common values are not."""
+    written = ("os.getcwd()", "Path.cwd()", "pathlib.Path.cwd()", "os.curdir", "'.'", '"."', "(os.getcwd())",
+               "os.path.abspath(os.curdir)", "os.path.abspath('.')", "os.getcwd( )")
+    for text in written:
+        value = ast.parse(f"x = {text}").body[0].value
+        assert paths._CURRENT_DIRECTORY.match(ast.unparse(value)) and paths._may_name_current_directory(value), text
+    for text in ("np.zeros(3)", "'./data'", "df.shape", "getcwd()", "1", "[os.getcwd()]", "b'.'"):
+        assert not paths._may_name_current_directory(ast.parse(f"x = {text}").body[0].value), text
+    assignments = 0
+    for source in _fixture_sources(limit=2000):
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                assignments += 1
+                if paths._CURRENT_DIRECTORY.match(ast.unparse(node.value)):
+                    assert paths._may_name_current_directory(node.value), ast.unparse(node)
+    assert assignments > 500
