@@ -48,6 +48,11 @@ SAME = (
     "open(f'data/{name}.csv', mode=f'{m}')\nopen((f'{p}'), f'{q}')\n",  # f-strings as arguments
     "def report(p):\n    global total\n    total = f'{p} {total}'\n    return f'{p} {glob} {[i for i in p]}'\n",
     "x = f'{ a }' + f'{b!a}' + f'' + f'plain'\n",
+    # Non-ASCII text in strings and comments only (sixteenth round): columns in characters, as libcst's
+    "s = 'café'; t = len(s)  # déjà vu\nprint(t, '日本語', s.upper())\n",
+    "frame = read('données.csv', sep,\n    names=['é', 'ü'])  # les données\nplot((frame), title='Ångström')\n",
+    "doc = \"\"\"première\nligne — deux\n\"\"\"; after = g(doc)\nx = {'ключ': [1, 2]}  # ✓\nh(x['ключ'], (y))\n",
+    "def f(a='π', *, b=g('∑')):\n    global T\n    T = a  # →\n    return h(b, 'ω')\n",
 )
 
 # Left to libcst: where CPython's tree says less than libcst's, or in other units.
@@ -59,7 +64,8 @@ LEFT = (
     "caf\u00e9 = f'{x}'\n",  # non-ASCII before an f-string
     "url = ('https://host/' 'path.csv')\n",  # implicit concatenation: two literals in libcst
     'doc = ("""first""" """second""")\n',  # also of triple-quoted ones
-    "café = 1\n",  # non-ASCII: CPython's columns are UTF-8 bytes
+    "café = 1\n",  # a non-ASCII name (CPython's columns are UTF-8 bytes, and it keeps names NFKC-normalised)
+    "s = 'é'; t = f'{x}'\n",  # an f-string in a non-ASCII cell (its fields are placed in bytes on 3.11)
     "match command:\n    case [x]:\n        pass\n",
     "call(  # why\n    (value))\n",  # a comment between the call's parenthesis and a parenthesised argument
 )
@@ -131,6 +137,6 @@ def test_names_in_fstrings_stand_at_their_columns_in_the_cell():
 
 
 def test_columns_after_non_ascii_text_are_characters():
-    """A cell with non-ASCII text is libcst's: the columns the findings report are characters."""
+    """A cell with non-ASCII text (here an f-string in it: libcst's) reports columns in characters."""
     facts = analyse_cell(Cell(index=0, cell_type="code", source="s = 'é'; t = f'{x}'")).facts
     assert [(r.name, r.column) for r in facts.reads] == [("x", 17)]

@@ -38,6 +38,23 @@ def test_a_cell_left_to_libcst_imports_it_and_gets_the_same_facts_as_before():
     assert out == "[('é', 1, 1)] True"
 
 
+def test_a_cell_non_ascii_only_in_strings_and_comments_is_read_from_cpythons_tree_in_characters():
+    """Sixteenth round: CPython's columns count UTF-8 bytes (`t` below stands at byte 11, character
+    10); such a cell is read from a tree of its own with character columns, as libcst reads it, and
+    libcst is not imported. Then libcst's facts of the same cell, for comparison."""
+    out = _run(
+        "import sys\nfrom nbrefactor.audit.analysis import analyse_cell, libcst_facts\nfrom nbrefactor.audit.types import Cell\n"
+        "source = 's = \"é\"; t = len(s)  # déjà\\nprint(t, \"日本\", s)'\n"
+        "ca = analyse_cell(Cell(index=0, cell_type='code', source=source))\n"
+        "print([(d.name, d.line, d.column) for d in ca.facts.defined], [(c.func, c.line, c.column) for c in ca.facts.calls], "
+        "[(s.value, s.line, s.column) for s in ca.facts.strings], 'libcst' in sys.modules)\n"
+        "print(ca.facts == libcst_facts(source))"
+    )
+    assert out == (
+        "[('s', 1, 1), ('t', 1, 10)] [('len', 1, 14), ('print', 2, 1)] [('é', 1, 5), ('日本', 2, 10)] False\nTrue"
+    )
+
+
 def test_the_walkers_names_are_still_importable_from_analysis():
     out = _run(
         "import sys\nimport nbrefactor.audit.analysis as analysis\nbefore = 'libcst' in sys.modules\n"

@@ -9,7 +9,8 @@ cell with fewer than two strings; thirteenth round: DEP005's path matches from a
 (`randomness._first_match`), PTH003/PTH006's path functions once per notebook; fifteenth round:
 PTH007's findings once per notebook (PTH006 reads them), RND001's parent map from the node list,
 DEP005's node type sets; sixteenth round: one index of a notebook's name reads for RND001 and
-PTH001 (`rules.name_loads`)."""
+PTH001 (`rules.name_loads`), PTH007's indexes made when a call asks, HID002's never-run cells once
+per notebook, the install commands remembered for the last notebook."""
 
 from __future__ import annotations
 
@@ -416,3 +417,93 @@ def test_the_name_read_index_counts_a_cell_too_complex_for_the_facts():
     ctx = RuleContext(facts, load_catalog(), ProjectContext())
     assert len(rules.name_loads(ctx)["model_dir"]) == 1 + 1002
     assert paths._manifest_mounted_in(ctx) == frozenset()
+def test_pth007s_indexes_are_made_only_when_a_call_asks_and_give_the_same_findings(monkeypatch):
+    """Sixteenth round: `runtime_fetches` makes the notebook's object names, working-directory
+    bindings and `[[chain]]` fetches on their first question (most notebooks ask none of them);
+    a call whose method ends a chain (`.download(…)` after `Roboflow(…)`) still finds its fetch."""
+    made: list[str] = []
+    for name in ("_object_names", "_cwd_bindings", "_chain_fetches"):
+        real = getattr(downloads, name)
+        monkeypatch.setattr(downloads, name, lambda *a, _real=real, _name=name: made.append(_name) or _real(*a))
+
+    def hits(*cells: str) -> list[tuple[int, int]]:
+        facts = analyse_notebook(_notebook(*cells))
+        return [(h.cell.index, h.line) for h in downloads.RuntimeDownload()._hits(RuleContext(facts, load_catalog(), ProjectContext()))]
+
+    assert hits("import numpy as np\nx = np.arange(3)\nplot = x.sum()", "print(x)") == [] and made == []
+    found = hits(
+        "from roboflow import Roboflow\nrf = Roboflow(api_key=key)\nproject = rf.workspace('w').project('p')",
+        "dataset = project.version(2).download('coco')",
+    )
+    assert found == [(2, 1)] and made == ["_chain_fetches"]  # asked once, by the `.download` call
+    made.clear()
+    assert hits("import os\nrunner.download('x')") == [] and made == ["_chain_fetches"]  # asked, finds no chain
+
+
+def test_hid002s_never_run_cells_are_found_once_per_notebook(monkeypatch):
+    """Sixteenth round: HID002, and HID003, HID004 and HID008 through `sketch_cells`, ask for the
+    never-run cells; they are found once per notebook context, the same cells as before."""
+    from nbrefactor.audit.rules import hidden_state
+
+    facts = analyse_notebook(parse_notebook("nb.ipynb", json.dumps({
+        "nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+        "cells": [
+            {"cell_type": "code", "source": "x = 1", "execution_count": 1, "metadata": {}, "outputs": []},
+            {"cell_type": "code", "source": "y = x + 1", "execution_count": None, "metadata": {}, "outputs": []},
+            {"cell_type": "code", "source": "print(y)", "execution_count": 2, "metadata": {}, "outputs": []},
+        ],
+    }).encode("utf-8")))
+    expected = hidden_state._find_skipped_cells(RuleContext(facts, load_catalog(), ProjectContext()))
+    assert [(c.index, b.index) for c, b in expected] == [(2, 3)]  # (cells count from 1)
+    computed = []
+    find = hidden_state._find_skipped_cells
+    monkeypatch.setattr(hidden_state, "_find_skipped_cells", lambda c: computed.append(c) or find(c))
+    ctx = RuleContext(facts, load_catalog(), ProjectContext())
+    assert hidden_state.sketch_cells(ctx) == frozenset({2})
+    assert hidden_state._skipped_cells(ctx) == tuple(expected) and computed == [ctx]
+    assert list(hidden_state.UnexecutedCell().check(ctx)) and computed == [ctx]
+    other = RuleContext(facts, ctx.catalog, ProjectContext())
+    assert hidden_state._skipped_cells(other) == tuple(expected) and computed == [ctx, other]
+
+
+def test_install_commands_are_remembered_for_the_last_notebook(monkeypatch):
+    """Sixteenth round: ten call sites ask for the notebook's install commands in turn; the last
+    notebook's answer is kept, and another facts object gets its own."""
+    from nbrefactor.audit import distributions
+
+    cells = ("!pip install -q lightgbm==4.1.0 'pandas<2'", "%pip install requests", "import lightgbm")
+    facts = analyse_notebook(_notebook(*cells))
+    parsed = []
+    per_cell = distributions.cell_install_commands
+    monkeypatch.setattr(distributions, "cell_install_commands", lambda ca, f=None: parsed.append(ca.cell.index) or per_cell(ca, f))
+    first = distributions.install_commands(facts)
+    assert [(c.cell.index, c.line) for c in first] == [(1, 1), (2, 1)]  # (cells count from 1)
+    assert [s.spec for c in first for s in c.install.packages] == ["lightgbm==4.1.0", "pandas<2", "requests"]
+    assert distributions.install_commands(facts) is first and parsed == [1, 2, 3]
+    other = analyse_notebook(_notebook(*cells))
+    assert distributions.install_commands(other) == first and parsed == [1, 2, 3, 1, 2, 3]
+
+
+def test_the_current_directory_screen_admits_every_value_the_pattern_matches():
+    """Sixteenth round: `paths._saved_start_folders` unparses an assignment's value only when
+    `_may_name_current_directory` admits it; every form `_CURRENT_DIRECTORY` matches is admitted
+    (written out here, and on every assignment of the fixture cells), and common values are not."""
+    written = ("os.getcwd()", "Path.cwd()", "pathlib.Path.cwd()", "os.curdir", "'.'", '"."', "(os.getcwd())",
+               "os.path.abspath(os.curdir)", "os.path.abspath('.')", "os.getcwd( )")
+    for text in written:
+        value = ast.parse(f"x = {text}").body[0].value
+        assert paths._CURRENT_DIRECTORY.match(ast.unparse(value)) and paths._may_name_current_directory(value), text
+    for text in ("np.zeros(3)", "'./data'", "df.shape", "getcwd()", "1", "[os.getcwd()]", "b'.'"):
+        assert not paths._may_name_current_directory(ast.parse(f"x = {text}").body[0].value), text
+    assignments = 0
+    for source in _fixture_sources(limit=2000):
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                assignments += 1
+                if paths._CURRENT_DIRECTORY.match(ast.unparse(node.value)):
+                    assert paths._may_name_current_directory(node.value), ast.unparse(node)
+    assert assignments > 500

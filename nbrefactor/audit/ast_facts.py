@@ -9,8 +9,9 @@ corrects them (a call argument's range starts at its own parentheses in libcst; 
 argument sharing the call's parentheses starts inside them) or looks names up on their line
 (`def NAME`, `class NAME`, `except … as NAME`, `global A, B`: CPython keeps them as strings).
 `facts_from_ast` answers None — the caller then takes libcst's way — for every cell it does not
-read exactly the same: non-ASCII source (CPython's columns are UTF-8 bytes, libcst's characters),
-`\\r` line breaks, implicitly concatenated literals (libcst sees each part), `match` statements,
+read exactly the same: non-ASCII names and f-strings in non-ASCII cells (CPython's columns are
+UTF-8 bytes, libcst's characters: other non-ASCII cells are read from a tree of their own whose
+columns are turned into characters, `_with_character_columns`), `\\r` line breaks, implicitly concatenated literals (libcst sees each part), `match` statements,
 names not found where expected, and the f-strings `_place_fstring` cannot read exactly.
 
 F-strings: on CPython 3.11 the expressions inside one have positions relative to the f-string
@@ -25,7 +26,10 @@ compares both ways on edge cases and on every cell of the fixtures.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
+import warnings
 from functools import lru_cache
 from typing import Optional, Sequence
 
@@ -69,12 +73,19 @@ class _FString:
 
 def facts_from_ast(python: str, tree: ast.Module) -> Optional[CellFacts]:
     """The cell's facts, or None when this module cannot promise libcst's."""
-    if not python.isascii() or "\r" in python:
+    if "\r" in python:
         return None
+    if python.isascii():
+        nodes: Sequence[ast.AST] = tree_nodes(tree)
+    else:
+        tree = _with_character_columns(python)
+        if tree is None:
+            return None
+        nodes = walk_nodes(tree)
     lines = python.split("\n")
     fstrings: dict[int, _FString] = {}
     try:
-        if not _readable(tree_nodes(tree), lines, fstrings):
+        if not _readable(nodes, lines, fstrings):
             return None
     except (_NotTheSame, IndexError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
@@ -84,6 +95,44 @@ def facts_from_ast(python: str, tree: ast.Module) -> Optional[CellFacts]:
     except (_NotTheSame, IndexError, RecursionError):
         return None  # libcst's way decides (and reports a tree too deep its own way)
     return walker.facts()
+
+
+def _with_character_columns(python: str) -> Optional[ast.Module]:
+    """A tree of its own for a cell with non-ASCII text, whose columns count characters as
+    libcst's do (CPython's count UTF-8 bytes: `"é"` is two), or None for the cells left to libcst:
+    a name that is not ASCII (CPython keeps it NFKC-normalised, its width on the line is not the
+    name's) and an f-string (its fields are placed from its text by `_place_fstring`, in bytes on
+    CPython 3.11). So non-ASCII text stands only in comments and string literals, whose values
+    CPython's tree has decoded already. The shared tree (`python_tree`) is not touched: the rules
+    read its byte columns."""
+    try:
+        if any(t.type == tokenize.NAME and not t.string.isascii() for t in tokenize.generate_tokens(io.StringIO(python).readline)):
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(python)
+    except (tokenize.TokenError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    lines = python.split("\n")
+    wide = {number for number, line in enumerate(lines, 1) if not line.isascii()}
+    try:
+        for node in walk_nodes(tree):
+            if isinstance(node, ast.JoinedStr):
+                return None
+            if getattr(node, "col_offset", None) is None:
+                continue
+            if node.lineno in wide:
+                node.col_offset = _characters(lines[node.lineno - 1], node.col_offset)
+            if node.end_lineno in wide and node.end_col_offset is not None:
+                node.end_col_offset = _characters(lines[node.end_lineno - 1], node.end_col_offset)
+    except (UnicodeError, IndexError):
+        return None
+    return tree
+
+
+def _characters(line: str, byte_offset: int) -> int:
+    """The column, in characters, of a UTF-8 byte offset into `line`."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8"))
 
 
 def _readable(nodes: Sequence[ast.AST], lines: Sequence[str], fstrings: dict[int, _FString]) -> bool:

@@ -1700,8 +1700,18 @@ def _command(ca: CellAnalysis, line: int, parsed: ParsedInstall, column: Optiona
 
 
 def install_commands(facts: NotebookFacts) -> tuple[InstallCommand, ...]:
-    """Every install command of the notebook, in notebook order."""
-    return tuple(cmd for ca in facts.cells for cmd in cell_install_commands(ca, facts))
+    """Every install command of the notebook, in notebook order. The last notebook's answer is
+    kept (frozen commands of immutable facts): ten places in the rules ask for it in turn, and
+    each answer parsed every shell line of the notebook again (~2 % of an audit)."""
+    last = _LAST_INSTALLS
+    if last and last[0] is facts:  # the memo holds the facts: no newer object at a reused id
+        return last[1]
+    commands = tuple(cmd for ca in facts.cells for cmd in cell_install_commands(ca, facts))
+    _LAST_INSTALLS[:] = [facts, commands]
+    return commands
+
+
+_LAST_INSTALLS: list = []  # [facts, their install commands]
 
 
 def pinned_versions(facts: NotebookFacts) -> dict[str, str]:

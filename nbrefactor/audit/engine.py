@@ -450,7 +450,7 @@ def _warm_up(settings: Settings) -> None:
     """Import the analysis and the rules, read the catalogue and list the installed distributions
     before forking: the workers inherit them instead of each paying for them again (listing the
     distributions alone takes ~0.4 s; most real notebooks import something only it resolves)."""
-    from nbrefactor.audit.analysis import analyse_cell, libcst_facts
+    from nbrefactor.audit.analysis import analyse_cell
     from nbrefactor.audit.distributions import installed_distributions, parse_install, pipreqs_mapping
     from nbrefactor.audit.rules import all_rules
     from nbrefactor.audit.types import Cell
@@ -458,14 +458,16 @@ def _warm_up(settings: Settings) -> None:
     all_rules()
     load_catalog(settings.rules_dirs)
     installed_distributions()
-    # What the first notebook of each worker would otherwise load on its own: libcst's native
-    # parser, `packaging` (pins are validated with it) and pipreqs' mapping (~0.1 s a worker).
+    # What the first notebook of each worker would otherwise load on its own: the analysis,
+    # `packaging` (pins are validated with it) and pipreqs' mapping (~0.1 s a worker).
     analyse_cell(Cell(index=0, cell_type="code", source="x = 1"))
-    # libcst (~0.4 s of CPU to import) is imported lazily, for the few cells `ast_facts` leaves to
-    # it (`analysis.libcst_facts`): an in-process run without such a cell never imports it. A pool
-    # imports it here, once, before forking: real corpora have such cells in a few notebooks of
-    # every hundred (fair-check 8: 12 of 183), so each worker would otherwise import it itself.
-    libcst_facts("x = 1")
+    # libcst (~0.2-0.4 s of CPU to import) is imported lazily, for the few cells `ast_facts` leaves
+    # to it (`analysis.libcst_facts`), and not here: since non-ASCII cells are read from CPython's
+    # tree (sixteenth round) those are non-ASCII names, f-strings in non-ASCII cells, `\r` line
+    # breaks, `match` and a few literals it cannot place (PythonDataScienceHandbook: none of its
+    # 1,505 distinct valid cells; huggingface/notebooks' examples and course: 10 of 2,009). Here
+    # it was the largest part of the serial warm-up before the workers start; the worker that
+    # meets such a cell imports it itself.
     parse_install("pip install warm-up==1.0")
     pipreqs_mapping()
     # Every rule once, on a small notebook: what rules build on their first use (indexes of the

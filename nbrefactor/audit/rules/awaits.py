@@ -68,6 +68,11 @@ class TopLevelAwait(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         found: list[tuple] = []
         for ca in ctx.facts.cells:
+            # `await`, `async for` and `async with` are keywords of the cell's text: a cell whose
+            # text names neither holds none of them, and its tree need not be walked (most cells).
+            python = ca.masked.python
+            if "await" not in python and "async" not in python:
+                continue
             tree = cell_python_tree(ca)
             if tree is None:
                 continue

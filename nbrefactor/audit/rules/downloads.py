@@ -7,7 +7,7 @@ import ast
 import re
 import shlex
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Container, Iterable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, tree_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -219,7 +219,7 @@ def _call_fetch(
     facts: NotebookFacts, call: CallFact, catalog: FetchCatalog, imported: frozenset[str],
     star_modules: tuple[str, ...] = (), local: frozenset[str] = frozenset(),
     named: Optional[Callable[[str], Optional[str]]] = None,
-    objects: frozenset[str] = frozenset(),
+    objects: Container[str] = frozenset(),
     spelled: Optional[Callable[[int, int], Optional[str]]] = None,
     rooted: Optional[Callable[[int, int], bool]] = None,
     written: frozenset[str] = frozenset(),
@@ -348,11 +348,18 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     star_modules = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
     local = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
     strings = _strings_by_name(facts)
-    cwd_names = _cwd_bindings(facts)
-    objects = _object_names(facts)
+    # Three indexes each walk every cell's tree, but only a few calls ever ask them (most
+    # notebooks: none): each is made on its first question (`_Later`). `objects` answers for a
+    # catalogue entry with `object_keywords`; `cwd_names` for a call whose local keyword holds an
+    # expression; `chained` for a call whose method ends a `[[chain]]` (every key of
+    # `_chain_fetches` has such a method), so other calls never make it. (Each is made from the
+    # notebook's facts as they are here, before `held` adds its aliases below.)
+    cwd_names = _Later(lambda facts=facts: _cwd_bindings(facts))
+    objects = _LaterSet(lambda facts=facts: _object_names(facts))
     saved = _saved_model_folders(facts, strings)
     written = saved | _output_folders(facts)
-    chained = _chain_fetches(facts, catalog.chains)
+    chained = _Later(lambda facts=facts: _chain_fetches(facts, catalog.chains))
+    chain_methods = frozenset(m for chain in catalog.chains for m in chain.methods)
     held = _held_modules(facts)
     if held:
         # `mnist = tf.keras.datasets.mnist`, then `mnist.load_data()`: the call is looked up as
@@ -400,14 +407,15 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 node = next((n.value if isinstance(n, ast.keyword) else n for n in ast.walk(tree)
                              if isinstance(n, (ast.expr, ast.keyword)) and n.lineno == line
                              and n.col_offset + 1 == column), None) if tree is not None else None
-                return node is not None and _cwd_rooted(node, lambda name: _rooted_above(cwd_names, name, ca.cell.index, call.line))
+                return node is not None and _cwd_rooted(node, lambda name: _rooted_above(cwd_names(), name, ca.cell.index, call.line))
 
             found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects=objects, spelled=spelled,
                                 rooted=rooted, written=written)
-            if found is None and not call.in_function and (ca.cell.index, call.line, call.method) in chained:
+            if (found is None and not call.in_function and call.method in chain_methods
+                    and (ca.cell.index, call.line, call.method) in chained()):
                 # Its argument is an export format (`"coco"`), not what is fetched: each chain is
                 # its own dataset to pin.
-                found = chained[(ca.cell.index, call.line, call.method)], f"chain\x1f{ca.cell.index}\x1f{call.line}"
+                found = chained()[(ca.cell.index, call.line, call.method)], f"chain\x1f{ca.cell.index}\x1f{call.line}"
             kind, dataset = found if found is not None else (None, None)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if kind is None:
@@ -430,6 +438,29 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 if fetched is None and first is not None and first.name is None and first.constant is None:
                     fetched = spelled(first.line, first.column)
                 yield ca, call.line, call.column, kind, text.strip(), dataset or fetched
+
+
+class _Later:
+    """A value made by `make()` on the first call, then the same value."""
+
+    __slots__ = ("_make", "_value", "_made")
+
+    def __init__(self, make: Callable[[], Any]):
+        self._make, self._value, self._made = make, None, False
+
+    def __call__(self) -> Any:
+        if not self._made:
+            self._value, self._made = self._make(), True
+        return self._value
+
+
+class _LaterSet(_Later):
+    """A set made on the first membership test (`name in objects`)."""
+
+    __slots__ = ()
+
+    def __contains__(self, item: object) -> bool:
+        return item in self()
 
 
 # Calls that return a string (an id read from the environment or spelled by formatting): what

@@ -1389,8 +1389,14 @@ def _output_read_below(ctx: RuleContext, cell: Cell) -> Optional[tuple[int, str,
                  for name, how in made if name in other.cell.source), None)
 
 
-def _skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
-    """HID002's cells: non-empty code cells never run with an executed cell below (that cell)."""
+def _skipped_cells(ctx: RuleContext) -> tuple[tuple[Cell, Cell], ...]:
+    """HID002's cells: non-empty code cells never run with an executed cell below (that cell).
+    Once per notebook: HID002 and, through `sketch_cells`, HID003, HID004 and HID008 ask (four
+    times per notebook; each answer walked every never-run cell's data flow again)."""
+    return ctx.shared("hidden.skipped_cells", lambda: tuple(_find_skipped_cells(ctx)))
+
+
+def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     cells = ctx.facts.notebook.code_cells
     # A cell whose run cannot change another cell (`_order_free`: a commented-out block in a
     # string, a warning printed under a check) left unrun hid nothing from the cells below.

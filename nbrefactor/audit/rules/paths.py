@@ -3084,6 +3084,17 @@ _CURRENT_DIRECTORY = re.compile(
 )
 
 
+def _may_name_current_directory(value: ast.expr) -> bool:
+    """Whether `ast.unparse(value)` can match `_CURRENT_DIRECTORY` at all: each of its forms is a
+    call of `getcwd`, `cwd` or `abspath`, `….curdir` or the string "."; any other value is not
+    unparsed (`ast.unparse` of every module-level assignment was ~2.5 % of an audit)."""
+    if isinstance(value, ast.Call):
+        return isinstance(value.func, ast.Attribute) and value.func.attr in ("getcwd", "cwd", "abspath")
+    if isinstance(value, ast.Attribute):
+        return value.attr == "curdir"
+    return isinstance(value, ast.Constant) and value.value == "."
+
+
 def _saved_start_folders(ctx: RuleContext) -> frozenset[str]:
     """Names bound once in the notebook, at module level, to the working directory itself
     (`path = os.getcwd()`, `HERE = Path.cwd()`): a chdir to one of them goes back to where the
@@ -3097,7 +3108,7 @@ def _saved_start_folders(ctx: RuleContext) -> frozenset[str]:
         for stmt in tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 name = stmt.targets[0].id
-                if _CURRENT_DIRECTORY.match(ast.unparse(stmt.value)):
+                if _may_name_current_directory(stmt.value) and _CURRENT_DIRECTORY.match(ast.unparse(stmt.value)):
                     found[name] = found.get(name, 0) + 1
                 else:
                     other.add(name)

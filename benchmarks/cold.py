@@ -1,0 +1,54 @@
+"""Cold CLI audits of two source trees, alternately and in alternating order (issue 15): CPU
+(user + system of the process and its workers), wall and the load before each run, one JSON line
+per run, appended to OUT (docs/benchmarks.md, sixteenth round):
+
+    python benchmarks/cold.py --base TREE --round TREE [--jobs N|default] [--runs 4] --out OUT DIR
+
+Each run is `python -m nbrefactor audit DIR --format json --no-cache`, with byte-code as installed
+(PYTHONDONTWRITEBYTECODE dropped). Compare the medians of the CPU column; at a high load read the
+pairs (a base run and a round run in the same minute) too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--round", required=True)
+    parser.add_argument("--jobs", default="default")
+    parser.add_argument("--runs", type=int, default=4)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("corpus")
+    args = parser.parse_args()
+    trees = {"base": args.base, "round": args.round}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    jobs = [] if args.jobs == "default" else ["-j", args.jobs]
+    for i in range(args.runs):
+        for name in (("base", "round") if i % 2 == 0 else ("round", "base")):
+            cmd = [sys.executable, "-m", "nbrefactor", "audit", args.corpus, "--format", "json", "--no-cache", *jobs]
+            load = os.getloadavg()[0]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(cmd, env={**env, "PYTHONPATH": trees[name]}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            row = {"tree": name, "corpus": args.corpus, "jobs": args.jobs, "run": i, "cpu": round(cpu, 3),
+                   "wall": round(wall, 3), "load": round(load, 2)}
+            print(json.dumps(row), flush=True)
+            with open(args.out, "a", encoding="utf-8") as out:
+                out.write(json.dumps(row) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
