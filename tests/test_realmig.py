@@ -228,6 +228,23 @@ def test_a_shown_error_at_an_indented_or_edited_import_line_is_still_caught():
     assert not raised_at_top_level_import(cell("import os\nlib_x.load()\n", 2, "lib_x.load()"))
 
 
+def test_verify_seeds_the_package_before_importing_it_as_the_kernel_before_the_first_cell(tmp_path, capsys):
+    """`lottery_tools` draws from `random` when imported, then the notebook's `random.sample` is
+    unseeded. Under `--seed 0` the kernel was seeded before the notebook's imports, the package
+    only after its module was imported: the faithful package's sample differed (FAILED, and the
+    default verify said the mismatches stand after its seeded re-check)."""
+    for name in ("seeded_draw.ipynb", "lottery_tools.py"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    notebook = tmp_path / "seeded_draw.ipynb"
+    out = tmp_path / "out"
+    assert main(["migrate", str(notebook), "--out", str(out), "--no-prove"]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(notebook), str(out / "seeded_draw"), "--once", "--seed", "0", "--format", "json"]) == 0, capsys.readouterr().out[-3000:]
+    report = json.loads(capsys.readouterr().out)
+    compared = {c["name"]: c["status"] for step in report["steps"] for c in step["checks"]}
+    assert compared.get("winners") == "matched" and compared.get("salted") == "matched", report["steps"]
+
+
 def test_the_catch_is_only_the_exception_the_notebook_showed():
     """A library's exception (only its class name is saved) is matched by name; any other
     exception in that cell still propagates."""
