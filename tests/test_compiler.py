@@ -61,6 +61,20 @@ def test_sections_come_from_markdown_headings(tmp_path):
     assert [(s.name, s.cell_indices) for s in sectioning.sections] == [("load_data", (2, 4)), ("train_model", (6,))]
 
 
+def test_step_names_come_from_the_heading_words_not_its_html_anchor_or_link_target(tmp_path):
+    # fair check 13: tutorial notebooks end headings with a table-of-contents anchor; every step
+    # was named `..._a_class_anchor_id_...` from the tag's attributes.
+    cells = [
+        ("md", '## 1. Dataset <a class="anchor" id="dataset"></a>'), "x = 1",
+        ("md", "## [Training](https://example.org/docs#train) the model"), "y = x + 1",
+        ("md", '## <a id="only-markup"></a>'), "z = y * 2",
+    ]
+    path = write_notebook(project(tmp_path) / "nb.ipynb", cells)
+    sectioning = split_sections(analyse_notebook(read_notebook(path, "nb.ipynb")), "nb")
+    assert [s.name for s in sectioning.sections] == ["dataset", "training_the_model", "a_id_only_markup_a"]
+    assert [s.title for s in sectioning.sections][:2] == ["1. Dataset", "Training the model"]
+
+
 def test_kale_tags_win_over_headings_and_skip_cells_are_left_out(tmp_path):
     cells = [
         ("code", "import pandas as pd", {"tags": ["imports"]}),

@@ -195,6 +195,56 @@ def test_a_cell_the_notebook_shows_raising_is_caught_where_the_kernel_went_on(tm
     assert (error["side"], error["notebook"], error["cell"], error["exception"]) == ("notebook", str(notebook), 4, "ZeroDivisionError"), error
 
 
+def test_an_import_the_notebook_shows_failing_is_not_claimed_caught(tmp_path):
+    """The saved import cell shows ModuleNotFoundError at `from sklearn... import` and the cells
+    below ran on. Imports are hoisted to the module's head, so the step wrapped only the cell's
+    other line in `try: … except ModuleNotFoundError` and MIGRATION.md said the step catches it:
+    a claim about code that could not raise it. Now no catch is written for such a cell and the
+    review item says the package fails on import where the module is missing."""
+    package = _migrate(tmp_path, "import_error_shown")
+    steps = (package / "src" / "import_error_shown" / "steps.py").read_text(encoding="utf-8")
+    assert "from sklearn.linear_model import LinearRegression\n" in steps.split("\ndef ", 1)[0], steps
+    assert "except ModuleNotFoundError" not in steps and "try:" not in steps, steps
+    assert "    scale = 3.0\n" in steps, steps
+    migration = (package / "MIGRATION.md").read_text(encoding="utf-8")
+    assert "the step catches" not in migration, migration
+    assert ("cell 2: the saved notebook shows an import of this cell raising ModuleNotFoundError" in migration
+            and "fails on import where that module is missing" in migration), migration
+
+
+def test_a_shown_error_at_an_indented_or_edited_import_line_is_still_caught():
+    """Only an unindented import line, as saved, is hoisted: an import inside `try`/`if` stays in
+    the step, and a cell edited since its traceback is not judged from it."""
+    from nbrefactor.audit.types import Cell, Output
+    from nbrefactor.compile.transform import raised_at_top_level_import
+
+    def cell(source: str, line: int, code: str) -> Cell:
+        text = f"\x1b[0;31mModuleNotFoundError\x1b[0m Traceback\n\x1b[0;32m----> {line} \x1b[0m{code}\n"
+        return Cell(index=2, cell_type="code", source=source, outputs=(Output("error", text, "ModuleNotFoundError: x"),))
+
+    assert raised_at_top_level_import(cell("import os\nimport lib_x\n", 2, "import lib_x"))
+    assert not raised_at_top_level_import(cell("if True:\n    import lib_x\n", 2, "    import lib_x"))
+    assert not raised_at_top_level_import(cell("import os\nimport lib_y\n", 2, "import lib_x"))
+    assert not raised_at_top_level_import(cell("import os\nlib_x.load()\n", 2, "lib_x.load()"))
+
+
+def test_verify_seeds_the_package_before_importing_it_as_the_kernel_before_the_first_cell(tmp_path, capsys):
+    """`lottery_tools` draws from `random` when imported, then the notebook's `random.sample` is
+    unseeded. Under `--seed 0` the kernel was seeded before the notebook's imports, the package
+    only after its module was imported: the faithful package's sample differed (FAILED, and the
+    default verify said the mismatches stand after its seeded re-check)."""
+    for name in ("seeded_draw.ipynb", "lottery_tools.py"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    notebook = tmp_path / "seeded_draw.ipynb"
+    out = tmp_path / "out"
+    assert main(["migrate", str(notebook), "--out", str(out), "--no-prove"]) == 0
+    capsys.readouterr()
+    assert main(["verify", str(notebook), str(out / "seeded_draw"), "--once", "--seed", "0", "--format", "json"]) == 0, capsys.readouterr().out[-3000:]
+    report = json.loads(capsys.readouterr().out)
+    compared = {c["name"]: c["status"] for step in report["steps"] for c in step["checks"]}
+    assert compared.get("winners") == "matched" and compared.get("salted") == "matched", report["steps"]
+
+
 def test_the_catch_is_only_the_exception_the_notebook_showed():
     """A library's exception (only its class name is saved) is matched by name; any other
     exception in that cell still propagates."""

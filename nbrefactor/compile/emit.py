@@ -24,7 +24,7 @@ from nbrefactor.compile.python_choice import PythonChoice, choose_python
 from nbrefactor.compile.plan import PATH_CODES, ModelPlan, ReviewItem, StagePlan, StepPlan
 from nbrefactor.compile.runtime_wheel import runtime_requirement, runtime_version, wheel_name
 from nbrefactor.compile.templates import render
-from nbrefactor.compile.transform import CellOutcome, catching, function_body, shown_exception, transform_cell
+from nbrefactor.compile.transform import CellOutcome, catching, function_body, raised_at_top_level_import, shown_exception, transform_cell
 
 FileTree = dict[str, Union[str, bytes]]
 
@@ -291,7 +291,13 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
             needs |= outcome.needs
             review.extend(ReviewItem(path, ca.cell.index, line, what) for line, what in outcome.review)
             shown = shown_exception(ca.cell)
-            if shown is not None and outcome.items:
+            if shown is not None and raised_at_top_level_import(ca.cell):
+                # The import is hoisted out of the step: nothing catches it, and the review item says so.
+                review.append(ReviewItem(path, ca.cell.index, None, (
+                    f"the saved notebook shows an import of this cell raising {shown} (the kernel that ran it lacked "
+                    f"a module), and the cells below ran on: the package imports it at the head of its module, so it "
+                    f"fails on import where that module is missing instead of going on past it")))
+            elif shown is not None and outcome.items:
                 review.append(ReviewItem(path, ca.cell.index, None, (
                     f"the saved notebook shows this cell raising {shown}, and the cells below ran on: the step catches "
                     f"{shown} there and goes on as the kernel did (delete the cell if the demonstration is no part of the pipeline)")))
@@ -338,7 +344,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
                 continue
             body_items = list(outcome.items)
             shown = shown_exception(ca.cell)
-            if body_items and shown is not None:
+            if body_items and shown is not None and not raised_at_top_level_import(ca.cell):
                 body_items = catching(body_items, shown)
             if body_items:
                 items.append(f"# --- notebook cell {ca.cell.index} ---")

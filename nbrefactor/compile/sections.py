@@ -182,9 +182,22 @@ def _by_kale_tags(facts: NotebookFacts, reserved: frozenset[str] = frozenset()) 
     return Sectioning("kale-tags", tuple(sections), tuple(skipped))
 
 
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
 def _heading(text: str) -> Optional[str]:
     match = _HEADING.search(text)
-    return _redacted(match.group(2).strip()) if match else None
+    return _redacted(_plain_heading(match.group(2).strip())) if match else None
+
+
+def _plain_heading(heading: str) -> str:
+    """The heading as a reader sees it: a table-of-contents anchor (`## 8. Implementation <a
+    class="anchor" id="implementation"></a>`) or a link target is markup, not words, and named
+    every step `..._a_class_anchor_id_...`. A heading that is only markup stays as written."""
+    plain = _MARKDOWN_LINK.sub(r"\1", _HTML_TAG.sub(" ", heading))
+    plain = re.sub(r"\s+", " ", plain).strip()
+    return plain or heading
 
 
 def _redacted(text: str) -> str:

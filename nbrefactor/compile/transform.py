@@ -762,6 +762,33 @@ def shown_exception(cell) -> Optional[str]:  # noqa: ANN001 - an audit Cell
     return gone_past(error.name) if error is not None else None
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_RAISING_LINE = re.compile(r"^-+>\s*(\d+) ?(.*)$", re.MULTILINE)
+_TOP_LEVEL_IMPORT = re.compile(r"^(?:import|from)\s")
+
+
+def raised_at_top_level_import(cell) -> bool:  # noqa: ANN001 - an audit Cell
+    """Whether the saved error came from a top-level `import`/`from … import` line of the cell:
+    the traceback's first `---> N` line (the cell's own frame) is line N of the cell as saved, and
+    that line is an unindented import. Such an import is hoisted to the module's head, so a
+    `try` around the rest of the cell would not hold it: the package imports the module at import
+    time (a `skimage` the author's kernel lacked on that run fails there, loudly), and the review
+    item must not claim the step catches it."""
+    error = next((o for o in cell.outputs if o.output_type == "error"), None)
+    if error is None:
+        return False
+    match = _RAISING_LINE.search(_ANSI.sub("", error.text))
+    if match is None:
+        return False
+    lines = cell.source.splitlines()
+    number = int(match.group(1))
+    if not 1 <= number <= len(lines):
+        return False
+    line = lines[number - 1]
+    # The saved traceback shows the line it ran; a cell edited since is not judged from it.
+    return bool(_TOP_LEVEL_IMPORT.match(line)) and line.strip() == match.group(2).strip()
+
+
 def catching(items: Sequence[Union[cst.BaseStatement, str]], exception: str) -> list[Union[cst.BaseStatement, str]]:
     """The cell's statements inside `try: … except <exception>: pass`, so the step ends in the state
     the kernel was left in: the statements before the raise ran, the rest did not, and the steps
