@@ -92,9 +92,16 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
       "plt.style.use(['seaborn-whitegrid', 'extra.mplstyle'])\nwith plt.style.context(style='seaborn-dark'):\n    pass\n"
       "plt.style.use('ggplot')\nname = 'seaborn'\nplt.style.use(name)",),
      [(1, 2, "matplotlib.pyplot.style.use('seaborn')"), (1, 4, "matplotlib.pyplot.style.use('seaborn-whitegrid')"),
-      (1, 5, "matplotlib.pyplot.style.context('seaborn-dark')")]),
+      (1, 5, "matplotlib.pyplot.style.context(style='seaborn-dark')")]),
     (("import matplotlib as mpl\nfrom matplotlib import style\nmpl.style.use('seaborn-talk')\nstyle.use('seaborn-poster')",),
      [(1, 3, "matplotlib.style.use('seaborn-talk')"), (1, 4, "matplotlib.style.use('seaborn-poster')")]),
+    # XGBoost: 3.1.0's `tree_method="gpu_hist"` (a value of the constructors), 2.1.0's
+    # `fit(early_stopping_rounds=…)` on an estimator the notebook made with XGBoost; not the
+    # keyword in the constructor, `"hist"`, nor LightGBM's `fit`.
+    (("import xgboost as xgb\nimport lightgbm as lgb\nm = xgb.XGBRegressor(n_estimators=5, tree_method='gpu_hist')\n"
+      "m.fit(X, y, early_stopping_rounds=5)\nh = xgb.XGBClassifier(tree_method='hist', early_stopping_rounds=5)\nh.fit(X, y)\n"
+      "g = lgb.LGBMClassifier()\ng.fit(X, y, early_stopping_rounds=5)",),
+     [(1, 3, "xgboost.XGBRegressor(tree_method='gpu_hist')"), (1, 4, "xgboost.XGBRegressor.fit(early_stopping_rounds=…)")]),
     # A fallback that catches what matplotlib 3.8 raises (OSError).
     (("import matplotlib.pyplot as plt\ntry:\n    plt.style.use('seaborn')\nexcept OSError:\n    plt.style.use('seaborn-v0_8')",), []),
     # get_feature_names: only on a receiver made by the class that had it.

@@ -1185,6 +1185,22 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
     return out
 
 
+def _printed(f: LiteralFinding) -> bool:
+    """Is the literal (or f-string) a direct argument of a `print(…)` call? It is then a message the
+    notebook shows: the URI in it is neither read nor written."""
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    for node in tree_nodes(tree):
+        if type(node) is ast.Call and isinstance(node.func, ast.Name) and node.func.id == "print":
+            if any(
+                isinstance(a, (ast.Constant, ast.JoinedStr)) and a.lineno == f.line and a.col_offset + 1 == f.column
+                for a in node.args
+            ):
+                return True
+    return False
+
+
 def _data_folder_of_url(url: str) -> str:
     """The folder of an http(s) URL (`https://host/a/b/` of `https://host/a/b/c.csv?x=1`); "" for
     a file at the host's root, which says nothing about one data set's place."""
@@ -1832,7 +1848,9 @@ class RemoteUri(Rule):
         "constant, at its literal, the calls that fetch it related; a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
         "in the nearest cell above that does (`query_url = \"https://…\"` rebound in two cells, each fetched in the "
-        "next cell; the same URL fetched so in several cells is one finding); also a URL given to the notebook's own function that downloads that parameter "
+        "next cell; the same URL fetched so in several cells is one finding, and so are URLs of one remote folder fetched so "
+        "(`url = \"https://cdn…/assets/apple/apple-blank.jpg\"` in one cell, `…/apple-ipod.jpg` in another; not queries of one "
+        "endpoint, `…/stream?query=…`, each of which asks for other data)); also a URL given to the notebook's own function that downloads that parameter "
         "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)` or a `for url in urls:` "
         "loop over a list of literals bound in the cell: the calls of one cell are one download step, and so are the calls of one "
         "such function, in any cell, whose URLs share a folder (a chapter notebook fetching each data set from the book's "
@@ -1850,7 +1868,8 @@ class RemoteUri(Rule):
         "lines of one cell are one download step, and so are the literal URLs given to Python download calls "
         "(`requests.get`, `urlretrieve`, `wget.download`…) in one cell, and the URLs bound to constants in one cell and fetched only by "
         "such calls of one cell (`train_link = \"https://…\"`, `test_link = \"https://…\"`, then `wget.download(train_link, …)`, "
-        "`wget.download(test_link, …)`): one finding at the first, the others related (and so are the "
+        "`wget.download(test_link, …)`), or by other calls of one cell when they share a remote folder (`train_url`, `test_url` of one "
+        "folder, each read by `pd.read_csv`): one finding at the first, the others related (and so are the "
         "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`); so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
@@ -1861,7 +1880,8 @@ class RemoteUri(Rule):
         "Literal URLs of one remote folder fetched in several cells (a demo reading each data set of its repository's "
         "`raw` folder where it is used) are one finding, at the first, the others related (a file at the host's root "
         "names no folder). A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
-        "run from its folder it downloads nothing (the line serves a lone copy on Colab)."
+        "run from its folder it downloads nothing (the line serves a lone copy on Colab). A URI given only to `print(…)` "
+        "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -1880,6 +1900,8 @@ class RemoteUri(Rule):
             "# the docs: https://pandas.pydata.org\nhelp_url = 'https://pandas.pydata.org/docs'\nprint('see s3:// docs')",
         )),
         Example(cells=("!pip install git+https://github.com/acme/tool.git\nsession.get('https://api.example.com/v1')",)),
+        # A bucket only named in a message: nothing is read or written there.
+        Example(cells=("bucket = 'acme-ml'\nprint(f'Bucket: s3://{bucket}/raw')\nprint('gs://acme-ml/models')",)),
         # A model server the notebook started on this machine, queried: not data on the network.
         Example(cells=(
             "import requests\nhealth = requests.get('http://localhost:8000/health')\nready = requests.get('http://127.0.0.1:8000/ready')",
@@ -1987,6 +2009,14 @@ class RemoteUri(Rule):
             ),
             expect=((1, 2), (2, 2)),
         ),
+        # A name rebound to two images of one remote folder, fetched in each cell: one finding.
+        Example(
+            cells=(
+                "import requests\nurl = 'https://cdn.example.org/assets/apple/blank.jpg'\nblank = requests.get(url).content",
+                "url = 'https://cdn.example.org/assets/apple/ipod.jpg'\nipod = requests.get(url).content",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2014,6 +2044,8 @@ class RemoteUri(Rule):
             f for f in literal_findings(ctx)
             # Colab/Kaggle setup never runs locally or in the pipeline.
             if f.path_class.kind == "remote" and not hosted_only(f.ca.lines, f.line)
+            # Only shown (`print(f"Bucket: s3://{bucket}/{prefix}")`): a message, not a use (fair check 13).
+            and not (f.source == "python" and _printed(f))
         ]
         # One download cell (`!wget URL1`, `!wget URL2`…) is one root cause: the cell fetches its
         # data at run time. Its first shell URL carries the finding, the others are related.
@@ -2150,11 +2182,17 @@ class RemoteUri(Rule):
         # (`train_link = "https://…"`, `test_link = "https://…"`, then `wget.download(train_link, …)`,
         # `wget.download(test_link, …)`): one download step, as literal URLs of one cell are. The
         # first constant carries the finding, the others (their literals and fetches) are related.
-        step_of: dict[tuple[int, int], list[list[tuple[Constant, str, PathArgument]]]] = {}
+        # Constants of one remote folder read by other calls of one cell (`train_url = "https://…/Inc/train.csv"`,
+        # `test_url = "https://…/Inc/test.csv"`, both `pd.read_csv`) are one step too (fair check 13).
+        step_of: dict[tuple[int, int, str], list[list[tuple[Constant, str, PathArgument]]]] = {}
         for uses in fetched.values():
             fetch_cells = {_cell_of(ctx, p) for _, _, p in uses}
-            if len(fetch_cells) == 1 and all(p.entry.kind == "url" for _, _, p in uses):
-                step_of.setdefault((uses[0][0].ca.cell.index, fetch_cells.pop()), []).append(uses)
+            if len(fetch_cells) != 1:
+                continue
+            if all(p.entry.kind == "url" for _, _, p in uses):
+                step_of.setdefault((uses[0][0].ca.cell.index, fetch_cells.pop(), ""), []).append(uses)
+            elif folder := _data_folder_of_url(uses[0][0].value):
+                step_of.setdefault((uses[0][0].ca.cell.index, fetch_cells.pop(), folder), []).append(uses)
         folded: dict[int, list[list[tuple[Constant, str, PathArgument]]]] = {}
         for step in step_of.values():
             if len(step) > 1:
@@ -2214,20 +2252,36 @@ class RemoteUri(Rule):
                 if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
                     continue
                 by_url.setdefault(value, []).append((bound_in, name, line, column, pa, ca))
-        for value, places in by_url.items():
+        # URLs of one remote folder fetched so in several cells (`url = "https://cdn…/assets/apple/apple-blank.jpg"`
+        # in one cell, `…/apple-ipod.jpg` in another) are one root cause, as literal URLs of one folder
+        # are: the first carries the finding, the others (their literals and fetches) are related.
+        # (Not queries of one API endpoint, `…/stream?query=…`: each asks for other data, fair check 5.)
+        folders: dict[str, list[str]] = {}
+        for value in by_url:
+            folders.setdefault(("?" not in value and _data_folder_of_url(value)) or value, []).append(value)
+        for values in folders.values():
+            value, places = values[0], by_url[values[0]]
             ca, name, line, column, pa, call_ca = places[0]
             where = f"line {pa.call.line}" if call_ca is ca else f"cell {call_ca.cell.index}, line {pa.call.line}"
+            more = ""
+            if len(values) > 1:
+                cells_of = sorted({c.cell.index for v in values[1:] for c, *_ in by_url[v]})
+                more = (
+                    f"; {len(values) - 1} more URL{'s' if len(values) > 2 else ''} of the folder {shown(_data_folder_of_url(value))} "
+                    f"(cell{'s' if len(cells_of) > 1 else ''} {', '.join(str(c) for c in cells_of)})"
+                )
+            later = places[1:] + [p for v in values[1:] for p in by_url[v]]
             yield Hit(
                 ca.cell,
                 line,
                 column,
                 f"URL {shown(value)} (`{name}`) is downloaded at run time by `{pa.shown_callee}` ({where}): "
-                "the notebook needs the network and the remote file can change or disappear",
+                f"the notebook needs the network and the remote file can change or disappear{more}",
                 fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                 key=f"{name}\x1f{value}",
                 related=tuple(dict.fromkeys(
                     [(call_ca.cell, pa.call.line, pa.call.column)]
-                    + [r for c, _, ln, col, p, cc in places[1:] for r in ((c.cell, ln, col), (cc.cell, p.call.line, p.call.column))]
+                    + [r for c, _, ln, col, p, cc in later for r in ((c.cell, ln, col), (cc.cell, p.call.line, p.call.column))]
                 )),
             )
         # Through a loop over literals: `{name: get_file(name, url) for name, url in img_url.items()}`.

@@ -224,7 +224,9 @@ def _call_match(call: ast.Call, candidates: list[Removal]) -> Optional[tuple[Rem
         if entry.values:
             value = _removed_value(call, entry)
             if value is not None:
-                return entry, f"{entry.api}({value!r})"
+                # As the call passed it: `plt.style.use('seaborn')`, `XGBClassifier(tree_method='gpu_hist')`.
+                positional = 0 <= entry.argument < len(call.args)
+                return entry, f"{entry.api}({'' if positional else entry.argument_name + '='}{value!r})"
             continue
         if not entry.keyword:
             return entry, _shown(entry)
