@@ -34,7 +34,9 @@ def test_rule_meanings_for_the_compiler_are_rule_attributes() -> None:
 
 def test_a_user_io_call_entry_gives_the_config_field_its_direction(tmp_path: Path) -> None:
     cells = ["import store\nstore.stash('out/model.bin')"]
-    assert {f.name: f.direction for f in _plan(tmp_path / "a", cells).config_fields} == {}  # not catalogued: not a path
+    # Not catalogued: a path by its shape only (the generic fallback), read or write unknown.
+    assert {f.name: f.direction for f in _plan(tmp_path / "a", cells).config_fields} == {"model_bin_path": ""}
+    assert {f.name: f.direction for f in _plan(tmp_path / "c", ["import store\nstore.stash('out/model')"]).config_fields} == {}
     extra = tmp_path / "team-rules"
     extra.mkdir()
     (extra / "io_calls.toml").write_text('[[call]]\nfunction = "store.stash"\nposition = 0\ndirection = "write"\n', encoding="utf-8")

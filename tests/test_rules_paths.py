@@ -166,8 +166,12 @@ def test_path_arguments_resolve_import_aliases(source):
 
 
 def test_path_arguments_local_alias_shadows_the_conventional_one():
-    # `pd` bound to another module: not pandas, and not in the catalogue.
-    assert _arguments("import mylib as pd\npd.read_csv('x.csv')") == []
+    # `pd` bound to another module: not pandas, and not in the catalogue. (Its `.csv` first
+    # argument is still a path by shape, with an unknown direction: the generic fallback.)
+    assert [(pa.qualified, pa.direction, pa.entry.generic) for pa in _arguments("import mylib as pd\npd.read_csv('x.csv')")] == [
+        ("mylib.read_csv", "none", True)
+    ]
+    assert _arguments("import mylib as pd\npd.read_csv('x')") == []
 
 
 @pytest.mark.parametrize(
@@ -204,7 +208,9 @@ def test_method_entries_need_an_attribute_call_and_the_listed_receiver():
     assert _arguments("save('m.h5')") == []  # a bare function named like a method
     assert [pa.direction for pa in _arguments("spark.read.csv('x.csv')")] == ["read"]
     assert [pa.direction for pa in _arguments("df.write.parquet('out')")] == ["write"]
-    assert _arguments("writer.csv('x.csv')") == []  # `csv` only on .read/.write receivers
+    assert _arguments("writer.csv('x')") == []  # `csv` only on .read/.write receivers
+    # (a data file's name there is still a path by shape: the generic fallback, direction unknown)
+    assert [(pa.direction, pa.entry.generic) for pa in _arguments("writer.csv('x.csv')")] == [("none", True)]
 
 
 def test_chained_receiver_still_matches_a_method_entry():
@@ -217,7 +223,8 @@ def test_catalogue_is_extendable_with_a_user_rules_dir(tmp_path):
         '[[call]]\nfunction = "acme.io.load_table"\nposition = 0\nkeywords = ["uri"]\ndirection = "read"\n',
         encoding="utf-8",
     )
-    cells = ("from acme.io import load_table\nt = load_table('tables/sales.parquet')",)
+    # (no extension, no `./`, no path keyword: not a path for the generic fallback either)
+    cells = ("from acme.io import load_table\nt = load_table('tables/sales')",)
     assert found(audit(cells, [CwdRelativePath])) == []
     extended = Catalog(read_catalog_files([shipped_rules_dir(), tmp_path]))
     shipped = len(io_call_entries(load_catalog()))
@@ -542,3 +549,51 @@ def test_scratch_file_alone_is_not_reported():
         "os.remove('scratch/tmp.txt')",
     ]) if d.code == "PTH006"]
     assert diagnostics == []
+
+
+# --- the generic fallback: calls no catalogue names ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ("import h2o\nframe = h2o.import_frame(path='https://example.org/data/prostate.csv')", "https://example.org/data/prostate.csv"),
+        ("store.ingest('./kddcup.data.gz')", "./kddcup.data.gz"),
+        ("from sktime.benchmarking import evaluation\nevaluation.export('results.csv')", "results.csv"),
+        ("from ludwig.api import LudwigModel\nmodel = LudwigModel(config={})\nmodel.train(dataset=df, output_directory='runs')", "runs"),
+        ("import vaex\nvaex.open(filename='events')", "events"),
+    ],
+)
+def test_generic_fallback_takes_strong_evidence(source, value):
+    (pa,) = _arguments(source)
+    assert (pa.direction, pa.entry.generic, pa.verb, pa.literal.value) == ("none", True, "used by", value)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "print('./kddcup.data.gz')",
+        "import logging\nlogging.info('results.csv')",
+        "logger.warning('results.csv')",
+        "import warnings\nwarnings.warn('./out/model.pkl')",
+        "label = '{}.csv'.format(stem)",
+        "ok = name.endswith('.csv')",
+        "import re\npattern = re.compile('./data/x.csv')",
+        "import os\nstem = os.path.splitext('data/train.csv')[0]",
+        "value = settings.get('train.csv')",
+        "df = frame.drop('old.csv')",
+        "import vaex\nvaex.open('events')",  # a bare name as first argument: no shape evidence
+        "import requests\nrequests.post('http://{}:5000/predict')",  # a host the literal does not spell
+        "def load(path):\n    return path\nload(path='data/x.csv')",  # the notebook's own function
+        "load_transactions('data/x.csv')",  # a bare name no import binds (`%run helpers.py`)
+        "class Store:\n    def load(self, p):\n        return p\nStore().load('./x.csv')\nstore.load('./y.csv')",
+        "import vaex\nvaex.open(path='auto')",
+        "from transformers import AutoModel\nAutoModel.from_pretrained(pretrained_model_name_or_path='org/model')",
+        "from huggingface_hub import hf_hub_download\nhf_hub_download(repo_id='org/set', filename='data.tar.gz')",
+        "import tensorflow as tf\ntf.keras.datasets.mnist.load_data(path='mnist.npz')",
+        "from azureml.core import ScriptRunConfig\nScriptRunConfig(source_directory='train', script='train.py')",
+        "import zipfile\ninfo = zipfile.ZipInfo('ledger.csv')",
+    ],
+)
+def test_generic_fallback_stays_silent_on_look_alikes(source):
+    assert [pa for pa in _arguments(source) if pa.entry.generic] == []

@@ -55,6 +55,9 @@ class IoCall:
     # A keyword that, given and not `False`, makes the call download into the path before reading it
     # (`torchvision.datasets.MNIST("/data", download=True)`): said so in messages, not "read by".
     downloads_when: str = ""
+    # Not a catalogue entry: the generic fallback's guess for a call no catalogue names
+    # (`h2o.import_file(path=...)`, `sc.textFile("./x.gz")`), whose direction is unknown.
+    generic: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class PathArgument:
     def verb(self) -> str:
         """What the call does with the path, for messages: "read by", "written by", "read and
         written by", "passed to"; "downloaded into and read by" for a dataset class told to download."""
+        if self.entry.generic:
+            return "used by"  # read or written: the catalogue does not know this call
         if self.entry.downloads_when:
             flag = self.call.arg(None, (self.entry.downloads_when,))
             if flag is not None and flag.constant not in ("False", "None"):
@@ -300,6 +305,9 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
         if call.line in dead:
             continue
         qualified, entries = matching_entries(facts, catalog, call)
+        if not entries:
+            out.extend(_generic_path_arguments(facts, catalog, call, qualified, strings))
+            continue
         seen: set[tuple[Optional[int], Optional[str]]] = set()
         for entry in entries:
             arg = call.arg(entry.position, entry.keywords)
@@ -308,6 +316,198 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
             seen.add((arg.position, arg.keyword))
             out.append(PathArgument(call, arg, entry, qualified, _direction(call, entry), _literal_for(arg, strings)))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The generic fallback: path arguments of calls no catalogue names
+# ---------------------------------------------------------------------------------------------
+
+# Keywords that name a file or folder whatever the library (`h2o.import_file(path=...)`,
+# `load_zip.unzip(url, unzip_dir=...)`, `Trainer(output_dir=...)`), and the endings that do
+# (`train_path=`, `config_file=`, `save_dir=`). Not `dir`/`root` alone: too often something else.
+_GENERIC_KEYWORDS = frozenset({
+    "path", "file", "filename", "filepath", "fname", "file_name", "dirname", "dirpath", "folder",
+    "path_or_buf", "filepath_or_buffer", "logdir", "outdir", "savedir", "save_to", "directory",
+})
+_GENERIC_KEYWORD_ENDINGS = ("_path", "_file", "_dir", "_directory", "_folder", "_filename", "_filepath", "_dirpath")
+# A first positional argument this shaped is a path or a URL whatever the call: a data, model or
+# archive file's extension, or a leading `./`/`../`, or a remote scheme.
+_DATA_FILE = re.compile(
+    r"\.(?:csv|tsv|parquet|pq|json|jsonl|ndjson|pkl|pickle|joblib|h5|hdf5|hdf|pt|pth|ckpt|safetensors|onnx|"
+    r"gz|zip|tar|tgz|bz2|xz|7z|txt|npy|npz|feather|arrow|xlsx|xls|avro|orc|sqlite|db|mat|libsvm|svmlight|"
+    r"data|arff|tfrecord|tfrecords|msgpack|sav|model|bin|yaml|yml)$",
+    re.IGNORECASE,
+)
+# A URL naming a file or folder on a host: a path after the host (`http://{}:5000`, a server to
+# talk to, is none) and a host the literal spells (no f-string hole in it).
+_GENERIC_URL = re.compile(r"^(?:https?|s3|s3a|s3n|gs|gcs|hdfs|abfss?|wasbs?)://[^/\s{}]+/[^\s]+$", re.IGNORECASE)
+# Keywords naming a folder of code shipped to a remote job (`ScriptRunConfig(source_directory=)`,
+# SageMaker's `source_dir=`): the notebook's own scripts, beside it wherever it runs.
+_CODE_FOLDER_KEYWORDS = frozenset({"source_dir", "source_directory", "code_dir", "code_directory", "src_dir"})
+# Libraries whose path-like arguments are not the working directory's: Keras' `load_data(path=)`
+# names a file under ~/.keras/datasets, Kubernetes specs name paths inside a container,
+# `evaluate.load("./metrics/f1")` names a metric script (code, PTH007 judges what it fetches).
+_NOT_WORKING_DIRECTORY = ("keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "kubernetes.",
+                          "k8s.", "evaluate.load")
+# Calls that only show, log, format, parse or compare strings, or build values from them: a
+# file name there is text (a message, a column, a pattern), not a place the call touches.
+_TEXT_ONLY_FUNCTIONS = frozenset({
+    "print", "str", "repr", "format", "len", "isinstance", "dict", "list", "tuple", "set", "frozenset",
+    "sorted", "reversed", "enumerate", "zip", "map", "filter", "any", "all", "hash", "id", "type",
+    "input", "exec", "eval", "compile", "assert", "display", "Markdown", "HTML", "Latex", "FileLink",
+    "FileLinks", "tqdm", "trange", "warn", "Exception", "ValueError", "TypeError", "KeyError",
+    "RuntimeError", "FileNotFoundError", "OSError", "IOError", "AssertionError", "NotImplementedError",
+    "SystemExit", "print_function", "namedtuple", "partial", "getattr", "setattr", "hasattr",
+    "argparse.ArgumentParser",
+    # an archive member's name, inside the archive: no place on disk
+    "zipfile.ZipInfo", "tarfile.TarInfo",
+})
+_TEXT_ONLY_MODULES = ("re", "os.path", "posixpath", "ntpath", "logging", "warnings", "string", "textwrap",
+                      "json", "datetime", "time", "fnmatch", "shlex", "urllib.parse", "IPython.display",
+                      "argparse", "sys", "typing", "collections", "functools", "itertools", "operator",
+                      "inspect", "unittest", "pytest", "difflib", "html", "base64", "hashlib", "uuid")
+_TEXT_ONLY_METHODS = frozenset({
+    # str, bytes, dict, list, set
+    "format", "format_map", "join", "replace", "startswith", "endswith", "split", "rsplit", "splitlines",
+    "strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize", "casefold", "removeprefix",
+    "removesuffix", "partition", "rpartition", "find", "rfind", "index", "rindex", "count", "encode",
+    "decode", "zfill", "ljust", "rjust", "center", "get", "setdefault", "pop", "append", "extend",
+    "insert", "add", "remove", "discard", "update", "__contains__", "__getitem__", "__eq__", "contains",
+    # regexes, logging, messages
+    "match", "search", "sub", "subn", "fullmatch", "findall", "finditer", "debug", "info", "warning",
+    "warn", "error", "exception", "critical", "log", "print", "echo", "write", "writelines", "set_description",
+    "set_postfix", "set_postfix_str",
+    # plots' texts
+    "set_title", "set_xlabel", "set_ylabel", "set_zlabel", "suptitle", "title", "xlabel", "ylabel", "text",
+    "annotate", "legend", "set_text", "set_label", "figtext", "label",
+    # frames' columns and queries
+    "rename", "drop", "query", "eval", "col", "lit", "alias", "withColumn", "withColumnRenamed", "select",
+    "selectExpr", "groupby", "groupBy", "agg", "astype", "isin", "sort_values", "set_index", "pivot", "melt",
+    "strftime", "strptime", "add_argument", "parse_args", "assertEqual", "assertIn", "assertTrue",
+    # archive members by name
+    "writestr", "getinfo", "getmember",
+})
+
+
+def _generic_path_arguments(
+    facts: NotebookFacts, catalog: Catalog, call: CallFact, qualified: str, strings: Sequence[StringFact],
+) -> list[PathArgument]:
+    """The path arguments of a call no catalogue names, when the evidence is strong: a keyword
+    that names a file or folder (`path=`, `unzip_dir=`, `train_path=`), or a first positional
+    argument shaped like a data file, a `./`/`../` path or a URL, literally or through a string
+    constant (`vaex.from_csv("./lookup/zones.csv")`, `TabularDataset(url)`, `load_pd.load(url)`).
+    Never for a call that only shows or handles text, nor for one the notebook defines itself
+    (its own function is followed by `_path_functions`), nor a call of rules/downloads.toml."""
+    if not call.func or _text_only(facts, call, qualified) or _fetch_call(catalog, call, qualified):
+        return []
+    head = call.func.split(".", 1)[0]
+    if "." not in call.func and head not in facts.aliases:
+        return []  # a bare name no import binds: from `%run helpers.py` or a star import, not a known library
+    if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
+        return []
+    out: list[PathArgument] = []
+    for arg in call.args:
+        if arg.keyword is None:
+            continue
+        name = arg.keyword.lower()
+        if name in _CODE_FOLDER_KEYWORDS or not (name in _GENERIC_KEYWORDS or name.endswith(_GENERIC_KEYWORD_ENDINGS)):
+            continue
+        if arg.string is not None and not _plausible_generic_path(arg.string, keyword=True):
+            continue
+        if arg.string is None and arg.name is None:
+            continue  # `path=os.path.join(...)`, `file=sys.stdout`: nothing to judge
+        out.append(_generic(call, arg, qualified, strings))
+    first = call.arg(0)
+    if first is not None:
+        value = first.string
+        if value is None and first.name is not None and not call.in_function:
+            # Inside a function the name may be a parameter hiding the constant
+            # (`def create_gif(v, filename="x.gif"): imageio.mimsave(filename, …)`).
+            constant = string_constants(facts).get(first.name)
+            value = constant.value if constant is not None else None
+        if value is not None and _plausible_generic_path(value, keyword=False):
+            out.append(_generic(call, first, qualified, strings))
+    return out
+
+
+def _generic(call: CallFact, arg: ArgFact, qualified: str, strings: Sequence[StringFact]) -> PathArgument:
+    entry = IoCall(function=qualified or call.func, position=arg.position,
+                   keywords=(arg.keyword,) if arg.keyword else (), direction="none", generic=True)
+    return PathArgument(call, arg, entry, qualified, "none", _literal_for(arg, strings))
+
+
+def _plausible_generic_path(value: str, keyword: bool) -> bool:
+    """Is this literal a path by its shape? One argument of an unknown call: a data file's name,
+    a `./`/`../` path or a URL; after a path-naming keyword, any one-line text without spaces."""
+    if _GENERIC_URL.match(value):
+        return True
+    if not value or value != value.strip() or any(c in value for c in " \t\n%<>|*?$") or value.startswith("{"):
+        return False  # a message, a pattern, a format, or a path whose root is a hole (unknown)
+    if keyword:
+        return value.lower() not in _SETTING_WORDS
+    return value.startswith(("./", "../")) or ("{" not in value and bool(_DATA_FILE.search(value)))
+
+
+# Values a path keyword takes that choose a behaviour, not a place (`checkpoint_path="best"`).
+_SETTING_WORDS = frozenset({"auto", "none", "default", "best", "last", "latest", "memory", "true", "false", "null"})
+
+
+def _text_only(facts: NotebookFacts, call: CallFact, qualified: str) -> bool:
+    head = call.func.split(".", 1)[0]
+    if head in _notebook_defined(facts) or head in ("self", "cls", "super"):
+        return True  # the notebook's own function or class: `_path_functions` follows it
+    if call.func != call.method and call.method in _notebook_methods(facts):
+        return True  # a method named like one of the notebook's classes' own: likely theirs
+    if call.func in _TEXT_ONLY_FUNCTIONS or qualified in _TEXT_ONLY_FUNCTIONS:
+        return True
+    if any(qualified == m or qualified.startswith(m + ".") for m in _TEXT_ONLY_MODULES):
+        return True
+    if call.method in _TEXT_ONLY_METHODS and call.func != call.method:
+        return True
+    if call.method in _FETCHED_BY_NAME or call.method in _UPLOAD_METHODS or call.method == "push_to_hub":
+        # A model or dataset id (`from_pretrained(pretrained_model_name_or_path=name)`,
+        # `load_dataset(path="org/set")`, `hf_hub_download(filename=...)` names a file of the hub
+        # repository): PTH007's. An upload's local file is staging `_staged_for_upload` judges.
+        return True
+    if head.startswith(("log", "_log", "warn")):
+        return True  # `logger.info(...)`, `log.debug(...)`
+    return False
+
+
+def _fetch_call(catalog: Catalog, call: CallFact, qualified: str) -> bool:
+    """A call of rules/downloads.toml (`monai.apps.download_and_extract(url, …)`): PTH007 reports
+    what it fetches."""
+    from nbrefactor.audit.rules.downloads import _entries_for, fetch_catalog  # (downloads imports paths' package)
+
+    fetches = fetch_catalog(catalog)
+    if _entries_for(fetches, [qualified] if qualified else []):
+        return True
+    return any(call.method in methods for methods, _, _ in fetches.methods) and call.func != call.method
+
+
+def _notebook_defined(facts: NotebookFacts) -> frozenset[str]:
+    """Names the notebook binds with `def`/`class` (and, kept beside, its classes' method names)."""
+    memo = _NOTEBOOK_DEFINED
+    if memo and memo[0] is facts:
+        return memo[1]
+    names = {r.name for ca in facts.cells for r in (*ca.facts.functions, *ca.facts.classes)}
+    methods: set[str] = set()
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        for node in tree_nodes(tree) if tree is not None else ():
+            if isinstance(node, ast.ClassDef):
+                methods.update(d.name for d in node.body if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    memo[:] = [facts, frozenset(names), frozenset(methods)]
+    return memo[1]
+
+
+def _notebook_methods(facts: NotebookFacts) -> frozenset[str]:
+    """The method names of the notebook's classes (`store.load("./x.csv")` on its own `Store`)."""
+    _notebook_defined(facts)
+    return _NOTEBOOK_DEFINED[2]
+
+
+_NOTEBOOK_DEFINED: list = []
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1844,6 +2044,8 @@ class RemoteUri(Rule):
         "`${BUCKET}` in a `%%bash` cell, `{BUCKET}` in a `!` line or an f-string name one bucket). An `http(s)://` URL is reported only where it is fetched: "
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
         "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
+        "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
+        "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
         "constant, at its literal, the calls that fetch it related; a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
@@ -4672,7 +4874,16 @@ class CwdRelativePath(Rule):
         "Reports a relative path literal (`\"data/train.csv\"`, `\"model.pkl\"`, `\".\"`, `\"../out\"`, "
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
-        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`… A call under `if False:` (or in the `else` of "
+        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`… A call no catalogue names counts too when the evidence is "
+        "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
+        "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
+        "`_folder`, `_filename`: `TabularPredictor(path=\"agModels\")`, `model.train(output_directory=\"runs\")`), or a first "
+        "positional argument, literal or string constant, shaped like a data, model or archive file (`.csv`, `.parquet`, `.pkl`, "
+        "`.pt`, `.gz`, `.zip`, `.txt`, `.npy`…) or starting with `./` or `../` (`sc.textFile(\"./kddcup.data.gz\")`, "
+        "`benchmark.run(\"results.csv\")`); never a call that only shows, logs, formats, matches or compares text (`print`, "
+        "`logging`, `warnings`, `re`, `os.path`, `json`, str, dict and list methods, plot titles, frame column operations), a model "
+        "or dataset id (`from_pretrained`, `load_dataset`, `hf_hub_download`: PTH007's), an upload's staged file, nor the "
+        "notebook's own function, class or method (followed as below). A call under `if False:` (or in the `else` of "
         "`if True:`), a template's optional variant, never runs: not reported, here or in PTH001–PTH007. "
         "Import aliases are resolved, so `pd.read_csv` and "
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
@@ -4785,6 +4996,12 @@ class CwdRelativePath(Rule):
             "from pathlib import Path\nfrom IPython.display import HTML\nclips = sorted(Path('videos').iterdir())\n"
             "HTML(f'<video controls src=\"{clips[-1]}\"></video>')",
         )),
+        # Text that only looks like a path, given to calls no catalogue names: shown, logged,
+        # formatted, compared; and the notebook's own function.
+        Example(cells=(
+            "import logging\nprint('./lookup/zones.csv')\nlogging.info('./out/summary.csv')\nok = name.endswith('.csv')",
+            "def describe(path):\n    return path.upper()\ndescribe(path='exports/other.csv')\nmsg = '{}.csv'.format(stem)",
+        )),
         # A name bound more than once has no single value; an unused constant is no path.
         Example(cells=(
             "import pandas as pd\nsplit = 'train'\nlabel = 'model.pkl'",
@@ -4882,6 +5099,15 @@ class CwdRelativePath(Rule):
                 "clip = MultiModalPredictor(problem_type='zero_shot_image_classification')\nmm = MultiModalPredictor(label='y')\nmm.fit(train)",
             ),
             expect=((2, 1), (3, 2)),
+        ),
+        # Calls no catalogue names, on strong evidence: a `./` or data file first argument, a
+        # keyword naming a folder (one finding per folder).
+        Example(
+            cells=(
+                "import vaex\nzones = vaex.from_csv('./lookup/zones.csv')",
+                "store.ingest('reports/results.csv')\nrunner.fit(frame, output_directory='runs')",
+            ),
+            expect=((1, 2), (2, 1), (2, 2)),
         ),
     )
 
