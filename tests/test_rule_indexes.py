@@ -10,7 +10,9 @@ cell with fewer than two strings; thirteenth round: DEP005's path matches from a
 PTH007's findings once per notebook (PTH006 reads them), RND001's parent map from the node list,
 DEP005's node type sets; sixteenth round: one index of a notebook's name reads for RND001 and
 PTH001 (`rules.name_loads`), PTH007's indexes made when a call asks, HID002's never-run cells once
-per notebook, the install commands remembered for the last notebook."""
+per notebook, the install commands remembered for the last notebook; seventeenth round: HID009's
+hazards remembered per cell text and notebook context, PTH001's suffix literals looked for only
+where a bound name is read, `paths.classify` remembered."""
 
 from __future__ import annotations
 
@@ -507,3 +509,142 @@ def test_the_current_directory_screen_admits_every_value_the_pattern_matches():
                 if paths._CURRENT_DIRECTORY.match(ast.unparse(node.value)):
                     assert paths._may_name_current_directory(node.value), ast.unparse(node)
     assert assignments > 500
+
+
+def _fixture_notebooks(limit: int = 120) -> list[Notebook]:
+    from nbrefactor.audit.loader import read_notebook
+
+    found = []
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        nb = read_notebook(path)
+        if isinstance(nb, Notebook):  # fixtures include broken files on purpose
+            found.append(nb)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _hid009_hits(*cells: str) -> list[tuple[int, int, str]]:
+    ctx = RuleContext(analyse_notebook(_notebook(*cells)), load_catalog(), ProjectContext())
+    return [(h.cell.index, h.line, h.message) for h in rerun.ChangesWhenRunTwice().check(ctx)]
+
+
+def test_hid009s_remembered_hazards_are_the_walks_on_the_fixture_cells():
+    """Seventeenth round: HID009 remembers a cell's hazards by its text and the notebook context
+    the walker reads; on every cell of the fixture notebooks (each in its notebook's context)
+    the answer, computed afresh and then from the memo, is the walk's."""
+    rerun._HAZARDS.clear()
+    cells = hazards = 0
+    for nb in _fixture_notebooks(limit=1000):
+        ctx = RuleContext(analyse_notebook(nb), load_catalog(), ProjectContext())
+        modules = frozenset(imp.bound for _, imp in ctx.facts.imports if imp.bound != "*")
+        above, steps, stepping = rerun.trainers(ctx), rerun.training_functions(ctx), rerun.stepping_functions(ctx)
+        classes, hf_classes = rerun.keras_model_classes(ctx), rerun.hf_trainer_classes(ctx)
+        aliases = frozenset(ctx.facts.aliases.items())
+        for ca in ctx.cells:
+            args = (modules, above.get(ca.cell.index, {}), ctx.facts.resolve)
+            rest = (classes, steps.get(ca.cell.index, {}), hf_classes, stepping.get(ca.cell.index, {}))
+            walked = rerun.rerun_hazards(ca, *args, *rest)
+            assert rerun.remembered_rerun_hazards(ca, *args, aliases, *rest) == walked
+            again = rerun.remembered_rerun_hazards(ca, *args, aliases, *rest)
+            assert again == walked
+            again.clear()  # a caller's list is its own
+            assert rerun.remembered_rerun_hazards(ca, *args, aliases, *rest) == walked
+            cells += 1
+            hazards += len(walked)
+    assert cells > 1000 and hazards > 50
+
+
+def test_hid009s_memo_tells_notebook_contexts_apart():
+    """The same cell text under other imports or other models of the cells above gets its own
+    answer: `makedirs('out')` is `os.makedirs` only where the notebook imported it from `os`
+    (the names the imports bind are the same, the aliases differ); `optimizer.step()` steps an
+    optimizer of another cell only where one was made."""
+    rerun._HAZARDS.clear()
+    step = "makedirs('out')"
+    assert [h[:2] for h in _hid009_hits("from os import makedirs", step)] == [(2, 1)]
+    assert _hid009_hits("from mylib import makedirs", step) == []
+    assert [h[:2] for h in _hid009_hits("from os import makedirs", step)] == [(2, 1)]
+    torch_cell = "import torch\nmodel = torch.nn.Linear(2, 1)\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)"
+    plain_cell = "import torch\nmodel = torch.nn.Linear(2, 1)\noptimizer = make_optimizer()"
+    assert [h[:2] for h in _hid009_hits(torch_cell, "optimizer.step()")] == [(2, 1)]
+    assert _hid009_hits(plain_cell, "optimizer.step()") == []
+
+
+def _suffix_literals_by_full_walk(ctx: RuleContext) -> set[tuple[int, int, int]]:
+    """PTH001's suffix literals as found before the seventeenth round: every cell's whole tree."""
+    right_only: dict[str, bool] = {}
+    bound: dict[str, list[tuple[int, int, int]]] = {}
+    for ca in ctx.cells:
+        tree = analysis.cell_python_tree(ca)
+        if tree is None:
+            continue
+        lines = ca.masked.python.split("\n")
+        appended: set[int] = set()
+        for n in ast.walk(tree):
+            if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
+                appended.add(id(n.right))
+            elif isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add):
+                appended.add(id(n.value))
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                right_only[n.id] = right_only.get(n.id, True) and id(n) in appended
+        for stmt in tree.body:
+            if (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+            ):
+                where = (ca.cell.index, stmt.value.lineno, paths._char_column(lines, stmt.value.lineno, stmt.value.col_offset))
+                bound.setdefault(stmt.targets[0].id, []).append(where)
+    return {where for name, places in bound.items() if right_only.get(name) for where in places}
+
+
+def test_pth001s_suffix_literals_are_the_full_walks():
+    """Seventeenth round: `_suffix_literals` reads a cell's nodes only when the notebook binds a
+    string to a name, and only in cells whose ASCII text holds such a name; the same literals as
+    the walk of every cell, on the fixture notebooks and on cells written for it (a read in a
+    non-ASCII cell, where CPython NFKC-normalises `ﬁx` to `fix`, is still seen)."""
+    catalog = load_catalog()
+
+    def both(nb: Notebook) -> tuple[set, set]:
+        ctx = RuleContext(analyse_notebook(nb), catalog, ProjectContext())
+        return paths._suffix_literals(ctx), _suffix_literals_by_full_walk(ctx)
+
+    nonempty = 0
+    for nb in _fixture_notebooks(limit=1000):
+        new, old = both(nb)
+        assert new == old, nb.path
+        nonempty += bool(new)
+    assert nonempty >= 1
+    new, old = both(_notebook("fix = '/posts/1'\nbase = 'https://example.org'", "url = base + ﬁx  # é"))
+    assert new == old == {(1, 1, 7)}
+    new, old = both(_notebook("fix = '/posts/1'", "url = base + fix", "print(fix)"))
+    assert new == old == set()  # read whole once: not only a suffix
+    new, old = both(_notebook("x = 1", "y = x + 2"))
+    assert new == old == set()
+
+
+def test_pth001s_remembered_classes_are_classifys_answers():
+    """Seventeenth round: `classify` remembers its answers for the settings last asked with;
+    every string of the fixture cells, with each flag, gets `_classify`'s answer, first and
+    from the memo, and other settings are never answered from the memo."""
+    settings = paths.path_settings(load_catalog())
+    flags = [dict(), dict(path_argument=True), dict(path_argument=True, url_only=True), dict(path_argument=True, store_uri=True)]
+    values = ["data/train.csv", "/home/me/x.csv", "s3://b/k", "sqlite:///mlflow.db", "C:\\Users\\me\\x.csv", "r", ""]
+    for source in _fixture_sources(limit=2000):
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        values.extend(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    classified = 0
+    for _ in range(2):
+        for value in values:
+            for flag in flags:
+                expected = paths._classify(value, settings, flag.get("path_argument", False), flag.get("url_only", False),
+                                           flag.get("store_uri", False))
+                assert paths.classify(value, settings, **flag) == expected, (value, flag)
+                classified += expected is not None
+    assert classified > 100
+    other = paths.PathSettings(**{**settings.__dict__, "user_patterns": ()})
+    assert paths.classify("/home/me/x.csv", settings) == paths.PathClass("user", paths.classify("/home/me/x.csv", settings).detail)
+    assert paths.classify("/home/me/x.csv", other) == paths.PathClass("absolute", "")

@@ -622,7 +622,28 @@ def classify(value: str, settings: PathSettings, *, path_argument: bool = False,
     `path_argument`: the literal is the path argument of a catalogued call, which makes a
     single-segment or relative literal a path for sure. `url_only`: that argument is a URL
     (`requests.get`), so it is never a relative path. `store_uri`: that argument is a tracking
-    store or database URI (`mlflow.set_tracking_uri`), a path only as `sqlite:///file.db`."""
+    store or database URI (`mlflow.set_tracking_uri`), a path only as `sqlite:///file.db`.
+
+    Remembered for the settings last asked with (the answer depends on the value, the flags and
+    the settings alone, and is immutable): notebooks repeat their strings (`'r'`, column names,
+    a data file's name in every cell that reads it)."""
+    memo = _CLASSIFIED
+    if not memo or memo[0] is not settings:  # the memo holds the settings: no reused id matches
+        memo[:] = [settings, {}]
+    known: dict[tuple[str, bool, bool, bool], Optional[PathClass]] = memo[1]
+    key = (value, path_argument, url_only, store_uri)
+    if key in known:
+        return known[key]
+    if len(known) >= 20_000:  # strings of one batch: keep memory flat
+        known.clear()
+    found = known[key] = _classify(value, settings, path_argument, url_only, store_uri)
+    return found
+
+
+_CLASSIFIED: list = []  # [settings, {(value, path_argument, url_only, store_uri): class or None}]
+
+
+def _classify(value: str, settings: PathSettings, path_argument: bool, url_only: bool, store_uri: bool) -> Optional[PathClass]:
     if store_uri:
         sqlite = _SQLITE_FILE.match(value)
         if sqlite is None:
@@ -840,14 +861,37 @@ def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[
 def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
     """(cell, line, column) of the literals bound to a module-level name that the notebook only
     ever appends to something else: `blog_suffix = "/posts/123"`, read only as
-    `base_url + blog_suffix`. Like `BASE + "/x.csv"`, a suffix of another string, not a path."""
-    right_only: dict[str, bool] = {}
+    `base_url + blog_suffix`. Like `BASE + "/x.csv"`, a suffix of another string, not a path.
+
+    First the bindings (a look at each cell's top-level statements); only when there are some,
+    the reads of their names, in the cells whose text holds one of them: a `Name` is its own
+    text in an ASCII cell (in another, CPython keeps a name NFKC-normalised, so such a cell is
+    walked whatever its text). Most notebooks bind no string to a name at module level, and
+    the whole walk of every cell was ~15 % of PTH001's time on PythonDataScienceHandbook."""
     bound: dict[str, list[tuple[int, int, int]]] = {}
+    trees: list[tuple[CellAnalysis, ast.Module]] = []
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        lines = ca.masked.python.split("\n")
+        trees.append((ca, tree))
+        lines: Optional[list[str]] = None
+        for stmt in tree.body:
+            if (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+            ):
+                if lines is None:
+                    lines = ca.masked.python.split("\n")
+                where = (ca.cell.index, stmt.value.lineno, _char_column(lines, stmt.value.lineno, stmt.value.col_offset))
+                bound.setdefault(stmt.targets[0].id, []).append(where)
+    if not bound:
+        return set()
+    right_only: dict[str, bool] = {}
+    for ca, tree in trees:
+        text = ca.masked.python
+        if text.isascii() and not any(name in text for name in bound):
+            continue  # no read of a bound name here
         # One breadth-first pass: a name's parent (the `+` or `+=` it may be the right side of)
         # comes before it, so `appended` already holds it when the name is reached.
         appended: set[int] = set()
@@ -858,15 +902,8 @@ def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
             elif isinstance(n, ast.AugAssign):
                 if isinstance(n.op, ast.Add):
                     appended.add(id(n.value))
-            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in bound:
                 right_only[n.id] = right_only.get(n.id, True) and id(n) in appended
-        for stmt in tree.body:
-            if (
-                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-                and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
-            ):
-                where = (ca.cell.index, stmt.value.lineno, _char_column(lines, stmt.value.lineno, stmt.value.col_offset))
-                bound.setdefault(stmt.targets[0].id, []).append(where)
     return {where for name, places in bound.items() if right_only.get(name) for where in places}
 
 

@@ -148,8 +148,13 @@ class _Walker:
         # without a known counter), None for an `if`/`while` (its body may not run first).
         self.enclosing: list[Optional[tuple[str, int]]] = []
 
-    def _derive(self, target: ast.AST, *sources: Optional[ast.AST], into: bool = False) -> None:
+    def _derive(
+        self, target: ast.AST, *sources: Optional[ast.AST], into: bool = False, reads_of_value: frozenset[str] = frozenset(),
+    ) -> None:
+        """`reads_of_value`: the names read by a source the caller has walked already (an
+        assignment's value, once for all its targets)."""
         reads = {n.id for src in sources if src is not None for n in _walk(src) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        reads |= reads_of_value
         closure = set(reads)
         for name in reads:
             closure |= self.derived.get(name, set())
@@ -261,11 +266,12 @@ class _Walker:
                 if inner:
                     self.local_wrapped[stmt.targets[0].id] = inner[0].id
             value = stmt.value
-            nodes = _walk(value)  # one walk for both passes over the value
+            nodes = _walk(value)  # one walk for the three passes over the value (calls, whole reads, names read)
             self.calls(value, nodes)
             self._note_whole_reads(value, nodes)
+            value_reads = frozenset(n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
             for target in stmt.targets:
-                self._derive(target, value, *(() if isinstance(target, ast.Name) else (target,)))
+                self._derive(target, *(() if isinstance(target, ast.Name) else (target,)), reads_of_value=value_reads)
             if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(value, ast.Call):
                 kind = _callee_name(value)
                 if kind in _SHIFT_STATISTICS | _SCALE_STATISTICS:
@@ -441,27 +447,29 @@ class _Walker:
 
     def calls(self, expr: ast.AST, nodes: Optional[list[ast.AST]] = None) -> None:
         for node in _walk(expr) if nodes is None else nodes:
-            if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            # Every question below is about a call: the other nodes (a value's names, constants,
+            # operators; most of them) are passed over with one test.
+            if not isinstance(node, ast.Call):
                 continue
-            if isinstance(node, ast.Call) and not self.guarded:
+            if not self.guarded:
                 self._file_step(node)
                 if isinstance(node.func, ast.Name) and node.func.id in self.functions:
                     self._function_file_steps(self.functions.pop(node.func.id))
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.gradient_steps:
+            if isinstance(node.func, ast.Name) and node.func.id in self.gradient_steps:
                 # `@tf.function def train_step(x, y): … apply_gradients(zip(grads, model.trainable_variables))`
                 # defined here and called by the training loop below it.
                 fname = node.func.id
                 model = next((m for m in self.gradient_steps[fname] if m not in self.bound and m not in self.modules), None)
                 if model is not None:
                     self.report(node, model, f"calls `{fname}`, which applies gradients to `{model}`, a model made in another cell, so a second run trains `{model}` further from the weights the first run left")
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.training_functions:
+            if isinstance(node.func, ast.Name) and node.func.id in self.training_functions:
                 fname = node.func.id
                 optimizer, reads = self.training_functions[fname]
                 # Not when this cell redefines the function or rebinds anything it reads (a new
                 # model or optimizer starts afresh).
                 if fname not in self.bound and not (reads & self.bound):
                     self.report(node, fname, f"calls `{fname}`, which applies gradients with `{optimizer}`, an optimizer made in another cell, so a second run trains its model further from the weights the first run left")
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.stepping_functions:
+            if isinstance(node.func, ast.Name) and node.func.id in self.stepping_functions:
                 # `train_epoch(model, batches, optimizer)` with the torch optimizer of a cell above:
                 # the function's `optimizer.step()` moves that model's weights on every run.
                 fname = node.func.id
@@ -474,7 +482,7 @@ class _Walker:
                     and given.id not in self.bound and fname not in self.bound
                 ):
                     self.report(node, given.id, f"calls `{fname}`, which steps the optimizer it is given, `{given.id}`, made in another cell, so a second run trains its model further from the weights the first run left")
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            if not isinstance(node.func, ast.Attribute):
                 continue
             method = node.func.attr
             receiver = node.func.value
@@ -1335,6 +1343,37 @@ def rerun_hazards(
     return [(line, column, name, what, name in walker.file_steps) for line, column, name, what in walker.found]
 
 
+def remembered_rerun_hazards(
+    ca: CellAnalysis, modules: frozenset[str], models: dict[str, str], facts_resolve: Callable[[str], str],
+    aliases: frozenset[tuple[str, str]], keras_classes: frozenset[str],
+    functions: dict[str, tuple[str, frozenset[str]]], hf_classes: frozenset[str],
+    stepping: dict[str, tuple[str, int]],
+) -> list[tuple[int, int, str, str, bool]]:
+    """`rerun_hazards`, remembered for the rest of the process by the cell's Python text and
+    everything else the walker reads: the notebook's import names, the models and functions of
+    the cells above, the notebook's classes, and its import aliases (`facts_resolve` is
+    `NotebookFacts.resolve`, a function of `aliases` alone). Repositories hold copies of cells
+    (the cell memo's docstring, `analysis._remembered_cell`): PythonDataScienceHandbook's
+    notebooks of two editions walk the same cell under the same imports again. The answer is
+    plain data (lines, columns, names, messages), so a copy is never tied to another notebook's
+    objects; the tree is `python_tree`'s of the same text."""
+    key = (
+        ca.masked.python, ca.masked.is_python, ca.facts.syntax_error is None, modules,
+        frozenset(models.items()), aliases, keras_classes, frozenset(functions.items()), hf_classes,
+        frozenset(stepping.items()),
+    )
+    found = _HAZARDS.get(key)
+    if found is None:
+        found = tuple(rerun_hazards(ca, modules, models, facts_resolve, keras_classes, functions, hf_classes, stepping))
+        if len(_HAZARDS) >= 4096:  # the oldest goes (as `facts._NODES`); keys hold the cell's text
+            del _HAZARDS[next(iter(_HAZARDS))]
+        _HAZARDS[key] = found
+    return list(found)
+
+
+_HAZARDS: dict[tuple, tuple[tuple[int, int, str, str, bool], ...]] = {}
+
+
 # Progress-bar and range callables a training loop counts its steps with.
 _STEP_RANGES = frozenset({"range", "trange", "tnrange", "tqdm", "tqdm_notebook", "notebook"})
 
@@ -1847,13 +1886,14 @@ class ChangesWhenRunTwice(Rule):
         steps = training_functions(ctx)
         stepping = stepping_functions(ctx)
         hf_classes = hf_trainer_classes(ctx)
+        aliases = frozenset(ctx.facts.aliases.items())
         yield from _shadowed_helpers(ctx)
         yield from _own_accumulating_calls(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
-            hazards = rerun_hazards(ca, modules, models, ctx.facts.resolve, classes, steps.get(ca.cell.index, {}), hf_classes,
-                                    stepping.get(ca.cell.index, {}))
+            hazards = remembered_rerun_hazards(ca, modules, models, ctx.facts.resolve, aliases, classes,
+                                               steps.get(ca.cell.index, {}), hf_classes, stepping.get(ca.cell.index, {}))
             for line, column, name, what, file_step in hazards:
                 if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
                     continue  # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown
