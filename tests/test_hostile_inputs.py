@@ -206,8 +206,10 @@ def test_the_time_limit_names_the_notebook_and_the_others_are_audited(tmp_path):
     # Each cell is ~0.05 s of analysis since facts come from CPython's `ast` (measured session 26:
     # 300 cells, 14 s of CPU): they outlast a 5 s limit by far, in Python code the timer can
     # interrupt. The limit is 5 s, not 1: at load 12 the one-cell notebook's first audit in a
-    # fresh worker (imports included) took over 1 s and was stopped too.
-    slow = notebook(*["x = " + " + ".join(["a"] * 900) for _ in range(300)])
+    # fresh worker (imports included) took over 1 s and was stopped too. Every cell's text differs:
+    # answers are memoised per cell text (the analysis memo, HID009's walker since round 17), so
+    # 300 copies of one cell took 4.5 s in all (measured session 30) against 24 s for 300 distinct.
+    slow = notebook(*[f"x{i} = " + " + ".join([f"a{i}"] * 900) for i in range(300)])
     write(tmp_path, "slow.ipynb", slow)
     write(tmp_path, "good.ipynb", notebook("open('/home/alice/a.csv')"))
     started = time.monotonic()
