@@ -1639,17 +1639,11 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
     last = qualified.rsplit(".", 1)[-1]
     if call.in_function or not last[:1].isupper() or "Search" in last:
         return False
-    parsed = _parsed(ca)
-    body = parsed.body if parsed else []
-    index = next((i for i, st in enumerate(body) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
-    if index is None:
+    found = _assignment_of(ca, call)
+    if found is None:
         return False
-    statement = body[index]
-    if not (
-        isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
-        and isinstance(statement.value, ast.Call) and statement.value.lineno == call.line
-        and dotted_name(statement.value.func) == call.func
-    ):
+    body, index, statement = found
+    if not (len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
         return False
     name = statement.targets[0].id
     allowed = ("fit",) if qualified.startswith("sklearn.") else ()
@@ -1675,6 +1669,23 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
     return not any(other is not ca and word.search(other.cell.source) for other in others)
 
 
+def _assignment_of(ca: CellAnalysis, call: CallFact) -> tuple[list[ast.stmt], int, ast.Assign] | None:
+    """The cell's top-level statements, and the index and statement of the one holding `call`,
+    when that statement is an assignment whose whole right side is the call (`x = f(...)`)."""
+    parsed = _parsed(ca)
+    body = parsed.body if parsed else []
+    index = next((i for i, st in enumerate(body) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+    if index is None:
+        return None
+    statement = body[index]
+    if not (
+        isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
+        and statement.value.lineno == call.line and dotted_name(statement.value.func) == call.func
+    ):
+        return None
+    return body, index, statement
+
+
 def _draw_never_read(ca: CellAnalysis, call: CallFact, cells: Iterable[CellAnalysis]) -> bool:
     """`colors = np.random.rand(50)` at module level, the draw the whole right side, and no name
     it binds read anywhere in the notebook (no other statement of its cell, no other cell, no
@@ -1682,17 +1693,10 @@ def _draw_never_read(ca: CellAnalysis, call: CallFact, cells: Iterable[CellAnaly
     scatter plot that then used fixed colours)."""
     if call.in_function:
         return False
-    parsed = _parsed(ca)
-    body = parsed.body if parsed else []
-    index = next((i for i, st in enumerate(body) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
-    if index is None:
+    found = _assignment_of(ca, call)
+    if found is None:
         return False
-    statement = body[index]
-    if not (
-        isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call)
-        and statement.value.lineno == call.line and dotted_name(statement.value.func) == call.func
-    ):
-        return False
+    body, index, statement = found
     names: set[str] = set()
     for target in statement.targets:
         elements = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
