@@ -127,7 +127,8 @@ def _session(sid: int) -> list[int]:
 
 def test_workers_die_with_a_parent_killed_outright(tmp_path: Path):
     (tmp_path / "nbs").mkdir()
-    slow = notebook(*["x = " + " + ".join(["a"] * 900) for _ in range(60)])  # ~20 s of analysis each
+    # Distinct cells: answers are memoised per cell text, so 60 copies of one cell would cost one.
+    slow = notebook(*[f"x{i} = " + " + ".join(["a"] * 900) for i in range(60)])  # ~20 s of analysis each
     for name in ("one", "two", "three"):
         (tmp_path / "nbs" / f"{name}.ipynb").write_text(slow)
     env = dict(os.environ, PYTHONPATH=str(REPO))
