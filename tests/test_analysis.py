@@ -295,3 +295,14 @@ def test_python2_except_comma_is_a_syntax_error_even_though_libcst_accepts_it():
 
     problem = _analyse(_Cell(1, "code", "try:\n    x = 1\nexcept ZeroDivisionError, e:\n    pass")).facts.syntax_error
     assert problem is not None and problem.line == 3
+
+
+def test_analyse_notebook_called_directly_reads_a_1001_term_sum():
+    # The engine raises the recursion limit for a whole audit; a direct caller must not need to
+    # know that. Before, this ended in RecursionError at the interpreter's default limit.
+    chain = "x = " + " + ".join(["a"] * 1001)
+    nb = Notebook("deep.ipynb", (Cell(1, "code", "a = 1\n" + chain),))
+    notebook_facts = analyse_notebook(nb)
+    (only,) = notebook_facts.cells
+    assert only.facts.syntax_error is None
+    assert just(only.facts.defined) == ["a", "x"]

@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from nbrefactor.audit.guards import NOT_ANALYSED, interpreter_recursion, too_complex
+from nbrefactor.audit.guards import NOT_ANALYSED, deep_recursion, interpreter_recursion, too_complex
 from nbrefactor.audit.ipython import EXTENSION_MAGICS, MagicLine, MaskedCell, mask_cell
 from nbrefactor.audit.types import Cell, Notebook
 from nbrefactor.audit.facts import (  # noqa: F401 - re-exported: rules and tests import them from here
@@ -86,6 +86,13 @@ class NotebookFacts:
 
 
 def analyse_notebook(notebook: Notebook) -> NotebookFacts:
+    # The engine runs the whole audit under this limit; a direct caller (a plugin, a script,
+    # a test) gets the same answer for a 1,000-term sum instead of a RecursionError.
+    with deep_recursion():
+        return _analyse_notebook(notebook)
+
+
+def _analyse_notebook(notebook: Notebook) -> NotebookFacts:
     taken: set[int] = set()
     cells = tuple(_remembered_cell(c, frozenset(), taken) for c in notebook.code_cells)
     # IPython runs `history` or `env` alone in a cell as a magic only while no variable of that
