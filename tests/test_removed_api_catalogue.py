@@ -124,8 +124,8 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
     (("import xgboost as xgb\nparams = {'eta': 0.1,\n          'tree_method': 'gpu_hist'}",
       "bst = xgb.train(params, dtrain)\nres = xgb.cv(params, dtrain, nfold=3)",
       "one = xgb.train(params={'tree_method': 'gpu_hist'}, dtrain=dtrain)\nclf = xgb.XGBRegressor(**params)"),
-     [(1, 3, "xgboost.train({'tree_method': 'gpu_hist'})"), (1, 3, "xgboost.cv({'tree_method': 'gpu_hist'})"),
-      (1, 3, "xgboost.XGBRegressor(tree_method='gpu_hist')"), (3, 1, "xgboost.train({'tree_method': 'gpu_hist'})")]),
+     [(1, 3, "{'tree_method': 'gpu_hist'}"), (1, 3, "{'tree_method': 'gpu_hist'}"),
+      (1, 3, "xgboost.XGBRegressor(tree_method='gpu_hist')"), (3, 1, "{'tree_method': 'gpu_hist'}")]),
     # Not when the dict's value at the call is not that literal's: changed in place, bound twice, a later
     # `**` unpacking, another key, a parameter of a function, "hist".
     (("import xgboost as xgb\na = {'tree_method': 'gpu_hist'}\na['tree_method'] = 'hist'\nxgb.train(a, d)\n"

@@ -336,8 +336,9 @@ def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dic
             if hit is not None:
                 value, positional, written = hit
                 if entry.key:
-                    # `xgboost.train({'tree_method': 'gpu_hist'})`, wherever the dict was written.
-                    found.append((entry, f"{entry.api}({{{entry.key!r}: {value!r}}})", written))
+                    # The removed setting itself (`{'tree_method': 'gpu_hist'}`), not the calls: one
+                    # dict handed to `xgb.train` and `xgb.cv` is one thing to change, named once.
+                    found.append((entry, f"{{{entry.key!r}: {value!r}}}", written))
                 else:
                     # As the call passed it: `plt.style.use('seaborn')`, `XGBClassifier(tree_method='gpu_hist')`.
                     found.append((entry, f"{entry.api}({'' if positional else entry.argument_name + '='}{value!r})", written))
