@@ -248,3 +248,27 @@ def test_gpu001_tpu_setup_is_one_finding_and_a_try_block_is_its_fallback():
         "try:\n    tpu = tf.distribute.cluster_resolver.TPUClusterResolver()\nexcept ValueError:\n    tpu = None",
     ), load_catalog())
     assert [(r.cell, r.line) for r in found] == [(1, 2), (2, 1)]
+
+
+def test_gpu001_fix_is_the_library_s_own_way_to_run_without_a_gpu(tmp_path):
+    """Each library's GPU setting gets that library's fix (rules/gpu.toml `fix`), not PyTorch's
+    `torch.device(...)` (fair check 13: an XGBoost `tree_method` was told to call `.to(device)`)."""
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+    from nbrefactor.audit.rules.accelerators import GpuOnlyCode
+
+    found = run_example(GpuOnlyCode, Example(cells=(
+        "import xgboost as xgb\nimport lightgbm as lgb\nimport catboost\nimport torch",
+        "clf = xgb.XGBClassifier(tree_method='gpu_hist')",
+        "gbm = lgb.LGBMClassifier(device_type='gpu')",
+        "cat = catboost.CatBoostClassifier(task_type='GPU')",
+        "net = torch.nn.Linear(2, 1).cuda()",
+    )), tmp_path)
+    fixes = {d.location.cell: d.fix for d in found}
+    assert sorted(fixes) == [2, 3, 4, 5]
+    assert fixes[2].startswith("Ask XGBoost for its `device` instead of a GPU-only setting: `tree_method=\"hist\", device=\"cuda\"`")
+    assert "torch" not in fixes[2]
+    assert fixes[3].startswith("LightGBM does not fall back by itself")
+    assert fixes[4] == ("CatBoost does not fall back by itself: choose its device where the notebook runs, "
+                        "`task_type=\"GPU\" if catboost.utils.get_gpu_device_count() > 0 else \"CPU\"`.")
+    assert fixes[5].startswith('Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`')

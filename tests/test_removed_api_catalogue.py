@@ -25,7 +25,7 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "rules" / "removed_apis.tom
 FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
-    "unless_modules", "unless_python2",
+    "unless_modules", "unless_python2", "key",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2"}
 
@@ -47,6 +47,8 @@ def test_every_entry_has_its_fields_and_only_known_ones() -> None:
         if entry.get("values"):
             assert "argument" in entry or entry.get("argument_name"), where
             assert all(isinstance(v, str) and v for v in entry["values"]), where
+        if entry.get("key"):  # a key of a parameter dict names where a removed value sits
+            assert entry.get("values"), where
         if entry.get("indexer"):
             assert not entry.get("keyword") and not entry.get("receivers"), where
 
@@ -97,11 +99,40 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
      [(1, 3, "matplotlib.style.use('seaborn-talk')"), (1, 4, "matplotlib.style.use('seaborn-poster')")]),
     # XGBoost: 3.1.0's `tree_method="gpu_hist"` (a value of the constructors), 2.1.0's
     # `fit(early_stopping_rounds=…)` on an estimator the notebook made with XGBoost; not the
-    # keyword in the constructor, `"hist"`, nor LightGBM's `fit`.
+    # keyword in the constructor, nor `"hist"`. LightGBM's `fit` lost the keyword in its own release (4.0.0).
     (("import xgboost as xgb\nimport lightgbm as lgb\nm = xgb.XGBRegressor(n_estimators=5, tree_method='gpu_hist')\n"
       "m.fit(X, y, early_stopping_rounds=5)\nh = xgb.XGBClassifier(tree_method='hist', early_stopping_rounds=5)\nh.fit(X, y)\n"
       "g = lgb.LGBMClassifier()\ng.fit(X, y, early_stopping_rounds=5)",),
-     [(1, 3, "xgboost.XGBRegressor(tree_method='gpu_hist')"), (1, 4, "xgboost.XGBRegressor.fit(early_stopping_rounds=…)")]),
+     [(1, 3, "xgboost.XGBRegressor(tree_method='gpu_hist')"), (1, 4, "xgboost.XGBRegressor.fit(early_stopping_rounds=…)"),
+      (1, 8, "lightgbm.LGBMClassifier.fit(early_stopping_rounds=…)")]),
+    # XGBoost 2.1.0 also dropped `fit(eval_metric=…)` and `fit(callbacks=…)`: every removed keyword of
+    # the call is a use (one finding: one release); `verbose=` stays in XGBoost's `fit`.
+    (("import xgboost as xgb\nm = xgb.XGBClassifier()\nm.fit(X, y, eval_metric='auc', callbacks=[cb], verbose=False)\n"
+      "r = xgb.XGBRFRegressor()\nr.fit(X, y, verbose=True)",),
+     [(1, 3, "xgboost.XGBClassifier.fit(eval_metric=…)"), (1, 3, "xgboost.XGBClassifier.fit(callbacks=…)")]),
+    # LightGBM 4.0.0: `fit(early_stopping_rounds=…, verbose=…)` of its estimators, `train`/`cv`'s
+    # `early_stopping_rounds`, `verbose_eval`, `evals_result`; not `fit(eval_metric=…)` (kept), not an
+    # estimator of unknown make, not `callbacks=`.
+    (("import lightgbm as lgb\nfrom lightgbm import LGBMRegressor\nm = LGBMRegressor(verbose=-1)\n"
+      "m.fit(X, y, eval_metric='l2', verbose=50)\nm.fit(X, y, callbacks=[lgb.early_stopping(5)])\n"
+      "other.fit(X, y, early_stopping_rounds=5)\nb = lgb.train(p, d, valid_sets=[v], early_stopping_rounds=5, evals_result=res)\n"
+      "c = lgb.cv(p, d, verbose_eval=False)",),
+     [(1, 4, "lightgbm.LGBMRegressor.fit(verbose=…)"), (1, 7, "lightgbm.train(early_stopping_rounds=…)"),
+      (1, 7, "lightgbm.train(evals_result=…)"), (1, 8, "lightgbm.cv(verbose_eval=…)")]),
+    # `tree_method="gpu_hist"` in a parameter dict: at the dict's value, which the two calls share; inline
+    # too, and through `**params` into a constructor.
+    (("import xgboost as xgb\nparams = {'eta': 0.1,\n          'tree_method': 'gpu_hist'}",
+      "bst = xgb.train(params, dtrain)\nres = xgb.cv(params, dtrain, nfold=3)",
+      "one = xgb.train(params={'tree_method': 'gpu_hist'}, dtrain=dtrain)\nclf = xgb.XGBRegressor(**params)"),
+     [(1, 3, "{'tree_method': 'gpu_hist'}"), (1, 3, "{'tree_method': 'gpu_hist'}"),
+      (1, 3, "xgboost.XGBRegressor(tree_method='gpu_hist')"), (3, 1, "{'tree_method': 'gpu_hist'}")]),
+    # Not when the dict's value at the call is not that literal's: changed in place, bound twice, a later
+    # `**` unpacking, another key, a parameter of a function, "hist".
+    (("import xgboost as xgb\na = {'tree_method': 'gpu_hist'}\na['tree_method'] = 'hist'\nxgb.train(a, d)\n"
+      "b = {'tree_method': 'gpu_hist'}\nb.update(tree_method='hist')\nxgb.train(b, d)\n"
+      "c = {'tree_method': 'gpu_hist'}\nc = {'tree_method': 'hist'}\nxgb.train(c, d)\n"
+      "xgb.train({'tree_method': 'gpu_hist', **over}, d)\nxgb.train({'predictor': 'gpu_hist'}, d)\n"
+      "def fit(p):\n    return xgb.train(p, d)\nxgb.train({'tree_method': 'hist'}, d)",), []),
     # A fallback that catches what matplotlib 3.8 raises (OSError).
     (("import matplotlib.pyplot as plt\ntry:\n    plt.style.use('seaborn')\nexcept OSError:\n    plt.style.use('seaborn-v0_8')",), []),
     # get_feature_names: only on a receiver made by the class that had it.

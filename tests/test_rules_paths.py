@@ -597,3 +597,31 @@ def test_generic_fallback_takes_strong_evidence(source, value):
 )
 def test_generic_fallback_stays_silent_on_look_alikes(source):
     assert [pa for pa in _arguments(source) if pa.entry.generic] == []
+
+
+def test_a_method_named_like_the_notebook_s_own_is_skipped_only_on_an_object_of_unknown_class():
+    """Fair check 13's noticed item: the notebook's `class Cache: def load(…)` hid every `.load(…)`,
+    the library's too. A name the imports bind is the library's (or the helper module's)."""
+    source = (
+        "from autogluon.tabular import TabularPredictor\nimport data_helpers\n"
+        "class Cache:\n    def load(self, p):\n        return p\n"
+        "predictor = TabularPredictor.load('./ag_models/')\nframe = data_helpers.load('data/sales.csv')\n"
+        "cached = Cache().load('./x.csv')\nkept = cache.load('./y.csv')"
+    )
+    assert [(pa.call.line, pa.literal.value) for pa in _arguments(source) if pa.entry.generic] == [
+        (6, "./ag_models/"), (7, "data/sales.csv"),
+    ]
+
+
+def test_a_repo_local_helper_s_path_argument_is_seen_through_its_import():
+    """A helper module beside the notebook opens the path it is given relative to the process's
+    working directory, like a library: the fallback takes its path arguments on the same evidence
+    (a data file's shape, a path-naming keyword), through `from helpers import f` or `helpers.f`."""
+    source = (
+        "import helpers\nfrom helpers import load_table\n"
+        "train = load_table('data/train.csv')\nhelpers.export_table(train, out_path='reports/train.csv')\n"
+        "helpers.describe('train')"
+    )
+    assert [(pa.call.line, pa.literal.value) for pa in _arguments(source) if pa.entry.generic] == [
+        (3, "data/train.csv"), (4, "reports/train.csv"),
+    ]

@@ -45,6 +45,17 @@ class GpuIndicator:
 # --- the catalogue ---------------------------------------------------------------------------------
 
 
+def _fixes(data: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(reason, fix) of every entry of every table that has both (`[[keyword]]` lists and single
+    tables such as `[to_device]`); the first fix of a reason wins."""
+    found: dict[str, str] = {}
+    for table in data.values():
+        for entry in table if isinstance(table, list) else [table]:
+            if isinstance(entry, dict) and entry.get("fix") and entry.get("reason"):
+                found.setdefault(str(entry["reason"]), str(entry["fix"]))
+    return tuple(found.items())
+
+
 def _list(entry: Mapping[str, Any], single: str, plural: str) -> tuple[str, ...]:
     values = list(entry.get(plural, []))
     if single in entry:
@@ -101,6 +112,10 @@ class GpuCatalog:
     # `[[dict_key]]`: a keyword whose literal dict asks for a GPU by one of its keys
     # (AutoGluon's `fit(…, ag_args_fit={"num_gpus": 1})`); names are (keyword, key).
     dict_keys: tuple[_Entry, ...] = ()
+    # (reason, fix) for entries whose library has its own way to run without a GPU (`fix` in
+    # rules/gpu.toml: XGBoost's `device`, CatBoost's `task_type`, Lightning's `accelerator="auto"`);
+    # GPU001 gives PyTorch's device choice for the others.
+    fixes: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> GpuCatalog:
@@ -144,7 +159,12 @@ class GpuCatalog:
             dict_keys=tuple(_Entry((str(e["keyword"]), str(e["key"])), tuple(str(v) for v in e.get("values", [])),
                                    e.get("reason", "asks for a GPU"))
                             for e in data.get("dict_key", [])),
+            fixes=_fixes(data),
         )
+
+    def fix_for(self, reason: str) -> str | None:
+        """The catalogued fix of the entry that gave `reason`, if it has one."""
+        return next((fix for r, fix in self.fixes if r == reason), None)
 
     def module_reason(self, qualified: str) -> str | None:
         for entry in self.modules:

@@ -278,6 +278,8 @@ class GpuOnlyCode(Rule):
                      "Let the notebook run without a GPU: print which device is found instead of asserting one, and "
                      "choose the device with a fallback (`\"cuda\" if torch.cuda.is_available() else \"cpu\"`)."
                      if need.reason == gc.required_reason else
+                     # the library's own way to run without a GPU where it has one (rules/gpu.toml `fix`)
+                     gc.fix_for(need.reason) or
                      'Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.'),
                 key=need.reason,
                 related=tuple(dict.fromkeys((cells[c], line, column) for c, line, column in uses)),

@@ -456,8 +456,12 @@ def _text_only(facts: NotebookFacts, call: CallFact, qualified: str) -> bool:
     head = call.func.split(".", 1)[0]
     if head in _notebook_defined(facts) or head in ("self", "cls", "super"):
         return True  # the notebook's own function or class: `_path_functions` follows it
-    if call.func != call.method and call.method in _notebook_methods(facts):
-        return True  # a method named like one of the notebook's classes' own: likely theirs
+    if call.func != call.method and call.method in _notebook_methods(facts) and head not in facts.aliases:
+        # A method named like one of the notebook's classes' own, on an object of unknown class:
+        # likely theirs. Not on a name the imports bind (`TabularPredictor.load("./ag_models/")`,
+        # `helpers.load(…)`): that is the library's or the helper module's, whatever the notebook's
+        # own classes call their methods.
+        return True
     if call.func in _TEXT_ONLY_FUNCTIONS or qualified in _TEXT_ONLY_FUNCTIONS:
         return True
     if any(qualified == m or qualified.startswith(m + ".") for m in _TEXT_ONLY_MODULES):
@@ -4920,7 +4924,10 @@ class CwdRelativePath(Rule):
         "`benchmark.run(\"results.csv\")`); never a call that only shows, logs, formats, matches or compares text (`print`, "
         "`logging`, `warnings`, `re`, `os.path`, `json`, str, dict and list methods, plot titles, frame column operations), a model "
         "or dataset id (`from_pretrained`, `load_dataset`, `hf_hub_download`: PTH007's), an upload's staged file, nor the "
-        "notebook's own function, class or method (followed as below). A call under `if False:` (or in the `else` of "
+        "notebook's own function, class or method (followed as below; a method named like one of its classes' only on an "
+        "object of unknown class, not `TabularPredictor.load(…)` nor a helper module's `helpers.load(…)`: a helper `.py` "
+        "beside the notebook that opens the path it is given resolves it against the same working directory, and counts "
+        "like a library). A call under `if False:` (or in the `else` of "
         "`if True:`), a template's optional variant, never runs: not reported, here or in PTH001–PTH007. "
         "Import aliases are resolved, so `pd.read_csv` and "
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -51,6 +51,11 @@ class Removal:
     argument: int = -1
     argument_name: str = ""
     values: tuple[str, ...] = ()
+    # With `values`: the argument is a parameter dict and `key` the removed parameter in it
+    # (`xgb.train({"tree_method": "gpu_hist"}, dtrain)`): a dict literal at the call, or a name every
+    # binding of which in the notebook is a plain assignment of one dict literal and which nothing
+    # changes in place (no `params[k] = …`, no `params.update(…)`: the value at the call is that literal's).
+    key: str = ""
     # A method whose name other libraries' objects share (`get_feature_names`): matched only on a
     # receiver known to be made by one of these callables (qualified through the imports): the call
     # itself (`CountVectorizer().fit(docs).get_feature_names()`) or a name every binding of which,
@@ -78,6 +83,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             str(e.get("method", "")), tuple(str(m) for m in e.get("modules", [])),
             str(e.get("keyword", "")), tuple(str(s) for s in e.get("unless_path_suffix", [])),
             int(e.get("argument", -1)), str(e.get("argument_name", "")), tuple(str(v) for v in e.get("values", [])),
+            str(e.get("key", "")),
             tuple(str(r) for r in e.get("receivers", [])), bool(e.get("indexer", False)),
             tuple(str(m) for m in e.get("unless_modules", [])), bool(e.get("unless_python2", False)),
         )
@@ -191,19 +197,116 @@ def _passes(call: ast.Call, keyword: str) -> bool:
     return any(k.arg == keyword for k in call.keywords)
 
 
-def _removed_value(call: ast.Call, entry: Removal) -> Optional[str]:
-    """The removed value the call passes where `entry` says (a string literal, or one inside a
-    list/tuple literal: `plt.style.use(["seaborn", "custom.mplstyle"])`), else None."""
+# Where a removed value is written when not at the call itself: the cell and the string literal
+# (a parameter dict's value, `params = {"tree_method": "gpu_hist"}` in another cell).
+_Written = tuple[CellAnalysis, ast.Constant]
+# For each name bound once, by a plain assignment of a dict literal that nothing changes in place:
+# that literal and its cell (`_dict_bindings`).
+_DictBindings = dict[str, tuple[CellAnalysis, ast.Dict]]
+
+
+def _removed_value(call: ast.Call, entry: Removal, ca: CellAnalysis, dicts: Callable[[], _DictBindings]) -> Optional[tuple[str, bool, Optional[_Written]]]:
+    """The removed value the call passes where `entry` says — a string literal, or one inside a
+    list/tuple literal (`plt.style.use(["seaborn", "custom.mplstyle"])`); with `key`, the key's
+    value in the parameter dict passed there; for a keyword entry also the keyword inside a dict
+    unpacked into the call (`XGBClassifier(**params)`) — with whether it was passed by position and,
+    for a dict's value, where that value is written; else None."""
     arg: Optional[ast.expr] = None
+    positional = False
     if 0 <= entry.argument < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: entry.argument + 1]):
-        arg = call.args[entry.argument]
+        arg, positional = call.args[entry.argument], True
     elif entry.argument_name:
         arg = next((k.value for k in call.keywords if k.arg == entry.argument_name), None)
+    if entry.key:
+        written = _dict_value(arg, entry.key, ca, dicts) if arg is not None else None
+        if written is not None and written[1].value in entry.values:
+            return written[1].value, positional, written
+        return None
     items = arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg]
     for item in items:
         if isinstance(item, ast.Constant) and isinstance(item.value, str) and item.value in entry.values:
-            return item.value
+            return item.value, positional, None
+    if arg is None and entry.argument_name:
+        for unpacked in (k.value for k in call.keywords if k.arg is None):
+            written = _dict_value(unpacked, entry.argument_name, ca, dicts)
+            if written is not None and written[1].value in entry.values:
+                return written[1].value, False, written
     return None
+
+
+def _dict_value(expr: ast.expr, key: str, ca: CellAnalysis, dicts: Callable[[], _DictBindings]) -> Optional[_Written]:
+    """The string literal `key` maps to in `expr`, a dict literal or a name `_dict_bindings` knows
+    the one dict literal of; None when it is not such a dict, has no such key, maps it to anything
+    but a string literal, or unpacks another dict after it (`{"tree_method": "gpu_hist", **over}`)."""
+    if isinstance(expr, ast.Name):
+        bound = dicts().get(expr.id)
+        if bound is None:
+            return None
+        ca, expr = bound
+    if not isinstance(expr, ast.Dict):
+        return None
+    found: Optional[ast.expr] = None
+    for k, v in zip(expr.keys, expr.values):
+        if k is None:
+            found = None  # a later `**other` may set the key again
+        elif isinstance(k, ast.Constant) and k.value == key:
+            found = v
+    if isinstance(found, ast.Constant) and isinstance(found.value, str):
+        return ca, found
+    return None
+
+
+def _dict_bindings(ctx: RuleContext) -> _DictBindings:
+    """Names bound exactly once in the notebook, by `name = {…}` (a dict literal), and never changed
+    in place (`name[k] = …`, `del name[k]`, `name |= …`, `name.update(…)`/`setdefault`/`pop`/
+    `popitem`/`clear`): the value a call passing the name gets is that literal's. A name bound any
+    other way too (twice, a loop target, a parameter, an import) is left out."""
+    bound: dict[str, list[tuple[CellAnalysis, Optional[ast.Dict]]]] = {}
+    changed: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree_nodes(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        literal = node.value if isinstance(node.value, ast.Dict) and len(targets) == 1 else None
+                        bound.setdefault(target.id, []).append((ca, literal))
+                    else:
+                        changed |= _stored(target)
+                        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                            changed.add(target.value.id)  # `params["tree_method"] = "hist"`
+            elif isinstance(node, ast.Delete):
+                changed.update(t.value.id for t in node.targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name))
+                changed.update(n for t in node.targets for n in _stored(t))
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.NamedExpr)):
+                changed |= _stored(node.target)
+                if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Subscript) and isinstance(node.target.value, ast.Name):
+                    changed.add(node.target.value.id)
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                changed |= _stored(node.optional_vars)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                changed.add(node.name)
+            elif isinstance(node, ast.arg):
+                changed.add(node.arg)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                changed.update(node.names)
+            elif (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _DICT_CHANGES and isinstance(node.func.value, ast.Name)
+            ):
+                changed.add(node.func.value.id)
+    changed.update(imp.bound for _, imp in ctx.facts.imports)
+    return {
+        name: (places[0][0], places[0][1])
+        for name, places in bound.items()
+        if len(places) == 1 and places[0][1] is not None and name not in changed
+    }
+
+
+_DICT_CHANGES = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__"})
 
 
 def _path_kept(call: ast.Call, suffixes: tuple[str, ...]) -> bool:
@@ -217,22 +320,35 @@ def _path_kept(call: ast.Call, suffixes: tuple[str, ...]) -> bool:
     return isinstance(path, ast.Constant) and isinstance(path.value, str) and path.value.lower().endswith(suffixes)
 
 
-def _call_match(call: ast.Call, candidates: list[Removal]) -> Optional[tuple[Removal, str]]:
-    """The catalogued removal a call hits, with what to show: a removed method (no keyword), a
-    keyword the call passes, or a removed value it passes."""
+# A use found at a call: the entry, what to show, and where the removed value is written when that
+# is not the call itself (a parameter dict's value: the place every call passing the dict shares).
+_Match = tuple[Removal, str, Optional[_Written]]
+
+
+def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dicts: Callable[[], _DictBindings]) -> list[_Match]:
+    """Every catalogued removal a call hits, with what to show: a removed method (no keyword), each
+    removed keyword the call passes (`fit(X, y, early_stopping_rounds=5, eval_metric="auc")` is two,
+    of one release: one finding naming both), or a removed value it passes."""
+    found: list[_Match] = []
     for entry in candidates:
         if entry.values:
-            value = _removed_value(call, entry)
-            if value is not None:
-                # As the call passed it: `plt.style.use('seaborn')`, `XGBClassifier(tree_method='gpu_hist')`.
-                positional = 0 <= entry.argument < len(call.args)
-                return entry, f"{entry.api}({'' if positional else entry.argument_name + '='}{value!r})"
+            hit = _removed_value(call, entry, ca, dicts)
+            if hit is not None:
+                value, positional, written = hit
+                if entry.key:
+                    # The removed setting itself (`{'tree_method': 'gpu_hist'}`), not the calls: one
+                    # dict handed to `xgb.train` and `xgb.cv` is one thing to change, named once.
+                    found.append((entry, f"{{{entry.key!r}: {value!r}}}", written))
+                else:
+                    # As the call passed it: `plt.style.use('seaborn')`, `XGBClassifier(tree_method='gpu_hist')`.
+                    found.append((entry, f"{entry.api}({'' if positional else entry.argument_name + '='}{value!r})", written))
             continue
         if not entry.keyword:
-            return entry, _shown(entry)
+            found.append((entry, _shown(entry), None))
+            break  # a removed method: the call is that method's, whatever it passes
         if _passes(call, entry.keyword) and not _path_kept(call, entry.unless_path_suffix):
-            return entry, _shown(entry)
-    return None
+            found.append((entry, _shown(entry), None))
+    return found
 
 
 def _shown(entry: Removal) -> str:
@@ -361,6 +477,13 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     # The last part of each such function's name: a call of another name is not resolved at all.
     function_names = frozenset(api.rsplit(".", 1)[-1] for api in functions)
     makers: Optional[dict[str, frozenset[str]]] = None  # built once, when a `receivers` entry needs it
+    bindings: list[_DictBindings] = []  # built once, when a call passes a name where a dict may be
+
+    def dicts() -> _DictBindings:
+        if not bindings:
+            bindings.append(_dict_bindings(ctx))
+        return bindings[0]
+
     own: Optional[frozenset[str]] = None  # the notebook's own function names, built at a method call
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
@@ -375,14 +498,14 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
             kind = type(node)
             if kind not in _USE_NODES:  # (most nodes: nothing below applies to them)
                 continue
-            found: Optional[tuple[Removal, str]] = None
-            also: list[tuple[Removal, str]] = []  # an import's other removed names
+            found: Optional[_Match] = None
+            also: list[_Match] = []  # an import's other removed names, a call's other removed keywords
             if kind is ast.Subscript:
                 # `df.ix[rows, cols]`: a removed indexer of the library's objects.
                 owner = node.value
                 if indexers and isinstance(owner, ast.Attribute) and owner.attr in indexers and not _module_receiver(owner.value, aliases, rebound):
                     entry = indexers[owner.attr][0]
-                    found = (entry, entry.api)
+                    found = (entry, entry.api, None)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 # Every removed name the statement imports: `from sklearn.metrics import
                 # plot_roc_curve, jaccard_similarity_score` uses two removals (1.2 and 0.23).
@@ -391,7 +514,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     for alias in node.names:
                         entry = _match_path(prefix + alias.name, paths)
                         if entry:
-                            also.append((entry, prefix + alias.name))
+                            also.append((entry, prefix + alias.name, None))
                     found = also.pop(0) if also else None
             elif (
                 methods and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -412,7 +535,8 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         e for e in candidates
                         if not e.receivers or _receiver_known(node.func.value, e, ctx, rebound, makers)
                     ]
-                found = _call_match(node, candidates)
+                also = _call_match(node, candidates, ca, dicts)
+                found = also.pop(0) if also else None
             elif functions and isinstance(node, ast.Call) and (node.keywords or node.args):
                 # `mean_squared_error(y, p, squared=False)`, `plt.style.use("seaborn")`: the callee
                 # resolved through the imports.
@@ -420,7 +544,8 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 if dotted and dotted.rsplit(".", 1)[-1] in function_names:
                     head = dotted.split(".", 1)[0]
                     if head in aliases and head not in rebound:
-                        found = _call_match(node, functions.get(ctx.facts.resolve(dotted), []))
+                        also = _call_match(node, functions.get(ctx.facts.resolve(dotted), []), ca, dicts)
+                        found = also.pop(0) if also else None
             elif isinstance(node, ast.Attribute) and id(node) not in chained:
                 # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it).
                 dotted = dotted_name(node)
@@ -430,12 +555,16 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         qualified = ctx.facts.resolve(dotted)
                         entry = _match_path(qualified, paths)
                         if entry:
-                            found = (entry, qualified)
+                            found = (entry, qualified, None)
             if found and parents is None:
                 parents = {child: parent for parent in nodes for child in ast.iter_child_nodes(parent)}
-            for match in (found, *also) if found else ():
-                if not _guarded(node, parents, _errors(match[0])):
-                    uses.append(_Use(match[0], ca, node.lineno, node.col_offset + 1, match[1]))
+            for entry, shown, written in (found, *also) if found else ():
+                if _guarded(node, parents, _errors(entry)):
+                    continue
+                if written is None:
+                    uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown))
+                else:  # at the dict's value: the root every call passing that dict shares
+                    uses.append(_Use(entry, written[0], written[1].lineno, written[1].col_offset + 1, shown))
     order = {id(ca): i for i, ca in enumerate(ctx.cells)}
     uses.sort(key=lambda u: (order[id(u.ca)], u.line, u.column))
     return uses
@@ -595,7 +724,10 @@ class UsesRemovedApi(Rule):
         "save_format=\"tf\")` on any variable in a notebook importing Keras or TensorFlow; any value of the "
         "keyword counts, a call without it does not), calls passing a removed argument value as a string literal "
         "(`plt.style.use(\"seaborn\")`: matplotlib 3.8 dropped the old seaborn style names; `\"seaborn-v0_8\"` and "
-        "computed names are not reported), removed methods whose name other libraries share only on a receiver the "
+        "computed names are not reported; a removed parameter value in a parameter dict, `xgb.train({\"tree_method\": "
+        "\"gpu_hist\"}, d)` or `XGBClassifier(**params)`, when the dict is a literal at the call or a name bound once "
+        "to one that nothing changes in place, reported at the dict's value, which every call passing it shares), "
+        "every removed keyword a call passes (`lgb_model.fit(X, y, early_stopping_rounds=5, verbose=10)`: both), removed methods whose name other libraries share only on a receiver the "
         "notebook made with the catalogued class (`vec = TfidfVectorizer(); vec.get_feature_names()`; not "
         "`pipe.named_steps[\"vec\"].get_feature_names()`), and removed indexers where subscripted (`df.ix[0, \"a\"]`). "
         "A method call on a module (`six.iteritems(d)`) is never one of an object's removed methods, nor is a method the "
