@@ -555,3 +555,19 @@ def test_a_workspace_lock_is_the_environment_of_notebooks_importing_a_member(tmp
     other = scoped_to_workspace(project, ["pandas", "boto3", "stack"])
     assert [m.path for m in other.manifests] == ["docs/requirements_doc.txt"]
     assert scoped_to_workspace(project, ["stack.core"]) is project
+
+
+def test_a_local_project_copied_in_and_pip_installed_is_read_with_its_extras():
+    # Fair check 14 (facebook/prophet): `COPY . .`, `WORKDIR python`, `pip install -e ".[dev, parallel]"`.
+    from nbrefactor.audit.project import parse_dockerfile
+
+    prophet_like = parse_dockerfile("Dockerfile", (
+        "FROM python:3.10-slim\nRUN pip install --upgrade pip\nCOPY . .\nWORKDIR python\n"
+        "RUN python -m pip install -e \".[dev, parallel]\"\nWORKDIR /\n"))
+    assert prophet_like.projects == (("python", ("dev", "parallel")),) and prophet_like.requirements == ()
+    # `cd` on the RUN line, a copy into another folder, a sub-folder with extras.
+    moved = parse_dockerfile("Dockerfile", "FROM python:3.11\nCOPY . /app\nRUN cd /app/lib && pip install . ./tools[cli]\n")
+    assert moved.projects == (("lib", ()), ("lib/tools", ("cli",)))
+    # A folder never copied in (a volume at run time), a bare name, an archive: no local project.
+    none = parse_dockerfile("Dockerfile", "FROM python:3.11\nRUN pip install -e /mnt/src && pip install lib ./dist/x-1.0.tar.gz\n")
+    assert none.projects == () and [r.name for r in none.requirements] == ["lib"]

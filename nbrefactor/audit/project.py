@@ -14,6 +14,7 @@ import configparser
 import errno
 import fnmatch
 import os
+import posixpath
 import re
 import shlex
 import tomllib
@@ -78,6 +79,10 @@ class Manifest:
     # A uv workspace lock's members (normalised): the lock is the environment only of the notebooks
     # that import one of them (`scoped_to_workspace`).
     members: tuple[str, ...] = ()
+    # Local projects a Dockerfile copies in and pip-installs (`COPY . .`, `WORKDIR python`, `pip install
+    # -e ".[dev, parallel]"`), as (folder relative to the Dockerfile's folder, extras named): their
+    # pyproject.toml/setup.cfg/setup.py is a manifest too (`_included_manifests`; fair check 14).
+    projects: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,10 @@ class ProjectContext:
     # Importable names in the notebook's parent folder, what `sys.path.append("..")` adds (modules,
     # packages, folders of code); None when not looked at.
     parent_modules: Optional[frozenset[str]] = None
+    # The project root above the notebook (the folder with `.git` or a `[tool.nbrefactor]`
+    # pyproject.toml, the notebook's own included), as shown in messages; None when there is none.
+    # Where a missing manifest goes: notebooks of one root missing the same line are one root cause.
+    root: Optional[str] = None
 
     @property
     def declared(self) -> frozenset[str]:
@@ -670,12 +679,50 @@ def _install_arguments(words: list[str]) -> Iterable[tuple[str, bool, bool]]:
                 continue
             if arg.startswith("--requirement="):
                 yield arg.split("=", 1)[1], conda, True
+            elif arg in ("-e", "--editable") and j + 1 < len(words) and _LOCAL_PROJECT.match(words[j + 1]):
+                yield words[j + 1], conda, False  # a local project (`-e ".[dev]"`); `parse_dockerfile` reads it as one
+                j += 1
             elif arg in ("-e", "--editable") or arg in _OPTIONS_WITH_VALUE:
                 j += 1  # its value is a path, a channel or a URL, not a package
             elif not arg.startswith("-") and "$" not in arg:
                 yield arg, conda, False
             j += 1
         i = j
+
+
+# A pip argument that names a local project folder, with the extras to install (`.`, `./python`,
+# `lib/`, `".[dev, parallel]"`): pip reads an argument as a path when it starts with `.` or `/` or
+# holds a `/`; a bare word (`python`) is a name on the package index, a URL or an archive is no folder.
+_LOCAL_PROJECT = re.compile(
+    r"^(?P<path>(?:\.{1,2}|/)[^\[\]\s:]*|[A-Za-z0-9_.-]+/[^\[\]\s:]*)(?:\[(?P<extras>[^\]]*)\])?$")
+_ARCHIVE = re.compile(r"\.(?:whl|zip|tar\.gz|tgz|tar\.bz2|tar)$")
+
+
+def _local_project(arg: str) -> Optional[tuple[str, tuple[str, ...]]]:
+    """(folder, extras) when a pip argument names a local project folder, else None."""
+    match = _LOCAL_PROJECT.match(arg)
+    if match is None or _ARCHIVE.search(match["path"]):
+        return None
+    extras = tuple(normalise(e) for e in (match["extras"] or "").split(",") if e.strip())
+    return match["path"], extras
+
+
+def _in_build_context(image_path: str, copies: list[tuple[str, str, str]]) -> Optional[str]:
+    """The build-context folder (relative to the Dockerfile's folder) that a folder of the image was
+    copied from: the last `COPY <source> <destination>` whose destination (resolved against the
+    `WORKDIR` of its time) holds it (`COPY . .` at `/`, then `/python` is `python`); None when no COPY
+    brought it in (a folder of the base image, or a volume mounted at run time)."""
+    for source, destination, workdir in reversed(copies):
+        # A file copied over the folder (`COPY requirements.txt /app/` after `COPY . /app`) brings no project.
+        name = source.rstrip("/").rsplit("/", 1)[-1]
+        if "$" in source or source.startswith(("http://", "https://")) or ("." in name.strip(".") and "*" not in name):
+            continue
+        target = posixpath.normpath(posixpath.join(workdir, destination))
+        if image_path == target or image_path.startswith(target.rstrip("/") + "/"):
+            inside = posixpath.relpath(image_path, target)
+            folder = posixpath.normpath(posixpath.join(source.lstrip("/") or ".", inside))
+            return None if folder.startswith("..") else folder
+    return None
 
 
 _PACKAGING_TOOLS = frozenset({"pip", "setuptools", "wheel", "python", "pipenv", "poetry", "uv", "pip-tools"})
@@ -700,6 +747,10 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
     images: list[tuple[str, int]] = []
     installed_files: list[str] = []
     copies: list[tuple[str, str]] = []  # (source, destination) of COPY/ADD
+    # The same with the WORKDIR a relative destination is resolved against, for local projects.
+    placed: list[tuple[str, str, str]] = []
+    projects: list[tuple[str, tuple[str, ...]]] = []
+    workdir = "/"
     lines = text.splitlines()
     defaults: dict[str, str] = {}  # `ARG BASE_IMAGE=…` before `FROM $BASE_IMAGE`: the image built without --build-arg
     for keyword, rest, line in _dockerfile_instructions(text):
@@ -716,6 +767,11 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
             words = [w for w in _shell_words(rest) if not w.startswith("--")] if not rest.startswith("[") else _exec_form(rest)
             for source in words[:-1]:
                 copies.append((source, words[-1]))
+                placed.append((source, words[-1], workdir))
+        elif keyword == "WORKDIR":
+            folder = rest.strip().strip("'\"")
+            if folder and "$" not in folder:
+                workdir = posixpath.normpath(posixpath.join(workdir, folder))
         elif keyword == "RUN":
             command = rest
             if rest.startswith("["):  # the exec form: RUN ["pip", "install", "x"]
@@ -723,9 +779,15 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
                     command = " ".join(shlex.quote(w) for w in ast.literal_eval(rest))
                 except (ValueError, SyntaxError, TypeError):
                     continue
-            for arg, conda, is_file in _install_arguments(_shell_words(command)):
+            for arg, conda, is_file, cwd in _run_installs(_shell_words(command), workdir):
                 if is_file:
                     installed_files.append(arg)
+                    continue
+                local = _local_project(arg) if not conda else None
+                if local is not None:
+                    folder = _in_build_context(posixpath.normpath(posixpath.join(cwd, local[0])), placed)
+                    if folder is not None:
+                        projects.append((folder, local[1]))
                     continue
                 number = next((n for n in range(line, len(lines) + 1) if arg in lines[n - 1]), line)
                 wheel = _WHEEL.search(arg) if arg.startswith(("http://", "https://")) else None
@@ -739,9 +801,26 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
                 if req and req.name not in _PACKAGING_TOOLS:
                     reqs.append(req)
     includes = tuple(dict.fromkeys(f for f in (_copied_source(i, copies) for i in installed_files) if f))
-    if not reqs and not includes and not images:
+    if not reqs and not includes and not images and not projects:
         return None
-    return Manifest(path, "dockerfile", tuple(reqs), base_images=tuple(images), includes=includes)
+    return Manifest(path, "dockerfile", tuple(reqs), base_images=tuple(images), includes=includes,
+                    projects=tuple(dict.fromkeys(projects)))
+
+
+def _run_installs(words: list[str], workdir: str) -> Iterable[tuple[str, bool, bool, str]]:
+    """`_install_arguments` of a RUN line, each with the folder it runs in: the WORKDIR, changed by a
+    `cd <folder>` earlier on the line (`RUN cd lib && pip install -e .`)."""
+    cwd, segment = workdir, []
+    for word in words + [";"]:
+        if word not in _SHELL_SEPARATORS:
+            segment.append(word)
+            continue
+        if len(segment) == 2 and segment[0] == "cd" and "$" not in segment[1]:
+            cwd = posixpath.normpath(posixpath.join(cwd, segment[1]))
+        elif segment:
+            for arg, conda, is_file in _install_arguments(segment):
+                yield arg, conda, is_file, cwd
+        segment = []
 
 
 def _copied_source(installed: str, copies: list[tuple[str, str]]) -> Optional[str]:
@@ -813,7 +892,7 @@ def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext
                 else:
                     spec = f"{distribution}  # in the image {reference}"
                 added.append(Requirement(normalise(distribution), spec, line, pinned, named_build=named is not None and not pinned))
-        if manifest.requirements or added or manifest.includes:
+        if manifest.requirements or added or manifest.includes or manifest.projects:
             manifests.append(replace(manifest, requirements=manifest.requirements + tuple(added)))
     return replace(project, manifests=tuple(manifests))
 
@@ -1090,8 +1169,18 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         manifests += above
         packages = _packages_above(folder.parent, display_root)
     local = _local_modules(folder)
+    root = _project_root(folder)
     return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local),
-                          _star_exports(folder, local), packages)
+                          _star_exports(folder, local), packages,
+                          root=_display(root, display_root) if root is not None else None)
+
+
+@lru_cache(maxsize=1024)
+def _project_root(folder: Path) -> Optional[Path]:
+    """The nearest folder from `folder` up holding `.git` or a `[tool.nbrefactor]` pyproject.toml."""
+    if is_project_root(folder):
+        return folder
+    return None if folder.parent == folder else _project_root(folder.parent)
 
 
 @lru_cache(maxsize=1024)
@@ -1327,6 +1416,13 @@ def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Option
     """The files a Dockerfile copies in and installs (`includes`), read as requirements files or
     conda environment files; those already found as manifests of the folder are not read twice."""
     found: list[Manifest] = []
+    for project, extras in dockerfile.projects:
+        where = Path(os.path.normpath(folder / project))
+        if where == folder:
+            continue  # its pyproject.toml / setup.py is a manifest of the folder anyway
+        installed = _installed_project(where, extras, display_root)
+        if installed is not None:
+            found.append(installed)
     for include in dockerfile.includes:
         file = Path(os.path.normpath(folder / include))
         if file.parent == folder and _ANY_MANIFEST(file.name):
@@ -1344,6 +1440,35 @@ def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Option
         else:
             found.append(parse_requirements_txt(shown, text))
     return found
+
+
+def _installed_project(project: Path, extras: tuple[str, ...], display_root: Optional[Path]) -> Optional[Manifest]:
+    """The manifest of a local project a Dockerfile pip-installs: its pyproject.toml's `[project]`
+    dependencies plus the extras named (`.[dev, parallel]`; a pyproject without `[project]`
+    dependencies, a setup.cfg or setup.py is read whole), declaring the project's own name too."""
+    pyproject = _file_text(project / "pyproject.toml")
+    if pyproject is not None:
+        manifest = parse_pyproject(_display(project / "pyproject.toml", display_root), pyproject)
+        try:
+            table = tomllib.loads(pyproject).get("project")
+        except tomllib.TOMLDecodeError:
+            table = None
+        if isinstance(table, dict) and (table.get("dependencies") or extras):
+            optional = {normalise(k): v for k, v in (table.get("optional-dependencies") or {}).items() if isinstance(v, list)}
+            specs = list(table.get("dependencies") or []) + [s for e in extras for s in optional.get(e, [])]
+            wanted = {normalise(m.group(1)) for m in (_REQ_NAME.match(s) for s in specs if isinstance(s, str)) if m}
+            name = table.get("name")
+            own = normalise(name) if isinstance(name, str) else None
+            reqs = tuple(r for r in manifest.requirements if r.name in wanted) if manifest else ()
+            return Manifest(_display(project / "pyproject.toml", display_root), "pyproject", reqs, own)
+        if manifest is not None and manifest.requirements:
+            return manifest
+    for name, parse in (("setup.cfg", parse_setup_cfg), ("setup.py", parse_setup_py)):
+        text = _file_text(project / name)
+        manifest = parse(_display(project / name, display_root), text) if text is not None else None
+        if manifest is not None:
+            return manifest
+    return None
 
 
 def _symlink_text_target(file: Path, text: str) -> Optional[Path]:

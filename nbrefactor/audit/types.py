@@ -6,6 +6,8 @@ load → parse → analyse → diagnose: every stage takes and returns these val
 from __future__ import annotations
 
 import enum
+import posixpath
+import re
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
@@ -197,6 +199,32 @@ def _shared_manifest_line(d: Diagnostic) -> Optional[tuple[str, str, str]]:
     return d.code, manifest, distribution
 
 
+def _missing_manifest(d: Diagnostic, notebook: str, top: str) -> Optional[tuple[str, str, str]]:
+    """(code, folder, distribution) for a DEP002 finding whose fix is a line of a manifest the
+    project lacks: the folder is the project root its `data` names, or, with none found (a checkout
+    without `.git`), the notebook's top folder below the folder above all audited notebooks (`top`):
+    a batch of unrelated checkouts is never one project, and a notebook directly in `top` shares
+    that folder with the others there."""
+    data = dict(d.data)
+    distribution, root = data.get("distribution"), data.get("project_root")
+    if d.code != "DEP002" or not distribution or root is None:
+        return None
+    if not root:
+        folder = posixpath.dirname(notebook)
+        inside = posixpath.relpath(folder or ".", top or ".")
+        root = posixpath.join(top, inside.split("/")[0]) if inside not in (".", "") else (top or ".")
+    return d.code, root, re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def _top_folder(paths: list[str]) -> str:
+    """The deepest folder above every notebook path ("" when they share none)."""
+    folders = [posixpath.dirname(p) for p in paths]
+    try:
+        return posixpath.commonpath(folders) if folders else ""
+    except ValueError:  # absolute and relative paths mixed
+        return ""
+
+
 @dataclass(frozen=True)
 class AuditResult:
     notebooks: tuple[NotebookResult, ...] = field(default_factory=tuple)
@@ -212,17 +240,22 @@ class AuditResult:
         `manifest` and the `distribution`): kept from the first notebook, the others' import lines
         related. Each notebook's own result keeps its finding, so a baseline still records one
         fingerprint per notebook and a new notebook's import is new (`baseline.filter_new` runs on
-        the notebooks' results, before this fold)."""
+        the notebooks' results, before this fold). So are DEP002 findings of one project (its root,
+        or without one the top folder of the batch they are in) for the same distribution: no
+        manifest anywhere, one line of a new one declares it for all of them."""
         out: list[Diagnostic] = []
         shared: dict[tuple, int] = {}
         folded: dict[int, int] = {}  # position in `out` -> how many notebooks' findings it stands for
+        top = _top_folder([nb.path for nb in self.notebooks])
+        keys: dict[int, tuple] = {}  # position in `out` -> its fold key
         for nb in self.notebooks:
             for d in nb.diagnostics:
                 loc = d.location
-                line_key = _shared_manifest_line(d)
+                line_key = _shared_manifest_line(d) or _missing_manifest(d, nb.path, top)
                 if line_key is not None:
                     if line_key not in shared:
                         shared[line_key] = len(out)
+                        keys[len(out)] = line_key
                         out.append(d)
                         continue
                     at = shared[line_key]
@@ -247,10 +280,19 @@ class AuditResult:
             own = out[at].location.path
             paths = list(dict.fromkeys(r.path for r in out[at].related if r.path != own))
             named = ", ".join(f"`{p}`" for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+            fix = out[at].fix
+            if out[at].code == "DEP002":
+                # One manifest for all of them: where each notebook finds it (discovery looks
+                # beside and above a notebook), not beside the first one.
+                folder = posixpath.commonpath([posixpath.dirname(own)] + [posixpath.dirname(p) for p in paths]) \
+                    if all(p.startswith("/") == own.startswith("/") for p in paths) else keys[at][1]
+                fix = fix.replace("Add a requirements.txt beside the notebook",
+                                  f"Add a requirements.txt in `{folder or '.'}/` (beside or above all of these notebooks)")
             out[at] = replace(
                 out[at],
                 message=f"{out[at].message}; {others} other notebook{'s' if others > 1 else ''} of the project "
                 f"import{'' if others > 1 else 's'} it too ({named}): one line to add",
+                fix=fix,
             )
         return tuple(out)
 

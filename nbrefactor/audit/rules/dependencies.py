@@ -70,14 +70,28 @@ def _installed_by_metapackages(manifests: tuple[Manifest, ...], catalog) -> froz
     return frozenset(normalise(n) for name in declared & known.keys() for n in known[name] if isinstance(n, str))
 
 
-def _distribution_phrase(resolution, url: Optional[str] = None) -> str:
+def _distribution_phrase(resolution, url: Optional[str] = None, imported: bool = True) -> str:
     """`distribution `X``, or a guess said as one when no table knows the import (unless the
     notebook installs it from a URL: then that is where it comes from)."""
     if resolution.assumed and url:
         return f"distribution installed by the notebook from `{url}`"
-    if resolution.assumed:
+    if _guessed_otherwise(resolution, imported):
         return f"distribution assumed to be `{resolution.primary}`: no mapping known"
     return f"distribution `{resolution.primary}`"
+
+
+def _guessed_otherwise(resolution, imported: bool = True) -> bool:
+    """A guessed distribution named otherwise than the import (`openai-whisper`, named by the notebook's
+    guarded install, for `import whisper`): the message says it is assumed. A guess that is the import's
+    own name (`kagglehub`, `folium`) is the usual case and said plainly (fair check 14: 19 such hedges,
+    most on the right name); the fix still says the index name may differ. A distribution needed
+    without an import (a spaCy model loaded by a linked name) has no import name to go by: still assumed."""
+    if not resolution.assumed:
+        return False
+    if not imported:
+        return True
+    top = (resolution.module or "").split(".")[0]
+    return normalise(top) != normalise(resolution.primary)
 
 
 def _as_installed(resolution, ctx: RuleContext):
@@ -213,6 +227,14 @@ _UV_WORKSPACE = {
 }
 
 
+# A Dockerfile that copies the repository in and pip-installs the project in lib/ with one extra.
+_DOCKER_PROJECT = {
+    "Dockerfile": "FROM python:3.11-slim\nCOPY . /src\nWORKDIR /src/lib\nRUN python -m pip install -e \".[plots]\"\n",
+    "lib/pyproject.toml": ("[project]\nname = 'tidyplot'\ndependencies = ['numpy>=1.26']\n\n[project.optional-dependencies]\n"
+                           "plots = ['matplotlib>=3.8']\ndocs = ['sphinx>=7']\n"),
+}
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -228,7 +250,8 @@ class UndeclaredImport(Rule):
         "installed packages; an import none of them knows is named by the notebook's own guarded install of it "
         "when there is one (`!python -c \"import whisper\" || pip install openai-whisper`, or `try: import whisper` / "
         "`except ImportError: !pip install openai-whisper`), else by its own name, "
-        "and the message says that name is assumed, or, when the notebook installs it from a URL (`!pip install "
+        "and the message says that name is assumed when it is not the import's own (`openai-whisper` for `whisper`; "
+        "a guess that is the import's name is said plainly, the fix saying the name on the index may differ), or, when the notebook installs it from a URL (`!pip install "
         "git+https://github.com/org/restorers.git`, then `import restorers`), where it comes from, the fix being a "
         "direct reference pinned to a commit), and reports the first import of each distribution that none of the "
         "manifests found beside or above the notebook (or in a `binder/`, `.binder/` or `.devcontainer/` "
@@ -302,7 +325,10 @@ class UndeclaredImport(Rule):
         "A Dockerfile (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile` or `*.dockerfile`, `Containerfile`) is a manifest when its `RUN` lines "
         "install Python packages (`pip install`, `python -m pip install`, `conda`/`mamba install`, `pipenv install X`; `==` and conda's "
         "`=version` pin, a wheel URL is a pinned direct reference named from its file name; files it copies in and installs "
-        "with `pip install -r`/`conda env create -f`/`pipenv install` (the copied Pipfile) are manifests too; a packaging "
+        "with `pip install -r`/`conda env create -f`/`pipenv install` (the copied Pipfile) are manifests too, and so is a local "
+        "project it copies in and pip-installs (`COPY . .`, `WORKDIR python`, `pip install -e \".[dev, parallel]\"`, or "
+        "`cd lib && pip install .`): that folder's pyproject.toml `[project]` dependencies with the extras named (a setup.cfg "
+        "or setup.py read whole), and the project's own name; a packaging "
         "tool it installs (`pip install pipenv`, poetry, uv) declares nothing) or its `FROM` image is one whose packages "
         "`[docker_stacks]` of `rules/distributions.toml` lists (`jupyter/scipy-notebook` brings numpy, pandas, scikit-learn…; "
         "Kubeflow's `gcr.io/kubeflow-images-public/tensorflow-*-notebook-*` images tensorflow, pandas, matplotlib, keras…, "
@@ -507,6 +533,8 @@ class UndeclaredImport(Rule):
                    "setup.py": "from setuptools import setup\n\nsetup(name='helpers', install_requires=['numpy'])\n"},
             expect=((1, 2), (1, 3)),
         ),
+        # The Dockerfile installs the project with `[plots]`, not `[docs]`.
+        Example(cells=("import numpy as np\nimport sphinx",), files=_DOCKER_PROJECT, expect=((1, 2),)),
         # The workspace's lock does not name shap.
         Example(cells=("from trailmix.core import blend\nimport shap",), files=_UV_WORKSPACE, expect=((1, 2),)),
     )
@@ -540,7 +568,7 @@ class UndeclaredImport(Rule):
                 (f"`{use.shown}` {use.needed} but its distribution, which the notebook installs from `{url}`, "
                  f"is not declared in {where}" if url else
                  f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
-                 f"is not declared in {where}" if res.assumed else
+                 f"is not declared in {where}" if _guessed_otherwise(res, imported=not use.how) else
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"
                  + _placeholder_note(res, manifests))
                 + _shadow_note(use, ctx) + _component_note(use, component),
@@ -681,7 +709,8 @@ class NoManifest(Rule):
         "(`!pip install -r lab_requirements.txt`) does, whatever its name, and so does the `.txt` named as the notebook beside "
         "it when it reads as a requirements file that lists a module the notebook imports (see DEP001), and a "
         "`dev-requirements.txt` / `*-requirements.txt` that reads as one. A `Pipfile` (Pipenv) is a manifest, and so "
-        "is a Dockerfile that `pipenv install`s one or pip-installs packages (`*.dockerfile` too). "
+        "is a Dockerfile that `pipenv install`s one or pip-installs packages or a local project it copies in (`*.dockerfile` too; "
+        "see DEP001). "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
         "to the table by item, `extras_require[\"experimental\"] = [...]`); one whose "
@@ -692,7 +721,14 @@ class NoManifest(Rule):
         "component's image, where a requirements.txt beside the notebook would not reach: it is not reported when the "
         "component's `packages_to_install=[...]` names it or the component runs on an image other than a stock "
         "`python:*` one (the team's image may install it; one the notebook does not spell as a literal counts as such); "
-        "on a stock Python image, the message says so and the fix names `packages_to_install`."
+        "on a stock Python image, the message says so and the fix names `packages_to_install`. "
+        "In a report of several notebooks, those of one project importing the same distribution are one root cause (one "
+        "line of one new manifest declares it for all of them): one finding, at the first notebook, the others' imports "
+        "related locations, the message saying how many other notebooks import it and the fix naming the folder above "
+        "all of them; the project is the folder with `.git` (or `[tool.nbrefactor]`), or, in a checkout without one, the "
+        "top folder below the folder above all audited notebooks (a batch of unrelated checkouts is never one project). "
+        "Each notebook keeps its own fingerprint in a baseline, so a new notebook's import is a new finding; a single "
+        "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found)."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -717,6 +753,9 @@ class NoManifest(Rule):
         Example(cells=("import numpy as np\nimport keras",),
                 files={"Dockerfile": "FROM jupyter/scipy-notebook:2024-05-27\nRUN pip install keras==3.3.3\n"}),
         Example(cells=("import sklearn",), files={"course-env.yml": "name: course\ndependencies:\n- scikit-learn=1.4.2\n"}),
+        # A local project the Dockerfile copies in and pip-installs with extras declares its
+        # dependencies, the extras named and its own name (fair check 14: prophet's notebooks).
+        Example(cells=("import numpy as np\nimport matplotlib.pyplot as plt\nimport tidyplot",), files=_DOCKER_PROJECT),
         # Modules the notebook writes or downloads itself, and the kernel's own IPython, are not distributions.
         Example(cells=(
             "%%writefile features.py\ndef build(df):\n    return df",
@@ -774,7 +813,7 @@ class NoManifest(Rule):
                 first.cell,
                 first.line,
                 first.column,
-                f"`{first.shown}` {first.needed} ({_distribution_phrase(resolution, url)}) but no manifest ({_MANIFEST_KINDS}) "
+                f"`{first.shown}` {first.needed} ({_distribution_phrase(resolution, url, imported=not first.how)}) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component),
                 fix=_with_hosted_pin(
                     f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
@@ -787,7 +826,12 @@ class NoManifest(Rule):
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
-                data=(("distribution", distribution), ("module", first.module)),
+                # Where the manifest is missing (the project root; "" when none was found): notebooks
+                # of one project importing the same distribution are one root cause, one line to add
+                # (`AuditResult.diagnostics` folds them). Not for a component's import: its fix is
+                # the component's `packages_to_install`, not a manifest line.
+                data=(("distribution", distribution), ("module", first.module))
+                + ((("project_root", ctx.project.root or ""),) if not _component_note(first, component) else ()),
             )
 
 
@@ -1425,6 +1469,40 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_gu
 _LIBRARY_METADATA = frozenset({"setup.py", "setup.cfg", "pyproject"})
 
 
+# A manifest named for developing or testing the library (`requirements-dev.txt`,
+# `environment-dev.yml`, `dev-requirements.txt`, `requirements_test.txt`), not for running its notebooks.
+_DEV_MANIFEST = re.compile(r"(?:^|[-_.])(?:dev|develop|development|test|tests|testing)(?:[-_.]|$)", re.IGNORECASE)
+
+
+def _dev_duplicates(manifests: tuple[Manifest, ...], imported: dict[str, str], pinned: set[str]) -> dict[str, dict]:
+    """The unpinned lines of a development environment file (`_DEV_MANIFEST`) for a distribution that an
+    environment file of a folder nearer the notebook also declares unpinned (geopandas: `doc/environment.yml`,
+    which the docs build runs the gallery notebooks in, and the root `environment-dev.yml` and
+    `requirements-dev.txt` of contributors; fair check 14: 14 findings): one root cause, pinning the
+    nearer file, so the dev file's line is told in the nearer file's finding instead of on its own.
+    `folded`: (dev file, distribution); `notes`: (nearer file, distribution) → [(dev file, line, spec)].
+    Manifests come nearest first; a library's metadata is never the nearer file (its range is left out
+    when an environment file declares the name, so the dev line would be told nowhere)."""
+    folded: dict[tuple[str, str], bool] = {}
+    notes: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
+    for index, manifest in enumerate(manifests):
+        if not _DEV_MANIFEST.search(posixpath.basename(manifest.path)):
+            continue
+        folder = _route_folder(manifest.path)
+        for req in manifest.requirements:
+            if req.name not in imported or req.name in pinned or req.named_build:
+                continue
+            nearer = next((m for m in manifests[:index]
+                           if m.kind not in _LIBRARY_METADATA and _route_folder(m.path) != folder
+                           and not _DEV_MANIFEST.search(posixpath.basename(m.path))
+                           and any(r.name == req.name for r in m.requirements)), None)
+            if nearer is None or (manifest.path, req.name) in folded:
+                continue
+            folded[(manifest.path, req.name)] = True
+            notes.setdefault((nearer.path, req.name), []).append((manifest.path, req.line, req.spec))
+    return {"folded": folded, "notes": notes}
+
+
 class UnpinnedRequirement(Rule):
     code = "DEP004"
     name = "unpinned-requirement"
@@ -1441,7 +1519,11 @@ class UnpinnedRequirement(Rule):
         "(a ranged pyproject.toml beside a pinned requirements.txt is the usual, sound layout), nor, in a library's metadata "
         "(`setup.py`, `setup.cfg`, pyproject `[project]`), when an environment manifest of the project (requirements file, "
         "conda file, Dockerfile, Pipfile) declares the same distribution, pinned or not: that line is reported instead, and "
-        "pinning it silences both. "
+        "pinning it silences both. Nor is a development environment's line (`requirements-dev.txt`, `environment-dev.yml`, "
+        "`requirements-test.txt`) when an environment file of a folder nearer the notebook (not a library's metadata, not "
+        "itself a development file) declares the same distribution unpinned: the nearer file's finding names the dev "
+        "file's line (a library's `doc/environment.yml`, where its gallery notebooks run, beside the contributors' "
+        "`environment-dev.yml` at the root: pin the docs environment). "
         "Nor is a package of a stock base image whose name carries its version though its tag floats (Kubeflow's "
         "`gcr.io/kubeflow-images-public/tensorflow-1.7.0-notebook-gpu:latest` or untagged, `[docker_stacks]` keys with `*`): "
         "the name is the build, and these images are no longer published; it pins nothing for the other manifests. "
@@ -1545,6 +1627,7 @@ class UnpinnedRequirement(Rule):
         # What the environment manifests declare, pinned or not: their own line carries the finding,
         # so a library's range for the same distribution is not reported a second time.
         environment = {r.name for m in manifests if m.kind not in _LIBRARY_METADATA for r in m.requirements}
+        also = _dev_duplicates(manifests, imported, pinned)
         for manifest in manifests:
             library = manifest.kind in _LIBRARY_METADATA
             # One finding per distribution and file, at its first line: a file listing `daft` twice
@@ -1559,6 +1642,8 @@ class UnpinnedRequirement(Rule):
                 if req.name in reported:
                     continue  # (its names, not its lines: two specs located on one line are still one finding)
                 reported.add(req.name)
+                if (manifest.path, req.name) in also.get("folded", {}):
+                    continue  # a development environment's line: told with the nearer file's finding
                 again = sorted(set(lines[req.name]) - {req.line})
                 yield Hit(
                     None,
@@ -1566,7 +1651,9 @@ class UnpinnedRequirement(Rule):
                     None,
                     f"`{req.spec}` in {manifest.path} is not pinned to one version "
                     f"({imported[req.name]})"
-                    + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else ""),
+                    + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else "")
+                    + "".join(f"; {path} (line {line}), a development environment further up, lists it unpinned too (`{spec}`)"
+                              for path, line, spec in also.get("notes", {}).get((manifest.path, req.name), ())),
                     path=manifest.path,
                     snippet=req.spec,
                     fix=(f"Pin the image to the tag of one build (`FROM {req.spec.rsplit(' ', 1)[-1].rsplit(':', 1)[0]}:<tag>`), "

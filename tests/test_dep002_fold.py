@@ -1,0 +1,92 @@
+"""DEP002 across notebooks (fair check 14, `dep002-repeat-across-notebooks`: 323 of 408 DEP002 in
+one course repository without any manifest): notebooks of one project importing the same
+distribution with no manifest are one root cause, one line of one new manifest. A report of the
+batch shows one finding, at the first notebook, the others' imports as related locations; each
+notebook's own result keeps its finding (a baseline records one fingerprint per notebook), and a
+single notebook's report is unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from nbrefactor.audit.baseline import baseline_from, compare_with_baseline
+from nbrefactor.audit.engine import audit_paths
+from nbrefactor.audit.types import AuditResult
+from nbrefactor.config import Settings
+
+COURSE = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "fair14" / "course_no_manifest"
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    return path
+
+
+def _dep002(diagnostics) -> list:
+    return [d for d in diagnostics if d.code == "DEP002"]
+
+
+def _shown(diagnostics) -> list[tuple[str, str, list[str]]]:
+    return [(Path(d.location.path).parent.name + "/" + Path(d.location.path).name, dict(d.data)["distribution"],
+             [Path(r.path).parent.name for r in d.related]) for d in _dep002(diagnostics)]
+
+
+def test_each_notebook_keeps_its_findings_and_the_report_folds_them_per_distribution():
+    result = audit_paths([str(COURSE)], Settings(), jobs=1)
+    per_notebook = {Path(nb.path).parent.name: sorted(dict(d.data)["distribution"] for d in _dep002(nb.diagnostics))
+                    for nb in result.notebooks}
+    assert per_notebook == {"2024-fall": ["numpy", "pandas"], "2025-spring": ["numpy", "pandas", "seaborn"]}
+    assert _shown(result.diagnostics) == [
+        ("2024-fall/sem01-frames.ipynb", "numpy", ["2025-spring"]),
+        ("2024-fall/sem01-frames.ipynb", "pandas", ["2025-spring"]),
+        ("2025-spring/sem01-frames.ipynb", "seaborn", []),
+    ]
+    numpy = _dep002(result.diagnostics)[0]
+    assert "1 other notebook of the project imports it too" in numpy.message
+    assert [(r.cell, r.line) for r in numpy.related] == [(2, 1)]
+    # One manifest above both, not one beside the first notebook (which the other would not find).
+    assert "Add a requirements.txt in `" in numpy.fix and "course_no_manifest/` (beside or above all of these notebooks)" in numpy.fix
+    seaborn = _dep002(result.diagnostics)[2]
+    assert seaborn.fix.startswith("Add a requirements.txt beside the notebook")
+
+
+def test_a_single_notebook_report_is_unchanged():
+    result = audit_paths([str(COURSE / "2025-spring" / "sem01-frames.ipynb")], Settings(), jobs=1)
+    assert [(d.message.endswith("beside or above the notebook"), not d.related) for d in _dep002(result.diagnostics)] == [(True, True)] * 3
+
+
+def test_a_new_notebook_importing_the_same_distribution_is_new_against_a_baseline():
+    result = audit_paths([str(COURSE)], Settings(), jobs=1)
+    older = AuditResult(tuple(nb for nb in result.notebooks if "2024-fall" in nb.path))
+    comparison = compare_with_baseline(result, baseline_from(older))
+    assert sorted(dict(d.data)["distribution"] for d in _dep002(comparison.new)) == ["numpy", "pandas", "seaborn"]
+
+
+def test_checkouts_without_git_are_separate_projects_and_a_git_root_is_one(tmp_path):
+    # Two unrelated checkouts side by side (a folder of downloaded repositories, no `.git`): never one project.
+    for top in ("plain", "git"):
+        _notebook(tmp_path / top / "a" / "lessons" / "one.ipynb", "import numpy as np")
+        _notebook(tmp_path / top / "a" / "lessons" / "two.ipynb", "import numpy")
+        _notebook(tmp_path / top / "b" / "demo.ipynb", "import numpy as np")
+    result = audit_paths([str(tmp_path / "plain")], Settings(), jobs=1)
+    assert [(Path(d.location.path).name, len(d.related)) for d in _dep002(result.diagnostics)] == [("one.ipynb", 1), ("demo.ipynb", 0)]
+    assert all(dict(d.data)["project_root"] == "" for d in _dep002(result.diagnostics))
+    # With `.git` at the top, the same notebooks are one project (its root is where the manifest goes).
+    (tmp_path / "git" / ".git").mkdir()
+    result = audit_paths([str(tmp_path / "git")], Settings(), jobs=1)
+    [numpy] = _dep002(result.diagnostics)
+    assert Path(numpy.location.path).name == "one.ipynb" and len(numpy.related) == 2
+    assert "2 other notebooks of the project import it too" in numpy.message
+
+
+def test_notebooks_of_two_git_projects_in_one_audit_stay_apart(tmp_path):
+    for name in ("first", "second"):
+        (tmp_path / name / ".git").mkdir(parents=True)
+        _notebook(tmp_path / name / "nb.ipynb", "import pandas as pd")
+    result = audit_paths([str(tmp_path)], Settings(), jobs=1)
+    assert [(Path(d.location.path).parent.name, len(d.related)) for d in _dep002(result.diagnostics)] == [("first", 0), ("second", 0)]
