@@ -1419,6 +1419,33 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
             files = _fetched_files(program, magic.args)
             if files:
                 out[(ca.cell.index, magic.line)] = files
+        if ca.masked.cell_magic in _SHELL_CELL_MAGICS and not hosted_only(ca.lines, 1):
+            # A `%%bash` cell of `curl -L URL -o m3.xls` lines (fair check 14: its reads were
+            # PTH006 findings of their own); a command continued with `\` is one line, at its start.
+            header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+            number = header + 1
+            while number <= len(ca.lines):
+                start, command = number, ca.lines[number - 1].rstrip()
+                while command.endswith("\\") and number < len(ca.lines):
+                    number += 1
+                    command = command[:-1] + " " + ca.lines[number - 1].strip()
+                number += 1
+                words = command.split()
+                if words and words[0].lower() in ("curl", "wget"):
+                    files = _fetched_files(words[0].lower(), command.strip())
+                    if files:
+                        out[(ca.cell.index, start)] = files
+    # `!wget …/text8.zip` then `!unzip text8.zip`: the archive's stem (`text8`) is what the notebook
+    # reads back (fair check 14: fetched-file-read-back); only when the notebook extracts it.
+    extracted = {
+        t.strip("\"'") for ca in ctx.cells for m in ca.magics
+        if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
+    }
+    for files in out.values():
+        files.extend(
+            stem for name in list(files) if name in extracted
+            for stem in (re.sub(r"\.(?:zip|tar\.gz|tgz|tar|gz|bz2)$", "", name),) if stem != name
+        )
     return out
 
 
@@ -1505,13 +1532,34 @@ def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], 
     return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
 
 
+def _one_dataset_root(group: Sequence[LiteralFinding], downloads: Collection[tuple[int, int]]) -> bool:
+    """Is the folder only the root of one `download=True` dataset (`datasets.MNIST("../data",
+    train=True, download=True)`, its test split and a re-read of the same class), whose first use is
+    a download PTH007 reports? That finding (pin the data, read it from a configured place) is the
+    root cause; the root alone is not another (fair check 14: download-destination-split-from-download).
+    A root shared by another dataset or a read of a file under it stays a finding of its own."""
+    calls = [f.argument for f in group]
+    if any(a is None or a.entry.kind != "path" for a in calls):
+        return False
+    first = min(group, key=lambda f: (f.ca.cell.index, f.line, f.column))
+    return (
+        len({a.qualified or a.shown_callee for a in calls}) == 1 and _downloads_into(first)
+        and (first.ca.cell.index, first.argument.call.line) in downloads
+    )
+
+
 def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], list[str]]) -> bool:
     """Is the relative literal a file a download line above it saved (`!curl -O …/state.npy`, then
     `np.load("state.npy")`)? PTH003 reports that download, with this read related."""
     if f.argument is None or f.argument.direction not in ("read", "none"):
         return False
     path = _normal_path(f.value)
-    return any(path in files and where < (f.ca.cell.index, f.line) for where, files in fetched.items())
+    # An existence test guarding the download in the same cell (`if not os.path.isfile("text8"):`
+    # above `!wget …/text8.zip`) is part of that step too.
+    return any(
+        path in files and (where < (f.ca.cell.index, f.line) or (where[0] == f.ca.cell.index and f.argument.direction == "none"))
+        for where, files in fetched.items()
+    )
 
 
 # The hosted-runtime tests moved to `audit/hosted.py` (DEP003 reads `else:` branches with them too).
@@ -1587,7 +1635,7 @@ class AbsolutePath(Rule):
         "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
-        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret: one finding at the first, the others related; the folder at least two levels deep; not a literal bound alone to a name, a setting of its own), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
+        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three, or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
         "and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
@@ -1661,6 +1709,11 @@ class AbsolutePath(Rule):
             ),
             expect=((1, 2), (2, 1), (2, 2)),
         ),
+        # Sibling settings of one dataset root are one finding; a folder elsewhere is another.
+        Example(
+            cells=("val_dir = '/srv/datasets/birds/val/'\ntrain_dir = '/srv/datasets/birds/train/'\nscores = '/srv/results/birds/'",),
+            expect=((1, 1), (1, 3)),
+        ),
         # A file only read from /tmp was put there by hand; two paths of one shell line are one finding.
         Example(
             cells=(
@@ -1730,14 +1783,19 @@ def _fold_one_folder(
     The folder is the first path's parent, at least two levels below the root (`/mnt` alone says
     nothing of what lies under it); the folder itself handed on (`score_folder("/Users/x/out/")`)
     is one of its paths, but a change into it (`os.chdir`, on a line of `directory_changes`: (cell,
-    line)) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
-    beside `train_dir = "/Users/x/train"`) is a setting of its own, edited on its line: not folded
-    (fair check 9 judged such a pair two findings). A hosted runtime's fixed root (`/content`,
+    line)) is a path of its own. A literal bound alone to a name (`valid = "/Users/x/val.csv"`
+    beside `train = "/Users/x/train.csv"`) is a setting of its own, edited on its line: not folded
+    (fair check 9 judged such a pair two findings), except sibling folder settings written as
+    folders (`val_dir = "/data/imagenet/val/"`, `train_dir = "/data/imagenet/train/"`: one dataset
+    root, fair check 14). A path under a folder an earlier literal
+    names itself (`write_dir = "/home/ann/"`, `~/corpus` of `!mkdir ~/corpus`) is that folder's,
+    across cells and shell lines too. A hosted runtime's fixed root (`/content`,
     `/kaggle/input`: `hosted_roots`) is one folder per notebook, whatever the depth and
     however the paths are bound: `zip_path = "/content/a.zip"`, `out = "/content/out"` and
     `res = "/content/res.json"` are one root constant to set (fair check 11)."""
     out: list[list[LiteralFinding]] = []
-    folders: list[tuple[int, str, int]] = []  # (cell, folder, index in out)
+    # (cell, folder, index in out, named by a literal itself, that literal written as a folder `…/`)
+    folders: list[tuple[int, str, int, bool, bool]] = []
     hosted: dict[str, int] = {}  # root → index in out
     for group in groups:
         first = group[0]
@@ -1750,24 +1808,50 @@ def _fold_one_folder(
             hosted[root] = len(out)
             out.append(list(group))
             continue
-        if first.source == "python" and not _bound_alone(first):
+        into = (first.ca.cell.index, first.line) in directory_changes
+        # A literal bound alone to a name (`reference = "/Users/x/ref/a.csv"`) is a setting of its
+        # own, edited on its line (fair check 9: `C:\\Users\\bob\\data.csv` and `…\\out.csv`, two
+        # settings). It folds only under a folder an earlier literal names itself, or as a sibling
+        # folder of an earlier folder setting (`val_dir = "/data/imagenet/val/"`, `train_dir =
+        # "/data/imagenet/train/"`: one dataset root, fair check 14).
+        alone = first.source == "python" and _bound_alone(first)
+        folder_like = first.value.replace("\\", "/").endswith("/")
+        if first.source == "python":
             # Across cells too (fair check 13: a model saved into a personal folder in one cell,
             # that same folder handed to a scorer in the next, were three findings for one folder),
             # and the folder itself (`"/Users/x/out/"` after `"/Users/x/out/model.zip"`).
             # Across cells only below a home or mount folder's first level (`/home/alice` alone
-            # holds a user's every project).
-            into = (first.ca.cell.index, first.line) in directory_changes
+            # holds a user's every project), unless the earlier literal named that very folder.
+            # A literal bound alone to a name folds too when it is a sibling of an earlier one
+            # (`val_dir = "/data/imagenet/val/"`, `train_dir = "/data/imagenet/train/"`: one
+            # dataset root, fair check 14, departing from fair check 9's borderline pair).
             home = next((
-                i for cell, folder, i in folders
+                i for cell, folder, i, named, of_folder in folders
                 if ((path == folder and not into) or path.startswith(folder + "/"))
-                and (cell == first.ca.cell.index or len([p for p in folder.split("/") if p]) >= 3)
+                and (cell == first.ca.cell.index or named or _depth(folder) >= 3)
+                and (not alone or named or (folder_like and of_folder))
             ), None)
-            if home is not None:
-                out[home].extend(group)
-                continue
+        else:
+            # A shell line under a folder an earlier line named itself (`!mkdir ~/corpus`, then
+            # `!unzip ~/corpus/c.zip -d ~/corpus`): that folder's (fair check 14). A shell line
+            # beside it (`!cp /opt/a/x /opt/b/y`) stays a command of its own, and so does a magic
+            # (`%cd /content/drive/MyDrive/x` after mounting `/content/drive`: a change of directory).
+            bang = 0 < first.line <= len(first.ca.lines) and first.ca.lines[first.line - 1].lstrip().startswith("!")
+            home = next((
+                i for _, folder, i, named, _ in folders if bang and named and path.startswith(folder + "/")
+            ), None)
+        if home is not None:
+            out[home].extend(group)
+            continue
+        if first.source == "python" and (not alone or folder_like):
             parent = path.rsplit("/", 1)[0] if "/" in path else ""
-            if len([p for p in parent.split("/") if p]) >= 2:
-                folders.append((first.ca.cell.index, parent, len(out)))
+            if _depth(parent) >= 2:
+                folders.append((first.ca.cell.index, parent, len(out), False, folder_like))
+        bang = first.source == "shell" and 0 < first.line <= len(first.ca.lines) and first.ca.lines[first.line - 1].lstrip().startswith("!")
+        if _depth(path) >= 2 and not into and (first.source == "python" or bang):
+            # The literal itself, as a folder later paths may lie under (`write_dir = "/home/ann/"`
+            # then `open("/home/ann/vectors.npz")` two cells on: the folder the author named).
+            folders.append((first.ca.cell.index, path, len(out), True, folder_like))
         out.append(list(group))
     return out
 
@@ -1791,6 +1875,11 @@ def _bound_alone(f: LiteralFinding) -> bool:
         and len(text.encode()[: node.value.col_offset].decode(errors="replace")) == f.column - 1
         for node in tree_nodes(tree)
     )
+
+
+def _depth(folder: str) -> int:
+    """How many names a folder path has below its root (`~/a` and `/home/a` have 2)."""
+    return len([p for p in folder.split("/") if p])
 
 
 def _root_folder(value: str) -> Optional[str]:
@@ -1923,7 +2012,7 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself), unless a literal is bound alone to a name (a setting of its own);  the paths one notebook names under a hosted runtime's fixed root "
+        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure). PTH001 is not also reported "
         "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
@@ -1994,6 +2083,14 @@ class UserSpecificPath(Rule):
         Example(
             cells=("!ffmpeg -y -i /content/frames/%04d.png /content/renders/run.mp4 -vf palette=/content/palette.png",),
             expect=((1, 1),),
+        ),
+        # A folder named by itself, and later paths under it (another cell, a shell line): one finding.
+        Example(
+            cells=(
+                "write_dir = '/home/dana/'\n!mkdir -p ~/corpora",
+                "import numpy as np\nvectors = np.load('/home/dana/vectors.npy')\n!cp reviews.zip ~/corpora/reviews.zip",
+            ),
+            expect=((1, 1), (1, 2)),
         ),
         # Two files of one credentials folder read in one cell: one folder to configure, one finding.
         Example(
@@ -3137,6 +3234,18 @@ class ChangeDirectory(Rule):
             cells=("import pandas as pd\n%cd results\nscores = pd.read_csv('scores.csv')\n%cd ..",),
             expect=((1, 2),),
         ),
+        # A setup block over consecutive cells that ends back in the saved start folder: one finding
+        # at its first change, the later ones related; `%cd docs/notebooks` going back down where the
+        # notebook lies after a `%cd ../..` is a return too (this example's notebook path has no folder).
+        Example(
+            cells=(
+                "import os\nstart = os.getcwd()\nbuild_root = os.path.join(start, 'build')",
+                "%cd {build_root}\n!mkdir -p solver plotter",
+                "%cd solver\n!make\n%cd ../plotter\n!make",
+                "%cd {start}",
+            ),
+            expect=((2, 1),),
+        ),
         # Into a cloned tool in one cell, back out in a later one: one finding, the return related.
         Example(
             cells=(
@@ -3170,6 +3279,9 @@ class ChangeDirectory(Rule):
         # `%cd {HOME}/tool` with `HOME = os.getcwd()`: (cell, line, column) → the folder under the
         # saved start folder ("tool"). Absolute and idempotent: see `_anchored_finding`.
         anchored: dict[tuple[int, int, int], str] = {}
+        # The last change up out of the start folder (`%cd ../..`: event index, folders climbed)
+        # with nothing since: a later `%cd docs/notebooks/` may go back down to where it started.
+        climbed: Optional[tuple[int, int]] = None
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             steps: dict[tuple[int, int], _DirectoryStep] = {}
@@ -3209,8 +3321,18 @@ class ChangeDirectory(Rule):
             for line, column, index in order:
                 step = _POPD if index < 0 else steps.get((line, column), _UNKNOWN_STEP)
                 if step.enters is not None:
+                    if (
+                        climbed is not None and index >= 0 and not open_changes and not carried
+                        and _back_down_to_start(ctx.facts.notebook.path, climbed[1], step)
+                    ):
+                        returned_later[climbed[0]] = (ca, line, column)
+                        undoing.add(index)
+                        climbed = None
+                        continue
+                    climbed = None
                     open_changes.append(index)
                     continue
+                climbed = None
                 if step.leaves is None:  # back to a saved start folder
                     open_changes.clear()
                     carried.clear()
@@ -3232,6 +3354,8 @@ class ChangeDirectory(Rule):
                 else:
                     open_changes.clear()  # where the kernel is now is not known
                     carried.clear()
+                    if index >= 0 and step.leaves is not None and step.leaves > 0 and not step.popped:
+                        climbed = (index, step.leaves)
             for change in open_changes:
                 event = in_cell[change - base]
                 carried.append((change, steps.get((event[1], event[2]), _UNKNOWN_STEP)))
@@ -3242,6 +3366,14 @@ class ChangeDirectory(Rule):
         returns: dict[int, list[tuple]] = {}
         reported: list[int] = []
         anchor, anchor_read = _anchored_finding(ctx, events, anchored)
+        # A setup block in another folder: changes in consecutive code cells (`%cd {parent}`, then
+        # `%cd {repo}` … `%cd ../{other}`, then `%cd {parent}/{repo}` … `%cd work`) that ends with a
+        # return to the saved start folder (`%cd {start}`) is one root cause (fair check 14: five
+        # findings for one clone-patch-build block): its first change is the finding, the later
+        # ones related. Without such a return each change stays a finding of its own.
+        position = {c.cell.index: k for k, c in enumerate(ctx.cells)}
+        chains: list[list[int]] = []
+        since_return = 0  # index in `reported` of the first change after the last return
         for i, (ca, line, column, _, _, back) in enumerate(events):
             if i in undoing or (i in undone and undone[i] is None):
                 continue
@@ -3253,8 +3385,20 @@ class ChangeDirectory(Rule):
             elif back:
                 if reported:
                     returns.setdefault(reported[-1], []).append((ca.cell, line, column))
+                run: list[int] = []
+                expected = position[ca.cell.index]
+                for r in reversed(reported[since_return:]):
+                    at = position[events[r][0].cell.index]
+                    if r == anchor or at not in (expected, expected - 1):
+                        break
+                    run.insert(0, r)
+                    expected = at
+                if len(run) > 1:
+                    chains.append(run)
+                since_return = len(reported)
                 continue
             reported.append(i)
+        hits: dict[int, Hit] = {}
         for i in reported:
             ca, line, column, shown_text, key, _ = events[i]
             back_at = undone.get(i)
@@ -3288,7 +3432,7 @@ class ChangeDirectory(Rule):
                     "not under papermill or a pipeline step)"
                 )
                 related = ()
-            yield Hit(
+            hits[i] = Hit(
                 ca.cell,
                 line,
                 column,
@@ -3297,6 +3441,22 @@ class ChangeDirectory(Rule):
                 key=key,
                 related=related + tuple(returns.get(i, ())),
             )
+        for head, *later in chains:
+            first, last = events[head][0].cell.index, events[later[-1]][0].cell.index
+            related = [r for i in later for r in ((events[i][0].cell, events[i][1], events[i][2]), *hits[i].related)]
+            hits[head] = replace(
+                hits[head],
+                message=(
+                    f"`{events[head][3]}` starts a setup in another folder: cells {first}–{last} change the "
+                    f"working directory {len(later) + 1} times (the later changes related) until cell "
+                    f"{related[-1][0].index} goes back to the saved start folder; every relative path in between "
+                    "depends on these cells having run once, in order, from the folder the kernel started in"
+                ) if first != last else hits[head].message,
+                related=tuple(dict.fromkeys(hits[head].related + tuple(related))),
+            )
+            for i in later:
+                del hits[i]
+        yield from (hits[i] for i in reported if i in hits)
 
     @staticmethod
     def _changes_directory(ctx: RuleContext, call: CallFact) -> bool:
@@ -3322,6 +3482,7 @@ class _DirectoryStep:
     leaves: Optional[int] = None
     pushed: bool = False
     popped: bool = False
+    folders: tuple[str, ...] = ()  # the plain folders a relative target goes down (`docs/notebooks`)
 
 
 _UNKNOWN_STEP = _DirectoryStep(enters=0)
@@ -3345,7 +3506,18 @@ def _directory_step(magic: str, argument: Optional[str]) -> _DirectoryStep:
         and not re.match(r"^[A-Za-z]:", target)
         and not any(p == ".." or any(ch in p for ch in "$*?{}") for p in parts)
     )
-    return _DirectoryStep(enters=len(parts) if plain else 0, pushed=pushed)
+    return _DirectoryStep(enters=len(parts) if plain else 0, pushed=pushed, folders=tuple(parts) if plain else ())
+
+
+def _back_down_to_start(notebook_path: str, climbed: int, step: _DirectoryStep) -> bool:
+    """`%cd ../..` (to the repository root, for its setup) and later `%cd docs/notebooks/` in a
+    notebook that lies in `docs/notebooks/`: the second goes back down to where the kernel started,
+    undoing the first (fair check 14). Known only when the notebook's path names its folders."""
+    folders = [p for p in notebook_path.replace("\\", "/").split("/")[:-1] if p not in ("", ".")]
+    return (
+        not step.pushed and climbed > 0 and step.enters == climbed
+        and len(folders) >= climbed and tuple(folders[-climbed:]) == step.folders
+    )
 
 
 def _undoes(back: _DirectoryStep, change: _DirectoryStep) -> bool:
@@ -5014,6 +5186,14 @@ class CwdRelativePath(Rule):
             "df.to_json(orient='records')\nresult = df.to_csv(index=False)\nopen(f'{root}/log.txt', 'a')",
             "import torch\ntorch.save(model.state_dict(), MODEL_DIR / 'm.pt')\nx = torch.load(buffer, map_location='cpu')",
         )),
+        # Files a `%%bash` cell's `curl -o` lines fetch, read back (PTH003 reports the download); the
+        # root of one `download=True` dataset (PTH007 reports the download).
+        Example(cells=(
+            "%%bash\ncurl -L https://example.org/m3/monthly.xls -o monthly.xls",
+            "import pandas as pd\nseries = pd.read_excel('monthly.xls')",
+            "from torchvision import datasets\ntrain = datasets.MNIST('../data', train=True, download=True)\n"
+            "test = datasets.MNIST('../data', train=False, download=True)",
+        )),
         # The helper module a cell downloads beside the notebook to import it.
         Example(cells=(
             "import requests\ntry:\n    from helper_functions import plot_loss_curves\nexcept ImportError:\n"
@@ -5272,7 +5452,8 @@ class CwdRelativePath(Rule):
         downloads = _download_steps(ctx)
         if downloads:
             groups = [g for g in groups if not _download_destination(
-                [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]
+                [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)
+                and not _one_dataset_root(g, downloads)]
             for position in [p for p, uses in grouped.items() if _download_destination(
                     [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses], downloads)]:
                 del grouped[position]
