@@ -1079,7 +1079,14 @@ def _shell_tokens(
     ca: CellAnalysis, line: int, original: str, text: str, program: str, settings: PathSettings
 ) -> Iterator[LiteralFinding]:
     searched_from = 0
+    # The program of each command of a chain (`cd $out && wget URL`: the URL is wget's, fair
+    # check 14 item 108), by the offset where its command starts.
+    starts = [(0, program)] + [
+        (c.end(), (text[c.end():].split() or [""])[0].lower()) for c in re.finditer(r"&&|\|\||;|\|", text)
+    ]
     for m in _SHELL_TOKEN.finditer(text):
+        segment = next(name for at, name in reversed(starts) if at <= m.start())
+        fetcher = segment if program == "cd" and segment in settings.download_programs else program
         token = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
         candidates = [token]
         if m.group("bare") is not None and "=" in token and not token.startswith(("/", "~")):
@@ -1090,7 +1097,7 @@ def _shell_tokens(
             if not candidate:
                 continue
             found = classify(candidate, settings, path_argument=False)
-            if found is None and program in settings.download_programs and _SCHEME.match(candidate):
+            if found is None and fetcher in settings.download_programs and _SCHEME.match(candidate):
                 scheme = _SCHEME.match(candidate).group("scheme").lower()  # type: ignore[union-attr]
                 if (
                     scheme in settings.web_schemes
@@ -1757,6 +1764,37 @@ class AbsolutePath(Rule):
             )
 
 
+def _home_joined(f: LiteralFinding) -> str:
+    """For a bare home folder (`home = os.path.expanduser("~/")`), the path the notebook joins onto
+    it in that cell (`os.path.join(home, "workshop", "nlp", "models")`, or the join holding the
+    expanduser call itself), as message text: `~/` exists for everyone, the joined folder is the
+    author's layout (fair check 14, item 105). "" when there is no such join."""
+    if f.source != "python" or _normal_path(f.value) != "~":
+        return ""
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return ""
+    nodes = list(tree_nodes(tree))
+    home = next((
+        n for n in nodes if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Constant)
+        and n.args[0].lineno == f.line and n.args[0].col_offset + 1 == f.column
+    ), None)
+    if home is None:
+        return ""
+    names = {
+        t.id for n in nodes if isinstance(n, ast.Assign) and n.value is home for t in n.targets if isinstance(t, ast.Name)
+    }
+    for n in nodes:
+        if not (isinstance(n, ast.Call) and len(n.args) > 1 and isinstance(n.func, ast.Attribute) and n.func.attr == "join"):
+            continue
+        first = n.args[0]
+        if first is home or (isinstance(first, ast.Name) and first.id in names):
+            pieces = [a.value.strip("/") if isinstance(a, ast.Constant) and isinstance(a.value, str) else "{…}" for a in n.args[1:]]
+            at = "" if n.lineno == f.line else f", line {n.lineno}"
+            return f" (joined into {shown('~/' + '/'.join(pieces))}{at})"
+    return ""
+
+
 def _rooted_at_hole(f: LiteralFinding) -> bool:
     """`f'/{HOME}/runs/best.pt'`: nothing but a slash before the f-string's first hole, so the
     root is whatever the hole holds (`HOME = os.getcwd()`, a configured root; `//content/x` is
@@ -2153,9 +2191,10 @@ class UserSpecificPath(Rule):
             }) if root == "/kaggle/input" else []
             if also and len(datasets) > 1:
                 also += f" (datasets {', '.join(shown(d) for d in datasets[:6])}{' …' if len(datasets) > 6 else ''})"
+            joined = _home_joined(f)
             yield _hit(
                 f,
-                f"Path {_shown_literal(ctx, f)}{_where(f)} is tied to one user or machine — "
+                f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} is tied to one user or machine — "
                 f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}",
                 _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
                 others,
@@ -2206,7 +2245,9 @@ class RemoteUri(Rule):
         "such calls of one cell (`train_link = \"https://…\"`, `test_link = \"https://…\"`, then `wget.download(train_link, …)`, "
         "`wget.download(test_link, …)`), or by other calls of one cell when they share a remote folder (`train_url`, `test_url` of one "
         "folder, each read by `pd.read_csv`): one finding at the first, the others related (and so are the "
-        "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`); so is one URL "
+        "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines, "
+        "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) and an existence test guarding the download in its cell); "
+        "a `wget` or `curl` behind `!cd DIR &&` is a download too; so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
@@ -2271,6 +2312,8 @@ class RemoteUri(Rule):
             cells=("import pandas as pd\ndf = pd.read_parquet('s3://acme-ml/raw/train.parquet')",),
             expect=((1, 2),),
         ),
+        # A download behind `!cd DIR &&` (the folder of the files it saves).
+        Example(cells=("!cd $out_dir && wget -nc https://example.com/labels.npy",), expect=((1, 1),)),
         Example(
             cells=(
                 "bucket = 'acme'\nuri = f'gs://{bucket}/models/latest'\nlake = 'abfss://raw@acme.dfs.core.windows.net/x'",
@@ -3176,7 +3219,11 @@ class ChangeDirectory(Rule):
         "idempotent (the template that starts each cell with it, for that cell's shell lines): one "
         "finding per notebook at most, and only when a later cell's Python reads a relative path "
         "before the next change to an anchored, absolute or saved folder; the other anchored changes "
-        "are its related locations."
+        "are its related locations. Changes in consecutive code cells that end with a return to the saved "
+        "start folder (`%cd {build}`; `%cd solver` … `%cd ../plotter`; `%cd work` … `%cd {START}`) are one "
+        "setup block: one finding at its first change, the others related. A `%cd docs/notebooks` after "
+        "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
+        "started: a return, related to the climb's finding."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -5105,7 +5152,10 @@ class CwdRelativePath(Rule):
         "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), "
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
-        "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
+        "the root of one `download=True` dataset used only by that dataset class (`datasets.MNIST(\"../data\", train=True, download=True)` "
+        "and its test split: PTH007 reports the download; a root two datasets share stays reported), "
+        "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line) saved, or the stem of an archive it saved and "
+        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
         "downloads nothing: then the read is this rule's), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
         "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
@@ -5516,9 +5566,20 @@ class CwdRelativePath(Rule):
                     else f"{shown(f.value)} (`{written}`, its holes filled at run time)"
                 )
             paths[(f.ca.cell.index, f.line, f.column)] = formatted[1] or f.value if formatted is not None else f.value
+            where = _where(f)
+            if f.argument is not None and f.argument.direction == "none":
+                # `os.path.exists("weights_model")` first, the folder made and filled below: the
+                # write is what the reader must move (fair check 14, item 129).
+                writer = next((
+                    o for o in others if o.argument is not None and o.argument.direction in ("write", "both")
+                    and _normal_path(o.value) == _normal_path(f.value)
+                ), None)
+                if writer is not None:
+                    where = (f"{where[:-1]} and {writer.argument.verb} `{writer.argument.shown_callee}` "
+                             f"(cell {writer.ca.cell.index}, line {writer.line}),")
             yield _hit(
                 f,
-                f"Relative path {described}{_where(f)} is resolved against the current working directory, "
+                f"Relative path {described}{where} is resolved against the current working directory, "
                 + RUN_FOLDER,
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
