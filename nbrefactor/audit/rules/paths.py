@@ -1083,7 +1083,14 @@ def _shell_tokens(
     ca: CellAnalysis, line: int, original: str, text: str, program: str, settings: PathSettings
 ) -> Iterator[LiteralFinding]:
     searched_from = 0
+    # The program of each command of a chain (`cd $out && wget URL`: the URL is wget's, fair
+    # check 14 item 108), by the offset where its command starts.
+    starts = [(0, program)] + [
+        (c.end(), (text[c.end():].split() or [""])[0].lower()) for c in re.finditer(r"&&|\|\||;|\|", text)
+    ]
     for m in _SHELL_TOKEN.finditer(text):
+        segment = next(name for at, name in reversed(starts) if at <= m.start())
+        fetcher = segment if program == "cd" and segment in settings.download_programs else program
         token = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
         candidates = [token]
         if m.group("bare") is not None and "=" in token and not token.startswith(("/", "~")):
@@ -1094,7 +1101,7 @@ def _shell_tokens(
             if not candidate:
                 continue
             found = classify(candidate, settings, path_argument=False)
-            if found is None and program in settings.download_programs and _SCHEME.match(candidate):
+            if found is None and fetcher in settings.download_programs and _SCHEME.match(candidate):
                 scheme = _SCHEME.match(candidate).group("scheme").lower()  # type: ignore[union-attr]
                 if (
                     scheme in settings.web_schemes
@@ -1423,6 +1430,33 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
             files = _fetched_files(program, magic.args)
             if files:
                 out[(ca.cell.index, magic.line)] = files
+        if ca.masked.cell_magic in _SHELL_CELL_MAGICS and not hosted_only(ca.lines, 1):
+            # A `%%bash` cell of `curl -L URL -o m3.xls` lines (fair check 14: its reads were
+            # PTH006 findings of their own); a command continued with `\` is one line, at its start.
+            header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+            number = header + 1
+            while number <= len(ca.lines):
+                start, command = number, ca.lines[number - 1].rstrip()
+                while command.endswith("\\") and number < len(ca.lines):
+                    number += 1
+                    command = command[:-1] + " " + ca.lines[number - 1].strip()
+                number += 1
+                words = command.split()
+                if words and words[0].lower() in ("curl", "wget"):
+                    files = _fetched_files(words[0].lower(), command.strip())
+                    if files:
+                        out[(ca.cell.index, start)] = files
+    # `!wget …/text8.zip` then `!unzip text8.zip`: the archive's stem (`text8`) is what the notebook
+    # reads back (fair check 14: fetched-file-read-back); only when the notebook extracts it.
+    extracted = {
+        t.strip("\"'") for ca in ctx.cells for m in ca.magics
+        if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
+    }
+    for files in out.values():
+        files.extend(
+            stem for name in list(files) if name in extracted
+            for stem in (re.sub(r"\.(?:zip|tar\.gz|tgz|tar|gz|bz2)$", "", name),) if stem != name
+        )
     return out
 
 
@@ -1509,13 +1543,34 @@ def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], 
     return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
 
 
+def _one_dataset_root(group: Sequence[LiteralFinding], downloads: Collection[tuple[int, int]]) -> bool:
+    """Is the folder only the root of one `download=True` dataset (`datasets.MNIST("../data",
+    train=True, download=True)`, its test split and a re-read of the same class), whose first use is
+    a download PTH007 reports? That finding (pin the data, read it from a configured place) is the
+    root cause; the root alone is not another (fair check 14: download-destination-split-from-download).
+    A root shared by another dataset or a read of a file under it stays a finding of its own."""
+    calls = [f.argument for f in group]
+    if any(a is None or a.entry.kind != "path" for a in calls):
+        return False
+    first = min(group, key=lambda f: (f.ca.cell.index, f.line, f.column))
+    return (
+        len({a.qualified or a.shown_callee for a in calls}) == 1 and _downloads_into(first)
+        and (first.ca.cell.index, first.argument.call.line) in downloads
+    )
+
+
 def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], list[str]]) -> bool:
     """Is the relative literal a file a download line above it saved (`!curl -O …/state.npy`, then
     `np.load("state.npy")`)? PTH003 reports that download, with this read related."""
     if f.argument is None or f.argument.direction not in ("read", "none"):
         return False
     path = _normal_path(f.value)
-    return any(path in files and where < (f.ca.cell.index, f.line) for where, files in fetched.items())
+    # An existence test guarding the download in the same cell (`if not os.path.isfile("text8"):`
+    # above `!wget …/text8.zip`) is part of that step too.
+    return any(
+        path in files and (where < (f.ca.cell.index, f.line) or (where[0] == f.ca.cell.index and f.argument.direction == "none"))
+        for where, files in fetched.items()
+    )
 
 
 # The hosted-runtime tests moved to `audit/hosted.py` (DEP003 reads `else:` branches with them too).
@@ -1591,7 +1646,7 @@ class AbsolutePath(Rule):
         "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
-        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret: one finding at the first, the others related; the folder at least two levels deep; not a literal bound alone to a name, a setting of its own), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
+        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three, or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
         "and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
@@ -1665,6 +1720,11 @@ class AbsolutePath(Rule):
             ),
             expect=((1, 2), (2, 1), (2, 2)),
         ),
+        # Sibling settings of one dataset root are one finding; a folder elsewhere is another.
+        Example(
+            cells=("val_dir = '/srv/datasets/birds/val/'\ntrain_dir = '/srv/datasets/birds/train/'\nscores = '/srv/results/birds/'",),
+            expect=((1, 1), (1, 3)),
+        ),
         # A file only read from /tmp was put there by hand; two paths of one shell line are one finding.
         Example(
             cells=(
@@ -1708,6 +1768,37 @@ class AbsolutePath(Rule):
             )
 
 
+def _home_joined(f: LiteralFinding) -> str:
+    """For a bare home folder (`home = os.path.expanduser("~/")`), the path the notebook joins onto
+    it in that cell (`os.path.join(home, "workshop", "nlp", "models")`, or the join holding the
+    expanduser call itself), as message text: `~/` exists for everyone, the joined folder is the
+    author's layout (fair check 14, item 105). "" when there is no such join."""
+    if f.source != "python" or _normal_path(f.value) != "~":
+        return ""
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return ""
+    nodes = list(tree_nodes(tree))
+    home = next((
+        n for n in nodes if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Constant)
+        and n.args[0].lineno == f.line and n.args[0].col_offset + 1 == f.column
+    ), None)
+    if home is None:
+        return ""
+    names = {
+        t.id for n in nodes if isinstance(n, ast.Assign) and n.value is home for t in n.targets if isinstance(t, ast.Name)
+    }
+    for n in nodes:
+        if not (isinstance(n, ast.Call) and len(n.args) > 1 and isinstance(n.func, ast.Attribute) and n.func.attr == "join"):
+            continue
+        first = n.args[0]
+        if first is home or (isinstance(first, ast.Name) and first.id in names):
+            pieces = [a.value.strip("/") if isinstance(a, ast.Constant) and isinstance(a.value, str) else "{…}" for a in n.args[1:]]
+            at = "" if n.lineno == f.line else f", line {n.lineno}"
+            return f" (joined into {shown('~/' + '/'.join(pieces))}{at})"
+    return ""
+
+
 def _rooted_at_hole(f: LiteralFinding) -> bool:
     """`f'/{HOME}/runs/best.pt'`: nothing but a slash before the f-string's first hole, so the
     root is whatever the hole holds (`HOME = os.getcwd()`, a configured root; `//content/x` is
@@ -1734,14 +1825,19 @@ def _fold_one_folder(
     The folder is the first path's parent, at least two levels below the root (`/mnt` alone says
     nothing of what lies under it); the folder itself handed on (`score_folder("/Users/x/out/")`)
     is one of its paths, but a change into it (`os.chdir`, on a line of `directory_changes`: (cell,
-    line)) is a path of its own. A literal bound alone to a name (`valid_dir = "/Users/x/val"`
-    beside `train_dir = "/Users/x/train"`) is a setting of its own, edited on its line: not folded
-    (fair check 9 judged such a pair two findings). A hosted runtime's fixed root (`/content`,
+    line)) is a path of its own. A literal bound alone to a name (`valid = "/Users/x/val.csv"`
+    beside `train = "/Users/x/train.csv"`) is a setting of its own, edited on its line: not folded
+    (fair check 9 judged such a pair two findings), except sibling folder settings written as
+    folders (`val_dir = "/data/imagenet/val/"`, `train_dir = "/data/imagenet/train/"`: one dataset
+    root, fair check 14). A path under a folder an earlier literal
+    names itself (`write_dir = "/home/ann/"`, `~/corpus` of `!mkdir ~/corpus`) is that folder's,
+    across cells and shell lines too. A hosted runtime's fixed root (`/content`,
     `/kaggle/input`: `hosted_roots`) is one folder per notebook, whatever the depth and
     however the paths are bound: `zip_path = "/content/a.zip"`, `out = "/content/out"` and
     `res = "/content/res.json"` are one root constant to set (fair check 11)."""
     out: list[list[LiteralFinding]] = []
-    folders: list[tuple[int, str, int]] = []  # (cell, folder, index in out)
+    # (cell, folder, index in out, named by a literal itself, that literal written as a folder `…/`)
+    folders: list[tuple[int, str, int, bool, bool]] = []
     hosted: dict[str, int] = {}  # root → index in out
     for group in groups:
         first = group[0]
@@ -1754,24 +1850,50 @@ def _fold_one_folder(
             hosted[root] = len(out)
             out.append(list(group))
             continue
-        if first.source == "python" and not _bound_alone(first):
+        into = (first.ca.cell.index, first.line) in directory_changes
+        # A literal bound alone to a name (`reference = "/Users/x/ref/a.csv"`) is a setting of its
+        # own, edited on its line (fair check 9: `C:\\Users\\bob\\data.csv` and `…\\out.csv`, two
+        # settings). It folds only under a folder an earlier literal names itself, or as a sibling
+        # folder of an earlier folder setting (`val_dir = "/data/imagenet/val/"`, `train_dir =
+        # "/data/imagenet/train/"`: one dataset root, fair check 14).
+        alone = first.source == "python" and _bound_alone(first)
+        folder_like = first.value.replace("\\", "/").endswith("/")
+        if first.source == "python":
             # Across cells too (fair check 13: a model saved into a personal folder in one cell,
             # that same folder handed to a scorer in the next, were three findings for one folder),
             # and the folder itself (`"/Users/x/out/"` after `"/Users/x/out/model.zip"`).
             # Across cells only below a home or mount folder's first level (`/home/alice` alone
-            # holds a user's every project).
-            into = (first.ca.cell.index, first.line) in directory_changes
+            # holds a user's every project), unless the earlier literal named that very folder.
+            # A literal bound alone to a name folds too when it is a sibling of an earlier one
+            # (`val_dir = "/data/imagenet/val/"`, `train_dir = "/data/imagenet/train/"`: one
+            # dataset root, fair check 14, departing from fair check 9's borderline pair).
             home = next((
-                i for cell, folder, i in folders
+                i for cell, folder, i, named, of_folder in folders
                 if ((path == folder and not into) or path.startswith(folder + "/"))
-                and (cell == first.ca.cell.index or len([p for p in folder.split("/") if p]) >= 3)
+                and (cell == first.ca.cell.index or named or _depth(folder) >= 3)
+                and (not alone or named or (folder_like and of_folder))
             ), None)
-            if home is not None:
-                out[home].extend(group)
-                continue
+        else:
+            # A shell line under a folder an earlier line named itself (`!mkdir ~/corpus`, then
+            # `!unzip ~/corpus/c.zip -d ~/corpus`): that folder's (fair check 14). A shell line
+            # beside it (`!cp /opt/a/x /opt/b/y`) stays a command of its own, and so does a magic
+            # (`%cd /content/drive/MyDrive/x` after mounting `/content/drive`: a change of directory).
+            bang = 0 < first.line <= len(first.ca.lines) and first.ca.lines[first.line - 1].lstrip().startswith("!")
+            home = next((
+                i for _, folder, i, named, _ in folders if bang and named and path.startswith(folder + "/")
+            ), None)
+        if home is not None:
+            out[home].extend(group)
+            continue
+        if first.source == "python" and (not alone or folder_like):
             parent = path.rsplit("/", 1)[0] if "/" in path else ""
-            if len([p for p in parent.split("/") if p]) >= 2:
-                folders.append((first.ca.cell.index, parent, len(out)))
+            if _depth(parent) >= 2:
+                folders.append((first.ca.cell.index, parent, len(out), False, folder_like))
+        bang = first.source == "shell" and 0 < first.line <= len(first.ca.lines) and first.ca.lines[first.line - 1].lstrip().startswith("!")
+        if _depth(path) >= 2 and not into and (first.source == "python" or bang):
+            # The literal itself, as a folder later paths may lie under (`write_dir = "/home/ann/"`
+            # then `open("/home/ann/vectors.npz")` two cells on: the folder the author named).
+            folders.append((first.ca.cell.index, path, len(out), True, folder_like))
         out.append(list(group))
     return out
 
@@ -1795,6 +1917,11 @@ def _bound_alone(f: LiteralFinding) -> bool:
         and len(text.encode()[: node.value.col_offset].decode(errors="replace")) == f.column - 1
         for node in tree_nodes(tree)
     )
+
+
+def _depth(folder: str) -> int:
+    """How many names a folder path has below its root (`~/a` and `/home/a` have 2)."""
+    return len([p for p in folder.split("/") if p])
 
 
 def _root_folder(value: str) -> Optional[str]:
@@ -1927,7 +2054,7 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself), unless a literal is bound alone to a name (a setting of its own);  the paths one notebook names under a hosted runtime's fixed root "
+        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure). PTH001 is not also reported "
         "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
@@ -1999,6 +2126,14 @@ class UserSpecificPath(Rule):
             cells=("!ffmpeg -y -i /content/frames/%04d.png /content/renders/run.mp4 -vf palette=/content/palette.png",),
             expect=((1, 1),),
         ),
+        # A folder named by itself, and later paths under it (another cell, a shell line): one finding.
+        Example(
+            cells=(
+                "write_dir = '/home/dana/'\n!mkdir -p ~/corpora",
+                "import numpy as np\nvectors = np.load('/home/dana/vectors.npy')\n!cp reviews.zip ~/corpora/reviews.zip",
+            ),
+            expect=((1, 1), (1, 2)),
+        ),
         # Two files of one credentials folder read in one cell: one folder to configure, one finding.
         Example(
             cells=("user = open('/home/alice/creds/user').read()\nkey = open('/home/alice/creds/key').read()\nindex = open('/home/alice/cache/index').read()",),
@@ -2060,9 +2195,10 @@ class UserSpecificPath(Rule):
             }) if root == "/kaggle/input" else []
             if also and len(datasets) > 1:
                 also += f" (datasets {', '.join(shown(d) for d in datasets[:6])}{' …' if len(datasets) > 6 else ''})"
+            joined = _home_joined(f)
             yield _hit(
                 f,
-                f"Path {_shown_literal(ctx, f)}{_where(f)} is tied to one user or machine — "
+                f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} is tied to one user or machine — "
                 f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}",
                 _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
                 others,
@@ -2113,7 +2249,9 @@ class RemoteUri(Rule):
         "such calls of one cell (`train_link = \"https://…\"`, `test_link = \"https://…\"`, then `wget.download(train_link, …)`, "
         "`wget.download(test_link, …)`), or by other calls of one cell when they share a remote folder (`train_url`, `test_url` of one "
         "folder, each read by `pd.read_csv`): one finding at the first, the others related (and so are the "
-        "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`); so is one URL "
+        "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines, "
+        "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) and an existence test guarding the download in its cell); "
+        "a `wget` or `curl` behind `!cd DIR &&` is a download too; so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
@@ -2178,6 +2316,8 @@ class RemoteUri(Rule):
             cells=("import pandas as pd\ndf = pd.read_parquet('s3://acme-ml/raw/train.parquet')",),
             expect=((1, 2),),
         ),
+        # A download behind `!cd DIR &&` (the folder of the files it saves).
+        Example(cells=("!cd $out_dir && wget -nc https://example.com/labels.npy",), expect=((1, 1),)),
         Example(
             cells=(
                 "bucket = 'acme'\nuri = f'gs://{bucket}/models/latest'\nlake = 'abfss://raw@acme.dfs.core.windows.net/x'",
@@ -3083,7 +3223,11 @@ class ChangeDirectory(Rule):
         "idempotent (the template that starts each cell with it, for that cell's shell lines): one "
         "finding per notebook at most, and only when a later cell's Python reads a relative path "
         "before the next change to an anchored, absolute or saved folder; the other anchored changes "
-        "are its related locations."
+        "are its related locations. Changes in consecutive code cells that end with a return to the saved "
+        "start folder (`%cd {build}`; `%cd solver` … `%cd ../plotter`; `%cd work` … `%cd {START}`) are one "
+        "setup block: one finding at its first change, the others related. A `%cd docs/notebooks` after "
+        "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
+        "started: a return, related to the climb's finding."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -3141,6 +3285,18 @@ class ChangeDirectory(Rule):
             cells=("import pandas as pd\n%cd results\nscores = pd.read_csv('scores.csv')\n%cd ..",),
             expect=((1, 2),),
         ),
+        # A setup block over consecutive cells that ends back in the saved start folder: one finding
+        # at its first change, the later ones related; `%cd docs/notebooks` going back down where the
+        # notebook lies after a `%cd ../..` is a return too (this example's notebook path has no folder).
+        Example(
+            cells=(
+                "import os\nstart = os.getcwd()\nbuild_root = os.path.join(start, 'build')",
+                "%cd {build_root}\n!mkdir -p solver plotter",
+                "%cd solver\n!make\n%cd ../plotter\n!make",
+                "%cd {start}",
+            ),
+            expect=((2, 1),),
+        ),
         # Into a cloned tool in one cell, back out in a later one: one finding, the return related.
         Example(
             cells=(
@@ -3174,6 +3330,9 @@ class ChangeDirectory(Rule):
         # `%cd {HOME}/tool` with `HOME = os.getcwd()`: (cell, line, column) → the folder under the
         # saved start folder ("tool"). Absolute and idempotent: see `_anchored_finding`.
         anchored: dict[tuple[int, int, int], str] = {}
+        # The last change up out of the start folder (`%cd ../..`: event index, folders climbed)
+        # with nothing since: a later `%cd docs/notebooks/` may go back down to where it started.
+        climbed: Optional[tuple[int, int]] = None
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             steps: dict[tuple[int, int], _DirectoryStep] = {}
@@ -3213,8 +3372,18 @@ class ChangeDirectory(Rule):
             for line, column, index in order:
                 step = _POPD if index < 0 else steps.get((line, column), _UNKNOWN_STEP)
                 if step.enters is not None:
+                    if (
+                        climbed is not None and index >= 0 and not open_changes and not carried
+                        and _back_down_to_start(ctx.facts.notebook.path, climbed[1], step)
+                    ):
+                        returned_later[climbed[0]] = (ca, line, column)
+                        undoing.add(index)
+                        climbed = None
+                        continue
+                    climbed = None
                     open_changes.append(index)
                     continue
+                climbed = None
                 if step.leaves is None:  # back to a saved start folder
                     open_changes.clear()
                     carried.clear()
@@ -3236,6 +3405,8 @@ class ChangeDirectory(Rule):
                 else:
                     open_changes.clear()  # where the kernel is now is not known
                     carried.clear()
+                    if index >= 0 and step.leaves is not None and step.leaves > 0 and not step.popped:
+                        climbed = (index, step.leaves)
             for change in open_changes:
                 event = in_cell[change - base]
                 carried.append((change, steps.get((event[1], event[2]), _UNKNOWN_STEP)))
@@ -3246,6 +3417,14 @@ class ChangeDirectory(Rule):
         returns: dict[int, list[tuple]] = {}
         reported: list[int] = []
         anchor, anchor_read = _anchored_finding(ctx, events, anchored)
+        # A setup block in another folder: changes in consecutive code cells (`%cd {parent}`, then
+        # `%cd {repo}` … `%cd ../{other}`, then `%cd {parent}/{repo}` … `%cd work`) that ends with a
+        # return to the saved start folder (`%cd {start}`) is one root cause (fair check 14: five
+        # findings for one clone-patch-build block): its first change is the finding, the later
+        # ones related. Without such a return each change stays a finding of its own.
+        position = {c.cell.index: k for k, c in enumerate(ctx.cells)}
+        chains: list[list[int]] = []
+        since_return = 0  # index in `reported` of the first change after the last return
         for i, (ca, line, column, _, _, back) in enumerate(events):
             if i in undoing or (i in undone and undone[i] is None):
                 continue
@@ -3257,8 +3436,20 @@ class ChangeDirectory(Rule):
             elif back:
                 if reported:
                     returns.setdefault(reported[-1], []).append((ca.cell, line, column))
+                run: list[int] = []
+                expected = position[ca.cell.index]
+                for r in reversed(reported[since_return:]):
+                    at = position[events[r][0].cell.index]
+                    if r == anchor or at not in (expected, expected - 1):
+                        break
+                    run.insert(0, r)
+                    expected = at
+                if len(run) > 1:
+                    chains.append(run)
+                since_return = len(reported)
                 continue
             reported.append(i)
+        hits: dict[int, Hit] = {}
         for i in reported:
             ca, line, column, shown_text, key, _ = events[i]
             back_at = undone.get(i)
@@ -3292,7 +3483,7 @@ class ChangeDirectory(Rule):
                     "not under papermill or a pipeline step)"
                 )
                 related = ()
-            yield Hit(
+            hits[i] = Hit(
                 ca.cell,
                 line,
                 column,
@@ -3301,6 +3492,22 @@ class ChangeDirectory(Rule):
                 key=key,
                 related=related + tuple(returns.get(i, ())),
             )
+        for head, *later in chains:
+            first, last = events[head][0].cell.index, events[later[-1]][0].cell.index
+            related = [r for i in later for r in ((events[i][0].cell, events[i][1], events[i][2]), *hits[i].related)]
+            hits[head] = replace(
+                hits[head],
+                message=(
+                    f"`{events[head][3]}` starts a setup in another folder: cells {first}–{last} change the "
+                    f"working directory {len(later) + 1} times (the later changes related) until cell "
+                    f"{related[-1][0].index} goes back to the saved start folder; every relative path in between "
+                    "depends on these cells having run once, in order, from the folder the kernel started in"
+                ) if first != last else hits[head].message,
+                related=tuple(dict.fromkeys(hits[head].related + tuple(related))),
+            )
+            for i in later:
+                del hits[i]
+        yield from (hits[i] for i in reported if i in hits)
 
     @staticmethod
     def _changes_directory(ctx: RuleContext, call: CallFact) -> bool:
@@ -3326,6 +3533,7 @@ class _DirectoryStep:
     leaves: Optional[int] = None
     pushed: bool = False
     popped: bool = False
+    folders: tuple[str, ...] = ()  # the plain folders a relative target goes down (`docs/notebooks`)
 
 
 _UNKNOWN_STEP = _DirectoryStep(enters=0)
@@ -3349,7 +3557,18 @@ def _directory_step(magic: str, argument: Optional[str]) -> _DirectoryStep:
         and not re.match(r"^[A-Za-z]:", target)
         and not any(p == ".." or any(ch in p for ch in "$*?{}") for p in parts)
     )
-    return _DirectoryStep(enters=len(parts) if plain else 0, pushed=pushed)
+    return _DirectoryStep(enters=len(parts) if plain else 0, pushed=pushed, folders=tuple(parts) if plain else ())
+
+
+def _back_down_to_start(notebook_path: str, climbed: int, step: _DirectoryStep) -> bool:
+    """`%cd ../..` (to the repository root, for its setup) and later `%cd docs/notebooks/` in a
+    notebook that lies in `docs/notebooks/`: the second goes back down to where the kernel started,
+    undoing the first (fair check 14). Known only when the notebook's path names its folders."""
+    folders = [p for p in notebook_path.replace("\\", "/").split("/")[:-1] if p not in ("", ".")]
+    return (
+        not step.pushed and climbed > 0 and step.enters == climbed
+        and len(folders) >= climbed and tuple(folders[-climbed:]) == step.folders
+    )
 
 
 def _undoes(back: _DirectoryStep, change: _DirectoryStep) -> bool:
@@ -4940,7 +5159,10 @@ class CwdRelativePath(Rule):
         "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), "
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
-        "a file a `!curl -O URL`/`!wget URL` line above saved, read back by name (`np.load(\"state.npy\")`: PTH003 reports "
+        "the root of one `download=True` dataset used only by that dataset class (`datasets.MNIST(\"../data\", train=True, download=True)` "
+        "and its test split: PTH007 reports the download; a root two datasets share stays reported), "
+        "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line) saved, or the stem of an archive it saved and "
+        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
         "downloads nothing: then the read is this rule's), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
         "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
@@ -5020,6 +5242,14 @@ class CwdRelativePath(Rule):
             "import requests\nr = requests.get('example.com')\nheaders = {'Accept': 'text/plain'}\nname = 'model.pkl'",
             "df.to_json(orient='records')\nresult = df.to_csv(index=False)\nopen(f'{root}/log.txt', 'a')",
             "import torch\ntorch.save(model.state_dict(), MODEL_DIR / 'm.pt')\nx = torch.load(buffer, map_location='cpu')",
+        )),
+        # Files a `%%bash` cell's `curl -o` lines fetch, read back (PTH003 reports the download); the
+        # root of one `download=True` dataset (PTH007 reports the download).
+        Example(cells=(
+            "%%bash\ncurl -L https://example.org/m3/monthly.xls -o monthly.xls",
+            "import pandas as pd\nseries = pd.read_excel('monthly.xls')",
+            "from torchvision import datasets\ntrain = datasets.MNIST('../data', train=True, download=True)\n"
+            "test = datasets.MNIST('../data', train=False, download=True)",
         )),
         # The helper module a cell downloads beside the notebook to import it.
         Example(cells=(
@@ -5279,7 +5509,8 @@ class CwdRelativePath(Rule):
         downloads = _download_steps(ctx)
         if downloads:
             groups = [g for g in groups if not _download_destination(
-                [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]
+                [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)
+                and not _one_dataset_root(g, downloads)]
             for position in [p for p, uses in grouped.items() if _download_destination(
                     [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses], downloads)]:
                 del grouped[position]
@@ -5342,9 +5573,20 @@ class CwdRelativePath(Rule):
                     else f"{shown(f.value)} (`{written}`, its holes filled at run time)"
                 )
             paths[(f.ca.cell.index, f.line, f.column)] = formatted[1] or f.value if formatted is not None else f.value
+            where = _where(f)
+            if f.argument is not None and f.argument.direction == "none":
+                # `os.path.exists("weights_model")` first, the folder made and filled below: the
+                # write is what the reader must move (fair check 14, item 129).
+                writer = next((
+                    o for o in others if o.argument is not None and o.argument.direction in ("write", "both")
+                    and _normal_path(o.value) == _normal_path(f.value)
+                ), None)
+                if writer is not None:
+                    where = (f"{where[:-1]} and {writer.argument.verb} `{writer.argument.shown_callee}` "
+                             f"(cell {writer.ca.cell.index}, line {writer.line}),")
             yield _hit(
                 f,
-                f"Relative path {described}{_where(f)} is resolved against the current working directory, "
+                f"Relative path {described}{where} is resolved against the current working directory, "
                 + RUN_FOLDER,
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
