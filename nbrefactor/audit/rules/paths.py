@@ -3567,7 +3567,11 @@ class SysPathEdit(Rule):
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")`; "
-        "the folder as written): PTH007 reports the clone, with the edit related (one root cause, cloned code)."
+        "the folder as written): PTH007 reports the clone, with the edit related (one root cause, cloned code). "
+        "A call of a function of the notebook's own helper module (a `.py` file or package beside the notebook) whose "
+        "body edits `sys.path` is an edit too, at the call (`from utils import fix_pythonpath_if_working_locally`, "
+        "then `fix_pythonpath_if_working_locally()`); a call of one of its functions that does not, or an import "
+        "without a call, is not."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -3600,6 +3604,20 @@ class SysPathEdit(Rule):
                 "import site\nsite.addsitedir('plugins')",
             ),
             expect=((1, 2), (2, 2), (3, 2), (3, 3), (3, 4), (4, 2)),
+        ),
+        # The edit made by a function of the notebook's helper package; its other function is silent.
+        Example(
+            cells=(
+                "from helpers import add_repo_root, plot_style\nadd_repo_root()\nplot_style()\nimport forecasting",
+            ),
+            files={
+                "helpers/__init__.py": "from .paths import add_repo_root, plot_style\n",
+                "helpers/paths.py": (
+                    "import os\nimport sys\n\n\ndef add_repo_root():\n    sys.path.insert(0, os.path.dirname(os.getcwd()))\n\n\n"
+                    "def plot_style():\n    print(sys.path[:1])\n"
+                ),
+            },
+            expect=((1, 2),),
         ),
     )
 
@@ -3635,6 +3653,14 @@ class SysPathEdit(Rule):
                     if in_container(_container_spans(ctx), ca.cell.index, call.line, call.column):
                         continue
                     events.append((call.line, call.column, render_call(call)))
+            helper_edits: dict[tuple[int, int], str] = {}
+            for call in ca.facts.calls:
+                # `from utils import fix_pythonpath_if_working_locally`, then its call: the helper beside
+                # the notebook edits the import path for the imports below (darts' examples).
+                edit = _helper_path_edit(ctx, call)
+                if edit is not None:
+                    events.append((call.line, call.column, render_call(call)))
+                    helper_edits[(call.line, call.column)] = edit
             lines = ca.masked.python.split("\n")
             for ref in ca.facts.mutated:
                 if ctx.facts.resolve(ref.name) != "sys" or not 0 < ref.line <= len(lines):
@@ -3645,14 +3671,28 @@ class SysPathEdit(Rule):
             for line, column, text in sorted(set(events)):
                 if (ca.cell.index, line) in to_clones:
                     continue
-                yield Hit(
-                    ca.cell,
-                    line,
-                    column,
-                    f"`{text}` edits the import path: imports below only work from this folder and layout",
-                    fix=fix,
-                    key=text,
+                helper = helper_edits.get((line, column))
+                message = (
+                    f"`{text}` edits the import path: imports below only work from this folder and layout"
+                    if helper is None else
+                    f"`{text}` edits the import path inside the notebook's helper module (`{helper}`): imports below "
+                    "only work from this folder and layout"
                 )
+                yield Hit(ca.cell, line, column, message, fix=fix, key=text)
+
+
+def _helper_path_edit(ctx: RuleContext, call: CallFact) -> Optional[str]:
+    """`module: edit` (the `sys.path` edit as written) when this call calls a function of a module
+    beside the notebook that edits the path (`fix_pythonpath_if_working_locally()` imported from
+    `utils`), else None."""
+    editors = ctx.project.path_editors if ctx.project is not None else ()
+    if not editors or not call.func or call.func.split(".")[0] not in ctx.facts.aliases:
+        return None
+    qualified = ctx.facts.resolve(call.func).split(".")
+    if len(qualified) < 2:
+        return None
+    return next((f"{module}: {shown}" for module, functions, shown in editors
+                 if qualified[0] == module and qualified[-1] in functions), None)
 
 
 _WORKING_FOLDER_CALL = re.compile(r"^(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir)\s*[,)]")
