@@ -487,6 +487,15 @@ class _Walker:
             method = node.func.attr
             receiver = node.func.value
             name = receiver.id if isinstance(receiver, ast.Name) else None
+            if (
+                name is None and method in _GROWS and isinstance(receiver, ast.Subscript)
+                and isinstance(receiver.value, ast.Name)
+            ):
+                # `docs[idx].append(bigram)` over a list of token lists another cell made: each run
+                # appends to the same inner lists again (gensim's bigram step).
+                held = receiver.value.id
+                self.report(node, held, f"grows the items of `{held}` with `{held}[…].{method}(…)`, and no earlier line of this cell resets `{held}`")
+                continue
             if name is None:
                 continue
             inplace = any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
@@ -1458,7 +1467,7 @@ class ChangesWhenRunTwice(Rule):
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
-        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)`, `df.set_index(…, "
+        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made), `df.set_index(…, "
         "inplace=True)` (not with `drop=False`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
@@ -1894,6 +1903,16 @@ class ChangesWhenRunTwice(Rule):
                 "shapes = pd.DataFrame({'wkt': ['POINT(0 0)']})\nshapes['geometry'] = geopandas.GeoSeries.from_wkt(shapes['wkt'])",
             ),
             expect=((2, 1),),
+        ),
+        # Bigrams appended to the token lists of another cell: a second run appends them again; a
+        # cell that copies the lists first appends to its own copies.
+        Example(
+            cells=(
+                "docs = [['new', 'york'], ['los', 'angeles']]",
+                "for idx in range(len(docs)):\n    docs[idx].append('_'.join(docs[idx]))",
+                "tagged = [list(d) for d in docs]\nfor idx in range(len(tagged)):\n    tagged[idx].append('city')",
+            ),
+            expect=((2, 2),),
         ),
     )
 
