@@ -4675,6 +4675,9 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
             if not fnmatch.fnmatchcase(qualified, str(entry.get("function", ""))):
                 continue
             written_by = str(entry.get("written_by", ""))
+            switches = tuple(str(k) for k in entry.get("when_true", ()))
+            if switches and not any((given := call.arg(None, (k,))) is not None and given.constant == "True" for k in switches):
+                break  # darts writes `darts_logs/` only with `save_checkpoints=True` or `log_tensorboard=True`
             if _lacks(call, entry.get("position"), tuple(entry.get("keywords", ()))) and (
                 not written_by or _method_called_without(ctx, ca, call, written_by, tuple(entry.get("written_by_keywords", ())))
             ):
@@ -5026,7 +5029,9 @@ class CwdRelativePath(Rule):
         "(no `**kwargs`): `SummaryWriter()` without `log_dir` writes `runs/<date>_<host>/` (`[[implicit_folder]]` of "
         "io_calls.toml), AutoGluon's `TabularPredictor()`/`TimeSeriesPredictor()` without `path` write `AutogluonModels/ag-<timestamp>/` "
         "when fitted, and `MultiModalPredictor()` without `path` writes `AutogluonAutoMM/ag-<timestamp>/` when the notebook calls its "
-        "`fit` without `save_path` (`written_by`: a zero-shot predictor that only predicts writes nothing); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
+        "`fit` without `save_path` (`written_by`: a zero-shot predictor that only predicts writes nothing), a darts torch model "
+        "(`TCNModel(…)`) with `save_checkpoints=True` or `log_tensorboard=True` and no `work_dir` writes `darts_logs/<model_name>/` "
+        "(`when_true`; without either it writes nothing); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
         "`lightning_logs/` (`checkpoints/` with `logger=False`; nothing with `fast_dev_run`), and, when no Trainer sets `default_root_dir`, "
         "`ModelCheckpoint()` without `dirpath` under loggers that leave `save_dir` out writes its checkpoints into the "
         "working directory; one finding per folder, the other calls related. "
