@@ -4640,6 +4640,35 @@ def _lacks(call: CallFact, position: Optional[int], keywords: Sequence[str]) -> 
     return call.arg(position, keywords) is None
 
 
+def _splats_lack(ctx: RuleContext, ca: CellAnalysis, call: CallFact, position: Optional[int], keywords: Sequence[str]) -> bool:
+    """Do the call's `**` splats all leave `keywords` out, visibly? Each is a dict literal or a call
+    of a notebook function every `return` of which is a dict literal with string keys (darts'
+    examples: `TCNModel(…, **generate_torch_kwargs())` with `def generate_torch_kwargs(): return
+    {"pl_trainer_kwargs": {…}}`), none of them one of `keywords`. A `*args` splat may fill `position`."""
+    tree = cell_python_tree(ca)
+    node = next((n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == call.line
+                 and n.col_offset + 1 == call.column), None) if tree is not None else None
+    if node is None or (position is not None and any(isinstance(a, ast.Starred) for a in node.args)):
+        return False
+
+    def literal_without(value: ast.AST) -> bool:
+        return isinstance(value, ast.Dict) and all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value not in keywords for k in value.keys
+        )
+
+    for splat in (k.value for k in node.keywords if k.arg is None):
+        if literal_without(splat):
+            continue
+        if not (isinstance(splat, ast.Call) and isinstance(splat.func, ast.Name) and not splat.args and not splat.keywords):
+            return False
+        defs = [d for c in ctx.cells if (t := cell_python_tree(c)) is not None for d in t.body
+                if isinstance(d, ast.FunctionDef) and d.name == splat.func.id]
+        returns = [r for d in defs for r in ast.walk(d) if isinstance(r, ast.Return)]
+        if not defs or not returns or not all(r.value is not None and literal_without(r.value) for r in returns):
+            return False
+    return True
+
+
 def _method_called_without(ctx: RuleContext, ca: CellAnalysis, call: CallFact, method: str, keywords: tuple[str, ...]) -> bool:
     """Is `method` called on the object `call` builds — chained (`Predictor(…).fit(…)`) or through
     the name it is bound to at the top level of its cell (`p = Predictor(…)`, then `p.fit(…)` in any
@@ -4678,7 +4707,11 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
             switches = tuple(str(k) for k in entry.get("when_true", ()))
             if switches and not any((given := call.arg(None, (k,))) is not None and given.constant == "True" for k in switches):
                 break  # darts writes `darts_logs/` only with `save_checkpoints=True` or `log_tensorboard=True`
-            if _lacks(call, entry.get("position"), tuple(entry.get("keywords", ()))) and (
+            position, keywords = entry.get("position"), tuple(entry.get("keywords", ()))
+            lacks = _lacks(call, position, keywords) or (
+                call.arg(position, keywords) is None and _splats_lack(ctx, ca, call, position, keywords)
+            )
+            if lacks and (
                 not written_by or _method_called_without(ctx, ca, call, written_by, tuple(entry.get("written_by_keywords", ())))
             ):
                 by_folder.setdefault(str(entry.get("folder", "")), []).append((ca, call, entry))
@@ -5026,7 +5059,8 @@ class CwdRelativePath(Rule):
         "and one built from the working directory (`os.getcwd() + \"/audio\"`, `os.path.join(os.getcwd(), \"out\")`) at "
         "the first `os.getcwd()`: one finding per folder (the working directory: one per notebook), the uses related. "
         "An output folder with no literal is reported too, at the call, when the argument naming it is left out "
-        "(no `**kwargs`): `SummaryWriter()` without `log_dir` writes `runs/<date>_<host>/` (`[[implicit_folder]]` of "
+        "(no `**kwargs`, unless each is a dict literal or a call of a notebook function that returns one, without that "
+        "keyword: darts' `**generate_torch_kwargs()`): `SummaryWriter()` without `log_dir` writes `runs/<date>_<host>/` (`[[implicit_folder]]` of "
         "io_calls.toml), AutoGluon's `TabularPredictor()`/`TimeSeriesPredictor()` without `path` write `AutogluonModels/ag-<timestamp>/` "
         "when fitted, and `MultiModalPredictor()` without `path` writes `AutogluonAutoMM/ag-<timestamp>/` when the notebook calls its "
         "`fit` without `save_path` (`written_by`: a zero-shot predictor that only predicts writes nothing), a darts torch model "
