@@ -121,6 +121,11 @@ class ProjectContext:
     # pyproject.toml, the notebook's own included), as shown in messages; None when there is none.
     # Where a missing manifest goes: notebooks of one root missing the same line are one root cause.
     root: Optional[str] = None
+    # Per module or package beside the notebook, its top-level functions that edit `sys.path`
+    # (darts' examples: `from utils import fix_pythonpath_if_working_locally`, whose body does
+    # `sys.path.insert(0, dirname(cwd))`), as (module, function names, the edit as written). A
+    # package's own `.py` files are read (not its sub-packages); PTH005 reports the notebook's calls.
+    path_editors: tuple[tuple[str, frozenset[str], str], ...] = ()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -1171,7 +1176,7 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
     local = _local_modules(folder)
     root = _project_root(folder)
     return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local),
-                          _star_exports(folder, local), packages,
+                          _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
                           root=_display(root, display_root) if root is not None else None)
 
 
@@ -1243,6 +1248,43 @@ def _star_exports(folder: Path, local: frozenset[str]) -> tuple[tuple[str, Optio
             found.append((name, None))
             continue
         found.append((name, None if _UNLISTED_BINDINGS.search(text) else _module_exports(tree)))
+    return tuple(found)
+
+
+_SYS_PATH_EDIT = re.compile(r"\bsys\.path\.(?:insert|append|extend)\s*\(|\bsite\.addsitedir\s*\(")
+
+
+def _path_editors(folder: Path, local: frozenset[str]) -> tuple[tuple[str, frozenset[str], str], ...]:
+    """For each module beside the notebook (`name.py`, or the `.py` files directly in a package
+    folder `name/`), its top-level functions whose body edits `sys.path`, and the first such edit."""
+    found: list[tuple[str, frozenset[str], str]] = []
+    for name in sorted(local):
+        files = [folder / f"{name}.py"] if (folder / f"{name}.py").is_file() else sorted((folder / name).glob("*.py"))[:50]
+        functions: set[str] = set()
+        shown = ""
+        for module in files:
+            try:
+                if not module.is_file() or module.stat().st_size > 1_000_000:
+                    continue
+                text = module.read_text(encoding="utf-8", errors="replace")
+                if not _SYS_PATH_EDIT.search(text):
+                    continue  # most helper modules: no edit, no parse
+                tree = ast.parse(text)
+            except (OSError, SyntaxError, ValueError, RecursionError):
+                continue
+            lines = text.split("\n")
+            for node in tree.body:
+                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                for inner in ast.walk(node):
+                    if isinstance(inner, ast.Call) and 0 < inner.lineno <= len(lines):
+                        edit = _SYS_PATH_EDIT.search(lines[inner.lineno - 1][inner.col_offset:])
+                        if edit is not None and edit.start() == 0:
+                            functions.add(node.name)
+                            shown = shown or lines[inner.lineno - 1].strip()
+                            break
+        if functions:
+            found.append((name, frozenset(functions), shown))
     return tuple(found)
 
 

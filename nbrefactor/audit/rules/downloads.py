@@ -87,10 +87,14 @@ class ChainFetch:
     """A fetch reached through a chain of calls from an object of a known type:
     `rf = Roboflow(api_key=…)`, then `rf.workspace(w).project(p).version(n).download("coco")`."""
 
-    roots: tuple[str, ...]  # qualified constructors whose result starts the chain
+    roots: tuple[str, ...]  # qualified constructors whose result starts the chain (fnmatch patterns)
     through: frozenset[str]  # methods that keep the chain (each returns the next object)
     methods: frozenset[str]  # the fetching methods at its end
     kind: FetchKind
+    # The root class names what is fetched (darts' `AirPassengersDataset().load()`): its loads in
+    # several cells are one dataset to pin. Otherwise each chain is its own (a Roboflow export's
+    # argument is a format, not what is fetched).
+    per_root: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ def _build(catalog: Catalog) -> FetchCatalog:
     chains = tuple(
         ChainFetch(
             tuple(str(r) for r in c.get("roots", ())), frozenset(str(m) for m in c.get("through", ())),
-            frozenset(str(m) for m in c.get("methods", ())), _kind(c),
+            frozenset(str(m) for m in c.get("methods", ())), _kind(c), bool(c.get("per_root", False)),
         )
         for c in data.get("chain", ())
     )
@@ -414,8 +418,9 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
             if (found is None and not call.in_function and call.method in chain_methods
                     and (ca.cell.index, call.line, call.method) in chained()):
                 # Its argument is an export format (`"coco"`), not what is fetched: each chain is
-                # its own dataset to pin.
-                found = chained()[(ca.cell.index, call.line, call.method)], f"chain\x1f{ca.cell.index}\x1f{call.line}"
+                # its own dataset to pin, unless its root class names the dataset (`per_root`).
+                chain, root = chained()[(ca.cell.index, call.line, call.method)]
+                found = chain.kind, (f"chain\x1f{root}" if chain.per_root else f"chain\x1f{ca.cell.index}\x1f{call.line}")
             kind, dataset = found if found is not None else (None, None)
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if kind is None:
@@ -719,18 +724,18 @@ def _output_folders(facts: NotebookFacts) -> frozenset[str]:
 _OUTPUT_KEYWORDS = frozenset({"output_dir", "save_directory", "logging_dir"})
 
 
-def _chain_fetches(facts: NotebookFacts, chains: tuple[ChainFetch, ...]) -> dict[tuple[int, int, str], FetchKind]:
-    """(cell, line, method) -> the chain's kind, for each fetching method called at the end of a chain that
-    starts at an object of a known type (`[[chain]]`): `rf = Roboflow(api_key=…)`, then
-    `project = rf.workspace("w").project("p")` and `project.version(2).download("coco")`. Names are
-    followed top to bottom through module-level assignments; a `.download(…)` on anything else is
-    not one (many objects have a `download` method)."""
-    found: dict[tuple[int, int, str], FetchKind] = {}
+def _chain_fetches(facts: NotebookFacts, chains: tuple[ChainFetch, ...]) -> dict[tuple[int, int, str], tuple[ChainFetch, str]]:
+    """(cell, line, method) -> (the chain, the qualified root it starts at), for each fetching method
+    called at the end of a chain that starts at an object of a known type (`[[chain]]`):
+    `rf = Roboflow(api_key=…)`, then `project = rf.workspace("w").project("p")` and
+    `project.version(2).download("coco")`. Names are followed top to bottom through module-level
+    assignments; a `.download(…)` on anything else is not one (many objects have a `download` method)."""
+    found: dict[tuple[int, int, str], tuple[ChainFetch, str]] = {}
     if not chains:
         return found
-    typed: dict[str, ChainFetch] = {}  # name -> the chain its object belongs to
+    typed: dict[str, tuple[ChainFetch, str]] = {}  # name -> the chain its object belongs to, and its root
 
-    def chain_of(node: ast.AST) -> Optional[ChainFetch]:
+    def chain_of(node: ast.AST) -> Optional[tuple[ChainFetch, str]]:
         if isinstance(node, ast.Name):
             return typed.get(node.id)
         if not isinstance(node, ast.Call):
@@ -738,12 +743,12 @@ def _chain_fetches(facts: NotebookFacts, chains: tuple[ChainFetch, ...]) -> dict
         dotted = dotted_name(node.func)
         if dotted and dotted.split(".")[0] in facts.aliases:
             qualified = facts.resolve(dotted)
-            root = next((c for c in chains if qualified in c.roots), None)
+            root = next((c for c in chains if matches_any(qualified, c.roots)), None)
             if root is not None:
-                return root
+                return root, qualified
         if isinstance(node.func, ast.Attribute):
             inner = chain_of(node.func.value)
-            if inner is not None and node.func.attr in inner.through:
+            if inner is not None and node.func.attr in inner[0].through:
                 return inner
         return None
 
@@ -758,8 +763,8 @@ def _chain_fetches(facts: NotebookFacts, chains: tuple[ChainFetch, ...]) -> dict
                 func = node.func
                 if isinstance(func, ast.Attribute):
                     chain = chain_of(func.value)
-                    if chain is not None and func.attr in chain.methods:
-                        found[(ca.cell.index, node.lineno, func.attr)] = chain.kind
+                    if chain is not None and func.attr in chain[0].methods:
+                        found[(ca.cell.index, node.lineno, func.attr)] = chain
             elif len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 chain = chain_of(node.value)
                 if chain is not None:
@@ -785,7 +790,9 @@ class RuntimeDownload(Rule):
         "fine-tuning wrapper's `FastLanguageModel.from_pretrained(model_name=\"org/model-4bit\")`, but not a bare name "
         "nor a folder under an `output_dir=` the notebook writes), Roboflow's "
         "`rf.workspace(w).project(p).version(n).download(fmt)` (followed from the `Roboflow(…)` client through the names "
-        "bound along the chain; `[[chain]]`), `pipeline(task)` (its "
+        "bound along the chain; `[[chain]]`), darts' example datasets (`AirPassengersDataset().load()`, at the "
+        "`.load()`, also through a name bound to the dataset object; one finding per dataset class), geodatasets' "
+        "`get_path(\"nybb\")` (not geopandas' old bundled `geopandas.datasets.get_path`), `pipeline(task)` (its "
         "model, or the task's default), scikit-learn's `fetch_*`, "
         "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
         "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
@@ -974,6 +981,17 @@ class RuntimeDownload(Rule):
         # PyCaret's example data: fetched from a branch of its datasets repository unless a
         # `<name>.csv` is in the working directory.
         Example(cells=("from pycaret.datasets import get_data", "credit = get_data('credit')"), expect=((2, 1),)),
+        # darts' example datasets, fetched at `.load()` (a second load of one is related; an object
+        # never loaded fetches nothing); geodatasets' files, fetched through pooch (geopandas' own
+        # old `datasets.get_path` read bundled files).
+        Example(
+            cells=(
+                "import geodatasets\nimport geopandas\nfrom darts.datasets import AirPassengersDataset, SunspotsDataset",
+                "series = AirPassengersDataset().load()\nspots = SunspotsDataset()\nagain = AirPassengersDataset().load()",
+                "nybb = geopandas.read_file(geodatasets.get_path('nybb'))\nold = geopandas.datasets.get_path('nybb')",
+            ),
+            expect=((2, 1), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -3790,7 +3790,11 @@ class SysPathEdit(Rule):
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")`; "
-        "the folder as written): PTH007 reports the clone, with the edit related (one root cause, cloned code)."
+        "the folder as written): PTH007 reports the clone, with the edit related (one root cause, cloned code). "
+        "A call of a function of the notebook's own helper module (a `.py` file or package beside the notebook) whose "
+        "body edits `sys.path` is an edit too, at the call (`from utils import fix_pythonpath_if_working_locally`, "
+        "then `fix_pythonpath_if_working_locally()`); a call of one of its functions that does not, or an import "
+        "without a call, is not."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -3823,6 +3827,20 @@ class SysPathEdit(Rule):
                 "import site\nsite.addsitedir('plugins')",
             ),
             expect=((1, 2), (2, 2), (3, 2), (3, 3), (3, 4), (4, 2)),
+        ),
+        # The edit made by a function of the notebook's helper package; its other function is silent.
+        Example(
+            cells=(
+                "from helpers import add_repo_root, plot_style\nadd_repo_root()\nplot_style()\nimport forecasting",
+            ),
+            files={
+                "helpers/__init__.py": "from .paths import add_repo_root, plot_style\n",
+                "helpers/paths.py": (
+                    "import os\nimport sys\n\n\ndef add_repo_root():\n    sys.path.insert(0, os.path.dirname(os.getcwd()))\n\n\n"
+                    "def plot_style():\n    print(sys.path[:1])\n"
+                ),
+            },
+            expect=((1, 2),),
         ),
     )
 
@@ -3858,6 +3876,14 @@ class SysPathEdit(Rule):
                     if in_container(_container_spans(ctx), ca.cell.index, call.line, call.column):
                         continue
                     events.append((call.line, call.column, render_call(call)))
+            helper_edits: dict[tuple[int, int], str] = {}
+            for call in ca.facts.calls:
+                # `from utils import fix_pythonpath_if_working_locally`, then its call: the helper beside
+                # the notebook edits the import path for the imports below (darts' examples).
+                edit = _helper_path_edit(ctx, call)
+                if edit is not None:
+                    events.append((call.line, call.column, render_call(call)))
+                    helper_edits[(call.line, call.column)] = edit
             lines = ca.masked.python.split("\n")
             for ref in ca.facts.mutated:
                 if ctx.facts.resolve(ref.name) != "sys" or not 0 < ref.line <= len(lines):
@@ -3868,14 +3894,28 @@ class SysPathEdit(Rule):
             for line, column, text in sorted(set(events)):
                 if (ca.cell.index, line) in to_clones:
                     continue
-                yield Hit(
-                    ca.cell,
-                    line,
-                    column,
-                    f"`{text}` edits the import path: imports below only work from this folder and layout",
-                    fix=fix,
-                    key=text,
+                helper = helper_edits.get((line, column))
+                message = (
+                    f"`{text}` edits the import path: imports below only work from this folder and layout"
+                    if helper is None else
+                    f"`{text}` edits the import path inside the notebook's helper module (`{helper}`): imports below "
+                    "only work from this folder and layout"
                 )
+                yield Hit(ca.cell, line, column, message, fix=fix, key=text)
+
+
+def _helper_path_edit(ctx: RuleContext, call: CallFact) -> Optional[str]:
+    """`module: edit` (the `sys.path` edit as written) when this call calls a function of a module
+    beside the notebook that edits the path (`fix_pythonpath_if_working_locally()` imported from
+    `utils`), else None."""
+    editors = ctx.project.path_editors if ctx.project is not None else ()
+    if not editors or not call.func or call.func.split(".")[0] not in ctx.facts.aliases:
+        return None
+    qualified = ctx.facts.resolve(call.func).split(".")
+    if len(qualified) < 2:
+        return None
+    return next((f"{module}: {shown}" for module, functions, shown in editors
+                 if qualified[0] == module and qualified[-1] in functions), None)
 
 
 _WORKING_FOLDER_CALL = re.compile(r"^(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir)\s*[,)]")
@@ -4823,6 +4863,35 @@ def _lacks(call: CallFact, position: Optional[int], keywords: Sequence[str]) -> 
     return call.arg(position, keywords) is None
 
 
+def _splats_lack(ctx: RuleContext, ca: CellAnalysis, call: CallFact, position: Optional[int], keywords: Sequence[str]) -> bool:
+    """Do the call's `**` splats all leave `keywords` out, visibly? Each is a dict literal or a call
+    of a notebook function every `return` of which is a dict literal with string keys (darts'
+    examples: `TCNModel(…, **generate_torch_kwargs())` with `def generate_torch_kwargs(): return
+    {"pl_trainer_kwargs": {…}}`), none of them one of `keywords`. A `*args` splat may fill `position`."""
+    tree = cell_python_tree(ca)
+    node = next((n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == call.line
+                 and n.col_offset + 1 == call.column), None) if tree is not None else None
+    if node is None or (position is not None and any(isinstance(a, ast.Starred) for a in node.args)):
+        return False
+
+    def literal_without(value: ast.AST) -> bool:
+        return isinstance(value, ast.Dict) and all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value not in keywords for k in value.keys
+        )
+
+    for splat in (k.value for k in node.keywords if k.arg is None):
+        if literal_without(splat):
+            continue
+        if not (isinstance(splat, ast.Call) and isinstance(splat.func, ast.Name) and not splat.args and not splat.keywords):
+            return False
+        defs = [d for c in ctx.cells if (t := cell_python_tree(c)) is not None for d in t.body
+                if isinstance(d, ast.FunctionDef) and d.name == splat.func.id]
+        returns = [r for d in defs for r in ast.walk(d) if isinstance(r, ast.Return)]
+        if not defs or not returns or not all(r.value is not None and literal_without(r.value) for r in returns):
+            return False
+    return True
+
+
 def _method_called_without(ctx: RuleContext, ca: CellAnalysis, call: CallFact, method: str, keywords: tuple[str, ...]) -> bool:
     """Is `method` called on the object `call` builds — chained (`Predictor(…).fit(…)`) or through
     the name it is bound to at the top level of its cell (`p = Predictor(…)`, then `p.fit(…)` in any
@@ -4858,7 +4927,14 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
             if not fnmatch.fnmatchcase(qualified, str(entry.get("function", ""))):
                 continue
             written_by = str(entry.get("written_by", ""))
-            if _lacks(call, entry.get("position"), tuple(entry.get("keywords", ()))) and (
+            switches = tuple(str(k) for k in entry.get("when_true", ()))
+            if switches and not any((given := call.arg(None, (k,))) is not None and given.constant == "True" for k in switches):
+                break  # darts writes `darts_logs/` only with `save_checkpoints=True` or `log_tensorboard=True`
+            position, keywords = entry.get("position"), tuple(entry.get("keywords", ()))
+            lacks = _lacks(call, position, keywords) or (
+                call.arg(position, keywords) is None and _splats_lack(ctx, ca, call, position, keywords)
+            )
+            if lacks and (
                 not written_by or _method_called_without(ctx, ca, call, written_by, tuple(entry.get("written_by_keywords", ())))
             ):
                 by_folder.setdefault(str(entry.get("folder", "")), []).append((ca, call, entry))
@@ -5212,10 +5288,13 @@ class CwdRelativePath(Rule):
         "and one built from the working directory (`os.getcwd() + \"/audio\"`, `os.path.join(os.getcwd(), \"out\")`) at "
         "the first `os.getcwd()`: one finding per folder (the working directory: one per notebook), the uses related. "
         "An output folder with no literal is reported too, at the call, when the argument naming it is left out "
-        "(no `**kwargs`): `SummaryWriter()` without `log_dir` writes `runs/<date>_<host>/` (`[[implicit_folder]]` of "
+        "(no `**kwargs`, unless each is a dict literal or a call of a notebook function that returns one, without that "
+        "keyword: darts' `**generate_torch_kwargs()`): `SummaryWriter()` without `log_dir` writes `runs/<date>_<host>/` (`[[implicit_folder]]` of "
         "io_calls.toml), AutoGluon's `TabularPredictor()`/`TimeSeriesPredictor()` without `path` write `AutogluonModels/ag-<timestamp>/` "
         "when fitted, and `MultiModalPredictor()` without `path` writes `AutogluonAutoMM/ag-<timestamp>/` when the notebook calls its "
-        "`fit` without `save_path` (`written_by`: a zero-shot predictor that only predicts writes nothing); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
+        "`fit` without `save_path` (`written_by`: a zero-shot predictor that only predicts writes nothing), a darts torch model "
+        "(`TCNModel(…)`) with `save_checkpoints=True` or `log_tensorboard=True` and no `work_dir` writes `darts_logs/<model_name>/` "
+        "(`when_true`; without either it writes nothing); Lightning's `Trainer()` without `default_root_dir` and without a logger of its own writes "
         "`lightning_logs/` (`checkpoints/` with `logger=False`; nothing with `fast_dev_run`), and, when no Trainer sets `default_root_dir`, "
         "`ModelCheckpoint()` without `dirpath` under loggers that leave `save_dir` out writes its checkpoints into the "
         "working directory; one finding per folder, the other calls related. "

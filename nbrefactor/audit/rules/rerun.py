@@ -487,6 +487,15 @@ class _Walker:
             method = node.func.attr
             receiver = node.func.value
             name = receiver.id if isinstance(receiver, ast.Name) else None
+            if (
+                name is None and method in _GROWS and isinstance(receiver, ast.Subscript)
+                and isinstance(receiver.value, ast.Name)
+            ):
+                # `docs[idx].append(bigram)` over a list of token lists another cell made: each run
+                # appends to the same inner lists again (gensim's bigram step).
+                held = receiver.value.id
+                self.report(node, held, f"grows the items of `{held}` with `{held}[…].{method}(…)`, and no earlier line of this cell resets `{held}`")
+                continue
             if name is None:
                 continue
             inplace = any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
@@ -771,12 +780,17 @@ _CONVERSIONS = frozenset({"numpy", "cpu", "detach", "to_numpy"})
 _WHOLE = frozenset({"values", "to_numpy"})
 # Transforms whose result, transformed again, is something else: `y = to_categorical(y)` one-hot
 # encodes the one-hot labels on a second run, `x = np.log1p(x)` takes the log of the log,
-# `x = np.expand_dims(x, 0)` adds another axis. (Scaling to a fixed range, `astype`,
-# `to_datetime`, `dropna` give the same result twice and are not listed.)
+# `x = np.expand_dims(x, 0)` adds another axis. A parser of text bound back to its input fails on
+# a second run, given what it made: `df["geometry"] = GeoSeries.from_wkt(df["geometry"])` (also
+# `from_wkb`), `config = json.loads(config)` (`loads` of json, pickle, shapely.wkt),
+# `row = ast.literal_eval(row)`. (Scaling to a fixed range, `astype`, `to_datetime`, `dropna` give
+# the same result twice and are not listed.)
 _NOT_IDEMPOTENT = frozenset({
     "to_categorical", "one_hot", "label_binarize", "log", "log1p", "log2", "log10", "exp", "expm1",
     "sqrt", "cbrt", "boxcox", "expand_dims", "unsqueeze", "cumsum", "diff", "pct_change",
+    "from_wkt", "from_wkb", "loads", "literal_eval",
 })
+_PARSERS = frozenset({"from_wkt", "from_wkb", "loads", "literal_eval"})
 # Methods returning the model an adapter wrapper holds (PEFT/LoRA): the result cannot be unwrapped again.
 _UNWRAPS = frozenset({"merge_and_unload", "unload"})
 # Splitters: `X_val, X_test = train_test_split(X_val, …)` splits the part again on a second run.
@@ -810,7 +824,9 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
             subject = receiver if receiver is not None and ast.unparse(receiver) == same else first
             if subject is not None and ast.unparse(subject) == same and isinstance(target, (ast.Name, ast.Subscript)):
                 name = _base(target)
-                if name is not None:
+                if name is not None and last in _PARSERS:
+                    found.append((name, f"parses `{same}` with `{shown}` and binds the result back to it, so a second run parses what the first made"))
+                elif name is not None:
                     found.append((name, f"applies `{shown}` to `{same}`'s own previous value, which applies it again to the result on a second run"))
         elif last in _UNWRAPS and isinstance(value.func, ast.Attribute) and ast.unparse(value.func.value) == same:
             # `m.model = m.model.merge_and_unload()`: the adapter-wrapped model is replaced by the
@@ -1451,7 +1467,7 @@ class ChangesWhenRunTwice(Rule):
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
-        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)`, `df.set_index(…, "
+        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made), `df.set_index(…, "
         "inplace=True)` (not with `drop=False`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
@@ -1472,7 +1488,8 @@ class ChangesWhenRunTwice(Rule):
         "`features.remove(\"amount\")` (a constant removed from a list of another cell: a second run raises ValueError there, "
         "before any `append` after it, so that line is the one reported); a step that is not a fixed point applied to the name's own previous value: "
         "`y = to_categorical(y, n)` (also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
-        "`expand_dims`/`unsqueeze`, `diff`/`cumsum`/`pct_change`), `X_val, X_test = train_test_split(X_val)` "
+        "`expand_dims`/`unsqueeze`, `diff`/`cumsum`/`pct_change`; a parser of text, which fails given what it made: "
+        "`df['geometry'] = GeoSeries.from_wkt(df['geometry'])`, `from_wkb`, `json.loads`, `ast.literal_eval`), `X_val, X_test = train_test_split(X_val)` "
         "(a split bound back to its own input; also a split method of it with a ratio, `ds, valid = ds.split(0.9)`), `a, b = a[:n], a[n:]`; a column set on a global the cell "
         "read whole above (`X = df.values` … `df['score'] = …`: a second run reads the column too); a "
         "binding computed from the name itself (`df = df[mask]`, `d = pd.DataFrame(d)`, and `agg = "
@@ -1877,6 +1894,26 @@ class ChangesWhenRunTwice(Rule):
         # stops at the `remove` (ValueError), so that is the line reported.
         Example(cells=("import pandas as pd\nframe = pd.read_csv('loans.csv')\nfeatures = list(frame.columns)",
                        "features.remove('amount')\nfeatures.append('amount_capped')"), expect=((2, 1),)),
+        # A column of text parsed into geometries and bound back to itself fails on a second run;
+        # a parse into another column reads the text column again and is the same every time.
+        Example(
+            cells=(
+                "import geopandas\nimport pandas as pd\ncities = pd.DataFrame({'where': ['POINT(1 2)', 'POINT(3 4)']})",
+                "cities['where'] = geopandas.GeoSeries.from_wkt(cities['where'])",
+                "shapes = pd.DataFrame({'wkt': ['POINT(0 0)']})\nshapes['geometry'] = geopandas.GeoSeries.from_wkt(shapes['wkt'])",
+            ),
+            expect=((2, 1),),
+        ),
+        # Bigrams appended to the token lists of another cell: a second run appends them again; a
+        # cell that copies the lists first appends to its own copies.
+        Example(
+            cells=(
+                "docs = [['new', 'york'], ['los', 'angeles']]",
+                "for idx in range(len(docs)):\n    docs[idx].append('_'.join(docs[idx]))",
+                "tagged = [list(d) for d in docs]\nfor idx in range(len(tagged)):\n    tagged[idx].append('city')",
+            ),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

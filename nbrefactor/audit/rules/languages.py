@@ -1,0 +1,109 @@
+"""STR006: cells that run another language's code through a bridge magic (`%%R` from rpy2)."""
+
+from __future__ import annotations
+
+import shlex
+from typing import Iterator
+
+from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext
+
+# Cell magics whose body is a program of another language that a bridge extension runs in an
+# interpreter of its own, exchanging variables with the kernel: (language, bridge distribution).
+# Not the shell and display magics (`%%bash`, `%%html`, `%%javascript`): the compiler turns a shell
+# cell into `subprocess.run` and drops a display-only one, while a body in R has no translation.
+_BRIDGES = {
+    "R": ("R", "rpy2"),
+    "julia": ("Julia", "julia (PyJulia)"),
+    "octave": ("Octave", "oct2py"),
+}
+# rpy2's `-o name` / `--output name` (also `-o a,b`): a variable handed back to Python.
+_OUTPUT_FLAGS = ("-o", "--output")
+
+
+def _outputs(args: str) -> list[str]:
+    """The Python names a bridge cell's header hands back (`%%R -o forecast,fit` → forecast, fit)."""
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        words = args.split()
+    names: list[str] = []
+    for flag, value in zip(words, words[1:]):
+        if flag in _OUTPUT_FLAGS:
+            names.extend(n for n in value.split(",") if n.isidentifier())
+    return names
+
+
+class OtherLanguageCell(Rule):
+    code = "STR006"
+    name = "other-language-cell"
+    family = Family.STRUCTURE
+    severity = Severity.WARNING
+    summary = "A cell runs another language's code through a bridge magic (`%%R`, `%%julia`, `%%octave`)."
+    what_it_does = (
+        "Reports the code cells whose body is a program of another language run by a bridge extension: rpy2's "
+        "`%%R`, PyJulia's `%%julia`, oct2py's `%%octave`. One finding per notebook, at the first such cell; the "
+        "others are related locations. The message names the Python variables a cell hands back (`%%R -o forecast`), "
+        "which later Python cells then depend on. Shell and display cell magics (`%%bash`, `%%html`, `%%javascript`), "
+        "`%%writefile` of an `.R` file and a `%load_ext rpy2.ipython` with no R cell are not reported. A notebook "
+        "whose kernel is R is STR002's."
+    )
+    why_bad = (
+        "The notebook needs a second language installed (R with its packages, Julia, Octave) besides the bridge, and "
+        "nothing in a Python manifest declares it. A Python module cannot run the cell: exported as a script or "
+        "compiled into a package the R code is left for a person to translate, and whatever Python below reads "
+        "from it is gone."
+    )
+    example = "# [1]\n%load_ext rpy2.ipython\n# [2]\n%%R -o fitted\nfit <- lm(mpg ~ wt, data = mtcars)\nfitted <- fitted(fit)"
+    use_instead = (
+        "# the same step in Python, or the R part as a separate R script step with its own renv.lock:\n"
+        "import statsmodels.formula.api as smf\n"
+        "fitted = smf.ols(\"mpg ~ wt\", data=mtcars).fit().fittedvalues"
+    )
+    passing = (
+        Example(cells=("%%bash\necho ready", "%%html\n<b>done</b>", "%%writefile plot.R\nplot(1:10)")),
+        Example(cells=("%load_ext rpy2.ipython", "import pandas as pd\nframe = pd.DataFrame({'y': [1, 2]})")),
+    )
+    failing = (
+        Example(
+            cells=(
+                "%load_ext rpy2.ipython\nimport pandas as pd",
+                "%%R -o fitted\nfit <- lm(mpg ~ wt, data = mtcars)\nfitted <- fitted(fit)",
+                "print(fitted[:3])",
+                "%%R\nsummary(fit)",
+            ),
+            expect=((2, 1),),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        found: list[tuple] = []
+        for ca in ctx.facts.cells:
+            name = ca.masked.cell_magic
+            if name not in _BRIDGES:
+                continue
+            header = next((m for m in ca.masked.magics if m.kind == "cell_magic"), None)
+            if header is None or not any(line.strip() for line in ca.lines[header.line:]):
+                continue  # a header with no body runs nothing
+            found.append((ca.cell, header.line, name, _outputs(header.args)))
+        if not found:
+            return
+        cell, line, name, _ = found[0]
+        language, bridge = _BRIDGES[name]
+        handed = list(dict.fromkeys(n for *_, outputs in found for n in outputs))
+        count = len(found)
+        cells = "a cell" if count == 1 else f"{count} cells"
+        back = (f"; Python reads {', '.join(f'`{n}`' for n in handed[:5])}{' …' if len(handed) > 5 else ''} back from it"
+                if handed else "")
+        yield Hit(
+            cell,
+            line,
+            1,
+            f"`%%{name}`: {cells} of this notebook run {language} code through {bridge}{back}. A Python module cannot "
+            f"run them, and the run needs {language} (with its packages) installed beside the bridge, which no Python "
+            "manifest declares",
+            fix=(f"Translate the {language} cells into Python, or drop them when they only repeat what the Python cells do; "
+                 f"if the {language} step must stay, make it a script step of its own with its environment pinned."),
+            key=f"other-language:{name}",
+            related=tuple((c, ln, 1) for c, ln, *_ in found[1:]),
+        )
