@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -137,6 +137,10 @@ class MethodDraw:
     # The method draws into its receiver (PyMC 2's `mcmc.sample(n)` fills the chain's trace):
     # shown as a cell's last line, it still changed what the notebook computes.
     in_place: bool = False
+    # The entry applies only to a receiver the notebook built from this package (`train =
+    # pl.read_csv(…)`, then `train.sample(5)` is Polars' sample, not pandas'); an entry without it
+    # does not apply to such a receiver when another entry of the same method claims that package.
+    receiver_module: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,7 @@ class RandomnessCatalog:
                     e["library"], _patterns(e, "method", "methods"), e.get("requires_import", ""),
                     tuple(e.get("own_seed_keywords", [])), str(e.get("when_keyword", "")),
                     tuple(str(v) for v in e.get("when_values", [])), bool(e.get("in_place", False)),
+                    str(e.get("receiver_module", "")),
                 )
                 for e in data.get("method_draw", [])
             ),
@@ -410,6 +415,13 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
     components = _pipeline_components(facts)
     first_path = _first_runs(facts, components)
     first_run = {name: path[0] for name, path in first_path.items()}
+    found_origins: list[dict[str, frozenset[str]]] = []
+
+    def frame_origins() -> dict[str, frozenset[str]]:  # computed once, for the first method draw that asks
+        if not found_origins:
+            found_origins.append(_frame_origins(facts))
+        return found_origins[0]
+
     for ca in facts.cells:
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
@@ -435,7 +447,7 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                         iteration = _first_iteration(facts, first_path, ca, call)
                     draws.append(Draw(ca, call, library, shown, qualified, iteration))
                 continue
-            method = _method_draw(catalog, call, imported_tops)
+            method = _method_draw(catalog, call, imported_tops, frame_origins)
             if method is not None:
                 # (an in-place draw is named apart from the value-only methods of the same name:
                 # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
@@ -562,12 +574,22 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
     return None
 
 
-def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str]) -> MethodDraw | None:
+def _method_draw(
+    catalog: RandomnessCatalog, call: CallFact, imported: set[str], origins: Callable[[], Mapping[str, frozenset[str]]]
+) -> MethodDraw | None:
     # Only reached for callees that do not resolve through an import: `random.sample(...)` and
     # `np.random.shuffle(...)` are module functions, classified by the library tables.
     if not _is_attribute_call(call):
         return None
+    claimed = {e.receiver_module for e in catalog.method_draws if e.receiver_module and call.method in e.methods}
+    origin: frozenset[str] = frozenset()
+    if claimed:
+        origin = origins().get(call.receiver.partition(".")[0], frozenset())
     for entry in catalog.method_draws:
+        if entry.receiver_module and entry.receiver_module not in origin:
+            continue
+        if not entry.receiver_module and origin & claimed:
+            continue  # `train = pl.read_csv(…)`: `train.sample()` is not pandas' sample
         if (
             call.method in entry.methods
             and (not entry.requires_import or entry.requires_import in imported)
@@ -577,6 +599,38 @@ def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str])
         ):
             return entry
     return None
+
+
+def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
+    """Per module-level name, the top-level packages its bindings come from: `train =
+    pl.read_csv(…)` gives {"polars"}, and so do `train = train.with_columns(…)` and `train1 =
+    train.clone()` after it (notebook order; the root of the call/attribute/subscript chain is an
+    import alias or a name seen before). Fair check 14: a Polars frame's `.sample()` was reported
+    as pandas' draw from NumPy's global state."""
+    origins: dict[str, frozenset[str]] = {}
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        for statement in tree.body:
+            if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+                continue
+            root = statement.value
+            converted = False  # `pl_frame.to_pandas()` is a pandas frame
+            while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
+                converted = converted or (isinstance(root, ast.Attribute) and root.attr == "to_pandas")
+                root = root.func if isinstance(root, ast.Call) else root.value
+            if not isinstance(root, ast.Name):
+                continue
+            if converted:
+                found = frozenset({"pandas"})
+            elif root.id in facts.aliases:
+                found = frozenset({facts.aliases[root.id].partition(".")[0]})
+            else:
+                found = origins.get(root.id, frozenset())
+            name = statement.targets[0].id
+            origins[name] = (origins.get(name, frozenset()) | found) if name == root.id else found
+    return origins
 
 
 # kfp's lightweight-component makers: the function they wrap (or decorate) is serialised into a
@@ -1549,7 +1603,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     def follow(draw: Draw) -> bool:
         nonlocal functions
         ca, call = draw.ca, draw.call
-        if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch"):
+        if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch", "polars"):
             return False
         if "." in draw.qualified:
             last = draw.qualified.rsplit(".", 1)[-1]
@@ -2518,20 +2572,36 @@ class MissingRandomState(Rule):
                 short = qualified.rsplit(".", 1)[-1]
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
-                changes = _how_it_changes(numpy_seeds, ca, call.line, qualified.startswith("sklearn."))
+                sklearn = qualified.startswith("sklearn.")
+                changes = _how_it_changes(numpy_seeds, ca, call.line, sklearn, in_function=call.in_function)
+                own_cell = sklearn and seeded_in_own_cell(numpy_seeds, ca, call.line, call.in_function)
                 reported.append((call, qualified, Hit(
                     ca.cell, call.line, call.column,
                     f"`{short}(...)` is called with {how}: {changes}",
                     end_line=call.end_line,
-                    fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
+                    fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
+                    + (" so that the step stays reproducible when it is moved out of this cell" if own_cell else ""),
                     key=qualified,
+                    severity=Severity.INFO if own_cell else None,
                 )))
             yield from _fold_into_unseeded_ensembles(ca, reported)
             yield from _classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds)
         yield from _threaded_training(ctx, catalog, star_modules, local)
 
 
-def _how_it_changes(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sklearn: bool, plural: bool = False) -> str:
+def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, in_function: bool) -> bool:
+    """Is the last NumPy seed before (cell, line) in the same cell, at its top level, with the call
+    at the top level too? Then the call repeats on every run of the cell."""
+    seeded_above = next((
+        seed for seed in reversed(numpy_seeds)
+        if (seed.ca.cell.index, seed.call.line) < (ca.cell.index, line)
+    ), None)
+    return seeded_above is not None and seeded_above.ca is ca and not seeded_above.call.in_function and not in_function
+
+
+def _how_it_changes(
+    numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sklearn: bool, plural: bool = False, in_function: bool = False
+) -> str:
     """scikit-learn without random_state draws from NumPy's global generator: seeded above, a
     top-to-bottom run repeats, but the result hangs on every draw before it."""
     seeded_above = next((
@@ -2540,6 +2610,16 @@ def _how_it_changes(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sk
     ), None) if sklearn else None
     if seeded_above is None:
         return "their results change from run to run" if plural else "its result changes from run to run"
+    if seeded_above.ca is ca and not seeded_above.call.in_function and not in_function:
+        # Seeded above it in its own cell, both at the cell's top level: re-running the cell, or
+        # running the cells in any order, repeats the draw (fair check 14: `np.random.seed(2)`,
+        # then `train_test_split(X, y)` three lines below in the same cell).
+        return (
+            f"{'they draw' if plural else 'it draws'} from NumPy's global generator, which line {seeded_above.call.line} "
+            f"of this cell seeds above it, so a re-run of the cell repeats {'them' if plural else 'it'}; "
+            f"{'they stay' if plural else 'it stays'} reproducible only as long as the seed line and every draw "
+            "between stay with it"
+        )
     where = f"line {seeded_above.call.line} of this cell" if seeded_above.ca is ca else f"cell {seeded_above.ca.cell.index}"
     return (
         f"{'they draw' if plural else 'it draws'} from NumPy's global generator, which {where} seeds, so "
@@ -2603,13 +2683,16 @@ def _classes_built_in_a_loop(ctx: RuleContext, ca: CellAnalysis, catalog: Random
             listed = ", ".join(f"`{s}`" for s in shorts[:-1]) + f" and `{shorts[-1]}`" if len(shorts) > 1 else f"`{shorts[0]}`"
             keyword = next(spec for q, spec in classes if q == unseeded[0]).keywords[0]
             sklearn = all(q.startswith("sklearn.") for q in unseeded)
-            changes = _how_it_changes(numpy_seeds, ca, node.lineno, sklearn, plural=len(unseeded) > 1)
+            nested = loop not in tree.body  # (a loop in a def, or under an `if`: not known to run after the seed)
+            changes = _how_it_changes(numpy_seeds, ca, node.lineno, sklearn, plural=len(unseeded) > 1, in_function=nested)
+            own_cell = sklearn and seeded_in_own_cell(numpy_seeds, ca, node.lineno, nested)
             yield Hit(
                 ca.cell, node.lineno, node.col_offset + 1,
                 f"`{name}(...)` builds {listed} in turn (the loop of line {loop.lineno}) with no {keyword}: {changes}",
                 end_line=node.end_lineno or node.lineno,
                 fix=f"Pass {keyword}=SEED in the loop's call (every listed class takes it)",
                 key=f"loop:{name}:{','.join(unseeded)}",
+                severity=Severity.INFO if own_cell else None,
             )
 
 
