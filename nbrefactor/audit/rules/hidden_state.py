@@ -152,7 +152,14 @@ class OutOfOrderExecution(Rule):
         "Otherwise it reads only execution counts, so it applies to every kernel language. "
         "Late re-runs of one section reported apart because their counts interleave ([115]–[125], then [133], [128], "
         "[129], then [134]–[135]) are one finding when all ran after the same cells below and every cell between them ran "
-        "after those too: the top of a chapter re-run as one block, its other cells related."
+        "after those too: the top of a chapter re-run as one block, its other cells related. "
+        "Episodes that name two or more of the same cells (their own or the cells they ran against) are one finding, "
+        "at the first, the others' cells related: one Restart & Run All fixes them all. When the notebook-level "
+        "finding is made, the cells out of order within a session are its related locations, named in its message, "
+        "not findings of their own. Nor is a cell reported when it and the cells it ran against are independent "
+        "(Python notebooks): no name one side writes (bindings, in-place changes, `del`, calls of methods not known "
+        "to only read, a `get_…` getter reading) is read or written by the other, and neither side has magics, "
+        "shell lines, seeds or other global-state calls: either order gives the same values."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
@@ -195,6 +202,13 @@ class OutOfOrderExecution(Rule):
         )),
         # Not Python: the order still reads from the counts alone.
         Example(cells=(code_cell("x <- 1", 1), code_cell("print(x)", 2)), kernel="ir", language="R"),
+        # Predictions re-run after a later cell that only reads the model's parameters: neither
+        # writes what the other reads, so either order gives the same values.
+        Example(cells=(
+            code_cell("from sklearn.linear_model import LinearRegression\nimport numpy as np\nX = np.ones((4, 1))\ny = np.arange(4)", 1),
+            code_cell("reg = LinearRegression()", 2), code_cell("reg.fit(X, y)"), code_cell("preds = reg.predict(X)", 5),
+            code_cell("reg.get_params()", 4),
+        )),
         # A plot re-run late: it binds only `fig`, and nothing below changes what it reads.
         Example(cells=(
             code_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})", 1),
@@ -263,14 +277,25 @@ class OutOfOrderExecution(Rule):
             expect=((None, None),),
         ),
         Example(cells=(code_cell("x <- 1", 2), code_cell("print(x)", 1)), expect=((1, 1),), kernel="ir", language="R"),
+        # A late re-run, a stretch run bottom-up and an early pair, all against cells 5–7: one
+        # finding at the first, the other episodes' cells related.
+        Example(
+            cells=(
+                code_cell("import numpy as np", 1), code_cell("a = np.ones(3)", 91), code_cell("b = a * 2", 201),
+                code_cell("c = b + 1", 166), code_cell("d = c.sum() + a.sum()", 64), code_cell("e = d * 2", 97),
+                code_cell("f = e + d", 167), code_cell("g = a.max() + d", 44), code_cell("h = g + 1", 45),
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         notebook = ctx.facts.notebook
         sessions = _sessions(ctx)
+        sessions_hit: Optional[Hit] = None
         if sessions:
             if _sessions_may_change_values(ctx, sessions):
-                yield _sessions_hit(_executed(ctx), notebook.cells)
+                sessions_hit = _sessions_hit(_executed(ctx), notebook.cells)
             order = [sessions.get(c.index, 0) for c in _executed(ctx)]
             interleaved = any(a != b and b in order[:i] for i, (a, b) in enumerate(zip(order, order[1:]), start=1))
             if interleaved or (notebook.is_python and name_flow(ctx).may_inject):
@@ -280,6 +305,8 @@ class OutOfOrderExecution(Rule):
                 # star import or `%run` hides the values, a cell's own finding (a value read across
                 # a reorder inside one session) cannot be told from one across sessions: the
                 # notebook-level finding stands for them all.
+                if sessions_hit is not None:
+                    yield sessions_hit
                 return
         # Each cell out of order (within its kernel session), with the cells above it that ran
         # after it and the cells below it that ran before it.
@@ -331,6 +358,8 @@ class OutOfOrderExecution(Rule):
             cell = reported[0]
             if notebook.is_python and all(c.index in display and _display_only(display[c.index]) for c in (*members, *others)):
                 continue  # only cells that show values, swapped: none changed what another read
+            if notebook.is_python and _no_dependency(_cell_effects(ctx), members, others):
+                continue  # nothing one side writes is read or written by the other: the swap changed no value
             counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
             bottom_up = any(
                 (a.execution_count or 0) > (b.execution_count or 0) for a, b in zip(members, members[1:])
@@ -368,7 +397,69 @@ class OutOfOrderExecution(Rule):
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in [*(m for m in members if m is not cell), *others]),
             ), block[0][0], members, others if late else []))
-        yield from _one_section_rerun(found)
+        episodes = _merge_shared_partners(list(_one_section_rerun(found)))
+        if sessions_hit is not None:
+            yield _fold_into_sessions(sessions_hit, episodes)
+        else:
+            yield from episodes
+
+
+def _fold_into_sessions(sessions_hit: Hit, episodes: list[Hit]) -> Hit:
+    """The notebook saved from several kernel sessions is one finding, and one Restart & Run All
+    also fixes each cell that ran out of order within a session: those cells are its related
+    locations and named in its message, not findings of their own (fair check 14,
+    hid001-duplicates-session-finding: a stale NameError's cell [3] of an earlier session was a
+    finding beside the notebook-level one)."""
+    if not episodes:
+        return sessions_hit
+    cells = sorted({h.cell.index: h.cell for h in episodes if h.cell is not None}.values(), key=lambda c: c.index)
+    shown = f"{_cell_list([c.index for c in cells])} (run as {', '.join(f'[{c.execution_count}]' for c in cells[:3])}{', …' if len(cells) > 3 else ''})"
+    related = {r[0].index: r for r in sessions_hit.related}
+    for hit in episodes:
+        for r in ((hit.cell, 1, None), *hit.related) if hit.cell is not None else hit.related:
+            related.setdefault(r[0].index, r)
+    return replace(
+        sessions_hit,
+        message=f"{sessions_hit.message}; within them, {shown} also ran out of order",
+        related=tuple(sorted(related.values(), key=lambda r: r[0].index)),
+    )
+
+
+def _merge_shared_partners(hits: list[Hit]) -> list[Hit]:
+    """Episodes out of order that name two or more of the same cells (as the cells they ran
+    against, or as their own) are one root cause, which one Restart & Run All fixes: the first
+    carries the finding, the others' cells are related and named (fair check 14,
+    hid001-early-block-not-merged: a figure notebook's cells 30–40 run as [91], [201], [166], [64],
+    [97], [167], [44] were three findings naming the same partners)."""
+    merged: list[tuple[Hit, set[int], list[Hit]]] = []
+    for hit in hits:
+        cells = {r[0].index for r in hit.related} | ({hit.cell.index} if hit.cell is not None else set())
+        target = next((entry for entry in merged if len(entry[1] & cells) >= 2), None)
+        if target is None:
+            merged.append((hit, cells, []))
+        else:
+            target[1].update(cells)
+            target[2].append(hit)
+    out: list[Hit] = []
+    for first, _, rest in merged:
+        if rest:
+            named = [h.cell for h in rest if h.cell is not None]
+            related = {r[0].index: r for r in first.related}
+            for hit in rest:
+                for r in ((hit.cell, 1, None), *hit.related) if hit.cell is not None else hit.related:
+                    if first.cell is None or r[0].index != first.cell.index:
+                        related.setdefault(r[0].index, r)
+            first = replace(
+                first,
+                message=(
+                    f"{first.message}; {_cell_list([c.index for c in named])} (run as "
+                    f"{', '.join(f'[{c.execution_count}]' for c in named)}) ran out of order against the same "
+                    "cells too: one Restart & Run All fixes them all"
+                ),
+                related=tuple(related.values()),
+            )
+        out.append(first)
+    return out
 
 
 def _one_section_rerun(found: list[tuple[Hit, list[Cell], list[Cell], list[Cell]]]) -> Iterator[Hit]:
@@ -823,6 +914,71 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
                 sensitive.add(ca.cell.index)
                 sensitive.update(c for c in (top_down, saved) if c is not None)
     return frozenset(sensitive)
+
+
+def _cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozenset[str], frozenset[str]]]]:
+    """Per Python cell whose effects can be listed: (the globals it reads, the globals it writes),
+    a read of a notebook function counting as a read of what its body reads and, since its body
+    may change them in place, as a write of those too. Writes are bindings, in-place changes,
+    `del` and calls of methods not known to only read (a `get_…` getter reads). Cells left out
+    (unknown effects): cells that do not parse, have magics other than `%matplotlib`/`%config`
+    or shell lines, declare globals, or call something that changes global state (seeds,
+    `chdir`, `sys.path`, `exec`); None when some cell may bind names nobody can list (a star
+    import, `%run`). Computed once per notebook."""
+    return ctx.shared("hid001.cell_effects", lambda: _compute_cell_effects(ctx))
+
+
+def _compute_cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozenset[str], frozenset[str]]]]:
+    flow = name_flow(ctx)
+    if flow.may_inject:
+        return None
+    writes: dict[int, set[str]] = {}
+    for d in flow.definitions:
+        writes.setdefault(d.cell, set()).add(d.name)
+    for m in (*flow.mutations, *flow.deletions):
+        writes.setdefault(m.cell, set()).add(m.name)
+    bound = {d.name for d in flow.definitions}
+    function_reads: dict[str, set[str]] = {}
+    for ca in ctx.cells:
+        for fn in (*ca.facts.functions, *ca.facts.classes):
+            function_reads.setdefault(fn.name, set()).update(r.name for r in ca.facts.deferred_reads)
+    effects: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+    for ca in ctx.cells:
+        f = ca.facts
+        if (
+            f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
+            or any(m.name not in _IMPORT_CELL_MAGICS or m.kind == "shell" for m in ca.magics)
+            or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls)
+        ):
+            continue
+        reads = {r.name for r in f.reads}
+        written = set(writes.get(ca.cell.index, ()))
+        for c in f.calls:
+            base = c.receiver.split(".")[0]
+            if not c.in_function and base in reads and base in bound and c.method not in _READ_ONLY_METHODS and not c.method.startswith("get_"):
+                written.add(base)
+        for name in list(reads):
+            if name in function_reads:
+                reads |= function_reads[name]
+                written |= function_reads[name]
+        effects[ca.cell.index] = (frozenset(reads), frozenset(written))
+    return effects
+
+
+def _no_dependency(
+    effects: Optional[dict[int, tuple[frozenset[str], frozenset[str]]]], members: Sequence[Cell], others: Sequence[Cell]
+) -> bool:
+    """Could the cells out of order (`members`) and the cells they ran against (`others`) run in
+    either order with the same values? Yes when each cell's effects are known and no name one
+    side writes is read or written by the other (fair check 14, hid001-display-only-partners:
+    `preds = clf.predict(X)` run after a later cell that only shows `clf.get_label_issues()`)."""
+    if effects is None or any(c.index not in effects for c in (*members, *others)):
+        return False
+    member_reads = frozenset().union(*(effects[c.index][0] for c in members))
+    member_writes = frozenset().union(*(effects[c.index][1] for c in members))
+    other_reads = frozenset().union(*(effects[c.index][0] for c in others))
+    other_writes = frozenset().union(*(effects[c.index][1] for c in others))
+    return not (member_writes & (other_reads | other_writes)) and not (other_writes & member_reads)
 
 
 def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, frozenset[str]]]:
