@@ -1246,7 +1246,10 @@ class UnexecutedCell(Rule):
         "reads it from `getpass`/the environment, and otherwise only imports, builds clients from it and binds "
         "literal settings (`client = Mistral(api_key=api_key)`, `model = \"ocr-latest\"`): the author ran it with the real key, then put the placeholder back. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
-        "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a never-run "
+        "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a cell of "
+        "shell commands (`%%bash` or `!` lines) that only download and unpack data files (`kaggle datasets download …`, "
+        "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
+        "PTH003/PTH007 report the download. Nor is a never-run "
         "copy of the code cell just above it that ran (the same code but for whitespace: a training cell pasted twice): "
         "running it would rebind what its twin bound. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
@@ -1267,6 +1270,12 @@ class UnexecutedCell(Rule):
     passing = (
         # An install cell left unrun: the packages were already there (DEP003 reports the install).
         Example(cells=(code_cell("pip install requests==2.31.0"), code_cell("import requests", 1))),
+        # A data download left unrun: the files were already there (PTH003 reports the download).
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("%%bash\ncurl -sSLo grain.zip https://example.org/data/grain.zip\nunzip -o grain.zip"),
+            code_cell("grain = pd.read_csv('grain.csv')", 2),
+        )),
         Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2), code_cell("scratch = x * 2"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("   \n"), code_cell("# a note to self"), code_cell("print(x)", 2))),
@@ -1566,6 +1575,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if _installs_only(cell.source):
             continue  # the environment already had the packages (DEP003 reports the install itself)
+        if _fetches_data_only(cell.source):
+            continue  # the data was already there (PTH003/PTH007 report the download itself)
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index]):
@@ -1689,6 +1700,35 @@ def _installs_only(source: str) -> bool:
     text = source.replace("\\\n", " ")
     lines = [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
     return bool(lines) and all(_INSTALL_LINE.match(l) for l in lines)
+
+
+# Shell commands that fetch or unpack data into files (and move around the folder they go in).
+_FETCH_COMMAND = re.compile(
+    r"^(?:sudo\s+)?(?:wget|curl|kaggle\s+(?:datasets|competitions)\s+download|gdown|unzip|tar|gunzip|bunzip2|7z|"
+    r"git\s+clone|git\s+lfs\s+pull|mkdir|cd|ls|mv|rm)\b"
+)
+_SHELL_CELL_MAGIC = re.compile(r"^%%(?:bash|sh|shell|script\s+(?:ba)?sh)\s*$")
+
+
+def _fetches_data_only(source: str) -> bool:
+    """A never-run cell of shell commands that only download or unpack data files (`%%bash` then
+    `kaggle datasets download …` and `unzip …`; `!wget …` lines): it binds no Python name, and the
+    cells below that ran read the files it would have made, so they were there already (fair
+    check 14, hid002-one-time-data-prep-skipped). Where the data comes from is PTH003's/PTH007's."""
+    text = source.replace("\\\n", " ")
+    lines = [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
+    if not lines:
+        return False
+    if _SHELL_CELL_MAGIC.match(lines[0]):
+        commands = lines[1:]
+    elif all(l.startswith("!") for l in lines):
+        commands = [l[1:].strip() for l in lines]
+    else:
+        return False
+    parts = [p.strip() for c in commands for p in re.split(r"&&|;", c) if p.strip()]
+    return bool(parts) and all(_FETCH_COMMAND.match(p) for p in parts) and any(
+        re.match(r"(?:sudo\s+)?(?:wget|curl|kaggle|gdown|git\s+clone)\b", p) for p in parts
+    )
 
 
 def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
