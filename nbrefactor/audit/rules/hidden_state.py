@@ -1577,6 +1577,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue  # the environment already had the packages (DEP003 reports the install itself)
         if _fetches_data_only(cell.source):
             continue  # the data was already there (PTH003/PTH007 report the download itself)
+        if _marked_not_to_run(cell):
+            continue  # its own comment says it is not to be run (a syntax example)
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index]):
@@ -1700,6 +1702,29 @@ def _installs_only(source: str) -> bool:
     text = source.replace("\\\n", " ")
     lines = [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
     return bool(lines) and all(_INSTALL_LINE.match(l) for l in lines)
+
+
+# A comment saying the cell is not to be run: `# syntax example, do not run this cell`, `# don't
+# run`, Russian `# эту ячейку не запускаем` ("we do not run this cell").
+_NOT_TO_RUN = re.compile(
+    r"(?i)\b(?:do\s+not|don'?t|never)\s+(?:re-?)?run\b|\bnot\s+(?:meant|intended|supposed)\s+to\s+(?:be\s+)?run\b|"
+    r"\bне\s+(?:запуска|выполня)|\bне\s+надо\s+(?:запуска|выполня)"
+)
+
+
+def _marked_not_to_run(cell: Cell) -> bool:
+    """A never-run cell whose first line is a comment saying not to run it (fair check 14,
+    hid004-cell-marked-do-not-run: an optimiser's syntax shown before the model it reads is built)."""
+    if cell.execution_count is not None:
+        return False
+    first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+    return first.startswith("#") and _NOT_TO_RUN.search(first) is not None
+
+
+def cells_marked_not_to_run(ctx: RuleContext) -> frozenset[int]:
+    """The never-run code cells whose first comment says not to run them: what they read is no
+    undefined name (HID003) or read of a later cell (HID004), and leaving them unrun is no skip (HID002)."""
+    return ctx.shared("hid.not_to_run", lambda: frozenset(c.index for c in ctx.facts.notebook.code_cells if _marked_not_to_run(c)))
 
 
 # Shell commands that fetch or unpack data into files (and move around the folder they go in).
@@ -1848,7 +1873,8 @@ class UndefinedName(Rule):
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
         "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
-        "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
+        "a never-run cell HID002 reports are that finding's related locations, not findings here, and reads in a "
+        "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called). Nor is an exception "
         "whose only reads are `raise Name(…)` statements that are the whole body of a method of a notebook "
@@ -1946,7 +1972,7 @@ class UndefinedName(Rule):
         } - {r.name for r in flow.reads if r.flow is Flow.UNDEFINED and (r.cell, r.line, r.name) not in stubs}
         firsts = list(_first_per_cell([
             r for r in flow.reads
-            if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches
+            if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches and r.cell not in cells_marked_not_to_run(ctx)
             and not (r.deferred and r.line in dead.get(r.cell, ()))
             and not (r.flow is Flow.UNDEFINED and r.name in python2)
             and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
@@ -2326,7 +2352,10 @@ class DependsOnLaterCell(Rule):
         "with `preamble.py` beside it) or a `%run`, which may bind them. A never-run reference sheet "
         "(see STR001) is a set of standalone snippets: not reported. Nor is a name that a cell above "
         "which does not parse binds in its text (`n = 50` in a Python 2 cell that ends with a `print` "
-        "statement): the definition is above, and the unparsed cell is STR001's or STR004's finding."
+        "statement): the definition is above, and the unparsed cell is STR001's or STR004's finding. "
+        "Nor is a read in a never-run cell whose first line is a comment saying not to run it (`# syntax "
+        "example, do not run this cell`, `# don't run`, `# не запускаем`): code shown, not run (HID002 and "
+        "HID003 leave such a cell alone too)."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -2344,6 +2373,12 @@ class DependsOnLaterCell(Rule):
         # The notebook's own `preamble.py`, star-imported above, binds `pd` too.
         Example(cells=("from preamble import *", "df = pd.DataFrame({'a': [1]})", "import pandas as pd"),
                 files={"preamble.py": "__all__ = ['pd']\nimport pandas as pd\n"}),
+        # A call's syntax shown in a cell marked not to run, before the model it reads is built.
+        Example(cells=(
+            "import torch",
+            "# how the optimiser is built: do not run this cell\nopt = torch.optim.SGD(net.parameters(), lr=0.1)",
+            "net = torch.nn.Linear(2, 1)",
+        )),
     )
     failing = (
         Example(
@@ -2386,7 +2421,9 @@ class DependsOnLaterCell(Rule):
         # definition belongs above the first reader): the later cells' reads join that finding.
         first_reader: dict[tuple[str, tuple[int, ...]], tuple] = {}
         again: dict[tuple, list[Read]] = {}
-        for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
+        not_to_run = cells_marked_not_to_run(ctx)  # syntax shown in a cell its comment says not to run
+        for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
+                                  and r.cell not in not_to_run]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
