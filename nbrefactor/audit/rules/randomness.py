@@ -1076,7 +1076,7 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
     a draw in the statement of a `%timeit` line itself (`%timeit f(np.random.rand(9))`). Sorting, summing or copying random numbers takes about as long whatever
     the numbers are, and the timing varies from run to run anyway: nothing to reproduce. Any other
     read of `L` (Python, another magic's arguments, a cell that does not parse) keeps the draw."""
-    if not any(ca.masked.cell_magic == "timeit" or any(_timing_magic(m) for m in ca.magics) for ca in facts.cells):
+    if not any(ca.masked.cell_magic in ("timeit", "time") or any(_timing_magic(m) for m in ca.magics) for ca in facts.cells):
         return frozenset()
     trees: dict[int, ast.Module | None] = {}
 
@@ -1092,12 +1092,35 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
             global_loads[ca.cell.index] = _global_load_lines(parsed)
         return global_loads[ca.cell.index]
 
-    def only_timed(name: str, skip: tuple[int, int, int]) -> bool:
+    time_cells = _unread_time_cells(facts)
+
+    def copied_into(parsed: ast.Module, name: str, lineno: int) -> list[tuple[str, ast.stmt]] | None:
+        """`A_list, B_list = list(A), list(B)` at module level on `lineno`: the names that copy
+        `name` (each `list(name)`/`tuple(name)`/`name.copy()`/`np.array(name)` alone), with the
+        statement; None when the read is anything else."""
+        statement = next((st for st in parsed.body if st.lineno <= lineno <= (st.end_lineno or st.lineno)), None)
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            return None
+        target, value = statement.targets[0], statement.value
+        pairs = (list(zip(target.elts, value.elts)) if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple)
+                 and len(target.elts) == len(value.elts) else [(target, value)])
+        copies: list[tuple[str, ast.stmt]] = []
+        for to, source in pairs:
+            reads = {n.id for n in ast.walk(source) if isinstance(n, ast.Name)}
+            if name not in reads:
+                continue
+            if not (isinstance(to, ast.Name) and _plain_copy(source, name)):
+                return None
+            copies.append((to.id, statement))
+        return copies or None
+
+    def only_timed(name: str, skip: tuple[int, int, int], depth: int = 0) -> bool:
         """Is `name` read at all outside `skip` (cell, first line, last line), and only in timings
-        (or in statements that show only its shape, which the numbers drawn do not change)?"""
+        (or in statements that show only its shape, which the numbers drawn do not change, or
+        that copy it into a list only timed in turn)?"""
         timed = False
         for ca in facts.cells:
-            whole_cell = ca.masked.cell_magic == "timeit"
+            whole_cell = ca.masked.cell_magic == "timeit" or ca.cell.index in time_cells
             timing_lines = {m.line for m in ca.magics if _timing_magic(m)}
             for m in ca.magics:
                 if name in _IDENTIFIER.findall(m.args):
@@ -1116,7 +1139,11 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
                 if lineno in shape_lines:
                     continue
                 if not (whole_cell or lineno in timing_lines):
-                    return False
+                    copies = copied_into(parsed, name, lineno) if depth == 0 else None
+                    if copies is None or not all(
+                        only_timed(copy, (ca.cell.index, st.lineno, st.end_lineno or st.lineno), depth + 1) for copy, st in copies
+                    ):
+                        return False
                 timed = True
         return timed
 
@@ -1140,6 +1167,45 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
             continue
         if only_timed(statement.targets[0].id, (ca.cell.index, statement.lineno, statement.end_lineno or statement.lineno)):
             found.add(where)
+    return frozenset(found)
+
+
+_COPY_CALLS = frozenset({"list", "tuple", "array", "asarray", "copy", "deepcopy"})
+
+
+def _plain_copy(node: ast.expr, name: str) -> bool:
+    """`list(A)`, `tuple(A)`, `np.array(A)`, `copy.copy(A)` or `A.copy()`: the values of `A`, copied."""
+    if not isinstance(node, ast.Call) or node.keywords:
+        return False
+    func = node.func
+    called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if called not in _COPY_CALLS:
+        return False
+    if not node.args and isinstance(func, ast.Attribute) and called == "copy":
+        return isinstance(func.value, ast.Name) and func.value.id == name
+    return len(node.args) == 1 and isinstance(node.args[0], ast.Name) and node.args[0].id == name
+
+
+def _unread_time_cells(facts: NotebookFacts) -> frozenset[int]:
+    """`%%time` cells that bind only names no cell reads but other such timings (`%%time` then
+    `ans = np.sum(A * B)`, the same `ans` rebound in the next timing): their body's results are
+    shown and thrown away, as a `%%timeit` body's are."""
+    timing = [ca for ca in facts.cells if ca.masked.cell_magic == "time" and ca.facts.syntax_error is None]
+    if not timing:
+        return frozenset()
+    indices = {ca.cell.index for ca in timing}
+    found: set[int] = set()
+    for ca in timing:
+        bound = {d.name for d in ca.facts.defined}
+        if ca.facts.functions or ca.facts.classes or ca.facts.mutated:
+            continue
+        read_elsewhere = any(
+            other.cell.index not in indices and bound & ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)}
+                                                         | set(_IDENTIFIER.findall(" ".join(m.args for m in other.magics))))
+            for other in facts.cells
+        )
+        if not read_elsewhere:
+            found.add(ca.cell.index)
     return frozenset(found)
 
 
@@ -2026,7 +2092,8 @@ class UnseededRandom(Rule):
         "when built, so draws after it are seeded. Nor are random inputs that "
         "only feed a timing: draws in a `%%timeit` cell or in the statement of a `%timeit` line "
         "(`%timeit f(np.random.rand(9))`), and `L = <draw>` when every other read of "
-        "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`) or shows only its "
+        "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`), a `%%time` cell whose names "
+        "only other such timings read, a copy `L_list = list(L)` read only in those ways in turn, or shows only its "
         "shape (`L.shape`, `len(L)`): the time does not depend on the numbers. Nor is a model "
         "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
         "its random initialisation reaches nothing (see RND002). Nor is a draw that is the whole right side of a "
@@ -2172,6 +2239,13 @@ class UnseededRandom(Rule):
             "xs = np.random.rand(100, 3)\nxs.shape",
             "%timeit xs.sum(0)",
         )),
+        # A speed comparison: random vectors, a list copy for the pure-Python loop, `%%time`
+        # cells whose `total` nothing else reads.
+        Example(cells=(
+            "import numpy as np\nu = np.random.normal(size=1000)\nu_list = list(u)",
+            "%%time\ntotal = 0\nfor value in u_list:\n    total += value",
+            "%%time\ntotal = np.sum(u)",
+        )),
         # A library tour's model built and never read again.
         Example(cells=("from gensim import models", "lda = models.LdaModel(corpus, num_topics=10)")),
         # Colours drawn for a plot that then uses a fixed colour: the draw reaches nothing.
@@ -2227,6 +2301,12 @@ class UnseededRandom(Rule):
         ), expect=((1, 4),)),
         # pandas' sample draws from NumPy's global state: reported when NumPy is never seeded.
         Example(cells=("import pandas as pd\nimport random\nrandom.seed(0)", "train = df.sample(frac=0.8)"), expect=((2, 1),)),
+        # A `%%time` cell whose result a later cell reads is a real use of the draw.
+        Example(cells=(
+            "import numpy as np\nu = np.random.normal(size=1000)",
+            "%%time\ntotal = np.sum(u)",
+            "print(total)",
+        ), expect=((1, 2),)),
         # Timed, but also used: `%time y = …` binds `y` in the notebook, and `print(x)` shows the draw.
         Example(cells=(
             "import numpy as np\nx = np.random.rand(100)\n%timeit x.sum()",
