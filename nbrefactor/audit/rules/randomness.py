@@ -1865,7 +1865,65 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
     return ctx.shared("randomness.timed", lambda: (
         _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
         | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx, rf.draws)
+        | _property_check_inputs(ctx.facts, rf.draws)
     ))
+
+
+def _property_check_inputs(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws that are the random inputs of a property check: a module-level loop whose body only
+    binds plain names and asserts (`y = np.random.normal(…)`, `mine = ce(y)`, `assert
+    np.allclose(mine, reference(y))`), none of those names read outside the loop. The check
+    passes for every input or stops the notebook; no value leaves the loop (fair check 14,
+    rnd001-random-inputs-of-property-check: a homework's 1000 random shapes testing a loss)."""
+    found: set[Position] = set()
+    loops: dict[tuple[int, int], bool] = {}
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function:
+            continue
+        parsed = _parsed(ca)
+        if parsed is None:
+            continue
+        loop = next((st for st in parsed.body if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+        if not isinstance(loop, (ast.For, ast.While)) or loop.orelse:
+            continue
+        key = (ca.cell.index, loop.lineno)
+        if key not in loops:
+            loops[key] = _asserts_only(facts, ca, parsed, loop)
+        if loops[key]:
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+def _asserts_only(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, loop: ast.For | ast.While) -> bool:
+    bound: set[str] = set()
+    asserts = 0
+    for statement in loop.body:
+        if isinstance(statement, ast.Assert):
+            asserts += 1
+        elif isinstance(statement, ast.Assign) and all(
+            isinstance(t, ast.Name) or (isinstance(t, ast.Tuple) and all(isinstance(e, ast.Name) for e in t.elts))
+            for t in statement.targets
+        ):
+            bound.update(n.id for t in statement.targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        elif not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)):
+            return False
+    if not asserts or not bound:
+        return False
+    end = loop.end_lineno or loop.lineno
+    loads = _global_load_lines(parsed)
+    if any(line < loop.lineno or line > end for name in bound for line in loads.get(name, ())):
+        return False
+    for other in facts.cells:
+        if other is ca or not bound & set(_IDENTIFIER.findall(other.cell.source)):
+            continue
+        other_tree = _parsed(other)
+        # (a function's own `y_pred` parameter is not the loop's; a cell that does not parse may read it)
+        if other_tree is None or bound & set(_global_load_lines(other_tree)) or any(
+            bound & set(_IDENTIFIER.findall(m.args)) for m in other.magics
+        ):
+            return False
+    return True
 
 
 # A name that holds an identifier: a cloud endpoint's, a storage account's, a job's (`endpoint_name`,
@@ -2094,7 +2152,9 @@ class UnseededRandom(Rule):
         "(`%timeit f(np.random.rand(9))`), and `L = <draw>` when every other read of "
         "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`), a `%%time` cell whose names "
         "only other such timings read, a copy `L_list = list(L)` read only in those ways in turn, or shows only its "
-        "shape (`L.shape`, `len(L)`): the time does not depend on the numbers. Nor is a model "
+        "shape (`L.shape`, `len(L)`): the time does not depend on the numbers. Nor are the random inputs of a property "
+        "check, a module-level loop whose body only binds names and asserts (`y = np.random.normal(…)`, `assert "
+        "np.allclose(mine(y), reference(y))`), none of those names read outside it. Nor is a model "
         "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
         "its random initialisation reaches nothing (see RND002). Nor is a draw that is the whole right side of a "
         "module-level assignment to names nothing else in the notebook reads while two or more code cells follow "
@@ -2239,6 +2299,12 @@ class UnseededRandom(Rule):
             "xs = np.random.rand(100, 3)\nxs.shape",
             "%timeit xs.sum(0)",
         )),
+        # Random inputs of a property check: the loop only binds names and asserts, nothing leaves it.
+        Example(cells=(
+            "import numpy as np\ndef my_softmax(z):\n    e = np.exp(z - z.max())\n    return e / e.sum()",
+            "for _ in range(100):\n    logits = np.random.normal(size=7)\n    probs = my_softmax(logits)\n"
+            "    assert np.isclose(probs.sum(), 1.0)",
+        )),
         # A speed comparison: random vectors, a list copy for the pure-Python loop, `%%time`
         # cells whose `total` nothing else reads.
         Example(cells=(
@@ -2301,6 +2367,11 @@ class UnseededRandom(Rule):
         ), expect=((1, 4),)),
         # pandas' sample draws from NumPy's global state: reported when NumPy is never seeded.
         Example(cells=("import pandas as pd\nimport random\nrandom.seed(0)", "train = df.sample(frac=0.8)"), expect=((2, 1),)),
+        # A loop that asserts but also keeps what it drew: the values leave the loop.
+        Example(cells=(
+            "import numpy as np\nkept = []",
+            "for _ in range(10):\n    logits = np.random.normal(size=7)\n    assert logits.shape == (7,)\n    kept.append(logits)",
+        ), expect=((2, 2),)),
         # A `%%time` cell whose result a later cell reads is a real use of the draw.
         Example(cells=(
             "import numpy as np\nu = np.random.normal(size=1000)",
