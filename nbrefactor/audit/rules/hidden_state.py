@@ -1873,7 +1873,9 @@ class UndefinedName(Rule):
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
         "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
-        "a never-run cell HID002 reports are that finding's related locations, not findings here, and reads in a "
+        "a never-run cell HID002 reports are that finding's related locations, not findings here; in a template "
+        "with a blank that does not parse (STR001's finding), a name a `# TODO` comment names (`# TODO: implement "
+        "train_epoch(model, loader)`) is that template's blank, not reported; reads in a "
         "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called). Nor is an exception "
@@ -1929,6 +1931,13 @@ class UndefinedName(Rule):
         # A template whose blanks do not parse is STR001's, once: the names it leaves to the reader
         # are not a second finding.
         Example(cells=("import numpy as np", "weights = # TODO", "# TODO: the loss\n# loss = np.mean(\'\'\'TODO\'\'\')\nprint(loss, weights)")),
+        # ...nor is a function a TODO in another cell asks the reader to write, in such a template.
+        Example(cells=(
+            "import torch\nnet = torch.nn.Linear(2, 1)\nbatches = [torch.ones(4, 2)]",
+            "# TODO: write fit_one_epoch(net, batches) returning the mean loss",
+            "loss_fn = # TODO",
+            "for epoch in range(3):\n    print(fit_one_epoch(net, batches))",
+        )),
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
@@ -1949,6 +1958,13 @@ class UndefinedName(Rule):
                        "# TODO: fill in\n# scale = \'\'\'TODO\'\'\'\nprint(scale)"), expect=((2, 4),)),
         # A name broken by a line break: one finding, naming the name it spells.
         Example(cells=("def recall_rate(h, t):\n    return h / t", "recall = reca\nll_rate(3, 4)"), expect=((2, 1),)),
+        # A TODO naming the function, but no blank that stops the notebook parsing: the name is
+        # reported (the template's blanks are not reported elsewhere).
+        Example(cells=(
+            "import torch\nnet = torch.nn.Linear(2, 1)\nbatches = [torch.ones(4, 2)]",
+            "# TODO: write fit_one_epoch(net, batches) returning the mean loss",
+            "for epoch in range(3):\n    print(fit_one_epoch(net, batches))",
+        ), expect=((3, 2),)),
         # `sc`, predefined by the pyspark launcher, created nowhere in the notebook: the message says so.
         Example(cells=("counts = sc.parallelize([1, 2, 2]).countByValue()",), expect=((1, 1),)),
     )
@@ -1978,6 +1994,12 @@ class UndefinedName(Rule):
             and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
             and not (r.flow is Flow.UNDEFINED and r.name in stub_only)
         ]))
+        left_to_reader = _left_to_reader_by_todo(ctx, {r.name for r in firsts if r.flow is Flow.UNDEFINED})
+        if left_to_reader:
+            # `# TODO: implement train_epoch(model, loader, …)` in a template whose blanks STR001
+            # already reports once: the function left for the reader to write is that finding's
+            # blank, not an undefined name (fair check 14, hid003-exercise-todo-name).
+            firsts = [r for r in firsts if not (r.flow is Flow.UNDEFINED and r.name in left_to_reader)]
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
             # A "Solutions" notebook that imports nothing: fragments to paste into the exercise
@@ -2289,6 +2311,23 @@ def _exercise_template(ctx: RuleContext, undefined: Sequence[Read]) -> bool:
     return (_EXERCISE_NAME.search(stem.strip()) is not None or any(_BLANK.fullmatch(r.name) for r in undefined)
             or any(_todo_blank(cells[r.cell].source.split("\n"), r.name) for r in undefined if r.cell in cells)
             or any(_answer_blank(c.source) for c in ctx.facts.notebook.code_cells))
+
+
+def _left_to_reader_by_todo(ctx: RuleContext, names: set[str]) -> frozenset[str]:
+    """The undefined names that a `# TODO` comment in some code cell names (`# TODO: Реализуйте
+    функцию train_epoch(model, loader, …)`), in a notebook with an exercise blank that does not
+    parse (`criterion = # TODO`, STR001's template finding); empty otherwise."""
+    if not names:
+        return frozenset()
+    exercise = exercise_notebook(ctx.facts.notebook.path)
+    if not any(
+        ca.facts.syntax_error is not None
+        and template_blank(ca, max(1, min(ca.facts.syntax_error.line, len(ca.lines))), ca.facts.syntax_error.message, exercise)
+        for ca in ctx.cells
+    ):
+        return frozenset()
+    sources = [c.source.split("\n") for c in ctx.facts.notebook.code_cells if "TODO" in c.source]
+    return frozenset(name for name in names if any(_todo_blank(lines, name) for lines in sources))
 
 
 # A code cell left for the reader's answer: only comments, one saying where the answer goes
