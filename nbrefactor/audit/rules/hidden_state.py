@@ -153,7 +153,7 @@ class OutOfOrderExecution(Rule):
         "Late re-runs of one section reported apart because their counts interleave ([115]–[125], then [133], [128], "
         "[129], then [134]–[135]) are one finding when all ran after the same cells below and every cell between them ran "
         "after those too: the top of a chapter re-run as one block, its other cells related. "
-        "Episodes that name two or more of the same cells (their own or the cells they ran against) are one finding, "
+        "Episodes that ran against two or more of the same cells are one finding, "
         "at the first, the others' cells related: one Restart & Run All fixes them all. When the notebook-level "
         "finding is made, the cells out of order within a session are its related locations, named in its message, "
         "not findings of their own. Nor is a cell reported when it and the cells it ran against are independent "
@@ -333,6 +333,7 @@ class OutOfOrderExecution(Rule):
         # reported again as run early for that pair (one re-run, one finding).
         covered: set[tuple[int, int]] = set()
         found: list[tuple[Hit, list[Cell], list[Cell], list[Cell]]] = []
+        partners: dict[str, set[int]] = {}  # per finding (its key), the cells it ran against
         for block in _late_blocks(candidates):
             members = [entry[1] for entry in block]
             inside = {c.index for c in members}
@@ -388,6 +389,7 @@ class OutOfOrderExecution(Rule):
                 )
             if late:
                 covered.update((m, o.index) for m in inside for o in others)
+            partners[f"order\x1f{cell.source.strip()}"] = {c.index for c in others}
             found.append((Hit(
                 cell,
                 1,
@@ -397,7 +399,7 @@ class OutOfOrderExecution(Rule):
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in [*(m for m in members if m is not cell), *others]),
             ), block[0][0], members, others if late else []))
-        episodes = _merge_shared_partners(list(_one_section_rerun(found)))
+        episodes = _merge_shared_partners(list(_one_section_rerun(found)), partners)
         if sessions_hit is not None:
             yield _fold_into_sessions(sessions_hit, episodes)
         else:
@@ -425,15 +427,16 @@ def _fold_into_sessions(sessions_hit: Hit, episodes: list[Hit]) -> Hit:
     )
 
 
-def _merge_shared_partners(hits: list[Hit]) -> list[Hit]:
-    """Episodes out of order that name two or more of the same cells (as the cells they ran
-    against, or as their own) are one root cause, which one Restart & Run All fixes: the first
-    carries the finding, the others' cells are related and named (fair check 14,
-    hid001-early-block-not-merged: a figure notebook's cells 30–40 run as [91], [201], [166], [64],
-    [97], [167], [44] were three findings naming the same partners)."""
+def _merge_shared_partners(hits: list[Hit], partners: dict[str, set[int]]) -> list[Hit]:
+    """Episodes out of order that ran against two or more of the same cells are one root cause,
+    which one Restart & Run All fixes: the first carries the finding, the others' cells are related
+    and named (fair check 14, hid001-early-block-not-merged: a figure notebook's cells 30–40 run as
+    [91], [201], [166], [64], [97], [167], [44] were three findings naming the same partners).
+    `partners`: per finding's key, the cells it ran against (not its own cells: a cell re-run late
+    after one below it that a late re-run above already names is still its own finding)."""
     merged: list[tuple[Hit, set[int], list[Hit]]] = []
     for hit in hits:
-        cells = {r[0].index for r in hit.related} | ({hit.cell.index} if hit.cell is not None else set())
+        cells = set(partners.get(hit.key, ()))
         target = next((entry for entry in merged if len(entry[1] & cells) >= 2), None)
         if target is None:
             merged.append((hit, cells, []))
