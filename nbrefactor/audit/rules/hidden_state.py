@@ -359,7 +359,7 @@ class OutOfOrderExecution(Rule):
             cell = reported[0]
             if notebook.is_python and all(c.index in display and _display_only(display[c.index]) for c in (*members, *others)):
                 continue  # only cells that show values, swapped: none changed what another read
-            if notebook.is_python and _no_dependency(_cell_effects(ctx), members, others):
+            if notebook.is_python and _no_dependency(_cell_effects(ctx), members, [*above, *below]):
                 continue  # nothing one side writes is read or written by the other: the swap changed no value
             counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
             bottom_up = any(
@@ -1961,6 +1961,8 @@ class UndefinedName(Rule):
                        "# TODO: fill in\n# scale = \'\'\'TODO\'\'\'\nprint(scale)"), expect=((2, 4),)),
         # A name broken by a line break: one finding, naming the name it spells.
         Example(cells=("def recall_rate(h, t):\n    return h / t", "recall = reca\nll_rate(3, 4)"), expect=((2, 1),)),
+        # `sc`, predefined by the pyspark launcher, created nowhere in the notebook: the message says so.
+        Example(cells=("counts = sc.parallelize([1, 2, 2]).countByValue()",), expect=((1, 1),)),
         # A TODO naming the function, but no blank that stops the notebook parsing: the name is
         # reported (the template's blanks are not reported elsewhere).
         Example(cells=(
@@ -1968,8 +1970,6 @@ class UndefinedName(Rule):
             "# TODO: write fit_one_epoch(net, batches) returning the mean loss",
             "for epoch in range(3):\n    print(fit_one_epoch(net, batches))",
         ), expect=((3, 2),)),
-        # `sc`, predefined by the pyspark launcher, created nowhere in the notebook: the message says so.
-        Example(cells=("counts = sc.parallelize([1, 2, 2]).countByValue()",), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -2367,17 +2367,6 @@ class UnseededRandom(Rule):
         ), expect=((1, 4),)),
         # pandas' sample draws from NumPy's global state: reported when NumPy is never seeded.
         Example(cells=("import pandas as pd\nimport random\nrandom.seed(0)", "train = df.sample(frac=0.8)"), expect=((2, 1),)),
-        # A loop that asserts but also keeps what it drew: the values leave the loop.
-        Example(cells=(
-            "import numpy as np\nkept = []",
-            "for _ in range(10):\n    logits = np.random.normal(size=7)\n    assert logits.shape == (7,)\n    kept.append(logits)",
-        ), expect=((2, 2),)),
-        # A `%%time` cell whose result a later cell reads is a real use of the draw.
-        Example(cells=(
-            "import numpy as np\nu = np.random.normal(size=1000)",
-            "%%time\ntotal = np.sum(u)",
-            "print(total)",
-        ), expect=((1, 2),)),
         # Timed, but also used: `%time y = …` binds `y` in the notebook, and `print(x)` shows the draw.
         Example(cells=(
             "import numpy as np\nx = np.random.rand(100)\n%timeit x.sum()",
@@ -2432,6 +2421,17 @@ class UnseededRandom(Rule):
         # A random string that is data, not a name; a random index that picks a row.
         Example(cells=("import random\nsequence = ''.join(random.choice('ACGT') for _ in range(20))",), expect=((1, 2),)),
         Example(cells=("import random\nk = random.randint(0, 9)\nrow = rows[k]\nlabel = f'row-{k}'",), expect=((1, 2),)),
+        # A loop that asserts but also keeps what it drew: the values leave the loop.
+        Example(cells=(
+            "import numpy as np\nkept = []",
+            "for _ in range(10):\n    logits = np.random.normal(size=7)\n    assert logits.shape == (7,)\n    kept.append(logits)",
+        ), expect=((2, 2),)),
+        # A `%%time` cell whose result a later cell reads is a real use of the draw.
+        Example(cells=(
+            "import numpy as np\nu = np.random.normal(size=1000)",
+            "%%time\ntotal = np.sum(u)",
+            "print(total)",
+        ), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -417,13 +417,13 @@ class SyntaxErrorInCell(Rule):
         # A Markdown title cell saved as a code cell: said as such.
         Example(cells=("# Churn analysis\n\n<!-- owner: data-team -->\n\nA first look at [the churn table](https://example.org/churn).", "import pandas as pd"),
                 expect=((1, 3),)),
+        # A workshop's blanks under numbered prompts (`# Task 1: …`): one finding, the other cell related.
+        Example(cells=("import pandas as pd", "# Task 1: count rows per depot\nper_depot = ", "# Task 2: split the frame\ntrain = "),
+                expect=((2, 2),)),
         # Assignments left empty in two cells, marked in the student's own words or not at all:
         # the template's blanks, one finding, the other cell related.
         Example(cells=("import pandas as pd", "label_column =   # put the name of the new column here", "weekly =\nweekly.head()"),
                 expect=((2, 1),)),
-        # A workshop's blanks under numbered prompts (`# Task 1: …`): one finding, the other cell related.
-        Example(cells=("import pandas as pd", "# Task 1: count rows per depot\nper_depot = ", "# Task 2: split the frame\ntrain = "),
-                expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -659,11 +659,11 @@ class EmptyNotebook(Rule):
     )
     failing = (
         Example(cells=(), expect=((None, None),)),
-        # A link alone does not make a stub a redirect.
-        Example(cells=(md("# Scratch\nTODO: try https://example.org/api"),), expect=((None, None),)),
         Example(cells=(md("# TODO"), "   "), expect=((None, None),)),
         # A stub's note is not documentation.
         Example(cells=(md("# Churn model\nTODO: port the model from the old repository here."), ""), expect=((None, None),)),
+        # A link alone does not make a stub a redirect.
+        Example(cells=(md("# Scratch\nTODO: try https://example.org/api"),), expect=((None, None),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
