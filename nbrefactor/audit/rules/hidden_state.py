@@ -159,7 +159,7 @@ class OutOfOrderExecution(Rule):
         "not findings of their own. Nor is a cell reported when it and the cells it ran against are independent "
         "(Python notebooks): no name one side writes (bindings, in-place changes, `del`, calls of methods not known "
         "to only read, a `get_…` getter reading) is read or written by the other, and neither side has magics, "
-        "shell lines, seeds or other global-state calls: either order gives the same values."
+        "shell lines, seeds or other global-state calls, or calls that may write a file: either order gives the same values."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
@@ -925,8 +925,8 @@ def _cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozenset[str], 
     may change them in place, as a write of those too. Writes are bindings, in-place changes,
     `del` and calls of methods not known to only read (a `get_…` getter reads). Cells left out
     (unknown effects): cells that do not parse, have magics other than `%matplotlib`/`%config`
-    or shell lines, declare globals, or call something that changes global state (seeds,
-    `chdir`, `sys.path`, `exec`); None when some cell may bind names nobody can list (a star
+    or shell lines, declare globals, call something that changes global state (seeds,
+    `chdir`, `sys.path`, `exec`) or may leave a file (`to_csv`, `save…`, `write…`); None when some cell may bind names nobody can list (a star
     import, `%run`). Computed once per notebook."""
     return ctx.shared("hid001.cell_effects", lambda: _compute_cell_effects(ctx))
 
@@ -952,6 +952,7 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozense
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
             or any(m.name not in _IMPORT_CELL_MAGICS or m.kind == "shell" for m in ca.magics)
             or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls)
+            or _OUTSIDE_EFFECT.search(ca.cell.source)  # a file written here may be what the other side reads
         ):
             continue
         reads = {r.name for r in f.reads}
