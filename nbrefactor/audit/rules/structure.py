@@ -297,6 +297,23 @@ _SHELL_COMMAND = re.compile(
 )
 
 
+# Columns of a text table: cells separated by two or more spaces (or a tab).
+_TABLE_GAP = re.compile(r" {2,}|\t")
+
+
+def _text_table(ca: CellAnalysis) -> bool:
+    """Does the cell hold a pasted text table: two or more non-blank lines, each of three or more
+    columns separated by runs of spaces, and some column a number (`resnet50   75.06%   92.48%`)?
+    (fair check 14: a results table pasted into a code cell was said as "invalid syntax".)"""
+    lines = [line.strip() for line in ca.lines if line.strip()]
+    if len(lines) < 2:
+        return False
+    rows = [[c for c in _TABLE_GAP.split(line) if c] for line in lines]
+    return all(len(row) >= 3 for row in rows) and any(
+        re.fullmatch(r"[-+]?\d[\d.,]*%?", column) for row in rows for column in row
+    )
+
+
 def _shell_command(ca: CellAnalysis, line: int) -> Optional[str]:
     """The shell command at the line Python stops at, walking up backslash-continued lines, or None."""
     lines = ca.lines
@@ -369,7 +386,8 @@ class SyntaxErrorInCell(Rule):
         "assign nothing, an exercise blank left empty). A never-run reference sheet (no code cell has an execution count or "
         "an output, and three or more code cells hold shell, SQL, Scala or a URL) is one "
         "finding at its first such cell, the others related. A Markdown cell saved as a code cell (a `# heading`, then "
-        "Python stops at a link, an HTML comment or a list item) is said to be one. A tutorial's deliberate error "
+        "Python stops at a link, an HTML comment or a list item) is said to be one, and so is a pasted text table (two or more "
+        "lines of three or more columns separated by runs of spaces, some of them numbers). A tutorial's deliberate error "
         "demonstration — a short cell (at most 5 lines of code) saved with its SyntaxError, whose failing line one of "
         "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`) — is an info-level "
         "note saying so; it still stops `migrate`."
@@ -420,6 +438,9 @@ class SyntaxErrorInCell(Rule):
         # A workshop's blanks under numbered prompts (`# Task 1: …`): one finding, the other cell related.
         Example(cells=("import pandas as pd", "# Task 1: count rows per depot\nper_depot = ", "# Task 2: split the frame\ntrain = "),
                 expect=((2, 2),)),
+        # Results pasted into a code cell as a text table: said as such.
+        Example(cells=("import pandas as pd", "model      top1     top5\nresnet50   75.06%   92.48%\nvgg16      71.59%   90.38%"),
+                expect=((2, 1),)),
         # Assignments left empty in two cells, marked in the student's own words or not at all:
         # the template's blanks, one finding, the other cell related.
         Example(cells=("import pandas as pd", "label_column =   # put the name of the new column here", "weekly =\nweekly.head()"),
@@ -466,6 +487,14 @@ class SyntaxErrorInCell(Rule):
                         ca.cell, line, problem.column,
                         f"Syntax error: this code cell holds Markdown, not Python (`{ca.lines[line - 1].strip()[:60]}`)",
                         fix="Change the cell's type to Markdown (in Jupyter: Esc, then M).",
+                        key=problem.message,
+                    )
+                    continue
+                if not problem.message.startswith(NOT_ANALYSED) and _text_table(ca):
+                    yield Hit(
+                        ca.cell, line, problem.column,
+                        f"Syntax error: this code cell holds a text table, not Python (`{' '.join(ca.lines[line - 1].split())[:60]}`)",
+                        fix="Make the cell Markdown (a table or a ``` block) or raw (in Jupyter: Esc, then M or R).",
                         key=problem.message,
                     )
                     continue
