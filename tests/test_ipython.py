@@ -404,3 +404,12 @@ def test_scan_jumps_to_the_same_answers_as_a_scan_of_every_character():
     for line in lines:
         for state in ((None, 0), ('"""', 0), ("'''", 2), (None, 3)):
             assert _scan(line, *state) == _scan_char_by_char(line, *state), (line, state)
+
+
+def test_time_of_a_shell_escape_is_a_shell_line():
+    # `%time !tool …` indented in a function (fair check 14, str001-indented-magic-shell-escape):
+    # IPython times the shell escape; the masked cell parses and the command is a shell fact.
+    masked = mask_cell("def run(f):\n    if f:\n        %time !wc -l {f}\n    return f")
+    compile(masked.python, "<cell>", "exec")
+    assert [(m.kind, m.name, m.line) for m in masked.magics] == [("line_magic", "time", 3), ("shell", "wc", 3)]
+    assert masked.magics[1].args == "wc -l {f}"

@@ -228,6 +228,12 @@ def _mask_line(
         name = match.group(1) if match else ""
         args = stripped[match.end():].strip() if match else ""
         magics.append(MagicLine(lineno, "line_magic", name, args, original))
+        if name in {"time", "timeit", "prun"} and args.startswith("!"):
+            # `%time !fasttext -input {f}`: IPython times the shell escape (its argument goes
+            # through the same transforms); not Python to keep visible, a shell line to record.
+            command = args.lstrip("!").strip()
+            magics.append(MagicLine(lineno, "shell", command.split()[0] if command.split() else "", command, original))
+            return indent + "pass"
         if name in {"time", "timeit", "prun"} and args and not args.startswith("-"):
             # `%time model.fit(X)` runs its argument as Python: keep it visible to analysis.
             return indent + args

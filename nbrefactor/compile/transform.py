@@ -195,8 +195,10 @@ def transform_cell(
             continue
         outcome.items.append(updated)
     # Magic lines inside blocks (masked to `pass`) cannot be translated in place: list them.
+    listed: set[int] = set()  # (`%time !cmd` is two magics of one line: a timing and its shell command)
     for m in masked.magics:
-        if m.kind != "cell_magic" and m.text[:1] in (" ", "\t") and m.kind in ("shell", "line_magic", "automagic"):
+        if m.kind != "cell_magic" and m.text[:1] in (" ", "\t") and m.kind in ("shell", "line_magic", "automagic") and m.line not in listed:
+            listed.add(m.line)
             outcome.review.append((m.line, f"`{m.text.strip()}` inside a block was replaced by `pass`; translate it by hand"))
     if plots_without_show:
         outcome.items.append(_save_figure_statement(f"{figure_prefix}_{rewriter.figure_count + 1}"))

@@ -152,7 +152,14 @@ class OutOfOrderExecution(Rule):
         "Otherwise it reads only execution counts, so it applies to every kernel language. "
         "Late re-runs of one section reported apart because their counts interleave ([115]–[125], then [133], [128], "
         "[129], then [134]–[135]) are one finding when all ran after the same cells below and every cell between them ran "
-        "after those too: the top of a chapter re-run as one block, its other cells related."
+        "after those too: the top of a chapter re-run as one block, its other cells related. "
+        "Episodes that ran against two or more of the same cells are one finding, "
+        "at the first, the others' cells related: one Restart & Run All fixes them all. When the notebook-level "
+        "finding is made, the cells out of order within a session are its related locations, named in its message, "
+        "not findings of their own. Nor is a cell reported when it and the cells it ran against are independent "
+        "(Python notebooks): no name one side writes (bindings, in-place changes, `del`, calls of methods not known "
+        "to only read, a `get_…` getter reading) is read or written by the other, and neither side has magics, "
+        "shell lines, seeds or other global-state calls, or calls that may write a file: either order gives the same values."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
@@ -195,6 +202,13 @@ class OutOfOrderExecution(Rule):
         )),
         # Not Python: the order still reads from the counts alone.
         Example(cells=(code_cell("x <- 1", 1), code_cell("print(x)", 2)), kernel="ir", language="R"),
+        # Predictions re-run after a later cell that only reads the model's parameters: neither
+        # writes what the other reads, so either order gives the same values.
+        Example(cells=(
+            code_cell("from sklearn.linear_model import LinearRegression\nimport numpy as np\nX = np.ones((4, 1))\ny = np.arange(4)", 1),
+            code_cell("reg = LinearRegression()", 2), code_cell("reg.fit(X, y)"), code_cell("preds = reg.predict(X)", 5),
+            code_cell("reg.get_params()", 4),
+        )),
         # A plot re-run late: it binds only `fig`, and nothing below changes what it reads.
         Example(cells=(
             code_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})", 1),
@@ -263,14 +277,25 @@ class OutOfOrderExecution(Rule):
             expect=((None, None),),
         ),
         Example(cells=(code_cell("x <- 1", 2), code_cell("print(x)", 1)), expect=((1, 1),), kernel="ir", language="R"),
+        # A late re-run, a stretch run bottom-up and an early pair, all against cells 5–7: one
+        # finding at the first, the other episodes' cells related.
+        Example(
+            cells=(
+                code_cell("import numpy as np", 1), code_cell("a = np.ones(3)", 91), code_cell("b = a * 2", 201),
+                code_cell("c = b + 1", 166), code_cell("d = c.sum() + a.sum()", 64), code_cell("e = d * 2", 97),
+                code_cell("f = e + d", 167), code_cell("g = a.max() + d", 44), code_cell("h = g + 1", 45),
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         notebook = ctx.facts.notebook
         sessions = _sessions(ctx)
+        sessions_hit: Optional[Hit] = None
         if sessions:
             if _sessions_may_change_values(ctx, sessions):
-                yield _sessions_hit(_executed(ctx), notebook.cells)
+                sessions_hit = _sessions_hit(_executed(ctx), notebook.cells)
             order = [sessions.get(c.index, 0) for c in _executed(ctx)]
             interleaved = any(a != b and b in order[:i] for i, (a, b) in enumerate(zip(order, order[1:]), start=1))
             if interleaved or (notebook.is_python and name_flow(ctx).may_inject):
@@ -280,6 +305,8 @@ class OutOfOrderExecution(Rule):
                 # star import or `%run` hides the values, a cell's own finding (a value read across
                 # a reorder inside one session) cannot be told from one across sessions: the
                 # notebook-level finding stands for them all.
+                if sessions_hit is not None:
+                    yield sessions_hit
                 return
         # Each cell out of order (within its kernel session), with the cells above it that ran
         # after it and the cells below it that ran before it.
@@ -306,6 +333,7 @@ class OutOfOrderExecution(Rule):
         # reported again as run early for that pair (one re-run, one finding).
         covered: set[tuple[int, int]] = set()
         found: list[tuple[Hit, list[Cell], list[Cell], list[Cell]]] = []
+        partners: dict[str, set[int]] = {}  # per finding (its key), the cells it ran against
         for block in _late_blocks(candidates):
             members = [entry[1] for entry in block]
             inside = {c.index for c in members}
@@ -331,6 +359,8 @@ class OutOfOrderExecution(Rule):
             cell = reported[0]
             if notebook.is_python and all(c.index in display and _display_only(display[c.index]) for c in (*members, *others)):
                 continue  # only cells that show values, swapped: none changed what another read
+            if notebook.is_python and _no_dependency(_cell_effects(ctx), members, [*above, *below]):
+                continue  # nothing one side writes is read or written by the other: the swap changed no value
             counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
             bottom_up = any(
                 (a.execution_count or 0) > (b.execution_count or 0) for a, b in zip(members, members[1:])
@@ -359,6 +389,7 @@ class OutOfOrderExecution(Rule):
                 )
             if late:
                 covered.update((m, o.index) for m in inside for o in others)
+            partners[f"order\x1f{cell.source.strip()}"] = {c.index for c in others}
             found.append((Hit(
                 cell,
                 1,
@@ -368,7 +399,70 @@ class OutOfOrderExecution(Rule):
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in [*(m for m in members if m is not cell), *others]),
             ), block[0][0], members, others if late else []))
-        yield from _one_section_rerun(found)
+        episodes = _merge_shared_partners(list(_one_section_rerun(found)), partners)
+        if sessions_hit is not None:
+            yield _fold_into_sessions(sessions_hit, episodes)
+        else:
+            yield from episodes
+
+
+def _fold_into_sessions(sessions_hit: Hit, episodes: list[Hit]) -> Hit:
+    """The notebook saved from several kernel sessions is one finding, and one Restart & Run All
+    also fixes each cell that ran out of order within a session: those cells are its related
+    locations and named in its message, not findings of their own (fair check 14,
+    hid001-duplicates-session-finding: a stale NameError's cell [3] of an earlier session was a
+    finding beside the notebook-level one)."""
+    if not episodes:
+        return sessions_hit
+    cells = sorted({h.cell.index: h.cell for h in episodes if h.cell is not None}.values(), key=lambda c: c.index)
+    shown = f"{_cell_list([c.index for c in cells])} (run as {', '.join(f'[{c.execution_count}]' for c in cells[:3])}{', …' if len(cells) > 3 else ''})"
+    related = {r[0].index: r for r in sessions_hit.related}
+    for hit in episodes:
+        for r in ((hit.cell, 1, None), *hit.related) if hit.cell is not None else hit.related:
+            related.setdefault(r[0].index, r)
+    return replace(
+        sessions_hit,
+        message=f"{sessions_hit.message}; within them, {shown} also ran out of order",
+        related=tuple(sorted(related.values(), key=lambda r: r[0].index)),
+    )
+
+
+def _merge_shared_partners(hits: list[Hit], partners: dict[str, set[int]]) -> list[Hit]:
+    """Episodes out of order that ran against two or more of the same cells are one root cause,
+    which one Restart & Run All fixes: the first carries the finding, the others' cells are related
+    and named (fair check 14, hid001-early-block-not-merged: a figure notebook's cells 30–40 run as
+    [91], [201], [166], [64], [97], [167], [44] were three findings naming the same partners).
+    `partners`: per finding's key, the cells it ran against (not its own cells: a cell re-run late
+    after one below it that a late re-run above already names is still its own finding)."""
+    merged: list[tuple[Hit, set[int], list[Hit]]] = []
+    for hit in hits:
+        cells = set(partners.get(hit.key, ()))
+        target = next((entry for entry in merged if len(entry[1] & cells) >= 2), None)
+        if target is None:
+            merged.append((hit, cells, []))
+        else:
+            target[1].update(cells)
+            target[2].append(hit)
+    out: list[Hit] = []
+    for first, _, rest in merged:
+        if rest:
+            named = [h.cell for h in rest if h.cell is not None]
+            related = {r[0].index: r for r in first.related}
+            for hit in rest:
+                for r in ((hit.cell, 1, None), *hit.related) if hit.cell is not None else hit.related:
+                    if first.cell is None or r[0].index != first.cell.index:
+                        related.setdefault(r[0].index, r)
+            first = replace(
+                first,
+                message=(
+                    f"{first.message}; {_cell_list([c.index for c in named])} (run as "
+                    f"{', '.join(f'[{c.execution_count}]' for c in named)}) ran out of order against the same "
+                    "cells too: one Restart & Run All fixes them all"
+                ),
+                related=tuple(related.values()),
+            )
+        out.append(first)
+    return out
 
 
 def _one_section_rerun(found: list[tuple[Hit, list[Cell], list[Cell], list[Cell]]]) -> Iterator[Hit]:
@@ -825,6 +919,72 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
     return frozenset(sensitive)
 
 
+def _cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozenset[str], frozenset[str]]]]:
+    """Per Python cell whose effects can be listed: (the globals it reads, the globals it writes),
+    a read of a notebook function counting as a read of what its body reads and, since its body
+    may change them in place, as a write of those too. Writes are bindings, in-place changes,
+    `del` and calls of methods not known to only read (a `get_…` getter reads). Cells left out
+    (unknown effects): cells that do not parse, have magics other than `%matplotlib`/`%config`
+    or shell lines, declare globals, call something that changes global state (seeds,
+    `chdir`, `sys.path`, `exec`) or may leave a file (`to_csv`, `save…`, `write…`); None when some cell may bind names nobody can list (a star
+    import, `%run`). Computed once per notebook."""
+    return ctx.shared("hid001.cell_effects", lambda: _compute_cell_effects(ctx))
+
+
+def _compute_cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozenset[str], frozenset[str]]]]:
+    flow = name_flow(ctx)
+    if flow.may_inject:
+        return None
+    writes: dict[int, set[str]] = {}
+    for d in flow.definitions:
+        writes.setdefault(d.cell, set()).add(d.name)
+    for m in (*flow.mutations, *flow.deletions):
+        writes.setdefault(m.cell, set()).add(m.name)
+    bound = {d.name for d in flow.definitions}
+    function_reads: dict[str, set[str]] = {}
+    for ca in ctx.cells:
+        for fn in (*ca.facts.functions, *ca.facts.classes):
+            function_reads.setdefault(fn.name, set()).update(r.name for r in ca.facts.deferred_reads)
+    effects: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+    for ca in ctx.cells:
+        f = ca.facts
+        if (
+            f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
+            or any(m.name not in _IMPORT_CELL_MAGICS or m.kind == "shell" for m in ca.magics)
+            or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls)
+            or _OUTSIDE_EFFECT.search(ca.cell.source)  # a file written here may be what the other side reads
+        ):
+            continue
+        reads = {r.name for r in f.reads}
+        written = set(writes.get(ca.cell.index, ()))
+        for c in f.calls:
+            base = c.receiver.split(".")[0]
+            if not c.in_function and base in reads and base in bound and c.method not in _READ_ONLY_METHODS and not c.method.startswith("get_"):
+                written.add(base)
+        for name in list(reads):
+            if name in function_reads:
+                reads |= function_reads[name]
+                written |= function_reads[name]
+        effects[ca.cell.index] = (frozenset(reads), frozenset(written))
+    return effects
+
+
+def _no_dependency(
+    effects: Optional[dict[int, tuple[frozenset[str], frozenset[str]]]], members: Sequence[Cell], others: Sequence[Cell]
+) -> bool:
+    """Could the cells out of order (`members`) and the cells they ran against (`others`) run in
+    either order with the same values? Yes when each cell's effects are known and no name one
+    side writes is read or written by the other (fair check 14, hid001-display-only-partners:
+    `preds = clf.predict(X)` run after a later cell that only shows `clf.get_label_issues()`)."""
+    if effects is None or any(c.index not in effects for c in (*members, *others)):
+        return False
+    member_reads = frozenset().union(*(effects[c.index][0] for c in members))
+    member_writes = frozenset().union(*(effects[c.index][1] for c in members))
+    other_reads = frozenset().union(*(effects[c.index][0] for c in others))
+    other_writes = frozenset().union(*(effects[c.index][1] for c in others))
+    return not (member_writes & (other_reads | other_writes)) and not (other_writes & member_reads)
+
+
 def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, frozenset[str]]]:
     """For the order check: each unparsed cell's words, when the only names nobody can list are
     those of cells that do not parse because of an exercise blank (`structure.template_blank`:
@@ -1090,7 +1250,10 @@ class UnexecutedCell(Rule):
         "reads it from `getpass`/the environment, and otherwise only imports, builds clients from it and binds "
         "literal settings (`client = Mistral(api_key=api_key)`, `model = \"ocr-latest\"`): the author ran it with the real key, then put the placeholder back. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
-        "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a never-run "
+        "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a cell of "
+        "shell commands (`%%bash` or `!` lines) that only download and unpack data files (`kaggle datasets download …`, "
+        "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
+        "PTH003/PTH007 report the download. Nor is a never-run "
         "copy of the code cell just above it that ran (the same code but for whitespace: a training cell pasted twice): "
         "running it would rebind what its twin bound. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
@@ -1111,6 +1274,12 @@ class UnexecutedCell(Rule):
     passing = (
         # An install cell left unrun: the packages were already there (DEP003 reports the install).
         Example(cells=(code_cell("pip install requests==2.31.0"), code_cell("import requests", 1))),
+        # A data download left unrun: the files were already there (PTH003 reports the download).
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("%%bash\ncurl -sSLo grain.zip https://example.org/data/grain.zip\nunzip -o grain.zip"),
+            code_cell("grain = pd.read_csv('grain.csv')", 2),
+        )),
         Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2), code_cell("scratch = x * 2"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("   \n"), code_cell("# a note to self"), code_cell("print(x)", 2))),
@@ -1410,6 +1579,10 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if _installs_only(cell.source):
             continue  # the environment already had the packages (DEP003 reports the install itself)
+        if _fetches_data_only(cell.source):
+            continue  # the data was already there (PTH003/PTH007 report the download itself)
+        if _marked_not_to_run(cell):
+            continue  # its own comment says it is not to be run (a syntax example)
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index]):
@@ -1535,6 +1708,58 @@ def _installs_only(source: str) -> bool:
     return bool(lines) and all(_INSTALL_LINE.match(l) for l in lines)
 
 
+# A comment saying the cell is not to be run: `# syntax example, do not run this cell`, `# don't
+# run`, Russian `# эту ячейку не запускаем` ("we do not run this cell").
+_NOT_TO_RUN = re.compile(
+    r"(?i)\b(?:do\s+not|don'?t|never)\s+(?:re-?)?run\b|\bnot\s+(?:meant|intended|supposed)\s+to\s+(?:be\s+)?run\b|"
+    r"\bне\s+(?:запуска|выполня)|\bне\s+надо\s+(?:запуска|выполня)"
+)
+
+
+def _marked_not_to_run(cell: Cell) -> bool:
+    """A never-run cell whose first line is a comment saying not to run it (fair check 14,
+    hid004-cell-marked-do-not-run: an optimiser's syntax shown before the model it reads is built)."""
+    if cell.execution_count is not None:
+        return False
+    first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+    return first.startswith("#") and _NOT_TO_RUN.search(first) is not None
+
+
+def cells_marked_not_to_run(ctx: RuleContext) -> frozenset[int]:
+    """The never-run code cells whose first comment says not to run them: what they read is no
+    undefined name (HID003) or read of a later cell (HID004), and leaving them unrun is no skip (HID002)."""
+    return ctx.shared("hid.not_to_run", lambda: frozenset(c.index for c in ctx.facts.notebook.code_cells if _marked_not_to_run(c)))
+
+
+# Shell commands that fetch or unpack data into files (and move around the folder they go in).
+_FETCH_COMMAND = re.compile(
+    r"^(?:sudo\s+)?(?:wget|curl|kaggle\s+(?:datasets|competitions)\s+download|gdown|unzip|tar|gunzip|bunzip2|7z|"
+    r"git\s+clone|git\s+lfs\s+pull|mkdir|cd|ls|mv|rm)\b"
+)
+_SHELL_CELL_MAGIC = re.compile(r"^%%(?:bash|sh|shell|script\s+(?:ba)?sh)\s*$")
+
+
+def _fetches_data_only(source: str) -> bool:
+    """A never-run cell of shell commands that only download or unpack data files (`%%bash` then
+    `kaggle datasets download …` and `unzip …`; `!wget …` lines): it binds no Python name, and the
+    cells below that ran read the files it would have made, so they were there already (fair
+    check 14, hid002-one-time-data-prep-skipped). Where the data comes from is PTH003's/PTH007's."""
+    text = source.replace("\\\n", " ")
+    lines = [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
+    if not lines:
+        return False
+    if _SHELL_CELL_MAGIC.match(lines[0]):
+        commands = lines[1:]
+    elif all(l.startswith("!") for l in lines):
+        commands = [l[1:].strip() for l in lines]
+    else:
+        return False
+    parts = [p.strip() for c in commands for p in re.split(r"&&|;", c) if p.strip()]
+    return bool(parts) and all(_FETCH_COMMAND.match(p) for p in parts) and any(
+        re.match(r"(?:sudo\s+)?(?:wget|curl|kaggle|gdown|git\s+clone)\b", p) for p in parts
+    )
+
+
 def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
     """By cell, the lines of module-level functions the same cell defines again further down
     before anything of it runs: the first `def generate_image(…)` of a cell that redefines it
@@ -1652,7 +1877,10 @@ class UndefinedName(Rule):
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
         "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
-        "a never-run cell HID002 reports are that finding's related locations, not findings here; nor are reads "
+        "a never-run cell HID002 reports are that finding's related locations, not findings here; in a template "
+        "with a blank that does not parse (STR001's finding), a name a `# TODO` comment names (`# TODO: implement "
+        "train_epoch(model, loader)`) is that template's blank, not reported; reads in a "
+        "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called). Nor is an exception "
         "whose only reads are `raise Name(…)` statements that are the whole body of a method of a notebook "
@@ -1707,6 +1935,13 @@ class UndefinedName(Rule):
         # A template whose blanks do not parse is STR001's, once: the names it leaves to the reader
         # are not a second finding.
         Example(cells=("import numpy as np", "weights = # TODO", "# TODO: the loss\n# loss = np.mean(\'\'\'TODO\'\'\')\nprint(loss, weights)")),
+        # ...nor is a function a TODO in another cell asks the reader to write, in such a template.
+        Example(cells=(
+            "import torch\nnet = torch.nn.Linear(2, 1)\nbatches = [torch.ones(4, 2)]",
+            "# TODO: write fit_one_epoch(net, batches) returning the mean loss",
+            "loss_fn = # TODO",
+            "for epoch in range(3):\n    print(fit_one_epoch(net, batches))",
+        )),
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
@@ -1729,6 +1964,13 @@ class UndefinedName(Rule):
         Example(cells=("def recall_rate(h, t):\n    return h / t", "recall = reca\nll_rate(3, 4)"), expect=((2, 1),)),
         # `sc`, predefined by the pyspark launcher, created nowhere in the notebook: the message says so.
         Example(cells=("counts = sc.parallelize([1, 2, 2]).countByValue()",), expect=((1, 1),)),
+        # A TODO naming the function, but no blank that stops the notebook parsing: the name is
+        # reported (the template's blanks are not reported elsewhere).
+        Example(cells=(
+            "import torch\nnet = torch.nn.Linear(2, 1)\nbatches = [torch.ones(4, 2)]",
+            "# TODO: write fit_one_epoch(net, batches) returning the mean loss",
+            "for epoch in range(3):\n    print(fit_one_epoch(net, batches))",
+        ), expect=((3, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1750,12 +1992,18 @@ class UndefinedName(Rule):
         } - {r.name for r in flow.reads if r.flow is Flow.UNDEFINED and (r.cell, r.line, r.name) not in stubs}
         firsts = list(_first_per_cell([
             r for r in flow.reads
-            if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches
+            if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches and r.cell not in cells_marked_not_to_run(ctx)
             and not (r.deferred and r.line in dead.get(r.cell, ()))
             and not (r.flow is Flow.UNDEFINED and r.name in python2)
             and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
             and not (r.flow is Flow.UNDEFINED and r.name in stub_only)
         ]))
+        left_to_reader = _left_to_reader_by_todo(ctx, {r.name for r in firsts if r.flow is Flow.UNDEFINED})
+        if left_to_reader:
+            # `# TODO: implement train_epoch(model, loader, …)` in a template whose blanks STR001
+            # already reports once: the function left for the reader to write is that finding's
+            # blank, not an undefined name (fair check 14, hid003-exercise-todo-name).
+            firsts = [r for r in firsts if not (r.flow is Flow.UNDEFINED and r.name in left_to_reader)]
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
             # A "Solutions" notebook that imports nothing: fragments to paste into the exercise
@@ -2069,6 +2317,23 @@ def _exercise_template(ctx: RuleContext, undefined: Sequence[Read]) -> bool:
             or any(_answer_blank(c.source) for c in ctx.facts.notebook.code_cells))
 
 
+def _left_to_reader_by_todo(ctx: RuleContext, names: set[str]) -> frozenset[str]:
+    """The undefined names that a `# TODO` comment in some code cell names (`# TODO: Реализуйте
+    функцию train_epoch(model, loader, …)`), in a notebook with an exercise blank that does not
+    parse (`criterion = # TODO`, STR001's template finding); empty otherwise."""
+    if not names:
+        return frozenset()
+    exercise = exercise_notebook(ctx.facts.notebook.path)
+    if not any(
+        ca.facts.syntax_error is not None
+        and template_blank(ca, max(1, min(ca.facts.syntax_error.line, len(ca.lines))), ca.facts.syntax_error.message, exercise)
+        for ca in ctx.cells
+    ):
+        return frozenset()
+    sources = [c.source.split("\n") for c in ctx.facts.notebook.code_cells if "TODO" in c.source]
+    return frozenset(name for name in names if any(_todo_blank(lines, name) for lines in sources))
+
+
 # A code cell left for the reader's answer: only comments, one saying where the answer goes
 # (`# Solution goes here`, `# Your code here`, `# Your answer goes here`).
 _ANSWER_HERE = re.compile(r"#\s*(?:(?:the |your )?(?:solution|answer|code)s?)\s+(?:goes\s+)?here\b", re.IGNORECASE)
@@ -2130,7 +2395,10 @@ class DependsOnLaterCell(Rule):
         "with `preamble.py` beside it) or a `%run`, which may bind them. A never-run reference sheet "
         "(see STR001) is a set of standalone snippets: not reported. Nor is a name that a cell above "
         "which does not parse binds in its text (`n = 50` in a Python 2 cell that ends with a `print` "
-        "statement): the definition is above, and the unparsed cell is STR001's or STR004's finding."
+        "statement): the definition is above, and the unparsed cell is STR001's or STR004's finding. "
+        "Nor is a read in a never-run cell whose first line is a comment saying not to run it (`# syntax "
+        "example, do not run this cell`, `# don't run`, `# не запускаем`): code shown, not run (HID002 and "
+        "HID003 leave such a cell alone too)."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -2148,6 +2416,12 @@ class DependsOnLaterCell(Rule):
         # The notebook's own `preamble.py`, star-imported above, binds `pd` too.
         Example(cells=("from preamble import *", "df = pd.DataFrame({'a': [1]})", "import pandas as pd"),
                 files={"preamble.py": "__all__ = ['pd']\nimport pandas as pd\n"}),
+        # A call's syntax shown in a cell marked not to run, before the model it reads is built.
+        Example(cells=(
+            "import torch",
+            "# how the optimiser is built: do not run this cell\nopt = torch.optim.SGD(net.parameters(), lr=0.1)",
+            "net = torch.nn.Linear(2, 1)",
+        )),
     )
     failing = (
         Example(
@@ -2190,7 +2464,9 @@ class DependsOnLaterCell(Rule):
         # definition belongs above the first reader): the later cells' reads join that finding.
         first_reader: dict[tuple[str, tuple[int, ...]], tuple] = {}
         again: dict[tuple, list[Read]] = {}
-        for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches]):
+        not_to_run = cells_marked_not_to_run(ctx)  # syntax shown in a cell its comment says not to run
+        for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
+                                  and r.cell not in not_to_run]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
@@ -2596,7 +2872,8 @@ class SavedTraceback(Rule):
         "cell (at most 5 lines of code) whose error the markdown right next to it talks about — the "
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
-        "`incompatible`, `invalid`, `not well-defined`… — or a cell that is only a `raise` "
+        "`incompatible`, `invalid`, `not well-defined`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
+        "`не работает`) — or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
         "will error)`, `# can't convert it`, `# won't work`, `# Error expected`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", "
@@ -2639,6 +2916,14 @@ class SavedTraceback(Rule):
     use_instead = "X = X.fillna(0)\nmodel.fit(X, y)   # re-run, saved without the error"
     passing = (
         Example(cells=(code_cell("import warnings\nwarnings.warn('slow')", 1, outputs=({"output_type": "stream", "name": "stderr", "text": "UserWarning: slow\n"},)),)),
+        # A seminar in Russian shows the error on purpose: "we get an error: astype returned a new column".
+        Example(cells=(
+            code_cell("import pandas as pd\nprices = pd.DataFrame({'p': ['1', '2']})", 1),
+            code_cell("prices['p'].astype(int)\nprices['p'] * 2.5", 2,
+                      outputs=({"output_type": "error", "ename": "TypeError", "evalue": "can't multiply sequence by non-int of type 'float'", "traceback": []},)),
+            md("Получаем ошибку: `astype` вернул новый столбец, а таблица не изменилась."),
+            code_cell("prices['p'] = prices['p'].astype(int)\nprices['p'] * 2.5", 3),
+        )),
         Example(
             cells=(
                 code_cell(
@@ -3023,7 +3308,11 @@ def _python_tree_of(source: str) -> Optional[ast.Module]:
 # `ValueError`", "they cannot be modified", "these two arrays are incompatible".
 _ERROR_PROSE = re.compile(
     r"\b(?:errors?|exceptions?|rais(?:e|es|ed|ing)|traceback|fail(?:s|ed|ure)?|breaks?|incompatible|invalid"
-    r"|cannot|can't|undefined|not (?:a )?well[- ]defined|not (?:allowed|supported|possible))\b",
+    r"|cannot|can't|undefined|not (?:a )?well[- ]defined|not (?:allowed|supported|possible))\b"
+    # The same in Russian (fair check 14, hid007-deliberate-error-demo: a pandas seminar's "Получаем
+    # ту же ошибку" below the failing cell, "мы бы не смогли этого сделать" above it): ошибка
+    # (error), исключение (exception), не смогли / не можем (could not), не работает (does not work).
+    r"|\b(?:ошибк\w*|исключени\w*|не\s+с?мо[гж]\w*|не\s+работа\w*|не\s+получ\w*)",
     re.IGNORECASE,
 )
 _DEMO_LINES = 5  # a demonstration is a line or two (`M + a`, `ind[1] = 0`), not a training loop

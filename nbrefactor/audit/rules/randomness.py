@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -137,6 +137,10 @@ class MethodDraw:
     # The method draws into its receiver (PyMC 2's `mcmc.sample(n)` fills the chain's trace):
     # shown as a cell's last line, it still changed what the notebook computes.
     in_place: bool = False
+    # The entry applies only to a receiver the notebook built from this package (`train =
+    # pl.read_csv(…)`, then `train.sample(5)` is Polars' sample, not pandas'); an entry without it
+    # does not apply to such a receiver when another entry of the same method claims that package.
+    receiver_module: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,7 @@ class RandomnessCatalog:
                     e["library"], _patterns(e, "method", "methods"), e.get("requires_import", ""),
                     tuple(e.get("own_seed_keywords", [])), str(e.get("when_keyword", "")),
                     tuple(str(v) for v in e.get("when_values", [])), bool(e.get("in_place", False)),
+                    str(e.get("receiver_module", "")),
                 )
                 for e in data.get("method_draw", [])
             ),
@@ -410,6 +415,13 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
     components = _pipeline_components(facts)
     first_path = _first_runs(facts, components)
     first_run = {name: path[0] for name, path in first_path.items()}
+    found_origins: list[dict[str, frozenset[str]]] = []
+
+    def frame_origins() -> dict[str, frozenset[str]]:  # computed once, for the first method draw that asks
+        if not found_origins:
+            found_origins.append(_frame_origins(facts))
+        return found_origins[0]
+
     for ca in facts.cells:
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
@@ -435,7 +447,7 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                         iteration = _first_iteration(facts, first_path, ca, call)
                     draws.append(Draw(ca, call, library, shown, qualified, iteration))
                 continue
-            method = _method_draw(catalog, call, imported_tops)
+            method = _method_draw(catalog, call, imported_tops, frame_origins)
             if method is not None:
                 # (an in-place draw is named apart from the value-only methods of the same name:
                 # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
@@ -562,12 +574,22 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
     return None
 
 
-def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str]) -> MethodDraw | None:
+def _method_draw(
+    catalog: RandomnessCatalog, call: CallFact, imported: set[str], origins: Callable[[], Mapping[str, frozenset[str]]]
+) -> MethodDraw | None:
     # Only reached for callees that do not resolve through an import: `random.sample(...)` and
     # `np.random.shuffle(...)` are module functions, classified by the library tables.
     if not _is_attribute_call(call):
         return None
+    claimed = {e.receiver_module for e in catalog.method_draws if e.receiver_module and call.method in e.methods}
+    origin: frozenset[str] = frozenset()
+    if claimed:
+        origin = origins().get(call.receiver.partition(".")[0], frozenset())
     for entry in catalog.method_draws:
+        if entry.receiver_module and entry.receiver_module not in origin:
+            continue
+        if not entry.receiver_module and origin & claimed:
+            continue  # `train = pl.read_csv(…)`: `train.sample()` is not pandas' sample
         if (
             call.method in entry.methods
             and (not entry.requires_import or entry.requires_import in imported)
@@ -577,6 +599,38 @@ def _method_draw(catalog: RandomnessCatalog, call: CallFact, imported: set[str])
         ):
             return entry
     return None
+
+
+def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
+    """Per module-level name, the top-level packages its bindings come from: `train =
+    pl.read_csv(…)` gives {"polars"}, and so do `train = train.with_columns(…)` and `train1 =
+    train.clone()` after it (notebook order; the root of the call/attribute/subscript chain is an
+    import alias or a name seen before). Fair check 14: a Polars frame's `.sample()` was reported
+    as pandas' draw from NumPy's global state."""
+    origins: dict[str, frozenset[str]] = {}
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        for statement in tree.body:
+            if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+                continue
+            root = statement.value
+            converted = False  # `pl_frame.to_pandas()` is a pandas frame
+            while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
+                converted = converted or (isinstance(root, ast.Attribute) and root.attr == "to_pandas")
+                root = root.func if isinstance(root, ast.Call) else root.value
+            if not isinstance(root, ast.Name):
+                continue
+            if converted:
+                found = frozenset({"pandas"})
+            elif root.id in facts.aliases:
+                found = frozenset({facts.aliases[root.id].partition(".")[0]})
+            else:
+                found = origins.get(root.id, frozenset())
+            name = statement.targets[0].id
+            origins[name] = (origins.get(name, frozenset()) | found) if name == root.id else found
+    return origins
 
 
 # kfp's lightweight-component makers: the function they wrap (or decorate) is serialised into a
@@ -1022,7 +1076,7 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
     a draw in the statement of a `%timeit` line itself (`%timeit f(np.random.rand(9))`). Sorting, summing or copying random numbers takes about as long whatever
     the numbers are, and the timing varies from run to run anyway: nothing to reproduce. Any other
     read of `L` (Python, another magic's arguments, a cell that does not parse) keeps the draw."""
-    if not any(ca.masked.cell_magic == "timeit" or any(_timing_magic(m) for m in ca.magics) for ca in facts.cells):
+    if not any(ca.masked.cell_magic in ("timeit", "time") or any(_timing_magic(m) for m in ca.magics) for ca in facts.cells):
         return frozenset()
     trees: dict[int, ast.Module | None] = {}
 
@@ -1038,12 +1092,35 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
             global_loads[ca.cell.index] = _global_load_lines(parsed)
         return global_loads[ca.cell.index]
 
-    def only_timed(name: str, skip: tuple[int, int, int]) -> bool:
+    time_cells = _unread_time_cells(facts)
+
+    def copied_into(parsed: ast.Module, name: str, lineno: int) -> list[tuple[str, ast.stmt]] | None:
+        """`A_list, B_list = list(A), list(B)` at module level on `lineno`: the names that copy
+        `name` (each `list(name)`/`tuple(name)`/`name.copy()`/`np.array(name)` alone), with the
+        statement; None when the read is anything else."""
+        statement = next((st for st in parsed.body if st.lineno <= lineno <= (st.end_lineno or st.lineno)), None)
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+            return None
+        target, value = statement.targets[0], statement.value
+        pairs = (list(zip(target.elts, value.elts)) if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple)
+                 and len(target.elts) == len(value.elts) else [(target, value)])
+        copies: list[tuple[str, ast.stmt]] = []
+        for to, source in pairs:
+            reads = {n.id for n in ast.walk(source) if isinstance(n, ast.Name)}
+            if name not in reads:
+                continue
+            if not (isinstance(to, ast.Name) and _plain_copy(source, name)):
+                return None
+            copies.append((to.id, statement))
+        return copies or None
+
+    def only_timed(name: str, skip: tuple[int, int, int], depth: int = 0) -> bool:
         """Is `name` read at all outside `skip` (cell, first line, last line), and only in timings
-        (or in statements that show only its shape, which the numbers drawn do not change)?"""
+        (or in statements that show only its shape, which the numbers drawn do not change, or
+        that copy it into a list only timed in turn)?"""
         timed = False
         for ca in facts.cells:
-            whole_cell = ca.masked.cell_magic == "timeit"
+            whole_cell = ca.masked.cell_magic == "timeit" or ca.cell.index in time_cells
             timing_lines = {m.line for m in ca.magics if _timing_magic(m)}
             for m in ca.magics:
                 if name in _IDENTIFIER.findall(m.args):
@@ -1062,7 +1139,11 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
                 if lineno in shape_lines:
                     continue
                 if not (whole_cell or lineno in timing_lines):
-                    return False
+                    copies = copied_into(parsed, name, lineno) if depth == 0 else None
+                    if copies is None or not all(
+                        only_timed(copy, (ca.cell.index, st.lineno, st.end_lineno or st.lineno), depth + 1) for copy, st in copies
+                    ):
+                        return False
                 timed = True
         return timed
 
@@ -1086,6 +1167,45 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
             continue
         if only_timed(statement.targets[0].id, (ca.cell.index, statement.lineno, statement.end_lineno or statement.lineno)):
             found.add(where)
+    return frozenset(found)
+
+
+_COPY_CALLS = frozenset({"list", "tuple", "array", "asarray", "copy", "deepcopy"})
+
+
+def _plain_copy(node: ast.expr, name: str) -> bool:
+    """`list(A)`, `tuple(A)`, `np.array(A)`, `copy.copy(A)` or `A.copy()`: the values of `A`, copied."""
+    if not isinstance(node, ast.Call) or node.keywords:
+        return False
+    func = node.func
+    called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if called not in _COPY_CALLS:
+        return False
+    if not node.args and isinstance(func, ast.Attribute) and called == "copy":
+        return isinstance(func.value, ast.Name) and func.value.id == name
+    return len(node.args) == 1 and isinstance(node.args[0], ast.Name) and node.args[0].id == name
+
+
+def _unread_time_cells(facts: NotebookFacts) -> frozenset[int]:
+    """`%%time` cells that bind only names no cell reads but other such timings (`%%time` then
+    `ans = np.sum(A * B)`, the same `ans` rebound in the next timing): their body's results are
+    shown and thrown away, as a `%%timeit` body's are."""
+    timing = [ca for ca in facts.cells if ca.masked.cell_magic == "time" and ca.facts.syntax_error is None]
+    if not timing:
+        return frozenset()
+    indices = {ca.cell.index for ca in timing}
+    found: set[int] = set()
+    for ca in timing:
+        bound = {d.name for d in ca.facts.defined}
+        if ca.facts.functions or ca.facts.classes or ca.facts.mutated:
+            continue
+        read_elsewhere = any(
+            other.cell.index not in indices and bound & ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)}
+                                                         | set(_IDENTIFIER.findall(" ".join(m.args for m in other.magics))))
+            for other in facts.cells
+        )
+        if not read_elsewhere:
+            found.add(ca.cell.index)
     return frozenset(found)
 
 
@@ -1549,7 +1669,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     def follow(draw: Draw) -> bool:
         nonlocal functions
         ca, call = draw.ca, draw.call
-        if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch"):
+        if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch", "polars"):
             return False
         if "." in draw.qualified:
             last = draw.qualified.rsplit(".", 1)[-1]
@@ -1745,7 +1865,65 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
     return ctx.shared("randomness.timed", lambda: (
         _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
         | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx, rf.draws)
+        | _property_check_inputs(ctx.facts, rf.draws)
     ))
+
+
+def _property_check_inputs(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws that are the random inputs of a property check: a module-level loop whose body only
+    binds plain names and asserts (`y = np.random.normal(…)`, `mine = ce(y)`, `assert
+    np.allclose(mine, reference(y))`), none of those names read outside the loop. The check
+    passes for every input or stops the notebook; no value leaves the loop (fair check 14,
+    rnd001-random-inputs-of-property-check: a homework's 1000 random shapes testing a loss)."""
+    found: set[Position] = set()
+    loops: dict[tuple[int, int], bool] = {}
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function:
+            continue
+        parsed = _parsed(ca)
+        if parsed is None:
+            continue
+        loop = next((st for st in parsed.body if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+        if not isinstance(loop, (ast.For, ast.While)) or loop.orelse:
+            continue
+        key = (ca.cell.index, loop.lineno)
+        if key not in loops:
+            loops[key] = _asserts_only(facts, ca, parsed, loop)
+        if loops[key]:
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+def _asserts_only(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, loop: ast.For | ast.While) -> bool:
+    bound: set[str] = set()
+    asserts = 0
+    for statement in loop.body:
+        if isinstance(statement, ast.Assert):
+            asserts += 1
+        elif isinstance(statement, ast.Assign) and all(
+            isinstance(t, ast.Name) or (isinstance(t, ast.Tuple) and all(isinstance(e, ast.Name) for e in t.elts))
+            for t in statement.targets
+        ):
+            bound.update(n.id for t in statement.targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        elif not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)):
+            return False
+    if not asserts or not bound:
+        return False
+    end = loop.end_lineno or loop.lineno
+    loads = _global_load_lines(parsed)
+    if any(line < loop.lineno or line > end for name in bound for line in loads.get(name, ())):
+        return False
+    for other in facts.cells:
+        if other is ca or not bound & set(_IDENTIFIER.findall(other.cell.source)):
+            continue
+        other_tree = _parsed(other)
+        # (a function's own `y_pred` parameter is not the loop's; a cell that does not parse may read it)
+        if other_tree is None or bound & set(_global_load_lines(other_tree)) or any(
+            bound & set(_IDENTIFIER.findall(m.args)) for m in other.magics
+        ):
+            return False
+    return True
 
 
 # A name that holds an identifier: a cloud endpoint's, a storage account's, a job's (`endpoint_name`,
@@ -1972,8 +2150,11 @@ class UnseededRandom(Rule):
         "when built, so draws after it are seeded. Nor are random inputs that "
         "only feed a timing: draws in a `%%timeit` cell or in the statement of a `%timeit` line "
         "(`%timeit f(np.random.rand(9))`), and `L = <draw>` when every other read of "
-        "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`) or shows only its "
-        "shape (`L.shape`, `len(L)`): the time does not depend on the numbers. Nor is a model "
+        "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`), a `%%time` cell whose names "
+        "only other such timings read, a copy `L_list = list(L)` read only in those ways in turn, or shows only its "
+        "shape (`L.shape`, `len(L)`): the time does not depend on the numbers. Nor are the random inputs of a property "
+        "check, a module-level loop whose body only binds names and asserts (`y = np.random.normal(…)`, `assert "
+        "np.allclose(mine(y), reference(y))`), none of those names read outside it. Nor is a model "
         "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
         "its random initialisation reaches nothing (see RND002). Nor is a draw that is the whole right side of a "
         "module-level assignment to names nothing else in the notebook reads while two or more code cells follow "
@@ -2118,6 +2299,19 @@ class UnseededRandom(Rule):
             "xs = np.random.rand(100, 3)\nxs.shape",
             "%timeit xs.sum(0)",
         )),
+        # Random inputs of a property check: the loop only binds names and asserts, nothing leaves it.
+        Example(cells=(
+            "import numpy as np\ndef my_softmax(z):\n    e = np.exp(z - z.max())\n    return e / e.sum()",
+            "for _ in range(100):\n    logits = np.random.normal(size=7)\n    probs = my_softmax(logits)\n"
+            "    assert np.isclose(probs.sum(), 1.0)",
+        )),
+        # A speed comparison: random vectors, a list copy for the pure-Python loop, `%%time`
+        # cells whose `total` nothing else reads.
+        Example(cells=(
+            "import numpy as np\nu = np.random.normal(size=1000)\nu_list = list(u)",
+            "%%time\ntotal = 0\nfor value in u_list:\n    total += value",
+            "%%time\ntotal = np.sum(u)",
+        )),
         # A library tour's model built and never read again.
         Example(cells=("from gensim import models", "lda = models.LdaModel(corpus, num_topics=10)")),
         # Colours drawn for a plot that then uses a fixed colour: the draw reaches nothing.
@@ -2227,6 +2421,17 @@ class UnseededRandom(Rule):
         # A random string that is data, not a name; a random index that picks a row.
         Example(cells=("import random\nsequence = ''.join(random.choice('ACGT') for _ in range(20))",), expect=((1, 2),)),
         Example(cells=("import random\nk = random.randint(0, 9)\nrow = rows[k]\nlabel = f'row-{k}'",), expect=((1, 2),)),
+        # A loop that asserts but also keeps what it drew: the values leave the loop.
+        Example(cells=(
+            "import numpy as np\nkept = []",
+            "for _ in range(10):\n    logits = np.random.normal(size=7)\n    assert logits.shape == (7,)\n    kept.append(logits)",
+        ), expect=((2, 2),)),
+        # A `%%time` cell whose result a later cell reads is a real use of the draw.
+        Example(cells=(
+            "import numpy as np\nu = np.random.normal(size=1000)",
+            "%%time\ntotal = np.sum(u)",
+            "print(total)",
+        ), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2518,20 +2723,36 @@ class MissingRandomState(Rule):
                 short = qualified.rsplit(".", 1)[-1]
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
-                changes = _how_it_changes(numpy_seeds, ca, call.line, qualified.startswith("sklearn."))
+                sklearn = qualified.startswith("sklearn.")
+                changes = _how_it_changes(numpy_seeds, ca, call.line, sklearn, in_function=call.in_function)
+                own_cell = sklearn and seeded_in_own_cell(numpy_seeds, ca, call.line, call.in_function)
                 reported.append((call, qualified, Hit(
                     ca.cell, call.line, call.column,
                     f"`{short}(...)` is called with {how}: {changes}",
                     end_line=call.end_line,
-                    fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
+                    fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
+                    + (" so that the step stays reproducible when it is moved out of this cell" if own_cell else ""),
                     key=qualified,
+                    severity=Severity.INFO if own_cell else None,
                 )))
             yield from _fold_into_unseeded_ensembles(ca, reported)
             yield from _classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds)
         yield from _threaded_training(ctx, catalog, star_modules, local)
 
 
-def _how_it_changes(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sklearn: bool, plural: bool = False) -> str:
+def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, in_function: bool) -> bool:
+    """Is the last NumPy seed before (cell, line) in the same cell, at its top level, with the call
+    at the top level too? Then the call repeats on every run of the cell."""
+    seeded_above = next((
+        seed for seed in reversed(numpy_seeds)
+        if (seed.ca.cell.index, seed.call.line) < (ca.cell.index, line)
+    ), None)
+    return seeded_above is not None and seeded_above.ca is ca and not seeded_above.call.in_function and not in_function
+
+
+def _how_it_changes(
+    numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sklearn: bool, plural: bool = False, in_function: bool = False
+) -> str:
     """scikit-learn without random_state draws from NumPy's global generator: seeded above, a
     top-to-bottom run repeats, but the result hangs on every draw before it."""
     seeded_above = next((
@@ -2540,6 +2761,16 @@ def _how_it_changes(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sk
     ), None) if sklearn else None
     if seeded_above is None:
         return "their results change from run to run" if plural else "its result changes from run to run"
+    if seeded_above.ca is ca and not seeded_above.call.in_function and not in_function:
+        # Seeded above it in its own cell, both at the cell's top level: re-running the cell, or
+        # running the cells in any order, repeats the draw (fair check 14: `np.random.seed(2)`,
+        # then `train_test_split(X, y)` three lines below in the same cell).
+        return (
+            f"{'they draw' if plural else 'it draws'} from NumPy's global generator, which line {seeded_above.call.line} "
+            f"of this cell seeds above it, so a re-run of the cell repeats {'them' if plural else 'it'}; "
+            f"{'they stay' if plural else 'it stays'} reproducible only as long as the seed line and every draw "
+            "between stay with it"
+        )
     where = f"line {seeded_above.call.line} of this cell" if seeded_above.ca is ca else f"cell {seeded_above.ca.cell.index}"
     return (
         f"{'they draw' if plural else 'it draws'} from NumPy's global generator, which {where} seeds, so "
@@ -2603,13 +2834,16 @@ def _classes_built_in_a_loop(ctx: RuleContext, ca: CellAnalysis, catalog: Random
             listed = ", ".join(f"`{s}`" for s in shorts[:-1]) + f" and `{shorts[-1]}`" if len(shorts) > 1 else f"`{shorts[0]}`"
             keyword = next(spec for q, spec in classes if q == unseeded[0]).keywords[0]
             sklearn = all(q.startswith("sklearn.") for q in unseeded)
-            changes = _how_it_changes(numpy_seeds, ca, node.lineno, sklearn, plural=len(unseeded) > 1)
+            nested = loop not in tree.body  # (a loop in a def, or under an `if`: not known to run after the seed)
+            changes = _how_it_changes(numpy_seeds, ca, node.lineno, sklearn, plural=len(unseeded) > 1, in_function=nested)
+            own_cell = sklearn and seeded_in_own_cell(numpy_seeds, ca, node.lineno, nested)
             yield Hit(
                 ca.cell, node.lineno, node.col_offset + 1,
                 f"`{name}(...)` builds {listed} in turn (the loop of line {loop.lineno}) with no {keyword}: {changes}",
                 end_line=node.end_lineno or node.lineno,
                 fix=f"Pass {keyword}=SEED in the loop's call (every listed class takes it)",
                 key=f"loop:{name}:{','.join(unseeded)}",
+                severity=Severity.INFO if own_cell else None,
             )
 
 

@@ -297,6 +297,23 @@ _SHELL_COMMAND = re.compile(
 )
 
 
+# Columns of a text table: cells separated by two or more spaces (or a tab).
+_TABLE_GAP = re.compile(r" {2,}|\t")
+
+
+def _text_table(ca: CellAnalysis) -> bool:
+    """Does the cell hold a pasted text table: two or more non-blank lines, each of three or more
+    columns separated by runs of spaces, and some column a number (`resnet50   75.06%   92.48%`)?
+    (fair check 14: a results table pasted into a code cell was said as "invalid syntax".)"""
+    lines = [line.strip() for line in ca.lines if line.strip()]
+    if len(lines) < 2:
+        return False
+    rows = [[c for c in _TABLE_GAP.split(line) if c] for line in lines]
+    return all(len(row) >= 3 for row in rows) and any(
+        re.fullmatch(r"[-+]?\d[\d.,]*%?", column) for row in rows for column in row
+    )
+
+
 def _shell_command(ca: CellAnalysis, line: int) -> Optional[str]:
     """The shell command at the line Python stops at, walking up backslash-continued lines, or None."""
     lines = ca.lines
@@ -362,13 +379,15 @@ class SyntaxErrorInCell(Rule):
         "loss>`, `<build the encoder>` on a line of its own, `return <YOUR CODE>`, `submit(model, <YOUR_EMAIL>)`, "
         "`rate=<>`; so does an `...` item of a list of layers next to a `# your code` comment, and an assignment with "
         "nothing right of `=` under a workshop's numbered prompt, `# Task 4: …`, or anywhere in a notebook named as a "
-        "template, `…_template` or `…_exercise(s)`) are one finding per "
+        "template, `…_template` or `…_exercise(s)`; and an assignment with nothing right of `=` when two or more cells "
+        "have one, or the notebook has other blanks) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
-        "such a marker is reported as usual (an assignment with nothing right of `=` is said to assign nothing, "
-        "an exercise blank left empty). A never-run reference sheet (no code cell has an execution count or "
+        "such a marker is reported as usual (an assignment with nothing right of `=` alone in its notebook is said to "
+        "assign nothing, an exercise blank left empty). A never-run reference sheet (no code cell has an execution count or "
         "an output, and three or more code cells hold shell, SQL, Scala or a URL) is one "
         "finding at its first such cell, the others related. A Markdown cell saved as a code cell (a `# heading`, then "
-        "Python stops at a link, an HTML comment or a list item) is said to be one. A tutorial's deliberate error "
+        "Python stops at a link, an HTML comment or a list item) is said to be one, and so is a pasted text table (two or more "
+        "lines of three or more columns separated by runs of spaces, some of them numbers). A tutorial's deliberate error "
         "demonstration — a short cell (at most 5 lines of code) saved with its SyntaxError, whose failing line one of "
         "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`) — is an info-level "
         "note saying so; it still stops `migrate`."
@@ -419,6 +438,13 @@ class SyntaxErrorInCell(Rule):
         # A workshop's blanks under numbered prompts (`# Task 1: …`): one finding, the other cell related.
         Example(cells=("import pandas as pd", "# Task 1: count rows per depot\nper_depot = ", "# Task 2: split the frame\ntrain = "),
                 expect=((2, 2),)),
+        # Results pasted into a code cell as a text table: said as such.
+        Example(cells=("import pandas as pd", "model      top1     top5\nresnet50   75.06%   92.48%\nvgg16      71.59%   90.38%"),
+                expect=((2, 1),)),
+        # Assignments left empty in two cells, marked in the student's own words or not at all:
+        # the template's blanks, one finding, the other cell related.
+        Example(cells=("import pandas as pd", "label_column =   # put the name of the new column here", "weekly =\nweekly.head()"),
+                expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -430,6 +456,8 @@ class SyntaxErrorInCell(Rule):
         order: list[str] = []
         blanks: list[tuple[CellAnalysis, int, int | None]] = []
         shown_lines: list[int] = []  # per blank, the line that shows it
+        # `name = ` with nothing right of `=` and no marker: (cell, line, column, parser message).
+        empty_assignments: list[tuple[CellAnalysis, int, int | None, str]] = []
         # A reference sheet's snippets of shell, SQL or Scala: one root cause, one finding.
         sheet = reference_sheet(ctx.facts)
         snippets: list[tuple[CellAnalysis, int, int | None]] = []
@@ -462,6 +490,14 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                     )
                     continue
+                if not problem.message.startswith(NOT_ANALYSED) and _text_table(ca):
+                    yield Hit(
+                        ca.cell, line, problem.column,
+                        f"Syntax error: this code cell holds a text table, not Python (`{' '.join(ca.lines[line - 1].split())[:60]}`)",
+                        fix="Make the cell Markdown (a table or a ``` block) or raw (in Jupyter: Esc, then M or R).",
+                        key=problem.message,
+                    )
+                    continue
                 if sheet and not problem.message.startswith(NOT_ANALYSED):
                     snippets.append((ca, line, problem.column))
                     continue
@@ -489,9 +525,29 @@ class SyntaxErrorInCell(Rule):
                     )
                     continue
                 if not problem.message.startswith(NOT_ANALYSED) and _EMPTY_RIGHT_SIDE.match(ca.lines[line - 1]):
-                    # `grouped = ` with nothing after it: a blank left empty, said as such.
-                    text = f"Syntax error: `{ca.lines[line - 1].strip()[:60]}` assigns nothing (an exercise blank left empty?)"
+                    # `grouped = ` with nothing after it: a blank left empty, said as such (below:
+                    # folded into the template's finding when the notebook has other blanks).
+                    empty_assignments.append((ca, line, problem.column, problem.message))
+                    continue
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
+        if empty_assignments and (blanks or len({ca.cell.index for ca, *_ in empty_assignments}) >= 2):
+            # Fair check 14: a homework template's `col_name =  # insert your new column name`
+            # and `df_wave_1 =` (no TODO marker) were one finding each, beside the template's own
+            # finding or each other: blanks left empty in two cells are the template's blanks.
+            merged = sorted(
+                [(ca, ln, col, ln) for (ca, ln, col), ln in zip(blanks, shown_lines)]
+                + [(ca, ln, col, ln) for ca, ln, col, _ in empty_assignments],
+                key=lambda blank: (blank[0].cell.index, blank[1]),
+            )
+            blanks = [(ca, ln, col) for ca, ln, col, _ in merged]
+            shown_lines = [shown for *_, shown in merged]
+        else:
+            for ca, line, column, message in empty_assignments:
+                yield Hit(
+                    ca.cell, line, column,
+                    f"Syntax error: `{ca.lines[line - 1].strip()[:60]}` assigns nothing (an exercise blank left empty?)",
+                    key=message,
+                )
         if snippets:
             (first, line, column), *rest = snippets
             others = sorted({ca.cell.index for ca, _, _ in rest})
@@ -613,7 +669,8 @@ class EmptyNotebook(Rule):
         "holds no more than headings and a short note (fewer than 20 words outside headings, as a "
         "`# TODO` stub has). A notebook without code that explains something in prose (a book's "
         "preface or chapter, an index of links, course notes) is documentation: it is not meant "
-        "to run, and it is not reported."
+        "to run, and it is not reported; nor is a redirect stub, markdown that says the notebook "
+        "moved (or was deprecated, superseded) and links to where it went."
     )
     why_bad = "There is nothing to migrate and nothing to read; it is usually a leftover that clutters the batch."
     example = "A notebook with only empty cells."
@@ -626,12 +683,16 @@ class EmptyNotebook(Rule):
             md("## Installation\n\n- Install Anaconda or Miniconda\n- Run `conda install numpy pandas scikit-learn matplotlib`"),
             "",
         )),
+        # A redirect stub: the tutorial moved, the note links to its new home.
+        Example(cells=(md("This walkthrough has moved.\n\nIt now lives at https://example.org/docs/walkthrough.html."),)),
     )
     failing = (
         Example(cells=(), expect=((None, None),)),
         Example(cells=(md("# TODO"), "   "), expect=((None, None),)),
         # A stub's note is not documentation.
         Example(cells=(md("# Churn model\nTODO: port the model from the old repository here."), ""), expect=((None, None),)),
+        # A link alone does not make a stub a redirect.
+        Example(cells=(md("# Scratch\nTODO: try https://example.org/api"),), expect=((None, None),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -640,7 +701,19 @@ class EmptyNotebook(Rule):
             return
         if sum(_prose_words(c.source) for c in notebook.cells if c.cell_type == "markdown") >= _PROSE_WORDS:
             return  # documentation, not a leftover
+        if any(_is_redirect(c.source) for c in notebook.cells if c.cell_type == "markdown"):
+            return  # a signpost to where the notebook went, kept on purpose
         yield Hit(None, None, None, "Notebook has no code", key="empty")
+
+
+# A note that the notebook went elsewhere ("This tutorial has moved. Please see https://…"; fair
+# check 14: 12 of gensim's old tutorials are such one-cell redirects), with the link it points to.
+_REDIRECT_WORDS = re.compile(r"\b(?:has|have|was|were|been|is|are)\s+(?:now\s+)?(?:moved|relocated|migrated|deprecated|superseded|replaced)\b|\bnow\s+lives\b", re.IGNORECASE)
+_LINK = re.compile(r"https?://\S+|\]\([^)\s]+\)")
+
+
+def _is_redirect(markdown: str) -> bool:
+    return _REDIRECT_WORDS.search(markdown) is not None and _LINK.search(markdown) is not None
 
 
 # Words of text outside headings from which a notebook without code is documentation: a stub's
