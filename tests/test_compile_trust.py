@@ -195,3 +195,31 @@ def test_only_the_main_guard_is_unwrapped():
     assert body("if __name__ != '__main__':\n    main()\n") is None
     assert body("if __name__ == 'lib':\n    main()\n") is None
     assert body("if name == '__main__':\n    main()\n") is None
+
+
+# --- the kernel's `display` ------------------------------------------------------------------------
+
+
+def test_display_inside_a_loop_is_no_name_error_in_the_package(tmp_path, capsys):
+    """`display(frame.head(2))` in a `for`: a top-level display is dropped, one in a block stayed,
+    and `display` (the IPython kernel's builtin) was no name in the package: NameError."""
+    notebook = _copy(tmp_path, "nested_display.ipynb")
+    package = _migrate(notebook, tmp_path / "out")
+    steps = (package / "src" / "nested_display" / "steps.py").read_text(encoding="utf-8")
+    assert "        display(frame.head(2))\n" in steps and "\ndef display(*objs, **kwargs):\n" in steps, steps
+    compared = _verified(notebook, package, capsys)
+    assert compared.get("totals") == "matched", compared
+
+
+def test_the_display_fallback_only_where_display_is_read_and_unbound():
+    from nbrefactor.compile.emit import _with_display_fallback
+
+    def added(source: str) -> bool:
+        return "def display(*objs" in _with_display_fallback(source)
+
+    assert added("def step():\n    for x in y:\n        display(x)\n")
+    assert not added("pd.options.display.max_rows = 10\n")  # an attribute, not the name
+    assert not added("from IPython.display import display\n\n\ndef step(x):\n    display(x)\n")
+    assert not added("from helpers import *\n\n\ndef step(x):\n    display(x)\n")
+    assert not added("def show(display):\n    display(1)\n")
+    assert not added("def step(x):\n    print(x)\n")

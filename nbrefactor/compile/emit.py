@@ -404,6 +404,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
         # `%run`'s helper (`run_magic`), after the local-import rewrite: its imports are the standard
         # library's even when the notebook's folder holds a `glob.py`.
         source = source.rstrip("\n") + "\n\n\n" + RUN_HELPER_SOURCE.strip("\n") + "\n"
+    source = _with_display_fallback(source)
     return _StageCode(source, review, changes, replaced, functions, imports, uses_unbound)
 
 
@@ -567,7 +568,44 @@ def _functions_module(plan: ModelPlan, functions: list[str], imports: list[cst.S
     header = [f'"""Functions and classes defined in the notebook{"s" if len(plan.stages) > 1 else ""}, moved here by nbrefactor {__version__}."""', ""]
     header += _import_block(imports, used, set(), local)
     source = "\n".join(header) + "\n\n\n" + body + "\n"
-    return relative_imports(source, local, 0) if local else source
+    return _with_display_fallback(relative_imports(source, local, 0) if local else source)
+
+
+# `display` is a builtin of the IPython kernel: a call left inside a block (a loop showing each
+# frame's head, a helper function) raised NameError in the package (fair check 14: a competition's
+# blending notebook). Outside a kernel it has nowhere to show: the package shows nothing, as a
+# top-level `display(x)`, which is dropped, shows nothing.
+DISPLAY_FALLBACK = '''
+def display(*objs, **kwargs):
+    """IPython's `display`, a builtin of the notebook's kernel (nbrefactor): what it showed was the
+    notebook's output, not a value, and the package shows nothing."""
+'''
+
+
+def _with_display_fallback(source: str) -> str:
+    """`source` and, when it reads the name `display` that nothing in it binds, `DISPLAY_FALLBACK`."""
+    import ast
+
+    if "display" not in source:
+        return source
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    reads = binds = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "display":
+            reads |= isinstance(node.ctx, ast.Load)
+            binds |= not isinstance(node.ctx, ast.Load)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == "display":
+            binds = True
+        elif isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == "display" or isinstance(node, ast.alias) and node.name == "*":
+            binds = True  # (a star import may bind it: left as the notebook had it)
+        elif isinstance(node, ast.arg) and node.arg == "display":
+            binds = True
+    if not reads or binds:
+        return source
+    return source.rstrip("\n") + "\n\n\n" + DISPLAY_FALLBACK.strip("\n") + "\n"
 
 
 def _relative_if_local(text: str, local: frozenset[str]) -> str:
