@@ -223,3 +223,24 @@ def test_the_display_fallback_only_where_display_is_read_and_unbound():
     assert not added("from helpers import *\n\n\ndef step(x):\n    display(x)\n")
     assert not added("def show(display):\n    display(1)\n")
     assert not added("def step(x):\n    print(x)\n")
+
+
+# --- what "migrated" claims ------------------------------------------------------------------------
+
+
+def test_a_verify_that_ran_and_found_a_difference_leaves_the_model_emitted():
+    """Rung 6 failed ("the notebook wrote submission.csv; the package did not": the guarded
+    `main()` never ran in the step) and the model was still "migrated" on rung 5's strength. A
+    notebook that cannot run here (rung 6 unavailable) leaves rung 5's claim standing, as before."""
+    from nbrefactor.migrate.prove import Proof, RungResult
+    from nbrefactor.report.migration import with_proof
+
+    passed = [RungResult(n, "passed") for n in range(1, 6)]
+    differs = Proof((*passed, RungResult(6, "failed", "1 mismatched; first: files submission.csv: the notebook wrote this file; the package did not")))
+    assert not differs.proven and differs.rung == 5
+    assert differs.label() == "emitted, not proven: verified failed: 1 mismatched; first: files submission.csv: the notebook wrote this file; the package did not"
+    compiled = {"name": "m", "package": "m", "package_dir": "m", "status": "migrated", "review": [], "findings": [], "fixed": {}}
+    assert with_proof(compiled, differs.record())["status"] == "emitted"
+    unavailable = Proof((*passed, RungResult(6, "unavailable", "the notebook cannot run here: FileNotFoundError")))
+    assert unavailable.proven and unavailable.label().startswith("migrated: runs as a pipeline (rung 5 of 6); verified unavailable")
+    assert Proof((*passed, RungResult(6, "passed", "2 values"))).proven
