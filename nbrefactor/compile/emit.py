@@ -20,6 +20,7 @@ from nbrefactor.compile.local_code import local_names, package_depth, relative_i
 from nbrefactor.compile.run_magic import HELPER_SOURCE as RUN_HELPER_SOURCE
 from nbrefactor.compile.random_state import capture_lines, import_lines, restore_lines
 from nbrefactor.compile.literals import Serialised, is_distribution_name, is_version, one_line, py_docstring_text, py_literal, py_name
+from nbrefactor.compile.pure_imports import ImportPurity
 from nbrefactor.compile.python_choice import PythonChoice, choose_python
 from nbrefactor.compile.plan import PATH_CODES, ModelPlan, ReviewItem, StagePlan, StepPlan
 from nbrefactor.compile.runtime_wheel import runtime_requirement, runtime_version, wheel_name
@@ -385,7 +386,8 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
     body_code = "\n\n".join(step_functions)
     used = _used_names(body_code)
     header_lines = [f'"""Steps compiled from {py_docstring_text(path)} by nbrefactor {__version__}; each function is one section of the notebook."""', ""]
-    header_lines += _import_block(imports, used, needs, local)
+    purity = plan.import_purity if plan.import_purity is not None else ImportPurity.from_catalog()
+    header_lines += _import_block(imports, used, needs, local, purity)
     header_lines += import_lines(sorted({n for step in stage.steps for n in (*step.inputs, *step.outputs)}))
     header_lines.append("from .config import Config")
     if uses_unbound:
@@ -402,6 +404,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
         # `%run`'s helper (`run_magic`), after the local-import rewrite: its imports are the standard
         # library's even when the notebook's folder holds a `glob.py`.
         source = source.rstrip("\n") + "\n\n\n" + RUN_HELPER_SOURCE.strip("\n") + "\n"
+    source = _with_display_fallback(source)
     return _StageCode(source, review, changes, replaced, functions, imports, uses_unbound)
 
 
@@ -494,9 +497,13 @@ def _used_names(code: str) -> set[str]:
     return names
 
 
-def _import_block(imports: list[cst.SimpleStatementLine], used: set[str], needs: set[str], local: frozenset[str] = frozenset()) -> list[str]:
-    """One import per line, deduplicated, only those whose bound name the module uses; imports of
-    the notebook's own modules (copied into the package) become relative."""
+def _import_block(imports: list[cst.SimpleStatementLine], used: set[str], needs: set[str], local: frozenset[str] = frozenset(),
+                  purity: Optional[ImportPurity] = None) -> list[str]:
+    """One import per line, deduplicated, those whose bound name the module uses; imports of the
+    notebook's own modules (copied into the package) become relative. With `purity` (a stage
+    module: the one the pipeline always imports), an import nothing reads is kept too unless its
+    module is known to be side-effect free (compile/pure_imports.py): importing it may be what the
+    notebook needed (a registration, a style, a feature switch)."""
     lines: list[str] = []
     std = sorted(n for n in needs if n in ("os", "subprocess", "runpy", "pathlib", "sys"))
     lines += [f"import {n}" for n in std]
@@ -505,13 +512,28 @@ def _import_block(imports: list[cst.SimpleStatementLine], used: set[str], needs:
     for stmt_line in imports:
         for stmt in stmt_line.body:
             for text, bound in _split_import(stmt):
+                modules = _imported_modules(text)
                 text = _relative_if_local(text, local)
                 if text in seen:
                     continue
                 if bound == "*" or bound in used or text.startswith("from __future__"):
                     seen.add(text)
                     (future if text.startswith("from __future__") else lines).append(text)
+                elif purity is not None and (modules[0].split(".")[0] in local or not all(purity.droppable(m) for m in modules)):
+                    seen.add(text)
+                    lines += ["# nbrefactor: nothing reads it, but importing it may act (not side-effect free in rules/imports.toml)",
+                              f"{text}  # noqa: F401"]
     return future + lines
+
+
+def _imported_modules(text: str) -> tuple[str, ...]:
+    """The modules an import line (as `_split_import` writes it) imports: `import a.b as c` → a.b;
+    `from a import b` → a, and a.b in case `b` is a submodule."""
+    words = text.split()
+    if words[0] == "import":
+        return (words[1],)
+    module, name = words[1], words[3]
+    return (module,) if name == "*" or module.startswith(".") else (module, f"{module}.{name}")
 
 
 def _split_import(stmt: cst.BaseSmallStatement) -> list[tuple[str, str]]:
@@ -546,7 +568,44 @@ def _functions_module(plan: ModelPlan, functions: list[str], imports: list[cst.S
     header = [f'"""Functions and classes defined in the notebook{"s" if len(plan.stages) > 1 else ""}, moved here by nbrefactor {__version__}."""', ""]
     header += _import_block(imports, used, set(), local)
     source = "\n".join(header) + "\n\n\n" + body + "\n"
-    return relative_imports(source, local, 0) if local else source
+    return _with_display_fallback(relative_imports(source, local, 0) if local else source)
+
+
+# `display` is a builtin of the IPython kernel: a call left inside a block (a loop showing each
+# frame's head, a helper function) raised NameError in the package (fair check 14: a competition's
+# blending notebook). Outside a kernel it has nowhere to show: the package shows nothing, as a
+# top-level `display(x)`, which is dropped, shows nothing.
+DISPLAY_FALLBACK = '''
+def display(*objs, **kwargs):
+    """IPython's `display`, a builtin of the notebook's kernel (nbrefactor): what it showed was the
+    notebook's output, not a value, and the package shows nothing."""
+'''
+
+
+def _with_display_fallback(source: str) -> str:
+    """`source` and, when it reads the name `display` that nothing in it binds, `DISPLAY_FALLBACK`."""
+    import ast
+
+    if "display" not in source:
+        return source
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    reads = binds = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "display":
+            reads |= isinstance(node.ctx, ast.Load)
+            binds |= not isinstance(node.ctx, ast.Load)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == "display":
+            binds = True
+        elif isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == "display" or isinstance(node, ast.alias) and node.name == "*":
+            binds = True  # (a star import may bind it: left as the notebook had it)
+        elif isinstance(node, ast.arg) and node.arg == "display":
+            binds = True
+    if not reads or binds:
+        return source
+    return source.rstrip("\n") + "\n\n\n" + DISPLAY_FALLBACK.strip("\n") + "\n"
 
 
 def _relative_if_local(text: str, local: frozenset[str]) -> str:

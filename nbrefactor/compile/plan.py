@@ -26,6 +26,7 @@ import libcst as cst
 
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, NotebookFacts, analyse_cell, cell_python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
+from nbrefactor.compile.pure_imports import ImportPurity
 from nbrefactor.audit.dataflow import NameFlow, def_use, link_groups
 from nbrefactor.compile.inline_run import InlinedRun, inline_written_runs
 from nbrefactor.compile.random_state import carry_random_state
@@ -135,6 +136,8 @@ class ModelPlan:
     fixed: tuple[Diagnostic, ...]
     blocking: tuple[Diagnostic, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # which unread imports a module may leave out (rules/imports.toml); None: the shipped catalogue's
+    import_purity: Optional[ImportPurity] = None
 
     @property
     def steps(self) -> tuple[StepPlan, ...]:
@@ -275,6 +278,7 @@ def plan_model(
         fixed=tuple(sorted(set(fixed), key=Diagnostic.sort_key)),
         blocking=tuple(sorted(blocking, key=Diagnostic.sort_key)),
         diagnostics=tuple(sorted(all_diagnostics, key=Diagnostic.sort_key)),
+        import_purity=ImportPurity.from_catalog(catalog),
     )
 
 
@@ -454,7 +458,14 @@ def _plan_stage(facts: NotebookFacts, module: str, review: list[ReviewItem], cat
     for cell, name in logged.items():
         outputs[cell_of_step[cell]].add(name)
     # A seeded global generator's state crosses steps like a value (compile/random_state.py).
-    carry_random_state(step_sections, inputs, outputs, facts)
+    for state in carry_random_state(step_sections, inputs, outputs, facts, catalog):
+        drawing_step = step_sections[state.draw_step].name
+        review.append(ReviewItem(path, state.draw_cell, None, (
+            f"{state.library}'s global generator is seeded in cell {state.seed_cell} and drawn from here, in step "
+            f"`{drawing_step}`: its state cannot be carried from step to step as Python's, NumPy's and torch's are. "
+            f"Run in one process (the package's CLI, `verify`) the generator goes on from the seed as in the notebook; "
+            f"run as a process of its own (a kfp component, `runtime.run_step`) the step starts unseeded, and its numbers "
+            f"differ from the notebook's and from run to run")))
 
     steps = []
     for i, section in enumerate(step_sections):

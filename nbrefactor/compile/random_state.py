@@ -31,6 +31,7 @@ them (the prefix is reserved).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from nbrefactor.audit.catalog import Catalog, load_catalog
@@ -63,26 +64,46 @@ STATES = {
 CARRIED = frozenset(state[0] for state in STATES.values())
 
 
-def carry_random_state(sections: Sequence, inputs: list[list[str]], outputs: list[set[str]], facts, catalog: Optional[Catalog] = None) -> None:  # noqa: ANN001
+@dataclass(frozen=True)
+class UncarriedState:
+    """A library whose global generator the notebook seeds in one step and a later step draws from,
+    and whose state the compiler cannot carry (not in STATES): TensorFlow's global seed and op
+    counter have no state to get and set. In one process the later step draws as the notebook did
+    (the generator simply goes on); run as a process of its own it draws unseeded."""
+
+    library: str  # the catalogue's label ("TensorFlow/Keras")
+    seed_cell: int
+    draw_cell: int
+    draw_step: int  # index of the first later drawing step
+
+
+def carry_random_state(sections: Sequence, inputs: list[list[str]], outputs: list[set[str]], facts, catalog: Optional[Catalog] = None) -> list[UncarriedState]:  # noqa: ANN001
     """Adds the carried states to the steps' `inputs` and `outputs` (per step, in order; changed in
-    place: the planner's own working lists)."""
+    place: the planner's own working lists). Returns the seeded libraries drawn from in a later
+    step whose state is not carried (for the review list: never a silent difference)."""
     from nbrefactor.audit.rules.randomness import RandomnessCatalog, _keyword_given, _matches, analyse_randomness
 
     randomness = RandomnessCatalog.from_catalog(catalog if catalog is not None else load_catalog())
     found = analyse_randomness(facts, randomness)
     step_of = {ca.cell.index: i for i, section in enumerate(sections) for ca in section.cells}
-    for library, (name, *_rest) in STATES.items():
-        seeded = [step_of[s.ca.cell.index] for s in found.seeds if library in s.libraries and not s.call.in_function and s.ca.cell.index in step_of]
-        if not seeded:
+    uncarried: list[UncarriedState] = []
+    for library in dict.fromkeys([*STATES, *(lib.id for lib in randomness.libraries)]):
+        seeds = sorted((step_of[s.ca.cell.index], s.ca.cell.index) for s in found.seeds
+                       if library in s.libraries and not s.call.in_function and s.ca.cell.index in step_of)
+        if not seeds:
             continue
-        first = min(seeded)
-        drawing: set[int] = set()
+        first = seeds[0][0]
+        drawing: dict[int, int] = {}  # step → the first drawing cell in it
+
+        def draws_in(step: int, cell: int) -> None:
+            drawing[step] = min(cell, drawing.get(step, cell))
+
         for d in found.draws:
             if d.library != library:
                 continue
             if d.iteration is None:
                 if d.ca.cell.index in step_of:
-                    drawing.add(step_of[d.ca.cell.index])
+                    draws_in(step_of[d.ca.cell.index], d.ca.cell.index)
                 continue
             # `loader = DataLoader(..., shuffle=True)` draws nothing when built: each iteration
             # draws its order. The steps that iterate it draw: the first iteration's, and every
@@ -91,8 +112,10 @@ def carry_random_state(sections: Sequence, inputs: list[list[str]], outputs: lis
                 continue  # never iterated: draws nothing
             built = step_of[d.ca.cell.index]
             if d.iteration.ca.cell.index in step_of:
-                drawing.add(step_of[d.iteration.ca.cell.index])
-            drawing.update(i for i in range(built + 1, len(sections)) if d.iteration.name in inputs[i])
+                draws_in(step_of[d.iteration.ca.cell.index], d.iteration.ca.cell.index)
+            for i in range(built + 1, len(sections)):
+                if d.iteration.name in inputs[i]:
+                    draws_in(i, min(ca.cell.index for ca in sections[i].cells))
         if library == "numpy":
             for i, section in enumerate(sections):
                 for ca in section.cells:
@@ -100,15 +123,21 @@ def carry_random_state(sections: Sequence, inputs: list[list[str]], outputs: lis
                         qualified = facts.resolve(call.func) if call.func and call.func.split(".")[0] in facts.aliases else ""
                         for spec in randomness.random_state:
                             if qualified and _matches(qualified, spec.calls) and _keyword_given(call, spec.keywords) is None:
-                                drawing.add(i)
-        last = max((i for i in drawing if i > first), default=None)
-        if last is None:
+                                draws_in(i, ca.cell.index)
+        later = sorted(i for i in drawing if i > first)
+        if not later:
             continue  # nothing draws after the seeding step: each process seeds where it draws
+        if library not in STATES:
+            uncarried.append(UncarriedState(randomness.library(library).label, seeds[0][1], drawing[later[0]], later[0]))
+            continue
+        name = STATES[library][0]
+        last = later[-1]
         for i in range(first, last + 1):
             if i > first:
                 inputs[i].append(name)
             if i < last:
                 outputs[i].add(name)
+    return uncarried
 
 
 def restore_lines(step_inputs: Sequence[str]) -> list[str]:
@@ -123,4 +152,4 @@ def import_lines(names: Sequence[str]) -> list[str]:
     return [line for name, line, _, _ in STATES.values() if name in names]
 
 
-__all__ = ["carry_random_state", "restore_lines", "capture_lines", "import_lines", "CARRIED", "PREFIX"]
+__all__ = ["carry_random_state", "UncarriedState", "restore_lines", "capture_lines", "import_lines", "CARRIED", "PREFIX"]

@@ -145,6 +145,14 @@ def transform_cell(
                 continue
             outcome.imports.append(updated)
             continue
+        main_body = _main_guard_body(updated)
+        if main_body is not None:
+            # The kernel runs every cell in the module `__main__`: the guard held and its body ran.
+            # In a step, `__name__` is the package module's name and the body would never run.
+            outcome.items.extend(main_body)
+            outcome.changes.append((line, f"`{first_line}` unwrapped: a notebook's cells run as `__main__`, so its body ran; "
+                                          "in a step `__name__` is the module's name, and the body would not run"))
+            continue
         colab_fallback = _colab_detection_fallback(original, updated)
         if colab_fallback is not None:
             # `try: from google.colab import drive … COLAB = True / except ImportError: COLAB = False`:
@@ -206,6 +214,24 @@ def transform_cell(
         outcome.changes.append((1, "figure saved to the artifacts folder"))
     outcome.replaced = rewriter.replaced
     return outcome
+
+
+def _main_guard_body(node: cst.CSTNode) -> Optional[list[cst.BaseStatement]]:
+    """The body of a top-level `if __name__ == "__main__":` (either side; any quotes), whose
+    `else` never ran in a notebook; None for any other statement."""
+    if not isinstance(node, cst.If):
+        return None
+    test = node.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or not isinstance(test.comparisons[0].operator, cst.Equal):
+        return None
+    sides = (test.left, test.comparisons[0].comparator)
+    names = [side for side in sides if isinstance(side, cst.Name) and side.value == "__name__"]
+    strings = [side for side in sides if isinstance(side, cst.SimpleString) and side.evaluated_value == "__main__"]
+    if len(names) != 1 or len(strings) != 1:
+        return None
+    if isinstance(node.body, cst.SimpleStatementSuite):  # `if __name__ == "__main__": main()`
+        return [cst.SimpleStatementLine(body=list(node.body.body))]
+    return list(node.body.body)
 
 
 def _colab_detection_fallback(original: cst.CSTNode, updated: cst.CSTNode) -> Optional[list[cst.BaseStatement]]:

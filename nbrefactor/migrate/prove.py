@@ -110,7 +110,11 @@ class Proof:
 
     @property
     def proven(self) -> bool:
-        return self.rung >= MIGRATED_RUNG
+        """Rung 5 reached, and no rung above it failed: a verify that ran and found the package
+        differing from the notebook (or could not confirm it) refutes what rung 5 showed, so the
+        model is not "migrated" (fair check 14: a package whose guarded `main()` never ran was
+        migrated, with rung 6 saying "the notebook wrote submission.csv; the package did not")."""
+        return self.rung >= MIGRATED_RUNG and not any(r.status == "failed" for r in self.rungs)
 
     @property
     def stopped(self) -> Optional[RungResult]:
