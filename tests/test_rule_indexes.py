@@ -648,3 +648,70 @@ def test_pth001s_remembered_classes_are_classifys_answers():
     other = paths.PathSettings(**{**settings.__dict__, "user_patterns": ()})
     assert paths.classify("/home/me/x.csv", settings) == paths.PathClass("user", paths.classify("/home/me/x.csv", settings).detail)
     assert paths.classify("/home/me/x.csv", other) == paths.PathClass("absolute", "")
+
+
+def _generic_path_arguments_tests_first(facts, catalog, call, qualified, strings):
+    """PTH001-PTH006's generic fallback as written before the eighteenth round: the call's tests
+    (the notebook's own names, the text-only lists, rules/downloads.toml, bare names, libraries
+    whose paths are elsewhere) first, the arguments' shapes after."""
+    if not call.func or paths._text_only(facts, call, qualified) or paths._fetch_call(catalog, call, qualified):
+        return []
+    head = call.func.split(".", 1)[0]
+    if "." not in call.func and head not in facts.aliases:
+        return []
+    if any(qualified.startswith(p) or call.func.startswith(p) for p in paths._NOT_WORKING_DIRECTORY):
+        return []
+    out = []
+    for arg in call.args:
+        if arg.keyword is None:
+            continue
+        name = arg.keyword.lower()
+        if name in paths._CODE_FOLDER_KEYWORDS or not (name in paths._GENERIC_KEYWORDS or name.endswith(paths._GENERIC_KEYWORD_ENDINGS)):
+            continue
+        if arg.string is not None and not paths._plausible_generic_path(arg.string, keyword=True):
+            continue
+        if arg.string is None and arg.name is None:
+            continue
+        out.append(paths._generic(call, arg, qualified, strings))
+    first = call.arg(0)
+    if first is not None:
+        value = first.string
+        if value is None and first.name is not None and not call.in_function:
+            constant = paths.string_constants(facts).get(first.name)
+            value = constant.value if constant is not None else None
+        if value is not None and paths._plausible_generic_path(value, keyword=False):
+            out.append(paths._generic(call, first, qualified, strings))
+    return out
+
+
+def test_the_generic_path_fallback_looks_at_the_arguments_first_with_the_same_answers():
+    """Eighteenth round: the generic fallback asks the call's tests only when an argument is
+    shaped like a path (almost no call has one); on every uncatalogued call of the fixture
+    notebooks, and on calls written for it, the answer is the former order's. Calls the tests
+    refuse (`print("x.csv")`, a bare name no import binds, `keras.datasets`) and calls they admit
+    both occur, so a screen that dropped a path argument, or kept one a test refuses, fails."""
+    catalog = load_catalog()
+    kept = refused = 0
+
+    def compare(nb: Notebook) -> None:
+        nonlocal kept, refused
+        facts = analyse_notebook(nb)
+        for ca in facts.cells:
+            strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
+            for call in ca.facts.calls:
+                qualified, entries = paths.matching_entries(facts, catalog, call)
+                if entries:
+                    continue
+                new = paths._generic_path_arguments(facts, catalog, call, qualified, strings)
+                assert new == _generic_path_arguments_tests_first(facts, catalog, call, qualified, strings), (nb.path, call)
+                kept += len(new)
+                refused += not new and any(a.string and a.string.endswith(".csv") for a in call.args)
+
+    for nb in _fixture_notebooks(limit=1000):
+        compare(nb)
+    compare(_notebook(
+        "import vaex\nimport keras\nfrom mylib import load\nprint('train.csv')\nhelper('./x.csv')",
+        "vaex.from_csv('./lookup/zones.csv')\nkeras.datasets.mnist.load_data(path='mnist.npz')\nload(out_dir='runs/1')",
+        "DATA = 'data/train.csv'\nvaex.open(DATA)\ndef f(DATA):\n    vaex.open(DATA)",
+    ))
+    assert kept >= 10 and refused >= 2, (kept, refused)

@@ -398,14 +398,15 @@ def _generic_path_arguments(
     constant (`vaex.from_csv("./lookup/zones.csv")`, `TabularDataset(url)`, `load_pd.load(url)`).
     Never for a call that only shows or handles text, nor for one the notebook defines itself
     (its own function is followed by `_path_functions`), nor a call of rules/downloads.toml."""
-    if not call.func or _text_only(facts, call, qualified) or _fetch_call(catalog, call, qualified):
+    if not call.func:
         return []
-    head = call.func.split(".", 1)[0]
-    if "." not in call.func and head not in facts.aliases:
-        return []  # a bare name no import binds: from `%run helpers.py` or a star import, not a known library
-    if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
-        return []
-    out: list[PathArgument] = []
+    # The arguments first, the call's tests after: almost no call has an argument shaped like a
+    # path (PythonDataScienceHandbook: none of the 6,642 asked; fair check 13: 158 of 12,970;
+    # the fixture corpus: 52 of 4,005), and then every test of the call —
+    # the notebook's own names, the text-only lists, rules/downloads.toml — answers nothing.
+    # Each test is a pure function of the facts, the catalogue and the call, so asking them
+    # after the arguments' shapes changes no answer.
+    candidates: list[ArgFact] = []
     for arg in call.args:
         if arg.keyword is None:
             continue
@@ -416,7 +417,7 @@ def _generic_path_arguments(
             continue
         if arg.string is None and arg.name is None:
             continue  # `path=os.path.join(...)`, `file=sys.stdout`: nothing to judge
-        out.append(_generic(call, arg, qualified, strings))
+        candidates.append(arg)
     first = call.arg(0)
     if first is not None:
         value = first.string
@@ -426,8 +427,17 @@ def _generic_path_arguments(
             constant = string_constants(facts).get(first.name)
             value = constant.value if constant is not None else None
         if value is not None and _plausible_generic_path(value, keyword=False):
-            out.append(_generic(call, first, qualified, strings))
-    return out
+            candidates.append(first)
+    if not candidates:
+        return []
+    if _text_only(facts, call, qualified) or _fetch_call(catalog, call, qualified):
+        return []
+    head = call.func.split(".", 1)[0]
+    if "." not in call.func and head not in facts.aliases:
+        return []  # a bare name no import binds: from `%run helpers.py` or a star import, not a known library
+    if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
+        return []
+    return [_generic(call, arg, qualified, strings) for arg in candidates]
 
 
 def _generic(call: CallFact, arg: ArgFact, qualified: str, strings: Sequence[StringFact]) -> PathArgument:
