@@ -715,3 +715,49 @@ def test_the_generic_path_fallback_looks_at_the_arguments_first_with_the_same_an
         "DATA = 'data/train.csv'\nvaex.open(DATA)\ndef f(DATA):\n    vaex.open(DATA)",
     ))
     assert kept >= 10 and refused >= 2, (kept, refused)
+
+
+_MIXES = (
+    (ast.JoinedStr, ast.Constant), (ast.With, ast.AsyncWith, ast.Assign), (ast.Call, ast.Assign),
+    removed_apis._BINDING_CLASSES, removed_apis._USE_NODE_CLASSES,
+    (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Call, ast.Dict, ast.arguments), (ast.Global, ast.Call),
+)
+
+
+def _nodes_of_by_filter(tree: ast.AST, types: tuple) -> tuple:
+    return tuple(n for n in ast.walk(tree) if isinstance(n, types))
+
+
+def test_the_nodes_of_a_class_are_ast_walks_in_its_order_on_every_fixture_cell():
+    """Eighteenth round: `nodes_of(tree, *classes)` — the cell's nodes sorted out by class in one
+    pass, remembered with the tree — is `ast.walk` filtered by `isinstance`, in its order, for
+    every class that occurs in the fixture cells, for the mixes the rules ask, and for a class
+    a cell lacks (empty); asked twice, the same tuple."""
+    asked = 0
+    for source in [*SOURCES, *_fixture_sources(limit=2000)]:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        classes = {type(n) for n in ast.walk(tree)}
+        for kind in (*classes, ast.AsyncFor, ast.Lambda):
+            assert analysis.nodes_of(tree, kind) == _nodes_of_by_filter(tree, kind), (source, kind)
+            asked += 1
+        for mix in _MIXES:
+            first = analysis.nodes_of(tree, *mix)
+            assert first == _nodes_of_by_filter(tree, mix), (source, mix)
+            assert analysis.nodes_of(tree, *mix) is first
+    assert asked > 10_000
+
+
+def test_the_nodes_of_a_class_belong_to_their_tree_and_stay_bounded():
+    from nbrefactor.audit import facts as facts_module
+
+    first, other = ast.parse("f(1)"), ast.parse("g(2)\nh(3)")
+    calls = analysis.nodes_of(first, ast.Call)
+    assert [n.func.id for n in calls] == ["f"]
+    assert [n.func.id for n in analysis.nodes_of(other, ast.Call)] == ["g", "h"]
+    for i in range(300):
+        analysis.nodes_of(ast.parse(f"x{i} = {i}"), ast.Name)
+    assert len(facts_module._BY_CLASS) <= 256
+    assert analysis.nodes_of(first, ast.Call) == calls  # listed again after it went: the same nodes

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
-from nbrefactor.audit.analysis import cell_python_tree, dead_branch_lines, tree_nodes, uncalled_function_lines
+from nbrefactor.audit.analysis import cell_python_tree, dead_branch_lines, nodes_of, tree_nodes, uncalled_function_lines
 from nbrefactor.audit.facts import dotted_name, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
@@ -504,7 +504,7 @@ def _notebook_defined(facts: NotebookFacts) -> frozenset[str]:
     methods: set[str] = set()
     for ca in facts.cells:
         tree = cell_python_tree(ca)
-        for node in tree_nodes(tree) if tree is not None else ():
+        for node in nodes_of(tree, ast.ClassDef) if tree is not None else ():
             if isinstance(node, ast.ClassDef):
                 methods.update(d.name for d in node.body if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)))
     memo[:] = [facts, frozenset(names), frozenset(methods)]
@@ -841,7 +841,7 @@ def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[
     # (One breadth-first list of the nodes: an f-string comes before its parts, so its parts are
     # known as parts by the time they are reached.)
     inside_fstring: set[int] = set()
-    for node in tree_nodes(tree):
+    for node in nodes_of(tree, ast.JoinedStr, ast.Constant):  # (the other nodes are never literals)
         if isinstance(node, ast.JoinedStr):
             inside_fstring.update(id(part) for part in node.values)
         if id(node) in inside_fstring:
@@ -987,7 +987,7 @@ def _asserted_data(ca: CellAnalysis) -> set[tuple[int, int]]:
         return set()
     out: set[tuple[int, int]] = set()
     displays = (ast.List, ast.Tuple, ast.Set, ast.Dict)
-    for node in tree_nodes(tree):
+    for node in (*nodes_of(tree, ast.Assert), *nodes_of(tree, ast.Call)):  # (a set of places: any order)
         if isinstance(node, ast.Assert):
             checked: list[ast.AST] = [node.test]
         elif isinstance(node, ast.Call) and dotted_name(node.func).rpartition(".")[2].lower().startswith("assert"):
@@ -1018,7 +1018,7 @@ def _keys_and_container_settings(ca: CellAnalysis, settings: PathSettings) -> se
     if tree is None:
         return set()
     out: set[tuple[int, int]] = set()
-    for node in tree_nodes(tree):
+    for node in (*nodes_of(tree, ast.Subscript), *(nodes_of(tree, ast.keyword) if settings.container_mappings else ())):
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
             out.add((node.slice.lineno, node.slice.col_offset + 1))
         elif isinstance(node, ast.keyword) and node.arg in settings.container_mappings:
@@ -4784,16 +4784,14 @@ def _produced_paths(ctx: RuleContext) -> list[_Produced]:
         # (A name reused for each archive, `with ZipFile(a) as z:` … `with ZipFile(b) as z:`: the
         # last opening above the extract.)
         opened: dict[str, list[int]] = {}
-        for node in tree_nodes(tree):
+        for node in nodes_of(tree, ast.With, ast.AsyncWith, ast.Assign):
             if isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
                         opened.setdefault(item.optional_vars.id, []).append(item.context_expr.lineno)
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call):
                 opened.setdefault(node.targets[0].id, []).append(node.value.lineno)
-        for node in tree_nodes(tree):
-            if not isinstance(node, ast.Call):
-                continue
+        for node in nodes_of(tree, ast.Call):
             func = node.func
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
@@ -5553,7 +5551,7 @@ class TrackingServerUri(Rule):
             tree = cell_python_tree(ca)
             if tree is None:
                 continue
-            for node in tree_nodes(tree):
+            for node in nodes_of(tree, ast.Call, ast.Assign):
                 values: list[ast.AST] = []
                 if isinstance(node, ast.Call):
                     wanted = _TRACKING_CALLS.get(ctx.facts.resolve(dotted_name(node.func)))
