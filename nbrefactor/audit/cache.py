@@ -49,12 +49,13 @@ class ResultCache:
     folder: Path  # <cache root>/v1
     base: str  # digest of code, catalogue, settings and environment: shared by every entry of a run
 
-    def key(self, raw: bytes, display: str, project: Any) -> str:
+    def key(self, raw: bytes, display: str, project: Any, raw_digest: Optional[bytes] = None) -> str:
+        """`raw_digest`: `hashlib.sha256(raw).digest()` when the caller has it already."""
         digest = hashlib.sha256()
         for part in (self.base, display, _project_json(project)):
             digest.update(part.encode("utf-8"))
             digest.update(b"\x1f")
-        digest.update(hashlib.sha256(raw).digest())
+        digest.update(raw_digest if raw_digest is not None else hashlib.sha256(raw).digest())
         return digest.hexdigest()
 
     def installed_store(self) -> Path:
