@@ -514,3 +514,26 @@ def test_the_key_parses_a_notebooks_cells_once_per_content(tmp_path, monkeypatch
     write_notebook(notebook, ["import os\nos.chdir('sub')", "x = 2"])
     assert engine._cache_key(notebook, "nb.ipynb", cache) != first and len(parsed) == 2
 
+
+def test_an_empty_cache_is_not_looked_up_and_its_keys_are_made_where_each_notebook_is_audited(corpus, tmp_path, monkeypatch):
+    """Eighteenth round: a cache without entries answers nothing, so the parent makes no key
+    before the pool; each notebook's key is made before its audit where it is audited, and the
+    entries written are the ones a lookup finds (the next run is answered from them, the same
+    bytes). A cache holding one entry is looked up as before."""
+    settings = Settings()
+    cache = open_cache(settings, tmp_path / "c")
+    looked_up: list[int] = []
+    real = engine._answer_from_cache
+    monkeypatch.setattr(engine, "_answer_from_cache", lambda files, *rest: looked_up.append(len(files)) or real(files, *rest))
+    assert not cache.holds_entries()
+    before = audit_json(corpus, settings, cache)
+    assert looked_up == [] and cache.holds_entries()
+    keys = {engine._cache_key(f, engine._display(f), cache) for f in sorted(corpus.glob("*.ipynb"))}
+    assert {p.stem for p in entries_in(tmp_path / "c")} == keys
+    counter = AuditCounter(monkeypatch)
+    assert audit_json(corpus, settings, cache) == before and counter.paths == [] and looked_up == [3]
+    # Only an entry counts: the installed-distributions listing alone leaves the cache empty.
+    other = open_cache(settings, tmp_path / "d")
+    other.folder.mkdir(parents=True)
+    (other.folder / "installed-0123.json").write_text("{}", encoding="utf-8")
+    assert not other.holds_entries()

@@ -69,6 +69,20 @@ class ResultCache:
         # (Entries of the earlier sharded layout are never read again; pruning removes them.)
         return self.folder / f"{key}.json"
 
+    def holds_entries(self) -> bool:
+        """Whether the folder holds any entry (`<key>.json`; the installed-distributions listing
+        and the earlier layout's shard folders are none): an empty cache can answer no lookup.
+        Stops at the first entry it sees."""
+        try:
+            with os.scandir(self.folder) as listing:
+                for item in listing:
+                    name = item.name
+                    if len(name) == 69 and name.endswith(".json") and not name.startswith("installed-"):
+                        return True
+        except OSError:
+            return False
+        return False
+
     def get(self, key: str) -> Optional[NotebookResult]:
         path = self.entry(key)
         try:
