@@ -761,3 +761,22 @@ def test_the_nodes_of_a_class_belong_to_their_tree_and_stay_bounded():
         analysis.nodes_of(ast.parse(f"x{i} = {i}"), ast.Name)
     assert len(facts_module._BY_CLASS) <= 256
     assert analysis.nodes_of(first, ast.Call) == calls  # listed again after it went: the same nodes
+
+
+def test_the_produced_paths_are_found_once_per_notebook_and_equal_a_fresh_search(monkeypatch):
+    """Eighteenth round: PTH003 and PTH006 share `_produced_paths` per notebook; the shared answer
+    is the search's, a caller's list its own, and the search runs once per notebook context."""
+    catalog = load_catalog()
+    calls: list[int] = []
+    real = paths._find_produced_paths
+    monkeypatch.setattr(paths, "_find_produced_paths", lambda ctx: calls.append(1) or real(ctx))
+    found = 0
+    for nb in [*_fixture_notebooks(limit=1000), _notebook("import zipfile\nzipfile.ZipFile('a.zip').extractall('data')")]:
+        ctx = RuleContext(analyse_notebook(nb), catalog, ProjectContext())
+        before = len(calls)
+        first = paths._produced_paths(ctx)
+        assert first == real(RuleContext(ctx.facts, catalog, ProjectContext()))
+        first.clear()
+        assert paths._produced_paths(ctx) == real(ctx) and len(calls) == before + 1
+        found += bool(real(ctx))
+    assert found >= 3

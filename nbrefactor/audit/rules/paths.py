@@ -4767,7 +4767,12 @@ def _relative_text(node: Optional[ast.AST], constants: Mapping[str, Constant]) -
 def _produced_paths(ctx: RuleContext) -> list[_Produced]:
     """Relative folders the notebook extracts archives into (`ZipFile(z).extractall("data")`,
     `tar.extractall(path="data")`, `shutil.unpack_archive(z, "data")`) and files it downloads by
-    name (`wget.download(url, "x.zip")`, the kaggle CLI in a shell line or `subprocess.run([...])`)."""
+    name (`wget.download(url, "x.zip")`, the kaggle CLI in a shell line or `subprocess.run([...])`).
+    Found once per notebook (PTH003 and PTH006 both ask; frozen records, a fresh list each time)."""
+    return list(ctx.shared("paths.produced", lambda: tuple(_find_produced_paths(ctx))))
+
+
+def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     constants = string_constants(ctx.facts)
     out: list[_Produced] = []
     for ca in ctx.cells:
