@@ -2,10 +2,12 @@
 (user + system of the process and its workers), wall and the load before each run, one JSON line
 per run, appended to OUT (docs/benchmarks.md, sixteenth round):
 
-    python benchmarks/cold.py --base TREE --round TREE [--jobs N|default] [--runs 4] --out OUT DIR
+    python benchmarks/cold.py --base TREE --round TREE [--jobs N|default] [--runs 4] [--empty-cache] --out OUT DIR
 
 Each run is `python -m nbrefactor audit DIR --format json --no-cache`, with byte-code as installed
-(PYTHONDONTWRITEBYTECODE dropped). Compare the medians of the CPU column; at a high load read the
+(PYTHONDONTWRITEBYTECODE dropped); with `--empty-cache`, without `--no-cache` and with a fresh empty
+cache folder (`NBREFACTOR_CACHE_DIR`) each run: the cold run `bench_peers.py` times, which keys every
+notebook and writes the cache (eighteenth round). Compare the medians of the CPU column; at a high load read the
 pairs (a base run and a round run in the same minute) too.
 """
 
@@ -17,6 +19,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -27,6 +30,7 @@ def main() -> int:
     parser.add_argument("--jobs", default="default")
     parser.add_argument("--runs", type=int, default=4)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--empty-cache", action="store_true", help="a fresh empty cache each run instead of --no-cache")
     parser.add_argument("corpus")
     args = parser.parse_args()
     trees = {"base": args.base, "round": args.round}
@@ -34,15 +38,24 @@ def main() -> int:
     jobs = [] if args.jobs == "default" else ["-j", args.jobs]
     for i in range(args.runs):
         for name in (("base", "round") if i % 2 == 0 else ("round", "base")):
-            cmd = [sys.executable, "-m", "nbrefactor", "audit", args.corpus, "--format", "json", "--no-cache", *jobs]
+            cmd = [sys.executable, "-m", "nbrefactor", "audit", args.corpus, "--format", "json", *jobs]
+            run_env = {**env, "PYTHONPATH": trees[name]}
+            scratch = tempfile.TemporaryDirectory() if args.empty_cache else None
+            if scratch is not None:
+                run_env["NBREFACTOR_CACHE_DIR"] = scratch.name
+            else:
+                cmd.append("--no-cache")
             load = os.getloadavg()[0]
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run(cmd, env={**env, "PYTHONPATH": trees[name]}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(cmd, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             wall = time.perf_counter() - start
+            if scratch is not None:
+                scratch.cleanup()
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            row = {"tree": name, "corpus": args.corpus, "jobs": args.jobs, "run": i, "cpu": round(cpu, 3),
+            row = {"tree": name, "corpus": args.corpus, "jobs": args.jobs, "cache": "empty" if args.empty_cache else "none",
+                   "run": i, "cpu": round(cpu, 3),
                    "wall": round(wall, 3), "load": round(load, 2)}
             print(json.dumps(row), flush=True)
             with open(args.out, "a", encoding="utf-8") as out:

@@ -173,8 +173,8 @@ def test_a_requirements_file_the_notebook_installs_invalidates(tmp_path, monkeyp
     ],
 )
 def test_the_key_screen_lets_through_every_requirements_install(source, tmp_path):
-    """`_may_install_requirements` only skips reading the cells when `with_installed_requirements`
-    would find nothing in them: every line it reads names pip, `install` and the flag."""
+    """`_installs_requirements` only skips `with_installed_requirements` when it would find
+    nothing in the cells: every line it reads names pip, `install` and the flag."""
     from nbrefactor.audit.project import ProjectContext, with_installed_requirements
 
     (tmp_path / "proj").mkdir()
@@ -182,8 +182,8 @@ def test_the_key_screen_lets_through_every_requirements_install(source, tmp_path
     notebook = write_notebook(root / "nb.ipynb", [source])
     base = ProjectContext()
     assert with_installed_requirements(base, notebook, [source]) is not base  # precondition: a manifest
-    assert engine._may_install_requirements(notebook.read_bytes())
-    assert not engine._may_install_requirements(b'{"cells": [{"source": "pre-release of a non-random model"}]}')
+    assert engine._installs_requirements(engine._code_sources(notebook.read_bytes()))
+    assert not engine._installs_requirements(["pre-release of a non-random model"])
 
 
 def test_load_errors_are_never_cached(tmp_path, monkeypatch):
@@ -441,3 +441,99 @@ def test_entries_are_kept_in_one_folder_and_entries_of_the_sharded_layout_are_pr
     _age(old, 45 * 86400, now)
     assert prune(cache.folder, max_age=30 * 86400, max_size=2**30, now=now).removed == 1
     assert not old.exists() and entries_in(tmp_path / "c") == entries
+
+
+def _audit_file_project(file: Path):
+    """The project `audit_file` audits a notebook with (engine.audit_file, written out)."""
+    from nbrefactor.audit.loader import read_notebook
+    from nbrefactor.audit.project import (
+        discover_project, with_downloads_present, with_installed_requirements, with_working_folders,
+    )
+    from nbrefactor.audit.types import Notebook
+
+    loaded = read_notebook(file)
+    assert isinstance(loaded, Notebook)
+    project = with_working_folders(discover_project(file), file, [c.source for c in loaded.code_cells])
+    project = with_installed_requirements(project, file, [c.source for c in loaded.code_cells])
+    return with_downloads_present(project, file, [c.source for c in loaded.code_cells])
+
+
+def test_the_keys_project_is_the_one_the_audit_reads_on_every_fixture_notebook():
+    """Eighteenth round: the key reads the code cells once (one JSON parse, remembered by the
+    bytes' digest) instead of screening the raw bytes a dozen times; on every valid v4 fixture
+    notebook the project it keys is the one `audit_file` audits with, so no input of a finding
+    is left out of the key (and the cells' screens miss nothing the project functions read)."""
+    from nbrefactor.audit.loader import read_notebook
+    from nbrefactor.audit.types import Notebook
+
+    compared = changed = 0
+    for file in sorted(FIXTURES.rglob("*.ipynb")):
+        loaded = read_notebook(file)
+        raw = file.read_bytes()
+        if not isinstance(loaded, Notebook) or loaded.original_nbformat != 4:
+            continue
+        sources = engine._code_sources(raw)
+        if sources != [c.source for c in loaded.code_cells]:
+            continue  # (a surrogate the loader replaced: the key reads the bytes as they are)
+        expected = _audit_file_project(file)
+        assert engine._key_project(file, sources) == expected, file
+        compared += 1
+        changed += expected != engine._key_project(file, [])
+    assert compared > 300 and changed >= 3, (compared, changed)
+
+
+def test_a_notebook_that_puts_its_parent_on_the_path_is_keyed_by_the_parents_modules(tmp_path):
+    """`sys.path.insert(0, "..")` makes the parent folder's modules importable (`parent_modules`),
+    which the audit reads; the key looked at them only when the notebook's bytes named `chdir`
+    or `%cd` (before the eighteenth round): adding a module to the parent folder now changes
+    the key."""
+    (tmp_path / "proj" / "nbs").mkdir(parents=True)
+    notebook = write_notebook(tmp_path / "proj" / "nbs" / "nb.ipynb", ["import sys\nsys.path.insert(0, '..')", "import helpers"])
+    cache = open_cache(Settings(), tmp_path / "c")
+    before = engine._cache_key(notebook, "nb.ipynb", cache)
+    (tmp_path / "proj" / "helpers.py").write_text("X = 1\n", encoding="utf-8")
+    from nbrefactor.audit.project import _local_modules
+
+    _local_modules.cache_clear()  # a new process would look again; this one remembers
+    after = engine._cache_key(notebook, "nb.ipynb", cache)
+    assert before is not None and after is not None and before != after
+
+
+def test_the_key_parses_a_notebooks_cells_once_per_content(tmp_path, monkeypatch):
+    """The cells read for a key are remembered by the bytes' digest: the second key of a cold
+    audit (made after the audit, to store only a result of unchanged bytes) parses nothing;
+    changed bytes are parsed again and keyed anew."""
+    parsed: list[int] = []
+    real = engine._code_sources
+    monkeypatch.setattr(engine, "_code_sources", lambda raw: parsed.append(len(raw)) or real(raw))
+    engine._KEY_SOURCES.clear()
+    notebook = write_notebook(tmp_path / "nb.ipynb", ["import os\nos.chdir('sub')", "x = 1"])
+    cache = open_cache(Settings(), tmp_path / "c")
+    first = engine._cache_key(notebook, "nb.ipynb", cache)
+    assert engine._cache_key(notebook, "nb.ipynb", cache) == first and len(parsed) == 1
+    write_notebook(notebook, ["import os\nos.chdir('sub')", "x = 2"])
+    assert engine._cache_key(notebook, "nb.ipynb", cache) != first and len(parsed) == 2
+
+
+def test_an_empty_cache_is_not_looked_up_and_its_keys_are_made_where_each_notebook_is_audited(corpus, tmp_path, monkeypatch):
+    """Eighteenth round: a cache without entries answers nothing, so the parent makes no key
+    before the pool; each notebook's key is made before its audit where it is audited, and the
+    entries written are the ones a lookup finds (the next run is answered from them, the same
+    bytes). A cache holding one entry is looked up as before."""
+    settings = Settings()
+    cache = open_cache(settings, tmp_path / "c")
+    looked_up: list[int] = []
+    real = engine._answer_from_cache
+    monkeypatch.setattr(engine, "_answer_from_cache", lambda files, *rest: looked_up.append(len(files)) or real(files, *rest))
+    assert not cache.holds_entries()
+    before = audit_json(corpus, settings, cache)
+    assert looked_up == [] and cache.holds_entries()
+    keys = {engine._cache_key(f, engine._display(f), cache) for f in sorted(corpus.glob("*.ipynb"))}
+    assert {p.stem for p in entries_in(tmp_path / "c")} == keys
+    counter = AuditCounter(monkeypatch)
+    assert audit_json(corpus, settings, cache) == before and counter.paths == [] and looked_up == [3]
+    # Only an entry counts: the installed-distributions listing alone leaves the cache empty.
+    other = open_cache(settings, tmp_path / "d")
+    other.folder.mkdir(parents=True)
+    (other.folder / "installed-0123.json").write_text("{}", encoding="utf-8")
+    assert not other.holds_entries()

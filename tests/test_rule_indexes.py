@@ -648,3 +648,135 @@ def test_pth001s_remembered_classes_are_classifys_answers():
     other = paths.PathSettings(**{**settings.__dict__, "user_patterns": ()})
     assert paths.classify("/home/me/x.csv", settings) == paths.PathClass("user", paths.classify("/home/me/x.csv", settings).detail)
     assert paths.classify("/home/me/x.csv", other) == paths.PathClass("absolute", "")
+
+
+def _generic_path_arguments_tests_first(facts, catalog, call, qualified, strings):
+    """PTH001-PTH006's generic fallback as written before the eighteenth round: the call's tests
+    (the notebook's own names, the text-only lists, rules/downloads.toml, bare names, libraries
+    whose paths are elsewhere) first, the arguments' shapes after."""
+    if not call.func or paths._text_only(facts, call, qualified) or paths._fetch_call(catalog, call, qualified):
+        return []
+    head = call.func.split(".", 1)[0]
+    if "." not in call.func and head not in facts.aliases:
+        return []
+    if any(qualified.startswith(p) or call.func.startswith(p) for p in paths._NOT_WORKING_DIRECTORY):
+        return []
+    out = []
+    for arg in call.args:
+        if arg.keyword is None:
+            continue
+        name = arg.keyword.lower()
+        if name in paths._CODE_FOLDER_KEYWORDS or not (name in paths._GENERIC_KEYWORDS or name.endswith(paths._GENERIC_KEYWORD_ENDINGS)):
+            continue
+        if arg.string is not None and not paths._plausible_generic_path(arg.string, keyword=True):
+            continue
+        if arg.string is None and arg.name is None:
+            continue
+        out.append(paths._generic(call, arg, qualified, strings))
+    first = call.arg(0)
+    if first is not None:
+        value = first.string
+        if value is None and first.name is not None and not call.in_function:
+            constant = paths.string_constants(facts).get(first.name)
+            value = constant.value if constant is not None else None
+        if value is not None and paths._plausible_generic_path(value, keyword=False):
+            out.append(paths._generic(call, first, qualified, strings))
+    return out
+
+
+def test_the_generic_path_fallback_looks_at_the_arguments_first_with_the_same_answers():
+    """Eighteenth round: the generic fallback asks the call's tests only when an argument is
+    shaped like a path (almost no call has one); on every uncatalogued call of the fixture
+    notebooks, and on calls written for it, the answer is the former order's. Calls the tests
+    refuse (`print("x.csv")`, a bare name no import binds, `keras.datasets`) and calls they admit
+    both occur, so a screen that dropped a path argument, or kept one a test refuses, fails."""
+    catalog = load_catalog()
+    kept = refused = 0
+
+    def compare(nb: Notebook) -> None:
+        nonlocal kept, refused
+        facts = analyse_notebook(nb)
+        for ca in facts.cells:
+            strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
+            for call in ca.facts.calls:
+                qualified, entries = paths.matching_entries(facts, catalog, call)
+                if entries:
+                    continue
+                new = paths._generic_path_arguments(facts, catalog, call, qualified, strings)
+                assert new == _generic_path_arguments_tests_first(facts, catalog, call, qualified, strings), (nb.path, call)
+                kept += len(new)
+                refused += not new and any(a.string and a.string.endswith(".csv") for a in call.args)
+
+    for nb in _fixture_notebooks(limit=1000):
+        compare(nb)
+    compare(_notebook(
+        "import vaex\nimport keras\nfrom mylib import load\nprint('train.csv')\nhelper('./x.csv')",
+        "vaex.from_csv('./lookup/zones.csv')\nkeras.datasets.mnist.load_data(path='mnist.npz')\nload(out_dir='runs/1')",
+        "DATA = 'data/train.csv'\nvaex.open(DATA)\ndef f(DATA):\n    vaex.open(DATA)",
+    ))
+    assert kept >= 10 and refused >= 2, (kept, refused)
+
+
+_MIXES = (
+    (ast.JoinedStr, ast.Constant), (ast.With, ast.AsyncWith, ast.Assign), (ast.Call, ast.Assign),
+    removed_apis._BINDING_CLASSES, removed_apis._USE_NODE_CLASSES,
+    (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Call, ast.Dict, ast.arguments), (ast.Global, ast.Call),
+)
+
+
+def _nodes_of_by_filter(tree: ast.AST, types: tuple) -> tuple:
+    return tuple(n for n in ast.walk(tree) if isinstance(n, types))
+
+
+def test_the_nodes_of_a_class_are_ast_walks_in_its_order_on_every_fixture_cell():
+    """Eighteenth round: `nodes_of(tree, *classes)` — the cell's nodes sorted out by class in one
+    pass, remembered with the tree — is `ast.walk` filtered by `isinstance`, in its order, for
+    every class that occurs in the fixture cells, for the mixes the rules ask, and for a class
+    a cell lacks (empty); asked twice, the same tuple."""
+    asked = 0
+    for source in [*SOURCES, *_fixture_sources(limit=2000)]:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        classes = {type(n) for n in ast.walk(tree)}
+        for kind in (*classes, ast.AsyncFor, ast.Lambda):
+            assert analysis.nodes_of(tree, kind) == _nodes_of_by_filter(tree, kind), (source, kind)
+            asked += 1
+        for mix in _MIXES:
+            first = analysis.nodes_of(tree, *mix)
+            assert first == _nodes_of_by_filter(tree, mix), (source, mix)
+            assert analysis.nodes_of(tree, *mix) is first
+    assert asked > 10_000
+
+
+def test_the_nodes_of_a_class_belong_to_their_tree_and_stay_bounded():
+    from nbrefactor.audit import facts as facts_module
+
+    first, other = ast.parse("f(1)"), ast.parse("g(2)\nh(3)")
+    calls = analysis.nodes_of(first, ast.Call)
+    assert [n.func.id for n in calls] == ["f"]
+    assert [n.func.id for n in analysis.nodes_of(other, ast.Call)] == ["g", "h"]
+    for i in range(300):
+        analysis.nodes_of(ast.parse(f"x{i} = {i}"), ast.Name)
+    assert len(facts_module._BY_CLASS) <= 256
+    assert analysis.nodes_of(first, ast.Call) == calls  # listed again after it went: the same nodes
+
+
+def test_the_produced_paths_are_found_once_per_notebook_and_equal_a_fresh_search(monkeypatch):
+    """Eighteenth round: PTH003 and PTH006 share `_produced_paths` per notebook; the shared answer
+    is the search's, a caller's list its own, and the search runs once per notebook context."""
+    catalog = load_catalog()
+    calls: list[int] = []
+    real = paths._find_produced_paths
+    monkeypatch.setattr(paths, "_find_produced_paths", lambda ctx: calls.append(1) or real(ctx))
+    found = 0
+    for nb in [*_fixture_notebooks(limit=1000), _notebook("import zipfile\nzipfile.ZipFile('a.zip').extractall('data')")]:
+        ctx = RuleContext(analyse_notebook(nb), catalog, ProjectContext())
+        before = len(calls)
+        first = paths._produced_paths(ctx)
+        assert first == real(RuleContext(ctx.facts, catalog, ProjectContext()))
+        first.clear()
+        assert paths._produced_paths(ctx) == real(ctx) and len(calls) == before + 1
+        found += bool(real(ctx))
+    assert found >= 3

@@ -27,6 +27,7 @@ from nbrefactor.audit.facts import (  # noqa: F401 - re-exported: rules and test
     GlobalWrite,
     CellFacts,
     tree_nodes,
+    nodes_of,
     walk_nodes,
     _NODES,
     _first_line,
@@ -322,8 +323,8 @@ def index_name_loads(facts: "NotebookFacts") -> dict[str, tuple[NameLoad, ...]]:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         index = ca.cell.index
-        for node in tree_nodes(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        for node in nodes_of(tree, ast.Name):
+            if isinstance(node.ctx, ast.Load):
                 found.setdefault(node.id, []).append((node, tree, index))
     return {name: tuple(reads) for name, reads in found.items()}
 

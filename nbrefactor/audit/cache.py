@@ -49,12 +49,13 @@ class ResultCache:
     folder: Path  # <cache root>/v1
     base: str  # digest of code, catalogue, settings and environment: shared by every entry of a run
 
-    def key(self, raw: bytes, display: str, project: Any) -> str:
+    def key(self, raw: bytes, display: str, project: Any, raw_digest: Optional[bytes] = None) -> str:
+        """`raw_digest`: `hashlib.sha256(raw).digest()` when the caller has it already."""
         digest = hashlib.sha256()
         for part in (self.base, display, _project_json(project)):
             digest.update(part.encode("utf-8"))
             digest.update(b"\x1f")
-        digest.update(hashlib.sha256(raw).digest())
+        digest.update(raw_digest if raw_digest is not None else hashlib.sha256(raw).digest())
         return digest.hexdigest()
 
     def installed_store(self) -> Path:
@@ -67,6 +68,20 @@ class ResultCache:
         # machine), and a cold 100-notebook audit created ~80 shard folders besides its 100 entries.
         # (Entries of the earlier sharded layout are never read again; pruning removes them.)
         return self.folder / f"{key}.json"
+
+    def holds_entries(self) -> bool:
+        """Whether the folder holds any entry (`<key>.json`; the installed-distributions listing
+        and the earlier layout's shard folders are none): an empty cache can answer no lookup.
+        Stops at the first entry it sees."""
+        try:
+            with os.scandir(self.folder) as listing:
+                for item in listing:
+                    name = item.name
+                    if len(name) == 69 and name.endswith(".json") and not name.startswith("installed-"):
+                        return True
+        except OSError:
+            return False
+        return False
 
     def get(self, key: str) -> Optional[NotebookResult]:
         path = self.entry(key)

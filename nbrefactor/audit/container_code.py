@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree
-from nbrefactor.audit.facts import dotted_name, globals_bound_once, tree_nodes
+from nbrefactor.audit.facts import dotted_name, globals_bound_once, nodes_of
 
 # The KFP factories that turn a Python function into a pipeline step run in its own container
 # (v1 `create_component_from_func`/`func_to_container_op`, v2 `@dsl.component`), by last name
@@ -66,7 +66,7 @@ def pipeline_step_bodies(facts: NotebookFacts) -> tuple[tuple[int, int, int], ..
     trees = [(ca, cell_python_tree(ca)) for ca in facts.cells]
     passed: set[str] = set()
     for _, tree in trees:
-        for node in tree_nodes(tree) if tree is not None else ():
+        for node in nodes_of(tree, ast.Call) if tree is not None else ():
             if isinstance(node, ast.Call) and _kfp_factory(facts, node.func):
                 arguments = node.args[:1] + [k.value for k in node.keywords if k.arg == "func"]
                 passed.update(a.id for a in arguments if isinstance(a, ast.Name))
@@ -132,7 +132,7 @@ def component_steps(facts: NotebookFacts) -> tuple[ComponentStep, ...]:
     for ca, tree in trees:
         if tree is None:
             continue
-        for node in tree_nodes(tree):
+        for node in nodes_of(tree, ast.Call):
             if isinstance(node, ast.Call) and _kfp_factory(facts, node.func):
                 arguments = node.args[:1] + [k.value for k in node.keywords if k.arg == "func"]
                 for argument in arguments:
@@ -237,7 +237,7 @@ def _keyword_spans(
 ) -> list[ContainerSpan]:
     """Values of container-spec keywords (`ContainerOp(file_outputs={...})`, `path_prefix="/app"`)."""
     spans: list[ContainerSpan] = []
-    for node in tree_nodes(tree):
+    for node in nodes_of(tree, ast.Call):
         if isinstance(node, ast.Call):
             callee = _last_part(node.func)
             wanted = call_keywords.get(callee, frozenset()) | image_keywords

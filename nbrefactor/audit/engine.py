@@ -23,7 +23,7 @@ from nbrefactor.config import Settings, rule_enabled
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, NotAnalysed, Notebook, NotebookResult
 from nbrefactor.audit.project import (
-    ProjectContext, discover_project, may_guard_downloads, resolved_path, with_downloads_present, with_image_packages,
+    ProjectContext, discover_project, resolved_path, with_downloads_present, with_image_packages,
     scoped_to_workspace, with_installed_requirements, with_working_folders,
 )
 
@@ -306,7 +306,14 @@ def audit_paths(
     audited: list[NotebookResult] = []
     todo: list[tuple[Path, str, Optional[str]]] = [(file, display, None) for file, display in files]
     if cache is not None:
-        audited, todo = _answer_from_cache(files, cache, on_result)
+        if cache.holds_entries():
+            audited, todo = _answer_from_cache(files, cache, on_result)
+        else:
+            # An empty cache (a first run, a CI job that keeps none) answers nothing: each
+            # notebook's key is made where it is audited, before its audit (`_audit_and_store`),
+            # in the pool's workers side by side instead of here one after the other before
+            # the pool starts (PythonDataScienceHandbook: ~0.1 s of the parent's serial time).
+            todo = [(file, display, KEY_WHERE_AUDITED) for file, display in files]
     if not jobs or jobs < 1:  # automatic: as many workers as the work keeps busy
         workers = min(default_jobs(), pool_size(len(todo)))
     else:  # asked for: honoured (a pool also isolates a notebook that crashes its process)
@@ -394,29 +401,58 @@ def _cache_key(file: Path, display: str, cache: ResultCache) -> Optional[str]:
         if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHED_BYTES:
             return None
         raw = file.read_bytes()
-        project = discover_project(file)
-        if b"chdir" in raw or b"%cd" in raw or b"%pushd" in raw:
-            # The folders a cell moves into add modules (`with_working_folders`): part of the key.
-            project = with_working_folders(project, file, _code_sources(raw))
-        if _may_install_requirements(raw) or file.with_suffix(".txt").is_file():
-            # The requirements files a cell installs, and the notebook's own `<name>.txt`, are
-            # manifests (`with_installed_requirements`): part of the key.
-            project = with_installed_requirements(project, file, _code_sources(raw))
-        if may_guard_downloads(raw):
-            # The downloads a guard skips because their file is beside the notebook: part of the key.
-            project = with_downloads_present(project, file, _code_sources(raw))
+        raw_digest = hashlib.sha256(raw).digest()
+        project = _key_project(file, _key_sources(raw, raw_digest))
     except (OSError, ValueError):
         return None  # unreadable: audited (and reported) the usual way, never cached
-    return cache.key(raw, display, project)
+    return cache.key(raw, display, project, raw_digest=raw_digest)
 
 
-def _may_install_requirements(raw: bytes) -> bool:
-    """Whether a notebook's bytes may hold a `pip install -r FILE` (`with_installed_requirements`
-    reads only lines naming pip, `install` and `-r` or `--requirement`). `-r` alone is in most
-    notebooks ("pre-release", "non-random": 198 of 344 real ones, against 34 that also name pip
-    and `install`), and reading their cells means parsing the whole file, outputs included: a
-    third of the key's cost."""
-    return (b"-r" in raw or b"--requirement" in raw or b".txt" in raw) and b"pip" in raw and b"install" in raw
+def _key_project(file: Path, sources: Sequence[str]) -> ProjectContext:
+    """The project as `audit_file` makes it from the code cells: the folders a cell moves into
+    or puts on the import path (`with_working_folders`), the requirements files a cell installs
+    and the notebook's own `<name>.txt` (`with_installed_requirements`), the downloads a guard
+    skips because their file is beside the notebook (`with_downloads_present`). Each returns the
+    project unchanged for cells that do none of it, after a look at the cells' text."""
+    project = with_working_folders(discover_project(file), file, sources)
+    if _installs_requirements(sources) or file.with_suffix(".txt").is_file():
+        project = with_installed_requirements(project, file, sources)
+    return with_downloads_present(project, file, sources)
+
+
+def _installs_requirements(sources: Sequence[str]) -> bool:
+    """Whether `with_installed_requirements` can find a file in the cells: it reads only cells
+    that name both pip and `install` (the notebook's own `<name>.txt` aside)."""
+    return any("pip" in source and "install" in source for source in sources)
+
+
+def _key_sources(raw: bytes, raw_digest: bytes) -> tuple[str, ...]:
+    """`_code_sources(raw)`, remembered by the bytes' digest for the rest of the process: a cold
+    audit keys each notebook twice (to look it up, and again after auditing it, to store the
+    result only if the file is unchanged), and the pool's workers, forked after the lookup,
+    inherit the parent's answers. Bounded by the characters of source it holds.
+
+    Before the eighteenth round the key looked for `chdir`, `pip … install -r`, `exists(`, `-nc`
+    and the like in the notebook's raw bytes (outputs and images included: ~12 scans of the
+    whole file, then its JSON parsed again for half of PythonDataScienceHandbook's notebooks, whose
+    images hold such bytes), twice per notebook; now one JSON parse per notebook and run, and
+    the screens read the code cells only (what `audit_file` reads)."""
+    global _key_sources_chars
+    found = _KEY_SOURCES.get(raw_digest)
+    if found is None:
+        found = tuple(_code_sources(raw))
+        size = sum(len(s) for s in found)
+        if _key_sources_chars + size > _KEY_SOURCES_CHARS:
+            _KEY_SOURCES.clear()
+            _key_sources_chars = 0
+        _KEY_SOURCES[raw_digest] = found
+        _key_sources_chars += size
+    return found
+
+
+_KEY_SOURCES: dict[bytes, tuple[str, ...]] = {}
+_key_sources_chars = 0
+_KEY_SOURCES_CHARS = 8_000_000  # code cells' text: PythonDataScienceHandbook's 136 notebooks hold ~1.3 M
 
 
 def _code_sources(raw: bytes) -> list[str]:
@@ -434,10 +470,16 @@ def _code_sources(raw: bytes) -> list[str]:
     return sources
 
 
+# The key a notebook of `todo` carries when it is to be made where the notebook is audited.
+KEY_WHERE_AUDITED = "later"  # (a string, so it survives pickling to a worker; never a digest)
+
+
 def _audit_and_store(
     file: Path, display: str, settings: Settings, catalog: Catalog, cache: Optional[ResultCache], key: Optional[str],
     timeout: float = DEFAULT_TIMEOUT,
 ) -> NotebookResult:
+    if key == KEY_WHERE_AUDITED:
+        key = _cache_key(file, display, cache) if cache is not None else None
     result = audit_file(file, display, settings, catalog, timeout)
     # Stored only if the file still has the bytes the key was made from (it may have been saved
     # while we audited it): an entry always describes the content it is keyed by.

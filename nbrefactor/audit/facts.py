@@ -203,3 +203,50 @@ def tree_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:
 
 
 _NODES: dict[int, tuple[ast.AST, tuple[ast.AST, ...]]] = {}
+
+
+def nodes_of(tree: ast.AST, *types: type) -> tuple[ast.AST, ...]:
+    """The nodes of `tree_nodes(tree)` whose class is one of `types`, in the same (breadth-first)
+    order: `tuple(n for n in tree_nodes(tree) if isinstance(n, types))` for concrete node classes
+    (`ast.Call`, `ast.Assign`; never a base class such as `ast.expr`: CPython's parser makes
+    only concrete nodes, so a class test and `isinstance` agree). The nodes of each class are
+    sorted out in ONE pass over the cell's node list, remembered with it, and so is each mix of
+    classes asked for; the rules that looked at every node of every cell for the few calls,
+    assignments or loops they read (PTH001's `_produced_paths` four passes per notebook, a
+    dozen others one or two) then read only those. Never modify what it returns."""
+    by_class = _by_class(tree)
+    if len(types) == 1:
+        return by_class.get(types[0], ())
+    found = by_class.get(types)  # (a tuple of classes is a key no single class is)
+    if found is None:
+        present = [kind for kind in types if kind in by_class]
+        if len(present) < 2:
+            found = by_class[present[0]] if present else ()
+        else:
+            wanted = frozenset(present)
+            found = tuple([node for node in tree_nodes(tree) if node.__class__ in wanted])
+        by_class[types] = found
+    return found
+
+
+def _by_class(tree: ast.AST) -> dict:
+    found = _BY_CLASS.get(id(tree))
+    if found is not None and found[0] is tree:
+        return found[1]
+    lists: dict = {}
+    for node in tree_nodes(tree):
+        kind = node.__class__
+        same = lists.get(kind)
+        if same is None:
+            lists[kind] = [node]
+        else:
+            same.append(node)
+    by_class = {kind: tuple(same) for kind, same in lists.items()}
+    if len(_BY_CLASS) >= 256:  # as `_NODES`: the oldest goes
+        del _BY_CLASS[next(iter(_BY_CLASS))]
+    _BY_CLASS[id(tree)] = (tree, by_class)  # the tree is held, so its id is not reused meanwhile
+    return by_class
+
+
+# id(tree) -> (tree, {node class: its nodes, (class, class, …): their nodes, merged})
+_BY_CLASS: dict[int, tuple[ast.AST, dict]] = {}

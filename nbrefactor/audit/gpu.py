@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree
-from nbrefactor.audit.facts import tree_nodes
+from nbrefactor.audit.facts import nodes_of
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.patterns import lowered, matches_any
 
@@ -320,7 +320,7 @@ class _Finder:
         if tree is None:
             return False
         keyword, key = entry.names
-        for node in tree_nodes(tree):
+        for node in nodes_of(tree, ast.Call):
             if not isinstance(node, ast.Call) or node.lineno != call.line:
                 continue
             for kw in node.keywords:

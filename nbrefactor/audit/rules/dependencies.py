@@ -14,7 +14,7 @@ import shlex
 from dataclasses import dataclass, replace
 from typing import Any, Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, tree_nodes
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs
@@ -1404,7 +1404,7 @@ def local_beside_hosted(ca: Optional[CellAnalysis], line: int) -> bool:
     tree = cell_python_tree(ca) if ca is not None else None
     if tree is None:
         return False
-    for node in tree_nodes(tree):
+    for node in nodes_of(tree, ast.If):
         if not isinstance(node, ast.If) or not node.orelse or not node.lineno < line <= (node.end_lineno or 0):
             continue
         in_body = node.body[0].lineno <= line <= (node.body[-1].end_lineno or 0)
@@ -1416,7 +1416,7 @@ def local_beside_hosted(ca: Optional[CellAnalysis], line: int) -> bool:
 def _if_branches(tree: ast.Module, line: int, install_lines: frozenset[int]) -> tuple[bool, bool]:
     """(hosted, beside a local install) of `install_branch`, read from the cell's `if`s."""
     hosted = beside_local = False
-    for node in tree_nodes(tree):
+    for node in nodes_of(tree, ast.If):
         if not isinstance(node, ast.If) or not node.lineno < line <= (node.end_lineno or 0):
             continue
         in_body = node.body[0].lineno <= line <= (node.body[-1].end_lineno or 0)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable
 
-from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, python_tree, tree_nodes, walk_nodes
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, nodes_of, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.patterns import matches_any
@@ -834,9 +834,7 @@ def _saved_path_templates(facts: NotebookFacts) -> list[re.Pattern[str]]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        for node in tree_nodes(tree):
-            if not isinstance(node, ast.Call):
-                continue
+        for node in nodes_of(tree, ast.Call):
             func = node.func
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             if method not in _SAVE_CALLS:
@@ -862,7 +860,7 @@ def _load_path_shapes(ca: CellAnalysis) -> dict[tuple[int, int], str]:
     except (SyntaxError, ValueError, RecursionError):
         return {}
     shapes: dict[tuple[int, int], str] = {}
-    for node in tree_nodes(tree):
+    for node in nodes_of(tree, ast.Call):
         if isinstance(node, ast.Call):
             target = _call_path_node(node)
             shape = _path_shape(target) if target is not None else None
@@ -1681,7 +1679,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         if parsed is None or any(m.line == call.line for m in ca.magics):
             return False
         offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
-        node = next((n for n in tree_nodes(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets
+        node = next((n for n in nodes_of(parsed, ast.Call) if n.lineno == call.line and n.col_offset in offsets
                      and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
         if node is None:
             return False
@@ -1964,7 +1962,7 @@ def _names_a_resource_only(ctx: RuleContext, draws: Iterable[Draw]) -> frozenset
         if parsed is None:
             continue
         offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
-        node = next((n for n in tree_nodes(parsed) if isinstance(n, ast.Call) and n.lineno == call.line and n.col_offset in offsets), None)
+        node = next((n for n in nodes_of(parsed, ast.Call) if n.lineno == call.line and n.col_offset in offsets), None)
         if node is None:
             continue
         parents = parents_of(parsed)
@@ -2809,9 +2807,7 @@ def _classes_built_in_a_loop(ctx: RuleContext, ca: CellAnalysis, catalog: Random
     tree = _parsed(ca)
     if tree is None:
         return
-    for loop in tree_nodes(tree):  # (the cell's shared node list: `ast.walk`'s order, walked once per run)
-        if not isinstance(loop, ast.For):
-            continue
+    for loop in nodes_of(tree, ast.For):  # (the cell's shared lists by node class: `ast.walk`'s order)
         classes = _loop_classes(ctx, loop, catalog)
         if not classes:
             continue

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, tree_nodes
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
 from nbrefactor.audit.facts import dotted_name
@@ -420,8 +420,10 @@ def _receiver_known(receiver: ast.expr, entry: Removal, ctx: RuleContext, reboun
 
 
 # The node types `_rebound` and `_uses` read (CPython's parser makes no subclasses of them).
-_BINDINGS = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
-_USE_NODES = frozenset({ast.Import, ast.ImportFrom, ast.Call, ast.Attribute, ast.Subscript})
+_BINDING_CLASSES = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_BINDINGS = frozenset(_BINDING_CLASSES)
+_USE_NODE_CLASSES = (ast.Import, ast.ImportFrom, ast.Call, ast.Attribute, ast.Subscript)  # (tuples: one memo key for `nodes_of`)
+_USE_NODES = frozenset(_USE_NODE_CLASSES)
 
 
 def _rebound(ctx: RuleContext) -> frozenset[str]:
@@ -432,9 +434,7 @@ def _rebound(ctx: RuleContext) -> frozenset[str]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        for node in tree_nodes(tree):
-            if type(node) not in _BINDINGS:  # (most nodes: one set lookup, not two isinstance tests)
-                continue
+        for node in nodes_of(tree, *_BINDING_CLASSES):  # (a set of names: the order is no matter)
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names.update(t.id for t in targets if isinstance(t, ast.Name))
@@ -489,15 +489,12 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        nodes = tree_nodes(tree)
         # Whether an attribute is the `.value` of another (a prefix of a longer chain), without
         # the parent map, which only a use's guard test needs (built then, once per cell).
-        chained = {id(n.value) for n in nodes if type(n) is ast.Attribute}
+        chained = {id(n.value) for n in nodes_of(tree, ast.Attribute)}
         parents: Optional[dict[ast.AST, ast.AST]] = None
-        for node in nodes:
+        for node in nodes_of(tree, *_USE_NODE_CLASSES):  # (in `ast.walk`'s order: ties of the sort below keep it)
             kind = type(node)
-            if kind not in _USE_NODES:  # (most nodes: nothing below applies to them)
-                continue
             found: Optional[_Match] = None
             also: list[_Match] = []  # an import's other removed names, a call's other removed keywords
             if kind is ast.Subscript:
@@ -557,7 +554,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         if entry:
                             found = (entry, qualified, None)
             if found and parents is None:
-                parents = {child: parent for parent in nodes for child in ast.iter_child_nodes(parent)}
+                parents = {child: parent for parent in tree_nodes(tree) for child in ast.iter_child_nodes(parent)}
             for entry, shown, written in (found, *also) if found else ():
                 if _guarded(node, parents, _errors(entry)):
                     continue
@@ -575,7 +572,7 @@ def _own_functions(ctx: RuleContext) -> frozenset[str]:
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is not None:
-            names.update(n.name for n in tree_nodes(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+            names.update(n.name for n in (*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)))
     return frozenset(names)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis
-from nbrefactor.audit.analysis import python_tree, tree_nodes
+from nbrefactor.audit.analysis import nodes_of, python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.secrets import SecretMatch, credential_names, find_secrets, is_credential_value, mask, redact
 from nbrefactor.audit.types import Family, Severity
@@ -408,7 +408,8 @@ def _pairs(target: ast.AST, value: ast.AST) -> Iterator[tuple[str, ast.Constant]
 
 def _bound_literals(tree: ast.AST) -> Iterator[tuple[str, ast.Constant]]:
     """(name, string literal) for every way code binds a literal to a name."""
-    for node in tree_nodes(tree):  # (the cell's shared node list: `ast.walk`'s order)
+    # (the cell's shared lists by node class, merged in `ast.walk`'s order)
+    for node in nodes_of(tree, ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Call, ast.Dict, ast.arguments):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 yield from _pairs(target, node.value)
