@@ -39,6 +39,9 @@ class Analysis:
 
     facts: NotebookFacts
     result: NotebookResult
+    # Findings a rule folded into another rule's finding for the report (`Hit.folded_into`): in no
+    # report, count or baseline, but the compiler still fixes them (`plan_model(folded=…)`).
+    folded: tuple[Diagnostic, ...] = ()
 
 
 def audit_notebook(
@@ -85,6 +88,7 @@ def _audit_notebook(
         # A never-run cheat sheet: its paths, downloads and installs are the lesson, not steps to fix.
         chosen = [r for r in chosen if not r.quiet_in_reference_sheets]
     diagnostics: list[Diagnostic] = []
+    folded: list[Diagnostic] = []
     suppressed = 0
     # Secret values found anywhere in the notebook's code are masked in every finding, even where
     # they reappear on a line no pattern would recognise (`print(user, "hunter2!")`).
@@ -94,6 +98,7 @@ def _audit_notebook(
     for rule_cls in chosen:
         rule = rule_cls()
         found: list[Diagnostic] = []
+        found_folded: list[Diagnostic] = []
         try:
             for hit in rule.check(ctx):
                 if _is_suppressed(hit, rule_cls.code):
@@ -102,17 +107,19 @@ def _audit_notebook(
                 if rule_cls.notice:  # "not analysed": a notice of the run, not a finding
                     notice = NotAnalysed(notebook.path, notebook.kernel_name, notebook.kernel_language, hit.message, rule_cls.code)
                     continue
-                found.append(_diagnostic(rule_cls, hit, notebook, catalog, known))
+                (found_folded if hit.folded_into else found).append(_diagnostic(rule_cls, hit, notebook, catalog, known))
         except Exception as exc:  # noqa: BLE001 - one rule's bug never hides the other rules' findings
             crashed.append(internal_error(f"running {rule_cls.code} ({rule_cls.name})", exc))
             continue  # none of its findings: a rule stopped half way may have reported half a root cause
         diagnostics.extend(found)
+        folded.extend(found_folded)
     diagnostics.sort(key=Diagnostic.sort_key)
+    folded.sort(key=Diagnostic.sort_key)
     fingerprinted = _fingerprint(diagnostics)
     # The notebook's other findings are kept; the crash is its error line (an internal error: the
     # exit code says so, the cache never stores the result and a baseline never absorbs it).
     error = LoadError(notebook.path, "; ".join(crashed)) if crashed else None
-    return Analysis(facts, NotebookResult(notebook.path, tuple(fingerprinted), error, suppressed, notice))
+    return Analysis(facts, NotebookResult(notebook.path, tuple(fingerprinted), error, suppressed, notice), tuple(folded))
 
 
 def _is_suppressed(hit: Hit, code: str) -> bool:

@@ -234,9 +234,12 @@ def plan_model(
     notebooks: list[tuple[NotebookFacts, tuple[Diagnostic, ...]]],
     allow_hidden_state: bool = False,
     catalog: Optional[Catalog] = None,
+    folded: Sequence[Diagnostic] = (),
 ) -> ModelPlan:
     """`catalog`: the rule catalogue the notebooks were audited with (default: the shipped one); the
-    compiler reads path directions (io_calls.toml) and seeding calls (randomness.toml) from it."""
+    compiler reads path directions (io_calls.toml) and seeding calls (randomness.toml) from it.
+    `folded`: the findings the audit folded into another rule's finding (`Analysis.folded`): fixed
+    like the reported ones (their literals lifted into the config), though no report lists them."""
     catalog = catalog if catalog is not None else load_catalog()
     package = package_name(model)
     review: list[ReviewItem] = []
@@ -247,7 +250,7 @@ def plan_model(
     # Modules the package itself has: a stage (one per notebook) must not take one of their names.
     stage_names: set[str] = {"config", "pipeline", "functions", "artifacts", "cli", "__main__", "__init__", "tracking",
                              "validate", "monitor", "serving", "kfp_runtime", "runtime", "data_profile", "steps"}
-    fields, replacements, lifted = _config(notebooks, catalog)
+    fields, replacements, lifted = _config(notebooks, catalog, folded)
     for facts, diagnostics in notebooks:
         all_diagnostics.extend(diagnostics)
         # A finding that folds blocking ones (HID002 with a never-run sketch's HID003/HID004 reads
@@ -966,6 +969,7 @@ def _uses_global_statement(node: cst.CSTNode) -> bool:
 def _config(
     notebooks: list[tuple[NotebookFacts, tuple[Diagnostic, ...]]],
     catalog: Catalog,
+    folded: Sequence[Diagnostic] = (),
 ) -> tuple[tuple[ConfigField, ...], dict[tuple[str, int, int, int], str], list[Diagnostic]]:
     by_value: dict[tuple[str, Any], str] = {}
     fields: dict[str, ConfigField] = {}
@@ -998,7 +1002,11 @@ def _config(
                 continue
             for name, value, type_, line, column in parameter_literals(ca):
                 add("parameter", value, type_, identifier(name, "parameter"), (path, ca.cell.index, line), column)
-        for d in diagnostics:
+        # A finding folded into another rule's for the report (a `download=True` dataset's root,
+        # PTH007's) is lifted as when it was reported, in the same order, but is not listed as fixed.
+        unreported = {id(d) for d in folded if d.location.path == path}
+        merged = sorted((*diagnostics, *(d for d in folded if id(d) in unreported)), key=Diagnostic.sort_key) if unreported else diagnostics
+        for d in merged:
             if d.code not in PATH_CODES or d.location.cell is None or d.location.line is None:
                 continue
             # One finding per root cause: the same path literal elsewhere (saved, then read back)
@@ -1033,7 +1041,7 @@ def _config(
                     direction = (_direction_at_uses(facts, catalog, cells, d.related, bound.group(1)) if bound else "") or used_as
                 add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, direction)
                 any_lifted = True
-            if any_lifted:
+            if any_lifted and id(d) not in unreported:
                 lifted.append(d)
         for d in diagnostics:
             # A secret never reaches the package: its literal becomes a config field with no

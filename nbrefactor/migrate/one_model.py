@@ -165,6 +165,7 @@ def migrate_one(model: str, members: list[tuple[Path, str]], settings: Settings,
 
 def migrate_model(model: str, members: list[tuple[Path, str]], settings: Settings, catalog: Catalog, options: MigrateOptions) -> ModelResult:
     analysed: list[tuple[NotebookFacts, tuple[Diagnostic, ...], ProjectContext, Path]] = []
+    folded: list[Diagnostic] = []  # fixed by the compiler, though the audit folded them into others
     displays = tuple(d for _, d in members)
     for path, display in members:
         loaded = read_notebook(path, display)
@@ -178,6 +179,7 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         # imports one of its members, so the requirements pin from it only where the audit does.
         project = scoped_to_workspace(project, (imp.module for _, imp in analysis.facts.imports))
         analysed.append((analysis.facts, analysis.result.diagnostics, project, path))
+        folded.extend(analysis.folded)
     not_python = [f.notebook for f, _, _, _ in analysed if not f.notebook.is_python]
     if not_python:
         # Not analysed, so nothing to compile from: refused whatever the options (--allow-hidden-state
@@ -190,7 +192,7 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         )
         diagnostics = tuple(sorted((d for _, ds, _, _ in analysed for d in ds), key=Diagnostic.sort_key))
         return ModelResult(model, displays, "blocked", problems=problems, diagnostics=diagnostics)
-    plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state, catalog)
+    plan = plan_model(model, [(f, d) for f, d, _, _ in analysed], options.allow_hidden_state, catalog, folded)
     diagnostics = plan.diagnostics
     if plan.blocking and not options.allow_hidden_state:
         problems = tuple(

@@ -5601,8 +5601,18 @@ class CwdRelativePath(Rule):
         downloads = _download_steps(ctx)
         if downloads:
             groups = [g for g in groups if not _download_destination(
-                [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)
-                and not _one_dataset_root(g, downloads)]
+                [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]
+            # A `download=True` dataset's own root: PTH007's download stands for it in the report,
+            # but the compiler still lifts the root into the config, as when it was reported here.
+            for g in [g for g in groups if _one_dataset_root(g, downloads)]:
+                groups.remove(g)
+                yield replace(_hit(
+                    g[0],
+                    f"Relative path {shown(g[0].value)}, the root of a dataset {g[0].argument.shown_callee} downloads "
+                    "(PTH007's finding), is resolved against the current working directory, " + RUN_FOLDER,
+                    "Build it from a configured root instead.",
+                    g[1:],
+                ), folded_into="PTH007")
             for position in [p for p, uses in grouped.items() if _download_destination(
                     [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses], downloads)]:
                 del grouped[position]
