@@ -131,3 +131,36 @@ def test_a_settings_objects_path_keywords_become_config(tmp_path):
     assert '"rows_input/rows.csv"' not in steps and '"model_storage/word_counts"' not in steps
     assert 'rows_csv: str = "rows_input/rows.csv"' in config and 'save_dir: str = "model_storage/word_counts"' in config
     assert 'vocab_file="vocab.json"' in steps  # assigned again in the notebook: no constant, left as written
+
+
+def test_kaggle_inputs_read_through_a_helper_or_a_dict_of_paths_are_listed_as_missing(tmp_path, monkeypatch):
+    # mig14: `load("/kaggle/input/…")` through the notebook's own function, or `read_csv(FILES["train"])`
+    # from a dict of paths: no catalogued call takes the literal, so its field had no direction,
+    # MISSING stayed empty and the generated tests errored with FileNotFoundError instead of
+    # skipping with the reason. Kaggle mounts /kaggle/input read-only: a path there is a read.
+    import nbformat
+
+    def notebook(folder: str, cells: list[str]) -> None:
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
+        nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+        (tmp_path / folder).mkdir()
+        nbformat.write(nb, str(tmp_path / folder / f"{folder}.ipynb"))
+
+    notebook("helper", ["import pandas as pd\n\n\ndef load(path):\n    return pd.read_csv(path)", "train = load('/kaggle/input/comp/train.csv')\nprint(train.shape)"])
+    notebook("paths", ["import pandas as pd\nFILES = {'train': '../input/comp/train.csv', 'test': '../input/comp/test.csv'}", "train = pd.read_csv(FILES['train'])\nprint(train.shape)"])
+    monkeypatch.chdir(tmp_path)
+    main(["migrate", "helper", "paths", "--out", "out", "--no-prove", "-j", "1", "--progress", "lines"])
+    helper = (tmp_path / "out" / "helper" / "tests" / "test_package.py").read_text()
+    assert 'MISSING = [\n    "/kaggle/input/comp/train.csv",\n]' in helper, helper
+    paths = (tmp_path / "out" / "paths" / "tests" / "test_package.py").read_text()
+    # (the unread `test` entry is no finding, so no config field: it stays in the code as written)
+    assert 'MISSING = [\n    "../input/comp/train.csv",\n]' in paths, paths
+    # The generated tests skip the run with the reason (they errored with FileNotFoundError).
+    package = tmp_path / "out" / "helper"
+    env = {**os.environ, "PYTHONPATH": str(package / "src"), "NBREFACTOR_NO_TRACKING": "1", "MPLBACKEND": "Agg"}
+    env = {k: v for k, v in env.items() if not k.startswith("PYTEST_")}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "tests"], cwd=package, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "data not available beside the notebook: /kaggle/input/comp/train.csv" in done.stdout and "FileNotFoundError" not in done.stdout, done.stdout[-3000:]

@@ -235,7 +235,7 @@ def test_a_verify_that_ran_and_found_a_difference_leaves_the_model_emitted():
     from nbrefactor.migrate.prove import Proof, RungResult
     from nbrefactor.report.migration import with_proof
 
-    passed = [RungResult(n, "passed") for n in range(1, 6)]
+    passed = [RungResult(n, "passed") for n in range(1, 5)] + [RungResult(5, "passed", "2 values equal", compared=2)]
     differs = Proof((*passed, RungResult(6, "failed", "1 mismatched; first: files submission.csv: the notebook wrote this file; the package did not")))
     assert not differs.proven and differs.rung == 5
     assert differs.label() == "emitted, not proven: verified failed: 1 mismatched; first: files submission.csv: the notebook wrote this file; the package did not"

@@ -194,7 +194,7 @@ def test_a_no_prove_record_is_proven_later_like_any_written_package() -> None:
     compiled = {"name": "m", "package": "m", "package_dir": "m", "status": "migrated-with-review", "review": [{"notebook": "m.ipynb", "cell": 2, "line": 1, "what": "%store"}], "findings": [], "fixed": {}}
     [skipped] = skip_records([compiled])
     assert skipped["status"] == "emitted" and skipped["readiness"]["score"] == 59 - 5 and skipped["review"] == compiled["review"]
-    passed = Proof(tuple(RungResult(n, "passed") for n in range(1, 6)) + (RungResult(6, "unavailable", "no data"),))
+    passed = Proof(tuple(RungResult(n, "passed") for n in range(1, 5)) + (RungResult(5, "passed", "2 steps", compared=1), RungResult(6, "unavailable", "no data")))
     proven = with_proof(skipped, passed.record())
     assert proven["status"] == "migrated-with-review" and proven["readiness"]["score"] == 89 - 5
     failed = Proof((RungResult(1, "passed"), RungResult(2, "failed", "pins"), *(RungResult(n, "not run") for n in range(3, 7))))
@@ -202,6 +202,78 @@ def test_a_no_prove_record_is_proven_later_like_any_written_package() -> None:
     # Models with no package (blocked, failed) are left as they are.
     blocked = dict(compiled, status="blocked", package_dir=None)
     assert skip_records([blocked]) == [blocked]
+
+
+# One cell that prints and binds nothing the pipeline returns: one step, no value between steps.
+PRINTS_ONLY = [("code", "print('total', sum([3, 1, 2]))")]
+
+
+def test_a_pipeline_rung_that_compared_no_value_is_not_a_migration(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """mig14: seven Kaggle packages whose only step did nothing were "migrated" on rung 5's "1 steps
+    …, 0 values equal to the in-process run", rung 6 unavailable (their data is not in the repo).
+    A rung 5 that compared nothing shows the steps run, not that they agree; without a rung 6 that
+    compared something the model is emitted. A rung 5 that compared a value still migrates."""
+    monkeypatch.chdir(tmp_path)
+    write_notebook(tmp_path / "printer" / "printer.ipynb", PRINTS_ONLY)
+    write_notebook(tmp_path / "totals" / "totals.ipynb", TOTALS)
+    code = main(["migrate", "printer", "totals", "--out", "out", "-j", "1", "--progress", "lines", "--no-verify-rung"])
+    out = capsys.readouterr().out
+    assert code == 1, out  # a model not proven fails the run
+    document = json.loads((tmp_path / "out" / "migration-report.json").read_text())
+    models = {m["name"]: m for m in document["models"]}
+    printer, totals = models["printer"], models["totals"]
+    nothing = "1 step in separate processes (runtime.run_step), 0 values compared: no step returns a value"
+    assert printer["proof"]["rungs"][4] == {"rung": 5, "name": "runs as a pipeline", "status": "passed", "detail": nothing}
+    assert (printer["proof"]["rung"], printer["proof"]["proven"], printer["proof"]["compared"]) == (5, False, 0)
+    label = f"emitted, not proven: runs as a pipeline, but no value was compared ({nothing}); verified not run: verify not requested"
+    assert printer["status"] == "emitted" and printer["proof"]["label"] == label
+    assert 40 <= printer["readiness"]["score"] <= 59, printer["readiness"]
+    assert label in out and "Emitted, not proven" in out
+    # TOTALS hands `values` from its first step to its second: compared, so migrated at rung 5.
+    assert totals["status"] == "migrated" and totals["proof"]["proven"] is True and totals["proof"]["compared"] >= 1, totals["proof"]
+    assert totals["proof"]["label"] == "migrated: runs as a pipeline (rung 5 of 6); verified not run: verify not requested"
+    assert re.fullmatch(r"2 steps in separate processes \(runtime\.run_step\), [1-9]\d* values equal to the in-process run", totals["proof"]["rungs"][4]["detail"])
+    assert document["proof"]["proven"] == 1 and document["proof"]["not_proven"] == 1 and document["proof"]["by_rung"]["runs as a pipeline"] == 2
+    # The proof cache keeps the count: a cached run says the same (a cached rung 5 without it
+    # would leave totals unproven, or the printer proven).
+    report = (tmp_path / "out" / "migration-report.json").read_bytes()
+    assert main(["migrate", "printer", "totals", "--out", "out", "-j", "1", "--progress", "lines", "--no-verify-rung"]) == 1
+    assert "(cached: unchanged package" in capsys.readouterr().out
+    assert (tmp_path / "out" / "migration-report.json").read_bytes() == report
+    # The notebook cannot be verified here (rung 6 unavailable): still not proven.
+    options = ProveOptions(env_mode="current", verify=True, env_cache=proving, use_cache=False)
+    proof = prove_package(tmp_path / "out" / "printer", "printer", [tmp_path / "gone" / "printer.ipynb"], options, Environments(options))
+    assert [r.status for r in proof.rungs] == ["passed"] * 5 + ["unavailable"] and not proof.proven
+    assert proof.label() == f"emitted, not proven: runs as a pipeline, but no value was compared ({nothing}); verified unavailable: the notebook is not where migrate read it"
+    # Where the notebook does run, rung 6 compares its printed text: verified, so migrated.
+    verified = prove_package(tmp_path / "out" / "printer", "printer", [tmp_path / "printer" / "printer.ipynb"], options, Environments(options))
+    assert verified.proven and verified.label() == "migrated: verified (rung 6 of 6)", verified.rungs
+
+
+def test_what_a_pipeline_rung_compared_decides_the_status_with_rung_6() -> None:
+    from nbrefactor.migrate.prove import Proof, RungResult
+    from nbrefactor.report.migration import with_proof
+
+    below = [RungResult(n, "passed") for n in range(1, 5)]
+    compiled = {"name": "m", "package": "m", "package_dir": "m", "status": "migrated", "review": [], "findings": [], "fixed": {}}
+    for compared, rung6, proven in (
+        (0, RungResult(6, "unavailable", "the notebook cannot run here: FileNotFoundError"), False),
+        (0, RungResult(6, "not run", "verify not requested"), False),
+        (None, RungResult(6, "unavailable", "no data"), False),  # a count never recorded is no comparison
+        (0, RungResult(6, "passed", "1 values, texts and files compared, no difference"), True),
+        (1, RungResult(6, "unavailable", "no data"), True),
+        (3, RungResult(6, "failed", "1 mismatched"), False),
+    ):
+        proof = Proof((*below, RungResult(5, "passed", "steps ran", compared=compared), rung6))
+        assert proof.proven is proven, (compared, rung6)
+        assert proof.rung == (6 if rung6.status == "passed" else 5) and proof.record()["compared"] == compared
+        record = with_proof(compiled, proof.record())
+        assert record["status"] == ("migrated" if proven else "emitted")
+        assert (90 <= record["readiness"]["score"] <= 100) if proven else (40 <= record["readiness"]["score"] <= 59), record["readiness"]
+    proof = Proof((*below, RungResult(5, "passed", "1 step, 0 values compared", compared=0), RungResult(6, "unavailable", "no data")))
+    assert proof.label() == "emitted, not proven: runs as a pipeline, but no value was compared (1 step, 0 values compared); verified unavailable: no data"
+    # A failure above rung 5 is named as such, whatever rung 5 compared.
+    assert Proof((*below, RungResult(5, "passed", "x", compared=0), RungResult(6, "failed", "1 mismatched"))).label() == "emitted, not proven: verified failed: 1 mismatched"
 
 
 # A hand-written package with the generated layout, whose optimizer and model share their

@@ -33,13 +33,14 @@ Then each written package climbs the proof ladder (docs/compiler.md): 1 emitted,
 the environment nbrefactor runs in), 3 imports, 4 tests pass, 5 runs as a pipeline (each step in
 its own process through the kfp artifact serialisation, equal to the in-process run), 6 verified
 (`verify` against the notebook, where its data and packages exist). "migrated" means rung 5 at
-least; below it a model is "emitted, not proven: <rung> failed: <reason>". --no-prove (or
+least, with a value compared (by rung 5, or by a passed rung 6: steps that return nothing are not
+proven by running); below it a model is "emitted, not proven: <rung> failed: <reason>". --no-prove (or
 NBREFACTOR_PROVE=0) skips rungs 2-6: no model is then "migrated"; every written package is
 "emitted, not proven (--no-prove)" in the terminal, the JSON (status "emitted", proof.skipped) and
 the HTML, with its review items, and its readiness score lies in the emitted band (40-59).
 
 exit codes: 0 every model migrated (proven to rung 5 at least), 1 a model was blocked, failed or
-emitted but not proven because its proof failed (or could not be written),
+emitted but not proven because its proof failed or compared nothing (or could not be written),
 2 usage error or an unreadable notebook (the rest of the batch is still migrated),
 130 interrupted (complete packages are kept, nothing half-written is left).
 With --no-prove the exit code says whether the batch compiled, not whether it works: 0 every

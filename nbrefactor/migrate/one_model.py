@@ -737,6 +737,18 @@ def _data_files(folders: Iterable[Path], exclude: Optional[Path] = None) -> tupl
     return data, sampled, skipped
 
 
+# Kaggle mounts a kernel's datasets read-only under /kaggle/input (`../input` from its working
+# folder, /kaggle/working): a path there is read, whatever takes it. The I/O catalogue sees no read
+# where the notebook's own helper (`load(path)`) or a dict of paths (`read_csv(FILES["train"])`)
+# stands between the literal and the call, so the field had no direction, the generated tests did
+# not list the file as missing and errored with FileNotFoundError instead of skipping (mig14).
+_READ_ONLY_INPUT_ROOTS = ("/kaggle/input", "../input")
+
+
+def _read_only_input(path: str) -> bool:
+    return any(path == root or path.startswith(root + "/") for root in _READ_ONLY_INPUT_ROOTS)
+
+
 def _missing_reads(plan: ModelPlan, data: dict[str, bytes], skipped: list[str]) -> list[str]:
     missing: list[str] = []
     available = set(data)
@@ -748,13 +760,14 @@ def _missing_reads(plan: ModelPlan, data: dict[str, bytes], skipped: list[str]) 
             continue
         value = str(f.default)
         normalised = value[2:] if value.startswith("./") else value
+        direction = f.direction or ("read" if f.kind == "path" and _read_only_input(normalised) else "")
         if f.kind == "url" or value.startswith(("/", "~")) or re.match(r"^[A-Za-z]:[\\/]", value) or value.startswith("\\\\"):
-            if f.direction == "read":
+            if direction == "read":
                 missing.append(value)
             continue
         if normalised in skipped:
             missing.append(value)
-        elif f.direction == "read" and normalised not in available and normalised.rstrip("/") not in folders:
+        elif direction == "read" and normalised not in available and normalised.rstrip("/") not in folders:
             missing.append(value)
     return sorted(set(missing))
 

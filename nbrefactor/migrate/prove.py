@@ -7,14 +7,17 @@
 4. tests pass         its generated tests pass (pytest, in that environment)
 5. runs as a pipeline each step in its own process, values passed through the artifact
                       serialisation the kfp components use (the package's `runtime.run_step`), and every
-                      value equals the in-process run's
+                      value equals the in-process run's (how many were compared is recorded)
 6. verified           `nbrefactor verify` ran the notebook and the package in that environment,
                       compared at least one value and found no difference
 
 A model's rung is the highest one reached in order; the first failure stops the climb and its
-one-line reason is recorded. "migrated" means rung 5 at least; a model below it is reported as
-"emitted, not proven: <rung> failed: <reason>". Rung 6 needs the notebook's data and packages;
-where the notebook itself cannot run here the model stays at rung 5, with the reason.
+one-line reason is recorded. "migrated" means rung 5 at least, with at least one value compared
+(by rung 5, or by rung 6); a model below it is reported as "emitted, not proven: <rung> failed:
+<reason>". Rung 6 needs the notebook's data and packages; where the notebook itself cannot run here
+the model stays at rung 5, with the reason, provided rung 5 compared a value: steps that return
+nothing (a one-step model) are shown to run, not to compute anything, so the model is then
+"emitted, not proven: runs as a pipeline, but no value was compared (…)".
 
 Environments (rung 2), one per distinct requirement set, reused across models and runs
 (`$NBREFACTOR_ENV_CACHE`, default `~/.cache/nbrefactor/envs`):
@@ -92,6 +95,9 @@ class RungResult:
     status: str  # passed | failed | unavailable (could not be attempted here) | not run
     detail: str = ""
     seconds: float = 0.0
+    # Rung 5: how many values it compared step by step against the in-process run (None for the
+    # other rungs, and for a rung 5 that did not get as far as comparing).
+    compared: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -110,11 +116,25 @@ class Proof:
 
     @property
     def proven(self) -> bool:
-        """Rung 5 reached, and no rung above it failed: a verify that ran and found the package
-        differing from the notebook (or could not confirm it) refutes what rung 5 showed, so the
-        model is not "migrated" (fair check 14: a package whose guarded `main()` never ran was
-        migrated, with rung 6 saying "the notebook wrote submission.csv; the package did not")."""
-        return self.rung >= MIGRATED_RUNG and not any(r.status == "failed" for r in self.rungs)
+        """Rung 5 reached, no rung above it failed, and at least one value was compared. A verify
+        that ran and found the package differing from the notebook (or could not confirm it)
+        refutes what rung 5 showed, so the model is not "migrated" (fair check 14: a package whose
+        guarded `main()` never ran was migrated, with rung 6 saying "the notebook wrote
+        submission.csv; the package did not"). A rung 5 that compared no value (steps that return
+        nothing: mig14's seven one-step Kaggle packages, "1 steps …, 0 values equal", whose step
+        did nothing) shows the steps run, not that they compute anything: the model is migrated
+        only when rung 6 then verified it (a passed verify compared at least one value)."""
+        return self.rung >= MIGRATED_RUNG and not any(r.status == "failed" for r in self.rungs) and (self.compared_nothing is None)
+
+    @property
+    def compared_nothing(self) -> Optional[RungResult]:
+        """Rung 5, when it passed having compared no value and no passed rung 6 compared one."""
+        pipeline = next((r for r in self.rungs if r.rung == MIGRATED_RUNG), None)
+        if pipeline is None or pipeline.status != "passed" or (pipeline.compared or 0) > 0:
+            return None
+        if any(r.rung == 6 and r.status == "passed" for r in self.rungs):
+            return None
+        return pipeline
 
     @property
     def stopped(self) -> Optional[RungResult]:
@@ -127,6 +147,10 @@ class Proof:
             if stopped is not None:
                 text += f"; {RUNGS[stopped.rung - 1]} {stopped.status}: {stopped.detail}"
             return text
+        nothing = self.compared_nothing
+        if nothing is not None and (stopped is None or stopped.status != "failed"):
+            text = f"emitted, not proven: {RUNGS[nothing.rung - 1]}, but no value was compared ({nothing.detail})"
+            return text + (f"; {RUNGS[stopped.rung - 1]} {stopped.status}: {stopped.detail}" if stopped is not None else "")
         assert stopped is not None
         return f"emitted, not proven: {RUNGS[stopped.rung - 1]} failed: {stopped.detail}"
 
@@ -138,6 +162,7 @@ class Proof:
             "proven": self.proven,
             "skipped": False,
             "label": self.label(),
+            "compared": next((r.compared for r in self.rungs if r.rung == MIGRATED_RUNG), None),
             "rungs": [{"rung": r.rung, "name": RUNGS[r.rung - 1], "status": r.status, "detail": r.detail} for r in self.rungs],
         }
 
@@ -150,6 +175,7 @@ def skipped_record() -> dict[str, Any]:
         "proven": False,
         "skipped": True,
         "label": "emitted; not proven (--no-prove: rungs 2-6 skipped)",
+        "compared": None,
         "rungs": [{"rung": 1, "name": RUNGS[0], "status": "passed", "detail": ""}]
         + [{"rung": n, "name": RUNGS[n - 1], "status": "not run", "detail": "--no-prove"} for n in range(2, len(RUNGS) + 1)],
     }
@@ -541,8 +567,22 @@ for step in order:
                 print("step %s: %s differs at %s: %s" % (step, name, result.path, result.reason))
             sys.exit(1)
         checked += 1
-print("%d steps %s, %d values equal to the in-process run" % (len(order), how, checked))
+# The count is the proof's: 0 compared is said as such (mig14: "1 steps ..., 0 values equal" read
+# as a pass; Proof.proven then asks rung 6 for a comparison). The last line is read by _pipeline.
+steps_run = "%d step%s %s" % (len(order), "" if len(order) == 1 else "s", how)
+if checked:
+    print("%s, %d values equal to the in-process run" % (steps_run, checked))
+else:
+    print("%s, 0 values compared: no step returns a value" % steps_run)
 """
+_COMPARED = re.compile(r", (\d+) values (?:equal to the in-process run|compared: )")
+
+
+def values_compared(passed: bool, detail: str) -> Optional[int]:
+    """How many values a passed rung 5 compared, read from the driver's last line (None where it
+    did not pass, or the line does not say)."""
+    counted = _COMPARED.search(detail) if passed else None
+    return int(counted.group(1)) if counted else None
 
 
 def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, runner: str = "steps") -> tuple[bool, str]:
@@ -620,7 +660,7 @@ def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeou
 # --- the proof cache ------------------------------------------------------------------------------
 
 RECORDED_VALUES = Path("tests") / "notebook_values.json"  # written by rung 6 (verify --record)
-_CACHE_SCHEMA = 1
+_CACHE_SCHEMA = 2  # 2: rung 5 records how many values it compared (a schema-1 proof did not)
 
 
 _KEY_FILE_LIMIT = 20_000  # files beside the notebooks looked at for a key; beyond it: no caching
@@ -699,7 +739,7 @@ def cached_proof(package_dir: Path, key: str, options: ProveOptions) -> Optional
     """The stored proof of an unchanged package (its recorded values put back), or None."""
     try:
         data = json.loads(_cache_file(options, key).read_text(encoding="utf-8"))
-        rungs = tuple(RungResult(int(r["rung"]), str(r["status"]), str(r["detail"])) for r in data["rungs"])
+        rungs = tuple(RungResult(int(r["rung"]), str(r["status"]), str(r["detail"]), compared=_count(r.get("compared"))) for r in data["rungs"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
     recorded = data.get("recorded")
@@ -713,6 +753,10 @@ def cached_proof(package_dir: Path, key: str, options: ProveOptions) -> Optional
     return Proof(rungs, cached=True)
 
 
+def _count(value: Any) -> Optional[int]:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def store_proof(package_dir: Path, key: str, proof: Proof, options: ProveOptions) -> None:
     """Kept unless a rung timed out (a busy machine is no property of the package)."""
     if any("timed out" in r.detail for r in proof.rungs):
@@ -721,7 +765,7 @@ def store_proof(package_dir: Path, key: str, proof: Proof, options: ProveOptions
 
     recorded = package_dir / RECORDED_VALUES
     data = {
-        "rungs": [{"rung": r.rung, "status": r.status, "detail": r.detail} for r in proof.rungs],
+        "rungs": [{"rung": r.rung, "status": r.status, "detail": r.detail, "compared": r.compared} for r in proof.rungs],
         "recorded": recorded.read_text(encoding="utf-8") if recorded.is_file() and proof.rung >= 6 else None,
     }
     target = _cache_file(options, key)
@@ -760,10 +804,11 @@ def _climb(package_dir: Path, package: str, notebooks: Sequence[Path], options: 
                 outcome = attempt()
             except Exception as exc:  # noqa: BLE001 - a rung that cannot even be attempted failed
                 outcome = (False, f"{type(exc).__name__}: {exc}")
-            status, detail = outcome if isinstance(outcome[0], str) else ("passed" if outcome[0] else "failed", outcome[1])
+            status, detail = outcome[:2] if isinstance(outcome[0], str) else ("passed" if outcome[0] else "failed", outcome[1])
+            compared = outcome[2] if len(outcome) > 2 else None  # rung 5: values compared
             # The record is the same from run to run: no temporary paths in it.
             detail = str(detail).replace(str(work), "<temporary folder>")
-            results.append(RungResult(rung, status, one_line(detail), round(time.monotonic() - started, 3)))
+            results.append(RungResult(rung, status, one_line(detail), round(time.monotonic() - started, 3), compared))
             return status == "passed"
 
         requirements = requirement_lines(package_dir)
@@ -789,7 +834,7 @@ def _climb(package_dir: Path, package: str, notebooks: Sequence[Path], options: 
             (2, install),
             (3, lambda: _imports(package, state["python"], work, env, options.timeout)),
             (4, lambda: _tests(package_dir, state["python"], work, env, options.timeout)),
-            (5, lambda: _pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner)),
+            (5, lambda: _with_count(*_pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner))),
         ]
         if options.verify:
             steps.append((6, lambda: _verified(notebooks, package_dir, state["python"], options.timeout, work, env)))
@@ -804,6 +849,10 @@ def _climb(package_dir: Path, package: str, notebooks: Sequence[Path], options: 
         return Proof(tuple(sorted(results, key=lambda r: r.rung)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _with_count(passed: bool, detail: str) -> tuple[bool, str, Optional[int]]:
+    return passed, detail, values_compared(passed, detail)
 
 
 def prove_records(

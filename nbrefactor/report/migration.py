@@ -36,9 +36,10 @@ REPORT_FILE = "migration-report.json"
 REPORT_DIR = "report"
 
 # "migrated" and "migrated-with-review" are the proof ladder's words (migrate/prove.py): the package
-# reached rung 5 ("runs as a pipeline") at least. "emitted": the package was written but not proven,
-# because the ladder stopped below rung 5 (its record's `proof` says which rung failed and why) or
-# was not run at all (--no-prove: `proof.skipped`).
+# reached rung 5 ("runs as a pipeline") at least, and a value was compared (by rung 5, or by rung 6
+# where rung 5 had none: `proof.compared`). "emitted": the package was written but not proven,
+# because the ladder stopped below rung 5 (its record's `proof` says which rung failed and why), or
+# its steps ran but nothing was compared, or it was not run at all (--no-prove: `proof.skipped`).
 OUTCOMES = ("migrated", "migrated-with-review", "emitted", "skipped", "blocked", "failed", "unreadable")
 PROOF_RUNGS = ("emitted", "installs", "imports", "tests pass", "runs as a pipeline", "verified")
 SEVERITIES = ("error", "warning", "info")
@@ -54,7 +55,7 @@ WEIGHTS = {"error": 15, "warning": 5, "info": 1, "review": 5}
 BANDS = {
     "migrated": (90, 100),
     "migrated-with-review": (60, 89),
-    "emitted": (40, 59),  # written, not proven: the ladder stopped below "runs as a pipeline" or was not run
+    "emitted": (40, 59),  # written, not proven: the ladder stopped below "runs as a pipeline", compared no value, or was not run
     "blocked": (1, 39),
     "skipped": (0, 0),
     "failed": (0, 0),
@@ -63,8 +64,8 @@ BANDS = {
 FORMULA = (
     "score = max(band low, band high − 15 × errors − 5 × warnings − 1 × infos − 5 × review items), "
     "counting only the findings the compiler did not fix automatically; the band comes from the "
-    "status: migrated (proven: rung 5 of the proof ladder or above) 90–100, migrated with review items "
-    "60–89, emitted but not proven (the proof stopped below rung 5, or was not run) 40–59, "
+    "status: migrated (proven: rung 5 of the proof ladder or above, a value compared) 90–100, migrated with review items "
+    "60–89, emitted but not proven (the proof stopped below rung 5, compared no value, or was not run) 40–59, "
     "blocked 1–39; skipped, failed or unreadable 0"
 )
 
@@ -370,7 +371,9 @@ def build_document(records: Sequence[dict[str, Any]], missing: Sequence[LoadErro
 
 def proof_summary(models: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """How far the written packages were proven: per rung, how many models reached it (as their
-    highest rung); `proven` counts rung 5 and above; `not_run` the models of a --no-prove run."""
+    highest rung); `proven` counts the migrated ones (rung 5 and above, a value compared; a model
+    whose steps ran but returned nothing, unverified, is at rung 5 and `not_proven`); `not_run`
+    the models of a --no-prove run."""
     proofs = [m["proof"] for m in models if m.get("proof")]
     ran = [p for p in proofs if not p.get("skipped")]
     return {
@@ -483,7 +486,7 @@ def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[boo
     blocked = [m for m in document["models"] if m["status"] in ("blocked", "failed", "unreadable")]
     unproven = [m for m in document["models"] if m.get("proof") and not m["proof"].get("proven") and not m["proof"].get("skipped")]
     if unproven:
-        console.print("\n[bold]Emitted, not proven[/] (a package is migrated from rung 5, \"runs as a pipeline\", up)")
+        console.print("\n[bold]Emitted, not proven[/] (a package is migrated from rung 5, \"runs as a pipeline\", up, once a value was compared)")
         for m in unproven:
             console.print(f"  [red]{escape(m['proof']['label'])}[/] {escape(m['name'])}", soft_wrap=True)
     if blocked:
@@ -507,7 +510,7 @@ def print_summary(document: dict[str, Any], stream: IO[str], color: Optional[boo
         if proof["not_run"]:
             table.add_row("proof ladder", f"not run (--no-prove): {proof['not_run']}")
         else:
-            table.add_row("proven (rung 5+)", str(proof["proven"]))
+            table.add_row("proven (rung 5+, values compared)", str(proof["proven"]))
             for rung, name in enumerate(PROOF_RUNGS, start=1):
                 count = proof["by_rung"].get(name, 0)
                 if count:
