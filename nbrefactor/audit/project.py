@@ -114,6 +114,10 @@ class ProjectContext:
     # `helpers.py`) and that are files beside the notebook (`with_downloads_present`): a fetch the
     # notebook skips when its destination exists (`if not exists(basename(url))`) never runs there.
     downloads_present: frozenset[str] = frozenset()
+    # The file names that raw GitHub URL literals of the notebook end with (`raw.githubusercontent.com/
+    # o/r/master/05_Merge/cars1.csv` → `cars1.csv`) that are files beside the notebook: an exercise
+    # repository fetching its own committed data; PTH003 says to read the local copy (fair check 15).
+    committed_copies: frozenset[str] = frozenset()
     # Importable names in the notebook's parent folder, what `sys.path.append("..")` adds (modules,
     # packages, folders of code); None when not looked at.
     parent_modules: Optional[frozenset[str]] = None
@@ -1081,6 +1085,7 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     run from its folder, nothing is downloaded. Only notebooks that test for a file (`exists(`)
     are looked at; one `stat` per URL name."""
     texts = [s for s in sources]
+    project = _with_committed_copies(project, notebook_path, texts)
     if not any(may_guard_downloads(s) for s in texts):
         return project
     names = {m.group("name") for s in texts for m in _URL_FILE_NAME.finditer(s)}
@@ -1094,6 +1099,22 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     if not present:
         return project
     return replace(project, downloads_present=project.downloads_present | present)
+
+
+_RAW_GITHUB_FILE_NAME = re.compile(
+    r"""['"]https?://(?:raw\.githubusercontent\.com|github\.com/[^'"\s/]+/[^'"\s/]+/raw)/[^'"\s?#]*/(?P<name>[^/'"\s?#]+)['"?#]"""
+)
+
+
+def _with_committed_copies(project: ProjectContext, notebook_path: str | Path, texts: Sequence[str]) -> ProjectContext:
+    """The project with `committed_copies`: raw GitHub URL names that are files in the notebook's
+    folder (one `stat` per such name)."""
+    names = {m.group("name") for s in texts if "github" in s for m in _RAW_GITHUB_FILE_NAME.finditer(s)}
+    if not names:
+        return project
+    folder = os.path.dirname(resolved_path(notebook_path))
+    present = frozenset(n for n in names if n not in (".", "..") and os.path.isfile(os.path.join(folder, n)))
+    return replace(project, committed_copies=project.committed_copies | present) if present else project
 
 
 _CHDIR_CALL = re.compile(r"\bchdir\(")

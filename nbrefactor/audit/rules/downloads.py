@@ -26,6 +26,8 @@ _SHELL_CELLS = frozenset({"bash", "sh", "script", "system"})
 
 _SHELL_WHAT = "downloads data in a shell command"
 _CONSEQUENCE = "the input is whatever the remote side serves on the day"
+# `fetch_openml(..., version=2, ...)`: an OpenML dataset pinned to a version number.
+_OPENML_VERSION = re.compile(r"\bfetch_openml\s*\(.*\bversion\s*=\s*(\d+)\s*[,)]")
 _FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path with a version, a pinned `revision=`), and read it from a configured path."
 # The `[[call]]` entry of a metric's code (`evaluate.load`, `load_metric`): a metric named like the
 # dataset it scores (`load_dataset("glue", …)`, `load_metric("glue", …)`) is a second thing to pin,
@@ -833,7 +835,9 @@ class RuntimeDownload(Rule):
         "model=model, tokenizer=tokenizer)` given the objects the notebook loaded itself fetches nothing (their "
         "`from_pretrained` lines are the findings). "
         "A Keras `load_data(path=…)` given a path built on the working directory (`os.path.join(os.getcwd(), "
-        "\"data/mnist.npz\")`, through names bound so above too) reads that file, provided beside the notebook: not reported."
+        "\"data/mnist.npz\")`, through names bound so above too) reads that file, provided beside the notebook: not reported. "
+        "`fetch_openml(\"adult\", version=2)` pins the dataset's version: the message says so, and that what remains is the "
+        "network or scikit-learn's local cache."
     )
     why_bad = (
         "The notebook's input is whatever the remote side serves on the day: datasets are "
@@ -992,6 +996,11 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1), (3, 1)),
         ),
+        # A pinned OpenML version: the message says what remains (the network, the cache).
+        Example(
+            cells=("from sklearn.datasets import fetch_openml\nadult = fetch_openml('adult', version=2, as_frame=True)",),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1035,13 +1044,23 @@ class RuntimeDownload(Rule):
                                "pinned only by pinning that library, and the run needs the network")
                 if len(found) > 1:
                     consequence += "; the other metrics loaded by name are related"
+            fix = kind.fix
+            pinned_version = _OPENML_VERSION.search(shown)
+            if pinned_version is not None:
+                # `fetch_openml("adult", version=2)`: OpenML never changes a version's data; what is
+                # left is the network and scikit-learn's cache (fair check 15, items 134, 135).
+                consequence = (f"the dataset version is pinned (`version={pinned_version.group(1)}`), so the data is "
+                               "fixed, but each run needs the network or scikit-learn's local cache (`data_home`, "
+                               "`~/scikit_learn_data` by default)")
+                fix = ("Fetch it once in a data step and read the stored copy from a configured path (or point "
+                       "`data_home` at a provisioned cache).")
             imports = [loc for c, ln, *_ in found for loc in cloned.get((c.cell.index, ln), ())]
             yield Hit(
                 ca.cell,
                 line,
                 column,
                 f"`{shown[:100]}` {kind.what} at run time: {consequence}",
-                fix=kind.fix,
+                fix=fix,
                 key=shown,
                 related=tuple((c.cell, ln, col) for c, ln, col, *_ in found[1:]) + tuple(dict.fromkeys(imports)),
             )

@@ -29,6 +29,7 @@ from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loads
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
+from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.rules.dependencies import hosted_only
 from nbrefactor.audit.hosted import hosted_test, mentions_hosted
 
@@ -1656,7 +1657,7 @@ class AbsolutePath(Rule):
         "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
-        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three, or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
+        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three, or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
         "and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
@@ -1769,7 +1770,7 @@ class AbsolutePath(Rule):
                 by_line[(first.ca.cell.index, first.line)].extend(group)
                 continue
             by_line[(first.ca.cell.index, first.line) if first.source == "shell" else (-1, id(group))] = group
-        for f, *others in _fold_one_folder(by_line.values()):
+        for f, *others in _fold_one_folder(by_line.values(), settings_share_root=True):
             yield _hit(
                 f,
                 f"Absolute path {_shown_literal(ctx, f)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
@@ -1826,7 +1827,7 @@ def _shown_literal(ctx: RuleContext, f: LiteralFinding) -> str:
 
 def _fold_one_folder(
     groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = (),
-    directory_changes: Collection[tuple[int, int]] = (),
+    directory_changes: Collection[tuple[int, int]] = (), settings_share_root: bool = False,
 ) -> list[list[LiteralFinding]]:
     """Files of one folder named in one notebook (`/secret/creds/user` and `/secret/creds/key` of one
     mounted secret; the files of one build folder listed in a dict; a model saved into a folder and
@@ -1844,8 +1845,13 @@ def _fold_one_folder(
     across cells and shell lines too. A hosted runtime's fixed root (`/content`,
     `/kaggle/input`: `hosted_roots`) is one folder per notebook, whatever the depth and
     however the paths are bound: `zip_path = "/content/a.zip"`, `out = "/content/out"` and
-    `res = "/content/res.json"` are one root constant to set (fair check 11)."""
+    `res = "/content/res.json"` are one root constant to set (fair check 11). With
+    `settings_share_root` (PTH001), literals bound alone to names in one cell under one folder two
+    levels deep (`acq = "/data/mortgage/acquisition"`, `perf = "/data/mortgage/perf/"`, `names =
+    "/data/mortgage/names.csv"`) are one data root to set: one finding at the first (fair check 15)."""
     out: list[list[LiteralFinding]] = []
+    # (cell, the literal's first two folder names) → index in out, for `settings_share_root`
+    setting_roots: dict[tuple[int, str], int] = {}
     # (cell, folder, index in out, named by a literal itself, that literal written as a folder `…/`)
     folders: list[tuple[int, str, int, bool, bool]] = []
     hosted: dict[str, int] = {}  # root → index in out
@@ -1868,6 +1874,14 @@ def _fold_one_folder(
         # "/data/imagenet/train/"`: one dataset root, fair check 14).
         alone = first.source == "python" and _bound_alone(first)
         folder_like = first.value.replace("\\", "/").endswith("/")
+        setting_root = None
+        if settings_share_root and alone:
+            names = [p for p in path.split("/") if p]
+            if len(names) >= 3:
+                setting_root = (first.ca.cell.index, ("/" if path.startswith("/") else "") + "/".join(names[:2]))
+                if setting_root in setting_roots:
+                    out[setting_roots[setting_root]].extend(group)
+                    continue
         if first.source == "python":
             # Across cells too (fair check 13: a model saved into a personal folder in one cell,
             # that same folder handed to a scorer in the next, were three findings for one folder),
@@ -1904,6 +1918,8 @@ def _fold_one_folder(
             # The literal itself, as a folder later paths may lie under (`write_dir = "/home/ann/"`
             # then `open("/home/ann/vectors.npz")` two cells on: the folder the author named).
             folders.append((first.ca.cell.index, path, len(out), True, folder_like))
+        if setting_root is not None:
+            setting_roots[setting_root] = len(out)
         out.append(list(group))
     return out
 
@@ -2192,6 +2208,7 @@ class UserSpecificPath(Rule):
             (ca.cell.index, line) for ca in ctx.cells for call in ca.facts.calls
             if ChangeDirectory._changes_directory(ctx, call) for line in range(call.line, call.end_line + 1)
         }
+        edits_by_literal = _sys_path_entries(ctx)
         for f, *others in _fold_one_folder(by_line.values(), roots, changes):
             root = next((m.group(0) for m in (p.match(_normal_path(f.value)) for p in roots) if m), None)
             count = len({_normal_path(o.value) for o in others} - {_normal_path(f.value)})
@@ -2206,13 +2223,19 @@ class UserSpecificPath(Rule):
             if also and len(datasets) > 1:
                 also += f" (datasets {', '.join(shown(d) for d in datasets[:6])}{' …' if len(datasets) > 6 else ''})"
             joined = _home_joined(f)
-            yield _hit(
+            edits = [e for o in (f, *others) for e in edits_by_literal.get((o.ca.cell.index, o.line, o.column), ())]
+            on_path = (f"; `{render_call(edits[0][1])}` also puts it on the import path (related)"
+                       if edits else "")
+            hit = _hit(
                 f,
                 f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} is tied to one user or machine — "
-                f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}",
+                f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}{on_path}",
                 _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
                 others,
             )
+            if edits:
+                hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
+            yield hit
 
 
 class RemoteUri(Rule):
@@ -2272,7 +2295,9 @@ class RemoteUri(Rule):
         "`raw` folder where it is used) are one finding, at the first, the others related (a file at the host's root "
         "names no folder). A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
         "run from its folder it downloads nothing (the line serves a lone copy on Colab). A URI given only to `print(…)` "
-        "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported."
+        "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported. A raw GitHub URL "
+        "(`raw.githubusercontent.com/…/cars1.csv`) whose file is committed beside the notebook is the repository fetching "
+        "its own file: the message says to read that copy."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -2410,6 +2435,12 @@ class RemoteUri(Rule):
             ),
             expect=((1, 2),),
         ),
+        # An exercise repository fetching its own committed file: the message says to read the copy.
+        Example(
+            cells=("import pandas as pd\ncars = pd.read_csv('https://raw.githubusercontent.com/acme/drills/main/merge/cars.csv')",),
+            files={"cars.csv": "mpg,cylinders\n18,8\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2423,7 +2454,11 @@ class RemoteUri(Rule):
             for _ in CwdRelativePath()._hits(ctx, read_back, {}, []):
                 pass
             places = {anchor: found for anchor, found in read_back.items() if anchor in made}
-        for hit in self._check(ctx):
+        hits = list(self._check(ctx))
+        taken = {(h.cell.index, h.line) for h in hits if h.cell is not None} | {
+            (c.index, line) for h in hits for c, line, _ in h.related if c is not None}
+        hits.extend(_open_ended_urls(ctx, taken))
+        for hit in hits:
             where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
             extra = [place for anchor in sorted(where & set(places)) for place in places.pop(anchor)]
             yield replace(
@@ -2520,7 +2555,7 @@ class RemoteUri(Rule):
                 others = others + repeats + fetched_reads
                 message = (
                     f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
-                    f"network and the remote file can change or disappear{more}"
+                    f"network and the remote file can change or disappear{more}{_committed_copy_note(ctx, f.value)}"
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
             else:
@@ -2608,7 +2643,7 @@ class RemoteUri(Rule):
                 root.column,
                 f"URL {shown(root.value)} (`{root.name}`) is downloaded at run time by `{pa.shown_callee}`"
                 f"{'' if value == root.value else ' as ' + shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}): the notebook needs the network "
-                f"and the remote file can change or disappear{more}",
+                f"and the remote file can change or disappear{more}{_committed_copy_note(ctx, value)}",
                 fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                 key=f"{root.name}\x1f{root.value}",
                 related=tuple(dict.fromkeys([
@@ -2669,7 +2704,7 @@ class RemoteUri(Rule):
                 line,
                 column,
                 f"URL {shown(value)} (`{name}`) is downloaded at run time by `{pa.shown_callee}` ({where}): "
-                f"the notebook needs the network and the remote file can change or disappear{more}",
+                f"the notebook needs the network and the remote file can change or disappear{more}{_committed_copy_note(ctx, value)}",
                 fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                 key=f"{name}\x1f{value}",
                 related=tuple(dict.fromkeys(
@@ -2690,6 +2725,67 @@ class RemoteUri(Rule):
 # variable in a `%%bash` cell, a `!` line and an f-string or magic, so they are one bucket.
 _BUCKET = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/\s'\"]*)")
 _BUCKET_VARIABLE = re.compile(r"\$?\{(\w*)\}|\$(\w+)")
+
+
+_RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com|github\.com/[^/\s]+/[^/\s]+/raw)/", re.IGNORECASE)
+
+
+def _committed_copy_note(ctx: RuleContext, url: str) -> str:
+    """`raw.githubusercontent.com/…/05_Merge/Auto_MPG/cars1.csv` with `cars1.csv` committed beside
+    the notebook (`ProjectContext.committed_copies`): the repository fetching its own file; the
+    message says to read the local copy (fair check 15, items 117, 120)."""
+    copies = ctx.project.committed_copies if ctx.project is not None else frozenset()
+    name = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]
+    if not copies or not _RAW_GITHUB.match(url) or name not in copies:
+        return ""
+    return f"; a copy, `{name}`, is committed beside the notebook: read that copy"
+
+
+def _open_ended_urls(ctx: RuleContext, taken: Collection[tuple[int, int]]) -> Iterator[Hit]:
+    """A download whose URL starts with a constant and ends with what only the run knows
+    (`base_url = "https://…/taxi_data/"`, then `urlretrieve(base_url + fn, …)` in a loop over file
+    names): one finding at the URL's literal, the downloads related (fair check 15, a recall miss).
+    Not one `taken` by another finding of the rule ((cell, line) of it or its related places)."""
+    settings = path_settings(ctx.catalog)
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    found: dict[tuple[int, int, int], list[tuple[str, PathArgument, int, str]]] = {}
+    for ca in ctx.cells:
+        arguments = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+                     if pa.entry.kind == "url" and pa.literal is None and not pa.call.in_function]
+        if not arguments:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        nodes = _call_argument_nodes(tree)
+        for pa in arguments:
+            node = nodes.get((pa.arg.line, pa.arg.column))
+            if not isinstance(node, (ast.BinOp, ast.JoinedStr)) or (ca.cell.index, pa.call.line) in taken:
+                continue
+            leading = _leading_piece(ctx, node, ca.cell.index, pa.arg.line)
+            if leading is None or not isinstance(leading[0], ast.Constant) or not isinstance(leading[0].value, str):
+                continue
+            piece, piece_cell = leading
+            kind = classify(piece.value, settings, path_argument=True, url_only=True)
+            if kind is None or kind.kind != "remote" or kind.detail not in settings.web_schemes or piece_cell not in cells:
+                continue
+            if (piece_cell, piece.lineno) in taken:
+                continue
+            position = (piece_cell, piece.lineno, piece.col_offset + 1 + cells[piece_cell].masked.dedent)
+            written = ast.get_source_segment(ca.masked.python, node) or ""
+            found.setdefault(position, []).append((piece.value, pa, ca.cell.index, written))
+    for (cell, line, column), uses in found.items():
+        value, pa, used_in, written = uses[0]
+        built = f" as `{written}`" if written and "\n" not in written and len(written) <= 90 else ""
+        yield Hit(
+            cells[cell].cell, line, column,
+            f"URL {shown(value)} is downloaded at run time by `{pa.shown_callee}`{built} (cell {used_in}, line "
+            f"{pa.call.line}), the rest known only at run time: the notebook needs the network and the remote files "
+            "can change or disappear",
+            fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+            key=f"open-ended\x1f{value}",
+            related=tuple(dict.fromkeys((cells[c].cell, p.call.line, p.call.column) for _, p, c, _ in uses)),
+        )
 
 
 def _bucket(value: str) -> str:
@@ -3804,7 +3900,12 @@ class SysPathEdit(Rule):
         "A call of a function of the notebook's own helper module (a `.py` file or package beside the notebook) whose "
         "body edits `sys.path` is an edit too, at the call (`from utils import fix_pythonpath_if_working_locally`, "
         "then `fix_pythonpath_if_working_locally()`); a call of one of its functions that does not, or an import "
-        "without a call, is not."
+        "without a call, is not. Not an edit that runs only in the import-error handler (`except ImportError:` or bare) of a "
+        "`try` importing a module the handler imports again, when a manifest of the project declares that module or the project "
+        "is its distribution (`try: import lime` / `except: sys.path.append(os.path.join(\"..\", \"..\")); import lime` in lime's "
+        "own docs, `setup(name=\"lime\")`): installed, the edit never runs. Not an edit whose entry is a literal PTH002 reports "
+        "(`sys.path.append(\"/Users/alice/src/models/slim\")`): that finding carries the edit as a related location (one cause, "
+        "a personal checkout)."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -3826,12 +3927,24 @@ class SysPathEdit(Rule):
             "%%writefile shapes.py\ndef area(width, height):\n    return width * height",
             "import sys\nif '.' not in sys.path:\n    sys.path.insert(0, '.')\nimport shapes",
         )),
+        # The source checkout put on the path only when importing the project's own distribution
+        # fails (installed, the edit never runs); a personal checkout, which PTH002 reports with
+        # the edit related.
+        Example(
+            cells=(
+                "import os, sys\ntry:\n    import sketchbook\nexcept ImportError:\n"
+                "    sys.path.append(os.path.join('..', '..'))\n    import sketchbook",
+                "import sys\nsys.path.append('/Users/alice/src/models/slim')",
+            ),
+            files={"setup.py": "from setuptools import setup\nsetup(name='sketchbook', packages=['sketchbook'])\n",
+                   "sketchbook/__init__.py": ""},
+        ),
     )
     failing = (
         Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
         Example(
             cells=(
-                "import sys as system\nsystem.path.insert(0, '/home/alice/libs')",
+                "import sys as system\nsystem.path.insert(0, '/opt/team/libs')",
                 "from sys import path\npath.extend(['..', '../lib'])",
                 "import sys\nsys.path = ['../src'] + sys.path\nsys.path += ['tools']\nsys.path[:0] = ['vendor']",
                 "import site\nsite.addsitedir('plugins')",
@@ -3874,6 +3987,7 @@ class SysPathEdit(Rule):
         parent_unused = parent is not None and not any(
             imp.level == 0 and imp.top_level in parent for _, imp in ctx.facts.imports
         )
+        declared = ctx.project.declared if ctx.project is not None else frozenset()
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             for call in ca.facts.calls:
@@ -3884,6 +3998,15 @@ class SysPathEdit(Rule):
                         continue
                     # In a pipeline component's body the edit is the container's import path.
                     if in_container(_container_spans(ctx), ca.cell.index, call.line, call.column):
+                        continue
+                    # `try: import lime` / `except ImportError: sys.path.append(".."); import lime`
+                    # with `lime` declared (here the repository's own `setup(name="lime")`): installed,
+                    # the edit never runs (fair check 15, item 123).
+                    if declared and _installed_fallback(ca, call.line, declared):
+                        continue
+                    # `sys.path.append("/Users/alice/src/models/slim")`: PTH002 reports the home-folder
+                    # checkout, with this edit related (one root cause; fair check 15, item 122).
+                    if (ca.cell.index, call.line, call.column) in _user_path_edits(ctx):
                         continue
                     events.append((call.line, call.column, render_call(call)))
             helper_edits: dict[tuple[int, int], str] = {}
@@ -3912,6 +4035,83 @@ class SysPathEdit(Rule):
                     "only work from this folder and layout"
                 )
                 yield Hit(ca.cell, line, column, message, fix=fix, key=text)
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _statement_imports(statements: Sequence[ast.stmt]) -> set[str]:
+    """Top-level modules the statements import absolutely (`import lime`, `from lime import x`)."""
+    tops: set[str] = set()
+    for node in statements:
+        if isinstance(node, ast.Import):
+            tops.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            tops.add(node.module.split(".")[0])
+    return tops
+
+
+def _installed_fallback(ca: CellAnalysis, line: int, declared: frozenset[str]) -> bool:
+    """The edit on `line` runs only in the import-error handler of a `try` importing a module the
+    handler imports again after it, and a manifest of the project declares that module (or the
+    project is its distribution): installed, the `try` succeeds and the edit never runs."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    for node in tree_nodes(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        tried = _statement_imports(node.body)
+        for handler in node.handlers:
+            caught = handler.type
+            names = [dotted_name(t).rpartition(".")[2] for t in (caught.elts if isinstance(caught, ast.Tuple) else [caught])] if caught else []
+            if caught is not None and not any(n in _IMPORT_ERRORS for n in names):
+                continue
+            body = handler.body
+            if not body or not body[0].lineno <= line <= (body[-1].end_lineno or body[-1].lineno):
+                continue
+            again = _statement_imports([s for s in body if s.lineno > line])
+            if any(normalise_distribution(m) in declared for m in tried & again):
+                return True
+    return False
+
+
+def _sys_path_entries(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Cell, CallFact]]]:
+    """The `sys.path` edits whose entry is a string literal (`sys.path.append("/Users/a/slim")`), by
+    the literal's (cell, line, column). Not a hosted runtime's folder (`/content/stylegan2`): a
+    clone there is Colab's layout, and the edit stays a PTH005 of its own."""
+    def compute() -> dict[tuple[int, int, int], list[tuple[Cell, CallFact]]]:
+        out: dict[tuple[int, int, int], list[tuple[Cell, CallFact]]] = {}
+        hosted = path_settings(ctx.catalog).hosted_roots
+        for ca in ctx.cells:
+            for call in ca.facts.calls:
+                if resolve_callee(ctx.facts, ctx.catalog, call.func) not in _SYS_PATH_CALLS:
+                    continue
+                entry = call.arg(1 if call.method == "insert" else 0)
+                if entry is None or entry.string is None:
+                    continue
+                literal = next((f for f in literal_findings(ctx) if f.ca is ca and f.line == entry.line
+                                and f.value == entry.string and f.source == "python"), None)
+                if literal is not None and not any(p.match(_normal_path(literal.value)) for p in hosted):
+                    out.setdefault((ca.cell.index, literal.line, literal.column), []).append((ca.cell, call))
+        return out
+    return ctx.shared("sys_path_entries", compute)
+
+
+def _user_path_edits(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    """(cell, line, column) of the `sys.path` edits whose entry literal PTH002 reports (as its
+    finding or a related place): that finding carries the edit."""
+    def compute() -> frozenset[tuple[int, int, int]]:
+        entries = _sys_path_entries(ctx)
+        if not entries:
+            return frozenset()
+        places = set()
+        for hit in UserSpecificPath().check(ctx):
+            if hit.cell is not None:
+                places.add((hit.cell.index, hit.line, hit.column))
+            places.update((c.index, line, column) for c, line, column in hit.related if c is not None)
+        return frozenset((cell.index, call.line, call.column) for at, edits in entries.items() if at in places for cell, call in edits)
+    return ctx.shared("user_path_edits", compute)
 
 
 def _helper_path_edit(ctx: RuleContext, call: CallFact) -> Optional[str]:
@@ -4365,10 +4565,15 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
             # `arguments={"out_path": out_path}`): then the value may well reach the parameter. A
             # pipeline component's `OutputPath(str)`/`InputPath(...)` parameter is the exception:
             # KFP supplies that path itself, whatever the notebook passes around.
+            # A function's parameter is fed the constant only by a call of that function passing the
+            # name to it (`get_txt_lines(data_dir)`); read elsewhere (`DATA_PATH + fn`) it reaches no
+            # parameter (fair check 15, item 133). A lambda's calls are not named: any read counts.
             read = ctx.shared("unshadowed_reads", lambda: _unshadowed_reads(ctx))
+            fed = ctx.shared("fed_parameters", lambda: _fed_parameters(ctx))
             supplied = _artifact_parameters_by_line(tree)
             parameters = {
-                line: (names - read) | supplied.get(line, frozenset()) for line, names in parameters.items()
+                line: (names - fed) | supplied.get(line, frozenset())
+                for line, names in _parameters_by_line(tree, fed_only=read).items()
             }
         for pa in arguments:
             node = nodes.get((pa.arg.line, pa.arg.column))
@@ -4397,9 +4602,12 @@ def _object_name(key: str) -> str:
     return re.split(r"[.\[]", key, maxsplit=1)[0]
 
 
-def _parameters_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
+def _parameters_by_line(tree: ast.AST, fed_only: Optional[frozenset[str]] = None) -> dict[int, frozenset[str]]:
     """For each line inside a def or lambda, the parameter names of the functions enclosing it:
-    names there that mean the argument, not a module-level constant of the same name."""
+    names there that mean the argument, not a module-level constant of the same name. With
+    `fed_only` (the names read where no parameter hides them), a lambda's parameters among them
+    are left out: a lambda's calls are not named, so such a read may pass the constant to it; a
+    def's parameter is left out by the caller only when a call of it passes the name."""
     out: dict[int, frozenset[str]] = {}
     for d in tree_nodes(tree):
         if not isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
@@ -4408,6 +4616,8 @@ def _parameters_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
         names = frozenset(
             p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x is not None))
         )
+        if fed_only is not None and isinstance(d, ast.Lambda):
+            names -= fed_only
         if not names:
             continue
         for line in range(d.lineno, (d.end_lineno or d.lineno) + 1):
@@ -4444,6 +4654,43 @@ def _annotation_head(node: ast.expr) -> str:
     if isinstance(node, (ast.Call, ast.Subscript)):
         node = node.func if isinstance(node, ast.Call) else node.value
     return dotted_name(node).rpartition(".")[2]
+
+
+def _fed_parameters(ctx: RuleContext) -> frozenset[str]:
+    """Parameter names of the notebook's functions that some call of the function passes the
+    same-named module constant to (`get_txt_lines(data_dir)` for `def get_txt_lines(data_dir)`,
+    positionally or as `data_dir=data_dir`), or that default to it (`def f(out=out)`)."""
+    slots: dict[str, list[tuple[list[str], ast.arguments]]] = {}
+    trees = [t for t in (cell_python_tree(ca) for ca in ctx.cells) if t is not None]
+    for tree in trees:
+        for d in tree_nodes(tree):
+            if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                a = d.args
+                positional = [p.arg for p in (*a.posonlyargs, *a.args)]
+                slots.setdefault(d.name, []).append((positional, a))
+    fed: set[str] = set()
+    for signatures in slots.values():
+        for positional, a in signatures:
+            defaults = list(zip(positional[len(positional) - len(a.defaults):], a.defaults))
+            defaults += [(p.arg, v) for p, v in zip(a.kwonlyargs, a.kw_defaults) if v is not None]
+            fed.update(name for name, v in defaults if isinstance(v, ast.Name) and v.id == name)
+    if not slots:
+        return frozenset(fed)
+    for tree in trees:
+        for call in tree_nodes(tree):
+            if not isinstance(call, ast.Call):
+                continue
+            called = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", None)
+            for positional, _ in slots.get(called or "", ()):
+                # (a method called on its object: `self` is not among the arguments written)
+                shift = 1 if isinstance(call.func, ast.Attribute) and positional[:1] in (["self"], ["cls"]) else 0
+                for i, arg in enumerate(call.args):
+                    if isinstance(arg, ast.Starred):
+                        break
+                    if isinstance(arg, ast.Name) and i + shift < len(positional) and positional[i + shift] == arg.id:
+                        fed.add(arg.id)
+                fed.update(k.arg for k in call.keywords if isinstance(k.value, ast.Name) and k.value.id == k.arg)
+    return frozenset(fed)
 
 
 def _unshadowed_reads(ctx: RuleContext) -> frozenset[str]:
@@ -4764,6 +5011,71 @@ def _open_ended_paths(
                 *((cells[c].cell, ln, col) for c, ln, col in places.get((cell, line, column), ())),
             ])),
         )
+
+
+def _sys_path_entry_piece(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """The literal is a piece of a join (`os.path.join("..", "..")`) whose result is given straight
+    to a `sys.path` edit (`sys.path.append(…)`, `.insert(0, …)`, `.extend([…])`): an import path entry."""
+    if f.source != "python" or f.argument is None or f.argument.direction != "none":
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    for node in tree_nodes(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        if resolve_callee(ctx.facts, ctx.catalog, dotted_name(node.func)) not in _SYS_PATH_CALLS:
+            continue
+        entries = list(node.args[1:] if isinstance(node.func, ast.Attribute) and node.func.attr == "insert" else node.args)
+        entries = [e for x in entries for e in (x.elts if isinstance(x, (ast.List, ast.Tuple)) else (x,))]
+        for entry in entries:
+            if not (isinstance(entry, ast.Call) and _join_call(entry)):
+                continue
+            if any(isinstance(a, ast.Constant) and a.lineno == f.line and a.col_offset + 1 == f.column for a in entry.args):
+                return True
+    return False
+
+
+def _join_call(node: ast.Call) -> bool:
+    """`os.path.join(…)`, `path.join(…)`, `join(…)` as written."""
+    func, dotted = node.func, ""
+    while isinstance(func, ast.Attribute):
+        dotted, func = "." + func.attr + dotted, func.value
+    return isinstance(func, ast.Name) and func.id + dotted in _JOIN_CALLS
+
+
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<md>[^)\s>]+)>?(?:\s+[\"'][^)]*)?\)|<img\b[^>]*\bsrc\s*=\s*[\"'](?P<html>[^\"']+)[\"']", re.IGNORECASE)
+
+
+def _shown_figure_only(ctx: RuleContext, value: str, uses: Sequence[tuple[int, Optional[PathArgument]]]) -> bool:
+    """Every use of the path is a `savefig` in a cell (or function) that turned interactive plotting
+    off with `plt.ioff()` above it, and a markdown cell of the notebook shows the file
+    (`![](grid.png)`, `<img src="grid.png">`): the figure is written only to be displayed, nothing
+    reads it back (fair check 15, item 128)."""
+    if not uses or any(pa is None or pa.direction != "write" or not (pa.qualified or pa.shown_callee).endswith("savefig") for _, pa in uses):
+        return False
+    shown = ctx.shared("markdown_images", lambda: frozenset(
+        _normal_path(m.group("md") or m.group("html"))
+        for c in ctx.facts.notebook.cells if c.cell_type == "markdown" for m in _MARKDOWN_IMAGE.finditer(c.source)
+    ))
+    if _normal_path(value) not in shown:
+        return False
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    for cell, pa in uses:
+        ca = cells.get(cell)
+        if ca is None or pa is None or not any(
+            (call.func or "").rpartition(".")[2] == "ioff" and call.line <= pa.call.line for call in ca.facts.calls
+        ):
+            return False
+    return True
+
+
+def _kaggle_input_note(value: str) -> str:
+    """For `../input/<dataset>/…`: Kaggle's input mount as a kernel sees it from `/kaggle/working`
+    (fair check 15, item 131), said in the message; "" for any other path."""
+    if not _normal_path(value).startswith("../input/"):
+        return ""
+    return " (Kaggle's input folder: `/kaggle/input` seen from a kernel's `/kaggle/working`, so it resolves only in a Kaggle kernel)"
 
 
 def _joined_from(ctx: RuleContext, f: LiteralFinding) -> Optional[str]:
@@ -5223,7 +5535,8 @@ class CwdRelativePath(Rule):
         "Reports a relative path literal (`\"data/train.csv\"`, `\"model.pkl\"`, `\".\"`, `\"../out\"`, "
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
-        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`… A call no catalogue names counts too when the evidence is "
+        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`… (not a piece of a join given straight to a `sys.path` edit, "
+        "`sys.path.append(os.path.join(\"..\", \"..\"))`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
         "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
         "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
         "`_folder`, `_filename`: `TabularPredictor(path=\"agModels\")`, `model.train(output_directory=\"runs\")`), or a first "
@@ -5273,7 +5586,7 @@ class CwdRelativePath(Rule):
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless the notebook reads the constant where no parameter hides it (`f(out_path)` may pass it on), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. A relative literal given to the notebook's own function that hands that parameter, "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. A relative literal given to the notebook's own function that hands that parameter, "
         "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
         "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
         "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
@@ -5313,7 +5626,10 @@ class CwdRelativePath(Rule):
         "working directory; one finding per folder, the other calls related. "
         "A path whose rest is known only at run time, built from a relative literal (`path = f\"./guide_{k}.txt\"` bound in a "
         "loop's body too, then `open(path)`), is reported at that literal and folds with its folder's other paths, one "
-        "finding per folder as for whole paths; one built from `os.getcwd()` keeps its own."
+        "finding per folder as for whole paths; one built from `os.getcwd()` keeps its own. "
+        "A figure written by `savefig` with interactive plotting off (`plt.ioff()` above it in its cell) only for a markdown "
+        "cell to show it (`![](grid.png)`, `<img src=\"grid.png\">`), read by nothing, is a display, not an output: not reported. "
+        "A path under `../input/` is named as Kaggle's input folder seen from a kernel's `/kaggle/working`."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -5367,6 +5683,12 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "import logging\nprint('./lookup/zones.csv')\nlogging.info('./out/summary.csv')\nok = name.endswith('.csv')",
             "def describe(path):\n    return path.upper()\ndescribe(path='exports/other.csv')\nmsg = '{}.csv'.format(stem)",
+        )),
+        # Pieces of a folder put on the import path (PTH005's); a helper's parameter no call
+        # passes the same-named constant to.
+        Example(cells=(
+            "import os\nimport sys\nsys.path.insert(0, os.path.join('..', 'src'))\nfn = 'flows.csv'\nfull = os.path.join(DATA_DIR, fn)",
+            "def header(fn):\n    with open(fn) as handle:\n        return handle.readline()\nprint(header(full))",
         )),
         # A name bound more than once has no single value; an unused constant is no path.
         Example(cells=(
@@ -5475,6 +5797,11 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 2), (2, 1), (2, 2)),
         ),
+        # A Kaggle kernel's input folder as seen from /kaggle/working: the message names it.
+        Example(
+            cells=("import pandas as pd\ntrain = pd.read_csv('../input/spring-tabular/train.csv')",),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5504,6 +5831,12 @@ class CwdRelativePath(Rule):
         if scratch is None:
             scratch = []
         grouped = self._constant_uses(ctx)
+        # A figure saved with interactive plotting off only for a markdown cell to show it
+        # (`fig.savefig("./grid.png")`, then `![](grid.png)`): a display, not an output (fair check 15).
+        shown_figures: list[list[tuple[Constant, str, PathArgument]]] = []
+        for position in [p for p, uses in grouped.items() if _shown_figure_only(
+                ctx, uses[0][1], [(_cell_of(ctx, pa), pa) for _, _, pa in uses])]:
+            shown_figures.append(grouped.pop(position))
         produced = _produced_paths(ctx)
         cells_by_index = {ca.cell.index: ca.cell for ca in ctx.cells}
         read_back_constants: list[list[tuple[Constant, str, PathArgument]]] = []
@@ -5578,13 +5911,19 @@ class CwdRelativePath(Rule):
             # `sub = os.path.join("cs100", "lab4")` only ever joined after another root
             # (`os.path.join(base_dir, sub, "x.gz")`): a later piece of a path, not a root.
             and not _later_piece_only(ctx, f)
+            # `sys.path.append(os.path.join("..", ".."))`: a folder of code put on the import path,
+            # no file read or written; PTH005 reports the edit (fair check 15, item 129).
+            and not _sys_path_entry_piece(ctx, f)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
             (_cell_of(ctx, pa), pa.literal.line, pa.literal.column)
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
-        groups = _by_value(relative, normalise=True)
+        groups = [
+            g for g in _by_value(relative, normalise=True)
+            if not _shown_figure_only(ctx, g[0].value, [(o.ca.cell.index, o.argument) for o in g])
+        ]
         # A scratch file made, used and deleted by the notebook: nothing to configure.
         removals = _shell_removals(ctx)
         kept_groups = []
@@ -5688,7 +6027,7 @@ class CwdRelativePath(Rule):
                              f"(cell {writer.ca.cell.index}, line {writer.line}),")
             yield _hit(
                 f,
-                f"Relative path {described}{where} is resolved against the current working directory, "
+                f"Relative path {described}{_kaggle_input_note(f.value)}{where} is resolved against the current working directory, "
                 + RUN_FOLDER,
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
@@ -5731,7 +6070,7 @@ class CwdRelativePath(Rule):
                 constant.line,
                 constant.column,
                 f"Relative path {shown(constant.value)} (`{constant.name}`) is {pa.verb} "
-                f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}) and resolved against "
+                f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}){_kaggle_input_note(constant.value)} and resolved against "
                 "the current working directory, " + RUN_FOLDER + also,
                 fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
                 key=f"{constant.name}\x1f{constant.value}",
@@ -5749,9 +6088,9 @@ class CwdRelativePath(Rule):
         # so is a constant's read of what the notebook extracted or downloaded itself)
         covered = {
             (_cell_of(ctx, pa), pa.arg.line, pa.arg.column)
-            for uses in (*grouped.values(), *same_file.values(), *read_back_constants) for _, _, pa in uses
+            for uses in (*grouped.values(), *same_file.values(), *read_back_constants, *shown_figures) for _, _, pa in uses
         }
-        reported |= {(c.ca.cell.index, c.line, c.column) for uses in read_back_constants for c, _, _ in uses}
+        reported |= {(c.ca.cell.index, c.line, c.column) for uses in (*read_back_constants, *shown_figures) for c, _, _ in uses}
         taken = reported | covered
         def read_back_below_cwd(rest: str, cell: int, pa: PathArgument) -> bool:
             step = _read_back(rest, cell, pa.call.line, pa.direction, produced, written) if produced else None
