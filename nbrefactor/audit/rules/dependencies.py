@@ -933,6 +933,8 @@ class InNotebookInstall(Rule):
         "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
         "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
+        "The fix declares the packages in requirements.txt, or, where the project's only environment files are "
+        "Dockerfiles, in a RUN line of the nearest one. "
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
@@ -1270,6 +1272,16 @@ def _vcs_ref(url: str) -> tuple[str, str]:
     return url[: len(url) - len(ref) - 1], ref
 
 
+def _declare_in(manifests: tuple[Manifest, ...]) -> str:
+    """Where a package the notebook installs belongs: requirements.txt, or, in a project whose only
+    environment files are Dockerfiles (rapidsai/notebooks-contrib: `RUN source activate rapids &&
+    conda install …`), a RUN line of the nearest one, the file DEP001 names (fair check 15)."""
+    if any(m.kind in _ROUTE_KINDS for m in manifests):
+        return "requirements.txt"
+    dockerfile = next((m for m in manifests if m.kind == "dockerfile"), None)
+    return f"a RUN line of {dockerfile.path}" if dockerfile is not None else "requirements.txt"
+
+
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again)."""
@@ -1303,12 +1315,12 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
     undeclared = [n for n in names if normalise(n.split("[")[0]) not in declaring]
     declared = [n for n in names if normalise(n.split("[")[0]) in declaring]
     if not declared:
-        return f"Declare {', '.join(names)} in requirements.txt (pinned) and delete the line"
+        return f"Declare {', '.join(names)} in {_declare_in(manifests)} (pinned) and delete the line"
     files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in declared))
     already = f"{', '.join(declared)} {'is' if len(declared) == 1 else 'are'} already declared in {files}"
     if not undeclared:
         return f"{already}: install from it before starting the kernel and delete the line"
-    return f"Declare {', '.join(undeclared)} in requirements.txt (pinned; {already}) and delete the line"
+    return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
 
 
 # What installs packages rather than being one the code imports: a line upgrading only these (before
