@@ -481,6 +481,6 @@ def test_fixes_name_the_project_s_own_files_and_the_notebook_s_own_pin(tmp_path)
     )
     fixes = [d.fix for d in run_example(rule_by_code("DEP001"), pinned_by_global, tmp_path / "global")]
     assert fixes == [
-        "Add `aplr==10.6.1` to a manifest (the version cell 1's `!pip install -U --quiet {requirements}` installs)",
-        "Add `catboost==1.2.5` to a manifest (the version cell 1's `!pip install -U --quiet {requirements}` installs)",
+        "Add `aplr==10.6.1` to a manifest (the version that cell 1's `!pip install -U --quiet {requirements}` installs)",
+        "Add `catboost==1.2.5` to a manifest (the version that cell 1's `!pip install -U --quiet {requirements}` installs)",
     ]

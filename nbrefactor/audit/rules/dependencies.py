@@ -607,7 +607,7 @@ class UndeclaredImport(Rule):
                 + _shadow_note(use, ctx) + _component_note(use, component),
                 fix=_with_hosted_pin(
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
-                    f"Add `{variable[1]}` to a manifest (the version cell {variable[0].cell.index}'s "
+                    f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
                     f"`{variable[0].text.strip()}` installs)" if variable else
                     f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
                     "and add it (pinned) to a manifest" if res.assumed else
