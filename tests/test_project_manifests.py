@@ -571,3 +571,55 @@ def test_a_local_project_copied_in_and_pip_installed_is_read_with_its_extras():
     # A folder never copied in (a volume at run time), a bare name, an archive: no local project.
     none = parse_dockerfile("Dockerfile", "FROM python:3.11\nRUN pip install -e /mnt/src && pip install lib ./dist/x-1.0.tar.gz\n")
     assert none.projects == () and [r.name for r in none.requirements] == ["lib"]
+
+
+def test_a_rapids_tag_pins_the_image_only_when_it_leads_with_the_release():
+    # RAPIDS tagged each build `<release>-cuda…` and moved `cuda9.2-runtime-ubuntu16.04` to every
+    # release (fair check 15): only the first pins the packages the image brings.
+    from nbrefactor.audit.project import ProjectContext, with_image_packages
+
+    stacks = {"rapidsai/rapidsai": ["cudf", "pandas"], "nvidia/rapidsai/rapidsai": ["cudf"], "jupyter/scipy-notebook": ["numpy"]}
+    release_tagged = ("rapidsai/*", "nvidia/rapidsai/*")
+
+    def pins(reference):
+        manifest = parse_manifest("Dockerfile", f"FROM {reference}\n")
+        expanded = with_image_packages(ProjectContext(manifests=(manifest,)), stacks, release_tagged).manifests
+        return [(r.name, r.pinned) for r in expanded[0].requirements]
+
+    assert pins("rapidsai/rapidsai:cuda9.2-runtime-ubuntu16.04") == [("cudf", False), ("pandas", False)]
+    assert pins("nvcr.io/nvidia/rapidsai/rapidsai:0.7-cuda10.0-runtime-ubuntu18.04-gcc7-py3.7") == [("cudf", True)]
+    assert pins("rapidsai/rapidsai:21.06-cuda11.0-runtime-ubuntu18.04") == [("cudf", True), ("pandas", True)]
+    # Other images keep their rule: any tag but `latest` pins.
+    assert pins("jupyter/scipy-notebook:2024-05-27") == [("numpy", True)]
+
+
+def test_project_names_read_from_each_kind_of_package_file():
+    from nbrefactor.audit.project import project_name_of
+
+    assert project_name_of("setup.py", "from setuptools import setup\nNAME = 'Glass_Box'\nsetup(name=NAME)\n") == "glass-box"
+    assert project_name_of("setup.py", "import setuptools\nsetuptools.setup(name='tidecast', version='1')\n") == "tidecast"
+    assert project_name_of("setup.py", "from setuptools import setup\nsetup(name=compute_name())\n") is None
+    assert project_name_of("pyproject.toml", "[project]\nname = 'powerlift'\n") == "powerlift"
+    assert project_name_of("pyproject.toml", "[tool.poetry]\nname = 'shelf.recs'\n") == "shelf-recs"
+    assert project_name_of("pyproject.toml", "[tool.nbrefactor]\n") is None
+    assert project_name_of("setup.cfg", "[metadata]\nname = course_tools\n") == "course-tools"
+
+
+def test_the_repository_s_own_packages_are_every_package_file_below_its_root(tmp_path):
+    from nbrefactor.audit.project import discover_project
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "python" / "mylib-core").mkdir(parents=True)
+    (tmp_path / "python" / "mylib-core" / "setup.py").write_text("from setuptools import setup\nsetup(name='mylib-core')\n")
+    (tmp_path / "python" / "bench").mkdir()
+    (tmp_path / "python" / "bench" / "pyproject.toml").write_text("[project]\nname = 'mybench'\n")
+    # Installed third-party code and hidden folders are not the repository's.
+    (tmp_path / ".venv" / "lib" / "requests").mkdir(parents=True)
+    (tmp_path / ".venv" / "lib" / "requests" / "setup.py").write_text("from setuptools import setup\nsetup(name='requests')\n")
+    (tmp_path / "env").mkdir()
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "env" / "pyproject.toml").write_text("[project]\nname = 'vendored'\n")
+    (tmp_path / "docs").mkdir()
+    notebook = tmp_path / "docs" / "tour.ipynb"
+    notebook.write_text("{}")
+    assert discover_project(notebook).repository_projects == frozenset({"mylib-core", "mybench"})

@@ -459,3 +459,28 @@ def test_six_is_declared_or_dropped(tmp_path):
     bare = write_notebook(alone / "demo.ipynb", ["from six import iteritems\nimport numpy"])
     fixes = {d.message.split("`")[1]: d.fix for d in audit(bare) if d.code == "DEP002"}
     assert "or drop it" in fixes["six"] and "or drop it" not in fixes["numpy"]
+
+
+def test_fixes_name_the_project_s_own_files_and_the_notebook_s_own_pin(tmp_path):
+    # Fair check 15: a project whose only environment file is a Dockerfile gets its install line
+    # declared there (not in a requirements.txt it does not have); an undeclared import the notebook
+    # installs through a string global (`!pip install {requirements}`) gets the notebook's own pin.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+
+    dockerfile_only = Example(
+        cells=("!pip install pycomp", "import pycomp"),
+        files={"Dockerfile": "FROM python:3.11-slim\nRUN pip install pandas==2.2.2\n"},
+    )
+    (dep003,) = run_example(rule_by_code("DEP003"), dockerfile_only, tmp_path / "docker")
+    assert dep003.fix == f"Declare pycomp in a RUN line of {tmp_path / 'docker' / 'Dockerfile'} (pinned) and delete the line"
+
+    pinned_by_global = Example(
+        cells=('requirements = "catboost==1.2.5 aplr==10.6.1"\n!pip install -U --quiet {requirements}', "import aplr\nimport catboost"),
+        files={"requirements.txt": "jupyter-book==1.0.2\n"},
+    )
+    fixes = [d.fix for d in run_example(rule_by_code("DEP001"), pinned_by_global, tmp_path / "global")]
+    assert fixes == [
+        "Add `aplr==10.6.1` to a manifest (the version that cell 1's `!pip install -U --quiet {requirements}` installs)",
+        "Add `catboost==1.2.5` to a manifest (the version that cell 1's `!pip install -U --quiet {requirements}` installs)",
+    ]

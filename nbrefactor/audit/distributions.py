@@ -1714,6 +1714,24 @@ def install_commands(facts: NotebookFacts) -> tuple[InstallCommand, ...]:
 _LAST_INSTALLS: list = []  # [facts, their install commands]
 
 
+def variable_install_pins(facts: NotebookFacts) -> dict[str, tuple[InstallCommand, str]]:
+    """Normalised distribution → (the command, the spec) of each exact pin an install line spells
+    through a string global (`requirements = "catboost==1.2.5 aplr==10.6.1"`, then `!pip install
+    {requirements}`: IPython puts the global's value there). Only for quoting the notebook's own pin
+    in a fix: what such a line installs stays "chosen at run time" for the rules that judge it."""
+    variable = [c for c in install_commands(facts) if any("{" in u or "$" in u for u in c.install.unresolved)]
+    if not variable:
+        return {}
+    constants = _string_globals(facts)
+    pins: dict[str, tuple[InstallCommand, str]] = {}
+    for command in variable:
+        expanded = parse_install(_expand_shell(command.text.strip().lstrip("!%"), constants))
+        for spec in expanded.packages if expanded is not None else ():
+            if spec.version:
+                pins.setdefault(spec.normalised, (command, spec.spec))
+    return pins
+
+
 def pinned_versions(facts: NotebookFacts) -> dict[str, str]:
     """Normalised distribution name → the exact version the notebook installs (`%pip install
     x==1.2`); when the notebook installs a name twice, the later line wins, as it would at run time."""

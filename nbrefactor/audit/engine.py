@@ -73,7 +73,8 @@ def _audit_notebook(
         notebook = dataclasses.replace(notebook, plain_python_cells=True)
         facts = dataclasses.replace(facts, notebook=notebook)
     # A Dockerfile's docker-stacks base image declares the packages the catalogue lists for it.
-    project = with_image_packages(project, catalog.table("distributions", "docker_stacks", {}) or {})
+    project = with_image_packages(project, catalog.table("distributions", "docker_stacks", {}) or {},
+                                  (catalog.table("distributions", "docker_release_tags", {}) or {}).get("images", ()))
     # A uv workspace's lock is the environment of the notebooks that import the workspace's packages.
     project = scoped_to_workspace(project, (imp.module for _, imp in facts.imports))
     ctx = RuleContext(facts, catalog, project, settings)

@@ -130,6 +130,12 @@ class ProjectContext:
     # `sys.path.insert(0, dirname(cwd))`), as (module, function names, the edit as written). A
     # package's own `.py` files are read (not its sub-packages); PTH005 reports the notebook's calls.
     path_editors: tuple[tuple[str, frozenset[str], str], ...] = ()
+    # The names (normalised) of the packages a `setup.py`, `setup.cfg` or `pyproject.toml` anywhere in
+    # the repository defines (below `root`; empty when no root was found): the repository's own
+    # packages, whatever folder its notebooks are in. A library's docs notebooks import the library
+    # its CI builds and installs from `python/mylib-core/`; adding `mylib` to `docs/requirements.txt`
+    # would pull the index's release over the build under test (fair check 15, interpretml).
+    repository_projects: frozenset[str] = frozenset()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -439,6 +445,51 @@ def scoped_to_workspace(project: ProjectContext, imported: Iterable[str]) -> Pro
     if not unused:
         return project
     return replace(project, manifests=tuple(m for m in project.manifests if m not in unused))
+
+
+def project_name_of(file_name: str, text: str) -> Optional[str]:
+    """The normalised name of the package a `pyproject.toml` (`[project]` or poetry), `setup.cfg`
+    (`[metadata]`) or `setup.py` (`setup(name="…")`, or `name=NAME` with `NAME = "…"` at module
+    level) defines, whether or not it declares dependencies; None when it names none readably."""
+    name: object = None
+    if file_name == "pyproject.toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return None
+        project, tool = data.get("project"), data.get("tool")
+        name = project.get("name") if isinstance(project, dict) else None
+        if not name and isinstance(tool, dict) and isinstance(tool.get("poetry"), dict):
+            name = tool["poetry"].get("name")
+    elif file_name == "setup.cfg":
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            return None
+        name = parser.get("metadata", "name", fallback="").strip()
+    elif file_name == "setup.py":
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            return None
+        constants = {
+            node.targets[0].id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and ((isinstance(node.func, ast.Name) and node.func.id == "setup")
+                                               or (isinstance(node.func, ast.Attribute) and node.func.attr == "setup")):
+                for keyword in node.keywords:
+                    if keyword.arg == "name":
+                        value = keyword.value
+                        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                            name = value.value
+                        elif isinstance(value, ast.Name):
+                            name = constants.get(value.id)
+    return normalise(name) if isinstance(name, str) and name.strip() else None
 
 
 def parse_setup_cfg(path: str, text: str) -> Optional[Manifest]:
@@ -864,12 +915,20 @@ def image_name(reference: str) -> tuple[str, Optional[str]]:
 _VERSION_IN_NAME = re.compile(r"^(?P<framework>[a-z][a-z0-9_.]*?)-(?P<version>\d+\.\d+(?:\.\d+)?)(?![\w.])")
 
 
-def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext:
+# `0.7-cuda10.0-…`, `24.06-cuda12.0-py3.11`: a tag that leads with the release it was built from.
+_RELEASE_TAG = re.compile(r"^v?\d+\.\d+(?:\.\d+)?(?:[-_]|$)")
+
+
+def with_image_packages(project: ProjectContext, stacks: dict, release_tagged: Iterable[str] = ()) -> ProjectContext:
     """The project with each Dockerfile's base-image packages as its requirements (a docker-stacks
     `FROM jupyter/scipy-notebook:<tag>` brings numpy, pandas, scikit-learn…: `stacks` maps an image
     name, or a glob of names with the version in them, to them), pinned when the tag names one build (not `latest`, nor no tag;
     a glob's image whose name holds the version, `tensorflow-1.7.0-notebook-gpu`, is `named_build`), located at the
-    `FROM` line. A Dockerfile that then declares nothing is no manifest."""
+    `FROM` line. A Dockerfile that then declares nothing is no manifest. `release_tagged`: globs of
+    image names whose builds are tagged release first (RAPIDS' `0.7-cuda10.0-runtime-ubuntu18.04`,
+    `24.06-cuda12.0-py3.11`): a tag of theirs without that version (`cuda9.2-runtime-ubuntu16.04`)
+    followed each release and pins nothing."""
+    release_tagged = tuple(release_tagged)
     if not any(m.kind == "dockerfile" for m in project.manifests):
         return project
     manifests: list[Manifest] = []
@@ -881,6 +940,8 @@ def with_image_packages(project: ProjectContext, stacks: dict) -> ProjectContext
         for reference, line in manifest.base_images:
             name, tag = image_name(reference)
             pinned = tag is not None and tag != "latest"
+            if pinned and any(fnmatch.fnmatchcase(name, glob) for glob in release_tagged):
+                pinned = _RELEASE_TAG.match(tag or "") is not None
             listed = stacks.get(name)
             named: Optional[re.Match[str]] = None
             if not listed:
@@ -1198,7 +1259,32 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
     root = _project_root(folder)
     return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local),
                           _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
-                          root=_display(root, display_root) if root is not None else None)
+                          root=_display(root, display_root) if root is not None else None,
+                          repository_projects=_repository_projects(root) if root is not None else frozenset())
+
+
+# Folders of a repository that hold no package of its own: tool caches, virtual environments and
+# installed third-party code (a `.venv/lib/.../site-packages/requests/` is not the repository's).
+_NOT_THE_REPOSITORYS = frozenset({"node_modules", "site-packages", "dist-packages", "__pycache__", "build", "dist"})
+
+
+@lru_cache(maxsize=64)
+def _repository_projects(root: Path) -> frozenset[str]:
+    """The normalised names of the packages defined below a repository root (`ProjectContext.
+    repository_projects`): each `pyproject.toml` `[project]`/poetry name, `setup.cfg` `[metadata]`
+    name and `setup.py` `setup(name=…)` (a literal, or a module-level string constant). Hidden
+    folders, virtual environments (a `pyvenv.cfg`) and installed-package folders are not walked."""
+    names: set[str] = set()
+    for current, folders, files in os.walk(root):
+        folders[:] = [f for f in folders if not f.startswith(".") and f not in _NOT_THE_REPOSITORYS
+                      and not os.path.exists(os.path.join(current, f, "pyvenv.cfg"))]
+        for file in ("pyproject.toml", "setup.cfg", "setup.py"):
+            if file in files:
+                text = _file_text(Path(current) / file)
+                name = project_name_of(file, text) if text is not None else None
+                if name:
+                    names.add(name)
+    return frozenset(names)
 
 
 @lru_cache(maxsize=1024)

@@ -17,7 +17,7 @@ from typing import Any, Iterator, Optional
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
-from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs
+from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs, variable_install_pins
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
@@ -332,6 +332,8 @@ class UndeclaredImport(Rule):
         "tool it installs (`pip install pipenv`, poetry, uv) declares nothing) or its `FROM` image is one whose packages "
         "`[docker_stacks]` of `rules/distributions.toml` lists (`jupyter/scipy-notebook` brings numpy, pandas, scikit-learn…; "
         "Kubeflow's `gcr.io/kubeflow-images-public/tensorflow-*-notebook-*` images tensorflow, pandas, matplotlib, keras…, "
+        "RAPIDS' `rapidsai/rapidsai`, `nvcr.io/nvidia/rapidsai/rapidsai`, `rapidsai/base` and `rapidsai/notebooks` cuDF, cuML, "
+        "cuGraph, Dask-CUDA and what they run on (pandas, numpy, numba, pyarrow, dask, distributed…), "
         "a key with `*` matching any image so named; `FROM $BASE_IMAGE` is the image of an `ARG BASE_IMAGE=…` default; "
         "pinned by a tag other than `latest`; an image a `*` key matches with a version in its name, `tensorflow-1.7.0-notebook-gpu:latest`, "
         "is one build even so, TensorFlow's version being the name's (`tensorflow==1.7.0`) and Kubeflow no longer publishing these images: "
@@ -343,6 +345,10 @@ class UndeclaredImport(Rule):
         "`numpy/` chapter with an `__init__.py` for its tests) do not hide the distribution: the notebook runs from its own "
         "folder, where `import numpy` is numpy (unless it `%cd`s there). "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
+        "Nor are the repository's own packages reported: a distribution that a `setup.py` (`setup(name=…)`, a literal "
+        "or a module-level string constant), `setup.cfg` or `pyproject.toml` anywhere below the project root (the folder "
+        "with `.git`) defines, such as the library whose docs notebooks import what `python/mylib-core/setup.py` builds "
+        "(its CI installs that build; a line in the docs' requirements.txt would install the index's release over it). "
         "A uv workspace (a `pyproject.toml` with `[tool.uv.workspace]` and the `uv.lock` beside it, in the folder of the "
         "notebook or above it) declares every package its lock names, pinned, for the notebooks that import one of its "
         "members (`from autogluon.tabular import TabularPredictor` in the AutoGluon monorepo, whose members compute "
@@ -413,6 +419,20 @@ class UndeclaredImport(Rule):
         ),
         # No manifest at all: DEP002 speaks instead.
         Example(cells=("import numpy as np",)),
+        # The repository's own library, defined by a setup.py elsewhere below its root (its CI builds and
+        # installs it): not a line to add to the docs' requirements.txt.
+        Example(
+            cells=("import tinylib\nfrom tinylib.glassbox import Booster",),
+            files={"requirements.txt": "jupyter-book==1.0.2\n",
+                   "python/tinylib/setup.py": "from setuptools import setup\n\nNAME = 'tinylib'\nsetup(name=NAME, version='0.1')\n"},
+        ),
+        # A RAPIDS base image: its `rapids` env holds cuDF, Dask-CUDA and what they run on (pandas,
+        # distributed); the RUN line adds seaborn and confluent-kafka by its conda-forge name.
+        Example(
+            cells=("import cudf\nimport dask_cuda\nimport pandas as pd\nfrom distributed import Client\nimport seaborn as sns\nimport confluent_kafka",),
+            files={"Dockerfile": "FROM rapidsai/rapidsai:cuda10.0-runtime-ubuntu18.04\n"
+                                 "RUN source activate rapids && conda install -y seaborn=0.9.0 python-confluent-kafka=1.1.0\n"},
+        ),
         # The `jupyter` metapackage installs ipywidgets (and ipykernel, notebook…).
         Example(cells=("import ipywidgets as widgets",), files={"requirements.txt": "jupyter==1.1.1\n"}),
         # A Pipfile is a manifest: `==` pins, and so does the lock beside it.
@@ -512,6 +532,13 @@ class UndeclaredImport(Rule):
             files={"Dockerfile": "FROM quay.io/jupyter/scipy-notebook:2024-05-27\nRUN pip install keras==3.3.3\n"},
             expect=((1, 3),),
         ),
+        # The repository defines `tinylib` (python/tinylib/pyproject.toml), not xgboost.
+        Example(
+            cells=("import tinylib\nimport xgboost",),
+            files={"requirements.txt": "jupyter-book==1.0.2\n",
+                   "python/tinylib/pyproject.toml": "[project]\nname = 'tinylib'\nversion = '0.1'\n"},
+            expect=((1, 2),),
+        ),
         # jupyterlab is no metapackage: it does not bring ipywidgets.
         Example(cells=("import ipywidgets as widgets",), files={"requirements.txt": "jupyterlab==4.2.0\n"}, expect=((1, 1),)),
         # A Pipfile that lacks pandas, installed by the Dockerfile beside it (`pipenv install` of the
@@ -543,7 +570,10 @@ class UndeclaredImport(Rule):
         manifests = ctx.project.manifests
         if not manifests:
             return
-        declared = ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
+        # The repository's own packages (a setup.py/pyproject.toml anywhere below its root) are
+        # built and installed from it, not from a line of the notebook's manifest.
+        declared = (ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
+                    | ctx.project.repository_projects)
         where = _manifest_names(manifests)
         uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
@@ -561,6 +591,9 @@ class UndeclaredImport(Rule):
             url = _installed_from(use, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
             res = _as_installed(res, ctx)
+            # `requirements = "aplr==10.6.1 …"` then `!pip install {requirements}`: the notebook's own pin.
+            variable = None if url or hosted else next(
+                (variable_install_pins(ctx.facts)[n] for n in res.normalised if n in variable_install_pins(ctx.facts)), None)
             yield Hit(
                 use.cell,
                 use.line,
@@ -574,6 +607,8 @@ class UndeclaredImport(Rule):
                 + _shadow_note(use, ctx) + _component_note(use, component),
                 fix=_with_hosted_pin(
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
+                    f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
+                    f"`{variable[0].text.strip()}` installs)" if variable else
                     f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
                     "and add it (pinned) to a manifest" if res.assumed else
                     f"Replace `{_PLACEHOLDERS[normalise(res.primary)]}` with `{res.primary}` (pinned) in the manifest"
@@ -898,6 +933,8 @@ class InNotebookInstall(Rule):
         "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
         "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
+        "The fix declares the packages in requirements.txt, or, where the project's only environment files are "
+        "Dockerfiles, in a RUN line of the nearest one. "
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
@@ -1235,6 +1272,16 @@ def _vcs_ref(url: str) -> tuple[str, str]:
     return url[: len(url) - len(ref) - 1], ref
 
 
+def _declare_in(manifests: tuple[Manifest, ...]) -> str:
+    """Where a package the notebook installs belongs: requirements.txt, or, in a project whose only
+    environment files are Dockerfiles (rapidsai/notebooks-contrib: `RUN source activate rapids &&
+    conda install …`), a RUN line of the nearest one, the file DEP001 names (fair check 15)."""
+    if any(m.kind in _ROUTE_KINDS for m in manifests):
+        return "requirements.txt"
+    dockerfile = next((m for m in manifests if m.kind == "dockerfile"), None)
+    return f"a RUN line of {dockerfile.path}" if dockerfile is not None else "requirements.txt"
+
+
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again)."""
@@ -1268,12 +1315,12 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
     undeclared = [n for n in names if normalise(n.split("[")[0]) not in declaring]
     declared = [n for n in names if normalise(n.split("[")[0]) in declaring]
     if not declared:
-        return f"Declare {', '.join(names)} in requirements.txt (pinned) and delete the line"
+        return f"Declare {', '.join(names)} in {_declare_in(manifests)} (pinned) and delete the line"
     files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in declared))
     already = f"{', '.join(declared)} {'is' if len(declared) == 1 else 'are'} already declared in {files}"
     if not undeclared:
         return f"{already}: install from it before starting the kernel and delete the line"
-    return f"Declare {', '.join(undeclared)} in requirements.txt (pinned; {already}) and delete the line"
+    return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
 
 
 # What installs packages rather than being one the code imports: a line upgrading only these (before
@@ -1527,6 +1574,9 @@ class UnpinnedRequirement(Rule):
         "Nor is a package of a stock base image whose name carries its version though its tag floats (Kubeflow's "
         "`gcr.io/kubeflow-images-public/tensorflow-1.7.0-notebook-gpu:latest` or untagged, `[docker_stacks]` keys with `*`): "
         "the name is the build, and these images are no longer published; it pins nothing for the other manifests. "
+        "The packages of a base image whose tag names no build (`jupyter/scipy-notebook:latest`, or a RAPIDS tag without its "
+        "release, `rapidsai/rapidsai:cuda9.2-runtime-ubuntu16.04`; `[docker_release_tags]`) are one finding at the `FROM` "
+        "line, naming those the notebook imports. "
         "A compatible-release pin on three or more version components (`tensorflow~=2.6.0`, "
         "which admits 2.6.x only) counts as pinned by default: it lets in patch releases, the "
         "bug fixes a team usually wants, and is a deliberate choice; `~=2.6` (any 2.x from 2.6 on) "
@@ -1566,6 +1616,11 @@ class UnpinnedRequirement(Rule):
             },
         ),
         Example(cells=("import pandas as pd",)),
+        # A RAPIDS tag that leads with its release is one build.
+        Example(
+            cells=("import cudf\nimport pandas as pd",),
+            files={"Dockerfile": "FROM nvcr.io/nvidia/rapidsai/rapidsai:0.7-cuda10.0-runtime-ubuntu18.04-gcc7-py3.7\n"},
+        ),
     )
     failing = (
         Example(
@@ -1596,6 +1651,14 @@ class UnpinnedRequirement(Rule):
         Example(
             cells=("import pandas as pd\nimport numpy",),
             files={"requirements.txt": "pandas~=2.2\nnumpy~=1.26.4\n"},
+            expect=((None, 1),),
+        ),
+        # A RAPIDS image tag without its release follows every release: one finding for the FROM line
+        # (cudf and pandas), none for the RUN line's pin.
+        Example(
+            cells=("import cudf\nimport pandas as pd\nimport seaborn as sns",),
+            files={"Dockerfile": "FROM rapidsai/rapidsai:cuda10.0-runtime-ubuntu18.04\n"
+                                 "RUN source activate rapids && conda install -y seaborn=0.9.0\n"},
             expect=((None, 1),),
         ),
         # A helper library's setup.py beside an unpinned requirements.txt: the requirements line is
@@ -1636,6 +1699,33 @@ class UnpinnedRequirement(Rule):
             for req in manifest.requirements:
                 lines.setdefault(req.name, []).append(req.line)
             reported: set[str] = set()
+            # A base image whose tag names no build (`FROM rapidsai/rapidsai:cuda9.2-runtime-ubuntu16.04`,
+            # `jupyter/scipy-notebook:latest`): one finding for the FROM line, naming the packages the
+            # notebook imports from it, not one per package (fair check 15: 18 findings on two lines).
+            from_image: dict[int, list[Requirement]] = {}
+            # A package a RUN line installs too is that line's (it replaces the image's build).
+            installed = {r.name for r in manifest.requirements if "# in the image " not in r.spec}
+            for req in manifest.requirements:
+                if (manifest.kind == "dockerfile" and "# in the image " in req.spec and req.name in imported
+                        and req.name not in pinned and not req.named_build and req.name not in installed):
+                    from_image.setdefault(req.line, []).append(req)
+            for line, reqs in from_image.items():
+                reported.update(r.name for r in reqs)
+                image = reqs[0].spec.rsplit("# in the image ", 1)[-1].strip()
+                names = list(dict.fromkeys(r.name for r in reqs))
+                yield Hit(
+                    None,
+                    line,
+                    None,
+                    f"`FROM {image}` in {manifest.path} names no build: its {', '.join(f'`{n}`' for n in names[:6])}"
+                    + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+                    + f" (which the notebook imports) {'is' if len(names) == 1 else 'are'} whatever the tag points to when the image is pulled",
+                    path=manifest.path,
+                    snippet=f"FROM {image}",
+                    fix=(f"Pin the image to the tag of one build (`FROM {image.rsplit(':', 1)[0] if ':' in image.split('/')[-1] else image}:<tag>`), "
+                         f"or install `{names[0]}==<the version you ran with>` in a RUN line"),
+                    key=f"image:{image}",
+                )
             for req in manifest.requirements:
                 if req.name not in imported or req.name in pinned or (library and req.name in environment) or req.named_build:
                     continue

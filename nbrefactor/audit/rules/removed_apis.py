@@ -728,7 +728,8 @@ class UsesRemovedApi(Rule):
         "notebook made with the catalogued class (`vec = TfidfVectorizer(); vec.get_feature_names()`; not "
         "`pipe.named_steps[\"vec\"].get_feature_names()`), and removed indexers where subscripted (`df.ix[0, \"a\"]`). "
         "A method call on a module (`six.iteritems(d)`) is never one of an object's removed methods, nor is a method the "
-        "notebook defines itself; `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim. The "
+        "notebook defines itself; `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim, nor "
+        "`x.as_matrix()` in one importing cuDF, dask-cuDF or cuML (their 0.x frames had the method). The "
         "removals are read from the catalogue `rules/removed_apis.toml` "
         "(API, distribution, first release without it, replacement, source). One finding per "
         "notebook and removal (distribution and release), at the first use, the other uses as "
@@ -831,6 +832,12 @@ class UsesRemovedApi(Rule):
         Example(
             cells=("import pandas as pd\nsmooth = pd.rolling_mean(pd.Series([1.0, 2.0, 4.0]), 2)",),
             files={"requirements.txt": "pandas==0.18.1\n"},
+        ),
+        # A cuDF frame has its own `as_matrix` (cuDF 0.x): not pandas' removal, pandas imported or not.
+        Example(
+            cells=("import cudf\nimport pandas as pd\nsensors = cudf.read_csv('sensors.csv')",
+                   "features = sensors[['t', 'v']].as_matrix()\nlabels = sensors['ok'].to_array()"),
+            files={"requirements.txt": "pandas>=1.0\n"},
         ),
     )
     failing = (
