@@ -272,3 +272,96 @@ def test_gpu001_fix_is_the_library_s_own_way_to_run_without_a_gpu(tmp_path):
     assert fixes[4] == ("CatBoost does not fall back by itself: choose its device where the notebook runs, "
                         "`task_type=\"GPU\" if catboost.utils.get_gpu_device_count() > 0 else \"CPU\"`.")
     assert fixes[5].startswith('Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`')
+
+
+# --- fair check 15: RAPIDS notebooks ----------------------------------------------------------------------
+
+
+def _gpu001(tmp_path, *cells: str):
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+    from nbrefactor.audit.rules.accelerators import GpuOnlyCode
+
+    return run_example(GpuOnlyCode, Example(cells=cells), tmp_path)
+
+
+def test_gpu001_a_rapids_notebook_is_one_finding_with_every_gpu_line_related(tmp_path):
+    """Class rapids-notebook-split-per-call: cuDF and cuML called in cell after cell, a re-import,
+    and (gpu-notebook-split-per-kind) XGBoost's `gpu_hist` and a CUDA device in the same notebook:
+    one finding at the first GPU line, the 8 others related (the CUDA device's use too, as the
+    definition's related line; written out by hand below)."""
+    found = _gpu001(
+        tmp_path,
+        "import pandas as pd\nimport cudf",
+        "gdf = cudf.read_csv('a.csv')",
+        "from cuml.cluster import KMeans\nlabels = KMeans(n_clusters=3).fit_predict(gdf)",
+        "params = {'tree_method': 'gpu_hist'}",
+        "import torch\ndevice = 'cuda'\nt = torch.zeros(2, device=device)",
+        "import cudf\nsmall = cudf.DataFrame({'a': [1]})",
+    )
+    assert [(d.location.cell, d.location.line) for d in found] == [(1, 2)]
+    finding = found[0]
+    assert sorted((r.cell, r.line) for r in finding.related) == [(2, 1), (3, 1), (3, 2), (4, 1), (5, 2), (5, 3), (6, 1), (6, 2)]
+    assert "built on RAPIDS (`cudf`, `cuml`)" in finding.message
+    assert "its 8 other GPU lines, in 5 cells, are related" in finding.message
+    assert "pandas for cuDF, scikit-learn for cuML" in finding.fix
+
+
+def test_gpu001_dask_cudf_is_a_rapids_library(tmp_path):
+    found = _gpu001(tmp_path, "import dask_cudf\nparts = dask_cudf.read_csv('a-*.csv')", "print(parts.head())")
+    assert [(d.location.cell, d.location.line) for d in found] == [(1, 1)]
+    assert "built on RAPIDS (`dask_cudf`)" in found[0].message
+
+
+def test_gpu001_cupy_lines_are_one_finding_and_other_kinds_stay_their_own(tmp_path):
+    """CuPy is not RAPIDS (it imports without a GPU; NumPy is its fallback): its lines in several
+    cells are one finding (`once`), and the notebook's XGBoost setting stays a finding of its own."""
+    found = _gpu001(
+        tmp_path,
+        "import cupy as cp\nx = cp.arange(4)",
+        "y = cp.sqrt(x)",
+        "params = {'tree_method': 'gpu_hist'}",
+    )
+    assert [(d.location.cell, d.location.line) for d in found] == [(1, 1), (3, 1)]
+    assert sorted((r.cell, r.line) for r in found[0].related) == [(1, 2), (2, 1)]
+    assert not any("RAPIDS (`" in d.message for d in found)
+
+
+def test_gpu001_a_cudf_import_that_may_fall_back_does_not_make_the_notebook_rapids(tmp_path):
+    """`try: import cudf as xdf` … `except ImportError: import pandas as xdf`: not built on RAPIDS,
+    so the notebook's other kinds of GPU line keep their own findings."""
+    found = _gpu001(
+        tmp_path,
+        "try:\n    import cudf as xdf\nexcept ImportError:\n    import pandas as xdf",
+        "import torch\nnet = torch.nn.Linear(2, 1).cuda()",
+    )
+    assert not any("built on RAPIDS" in d.message for d in found)
+    assert (2, 2) in {(d.location.cell, d.location.line) for d in found}
+
+
+def test_the_rapids_fixture_s_steps_request_a_gpu_as_their_lines_need_not_as_findings_fold():
+    """The compiler's GPU request per step reads `gpu_requirements`, not GPU001's findings: the
+    fair15 RAPIDS fixture (one finding) still has every step with a GPU line on a GPU node, among
+    them the Aggregate step that runs only `dask_cudf` (on a CPU node before `dask_cudf` was
+    catalogued); the CuPy fixture's report step runs no GPU line and requests none. Steps written
+    out by reading the notebooks."""
+    from pathlib import Path
+
+    from nbrefactor.audit.engine import audit_notebook
+    from nbrefactor.audit.loader import read_notebook
+    from nbrefactor.audit.project import discover_project
+    from nbrefactor.compile.plan import plan_model
+    from nbrefactor.config import Settings
+    from nbrefactor.migrate.pipeline_build import gpu_steps
+
+    folder = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "fair15" / "rapids_notebook"
+    expected = {
+        "taxi_fares_rapids": ({"taxi_fares_on_the_gpu", "aggregate", "train", "tensors", "report"}, 1),
+        "cupy_kernels": ({"array_maths_with_cupy", "settings_step"}, 2),
+    }
+    for name, (steps, findings) in expected.items():
+        path = folder / f"{name}.ipynb"
+        analysis = audit_notebook(read_notebook(path, path.name), Settings(), discover_project(path), load_catalog())
+        assert sum(d.code == "GPU001" for d in analysis.result.diagnostics) == findings, name
+        plan = plan_model(name, [(analysis.facts, analysis.result.diagnostics)])
+        assert {step for step, _ in gpu_steps(plan, load_catalog())} == steps, name

@@ -99,7 +99,8 @@ class GpuCatalog:
     shell_patterns: tuple[tuple[Any, str], ...] = ()  # (compiled regex, reason) for `!` lines and %%bash bodies
     fallback_checks: tuple[str, ...] = ()  # calls that test for a GPU, so code can fall back to the CPU
     # Flags of `[[call]]` entries, by reason: `indexed` (a need only when the result is indexed:
-    # `GPUtil.getGPUs()[0]`), `once` (one GPU001 per notebook, the repeats related), `try_fallback`
+    # `GPUtil.getGPUs()[0]`), `once` (one GPU001 per notebook, the repeats related; `[[module]]`
+    # entries take it too), `try_fallback`
     # (a `try:`/`if` block around the call is the fallback: TPU set-up falling back to the CPU).
     indexed_reasons: tuple[str, ...] = ()
     once_reasons: tuple[str, ...] = ()
@@ -151,7 +152,8 @@ class GpuCatalog:
             ),
             fallback_checks=tuple(data.get("fallback", {}).get("calls", [])),
             indexed_reasons=tuple(e.get("reason", "") for e in data.get("call", []) if e.get("indexed")),
-            once_reasons=tuple(e.get("reason", "") for e in data.get("call", []) if e.get("once")),
+            once_reasons=tuple(e.get("reason", default) for table, default in (("call", ""), ("module", "uses a GPU library"))
+                               for e in data.get(table, []) if e.get("once")),
             try_fallback_reasons=tuple(e.get("reason", "") for e in data.get("call", []) if e.get("try_fallback")),
             launchers=tuple(_Entry(_list(e, "call", "calls"), tuple(e.get("values", [])), e.get("reason", "launches GPU code"))
                             for e in data.get("launcher", [])),
@@ -562,7 +564,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
             if reason is None or _guarded(ca, call.line, check_lines):
                 continue
             keyword_strings |= {(a.line, a.string) for a in call.args if a.keyword and a.string is not None}
-            if reason in gc.try_fallback_reasons and _in_branch(ca, call.line):
+            if reason in gc.try_fallback_reasons and in_branch(ca, call.line):
                 continue
             device = next(
                 (a.name for a in call.args if a.name in finder.devices and (a.position == 0 or a.keyword == "device")),
@@ -612,7 +614,7 @@ def _device_definition(facts: NotebookFacts, gc: GpuCatalog, name: str) -> tuple
 _BRANCH = re.compile(r"\s*(?:try|except|if|elif|else)\b")
 
 
-def _in_branch(ca: CellAnalysis, line: int) -> bool:
+def in_branch(ca: CellAnalysis, line: int) -> bool:
     """Nested in a `try:` (or an `if`/`else`) block: `try: resolver = TPUClusterResolver() …
     except ValueError: strategy = tf.distribute.get_strategy()` has its fallback."""
     lines = ca.lines

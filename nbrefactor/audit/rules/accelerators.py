@@ -8,7 +8,7 @@ import ast
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import cell_python_tree
-from nbrefactor.audit.gpu import GpuCatalog, gpu_requirements
+from nbrefactor.audit.gpu import GpuCatalog, in_branch, gpu_requirements
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 
@@ -34,7 +34,9 @@ class GpuOnlyCode(Rule):
         "`.cuda()`, `.to(\"cuda\")`, `device=\"cuda:0\"` in cell after cell: one finding at the first, one device "
         "chosen with a fallback fixes them all; in a notebook importing a library that stops without a GPU, "
         "`[whole_notebook]` of `rules/gpu.toml` such as Unsloth, all its GPU lines are one finding at the first, the "
-        "others and the import related), and a GPU check the notebook asserts (`assert "
+        "others and the import related; so for a notebook built on RAPIDS, an import of cuDF, cuML, cuGraph, `dask_cudf`… "
+        "outside a `try:`/`if`, `[rapids_notebook]` of `rules/gpu.toml`: one finding saying so, a CPU path being a port to "
+        "pandas and scikit-learn; the lines of a CUDA library such as CuPy are one finding per notebook), and a GPU check the notebook asserts (`assert "
         "torch.cuda.is_available()`, `assert len(tf.config.list_physical_devices('GPU')) > 0`, `if not …: raise`): "
         "one finding per notebook, the other asserts related, and so are the CUDA devices defined or used in the "
         "cells holding an assert (one edit: check, then choose the device with a fallback); an assert that no GPU be "
@@ -193,6 +195,25 @@ class GpuOnlyCode(Rule):
             ),
             expect=((2, 1),),
         ),
+        # A notebook built on RAPIDS: cuDF and cuML called in cell after cell, and the XGBoost GPU
+        # setting trained on cuDF frames, are one finding at the first GPU line, the others related.
+        # CuPy lines in several cells (not RAPIDS) are one finding too.
+        Example(
+            cells=(
+                "import cudf\nfrom cuml.linear_model import Ridge",
+                "sales = cudf.read_csv('sales.csv')",
+                "model = Ridge().fit(sales[['price']], sales['units'])",
+                "params = {'tree_method': 'gpu_hist'}",
+            ),
+            expect=((1, 1),),
+        ),
+        Example(
+            cells=(
+                "import cupy as cp\nx = cp.arange(8)",
+                "y = cp.cumsum(x)",
+            ),
+            expect=((1, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -246,8 +267,13 @@ class GpuOnlyCode(Rule):
         # line lets it run on a CPU, so its GPU lines are one scheduling decision, one finding at
         # the first (fair check 12), the others and the import related.
         whole = _whole_notebook_import(ctx)
+        # A notebook built on RAPIDS (an unguarded `import cudf`, `from cuml import …`) likewise: its
+        # cuDF frames feed the XGBoost `gpu_hist` and PyTorch `device="cuda"` lines too, and a CPU
+        # path is a port to pandas and scikit-learn, so its GPU lines are one finding at the first,
+        # the others related (fair check 15: 393 findings in 81 notebooks, one root cause each).
+        rapids = _rapids_modules(ctx, {(n.cell, n.line) for n in needs}) if whole is None else ()
         anchor = None
-        if whole is not None:
+        if whole is not None or rapids:
             gpu_keys = sorted((k for k in first if "TPU" not in first[k].reason),
                               key=lambda k: (first[k].cell, first[k].line, first[k].column))
             if gpu_keys:
@@ -265,6 +291,25 @@ class GpuOnlyCode(Rule):
                 uses.append(import_at)
                 whole_note = (f" (the notebook imports `{module}`, which runs only on a GPU: its other GPU lines "
                               "are related, one decision for the whole notebook)")
+            related = tuple(dict.fromkeys((cells[c], line, column) for c, line, column in uses))
+            if key == anchor and rapids:
+                others = {(c.index, line) for c, line, _ in related} - {(need.cell, need.line)}
+                in_cells = len({c for c, _ in others})
+                yield Hit(
+                    cell, need.line, need.column,
+                    f"This line {need.reason}: the notebook is built on RAPIDS ({', '.join(f'`{m}`' for m in rapids)}), "
+                    "which runs only on an NVIDIA GPU, so the notebook runs only on a GPU node "
+                    "(the pipeline schedules the steps running its GPU lines there); "
+                    + (f"its {len(others)} other GPU line{'s' if len(others) != 1 else ''}, in {in_cells} "
+                       f"cell{'s' if in_cells != 1 else ''}, {'are' if len(others) != 1 else 'is'} related: "
+                       "one decision for the whole notebook, not a fallback per line" if others else
+                       "one decision for the whole notebook, not a fallback on this line"),
+                    fix=str((ctx.catalog.table("gpu", "rapids_notebook", {}) or {}).get("fix", ""))
+                    or "Run the notebook on a GPU node, or port it to pandas and scikit-learn for a CPU path.",
+                    key=need.reason,
+                    related=related,
+                )
+                continue
             yield Hit(
                 cell,
                 need.line,
@@ -282,7 +327,7 @@ class GpuOnlyCode(Rule):
                      gc.fix_for(need.reason) or
                      'Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.'),
                 key=need.reason,
-                related=tuple(dict.fromkeys((cells[c], line, column) for c, line, column in uses)),
+                related=related,
             )
 
 
@@ -319,3 +364,18 @@ def _whole_notebook_import(ctx: RuleContext) -> Optional[tuple[str, tuple[int, i
             if imp.top_level in modules:
                 return imp.top_level, (ca.cell.index, imp.line, imp.column)
     return None
+
+
+def _rapids_modules(ctx: RuleContext, required: set[tuple[int, int]]) -> tuple[str, ...]:
+    """The RAPIDS libraries (`[rapids_notebook] modules` of rules/gpu.toml) the notebook imports on
+    lines GPU001 reports (`required`: (cell, line) of the requirements), outside a `try:`/`if`
+    block that may fall back to the CPU, in order of first import; empty when it is not built on RAPIDS."""
+    modules = tuple((ctx.catalog.table("gpu", "rapids_notebook", {}) or {}).get("modules", ()))
+    if not modules:
+        return ()
+    found: dict[str, None] = {}
+    for ca in ctx.cells:
+        for imp in ca.facts.imports:
+            if imp.top_level in modules and (ca.cell.index, imp.line) in required and not in_branch(ca, imp.line):
+                found.setdefault(imp.top_level)
+    return tuple(found)
