@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
+import string
 import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -4157,6 +4158,12 @@ def _evaluate(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[str]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _evaluate(node.left, constants), _evaluate(node.right, constants)
         return None if left is None or right is None else left + right
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        # `'%s/training_set.csv' % PATH` (fair check 15: 52 reads in 13 RAPIDS notebooks).
+        return _percent_formatted(node, lambda n: _evaluate(n, constants))
+    if _str_format_call(node):
+        # `'{}/train.csv'.format(ROOT)`: the same path as `f"{ROOT}/train.csv"`.
+        return _str_formatted(node, lambda n: _evaluate(n, constants))  # type: ignore[arg-type]
     if isinstance(node, ast.JoinedStr):
         parts = []
         for part in node.values:
@@ -4187,6 +4194,60 @@ def _evaluate(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[str]
         left, right = _evaluate(node.left, constants), _evaluate(node.right, constants)
         return None if left is None or right is None else left.rstrip("/") + "/" + right
     return None
+
+
+# `%s` holes only (and `%%`): a string put into a path. Any other conversion (`%d`, `%05.2f`, `%(key)s`)
+# spells a number or needs a mapping, and is not followed.
+_PERCENT_HOLE = re.compile(r"%(.)", re.DOTALL)
+
+
+def _percent_formatted(node: ast.BinOp, evaluate: Callable[[ast.AST], Optional[str]]) -> Optional[str]:
+    """The string `'%s/x.csv' % ROOT` (or `'%s/%s' % (ROOT, name)`) spells when the template is a
+    literal with only `%s` holes and every value is a known string, else None."""
+    if not (isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
+        return None
+    template = node.left.value
+    holes = _PERCENT_HOLE.findall(template)
+    if any(h not in ("s", "%") for h in holes):
+        return None
+    values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+    if sum(h == "s" for h in holes) != len(values) or any(isinstance(v, ast.Starred) for v in values):
+        return None
+    pieces = [evaluate(v) for v in values]
+    if any(p is None for p in pieces):
+        return None
+    filled = iter(pieces)
+    return _PERCENT_HOLE.sub(lambda m: "%" if m.group(1) == "%" else next(filled), template)  # type: ignore[arg-type,return-value]
+
+
+def _str_format_call(node: ast.AST) -> bool:
+    """`'{}/x.csv'.format(…)`: `str.format` called on a string literal, positional arguments only."""
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)
+        and bool(node.args) and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
+    )
+
+
+def _str_formatted(node: ast.Call, evaluate: Callable[[ast.AST], Optional[str]]) -> Optional[str]:
+    """The string `'{}/x.csv'.format(ROOT)` spells when every argument is a known string and the
+    template has plain holes only (`{}`, `{0}`: a format spec or a field name gives None)."""
+    template = node.func.value.value  # type: ignore[attr-defined]  # checked by _str_format_call
+
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    if any(field is not None and (field not in ("",) and not field.isdigit() or spec or conversion)
+           for _, field, spec, conversion in fields):
+        return None
+    pieces = [evaluate(a) for a in node.args]
+    if any(p is None for p in pieces):
+        return None
+    try:
+        return template.format(*pieces)
+    except (IndexError, KeyError, ValueError):
+        return None
 
 
 def _formatted(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, Optional[str]]]:
@@ -5264,7 +5325,7 @@ class CwdRelativePath(Rule):
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
         "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
         "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
-        "`f\"{PATH}x.csv\"`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
+        "`f\"{PATH}x.csv\"`, `'%s/x.csv' % PATH` (only `%s` holes), `'{}/x.csv'.format(PATH)`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
         "string is a constant, so is a string setting of a settings object bound once (`args = Namespace(save_dir=\"model_storage/ch3\")` "
         "read as `args.save_dir`, `SimpleNamespace(...)`, `config = {\"data_dir\": \"data\"}` read as `config[\"data_dir\"]`) unless that "
         "setting is assigned anywhere (`args.vocab_file = os.path.join(...)`) or the object is changed wholesale (`config.update(...)`, "
@@ -5474,6 +5535,15 @@ class CwdRelativePath(Rule):
                 "store.ingest('reports/results.csv')\nrunner.fit(frame, output_directory='runs')",
             ),
             expect=((1, 2), (2, 1), (2, 2)),
+        ),
+        # A relative root put into a path by `%` or `str.format` (fair check 15's `'%s/train.csv'%PATH`):
+        # one finding at the root, the reads related; a `%d` template spells a number, not followed.
+        Example(
+            cells=(
+                "import pandas as pd\nPATH = '../data'",
+                "train = pd.read_csv('%s/train.csv'%PATH)\ntest = pd.read_csv('{}/test.csv'.format(PATH))",
+            ),
+            expect=((1, 2),),
         ),
     )
 
