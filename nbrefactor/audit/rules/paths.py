@@ -4441,6 +4441,13 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
             visible = {k: c for k, c in constants.items() if _object_name(k) not in shadowed} if shadowed else constants
             constant = _uses_constant(node, visible)
             value = _evaluate(node, visible)
+            if constant is None and isinstance(node, ast.Name) and node.id in shadowed:
+                # `def plot(…, output_path='./song_TSNE.png'): … fig.savefig(output_path)` called
+                # without `output_path` (fair check 15): the default literal is the path written.
+                default = _default_used(ctx, tree, node.id, pa.arg.line)
+                if default is not None:
+                    constant = Constant(node.id, default.value, ca, default.lineno, default.col_offset + 1)
+                    value = default.value
             if rebound and constant is None and isinstance(node, ast.Name) and pa.arg.line not in in_functions:
                 # `dst = "_image.nii.gz"` … `download_url(url, dst)`, then `dst = "model.ts"` …: a
                 # name bound to several strings holds, where a top-to-bottom run uses it, the one
@@ -4451,6 +4458,36 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 continue
             out.append((constant, value, pa))
     return out
+
+
+def _default_used(ctx: RuleContext, tree: ast.Module, name: str, line: int) -> Optional[ast.Constant]:
+    """The string default of parameter `name` of the module-level function whose body holds `line`,
+    when the function never rebinds it and some call of the function in the notebook leaves it out
+    (fewer positional arguments than its place, no keyword of that name, no `*`/`**` splat)."""
+    fn = next((d for d in tree.body if isinstance(d, ast.FunctionDef) and d.lineno < line <= (d.end_lineno or d.lineno)), None)
+    if fn is None:
+        return None
+    positional = [*fn.args.posonlyargs, *fn.args.args]
+    defaults = dict(zip((a.arg for a in positional[len(positional) - len(fn.args.defaults):]), fn.args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None)
+    default = defaults.get(name)
+    if not (isinstance(default, ast.Constant) and isinstance(default.value, str)) or any(
+        isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(fn)
+    ):
+        return None
+    place = next((i for i, a in enumerate(positional) if a.arg == name), None)
+    for other in ctx.cells:
+        other_tree = cell_python_tree(other)
+        if other_tree is None:
+            continue
+        for call in tree_nodes(other_tree):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == fn.name):
+                continue
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                continue
+            if (place is None or len(call.args) <= place) and not any(k.arg == name for k in call.keywords):
+                return default
+    return None
 
 
 def _object_name(key: str) -> str:
@@ -5325,7 +5362,9 @@ class CwdRelativePath(Rule):
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
         "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
         "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
-        "`f\"{PATH}x.csv\"`, `'%s/x.csv' % PATH` (only `%s` holes), `'{}/x.csv'.format(PATH)`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
+        "`f\"{PATH}x.csv\"`, `'%s/x.csv' % PATH` (only `%s` holes), `'{}/x.csv'.format(PATH)`, `os.path.join(PATH, \"x.csv\")`, and a string default of a "
+        "parameter of the notebook's own module-level function that a call leaves out (`def plot(…, output_path='./tsne.png'): fig.savefig(output_path)`, "
+        "then `plot(data)`: reported at the default); a name bound once in the notebook to a "
         "string is a constant, so is a string setting of a settings object bound once (`args = Namespace(save_dir=\"model_storage/ch3\")` "
         "read as `args.save_dir`, `SimpleNamespace(...)`, `config = {\"data_dir\": \"data\"}` read as `config[\"data_dir\"]`) unless that "
         "setting is assigned anywhere (`args.vocab_file = os.path.join(...)`) or the object is changed wholesale (`config.update(...)`, "
@@ -5542,6 +5581,15 @@ class CwdRelativePath(Rule):
             cells=(
                 "import pandas as pd\nPATH = '../data'",
                 "train = pd.read_csv('%s/train.csv'%PATH)\ntest = pd.read_csv('{}/test.csv'.format(PATH))",
+            ),
+            expect=((1, 2),),
+        ),
+        # A path as a parameter default of the notebook's own function, which a call leaves out: the
+        # default is what is written. Silent: a default every call overrides, a separator default.
+        Example(
+            cells=(
+                "import matplotlib.pyplot as plt\ndef plot(values, output_path='./scatter.png'):\n    fig, ax = plt.subplots()\n    fig.savefig(output_path)",
+                "plot([1, 2])\ndef save(values, out='chart.png'):\n    plt.savefig(out)\nsave([1], out=OUT_FILE)\ndef label(v, sep='-'):\n    return sep.join(v)\nlabel(['a'])",
             ),
             expect=((1, 2),),
         ),
