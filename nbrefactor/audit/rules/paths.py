@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
+import string
 import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -4357,6 +4358,12 @@ def _evaluate(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[str]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _evaluate(node.left, constants), _evaluate(node.right, constants)
         return None if left is None or right is None else left + right
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        # `'%s/training_set.csv' % PATH` (fair check 15: 52 reads in 13 RAPIDS notebooks).
+        return _percent_formatted(node, lambda n: _evaluate(n, constants))
+    if _str_format_call(node):
+        # `'{}/train.csv'.format(ROOT)`: the same path as `f"{ROOT}/train.csv"`.
+        return _str_formatted(node, lambda n: _evaluate(n, constants))  # type: ignore[arg-type]
     if isinstance(node, ast.JoinedStr):
         parts = []
         for part in node.values:
@@ -4387,6 +4394,60 @@ def _evaluate(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[str]
         left, right = _evaluate(node.left, constants), _evaluate(node.right, constants)
         return None if left is None or right is None else left.rstrip("/") + "/" + right
     return None
+
+
+# `%s` holes only (and `%%`): a string put into a path. Any other conversion (`%d`, `%05.2f`, `%(key)s`)
+# spells a number or needs a mapping, and is not followed.
+_PERCENT_HOLE = re.compile(r"%(.)", re.DOTALL)
+
+
+def _percent_formatted(node: ast.BinOp, evaluate: Callable[[ast.AST], Optional[str]]) -> Optional[str]:
+    """The string `'%s/x.csv' % ROOT` (or `'%s/%s' % (ROOT, name)`) spells when the template is a
+    literal with only `%s` holes and every value is a known string, else None."""
+    if not (isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
+        return None
+    template = node.left.value
+    holes = _PERCENT_HOLE.findall(template)
+    if any(h not in ("s", "%") for h in holes):
+        return None
+    values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+    if sum(h == "s" for h in holes) != len(values) or any(isinstance(v, ast.Starred) for v in values):
+        return None
+    pieces = [evaluate(v) for v in values]
+    if any(p is None for p in pieces):
+        return None
+    filled = iter(pieces)
+    return _PERCENT_HOLE.sub(lambda m: "%" if m.group(1) == "%" else next(filled), template)  # type: ignore[arg-type,return-value]
+
+
+def _str_format_call(node: ast.AST) -> bool:
+    """`'{}/x.csv'.format(…)`: `str.format` called on a string literal, positional arguments only."""
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)
+        and bool(node.args) and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args)
+    )
+
+
+def _str_formatted(node: ast.Call, evaluate: Callable[[ast.AST], Optional[str]]) -> Optional[str]:
+    """The string `'{}/x.csv'.format(ROOT)` spells when every argument is a known string and the
+    template has plain holes only (`{}`, `{0}`: a format spec or a field name gives None)."""
+    template = node.func.value.value  # type: ignore[attr-defined]  # checked by _str_format_call
+
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    if any(field is not None and (field not in ("",) and not field.isdigit() or spec or conversion)
+           for _, field, spec, conversion in fields):
+        return None
+    pieces = [evaluate(a) for a in node.args]
+    if any(p is None for p in pieces):
+        return None
+    try:
+        return template.format(*pieces)
+    except (IndexError, KeyError, ValueError):
+        return None
 
 
 def _formatted(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, Optional[str]]]:
@@ -4585,6 +4646,13 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
             visible = {k: c for k, c in constants.items() if _object_name(k) not in shadowed} if shadowed else constants
             constant = _uses_constant(node, visible)
             value = _evaluate(node, visible)
+            if constant is None and isinstance(node, ast.Name) and node.id in shadowed:
+                # `def plot(…, output_path='./song_TSNE.png'): … fig.savefig(output_path)` called
+                # without `output_path` (fair check 15): the default literal is the path written.
+                default = _default_used(ctx, tree, node.id, pa.arg.line)
+                if default is not None:
+                    constant = Constant(node.id, default.value, ca, default.lineno, default.col_offset + 1)
+                    value = default.value
             if rebound and constant is None and isinstance(node, ast.Name) and pa.arg.line not in in_functions:
                 # `dst = "_image.nii.gz"` … `download_url(url, dst)`, then `dst = "model.ts"` …: a
                 # name bound to several strings holds, where a top-to-bottom run uses it, the one
@@ -4595,6 +4663,36 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 continue
             out.append((constant, value, pa))
     return out
+
+
+def _default_used(ctx: RuleContext, tree: ast.Module, name: str, line: int) -> Optional[ast.Constant]:
+    """The string default of parameter `name` of the module-level function whose body holds `line`,
+    when the function never rebinds it and some call of the function in the notebook leaves it out
+    (fewer positional arguments than its place, no keyword of that name, no `*`/`**` splat)."""
+    fn = next((d for d in tree.body if isinstance(d, ast.FunctionDef) and d.lineno < line <= (d.end_lineno or d.lineno)), None)
+    if fn is None:
+        return None
+    positional = [*fn.args.posonlyargs, *fn.args.args]
+    defaults = dict(zip((a.arg for a in positional[len(positional) - len(fn.args.defaults):]), fn.args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None)
+    default = defaults.get(name)
+    if not (isinstance(default, ast.Constant) and isinstance(default.value, str)) or any(
+        isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(fn)
+    ):
+        return None
+    place = next((i for i, a in enumerate(positional) if a.arg == name), None)
+    for other in ctx.cells:
+        other_tree = cell_python_tree(other)
+        if other_tree is None:
+            continue
+        for call in tree_nodes(other_tree):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == fn.name):
+                continue
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                continue
+            if (place is None or len(call.args) <= place) and not any(k.arg == name for k in call.keywords):
+                return default
+    return None
 
 
 def _object_name(key: str) -> str:
@@ -5577,7 +5675,9 @@ class CwdRelativePath(Rule):
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
         "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
         "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
-        "`f\"{PATH}x.csv\"`, `os.path.join(PATH, \"x.csv\")`; a name bound once in the notebook to a "
+        "`f\"{PATH}x.csv\"`, `'%s/x.csv' % PATH` (only `%s` holes), `'{}/x.csv'.format(PATH)`, `os.path.join(PATH, \"x.csv\")`, and a string default of a "
+        "parameter of the notebook's own module-level function that a call leaves out (`def plot(…, output_path='./tsne.png'): fig.savefig(output_path)`, "
+        "then `plot(data)`: reported at the default); a name bound once in the notebook to a "
         "string is a constant, so is a string setting of a settings object bound once (`args = Namespace(save_dir=\"model_storage/ch3\")` "
         "read as `args.save_dir`, `SimpleNamespace(...)`, `config = {\"data_dir\": \"data\"}` read as `config[\"data_dir\"]`) unless that "
         "setting is assigned anywhere (`args.vocab_file = os.path.join(...)`) or the object is changed wholesale (`config.update(...)`, "
@@ -5800,6 +5900,24 @@ class CwdRelativePath(Rule):
         # A Kaggle kernel's input folder as seen from /kaggle/working: the message names it.
         Example(
             cells=("import pandas as pd\ntrain = pd.read_csv('../input/spring-tabular/train.csv')",),
+            expect=((1, 2),),
+        ),
+        # A relative root put into a path by `%` or `str.format` (fair check 15's `'%s/train.csv'%PATH`):
+        # one finding at the root, the reads related; a `%d` template spells a number, not followed.
+        Example(
+            cells=(
+                "import pandas as pd\nPATH = '../data'",
+                "train = pd.read_csv('%s/train.csv'%PATH)\ntest = pd.read_csv('{}/test.csv'.format(PATH))",
+            ),
+            expect=((1, 2),),
+        ),
+        # A path as a parameter default of the notebook's own function, which a call leaves out: the
+        # default is what is written. Silent: a default every call overrides, a separator default.
+        Example(
+            cells=(
+                "import matplotlib.pyplot as plt\ndef plot(values, output_path='./scatter.png'):\n    fig, ax = plt.subplots()\n    fig.savefig(output_path)",
+                "plot([1, 2])\ndef save(values, out='chart.png'):\n    plt.savefig(out)\nsave([1], out=OUT_FILE)\ndef label(v, sep='-'):\n    return sep.join(v)\nlabel(['a'])",
+            ),
             expect=((1, 2),),
         ),
     )

@@ -2541,7 +2541,9 @@ class MissingRandomState(Rule):
         "sampler is unseeded), keras-tuner tuners and AutoKeras models without `seed=`, hyperopt's "
         "`fmin` without `rstate=`; H2O frames' `split_frame()` and `runif()` without `seed=` in a notebook importing "
         "h2o (each call makes a seed of its own: no global seed covers them); LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
-        "without `random_state` (they then perturb with NumPy's global state, as scikit-learn does), SHAP's permutation explainer "
+        "without `random_state` (they then perturb with NumPy's global state, as scikit-learn does); UMAP (umap-learn's or cuML's) "
+        "and cuML's `TSNE`, random forests and `train_test_split` without `random_state`, which no NumPy seed covers (cuML's "
+        "`KMeans` seeds itself and is not reported); SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported). XGBoost, LightGBM and CatBoost "
         "models are not reported: their default seed is fixed, so they give the same result on "
@@ -2673,6 +2675,13 @@ class MissingRandomState(Rule):
         Example(cells=(
             "import h2o",
             "frame = h2o.H2OFrame({'rate': [0.1, 0.2, 0.3]})\ntrain, test = frame.split_frame([0.8])\nsample = frame[frame['rate'].runif() < 0.5]",
+        ), expect=((2, 2), (2, 3))),
+        # UMAP (umap-learn or cuML) and cuML's random forest without random_state: no NumPy seed
+        # covers them; cuML's KMeans seeds itself (random_state=1 by default) and is not reported.
+        Example(cells=(
+            "import numpy as np\nimport umap\nimport cuml",
+            "np.random.seed(0)\nemb = umap.UMAP(n_neighbors=15).fit_transform(X)\ngpu_emb = cuml.UMAP(n_components=3).fit_transform(X)\n"
+            "km = cuml.KMeans(n_clusters=4).fit(X)\nseeded = cuml.UMAP(random_state=7).fit_transform(X)",
         ), expect=((2, 2), (2, 3))),
     )
 

@@ -796,6 +796,13 @@ _UNWRAPS = frozenset({"merge_and_unload", "unload"})
 # Splitters: `X_val, X_test = train_test_split(X_val, …)` splits the part again on a second run.
 
 
+def _keeps_old_index(call: ast.Call) -> bool:
+    """`df.reset_index()`, `df.reset_index(level=0)`: the old index is kept as a column. Not with
+    `drop=` (True drops it; a computed value is unknown), `inplace=` (reported as an in-place
+    change) or a `**` splat."""
+    return not any(k.arg is None or k.arg in ("drop", "inplace") for k in call.keywords) and len(call.args) < 2
+
+
 def _is_ratio(node: Optional[ast.AST]) -> bool:
     """A split ratio: a number between 0 and 1, or a list/tuple of numbers (`0.9`, `[0.8, 0.2]`)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, float):
@@ -834,6 +841,15 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
             name = _base(target)
             if name is not None and isinstance(target, (ast.Name, ast.Attribute)):
                 found.append((name, f"replaces `{same}` by what `{same}.{last}()` unwraps, which has no `{last}` on a second run"))
+        elif (
+            last == "reset_index" and isinstance(target, ast.Name) and isinstance(value.func, ast.Attribute)
+            and isinstance(value.func.value, ast.Name) and value.func.value.id == target.id and _keeps_old_index(value)
+        ):
+            # `test = test.reset_index()` (fair check 15): the index becomes a column and a fresh
+            # range index takes its place; a second run turns that range index into a column too
+            # (`index`, then `level_0`, then ValueError), so the frame's columns change every run.
+            # (`drop=True` throws the old index away: the same frame comes back.)
+            found.append((target.id, f"moves `{same}`'s index into a column with `.reset_index()` and binds the result back to it, so a second run adds another column (`index`, then `level_0`) or fails"))
         elif last in _SPLITTERS | {"split"} and isinstance(target, ast.Tuple):
             inputs = {a.id for a in value.args if isinstance(a, ast.Name)} if last in _SPLITTERS else set()
             # `ds_train, ds_valid = ds_train.split(0.9)` (torchtext's `Dataset.split`, Spark's
@@ -1468,7 +1484,7 @@ class ChangesWhenRunTwice(Rule):
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, "
+        "inplace=True)` (not with `drop=False`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
@@ -1913,6 +1929,16 @@ class ChangesWhenRunTwice(Rule):
                 "tagged = [list(d) for d in docs]\nfor idx in range(len(tagged)):\n    tagged[idx].append('city')",
             ),
             expect=((2, 2),),
+        ),
+        # An index reset bound back to its frame (another cell's): a second run adds an `index`
+        # column; with drop=True, or a frame the cell rebuilds first, the same frame comes back.
+        Example(
+            cells=(
+                "import pandas as pd\ntotals = pd.DataFrame({'k': [1, 2], 'v': [2, 3]}).set_index('k')\nplain = totals.copy()",
+                "totals = totals.reset_index()\nplain = plain.reset_index(drop=True)",
+                "fresh = pd.read_csv('/data/t.csv', index_col=0)\nfresh = fresh.reset_index()",
+            ),
+            expect=((2, 1),),
         ),
     )
 
