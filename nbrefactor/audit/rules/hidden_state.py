@@ -7,6 +7,8 @@ reads the injections it records (`%run`, `%store -r`, star imports, `exec(open(.
 
 from __future__ import annotations
 
+import dataclasses
+
 import ast
 import difflib
 import re
@@ -2955,7 +2957,9 @@ class SavedTraceback(Rule):
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
         "of a name a `del` above removed (HID003's: a lesson on `del`), a StopIteration of a cell that "
-        "is only `next(it)` (run again and again until the iterator ran out)."
+        "is only `next(it)` (run again and again until the iterator ran out). The same AttributeError, "
+        "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
+        "in each) is one finding at the first cell, the others related."
     )
     why_bad = (
         "The notebook was saved in a broken state: the cells below may show results computed "
@@ -3068,6 +3072,14 @@ class SavedTraceback(Rule):
         ),
     )
     failing = (
+        # A method the library removed, called in two cells: one finding, the second cell related.
+        Example(cells=(
+            code_cell("import numpy as np\nvalues = np.arange(4)", 1),
+            code_cell("values.to_device_array()", 2, outputs=({"output_type": "error", "ename": "AttributeError",
+                      "evalue": "'numpy.ndarray' object has no attribute 'to_device_array'", "traceback": []},)),
+            code_cell("doubled = (values * 2).to_device_array()", 3, outputs=({"output_type": "error", "ename": "AttributeError",
+                      "evalue": "'numpy.ndarray' object has no attribute 'to_device_array'", "traceback": []},)),
+        ), expect=((2, 1),)),
         Example(
             cells=(
                 code_cell(
@@ -3128,6 +3140,25 @@ class SavedTraceback(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # A missing attribute or module saved in several cells (`to_gpu_array` removed from the
+        # library, each cell calling it failed): one root cause, one finding at the first cell.
+        same: dict[str, list[Hit]] = {}
+        for hit in self._hits(ctx):
+            what = hit.key.split("\x1f")[1] if hit.key.startswith("traceback\x1f") and "half-done" not in hit.message else ""
+            if what.split(":", 1)[0].strip() in _API_ERRORS:
+                same.setdefault(what, []).append(hit)
+                continue
+            yield hit
+        for hits in same.values():
+            first, others = hits[0], hits[1:]
+            if others:
+                listed = _cell_list([h.cell.index for h in others if h.cell is not None])
+                first = dataclasses.replace(
+                    first, message=f"{first.message}; {listed} saved the same error", related=tuple((h.cell, h.line, h.column) for h in others),
+                )
+            yield first
+
+    def _hits(self, ctx: RuleContext) -> Iterator[Hit]:
         cells = ctx.facts.notebook.cells
         for cell in ctx.facts.notebook.code_cells:
             if any(t.strip().lower() == "raises-exception" for t in cell.tags):
@@ -3175,6 +3206,9 @@ class SavedTraceback(Rule):
             )
 
 
+# Errors of the API a cell calls (an attribute a library removed, a module not installed): the same
+# message in several cells is one cause.
+_API_ERRORS = frozenset({"AttributeError", "ImportError", "ModuleNotFoundError"})
 _UNDEFINED_NAME_ERROR = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
 _NEXT_ONLY = re.compile(r"\s*next\(\s*\w+\s*\)\s*")
 
