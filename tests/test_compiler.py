@@ -373,6 +373,26 @@ def test_secrets_never_reach_the_package(tmp_path):
     assert "aws_access_key_id = cfg.aws_access_key_id" in steps
 
 
+def test_a_credential_used_in_several_cells_reaches_the_package_in_none(tmp_path):
+    # SEC003 reports one value once (the later uses are its related locations): every use must
+    # still become the config field, or the literal would stay in the generated code.
+    key = "Q7XK2M9PLW4ZB8TR"
+    cells = [
+        "def fetch(symbol, api_key):\n    return symbol.lower()",
+        f"acme = fetch('ACME', api_key='{key}')",
+        f"initech = fetch('INIT', api_key='{key}')\nprint(acme, initech)",
+    ]
+    path = write_notebook(project(tmp_path) / "nb.ipynb", cells)
+    out = tmp_path / "out"
+    assert run_cli("migrate", str(path), "--out", str(out), "--no-cache") == 0
+    package = out / "nb"
+    # Not the key, nor its masked form (`"Q7XK********"` would be a broken call, not a config read).
+    leaked = [p for p in package.rglob("*.py") if key[:4] in p.read_text(errors="ignore")]
+    assert leaked == []
+    steps = (package / "src" / "nb" / "steps.py").read_text()
+    assert steps.count("api_key=cfg.") == 2
+
+
 def test_a_model_fitted_in_a_step_is_returned_even_if_no_later_step_reads_it(tmp_path):
     cells = [
         ("md", "# Train"),

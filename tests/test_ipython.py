@@ -413,3 +413,27 @@ def test_time_of_a_shell_escape_is_a_shell_line():
     compile(masked.python, "<cell>", "exec")
     assert [(m.kind, m.name, m.line) for m in masked.magics] == [("line_magic", "time", 3), ("shell", "wc", 3)]
     assert masked.magics[1].args == "wc -l {f}"
+
+
+@pytest.mark.parametrize(
+    "source, python",
+    [
+        # Pasted from the pandas docs: IPython's `ipython_prompt` strips the continuation prompts.
+        ('s = pd.Series(\n   ....:     ["a", "b"], dtype="string"\n   ....: )\n', 's = pd.Series(\n    ["a", "b"], dtype="string"\n)\n'),
+        ("In [4]: x = 1\n   ...: y = x", "x = 1\ny = x"),
+        # A plain console: `>>> ` on the first line makes `... ` a prompt on every line.
+        (">>> for n in (1, 2):\n...     print(n)", "for n in (1, 2):\n    print(n)"),
+        # Without a prompt on the first two lines, `...` is Ellipsis and stays.
+        ("x = 1\ny = 2\n...", "x = 1\ny = 2\n..."),
+        ("def f():\n    ...", "def f():\n    ..."),
+    ],
+)
+def test_console_prompts_are_stripped_as_ipython_strips_them(source, python):
+    assert mask_cell(source).python == python
+
+
+def test_a_bare_databricks_language_header_makes_the_cell_that_language():
+    masked = mask_cell("%sh\n\nls ")
+    assert (masked.is_python, masked.cell_magic, masked.python.strip()) == (False, "sh", "")
+    # With arguments on the header line, a body that parses stays Python (`%sql SELECT 1` then code).
+    assert mask_cell("%sql SELECT 1\nx = 1").is_python

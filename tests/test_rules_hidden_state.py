@@ -224,7 +224,7 @@ def test_hid008_message_for_a_definition_that_never_ran_and_one_that_ran_later()
     # only when HID002 is switched off.
     diags = audit("scale = 2", ("size = 3 * scale", 1))
     assert messages(diags, "HID008") == []
-    assert messages(diags, "HID002") == ["Cell 1 was never run, but cell 2 below it was (as [1]); cell 2 below ran reading `scale` from it"]
+    assert messages(diags, "HID002") == ["Cell 1 was never run, but cell 2 below it was (as [1]); cell 2 below ran and reads `scale` from it"]
     assert [(r.cell, r.line) for d in diags if d.code == "HID002" for r in d.related] == [(2, 1)]
     diags = audit("scale = 2", ("size = 3 * scale", 1), settings=Settings(ignore=("HID002",)))
     assert messages(diags, "HID008") == [
@@ -424,7 +424,7 @@ def test_realistic_rerun_notebook():
     by_code = {d.code + str(d.location.cell): d.message for d in diags}
     assert by_code["HID0045"] == "`features` is defined only in cell 7, below this one"
     assert by_code["HID0028"] == (
-        "Cell 8 was never run, but cell 9 below it was (as [6]); cell 12 below ran reading `extra` from it; "
+        "Cell 8 was never run, but cell 9 below it was (as [6]); cell 12 below ran and reads `extra` from it; "
         "cell 8 cannot run where it stands: it reads `scroe` (did you mean `score`?), which no cell defines"
     )
     assert by_code["HID0014"].endswith(
@@ -540,3 +540,21 @@ def test_hid002_names_the_first_executed_cell_with_code_below():
     result = audit(("a = 1", 1), "b = a + 1", ("", 2), ("print(b)", 3))
     (message,) = messages(result, "HID002")
     assert message.startswith("Cell 2 was never run, but cell 4 below it was (as [3])")
+
+
+def test_hid009_a_drop_by_position_says_it_drops_other_columns_on_a_second_run():
+    diags = audit("import pandas as pd\nwine = pd.read_csv('wine.csv')",
+                  "wine = wine.drop(wine.columns[[0, 3, 6]], axis=1)", "wine = wine.drop('alcohol', axis=1)")
+    assert messages(diags, "HID009") == [
+        "This line rebinds `wine` to `wine.drop(…)` of labels picked by position (`wine.columns[…]`), which on a second "
+        "run drops other columns or raises IndexError: running the cell twice gives a different `wine` or fails",
+        "This line rebinds `wine` to `wine.drop(…)`, which fails on a second run (the column is gone): running the cell "
+        "twice gives a different `wine` or fails",
+    ]
+
+
+def test_hid002_a_reader_that_failed_early_is_said_to_read_not_to_have_run_reading():
+    diags = audit(("import math", 1), "def verify(x):\n    return math.isfinite(x)", ("print(verify(2.0))", 2))
+    assert messages(diags, "HID002") == [
+        "Cell 2 was never run, but cell 3 below it was (as [2]); cell 3 below ran and reads `verify` from it"
+    ]

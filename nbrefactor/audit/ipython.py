@@ -99,6 +99,8 @@ def mask_cell(
         if indent:
             dedent = len(indent)
             lines = [line[dedent:] if line.startswith(indent) else line for line in lines]
+    if first_code is not None:
+        lines = lines[:first_code] + _strip_prompts(lines[first_code:])
     code_lines = [line for line in lines if line.strip()]
     one_line_cell = len(code_lines) == 1
     magics: list[MagicLine] = []
@@ -154,6 +156,10 @@ def mask_cell(
 OTHER_LANGUAGE_CELL_MAGICS = frozenset(
     {"bash", "sh", "script", "html", "javascript", "js", "latex", "markdown", "svg", "perl", "ruby", "sql", "bigquery"}
 )
+# Databricks language magics: alone on a cell's first line they make the whole cell shell, file
+# system, SQL, Scala, R or Markdown there; IPython has no such line magics, so a bare header with a
+# body below has no Python meaning to weigh against (`%sh` then `ls`, which would also parse).
+BARE_HEADER_CELL_LANGUAGES = frozenset({"sh", "fs", "sql", "scala", "r", "md"})
 
 
 def _single_percent_cell_magic(lines: list[str], first: int, masked: str) -> Optional[tuple[str, str]]:
@@ -163,13 +169,35 @@ def _single_percent_cell_magic(lines: list[str], first: int, masked: str) -> Opt
     match = _MAGIC_NAME.match(header)
     if not header.startswith("%") or header.startswith("%%") or match is None:
         return None
-    if match.group(1) not in OTHER_LANGUAGE_CELL_MAGICS or not any(line.strip() for line in lines[first + 1 :]):
+    name = match.group(1)
+    if name not in OTHER_LANGUAGE_CELL_MAGICS | BARE_HEADER_CELL_LANGUAGES or not any(line.strip() for line in lines[first + 1 :]):
         return None
+    if name in BARE_HEADER_CELL_LANGUAGES and match.end() == len(header):
+        return name, ""
     try:
         compile(masked, "<cell>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError):
         return match.group(1), header[match.end():].strip()
     return None  # `%sql SELECT 1` on its line, then Python: a line magic and Python, as written
+
+
+# IPython's `classic_prompt` and `ipython_prompt` input transformers (run after `leading_indent`):
+# code pasted from a console or from documentation with its `>>> `/`... ` or `In [1]: `/`   ...: `
+# prompts runs as if typed without them. As IPython does, the prompts are stripped from every line
+# when the first code line carries an initial prompt or the line after it carries any prompt; the
+# `... ` of a plain Python console is only a prompt then (alone, `...` is Ellipsis). Line numbers
+# stay; the columns of a stripped line shift left by its prompt's width.
+_CLASSIC_PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
+_CLASSIC_INITIAL = re.compile(r"^>>>( |$)")
+_IPYTHON_PROMPT = re.compile(r"^(((\[nav\]|\[ins\])? )?In \[\d+\]: |\s*\.{3,}: ?)")
+
+
+def _strip_prompts(lines: list[str]) -> list[str]:
+    """`lines` from the first code line on, as IPython's two prompt strippers leave them."""
+    for prompt, initial in ((_CLASSIC_PROMPT, _CLASSIC_INITIAL), (_IPYTHON_PROMPT, _IPYTHON_PROMPT)):
+        if lines and (initial.match(lines[0]) or (len(lines) > 1 and prompt.match(lines[1]))):
+            lines = [prompt.sub("", line, count=1) for line in lines]
+    return lines
 
 
 def _first_code_line(lines: list[str]) -> Optional[int]:

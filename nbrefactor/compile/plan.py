@@ -1048,18 +1048,24 @@ def _config(
             # default, to be set through the environment (the compiled code reads `cfg.<field>`).
             if d.code not in SECRET_CODES or d.location.cell is None or d.location.line is None:
                 continue
-            ca = cells.get(d.location.cell)
-            if ca is None:
-                continue
-            literal = _enclosing_string(ca, d.location.line, d.location.column or 1)
-            if literal is None:
-                continue
-            hint = _field_hint(ca, literal.line, literal.column, "", "secret")
-            if hint in ("", "secret_path", "data_path"):
-                hint = "secret"
-            digest = hashlib.sha256(literal.value.encode("utf-8")).hexdigest()
-            add("secret", "", "str", hint, (path, ca.cell.index, literal.line), literal.column, key=("secret", digest))
-            lifted.append(d)
+            # SEC003 reports one value once: its related locations are the same literal used again,
+            # and each use must read the config field too (SEC001's related are not literals).
+            any_lifted = False
+            for where in (d.location, *(d.related if d.code == "SEC003" else ())):
+                ca = cells.get(where.cell) if where.cell is not None and where.line is not None else None
+                if ca is None:
+                    continue
+                literal = _enclosing_string(ca, where.line, where.column or 1)
+                if literal is None:
+                    continue
+                hint = _field_hint(ca, literal.line, literal.column, "", "secret")
+                if hint in ("", "secret_path", "data_path"):
+                    hint = "secret"
+                digest = hashlib.sha256(literal.value.encode("utf-8")).hexdigest()
+                add("secret", "", "str", hint, (path, ca.cell.index, literal.line), literal.column, key=("secret", digest))
+                any_lifted = True
+            if any_lifted:
+                lifted.append(d)
         for ca in facts.cells:
             for call in ca.facts.calls:
                 if call.in_function:

@@ -7,6 +7,8 @@ reads the injections it records (`%run`, `%store -r`, star imports, `exec(open(.
 
 from __future__ import annotations
 
+import dataclasses
+
 import ast
 import difflib
 import re
@@ -15,6 +17,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional, Sequence
 
+from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, python_tree
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
@@ -108,7 +111,8 @@ class OutOfOrderExecution(Rule):
         "`! python convert.py`); nor does a cell that binds nothing and reads only names bound once, "
         "in a cell above it that ran before it, and never changed (a last cell publishing the notebook "
         "with `competition=comp`): it saw what a top-to-bottom run shows it. A cell that only imports "
-        "installed modules (and `%matplotlib`) is no partner of a cell that installs nothing and saved "
+        "installed modules (and `%matplotlib`, also written `% matplotlib`; and plot-style calls such as "
+        "`sns.set_style(…)`, `plt.style.use(…)`, against a cell that draws no figure) is no partner of a cell that installs nothing and saved "
         "no ImportError/NameError, unless a name it binds is bound otherwise too (`np = …`): re-running "
         "an import binds the same modules, so a cell whose only partners are such cells is not reported "
         "(a top import cell re-run after adding an import). Nor is a cell reported whose out-of-order run changes no value "
@@ -213,6 +217,12 @@ class OutOfOrderExecution(Rule):
         Example(cells=(
             code_cell("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})", 1),
             code_cell("fig = df.a.plot()", 9), code_cell("total = df.a.sum()", 2), code_cell("print(total)", 3),
+        )),
+        # The import cell (with a plot style, and `% matplotlib` as older IPython took it) re-run
+        # late, after cells that only build and show tables: the same modules, no figure restyled.
+        Example(cells=(
+            code_cell("import pandas as pd\nimport seaborn as sns\n% matplotlib inline\nsns.set_style('white')", 9),
+            code_cell("bills = pd.DataFrame({'total': [16.9, 10.3]})", 2), code_cell("bills.head()", 3),
         )),
     )
     failing = (
@@ -628,6 +638,23 @@ def _sessions_hit(cells: Sequence[Cell], notebook: Sequence[Cell]) -> Hit:
 _IMPORT_CELL_MAGICS = frozenset({"matplotlib", "config"})
 
 
+def _magic_name(m: MagicLine) -> str:
+    """The magic's name; `% matplotlib inline` (a space after `%`, which the IPython of Python 2
+    notebooks ran as `%matplotlib`) names its first word."""
+    if m.kind == "line_magic" and not m.name:
+        return (m.text.strip().lstrip("%").split() or [""])[0]
+    return m.name
+
+
+# Calls that only set how later figures look (style, palette, context): an import cell holding
+# them changes nothing a cell that draws no figure reads.
+_PLOT_STYLE_CALLS = frozenset({
+    "seaborn.set", "seaborn.set_style", "seaborn.set_theme", "seaborn.set_context", "seaborn.set_palette",
+    "matplotlib.pyplot.style.use", "matplotlib.style.use", "matplotlib.pyplot.rc", "matplotlib.rc",
+})
+_PLOTTING_MODULES = ("matplotlib", "seaborn", "plotly", "bokeh", "altair", "pandas.plotting")
+
+
 def _harmless_import_cells(ctx: RuleContext, cell: Cell) -> frozenset[int]:
     """The cells whose order against `cell` changes nothing because they only import installed
     modules (`import pandas as pd`, `from IPython.display import Image`, `%matplotlib inline`):
@@ -641,28 +668,49 @@ def _harmless_import_cells(ctx: RuleContext, cell: Cell) -> frozenset[int]:
         return frozenset()
     by_index = {ca.cell.index: ca for ca in ctx.cells}
     me = by_index.get(cell.index)
-    if me is None or any(m.name not in _IMPORT_CELL_MAGICS for m in me.magics):
+    if me is None or any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in me.magics):
         return frozenset()
     if any(o.output_type == "error" and o.name.startswith(("ImportError", "ModuleNotFoundError", "NameError")) for o in cell.outputs):
         return frozenset()
-    return ctx.shared("hid001.harmless_imports", lambda: _import_only_cells(ctx))
+    plain, styling = ctx.shared("hid001.harmless_imports", lambda: _import_only_cells(ctx))
+    if _draws(me, ctx.facts.resolve):
+        return plain  # a figure drawn before the style was set looks otherwise
+    return plain | styling
 
 
-def _import_only_cells(ctx: RuleContext) -> frozenset[int]:
-    project = ctx.project
-    local = (project.local_modules | project.project_modules) if project is not None else frozenset()
-    rebound = {d.name for d in name_flow(ctx).definitions if d.kind is not DefKind.IMPORT}
-    return frozenset(
-        ca.cell.index for ca in ctx.cells
-        if _imports_only(ca, local) and not rebound & {i.bound for i in ca.facts.imports}
+def _draws(ca: CellAnalysis, resolve) -> bool:
+    """The cell calls a plotting library or a `.plot…`/`.hist` method: its figure shows the style set."""
+    return any(
+        resolve(c.func).startswith(_PLOTTING_MODULES) or c.method.startswith(("plot", "hist", "scatter", "imshow", "bar", "box"))
+        for c in ca.facts.calls
     )
 
 
-def _imports_only(ca: CellAnalysis, local: frozenset[str]) -> bool:
+def _import_only_cells(ctx: RuleContext) -> tuple[frozenset[int], frozenset[int]]:
+    """(import-only cells, import cells that also set a plot style)."""
+    project = ctx.project
+    local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    rebound = {d.name for d in name_flow(ctx).definitions if d.kind is not DefKind.IMPORT}
+    plain, styling = set(), set()
+    for ca in ctx.cells:
+        if rebound & {i.bound for i in ca.facts.imports}:
+            continue
+        if _imports_only(ca, local):
+            plain.add(ca.cell.index)
+        elif _imports_only(ca, local, ctx.facts.resolve):
+            styling.add(ca.cell.index)
+    return frozenset(plain), frozenset(styling)
+
+
+def _imports_only(ca: CellAnalysis, local: frozenset[str], style_resolve=None) -> bool:
+    """Only imports (and `%matplotlib`/`%config`); with `style_resolve`, plot-style calls
+    (`sns.set_style("white")`, `plt.style.use(…)`) are allowed too."""
     f = ca.facts
-    if f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.calls or f.mutated or f.deleted:
+    if f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.mutated or f.deleted:
         return False
-    if any(m.name not in _IMPORT_CELL_MAGICS for m in ca.magics):
+    if f.calls and (style_resolve is None or any(c.in_function or style_resolve(c.func) not in _PLOT_STYLE_CALLS for c in f.calls)):
+        return False
+    if any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in ca.magics):
         return False
     if {d.name for d in f.defined} - {i.bound for i in f.imports}:
         return False
@@ -873,7 +921,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
             continue
         if (
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
-            or any(m.name not in _IMPORT_CELL_MAGICS for m in ca.magics)
+            or any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in ca.magics)
             or (
                 any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls if not c.in_function)
                 and not _seeds_before_drawing(ca)  # checked against its partners (`_self_seeding_cells`)
@@ -950,7 +998,7 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozense
         f = ca.facts
         if (
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
-            or any(m.name not in _IMPORT_CELL_MAGICS or m.kind == "shell" for m in ca.magics)
+            or any(_magic_name(m) not in _IMPORT_CELL_MAGICS or m.kind == "shell" for m in ca.magics)
             or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls)
             or _OUTSIDE_EFFECT.search(ca.cell.source)  # a file written here may be what the other side reads
         ):
@@ -1365,7 +1413,8 @@ class UnexecutedCell(Rule):
         readers = _readers_of_unrun(ctx, {c.index for c, _ in skipped})
         if readers:
             reading = sorted({r.cell for r in readers})
-            message += (f"; {_cell_list(reading)} below ran reading "
+            # "ran and reads": the reader ran, but may have stopped (an error) before the line.
+            message += (f"; {_cell_list(reading)} below {'ran and read' if len(reading) > 1 else 'ran and reads'} "
                         f"{_names(readers)} from {'it' if len({r.provider.cell for r in readers if r.provider}) == 1 else 'them'}")
         for unrun, _ in skipped:
             output = _output_read_below(ctx, unrun)
@@ -1911,6 +1960,8 @@ class UndefinedName(Rule):
         # `xrange` is a builtin of this notebook's Python 2 kernel: STR004 lists it, no error here.
         Example(cells=("from __future__ import print_function", "for i in xrange(3):\n    print(i)"), kernel="python2"),
         Example(cells=("files = !ls data/", "print(len(files))")),
+        # A Databricks language cell: `%sh` alone on the first line makes the cell shell there.
+        Example(cells=("%sh\n\nls\nhostname",)),
         Example(cells=("system = 'linux'", "print(system.upper())")),
         Example(cells=("%%time\nresult = sum(range(10))", "print(result)")),
         Example(cells=("rows = [1, 2]", "for i, row in enumerate(rows):\n    last = row", "print(i, row, last)")),
@@ -2869,10 +2920,10 @@ class SavedTraceback(Rule):
         "Reports each code cell whose saved outputs include an error output, naming the exception. "
         "Cells tagged `raises-exception` (the Jupyter/nbval convention for cells meant to fail) are "
         "skipped, and so are errors a notebook shows on purpose, as books and tutorials do: a short "
-        "cell (at most 5 lines of code) whose error the markdown right next to it talks about — the "
+        "cell (at most 5 statements; a literal written over several lines is one) whose error the markdown right next to it talks about — the "
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
-        "`incompatible`, `invalid`, `not well-defined`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
+        "`incompatible`, `invalid`, `not well-defined`, `not invertible`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
         "`не работает`) — or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
         "will error)`, `# can't convert it`, `# won't work`, `# Error expected`) or whose error the first Markdown cell "
@@ -2906,7 +2957,9 @@ class SavedTraceback(Rule):
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
         "of a name a `del` above removed (HID003's: a lesson on `del`), a StopIteration of a cell that "
-        "is only `next(it)` (run again and again until the iterator ran out)."
+        "is only `next(it)` (run again and again until the iterator ran out). The same AttributeError, "
+        "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
+        "in each) is one finding at the first cell, the others related."
     )
     why_bad = (
         "The notebook was saved in a broken state: the cells below may show results computed "
@@ -2934,6 +2987,14 @@ class SavedTraceback(Rule):
                 ),
             )
         ),
+        # A linear algebra primer inverts a singular matrix on purpose, said just above it (the
+        # matrix written one row a line is one statement of the demonstration).
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            md("B is not invertible (\"singular\"):"),
+            code_cell("B = np.array([\n    [1.0, 2.0, 3.0],\n    [2.0, 4.0, 6.0],\n    [0.0, 1.0, 1.0],\n])\n\nnp.linalg.inv(B)", 2,
+                      outputs=({"output_type": "error", "ename": "LinAlgError", "evalue": "Singular matrix", "traceback": []},)),
+        )),
         # A book shows the error on purpose: the markdown next to the cell explains it.
         Example(
             cells=(
@@ -3011,6 +3072,14 @@ class SavedTraceback(Rule):
         ),
     )
     failing = (
+        # A method the library removed, called in two cells: one finding, the second cell related.
+        Example(cells=(
+            code_cell("import numpy as np\nvalues = np.arange(4)", 1),
+            code_cell("values.to_device_array()", 2, outputs=({"output_type": "error", "ename": "AttributeError",
+                      "evalue": "'numpy.ndarray' object has no attribute 'to_device_array'", "traceback": []},)),
+            code_cell("doubled = (values * 2).to_device_array()", 3, outputs=({"output_type": "error", "ename": "AttributeError",
+                      "evalue": "'numpy.ndarray' object has no attribute 'to_device_array'", "traceback": []},)),
+        ), expect=((2, 1),)),
         Example(
             cells=(
                 code_cell(
@@ -3071,6 +3140,25 @@ class SavedTraceback(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # A missing attribute or module saved in several cells (`to_gpu_array` removed from the
+        # library, each cell calling it failed): one root cause, one finding at the first cell.
+        same: dict[str, list[Hit]] = {}
+        for hit in self._hits(ctx):
+            what = hit.key.split("\x1f")[1] if hit.key.startswith("traceback\x1f") and "half-done" not in hit.message else ""
+            if what.split(":", 1)[0].strip() in _API_ERRORS:
+                same.setdefault(what, []).append(hit)
+                continue
+            yield hit
+        for hits in same.values():
+            first, others = hits[0], hits[1:]
+            if others:
+                listed = _cell_list([h.cell.index for h in others if h.cell is not None])
+                first = dataclasses.replace(
+                    first, message=f"{first.message}; {listed} saved the same error", related=tuple((h.cell, h.line, h.column) for h in others),
+                )
+            yield first
+
+    def _hits(self, ctx: RuleContext) -> Iterator[Hit]:
         cells = ctx.facts.notebook.cells
         for cell in ctx.facts.notebook.code_cells:
             if any(t.strip().lower() == "raises-exception" for t in cell.tags):
@@ -3118,6 +3206,9 @@ class SavedTraceback(Rule):
             )
 
 
+# Errors of the API a cell calls (an attribute a library removed, a module not installed): the same
+# message in several cells is one cause.
+_API_ERRORS = frozenset({"AttributeError", "ImportError", "ModuleNotFoundError"})
 _UNDEFINED_NAME_ERROR = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
 _NEXT_ONLY = re.compile(r"\s*next\(\s*\w+\s*\)\s*")
 
@@ -3308,7 +3399,8 @@ def _python_tree_of(source: str) -> Optional[ast.Module]:
 # `ValueError`", "they cannot be modified", "these two arrays are incompatible".
 _ERROR_PROSE = re.compile(
     r"\b(?:errors?|exceptions?|rais(?:e|es|ed|ing)|traceback|fail(?:s|ed|ure)?|breaks?|incompatible|invalid"
-    r"|cannot|can't|undefined|not (?:a )?well[- ]defined|not (?:allowed|supported|possible))\b"
+    # "B is not invertible (singular):" above `np.linalg.inv(B)` (fair check 15).
+    r"|cannot|can't|undefined|not (?:a )?well[- ]defined|not (?:allowed|supported|possible|invertible))\b"
     # The same in Russian (fair check 14, hid007-deliberate-error-demo: a pandas seminar's "Получаем
     # ту же ошибку" below the failing cell, "мы бы не смогли этого сделать" above it): ошибка
     # (error), исключение (exception), не смогли / не можем (could not), не работает (does not work).
@@ -3363,6 +3455,15 @@ def _reacted_below(cell: Cell, cells: Sequence[Cell]) -> bool:
     return False
 
 
+def _demo_size(source: str, code_lines: list[str]) -> int:
+    """Statements of the cell (a matrix literal written one row a line is one), or its code lines
+    when it does not parse."""
+    tree = _python_tree_of(source)
+    if tree is None:
+        return len(code_lines)
+    return sum(1 for node in ast.walk(tree) if isinstance(node, ast.stmt))
+
+
 def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     """A short cell whose error the markdown next to it talks about, or a bare `raise`: a book or
     tutorial showing an exception (HID007 leaves it alone)."""
@@ -3374,7 +3475,7 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
         _announced_in_comment(cell.source) or _reacted_below(cell, cells) or _elided_listing_completed(cell, error, cells)
     ):
         return True
-    if not code_lines or len(code_lines) > _DEMO_LINES:
+    if not code_lines or _demo_size(cell.source, code_lines) > _DEMO_LINES:
         return False
     if len(code_lines) == 1 and re.match(r"\s*raise\b", code_lines[0]):
         return True

@@ -1361,6 +1361,11 @@ _PURE_BUILTINS = frozenset({
 _PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics")
 # Libraries whose calls only show something (a figure, an HTML table, an audio player).
 _SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn")
+# OpenCV's drawing functions and the position of their `color` argument (`cv2.line(img, pt1, pt2, color)`).
+_CV2_COLOUR_ARGUMENT = {
+    "cv2.line": 3, "cv2.arrowedLine": 3, "cv2.rectangle": 3, "cv2.circle": 3, "cv2.polylines": 3,
+    "cv2.fillPoly": 2, "cv2.fillConvexPoly": 2, "cv2.drawContours": 3, "cv2.putText": 5, "cv2.drawMarker": 2,
+}
 # Methods that draw on a figure or an axes, whatever the receiver is called (`ax.imshow(img)`).
 _SHOW_METHODS = frozenset({
     "imshow", "plot", "scatter", "bar", "barh", "hist", "text", "annotate", "set_title", "set_xlabel",
@@ -1531,6 +1536,15 @@ class _ShownFlow:
         args_tainted = any([self.expr(v, ctrl) for v in values])
         if self._is_draw(call):
             return True
+        colour = _CV2_COLOUR_ARGUMENT.get(self._module_of(func))
+        if colour is not None and args_tainted and not (receiver_tainted or callee_tainted):
+            # `cv2.polylines(img, pts, False, color, 2)` with a random `color`: the draw picks only
+            # the colour the shapes are drawn in (a figure's look), when it is nothing but that argument.
+            slot = call.args[colour] if len(call.args) > colour else next((k.value for k in call.keywords if k.arg == "color"), None)
+            others = [v for v in values if v is not slot]
+            if slot is not None and self.expr(slot, ctrl) and not any(self.expr(v, ctrl) for v in others):
+                self.shown = True
+                return False
         if self._shows(call):
             if args_tainted or ctrl:
                 self.shown = True
@@ -2173,7 +2187,7 @@ class UnseededRandom(Rule):
         "`vectorizer([pick])`), a prediction (`model.predict([pick])`, which leaves the model as it "
         "was) and a function-local list it is appended to, inside the module-level function "
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
-        "`display(HTML(df.to_html()))`, a colour drawn for `ax.imshow`) or, at module level, through "
+        "`display(HTML(df.to_html()))`, a colour drawn for `ax.imshow` or as the colour argument of an OpenCV drawing call, `cv2.polylines(img, pts, False, colour)`) or, at module level, through "
         "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
         "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
@@ -2312,6 +2326,15 @@ class UnseededRandom(Rule):
         )),
         # A library tour's model built and never read again.
         Example(cells=("from gensim import models", "lda = models.LdaModel(corpus, num_topics=10)")),
+        # A random colour per cluster for OpenCV's drawing of the clusters, then shown: only the look changes.
+        Example(cells=(
+            "import random\nimport cv2\nimport numpy as np\nimport matplotlib.pyplot as plt\ncanvas = np.zeros((64, 64, 3), np.uint8)\n"
+            "paths = {0: [[1, 1], [9, 30]], 1: [[40, 5], [60, 60]]}",
+            "def draw(groups):\n    image = canvas.copy()\n    for label in groups:\n"
+            "        colour = (random.randint(0, 255), random.randint(0, 255), random.randint(0, 255))\n"
+            "        cv2.polylines(image, np.int32([np.array(groups[label]).reshape(-1, 1, 2)]), False, colour, 2)\n"
+            "    plt.imshow(image)\ndraw(paths)",
+        )),
         # Colours drawn for a plot that then uses a fixed colour: the draw reaches nothing.
         Example(cells=("import numpy as np\nimport matplotlib.pyplot as plt\ncolours = np.random.rand(50)",
                        "plt.scatter([1, 2], [3, 4], c='green')", "plt.show()")),

@@ -332,7 +332,11 @@ class _Walker:
                         self.report(stmt, target.value.id, f"maps an item of `{target.value.id}` through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                     if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
-                        self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
+                        if value.func.attr == "drop" and _labels_by_position(value, target.id):
+                            # `wine.drop(wine.columns[[0, 3]], axis=1)`: the positions pick other labels next time.
+                            self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)` of labels picked by position (`{target.id}.columns[…]`), which on a second run drops other columns or raises IndexError")
+                        else:
+                            self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
                     elif value.func.attr in _COLUMN_STEPS and isinstance(value.func.value, ast.Name) and value.func.value.id == target.id:
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run ({_COLUMN_STEPS[value.func.attr]})")
             if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
@@ -1491,6 +1495,9 @@ class ChangesWhenRunTwice(Rule):
         "itself; `df = df.join(target)`, which a second run stops with overlapping columns, and `df = df.merge(extra, "
         "on=…)`, which adds `_x`/`_y` copies; a merge without keys, `df = df.merge(extra)`, joins on all common columns, "
         "so a second run keys on the columns the first added too and pandas gives the same frame: not reported, but in "
+        "a notebook that imports h2o it is; nor is a merge whose cell makes its key columns just before and drops "
+        "them and every column of the other frame (a `DataFrame({…})` literal) just after: a second run ends with "
+        "the same columns; but in "
         "a notebook that imports h2o it is, since H2O refuses a key column of doubles such as a target encoding), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
         "when applied twice), `x = 255 * x` and `heatmap = np.uint8(255 * heatmap)` (scaled by a number; "
         "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
@@ -1563,7 +1570,8 @@ class ChangesWhenRunTwice(Rule):
         "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`): a second run "
         "continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
         "`df_train = df_train.drop(…)` then the same for `df_val` and `df_test`, two histories appended in one "
-        "loop) is one finding at the first line, naming the others; a Keras model "
+        "loop) is one finding at the first line, naming the others; so are the steps of one top-level loop on names "
+        "all last bound by the same cell above (a plotting loop's `axes.append(ax)` and `panel += 1`); a Keras model "
         "assembled one `.add(…)` per cell, in consecutive code cells, is one finding at the first `.add` cell, the "
         "other cells related. "
         "Also a call, as a statement, of a method of the notebook's own class that adds into attributes of the "
@@ -1680,6 +1688,12 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "import pandas as pd\norders = pd.DataFrame({'shop': ['a'], 'units': [3]})\nregions = pd.DataFrame({'shop': ['a'], 'region': ['n']})",
             "orders = orders.merge(regions, how='left')",
+        )),
+        # A lookup merged in to copy one column, its key made just before and dropped with the
+        # lookup's columns just after: a second run ends with the same columns.
+        Example(cells=(
+            "import pandas as pd\nlinks = pd.DataFrame({'to': ['b', 'c']})\nnumber = pd.DataFrame({'key': ['b', 'c'], 'pos': [0, 1]})",
+            "links['key'] = links['to']\nlinks = links.merge(number, on=['key'])\nlinks['to_pos'] = links['pos']\nlinks = links.drop(columns=['key', 'pos'])",
         )),
     )
     failing = (
@@ -1906,6 +1920,15 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 2), (4, 1)),
         ),
+        # A plotting loop's helper state, set up in the cell above: one finding for the loop, the
+        # counter's line related.
+        Example(
+            cells=(
+                "import matplotlib.pyplot as plt\npanels = []\npanel_no = 1",
+                "for series in ([1, 2], [3, 1]):\n    ax = plt.subplot(1, 2, panel_no)\n    ax.plot(series)\n    panels.append(ax)\n    panel_no += 1",
+            ),
+            expect=((2, 4),),
+        ),
         # An item removed from a list of another cell, then its replacements appended: a second run
         # stops at the `remove` (ValueError), so that is the line reported.
         Example(cells=("import pandas as pd\nframe = pd.read_csv('loans.csv')\nfeatures = list(frame.columns)",
@@ -1958,6 +1981,8 @@ class ChangesWhenRunTwice(Rule):
             hazards = remembered_rerun_hazards(ca, modules, models, ctx.facts.resolve, aliases, classes,
                                                steps.get(ca.cell.index, {}), hf_classes, stepping.get(ca.cell.index, {}))
             for line, column, name, what, file_step in hazards:
+                if not file_step and what.startswith("joins `") and _merge_restores_columns(ctx, ca, line, name):
+                    continue  # key made, lookup merged in, key and lookup columns dropped: same columns again
                 if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
                     continue  # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown
                 if (
@@ -1976,7 +2001,7 @@ class ChangesWhenRunTwice(Rule):
                     )
                     continue
                 found.append((ca, line, column, name, what))
-        for group in _same_root_cause(found, [ca.cell.index for ca in ctx.cells if ca.cell.source.strip()]):
+        for group in _one_loop_one_setup(ctx, _same_root_cause(found, [ca.cell.index for ca in ctx.cells if ca.cell.source.strip()])):
             ca, line, column, name, what = group[0]
             others = group[1:]
             names = [name] + list(dict.fromkeys(n for _, _, _, n, _ in others if n != name))
@@ -1986,6 +2011,10 @@ class ChangesWhenRunTwice(Rule):
                 lines = [o[1] for o in others]
                 also = (f"; {'line' if len(lines) == 1 else 'lines'} {_cells(lines)} "
                         f"{'does' if len(lines) == 1 else 'do'} the same to {_and(names[1:])}")
+                if any(_without_name(o[4], o[3]) != _without_name(what, name) for o in others):
+                    # `_one_loop_one_setup`: other steps of the same loop on state set up in one cell above.
+                    also = (f"; {'line' if len(lines) == 1 else 'lines'} {_cells(lines)} of the same loop also "
+                            f"{'changes' if len(lines) == 1 else 'change'} {_and(names[1:])}, set up in the same cell above")
             elif others:
                 # `model.add(…)` one layer per cell: one model assembled across cells.
                 cells = [o[0].cell.index for o in others]
@@ -2004,6 +2033,75 @@ class ChangesWhenRunTwice(Rule):
                 key=f"{name}\x1f{what}",
                 related=tuple((o[0].cell, o[1], o[2]) for o in others),
             )
+
+
+def _merge_restores_columns(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
+    """`df[k] = …` for every key above, `df = df.merge(lookup, on=[k…])` at `line`, and below it
+    `df = df.drop([k…, every column of lookup])` (or `columns=`), in the cell's top level, where
+    `lookup` is bound only to `DataFrame({…})` literals of one column set in the notebook: the
+    merge copies a column and a second run leaves the same columns (the fair check 15 idiom that
+    numbers graph nodes before handing the edges to cuGraph)."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    body = tree.body
+    at = next((i for i, stmt in enumerate(body) if stmt.lineno == line), None)
+    if at is None:
+        return False
+    merge = body[at]
+    if not (isinstance(merge, ast.Assign) and isinstance(merge.value, ast.Call) and isinstance(merge.value.func, ast.Attribute)
+            and merge.value.func.attr == "merge" and len(merge.value.args) == 1 and isinstance(merge.value.args[0], ast.Name)):
+        return False
+    keys = _string_list(next((k.value for k in merge.value.keywords if k.arg == "on"), None))
+    if not keys:
+        return False
+    made = {stmt.targets[0].slice.value for stmt in body[:at]
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript)
+            and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == name
+            and isinstance(stmt.targets[0].slice, ast.Constant)}
+    if not set(keys) <= made:
+        return False
+    lookup = merge.value.args[0].id
+    column_sets = set()
+    for other in ctx.cells:
+        other_tree = cell_python_tree(other)
+        for node in ast.walk(other_tree) if other_tree is not None else ():
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+            if not any(isinstance(t, ast.Name) and t.id == lookup for t in targets):
+                continue
+            value = node.value
+            if not (isinstance(value, ast.Call) and dotted_name(value.func).split(".")[-1] == "DataFrame" and len(value.args) == 1
+                    and isinstance(value.args[0], ast.Dict) and not value.keywords
+                    and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in value.args[0].keys)):
+                return False
+            column_sets.add(frozenset(k.value for k in value.args[0].keys))
+    if len(column_sets) != 1:
+        return False
+    brought = set(next(iter(column_sets))) | set(keys)
+    for stmt in body[at + 1:]:
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name
+                and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute) and stmt.value.func.attr == "drop"
+                and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id == name):
+            dropped = _string_list(stmt.value.args[0] if stmt.value.args else next((k.value for k in stmt.value.keywords if k.arg == "columns"), None))
+            return bool(dropped) and brought <= set(dropped)
+    return False
+
+
+def _labels_by_position(call: ast.Call, name: str) -> bool:
+    """`name.drop(name.columns[[0, 3]], …)` (or `columns=name.columns[2:]`, `name.index[…]`):
+    the labels dropped are picked by position from the frame itself."""
+    labels = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("columns", "labels", "index")), None)
+    return (isinstance(labels, ast.Subscript) and isinstance(labels.value, ast.Attribute) and labels.value.attr in ("columns", "index")
+            and isinstance(labels.value.value, ast.Name) and labels.value.value.id == name)
+
+
+def _string_list(node: Optional[ast.AST]) -> list[str]:
+    """`'k'` or `['k', 'j']` as a list of strings; [] for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return [e.value for e in node.elts]
+    return []
 
 
 def _and(names: Sequence[str]) -> str:
@@ -2052,6 +2150,60 @@ def _same_root_cause(
         by_kind[kind] = [hazard]
         groups.append(by_kind[kind])
     return groups
+
+
+_HELPER_STATE_STEPS = ("grows `", "updates `")
+
+
+def _one_loop_one_setup(
+    ctx: RuleContext, groups: list[list[tuple[CellAnalysis, int, int, str, str]]],
+) -> list[list[tuple[CellAnalysis, int, int, str, str]]]:
+    """Groups of one cell joined when their lines sit in the same top-level loop and every name
+    they change was last bound, at module level, by the same cell above: a plotting loop's
+    `ax_list.append(ax)` and `ax_index += 1`, both set up in the cell before, are one helper state
+    to move into the loop's cell (one fix), not two findings."""
+    setup: dict[tuple[int, str], int] = {}  # (cell, name) -> the last cell above binding the name
+
+    def setup_cell(index: int, name: str) -> Optional[int]:
+        if (index, name) not in setup:
+            last = None
+            for other in ctx.cells:
+                if other.cell.index >= index:
+                    break
+                tree = cell_python_tree(other)
+                if tree is not None and any(
+                    isinstance(stmt, (ast.Assign, ast.AnnAssign)) and name in {n for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]) for n in _names_in(t)}
+                    for stmt in tree.body
+                ):
+                    last = other.cell.index
+            setup[(index, name)] = last
+        return setup[(index, name)]
+
+    def loop_of(ca: CellAnalysis, line: int) -> Optional[int]:
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)) and stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
+                return stmt.lineno
+        return None
+
+    merged: list[list[tuple[CellAnalysis, int, int, str, str]]] = []
+    joined: dict[tuple[int, int, int], list[tuple[CellAnalysis, int, int, str, str]]] = {}
+    for group in groups:
+        ca, line, _, _, what = group[0]
+        # Only helper state (a list grown, a counter stepped); a model trained or an optimizer
+        # stepped in the same loop stays its own finding (fair check 8).
+        loop = loop_of(ca, line) if all(h[4].startswith(_HELPER_STATE_STEPS) for h in group) else None
+        source = {setup_cell(ca.cell.index, h[3]) for h in group} if loop is not None else {None}
+        if loop is None or len(source) != 1 or None in source or any(h[0] is not ca or loop_of(ca, h[1]) != loop for h in group):
+            merged.append(group)
+            continue
+        key = (ca.cell.index, loop, next(iter(source)))
+        if key in joined:
+            joined[key].extend(group)
+            continue
+        joined[key] = list(group)
+        merged.append(joined[key])
+    return merged
 
 
 def _without_name(what: str, name: str) -> str:

@@ -7,6 +7,8 @@ snippet again, whatever rule produced it.
 
 from __future__ import annotations
 
+import dataclasses
+
 import ast
 import hashlib
 import re
@@ -512,7 +514,9 @@ class HardcodedCredential(Rule):
         "not. Vendor default credentials (`\"minio123\"`, `\"minioadmin\"`, `\"admin\"`, "
         "`\"postgres\"`; `known_defaults`) are reported whatever their entropy: they are public, so "
         "a deployment still using them is open to anyone, and the migrated package must not bake "
-        "them in."
+        "them in. The same literal bound again to the same name (`api_key=\"…\"` in three cells) is one credential: "
+        "reported once, at its first use, with the later uses as related locations; under another name "
+        "(`access_key` and `secret_key` both `\"minioadmin\"`) it is another credential and its own finding."
     )
     why_bad = (
         "A password or token that no known pattern recognises is still a secret: it leaks with the "
@@ -581,9 +585,32 @@ class HardcodedCredential(Rule):
         ),
         # Weaker names (`*_key`, `*_pw`) count when the value mixes letters and digits like a key.
         Example(cells=('minio_key = "minio123"\nminio_secret_key = "minio123"', 'db_pw = "s3cr3tpw"'), expect=((1, 1), (1, 2), (2, 1))),
+        # One key passed again under the same name is one credential: its later uses are related
+        # locations. (The same value under another name, `access_key`/`secret_key`, stays apart.)
+        Example(cells=('prices = fetch("ACME", api_key="Q7XK2M9PLW4ZB8TR")', 'volumes = fetch("INIT", api_key="Q7XK2M9PLW4ZB8TR")',
+                       'rates = fetch("FX", api_key="Z3N8VQ1RT6YH0KJD")'), expect=((1, 1), (3, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # One finding per distinct value and name, at its first use; the later uses are its related locations.
+        first: dict[tuple[str, str], Hit] = {}
+        later: dict[tuple[str, str], list[tuple]] = {}
+        for use, hit in self._uses(ctx):
+            if use in first:
+                later[use].append((hit.cell, hit.line, hit.column))
+                continue
+            first[use], later[use] = hit, []
+        for use, hit in first.items():
+            if later[use]:
+                n = len(later[use])
+                hit = dataclasses.replace(
+                    hit,
+                    message=f"{hit.message} (the same use is used {n} more time{'s' if n > 1 else ''}: related locations)",
+                    related=tuple(hit.related) + tuple(later[use]),
+                )
+            yield hit
+
+    def _uses(self, ctx: RuleContext) -> Iterator[tuple[tuple[str, str], Hit]]:
         for ca in ctx.cells:
             source_lines = ca.lines
             secrets = cell_secrets(ca, ctx.catalog)
@@ -601,7 +628,7 @@ class HardcodedCredential(Rule):
                     snippet = _masked_line(text, inside, inside + len(literal.value))
                 else:
                     snippet = _masked_line(text, literal.column - 1, end)
-                yield Hit(
+                yield (literal.value, literal.name), Hit(
                     ca.cell,
                     literal.line,
                     literal.column,

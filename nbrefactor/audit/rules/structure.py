@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import unicodedata
 from typing import Iterator, Optional
@@ -404,6 +405,9 @@ class SyntaxErrorInCell(Rule):
         Example(cells=("x = 1", "print 'x is', x", "print x"), kernel="python2"),
         # IPython strips an indent shared by every line of a cell (pasted code).
         Example(cells=("    import os\n    for f in os.listdir('.'):\n        print(f)",)),
+        # IPython strips console prompts pasted with the code (`>>> `/`... `, `In [3]: `/`   ...: `).
+        Example(cells=("sizes = dict(\n   ...:     small=1,\n   ...:     large=3,\n   ...: )\n   ...: \nprint(sizes)",
+                       ">>> for n in range(2):\n...     print(n)\n...")),
     )
     failing = (
         Example(cells=("x = 1", "if x:\nprint(x)"), expect=((2, 2),)),
@@ -670,7 +674,11 @@ class EmptyNotebook(Rule):
         "`# TODO` stub has). A notebook without code that explains something in prose (a book's "
         "preface or chapter, an index of links, course notes) is documentation: it is not meant "
         "to run, and it is not reported; nor is a redirect stub, markdown that says the notebook "
-        "moved (or was deprecated, superseded) and links to where it went."
+        "moved (or was deprecated, superseded) and links to where it went; nor a documentation page that "
+        "a Sphinx/MyST directive fills (```` ```{eval-rst} ```` with `.. autoclass::`, `.. automodule::`); "
+        "nor an exercise sheet, whose headings after the title are instructions (a heading of five words or "
+        "more counts as prose: `### Step 3. Assign it to a variable called tips`), or a solutions sheet "
+        "whose blank code cells kept their saved outputs (the expected answers)."
     )
     why_bad = "There is nothing to migrate and nothing to read; it is usually a leftover that clutters the batch."
     example = "A notebook with only empty cells."
@@ -685,6 +693,17 @@ class EmptyNotebook(Rule):
         )),
         # A redirect stub: the tutorial moved, the note links to its new home.
         Example(cells=(md("This walkthrough has moved.\n\nIt now lives at https://example.org/docs/walkthrough.html."),)),
+        # An API reference page: the directive renders the class's documentation.
+        Example(cells=(md("# Scaler\n\n```{eval-rst}\n.. autoclass:: shop.prep.Scaler\n   :members:\n```"),)),
+        # An exercise sheet: blank cells under instruction headings.
+        Example(cells=(
+            md("# Orders"), md("### Step 1. Load the orders file into a frame called orders"), "",
+            md("### Step 2. How many orders were shipped late?"), "",
+            md("### Step 3. Which customer placed the most orders overall?"), "",
+        )),
+        # A solutions sheet: the code was cleared, the saved outputs are the answers.
+        Example(cells=(md("# Orders"), md("### Step 2"),
+                       code_cell("", outputs=({"output_type": "execute_result", "execution_count": 4, "data": {"text/plain": "1834"}, "metadata": {}},)))),
     )
     failing = (
         Example(cells=(), expect=((None, None),)),
@@ -693,17 +712,35 @@ class EmptyNotebook(Rule):
         Example(cells=(md("# Churn model\nTODO: port the model from the old repository here."), ""), expect=((None, None),)),
         # A link alone does not make a stub a redirect.
         Example(cells=(md("# Scratch\nTODO: try https://example.org/api"),), expect=((None, None),)),
+        # Short headings are section names, not instructions.
+        Example(cells=(md("# Churn"), md("## Load data"), "", md("## Train the model"), ""), expect=((None, None),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         notebook = ctx.facts.notebook
         if any(c.source.strip() for c in notebook.code_cells):
             return
-        if sum(_prose_words(c.source) for c in notebook.cells if c.cell_type == "markdown") >= _PROSE_WORDS:
-            return  # documentation, not a leftover
+        if any(c.outputs for c in notebook.code_cells):
+            return  # a solutions sheet: code cleared, the saved outputs kept as the answers
+        markdown = [c.source for c in notebook.cells if c.cell_type == "markdown"]
+        if sum(_prose_words(text) for text in markdown) + _instruction_heading_words(markdown) >= _PROSE_WORDS:
+            return  # documentation or an exercise sheet's instructions, not a leftover
+        if any(_DOC_DIRECTIVE.search(text) for text in markdown):
+            return  # a documentation page the directive fills (an API reference built by Sphinx)
         if any(_is_redirect(c.source) for c in notebook.cells if c.cell_type == "markdown"):
             return  # a signpost to where the notebook went, kept on purpose
         yield Hit(None, None, None, "Notebook has no code", key="empty")
+
+
+def _only_setup(ca: CellAnalysis) -> bool:
+    """The cell holds nothing but imports, comments and magics (masked to `pass`)."""
+    if not ca.masked.is_python:
+        return True
+    try:
+        tree = ast.parse(ca.masked.python)
+    except (SyntaxError, ValueError):
+        return False
+    return all(isinstance(statement, (ast.Import, ast.ImportFrom, ast.Pass)) for statement in tree.body)
 
 
 # A note that the notebook went elsewhere ("This tutorial has moved. Please see https://…"; fair
@@ -719,6 +756,19 @@ def _is_redirect(markdown: str) -> bool:
 # Words of text outside headings from which a notebook without code is documentation: a stub's
 # note ("Port the churn model here.") is shorter; the shortest prose chapter of a book is a page.
 _PROSE_WORDS = 20
+
+
+# A Sphinx/MyST directive: ```{eval-rst}, ```{autodoc}, :::{note}, or reStructuredText's `.. autoclass::`.
+_DOC_DIRECTIVE = re.compile(r"^\s*(?:(?:`{3,}|:{3,})\s*\{[\w-]+\}|\.\.\s+[\w-]+(?::[\w-]+)?::)", re.MULTILINE)
+# A heading of this many words is a sentence (an exercise's instruction), not a section name.
+_INSTRUCTION_HEADING_WORDS = 5
+
+
+def _instruction_heading_words(markdowns: list[str]) -> int:
+    """Words of headings of five words or more, the notebook's first heading (its title) aside."""
+    headings = [line.lstrip().lstrip("#") for text in markdowns for line in text.splitlines() if line.lstrip().startswith("#")]
+    counts = [sum(1 for token in h.split() if any(ch.isalnum() for ch in token)) for h in headings[1:]]
+    return sum(n for n in counts if n >= _INSTRUCTION_HEADING_WORDS)
 
 
 def _prose_words(markdown: str) -> int:
@@ -756,7 +806,9 @@ class Python2Notebook(Rule):
         "When only the kernel metadata is Python 2 and every cell parses as Python 3 without any of "
         "those, the message says so: the "
         "action is a re-run on Python 3, not a port (a kernel switch when no cell was run). A notebook "
-        "without code (only Markdown) is not reported."
+        "without code (only Markdown) is not reported, nor, when only the kernel is Python 2, one whose code is only "
+        "imports, comments and magics (an exercise sheet whose answers were cleared): nothing to port, and a re-run "
+        "would only erase its saved outputs."
     )
     why_bad = (
         "Python 2 code does not run on the Python 3 kernel a pipeline uses, and where it parses it "
@@ -772,6 +824,8 @@ class Python2Notebook(Rule):
         Example(cells=("x = 1", "print x")),
         # Only Markdown under a Python 2 kernel: nothing to port or re-run.
         Example(cells=(md("# Regular expressions"), md("![cheat sheet](regex.png)")), kernel="python2"),
+        # Only imports and comments under a Python 2 kernel: nothing that runs differently.
+        Example(cells=("import pandas as pd\n%matplotlib inline", "# Step 2: your answer here", ""), kernel="python2"),
     )
     failing = (
         Example(cells=("import numpy as np", "print 'mean', np.mean([1, 2])", md("## more"), "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    print(e)"),
@@ -818,6 +872,8 @@ class Python2Notebook(Rule):
         if cells or builtins or any(ca.facts.syntax_error is not None for ca in ctx.facts.cells):
             message = f"The notebook is Python 2 ({'; '.join(reasons)}): port it to Python 3 before migrating"
         else:
+            if all(_only_setup(ca) for ca in ctx.facts.cells if ca.cell.cell_type == "code" and ca.cell.source.strip()):
+                return  # imports, comments and magics only: nothing to port, a re-run only erases outputs
             # Only the kernel is Python 2: every cell parses as Python 3 (often with
             # `from __future__ import print_function, division`). No port, a re-run.
             shown = any(c.outputs for c in code_cells)
