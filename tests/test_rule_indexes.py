@@ -12,7 +12,8 @@ DEP005's node type sets; sixteenth round: one index of a notebook's name reads f
 PTH001 (`rules.name_loads`), PTH007's indexes made when a call asks, HID002's never-run cells once
 per notebook, the install commands remembered for the last notebook; seventeenth round: HID009's
 hazards remembered per cell text and notebook context, PTH001's suffix literals looked for only
-where a bound name is read, `paths.classify` remembered."""
+where a bound name is read, `paths.classify` remembered; nineteenth round: STR003's prose count
+stopped at its threshold."""
 
 from __future__ import annotations
 
@@ -780,3 +781,34 @@ def test_the_produced_paths_are_found_once_per_notebook_and_equal_a_fresh_search
         assert paths._produced_paths(ctx) == real(ctx) and len(calls) == before + 1
         found += bool(real(ctx))
     assert found >= 3
+
+
+# Nineteenth round: STR003's prose count stopped at its threshold.
+
+
+def test_str003s_prose_threshold_is_the_full_counts():
+    """`_has_prose` answers `sum(_prose_words(...)) >= enough` for every fixture notebook's
+    markdown and every threshold around the rule's: the count may stop early, never answer
+    otherwise."""
+    from nbrefactor.audit.rules import structure
+
+    notebooks = 0
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            continue
+        markdowns = [
+            "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+            for c in cells if isinstance(cells, list) and isinstance(c, dict) and c.get("cell_type") == "markdown"
+        ]
+        if not markdowns:
+            continue
+        notebooks += 1
+        total = sum(structure._prose_words(m) for m in markdowns)
+        for enough in (0, 1, 2, 19, 20, 21, total, total + 1):
+            assert structure._has_prose(iter(markdowns), enough) is (total >= enough)
+    assert notebooks > 50
+    assert structure._has_prose(["# Title only\n## More", "| --- | --- |"], 1) is False
+    assert structure._has_prose(["# Title\n" + "word " * 19], 20) is False
+    assert structure._has_prose(["# Title\n" + "word " * 19, "- one"], 20) is True

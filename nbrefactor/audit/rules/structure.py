@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.guards import NOT_ANALYSED
@@ -699,7 +699,7 @@ class EmptyNotebook(Rule):
         notebook = ctx.facts.notebook
         if any(c.source.strip() for c in notebook.code_cells):
             return
-        if sum(_prose_words(c.source) for c in notebook.cells if c.cell_type == "markdown") >= _PROSE_WORDS:
+        if _has_prose(c.source for c in notebook.cells if c.cell_type == "markdown"):
             return  # documentation, not a leftover
         if any(_is_redirect(c.source) for c in notebook.cells if c.cell_type == "markdown"):
             return  # a signpost to where the notebook went, kept on purpose
@@ -719,6 +719,23 @@ def _is_redirect(markdown: str) -> bool:
 # Words of text outside headings from which a notebook without code is documentation: a stub's
 # note ("Port the churn model here.") is shorter; the shortest prose chapter of a book is a page.
 _PROSE_WORDS = 20
+
+
+def _has_prose(markdowns: Iterable[str], enough: int = _PROSE_WORDS) -> bool:
+    """`sum(_prose_words(m) for m in markdowns) >= enough`, counted only until `enough` words are
+    seen: a book's chapter without code holds thousands (PythonDataScienceHandbook's index and
+    preface notebooks: counting all of them, token by token, was most of this rule's time)."""
+    seen = 0
+    for markdown in markdowns:
+        for line in markdown.splitlines():
+            if line.lstrip().startswith("#"):
+                continue
+            for token in line.split():
+                if any(ch.isalnum() for ch in token):
+                    seen += 1
+                    if seen >= enough:
+                        return True
+    return seen >= enough
 
 
 def _prose_words(markdown: str) -> int:
