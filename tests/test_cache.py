@@ -50,9 +50,9 @@ class AuditCounter:
         self.paths: list[str] = []
         real = engine.audit_file
 
-        def counting(file, display, settings, catalog, *limit):
+        def counting(file, display, settings, catalog, *limit, **read):
             self.paths.append(display)
-            return real(file, display, settings, catalog, *limit)
+            return real(file, display, settings, catalog, *limit, **read)
 
         monkeypatch.setattr(engine, "audit_file", counting)
 
@@ -537,3 +537,77 @@ def test_an_empty_cache_is_not_looked_up_and_its_keys_are_made_where_each_notebo
     other.folder.mkdir(parents=True)
     (other.folder / "installed-0123.json").write_text("{}", encoding="utf-8")
     assert not other.holds_entries()
+
+
+def _reads_of(monkeypatch, names: set[str]) -> list[str]:
+    """The opens of the files named `names` (by file name): `Path.read_bytes` and `open` go
+    through `io.open`, `read_notebook` through `os.open`."""
+    import io
+
+    opened: list[str] = []
+    real_io_open, real_os_open = io.open, os.open
+
+    def io_open(file, *args, **kwargs):
+        if not isinstance(file, int) and os.path.basename(os.fspath(file)) in names:
+            opened.append(os.path.basename(os.fspath(file)))
+        return real_io_open(file, *args, **kwargs)
+
+    def os_open(path, *args, **kwargs):
+        if os.path.basename(os.fspath(path)) in names:
+            opened.append(os.path.basename(os.fspath(path)))
+        return real_os_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", io_open)
+    monkeypatch.setattr(os, "open", os_open)
+    return opened
+
+
+@pytest.mark.parametrize("filled", [False, True])
+def test_a_notebook_audited_with_the_cache_on_is_read_once(corpus, tmp_path, monkeypatch, filled):
+    """Nineteenth round: the bytes keyed are the bytes audited. Before, each notebook of a run
+    with the cache on was read three times where it was audited (to key it, to audit it, and to
+    key it again before storing the result); now once (an empty cache), and once more in the
+    parent for a cache that holds entries (its lookup before the pool). The findings are the
+    same bytes as without the cache, and the next run is answered from the entries."""
+    settings = Settings()
+    cache = open_cache(settings, tmp_path / "c")
+    if filled:  # one entry, of another notebook: the cache is looked up, and misses
+        other = tmp_path / "other"
+        other.mkdir()
+        write_notebook(other / "elsewhere.ipynb", ["x = 1"])
+        audit_json(other, settings, cache)
+        assert cache.holds_entries()
+    names = {f"nb{i}.ipynb" for i in range(3)}
+    opened = _reads_of(monkeypatch, names)
+    with_cache = audit_json(corpus, settings, cache)
+    assert sorted(opened) == sorted([*names] * (2 if filled else 1))
+    monkeypatch.undo()
+    assert with_cache == audit_json(corpus, settings, None)
+    counter = AuditCounter(monkeypatch)
+    assert audit_json(corpus, settings, cache) == with_cache and counter.paths == []
+
+
+def test_a_notebook_saved_during_its_audit_is_stored_as_audited(corpus, tmp_path, monkeypatch):
+    """A notebook saved while it is audited (after its bytes were read): the result describes the
+    bytes audited, and an entry, if one is written, is keyed by those bytes — the saved content is
+    audited afresh, and the audited content, when it comes back, gets the result an audit without
+    the cache gives it."""
+    settings = Settings()
+    cache = open_cache(settings, tmp_path / "c")
+    target = corpus / "nb0.ipynb"
+    before_bytes = target.read_bytes()
+    real = engine.audit_file
+
+    def saving_meanwhile(file, display, *rest, **read):
+        result = real(file, display, *rest, **read)
+        if Path(file).name == "nb0.ipynb":
+            write_notebook(target, ["import os\nos.chdir('/srv/elsewhere')", "y = 2"])
+        return result
+
+    monkeypatch.setattr(engine, "audit_file", saving_meanwhile)
+    audit_json(corpus, settings, cache)
+    monkeypatch.undo()
+    saved = audit_json(corpus, settings, cache)
+    assert saved == audit_json(corpus, settings, None)  # the saved content, not the entry of the old one
+    target.write_bytes(before_bytes)
+    assert audit_json(corpus, settings, cache) == audit_json(corpus, settings, None) != saved

@@ -12,7 +12,9 @@ DEP005's node type sets; sixteenth round: one index of a notebook's name reads f
 PTH001 (`rules.name_loads`), PTH007's indexes made when a call asks, HID002's never-run cells once
 per notebook, the install commands remembered for the last notebook; seventeenth round: HID009's
 hazards remembered per cell text and notebook context, PTH001's suffix literals looked for only
-where a bound name is read, `paths.classify` remembered."""
+where a bound name is read, `paths.classify` remembered; nineteenth round: DEP005's screens on a
+chain's head and a callee's last name part before its dotted name is built, STR003's prose count
+stopped at its threshold."""
 
 from __future__ import annotations
 
@@ -780,3 +782,86 @@ def test_the_produced_paths_are_found_once_per_notebook_and_equal_a_fresh_search
         assert paths._produced_paths(ctx) == real(ctx) and len(calls) == before + 1
         found += bool(real(ctx))
     assert found >= 3
+
+
+# Nineteenth round: DEP005's screens before a dotted name is built, STR003's prose count stopped
+# at its threshold.
+
+
+_SCREEN_SOURCES = (
+    "import tensorflow as tf\ntf.contrib.layers.flatten(x)\nf().x.y\nd[0].b(c=1)\nf()(x)\n(lambda: 1)().z\n",
+    "from sklearn.metrics import mean_squared_error as mse\nmse(y, p, squared=False)\nself.a.b.c(1)\n'x'.join(y).strip()\n",
+)
+
+
+def test_dep005s_screens_are_the_dotted_names_parts_on_every_fixture_node():
+    """`_root_name` is the head of `dotted_name` and `_last_part` its last part wherever
+    `dotted_name` is not empty (where it is, the callers refuse the node after building it): a
+    screen that answered otherwise would skip a removal `_uses` reports."""
+    checked_roots = checked_parts = 0
+    for source in (*_SCREEN_SOURCES, *_fixture_sources(2000)):
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute):
+                dotted = removed_apis.dotted_name(node)
+                if dotted:
+                    assert removed_apis._root_name(node) == dotted.split(".", 1)[0]
+                    checked_roots += 1
+                else:
+                    assert removed_apis._root_name(node) is None
+            if isinstance(node, ast.Call):
+                dotted = removed_apis.dotted_name(node.func)
+                if dotted:
+                    assert removed_apis._last_part(node.func) == dotted.rsplit(".", 1)[-1]
+                    checked_parts += 1
+    assert checked_roots > 1000 and checked_parts > 1000
+
+
+def test_dep005s_screens_keep_every_use_on_written_cells():
+    """The removals `_uses` finds on cells that exercise both screened branches (a removed keyword
+    of an imported function, a removed module path through an alias, and calls and chains the
+    screens refuse around them)."""
+    nb = _notebook(
+        "import tensorflow as tf\nfrom sklearn.metrics import mean_squared_error\nimport numpy as np",
+        "df = load()\ndf.shape.x\nf().x.y\nlayer = tf.contrib.layers.flatten(x)\n",
+        "err = mean_squared_error(y, p, squared=False)\nv = np.float(3)\n",
+    )
+    catalog = load_catalog()
+    ctx = RuleContext(analyse_notebook(nb), catalog, ProjectContext())
+    entries, _ = catalog.derived("removed_apis", removed_apis._catalogue)
+    assert [(u.ca.cell.index, u.line, u.column, u.shown) for u in removed_apis._uses(ctx, entries)] == [
+        (2, 4, 9, "tensorflow.contrib.layers.flatten"),
+        (3, 1, 7, "sklearn.metrics.mean_squared_error(squared=…)"),
+        (3, 2, 5, "numpy.float"),
+    ]
+
+
+def test_str003s_prose_threshold_is_the_full_counts():
+    """`_has_prose` answers `sum(_prose_words(...)) >= enough` for every fixture notebook's
+    markdown and every threshold around the rule's: the count may stop early, never answer
+    otherwise."""
+    from nbrefactor.audit.rules import structure
+
+    notebooks = 0
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            continue
+        markdowns = [
+            "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+            for c in cells if isinstance(cells, list) and isinstance(c, dict) and c.get("cell_type") == "markdown"
+        ]
+        if not markdowns:
+            continue
+        notebooks += 1
+        total = sum(structure._prose_words(m) for m in markdowns)
+        for enough in (0, 1, 2, 19, 20, 21, total, total + 1):
+            assert structure._has_prose(iter(markdowns), enough) is (total >= enough)
+    assert notebooks > 50
+    assert structure._has_prose(["# Title only\n## More", "| --- | --- |"], 1) is False
+    assert structure._has_prose(["# Title\n" + "word " * 19], 20) is False
+    assert structure._has_prose(["# Title\n" + "word " * 19, "- one"], 20) is True

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequen
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, die_with_parent, seconds_text, time_limit
 from nbrefactor.config import Settings, rule_enabled
-from nbrefactor.audit.loader import read_notebook
+from nbrefactor.audit.loader import parse_notebook, read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, NotAnalysed, Notebook, NotebookResult
 from nbrefactor.audit.project import (
     ProjectContext, discover_project, resolved_path, with_downloads_present, with_image_packages,
@@ -263,12 +263,16 @@ def _resolved_cwd() -> str:
     return _CWD[here]
 
 
-def audit_file(file: Path, display: str, settings: Settings, catalog: Catalog, timeout: float = 0) -> NotebookResult:
+def audit_file(
+    file: Path, display: str, settings: Settings, catalog: Catalog, timeout: float = 0, raw: Optional[bytes] = None,
+) -> NotebookResult:
     """One notebook, read and audited under a time limit (`timeout` seconds, 0: none); any
-    failure becomes this notebook's one-line `LoadError`, never the batch's."""
+    failure becomes this notebook's one-line `LoadError`, never the batch's. `raw`: the file's
+    bytes when the caller has read them already (to key the cache: `_audit_and_store`), audited
+    as `read_notebook` would have read them from a regular file."""
     try:
         with time_limit(timeout) as deadline:
-            loaded = read_notebook(file, display)
+            loaded = read_notebook(file, display) if raw is None else parse_notebook(display or file.as_posix(), raw)
             if isinstance(loaded, LoadError):
                 return NotebookResult(display, (), loaded)
             project = with_working_folders(discover_project(file), file, (c.source for c in loaded.code_cells))
@@ -400,6 +404,13 @@ def _keep_installed_distributions_in(cache: ResultCache) -> Callable[[], None]:
 
 
 def _cache_key(file: Path, display: str, cache: ResultCache) -> Optional[str]:
+    keyed = _keyed_bytes(file)
+    return None if keyed is None else _key_of(file, display, cache, *keyed)
+
+
+def _keyed_bytes(file: Path) -> Optional[tuple[bytes, bytes]]:
+    """The bytes of a notebook the cache may hold, and their SHA-256; None for a file it never
+    holds (not a regular file, too large, unreadable: audited and reported the usual way)."""
     from nbrefactor.audit.cache import MAX_CACHED_BYTES
 
     try:
@@ -409,7 +420,14 @@ def _cache_key(file: Path, display: str, cache: ResultCache) -> Optional[str]:
         if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_CACHED_BYTES:
             return None
         raw = file.read_bytes()
-        raw_digest = hashlib.sha256(raw).digest()
+    except (OSError, ValueError):
+        return None
+    return raw, hashlib.sha256(raw).digest()
+
+
+def _key_of(file: Path, display: str, cache: ResultCache, raw: bytes, raw_digest: bytes) -> Optional[str]:
+    """The cache key of the notebook `file` whose bytes are `raw`: its bytes, shown path and project."""
+    try:
         project = _key_project(file, _key_sources(raw, raw_digest))
     except (OSError, ValueError):
         return None  # unreadable: audited (and reported) the usual way, never cached
@@ -437,8 +455,9 @@ def _installs_requirements(sources: Sequence[str]) -> bool:
 def _key_sources(raw: bytes, raw_digest: bytes) -> tuple[str, ...]:
     """`_code_sources(raw)`, remembered by the bytes' digest for the rest of the process: a cold
     audit keys each notebook twice (to look it up, and again after auditing it, to store the
-    result only if the file is unchanged), and the pool's workers, forked after the lookup,
-    inherit the parent's answers. Bounded by the characters of source it holds.
+    result only if its project is unchanged: since the nineteenth round from the same bytes,
+    read once), and the pool's workers, forked after the lookup, inherit the parent's answers.
+    Bounded by the characters of source it holds.
 
     Before the eighteenth round the key looked for `chdir`, `pip … install -r`, `exists(`, `-nc`
     and the like in the notebook's raw bytes (outputs and images included: ~12 scans of the
@@ -486,12 +505,23 @@ def _audit_and_store(
     file: Path, display: str, settings: Settings, catalog: Catalog, cache: Optional[ResultCache], key: Optional[str],
     timeout: float = DEFAULT_TIMEOUT,
 ) -> NotebookResult:
+    if cache is None or key is None:
+        return audit_file(file, display, settings, catalog, timeout)
+    # The notebook is read once: the bytes keyed are the bytes audited. (Before the nineteenth
+    # round each notebook of a cold run with the cache on was read and hashed three times — to
+    # key it, to audit it, and to key it again after the audit — and its JSON parsed twice.)
+    keyed = _keyed_bytes(file)
+    if keyed is None:  # not a file the cache holds (any more): audited the usual way, not stored
+        return audit_file(file, display, settings, catalog, timeout)
+    raw, raw_digest = keyed
     if key == KEY_WHERE_AUDITED:
-        key = _cache_key(file, display, cache) if cache is not None else None
-    result = audit_file(file, display, settings, catalog, timeout)
-    # Stored only if the file still has the bytes the key was made from (it may have been saved
-    # while we audited it): an entry always describes the content it is keyed by.
-    if cache is not None and key is not None and result.error is None and _cache_key(file, display, cache) == key:
+        key = _key_of(file, display, cache, raw, raw_digest)
+    result = audit_file(file, display, settings, catalog, timeout, raw=raw)
+    # Stored only under the key of what was audited: these bytes (the parent's key, made before
+    # the pool started, is of the bytes it read then: a file saved since is not stored), and the
+    # project made again after the audit (a manifest or module beside the notebook may have
+    # changed meanwhile), so an entry always describes the content it is keyed by.
+    if key is not None and result.error is None and _key_of(file, display, cache, raw, raw_digest) == key:
         cache.put(key, result)
     return result
 

@@ -426,6 +426,27 @@ _USE_NODE_CLASSES = (ast.Import, ast.ImportFrom, ast.Call, ast.Attribute, ast.Su
 _USE_NODES = frozenset(_USE_NODE_CLASSES)
 
 
+def _last_part(func: ast.AST) -> Optional[str]:
+    """`dotted_name(func).rsplit(".", 1)[-1]` when `dotted_name(func)` is not empty, read without
+    building the dotted name: the attribute's (or the name's) own name; None for a callee that is
+    neither (`f()(x)`, `d[k](x)`). A name that `dotted_name` refuses further down the chain
+    (`f().x`) still gives its last part: the caller builds the dotted name after this screen."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def _root_name(node: ast.AST) -> Optional[str]:
+    """The head of `dotted_name(node)` (its part before the first dot) when that is not empty,
+    read without joining the chain: the `Name` at the bottom of an attribute chain; None when the
+    chain starts elsewhere (`f().x`, `a[0].b`), where `dotted_name` is empty."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
 def _rebound(ctx: RuleContext) -> frozenset[str]:
     """Names the notebook assigns itself (`tf = tf.compat.v1`): an attribute chain through such a
     name is not the imported module any more."""
@@ -534,17 +555,22 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     ]
                 also = _call_match(node, candidates, ca, dicts)
                 found = also.pop(0) if also else None
-            elif functions and isinstance(node, ast.Call) and (node.keywords or node.args):
+            elif (
+                functions and isinstance(node, ast.Call) and (node.keywords or node.args)
+                and _last_part(node.func) in function_names
+            ):
                 # `mean_squared_error(y, p, squared=False)`, `plt.style.use("seaborn")`: the callee
-                # resolved through the imports.
+                # resolved through the imports. (Its last name part first: most calls are of
+                # another name, and their dotted names were built only to be refused.)
                 dotted = dotted_name(node.func)
                 if dotted and dotted.rsplit(".", 1)[-1] in function_names:
                     head = dotted.split(".", 1)[0]
                     if head in aliases and head not in rebound:
                         also = _call_match(node, functions.get(ctx.facts.resolve(dotted), []), ca, dicts)
                         found = also.pop(0) if also else None
-            elif isinstance(node, ast.Attribute) and id(node) not in chained:
-                # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it).
+            elif isinstance(node, ast.Attribute) and id(node) not in chained and _root_name(node) in aliases:
+                # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it), and
+                # only a chain from an imported name (`df.shape.x` is never built: its head is not).
                 dotted = dotted_name(node)
                 if dotted:
                     head = dotted.split(".", 1)[0]
