@@ -527,3 +527,34 @@ def test_the_recording_hook_of_the_installed_listing(monkeypatch, tmp_path):
     recorder.installed_listing("listing")
     recorder.installed_listing("not stored")
     assert recorder.active and "could not be stored" in recorder.problem
+
+
+def test_the_repository_walk_is_one_projection_a_new_setup_py_changes_and_a_new_folder_does_not(tmp_path):
+    """`project._repository_projects` walks the whole repository for its own packages' names (a
+    sibling `python/setup.py` declares `glassbox` for DEP001). Its listings are one dep — the
+    project files' paths under the root — so a scratch folder anywhere is no change, and a new
+    `setup.py` three folders down is one (DEP001 reads its name)."""
+    import nbrefactor.audit.project as project_mod
+
+    assert replay.PROJECT_WALK_SKIP == project_mod._NOT_THE_REPOSITORYS
+    repo = tmp_path / "repo"
+    write_notebook(repo / "docs" / "nbs" / "a.ipynb", ["import numpy as np\nimport glassbox\nimport otherpkg"])
+    (repo / ".git").mkdir()
+    (repo / "requirements.txt").write_text("numpy==1.26.4\n", encoding="utf-8")
+    (repo / "python" / "glassbox").mkdir(parents=True)
+    (repo / "python" / "setup.py").write_text("from setuptools import setup\nsetup(name='glassbox')\n", encoding="utf-8")
+    age(tmp_path)
+    runner = Runner(tmp_path, repo / "docs" / "nbs")
+    runner.env["NBREFACTOR_CACHE_DIR"] = str(tmp_path / "cache")
+    first = runner.run("repo/docs/nbs", "--format", "json")
+    assert runner.said()[-1] == "recorded"
+    assert '"distribution": "otherpkg"' in first[0] and '"distribution": "glassbox"' not in first[0]  # the sibling project declares glassbox
+    (repo / "python" / "scratch" / "deeper").mkdir(parents=True)
+    assert runner.run("repo/docs/nbs", "--format", "json") == first
+    assert runner.said() == ["replayed"]
+    (repo / "tools" / "otherpkg").mkdir(parents=True)
+    (repo / "tools" / "setup.py").write_text("from setuptools import setup\nsetup(name='otherpkg')\n", encoding="utf-8")
+    again = runner.run("repo/docs/nbs", "--format", "json")
+    assert runner.said()[0].startswith("miss")
+    assert again == runner.run("repo/docs/nbs", "--format", "json", "--no-cache")
+    assert '"distribution": "otherpkg"' not in again[0]

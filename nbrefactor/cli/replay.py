@@ -56,6 +56,13 @@ DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".pth", ".egg")
 # `project.NOT_IN_NAMES`: a sub-folder whose name has one of these no `import` can name, and the
 # strict module listing skips it (tested to agree)
 NOT_IN_NAMES = frozenset(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
+# `project._repository_projects`: the files a repository walk reads the project names from, and the
+# folders it does not enter (hidden ones and virtual environments aside). Its listings are compared
+# as one projection of the whole walk (the project files' paths under the root), not folder by
+# folder: a new folder anywhere in the repository (a scratch folder, the cache itself) is not a
+# change, a new `setup.py` is; a project file's text is a `file` dep of its own, read when opened.
+PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
+PROJECT_WALK_SKIP = frozenset({"node_modules", "site-packages", "dist-packages", "__pycache__", "build", "dist"})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -298,6 +305,8 @@ def _projection(kind: str, path: str, listings: dict | None = None) -> tuple | N
     """What the audit reads of a listing (see the module's docstring), or None if unlistable.
     `listings`: folders already listed by this replay (`/tmp`, above notebooks without a project
     root, holds thousands of entries and is compared twice: for modules and for manifests)."""
+    if kind == "projects":
+        return _project_files(path)
     entries = listings.get(path) if listings is not None else None
     if entries is None:
         try:
@@ -327,6 +336,18 @@ def _projection(kind: str, path: str, listings: dict | None = None) -> tuple | N
     elif kind == "dists":  # cache.environment_digest, importlib.metadata's distribution lookup
         names = [e.name for e in entries if e.name.endswith(DIST_SUFFIXES)]
     return tuple(sorted(names))
+
+
+def _project_files(root: str) -> tuple | None:
+    """The paths (relative to `root`) of the project files `project._repository_projects` reads."""
+    if not os.path.isdir(root):
+        return None
+    found: list[str] = []
+    for current, folders, files in os.walk(root):
+        folders[:] = [f for f in folders if not f.startswith(".") and f not in PROJECT_WALK_SKIP
+                      and not os.path.exists(os.path.join(current, f, "pyvenv.cfg"))]
+        found.extend(os.path.relpath(os.path.join(current, f), root) for f in PROJECT_FILES if f in files)
+    return tuple(sorted(found))
 
 
 def _is_manifest(name: str) -> bool:
@@ -400,6 +421,8 @@ class _Recorder:
         except OSError:
             return None
         racy = status.st_mtime_ns >= seen - RACY_NS
+        if kind == "projects":  # a walk: the root's modification time says nothing of the folders below
+            return (None, _projection(kind, path))
         if kind in ("modules", "manifests", "dists"):
             return (None if racy else _file_state(status), _projection(kind, path))
         if kind == "exists":
@@ -429,7 +452,26 @@ class _Recorder:
     def listed(self, path: object) -> None:
         if not self.active or self.problem or isinstance(path, int):
             return
+        root = self._walk_root()
+        if root is not None:
+            self._note("projects", root)  # (once: every folder below it is that projection's)
+            return
         self._note(self._listing_kind(), "." if path is None else path)
+
+    @staticmethod
+    def _walk_root() -> str | None:
+        """The root of the repository walk (`project._repository_projects`) this listing is part
+        of, or None when the listing is not that walk's."""
+        frame = sys._getframe(2)
+        for _ in range(8):
+            if frame is None:
+                return None
+            code = frame.f_code
+            if code.co_name == "_repository_projects" and code.co_filename.endswith(os.path.join("audit", "project.py")):
+                root = frame.f_locals.get("root")
+                return None if root is None else os.fspath(root)
+            frame = frame.f_back
+        return None
 
     def installed_listing(self, event: str) -> None:
         """`distributions.RECORDING`: the metadata read to fill the installed-distributions store
