@@ -429,8 +429,11 @@ def _key_of(file: Path, display: str, cache: ResultCache, raw: bytes, raw_digest
     """The cache key of the notebook `file` whose bytes are `raw`: its bytes, shown path and project."""
     try:
         project = _key_project(file, _key_sources(raw, raw_digest))
-    except (OSError, ValueError):
-        return None  # unreadable: audited (and reported) the usual way, never cached
+    except (OSError, ValueError, TypeError, RecursionError, MemoryError):
+        # unreadable, a cell source that is not text (`[null, ...]`), or JSON nested deeper than
+        # the parser's stack (test_fuzz: 5,000 `[`):
+        # audited (and reported) the usual way, by the guarded loader, never cached
+        return None
     return cache.key(raw, display, project, raw_digest=raw_digest)
 
 
