@@ -37,6 +37,7 @@ class Model:
     folder: str  # under fixtures/notebooks
     stages: tuple[str, ...]  # stage modules of a grouped model (src/<pkg>/<stage>.py)
     saved_cells: frozenset[int]  # cells whose displayed value the generated tests must compare
+    notebook: str = ""  # one notebook of the folder migrated alone ("": the whole folder)
 
 
 # Worked out by reading the notebooks, not by running the compiler. A saved value is a literal
@@ -53,6 +54,11 @@ MODELS: dict[str, Model] = {
     "transaction_anomalies": Model("anomaly", (), frozenset()),  # %run: values not compared
     "edge_cases": Model("ipython_edge_cases", (), frozenset()),  # prints and display() only
     "several_models": Model("several_models", (), frozenset()),  # prints, a search's repr, `final_model.score(…)`: a call
+    # trial14's runnable notebooks, one model each (its tf_seeded_once needs TensorFlow, not installed here)
+    "registered_accessor": Model("trial14", (), frozenset(), "registered_accessor.ipynb"),  # a list, not a scalar
+    "seeded_once": Model("trial14", (), frozenset(), "seeded_once.ipynb"),  # prints only (torch's state crosses steps)
+    "main_guard": Model("trial14", (), frozenset(), "main_guard.ipynb"),  # prints under `if __name__ == "__main__":`
+    "nested_display": Model("trial14", (), frozenset(), "nested_display.ipynb"),  # a dict; display() in a loop
 }
 
 SUITE_TIMEOUT = 240  # seconds per generated suite; they take ~4-6 s each without tracking
@@ -84,7 +90,7 @@ def packages(tmp_path_factory) -> Path:
     corpus = work / "notebooks"
     shutil.copytree(CORPUS, corpus)  # migrate reads beside the notebooks; never touch the corpus
     out = work / "packages"
-    folders = sorted({str(corpus / m.folder) for m in MODELS.values()})
+    folders = sorted({str(corpus / m.folder / m.notebook) if m.notebook else str(corpus / m.folder) for m in MODELS.values()})
     done = subprocess.run(
         [sys.executable, "-m", "nbrefactor", "migrate", *folders, "--out", str(out), "-j", "1"],
         capture_output=True, text=True, timeout=600, cwd=work, check=False,

@@ -14,7 +14,7 @@ import pytest
 
 from nbrefactor.audit.analysis import analyse_notebook
 from nbrefactor.audit.types import Cell, Notebook
-from nbrefactor.compile.transform import function_body, transform_cell
+from nbrefactor.compile.transform import function_body, plotting_functions, transform_cell
 
 
 @dataclass(frozen=True)
@@ -176,3 +176,27 @@ def test_the_notebooks_own_cell_magic_body_is_read_by_the_audit_but_left_for_rev
     outcome = transform_cell(facts.cells[1], {}, frozenset(), "step_cell2", facts.resolve, "cfg", ())
     assert outcome.review == [(1, "`%%backend` cell has no automatic translation")]
     assert outcome.items == ["# nbrefactor: review: `%%backend torch` cell not translated"]
+
+
+def test_a_cell_calling_the_notebooks_own_plotting_helper_saves_and_closes_its_figure():
+    """The inline backend closes every figure at the end of the cell that drew it, also when the
+    drawing happens in the notebook's own helper. Before, the package kept the helper's figure
+    open and the next cell's `plt.plot` drew into its last panel (fair check 15's sample_grid:
+    loss_curve.png differed). A helper that shows its figure, or calls none, is not one."""
+    helpers = (
+        "import matplotlib.pyplot as plt\n"
+        "def grid(images):\n    fig, axes = plt.subplots(2, 3)\n    fig.savefig('grid.png')\n"
+        "def framed(images):\n    grid(images)\n"
+        "def shown(values):\n    plt.plot(values)\n    plt.show()\n"
+        "def total(values):\n    return sum(values)\n"
+    )
+    cells = (Cell(1, "code", helpers), Cell(2, "code", "framed([1])"), Cell(3, "code", "shown([1])\nn = total([1])"))
+    facts = analyse_notebook(Notebook("t.ipynb", cells))
+    moved = frozenset({"grid", "framed", "shown", "total"})
+    plotting = plotting_functions(facts.cells, moved, facts.resolve)
+    assert plotting == {"grid", "framed"}
+    calling = transform_cell(facts.cells[1], {}, moved, "step_cell2", facts.resolve, "cfg", plotting=plotting)
+    assert "save_figure" in calling.needs and (1, "figure saved to the artifacts folder") in calling.changes
+    assert cst.Module(body=[calling.items[-1]]).code.strip() == 'save_figure("step_cell2_1")'
+    other = transform_cell(facts.cells[2], {}, moved, "step_cell3", facts.resolve, "cfg", plotting=plotting)
+    assert "save_figure" not in other.needs

@@ -363,6 +363,41 @@ def test_copy_root_climbs_as_far_as_the_notebooks_relative_paths(tmp_path: Path)
     assert _copy_root([flat], [nbformat.read(str(flat), as_version=4)]) == ((project / "notebooks").resolve(), [Path("flat.ipynb")])
 
 
+def test_copy_root_climbs_as_far_as_a_cd_to_a_parent_folder(tmp_path: Path) -> None:
+    """`%cd ../..` (and `os.chdir("../..")`: two steps, not one) leaves the notebook's folder: the
+    copy must hold the folder it goes to, or the way back (`%cd docs/notebooks/`) is missing in the
+    copy and the package's `os.chdir` raises (fair check 14's repository tour)."""
+    from nbrefactor.verify.runner import _copy_root
+
+    repository = tmp_path / "repository"
+    (repository / "docs" / "notebooks").mkdir(parents=True)
+    for name, source in (("magic", "%cd ../..\nimport os\nprint(os.listdir('.'))\n%cd docs/notebooks/"),
+                         ("call", 'import os\nos.chdir("../..")'), ("automagic", "cd ../..")):
+        path = repository / "docs" / "notebooks" / f"{name}.ipynb"
+        write_notebook(path, [("code", source)])
+        assert _copy_root([path], [nbformat.read(str(path), as_version=4)]) == (repository.resolve(), [Path(f"docs/notebooks/{name}.ipynb")]), name
+
+
+def test_a_notebook_that_cds_to_its_repository_root_and_back_is_verified(tmp_path: Path) -> None:
+    """Fair check 14's repository tour: `%cd ../..`, list the root, `%cd docs/notebooks/`. The copy
+    holds the repository root (before: the package's `os.chdir` back raised FileNotFoundError), and
+    the folder `%cd` prints is where verify put each side, not a value: two runs of the notebook
+    agree (before: "NOT VERIFIED: the notebook itself gives different results from run to run")."""
+    repository = tmp_path / "repository"
+    notebooks = repository / "docs" / "notebooks"
+    notebooks.mkdir(parents=True)
+    (repository / "setup.cfg").write_text("[metadata]\nname = tour\n", encoding="utf-8")
+    notebook = notebooks / "tour.ipynb"
+    write_notebook(notebook, [("code", "%cd ../.."), ("code", "import os\nlisted = sorted(os.listdir('.'))\nprint(listed)"),
+                              ("code", "%cd docs/notebooks/")])
+    assert main(["migrate", str(notebook), "--out", str(tmp_path / "out"), "--no-prove", "--no-cache"]) in (0, 1)
+    report = verify([notebook], tmp_path / "out" / "tour", timeout=120)
+    assert not report.errors, render_text(report)
+    assert report.ok, render_text(report)  # not NOT VERIFIED: no check is nondeterministic
+    assert report.printed and all(c.status == MATCHED for c in report.printed), render_text(report)
+    assert any(c.status == MATCHED and c.name == "listed" for _, c in report.checks()), render_text(report)
+
+
 def test_verify_two_notebook_model_runs_them_in_order_in_one_copy(tmp_path: Path) -> None:
     """prep writes mid.txt, train reads it: given both, in order, each runs in its own kernel in
     the same copy; given in the wrong order it is a usage error; the original gets no mid.txt."""

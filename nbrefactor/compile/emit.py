@@ -25,7 +25,7 @@ from nbrefactor.compile.python_choice import PythonChoice, choose_python
 from nbrefactor.compile.plan import PATH_CODES, ModelPlan, ReviewItem, StagePlan, StepPlan
 from nbrefactor.compile.runtime_wheel import runtime_requirement, runtime_version, wheel_name
 from nbrefactor.compile.templates import render
-from nbrefactor.compile.transform import CellOutcome, catching, function_body, raised_at_top_level_import, shown_exception, transform_cell
+from nbrefactor.compile.transform import CellOutcome, catching, function_body, plotting_functions, raised_at_top_level_import, shown_exception, transform_cell
 
 FileTree = dict[str, Union[str, bytes]]
 
@@ -276,6 +276,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
     # What a magic line's `{expr}` may read: a name the notebook binds (else IPython ran the line as written).
     bound = frozenset({d.name for ca in facts.cells for d in ca.facts.defined} | {t for ca in facts.cells for m in ca.magics for t in m.assigned_to}
                       | {name for names in (stage.injected or {}).values() for name in names})
+    plotting = plotting_functions(facts.cells, moved, facts.resolve)
     # Every cell's top-level imports are hoisted (Kale `imports` cells included).
     outcomes: dict[int, CellOutcome] = {}
     for section in stage.sectioning.sections:
@@ -286,6 +287,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
             outcome = transform_cell(
                 ca, cell_replacements.get(ca.cell.index, {}), moved, f"{_step_of(stage, ca)}_cell{ca.cell.index}", facts.resolve, cfg,
                 (stage.injected or {}).get(ca.cell.index, ()), written, environment, (stage.logged or {}).get(ca.cell.index), bound,
+                plotting,
             )
             outcomes[ca.cell.index] = outcome
             imports.extend(outcome.imports)

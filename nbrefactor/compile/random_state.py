@@ -52,13 +52,14 @@ STATES = {
         f"{PREFIX}numpy.random.get_state()",
     ),
     # torch's default CPU generator (`torch.manual_seed`): weight initialisation, `torch.randn`, a
-    # shuffling DataLoader's order. A CUDA generator's state is not carried. Carried as a NumPy
-    # array of its bytes (an `.npy` artifact, compared by value), not as a tensor.
+    # shuffling DataLoader's order. A CUDA generator's state is not carried. Carried as a list of
+    # its bytes (compared by value), not as a tensor, and not as a NumPy array: torch does not
+    # depend on NumPy, and a package whose notebook imports only torch has no NumPy to install.
     "torch": (
         f"{PREFIX}torch_random_state",
         f"import torch as {PREFIX}torch",
-        f"{PREFIX}torch.set_rng_state({PREFIX}torch.tensor({{name}}))",
-        f"{PREFIX}torch.get_rng_state().numpy()",
+        f"{PREFIX}torch.set_rng_state({PREFIX}torch.tensor({{name}}, dtype={PREFIX}torch.uint8))",
+        f"{PREFIX}torch.get_rng_state().tolist()",
     ),
 }
 CARRIED = frozenset(state[0] for state in STATES.values())

@@ -67,6 +67,63 @@ class CellOutcome:
     local_imports: list[cst.SimpleStatementLine] = field(default_factory=list)
 
 
+def plotting_functions(cells: Sequence[CellAnalysis], moved: frozenset[str], resolve) -> frozenset[str]:  # noqa: ANN001
+    """The notebook's own functions (moved to the functions module) that draw a figure and do not
+    show it: `def show_grid(images): fig, axes = plt.subplots(...); ...; fig.savefig(...)`, and
+    those calling one. A notebook's inline backend closes every figure at the end of the cell that
+    called one, whether or not the cell itself names matplotlib; the package saves (and so
+    closes) it there too, or a later cell's `plt.plot` draws into that figure (fidelity: fair
+    check 15's sample_grid wrote its loss curve into the last panel of the grid)."""
+    draws: dict[str, bool] = {}
+    calls: dict[str, set[str]] = {}
+    for ca in cells:
+        if not ca.masked.is_python or ca.facts.syntax_error is not None or "def " not in ca.masked.python:
+            continue
+        try:
+            module = cst.parse_module(ca.masked.python)
+        except cst.ParserSyntaxError:
+            continue
+        for statement in module.body:
+            if not isinstance(statement, cst.FunctionDef) or statement.name.value not in moved:
+                continue
+            finder = _PlotCalls(resolve)
+            statement.body.visit(finder)
+            draws[statement.name.value] = finder.plotted and not finder.showed
+            calls[statement.name.value] = finder.names
+    plotting = {name for name, drew in draws.items() if drew}
+    grown = True
+    while grown:  # a helper calling a plotting helper draws too
+        grown = False
+        for name, called in calls.items():
+            if name not in plotting and called & plotting and name in draws:
+                plotting.add(name)
+                grown = True
+    return frozenset(plotting)
+
+
+class _PlotCalls(cst.CSTVisitor):
+    """What a function body calls: whether it draws (`PLOT_MODULES`, `PLOT_METHODS`), whether it
+    shows, and the plain names it calls."""
+
+    def __init__(self, resolve):  # noqa: ANN001
+        super().__init__()
+        self.resolve = resolve
+        self.plotted = False
+        self.showed = False
+        self.names: set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        dotted = dotted_name(node.func)
+        resolved = self.resolve(dotted) if dotted else ""
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else dotted
+        if resolved.startswith(PLOT_MODULES) or method in PLOT_METHODS:
+            self.plotted = True
+        if resolved == "matplotlib.pyplot.show" or (dotted.endswith(".show") and resolved.startswith("matplotlib")):
+            self.showed = True
+        if isinstance(node.func, cst.Name):
+            self.names.add(node.func.value)
+
+
 def transform_cell(
     ca: CellAnalysis,
     replacements: dict[tuple[int, int], str],
@@ -79,8 +136,10 @@ def transform_cell(
     environment_names: frozenset[str] = frozenset(),
     logged_name: Optional[str] = None,
     bound_names: Optional[frozenset[str]] = None,
+    plotting: frozenset[str] = frozenset(),
 ) -> CellOutcome:
-    """`written`: modules a cell downloads or writes (their imports stay where they are, after the
+    """`plotting`: the notebook's functions that draw a figure without showing it
+    (`plotting_functions`); `written`: modules a cell downloads or writes (their imports stay where they are, after the
     download); `environment_names`: names bound by environment-only imports (`google.colab`);
     `bound_names`: the names the notebook binds, which a line's `{expr}` expansion may read
     (compile/expansion.py; None: any name)."""
@@ -108,7 +167,7 @@ def transform_cell(
     module = cst.parse_module(masked.python)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
-    rewriter = _Rewriter(positions, replacements, resolve, figure_prefix, outcome, config_name)
+    rewriter = _Rewriter(positions, replacements, resolve, figure_prefix, outcome, config_name, plotting)
     new_module = module.visit(rewriter)
     # A cell of definitions only (a plotting helper) draws nothing when it runs: the notebook
     # showed no figure under it, so the package saves none (an empty image, before).
@@ -394,9 +453,11 @@ def _save_figure_statement(name: str) -> cst.SimpleStatementLine:
 
 
 class _Rewriter(cst.CSTTransformer):
-    def __init__(self, positions, replacements, resolve, figure_prefix: str, outcome: CellOutcome, config_name: str):  # noqa: ANN001
+    def __init__(self, positions, replacements, resolve, figure_prefix: str, outcome: CellOutcome, config_name: str,  # noqa: ANN001
+                 plotting: frozenset[str] = frozenset()):
         super().__init__()
         self.config_name = config_name
+        self.plotting = plotting
         self.positions = positions
         self.replacements = replacements
         self.resolve = resolve
@@ -466,7 +527,7 @@ class _Rewriter(cst.CSTTransformer):
         dotted = dotted_name(original.func)
         resolved = self.resolve(dotted) if dotted else ""
         method = original.func.attr.value if isinstance(original.func, cst.Attribute) else dotted
-        if resolved.startswith(PLOT_MODULES) or method in PLOT_METHODS:
+        if resolved.startswith(PLOT_MODULES) or method in PLOT_METHODS or isinstance(original.func, cst.Name) and original.func.value in self.plotting:
             self.plotted = True
         if resolved in ("matplotlib.pyplot.show",) or (dotted.endswith(".show") and resolved.startswith("matplotlib")):
             self.showed = True

@@ -670,12 +670,18 @@ def _check_size(root: Path, ignore: Any) -> None:
                 )
 
 
-def _parent_depth(source: str) -> int:
-    import re
+# `"../data"`, `'../..'`: a string literal starting with parent steps; `%cd ../..`, `cd ..`
+# (automagic): a working folder that many levels up (fair check 14's repository tour `%cd`s to its
+# repository root and back; a copy of the notebook's folder alone had no way back).
+_PARENT_LITERAL = re.compile(r"""["']((?:\.\.[/\\])*\.\.)(?=[/\\"'])""")
+_PARENT_CD = re.compile(r"""(?m)^[ \t]*%?cd[ \t]+["']?((?:\.\.[/\\])*\.\.)(?=[/\\"'\s]|$)""")
 
+
+def _parent_depth(source: str) -> int:
     depth = 0
-    for match in re.finditer(r"""["']((?:\.\.[/\\])+|\.\.["'])""", source):
-        depth = max(depth, max(1, match.group(1).count("..")))
+    for pattern in (_PARENT_LITERAL, _PARENT_CD):
+        for match in pattern.finditer(source):
+            depth = max(depth, match.group(1).count(".."))
     return depth
 
 
@@ -1609,6 +1615,10 @@ VOLATILE_TEXT = (
     (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b"), "<timestamp>"),
     (re.compile(r"\bat 0x[0-9a-fA-F]+\b"), "at <address>"),
     (re.compile(r"\b(pid|process id)[ =:]+\d+\b", re.IGNORECASE), "\\1 <pid>"),
+    # The folder each side runs in (`work/notebook`, `work/notebook2`, `work/package`, in a
+    # temporary folder of its own): `%cd` prints it, so does `print(os.getcwd())`. Not a value the
+    # notebook computed; unmasked, two runs of one notebook "differed" by where verify put them.
+    (re.compile(r"""[^\s'"]*nbrefactor-verify-[A-Za-z0-9_]+[/\\](?:notebook2?|package)(?=[/\\\s'"]|$)"""), "<the run's folder>"),
 )
 # Files and folders a run writes about itself (experiment trackers, logs, caches), not results.
 VOLATILE_FILES = {
