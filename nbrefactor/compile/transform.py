@@ -101,6 +101,16 @@ def plotting_functions(cells: Sequence[CellAnalysis], moved: frozenset[str], res
     return frozenset(plotting)
 
 
+def _draws_or_shows(call: cst.Call, resolve) -> tuple[bool, bool]:  # noqa: ANN001
+    """(whether the call draws: `PLOT_MODULES`, `PLOT_METHODS`; whether it is matplotlib's `show`)."""
+    dotted = dotted_name(call.func)
+    resolved = resolve(dotted) if dotted else ""
+    method = call.func.attr.value if isinstance(call.func, cst.Attribute) else dotted
+    draws = resolved.startswith(PLOT_MODULES) or method in PLOT_METHODS
+    shows = resolved == "matplotlib.pyplot.show" or (dotted.endswith(".show") and resolved.startswith("matplotlib"))
+    return draws, shows
+
+
 class _PlotCalls(cst.CSTVisitor):
     """What a function body calls: whether it draws (`PLOT_MODULES`, `PLOT_METHODS`), whether it
     shows, and the plain names it calls."""
@@ -113,13 +123,9 @@ class _PlotCalls(cst.CSTVisitor):
         self.names: set[str] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
-        dotted = dotted_name(node.func)
-        resolved = self.resolve(dotted) if dotted else ""
-        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else dotted
-        if resolved.startswith(PLOT_MODULES) or method in PLOT_METHODS:
-            self.plotted = True
-        if resolved == "matplotlib.pyplot.show" or (dotted.endswith(".show") and resolved.startswith("matplotlib")):
-            self.showed = True
+        draws, shows = _draws_or_shows(node, self.resolve)
+        self.plotted |= draws
+        self.showed |= shows
         if isinstance(node.func, cst.Name):
             self.names.add(node.func.value)
 
@@ -524,12 +530,10 @@ class _Rewriter(cst.CSTTransformer):
                 self.outcome.changes.append((self._position(original)[0], f"`.cuda()` now moves to `{self.config_name}.{name}` (the GPU when there is one, else the CPU)"))
                 device = cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
                 return updated.with_changes(func=updated.func.with_changes(attr=cst.Name("to")), args=[cst.Arg(device)])
-        dotted = dotted_name(original.func)
-        resolved = self.resolve(dotted) if dotted else ""
-        method = original.func.attr.value if isinstance(original.func, cst.Attribute) else dotted
-        if resolved.startswith(PLOT_MODULES) or method in PLOT_METHODS or isinstance(original.func, cst.Name) and original.func.value in self.plotting:
+        draws, shows = _draws_or_shows(original, self.resolve)
+        if draws or isinstance(original.func, cst.Name) and original.func.value in self.plotting:
             self.plotted = True
-        if resolved in ("matplotlib.pyplot.show",) or (dotted.endswith(".show") and resolved.startswith("matplotlib")):
+        if shows:
             self.showed = True
             self.figure_count += 1
             self.outcome.needs.add("save_figure")

@@ -231,6 +231,9 @@ def exit_code(report: VerifyReport) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+# The temporary folder of one verify run (`mkdtemp`); its name is masked in printed text (VOLATILE_TEXT).
+WORK_PREFIX = "nbrefactor-verify-"
+
 # The seed of the re-check below: any fixed value; both sides get the same one.
 RECHECK_SEED = 0
 
@@ -370,7 +373,7 @@ def _verify_once(
             origins[name] = step.name
     final_names = tuple(dict.fromkeys([*plan.final, *origins]))
 
-    work = Path(tempfile.mkdtemp(prefix="nbrefactor-verify-"))
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX))
     leash = _Leash(None)
     try:
         root, relative = _copy_root(paths, notebooks)
@@ -1618,7 +1621,7 @@ VOLATILE_TEXT = (
     # The folder each side runs in (`work/notebook`, `work/notebook2`, `work/package`, in a
     # temporary folder of its own): `%cd` prints it, so does `print(os.getcwd())`. Not a value the
     # notebook computed; unmasked, two runs of one notebook "differed" by where verify put them.
-    (re.compile(r"""[^\s'"]*nbrefactor-verify-[A-Za-z0-9_]+[/\\](?:notebook2?|package)(?=[/\\\s'"]|$)"""), "<the run's folder>"),
+    (re.compile(r"""[^\s'"]*""" + re.escape(WORK_PREFIX) + r"""[A-Za-z0-9_]+[/\\](?:notebook2?|package)(?=[/\\\s'"]|$)"""), "<the run's folder>"),
 )
 # Files and folders a run writes about itself (experiment trackers, logs, caches), not results.
 VOLATILE_FILES = {
