@@ -70,6 +70,13 @@ def test_the_root_is_lifted_beside_a_file_read_under_it(tmp_path, capsys):
     steps = (out / "under_root" / "src" / "under_root" / "steps.py").read_text(encoding="utf-8")
     assert "train = datasets.MNIST(cfg.data_dir, train=True, download=True)" in steps
     assert "extra = pd.read_csv(cfg.extra_csv_path)" in steps
+    # MIGRATION.md lists each lift once: the file's PTH006 (reported) as a finding, then the
+    # dataset root (folded into PTH007's finding), named by its field.
+    fixed = _section((out / "under_root" / "MIGRATION.md").read_text(encoding="utf-8"), "Fixed automatically")
+    assert len(fixed) == 2, fixed
+    reported, folded = fixed
+    assert reported.startswith("- `PTH006` ") and "cell 1 line 4" in reported and reported.endswith("→ now a config field")
+    assert "cell 1 line 3" in folded and folded.endswith("→ now the config field `data_dir` (reported within `PTH007`'s finding)")
 
 
 def _section(markdown: str, title: str) -> list[str]:
@@ -93,20 +100,3 @@ def test_migration_md_lists_the_lifted_root_of_a_folded_finding(tmp_path, capsys
     assert "'../data'" in line
     assert line.endswith("→ now the config field `data_dir` (reported within `PTH007`'s finding)")
     assert "`PTH006`" not in line  # no finding of that code was reported
-
-
-def test_migration_md_lists_a_reported_and_a_folded_lift_each_once(tmp_path, capsys):
-    cells = [
-        "from torchvision import datasets\nimport pandas as pd\n"
-        "train = datasets.MNIST('../data', train=True, download=True)\nextra = pd.read_csv('../data/extra.csv')",
-    ]
-    path = write_notebook(project(tmp_path) / "under_root.ipynb", cells)
-    out = tmp_path / "out"
-    assert main(["migrate", str(path), "--out", str(out), "--no-prove", "--no-cache"]) == 0
-    capsys.readouterr()
-    fixed = _section((out / "under_root" / "MIGRATION.md").read_text(encoding="utf-8"), "Fixed automatically")
-    assert len(fixed) == 2, fixed
-    reported, folded = fixed
-    # The file's PTH006 (reported) first, as a finding; then the dataset root, named by its field.
-    assert reported.startswith("- `PTH006` ") and "cell 1 line 4" in reported and reported.endswith("→ now a config field")
-    assert "cell 1 line 3" in folded and folded.endswith("→ now the config field `data_dir` (reported within `PTH007`'s finding)")
