@@ -70,3 +70,33 @@ def test_the_root_is_lifted_beside_a_file_read_under_it(tmp_path, capsys):
     steps = (out / "under_root" / "src" / "under_root" / "steps.py").read_text(encoding="utf-8")
     assert "train = datasets.MNIST(cfg.data_dir, train=True, download=True)" in steps
     assert "extra = pd.read_csv(cfg.extra_csv_path)" in steps
+    # MIGRATION.md lists each lift once: the file's PTH006 (reported) as a finding, then the
+    # dataset root (folded into PTH007's finding), named by its field.
+    fixed = _section((out / "under_root" / "MIGRATION.md").read_text(encoding="utf-8"), "Fixed automatically")
+    assert len(fixed) == 2, fixed
+    reported, folded = fixed
+    assert reported.startswith("- `PTH006` ") and "cell 1 line 4" in reported and reported.endswith("→ now a config field")
+    assert "cell 1 line 3" in folded and folded.endswith("→ now the config field `data_dir` (reported within `PTH007`'s finding)")
+
+
+def _section(markdown: str, title: str) -> list[str]:
+    """The non-blank lines under `## title` in MIGRATION.md, up to the next heading."""
+    lines = markdown.split("\n")
+    start = lines.index(f"## {title}") + 1
+    end = next((i for i in range(start, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return [line for line in lines[start:end] if line.strip()]
+
+
+def test_migration_md_lists_the_lifted_root_of_a_folded_finding(tmp_path, capsys):
+    # MIGRATION.md said "Fixed automatically: nothing" while the package read `cfg.data_dir`: the
+    # literal the compiler lifted was a folded finding's, which no report lists.
+    out = tmp_path / "out"
+    assert main(["migrate", str(FIXTURES / "digits_only.ipynb"), "--out", str(out), "--no-prove", "--no-cache"]) == 0
+    capsys.readouterr()
+    fixed = _section((out / "digits_only" / "MIGRATION.md").read_text(encoding="utf-8"), "Fixed automatically")
+    assert len(fixed) == 1, fixed
+    (line,) = fixed
+    assert line.startswith("- ") and "digits_only.ipynb cell 2 line 2: " in line
+    assert "'../data'" in line
+    assert line.endswith("→ now the config field `data_dir` (reported within `PTH007`'s finding)")
+    assert "`PTH006`" not in line  # no finding of that code was reported

@@ -365,3 +365,73 @@ def test_the_rapids_fixture_s_steps_request_a_gpu_as_their_lines_need_not_as_fin
         assert sum(d.code == "GPU001" for d in analysis.result.diagnostics) == findings, name
         plan = plan_model(name, [(analysis.facts, analysis.result.diagnostics)])
         assert {step for step, _ in gpu_steps(plan, load_catalog())} == steps, name
+
+
+# --- left15: a GPU library imported with a CPU fallback ---------------------------------------------------
+
+
+FALLBACK_CELLS = (
+    "try:\n    import cudf\nexcept ImportError:\n    import pandas as cudf",
+    "fares = cudf.DataFrame({'fare': [11.0, 24.5]})",
+    "import numpy as np\ntry:\n    import cupy as xp\nexcept (ImportError, ModuleNotFoundError):\n    xp = np",
+    "grid = xp.linspace(0.0, 1.0, 8)",
+)
+
+
+def test_gpu001_a_gpu_library_imported_with_a_cpu_fallback_is_no_requirement():
+    """As torch's `"cuda" if torch.cuda.is_available() else "cpu"`: no requirement of the notebook
+    (it runs on the CPU where the library is not installed), still GPU code for `gpu_needs`."""
+    from nbrefactor.audit.gpu import gpu_requirements
+
+    assert gpu_requirements(facts(*FALLBACK_CELLS), load_catalog()) == ()
+    assert lines(*FALLBACK_CELLS) == {1: [2], 2: [1], 3: [3], 4: [1]}
+
+
+def test_the_compiler_reads_an_import_fallback_as_gpu_code_the_package_installs():
+    """`gpu_steps` asks with `import_fallbacks=False`: the package's requirements install cuDF and
+    CuPy, and CuPy, installed, imports without a GPU and fails at its first array, so the
+    `except ImportError` never runs there. The lines are those written in FALLBACK_CELLS."""
+    from nbrefactor.audit.gpu import gpu_requirements
+
+    found = gpu_requirements(facts(*FALLBACK_CELLS), load_catalog(), import_fallbacks=False)
+    assert [(r.cell, r.line) for r in found] == [(1, 2), (2, 1), (3, 3), (4, 1)]
+
+
+@pytest.mark.parametrize("cells, required", [
+    # The handler binds nothing: `cp` is unbound on the CPU and `cp.arange` fails.
+    (("try:\n    import cupy as cp\nexcept ImportError:\n    print('no CuPy')", "x = cp.arange(3)"), [(1, 2), (2, 1)]),
+    # A handler for another error is no fallback for a failed import.
+    (("try:\n    import cupy as xp\nexcept KeyError:\n    import numpy as xp", "x = xp.arange(3)"), [(1, 2), (2, 1)]),
+    # The handler binds another name (`np`): `xp` is unbound on the CPU.
+    (("try:\n    import cupy as xp\nexcept ImportError:\n    import numpy as np", "x = xp.arange(3)"), [(1, 2), (2, 1)]),
+    # A later plain import binds the name to cuDF whatever the first did: its calls need the GPU.
+    (("try:\n    import cudf\nexcept ImportError:\n    import pandas as cudf", "import cudf", "df = cudf.DataFrame({'a': [1]})"),
+     [(2, 1), (3, 1)]),
+    # Bound to another GPU library in the handler: no CPU path.
+    (("try:\n    import cudf as frames\nexcept ImportError:\n    import dask_cudf as frames", "df = frames.read_csv('a.csv')"),
+     [(1, 2), (1, 4), (2, 1)]),
+])
+def test_gpu001_what_is_no_import_fallback(cells, required):
+    from nbrefactor.audit.gpu import gpu_requirements
+
+    assert [(r.cell, r.line) for r in gpu_requirements(facts(*cells), load_catalog())] == required
+
+
+def test_the_import_fallback_fixture_has_no_finding_and_its_steps_still_request_a_gpu():
+    """fixtures/notebooks/left15/gpu_import_fallback/frames_anywhere: no GPU001 (both imports fall
+    back), and both steps (one per heading) call through the fallback names, which the package
+    installs: on a GPU node, as before. Steps written out by reading the notebook."""
+    from pathlib import Path
+
+    from nbrefactor.audit.engine import audit_notebook
+    from nbrefactor.audit.loader import read_notebook
+    from nbrefactor.audit.project import discover_project
+    from nbrefactor.compile.plan import plan_model
+    from nbrefactor.config import Settings
+    from nbrefactor.migrate.pipeline_build import gpu_steps
+
+    path = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "left15" / "gpu_import_fallback" / "frames_anywhere.ipynb"
+    analysis = audit_notebook(read_notebook(path, path.name), Settings(), discover_project(path), load_catalog())
+    assert [d.code for d in analysis.result.diagnostics if d.code == "GPU001"] == []
+    plan = plan_model("frames_anywhere", [(analysis.facts, analysis.result.diagnostics)])
+    assert {step for step, _ in gpu_steps(plan, load_catalog())} == {"fares_with_or_without_a_gpu", "grid_step"}  # (`grid` is a variable of the step)

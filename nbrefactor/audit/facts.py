@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 # Methods that change their receiver in place. `fit` and friends mutate an estimator: a later
 # section that reads the model depends on the section that fitted it.
@@ -141,6 +141,26 @@ def dotted_name(node: ast.AST) -> str:
         return ""
     parts.append(node.id)
     return ".".join(reversed(parts))
+
+
+def statement_index_at(body: Sequence[ast.stmt], line: int) -> Optional[int]:
+    """The index in `body` of the first statement whose lines hold `line` (with `a = f(); b = g()`
+    on one line, the first), or None when none does (a line of a comment between statements,
+    or out of the block). Only `body` itself is searched: a line inside a `for` of a module's
+    body gives the `for`."""
+    for index, statement in enumerate(body):
+        if statement.lineno <= line <= (statement.end_lineno or statement.lineno):
+            return index
+    return None
+
+
+def statement_at(tree: Optional[ast.Module], line: int) -> Optional[ast.stmt]:
+    """The top-level statement of a cell's tree (None for a cell that does not parse) whose lines
+    hold `line`, as `statement_index_at`: the statement a fact found at `line` belongs to."""
+    if tree is None:
+        return None
+    index = statement_index_at(tree.body, line)
+    return None if index is None else tree.body[index]
 
 
 def _first_line(message: str) -> str:

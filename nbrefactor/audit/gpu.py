@@ -524,15 +524,23 @@ class GpuRequirement:
     uses: tuple[tuple[int, int, int], ...] = ()
 
 
-def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequirement, ...]:
+def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: bool = True) -> tuple[GpuRequirement, ...]:
     """The lines that *are* GPU code (the root causes; the compiler's `gpu_needs` also follows them
     to the cells that use their objects or call their functions), read with the same catalogue and
     finder as `gpu_indicators`, minus what falls back to the CPU: a line holding a GPU check
     (`"cuda" if torch.cuda.is_available() else "cpu"`), a device name defined on such a line, code
     nested under a GPU check (`if torch.cuda.is_available():`), and Keras training (TensorFlow
-    uses a GPU only when one is present)."""
+    uses a GPU only when one is present).
+
+    `import_fallbacks`: a GPU library imported with a CPU library bound to the same name where the
+    import fails (`try: import cudf` / `except ImportError: import pandas as cudf`), and the calls
+    through that name, fall back too: where the library is not installed (a laptop, a CI runner)
+    the notebook runs on the CPU. GPU001 reads the notebook so. The compiler does not
+    (`import_fallbacks=False`): the package's requirements install the library, and installed, CuPy
+    imports without a GPU and fails at its first array, so the `except ImportError` never runs."""
     gc = catalog.derived("gpu", GpuCatalog.from_catalog)  # once per catalogue (immutable)
     finder = _Finder(facts, gc)
+    fallback_imports, fallback_names = import_fallback_bindings(facts, gc) if import_fallbacks else (frozenset(), frozenset())
     checks = tuple(gc.fallback_checks)
     guarded_devices = set()
     # A device named "cuda" only under a GPU check (`if torch.cuda.is_available(): device = "cuda"`
@@ -566,6 +574,8 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
             keyword_strings |= {(a.line, a.string) for a in call.args if a.keyword and a.string is not None}
             if reason in gc.try_fallback_reasons and in_branch(ca, call.line):
                 continue
+            if call.func.split(".")[0] in fallback_names and reason == _named_entries(gc, _qualified(facts, call)).module:
+                continue  # `cudf.read_csv(…)` with `cudf` pandas where cuDF does not import
             device = next(
                 (a.name for a in call.args if a.name in finder.devices and (a.position == 0 or a.keyword == "device")),
                 None,
@@ -576,7 +586,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
             found.append(GpuRequirement(ca.cell.index, call.line, call.column, reason))
         for imp in ca.facts.imports:
             reason = gc.module_reason(imp.module) or gc.module_reason(imp.qualified if imp.bound != "*" else imp.module)
-            if reason is not None and not _guarded(ca, imp.line, check_lines):
+            if reason is not None and not _guarded(ca, imp.line, check_lines) and (ca.cell.index, imp.line) not in fallback_imports:
                 found.append(GpuRequirement(ca.cell.index, imp.line, imp.column, reason))
         flagged = {r.line for r in found if r.cell == ca.cell.index}
         for string in ca.facts.strings:
@@ -600,6 +610,77 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuRequire
     for r in sorted(found, key=lambda r: (r.cell, r.line, r.column)):
         by_line.setdefault((r.cell, r.line), r)  # one per line: the first reason on it
     return tuple(by_line.values())
+
+
+# Handlers that catch a failed import: `except ImportError:`, `ModuleNotFoundError`, `Exception`,
+# a bare `except:`, or a tuple holding one of them.
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    caught = handler.type
+    if caught is None:
+        return True
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any(isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS for n in names)
+
+
+def _names_bound_without_a_gpu(statements: list[ast.stmt], gc: GpuCatalog) -> set[str]:
+    """Names the statements of a handler bind (not inside a def or class): by an import of a
+    library that is not a GPU library (`import pandas as cudf`, `import numpy as xp`), or by an
+    assignment (`xp = np`)."""
+    bound: set[str] = set()
+    pending = list(statements)
+    while pending:
+        st = pending.pop()
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(st, ast.Import):
+            bound |= {a.asname or a.name.split(".")[0] for a in st.names if gc.module_reason(a.name) is None}
+        elif isinstance(st, ast.ImportFrom):
+            module = st.module or ""
+            bound |= {a.asname or a.name for a in st.names
+                      if a.name != "*" and (st.level or gc.module_reason(f"{module}.{a.name}") is None)}
+        elif isinstance(st, (ast.Assign, ast.AnnAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            bound |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        for field in ("body", "orelse", "handlers", "finalbody"):
+            pending.extend(getattr(st, field, ()) or ())
+    return bound
+
+
+def import_fallback_bindings(facts: NotebookFacts, gc: GpuCatalog) -> tuple[frozenset[tuple[int, int]], frozenset[str]]:
+    """The imports of a GPU library (rules/gpu.toml `[[module]]`) written with a CPU fallback, as
+    (cell, line) of their import facts, and the names that only such imports bind a GPU library
+    to. A fallback: the import is in the body of a `try:` one of whose handlers catches the failed
+    import and binds the same name without a GPU library (`try: import cupy as xp` / `except
+    ImportError: import numpy as xp`). An `except ImportError: print("no cuDF")` is no fallback:
+    the name is left unbound and the code after it fails on the CPU. A name also bound by an
+    import without a fallback (a later plain `import cudf`) is no fallback name."""
+    lines: set[tuple[int, int]] = set()
+    names: set[str] = set()
+    plain: set[str] = set()
+    for ca in facts.cells:
+        gpu_imports = [imp for imp in ca.facts.imports
+                       if gc.module_reason(imp.module) or gc.module_reason(imp.qualified if imp.bound != "*" else imp.module)]
+        if not gpu_imports:
+            continue
+        tree = cell_python_tree(ca)
+        spans: list[tuple[int, int, set[str]]] = []  # (first, last line of a `try` body, names its handlers bind)
+        for node in nodes_of(tree, ast.Try, ast.TryStar) if tree is not None else ():
+            bound: set[str] = set()
+            for handler in node.handlers:
+                if _catches_import_error(handler):
+                    bound |= _names_bound_without_a_gpu(handler.body, gc)
+            if bound and node.body:
+                spans.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno, bound))
+        for imp in gpu_imports:
+            if any(first <= imp.line <= last and imp.bound in bound for first, last, bound in spans):
+                lines.add((ca.cell.index, imp.line))
+                names.add(imp.bound)
+            else:
+                plain.add(imp.bound)
+    return frozenset(lines), frozenset(names - plain)
 
 
 def _device_definition(facts: NotebookFacts, gc: GpuCatalog, name: str) -> tuple[int, int, int] | None:

@@ -99,6 +99,9 @@ class EmitResult:
     remaining: tuple[Diagnostic, ...]  # findings still present
     replaced: frozenset[tuple[str, int, int, int]]  # (notebook, cell, line, column) of literals now config fields
     python: Optional[PythonChoice] = None  # the Python of the image and environment.yml, and why
+    # Folded findings (in no report: another rule's finding stands for each) whose literal is now
+    # a config field: (the finding, the code of the finding that stands for it, the field's name).
+    lifted_folded: tuple[tuple[Diagnostic, str, str], ...] = ()
 
     def with_tree(self, tree: FileTree) -> "EmitResult":
         """The same result over files changed after emitting (compiled pipeline, masked secrets)."""
@@ -112,6 +115,7 @@ def migration_markdown(plan: ModelPlan, result: EmitResult) -> str:
         "notebooks": [s.notebook for s in plan.stages],
         "version": __version__,
         "fixed": result.fixed,
+        "lifted_folded": result.lifted_folded,
         "changes": result.changes,
         "review": result.review,
         "remaining": result.remaining,
@@ -202,7 +206,7 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
     tree["requirements.txt"] = render("requirements.txt.j2", context)
     tree["environment.yml"] = render("environment.yml.j2", context)
     tree["README.md"] = render("README.md.j2", context)
-    result = EmitResult({}, review, changes, fixed, remaining, frozenset(replaced), python)
+    result = EmitResult({}, review, changes, fixed, remaining, frozenset(replaced), python, _lifted_folded(plan, replaced))
     tree["MIGRATION.md"] = migration_markdown(plan, result)
     tree[".nbrefactor/plan.json"] = plan_json(plan)
     # MLOps files (kfp pipeline, MLflow tracking, validation, monitoring, Dockerfile): compiler/mlops.py
@@ -227,6 +231,20 @@ def _review_key(item: ReviewItem) -> tuple:
 def _replaced(d: Diagnostic, replaced: set[tuple[str, int, int, int]]) -> bool:
     loc = d.location
     return (loc.path, loc.cell or 0, loc.line or 0, loc.column or 0) in replaced
+
+
+def _lifted_folded(plan: ModelPlan, replaced: set[tuple[str, int, int, int]]) -> tuple[tuple[Diagnostic, str, str], ...]:
+    """The folded findings whose literal the emitted code reads from the config (as `fixed` keeps
+    a path finding only where its literal was replaced), with the code that stands for each in
+    the report and the field's name."""
+    out = []
+    for d in plan.fixed_folded:
+        if not _replaced(d, replaced):
+            continue
+        loc = d.location
+        field_name = plan.replacements[(loc.path, loc.cell or 0, loc.line or 0, loc.column or 0)]
+        out.append((d, dict(d.data).get("folded_into", ""), field_name))
+    return tuple(out)
 
 
 def _remaining(plan: ModelPlan, replaced: set[tuple[str, int, int, int]]) -> list[Diagnostic]:

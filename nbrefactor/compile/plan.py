@@ -138,6 +138,9 @@ class ModelPlan:
     diagnostics: tuple[Diagnostic, ...]
     # which unread imports a module may leave out (rules/imports.toml); None: the shipped catalogue's
     import_purity: Optional[ImportPurity] = None
+    # Findings the audit folded into another rule's finding (in no report) whose literals were
+    # lifted into the config: fixed too, so MIGRATION.md lists them (not as findings of their own).
+    fixed_folded: tuple[Diagnostic, ...] = ()
 
     @property
     def steps(self) -> tuple[StepPlan, ...]:
@@ -250,7 +253,7 @@ def plan_model(
     # Modules the package itself has: a stage (one per notebook) must not take one of their names.
     stage_names: set[str] = {"config", "pipeline", "functions", "artifacts", "cli", "__main__", "__init__", "tracking",
                              "validate", "monitor", "serving", "kfp_runtime", "runtime", "data_profile", "steps"}
-    fields, replacements, lifted = _config(notebooks, catalog, folded)
+    fields, replacements, lifted, lifted_folded = _config(notebooks, catalog, folded)
     for facts, diagnostics in notebooks:
         all_diagnostics.extend(diagnostics)
         # A finding that folds blocking ones (HID002 with a never-run sketch's HID003/HID004 reads
@@ -282,6 +285,7 @@ def plan_model(
         blocking=tuple(sorted(blocking, key=Diagnostic.sort_key)),
         diagnostics=tuple(sorted(all_diagnostics, key=Diagnostic.sort_key)),
         import_purity=ImportPurity.from_catalog(catalog),
+        fixed_folded=tuple(sorted(lifted_folded, key=Diagnostic.sort_key)),
     )
 
 
@@ -970,11 +974,14 @@ def _config(
     notebooks: list[tuple[NotebookFacts, tuple[Diagnostic, ...]]],
     catalog: Catalog,
     folded: Sequence[Diagnostic] = (),
-) -> tuple[tuple[ConfigField, ...], dict[tuple[str, int, int, int], str], list[Diagnostic]]:
+) -> tuple[tuple[ConfigField, ...], dict[tuple[str, int, int, int], str], list[Diagnostic], list[Diagnostic]]:
+    """The config fields, each lifted literal's field, and the findings whose literals were
+    lifted: the reported ones, then the folded ones (`plan_model`'s `folded`)."""
     by_value: dict[tuple[str, Any], str] = {}
     fields: dict[str, ConfigField] = {}
     replacements: dict[tuple[str, int, int, int], str] = {}
     lifted: list[Diagnostic] = []
+    lifted_folded: list[Diagnostic] = []
     taken: set[str] = {"artifacts_dir"}
     seed_calls = catalog.derived("compile:seed-calls", _seed_calls)
 
@@ -1003,7 +1010,8 @@ def _config(
             for name, value, type_, line, column in parameter_literals(ca):
                 add("parameter", value, type_, identifier(name, "parameter"), (path, ca.cell.index, line), column)
         # A finding folded into another rule's for the report (a `download=True` dataset's root,
-        # PTH007's) is lifted as when it was reported, in the same order, but is not listed as fixed.
+        # PTH007's) is lifted as when it was reported, in the same order; it is not a fixed finding
+        # (the report never showed it), but MIGRATION.md says its literal was lifted.
         unreported = {id(d) for d in folded if d.location.path == path}
         merged = sorted((*diagnostics, *(d for d in folded if id(d) in unreported)), key=Diagnostic.sort_key) if unreported else diagnostics
         for d in merged:
@@ -1041,8 +1049,8 @@ def _config(
                     direction = (_direction_at_uses(facts, catalog, cells, d.related, bound.group(1)) if bound else "") or used_as
                 add(kind, literal.value, "str", hint, (path, ca.cell.index, literal.line), literal.column, direction)
                 any_lifted = True
-            if any_lifted and id(d) not in unreported:
-                lifted.append(d)
+            if any_lifted:
+                (lifted_folded if id(d) in unreported else lifted).append(d)
         for d in diagnostics:
             # A secret never reaches the package: its literal becomes a config field with no
             # default, to be set through the environment (the compiled code reads `cfg.<field>`).
@@ -1093,7 +1101,7 @@ def _config(
                 if device_arg is not None and device_arg.string is not None and _CUDA_DEVICE.fullmatch(device_arg.string.strip().lower()):
                     add("device", DEVICE_AUTO, "str", "device", (path, ca.cell.index, device_arg.line), _value_column(ca, device_arg), key=("device",))
     ordered = tuple(sorted(fields.values(), key=lambda f: (f.kind not in ("path", "url"), f.name)))
-    return ordered, replacements, lifted
+    return ordered, replacements, lifted, lifted_folded
 
 
 DEVICE_AUTO = "auto"

@@ -126,7 +126,9 @@ def _version(distribution: str) -> Optional[str]:
 def gpu_steps(plan: ModelPlan, catalog: Catalog) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Steps that run GPU code, with the reasons (cell-prefixed); documented in docs/pipelines.md:
     1. the step runs code the audit reports as GPU-only (GPU001, `gpu_requirements`: no CPU
-       fallback) — on a line of its own cells, or in a function it calls (transitively);
+       fallback) — on a line of its own cells, or in a function it calls (transitively) — or a GPU
+       library imported with a CPU fallback (`except ImportError: import numpy as xp`), which the
+       package installs, so that the fallback never runs there;
     2. or the step trains (a `.fit(...)`-like call or `.backward()`, itself or in a function it
        calls) and holds GPU code (`gpu_needs`: `.to(device)`, Keras training, a GPU-set-up model…):
        training is what a GPU is for, even when the notebook falls back to the CPU without one.
@@ -140,7 +142,11 @@ def gpu_steps(plan: ModelPlan, catalog: Catalog) -> tuple[tuple[str, tuple[str, 
     for stage in plan.stages:
         facts = stage.facts
         needs = gpu_needs(facts, catalog)
-        requirements = gpu_requirements(facts, catalog)
+        # A GPU library imported with a CPU fallback (`try: import cupy as xp` / `except
+        # ImportError: import numpy as xp`) is no GPU001 finding (the notebook runs where the
+        # library is not installed), but the package's requirements install it, and installed it
+        # imports without a GPU: its calls need the GPU the step is scheduled on.
+        requirements = gpu_requirements(facts, catalog, import_fallbacks=False)
         by_cell = {ca.cell.index: ca for ca in facts.cells}
         top_level = {ref.name for ca in facts.cells for ref in (*ca.facts.functions, *ca.facts.classes)}
         body: dict[str, list[tuple[int, Any]]] = {}

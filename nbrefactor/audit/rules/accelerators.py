@@ -43,12 +43,18 @@ class GpuOnlyCode(Rule):
         "present (`assert not tf.test.is_gpu_available(), \"do this on a CPU\"`) demands a CPU and is not reported. Code "
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
-        "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag. Keras training is not reported either (TensorFlow uses "
+        "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag; so is a GPU library "
+        "imported with a CPU library bound to the same name where the import fails (`try: import cudf` / `except "
+        "ImportError: import pandas as cudf`, `import cupy as xp` with `import numpy as xp` in the handler), and the calls "
+        "through that name: where the library is not installed the notebook runs on the CPU (a handler that binds "
+        "nothing, `except ImportError: print(…)`, is no fallback). Keras training is not reported either (TensorFlow uses "
         "a GPU only when there is one), nor XGBoost's estimators told `device=\"cuda\"` (they warn and train on the CPU), nor the GPU lines "
         "in function bodies of a notebook saved from a CPU-only Kaggle kernel (`isGpuEnabled: false`) that ran every cell without an error "
         "(those functions did not run there, or ran without a GPU), nor PyTorch's mixed-precision helpers (`torch.autocast(device_type=\"cuda\")`, "
         "`GradScaler(device=\"cuda\")`: without a GPU they warn and disable themselves). The catalogue is `rules/gpu.toml`; the compiler requests a GPU "
-        "for the pipeline steps that run these lines (or call functions that do), and for training steps holding any GPU code."
+        "for the pipeline steps that run these lines (or call functions that do), for the steps calling a GPU library imported "
+        "with a CPU fallback (the package installs the library, and CuPy, installed, imports without a GPU: the fallback "
+        "never runs there), and for training steps holding any GPU code."
     )
     why_bad = (
         "The notebook fails on every machine without a GPU: a CI job, a laptop, a CPU node of the "
@@ -105,6 +111,14 @@ class GpuOnlyCode(Rule):
         Example(cells=(
             "import xgboost as xgb\nclf = xgb.XGBClassifier(tree_method='hist', device='cuda')",
             "reg = xgb.XGBRegressor(n_estimators=50,\n                       device='gpu')",
+        )),
+        # A GPU library imported with a CPU library under the same name where the import fails:
+        # the notebook runs on the CPU where the library is not installed.
+        Example(cells=(
+            "try:\n    import cudf\nexcept ImportError:\n    import pandas as cudf",
+            "fares = cudf.DataFrame({'fare': [11.0, 24.5]})\nprint(fares['fare'].mean())",
+            "try:\n    import cupy as xp\nexcept ImportError:\n    import numpy as xp",
+            "grid = xp.linspace(0.0, 1.0, 8)\nprint(float(xp.sqrt(grid).max()))",
         )),
         # Checks that only report, or fall back: not requirements.
         Example(cells=(
@@ -213,6 +227,14 @@ class GpuOnlyCode(Rule):
                 "y = cp.cumsum(x)",
             ),
             expect=((1, 1),),
+        ),
+        # A handler that binds no CPU library to the name is no fallback: `cp.arange` fails on the CPU.
+        Example(
+            cells=(
+                "try:\n    import cupy as cp\nexcept ImportError:\n    print('CuPy is not installed')",
+                "x = cp.arange(8)",
+            ),
+            expect=((1, 2),),
         ),
     )
 

@@ -23,7 +23,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optio
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import cell_python_tree, dead_branch_lines, nodes_of, tree_nodes, uncalled_function_lines
-from nbrefactor.audit.facts import dotted_name, walk_nodes
+from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
@@ -1320,16 +1320,10 @@ def _displayed_listing(f: LiteralFinding) -> bool:
         return False
     if (f.argument.qualified or f.argument.shown_callee) not in _LISTING_CALLS:
         return False
-    tree = cell_python_tree(f.ca)
-    if tree is None:
-        return False
-    line = f.argument.call.line
-    for statement in tree.body:
-        if statement.lineno <= line <= (statement.end_lineno or statement.lineno):
-            return isinstance(statement, ast.Expr) and all(
-                _display_call(node) for node in ast.walk(statement.value) if isinstance(node, ast.Call)
-            )
-    return False
+    statement = statement_at(cell_python_tree(f.ca), f.argument.call.line)
+    return isinstance(statement, ast.Expr) and all(
+        _display_call(node) for node in ast.walk(statement.value) if isinstance(node, ast.Call)
+    )
 
 
 def _printed_walk(f: LiteralFinding) -> bool:

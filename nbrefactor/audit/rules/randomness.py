@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, nodes_of, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md, name_loads
@@ -484,7 +484,7 @@ def _first_iteration(facts: NotebookFacts, first_path: Mapping[str, tuple[Positi
     tree = _parsed(ca)
     if tree is None:
         return None
-    statement = next((st for st in tree.body if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+    statement = statement_at(tree, call.line)
     if isinstance(statement, ast.Assign):
         targets: list[ast.expr] = list(statement.targets)
     elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
@@ -1096,7 +1096,7 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
         """`A_list, B_list = list(A), list(B)` at module level on `lineno`: the names that copy
         `name` (each `list(name)`/`tuple(name)`/`name.copy()`/`np.array(name)` alone), with the
         statement; None when the read is anything else."""
-        statement = next((st for st in parsed.body if st.lineno <= lineno <= (st.end_lineno or st.lineno)), None)
+        statement = statement_at(parsed, lineno)
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
             return None
         target, value = statement.targets[0], statement.value
@@ -1157,10 +1157,7 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
             continue
         if call.in_function or any(m.line == call.line for m in ca.magics):
             continue
-        parsed = tree(ca)
-        statement = next(
-            (st for st in (parsed.body if parsed else ()) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None
-        )
+        statement = statement_at(tree(ca), call.line)
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
             continue
         if only_timed(statement.targets[0].id, (ca.cell.index, statement.lineno, statement.end_lineno or statement.lineno)):
@@ -1240,10 +1237,7 @@ def _display_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posi
             continue
         if ca.cell.index not in trees:
             trees[ca.cell.index] = _parsed(ca)
-        parsed = trees[ca.cell.index]
-        statement = next(
-            (st for st in (parsed.body if parsed else ()) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None
-        )
+        statement = statement_at(trees[ca.cell.index], call.line)
         if isinstance(statement, ast.Expr) and _shows_only(statement.value, call.line, {call.column - 1, call.column - 1 - ca.masked.dedent}):
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
@@ -1717,7 +1711,9 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                             functions[st.name] = frozenset(_global_load_lines(ast.Module([st], [])))
             flow = _ShownFlow(facts, node, None)
             flow.functions = functions
-            start = next((n for n, st in enumerate(parsed.body) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), len(parsed.body))
+            start = statement_index_at(parsed.body, call.line)
+            if start is None:
+                start = len(parsed.body)
             flow.block(parsed.body[start:], False)
             if any(m.line > call.line and m.args and flow.tainted & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
                 flow.used = True  # `%timeit np.mean(sample)` below it in its cell
@@ -1806,7 +1802,7 @@ def _assignment_of(ca: CellAnalysis, call: CallFact) -> tuple[list[ast.stmt], in
     when that statement is an assignment whose whole right side is the call (`x = f(...)`)."""
     parsed = _parsed(ca)
     body = parsed.body if parsed else []
-    index = next((i for i, st in enumerate(body) if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+    index = statement_index_at(body, call.line)
     if index is None:
         return None
     statement = body[index]
@@ -1896,7 +1892,7 @@ def _property_check_inputs(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         parsed = _parsed(ca)
         if parsed is None:
             continue
-        loop = next((st for st in parsed.body if st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+        loop = statement_at(parsed, call.line)
         if not isinstance(loop, (ast.For, ast.While)) or loop.orelse:
             continue
         key = (ca.cell.index, loop.lineno)

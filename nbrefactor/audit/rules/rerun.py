@@ -8,7 +8,7 @@ from typing import Callable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.analysis import cell_python_tree
-from nbrefactor.audit.facts import dotted_name, walk_nodes
+from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -2227,8 +2227,7 @@ _SHOWING_CALLS = frozenset({"print", "display", "len", "repr", "str", "type", "l
 
 def _literal_demo(ca: CellAnalysis, line: int, name: str) -> bool:
     """Is the module-level statement at `line` of `ca` an in-place step on `name` with typed values?"""
-    tree = cell_python_tree(ca)
-    stmt = next((st for st in (tree.body if tree is not None else ()) if st.lineno <= line <= (st.end_lineno or st.lineno)), None)
+    stmt = statement_at(cell_python_tree(ca), line)
     return stmt is not None and _literal_step(stmt, name)
 
 
