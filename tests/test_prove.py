@@ -106,6 +106,20 @@ def test_a_package_that_cannot_import_stops_at_rung_2_with_the_reason(proving: P
     assert [r.status for r in proof.rungs] == ["passed", "passed", "failed", "not run", "not run", "not run"]
 
 
+def test_an_import_error_of_several_lines_is_named_by_its_first(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """mig15: scikit-learn's removed `load_boston` raises an ImportError of 40 lines ending in a
+    reference URL; rung 3's detail was that URL alone ("imports failed: <https://www.researchgate…>")."""
+    monkeypatch.chdir(tmp_path)
+    write_notebook(tmp_path / "totals" / "totals.ipynb", TOTALS)
+    assert main(["migrate", "totals", "--out", "out", "-j", "1", "--progress", "lines", "--no-verify-rung"]) == 0
+    package = tmp_path / "out" / "totals"
+    steps = package / "src" / "totals" / "steps.py"
+    steps.write_text('raise ImportError("\\n`load_data` has been removed.\\n\\nUse another data set.\\n\\n<https://example.org/why>\\n")\n' + steps.read_text())
+    proof = prove_package(package, "totals", [tmp_path / "totals" / "totals.ipynb"], ProveOptions(env_mode="current", verify=False, env_cache=proving), Environments(ProveOptions(env_mode="current", env_cache=proving)))
+    assert proof.rung == 2
+    assert proof.label() == "emitted, not proven: imports failed: totals.steps line 1: ImportError: `load_data` has been removed.", proof.label()
+
+
 def test_pins_not_satisfied_make_the_model_emitted_and_migrate_exit_1(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import cloudpickle
 

@@ -436,7 +436,10 @@ for name in names:
             if root and filename.startswith(root + os.sep):
                 module = os.path.relpath(filename, os.path.dirname(root))[:-3].replace(os.sep, ".")
                 where, line = (module[:-9] if module.endswith(".__init__") else module), lineno
-        print("%s%s: %s: %s" % (where, " line %d" % line if line else "", type(exc).__name__, exc))
+        # The detail is one line: a message of several (scikit-learn's removed `load_boston` ends
+        # with a reference URL) is named by its first, which says what went wrong.
+        said = [text.strip() for text in str(exc).splitlines() if text.strip()]
+        print("%s%s: %s: %s" % (where, " line %d" % line if line else "", type(exc).__name__, said[0] if said else ""))
         sys.exit(1)
 print("%d modules" % len(names))
 """
