@@ -3,7 +3,8 @@ each reduced to a fixture under fixtures/notebooks/trial15/ written for this rep
 
 - a frame wider than the terminal is shown by a Jupyter kernel's pandas in 20 wrapped columns and
   by a plain interpreter's fitted to the terminal: verify's package side and the generated tests
-  print and display as the kernel does, so a faithful package is not FAILED on its text.
+  print and display as the kernel does, so a faithful package is not FAILED on its text;
+- a file the notebook reads is copied into the package's tests/data whatever its suffix (`.data`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from nbfactory import project, write_notebook
 
 from nbrefactor.cli.app import main
 
@@ -75,3 +78,19 @@ def test_only_the_interpreters_default_is_changed():
         assert pd.get_option("display.max_columns") == 20
     finally:
         pd.set_option("display.max_columns", before)
+
+
+def test_a_read_file_of_any_suffix_beside_the_notebook_is_test_data(tmp_path):
+    """mig15: a wind-speed exercise reads `wind.data` (whitespace-separated) beside it; `.data` was no
+    data suffix, so the file was not copied, the generated tests skipped their run and rung 5 failed
+    on "data not available beside the notebook: wind.data"."""
+    folder = project(tmp_path, {"readings.data": "day speed\n1 4.5\n2 6.0\n", "notes.desc": "not read\n"})
+    notebook = write_notebook(folder / "readings.ipynb", [
+        ("md", "# Readings"), "import pandas as pd\nreadings = pd.read_csv('readings.data', sep=r'\\s+')",
+        ("md", "# Mean"), "mean_speed = float(readings['speed'].mean())",
+    ])
+    package = _migrate(notebook, tmp_path / "out")
+    assert (package / "tests" / "data" / "readings.data").read_text() == "day speed\n1 4.5\n2 6.0\n"
+    assert not (package / "tests" / "data" / "notes.desc").exists()  # not read: not data
+    tests = (package / "tests" / "test_package.py").read_text(encoding="utf-8")
+    assert "MISSING = []" in tests, tests[:1500]
