@@ -493,3 +493,19 @@ def test_a_failed_install_is_reported_by_the_installers_error_line() -> None:
     pip = "Collecting x\nERROR: Could not find a version that satisfies the requirement nosuch==9 (from versions: none)\nERROR: No matching distribution found for nosuch==9\n"
     assert _install_error(pip).startswith("ERROR: Could not find a version that satisfies the requirement nosuch==9")
     assert _install_error("one\ntwo\nthree\n") == "two / three"
+
+
+def test_a_current_environment_holds_the_runtime_wheel_this_nbrefactor_builds(proving: Path) -> None:
+    """A `current` layer read the runtime's version from the environment below it, where an
+    editable install keeps the version it was installed at: after the bump to 0.3.1 every package
+    failed rung 2 with "nbrefactor-runtime==0.3.1 pinned, 0.3.0 installed" (mig15)."""
+    import subprocess
+
+    from nbrefactor.compile.runtime_wheel import runtime_version
+
+    python, why = Environments(ProveOptions(env_mode="current", env_cache=proving)).get(["pandas"])
+    assert python is not None, why
+    check = "import importlib.metadata as m; print(m.version('nbrefactor-runtime'))"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([str(python), "-c", check], capture_output=True, text=True, env=env, timeout=120)
+    assert done.stdout.strip() == runtime_version(), done.stdout + done.stderr

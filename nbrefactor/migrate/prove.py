@@ -27,8 +27,8 @@ Environments (rung 2), one per distinct requirement set, reused across models an
   installs are resolved with their dependencies for the image's own Python and platform, wheels
   only (`image_resolution.resolve_for_image`): a pin that cannot resolve there fails this rung.
 - `current` (offline): a venv layered on the environment nbrefactor runs in (a `.pth` file), the
-  package installed with `--no-deps --no-index`, and every pin checked against the version
-  installed there. Proves the package builds and installs and that its pins are what is
+  runtime library's wheel this nbrefactor builds and the package installed into it with
+  `--no-deps --no-index`, and every pin checked against the version installed there. Proves the package builds and installs and that its pins are what is
   installed here; it does not prove the pins can be downloaded.
 
 Side effects only here (subprocesses, the environment cache, temporary folders); the record this
@@ -213,7 +213,9 @@ class Environments:
         self._built: dict[str, tuple[Optional[Path], str]] = {}
 
     def key(self, requirements: Sequence[str]) -> str:
-        basis = json.dumps({"mode": self.options.env_mode, "python": sys.version.split()[0], "base": sys.prefix if self.options.env_mode == "current" else "", "requirements": list(requirements), "tools": TOOLS, "runtime": hashlib.sha256(runtime_wheel()).hexdigest()})
+        basis = json.dumps({"mode": self.options.env_mode, "python": sys.version.split()[0], "base": sys.prefix if self.options.env_mode == "current" else "", "requirements": list(requirements), "tools": TOOLS, "runtime": hashlib.sha256(runtime_wheel()).hexdigest(),
+                            # a `current` layer holds the runtime's wheel (not the base's install) since mig15
+                            "layer": "runtime-wheel" if self.options.env_mode == "current" else ""})
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
     def get(self, requirements: Sequence[str]) -> tuple[Optional[Path], str]:
@@ -252,6 +254,16 @@ class Environments:
                 # runtime library's) are read too.
                 lines = [f"import site; site.addsitedir({p!r})" for p in paths]
                 (site / "_nbrefactor_current_environment.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
+                # The runtime every package pins is the wheel this nbrefactor builds, installed into
+                # the layer (offline, it is a local file), ahead of whatever the current environment
+                # holds: an editable install keeps the version it had when it was installed, so a
+                # runtime bump (0.3.1) failed every pin check with "0.3.0 installed" (mig15).
+                wheels = staging / "wheels"
+                wheels.mkdir()
+                (wheels / wheel_name()).write_bytes(runtime_wheel())
+                ok, out = _run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(env_python), "--no-index", "--no-deps", str(wheels / wheel_name())], timeout=self.options.timeout)
+                if not ok:
+                    return None, f"could not install the runtime library's wheel: {_install_error(out)}"
             else:
                 req = staging / "requirements.txt"
                 req.write_text("\n".join([*requirements, *TOOLS]) + "\n", encoding="utf-8")
