@@ -675,7 +675,7 @@ def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeou
 # --- the proof cache ------------------------------------------------------------------------------
 
 RECORDED_VALUES = Path("tests") / "notebook_values.json"  # written by rung 6 (verify --record)
-_CACHE_SCHEMA = 2  # 2: rung 5 records how many values it compared (a schema-1 proof did not)
+_CACHE_SCHEMA = 3  # 2: rung 5 records how many values it compared (a schema-1 proof did not); 3: a `current` layer holds the runtime wheel (mig15: proofs that failed on the base's stale runtime version were reused)
 
 
 _KEY_FILE_LIMIT = 20_000  # files beside the notebooks looked at for a key; beyond it: no caching
