@@ -509,3 +509,19 @@ def test_a_current_environment_holds_the_runtime_wheel_this_nbrefactor_builds(pr
     env = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"}
     done = subprocess.run([str(python), "-c", check], capture_output=True, text=True, env=env, timeout=120)
     assert done.stdout.strip() == runtime_version(), done.stdout + done.stderr
+
+
+def test_rung_5_says_why_the_tests_have_no_copy_of_a_file_the_notebook_read(tmp_path: Path) -> None:
+    """mig15: "data not available beside the notebook: train.parquet" of a 3.9 MB file that was
+    beside it (too large for tests/data), and of a CSV read from `../chapter-03-…/`."""
+    from nbrefactor.migrate.prove import _why_missing
+
+    notebook_folder = tmp_path / "chapter-05"
+    notebook_folder.mkdir()
+    (notebook_folder / "train.parquet").write_bytes(b"PAR1")
+    (tmp_path / "chapter-03").mkdir()
+    (tmp_path / "chapter-03" / "churn.csv").write_text("a\n1\n")
+    why = _why_missing(["../chapter-03/churn.csv", "s3://bucket/x.csv", "train.parquet", "gone.csv"], [notebook_folder])
+    assert why == ("beside the notebook but too large to copy into tests/data: train.parquet; "
+                   "read from outside the notebook's folder, which tests/data does not hold: ../chapter-03/churn.csv; "
+                   "data not available beside the notebook: s3://bucket/x.csv, gone.csv"), why

@@ -49,7 +49,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Optional, Sequence
 
 from nbrefactor.compile.runtime_wheel import runtime_wheel, wheel_name
@@ -600,7 +600,7 @@ def values_compared(passed: bool, detail: str) -> Optional[int]:
     return int(counted.group(1)) if counted else None
 
 
-def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, runner: str = "steps") -> tuple[bool, str]:
+def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, runner: str = "steps", notebooks: Sequence[Path] = ()) -> tuple[bool, str]:
     run_dir = work / "pipeline-run"
     data = package_dir / "tests" / "data"
     if data.is_dir():
@@ -609,7 +609,7 @@ def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: di
         run_dir.mkdir()
     missing = _missing_data(package_dir)
     if missing:
-        return False, f"data not available beside the notebook: {', '.join(missing[:3])}"
+        return False, _why_missing(missing, [p.parent for p in notebooks])
     nbrefactor_dir = str(Path(__file__).resolve().parent.parent)  # this nbrefactor's package folder
     kfp_file = package_dir / "pipeline" / "kfp_pipeline.py"
     if runner == "auto":
@@ -617,6 +617,29 @@ def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: di
         runner = "kfp" if has_kfp and kfp_file.is_file() else "steps"
     ok, out = _run([str(python), "-c", _PIPELINE_DRIVER, package, str(run_dir), nbrefactor_dir, runner, str(kfp_file)], timeout=timeout, cwd=run_dir, env=env, stdout_only=True)
     return ok, _last_lines(out, 1)
+
+
+def _why_missing(missing: Sequence[str], folders: Sequence[Path]) -> str:
+    """Why the package's tests have no copy of the files the notebook read. "Not available beside
+    the notebook" was said of files that were there (mig15: a 3.9 MB `train.parquet` left out of
+    tests/data as too large; a CSV read from `../chapter-03-…/`, outside the notebook's folder)."""
+    here, outside, absent = [], [], []
+    for path in missing:
+        found = next((folder for folder in folders if "://" not in path and (folder / path).is_file()), None)
+        if found is None:
+            absent.append(path)
+        elif PurePosixPath(path).parts[:1] == ("..",):
+            outside.append(path)
+        else:
+            here.append(path)
+    parts = []
+    if here:
+        parts.append(f"beside the notebook but too large to copy into tests/data: {', '.join(here[:3])}")
+    if outside:
+        parts.append(f"read from outside the notebook's folder, which tests/data does not hold: {', '.join(outside[:3])}")
+    if absent:
+        parts.append(f"data not available beside the notebook: {', '.join(absent[:3])}")
+    return "; ".join(parts)
 
 
 def _missing_data(package_dir: Path) -> list[str]:
@@ -849,7 +872,7 @@ def _climb(package_dir: Path, package: str, notebooks: Sequence[Path], options: 
             (2, install),
             (3, lambda: _imports(package, state["python"], work, env, options.timeout)),
             (4, lambda: _tests(package_dir, state["python"], work, env, options.timeout)),
-            (5, lambda: _with_count(*_pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner))),
+            (5, lambda: _with_count(*_pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner, notebooks))),
         ]
         if options.verify:
             steps.append((6, lambda: _verified(notebooks, package_dir, state["python"], options.timeout, work, env)))
