@@ -59,6 +59,7 @@ MODELS: dict[str, Model] = {
     "seeded_once": Model("trial14", (), frozenset(), "seeded_once.ipynb"),  # prints only (torch's state crosses steps)
     "main_guard": Model("trial14", (), frozenset(), "main_guard.ipynb"),  # prints under `if __name__ == "__main__":`
     "nested_display": Model("trial14", (), frozenset(), "nested_display.ipynb"),  # a dict; display() in a loop
+    "wide_frame": Model("trial15", (), frozenset(), "wide_frame.ipynb"),  # a frame printed and shown: no literal
 }
 
 SUITE_TIMEOUT = 240  # seconds per generated suite; they take ~4-6 s each without tracking

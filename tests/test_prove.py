@@ -106,6 +106,20 @@ def test_a_package_that_cannot_import_stops_at_rung_2_with_the_reason(proving: P
     assert [r.status for r in proof.rungs] == ["passed", "passed", "failed", "not run", "not run", "not run"]
 
 
+def test_an_import_error_of_several_lines_is_named_by_its_first(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """mig15: scikit-learn's removed `load_boston` raises an ImportError of 40 lines ending in a
+    reference URL; rung 3's detail was that URL alone ("imports failed: <https://www.researchgate…>")."""
+    monkeypatch.chdir(tmp_path)
+    write_notebook(tmp_path / "totals" / "totals.ipynb", TOTALS)
+    assert main(["migrate", "totals", "--out", "out", "-j", "1", "--progress", "lines", "--no-verify-rung"]) == 0
+    package = tmp_path / "out" / "totals"
+    steps = package / "src" / "totals" / "steps.py"
+    steps.write_text('raise ImportError("\\n`load_data` has been removed.\\n\\nUse another data set.\\n\\n<https://example.org/why>\\n")\n' + steps.read_text())
+    proof = prove_package(package, "totals", [tmp_path / "totals" / "totals.ipynb"], ProveOptions(env_mode="current", verify=False, env_cache=proving), Environments(ProveOptions(env_mode="current", env_cache=proving)))
+    assert proof.rung == 2
+    assert proof.label() == "emitted, not proven: imports failed: totals.steps line 1: ImportError: `load_data` has been removed.", proof.label()
+
+
 def test_pins_not_satisfied_make_the_model_emitted_and_migrate_exit_1(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import cloudpickle
 
@@ -479,3 +493,35 @@ def test_a_failed_install_is_reported_by_the_installers_error_line() -> None:
     pip = "Collecting x\nERROR: Could not find a version that satisfies the requirement nosuch==9 (from versions: none)\nERROR: No matching distribution found for nosuch==9\n"
     assert _install_error(pip).startswith("ERROR: Could not find a version that satisfies the requirement nosuch==9")
     assert _install_error("one\ntwo\nthree\n") == "two / three"
+
+
+def test_a_current_environment_holds_the_runtime_wheel_this_nbrefactor_builds(proving: Path) -> None:
+    """A `current` layer read the runtime's version from the environment below it, where an
+    editable install keeps the version it was installed at: after the bump to 0.3.1 every package
+    failed rung 2 with "nbrefactor-runtime==0.3.1 pinned, 0.3.0 installed" (mig15)."""
+    import subprocess
+
+    from nbrefactor.compile.runtime_wheel import runtime_version
+
+    python, why = Environments(ProveOptions(env_mode="current", env_cache=proving)).get(["pandas"])
+    assert python is not None, why
+    check = "import importlib.metadata as m; print(m.version('nbrefactor-runtime'))"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([str(python), "-c", check], capture_output=True, text=True, env=env, timeout=120)
+    assert done.stdout.strip() == runtime_version(), done.stdout + done.stderr
+
+
+def test_rung_5_says_why_the_tests_have_no_copy_of_a_file_the_notebook_read(tmp_path: Path) -> None:
+    """mig15: "data not available beside the notebook: train.parquet" of a 3.9 MB file that was
+    beside it (too large for tests/data), and of a CSV read from `../chapter-03-…/`."""
+    from nbrefactor.migrate.prove import _why_missing
+
+    notebook_folder = tmp_path / "chapter-05"
+    notebook_folder.mkdir()
+    (notebook_folder / "train.parquet").write_bytes(b"PAR1")
+    (tmp_path / "chapter-03").mkdir()
+    (tmp_path / "chapter-03" / "churn.csv").write_text("a\n1\n")
+    why = _why_missing(["../chapter-03/churn.csv", "s3://bucket/x.csv", "train.parquet", "gone.csv"], [notebook_folder])
+    assert why == ("beside the notebook but too large to copy into tests/data: train.parquet; "
+                   "read from outside the notebook's folder, which tests/data does not hold: ../chapter-03/churn.csv; "
+                   "data not available beside the notebook: s3://bucket/x.csv, gone.csv"), why

@@ -98,3 +98,41 @@ def test_recorded_values_are_asserted_and_a_changed_step_constant_fails_them(tmp
     assert "FAILED tests/test_package.py::test_value_recorded_from_the_notebook[final-mean]" in broken.stdout
     assert "differs from the notebook's recorded value at scaled[0]: notebook 6, package 9" in broken.stdout
     assert not math.isnan(recorded["values"]["final"]["arr"]["v"][0])
+
+
+def test_an_estimators_parameters_and_a_trees_splits_are_in_its_fingerprint():
+    """mig15: a tree's fingerprint was its classes and feature counts, so a tree fitted with another
+    `max_depth`, or on other columns of the same shape, agreed with the notebook's."""
+    datasets = pytest.importorskip("sklearn.datasets")
+    tree = pytest.importorskip("sklearn.tree")
+    X, y = datasets.load_iris(return_X_y=True)
+    notebook = roundtrip(tree.DecisionTreeClassifier(max_depth=3, random_state=0).fit(X[:, 2:], y))
+    assert differences(notebook, fingerprint(tree.DecisionTreeClassifier(max_depth=3, random_state=0).fit(X[:, 2:], y)), "tree") is None
+    deeper = fingerprint(tree.DecisionTreeClassifier(max_depth=4, random_state=0).fit(X[:, 2:], y))
+    assert differences(notebook, deeper, "tree") == "tree.params.max_depth: notebook 3, package 4"
+    other_columns = fingerprint(tree.DecisionTreeClassifier(max_depth=3, random_state=0).fit(X[:, 1:3], y))
+    assert differences(notebook, other_columns, "tree").startswith("tree.tree_."), differences(notebook, other_columns, "tree")
+
+
+TREE_CELLS = [
+    ("md", "# Fit"),
+    "from sklearn.datasets import load_iris\nfrom sklearn.tree import DecisionTreeClassifier\n"
+    "X, y = load_iris(return_X_y=True)\ntree = DecisionTreeClassifier(max_depth=3, random_state=0)\ntree.fit(X[:, 2:], y)",
+    ("md", "# Classes"), "n_classes = int(tree.n_classes_)",
+]
+
+
+def test_a_changed_hyperparameter_fails_the_recorded_tree(tmp_path, capsys):
+    """The mutation the trial made by hand on a seminar's decision tree: `max_depth=3` -> 4 in the
+    step passed all 47 generated tests; no value the notebook showed depends on the depth."""
+    path = write_notebook(project(tmp_path) / "tree_nb.ipynb", TREE_CELLS)
+    out = tmp_path / "out"
+    assert main(["migrate", str(path), "--out", str(out), "--no-cache", "--no-prove"]) in (0, 1)
+    package = out / "tree_nb"
+    capsys.readouterr()
+    assert main(["verify", str(path), str(package), "--record"]) == 0, capsys.readouterr().out[-3000:]
+    done = run_generated_suite(package)
+    assert done.returncode == 0, done.stdout[-3000:]
+    broken = run_with_step_constant_changed(package, "max_depth=3", "max_depth=4")
+    assert "FAILED tests/test_package.py::test_value_recorded_from_the_notebook[fit-tree]" in broken.stdout, broken.stdout[-3000:]
+    assert "params.max_depth: notebook 3, package 4" in broken.stdout

@@ -325,7 +325,7 @@ def gather_inputs(
         _local_code_requirements(imports, vendored_names, notebooks[0][1], catalog, requirements, review)
     if notebooks:
         _keras_backend_requirement(plan, requirements, notebooks[0][1], catalog, review)
-    test_data, sampled, skipped = _data_files([path.parent for _, _, path in notebooks], exclude)
+    test_data, sampled, skipped = _data_files([path.parent for _, _, path in notebooks], exclude, _read_paths(plan))
     missing = _missing_reads(plan, test_data, skipped)
     saved = _saved_values(plan)
     printed = _printed_values(plan)
@@ -695,9 +695,22 @@ def _installed_version(distribution: str) -> Optional[str]:
         return None
 
 
-def _data_files(folders: Iterable[Path], exclude: Optional[Path] = None) -> tuple[dict[str, bytes], list[str], list[str]]:
+def _read_paths(plan: ModelPlan) -> frozenset[str]:
+    """The relative paths the notebook reads (config fields of kind path, direction read), as they
+    would be named under its folder."""
+    paths = set()
+    for f in plan.config_fields:
+        value = str(f.default)
+        if f.kind == "path" and f.direction == "read" and not value.startswith(("/", "~", "..")):
+            paths.add(value[2:] if value.startswith("./") else value)
+    return frozenset(paths)
+
+
+def _data_files(folders: Iterable[Path], exclude: Optional[Path] = None, read: frozenset[str] = frozenset()) -> tuple[dict[str, bytes], list[str], list[str]]:
     """The notebook's own data, copied for the generated tests: small files whole, large CSVs as
-    a sample of their first rows, other large files left out (and named)."""
+    a sample of their first rows, other large files left out (and named). A file the notebook reads
+    is data whatever its suffix (mig15: `wind.data` beside the notebook was not copied, and the
+    tests and rung 5 said it was "not available beside the notebook")."""
     data: dict[str, bytes] = {}
     sampled: list[str] = []
     skipped: list[str] = []
@@ -714,7 +727,7 @@ def _data_files(folders: Iterable[Path], exclude: Optional[Path] = None) -> tupl
             if any(g in resolved.parents for g in generated):
                 continue
             relative = file.relative_to(folder).as_posix()
-            if not file.is_file() or file.suffix.lower() not in DATA_SUFFIXES or file.name in NOT_DATA:
+            if not file.is_file() or (file.suffix.lower() not in DATA_SUFFIXES and relative not in read) or file.name in NOT_DATA:
                 continue
             if any(part.startswith(".") or part in ("__pycache__", ".ipynb_checkpoints") for part in file.relative_to(folder).parts):
                 continue

@@ -27,8 +27,8 @@ Environments (rung 2), one per distinct requirement set, reused across models an
   installs are resolved with their dependencies for the image's own Python and platform, wheels
   only (`image_resolution.resolve_for_image`): a pin that cannot resolve there fails this rung.
 - `current` (offline): a venv layered on the environment nbrefactor runs in (a `.pth` file), the
-  package installed with `--no-deps --no-index`, and every pin checked against the version
-  installed there. Proves the package builds and installs and that its pins are what is
+  runtime library's wheel this nbrefactor builds and the package installed into it with
+  `--no-deps --no-index`, and every pin checked against the version installed there. Proves the package builds and installs and that its pins are what is
   installed here; it does not prove the pins can be downloaded.
 
 Side effects only here (subprocesses, the environment cache, temporary folders); the record this
@@ -49,7 +49,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Optional, Sequence
 
 from nbrefactor.compile.runtime_wheel import runtime_wheel, wheel_name
@@ -213,7 +213,9 @@ class Environments:
         self._built: dict[str, tuple[Optional[Path], str]] = {}
 
     def key(self, requirements: Sequence[str]) -> str:
-        basis = json.dumps({"mode": self.options.env_mode, "python": sys.version.split()[0], "base": sys.prefix if self.options.env_mode == "current" else "", "requirements": list(requirements), "tools": TOOLS, "runtime": hashlib.sha256(runtime_wheel()).hexdigest()})
+        basis = json.dumps({"mode": self.options.env_mode, "python": sys.version.split()[0], "base": sys.prefix if self.options.env_mode == "current" else "", "requirements": list(requirements), "tools": TOOLS, "runtime": hashlib.sha256(runtime_wheel()).hexdigest(),
+                            # a `current` layer holds the runtime's wheel (not the base's install) since mig15
+                            "layer": "runtime-wheel" if self.options.env_mode == "current" else ""})
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
     def get(self, requirements: Sequence[str]) -> tuple[Optional[Path], str]:
@@ -252,6 +254,16 @@ class Environments:
                 # runtime library's) are read too.
                 lines = [f"import site; site.addsitedir({p!r})" for p in paths]
                 (site / "_nbrefactor_current_environment.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
+                # The runtime every package pins is the wheel this nbrefactor builds, installed into
+                # the layer (offline, it is a local file), ahead of whatever the current environment
+                # holds: an editable install keeps the version it had when it was installed, so a
+                # runtime bump (0.3.1) failed every pin check with "0.3.0 installed" (mig15).
+                wheels = staging / "wheels"
+                wheels.mkdir()
+                (wheels / wheel_name()).write_bytes(runtime_wheel())
+                ok, out = _run([sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", str(env_python), "--no-index", "--no-deps", str(wheels / wheel_name())], timeout=self.options.timeout)
+                if not ok:
+                    return None, f"could not install the runtime library's wheel: {_install_error(out)}"
             else:
                 req = staging / "requirements.txt"
                 req.write_text("\n".join([*requirements, *TOOLS]) + "\n", encoding="utf-8")
@@ -436,7 +448,10 @@ for name in names:
             if root and filename.startswith(root + os.sep):
                 module = os.path.relpath(filename, os.path.dirname(root))[:-3].replace(os.sep, ".")
                 where, line = (module[:-9] if module.endswith(".__init__") else module), lineno
-        print("%s%s: %s: %s" % (where, " line %d" % line if line else "", type(exc).__name__, exc))
+        # The detail is one line: a message of several (scikit-learn's removed `load_boston` ends
+        # with a reference URL) is named by its first, which says what went wrong.
+        said = [text.strip() for text in str(exc).splitlines() if text.strip()]
+        print("%s%s: %s: %s" % (where, " line %d" % line if line else "", type(exc).__name__, said[0] if said else ""))
         sys.exit(1)
 print("%d modules" % len(names))
 """
@@ -585,7 +600,7 @@ def values_compared(passed: bool, detail: str) -> Optional[int]:
     return int(counted.group(1)) if counted else None
 
 
-def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, runner: str = "steps") -> tuple[bool, str]:
+def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, runner: str = "steps", notebooks: Sequence[Path] = ()) -> tuple[bool, str]:
     run_dir = work / "pipeline-run"
     data = package_dir / "tests" / "data"
     if data.is_dir():
@@ -594,7 +609,7 @@ def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: di
         run_dir.mkdir()
     missing = _missing_data(package_dir)
     if missing:
-        return False, f"data not available beside the notebook: {', '.join(missing[:3])}"
+        return False, _why_missing(missing, [p.parent for p in notebooks])
     nbrefactor_dir = str(Path(__file__).resolve().parent.parent)  # this nbrefactor's package folder
     kfp_file = package_dir / "pipeline" / "kfp_pipeline.py"
     if runner == "auto":
@@ -602,6 +617,29 @@ def _pipeline(package: str, package_dir: Path, python: Path, work: Path, env: di
         runner = "kfp" if has_kfp and kfp_file.is_file() else "steps"
     ok, out = _run([str(python), "-c", _PIPELINE_DRIVER, package, str(run_dir), nbrefactor_dir, runner, str(kfp_file)], timeout=timeout, cwd=run_dir, env=env, stdout_only=True)
     return ok, _last_lines(out, 1)
+
+
+def _why_missing(missing: Sequence[str], folders: Sequence[Path]) -> str:
+    """Why the package's tests have no copy of the files the notebook read. "Not available beside
+    the notebook" was said of files that were there (mig15: a 3.9 MB `train.parquet` left out of
+    tests/data as too large; a CSV read from `../chapter-03-…/`, outside the notebook's folder)."""
+    here, outside, absent = [], [], []
+    for path in missing:
+        found = next((folder for folder in folders if "://" not in path and (folder / path).is_file()), None)
+        if found is None:
+            absent.append(path)
+        elif PurePosixPath(path).parts[:1] == ("..",):
+            outside.append(path)
+        else:
+            here.append(path)
+    parts = []
+    if here:
+        parts.append(f"beside the notebook but too large to copy into tests/data: {', '.join(here[:3])}")
+    if outside:
+        parts.append(f"read from outside the notebook's folder, which tests/data does not hold: {', '.join(outside[:3])}")
+    if absent:
+        parts.append(f"data not available beside the notebook: {', '.join(absent[:3])}")
+    return "; ".join(parts)
 
 
 def _missing_data(package_dir: Path) -> list[str]:
@@ -660,7 +698,7 @@ def _verified(notebooks: Sequence[Path], package_dir: Path, python: Path, timeou
 # --- the proof cache ------------------------------------------------------------------------------
 
 RECORDED_VALUES = Path("tests") / "notebook_values.json"  # written by rung 6 (verify --record)
-_CACHE_SCHEMA = 2  # 2: rung 5 records how many values it compared (a schema-1 proof did not)
+_CACHE_SCHEMA = 3  # 2: rung 5 records how many values it compared (a schema-1 proof did not); 3: a `current` layer holds the runtime wheel (mig15: proofs that failed on the base's stale runtime version were reused)
 
 
 _KEY_FILE_LIMIT = 20_000  # files beside the notebooks looked at for a key; beyond it: no caching
@@ -834,7 +872,7 @@ def _climb(package_dir: Path, package: str, notebooks: Sequence[Path], options: 
             (2, install),
             (3, lambda: _imports(package, state["python"], work, env, options.timeout)),
             (4, lambda: _tests(package_dir, state["python"], work, env, options.timeout)),
-            (5, lambda: _with_count(*_pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner))),
+            (5, lambda: _with_count(*_pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner, notebooks))),
         ]
         if options.verify:
             steps.append((6, lambda: _verified(notebooks, package_dir, state["python"], options.timeout, work, env)))

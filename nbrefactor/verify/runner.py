@@ -1432,6 +1432,9 @@ def _runner_main(argv: Sequence[str]) -> int:
     try:
         pipeline = importlib.import_module(f"{spec['package']}.pipeline")
         run = pipeline.run
+        from nbrefactor.verify.displays import pandas_as_in_a_kernel
+
+        pandas_as_in_a_kernel()  # the notebook printed and displayed with a kernel's pandas defaults
     except BaseException as exc:
         emit({"event": "error", "stage": "import", "message": f"cannot import {spec['package']}.pipeline.run: {type(exc).__name__}: {exc}", "exception": type(exc).__name__, "traceback": traceback.format_exc()})
         return 1

@@ -14,5 +14,5 @@ from __future__ import annotations
 from .binding import Runtime
 from .spec import PackageSpec, StepSpec
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"
 __all__ = ["PackageSpec", "Runtime", "StepSpec", "__version__"]

@@ -9,8 +9,9 @@ test, and reach the generated files only as JSON.
 
 A fingerprint is plain JSON: exact for scalars, strings and small containers; for arrays, frames
 and series: shape, dtype kind, and the values (small) or a summary (large: sum, sum of squares,
-min, max, NaN count for numbers; a SHA-256 of the text of the values otherwise). Estimators: class
-and fitted attributes. Anything else has no fingerprint (`None`) and is not recorded.
+min, max, NaN count for numbers; a SHA-256 of the text of the values otherwise). Estimators: class,
+the parameters they were built with (`get_params(deep=False)`) and fitted attributes, a fitted
+scikit-learn tree's structure as summaries. Anything else has no fingerprint (`None`) and is not recorded.
 
 Standard library only (numpy, pandas and scikit-learn objects are recognised by their shape), so the
 generated package's tests need nothing but what the package already imports.
@@ -77,6 +78,13 @@ def fingerprint(value: Any, depth: int = 0) -> Optional[dict[str, Any]]:
         if values is None:
             return None
         return {"t": type(value).__name__, "name": str(getattr(value, "name", None)), "index": index, "v": values}
+    if module == "sklearn" and all(hasattr(value, a) for a in ("node_count", "children_left", "feature", "threshold", "value")):
+        # A fitted tree's structure (`DecisionTreeClassifier.tree_`, each tree of a forest): the
+        # splits it learned. Summaries only: a forest holds hundreds of trees.
+        parts = {name: _array(getattr(value, name), summary=True) for name in ("children_left", "feature", "threshold", "value")}
+        if any(p is None for p in parts.values()):
+            return None
+        return {"t": "tree", "node_count": int(value.node_count), "max_depth": int(getattr(value, "max_depth", -1)), "v": parts}
     if hasattr(value, "get_params") and hasattr(value, "fit") and not isinstance(value, type):
         fitted = {}
         for name in sorted(vars(value)):
@@ -84,7 +92,18 @@ def fingerprint(value: Any, depth: int = 0) -> Optional[dict[str, Any]]:
                 described = fingerprint(getattr(value, name), depth + 1)
                 if described is not None:
                     fitted[name] = described
-        return {"t": "estimator", "class": type(value).__name__, "v": fitted}
+        # The parameters it was built with (`max_depth=3`): a model fitted with another setting
+        # can share every fitted attribute's shape and classes, and passed as the notebook's.
+        params = {}
+        try:
+            given = value.get_params(deep=False)
+        except Exception:  # noqa: BLE001 - a broken get_params: the fitted attributes still speak
+            given = {}
+        for name in sorted(given):
+            described = fingerprint(given[name], depth + 1)
+            if described is not None:
+                params[str(name)] = described
+        return {"t": "estimator", "class": type(value).__name__, "params": params, "v": fitted}
     return None
 
 
@@ -100,14 +119,14 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _array(array: Any) -> Optional[dict[str, Any]]:
+def _array(array: Any, summary: bool = False) -> Optional[dict[str, Any]]:
     kind = array.dtype.kind
     shape = [int(n) for n in array.shape]
     flat = array.ravel()
     size = int(flat.size)
     out: dict[str, Any] = {"t": "array", "shape": shape, "kind": kind}
     if kind in "biuf":
-        items = [_float(float(x)) if kind == "f" else (bool(x) if kind == "b" else int(x)) for x in flat.tolist()] if size <= MAX_ITEMS else None
+        items = [_float(float(x)) if kind == "f" else (bool(x) if kind == "b" else int(x)) for x in flat.tolist()] if size <= MAX_ITEMS and not summary else None
         if items is not None:
             out["v"] = items
             return out
