@@ -37,6 +37,36 @@ def test_a_mismatch_that_matches_under_one_seed_is_the_notebooks_chance():
     assert only_chance.verdict.startswith("NOT VERIFIED: the notebook itself gives different results")
 
 
+def test_chance_agreement_of_every_random_value_is_settled_too():
+    # estimator_tour: both random values agreed between the notebook's two runs, so nothing
+    # was nondeterministic, and the package's different draw read as a mismatch.
+    unseeded = _report({"grouper": MISMATCHED, "X": MATCHED, "broken": MISMATCHED})
+    settled = settle_by_seeded_run(unseeded, _report({"grouper": MATCHED, "X": MATCHED, "broken": MISMATCHED}, seed=0))
+    statuses = {c.name: c.status for c in settled.steps[0].checks}
+    assert statuses == {"grouper": NONDETERMINISTIC, "X": MATCHED, "broken": MISMATCHED}
+    assert "(this value changes when both sides are seeded)" in settled.steps[0].checks[0].reason
+
+
+def test_verify_re_checks_a_mismatch_even_when_the_notebook_agreed_with_itself(monkeypatch):
+    import nbrefactor.verify.runner as runner
+
+    calls = []
+
+    def fake_once(notebook_path, package_dir, timeout, rtol, atol, keep_temp, seed, repeat, python, record):
+        calls.append(seed)
+        if seed is None:
+            return _report({"grouper": MISMATCHED, "X": MATCHED})
+        return _report({"grouper": MATCHED, "X": MATCHED}, seed=seed)
+
+    monkeypatch.setattr(runner, "_verify_once", fake_once)
+    report = verify("nb.ipynb", "pkg")
+    assert calls == [None, runner.RECHECK_SEED]
+    assert report.verdict.startswith("NOT VERIFIED: the notebook itself gives different results"), report.verdict
+    calls.clear()
+    monkeypatch.setattr(runner, "_verify_once", lambda *a: calls.append(a[6]) or _report({"X": MATCHED}))
+    assert verify("nb.ipynb", "pkg").ok and calls == [None]  # nothing to re-check: one run
+
+
 def test_a_seeded_run_that_failed_settles_nothing():
     unseeded = _report({"labels": MISMATCHED, "embedded": NONDETERMINISTIC})
     seeded = _report({"labels": MATCHED}, seed=0, errors=(RunError("package", "boom"),))
