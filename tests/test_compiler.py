@@ -39,7 +39,10 @@ def run_cli(*args: str) -> int:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1. Load the data!", "load_the_data"), ("Évaluation", "evaluation"), ("class", "class_step"), ("", "step"), ("42", "step")],
+    [("1. Load the data!", "load_the_data"), ("Évaluation", "evaluation"), ("class", "class_step"), ("", "step"), ("42", "step"),
+     # Cyrillic and Greek are spelled in Latin letters (they have no NFKD ASCII form and all became `step`).
+     ("Загрузка данных", "zagruzka_dannykh"), ("Семинар 1. Линейная регрессия", "seminar_1_lineynaya_regressiya"),
+     ("Щука, ёж и хлеб", "shchuka_ezh_i_khleb"), ("Підготовка", "pidgotovka"), ("Θεωρία", "theoria")],
 )
 def test_identifier_is_a_valid_python_name(text, expected):
     assert identifier(text) == expected
@@ -59,6 +62,15 @@ def test_sections_come_from_markdown_headings(tmp_path):
     sectioning = split_sections(facts, "nb")
     assert sectioning.source == "markdown-headings"
     assert [(s.name, s.cell_indices) for s in sectioning.sections] == [("load_data", (2, 4)), ("train_model", (6,))]
+
+
+def test_headings_without_a_latin_spelling_name_their_steps_by_place(tmp_path):
+    # mig15: a notebook's non-Latin headings gave the steps `step`, `step_step`, `step_step_2`.
+    cells = [("md", "# 数据加载"), "x = 1", ("md", "## Обучение"), "y = x + 1", ("md", "## 模型评估"), "z = y * 2"]
+    path = write_notebook(project(tmp_path) / "nb.ipynb", cells)
+    sectioning = split_sections(analyse_notebook(read_notebook(path, "nb.ipynb")), "nb")
+    assert [s.name for s in sectioning.sections] == ["step_1", "obuchenie", "step_3"]
+    assert [s.title for s in sectioning.sections] == ["数据加载", "Обучение", "模型评估"]
 
 
 def test_step_names_come_from_the_heading_words_not_its_html_anchor_or_link_target(tmp_path):

@@ -8,6 +8,7 @@ Expected texts are written by hand from the fixture notebook (fixtures/notebooks
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from nbfactory import project, write_notebook
@@ -100,3 +101,13 @@ def test_migration_md_lists_the_lifted_root_of_a_folded_finding(tmp_path, capsys
     assert "'../data'" in line
     assert line.endswith("→ now the config field `data_dir` (reported within `PTH007`'s finding)")
     assert "`PTH006`" not in line  # no finding of that code was reported
+    # The migration report's JSON says the same as data: the lift is not a key of `fixed` (no
+    # reported finding has its fingerprint), it is listed under `fixed_folded` with its field.
+    document = json.loads((out / "migration-report.json").read_text(encoding="utf-8"))
+    (model,) = document["models"]
+    assert model["fixed"] == {}
+    (lift,) = model["fixed_folded"]
+    assert (lift["code"], lift["notebook"], lift["cell"], lift["line"]) == ("PTH006", model["notebooks"][0], 2, 2)
+    assert lift["notebook"].endswith("digits_only.ipynb")
+    assert (lift["field"], lift["folded_into"], lift["file"]) == ("data_dir", "PTH007", "src/digits_only/config.py")
+    assert lift["fingerprint"] not in {f["fingerprint"] for f in model["findings"]}

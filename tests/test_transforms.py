@@ -88,6 +88,29 @@ CASES = {
         review=((1, "`%cd data` changes the working directory; prefer config paths"), (7, "`%store x` has no automatic translation")),
         needs=("os", "subprocess"),
     ),
+    # IPython's options are not the folder: `%cd -q data` was compiled to `os.chdir("-q data")`,
+    # which fails in the package where the notebook ran (the quotes go too, as IPython unquotes).
+    "%cd options and quotes are not part of the folder": Case(
+        source="%cd -q data\n%cd -b 'models'\n%cd -",
+        code=(
+            "def step(cfg):\n"
+            "    os.chdir(os.path.expanduser('data'))\n"
+            "    os.chdir(os.path.expanduser('models'))\n"
+            "    os.chdir(os.path.expanduser('-'))\n"
+        ),
+        changes=(
+            (1, "`%cd -q data` became `os.chdir`"),
+            (2, "`%cd -b 'models'` became `os.chdir`"),
+            (3, "`%cd -` became `os.chdir`"),
+        ),
+        review=(
+            (1, "`%cd -q data` changes the working directory; prefer config paths"),
+            (2, "`%cd -b 'models'` changes the working directory; prefer config paths"),
+            (3, "`%cd -` goes back in IPython's folder history, which a package does not keep; give the folder"),
+            (3, "`%cd -` changes the working directory; prefer config paths"),
+        ),
+        needs=("os",),
+    ),
     # Outside Colab the import fails and the handler runs (fixture fair3/tutorials/assignment_template:
     # the whole `try` was removed as Colab-only, and the package failed on `COLAB`).
     "a Colab detection try runs its except ImportError branch": Case(

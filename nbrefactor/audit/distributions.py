@@ -40,6 +40,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_python_tree
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.facts import dotted_name, globals_bound_once
+from nbrefactor.audit.ipython import cd_operand
 from nbrefactor.audit.types import Cell, Notebook
 from nbrefactor.audit.project import ProjectContext, normalise, package_contents
 
@@ -1180,7 +1181,7 @@ def _clones_and_reaches(facts: NotebookFacts, constants: Mapping[str, str]) -> t
                     reaches.append((ca.cell.index, line, _components(words[1])))
         for m in ca.magics:
             if m.kind in ("line_magic", "automagic") and m.name == "cd" and m.args.strip():
-                reaches.append((ca.cell.index, m.line, _components(_expand_shell(m.args.strip(), constants).strip("'\""))))
+                reaches.append((ca.cell.index, m.line, _components(cd_operand(_expand_shell(m.args.strip(), constants)))))
         for number, text in enumerate(lines, start=1):
             code_part = text.split("#", 1)[0]
             for pattern in (_SYS_PATH, _CHDIR):

@@ -41,6 +41,17 @@ EXTENSION_MAGICS: dict[str, tuple[str, ...]] = {
     "tensorboard": ("tensorboard",),
 }
 
+# IPython's `%cd`/`%pushd` options (`parse_options(parameter_s, "qb")`): `-q` silences the echo of
+# the new folder, `-b` names a bookmark. They precede the folder and are not part of it.
+_CD_OPTIONS = re.compile(r"^(?:-[qb]\s+)+")
+
+
+def cd_operand(args: str) -> str:
+    """The folder a `%cd`/`%pushd` line names, as written: options and quotes stripped
+    (`%cd -q "data"` → `data`). `-`, `-3` and `--name` (IPython's folder history) stay as they are."""
+    return _CD_OPTIONS.sub("", args.strip()).strip().strip("'\"")
+
+
 _MAGIC_NAME = re.compile(r"%{1,2}([A-Za-z_][\w.]*)")
 _ASSIGN_MAGIC = re.compile(r"^(?P<indent>\s*)(?P<target>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=\s*(?P<rhs>[!%].*)$")
 # IPython's own help syntax: `?obj`, `??obj` (escape) and `obj?`, `obj.attr??`, `obj[0]?` (help-end,

@@ -51,9 +51,22 @@ def identifier(text: str, fallback: str = "step") -> str:
     return cut_at_word(name, MAX_IDENTIFIER) or fallback
 
 
+# Cyrillic and Greek letters spelled in Latin ones (the common Russian/Ukrainian and ISO 843 forms):
+# NFKD has no ASCII form for them, so a Russian course's headings all became the fallback and the
+# steps were `step`, `step_step`, `step_step_2` (mig15: ml-course-hse). Other scripts (CJK…) have no
+# short spelling: their sections are numbered instead (`step_3`).
+_TRANSLITERATION = str.maketrans({
+    **dict(zip("абвгдезийклмнопрстуфцыэ", "abvgdeziyklmnoprstufcye", strict=True)),
+    "ё": "e", "ж": "zh", "х": "kh", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "", "ю": "yu", "я": "ya",
+    "є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ў": "u",
+    **dict(zip("αβγδεζηικλμνξοπρστυφχωάέήίόύώϊϋς", "avgdeziiklmnxoprstyfhoaeiioyoiys", strict=True)),
+    "θ": "th", "ψ": "ps",
+})
+
+
 def full_identifier(text: str, fallback: str = "step") -> str:
     """`identifier` without the length cut."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = unicodedata.normalize("NFKD", text.lower().translate(_TRANSLITERATION)).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[A-Za-z0-9]+", ascii_text.lower())
     name = "_".join(words)
     name = re.sub(r"^[0-9_]+", "", name) or fallback
@@ -230,5 +243,6 @@ def _by_headings(facts: NotebookFacts, reserved: frozenset[str] = frozenset()) -
     if len(groups) < 2:
         return None
     taken: set[str] = set(reserved)
-    sections = tuple(Section(step_name(t, taken), t, tuple(cells)) for t, cells in groups)
+    # A heading with no Latin spelling names its step by its place (`step_3`), not `step_step_2`.
+    sections = tuple(Section(step_name(t, taken, f"step_{n}"), t, tuple(cells)) for n, (t, cells) in enumerate(groups, start=1))
     return Sectioning("markdown-headings", sections)

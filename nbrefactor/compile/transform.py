@@ -28,7 +28,7 @@ from nbrefactor.compile.expansion import expanded
 from nbrefactor.compile.literals import py_comment_text
 from nbrefactor.compile.shown_errors import gone_past
 from nbrefactor.compile.run_magic import HELPER as RUN_HELPER, read_run_line
-from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS as IPYTHON_BODY_CELL_MAGICS, MagicLine
+from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS as IPYTHON_BODY_CELL_MAGICS, MagicLine, cd_operand
 
 NOTEBOOK_ONLY_MAGICS = frozenset(
     {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "who", "whos", "who_ls", "lsmagic",
@@ -732,7 +732,10 @@ def _magic(m: MagicLine, outcome: CellOutcome, bound_names: Optional[frozenset[s
         return
     name = m.name
     if name == "cd":
-        target = m.args.strip().strip("'\"") or "~"
+        # `%cd -q data`: options are not part of the folder (it was `os.chdir("-q data")`).
+        target = cd_operand(m.args) or "~"
+        if target.startswith("-"):
+            outcome.review.append((m.line, f"`{original}` goes back in IPython's folder history, which a package does not keep; give the folder"))
         code = expanded(target, bound_names)  # `%cd {HOME}`: the folder the value names, as IPython expands it
         if code is None and ("{" in target or "$" in target):
             outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated folder"))

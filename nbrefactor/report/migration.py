@@ -105,6 +105,16 @@ def model_record(result: Any, members: Sequence[tuple[Path, str]], out: Path, ca
     diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
     # What MIGRATION.md says, from the same value it was rendered from (`EmitResult`).
     fixed = _fixed(plan, emitted.fixed if emitted is not None else plan.fixed, clean) if package_dir else {}
+    # Literals of findings folded into another rule's finding, read from config all the same
+    # (MIGRATION.md's "(reported within …)" lines): not in `findings`, so not keys of `fixed`.
+    fixed_folded = [
+        {
+            "code": d.code, "fingerprint": d.fingerprint, "notebook": d.location.path, "cell": d.location.cell,
+            "line": d.location.line, "field": field_name, "folded_into": into,
+            "file": f"src/{plan.package}/config.py", "became": f"config field `{field_name}`",
+        }
+        for d, into, field_name in (emitted.lifted_folded if emitted is not None and package_dir else ())
+    ]
     review_items = emitted.review if emitted is not None else (plan.review if plan is not None else ())
     review = [_item(r.notebook, r.cell, r.line, r.what, clean) for r in review_items]
     changes = [_item(nb, cell, line, what, clean) for nb, cell, line, what in (emitted.changes if emitted is not None else ())]
@@ -151,6 +161,7 @@ def model_record(result: Any, members: Sequence[tuple[Path, str]], out: Path, ca
         "files": files,
         "findings": [diagnostic_to_dict(d) for d in diagnostics],
         "fixed": fixed,
+        "fixed_folded": fixed_folded,
         "review": review,
         "changes": changes,
         "config": config,

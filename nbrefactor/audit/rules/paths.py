@@ -27,7 +27,7 @@ from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
-from nbrefactor.audit.ipython import MagicLine
+from nbrefactor.audit.ipython import MagicLine, cd_operand
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loads
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.project import normalise as normalise_distribution
@@ -3639,14 +3639,13 @@ class _DirectoryStep:
 
 _UNKNOWN_STEP = _DirectoryStep(enters=0)
 _POPD = _DirectoryStep(leaves=0, popped=True)
-_CD_FLAGS = re.compile(r"^(?:-[qb]\s+)+")
 
 
 def _directory_step(magic: str, argument: Optional[str]) -> _DirectoryStep:
     pushed = magic == "pushd"
     if argument is None:
         return _DirectoryStep(enters=0, pushed=pushed)
-    target = _CD_FLAGS.sub("", argument.strip()).strip().strip("'\"")
+    target = cd_operand(argument)
     if target == "-" and not pushed:
         return _DirectoryStep(leaves=-1)
     parts = [p for p in re.split(r"[\\/]+", target) if p not in ("", ".")]
@@ -3744,7 +3743,7 @@ def _saved_folder_target(argument: Optional[str], saved: Collection[str]) -> Opt
     anchored to the saved one. None for anything else."""
     if argument is None:
         return None
-    target = _CD_FLAGS.sub("", argument.strip()).strip().strip("'\"")
+    target = cd_operand(argument)
     m = _SAVED_FOLDER_TARGET.match(target)
     if m is None or (m.group("braced") or m.group("plain")) not in saved:
         return None
@@ -3779,7 +3778,7 @@ def _anchored_finding(
     def resets(event: tuple) -> bool:
         ca, line, column, text, _, back = event
         target = re.sub(r"^%?\w+\s+", "", text.strip())
-        target = _CD_FLAGS.sub("", target).strip("'\"")
+        target = cd_operand(target)
         return back or (ca.cell.index, line, column) in anchored or target.startswith(("/", "~"))
 
     for i, event in enumerate(events):
