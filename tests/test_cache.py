@@ -611,3 +611,22 @@ def test_a_notebook_saved_during_its_audit_is_stored_as_audited(corpus, tmp_path
     assert saved == audit_json(corpus, settings, None)  # the saved content, not the entry of the old one
     target.write_bytes(before_bytes)
     assert audit_json(corpus, settings, cache) == audit_json(corpus, settings, None) != saved
+
+
+def test_a_cold_audit_with_the_cache_on_parses_each_notebooks_json_once(corpus, tmp_path, monkeypatch):
+    """Twentieth round: the cache key's code cells and the audit read one parse of the notebook's
+    JSON (`loader.notebook_json`), where each parsed it (two parses per notebook of a cold run);
+    the output is the one without the cache, and the next run is answered from the entries."""
+    from nbrefactor.audit import loader
+
+    settings = Settings()
+    uncached = audit_json(corpus, settings)
+    parses: list[int] = []
+    real = loader.json.loads
+    monkeypatch.setattr(loader.json, "loads", lambda text, **kw: parses.append(len(text)) or real(text, **kw))
+    engine._KEY_SOURCES.clear()
+    cache = open_cache(settings, tmp_path / "c")
+    assert audit_json(corpus, settings, cache) == uncached
+    assert len(parses) == 3, parses
+    counter = AuditCounter(monkeypatch)
+    assert audit_json(corpus, settings, cache) == uncached and counter.paths == []

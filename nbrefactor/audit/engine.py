@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-import json
 import os
 import re
 import stat
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequen
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, die_with_parent, seconds_text, time_limit
 from nbrefactor.config import Settings, rule_enabled
-from nbrefactor.audit.loader import parse_notebook, read_notebook
+from nbrefactor.audit.loader import notebook_json, parse_notebook, read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, NotAnalysed, Notebook, NotebookResult
 from nbrefactor.audit.project import (
     ProjectContext, discover_project, resolved_path, with_downloads_present, with_image_packages,
@@ -65,6 +64,7 @@ def _audit_notebook(
     from nbrefactor.audit.analysis import analyse_notebook
     from nbrefactor.audit.rules import RuleContext, all_rules
     from nbrefactor.audit.rules.structure import plain_python_under_superset, reference_sheet
+    from nbrefactor.audit.screens import may_report
     from nbrefactor.audit.secrets import notebook_secrets
 
     facts = analyse_notebook(notebook)
@@ -88,6 +88,10 @@ def _audit_notebook(
     elif any(r.quiet_in_reference_sheets for r in chosen) and reference_sheet(facts):
         # A never-run cheat sheet: its paths, downloads and installs are the lesson, not steps to fix.
         chosen = [r for r in chosen if not r.quiet_in_reference_sheets]
+    # A rule that provably reports nothing on this notebook is not run (audit/screens.py: HID001
+    # built its order analysis for every notebook, and 132 of PythonDataScienceHandbook's 136 have
+    # counts that never go down, on which it can report nothing).
+    chosen = [r for r in chosen if may_report(r.code, notebook)]
     diagnostics: list[Diagnostic] = []
     folded: list[Diagnostic] = []
     suppressed = 0
@@ -489,9 +493,10 @@ _KEY_SOURCES_CHARS = 8_000_000  # code cells' text: PythonDataScienceHandbook's 
 
 def _code_sources(raw: bytes) -> list[str]:
     """The code cells' sources of a notebook's bytes, for the cache key; [] when it is not one
-    (the audit proper reports that)."""
+    (the audit proper reports that). The JSON is read as the loader reads it (`notebook_json`),
+    and that parse is the one `audit_file` then uses for the same bytes."""
     try:
-        cells = json.loads(raw).get("cells", [])
+        cells = notebook_json(raw).get("cells", [])
     except (ValueError, AttributeError):
         return []
     sources = []
