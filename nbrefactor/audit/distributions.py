@@ -1452,13 +1452,41 @@ def _segments(tokens: list[str]) -> Iterator[list[str]]:
         yield current
 
 
+def _one_word_expansions(command: str) -> str:
+    """The command with each IPython `{…}` expansion that holds spaces or quotes made one word
+    (`{' '.join([f"'{x}'" for x in dist.install_requires])}` → `{expression}`): IPython fills the
+    whole span in from Python, so shell quoting must not split it into `for`, `x`, `in` (fair check 16)."""
+    if "{" not in command:
+        return command
+    out: list[str] = []
+    i = 0
+    while i < len(command):
+        if command[i] != "{":
+            out.append(command[i])
+            i += 1
+            continue
+        depth, j = 0, i
+        while j < len(command):
+            depth += {"{": 1, "}": -1}.get(command[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        span = command[i:j + 1]
+        if depth == 0 and re.search(r"[\s'\"]", span):
+            out.append("{expression}")
+        else:
+            out.append(span)
+        i = j + 1
+    return "".join(out)
+
+
 def parse_install(command: str) -> Optional[ParsedInstall]:
     """`pip install -q "pandas>=2" xgboost==1.7.6 -r req.txt`, `python -m pip install x`,
     `conda install -y -c conda-forge lightgbm=4.1` (a shell command, or a magic with its name) →
     what it installs; None when no segment of the command is an install. Several commands chained
     with `&&`/`;` are merged."""
     merged: Optional[ParsedInstall] = None
-    for segment in _segments(_tokens(command)):
+    for segment in _segments(_tokens(_one_word_expansions(command))):
         parsed = _parse_segment(segment)
         if parsed is None:
             continue

@@ -575,6 +575,7 @@ class UndeclaredImport(Rule):
         declared = (ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
                     | ctx.project.repository_projects)
         where = _manifest_names(manifests)
+        shared_where = _manifest_names(tuple(m for m in manifests if not m.sibling)) or where
         uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
         for use in kept:
@@ -619,7 +620,9 @@ class UndeclaredImport(Rule):
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
                 # The manifest the line is missing from: notebooks of one project missing the same
                 # line are one root cause (`AuditResult.diagnostics` folds them in a batch's report).
-                data=(("distribution", res.primary), ("module", use.module), ("manifest", where)),
+                # An example's own file in a sibling folder (`scripts/requirements.txt`) is left out of
+                # that key: the project's examples missing `numpy` are still one decision, one finding.
+                data=(("distribution", res.primary), ("module", use.module), ("manifest", shared_where)),
             )
 
 
@@ -1318,6 +1321,15 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
         return f"Declare {', '.join(names)} in {_declare_in(manifests)} (pinned) and delete the line"
     files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in declared))
     already = f"{', '.join(declared)} {'is' if len(declared) == 1 else 'are'} already declared in {files}"
+    # The example's file in a sibling folder has no DEP004 of its own (its lines are this line's root
+    # cause): the fix says to pin them there.
+    pinned = {r.name for m in manifests for r in m.requirements if r.pinned}
+    unpinned = [n for n in declared if any(m.sibling and m.path == declaring[normalise(n.split("[")[0])] for m in manifests)
+                and normalise(n.split("[")[0]) not in pinned]
+    if not undeclared and unpinned:
+        return (f"{already}, unpinned: pin {'it' if len(unpinned) == 1 else 'them'} there "
+                f"(`{normalise(unpinned[0].split('[')[0])}==<the version you ran with>`), install from it before starting "
+                "the kernel and delete the line")
     if not undeclared:
         return f"{already}: install from it before starting the kernel and delete the line"
     return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
@@ -1550,6 +1562,12 @@ def _dev_duplicates(manifests: tuple[Manifest, ...], imported: dict[str, str], p
     return {"folded": folded, "notes": notes}
 
 
+def _without_comment(spec: str) -> str:
+    """A requirement line without its trailing comment, as messages quote it (`astroquery>=0.4.8.dev9474
+    # pinned for …` read as "`… pinned …` is not pinned"; fair check 16)."""
+    return re.split(r"\s#|^#", spec, maxsplit=1)[0].strip() or spec
+
+
 class UnpinnedRequirement(Rule):
     code = "DEP004"
     name = "unpinned-requirement"
@@ -1692,6 +1710,8 @@ class UnpinnedRequirement(Rule):
         environment = {r.name for m in manifests if m.kind not in _LIBRARY_METADATA for r in m.requirements}
         also = _dev_duplicates(manifests, imported, pinned)
         for manifest in manifests:
+            if manifest.sibling:
+                continue  # the example's file beside the notebook's folder: DEP003 on the notebook's install line says to pin it
             library = manifest.kind in _LIBRARY_METADATA
             # One finding per distribution and file, at its first line: a file listing `daft` twice
             # (a copy-paste, or an over-indented pip list read line by line) needs one pin.
@@ -1739,7 +1759,7 @@ class UnpinnedRequirement(Rule):
                     None,
                     req.line,
                     None,
-                    f"`{req.spec}` in {manifest.path} is not pinned to one version "
+                    f"`{_without_comment(req.spec)}` in {manifest.path} is not pinned to one version "
                     f"({imported[req.name]})"
                     + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else "")
                     + "".join(f"; {path} (line {line}), a development environment further up, lists it unpinned too (`{spec}`)"

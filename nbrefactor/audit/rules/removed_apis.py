@@ -706,7 +706,10 @@ def _declarations(ctx: RuleContext, names: frozenset[str], removed: Version) -> 
                 continue
             m = _NAME.match(req.spec)
             spec = _specifier(req.spec[m.end():]) if m else None
-            found.append(_Declaration(manifest.path, req.spec, _classify(spec, removed)))
+            # A note the reader added to the spec (`# locked in poetry.lock`) goes with the file, not inside the quote.
+            text, _, note = req.spec.partition("  # ")
+            where = f"{manifest.path}, {note.strip()}" if note.strip() else manifest.path
+            found.append(_Declaration(where, text.strip() or req.spec, _classify(spec, removed)))
     for command in install_commands(ctx.facts):
         for package in command.packages:
             if package.normalised in names:
@@ -767,7 +770,7 @@ class UsesRemovedApi(Rule):
         "lets pip take the newest release, a requirement without a version, or no declaration at "
         "all is a warning (a fresh install takes the newest release, which lacks it); a constraint "
         "that admits only releases that still have it (`scikit-learn==0.19.2`, `tensorflow<2`) is "
-        "no finding, nor is one it cannot read (a Poetry caret, a URL: it may keep an old release). Not reported: uses inside a `try:` (or its handler) catching ImportError or "
+        "no finding, nor is one it cannot read (a URL: it may keep an old release). A Poetry caret or tilde is the range it stands for (`^0.24.1` admits 0.24.x only), and a `poetry.lock` beside the pyproject.toml pins what it locks. Not reported: uses inside a `try:` (or its handler) catching ImportError or "
         "AttributeError, a removed keyword's call inside a `try:` catching TypeError or ValueError (a removed value's: or OSError), uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
         "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included), and uses through a name "
         "the notebook rebinds or imports as two different modules. Nothing installed "
