@@ -1317,6 +1317,15 @@ def _string_value(node: ast.AST, constants: Mapping[str, str]) -> Optional[str]:
                 return None
             parts.append(value)
         return "".join(parts)
+    # `os.path.abspath("./toolkit")`, `Path("toolkit").resolve()`: the same folder, made absolute
+    # against the working directory (fair check 16: `sys.path.insert(0, os.path.abspath("./detectron2"))`).
+    if isinstance(node, ast.Call) and not node.keywords and len(node.args) == 1 and dotted_name(node.func) in {
+            "os.path.abspath", "os.path.realpath", "path.abspath", "path.realpath", "abspath", "realpath"}:
+        return _string_value(node.args[0], constants)
+    if (isinstance(node, ast.Call) and not node.args and not node.keywords and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("resolve", "absolute") and isinstance(node.func.value, ast.Call)
+            and dotted_name(node.func.value.func) in {"Path", "pathlib.Path"}):
+        return _string_value(node.func.value, constants)
     if isinstance(node, ast.Call) and not node.keywords and node.args and dotted_name(node.func) in {
             "os.path.join", "path.join", "join", "Path", "pathlib.Path"}:
         parts = [_string_value(a, constants) for a in node.args]

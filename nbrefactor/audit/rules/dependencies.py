@@ -339,6 +339,16 @@ class UndeclaredImport(Rule):
         "is one build even so, TensorFlow's version being the name's (`tensorflow==1.7.0`) and Kubeflow no longer publishing these images: "
         "DEP004 leaves its lines, but it pins nothing for the project's other manifests). A YAML file of any name whose top level has a `dependencies:` list of "
         "package specs is a conda environment file (`deep-learning.yml`). "
+        "An example's requirements file in a sibling folder of the notebook's (`scripts/requirements.txt` beside "
+        "`notebooks/`, the folder above holding no manifest) is a manifest when that folder also holds a `.py` script, "
+        "the notebook's folder holds no manifest, and the notebook's own pip lines and the file name mostly the same "
+        "packages (one at least in common, each naming no fewer than half of the other's); its unpinned lines are said by "
+        "DEP003's fix on that install line, not by DEP004. A Dockerfile in a `docker/` folder (two levels deep) of a folder "
+        "above the notebook that `git clone`s a repository and then sets `WORKDIR` to the notebook's folder (or one above it) "
+        "inside the clone (`WORKDIR /repo/notebooks`) is a manifest of those notebooks; with several, each is an image they "
+        "may run in. A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
+        "the `poetry.lock` beside it pins what it locks. A clone put on `sys.path` through `os.path.abspath`/`realpath` or "
+        "`Path(…).resolve()` of its folder is reached as if the folder were written plainly. "
         "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
         "`Pipfile.lock` beside it (`\"*\"` with a locked `==` version is pinned, as `pipenv install --deploy` installs it). "
         "Packages above the notebook named like a catalogued distribution whose folder holds notebooks (a course's "
@@ -465,6 +475,20 @@ class UndeclaredImport(Rule):
                 "environment.yml": "name: demo\ndependencies:\n  - pytorch=2.3\n  - py-xgboost\n",
                 "pyproject.toml": "[project]\nname = 'demo'\ndependencies = ['requests>=2']\n\n[tool.nbrefactor]\n",
             },
+        ),
+        # Imports named otherwise than their distribution (`summarizer` is bert-extractive-summarizer's),
+        # and an integration an extra installs (`neptune[detectron2]` brings neptune-detectron2).
+        Example(
+            cells=("from summarizer import Summarizer\nimport neptune_detectron2\nimport fasttext",),
+            files={"requirements.txt": "bert-extractive-summarizer==0.4.2\nneptune[detectron2]==1.10.4\nfasttext-wheel==0.9.2\n"},
+        ),
+        # A clone put on `sys.path` through `os.path.abspath` of its folder.
+        Example(
+            cells=(
+                "import os, sys\n!git clone https://github.com/example-lab/toolkit\nsys.path.insert(0, os.path.abspath('./toolkit'))",
+                "import toolkit",
+            ),
+            files={"requirements.txt": "numpy==2.0.1\n"},
         ),
         # Code the notebook brings in at run time: a clone in a folder held in a variable and put on
         # `sys.path`, and a Hub repository downloaded into the working directory.
@@ -613,7 +637,13 @@ class UndeclaredImport(Rule):
                     f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
                     "and add it (pinned) to a manifest" if res.assumed else
                     f"Replace `{_PLACEHOLDERS[normalise(res.primary)]}` with `{res.primary}` (pinned) in the manifest"
-                    if _placeholder_note(res, manifests) else f"Add `{res.primary}` (pinned) to a manifest",
+                    if _placeholder_note(res, manifests) else
+                    # A spaCy model is no release on the package index: a direct reference to its
+                    # release archive pins it (fair check 16: "Add `en_core_web_lg` (pinned)" said not how).
+                    f"Add `{res.primary} @ https://github.com/explosion/spacy-models/releases/download/"
+                    f"{res.primary}-<version>/{res.primary}-<version>.tar.gz` to a manifest (a spaCy model is not on the "
+                    "package index; its release archive pins it)" if "spaCy model" in use.needed else
+                    f"Add `{res.primary}` (pinned) to a manifest",
                     hosted) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
@@ -1589,6 +1619,9 @@ class UnpinnedRequirement(Rule):
         "itself a development file) declares the same distribution unpinned: the nearer file's finding names the dev "
         "file's line (a library's `doc/environment.yml`, where its gallery notebooks run, beside the contributors' "
         "`environment-dev.yml` at the root: pin the docs environment). "
+        "Nor is a line of an example's requirements file read from a sibling folder (DEP001): the notebook's install line "
+        "of the same packages is DEP003, whose fix says to pin them there. A Poetry dependency locked in the `poetry.lock` "
+        "beside its pyproject.toml is pinned (`poetry install` installs the locked version). "
         "Nor is a package of a stock base image whose name carries its version though its tag floats (Kubeflow's "
         "`gcr.io/kubeflow-images-public/tensorflow-1.7.0-notebook-gpu:latest` or untagged, `[docker_stacks]` keys with `*`): "
         "the name is the build, and these images are no longer published; it pins nothing for the other manifests. "
@@ -1634,6 +1667,13 @@ class UnpinnedRequirement(Rule):
             },
         ),
         Example(cells=("import pandas as pd",)),
+        # A Poetry caret with the poetry.lock beside it: `poetry install` installs the locked version.
+        Example(
+            cells=("import seaborn as sns",),
+            files={"pyproject.toml": "[tool.poetry]\nname = 'course'\n\n[tool.poetry.dependencies]\nseaborn = \"^0.11.1\"\n\n"
+                                     "[tool.nbrefactor]\n",
+                   "poetry.lock": "[[package]]\nname = \"seaborn\"\nversion = \"0.11.1\"\n"},
+        ),
         # A RAPIDS tag that leads with its release is one build.
         Example(
             cells=("import cudf\nimport pandas as pd",),

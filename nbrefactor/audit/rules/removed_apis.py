@@ -784,6 +784,11 @@ class UsesRemovedApi(Rule):
     example = "# requirements.txt: scikit-learn==1.3\nfrom sklearn.cross_validation import train_test_split"
     use_instead = "from sklearn.model_selection import train_test_split"
     passing = (
+        # A Poetry caret admits 0.24.x only, which still has `load_boston` (removed in 1.2).
+        Example(
+            cells=("from sklearn.datasets import load_boston",),
+            files={"pyproject.toml": "[tool.poetry.dependencies]\nscikit-learn = \"^0.24.1\"\n\n[tool.nbrefactor]\n"},
+        ),
         # The pin keeps a release that still has the module.
         Example(
             cells=("from sklearn.cross_validation import train_test_split",),
@@ -923,6 +928,13 @@ class UsesRemovedApi(Rule):
             ),
             files={"requirements.txt": "scikit-learn==1.3.2\npandas==1.5.3\n"},
             expect=((2, 3), (3, 2)),
+        ),
+        # The version poetry.lock locks (0.24.2) has no `Imputer` (removed in 0.22): an error.
+        Example(
+            cells=("from sklearn.preprocessing import Imputer",),
+            files={"pyproject.toml": "[tool.poetry.dependencies]\nscikit-learn = \"^0.24.1\"\n\n[tool.nbrefactor]\n",
+                   "poetry.lock": "[[package]]\nname = \"scikit-learn\"\nversion = \"0.24.2\"\n"},
+            expect=((1, 1),),
         ),
     )
 
