@@ -623,3 +623,75 @@ def test_the_repository_s_own_packages_are_every_package_file_below_its_root(tmp
     notebook = tmp_path / "docs" / "tour.ipynb"
     notebook.write_text("{}")
     assert discover_project(notebook).repository_projects == frozenset({"mylib-core", "mybench"})
+
+
+def _example_with_halves(root, script=True, notebook_folder="notebooks"):
+    (root / ".git").mkdir()
+    (root / "requirements.txt").write_text("nbconvert==7.16.4\n")  # the repository's CI tooling
+    example = root / "examples" / "tune"
+    (example / notebook_folder).mkdir(parents=True)
+    (example / "scripts").mkdir()
+    (example / "scripts" / "requirements.txt").write_text("optuna\nscikit-learn\n")
+    if script:
+        (example / "scripts" / "tune.py").write_text("import optuna\n")
+    notebook = example / notebook_folder / "tune.ipynb"
+    notebook.write_text("{}")
+    return notebook
+
+
+def test_an_example_s_requirements_in_a_sibling_folder_declare_when_the_notebook_installs_the_same(tmp_path):
+    notebook = _example_with_halves(tmp_path)
+    project = with_installed_requirements(discover_project(notebook), notebook, ["! pip install -U optuna scikit-learn"])
+    sibling = [m for m in project.manifests if m.sibling]
+    assert [m.path.rsplit("/", 2)[-2:] for m in sibling] == [["scripts", "requirements.txt"]]
+    assert {"optuna", "scikit-learn"} <= project.declared
+
+
+def test_a_sibling_requirements_file_is_not_read_without_the_notebook_s_matching_install_or_a_script(tmp_path):
+    notebook = _example_with_halves(tmp_path)
+    # It installs something else (a Colab notebook beside unrelated folders), or nothing.
+    for sources in (["!pip install xgboost==2.1.1"], ["import optuna"], ["!pip install {packages}"]):
+        project = with_installed_requirements(discover_project(notebook), notebook, sources)
+        assert not any(m.sibling for m in project.manifests), sources
+    # No script beside the file: no example's other half.
+    other = tmp_path / "other"
+    other.mkdir()
+    notebook = _example_with_halves(other, script=False)
+    project = with_installed_requirements(discover_project(notebook), notebook, ["! pip install -U optuna scikit-learn"])
+    assert not any(m.sibling for m in project.manifests)
+
+
+def test_a_dockerfile_that_clones_the_repository_and_works_in_the_notebooks_folder_declares(tmp_path):
+    from nbrefactor.audit.project import _docker_clones_below
+
+    _docker_clones_below.cache_clear()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docker" / "3").mkdir(parents=True)
+    (tmp_path / "docker" / "3" / "Dockerfile").write_text(
+        "FROM ubuntu:22.04\nRUN pip install pysam==0.22.1\nRUN git clone https://github.com/example-lab/genome-notes.git\n"
+        "WORKDIR /genome-notes/notebooks\nCMD jupyter notebook\n")
+    # A second image whose clone lands elsewhere (a relative WORKDIR left in force): its WORKDIR is
+    # an empty folder, not the clone's notebooks.
+    (tmp_path / "docker" / "2").mkdir()
+    (tmp_path / "docker" / "2" / "Dockerfile").write_text(
+        "FROM ubuntu:22.04\nRUN pip install numpy==1.26.4\nWORKDIR build/src\nRUN git clone https://github.com/example-lab/genome-notes.git\n"
+        "WORKDIR /genome-notes/notebooks\n")
+    (tmp_path / "notebooks" / "reads").mkdir(parents=True)
+    (tmp_path / "scripts").mkdir()
+    inside = tmp_path / "notebooks" / "reads" / "depth.ipynb"
+    outside = tmp_path / "scripts" / "depth.ipynb"
+    for notebook in (inside, outside):
+        notebook.write_text("{}")
+    declared = discover_project(inside).declared
+    assert "pysam" in declared and "numpy" not in declared
+    assert "pysam" not in discover_project(outside).declared
+
+
+def test_poetry_carets_are_ranges_and_its_lock_pins():
+    text = "[tool.poetry.dependencies]\nscikit-learn = \"^0.24.1\"\ntorch = \"~1.7.1\"\nnumpy = \"^1.20\"\n"
+    specs = {r.name: r.spec for r in parse_pyproject("pyproject.toml", text).requirements}
+    assert specs == {"scikit-learn": "scikit-learn>=0.24.1,<0.25", "torch": "torch>=1.7.1,<1.8", "numpy": "numpy>=1.20,<2"}
+    lock = "[[package]]\nname = \"scikit-learn\"\nversion = \"0.24.2\"\n"
+    locked = {r.name: (r.spec, r.pinned) for r in parse_pyproject("pyproject.toml", text, lock).requirements}
+    assert locked["scikit-learn"] == ("scikit-learn==0.24.2  # locked in poetry.lock", True)
+    assert locked["numpy"][1] is False

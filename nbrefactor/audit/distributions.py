@@ -1318,6 +1318,15 @@ def _string_value(node: ast.AST, constants: Mapping[str, str]) -> Optional[str]:
                 return None
             parts.append(value)
         return "".join(parts)
+    # `os.path.abspath("./toolkit")`, `Path("toolkit").resolve()`: the same folder, made absolute
+    # against the working directory (fair check 16: `sys.path.insert(0, os.path.abspath("./detectron2"))`).
+    if isinstance(node, ast.Call) and not node.keywords and len(node.args) == 1 and dotted_name(node.func) in {
+            "os.path.abspath", "os.path.realpath", "path.abspath", "path.realpath", "abspath", "realpath"}:
+        return _string_value(node.args[0], constants)
+    if (isinstance(node, ast.Call) and not node.args and not node.keywords and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("resolve", "absolute") and isinstance(node.func.value, ast.Call)
+            and dotted_name(node.func.value.func) in {"Path", "pathlib.Path"}):
+        return _string_value(node.func.value, constants)
     if isinstance(node, ast.Call) and not node.keywords and node.args and dotted_name(node.func) in {
             "os.path.join", "path.join", "join", "Path", "pathlib.Path"}:
         parts = [_string_value(a, constants) for a in node.args]
@@ -1453,13 +1462,41 @@ def _segments(tokens: list[str]) -> Iterator[list[str]]:
         yield current
 
 
+def _one_word_expansions(command: str) -> str:
+    """The command with each IPython `{…}` expansion that holds spaces or quotes made one word
+    (`{' '.join([f"'{x}'" for x in dist.install_requires])}` → `{expression}`): IPython fills the
+    whole span in from Python, so shell quoting must not split it into `for`, `x`, `in` (fair check 16)."""
+    if "{" not in command:
+        return command
+    out: list[str] = []
+    i = 0
+    while i < len(command):
+        if command[i] != "{":
+            out.append(command[i])
+            i += 1
+            continue
+        depth, j = 0, i
+        while j < len(command):
+            depth += {"{": 1, "}": -1}.get(command[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        span = command[i:j + 1]
+        if depth == 0 and re.search(r"[\s'\"]", span):
+            out.append("{expression}")
+        else:
+            out.append(span)
+        i = j + 1
+    return "".join(out)
+
+
 def parse_install(command: str) -> Optional[ParsedInstall]:
     """`pip install -q "pandas>=2" xgboost==1.7.6 -r req.txt`, `python -m pip install x`,
     `conda install -y -c conda-forge lightgbm=4.1` (a shell command, or a magic with its name) →
     what it installs; None when no segment of the command is an install. Several commands chained
     with `&&`/`;` are merged."""
     merged: Optional[ParsedInstall] = None
-    for segment in _segments(_tokens(command)):
+    for segment in _segments(_tokens(_one_word_expansions(command))):
         parsed = _parse_segment(segment)
         if parsed is None:
             continue

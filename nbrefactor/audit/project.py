@@ -83,6 +83,10 @@ class Manifest:
     # -e ".[dev, parallel]"`), as (folder relative to the Dockerfile's folder, extras named): their
     # pyproject.toml/setup.cfg/setup.py is a manifest too (`_included_manifests`; fair check 14).
     projects: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The example's requirements file found in a sibling folder of the notebook's (`scripts/` beside
+    # `notebooks/`; `with_sibling_requirements`): it declares, yet its unpinned lines are not DEP004's,
+    # since the notebook's own install line of the same names carries that finding (DEP003).
+    sibling: bool = False
 
 
 @dataclass(frozen=True)
@@ -238,14 +242,14 @@ def parse_environment_yml(path: str, text: str) -> Manifest:
     return Manifest(path, "environment", tuple(reqs))
 
 
-def _line_of(lines: list[str], name: str, start: int = 0) -> int:
+def _line_of(lines: list[str], name: str, start: int = 0, key_first: bool = False) -> int:
     """The 1-based line that declares `name`: a quoted requirement (`"pandas>=2"`) or a TOML key
-    (`pandas = "^2"`), searched from `start`; 1 when not found."""
+    (`pandas = "^2"`; looked for first when `key_first`), searched from `start`; 1 when not found."""
     escaped = re.escape(name)
     quoted = re.compile(rf"""["']\s*{escaped}(?![A-Za-z0-9._-])""", re.IGNORECASE)
     key = re.compile(rf"""^\s*["']?{escaped}["']?\s*=""", re.IGNORECASE)
     bare = re.compile(rf"""^\s*{escaped}(?![A-Za-z0-9._-])""", re.IGNORECASE)
-    for pattern in (quoted, key, bare):
+    for pattern in ((key, quoted, bare) if key_first else (quoted, key, bare)):
         for i in range(start, len(lines)):
             if pattern.search(lines[i]):
                 return i + 1
@@ -265,6 +269,22 @@ def _table_line(lines: list[str], table: str) -> int:
     return 0
 
 
+def _poetry_range(version: str) -> Optional[str]:
+    """A Poetry caret or tilde as the PEP 440 range it stands for: `^0.24.1` is `>=0.24.1,<0.25`
+    (the left-most non-zero component may not change), `^1.3` is `>=1.3,<2`, `~1.2.3` is
+    `>=1.2.3,<1.3`; None for anything else."""
+    m = re.match(r"^(?P<op>\^|~(?!=))\s*(?P<release>\d+(?:\.\d+)*)$", version)
+    if m is None:
+        return None
+    parts = [int(p) for p in m["release"].split(".")]
+    if m["op"] == "^":
+        index = next((i for i, p in enumerate(parts) if p != 0), len(parts) - 1)
+    else:
+        index = min(1, len(parts) - 1) if len(parts) > 1 else 0
+    upper = parts[:index] + [parts[index] + 1]
+    return f">={m['release']},<{'.'.join(map(str, upper))}"
+
+
 def _poetry_spec(name: str, value: object) -> str:
     version = value if isinstance(value, str) else (value.get("version", "") if isinstance(value, dict) else "")
     version = (version or "").strip()
@@ -272,10 +292,30 @@ def _poetry_spec(name: str, value: object) -> str:
         return f"{name}=={version}"  # poetry reads a bare version as an exact pin
     if re.match(r"^==\s*[^,*\s]+$", version):
         return f"{name}{version}"
+    ranged = _poetry_range(version)
+    if ranged is not None:
+        return f"{name}{ranged}"
     return f"{name}{version}" if re.match(r"^[<>=!~]", version) else name
 
 
-def parse_pyproject(path: str, text: str) -> Optional[Manifest]:
+def poetry_lock_pins(text: str) -> dict[str, str]:
+    """Normalised name → `==version` of every `[[package]]` a `poetry.lock` locks; empty when it
+    does not parse."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+    pins: dict[str, str] = {}
+    for package in data.get("package") or []:
+        if isinstance(package, dict) and isinstance(package.get("name"), str) and isinstance(package.get("version"), str):
+            pins.setdefault(normalise(package["name"]), f"=={package['version']}")
+    return pins
+
+
+def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None) -> Optional[Manifest]:
+    """A pyproject's dependencies (`[project]`, its optional dependencies, PEP 735 groups, Poetry's
+    tables). `poetry_lock`: the text of the `poetry.lock` beside it; a Poetry dependency it locks is
+    pinned to the locked version, as `poetry install` installs exactly that (fair check 16)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -298,6 +338,7 @@ def parse_pyproject(path: str, text: str) -> Optional[Manifest]:
             if name.lower() != "python":
                 specs.append((_poetry_spec(name, value), "tool.poetry"))
     project_name = project.get("name") or poetry.get("name")
+    locked = poetry_lock_pins(poetry_lock) if poetry_lock and poetry else {}
     if not specs:
         return None
     lines = text.splitlines()
@@ -306,14 +347,21 @@ def parse_pyproject(path: str, text: str) -> Optional[Manifest]:
     for spec, table in specs:
         name = _REQ_NAME.match(spec)
         number = 1
+        # A Poetry dependency is a key (`tqdm = {version = ...}`), never the quoted name of the
+        # `[tool.poetry.extras]` list further down.
+        key_first = table == "tool.poetry"
         if name:
             header = _table_line(lines, table)
             start = max(header, last.get(name.group(1).lower(), -1) + 1)
-            number = _line_of(lines, name.group(1), start)
+            number = _line_of(lines, name.group(1), start, key_first)
             if number == 1 and start > header:  # (listed twice on one line)
-                number = _line_of(lines, name.group(1), header)
+                number = _line_of(lines, name.group(1), header, key_first)
             last[name.group(1).lower()] = number - 1
         req = _requirement(spec, number)
+        if req and table == "tool.poetry" and not req.pinned and req.name in locked:
+            # The spec names the locked version, so the version readers (DEP005) see it.
+            req = replace(req, spec=f"{name.group(1) if name else req.name}{locked[req.name]}  # locked in poetry.lock",
+                          pinned=True, patch_range=False)
         if req:
             reqs.append(req)
     return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None)
@@ -1104,9 +1152,73 @@ def with_installed_requirements(project: ProjectContext, notebook_path: str | Pa
         if (file.name, manifest.requirements) not in known:
             known.add((file.name, manifest.requirements))
             added.append(manifest)
+    added += _sibling_requirements(folder, sources, [m for m in project.manifests + tuple(added)])
     if not added:
         return project
     return replace(project, manifests=project.manifests + tuple(added))
+
+
+# A notebook's own pip line (`! pip install -U neptune tensorflow`, `%pip install x`), the command after `!`/`%`.
+_NOTEBOOK_PIP_LINE = re.compile(
+    r"^[ \t]*[!%][ \t]*(?P<command>(?:pip3?|python3?[ \t]+-m[ \t]+pip)[ \t][^\n]*\binstall\b[^\n]*)$", re.MULTILINE)
+
+
+def _notebook_pip_names(sources: list[str]) -> frozenset[str]:
+    """Normalised names of the packages the notebook's own pip lines install (not those of a line
+    that builds its arguments at run time, `{…}` or `$VAR`)."""
+    names: set[str] = set()
+    for source in sources:
+        for m in _NOTEBOOK_PIP_LINE.finditer(source):
+            if "{" in m["command"] or "$" in m["command"]:
+                continue
+            for arg, _, is_file in _install_arguments(_shell_words(m["command"])):
+                req = None if is_file else _requirement(arg, 0)
+                if req is not None:
+                    names.add(req.name)
+    return frozenset(names)
+
+
+def _sibling_requirements(folder: Path, sources: list[str], known: list[Manifest]) -> list[Manifest]:
+    """The requirements file of the example a notebook belongs to when it sits in a sibling folder
+    (neptune-ai/examples: `monitor-ml-runs/notebooks/Monitor_ML_runs_live.ipynb` beside
+    `monitor-ml-runs/scripts/requirements.txt` and the script it serves; fair check 16, 34 DEP001s).
+    Read only when all of these hold: no manifest in the notebook's folder nor in its parent (the
+    example's root); the sibling folder holds a `requirements*.txt` and a `.py` script; and the
+    notebook's own pip lines and that file name mostly the same packages: they share one at least,
+    and each names no fewer than half of the other's (measured on the 44 pairs there: 30 name exactly
+    the same packages, the rest differ by one or two; the Colab notebooks at a repository's root
+    share nothing with their sibling folders' files)."""
+    parent = folder.parent
+    if parent == folder or _manifests_in(folder, None) or _manifests_in(parent, None):
+        return []
+    installed = _notebook_pip_names(sources)
+    if not installed:
+        return []
+    found: list[Manifest] = []
+    try:
+        siblings = sorted(entry.path for entry in os.scandir(parent)
+                          if entry.is_dir() and not entry.name.startswith(".") and entry.path != str(folder))
+    except OSError:
+        return []
+    shown = {m.path for m in known}
+    for sibling in map(Path, siblings):
+        try:
+            names = os.listdir(sibling)
+        except OSError:
+            continue
+        if not any(n.endswith(".py") for n in names):
+            continue
+        for name in sorted(fnmatch.filter(names, "requirements*.txt")):
+            file = sibling / name
+            text = _file_text(file)
+            if text is None:
+                continue
+            manifest = parse_requirements_txt(_display(file, None), text)
+            listed = {r.name for r in manifest.requirements}
+            shared = listed & installed
+            if shared and 2 * len(shared) >= len(listed) and 2 * len(shared) >= len(installed) and manifest.path not in shown:
+                found.append(replace(manifest, sibling=True))
+    return found
 
 
 def _own_requirements(text: str, manifest: Manifest, sources: list[str]) -> bool:
@@ -1255,12 +1367,93 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         above, project_modules = _upward(folder.parent, display_root)
         manifests += above
         packages = _packages_above(folder.parent, display_root)
+    manifests += _cloning_dockerfiles(folder, display_root)
     local = _local_modules(folder)
     root = _project_root(folder)
     return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local),
                           _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
                           root=_display(root, display_root) if root is not None else None,
                           repository_projects=_repository_projects(root) if root is not None else frozenset())
+
+
+# `git clone https://github.com/o/bioinf-python.git [folder]` in a Dockerfile's RUN line.
+_GIT_CLONE = re.compile(r"\bgit\s+clone\s+(?:-{1,2}[\w-]+(?:[ =]\S+)?\s+)*(?P<url>\S+?)(?:\s+(?P<dest>[^\s;&|]+))?\s*(?:$|[;&|])")
+
+
+def _clone_workdir(text: str) -> Optional[str]:
+    """For a Dockerfile that `git clone`s a repository and then sets a `WORKDIR` inside the clone
+    (`RUN git clone https://github.com/o/bioinf-python.git`, `WORKDIR /bioinf-python/notebooks`):
+    that folder relative to the clone (`notebooks`; `.` for the clone itself), else None."""
+    workdir, clone = "/", None
+    for keyword, rest, _ in _dockerfile_instructions(text):
+        if keyword == "WORKDIR":
+            folder = rest.strip().strip("'\"")
+            if not folder or "$" in folder:
+                return None
+            workdir = posixpath.normpath(posixpath.join(workdir, folder))
+            if clone is not None and (workdir == clone or workdir.startswith(clone + "/")):
+                return posixpath.relpath(workdir, clone)
+        elif keyword == "RUN":
+            m = _GIT_CLONE.search(rest)
+            if m and "$" not in m["url"]:
+                name = m["dest"] or m["url"].rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+                if name and "$" not in name:
+                    clone = posixpath.normpath(posixpath.join(workdir, name))
+    return None
+
+
+@lru_cache(maxsize=256)
+def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest, str], ...]:
+    """(manifest, folder the image works in relative to the clone) for each Dockerfile in `folder`'s
+    sub-folders named for containers (`docker/`, `docker/3/`; two levels) that clones a repository and
+    works inside the clone (`_clone_workdir`)."""
+    found: list[tuple[Manifest, str]] = []
+    try:
+        subs = sorted(e.path for e in os.scandir(folder) if e.is_dir() and "docker" in e.name.lower())
+    except OSError:
+        return ()
+    places: list[Path] = []
+    for sub in map(Path, subs):
+        places.append(sub)
+        try:
+            places += sorted(Path(e.path) for e in os.scandir(sub) if e.is_dir())
+        except OSError:
+            continue
+    for place in places:
+        try:
+            names = sorted(os.listdir(place))
+        except OSError:
+            continue
+        for name in names:
+            if not any(fnmatch.fnmatchcase(name, g) for g in DOCKERFILE_GLOBS):
+                continue
+            text = _file_text(place / name)
+            inside = _clone_workdir(text) if text is not None else None
+            manifest = parse_dockerfile(_display(place / name, display_root), text) if inside is not None else None
+            if manifest is not None:
+                found.append((manifest, inside))
+    return tuple(found)
+
+
+def _cloning_dockerfiles(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:
+    """The Dockerfiles of the repository around a notebook that build its environment: one kept in a
+    `docker/` folder of a folder above (or of the notebook's own) that clones the repository and sets
+    its `WORKDIR` to the notebook's folder, or to a folder above it, inside the clone (tiagoantao/
+    bioinf-python: `docker/3/Dockerfile` installs the packages, `git clone`s the repository, `WORKDIR
+    /bioinf-python/notebooks` and starts the notebook server there; fair check 16, 18 DEP002s).
+    With several, each is an image the notebooks may run in (one per Python version): what any of
+    them installs is declared."""
+    found: list[Manifest] = []
+    current, below = folder, ""
+    while True:
+        for manifest, inside in _docker_clones_below(current, display_root):
+            if inside == "." or below == inside or below.startswith(inside + "/"):
+                found.append(manifest)
+        if found or _stops_at(current):
+            break
+        below = posixpath.join(current.name, below) if below else current.name
+        current = current.parent
+    return tuple(found)
 
 
 # Folders of a repository that hold no package of its own: tool caches, virtual environments and
@@ -1558,6 +1751,8 @@ def _parse_with_lock(file: Path, shown: str, text: str) -> Optional[Manifest]:
     """`parse_manifest`, with a Pipfile's `Pipfile.lock` (beside it) read for its pins."""
     if file.name == "Pipfile":
         return parse_pipfile(shown, text, _file_text(file.with_name("Pipfile.lock")))
+    if file.name == "pyproject.toml" and "tool.poetry" in text:
+        return parse_pyproject(shown, text, _file_text(file.with_name("poetry.lock")))
     return parse_manifest(shown, text)
 
 

@@ -339,6 +339,16 @@ class UndeclaredImport(Rule):
         "is one build even so, TensorFlow's version being the name's (`tensorflow==1.7.0`) and Kubeflow no longer publishing these images: "
         "DEP004 leaves its lines, but it pins nothing for the project's other manifests). A YAML file of any name whose top level has a `dependencies:` list of "
         "package specs is a conda environment file (`deep-learning.yml`). "
+        "An example's requirements file in a sibling folder of the notebook's (`scripts/requirements.txt` beside "
+        "`notebooks/`, the folder above holding no manifest) is a manifest when that folder also holds a `.py` script, "
+        "the notebook's folder holds no manifest, and the notebook's own pip lines and the file name mostly the same "
+        "packages (one at least in common, each naming no fewer than half of the other's); its unpinned lines are said by "
+        "DEP003's fix on that install line, not by DEP004. A Dockerfile in a `docker/` folder (two levels deep) of a folder "
+        "above the notebook that `git clone`s a repository and then sets `WORKDIR` to the notebook's folder (or one above it) "
+        "inside the clone (`WORKDIR /repo/notebooks`) is a manifest of those notebooks; with several, each is an image they "
+        "may run in. A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
+        "the `poetry.lock` beside it pins what it locks. A clone put on `sys.path` through `os.path.abspath`/`realpath` or "
+        "`Path(…).resolve()` of its folder is reached as if the folder were written plainly. "
         "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
         "`Pipfile.lock` beside it (`\"*\"` with a locked `==` version is pinned, as `pipenv install --deploy` installs it). "
         "Packages above the notebook named like a catalogued distribution whose folder holds notebooks (a course's "
@@ -466,6 +476,20 @@ class UndeclaredImport(Rule):
                 "pyproject.toml": "[project]\nname = 'demo'\ndependencies = ['requests>=2']\n\n[tool.nbrefactor]\n",
             },
         ),
+        # Imports named otherwise than their distribution (`summarizer` is bert-extractive-summarizer's),
+        # and an integration an extra installs (`neptune[detectron2]` brings neptune-detectron2).
+        Example(
+            cells=("from summarizer import Summarizer\nimport neptune_detectron2\nimport fasttext",),
+            files={"requirements.txt": "bert-extractive-summarizer==0.4.2\nneptune[detectron2]==1.10.4\nfasttext-wheel==0.9.2\n"},
+        ),
+        # A clone put on `sys.path` through `os.path.abspath` of its folder.
+        Example(
+            cells=(
+                "import os, sys\n!git clone https://github.com/example-lab/toolkit\nsys.path.insert(0, os.path.abspath('./toolkit'))",
+                "import toolkit",
+            ),
+            files={"requirements.txt": "numpy==2.0.1\n"},
+        ),
         # Code the notebook brings in at run time: a clone in a folder held in a variable and put on
         # `sys.path`, and a Hub repository downloaded into the working directory.
         Example(
@@ -575,6 +599,7 @@ class UndeclaredImport(Rule):
         declared = (ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
                     | ctx.project.repository_projects)
         where = _manifest_names(manifests)
+        shared_where = _manifest_names(tuple(m for m in manifests if not m.sibling)) or where
         uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
         for use in kept:
@@ -612,14 +637,22 @@ class UndeclaredImport(Rule):
                     f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
                     "and add it (pinned) to a manifest" if res.assumed else
                     f"Replace `{_PLACEHOLDERS[normalise(res.primary)]}` with `{res.primary}` (pinned) in the manifest"
-                    if _placeholder_note(res, manifests) else f"Add `{res.primary}` (pinned) to a manifest",
+                    if _placeholder_note(res, manifests) else
+                    # A spaCy model is no release on the package index: a direct reference to its
+                    # release archive pins it (fair check 16: "Add `en_core_web_lg` (pinned)" said not how).
+                    f"Add `{res.primary} @ https://github.com/explosion/spacy-models/releases/download/"
+                    f"{res.primary}-<version>/{res.primary}-<version>.tar.gz` to a manifest (a spaCy model is not on the "
+                    "package index; its release archive pins it)" if "spaCy model" in use.needed else
+                    f"Add `{res.primary}` (pinned) to a manifest",
                     hosted) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
                 # The manifest the line is missing from: notebooks of one project missing the same
                 # line are one root cause (`AuditResult.diagnostics` folds them in a batch's report).
-                data=(("distribution", res.primary), ("module", use.module), ("manifest", where)),
+                # An example's own file in a sibling folder (`scripts/requirements.txt`) is left out of
+                # that key: the project's examples missing `numpy` are still one decision, one finding.
+                data=(("distribution", res.primary), ("module", use.module), ("manifest", shared_where)),
             )
 
 
@@ -1318,6 +1351,15 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
         return f"Declare {', '.join(names)} in {_declare_in(manifests)} (pinned) and delete the line"
     files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in declared))
     already = f"{', '.join(declared)} {'is' if len(declared) == 1 else 'are'} already declared in {files}"
+    # The example's file in a sibling folder has no DEP004 of its own (its lines are this line's root
+    # cause): the fix says to pin them there.
+    pinned = {r.name for m in manifests for r in m.requirements if r.pinned}
+    unpinned = [n for n in declared if any(m.sibling and m.path == declaring[normalise(n.split("[")[0])] for m in manifests)
+                and normalise(n.split("[")[0]) not in pinned]
+    if not undeclared and unpinned:
+        return (f"{already}, unpinned: pin {'it' if len(unpinned) == 1 else 'them'} there "
+                f"(`{normalise(unpinned[0].split('[')[0])}==<the version you ran with>`), install from it before starting "
+                "the kernel and delete the line")
     if not undeclared:
         return f"{already}: install from it before starting the kernel and delete the line"
     return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
@@ -1550,6 +1592,12 @@ def _dev_duplicates(manifests: tuple[Manifest, ...], imported: dict[str, str], p
     return {"folded": folded, "notes": notes}
 
 
+def _without_comment(spec: str) -> str:
+    """A requirement line without its trailing comment, as messages quote it (`astroquery>=0.4.8.dev9474
+    # pinned for …` read as "`… pinned …` is not pinned"; fair check 16)."""
+    return re.split(r"\s#|^#", spec, maxsplit=1)[0].strip() or spec
+
+
 class UnpinnedRequirement(Rule):
     code = "DEP004"
     name = "unpinned-requirement"
@@ -1571,6 +1619,9 @@ class UnpinnedRequirement(Rule):
         "itself a development file) declares the same distribution unpinned: the nearer file's finding names the dev "
         "file's line (a library's `doc/environment.yml`, where its gallery notebooks run, beside the contributors' "
         "`environment-dev.yml` at the root: pin the docs environment). "
+        "Nor is a line of an example's requirements file read from a sibling folder (DEP001): the notebook's install line "
+        "of the same packages is DEP003, whose fix says to pin them there. A Poetry dependency locked in the `poetry.lock` "
+        "beside its pyproject.toml is pinned (`poetry install` installs the locked version). "
         "Nor is a package of a stock base image whose name carries its version though its tag floats (Kubeflow's "
         "`gcr.io/kubeflow-images-public/tensorflow-1.7.0-notebook-gpu:latest` or untagged, `[docker_stacks]` keys with `*`): "
         "the name is the build, and these images are no longer published; it pins nothing for the other manifests. "
@@ -1616,6 +1667,13 @@ class UnpinnedRequirement(Rule):
             },
         ),
         Example(cells=("import pandas as pd",)),
+        # A Poetry caret with the poetry.lock beside it: `poetry install` installs the locked version.
+        Example(
+            cells=("import seaborn as sns",),
+            files={"pyproject.toml": "[tool.poetry]\nname = 'course'\n\n[tool.poetry.dependencies]\nseaborn = \"^0.11.1\"\n\n"
+                                     "[tool.nbrefactor]\n",
+                   "poetry.lock": "[[package]]\nname = \"seaborn\"\nversion = \"0.11.1\"\n"},
+        ),
         # A RAPIDS tag that leads with its release is one build.
         Example(
             cells=("import cudf\nimport pandas as pd",),
@@ -1692,6 +1750,8 @@ class UnpinnedRequirement(Rule):
         environment = {r.name for m in manifests if m.kind not in _LIBRARY_METADATA for r in m.requirements}
         also = _dev_duplicates(manifests, imported, pinned)
         for manifest in manifests:
+            if manifest.sibling:
+                continue  # the example's file beside the notebook's folder: DEP003 on the notebook's install line says to pin it
             library = manifest.kind in _LIBRARY_METADATA
             # One finding per distribution and file, at its first line: a file listing `daft` twice
             # (a copy-paste, or an over-indented pip list read line by line) needs one pin.
@@ -1739,7 +1799,7 @@ class UnpinnedRequirement(Rule):
                     None,
                     req.line,
                     None,
-                    f"`{req.spec}` in {manifest.path} is not pinned to one version "
+                    f"`{_without_comment(req.spec)}` in {manifest.path} is not pinned to one version "
                     f"({imported[req.name]})"
                     + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else "")
                     + "".join(f"; {path} (line {line}), a development environment further up, lists it unpinned too (`{spec}`)"

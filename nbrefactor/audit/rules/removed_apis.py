@@ -706,7 +706,10 @@ def _declarations(ctx: RuleContext, names: frozenset[str], removed: Version) -> 
                 continue
             m = _NAME.match(req.spec)
             spec = _specifier(req.spec[m.end():]) if m else None
-            found.append(_Declaration(manifest.path, req.spec, _classify(spec, removed)))
+            # A note the reader added to the spec (`# locked in poetry.lock`) goes with the file, not inside the quote.
+            text, _, note = req.spec.partition("  # ")
+            where = f"{manifest.path}, {note.strip()}" if note.strip() else manifest.path
+            found.append(_Declaration(where, text.strip() or req.spec, _classify(spec, removed)))
     for command in install_commands(ctx.facts):
         for package in command.packages:
             if package.normalised in names:
@@ -767,7 +770,7 @@ class UsesRemovedApi(Rule):
         "lets pip take the newest release, a requirement without a version, or no declaration at "
         "all is a warning (a fresh install takes the newest release, which lacks it); a constraint "
         "that admits only releases that still have it (`scikit-learn==0.19.2`, `tensorflow<2`) is "
-        "no finding, nor is one it cannot read (a Poetry caret, a URL: it may keep an old release). Not reported: uses inside a `try:` (or its handler) catching ImportError or "
+        "no finding, nor is one it cannot read (a URL: it may keep an old release). A Poetry caret or tilde is the range it stands for (`^0.24.1` admits 0.24.x only), and a `poetry.lock` beside the pyproject.toml pins what it locks. Not reported: uses inside a `try:` (or its handler) catching ImportError or "
         "AttributeError, a removed keyword's call inside a `try:` catching TypeError or ValueError (a removed value's: or OSError), uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
         "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included), and uses through a name "
         "the notebook rebinds or imports as two different modules. Nothing installed "
@@ -781,6 +784,11 @@ class UsesRemovedApi(Rule):
     example = "# requirements.txt: scikit-learn==1.3\nfrom sklearn.cross_validation import train_test_split"
     use_instead = "from sklearn.model_selection import train_test_split"
     passing = (
+        # A Poetry caret admits 0.24.x only, which still has `load_boston` (removed in 1.2).
+        Example(
+            cells=("from sklearn.datasets import load_boston",),
+            files={"pyproject.toml": "[tool.poetry.dependencies]\nscikit-learn = \"^0.24.1\"\n\n[tool.nbrefactor]\n"},
+        ),
         # The pin keeps a release that still has the module.
         Example(
             cells=("from sklearn.cross_validation import train_test_split",),
@@ -920,6 +928,13 @@ class UsesRemovedApi(Rule):
             ),
             files={"requirements.txt": "scikit-learn==1.3.2\npandas==1.5.3\n"},
             expect=((2, 3), (3, 2)),
+        ),
+        # The version poetry.lock locks (0.24.2) has no `Imputer` (removed in 0.22): an error.
+        Example(
+            cells=("from sklearn.preprocessing import Imputer",),
+            files={"pyproject.toml": "[tool.poetry.dependencies]\nscikit-learn = \"^0.24.1\"\n\n[tool.nbrefactor]\n",
+                   "poetry.lock": "[[package]]\nname = \"scikit-learn\"\nversion = \"0.24.2\"\n"},
+            expect=((1, 1),),
         ),
     )
 
