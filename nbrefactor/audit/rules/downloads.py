@@ -17,6 +17,7 @@ from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.rules.dependencies import hosted_only
+from nbrefactor.audit.hosted import colab_detection_branch
 
 _SUBPROCESS = frozenset({"os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
                          "subprocess.check_output", "subprocess.Popen", "subprocess.getoutput"})
@@ -376,7 +377,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
         for magic in ca.magics:
             if magic.kind == "shell" or (magic.kind in {"line_magic", "automagic"} and magic.name in {"system", "sx"}):
                 program = _shell_fetch(magic.args, catalog)
-                if program and not _hosted_setup(catalog, program, lines, magic.line):
+                if program and not _hosted_setup(catalog, program, lines, magic.line) and not colab_detection_branch(ca, magic.line):
                     column = len(magic.text) - len(magic.text.lstrip()) + 1
                     yield ca, magic.line, column, catalog.shell_kind(program), magic.text.strip(), None
         if ca.masked.cell_magic in _SHELL_CELLS:
@@ -388,6 +389,10 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
         dead = dead_branch_lines(ca)  # `if False:` bodies never run: nothing of theirs is fetched
         for call in ca.facts.calls:
             if call.line in dead:
+                continue
+            if colab_detection_branch(ca, call.line):
+                # After `from google.colab import files` in a detection `try`: runs only on Colab;
+                # its `except ImportError:` handler is what runs locally (and what the compiler keeps).
                 continue
             if any(a.string is not None and a.string in saved
                    for a in (call.arg(0, ("pretrained_model_name_or_path",)), call.arg(None, ("model",))) if a is not None):

@@ -32,7 +32,7 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loa
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.rules.dependencies import hosted_only
-from nbrefactor.audit.hosted import hosted_test, mentions_hosted
+from nbrefactor.audit.hosted import colab_detection_branch, hosted_test, mentions_hosted
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue of path-taking calls (rules/io_calls.toml)
@@ -1379,7 +1379,19 @@ def _downloads_into(f: LiteralFinding) -> bool:
 
 # The file a `!curl`/`!wget` line saves: `curl -O URL` and `wget URL` name it after the URL,
 # `curl -o NAME`, `wget -O NAME` name it, `wget -P DIR` puts it in DIR.
-_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
+_WEB_URL = re.compile(r"^(?:https?|ftps?)://", re.IGNORECASE)
+
+
+# Anonymous file transfer: `wget`/`curl` fetch `ftp://` URLs as they fetch http ones.
+_FTP_SCHEMES = frozenset({"ftp", "ftps"})
+
+
+def _ftp_download(f: LiteralFinding, settings: PathSettings) -> bool:
+    """Is the shell literal an `ftp://` URL given to a download program (`!wget ftp://…`)?"""
+    if f.path_class.detail not in _FTP_SCHEMES or not 0 < f.line <= len(f.ca.lines):
+        return False
+    words = f.ca.lines[f.line - 1].strip().lstrip("!%").split()
+    return bool(words) and words[0].lower() in settings.download_programs
 
 
 def _fetched_files(program: str, args: str) -> list[str]:
@@ -1429,14 +1441,14 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
     for ca in ctx.cells:
         for magic in ca.magics:
             program = magic.name.lower()
-            if magic.kind != "shell" or program not in ("curl", "wget") or hosted_only(ca.lines, magic.line):
+            if magic.kind != "shell" or program not in ("curl", "wget") or _hosted_line(ca, magic.line):
                 continue
             if _no_clobber_present(magic, present):
                 continue  # `wget -nc` of a file beside the notebook: nothing is fetched there
             files = _fetched_files(program, magic.args)
             if files:
                 out[(ca.cell.index, magic.line)] = files
-        if ca.masked.cell_magic in _SHELL_CELL_MAGICS and not hosted_only(ca.lines, 1):
+        if ca.masked.cell_magic in _SHELL_CELL_MAGICS and not _hosted_line(ca, 1):
             # A `%%bash` cell of `curl -L URL -o m3.xls` lines (fair check 14: its reads were
             # PTH006 findings of their own); a command continued with `\` is one line, at its start.
             header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
@@ -1452,6 +1464,19 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
                     files = _fetched_files(words[0].lower(), command.strip())
                     if files:
                         out[(ca.cell.index, start)] = files
+    # `wget.download("https://…/spelling_en.txt")` with no `out=` saves the URL's file name in the
+    # working directory, as `!wget URL` does (fair check 16: the `os.path.exists("spelling_en.txt")`
+    # test guarding it was a PTH006 of its own).
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if call.in_function or not call.func or ctx.facts.resolve(call.func) != "wget.download":
+                continue
+            if call.arg(1, ("out",)) is not None or _hosted_line(ca, call.line):
+                continue
+            url = call.arg(0, ("url",))
+            name = _url_file(url.string) if url is not None and url.string and _WEB_URL.match(url.string) else ""
+            if name and "$" not in name:
+                out.setdefault((ca.cell.index, call.line), []).append(_normal_path(name))
     # `!wget …/text8.zip` then `!unzip text8.zip`: the archive's stem (`text8`) is what the notebook
     # reads back (fair check 14: fetched-file-read-back); only when the notebook extracts it.
     extracted = {
@@ -1584,6 +1609,19 @@ _mentions_hosted = mentions_hosted
 _hosted_test = hosted_test
 
 
+def _hosted_line(ca: CellAnalysis, line: int, import_fallback: bool = True, if_guards: bool = True) -> bool:
+    """`hosted_only` with the cell's Colab detection `try`s read from its tree: the rest of the `try`
+    body after `from google.colab import files` runs only on Colab (also under `try :`, which the
+    line-based test misses), and the `except ModuleNotFoundError:` handler that catches the import's
+    failure is the local branch, not an import fallback (fair check 16: `try:` / `from google.colab
+    import files` / `files.upload()` / `read_csv("x.csv")` / `except ModuleNotFoundError:` /
+    `read_csv("Data/x.csv")`; the compiler runs the handler in place of the `try`)."""
+    branch = colab_detection_branch(ca, line)
+    if branch:
+        return True
+    return hosted_only(ca.lines, line, import_fallback=import_fallback and branch is None, if_guards=if_guards)
+
+
 def _hosted_setup(f: LiteralFinding) -> bool:
     """Does the literal run only on a hosted runtime? Inside the body of an `if` whose test is a
     Colab/Kaggle check, or in that test itself to the right of the check in an `and` (Python stops
@@ -1591,11 +1629,11 @@ def _hosted_setup(f: LiteralFinding) -> bool:
     looks for the marker only on Colab), or in the other hosted-only places PTH001-PTH003 skip
     (after `from google.colab import …`, a cell that says it runs only on Colab). A path to the left
     of the check, or under `or`, runs everywhere."""
-    if hosted_only(f.ca.lines, f.line, import_fallback=False, if_guards=False):
+    if _hosted_line(f.ca, f.line, import_fallback=False, if_guards=False):
         return True
     tree = cell_python_tree(f.ca)
     if tree is None:
-        return hosted_only(f.ca.lines, f.line, import_fallback=False)
+        return _hosted_line(f.ca, f.line, import_fallback=False)
     return any(start <= (f.line, f.column) < end for start, end in _hosted_spans(f.ca.masked.python, tree))
 
 
@@ -1757,7 +1795,7 @@ class AbsolutePath(Rule):
         by_line: dict[tuple[int, int], list[LiteralFinding]] = {}
         for group in groups:
             # A shell line inside `if IN_COLAB:` sets up the hosted runtime only (as for PTH003).
-            group = [f for f in group if f.source != "shell" or not hosted_only(f.ca.lines, f.line)]
+            group = [f for f in group if f.source != "shell" or not _hosted_line(f.ca, f.line)]
             if not group:
                 continue
             first = group[0]
@@ -2184,7 +2222,7 @@ class UserSpecificPath(Rule):
             and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
             # A Colab or Kaggle path in code that runs only there (`if COLAB:`, after `from
             # google.colab import drive` in the detection `try:`): the platform's own layout.
-            and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
+            and not (f.value.startswith(("/content", "/kaggle/")) and _hosted_line(f.ca, f.line))
             # Kaggle's template listing of its input mount, printed only.
             and not _printed_walk(f)
         )
@@ -2462,11 +2500,19 @@ class RemoteUri(Rule):
             ) if extra else hit
 
     def _check(self, ctx: RuleContext) -> Iterator[Hit]:
-        web = path_settings(ctx.catalog).web_schemes
+        settings = path_settings(ctx.catalog)
+        web = settings.web_schemes
+
+        def is_web(f: LiteralFinding) -> bool:
+            # `!wget ftp://host/pub/reads.fq.gz` is a download like an http one (anonymous FTP
+            # needs no credentials; fair check 16, items 93, 112): one step with the cell's other
+            # fetches, and the file it saves is read back as the download's.
+            return f.path_class.detail in web or (f.source == "shell" and _ftp_download(f, settings))
+
         remote = [
             f for f in literal_findings(ctx)
             # Colab/Kaggle setup never runs locally or in the pipeline.
-            if f.path_class.kind == "remote" and not hosted_only(f.ca.lines, f.line)
+            if f.path_class.kind == "remote" and not _hosted_line(f.ca, f.line)
             # Only shown (`print(f"Bucket: s3://{bucket}/{prefix}")`): a message, not a use (fair check 13).
             and not (f.source == "python" and _printed(f))
         ]
@@ -2480,13 +2526,13 @@ class RemoteUri(Rule):
             remote = [f for f in remote if not (f.source == "shell" and _no_clobber_fetch_present(f, present))]
         shell_urls: dict[int, list[LiteralFinding]] = {}
         for f in remote:
-            if f.source == "shell" and f.path_class.detail in web:
+            if f.source == "shell" and is_web(f):
                 shell_urls.setdefault(f.ca.cell.index, []).append(f)
         # One URL fetched by a literal in several cells (a recap cell reads the data again) is
         # one root cause: the first fetch carries the finding, the later ones are related.
         again: dict[str, list[LiteralFinding]] = {}
         for f in remote:
-            if f.source != "shell" and f.path_class.detail in web:
+            if f.source != "shell" and is_web(f):
                 again.setdefault(f.value, []).append(f)
         # Python download calls given literal URLs in one cell (`requests.get("https://…/train.gz")`,
         # `requests.get("https://…/valid.gz")`) are one set-up step, as `!wget` lines are: the first
@@ -2494,7 +2540,7 @@ class RemoteUri(Rule):
         python_urls: dict[int, list[LiteralFinding]] = {}
         for f in remote:
             if (
-                f.source != "shell" and f.path_class.detail in web and f.argument is not None
+                f.source != "shell" and is_web(f) and f.argument is not None
                 and f.argument.entry.kind == "url" and f is again[f.value][0]
             ):
                 python_urls.setdefault(f.ca.cell.index, []).append(f)
@@ -2504,7 +2550,7 @@ class RemoteUri(Rule):
         # the same scheme and bucket are related.
         same_bucket: dict[tuple[str, str], list[LiteralFinding]] = {}
         for f in sorted(remote, key=lambda f: (f.ca.cell.index, f.line, f.column)):
-            if f.path_class.detail not in web:
+            if not is_web(f):
                 same_bucket.setdefault((f.path_class.detail, _bucket_of(ctx, f)), []).append(f)
         by_folder: dict[str, list[tuple[LiteralFinding, str, str, list[LiteralFinding]]]] = {}
         fetched = _download_lines(ctx)
@@ -2513,7 +2559,7 @@ class RemoteUri(Rule):
             scheme = f.path_class.detail
             others: list[LiteralFinding] = []
             fetched_reads: list[LiteralFinding] = []
-            if f.source == "shell" and scheme in web:
+            if f.source == "shell" and is_web(f):
                 group = shell_urls[f.ca.cell.index]
                 if f is not group[0]:
                     continue
@@ -2523,7 +2569,7 @@ class RemoteUri(Rule):
                 these = {k: v for k, v in fetched.items() if k[0] == f.ca.cell.index and k[1] in lines}
                 fetched_reads = [r for r in relative_reads if these and _reads_fetched_file(r, these)]
             repeats: list[LiteralFinding] = []
-            if f.source != "shell" and scheme in web:
+            if f.source != "shell" and is_web(f):
                 if f is not again[f.value][0]:
                     continue
                 repeats = again[f.value][1:]
@@ -2534,12 +2580,12 @@ class RemoteUri(Rule):
                     others = step[1:]
                     repeats = repeats + [r for o in others for r in again[o.value][1:]]
             bucket: list[LiteralFinding] = []
-            if scheme not in web:
+            if not is_web(f):
                 group = same_bucket[(scheme, _bucket_of(ctx, f))]
                 if f is not group[0]:
                     continue
                 bucket = group[1:]
-            if scheme in web:
+            if is_web(f):
                 more = ""
                 if others:
                     lines = ", ".join(str(o.line) for o in others)
@@ -2570,7 +2616,7 @@ class RemoteUri(Rule):
                     "Move the URI into a config value or environment variable (it differs between dev and "
                     "prod), take credentials from the platform, and keep a small local sample for tests."
                 )
-            if scheme in web and f.source != "shell" and (folder := _data_folder_of_url(f.value)):
+            if is_web(f) and f.source != "shell" and (folder := _data_folder_of_url(f.value)):
                 by_folder.setdefault(folder, []).append((f, message, fix, others))
                 continue
             yield _hit(f, message, fix, others)
@@ -2873,7 +2919,7 @@ def _loop_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
                 break
             urls = [u for u in urls if (c := classify(u.value, settings, path_argument=True, url_only=True)) is not None
                     and c.kind == "remote" and c.detail in settings.web_schemes]
-            if not urls or id(urls[0]) in reported or hosted_only(ca.lines, pa.call.line):
+            if not urls or id(urls[0]) in reported or _hosted_line(ca, pa.call.line):
                 continue
             reported.add(id(urls[0]))
             first, rest = urls[0], urls[1:]
@@ -3113,7 +3159,7 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
                         and c.kind == "remote" and c.detail in settings.web_schemes
                         # Skipped when its file exists, and the file is beside the notebook: never fetched there.
                         and not (guarded and _url_file(u.value) in present)]
-                if not urls or hosted_only(ca.lines, node.lineno):
+                if not urls or _hosted_line(ca, node.lineno):
                     continue
                 calls.append((node.func.id, ca, node, where, urls))
     # One step per cell, and per function and URL folder across cells (connected groups).
@@ -3206,7 +3252,7 @@ def _wrapped_reads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
                         continue
                     given, where = bound[0], cells[bound[1]]
                 value = _url_text(given)
-                if value is None or hosted_only(ca.lines, node.lineno):
+                if value is None or _hosted_line(ca, node.lineno):
                     continue
                 found = classify(value, settings, path_argument=True, url_only=True)
                 if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
@@ -3260,15 +3306,33 @@ def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tup
     if tree is None:
         return None
     found: Optional[tuple[str, int, int]] = None
-    for stmt in tree.body:
-        if stmt.lineno >= line:
-            break
+    for stmt in _statements_before(tree.body, line):
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name:
             value = stmt.value
             found = (value.value, value.lineno, value.col_offset + 1) if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
         elif any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(stmt)):
             found = None  # bound another way (a loop, a tuple): no single literal
     return found
+
+
+def _statements_before(body: Sequence[ast.stmt], line: int) -> Iterator[ast.stmt]:
+    """The statements that run before `line` on the way to it, outermost first: those of `body` above
+    the statement holding `line`, then those above it in the block of that statement that holds it
+    (an `except ModuleNotFoundError:` handler's `url = "https://…"` before its `wget.download(url, path)`,
+    fair check 16), and so on down. Statements in other blocks of the way (an `if`'s `else:`) are not."""
+    for stmt in body:
+        if stmt.lineno >= line:
+            return
+        if (stmt.end_lineno or stmt.lineno) < line:
+            yield stmt
+            continue
+        blocks = [getattr(stmt, f, None) or [] for f in ("body", "orelse", "finalbody")]
+        blocks += [h.body for h in getattr(stmt, "handlers", ())]
+        blocks += [c.body for c in getattr(stmt, "cases", ())]
+        inner = next((b for b in blocks if b and b[0].lineno <= line <= (b[-1].end_lineno or b[-1].lineno)), None)
+        if inner is not None and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield from _statements_before(inner, line)
+        return
 
 
 def _binds_above_in_cell(ca: CellAnalysis, name: str, line: int) -> bool:
@@ -4975,15 +5039,21 @@ def _own_function_paths(
                 found = classify(text, settings, path_argument=True)
                 if found is None or found.kind != "relative" or _module_file(text, modules):
                     continue
-                if hosted_only(ca.lines, node.lineno):
+                if _hosted_line(ca, node.lineno):
                     continue
                 value = _normal_path(text)
                 if value in known:
                     continue
                 groups.setdefault(value, []).append((where, given, fname, text, name, (ca.cell, node.lineno, node.col_offset + 1)))  # type: ignore[arg-type]
+    fetched = _download_lines(ctx) if groups else {}
     for value, places in groups.items():
         ca, first, fname, text, name, call = places[0]
         _, pa, inner_cell = functions[fname]
+        if pa.direction in ("read", "none") and any(
+                value in files and where < (call[0].index, call[1]) for where, files in fetched.items()):
+            # `train_model(params, TRAIN_PATH, …)` reading the file a `!curl … -o ../datasets/tables/train.csv`
+            # line above saved: PTH003's download step (fair check 16, item 106).
+            continue
         inside = cells.get(inner_cell)
         through = "" if name is None else f" (`{name}`, cell {call[0].index}, line {call[1]})"
         yield Hit(
@@ -5943,6 +6013,16 @@ class CwdRelativePath(Rule):
         if scratch is None:
             scratch = []
         grouped = self._constant_uses(ctx)
+        # A file a download line saved (`!curl URL --create-dirs -o ../datasets/tables/train.csv`,
+        # `!wget ftp://…/reads.fq.gz`), read back through a constant bound to its path: PTH003's
+        # download step stands for it, as for a literal read (fair check 16, item 106).
+        fetched_by_lines = _download_lines(ctx)
+        for position in [p for p, uses in grouped.items() if fetched_by_lines and all(
+                pa.direction in ("read", "none") and any(
+                    _normal_path(value) in files and where < (_cell_of(ctx, pa), pa.call.line)
+                    for where, files in fetched_by_lines.items())
+                for _, value, pa in uses)]:
+            del grouped[position]
         # A figure saved with interactive plotting off only for a markdown cell to show it
         # (`fig.savefig("./grid.png")`, then `![](grid.png)`): a display, not an output (fair check 15).
         shown_figures: list[list[tuple[Constant, str, PathArgument]]] = []
