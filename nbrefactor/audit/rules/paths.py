@@ -5636,6 +5636,33 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
 _UPLOAD_METHODS = frozenset({"upload_data", "upload_file"})  # SageMaker `Session.upload_data(path=)`, boto3 `upload_file`
 
 
+# An experiment tracker's calls that copy a local file into the run: Neptune's `run["model"].upload(path)`
+# (and `upload_files`), Sacred's `ex.add_artifact(filename=…)`, MLflow's `log_artifact(local_path)`.
+_TRACKER_UPLOADS = frozenset({"upload", "upload_files", "add_artifact", "log_artifact"})
+_TRACKER_FILE_KEYWORDS = ("filename", "local_path", "path", "value", "file")
+
+
+def _tracker_uploads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
+    """((cell, line), normalised relative path) of each file handed to a tracker's upload call, its
+    path spelled by a literal, a string constant or an f-string of them (`f"./{model_fname}.pth"`)."""
+    def compute() -> tuple[tuple[tuple[int, int], str], ...]:
+        constants = string_constants(ctx.facts)
+        found: list[tuple[tuple[int, int], str]] = []
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            for node in nodes_of(tree, ast.Call):
+                if not isinstance(node.func, ast.Attribute) or node.func.attr not in _TRACKER_UPLOADS:
+                    continue
+                given = node.args[:1] + [k.value for k in node.keywords if k.arg in _TRACKER_FILE_KEYWORDS]
+                for value in (_evaluate(g, constants) for g in given):
+                    if value and "://" not in value and not value.startswith(("/", "~")):
+                        found.append(((ca.cell.index, node.lineno), _normal_path(value)))
+        return tuple(found)
+    return list(ctx.shared("paths.tracker_uploads", compute))
+
+
 def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFinding]]) -> frozenset[str]:
     """Relative files the notebook only writes, each then handed by the same literal to an upload
     call below (`df.to_csv("data/train.csv")`, then `sess.upload_data(path="data/train.csv", …)`),
@@ -5647,15 +5674,21 @@ def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFindin
         for call in ca.facts.calls:
             if call.method in _UPLOAD_METHODS and call.receiver:
                 uploads.extend(((ca.cell.index, call.line), _normal_path(a.string)) for a in call.args if a.string)
+    uploads.extend(_tracker_uploads(ctx))
     if not uploads:
         return frozenset()
     files: set[str] = set()
     folders: dict[str, bool] = {}
     for g in groups:
         path = _normal_path(g[0].value)
-        written = all(o.argument is not None and o.argument.direction == "write" for o in g)
-        first = min((o.ca.cell.index, o.line) for o in g)
-        if written and any(value == path and at > first for at, value in uploads):
+        # (the upload call's own argument, when it is a path argument too, is no other use)
+        kept = [o for o in g if o.argument is None or o.argument.call.method not in _TRACKER_UPLOADS] or list(g)
+        written = all(o.argument is not None and o.argument.direction == "write" for o in kept)
+        first = min((o.ca.cell.index, o.line) for o in kept)
+        # An f-string's holes filled from constants (`f"{model_fname}_arch.txt"`): the file it names.
+        formatted = _formatted(ctx, g[0])
+        spelled = _normal_path(formatted[1]) if formatted is not None and formatted[1] else path
+        if written and any(value in (path, spelled) and at > first for at, value in uploads):
             files.add(path)
         elif written and all(o.argument is not None and o.argument.call.method in ("makedirs", "mkdir") for o in g):
             folders[path] = True
@@ -6023,6 +6056,19 @@ class CwdRelativePath(Rule):
                     for where, files in fetched_by_lines.items())
                 for _, value, pa in uses)]:
             del grouped[position]
+        # A file written through a constant only to be handed to a tracker's upload below
+        # (`csv_fname = "iris.csv"`, `df.to_csv(csv_fname)`, then `run["data"].upload(csv_fname)`):
+        # staging for the upload, as for a literal (`_staged_for_upload`; fair check 16, items 107, 109).
+        uploaded = _tracker_uploads(ctx)
+        for position in [p for p, uses in grouped.items() if uploaded and all(
+                pa.direction == "write" and any(
+                    path == _normal_path(value) and at > (_cell_of(ctx, pa), pa.call.line) for at, path in uploaded)
+                for _, value, pa in uses)]:
+            uses = grouped.pop(position)
+            constant = uses[0][0]
+            cell_of = {ca.cell.index: ca.cell for ca in ctx.cells}
+            scratch.append((uses[0][1], [(constant.ca.cell, constant.line, constant.column), *(
+                (cell_of[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses)]))
         # A figure saved with interactive plotting off only for a markdown cell to show it
         # (`fig.savefig("./grid.png")`, then `![](grid.png)`): a display, not an output (fair check 15).
         shown_figures: list[list[tuple[Constant, str, PathArgument]]] = []
