@@ -34,6 +34,7 @@ _FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path wit
 # dataset it scores (`load_dataset("glue", …)`, `load_metric("glue", …)`) is a second thing to pin,
 # and the canonical metrics are one pin.
 _METRIC_ID = "hub-metric"
+_NLTK_DOWNLOAD_ID = "nltk-download"
 
 
 @dataclass(frozen=True)
@@ -1020,6 +1021,7 @@ class RuntimeDownload(Rule):
         # over three cells) is one id to pin: one finding at the first, the others related.
         groups: dict[tuple, list[tuple[CellAnalysis, int, int, FetchKind, str, Optional[str]]]] = {}
         seen: set[tuple[int, int]] = set()
+        nltk_steps: dict[str, tuple] = {}  # NLTK data name -> the group of the cell that first downloads it
         for fetch in runtime_fetches(ctx):
             ca, line, _, _, shown, fetched = fetch
             if (ca.cell.index, line) in seen:
@@ -1028,6 +1030,15 @@ class RuntimeDownload(Rule):
             callee = _CALLEE.search(shown)
             metric = fetch[3].id == _METRIC_ID
             key = ("name", fetched, metric) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
+            if fetch[3].id == _NLTK_DOWNLOAD_ID:
+                # `nltk.download("stopwords")`, `nltk.download("punkt")` on consecutive lines: one
+                # provisioning step (fair check 16, item 122), as a cell's `!wget` lines are; a name
+                # downloaded again in a later cell joins the step that first fetched it.
+                key = nltk_steps.get(fetched) if fetched else None
+                if key is None:
+                    key = ("nltk", ca.cell.index)
+                    if fetched:
+                        nltk_steps[fetched] = key
             if metric and fetched and _canonical_metric(fetched):
                 # one pin (the evaluate version; datasets' for `load_metric`) for them all
                 key = ("canonical metrics", "load_metric" in shown)
@@ -1050,6 +1061,10 @@ class RuntimeDownload(Rule):
                 if len(found) > 1:
                     consequence += "; the other metrics loaded by name are related"
             fix = kind.fix
+            if kind.id == _NLTK_DOWNLOAD_ID and len(found) > 1:
+                names = list(dict.fromkeys(f[5] for f in found[1:] if f[5] and f[5] != found[0][5]))
+                if names:
+                    consequence += f"; so do the related downloads of {', '.join(f'`{n}`' for n in names)}, one provisioning step"
             pinned_version = _OPENML_VERSION.search(shown)
             if pinned_version is not None:
                 # `fetch_openml("adult", version=2)`: OpenML never changes a version's data; what is
