@@ -1590,6 +1590,22 @@ def _one_dataset_root(group: Sequence[LiteralFinding], downloads: Collection[tup
     )
 
 
+def _one_dataset_root_uses(
+    ctx: RuleContext, uses: Sequence[tuple[Constant, str, PathArgument]], downloads: Collection[tuple[int, int]],
+) -> bool:
+    """`_one_dataset_root` for a root given through a constant: every use passes the constant's value
+    itself as the root of one dataset class, and the first is a `download=True` call PTH007 reports."""
+    calls = [pa for _, _, pa in uses]
+    if any(pa.entry.kind != "path" or _normal_path(value) != _normal_path(c.value) for c, value, pa in uses):
+        return False
+    first = min(calls, key=lambda pa: (_cell_of(ctx, pa), pa.call.line, pa.call.column))
+    flag = first.call.arg(None, ("download",))
+    return (
+        len({pa.qualified or pa.shown_callee for pa in calls}) == 1 and flag is not None and flag.constant == "True"
+        and (_cell_of(ctx, first), first.call.line) in downloads
+    )
+
+
 def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], list[str]]) -> bool:
     """Is the relative literal a file a download line above it saved (`!curl -O …/state.npy`, then
     `np.load("state.npy")`)? PTH003 reports that download, with this read related."""
@@ -5161,6 +5177,9 @@ def _open_ended_paths(
         built = f" as {written}" if written and "\n" not in written and len(written) <= 90 else ""
         start = "Relative path " + what if what != "the working directory" else "A path built from the working directory"
         rest = "" if known or what == "the working directory" else ", the rest known only at run time"
+        # `MNIST(os.getcwd(), train=True, download=True)` and its test split: the working directory
+        # is only the root of one dataset PTH007 reports (as for a literal root; fair check 16).
+        folded = "PTH007" if what == "the working directory" and _cwd_dataset_root(ctx, uses) else ""
         yield Hit(
             cells[cell].cell, line, column,
             f"{start} is {pa.verb} `{pa.shown_callee}`{built} (cell {used_in}, line "
@@ -5172,7 +5191,24 @@ def _open_ended_paths(
                 *((cells[c].cell, p.call.line, p.call.column) for _, p, _, c, _ in uses),
                 *((cells[c].cell, ln, col) for c, ln, col in places.get((cell, line, column), ())),
             ])),
+            folded_into=folded,
         )
+
+
+_CWD_ITSELF = frozenset({"`os.getcwd()`", "`Path.cwd()`", "`pathlib.Path.cwd()`"})  # the working directory as written
+
+
+def _cwd_dataset_root(ctx: RuleContext, uses: Sequence[tuple[str, PathArgument, str, int, bool]]) -> bool:
+    """Is the working directory, given as itself (`os.getcwd()`), only the root of one dataset class
+    whose first call downloads it (`download=True`) and is PTH007's finding?"""
+    if any(written not in _CWD_ITSELF or pa.entry.kind != "path" for _, pa, written, _, _ in uses):
+        return False
+    first = min(uses, key=lambda u: (u[3], u[1].call.line, u[1].call.column))
+    flag = first[1].call.arg(None, ("download",))
+    return (
+        len({u[1].qualified or u[1].shown_callee for u in uses}) == 1 and flag is not None and flag.constant == "True"
+        and (first[3], first[1].call.line) in _download_steps(ctx)
+    )
 
 
 def _sys_path_entry_piece(ctx: RuleContext, f: LiteralFinding) -> bool:
@@ -6193,6 +6229,24 @@ class CwdRelativePath(Rule):
             for position in [p for p, uses in grouped.items() if _download_destination(
                     [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses], downloads)]:
                 del grouped[position]
+            # The same root reached through a constant (`data_directory = "./data"`, then
+            # `MNIST(data_directory, train=True, download=True)` and its test split): PTH007's
+            # download stands for it too (fair check 16, item 105), the compiler still lifts it.
+            for position in [p for p, uses in grouped.items() if _one_dataset_root_uses(ctx, uses, downloads)]:
+                uses = grouped.pop(position)
+                constant, value, pa = uses[0]
+                cell_of = {ca.cell.index: ca.cell for ca in ctx.cells}
+                yield Hit(
+                    constant.ca.cell,
+                    constant.line,
+                    constant.column,
+                    f"Relative path {shown(constant.value)} (`{constant.name}`), the root of a dataset {pa.shown_callee} "
+                    "downloads (PTH007's finding), is resolved against the current working directory, " + RUN_FOLDER,
+                    fix="Build it from a configured root instead.",
+                    key=f"{constant.name}\x1f{constant.value}",
+                    related=tuple(dict.fromkeys((cell_of[_cell_of(ctx, u)], u.call.line, u.call.column) for _, _, u in uses)),
+                    folded_into="PTH007",
+                )
         for position in [p for p, uses in grouped.items() if _scratch(
                 [((_cell_of(ctx, pa), pa.call.line), pa.direction, (pa.qualified or pa.shown_callee) in _DELETE_CALLS) for _, _, pa in uses],
                 _normal_path(uses[0][1]), removals)]:
