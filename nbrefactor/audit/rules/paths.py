@@ -2529,6 +2529,8 @@ class RemoteUri(Rule):
             f for f in literal_findings(ctx)
             # Colab/Kaggle setup never runs locally or in the pipeline.
             if f.path_class.kind == "remote" and not _hosted_line(f.ca, f.line)
+            # The platform's own default bucket (SageMaker's `sess.default_bucket()`): nothing to configure.
+            and not (f.path_class.detail not in web and _platform_bucket(ctx, f))
             # Only shown (`print(f"Bucket: s3://{bucket}/{prefix}")`): a message, not a use (fair check 13).
             and not (f.source == "python" and _printed(f))
         ]
@@ -2859,6 +2861,35 @@ def _bucket_of(ctx: RuleContext, f: LiteralFinding) -> str:
     (`f"gs://{BUCKET}/x.csv"` is the `{BUCKET}` of the `!gsutil ls gs://{BUCKET}` line above)."""
     formatted = _formatted(ctx, f)
     return _bucket(formatted[0] if formatted is not None else f.value)
+
+
+def _default_bucket_names(ctx: RuleContext) -> frozenset[str]:
+    """Names bound to a platform's default bucket (`bucket = sess.default_bucket()`, SageMaker's
+    per-account bucket, created and named by the platform)."""
+    def compute() -> frozenset[str]:
+        names = set()
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            for node in nodes_of(tree, ast.Assign) if tree is not None else ():
+                value = node.value
+                if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "default_bucket"
+                        and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+                    names.add(node.targets[0].id)
+        return frozenset(names)
+    return ctx.shared("paths.default_bucket_names", compute)
+
+
+def _platform_bucket(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the bucket of the object-store URI a hole the platform's default bucket fills
+    (`"s3://{}/output".format(sess.default_bucket())`, `f"s3://{bucket_name}/{prefix}"` with
+    `bucket_name = sess.default_bucket()`)? No bucket is fixed in the code: the platform names it
+    per account, so there is nothing to configure (fair check 16, item 92)."""
+    bucket = _bucket_of(ctx, f)
+    if not (bucket.startswith("{") and bucket.endswith("}")):
+        return False
+    if bucket == "{}":
+        return 0 < f.line <= len(f.ca.lines) and "default_bucket()" in f.ca.lines[f.line - 1]
+    return bucket[1:-1] in _default_bucket_names(ctx)
 
 
 def _string_dict(node: ast.AST) -> Optional[tuple[list[ast.Constant], list[ast.Constant]]]:
