@@ -820,7 +820,10 @@ class RuntimeDownload(Rule):
         "table read when the notebook runs (`client.query(sql).to_dataframe()` with `google.cloud.bigquery` "
         "imported, `pd.read_gbq`). Colab's interactive "
         "`files.upload()` is reported too: the input is whatever file a person picks, and a "
-        "pipeline has nobody to pick it. Local sources are not "
+        "pipeline has nobody to pick it; but not in a Colab detection `try` after its `from google.colab import files` "
+        "(that part runs only on Colab; the `except ImportError:` handler is what runs locally, and the compiler keeps just "
+        "the handler), nor anything else fetched there. The `nltk.download` calls of a cell are one provisioning step: one "
+        "finding at the first, the others related (a name downloaded again in a later cell joins its first step). Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
         "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`) and loads back, "
         "by a name or the same literal, `pipeline(…, model=\"./local\")`, "
@@ -867,6 +870,11 @@ class RuntimeDownload(Rule):
             "f1 = evaluate.load('./metrics/f1.py')\nnet = create_model('resnet18')",
         )),
         Example(cells=("!kaggle --version", "import subprocess\nsubprocess.run(['ls', 'data'])", "from sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)")),
+        # A Colab detection `try`: the upload runs only on Colab, the handler reads the local copy.
+        Example(cells=(
+            "import pandas as pd\ntry:\n    from google.colab import files\n    uploaded = files.upload()\n"
+            "except ModuleNotFoundError:\n    print('Not using Colab')",
+        )),
         # A clone that sets up Colab only; `git status` fetches nothing.
         Example(cells=(
             'import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    !git clone https://github.com/example-org/course-utils\n!git status',
@@ -1007,6 +1015,8 @@ class RuntimeDownload(Rule):
             cells=("from sklearn.datasets import fetch_openml\nadult = fetch_openml('adult', version=2, as_frame=True)",),
             expect=((1, 2),),
         ),
+        # The NLTK downloads of a cell: one provisioning step, one finding.
+        Example(cells=("import nltk\nnltk.download('stopwords')\nnltk.download('punkt')",), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -2346,7 +2346,14 @@ class RemoteUri(Rule):
         "run from its folder it downloads nothing (the line serves a lone copy on Colab). A URI given only to `print(…)` "
         "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported. A raw GitHub URL "
         "(`raw.githubusercontent.com/…/cars1.csv`) whose file is committed beside the notebook is the repository fetching "
-        "its own file: the message says to read that copy."
+        "its own file: the message says to read that copy. An `ftp://` URL in a `!wget`/`!curl` line is a download as an http "
+        "one is (anonymous FTP needs no credentials): one step with the cell's other fetches, the files it saves read back "
+        "related. In a Colab detection `try` (`try:` / `from google.colab import files` / … / `except ModuleNotFoundError:`), "
+        "the rest of the body after the import runs only on Colab and the handler is the local branch: a URL fetched in both "
+        "is reported at the handler's copy, where a name bound in the handler (`url = \"https://…\"`, then "
+        "`wget.download(url, path)`) is followed too. An object-store URI whose bucket is the platform's default bucket "
+        "(`\"s3://{}/output\".format(sess.default_bucket())`, or `f\"s3://{bucket}/…\"` with `bucket = sess.default_bucket()`) "
+        "fixes no bucket in the code: not reported."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -2360,6 +2367,11 @@ class RemoteUri(Rule):
         'df = pd.read_parquet(f"{DATA_URI}/train.parquet")'
     )
     passing = (
+        # SageMaker's per-account default bucket: named by the platform, not the code.
+        Example(cells=(
+            "import sagemaker\nsess = sagemaker.Session()\nbucket = sess.default_bucket()\n"
+            "output_path = f's3://{bucket}/models'\ncheckpoints = 's3://{}/ckpt'.format(sess.default_bucket())",
+        )),
         Example(cells=(
             "import os\nimport pandas as pd\nDATA_URI = os.environ['DATA_URI']\ndf = pd.read_parquet(DATA_URI)",
             "# the docs: https://pandas.pydata.org\nhelp_url = 'https://pandas.pydata.org/docs'\nprint('see s3:// docs')",
@@ -2489,6 +2501,22 @@ class RemoteUri(Rule):
             cells=("import pandas as pd\ncars = pd.read_csv('https://raw.githubusercontent.com/acme/drills/main/merge/cars.csv')",),
             files={"cars.csv": "mpg,cylinders\n18,8\n"},
             expect=((1, 2),),
+        ),
+        # Anonymous FTP and https in one cell: one download step, at the first URL; the saved file read back is the step's.
+        Example(
+            cells=(
+                "!wget ftp://ftp.example.org/pub/reads.fq.gz\n!wget https://example.org/ref.fa.gz -O ref.fa.gz",
+                "import gzip\nreads = gzip.open('reads.fq.gz').read()",
+            ),
+            expect=((1, 1),),
+        ),
+        # A Colab detection `try`: the handler's copy of the fetch is the one that runs locally.
+        Example(
+            cells=(
+                "import wget\ntry:\n    import google.colab\n    wget.download('https://example.org/vocab.txt')\n"
+                "except ModuleNotFoundError:\n    wget.download('https://example.org/vocab.txt', os.environ['VOCAB_DIR'])",
+            ),
+            expect=((1, 6),),
         ),
     )
 
@@ -5893,7 +5921,14 @@ class CwdRelativePath(Rule):
         "finding per folder as for whole paths; one built from `os.getcwd()` keeps its own. "
         "A figure written by `savefig` with interactive plotting off (`plt.ioff()` above it in its cell) only for a markdown "
         "cell to show it (`![](grid.png)`, `<img src=\"grid.png\">`), read by nothing, is a display, not an output: not reported. "
-        "A path under `../input/` is named as Kaggle's input folder seen from a kernel's `/kaggle/working`."
+        "A path under `../input/` is named as Kaggle's input folder seen from a kernel's `/kaggle/working`. "
+        "A file written only to be handed to an experiment tracker below (Neptune's `run[\"map\"].upload(\"map.html\")`, "
+        "Sacred's `add_artifact(filename=…)`, MLflow's `log_artifact`; by literal, constant or f-string) is staging for the "
+        "upload: not reported. The root of one `download=True` dataset is PTH007's also through a string constant "
+        "(`data_directory = \"./data\"`) or as `os.getcwd()`; a file a download line saved (`!curl … -o ../tables/x.csv`, "
+        "`!wget ftp://…`, `wget.download(url)` with no `out=`) and read back through a constant or the notebook's own "
+        "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
+        "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported)."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -5909,6 +5944,10 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # Staging for the tracker: written, then uploaded, read by nothing else.
+        Example(cells=(
+            "import neptune\nrun = neptune.init_run()\nfig.write_html('map.html')\nrun['map'].upload('map.html')",
+        )),
         Example(cells=(
             "import pandas as pd\nimport sqlite3\ndf = pd.read_csv(DATA_DIR / 'train.csv')\ncon = sqlite3.connect(':memory:')",
             "import requests\nr = requests.get('example.com')\nheaders = {'Accept': 'text/plain'}\nname = 'model.pkl'",
