@@ -695,6 +695,8 @@ def _classify(value: str, settings: PathSettings, path_argument: bool, url_only:
         if pattern.regex.search(normal):
             return PathClass("user", pattern.description)
     if windows:
+        if any(p.search(normal) for p in settings.not_path):
+            return None  # `C:\Program Files\Tool\tool.exe`: Windows' program folder (rules/paths.toml)
         return PathClass("absolute", "a Windows drive or network share")
     scheme = _SCHEME.match(value)
     if scheme and len(scheme.group("scheme")) > 1:
@@ -2275,6 +2277,10 @@ class UserSpecificPath(Rule):
             edits = [e for o in (f, *others) for e in edits_by_literal.get((o.ca.cell.index, o.line, o.column), ())]
             on_path = (f"; `{render_call(edits[0][1])}` also puts it on the import path (related)"
                        if edits else "")
+            if f.source == "shell" and _cd_line(f.ca, f.line):
+                # `%cd /content/zoo/`: the change of directory into it is this line too (PTH004
+                # leaves it here: one line, one fix; fair check 16, item 97).
+                on_path += "; the line also makes it the working directory, so the relative paths below depend on it"
             hit = _hit(
                 f,
                 f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} is tied to one user or machine — "
@@ -2285,6 +2291,17 @@ class UserSpecificPath(Rule):
             if edits:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
             yield hit
+
+
+def _cd_line(ca: CellAnalysis, line: int) -> bool:
+    """Is the cell's line a `%cd`/`%pushd` magic (or `cd` automagic)?"""
+    return any(m.line == line and m.kind in ("line_magic", "automagic") and m.name in _CHDIR_MAGICS for m in ca.magics)
+
+
+def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of PTH002's findings in shell or magic lines."""
+    return ctx.shared("paths.user_path_lines", lambda: frozenset(
+        (h.cell.index, h.line) for h in UserSpecificPath().check(ctx) if h.cell is not None and h.line is not None))
 
 
 class RemoteUri(Rule):
@@ -3549,6 +3566,18 @@ class ChangeDirectory(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # `%cd /content/zoo/` whose absolute target PTH002 reports on the same line: one line, one
+        # fix (PTH002's message names the change of directory; fair check 16, item 97).
+        user_lines: Optional[frozenset[tuple[int, int]]] = None
+        for hit in self._check(ctx):
+            if hit.cell is not None and hit.line is not None and _cd_line(next(ca for ca in ctx.cells if ca.cell is hit.cell), hit.line):
+                if user_lines is None:
+                    user_lines = _user_path_lines(ctx)
+                if (hit.cell.index, hit.line) in user_lines:
+                    continue
+            yield hit
+
+    def _check(self, ctx: RuleContext) -> Iterator[Hit]:
         fix = (
             "Remove the directory change: build every path from one configured root "
             "(`DATA_DIR / \"x.csv\"`, with `DATA_DIR` from config or an environment variable)."
@@ -4222,14 +4251,44 @@ def _sys_path_entries(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple
                 if resolve_callee(ctx.facts, ctx.catalog, call.func) not in _SYS_PATH_CALLS:
                     continue
                 entry = call.arg(1 if call.method == "insert" else 0)
-                if entry is None or entry.string is None:
+                if entry is None:
                     continue
-                literal = next((f for f in literal_findings(ctx) if f.ca is ca and f.line == entry.line
-                                and f.value == entry.string and f.source == "python"), None)
+                value, line = entry.string, entry.line
+                if value is None:
+                    # `p = "/home/alice/x/helpers.py"`, then `sys.path.append(os.path.abspath(p))`: the
+                    # name's literal bound above in the cell is the entry (fair check 16, item 98).
+                    bound = _entry_name_literal(ca, call)
+                    if bound is None:
+                        continue
+                    value, line = bound
+                literal = next((f for f in literal_findings(ctx) if f.ca is ca and f.line == line
+                                and f.value == value and f.source == "python"), None)
                 if literal is not None and not any(p.match(_normal_path(literal.value)) for p in hosted):
                     out.setdefault((ca.cell.index, literal.line, literal.column), []).append((ca.cell, call))
         return out
     return ctx.shared("sys_path_entries", compute)
+
+
+_ABSOLUTE_CALLS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "path.abspath", "path.realpath"})
+
+
+def _entry_name_literal(ca: CellAnalysis, call: CallFact) -> Optional[tuple[str, int]]:
+    """(value, line) of the string literal a `sys.path` edit's entry names through a name bound to it
+    above in the cell, also wrapped in `os.path.abspath(…)`/`realpath(…)`; None otherwise."""
+    tree = cell_python_tree(ca)
+    if tree is None or call.in_function:
+        return None
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset + 1 == call.column), None)
+    if node is None:
+        return None
+    args = node.args[1:] if call.method == "insert" else node.args
+    given = args[0] if args else None
+    if isinstance(given, ast.Call) and dotted_name(given.func) in _ABSOLUTE_CALLS and len(given.args) == 1:
+        given = given.args[0]
+    if not isinstance(given, ast.Name):
+        return None
+    bound = _bound_above_in_cell(ca, given.id, call.line)
+    return (bound[0], bound[1]) if bound is not None else None
 
 
 def _user_path_edits(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
