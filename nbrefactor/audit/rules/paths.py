@@ -1718,7 +1718,7 @@ class AbsolutePath(Rule):
         "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too), and a string constant used only as a hole of "
         "a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) under a `mountPath:` that manifest declares (so for PTH002). Nor are strings inside a "
         "list, tuple, set or dict display that an assertion compares (`assertEqual(top, [(\"/images/logo.gif\", 633)])`, "
-        "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there."
+        "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there. Windows' program folders (`C:\\Program Files\\…`, `C:\\Program Files (x86)\\…`, an installer's default location) are, like `/usr/bin`, the same place on every machine: not reported."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -2535,6 +2535,12 @@ class RemoteUri(Rule):
             ),
             expect=((1, 6),),
         ),
+        # A URL pinned to a commit: the message says the file cannot change, only disappear.
+        Example(
+            cells=("import pandas as pd\nrates = pd.read_csv('https://raw.githubusercontent.com/acme/data/"
+                   "0123456789abcdef0123456789abcdef01234567/fx/rates.csv')",),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2659,7 +2665,7 @@ class RemoteUri(Rule):
                 others = others + repeats + fetched_reads
                 message = (
                     f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
-                    f"network and the remote file can change or disappear{more}{_committed_copy_note(ctx, f.value)}"
+                    f"network and the remote file {_change_note(f.value)}{more}{_committed_copy_note(ctx, f.value)}"
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
             else:
@@ -2747,7 +2753,7 @@ class RemoteUri(Rule):
                 root.column,
                 f"URL {shown(root.value)} (`{root.name}`) is downloaded at run time by `{pa.shown_callee}`"
                 f"{'' if value == root.value else ' as ' + shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}): the notebook needs the network "
-                f"and the remote file can change or disappear{more}{_committed_copy_note(ctx, value)}",
+                f"and the remote file {_change_note(value)}{more}{_committed_copy_note(ctx, value)}",
                 fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                 key=f"{root.name}\x1f{root.value}",
                 related=tuple(dict.fromkeys([
@@ -2808,7 +2814,7 @@ class RemoteUri(Rule):
                 line,
                 column,
                 f"URL {shown(value)} (`{name}`) is downloaded at run time by `{pa.shown_callee}` ({where}): "
-                f"the notebook needs the network and the remote file can change or disappear{more}{_committed_copy_note(ctx, value)}",
+                f"the notebook needs the network and the remote file {_change_note(value)}{more}{_committed_copy_note(ctx, value)}",
                 fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                 key=f"{name}\x1f{value}",
                 related=tuple(dict.fromkeys(
@@ -2832,6 +2838,19 @@ _BUCKET_VARIABLE = re.compile(r"\$?\{(\w*)\}|\$(\w+)")
 
 
 _RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com|github\.com/[^/\s]+/[^/\s]+/raw)/", re.IGNORECASE)
+
+
+# A full commit hash as a path segment (`raw.githubusercontent.com/org/repo/5238e0be…/res/x.txt`).
+_COMMIT_SEGMENT = re.compile(r"/([0-9a-f]{40})(?=/)")
+
+
+def _change_note(url: str) -> str:
+    """What can become of the remote file: a URL pinned to a commit serves the same bytes for as long
+    as it is served (fair check 16, item 89), any other can change too."""
+    pinned = _COMMIT_SEGMENT.search(url.split("?", 1)[0])
+    if pinned is None:
+        return "can change or disappear"
+    return f"is pinned to commit `{pinned.group(1)[:7]}`, so it cannot change, but it can disappear"
 
 
 def _committed_copy_note(ctx: RuleContext, url: str) -> str:
@@ -3484,7 +3503,7 @@ class ChangeDirectory(Rule):
         "start folder (`%cd {build}`; `%cd solver` … `%cd ../plotter`; `%cd work` … `%cd {START}`) are one "
         "setup block: one finding at its first change, the others related. A `%cd docs/notebooks` after "
         "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
-        "started: a return, related to the climb's finding."
+        "started: a return, related to the climb's finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -3529,7 +3548,7 @@ class ChangeDirectory(Rule):
                 "%cd ..",
                 "cd data",
                 "from os import chdir\nfor d in dirs:\n    chdir(d)",
-                "%%time\n%cd ~/work\nx = 1",
+                "%%time\n%cd work\nx = 1",
             ),
             expect=((1, 1), (2, 1), (3, 3), (4, 2)),
         ),
@@ -4068,7 +4087,7 @@ class SysPathEdit(Rule):
         "is its distribution (`try: import lime` / `except: sys.path.append(os.path.join(\"..\", \"..\")); import lime` in lime's "
         "own docs, `setup(name=\"lime\")`): installed, the edit never runs. Not an edit whose entry is a literal PTH002 reports "
         "(`sys.path.append(\"/Users/alice/src/models/slim\")`): that finding carries the edit as a related location (one cause, "
-        "a personal checkout)."
+        "a personal checkout). The entry may be a name bound above in the cell to such a literal, also wrapped in `os.path.abspath(…)`."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
