@@ -695,8 +695,6 @@ def _classify(value: str, settings: PathSettings, path_argument: bool, url_only:
         if pattern.regex.search(normal):
             return PathClass("user", pattern.description)
     if windows:
-        if any(p.search(normal) for p in settings.not_path):
-            return None  # `C:\Program Files\Tool\tool.exe`: Windows' program folder (rules/paths.toml)
         return PathClass("absolute", "a Windows drive or network share")
     scheme = _SCHEME.match(value)
     if scheme and len(scheme.group("scheme")) > 1:
@@ -1718,7 +1716,7 @@ class AbsolutePath(Rule):
         "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too), and a string constant used only as a hole of "
         "a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) under a `mountPath:` that manifest declares (so for PTH002). Nor are strings inside a "
         "list, tuple, set or dict display that an assertion compares (`assertEqual(top, [(\"/images/logo.gif\", 633)])`, "
-        "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there. Windows' program folders (`C:\\Program Files\\…`, `C:\\Program Files (x86)\\…`, an installer's default location) are, like `/usr/bin`, the same place on every machine: not reported."
+        "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there. A Windows program folder (`C:\\Program Files\\…`, `C:\\Program Files (x86)\\…`, an installer's default location) set in the body of an `if` that runs only on Windows (`if os.name == \"nt\":`) is, like `/usr/bin`, the same place on every such machine: not reported (unguarded, it is)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -1805,6 +1803,7 @@ class AbsolutePath(Rule):
                 f for f in literal_findings(ctx) if f.path_class.kind == "absolute" and not _in_container(ctx, f)
                 and not _rooted_at_hole(f)
                 and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
+                and not _windows_program_under_guard(f)
             )
             if not _temporary(group, settings)
         ]
@@ -1828,6 +1827,33 @@ class AbsolutePath(Rule):
                 _CONFIG_FIX,
                 others,
             )
+
+
+# Windows' program folders: an installer's default location, the same on every default install.
+_PROGRAM_FILES = re.compile(r"(?i)^[a-z]:[\\/]+program files( \(x86\))?([\\/]|$)")
+
+
+def _windows_test(node: ast.expr) -> bool:
+    """`os.name == "nt"`, `sys.platform == "win32"`, `sys.platform.startswith("win")`,
+    `platform.system() == "Windows"`: true only on Windows."""
+    text = ast.unparse(node)
+    return bool(re.search(r"""os\.name\s*==\s*['"]nt['"]|sys\.platform\s*==\s*['"]win32['"]|"""
+                          r"""sys\.platform\.startswith\(\s*['"]win['"]|platform\.system\(\)\s*==\s*['"]Windows['"]""", text))
+
+
+def _windows_program_under_guard(f: LiteralFinding) -> bool:
+    r"""Is the literal a Windows program folder (`r"C:\Program Files\Tesseract-OCR\tesseract.exe"`) set
+    in the body of an `if` that runs only on Windows? Elsewhere the line never runs, and on Windows
+    it names the installer's default place, as `/usr/bin` does on Linux (fair check 16, item 82).
+    Unguarded, it stays a finding (fair check 5: a Graphviz folder appended to `PATH`)."""
+    if f.source != "python" or not _PROGRAM_FILES.match(f.value):
+        return False
+    tree = cell_python_tree(f.ca)
+    return tree is not None and any(
+        isinstance(node, ast.If) and _windows_test(node.test)
+        and node.body[0].lineno <= f.line <= (node.body[-1].end_lineno or node.body[-1].lineno)
+        for node in nodes_of(tree, ast.If)
+    )
 
 
 def _home_joined(f: LiteralFinding) -> str:
