@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
+from typing import Optional
+
+from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree
 
 # `'google.colab' in sys.modules`, `IN_COLAB`, `IS_KAGGLE`, `os.environ.get("COLAB_GPU") is not None`,
 # `os.path.exists("/kaggle/input")`: a test that holds only on a hosted runtime. Names say so by
@@ -67,3 +71,64 @@ def local_test(node: ast.expr) -> bool:
         negated += sum(isinstance(c, ast.Constant) and c.value in (None, False, 0, "") for c in node.comparators)
         return negated % 2 == 1
     return False
+
+
+# The exceptions a Colab detection `try` catches when `from google.colab import files` fails
+# (a bare `except:` too): the compiler runs such a handler in place of the `try` (transform.py,
+# `_colab_detection_fallback`).
+_IMPORT_FAILURES = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _catches_import_failure(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(t, ast.Name) and t.id in _IMPORT_FAILURES for t in types)
+
+
+def _imports_colab(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.ImportFrom):
+        return statement.level == 0 and (statement.module or "").split(".")[:2] == ["google", "colab"]
+    if isinstance(statement, ast.Import):
+        return any(a.name.split(".")[:2] == ["google", "colab"] for a in statement.names)
+    return False
+
+
+@lru_cache(maxsize=256)
+def colab_detection_spans(tree: ast.Module) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """(Colab-only, local) line spans of a cell's Colab detection `try`s: `try:` / `from google.colab
+    import files` / `uploaded = files.upload()` / `df = read_csv("x.csv")` / `except ModuleNotFoundError:`
+    / `df = read_csv("Data/x.csv")`. Outside Colab the import fails, so the rest of the `try` body (the
+    Colab-only span, from the line after the import to the body's end) never runs, and the handler that
+    catches the failure (the local span) is what runs locally and in a pipeline; the compiler replaces
+    such a `try` by that handler. Lines of the body above the import run everywhere and are in neither.
+    A `try` with no handler catching `ImportError` is no detection (the cell fails outside Colab)."""
+    colab: list[tuple[int, int]] = []
+    local: list[tuple[int, int]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        handlers = [h for h in node.handlers if _catches_import_failure(h)]
+        first = next((i for i, s in enumerate(node.body) if _imports_colab(s)), None)
+        if first is None or not handlers:
+            continue
+        after = node.body[first].end_lineno + 1
+        end = node.body[-1].end_lineno
+        if after <= end:
+            colab.append((after, end))
+        local.extend((h.body[0].lineno, h.body[-1].end_lineno) for h in handlers)
+    return tuple(colab), tuple(local)
+
+
+def colab_detection_branch(ca: CellAnalysis, line: int) -> Optional[bool]:
+    """Is `line` of the cell in the Colab-only part of a Colab detection `try` (True), in the handler
+    that runs instead outside Colab (False), or in neither (None)? See `colab_detection_spans`."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return None
+    colab, local = colab_detection_spans(tree)
+    if any(start <= line <= end for start, end in colab):
+        return True
+    if any(start <= line <= end for start, end in local):
+        return False
+    return None

@@ -17,6 +17,7 @@ from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.rules.dependencies import hosted_only
+from nbrefactor.audit.hosted import colab_detection_branch
 
 _SUBPROCESS = frozenset({"os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
                          "subprocess.check_output", "subprocess.Popen", "subprocess.getoutput"})
@@ -33,6 +34,7 @@ _FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path wit
 # dataset it scores (`load_dataset("glue", …)`, `load_metric("glue", …)`) is a second thing to pin,
 # and the canonical metrics are one pin.
 _METRIC_ID = "hub-metric"
+_NLTK_DOWNLOAD_ID = "nltk-download"
 
 
 @dataclass(frozen=True)
@@ -376,7 +378,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
         for magic in ca.magics:
             if magic.kind == "shell" or (magic.kind in {"line_magic", "automagic"} and magic.name in {"system", "sx"}):
                 program = _shell_fetch(magic.args, catalog)
-                if program and not _hosted_setup(catalog, program, lines, magic.line):
+                if program and not _hosted_setup(catalog, program, lines, magic.line) and not colab_detection_branch(ca, magic.line):
                     column = len(magic.text) - len(magic.text.lstrip()) + 1
                     yield ca, magic.line, column, catalog.shell_kind(program), magic.text.strip(), None
         if ca.masked.cell_magic in _SHELL_CELLS:
@@ -388,6 +390,10 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
         dead = dead_branch_lines(ca)  # `if False:` bodies never run: nothing of theirs is fetched
         for call in ca.facts.calls:
             if call.line in dead:
+                continue
+            if colab_detection_branch(ca, call.line):
+                # After `from google.colab import files` in a detection `try`: runs only on Colab;
+                # its `except ImportError:` handler is what runs locally (and what the compiler keeps).
                 continue
             if any(a.string is not None and a.string in saved
                    for a in (call.arg(0, ("pretrained_model_name_or_path",)), call.arg(None, ("model",))) if a is not None):
@@ -814,7 +820,10 @@ class RuntimeDownload(Rule):
         "table read when the notebook runs (`client.query(sql).to_dataframe()` with `google.cloud.bigquery` "
         "imported, `pd.read_gbq`). Colab's interactive "
         "`files.upload()` is reported too: the input is whatever file a person picks, and a "
-        "pipeline has nobody to pick it. Local sources are not "
+        "pipeline has nobody to pick it; but not in a Colab detection `try` after its `from google.colab import files` "
+        "(that part runs only on Colab; the `except ImportError:` handler is what runs locally, and the compiler keeps just "
+        "the handler), nor anything else fetched there. The `nltk.download` calls of a cell are one provisioning step: one "
+        "finding at the first, the others related (a name downloaded again in a later cell joins its first step). Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
         "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`) and loads back, "
         "by a name or the same literal, `pipeline(…, model=\"./local\")`, "
@@ -861,6 +870,11 @@ class RuntimeDownload(Rule):
             "f1 = evaluate.load('./metrics/f1.py')\nnet = create_model('resnet18')",
         )),
         Example(cells=("!kaggle --version", "import subprocess\nsubprocess.run(['ls', 'data'])", "from sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)")),
+        # A Colab detection `try`: the upload runs only on Colab, the handler reads the local copy.
+        Example(cells=(
+            "import pandas as pd\ntry:\n    from google.colab import files\n    uploaded = files.upload()\n"
+            "except ModuleNotFoundError:\n    print('Not using Colab')",
+        )),
         # A clone that sets up Colab only; `git status` fetches nothing.
         Example(cells=(
             'import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    !git clone https://github.com/example-org/course-utils\n!git status',
@@ -1001,6 +1015,8 @@ class RuntimeDownload(Rule):
             cells=("from sklearn.datasets import fetch_openml\nadult = fetch_openml('adult', version=2, as_frame=True)",),
             expect=((1, 2),),
         ),
+        # The NLTK downloads of a cell: one provisioning step, one finding.
+        Example(cells=("import nltk\nnltk.download('stopwords')\nnltk.download('punkt')",), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1015,6 +1031,7 @@ class RuntimeDownload(Rule):
         # over three cells) is one id to pin: one finding at the first, the others related.
         groups: dict[tuple, list[tuple[CellAnalysis, int, int, FetchKind, str, Optional[str]]]] = {}
         seen: set[tuple[int, int]] = set()
+        nltk_steps: dict[str, tuple] = {}  # NLTK data name -> the group of the cell that first downloads it
         for fetch in runtime_fetches(ctx):
             ca, line, _, _, shown, fetched = fetch
             if (ca.cell.index, line) in seen:
@@ -1023,6 +1040,15 @@ class RuntimeDownload(Rule):
             callee = _CALLEE.search(shown)
             metric = fetch[3].id == _METRIC_ID
             key = ("name", fetched, metric) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
+            if fetch[3].id == _NLTK_DOWNLOAD_ID:
+                # `nltk.download("stopwords")`, `nltk.download("punkt")` on consecutive lines: one
+                # provisioning step (fair check 16, item 122), as a cell's `!wget` lines are; a name
+                # downloaded again in a later cell joins the step that first fetched it.
+                key = nltk_steps.get(fetched) if fetched else None
+                if key is None:
+                    key = ("nltk", ca.cell.index)
+                    if fetched:
+                        nltk_steps[fetched] = key
             if metric and fetched and _canonical_metric(fetched):
                 # one pin (the evaluate version; datasets' for `load_metric`) for them all
                 key = ("canonical metrics", "load_metric" in shown)
@@ -1045,6 +1071,10 @@ class RuntimeDownload(Rule):
                 if len(found) > 1:
                     consequence += "; the other metrics loaded by name are related"
             fix = kind.fix
+            if kind.id == _NLTK_DOWNLOAD_ID and len(found) > 1:
+                names = list(dict.fromkeys(f[5] for f in found[1:] if f[5] and f[5] != found[0][5]))
+                if names:
+                    consequence += f"; so do the related downloads of {', '.join(f'`{n}`' for n in names)}, one provisioning step"
             pinned_version = _OPENML_VERSION.search(shown)
             if pinned_version is not None:
                 # `fetch_openml("adult", version=2)`: OpenML never changes a version's data; what is

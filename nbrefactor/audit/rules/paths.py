@@ -32,7 +32,7 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loa
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.rules.dependencies import hosted_only
-from nbrefactor.audit.hosted import hosted_test, mentions_hosted
+from nbrefactor.audit.hosted import colab_detection_branch, hosted_test, mentions_hosted
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue of path-taking calls (rules/io_calls.toml)
@@ -1379,7 +1379,19 @@ def _downloads_into(f: LiteralFinding) -> bool:
 
 # The file a `!curl`/`!wget` line saves: `curl -O URL` and `wget URL` name it after the URL,
 # `curl -o NAME`, `wget -O NAME` name it, `wget -P DIR` puts it in DIR.
-_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
+_WEB_URL = re.compile(r"^(?:https?|ftps?)://", re.IGNORECASE)
+
+
+# Anonymous file transfer: `wget`/`curl` fetch `ftp://` URLs as they fetch http ones.
+_FTP_SCHEMES = frozenset({"ftp", "ftps"})
+
+
+def _ftp_download(f: LiteralFinding, settings: PathSettings) -> bool:
+    """Is the shell literal an `ftp://` URL given to a download program (`!wget ftp://…`)?"""
+    if f.path_class.detail not in _FTP_SCHEMES or not 0 < f.line <= len(f.ca.lines):
+        return False
+    words = f.ca.lines[f.line - 1].strip().lstrip("!%").split()
+    return bool(words) and words[0].lower() in settings.download_programs
 
 
 def _fetched_files(program: str, args: str) -> list[str]:
@@ -1429,14 +1441,14 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
     for ca in ctx.cells:
         for magic in ca.magics:
             program = magic.name.lower()
-            if magic.kind != "shell" or program not in ("curl", "wget") or hosted_only(ca.lines, magic.line):
+            if magic.kind != "shell" or program not in ("curl", "wget") or _hosted_line(ca, magic.line):
                 continue
             if _no_clobber_present(magic, present):
                 continue  # `wget -nc` of a file beside the notebook: nothing is fetched there
             files = _fetched_files(program, magic.args)
             if files:
                 out[(ca.cell.index, magic.line)] = files
-        if ca.masked.cell_magic in _SHELL_CELL_MAGICS and not hosted_only(ca.lines, 1):
+        if ca.masked.cell_magic in _SHELL_CELL_MAGICS and not _hosted_line(ca, 1):
             # A `%%bash` cell of `curl -L URL -o m3.xls` lines (fair check 14: its reads were
             # PTH006 findings of their own); a command continued with `\` is one line, at its start.
             header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
@@ -1452,6 +1464,19 @@ def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
                     files = _fetched_files(words[0].lower(), command.strip())
                     if files:
                         out[(ca.cell.index, start)] = files
+    # `wget.download("https://…/spelling_en.txt")` with no `out=` saves the URL's file name in the
+    # working directory, as `!wget URL` does (fair check 16: the `os.path.exists("spelling_en.txt")`
+    # test guarding it was a PTH006 of its own).
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if call.in_function or not call.func or ctx.facts.resolve(call.func) != "wget.download":
+                continue
+            if call.arg(1, ("out",)) is not None or _hosted_line(ca, call.line):
+                continue
+            url = call.arg(0, ("url",))
+            name = _url_file(url.string) if url is not None and url.string and _WEB_URL.match(url.string) else ""
+            if name and "$" not in name:
+                out.setdefault((ca.cell.index, call.line), []).append(_normal_path(name))
     # `!wget …/text8.zip` then `!unzip text8.zip`: the archive's stem (`text8`) is what the notebook
     # reads back (fair check 14: fetched-file-read-back); only when the notebook extracts it.
     extracted = {
@@ -1565,6 +1590,22 @@ def _one_dataset_root(group: Sequence[LiteralFinding], downloads: Collection[tup
     )
 
 
+def _one_dataset_root_uses(
+    ctx: RuleContext, uses: Sequence[tuple[Constant, str, PathArgument]], downloads: Collection[tuple[int, int]],
+) -> bool:
+    """`_one_dataset_root` for a root given through a constant: every use passes the constant's value
+    itself as the root of one dataset class, and the first is a `download=True` call PTH007 reports."""
+    calls = [pa for _, _, pa in uses]
+    if any(pa.entry.kind != "path" or _normal_path(value) != _normal_path(c.value) for c, value, pa in uses):
+        return False
+    first = min(calls, key=lambda pa: (_cell_of(ctx, pa), pa.call.line, pa.call.column))
+    flag = first.call.arg(None, ("download",))
+    return (
+        len({pa.qualified or pa.shown_callee for pa in calls}) == 1 and flag is not None and flag.constant == "True"
+        and (_cell_of(ctx, first), first.call.line) in downloads
+    )
+
+
 def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], list[str]]) -> bool:
     """Is the relative literal a file a download line above it saved (`!curl -O …/state.npy`, then
     `np.load("state.npy")`)? PTH003 reports that download, with this read related."""
@@ -1584,6 +1625,19 @@ _mentions_hosted = mentions_hosted
 _hosted_test = hosted_test
 
 
+def _hosted_line(ca: CellAnalysis, line: int, import_fallback: bool = True, if_guards: bool = True) -> bool:
+    """`hosted_only` with the cell's Colab detection `try`s read from its tree: the rest of the `try`
+    body after `from google.colab import files` runs only on Colab (also under `try :`, which the
+    line-based test misses), and the `except ModuleNotFoundError:` handler that catches the import's
+    failure is the local branch, not an import fallback (fair check 16: `try:` / `from google.colab
+    import files` / `files.upload()` / `read_csv("x.csv")` / `except ModuleNotFoundError:` /
+    `read_csv("Data/x.csv")`; the compiler runs the handler in place of the `try`)."""
+    branch = colab_detection_branch(ca, line)
+    if branch:
+        return True
+    return hosted_only(ca.lines, line, import_fallback=import_fallback and branch is None, if_guards=if_guards)
+
+
 def _hosted_setup(f: LiteralFinding) -> bool:
     """Does the literal run only on a hosted runtime? Inside the body of an `if` whose test is a
     Colab/Kaggle check, or in that test itself to the right of the check in an `and` (Python stops
@@ -1591,11 +1645,11 @@ def _hosted_setup(f: LiteralFinding) -> bool:
     looks for the marker only on Colab), or in the other hosted-only places PTH001-PTH003 skip
     (after `from google.colab import …`, a cell that says it runs only on Colab). A path to the left
     of the check, or under `or`, runs everywhere."""
-    if hosted_only(f.ca.lines, f.line, import_fallback=False, if_guards=False):
+    if _hosted_line(f.ca, f.line, import_fallback=False, if_guards=False):
         return True
     tree = cell_python_tree(f.ca)
     if tree is None:
-        return hosted_only(f.ca.lines, f.line, import_fallback=False)
+        return _hosted_line(f.ca, f.line, import_fallback=False)
     return any(start <= (f.line, f.column) < end for start, end in _hosted_spans(f.ca.masked.python, tree))
 
 
@@ -1662,7 +1716,7 @@ class AbsolutePath(Rule):
         "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too), and a string constant used only as a hole of "
         "a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) under a `mountPath:` that manifest declares (so for PTH002). Nor are strings inside a "
         "list, tuple, set or dict display that an assertion compares (`assertEqual(top, [(\"/images/logo.gif\", 633)])`, "
-        "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there."
+        "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there. A Windows program folder (`C:\\Program Files\\…`, `C:\\Program Files (x86)\\…`, an installer's default location) set in the body of an `if` that runs only on Windows (`if os.name == \"nt\":`) is, like `/usr/bin`, the same place on every such machine: not reported (unguarded, it is)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -1749,6 +1803,7 @@ class AbsolutePath(Rule):
                 f for f in literal_findings(ctx) if f.path_class.kind == "absolute" and not _in_container(ctx, f)
                 and not _rooted_at_hole(f)
                 and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
+                and not _windows_program_under_guard(f)
             )
             if not _temporary(group, settings)
         ]
@@ -1757,7 +1812,7 @@ class AbsolutePath(Rule):
         by_line: dict[tuple[int, int], list[LiteralFinding]] = {}
         for group in groups:
             # A shell line inside `if IN_COLAB:` sets up the hosted runtime only (as for PTH003).
-            group = [f for f in group if f.source != "shell" or not hosted_only(f.ca.lines, f.line)]
+            group = [f for f in group if f.source != "shell" or not _hosted_line(f.ca, f.line)]
             if not group:
                 continue
             first = group[0]
@@ -1772,6 +1827,33 @@ class AbsolutePath(Rule):
                 _CONFIG_FIX,
                 others,
             )
+
+
+# Windows' program folders: an installer's default location, the same on every default install.
+_PROGRAM_FILES = re.compile(r"(?i)^[a-z]:[\\/]+program files( \(x86\))?([\\/]|$)")
+
+
+def _windows_test(node: ast.expr) -> bool:
+    """`os.name == "nt"`, `sys.platform == "win32"`, `sys.platform.startswith("win")`,
+    `platform.system() == "Windows"`: true only on Windows."""
+    text = ast.unparse(node)
+    return bool(re.search(r"""os\.name\s*==\s*['"]nt['"]|sys\.platform\s*==\s*['"]win32['"]|"""
+                          r"""sys\.platform\.startswith\(\s*['"]win['"]|platform\.system\(\)\s*==\s*['"]Windows['"]""", text))
+
+
+def _windows_program_under_guard(f: LiteralFinding) -> bool:
+    r"""Is the literal a Windows program folder (`r"C:\Program Files\Tesseract-OCR\tesseract.exe"`) set
+    in the body of an `if` that runs only on Windows? Elsewhere the line never runs, and on Windows
+    it names the installer's default place, as `/usr/bin` does on Linux (fair check 16, item 82).
+    Unguarded, it stays a finding (fair check 5: a Graphviz folder appended to `PATH`)."""
+    if f.source != "python" or not _PROGRAM_FILES.match(f.value):
+        return False
+    tree = cell_python_tree(f.ca)
+    return tree is not None and any(
+        isinstance(node, ast.If) and _windows_test(node.test)
+        and node.body[0].lineno <= f.line <= (node.body[-1].end_lineno or node.body[-1].lineno)
+        for node in nodes_of(tree, ast.If)
+    )
 
 
 def _home_joined(f: LiteralFinding) -> str:
@@ -2184,7 +2266,7 @@ class UserSpecificPath(Rule):
             and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
             # A Colab or Kaggle path in code that runs only there (`if COLAB:`, after `from
             # google.colab import drive` in the detection `try:`): the platform's own layout.
-            and not (f.value.startswith(("/content", "/kaggle/")) and hosted_only(f.ca.lines, f.line))
+            and not (f.value.startswith(("/content", "/kaggle/")) and _hosted_line(f.ca, f.line))
             # Kaggle's template listing of its input mount, printed only.
             and not _printed_walk(f)
         )
@@ -2221,6 +2303,10 @@ class UserSpecificPath(Rule):
             edits = [e for o in (f, *others) for e in edits_by_literal.get((o.ca.cell.index, o.line, o.column), ())]
             on_path = (f"; `{render_call(edits[0][1])}` also puts it on the import path (related)"
                        if edits else "")
+            if f.source == "shell" and _cd_line(f.ca, f.line):
+                # `%cd /content/zoo/`: the change of directory into it is this line too (PTH004
+                # leaves it here: one line, one fix; fair check 16, item 97).
+                on_path += "; the line also makes it the working directory, so the relative paths below depend on it"
             hit = _hit(
                 f,
                 f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} is tied to one user or machine — "
@@ -2231,6 +2317,17 @@ class UserSpecificPath(Rule):
             if edits:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
             yield hit
+
+
+def _cd_line(ca: CellAnalysis, line: int) -> bool:
+    """Is the cell's line a `%cd`/`%pushd` magic (or `cd` automagic)?"""
+    return any(m.line == line and m.kind in ("line_magic", "automagic") and m.name in _CHDIR_MAGICS for m in ca.magics)
+
+
+def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of PTH002's findings in shell or magic lines."""
+    return ctx.shared("paths.user_path_lines", lambda: frozenset(
+        (h.cell.index, h.line) for h in UserSpecificPath().check(ctx) if h.cell is not None and h.line is not None))
 
 
 class RemoteUri(Rule):
@@ -2292,7 +2389,14 @@ class RemoteUri(Rule):
         "run from its folder it downloads nothing (the line serves a lone copy on Colab). A URI given only to `print(…)` "
         "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported. A raw GitHub URL "
         "(`raw.githubusercontent.com/…/cars1.csv`) whose file is committed beside the notebook is the repository fetching "
-        "its own file: the message says to read that copy."
+        "its own file: the message says to read that copy. An `ftp://` URL in a `!wget`/`!curl` line is a download as an http "
+        "one is (anonymous FTP needs no credentials): one step with the cell's other fetches, the files it saves read back "
+        "related. In a Colab detection `try` (`try:` / `from google.colab import files` / … / `except ModuleNotFoundError:`), "
+        "the rest of the body after the import runs only on Colab and the handler is the local branch: a URL fetched in both "
+        "is reported at the handler's copy, where a name bound in the handler (`url = \"https://…\"`, then "
+        "`wget.download(url, path)`) is followed too. An object-store URI whose bucket is the platform's default bucket "
+        "(`\"s3://{}/output\".format(sess.default_bucket())`, or `f\"s3://{bucket}/…\"` with `bucket = sess.default_bucket()`) "
+        "fixes no bucket in the code: not reported."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -2306,6 +2410,11 @@ class RemoteUri(Rule):
         'df = pd.read_parquet(f"{DATA_URI}/train.parquet")'
     )
     passing = (
+        # SageMaker's per-account default bucket: named by the platform, not the code.
+        Example(cells=(
+            "import sagemaker\nsess = sagemaker.Session()\nbucket = sess.default_bucket()\n"
+            "output_path = f's3://{bucket}/models'\ncheckpoints = 's3://{}/ckpt'.format(sess.default_bucket())",
+        )),
         Example(cells=(
             "import os\nimport pandas as pd\nDATA_URI = os.environ['DATA_URI']\ndf = pd.read_parquet(DATA_URI)",
             "# the docs: https://pandas.pydata.org\nhelp_url = 'https://pandas.pydata.org/docs'\nprint('see s3:// docs')",
@@ -2436,6 +2545,28 @@ class RemoteUri(Rule):
             files={"cars.csv": "mpg,cylinders\n18,8\n"},
             expect=((1, 2),),
         ),
+        # Anonymous FTP and https in one cell: one download step, at the first URL; the saved file read back is the step's.
+        Example(
+            cells=(
+                "!wget ftp://ftp.example.org/pub/reads.fq.gz\n!wget https://example.org/ref.fa.gz -O ref.fa.gz",
+                "import gzip\nreads = gzip.open('reads.fq.gz').read()",
+            ),
+            expect=((1, 1),),
+        ),
+        # A Colab detection `try`: the handler's copy of the fetch is the one that runs locally.
+        Example(
+            cells=(
+                "import wget\ntry:\n    import google.colab\n    wget.download('https://example.org/vocab.txt')\n"
+                "except ModuleNotFoundError:\n    wget.download('https://example.org/vocab.txt', os.environ['VOCAB_DIR'])",
+            ),
+            expect=((1, 6),),
+        ),
+        # A URL pinned to a commit: the message says the file cannot change, only disappear.
+        Example(
+            cells=("import pandas as pd\nrates = pd.read_csv('https://raw.githubusercontent.com/acme/data/"
+                   "0123456789abcdef0123456789abcdef01234567/fx/rates.csv')",),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2462,11 +2593,21 @@ class RemoteUri(Rule):
             ) if extra else hit
 
     def _check(self, ctx: RuleContext) -> Iterator[Hit]:
-        web = path_settings(ctx.catalog).web_schemes
+        settings = path_settings(ctx.catalog)
+        web = settings.web_schemes
+
+        def is_web(f: LiteralFinding) -> bool:
+            # `!wget ftp://host/pub/reads.fq.gz` is a download like an http one (anonymous FTP
+            # needs no credentials; fair check 16, items 93, 112): one step with the cell's other
+            # fetches, and the file it saves is read back as the download's.
+            return f.path_class.detail in web or (f.source == "shell" and _ftp_download(f, settings))
+
         remote = [
             f for f in literal_findings(ctx)
             # Colab/Kaggle setup never runs locally or in the pipeline.
-            if f.path_class.kind == "remote" and not hosted_only(f.ca.lines, f.line)
+            if f.path_class.kind == "remote" and not _hosted_line(f.ca, f.line)
+            # The platform's own default bucket (SageMaker's `sess.default_bucket()`): nothing to configure.
+            and not (f.path_class.detail not in web and _platform_bucket(ctx, f))
             # Only shown (`print(f"Bucket: s3://{bucket}/{prefix}")`): a message, not a use (fair check 13).
             and not (f.source == "python" and _printed(f))
         ]
@@ -2480,13 +2621,13 @@ class RemoteUri(Rule):
             remote = [f for f in remote if not (f.source == "shell" and _no_clobber_fetch_present(f, present))]
         shell_urls: dict[int, list[LiteralFinding]] = {}
         for f in remote:
-            if f.source == "shell" and f.path_class.detail in web:
+            if f.source == "shell" and is_web(f):
                 shell_urls.setdefault(f.ca.cell.index, []).append(f)
         # One URL fetched by a literal in several cells (a recap cell reads the data again) is
         # one root cause: the first fetch carries the finding, the later ones are related.
         again: dict[str, list[LiteralFinding]] = {}
         for f in remote:
-            if f.source != "shell" and f.path_class.detail in web:
+            if f.source != "shell" and is_web(f):
                 again.setdefault(f.value, []).append(f)
         # Python download calls given literal URLs in one cell (`requests.get("https://…/train.gz")`,
         # `requests.get("https://…/valid.gz")`) are one set-up step, as `!wget` lines are: the first
@@ -2494,7 +2635,7 @@ class RemoteUri(Rule):
         python_urls: dict[int, list[LiteralFinding]] = {}
         for f in remote:
             if (
-                f.source != "shell" and f.path_class.detail in web and f.argument is not None
+                f.source != "shell" and is_web(f) and f.argument is not None
                 and f.argument.entry.kind == "url" and f is again[f.value][0]
             ):
                 python_urls.setdefault(f.ca.cell.index, []).append(f)
@@ -2504,7 +2645,7 @@ class RemoteUri(Rule):
         # the same scheme and bucket are related.
         same_bucket: dict[tuple[str, str], list[LiteralFinding]] = {}
         for f in sorted(remote, key=lambda f: (f.ca.cell.index, f.line, f.column)):
-            if f.path_class.detail not in web:
+            if not is_web(f):
                 same_bucket.setdefault((f.path_class.detail, _bucket_of(ctx, f)), []).append(f)
         by_folder: dict[str, list[tuple[LiteralFinding, str, str, list[LiteralFinding]]]] = {}
         fetched = _download_lines(ctx)
@@ -2513,7 +2654,7 @@ class RemoteUri(Rule):
             scheme = f.path_class.detail
             others: list[LiteralFinding] = []
             fetched_reads: list[LiteralFinding] = []
-            if f.source == "shell" and scheme in web:
+            if f.source == "shell" and is_web(f):
                 group = shell_urls[f.ca.cell.index]
                 if f is not group[0]:
                     continue
@@ -2523,7 +2664,7 @@ class RemoteUri(Rule):
                 these = {k: v for k, v in fetched.items() if k[0] == f.ca.cell.index and k[1] in lines}
                 fetched_reads = [r for r in relative_reads if these and _reads_fetched_file(r, these)]
             repeats: list[LiteralFinding] = []
-            if f.source != "shell" and scheme in web:
+            if f.source != "shell" and is_web(f):
                 if f is not again[f.value][0]:
                     continue
                 repeats = again[f.value][1:]
@@ -2534,12 +2675,12 @@ class RemoteUri(Rule):
                     others = step[1:]
                     repeats = repeats + [r for o in others for r in again[o.value][1:]]
             bucket: list[LiteralFinding] = []
-            if scheme not in web:
+            if not is_web(f):
                 group = same_bucket[(scheme, _bucket_of(ctx, f))]
                 if f is not group[0]:
                     continue
                 bucket = group[1:]
-            if scheme in web:
+            if is_web(f):
                 more = ""
                 if others:
                     lines = ", ".join(str(o.line) for o in others)
@@ -2550,7 +2691,7 @@ class RemoteUri(Rule):
                 others = others + repeats + fetched_reads
                 message = (
                     f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
-                    f"network and the remote file can change or disappear{more}{_committed_copy_note(ctx, f.value)}"
+                    f"network and the remote file {_change_note(f.value)}{more}{_committed_copy_note(ctx, f.value)}"
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
             else:
@@ -2570,7 +2711,7 @@ class RemoteUri(Rule):
                     "Move the URI into a config value or environment variable (it differs between dev and "
                     "prod), take credentials from the platform, and keep a small local sample for tests."
                 )
-            if scheme in web and f.source != "shell" and (folder := _data_folder_of_url(f.value)):
+            if is_web(f) and f.source != "shell" and (folder := _data_folder_of_url(f.value)):
                 by_folder.setdefault(folder, []).append((f, message, fix, others))
                 continue
             yield _hit(f, message, fix, others)
@@ -2638,7 +2779,7 @@ class RemoteUri(Rule):
                 root.column,
                 f"URL {shown(root.value)} (`{root.name}`) is downloaded at run time by `{pa.shown_callee}`"
                 f"{'' if value == root.value else ' as ' + shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}): the notebook needs the network "
-                f"and the remote file can change or disappear{more}{_committed_copy_note(ctx, value)}",
+                f"and the remote file {_change_note(value)}{more}{_committed_copy_note(ctx, value)}",
                 fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                 key=f"{root.name}\x1f{root.value}",
                 related=tuple(dict.fromkeys([
@@ -2699,7 +2840,7 @@ class RemoteUri(Rule):
                 line,
                 column,
                 f"URL {shown(value)} (`{name}`) is downloaded at run time by `{pa.shown_callee}` ({where}): "
-                f"the notebook needs the network and the remote file can change or disappear{more}{_committed_copy_note(ctx, value)}",
+                f"the notebook needs the network and the remote file {_change_note(value)}{more}{_committed_copy_note(ctx, value)}",
                 fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
                 key=f"{name}\x1f{value}",
                 related=tuple(dict.fromkeys(
@@ -2723,6 +2864,19 @@ _BUCKET_VARIABLE = re.compile(r"\$?\{(\w*)\}|\$(\w+)")
 
 
 _RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com|github\.com/[^/\s]+/[^/\s]+/raw)/", re.IGNORECASE)
+
+
+# A full commit hash as a path segment (`raw.githubusercontent.com/org/repo/5238e0be…/res/x.txt`).
+_COMMIT_SEGMENT = re.compile(r"/([0-9a-f]{40})(?=/)")
+
+
+def _change_note(url: str) -> str:
+    """What can become of the remote file: a URL pinned to a commit serves the same bytes for as long
+    as it is served (fair check 16, item 89), any other can change too."""
+    pinned = _COMMIT_SEGMENT.search(url.split("?", 1)[0])
+    if pinned is None:
+        return "can change or disappear"
+    return f"is pinned to commit `{pinned.group(1)[:7]}`, so it cannot change, but it can disappear"
 
 
 def _committed_copy_note(ctx: RuleContext, url: str) -> str:
@@ -2799,6 +2953,35 @@ def _bucket_of(ctx: RuleContext, f: LiteralFinding) -> str:
     return _bucket(formatted[0] if formatted is not None else f.value)
 
 
+def _default_bucket_names(ctx: RuleContext) -> frozenset[str]:
+    """Names bound to a platform's default bucket (`bucket = sess.default_bucket()`, SageMaker's
+    per-account bucket, created and named by the platform)."""
+    def compute() -> frozenset[str]:
+        names = set()
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            for node in nodes_of(tree, ast.Assign) if tree is not None else ():
+                value = node.value
+                if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "default_bucket"
+                        and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+                    names.add(node.targets[0].id)
+        return frozenset(names)
+    return ctx.shared("paths.default_bucket_names", compute)
+
+
+def _platform_bucket(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the bucket of the object-store URI a hole the platform's default bucket fills
+    (`"s3://{}/output".format(sess.default_bucket())`, `f"s3://{bucket_name}/{prefix}"` with
+    `bucket_name = sess.default_bucket()`)? No bucket is fixed in the code: the platform names it
+    per account, so there is nothing to configure (fair check 16, item 92)."""
+    bucket = _bucket_of(ctx, f)
+    if not (bucket.startswith("{") and bucket.endswith("}")):
+        return False
+    if bucket == "{}":
+        return 0 < f.line <= len(f.ca.lines) and "default_bucket()" in f.ca.lines[f.line - 1]
+    return bucket[1:-1] in _default_bucket_names(ctx)
+
+
 def _string_dict(node: ast.AST) -> Optional[tuple[list[ast.Constant], list[ast.Constant]]]:
     """(keys, values) of a dict display of string literals only, else None."""
     if isinstance(node, ast.Dict) and node.keys and all(
@@ -2873,7 +3056,7 @@ def _loop_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
                 break
             urls = [u for u in urls if (c := classify(u.value, settings, path_argument=True, url_only=True)) is not None
                     and c.kind == "remote" and c.detail in settings.web_schemes]
-            if not urls or id(urls[0]) in reported or hosted_only(ca.lines, pa.call.line):
+            if not urls or id(urls[0]) in reported or _hosted_line(ca, pa.call.line):
                 continue
             reported.add(id(urls[0]))
             first, rest = urls[0], urls[1:]
@@ -3113,7 +3296,7 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
                         and c.kind == "remote" and c.detail in settings.web_schemes
                         # Skipped when its file exists, and the file is beside the notebook: never fetched there.
                         and not (guarded and _url_file(u.value) in present)]
-                if not urls or hosted_only(ca.lines, node.lineno):
+                if not urls or _hosted_line(ca, node.lineno):
                     continue
                 calls.append((node.func.id, ca, node, where, urls))
     # One step per cell, and per function and URL folder across cells (connected groups).
@@ -3206,7 +3389,7 @@ def _wrapped_reads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
                         continue
                     given, where = bound[0], cells[bound[1]]
                 value = _url_text(given)
-                if value is None or hosted_only(ca.lines, node.lineno):
+                if value is None or _hosted_line(ca, node.lineno):
                     continue
                 found = classify(value, settings, path_argument=True, url_only=True)
                 if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
@@ -3260,15 +3443,33 @@ def _bound_above_in_cell(ca: CellAnalysis, name: str, line: int) -> Optional[tup
     if tree is None:
         return None
     found: Optional[tuple[str, int, int]] = None
-    for stmt in tree.body:
-        if stmt.lineno >= line:
-            break
+    for stmt in _statements_before(tree.body, line):
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name:
             value = stmt.value
             found = (value.value, value.lineno, value.col_offset + 1) if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
         elif any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(stmt)):
             found = None  # bound another way (a loop, a tuple): no single literal
     return found
+
+
+def _statements_before(body: Sequence[ast.stmt], line: int) -> Iterator[ast.stmt]:
+    """The statements that run before `line` on the way to it, outermost first: those of `body` above
+    the statement holding `line`, then those above it in the block of that statement that holds it
+    (an `except ModuleNotFoundError:` handler's `url = "https://…"` before its `wget.download(url, path)`,
+    fair check 16), and so on down. Statements in other blocks of the way (an `if`'s `else:`) are not."""
+    for stmt in body:
+        if stmt.lineno >= line:
+            return
+        if (stmt.end_lineno or stmt.lineno) < line:
+            yield stmt
+            continue
+        blocks = [getattr(stmt, f, None) or [] for f in ("body", "orelse", "finalbody")]
+        blocks += [h.body for h in getattr(stmt, "handlers", ())]
+        blocks += [c.body for c in getattr(stmt, "cases", ())]
+        inner = next((b for b in blocks if b and b[0].lineno <= line <= (b[-1].end_lineno or b[-1].lineno)), None)
+        if inner is not None and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield from _statements_before(inner, line)
+        return
 
 
 def _binds_above_in_cell(ca: CellAnalysis, name: str, line: int) -> bool:
@@ -3328,7 +3529,7 @@ class ChangeDirectory(Rule):
         "start folder (`%cd {build}`; `%cd solver` … `%cd ../plotter`; `%cd work` … `%cd {START}`) are one "
         "setup block: one finding at its first change, the others related. A `%cd docs/notebooks` after "
         "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
-        "started: a return, related to the climb's finding."
+        "started: a return, related to the climb's finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -3373,7 +3574,7 @@ class ChangeDirectory(Rule):
                 "%cd ..",
                 "cd data",
                 "from os import chdir\nfor d in dirs:\n    chdir(d)",
-                "%%time\n%cd ~/work\nx = 1",
+                "%%time\n%cd work\nx = 1",
             ),
             expect=((1, 1), (2, 1), (3, 3), (4, 2)),
         ),
@@ -3410,6 +3611,18 @@ class ChangeDirectory(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # `%cd /content/zoo/` whose absolute target PTH002 reports on the same line: one line, one
+        # fix (PTH002's message names the change of directory; fair check 16, item 97).
+        user_lines: Optional[frozenset[tuple[int, int]]] = None
+        for hit in self._check(ctx):
+            if hit.cell is not None and hit.line is not None and _cd_line(next(ca for ca in ctx.cells if ca.cell is hit.cell), hit.line):
+                if user_lines is None:
+                    user_lines = _user_path_lines(ctx)
+                if (hit.cell.index, hit.line) in user_lines:
+                    continue
+            yield hit
+
+    def _check(self, ctx: RuleContext) -> Iterator[Hit]:
         fix = (
             "Remove the directory change: build every path from one configured root "
             "(`DATA_DIR / \"x.csv\"`, with `DATA_DIR` from config or an environment variable)."
@@ -3899,7 +4112,7 @@ class SysPathEdit(Rule):
         "is its distribution (`try: import lime` / `except: sys.path.append(os.path.join(\"..\", \"..\")); import lime` in lime's "
         "own docs, `setup(name=\"lime\")`): installed, the edit never runs. Not an edit whose entry is a literal PTH002 reports "
         "(`sys.path.append(\"/Users/alice/src/models/slim\")`): that finding carries the edit as a related location (one cause, "
-        "a personal checkout)."
+        "a personal checkout). The entry may be a name bound above in the cell to such a literal, also wrapped in `os.path.abspath(…)`."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -4082,14 +4295,44 @@ def _sys_path_entries(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple
                 if resolve_callee(ctx.facts, ctx.catalog, call.func) not in _SYS_PATH_CALLS:
                     continue
                 entry = call.arg(1 if call.method == "insert" else 0)
-                if entry is None or entry.string is None:
+                if entry is None:
                     continue
-                literal = next((f for f in literal_findings(ctx) if f.ca is ca and f.line == entry.line
-                                and f.value == entry.string and f.source == "python"), None)
+                value, line = entry.string, entry.line
+                if value is None:
+                    # `p = "/home/alice/x/helpers.py"`, then `sys.path.append(os.path.abspath(p))`: the
+                    # name's literal bound above in the cell is the entry (fair check 16, item 98).
+                    bound = _entry_name_literal(ca, call)
+                    if bound is None:
+                        continue
+                    value, line = bound
+                literal = next((f for f in literal_findings(ctx) if f.ca is ca and f.line == line
+                                and f.value == value and f.source == "python"), None)
                 if literal is not None and not any(p.match(_normal_path(literal.value)) for p in hosted):
                     out.setdefault((ca.cell.index, literal.line, literal.column), []).append((ca.cell, call))
         return out
     return ctx.shared("sys_path_entries", compute)
+
+
+_ABSOLUTE_CALLS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "path.abspath", "path.realpath"})
+
+
+def _entry_name_literal(ca: CellAnalysis, call: CallFact) -> Optional[tuple[str, int]]:
+    """(value, line) of the string literal a `sys.path` edit's entry names through a name bound to it
+    above in the cell, also wrapped in `os.path.abspath(…)`/`realpath(…)`; None otherwise."""
+    tree = cell_python_tree(ca)
+    if tree is None or call.in_function:
+        return None
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset + 1 == call.column), None)
+    if node is None:
+        return None
+    args = node.args[1:] if call.method == "insert" else node.args
+    given = args[0] if args else None
+    if isinstance(given, ast.Call) and dotted_name(given.func) in _ABSOLUTE_CALLS and len(given.args) == 1:
+        given = given.args[0]
+    if not isinstance(given, ast.Name):
+        return None
+    bound = _bound_above_in_cell(ca, given.id, call.line)
+    return (bound[0], bound[1]) if bound is not None else None
 
 
 def _user_path_edits(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
@@ -4974,15 +5217,21 @@ def _own_function_paths(
                 found = classify(text, settings, path_argument=True)
                 if found is None or found.kind != "relative" or _module_file(text, modules):
                     continue
-                if hosted_only(ca.lines, node.lineno):
+                if _hosted_line(ca, node.lineno):
                     continue
                 value = _normal_path(text)
                 if value in known:
                     continue
                 groups.setdefault(value, []).append((where, given, fname, text, name, (ca.cell, node.lineno, node.col_offset + 1)))  # type: ignore[arg-type]
+    fetched = _download_lines(ctx) if groups else {}
     for value, places in groups.items():
         ca, first, fname, text, name, call = places[0]
         _, pa, inner_cell = functions[fname]
+        if pa.direction in ("read", "none") and any(
+                value in files and where < (call[0].index, call[1]) for where, files in fetched.items()):
+            # `train_model(params, TRAIN_PATH, …)` reading the file a `!curl … -o ../datasets/tables/train.csv`
+            # line above saved: PTH003's download step (fair check 16, item 106).
+            continue
         inside = cells.get(inner_cell)
         through = "" if name is None else f" (`{name}`, cell {call[0].index}, line {call[1]})"
         yield Hit(
@@ -5090,6 +5339,9 @@ def _open_ended_paths(
         built = f" as {written}" if written and "\n" not in written and len(written) <= 90 else ""
         start = "Relative path " + what if what != "the working directory" else "A path built from the working directory"
         rest = "" if known or what == "the working directory" else ", the rest known only at run time"
+        # `MNIST(os.getcwd(), train=True, download=True)` and its test split: the working directory
+        # is only the root of one dataset PTH007 reports (as for a literal root; fair check 16).
+        folded = "PTH007" if what == "the working directory" and _cwd_dataset_root(ctx, uses) else ""
         yield Hit(
             cells[cell].cell, line, column,
             f"{start} is {pa.verb} `{pa.shown_callee}`{built} (cell {used_in}, line "
@@ -5101,7 +5353,24 @@ def _open_ended_paths(
                 *((cells[c].cell, p.call.line, p.call.column) for _, p, _, c, _ in uses),
                 *((cells[c].cell, ln, col) for c, ln, col in places.get((cell, line, column), ())),
             ])),
+            folded_into=folded,
         )
+
+
+_CWD_ITSELF = frozenset({"`os.getcwd()`", "`Path.cwd()`", "`pathlib.Path.cwd()`"})  # the working directory as written
+
+
+def _cwd_dataset_root(ctx: RuleContext, uses: Sequence[tuple[str, PathArgument, str, int, bool]]) -> bool:
+    """Is the working directory, given as itself (`os.getcwd()`), only the root of one dataset class
+    whose first call downloads it (`download=True`) and is PTH007's finding?"""
+    if any(written not in _CWD_ITSELF or pa.entry.kind != "path" for _, pa, written, _, _ in uses):
+        return False
+    first = min(uses, key=lambda u: (u[3], u[1].call.line, u[1].call.column))
+    flag = first[1].call.arg(None, ("download",))
+    return (
+        len({u[1].qualified or u[1].shown_callee for u in uses}) == 1 and flag is not None and flag.constant == "True"
+        and (first[3], first[1].call.line) in _download_steps(ctx)
+    )
 
 
 def _sys_path_entry_piece(ctx: RuleContext, f: LiteralFinding) -> bool:
@@ -5565,6 +5834,33 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
 _UPLOAD_METHODS = frozenset({"upload_data", "upload_file"})  # SageMaker `Session.upload_data(path=)`, boto3 `upload_file`
 
 
+# An experiment tracker's calls that copy a local file into the run: Neptune's `run["model"].upload(path)`
+# (and `upload_files`), Sacred's `ex.add_artifact(filename=…)`, MLflow's `log_artifact(local_path)`.
+_TRACKER_UPLOADS = frozenset({"upload", "upload_files", "add_artifact", "log_artifact"})
+_TRACKER_FILE_KEYWORDS = ("filename", "local_path", "path", "value", "file")
+
+
+def _tracker_uploads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
+    """((cell, line), normalised relative path) of each file handed to a tracker's upload call, its
+    path spelled by a literal, a string constant or an f-string of them (`f"./{model_fname}.pth"`)."""
+    def compute() -> tuple[tuple[tuple[int, int], str], ...]:
+        constants = string_constants(ctx.facts)
+        found: list[tuple[tuple[int, int], str]] = []
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            for node in nodes_of(tree, ast.Call):
+                if not isinstance(node.func, ast.Attribute) or node.func.attr not in _TRACKER_UPLOADS:
+                    continue
+                given = node.args[:1] + [k.value for k in node.keywords if k.arg in _TRACKER_FILE_KEYWORDS]
+                for value in (_evaluate(g, constants) for g in given):
+                    if value and "://" not in value and not value.startswith(("/", "~")):
+                        found.append(((ca.cell.index, node.lineno), _normal_path(value)))
+        return tuple(found)
+    return list(ctx.shared("paths.tracker_uploads", compute))
+
+
 def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFinding]]) -> frozenset[str]:
     """Relative files the notebook only writes, each then handed by the same literal to an upload
     call below (`df.to_csv("data/train.csv")`, then `sess.upload_data(path="data/train.csv", …)`),
@@ -5576,15 +5872,21 @@ def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFindin
         for call in ca.facts.calls:
             if call.method in _UPLOAD_METHODS and call.receiver:
                 uploads.extend(((ca.cell.index, call.line), _normal_path(a.string)) for a in call.args if a.string)
+    uploads.extend(_tracker_uploads(ctx))
     if not uploads:
         return frozenset()
     files: set[str] = set()
     folders: dict[str, bool] = {}
     for g in groups:
         path = _normal_path(g[0].value)
-        written = all(o.argument is not None and o.argument.direction == "write" for o in g)
-        first = min((o.ca.cell.index, o.line) for o in g)
-        if written and any(value == path and at > first for at, value in uploads):
+        # (the upload call's own argument, when it is a path argument too, is no other use)
+        kept = [o for o in g if o.argument is None or o.argument.call.method not in _TRACKER_UPLOADS] or list(g)
+        written = all(o.argument is not None and o.argument.direction == "write" for o in kept)
+        first = min((o.ca.cell.index, o.line) for o in kept)
+        # An f-string's holes filled from constants (`f"{model_fname}_arch.txt"`): the file it names.
+        formatted = _formatted(ctx, g[0])
+        spelled = _normal_path(formatted[1]) if formatted is not None and formatted[1] else path
+        if written and any(value in (path, spelled) and at > first for at, value in uploads):
             files.add(path)
         elif written and all(o.argument is not None and o.argument.call.method in ("makedirs", "mkdir") for o in g):
             folders[path] = True
@@ -5722,7 +6024,14 @@ class CwdRelativePath(Rule):
         "finding per folder as for whole paths; one built from `os.getcwd()` keeps its own. "
         "A figure written by `savefig` with interactive plotting off (`plt.ioff()` above it in its cell) only for a markdown "
         "cell to show it (`![](grid.png)`, `<img src=\"grid.png\">`), read by nothing, is a display, not an output: not reported. "
-        "A path under `../input/` is named as Kaggle's input folder seen from a kernel's `/kaggle/working`."
+        "A path under `../input/` is named as Kaggle's input folder seen from a kernel's `/kaggle/working`. "
+        "A file written only to be handed to an experiment tracker below (Neptune's `run[\"map\"].upload(\"map.html\")`, "
+        "Sacred's `add_artifact(filename=…)`, MLflow's `log_artifact`; by literal, constant or f-string) is staging for the "
+        "upload: not reported. The root of one `download=True` dataset is PTH007's also through a string constant "
+        "(`data_directory = \"./data\"`) or as `os.getcwd()`; a file a download line saved (`!curl … -o ../tables/x.csv`, "
+        "`!wget ftp://…`, `wget.download(url)` with no `out=`) and read back through a constant or the notebook's own "
+        "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
+        "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported)."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -5738,6 +6047,10 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # Staging for the tracker: written, then uploaded, read by nothing else.
+        Example(cells=(
+            "import neptune\nrun = neptune.init_run()\nfig.write_html('map.html')\nrun['map'].upload('map.html')",
+        )),
         Example(cells=(
             "import pandas as pd\nimport sqlite3\ndf = pd.read_csv(DATA_DIR / 'train.csv')\ncon = sqlite3.connect(':memory:')",
             "import requests\nr = requests.get('example.com')\nheaders = {'Accept': 'text/plain'}\nname = 'model.pkl'",
@@ -5942,6 +6255,29 @@ class CwdRelativePath(Rule):
         if scratch is None:
             scratch = []
         grouped = self._constant_uses(ctx)
+        # A file a download line saved (`!curl URL --create-dirs -o ../datasets/tables/train.csv`,
+        # `!wget ftp://…/reads.fq.gz`), read back through a constant bound to its path: PTH003's
+        # download step stands for it, as for a literal read (fair check 16, item 106).
+        fetched_by_lines = _download_lines(ctx)
+        for position in [p for p, uses in grouped.items() if fetched_by_lines and all(
+                pa.direction in ("read", "none") and any(
+                    _normal_path(value) in files and where < (_cell_of(ctx, pa), pa.call.line)
+                    for where, files in fetched_by_lines.items())
+                for _, value, pa in uses)]:
+            del grouped[position]
+        # A file written through a constant only to be handed to a tracker's upload below
+        # (`csv_fname = "iris.csv"`, `df.to_csv(csv_fname)`, then `run["data"].upload(csv_fname)`):
+        # staging for the upload, as for a literal (`_staged_for_upload`; fair check 16, items 107, 109).
+        uploaded = _tracker_uploads(ctx)
+        for position in [p for p, uses in grouped.items() if uploaded and all(
+                pa.direction == "write" and any(
+                    path == _normal_path(value) and at > (_cell_of(ctx, pa), pa.call.line) for at, path in uploaded)
+                for _, value, pa in uses)]:
+            uses = grouped.pop(position)
+            constant = uses[0][0]
+            cell_of = {ca.cell.index: ca.cell for ca in ctx.cells}
+            scratch.append((uses[0][1], [(constant.ca.cell, constant.line, constant.column), *(
+                (cell_of[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses)]))
         # A figure saved with interactive plotting off only for a markdown cell to show it
         # (`fig.savefig("./grid.png")`, then `![](grid.png)`): a display, not an output (fair check 15).
         shown_figures: list[list[tuple[Constant, str, PathArgument]]] = []
@@ -6066,6 +6402,24 @@ class CwdRelativePath(Rule):
             for position in [p for p, uses in grouped.items() if _download_destination(
                     [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses], downloads)]:
                 del grouped[position]
+            # The same root reached through a constant (`data_directory = "./data"`, then
+            # `MNIST(data_directory, train=True, download=True)` and its test split): PTH007's
+            # download stands for it too (fair check 16, item 105), the compiler still lifts it.
+            for position in [p for p, uses in grouped.items() if _one_dataset_root_uses(ctx, uses, downloads)]:
+                uses = grouped.pop(position)
+                constant, value, pa = uses[0]
+                cell_of = {ca.cell.index: ca.cell for ca in ctx.cells}
+                yield Hit(
+                    constant.ca.cell,
+                    constant.line,
+                    constant.column,
+                    f"Relative path {shown(constant.value)} (`{constant.name}`), the root of a dataset {pa.shown_callee} "
+                    "downloads (PTH007's finding), is resolved against the current working directory, " + RUN_FOLDER,
+                    fix="Build it from a configured root instead.",
+                    key=f"{constant.name}\x1f{constant.value}",
+                    related=tuple(dict.fromkeys((cell_of[_cell_of(ctx, u)], u.call.line, u.call.column) for _, _, u in uses)),
+                    folded_into="PTH007",
+                )
         for position in [p for p, uses in grouped.items() if _scratch(
                 [((_cell_of(ctx, pa), pa.call.line), pa.direction, (pa.qualified or pa.shown_callee) in _DELETE_CALLS) for _, _, pa in uses],
                 _normal_path(uses[0][1]), removals)]:
