@@ -1941,7 +1941,9 @@ class UndefinedName(Rule):
         "undefined read, the others related; so is an exercise template (its name ends in `exercise(s)` or "
         "`template`, a read is a blank such as `____`, a cell leaves a name it reads to a TODO, as in a "
         "commented-out `# loss = tf.reduce_mean('''TODO''')`, or a code cell is only comments saying where the "
-        "answer goes, `# Solution goes here`, which the message names): the names it leaves for the reader to write (not "
+        "answer goes, `# Solution goes here`, which the message names, or a cell that reads a name no cell defines holds an "
+        "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
+        "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file. An undefined `sc`, `spark` or `sqlContext` in a notebook that uses Spark (it "
@@ -2011,6 +2013,13 @@ class UndefinedName(Rule):
         # A template whose blanks are commented-out TODO lines: one finding, the other blank related.
         Example(cells=("import numpy as np", "def loss_of(y, p):\n    # TODO: the mean squared error\n    # loss = np.mean(\'\'\'TODO\'\'\')\n    return loss",
                        "# TODO: fill in\n# scale = \'\'\'TODO\'\'\'\nprint(scale)"), expect=((2, 4),)),
+        # An empty answer block (`YOUR CODE HERE` … `END OF YOUR CODE`): one template finding; the
+        # `action` a demo loop below binds is the blank's too (HID004 leaves it here, related).
+        Example(cells=(
+            "moves = ['left', 'right']",
+            "### YOUR CODE HERE\n# read the q-values of the first state and pick the greedy action\n\n### END OF YOUR CODE\nprint(q_left, moves[action])",
+            "for action in (0, 1):\n    print(moves[action])",
+        ), expect=((2, 5),)),
         # A name broken by a line break: one finding, naming the name it spells.
         Example(cells=("def recall_rate(h, t):\n    return h / t", "recall = reca\nll_rate(3, 4)"), expect=((2, 1),)),
         # `sc`, predefined by the pyspark launcher, created nowhere in the notebook: the message says so.
@@ -2088,13 +2097,22 @@ class UndefinedName(Rule):
             # A template with cells that do not parse is reported already (STR001, for the same
             # blanks): its names left to the reader are not a second finding.
             if not flow.may_inject:  # here: only cells that do not parse make names unknown
+                # Names an empty answer block leaves to the reader that a demo below happens to bind
+                # (HID004 leaves them to this finding): the same blank, related.
+                below = _exercise_blank_reads(ctx, flow)
+                also = ""
+                if below:
+                    listed = list(dict.fromkeys(f"`{r.name}`" for r in below))
+                    also = (f" (the blanks are also where {', '.join(listed[:5])}{' and more' if len(listed) > 5 else ''} "
+                            "should be bound: a cell below binds them only later)")
                 yield Hit(
                     cells[first.cell], first.line, first.column,
                     f"{subject}: this exercise template leaves {'it' if not names else 'them'} for the reader to write"
-                    f"{_answer_cell_note(ctx)}, so it cannot run as it is",
+                    f"{_answer_cell_note(ctx)}, so it cannot run as it is{also}",
                     fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                     key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
-                    related=tuple((cells[r.cell], r.line, r.column) for r in rest),
+                    related=tuple(dict.fromkeys([(cells[r.cell], r.line, r.column) for r in rest]
+                                                + [(cells[r.cell], r.line, r.column) for r in below])),
                 )
             firsts = [r for r in firsts if r.flow is not Flow.UNDEFINED]
         # A name defined nowhere is one root cause (one missing import or definition) however many
@@ -2365,7 +2383,8 @@ def _exercise_template(ctx: RuleContext, undefined: Sequence[Read]) -> bool:
     cells = _cells(ctx)
     return (_EXERCISE_NAME.search(stem.strip()) is not None or any(_BLANK.fullmatch(r.name) for r in undefined)
             or any(_todo_blank(cells[r.cell].source.split("\n"), r.name) for r in undefined if r.cell in cells)
-            or any(_answer_blank(c.source) for c in ctx.facts.notebook.code_cells))
+            or any(_answer_blank(c.source) for c in ctx.facts.notebook.code_cells)
+            or any(_empty_code_blank(cells[r.cell].source) for r in undefined if r.cell in cells))
 
 
 def _left_to_reader_by_todo(ctx: RuleContext, names: set[str]) -> frozenset[str]:
@@ -2421,6 +2440,50 @@ def _todo_blank(lines: Sequence[str], name: str) -> bool:
     return False
 
 
+# An exercise's answer block left empty: `### YOUR CODE HERE`, then only comments (what to write)
+# and blank lines, then `### END OF YOUR CODE` / `## END of your code here` (fair check 16, an RL
+# course's q-value exercise).
+_CODE_HERE = re.compile(r"^\s*#+\s*your code here\b", re.IGNORECASE)
+_CODE_END = re.compile(r"^\s*#+\s*end\s+(?:of\s+)?your code\b", re.IGNORECASE)
+
+
+def _empty_code_blank(source: str) -> bool:
+    """The cell holds an answer block with nothing written in it: a `# YOUR CODE HERE` line, then
+    only comments and blank lines up to a `# END OF YOUR CODE` line."""
+    inside = False
+    for line in source.split("\n"):
+        if _CODE_HERE.match(line):
+            inside = True
+        elif inside and _CODE_END.match(line):
+            return True
+        elif inside and line.strip() and not line.lstrip().startswith("#"):
+            inside = False  # the reader wrote code here (a solved copy)
+    return False
+
+
+def _exercise_blank_reads(ctx: RuleContext, flow: NameFlow) -> list[Read]:
+    """The reads HID004 would report ("defined only below") in a cell with an empty answer block
+    (`_empty_code_blank`) that also reads names no cell defines, or in a code cell below it in the
+    same exercise (before the next Markdown heading). The reader's answer defines them; a demo
+    further down happens to bind the same name (`action`, `q_values`). They are that blank's, the
+    related locations of HID003's template finding, not findings of their own."""
+    cells = _cells(ctx)
+    failing_blanks = {
+        r.cell for r in flow.reads
+        if r.flow is Flow.UNDEFINED and not r.deferred and r.cell in cells and _empty_code_blank(cells[r.cell].source)
+    }
+    if not failing_blanks:
+        return []
+    covered: set[int] = set()
+    for blank in failing_blanks:
+        for cell in ctx.facts.notebook.cells[blank - 1:]:  # cells are numbered from 1 over all cells
+            if cell.cell_type == "markdown" and re.match(r"\s*#", cell.source):
+                break  # the next section: another exercise or the demo
+            if cell.cell_type == "code":
+                covered.add(cell.index)
+    return list(_first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell in covered]))
+
+
 # --- HID004 -------------------------------------------------------------------------------------
 
 
@@ -2449,7 +2512,10 @@ class DependsOnLaterCell(Rule):
         "statement): the definition is above, and the unparsed cell is STR001's or STR004's finding. "
         "Nor is a read in a never-run cell whose first line is a comment saying not to run it (`# syntax "
         "example, do not run this cell`, `# don't run`, `# не запускаем`): code shown, not run (HID002 and "
-        "HID003 leave such a cell alone too)."
+        "HID003 leave such a cell alone too). Nor is a read in a cell with an empty answer block (`### YOUR CODE HERE`, "
+        "only comments, `### END OF YOUR CODE`) that also reads names no cell defines, or in a code cell below it "
+        "before the next heading: the reader's answer binds it, a demo below only happens to; HID003's "
+        "template finding lists it as related."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -2467,6 +2533,13 @@ class DependsOnLaterCell(Rule):
         # The notebook's own `preamble.py`, star-imported above, binds `pd` too.
         Example(cells=("from preamble import *", "df = pd.DataFrame({'a': [1]})", "import pandas as pd"),
                 files={"preamble.py": "__all__ = ['pd']\nimport pandas as pd\n"}),
+        # An exercise's empty answer block leaves `action` to the reader; the demo loop below binds its
+        # own. HID003's template finding lists the read as related (fair check 16).
+        Example(cells=(
+            "moves = ['left', 'right']",
+            "### YOUR CODE HERE\n# read the q-values of the first state and pick the greedy action\n\n### END OF YOUR CODE\nprint(q_left, moves[action])",
+            "for action in (0, 1):\n    print(moves[action])",
+        )),
         # A call's syntax shown in a cell marked not to run, before the model it reads is built.
         Example(cells=(
             "import torch",
@@ -2516,8 +2589,10 @@ class DependsOnLaterCell(Rule):
         first_reader: dict[tuple[str, tuple[int, ...]], tuple] = {}
         again: dict[tuple, list[Read]] = {}
         not_to_run = cells_marked_not_to_run(ctx)  # syntax shown in a cell its comment says not to run
+        # An empty answer block's names (HID003's template finding lists these reads as related).
+        blank_reads = {(r.cell, r.name) for r in _exercise_blank_reads(ctx, flow)}
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
-                                  and r.cell not in not_to_run]):
+                                  and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
@@ -2924,10 +2999,11 @@ class SavedTraceback(Rule):
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`, `not invertible`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
-        "`не работает`) — or a cell that is only a `raise` "
+        "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
+        "that are not in the vocabulary?\") — or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
         "will error)`, `# can't convert it`, `# won't work`, `# Error expected`) or whose error the first Markdown cell "
-        "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", "
+        "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
         "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
         "call the code cell just above it, or one of the 5 code cells below it, makes again, fixed: the "
         "same callee on the same first argument with a keyword added (`pd.to_numeric(df.TotalCharges)`, "
@@ -2976,6 +3052,18 @@ class SavedTraceback(Rule):
                       outputs=({"output_type": "error", "ename": "TypeError", "evalue": "can't multiply sequence by non-int of type 'float'", "traceback": []},)),
             md("Получаем ошибку: `astype` вернул новый столбец, а таблица не изменилась."),
             code_cell("prices['p'] = prices['p'].astype(int)\nprices['p'] * 2.5", 3),
+        )),
+        # A tutorial asks what a lookup of an unknown word does, and the next cell shows it (fair check 16).
+        Example(cells=(
+            code_cell("vectors = {'king': [0.1, 0.3], 'queen': [0.2, 0.3]}", 1),
+            md("What happens when we look up a word that is not in the vocabulary?"),
+            code_cell("vectors['zyzzyva']", 2, outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'zyzzyva'", "traceback": []},)),
+        )),
+        # A lecture's fit diverges on purpose; the markdown below reacts with a long "OOOOPS".
+        Example(cells=(
+            code_cell("model = GradientStep(lr=10.0).fit(x_train, y_train)\nprint(model.score(x_test, y_test))", 1,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "Input contains NaN", "traceback": []},)),
+            md("OOOOOOPS!!!\n\nThe steps grew too large for a float. Let's scale the features."),
         )),
         Example(
             cells=(
@@ -3407,6 +3495,9 @@ _ERROR_PROSE = re.compile(
     r"|\b(?:ошибк\w*|исключени\w*|не\s+с?мо[гж]\w*|не\s+работа\w*|не\s+получ\w*)",
     re.IGNORECASE,
 )
+# A question the cell below answers by running: "What happens when we compare words that are not in
+# the vocabulary?", "What would happen if …?" (fair check 16, a gensim tutorial's KeyError).
+_WHAT_HAPPENS = re.compile(r"\bwhat (?:happens|will happen|would happen)\b(?: (?:when|if)\b)?[^?\n]*\?", re.IGNORECASE)
 _DEMO_LINES = 5  # a demonstration is a line or two (`M + a`, `ind[1] = 0`), not a training loop
 
 
@@ -3426,7 +3517,8 @@ _ERROR_COMMENT = re.compile(
 # looks like our predictions…", "Oh wait… we compiled our model for classification", "Ahh, it
 # seems…", "There's one more problem…". Said of the cell above, past the cells that inspect it.
 _ERROR_REACTION = re.compile(
-    r"^\W*(?:oops|whoops|uh[- ]?oh|oh,? (?:wait|no)\b|ah+h\b|hmm+\b|there'?s (?:one more|another|a) problem\b)",
+    # Any run of o's: a lecture's "OOOOOOOOOPS!!! Something went wrong" (fair check 16).
+    r"^\W*(?:o+ps|who+ps|uh[- ]?oh|oh,? (?:wait|no)\b|ah+h\b|hmm+\b|there'?s (?:one more|another|a) problem\b)",
     re.IGNORECASE,
 )
 _REACTION_GAP = 2  # code cells (`y_test[:10]`, `y_preds[:10]`) between the error and the reaction
@@ -3490,7 +3582,12 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
             nearby.append(above)
             break
     names = re.compile(rf"\b{re.escape(exception)}\b") if re.fullmatch(r"[A-Za-z_][\w.]*", exception) else None
-    return any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) for m in nearby)
+    if any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) for m in nearby):
+        return True
+    # The markdown above asks what the cell will show ("What happens when we compare words that are
+    # not in the vocabulary?"): the error is the answer. Only above: a question below is the next topic.
+    above = next((m for m in nearby if m.index < cell.index), None)
+    return above is not None and _WHAT_HAPPENS.search(above.source) is not None
 
 
 def _elided_listing_completed(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
