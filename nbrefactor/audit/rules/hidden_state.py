@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import PurePosixPath
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, python_tree
@@ -789,6 +789,25 @@ def _order_free(
     return True
 
 
+def _order_free_but_own_del(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """A cell that deletes only names it binds itself (`rec = read(…)`, prints from it, `del rec`:
+    an optional in-memory demo freeing its memory) and is otherwise order-free (`_order_free`, with
+    the deleted names left out of what it binds): left unrun, it changed no name another cell reads
+    (fair check 16, hid002-unrun-optional-cell-changes-nothing)."""
+    f = ca.facts
+    if not ctx.facts.notebook.is_python or not f.deleted:
+        return False
+    deleted = {d.name for d in f.deleted}
+    if not deleted <= {d.name for d in f.defined}:
+        return False
+    own = replace(ca, facts=replace(f, deleted=(), defined=tuple(d for d in f.defined if d.name not in deleted)))
+    cells = [own if c.cell.index == ca.cell.index else c for c in ctx.cells]
+    position = next(i for i, c in enumerate(cells) if c is own)
+    reads = [frozenset(r.name for r in (*c.facts.reads, *c.facts.deferred_reads)) for c in cells]
+    fresh = [frozenset(d.name for d in c.facts.defined) - {i.bound for i in c.facts.imports} for c in cells]
+    return _order_free(position, cells, reads, fresh, _Settled(cells))
+
+
 class _Settled:
     """Which names a cell read that were settled before it ran: the notebook binds them exactly
     once, in a cell above it that also ran before it (a lower execution count), and never changes
@@ -1294,7 +1313,7 @@ class UnexecutedCell(Rule):
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
         "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are. "
         "A cell that only sets up credentials left unrun is not reported either: it binds a credential's name "
-        "(`api_key`, `token`, `secret`, `password`) to a placeholder (`\"API_KEY\"`, `\"YOUR_KEY\"`, `\"<key>\"`) or "
+        "(`api_key`, `token`, `secret`, `password`; or sets such an environment variable, `os.environ[\"OPENAI_API_KEY\"]`) to a placeholder (`\"API_KEY\"`, `\"YOUR_KEY\"`, `\"<key>\"`) or "
         "reads it from `getpass`/the environment, and otherwise only imports, builds clients from it and binds "
         "literal settings (`client = Mistral(api_key=api_key)`, `model = \"ocr-latest\"`): the author ran it with the real key, then put the placeholder back. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
@@ -1353,6 +1372,19 @@ class UnexecutedCell(Rule):
             code_cell("!yolo task=detect mode=predict model=best.pt source=images save=true"),
             code_cell("import glob\nshown = glob.glob('runs/detect/predict2/*.jpg')", 4),
         )),
+        # Left unrun (fair check 16): a torchsummary architecture print; an optional demo that
+        # deletes what it read into memory; the API key set in the environment to a placeholder.
+        Example(cells=(
+            code_cell("import torch\nfrom torchsummary import summary\nnet = torch.nn.Linear(2, 1)", 1),
+            code_cell("summary(net, (2,), device='cpu')"),
+            code_cell("opt = torch.optim.SGD(net.parameters(), lr=0.1)", 2),
+        )),
+        Example(cells=(
+            code_cell("import json", 1),
+            code_cell("records = json.load(open('pops.json'))\nprint(len(records))\ndel records"),
+            code_cell("print('done')", 2),
+        )),
+        Example(cells=(code_cell("import os\nos.environ['OPENAI_API_KEY'] = 'YOUR_API_KEY'"), code_cell("print('ready')", 1))),
         # A download never run whose file nothing below names: it changed nothing that ran.
         Example(cells=(
             code_cell("import urllib.request", 1),
@@ -1634,7 +1666,9 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue  # its own comment says it is not to be run (a syntax example)
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
-        if cell.index in analysed and _display_only(analysed[cell.index]):
+        if cell.index in analysed and _display_only(analysed[cell.index], ctx.facts.resolve):
+            continue
+        if cell.index in analysed and _order_free_but_own_del(ctx, analysed[cell.index]) and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _rebound_before_read(ctx, analysed[cell.index]):
             continue
@@ -1677,9 +1711,20 @@ def _redacted_credentials(ca: CellAnalysis) -> bool:
     for statement in tree.body:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             continue
-        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        target = statement.targets[0] if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
+        if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and target.value.attr == "environ"
+                and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str)
+                and _CREDENTIAL_NAME.search(target.slice.value)):
+            # `os.environ["OPENAI_API_KEY"] = "YOUR_API_KEY"`: the key set for the libraries that read it
+            # (fair check 16, a RAG notebook's first cell); a placeholder there is the same stand-in.
+            value = statement.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and _CREDENTIAL_PLACEHOLDER.fullmatch(value.value.strip()):
+                credentials.add(target.slice.value)
+                continue
             return False
-        name, value = statement.targets[0].id, statement.value
+        if not isinstance(target, ast.Name):
+            return False
+        name, value = target.id, statement.value
         if _CREDENTIAL_NAME.search(name) and (
             (isinstance(value, ast.Constant) and isinstance(value.value, str) and _CREDENTIAL_PLACEHOLDER.fullmatch(value.value.strip()))
             or (isinstance(value, ast.Call) and any(
@@ -1809,6 +1854,28 @@ def _fetches_data_only(source: str) -> bool:
     )
 
 
+def _uncalled_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
+    """By cell, the lines of module-level functions whose name no code cell mentions anywhere else
+    (no call, no passing as a value, no string naming it): a helper pasted from another notebook and
+    never used (fair check 16, `sent2feats` of a CRF notebook in a BERT one). What its body reads
+    is never read. Not when a `%run` or a star import may bring in code that calls it."""
+    if any(i.kind in (InjectorKind.RUN, InjectorKind.STAR_IMPORT) for i in name_flow(ctx).injectors):
+        return {}
+    text = "\n".join(c.source for c in ctx.facts.notebook.code_cells)
+    stubs = _exercise_stubs(ctx)  # an exercise's function to write (`# TODO` in its body): the reader's, not dead
+    found: dict[int, frozenset[int]] = {}
+    for ca in ctx.cells:
+        if not ca.facts.functions:
+            continue
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not stmt.decorator_list and stmt.name not in stubs
+                    and len(re.findall(rf"(?<![\w.]){re.escape(stmt.name)}\b", text)) == 1):
+                lines = frozenset(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+                found[ca.cell.index] = found.get(ca.cell.index, frozenset()) | lines
+    return found
+
+
 def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
     """By cell, the lines of module-level functions the same cell defines again further down
     before anything of it runs: the first `def generate_image(…)` of a cell that redefines it
@@ -1839,11 +1906,13 @@ def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
     return found
 
 
-def _display_only(ca: CellAnalysis) -> bool:
+def _display_only(ca: CellAnalysis, resolve: Optional[Callable[[str], str]] = None) -> bool:
     """A cell that only shows something (`df.groupby("outcome")["outcome"].count()`, `df.head()`):
     it binds, changes, deletes and seeds nothing, runs no magic or shell line, and calls only
     read-only methods (`_READ_ONLY_METHODS`) and display builtins. Left unrun, it hid nothing from
-    the cells below."""
+    the cells below. With `resolve` (the notebook's imports), an architecture printer counts as a
+    display too: `summary(model, (3, 64, 64))` of torchsummary/torchinfo, Keras' `plot_model(m)`
+    and `model_to_dot(m)` (the views HID001 already reads as no use of the model's weights)."""
     f = ca.facts
     if (
         f.syntax_error is not None or not ca.masked.is_python or ca.magics or f.defined or f.functions
@@ -1853,8 +1922,17 @@ def _display_only(ca: CellAnalysis) -> bool:
     return all(
         # (a method of a chained expression has no dotted callee: `func` is "")
         ((c.receiver or not c.func) and c.method in _READ_ONLY_METHODS) or (not c.receiver and c.func in _DISPLAY_BUILTINS)
+        or (resolve is not None and c.func and _ARCHITECTURE_PRINTER.match(resolve(c.func)) is not None)
         for c in f.calls
     )
+
+
+# torchsummary's and torchinfo's `summary(model, input_size)`, Keras' `plot_model`/`model_to_dot`
+# (and `SVG(model_to_dot(m))`'s `SVG`): they print or draw a model's layers, nothing else.
+_ARCHITECTURE_PRINTER = re.compile(
+    r"^(?:torchsummary|torchinfo)\.summary$|^(?:tensorflow\.)?keras\.utils(?:\.vis_utils)?\.(?:plot_model|model_to_dot)$"
+    r"|^IPython(?:\.core)?\.display\.SVG$"
+)
 
 
 _DISPLAY_BUILTINS = frozenset({"print", "display", "len", "type", "repr", "sorted", "list", "set", "dict", "tuple", "str"})
@@ -1922,7 +2000,8 @@ class UndefinedName(Rule):
         "binds (`n = 50`, `def f`, `import m`, `for k in`) count, so a name it only reads (`sc`, injected by the pyspark "
         "shell) is still reported where a parsed cell reads it (not with an `exec \"…\"` statement in it). Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
-        "name with a close match to a defined one stays its own finding. Two undefined names, one ending its line and "
+        "name with a close match to a defined one stays its own finding. Undefined names on one line (`os.path.abspath(__file__)` "
+        "and `data` of a script's path line) are one finding, the others named and related. Two undefined names, one ending its line and "
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
         "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
@@ -1930,8 +2009,10 @@ class UndefinedName(Rule):
         "with a blank that does not parse (STR001's finding), a name a `# TODO` comment names (`# TODO: implement "
         "train_epoch(model, loader)`) is that template's blank, not reported; reads in a "
         "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
-        "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
-        "cell defines again before anything runs (only the second `def` is ever called). Nor is an exception "
+        "in code that never runs: after a function's first top-level `raise`/`return`, in a function the same "
+        "cell defines again before anything runs (only the second `def` is ever called), or in a module-level function "
+        "whose name no code cell mentions anywhere else (never called nor passed on: a helper pasted from another notebook; "
+        "not when a `%run` or star import may call it). Nor is an exception "
         "whose only reads are `raise Name(…)` statements that are the whole body of a method of a notebook "
         "class (a docstring aside): an abstract stub copied from a library "
         "(`def statistic(self, data): raise UnimplementedMethodException()`), which subclasses override; "
@@ -1985,6 +2066,8 @@ class UndefinedName(Rule):
         # A PySpark kernel binds `spark` and `sc` before the first cell.
         Example(cells=("df = spark.read.parquet('s3://bucket/events/')", "n = sc.defaultParallelism"), kernel="pysparkkernel", language="pyspark"),
         Example(cells=("counts = {}", "counts['a'] = 1\ncounts.update(b=2)", "total = 0\ntotal += 1")),
+        # A helper pasted from another notebook and never called: what its body reads is never read.
+        Example(cells=("import nltk", "def sentence_features(words):\n    return [tag for _, tag in pos_tag(words)]", "print(nltk.__name__)")),
         # A template whose blanks do not parse is STR001's, once: the names it leaves to the reader
         # are not a second finding.
         Example(cells=("import numpy as np", "weights = # TODO", "# TODO: the loss\n# loss = np.mean(\'\'\'TODO\'\'\')\nprint(loss, weights)")),
@@ -2020,6 +2103,8 @@ class UndefinedName(Rule):
             "### YOUR CODE HERE\n# read the q-values of the first state and pick the greedy action\n\n### END OF YOUR CODE\nprint(q_left, moves[action])",
             "for action in (0, 1):\n    print(moves[action])",
         ), expect=((2, 5),)),
+        # A script's path line pasted in: `__file__` and `data_dir` undefined on one line, one edit, one finding.
+        Example(cells=("import os", "root = os.path.join(os.path.dirname(os.path.abspath(__file__)), data_dir)\nprint(root)"), expect=((2, 1),)),
         # A name broken by a line break: one finding, naming the name it spells.
         Example(cells=("def recall_rate(h, t):\n    return h / t", "recall = reca\nll_rate(3, 4)"), expect=((2, 1),)),
         # `sc`, predefined by the pyspark launcher, created nowhere in the notebook: the message says so.
@@ -2044,6 +2129,8 @@ class UndefinedName(Rule):
         defined = sorted({d.name for d in flow.definitions})
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
         dead = _shadowed_function_lines(ctx)
+        for index, lines in _uncalled_function_lines(ctx).items():
+            dead[index] = dead.get(index, frozenset()) | lines
         # A Python 2 notebook's builtins (`xrange`) are STR004's related locations, not errors here.
         python2 = {name for _, name, _, _ in python2_builtin_reads(ctx.facts)}
         stubs = _abstract_stub_raises(ctx)
@@ -2157,10 +2244,21 @@ class UndefinedName(Rule):
         # undefined names, the first ending its line and the second starting the next, whose
         # concatenation the notebook defines. One slip, one finding, saying so.
         split = _split_names(firsts, cells, set(defined))
+        # Two or more names no cell defines on one line (`os.path.abspath(__file__)`, `data` on a
+        # script's path line): one edit, one finding at the first, the others named and related
+        # (fair check 16). A name with a close match (a typo) stays its own finding.
+        on_line: dict[tuple[int, int], list[Read]] = {}
+        for r in firsts:
+            if (r.flow is Flow.UNDEFINED and id(r) not in folded and id(r) not in split
+                    and not any(x is r for x in later.get(r.name, ()))
+                    and not difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)):
+                on_line.setdefault((r.cell, r.line), []).append(r)
+        same_line = {id(reads[0]): reads[1:] for reads in on_line.values() if len(reads) > 1}
+        same_line_skip = {id(x) for reads in same_line.values() for x in reads}
         for r in firsts:
             if r.flow is Flow.UNDEFINED and any(x is r for x in later.get(r.name, ())):
                 continue
-            if id(r) in folded:
+            if id(r) in folded or id(r) in same_line_skip:
                 continue
             cell = cells[r.cell]
             if id(r) in split:
@@ -2199,6 +2297,11 @@ class UndefinedName(Rule):
                 if close:
                     message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
                     fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
+            neighbours = same_line.get(id(r), [])
+            if neighbours:
+                names = list(dict.fromkeys(f"`{x.name}`" for x in neighbours))
+                message += f"; nor {'is' if len(names) == 1 else 'are'} {', '.join(names)}, on the same line"
+                others = [*others, *neighbours, *(o for x in neighbours for o in later.get(x.name, []))]
             yield Hit(
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),

@@ -441,6 +441,8 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                 library = _draw_library(catalog, call, qualified)
                 if library is not None and qualified.endswith(".from_pretrained") and _head_was_loaded(ca):
                     library = None
+                if library is not None and call.method == "Embedding" and _preset_embedding(ca, call):
+                    library = None
                 if library is not None:
                     iteration = None
                     if _draws_when_iterated(catalog, qualified):
@@ -454,6 +456,20 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                 name = f"{call.method} (in place)" if method.in_place else call.method
                 draws.append(Draw(ca, call, method.library, f"{call.receiver or '…'}.{call.method}()", name))
     return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components)
+
+
+# `embeddings_initializer=Constant(matrix)` / `initializers.Constant(…)`, or `weights=[matrix]`:
+# the Embedding starts from the given (pretrained) vectors, no draw (fair check 16, practical-nlp's
+# GloVe layers, named as the first unseeded draw of a model whose Conv1D/Dense layers are the draws).
+_PRESET_EMBEDDING = re.compile(r"\bembeddings_initializer\s*=\s*(?:[\w.]+\.)?Constant\s*\(|\bweights\s*=\s*\[")
+
+
+def _preset_embedding(ca: CellAnalysis, call: CallFact) -> bool:
+    """A Keras `Embedding(…)` given its initial vectors (`_PRESET_EMBEDDING`): it draws nothing."""
+    if not (call.has_keyword("embeddings_initializer") or call.has_keyword("weights")):
+        return False
+    text = "\n".join(ca.cell.source.split("\n")[call.line - 1:max(call.line, call.end_line)])
+    return _PRESET_EMBEDDING.search(text) is not None
 
 
 def _head_was_loaded(ca: CellAnalysis) -> bool:
@@ -2189,7 +2205,9 @@ class UnseededRandom(Rule):
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
         "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
         "from its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
-        "loads only its own layers: the head built on top of it starts from random weights. A head a checkpoint lacks is "
+        "loads only its own layers: the head built on top of it starts from random weights. A Keras `Embedding` given its "
+        "vectors (`embeddings_initializer=Constant(matrix)`, `weights=[matrix]`) draws nothing: the finding names the first "
+        "layer that does. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
         "`ignore_mismatched_sizes=True`) initialises it from torch's (`TFAutoModelFor…`: "
         "TensorFlow's) generator, as `peft.get_peft_model` does the LoRA adapters, and is reported "
@@ -2404,6 +2422,12 @@ class UnseededRandom(Rule):
         # Seed in a cell BELOW the draw; the draw in cell 2 is reported, the one in cell 4 is not.
         Example(cells=(md("# Data"), "import numpy as np\nidx = np.random.permutation(10)\nrows = data[idx]", "np.random.seed(0)", "j = np.random.permutation(10)"),
                 expect=((2, 2),)),
+        # An Embedding given its pretrained vectors (`Constant(matrix)`) draws nothing: the finding
+        # names the first layer that does (fair check 16).
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow.keras.layers import Dense, Embedding\nfrom tensorflow.keras.initializers import Constant\nvectors = np.ones((50, 8))",
+            "embed = Embedding(50, 8, embeddings_initializer=Constant(vectors), trainable=False)\nhead = Dense(1)\nmodel = build(embed, head)\nmodel.fit(x, y)",
+        ), expect=((2, 2),)),
         # Later in the same cell is too late as well; `from random import shuffle` is followed.
         Example(cells=("from random import shuffle\nimport random\nshuffle(items)\nrandom.seed(1)",), expect=((1, 3),)),
         # np.random.seed does not seed a new default_rng(); nor does seed() without an argument.

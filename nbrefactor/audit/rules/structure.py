@@ -572,9 +572,15 @@ class SyntaxErrorInCell(Rule):
             others = sorted({ca.cell.index for ca, _, _ in rest})
             where = (f"; {'cell' if len(others) == 1 else 'cells'} {_cells(others)} {'has' if len(others) == 1 else 'have'} "
                      "blanks too") if others else ""
+            shown = first.lines[shown_lines[0] - 1].strip()
+            blank = f"`{shown[:60]}`"
+            body = next((l.strip() for l in first.lines[shown_lines[0]:] if l.strip()), "")
+            if shown.endswith(":") and body.startswith("#"):
+                # A block left to a TODO: the blank is its empty body, not the header (fair check 16).
+                blank = f"the empty body of `{shown[:60]}`, only `{body[:60]}`"
             yield Hit(
                 first.cell, line, column,
-                f"Syntax error: this exercise template leaves a blank to fill in (`{first.lines[shown_lines[0] - 1].strip()[:60]}`){where}",
+                f"Syntax error: this exercise template leaves a blank to fill in ({blank}){where}",
                 fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                 key="exercise-template blanks",
                 related=tuple((ca.cell, ln, col) for ca, ln, col in rest),
