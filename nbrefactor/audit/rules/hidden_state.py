@@ -3135,7 +3135,8 @@ class SavedTraceback(Rule):
         "fails until the reader writes the function. Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
-        "of a name a `del` above removed (HID003's: a lesson on `del`), a StopIteration of a cell that "
+        "of a name a `del` above removed (HID003's: a lesson on `del`), a NameError of a name a cell above binds but that "
+        "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order), a StopIteration of a cell that "
         "is only `next(it)` (run again and again until the iterator ran out). The same AttributeError, "
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
         "in each) is one finding at the first cell, the others related."
@@ -3248,6 +3249,13 @@ class SavedTraceback(Rule):
                 code_cell("eval('5 * 5 + 7')", 2),
             )
         ),
+        # A NameError of a cell run in a fresh kernel before the cell above that binds the name (run
+        # later, as [5]): HID001 reports that order at this cell; one root cause.
+        Example(cells=(
+            code_cell("import pandas as pd\nreviews = pd.DataFrame({'stars': [4, 5]})", 5),
+            code_cell("print(reviews.stars.mean())", 1,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'reviews' is not defined", "traceback": []},)),
+        )),
         # A long training loop stopped by hand; nothing run after it reads the model.
         Example(
             cells=(
@@ -3430,9 +3438,20 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         unparsed = _unparsed_names(ctx, flow)
         if unparsed is None or missing.group("name") in unparsed:
             return False
-    return any(
+    if any(
         r.cell == cell.index and r.name == missing.group("name") and not r.deferred
         and r.flow is Flow.DELETED
+        for r in flow.reads
+    ):
+        return True
+    # A cell above binds the name, but ran after this one (a higher count): this cell ran before
+    # it, in a fresh kernel (`[1]` below cells run as [24]–[27]). HID001 reports that order at
+    # this cell; a top-to-bottom run binds the name first. One root cause (fair check 16).
+    return cell.execution_count is not None and rule_enabled(
+        ctx.settings, OutOfOrderExecution.code, OutOfOrderExecution.name, OutOfOrderExecution.family.value, ctx.facts.notebook.path
+    ) and any(
+        r.cell == cell.index and r.name == missing.group("name") and not r.deferred and r.flow is Flow.ABOVE
+        and r.provider is not None and r.provider.count is not None and r.provider.count > cell.execution_count
         for r in flow.reads
     )
 
