@@ -2191,7 +2191,7 @@ class UndefinedName(Rule):
                 if below:
                     listed = list(dict.fromkeys(f"`{r.name}`" for r in below))
                     also = (f" (the blanks are also where {', '.join(listed[:5])}{' and more' if len(listed) > 5 else ''} "
-                            "should be bound: a cell below binds them only later)")
+                            f"should be bound: a cell below binds {'it' if len(listed) == 1 else 'them'} only later)")
                 yield Hit(
                     cells[first.cell], first.line, first.column,
                     f"{subject}: this exercise template leaves {'it' if not names else 'them'} for the reader to write"
