@@ -2012,7 +2012,7 @@ class UndefinedName(Rule):
         "in code that never runs: after a function's first top-level `raise`/`return`, in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called), or in a module-level function "
         "whose name no code cell mentions anywhere else (never called nor passed on: a helper pasted from another notebook; "
-        "not when a `%run` or star import may call it). Nor is an exception "
+        "not when a `%run` or star import may call it, and a misspelt name there, close to a defined one, is still reported). Nor is an exception "
         "whose only reads are `raise Name(…)` statements that are the whole body of a method of a notebook "
         "class (a docstring aside): an abstract stub copied from a library "
         "(`def statistic(self, data): raise UnimplementedMethodException()`), which subclasses override; "
@@ -2129,8 +2129,9 @@ class UndefinedName(Rule):
         defined = sorted({d.name for d in flow.definitions})
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
         dead = _shadowed_function_lines(ctx)
-        for index, lines in _uncalled_function_lines(ctx).items():
-            dead[index] = dead.get(index, frozenset()) | lines
+        # A function nothing calls: its reads never run. A misspelt name in it (a close match to a
+        # defined one) is still reported: a typo waiting for the first call.
+        uncalled = _uncalled_function_lines(ctx)
         # A Python 2 notebook's builtins (`xrange`) are STR004's related locations, not errors here.
         python2 = {name for _, name, _, _ in python2_builtin_reads(ctx.facts)}
         stubs = _abstract_stub_raises(ctx)
@@ -2141,6 +2142,8 @@ class UndefinedName(Rule):
             r for r in flow.reads
             if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches and r.cell not in cells_marked_not_to_run(ctx)
             and not (r.deferred and r.line in dead.get(r.cell, ()))
+            and not (r.deferred and r.line in uncalled.get(r.cell, ())
+                     and not difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8))
             and not (r.flow is Flow.UNDEFINED and r.name in python2)
             and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
             and not (r.flow is Flow.UNDEFINED and r.name in stub_only)
