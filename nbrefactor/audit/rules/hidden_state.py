@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import PurePosixPath
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, python_tree
@@ -789,6 +789,25 @@ def _order_free(
     return True
 
 
+def _order_free_but_own_del(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """A cell that deletes only names it binds itself (`rec = read(…)`, prints from it, `del rec`:
+    an optional in-memory demo freeing its memory) and is otherwise order-free (`_order_free`, with
+    the deleted names left out of what it binds): left unrun, it changed no name another cell reads
+    (fair check 16, hid002-unrun-optional-cell-changes-nothing)."""
+    f = ca.facts
+    if not ctx.facts.notebook.is_python or not f.deleted:
+        return False
+    deleted = {d.name for d in f.deleted}
+    if not deleted <= {d.name for d in f.defined}:
+        return False
+    own = replace(ca, facts=replace(f, deleted=(), defined=tuple(d for d in f.defined if d.name not in deleted)))
+    cells = [own if c.cell.index == ca.cell.index else c for c in ctx.cells]
+    position = next(i for i, c in enumerate(cells) if c is own)
+    reads = [frozenset(r.name for r in (*c.facts.reads, *c.facts.deferred_reads)) for c in cells]
+    fresh = [frozenset(d.name for d in c.facts.defined) - {i.bound for i in c.facts.imports} for c in cells]
+    return _order_free(position, cells, reads, fresh, _Settled(cells))
+
+
 class _Settled:
     """Which names a cell read that were settled before it ran: the notebook binds them exactly
     once, in a cell above it that also ran before it (a lower execution count), and never changes
@@ -1294,7 +1313,7 @@ class UnexecutedCell(Rule):
         "are related locations of this finding instead of HID003/HID004 findings, and the finding "
         "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are. "
         "A cell that only sets up credentials left unrun is not reported either: it binds a credential's name "
-        "(`api_key`, `token`, `secret`, `password`) to a placeholder (`\"API_KEY\"`, `\"YOUR_KEY\"`, `\"<key>\"`) or "
+        "(`api_key`, `token`, `secret`, `password`; or sets such an environment variable, `os.environ[\"OPENAI_API_KEY\"]`) to a placeholder (`\"API_KEY\"`, `\"YOUR_KEY\"`, `\"<key>\"`) or "
         "reads it from `getpass`/the environment, and otherwise only imports, builds clients from it and binds "
         "literal settings (`client = Mistral(api_key=api_key)`, `model = \"ocr-latest\"`): the author ran it with the real key, then put the placeholder back. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
@@ -1353,6 +1372,19 @@ class UnexecutedCell(Rule):
             code_cell("!yolo task=detect mode=predict model=best.pt source=images save=true"),
             code_cell("import glob\nshown = glob.glob('runs/detect/predict2/*.jpg')", 4),
         )),
+        # Left unrun (fair check 16): a torchsummary architecture print; an optional demo that
+        # deletes what it read into memory; the API key set in the environment to a placeholder.
+        Example(cells=(
+            code_cell("import torch\nfrom torchsummary import summary\nnet = torch.nn.Linear(2, 1)", 1),
+            code_cell("summary(net, (2,), device='cpu')"),
+            code_cell("opt = torch.optim.SGD(net.parameters(), lr=0.1)", 2),
+        )),
+        Example(cells=(
+            code_cell("import json", 1),
+            code_cell("records = json.load(open('pops.json'))\nprint(len(records))\ndel records"),
+            code_cell("print('done')", 2),
+        )),
+        Example(cells=(code_cell("import os\nos.environ['OPENAI_API_KEY'] = 'YOUR_API_KEY'"), code_cell("print('ready')", 1))),
         # A download never run whose file nothing below names: it changed nothing that ran.
         Example(cells=(
             code_cell("import urllib.request", 1),
@@ -1634,7 +1666,9 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue  # its own comment says it is not to be run (a syntax example)
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
-        if cell.index in analysed and _display_only(analysed[cell.index]):
+        if cell.index in analysed and _display_only(analysed[cell.index], ctx.facts.resolve):
+            continue
+        if cell.index in analysed and _order_free_but_own_del(ctx, analysed[cell.index]) and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _rebound_before_read(ctx, analysed[cell.index]):
             continue
@@ -1677,9 +1711,20 @@ def _redacted_credentials(ca: CellAnalysis) -> bool:
     for statement in tree.body:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             continue
-        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        target = statement.targets[0] if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
+        if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and target.value.attr == "environ"
+                and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str)
+                and _CREDENTIAL_NAME.search(target.slice.value)):
+            # `os.environ["OPENAI_API_KEY"] = "YOUR_API_KEY"`: the key set for the libraries that read it
+            # (fair check 16, a RAG notebook's first cell); a placeholder there is the same stand-in.
+            value = statement.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and _CREDENTIAL_PLACEHOLDER.fullmatch(value.value.strip()):
+                credentials.add(target.slice.value)
+                continue
             return False
-        name, value = statement.targets[0].id, statement.value
+        if not isinstance(target, ast.Name):
+            return False
+        name, value = target.id, statement.value
         if _CREDENTIAL_NAME.search(name) and (
             (isinstance(value, ast.Constant) and isinstance(value.value, str) and _CREDENTIAL_PLACEHOLDER.fullmatch(value.value.strip()))
             or (isinstance(value, ast.Call) and any(
@@ -1809,6 +1854,28 @@ def _fetches_data_only(source: str) -> bool:
     )
 
 
+def _uncalled_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
+    """By cell, the lines of module-level functions whose name no code cell mentions anywhere else
+    (no call, no passing as a value, no string naming it): a helper pasted from another notebook and
+    never used (fair check 16, `sent2feats` of a CRF notebook in a BERT one). What its body reads
+    is never read. Not when a `%run` or a star import may bring in code that calls it."""
+    if any(i.kind in (InjectorKind.RUN, InjectorKind.STAR_IMPORT) for i in name_flow(ctx).injectors):
+        return {}
+    text = "\n".join(c.source for c in ctx.facts.notebook.code_cells)
+    stubs = _exercise_stubs(ctx)  # an exercise's function to write (`# TODO` in its body): the reader's, not dead
+    found: dict[int, frozenset[int]] = {}
+    for ca in ctx.cells:
+        if not ca.facts.functions:
+            continue
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not stmt.decorator_list and stmt.name not in stubs
+                    and len(re.findall(rf"(?<![\w.]){re.escape(stmt.name)}\b", text)) == 1):
+                lines = frozenset(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+                found[ca.cell.index] = found.get(ca.cell.index, frozenset()) | lines
+    return found
+
+
 def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
     """By cell, the lines of module-level functions the same cell defines again further down
     before anything of it runs: the first `def generate_image(…)` of a cell that redefines it
@@ -1839,11 +1906,13 @@ def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
     return found
 
 
-def _display_only(ca: CellAnalysis) -> bool:
+def _display_only(ca: CellAnalysis, resolve: Optional[Callable[[str], str]] = None) -> bool:
     """A cell that only shows something (`df.groupby("outcome")["outcome"].count()`, `df.head()`):
     it binds, changes, deletes and seeds nothing, runs no magic or shell line, and calls only
     read-only methods (`_READ_ONLY_METHODS`) and display builtins. Left unrun, it hid nothing from
-    the cells below."""
+    the cells below. With `resolve` (the notebook's imports), an architecture printer counts as a
+    display too: `summary(model, (3, 64, 64))` of torchsummary/torchinfo, Keras' `plot_model(m)`
+    and `model_to_dot(m)` (the views HID001 already reads as no use of the model's weights)."""
     f = ca.facts
     if (
         f.syntax_error is not None or not ca.masked.is_python or ca.magics or f.defined or f.functions
@@ -1853,8 +1922,17 @@ def _display_only(ca: CellAnalysis) -> bool:
     return all(
         # (a method of a chained expression has no dotted callee: `func` is "")
         ((c.receiver or not c.func) and c.method in _READ_ONLY_METHODS) or (not c.receiver and c.func in _DISPLAY_BUILTINS)
+        or (resolve is not None and c.func and _ARCHITECTURE_PRINTER.match(resolve(c.func)) is not None)
         for c in f.calls
     )
+
+
+# torchsummary's and torchinfo's `summary(model, input_size)`, Keras' `plot_model`/`model_to_dot`
+# (and `SVG(model_to_dot(m))`'s `SVG`): they print or draw a model's layers, nothing else.
+_ARCHITECTURE_PRINTER = re.compile(
+    r"^(?:torchsummary|torchinfo)\.summary$|^(?:tensorflow\.)?keras\.utils(?:\.vis_utils)?\.(?:plot_model|model_to_dot)$"
+    r"|^IPython(?:\.core)?\.display\.SVG$"
+)
 
 
 _DISPLAY_BUILTINS = frozenset({"print", "display", "len", "type", "repr", "sorted", "list", "set", "dict", "tuple", "str"})
@@ -1922,7 +2000,8 @@ class UndefinedName(Rule):
         "binds (`n = 50`, `def f`, `import m`, `for k in`) count, so a name it only reads (`sc`, injected by the pyspark "
         "shell) is still reported where a parsed cell reads it (not with an `exec \"…\"` statement in it). Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
-        "name with a close match to a defined one stays its own finding. Two undefined names, one ending its line and "
+        "name with a close match to a defined one stays its own finding. Undefined names on one line (`os.path.abspath(__file__)` "
+        "and `data` of a script's path line) are one finding, the others named and related. Two undefined names, one ending its line and "
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
         "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
@@ -1930,8 +2009,10 @@ class UndefinedName(Rule):
         "with a blank that does not parse (STR001's finding), a name a `# TODO` comment names (`# TODO: implement "
         "train_epoch(model, loader)`) is that template's blank, not reported; reads in a "
         "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
-        "in code that never runs: after a function's first top-level `raise`/`return`, or in a function the same "
-        "cell defines again before anything runs (only the second `def` is ever called). Nor is an exception "
+        "in code that never runs: after a function's first top-level `raise`/`return`, in a function the same "
+        "cell defines again before anything runs (only the second `def` is ever called), or in a module-level function "
+        "whose name no code cell mentions anywhere else (never called nor passed on: a helper pasted from another notebook; "
+        "not when a `%run` or star import may call it, and a misspelt name there, close to a defined one, is still reported). Nor is an exception "
         "whose only reads are `raise Name(…)` statements that are the whole body of a method of a notebook "
         "class (a docstring aside): an abstract stub copied from a library "
         "(`def statistic(self, data): raise UnimplementedMethodException()`), which subclasses override; "
@@ -1941,7 +2022,9 @@ class UndefinedName(Rule):
         "undefined read, the others related; so is an exercise template (its name ends in `exercise(s)` or "
         "`template`, a read is a blank such as `____`, a cell leaves a name it reads to a TODO, as in a "
         "commented-out `# loss = tf.reduce_mean('''TODO''')`, or a code cell is only comments saying where the "
-        "answer goes, `# Solution goes here`, which the message names): the names it leaves for the reader to write (not "
+        "answer goes, `# Solution goes here`, which the message names, or a cell that reads a name no cell defines holds an "
+        "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
+        "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file. An undefined `sc`, `spark` or `sqlContext` in a notebook that uses Spark (it "
@@ -1983,6 +2066,8 @@ class UndefinedName(Rule):
         # A PySpark kernel binds `spark` and `sc` before the first cell.
         Example(cells=("df = spark.read.parquet('s3://bucket/events/')", "n = sc.defaultParallelism"), kernel="pysparkkernel", language="pyspark"),
         Example(cells=("counts = {}", "counts['a'] = 1\ncounts.update(b=2)", "total = 0\ntotal += 1")),
+        # A helper pasted from another notebook and never called: what its body reads is never read.
+        Example(cells=("import nltk", "def sentence_features(words):\n    return [tag for _, tag in pos_tag(words)]", "print(nltk.__name__)")),
         # A template whose blanks do not parse is STR001's, once: the names it leaves to the reader
         # are not a second finding.
         Example(cells=("import numpy as np", "weights = # TODO", "# TODO: the loss\n# loss = np.mean(\'\'\'TODO\'\'\')\nprint(loss, weights)")),
@@ -2011,6 +2096,15 @@ class UndefinedName(Rule):
         # A template whose blanks are commented-out TODO lines: one finding, the other blank related.
         Example(cells=("import numpy as np", "def loss_of(y, p):\n    # TODO: the mean squared error\n    # loss = np.mean(\'\'\'TODO\'\'\')\n    return loss",
                        "# TODO: fill in\n# scale = \'\'\'TODO\'\'\'\nprint(scale)"), expect=((2, 4),)),
+        # An empty answer block (`YOUR CODE HERE` … `END OF YOUR CODE`): one template finding; the
+        # `action` a demo loop below binds is the blank's too (HID004 leaves it here, related).
+        Example(cells=(
+            "moves = ['left', 'right']",
+            "### YOUR CODE HERE\n# read the q-values of the first state and pick the greedy action\n\n### END OF YOUR CODE\nprint(q_left, moves[action])",
+            "for action in (0, 1):\n    print(moves[action])",
+        ), expect=((2, 5),)),
+        # A script's path line pasted in: `__file__` and `data_dir` undefined on one line, one edit, one finding.
+        Example(cells=("import os", "root = os.path.join(os.path.dirname(os.path.abspath(__file__)), data_dir)\nprint(root)"), expect=((2, 1),)),
         # A name broken by a line break: one finding, naming the name it spells.
         Example(cells=("def recall_rate(h, t):\n    return h / t", "recall = reca\nll_rate(3, 4)"), expect=((2, 1),)),
         # `sc`, predefined by the pyspark launcher, created nowhere in the notebook: the message says so.
@@ -2035,6 +2129,9 @@ class UndefinedName(Rule):
         defined = sorted({d.name for d in flow.definitions})
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
         dead = _shadowed_function_lines(ctx)
+        # A function nothing calls: its reads never run. A misspelt name in it (a close match to a
+        # defined one) is still reported: a typo waiting for the first call.
+        uncalled = _uncalled_function_lines(ctx)
         # A Python 2 notebook's builtins (`xrange`) are STR004's related locations, not errors here.
         python2 = {name for _, name, _, _ in python2_builtin_reads(ctx.facts)}
         stubs = _abstract_stub_raises(ctx)
@@ -2045,6 +2142,8 @@ class UndefinedName(Rule):
             r for r in flow.reads
             if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches and r.cell not in cells_marked_not_to_run(ctx)
             and not (r.deferred and r.line in dead.get(r.cell, ()))
+            and not (r.deferred and r.line in uncalled.get(r.cell, ())
+                     and not difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8))
             and not (r.flow is Flow.UNDEFINED and r.name in python2)
             and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
             and not (r.flow is Flow.UNDEFINED and r.name in stub_only)
@@ -2088,13 +2187,22 @@ class UndefinedName(Rule):
             # A template with cells that do not parse is reported already (STR001, for the same
             # blanks): its names left to the reader are not a second finding.
             if not flow.may_inject:  # here: only cells that do not parse make names unknown
+                # Names an empty answer block leaves to the reader that a demo below happens to bind
+                # (HID004 leaves them to this finding): the same blank, related.
+                below = _exercise_blank_reads(ctx, flow)
+                also = ""
+                if below:
+                    listed = list(dict.fromkeys(f"`{r.name}`" for r in below))
+                    also = (f" (the blanks are also where {', '.join(listed[:5])}{' and more' if len(listed) > 5 else ''} "
+                            f"should be bound: a cell below binds {'it' if len(listed) == 1 else 'them'} only later)")
                 yield Hit(
                     cells[first.cell], first.line, first.column,
                     f"{subject}: this exercise template leaves {'it' if not names else 'them'} for the reader to write"
-                    f"{_answer_cell_note(ctx)}, so it cannot run as it is",
+                    f"{_answer_cell_note(ctx)}, so it cannot run as it is{also}",
                     fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                     key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
-                    related=tuple((cells[r.cell], r.line, r.column) for r in rest),
+                    related=tuple(dict.fromkeys([(cells[r.cell], r.line, r.column) for r in rest]
+                                                + [(cells[r.cell], r.line, r.column) for r in below])),
                 )
             firsts = [r for r in firsts if r.flow is not Flow.UNDEFINED]
         # A name defined nowhere is one root cause (one missing import or definition) however many
@@ -2139,10 +2247,21 @@ class UndefinedName(Rule):
         # undefined names, the first ending its line and the second starting the next, whose
         # concatenation the notebook defines. One slip, one finding, saying so.
         split = _split_names(firsts, cells, set(defined))
+        # Two or more names no cell defines on one line (`os.path.abspath(__file__)`, `data` on a
+        # script's path line): one edit, one finding at the first, the others named and related
+        # (fair check 16). A name with a close match (a typo) stays its own finding.
+        on_line: dict[tuple[int, int], list[Read]] = {}
+        for r in firsts:
+            if (r.flow is Flow.UNDEFINED and id(r) not in folded and id(r) not in split
+                    and not any(x is r for x in later.get(r.name, ()))
+                    and not difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)):
+                on_line.setdefault((r.cell, r.line), []).append(r)
+        same_line = {id(reads[0]): reads[1:] for reads in on_line.values() if len(reads) > 1}
+        same_line_skip = {id(x) for reads in same_line.values() for x in reads}
         for r in firsts:
             if r.flow is Flow.UNDEFINED and any(x is r for x in later.get(r.name, ())):
                 continue
-            if id(r) in folded:
+            if id(r) in folded or id(r) in same_line_skip:
                 continue
             cell = cells[r.cell]
             if id(r) in split:
@@ -2181,6 +2300,11 @@ class UndefinedName(Rule):
                 if close:
                     message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
                     fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
+            neighbours = same_line.get(id(r), [])
+            if neighbours:
+                names = list(dict.fromkeys(f"`{x.name}`" for x in neighbours))
+                message += f"; nor {'is' if len(names) == 1 else 'are'} {', '.join(names)}, on the same line"
+                others = [*others, *neighbours, *(o for x in neighbours for o in later.get(x.name, []))]
             yield Hit(
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
@@ -2365,7 +2489,8 @@ def _exercise_template(ctx: RuleContext, undefined: Sequence[Read]) -> bool:
     cells = _cells(ctx)
     return (_EXERCISE_NAME.search(stem.strip()) is not None or any(_BLANK.fullmatch(r.name) for r in undefined)
             or any(_todo_blank(cells[r.cell].source.split("\n"), r.name) for r in undefined if r.cell in cells)
-            or any(_answer_blank(c.source) for c in ctx.facts.notebook.code_cells))
+            or any(_answer_blank(c.source) for c in ctx.facts.notebook.code_cells)
+            or any(_empty_code_blank(cells[r.cell].source) for r in undefined if r.cell in cells))
 
 
 def _left_to_reader_by_todo(ctx: RuleContext, names: set[str]) -> frozenset[str]:
@@ -2421,6 +2546,50 @@ def _todo_blank(lines: Sequence[str], name: str) -> bool:
     return False
 
 
+# An exercise's answer block left empty: `### YOUR CODE HERE`, then only comments (what to write)
+# and blank lines, then `### END OF YOUR CODE` / `## END of your code here` (fair check 16, an RL
+# course's q-value exercise).
+_CODE_HERE = re.compile(r"^\s*#+\s*your code here\b", re.IGNORECASE)
+_CODE_END = re.compile(r"^\s*#+\s*end\s+(?:of\s+)?your code\b", re.IGNORECASE)
+
+
+def _empty_code_blank(source: str) -> bool:
+    """The cell holds an answer block with nothing written in it: a `# YOUR CODE HERE` line, then
+    only comments and blank lines up to a `# END OF YOUR CODE` line."""
+    inside = False
+    for line in source.split("\n"):
+        if _CODE_HERE.match(line):
+            inside = True
+        elif inside and _CODE_END.match(line):
+            return True
+        elif inside and line.strip() and not line.lstrip().startswith("#"):
+            inside = False  # the reader wrote code here (a solved copy)
+    return False
+
+
+def _exercise_blank_reads(ctx: RuleContext, flow: NameFlow) -> list[Read]:
+    """The reads HID004 would report ("defined only below") in a cell with an empty answer block
+    (`_empty_code_blank`) that also reads names no cell defines, or in a code cell below it in the
+    same exercise (before the next Markdown heading). The reader's answer defines them; a demo
+    further down happens to bind the same name (`action`, `q_values`). They are that blank's, the
+    related locations of HID003's template finding, not findings of their own."""
+    cells = _cells(ctx)
+    failing_blanks = {
+        r.cell for r in flow.reads
+        if r.flow is Flow.UNDEFINED and not r.deferred and r.cell in cells and _empty_code_blank(cells[r.cell].source)
+    }
+    if not failing_blanks:
+        return []
+    covered: set[int] = set()
+    for blank in failing_blanks:
+        for cell in ctx.facts.notebook.cells[blank - 1:]:  # cells are numbered from 1 over all cells
+            if cell.cell_type == "markdown" and re.match(r"\s*#", cell.source):
+                break  # the next section: another exercise or the demo
+            if cell.cell_type == "code":
+                covered.add(cell.index)
+    return list(_first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell in covered]))
+
+
 # --- HID004 -------------------------------------------------------------------------------------
 
 
@@ -2449,7 +2618,10 @@ class DependsOnLaterCell(Rule):
         "statement): the definition is above, and the unparsed cell is STR001's or STR004's finding. "
         "Nor is a read in a never-run cell whose first line is a comment saying not to run it (`# syntax "
         "example, do not run this cell`, `# don't run`, `# не запускаем`): code shown, not run (HID002 and "
-        "HID003 leave such a cell alone too)."
+        "HID003 leave such a cell alone too). Nor is a read in a cell with an empty answer block (`### YOUR CODE HERE`, "
+        "only comments, `### END OF YOUR CODE`) that also reads names no cell defines, or in a code cell below it "
+        "before the next heading: the reader's answer binds it, a demo below only happens to; HID003's "
+        "template finding lists it as related."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -2467,6 +2639,13 @@ class DependsOnLaterCell(Rule):
         # The notebook's own `preamble.py`, star-imported above, binds `pd` too.
         Example(cells=("from preamble import *", "df = pd.DataFrame({'a': [1]})", "import pandas as pd"),
                 files={"preamble.py": "__all__ = ['pd']\nimport pandas as pd\n"}),
+        # An exercise's empty answer block leaves `action` to the reader; the demo loop below binds its
+        # own. HID003's template finding lists the read as related (fair check 16).
+        Example(cells=(
+            "moves = ['left', 'right']",
+            "### YOUR CODE HERE\n# read the q-values of the first state and pick the greedy action\n\n### END OF YOUR CODE\nprint(q_left, moves[action])",
+            "for action in (0, 1):\n    print(moves[action])",
+        )),
         # A call's syntax shown in a cell marked not to run, before the model it reads is built.
         Example(cells=(
             "import torch",
@@ -2516,8 +2695,10 @@ class DependsOnLaterCell(Rule):
         first_reader: dict[tuple[str, tuple[int, ...]], tuple] = {}
         again: dict[tuple, list[Read]] = {}
         not_to_run = cells_marked_not_to_run(ctx)  # syntax shown in a cell its comment says not to run
+        # An empty answer block's names (HID003's template finding lists these reads as related).
+        blank_reads = {(r.cell, r.name) for r in _exercise_blank_reads(ctx, flow)}
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
-                                  and r.cell not in not_to_run]):
+                                  and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
@@ -2924,10 +3105,11 @@ class SavedTraceback(Rule):
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
         "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`, `not invertible`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
-        "`не работает`) — or a cell that is only a `raise` "
+        "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
+        "that are not in the vocabulary?\") — or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
         "will error)`, `# can't convert it`, `# won't work`, `# Error expected`) or whose error the first Markdown cell "
-        "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", "
+        "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
         "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
         "call the code cell just above it, or one of the 5 code cells below it, makes again, fixed: the "
         "same callee on the same first argument with a keyword added (`pd.to_numeric(df.TotalCharges)`, "
@@ -2956,7 +3138,8 @@ class SavedTraceback(Rule):
         "fails until the reader writes the function. Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
-        "of a name a `del` above removed (HID003's: a lesson on `del`), a StopIteration of a cell that "
+        "of a name a `del` above removed (HID003's: a lesson on `del`), a NameError of a name a cell above binds but that "
+        "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order), a StopIteration of a cell that "
         "is only `next(it)` (run again and again until the iterator ran out). The same AttributeError, "
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
         "in each) is one finding at the first cell, the others related."
@@ -2976,6 +3159,18 @@ class SavedTraceback(Rule):
                       outputs=({"output_type": "error", "ename": "TypeError", "evalue": "can't multiply sequence by non-int of type 'float'", "traceback": []},)),
             md("Получаем ошибку: `astype` вернул новый столбец, а таблица не изменилась."),
             code_cell("prices['p'] = prices['p'].astype(int)\nprices['p'] * 2.5", 3),
+        )),
+        # A tutorial asks what a lookup of an unknown word does, and the next cell shows it (fair check 16).
+        Example(cells=(
+            code_cell("vectors = {'king': [0.1, 0.3], 'queen': [0.2, 0.3]}", 1),
+            md("What happens when we look up a word that is not in the vocabulary?"),
+            code_cell("vectors['zyzzyva']", 2, outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'zyzzyva'", "traceback": []},)),
+        )),
+        # A lecture's fit diverges on purpose; the markdown below reacts with a long "OOOOPS".
+        Example(cells=(
+            code_cell("model = GradientStep(lr=10.0).fit(x_train, y_train)\nprint(model.score(x_test, y_test))", 1,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "Input contains NaN", "traceback": []},)),
+            md("OOOOOOPS!!!\n\nThe steps grew too large for a float. Let's scale the features."),
         )),
         Example(
             cells=(
@@ -3057,6 +3252,13 @@ class SavedTraceback(Rule):
                 code_cell("eval('5 * 5 + 7')", 2),
             )
         ),
+        # A NameError of a cell run in a fresh kernel before the cell above that binds the name (run
+        # later, as [5]): HID001 reports that order at this cell; one root cause.
+        Example(cells=(
+            code_cell("import pandas as pd\nreviews = pd.DataFrame({'stars': [4, 5]})", 5),
+            code_cell("print(reviews.stars.mean())", 1,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'reviews' is not defined", "traceback": []},)),
+        )),
         # A long training loop stopped by hand; nothing run after it reads the model.
         Example(
             cells=(
@@ -3239,9 +3441,20 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         unparsed = _unparsed_names(ctx, flow)
         if unparsed is None or missing.group("name") in unparsed:
             return False
-    return any(
+    if any(
         r.cell == cell.index and r.name == missing.group("name") and not r.deferred
         and r.flow is Flow.DELETED
+        for r in flow.reads
+    ):
+        return True
+    # A cell above binds the name, but ran after this one (a higher count): this cell ran before
+    # it, in a fresh kernel (`[1]` below cells run as [24]–[27]). HID001 reports that order at
+    # this cell; a top-to-bottom run binds the name first. One root cause (fair check 16).
+    return cell.execution_count is not None and rule_enabled(
+        ctx.settings, OutOfOrderExecution.code, OutOfOrderExecution.name, OutOfOrderExecution.family.value, ctx.facts.notebook.path
+    ) and any(
+        r.cell == cell.index and r.name == missing.group("name") and not r.deferred and r.flow is Flow.ABOVE
+        and r.provider is not None and r.provider.count is not None and r.provider.count > cell.execution_count
         for r in flow.reads
     )
 
@@ -3407,6 +3620,9 @@ _ERROR_PROSE = re.compile(
     r"|\b(?:ошибк\w*|исключени\w*|не\s+с?мо[гж]\w*|не\s+работа\w*|не\s+получ\w*)",
     re.IGNORECASE,
 )
+# A question the cell below answers by running: "What happens when we compare words that are not in
+# the vocabulary?", "What would happen if …?" (fair check 16, a gensim tutorial's KeyError).
+_WHAT_HAPPENS = re.compile(r"\bwhat (?:happens|will happen|would happen)\b(?: (?:when|if)\b)?[^?\n]*\?", re.IGNORECASE)
 _DEMO_LINES = 5  # a demonstration is a line or two (`M + a`, `ind[1] = 0`), not a training loop
 
 
@@ -3426,7 +3642,8 @@ _ERROR_COMMENT = re.compile(
 # looks like our predictions…", "Oh wait… we compiled our model for classification", "Ahh, it
 # seems…", "There's one more problem…". Said of the cell above, past the cells that inspect it.
 _ERROR_REACTION = re.compile(
-    r"^\W*(?:oops|whoops|uh[- ]?oh|oh,? (?:wait|no)\b|ah+h\b|hmm+\b|there'?s (?:one more|another|a) problem\b)",
+    # Any run of o's: a lecture's "OOOOOOOOOPS!!! Something went wrong" (fair check 16).
+    r"^\W*(?:o+ps|who+ps|uh[- ]?oh|oh,? (?:wait|no)\b|ah+h\b|hmm+\b|there'?s (?:one more|another|a) problem\b)",
     re.IGNORECASE,
 )
 _REACTION_GAP = 2  # code cells (`y_test[:10]`, `y_preds[:10]`) between the error and the reaction
@@ -3490,7 +3707,12 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
             nearby.append(above)
             break
     names = re.compile(rf"\b{re.escape(exception)}\b") if re.fullmatch(r"[A-Za-z_][\w.]*", exception) else None
-    return any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) for m in nearby)
+    if any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) for m in nearby):
+        return True
+    # The markdown above asks what the cell will show ("What happens when we compare words that are
+    # not in the vocabulary?"): the error is the answer. Only above: a question below is the next topic.
+    above = next((m for m in nearby if m.index < cell.index), None)
+    return above is not None and _WHAT_HAPPENS.search(above.source) is not None
 
 
 def _elided_listing_completed(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:

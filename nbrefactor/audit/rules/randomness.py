@@ -441,6 +441,8 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                 library = _draw_library(catalog, call, qualified)
                 if library is not None and qualified.endswith(".from_pretrained") and _head_was_loaded(ca):
                     library = None
+                if library is not None and call.method == "Embedding" and _preset_embedding(ca, call):
+                    library = None
                 if library is not None:
                     iteration = None
                     if _draws_when_iterated(catalog, qualified):
@@ -454,6 +456,20 @@ def analyse_randomness(facts: NotebookFacts, catalog: RandomnessCatalog) -> Rand
                 name = f"{call.method} (in place)" if method.in_place else call.method
                 draws.append(Draw(ca, call, method.library, f"{call.receiver or '…'}.{call.method}()", name))
     return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components)
+
+
+# `embeddings_initializer=Constant(matrix)` / `initializers.Constant(…)`, or `weights=[matrix]`:
+# the Embedding starts from the given (pretrained) vectors, no draw (fair check 16, practical-nlp's
+# GloVe layers, named as the first unseeded draw of a model whose Conv1D/Dense layers are the draws).
+_PRESET_EMBEDDING = re.compile(r"\bembeddings_initializer\s*=\s*(?:[\w.]+\.)?Constant\s*\(|\bweights\s*=\s*\[")
+
+
+def _preset_embedding(ca: CellAnalysis, call: CallFact) -> bool:
+    """A Keras `Embedding(…)` given its initial vectors (`_PRESET_EMBEDDING`): it draws nothing."""
+    if not (call.has_keyword("embeddings_initializer") or call.has_keyword("weights")):
+        return False
+    text = "\n".join(ca.cell.source.split("\n")[call.line - 1:max(call.line, call.end_line)])
+    return _PRESET_EMBEDDING.search(text) is not None
 
 
 def _head_was_loaded(ca: CellAnalysis) -> bool:
@@ -1354,7 +1370,16 @@ _PURE_BUILTINS = frozenset({
 # Libraries whose functions compute values (arrays, frames, numbers) from their arguments.
 _PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics")
 # Libraries whose calls only show something (a figure, an HTML table, an audio player).
-_SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn")
+_SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn", "detectron2.utils.visualizer")
+# An experiment tracker's logging is a display too: what it receives is put up for people to look
+# at in the tracker's web page (fair check 16: a random example file uploaded to a Neptune
+# project's `data/sample`, three validation images drawn with detectron2's Visualizer and uploaded).
+# `run[...].upload(…)`/`.append(…)`/`.log(…)` on a handle bound from one of `_TRACKER_INITS`, and
+# these functions.
+_TRACKER_INITS = ("neptune.init_run", "neptune.init_project", "neptune.init_model", "neptune.init_model_version",
+                  "neptune.init", "neptune.new.init_run", "neptune.new.init", "wandb.init")
+_TRACKER_LOG_METHODS = frozenset({"upload", "upload_files", "append", "log"})
+_TRACKER_LOG_FUNCTIONS = frozenset({"wandb.log", "mlflow.log_image", "mlflow.log_figure", "mlflow.log_artifact"})
 # OpenCV's drawing functions and the position of their `color` argument (`cv2.line(img, pt1, pt2, color)`).
 _CV2_COLOUR_ARGUMENT = {
     "cv2.line": 3, "cv2.arrowedLine": 3, "cv2.rectangle": 3, "cv2.circle": 3, "cv2.polylines": 3,
@@ -1380,6 +1405,9 @@ _PURE_FUNCTIONS = frozenset({
     "tensorflow.expand_dims", "tensorflow.squeeze", "tensorflow.reshape", "tensorflow.cast", "tensorflow.round",
     "tensorflow.argmax", "tensorflow.constant", "tensorflow.convert_to_tensor", "tensorflow.image.resize",
     "torch.tensor", "torch.from_numpy", "torch.argmax", "torch.squeeze", "torch.unsqueeze",
+    # An image read, converted or wrapped for a tracker to show (`File.as_image(img)`, `wandb.Image(img)`).
+    "cv2.imread", "cv2.cvtColor", "cv2.resize", "neptune.types.File", "neptune.types.File.as_image",
+    "neptune.new.types.File.as_image", "wandb.Image",
 })
 # Methods that compute a value from their arguments and leave their object as it was: a trained
 # model's prediction on a picked example that is only printed shows the pick, it changes nothing.
@@ -1423,6 +1451,7 @@ class _ShownFlow:
         self.bound: set[str] = set()  # module-level names assigned from the value
         # The notebook's own functions and classes (calling one with the value uses it).
         self.callables = frozenset(d.name for ca in facts.cells for d in (*ca.facts.functions, *ca.facts.classes))
+        self.trackers: frozenset[str] = frozenset()  # module-level handles of an experiment tracker (`_TRACKER_INITS`)
 
     # -- expressions --
 
@@ -1450,7 +1479,12 @@ class _ShownFlow:
         func = call.func
         if isinstance(func, ast.Name) and func.id in ("print", "display") and func.id not in self.locals:
             return True
+        if (isinstance(func, ast.Attribute) and func.attr in _TRACKER_LOG_METHODS
+                and self._root(func.value) in self.trackers and self._root(func.value) not in self.locals):
+            return True  # `run["eval/sample"].upload(…)`: put up in the tracker's web page
         qualified = self._module_of(func)
+        if qualified in _TRACKER_LOG_FUNCTIONS:
+            return True
         if qualified and any(qualified == lib or qualified.startswith(lib + ".") for lib in _SHOW_LIBRARIES):
             return True
         return isinstance(func, ast.Attribute) and func.attr in _SHOW_METHODS
@@ -1711,6 +1745,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                             functions[st.name] = frozenset(_global_load_lines(ast.Module([st], [])))
             flow = _ShownFlow(facts, node, None)
             flow.functions = functions
+            flow.trackers = _tracker_handles(facts, tree)
             start = statement_index_at(parsed.body, call.line)
             if start is None:
                 start = len(parsed.body)
@@ -1741,6 +1776,27 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         if shown_only:
             found.add((draw.ca.cell.index, draw.call.line, draw.call.column))
     return frozenset(found)
+
+
+def _tracker_handles(facts: NotebookFacts, tree: Any) -> frozenset[str]:
+    """Module-level names bound from an experiment tracker's init (`run = neptune.init_run(…)`,
+    `project = neptune.init_project(…)`, `run = wandb.init(…)`): handles whose logging calls show."""
+    found = set()
+    for ca in facts.cells:
+        for st in (tree(ca) or ast.Module([], [])).body:
+            if (isinstance(st, ast.Assign) and isinstance(st.value, ast.Call)
+                    and facts.resolve(_dotted(st.value.func)) in _TRACKER_INITS):
+                found.update(t.id for t in st.targets if isinstance(t, ast.Name))
+    return frozenset(found)
+
+
+def _dotted(node: ast.expr) -> str:
+    """`neptune.init_run` of that callee; "" for anything but names and attributes."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else ""
 
 
 def _unread(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, start: int, names: set[str], tree: Any) -> bool:
@@ -2149,7 +2205,9 @@ class UnseededRandom(Rule):
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
         "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
         "from its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
-        "loads only its own layers: the head built on top of it starts from random weights. A head a checkpoint lacks is "
+        "loads only its own layers: the head built on top of it starts from random weights. A Keras `Embedding` given its "
+        "vectors (`embeddings_initializer=Constant(matrix)`, `weights=[matrix]`) draws nothing: the finding names the first "
+        "layer that does. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
         "`ignore_mismatched_sizes=True`) initialises it from torch's (`TFAutoModelFor…`: "
         "TensorFlow's) generator, as `peft.get_peft_model` does the LoRA adapters, and is reported "
@@ -2183,7 +2241,9 @@ class UnseededRandom(Rule):
         "`vectorizer([pick])`), a prediction (`model.predict([pick])`, which leaves the model as it "
         "was) and a function-local list it is appended to, inside the module-level function "
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
-        "`display(HTML(df.to_html()))`, a colour drawn for `ax.imshow` or as the colour argument of an OpenCV drawing call, `cv2.polylines(img, pts, False, colour)`) or, at module level, through "
+        "`display(HTML(df.to_html()))`, an experiment tracker's logging of it (`run[\"sample\"].upload(…)`, `.append(…)`, "
+        "`.log(…)` on a handle from `neptune.init_run`/`init_project`/`wandb.init`; `wandb.log`, `mlflow.log_image`/"
+        "`log_figure`/`log_artifact`: put up for people to look at), a colour drawn for `ax.imshow` or as the colour argument of an OpenCV drawing call, `cv2.polylines(img, pts, False, colour)`) or, at module level, through "
         "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
         "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
@@ -2248,6 +2308,11 @@ class UnseededRandom(Rule):
                 "        picks.append(random.randint(0, len(frame) - 1))\n    display(HTML(frame.iloc[picks].to_html()))"
             ),
             "show_random_rows(df)\npreview = tf.data.Dataset.range(10).shuffle(10)\nfor batch in preview.take(2):\n    print(batch)",
+        )),
+        # A random example file put up in the experiment tracker's page for people to look at.
+        Example(cells=(
+            "import os\nimport random\nimport neptune\nproject = neptune.init_project(project='team/reviews')",
+            "project['data/sample'].upload(f\"data/pos/{random.choice(os.listdir('data/pos'))}\")",
         )),
         # Seed in a cell above, through an alias.
         Example(cells=("import numpy.random as npr\nnpr.seed(0)", "x = npr.rand(3)")),
@@ -2357,6 +2422,12 @@ class UnseededRandom(Rule):
         # Seed in a cell BELOW the draw; the draw in cell 2 is reported, the one in cell 4 is not.
         Example(cells=(md("# Data"), "import numpy as np\nidx = np.random.permutation(10)\nrows = data[idx]", "np.random.seed(0)", "j = np.random.permutation(10)"),
                 expect=((2, 2),)),
+        # An Embedding given its pretrained vectors (`Constant(matrix)`) draws nothing: the finding
+        # names the first layer that does (fair check 16).
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow.keras.layers import Dense, Embedding\nfrom tensorflow.keras.initializers import Constant\nvectors = np.ones((50, 8))",
+            "embed = Embedding(50, 8, embeddings_initializer=Constant(vectors), trainable=False)\nhead = Dense(1)\nmodel = build(embed, head)\nmodel.fit(x, y)",
+        ), expect=((2, 2),)),
         # Later in the same cell is too late as well; `from random import shuffle` is followed.
         Example(cells=("from random import shuffle\nimport random\nshuffle(items)\nrandom.seed(1)",), expect=((1, 3),)),
         # np.random.seed does not seed a new default_rng(); nor does seed() without an argument.

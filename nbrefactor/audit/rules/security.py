@@ -502,7 +502,7 @@ class HardcodedCredential(Rule):
         "(`minio_key`, `db_pw`; `weak_names` in the catalogue) count only when the value mixes letters "
         "and digits like a generated key, and not for data keys (`sort_key`, `primary_key`…). "
         "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, empty, a vendor's key "
-        "prefix followed by one: `\"sk-foo\"`, `\"hf_xxx\"`; an environment variable's name: `\"OPENAI_API_KEY\"`; "
+        "prefix followed by one: `\"sk-foo\"`, `\"hf_xxx\"`; the public `\"ANONYMOUS\"` token of Neptune's anonymous mode; an environment variable's name: `\"OPENAI_API_KEY\"`; "
         "`[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
         "the key), URLs and values with spaces are not reported, nor NLP special tokens "
         "(`pad_token = \"[PAD]\"`), nor a value whose line's comment says it is one (`# example key, will not work`, "
@@ -539,6 +539,8 @@ class HardcodedCredential(Rule):
                 'def login(password=None, token=""):\n    pass',
                 'password = input("Password: ")\nconfig = {"password": "", "token": "${TOKEN}"}\nsecret_key = "<replace-me>"',
                 '%env MLFLOW_TRACKING_TOKEN=$MY_TOKEN\n%env PASSWORD_FILE=/run/secrets/pw',
+                # Neptune's documented public mode: the token everyone uses with the `common/` projects.
+                '%env NEPTUNE_API_TOKEN=ANONYMOUS',
             ),
         ),
         # The line's comment says it is an example (a course template's stand-in).

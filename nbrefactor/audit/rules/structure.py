@@ -572,9 +572,22 @@ class SyntaxErrorInCell(Rule):
             others = sorted({ca.cell.index for ca, _, _ in rest})
             where = (f"; {'cell' if len(others) == 1 else 'cells'} {_cells(others)} {'has' if len(others) == 1 else 'have'} "
                      "blanks too") if others else ""
+            shown = first.lines[shown_lines[0] - 1].strip()
+            blank = f"`{shown[:60]}`"
+            body_lines = []
+            for l in first.lines[shown_lines[0]:]:  # the comments under the header, up to the next code
+                if l.strip() and not l.strip().startswith("#"):
+                    break
+                if l.strip():
+                    body_lines.append(l.strip())
+            # The comment that asks for the code (`# <YOUR CODE HERE>`), not a `#####` rule above it.
+            body = next((l for l in body_lines if _TODO.search(l)), body_lines[0] if body_lines else "")
+            if shown.endswith(":") and body.startswith("#"):
+                # A block left to a TODO: the blank is its empty body, not the header (fair check 16).
+                blank = f"the empty body of `{shown[:60]}`, marked `{body[:60]}`"
             yield Hit(
                 first.cell, line, column,
-                f"Syntax error: this exercise template leaves a blank to fill in (`{first.lines[shown_lines[0] - 1].strip()[:60]}`){where}",
+                f"Syntax error: this exercise template leaves a blank to fill in ({blank}){where}",
                 fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                 key="exercise-template blanks",
                 related=tuple((ca.cell, ln, col) for ca, ln, col in rest),
