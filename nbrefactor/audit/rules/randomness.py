@@ -280,6 +280,12 @@ def _has_star(call: CallFact) -> bool:
     return any(_is_star(a) for a in call.args)
 
 
+def _has_double_star(call: CallFact) -> bool:
+    """`**kwargs`: a mapping that may carry the seed keyword. (`np.random.randn(*X.shape)` unpacks
+    only positional arguments, the sizes: fair check 16 found that draw skipped as if it were one.)"""
+    return any(a.double_star for a in call.args)
+
+
 def _keyword_given(call: CallFact, keywords: Iterable[str]) -> ArgFact | None:
     """The first of `keywords` passed with a value other than the literal None."""
     keys = set(keywords)
@@ -555,7 +561,7 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
         if lib.draws_with(qualified):
             if _keyword_given(call, lib.own_seed_keywords) is not None:
                 return None
-            if lib.own_seed_keywords and _has_star(call):
+            if lib.own_seed_keywords and _has_double_star(call):
                 return None  # `**kwargs` may carry the generator or seed
             return lib.id
     for cond in catalog.conditional_draws:
@@ -594,7 +600,7 @@ def _method_draw(
             call.method in entry.methods
             and (not entry.requires_import or entry.requires_import in imported)
             and _keyword_given(call, entry.own_seed_keywords) is None
-            and not (entry.own_seed_keywords and _has_star(call))  # `**kwargs` may carry the seed
+            and not (entry.own_seed_keywords and _has_double_star(call))  # `**kwargs` may carry the seed
             and (not entry.when_keyword or _keyword_value(call, entry.when_keyword) in entry.when_values)
         ):
             return entry
@@ -2120,6 +2126,9 @@ class UnseededRandom(Rule):
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
         "`from random import shuffle` are followed, and so are names a star import re-exports "
         "(`np.random.seed(42)` after `from fastbook import *`: `[[star_reexport]]` in io_calls.toml). "
+        "A draw given its own seed or generator by keyword (`generator=g`, `random_state=rs`, `seed=`) is not reported, "
+        "nor one passed `**kwargs` (the seed may be in there); a `*args` unpacking passes only positional "
+        "arguments, so `np.random.randn(*X.shape)` is a draw like any other. "
         "A seed or draw inside a function counts where "
         "the function first runs, not where it is defined: a `set_seed()` helper that is never "
         "called seeds nothing. A function called from another counts at that call inside the "
@@ -2449,6 +2458,12 @@ class UnseededRandom(Rule):
             "%%time\ntotal = np.sum(u)",
             "print(total)",
         ), expect=((1, 2),)),
+        # A `*args` unpacking passes the sizes, not a seed (fair check 16's `np.random.randn(*X.shape)`);
+        # a split from the sub-module that defines it is torch's draw too; `**opts` may carry the generator.
+        Example(cells=(
+            "import numpy as np\nimport torch\nfrom torch.utils.data.dataset import random_split\nX = np.zeros((4, 2))",
+            "noise = np.random.randn(*X.shape)\nparts = random_split(data, [3, 1])\nmore = torch.rand(3, **opts)\nsave(noise, parts, more)",
+        ), expect=((2, 1), (2, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2550,7 +2565,7 @@ class MissingRandomState(Rule):
     name = "missing-random-state"
     family = Family.RANDOMNESS
     severity = Severity.WARNING
-    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, or a search sampler (optuna, keras-tuner, AutoKeras) or an H2O frame split, is built without a seed; a gensim model trains on several threads."
+    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, a search sampler (optuna, keras-tuner, AutoKeras), an H2O frame split or a Stable-Baselines3 algorithm is built without a seed; a gensim model trains on several threads."
     what_it_does = (
         "Reports each call of a randomised scikit-learn splitter, estimator, search or dataset "
         "generator (`train_test_split`, `ShuffleSplit`, `RandomForest*`, `KMeans`, `TSNE`, "
@@ -2562,7 +2577,9 @@ class MissingRandomState(Rule):
         "h2o (each call makes a seed of its own: no global seed covers them); LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
         "without `random_state` (they then perturb with NumPy's global state, as scikit-learn does); UMAP (umap-learn's or cuML's) "
         "and cuML's `TSNE`, random forests and `train_test_split` without `random_state`, which no NumPy seed covers (cuML's "
-        "`KMeans` seeds itself and is not reported); SHAP's permutation explainer "
+        "`KMeans` seeds itself and is not reported); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
+        "(`PPO(\"MlpPolicy\", env)`, `A2C`, `DQN`, `SAC`, `TD3`, `DDPG`…) without `seed=`: their initial weights, "
+        "exploration and environment resets are then unseeded, whatever global seed came before; SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported). XGBoost, LightGBM and CatBoost "
         "models are not reported: their default seed is fixed, so they give the same result on "
@@ -2702,6 +2719,13 @@ class MissingRandomState(Rule):
             "np.random.seed(0)\nemb = umap.UMAP(n_neighbors=15).fit_transform(X)\ngpu_emb = cuml.UMAP(n_components=3).fit_transform(X)\n"
             "km = cuml.KMeans(n_clusters=4).fit(X)\nseeded = cuml.UMAP(random_state=7).fit_transform(X)",
         ), expect=((2, 2), (2, 3))),
+        # A Stable-Baselines3 algorithm without seed= (fair check 16); a seeded one, a loaded one
+        # and a `*args` split are not reported / are (a starred argument carries no random_state).
+        Example(cells=(
+            "import torch\nfrom stable_baselines3 import A2C, PPO\nfrom sklearn.model_selection import train_test_split\ntorch.manual_seed(0)",
+            "model = PPO('MlpPolicy', 'CartPole-v1', verbose=0)\nmodel.learn(1000)\nseeded = A2C('MlpPolicy', 'CartPole-v1', seed=1)\nseeded.learn(1000)\n"
+            "loaded = PPO.load(path)\nparts = train_test_split(*arrays, test_size=0.2)",
+        ), expect=((2, 1), (2, 6))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2734,7 +2758,7 @@ class MissingRandomState(Rule):
                     spec = next((m for m in method_specs if call.method in m.methods), None)
                     on_object = spec is not None
                     qualified = call.method if on_object else qualified
-                if spec is None or _has_star(call):
+                if spec is None or _has_double_star(call):
                     continue
                 if ensembles and _given_to_a_seeded_ensemble(ca, call, ensembles):
                     continue
