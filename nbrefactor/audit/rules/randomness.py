@@ -2579,7 +2579,10 @@ class MissingRandomState(Rule):
         "and cuML's `TSNE`, random forests and `train_test_split` without `random_state`, which no NumPy seed covers (cuML's "
         "`KMeans` seeds itself and is not reported); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
         "(`PPO(\"MlpPolicy\", env)`, `A2C`, `DQN`, `SAC`, `TD3`, `DDPG`…) without `seed=`: their initial weights, "
-        "exploration and environment resets are then unseeded, whatever global seed came before; SHAP's permutation explainer "
+        "exploration and environment resets are then unseeded, whatever global seed came before; the first `env.reset()` "
+        "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
+        "`env.seed(n)` (Gymnasium seeds the environment's generator at its first reset, from the OS's entropy without a "
+        "seed; later resets continue it, and are not reported); SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported). XGBoost, LightGBM and CatBoost "
         "models are not reported: their default seed is fixed, so they give the same result on "
@@ -2726,6 +2729,12 @@ class MissingRandomState(Rule):
             "model = PPO('MlpPolicy', 'CartPole-v1', verbose=0)\nmodel.learn(1000)\nseeded = A2C('MlpPolicy', 'CartPole-v1', seed=1)\nseeded.learn(1000)\n"
             "loaded = PPO.load(path)\nparts = train_test_split(*arrays, test_size=0.2)",
         ), expect=((2, 1), (2, 6))),
+        # The first reset of a Gymnasium environment without a seed (fair check 16); a seeded first
+        # reset, and the resets after it, are not reported.
+        Example(cells=(
+            "import gymnasium as gym\nenv = gym.make('CartPole-v1')\nother = gym.make('CartPole-v1')",
+            "obs, _ = env.reset()\nobs, _ = env.reset()\nstart, _ = other.reset(seed=3)\nagain, _ = other.reset()",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2788,6 +2797,57 @@ class MissingRandomState(Rule):
             yield from _fold_into_unseeded_ensembles(ca, reported)
             yield from _classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds)
         yield from _threaded_training(ctx, catalog, star_modules, local)
+        if imported_tops & {"gym", "gymnasium"}:
+            yield from _unseeded_env_resets(ctx)
+
+
+# Gym/Gymnasium's environment factories: `env = gym.make("CartPole-v1")`.
+_ENV_FACTORIES = frozenset({"gym.make", "gymnasium.make"})
+
+
+def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
+    """`env = gym.make(…)`, then `env.reset()` with no `seed=` (fair check 16: `obs, _ = env.reset()`
+    before collecting an expert's episodes): Gymnasium seeds an environment's generator at its first
+    reset, from the OS's entropy when no seed is given (gym before 0.26: `env.seed(n)`), so the
+    initial states and every episode after them change from run to run. Only the first reset of
+    each environment counts (later resets continue its generator); none after an `env.seed(n)` or a
+    seeded reset. Calls at the notebook's top level only: a function's `env` may be its own."""
+    envs: dict[str, CellAnalysis] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and isinstance(node.value, ast.Call)
+                    and ctx.facts.resolve(dotted_name(node.value.func)) in _ENV_FACTORIES):
+                envs.setdefault(node.targets[0].id, ca)
+    if not envs:
+        return
+    settled: set[str] = set()
+    for ca in ctx.cells:
+        if not any(ca.cell.index >= made.cell.index for made in envs.values()):
+            continue
+        for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
+            if call.receiver not in envs or call.receiver in settled or call.method not in ("reset", "seed"):
+                continue
+            if call.in_function:
+                continue  # a function's own `eval_env` (a vector env it builds) is another object
+            if ca.cell.index < envs[call.receiver].cell.index:
+                continue
+            settled.add(call.receiver)
+            if call.method == "seed" or _keyword_given(call, ("seed",)) is not None or _has_double_star(call):
+                continue  # seeded (or the seed may be in `**kwargs`)
+            yield Hit(
+                ca.cell, call.line, call.column,
+                f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}` and passes no seed: "
+                "Gymnasium then seeds its generator from the operating system's entropy, so the initial state and "
+                "every episode after it change from run to run",
+                end_line=call.end_line,
+                fix=f"Pass seed=SEED to the first reset (`{call.receiver}.reset(seed=SEED)`; later resets continue "
+                    "from it), and seed the action space too if the notebook samples from it",
+                key=f"env-reset:{call.receiver}",
+            )
 
 
 def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, in_function: bool) -> bool:
