@@ -51,6 +51,14 @@ def test_an_mlflow_server_address_becomes_a_field_named_for_what_it_is(tmp_path:
     assert [(f.name, f.default) for f in fields] == [("mlflow_server_url", "http://127.0.0.1:5000")]
 
 
+def test_a_neptune_project_becomes_a_setting_field_not_a_path(tmp_path: Path) -> None:
+    # PTH008 on a Neptune project (fair check 16): `workspace/project` is a name, not a file, so its
+    # field is a setting (a path field would be listed as a missing input or a folder to create).
+    cells = ["import neptune\nrun = neptune.init_run(project='common/pandas-support')"]
+    fields = _plan(tmp_path, cells).config_fields
+    assert [(f.name, f.default, f.kind, f.direction) for f in fields] == [("neptune_project", "common/pandas-support", "setting", "")]
+
+
 def test_open_mode_decides_the_direction(tmp_path: Path) -> None:
     cells = ["with open('in.txt') as f:\n    text = f.read()\nwith open('out.txt', 'w') as g:\n    g.write(text)"]
     assert {f.default: f.direction for f in _plan(tmp_path, cells).config_fields} == {"in.txt": "read", "out.txt": "write"}

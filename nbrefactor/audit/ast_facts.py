@@ -30,6 +30,7 @@ import io
 import re
 import tokenize
 import warnings
+from dataclasses import replace
 from functools import lru_cache
 from typing import Optional, Sequence
 
@@ -689,6 +690,8 @@ class _AstWalker:
                 fact = ArgFact(pos, keyword, string=self.fstrings[id(value)].text, line=at[0], column=at[1])
             elif isinstance(value, ast.Name):
                 fact = ArgFact(pos, keyword, name=value.id, line=at[0], column=at[1])
+            if keyword is None and isinstance(arg, ast.keyword):
+                fact = replace(fact, double_star=True)
             args.append(fact)
         self.calls.append(
             CallFact(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
@@ -627,6 +627,8 @@ class _Walker:
                     fact = ArgFact(pos, keyword, constant=value.value, line=line, column=col)
                 else:
                     fact = ArgFact(pos, keyword, name=value.value, line=line, column=col)
+            if arg.star == "**":
+                fact = replace(fact, double_star=True)
             args.append(fact)
         line, col = self._at(node)
         self.calls.append(

@@ -57,6 +57,9 @@ class ArgFact:
     name: Optional[str] = None  # a bare name argument
     line: int = 0
     column: int = 0
+    # `**kwargs` (a mapping that may carry any keyword); `*args` has no position either, but
+    # carries positional arguments only.
+    double_star: bool = False
 
 
 @dataclass(frozen=True)

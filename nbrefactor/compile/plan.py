@@ -78,7 +78,7 @@ class ConfigField:
     name: str
     type: str  # str | int | float
     default: Any
-    kind: str  # path | url | seed | parameter
+    kind: str  # path | url | seed | parameter | secret | device | setting (a tracking project's name)
     origins: tuple[tuple[str, int, int], ...]  # (notebook, cell, line)
     direction: str = ""  # read | write | "" (from the I/O catalogue, when known)
 
@@ -1036,11 +1036,13 @@ def _config(
                 if literal is None:
                     continue
                 kind = "url" if "://" in literal.value else "path"
+                if d.code == "PTH008" and kind == "path":
+                    kind = "setting"  # a Neptune project (`workspace/project`): a name, no file
                 hint = _field_hint(ca, literal.line, literal.column, literal.value, kind)
                 if d.code == "PTH008":
                     # An MLflow server's address has no file name to name its field after
                     # (`http://127.0.0.1:5000` would become `data_url`): say what it is.
-                    hint = "mlflow_server_url"
+                    hint = "mlflow_server_url" if kind == "url" else "neptune_project"
                 direction = _direction(facts, catalog, ca, literal.line, literal.column)
                 if not direction:
                     # (PTH006 folds the paths of one folder into one finding: the uses of this

@@ -316,8 +316,35 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
             if arg is None or (arg.position, arg.keyword) in seen:
                 continue
             seen.add((arg.position, arg.keyword))
-            out.append(PathArgument(call, arg, entry, qualified, _direction(call, entry), _literal_for(arg, strings)))
+            literal = _literal_for(arg, strings) or _percent_template_for(arg, strings, ca.lines)
+            out.append(PathArgument(call, arg, entry, qualified, _direction(call, entry), literal))
     return out
+
+
+# A one-line string literal followed by the `%` operator (not `%=`): the argument is `'…' % values`.
+_PERCENT_TEMPLATE = re.compile(r"""[rRuU]?(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)\s*%(?!=)""")
+_TEMPLATE_HOLE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]")
+
+
+def _percent_template_for(arg: ArgFact, strings: Sequence[StringFact], lines: Sequence[str]) -> Optional[StringFact]:
+    """The template of a `'admix.%d' % k` argument, as the literal the argument passes (fair check
+    16: `open('admix.%d' % k)`, `os.remove('tsi-%d-%d.log' % (chrom, pos))`): its text up to the
+    first hole is what the path starts with whatever the values are, as an f-string's (`f"admix.{k}"`
+    is judged from its text). Not a template opening with a hole (`'%s/train.csv' % PATH`): its root
+    is the value, followed through the notebook's constants instead."""
+    if arg.string is not None or arg.position is None:
+        return None  # (a keyword argument's position is its keyword's: `file='…' % k` is left out)
+    for s in strings:
+        if (s.line, s.column) < (arg.line, arg.column):
+            continue
+        if (s.line, s.column) > (arg.line, arg.column) or s.formatted or s.end_line != s.line:
+            return None
+        text = lines[s.line - 1] if 0 < s.line <= len(lines) else ""
+        start = s.column - 1
+        if not _PERCENT_TEMPLATE.match(text, start) or not _TEMPLATE_HOLE.search(s.value) or s.value.startswith("%"):
+            return None
+        return s
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -5970,7 +5997,7 @@ class CwdRelativePath(Rule):
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
         "(`TrainingArguments(f\"{model_name}-finetuned-xsum\")`), which is relative whatever the hole holds but a `/`: the message shows the path the f-string spells where it runs when every hole is known there (`model_checkpoint = \"gpt2\"` above gives `'gpt2-finetuned-xsum'`), else its holes, filled at run time. Paths built from string constants are followed across cells: `trn = "
         "\"input/trn.txt\"` then `open(trn)`, `PATH = \"data/\"` then `pd.read_csv(PATH + \"test.csv\")`, "
-        "`f\"{PATH}x.csv\"`, `'%s/x.csv' % PATH` (only `%s` holes), `'{}/x.csv'.format(PATH)`, `os.path.join(PATH, \"x.csv\")`, and a string default of a "
+        "`f\"{PATH}x.csv\"`, `'%s/x.csv' % PATH` (only `%s` holes), `'{}/x.csv'.format(PATH)`, `os.path.join(PATH, \"x.csv\")`, a relative file name with `%` holes passed as the argument itself (`open('admix.%d' % k)`, `os.remove('tsi-%d-%d.log' % (chrom, pos))`: judged from its text, as `f\"admix.{k}\"` is; not one opening with a hole), and a string default of a "
         "parameter of the notebook's own module-level function that a call leaves out (`def plot(…, output_path='./tsne.png'): fig.savefig(output_path)`, "
         "then `plot(data)`: reported at the default); a name bound once in the notebook to a "
         "string is a constant, so is a string setting of a settings object bound once (`args = Namespace(save_dir=\"model_storage/ch3\")` "
@@ -6225,6 +6252,15 @@ class CwdRelativePath(Rule):
                 "plot([1, 2])\ndef save(values, out='chart.png'):\n    plt.savefig(out)\nsave([1], out=OUT_FILE)\ndef label(v, sep='-'):\n    return sep.join(v)\nlabel(['a'])",
             ),
             expect=((1, 2),),
+        ),
+        # A relative file name with `%` holes is the path the call reads (fair check 16's
+        # `open('admix.%d' % k)`); a `%` message is no path argument.
+        Example(
+            cells=(
+                "import os\nfor k in range(2, 5):\n    with open('admix.%d' % k) as f:\n        print('K=%d' % k, f.readline())",
+                "os.remove('tsi-%d-%d.log' % (1, 2))",
+            ),
+            expect=((1, 3),),
         ),
     )
 
@@ -6625,8 +6661,45 @@ _TRACKING_CALLS: dict[str, tuple[tuple[int, str], ...]] = {
     "mlflow.tracking.MlflowClient": ((0, "tracking_uri"), (1, "registry_uri")),
     "mlflow.client.MlflowClient": ((0, "tracking_uri"), (1, "registry_uri")),
 }
-# The environment variables MLflow reads its servers from: set in the code, they are the call.
-_TRACKING_VARIABLES = frozenset({"MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI"})
+# Neptune's calls that open a run, model or project, and the argument naming its project
+# (`workspace/project` on the hosted service): neptune 1.x `init_run(with_id=None, *, project=…)`
+# takes it by keyword only (neptune-client 0.x's `neptune.new.init_run(project, …)` took it first,
+# so a positional argument is not read there); `init_project(project)` and the legacy
+# `neptune.init(project_qualified_name)` take it first. Lightning's `NeptuneLogger(project=…)`
+# opens a run itself. (position -1: keyword only)
+_NEPTUNE_CALLS: dict[str, tuple[tuple[int, str], ...]] = {
+    **{f"{module}.{call}": ((-1, "project"),) for module in ("neptune", "neptune.new")
+       for call in ("init_run", "init_model", "init_model_version", "init")},
+    "neptune.init_project": ((0, "project"),),
+    "neptune.new.init_project": ((0, "name"), (-1, "project")),
+    "neptune.init": ((0, "project_qualified_name"), (-1, "project")),
+    "pytorch_lightning.loggers.NeptuneLogger": ((-1, "project"), (-1, "project_name")),
+    "pytorch_lightning.loggers.neptune.NeptuneLogger": ((-1, "project"), (-1, "project_name")),
+    "lightning.pytorch.loggers.NeptuneLogger": ((-1, "project"),),
+    "lightning.pytorch.loggers.neptune.NeptuneLogger": ((-1, "project"),),
+}
+# The environment variables MLflow reads its servers from (and Neptune its project): set in the
+# code, they are the call.
+_TRACKING_VARIABLES = frozenset({"MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "NEPTUNE_PROJECT"})
+# A Neptune project: `workspace/project`, both parts names (no hole, no blank).
+_NEPTUNE_PROJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*/[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+# A project named for the reader to replace (`"workspace-name/project-name"`, `"YOUR_WORKSPACE/YOUR_PROJECT"`,
+# `"my_workspace/my_project"`): a blank, not a destination.
+_PLACEHOLDER_PROJECT_PART = re.compile(
+    r"^(?:(?:my|your|the)[-_]?)?(?:workspace|project|team|org|organization|user|username)(?:[-_]?name)?$|your|xxx|example|placeholder",
+    re.IGNORECASE,
+)
+
+
+def _tracking_destination(value: str, neptune: bool) -> Optional[str]:
+    """The destination a literal names: an MLflow server address, or (for Neptune's calls and
+    variable) a project that is no placeholder; None otherwise."""
+    value = value.strip()
+    if _SERVER_URI.match(value):
+        return value.rstrip("/")
+    if neptune and _NEPTUNE_PROJECT.match(value) and not any(_PLACEHOLDER_PROJECT_PART.search(part) for part in value.split("/")):
+        return value
+    return None
 # A server address: `http(s)://host[:port][/path]` with a host (no f-string hole, no blank to fill).
 _SERVER_URI = re.compile(r"^https?://(?P<host>[A-Za-z0-9.\-\[\]:]+?)(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
 
@@ -6638,7 +6711,7 @@ class TrackingServerUri(Rule):
     name = "tracking-server-uri"
     family = Family.PATHS
     severity = Severity.WARNING
-    summary = "An MLflow tracking or registry server's address is written into the code (`http://127.0.0.1:5000`)."
+    summary = "An MLflow tracking or registry server's address (`http://127.0.0.1:5000`), or a Neptune project (`common/pandas-support`), is written into the code."
     what_it_does = (
         "Reports a literal `http(s)://host[:port]` given as MLflow's tracking or registry server: the argument of "
         "`mlflow.set_tracking_uri`/`mlflow.set_registry_uri`, of `MlflowClient(tracking_uri, registry_uri)`, or "
@@ -6648,13 +6721,21 @@ class TrackingServerUri(Rule):
         "and the calls given the name are related. A loopback address counts: nothing in the notebook starts that "
         "server. Not reported: a URI with an f-string hole for its host (a blank the reader fills), a `sqlite:///` or "
         "`file:` store (a local file: PTH006 reports a relative one), `databricks`, and `os.environ.setdefault` (a default "
-        "the environment overrides)."
+        "the environment overrides). "
+        "Neptune's destination likewise: a literal `workspace/project` given as `project=` to `neptune.init_run`, "
+        "`init_model`, `init_model_version` or `init_project` (also its first argument there, and the legacy "
+        "`neptune.init(project_qualified_name)`), to Lightning's `NeptuneLogger(project=…)`, or assigned to "
+        "`os.environ[\"NEPTUNE_PROJECT\"]`, directly or through a global bound once to it; one finding per project, "
+        "saying whether the notebook logs there or only reads runs back (`mode=\"read-only\"`). Not reported: a "
+        "project named for the reader to replace (`\"workspace-name/project-name\"`, `\"YOUR_WORKSPACE/YOUR_PROJECT\"`) "
+        "and one built with an f-string (a blank)."
     )
     why_bad = (
         "A run then needs a server listening at that address, set up by hand outside the notebook (its backend store "
         "and artifact root included), and its runs, metrics and models go wherever that server keeps them: another "
         "machine, a pipeline pod or a colleague's laptop has no such server, and the run fails at its first `log_*` "
-        "call or logs into a stranger's store."
+        "call or logs into a stranger's store. A Neptune project in the code sends every run's metadata, metrics and "
+        "files to that project, whoever runs the notebook (a pipeline's runs land in a tutorial's public project)."
     )
     example = 'import mlflow\nmlflow.set_tracking_uri("http://127.0.0.1:5000")'
     use_instead = (
@@ -6671,6 +6752,10 @@ class TrackingServerUri(Rule):
         )),
         # A template's blank: the host is the reader's to fill in.
         Example(cells=("import mlflow\nHOST = ''  # the server's public name\nmlflow.set_tracking_uri(f'http://{HOST}:5000')",)),
+        # A Neptune project named for the reader to replace, or left to NEPTUNE_PROJECT.
+        Example(cells=(
+            "import neptune\nrun = neptune.init_run(project='workspace-name/project-name')\nother = neptune.init_run()",
+        )),
     )
     failing = (
         Example(
@@ -6688,25 +6773,44 @@ class TrackingServerUri(Rule):
             ),
             expect=((1, 3), (3, 1)),
         ),
+        # A Neptune project written into the code (fair check 16): once per project.
+        Example(
+            cells=(
+                "import neptune",
+                "run = neptune.init_run(\n    project='common/pandas-support',\n    api_token=neptune.ANONYMOUS_API_TOKEN,\n)",
+                "again = neptune.init_run(project='common/pandas-support', with_id='PAN-1', mode='read-only')",
+            ),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         constants = string_constants(ctx.facts)
         # address → [(cell, line, column) of its literal or of the call given its name]
         places: dict[str, list[tuple]] = {}
+        # Neptune projects opened only with `mode="read-only"` (a notebook reading other runs back)
+        writes: dict[str, bool] = {}
         for ca in ctx.cells:
             tree = cell_python_tree(ca)
             if tree is None:
                 continue
             for node in nodes_of(tree, ast.Call, ast.Assign):
                 values: list[ast.AST] = []
+                neptune = False
+                read_only = isinstance(node, ast.Call) and any(
+                    k.arg == "mode" and isinstance(k.value, ast.Constant) and k.value.value == "read-only" for k in node.keywords)
                 if isinstance(node, ast.Call):
-                    wanted = _TRACKING_CALLS.get(ctx.facts.resolve(dotted_name(node.func)))
+                    qualified = ctx.facts.resolve(dotted_name(node.func))
+                    wanted = _TRACKING_CALLS.get(qualified)
+                    if wanted is None:
+                        wanted = _NEPTUNE_CALLS.get(qualified)
+                        neptune = wanted is not None
                     if wanted is None:
                         continue
                     for position, keyword in wanted:
                         given = [k.value for k in node.keywords if k.arg == keyword]
-                        if not given and position < len(node.args) and not any(isinstance(a, ast.Starred) for a in node.args[:position + 1]):
+                        if (not given and 0 <= position < len(node.args)
+                                and not any(isinstance(a, ast.Starred) for a in node.args[:position + 1])):
                             given = [node.args[position]]
                         values += given
                 elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
@@ -6715,18 +6819,21 @@ class TrackingServerUri(Rule):
                     if (ctx.facts.resolve(dotted_name(target.value)) == "os.environ" and isinstance(key, ast.Constant)
                             and key.value in _TRACKING_VARIABLES):
                         values.append(node.value)
+                        neptune = key.value == "NEPTUNE_PROJECT"
                 for value in values:
                     if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                        address = value.value.strip()
-                        if _SERVER_URI.match(address):
-                            places.setdefault(address.rstrip("/"), []).append(
+                        address = _tracking_destination(value.value, neptune)
+                        if address is not None:
+                            writes[address] = writes.get(address, False) or not read_only
+                            places.setdefault(address, []).append(
                                 (ca, value.lineno, _char_column(ca.lines, value.lineno, value.col_offset), True))
                     elif isinstance(value, ast.Name) and value.id in constants:
                         constant = constants[value.id]
-                        address = constant.value.strip()
-                        if _SERVER_URI.match(address):
-                            places.setdefault(address.rstrip("/"), []).append((constant.ca, constant.line, constant.column, True))
-                            places[address.rstrip("/")].append(
+                        address = _tracking_destination(constant.value, neptune)
+                        if address is not None:
+                            writes[address] = writes.get(address, False) or not read_only
+                            places.setdefault(address, []).append((constant.ca, constant.line, constant.column, True))
+                            places[address].append(
                                 (ca, value.lineno, _char_column(ca.lines, value.lineno, value.col_offset), False))
         for address, found in places.items():
             literals = [p for p in found if p[3]]
@@ -6734,6 +6841,23 @@ class TrackingServerUri(Rule):
             related = tuple(dict.fromkeys(
                 (p[0].cell, p[1], p[2]) for p in sorted(found, key=lambda p: (p[0].cell.index, p[1], p[2]))
                 if (p[0].cell.index, p[1], p[2]) != (first[0].cell.index, first[1], first[2])))
+            if "://" not in address:
+                yield Hit(
+                    first[0].cell,
+                    first[1],
+                    first[2],
+                    f"Neptune project `{address}` is written into the code: "
+                    + ("every run of the notebook logs its metadata, metrics and files there, whoever runs it and from "
+                       "wherever (a pipeline's runs included)" if writes.get(address, True) else
+                       "every run of the notebook reads the runs it works on from there (`mode=\"read-only\"`), "
+                       "whoever runs it and from wherever (a pipeline's runs included)")
+                    + ", with the credentials the run is given",
+                    fix="Leave the project to the `NEPTUNE_PROJECT` environment variable (Neptune reads it when "
+                        "`project=` is not given) or make it a config value, and delete the literal",
+                    key=address,
+                    related=related,
+                )
+                continue
             loopback = _LOOPBACK.match(address, address.index("://") + 3) is not None
             yield Hit(
                 first[0].cell,

@@ -280,6 +280,12 @@ def _has_star(call: CallFact) -> bool:
     return any(_is_star(a) for a in call.args)
 
 
+def _has_double_star(call: CallFact) -> bool:
+    """`**kwargs`: a mapping that may carry the seed keyword. (`np.random.randn(*X.shape)` unpacks
+    only positional arguments, the sizes: fair check 16 found that draw skipped as if it were one.)"""
+    return any(a.double_star for a in call.args)
+
+
 def _keyword_given(call: CallFact, keywords: Iterable[str]) -> ArgFact | None:
     """The first of `keywords` passed with a value other than the literal None."""
     keys = set(keywords)
@@ -571,7 +577,7 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
         if lib.draws_with(qualified):
             if _keyword_given(call, lib.own_seed_keywords) is not None:
                 return None
-            if lib.own_seed_keywords and _has_star(call):
+            if lib.own_seed_keywords and _has_double_star(call):
                 return None  # `**kwargs` may carry the generator or seed
             return lib.id
     for cond in catalog.conditional_draws:
@@ -610,7 +616,7 @@ def _method_draw(
             call.method in entry.methods
             and (not entry.requires_import or entry.requires_import in imported)
             and _keyword_given(call, entry.own_seed_keywords) is None
-            and not (entry.own_seed_keywords and _has_star(call))  # `**kwargs` may carry the seed
+            and not (entry.own_seed_keywords and _has_double_star(call))  # `**kwargs` may carry the seed
             and (not entry.when_keyword or _keyword_value(call, entry.when_keyword) in entry.when_values)
         ):
             return entry
@@ -2176,6 +2182,9 @@ class UnseededRandom(Rule):
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
         "`from random import shuffle` are followed, and so are names a star import re-exports "
         "(`np.random.seed(42)` after `from fastbook import *`: `[[star_reexport]]` in io_calls.toml). "
+        "A draw given its own seed or generator by keyword (`generator=g`, `random_state=rs`, `seed=`) is not reported, "
+        "nor one passed `**kwargs` (the seed may be in there); a `*args` unpacking passes only positional "
+        "arguments, so `np.random.randn(*X.shape)` is a draw like any other. "
         "A seed or draw inside a function counts where "
         "the function first runs, not where it is defined: a `set_seed()` helper that is never "
         "called seeds nothing. A function called from another counts at that call inside the "
@@ -2520,6 +2529,12 @@ class UnseededRandom(Rule):
             "%%time\ntotal = np.sum(u)",
             "print(total)",
         ), expect=((1, 2),)),
+        # A `*args` unpacking passes the sizes, not a seed (fair check 16's `np.random.randn(*X.shape)`);
+        # a split from the sub-module that defines it is torch's draw too; `**opts` may carry the generator.
+        Example(cells=(
+            "import numpy as np\nimport torch\nfrom torch.utils.data.dataset import random_split\nX = np.zeros((4, 2))",
+            "noise = np.random.randn(*X.shape)\nparts = random_split(data, [3, 1])\nmore = torch.rand(3, **opts)\nsave(noise, parts, more)",
+        ), expect=((2, 1), (2, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2621,7 +2636,7 @@ class MissingRandomState(Rule):
     name = "missing-random-state"
     family = Family.RANDOMNESS
     severity = Severity.WARNING
-    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, or a search sampler (optuna, keras-tuner, AutoKeras) or an H2O frame split, is built without a seed; a gensim model trains on several threads."
+    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, a search sampler (optuna, keras-tuner, AutoKeras), an H2O frame split or a Stable-Baselines3 algorithm is built without a seed; a gensim model trains on several threads."
     what_it_does = (
         "Reports each call of a randomised scikit-learn splitter, estimator, search or dataset "
         "generator (`train_test_split`, `ShuffleSplit`, `RandomForest*`, `KMeans`, `TSNE`, "
@@ -2633,7 +2648,12 @@ class MissingRandomState(Rule):
         "h2o (each call makes a seed of its own: no global seed covers them); LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
         "without `random_state` (they then perturb with NumPy's global state, as scikit-learn does); UMAP (umap-learn's or cuML's) "
         "and cuML's `TSNE`, random forests and `train_test_split` without `random_state`, which no NumPy seed covers (cuML's "
-        "`KMeans` seeds itself and is not reported); SHAP's permutation explainer "
+        "`KMeans` seeds itself and is not reported); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
+        "(`PPO(\"MlpPolicy\", env)`, `A2C`, `DQN`, `SAC`, `TD3`, `DDPG`…) without `seed=`: their initial weights, "
+        "exploration and environment resets are then unseeded, whatever global seed came before; the first `env.reset()` "
+        "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
+        "`env.seed(n)` (Gymnasium seeds the environment's generator at its first reset, from the OS's entropy without a "
+        "seed; later resets continue it, and are not reported); SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported). XGBoost, LightGBM and CatBoost "
         "models are not reported: their default seed is fixed, so they give the same result on "
@@ -2773,6 +2793,19 @@ class MissingRandomState(Rule):
             "np.random.seed(0)\nemb = umap.UMAP(n_neighbors=15).fit_transform(X)\ngpu_emb = cuml.UMAP(n_components=3).fit_transform(X)\n"
             "km = cuml.KMeans(n_clusters=4).fit(X)\nseeded = cuml.UMAP(random_state=7).fit_transform(X)",
         ), expect=((2, 2), (2, 3))),
+        # A Stable-Baselines3 algorithm without seed= (fair check 16); a seeded one, a loaded one
+        # and a `*args` split are not reported / are (a starred argument carries no random_state).
+        Example(cells=(
+            "import torch\nfrom stable_baselines3 import A2C, PPO\nfrom sklearn.model_selection import train_test_split\ntorch.manual_seed(0)",
+            "model = PPO('MlpPolicy', 'CartPole-v1', verbose=0)\nmodel.learn(1000)\nseeded = A2C('MlpPolicy', 'CartPole-v1', seed=1)\nseeded.learn(1000)\n"
+            "loaded = PPO.load(path)\nparts = train_test_split(*arrays, test_size=0.2)",
+        ), expect=((2, 1), (2, 6))),
+        # The first reset of a Gymnasium environment without a seed (fair check 16); a seeded first
+        # reset, and the resets after it, are not reported.
+        Example(cells=(
+            "import gymnasium as gym\nenv = gym.make('CartPole-v1')\nother = gym.make('CartPole-v1')",
+            "obs, _ = env.reset()\nobs, _ = env.reset()\nstart, _ = other.reset(seed=3)\nagain, _ = other.reset()",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2805,7 +2838,7 @@ class MissingRandomState(Rule):
                     spec = next((m for m in method_specs if call.method in m.methods), None)
                     on_object = spec is not None
                     qualified = call.method if on_object else qualified
-                if spec is None or _has_star(call):
+                if spec is None or _has_double_star(call):
                     continue
                 if ensembles and _given_to_a_seeded_ensemble(ca, call, ensembles):
                     continue
@@ -2835,6 +2868,57 @@ class MissingRandomState(Rule):
             yield from _fold_into_unseeded_ensembles(ca, reported)
             yield from _classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds)
         yield from _threaded_training(ctx, catalog, star_modules, local)
+        if imported_tops & {"gym", "gymnasium"}:
+            yield from _unseeded_env_resets(ctx)
+
+
+# Gym/Gymnasium's environment factories: `env = gym.make("CartPole-v1")`.
+_ENV_FACTORIES = frozenset({"gym.make", "gymnasium.make"})
+
+
+def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
+    """`env = gym.make(…)`, then `env.reset()` with no `seed=` (fair check 16: `obs, _ = env.reset()`
+    before collecting an expert's episodes): Gymnasium seeds an environment's generator at its first
+    reset, from the OS's entropy when no seed is given (gym before 0.26: `env.seed(n)`), so the
+    initial states and every episode after them change from run to run. Only the first reset of
+    each environment counts (later resets continue its generator); none after an `env.seed(n)` or a
+    seeded reset. Calls at the notebook's top level only: a function's `env` may be its own."""
+    envs: dict[str, CellAnalysis] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree.body:
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and isinstance(node.value, ast.Call)
+                    and ctx.facts.resolve(dotted_name(node.value.func)) in _ENV_FACTORIES):
+                envs.setdefault(node.targets[0].id, ca)
+    if not envs:
+        return
+    settled: set[str] = set()
+    for ca in ctx.cells:
+        if not any(ca.cell.index >= made.cell.index for made in envs.values()):
+            continue
+        for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
+            if call.receiver not in envs or call.receiver in settled or call.method not in ("reset", "seed"):
+                continue
+            if call.in_function:
+                continue  # a function's own `eval_env` (a vector env it builds) is another object
+            if ca.cell.index < envs[call.receiver].cell.index:
+                continue
+            settled.add(call.receiver)
+            if call.method == "seed" or _keyword_given(call, ("seed",)) is not None or _has_double_star(call):
+                continue  # seeded (or the seed may be in `**kwargs`)
+            yield Hit(
+                ca.cell, call.line, call.column,
+                f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}` and passes no seed: "
+                "Gymnasium then seeds its generator from the operating system's entropy, so the initial state and "
+                "every episode after it change from run to run",
+                end_line=call.end_line,
+                fix=f"Pass seed=SEED to the first reset (`{call.receiver}.reset(seed=SEED)`; later resets continue "
+                    "from it), and seed the action space too if the notebook samples from it",
+                key=f"env-reset:{call.receiver}",
+            )
 
 
 def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, in_function: bool) -> bool:

@@ -819,6 +819,28 @@ def _is_ratio(node: Optional[ast.AST]) -> bool:
 _SPLITTERS = frozenset({"train_test_split", "random_split", "array_split", "randomSplit"})
 
 
+# Conversions that hand their argument on unchanged in value: `to_categorical(np.asarray(y))` is
+# `to_categorical(y)` applied again on a second run (fair check 16: `test_labels =
+# to_categorical(np.asarray(test_labels))`).
+_PASS_THROUGH = frozenset({"np.asarray", "np.array", "numpy.asarray", "numpy.array", "np.asanyarray", "numpy.asanyarray", "list"})
+
+
+def _converted(node: Optional[ast.AST]) -> Optional[ast.AST]:
+    """The value a pass-through conversion wraps (`np.asarray(y)`, `y.values`, `y.to_numpy()` → `y`),
+    else the node itself."""
+    while True:
+        if (isinstance(node, ast.Call) and dotted_name(node.func) in _PASS_THROUGH and len(node.args) == 1
+                and not node.keywords and not isinstance(node.args[0], ast.Starred)):
+            node = node.args[0]
+        elif isinstance(node, ast.Attribute) and node.attr == "values":
+            node = node.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "to_numpy"
+              and not node.args and not node.keywords):
+            node = node.func.value
+        else:
+            return node
+
+
 def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
     """(name, what) for a value computed by applying again, on a second run, a step that is not
     a fixed point to the name's own previous value."""
@@ -832,7 +854,7 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
         if last in _NOT_IDEMPOTENT:
             # `y = to_categorical(y, n)`, `df['p'] = np.log1p(df['p'])`, `x = x.unsqueeze(0)`.
             receiver = value.func.value if isinstance(value.func, ast.Attribute) else None
-            subject = receiver if receiver is not None and ast.unparse(receiver) == same else first
+            subject = receiver if receiver is not None and ast.unparse(receiver) == same else _converted(first)
             if subject is not None and ast.unparse(subject) == same and isinstance(target, (ast.Name, ast.Subscript)):
                 name = _base(target)
                 if name is not None and last in _PARSERS:
@@ -1510,7 +1532,7 @@ class ChangesWhenRunTwice(Rule):
         "`del df['col']`, `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell), "
         "`features.remove(\"amount\")` (a constant removed from a list of another cell: a second run raises ValueError there, "
         "before any `append` after it, so that line is the one reported); a step that is not a fixed point applied to the name's own previous value: "
-        "`y = to_categorical(y, n)` (also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
+        "`y = to_categorical(y, n)` (also through a conversion that keeps the values, `y = to_categorical(np.asarray(y))`, `y.values`, `y.to_numpy()`; also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
         "`expand_dims`/`unsqueeze`, `diff`/`cumsum`/`pct_change`; a parser of text, which fails given what it made: "
         "`df['geometry'] = GeoSeries.from_wkt(df['geometry'])`, `from_wkb`, `json.loads`, `ast.literal_eval`), `X_val, X_test = train_test_split(X_val)` "
         "(a split bound back to its own input; also a split method of it with a ratio, `ds, valid = ds.split(0.9)`), `a, b = a[:n], a[n:]`; a column set on a global the cell "
@@ -1960,6 +1982,15 @@ class ChangesWhenRunTwice(Rule):
                 "import pandas as pd\ntotals = pd.DataFrame({'k': [1, 2], 'v': [2, 3]}).set_index('k')\nplain = totals.copy()",
                 "totals = totals.reset_index()\nplain = plain.reset_index(drop=True)",
                 "fresh = pd.read_csv('/data/t.csv', index_col=0)\nfresh = fresh.reset_index()",
+            ),
+            expect=((2, 1),),
+        ),
+        # The same step through a conversion that keeps the values (fair check 16's
+        # `test_labels = to_categorical(np.asarray(test_labels))`); a new name is not reported.
+        Example(
+            cells=(
+                "import numpy as np\nfrom keras.utils import to_categorical\ntest_labels = [0, 1, 1]\ntrain_labels = [1, 0]",
+                "test_labels = to_categorical(np.asarray(test_labels))\ntrain_onehot = to_categorical(np.asarray(train_labels))",
             ),
             expect=((2, 1),),
         ),
