@@ -336,6 +336,14 @@ def test_a_new_folder_without_modules_above_the_project_is_not_a_change(tmp_path
     (above / "helpers" / "__init__.py").write_text("", encoding="utf-8")
     assert runner.run("above/nbs", "--format", "json") == runner.run("above/nbs", "--format", "json", "--no-cache")
     assert runner.said()[0] == "miss: changed modules " + str(above)
+    # A container folder is different: a Dockerfile there that clones the repository can be the
+    # notebooks' environment (project._docker_clones_below), so a new one is a change.
+    age(tmp_path)
+    runner.run("above/nbs", "--format", "json")
+    assert runner.said()[-1] == "recorded"
+    (above / "docker").mkdir()
+    runner.run("above/nbs", "--format", "json")
+    assert runner.said()[0] == "miss: changed docker " + str(above), runner.said()
 
 
 def test_a_path_that_was_absent_and_now_exists_is_a_change(work):

@@ -333,6 +333,14 @@ def _projection(kind: str, path: str, listings: dict | None = None) -> tuple | N
         # (the set and prefix tests first: `_is_manifest` per name was most of a large folder's cost)
         names = [e.name for e in entries if e.name in MANIFEST_NAMES or (e.name.startswith(MANIFEST_STARTS) and _is_manifest(e.name))
                  or e.name.endswith(MANIFEST_ENDS) or e.name.startswith("Dockerfile.")]
+    elif kind == "docker":  # project._docker_clones_below: the container folders of a folder above a notebook
+        names = []
+        for entry in entries:
+            try:
+                if "docker" in entry.name.lower() and entry.is_dir():
+                    names.append(entry.name)
+            except OSError:
+                continue
     elif kind == "dists":  # cache.environment_digest, importlib.metadata's distribution lookup
         names = [e.name for e in entries if e.name.endswith(DIST_SUFFIXES)]
     return tuple(sorted(names))
@@ -423,7 +431,7 @@ class _Recorder:
         racy = status.st_mtime_ns >= seen - RACY_NS
         if kind == "projects":  # a walk: the root's modification time says nothing of the folders below
             return (None, _projection(kind, path))
-        if kind in ("modules", "manifests", "dists"):
+        if kind in ("modules", "manifests", "dists", "docker"):
             return (None if racy else _file_state(status), _projection(kind, path))
         if kind == "exists":
             state = _exists_state(status)
@@ -510,6 +518,10 @@ class _Recorder:
                     return "modules" if frame.f_locals.get("strict") else "dir"
                 if code.co_name in ("matches", "manifest_candidates"):
                     return "manifests"
+                if code.co_name == "_docker_clones_below":
+                    # Its first listing (of a folder above the notebook, which gains folders all the
+                    # time) reads only the names of container folders; those below are read whole.
+                    return "docker" if "subs" not in frame.f_locals else "dir"
             if code.co_name == "environment_digest" and code.co_filename.endswith(os.path.join("audit", "cache.py")):
                 return "dists"
             if code.co_name == "_distributions" and code.co_filename.endswith(os.path.join("audit", "distributions.py")):
