@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from trial_helpers import copy_trial, migrate_unproven
 
 from nbrefactor.cli.app import main
 
@@ -27,14 +28,7 @@ TRIAL = ROOT / "fixtures" / "notebooks" / "trial14"
 
 
 def _copy(tmp_path: Path, *names: str) -> Path:
-    for name in names:
-        shutil.copy(TRIAL / name, tmp_path / name)
-    return tmp_path / names[0]
-
-
-def _migrate(notebook: Path, out: Path) -> Path:
-    assert main(["migrate", str(notebook), "--out", str(out), "--no-prove", "--no-cache"]) in (0, 1)
-    return out / notebook.stem
+    return copy_trial(TRIAL, tmp_path, *names)
 
 
 def _verified(notebook: Path, package: Path, capsys) -> dict[str, str]:  # noqa: ANN001
@@ -55,7 +49,7 @@ def test_an_unread_import_that_registers_an_accessor_is_kept_and_the_package_com
     """`import frame_units` adds `DataFrame.units` when imported; no name of it is read. The
     compiler left the import out and the step raised AttributeError at `parcels.units`."""
     notebook = _copy(tmp_path, "registered_accessor.ipynb", "frame_units.py", "requirements.txt")
-    package = _migrate(notebook, tmp_path / "out")
+    package = migrate_unproven(notebook, tmp_path / "out")
     steps = (package / "src" / "registered_accessor" / "steps.py").read_text(encoding="utf-8")
     head = steps.split("\ndef ", 1)[0]
     assert "from . import frame_units  # noqa: F401\n" in head, head
@@ -119,7 +113,7 @@ def test_python_and_torch_seeded_once_draw_the_notebooks_numbers_in_later_steps(
     from nbrefactor.migrate.prove import _pipeline
 
     notebook = _copy(tmp_path, "seeded_once.ipynb", "requirements.txt")
-    package = _migrate(notebook, tmp_path / "out")
+    package = migrate_unproven(notebook, tmp_path / "out")
     steps = (package / "src" / "seeded_once" / "steps.py").read_text(encoding="utf-8")
     assert steps.count("_nbrefactor_random.setstate(") == 2 and steps.count("_nbrefactor_torch.set_rng_state(") == 2, steps
     compared = _verified(notebook, package, capsys)
@@ -134,7 +128,7 @@ def test_python_and_torch_seeded_once_draw_the_notebooks_numbers_in_later_steps(
 
 def test_tensorflow_seeded_once_and_drawn_later_is_a_review_item_not_a_silent_difference(tmp_path):
     notebook = _copy(tmp_path, "tf_seeded_once.ipynb", "requirements.txt")
-    package = _migrate(notebook, tmp_path / "out")
+    package = migrate_unproven(notebook, tmp_path / "out")
     migration = (package / "MIGRATION.md").read_text(encoding="utf-8")
     assert ("cell 4: TensorFlow/Keras's global generator is seeded in cell 2 and drawn from here, in step `initial_weights`: "
             "its state cannot be carried") in migration, migration
@@ -145,7 +139,7 @@ def test_tensorflow_seeded_once_and_drawn_later_is_a_review_item_not_a_silent_di
 
 def test_a_carried_library_is_no_review_item(tmp_path):
     notebook = _copy(tmp_path, "seeded_once.ipynb", "requirements.txt")
-    package = _migrate(notebook, tmp_path / "out")
+    package = migrate_unproven(notebook, tmp_path / "out")
     assert "global generator is seeded" not in (package / "MIGRATION.md").read_text(encoding="utf-8")
 
 
@@ -158,8 +152,8 @@ def test_the_requirements_pin_from_a_workspace_lock_only_where_the_audit_declare
     The tour, importing a member, keeps the lock's pins."""
     shutil.copytree(ROOT / "fixtures" / "notebooks" / "fair13" / "uv_workspace", tmp_path / "uv_workspace")
     out = tmp_path / "out"
-    client = _migrate(tmp_path / "uv_workspace" / "examples" / "cloud_client.ipynb", out)
-    tour = _migrate(tmp_path / "uv_workspace" / "docs" / "tour.ipynb", out)
+    client = migrate_unproven(tmp_path / "uv_workspace" / "examples" / "cloud_client.ipynb", out)
+    tour = migrate_unproven(tmp_path / "uv_workspace" / "docs" / "tour.ipynb", out)
     client_pins = (client / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert "pandas==2.2.2  # manifest" not in client_pins, client_pins
     assert not any("# manifest" in line for line in client_pins), client_pins
@@ -173,7 +167,7 @@ def test_the_requirements_pin_from_a_workspace_lock_only_where_the_audit_declare
 
 def test_a_main_guard_that_held_in_the_kernel_runs_its_body_in_the_step(tmp_path, capsys):
     notebook = _copy(tmp_path, "main_guard.ipynb")
-    package = _migrate(notebook, tmp_path / "out")
+    package = migrate_unproven(notebook, tmp_path / "out")
     steps = (package / "src" / "main_guard" / "steps.py").read_text(encoding="utf-8")
     assert "__name__" not in steps and "    result = main()\n" in steps, steps
     assert "`if __name__ == \"__main__\":` unwrapped" in (package / "MIGRATION.md").read_text(encoding="utf-8")
@@ -204,7 +198,7 @@ def test_display_inside_a_loop_is_no_name_error_in_the_package(tmp_path, capsys)
     """`display(frame.head(2))` in a `for`: a top-level display is dropped, one in a block stayed,
     and `display` (the IPython kernel's builtin) was no name in the package: NameError."""
     notebook = _copy(tmp_path, "nested_display.ipynb")
-    package = _migrate(notebook, tmp_path / "out")
+    package = migrate_unproven(notebook, tmp_path / "out")
     steps = (package / "src" / "nested_display" / "steps.py").read_text(encoding="utf-8")
     assert "        display(frame.head(2))\n" in steps and "\ndef display(*objs, **kwargs):\n" in steps, steps
     compared = _verified(notebook, package, capsys)

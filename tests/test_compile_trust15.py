@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from nbfactory import project, write_notebook
+from trial_helpers import copy_trial, migrate_unproven
 
 from nbrefactor.cli.app import main
 
@@ -25,14 +25,7 @@ TRIAL = ROOT / "fixtures" / "notebooks" / "trial15"
 
 
 def _copy(tmp_path: Path, *names: str) -> Path:
-    for name in names:
-        shutil.copy(TRIAL / name, tmp_path / name)
-    return tmp_path / names[0]
-
-
-def _migrate(notebook: Path, out: Path) -> Path:
-    assert main(["migrate", str(notebook), "--out", str(out), "--no-prove", "--no-cache"]) in (0, 1)
-    return out / notebook.stem
+    return copy_trial(TRIAL, tmp_path, *names)
 
 
 def test_a_wide_frame_printed_and_shown_matches_the_kernels_text(tmp_path, capsys):
@@ -41,7 +34,7 @@ def test_a_wide_frame_printed_and_shown_matches_the_kernels_text(tmp_path, capsy
     printed `round_01 round_02 round_03 ... round_22 round_23 round_24` on one line per row, and
     both comparisons failed for a package that computes the notebook's table."""
     notebook = _copy(tmp_path, "wide_frame.ipynb", "requirements.txt")
-    package = _migrate(notebook, tmp_path / "out")
+    package = migrate_unproven(notebook, tmp_path / "out")
     capsys.readouterr()
     code = main(["verify", str(notebook), str(package), "--once", "--record", "--format", "json"])
     text = capsys.readouterr().out
@@ -89,7 +82,7 @@ def test_a_read_file_of_any_suffix_beside_the_notebook_is_test_data(tmp_path):
         ("md", "# Readings"), "import pandas as pd\nreadings = pd.read_csv('readings.data', sep=r'\\s+')",
         ("md", "# Mean"), "mean_speed = float(readings['speed'].mean())",
     ])
-    package = _migrate(notebook, tmp_path / "out")
+    package = migrate_unproven(notebook, tmp_path / "out")
     assert (package / "tests" / "data" / "readings.data").read_text() == "day speed\n1 4.5\n2 6.0\n"
     assert not (package / "tests" / "data" / "notes.desc").exists()  # not read: not data
     tests = (package / "tests" / "test_package.py").read_text(encoding="utf-8")

@@ -92,14 +92,19 @@ def test_a_faithful_package_climbs_to_verified_and_every_output_shows_the_rung(p
     assert (tmp_path / "out" / "migration-report.json").read_bytes() == report
 
 
-def test_a_package_that_cannot_import_stops_at_rung_2_with_the_reason(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _prove_with_first_line(line: str, proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN202 - a Proof
+    """The totals package migrated, `line` put first in its steps module, then proved (rungs 1-5)."""
     monkeypatch.chdir(tmp_path)
     write_notebook(tmp_path / "totals" / "totals.ipynb", TOTALS)
     assert main(["migrate", "totals", "--out", "out", "-j", "1", "--progress", "lines", "--no-verify-rung"]) == 0
     package = tmp_path / "out" / "totals"
     steps = package / "src" / "totals" / "steps.py"
-    steps.write_text("import google.colab  # a Colab-only module\n" + steps.read_text())
-    proof = prove_package(package, "totals", [tmp_path / "totals" / "totals.ipynb"], ProveOptions(env_mode="current", verify=False, env_cache=proving), Environments(ProveOptions(env_mode="current", env_cache=proving)))
+    steps.write_text(line + "\n" + steps.read_text())
+    return prove_package(package, "totals", [tmp_path / "totals" / "totals.ipynb"], ProveOptions(env_mode="current", verify=False, env_cache=proving), Environments(ProveOptions(env_mode="current", env_cache=proving)))
+
+
+def test_a_package_that_cannot_import_stops_at_rung_2_with_the_reason(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    proof = _prove_with_first_line("import google.colab  # a Colab-only module", proving, tmp_path, monkeypatch)
     assert proof.rung == 2 and not proof.proven
     # ("No module named 'google'" where no google namespace package is installed)
     assert proof.label().startswith("emitted, not proven: imports failed: totals.steps line 1: ModuleNotFoundError: No module named 'google")
@@ -109,13 +114,8 @@ def test_a_package_that_cannot_import_stops_at_rung_2_with_the_reason(proving: P
 def test_an_import_error_of_several_lines_is_named_by_its_first(proving: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """mig15: scikit-learn's removed `load_boston` raises an ImportError of 40 lines ending in a
     reference URL; rung 3's detail was that URL alone ("imports failed: <https://www.researchgate…>")."""
-    monkeypatch.chdir(tmp_path)
-    write_notebook(tmp_path / "totals" / "totals.ipynb", TOTALS)
-    assert main(["migrate", "totals", "--out", "out", "-j", "1", "--progress", "lines", "--no-verify-rung"]) == 0
-    package = tmp_path / "out" / "totals"
-    steps = package / "src" / "totals" / "steps.py"
-    steps.write_text('raise ImportError("\\n`load_data` has been removed.\\n\\nUse another data set.\\n\\n<https://example.org/why>\\n")\n' + steps.read_text())
-    proof = prove_package(package, "totals", [tmp_path / "totals" / "totals.ipynb"], ProveOptions(env_mode="current", verify=False, env_cache=proving), Environments(ProveOptions(env_mode="current", env_cache=proving)))
+    line = 'raise ImportError("\\n`load_data` has been removed.\\n\\nUse another data set.\\n\\n<https://example.org/why>\\n")'
+    proof = _prove_with_first_line(line, proving, tmp_path, monkeypatch)
     assert proof.rung == 2
     assert proof.label() == "emitted, not proven: imports failed: totals.steps line 1: ImportError: `load_data` has been removed.", proof.label()
 
