@@ -5,6 +5,8 @@ fixture corpus."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import libcst as cst
@@ -112,6 +114,9 @@ def test_function_locals_cover_every_binding_form():
     }
 
 
+_EXCEPT_SPACE = re.compile(r"^(\s*except\b[^\n]*?)[ \t]+:", re.M)
+
+
 def test_the_unvalidated_parse_builds_the_same_tree_and_puts_validation_back():
     """`_parse_module` skips libcst's per-node validation while the native parser builds the
     tree: the same tree (`deep_equals`, same code, same positions), and validation is on again
@@ -127,7 +132,10 @@ def test_the_unvalidated_parse_builds_the_same_tree_and_puts_validation_back():
                 _parse_module(source)
             continue
         module = _parse_module(source)
-        assert module.deep_equals(expected) and module.code == expected.code == source, source
+        assert module.deep_equals(expected) and module.code == expected.code, source
+        # libcst's own round trip, which the compiler relies on; its one known gap (libcst 1.9) is
+        # the space in `except E :`, which its ExceptHandler does not keep (a fair check 16 fixture).
+        assert expected.code == source or _EXCEPT_SPACE.sub(r"\1:", source) == expected.code, source
         assert list(node_positions(module).values()) == list(node_positions(expected).values()), source
         compared += 1
     assert compared > 100

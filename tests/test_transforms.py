@@ -7,6 +7,7 @@ change to the transforms shows up here as a readable diff of generated code.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -69,7 +70,10 @@ CASES = {
         source="%cd data\n!ls -l\nfiles = !ls\n%env MODE=fast\n%pip install numpy==1.26.4\n%matplotlib inline\n%store x",
         code=(
             "def step(cfg):\n"
-            "    os.chdir(os.path.expanduser('data'))\n"
+            "    try:\n"
+            "        os.chdir(os.path.expanduser('data'))\n"
+            "    except OSError as _ipython_cd_error:\n"
+            "        print(_ipython_cd_error)\n"
             "    subprocess.run('ls -l', shell=True)\n"
             "    files = subprocess.run('ls', shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout.splitlines()\n"
             "    os.environ['MODE'] = 'fast'\n"
@@ -94,9 +98,18 @@ CASES = {
         source="%cd -q data\n%cd -b 'models'\n%cd -",
         code=(
             "def step(cfg):\n"
-            "    os.chdir(os.path.expanduser('data'))\n"
-            "    os.chdir(os.path.expanduser('models'))\n"
-            "    os.chdir(os.path.expanduser('-'))\n"
+            "    try:\n"
+            "        os.chdir(os.path.expanduser('data'))\n"
+            "    except OSError as _ipython_cd_error:\n"
+            "        print(_ipython_cd_error)\n"
+            "    try:\n"
+            "        os.chdir(os.path.expanduser('models'))\n"
+            "    except OSError as _ipython_cd_error:\n"
+            "        print(_ipython_cd_error)\n"
+            "    try:\n"
+            "        os.chdir(os.path.expanduser('-'))\n"
+            "    except OSError as _ipython_cd_error:\n"
+            "        print(_ipython_cd_error)\n"
         ),
         changes=(
             (1, "`%cd -q data` became `os.chdir`"),
@@ -223,3 +236,20 @@ def test_a_cell_calling_the_notebooks_own_plotting_helper_saves_and_closes_its_f
     assert cst.Module(body=[calling.items[-1]]).code.strip() == 'save_figure("step_cell2_1")'
     other = transform_cell(facts.cells[2], {}, moved, "step_cell3", facts.resolve, "cfg", plotting=plotting)
     assert "save_figure" not in other.needs
+
+
+def test_a_cd_into_a_missing_folder_prints_the_error_and_goes_on_as_ipython_does(tmp_path, capsys, monkeypatch):
+    """IPython's %cd catches the OSError, prints it and stays in the folder (IPython/core/magics/osm.py,
+    `except OSError: print(sys.exc_info()[1])`); the package's step did `os.chdir` bare and raised
+    FileNotFoundError where the notebook went on (fixture zoo_runs: `%cd /content/agent-zoo/` off
+    Colab). The compiled step runs on past it, prints the same line, and a folder that exists is
+    entered."""
+    (tmp_path / "there").mkdir()
+    monkeypatch.chdir(tmp_path)
+    missing = str(tmp_path / "agent-zoo")
+    code, _ = transform(Case(source=f"%cd -q {missing}\nafter = 1\n%cd there\nwhere = os.getcwd()", code=""))
+    namespace: dict = {"os": __import__("os")}
+    exec(code + "result = step(None)\n", namespace)  # noqa: S102 - the compiled step, run as the package runs it
+    assert capsys.readouterr().out == f"[Errno 2] No such file or directory: '{missing}'\n"
+    assert os.getcwd() == str(tmp_path / "there")
+    assert "_ipython_cd_error" not in namespace

@@ -739,7 +739,14 @@ def _magic(m: MagicLine, outcome: CellOutcome, bound_names: Optional[frozenset[s
         code = expanded(target, bound_names)  # `%cd {HOME}`: the folder the value names, as IPython expands it
         if code is None and ("{" in target or "$" in target):
             outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated folder"))
-        outcome.items.append(_stmt(f"os.chdir(os.path.expanduser({code if code is not None else repr(target)}))"))
+        # IPython's %cd prints an OSError and goes on in the same folder (osm.py: `except OSError:
+        # print(sys.exc_info()[1])`): a bare os.chdir raised where the notebook went on (the
+        # fixture zoo_runs' Colab folder, absent off Colab). The name is one a notebook does not use:
+        # `except … as name` unbinds it afterwards.
+        folder = code if code is not None else repr(target)
+        outcome.items.append(_stmt(
+            f"try:\n    os.chdir(os.path.expanduser({folder}))\nexcept OSError as _ipython_cd_error:\n    print(_ipython_cd_error)\n"
+        ))
         outcome.needs.add("os")
         outcome.changes.append((m.line, f"`{original}` became `os.chdir`" + (" (its `{…}` expansion as an f-string)" if code is not None else "")))
         outcome.review.append((m.line, f"`{original}` changes the working directory; prefer config paths"))
