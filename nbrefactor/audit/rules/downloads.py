@@ -799,7 +799,9 @@ class RuntimeDownload(Rule):
         "nor a folder under an `output_dir=` the notebook writes), Roboflow's "
         "`rf.workspace(w).project(p).version(n).download(fmt)` (followed from the `Roboflow(…)` client through the names "
         "bound along the chain; `[[chain]]`), darts' example datasets (`AirPassengersDataset().load()`, at the "
-        "`.load()`, also through a name bound to the dataset object; one finding per dataset class), geodatasets' "
+        "`.load()`, also through a name bound to the dataset object; one finding per dataset class), StellarGraph's "
+        "demo datasets the same way (`datasets.Cora().load()`, `dataset = datasets.AIFB()` then `dataset.load()`: fetched "
+        "into `~/stellargraph-datasets`; an object built only for its `description` fetches nothing), geodatasets' "
         "`get_path(\"nybb\")` (not geopandas' old bundled `geopandas.datasets.get_path`), `pipeline(task)` (its "
         "model, or the task's default), scikit-learn's `fetch_*`, "
         "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
@@ -1017,6 +1019,15 @@ class RuntimeDownload(Rule):
         ),
         # The NLTK downloads of a cell: one provisioning step, one finding.
         Example(cells=("import nltk\nnltk.download('stopwords')\nnltk.download('punkt')",), expect=((1, 2),)),
+        # StellarGraph's demo datasets, fetched at `.load()` (fair check 17); one only described is not.
+        Example(
+            cells=(
+                "from stellargraph import datasets",
+                "dataset = datasets.AIFB()\nprint(dataset.description)\nG, affiliation = dataset.load()",
+                "other = datasets.CiteSeer()\nprint(other.description)",
+            ),
+            expect=((2, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

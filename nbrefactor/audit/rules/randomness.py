@@ -167,6 +167,9 @@ class RandomStateSpec:
     # recognised by name when `requires_import` is imported, as `[[method_draw]]` entries are.
     methods: tuple[str, ...] = ()
     requires_import: str = ""
+    # Calls that seed the library's own default state (`stellargraph.random.set_seed(1)`): a call
+    # below one in notebook order takes that seeded state when given no seed of its own.
+    unless_called: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,7 @@ class RandomnessCatalog:
                     unless_values=tuple(e.get("unless_values", [])),
                     methods=_patterns(e, "method", "methods"),
                     requires_import=e.get("requires_import", ""),
+                    unless_called=tuple(e.get("unless_called", [])),
                 )
                 for e in data.get("random_state", [])
             ),
@@ -2171,7 +2175,9 @@ class UnseededRandom(Rule):
     what_it_does = (
         "Finds calls that draw from a library's global random state — Python's `random`, "
         "`numpy.random`, PyTorch (`torch.rand*`, layer construction, MONAI's networks, shuffling `DataLoader`s (MONAI's too), "
-        "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers, TensorFlow 1's "
+        "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers, StellarGraph's models "
+        "(`GraphSAGE(…)`, `GCN(…)`, `Attri2Vec(…)`, `link_classification(…)`: Keras layers initialised from TensorFlow's "
+        "global seed, which `stellargraph.random.set_seed` does not set), TensorFlow 1's "
         "`tf.random_normal`/`tf.layers.dense` and Estimator input functions with `shuffle=True`, a Hugging Face "
         "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
         "`random`), fastai "
@@ -2294,6 +2300,11 @@ class UnseededRandom(Rule):
         "idx = rng.permutation(len(df))"
     )
     passing = (
+        # StellarGraph's layers after `tf.random.set_seed` (fair check 17): seeded.
+        Example(cells=(
+            "import tensorflow as tf\nfrom stellargraph.layer import GCN\ntf.random.set_seed(1)",
+            "gcn = GCN(layer_sizes=[16], activations=['relu'], generator=gen)",
+        )),
         # A random suffix that makes a cloud endpoint's name unique on every run.
         Example(cells=(
             "import random\nimport string\nchars = string.ascii_lowercase + string.digits",
@@ -2535,6 +2546,12 @@ class UnseededRandom(Rule):
             "import numpy as np\nimport torch\nfrom torch.utils.data.dataset import random_split\nX = np.zeros((4, 2))",
             "noise = np.random.randn(*X.shape)\nparts = random_split(data, [3, 1])\nmore = torch.rand(3, **opts)\nsave(noise, parts, more)",
         ), expect=((2, 1), (2, 2))),
+        # StellarGraph's models are Keras layers initialised from TensorFlow's global seed (fair check
+        # 17: a demo built only from them; seeded by `tf.random.set_seed`, see the passing examples).
+        Example(cells=(
+            "from stellargraph.layer import GraphSAGE, link_classification",
+            "sage = GraphSAGE(layer_sizes=[32, 32], generator=gen)\nx_in, x_out = sage.in_out_tensors()\npred = link_classification(output_dim=1)(x_out)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2655,7 +2672,10 @@ class MissingRandomState(Rule):
         "`env.seed(n)` (Gymnasium seeds the environment's generator at its first reset, from the OS's entropy without a "
         "seed; later resets continue it, and are not reported); SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
-        "unknown before run time, and is not reported). XGBoost, LightGBM and CatBoost "
+        "unknown before run time, and is not reported); StellarGraph's `UnsupervisedSampler` and GraphSAGE/HinSAGE "
+        "generators (`GraphSAGENodeGenerator(G, 50, [10, 5])`) without `seed=`: their walks, negative samples and "
+        "neighbour samples come from StellarGraph's default state, Python's and NumPy's global ones (not reported "
+        "below a `stellargraph.random.set_seed(…)` call, which seeds that state). XGBoost, LightGBM and CatBoost "
         "models are not reported: their default seed is fixed, so they give the same result on "
         "every run, nor is an estimator handed, in the same cell, to a Bagging or AdaBoost ensemble "
         "given a `random_state` (the ensemble seeds it); when the ensemble has no `random_state` either, "
@@ -2664,7 +2684,9 @@ class MissingRandomState(Rule):
         "`shuffle=False`; `PCA` only with `svd_solver=\"randomized\"` or `\"arpack\"`, because the "
         "default solver chooses the randomised one only for large inputs, a shape unknown before run "
         "time. A call with `**params` is not reported: the seed may be in there. Names are resolved "
-        "through imports (`from sklearn.model_selection import train_test_split as tts`), and a "
+        "through imports (`from sklearn.model_selection import train_test_split as tts`) and through a "
+        "name the notebook binds only to the class (`transform = TSNE`, then `transform(n_components=2)`; not a name "
+        "bound to anything else anywhere), and a "
         "model-comparison loop over a literal tuple or list of classes (`for model_class in "
         "(RandomForestRegressor, ExtraTreesRegressor): model_class()`) is reported at the loop's call, "
         "naming the listed classes it leaves unseeded. "
@@ -2806,6 +2828,20 @@ class MissingRandomState(Rule):
             "import gymnasium as gym\nenv = gym.make('CartPole-v1')\nother = gym.make('CartPole-v1')",
             "obs, _ = env.reset()\nobs, _ = env.reset()\nstart, _ = other.reset(seed=3)\nagain, _ = other.reset()",
         ), expect=((2, 1),)),
+        # A class called through a name bound only to it (fair check 17: `transform = TSNE`); a name
+        # bound to two classes is not followed, and PCA's default solver is not reported.
+        Example(cells=(
+            "from sklearn.manifold import TSNE\nfrom sklearn.decomposition import PCA",
+            "transform = TSNE\ntrans = transform(n_components=2)\nemb = trans.fit_transform(X)",
+            "either = TSNE\neither = PCA\nflat = either(n_components=2).fit_transform(X)\nfixed = transform(n_components=2, random_state=0).fit_transform(X)",
+        ), expect=((2, 2),)),
+        # StellarGraph's sampler without `seed=` (fair check 17); seeded, or below `set_seed`, it repeats.
+        Example(cells=(
+            "import stellargraph as sg\nfrom stellargraph.data import UnsupervisedSampler",
+            "sampler = UnsupervisedSampler(G, nodes=list(G.nodes()), length=5, number_of_walks=1)\nbatches = sampler.run(50)",
+            "own = UnsupervisedSampler(G, nodes=list(G.nodes()), length=5, seed=1)\nmore = own.run(50)\n"
+            "sg.random.set_seed(3)\nlater = UnsupervisedSampler(G, nodes=list(G.nodes()), length=5)\nrest = later.run(50)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2821,6 +2857,7 @@ class MissingRandomState(Rule):
             (seed for seed in _facts(ctx)[1].seeds if "numpy" in seed.libraries),
             key=lambda seed: (seed.ca.cell.index, seed.call.line),
         )
+        aliases = _class_aliases(ctx)
         for ca in ctx.cells:
             # Bagging and AdaBoost with a random_state seed the estimators they are given.
             ensembles = [
@@ -2831,6 +2868,10 @@ class MissingRandomState(Rule):
             reported: list[tuple[CallFact, str, Hit]] = []
             for call in ca.facts.calls:
                 qualified = _resolve(ctx.facts, call, star_modules, local)
+                alias = ""
+                if not qualified and call.func in aliases:
+                    # `transform = TSNE`, then `trans = transform(n_components=2)`: the class under another name.
+                    alias, qualified = call.func, aliases[call.func]
                 spec = _first_match(qualified, catalog.random_state) if qualified else None
                 on_object = False
                 if spec is None and method_specs and _is_attribute_call(call) and not qualified:
@@ -2848,17 +2889,21 @@ class MissingRandomState(Rule):
                     continue
                 if _keyword_given(call, spec.keywords) is not None:
                     continue
+                if spec.unless_called and _called_above(ctx, spec.unless_called, ca, call.line, star_modules, local):
+                    continue
                 if not on_object and _model_never_read(ca, call, qualified, ctx.facts.cells, fitted=True):
                     continue
                 short = qualified.rsplit(".", 1)[-1]
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
-                sklearn = qualified.startswith("sklearn.")
+                # StellarGraph's default state is NumPy's (and Python's) global one, as scikit-learn's is.
+                sklearn = qualified.startswith(("sklearn.", "stellargraph."))
                 changes = _how_it_changes(numpy_seeds, ca, call.line, sklearn, in_function=call.in_function)
                 own_cell = sklearn and seeded_in_own_cell(numpy_seeds, ca, call.line, call.in_function)
+                called = f"`{alias}(...)` (the class `{short}` under another name)" if alias else f"`{short}(...)`"
                 reported.append((call, qualified, Hit(
                     ca.cell, call.line, call.column,
-                    f"`{short}(...)` is called with {how}: {changes}",
+                    f"{called} is called with {how}: {changes}",
                     end_line=call.end_line,
                     fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
                     + (" so that the step stays reproducible when it is moved out of this cell" if own_cell else ""),
@@ -2870,6 +2915,51 @@ class MissingRandomState(Rule):
         yield from _threaded_training(ctx, catalog, star_modules, local)
         if imported_tops & {"gym", "gymnasium"}:
             yield from _unseeded_env_resets(ctx)
+
+
+def _class_aliases(ctx: RuleContext) -> dict[str, str]:
+    """Names the notebook binds only to an imported class or function, unchanged: `transform = TSNE`
+    (then `trans = transform(n_components=2)`; fair check 17, 19 StellarGraph demos). name -> the
+    qualified callee. A name bound any other way anywhere (another value, a loop target, a parameter,
+    a `def`) is not one: which object it holds at a call is then unknown."""
+    bound: dict[str, set[str]] = {}
+    other: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        aliased: set[int] = set()
+        for node in walk_nodes(tree):
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and isinstance(node.value, (ast.Name, ast.Attribute))):
+                dotted = dotted_name(node.value)
+                if dotted and dotted.split(".")[0] in ctx.facts.aliases:
+                    bound.setdefault(node.targets[0].id, set()).add(ctx.facts.resolve(dotted))
+                    aliased.add(id(node.targets[0]))
+        for node in walk_nodes(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) and id(node) not in aliased:
+                other.add(node.id)
+            elif isinstance(node, ast.arg):
+                other.add(node.arg)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                other.add(node.name)
+            elif isinstance(node, ast.alias):
+                other.add((node.asname or node.name).split(".")[0])
+    return {name: next(iter(targets)) for name, targets in bound.items() if len(targets) == 1 and name not in other}
+
+
+def _called_above(
+    ctx: RuleContext, callees: tuple[str, ...], ca: CellAnalysis, line: int,
+    star_modules: tuple[str, ...], local: frozenset[str],
+) -> bool:
+    """Does the notebook call one of `callees` (`stellargraph.random.set_seed`) before (cell, line)?"""
+    for other in ctx.cells:
+        if other.cell.index > ca.cell.index:
+            break
+        for c in other.facts.calls:
+            if (other.cell.index, c.line) < (ca.cell.index, line) and matches_any(_resolve(ctx.facts, c, star_modules, local), callees):
+                return True
+    return False
 
 
 # Gym/Gymnasium's environment factories: `env = gym.make("CartPole-v1")`.
