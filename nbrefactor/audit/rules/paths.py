@@ -1924,7 +1924,7 @@ class AbsolutePath(Rule):
         "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three, or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`), "
         "a standard Python installation's library folders (`/usr/local/lib/python3.10/site-packages`, `/usr/lib/python3/dist-packages`, "
         "`/opt/conda/lib/python3.11`) and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
-        "(a file put there by hand), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
+        "(a file put there by hand: the message says so), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
         "Nor are paths inside a container the notebook's own pipeline defines (`audit/container_code.py`): "
         "the body of a function given to Kubeflow's `func_to_container_op`/`create_component_from_func` or "
@@ -2039,9 +2039,18 @@ class AbsolutePath(Rule):
                 continue
             by_line[(first.ca.cell.index, first.line) if first.source == "shell" else (-1, id(group))] = group
         for f, *others in _fold_one_folder(by_line.values(), settings_share_root=True):
+            # A path under `/tmp` is left only when the notebook never writes it (`_temporary`): the
+            # input someone puts there by hand (fair check 17, item 86: "/tmp/zinc/screen", where the
+            # markdown tells the reader to download the tranches), not a machine's layout.
+            placed = any(p.search(f.value.replace("\\", "/")) for p in settings.temporary)
+            what = (
+                "lies in the temporary folder and is only read: nothing in the notebook puts that input there, so "
+                "whoever runs it must place it there by hand on each machine"
+                if placed else "only exists on machines laid out like this one"
+            )
             yield _hit(
                 f,
-                f"Absolute path {_shown_literal(ctx, f)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
+                f"Absolute path {_shown_literal(ctx, f)}{_where(f)} {what}{_escape_note(f)}",
                 _CONFIG_FIX,
                 others,
             )
@@ -2786,6 +2795,12 @@ class RemoteUri(Rule):
                    "0123456789abcdef0123456789abcdef01234567/fx/rates.csv')",),
             expect=((1, 2),),
         ),
+        # The repository's own file fetched from its GitHub repository: the message points at the committed copy.
+        Example(
+            cells=("import pandas as pd\nassays = pd.read_excel('https://github.com/acme/chem/raw/main/datasets/assays%20v1.xlsx')",),
+            files={"datasets/assays v1.xlsx": "xlsx"},
+            expect=((1, 2),),
+        ),
         # `wget` run by `os.system`: a download like `!wget`; the file it saves, read back, is the step's.
         Example(
             cells=("import os\nos.system('wget https://example.org/sets/degraders.csv')",
@@ -3115,9 +3130,17 @@ def _committed_copy_note(ctx: RuleContext, url: str) -> str:
     message says to read the local copy (fair check 15, items 117, 120)."""
     copies = ctx.project.committed_copies if ctx.project is not None else frozenset()
     name = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]
-    if not copies or not _RAW_GITHUB.match(url) or name not in copies:
+    if not _RAW_GITHUB.match(url):
         return ""
-    return f"; a copy, `{name}`, is committed beside the notebook: read that copy"
+    if copies and name in copies:
+        return f"; a copy, `{name}`, is committed beside the notebook: read that copy"
+    # The repository's own file elsewhere (`…/raw/master/datasets/x.xlsx`, committed at `datasets/`
+    # of the repository the notebook is in; fair check 17, items 91, 94).
+    bare = url.split("?", 1)[0].split("#", 1)[0]
+    for repo_path, relative in ctx.project.committed_repo_copies if ctx.project is not None else ():
+        if bare.endswith("/" + repo_path):
+            return f"; a copy is committed in this repository at `{relative}` (from the notebook's folder): read that copy"
+    return ""
 
 
 def _open_ended_urls(ctx: RuleContext, taken: Collection[tuple[int, int]]) -> Iterator[Hit]:
