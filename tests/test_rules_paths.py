@@ -625,3 +625,28 @@ def test_a_repo_local_helper_s_path_argument_is_seen_through_its_import():
     assert [(pa.call.line, pa.literal.value) for pa in _arguments(source) if pa.entry.generic] == [
         (3, "data/train.csv"), (4, "reports/train.csv"),
     ]
+
+
+def test_a_shell_line_s_cd_moves_where_its_downloads_land():
+    """`mkdir db; cd db; wget URL` from `hh` saves `hh/db/<name>`; `cd ..` climbs; a `cd` to an
+    absolute or variable folder leaves the place unknown, so nothing after it counts (fair check 17)."""
+    from nbrefactor.audit.rules.paths import _chain_fetched_files
+
+    assert _chain_fetched_files("mkdir db; cd db; wget https://host.example/x/fam.tar.gz", "hh") == (["hh/db/fam.tar.gz"], "hh/db")
+    assert _chain_fetched_files("cd .. && curl -L https://host.example/y.csv -o y.csv", "hh/db") == (["hh/y.csv"], "hh")
+    assert _chain_fetched_files("cd /content && wget https://host.example/z.csv") == ([], None)
+    assert _chain_fetched_files("wget https://host.example/z.csv", None) == ([], None)
+
+
+def test_a_hub_id_given_to_a_model_keyword_is_no_path_but_a_local_folder_is():
+    """`model_path="Rostlab/prot_bert"` names a Hub model; `model_path="runs/best"` where the notebook
+    also writes under `runs/` is a folder; a file name (`weights/prot.pt`) is a file."""
+    source = (
+        "from deepchem.models.torch_models import ProtBERT\n"
+        "a = ProtBERT(task='mlm', model_path='Rostlab/prot_bert')\n"
+        "b = ProtBERT(task='mlm', model_path='runs/best')\nb.save_checkpoint(model_dir='runs/last')\n"
+        "c = ProtBERT(task='mlm', model_path='weights/prot.pt')"
+    )
+    assert [(pa.call.line, pa.literal.value) for pa in _arguments(source) if pa.entry.generic] == [
+        (3, "runs/best"), (4, "runs/last"), (5, "weights/prot.pt"),
+    ]

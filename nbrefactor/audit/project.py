@@ -21,6 +21,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote
 from typing import Iterable, Optional
 
 MANIFEST_GLOBS = (
@@ -122,6 +123,11 @@ class ProjectContext:
     # o/r/master/05_Merge/cars1.csv` → `cars1.csv`) that are files beside the notebook: an exercise
     # repository fetching its own committed data; PTH003 says to read the local copy (fair check 15).
     committed_copies: frozenset[str] = frozenset()
+    # Raw GitHub URLs of the notebook whose file is committed elsewhere in the repository, at the
+    # path the URL names below its branch (`github.com/o/r/raw/master/datasets/x.xlsx` with
+    # `datasets/x.xlsx` in a folder above the notebook): (URL path after the branch, that file's path
+    # from the notebook's folder). PTH003 says to read that copy (fair check 17, items 91, 94).
+    committed_repo_copies: tuple[tuple[str, str], ...] = ()
     # Importable names in the notebook's parent folder, what `sys.path.append("..")` adds (modules,
     # packages, folders of code); None when not looked at.
     parent_modules: Optional[frozenset[str]] = None
@@ -1287,7 +1293,36 @@ def _with_committed_copies(project: ProjectContext, notebook_path: str | Path, t
         return project
     folder = os.path.dirname(resolved_path(notebook_path))
     present = frozenset(n for n in names if n not in (".", "..") and os.path.isfile(os.path.join(folder, n)))
-    return replace(project, committed_copies=project.committed_copies | present) if present else project
+    if present:
+        project = replace(project, committed_copies=project.committed_copies | present)
+    # Not beside the notebook: the repository's own file at the URL's path, in a folder above it
+    # (up to the project root when one is known, else a few levels).
+    repo_paths = {m.group("path") for s in texts if "github" in s for m in _RAW_GITHUB_REPO_PATH.finditer(s)}
+    copies: list[tuple[str, str]] = []
+    for repo_path in sorted(repo_paths):
+        relative = unquote(repo_path)
+        if relative.rsplit("/", 1)[-1] in present or ".." in relative.split("/") or relative.startswith("/"):
+            continue
+        above = folder
+        for _ in range(8):
+            candidate = os.path.join(above, *relative.split("/"))
+            if os.path.isfile(candidate):
+                copies.append((repo_path, os.path.relpath(candidate, folder).replace(os.sep, "/")))
+                break
+            if is_project_root(Path(above)):
+                break  # (the repository's root: nothing above it is the repository's)
+            parent = os.path.dirname(above)
+            if parent == above:
+                break
+            above = parent
+    return replace(project, committed_repo_copies=project.committed_repo_copies + tuple(copies)) if copies else project
+
+
+# `raw.githubusercontent.com/<owner>/<repo>/<branch>/<path>`, `github.com/<owner>/<repo>/raw/<branch>/<path>`:
+# the path of the file in its repository (a branch name of one segment).
+_RAW_GITHUB_REPO_PATH = re.compile(
+    r"""['"]https?://(?:raw\.githubusercontent\.com/[^'"\s/]+/[^'"\s/]+|github\.com/[^'"\s/]+/[^'"\s/]+/raw)/[^'"\s/?#]+/(?P<path>[^'"\s?#]+)['"?#]"""
+)
 
 
 _CHDIR_CALL = re.compile(r"\bchdir\(")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import posixpath
 import re
 import string
 import warnings
@@ -29,6 +30,7 @@ from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_c
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.ipython import MagicLine, cd_operand
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loads
+from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.rules.dependencies import hosted_only
@@ -446,6 +448,8 @@ def _generic_path_arguments(
             continue
         if arg.string is None and arg.name is None:
             continue  # `path=os.path.join(...)`, `file=sys.stdout`: nothing to judge
+        if name in _MODEL_ID_KEYWORDS and _hub_model_id(facts, arg):
+            continue
         candidates.append(arg)
     first = call.arg(0)
     if first is not None:
@@ -467,6 +471,33 @@ def _generic_path_arguments(
     if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
         return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+# Keywords of model wrappers that hand their value to `from_pretrained` (deepchem's `ProtBERT(
+# model_path=…)`, `HuggingFaceModel`, ChemBERTa's `pretrained_model_name_or_path=`): a Hub id there
+# names a model to download, not a file.
+_MODEL_ID_KEYWORDS = frozenset({
+    "model_path", "model_name_or_path", "pretrained_model_name_or_path", "pretrained_model_path",
+    "pretrained_path", "tokenizer_path", "tokenizer_name_or_path",
+})
+# `org/name`: one slash, no leading dot, no file extension (`Rostlab/prot_bert`, `seyonec/ChemBERTa-zinc-base-v1`).
+_HUB_MODEL_ID = re.compile(r"^[A-Za-z0-9][\w-]*/[\w][\w.-]*$")
+
+
+def _hub_model_id(facts: NotebookFacts, arg: ArgFact) -> bool:
+    """Is the string a model keyword is given (`model_path="Rostlab/prot_bert"`) a Hugging Face Hub
+    id (fair check 17, item 116)? Its form is `org/name`, not a data or model file's name, and no
+    other string of the notebook names its first part (`models/best` saved and then loaded there is
+    a local folder)."""
+    value = arg.string
+    if value is None or not _HUB_MODEL_ID.match(value) or _DATA_FILE.search(value):
+        return False
+    owner = value.split("/", 1)[0]
+    naming = sum(
+        1 for ca in facts.cells for s in ca.facts.strings
+        if s.value.startswith((owner + "/", "./" + owner + "/")) or s.value.rstrip("/") in (owner, "./" + owner)
+    )
+    return naming <= 1  # (the argument's own literal)
 
 
 def _generic(call: CallFact, arg: ArgFact, qualified: str, strings: Sequence[StringFact]) -> PathArgument:
@@ -776,6 +807,9 @@ class LiteralFinding:
     argument: Optional[PathArgument] = None  # set when the literal is a catalogued path argument
     source: str = "python"  # python | shell (a token of a magic or `!` line)
     invalid_escape: bool = False  # "C:\Users\…": not valid Python 3, recovered from the source
+    # The Python call that runs the shell command a "shell" token is from (`os.system`), "" for a
+    # magic or `!` line.
+    runner: str = ""
 
 
 # `%time`/`%timeit`/`%prun` arguments are Python: the analysis already saw their literals.
@@ -802,6 +836,7 @@ def literal_findings(ctx: RuleContext) -> list[LiteralFinding]:
     for ca in ctx.cells:
         out.extend(f for f in _python_literals(ctx, ca, settings) if (ca.cell.index, f.line, f.column) not in suffixes)
         out.extend(_shell_literals(ca, settings))
+        out.extend(_system_command_urls(ctx, ca, settings))
     _LAST_LITERALS[:] = [(ctx, tuple(out))]
     return out
 
@@ -1118,6 +1153,81 @@ def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[Litera
             yield from _shell_tokens(ca, number, body, body, program, settings)
 
 
+# Python calls that run a shell command given as a string (`os.system("wget URL")`) or as a list of
+# words (`subprocess.run(["wget", URL])`).
+_SYSTEM_RUNNERS = frozenset({
+    "os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
+    "subprocess.check_output", "subprocess.Popen", "subprocess.getoutput", "subprocess.getstatusoutput",
+})
+
+
+@dataclass(frozen=True)
+class SystemCommand:
+    """A shell command a Python call of the cell runs, its words all literal: `line` of the call,
+    `text` the command, `runner` the call as written (`os.system`)."""
+
+    line: int
+    end_line: int
+    text: str
+    runner: str
+
+
+def system_commands(ctx: RuleContext, ca: CellAnalysis) -> tuple[SystemCommand, ...]:
+    """The shell commands the cell's module-level Python runs with literal words: `os.system("wget
+    URL")`, `subprocess.run(["wget", URL])`, `get_ipython().system("wget URL")` (what `!wget URL`
+    becomes in an exported script). Not in a dead branch or a function never called."""
+    tree = cell_python_tree(ca)
+    if tree is None or not any(name in ca.masked.python for name in ("system", "subprocess", "popen", "getoutput")):
+        return ()
+    dead = dead_branch_lines(ca) | uncalled_function_lines(ctx.facts).get(ca.cell.index, frozenset())
+    out: list[SystemCommand] = []
+    for node in nodes_of(tree, ast.Call):
+        if not node.args or node.lineno in dead:
+            continue
+        func = node.func
+        dotted = dotted_name(func) or ""
+        ipython = (
+            isinstance(func, ast.Attribute) and func.attr in ("system", "getoutput")
+            and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name) and func.value.func.id == "get_ipython"
+        )
+        if not ipython and ctx.facts.resolve(dotted) not in _SYSTEM_RUNNERS:
+            continue
+        first = node.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            text = first.value
+        elif isinstance(first, (ast.List, ast.Tuple)) and first.elts and all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in first.elts):
+            text = " ".join(e.value for e in first.elts)  # type: ignore[attr-defined]
+        else:
+            continue
+        runner = f"get_ipython().{func.attr}" if ipython else dotted  # type: ignore[union-attr]
+        out.append(SystemCommand(node.lineno, node.end_lineno or node.lineno, text, runner))
+    return tuple(out)
+
+
+def _system_command_urls(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings) -> Iterator[LiteralFinding]:
+    """The URLs of download commands Python runs (`os.system("wget https://…/x.csv")`): shell tokens
+    as in a `!wget` line (fair check 17: `os.system("wget URL")` was no PTH003, and the file it
+    saves, read back, a PTH006 of its own). Only the URLs: the other words of such a command are
+    Python literals the analysis has judged already."""
+    for command in system_commands(ctx, ca):
+        words = command.text.split()
+        program = words[0].rsplit("/", 1)[-1].lower() if words else ""
+        if program not in settings.download_programs:
+            continue
+        for f in _shell_tokens(ca, command.line, "", command.text, program, settings):
+            if f.path_class.kind != "remote":
+                continue
+            # where the URL is written (a list's element may be on a line of its own)
+            line, column = command.line, 0
+            for number in range(command.line, min(command.end_line, len(ca.lines)) + 1):
+                index = ca.lines[number - 1].find(f.value)
+                if index >= 0:
+                    line, column = number, index + 1
+                    break
+            yield replace(f, line=line, column=column or 1, end_line=line, runner=command.runner)
+
+
 def _shell_tokens(
     ca: CellAnalysis, line: int, original: str, text: str, program: str, settings: PathSettings
 ) -> Iterator[LiteralFinding]:
@@ -1186,6 +1296,8 @@ def _where(f: LiteralFinding) -> str:
         qualified = f.argument.qualified
         resolved = f" ({qualified})" if qualified and not qualified.startswith(".") and qualified != callee else ""
         return f", {f.argument.verb} `{callee}`{resolved},"
+    if f.source == "shell" and f.runner:
+        return f" in a shell command run by `{f.runner}`"
     if f.source == "shell":
         return " in a shell or magic line"
     return ""
@@ -1460,37 +1572,75 @@ def _fetched_files(program: str, args: str) -> list[str]:
     return out
 
 
+def _chain_fetched_files(command: str, folder: Optional[str] = "") -> tuple[list[str], Optional[str]]:
+    """The relative files the `curl`/`wget` commands of one shell line (`cd hh && wget URL`, `mkdir
+    db; cd db; wget URL`) save, seen from the working directory the line starts in, and the folder
+    the shell is in after it: `folder` is where it starts ("" the working directory, None a place
+    not known, after `cd /abs` or `cd $VAR`: then nothing it saves is counted)."""
+    files: list[str] = []
+    for segment in re.split(r"\s*(?:&&|\|\||;)\s*", command):
+        words = segment.split()
+        if not words:
+            continue
+        program = words[0].lower()
+        if program == "cd":
+            target = cd_operand(" ".join(words[1:])) if len(words) > 1 else "~"
+            if folder is None or not target or target.startswith(("/", "~", "-", "{")) or "$" in target:
+                folder = None
+            else:
+                joined = posixpath.normpath(posixpath.join(folder or ".", target.replace("\\", "/")))
+                folder = "" if joined == "." else joined
+        elif program in ("curl", "wget") and folder is not None:
+            files.extend(_normal_path(posixpath.normpath(f"{folder}/{name}")) if folder else name
+                         for name in _fetched_files(program, segment))
+    return files, folder
+
+
 def _download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
     """The files each `!curl`/`!wget` line of the notebook saves in the working directory, by (cell,
     line); lines that run only on Colab or Kaggle left out (their files are not fetched elsewhere)."""
+    return ctx.shared("paths.download_lines", lambda: _find_download_lines(ctx))
+
+
+def _find_download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
     out: dict[tuple[int, int], list[str]] = {}
     present = ctx.project.downloads_present if ctx.project is not None else frozenset()
     for ca in ctx.cells:
         for magic in ca.magics:
             program = magic.name.lower()
-            if magic.kind != "shell" or program not in ("curl", "wget") or _hosted_line(ca, magic.line):
+            if magic.kind != "shell" or _hosted_line(ca, magic.line) or not re.search(r"\b(?:curl|wget)\b", magic.args):
                 continue
             if _no_clobber_present(magic, present):
                 continue  # `wget -nc` of a file beside the notebook: nothing is fetched there
-            files = _fetched_files(program, magic.args)
+            # `!cd hh && wget URL`: each `!` line is a shell of its own, started in the working directory.
+            files = _chain_fetched_files(magic.args)[0] if program in ("cd", "curl", "wget") else []
             if files:
                 out[(ca.cell.index, magic.line)] = files
         if ca.masked.cell_magic in _SHELL_CELL_MAGICS and not _hosted_line(ca, 1):
             # A `%%bash` cell of `curl -L URL -o m3.xls` lines (fair check 14: its reads were
             # PTH006 findings of their own); a command continued with `\` is one line, at its start.
+            # Its `cd` lines move the shell for the lines below (`mkdir hh; cd hh`, then `wget URL`:
+            # the file lands in `hh/`; fair check 17, item 113).
             header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
             number = header + 1
+            folder: Optional[str] = ""
             while number <= len(ca.lines):
                 start, command = number, ca.lines[number - 1].rstrip()
                 while command.endswith("\\") and number < len(ca.lines):
                     number += 1
                     command = command[:-1] + " " + ca.lines[number - 1].strip()
                 number += 1
-                words = command.split()
-                if words and words[0].lower() in ("curl", "wget"):
-                    files = _fetched_files(words[0].lower(), command.strip())
-                    if files:
-                        out[(ca.cell.index, start)] = files
+                if command.lstrip().startswith("#"):
+                    continue
+                files, folder = _chain_fetched_files(command.strip(), folder)
+                if files:
+                    out[(ca.cell.index, start)] = files
+        # `os.system("wget https://…/x.csv")`, `subprocess.run(["wget", URL])` (fair check 17, item 110).
+        for command in system_commands(ctx, ca):
+            if re.search(r"\b(?:curl|wget)\b", command.text) and not _hosted_line(ca, command.line):
+                files = _chain_fetched_files(command.text)[0]
+                if files:
+                    out.setdefault((ca.cell.index, command.line), []).extend(files)
     # `wget.download("https://…/spelling_en.txt")` with no `out=` saves the URL's file name in the
     # working directory, as `!wget URL` does (fair check 16: the `os.path.exists("spelling_en.txt")`
     # test guarding it was a PTH006 of its own).
@@ -1642,9 +1792,47 @@ def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], lis
     # An existence test guarding the download in the same cell (`if not os.path.isfile("text8"):`
     # above `!wget …/text8.zip`) is part of that step too.
     return any(
-        path in files and (where < (f.ca.cell.index, f.line) or (where[0] == f.ca.cell.index and f.argument.direction == "none"))
+        _fetched(path, files) and (where < (f.ca.cell.index, f.line) or (where[0] == f.ca.cell.index and f.argument.direction == "none"))
         for where, files in fetched.items()
     )
+
+
+def _fetched_constant_places(ctx: RuleContext) -> dict[tuple[int, int], list[tuple[Cell, int, int]]]:
+    """By the (cell, line) of a download line: the literal and the uses of each relative constant
+    whose every use reads what that line saved (`data_dir = "hh/databases"`, then
+    `hhsearch(…, data_dir=data_dir)` below a `%%bash` cell's `cd hh/databases; wget URL`)."""
+    def compute() -> dict[tuple[int, int], list[tuple[Cell, int, int]]]:
+        fetched = _download_lines(ctx)
+        out: dict[tuple[int, int], list[tuple[Cell, int, int]]] = {}
+        if not fetched:
+            return out
+        cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+        for uses in CwdRelativePath._constant_uses(ctx).values():
+            lines = set()
+            for _, value, pa in uses:
+                if pa.direction not in ("read", "none"):
+                    break
+                at = (_cell_of(ctx, pa), pa.call.line)
+                found = [where for where, files in fetched.items() if _fetched(_normal_path(value), files) and where < at]
+                if not found:
+                    break
+                lines.add(found[0])
+            else:
+                constant = uses[0][0]
+                for where in sorted(lines)[:1]:
+                    out.setdefault(where, []).extend([
+                        (constant.ca.cell, constant.line, constant.column),
+                        *((cells[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses),
+                    ])
+        return out
+    return ctx.shared("paths.fetched_constant_places", compute)
+
+
+def _fetched(path: str, files: Collection[str]) -> bool:
+    """Is the normalised relative `path` a file a download line saved, or the folder one saved its
+    file into (`mkdir hh; cd hh; wget URL`, then `data_dir = "hh"`; fair check 17, item 113)? Not
+    the working directory itself."""
+    return path in files or any(_under(name, path) and name != path for name in files)
 
 
 # The hosted-runtime tests moved to `audit/hosted.py` (DEP003 reads `else:` branches with them too).
@@ -1733,9 +1921,10 @@ class AbsolutePath(Rule):
         "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
-        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three, or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`) "
-        "and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
-        "(a file put there by hand), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
+        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three, or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`), "
+        "a standard Python installation's library folders (`/usr/local/lib/python3.10/site-packages`, `/usr/lib/python3/dist-packages`, "
+        "`/opt/conda/lib/python3.11`) and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
+        "(a file put there by hand: the message says so), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
         "Nor are paths inside a container the notebook's own pipeline defines (`audit/container_code.py`): "
         "the body of a function given to Kubeflow's `func_to_container_op`/`create_component_from_func` or "
@@ -1761,6 +1950,8 @@ class AbsolutePath(Rule):
             "import os\nfrom pathlib import Path\nDATA_DIR = Path(os.environ['DATA_DIR'])",
             "df = pd.read_csv(DATA_DIR / 'train.csv')\nparts = 'a/b/c'.split('/')",
         )),
+        # The package folder of the machine's own Python, where a run-time install put a package.
+        Example(cells=("import os\nprint(len(os.listdir('/usr/local/lib/python3.10/site-packages')))",)),
         Example(cells=(
             "import re\npattern = re.compile(r'/(\\d+)/items$')\nstamp = now.strftime('%Y/%m/%d')",
             "mime = 'text/plain'\nratio = '3 / 4'\nurl = 'https://example.com/data/x.csv'",
@@ -1848,9 +2039,18 @@ class AbsolutePath(Rule):
                 continue
             by_line[(first.ca.cell.index, first.line) if first.source == "shell" else (-1, id(group))] = group
         for f, *others in _fold_one_folder(by_line.values(), settings_share_root=True):
+            # A path under `/tmp` is left only when the notebook never writes it (`_temporary`): the
+            # input someone puts there by hand (fair check 17, item 86: "/tmp/zinc/screen", where the
+            # markdown tells the reader to download the tranches), not a machine's layout.
+            placed = any(p.search(f.value.replace("\\", "/")) for p in settings.temporary)
+            what = (
+                "lies in the temporary folder and is only read: nothing in the notebook puts that input there, so "
+                "whoever runs it must place it there by hand on each machine"
+                if placed else "only exists on machines laid out like this one"
+            )
             yield _hit(
                 f,
-                f"Absolute path {_shown_literal(ctx, f)}{_where(f)} only exists on machines laid out like this one{_escape_note(f)}",
+                f"Absolute path {_shown_literal(ctx, f)}{_where(f)} {what}{_escape_note(f)}",
                 _CONFIG_FIX,
                 others,
             )
@@ -2372,7 +2572,8 @@ class RemoteUri(Rule):
         "URIs of that bucket related (data exported there, listed, read back: the notebook needs the bucket once; "
         "`${BUCKET}` in a `%%bash` cell, `{BUCKET}` in a `!` line or an f-string name one bucket). An `http(s)://` URL is reported only where it is fetched: "
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
-        "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl`, "
+        "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl` (also run from Python "
+        "with literal words: `os.system(\"wget URL\")`, `subprocess.run([\"wget\", URL])`, `get_ipython().system(…)`), "
         "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
         "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
@@ -2594,6 +2795,18 @@ class RemoteUri(Rule):
                    "0123456789abcdef0123456789abcdef01234567/fx/rates.csv')",),
             expect=((1, 2),),
         ),
+        # The repository's own file fetched from its GitHub repository: the message points at the committed copy.
+        Example(
+            cells=("import pandas as pd\nassays = pd.read_excel('https://github.com/acme/chem/raw/main/datasets/assays%20v1.xlsx')",),
+            files={"datasets/assays v1.xlsx": "xlsx"},
+            expect=((1, 2),),
+        ),
+        # `wget` run by `os.system`: a download like `!wget`; the file it saves, read back, is the step's.
+        Example(
+            cells=("import os\nos.system('wget https://example.org/sets/degraders.csv')",
+                   "import pandas as pd\ndegraders = pd.read_csv('degraders.csv')"),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2681,6 +2894,7 @@ class RemoteUri(Rule):
             scheme = f.path_class.detail
             others: list[LiteralFinding] = []
             fetched_reads: list[LiteralFinding] = []
+            fetched_places: list[tuple[Cell, int, int]] = []
             if f.source == "shell" and is_web(f):
                 group = shell_urls[f.ca.cell.index]
                 if f is not group[0]:
@@ -2690,6 +2904,9 @@ class RemoteUri(Rule):
                 lines = {g.line for g in group}
                 these = {k: v for k, v in fetched.items() if k[0] == f.ca.cell.index and k[1] in lines}
                 fetched_reads = [r for r in relative_reads if these and _reads_fetched_file(r, these)]
+                # and through a constant (`data_dir = "hh/databases"` for a `%%bash` cell's `cd hh/databases;
+                # wget URL`; PTH006 leaves those to this finding too)
+                fetched_places = [place for where, places in _fetched_constant_places(ctx).items() if where in these for place in places]
             repeats: list[LiteralFinding] = []
             if f.source != "shell" and is_web(f):
                 if f is not again[f.value][0]:
@@ -2741,7 +2958,8 @@ class RemoteUri(Rule):
             if is_web(f) and f.source != "shell" and (folder := _data_folder_of_url(f.value)):
                 by_folder.setdefault(folder, []).append((f, message, fix, others))
                 continue
-            yield _hit(f, message, fix, others)
+            hit = _hit(f, message, fix, others)
+            yield replace(hit, related=tuple(dict.fromkeys([*hit.related, *fetched_places]))) if fetched_places else hit
         # Literal URLs of one remote folder fetched in several cells (a demo reading each data set
         # of its own repository's folder where it is used) are one root cause, as PTH006 folds
         # local paths by folder: the first carries the finding, the others and their fetches related.
@@ -2912,9 +3130,17 @@ def _committed_copy_note(ctx: RuleContext, url: str) -> str:
     message says to read the local copy (fair check 15, items 117, 120)."""
     copies = ctx.project.committed_copies if ctx.project is not None else frozenset()
     name = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]
-    if not copies or not _RAW_GITHUB.match(url) or name not in copies:
+    if not _RAW_GITHUB.match(url):
         return ""
-    return f"; a copy, `{name}`, is committed beside the notebook: read that copy"
+    if copies and name in copies:
+        return f"; a copy, `{name}`, is committed beside the notebook: read that copy"
+    # The repository's own file elsewhere (`…/raw/master/datasets/x.xlsx`, committed at `datasets/`
+    # of the repository the notebook is in; fair check 17, items 91, 94).
+    bare = url.split("?", 1)[0].split("#", 1)[0]
+    for repo_path, relative in ctx.project.committed_repo_copies if ctx.project is not None else ():
+        if bare.endswith("/" + repo_path):
+            return f"; a copy is committed in this repository at `{relative}` (from the notebook's folder): read that copy"
+    return ""
 
 
 def _open_ended_urls(ctx: RuleContext, taken: Collection[tuple[int, int]]) -> Iterator[Hit]:
@@ -3556,7 +3782,9 @@ class ChangeDirectory(Rule):
         "start folder (`%cd {build}`; `%cd solver` … `%cd ../plotter`; `%cd work` … `%cd {START}`) are one "
         "setup block: one finding at its first change, the others related. A `%cd docs/notebooks` after "
         "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
-        "started: a return, related to the climb's finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix."
+        "started: a return, related to the climb's finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix. "
+        "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
+        "one cell, `%cd repo` below it or alone in the next code cell) is that setup step's: related to the first change's finding."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -3635,6 +3863,11 @@ class ChangeDirectory(Rule):
             ),
             expect=((1, 2),),
         ),
+        # Into a folder, clone there, and into the clone in the next cell: one setup step, one finding.
+        Example(
+            cells=("%cd work\n!git clone https://example.org/lab/graphs.git", "%cd graphs\n!ls"),
+            expect=((1, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3674,6 +3907,7 @@ class ChangeDirectory(Rule):
         # The last change up out of the start folder (`%cd ../..`: event index, folders climbed)
         # with nothing since: a later `%cd docs/notebooks/` may go back down to where it started.
         climbed: Optional[tuple[int, int]] = None
+        event_steps: dict[int, _DirectoryStep] = {}  # what each change does, by event index
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             steps: dict[tuple[int, int], _DirectoryStep] = {}
@@ -3706,6 +3940,8 @@ class ChangeDirectory(Rule):
                     pops.append((magic.line, column))
             in_cell.sort(key=lambda e: (e[1], e[2]))
             base = len(events)
+            for k, e in enumerate(in_cell):
+                event_steps[base + k] = steps.get((e[1], e[2]), _UNKNOWN_STEP)
             order = sorted(
                 [(e[1], e[2], base + k) for k, e in enumerate(in_cell)] + [(line, col, -1) for line, col in pops]
             )
@@ -3848,7 +4084,50 @@ class ChangeDirectory(Rule):
             )
             for i in later:
                 del hits[i]
+        # `%cd drive/MyDrive` and `!git clone …/repo.git` in one cell, `%cd repo` in the next (or
+        # below the clone in the same cell): one setup step, entering the clone it made (fair check
+        # 17, item 97): the second change is a related location of the first's finding.
+        head: Optional[int] = None
+        last: Optional[int] = None
+        for i in reported:
+            if i not in hits:
+                continue
+            if head is not None and last is not None and self._enters_clone(ctx, events, event_steps, last, i, position):
+                ca, line, column, shown_text, _, _ = events[i]
+                where = f"line {line}" if ca is events[last][0] else f"cell {ca.cell.index}"
+                hits[head] = replace(
+                    hits[head],
+                    message=f"{hits[head].message}; {where} then changes into the repository cloned there (`{shown_text}`, related): one setup step",
+                    related=tuple(dict.fromkeys([*hits[head].related, (ca.cell, line, column), *hits[i].related])),
+                )
+                del hits[i]
+                last = i
+                continue
+            head = last = i if not events[i][5] else None
         yield from (hits[i] for i in reported if i in hits)
+
+    @staticmethod
+    def _enters_clone(
+        ctx: RuleContext, events: Sequence[tuple[CellAnalysis, int, int, str, str, bool]],
+        steps: Mapping[int, _DirectoryStep], before: int, change: int, position: Mapping[int, int],
+    ) -> bool:
+        """Does the change `change` go down into the folder a `git clone` makes after the change
+        `before`, in its cell (below it, and above `change` when both are in one cell) with `change`
+        in that cell or the next code cell?"""
+        first, second = events[before], events[change]
+        step = steps.get(change, _UNKNOWN_STEP)
+        if step.pushed or not step.enters or second[5]:
+            return False
+        same = first[0] is second[0]
+        if not same and position[second[0].cell.index] != position[first[0].cell.index] + 1:
+            return False
+        for line, destination in _clone_lines(first[0]):
+            if line <= first[1] or (same and line >= second[1]):
+                continue
+            parts = tuple(p for p in destination.replace("\\", "/").split("/") if p not in ("", "."))
+            if parts and not destination.startswith(("/", "~", "$", "{")) and step.folders[:len(parts)] == parts:
+                return True
+        return False
 
     @staticmethod
     def _changes_directory(ctx: RuleContext, call: CallFact) -> bool:
@@ -3861,6 +4140,21 @@ class ChangeDirectory(Rule):
             words = first.string.lstrip("%").split()
             return bool(words) and words[0] in _CHDIR_MAGICS
         return False
+
+
+def _clone_lines(ca: CellAnalysis) -> list[tuple[int, str]]:
+    """(line, destination as written: the repository's name when none is given) of each `git clone`
+    of the cell, in a `!` line or a `%%bash` body."""
+    found: list[tuple[int, str]] = []
+    texts = [(m.line, m.args) for m in ca.magics if m.kind == "shell"]
+    if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
+        texts += list(enumerate(ca.lines, start=1))
+    for line, text in texts:
+        if "clone" in text:
+            target = clone_target(text)
+            if target is not None:
+                found.append((line, target[1][-1]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -4139,7 +4433,11 @@ class SysPathEdit(Rule):
         "is its distribution (`try: import lime` / `except: sys.path.append(os.path.join(\"..\", \"..\")); import lime` in lime's "
         "own docs, `setup(name=\"lime\")`): installed, the edit never runs. Not an edit whose entry is a literal PTH002 reports "
         "(`sys.path.append(\"/Users/alice/src/models/slim\")`): that finding carries the edit as a related location (one cause, "
-        "a personal checkout). The entry may be a name bound above in the cell to such a literal, also wrapped in `os.path.abspath(…)`."
+        "a personal checkout). The entry may be a name bound above in the cell to such a literal, also wrapped in `os.path.abspath(…)`. "
+        "Not the package folder of a standard Python installation (`/usr/local/lib/python{ver}/site-packages`, "
+        "`/usr/lib/python3/dist-packages`, `/opt/conda/lib/python3.11/site-packages`: where a run-time conda install put its "
+        "packages; DEP003 reports the install). An absolute entry is worded as needing that folder on the machine, a relative "
+        "one as needing the notebook's folder and layout; a silent `..` edit of the same cell is named in the message."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -4173,6 +4471,11 @@ class SysPathEdit(Rule):
             files={"setup.py": "from setuptools import setup\nsetup(name='sketchbook', packages=['sketchbook'])\n",
                    "sketchbook/__init__.py": ""},
         ),
+        # The site-packages of the machine's own Python, for a package a run-time mamba install put there.
+        Example(cells=(
+            "import sys\nver = '3.10'\nif f'/usr/local/lib/python{ver}/site-packages/' not in sys.path:\n"
+            "    sys.path.insert(0, f'/usr/local/lib/python{ver}/site-packages/')",
+        )),
     )
     failing = (
         Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
@@ -4224,11 +4527,14 @@ class SysPathEdit(Rule):
         declared = ctx.project.declared if ctx.project is not None else frozenset()
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
+            absolute: set[tuple[int, int]] = set()
+            unused_parent: list[str] = []  # the cell's edits adding `..`, which no import uses
             for call in ca.facts.calls:
                 if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS:
                     if imports_written and _adds_working_folder(ca, call):
                         continue
                     if parent_unused and _adds_parent_folder(call):
+                        unused_parent.append(render_call(call))
                         continue
                     # In a pipeline component's body the edit is the container's import path.
                     if in_container(_container_spans(ctx), ca.cell.index, call.line, call.column):
@@ -4242,6 +4548,15 @@ class SysPathEdit(Rule):
                     # checkout, with this edit related (one root cause; fair check 15, item 122).
                     if (ca.cell.index, call.line, call.column) in _user_path_edits(ctx):
                         continue
+                    # `sys.path.insert(0, f"/usr/local/lib/python{ver}/site-packages/")`: the package
+                    # folder of the machine's own Python (where a run-time conda/mamba install into
+                    # /usr/local put its packages; DEP003 reports that install), not a layout of the
+                    # project's code (fair check 17, item 102).
+                    entry = call.arg(1 if call.method == "insert" else 0)
+                    if entry is not None and entry.string is not None and _PYTHON_PACKAGE_FOLDER.match(entry.string):
+                        continue
+                    if entry is not None and entry.string is not None and re.match(r"^(?:/|~|[A-Za-z]:[\\/])", entry.string):
+                        absolute.add((call.line, call.column))
                     events.append((call.line, call.column, render_call(call)))
             helper_edits: dict[tuple[int, int], str] = {}
             for call in ca.facts.calls:
@@ -4262,16 +4577,27 @@ class SysPathEdit(Rule):
                 if (ca.cell.index, line) in to_clones:
                     continue
                 helper = helper_edits.get((line, column))
+                # An absolute entry (`/opt/team/libs`) does not depend on the folder the notebook
+                # runs from, only on the machine having it (fair check 17: "from this folder" was
+                # said of `/usr/local/…` too).
+                where = "on machines that have this folder" if (line, column) in absolute else "from this folder and layout"
                 message = (
-                    f"`{text}` edits the import path: imports below only work from this folder and layout"
+                    f"`{text}` edits the import path: imports below only work {where}"
                     if helper is None else
                     f"`{text}` edits the import path inside the notebook's helper module (`{helper}`): imports below "
                     "only work from this folder and layout"
                 )
+                if unused_parent:
+                    # (fair check 17, item 100: the cell's other edit was not mentioned)
+                    message += (f"; the cell's `{unused_parent[0]}` is no finding of its own: the parent folder holds "
+                                "no module the notebook imports, so removing it changes nothing")
                 yield Hit(ca.cell, line, column, message, fix=fix, key=text)
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+# The package folder of a Python installation in a standard prefix (an f-string's hole is `{}`):
+# `/usr/local/lib/python3.10/site-packages`, `/usr/lib/python3/dist-packages`, `/opt/conda/lib/python3.11/site-packages`.
+_PYTHON_PACKAGE_FOLDER = re.compile(r"^/(?:usr/(?:local/)?|opt/conda/)lib/python[^/]*/(?:site|dist)-packages/?$")
 
 
 def _statement_imports(statements: Sequence[ast.stmt]) -> set[str]:
@@ -5964,7 +6290,8 @@ class CwdRelativePath(Rule):
         "`.pt`, `.gz`, `.zip`, `.txt`, `.npy`…) or starting with `./` or `../` (`sc.textFile(\"./kddcup.data.gz\")`, "
         "`benchmark.run(\"results.csv\")`); never a call that only shows, logs, formats, matches or compares text (`print`, "
         "`logging`, `warnings`, `re`, `os.path`, `json`, str, dict and list methods, plot titles, frame column operations), a model "
-        "or dataset id (`from_pretrained`, `load_dataset`, `hf_hub_download`: PTH007's), an upload's staged file, nor the "
+        "or dataset id (`from_pretrained`, `load_dataset`, `hf_hub_download`: PTH007's; a Hub id `org/name` given to a model "
+        "keyword such as `model_path=` when no other string of the notebook names `org`: deepchem's `ProtBERT(model_path=\"Rostlab/prot_bert\")`), an upload's staged file, nor the "
         "notebook's own function, class or method (followed as below; a method named like one of its classes' only on an "
         "object of unknown class, not `TabularPredictor.load(…)` nor a helper module's `helpers.load(…)`: a helper `.py` "
         "beside the notebook that opens the path it is given resolves it against the same working directory, and counts "
@@ -5983,7 +6310,8 @@ class CwdRelativePath(Rule):
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "the root of one `download=True` dataset used only by that dataset class (`datasets.MNIST(\"../data\", train=True, download=True)` "
         "and its test split: PTH007 reports the download; a root two datasets share stays reported), "
-        "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line) saved, or the stem of an archive it saved and "
+        "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
+        "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
         "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
         "downloads nothing: then the read is this rule's), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
@@ -6103,8 +6431,17 @@ class CwdRelativePath(Rule):
             "import os\nimport sys\nif 'google.colab' in sys.modules and not os.path.exists('.setup_complete'):\n"
             "    os.makedirs('helpers', exist_ok=True)\n    !touch .setup_complete",
         )),
-        # A file fetched by a download line, read back by name: PTH003's download step.
+        # A file fetched by a download line, read back by name: PTH003's download step; so is one
+        # `os.system` fetched, and the folder a `%%bash` cell went into to fetch.
         Example(cells=("import numpy as np\n!curl -sO https://example.org/checks/weights.npy\nw = np.load('weights.npy')",)),
+        Example(cells=(
+            "import os\nimport pandas as pd\nos.system('wget https://example.org/sets/degraders.csv')",
+            "degraders = pd.read_csv('degraders.csv')",
+            "%%bash\nmkdir hh\ncd hh\nwget https://example.org/db/families.tar.gz",
+            "data_dir = 'hh'\nfamilies = sorted(os.listdir(data_dir))",
+        )),
+        # A Hub id given to a model wrapper's `model_path=` (it goes to `from_pretrained`): no file.
+        Example(cells=("from deepchem.models.torch_models import ProtBERT\nmodel = ProtBERT(task='mlm', model_path='Rostlab/prot_bert')",)),
         # Episode videos recorded to be watched: the folder is only listed to show the last clip.
         Example(cells=(
             "import gym.wrappers\nwith gym.wrappers.Monitor(make_env(), directory='videos', force=True) as env:\n    play(env)",
@@ -6295,12 +6632,14 @@ class CwdRelativePath(Rule):
         # `!wget ftp://…/reads.fq.gz`), read back through a constant bound to its path: PTH003's
         # download step stands for it, as for a literal read (fair check 16, item 106).
         fetched_by_lines = _download_lines(ctx)
+        # (their literals and uses are the download's: no open-ended path of their own either)
+        fetched_constants: list[list[tuple[Constant, str, PathArgument]]] = []
         for position in [p for p, uses in grouped.items() if fetched_by_lines and all(
                 pa.direction in ("read", "none") and any(
-                    _normal_path(value) in files and where < (_cell_of(ctx, pa), pa.call.line)
+                    _fetched(_normal_path(value), files) and where < (_cell_of(ctx, pa), pa.call.line)
                     for where, files in fetched_by_lines.items())
                 for _, value, pa in uses)]:
-            del grouped[position]
+            fetched_constants.append(grouped.pop(position))
         # A file written through a constant only to be handed to a tracker's upload below
         # (`csv_fname = "iris.csv"`, `df.to_csv(csv_fname)`, then `run["data"].upload(csv_fname)`):
         # staging for the upload, as for a literal (`_staged_for_upload`; fair check 16, items 107, 109).
@@ -6589,9 +6928,11 @@ class CwdRelativePath(Rule):
         # so is a constant's read of what the notebook extracted or downloaded itself)
         covered = {
             (_cell_of(ctx, pa), pa.arg.line, pa.arg.column)
-            for uses in (*grouped.values(), *same_file.values(), *read_back_constants, *shown_figures) for _, _, pa in uses
+            for uses in (*grouped.values(), *same_file.values(), *read_back_constants, *shown_figures, *fetched_constants)
+            for _, _, pa in uses
         }
-        reported |= {(c.ca.cell.index, c.line, c.column) for uses in (*read_back_constants, *shown_figures) for c, _, _ in uses}
+        reported |= {(c.ca.cell.index, c.line, c.column)
+                     for uses in (*read_back_constants, *shown_figures, *fetched_constants) for c, _, _ in uses}
         taken = reported | covered
         def read_back_below_cwd(rest: str, cell: int, pa: PathArgument) -> bool:
             step = _read_back(rest, cell, pa.call.line, pa.direction, produced, written) if produced else None
