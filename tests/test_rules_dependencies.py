@@ -137,7 +137,8 @@ def test_dep003_fix_tells_the_project_itself_a_colab_helper_and_a_clone_apart(tm
     found = {d.location.cell: d for d in audit(nb) if d.code == "DEP003"}
     assert found[1].fix.replace(f"{root}/", "") == (
         "molkit is the project itself, built by setup.py, not a dependency it declares: install the checkout with "
-        "`pip install -e <its folder>` before starting the kernel and delete the line")
+        "`pip install -e <its folder>` before starting the kernel and delete the line (the line's `--pre` installs the "
+        "newest pre-release, a nightly build where the project publishes them, which changes from one run to the next)")
     assert found[2].fix.replace(f"{root}/", "") == (
         "Declare scanpy in requirements.txt (pinned; numpy is already declared in setup.py; molkit is the project itself, "
         "built by setup.py, not a dependency it declares) and delete the line")

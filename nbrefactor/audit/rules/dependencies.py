@@ -1008,7 +1008,8 @@ class InNotebookInstall(Rule):
         "is said to be so, the fix being to install the checkout (`pip install -e <its folder>`); a hosted runtime's "
         "bootstrap helper (`condacolab`, `scvi-colab`) has nothing to declare (what it installs has); an editable install "
         "of the working directory after `git clone URL` and `%cd` into the clone (`!pip install -e ./`) names the clone, "
-        "and the fix is a direct reference to its URL pinned to a commit. "
+        "and the fix is a direct reference to its URL pinned to a commit. A line with `--pre` says in its fix that it "
+        "installs the newest pre-release (a nightly build where the project publishes them). "
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
@@ -1246,6 +1247,11 @@ class InNotebookInstall(Rule):
             fix = (f"Declare {', '.join(to_declare)} in requirements.txt (pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
                    _install_fix(to_declare, ctx.project.manifests, parsed) if to_declare or not helpers else "")
+            if packages and _PRE_RELEASE.search(command.text):
+                # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
+                # them, changes from one run to the next more than an unpinned release (fair check 17).
+                fix += (" (the line's `--pre` installs the newest pre-release, a nightly build where the project publishes "
+                        "them, which changes from one run to the next)")
             if clone and not to_declare and not parsed.packages and not parsed.unresolved and not parsed.requirement_files:
                 reference = f"git+{clone.removesuffix('/')}" if not clone.startswith("git+") else clone
                 fix = (f"Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
@@ -1439,6 +1445,9 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
                else "install from them (the project with `pip install -e <its folder>`)")
         return f"{already}: {how} before starting the kernel and delete the line"
     return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
+
+
+_PRE_RELEASE = re.compile(r"(?:^|\s)--pre(?=\s|$)")
 
 
 # What installs packages rather than being one the code imports: a line upgrading only these (before
