@@ -695,3 +695,18 @@ def test_poetry_carets_are_ranges_and_its_lock_pins():
     locked = {r.name: (r.spec, r.pinned) for r in parse_pyproject("pyproject.toml", text, lock).requirements}
     assert locked["scikit-learn"] == ("scikit-learn==0.24.2  # locked in poetry.lock", True)
     assert locked["numpy"][1] is False
+
+
+def test_each_manifest_kind_reads_the_python_it_admits():
+    """The Python bound a project declares (fair check 17: stellargraph's `python_requires=">=3.6.0,
+    <3.9.0"` keeps NumPy 2.0 out), as written, from each kind that can say it; None when it says nothing."""
+    setup_py = parse_manifest("setup.py", 'from setuptools import setup\nsetup(name="g", install_requires=["numpy>=1.14"],\n'
+                              '      python_requires=">=3.6.0, <3.9.0")\n')
+    setup_cfg = parse_setup_cfg("setup.cfg", "[metadata]\nname = g\n[options]\ninstall_requires =\n    numpy\npython_requires = >=3.7\n")
+    project = parse_pyproject("pyproject.toml", '[project]\nname = "g"\nrequires-python = "<3.9"\ndependencies = ["numpy"]\n')
+    poetry = parse_pyproject("pyproject.toml", '[tool.poetry.dependencies]\npython = "~3.8"\nnumpy = "^1.20"\n')
+    conda = parse_environment_yml("environment.yml", "dependencies:\n  - python=3.8\n  - numpy\n  - pip:\n    - tqdm\n")
+    plain = parse_requirements_txt("requirements.txt", "numpy\n")
+    assert [m.python_requires for m in (setup_py, setup_cfg, project, poetry, conda, plain)] == [
+        ">=3.6.0, <3.9.0", ">=3.7", "<3.9", ">=3.8,<3.9", "=3.8", None]
+    assert [r.name for r in conda.requirements] == ["numpy", "tqdm"]  # the python line is no requirement

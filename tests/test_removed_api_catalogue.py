@@ -25,9 +25,9 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "rules" / "removed_apis.tom
 FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
-    "unless_modules", "unless_python2", "key",
+    "unless_modules", "unless_python2", "key", "unless_receivers",
 }
-METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2"}
+METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers"}
 
 
 def _entries() -> list[dict]:
@@ -157,6 +157,17 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
       "grid = np.ix_([0], [1])\nx = frame.loc[0]",),
      [(1, 4, "pandas.DataFrame.ix"), (1, 5, "pandas.DataFrame.ix")]),
     (("import pandas as pd\npd.value_counts([1, 1])\npd.Series([1]).value_counts()",), [(1, 2, "pandas.value_counts")]),
+    # DeepChem's models keep `fit(…, nb_epoch=…)` and `fit_generator` (fair check 17): a receiver every binding of
+    # which is a DeepChem call, or the call itself, is not Keras's; a Keras model and a receiver of unknown origin are.
+    (("import deepchem as dc\nimport tensorflow as tf\nfrom deepchem.models import AtomicConvModel\n"
+      "model = dc.models.KerasModel(tf.keras.Sequential(), dc.models.losses.L2Loss())\nmodel = dc.models.TorchModel(net, loss)\n"
+      "model.fit(data, nb_epoch=5)\nmodel.fit_generator(batches())\nacm = AtomicConvModel(n_tasks=1)\nacm.fit(data, nb_epoch=3)\n"
+      "dc.models.GraphConvModel(1).fit(data, nb_epoch=2)\nnet = tf.keras.Sequential()\nnet.fit(x, y, nb_epoch=3)\n"
+      "def train(m):\n    m.fit(x, y, nb_epoch=1)",),
+     [(1, 12, "keras.Model.fit(nb_epoch=…)"), (1, 14, "keras.Model.fit(nb_epoch=…)")]),
+    # A name bound to a DeepChem model and to something else: not known to be DeepChem's.
+    (("import deepchem as dc\nimport keras\nmodel = dc.models.GraphConvModel(1)\nmodel = build()\nmodel.fit_generator(g)",),
+     [(1, 5, "keras.Model.fit_generator")]),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected
@@ -168,3 +179,33 @@ def test_iteritems_is_the_builtin_dicts_in_a_python2_notebook() -> None:
     assert _uses("import pandas as pd\ncounts = {}\nfor k, v in counts.iteritems():\n    print(k)") == [
         (1, 3, "pandas.DataFrame.iteritems"),
     ]
+
+
+def test_first_python_names_releases_the_catalogue_removes_in() -> None:
+    """Every `[first_python]` key is a (distribution, removed_in) of some entry, spelt as the entry
+    spells it: a misspelt release would silently never apply."""
+    data = tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))
+    releases = {(e["distribution"], str(e["removed_in"])) for e in data["removed"]}
+    for distribution, table in data["first_python"].items():
+        for release, python in table.items():
+            assert (distribution, release) in releases, (distribution, release)
+            assert Version(python).release[0] == 3, (distribution, release, python)
+
+
+@pytest.mark.parametrize("files, reported", [
+    # NumPy 2.0 needs Python 3.9: a project bounded below it gets 1.24, which has `np.product` and `np.NaN`.
+    ({"setup.py": "from setuptools import setup\nsetup(name='g', install_requires=['numpy>=1.14'], python_requires='>=3.6, <3.9')\n"}, []),
+    ({"environment.yml": "dependencies:\n  - python=3.8\n  - numpy\n"}, []),
+    ({"pyproject.toml": "[project]\nname = 'g'\nrequires-python = '>=3.8,<3.9'\ndependencies = ['numpy']\n"}, []),
+    # A bound that admits 3.9 (or an upper bound on 3.9 itself) lets pip take NumPy 2.
+    ({"setup.py": "from setuptools import setup\nsetup(name='g', install_requires=['numpy>=1.14'], python_requires='>=3.6, <3.10')\n"},
+     ["numpy<2.0.0"]),
+    ({"environment.yml": "dependencies:\n  - python=3.9\n  - numpy\n"}, ["numpy<2.0.0"]),
+    ({"requirements.txt": "numpy>=1.14\n"}, ["numpy<2.0.0"]),
+])
+def test_a_python_bound_keeps_out_releases_that_need_a_newer_python(tmp_path, files, reported) -> None:
+    from nbrefactor.audit.rule_examples import run_example
+
+    example = Example(cells=("import numpy as np\ncells = np.product([3, 4])\nmissing = np.NaN",), files=files)
+    found = [dict(d.data) for d in run_example(removed_apis.UsesRemovedApi, example, tmp_path)]
+    assert [f"{d['distribution']}<{d['removed_in']}" for d in found] == reported

@@ -124,6 +124,31 @@ def test_dep003_fix_says_which_packages_a_manifest_already_declares(tmp_path):
     ]
 
 
+def test_dep003_fix_tells_the_project_itself_a_colab_helper_and_a_clone_apart(tmp_path):
+    # Fair check 17: "deepchem is already declared in setup.py" when setup.py builds deepchem; "Declare
+    # condacolab in requirements.txt" for Colab's bootstrap; "the local package ./" for a clone `%cd`'d into.
+    root = make_repo(tmp_path, {"setup.py": "from setuptools import setup\nsetup(name='molkit', install_requires=['numpy'])\n"})
+    nb = write_notebook(root / "docs" / "nb.ipynb", [
+        "!pip install --pre molkit",
+        "!pip install molkit numpy scanpy",
+        "!pip install -q condacolab\nimport condacolab\ncondacolab.install()",
+        "!git clone https://github.com/example-lab/grover.git\n%cd grover\n!pip install -e ./",
+    ])
+    found = {d.location.cell: d for d in audit(nb) if d.code == "DEP003"}
+    assert found[1].fix.replace(f"{root}/", "") == (
+        "molkit is the project itself, built by setup.py, not a dependency it declares: install the checkout with "
+        "`pip install -e <its folder>` before starting the kernel and delete the line (the line's `--pre` installs the "
+        "newest pre-release, a nightly build where the project publishes them, which changes from one run to the next)")
+    assert found[2].fix.replace(f"{root}/", "") == (
+        "Declare scanpy in requirements.txt (pinned; numpy is already declared in setup.py; molkit is the project itself, "
+        "built by setup.py, not a dependency it declares) and delete the line")
+    assert found[3].fix == ("condacolab only sets up Google Colab: nothing to declare for it; declare what the cell installs "
+                            "with it and delete the line")
+    assert "the clone of https://github.com/example-lab/grover.git (`./`, editable)" in found[4].message
+    assert "`<name> @ git+https://github.com/example-lab/grover.git@<commit>`" in found[4].fix
+    assert [d.data for d in audit(nb) if d.code == "DEP001" and dict(d.data).get("module") == "condacolab"] == []
+
+
 def test_dep003_message_names_the_requirements_file_and_the_local_package_not_pip_flags(tmp_path):
     # Fair check 6: "installs -r requirements.txt" showed pip's flag as if it were a package.
     root = make_repo(tmp_path, {})

@@ -582,6 +582,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     added_path = path_added_imports(facts, catalog, project.declared if project is not None and project.manifests else frozenset())
     guarded = guarded_installs(facts)
     spellings: Optional[dict[str, str]] = None  # read only for an import no table knows
+    helpers: Optional[frozenset[tuple[int, str]]] = None  # read at the first third-party import
     python2 = _python2_stdlib(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:
@@ -596,6 +597,10 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                 continue
             if added_path and (ca.cell.index, imp.line, imp.top_level) in added_path:
                 continue  # a module of a folder the notebook put on sys.path (see path_added_imports)
+            if helpers is None:
+                helpers = _installed_setup_helpers(facts, catalog)
+            if (ca.cell.index, imp.top_level) in helpers:
+                continue  # a hosted runtime's bootstrap, installed and run in this cell (`import condacolab`)
             target = _import_target(imp)
             line, column = _statement_position(ca, imp)
             resolution = _resolve(target, catalog)
@@ -684,6 +689,23 @@ def _without_covered_roots(uses: list[ImportUse], namespaces: Mapping[str, int])
 # `python -c "import iterstrat" || pip install iterative-stratification`: the notebook says which
 # distribution provides the module it tries to import.
 _IMPORT_GUARD = re.compile(r"""\bpython[0-9.]*\s+-c\s+["']\s*import\s+([A-Za-z_]\w*)\s*["']\s*\|\|""")
+
+
+def _installed_setup_helpers(facts: NotebookFacts, catalog: Catalog) -> frozenset[tuple[int, str]]:
+    """(cell index, module) of each hosted setup helper (`[hosted_setup_helpers]` of
+    rules/distributions.toml: `condacolab`, `scvi_colab`) that a cell pip-installs itself
+    (`!pip install -q condacolab`): imported there, it is that cell's setup, not a distribution."""
+    modules = (catalog.table("distributions", "hosted_setup_helpers", {}) or {}).get("modules", [])
+    if not modules:
+        return frozenset()
+    wanted = {normalise(m): m for m in modules if isinstance(m, str)}
+    found: set[tuple[int, str]] = set()
+    for command in install_commands(facts):
+        for package in command.packages:
+            module = wanted.get(package.normalised)
+            if module is not None:
+                found.add((command.cell.index, module))
+    return frozenset(found)
 
 
 def _lab_test_module(name: str, catalog: Catalog) -> bool:
@@ -893,6 +915,8 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
         # "pyarrow|fastparquet": any of them serves (a manifest declaring one is enough); the first
         # is the one to write into a manifest.
         choices = tuple(distribution.split("|"))
+        # Each engine's other names in `[import]` declare it too (conda's `pytables` for `tables`).
+        choices += tuple(alias for choice in choices for alias in _other_names(choice, catalog) if alias not in choices)
         if choices[0] not in found:
             found[choices[0]] = ImportUse(ca.cell, call.line, call.column, choices[0],
                                           Resolution(choices[0], choices, "implied"), choices[0], how, extra)
@@ -951,6 +975,14 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     add(ca, call, distribution, f"is needed by the `{metric}` metric `{qualified}` loads, whose "
                         "script imports it")
     return list(found.values())
+
+
+def _other_names(distribution: str, catalog: Catalog) -> tuple[str, ...]:
+    """The other names `[import]` gives a distribution that is its own import name (`tables` →
+    `pytables`, conda's); none for the rest."""
+    overrides = _tables(catalog).overrides
+    names = overrides.get(distribution, ())
+    return tuple(names[1:]) if names and normalise(names[0]) == normalise(distribution) else ()
 
 
 def _or(names: list[str]) -> str:
@@ -1086,6 +1118,36 @@ def _clone_target(command: str) -> tuple[str, tuple[str, ...]] | None:
     folders = [stem] + [plain[1].rstrip("/").rsplit("/", 1)[-1]] if len(plain) > 1 else [stem]
     # (the destination as written, last: `/tmp/repo`, or the repository's name when left out)
     return f"{owner}/{stem}".lower(), tuple(f for f in folders if f) + (plain[1] if len(plain) > 1 else stem,)
+
+
+def cloned_working_folder(facts: NotebookFacts, cell_index: int, line: int) -> Optional[str]:
+    """The URL (as written) of the repository whose clone is the working directory at (cell, line):
+    a `git clone` above, then a `%cd` into its folder with no other `%cd` since (`!git clone
+    https://github.com/o/grover.git`, `%cd grover`, then `!pip install -e ./` installs that clone)."""
+    clones: list[tuple[str, tuple[str, ...]]] = []  # (url, folder names the clone may land in)
+    current: Optional[str] = None
+    for ca in facts.cells:
+        if ca.cell.index > cell_index:
+            break
+        events: list[tuple[int, str, str]] = []  # (line, "clone"|"cd", text)
+        for m in ca.magics:
+            if m.kind == "shell" or (m.kind in ("line_magic", "automagic") and m.name in ("system", "sx")):
+                events.append((m.line, "clone", m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip()))
+            elif m.kind in ("line_magic", "automagic") and m.name == "cd" and m.args.strip():
+                events.append((m.line, "cd", cd_operand(m.args.strip())))
+        for number, kind, text in sorted(events, key=lambda e: e[0]):
+            if ca.cell.index == cell_index and number >= line:
+                break
+            if kind == "clone":
+                target = _clone_target(text)
+                match = _GIT_CLONE.search(text)
+                if target is not None and match is not None and "://" in match.group(1):
+                    url = next((w for w in match.group(1).split() if "://" in w), "")
+                    clones.append((url, target[1][:-1]))
+            else:
+                folder = _last_component(text)
+                current = next((url for url, folders in reversed(clones) if folder in folders), None) if folder not in ("", ".") else current
+    return current or None
 
 
 def _last_component(path: str) -> str:

@@ -88,6 +88,11 @@ class Manifest:
     # `notebooks/`; `with_sibling_requirements`): it declares, yet its unpinned lines are not DEP004's,
     # since the notebook's own install line of the same names carries that finding (DEP003).
     sibling: bool = False
+    # The Python versions the manifest admits, as written (`>=3.6.0, <3.9.0` of setup.py's
+    # `python_requires`, pyproject's `requires-python`, a Poetry `python` range, conda's `=3.8` of an
+    # environment's `python` line); None when it says nothing. A bound below the Python a library
+    # release requires keeps pip from installing that release (DEP005).
+    python_requires: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,7 @@ def parse_environment_yml(path: str, text: str) -> Manifest:
     """Enough YAML for conda's `dependencies:` list and its nested `- pip:` list, whatever the
     indentation (items may sit at column 0 under `dependencies:`)."""
     reqs = []
+    python_requires: Optional[str] = None  # the environment's `- python=3.8` line, after the name
     in_deps = False
     pip_indent: Optional[int] = None  # column of the `- pip:` item while inside its list
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -243,9 +249,12 @@ def parse_environment_yml(path: str, text: str) -> Manifest:
         is_pip = pip_indent is not None
         name = item if is_pip else item.split("::")[-1]
         req = _requirement(name, number, conda=not is_pip)
+        if req and req.name == "python" and not is_pip:
+            python = re.sub(r"^python\s*", "", name.strip(), flags=re.IGNORECASE).strip()
+            python_requires = python or python_requires
         if req and req.name not in ("python", "pip"):
             reqs.append(req)
-    return Manifest(path, "environment", tuple(reqs))
+    return Manifest(path, "environment", tuple(reqs), python_requires=python_requires)
 
 
 def _line_of(lines: list[str], name: str, start: int = 0, key_first: bool = False) -> int:
@@ -370,7 +379,12 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None) -> 
                           pinned=True, patch_range=False)
         if req:
             reqs.append(req)
-    return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None)
+    python = project.get("requires-python")
+    poetry_python = (poetry.get("dependencies") or {}).get("python") if isinstance(poetry.get("dependencies"), dict) else None
+    if not isinstance(python, str) and isinstance(poetry_python, str):
+        python = _poetry_range(poetry_python.strip()) or poetry_python
+    return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None,
+                    python_requires=python.strip() if isinstance(python, str) and python.strip() else None)
 
 
 def _pipfile_spec(name: str, value: object) -> str:
@@ -568,7 +582,8 @@ def parse_setup_cfg(path: str, text: str) -> Optional[Manifest]:
         if req:
             reqs.append(req)
     name = parser.get("metadata", "name", fallback="").strip()
-    return Manifest(path, "setup.cfg", tuple(reqs), normalise(name) if name else None)
+    python = parser.get("options", "python_requires", fallback="").strip()
+    return Manifest(path, "setup.cfg", tuple(reqs), normalise(name) if name else None, python_requires=python or None)
 
 
 def parse_setup_py(path: str, text: str) -> Manifest | None:
@@ -616,6 +631,7 @@ def parse_setup_py(path: str, text: str) -> Manifest | None:
 
     specs: list[tuple[str, int]] = []
     name: str | None = None
+    python: str | None = None  # `python_requires=">=3.6, <3.9"`
     calls_setup = unreadable = False
     # In source order (ast.walk is breadth-first): a name is read as bound where setup() reads it.
     nodes = sorted((n for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AugAssign, ast.Call))),
@@ -660,6 +676,8 @@ def parse_setup_py(path: str, text: str) -> Manifest | None:
                             specs += table_items.get(keyword.value.id, [])
                     elif keyword.arg == "name":
                         name = string(keyword.value)
+                    elif keyword.arg == "python_requires":
+                        python = string(keyword.value)
                     elif keyword.arg is None:  # setup(**options): what it declares is not in sight
                         unreadable = True
     reqs = [req for spec, line in specs if (req := _requirement(spec, line))]
@@ -667,7 +685,8 @@ def parse_setup_py(path: str, text: str) -> Manifest | None:
     # declares what cannot be seen: not a manifest here, or every import would look undeclared.
     if not calls_setup or (unreadable and not reqs):
         return None
-    return Manifest(path, "setup.py", tuple(reqs), normalise(name) if name else None)
+    return Manifest(path, "setup.py", tuple(reqs), normalise(name) if name else None,
+                    python_requires=python.strip() if python and python.strip() else None)
 
 
 _CONDA_FILE = re.compile(r"^dependencies\s*:\s*(#.*)?$", re.MULTILINE)

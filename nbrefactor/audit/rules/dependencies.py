@@ -17,7 +17,9 @@ from typing import Any, Iterator, Optional
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
-from nbrefactor.audit.distributions import install_commands, shadowing_package, third_party_imports, url_installs, variable_install_pins
+from nbrefactor.audit.distributions import (
+    cloned_working_folder, install_commands, shadowing_package, third_party_imports, url_installs, variable_install_pins,
+)
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
@@ -145,6 +147,22 @@ def _hosted_installs(ctx: RuleContext) -> dict[str, tuple[tuple, str]]:
                     found.setdefault(spec.normalised, ((command.cell, command.line, command.column), spec.spec))
         return found
     return ctx.shared("dependencies.hosted_installs", compute)
+
+
+# A library's own metadata: what every install of the library pulls in, not a notebook's environment.
+# (Not a pyproject: a Poetry or uv project's pyproject.toml is also how its environment is made.)
+_LIBRARY_KINDS = frozenset({"setup.py", "setup.cfg"})
+
+
+def _library_home(fix: str, hosted: Optional[tuple[tuple, str]], library: Optional[str]) -> str:
+    """`_with_hosted_pin`, and where the line goes when the only manifests are a library's own
+    metadata (`library`, their names): a requirements file for the notebooks, not the library's
+    `install_requires` (fair check 17: deepchem's tutorials importing scanpy)."""
+    fix = _with_hosted_pin(fix, hosted)
+    if library is None:
+        return fix
+    return (fix.replace("to a manifest", "to a requirements file for the notebooks (or an extra of the library for its examples)", 1)
+            + f"; {library} is the library's own metadata, and a line in it would install this with every install of the library")
 
 
 def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
@@ -354,6 +372,12 @@ class UndeclaredImport(Rule):
         "Packages above the notebook named like a catalogued distribution whose folder holds notebooks (a course's "
         "`numpy/` chapter with an `__init__.py` for its tests) do not hide the distribution: the notebook runs from its own "
         "folder, where `import numpy` is numpy (unless it `%cd`s there). "
+        "A hosted runtime's bootstrap helper that a cell pip-installs and imports (`!pip install -q condacolab`, "
+        "`import condacolab`; `scvi_colab`; `[hosted_setup_helpers]` of `rules/distributions.toml`) is no distribution "
+        "there: the cell is set-up a migration deletes, and what it installs is what to declare. conda's `pytables` "
+        "declares PyTables (`tables`). When the only manifests are a library's own `setup.py`/`setup.cfg` (its tutorials "
+        "below it), the fix says to add the line to a requirements file for the notebooks (or an extra for the examples), "
+        "not to the library's `install_requires`. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
         "Nor are the repository's own packages reported: a distribution that a `setup.py` (`setup(name=…)`, a literal "
         "or a module-level string constant), `setup.cfg` or `pyproject.toml` anywhere below the project root (the folder "
@@ -502,6 +526,15 @@ class UndeclaredImport(Rule):
             ),
             files={"requirements.txt": "huggingface-hub==0.24.6\n"},
         ),
+        # conda's `pytables` is PyPI's `tables`, which `pd.HDFStore` needs; a cell that pip-installs
+        # `condacolab` and runs it only sets up Colab (DEP003 names that line).
+        Example(
+            cells=(
+                "!pip install -q condacolab\nimport condacolab\ncondacolab.install()",
+                "import pandas as pd\nstore = pd.HDFStore('quotes.h5')",
+            ),
+            files={"environment.yml": "dependencies:\n  - python=3.11\n  - pandas=2.2.2\n  - pytables=3.9.2\n"},
+        ),
     )
     failing = (
         Example(
@@ -600,6 +633,9 @@ class UndeclaredImport(Rule):
                     | ctx.project.repository_projects)
         where = _manifest_names(manifests)
         shared_where = _manifest_names(tuple(m for m in manifests if not m.sibling)) or where
+        # Only a library's own metadata around the notebook (deepchem's setup.py above its tutorials):
+        # a line there would install a tutorial's package with every install of the library.
+        library = where if all(m.kind in _LIBRARY_KINDS and m.project_name for m in manifests) else None
         uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
         for use in kept:
@@ -630,7 +666,7 @@ class UndeclaredImport(Rule):
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"
                  + _placeholder_note(res, manifests))
                 + _shadow_note(use, ctx) + _component_note(use, component),
-                fix=_with_hosted_pin(
+                fix=_library_home(
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
                     f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
                     f"`{variable[0].text.strip()}` installs)" if variable else
@@ -644,7 +680,7 @@ class UndeclaredImport(Rule):
                     f"{res.primary}-<version>/{res.primary}-<version>.tar.gz` to a manifest (a spaCy model is not on the "
                     "package index; its release archive pins it)" if "spaCy model" in use.needed else
                     f"Add `{res.primary}` (pinned) to a manifest",
-                    hosted) + _bridge_note(res.primary) + _component_fix(use, component),
+                    hosted, library) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -968,6 +1004,12 @@ class InNotebookInstall(Rule):
         "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
         "The fix declares the packages in requirements.txt, or, where the project's only environment files are "
         "Dockerfiles, in a RUN line of the nearest one. "
+        "A package that is the project itself (its `setup.py` names it: `!pip install deepchem` in deepchem's tutorials) "
+        "is said to be so, the fix being to install the checkout (`pip install -e <its folder>`); a hosted runtime's "
+        "bootstrap helper (`condacolab`, `scvi-colab`) has nothing to declare (what it installs has); an editable install "
+        "of the working directory after `git clone URL` and `%cd` into the clone (`!pip install -e ./`) names the clone, "
+        "and the fix is a direct reference to its URL pinned to a commit. A line with `--pre` says in its fix that it "
+        "installs the newest pre-release (a nightly build where the project publishes them). "
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
@@ -1117,6 +1159,7 @@ class InNotebookInstall(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         declared = ctx.project.declared if ctx.project.manifests else frozenset()
         imported: Optional[frozenset[str]] = None  # what the notebook's imports resolve to (read once, when needed)
+        setup_helpers: Optional[frozenset[str]] = None  # `[hosted_setup_helpers]`, normalised (read at the first line)
         steps = pipeline_step_bodies(ctx.facts)
         metapackages = _metapackages(ctx.catalog)
         commands = install_commands(ctx.facts)
@@ -1179,19 +1222,44 @@ class InNotebookInstall(Rule):
             # expansion (`{xformers}`, `$wheels`) a package's name: the kernel picks it at run time.
             said = [spec.spec for spec in packages]
             said += [f"what {f} lists" for f in parsed.requirement_files]
-            said += [f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
+            # `%cd grover` after `!git clone https://github.com/o/grover.git`, then `pip install -e ./`: the
+            # local package is that clone, which a manifest names by its URL and a commit (fair check 17).
+            here = [e for e in parsed.editables if "://" not in e and e.strip().rstrip("/") in (".", "")]
+            clone = cloned_working_folder(ctx.facts, command.cell.index, command.line) if here else None
+            said += [f"the clone of {clone} (`{e}`, editable)" if clone and e in here else
+                     f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
             expansions = [u for u in parsed.unresolved if _EXPANSION.search(u) and "://" not in u]
             said += [f"{u} as a package (a requirements file without `-r`: pip fails on it)" if _is_txt(u) else
                      f"the local package {u}" if u.startswith((".", "/", "~")) else u
                      for u in parsed.unresolved if u not in expansions]
             said += ["a package chosen at run time" if len(expansions) == 1 else "packages chosen at run time"] if expansions else []
+            if setup_helpers is None:
+                setup_helpers = frozenset(normalise(m) for m in (ctx.catalog.table("distributions", "hosted_setup_helpers", {}) or {})
+                                          .get("modules", []) if isinstance(m, str))
             if any(normalise(spec.name) in metapackages for spec in packages) and imported is None:
                 imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
                                      for n in use.resolution.normalised)
-            to_declare = [name for spec in packages for name in _to_declare(spec, metapackages, imported or frozenset())]
+            # `!pip install -q condacolab`: a hosted runtime's bootstrap, which a migration deletes with
+            # its cell; what it installs is what to declare, never the helper itself (fair check 17).
+            helpers = [spec.name for spec in packages if normalise(spec.name) in setup_helpers]
+            to_declare = [name for spec in packages if normalise(spec.name) not in setup_helpers
+                          for name in _to_declare(spec, metapackages, imported or frozenset())]
             fix = (f"Declare {', '.join(to_declare)} in requirements.txt (pinned); the line runs only "
-                   "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) else
-                   _install_fix(to_declare, ctx.project.manifests, parsed))
+                   "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
+                   _install_fix(to_declare, ctx.project.manifests, parsed) if to_declare or not helpers else "")
+            if packages and _PRE_RELEASE.search(command.text):
+                # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
+                # them, changes from one run to the next more than an unpinned release (fair check 17).
+                fix += (" (the line's `--pre` installs the newest pre-release, a nightly build where the project publishes "
+                        "them, which changes from one run to the next)")
+            if clone and not to_declare and not parsed.packages and not parsed.unresolved and not parsed.requirement_files:
+                reference = f"git+{clone.removesuffix('/')}" if not clone.startswith("git+") else clone
+                fix = (f"Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
+                       f"(`<name> @ {reference}@<commit>`) and delete the line, with the `git clone` and `%cd` that fetch it")
+            if helpers:
+                helper_fix = (f"{', '.join(helpers)} only {'sets' if len(helpers) == 1 else 'set'} up Google Colab: nothing to "
+                              "declare for it; declare what the cell installs with it and delete the line")
+                fix = f"{fix}; {helper_fix}" if fix else helper_fix
             found.append(_InstallLine(
                 command, said, to_declare,
                 plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests),
@@ -1345,12 +1413,24 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
     for manifest in manifests:
         for name in {r.name for r in manifest.requirements} | ({manifest.project_name} if manifest.project_name else set()):
             declaring.setdefault(name, manifest.path)
+    listed_somewhere = {r.name for m in manifests for r in m.requirements}
     undeclared = [n for n in names if normalise(n.split("[")[0]) not in declaring]
     declared = [n for n in names if normalise(n.split("[")[0]) in declaring]
     if not declared:
         return f"Declare {', '.join(names)} in {_declare_in(manifests)} (pinned) and delete the line"
-    files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in declared))
-    already = f"{', '.join(declared)} {'is' if len(declared) == 1 else 'are'} already declared in {files}"
+    # A name only a manifest's own project name gives (`!pip install deepchem` in deepchem's tutorials,
+    # beside its setup.py): that file does not declare the package, it builds it (fair check 17).
+    own = [n for n in declared if normalise(n.split("[")[0]) not in listed_somewhere]
+    listed = [n for n in declared if n not in own]
+    parts = []
+    if listed:
+        files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in listed))
+        parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}")
+    if own:
+        files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in own))
+        parts.append(f"{', '.join(own)} {'is' if len(own) == 1 else 'are'} the project itself, built by {files}, "
+                     "not a dependency it declares")
+    already = "; ".join(parts)
     # The example's file in a sibling folder has no DEP004 of its own (its lines are this line's root
     # cause): the fix says to pin them there.
     pinned = {r.name for m in manifests for r in m.requirements if r.pinned}
@@ -1361,8 +1441,13 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
                 f"(`{normalise(unpinned[0].split('[')[0])}==<the version you ran with>`), install from it before starting "
                 "the kernel and delete the line")
     if not undeclared:
-        return f"{already}: install from it before starting the kernel and delete the line"
+        how = ("install from it" if not own else "install the checkout with `pip install -e <its folder>`" if not listed
+               else "install from them (the project with `pip install -e <its folder>`)")
+        return f"{already}: {how} before starting the kernel and delete the line"
     return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
+
+
+_PRE_RELEASE = re.compile(r"(?:^|\s)--pre(?=\s|$)")
 
 
 # What installs packages rather than being one the code imports: a line upgrading only these (before

@@ -53,7 +53,8 @@ class HostedOnlyImport(Rule):
         "an `if` testing for Colab or Kaggle (`if \"google.colab\" in sys.modules:`), a `try:`/`except ImportError:`, "
         "a function body, a cell whose opening comment says it runs only on Colab, and an import of only `files` "
         "or `drive` from `google.colab` that the notebook uses for `files.upload()` (PTH007's finding) or "
-        "`drive.mount(…)` (PTH002's, on the `/content/drive` path)."
+        "`drive.mount(…)` (PTH002's, on the `/content/drive` path), unless the notebook also imports another hosted "
+        "module: then the finding sits at the first of them all, where the notebook stops."
     )
     why_bad = (
         "No package index has these modules, so no manifest can install them: on a laptop, in CI or in a "
@@ -83,10 +84,18 @@ class HostedOnlyImport(Rule):
             ),
             expect=((1, 1),),
         ),
+        # The notebook stops at the first import, the `files` one whose upload PTH007 reports, not at the later `output`.
+        Example(
+            cells=(
+                "from google.colab import files\nuploaded = files.upload()",
+                "from google.colab import output\noutput.enable_custom_widget_manager()",
+            ),
+            expect=((1, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        found: list[tuple] = []  # (cell, line, column, module, source line)
+        found: list[tuple] = []  # (cell, line, column, module, source line, whether another rule reports its use)
         called = frozenset(call.func for ca in ctx.facts.cells for call in ca.facts.calls if call.func)
         for ca in ctx.facts.cells:
             tree = cell_python_tree(ca)
@@ -94,13 +103,15 @@ class HostedOnlyImport(Rule):
                 continue
             for node in tree.body:  # top level only: under `if`/`try`/`def` it may be guarded
                 module = _hosted_module(node)
-                if not module or _reported_elsewhere(node, called) or hosted_only(ca.lines, node.lineno):
+                if not module or hosted_only(ca.lines, node.lineno):
                     continue
                 text = ca.lines[node.lineno - 1] if 0 < node.lineno <= len(ca.lines) else ""
-                found.append((ca.cell, node.lineno, node.col_offset + 1, module, text.strip()))
-        if not found:
-            return
-        cell, line, column, module, shown = found[0]
+                found.append((ca.cell, node.lineno, node.col_offset + 1, module, text.strip(), _reported_elsewhere(node, called)))
+        if all(elsewhere for *_, elsewhere in found):
+            return  # none, or only imports whose use another rule reports
+        # At the first of them all: an earlier `from google.colab import files` (used by `files.upload()`)
+        # is where the notebook stops, though alone it would be PTH007's finding (fair check 17).
+        cell, line, column, module, shown, _ = found[0]
         service = _HOSTED_MODULES[module]
         yield Hit(
             cell,

@@ -68,6 +68,11 @@ class Removal:
     # have `iteritems` there) when `unless_python2`.
     unless_modules: tuple[str, ...] = ()
     unless_python2: bool = False
+    # With `method`: not on a receiver known to be made by a callable of one of these modules
+    # (qualified through the imports; the call itself, or a name every plain assignment of which is
+    # one): DeepChem's `dc.models.KerasModel(…)` wraps a Keras model and keeps its own `fit(dataset,
+    # nb_epoch=…)` and `fit_generator`, current API. A receiver of unknown origin is still matched.
+    unless_receivers: tuple[str, ...] = ()
 
     @property
     def on_path(self) -> bool:
@@ -86,6 +91,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             str(e.get("key", "")),
             tuple(str(r) for r in e.get("receivers", [])), bool(e.get("indexer", False)),
             tuple(str(m) for m in e.get("unless_modules", [])), bool(e.get("unless_python2", False)),
+            tuple(str(m) for m in e.get("unless_receivers", [])),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -419,6 +425,20 @@ def _receiver_known(receiver: ast.expr, entry: Removal, ctx: RuleContext, reboun
     return _made_by(receiver, ctx.facts, rebound) in entry.receivers
 
 
+def _receiver_from(receiver: ast.expr, modules: tuple[str, ...], ctx: RuleContext, rebound: frozenset[str], makers: dict[str, frozenset[str]]) -> bool:
+    """The method's receiver is made by a callable of one of `modules` (see `Removal.unless_receivers`):
+    the call itself, or a name every plain assignment of which is such a call."""
+
+    def inside(qualified: str) -> bool:
+        return any(qualified == m or qualified.startswith(m + ".") for m in modules)
+
+    if isinstance(receiver, ast.Name):
+        made = makers.get(receiver.id)
+        return bool(made) and all(inside(m) for m in made)
+    made_by = _made_by(receiver, ctx.facts, rebound)
+    return bool(made_by) and inside(made_by)
+
+
 # The node types `_rebound` and `_uses` read (CPython's parser makes no subclasses of them).
 _BINDING_CLASSES = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _BINDINGS = frozenset(_BINDING_CLASSES)
@@ -546,12 +566,13 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 if own is None:
                     own = _own_functions(ctx)
                 candidates = [e for e in methods[node.func.attr] if e.keyword or e.method not in own]
-                if any(e.receivers for e in candidates):
+                if any(e.receivers or e.unless_receivers for e in candidates):
                     if makers is None:
                         makers = _makers(ctx, rebound)
                     candidates = [
                         e for e in candidates
-                        if not e.receivers or _receiver_known(node.func.value, e, ctx, rebound, makers)
+                        if (not e.receivers or _receiver_known(node.func.value, e, ctx, rebound, makers))
+                        and not (e.unless_receivers and _receiver_from(node.func.value, e.unless_receivers, ctx, rebound, makers))
                     ]
                 also = _call_match(node, candidates, ca, dicts)
                 found = also.pop(0) if also else None
@@ -726,6 +747,32 @@ def _declarations(ctx: RuleContext, names: frozenset[str], removed: Version) -> 
     return found
 
 
+def _python_rules_out(ctx: RuleContext, first_python: object) -> bool:
+    """A manifest of the project bounds Python below `first_python`, the oldest Python the removal
+    release installs on (`[first_python]` of the catalogue): no environment of the project can get
+    that release or a later one (`python_requires=">=3.6, <3.9"` and numpy 2.0, which needs 3.9)."""
+    if not isinstance(first_python, str):
+        return False
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        first = Version(first_python)
+    except InvalidVersion:
+        return False
+    major, minor = first.release[0], first.release[1] if len(first.release) > 1 else 0
+    # Every Python from the first one on, as a release and late in its patch series (`<=3.8` admits
+    # 3.8 but not 3.8.5; `<3.9.0` neither 3.9 nor 3.9.1).
+    newer = [Version(f"{major}.{m}{patch}") for m in range(minor, 40) for patch in ("", ".0", ".99")]
+    for manifest in ctx.project.manifests:
+        text = (manifest.python_requires or "").strip()
+        if re.match(r"^\d", text):  # conda's `python 3.8` (a space, no operator)
+            text = "=" + text
+        spec = _specifier(text) if text else None
+        if spec is not None and str(spec) and not any(spec.contains(v, prereleases=True) for v in newer):
+            return True
+    return False
+
+
 # --- the rule ------------------------------------------------------------------------------
 
 
@@ -773,7 +820,11 @@ class UsesRemovedApi(Rule):
         "no finding, nor is one it cannot read (a URL: it may keep an old release). A Poetry caret or tilde is the range it stands for (`^0.24.1` admits 0.24.x only), and a `poetry.lock` beside the pyproject.toml pins what it locks. Not reported: uses inside a `try:` (or its handler) catching ImportError or "
         "AttributeError, a removed keyword's call inside a `try:` catching TypeError or ValueError (a removed value's: or OSError), uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
         "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included), and uses through a name "
-        "the notebook rebinds or imports as two different modules. Nothing installed "
+        "the notebook rebinds or imports as two different modules; nor Keras's `fit(…, nb_epoch=…)` and `fit_generator` on a "
+        "receiver made by DeepChem (`model = dc.models.GraphConvModel(…)`: DeepChem's models keep both as current API), nor a "
+        "removal whose release needs a newer Python than a manifest of the project admits (`python_requires=\">=3.6, <3.9\"`, "
+        "`requires-python`, a Poetry `python` range or conda's `python=3.8`, against the oldest Python of the release in "
+        "`[first_python]` of the catalogue: NumPy 2.0 needs 3.9, so such a project gets NumPy 1.24, which has `np.product`). Nothing installed "
         "on the host is consulted: the catalogue decides."
     )
     why_bad = (
@@ -867,6 +918,18 @@ class UsesRemovedApi(Rule):
             cells=("import pandas as pd\nsmooth = pd.rolling_mean(pd.Series([1.0, 2.0, 4.0]), 2)",),
             files={"requirements.txt": "pandas==0.18.1\n"},
         ),
+        # DeepChem's models keep `fit(dataset, nb_epoch=…)` and `fit_generator`: not Keras's removed ones.
+        Example(
+            cells=("import deepchem as dc\nimport tensorflow as tf\nmodel = dc.models.GraphConvModel(2, mode='classification')",
+                   "model.fit(train_set, nb_epoch=50)\nmodel.fit_generator(batches(train_set))"),
+            files={"requirements.txt": "tensorflow\ndeepchem\n"},
+        ),
+        # A project bounded to Python < 3.9 cannot install NumPy 2.0 (it needs 3.9): `np.product` stays.
+        Example(
+            cells=("import numpy as np\ncells = np.product([3, 4])",),
+            files={"setup.py": "from setuptools import setup\nsetup(name='grids', install_requires=['numpy>=1.14'], "
+                               "python_requires='>=3.6, <3.9')\n"},
+        ),
         # A cuDF frame has its own `as_matrix` (cuDF 0.x): not pandas' removal, pandas imported or not.
         Example(
             cells=("import cudf\nimport pandas as pd\nsensors = cudf.read_csv('sensors.csv')",
@@ -953,6 +1016,8 @@ class UsesRemovedApi(Rule):
                 removed = Version(removed_in)
             except InvalidVersion:
                 continue
+            if _python_rules_out(ctx, ctx.catalog.section("removed_apis").get("first_python", {}).get(distribution, {}).get(removed_in)):
+                continue  # the project's Python cannot install the release without the API
             declarations = _declarations(ctx, names.get(distribution, frozenset({normalise(distribution)})), removed)
             kinds = {d.kind for d in declarations}
             if kinds & {"old", "unknown"}:
