@@ -2217,11 +2217,14 @@ class UndefinedName(Rule):
         # Many names no cell defines, all first read in one cell (a recap cell using another notebook's
         # classes and constants): one root cause, one finding for the cell, the other names related.
         # A name with a close match stays its own finding (a typo, with its "did you mean").
+        # A name read as a module (`cc.UCCSD(mf)`, beside `gto.M(…)` and `scf.UHF(…)`) is a missing
+        # import even when an object's name is close to it (`mcc`): fair check 17.
         by_cell: dict[int, list[Read]] = {}
         for r in firsts:
             if (
                 r.flow is Flow.UNDEFINED and not any(x is r for x in later.get(r.name, ()))
-                and not difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)
+                and (not difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)
+                     or _read_as_module(cells[r.cell], r))
             ):
                 by_cell.setdefault(r.cell, []).append(r)
         folded: set[int] = set()
@@ -2309,6 +2312,14 @@ class UndefinedName(Rule):
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+def _read_as_module(cell: Cell, r: "Read") -> bool:
+    """Is the read `name.attribute` (`cc.UCCSD`), the way a module is used?"""
+    lines = cell.source.split("\n")
+    line = lines[r.line - 1] if 0 < r.line <= len(lines) else ""
+    start = r.column - 1
+    return line[start:start + len(r.name)] == r.name and line[start + len(r.name):].lstrip().startswith(".")
 
 
 # The names the pyspark shell binds before the notebook runs, what each is, and how a program

@@ -1076,13 +1076,14 @@ def _sizes_of(node: ast.expr, name: str) -> bool:
     return False
 
 
-def _peeks_at(node: ast.expr, name: str) -> bool:
-    """`mat[0][:5]`: a few of the numbers drawn, shown, with constant indices only."""
-    if not isinstance(node, ast.Subscript):
+def _peeks_at(node: ast.expr, name: str, outermost: bool = True) -> bool:
+    """`mat[0][:5]`: the head of the numbers drawn (a constant slice last), shown beside a timing.
+    A single element (`L[0]`) printed is a use like any other."""
+    if not isinstance(node, ast.Subscript) or (outermost and not isinstance(node.slice, ast.Slice)):
         return False
     if any(isinstance(n, ast.Name) for n in ast.walk(node.slice)):
         return False
-    return _is_name(node.value, name) or _peeks_at(node.value, name)
+    return _is_name(node.value, name) or _peeks_at(node.value, name, outermost=False)
 
 
 def _shows_shape_of(node: ast.expr, name: str) -> bool:
