@@ -686,10 +686,19 @@ def _draws(ca: CellAnalysis, resolve) -> bool:
     )
 
 
+# A cell that changes where imports come from: `sys.path.insert(…)`, `os.chdir(…)`, `%cd`.
+_IMPORT_PATH_CHANGE = re.compile(r"\bsys\.path\b|\bchdir\s*\(|^\s*%?(?:cd|pushd)\b", re.MULTILINE)
+
+
 def _import_only_cells(ctx: RuleContext) -> tuple[frozenset[int], frozenset[int]]:
-    """(import-only cells, import cells that also set a plot style)."""
+    """(import-only cells, import cells that also set a plot style or a display attribute)."""
     project = ctx.project
     local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    if project is not None and not any(_IMPORT_PATH_CHANGE.search(ca.cell.source) for ca in ctx.cells):
+        # The repository's own package (`deepchem` in deepchem's tutorials), imported by a notebook
+        # that never changes `sys.path` or the working folder: every run of the import finds the
+        # same package (fair check 17). A module beside the notebook stays kept.
+        local = project.local_modules
     rebound = {d.name for d in name_flow(ctx).definitions if d.kind is not DefKind.IMPORT}
     plain, styling = set(), set()
     for ca in ctx.cells:
@@ -702,11 +711,29 @@ def _import_only_cells(ctx: RuleContext) -> tuple[frozenset[int], frozenset[int]
     return frozenset(plain), frozenset(styling)
 
 
+def _display_settings_only(ca: CellAnalysis) -> bool:
+    """Besides imports, the cell only sets attributes of the modules it imports to constants
+    (`IPythonConsole.ipython_useSVG = True`): a display setting, like a plot style."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    bound = {i.bound for i in ca.facts.imports}
+    settings = [st for st in tree.body if not isinstance(st, (ast.Import, ast.ImportFrom, ast.Pass))]
+    return bool(settings) and all(
+        isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Attribute)
+        and isinstance(st.targets[0].value, ast.Name) and st.targets[0].value.id in bound
+        and isinstance(st.value, ast.Constant)
+        for st in settings
+    )
+
+
 def _imports_only(ca: CellAnalysis, local: frozenset[str], style_resolve=None) -> bool:
     """Only imports (and `%matplotlib`/`%config`); with `style_resolve`, plot-style calls
     (`sns.set_style("white")`, `plt.style.use(…)`) are allowed too."""
     f = ca.facts
-    if f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.mutated or f.deleted:
+    if f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.deleted:
+        return False
+    if f.mutated and (style_resolve is None or not _display_settings_only(ca)):
         return False
     if f.calls and (style_resolve is None or any(c.in_function or style_resolve(c.func) not in _PLOT_STYLE_CALLS for c in f.calls)):
         return False

@@ -2848,11 +2848,6 @@ class MissingRandomState(Rule):
         Example(cells=("import h2o", "train, test = frame.split_frame(ratios=[0.8], seed=1234)\nmask = frame['x'].runif(seed=7)")),
     )
     failing = (
-        # Seeded only after its first fit; seeded by NumPy in the cell above (not its own).
-        Example(cells=(
-            "from sklearn.ensemble import RandomForestRegressor\nimport numpy as np\nnp.random.seed(3)",
-            "forest = RandomForestRegressor(n_estimators=50)\nforest.fit(X, y)\nforest.random_state = 7\nprint(forest.score(X, y))",
-        ), expect=((2, 1),)),
         Example(cells=(
             "from sklearn.model_selection import train_test_split as tts\nfrom sklearn.ensemble import RandomForestClassifier",
             "X_tr, X_te, y_tr, y_te = tts(X, y, test_size=0.2)\nclf = RandomForestClassifier(\n    n_estimators=100,\n    random_state=None,\n)",
@@ -2927,6 +2922,11 @@ class MissingRandomState(Rule):
         Example(cells=(
             "import gymnasium as gym\nenv = gym.make('CartPole-v1')\nother = gym.make('CartPole-v1')",
             "obs, _ = env.reset()\nobs, _ = env.reset()\nstart, _ = other.reset(seed=3)\nagain, _ = other.reset()",
+        ), expect=((2, 1),)),
+        # Seeded only after its first fit; seeded by NumPy in the cell above (not its own).
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestRegressor\nimport numpy as np\nnp.random.seed(3)",
+            "forest = RandomForestRegressor(n_estimators=50)\nforest.fit(X, y)\nforest.random_state = 7\nprint(forest.score(X, y))",
         ), expect=((2, 1),)),
     )
 

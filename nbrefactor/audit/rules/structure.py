@@ -459,10 +459,6 @@ class SyntaxErrorInCell(Rule):
         # A workshop's blanks under numbered prompts (`# Task 1: …`): one finding, the other cell related.
         Example(cells=("import pandas as pd", "# Task 1: count rows per depot\nper_depot = ", "# Task 2: split the frame\ntrain = "),
                 expect=((2, 2),)),
-        # A tutorial's "cite this" block saved as two code cells: one finding, the other cell related.
-        Example(cells=("import numpy as np", "@article{lee2023flows,\n  title={Graph flows},\n  year={2023}\n}",
-                       md("Cite the tutorial too:"), "@manual{FlowsTutorial,\n title={Graph flows in practice},\n year={2024},\n}"),
-                expect=((2, 2),)),
         # Results pasted into a code cell as a text table: said as such.
         Example(cells=("import pandas as pd", "model      top1     top5\nresnet50   75.06%   92.48%\nvgg16      71.59%   90.38%"),
                 expect=((2, 1),)),
@@ -470,6 +466,10 @@ class SyntaxErrorInCell(Rule):
         # the template's blanks, one finding, the other cell related.
         Example(cells=("import pandas as pd", "label_column =   # put the name of the new column here", "weekly =\nweekly.head()"),
                 expect=((2, 1),)),
+        # A tutorial's "cite this" block saved as two code cells: one finding, the other cell related.
+        Example(cells=("import numpy as np", "@article{lee2023flows,\n  title={Graph flows},\n  year={2023}\n}",
+                       md("Cite the tutorial too:"), "@manual{FlowsTutorial,\n title={Graph flows in practice},\n year={2024},\n}"),
+                expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
