@@ -614,8 +614,8 @@ def _method_draw(
     for entry in catalog.method_draws:
         if entry.receiver_module and entry.receiver_module not in origin:
             continue
-        if not entry.receiver_module and origin & claimed:
-            continue  # `train = pl.read_csv(…)`: `train.sample()` is not pandas' sample
+        if not entry.receiver_module and (origin & claimed or origin == {_OWN_CLASS}):
+            continue  # `train = pl.read_csv(…)`, `model = HierVAE(args)`: `.sample()` is not pandas' sample
         if (
             call.method in entry.methods
             and (not entry.requires_import or entry.requires_import in imported)
@@ -625,6 +625,10 @@ def _method_draw(
         ):
             return entry
     return None
+
+
+_OWN_CLASS = "<instance of an unimported class>"
+_PANDAS_CONSTRUCTORS = frozenset({"DataFrame", "Series"})
 
 
 def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
@@ -643,8 +647,10 @@ def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
                 continue
             root = statement.value
             converted = False  # `pl_frame.to_pandas()` is a pandas frame
+            constructed = False  # `model = HierVAE(args).to(device)`: an instance of a class
             while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
                 converted = converted or (isinstance(root, ast.Attribute) and root.attr == "to_pandas")
+                constructed = isinstance(root, ast.Call) and isinstance(root.func, ast.Name)
                 root = root.func if isinstance(root, ast.Call) else root.value
             if not isinstance(root, ast.Name):
                 continue
@@ -652,6 +658,10 @@ def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
                 found = frozenset({"pandas"})
             elif root.id in facts.aliases:
                 found = frozenset({facts.aliases[root.id].partition(".")[0]})
+            elif constructed and root.id[:1].isupper() and root.id not in _PANDAS_CONSTRUCTORS:
+                # An instance of a class no import names (a star import's, the notebook's own): a
+                # model's `.sample()` is its own method, not pandas' (fair check 17: HierVAE).
+                found = frozenset({_OWN_CLASS})
             else:
                 found = origins.get(root.id, frozenset())
             name = statement.targets[0].id
@@ -2526,6 +2536,11 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import numpy as np\nimport pickle",
             "if 0 == 1:\n    weights = np.random.randn(50, 2)\n    np.save('weights.npy', weights)\nweights = np.load('weights.npy')\nprint(weights.sum())",
+        )),
+        # A model's own `.sample()` (an instance of a class from a star import), not pandas' sample.
+        Example(cells=(
+            "import pandas as pd\nfrom molgen import *",
+            "model = GraphVAE(hidden=64).to('cpu')\nmolecules = model.sample(16, greedy=True)\nframe = pd.DataFrame({'smiles': molecules})",
         )),
         # Not draws: a local variable named like a module, a deterministic DataLoader, df.sample(random_state=…).
         Example(cells=(
