@@ -2026,8 +2026,10 @@ class UndefinedName(Rule):
         "it), every other name is checked as usual; of a Python 2 cell (`print \"x\"`, STR004's), only the names its text "
         "binds (`n = 50`, `def f`, `import m`, `for k in`) count, so a name it only reads (`sc`, injected by the pyspark "
         "shell) is still reported where a parsed cell reads it (not with an `exec \"…\"` statement in it). Three or more names no cell defines, first read in one cell (code "
-        "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
-        "name with a close match to a defined one stays its own finding. Undefined names on one line (`os.path.abspath(__file__)` "
+        "that relies on another notebook's definitions), are one finding for the cell, the other names related, and so are the "
+        "cell's reads of modules only imported below it (`np`, `torch`: HID004 leaves them to this finding); a "
+        "name with a close match to a defined one stays its own finding, unless it is read as a module (`cc.UCCSD(mf)` "
+        "beside an object `mcc`). Undefined names on one line (`os.path.abspath(__file__)` "
         "and `data` of a script's path line) are one finding, the others named and related. Two undefined names, one ending its line and "
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
         "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
@@ -2262,15 +2264,25 @@ class UndefinedName(Rule):
             folded.update(id(r) for r in reads)
             cell = cells[index]
             shown_names = ", ".join(f"`{r.name}`" for r in rest[:5]) + (f" and {len(rest) - 5} more" if len(rest) > 5 else "")
+            # The same cell's reads of modules imported only in cells below (HID004 leaves them
+            # here): one snippet cell missing its imports is one fix, an import block above it.
+            imported_below = _imported_only_below(flow, index)
+            also = ""
+            if imported_below:
+                names = list(dict.fromkeys(r.name for r in imported_below))
+                where = sorted({c for r in imported_below for c in flow.definers(r.name) if c > index})
+                also = (f"; {', '.join(f'`{n}`' for n in names)} {'is' if len(names) == 1 else 'are'} imported only below it "
+                        f"({_cell_list(where)})")
             yield Hit(
                 cell, first.line, first.column,
                 f"`{first.name}` is not defined in any cell; nor are {shown_names}: this cell reads {len(reads)} names "
-                "that no cell of the notebook defines",
+                f"that no cell of the notebook defines{also}",
                 fix="Add the definitions (or the import) this cell relies on in a cell above it, or exclude the notebook if it only shows code.",
                 key=f"{first.name}\x1f{_source_line(cell, first.line)}",
                 related=tuple(dict.fromkeys(
                     [(cells[r.cell], r.line, r.column) for r in rest]
                     + [(cells[o.cell], o.line, o.column) for r in reads for o in later.get(r.name, [])]
+                    + [(cells[r.cell], r.line, r.column) for r in imported_below]
                 )),
             )
         # A name broken by a line break (`recall = reca` / `ll_score(y, p)`, from a bad paste): two
@@ -2339,6 +2351,33 @@ class UndefinedName(Rule):
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+# The words of HID003's finding for one cell reading several names no cell defines (HID004 asks for it).
+_MISSING_IMPORTS_GROUP = "that no cell of the notebook defines"
+
+
+def _imported_only_below(flow: NameFlow, cell: int) -> list["Read"]:
+    """The first reads, in `cell`, of names that only imports in cells below it bind (`np`, with
+    `import numpy as np` in cell 25), outside functions."""
+    found: dict[str, Read] = {}
+    for r in flow.reads:
+        if r.cell != cell or r.flow is not Flow.BELOW or r.deferred or r.name in found:
+            continue
+        binders = [d for d in flow.definitions if d.name == r.name]
+        if binders and all(d.kind is DefKind.IMPORT and d.cell > cell for d in binders):
+            found[r.name] = r
+    return sorted(found.values(), key=lambda r: (r.line, r.column))
+
+
+def _missing_imports_group_cells(ctx: RuleContext) -> frozenset[int]:
+    """The cells HID003 reports as reading several names no cell defines (one finding each); empty
+    when HID003 is off for the notebook."""
+    if not rule_enabled(ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path):
+        return frozenset()
+    return ctx.shared("hid003.missing_imports_groups", lambda: frozenset(
+        hit.cell.index for hit in UndefinedName().check(ctx) if _MISSING_IMPORTS_GROUP in hit.message
+    ))
 
 
 def _read_as_module(cell: Cell, r: "Read") -> bool:
@@ -2659,7 +2698,9 @@ class DependsOnLaterCell(Rule):
         "HID003 leave such a cell alone too). Nor is a read in a cell with an empty answer block (`### YOUR CODE HERE`, "
         "only comments, `### END OF YOUR CODE`) that also reads names no cell defines, or in a code cell below it "
         "before the next heading: the reader's answer binds it, a demo below only happens to; HID003's "
-        "template finding lists it as related."
+        "template finding lists it as related. Nor is a module read in a cell for which HID003 reports three or more "
+        "names no cell defines, when only imports below bind it (a snippet cell missing all its imports: one finding, "
+        "HID003's, lists it)."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -2689,6 +2730,11 @@ class DependsOnLaterCell(Rule):
             "import torch",
             "# how the optimiser is built: do not run this cell\nopt = torch.optim.SGD(net.parameters(), lr=0.1)",
             "net = torch.nn.Linear(2, 1)",
+        )),
+        # A snippet cell missing all its imports: HID003's one finding for the cell lists `np` too.
+        Example(cells=(
+            "mol = gto.M(atom='H 0 0 0')\nmf = scf.RHF(mol).run()\nmcc = cc.CCSD(mf)\nrho = np.dot(mf.mo_coeff, mf.mo_coeff.T)",
+            "import numpy as np",
         )),
     )
     failing = (
@@ -2735,6 +2781,9 @@ class DependsOnLaterCell(Rule):
         not_to_run = cells_marked_not_to_run(ctx)  # syntax shown in a cell its comment says not to run
         # An empty answer block's names (HID003's template finding lists these reads as related).
         blank_reads = {(r.cell, r.name) for r in _exercise_blank_reads(ctx, flow)}
+        # A snippet cell missing its imports: HID003's one finding lists the modules imported only below.
+        for index in _missing_imports_group_cells(ctx):
+            blank_reads.update((r.cell, r.name) for r in _imported_only_below(flow, index))
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
