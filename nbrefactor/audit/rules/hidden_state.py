@@ -1475,6 +1475,22 @@ class UnexecutedCell(Rule):
             # "ran and reads": the reader ran, but may have stopped (an error) before the line.
             message += (f"; {_cell_list(reading)} below {'ran and read' if len(reading) > 1 else 'ran and reads'} "
                         f"{_names(readers)} from {'it' if len({r.provider.cell for r in readers if r.provider}) == 1 else 'them'}")
+        analysed = {ca.cell.index: ca for ca in ctx.cells}
+        for unrun, _ in skipped:
+            problem = analysed[unrun.index].facts.syntax_error if unrun.index in analysed else None
+            if problem is None or problem.message.startswith(NOT_ANALYSED):
+                continue
+            # Fair check 17: the skipped cell cannot run as saved (`…, SVG=`), yet cells below ran
+            # on names only its text binds: their outputs came from another version of it.
+            binds = {name for _, name in _template_writes(unrun.source, changes=False)}
+            bound_elsewhere = {d.name for d in name_flow(ctx).definitions if d.cell != unrun.index}
+            used = sorted({r.name for r in name_flow(ctx).reads
+                           if r.cell > unrun.index and r.count is not None and r.name in binds - bound_elsewhere})
+            if used:
+                shown = ", ".join(f"`{n}`" for n in used[:4]) + (f" and {len(used) - 4} more" if len(used) > 4 else "")
+                message += (f"; cell {unrun.index} does not parse as saved (line {problem.line}, see STR001), yet cells "
+                            f"that ran below read {shown}, which only it binds: they ran on another version of it")
+                break
         for unrun, _ in skipped:
             output = _output_read_below(ctx, unrun)
             if output is not None:
@@ -3091,6 +3107,13 @@ class StateInjection(Rule):
             if star and dict(ctx.project.star_exports if ctx.project is not None else ()).get(star.group(1)) is not None:
                 # The notebook's own module, whose names the audit reads: nothing is hidden from it.
                 what = "binds names nobody can see from the notebook (the audit reads them from the module beside it)"
+            elif star:
+                added = _added_import_folders(ctx)
+                if added:
+                    # Fair check 17: `sys.path.append('../dx')`, then `from dx_frame import *`.
+                    where = ", ".join(f"`{folder}`" for folder in added)
+                    what = (f"binds names nobody can see from the notebook (the module may be in {where}, which the notebook "
+                            "adds to `sys.path`; this audit does not read modules there, so undefined names stay hidden from it)")
             message = f"`{inj.text}` {what}"
             related: tuple = ()
             if inj.kind is InjectorKind.STAR_IMPORT:
@@ -3103,6 +3126,14 @@ class StateInjection(Rule):
                     message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
             yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
+
+
+_SYS_PATH_ADD = re.compile(r"""\bsys\.path\.(?:append\(|insert\(\s*-?\d+\s*,)\s*r?(['"])([^'"\n]+)\1\s*\)""")
+
+
+def _added_import_folders(ctx: RuleContext) -> list[str]:
+    """The literal folders the notebook adds to `sys.path` (`sys.path.append('../dx')`)."""
+    return list(dict.fromkeys(m.group(2) for ca in ctx.cells for m in _SYS_PATH_ADD.finditer(ca.cell.source)))
 
 
 def _known_star(inj, catalog) -> bool:

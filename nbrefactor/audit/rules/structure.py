@@ -556,7 +556,8 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                     )
                     continue
-                if not problem.message.startswith(NOT_ANALYSED) and _EMPTY_RIGHT_SIDE.match(ca.lines[line - 1]):
+                if (not problem.message.startswith(NOT_ANALYSED) and _EMPTY_RIGHT_SIDE.match(ca.lines[line - 1])
+                        and not ca.lines[line - 1].lstrip().startswith(("from ", "import "))):  # `import a, b=`: a typo, no blank
                     # `grouped = ` with nothing after it: a blank left empty, said as such (below:
                     # folded into the template's finding when the notebook has other blanks).
                     empty_assignments.append((ca, line, problem.column, problem.message))
