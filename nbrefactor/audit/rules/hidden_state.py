@@ -146,7 +146,8 @@ class OutOfOrderExecution(Rule):
         "before a cell above it whose own late re-run finding already names it does not name that cell "
         "again: it names the partners left (the cells below it that ran before it, if only those are "
         "left), and is not reported if none is. Cells whose first call seeds the global generator "
-        "(`np.random.seed(2)`) before drawing, swapped only with cells like them, draw the same numbers: "
+        "(`np.random.seed(2)`) before drawing (only scikit-learn estimators, which draw nothing when built, "
+        "`MinMaxScaler((0, 1))`, may come before the seed), swapped only with cells like them, draw the same numbers: "
         "not reported. A read that only shows a model's "
         "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
         "value check (training does not change it), and a stretch of cells that only show values "
@@ -899,14 +900,14 @@ def _self_seeding_cells(ctx: RuleContext) -> frozenset[int]:
     swapped draw the same numbers. Against any other cell they stay order-sensitive (a cell below
     may draw from the state they seed)."""
     return ctx.shared("hid001.self_seeding", lambda: frozenset(
-        ca.cell.index for ca in ctx.cells if _seeds_before_drawing(ca)
+        ca.cell.index for ca in ctx.cells if _seeds_before_drawing(ca, ctx.facts.resolve)
     ))
 
 
 _SEED_CALL = re.compile(r"(?:^|\.)(?:seed|manual_seed)$")
 
 
-def _seeds_before_drawing(ca: CellAnalysis) -> bool:
+def _seeds_before_drawing(ca: CellAnalysis, resolve: Callable[[str], str] = lambda name: name) -> bool:
     f = ca.facts
     if f.syntax_error is not None or not ca.masked.is_python or ca.magics:
         return False
@@ -914,9 +915,21 @@ def _seeds_before_drawing(ca: CellAnalysis) -> bool:
     state = [c for c in calls if _GLOBAL_STATE_CALL.search(c.func or c.method)]
     if not state or not all(_SEED_CALL.search(c.func or c.method) for c in state):
         return False
-    # The first call of the cell (outermost first on its line) is the seed.
-    first = calls[0]
-    return first in state and not any(c.line == first.line and c.column < first.column for c in calls)
+    # The first call of the cell (outermost first on its line) is the seed, or only scikit-learn
+    # estimators are built before it (`scaler = MinMaxScaler((0, 1))`): scikit-learn's constructors
+    # only store their parameters and draw nothing (fair check 17: a data generator's cell).
+    seed = state[0]
+    before = [c for c in calls if (c.line, c.column) < (seed.line, seed.column)]
+    if not all(_sklearn_constructor(c, resolve) for c in before):
+        return False
+    return not any(c.line == seed.line and c.column < seed.column for c in calls)
+
+
+def _sklearn_constructor(call, resolve: Callable[[str], str]) -> bool:
+    """`MinMaxScaler((0, 1))`, `preprocessing.StandardScaler()`: a scikit-learn class, built."""
+    qualified = resolve(call.func) if call.func else ""
+    last = qualified.rsplit(".", 1)[-1]
+    return qualified.startswith("sklearn.") and last[:1].isupper()
 
 
 def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
@@ -970,7 +983,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
             or any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in ca.magics)
             or (
                 any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls if not c.in_function)
-                and not _seeds_before_drawing(ca)  # checked against its partners (`_self_seeding_cells`)
+                and not _seeds_before_drawing(ca, ctx.facts.resolve)  # checked against its partners (`_self_seeding_cells`)
             )
         ):
             sensitive.add(ca.cell.index)
