@@ -329,14 +329,33 @@ def index_name_loads(facts: "NotebookFacts") -> dict[str, tuple[NameLoad, ...]]:
     return {name: tuple(reads) for name, reads in found.items()}
 
 
-_DEAD_TEST = re.compile(r"^\s*(?:el)?if\s*\(?\s*(?:False|0|None|True|1)\s*\)?\s*:", re.MULTILINE)
+# (a screen; the tree decides: `if 0:`, `if (False):`, `if 0 == 1:`, `if not True:`)
+_DEAD_TEST = re.compile(r"^\s*(?:el)?if\s*\(?\s*(?:not\s+)?(?:False|None|True|\d+)\b[^:\n]*:", re.MULTILINE)
+
+
+def constant_test(test: ast.expr) -> Optional[bool]:
+    """The truth of an `if` test made only of constants — `False`, `0`, `None`, `1 == 0`,
+    `not True` — or None when it depends on anything else. An author's "train it yourself" switch
+    is often written `if 0 == 1:` (fair check 17)."""
+    if isinstance(test, ast.Constant):
+        return bool(test.value)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = constant_test(test.operand)
+        return None if inner is None else not inner
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.NotEq))
+            and isinstance(test.left, ast.Constant) and isinstance(test.comparators[0], ast.Constant)
+            and isinstance(test.left.value, (int, float)) and isinstance(test.comparators[0].value, (int, float))):
+        equal = test.left.value == test.comparators[0].value
+        return equal if isinstance(test.ops[0], ast.Eq) else not equal
+    return None
 
 
 def dead_branch_lines(ca: "CellAnalysis") -> frozenset[int]:
     """The lines of a cell that never run, as the compiler sees them: the body of `if False:`
-    (`if 0:`, `if None:`) and the `else` of `if True:`. Generated templates keep their optional
+    (`if 0:`, `if None:`, `if 0 == 1:`) and the `else` of `if True:`. Generated templates keep their optional
     variants there ("set False to True to save the merged model"): what the notebook would do if
-    edited, not what it does. Used by the path and download rules (PTH001–PTH007)."""
+    edited, not what it does. Used by the path and download rules (PTH001–PTH007) and the
+    randomness rules (RND001–RND003)."""
     python = ca.masked.python
     if not _DEAD_TEST.search(python):
         return frozenset()
@@ -345,9 +364,10 @@ def dead_branch_lines(ca: "CellAnalysis") -> frozenset[int]:
         return frozenset()
     dead: set[int] = set()
     for node in ast.walk(tree):
-        if not isinstance(node, ast.If) or not isinstance(node.test, ast.Constant):
+        truth = constant_test(node.test) if isinstance(node, ast.If) else None
+        if truth is None:
             continue
-        branch = node.orelse if node.test.value else node.body
+        branch = node.orelse if truth else node.body
         for stmt in branch:
             dead.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
     return frozenset(dead)

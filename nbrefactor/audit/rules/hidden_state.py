@@ -146,7 +146,8 @@ class OutOfOrderExecution(Rule):
         "before a cell above it whose own late re-run finding already names it does not name that cell "
         "again: it names the partners left (the cells below it that ran before it, if only those are "
         "left), and is not reported if none is. Cells whose first call seeds the global generator "
-        "(`np.random.seed(2)`) before drawing, swapped only with cells like them, draw the same numbers: "
+        "(`np.random.seed(2)`) before drawing (only scikit-learn estimators, which draw nothing when built, "
+        "`MinMaxScaler((0, 1))`, may come before the seed), swapped only with cells like them, draw the same numbers: "
         "not reported. A read that only shows a model's "
         "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
         "value check (training does not change it), and a stretch of cells that only show values "
@@ -686,10 +687,19 @@ def _draws(ca: CellAnalysis, resolve) -> bool:
     )
 
 
+# A cell that changes where imports come from: `sys.path.insert(…)`, `os.chdir(…)`, `%cd`.
+_IMPORT_PATH_CHANGE = re.compile(r"\bsys\.path\b|\bchdir\s*\(|^\s*%?(?:cd|pushd)\b", re.MULTILINE)
+
+
 def _import_only_cells(ctx: RuleContext) -> tuple[frozenset[int], frozenset[int]]:
-    """(import-only cells, import cells that also set a plot style)."""
+    """(import-only cells, import cells that also set a plot style or a display attribute)."""
     project = ctx.project
     local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    if project is not None and not any(_IMPORT_PATH_CHANGE.search(ca.cell.source) for ca in ctx.cells):
+        # The repository's own package (`deepchem` in deepchem's tutorials), imported by a notebook
+        # that never changes `sys.path` or the working folder: every run of the import finds the
+        # same package (fair check 17). A module beside the notebook stays kept.
+        local = project.local_modules
     rebound = {d.name for d in name_flow(ctx).definitions if d.kind is not DefKind.IMPORT}
     plain, styling = set(), set()
     for ca in ctx.cells:
@@ -702,11 +712,29 @@ def _import_only_cells(ctx: RuleContext) -> tuple[frozenset[int], frozenset[int]
     return frozenset(plain), frozenset(styling)
 
 
+def _display_settings_only(ca: CellAnalysis) -> bool:
+    """Besides imports, the cell only sets attributes of the modules it imports to constants
+    (`IPythonConsole.ipython_useSVG = True`): a display setting, like a plot style."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    bound = {i.bound for i in ca.facts.imports}
+    settings = [st for st in tree.body if not isinstance(st, (ast.Import, ast.ImportFrom, ast.Pass))]
+    return bool(settings) and all(
+        isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Attribute)
+        and isinstance(st.targets[0].value, ast.Name) and st.targets[0].value.id in bound
+        and isinstance(st.value, ast.Constant)
+        for st in settings
+    )
+
+
 def _imports_only(ca: CellAnalysis, local: frozenset[str], style_resolve=None) -> bool:
     """Only imports (and `%matplotlib`/`%config`); with `style_resolve`, plot-style calls
     (`sns.set_style("white")`, `plt.style.use(…)`) are allowed too."""
     f = ca.facts
-    if f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.mutated or f.deleted:
+    if f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.deleted:
+        return False
+    if f.mutated and (style_resolve is None or not _display_settings_only(ca)):
         return False
     if f.calls and (style_resolve is None or any(c.in_function or style_resolve(c.func) not in _PLOT_STYLE_CALLS for c in f.calls)):
         return False
@@ -872,14 +900,14 @@ def _self_seeding_cells(ctx: RuleContext) -> frozenset[int]:
     swapped draw the same numbers. Against any other cell they stay order-sensitive (a cell below
     may draw from the state they seed)."""
     return ctx.shared("hid001.self_seeding", lambda: frozenset(
-        ca.cell.index for ca in ctx.cells if _seeds_before_drawing(ca)
+        ca.cell.index for ca in ctx.cells if _seeds_before_drawing(ca, ctx.facts.resolve)
     ))
 
 
 _SEED_CALL = re.compile(r"(?:^|\.)(?:seed|manual_seed)$")
 
 
-def _seeds_before_drawing(ca: CellAnalysis) -> bool:
+def _seeds_before_drawing(ca: CellAnalysis, resolve: Callable[[str], str] = lambda name: name) -> bool:
     f = ca.facts
     if f.syntax_error is not None or not ca.masked.is_python or ca.magics:
         return False
@@ -887,9 +915,21 @@ def _seeds_before_drawing(ca: CellAnalysis) -> bool:
     state = [c for c in calls if _GLOBAL_STATE_CALL.search(c.func or c.method)]
     if not state or not all(_SEED_CALL.search(c.func or c.method) for c in state):
         return False
-    # The first call of the cell (outermost first on its line) is the seed.
-    first = calls[0]
-    return first in state and not any(c.line == first.line and c.column < first.column for c in calls)
+    # The first call of the cell (outermost first on its line) is the seed, or only scikit-learn
+    # estimators are built before it (`scaler = MinMaxScaler((0, 1))`): scikit-learn's constructors
+    # only store their parameters and draw nothing (fair check 17: a data generator's cell).
+    seed = state[0]
+    before = [c for c in calls if (c.line, c.column) < (seed.line, seed.column)]
+    if not all(_sklearn_constructor(c, resolve) for c in before):
+        return False
+    return not any(c.line == seed.line and c.column < seed.column for c in calls)
+
+
+def _sklearn_constructor(call, resolve: Callable[[str], str]) -> bool:
+    """`MinMaxScaler((0, 1))`, `preprocessing.StandardScaler()`: a scikit-learn class, built."""
+    qualified = resolve(call.func) if call.func else ""
+    last = qualified.rsplit(".", 1)[-1]
+    return qualified.startswith("sklearn.") and last[:1].isupper()
 
 
 def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
@@ -943,7 +983,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
             or any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in ca.magics)
             or (
                 any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls if not c.in_function)
-                and not _seeds_before_drawing(ca)  # checked against its partners (`_self_seeding_cells`)
+                and not _seeds_before_drawing(ca, ctx.facts.resolve)  # checked against its partners (`_self_seeding_cells`)
             )
         ):
             sensitive.add(ca.cell.index)
@@ -1448,6 +1488,22 @@ class UnexecutedCell(Rule):
             # "ran and reads": the reader ran, but may have stopped (an error) before the line.
             message += (f"; {_cell_list(reading)} below {'ran and read' if len(reading) > 1 else 'ran and reads'} "
                         f"{_names(readers)} from {'it' if len({r.provider.cell for r in readers if r.provider}) == 1 else 'them'}")
+        analysed = {ca.cell.index: ca for ca in ctx.cells}
+        for unrun, _ in skipped:
+            problem = analysed[unrun.index].facts.syntax_error if unrun.index in analysed else None
+            if problem is None or problem.message.startswith(NOT_ANALYSED):
+                continue
+            # Fair check 17: the skipped cell cannot run as saved (`…, SVG=`), yet cells below ran
+            # on names only its text binds: their outputs came from another version of it.
+            binds = {name for _, name in _template_writes(unrun.source, changes=False)}
+            bound_elsewhere = {d.name for d in name_flow(ctx).definitions if d.cell != unrun.index}
+            used = sorted({r.name for r in name_flow(ctx).reads
+                           if r.cell > unrun.index and r.count is not None and r.name in binds - bound_elsewhere})
+            if used:
+                shown = ", ".join(f"`{n}`" for n in used[:4]) + (f" and {len(used) - 4} more" if len(used) > 4 else "")
+                message += (f"; cell {unrun.index} does not parse as saved (line {problem.line}, see STR001), yet cells "
+                            f"that ran below read {shown}, which only it binds: they ran on another version of it")
+                break
         for unrun, _ in skipped:
             output = _output_read_below(ctx, unrun)
             if output is not None:
@@ -1999,8 +2055,10 @@ class UndefinedName(Rule):
         "it), every other name is checked as usual; of a Python 2 cell (`print \"x\"`, STR004's), only the names its text "
         "binds (`n = 50`, `def f`, `import m`, `for k in`) count, so a name it only reads (`sc`, injected by the pyspark "
         "shell) is still reported where a parsed cell reads it (not with an `exec \"…\"` statement in it). Three or more names no cell defines, first read in one cell (code "
-        "that relies on another notebook's definitions), are one finding for the cell, the other names related; a "
-        "name with a close match to a defined one stays its own finding. Undefined names on one line (`os.path.abspath(__file__)` "
+        "that relies on another notebook's definitions), are one finding for the cell, the other names related, and so are the "
+        "cell's reads of modules only imported below it (`np`, `torch`: HID004 leaves them to this finding); a "
+        "name with a close match to a defined one stays its own finding, unless it is read as a module (`cc.UCCSD(mf)` "
+        "beside an object `mcc`). Undefined names on one line (`os.path.abspath(__file__)` "
         "and `data` of a script's path line) are one finding, the others named and related. Two undefined names, one ending its line and "
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
         "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
@@ -2217,11 +2275,14 @@ class UndefinedName(Rule):
         # Many names no cell defines, all first read in one cell (a recap cell using another notebook's
         # classes and constants): one root cause, one finding for the cell, the other names related.
         # A name with a close match stays its own finding (a typo, with its "did you mean").
+        # A name read as a module (`cc.UCCSD(mf)`, beside `gto.M(…)` and `scf.UHF(…)`) is a missing
+        # import even when an object's name is close to it (`mcc`): fair check 17.
         by_cell: dict[int, list[Read]] = {}
         for r in firsts:
             if (
                 r.flow is Flow.UNDEFINED and not any(x is r for x in later.get(r.name, ()))
-                and not difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)
+                and (not difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)
+                     or _read_as_module(cells[r.cell], r))
             ):
                 by_cell.setdefault(r.cell, []).append(r)
         folded: set[int] = set()
@@ -2232,15 +2293,25 @@ class UndefinedName(Rule):
             folded.update(id(r) for r in reads)
             cell = cells[index]
             shown_names = ", ".join(f"`{r.name}`" for r in rest[:5]) + (f" and {len(rest) - 5} more" if len(rest) > 5 else "")
+            # The same cell's reads of modules imported only in cells below (HID004 leaves them
+            # here): one snippet cell missing its imports is one fix, an import block above it.
+            imported_below = _imported_only_below(flow, index)
+            also = ""
+            if imported_below:
+                names = list(dict.fromkeys(r.name for r in imported_below))
+                where = sorted({c for r in imported_below for c in flow.definers(r.name) if c > index})
+                also = (f"; {', '.join(f'`{n}`' for n in names)} {'is' if len(names) == 1 else 'are'} imported only below it "
+                        f"({_cell_list(where)})")
             yield Hit(
                 cell, first.line, first.column,
                 f"`{first.name}` is not defined in any cell; nor are {shown_names}: this cell reads {len(reads)} names "
-                "that no cell of the notebook defines",
+                f"that no cell of the notebook defines{also}",
                 fix="Add the definitions (or the import) this cell relies on in a cell above it, or exclude the notebook if it only shows code.",
                 key=f"{first.name}\x1f{_source_line(cell, first.line)}",
                 related=tuple(dict.fromkeys(
                     [(cells[r.cell], r.line, r.column) for r in rest]
                     + [(cells[o.cell], o.line, o.column) for r in reads for o in later.get(r.name, [])]
+                    + [(cells[r.cell], r.line, r.column) for r in imported_below]
                 )),
             )
         # A name broken by a line break (`recall = reca` / `ll_score(y, p)`, from a bad paste): two
@@ -2309,6 +2380,41 @@ class UndefinedName(Rule):
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+# The words of HID003's finding for one cell reading several names no cell defines (HID004 asks for it).
+_MISSING_IMPORTS_GROUP = "that no cell of the notebook defines"
+
+
+def _imported_only_below(flow: NameFlow, cell: int) -> list["Read"]:
+    """The first reads, in `cell`, of names that only imports in cells below it bind (`np`, with
+    `import numpy as np` in cell 25), outside functions."""
+    found: dict[str, Read] = {}
+    for r in flow.reads:
+        if r.cell != cell or r.flow is not Flow.BELOW or r.deferred or r.name in found:
+            continue
+        binders = [d for d in flow.definitions if d.name == r.name]
+        if binders and all(d.kind is DefKind.IMPORT and d.cell > cell for d in binders):
+            found[r.name] = r
+    return sorted(found.values(), key=lambda r: (r.line, r.column))
+
+
+def _missing_imports_group_cells(ctx: RuleContext) -> frozenset[int]:
+    """The cells HID003 reports as reading several names no cell defines (one finding each); empty
+    when HID003 is off for the notebook."""
+    if not rule_enabled(ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path):
+        return frozenset()
+    return ctx.shared("hid003.missing_imports_groups", lambda: frozenset(
+        hit.cell.index for hit in UndefinedName().check(ctx) if _MISSING_IMPORTS_GROUP in hit.message
+    ))
+
+
+def _read_as_module(cell: Cell, r: "Read") -> bool:
+    """Is the read `name.attribute` (`cc.UCCSD`), the way a module is used?"""
+    lines = cell.source.split("\n")
+    line = lines[r.line - 1] if 0 < r.line <= len(lines) else ""
+    start = r.column - 1
+    return line[start:start + len(r.name)] == r.name and line[start + len(r.name):].lstrip().startswith(".")
 
 
 # The names the pyspark shell binds before the notebook runs, what each is, and how a program
@@ -2621,7 +2727,9 @@ class DependsOnLaterCell(Rule):
         "HID003 leave such a cell alone too). Nor is a read in a cell with an empty answer block (`### YOUR CODE HERE`, "
         "only comments, `### END OF YOUR CODE`) that also reads names no cell defines, or in a code cell below it "
         "before the next heading: the reader's answer binds it, a demo below only happens to; HID003's "
-        "template finding lists it as related."
+        "template finding lists it as related. Nor is a module read in a cell for which HID003 reports three or more "
+        "names no cell defines, when only imports below bind it (a snippet cell missing all its imports: one finding, "
+        "HID003's, lists it)."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -2651,6 +2759,11 @@ class DependsOnLaterCell(Rule):
             "import torch",
             "# how the optimiser is built: do not run this cell\nopt = torch.optim.SGD(net.parameters(), lr=0.1)",
             "net = torch.nn.Linear(2, 1)",
+        )),
+        # A snippet cell missing all its imports: HID003's one finding for the cell lists `np` too.
+        Example(cells=(
+            "mol = gto.M(atom='H 0 0 0')\nmf = scf.RHF(mol).run()\nmcc = cc.CCSD(mf)\nrho = np.dot(mf.mo_coeff, mf.mo_coeff.T)",
+            "import numpy as np",
         )),
     )
     failing = (
@@ -2697,6 +2810,9 @@ class DependsOnLaterCell(Rule):
         not_to_run = cells_marked_not_to_run(ctx)  # syntax shown in a cell its comment says not to run
         # An empty answer block's names (HID003's template finding lists these reads as related).
         blank_reads = {(r.cell, r.name) for r in _exercise_blank_reads(ctx, flow)}
+        # A snippet cell missing its imports: HID003's one finding lists the modules imported only below.
+        for index in _missing_imports_group_cells(ctx):
+            blank_reads.update((r.cell, r.name) for r in _imported_only_below(flow, index))
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
@@ -3004,6 +3120,13 @@ class StateInjection(Rule):
             if star and dict(ctx.project.star_exports if ctx.project is not None else ()).get(star.group(1)) is not None:
                 # The notebook's own module, whose names the audit reads: nothing is hidden from it.
                 what = "binds names nobody can see from the notebook (the audit reads them from the module beside it)"
+            elif star:
+                added = _added_import_folders(ctx)
+                if added:
+                    # Fair check 17: `sys.path.append('../dx')`, then `from dx_frame import *`.
+                    where = ", ".join(f"`{folder}`" for folder in added)
+                    what = (f"binds names nobody can see from the notebook (the module may be in {where}, which the notebook "
+                            "adds to `sys.path`; this audit does not read modules there, so undefined names stay hidden from it)")
             message = f"`{inj.text}` {what}"
             related: tuple = ()
             if inj.kind is InjectorKind.STAR_IMPORT:
@@ -3016,6 +3139,14 @@ class StateInjection(Rule):
                     message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
             yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
+
+
+_SYS_PATH_ADD = re.compile(r"""\bsys\.path\.(?:append\(|insert\(\s*-?\d+\s*,)\s*r?(['"])([^'"\n]+)\1\s*\)""")
+
+
+def _added_import_folders(ctx: RuleContext) -> list[str]:
+    """The literal folders the notebook adds to `sys.path` (`sys.path.append('../dx')`)."""
+    return list(dict.fromkeys(m.group(2) for ca in ctx.cells for m in _SYS_PATH_ADD.finditer(ca.cell.source)))
 
 
 def _known_star(inj, catalog) -> bool:

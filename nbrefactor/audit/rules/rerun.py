@@ -211,6 +211,20 @@ class _Walker:
                 return loop[1] + offset == 1
         return False
 
+    def _earlier_read_of_dropped(self, stmt: ast.stmt, name: str, call: ast.Call) -> Optional[tuple[int, str]]:
+        """(line, text) of a read `name[<the dropped labels>]` above `stmt` in this cell, if any."""
+        dropped = next((k.value for k in call.keywords if k.arg == "columns"), call.args[0] if call.args else None)
+        if dropped is None or self.tree is None:
+            return None
+        labels = ast.unparse(dropped)
+        reads = [
+            n for n in ast.walk(self.tree)
+            if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name)
+            and n.value.id == name and n.lineno < stmt.lineno and ast.unparse(n.slice) == labels
+        ]
+        first = min(reads, key=lambda n: (n.lineno, n.col_offset), default=None)
+        return None if first is None else (first.lineno, ast.unparse(first))
+
     def report(self, node: ast.AST, name: str, what: str) -> None:
         if name in self.bound or name in self.reported or name in self.modules or self.resuming:
             return
@@ -336,7 +350,14 @@ class _Walker:
                             # `wine.drop(wine.columns[[0, 3]], axis=1)`: the positions pick other labels next time.
                             self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)` of labels picked by position (`{target.id}.columns[…]`), which on a second run drops other columns or raises IndexError")
                         else:
-                            self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
+                            earlier = self._earlier_read_of_dropped(stmt, target.id, value) if value.func.attr == "drop" else None
+                            if earlier is not None:
+                                # `df["f"] = df[cols].values…` then `df = df.drop(columns=cols)`: a second
+                                # run fails already at the earlier read (fair check 17).
+                                self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)`, so on a second run the "
+                                            f"dropped columns are gone and line {earlier[0]} (`{earlier[1]}`) already fails")
+                            else:
+                                self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
                     elif value.func.attr in _COLUMN_STEPS and isinstance(value.func.value, ast.Name) and value.func.value.id == target.id:
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run ({_COLUMN_STEPS[value.func.attr]})")
             if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):

@@ -315,6 +315,21 @@ def _text_table(ca: CellAnalysis) -> bool:
     )
 
 
+# A BibTeX entry saved as a code cell (a tutorial's "cite this" block): `@manual{Intro1,` or
+# `@article{mohanty2024open,` on the first line, then `field={…}` / `field = {…}` lines.
+_BIBTEX_HEADER = re.compile(r"^\s*@[A-Za-z]+\s*\{\s*[^,\s{}]+\s*,\s*$")
+_BIBTEX_FIELD = re.compile(r"^\s*[A-Za-z][\w-]*\s*=\s*[{\"\d]")
+
+
+def _bibtex_entry(ca: CellAnalysis) -> Optional[str]:
+    """The header line (`@manual{Intro1,`) when the cell holds a BibTeX entry, else None: its
+    first non-blank line opens an entry and a `field={…}` line follows."""
+    lines = [text for text in ca.lines if text.strip()]
+    if len(lines) < 2 or not _BIBTEX_HEADER.match(lines[0]):
+        return None
+    return lines[0].strip() if any(_BIBTEX_FIELD.match(text) for text in lines[1:]) else None
+
+
 def _shell_command(ca: CellAnalysis, line: int) -> Optional[str]:
     """The shell command at the line Python stops at, walking up backslash-continued lines, or None."""
     lines = ca.lines
@@ -388,7 +403,9 @@ class SyntaxErrorInCell(Rule):
         "an output, and three or more code cells hold shell, SQL, Scala or a URL) is one "
         "finding at its first such cell, the others related. A Markdown cell saved as a code cell (a `# heading`, then "
         "Python stops at a link, an HTML comment or a list item) is said to be one, and so is a pasted text table (two or more "
-        "lines of three or more columns separated by runs of spaces, some of them numbers). A tutorial's deliberate error "
+        "lines of three or more columns separated by runs of spaces, some of them numbers). A BibTeX citation saved as a "
+        "code cell (`@manual{key,`, then `title={…}` lines) is said to be one, one finding per notebook at the first such "
+        "cell, the others related. A tutorial's deliberate error "
         "demonstration — a short cell (at most 5 lines of code) saved with its SyntaxError, whose failing line one of "
         "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`) — is an info-level "
         "note saying so; it still stops `migrate`."
@@ -449,6 +466,10 @@ class SyntaxErrorInCell(Rule):
         # the template's blanks, one finding, the other cell related.
         Example(cells=("import pandas as pd", "label_column =   # put the name of the new column here", "weekly =\nweekly.head()"),
                 expect=((2, 1),)),
+        # A tutorial's "cite this" block saved as two code cells: one finding, the other cell related.
+        Example(cells=("import numpy as np", "@article{lee2023flows,\n  title={Graph flows},\n  year={2023}\n}",
+                       md("Cite the tutorial too:"), "@manual{FlowsTutorial,\n title={Graph flows in practice},\n year={2024},\n}"),
+                expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -465,6 +486,9 @@ class SyntaxErrorInCell(Rule):
         # A reference sheet's snippets of shell, SQL or Scala: one root cause, one finding.
         sheet = reference_sheet(ctx.facts)
         snippets: list[tuple[CellAnalysis, int, int | None]] = []
+        # A tutorial's citation block saved as code cells (fair check 17: 24 findings in 21
+        # deepchem tutorials, all said as "Perhaps you forgot a comma?"): one root cause per notebook.
+        citations: list[tuple[CellAnalysis, int, int | None, str]] = []
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.index not in ported:
@@ -486,6 +510,10 @@ class SyntaxErrorInCell(Rule):
                     continue
                 # Valid code too big for the analyser is said as such, not as a syntax error.
                 text = problem.message[0].upper() + problem.message[1:] if problem.message.startswith(NOT_ANALYSED) else f"Syntax error: {problem.message}"
+                citation = None if problem.message.startswith(NOT_ANALYSED) else _bibtex_entry(ca)
+                if citation is not None:
+                    citations.append((ca, line, problem.column, citation))
+                    continue
                 if not problem.message.startswith(NOT_ANALYSED) and _holds_markdown(ca, line):
                     yield Hit(
                         ca.cell, line, problem.column,
@@ -528,7 +556,8 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                     )
                     continue
-                if not problem.message.startswith(NOT_ANALYSED) and _EMPTY_RIGHT_SIDE.match(ca.lines[line - 1]):
+                if (not problem.message.startswith(NOT_ANALYSED) and _EMPTY_RIGHT_SIDE.match(ca.lines[line - 1])
+                        and not ca.lines[line - 1].lstrip().startswith(("from ", "import "))):  # `import a, b=`: a typo, no blank
                     # `grouped = ` with nothing after it: a blank left empty, said as such (below:
                     # folded into the template's finding when the notebook has other blanks).
                     empty_assignments.append((ca, line, problem.column, problem.message))
@@ -552,6 +581,18 @@ class SyntaxErrorInCell(Rule):
                     f"Syntax error: `{ca.lines[line - 1].strip()[:60]}` assigns nothing (an exercise blank left empty?)",
                     key=message,
                 )
+        if citations:
+            (first, line, column, header), *others_cited = citations
+            others = sorted({ca.cell.index for ca, *_ in others_cited})
+            where = (f"; {'cell' if len(others) == 1 else 'cells'} {_cells(others)} {'holds' if len(others) == 1 else 'hold'} "
+                     "one too") if others else ""
+            yield Hit(
+                first.cell, line, column,
+                f"Syntax error: this code cell holds a BibTeX citation, not Python (`{header[:60]}`){where}",
+                fix="Make the citation a raw cell or a Markdown ```bibtex block (in Jupyter: Esc, then R or M).",
+                key="bibtex citation",
+                related=tuple((ca.cell, ln, col) for ca, ln, col, _ in others_cited),
+            )
         if snippets:
             (first, line, column), *rest = snippets
             others = sorted({ca.cell.index for ca, _, _ in rest})
