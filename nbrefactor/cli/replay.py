@@ -70,13 +70,26 @@ def main(argv: list[str] | None = None) -> int:
     if not _eligible(words):
         from nbrefactor.cli.app import main as run
 
-        return run(argv)
+        return _with_kept_regexes(lambda: run(argv))
     invocation = _invocation(words)
     entry = _entry_path(invocation)
     outcome = _replay(entry, invocation)
     if outcome is not None:
         return outcome
-    return _record(argv, entry, invocation)
+    return _with_kept_regexes(lambda: _record(argv, entry, invocation))
+
+
+def _with_kept_regexes(run):
+    """A run that is not replayed compiles its regular expressions from the tables kept by earlier
+    runs (`nbrefactor.regex_cache`); the file is read and written outside the recorder's watch, so
+    it is no input of the recorded run (the patterns it yields are the same either way)."""
+    from nbrefactor import regex_cache
+
+    regex_cache.install()
+    try:
+        return run()
+    finally:
+        regex_cache.save()
 
 
 def _eligible(words: list[str]) -> bool:

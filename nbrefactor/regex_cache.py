@@ -1,0 +1,109 @@
+"""Compiled regular expressions kept between runs (issue 15, twenty-first round).
+
+Every nbrefactor process compiles 450+ regular expressions (the rules' module-level patterns, the
+catalogue's derived ones): ~20 % of the fixed cost of a one-notebook audit, all of it in `re`'s
+pure-Python parser and code generator, with the same result every time. CPython's compiler turns
+`(pattern, flags)` into a list of integers (the program `_sre` runs) and a few group tables, and
+`_sre.compile` builds the pattern object from those alone. This module keeps those tables, by the
+exact pattern and flags, in one marshal file beside nbrefactor's byte-code, and gives `re` the
+same tables on the next run instead of computing them again: the pattern objects are built by the
+same `_sre.compile` from the same arguments, so they are the same patterns.
+
+Sound only for the interpreter that wrote the tables: the file records `sys.version` and
+`_sre.MAGIC` (the program format) and is ignored by any other; the hook is installed only on
+CPython 3.11, whose `re._compiler.compile` this mirrors line for line. It is installed by the
+console entry only (never when nbrefactor is imported as a library), written at the end of a run
+only when Python may write byte-code, atomically, and only when the run compiled something new;
+a pattern seen for the first time is compiled by `re` itself (so it fails or warns as before),
+and one whose compilation warns is never kept.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+
+_FORMAT = 1
+_LIMIT = 4000  # entries: patterns built from the notebooks' own text must not grow the file without end
+_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__", f"regex.{sys.implementation.cache_tag}.marshal")
+_known: dict = {}
+_added = 0
+
+
+def install() -> None:
+    """Route `re`'s compiler through the kept tables (CPython 3.11 only; idempotent)."""
+    global _known
+    if sys.implementation.name != "cpython" or sys.version_info[:2] != (3, 11):
+        return
+    import re._compiler as compiler  # (loaded with `re` anyway)
+    import _sre
+
+    if getattr(compiler.compile, "__wrapped_by_nbrefactor__", False):
+        return
+    try:
+        with open(_PATH, "rb") as handle:
+            kept = marshal.loads(handle.read())
+        if kept[0] == (_FORMAT, sys.version, _sre.MAGIC) and isinstance(kept[1], dict):
+            _known = kept[1]
+    except Exception:  # absent, unreadable, truncated, another interpreter's: compile as before
+        _known = {}
+    original = compiler.compile
+    parse, code_of, sre_compile = compiler._parser.parse, compiler._code, _sre.compile
+    debug = compiler.SRE_FLAG_DEBUG
+
+    def compile(p, flags=0):
+        global _added
+        if type(p) not in (str, bytes) or flags & debug:
+            return original(p, flags)
+        key = (type(p) is bytes, p, int(flags))
+        tables = _known.get(key)
+        if tables is None:
+            compiled = original(p, flags)  # raises or warns exactly as before
+            if len(_known) < _LIMIT:
+                tables = _tables(p, flags)
+                if tables is not None:
+                    _known[key] = tables
+                    _added += 1
+            return compiled
+        final_flags, code, groups, groupindex, indexgroup = tables
+        return sre_compile(p, final_flags, list(code), groups, dict(groupindex), indexgroup)
+
+    def _tables(p, flags):
+        """What `compiler.compile` hands `_sre.compile` (its own steps), or None if they warn."""
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            parsed = parse(p, flags)
+            code = code_of(parsed, flags)
+        if caught:
+            return None
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        # (the opcodes are named int subclasses: kept as the plain ints `_sre` reads)
+        return (int(flags) | parsed.state.flags, [int(c) for c in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+    compile.__wrapped_by_nbrefactor__ = True  # type: ignore[attr-defined]
+    compiler.compile = compile
+
+
+def save() -> None:
+    """Write the tables when this run compiled patterns the file lacks (atomic; errors ignored)."""
+    if not _added or sys.dont_write_bytecode:
+        return
+    import _sre
+
+    scratch = f"{_PATH}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(_PATH), exist_ok=True)
+        with open(scratch, "wb") as handle:
+            handle.write(marshal.dumps(((_FORMAT, sys.version, _sre.MAGIC), _known)))
+        os.replace(scratch, _PATH)
+    except (OSError, ValueError):
+        try:
+            os.unlink(scratch)
+        except OSError:
+            pass
