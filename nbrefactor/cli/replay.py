@@ -68,15 +68,19 @@ PROJECT_WALK_SKIP = frozenset({"node_modules", "site-packages", "dist-packages",
 def main(argv: list[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if not _eligible(words):
-        from nbrefactor.cli.app import main as run
-
-        return _with_kept_regexes(lambda: run(argv))
+        return _with_kept_regexes(lambda: _run(argv))
     invocation = _invocation(words)
     entry = _entry_path(invocation)
     outcome = _replay(entry, invocation)
     if outcome is not None:
         return outcome
     return _with_kept_regexes(lambda: _record(argv, entry, invocation))
+
+
+def _run(argv: list[str] | None) -> int:
+    from nbrefactor.cli.app import main as run  # (imported here: its imports compile patterns too)
+
+    return run(argv)
 
 
 def _with_kept_regexes(run):
