@@ -1,4 +1,4 @@
-"""The compiled regular expressions kept between runs (nbrefactor/regex_cache.py, issue 15
+"""The compiled regular expressions kept between runs (nbrefactor/startup_cache.py, issue 15
 twenty-first round) are the patterns `re` itself compiles: every pattern nbrefactor compiles in a
 run, rebuilt from the kept tables in a new process, equals (`Pattern.__eq__` compares the flags
 and the whole `_sre` program) and names its groups as `re`'s own compilation of it. Each process
@@ -22,12 +22,12 @@ pytestmark = pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="the hoo
 # and the catalogue's derived ones).
 _FILL = """
 import sys
-from nbrefactor import regex_cache
-regex_cache._PATH = sys.argv[1]
-regex_cache.install()
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache.install()
 from nbrefactor.cli.app import main
 main(["audit", *sys.argv[2:], "--no-cache", "-j", "1", "--format", "json"])
-regex_cache.save()
+startup_cache.save()
 """
 FOLDERS = [str(ROOT / "fixtures" / "notebooks" / name) for name in ("anomaly", "chdir", "churn", "colab")]
 
@@ -35,17 +35,20 @@ _CHECK = """
 import json, re, sys
 import re._compiler
 original = re._compiler.compile
-from nbrefactor import regex_cache
-regex_cache._PATH = sys.argv[1]
-regex_cache.install()
-kept = dict(regex_cache._known)
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache.install()
+kept = dict(startup_cache._known)
 differ = []
 for (is_bytes, pattern, flags) in kept:
     mine, theirs = re._compiler.compile(pattern, flags), original(pattern, flags)
     if (mine != theirs or mine.groupindex != theirs.groupindex or mine.groups != theirs.groups
             or mine.flags != theirs.flags or type(mine.pattern) is not type(theirs.pattern)):
         differ.append(repr(pattern))
-print(json.dumps({"kept": len(kept), "differ": differ, "added": regex_cache._added}))
+code_differ = [source[:80] for source, code in startup_cache._code.items()
+               if code != compile(source, "<string>", "exec", dont_inherit=True)]
+print(json.dumps({"kept": len(kept), "differ": differ, "added": startup_cache._added,
+                  "code": len(startup_cache._code), "code_differ": code_differ}))
 """
 
 
@@ -59,30 +62,32 @@ def _python(script: str, *args: str) -> str:
 def test_patterns_rebuilt_from_the_kept_tables_equal_res_own(tmp_path: Path) -> None:
     path = tmp_path / "regex.marshal"
     _python(_FILL, str(path), *FOLDERS)
-    header, kept = marshal.loads(path.read_bytes())
-    assert header[1] == sys.version and len(kept) > 300  # the run's patterns were kept
+    header, kept, code = marshal.loads(path.read_bytes())
+    assert header[1] == sys.version and len(kept) > 300 and len(code) > 300  # the run's patterns and functions were kept
     result = json.loads(_python(_CHECK, str(path)))
-    assert result["kept"] == len(kept)
-    assert result["differ"] == []
+    assert result["kept"] == len(kept) and result["code"] == len(code)
+    assert result["differ"] == [] and result["code_differ"] == []
     assert result["added"] == 0  # every pattern came from the tables
 
 
 def test_another_interpreters_or_a_broken_file_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "regex.marshal"
     _python(_FILL, str(path), *FOLDERS)
-    header, kept = marshal.loads(path.read_bytes())
-    path.write_bytes(marshal.dumps(((header[0], "3.11.0 (another build)", header[2]), kept)))
-    assert json.loads(_python(_CHECK, str(path)))["kept"] == 0
-    path.write_bytes(marshal.dumps((header, kept))[:1000])
-    assert json.loads(_python(_CHECK, str(path)))["kept"] == 0
+    header, kept, code = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps(((header[0], "3.11.0 (another build)", header[2]), kept, code)))
+    result = json.loads(_python(_CHECK, str(path)))
+    assert result["kept"] == 0 and result["code"] == 0
+    path.write_bytes(marshal.dumps((header, kept, code))[:1000])
+    result = json.loads(_python(_CHECK, str(path)))
+    assert result["kept"] == 0 and result["code"] == 0
 
 
 def test_a_pattern_that_fails_or_warns_behaves_as_before_and_is_not_kept(tmp_path: Path) -> None:
     script = """
 import re, sys, warnings
-from nbrefactor import regex_cache
-regex_cache._PATH = sys.argv[1]
-regex_cache.install()
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache.install()
 try:
     re.compile("(unclosed")
 except re.error as error:
@@ -91,7 +96,7 @@ with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     re.compile("[[a]")  # "Possible nested set": a FutureWarning
 print("warned:", len(caught))
-print("kept:", len(regex_cache._known))
+print("kept:", len(startup_cache._known))
 """
     out = _python(script, str(tmp_path / "regex.marshal"))
     assert "error: missing ), unterminated subpattern at position 0" in out
@@ -102,12 +107,46 @@ def test_named_groups_of_a_pattern_rebuilt_from_the_tables() -> None:
     """`Match.lastgroup` reads the group names by index (the tables' `indexgroup`)."""
     script = """
 import re, sys
-from nbrefactor import regex_cache
-regex_cache._PATH = "/nonexistent/regex.marshal"
-regex_cache.install()
+from nbrefactor import startup_cache
+startup_cache._PATH = "/nonexistent/regex.marshal"
+startup_cache.install()
 first = re.compile("(?P<a>x)|(?P<b>y)(?P<c>z)?")
 re.purge()  # the next compile is answered from the kept tables
 second = re.compile("(?P<a>x)|(?P<b>y)(?P<c>z)?")
-print(second is not first, regex_cache._added, [second.match(s).lastgroup for s in ("x", "y", "yz")], second.groupindex)
+print(second is not first, startup_cache._added, [second.match(s).lastgroup for s in ("x", "y", "yz")], second.groupindex)
 """
     assert _python(script).split(" ", 2) == ["True", "1", "['a', 'b', 'c'] {'a': 1, 'b': 2, 'c': 3}\n"]
+
+
+def test_a_dataclass_built_from_kept_code_behaves_as_one_built_by_exec() -> None:
+    script = """
+import dataclasses, sys
+from nbrefactor import startup_cache
+startup_cache._PATH = "/nonexistent/startup.marshal"
+startup_cache.install()
+
+def build():
+    @dataclasses.dataclass(frozen=True, order=True)
+    class Point:
+        x: int
+        y: int = 2
+        tags: tuple = dataclasses.field(default_factory=tuple)
+    return Point
+
+First = build()
+added = startup_cache._added
+Second = build()  # the same sources again: from the kept code objects
+assert startup_cache._added == added
+a, b = Second(1), Second(1, 3, ("t",))
+print(added, repr(a), repr(b), a < b, a == Second(1), hash(a) == hash(Second(1)))
+try:
+    a.x = 5
+except dataclasses.FrozenInstanceError as error:
+    print("frozen", error)
+"""
+    assert _python(script).splitlines() == [
+        # ten functions compiled once (__init__, __repr__, __eq__, the four orderings, __setattr__,
+        # __delattr__, __hash__), then built again from the kept code objects
+        "10 build.<locals>.Point(x=1, y=2, tags=()) build.<locals>.Point(x=1, y=3, tags=('t',)) True True True",
+        "frozen cannot assign to field 'x'",
+    ]
