@@ -30,11 +30,16 @@ import os
 import sys
 
 _FORMAT = 1
-_LIMIT = 4000  # entries: patterns built from the notebooks' own text must not grow the file without end
+_LIMIT = 4000  # entries per table: patterns built from the notebooks' own text must not grow the file without end
 _PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__", f"startup.{sys.implementation.cache_tag}.marshal")
 _known: dict = {}  # (is bytes, pattern, flags) -> (flags, program, groups, groupindex, indexgroup)
 _code: dict = {}  # source text dataclasses execs -> its code object
 _added = 0
+# What this run used (hits and additions): when a table is full, the file is rewritten with these
+# alone, so entries no run needs any more (older versions' patterns) make room for new ones.
+_used_patterns: set = set()
+_used_sources: set = set()
+_full = False
 
 
 def install() -> None:
@@ -61,19 +66,23 @@ def install() -> None:
     debug = compiler.SRE_FLAG_DEBUG
 
     def compile(p, flags=0):
-        global _added
+        global _added, _full
         if type(p) not in (str, bytes) or flags & debug:
             return original(p, flags)
         key = (type(p) is bytes, p, int(flags))
         tables = _known.get(key)
         if tables is None:
             compiled = original(p, flags)  # raises or warns exactly as before
-            if len(_known) < _LIMIT:
-                tables = _tables(p, flags)
-                if tables is not None:
+            tables = _tables(p, flags)
+            if tables is not None:
+                if len(_known) < _LIMIT:
                     _known[key] = tables
+                    _used_patterns.add(key)
                     _added += 1
+                else:
+                    _full = True
             return compiled
+        _used_patterns.add(key)
         final_flags, code, groups, groupindex, indexgroup = tables
         return sre_compile(p, final_flags, list(code), groups, dict(groupindex), indexgroup)
 
@@ -106,7 +115,7 @@ def _install_dataclasses() -> None:
 
     def kept_exec(source, globals=None, locals=None):
         """`exec` for `dataclasses._create_fn` (its only call of it)."""
-        global _added
+        global _added, _full
         code = _code.get(source) if type(source) is str else None
         if code is None:
             if type(source) is not str:
@@ -118,22 +127,31 @@ def _install_dataclasses() -> None:
             if len(_code) < _LIMIT:
                 _code[source] = code
                 _added += 1
+            else:
+                _full = True
+        _used_sources.add(source)
         return exec(code, globals, locals)
 
     dataclasses.exec = kept_exec  # a module global: found before the built-in by `_create_fn`
 
 
 def save() -> None:
-    """Write the tables when this run compiled patterns the file lacks (atomic; errors ignored)."""
-    if not _added or sys.dont_write_bytecode:
+    """Write the tables when this run compiled something the file lacks (atomic; errors ignored);
+    when a table was full, only what this run used is written."""
+    if not (_added or _full) or sys.dont_write_bytecode:
         return
     import _sre
+
+    patterns, sources = _known, _code
+    if _full:
+        patterns = {key: tables for key, tables in _known.items() if key in _used_patterns}
+        sources = {source: code for source, code in _code.items() if source in _used_sources}
 
     scratch = f"{_PATH}.{os.getpid()}.tmp"
     try:
         os.makedirs(os.path.dirname(_PATH), exist_ok=True)
         with open(scratch, "wb") as handle:
-            handle.write(marshal.dumps(((_FORMAT, sys.version, _sre.MAGIC), _known, _code)))
+            handle.write(marshal.dumps(((_FORMAT, sys.version, _sre.MAGIC), patterns, sources)))
         os.replace(scratch, _PATH)
     except (OSError, ValueError):
         try:

@@ -150,3 +150,26 @@ except dataclasses.FrozenInstanceError as error:
         "10 build.<locals>.Point(x=1, y=2, tags=()) build.<locals>.Point(x=1, y=3, tags=('t',)) True True True",
         "frozen cannot assign to field 'x'",
     ]
+
+
+def test_a_full_table_is_rewritten_with_what_the_run_used(tmp_path: Path) -> None:
+    """Old entries (an earlier version's patterns) must not keep a new version's out for good."""
+    script = """
+import re, sys
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache._LIMIT = 3
+startup_cache.install()
+for pattern in sys.argv[2:]:
+    re.compile(pattern)
+startup_cache.save()
+print(sorted(p for _, p, _ in startup_cache._known))
+"""
+    path = str(tmp_path / "startup.marshal")
+    _python(script, path, "old1", "old2", "old3")
+    _python(script, path, "old1", "new1")  # the table is full: new1 is not kept, the file is pruned
+    kept = marshal.loads(Path(path).read_bytes())[1]
+    assert sorted(p for _, p, _ in kept) == ["old1"]
+    _python(script, path, "new1", "new2")
+    kept = marshal.loads(Path(path).read_bytes())[1]
+    assert sorted(p for _, p, _ in kept) == ["new1", "new2", "old1"]
