@@ -40,12 +40,13 @@ _added = 0
 _used_patterns: set = set()
 _used_sources: set = set()
 _full = False
+_installed_by = 0  # the process that installed the hooks, the only one that writes the file (not a forked worker)
 
 
 def install() -> None:
     """Route `re`'s compiler and dataclasses' `exec` through the kept tables (CPython 3.11 only;
     idempotent)."""
-    global _known, _code
+    global _known, _code, _installed_by
     if sys.implementation.name != "cpython" or sys.version_info[:2] != (3, 11):
         return
     import re._compiler as compiler  # (loaded with `re` anyway)
@@ -53,6 +54,7 @@ def install() -> None:
 
     if getattr(compiler.compile, "__wrapped_by_nbrefactor__", False):
         return
+    _installed_by = os.getpid()
     try:
         with open(_PATH, "rb") as handle:
             kept = marshal.loads(handle.read())
@@ -73,6 +75,8 @@ def install() -> None:
         tables = _known.get(key)
         if tables is None:
             compiled = original(p, flags)  # raises or warns exactly as before
+            if os.getpid() != _installed_by:
+                return compiled  # a forked worker: it never writes the file, so nothing to keep
             tables = _tables(p, flags)
             if tables is not None:
                 if len(_known) < _LIMIT:
@@ -138,7 +142,7 @@ def _install_dataclasses() -> None:
 def save() -> None:
     """Write the tables when this run compiled something the file lacks (atomic; errors ignored);
     when a table was full, only what this run used is written."""
-    if not (_added or _full) or sys.dont_write_bytecode:
+    if not (_added or _full) or sys.dont_write_bytecode or os.getpid() != _installed_by:
         return
     import _sre
 

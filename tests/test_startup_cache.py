@@ -173,3 +173,21 @@ print(sorted(p for _, p, _ in startup_cache._known))
     _python(script, path, "new1", "new2")
     kept = marshal.loads(Path(path).read_bytes())[1]
     assert sorted(p for _, p, _ in kept) == ["new1", "new2", "old1"]
+
+
+def test_a_forked_worker_keeps_nothing(tmp_path: Path) -> None:
+    """A pool worker never writes the file, so its first-seen patterns are compiled once, by `re`."""
+    script = """
+import os, re, sys
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache.install()
+re.compile("parent-pattern")
+pid = os.fork()
+if pid == 0:
+    re.compile("worker-pattern")
+    os._exit(0 if len(startup_cache._known) == 1 else 1)
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status), sorted(p for _, p, _ in startup_cache._known))
+"""
+    assert _python(script, str(tmp_path / "startup.marshal")) == "0 ['parent-pattern']\n"
