@@ -68,15 +68,33 @@ PROJECT_WALK_SKIP = frozenset({"node_modules", "site-packages", "dist-packages",
 def main(argv: list[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if not _eligible(words):
-        from nbrefactor.cli.app import main as run
-
-        return run(argv)
+        return _with_kept_compilations(lambda: _run(argv))
     invocation = _invocation(words)
     entry = _entry_path(invocation)
     outcome = _replay(entry, invocation)
     if outcome is not None:
         return outcome
-    return _record(argv, entry, invocation)
+    return _with_kept_compilations(lambda: _record(argv, entry, invocation))
+
+
+def _run(argv: list[str] | None) -> int:
+    from nbrefactor.cli.app import main as run  # (imported here: its imports compile patterns too)
+
+    return run(argv)
+
+
+def _with_kept_compilations(run):
+    """A run that is not replayed builds its regular expressions and its dataclasses' functions from
+    what earlier runs compiled (`nbrefactor.startup_cache`); the file is read and written outside
+    the recorder's watch, so it is no input of the recorded run (what it yields is the same either
+    way)."""
+    from nbrefactor import startup_cache
+
+    startup_cache.install()
+    try:
+        return run()
+    finally:
+        startup_cache.save()
 
 
 def _eligible(words: list[str]) -> bool:

@@ -1,0 +1,164 @@
+"""What every nbrefactor process compiled the same way, kept between runs (issue 15, twenty-first
+round): the compiled regular expressions and the functions `dataclasses` generates.
+
+**Regular expressions.** Every process compiles 450+ of them (the rules' module-level patterns, the
+catalogue's derived ones): ~24 % of the instructions of a one-notebook audit, all of it in `re`'s
+pure-Python parser and code generator, with the same result every time. CPython's compiler turns
+`(pattern, flags)` into a list of integers (the program `_sre` runs) and a few group tables, and
+`_sre.compile` builds the pattern object from those alone. The tables are kept by the exact
+pattern and flags and handed to the same `_sre.compile` on the next run: the same patterns.
+
+**Dataclasses.** ~100 dataclasses are built at import; for each, `dataclasses` writes the source of
+`__init__`, `__repr__`, `__eq__`, … and `exec`s it, compiling ~600 small functions per process.
+Their code objects are kept by the exact source text and `exec`ed instead: `exec(text, g, ns)` is
+`exec(compile(text, "<string>", "exec"), g, ns)` (dataclasses has no `__future__` flags to
+inherit), and a code object read back with `marshal` is the one written, as byte-code is.
+
+Sound only for the interpreter that wrote the file: it records `sys.version` and `_sre.MAGIC` (the
+program format) and is ignored by any other; the hooks are installed only on CPython 3.11, whose
+`re._compiler.compile` and `dataclasses._create_fn` they follow. They are installed by the console
+entry only (never when nbrefactor is imported as a library); the file is written at the end of a
+run only when Python may write byte-code, atomically, and only when the run compiled something
+new. Whatever is seen for the first time is compiled by `re` or `exec` itself (so it fails or warns
+as before); a pattern whose compilation warns is never kept.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+
+_FORMAT = 1
+_LIMIT = 4000  # entries per table: patterns built from the notebooks' own text must not grow the file without end
+_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__", f"startup.{sys.implementation.cache_tag}.marshal")
+_known: dict = {}  # (is bytes, pattern, flags) -> (flags, program, groups, groupindex, indexgroup)
+_code: dict = {}  # source text dataclasses execs -> its code object
+_added = 0
+# What this run used (hits and additions): when a table is full, the file is rewritten with these
+# alone, so entries no run needs any more (older versions' patterns) make room for new ones.
+_used_patterns: set = set()
+_used_sources: set = set()
+_full = False
+_installed_by = 0  # the process that installed the hooks, the only one that writes the file (not a forked worker)
+
+
+def install() -> None:
+    """Route `re`'s compiler and dataclasses' `exec` through the kept tables (CPython 3.11 only;
+    idempotent)."""
+    global _known, _code, _installed_by
+    if sys.implementation.name != "cpython" or sys.version_info[:2] != (3, 11):
+        return
+    import re._compiler as compiler  # (loaded with `re` anyway)
+    import _sre
+
+    if getattr(compiler.compile, "__wrapped_by_nbrefactor__", False):
+        return
+    _installed_by = os.getpid()
+    try:
+        with open(_PATH, "rb") as handle:
+            kept = marshal.loads(handle.read())
+        if kept[0] == (_FORMAT, sys.version, _sre.MAGIC) and isinstance(kept[1], dict) and isinstance(kept[2], dict):
+            _known, _code = kept[1], kept[2]
+    except Exception:  # absent, unreadable, truncated, another interpreter's: compile as before
+        _known, _code = {}, {}
+    _install_dataclasses()
+    original = compiler.compile
+    parse, code_of, sre_compile = compiler._parser.parse, compiler._code, _sre.compile
+    debug = compiler.SRE_FLAG_DEBUG
+
+    def compile(p, flags=0):
+        global _added, _full
+        if type(p) not in (str, bytes) or flags & debug:
+            return original(p, flags)
+        key = (type(p) is bytes, p, int(flags))
+        tables = _known.get(key)
+        if tables is None:
+            compiled = original(p, flags)  # raises or warns exactly as before
+            if os.getpid() != _installed_by:
+                return compiled  # a forked worker: it never writes the file, so nothing to keep
+            tables = _tables(p, flags)
+            if tables is not None:
+                if len(_known) < _LIMIT:
+                    _known[key] = tables
+                    _used_patterns.add(key)
+                    _added += 1
+                else:
+                    _full = True
+            return compiled
+        _used_patterns.add(key)
+        final_flags, code, groups, groupindex, indexgroup = tables
+        return sre_compile(p, final_flags, list(code), groups, dict(groupindex), indexgroup)
+
+    def _tables(p, flags):
+        """What `compiler.compile` hands `_sre.compile` (its own steps), or None if they warn."""
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            parsed = parse(p, flags)
+            code = code_of(parsed, flags)
+        if caught:
+            return None
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        # (the opcodes are named int subclasses: kept as the plain ints `_sre` reads)
+        return (int(flags) | parsed.state.flags, [int(c) for c in code], parsed.state.groups - 1, groupindex, tuple(indexgroup))
+
+    compile.__wrapped_by_nbrefactor__ = True  # type: ignore[attr-defined]
+    compiler.compile = compile
+
+
+def _install_dataclasses() -> None:
+    import dataclasses
+
+    if "exec" in vars(dataclasses) or not hasattr(dataclasses, "_create_fn"):
+        return  # installed already, or not the dataclasses this follows
+
+    def kept_exec(source, globals=None, locals=None):
+        """`exec` for `dataclasses._create_fn` (its only call of it)."""
+        global _added, _full
+        code = _code.get(source) if type(source) is str else None
+        if code is None:
+            if type(source) is not str:
+                return exec(source, globals, locals)
+            try:
+                code = compile(source, "<string>", "exec", dont_inherit=True)
+            except BaseException:
+                return exec(source, globals, locals)  # fails as before
+            if len(_code) < _LIMIT:
+                _code[source] = code
+                _added += 1
+            else:
+                _full = True
+        _used_sources.add(source)
+        return exec(code, globals, locals)
+
+    dataclasses.exec = kept_exec  # a module global: found before the built-in by `_create_fn`
+
+
+def save() -> None:
+    """Write the tables when this run compiled something the file lacks (atomic; errors ignored);
+    when a table was full, only what this run used is written."""
+    if not (_added or _full) or sys.dont_write_bytecode or os.getpid() != _installed_by:
+        return
+    import _sre
+
+    patterns, sources = _known, _code
+    if _full:
+        patterns = {key: tables for key, tables in _known.items() if key in _used_patterns}
+        sources = {source: code for source, code in _code.items() if source in _used_sources}
+
+    scratch = f"{_PATH}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(_PATH), exist_ok=True)
+        with open(scratch, "wb") as handle:
+            handle.write(marshal.dumps(((_FORMAT, sys.version, _sre.MAGIC), patterns, sources)))
+        os.replace(scratch, _PATH)
+    except (OSError, ValueError):
+        try:
+            os.unlink(scratch)
+        except OSError:
+            pass

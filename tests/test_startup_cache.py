@@ -1,0 +1,193 @@
+"""The compiled regular expressions kept between runs (nbrefactor/startup_cache.py, issue 15
+twenty-first round) are the patterns `re` itself compiles: every pattern nbrefactor compiles in a
+run, rebuilt from the kept tables in a new process, equals (`Pattern.__eq__` compares the flags
+and the whole `_sre` program) and names its groups as `re`'s own compilation of it. Each process
+is a fresh interpreter (the hook is global to the process it is installed in)."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="the hook is installed on CPython 3.11 only")
+
+# A run's worth of patterns: an audit of a few fixture folders (the rules' module-level patterns
+# and the catalogue's derived ones).
+_FILL = """
+import sys
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache.install()
+from nbrefactor.cli.app import main
+main(["audit", *sys.argv[2:], "--no-cache", "-j", "1", "--format", "json"])
+startup_cache.save()
+"""
+FOLDERS = [str(ROOT / "fixtures" / "notebooks" / name) for name in ("anomaly", "chdir", "churn", "colab")]
+
+_CHECK = """
+import json, re, sys
+import re._compiler
+original = re._compiler.compile
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache.install()
+kept = dict(startup_cache._known)
+differ = []
+for (is_bytes, pattern, flags) in kept:
+    mine, theirs = re._compiler.compile(pattern, flags), original(pattern, flags)
+    if (mine != theirs or mine.groupindex != theirs.groupindex or mine.groups != theirs.groups
+            or mine.flags != theirs.flags or type(mine.pattern) is not type(theirs.pattern)):
+        differ.append(repr(pattern))
+code_differ = [source[:80] for source, code in startup_cache._code.items()
+               if code != compile(source, "<string>", "exec", dont_inherit=True)]
+print(json.dumps({"kept": len(kept), "differ": differ, "added": startup_cache._added,
+                  "code": len(startup_cache._code), "code_differ": code_differ}))
+"""
+
+
+def _python(script: str, *args: str) -> str:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "runtime" / "src")])}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, env=env, check=True)
+    return done.stdout
+
+
+def test_patterns_rebuilt_from_the_kept_tables_equal_res_own(tmp_path: Path) -> None:
+    path = tmp_path / "regex.marshal"
+    _python(_FILL, str(path), *FOLDERS)
+    header, kept, code = marshal.loads(path.read_bytes())
+    assert header[1] == sys.version and len(kept) > 300 and len(code) > 300  # the run's patterns and functions were kept
+    result = json.loads(_python(_CHECK, str(path)))
+    assert result["kept"] == len(kept) and result["code"] == len(code)
+    assert result["differ"] == [] and result["code_differ"] == []
+    assert result["added"] == 0  # every pattern came from the tables
+
+
+def test_another_interpreters_or_a_broken_file_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "regex.marshal"
+    _python(_FILL, str(path), *FOLDERS)
+    header, kept, code = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps(((header[0], "3.11.0 (another build)", header[2]), kept, code)))
+    result = json.loads(_python(_CHECK, str(path)))
+    assert result["kept"] == 0 and result["code"] == 0
+    path.write_bytes(marshal.dumps((header, kept, code))[:1000])
+    result = json.loads(_python(_CHECK, str(path)))
+    assert result["kept"] == 0 and result["code"] == 0
+
+
+def test_a_pattern_that_fails_or_warns_behaves_as_before_and_is_not_kept(tmp_path: Path) -> None:
+    script = """
+import re, sys, warnings
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache.install()
+try:
+    re.compile("(unclosed")
+except re.error as error:
+    print("error:", error)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    re.compile("[[a]")  # "Possible nested set": a FutureWarning
+print("warned:", len(caught))
+print("kept:", len(startup_cache._known))
+"""
+    out = _python(script, str(tmp_path / "regex.marshal"))
+    assert "error: missing ), unterminated subpattern at position 0" in out
+    assert "warned: 1" in out and "kept: 0" in out
+
+
+def test_named_groups_of_a_pattern_rebuilt_from_the_tables() -> None:
+    """`Match.lastgroup` reads the group names by index (the tables' `indexgroup`)."""
+    script = """
+import re, sys
+from nbrefactor import startup_cache
+startup_cache._PATH = "/nonexistent/regex.marshal"
+startup_cache.install()
+first = re.compile("(?P<a>x)|(?P<b>y)(?P<c>z)?")
+re.purge()  # the next compile is answered from the kept tables
+second = re.compile("(?P<a>x)|(?P<b>y)(?P<c>z)?")
+print(second is not first, startup_cache._added, [second.match(s).lastgroup for s in ("x", "y", "yz")], second.groupindex)
+"""
+    assert _python(script).split(" ", 2) == ["True", "1", "['a', 'b', 'c'] {'a': 1, 'b': 2, 'c': 3}\n"]
+
+
+def test_a_dataclass_built_from_kept_code_behaves_as_one_built_by_exec() -> None:
+    script = """
+import dataclasses, sys
+from nbrefactor import startup_cache
+startup_cache._PATH = "/nonexistent/startup.marshal"
+startup_cache.install()
+
+def build():
+    @dataclasses.dataclass(frozen=True, order=True)
+    class Point:
+        x: int
+        y: int = 2
+        tags: tuple = dataclasses.field(default_factory=tuple)
+    return Point
+
+First = build()
+added = startup_cache._added
+Second = build()  # the same sources again: from the kept code objects
+assert startup_cache._added == added
+a, b = Second(1), Second(1, 3, ("t",))
+print(added, repr(a), repr(b), a < b, a == Second(1), hash(a) == hash(Second(1)))
+try:
+    a.x = 5
+except dataclasses.FrozenInstanceError as error:
+    print("frozen", error)
+"""
+    assert _python(script).splitlines() == [
+        # ten functions compiled once (__init__, __repr__, __eq__, the four orderings, __setattr__,
+        # __delattr__, __hash__), then built again from the kept code objects
+        "10 build.<locals>.Point(x=1, y=2, tags=()) build.<locals>.Point(x=1, y=3, tags=('t',)) True True True",
+        "frozen cannot assign to field 'x'",
+    ]
+
+
+def test_a_full_table_is_rewritten_with_what_the_run_used(tmp_path: Path) -> None:
+    """Old entries (an earlier version's patterns) must not keep a new version's out for good."""
+    script = """
+import re, sys
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache._LIMIT = 3
+startup_cache.install()
+for pattern in sys.argv[2:]:
+    re.compile(pattern)
+startup_cache.save()
+print(sorted(p for _, p, _ in startup_cache._known))
+"""
+    path = str(tmp_path / "startup.marshal")
+    _python(script, path, "old1", "old2", "old3")
+    _python(script, path, "old1", "new1")  # the table is full: new1 is not kept, the file is pruned
+    kept = marshal.loads(Path(path).read_bytes())[1]
+    assert sorted(p for _, p, _ in kept) == ["old1"]
+    _python(script, path, "new1", "new2")
+    kept = marshal.loads(Path(path).read_bytes())[1]
+    assert sorted(p for _, p, _ in kept) == ["new1", "new2", "old1"]
+
+
+def test_a_forked_worker_keeps_nothing(tmp_path: Path) -> None:
+    """A pool worker never writes the file, so its first-seen patterns are compiled once, by `re`."""
+    script = """
+import os, re, sys
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache.install()
+re.compile("parent-pattern")
+pid = os.fork()
+if pid == 0:
+    re.compile("worker-pattern")
+    os._exit(0 if len(startup_cache._known) == 1 else 1)
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status), sorted(p for _, p, _ in startup_cache._known))
+"""
+    assert _python(script, str(tmp_path / "startup.marshal")) == "0 ['parent-pattern']\n"
