@@ -674,6 +674,8 @@ def _generic_path_arguments_tests_first(facts, catalog, call, qualified, strings
             continue
         if arg.string is None and arg.name is None:
             continue
+        if name in paths._MODEL_ID_KEYWORDS and paths._hub_model_id(facts, arg):
+            continue  # fair check 17: a Hub id given to a model keyword (a per-argument test, as the others)
         out.append(paths._generic(call, arg, qualified, strings))
     first = call.arg(0)
     if first is not None:
