@@ -618,6 +618,8 @@ class PathSettings:
     temporary: tuple[re.Pattern[str], ...] = ()
     # A hosted runtime's fixed roots (`/content`, `/kaggle/input/<dataset>`): one PTH002 per notebook and root.
     hosted_roots: tuple[re.Pattern[str], ...] = ()
+    # The standard system prefixes an installer's prefix option may name (`-bfp /usr/local`): no path of the author's.
+    installer_prefixes: frozenset[str] = frozenset()
 
 
 def path_settings(catalog: Catalog) -> PathSettings:
@@ -664,6 +666,7 @@ def _settings(raw: tuple) -> PathSettings:
         tool_config=tool_config,
         temporary=tuple(re.compile(str(p)) for p in dict(data.get("temporary", ())).get("patterns", ())),
         hosted_roots=tuple(re.compile(str(p)) for p in dict(data.get("hosted_root", ())).get("patterns", ())),
+        installer_prefixes=strings(not_a_path, "installer_prefixes"),
     )
 
 
@@ -1237,10 +1240,14 @@ def _shell_tokens(
     starts = [(0, program)] + [
         (c.end(), (text[c.end():].split() or [""])[0].lower()) for c in re.finditer(r"&&|\|\||;|\|", text)
     ]
+    previous = ""
     for m in _SHELL_TOKEN.finditer(text):
         segment = next(name for at, name in reversed(starts) if at <= m.start())
         fetcher = segment if program == "cd" and segment in settings.download_programs else program
         token = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
+        option, previous = previous, token
+        if _installer_prefix(option, token, segment, settings):
+            continue
         candidates = [token]
         if m.group("bare") is not None and "=" in token and not token.startswith(("/", "~")):
             candidates = [token.split("=", 1)[1]]  # `--out=/data/x`, `PATH=/usr/bin:$PATH`
@@ -1265,6 +1272,24 @@ def _shell_tokens(
                 searched_from = index + len(candidate)
             column = index + 1 if index >= 0 else len(original) - len(original.lstrip()) + 1
             yield LiteralFinding(ca, line, column, line, candidate, found, source="shell")
+
+
+# Programs whose `-p` (alone or last of a cluster: Miniconda's `-bfp`) names the prefix they install
+# into: conda and its kin, pip, and an installer script run by a shell (`bash Miniforge3.sh -b -p …`).
+_PREFIX_INSTALLERS = frozenset({"conda", "mamba", "micromamba", "pip", "pip3", "bash", "sh"})
+
+
+def _installer_prefix(option: str, token: str, program: str, settings: PathSettings) -> bool:
+    """`bash Miniforge3-Linux-x86_64.sh -bfp /usr/local`, `conda install --prefix /usr/local …`,
+    `./configure --prefix=/usr/local`: the folder an installer writes into, when it is a standard
+    system prefix (`installer_prefixes` of paths.toml), the same place on every such machine, not a
+    folder of the author's (left17: PTH001 reported `-bfp /usr/local` of a Colab set-up cell)."""
+    if token.startswith("--prefix="):
+        option, token = "--prefix", token.split("=", 1)[1]
+    if _normal_path(token).rstrip("/") not in settings.installer_prefixes:
+        return False
+    installer = program in _PREFIX_INSTALLERS or program.endswith(".sh")
+    return option == "--prefix" or (installer and re.fullmatch(r"-[A-Za-z]*p", option) is not None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1926,6 +1951,10 @@ class AbsolutePath(Rule):
         "`/opt/conda/lib/python3.11`) and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand: the message says so), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
+        "So is a standard system prefix given to an installer's prefix option (`bash Miniforge3.sh -bfp /usr/local`, "
+        "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported. "
+        "Nor is a literal given straight to a `sys.path` edit PTH005 reports (`sys.path.append(\"/opt/team/libs\")`): one cause, a folder "
+        "of code on the import path, which that finding names (a literal bound to a name first stays, as the name may be read elsewhere). "
         "Nor are paths inside a container the notebook's own pipeline defines (`audit/container_code.py`): "
         "the body of a function given to Kubeflow's `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`, the `file_outputs=`/`command=`/`arguments=` of a `dsl.ContainerOp`, and "
@@ -1971,6 +2000,11 @@ class AbsolutePath(Rule):
             "import tensorflow as tf\nlogs_path = '/tmp/tensorflow_logs/run1/'\nwriter = tf.summary.FileWriter(logs_path)",
             "!ln -sf /usr/bin/python3 /usr/local/bin/python\nckpt = '/tmp/model.ckpt'",
             "import sys\nIN_COLAB = 'google.colab' in sys.modules\nif IN_COLAB:\n    !ln -sf /opt/bin/nvidia-smi /usr/bin/nvidia-smi",
+        )),
+        # A folder of code put on the import path (PTH005's finding); an installer's prefix.
+        Example(cells=(
+            "import sys\nsys.path.append('/opt/team/libs')",
+            "!bash Miniforge3-Linux-x86_64.sh -bfp /usr/local\n!conda install -y --prefix /usr/local -c conda-forge openmm",
         )),
         # Paths inside a container or pod, not on this machine.
         Example(cells=(
@@ -2022,6 +2056,9 @@ class AbsolutePath(Rule):
                 and not _rooted_at_hole(f)
                 and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
                 and not _windows_program_under_guard(f)
+                # `sys.path.append("/opt/team/libs")`: PTH005 reports the edit, worded for an absolute
+                # folder; the literal is its entry, not a second cause (left17).
+                and (f.ca.cell.index, f.line, f.column) not in _reported_path_entries(ctx)
             )
             if not _temporary(group, settings)
         ]
@@ -4436,7 +4473,8 @@ class SysPathEdit(Rule):
         "a personal checkout). The entry may be a name bound above in the cell to such a literal, also wrapped in `os.path.abspath(…)`. "
         "Not the package folder of a standard Python installation (`/usr/local/lib/python{ver}/site-packages`, "
         "`/usr/lib/python3/dist-packages`, `/opt/conda/lib/python3.11/site-packages`: where a run-time conda install put its "
-        "packages; DEP003 reports the install). An absolute entry is worded as needing that folder on the machine, a relative "
+        "packages; DEP003 reports the install). An absolute entry is worded as needing that folder on the machine (PTH001 leaves "
+        "a literal entry to this finding: one cause), a relative "
         "one as needing the notebook's folder and layout; a silent `..` edit of the same cell is named in the message."
     )
     why_bad = (
@@ -4702,6 +4740,26 @@ def _user_path_edits(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
             places.update((c.index, line, column) for c, line, column in hit.related if c is not None)
         return frozenset((cell.index, call.line, call.column) for at, edits in entries.items() if at in places for cell, call in edits)
     return ctx.shared("user_path_edits", compute)
+
+
+def _reported_path_entries(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    """(cell, line, column) of the string literals given straight to a `sys.path` edit PTH005
+    reports (`sys.path.append("/opt/team/libs")`): the edit's finding is theirs. Not a literal bound
+    to a name first (the name may be read elsewhere too), nor one an edit PTH005 leaves (a
+    personal checkout, PTH002's; a clone's folder, PTH007's)."""
+    def compute() -> frozenset[tuple[int, int, int]]:
+        entries = _sys_path_entries(ctx)
+        if not entries:
+            return frozenset()
+        reported = {(hit.cell.index, hit.line, hit.column) for hit in SysPathEdit().check(ctx) if hit.cell is not None}
+        return frozenset(
+            at for at, edits in entries.items()
+            if any((cell.index, call.line, call.column) in reported
+                   and (entry := call.arg(1 if call.method == "insert" else 0)) is not None and entry.string is not None
+                   and entry.line == at[1]
+                   for cell, call in edits)
+        )
+    return ctx.shared("paths.reported_path_entries", compute)
 
 
 def _helper_path_edit(ctx: RuleContext, call: CallFact) -> Optional[str]:
