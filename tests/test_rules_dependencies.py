@@ -248,15 +248,37 @@ def test_an_import_no_table_knows_is_said_to_be_assumed_and_a_dotted_entry_is_sh
     nb = write_notebook(root / "nb.ipynb", ["import acme_forecast_xyz\nfrom orangecontrib.associate.fpgrowth import frequent_itemsets\nimport Orange"])
     acme, associate, orange = [d for d in audit(nb) if d.code == "DEP002"]
     # Fair check 14: a guess that is the import's own name is said plainly (most such guesses are
-    # right); the fix still says the name on the index may differ.
+    # right); so is the fix since left17 (fair checks 16 and 17: 26 hedges, on names that were right).
     assert "(distribution `acme_forecast_xyz`)" in acme.message and "no mapping known" not in acme.message
-    assert "may differ" in acme.fix
+    assert acme.fix == "Add a requirements.txt beside the notebook with a pinned line for `acme_forecast_xyz`"
     assert associate.message.startswith("`orangecontrib.associate` is imported (distribution `Orange3-Associate`)")
     assert "distribution `Orange3`" in orange.message and "assumed" not in orange.message
     declared = make_repo(tmp_path / "declared", {"requirements.txt": "numpy==2.0.1\n"})
     other = write_notebook(declared / "nb.ipynb", ["import acme_forecast_xyz"])
     [undeclared] = [d for d in audit(other) if d.code == "DEP001"]
-    assert "its distribution `acme_forecast_xyz` is not declared" in undeclared.message and "may differ" in undeclared.fix
+    assert "its distribution `acme_forecast_xyz` is not declared" in undeclared.message
+    assert undeclared.fix == "Add `acme_forecast_xyz` (pinned) to a manifest"
+
+
+def test_the_index_name_is_hedged_only_where_a_known_mapping_names_another(tmp_path, monkeypatch):
+    # Fair check 17: "Find the distribution that provides `scanpy` (its name on the package index may
+    # differ)" although scanpy is scanpy. The hedge stays where pipreqs' mapping names another
+    # distribution that `[pipreqs] ignore` sets aside (`models`: nearly always the project's own code).
+    import nbrefactor.audit.distributions as dist
+
+    monkeypatch.setattr(dist, "installed_distributions", lambda: {})
+    assert dist.pipreqs_mapping().get("models")  # the hedge's reason, from pipreqs' own file
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==2.0.1\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import scanpy as sc\nfrom models import build_model"])
+    fixes = {dict(d.data)["module"]: d.fix for d in audit(nb) if d.code == "DEP001"}
+    assert fixes["scanpy"] == "Add `scanpy` (pinned) to a manifest"
+    assert fixes["models"] == ("Find the distribution that provides `models` (its name on the package index may differ) "
+                               "and add it (pinned) to a manifest")
+    bare = make_repo(tmp_path / "bare", {})
+    nb = write_notebook(bare / "nb.ipynb", ["import scanpy as sc\nfrom models import build_model"])
+    fixes = {dict(d.data)["module"]: d.fix for d in audit(nb) if d.code == "DEP002"}
+    assert fixes["scanpy"] == "Add a requirements.txt beside the notebook with a pinned line for `scanpy`"
+    assert "may differ from `models`" in fixes["models"]
 
 
 def test_distributions_needed_by_calls_are_reported_at_the_call_and_declared_by_an_extra(tmp_path):

@@ -18,7 +18,8 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    cloned_working_folder, install_commands, shadowing_package, third_party_imports, url_installs, variable_install_pins,
+    cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, normalise
@@ -86,7 +87,7 @@ def _guessed_otherwise(resolution, imported: bool = True) -> bool:
     """A guessed distribution named otherwise than the import (`openai-whisper`, named by the notebook's
     guarded install, for `import whisper`): the message says it is assumed. A guess that is the import's
     own name (`kagglehub`, `folium`) is the usual case and said plainly (fair check 14: 19 such hedges,
-    most on the right name); the fix still says the index name may differ. A distribution needed
+    most on the right name), and so is its fix (`_index_name_in_doubt`). A distribution needed
     without an import (a spaCy model loaded by a linked name) has no import name to go by: still assumed."""
     if not resolution.assumed:
         return False
@@ -94,6 +95,21 @@ def _guessed_otherwise(resolution, imported: bool = True) -> bool:
         return True
     top = (resolution.module or "").split(".")[0]
     return normalise(top) != normalise(resolution.primary)
+
+
+def _index_name_in_doubt(resolution, imported: bool = True) -> bool:
+    """Does the fix say the distribution's name on the package index may differ? Only where something
+    known says it may: the guess is named otherwise than the import (`_guessed_otherwise`), or pipreqs'
+    mapping names another distribution for the import, which `[pipreqs] ignore` sets aside (`models`,
+    `src`: nearly always the project's own code). A guess that is the import's own name and that no
+    mapping contradicts is what pip installs under that name (`scanpy`): fair checks 16 and 17 hedged
+    26 such fixes (`scanpy`, `geopandas`, `tweepy`…), the message meanwhile naming the distribution plainly."""
+    if not resolution.assumed:
+        return False
+    if _guessed_otherwise(resolution, imported):
+        return True
+    mapped = pipreqs_mapping().get((resolution.module or "").split(".")[0])
+    return bool(mapped) and normalise(mapped[0]) != normalise(resolution.primary)
 
 
 def _as_installed(resolution, ctx: RuleContext):
@@ -269,7 +285,8 @@ class UndeclaredImport(Rule):
         "when there is one (`!python -c \"import whisper\" || pip install openai-whisper`, or `try: import whisper` / "
         "`except ImportError: !pip install openai-whisper`), else by its own name, "
         "and the message says that name is assumed when it is not the import's own (`openai-whisper` for `whisper`; "
-        "a guess that is the import's name is said plainly, the fix saying the name on the index may differ), or, when the notebook installs it from a URL (`!pip install "
+        "a guess that is the import's name is said plainly, and so is the fix unless pipreqs' mapping names another distribution for it "
+        "that `[pipreqs] ignore` sets aside, such as `models`: then the fix says the name on the index may differ), or, when the notebook installs it from a URL (`!pip install "
         "git+https://github.com/org/restorers.git`, then `import restorers`), where it comes from, the fix being a "
         "direct reference pinned to a commit), and reports the first import of each distribution that none of the "
         "manifests found beside or above the notebook (or in a `binder/`, `.binder/` or `.devcontainer/` "
@@ -671,7 +688,7 @@ class UndeclaredImport(Rule):
                     f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
                     f"`{variable[0].text.strip()}` installs)" if variable else
                     f"Find the distribution that provides `{use.shown}` (its name on the package index may differ) "
-                    "and add it (pinned) to a manifest" if res.assumed else
+                    "and add it (pinned) to a manifest" if _index_name_in_doubt(res, imported=not use.how) else
                     f"Replace `{_PLACEHOLDERS[normalise(res.primary)]}` with `{res.primary}` (pinned) in the manifest"
                     if _placeholder_note(res, manifests) else
                     # A spaCy model is no release on the package index: a direct reference to its
@@ -924,7 +941,7 @@ class NoManifest(Rule):
                     if url else
                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
                     f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
-                    if resolution.assumed else
+                    if _index_name_in_doubt(resolution, imported=not first.how) else
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
                 + _bridge_note(distribution) + _component_fix(first, component),
                 key=f"no-manifest\x1f{normalise(distribution)}",
