@@ -124,6 +124,34 @@ def test_dep003_fix_says_which_packages_a_manifest_already_declares(tmp_path):
     ]
 
 
+def test_dep003_fix_says_when_the_line_installs_another_version_than_the_manifest_declares(tmp_path):
+    # Fair checks 16/17: `!pip install pandas==1.5.3` beside `pandas==2.1.0` was "pandas is already
+    # declared in requirements.txt": true of the name, not of the version the notebook ran with.
+    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.1.0\nseaborn>=0.13\nnumpy==1.26.4\n",
+                                "env/environment.yml": "dependencies:\n  - scipy=1.11.4\n"})
+    nb = write_notebook(root / "nb.ipynb", [
+        "!pip install pandas==1.5.3",
+        "!pip install seaborn==0.12.2 numpy==1.26.4",
+        "!pip install pandas==2.1.0 seaborn==0.13.2",
+        "!pip install shap==0.45.0 'numpy<1.20'",
+    ])
+    fixes = [d.fix.replace(f"{root}/", "") for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == [
+        "The line's `pandas==1.5.3` differs from the `pandas==2.1.0` that requirements.txt declares: pin there the "
+        "version the notebook needs, install from it before starting the kernel and delete the line",
+        "numpy is already declared in requirements.txt; the line's `seaborn==0.12.2` differs from the `seaborn>=0.13` that "
+        "requirements.txt declares: pin there the version the notebook needs, install from it before starting the kernel "
+        "and delete the line",
+        "pandas, seaborn are already declared in requirements.txt: install from it before starting the kernel and delete the line",
+        "Declare shap in requirements.txt (pinned; the line's `numpy<1.20` differs from the `numpy==1.26.4` that "
+        "requirements.txt declares: pin there the version the notebook needs) and delete the line",
+    ]
+    conda = write_notebook(root / "env" / "nb.ipynb", ["!conda install -y scipy=1.11.4", "!conda install -y scipy=1.10.1"])
+    fixes = [d.fix.replace(f"{root}/", "") for d in audit(conda) if d.code == "DEP003"]
+    assert fixes[0].startswith("scipy is already declared in env/environment.yml")
+    assert fixes[1].startswith("The line's `scipy=1.10.1` differs from the `scipy=1.11.4` that env/environment.yml declares")
+
+
 def test_dep003_fix_tells_the_project_itself_a_colab_helper_and_a_clone_apart(tmp_path):
     # Fair check 17: "deepchem is already declared in setup.py" when setup.py builds deepchem; "Declare
     # condacolab in requirements.txt" for Colab's bootstrap; "the local package ./" for a clone `%cd`'d into.

@@ -1020,7 +1020,9 @@ class InNotebookInstall(Rule):
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
         "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
         "The fix declares the packages in requirements.txt, or, where the project's only environment files are "
-        "Dockerfiles, in a RUN line of the nearest one. "
+        "Dockerfiles, in a RUN line of the nearest one; a package a manifest declares already is said to be, unless the line asks for "
+        "a version that declaration rules out (`!pip install pandas==1.5.3` beside `pandas==2.1.0`, `seaborn==0.12.2` beside "
+        "`seaborn>=0.13`): then the fix says the two differ and to pin there the version the notebook needs. "
         "A package that is the project itself (its `setup.py` names it: `!pip install deepchem` in deepchem's tutorials) "
         "is said to be so, the fix being to install the checkout (`pip install -e <its folder>`); a hosted runtime's "
         "bootstrap helper (`condacolab`, `scvi-colab`) has nothing to declare (what it installs has); an editable install "
@@ -1438,11 +1440,15 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
     # A name only a manifest's own project name gives (`!pip install deepchem` in deepchem's tutorials,
     # beside its setup.py): that file does not declare the package, it builds it (fair check 17).
     own = [n for n in declared if normalise(n.split("[")[0]) not in listed_somewhere]
-    listed = [n for n in declared if n not in own]
+    # `!pip install pandas==1.5.3` beside `pandas==2.1.0`: declared, but not the version the line
+    # installs (left17: the fix said "already declared").
+    differing = _differing_versions([n for n in declared if n not in own], manifests, declaring, parsed)
+    listed = [n for n in declared if n not in own and n not in differing]
     parts = []
     if listed:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in listed))
         parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}")
+    parts += [f"the line's `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
     if own:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in own))
         parts.append(f"{', '.join(own)} {'is' if len(own) == 1 else 'are'} the project itself, built by {files}, "
@@ -1452,16 +1458,105 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
     # cause): the fix says to pin them there.
     pinned = {r.name for m in manifests for r in m.requirements if r.pinned}
     unpinned = [n for n in declared if any(m.sibling and m.path == declaring[normalise(n.split("[")[0])] for m in manifests)
-                and normalise(n.split("[")[0]) not in pinned]
+                and normalise(n.split("[")[0]) not in pinned and n not in differing]
     if not undeclared and unpinned:
         return (f"{already}, unpinned: pin {'it' if len(unpinned) == 1 else 'them'} there "
                 f"(`{normalise(unpinned[0].split('[')[0])}==<the version you ran with>`), install from it before starting "
                 "the kernel and delete the line")
     if not undeclared:
-        how = ("install from it" if not own else "install the checkout with `pip install -e <its folder>`" if not listed
+        how = ("install from it" if not own else "install the checkout with `pip install -e <its folder>`" if not listed and not differing
                else "install from them (the project with `pip install -e <its folder>`)")
-        return f"{already}: {how} before starting the kernel and delete the line"
+        if differing:
+            how = f"pin there the version the notebook needs, {how}"
+        fix = f"{already}: {how} before starting the kernel and delete the line"
+        return "The" + fix[3:] if fix.startswith("the line's") else fix
+    if differing:
+        already += ": pin there the version the notebook needs"
     return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
+
+
+def _differing_versions(names: list[str], manifests: tuple[Manifest, ...], declaring: dict[str, str], parsed) -> dict[str, tuple[str, str, str]]:
+    """name → (the line's spec, the manifest's spec, the manifest) for the packages the install line
+    asks for in a version the manifest that declares them rules out: one side names one version the
+    other side's range does not admit (`pandas==1.5.3` and `pandas==2.1.0`; `seaborn==0.12.2` and
+    `seaborn>=0.13`; `numpy<1.20` and `numpy==1.26.4`). Two ranges, or an unreadable spec, are no claim."""
+    if parsed is None:
+        return {}
+    conda = parsed.tool in ("conda", "mamba", "micromamba")
+    specs = {spec.normalised: spec for spec in parsed.packages}
+    out: dict[str, tuple[str, str, str]] = {}
+    for name in names:
+        key = normalise(name.split("[")[0])
+        spec, where = specs.get(key), declaring.get(key)
+        manifest = next((m for m in manifests if m.path == where), None)
+        requirement = next((r for r in manifest.requirements if r.name == key), None) if manifest is not None else None
+        if spec is None or requirement is None:
+            continue
+        if _versions_conflict(_version_specifier(spec.constraint, conda), _version_specifier(_requirement_rest(requirement.spec), True)):
+            out[name] = (spec.spec, requirement.spec, where)
+    return out
+
+
+def _requirement_rest(spec: str) -> str:
+    """The version part of a manifest line (`pandas[parquet]==2.1.0 ; python_version>'3.8'  # x` →
+    `==2.1.0`; a conda channel's `conda-forge::scipy=1.11.4` → `=1.11.4`)."""
+    text = re.split(r"\s#|^#", spec, maxsplit=1)[0].strip().split("::")[-1]
+    match = re.match(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*", text)
+    rest = text[match.end():] if match else ""
+    return re.sub(r"^\s*\[[^\]]*\]", "", rest).split(";")[0].strip()
+
+
+def _version_specifier(rest: str, conda: bool):
+    """A `packaging` SpecifierSet for a version part as written, None when it is none pip reads
+    (a direct reference, a conda build string). Conda's `=1.11.4` is the release and its patches
+    (`==1.11.4.*`), its `==1.11.4=py310` that one version."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    rest = rest.strip()
+    if rest.startswith("@"):
+        return None
+    if conda:
+        single = re.fullmatch(r"=(?!=)\s*([^=<>!~,|*\s]+)(?:=\S*)?", rest)
+        double = re.fullmatch(r"==\s*([^=<>!~,|*\s]+)=\S*", rest)
+        rest = f"=={single.group(1)}.*" if single else f"=={double.group(1)}" if double else rest
+    try:
+        return SpecifierSet(rest)
+    except InvalidSpecifier:
+        return None
+
+
+def _versions_conflict(installed, declared) -> bool:
+    """One side pins one version (`==2.1.0`) that the other side's specifiers do not admit; or both
+    name a release by conda's prefix (`=1.11.4`, `=1.10.1`) and neither prefix extends the other."""
+    from packaging.version import InvalidVersion, Version
+
+    if installed is None or declared is None:
+        return False
+    try:
+        exact = False
+        for pinned, other in ((_pinned_version(installed), declared), (_pinned_version(declared), installed)):
+            if pinned is not None and not pinned[1]:
+                exact = True
+                if str(other) and not other.contains(Version(pinned[0]), prereleases=True):
+                    return True
+        if exact:
+            return False
+        first, second = _pinned_version(installed), _pinned_version(declared)
+        if first is None or second is None:
+            return False
+        a, b = Version(first[0]).release, Version(second[0]).release
+        return a[:len(b)] != b and b[:len(a)] != a
+    except InvalidVersion:
+        return False
+
+
+def _pinned_version(specifiers) -> Optional[tuple[str, bool]]:
+    """(version, is a prefix) of a lone `==2.1.0` / `===2.1.0` (False) or `==1.11.*` (True); None otherwise."""
+    only = list(specifiers)
+    if len(only) != 1 or only[0].operator not in ("==", "==="):
+        return None
+    version = only[0].version
+    return (version[:-2], True) if version.endswith(".*") else (version, False)
 
 
 _PRE_RELEASE = re.compile(r"(?:^|\s)--pre(?=\s|$)")
