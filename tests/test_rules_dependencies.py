@@ -134,22 +134,31 @@ def test_dep003_fix_says_when_the_line_installs_another_version_than_the_manifes
         "!pip install seaborn==0.12.2 numpy==1.26.4",
         "!pip install pandas==2.1.0 seaborn==0.13.2",
         "!pip install shap==0.45.0 'numpy<1.20'",
+        "!pip install pandas==2.1.0+cpu",
     ])
     fixes = [d.fix.replace(f"{root}/", "") for d in audit(nb) if d.code == "DEP003"]
     assert fixes == [
-        "The line's `pandas==1.5.3` differs from the `pandas==2.1.0` that requirements.txt declares: pin there the "
+        "The install of `pandas==1.5.3` differs from the `pandas==2.1.0` that requirements.txt declares: pin there the "
         "version the notebook needs, install from it before starting the kernel and delete the line",
-        "numpy is already declared in requirements.txt; the line's `seaborn==0.12.2` differs from the `seaborn>=0.13` that "
+        "numpy is already declared in requirements.txt; the install of `seaborn==0.12.2` differs from the `seaborn>=0.13` that "
         "requirements.txt declares: pin there the version the notebook needs, install from it before starting the kernel "
         "and delete the line",
         "pandas, seaborn are already declared in requirements.txt: install from it before starting the kernel and delete the line",
-        "Declare shap in requirements.txt (pinned; the line's `numpy<1.20` differs from the `numpy==1.26.4` that "
+        "Declare shap in requirements.txt (pinned; the install of `numpy<1.20` differs from the `numpy==1.26.4` that "
         "requirements.txt declares: pin there the version the notebook needs) and delete the line",
+        # a local build label (fair check 17's `torch==2.2.1+cu118` beside `torch==2.2.1`): the same release
+        "pandas is already declared in requirements.txt: install from it before starting the kernel and delete the line",
     ]
+    # A cell's lines fold into one fix, said once (fair check 16's practical-nlp Ch4 set-up cells).
+    cell = write_notebook(root / "cell.ipynb", ["!pip install pandas==2.1.0\n!pip install seaborn==0.12.2\n!pip install lime==0.2.0.1"])
+    [fix] = [d.fix.replace(f"{root}/", "") for d in audit(cell) if d.code == "DEP003"]
+    assert fix == ("Declare lime in requirements.txt (pinned; pandas is already declared in requirements.txt; the install of "
+                   "`seaborn==0.12.2` differs from the `seaborn>=0.13` that requirements.txt declares: pin there the version "
+                   "the notebook needs) and delete the lines")
     conda = write_notebook(root / "env" / "nb.ipynb", ["!conda install -y scipy=1.11.4", "!conda install -y scipy=1.10.1"])
     fixes = [d.fix.replace(f"{root}/", "") for d in audit(conda) if d.code == "DEP003"]
     assert fixes[0].startswith("scipy is already declared in env/environment.yml")
-    assert fixes[1].startswith("The line's `scipy=1.10.1` differs from the `scipy=1.11.4` that env/environment.yml declares")
+    assert fixes[1].startswith("The install of `scipy=1.10.1` differs from the `scipy=1.11.4` that env/environment.yml declares")
 
 
 def test_dep003_fix_tells_the_project_itself_a_colab_helper_and_a_clone_apart(tmp_path):

@@ -11,7 +11,7 @@ import ast
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of
@@ -969,6 +969,8 @@ class _InstallLine:
     plain: bool  # its fix is only "declare these packages": a cell's plain lines share one
     fix: str
     key: str
+    # normalised name → (the spec as written, its version part, conda's syntax): what the line asks for
+    versions: dict = field(default_factory=dict)
 
 
 def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]) -> str:
@@ -978,8 +980,13 @@ def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]
         return items[0].fix
     fixes: list[str] = []
     names = list(dict.fromkeys(n for item in items if item.plain for n in item.to_declare))
+    versions: dict = {}
+    for item in items:
+        if item.plain:
+            for name, asked in item.versions.items():
+                versions.setdefault(name, asked)
     if names:
-        fix = _install_fix(names, manifests)
+        fix = _install_fix(names, manifests, versions=versions)
         fixes.append(fix.replace("delete the line", "delete the lines") if sum(item.plain for item in items) > 1 else fix)
     fixes += [item.fix for item in items if not item.plain]
     return "; ".join(dict.fromkeys(fixes))
@@ -1281,9 +1288,10 @@ class InNotebookInstall(Rule):
                 fix = f"{fix}; {helper_fix}" if fix else helper_fix
             found.append(_InstallLine(
                 command, said, to_declare,
-                plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests),
+                plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests, versions=_line_versions(parsed)),
                 fix=fix,
                 key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
+                versions=_line_versions(parsed),
             ))
         # One finding per cell: a set-up cell's install lines are one root cause (the environment
         # built while the notebook runs) and one action (a manifest); the first line is the finding,
@@ -1402,7 +1410,7 @@ def _declare_in(manifests: tuple[Manifest, ...]) -> str:
     return f"a RUN line of {dockerfile.path}" if dockerfile is not None else "requirements.txt"
 
 
-def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None) -> str:
+def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again)."""
     local = parsed is not None and not parsed.requirement_files and (
@@ -1442,13 +1450,14 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
     own = [n for n in declared if normalise(n.split("[")[0]) not in listed_somewhere]
     # `!pip install pandas==1.5.3` beside `pandas==2.1.0`: declared, but not the version the line
     # installs (left17: the fix said "already declared").
-    differing = _differing_versions([n for n in declared if n not in own], manifests, declaring, parsed)
+    differing = _differing_versions([n for n in declared if n not in own], manifests, declaring,
+                                    versions if versions is not None else _line_versions(parsed))
     listed = [n for n in declared if n not in own and n not in differing]
     parts = []
     if listed:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in listed))
         parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}")
-    parts += [f"the line's `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
+    parts += [f"the install of `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
     if own:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in own))
         parts.append(f"{', '.join(own)} {'is' if len(own) == 1 else 'are'} the project itself, built by {files}, "
@@ -1469,31 +1478,36 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None)
         if differing:
             how = f"pin there the version the notebook needs, {how}"
         fix = f"{already}: {how} before starting the kernel and delete the line"
-        return "The" + fix[3:] if fix.startswith("the line's") else fix
+        return "The" + fix[3:] if fix.startswith("the install of") else fix
     if differing:
         already += ": pin there the version the notebook needs"
     return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
 
 
-def _differing_versions(names: list[str], manifests: tuple[Manifest, ...], declaring: dict[str, str], parsed) -> dict[str, tuple[str, str, str]]:
+def _line_versions(parsed) -> dict[str, tuple[str, str, bool]]:
+    """normalised name → (the spec as written, its version part, conda's syntax) of an install line's packages."""
+    if parsed is None:
+        return {}
+    conda = parsed.tool in ("conda", "mamba", "micromamba")
+    return {spec.normalised: (spec.spec, spec.constraint, conda) for spec in parsed.packages}
+
+
+def _differing_versions(names: list[str], manifests: tuple[Manifest, ...], declaring: dict[str, str],
+                        versions: dict[str, tuple[str, str, bool]]) -> dict[str, tuple[str, str, str]]:
     """name → (the line's spec, the manifest's spec, the manifest) for the packages the install line
     asks for in a version the manifest that declares them rules out: one side names one version the
     other side's range does not admit (`pandas==1.5.3` and `pandas==2.1.0`; `seaborn==0.12.2` and
     `seaborn>=0.13`; `numpy<1.20` and `numpy==1.26.4`). Two ranges, or an unreadable spec, are no claim."""
-    if parsed is None:
-        return {}
-    conda = parsed.tool in ("conda", "mamba", "micromamba")
-    specs = {spec.normalised: spec for spec in parsed.packages}
     out: dict[str, tuple[str, str, str]] = {}
     for name in names:
         key = normalise(name.split("[")[0])
-        spec, where = specs.get(key), declaring.get(key)
+        asked, where = versions.get(key), declaring.get(key)
         manifest = next((m for m in manifests if m.path == where), None)
         requirement = next((r for r in manifest.requirements if r.name == key), None) if manifest is not None else None
-        if spec is None or requirement is None:
+        if asked is None or requirement is None:
             continue
-        if _versions_conflict(_version_specifier(spec.constraint, conda), _version_specifier(_requirement_rest(requirement.spec), True)):
-            out[name] = (spec.spec, requirement.spec, where)
+        if _versions_conflict(_version_specifier(asked[1], asked[2]), _version_specifier(_requirement_rest(requirement.spec), True)):
+            out[name] = (asked[0], requirement.spec, where)
     return out
 
 
@@ -1509,10 +1523,11 @@ def _requirement_rest(spec: str) -> str:
 def _version_specifier(rest: str, conda: bool):
     """A `packaging` SpecifierSet for a version part as written, None when it is none pip reads
     (a direct reference, a conda build string). Conda's `=1.11.4` is the release and its patches
-    (`==1.11.4.*`), its `==1.11.4=py310` that one version."""
+    (`==1.11.4.*`), its `==1.11.4=py310` that one version; a local label (`+cu118`) is dropped."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    rest = rest.strip()
+    # A local build label (`torch==2.2.1+cu118`, a CUDA build) is the same release: not another version.
+    rest = re.sub(r"\+[A-Za-z0-9.]+", "", rest.strip())
     if rest.startswith("@"):
         return None
     if conda:
