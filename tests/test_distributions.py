@@ -129,6 +129,8 @@ WELL_KNOWN_PAIRS = [
     ("websocket", "websocket-client"),
     ("paho.mqtt.client", "paho-mqtt"),
     ("shapefile", "pyshp"),
+    ("pybullet_envs", "pybullet"),
+    ("propy", "propy3"),
     # and by the catalogue's first entries
     ("sklearn.svm", "scikit-learn"),
     ("imblearn.over_sampling", "imbalanced-learn"),
