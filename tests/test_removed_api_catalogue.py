@@ -145,6 +145,10 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
     # A name bound otherwise too (a loop target): its class at the call is not known.
     (("from sklearn.feature_extraction.text import CountVectorizer\nvec = CountVectorizer()\nfor vec in others:\n    pass\n"
       "vec.get_feature_names()",), []),
+    # A `match` capture binds the name too (`rules.single_assignments`, shared with RND002): its class
+    # at the call is not known.
+    (("from sklearn.feature_extraction.text import CountVectorizer\nvec = CountVectorizer()\nmatch pick:\n    case vec:\n        pass\n"
+      "vec.get_feature_names()",), []),
     # iteritems: pandas' objects (any receiver but a module); not `six.iteritems(d)`, a class of the notebook's
     # own, or a notebook importing gensim (its Dictionary keeps the method).
     (("import pandas as pd\nimport six\nframe = pd.DataFrame()\nfor k, v in frame.iteritems():\n    pass\n"

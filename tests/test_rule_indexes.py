@@ -406,6 +406,39 @@ def test_the_name_read_index_is_built_once_per_notebook_for_rnd001_and_pth001(mo
     }
 
 
+def test_the_single_assignment_index_is_built_once_per_notebook_for_rnd002_and_dep005(monkeypatch):
+    """RND002's class aliases (`transform = TSNE`) and DEP005's receivers (`vec = CountVectorizer()`)
+    each walked every cell for the names bound only by plain assignments, each with its own set of
+    "bound any other way"; they now read one index (`rules.single_assignments`), built once."""
+    from nbrefactor.audit import rules
+
+    facts = analyse_notebook(_notebook(
+        "from sklearn.manifold import TSNE\nfrom sklearn.feature_extraction.text import CountVectorizer\n"
+        "transform = TSNE\nvec = CountVectorizer()\na = b = 1\nn: int = 0\nhint: str",
+        "pair, rest = 1, 2\nfor i in range(3):\n    total = i\nwith open('f') as fh:\n    pass\n"
+        "try:\n    pass\nexcept ValueError as err:\n    err = None\nstep = 1\nstep += 1\n"
+        "def f(arg):\n    arg = 2\n    return arg\nf = 3\ngone = 1\ndel gone\nimport os\nos = None\n"
+        "if (w := 3):\n    w = 4\nmatch total:\n    case [head, *tail]:\n        head = tail = 0\n    case {**more}:\n        more = 0\n"
+        "squares = [q for q in range(3)]\nq = 1",
+    ))
+    ctx = RuleContext(facts, load_catalog(), ProjectContext())
+    computed = []
+    index = rules.index_single_assignments
+    monkeypatch.setattr(rules, "index_single_assignments", lambda f: computed.append(f) or index(f))
+    assert randomness._class_aliases(ctx) == {"transform": "sklearn.manifold.TSNE"}
+    assert removed_apis._makers(ctx, frozenset()) == {
+        "transform": frozenset({""}), "vec": frozenset({"sklearn.feature_extraction.text.CountVectorizer"}),
+        "a": frozenset({""}), "b": frozenset({""}), "n": frozenset({""}), "hint": frozenset({""}), "total": frozenset({""}),
+        "squares": frozenset({""}),
+    }
+    assert computed == [facts]
+    assigned = rules.single_assignments(ctx)
+    assert {name: [(type(node).__name__, node.lineno) for node in nodes] for name, nodes in assigned.items()} == {
+        "transform": [("Assign", 3)], "vec": [("Assign", 4)], "a": [("Assign", 5)], "b": [("Assign", 5)],
+        "n": [("AnnAssign", 6)], "hint": [("AnnAssign", 7)], "total": [("Assign", 3)], "squares": [("Assign", 27)],
+    }
+
+
 def test_the_name_read_index_counts_a_cell_too_complex_for_the_facts():
     """A cell libcst's facts leave out (too complex) still reads its names: "only read in a
     manifest" must not hold for a constant such a cell reads too."""

@@ -580,3 +580,15 @@ def test_rnd002_numpy_seeded_above_says_the_result_hangs_on_earlier_draws(tmp_pa
                               "model = KMeans(n_clusters=2, n_init=10).fit(X)", "np.random.seed(0)"))
     (hit,) = run_example(MissingRandomState, unseeded, tmp_path)
     assert hit.message.endswith("its result changes from run to run")
+
+
+def test_rnd002_a_name_also_bound_by_except_as_is_not_a_class_alias(tmp_path):
+    """`transform = TSNE`, and `except … as transform` elsewhere: which object the name holds at the
+    call is unknown. RND002's own walk missed the `except` binding; the bindings index it now shares
+    with DEP005 (`rules.single_assignments`) counts it."""
+    head = "from sklearn.manifold import TSNE"
+    assert spots(MissingRandomState, tmp_path, head, "transform = TSNE\nemb = transform(n_components=2).fit_transform(X)") == [(2, 2)]
+    assert spots(
+        MissingRandomState, tmp_path, head,
+        "transform = TSNE\ntry:\n    pass\nexcept ValueError as transform:\n    pass\nemb = transform(n_components=2).fit_transform(X)",
+    ) == []

@@ -329,6 +329,48 @@ def index_name_loads(facts: "NotebookFacts") -> dict[str, tuple[NameLoad, ...]]:
     return {name: tuple(reads) for name, reads in found.items()}
 
 
+# A plain assignment of a name: `x = …` (one target or several), `x: T = …`, `x: T`.
+PlainAssignment = ast.Assign | ast.AnnAssign
+
+
+def index_single_assignments(facts: "NotebookFacts") -> dict[str, tuple[PlainAssignment, ...]]:
+    """The names the notebook binds only by plain assignments with the name itself as a target
+    (`vec = CountVectorizer()`, `transform = TSNE`, `a = b = f()`, `x: int = 0`), each with those
+    statements, in cell order and `tree_nodes` order within a cell. A name bound any other way
+    anywhere is left out, because its value at a use is then unknown: an unpacking (`a, b = …`), a
+    loop, comprehension, `with` or `except … as` target, `+=`, `:=`, `del`, a parameter, a `def` or
+    `class`, an import, a `match` capture. Cells CPython cannot parse are skipped. RND002's class
+    aliases and DEP005's receivers read it once per notebook through `rules.single_assignments(ctx)`;
+    each rule keeps the values it can read."""
+    assigned: dict[str, list[PlainAssignment]] = {}
+    other: set[str] = {imp.bound for _, imp in facts.imports}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        plain_targets: set[int] = set()
+        for node in nodes_of(tree, ast.Assign, ast.AnnAssign):
+            for target in node.targets if isinstance(node, ast.Assign) else (node.target,):
+                if isinstance(target, ast.Name):
+                    assigned.setdefault(target.id, []).append(node)
+                    plain_targets.add(id(target))
+        for node in tree_nodes(tree):
+            if isinstance(node, ast.Name):
+                if not isinstance(node.ctx, ast.Load) and id(node) not in plain_targets:
+                    other.add(node.id)
+            elif isinstance(node, ast.arg):
+                other.add(node.arg)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                other.add(node.name)
+            elif isinstance(node, ast.alias):
+                other.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+                other.add(node.name)
+            elif isinstance(node, ast.MatchMapping) and node.rest:
+                other.add(node.rest)
+    return {name: tuple(nodes) for name, nodes in assigned.items() if name not in other}
+
+
 # (a screen; the tree decides: `if 0:`, `if (False):`, `if 0 == 1:`, `if not True:`)
 _DEAD_TEST = re.compile(r"^\s*(?:el)?if\s*\(?\s*(?:not\s+)?(?:False|None|True|\d+)\b[^:\n]*:", re.MULTILINE)
 

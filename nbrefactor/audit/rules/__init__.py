@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, ClassVar, Iterator, Mapping, Optional, TypeVar
 
-from nbrefactor.audit.analysis import CellAnalysis, NameLoad, NotebookFacts, index_name_loads
+from nbrefactor.audit.analysis import CellAnalysis, NameLoad, NotebookFacts, PlainAssignment, index_name_loads, index_single_assignments
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.project import ProjectContext
@@ -78,6 +78,14 @@ def name_loads(ctx: RuleContext) -> Mapping[str, tuple[NameLoad, ...]]:
     per notebook: RND001 (a drawn value read only in resource names) and PTH001 (a constant read
     only in Kubernetes manifests) both count all the reads of a name."""
     return ctx.shared("name_loads", lambda: index_name_loads(ctx.facts))
+
+
+def single_assignments(ctx: RuleContext) -> Mapping[str, tuple[PlainAssignment, ...]]:
+    """The names bound only by plain assignments, with those statements
+    (`analysis.index_single_assignments`), computed once per notebook: RND002 (`transform = TSNE`,
+    a class under another name) and DEP005 (what made a method's receiver) each walked every cell
+    for them, with its own idea of "bound any other way"."""
+    return ctx.shared("single_assignments", lambda: index_single_assignments(ctx.facts))
 
 
 # --- suppressions --------------------------------------------------------------------------------

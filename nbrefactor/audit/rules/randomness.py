@@ -30,7 +30,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md, name_loads
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md, name_loads, single_assignments
 from nbrefactor.config import rule_enabled
 
 # (cell index, line, column): a place in notebook order.
@@ -3065,31 +3065,23 @@ def _class_aliases(ctx: RuleContext) -> dict[str, str]:
     """Names the notebook binds only to an imported class or function, unchanged: `transform = TSNE`
     (then `trans = transform(n_components=2)`; fair check 17, 19 StellarGraph demos). name -> the
     qualified callee. A name bound any other way anywhere (another value, a loop target, a parameter,
-    a `def`) is not one: which object it holds at a call is then unknown."""
-    bound: dict[str, set[str]] = {}
-    other: set[str] = set()
-    for ca in ctx.cells:
-        tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        aliased: set[int] = set()
-        for node in walk_nodes(tree):
-            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                    and isinstance(node.value, (ast.Name, ast.Attribute))):
-                dotted = dotted_name(node.value)
-                if dotted and dotted.split(".")[0] in ctx.facts.aliases:
-                    bound.setdefault(node.targets[0].id, set()).add(ctx.facts.resolve(dotted))
-                    aliased.add(id(node.targets[0]))
-        for node in walk_nodes(tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)) and id(node) not in aliased:
-                other.add(node.id)
-            elif isinstance(node, ast.arg):
-                other.add(node.arg)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                other.add(node.name)
-            elif isinstance(node, ast.alias):
-                other.add((node.asname or node.name).split(".")[0])
-    return {name: next(iter(targets)) for name, targets in bound.items() if len(targets) == 1 and name not in other}
+    a `def`: `rules.single_assignments`) is not one: which object it holds at a call is then unknown."""
+    aliases: dict[str, str] = {}
+    for name, assignments in single_assignments(ctx).items():
+        targets: set[str] = set()
+        for node in assignments:
+            dotted = (
+                dotted_name(node.value)
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, (ast.Name, ast.Attribute))
+                else ""
+            )
+            if not dotted or dotted.split(".")[0] not in ctx.facts.aliases:
+                break  # `x: T = TSNE`, `a = b = TSNE`, `x = TSNE()`: not the class itself, or not only
+            targets.add(ctx.facts.resolve(dotted))
+        else:
+            if len(targets) == 1:
+                aliases[name] = next(iter(targets))
+    return aliases
 
 
 def _called_above(

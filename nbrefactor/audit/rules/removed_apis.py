@@ -19,7 +19,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.project import normalise
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, single_assignments
 from nbrefactor.audit.types import Family, Severity
 
 if TYPE_CHECKING:  # imported where used: only a notebook with a removed API compares versions
@@ -384,37 +384,14 @@ def _stored(target: ast.AST) -> set[str]:
 
 
 def _makers(ctx: RuleContext, rebound: frozenset[str]) -> dict[str, frozenset[str]]:
-    """For each name the notebook binds only by plain assignments (`vec = CountVectorizer()`),
-    what made its values (`_made_by`; "" for a value of another kind). A name bound any other way
-    too (a loop or `with` target, an unpacking, a parameter, an import, a `def`, `del`) is left
-    out: its value at a use is not known."""
-    made: dict[str, set[str]] = {}
-    unknown: set[str] = set()
-    for ca in ctx.cells:
-        tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        for node in tree_nodes(tree):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)):
-                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-                    if isinstance(target, ast.Name):
-                        made.setdefault(target.id, set()).add(_made_by(node.value, ctx.facts, rebound) if node.value else "")
-                    else:  # `a, b = …`: what each name gets is not read here
-                        unknown |= _stored(target)
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.NamedExpr)):
-                unknown |= _stored(node.target)
-            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-                unknown |= _stored(node.optional_vars)
-            elif isinstance(node, ast.Delete):
-                unknown.update(n for t in node.targets for n in _stored(t))
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                unknown.add(node.name)
-            elif isinstance(node, ast.arg):
-                unknown.add(node.arg)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                unknown.add(node.name)
-    unknown.update(imp.bound for _, imp in ctx.facts.imports)
-    return {name: frozenset(makers) for name, makers in made.items() if name not in unknown}
+    """For each name the notebook binds only by plain assignments (`vec = CountVectorizer()`;
+    `rules.single_assignments`), what made its values (`_made_by`; "" for a value of another kind,
+    or none). A name bound any other way too (a loop or `with` target, an unpacking, a parameter,
+    an import, a `def`, `del`) is left out: its value at a use is not known."""
+    return {
+        name: frozenset(_made_by(node.value, ctx.facts, rebound) if node.value else "" for node in assignments)
+        for name, assignments in single_assignments(ctx).items()
+    }
 
 
 def _receiver_known(receiver: ast.expr, entry: Removal, ctx: RuleContext, rebound: frozenset[str], makers: dict[str, frozenset[str]]) -> bool:
