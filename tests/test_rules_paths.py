@@ -364,6 +364,30 @@ def test_sys_path_edit_inside_a_function_is_reported():
     assert (d.location.line, d.message.split("`")[1]) == (3, "sys.path.insert(0, '..')")
 
 
+def test_a_name_bound_sys_path_entry_is_one_finding_with_its_literal_related():
+    """`LIB = "/opt/team/libs"`, then `sys.path.append(LIB)`: one cause, as with the literal given
+    straight (left17). PTH005 at the edit, worded for an absolute folder, with the binding's literal
+    as its related place; no PTH001 at the literal. Before (tidy35): PTH005 "from this folder and
+    layout" and PTH001 at the literal."""
+    diagnostics = audit(("import sys\nLIB = '/opt/team/libs'\nsys.path.append(LIB)",), [AbsolutePath, SysPathEdit])
+    assert found(diagnostics) == [("PTH005", 1, 3)]
+    (d,) = diagnostics
+    assert d.message.endswith("imports below only work on machines that have this folder")
+    assert [(r.cell, r.line, r.column) for r in d.related] == [(1, 2, 7)]
+    # Through os.path.abspath too.
+    wrapped = ("import os, sys\nLIB = '/opt/team/libs'\nsys.path.insert(0, os.path.abspath(LIB))",)
+    assert found(audit(wrapped, [AbsolutePath, SysPathEdit])) == [("PTH005", 1, 3)]
+
+
+@pytest.mark.parametrize("elsewhere", [
+    "print(os.listdir(LIB))",  # read as data too
+    "!ls $LIB",  # IPython expands the name in a shell line
+])
+def test_a_name_bound_sys_path_entry_read_elsewhere_keeps_its_pth001(elsewhere):
+    cells = ("import os, sys\nLIB = '/opt/team/libs'\nsys.path.append(LIB)", elsewhere)
+    assert found(audit(cells, [AbsolutePath, SysPathEdit])) == [("PTH001", 1, 2), ("PTH005", 1, 3)]
+
+
 def test_relative_paths_outside_catalogued_calls_are_not_reported():
     cells = ("name = 'data/train.csv'\nprint('model.pkl')\nlabels = {'a': 'text/plain'}\nx = Path(root) / 'out.csv'",)
     assert found(audit(cells, [CwdRelativePath])) == []

@@ -1954,7 +1954,9 @@ class AbsolutePath(Rule):
         "So is a standard system prefix given to an installer's prefix option (`bash Miniforge3.sh -bfp /usr/local`, "
         "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported. "
         "Nor is a literal given straight to a `sys.path` edit PTH005 reports (`sys.path.append(\"/opt/team/libs\")`): one cause, a folder "
-        "of code on the import path, which that finding names (a literal bound to a name first stays, as the name may be read elsewhere). "
+        "of code on the import path, which that finding names. The same for a literal bound above in the cell to a name the edit "
+        "gives (`LIB = \"/opt/team/libs\"`, then `sys.path.append(LIB)`; PTH005 names the binding as related) when nothing else "
+        "reads that name (a read as data, `os.listdir(LIB)` or `!ls $LIB`, keeps this finding). "
         "Nor are paths inside a container the notebook's own pipeline defines (`audit/container_code.py`): "
         "the body of a function given to Kubeflow's `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`, the `file_outputs=`/`command=`/`arguments=` of a `dsl.ContainerOp`, and "
@@ -4475,7 +4477,10 @@ class SysPathEdit(Rule):
         "`/usr/lib/python3/dist-packages`, `/opt/conda/lib/python3.11/site-packages`: where a run-time conda install put its "
         "packages; DEP003 reports the install). An absolute entry is worded as needing that folder on the machine (PTH001 leaves "
         "a literal entry to this finding: one cause), a relative "
-        "one as needing the notebook's folder and layout; a silent `..` edit of the same cell is named in the message."
+        "one as needing the notebook's folder and layout; a silent `..` edit of the same cell is named in the message. An entry "
+        "given as a name bound above in the cell to a literal (`LIB = \"/opt/team/libs\"`, then `sys.path.append(LIB)`) is "
+        "read as that literal, and the binding is a related place (PTH001 leaves the literal to this finding when nothing "
+        "else reads the name)."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -4566,6 +4571,7 @@ class SysPathEdit(Rule):
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             absolute: set[tuple[int, int]] = set()
+            related: dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]] = {}
             unused_parent: list[str] = []  # the cell's edits adding `..`, which no import uses
             for call in ca.facts.calls:
                 if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS:
@@ -4591,9 +4597,17 @@ class SysPathEdit(Rule):
                     # /usr/local put its packages; DEP003 reports that install), not a layout of the
                     # project's code (fair check 17, item 102).
                     entry = call.arg(1 if call.method == "insert" else 0)
-                    if entry is not None and entry.string is not None and _PYTHON_PACKAGE_FOLDER.match(entry.string):
+                    value = entry.string if entry is not None else None
+                    # `LIB = "/opt/team/libs"`, then `sys.path.append(LIB)`: the literal bound above is
+                    # the entry, as if given straight; its binding is a related place, and PTH001 leaves
+                    # it to this finding when the name is read nowhere else (one cause; tidy35).
+                    bound = _entry_bound_literal(ca, call) if entry is not None and value is None else None
+                    if bound is not None:
+                        value = bound[0]
+                        related[(call.line, call.column)] = ((ca.cell, bound[1], bound[2]),)
+                    if value is not None and _PYTHON_PACKAGE_FOLDER.match(value):
                         continue
-                    if entry is not None and entry.string is not None and re.match(r"^(?:/|~|[A-Za-z]:[\\/])", entry.string):
+                    if value is not None and re.match(r"^(?:/|~|[A-Za-z]:[\\/])", value):
                         absolute.add((call.line, call.column))
                     events.append((call.line, call.column, render_call(call)))
             helper_edits: dict[tuple[int, int], str] = {}
@@ -4629,7 +4643,7 @@ class SysPathEdit(Rule):
                     # (fair check 17, item 100: the cell's other edit was not mentioned)
                     message += (f"; the cell's `{unused_parent[0]}` is no finding of its own: the parent folder holds "
                                 "no module the notebook imports, so removing it changes nothing")
-                yield Hit(ca.cell, line, column, message, fix=fix, key=text)
+                yield Hit(ca.cell, line, column, message, fix=fix, key=text, related=related.get((line, column), ()))
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -4710,6 +4724,19 @@ _ABSOLUTE_CALLS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.nor
 def _entry_name_literal(ca: CellAnalysis, call: CallFact) -> Optional[tuple[str, int]]:
     """(value, line) of the string literal a `sys.path` edit's entry names through a name bound to it
     above in the cell, also wrapped in `os.path.abspath(…)`/`realpath(…)`; None otherwise."""
+    bound = _entry_bound_literal(ca, call)
+    return (bound[0], bound[1]) if bound is not None else None
+
+
+def _entry_bound_literal(ca: CellAnalysis, call: CallFact) -> Optional[tuple[str, int, int]]:
+    """(value, line, column) of the literal `_entry_name_literal` finds; None otherwise."""
+    given = _entry_name(ca, call)
+    return _bound_above_in_cell(ca, given.id, call.line) if given is not None else None
+
+
+def _entry_name(ca: CellAnalysis, call: CallFact) -> Optional[ast.Name]:
+    """The name a top-level `sys.path` edit's entry is (`sys.path.append(LIB)`), also wrapped in
+    `os.path.abspath(…)`/`realpath(…)`; None for any other entry."""
     tree = cell_python_tree(ca)
     if tree is None or call.in_function:
         return None
@@ -4720,10 +4747,7 @@ def _entry_name_literal(ca: CellAnalysis, call: CallFact) -> Optional[tuple[str,
     given = args[0] if args else None
     if isinstance(given, ast.Call) and dotted_name(given.func) in _ABSOLUTE_CALLS and len(given.args) == 1:
         given = given.args[0]
-    if not isinstance(given, ast.Name):
-        return None
-    bound = _bound_above_in_cell(ca, given.id, call.line)
-    return (bound[0], bound[1]) if bound is not None else None
+    return given if isinstance(given, ast.Name) else None
 
 
 def _user_path_edits(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
@@ -4743,23 +4767,47 @@ def _user_path_edits(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
 
 
 def _reported_path_entries(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
-    """(cell, line, column) of the string literals given straight to a `sys.path` edit PTH005
-    reports (`sys.path.append("/opt/team/libs")`): the edit's finding is theirs. Not a literal bound
-    to a name first (the name may be read elsewhere too), nor one an edit PTH005 leaves (a
-    personal checkout, PTH002's; a clone's folder, PTH007's)."""
+    """(cell, line, column) of the string literals that are the entry of a `sys.path` edit PTH005
+    reports: given straight (`sys.path.append("/opt/team/libs")`), or bound above in the cell to a
+    name read nowhere else (`LIB = "/opt/team/libs"`, then `sys.path.append(LIB)`; PTH005 names the
+    binding as related): the edit's finding is theirs. A name read elsewhere too (`os.listdir(LIB)`,
+    `!ls $LIB`) keeps its literal's PTH001: the folder is used for more than imports. Not a literal
+    an edit PTH005 leaves (a personal checkout, PTH002's; a clone's folder, PTH007's)."""
     def compute() -> frozenset[tuple[int, int, int]]:
         entries = _sys_path_entries(ctx)
         if not entries:
             return frozenset()
         reported = {(hit.cell.index, hit.line, hit.column) for hit in SysPathEdit().check(ctx) if hit.cell is not None}
-        return frozenset(
-            at for at, edits in entries.items()
-            if any((cell.index, call.line, call.column) in reported
-                   and (entry := call.arg(1 if call.method == "insert" else 0)) is not None and entry.string is not None
-                   and entry.line == at[1]
-                   for cell, call in edits)
-        )
+        analysed = {ca.cell.index: ca for ca in ctx.cells}
+        found: set[tuple[int, int, int]] = set()
+        for at, edits in entries.items():
+            names: dict[str, set[tuple[int, int, int]]] = {}  # a name bound to the literal -> its reads as an entry
+            straight = False
+            for cell, call in edits:
+                if (cell.index, call.line, call.column) not in reported:
+                    continue
+                entry = call.arg(1 if call.method == "insert" else 0)
+                if entry is not None and entry.string is not None:
+                    straight = straight or entry.line == at[1]
+                    continue
+                given = _entry_name(analysed[cell.index], call)
+                if given is not None:
+                    names.setdefault(given.id, set()).add((cell.index, given.lineno, given.col_offset))
+            if straight or (names and all(_read_only_as(ctx, name, reads) for name, reads in names.items())):
+                found.add(at)
+        return frozenset(found)
     return ctx.shared("paths.reported_path_entries", compute)
+
+
+def _read_only_as(ctx: RuleContext, name: str, reads: set[tuple[int, int, int]]) -> bool:
+    """Every read of `name` in the notebook's Python is one of `reads` ((cell, line, 0-based column)),
+    and no magic or shell line names it (`!ls $LIB`, `%cd {LIB}`: IPython expands those)."""
+    if not all((cell, n.lineno, n.col_offset) in reads for n, _, cell in name_loads(ctx).get(name, ())):
+        return False
+    expanded = re.compile(r"\$\{?" + re.escape(name) + r"\b|\{[^{}]*\b" + re.escape(name) + r"\b[^{}]*\}")
+    return not any(
+        expanded.search(m.text) for ca in ctx.cells for m in ca.magics
+    ) and not any(expanded.search(ca.cell.source) for ca in ctx.cells if not ca.masked.is_python)
 
 
 def _helper_path_edit(ctx: RuleContext, call: CallFact) -> Optional[str]:
