@@ -28,7 +28,7 @@ from nbrefactor.compile.expansion import expanded
 from nbrefactor.compile.literals import py_comment_text
 from nbrefactor.compile.shown_errors import gone_past
 from nbrefactor.compile.run_magic import HELPER as RUN_HELPER, read_run_line
-from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS as IPYTHON_BODY_CELL_MAGICS, MagicLine, cd_operand
+from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS as IPYTHON_BODY_CELL_MAGICS, MagicLine
 
 NOTEBOOK_ONLY_MAGICS = frozenset(
     {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "who", "whos", "who_ls", "lsmagic",
@@ -732,24 +732,7 @@ def _magic(m: MagicLine, outcome: CellOutcome, bound_names: Optional[frozenset[s
         return
     name = m.name
     if name == "cd":
-        # `%cd -q data`: options are not part of the folder (it was `os.chdir("-q data")`).
-        target = cd_operand(m.args) or "~"
-        if target.startswith("-"):
-            outcome.review.append((m.line, f"`{original}` goes back in IPython's folder history, which a package does not keep; give the folder"))
-        code = expanded(target, bound_names)  # `%cd {HOME}`: the folder the value names, as IPython expands it
-        if code is None and ("{" in target or "$" in target):
-            outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated folder"))
-        # IPython's %cd prints an OSError and goes on in the same folder (osm.py: `except OSError:
-        # print(sys.exc_info()[1])`): a bare os.chdir raised where the notebook went on (the
-        # fixture zoo_runs' Colab folder, absent off Colab). The name is one a notebook does not use:
-        # `except … as name` unbinds it afterwards.
-        folder = code if code is not None else repr(target)
-        outcome.items.append(_stmt(
-            f"try:\n    os.chdir(os.path.expanduser({folder}))\nexcept OSError as _ipython_cd_error:\n    print(_ipython_cd_error)\n"
-        ))
-        outcome.needs.add("os")
-        outcome.changes.append((m.line, f"`{original}` became `os.chdir`" + (" (its `{…}` expansion as an f-string)" if code is not None else "")))
-        outcome.review.append((m.line, f"`{original}` changes the working directory; prefer config paths"))
+        _cd(m, outcome, bound_names)
         return
     if name in ("env", "set_env") and ("=" in m.args or " " in m.args.strip()):
         key, _, value = m.args.partition("=") if "=" in m.args else m.args.strip().partition(" ")
@@ -773,6 +756,67 @@ def _magic(m: MagicLine, outcome: CellOutcome, bound_names: Optional[frozenset[s
         return
     outcome.items.append(f"# nbrefactor: review: `{original}`")
     outcome.review.append((m.line, f"`{original}` has no automatic translation"))
+
+
+# `%cd`'s options (IPython/core/magics/osm.py, `OSMagics.cd`: getopt with "qb", before the folder).
+_CD_OPTIONS = re.compile(r"^(?P<options>(?:-[qb]+(?:\s+|$))*)(?P<rest>.*)$", re.DOTALL)
+
+
+def cd_line(args: str) -> tuple[frozenset[str], str, Optional[str]]:
+    """How IPython 8 reads a `%cd` line: (its options, the folder as written, why the package cannot
+    do the same or None). The forms that read the kernel's own state are refused: `%cd -` (the
+    previous folder, `_dh[-2]`), `%cd -3` (an entry of `_dh`), `%cd --name` (the last folder of
+    `_dh` whose name matches) read IPython's directory history, which the package does not keep;
+    `%cd -b name` reads the bookmarks of IPython's profile database (`%bookmark`), which only the
+    machine that set them has. No folder is the home folder."""
+    line = args.strip()
+    if re.fullmatch(r"-\d+", line):
+        return frozenset(), line, "goes to an entry of IPython's directory history (`_dh`), which the package does not keep; give the folder"
+    if line.startswith("--"):
+        return frozenset(), line, "goes to the folder of IPython's directory history whose name matches, which the package does not keep; give the folder"
+    m = _CD_OPTIONS.match(line)
+    options = frozenset("".join(m.group("options").split()).replace("-", "")) if m else frozenset()
+    folder = (m.group("rest") if m else line).strip().strip("'\"")
+    if "b" in options:
+        return options, folder, "goes to a bookmark of IPython's profile database (`%bookmark`), which only the machine that set it has; give the folder"
+    if folder == "-":
+        return options, folder, "goes back to the previous folder of IPython's directory history (`_dh`), which the package does not keep; give the folder"
+    if folder.startswith("-"):
+        return options, folder, "has an option IPython's `%cd` does not take (it stops with a usage error)"
+    return options, folder, None
+
+
+def _cd(m: MagicLine, outcome: CellOutcome, bound_names: Optional[frozenset[str]]) -> None:
+    """`%cd` as IPython's `OSMagics.cd` runs it: an OSError is printed and the cell goes on in the
+    same folder (`except OSError: print(sys.exc_info()[1])`: a bare os.chdir raised where the
+    notebook went on, the fixture zoo_runs' Colab folder absent off Colab); no folder is the home
+    folder (whose error is not caught); then, unless `-q`, the folder it is in is printed, as the
+    kernel printed it (`print(_dh[-1])`: the folder the last `%cd` reached, the current one unless
+    the notebook's own code changed folder since). The notebook's stdout holds that line and verify
+    compares what each step printed: without it the line was counted as left out, as if it came
+    from a display statement. The history and bookmark forms are refused (`cd_line`)."""
+    original = m.text.strip()
+    options, target, refused = cd_line(m.args)
+    if refused is not None:
+        outcome.items.append(f"# nbrefactor: review: `{original}`")
+        outcome.review.append((m.line, f"`{original}` could not be translated: it {refused}"))
+        return
+    code = expanded(target, bound_names) if target else None  # `%cd {HOME}`: the folder the value names, as IPython expands it
+    if code is None and ("{" in target or "$" in target):
+        outcome.review.append((m.line, f"`{original}` uses IPython variable expansion; check the generated folder"))
+    if not target:
+        statement = 'os.chdir(os.path.expanduser("~"))\n'
+    else:
+        # The name is one a notebook does not use: `except … as name` unbinds it afterwards.
+        folder = code if code is not None else repr(target)
+        statement = f"try:\n    os.chdir(os.path.expanduser({folder}))\nexcept OSError as _ipython_cd_error:\n    print(_ipython_cd_error)\n"
+    outcome.items.append(_stmt(statement))
+    if "q" not in options:
+        outcome.items.append(_stmt("print(os.getcwd())\n"))
+    outcome.needs.add("os")
+    what = "`os.chdir`" + ("" if "q" in options else " and prints the folder, as IPython does")
+    outcome.changes.append((m.line, f"`{original}` became {what}" + (" (its `{…}` expansion as an f-string)" if code is not None else "")))
+    outcome.review.append((m.line, f"`{original}` changes the working directory; prefer config paths"))
 
 
 def _run(m: MagicLine, outcome: CellOutcome) -> None:
