@@ -525,3 +525,64 @@ def test_rung_5_says_why_the_tests_have_no_copy_of_a_file_the_notebook_read(tmp_
     assert why == ("beside the notebook but too large to copy into tests/data: train.parquet; "
                    "read from outside the notebook's folder, which tests/data does not hold: ../chapter-03/churn.csv; "
                    "data not available beside the notebook: s3://bucket/x.csv, gone.csv"), why
+
+
+# The shape of the generated tests' data run (templates/test_package.py.j2): a module fixture that
+# skips when the notebook's data is not beside it, the test that runs every step on it, and a test
+# that runs nothing of what the package computes.
+DATA_RUN_TESTS = '''\
+import pytest
+
+MISSING = {missing}
+
+
+@pytest.fixture(scope="module")
+def run_values():
+    if MISSING:
+        pytest.skip("data not available beside the notebook: " + ", ".join(MISSING))
+    return ["load"], {{}}
+
+
+def test_config_reads_the_environment():
+    assert True
+
+
+def test_every_step_runs_on_the_notebook_data(run_values):
+    seen, values = run_values
+    assert seen == ["load"]
+'''
+
+
+@pytest.mark.parametrize(("missing", "status"), [([], "passed"), (["sales.csv"], "unavailable")])
+def test_rung_4_whose_data_run_test_was_skipped_is_not_passed(tmp_path: Path, missing: list[str], status: str) -> None:
+    """Session 34: "Rung 4 passes with the data-run test skipped; the detail says so". With the
+    notebook's data absent, the generated tests ran nothing of what the package computes (the
+    imports are rung 3's): rung 4 is `unavailable`, naming the skipped test and why, not `passed`."""
+    import os
+    import sys
+
+    from nbrefactor.migrate.prove import _tests_rung
+
+    package = tmp_path / "package"
+    (package / "tests").mkdir(parents=True)
+    (package / "tests" / "test_package.py").write_text(DATA_RUN_TESTS.format(missing=repr(missing)))
+    work = tmp_path / "work"
+    work.mkdir()
+    got, detail = _tests_rung(package, Path(sys.executable), work, dict(os.environ), 120, [tmp_path / "shop" / "sales.ipynb"])
+    assert got == status, detail
+    if missing:
+        assert detail == ("1 passed, 1 skipped, but test_every_step_runs_on_the_notebook_data, which runs the steps on the "
+                          "notebook's data, was skipped: data not available beside the notebook: sales.csv"), detail
+    else:
+        assert detail == "2 passed", detail
+
+
+def test_a_ladder_stopped_by_an_unavailable_rung_4_says_unavailable_not_failed() -> None:
+    from nbrefactor.migrate.prove import Proof, RungResult
+
+    why = "1 passed, 1 skipped, but test_every_step_runs_on_the_notebook_data, which runs the steps on the notebook's data, was skipped: no data"
+    proof = Proof((*(RungResult(n, "passed") for n in range(1, 4)), RungResult(4, "unavailable", why),
+                   RungResult(5, "not run", "tests pass did not pass"), RungResult(6, "not run", "tests pass did not pass")))
+    assert (proof.rung, proof.proven) == (3, False)
+    assert proof.label() == f"emitted, not proven: tests pass unavailable: {why}"
+    assert proof.record()["rungs"][3] == {"rung": 4, "name": "tests pass", "status": "unavailable", "detail": why}

@@ -152,7 +152,8 @@ class Proof:
             text = f"emitted, not proven: {RUNGS[nothing.rung - 1]}, but no value was compared ({nothing.detail})"
             return text + (f"; {RUNGS[stopped.rung - 1]} {stopped.status}: {stopped.detail}" if stopped is not None else "")
         assert stopped is not None
-        return f"emitted, not proven: {RUNGS[stopped.rung - 1]} failed: {stopped.detail}"
+        # (`unavailable`: rung 4 whose data-run test was skipped; the status, never "failed" for it)
+        return f"emitted, not proven: {RUNGS[stopped.rung - 1]} {stopped.status}: {stopped.detail}"
 
     def record(self) -> dict[str, Any]:
         """Plain, run-independent data for migration-report.json (no timings, no paths)."""
@@ -464,13 +465,18 @@ def _imports(package: str, python: Path, work: Path, env: dict[str, str], timeou
     return False, _last_lines(out, 1)
 
 
-def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, copy: Optional[Path] = None) -> tuple[bool, str]:
+def _tests(
+    package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, copy: Optional[Path] = None, junit: Optional[Path] = None
+) -> tuple[bool, str]:
     copy = copy or work / "tests-run"
     shutil.copytree(package_dir, copy, ignore=shutil.ignore_patterns(".nbrefactor", "__pycache__"))
     # A wide terminal: pytest cuts its short summary to the width, and the reason then read
     # "ERROR …test_every_step_runs_on_the_notebook_data - File..." (a real notebook's missing data).
     wide = dict(env, COLUMNS="4000")
-    ok, out = _run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests"], timeout=timeout, cwd=copy, env=wide, stdout_only=True)
+    argv = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests"]
+    if junit is not None:
+        argv.append(f"--junitxml={junit}")
+    ok, out = _run(argv, timeout=timeout, cwd=copy, env=wide, stdout_only=True)
     summary = next((line for line in reversed(out.splitlines()) if re.search(r"\d+ (passed|failed|error)", line)), _last_lines(out, 1))
     summary = re.sub(r" in [0-9.]+s( \([0-9:]+\))?$", "", summary.strip("= "))  # no timings in the record
     if ok:
@@ -479,6 +485,48 @@ def _tests(package_dir: Path, python: Path, work: Path, env: dict[str, str], tim
     if len(failed) > 400:
         failed = failed[:399] + "…"
     return False, f"{summary}" + (f"; {failed}" if failed else "")
+
+
+# The generated test that runs every step on the notebook's data (templates/test_package.py.j2):
+# the one test of rung 4 that runs what the package computes. The others check that the modules
+# import (rung 3 did) and that the config reads the environment.
+DATA_RUN_TEST = "test_every_step_runs_on_the_notebook_data"
+
+
+def _tests_rung(package_dir: Path, python: Path, work: Path, env: dict[str, str], timeout: float, notebooks: Sequence[Path]) -> tuple[str, str]:
+    """Rung 4: the generated tests pass, and the data-run test is one that passed. When it was
+    skipped (the notebook's data is not beside it: `MISSING` of the generated tests) the rung ran
+    nothing of what the package computes, so it is `unavailable` with the reason, not `passed`
+    (session 34: "Rung 4 passes with the data-run test skipped; the detail says so"). A package
+    whose tests have no such test (written by hand) is judged on its tests passing alone."""
+    junit = work / "rung-4-junit.xml"
+    ok, summary = _tests(package_dir, python, work, env, timeout, junit=junit)
+    if not ok:
+        return "failed", summary
+    skipped = _skipped_test(junit, DATA_RUN_TEST)
+    if skipped is None:
+        return "passed", summary
+    missing = _missing_data(package_dir)
+    why = _why_missing(missing, [p.parent for p in notebooks]) if missing else skipped
+    return "unavailable", f"{summary}, but {DATA_RUN_TEST}, which runs the steps on the notebook's data, was skipped: {why}"
+
+
+def _skipped_test(junit: Path, name: str) -> Optional[str]:
+    """The skip reason of the test called `name` in pytest's JUnit XML report (a parametrized one
+    counts when any of its cases was skipped), or None when it was not skipped or is absent."""
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        root = ElementTree.parse(junit).getroot()
+    except (OSError, ElementTree.ParseError):
+        return None
+    for case in root.iter("testcase"):
+        if case.get("name", "").split("[", 1)[0] != name:
+            continue
+        skip = case.find("skipped")
+        if skip is not None:
+            return one_line(skip.get("message") or "skipped")
+    return None
 
 
 # How a proof process imports nbrefactor (its comparer): from the very tree that runs the proof
@@ -871,7 +919,7 @@ def _climb(package_dir: Path, package: str, notebooks: Sequence[Path], options: 
         steps = [
             (2, install),
             (3, lambda: _imports(package, state["python"], work, env, options.timeout)),
-            (4, lambda: _tests(package_dir, state["python"], work, env, options.timeout)),
+            (4, lambda: _tests_rung(package_dir, state["python"], work, env, options.timeout, notebooks)),
             (5, lambda: _with_count(*_pipeline(package, package_dir, state["python"], work, env, options.timeout, options.pipeline_runner, notebooks))),
         ]
         if options.verify:
