@@ -4,7 +4,8 @@
 1. emitted            the files were written
 2. installs           the package installs, with its pins, into an environment of its own
 3. imports            every module of the package imports (in a subprocess of that environment)
-4. tests pass         its generated tests pass (pytest, in that environment)
+4. tests pass         its generated tests pass (pytest, in that environment), the data-run test among them
+                      (skipped for want of the notebook's data: `unavailable`)
 5. runs as a pipeline each step in its own process, values passed through the artifact
                       serialisation the kfp components use (the package's `runtime.run_step`), and every
                       value equals the in-process run's (how many were compared is recorded)
