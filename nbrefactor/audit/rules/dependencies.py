@@ -181,6 +181,17 @@ def _library_home(fix: str, hosted: Optional[tuple[tuple, str]], library: Option
             + f"; {library} is the library's own metadata, and a line in it would install this with every install of the library")
 
 
+def _hatch_home(fix: str, manifests: tuple[Manifest, ...]) -> str:
+    """Where a missing line goes when a pyproject's Hatch environment holds the notebooks' packages
+    (scverse's tutorials: `[project]` lists the Sphinx build, `envs.notebook.extra-dependencies` what
+    the notebooks import): that environment, the one named for notebooks first (fair check 18)."""
+    hatch = next((m for m in manifests if m.kind == "hatch" and m.environments), None)
+    if hatch is None or "to a manifest" not in fix:
+        return fix
+    env = next((e for e in hatch.environments if "notebook" in e.lower()), hatch.environments[0])
+    return fix.replace("to a manifest", f"to the dependencies of the Hatch environment `{env}` in {hatch.path}", 1)
+
+
 def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
     if hosted is None or not re.search(r"[=<>~]", hosted[1]):
         return fix
@@ -369,6 +380,8 @@ class UndeclaredImport(Rule):
         "Kubeflow's `gcr.io/kubeflow-images-public/tensorflow-*-notebook-*` images tensorflow, pandas, matplotlib, keras…, "
         "RAPIDS' `rapidsai/rapidsai`, `nvcr.io/nvidia/rapidsai/rapidsai`, `rapidsai/base` and `rapidsai/notebooks` cuDF, cuML, "
         "cuGraph, Dask-CUDA and what they run on (pandas, numpy, numba, pyarrow, dask, distributed…), "
+        "Pangeo's `pangeo/pangeo-notebook` geopandas, rasterio, shapely, pyproj, xarray, dask… (what the conda lock of every "
+        "tag of it holds) and `pangeo/base-notebook` dask, distributed, numpy, pandas…, "
         "a key with `*` matching any image so named; `FROM $BASE_IMAGE` is the image of an `ARG BASE_IMAGE=…` default; "
         "pinned by a tag other than `latest`; an image a `*` key matches with a version in its name, `tensorflow-1.7.0-notebook-gpu:latest`, "
         "is one build even so, TensorFlow's version being the name's (`tensorflow==1.7.0`) and Kubeflow no longer publishing these images: "
@@ -405,7 +418,8 @@ class UndeclaredImport(Rule):
         "members (`from autogluon.tabular import TabularPredictor` in the AutoGluon monorepo, whose members compute "
         "their dependencies in `setup.py`): `uv sync` builds their environment. A notebook there that imports none of "
         "them (a SageMaker client with its own install line) is not in that environment. A single project's `uv.lock` "
-        "is not read (it also pins what dependencies pull in). An import no table knows is guessed as its top-level "
+        "pins the lines its pyproject.toml declares (DEP004) but declares nothing more: it also locks what those "
+        "dependencies pull in, and a notebook importing such a package relies on someone else's dependency. An import no table knows is guessed as its top-level "
         "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too. "
         "Imports on their own line in a cell that does not parse (a Python 2 cell of `print \"...\"`) count, "
         "so a distribution's first import is where the notebook first imports it. "
@@ -543,6 +557,13 @@ class UndeclaredImport(Rule):
             ),
             files={"requirements.txt": "huggingface-hub==0.24.6\n"},
         ),
+        # An optional import: the handler for a missing module falls back without re-raising or
+        # installing it, so the notebook runs without the package.
+        Example(
+            cells=("import numpy as np\ntry:\n    import kdbconnect as kc\n    HAS_KDB = True\n"
+                   "except ImportError:\n    HAS_KDB = False\n    print('kdb+ is optional: skipped')",),
+            files={"requirements.txt": "numpy==2.0.1\n"},
+        ),
         # conda's `pytables` is PyPI's `tables`, which `pd.HDFStore` needs; a cell that pip-installs
         # `condacolab` and runs it only sets up Colab (DEP003 names that line).
         Example(
@@ -638,6 +659,22 @@ class UndeclaredImport(Rule):
         Example(cells=("import numpy as np\nimport sphinx",), files=_DOCKER_PROJECT, expect=((1, 2),)),
         # The workspace's lock does not name shap.
         Example(cells=("from trailmix.core import blend\nimport shap",), files=_UV_WORKSPACE, expect=((1, 2),)),
+        # A missing-module handler that re-raises does not make the import optional.
+        Example(
+            cells=("try:\n    import kdbconnect as kc\nexcept ImportError:\n    print('install kdbconnect first')\n    raise",),
+            files={"requirements.txt": "numpy==2.0.1\n"},
+            expect=((1, 2),),
+        ),
+        # A single project's uv.lock pins its declared lines; joblib, locked only as scikit-learn's
+        # dependency, stays undeclared.
+        Example(
+            cells=("import sklearn\nimport joblib",),
+            files={"pyproject.toml": "[project]\nname = 'course'\ndependencies = ['scikit-learn>=1.4']\n\n[tool.nbrefactor]\n",
+                   "uv.lock": ("version = 1\n\n[[package]]\nname = \"course\"\nversion = \"0.1.0\"\nsource = { virtual = \".\" }\n\n"
+                               "[[package]]\nname = \"joblib\"\nversion = \"1.4.2\"\n\n"
+                               "[[package]]\nname = \"scikit-learn\"\nversion = \"1.6.1\"\n")},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -648,11 +685,15 @@ class UndeclaredImport(Rule):
         # built and installed from it, not from a line of the notebook's manifest.
         declared = (ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
                     | ctx.project.repository_projects)
-        where = _manifest_names(manifests)
-        shared_where = _manifest_names(tuple(m for m in manifests if not m.sibling)) or where
+        # The images a compose file builds from sub-folders (`envs/py312/`) declare, but a missing
+        # line is the project's own manifests' (those are named).
+        where = _manifest_names(tuple(m for m in manifests if not m.compose_service)) or _manifest_names(manifests)
+        shared_where = _manifest_names(tuple(m for m in manifests if not m.sibling and not m.compose_service)) or where
         # Only a library's own metadata around the notebook (deepchem's setup.py above its tutorials):
         # a line there would install a tutorial's package with every install of the library.
-        library = where if all(m.kind in _LIBRARY_KINDS and m.project_name for m in manifests) else None
+        library = where if all((m.kind in _LIBRARY_KINDS and m.project_name) or m.read_by_setup for m in manifests) else None
+        if library is not None and any(m.read_by_setup for m in manifests):
+            library += " (setup.py reads it as `install_requires`)" if len(manifests) == 1 else " (setup.py reads them)"
         uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
         for use in kept:
@@ -666,6 +707,8 @@ class UndeclaredImport(Rule):
                 if missing is not None:
                     yield missing
                 continue
+            if all(_optional_use(u, ctx.facts) for u in found):
+                continue  # the notebook is written to run without it
             url = _installed_from(use, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
             res = _as_installed(res, ctx)
@@ -683,7 +726,7 @@ class UndeclaredImport(Rule):
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"
                  + _placeholder_note(res, manifests))
                 + _shadow_note(use, ctx) + _component_note(use, component),
-                fix=_library_home(
+                fix=_library_home(_hatch_home(
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
                     f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
                     f"`{variable[0].text.strip()}` installs)" if variable else
@@ -696,7 +739,7 @@ class UndeclaredImport(Rule):
                     f"Add `{res.primary} @ https://github.com/explosion/spacy-models/releases/download/"
                     f"{res.primary}-<version>/{res.primary}-<version>.tar.gz` to a manifest (a spaCy model is not on the "
                     "package index; its release archive pins it)" if "spaCy model" in use.needed else
-                    f"Add `{res.primary}` (pinned) to a manifest",
+                    f"Add `{res.primary}` (pinned) to a manifest", manifests),
                     hosted, library) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
@@ -707,6 +750,50 @@ class UndeclaredImport(Rule):
                 # that key: the project's examples missing `numpy` are still one decision, one finding.
                 data=(("distribution", res.primary), ("module", use.module), ("manifest", shared_where)),
             )
+
+
+# What a `try:` around an optional import catches when the module is missing (bare `except:` too).
+_MISSING_MODULE_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+_INSTALLING_CALLS = frozenset({"system", "run", "call", "check_call", "check_output", "Popen", "main", "install"})
+
+
+def _called_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _optional_use(use, facts) -> bool:
+    """Whether the import (or the call needing a distribution, `evaluate.load("seqeval")`) sits in
+    the body of a `try:` whose handler for a missing module neither re-raises nor installs it: the
+    notebook runs without the package (`except ImportError: print("optional: not installed")`, a
+    fallback to scikit-learn's metrics). Nothing to declare (fair check 18: pykx, which needs a
+    commercial q licence; DEP005 skips the same shape)."""
+    ca = next((c for c in facts.cells if c.cell.index == use.cell.index), None)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    for node in nodes_of(tree, ast.Try):
+        if not (node.body and node.body[0].lineno <= use.line <= (node.body[-1].end_lineno or node.body[-1].lineno)):
+            continue
+        handlers = [h for h in node.handlers if h.type is None or any(
+            isinstance(n, ast.Name) and n.id in _MISSING_MODULE_ERRORS
+            for n in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]))]
+        if not handlers:
+            continue
+        spans = [(h.lineno, h.end_lineno or h.lineno) for h in handlers]
+        raises = any(isinstance(n, ast.Raise) for h in handlers for n in ast.walk(h))
+        # `except ImportError: !pip install x`: the notebook needs it, and installs it (DEP003's line).
+        installs = any(first <= m.line <= last and "install" in m.text for m in ca.magics for first, last in spans)
+        # (or `subprocess.check_call([sys.executable, "-m", "pip", "install", "x"])`; a `print` of the
+        # hint "optional: uv pip install pykx" installs nothing)
+        installs = installs or any(
+            _called_name(n) in _INSTALLING_CALLS and "install" in ast.unparse(n)
+            for h in handlers for n in ast.walk(h) if isinstance(n, ast.Call))
+        if not raises and not installs:
+            return True
+    return False
 
 
 # The kinds of environment file a folder may offer as alternative ways to build one environment
@@ -1804,6 +1891,15 @@ def _dev_duplicates(manifests: tuple[Manifest, ...], imported: dict[str, str], p
     return {"folded": folded, "notes": notes}
 
 
+def _environment_file(manifest: Manifest) -> bool:
+    """Not a library's metadata: a requirements file (unless the `setup.py` beside it reads it as
+    `install_requires`), a conda file, a Dockerfile, a Pipfile, a Hatch environment, and the
+    pyproject.toml a compose service's image installs (`envs/py312/`: `uv pip install /build`)."""
+    if manifest.compose_service:
+        return True
+    return manifest.kind not in _LIBRARY_METADATA and not manifest.read_by_setup
+
+
 def _without_comment(spec: str) -> str:
     """A requirement line without its trailing comment, as messages quote it (`astroquery>=0.4.8.dev9474
     # pinned for …` read as "`… pinned …` is not pinned"; fair check 16)."""
@@ -1833,7 +1929,9 @@ class UnpinnedRequirement(Rule):
         "`environment-dev.yml` at the root: pin the docs environment). "
         "Nor is a line of an example's requirements file read from a sibling folder (DEP001): the notebook's install line "
         "of the same packages is DEP003, whose fix says to pin them there. A Poetry dependency locked in the `poetry.lock` "
-        "beside its pyproject.toml is pinned (`poetry install` installs the locked version). "
+        "beside its pyproject.toml is pinned (`poetry install` installs the locked version), and so is a `[project]` "
+        "dependency (optional ones and dependency groups too) that the `uv.lock` beside it locks to one version, when "
+        "that lock is uv's (`version = 1`) and locks the project itself (`uv sync` installs the locked version). "
         "Nor is a package of a stock base image whose name carries its version though its tag floats (Kubeflow's "
         "`gcr.io/kubeflow-images-public/tensorflow-1.7.0-notebook-gpu:latest` or untagged, `[docker_stacks]` keys with `*`): "
         "the name is the build, and these images are no longer published; it pins nothing for the other manifests. "
@@ -1885,6 +1983,13 @@ class UnpinnedRequirement(Rule):
             files={"pyproject.toml": "[tool.poetry]\nname = 'course'\n\n[tool.poetry.dependencies]\nseaborn = \"^0.11.1\"\n\n"
                                      "[tool.nbrefactor]\n",
                    "poetry.lock": "[[package]]\nname = \"seaborn\"\nversion = \"0.11.1\"\n"},
+        ),
+        # A ranged `[project]` dependency with the project's uv.lock beside it: `uv sync` installs the locked version.
+        Example(
+            cells=("import sklearn",),
+            files={"pyproject.toml": "[project]\nname = 'course'\ndependencies = ['scikit-learn>=1.4']\n\n[tool.nbrefactor]\n",
+                   "uv.lock": ("version = 1\n\n[[package]]\nname = \"course\"\nversion = \"0.1.0\"\nsource = { virtual = \".\" }\n\n"
+                               "[[package]]\nname = \"scikit-learn\"\nversion = \"1.6.1\"\n")},
         ),
         # A RAPIDS tag that leads with its release is one build.
         Example(
@@ -1959,12 +2064,12 @@ class UnpinnedRequirement(Rule):
         pinned = {r.name for m in manifests for r in m.requirements if pinned_enough(r)}
         # What the environment manifests declare, pinned or not: their own line carries the finding,
         # so a library's range for the same distribution is not reported a second time.
-        environment = {r.name for m in manifests if m.kind not in _LIBRARY_METADATA for r in m.requirements}
+        environment = {r.name for m in manifests if _environment_file(m) for r in m.requirements}
         also = _dev_duplicates(manifests, imported, pinned)
         for manifest in manifests:
             if manifest.sibling:
                 continue  # the example's file beside the notebook's folder: DEP003 on the notebook's install line says to pin it
-            library = manifest.kind in _LIBRARY_METADATA
+            library = not _environment_file(manifest)
             # One finding per distribution and file, at its first line: a file listing `daft` twice
             # (a copy-paste, or an over-indented pip list read line by line) needs one pin.
             lines: dict[str, list[int]] = {}
@@ -2023,6 +2128,7 @@ class UnpinnedRequirement(Rule):
                          if manifest.kind == "dockerfile" and "# in the image " in req.spec else
                          f"Pin `{req.name}==<the version you ran with>` where the environment is built (a requirements.txt "
                          f"beside the notebook); the range can stay in the package's {posixpath.basename(manifest.path)}"
+                         + (", which setup.py reads as the library's `install_requires`" if manifest.read_by_setup else "")
                          if library else
                          f"Pin it: `{req.name}==<the version you ran with>`"),
                     key=req.name,
