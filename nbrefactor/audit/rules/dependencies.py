@@ -18,7 +18,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -147,6 +147,11 @@ def _installed_from(use, facts) -> Optional[str]:
     if not use.resolution.assumed or use.how:
         return None
     return url_installs(facts).get(normalise(use.shown.split(".")[0]))
+
+
+def _imported_distributions(ctx: RuleContext) -> frozenset[str]:
+    """The normalised distributions of the notebook's third-party imports."""
+    return frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog) for n in use.resolution.normalised)
 
 
 def _hosted_installs(ctx: RuleContext) -> dict[str, tuple[tuple, str]]:
@@ -419,7 +424,18 @@ class UndeclaredImport(Rule):
         "their dependencies in `setup.py`): `uv sync` builds their environment. A notebook there that imports none of "
         "them (a SageMaker client with its own install line) is not in that environment. A single project's `uv.lock` "
         "pins the lines its pyproject.toml declares (DEP004) but declares nothing more: it also locks what those "
-        "dependencies pull in, and a notebook importing such a package relies on someone else's dependency. An import no table knows is guessed as its top-level "
+        "dependencies pull in, and a notebook importing such a package relies on someone else's dependency. "
+        "A pyproject's Hatch environments (`[tool.hatch.envs.<name>]` `dependencies`/`extra-dependencies`, or "
+        "`envs.notebook.extra-dependencies` under `[tool.hatch]`) declare too (a docs repository's `[project]` lists its "
+        "Sphinx build, its notebooks' packages are in the `notebook` environment), and the fix names that environment as "
+        "the place for the line. A sub-folder's image that a `docker-compose.yml` (or `compose.yaml`) beside a manifest "
+        "builds (`build: {context: ., dockerfile: envs/py312/Dockerfile}`) is a second environment of the project: the "
+        "manifests of that folder declare too (the message still names the project's own files). An import (or a call "
+        "needing a distribution, `evaluate.load(\"seqeval\")`) whose every occurrence sits in a `try:` whose handler for "
+        "a missing module (`ImportError`, `ModuleNotFoundError`, `Exception`, bare `except:`) neither re-raises nor "
+        "installs it is optional: the notebook runs without it, and it is not reported. A requirements file that the "
+        "`setup.py` beside it reads (`install_requires=read(\"requirements.txt\")`) is the library's own metadata: the "
+        "fix says to add the line to a requirements file for the notebooks, not there. An import no table knows is guessed as its top-level "
         "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too. "
         "Imports on their own line in a cell that does not parse (a Python 2 cell of `print \"...\"`) count, "
         "so a distribution's first import is where the notebook first imports it. "
@@ -1122,7 +1138,10 @@ class InNotebookInstall(Rule):
         "bootstrap helper (`condacolab`, `scvi-colab`) has nothing to declare (what it installs has); an editable install "
         "of the working directory after `git clone URL` and `%cd` into the clone (`!pip install -e ./`) names the clone, "
         "and the fix is a direct reference to its URL pinned to a commit. A line with `--pre` says in its fix that it "
-        "installs the newest pre-release (a nightly build where the project publishes them). "
+        "installs the newest pre-release (a nightly build where the project publishes them). A nightly build published "
+        "under a name of its own (`tf-nightly`, `tfp-nightly`, `tb-nightly`) is declared as its release (`tensorflow`, "
+        "pinned), and a VCS install's direct reference names the distribution the notebook imports that the repository is "
+        "named after (`torch-geometric @ git+https://github.com/pyg-team/pytorch_geometric.git@<commit>`). "
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
@@ -1359,7 +1378,9 @@ class InNotebookInstall(Rule):
                           for name in _to_declare(spec, metapackages, imported or frozenset())]
             fix = (f"Declare {', '.join(to_declare)} in requirements.txt (pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
-                   _install_fix(to_declare, ctx.project.manifests, parsed) if to_declare or not helpers else "")
+                   _install_fix(to_declare, ctx.project.manifests, parsed, imported=_imported_distributions(ctx)
+                                if any("://" in u for u in parsed.unresolved) else frozenset())
+                   if to_declare or not helpers else "")
             if packages and _PRE_RELEASE.search(command.text):
                 # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
                 # them, changes from one run to the next more than an unpinned release (fair check 17).
@@ -1497,7 +1518,42 @@ def _declare_in(manifests: tuple[Manifest, ...]) -> str:
     return f"a RUN line of {dockerfile.path}" if dockerfile is not None else "requirements.txt"
 
 
-def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None) -> str:
+# Nightly builds published under a name of their own, and the release each is a build of: "declare
+# `tf-nightly` pinned" pins one night's build of the next version (fair check 18); the release is what to declare.
+_NIGHTLIES = {"tf-nightly": "tensorflow", "tf-nightly-gpu": "tensorflow", "tf-nightly-cpu": "tensorflow",
+              "tfp-nightly": "tensorflow-probability", "tb-nightly": "tensorboard", "keras-nightly": "keras",
+              "tfds-nightly": "tensorflow-datasets", "tf-keras-nightly": "tf-keras", "jax-nightly": "jax"}
+
+
+def _nightly_note(names: list[str]) -> str:
+    nightly = [(n, _NIGHTLIES[normalise(n.split("[")[0])]) for n in names if normalise(n.split("[")[0]) in _NIGHTLIES]
+    if not nightly:
+        return ""
+    return (" (" + ", ".join(f"`{n}`" for n, _ in nightly) + (" is a nightly build" if len(nightly) == 1 else " are nightly builds")
+            + " of " + ", ".join(f"`{r}`" for _, r in nightly) + ", one night's state of the next version, never "
+            + "published again: declare the release)")
+
+
+def _url_distribution(url: str, imported: frozenset[str]) -> str:
+    """The distribution a VCS install provides, when the notebook imports one the repository is
+    named after (`pyg-team/pytorch_geometric` → torch-geometric, which `import torch_geometric`
+    resolves to: the repository's name ends with it); `<name>` when none is."""
+    repo = _installed_name(url)
+    return next((d for d in sorted(imported) if d == repo or (len(d) >= 5 and repo.endswith(d))), "<name>")
+
+
+def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
+                 imported: frozenset[str] = frozenset()) -> str:
+    """`_declaring_fix` of the names, each once (a line that repeats itself, `!pip install a b !pip install a b`,
+    names them twice), a nightly build's own name (`tf-nightly`) replaced by its release, which is what to declare."""
+    names = list(dict.fromkeys(names))
+    releases = list(dict.fromkeys(_NIGHTLIES.get(normalise(n.split("[")[0]), n) for n in names))
+    fix = _declaring_fix(releases, manifests, parsed, versions, imported)
+    return fix + _nightly_note(names) if fix else fix
+
+
+def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
+                   imported: frozenset[str] = frozenset()) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again)."""
     local = parsed is not None and not parsed.requirement_files and (
@@ -1512,9 +1568,10 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
         # `!pip install git+https://…/repo`: nothing is declared yet, and a branch head is no version.
         # `…/repo.git@v0.1.0` names a tag already: the commit replaces it (a URL has one `@ref`).
         base, ref = _vcs_ref(urls[0])
-        pinned = (f"as `<name> @ {urls[0]}` (pinned to that commit)" if re.fullmatch(r"[0-9a-f]{7,40}", ref) else
-                  f"pinned to a commit (`<name> @ {base}@<commit>`, the commit `{ref}` names: a tag or branch can move)" if ref else
-                  f"pinned to a commit (`<name> @ {base}@<commit>`)")
+        name = _url_distribution(urls[0], imported)
+        pinned = (f"as `{name} @ {urls[0]}` (pinned to that commit)" if re.fullmatch(r"[0-9a-f]{7,40}", ref) else
+                  f"pinned to a commit (`{name} @ {base}@<commit>`, the commit `{ref}` names: a tag or branch can move)" if ref else
+                  f"pinned to a commit (`{name} @ {base}@<commit>`)")
         return (f"Declare it in requirements.txt {pinned} or as its release "
                 "on the package index, and delete the line (for Colab, keep it under `if \"google.colab\" in sys.modules:`)")
     texts = [u for u in (parsed.unresolved if parsed is not None else ()) if _is_txt(u)]
@@ -1932,6 +1989,9 @@ class UnpinnedRequirement(Rule):
         "beside its pyproject.toml is pinned (`poetry install` installs the locked version), and so is a `[project]` "
         "dependency (optional ones and dependency groups too) that the `uv.lock` beside it locks to one version, when "
         "that lock is uv's (`version = 1`) and locks the project itself (`uv sync` installs the locked version). "
+        "A requirements file that the `setup.py` beside it reads as `install_requires` is a library's metadata here too; "
+        "a Hatch environment of a pyproject (DEP001) and the pyproject.toml of a folder a compose file builds an image "
+        "from are environment files. "
         "Nor is a package of a stock base image whose name carries its version though its tag floats (Kubeflow's "
         "`gcr.io/kubeflow-images-public/tensorflow-1.7.0-notebook-gpu:latest` or untagged, `[docker_stacks]` keys with `*`): "
         "the name is the build, and these images are no longer published; it pins nothing for the other manifests. "
