@@ -1141,7 +1141,11 @@ class InNotebookInstall(Rule):
         "installs the newest pre-release (a nightly build where the project publishes them). A nightly build published "
         "under a name of its own (`tf-nightly`, `tfp-nightly`, `tb-nightly`) is declared as its release (`tensorflow`, "
         "pinned), and a VCS install's direct reference names the distribution the notebook imports that the repository is "
-        "named after (`torch-geometric @ git+https://github.com/pyg-team/pytorch_geometric.git@<commit>`). "
+        "named after (`torch-geometric @ git+https://github.com/pyg-team/pytorch_geometric.git@<commit>`); wheels taken "
+        "from a page of links (`-f https://data.pyg.org/whl/torch-${TORCH}.html`) need that `--find-links` line in the "
+        "requirements file too, and the fix says so (and that a page built per torch version must match the torch pin). A "
+        "package already declared in a `binder/` file beside a `binder/Dockerfile` is said to be ignored there (repo2docker "
+        "builds from the Dockerfile alone): the fix is a RUN line of that Dockerfile. "
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
@@ -1420,6 +1424,11 @@ class InNotebookInstall(Rule):
             if any(local_beside_hosted(cells.get(item.command.cell.index), item.command.line) for item in items):
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's set-up>`: only the local line moves.
                 fix += " (the branch of the `if` that sets up Colab or Kaggle may stay)"
+            note = _find_links_note([item.command.text for item in items if item.to_declare])
+            if note:
+                # `(pinned)` → `(pinned, with the line …)`; `(pinned; x is already declared …)` keeps its tail.
+                fix = (fix.replace("in requirements.txt (pinned", f"in requirements.txt (pinned, {note}", 1)
+                       if "in requirements.txt (pinned" in fix else f"{fix} ({note})")
             yield Hit(
                 first.command.cell,
                 first.command.line,
@@ -1525,6 +1534,22 @@ _NIGHTLIES = {"tf-nightly": "tensorflow", "tf-nightly-gpu": "tensorflow", "tf-ni
               "tfds-nightly": "tensorflow-datasets", "tf-keras-nightly": "tf-keras", "jax-nightly": "jax"}
 
 
+# `pip install torch-scatter -f https://data.pyg.org/whl/torch-${TORCH}.html`: the wheels' page, which
+# a requirements file can name too (`--find-links` on a line of its own).
+_FIND_LINKS = re.compile(r"(?:^|\s)(?:-f|--find-links)(?:\s+|=)(\S+)")
+
+
+def _find_links_note(lines: list[str]) -> str:
+    """For install lines that take wheels from a page of links (PyG's `-f …/torch-${TORCH}.html`):
+    a pinned line alone would look on the package index, where such wheels are not (fair check 18)."""
+    pages = list(dict.fromkeys(m.group(1).strip("'\"") for line in lines for m in _FIND_LINKS.finditer(line)))
+    if not pages:
+        return ""
+    torch = any(re.search(r"torch[-_]?(?:\$|\{|\d)", page) for page in pages)
+    return (f"with the line `--find-links {pages[0]}` in it: the wheels come from that page"
+            + (", built for one torch version, so the page and the torch pin must name the same version" if torch else ""))
+
+
 def _nightly_note(names: list[str]) -> str:
     nightly = [(n, _NIGHTLIES[normalise(n.split("[")[0])]) for n in names if normalise(n.split("[")[0]) in _NIGHTLIES]
     if not nightly:
@@ -1598,9 +1623,12 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
                                     versions if versions is not None else _line_versions(parsed))
     listed = [n for n in declared if n not in own and n not in differing]
     parts = []
+    binder_docker = ""
     if listed:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in listed))
-        parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}")
+        binder_docker = _beside_dockerfile(files, manifests)
+        parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
+                     + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker else ""))
     parts += [f"the install of `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
     if own:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in own))
@@ -1619,13 +1647,26 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
     if not undeclared:
         how = ("install from it" if not own else "install the checkout with `pip install -e <its folder>`" if not listed and not differing
                else "install from them (the project with `pip install -e <its folder>`)")
+        if binder_docker and not own:
+            how = f"install {'it' if len(listed) == 1 else 'them'} in a RUN line of {binder_docker} (the image the kernel starts in)"
         if differing:
             how = f"pin there the version the notebook needs, {how}"
-        fix = f"{already}: {how} before starting the kernel and delete the line"
+        fix = f"{already}: {how} {'and' if binder_docker and not own else 'before starting the kernel and'} delete the line"
         return "The" + fix[3:] if fix.startswith("the install of") else fix
     if differing:
         already += ": pin there the version the notebook needs"
     return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
+
+
+def _beside_dockerfile(files: str, manifests: tuple[Manifest, ...]) -> str:
+    """The Dockerfile beside the declaring file when that file sits in binder/ (or .binder/,
+    .devcontainer/): repo2docker then builds from the Dockerfile alone and ignores the other files
+    there (open-geo-tutorial: `binder/requirements.txt` beside a one-line `FROM pangeo/…`; fair
+    check 18); "" when there is none."""
+    folders = {posixpath.dirname(f) for f in files.split(", ")}
+    docker = [m.path for m in manifests if m.kind == "dockerfile" and posixpath.dirname(m.path) in folders
+              and posixpath.basename(posixpath.dirname(m.path)) in ENVIRONMENT_FOLDERS]
+    return docker[0] if docker else ""
 
 
 def _line_versions(parsed) -> dict[str, tuple[str, str, bool]]:
