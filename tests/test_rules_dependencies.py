@@ -568,3 +568,111 @@ def test_fixes_name_the_project_s_own_files_and_the_notebook_s_own_pin(tmp_path)
         "Add `aplr==10.6.1` to a manifest (the version that cell 1's `!pip install -U --quiet {requirements}` installs)",
         "Add `catboost==1.2.5` to a manifest (the version that cell 1's `!pip install -U --quiet {requirements}` installs)",
     ]
+
+
+# --- fair check 18 (fix18dep) -------------------------------------------------------------------
+
+_UV_PROJECT = ('[project]\nname = "quantlab"\nversion = "0.1.0"\ndependencies = [\n  "pandas>=2.2",\n  "optuna-integration[lightgbm]>=4.8",\n]\n')
+_UV_LOCK = ('version = 1\n\n[[package]]\nname = "quantlab"\nversion = "0.1.0"\nsource = { editable = "." }\n\n'
+            '[[package]]\nname = "pandas"\nversion = "2.2.3"\n\n[[package]]\nname = "optuna-integration"\nversion = "4.8.0"\n\n'
+            '[[package]]\nname = "pytz"\nversion = "2024.2"\n')
+
+
+def test_a_single_project_uv_lock_pins_its_declared_lines_and_keeps_their_extras(tmp_path):
+    root = make_repo(tmp_path, {"pyproject.toml": _UV_PROJECT, "uv.lock": _UV_LOCK})
+    nb = write_notebook(root / "nb.ipynb", ["import pandas as pd\nimport pytz"])
+    [manifest] = [m for m in discover_project(nb).manifests if m.kind == "pyproject"]
+    specs = {r.name: (r.spec, r.pinned) for r in manifest.requirements}
+    assert specs["pandas"] == ("pandas==2.2.3  # locked in uv.lock", True)
+    assert specs["optuna-integration"] == ("optuna-integration[lightgbm]==4.8.0  # locked in uv.lock", True)
+    diagnostics = audit(nb)
+    assert found(diagnostics, "DEP004") == []
+    # pytz is locked only as pandas' dependency: still undeclared.
+    assert found(diagnostics, "DEP001") == [(1, 2)]
+
+
+def test_a_uv_lock_of_another_project_or_format_pins_nothing(tmp_path):
+    other = _UV_LOCK.replace('name = "quantlab"', 'name = "someone-else"')
+    root = make_repo(tmp_path, {"pyproject.toml": _UV_PROJECT, "uv.lock": other})
+    nb = write_notebook(root / "nb.ipynb", ["import pandas as pd"])
+    assert found(audit(nb), "DEP004") == [(None, 5)]
+    root2 = make_repo(tmp_path / "v2", {"pyproject.toml": _UV_PROJECT, "uv.lock": _UV_LOCK.replace("version = 1\n", "version = 2\n", 1)})
+    nb2 = write_notebook(root2 / "nb.ipynb", ["import pandas as pd"])
+    assert found(audit(nb2), "DEP004") == [(None, 5)]
+
+
+def test_a_hatch_environment_declares_and_the_fix_names_it(tmp_path):
+    pyproject = ('[project]\nname = "guide"\ndependencies = ["sphinx==7.3.7"]\n\n[tool.hatch.envs.notebook]\n'
+                 'extra-dependencies = [\n  "pooch",\n]\n')
+    root = make_repo(tmp_path, {"pyproject.toml": pyproject})
+    nb = write_notebook(root / "nb.ipynb", ["import pooch\nimport pandas as pd"])
+    diagnostics = audit(nb)
+    [dep001] = [d for d in diagnostics if d.code == "DEP001"]
+    assert dep001.location.line == 2
+    assert "Hatch environment `notebook`" in dep001.fix
+    # An environment, not a library's metadata: its unpinned line is a plain "pin it".
+    [dep004] = [d for d in diagnostics if d.code == "DEP004"]
+    assert dep004.location.line == 7 and dep004.fix.startswith("Pin it:")
+
+
+def test_a_compose_built_environment_folder_declares(tmp_path):
+    compose = ("services:\n  legacy:\n    build:\n      context: .\n      dockerfile: envs/legacy/Dockerfile\n")
+    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\n", "docker-compose.yml": compose,
+                                "envs/legacy/Dockerfile": "FROM python:3.10-slim\nRUN pip install gensim==4.3.2\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import pandas as pd\nimport gensim\nimport polars"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.location.line == 3 and "envs/legacy" not in dep001.message
+    # Without the compose file the folder is nobody's environment.
+    bare = make_repo(tmp_path / "bare", {"requirements.txt": "pandas==2.2.2\n",
+                                         "envs/legacy/Dockerfile": "FROM python:3.10-slim\nRUN pip install gensim==4.3.2\n"})
+    nb2 = write_notebook(bare / "nb.ipynb", ["import pandas as pd\nimport gensim\nimport polars"])
+    assert found(audit(nb2), "DEP001") == [(1, 2), (1, 3)]
+
+
+def test_an_optional_import_is_not_reported_unless_its_handler_installs_it(tmp_path):
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==2.0.1\n"})
+    optional = write_notebook(root / "a.ipynb", [
+        "try:\n    import kdbconnect\nexcept ModuleNotFoundError:\n    print('optional: pip install kdbconnect')"])
+    assert found(audit(optional), "DEP001") == []
+    installs = write_notebook(root / "b.ipynb", ["try:\n    import kdbconnect\nexcept ImportError:\n    !pip install kdbconnect"])
+    assert found(audit(installs), "DEP001") == [(1, 2)]
+    used_plainly = write_notebook(root / "c.ipynb", ["try:\n    import kdbconnect\nexcept ImportError:\n    pass", "import kdbconnect"])
+    assert found(audit(used_plainly), "DEP001") == [(1, 2)]  # (at its first import, as always)
+
+
+def test_a_requirements_file_setup_py_reads_is_the_library_s_metadata(tmp_path):
+    setup = "from setuptools import setup\n\nsetup(name='effectkit', install_requires=open('requirements.txt').read().split())\n"
+    root = make_repo(tmp_path, {"setup.py": setup, "requirements.txt": "pandas>=2.0\n"})
+    nb = write_notebook(root / "examples" / "demo.ipynb", ["import pandas as pd\nimport seaborn"])
+    diagnostics = audit(nb)
+    [dep001] = [d for d in diagnostics if d.code == "DEP001"]
+    assert "requirements file for the notebooks" in dep001.fix and "setup.py reads it" in dep001.fix
+    [dep004] = [d for d in diagnostics if d.code == "DEP004"]
+    assert "where the environment is built" in dep004.fix and "install_requires" in dep004.fix
+
+
+def test_dep003_names_a_vcs_install_s_distribution_and_a_nightly_s_release(tmp_path):
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", [
+        "!pip install git+https://github.com/pyg-team/pytorch_geometric.git\nimport torch_geometric", "!pip install tf-nightly"])
+    fixes = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert any("`torch-geometric @ git+https://github.com/pyg-team/pytorch_geometric.git@<commit>`" in f for f in fixes)
+    assert any(f.startswith("Declare tensorflow in requirements.txt (pinned)") and "`tf-nightly` is a nightly build" in f
+               for f in fixes)
+
+
+def test_dep003_says_a_find_links_page_goes_with_the_pins(tmp_path):
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install -q torch-scatter -f https://data.pyg.org/whl/torch-${TORCH}.html"])
+    (fix,) = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert fix.startswith("Declare torch-scatter in requirements.txt (pinned, with the line `--find-links "
+                          "https://data.pyg.org/whl/torch-${TORCH}.html` in it")
+    assert "same version" in fix
+
+
+def test_dep003_says_binder_ignores_a_requirements_file_beside_its_dockerfile(tmp_path):
+    root = make_repo(tmp_path, {"binder/Dockerfile": "FROM pangeo/pangeo-notebook:2021.05.15\n",
+                                "binder/requirements.txt": "folium==0.12.1\n"})
+    nb = write_notebook(root / "notebooks" / "maps.ipynb", ["!pip install folium==0.12.1\nimport folium"])
+    (fix,) = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert "which Binder ignores" in fix and fix.endswith("binder/Dockerfile (the image the kernel starts in) and delete the line")

@@ -68,7 +68,7 @@ class Requirement:
 @dataclass(frozen=True)
 class Manifest:
     path: str
-    kind: str  # requirements | environment | pyproject | setup.cfg | setup.py | dockerfile | pipfile | uv.lock
+    kind: str  # requirements | environment | pyproject | hatch | setup.cfg | setup.py | dockerfile | pipfile | uv.lock
     requirements: tuple[Requirement, ...]
     project_name: Optional[str] = None  # normalised `[project] name` / poetry name / setup.cfg name
     # A Dockerfile's `FROM` images, as (reference, line): a docker-stacks image brings its packages
@@ -93,6 +93,17 @@ class Manifest:
     # environment's `python` line); None when it says nothing. A bound below the Python a library
     # release requires keeps pip from installing that release (DEP005).
     python_requires: Optional[str] = None
+    # The Hatch environments (`[tool.hatch.envs.<name>]`) whose `dependencies`/`extra-dependencies`
+    # a `hatch` manifest holds, those with a line first: where a missing line goes.
+    environments: tuple[str, ...] = ()
+    # A requirements file that the `setup.py` beside it reads as its `install_requires` (causallib:
+    # `install_requires=get_valid_packages_from_requirement_file("requirements.txt")`): the
+    # library's own metadata, ranges every install of the library takes (fair check 18).
+    read_by_setup: bool = False
+    # The docker-compose service that builds the image of a sub-folder this manifest is in
+    # (`envs/py312/pyproject.toml`, built by the service `py312` from `envs/py312/Dockerfile`):
+    # a second environment of the project, for notebooks that need what the main one cannot hold.
+    compose_service: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -277,7 +288,7 @@ def _table_line(lines: list[str], table: str) -> int:
     when there is none."""
     tables = [table, "project"] if table == "project.optional-dependencies" else [table]
     for name in tables:
-        header = re.compile(rf"^\s*\[{re.escape(name)}" + (r"(?:\]|\.)" if name == "tool.poetry" else r"\]"))
+        header = re.compile(rf"^\s*\[{re.escape(name)}" + (r"(?:\]|\.)" if name in ("tool.poetry", "tool.hatch") else r"\]"))
         for i, text in enumerate(lines):
             if header.match(text):
                 return i
@@ -327,10 +338,38 @@ def poetry_lock_pins(text: str) -> dict[str, str]:
     return pins
 
 
-def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None) -> Optional[Manifest]:
+def uv_lock_pins(text: str, project_name: Optional[str]) -> dict[str, str]:
+    """Normalised name → `==version` of every package a single project's `uv.lock` locks to one
+    version; empty unless the lock is uv's (`version = 1`) and locks the project itself (`name` of
+    its `[project]`, from source `editable`/`virtual` "."), so a lock left beside another project
+    pins nothing. A package locked twice at different versions (one per Python range) is left out:
+    which one installs depends on the interpreter."""
+    if not isinstance(project_name, str):
+        return {}
+    try:
+        lock = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+    packages = [p for p in lock.get("package") or [] if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    if lock.get("version") != 1 or not any(
+            normalise(p["name"]) == normalise(project_name) and isinstance(p.get("source"), dict)
+            and (p["source"].get("editable") == "." or p["source"].get("virtual") == ".") for p in packages):
+        return {}
+    versions: dict[str, set[str]] = {}
+    for package in packages:
+        if isinstance(package.get("version"), str):
+            versions.setdefault(normalise(package["name"]), set()).add(package["version"])
+    return {name: f"=={next(iter(found))}" for name, found in versions.items() if len(found) == 1}
+
+
+def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_lock: Optional[str] = None) -> Optional[Manifest]:
     """A pyproject's dependencies (`[project]`, its optional dependencies, PEP 735 groups, Poetry's
     tables). `poetry_lock`: the text of the `poetry.lock` beside it; a Poetry dependency it locks is
-    pinned to the locked version, as `poetry install` installs exactly that (fair check 16)."""
+    pinned to the locked version, as `poetry install` installs exactly that (fair check 16).
+    `uv_lock`: the text of the `uv.lock` beside it; a `[project]` dependency (optional ones and
+    dependency groups too: the lock resolves them all) it locks is pinned the same way, as `uv sync`
+    installs exactly that (fair check 18). Only the declared lines are pinned: the packages the lock
+    adds for them stay undeclared (the transitive-dependency precedent)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -354,6 +393,7 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None) -> 
                 specs.append((_poetry_spec(name, value), "tool.poetry"))
     project_name = project.get("name") or poetry.get("name")
     locked = poetry_lock_pins(poetry_lock) if poetry_lock and poetry else {}
+    uv_locked = uv_lock_pins(uv_lock, project.get("name")) if uv_lock and project else {}
     if not specs:
         return None
     lines = text.splitlines()
@@ -377,6 +417,11 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None) -> 
             # The spec names the locked version, so the version readers (DEP005) see it.
             req = replace(req, spec=f"{name.group(1) if name else req.name}{locked[req.name]}  # locked in poetry.lock",
                           pinned=True, patch_range=False)
+        elif req and table != "tool.poetry" and not req.pinned and req.name in uv_locked:
+            # The extras stay in the spec: `transformers[sklearn]` still declares scikit-learn.
+            declared = re.match(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?", spec)
+            req = replace(req, spec=f"{declared.group(0).strip() if declared else req.name}{uv_locked[req.name]}  # locked in uv.lock",
+                          pinned=True, patch_range=False)
         if req:
             reqs.append(req)
     python = project.get("requires-python")
@@ -385,6 +430,39 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None) -> 
         python = _poetry_range(poetry_python.strip()) or poetry_python
     return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None,
                     python_requires=python.strip() if isinstance(python, str) and python.strip() else None)
+
+
+def hatch_environments(path: str, text: str) -> Optional[Manifest]:
+    """The `dependencies` and `extra-dependencies` of a pyproject's Hatch environments
+    (`[tool.hatch.envs.notebook]`, or `envs.notebook.extra-dependencies = [...]` under `[tool.hatch]`):
+    what `hatch run -e notebook` or `hatch shell notebook` installs. A docs repository's `[project]`
+    lists its Sphinx build and keeps the notebooks' packages there (scverse's tutorials; fair check
+    18). An environment, not a library's metadata: its unpinned lines are DEP004's plain "pin it".
+    None when no environment lists a dependency or the file does not parse."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    hatch = tool.get("hatch") if isinstance(tool.get("hatch"), dict) else {}
+    envs = hatch.get("envs") if isinstance(hatch.get("envs"), dict) else {}
+    specs: list[str] = []
+    named: list[str] = []
+    for env_name, env in envs.items():
+        found = [spec for key in ("dependencies", "extra-dependencies") if isinstance(env, dict)
+                 for spec in (env.get(key) if isinstance(env.get(key), list) else []) if isinstance(spec, str)]
+        if found:
+            named.append(env_name)
+            specs += found
+    lines = text.splitlines()
+    header = _table_line(lines, "tool.hatch")
+    reqs = []
+    for spec in specs:
+        name = _REQ_NAME.match(spec)
+        req = _requirement(spec, _line_of(lines, name.group(1), header) if name else 1)
+        if req:
+            reqs.append(req)
+    return Manifest(path, "hatch", tuple(reqs), environments=tuple(named)) if reqs else None
 
 
 def _pipfile_spec(name: str, value: object) -> str:
@@ -1790,9 +1868,20 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
         except (OSError, UnicodeDecodeError):
             continue
         manifest = _parse_with_lock(file, _display(file, display_root), text)
+        if manifest is not None and manifest.kind == "requirements" and _read_by_setup(folder, file.name):
+            manifest = replace(manifest, read_by_setup=True)
         if manifest is not None:
             manifests.append(manifest)
             manifests += _included_manifests(folder, manifest, display_root)
+        if file.name in _COMPOSE_FILES:
+            for built, service in _compose_built_folders(folder):
+                if built.name not in ENVIRONMENT_FOLDERS:  # (binder/ and friends are read anyway)
+                    manifests += [replace(m, compose_service=service) for m in _manifests_in(built, display_root)]
+            continue
+        if file.name == "pyproject.toml" and "hatch" in text:
+            environments = hatch_environments(_display(file, display_root), text)
+            if environments is not None:
+                manifests.append(environments)
         if file.name == "pyproject.toml" and "workspace" in text:
             lock_file = file.with_name("uv.lock")
             lock = uv_workspace_lock(_display(lock_file, display_root), text, _file_text(lock_file))
@@ -1801,12 +1890,57 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
     return tuple(manifests)
 
 
+_COMPOSE_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
+# A compose file's service header (two-space indented key under `services:`), its build context
+# and its Dockerfile, read line by line (no YAML parser): (indent, key, value).
+_COMPOSE_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z0-9_.-]+):\s*(?P<value>[^#]*?)\s*(?:#.*)?$")
+
+
+def _compose_built_folders(folder: Path) -> list[tuple[Path, str]]:
+    """(folder, service) of each Dockerfile in a sub-folder of `folder` that a docker-compose file of
+    `folder` builds (`build: {context: ., dockerfile: envs/py312/Dockerfile}` under the service
+    `py312`): the environments the project offers besides its own manifests (ML4T keeps a Python
+    3.12 image for gensim and signatory, whose wheels Python 3.14 lacks; fair check 18)."""
+    found: list[tuple[Path, str]] = []
+    for name in _COMPOSE_FILES:
+        text = _file_text(folder / name)
+        if text is None:
+            continue
+        service, service_indent, context = None, -1, "."
+        for line in text.splitlines():
+            match = _COMPOSE_LINE.match(line)
+            if not match:
+                continue
+            indent, key, value = len(match["indent"]), match["key"], match["value"].strip("'\"")
+            if indent == 2 and not value:
+                service, service_indent, context = key, indent, "."
+            elif service and indent > service_indent and key == "context" and value:
+                context = value
+            elif service and indent > service_indent and key == "dockerfile" and value:
+                dockerfile = Path(os.path.normpath(folder / context / value))
+                if (dockerfile.parent != folder and folder in dockerfile.parents and dockerfile.is_file()
+                        and all(dockerfile.parent != f for f, _ in found)):
+                    found.append((dockerfile.parent, service))  # (two services of one image: read once)
+    return found
+
+
+def _read_by_setup(folder: Path, file_name: str) -> bool:
+    """Whether the `setup.py` of `folder` names the requirements file `file_name` as a string
+    (`open("requirements.txt")`, `get_valid_packages_from_requirement_file("requirements.txt")`): a
+    library that reads its `install_requires` from it, so its lines are the library's ranges."""
+    setup = _file_text(folder / "setup.py")
+    return setup is not None and re.search(rf"""["']{re.escape(file_name)}["']""", setup) is not None
+
+
 def _parse_with_lock(file: Path, shown: str, text: str) -> Optional[Manifest]:
-    """`parse_manifest`, with a Pipfile's `Pipfile.lock` (beside it) read for its pins."""
+    """`parse_manifest`, with a Pipfile's `Pipfile.lock`, a Poetry project's `poetry.lock` and a uv
+    project's `uv.lock` (beside it) read for their pins."""
     if file.name == "Pipfile":
         return parse_pipfile(shown, text, _file_text(file.with_name("Pipfile.lock")))
     if file.name == "pyproject.toml" and "tool.poetry" in text:
         return parse_pyproject(shown, text, _file_text(file.with_name("poetry.lock")))
+    if file.name == "pyproject.toml" and file.with_name("uv.lock").is_file():
+        return parse_pyproject(shown, text, uv_lock=_file_text(file.with_name("uv.lock")))
     return parse_manifest(shown, text)
 
 

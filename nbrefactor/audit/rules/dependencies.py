@@ -18,7 +18,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -149,6 +149,11 @@ def _installed_from(use, facts) -> Optional[str]:
     return url_installs(facts).get(normalise(use.shown.split(".")[0]))
 
 
+def _imported_distributions(ctx: RuleContext) -> frozenset[str]:
+    """The normalised distributions of the notebook's third-party imports."""
+    return frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog) for n in use.resolution.normalised)
+
+
 def _hosted_installs(ctx: RuleContext) -> dict[str, tuple[tuple, str]]:
     """normalised distribution → (place, spec as written) of the install lines that run only on
     Colab or Kaggle (`if "google.colab" in sys.modules: !pip install gym==0.18.0`): DEP003 leaves a
@@ -179,6 +184,17 @@ def _library_home(fix: str, hosted: Optional[tuple[tuple, str]], library: Option
         return fix
     return (fix.replace("to a manifest", "to a requirements file for the notebooks (or an extra of the library for its examples)", 1)
             + f"; {library} is the library's own metadata, and a line in it would install this with every install of the library")
+
+
+def _hatch_home(fix: str, manifests: tuple[Manifest, ...]) -> str:
+    """Where a missing line goes when a pyproject's Hatch environment holds the notebooks' packages
+    (scverse's tutorials: `[project]` lists the Sphinx build, `envs.notebook.extra-dependencies` what
+    the notebooks import): that environment, the one named for notebooks first (fair check 18)."""
+    hatch = next((m for m in manifests if m.kind == "hatch" and m.environments), None)
+    if hatch is None or "to a manifest" not in fix:
+        return fix
+    env = next((e for e in hatch.environments if "notebook" in e.lower()), hatch.environments[0])
+    return fix.replace("to a manifest", f"to the dependencies of the Hatch environment `{env}` in {hatch.path}", 1)
 
 
 def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
@@ -369,6 +385,8 @@ class UndeclaredImport(Rule):
         "Kubeflow's `gcr.io/kubeflow-images-public/tensorflow-*-notebook-*` images tensorflow, pandas, matplotlib, keras…, "
         "RAPIDS' `rapidsai/rapidsai`, `nvcr.io/nvidia/rapidsai/rapidsai`, `rapidsai/base` and `rapidsai/notebooks` cuDF, cuML, "
         "cuGraph, Dask-CUDA and what they run on (pandas, numpy, numba, pyarrow, dask, distributed…), "
+        "Pangeo's `pangeo/pangeo-notebook` geopandas, rasterio, shapely, pyproj, xarray, dask… (what the conda lock of every "
+        "tag of it holds) and `pangeo/base-notebook` dask, distributed, numpy, pandas…, "
         "a key with `*` matching any image so named; `FROM $BASE_IMAGE` is the image of an `ARG BASE_IMAGE=…` default; "
         "pinned by a tag other than `latest`; an image a `*` key matches with a version in its name, `tensorflow-1.7.0-notebook-gpu:latest`, "
         "is one build even so, TensorFlow's version being the name's (`tensorflow==1.7.0`) and Kubeflow no longer publishing these images: "
@@ -405,7 +423,19 @@ class UndeclaredImport(Rule):
         "members (`from autogluon.tabular import TabularPredictor` in the AutoGluon monorepo, whose members compute "
         "their dependencies in `setup.py`): `uv sync` builds their environment. A notebook there that imports none of "
         "them (a SageMaker client with its own install line) is not in that environment. A single project's `uv.lock` "
-        "is not read (it also pins what dependencies pull in). An import no table knows is guessed as its top-level "
+        "pins the lines its pyproject.toml declares (DEP004) but declares nothing more: it also locks what those "
+        "dependencies pull in, and a notebook importing such a package relies on someone else's dependency. "
+        "A pyproject's Hatch environments (`[tool.hatch.envs.<name>]` `dependencies`/`extra-dependencies`, or "
+        "`envs.notebook.extra-dependencies` under `[tool.hatch]`) declare too (a docs repository's `[project]` lists its "
+        "Sphinx build, its notebooks' packages are in the `notebook` environment), and the fix names that environment as "
+        "the place for the line. A sub-folder's image that a `docker-compose.yml` (or `compose.yaml`) beside a manifest "
+        "builds (`build: {context: ., dockerfile: envs/py312/Dockerfile}`) is a second environment of the project: the "
+        "manifests of that folder declare too (the message still names the project's own files). An import (or a call "
+        "needing a distribution, `evaluate.load(\"seqeval\")`) whose every occurrence sits in a `try:` whose handler for "
+        "a missing module (`ImportError`, `ModuleNotFoundError`, `Exception`, bare `except:`) neither re-raises nor "
+        "installs it is optional: the notebook runs without it, and it is not reported. A requirements file that the "
+        "`setup.py` beside it reads (`install_requires=read(\"requirements.txt\")`) is the library's own metadata: the "
+        "fix says to add the line to a requirements file for the notebooks, not there. An import no table knows is guessed as its top-level "
         "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too. "
         "Imports on their own line in a cell that does not parse (a Python 2 cell of `print \"...\"`) count, "
         "so a distribution's first import is where the notebook first imports it. "
@@ -543,6 +573,13 @@ class UndeclaredImport(Rule):
             ),
             files={"requirements.txt": "huggingface-hub==0.24.6\n"},
         ),
+        # An optional import: the handler for a missing module falls back without re-raising or
+        # installing it, so the notebook runs without the package.
+        Example(
+            cells=("import numpy as np\ntry:\n    import kdbconnect as kc\n    HAS_KDB = True\n"
+                   "except ImportError:\n    HAS_KDB = False\n    print('kdb+ is optional: skipped')",),
+            files={"requirements.txt": "numpy==2.0.1\n"},
+        ),
         # conda's `pytables` is PyPI's `tables`, which `pd.HDFStore` needs; a cell that pip-installs
         # `condacolab` and runs it only sets up Colab (DEP003 names that line).
         Example(
@@ -638,6 +675,22 @@ class UndeclaredImport(Rule):
         Example(cells=("import numpy as np\nimport sphinx",), files=_DOCKER_PROJECT, expect=((1, 2),)),
         # The workspace's lock does not name shap.
         Example(cells=("from trailmix.core import blend\nimport shap",), files=_UV_WORKSPACE, expect=((1, 2),)),
+        # A missing-module handler that re-raises does not make the import optional.
+        Example(
+            cells=("try:\n    import kdbconnect as kc\nexcept ImportError:\n    print('install kdbconnect first')\n    raise",),
+            files={"requirements.txt": "numpy==2.0.1\n"},
+            expect=((1, 2),),
+        ),
+        # A single project's uv.lock pins its declared lines; joblib, locked only as scikit-learn's
+        # dependency, stays undeclared.
+        Example(
+            cells=("import sklearn\nimport joblib",),
+            files={"pyproject.toml": "[project]\nname = 'course'\ndependencies = ['scikit-learn>=1.4']\n\n[tool.nbrefactor]\n",
+                   "uv.lock": ("version = 1\n\n[[package]]\nname = \"course\"\nversion = \"0.1.0\"\nsource = { virtual = \".\" }\n\n"
+                               "[[package]]\nname = \"joblib\"\nversion = \"1.4.2\"\n\n"
+                               "[[package]]\nname = \"scikit-learn\"\nversion = \"1.6.1\"\n")},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -648,11 +701,15 @@ class UndeclaredImport(Rule):
         # built and installed from it, not from a line of the notebook's manifest.
         declared = (ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
                     | ctx.project.repository_projects)
-        where = _manifest_names(manifests)
-        shared_where = _manifest_names(tuple(m for m in manifests if not m.sibling)) or where
+        # The images a compose file builds from sub-folders (`envs/py312/`) declare, but a missing
+        # line is the project's own manifests' (those are named).
+        where = _manifest_names(tuple(m for m in manifests if not m.compose_service)) or _manifest_names(manifests)
+        shared_where = _manifest_names(tuple(m for m in manifests if not m.sibling and not m.compose_service)) or where
         # Only a library's own metadata around the notebook (deepchem's setup.py above its tutorials):
         # a line there would install a tutorial's package with every install of the library.
-        library = where if all(m.kind in _LIBRARY_KINDS and m.project_name for m in manifests) else None
+        library = where if all((m.kind in _LIBRARY_KINDS and m.project_name) or m.read_by_setup for m in manifests) else None
+        if library is not None and any(m.read_by_setup for m in manifests):
+            library += " (setup.py reads it as `install_requires`)" if len(manifests) == 1 else " (setup.py reads them)"
         uses: dict[str, list] = {}  # one finding per distribution: later imports are related places
         kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
         for use in kept:
@@ -666,6 +723,8 @@ class UndeclaredImport(Rule):
                 if missing is not None:
                     yield missing
                 continue
+            if all(_optional_use(u, ctx.facts) for u in found):
+                continue  # the notebook is written to run without it
             url = _installed_from(use, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
             res = _as_installed(res, ctx)
@@ -683,7 +742,7 @@ class UndeclaredImport(Rule):
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"
                  + _placeholder_note(res, manifests))
                 + _shadow_note(use, ctx) + _component_note(use, component),
-                fix=_library_home(
+                fix=_library_home(_hatch_home(
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
                     f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
                     f"`{variable[0].text.strip()}` installs)" if variable else
@@ -696,7 +755,7 @@ class UndeclaredImport(Rule):
                     f"Add `{res.primary} @ https://github.com/explosion/spacy-models/releases/download/"
                     f"{res.primary}-<version>/{res.primary}-<version>.tar.gz` to a manifest (a spaCy model is not on the "
                     "package index; its release archive pins it)" if "spaCy model" in use.needed else
-                    f"Add `{res.primary}` (pinned) to a manifest",
+                    f"Add `{res.primary}` (pinned) to a manifest", manifests),
                     hosted, library) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
@@ -707,6 +766,50 @@ class UndeclaredImport(Rule):
                 # that key: the project's examples missing `numpy` are still one decision, one finding.
                 data=(("distribution", res.primary), ("module", use.module), ("manifest", shared_where)),
             )
+
+
+# What a `try:` around an optional import catches when the module is missing (bare `except:` too).
+_MISSING_MODULE_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+_INSTALLING_CALLS = frozenset({"system", "run", "call", "check_call", "check_output", "Popen", "main", "install"})
+
+
+def _called_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _optional_use(use, facts) -> bool:
+    """Whether the import (or the call needing a distribution, `evaluate.load("seqeval")`) sits in
+    the body of a `try:` whose handler for a missing module neither re-raises nor installs it: the
+    notebook runs without the package (`except ImportError: print("optional: not installed")`, a
+    fallback to scikit-learn's metrics). Nothing to declare (fair check 18: pykx, which needs a
+    commercial q licence; DEP005 skips the same shape)."""
+    ca = next((c for c in facts.cells if c.cell.index == use.cell.index), None)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    for node in nodes_of(tree, ast.Try):
+        if not (node.body and node.body[0].lineno <= use.line <= (node.body[-1].end_lineno or node.body[-1].lineno)):
+            continue
+        handlers = [h for h in node.handlers if h.type is None or any(
+            isinstance(n, ast.Name) and n.id in _MISSING_MODULE_ERRORS
+            for n in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]))]
+        if not handlers:
+            continue
+        spans = [(h.lineno, h.end_lineno or h.lineno) for h in handlers]
+        raises = any(isinstance(n, ast.Raise) for h in handlers for n in ast.walk(h))
+        # `except ImportError: !pip install x`: the notebook needs it, and installs it (DEP003's line).
+        installs = any(first <= m.line <= last and "install" in m.text for m in ca.magics for first, last in spans)
+        # (or `subprocess.check_call([sys.executable, "-m", "pip", "install", "x"])`; a `print` of the
+        # hint "optional: uv pip install pykx" installs nothing)
+        installs = installs or any(
+            _called_name(n) in _INSTALLING_CALLS and "install" in ast.unparse(n)
+            for h in handlers for n in ast.walk(h) if isinstance(n, ast.Call))
+        if not raises and not installs:
+            return True
+    return False
 
 
 # The kinds of environment file a folder may offer as alternative ways to build one environment
@@ -1035,7 +1138,14 @@ class InNotebookInstall(Rule):
         "bootstrap helper (`condacolab`, `scvi-colab`) has nothing to declare (what it installs has); an editable install "
         "of the working directory after `git clone URL` and `%cd` into the clone (`!pip install -e ./`) names the clone, "
         "and the fix is a direct reference to its URL pinned to a commit. A line with `--pre` says in its fix that it "
-        "installs the newest pre-release (a nightly build where the project publishes them). "
+        "installs the newest pre-release (a nightly build where the project publishes them). A nightly build published "
+        "under a name of its own (`tf-nightly`, `tfp-nightly`, `tb-nightly`) is declared as its release (`tensorflow`, "
+        "pinned), and a VCS install's direct reference names the distribution the notebook imports that the repository is "
+        "named after (`torch-geometric @ git+https://github.com/pyg-team/pytorch_geometric.git@<commit>`); wheels taken "
+        "from a page of links (`-f https://data.pyg.org/whl/torch-${TORCH}.html`) need that `--find-links` line in the "
+        "requirements file too, and the fix says so (and that a page built per torch version must match the torch pin). A "
+        "package already declared in a `binder/` file beside a `binder/Dockerfile` is said to be ignored there (repo2docker "
+        "builds from the Dockerfile alone): the fix is a RUN line of that Dockerfile. "
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
@@ -1272,7 +1382,9 @@ class InNotebookInstall(Rule):
                           for name in _to_declare(spec, metapackages, imported or frozenset())]
             fix = (f"Declare {', '.join(to_declare)} in requirements.txt (pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
-                   _install_fix(to_declare, ctx.project.manifests, parsed) if to_declare or not helpers else "")
+                   _install_fix(to_declare, ctx.project.manifests, parsed, imported=_imported_distributions(ctx)
+                                if any("://" in u for u in parsed.unresolved) else frozenset())
+                   if to_declare or not helpers else "")
             if packages and _PRE_RELEASE.search(command.text):
                 # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
                 # them, changes from one run to the next more than an unpinned release (fair check 17).
@@ -1312,6 +1424,11 @@ class InNotebookInstall(Rule):
             if any(local_beside_hosted(cells.get(item.command.cell.index), item.command.line) for item in items):
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's set-up>`: only the local line moves.
                 fix += " (the branch of the `if` that sets up Colab or Kaggle may stay)"
+            note = _find_links_note([item.command.text for item in items if item.to_declare])
+            if note:
+                # `(pinned)` → `(pinned, with the line …)`; `(pinned; x is already declared …)` keeps its tail.
+                fix = (fix.replace("in requirements.txt (pinned", f"in requirements.txt (pinned, {note}", 1)
+                       if "in requirements.txt (pinned" in fix else f"{fix} ({note})")
             yield Hit(
                 first.command.cell,
                 first.command.line,
@@ -1410,7 +1527,58 @@ def _declare_in(manifests: tuple[Manifest, ...]) -> str:
     return f"a RUN line of {dockerfile.path}" if dockerfile is not None else "requirements.txt"
 
 
-def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None) -> str:
+# Nightly builds published under a name of their own, and the release each is a build of: "declare
+# `tf-nightly` pinned" pins one night's build of the next version (fair check 18); the release is what to declare.
+_NIGHTLIES = {"tf-nightly": "tensorflow", "tf-nightly-gpu": "tensorflow", "tf-nightly-cpu": "tensorflow",
+              "tfp-nightly": "tensorflow-probability", "tb-nightly": "tensorboard", "keras-nightly": "keras",
+              "tfds-nightly": "tensorflow-datasets", "tf-keras-nightly": "tf-keras", "jax-nightly": "jax"}
+
+
+# `pip install torch-scatter -f https://data.pyg.org/whl/torch-${TORCH}.html`: the wheels' page, which
+# a requirements file can name too (`--find-links` on a line of its own).
+_FIND_LINKS = re.compile(r"(?:^|\s)(?:-f|--find-links)(?:\s+|=)(\S+)")
+
+
+def _find_links_note(lines: list[str]) -> str:
+    """For install lines that take wheels from a page of links (PyG's `-f …/torch-${TORCH}.html`):
+    a pinned line alone would look on the package index, where such wheels are not (fair check 18)."""
+    pages = list(dict.fromkeys(m.group(1).strip("'\"") for line in lines for m in _FIND_LINKS.finditer(line)))
+    if not pages:
+        return ""
+    torch = any(re.search(r"torch[-_]?(?:\$|\{|\d)", page) for page in pages)
+    return (f"with the line `--find-links {pages[0]}` in it: the wheels come from that page"
+            + (", built for one torch version, so the page and the torch pin must name the same version" if torch else ""))
+
+
+def _nightly_note(names: list[str]) -> str:
+    nightly = [(n, _NIGHTLIES[normalise(n.split("[")[0])]) for n in names if normalise(n.split("[")[0]) in _NIGHTLIES]
+    if not nightly:
+        return ""
+    return (" (" + ", ".join(f"`{n}`" for n, _ in nightly) + (" is a nightly build" if len(nightly) == 1 else " are nightly builds")
+            + " of " + ", ".join(f"`{r}`" for _, r in nightly) + ", one night's state of the next version, never "
+            + "published again: declare the release)")
+
+
+def _url_distribution(url: str, imported: frozenset[str]) -> str:
+    """The distribution a VCS install provides, when the notebook imports one the repository is
+    named after (`pyg-team/pytorch_geometric` → torch-geometric, which `import torch_geometric`
+    resolves to: the repository's name ends with it); `<name>` when none is."""
+    repo = _installed_name(url)
+    return next((d for d in sorted(imported) if d == repo or (len(d) >= 5 and repo.endswith(d))), "<name>")
+
+
+def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
+                 imported: frozenset[str] = frozenset()) -> str:
+    """`_declaring_fix` of the names, each once (a line that repeats itself, `!pip install a b !pip install a b`,
+    names them twice), a nightly build's own name (`tf-nightly`) replaced by its release, which is what to declare."""
+    names = list(dict.fromkeys(names))
+    releases = list(dict.fromkeys(_NIGHTLIES.get(normalise(n.split("[")[0]), n) for n in names))
+    fix = _declaring_fix(releases, manifests, parsed, versions, imported)
+    return fix + _nightly_note(names) if fix else fix
+
+
+def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
+                   imported: frozenset[str] = frozenset()) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again)."""
     local = parsed is not None and not parsed.requirement_files and (
@@ -1425,9 +1593,10 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
         # `!pip install git+https://…/repo`: nothing is declared yet, and a branch head is no version.
         # `…/repo.git@v0.1.0` names a tag already: the commit replaces it (a URL has one `@ref`).
         base, ref = _vcs_ref(urls[0])
-        pinned = (f"as `<name> @ {urls[0]}` (pinned to that commit)" if re.fullmatch(r"[0-9a-f]{7,40}", ref) else
-                  f"pinned to a commit (`<name> @ {base}@<commit>`, the commit `{ref}` names: a tag or branch can move)" if ref else
-                  f"pinned to a commit (`<name> @ {base}@<commit>`)")
+        name = _url_distribution(urls[0], imported)
+        pinned = (f"as `{name} @ {urls[0]}` (pinned to that commit)" if re.fullmatch(r"[0-9a-f]{7,40}", ref) else
+                  f"pinned to a commit (`{name} @ {base}@<commit>`, the commit `{ref}` names: a tag or branch can move)" if ref else
+                  f"pinned to a commit (`{name} @ {base}@<commit>`)")
         return (f"Declare it in requirements.txt {pinned} or as its release "
                 "on the package index, and delete the line (for Colab, keep it under `if \"google.colab\" in sys.modules:`)")
     texts = [u for u in (parsed.unresolved if parsed is not None else ()) if _is_txt(u)]
@@ -1454,9 +1623,12 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
                                     versions if versions is not None else _line_versions(parsed))
     listed = [n for n in declared if n not in own and n not in differing]
     parts = []
+    binder_docker = ""
     if listed:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in listed))
-        parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}")
+        binder_docker = _beside_dockerfile(files, manifests)
+        parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
+                     + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker else ""))
     parts += [f"the install of `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
     if own:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in own))
@@ -1475,13 +1647,26 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
     if not undeclared:
         how = ("install from it" if not own else "install the checkout with `pip install -e <its folder>`" if not listed and not differing
                else "install from them (the project with `pip install -e <its folder>`)")
+        if binder_docker and not own:
+            how = f"install {'it' if len(listed) == 1 else 'them'} in a RUN line of {binder_docker} (the image the kernel starts in)"
         if differing:
             how = f"pin there the version the notebook needs, {how}"
-        fix = f"{already}: {how} before starting the kernel and delete the line"
+        fix = f"{already}: {how} {'and' if binder_docker and not own else 'before starting the kernel and'} delete the line"
         return "The" + fix[3:] if fix.startswith("the install of") else fix
     if differing:
         already += ": pin there the version the notebook needs"
     return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
+
+
+def _beside_dockerfile(files: str, manifests: tuple[Manifest, ...]) -> str:
+    """The Dockerfile beside the declaring file when that file sits in binder/ (or .binder/,
+    .devcontainer/): repo2docker then builds from the Dockerfile alone and ignores the other files
+    there (open-geo-tutorial: `binder/requirements.txt` beside a one-line `FROM pangeo/…`; fair
+    check 18); "" when there is none."""
+    folders = {posixpath.dirname(f) for f in files.split(", ")}
+    docker = [m.path for m in manifests if m.kind == "dockerfile" and posixpath.dirname(m.path) in folders
+              and posixpath.basename(posixpath.dirname(m.path)) in ENVIRONMENT_FOLDERS]
+    return docker[0] if docker else ""
 
 
 def _line_versions(parsed) -> dict[str, tuple[str, str, bool]]:
@@ -1804,6 +1989,15 @@ def _dev_duplicates(manifests: tuple[Manifest, ...], imported: dict[str, str], p
     return {"folded": folded, "notes": notes}
 
 
+def _environment_file(manifest: Manifest) -> bool:
+    """Not a library's metadata: a requirements file (unless the `setup.py` beside it reads it as
+    `install_requires`), a conda file, a Dockerfile, a Pipfile, a Hatch environment, and the
+    pyproject.toml a compose service's image installs (`envs/py312/`: `uv pip install /build`)."""
+    if manifest.compose_service:
+        return True
+    return manifest.kind not in _LIBRARY_METADATA and not manifest.read_by_setup
+
+
 def _without_comment(spec: str) -> str:
     """A requirement line without its trailing comment, as messages quote it (`astroquery>=0.4.8.dev9474
     # pinned for …` read as "`… pinned …` is not pinned"; fair check 16)."""
@@ -1833,7 +2027,12 @@ class UnpinnedRequirement(Rule):
         "`environment-dev.yml` at the root: pin the docs environment). "
         "Nor is a line of an example's requirements file read from a sibling folder (DEP001): the notebook's install line "
         "of the same packages is DEP003, whose fix says to pin them there. A Poetry dependency locked in the `poetry.lock` "
-        "beside its pyproject.toml is pinned (`poetry install` installs the locked version). "
+        "beside its pyproject.toml is pinned (`poetry install` installs the locked version), and so is a `[project]` "
+        "dependency (optional ones and dependency groups too) that the `uv.lock` beside it locks to one version, when "
+        "that lock is uv's (`version = 1`) and locks the project itself (`uv sync` installs the locked version). "
+        "A requirements file that the `setup.py` beside it reads as `install_requires` is a library's metadata here too; "
+        "a Hatch environment of a pyproject (DEP001) and the pyproject.toml of a folder a compose file builds an image "
+        "from are environment files. "
         "Nor is a package of a stock base image whose name carries its version though its tag floats (Kubeflow's "
         "`gcr.io/kubeflow-images-public/tensorflow-1.7.0-notebook-gpu:latest` or untagged, `[docker_stacks]` keys with `*`): "
         "the name is the build, and these images are no longer published; it pins nothing for the other manifests. "
@@ -1885,6 +2084,13 @@ class UnpinnedRequirement(Rule):
             files={"pyproject.toml": "[tool.poetry]\nname = 'course'\n\n[tool.poetry.dependencies]\nseaborn = \"^0.11.1\"\n\n"
                                      "[tool.nbrefactor]\n",
                    "poetry.lock": "[[package]]\nname = \"seaborn\"\nversion = \"0.11.1\"\n"},
+        ),
+        # A ranged `[project]` dependency with the project's uv.lock beside it: `uv sync` installs the locked version.
+        Example(
+            cells=("import sklearn",),
+            files={"pyproject.toml": "[project]\nname = 'course'\ndependencies = ['scikit-learn>=1.4']\n\n[tool.nbrefactor]\n",
+                   "uv.lock": ("version = 1\n\n[[package]]\nname = \"course\"\nversion = \"0.1.0\"\nsource = { virtual = \".\" }\n\n"
+                               "[[package]]\nname = \"scikit-learn\"\nversion = \"1.6.1\"\n")},
         ),
         # A RAPIDS tag that leads with its release is one build.
         Example(
@@ -1959,12 +2165,12 @@ class UnpinnedRequirement(Rule):
         pinned = {r.name for m in manifests for r in m.requirements if pinned_enough(r)}
         # What the environment manifests declare, pinned or not: their own line carries the finding,
         # so a library's range for the same distribution is not reported a second time.
-        environment = {r.name for m in manifests if m.kind not in _LIBRARY_METADATA for r in m.requirements}
+        environment = {r.name for m in manifests if _environment_file(m) for r in m.requirements}
         also = _dev_duplicates(manifests, imported, pinned)
         for manifest in manifests:
             if manifest.sibling:
                 continue  # the example's file beside the notebook's folder: DEP003 on the notebook's install line says to pin it
-            library = manifest.kind in _LIBRARY_METADATA
+            library = not _environment_file(manifest)
             # One finding per distribution and file, at its first line: a file listing `daft` twice
             # (a copy-paste, or an over-indented pip list read line by line) needs one pin.
             lines: dict[str, list[int]] = {}
@@ -2023,6 +2229,7 @@ class UnpinnedRequirement(Rule):
                          if manifest.kind == "dockerfile" and "# in the image " in req.spec else
                          f"Pin `{req.name}==<the version you ran with>` where the environment is built (a requirements.txt "
                          f"beside the notebook); the range can stay in the package's {posixpath.basename(manifest.path)}"
+                         + (", which setup.py reads as the library's `install_requires`" if manifest.read_by_setup else "")
                          if library else
                          f"Pin it: `{req.name}==<the version you ran with>`"),
                     key=req.name,
