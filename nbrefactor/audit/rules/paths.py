@@ -555,8 +555,13 @@ def _fetch_call(catalog: Catalog, call: CallFact, qualified: str) -> bool:
     from nbrefactor.audit.rules.downloads import _entries_for, fetch_catalog  # (downloads imports paths' package)
 
     fetches = fetch_catalog(catalog)
-    if _entries_for(fetches, [qualified] if qualified else []):
-        return True
+    for entry in _entries_for(fetches, [qualified] if qualified else []):
+        if not entry.first_arg_names:
+            return True
+        # `YOLO("yolov8n.pt")` fetches a release asset; `YOLO("runs/…/best.pt")` reads a file.
+        first = call.arg(0, entry.first_keywords)
+        if first is not None and first.string is not None and any(fnmatch.fnmatchcase(first.string, n) for n in entry.first_arg_names):
+            return True
     return any(call.method in methods for methods, _, _ in fetches.methods) and call.func != call.method
 
 
