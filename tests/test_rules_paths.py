@@ -703,6 +703,12 @@ def test_probed_candidate_locations_are_a_fallback_only_beside_a_configured_plac
     assert found(audit(literals_only)) == [("PTH001", 1, 2), ("PTH001", 1, 2)]
     never_probed = ["from pathlib import Path\nPLACES = [Path.home() / 'q', Path('/opt/tool/bin/q')]", "first = PLACES[1].read_text()"]
     assert found(audit(never_probed)) == [("PTH001", 1, 2)]
+    # Every element taken (each missing one fetched), not the first that is there: no fallback.
+    each_fetched = [
+        "from pathlib import Path\nPLACES = [Path.home() / 'q', Path('/opt/tool/bin/q')]",
+        "for place in PLACES:\n    if not place.exists():\n        fetch(place)",
+    ]
+    assert found(audit(each_fetched)) == [("PTH001", 1, 2)]
 
 
 def test_pooch_retrieve_writes_its_path_folder_and_fname_is_no_path():

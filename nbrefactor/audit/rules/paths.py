@@ -2202,13 +2202,24 @@ def _find_probed_candidates(ctx: RuleContext) -> frozenset[tuple[int, int, int]]
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if len(targets) == 1 and isinstance(targets[0], ast.Name) and isinstance(node.value, (ast.List, ast.Tuple)):
                 lists.setdefault(targets[0].id, []).append((ca, node.value))
+        # The first candidate that is there is taken: `next((p for p in L if p.exists()), None)`,
+        # or a loop whose probing `if` breaks out (or returns). A loop that fetches each missing
+        # file (`if not f.exists(): download(f)`) takes every element: not a fallback list.
+        first_taken = {
+            id(g) for call in nodes_of(tree, ast.Call)
+            if isinstance(call.func, ast.Name) and call.func.id == "next" and call.args and isinstance(call.args[0], ast.GeneratorExp)
+            for g in call.args[0].generators
+        }
         for node in nodes_of(tree, ast.For, ast.comprehension):
             if not (isinstance(node.iter, ast.Name) and isinstance(node.target, ast.Name)):
                 continue
             if isinstance(node, ast.comprehension):
-                tests: list[ast.expr] = list(node.ifs)
+                tests: list[ast.expr] = list(node.ifs) if id(node) in first_taken else []
             else:
-                tests = [n.test for st in node.body for n in ast.walk(st) if isinstance(n, (ast.If, ast.IfExp))]
+                tests = [
+                    n.test for st in node.body for n in ast.walk(st)
+                    if isinstance(n, ast.If) and any(isinstance(b, (ast.Break, ast.Return)) for inner in n.body for b in ast.walk(inner))
+                ]
             if any(_probes(t, node.target.id) for t in tests):
                 probed.add(node.iter.id)
     found: set[tuple[int, int, int]] = set()
