@@ -228,6 +228,22 @@ def test_every_gpu001_requirement_is_in_a_cell_the_compiler_puts_on_a_gpu():
     assert {r.cell for r in requirements} | {c for r in requirements for c, _, _ in r.uses} <= set(needed)
 
 
+def test_gpu001_a_conditional_on_a_flag_bound_from_the_check_is_a_fallback():
+    """Fair check 18: `cuda = torch.cuda.is_available()`, then `torch.device("cuda" if cuda else
+    "cpu")` was reported as a CUDA device "with no CPU fallback", the fallback on the line itself.
+    A flag set to a constant is no check: its conditional stays a requirement."""
+    from nbrefactor.audit.gpu import gpu_requirements
+
+    found = gpu_requirements(facts(
+        "import torch\ncuda = torch.cuda.is_available()\ndevice = torch.device('cuda' if cuda else 'cpu')",
+        "model = torch.nn.Linear(2, 1).to(device)",
+        "use_gpu = True\nother = torch.device('cuda' if use_gpu else 'cpu')",
+        "x = torch.zeros(2).to(other)",
+    ), load_catalog())
+    assert [(r.cell, r.line) for r in found] == [(3, 2)]
+    assert found[0].reason.startswith("defines `other` as a CUDA device")
+
+
 # --- accelerator requirements of fair check 5 -------------------------------------------------------------
 
 

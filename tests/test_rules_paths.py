@@ -674,3 +674,86 @@ def test_a_hub_id_given_to_a_model_keyword_is_no_path_but_a_local_folder_is():
     assert [(pa.call.line, pa.literal.value) for pa in _arguments(source) if pa.entry.generic] == [
         (3, "runs/best"), (4, "runs/last"), (5, "weights/prot.pt"),
     ]
+
+
+# --- fair check 18 (fix18pth) ----------------------------------------------------------------------
+
+
+def _audit_with_folded(cells: Sequence[str], rules: Sequence[type[Rule]]) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    analysis = audit_notebook(notebook(*cells), Settings(), ProjectContext(), load_catalog(), rules=list(rules))
+    return list(analysis.result.diagnostics), list(analysis.folded)
+
+
+def test_a_pyg_root_joined_into_a_name_only_its_dataset_reads_is_folded_into_the_download():
+    """`path = osp.join(".", "data", "Cora")` read only by `Planetoid(path, …)` (a class that fetches
+    whatever its root lacks): PTH007's download stands for it, the compiler still gets it (folded).
+    The same name read by anything else stays a PTH006 finding."""
+    head = "import os\nimport os.path as osp\nfrom torch_geometric.datasets import Planetoid"
+    shown, folded = _audit_with_folded(
+        [head, "name = 'Cora'\npath = osp.join('.', 'data', name)\ngraph = Planetoid(path, name)\nagain = Planetoid(path, name)"],
+        [CwdRelativePath, RuntimeDownload])
+    assert found(shown) == [("PTH007", 2, 3)]
+    assert [(d.code, d.location.cell, d.location.line) for d in folded] == [("PTH006", 2, 2)]
+    assert "joined into the root of a dataset `Planetoid` downloads (PTH007's finding)" in folded[0].message
+    listed = audit([head, "name = 'Cora'\npath = osp.join('.', 'data', name)\ngraph = Planetoid(path, name)", "print(os.listdir(path))"],
+                   rules=[CwdRelativePath])
+    assert found(listed) == [("PTH006", 2, 2)]
+
+
+def test_a_parameters_cell_path_call_is_configuration_but_a_read_there_is_not():
+    from nbrefactor.audit.rules import code as code_cell
+
+    cells = (
+        "import os\nimport pandas as pd\nfrom pathlib import Path",
+        code_cell("OUT = Path('reports/out')\nRAW = os.path.join('data', 'raw')\nprices = pd.read_csv('tables/prices.csv')", tags=("parameters",)),
+        code_cell("OUT_B = Path('reports/b')", tags=("tagged-otherwise",)),
+    )
+    raw = json.dumps(Example(cells=cells).notebook_json()).encode("utf-8")
+    nb = parse_notebook("nb.ipynb", raw)
+    result = audit_notebook(nb, Settings(), ProjectContext(), load_catalog(), rules=[CwdRelativePath]).result
+    assert found(list(result.diagnostics)) == [("PTH006", 2, 3), ("PTH006", 3, 1)]
+
+
+def test_probed_candidate_locations_are_a_fallback_only_beside_a_configured_place():
+    probed_after_home = [
+        "from pathlib import Path\nPLACES = [Path.home() / 'tool' / 'q', Path('/opt/tool/bin/q'), Path('vendor/q')]",
+        "for place in PLACES:\n    if place.is_file():\n        break",
+    ]
+    assert found(audit(probed_after_home)) == []
+    literals_only = [
+        "from pathlib import Path\nPLACES = [Path('/opt/tool/bin/q'), '/usr/share/tool/q']",
+        "import os\nhit = next((p for p in PLACES if os.path.exists(p)), None)",
+    ]
+    assert found(audit(literals_only)) == [("PTH001", 1, 2), ("PTH001", 1, 2)]
+    never_probed = ["from pathlib import Path\nPLACES = [Path.home() / 'q', Path('/opt/tool/bin/q')]", "first = PLACES[1].read_text()"]
+    assert found(audit(never_probed)) == [("PTH001", 1, 2)]
+    # Every element taken (each missing one fetched), not the first that is there: no fallback.
+    each_fetched = [
+        "from pathlib import Path\nPLACES = [Path.home() / 'q', Path('/opt/tool/bin/q')]",
+        "for place in PLACES:\n    if not place.exists():\n        fetch(place)",
+    ]
+    assert found(audit(each_fetched)) == [("PTH001", 1, 2)]
+
+
+def test_pooch_retrieve_writes_its_path_folder_and_fname_is_no_path():
+    cells = ["import pooch\natlas = pooch.retrieve(\n    'https://files.example.org/a.h5ad',\n    known_hash=None,\n"
+             "    fname='atlas.h5ad',\n    path='cache',\n)"]
+    diagnostics = audit(cells)
+    assert found(diagnostics) == [("PTH003", 1, 3), ("PTH006", 1, 6)]
+    pth003 = next(d for d in diagnostics if d.code == "PTH003")
+    assert "can change or disappear" in pth003.message  # `known_hash=None` checks nothing
+    assert "written by `pooch.retrieve`" in next(d for d in diagnostics if d.code == "PTH006").message
+
+
+def test_a_colab_drive_finding_names_the_data_root_and_relates_the_mount():
+    diagnostics = audit([
+        "from google.colab import drive\ndrive.mount('/content/drive')",
+        "file_path = '/content/drive/My Drive/'\nimport pandas as pd\nframe = pd.read_csv(file_path + 'x.csv')",
+    ], rules=[UserSpecificPath])
+    assert found(diagnostics) == [("PTH002", 2, 1)]
+    assert diagnostics[0].message.startswith("Path '/content/drive/My Drive/' is tied to one user or machine")
+    assert "the Drive is mounted by `drive.mount('/content/drive')` (related)" in diagnostics[0].message
+    assert [(r.cell, r.line) for r in diagnostics[0].related] == [(1, 2)]
+    # A mount alone is still the finding.
+    alone = audit(["from google.colab import drive\ndrive.mount('/content/drive')"], rules=[UserSpecificPath])
+    assert found(alone) == [("PTH002", 1, 2)]

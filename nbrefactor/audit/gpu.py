@@ -542,12 +542,13 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     finder = _Finder(facts, gc)
     fallback_imports, fallback_names = import_fallback_bindings(facts, gc) if import_fallbacks else (frozenset(), frozenset())
     checks = tuple(gc.fallback_checks)
+    flags = _check_flags(facts, checks)
     guarded_devices = set()
     # A device named "cuda" only under a GPU check (`if torch.cuda.is_available(): device = "cuda"`
     # `else: device = "cpu"`) has its fallback: every CUDA definition of it guarded.
     cuda_definitions: dict[str, list[bool]] = {}
     for ca in facts.cells:
-        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)}
+        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)} | _flag_conditional_lines(ca, flags)
         guarded_devices |= {d.name for d in ca.facts.defined if d.line in check_lines}
         cuda_lines = {s.line for s in ca.facts.strings if _match(s.value, gc.device_values)}
         for d in ca.facts.defined:
@@ -560,7 +561,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     found: list[GpuRequirement] = []
     device_uses: dict[str, list[tuple[int, int, int]]] = {}
     for ca in facts.cells:
-        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)}
+        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)} | _flag_conditional_lines(ca, flags)
         if flag is not None:
             check_lines |= {n for n, text in enumerate(ca.lines, start=1) if _opens_block(text) and flag.search(text)}
         # The string keywords of a call that is a requirement itself (`XGBClassifier(…,
@@ -610,6 +611,49 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     for r in sorted(found, key=lambda r: (r.cell, r.line, r.column)):
         by_line.setdefault((r.cell, r.line), r)  # one per line: the first reason on it
     return tuple(by_line.values())
+
+
+def _dotted(node: ast.expr) -> str | None:
+    """`cuda` → "cuda", `args.cuda` → "args.cuda"; None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        head = _dotted(node.value)
+        return None if head is None else f"{head}.{node.attr}"
+    return None
+
+
+def _check_flags(facts: NotebookFacts, checks: tuple[str, ...]) -> frozenset[str]:
+    """Names and attributes assigned on a line holding a GPU check: `cuda = torch.cuda.is_available()`,
+    `args.cuda = not args.no_cuda and torch.cuda.is_available()`. A conditional testing one of them
+    chooses between the GPU and a CPU path like the check itself (fair check 18)."""
+    flags: set[str] = set()
+    for ca in facts.cells:
+        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)}
+        if not check_lines:
+            continue
+        tree = cell_python_tree(ca)
+        for node in nodes_of(tree, ast.Assign, ast.AnnAssign) if tree is not None else ():
+            if node.lineno not in check_lines:
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            flags |= {d for t in targets if (d := _dotted(t)) is not None}
+    return frozenset(flags)
+
+
+def _flag_conditional_lines(ca: CellAnalysis, flags: frozenset[str]) -> set[int]:
+    """The lines of a conditional expression whose test reads a check flag (`_check_flags`):
+    `torch.device("cuda" if cuda else "cpu")`, `torch.cuda.FloatTensor if cuda else
+    torch.FloatTensor`. The expression holds its own CPU arm, as `"cuda" if
+    torch.cuda.is_available() else "cpu"` does."""
+    if not flags:
+        return set()
+    tree = cell_python_tree(ca)
+    lines: set[int] = set()
+    for node in nodes_of(tree, ast.IfExp) if tree is not None else ():
+        if any(_dotted(n) in flags for n in ast.walk(node.test) if isinstance(n, (ast.Name, ast.Attribute))):
+            lines |= set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return lines
 
 
 # Handlers that catch a failed import: `except ImportError:`, `ModuleNotFoundError`, `Exception`,

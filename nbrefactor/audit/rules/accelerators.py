@@ -42,7 +42,8 @@ class GpuOnlyCode(Rule):
         "cells holding an assert (one edit: check, then choose the device with a fallback); an assert that no GPU be "
         "present (`assert not tf.test.is_gpu_available(), \"do this on a CPU\"`) demands a CPU and is not reported. Code "
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
-        "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, and code "
+        "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, a conditional expression testing "
+        "such a flag (`cuda = torch.cuda.is_available()`, then `torch.device(\"cuda\" if cuda else \"cpu\")`; `args.cuda` set so too), and code "
         "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag; so is a GPU library "
         "imported with a CPU library bound to the same name where the import fails (`try: import cudf` / `except "
         "ImportError: import pandas as cudf`, `import cupy as xp` with `import numpy as xp` in the handler), and the calls "
@@ -79,6 +80,15 @@ class GpuOnlyCode(Rule):
             "import torch\ntrain_on_gpu = torch.cuda.is_available()",
             "model = torch.nn.Linear(2, 1)\nif train_on_gpu:\n    model.cuda()",
             "def step(x):\n    if train_on_gpu:\n        x = x.cuda()\n    return model(x)",
+        )),
+        # A conditional testing such a flag (a name or `args.` attribute bound from the check) holds
+        # its own CPU arm, as `"cuda" if torch.cuda.is_available() else "cpu"` does (fair check 18).
+        Example(cells=(
+            "import torch\ncuda = torch.cuda.is_available()\ndevice = torch.device('cuda' if cuda else 'cpu')\n"
+            "Tensor = torch.cuda.FloatTensor if cuda else torch.FloatTensor",
+            "generator = torch.nn.Linear(4, 4).to(device)\nnoise = torch.randn(8, 4).to(device)",
+            "args.cuda = not args.no_cuda and torch.cuda.is_available()\nrun_on = torch.device('cuda' if args.cuda else 'cpu')",
+            "critic = torch.nn.Linear(4, 1).to(run_on)",
         )),
         # Mixed precision asked of CUDA: on a CPU-only machine autocast and the scaler disable themselves.
         Example(cells=(

@@ -4,6 +4,7 @@ competition). The catalogue is `rules/downloads.toml`; literal URLs are PTH003's
 from __future__ import annotations
 
 import ast
+import fnmatch
 import re
 import shlex
 from dataclasses import dataclass, replace
@@ -84,6 +85,10 @@ class FetchCall:
     # library's `from_pretrained`: a bare name may as well be a folder the notebook wrote), and its
     # first part is no folder the notebook writes (`outputs/checkpoint-60` after `output_dir="outputs"`).
     hub_id_only: bool = False
+    # Report only when the first argument (a string) matches one of these shell-style patterns: the
+    # names of a library's release assets (`YOLO("yolov8n.pt")`, fetched when absent), not a
+    # file the notebook trained itself (`YOLO("runs/detect/train/weights/best.pt")`).
+    first_arg_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ def _build(catalog: Catalog) -> FetchCatalog:
             tuple(str(k) for k in c.get("named_by", ())),
             tuple(str(k) for k in c.get("object_keywords", ())),
             bool(c.get("hub_id_only", False)),
+            tuple(str(n) for n in c.get("first_arg_names", ())),
         )
         for c in data.get("call", ())
     )
@@ -264,6 +270,8 @@ def _call_fetch(
         if entry.hub_id_only and (first_text is None or not _HUB_ID.match(first_text) or first_text.split("/")[0] in written):
             continue
         if first_text is not None and first_text in entry.local_first_args:
+            continue
+        if entry.first_arg_names and (first_text is None or not any(fnmatch.fnmatchcase(first_text, n) for n in entry.first_arg_names)):
             continue
         if entry.object_keywords and all(
             (given := call.arg(None, (k,))) is not None and given.name is not None and given.name in objects
@@ -840,7 +848,11 @@ class RuntimeDownload(Rule):
         "are related locations); likewise one finding per model or dataset name in the notebook (its "
         "tokenizer, configuration and weights fetched in three cells are one id to pin), and one per Keras "
         "application class (`EfficientNetB0(include_top=False)` built again for fine-tuning is the same weights "
-        "file, cached after the first download). The imports of a cloned "
+        "file, cached after the first download), and one per `if`/`elif` chain whose arms each load other weights "
+        "(`if backbone == \"resnet50\": ResNet50(weights=\"imagenet\")` … `elif backbone == \"vgg16\": VGG16(…)`): a run takes one "
+        "arm, one choice to pin; the finding is at the first arm, the others related. Ultralytics' `YOLO(\"yolov8n.pt\")` (`RTDETR` too) "
+        "given the bare name of a release asset fetches it into the working directory when it is not there "
+        "(`first_arg_names`); a path to weights the notebook trained is a file. The imports of a cloned "
         "repository's own modules (see DEP001) are related locations of its `git clone`, and so is a `sys.path` edit "
         "putting the clone's destination folder on the import path (not a PTH005 of its own). A `pipeline(task, "
         "model=model, tokenizer=tokenizer)` given the objects the notebook loaded itself fetches nothing (their "
@@ -1028,6 +1040,18 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 3),),
         ),
+        # Backbones chosen by an `if`/`elif` chain: one run downloads one, one finding, the other
+        # arms related (fair check 18); Ultralytics' release asset by name, fetched when absent.
+        Example(
+            cells=(
+                "import tensorflow as tf\nfrom ultralytics import YOLO",
+                "def encoder_for(name):\n    if name == 'resnet50':\n        return tf.keras.applications.ResNet50(weights='imagenet', include_top=False)\n"
+                "    elif name == 'vgg16':\n        return tf.keras.applications.VGG16(weights='imagenet', include_top=False)\n"
+                "    raise ValueError(name)",
+                "detector = YOLO('yolov8n.pt')\ntuned = YOLO('runs/detect/train/weights/best.pt')",
+            ),
+            expect=((2, 3), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1064,6 +1088,11 @@ class RuntimeDownload(Rule):
                 # one pin (the evaluate version; datasets' for `load_metric`) for them all
                 key = ("canonical metrics", "load_metric" in shown)
             groups.setdefault(key, []).append(fetch)
+        # The arms of one `if`/`elif` chain each loading another backbone (`if name == "resnet50":
+        # ResNet50(weights="imagenet")`, `elif name == "vgg16": VGG16(…)`): one run takes one arm,
+        # one choice of weights to pin; one finding at the first arm, the others related (fair
+        # check 18: backbone-branches-split-per-branch).
+        groups = _merge_branch_arms(ctx, groups)
         # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
         # not call them distributions): related locations of its finding.
         cloned: dict[tuple[int, int], list[tuple]] = {}
@@ -1095,6 +1124,10 @@ class RuntimeDownload(Rule):
                                "`~/scikit_learn_data` by default)")
                 fix = ("Fetch it once in a data step and read the stored copy from a configured path (or point "
                        "`data_home` at a provisioned cache).")
+            arms = _arms_of_fetches(ctx, found)
+            if arms > 1:
+                consequence += ("; so does the other arm of its `if`/`elif` chain (related), and a run takes one of the two" if arms == 2
+                                else f"; so do the other {arms - 1} arms of its `if`/`elif` chain (related), and a run takes one of them")
             imports = [loc for c, ln, *_ in found for loc in cloned.get((c.cell.index, ln), ())]
             yield Hit(
                 ca.cell,
@@ -1122,6 +1155,72 @@ class RuntimeDownload(Rule):
                 key="nltk-data",
                 related=tuple(dict.fromkeys((c.cell, ln, col) for c, ln, col, *_ in needs[1:] if (c.cell, ln) != (ca.cell, line))),
             )
+
+
+def _branch_arms(ctx: RuleContext, cell: CellAnalysis) -> dict[int, tuple[tuple[int, int], ...]]:
+    """Line → the (chain, arm) pairs of the `if`/`elif` chains of the cell holding it in an arm,
+    innermost first: a chain by its first `if`'s line, its arms numbered from 0 (`else:` last)."""
+    def find() -> dict[int, tuple[tuple[int, int], ...]]:
+        tree = cell_python_tree(cell)
+        arms_at: dict[int, list[tuple[int, int]]] = {}
+        if tree is None:
+            return {}
+        elifs = {id(n.orelse[0]) for n in tree_nodes(tree) if isinstance(n, ast.If) and len(n.orelse) == 1 and isinstance(n.orelse[0], ast.If)}
+        for node in tree_nodes(tree):
+            if not isinstance(node, ast.If) or id(node) in elifs:
+                continue
+            arms: list[list[ast.stmt]] = []
+            link: ast.If = node
+            while True:
+                arms.append(link.body)
+                if len(link.orelse) == 1 and isinstance(link.orelse[0], ast.If):
+                    link = link.orelse[0]
+                    continue
+                if link.orelse:
+                    arms.append(link.orelse)
+                break
+            if len(arms) < 2:
+                continue
+            for number, body in enumerate(arms):
+                for line in range(body[0].lineno, (body[-1].end_lineno or body[-1].lineno) + 1):
+                    arms_at.setdefault(line, []).append((node.lineno, number))
+        # (`tree_nodes` goes outer first: the innermost chain is the last one recorded)
+        return {line: tuple(reversed(found)) for line, found in arms_at.items()}
+
+    return ctx.shared(f"downloads.branch_arms.{cell.cell.index}", find)
+
+
+def _merge_branch_arms(ctx: RuleContext, groups: dict[tuple, list[tuple]]) -> dict[tuple, list[tuple]]:
+    """Groups whose first fetches sit in different arms of one `if`/`elif` chain of a cell, merged
+    into the first (by position) of them; a chain with fetches in one arm only is left alone."""
+    by_chain: dict[tuple[int, int], list[tuple[tuple, int]]] = {}
+    for key, found in groups.items():
+        ca, line = found[0][0], found[0][1]
+        for chain, arm in _branch_arms(ctx, ca).get(line, ())[:1]:
+            by_chain.setdefault((ca.cell.index, chain), []).append((key, arm))
+    merged = dict(groups)
+    for members in by_chain.values():
+        if len({arm for _, arm in members}) < 2:
+            continue
+        keys = sorted((key for key, _ in members), key=lambda k: (groups[k][0][0].cell.index, groups[k][0][1], groups[k][0][2]))
+        first = keys[0]
+        for key in keys[1:]:
+            merged[first] = merged[first] + merged.pop(key)
+    return merged
+
+
+def _arms_of_fetches(ctx: RuleContext, found: list[tuple]) -> int:
+    """How many arms of one `if`/`elif` chain the group's fetches sit in (1 when not merged so)."""
+    ca = found[0][0]
+    chains = _branch_arms(ctx, ca).get(found[0][1], ())
+    if not chains:
+        return 1
+    chain = chains[0][0]
+    arms = {
+        arm for c, line, *_ in found if c.cell.index == ca.cell.index
+        for link, arm in _branch_arms(ctx, c).get(line, ())[:1] if link == chain
+    }
+    return max(len(arms), 1)
 
 
 # The dotted callee of a fetching call's line (`datasets.MNIST` in `train = datasets.MNIST(...)`).

@@ -30,6 +30,7 @@ from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_c
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.ipython import MagicLine, cd_operand
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loads
+from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.project import normalise as normalise_distribution
@@ -554,8 +555,13 @@ def _fetch_call(catalog: Catalog, call: CallFact, qualified: str) -> bool:
     from nbrefactor.audit.rules.downloads import _entries_for, fetch_catalog  # (downloads imports paths' package)
 
     fetches = fetch_catalog(catalog)
-    if _entries_for(fetches, [qualified] if qualified else []):
-        return True
+    for entry in _entries_for(fetches, [qualified] if qualified else []):
+        if not entry.first_arg_names:
+            return True
+        # `YOLO("yolov8n.pt")` fetches a release asset; `YOLO("runs/…/best.pt")` reads a file.
+        first = call.arg(0, entry.first_keywords)
+        if first is not None and first.string is not None and any(fnmatch.fnmatchcase(first.string, n) for n in entry.first_arg_names):
+            return True
     return any(call.method in methods for methods, _, _ in fetches.methods) and call.func != call.method
 
 
@@ -1792,6 +1798,54 @@ def _one_dataset_root(group: Sequence[LiteralFinding], downloads: Collection[tup
     )
 
 
+def _joined_dataset_root(ctx: RuleContext, group: Sequence[LiteralFinding], downloads: Collection[tuple[int, int]]) -> str:
+    """The dataset class (as written) when every literal of the group is a piece of a join bound to a
+    name (`path = osp.join(".", "data", "Cora")`) that the notebook reads only as an argument of
+    calls of that one class, all for one dataset, the first of them a download PTH007 reports
+    (`Planetoid(path, "Cora")`); "" otherwise. PyTorch Geometric's datasets have no `download=True`
+    to key `_one_dataset_root` on: they fetch whatever their root folder lacks, and PTH007's finding
+    is the download step (fair check 18: pyg-download-root-split-from-download). A root shared by two
+    datasets (`TUDataset(path, name="AIDS")` and `name="MUTAG"`) or read otherwise stays reported."""
+    bound: set[str] = set()
+    for f in group:
+        if f.source != "python" or f.argument is None or f.argument.call.method != "join":
+            return ""
+        tree = cell_python_tree(f.ca)
+        if tree is None:
+            return ""
+        columns = {f.column, f.column - f.ca.masked.dedent}
+        name = next((
+            node.targets[0].id for node in nodes_of(tree, ast.Assign)
+            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)  # (the join `f.argument` is: `osp.join`, `os.path.join`)
+            and any(isinstance(a, ast.Constant) and a.lineno == f.line and a.col_offset + 1 in columns for a in node.value.args)
+        ), None)
+        if name is None:
+            return ""
+        bound.add(name)
+    if len(bound) != 1:
+        return ""
+    loads = name_loads(ctx).get(next(iter(bound)), ())
+    if not loads:
+        return ""
+    uses: list[tuple[int, int, str, str]] = []  # (cell, line, callee as written, dataset named)
+    calls_by_tree: dict[int, dict[int, ast.Call]] = {}
+    for node, tree, cell in loads:
+        holders = calls_by_tree.setdefault(id(tree), {
+            id(a): call for call in nodes_of(tree, ast.Call)
+            for a in (*call.args[:1], *(k.value for k in call.keywords if k.arg == "root"))
+        })
+        call = holders.get(id(node))
+        if call is None:
+            return ""  # read otherwise than as a dataset's root
+        named = [k.value for k in call.keywords if k.arg == "name"] or call.args[1:2]
+        uses.append((cell, call.lineno, dotted_name(call.func), ast.dump(named[0]) if named else ""))
+    first = min(uses)
+    if (first[0], first[1]) not in downloads or len({(u[2], u[3]) for u in uses}) != 1:
+        return ""
+    return first[2]
+
+
 def _one_dataset_root_uses(
     ctx: RuleContext, uses: Sequence[tuple[Constant, str, PathArgument]], downloads: Collection[tuple[int, int]],
 ) -> bool:
@@ -1963,7 +2017,11 @@ class AbsolutePath(Rule):
         "a kubeflow-fairing `path_prefix=` (PTH002 and PTH005 skip that code too), and a string constant used only as a hole of "
         "a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) under a `mountPath:` that manifest declares (so for PTH002). Nor are strings inside a "
         "list, tuple, set or dict display that an assertion compares (`assertEqual(top, [(\"/images/logo.gif\", 633)])`, "
-        "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there. A Windows program folder (`C:\\Program Files\\…`, `C:\\Program Files (x86)\\…`, an installer's default location) set in the body of an `if` that runs only on Windows (`if os.name == \"nt\":`) is, like `/usr/bin`, the same place on every such machine: not reported (unguarded, it is)."
+        "`assert got == [\"/a\"]`): expected data, such as a web log's endpoints, unless the display is handed to a call there. A Windows program folder (`C:\\Program Files\\…`, `C:\\Program Files (x86)\\…`, an installer's default location) set in the body of an `if` that runs only on Windows (`if os.name == \"nt\":`) is, like `/usr/bin`, the same place on every such machine: not reported (unguarded, it is). "
+        "Nor is a literal of a list of candidate locations the notebook probes in turn (`LOCATIONS = [Path.home() / \".kx/bin/q\", "
+        "Path(\"/opt/kx/bin/q\")]`, then `for p in LOCATIONS: if p.exists(): …`, or `next((p for p in LOCATIONS if p.exists()), None)`) "
+        "when the list also holds a place built from a configured root or the home folder: a machine without the literal's folder "
+        "takes the other place (a list of literals only stays reported: elsewhere none of them is there)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -2007,6 +2065,11 @@ class AbsolutePath(Rule):
         Example(cells=(
             "import sys\nsys.path.append('/opt/team/libs')",
             "!bash Miniforge3-Linux-x86_64.sh -bfp /usr/local\n!conda install -y --prefix /usr/local -c conda-forge openmm",
+        )),
+        # A system location probed after one under the home folder: the list is the fallback.
+        Example(cells=(
+            "from pathlib import Path\nQ_LOCATIONS = [\n    Path.home() / '.kx' / 'bin' / 'q',\n    Path('/opt/kx/bin/q'),\n]",
+            "q_binary = None\nfor q_path in Q_LOCATIONS:\n    if q_path.exists():\n        q_binary = q_path\n        break",
         )),
         # Paths inside a container or pod, not on this machine.
         Example(cells=(
@@ -2061,6 +2124,8 @@ class AbsolutePath(Rule):
                 # `sys.path.append("/opt/team/libs")`: PTH005 reports the edit, worded for an absolute
                 # folder; the literal is its entry, not a second cause (left17).
                 and (f.ca.cell.index, f.line, f.column) not in _reported_path_entries(ctx)
+                # A candidate location the notebook probes (`.exists()`) after a configured one.
+                and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
             )
             if not _temporary(group, settings)
         ]
@@ -2097,6 +2162,108 @@ class AbsolutePath(Rule):
 
 # Windows' program folders: an installer's default location, the same on every default install.
 _PROGRAM_FILES = re.compile(r"(?i)^[a-z]:[\\/]+program files( \(x86\))?([\\/]|$)")
+
+
+# Tests that a path is there: `p.exists()`, `p.is_file()`, `os.path.isfile(p)`.
+_PROBE_METHODS = frozenset({"exists", "is_file", "is_dir"})
+_PROBE_CALLS = frozenset({"os.path.exists", "os.path.isfile", "os.path.isdir", "exists", "isfile", "isdir"})
+
+
+def _probes(test: ast.expr, name: str) -> bool:
+    """Does the test look for the path `name` holds (`q_path.exists()`, `os.path.isfile(q_path)`)?"""
+    for node in ast.walk(test):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _PROBE_METHODS and isinstance(func.value, ast.Name) and func.value.id == name:
+            return True
+        if dotted_name(func) in _PROBE_CALLS and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == name:
+            return True
+    return False
+
+
+def _probed_candidates(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    return ctx.shared("paths.probed_candidates", lambda: _find_probed_candidates(ctx))
+
+
+def _find_probed_candidates(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    """(cell, line, column) of the string literals of a list of candidate locations the notebook
+    probes in turn (`LOCATIONS = [Path.home() / ".kx/bin/q", Path("/opt/kx/bin/q")]`, then `for p in
+    LOCATIONS: if p.exists(): …`, or `next((p for p in LOCATIONS if p.exists()), None)`), when the
+    list also holds a place built from a configured root or the home folder (an element that is not a
+    literal, nor `Path(literal)`). A machine without the literal's folder skips it and uses that
+    other place: the list is the fallback already (fair check 18: exists-probed-fallback-location).
+    A list of literals only stays reported: on another machine none of them is there."""
+    lists: dict[str, list[tuple[CellAnalysis, ast.expr]]] = {}
+    probed: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in nodes_of(tree, ast.Assign, ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name) and isinstance(node.value, (ast.List, ast.Tuple)):
+                lists.setdefault(targets[0].id, []).append((ca, node.value))
+        # The first candidate that is there is taken: `next((p for p in L if p.exists()), None)`,
+        # or a loop whose probing `if` breaks out (or returns). A loop that fetches each missing
+        # file (`if not f.exists(): download(f)`) takes every element: not a fallback list.
+        first_taken = {
+            id(g) for call in nodes_of(tree, ast.Call)
+            if isinstance(call.func, ast.Name) and call.func.id == "next" and call.args and isinstance(call.args[0], ast.GeneratorExp)
+            for g in call.args[0].generators
+        }
+        for node in nodes_of(tree, ast.For, ast.comprehension):
+            if not (isinstance(node.iter, ast.Name) and isinstance(node.target, ast.Name)):
+                continue
+            if isinstance(node, ast.comprehension):
+                tests: list[ast.expr] = list(node.ifs) if id(node) in first_taken else []
+            else:
+                tests = [
+                    n.test for st in node.body for n in ast.walk(st)
+                    if isinstance(n, ast.If) and any(isinstance(b, (ast.Break, ast.Return)) for inner in n.body for b in ast.walk(inner))
+                ]
+            if any(_probes(t, node.target.id) for t in tests):
+                probed.add(node.iter.id)
+    found: set[tuple[int, int, int]] = set()
+    for name in probed:
+        bindings = lists.get(name, [])
+        if len(bindings) != 1:
+            continue  # bound several times (or not to a list): which list is probed is unknown
+        ca, value = bindings[0]
+
+        def literal_only(element: ast.expr) -> bool:
+            if isinstance(element, ast.Call):
+                return bool(element.args) and all(isinstance(a, ast.Constant) for a in element.args) and not element.keywords
+            return isinstance(element, ast.Constant)
+
+        if all(literal_only(e) for e in value.elts):
+            continue
+        found |= {
+            (ca.cell.index, n.lineno, n.col_offset + 1 + ca.masked.dedent)
+            for e in value.elts if literal_only(e) for n in ast.walk(e) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        }
+    return frozenset(found)
+
+
+# Keywords through which a download call checks what it fetched against a fixed hash: pooch's
+# `retrieve(url, known_hash=…)`, Keras' `get_file(…, file_hash=…)` (`md5_hash=` before),
+# `torch.hub.download_url_to_file(…, hash_prefix=…)`, torchvision's `download_url(…, md5=…)`.
+_HASH_KEYWORDS = ("known_hash", "file_hash", "md5_hash", "hash_prefix", "md5")
+
+
+def _hash_pinned(f: LiteralFinding) -> str:
+    """The keyword through which the call fetching the URL checks it against a content hash (a
+    non-empty string), or "". The content is then pinned: a changed remote file stops the run with
+    a hash mismatch instead of changing the results; the network is still needed and the file can
+    still disappear, so PTH003 stays, saying so (fair check 18: hash-pinned-download; as for a URL
+    pinned to a commit). `known_hash=None` checks nothing."""
+    if f.source != "python" or f.argument is None:
+        return ""
+    call = f.argument.call
+    pinned = call.arg(1 if call.method == "retrieve" else None, _HASH_KEYWORDS)
+    if pinned is None or not (pinned.string and pinned.string.strip()):
+        return ""
+    return pinned.keyword or "known_hash"
 
 
 def _windows_test(node: ast.expr) -> bool:
@@ -2425,14 +2592,17 @@ class UserSpecificPath(Rule):
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
         "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
-        "however they are bound, are one finding at the first, the others related: one root to configure). PTH001 is not also reported "
+        "however they are bound, are one finding at the first, the others related: one root to configure; when the first is the mount "
+        "point of Colab's `drive.mount(\"/content/drive\")`, the finding is at the first data path under it, `file_path = \"/content/drive/My "
+        "Drive/\"`, the root to configure, and the mount is related). PTH001 is not also reported "
         "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
         "whose body only prints). A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
         "`~/.bash_profile`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
-        "is not reported (PTH007 reports the download), nor is a Colab or Kaggle path in code that runs only "
+        "is not reported (PTH007 reports the download), nor is a literal of a list of candidate locations probed in turn after a "
+        "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods."
@@ -2535,6 +2705,8 @@ class UserSpecificPath(Rule):
             and not (f.value.startswith(("/content", "/kaggle/")) and _hosted_line(f.ca, f.line))
             # Kaggle's template listing of its input mount, printed only.
             and not _printed_walk(f)
+            # A candidate location the notebook probes (`.exists()`) after a configured one.
+            and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
@@ -2553,6 +2725,16 @@ class UserSpecificPath(Rule):
         }
         edits_by_literal = _sys_path_entries(ctx)
         for f, *others in _fold_one_folder(by_line.values(), roots, changes):
+            # `drive.mount("/content/drive")` first, then `file_path = "/content/drive/My Drive/"`:
+            # the data root the notebook reads is the path to configure, the mount its set-up
+            # (fair check 18, item 102). The finding names that root; the mount is related.
+            mounted = ""
+            if _mount_point(ctx, f):
+                data = next((o for o in others if not _mount_point(ctx, o)), None)
+                if data is not None:
+                    mount = f
+                    f, others = data, [mount, *(o for o in others if o is not data)]
+                    mounted = f"; the Drive is mounted by `drive.mount({shown(mount.value)})` (related)"
             root = next((m.group(0) for m in (p.match(_normal_path(f.value)) for p in roots) if m), None)
             count = len({_normal_path(o.value) for o in others} - {_normal_path(f.value)})
             also = (f"; so {'is' if count == 1 else 'are'} the notebook's {count} other path{'' if count == 1 else 's'} "
@@ -2576,13 +2758,22 @@ class UserSpecificPath(Rule):
             hit = _hit(
                 f,
                 f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} is tied to one user or machine — "
-                f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}{on_path}",
+                f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}{mounted}{on_path}",
                 _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
                 others,
             )
             if edits:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
             yield hit
+
+
+def _mount_point(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal the mount point given to Colab's `drive.mount(...)`?"""
+    return f.source == "python" and any(
+        call.line <= f.line <= call.end_line and call.method == "mount"
+        and ctx.facts.resolve(call.func).startswith("google.colab.drive")
+        for call in f.ca.facts.calls
+    )
 
 
 def _cd_line(ca: CellAnalysis, line: int) -> bool:
@@ -2663,7 +2854,10 @@ class RemoteUri(Rule):
         "is reported at the handler's copy, where a name bound in the handler (`url = \"https://…\"`, then "
         "`wget.download(url, path)`) is followed too. An object-store URI whose bucket is the platform's default bucket "
         "(`\"s3://{}/output\".format(sess.default_bucket())`, or `f\"s3://{bucket}/…\"` with `bucket = sess.default_bucket()`) "
-        "fixes no bucket in the code: not reported."
+        "fixes no bucket in the code: not reported. A URL fetched with a content hash (pooch's `retrieve(url, "
+        "known_hash=\"sha256:…\")`, Keras' `get_file(…, file_hash=…)`, `torch.hub.download_url_to_file(…, hash_prefix=…)`, "
+        "torchvision's `download_url(…, md5=…)`) is reported saying so: a changed file stops the run instead of changing it, "
+        "but the network is needed and the file can disappear (as for a URL pinned to a commit)."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -2846,6 +3040,12 @@ class RemoteUri(Rule):
                    "import pandas as pd\ndegraders = pd.read_csv('degraders.csv')"),
             expect=((1, 2),),
         ),
+        # Checked against a hash: reported, saying that a changed file stops the run (fair check 18).
+        Example(
+            cells=("import pooch\natlas = pooch.retrieve(\n    'https://files.example.org/atlas.h5ad',\n"
+                   "    known_hash='sha256:9f1c0e3b5a7d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e',\n    path='cache',\n)",),
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2974,7 +3174,7 @@ class RemoteUri(Rule):
                 others = others + repeats + fetched_reads
                 message = (
                     f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
-                    f"network and the remote file {_change_note(f.value)}{more}{_committed_copy_note(ctx, f.value)}"
+                    f"network and the remote file {_change_note(f.value, _hash_pinned(f))}{more}{_committed_copy_note(ctx, f.value)}"
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
             else:
@@ -3154,9 +3354,13 @@ _RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com|github\.com/
 _COMMIT_SEGMENT = re.compile(r"/([0-9a-f]{40})(?=/)")
 
 
-def _change_note(url: str) -> str:
+def _change_note(url: str, hash_keyword: str = "") -> str:
     """What can become of the remote file: a URL pinned to a commit serves the same bytes for as long
-    as it is served (fair check 16, item 89), any other can change too."""
+    as it is served (fair check 16, item 89); a download checked against a hash (`hash_keyword`:
+    `known_hash=`) stops when the file changes (fair check 18, item 105); any other can change too."""
+    if hash_keyword:
+        return (f"is checked against the hash given as `{hash_keyword}=`, so a changed file stops the run instead of "
+                "changing its results, but it can disappear")
     pinned = _COMMIT_SEGMENT.search(url.split("?", 1)[0])
     if pinned is None:
         return "can change or disappear"
@@ -4848,6 +5052,31 @@ def _adds_working_folder(ca: CellAnalysis, call: CallFact) -> bool:
 _PARAMETER_TAGS = frozenset({"parameters", "pipeline-parameters"})
 
 
+def _parameters_setting(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal part of a name's value set at the top level of a cell tagged `parameters`
+    (papermill) or `pipeline-parameters` (Kale), built only with path constructors
+    (`OUTPUT_DIR = Path("chapter/output")`, `os.path.join("data", "raw")`, `str(Path(...))`)? The
+    runner sets such a name per run, as it sets a plain string constant there, which the constants
+    already skip; the `Path(...)` wrapper made the literal a call's argument (fair check 18:
+    parameters-cell-path-call). A read or write in that cell (`pd.read_csv("x.csv")`) stays reported."""
+    if f.source != "python" or not any(t.strip().lower() in _PARAMETER_TAGS for t in f.ca.cell.tags):
+        return False
+    statement = statement_at(cell_python_tree(f.ca), f.line)
+    if isinstance(statement, ast.Assign):
+        targets, value = statement.targets, statement.value
+    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+        targets, value = [statement.target], statement.value
+    else:
+        return False
+    if not all(isinstance(t, ast.Name) for t in targets):
+        return False
+    wrappers = _JOIN_CALLS | _PATH_WRAPPERS
+    return all(
+        resolve_callee(ctx.facts, ctx.catalog, dotted_name(c.func)) in wrappers or dotted_name(c.func) in wrappers
+        for c in ast.walk(value) if isinstance(c, ast.Call)
+    )
+
+
 def _cell_of(ctx: RuleContext, pa: PathArgument) -> int:
     for ca in ctx.cells:
         if any(c is pa.call for c in ca.facts.calls):
@@ -5797,6 +6026,10 @@ def _open_ended_paths(
         what, pa, written, used_in, known = next((u for u in uses if u[1].direction != "none"), uses[0])
         built = f" as {written}" if written and "\n" not in written and len(written) <= 90 else ""
         start = "Relative path " + what if what != "the working directory" else "A path built from the working directory"
+        if known and what != "the working directory" and built and len({u[2] for u in uses}) == 1:
+            # `SummaryWriter('runs/GAE1_experiment_' + '2d_100_epochs')`: the path, known whole, is
+            # what is written, not its leading piece (fair check 18, item 106).
+            start, built = "Relative path " + written, ""
         rest = "" if known or what == "the working directory" else ", the rest known only at run time"
         # `MNIST(os.getcwd(), train=True, download=True)` and its test split: the working directory
         # is only the root of one dataset PTH007 reports (as for a literal root; fair check 16).
@@ -6415,7 +6648,9 @@ class CwdRelativePath(Rule):
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "the root of one `download=True` dataset used only by that dataset class (`datasets.MNIST(\"../data\", train=True, download=True)` "
-        "and its test split: PTH007 reports the download; a root two datasets share stays reported), "
+        "and its test split: PTH007 reports the download; a root two datasets share stays reported), and so is a root joined "
+        "into a name that only a PyTorch Geometric dataset reads, for one dataset (`path = osp.join(\".\", \"data\", \"Cora\")`, then "
+        "`Planetoid(path, \"Cora\")`: such classes fetch whatever their root lacks, with no `download=True` to key on), "
         "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
         "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
@@ -6440,7 +6675,10 @@ class CwdRelativePath(Rule):
         "`setattr`, `vars`), reported at its keyword, and settings of one object naming files of one folder are one finding; and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
         "`dst = \"model.ts\"`) is the string its last binding above the call gives, reported there. A `.` or `..` "
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
-        "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
+        "`pipeline-parameters` (Kale) are configuration already and not reported, bound to a string or built with path constructors "
+        "(`OUTPUT_DIR = Path(\"chapter/output\")`, `os.path.join(\"data\", \"raw\")`); a read or write in that cell is reported. A literal of a list of candidate locations the notebook probes in turn (`for p in CANDIDATES: if p.exists(): …`, "
+        "`next((p for p in CANDIDATES if p.exists()), None)`) that also holds a place built from a configured root or the home "
+        "folder is not reported (nor by PTH001 and PTH002): a machine without it takes the other place. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
         "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. A relative literal given to the notebook's own function that hands that parameter, "
         "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
@@ -6508,6 +6746,22 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A PyTorch Geometric dataset's root, joined into a name it alone reads: PTH007 reports the
+        # download; a papermill parameter built with `Path(...)`; a probed candidate after a
+        # configured one (fair check 18).
+        Example(cells=(
+            "import os.path as osp\nfrom torch_geometric.datasets import Planetoid\nname = 'Cora'\nroot = osp.join('.', 'data', name)\n"
+            "graph = Planetoid(root, name)",
+        )),
+        Example(cells=(
+            "from pathlib import Path",
+            code_cell("SEED = 7\nOUTPUT_DIR = Path('chapter/output')", tags=("parameters",)),
+            "OUTPUT_DIR.mkdir(parents=True, exist_ok=True)",
+        )),
+        Example(cells=(
+            "from pathlib import Path\nCANDIDATES = [DATA_ROOT / 'prices.parquet', Path('fixtures/prices.parquet')]",
+            "found = next((p for p in CANDIDATES if p.exists()), None)",
+        )),
         # Staging for the tracker: written, then uploaded, read by nothing else.
         Example(cells=(
             "import neptune\nrun = neptune.init_run()\nfig.write_html('map.html')\nrun['map'].upload('map.html')",
@@ -6705,6 +6959,15 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 3),),
         ),
+        # One joined root two PyTorch Geometric datasets share: a data folder to configure, not
+        # one download's root (fair check 18's neighbour).
+        Example(
+            cells=(
+                "import os.path as osp\nfrom torch_geometric.datasets import TUDataset\nroot = osp.join('.', 'data', 'TU')",
+                "mutag = TUDataset(root, name='MUTAG')\nenzymes = TUDataset(root, name='ENZYMES')",
+            ),
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6829,6 +7092,10 @@ class CwdRelativePath(Rule):
             and not _displayed_listing(f)
             # Colab's set-up block (`os.makedirs("dqn")` under `if IN_COLAB:`) runs in /content only.
             and not _hosted_setup(f)
+            # `OUTPUT_DIR = Path("out")` in a papermill/Kale parameters cell: configuration already.
+            and not _parameters_setting(ctx, f)
+            # A candidate location the notebook probes (`.exists()`) after a configured one.
+            and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
             # A file a `!curl -O` line fetched, read back by name: PTH003's download step.
             and not _reads_fetched_file(f, fetched)
             # A file of a folder the notebook extracted an archive into, or a file it downloaded by name.
@@ -6876,6 +7143,18 @@ class CwdRelativePath(Rule):
                 yield replace(_hit(
                     g[0],
                     f"Relative path {shown(g[0].value)}, the root of a dataset {g[0].argument.shown_callee} downloads "
+                    "(PTH007's finding), is resolved against the current working directory, " + RUN_FOLDER,
+                    "Build it from a configured root instead.",
+                    g[1:],
+                ), folded_into="PTH007")
+            # The same for a root joined into a name (`path = osp.join(".", "data", "Cora")`) that only
+            # a PyTorch Geometric dataset reads (`Planetoid(path, "Cora")`): no `download=True`,
+            # but PTH007 reports the call as the download it is (fair check 18).
+            for g, dataset in [(g, d) for g in groups if (d := _joined_dataset_root(ctx, g, downloads))]:
+                groups.remove(g)
+                yield replace(_hit(
+                    g[0],
+                    f"Relative path {shown(g[0].value)}, joined into the root of a dataset `{dataset}` downloads "
                     "(PTH007's finding), is resolved against the current working directory, " + RUN_FOLDER,
                     "Build it from a configured root instead.",
                     g[1:],
