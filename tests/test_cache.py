@@ -447,7 +447,7 @@ def _audit_file_project(file: Path):
     """The project `audit_file` audits a notebook with (engine.audit_file, written out)."""
     from nbrefactor.audit.loader import read_notebook
     from nbrefactor.audit.project import (
-        discover_project, with_downloads_present, with_installed_requirements, with_working_folders,
+        discover_project, with_downloads_present, with_installed_requirements, with_seed_helpers, with_working_folders,
     )
     from nbrefactor.audit.types import Notebook
 
@@ -455,7 +455,8 @@ def _audit_file_project(file: Path):
     assert isinstance(loaded, Notebook)
     project = with_working_folders(discover_project(file), file, [c.source for c in loaded.code_cells])
     project = with_installed_requirements(project, file, [c.source for c in loaded.code_cells])
-    return with_downloads_present(project, file, [c.source for c in loaded.code_cells])
+    project = with_downloads_present(project, file, [c.source for c in loaded.code_cells])
+    return with_seed_helpers(project, file, [c.source for c in loaded.code_cells])
 
 
 def test_the_keys_project_is_the_one_the_audit_reads_on_every_fixture_notebook():
@@ -495,6 +496,19 @@ def test_a_notebook_that_puts_its_parent_on_the_path_is_keyed_by_the_parents_mod
     from nbrefactor.audit.project import _local_modules
 
     _local_modules.cache_clear()  # a new process would look again; this one remembers
+    after = engine._cache_key(notebook, "nb.ipynb", cache)
+    assert before is not None and after is not None and before != after
+
+
+def test_a_notebook_is_keyed_by_what_its_projects_seed_helper_seeds(tmp_path):
+    """RND001 counts `seed_all(1)` from the project's own `seeding.py` as the seeds its body always
+    makes (fair check 18): a helper that stops seeding NumPy unconditionally changes the key."""
+    notebook = write_notebook(tmp_path / "nb.ipynb", ["import numpy as np\nfrom seeding import seed_all", "seed_all(1)"])
+    helper = tmp_path / "seeding.py"
+    helper.write_text("import numpy as np\n\n\ndef seed_all(seed=0):\n    np.random.seed(seed)\n", encoding="utf-8")
+    cache = open_cache(Settings(), tmp_path / "c")
+    before = engine._cache_key(notebook, "nb.ipynb", cache)
+    helper.write_text("import numpy as np\n\n\ndef seed_all(seed=None):\n    if seed:\n        np.random.seed(seed)\n", encoding="utf-8")
     after = engine._cache_key(notebook, "nb.ipynb", cache)
     assert before is not None and after is not None and before != after
 

@@ -592,3 +592,65 @@ def test_rnd002_a_name_also_bound_by_except_as_is_not_a_class_alias(tmp_path):
         MissingRandomState, tmp_path, head,
         "transform = TSNE\ntry:\n    pass\nexcept ValueError as transform:\n    pass\nemb = transform(n_components=2).fit_transform(X)",
     ) == []
+
+
+# --- fair check 18 (fix18rnd) ------------------------------------------------------------------------
+
+
+def test_rnd002_seed_guarded_by_a_parameter_every_call_leaves_none_seeds_nothing(tmp_path):
+    # `make_data(n, seed=None)` seeds NumPy only `if seed is not None`, and its one call passes None:
+    # no "which cell 1 seeds" (fair check 18, item 154), and the function's own draw is RND001's.
+    cells = (
+        "import numpy as np\nfrom sklearn.ensemble import RandomForestRegressor\n"
+        "def make_data(n, seed=None):\n    if seed is not None:\n        np.random.seed(seed)\n    return np.random.normal(size=(n, 2))",
+        "X = make_data(50, seed=None)\nmodel = RandomForestRegressor()\nmodel.fit(X, X[:, 0])\nprint(model.score(X, X[:, 0]))",
+    )
+    assert messages(MissingRandomState, tmp_path, *cells) == [
+        "`RandomForestRegressor(...)` is called with no random_state: its result changes from run to run"]
+    assert spots(UnseededRandom, tmp_path, *cells) == [(1, 6)]
+    # A call that passes a seed does seed, from that call on (said as the cell of that call).
+    seeded = (cells[0], "X = make_data(50, seed=3)", cells[1].split("\n", 1)[1])
+    assert "which cell 2 seeds" in messages(MissingRandomState, tmp_path, *seeded)[0]
+    assert spots(UnseededRandom, tmp_path, *seeded) == []
+
+
+def test_rnd001_project_seed_helper_counts_for_the_libraries_it_seeds(tmp_path):
+    # Read from the module (never imported): `random.seed` and `np.random.seed` unconditionally,
+    # torch only under an `if`; re-exported by the package's `__init__.py`.
+    helpers = {
+        "labkit/__init__.py": "from .seeding import seed_all\n",
+        "labkit/seeding.py": (
+            "import random\nimport numpy as np\n\n\ndef _numpy(seed):\n    np.random.seed(seed)\n\n\n"
+            "def seed_all(seed=42):\n    random.seed(seed)\n    _numpy(seed)\n    if seed > 100:\n        import torch\n        torch.manual_seed(seed)\n"
+        ),
+    }
+    cells = ("import numpy as np\nimport torch\nfrom labkit import seed_all", "seed_all(1)",
+             "idx = np.random.permutation(9)\nrows = data[idx]", "w = torch.randn(3)\nprint(float(w.sum()))")
+    found = run_example(UnseededRandom, Example(cells=cells, files=helpers), tmp_path)
+    assert positions(found) == [(4, 1)]
+    assert "the notebook seeds the `random` module and NumPy (cell 2, line 1) but never PyTorch" in found[0].message
+    # `seed_all(None)` may pass None to the seeding calls: it does not count.
+    unseeded = run_example(UnseededRandom, Example(cells=(cells[0], "seed_all(None)", *cells[2:]), files=helpers), tmp_path / "none")
+    assert positions(unseeded) == [(3, 1), (4, 1)]
+
+
+def test_rnd001_generator_fallbacks_are_one_finding_and_only_when_taken(tmp_path):
+    define = (
+        "import numpy as np\n"
+        "def walk(n, rng=None):\n    if rng is None:\n        rng = np.random.default_rng()\n    return rng.normal(size=n)\n"
+        "def shuffle_rows(x, rng=None):\n    if rng is None:\n        rng = np.random.default_rng()\n    return rng.permutation(x)"
+    )
+    assert spots(UnseededRandom, tmp_path, define, "a = walk(5, rng=np.random.default_rng(1))\nb = shuffle_rows(a, np.random.default_rng(2))") == []
+    found = messages(UnseededRandom, tmp_path, define, "a = walk(5)\nb = shuffle_rows(a, rng=None)")
+    assert found == [
+        "`np.random.default_rng()` creates a NumPy generator without a seed when `walk` is called without `rng`, as the "
+        "notebook does: that call takes fresh entropy on every run; 1 more function falls back the same way (`shuffle_rows`)"]
+
+
+def test_rnd002_workers_folded_through_a_config_literal(tmp_path):
+    head = "from gensim.models import Word2Vec\nCFG = {'w2v': {'workers': 1}, 'threads': 4}"
+    assert spots(MissingRandomState, tmp_path, head, "model = Word2Vec(s, workers=CFG['w2v']['workers'], seed=1)") == []
+    # Assigned into: the literal no longer says what the call reads.
+    assert spots(MissingRandomState, tmp_path, head, "CFG['w2v']['workers'] = 8", "model = Word2Vec(s, workers=CFG['w2v']['workers'], seed=1)") == [(3, 1)]
+    assert messages(MissingRandomState, tmp_path, head, "model = Word2Vec(s, workers=CFG['threads'], seed=1)")[0].startswith(
+        "`Word2Vec(...)` trains with `workers=CFG['threads']` (= 4): ")

@@ -238,3 +238,15 @@ def test_sec003_reads_non_ascii_lines_with_character_columns(tmp_path):
     nb = write_notebook(project(tmp_path) / "u.ipynb", [f'note = "café"; secret = "{CREDENTIAL}"'])
     (d,) = audit(nb)
     assert (d.code, d.location.column) == ("SEC003", 25)
+
+
+def test_sec003_weak_name_needs_a_generated_looking_run_not_a_numeric_suffix(tmp_path):
+    # Fair check 18: scanpy's result slot `key='rank_genes_r0.5'` is an identifier; `minio123`,
+    # a mixed-case password with a separator and a key with a dash stay reported.
+    from nbrefactor.audit.secrets import _looks_generated
+
+    assert not _looks_generated("rank_genes_r0.5")
+    assert not _looks_generated("louvain_r1.0")
+    assert _looks_generated("minio123")
+    assert _looks_generated("Summer_2024")
+    assert _looks_generated("sk-9f8e7d6c")

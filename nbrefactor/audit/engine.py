@@ -23,7 +23,7 @@ from nbrefactor.audit.loader import notebook_json, parse_notebook, read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, NotAnalysed, Notebook, NotebookResult
 from nbrefactor.audit.project import (
     ProjectContext, discover_project, resolved_path, with_downloads_present, with_image_packages,
-    scoped_to_workspace, with_installed_requirements, with_working_folders,
+    scoped_to_workspace, with_installed_requirements, with_seed_helpers, with_working_folders,
 )
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
@@ -284,6 +284,7 @@ def audit_file(
             project = with_working_folders(discover_project(file), file, (c.source for c in loaded.code_cells))
             project = with_installed_requirements(project, file, (c.source for c in loaded.code_cells))
             project = with_downloads_present(project, file, (c.source for c in loaded.code_cells))
+            project = with_seed_helpers(project, file, (c.source for c in loaded.code_cells))
             return audit_notebook(loaded, settings, project, catalog).result
     except TimeLimit:
         pass
@@ -447,12 +448,13 @@ def _key_project(file: Path, sources: Sequence[str]) -> ProjectContext:
     """The project as `audit_file` makes it from the code cells: the folders a cell moves into
     or puts on the import path (`with_working_folders`), the requirements files a cell installs
     and the notebook's own `<name>.txt` (`with_installed_requirements`), the downloads a guard
-    skips because their file is beside the notebook (`with_downloads_present`). Each returns the
-    project unchanged for cells that do none of it, after a look at the cells' text."""
+    skips because their file is beside the notebook (`with_downloads_present`), the seeding helpers
+    of the project modules it imports (`with_seed_helpers`). Each returns the project unchanged for
+    cells that do none of it, after a look at the cells' text."""
     project = with_working_folders(discover_project(file), file, sources)
     if _installs_requirements(sources) or file.with_suffix(".txt").is_file():
         project = with_installed_requirements(project, file, sources)
-    return with_downloads_present(project, file, sources)
+    return with_seed_helpers(with_downloads_present(project, file, sources), file, sources)
 
 
 def _installs_requirements(sources: Sequence[str]) -> bool:

@@ -162,6 +162,13 @@ class ProjectContext:
     # its CI builds and installs from `python/mylib-core/`; adding `mylib` to `docs/requirements.txt`
     # would pull the index's release over the build under test (fair check 15, interpretml).
     repository_projects: frozenset[str] = frozenset()
+    # The seeding helpers of the project's own modules that the notebook imports (fair check 18:
+    # `from utils.reproducibility import set_global_seeds`, whose body calls `random.seed(seed)`,
+    # `np.random.seed(seed)` and `torch.manual_seed(seed)`): (the helper's qualified name as the
+    # notebook imports it, the calls its body makes unconditionally whose name mentions a seed, each
+    # as (qualified callee, called with an argument that is not the literal None)). Read, never run;
+    # RND001 counts a call of the helper as those seeding calls (`with_seed_helpers`).
+    seed_helpers: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = ()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -1424,6 +1431,213 @@ _RAW_GITHUB_REPO_PATH = re.compile(
 
 _CHDIR_CALL = re.compile(r"\bchdir\(")
 _CD_MAGIC = re.compile(r"^\s*%(?:cd|pushd)\s+(?P<arg>[^\s;#]+)\s*$", re.MULTILINE)
+
+
+# `from utils.reproducibility import set_global_seeds`, `import helpers.seeding as seeding`,
+# `from lab import *`: the project modules a notebook may take a seeding helper from.
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b", re.MULTILINE)
+_PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]+([A-Za-z_][\w.]*(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*(?:[ \t]+as[ \t]+\w+)?)*)", re.MULTILINE)
+# A call whose name says it seeds (`random.seed`, `np.random.seed`, `torch.manual_seed`,
+# `tf.random.set_seed`, `set_determinism`): what a helper's body records, for RND001 to match
+# against its catalogue.
+_SEEDING_NAME = re.compile(r"seed|determinism", re.IGNORECASE)
+
+
+def with_seed_helpers(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
+    """The project with `seed_helpers`: for each module of the project the notebook imports (a
+    module or package beside it, a regular package in a folder above it up to the project root, or
+    in its parent folder when a cell puts that on the import path), its top-level functions whose
+    body makes a seeding call unconditionally (not under an `if`, a loop or an `except`). A course
+    repository's `utils/reproducibility.py` with `def set_global_seeds(seed=42): random.seed(seed);
+    np.random.seed(seed); torch.manual_seed(seed)` (fair check 18: 14 findings of "never seeded"
+    after `set_global_seeds(SEED)`). The module is parsed, never imported; only modules whose text
+    mentions a seed are parsed."""
+    texts = [s for s in sources if "import" in s]
+    if not texts:
+        return project
+    modules: list[str] = []
+    for text in texts:
+        for m in _FROM_IMPORT.finditer(text):
+            modules.append(m.group(1))
+        for m in _PLAIN_IMPORT.finditer(text):
+            modules.extend(part.split()[0] for part in m.group(1).split(","))
+    own = project.local_modules | project.project_modules | (project.parent_modules or frozenset())
+    wanted = sorted({name for name in modules if name.split(".")[0] in own})
+    if not wanted:
+        return project
+    folder = Path(os.path.dirname(resolved_path(notebook_path)))
+    found: dict[str, tuple[tuple[str, bool], ...]] = {}
+    for module in wanted:
+        for function, calls in _module_seed_helpers(module, _module_file(project, folder, module), 0):
+            found.setdefault(f"{module}.{function}", calls)
+    if not found:
+        return project
+    return replace(project, seed_helpers=tuple(sorted(found.items())))
+
+
+def _module_file(project: ProjectContext, folder: Path, module: str) -> Optional[Path]:
+    """The file `import module` reads in the notebook's kernel (a module beside the notebook first,
+    then a package above it, then the parent folder's), or None."""
+    top, *rest = module.split(".")
+    bases: list[Path] = []
+    if top in project.local_modules:
+        bases.append(folder / top)
+    bases.extend(Path(path) for name, path, _ in project.project_packages if name == top)
+    if project.parent_modules and top in project.parent_modules:
+        bases.append(folder.parent / top)
+    for base in bases:
+        current = base
+        for part in rest:
+            current = current / part
+        if current.with_suffix(".py").is_file() and not current.is_dir():
+            return current.with_suffix(".py")
+        if (current / "__init__.py").is_file():
+            return current / "__init__.py"
+        if current.with_suffix(".py").is_file():
+            return current.with_suffix(".py")
+    return None
+
+
+def _module_seed_helpers(module: str, file: Optional[Path], depth: int) -> list[tuple[str, tuple[tuple[str, bool], ...]]]:
+    """(function, its unconditional seeding calls) for the top-level functions of `file` that make
+    any; a name the module re-exports from a sibling module (`from .reproducibility import
+    set_global_seeds` in a package's `__init__.py`) is followed once."""
+    if file is None:
+        return []
+    try:
+        if file.stat().st_size > 1_000_000:
+            return []
+        text = file.read_text(encoding="utf-8", errors="replace")
+        if not _SEEDING_NAME.search(text):
+            return []
+        tree = ast.parse(text)
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        return []
+    package = module if file.name == "__init__.py" else module.rpartition(".")[0]
+    aliases = _import_aliases(tree.body, package)
+    functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    found: list[tuple[str, tuple[tuple[str, bool], ...]]] = []
+    for name, node in functions.items():
+        calls = _unconditional_seeding_calls(node, aliases, functions, 0, package)
+        if calls:
+            found.append((name, tuple(dict.fromkeys(calls))))
+    if depth == 0:
+        # Re-exported helpers: `from .reproducibility import set_global_seeds` (one level).
+        for node in tree.body:
+            if not isinstance(node, ast.ImportFrom) or node.module is None and not node.level:
+                continue
+            source = _absolute_module(node, package)
+            if source is None or source.split(".")[0] != module.split(".")[0]:
+                continue
+            names = {a.name: a.asname or a.name for a in node.names if a.name != "*"}
+            if not names:
+                continue
+            sub = _sibling_file(file, module, source)
+            for function, calls in _module_seed_helpers(source, sub, depth + 1):
+                if function in names:
+                    found.append((names[function], calls))
+    return found
+
+
+def _sibling_file(file: Path, module: str, target: str) -> Optional[Path]:
+    """The file of `target`, a module of the same top-level package as `module` (whose file is `file`)."""
+    root = file.parent
+    for _ in module.split(".")[1:]:
+        root = root.parent
+    if file.name == "__init__.py":
+        root = root.parent
+    # `root` is now the folder holding the top-level package (or module).
+    current = root
+    for part in target.split("."):
+        current = current / part
+    if (current / "__init__.py").is_file():
+        return current / "__init__.py"
+    if current.with_suffix(".py").is_file():
+        return current.with_suffix(".py")
+    return None
+
+
+def _absolute_module(node: ast.ImportFrom, package: str) -> Optional[str]:
+    if not node.level:
+        return node.module
+    parts = package.split(".") if package else []
+    if node.level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (node.level - 1)]
+    return ".".join([*base, node.module] if node.module else base) or None
+
+
+def _import_aliases(body: Iterable[ast.stmt], package: str) -> dict[str, str]:
+    """name → qualified module or object, for the imports among `body`'s statements (and in the
+    blocks of its `try`/`if`: `try: import torch`)."""
+    aliases: dict[str, str] = {}
+    for node in body:
+        for inner in ast.walk(node) if isinstance(node, (ast.Try, ast.If, ast.Import, ast.ImportFrom)) else ():
+            if isinstance(inner, ast.Import):
+                for a in inner.names:
+                    if a.asname:
+                        aliases[a.asname] = a.name
+                    else:
+                        aliases[a.name.split(".")[0]] = a.name.split(".")[0]
+            elif isinstance(inner, ast.ImportFrom):
+                source = _absolute_module(inner, package)
+                if source is None:
+                    continue
+                for a in inner.names:
+                    if a.name != "*":
+                        aliases[a.asname or a.name] = f"{source}.{a.name}"
+    return aliases
+
+
+def _unconditional_seeding_calls(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, aliases: dict[str, str],
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef], depth: int, package: str = "",
+) -> list[tuple[str, bool]]:
+    """The seeding calls (`_SEEDING_NAME`) a call of `function` always makes: in its body's
+    statements, and in the `try` body, `else` and `finally` and `with` bodies among them (`try:
+    import torch` / `except ImportError: pass` / `else: torch.manual_seed(seed)`: a notebook that
+    draws from torch has it), not under an `if`, a loop or an `except`; a call of another top-level
+    function of the module counts as its calls."""
+    local = {**aliases, **_import_aliases(function.body, package)}
+    found: list[tuple[str, bool]] = []
+    pending: list[ast.stmt] = list(function.body)
+    while pending:
+        statement = pending.pop(0)
+        if isinstance(statement, ast.Try):
+            pending[:0] = [*statement.body, *statement.orelse, *statement.finalbody]
+            continue
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            pending[:0] = list(statement.body)
+            continue
+        if not isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)):
+            continue
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call):
+                continue
+            name = _dotted(node.func)
+            if not name:
+                continue
+            head, _, rest = name.partition(".")
+            if head in functions and not rest and depth < 3 and functions[head] is not function:
+                found.extend(_unconditional_seeding_calls(functions[head], aliases, functions, depth + 1, package))
+                continue
+            if head not in local or not _SEEDING_NAME.search(name.rsplit(".", 1)[-1]):
+                continue
+            qualified = f"{local[head]}.{rest}" if rest else local[head]
+            with_argument = any(not (isinstance(a, ast.Constant) and a.value is None) for a in node.args) or any(
+                not (isinstance(k.value, ast.Constant) and k.value.value is None) for k in node.keywords)
+            found.append((qualified, with_argument))
+    return found
+
+
+def _dotted(node: ast.expr) -> str:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([node.id, *reversed(parts)])
 
 
 def chdir_targets(sources: Iterable[str]) -> tuple[str, ...]:

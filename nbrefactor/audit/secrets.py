@@ -193,6 +193,18 @@ def _looks_generated(value: str) -> bool:
         and any(c.isdigit() for c in text)
         and not any(c in text for c in "/\\ ")
         and not _FILE_NAME.match(text)
+        and (_mixed_run(text) or (any(c.isupper() for c in text) and any(c.islower() for c in text)))
+    )
+
+
+def _mixed_run(text: str) -> bool:
+    """Does one run of the value between `_`, `-` and `.` mix letters and digits over six or more
+    characters (`minio123`, `sk-9f8e7d6c`)? A lower-case identifier whose digits are a suffix of
+    their own (`rank_genes_r0.5`, scanpy's result slot for resolution 0.5: fair check 18) is not a
+    generated key; a value mixing cases and digits (`Summer_2024`) still counts as a password."""
+    return any(
+        len(run) >= 6 and any(c.isalpha() for c in run) and any(c.isdigit() for c in run)
+        for run in re.split(r"[_.\-]", text)
     )
 
 

@@ -37,7 +37,7 @@ from nbrefactor.migrate.pipeline_build import add_compiled_pipeline, configured_
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError
 from nbrefactor.audit.project import (
-    ProjectContext, discover_project, scoped_to_workspace, with_downloads_present, with_installed_requirements, with_working_folders,
+    ProjectContext, discover_project, scoped_to_workspace, with_downloads_present, with_installed_requirements, with_seed_helpers, with_working_folders,
 )
 
 DATA_FILE_CAP = 1024 * 1024  # a data file larger than this is sampled (CSV) or left out
@@ -174,6 +174,7 @@ def migrate_model(model: str, members: list[tuple[Path, str]], settings: Setting
         project = with_working_folders(discover_project(path), path, (c.source for c in loaded.code_cells))
         project = with_installed_requirements(project, path, (c.source for c in loaded.code_cells))
         project = with_downloads_present(project, path, (c.source for c in loaded.code_cells))
+        project = with_seed_helpers(project, path, (c.source for c in loaded.code_cells))
         analysis = audit_notebook(loaded, settings, project, catalog)
         # The audit's project: a uv workspace's lock declares (and pins) only for a notebook that
         # imports one of its members, so the requirements pin from it only where the audit does.

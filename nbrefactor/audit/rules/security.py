@@ -500,7 +500,9 @@ class HardcodedCredential(Rule):
         "(`os.environ[\"DB_PASSWORD\"] = …`), passed as such a keyword argument, used as a "
         "dictionary value under such a key, a parameter default, or set with `%env`. Weaker names "
         "(`minio_key`, `db_pw`; `weak_names` in the catalogue) count only when the value mixes letters "
-        "and digits like a generated key, and not for data keys (`sort_key`, `primary_key`…). "
+        "and digits like a generated key (within one run of six or more characters between `_`, `-` and `.`, "
+        "`minio123`, or across mixed cases, `Summer_2024`; not a lower-case identifier with a numeric suffix such as "
+        "scanpy's result slot `key=\"rank_genes_r0.5\"`), and not for data keys (`sort_key`, `primary_key`…). "
         "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, empty, a vendor's key "
         "prefix followed by one: `\"sk-foo\"`, `\"hf_xxx\"`; the public `\"ANONYMOUS\"` token of Neptune's anonymous mode; an environment variable's name: `\"OPENAI_API_KEY\"`; "
         "`[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
@@ -559,6 +561,9 @@ class HardcodedCredential(Rule):
                 'sort_key = "date"\nprimary_key = "user_id"\nmodel_key = "resnet50"\nminio_key = "your-key-here"',
             ),
         ),
+        # A result slot named with a numeric suffix (scanpy's `key='rank_genes_r0.5'`, fair check 18):
+        # an identifier, not a generated key.
+        Example(cells=('import scanpy as sc\nsc.pl.rank_genes_groups(adata, key="rank_genes_r0.5")',)),
     )
     failing = (
         Example(

@@ -199,6 +199,9 @@ _PLACEHOLDER = re.compile(r"(?:^\s*|[=(,\[{:]\s*|^\s*return\s+)<\s*[A-Za-z_][\w 
 _HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s+[\w-]+=[^>]*)?\s*/?>")
 # (A target may hold a quoted key: `data["TravelTime"] = `.)
 _EMPTY_RIGHT_SIDE = re.compile(r"^(?:[^#'\"]|\"[^\"\n]*\"|'[^'\n]*')*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
+# A value left out where the line needs one: nothing (or only a comment) right of an assignment's or
+# a keyword argument's `=`, or a `,`/`)` straight after it (`sc.pp.filter_cells(adata, min_counts = )`).
+_EMPTY_VALUE = re.compile(r"(?<![=<>!:+\-*/%&|^@])=\s*(?:#.*)?$|(?<![=<>!:+\-*/%&|^@])=\s*[,)]")
 # A workshop's numbered prompt above the blank (`# Task 10: Build a GBM model`, then `data_gbm = `)
 # marks it as `# TODO` does (fair check 13: an H2O template's six blanks under `# Task N:`).
 _TASK_PROMPT = re.compile(r"^\s*#+\s*(?:task|exercise)\s*\d+\b", re.IGNORECASE)
@@ -401,7 +404,9 @@ class SyntaxErrorInCell(Rule):
         "such a marker is reported as usual (an assignment with nothing right of `=` alone in its notebook is said to "
         "assign nothing, an exercise blank left empty). A never-run reference sheet (no code cell has an execution count or "
         "an output, and three or more code cells hold shell, SQL, Scala or a URL) is one "
-        "finding at its first such cell, the others related. A Markdown cell saved as a code cell (a `# heading`, then "
+        "finding at its first such cell, the others related; in such a notebook a value left out after `=` "
+        "(`adata.obs['n_counts'] = #`, `filter_cells(adata, min_counts = )`) is an exercise blank, reported with the "
+        "template's blanks. A Markdown cell saved as a code cell (a `# heading`, then "
         "Python stops at a link, an HTML comment or a list item) is said to be one, and so is a pasted text table (two or more "
         "lines of three or more columns separated by runs of spaces, some of them numbers). A BibTeX citation saved as a "
         "code cell (`@manual{key,`, then `title={…}` lines) is said to be one, one finding per notebook at the first such "
@@ -470,6 +475,11 @@ class SyntaxErrorInCell(Rule):
         Example(cells=("import numpy as np", "@article{lee2023flows,\n  title={Graph flows},\n  year={2023}\n}",
                        md("Cite the tutorial too:"), "@manual{FlowsTutorial,\n title={Graph flows in practice},\n year={2024},\n}"),
                 expect=((2, 2),)),
+        # A never-run workshop notebook's blanks (`= #`, a keyword left empty): the template's one finding,
+        # not a reference sheet's text "that is not Python" (fair check 18).
+        Example(cells=("adata.obs['n_counts'] = #\nadata.obs['n_genes'] = #", "sc.pp.filter_cells(adata, min_counts = )",
+                       "thr = # add threshold\nkeep = scores <= thr"),
+                expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -531,6 +541,13 @@ class SyntaxErrorInCell(Rule):
                     )
                     continue
                 if sheet and not problem.message.startswith(NOT_ANALYSED):
+                    if _EMPTY_VALUE.search(ca.lines[line - 1]):
+                        # `adata.obs['n_counts'] = #`, `sc.pl.dotplot(adata=, groupby=)`: a never-run
+                        # workshop notebook's blanks, left for the reader (fair check 18), not text
+                        # of another language: the template's finding says so.
+                        blanks.append((ca, line, problem.column))
+                        shown_lines.append(line)
+                        continue
                     snippets.append((ca, line, problem.column))
                     continue
                 fixed = None if problem.message.startswith(NOT_ANALYSED) else _error_demo(ca, line, ctx.cells)
