@@ -59,6 +59,9 @@ class IoCall:
     # A keyword that, given and not `False`, makes the call download into the path before reading it
     # (`torchvision.datasets.MNIST("/data", download=True)`): said so in messages, not "read by".
     downloads_when: str = ""
+    # The call always downloads into the path when the path lacks its files, with no switch to ask
+    # (PyTorch Geometric's `Planetoid(root, name)`): as if `downloads_when` were given.
+    downloads_always: bool = False
     # Not a catalogue entry: the generic fallback's guess for a call no catalogue names
     # (`h2o.import_file(path=...)`, `sc.textFile("./x.gz")`), whose direction is unknown.
     generic: bool = False
@@ -87,6 +90,8 @@ class PathArgument:
         written by", "passed to"; "downloaded into and read by" for a dataset class told to download."""
         if self.entry.generic:
             return "used by"  # read or written: the catalogue does not know this call
+        if self.entry.downloads_always:
+            return "downloaded into and read by"
         if self.entry.downloads_when:
             flag = self.call.arg(None, (self.entry.downloads_when,))
             if flag is not None and flag.constant not in ("False", "None"):
@@ -135,6 +140,7 @@ def _entries(raw: tuple) -> tuple[IoCall, ...]:
                 default_mode=str(item.get("default_mode", "")),
                 recording=bool(item.get("recording", False)),
                 downloads_when=str(item.get("downloads_when", "")),
+                downloads_always=bool(item.get("downloads_always", False)),
             )
         )
     return tuple(out)
@@ -1536,8 +1542,15 @@ _LISTING_ATTRS = frozenset(c.rsplit(".", 1)[1] for c in _LISTING_CALLS)
 
 def _downloads_into(f: LiteralFinding) -> bool:
     """The literal is the root a `download=True` dataset constructor creates and fills itself."""
-    call = f.argument.call if f.argument is not None else None
-    flag = call.arg(None, ("download",)) if call is not None else None
+    return f.argument is not None and _told_to_download(f.argument)
+
+
+def _told_to_download(argument: PathArgument) -> bool:
+    """Does the call download into this path argument: a `download=True` dataset constructor, or one
+    that always fetches what its root lacks (`Planetoid("./data", "Cora")`, `downloads_always`)?"""
+    if argument.entry.downloads_always:
+        return True
+    flag = argument.call.arg(None, ("download",))
     return flag is not None and flag.constant == "True"
 
 
@@ -1801,9 +1814,8 @@ def _one_dataset_root_uses(
     if any(pa.entry.kind != "path" or _normal_path(value) != _normal_path(c.value) for c, value, pa in uses):
         return False
     first = min(calls, key=lambda pa: (_cell_of(ctx, pa), pa.call.line, pa.call.column))
-    flag = first.call.arg(None, ("download",))
     return (
-        len({pa.qualified or pa.shown_callee for pa in calls}) == 1 and flag is not None and flag.constant == "True"
+        len({pa.qualified or pa.shown_callee for pa in calls}) == 1 and _told_to_download(first)
         and (_cell_of(ctx, first), first.call.line) in downloads
     )
 
@@ -2402,8 +2414,11 @@ def _temporary(group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
     if not any(p.search(group[0].value.replace("\\", "/")) for p in settings.temporary):
         return False
     # Only read, everywhere it appears: a shell line (`!gsutil cp … /tmp/x.csv`) or a name bound to
-    # it may well be what writes it.
-    return not all(f.argument is not None and f.argument.direction == "read" for f in group)
+    # it may well be what writes it, and a dataset class that downloads into it fills it itself
+    # (`datasets.MNIST("/tmp/mnist", download=True)`, `Planetoid("/tmp/Cora", "Cora")`).
+    return not all(
+        f.argument is not None and f.argument.direction == "read" and not _downloads_into(f) for f in group
+    )
 
 
 class UserSpecificPath(Rule):
@@ -6367,7 +6382,9 @@ class CwdRelativePath(Rule):
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "the root of one `download=True` dataset used only by that dataset class (`datasets.MNIST(\"../data\", train=True, download=True)` "
-        "and its test split: PTH007 reports the download; a root two datasets share stays reported), "
+        "and its test split, or of one PyTorch Geometric dataset class, which downloads whenever its root lacks the files: "
+        "`Planetoid(\"./data\", \"Cora\")`; PTH007 reports the download; a root two datasets share stays reported, "
+        "`Planetoid(\"./data\", \"Cora\")` and `TUDataset(root=\"./data\", name=\"MUTAG\")`), "
         "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
         "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
@@ -6477,6 +6494,9 @@ class CwdRelativePath(Rule):
             "import pandas as pd\nseries = pd.read_excel('monthly.xls')",
             "from torchvision import datasets\ntrain = datasets.MNIST('../data', train=True, download=True)\n"
             "test = datasets.MNIST('../data', train=False, download=True)",
+            # PyTorch Geometric's datasets always download into their root (fair check 18).
+            "from torch_geometric.datasets import Planetoid\ncora = Planetoid('planetoid', 'Cora')\n"
+            "citeseer = Planetoid(root='planetoid', name='CiteSeer')",
         )),
         # The helper module a cell downloads beside the notebook to import it.
         Example(cells=(
@@ -6546,6 +6566,14 @@ class CwdRelativePath(Rule):
             ),
             # (one finding per folder: the working directory's files, `..`, `figs`, `arrays`)
             expect=((1, 2), (4, 1), (4, 3), (5, 2)),
+        ),
+        # A root two PyTorch Geometric dataset classes share: one folder to configure (fair check 18).
+        Example(
+            cells=(
+                "from torch_geometric.datasets import Planetoid, TUDataset",
+                "cora = Planetoid('./data', 'Cora')\nmutag = TUDataset(root='./data', name='MUTAG')",
+            ),
+            expect=((2, 1),),
         ),
         # Through variables and concatenation: one finding at each constant, the uses related.
         Example(
