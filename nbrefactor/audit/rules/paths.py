@@ -5321,10 +5321,57 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 # its last binding above gives; the path is made there.
                 constant = _rebound_constant(ctx, node.id, ca.cell.index, pa.arg.line)
                 value = constant.value if constant is not None else None
+                if constant is None:
+                    # `for band in s2_bands: rasterio.open(band)` over a list literal of paths (fair
+                    # check 18: pth006-path-list-iterated): each listed literal is a path the call uses.
+                    out.extend((item, item.value, pa) for item in _iterated_literals(ctx, ca, tree, node.id, pa.arg.line))
             if constant is None or value is None:
                 continue
             out.append((constant, value, pa))
     return out
+
+
+def _iterated_literals(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, name: str, line: int) -> list[Constant]:
+    """The string literals a module-level loop variable takes at `line`: `for band in ["a.tif",
+    "b.tif"]:` or a comprehension over such a list, written in place or bound once above to a
+    name (`s2_bands = [...]`, then `for band in s2_bands:`). Empty when the loop or the list is
+    anything else (a list built at run time, a name bound several times, a non-string item)."""
+    iterable: Optional[ast.AST] = None
+    for node in tree_nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            if node.lineno <= line <= (node.end_lineno or node.lineno):
+                return []  # a function's name may be its parameter
+            continue
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            if isinstance(node.target, ast.Name) and node.target.id == name and node.lineno <= line <= (node.end_lineno or node.lineno):
+                iterable = node.iter
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            if node.lineno <= line <= (node.end_lineno or node.lineno):
+                for generator in node.generators:
+                    if isinstance(generator.target, ast.Name) and generator.target.id == name:
+                        iterable = generator.iter
+    if iterable is None:
+        return []
+    where = ca
+    if isinstance(iterable, ast.Name):
+        bound = _last_binding(ctx, iterable.id, ca.cell.index, getattr(iterable, "lineno", line))
+        if bound is None or sum(1 for c in ctx.cells for d in c.facts.defined if d.name == iterable.id) != 1:
+            return []
+        value, cell, _ = bound
+        where = next((c for c in ctx.cells if c.cell.index == cell), ca)
+        label = iterable.id
+        iterable = value
+    else:
+        label = name
+    if not isinstance(iterable, (ast.List, ast.Tuple)) or not iterable.elts:
+        return []
+    if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in iterable.elts):
+        return []
+    lines = where.masked.python.split("\n")
+    return [
+        Constant(label, e.value, where, e.lineno, _char_column(lines, e.lineno, e.col_offset))
+        for e in iterable.elts
+    ]
 
 
 def _default_used(ctx: RuleContext, tree: ast.Module, name: str, line: int) -> Optional[ast.Constant]:
@@ -6406,7 +6453,9 @@ class CwdRelativePath(Rule):
         "string is a constant, so is a string setting of a settings object bound once (`args = Namespace(save_dir=\"model_storage/ch3\")` "
         "read as `args.save_dir`, `SimpleNamespace(...)`, `config = {\"data_dir\": \"data\"}` read as `config[\"data_dir\"]`) unless that "
         "setting is assigned anywhere (`args.vocab_file = os.path.join(...)`) or the object is changed wholesale (`config.update(...)`, "
-        "`setattr`, `vars`), reported at its keyword, and settings of one object naming files of one folder are one finding; and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
+        "`setattr`, `vars`), reported at its keyword, and settings of one object naming files of one folder are one finding; a loop "
+        "variable over a list of string literals, written in place or bound once to a name (`s2_bands = [\"../data/b02.tif\", …]`, then "
+        "`for band in s2_bands: rasterio.open(band)`, or a comprehension), reported at the listed literals; and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
         "`dst = \"model.ts\"`) is the string its last binding above the call gives, reported there. A `.` or `..` "
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported. One finding per constant, at its literal, the calls using it as "
@@ -6566,6 +6615,14 @@ class CwdRelativePath(Rule):
             ),
             # (one finding per folder: the working directory's files, `..`, `figs`, `arrays`)
             expect=((1, 2), (4, 1), (4, 3), (5, 2)),
+        ),
+        # A list of relative paths iterated into a reader (fair check 18: pth006-path-list-iterated).
+        Example(
+            cells=(
+                "import rasterio\nbands = ['../data/s2/b02.tif', '../data/s2/b03.tif']",
+                "arrays = []\nfor band in bands:\n    with rasterio.open(band) as src:\n        arrays.append(src.read(1))",
+            ),
+            expect=((1, 2),),
         ),
         # A root two PyTorch Geometric dataset classes share: one folder to configure (fair check 18).
         Example(
