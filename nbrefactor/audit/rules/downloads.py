@@ -810,7 +810,12 @@ class RuntimeDownload(Rule):
         "`.load()`, also through a name bound to the dataset object; one finding per dataset class), StellarGraph's "
         "demo datasets the same way (`datasets.Cora().load()`, `dataset = datasets.AIFB()` then `dataset.load()`: fetched "
         "into `~/stellargraph-datasets`; an object built only for its `description` fetches nothing), geodatasets' "
-        "`get_path(\"nybb\")` (not geopandas' old bundled `geopandas.datasets.get_path`), `pipeline(task)` (its "
+        "`get_path(\"nybb\")` (not geopandas' old bundled `geopandas.datasets.get_path`), scanpy's example datasets "
+        "that fetch their file (`sc.datasets.paul15()`, `pbmc3k()`, `pbmc3k_processed()`…; not `pbmc68k_reduced()`, "
+        "`krumsiek11()`, `toggleswitch()`, shipped with scanpy, nor the generated `blobs()`; one loaded again is "
+        "related), market and economic data "
+        "readers (pandas-datareader's `DataReader(\"AAPL\", \"stooq\")` and `get_data_*`, `yf.download(\"AAPL\")`), "
+        "`pipeline(task)` (its "
         "model, or the task's default), scikit-learn's `fetch_*`, "
         "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
         "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
@@ -1021,6 +1026,16 @@ class RuntimeDownload(Rule):
                 "import geodatasets\nimport geopandas\nfrom darts.datasets import AirPassengersDataset, SunspotsDataset",
                 "series = AirPassengersDataset().load()\nspots = SunspotsDataset()\nagain = AirPassengersDataset().load()",
                 "nybb = geopandas.read_file(geodatasets.get_path('nybb'))\nold = geopandas.datasets.get_path('nybb')",
+            ),
+            expect=((2, 1), (3, 1)),
+        ),
+        # scanpy's example datasets that fetch a file, and market data read from a web service
+        # (fair check 18); scanpy's bundled and generated examples are not downloads.
+        Example(
+            cells=(
+                "import scanpy as sc\nimport pandas_datareader.data as web",
+                "adata = sc.datasets.paul15()\nsmall = sc.datasets.pbmc68k_reduced()\ntoy = sc.datasets.blobs()",
+                "prices = web.DataReader(['F', 'AAPL'], 'stooq')['High']",
             ),
             expect=((2, 1), (3, 1)),
         ),

@@ -3037,7 +3037,10 @@ class StateInjection(Rule):
     name = "state-injection"
     family = Family.HIDDEN_STATE
     severity = Severity.WARNING
-    summary = "Names enter the notebook from outside it: `%run`, `%store -r`, `%load`, `exec(open(…).read())`, star imports."
+    summary = (
+        "Names enter the notebook from outside it: `%run`, `%store -r`, `%load`, `exec(open(…).read())`, star imports; "
+        "or code asks the session which names it holds (`'df' in dir()`)."
+    )
     what_it_does = (
         "Reports each `%run` (also written as the automagic `run x.py`), each `%store -r` (restoring "
         "all or named variables), each `%load`, each module-level `exec(...)` whose argument reads a "
@@ -3062,7 +3065,14 @@ class StateInjection(Rule):
         "`exec` of a string that is not read from a file are not reported, nor is a magic in a cell with a "
         "syntax error (IPython rejects the whole cell, so it never runs; Python 2 syntax in a Python 2 "
         "notebook aside), nor a cell of only `%load` lines that shows an exercise's solution (the file's name "
-        "says `solution` or `answer`, or the markdown just above says \"solution\"): it pastes the text to read."
+        "says `solution` or `answer`, or the markdown just above says \"solution\"): it pastes the text to read. "
+        "Also reported, once per notebook (at the first, the others related): a module-level test of which names the "
+        "session holds, `'daily_stats' in dir()` (or `not in`, `globals()`, `locals()`, `vars()`), of a name the notebook "
+        "binds in another cell: whether the branch runs depends on what ran before in the kernel (a value left by an "
+        "earlier run or a cell run out of order passes), not on the code above it. Not a dunder (`'__file__' in "
+        "globals()`, a script-or-notebook check), a name the notebook never binds (a probe of what the environment "
+        "injects, `'spark' in globals()`), one bound only in the tested statement itself (`if 'spark' not in globals(): "
+        "spark = …`), `dir(obj)` of an object, nor a test inside a function."
     )
     why_bad = (
         "The notebook's state depends on another file or session, so its behaviour cannot be read "
@@ -3084,6 +3094,15 @@ class StateInjection(Rule):
                        "git status\n%load dir/file.py")),
         # PyCaret's functional API, star-imported as its tutorials do: the catalogue lists its names.
         Example(cells=("from pycaret.regression import *", "experiment = setup(frame, target='price', session_id=1)")),
+        # Session probes that are not about the notebook's own cells: a dunder, an injected name,
+        # a name made when missing, an object's attributes, a function's locals.
+        Example(cells=(
+            "from pathlib import Path\nHERE = Path(__file__).parent if '__file__' in globals() else Path.cwd()",
+            "if 'dbutils' in globals():\n    print('on Databricks')",
+            "if 'spark' not in globals():\n    spark = make_session()",
+            "cfg = object()\nif 'lr' in dir(cfg):\n    print('has lr')",
+            "def has(name):\n    return name in globals() and 'tmp' in locals()",
+        )),
     )
     failing = (
         Example(cells=("%run ./utils.ipynb", "df = load_data()"), expect=((1, 1),)),
@@ -3093,6 +3112,12 @@ class StateInjection(Rule):
         # Written below the `%run`, or appended to: the file run is not the text on the page.
         Example(cells=("%run -i steps.py", "%%writefile steps.py\ntotal = 3"), expect=((1, 1),)),
         Example(cells=("%%writefile -a steps.py\ntotal = 3", "%run steps.py"), expect=((2, 1),)),
+        # Tests of which names the session holds: one finding, at the first.
+        Example(cells=(
+            "if ready:\n    stats = compute()",
+            "if 'stats' in dir() and len(stats) > 0:\n    show(stats)",
+            "summary = stats if 'stats' in globals() else None",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3139,6 +3164,109 @@ class StateInjection(Rule):
                     message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
             yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
+        yield from _session_name_tests(ctx, flow, cells)
+
+
+# The builtins whose result, called with no argument, is the session's namespace.
+_NAMESPACE_CALLS = frozenset({"dir", "globals", "locals", "vars"})
+
+
+def _session_name_tests(ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell]) -> Iterator[Hit]:
+    """`if "daily_stats" in dir() and len(daily_stats) > 0:` (fair check 18: hid-dir-guard): the
+    branch runs when the kernel holds the name, whatever ran before, so a value left by an earlier
+    run passes the test. One finding per notebook, at the first test, the others related."""
+    tests: list[tuple[int, int, int, str, str]] = []
+    always_bound: set[str] = set()  # names a cell above binds on every path through it
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for statement in tree.body:
+            # A name every run from the top binds before the test makes it a test of the value
+            # (`spread = …` in both branches of cell 53, then `'spread' in dir() and spread != 0`).
+            tests.extend(
+                t for t in _namespace_tests(statement, ca.cell.index, flow, ca.masked.python) if t[3] not in always_bound
+            )
+        always_bound.update(n for n in {d.name for d in flow.definitions if d.cell == ca.cell.index}
+                            if _always_binds(tree.body, n))
+    if not tests:
+        return
+    cell, line, column, name, text = tests[0]
+    others = tests[1:]
+    message = (
+        f"`{text}` asks the session whether `{name}` exists: whether this code runs depends on what ran before in the "
+        "kernel (a value left by an earlier run, or by a cell run out of order, passes the test), not on the cells above it"
+    )
+    if others:
+        message += f"; {len(others)} more such test{'s' if len(others) > 1 else ''} (related)"
+    yield Hit(
+        cells[cell], line, column, message,
+        fix=f"Bind `{name}` on every path above (`{name} = None` where it may stay unset) and test its value (`if {name} is not None:`).",
+        key=f"session-test:{name}",
+        related=tuple((cells[c], l, col) for c, l, col, _, _ in others),
+    )
+
+
+def _always_binds(statements: Sequence[ast.stmt], name: str) -> bool:
+    """Does running these statements bind `name` whatever branch is taken (an assignment, an import
+    or a definition at this level, or in every branch of an `if`/`try`, or in a `with` body)? A
+    loop's body may not run: not counted."""
+    for st in statements:
+        if isinstance(st, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            if (not isinstance(st, ast.AnnAssign) or st.value is not None) and any(
+                isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t)
+            ):
+                return True
+        elif isinstance(st, (ast.Import, ast.ImportFrom)):
+            if any((a.asname or a.name.split(".")[0]) == name for a in st.names):
+                return True
+        elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if st.name == name:
+                return True
+        elif isinstance(st, ast.If):
+            if _always_binds(st.body, name) and _always_binds(st.orelse, name):
+                return True
+        elif isinstance(st, (ast.With, ast.AsyncWith)):
+            if _always_binds(st.body, name):
+                return True
+        elif isinstance(st, ast.Try):
+            if _always_binds(st.finalbody, name) or (
+                _always_binds(st.body, name) and all(_always_binds(h.body, name) for h in st.handlers)
+            ):
+                return True
+    return False
+
+
+def _namespace_tests(
+    statement: ast.stmt, cell: int, flow: NameFlow, source: str,
+) -> Iterator[tuple[int, int, int, str, str]]:
+    """The `'name' in dir()` tests of one module-level statement (not inside a function or class),
+    of a name the notebook binds in another cell, or in this cell but not inside this statement."""
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))):
+            continue
+        left, right = node.left, node.comparators[0]
+        if not (isinstance(left, ast.Constant) and isinstance(left.value, str) and left.value.isidentifier()):
+            continue
+        if not (isinstance(right, ast.Call) and isinstance(right.func, ast.Name) and right.func.id in _NAMESPACE_CALLS
+                and not right.args and not right.keywords):
+            continue
+        name = left.value
+        if name.startswith("__") and name.endswith("__"):
+            continue  # `'__file__' in globals()`: is this a script or a notebook?
+        elsewhere = [
+            d for d in flow.definitions_of(name)
+            if d.cell != cell or not (statement.lineno <= d.line <= (statement.end_lineno or statement.lineno))
+        ]
+        if not elsewhere:
+            continue  # never bound here (what the environment injects), or only by this statement (made if missing)
+        yield cell, node.lineno, node.col_offset, name, ast.get_source_segment(source, node) or ast.unparse(node)
 
 
 _SYS_PATH_ADD = re.compile(r"""\bsys\.path\.(?:append\(|insert\(\s*-?\d+\s*,)\s*r?(['"])([^'"\n]+)\1\s*\)""")

@@ -60,6 +60,9 @@ class IoCall:
     # A keyword that, given and not `False`, makes the call download into the path before reading it
     # (`torchvision.datasets.MNIST("/data", download=True)`): said so in messages, not "read by".
     downloads_when: str = ""
+    # The call always downloads into the path when the path lacks its files, with no switch to ask
+    # (PyTorch Geometric's `Planetoid(root, name)`): as if `downloads_when` were given.
+    downloads_always: bool = False
     # Not a catalogue entry: the generic fallback's guess for a call no catalogue names
     # (`h2o.import_file(path=...)`, `sc.textFile("./x.gz")`), whose direction is unknown.
     generic: bool = False
@@ -88,6 +91,8 @@ class PathArgument:
         written by", "passed to"; "downloaded into and read by" for a dataset class told to download."""
         if self.entry.generic:
             return "used by"  # read or written: the catalogue does not know this call
+        if self.entry.downloads_always:
+            return "downloaded into and read by"
         if self.entry.downloads_when:
             flag = self.call.arg(None, (self.entry.downloads_when,))
             if flag is not None and flag.constant not in ("False", "None"):
@@ -136,6 +141,7 @@ def _entries(raw: tuple) -> tuple[IoCall, ...]:
                 default_mode=str(item.get("default_mode", "")),
                 recording=bool(item.get("recording", False)),
                 downloads_when=str(item.get("downloads_when", "")),
+                downloads_always=bool(item.get("downloads_always", False)),
             )
         )
     return tuple(out)
@@ -1542,8 +1548,15 @@ _LISTING_ATTRS = frozenset(c.rsplit(".", 1)[1] for c in _LISTING_CALLS)
 
 def _downloads_into(f: LiteralFinding) -> bool:
     """The literal is the root a `download=True` dataset constructor creates and fills itself."""
-    call = f.argument.call if f.argument is not None else None
-    flag = call.arg(None, ("download",)) if call is not None else None
+    return f.argument is not None and _told_to_download(f.argument)
+
+
+def _told_to_download(argument: PathArgument) -> bool:
+    """Does the call download into this path argument: a `download=True` dataset constructor, or one
+    that always fetches what its root lacks (`Planetoid("./data", "Cora")`, `downloads_always`)?"""
+    if argument.entry.downloads_always:
+        return True
+    flag = argument.call.arg(None, ("download",))
     return flag is not None and flag.constant == "True"
 
 
@@ -1855,9 +1868,8 @@ def _one_dataset_root_uses(
     if any(pa.entry.kind != "path" or _normal_path(value) != _normal_path(c.value) for c, value, pa in uses):
         return False
     first = min(calls, key=lambda pa: (_cell_of(ctx, pa), pa.call.line, pa.call.column))
-    flag = first.call.arg(None, ("download",))
     return (
-        len({pa.qualified or pa.shown_callee for pa in calls}) == 1 and flag is not None and flag.constant == "True"
+        len({pa.qualified or pa.shown_callee for pa in calls}) == 1 and _told_to_download(first)
         and (_cell_of(ctx, first), first.call.line) in downloads
     )
 
@@ -2571,8 +2583,11 @@ def _temporary(group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
     if not any(p.search(group[0].value.replace("\\", "/")) for p in settings.temporary):
         return False
     # Only read, everywhere it appears: a shell line (`!gsutil cp … /tmp/x.csv`) or a name bound to
-    # it may well be what writes it.
-    return not all(f.argument is not None and f.argument.direction == "read" for f in group)
+    # it may well be what writes it, and a dataset class that downloads into it fills it itself
+    # (`datasets.MNIST("/tmp/mnist", download=True)`, `Planetoid("/tmp/Cora", "Cora")`).
+    return not all(
+        f.argument is not None and f.argument.direction == "read" and not _downloads_into(f) for f in group
+    )
 
 
 class UserSpecificPath(Rule):
@@ -5583,10 +5598,57 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 # its last binding above gives; the path is made there.
                 constant = _rebound_constant(ctx, node.id, ca.cell.index, pa.arg.line)
                 value = constant.value if constant is not None else None
+                if constant is None:
+                    # `for band in s2_bands: rasterio.open(band)` over a list literal of paths (fair
+                    # check 18: pth006-path-list-iterated): each listed literal is a path the call uses.
+                    out.extend((item, item.value, pa) for item in _iterated_literals(ctx, ca, tree, node.id, pa.arg.line))
             if constant is None or value is None:
                 continue
             out.append((constant, value, pa))
     return out
+
+
+def _iterated_literals(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, name: str, line: int) -> list[Constant]:
+    """The string literals a module-level loop variable takes at `line`: `for band in ["a.tif",
+    "b.tif"]:` or a comprehension over such a list, written in place or bound once above to a
+    name (`s2_bands = [...]`, then `for band in s2_bands:`). Empty when the loop or the list is
+    anything else (a list built at run time, a name bound several times, a non-string item)."""
+    iterable: Optional[ast.AST] = None
+    for node in tree_nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            if node.lineno <= line <= (node.end_lineno or node.lineno):
+                return []  # a function's name may be its parameter
+            continue
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            if isinstance(node.target, ast.Name) and node.target.id == name and node.lineno <= line <= (node.end_lineno or node.lineno):
+                iterable = node.iter
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            if node.lineno <= line <= (node.end_lineno or node.lineno):
+                for generator in node.generators:
+                    if isinstance(generator.target, ast.Name) and generator.target.id == name:
+                        iterable = generator.iter
+    if iterable is None:
+        return []
+    where = ca
+    if isinstance(iterable, ast.Name):
+        bound = _last_binding(ctx, iterable.id, ca.cell.index, getattr(iterable, "lineno", line))
+        if bound is None or sum(1 for c in ctx.cells for d in c.facts.defined if d.name == iterable.id) != 1:
+            return []
+        value, cell, _ = bound
+        where = next((c for c in ctx.cells if c.cell.index == cell), ca)
+        label = iterable.id
+        iterable = value
+    else:
+        label = name
+    if not isinstance(iterable, (ast.List, ast.Tuple)) or not iterable.elts:
+        return []
+    if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in iterable.elts):
+        return []
+    lines = where.masked.python.split("\n")
+    return [
+        Constant(label, e.value, where, e.lineno, _char_column(lines, e.lineno, e.col_offset))
+        for e in iterable.elts
+    ]
 
 
 def _default_used(ctx: RuleContext, tree: ast.Module, name: str, line: int) -> Optional[ast.Constant]:
@@ -6648,9 +6710,11 @@ class CwdRelativePath(Rule):
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "the root of one `download=True` dataset used only by that dataset class (`datasets.MNIST(\"../data\", train=True, download=True)` "
-        "and its test split: PTH007 reports the download; a root two datasets share stays reported), and so is a root joined "
+        "and its test split, or of one PyTorch Geometric dataset class, which downloads whenever its root lacks the files: "
+        "`Planetoid(\"./data\", \"Cora\")`; PTH007 reports the download; a root two datasets share stays reported, "
+        "`Planetoid(\"./data\", \"Cora\")` and `TUDataset(root=\"./data\", name=\"MUTAG\")`), and so is a root joined "
         "into a name that only a PyTorch Geometric dataset reads, for one dataset (`path = osp.join(\".\", \"data\", \"Cora\")`, then "
-        "`Planetoid(path, \"Cora\")`: such classes fetch whatever their root lacks, with no `download=True` to key on), "
+        "`Planetoid(path, \"Cora\")`), "
         "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
         "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
@@ -6672,7 +6736,9 @@ class CwdRelativePath(Rule):
         "string is a constant, so is a string setting of a settings object bound once (`args = Namespace(save_dir=\"model_storage/ch3\")` "
         "read as `args.save_dir`, `SimpleNamespace(...)`, `config = {\"data_dir\": \"data\"}` read as `config[\"data_dir\"]`) unless that "
         "setting is assigned anywhere (`args.vocab_file = os.path.join(...)`) or the object is changed wholesale (`config.update(...)`, "
-        "`setattr`, `vars`), reported at its keyword, and settings of one object naming files of one folder are one finding; and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
+        "`setattr`, `vars`), reported at its keyword, and settings of one object naming files of one folder are one finding; a loop "
+        "variable over a list of string literals, written in place or bound once to a name (`s2_bands = [\"../data/b02.tif\", …]`, then "
+        "`for band in s2_bands: rasterio.open(band)`, or a comprehension), reported at the listed literals; and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
         "`dst = \"model.ts\"`) is the string its last binding above the call gives, reported there. A `.` or `..` "
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported, bound to a string or built with path constructors "
@@ -6779,6 +6845,9 @@ class CwdRelativePath(Rule):
             "import pandas as pd\nseries = pd.read_excel('monthly.xls')",
             "from torchvision import datasets\ntrain = datasets.MNIST('../data', train=True, download=True)\n"
             "test = datasets.MNIST('../data', train=False, download=True)",
+            # PyTorch Geometric's datasets always download into their root (fair check 18).
+            "from torch_geometric.datasets import Planetoid\ncora = Planetoid('planetoid', 'Cora')\n"
+            "citeseer = Planetoid(root='planetoid', name='CiteSeer')",
         )),
         # The helper module a cell downloads beside the notebook to import it.
         Example(cells=(
@@ -6848,6 +6917,22 @@ class CwdRelativePath(Rule):
             ),
             # (one finding per folder: the working directory's files, `..`, `figs`, `arrays`)
             expect=((1, 2), (4, 1), (4, 3), (5, 2)),
+        ),
+        # A list of relative paths iterated into a reader (fair check 18: pth006-path-list-iterated).
+        Example(
+            cells=(
+                "import rasterio\nbands = ['../data/s2/b02.tif', '../data/s2/b03.tif']",
+                "arrays = []\nfor band in bands:\n    with rasterio.open(band) as src:\n        arrays.append(src.read(1))",
+            ),
+            expect=((1, 2),),
+        ),
+        # A root two PyTorch Geometric dataset classes share: one folder to configure (fair check 18).
+        Example(
+            cells=(
+                "from torch_geometric.datasets import Planetoid, TUDataset",
+                "cora = Planetoid('./data', 'Cora')\nmutag = TUDataset(root='./data', name='MUTAG')",
+            ),
+            expect=((2, 1),),
         ),
         # Through variables and concatenation: one finding at each constant, the uses related.
         Example(

@@ -3059,7 +3059,7 @@ class MissingRandomState(Rule):
     name = "missing-random-state"
     family = Family.RANDOMNESS
     severity = Severity.WARNING
-    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, a search sampler (optuna, keras-tuner, AutoKeras), an H2O frame split or a Stable-Baselines3 algorithm is built without a seed; a gensim model trains on several threads."
+    summary = "A scikit-learn/imbalanced-learn splitter, estimator or resampler, a search sampler (optuna, keras-tuner, AutoKeras), an H2O frame split or a Stable-Baselines3 algorithm is built without a seed; a gensim model trains on several threads; an albumentations pipeline or transform draws with no seed of its own."
     what_it_does = (
         "Reports each call of a randomised scikit-learn splitter, estimator, search or dataset "
         "generator (`train_test_split`, `ShuffleSplit`, `RandomForest*`, `KMeans`, `TSNE`, "
@@ -3117,7 +3117,14 @@ class MissingRandomState(Rule):
         "into (`workers=CONFIG[\"word2vec\"][\"workers\"]` under `CONFIG = {\"word2vec\": {\"workers\": 1}}` is one thread). "
         "The message's \"which cell N seeds\" names where NumPy's seed first runs: a seed in a function whose "
         "value is one of its parameters (`if seed is not None: np.random.seed(seed)`) seeds only from a call that "
-        "passes it a value other than None."
+        "passes it a value other than None. "
+        "albumentations keeps its own random state, which no global seed reaches: an `A.Compose([...])` (or "
+        "`ReplayCompose`) with no `seed=` that holds a transform that draws (random parameters such as "
+        "`RandomCrop`, `ShiftScaleRotate`, noise or blur; a `p` below 1; a flip with its default `p`) is reported, "
+        "and so is the first application of such a transform built and applied by itself (`aug = "
+        "A.RandomRotate90(p=1)`, then `aug(image=image)`) with no `aug.set_random_seed(…)` before it; a pipeline "
+        "of deterministic transforms (`Resize`, `Normalize`, `ToTensorV2`, a flip with `p=1`) is not, nor is one "
+        "built inside a function (`[albumentations]` in randomness.toml)."
     )
     why_bad = (
         "Without `random_state`, scikit-learn draws from NumPy's global state: results change on "
@@ -3251,6 +3258,17 @@ class MissingRandomState(Rule):
             "model = PPO('MlpPolicy', 'CartPole-v1', verbose=0)\nmodel.learn(1000)\nseeded = A2C('MlpPolicy', 'CartPole-v1', seed=1)\nseeded.learn(1000)\n"
             "loaded = PPO.load(path)\nparts = train_test_split(*arrays, test_size=0.2)",
         ), expect=((2, 1), (2, 6))),
+        # albumentations' own random state (fair check 18): a pipeline of random transforms with no
+        # `seed=`, and a random transform applied by itself with no `set_random_seed`; a seeded
+        # pipeline, a deterministic one and a seeded transform are not reported.
+        Example(cells=(
+            "import albumentations as A\nfrom albumentations.pytorch import ToTensorV2",
+            "train_tf = A.Compose([A.RandomCrop(64, 64), A.HorizontalFlip(), ToTensorV2()])\n"
+            "val_tf = A.Compose([A.Resize(64, 64), A.Normalize(), ToTensorV2()])\n"
+            "fixed_tf = A.Compose([A.RandomCrop(64, 64)], seed=137)",
+            "aug = A.RandomRotate90(p=1)\nrotated = aug(image=image)\nflip = A.VerticalFlip(p=1)\nflipped = flip(image=image)\n"
+            "grid = A.GridDistortion(p=1)\ngrid.set_random_seed(137)\nwarped = grid(image=image)",
+        ), expect=((2, 1), (3, 2))),
         # The first reset of a Gymnasium environment without a seed (fair check 16); a seeded first
         # reset, and the resets after it, are not reported.
         Example(cells=(
@@ -3363,6 +3381,8 @@ class MissingRandomState(Rule):
         yield from _threaded_training(ctx, catalog, star_modules, local)
         if imported_tops & {"gym", "gymnasium"}:
             yield from _unseeded_env_resets(ctx)
+        if "albumentations" in imported_tops:
+            yield from _unseeded_augmentations(ctx)
 
 
 def _placed_seeds(ctx: RuleContext, rf: RandomnessFacts) -> list[SeedCall]:
@@ -3419,6 +3439,128 @@ def _called_above(
             if (other.cell.index, c.line) < (ca.cell.index, line) and matches_any(_resolve(ctx.facts, c, star_modules, local), callees):
                 return True
     return False
+
+
+def _unseeded_augmentations(ctx: RuleContext) -> Iterator[Hit]:
+    """albumentations' own random state (`[albumentations]` of rules/randomness.toml; fair check 18):
+    `A.Compose([...])` with no `seed=` holding a transform that draws, and a transform that draws,
+    built and applied by itself (`aug = A.RandomRotate90(p=1)`, then `aug(image=image)`), with no
+    `aug.set_random_seed(…)` before its first application. Module-level code only: a function's
+    transforms may be seeded by whoever calls it."""
+    table = ctx.catalog.table("randomness", "albumentations", {})
+    pipelines = tuple(table.get("pipelines", ()))
+    if not pipelines:
+        return
+    random_parameters = tuple(table.get("random_parameters", ()))
+    coin_flips = tuple(table.get("coin_flips", ()))
+
+    def draws(node: ast.AST, bound: Mapping[str, bool]) -> bool:
+        if isinstance(node, ast.Name):
+            return bound.get(node.id, False)
+        if not isinstance(node, ast.Call):
+            return False
+        qualified = ctx.facts.resolve(dotted_name(node.func))
+        if not qualified.startswith("albumentations."):
+            return False
+        if matches_any(qualified, pipelines):
+            return False  # a nested pipeline is judged by itself
+        short = qualified.rsplit(".", 1)[-1]
+        p = next((k.value for k in node.keywords if k.arg == "p"), None)
+        if p is not None:
+            if not (isinstance(p, ast.Constant) and isinstance(p.value, (int, float))):
+                return True  # a probability set at run time
+            if p.value <= 0:
+                return False  # never applied
+            if p.value < 1:
+                return True
+        if matches_any(short, random_parameters):
+            return True
+        return p is None and short in coin_flips
+
+    bound: dict[str, bool] = {}  # module-level names bound to a transform: does it draw?
+    built: dict[str, tuple[CellAnalysis, int]] = {}  # ... where it was built
+    seeded: set[str] = set()
+    applied: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        dead = dead_branch_lines(ca)
+        for statement in tree.body:
+            for node in _module_level_nodes(statement):
+                if not isinstance(node, ast.Call) or node.lineno in dead:
+                    continue
+                callee = dotted_name(node.func)
+                qualified = ctx.facts.resolve(callee) if callee else ""
+                if qualified and matches_any(qualified, pipelines):
+                    seed = next((k.value for k in node.keywords if k.arg == "seed"), None)
+                    if seed is not None and not (isinstance(seed, ast.Constant) and seed.value is None):
+                        continue
+                    if any(k.arg is None for k in node.keywords):
+                        continue  # `**kwargs` may hold the seed
+                    given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "transforms"), None)
+                    items = given.elts if isinstance(given, (ast.List, ast.Tuple)) else []
+                    drawing = [i for i in items if draws(i, bound)]
+                    if not drawing:
+                        continue
+                    first = drawing[0]
+                    shown = dotted_name(first.func) if isinstance(first, ast.Call) else getattr(first, "id", "")
+                    how = "seed=None" if seed is not None else "no seed"
+                    yield Hit(
+                        ca.cell, node.lineno, node.col_offset,
+                        f"`{callee}(...)` is called with {how}, and its transforms draw (`{shown}`): albumentations "
+                        "samples them from the pipeline's own generator, seeded from the operating system's entropy "
+                        "(no `np.random.seed`/`random.seed` reaches it), so the augmented data changes from run to run",
+                        end_line=getattr(node, "end_lineno", None),
+                        fix=f"Pass seed=SEED to `{callee}` (albumentations' own seed; a global seed does not reach it)",
+                        key=f"albumentations-pipeline:{ca.cell.index}:{node.lineno}",
+                    )
+                    continue
+                if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+                    if node.func.attr == "set_random_seed":
+                        seeded.add(node.func.value.id)
+                    continue
+                if isinstance(node.func, ast.Name) and node.func.id in built:
+                    name = node.func.id
+                    if name in seeded or name in applied:
+                        continue
+                    applied.add(name)
+                    made_in, made_at = built[name]
+                    where = f"line {made_at}" if made_in is ca else f"cell {made_in.cell.index}, line {made_at}"
+                    yield Hit(
+                        ca.cell, node.lineno, node.col_offset,
+                        f"`{name}` (built at {where}) is applied with no `{name}.set_random_seed(…)` before it: "
+                        "albumentations draws the transform from its own generator, seeded from the operating system's "
+                        "entropy (no `np.random.seed`/`random.seed` reaches it), so the result changes from run to run",
+                        end_line=getattr(node, "end_lineno", None),
+                        fix=f"Call `{name}.set_random_seed(SEED)` after building it (or apply it inside `A.Compose([...], seed=SEED)`)",
+                        key=f"albumentations-transform:{name}",
+                    )
+            if (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], ast.Name)):
+                name = statement.targets[0].id
+                value = statement.value
+                is_transform = (isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func)).startswith("albumentations.")
+                                and not matches_any(ctx.facts.resolve(dotted_name(value.func)), pipelines))
+                bound[name] = is_transform and draws(value, bound)
+                seeded.discard(name)
+                applied.discard(name)
+                if bound[name]:
+                    built[name] = (ca, statement.lineno)
+                else:
+                    built.pop(name, None)
+
+
+def _module_level_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
+    """The nodes of a module-level statement in source order, not those inside a function, class or
+    lambda it defines."""
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield node
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 # Gym/Gymnasium's environment factories: `env = gym.make("CartPole-v1")`.
