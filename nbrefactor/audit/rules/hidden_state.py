@@ -1406,7 +1406,8 @@ class UnexecutedCell(Rule):
         "A notebook cleared but for one stray count on a cell that only defines functions or classes, with no output "
         "anywhere (a cookbook pasting its results into markdown), is a cleared notebook: not reported; so is one whose "
         "only counted cell reads nothing but builtins and its own names (a Colab copy that ran just `import diffxpy; "
-        "print(diffxpy.__version__)`), with no output on any other cell."
+        "print(diffxpy.__version__)`), with no output on any other cell. Several skipped cells are one finding, at the "
+        "first that binds a name (the first skipped cell when none does, or when it does itself), the others related."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -1507,6 +1508,12 @@ class UnexecutedCell(Rule):
             code_cell("urllib.request.urlretrieve('https://example.org/kdd.gz', 'kdd.gz')"),
             code_cell("rows = gzip.open('./kdd.gz').read().splitlines()", 2),
         ), expect=((2, 1),)),
+        # The first skipped cell only calls a plotting helper; the next one binds a result: the
+        # finding is anchored there, the plot cell related (fair check 18).
+        Example(cells=(
+            code_cell("import pandas as pd\nframe = pd.DataFrame({'a': [1, 2]})\ndef draw(table, color):\n    print(table[color].describe())", 1),
+            code_cell("draw(frame, color='a')"), code_cell("total = frame.a.sum()"), code_cell("print(len(frame))", 2),
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1516,7 +1523,17 @@ class UnexecutedCell(Rule):
         skipped = _skipped_cells(ctx)
         if not skipped or _stray_count_on_cleared(ctx):
             return
-        (cell, below), others = skipped[0], skipped[1:]
+        # Anchored at the first skipped cell that binds a name when the first one binds none (fair
+        # check 18: a `sc.pl.umap(…)` plot ahead of the unrun `test = de.test.wald(…)` that the
+        # section's results come from); the others stay related.
+        analysed_cells = {ca.cell.index: ca for ca in ctx.cells}
+
+        def binds_names(unrun: Cell) -> bool:
+            ca = analysed_cells.get(unrun.index)
+            return ca is not None and bool(ca.facts.defined)
+
+        first = 0 if binds_names(skipped[0][0]) else next((i for i, (c, _) in enumerate(skipped) if binds_names(c)), 0)
+        (cell, below), others = skipped[first], [*skipped[:first], *skipped[first + 1:]]
         message = f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])"
         if others:
             message += f"; {_cell_list([c.index for c, _ in others])} {'were' if len(others) > 1 else 'was'} not run either"
