@@ -120,7 +120,9 @@ class OutOfOrderExecution(Rule):
         "(top to bottom) is compared with the one that last wrote it before the reader ran (by count); "
         "a cell that is neither such a reader nor such a writer where the two differ is left out (a "
         "plot re-run late, a section run in its own kernel session from its own `read_csv`). Writes "
-        "are bindings, in-place changes, `del` and calls of methods not known to only read; cells with "
+        "are bindings, in-place changes, `del` and calls of methods not known to only read; a cell calling a "
+        "notebook function reads what its body reads, but for the names the cell binds before the call (a section "
+        "that rebinds `models` and then runs a helper reading `models` reads its own); cells with "
         "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept; a cell "
         "that does not parse because of an exercise blank (`# <YOUR CODE>` as a function's body) is read "
         "from its text (what its module-level lines bind or change), and any other unparsed cell keeps every "
@@ -175,6 +177,13 @@ class OutOfOrderExecution(Rule):
     use_instead = "# Restart & Run All, then save:\n# [1]\ndf = load()\n# [2]\ndf = df.dropna()\n# [3]\ndf.describe()"
     applies_to_any_language = True
     passing = (
+        # A section run first ([2]) that binds its own `models` before calling the helper whose body
+        # reads `models`: the helper reads the section's value in either order (fair check 18).
+        Example(cells=(
+            code_cell("def score_all(n):\n    return {k: w * n for k, w in models.items()}", 1),
+            code_cell("models = {'ridge': 1.0}", 6), code_cell("first = score_all(2)\nprint(first)", 7),
+            code_cell("models = {'lasso': 3.0}\nsecond = score_all(5)\nprint(second)", 2),
+        )),
         Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'a': [1]})", 2), code_cell("df.head()", 3))),
         # Two parts, the second run in a fresh kernel: it reads only what the first part's import
         # and source cells bind (the same values in any kernel), so the sessions change no value.
@@ -973,7 +982,8 @@ def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
     above it (what a top-to-bottom run reads) is compared with the cell that last wrote it before
     the reader ran, by execution count (what the saved outputs read). Writes are bindings,
     in-place changes, `del`, and calls of methods not known to only read their receiver; a read of
-    a notebook function also reads what its body reads. Where the two differ, the reader and both
+    a notebook function also reads what its body reads (but for the names the reading cell binds
+    before it reads the function: those it reads from the cell itself). Where the two differ, the reader and both
     writers are order-sensitive. A cell HID001 finds out of order that is none of these ran in an
     order that changed no value (a plot re-run late, a section run in its own kernel session from
     its own `read_csv`, a model cell run before EDA plots above it were re-run): not reported.
@@ -1037,8 +1047,17 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
         if count is None:
             continue
         names = set(words[ca.cell.index]) if ca.cell.index in words else {r.name for r in ca.facts.reads}
+        # A notebook function read here reads its globals when called, after the lines above it:
+        # a name this cell binds before its first read of the function is the cell's own value,
+        # in either order (fair check 18, hid001-self-contained-section: a section that rebinds
+        # `models` and then calls a helper whose body reads `models`).
+        first_read: dict[str, int] = {}
+        if ca.cell.index not in words:
+            for r in ca.facts.reads:
+                first_read[r.name] = min(first_read.get(r.name, r.line), r.line)
         for name in list(names):
-            names |= function_reads.get(name, set())
+            own_before = {d.name for d in ca.facts.defined if d.line < first_read[name]} if name in first_read else set()
+            names |= function_reads.get(name, set()) - own_before
         # A model only drawn or summarised (`SVG(model_to_dot(m))`, `m.summary()`) shows its
         # architecture, which training does not change: which run of its cells came first is no read.
         names -= _architecture_only_reads(ca)
