@@ -120,7 +120,9 @@ class OutOfOrderExecution(Rule):
         "(top to bottom) is compared with the one that last wrote it before the reader ran (by count); "
         "a cell that is neither such a reader nor such a writer where the two differ is left out (a "
         "plot re-run late, a section run in its own kernel session from its own `read_csv`). Writes "
-        "are bindings, in-place changes, `del` and calls of methods not known to only read; cells with "
+        "are bindings, in-place changes, `del` and calls of methods not known to only read; a cell calling a "
+        "notebook function reads what its body reads, but for the names the cell binds before the call (a section "
+        "that rebinds `models` and then runs a helper reading `models` reads its own); cells with "
         "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept; a cell "
         "that does not parse because of an exercise blank (`# <YOUR CODE>` as a function's body) is read "
         "from its text (what its module-level lines bind or change), and any other unparsed cell keeps every "
@@ -175,6 +177,13 @@ class OutOfOrderExecution(Rule):
     use_instead = "# Restart & Run All, then save:\n# [1]\ndf = load()\n# [2]\ndf = df.dropna()\n# [3]\ndf.describe()"
     applies_to_any_language = True
     passing = (
+        # A section run first ([2]) that binds its own `models` before calling the helper whose body
+        # reads `models`: the helper reads the section's value in either order (fair check 18).
+        Example(cells=(
+            code_cell("def score_all(n):\n    return {k: w * n for k, w in models.items()}", 1),
+            code_cell("models = {'ridge': 1.0}", 6), code_cell("first = score_all(2)\nprint(first)", 7),
+            code_cell("models = {'lasso': 3.0}\nsecond = score_all(5)\nprint(second)", 2),
+        )),
         Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'a': [1]})", 2), code_cell("df.head()", 3))),
         # Two parts, the second run in a fresh kernel: it reads only what the first part's import
         # and source cells bind (the same values in any kernel), so the sessions change no value.
@@ -386,7 +395,26 @@ class OutOfOrderExecution(Rule):
                     ran = f"{shown} (a stretch run from the bottom up)"
                 else:
                     ran = f"[{members[0].execution_count}]–[{members[-1].execution_count}] in turn (no other cell's count between them)"
-            if late and not bottom_up:
+            # What the late cells read as the cells below left it (fair check 18: a plot of
+            # `train_hist` re-run after the cell below rebound it shows the later run's history).
+            from_below = [
+                r for r in (name_flow(ctx).reads if late and notebook.is_python else ())
+                if r.cell in inside and not r.deferred and r.exec_flow is ExecFlow.DEFINED
+                and r.exec_provider is not None and r.exec_provider.cell in {o.index for o in others}
+                and r.exec_provider.cell > r.cell  # below the reader: top to bottom it reads another writer
+                and r.exec_provider.kind in (DefKind.ASSIGN, DefKind.GLOBAL, DefKind.MAGIC)  # an import re-run is the same module
+            ] if late else []
+            if late and not bottom_up and from_below:
+                names = list(dict.fromkeys(r.name for r in from_below))
+                writers = sorted({r.exec_provider.cell for r in from_below if r.exec_provider is not None})
+                shown_names = ", ".join(f"`{n}`" for n in names[:3]) + (" and more" if len(names) > 3 else "")
+                message = (
+                    f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
+                    f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and read "
+                    f"{shown_names} as {_cell_list(writers)} below left {'it' if len(names) == 1 else 'them'}, so "
+                    f"{'its' if pronoun == 'it' else 'their'} saved outputs are not what a top-to-bottom run gives"
+                )
+            elif late and not bottom_up:
                 message = (
                     f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
                     f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late, and the outputs "
@@ -511,17 +539,33 @@ def _one_section_rerun(found: list[tuple[Hit, list[Cell], list[Cell], list[Cell]
 
 def _stray_count_on_cleared(ctx: RuleContext) -> bool:
     """Is the notebook cleared but for one stray count, on a cell that only defines functions or
-    classes (and imports), with no output anywhere? Such a cell changed no value another read
+    classes (and imports), with no output anywhere, or on a cell that reads nothing another cell
+    binds (its outputs, if any, its own)? Such a cell changed no value another read
     when run alone: the notebook is a cleared one, which HID002 skips (fair check 11:
     hid002-cleared-outputs-stray-count, its outputs pasted into markdown)."""
     code = [c for c in ctx.facts.notebook.cells if c.cell_type == "code"]
     counted = [c for c in code if c.execution_count]
-    if len(counted) != 1 or any(c.outputs for c in code):
+    if len(counted) != 1 or any(c.outputs for c in code if c is not counted[0]):
         return False
-    ca = next((a for a in ctx.cells if a.cell.index == counted[0].index), None)
+    stray = counted[0]
+    ca = next((a for a in ctx.cells if a.cell.index == stray.index), None)
     tree = cell_python_tree(ca) if ca is not None else None
-    return tree is not None and bool(tree.body) and all(
-        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) for stmt in tree.body)
+    if tree is None or not tree.body:
+        return False
+    if not stray.outputs and all(
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) for stmt in tree.body
+    ):
+        return True
+    # Fair check 18 (hid002-stray-single-count): a Colab copy whose one counted cell imports and
+    # prints versions. Its output is its own: every name it reads is a builtin or its own binding,
+    # and no cell above may bind names unseen (a star import, `%run`).
+    flow = name_flow(ctx)
+    if any(i.cell < stray.index for i in flow.injectors):
+        return False
+    return all(
+        r.flow is Flow.BUILTIN or (r.flow is Flow.ABOVE and r.provider is not None and r.provider.cell == stray.index)
+        for r in flow.reads if r.cell == stray.index
+    )
 
 
 # An out-of-order cell: (the executed cells of its kernel session, the cell, the cells above it
@@ -938,7 +982,8 @@ def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
     above it (what a top-to-bottom run reads) is compared with the cell that last wrote it before
     the reader ran, by execution count (what the saved outputs read). Writes are bindings,
     in-place changes, `del`, and calls of methods not known to only read their receiver; a read of
-    a notebook function also reads what its body reads. Where the two differ, the reader and both
+    a notebook function also reads what its body reads (but for the names the reading cell binds
+    before it reads the function: those it reads from the cell itself). Where the two differ, the reader and both
     writers are order-sensitive. A cell HID001 finds out of order that is none of these ran in an
     order that changed no value (a plot re-run late, a section run in its own kernel session from
     its own `read_csv`, a model cell run before EDA plots above it were re-run): not reported.
@@ -1002,8 +1047,17 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
         if count is None:
             continue
         names = set(words[ca.cell.index]) if ca.cell.index in words else {r.name for r in ca.facts.reads}
+        # A notebook function read here reads its globals when called, after the lines above it:
+        # a name this cell binds before its first read of the function is the cell's own value,
+        # in either order (fair check 18, hid001-self-contained-section: a section that rebinds
+        # `models` and then calls a helper whose body reads `models`).
+        first_read: dict[str, int] = {}
+        if ca.cell.index not in words:
+            for r in ca.facts.reads:
+                first_read[r.name] = min(first_read.get(r.name, r.line), r.line)
         for name in list(names):
-            names |= function_reads.get(name, set())
+            own_before = {d.name for d in ca.facts.defined if d.line < first_read[name]} if name in first_read else set()
+            names |= function_reads.get(name, set()) - own_before
         # A model only drawn or summarised (`SVG(model_to_dot(m))`, `m.summary()`) shows its
         # architecture, which training does not change: which run of its cells came first is no read.
         names -= _architecture_only_reads(ca)
@@ -1369,7 +1423,10 @@ class UnexecutedCell(Rule):
         "with magics, shell lines or calls that leave a file or download something stays reported. The "
         "executed cell named below it is the first one with code (not a blank cell with a count). "
         "A notebook cleared but for one stray count on a cell that only defines functions or classes, with no output "
-        "anywhere (a cookbook pasting its results into markdown), is a cleared notebook: not reported."
+        "anywhere (a cookbook pasting its results into markdown), is a cleared notebook: not reported; so is one whose "
+        "only counted cell reads nothing but builtins and its own names (a Colab copy that ran just `import diffxpy; "
+        "print(diffxpy.__version__)`), with no output on any other cell. Several skipped cells are one finding, at the "
+        "first that binds a name (the first skipped cell when none does, or when it does itself), the others related."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -1379,6 +1436,14 @@ class UnexecutedCell(Rule):
     applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
+        # A Colab copy whose one counted cell imports a package and prints its version: its output
+        # is its own, nothing another cell binds (fair check 18).
+        Example(cells=(
+            code_cell("!pip install -q diffxpy"), code_cell("import numpy as np\nimport pandas as pd"),
+            code_cell("import diffxpy.api as de\nprint('diffxpy', de.__version__)", 1,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "diffxpy 0.7.4\n"},)),
+            code_cell("frame = pd.DataFrame({'x': np.arange(3)})"),
+        )),
         # An install cell left unrun: the packages were already there (DEP003 reports the install).
         Example(cells=(code_cell("pip install requests==2.31.0"), code_cell("import requests", 1))),
         # A data download left unrun: the files were already there (PTH003 reports the download).
@@ -1462,6 +1527,12 @@ class UnexecutedCell(Rule):
             code_cell("urllib.request.urlretrieve('https://example.org/kdd.gz', 'kdd.gz')"),
             code_cell("rows = gzip.open('./kdd.gz').read().splitlines()", 2),
         ), expect=((2, 1),)),
+        # The first skipped cell only calls a plotting helper; the next one binds a result: the
+        # finding is anchored there, the plot cell related (fair check 18).
+        Example(cells=(
+            code_cell("import pandas as pd\nframe = pd.DataFrame({'a': [1, 2]})\ndef draw(table, color):\n    print(table[color].describe())", 1),
+            code_cell("draw(frame, color='a')"), code_cell("total = frame.a.sum()"), code_cell("print(len(frame))", 2),
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1471,7 +1542,17 @@ class UnexecutedCell(Rule):
         skipped = _skipped_cells(ctx)
         if not skipped or _stray_count_on_cleared(ctx):
             return
-        (cell, below), others = skipped[0], skipped[1:]
+        # Anchored at the first skipped cell that binds a name when the first one binds none (fair
+        # check 18: a `sc.pl.umap(…)` plot ahead of the unrun `test = de.test.wald(…)` that the
+        # section's results come from); the others stay related.
+        analysed_cells = {ca.cell.index: ca for ca in ctx.cells}
+
+        def binds_names(unrun: Cell) -> bool:
+            ca = analysed_cells.get(unrun.index)
+            return ca is not None and bool(ca.facts.defined)
+
+        first = 0 if binds_names(skipped[0][0]) else next((i for i, (c, _) in enumerate(skipped) if binds_names(c)), 0)
+        (cell, below), others = skipped[first], [*skipped[:first], *skipped[first + 1:]]
         message = f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])"
         if others:
             message += f"; {_cell_list([c.index for c, _ in others])} {'were' if len(others) > 1 else 'was'} not run either"
@@ -2088,7 +2169,9 @@ class UndefinedName(Rule):
         "`hidden_state.toml` rules file. An undefined `sc`, `spark` or `sqlContext` in a notebook that uses Spark (it "
         "imports pyspark, or the line calls Spark's API on the name: `sc.textFile(…)`) is said to be the object the pyspark "
         "launcher predefines, with the call that creates it. A never-run reference sheet (see STR001: three or more of its code "
-        "cells hold shell, SQL or Scala text) is a set of standalone snippets: not reported."
+        "cells hold shell, SQL or Scala text) is a set of standalone snippets: not reported. Once `from __future__ "
+        "import annotations` has run (IPython keeps it for the cells below), names in annotations are not read: "
+        "`def fit(self) -> Prep:` inside `class Prep` is fine."
     )
     why_bad = (
         "The value came from a cell that was deleted or edited since, or from another session: the "
@@ -2124,6 +2207,12 @@ class UndefinedName(Rule):
         # A PySpark kernel binds `spark` and `sc` before the first cell.
         Example(cells=("df = spark.read.parquet('s3://bucket/events/')", "n = sc.defaultParallelism"), kernel="pysparkkernel", language="pyspark"),
         Example(cells=("counts = {}", "counts['a'] = 1\ncounts.update(b=2)", "total = 0\ntotal += 1")),
+        # Under `from __future__ import annotations` (a cell above) annotations are strings, never
+        # evaluated: a method returning its own class names it before the class exists.
+        Example(cells=(
+            "from __future__ import annotations\nfrom dataclasses import dataclass",
+            "@dataclass\nclass Prep:\n    scale: float = 1.0\n    def fit(self, rows: list[float]) -> Prep:\n        return self",
+        )),
         # A helper pasted from another notebook and never called: what its body reads is never read.
         Example(cells=("import nltk", "def sentence_features(words):\n    return [tag for _, tag in pos_tag(words)]", "print(nltk.__name__)")),
         # A template whose blanks do not parse is STR001's, once: the names it leaves to the reader
@@ -2196,9 +2285,11 @@ class UndefinedName(Rule):
         stub_only = {
             r.name for r in flow.reads if r.flow is Flow.UNDEFINED and (r.cell, r.line, r.name) in stubs
         } - {r.name for r in flow.reads if r.flow is Flow.UNDEFINED and (r.cell, r.line, r.name) not in stubs}
+        postponed = _postponed_annotation_reads(ctx)
         firsts = list(_first_per_cell([
             r for r in flow.reads
             if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches and r.cell not in cells_marked_not_to_run(ctx)
+            and (r.cell, r.line, r.column) not in postponed
             and not (r.deferred and r.line in dead.get(r.cell, ()))
             and not (r.deferred and r.line in uncalled.get(r.cell, ())
                      and not difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8))
@@ -2459,6 +2550,44 @@ def _split_names(firsts: Sequence[Read], cells: dict[int, Cell], defined: set[st
         found[id(r)] = tail
         found[id(tail)] = None
     return found
+
+
+def _postponed_annotation_reads(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    """(cell, line, column) of the names read in annotations once `from __future__ import
+    annotations` has run (in that cell, below the import, or in a later cell: IPython's compiler
+    keeps a future import for the cells after it). Such annotations are kept as strings and never
+    evaluated: `def fit(self, df) -> Prep:` inside `class Prep` reads nothing (fair check 18,
+    hid003-own-class-in-postponed-annotation)."""
+    found: set[tuple[int, int, int]] = set()
+    postponed_from: Optional[tuple[int, int]] = None  # (cell, line) of the future import
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        index = ca.cell.index
+        if postponed_from is None:
+            future = next((
+                stmt.lineno for stmt in tree.body
+                if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"
+                and any(alias.name == "annotations" for alias in stmt.names)
+            ), None)
+            if future is None:
+                continue
+            postponed_from = (index, future)
+        annotations: list[ast.expr] = []
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                every = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs, node.args.vararg, node.args.kwarg]
+                annotations += [a.annotation for a in every if a is not None and a.annotation is not None]
+                if node.returns is not None:
+                    annotations.append(node.returns)
+            elif isinstance(node, ast.AnnAssign):
+                annotations.append(node.annotation)
+        for annotation in annotations:
+            if (index, annotation.lineno) < postponed_from:
+                continue
+            found |= {(index, n.lineno, n.col_offset + 1) for n in ast.walk(annotation) if isinstance(n, ast.Name)}
+    return frozenset(found)
 
 
 def _abstract_stub_raises(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
@@ -3385,7 +3514,8 @@ class SavedTraceback(Rule):
         "reads what it left half-done — a name it binds or changes, or an object whose methods it calls "
         "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`; not a method that only reads, `X.mean(0)`, "
         "`df.head()`, nor a name only passed as an argument) — before anything binds that name "
-        "afresh (a cell run in between, or the reader's own `model = make_model(…)`), because those saved "
+        "afresh (a cell run in between, or the reader's own `model = make_model(…)`, also when the reader's own "
+        "functions read it and are called below that binding: `def train(): model.train()`), because those saved "
         "results come from a partly trained state. Those cells are its related locations. In a notebook "
         "saved from several sessions (repeated counts, HID001's) only the cells below it in its own "
         "stretch of rising counts count as run after it. An error whose traceback starts with a "
@@ -3518,6 +3648,20 @@ class SavedTraceback(Rule):
             code_cell("print(reviews.stars.mean())", 1,
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'reviews' is not defined", "traceback": []},)),
         )),
+        # Stopped by hand; the cell run next builds its own model and optimizer first, and the
+        # functions it defines read those (called below the bindings): nothing half-done reaches it.
+        Example(
+            cells=(
+                code_cell("model = Net()\noptimizer = make_optimizer(model)", 1),
+                code_cell(
+                    "for epoch in range(100):\n    model.train()\n    optimizer.step()",
+                    2,
+                    outputs=({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []},),
+                ),
+                code_cell("model = Net()\noptimizer = make_optimizer(model)\ndef train():\n    model.train()\n    optimizer.step()\n"
+                          "for epoch in range(5):\n    train()", 3),
+            )
+        ),
         # A long training loop stopped by hand; nothing run after it reads the model.
         Example(
             cells=(
@@ -3755,8 +3899,22 @@ def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAna
     readers = []
     for ca in later:
         own = {r.name for r in ca.facts.defined}
+        # `model = GGNN()` then `def train(): model.train()` called below it: the function reads
+        # the reader's own fresh model (fair check 18, hid007-interrupt-reader-rebinds). Its
+        # reads of a name count only when a module-level call of one of the cell's own functions
+        # comes before the cell's first binding of that name.
+        first_bound: dict[str, int] = {}
+        for ref in ca.facts.defined:
+            first_bound.setdefault(ref.name, ref.line)
+        own_functions = {f.name for f in ca.facts.functions}
+        first_call = min((c.line for c in ca.facts.calls if not c.in_function and not c.receiver and c.method in own_functions),
+                         default=None)
+        deferred = {
+            r.name for r in ca.facts.deferred_reads
+            if not (r.name in first_bound and (first_call is None or first_bound[r.name] < first_call))
+        }
         # `model.fit(…)` after the cell's own `model = …` changes the fresh model: no read of the old.
-        found = ({r.name for r in (*ca.facts.reads, *ca.facts.deferred_reads)}
+        found = ({r.name for r in ca.facts.reads} | deferred
                  | {r.name for r in ca.facts.mutated if r.name not in own}) & left
         if found:
             readers.append((ca, found))
