@@ -51,8 +51,13 @@ def test_each_notebook_keeps_its_findings_and_the_report_folds_them_per_distribu
     assert [(r.cell, r.line) for r in numpy.related] == [(2, 1)]
     # One manifest above both, not one beside the first notebook (which the other would not find).
     assert "Add a requirements.txt in `" in numpy.fix and "course_no_manifest/` (beside or above all of these notebooks)" in numpy.fix
+    # Fair check 19: seaborn, imported by one of them, goes to the same new file, not to one beside
+    # its notebook (two requirements files for one environment, neither complete).
     seaborn = _dep002(result.diagnostics)[2]
-    assert seaborn.fix.startswith("Add a requirements.txt beside the notebook")
+    assert seaborn.fix.startswith("Add a requirements.txt in `") and (
+        "course_no_manifest/` (beside or above both notebooks of the project without a manifest)" in seaborn.fix)
+    assert seaborn.fix.split("`")[1] == numpy.fix.split("`")[1]
+    assert "other notebook" not in seaborn.message
 
 
 def test_a_single_notebook_report_is_unchanged():

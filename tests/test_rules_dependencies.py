@@ -119,7 +119,7 @@ def test_dep003_fix_says_which_packages_a_manifest_already_declares(tmp_path):
     fixes = [d.fix.replace(f"{root}/", "") for d in audit(nb) if d.code == "DEP003"]
     assert fixes == [
         "pandas, seaborn are already declared in requirements.txt: install from it before starting the kernel and delete the line",
-        "Declare shap in requirements.txt (pinned; pandas is already declared in requirements.txt) and delete the line",
+        "Declare shap==0.45.0 in requirements.txt (pinned; pandas is already declared in requirements.txt) and delete the line",
         "Declare lime in requirements.txt (pinned) and delete the line",
     ]
 
@@ -144,7 +144,7 @@ def test_dep003_fix_says_when_the_line_installs_another_version_than_the_manifes
         "requirements.txt declares: pin there the version the notebook needs, install from it before starting the kernel "
         "and delete the line",
         "pandas, seaborn are already declared in requirements.txt: install from it before starting the kernel and delete the line",
-        "Declare shap in requirements.txt (pinned; the install of `numpy<1.20` differs from the `numpy==1.26.4` that "
+        "Declare shap==0.45.0 in requirements.txt (pinned; the install of `numpy<1.20` differs from the `numpy==1.26.4` that "
         "requirements.txt declares: pin there the version the notebook needs) and delete the line",
         # a local build label (fair check 17's `torch==2.2.1+cu118` beside `torch==2.2.1`): the same release
         "pandas is already declared in requirements.txt: install from it before starting the kernel and delete the line",
@@ -152,7 +152,7 @@ def test_dep003_fix_says_when_the_line_installs_another_version_than_the_manifes
     # A cell's lines fold into one fix, said once (fair check 16's practical-nlp Ch4 set-up cells).
     cell = write_notebook(root / "cell.ipynb", ["!pip install pandas==2.1.0\n!pip install seaborn==0.12.2\n!pip install lime==0.2.0.1"])
     [fix] = [d.fix.replace(f"{root}/", "") for d in audit(cell) if d.code == "DEP003"]
-    assert fix == ("Declare lime in requirements.txt (pinned; pandas is already declared in requirements.txt; the install of "
+    assert fix == ("Declare lime==0.2.0.1 in requirements.txt (pinned; pandas is already declared in requirements.txt; the install of "
                    "`seaborn==0.12.2` differs from the `seaborn>=0.13` that requirements.txt declares: pin there the version "
                    "the notebook needs) and delete the lines")
     conda = write_notebook(root / "env" / "nb.ipynb", ["!conda install -y scipy=1.11.4", "!conda install -y scipy=1.10.1"])
@@ -294,7 +294,7 @@ def test_an_import_no_table_knows_is_said_to_be_assumed_and_a_dotted_entry_is_sh
     other = write_notebook(declared / "nb.ipynb", ["import acme_forecast_xyz"])
     [undeclared] = [d for d in audit(other) if d.code == "DEP001"]
     assert "its distribution `acme_forecast_xyz` is not declared" in undeclared.message
-    assert undeclared.fix == "Add `acme_forecast_xyz` (pinned) to a manifest"
+    assert undeclared.fix == f"Add `acme_forecast_xyz` (pinned) to {declared / 'requirements.txt'}"
 
 
 def test_the_index_name_is_hedged_only_where_a_known_mapping_names_another(tmp_path, monkeypatch):
@@ -308,9 +308,9 @@ def test_the_index_name_is_hedged_only_where_a_known_mapping_names_another(tmp_p
     root = make_repo(tmp_path, {"requirements.txt": "numpy==2.0.1\n"})
     nb = write_notebook(root / "nb.ipynb", ["import scanpy as sc\nfrom models import build_model"])
     fixes = {dict(d.data)["module"]: d.fix for d in audit(nb) if d.code == "DEP001"}
-    assert fixes["scanpy"] == "Add `scanpy` (pinned) to a manifest"
+    assert fixes["scanpy"] == f"Add `scanpy` (pinned) to {root / 'requirements.txt'}"
     assert fixes["models"] == ("Find the distribution that provides `models` (its name on the package index may differ) "
-                               "and add it (pinned) to a manifest")
+                               f"and add it (pinned) to {root / 'requirements.txt'}")
     bare = make_repo(tmp_path / "bare", {})
     nb = write_notebook(bare / "nb.ipynb", ["import scanpy as sc\nfrom models import build_model"])
     fixes = {dict(d.data)["module"]: d.fix for d in audit(nb) if d.code == "DEP002"}
@@ -474,7 +474,7 @@ def test_dep003_reads_the_else_of_a_negated_colab_test_as_hosted_and_its_body_as
     assert (dep003.location.cell, dep003.location.line) == (1, 3)
     assert [(r.cell, r.line) for r in dep003.related] == [(1, 6)]
     assert dep003.message == "Notebook installs lightgbm, shap==0.45.0 with pip while it runs (2 lines of this cell)"
-    assert dep003.fix == ("Declare lightgbm, shap in requirements.txt (pinned) and delete the lines "
+    assert dep003.fix == ("Declare lightgbm, shap==0.45.0 in requirements.txt (pinned) and delete the lines "
                           "(the branch of the `if` that sets up Colab or Kaggle may stay)")
 
 
@@ -487,7 +487,7 @@ def test_dep003_a_test_that_holds_without_colab_is_no_hosted_guard(tmp_path):
         '    !pip install -q --no-deps "torchcodec==0.7.0"'])
     [dep003] = [d for d in audit(nb) if d.code == "DEP003"]
     assert dep003.location.line == 3
-    assert dep003.fix == "Declare torchcodec in requirements.txt (pinned) and delete the line"
+    assert dep003.fix == "Declare torchcodec==0.7.0 in requirements.txt (pinned) and delete the line"
 
 
 def test_dep003_says_an_ipython_expansion_is_a_package_chosen_at_run_time(tmp_path):
@@ -538,7 +538,7 @@ def test_six_is_declared_or_dropped(tmp_path):
     root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\n"})
     nb = write_notebook(root / "demo.ipynb", ["import pandas as pd\nfrom six import iteritems"])
     (fix,) = [d.fix for d in audit(nb) if d.code == "DEP001"]
-    assert fix.startswith("Add `six` (pinned) to a manifest; or drop it:") and "`d.items()`" in fix
+    assert fix.startswith(f"Add `six` (pinned) to {root / 'requirements.txt'}; or drop it:") and "`d.items()`" in fix
     alone = make_repo(tmp_path / "alone", {})
     bare = write_notebook(alone / "demo.ipynb", ["from six import iteritems\nimport numpy"])
     fixes = {d.message.split("`")[1]: d.fix for d in audit(bare) if d.code == "DEP002"}
@@ -565,8 +565,10 @@ def test_fixes_name_the_project_s_own_files_and_the_notebook_s_own_pin(tmp_path)
     )
     fixes = [d.fix for d in run_example(rule_by_code("DEP001"), pinned_by_global, tmp_path / "global")]
     assert fixes == [
-        "Add `aplr==10.6.1` to a manifest (the version that cell 1's `!pip install -U --quiet {requirements}` installs)",
-        "Add `catboost==1.2.5` to a manifest (the version that cell 1's `!pip install -U --quiet {requirements}` installs)",
+        f"Add `aplr==10.6.1` to {tmp_path / 'global' / 'requirements.txt'} (the version that cell 1's "
+        "`!pip install -U --quiet {requirements}` installs)",
+        f"Add `catboost==1.2.5` to {tmp_path / 'global' / 'requirements.txt'} (the version that cell 1's "
+        "`!pip install -U --quiet {requirements}` installs)",
     ]
 
 
@@ -676,3 +678,66 @@ def test_dep003_says_binder_ignores_a_requirements_file_beside_its_dockerfile(tm
     nb = write_notebook(root / "notebooks" / "maps.ipynb", ["!pip install folium==0.12.1\nimport folium"])
     (fix,) = [d.fix for d in audit(nb) if d.code == "DEP003"]
     assert "which Binder ignores" in fix and fix.endswith("binder/Dockerfile (the image the kernel starts in) and delete the line")
+
+
+# --- fair check 19 (fix19dep): the fixes name the project's own file and the notebook's own pin -------
+
+FAIR19 = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "fair19"
+
+
+def _fixes(folder: Path) -> dict[tuple[str, str], str]:
+    """(code, distribution or the line's packages) → fix, for the batch report of a fixture folder."""
+    result = audit_paths([str(folder)], Settings(), jobs=1)
+    return {(d.code, dict(d.data).get("distribution") or d.message.split(" with ")[0].removeprefix("Notebook installs ")): d.fix
+            for d in result.diagnostics if d.code.startswith("DEP")}
+
+
+def test_fair19_a_conda_only_project_gets_its_environment_file_named_with_the_section_the_tool_needs():
+    # Bios8366: environment.yml is the only manifest; `!conda install` and `!pip install` lines were
+    # told "Declare … in requirements.txt".
+    fixes = _fixes(FAIR19 / "conda_env_only")
+    env = "conda_env_only/environment.yml"
+    assert fixes[("DEP003", "lightgbm")].startswith("Declare lightgbm in the `dependencies:` list of ")
+    assert fixes[("DEP003", "lightgbm")].endswith(f"{env} (pinned) and delete the line")
+    assert fixes[("DEP003", "tabulate")].startswith("Declare tabulate in the `pip:` list under `dependencies:` of ")
+    assert fixes[("DEP003", "tabulate")].endswith(f"{env} (pinned) and delete the line")
+    # DEP001 names the same file (it said "to a manifest").
+    assert fixes[("DEP001", "lightgbm")].startswith("Add `lightgbm` (pinned) to ") and fixes[("DEP001", "lightgbm")].endswith(env)
+    assert "requirements.txt" not in " ".join(fixes.values())
+
+
+def test_fair19_dep001_names_the_binder_file_not_the_docs_build():
+    fixes = _fixes(FAIR19 / "binder_beside_docs")
+    assert fixes == {("DEP001", "astropy"): fixes[("DEP001", "astropy")]}
+    assert fixes[("DEP001", "astropy")].startswith("Add `astropy` (pinned) to ")
+    assert fixes[("DEP001", "astropy")].endswith("binder_beside_docs/.binder/requirements.txt")
+
+
+def test_fair19_the_notebook_s_own_pin_is_carried_and_sklearn_is_declared_as_scikit_learn():
+    fixes = _fixes(FAIR19 / "own_pin_no_manifest")
+    assert fixes[("DEP003", "tensorflow==2.4.1, sklearn")] == (
+        "Declare tensorflow==2.4.1, scikit-learn in requirements.txt (pinned) and delete the line (`sklearn` is a deprecated "
+        "placeholder on the package index that does not install `scikit-learn`: declare the latter)")
+    assert fixes[("DEP002", "tensorflow")] == ("Add a requirements.txt beside the notebook with the line `tensorflow==2.4.1` "
+                                              "(the version that cell 2's install line pins)")
+    assert fixes[("DEP002", "scikit-learn")] == "Add a requirements.txt beside the notebook with a pinned line for `scikit-learn`"
+
+
+def test_fair19_every_dep002_of_a_project_names_one_new_file():
+    # Dive-into-DL-PyTorch: numpy's fix said `code/`, mxnet's (one notebook) "beside the notebook".
+    result = audit_paths([str(FAIR19 / "lessons_one_new_file")], Settings(), jobs=1)
+    fixes = {dict(d.data)["distribution"]: d.fix for d in result.diagnostics if d.code == "DEP002"}
+    assert sorted(fixes) == ["numpy", "tqdm"]
+    assert {f.split("`")[1].rstrip("/").rsplit("/", 1)[-1] for f in fixes.values()} == {"lessons_one_new_file"}
+    assert "(beside or above all of these notebooks)" in fixes["numpy"]
+    assert "(beside or above both notebooks of the project without a manifest)" in fixes["tqdm"]
+    # Alone, a notebook's report is unchanged: the file goes beside it.
+    alone = audit_paths([str(FAIR19 / "lessons_one_new_file" / "lesson2" / "progress.ipynb")], Settings(), jobs=1)
+    assert all(d.fix.startswith("Add a requirements.txt beside the notebook") for d in alone.diagnostics if d.code == "DEP002")
+
+
+def test_fair19_dep001_carries_the_pin_of_an_unguarded_install_line(tmp_path):
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.26.4\n"})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install -q lightgbm==4.3.0", "import numpy as np\nimport lightgbm"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `lightgbm==4.3.0` to {root / 'requirements.txt'} (the version that cell 1's install line pins)"

@@ -275,19 +275,38 @@ class AuditResult:
                 first = out[shared[key]]
                 if all(r.path != nb.path for r in first.related):
                     out[shared[key]] = replace(first, related=first.related + (Location(path=nb.path),))
-        for at, notebooks in folded.items():
-            others = notebooks - 1
+        # The notebooks of each project that lack a manifest (any DEP002 of theirs): one new
+        # requirements.txt serves them all, so every DEP002 of the project names the same folder, the
+        # one above all of them (fair check 19: numpy's fix said `code/` and mxnet's, in the same cell,
+        # "beside the notebook": two files for one environment, neither complete).
+        lacking: dict[str, list[str]] = {}
+        for at, key in keys.items():
+            if key[0] == "DEP002":
+                notebooks = [out[at].location.path] + [r.path for r in out[at].related if r.path and r.path != out[at].location.path]
+                lacking.setdefault(key[1], [])
+                lacking[key[1]] += [p for p in notebooks if p not in lacking[key[1]]]
+        for at, key in keys.items():
             own = out[at].location.path
-            paths = list(dict.fromkeys(r.path for r in out[at].related if r.path != own))
-            named = ", ".join(f"`{p}`" for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+            paths = list(dict.fromkeys(r.path for r in out[at].related if r.path and r.path != own))
+            if at not in folded and (key[0] != "DEP002" or len(lacking[key[1]]) < 2):
+                continue  # a single notebook's finding, in a project where it alone lacks a manifest
             fix = out[at].fix
-            if out[at].code == "DEP002":
+            if key[0] == "DEP002":
                 # One manifest for all of them: where each notebook finds it (discovery looks
                 # beside and above a notebook), not beside the first one.
-                folder = posixpath.commonpath([posixpath.dirname(own)] + [posixpath.dirname(p) for p in paths]) \
-                    if all(p.startswith("/") == own.startswith("/") for p in paths) else keys[at][1]
+                project = lacking[key[1]]
+                folder = posixpath.commonpath([posixpath.dirname(p) for p in project]) \
+                    if all(p.startswith("/") == own.startswith("/") for p in project) else key[1]
+                where = ("beside or above all of these notebooks" if set(project) == {own, *paths} else
+                         "beside or above both notebooks of the project without a manifest" if len(project) == 2 else
+                         f"beside or above all {len(project)} notebooks of the project without a manifest")
                 fix = fix.replace("Add a requirements.txt beside the notebook",
-                                  f"Add a requirements.txt in `{folder or '.'}/` (beside or above all of these notebooks)")
+                                  f"Add a requirements.txt in `{folder or '.'}/` ({where})")
+            if at not in folded:
+                out[at] = replace(out[at], fix=fix)
+                continue
+            others = folded[at] - 1
+            named = ", ".join(f"`{p}`" for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
             out[at] = replace(
                 out[at],
                 message=f"{out[at].message}; {others} other notebook{'s' if others > 1 else ''} of the project "

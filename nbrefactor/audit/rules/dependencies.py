@@ -175,6 +175,27 @@ def _hosted_installs(ctx: RuleContext) -> dict[str, tuple[tuple, str]]:
 _LIBRARY_KINDS = frozenset({"setup.py", "setup.cfg"})
 
 
+_CONDA_TOOLS = ("conda", "mamba", "micromamba")
+
+
+def _install_pins(ctx: RuleContext) -> dict[str, tuple[Any, str]]:
+    """normalised distribution → (the command, the spec as written) of each exact pip pin an install
+    line of the notebook spells (`!pip install tensorflow==2.4.1`), guarded or not: the version the
+    notebook ran with, which DEP001/DEP002's fix carries (fair check 19: "a pinned line for
+    `tensorflow`" beside the notebook's own `tensorflow==2.4.1`). conda's `=2.4` is a release series,
+    not one version: left out."""
+    def compute() -> dict[str, tuple[Any, str]]:
+        pins: dict[str, tuple[Any, str]] = {}
+        for command in install_commands(ctx.facts):
+            if command.install.tool in _CONDA_TOOLS:
+                continue
+            for spec in command.install.packages:
+                if spec.version and re.fullmatch(r"===?\s*[^=<>!~,*\s]+", spec.constraint.strip()):
+                    pins.setdefault(spec.normalised, (command, spec.spec))
+        return pins
+    return ctx.shared("dependencies.install_pins", compute)
+
+
 def _library_home(fix: str, hosted: Optional[tuple[tuple, str]], library: Optional[str]) -> str:
     """`_with_hosted_pin`, and where the line goes when the only manifests are a library's own
     metadata (`library`, their names): a requirements file for the notebooks, not the library's
@@ -195,6 +216,53 @@ def _hatch_home(fix: str, manifests: tuple[Manifest, ...]) -> str:
         return fix
     env = next((e for e in hatch.environments if "notebook" in e.lower()), hatch.environments[0])
     return fix.replace("to a manifest", f"to the dependencies of the Hatch environment `{env}` in {hatch.path}", 1)
+
+
+# A requirements file that builds a project's documentation (`doc-requirements.txt`, `docs/requirements.txt`,
+# `requirements-docs.txt`): Sphinx and its extensions, often with notebook execution off. It declares (a
+# package it lists is installed somewhere), but it is no home for what the notebooks need (fair check 19:
+# astroML-notebooks' DEP001 fixes beside `.binder/requirements.txt`, the environment the notebooks run in).
+_DOCS_BUILD = re.compile(r"(?:^|[-_.])docs?(?:[-_.]|$)", re.IGNORECASE)
+
+
+def _docs_build_file(path: str) -> bool:
+    folder = posixpath.basename(posixpath.dirname(path)).lower()
+    return folder in ("doc", "docs") or bool(_DOCS_BUILD.search(posixpath.basename(path)))
+
+
+# The manifests a missing line can go to, best first: an environment's own file (pip's, conda's,
+# Pipenv's, a pyproject's dependencies), then a Dockerfile's RUN line. A library's setup.py/setup.cfg
+# (`_library_home`) and a lock (written by its tool, never by hand) are no such home.
+_HOME_KINDS = ("requirements", "environment", "pipfile", "pyproject", "dockerfile")
+
+
+def _home_manifest(manifests: tuple[Manifest, ...]) -> Optional[Manifest]:
+    """The one file a missing line goes to, of the manifests beside or above the notebook (nearest
+    first): not an example's file in a sibling folder, not a compose service's second image, not a
+    docs build (`_docs_build_file`) while another file is there; by `_HOME_KINDS`, the nearest of the
+    best kind. None when none fits (then the fix says "a manifest")."""
+    candidates = [m for m in manifests if not m.sibling and not m.compose_service and m.kind in _HOME_KINDS]
+    candidates = [m for m in candidates if not _docs_build_file(m.path)] or candidates
+    if not candidates:
+        return None
+    return min(candidates, key=lambda m: _HOME_KINDS.index(m.kind) if m.kind != "environment" else 0)
+
+
+def _home_phrase(manifest: Manifest) -> str:
+    """`to <file>` for the manifest `_home_manifest` chose, said as the file takes a line."""
+    if manifest.kind == "dockerfile":
+        return f"to a RUN line of {manifest.path}"
+    if manifest.kind == "pyproject":
+        return f"to the dependencies of {manifest.path}"
+    if manifest.kind == "pipfile":
+        return f"to `[packages]` of {manifest.path}"
+    return f"to {manifest.path}"
+
+
+def _named_home(fix: str, manifests: tuple[Manifest, ...]) -> str:
+    """The fix's "to a manifest" said as the file (fair check 19: all 16 DEP001 fixes named no file)."""
+    home = _home_manifest(manifests) if "to a manifest" in fix else None
+    return fix if home is None else fix.replace("to a manifest", _home_phrase(home), 1)
 
 
 def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
@@ -413,6 +481,10 @@ class UndeclaredImport(Rule):
         "declares PyTables (`tables`). When the only manifests are a library's own `setup.py`/`setup.cfg` (its tutorials "
         "below it), the fix says to add the line to a requirements file for the notebooks (or an extra for the examples), "
         "not to the library's `install_requires`. "
+        "The fix names the file the line goes to: the nearest requirements file or conda environment file (else a Pipfile, "
+        "a pyproject's dependencies, a Dockerfile's RUN line), not an example's file in a sibling folder and not a docs "
+        "build (`doc-requirements.txt`, `docs/requirements.txt`) while another file is there; with the notebook's own exact pin "
+        "on an install line (`!pip install lightgbm==4.3.0`), that version. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
         "Nor are the repository's own packages reported: a distribution that a `setup.py` (`setup(name=…)`, a literal "
         "or a module-level string constant), `setup.cfg` or `pyproject.toml` anywhere below the project root (the folder "
@@ -731,6 +803,8 @@ class UndeclaredImport(Rule):
             # `requirements = "aplr==10.6.1 …"` then `!pip install {requirements}`: the notebook's own pin.
             variable = None if url or hosted else next(
                 (variable_install_pins(ctx.facts)[n] for n in res.normalised if n in variable_install_pins(ctx.facts)), None)
+            pinned = None if url or hosted or variable else next(
+                (_install_pins(ctx)[n] for n in res.normalised if n in _install_pins(ctx)), None)
             yield Hit(
                 use.cell,
                 use.line,
@@ -742,7 +816,7 @@ class UndeclaredImport(Rule):
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"
                  + _placeholder_note(res, manifests))
                 + _shadow_note(use, ctx) + _component_note(use, component),
-                fix=_library_home(_hatch_home(
+                fix=_named_home(_library_home(_hatch_home(
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
                     f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
                     f"`{variable[0].text.strip()}` installs)" if variable else
@@ -755,8 +829,10 @@ class UndeclaredImport(Rule):
                     f"Add `{res.primary} @ https://github.com/explosion/spacy-models/releases/download/"
                     f"{res.primary}-<version>/{res.primary}-<version>.tar.gz` to a manifest (a spaCy model is not on the "
                     "package index; its release archive pins it)" if "spaCy model" in use.needed else
+                    f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
+                    if pinned else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
-                    hosted, library) + _bridge_note(res.primary) + _component_fix(use, component),
+                    hosted, library), manifests) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -925,7 +1001,8 @@ class NoManifest(Rule):
         "behind `torch.utils.tensorboard`, onnx behind `torch.onnx.export`) are reported "
         "like imports, at the call that needs them (see DEP001). "
         "A Colab/Kaggle-guarded install line of the distribution (`if \"google.colab\" in sys.modules: !pip install "
-        "gym==0.18.0`, which DEP003 leaves to this finding) is a related location, and its pin is named in the fix. "
+        "gym==0.18.0`, which DEP003 leaves to this finding) is a related location, and its pin is named in the fix; so is the "
+        "exact pin of an unguarded install line (`!pip install tensorflow==2.4.1`, DEP003's finding): the line of the new file. "
         "A manifest checked out as a symbolic link's text (a file holding only `env/requirements.txt`) is read from "
         "its target. Modules of the notebook's own project are not distributions, as for DEP001 (a package folder above the "
         "notebook named like a catalogued distribution but without what the import names is not the project's: `numpy/` of "
@@ -949,7 +1026,8 @@ class NoManifest(Rule):
         "In a report of several notebooks, those of one project importing the same distribution are one root cause (one "
         "line of one new manifest declares it for all of them): one finding, at the first notebook, the others' imports "
         "related locations, the message saying how many other notebooks import it and the fix naming the folder above "
-        "all of them; the project is the folder with `.git` (or `[tool.nbrefactor]`), or, in a checkout without one, the "
+        "all the project's notebooks that have a DEP002 finding (every DEP002 of the project names that one new file, also "
+        "for a distribution only one notebook imports); the project is the folder with `.git` (or `[tool.nbrefactor]`), or, in a checkout without one, the "
         "top folder below the folder above all audited notebooks (a batch of unrelated checkouts is never one project). "
         "Each notebook keeps its own fingerprint in a baseline, so a new notebook's import is a new finding; a single "
         "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found)."
@@ -1033,6 +1111,8 @@ class NoManifest(Rule):
             url = _installed_from(first, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in first.resolution.normalised if n in _hosted_installs(ctx)), None)
             resolution = _as_installed(first.resolution, ctx)
+            pinned = None if url or hosted else next(
+                (_install_pins(ctx)[n] for n in first.resolution.normalised if n in _install_pins(ctx)), None)
             yield Hit(
                 first.cell,
                 first.line,
@@ -1045,6 +1125,8 @@ class NoManifest(Rule):
                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
                     f"`{first.shown}` (its name on the package index may differ from `{distribution}`)"
                     if _index_name_in_doubt(resolution, imported=not first.how) else
+                    f"Add a requirements.txt beside the notebook with the line `{pinned[1]}` (the version that cell "
+                    f"{pinned[0].cell.index}'s install line pins)" if pinned else
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
                 + _bridge_note(distribution) + _component_fix(first, component),
                 key=f"no-manifest\x1f{normalise(distribution)}",
@@ -1129,8 +1211,10 @@ class InNotebookInstall(Rule):
         "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
         "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
-        "The fix declares the packages in requirements.txt, or, where the project's only environment files are "
-        "Dockerfiles, in a RUN line of the nearest one; a package a manifest declares already is said to be, unless the line asks for "
+        "The fix declares the packages in requirements.txt (with the line's own exact pins, `tensorflow==2.4.1`, and PyPI's "
+        "`sklearn` placeholder said as scikit-learn), where the project's environment files are conda environment files "
+        "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
+        "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one; a package a manifest declares already is said to be, unless the line asks for "
         "a version that declaration rules out (`!pip install pandas==1.5.3` beside `pandas==2.1.0`, `seaborn==0.12.2` beside "
         "`seaborn>=0.13`): then the fix says the two differ and to pin there the version the notebook needs. "
         "A package that is the project itself (its `setup.py` names it: `!pip install deepchem` in deepchem's tutorials) "
@@ -1290,6 +1374,10 @@ class InNotebookInstall(Rule):
         ),
         # OpenMMLab's installer beside pip: one finding for the cell, at its first line.
         Example(cells=('!python3 -m mim install "mmcv==2.1.0"\n!python3 -m pip install "mmdet==3.2.0"',), expect=((1, 1),)),
+        # A project whose only manifest is a conda environment file: the fix names it (its `dependencies:`
+        # list for the conda line, its `pip:` list for the pip line), not a requirements.txt it lacks.
+        Example(cells=("!conda install -y lightgbm", "%pip install tabulate", "import lightgbm\nimport tabulate"),
+                files={"environment.yml": "dependencies:\n  - numpy=1.26.4\n"}, expect=((1, 1), (2, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1380,7 +1468,8 @@ class InNotebookInstall(Rule):
             helpers = [spec.name for spec in packages if normalise(spec.name) in setup_helpers]
             to_declare = [name for spec in packages if normalise(spec.name) not in setup_helpers
                           for name in _to_declare(spec, metapackages, imported or frozenset())]
-            fix = (f"Declare {', '.join(to_declare)} in requirements.txt (pinned); the line runs only "
+            fix = (f"Declare {', '.join(to_declare)} in {_declare_in(ctx.project.manifests, _line_versions(parsed))} "
+                   "(pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
                    _install_fix(to_declare, ctx.project.manifests, parsed, imported=_imported_distributions(ctx)
                                 if any("://" in u for u in parsed.unresolved) else frozenset())
@@ -1427,8 +1516,8 @@ class InNotebookInstall(Rule):
             note = _find_links_note([item.command.text for item in items if item.to_declare])
             if note:
                 # `(pinned)` → `(pinned, with the line …)`; `(pinned; x is already declared …)` keeps its tail.
-                fix = (fix.replace("in requirements.txt (pinned", f"in requirements.txt (pinned, {note}", 1)
-                       if "in requirements.txt (pinned" in fix else f"{fix} ({note})")
+                fix = (fix.replace(" (pinned", f" (pinned, {note}", 1) if fix.startswith("Declare ") and " (pinned" in fix
+                       else f"{fix} ({note})")
             yield Hit(
                 first.command.cell,
                 first.command.line,
@@ -1517,14 +1606,38 @@ def _vcs_ref(url: str) -> tuple[str, str]:
     return url[: len(url) - len(ref) - 1], ref
 
 
-def _declare_in(manifests: tuple[Manifest, ...]) -> str:
-    """Where a package the notebook installs belongs: requirements.txt, or, in a project whose only
+def _declare_in(manifests: tuple[Manifest, ...], versions: Optional[dict] = None) -> str:
+    """Where a package the notebook installs belongs: requirements.txt; in a project whose environment
+    files are conda environment files only (fonnesbeck/Bios8366: `conda env create -f environment.yml`),
+    the one DEP001 names, in its `dependencies:` list for a `conda install` line and in its `pip:` list
+    for a pip line (fair check 19: 7 fixes said requirements.txt); or, in a project whose only
     environment files are Dockerfiles (rapidsai/notebooks-contrib: `RUN source activate rapids &&
-    conda install …`), a RUN line of the nearest one, the file DEP001 names (fair check 15)."""
-    if any(m.kind in _ROUTE_KINDS for m in manifests):
+    conda install …`), a RUN line of the nearest one, the file DEP001 names (fair check 15).
+    `versions` is `_line_versions` of the line(s): their third field says conda's syntax."""
+    if any(m.kind in ("requirements", "pipfile") for m in manifests):
         return "requirements.txt"
+    conda = tuple(m for m in manifests if m.kind == "environment")
+    home = _home_manifest(conda) if conda else None
+    if home is not None:
+        if versions and all(asked[2] for asked in versions.values()):
+            return f"the `dependencies:` list of {home.path}"
+        return f"the `pip:` list under `dependencies:` of {home.path}"
     dockerfile = next((m for m in manifests if m.kind == "dockerfile"), None)
     return f"a RUN line of {dockerfile.path}" if dockerfile is not None else "requirements.txt"
+
+
+def _with_line_pin(name: str, versions: dict, where: str) -> str:
+    """`tensorflow==2.4.1` for a name the install line pins to one version (fair check 19: the fix
+    said "Declare tensorflow … (pinned)" and dropped the notebook's own 2.4.1); conda's `=1.7.6` only
+    where the line goes to a conda `dependencies:` list (for pip it is a release series, not a pin)."""
+    asked = versions.get(normalise(name.split("[")[0]))
+    if asked is None or not asked[1]:
+        return name
+    constraint = asked[1].strip()
+    conda_list = where.startswith("the `dependencies:` list")
+    if asked[2]:
+        return f"{name}{constraint}" if conda_list and re.fullmatch(r"==?\s*[^=<>!~,|*\s]+(?:=\S+)?", constraint) else name
+    return f"{name}{constraint}" if re.fullmatch(r"===?\s*[^=<>!~,*\s]+", constraint) else name
 
 
 # Nightly builds published under a name of their own, and the release each is a build of: "declare
@@ -1573,7 +1686,15 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
     names them twice), a nightly build's own name (`tf-nightly`) replaced by its release, which is what to declare."""
     names = list(dict.fromkeys(names))
     releases = list(dict.fromkeys(_NIGHTLIES.get(normalise(n.split("[")[0]), n) for n in names))
+    # PyPI's `sklearn` placeholder installs no scikit-learn: the distribution is what to declare
+    # (fair check 19: "Declare … sklearn … (pinned)", where DEP001 says to replace it).
+    real = {placeholder: distribution for distribution, placeholder in _PLACEHOLDERS.items()}
+    placeholders = [n for n in releases if normalise(n.split("[")[0]) in real]
+    releases = list(dict.fromkeys(real.get(normalise(n.split("[")[0]), n) for n in releases))
     fix = _declaring_fix(releases, manifests, parsed, versions, imported)
+    if fix and placeholders:
+        fix += "".join(f" (`{p}` is a deprecated placeholder on the package index that does not install "
+                       f"`{real[normalise(p.split('[')[0])]}`: declare the latter)" for p in placeholders)
     return fix + _nightly_note(names) if fix else fix
 
 
@@ -1612,15 +1733,16 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
     listed_somewhere = {r.name for m in manifests for r in m.requirements}
     undeclared = [n for n in names if normalise(n.split("[")[0]) not in declaring]
     declared = [n for n in names if normalise(n.split("[")[0]) in declaring]
+    line_versions = versions if versions is not None else _line_versions(parsed)
+    where = _declare_in(manifests, line_versions)
     if not declared:
-        return f"Declare {', '.join(names)} in {_declare_in(manifests)} (pinned) and delete the line"
+        return f"Declare {', '.join(_with_line_pin(n, line_versions, where) for n in names)} in {where} (pinned) and delete the line"
     # A name only a manifest's own project name gives (`!pip install deepchem` in deepchem's tutorials,
     # beside its setup.py): that file does not declare the package, it builds it (fair check 17).
     own = [n for n in declared if normalise(n.split("[")[0]) not in listed_somewhere]
     # `!pip install pandas==1.5.3` beside `pandas==2.1.0`: declared, but not the version the line
     # installs (left17: the fix said "already declared").
-    differing = _differing_versions([n for n in declared if n not in own], manifests, declaring,
-                                    versions if versions is not None else _line_versions(parsed))
+    differing = _differing_versions([n for n in declared if n not in own], manifests, declaring, line_versions)
     listed = [n for n in declared if n not in own and n not in differing]
     parts = []
     binder_docker = ""
@@ -1655,7 +1777,8 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
         return "The" + fix[3:] if fix.startswith("the install of") else fix
     if differing:
         already += ": pin there the version the notebook needs"
-    return f"Declare {', '.join(undeclared)} in {_declare_in(manifests)} (pinned; {already}) and delete the line"
+    return (f"Declare {', '.join(_with_line_pin(n, line_versions, where) for n in undeclared)} in {where} "
+            f"(pinned; {already}) and delete the line")
 
 
 def _beside_dockerfile(files: str, manifests: tuple[Manifest, ...]) -> str:
