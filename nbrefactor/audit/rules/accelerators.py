@@ -180,6 +180,16 @@ class GpuOnlyCode(Rule):
             ),
             expect=((2, 1), (3, 1)),
         ),
+        # A top-level assert of two GPUs: the later cells' GPU lines run only where it passed, related
+        # to its one finding, which says the step needs 2 GPUs (fair check 19).
+        Example(
+            cells=(
+                "import torch\nassert torch.cuda.device_count() >= 2",
+                "a = torch.ones(8, device='cuda:0')\nb = torch.ones(8, device='cuda:1')",
+                "torch.cuda.synchronize()",
+            ),
+            expect=((1, 2),),
+        ),
         # Two calls of one cell asking for "cuda": one finding, the second related.
         Example(
             cells=(

@@ -36,6 +36,7 @@ _FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path wit
 # and the canonical metrics are one pin.
 _METRIC_ID = "hub-metric"
 _NLTK_DOWNLOAD_ID = "nltk-download"
+_TORCH_DATASET_ID = "torch-dataset-download"
 
 
 @dataclass(frozen=True)
@@ -850,7 +851,8 @@ class RuntimeDownload(Rule):
         "(`[nltk_data]`). The catalogue is `rules/downloads.toml`; a "
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
-        "are related locations); likewise one finding per model or dataset name in the notebook (its "
+        "are related locations), and so is a torchvision/torchtext/torchaudio dataset class constructed with `download=True` "
+        "again in a later cell (a loader function building CIFAR-10 after a cell showing its images); likewise one finding per model or dataset name in the notebook (its "
         "tokenizer, configuration and weights fetched in three cells are one id to pin), and one per Keras "
         "application class (`EfficientNetB0(include_top=False)` built again for fine-tuning is the same weights "
         "file, cached after the first download), and one per `if`/`elif` chain whose arms each load other weights "
@@ -900,6 +902,14 @@ class RuntimeDownload(Rule):
         )),
     )
     failing = (
+        # One dataset class constructed again in a later cell: one download to pin, the later related (fair check 19).
+        Example(
+            cells=(
+                "import torchvision\nshown = torchvision.datasets.CIFAR10('~/Datasets/CIFAR', train=True, download=True)",
+                "def cifar_loader(train, root='~/Datasets/CIFAR'):\n    return torchvision.datasets.CIFAR10(root=root, train=train, download=True)",
+            ),
+            expect=((1, 2),),
+        ),
         Example(
             cells=(
                 md("# Data"),
@@ -1090,6 +1100,10 @@ class RuntimeDownload(Rule):
             callee = _CALLEE.search(shown)
             metric = fetch[3].id == _METRIC_ID
             key = ("name", fetched, metric) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
+            if fetch[3].id == _TORCH_DATASET_ID and callee and not fetched:
+                # `CIFAR10(root, download=True)` in one cell and again in a later one: one dataset
+                # class, one download to pin (fair check 19, items 94, 95): the later ones related.
+                key = ("dataset class", callee.group(1))
             if fetch[3].id == _NLTK_DOWNLOAD_ID:
                 # `nltk.download("stopwords")`, `nltk.download("punkt")` on consecutive lines: one
                 # provisioning step (fair check 16, item 122), as a cell's `!wget` lines are; a name
@@ -1139,6 +1153,10 @@ class RuntimeDownload(Rule):
                                "`~/scikit_learn_data` by default)")
                 fix = ("Fetch it once in a data step and read the stored copy from a configured path (or point "
                        "`data_home` at a provisioned cache).")
+            later_cells = sorted({c.cell.index for c, *_ in found[1:]} - {ca.cell.index})
+            if kind.id == _TORCH_DATASET_ID and later_cells:
+                consequence += (f"; cell{'s' if len(later_cells) > 1 else ''} {', '.join(map(str, later_cells))} "
+                                f"construct{'' if len(later_cells) > 1 else 's'} the same dataset class again (related): one download to pin")
             arms = _arms_of_fetches(ctx, found)
             if arms > 1:
                 consequence += ("; so does the other arm of its `if`/`elif` chain (related), and a run takes one of the two" if arms == 2

@@ -1587,6 +1587,50 @@ def _downloads_into(f: LiteralFinding) -> bool:
     return f.argument is not None and _told_to_download(f.argument)
 
 
+def _overridden_default(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """The literal is a parameter default of the notebook's own module-level function that every
+    call of it overrides (`def read_imdb(folder, data_root="/srv/me/aclImdb")`, only ever called as
+    `read_imdb("train", data_root)`): the default is never taken, the path the calls pass is what the
+    notebook uses (fair check 19, overridden-default-path; PTH006 keeps a default only when a call
+    leaves it out too). A function never called keeps its finding."""
+    if f.source != "python" or f.argument is not None:
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef) or fn.lineno > f.line or f.line > fn.body[0].lineno:
+            continue
+        positional = [*fn.args.posonlyargs, *fn.args.args]
+        pairs = [*zip(positional[len(positional) - len(fn.args.defaults):], fn.args.defaults),
+                 *((a, d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None)]
+        name = next((a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value == f.value and d.lineno == f.line), None)
+        if name is None:
+            return False
+        place = next((i for i, a in enumerate(positional) if a.arg == name), None)
+        other_uses = 0  # reads of the function's name that are not a call passing the argument
+        called = False
+        for other in ctx.cells:
+            if fn.name not in other.cell.source:
+                continue
+            other_tree = cell_python_tree(other)
+            if other_tree is None:
+                return False
+            for call in tree_nodes(other_tree):
+                if isinstance(call, ast.Name) and call.id == fn.name and isinstance(call.ctx, ast.Load):
+                    other_uses += 1  # passed on (`map(read_imdb, …)`), it may be called without the argument
+                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == fn.name):
+                    continue
+                passes = (place is not None and len(call.args) > place and not any(isinstance(a, ast.Starred) for a in call.args[:place + 1])) \
+                    or any(k.arg == name for k in call.keywords)
+                if not passes:
+                    return False
+                other_uses -= 1  # (its name, counted above, is this call's)
+                called = True
+        return called and other_uses == 0
+    return False
+
+
 def _default_download_root(f: LiteralFinding) -> bool:
     """The literal is a parameter default of the notebook's own function that reaches, unchanged, only
     the root of `download=True` dataset constructors (`def load(batch, root='~/Datasets/FashionMNIST'):
@@ -1848,10 +1892,15 @@ def _scratch(uses: Sequence[tuple[tuple[int, int], str, bool]], path: str, remov
 
 
 def _download_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
-    """(cell, line) of each download call PTH007 reports (`gdown.download(url, "data.zip")`)."""
+    """(cell, line) of each download call PTH007 reports (`gdown.download(url, "data.zip")`), also
+    as a related location (`CIFAR10(root="./test/", download=True)` constructed again in a later
+    cell, related to the class's first download: fair check 19)."""
     from nbrefactor.audit.rules.downloads import RuntimeDownload
 
-    return frozenset((h.cell.index, h.line or 0) for h in RuntimeDownload().check(ctx) if h.cell is not None)
+    return frozenset(
+        (cell.index, line or 0) for h in RuntimeDownload().check(ctx) if h.cell is not None
+        for cell, line, _ in ((h.cell, h.line, h.column), *h.related) if cell is not None
+    )
 
 
 def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], downloads: Collection[tuple[int, int]]) -> bool:
@@ -2099,7 +2148,10 @@ class AbsolutePath(Rule):
         "Nor is a literal of a list of candidate locations the notebook probes in turn (`LOCATIONS = [Path.home() / \".kx/bin/q\", "
         "Path(\"/opt/kx/bin/q\")]`, then `for p in LOCATIONS: if p.exists(): …`, or `next((p for p in LOCATIONS if p.exists()), None)`) "
         "when the list also holds a place built from a configured root or the home folder: a machine without the literal's folder "
-        "takes the other place (a list of literals only stays reported: elsewhere none of them is there)."
+        "takes the other place (a list of literals only stays reported: elsewhere none of them is there). "
+        "Nor is a parameter default of the notebook's own function that every call of it overrides (`def read_imdb(folder, "
+        "data_root=\"/srv/me/aclImdb\")`, only ever called as `read_imdb(\"train\", data_root)`): never used; the path the calls "
+        "pass is what counts (a function never called, or passed on by name, keeps its finding)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -2113,6 +2165,11 @@ class AbsolutePath(Rule):
         'df = pd.read_csv(DATA_DIR / "raw" / "train.csv")'
     )
     passing = (
+        # A default every call of the function overrides is never used (fair check 19).
+        Example(cells=(
+            "import os\ndef read_reviews(split, root='/srv/alice/imdb'):\n    return os.listdir(os.path.join(root, split))",
+            "DATA_ROOT = os.environ['DATA_ROOT']\ntrain = read_reviews('train', DATA_ROOT)\ntest = read_reviews('test', root=DATA_ROOT)",
+        )),
         Example(cells=(
             "import os\nfrom pathlib import Path\nDATA_DIR = Path(os.environ['DATA_DIR'])",
             "df = pd.read_csv(DATA_DIR / 'train.csv')\nparts = 'a/b/c'.split('/')",
@@ -2204,6 +2261,8 @@ class AbsolutePath(Rule):
                 and (f.ca.cell.index, f.line, f.column) not in _reported_path_entries(ctx)
                 # A candidate location the notebook probes (`.exists()`) after a configured one.
                 and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
+                # A parameter default every call of the function overrides: never used.
+                and not _overridden_default(ctx, f)
             )
             if not _temporary(group, settings)
         ]
@@ -2682,7 +2741,9 @@ class UserSpecificPath(Rule):
         "`~/.bash_profile`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
-        "is not reported (PTH007 reports the download), nor is a literal of a list of candidate locations probed in turn after a "
+        "is not reported (PTH007 reports the download), also when it gets there as a parameter default of the notebook's own "
+        "function used only as such a root (`def load(batch, root=\"~/Datasets/FashionMNIST\"): FashionMNIST(root=root, "
+        "download=True)`), nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor is a literal of a list of candidate locations probed in turn after a "
         "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
@@ -2699,6 +2760,11 @@ class UserSpecificPath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")'
     )
     passing = (
+        # A `~/…` parameter default that reaches only a `download=True` root, as when given directly (fair check 19).
+        Example(cells=(
+            "import torchvision\ndef loaders(root='~/Datasets/Clothes'):\n    return torchvision.datasets.FashionMNIST(root=root, train=True, download=True)",
+            "train = loaders()",
+        )),
         Example(cells=(
             "import os\nhome = os.path.expanduser(os.environ.get('PROJECT_HOME', '.'))",
             "mask = df.query('~flag')\nlabel = 'content/type'\ndrive = 'C:'",
@@ -2788,6 +2854,8 @@ class UserSpecificPath(Rule):
             and not _printed_walk(f)
             # A candidate location the notebook probes (`.exists()`) after a configured one.
             and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
+            # A parameter default every call of the function overrides: never used.
+            and not _overridden_default(ctx, f)
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
@@ -2996,7 +3064,10 @@ class RemoteUri(Rule):
         "run from its folder it downloads nothing (the line serves a lone copy on Colab). A URI given only to `print(…)` "
         "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported. A raw GitHub URL "
         "(`raw.githubusercontent.com/…/cars1.csv`) whose file is committed beside the notebook is the repository fetching "
-        "its own file: the message says to read that copy. An `ftp://` URL in a `!wget`/`!curl` line is a download as an http "
+        "its own file: the message says to read that copy. A fetch in the `except FileNotFoundError:` (`OSError`, `IOError`) "
+        "handler of a `try:` that reads the same file by a relative path the repository commits (`try: pd.read_csv(\"../data/x.csv\")` / "
+        "`except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) downloads nothing when the notebook runs from its folder: "
+        "not reported here; PTH006 reports the relative read, the fetch related (a local file the repository lacks keeps the fetch's finding). An `ftp://` URL in a `!wget`/`!curl` line is a download as an http "
         "one is (anonymous FTP needs no credentials): one step with the cell's other fetches, the files it saves read back "
         "related. In a Colab detection `try` (`try:` / `from google.colab import files` / … / `except ModuleNotFoundError:`), "
         "the rest of the body after the import runs only on Colab and the handler is the local branch: a URL fetched in both "
@@ -4177,7 +4248,9 @@ class ChangeDirectory(Rule):
         "start folder (`%cd {build}`; `%cd solver` … `%cd ../plotter`; `%cd work` … `%cd {START}`) are one "
         "setup block: one finding at its first change, the others related. A `%cd docs/notebooks` after "
         "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
-        "started: a return, related to the climb's finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix. "
+        "started: a return, related to the climb's finding; so is an `os.chdir('../notebooks')` (or `%cd`) after an "
+        "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
+        "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix. "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
         "one cell, `%cd repo` below it or alone in the next code cell) is that setup step's: related to the first change's finding."
     )
@@ -6895,7 +6968,9 @@ class CwdRelativePath(Rule):
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
-        "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), a listing of the "
+        "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), a member name given to an "
+        "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
+        "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
         "expression or in `print`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
         "testing for them, the part of its test right of the check in an `and`: `if \"google.colab\" in sys.modules and "
@@ -6989,7 +7064,7 @@ class CwdRelativePath(Rule):
         "(`data_directory = \"./data\"`) or as `os.getcwd()`; a file a download line saved (`!curl … -o ../tables/x.csv`, "
         "`!wget ftp://…`, `wget.download(url)` with no `out=`) and read back through a constant or the notebook's own "
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
-        "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported)."
+        "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -7005,6 +7080,10 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A member name given to an open archive is looked up inside it, not in the folder (fair check 19).
+        Example(cells=(
+            "import os\nimport zipfile\nwith zipfile.ZipFile(os.environ['LYRICS_ZIP']) as zin:\n    text = zin.read('lyrics.txt').decode()",
+        )),
         # A PyTorch Geometric dataset's root, joined into a name it alone reads: PTH007 reports the
         # download; a papermill parameter built with `Path(...)`; a probed candidate after a
         # configured one (fair check 18).
