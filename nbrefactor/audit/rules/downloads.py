@@ -1100,10 +1100,6 @@ class RuntimeDownload(Rule):
             callee = _CALLEE.search(shown)
             metric = fetch[3].id == _METRIC_ID
             key = ("name", fetched, metric) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
-            if fetch[3].id == _TORCH_DATASET_ID and callee and not fetched:
-                # `CIFAR10(root, download=True)` in one cell and again in a later one: one dataset
-                # class, one download to pin (fair check 19, items 94, 95): the later ones related.
-                key = ("dataset class", callee.group(1))
             if fetch[3].id == _NLTK_DOWNLOAD_ID:
                 # `nltk.download("stopwords")`, `nltk.download("punkt")` on consecutive lines: one
                 # provisioning step (fair check 16, item 122), as a cell's `!wget` lines are; a name
@@ -1122,6 +1118,10 @@ class RuntimeDownload(Rule):
         # one choice of weights to pin; one finding at the first arm, the others related (fair
         # check 18: backbone-branches-split-per-branch).
         groups = _merge_branch_arms(ctx, groups)
+        # `CIFAR10(root, download=True)` in one cell and again in a later one (also as `return
+        # CIFAR10(…)` in a loader function): one dataset class, one download to pin (fair check 19,
+        # items 94, 95): the later groups join the first.
+        groups = _merge_dataset_classes(groups)
         # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
         # not call them distributions): related locations of its finding.
         cloned: dict[tuple[int, int], list[tuple]] = {}
@@ -1242,6 +1242,30 @@ def _merge_branch_arms(ctx: RuleContext, groups: dict[tuple, list[tuple]]) -> di
     return merged
 
 
+def _dataset_class(fetch: tuple) -> str:
+    """The dotted class a torchvision/torchtext/torchaudio `download=True` fetch constructs, "" for
+    any other fetch."""
+    if fetch[3].id != _TORCH_DATASET_ID:
+        return ""
+    callee = _CALLEE.search(fetch[4]) or _RETURNED_CALLEE.search(fetch[4])
+    return callee.group(1) if callee else ""
+
+
+def _merge_dataset_classes(groups: dict[tuple, list[tuple]]) -> dict[tuple, list[tuple]]:
+    """Groups holding a fetch of one dataset class, merged into the first (by position) of them."""
+    merged = dict(groups)
+    owner: dict[str, tuple] = {}
+    for key in sorted(groups, key=lambda k: (groups[k][0][0].cell.index, groups[k][0][1], groups[k][0][2])):
+        classes = {c for c in map(_dataset_class, groups[key]) if c}
+        first = next((owner[c] for c in sorted(classes) if c in owner and owner[c] in merged), None)
+        if first is not None and first != key:
+            merged[first] = merged[first] + merged.pop(key)
+            key = first
+        for c in classes:
+            owner.setdefault(c, key)
+    return merged
+
+
 def _arms_of_fetches(ctx: RuleContext, found: list[tuple]) -> int:
     """How many arms of one `if`/`elif` chain the group's fetches sit in (1 when not merged so)."""
     ca = found[0][0]
@@ -1257,4 +1281,6 @@ def _arms_of_fetches(ctx: RuleContext, found: list[tuple]) -> int:
 
 
 # The dotted callee of a fetching call's line (`datasets.MNIST` in `train = datasets.MNIST(...)`).
+# ... and of a `return`/`yield` line (`return torchvision.datasets.CIFAR10(root=root, download=True)`).
+_RETURNED_CALLEE = re.compile(r"^\s*(?:return|yield)\s+([A-Za-z_][\w.]*)\(")
 _CALLEE = re.compile(r"^(?:[\w\s,()\[\]]*=\s*)?([A-Za-z_][\w.]*)\(")
