@@ -144,6 +144,11 @@ class ProjectContext:
     # `datasets/x.xlsx` in a folder above the notebook): (URL path after the branch, that file's path
     # from the notebook's folder). PTH003 says to read that copy (fair check 17, items 91, 94).
     committed_repo_copies: tuple[tuple[str, str], ...] = ()
+    # Relative path literals (`'../data/cancer.csv'`, as written) of a notebook that falls back on a
+    # missing file (`except FileNotFoundError:`), that are files from the notebook's folder: a `try:`
+    # reading that committed copy, `except FileNotFoundError:` fetching it, downloads nothing when run
+    # from its folder (fair check 19, try-local-then-fetch-committed-copy). One `stat` per literal.
+    present_fallback_reads: frozenset[str] = frozenset()
     # Importable names in the notebook's parent folder, what `sys.path.append("..")` adds (modules,
     # packages, folders of code); None when not looked at.
     parent_modules: Optional[frozenset[str]] = None
@@ -1369,6 +1374,7 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     are looked at; one `stat` per URL name."""
     texts = [s for s in sources]
     project = _with_committed_copies(project, notebook_path, texts)
+    project = _with_present_fallback_reads(project, notebook_path, texts)
     if not any(may_guard_downloads(s) for s in texts):
         return project
     names = {m.group("name") for s in texts for m in _URL_FILE_NAME.finditer(s)}
@@ -1420,6 +1426,25 @@ def _with_committed_copies(project: ProjectContext, notebook_path: str | Path, t
                 break
             above = parent
     return replace(project, committed_repo_copies=project.committed_repo_copies + tuple(copies)) if copies else project
+
+
+# A handler for a missing file, and a quoted relative path (`'../data/x.csv'`, `"data/x.csv"`).
+_MISSING_FILE_HANDLER = re.compile(r"except\s*\(?[^:\n]*\b(?:FileNotFoundError|OSError|IOError)\b")
+_RELATIVE_PATH_LITERAL = re.compile(r"""['"](?P<path>(?:\.\.?/)*[\w.-]+(?:/[\w.-]+)*\.\w+)['"]""")
+
+
+def _with_present_fallback_reads(project: ProjectContext, notebook_path: str | Path, texts: Sequence[str]) -> ProjectContext:
+    """The project with `present_fallback_reads`: in a cell with a missing-file handler, the quoted
+    relative file paths that exist from the notebook's folder (at most 64 `stat`s)."""
+    candidates = sorted({
+        m.group("path") for s in texts if _MISSING_FILE_HANDLER.search(s)
+        for m in _RELATIVE_PATH_LITERAL.finditer(s)
+    })[:64]
+    if not candidates:
+        return project
+    folder = os.path.dirname(resolved_path(notebook_path))
+    present = frozenset(c for c in candidates if os.path.isfile(os.path.join(folder, *c.split("/"))))
+    return replace(project, present_fallback_reads=project.present_fallback_reads | present) if present else project
 
 
 # `raw.githubusercontent.com/<owner>/<repo>/<branch>/<path>`, `github.com/<owner>/<repo>/raw/<branch>/<path>`:

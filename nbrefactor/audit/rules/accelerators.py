@@ -5,6 +5,7 @@ the audit reports and what the pipeline asks for agree."""
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import cell_python_tree
@@ -22,7 +23,7 @@ class GpuOnlyCode(Rule):
     what_it_does = (
         "Reports each line that needs a GPU by itself: `.cuda()`, `.to(\"cuda\")`, `device=\"cuda\"`, "
         "a device defined as CUDA with no fallback (`device = torch.device(\"cuda\")`, reported once "
-        "at its definition, the lines moving things to it as related locations), CUDA runtime calls, `nn.DataParallel`, "
+        "at its definition, the lines moving things to it as related locations), CUDA runtime calls, "
         "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, AutoGluon's per-model "
         "`ag_args_fit={\"num_gpus\": 1}` (each model asserts the GPUs are there; `fit(num_gpus=1)` is lowered to "
         "what the machine has and is not reported), RAPIDS/CuPy "
@@ -39,7 +40,9 @@ class GpuOnlyCode(Rule):
         "pandas and scikit-learn; the lines of a CUDA library such as CuPy are one finding per notebook), and a GPU check the notebook asserts (`assert "
         "torch.cuda.is_available()`, `assert len(tf.config.list_physical_devices('GPU')) > 0`, `if not …: raise`): "
         "one finding per notebook, the other asserts related, and so are the CUDA devices defined or used in the "
-        "cells holding an assert (one edit: check, then choose the device with a fallback); an assert that no GPU be "
+        "cells holding an assert (one edit: check, then choose the device with a fallback) and, after an assert at the top level "
+        "of a cell, the GPU lines of the cells below it (they run only where it passed); an assert of a GPU count "
+        "(`assert torch.cuda.device_count() >= 2`) says the step needs a node with that many GPUs; an assert that no GPU be "
         "present (`assert not tf.test.is_gpu_available(), \"do this on a CPU\"`) demands a CPU and is not reported. Code "
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, a conditional expression testing "
@@ -52,7 +55,8 @@ class GpuOnlyCode(Rule):
         "a GPU only when there is one), nor XGBoost's estimators told `device=\"cuda\"` (they warn and train on the CPU), nor the GPU lines "
         "in function bodies of a notebook saved from a CPU-only Kaggle kernel (`isGpuEnabled: false`) that ran every cell without an error "
         "(those functions did not run there, or ran without a GPU), nor PyTorch's mixed-precision helpers (`torch.autocast(device_type=\"cuda\")`, "
-        "`GradScaler(device=\"cuda\")`: without a GPU they warn and disable themselves). The catalogue is `rules/gpu.toml`; the compiler requests a GPU "
+        "`GradScaler(device=\"cuda\")`: without a GPU they warn and disable themselves), nor `nn.DataParallel(model)` (without a GPU "
+        "it keeps the module and runs it on the CPU). The catalogue is `rules/gpu.toml`; the compiler requests a GPU "
         "for the pipeline steps that run these lines (or call functions that do), for the steps calling a GPU library imported "
         "with a CPU fallback (the package installs the library, and CuPy, installed, imports without a GPU: the fallback "
         "never runs there), and for training steps holding any GPU code."
@@ -130,6 +134,11 @@ class GpuOnlyCode(Rule):
             "try:\n    import cupy as xp\nexcept ImportError:\n    import numpy as xp",
             "grid = xp.linspace(0.0, 1.0, 8)\nprint(float(xp.sqrt(grid).max()))",
         )),
+        # DataParallel without a GPU keeps the module and runs it on the CPU (fair check 19).
+        Example(cells=(
+            "import torch\nfrom torch import nn\ndevice = 'cuda' if torch.cuda.is_available() else 'cpu'",
+            "net = nn.DataParallel(nn.Linear(4, 2)).to(device)\nout = net(torch.zeros(3, 4).to(device))",
+        )),
         # Checks that only report, or fall back: not requirements.
         Example(cells=(
             "import torch\nimport tensorflow as tf\nprint(len(tf.config.list_physical_devices('GPU')))",
@@ -152,7 +161,7 @@ class GpuOnlyCode(Rule):
                 "import torch\nfrom torch import nn\nmodel = nn.Linear(4, 2).cuda()\nmodel = nn.DataParallel(model)",
                 "device = torch.device('cuda:0')\nbatch = torch.zeros(4).to(device)\nout = model(batch)",
             ),
-            expect=((2, 3), (2, 4), (3, 1)),
+            expect=((2, 3), (3, 1)),
         ),
         Example(
             cells=(
@@ -172,6 +181,16 @@ class GpuOnlyCode(Rule):
                 "booster = lgb.LGBMClassifier(\n    num_leaves=31,\n    device='gpu',\n)",
             ),
             expect=((2, 1), (3, 1)),
+        ),
+        # A top-level assert of two GPUs: the later cells' GPU lines run only where it passed, related
+        # to its one finding, which says the step needs 2 GPUs (fair check 19).
+        Example(
+            cells=(
+                "import torch\nassert torch.cuda.device_count() >= 2",
+                "a = torch.ones(8, device='cuda:0')\nb = torch.ones(8, device='cuda:1')",
+                "torch.cuda.synchronize()",
+            ),
+            expect=((1, 2),),
         ),
         # Two calls of one cell asking for "cuda": one finding, the second related.
         Example(
@@ -287,7 +306,14 @@ class GpuOnlyCode(Rule):
         required = (-1, gc.required_reason)
         if required in first:
             asserted = {n.cell for n in (first[required], *repeats.get(required, []))}
-            for key in [k for k in first if k[0] in asserted]:
+            # An assert at the top level of a cell stops the notebook there without a GPU: every GPU
+            # line of the cells after it runs only where the assert passed, one requirement of the
+            # notebook (a two-GPU benchmark after `assert torch.cuda.device_count() >= 2`; fair check
+            # 19, gpu-asserted-notebook-split-per-line): related to the assert's finding too.
+            top = [n.cell for n in (first[required], *repeats.get(required, [])) if _top_level_line(ctx, n.cell, n.line)]
+            after = min(top) if top else None
+            for key in [k for k in first if k != required and (k[0] in asserted or (
+                    after is not None and first[k].cell > after and "TPU" not in first[k].reason))]:
                 repeats.setdefault(required, []).append(first.pop(key))
                 repeats[required].extend(repeats.pop(key, []))
         moves = sorted((k for k in first if first[k].reason in placements and not first[k].uses),
@@ -342,6 +368,20 @@ class GpuOnlyCode(Rule):
                     related=related,
                 )
                 continue
+            count = _asserted_gpu_count(cell.source, need.line) if need.reason == gc.required_reason else 0
+            if count > 1:
+                yield Hit(
+                    cell, need.line, need.column,
+                    f"This line asserts at least {count} GPUs: the notebook stops on a machine with fewer, and the pipeline "
+                    f"step running it needs a node with {count} GPUs"
+                    + (f"; the notebook's {len(related)} other GPU line{'s' if len(related) != 1 else ''} "
+                       f"{'are' if len(related) != 1 else 'is'} related (they run only where the assert passed)" if related else ""),
+                    fix=f"Schedule the notebook's steps on a node with {count} GPUs (say so where the notebook is run), "
+                        "or let it measure what the machine has instead of asserting a count.",
+                    key=need.reason,
+                    related=related,
+                )
+                continue
             yield Hit(
                 cell,
                 need.line,
@@ -361,6 +401,32 @@ class GpuOnlyCode(Rule):
                 key=need.reason,
                 related=related,
             )
+
+
+def _top_level_line(ctx: RuleContext, cell_index: int, line: int) -> bool:
+    """Is the line in a statement at the top level of its cell (not in a function or class body)?"""
+    for ca in ctx.cells:
+        if ca.cell.index == cell_index:
+            tree = cell_python_tree(ca)
+            return tree is not None and any(
+                stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno)
+                and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                for stmt in tree.body
+            )
+    return False
+
+
+# `assert torch.cuda.device_count() >= 2`, `assert len(gpus) > 1`: the number of GPUs asserted.
+_GPU_COUNT_ASSERT = re.compile(r"\bassert\b.*?(?:device_count\(\)|\blen\([^)]*\))\s*(?P<op>>=|>|==)\s*(?P<n>\d+)")
+
+
+def _asserted_gpu_count(source: str, line: int) -> int:
+    """The least number of GPUs an assert on this line demands (0 when it names no count)."""
+    lines = source.split("\n")
+    match = _GPU_COUNT_ASSERT.search(lines[line - 1]) if 0 < line <= len(lines) else None
+    if match is None:
+        return 0
+    return int(match.group("n")) + (1 if match.group("op") == ">" else 0)
 
 
 def _function_lines_unrun_on_cpu(ctx: RuleContext) -> frozenset[tuple[int, int]]:

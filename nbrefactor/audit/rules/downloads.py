@@ -36,6 +36,7 @@ _FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path wit
 # and the canonical metrics are one pin.
 _METRIC_ID = "hub-metric"
 _NLTK_DOWNLOAD_ID = "nltk-download"
+_TORCH_DATASET_ID = "torch-dataset-download"
 
 
 @dataclass(frozen=True)
@@ -850,7 +851,8 @@ class RuntimeDownload(Rule):
         "(`[nltk_data]`). The catalogue is `rules/downloads.toml`; a "
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
-        "are related locations); likewise one finding per model or dataset name in the notebook (its "
+        "are related locations), and so is a torchvision/torchtext/torchaudio dataset class constructed with `download=True` "
+        "again in a later cell (a loader function building CIFAR-10 after a cell showing its images); likewise one finding per model or dataset name in the notebook (its "
         "tokenizer, configuration and weights fetched in three cells are one id to pin), and one per Keras "
         "application class (`EfficientNetB0(include_top=False)` built again for fine-tuning is the same weights "
         "file, cached after the first download), and one per `if`/`elif` chain whose arms each load other weights "
@@ -900,6 +902,14 @@ class RuntimeDownload(Rule):
         )),
     )
     failing = (
+        # One dataset class constructed again in a later cell: one download to pin, the later related (fair check 19).
+        Example(
+            cells=(
+                "import torchvision\nshown = torchvision.datasets.CIFAR10('~/Datasets/CIFAR', train=True, download=True)",
+                "def cifar_loader(train, root='~/Datasets/CIFAR'):\n    return torchvision.datasets.CIFAR10(root=root, train=train, download=True)",
+            ),
+            expect=((1, 2),),
+        ),
         Example(
             cells=(
                 md("# Data"),
@@ -1108,6 +1118,10 @@ class RuntimeDownload(Rule):
         # one choice of weights to pin; one finding at the first arm, the others related (fair
         # check 18: backbone-branches-split-per-branch).
         groups = _merge_branch_arms(ctx, groups)
+        # `CIFAR10(root, download=True)` in one cell and again in a later one (also as `return
+        # CIFAR10(…)` in a loader function): one dataset class, one download to pin (fair check 19,
+        # items 94, 95): the later groups join the first.
+        groups = _merge_dataset_classes(groups)
         # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
         # not call them distributions): related locations of its finding.
         cloned: dict[tuple[int, int], list[tuple]] = {}
@@ -1139,6 +1153,10 @@ class RuntimeDownload(Rule):
                                "`~/scikit_learn_data` by default)")
                 fix = ("Fetch it once in a data step and read the stored copy from a configured path (or point "
                        "`data_home` at a provisioned cache).")
+            later_cells = sorted({c.cell.index for c, *_ in found[1:]} - {ca.cell.index})
+            if kind.id == _TORCH_DATASET_ID and later_cells:
+                consequence += (f"; cell{'s' if len(later_cells) > 1 else ''} {', '.join(map(str, later_cells))} "
+                                f"construct{'' if len(later_cells) > 1 else 's'} the same dataset class again (related): one download to pin")
             arms = _arms_of_fetches(ctx, found)
             if arms > 1:
                 consequence += ("; so does the other arm of its `if`/`elif` chain (related), and a run takes one of the two" if arms == 2
@@ -1224,6 +1242,30 @@ def _merge_branch_arms(ctx: RuleContext, groups: dict[tuple, list[tuple]]) -> di
     return merged
 
 
+def _dataset_class(fetch: tuple) -> str:
+    """The dotted class a torchvision/torchtext/torchaudio `download=True` fetch constructs, "" for
+    any other fetch."""
+    if fetch[3].id != _TORCH_DATASET_ID:
+        return ""
+    callee = _CALLEE.search(fetch[4]) or _RETURNED_CALLEE.search(fetch[4])
+    return callee.group(1) if callee else ""
+
+
+def _merge_dataset_classes(groups: dict[tuple, list[tuple]]) -> dict[tuple, list[tuple]]:
+    """Groups holding a fetch of one dataset class, merged into the first (by position) of them."""
+    merged = dict(groups)
+    owner: dict[str, tuple] = {}
+    for key in sorted(groups, key=lambda k: (groups[k][0][0].cell.index, groups[k][0][1], groups[k][0][2])):
+        classes = {c for c in map(_dataset_class, groups[key]) if c}
+        first = next((owner[c] for c in sorted(classes) if c in owner and owner[c] in merged), None)
+        if first is not None and first != key:
+            merged[first] = merged[first] + merged.pop(key)
+            key = first
+        for c in classes:
+            owner.setdefault(c, key)
+    return merged
+
+
 def _arms_of_fetches(ctx: RuleContext, found: list[tuple]) -> int:
     """How many arms of one `if`/`elif` chain the group's fetches sit in (1 when not merged so)."""
     ca = found[0][0]
@@ -1239,4 +1281,6 @@ def _arms_of_fetches(ctx: RuleContext, found: list[tuple]) -> int:
 
 
 # The dotted callee of a fetching call's line (`datasets.MNIST` in `train = datasets.MNIST(...)`).
+# ... and of a `return`/`yield` line (`return torchvision.datasets.CIFAR10(root=root, download=True)`).
+_RETURNED_CALLEE = re.compile(r"^\s*(?:return|yield)\s+([A-Za-z_][\w.]*)\(")
 _CALLEE = re.compile(r"^(?:[\w\s,()\[\]]*=\s*)?([A-Za-z_][\w.]*)\(")

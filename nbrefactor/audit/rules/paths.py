@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import itertools
 import posixpath
 import re
 import string
@@ -477,7 +478,42 @@ def _generic_path_arguments(
         return []  # a bare name no import binds: from `%run helpers.py` or a star import, not a known library
     if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
         return []
+    if _archive_member_call(facts, call):
+        return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+# The methods of an open archive that take a member's name, not a path (`zin.open('lyrics.txt')`,
+# `tar.extractfile('data/x.csv')`); `extract(member, path=…)`'s folder is a keyword, still judged.
+_ARCHIVE_MEMBER_METHODS = frozenset({"open", "read", "getinfo", "extract", "extractfile", "getmember"})
+_ARCHIVE_OPENERS = frozenset({"zipfile.ZipFile", "tarfile.open", "tarfile.TarFile", "py7zr.SevenZipFile"})
+
+
+def _archive_member_call(facts: NotebookFacts, call: CallFact) -> bool:
+    """Is the call a member-name method of a name bound to an open archive (`with
+    zipfile.ZipFile('../data/a.zip') as zin:` or `z = zipfile.ZipFile(…)`, then `zin.open('a.txt')`)?
+    The member name is looked up inside the archive, not against the working directory; the
+    archive's own path is judged where it is opened (fair check 19, zip-member-name-as-path)."""
+    receiver, _, method = call.func.rpartition(".")
+    if method not in _ARCHIVE_MEMBER_METHODS or not receiver.isidentifier():
+        return False
+    for ca in facts.cells:
+        if receiver not in ca.cell.source:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree_nodes(tree):
+            bound: list[tuple[ast.expr, ast.expr]] = []
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                bound = [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars is not None]
+            elif isinstance(node, ast.Assign):
+                bound = [(t, node.value) for t in node.targets]
+            for target, value in bound:
+                if (isinstance(target, ast.Name) and target.id == receiver and isinstance(value, ast.Call)
+                        and facts.resolve(dotted_name(value.func) or "") in _ARCHIVE_OPENERS):
+                    return True
+    return False
 
 
 # Keywords of model wrappers that hand their value to `from_pretrained` (deepchem's `ProtBERT(
@@ -1551,6 +1587,80 @@ def _downloads_into(f: LiteralFinding) -> bool:
     return f.argument is not None and _told_to_download(f.argument)
 
 
+def _overridden_default(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """The literal is a parameter default of the notebook's own module-level function that every
+    call of it overrides (`def read_imdb(folder, data_root="/srv/me/aclImdb")`, only ever called as
+    `read_imdb("train", data_root)`): the default is never taken, the path the calls pass is what the
+    notebook uses (fair check 19, overridden-default-path; PTH006 keeps a default only when a call
+    leaves it out too). A function never called keeps its finding."""
+    if f.source != "python" or f.argument is not None:
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef) or fn.lineno > f.line or f.line > fn.body[0].lineno:
+            continue
+        positional = [*fn.args.posonlyargs, *fn.args.args]
+        pairs = [*zip(positional[len(positional) - len(fn.args.defaults):], fn.args.defaults),
+                 *((a, d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None)]
+        name = next((a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value == f.value and d.lineno == f.line), None)
+        if name is None:
+            return False
+        place = next((i for i, a in enumerate(positional) if a.arg == name), None)
+        other_uses = 0  # reads of the function's name that are not a call passing the argument
+        called = False
+        for other in ctx.cells:
+            if fn.name not in other.cell.source:
+                continue
+            other_tree = cell_python_tree(other)
+            if other_tree is None:
+                return False
+            for call in tree_nodes(other_tree):
+                if isinstance(call, ast.Name) and call.id == fn.name and isinstance(call.ctx, ast.Load):
+                    other_uses += 1  # passed on (`map(read_imdb, …)`), it may be called without the argument
+                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == fn.name):
+                    continue
+                passes = (place is not None and len(call.args) > place and not any(isinstance(a, ast.Starred) for a in call.args[:place + 1])) \
+                    or any(k.arg == name for k in call.keywords)
+                if not passes:
+                    return False
+                other_uses -= 1  # (its name, counted above, is this call's)
+                called = True
+        return called and other_uses == 0
+    return False
+
+
+def _default_download_root(f: LiteralFinding) -> bool:
+    """The literal is a parameter default of the notebook's own function that reaches, unchanged, only
+    the root of `download=True` dataset constructors (`def load(batch, root='~/Datasets/FashionMNIST'):
+    FashionMNIST(root=root, train=True, download=True)`): the same root as when given directly (fair
+    check 19, home-download-root-via-parameter-default)."""
+    if f.source != "python" or f.argument is not None:
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    for function in tree_nodes(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.lineno > f.line:
+            continue
+        positional = [*function.args.posonlyargs, *function.args.args]
+        pairs = [*zip(positional[len(positional) - len(function.args.defaults):], function.args.defaults),
+                 *((a, d) for a, d in zip(function.args.kwonlyargs, function.args.kw_defaults) if d is not None)]
+        for parameter, default in pairs:
+            if not (isinstance(default, ast.Constant) and default.value == f.value and default.lineno == f.line):
+                continue
+            roots: set[int] = set()
+            for call in (n for n in ast.walk(function) if isinstance(n, ast.Call)):
+                if not any(k.arg == "download" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords):
+                    continue
+                given = [*call.args[:1], *(k.value for k in call.keywords if k.arg == "root")]
+                roots.update(id(g) for g in given if isinstance(g, ast.Name) and g.id == parameter.arg)
+            uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == parameter.arg]
+            return bool(roots) and all(id(n) in roots for n in uses)
+    return False
+
+
 def _told_to_download(argument: PathArgument) -> bool:
     """Does the call download into this path argument: a `download=True` dataset constructor, or one
     that always fetches what its root lacks (`Planetoid("./data", "Cora")`, `downloads_always`)?"""
@@ -1782,10 +1892,15 @@ def _scratch(uses: Sequence[tuple[tuple[int, int], str, bool]], path: str, remov
 
 
 def _download_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
-    """(cell, line) of each download call PTH007 reports (`gdown.download(url, "data.zip")`)."""
+    """(cell, line) of each download call PTH007 reports (`gdown.download(url, "data.zip")`), also
+    as a related location (`CIFAR10(root="./test/", download=True)` constructed again in a later
+    cell, related to the class's first download: fair check 19)."""
     from nbrefactor.audit.rules.downloads import RuntimeDownload
 
-    return frozenset((h.cell.index, h.line or 0) for h in RuntimeDownload().check(ctx) if h.cell is not None)
+    return frozenset(
+        (cell.index, line or 0) for h in RuntimeDownload().check(ctx) if h.cell is not None
+        for cell, line, _ in ((h.cell, h.line, h.column), *h.related) if cell is not None
+    )
 
 
 def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], downloads: Collection[tuple[int, int]]) -> bool:
@@ -2033,7 +2148,10 @@ class AbsolutePath(Rule):
         "Nor is a literal of a list of candidate locations the notebook probes in turn (`LOCATIONS = [Path.home() / \".kx/bin/q\", "
         "Path(\"/opt/kx/bin/q\")]`, then `for p in LOCATIONS: if p.exists(): …`, or `next((p for p in LOCATIONS if p.exists()), None)`) "
         "when the list also holds a place built from a configured root or the home folder: a machine without the literal's folder "
-        "takes the other place (a list of literals only stays reported: elsewhere none of them is there)."
+        "takes the other place (a list of literals only stays reported: elsewhere none of them is there). "
+        "Nor is a parameter default of the notebook's own function that every call of it overrides (`def read_imdb(folder, "
+        "data_root=\"/srv/me/aclImdb\")`, only ever called as `read_imdb(\"train\", data_root)`): never used; the path the calls "
+        "pass is what counts (a function never called, or passed on by name, keeps its finding)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -2047,6 +2165,11 @@ class AbsolutePath(Rule):
         'df = pd.read_csv(DATA_DIR / "raw" / "train.csv")'
     )
     passing = (
+        # A default every call of the function overrides is never used (fair check 19).
+        Example(cells=(
+            "import os\ndef read_reviews(split, root='/srv/alice/imdb'):\n    return os.listdir(os.path.join(root, split))",
+            "DATA_ROOT = os.environ['DATA_ROOT']\ntrain = read_reviews('train', DATA_ROOT)\ntest = read_reviews('test', root=DATA_ROOT)",
+        )),
         Example(cells=(
             "import os\nfrom pathlib import Path\nDATA_DIR = Path(os.environ['DATA_DIR'])",
             "df = pd.read_csv(DATA_DIR / 'train.csv')\nparts = 'a/b/c'.split('/')",
@@ -2138,6 +2261,8 @@ class AbsolutePath(Rule):
                 and (f.ca.cell.index, f.line, f.column) not in _reported_path_entries(ctx)
                 # A candidate location the notebook probes (`.exists()`) after a configured one.
                 and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
+                # A parameter default every call of the function overrides: never used.
+                and not _overridden_default(ctx, f)
             )
             if not _temporary(group, settings)
         ]
@@ -2616,7 +2741,9 @@ class UserSpecificPath(Rule):
         "`~/.bash_profile`…, the `[[tool_config_path]]` "
         "entries of `rules/paths.toml`) is where that tool looks on every machine: not reported. A `~/…` root given to a `download=True` dataset constructor "
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
-        "is not reported (PTH007 reports the download), nor is a literal of a list of candidate locations probed in turn after a "
+        "is not reported (PTH007 reports the download), also when it gets there as a parameter default of the notebook's own "
+        "function used only as such a root (`def load(batch, root=\"~/Datasets/FashionMNIST\"): FashionMNIST(root=root, "
+        "download=True)`), nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor is a literal of a list of candidate locations probed in turn after a "
         "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
@@ -2633,6 +2760,11 @@ class UserSpecificPath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")'
     )
     passing = (
+        # A `~/…` parameter default that reaches only a `download=True` root, as when given directly (fair check 19).
+        Example(cells=(
+            "import torchvision\ndef loaders(root='~/Datasets/Clothes'):\n    return torchvision.datasets.FashionMNIST(root=root, train=True, download=True)",
+            "train = loaders()",
+        )),
         Example(cells=(
             "import os\nhome = os.path.expanduser(os.environ.get('PROJECT_HOME', '.'))",
             "mask = df.query('~flag')\nlabel = 'content/type'\ndrive = 'C:'",
@@ -2710,7 +2842,7 @@ class UserSpecificPath(Rule):
             f for f in literal_findings(ctx)
             # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
             # reports the download itself).
-            if f.path_class.kind == "user" and not (f.value.startswith("~") and _downloads_into(f))
+            if f.path_class.kind == "user" and not (f.value.startswith("~") and (_downloads_into(f) or _default_download_root(f)))
             # A path inside a pipeline component's container (its mounts), not on this machine.
             and not _in_container(ctx, f)
             # A path under a volume a Kubernetes manifest of the notebook mounts in its pods.
@@ -2722,6 +2854,8 @@ class UserSpecificPath(Rule):
             and not _printed_walk(f)
             # A candidate location the notebook probes (`.exists()`) after a configured one.
             and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
+            # A parameter default every call of the function overrides: never used.
+            and not _overridden_default(ctx, f)
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
@@ -2802,6 +2936,74 @@ def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
         (h.cell.index, h.line) for h in UserSpecificPath().check(ctx) if h.cell is not None and h.line is not None))
 
 
+# --- a local read that falls back on a fetch (fair check 19) -----------------------------------------
+
+_MISSING_FILE_ERRORS = frozenset({"FileNotFoundError", "OSError", "IOError"})
+
+
+def _catches_missing_file(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(k, ast.Name) and k.id in _MISSING_FILE_ERRORS for k in kinds)
+
+
+@dataclass(frozen=True)
+class CommittedCopyFallback:
+    """`try: pd.read_csv('../data/x.csv')` / `except FileNotFoundError: pd.read_csv(DATA_URL + 'x.csv')`
+    with `../data/x.csv` a file from the notebook's folder (`ProjectContext.present_fallback_reads`):
+    run from its folder the notebook reads the committed copy and fetches nothing; run elsewhere the
+    relative read is the cause (PTH006 reports it), the fetch its fallback."""
+    cell: Cell
+    read_line: int  # the local read's line in the `try` body
+    local: str  # the relative path as written
+    handler_lines: tuple[int, int]  # the `except` handler's first and last line
+    fetch_places: tuple[tuple[int, int], ...]  # (line, column) of the handler's literals naming the file
+
+
+def committed_copy_fallbacks(ctx: RuleContext) -> tuple[CommittedCopyFallback, ...]:
+    present = ctx.project.present_fallback_reads if ctx.project is not None else frozenset()
+    if not present:
+        return ()
+    found: list[CommittedCopyFallback] = []
+    for ca in ctx.cells:
+        if "except" not in ca.cell.source:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree_nodes(tree):
+            if not isinstance(node, ast.Try):
+                continue
+            handlers = [h for h in node.handlers if h.type is not None and _catches_missing_file(h)]
+            if not handlers:
+                continue
+            reads = [
+                n for stmt in node.body for n in ast.walk(stmt)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value in present
+            ]
+            for read in reads:
+                name = read.value.rsplit("/", 1)[-1]
+                for handler in handlers:
+                    # The handler names the same file (`DATA_URL + 'x.csv'`, `f"{URL}/x.csv"`).
+                    named = sorted({
+                        (n.lineno, n.col_offset) for n in ast.walk(handler)
+                        if isinstance(n, ast.Constant) and isinstance(n.value, str) and (n.value == name or n.value.endswith("/" + name))
+                    })
+                    if named:
+                        found.append(CommittedCopyFallback(
+                            ca.cell, read.lineno, read.value, (handler.lineno, handler.end_lineno or handler.lineno), tuple(named)))
+    return tuple(found)
+
+
+def _fetch_of_committed_copy(fallbacks: Sequence[CommittedCopyFallback], cell_index: int, line: int, url: str) -> Optional[CommittedCopyFallback]:
+    """The fallback whose handler holds this fetch of a URL naming the same file, if any."""
+    name = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]
+    for fb in fallbacks:
+        if (fb.cell.index == cell_index and fb.handler_lines[0] <= line <= fb.handler_lines[1]
+                and fb.local.rsplit("/", 1)[-1] == name):
+            return fb
+    return None
+
+
 class RemoteUri(Rule):
     code = "PTH003"
     quiet_in_reference_sheets = True
@@ -2862,7 +3064,10 @@ class RemoteUri(Rule):
         "run from its folder it downloads nothing (the line serves a lone copy on Colab). A URI given only to `print(…)` "
         "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported. A raw GitHub URL "
         "(`raw.githubusercontent.com/…/cars1.csv`) whose file is committed beside the notebook is the repository fetching "
-        "its own file: the message says to read that copy. An `ftp://` URL in a `!wget`/`!curl` line is a download as an http "
+        "its own file: the message says to read that copy. A fetch in the `except FileNotFoundError:` (`OSError`, `IOError`) "
+        "handler of a `try:` that reads the same file by a relative path the repository commits (`try: pd.read_csv(\"../data/x.csv\")` / "
+        "`except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) downloads nothing when the notebook runs from its folder: "
+        "not reported here; PTH006 reports the relative read, the fetch related (a local file the repository lacks keeps the fetch's finding). An `ftp://` URL in a `!wget`/`!curl` line is a download as an http "
         "one is (anonymous FTP needs no credentials): one step with the cell's other fetches, the files it saves read back "
         "related. In a Colab detection `try` (`try:` / `from google.colab import files` / … / `except ModuleNotFoundError:`), "
         "the rest of the body after the import runs only on Colab and the handler is the local branch: a URL fetched in both "
@@ -3232,11 +3437,14 @@ class RemoteUri(Rule):
         # what the compiler lifts into config), its fetching calls related.
         settings = path_settings(ctx.catalog)
         fetched: dict[tuple[int, int, int], list[tuple[Constant, str, PathArgument]]] = {}
+        fallbacks = committed_copy_fallbacks(ctx)
         for constant, value, pa in propagated_paths(ctx):
             root = constant.root or constant
             found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url", store_uri=pa.entry.kind == "store-uri")
             if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
                 continue
+            if fallbacks and _fetch_of_committed_copy(fallbacks, _cell_of(ctx, pa), pa.call.line, value) is not None:
+                continue  # the fallback of a committed copy's read: PTH006's finding there relates it
             if classify(root.value, settings, path_argument=True, url_only=True) is None:
                 continue  # the URL's host is not in the constant's literal (`BASE + "x"` with BASE from elsewhere)
             fetched.setdefault((root.ca.cell.index, root.line, root.column), []).append((root, value, pa))
@@ -4040,7 +4248,9 @@ class ChangeDirectory(Rule):
         "start folder (`%cd {build}`; `%cd solver` … `%cd ../plotter`; `%cd work` … `%cd {START}`) are one "
         "setup block: one finding at its first change, the others related. A `%cd docs/notebooks` after "
         "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
-        "started: a return, related to the climb's finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix. "
+        "started: a return, related to the climb's finding; so is an `os.chdir('../notebooks')` (or `%cd`) after an "
+        "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
+        "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix. "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
         "one cell, `%cd repo` below it or alone in the next code cell) is that setup step's: related to the first change's finding."
     )
@@ -4206,6 +4416,16 @@ class ChangeDirectory(Rule):
             open_changes: list[int] = []  # event indices of the changes not yet undone, innermost last
             for line, column, index in order:
                 step = _POPD if index < 0 else steps.get((line, column), _UNKNOWN_STEP)
+                if open_changes and index >= 0 and step.down:
+                    change = open_changes[-1]
+                    change_event = in_cell[change - base]
+                    if _back_across_to_start(ctx.facts.notebook.path, steps.get((change_event[1], change_event[2]), _UNKNOWN_STEP), step):
+                        open_changes.pop()
+                        between = range(change_event[1] + 1, line)
+                        undone[change] = None if _only_shell_lines(ca, between) else (line, column)
+                        undoing.add(index)
+                        climbed = None
+                        continue
                 if step.enters is not None:
                     if (
                         climbed is not None and index >= 0 and not open_changes and not carried
@@ -4427,6 +4647,9 @@ class _DirectoryStep:
     pushed: bool = False
     popped: bool = False
     folders: tuple[str, ...] = ()  # the plain folders a relative target goes down (`docs/notebooks`)
+    # A target that climbs, then goes down plain folders (`../examples`: 1, ("examples",)); 0, () otherwise.
+    up: int = 0
+    down: tuple[str, ...] = ()
 
 
 _UNKNOWN_STEP = _DirectoryStep(enters=0)
@@ -4449,7 +4672,24 @@ def _directory_step(magic: str, argument: Optional[str]) -> _DirectoryStep:
         and not re.match(r"^[A-Za-z]:", target)
         and not any(p == ".." or any(ch in p for ch in "$*?{}") for p in parts)
     )
-    return _DirectoryStep(enters=len(parts) if plain else 0, pushed=pushed, folders=tuple(parts) if plain else ())
+    up = len(parts) - len(list(itertools.dropwhile(lambda p: p == "..", parts)))
+    down = tuple(parts[up:])
+    across = (
+        not pushed and not plain and 0 < up < len(parts) and not target.startswith(("/", "\\", "~", "$", "{"))
+        and all(p != ".." and not any(ch in p for ch in "$*?{}:") for p in down)
+    )
+    return _DirectoryStep(enters=len(parts) if plain else 0, pushed=pushed, folders=tuple(parts) if plain else (),
+                          up=up if across else 0, down=down if across else ())
+
+
+def _back_across_to_start(notebook_path: str, change: _DirectoryStep, back: _DirectoryStep) -> bool:
+    """`os.chdir('../examples')` and then `os.chdir('../notebooks')` in a notebook that lies in
+    `notebooks/`: the second climbs out of the folder the first entered and goes back down to where
+    the kernel started, undoing it (fair check 19, chdir-return-to-notebook-folder)."""
+    if not change.down or not back.down or back.up != len(change.down):
+        return False
+    folders = [p for p in notebook_path.replace("\\", "/").split("/")[:-1] if p not in ("", ".")]
+    return len(back.down) == change.up and len(folders) >= change.up and tuple(folders[-change.up:]) == back.down
 
 
 def _back_down_to_start(notebook_path: str, climbed: int, step: _DirectoryStep) -> bool:
@@ -4481,9 +4721,14 @@ def _only_shell_lines(ca: CellAnalysis, lines: range) -> bool:
         if n in magic_lines:
             continue
         text = python[n - 1].strip() if 0 < n <= len(python) else ""
-        if text and not text.startswith("#"):
+        # `if sys.platform == "darwin":` / `else:` choosing between two `!gcc` lines: a test that
+        # calls nothing reads no path (fair check 19, chdir-excursion-for-shell-lines).
+        if text and not text.startswith("#") and not _CALL_FREE_BRANCH.match(text):
             return False
     return True
+
+
+_CALL_FREE_BRANCH = re.compile(r"^(?:(?:if|elif)\b[^()]*|else\s*):\s*(?:#.*)?$")
 
 
 _CURRENT_DIRECTORY = re.compile(
@@ -6670,6 +6915,27 @@ def _extracted_under(path: str, folder: str) -> bool:
     return _under(path, folder)
 
 
+def _with_fallback_fetches(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
+    """A relative read of a committed file whose `except FileNotFoundError:` fetches the remote
+    copy (`CommittedCopyFallback`): the fetch is this finding's, related, and the message says so
+    (PTH003 leaves it; fair check 19, try-local-then-fetch-committed-copy)."""
+    fallbacks = committed_copy_fallbacks(ctx)
+    if not fallbacks:
+        return hits
+    out: list[Hit] = []
+    for hit in hits:
+        where = ({(hit.cell.index, hit.line)} if hit.cell is not None else set()) | {(c.index, line) for c, line, _ in hit.related if c is not None}
+        mine = [fb for fb in fallbacks if (fb.cell.index, fb.read_line) in where]
+        if not mine:
+            out.append(hit)
+            continue
+        places = [(fb.cell, line, column) for fb in mine for line, column in fb.fetch_places]
+        note = ("; the file is committed and read from the notebook's folder, and when it is missing (run from another "
+                "folder) the `except FileNotFoundError` branch downloads the repository's remote copy instead (related)")
+        out.append(replace(hit, message=hit.message + note, related=tuple(dict.fromkeys([*hit.related, *places]))))
+    return out
+
+
 class CwdRelativePath(Rule):
     code = "PTH006"
     quiet_in_reference_sheets = True
@@ -6702,7 +6968,9 @@ class CwdRelativePath(Rule):
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
-        "Other literals are not reported: the pieces of a folder given to `os.chdir` (PTH004's), a listing of the "
+        "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), a member name given to an "
+        "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
+        "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
         "expression or in `print`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
         "testing for them, the part of its test right of the check in an `and`: `if \"google.colab\" in sys.modules and "
@@ -6796,7 +7064,7 @@ class CwdRelativePath(Rule):
         "(`data_directory = \"./data\"`) or as `os.getcwd()`; a file a download line saved (`!curl … -o ../tables/x.csv`, "
         "`!wget ftp://…`, `wget.download(url)` with no `out=`) and read back through a constant or the notebook's own "
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
-        "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported)."
+        "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -6812,6 +7080,10 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A member name given to an open archive is looked up inside it, not in the folder (fair check 19).
+        Example(cells=(
+            "import os\nimport zipfile\nwith zipfile.ZipFile(os.environ['LYRICS_ZIP']) as zin:\n    text = zin.read('lyrics.txt').decode()",
+        )),
         # A PyTorch Geometric dataset's root, joined into a name it alone reads: PTH007 reports the
         # download; a papermill parameter built with `Path(...)`; a probed candidate after a
         # configured one (fair check 18).
@@ -7063,6 +7335,7 @@ class CwdRelativePath(Rule):
         paths: dict[tuple[int, int, int], str] = {}
         scratch: list[tuple[str, list[tuple[Cell, Optional[int], Optional[int]]]]] = []
         hits = list(self._hits(ctx, read_back, paths, scratch))
+        hits = _with_fallback_fetches(ctx, hits)
         for anchor, places in read_back.items():
             for i, hit in enumerate(hits):
                 where = {(c.index, line) for c, line, _ in hit.related}
@@ -7168,6 +7441,12 @@ class CwdRelativePath(Rule):
             (ca.cell.index, a.line, a.column)
             for ca in ctx.cells for call in ca.facts.calls if ChangeDirectory._changes_directory(ctx, call)
             for a in call.args
+        }
+        # ... and so is a folder given to it as it is (`os.chdir('../examples')`): the call's own
+        # position, where the literal is its argument (fair check 19, Section3_3 c117).
+        chdir_arguments |= {
+            (ca.cell.index, call.line, call.column)
+            for ca in ctx.cells for call in ca.facts.calls if ChangeDirectory._changes_directory(ctx, call)
         }
         fetched = _download_lines(ctx)
         relative = (
