@@ -312,6 +312,115 @@ def test_installed_distributions_are_kept_in_the_cache_and_read_back_unchanged(c
         distributions.installed_distributions.cache_clear()
 
 
+
+# --- the kept installed listing (flake35): read only under the key of what it was made from ------
+
+
+def _fake_site(root: Path, record: bool = True) -> Path:
+    """A folder on the path with one distribution, `zzq-plotlib`, providing `zzq_plotlib` and the
+    top-level module `zzq_pylab` (as matplotlib provides `pylab`), named in RECORD only."""
+    site = root / "site"
+    info = site / "zzq_plotlib-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: zzq-plotlib\nVersion: 1.0\n", encoding="utf-8")
+    if record:
+        _write_record(info)
+    return site
+
+
+def _write_record(info: Path) -> None:
+    (info / "RECORD").write_text("zzq_pylab.py,,\nzzq_plotlib/__init__.py,,\n" + f"{info.name}/RECORD,,\n", encoding="utf-8")
+
+
+@pytest.fixture
+def listing(monkeypatch):
+    """installed_distributions with nothing memoised before or after, INSTALLED_STORE restored."""
+    from nbrefactor.audit import distributions
+    from nbrefactor import fileio  # noqa: F401  (imported before sys.path is replaced)
+
+    distributions.installed_distributions.cache_clear()
+    monkeypatch.setattr(distributions, "INSTALLED_STORE", None)
+    yield distributions
+    distributions.installed_distributions.cache_clear()
+
+
+def _listing_with_store(distributions, tmp_path: Path, monkeypatch) -> Path:
+    store = open_cache(Settings(), tmp_path / "cache").installed_store()
+    monkeypatch.setattr(distributions, "INSTALLED_STORE", store)  # (restored after the test)
+    distributions.installed_distributions.cache_clear()
+    return store
+
+
+def test_a_listing_made_while_a_distribution_was_being_installed_is_not_kept(listing, monkeypatch, tmp_path):
+    """pip and uv write a distribution's RECORD last; the environment digest (folder names) is the
+    final one as soon as the folder exists. A listing made in between lacks the distribution's
+    modules (`pylab`: DEP001 "`pylab` is imported"); kept, it was read back after the install
+    completed, for as long as the environment stood."""
+    site = _fake_site(tmp_path, record=False)
+    monkeypatch.setattr(sys, "path", [str(site)])
+    _listing_with_store(listing, tmp_path, monkeypatch)
+    assert "zzq_pylab" not in listing.installed_distributions()  # half installed: nothing to list yet
+    _write_record(site / "zzq_plotlib-1.0.dist-info")  # the install completes
+    _listing_with_store(listing, tmp_path, monkeypatch)
+    assert listing.installed_distributions().get("zzq_pylab") == ("zzq-plotlib",)
+
+
+def test_a_listing_is_not_kept_when_the_environment_changed_while_it_was_made(listing, monkeypatch, tmp_path):
+    site = _fake_site(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(site)])
+    store = _listing_with_store(listing, tmp_path, monkeypatch)
+    real = listing.packages_distributions
+
+    def installing_meanwhile(*args, **kwargs):
+        found = real(*args, **kwargs)
+        other = site / "zzq_other-2.0.dist-info"  # another process's `pip install` lands meanwhile
+        other.mkdir()
+        (other / "METADATA").write_text("Metadata-Version: 2.1\nName: zzq-other\nVersion: 2.0\n", encoding="utf-8")
+        (other / "RECORD").write_text("zzq_other.py,,\n", encoding="utf-8")
+        return found
+
+    monkeypatch.setattr(listing, "packages_distributions", installing_meanwhile)
+    assert listing.installed_distributions().get("zzq_pylab") == ("zzq-plotlib",)
+    assert not store.exists()
+
+
+def test_a_listing_kept_by_another_tree_of_the_same_version_is_not_read(listing, monkeypatch, tmp_path):
+    """Worktrees run different code under one version (0.3.1) and may share a cache folder: the
+    listing another tree's code made (here: one that lists nothing) is not this tree's."""
+    site = _fake_site(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(site)])
+    this_tree, this_listing = cache_mod.code_digest, listing.packages_distributions
+    monkeypatch.setattr(cache_mod, "code_digest", lambda package=None: "another-tree")
+    monkeypatch.setattr(listing, "packages_distributions", lambda *args, **kwargs: {})
+    store = _listing_with_store(listing, tmp_path, monkeypatch)
+    assert listing.installed_distributions() == {} and store.exists()
+    monkeypatch.setattr(cache_mod, "code_digest", this_tree)
+    monkeypatch.setattr(listing, "packages_distributions", this_listing)
+    _listing_with_store(listing, tmp_path, monkeypatch)
+    assert listing.installed_distributions().get("zzq_pylab") == ("zzq-plotlib",)
+
+
+def test_no_cache_reads_no_kept_listing(listing, monkeypatch, tmp_path):
+    """`--no-cache` (no store set): the environment as it is now, whatever an earlier run kept, in
+    the result cache or elsewhere (beside the byte-code)."""
+    site = _fake_site(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(site)])
+    _listing_with_store(listing, tmp_path, monkeypatch)
+    assert listing.installed_distributions().get("zzq_pylab") == ("zzq-plotlib",)  # listed, and kept
+    monkeypatch.setattr(listing, "INSTALLED_STORE", None)
+    listing.installed_distributions.cache_clear()
+    monkeypatch.setattr(listing, "packages_distributions", lambda *args, **kwargs: {"zzq_pylab": ["zzq-now"]})
+    assert listing.installed_distributions().get("zzq_pylab") == ("zzq-now",)
+
+
+def test_the_environment_digest_follows_the_path_of_the_process(monkeypatch, tmp_path):
+    site = _fake_site(tmp_path)
+    before = cache_mod.environment_digest()
+    monkeypatch.setattr(sys, "path", [str(site), *sys.path])
+    assert cache_mod.environment_digest() != before
+    monkeypatch.undo()
+    assert cache_mod.environment_digest() == before
+
 HEAVY = ("libcst", "jinja2", "rich", "nbrefactor.audit.analysis", "nbrefactor.audit.rules", "nbrefactor.compile", "nbrefactor.migrate",
          "nbrefactor.verify", "nbrefactor.report.text", "nbrefactor.report.sarif", "nbrefactor.report.html", "nbrefactor.audit.distributions",
          "nbrefactor.audit.secrets")

@@ -220,6 +220,15 @@ def test_installed_distributions_are_used_after_the_catalogue_and_pipreqs(monkey
     assert dist.resolve("bs4").primary == "beautifulsoup4"
 
 
+
+def test_pylab_is_matplotlibs_whatever_is_installed(monkeypatch):
+    """matplotlib's wheel installs the top-level module `pylab` (no top_level.txt): only the installed
+    listing knew it, so findings changed with the interpreter that ran nbrefactor (flake35)."""
+    monkeypatch.setattr(dist, "installed_distributions", lambda: {})
+    resolution = dist.resolve("pylab")
+    assert (resolution.primary, resolution.source) == ("matplotlib", "override")
+    assert dist.resolve("matplotlib").distributions == resolution.distributions
+
 def test_unknown_import_resolves_to_its_own_name(monkeypatch):
     monkeypatch.setattr(dist, "installed_distributions", lambda: {})
     resolution = dist.resolve("totally_unknown_pkg_xyz.sub")

@@ -59,8 +59,9 @@ class ResultCache:
         return digest.hexdigest()
 
     def installed_store(self) -> Path:
-        """Where the installed distributions' import names are kept (audit/distributions.py)."""
-        return self.folder / f"installed-{environment_digest()}.json"
+        """Where the installed distributions' import names are kept (audit/distributions.py), named
+        by `installed_listing_key`: trees of one version sharing a cache folder keep one each."""
+        return self.folder / f"installed-{installed_listing_key()}.json"
 
     def entry(self, key: str) -> Path:
         # One folder for every entry, not git's 256 (`ab/abcd….json`): creating a file or folder is
@@ -270,19 +271,44 @@ def catalogue_digest(rules_dirs: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def environment_digest() -> str:
+# sys.prefix and sys.path → their digest: a process that changes its path (a test, a library
+# user) gets the digest of the path it has now, not of the one it had at the first call.
+_ENVIRONMENT_DIGESTS: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def environment_digest(fresh: bool = False) -> str:
     """Names (with versions) of the distributions installed on `sys.path`: installing, removing
-    or upgrading one changes it. A directory listing per path entry, so it costs milliseconds."""
+    or upgrading one changes it. A directory listing per path entry, so it costs milliseconds.
+    Memoised per (`sys.prefix`, `sys.path`); `fresh`: listed again, the memo left as it was (the
+    installed listing checks that nothing was installed or removed while it read the metadata)."""
+    key = (sys.prefix, tuple(sys.path))
+    known = None if fresh else _ENVIRONMENT_DIGESTS.get(key)
+    if known is not None:
+        return known
     names = [sys.prefix]
-    for entry in sys.path:
+    for entry in key[1]:
         try:
             listing = os.listdir(entry or ".")
         except OSError:
             continue
         names.append(entry)
         names.extend(sorted(n for n in listing if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))))
-    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
+    _ENVIRONMENT_DIGESTS.setdefault(key, digest)
+    return digest
+
+
+INSTALLED_LAYOUT = "installed-2"  # bump when the kept listing's format or meaning changes
+
+
+def installed_listing_key() -> str:
+    """Everything the installed distributions' listing is computed from, and by: nbrefactor's code
+    (its digest, not its version string: worktrees and checkouts of one version 0.3.1 share a cache
+    folder, and a listing another tree's code made must not be read here), the environment's digest
+    (the metadata folders' names on `sys.path`, `sys.prefix`) and the `sys.path` entries scanned.
+    The kept listing is named by it and holds it (audit/distributions.py `installed_distributions`)."""
+    parts = (INSTALLED_LAYOUT, code_digest(), environment_digest(), *sys.path)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 # discover_project hands out one ProjectContext per folder: its text is computed once per object

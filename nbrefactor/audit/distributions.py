@@ -138,8 +138,9 @@ def _pipreqs_mapping_text() -> str:
         return ""
 
 
-# A file where `installed_distributions` keeps its answer between runs, named after a digest of
-# the environment (audit/cache.py sets it when the result cache is on; None: compute every run).
+# A file where `installed_distributions` keeps its answer between runs (audit/cache.py sets it when
+# the result cache is on; None: `--no-cache`, or nbrefactor used as a library, and then nothing kept
+# by an earlier run is read: the listing is made from the environment as it is now).
 INSTALLED_STORE: Optional[Path] = None
 # Set by the console entry point while it records a run for replay (cli/replay.py): called with
 # "listing" before `installed_distributions` reads the installed metadata to fill INSTALLED_STORE,
@@ -152,26 +153,40 @@ RECORDING: Optional[Callable[[str], None]] = None
 @lru_cache(maxsize=1)
 def installed_distributions() -> Mapping[str, tuple[str, ...]]:
     """Top-level import names of the installed distributions (this environment only; ~0.4 s, so
-    computed once per process, and kept in INSTALLED_STORE when set)."""
+    computed once per process, and kept in INSTALLED_STORE when set).
+
+    The kept listing holds the key it was made for (`cache.installed_listing_key`: nbrefactor's
+    code digest, the environment digest, the `sys.path` scanned) and is read only under that key.
+    It is kept only when what was read is what the key names (flake35): no distribution half
+    installed (a `.dist-info` folder without its RECORD: pip and uv write it last, and the
+    environment digest, made of folder names, is already the final one) and the same metadata
+    folders on the path after the listing as when the run started. Otherwise the listing serves
+    this run only, and the next one lists again: a listing made while `pip install matplotlib`
+    ran lacked `pylab`, and kept, it would have lacked it for as long as the environment stood."""
     store = INSTALLED_STORE
-    if store is not None:
-        try:
-            return {str(k): tuple(str(d) for d in v) for k, v in json.loads(store.read_text(encoding="utf-8")).items()}
-        except (OSError, ValueError, AttributeError, TypeError):
-            pass  # not there yet, or damaged: list them again
-    found: dict[str, tuple[str, ...]] = {}
-    recording = RECORDING if store is not None else None
+    if store is None:
+        return _listed()
+    from nbrefactor.audit.cache import environment_digest, installed_listing_key
+
+    key = installed_listing_key()
+    try:
+        kept = json.loads(store.read_text(encoding="utf-8"))
+        if kept["key"] == key:
+            return {str(k): tuple(str(d) for d in v) for k, v in kept["listing"].items()}
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+        pass  # not there yet, damaged, or made for another key: list them again
+    recording = RECORDING
     if recording is not None:
         recording("listing")
     stored = False
     try:
-        for top, dists in packages_distributions().items():
-            found[top] = tuple(sorted(_dedupe(dists), key=normalise))
-        if store is not None:
+        half_installed = _half_installed(sys.path)
+        found = _listed()
+        if half_installed is None and environment_digest(fresh=True) == environment_digest():
             from nbrefactor.fileio import write_bytes_atomic
 
             try:
-                write_bytes_atomic(store, json.dumps(found, sort_keys=True).encode("utf-8"), durable=False)
+                write_bytes_atomic(store, json.dumps({"key": key, "listing": found}, sort_keys=True).encode("utf-8"), durable=False)
                 stored = True
             except OSError:
                 pass
@@ -179,6 +194,26 @@ def installed_distributions() -> Mapping[str, tuple[str, ...]]:
         if recording is not None:
             recording("stored" if stored else "not stored")
     return found
+
+
+def _listed() -> dict[str, tuple[str, ...]]:
+    return {top: tuple(sorted(_dedupe(dists), key=normalise)) for top, dists in packages_distributions().items()}
+
+
+def _half_installed(paths: list[str]) -> Optional[str]:
+    """The first `*.dist-info` folder on `paths` without a RECORD (a distribution being installed:
+    the installers write RECORD last; a removal takes the folder away first), or None."""
+    for root in paths:
+        try:
+            children = os.listdir(root or ".")
+        except OSError:
+            continue
+        for child in children:
+            if child.lower().endswith(".dist-info"):
+                folder = os.path.join(root, child) if root else child
+                if os.path.isdir(folder) and not os.path.exists(os.path.join(folder, "RECORD")):
+                    return folder
+    return None
 
 
 def packages_distributions(path: Optional[list[str]] = None) -> dict[str, list[str]]:
