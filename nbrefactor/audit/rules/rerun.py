@@ -1633,7 +1633,9 @@ class ChangesWhenRunTwice(Rule):
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
-        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made), `df.set_index(…, "
+        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
+        "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
+        "`join=\"left\"` keeps the groups it has, so a second run adds nothing), `df.set_index(…, "
         "inplace=True)` (not with `drop=False`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
@@ -1748,6 +1750,12 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # ArviZ `InferenceData.extend` keeps the groups it has (join="left"): a second run adds
+        # nothing (fair check 19).
+        Example(cells=(
+            "import pymc as pm\nwith pm.Model() as coin:\n    p = pm.Beta('p', 1.0, 1.0)\n    trace = pm.sample(200, random_seed=1)",
+            "with coin:\n    ppc = pm.sample_posterior_predictive(trace, random_seed=2)\ntrace.extend(ppc)",
+        )),
         # A mock column set, shown and deleted by one cell (also one a helper writes by name); an
         # item recomputed from other columns before it is rescaled; the first 100 rows kept: each
         # gives the same on a second run (fair check 18).
@@ -2178,6 +2186,8 @@ class ChangesWhenRunTwice(Rule):
                     and _literal_above(ctx, ca, line, name) and _only_shown_after(ctx, ca, line, name, modules, mutations=True)
                 ):
                     continue  # a primer's `l = [1, 2]` … `del l[1]; print(l)`: a demo of the method, only shown
+                if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
+                    continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
                 if file_step:
                     yield Hit(
                         ca.cell,
@@ -2249,6 +2259,37 @@ class ChangesWhenRunTwice(Rule):
 
 
 _Hazard = tuple[CellAnalysis, int, int, str, str]
+
+
+# Calls that return an ArviZ `InferenceData` (PyMC's `pm.sample` since PyMC 4, its predictive
+# samplers, ArviZ's converters): `.extend` on one adds groups, it does not append items.
+_INFERENCE_DATA_MAKERS = re.compile(
+    r"^(?:pymc3?|arviz)\.(?:.*\.)?(?:sample|sample_posterior_predictive|sample_prior_predictive|sample_smc|"
+    r"load_arviz_data|from_\w+|InferenceData|convert_to_inference_data)$"
+)
+
+
+def _inference_data_extend(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
+    """`name.extend(…)` on line `line` extends an ArviZ `InferenceData` (every binding of `name`
+    in the notebook is the result of a call that makes one) with the default `join="left"`, which
+    keeps a group `name` already has and discards the other's: a second run changes nothing
+    (fair check 19, hid009-inferencedata-extend-left-join). `join="right"` replaces the groups with
+    the new draw, so it is still reported."""
+    text = ca.cell.source.split("\n")[line - 1] if 0 < line <= len(ca.cell.source.split("\n")) else ""
+    if re.search(r"\bjoin\s*=\s*(?!['\"]left['\"])", text):
+        return False
+    makers: list[bool] = []
+    for other in ctx.cells:
+        tree = cell_python_tree(other)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    callee = dotted_name(node.value.func) if isinstance(node.value, ast.Call) else None
+                    makers.append(bool(callee) and _INFERENCE_DATA_MAKERS.match(ctx.facts.resolve(callee)) is not None)
+    return bool(makers) and all(makers)
 
 
 def _step_alone(what: str) -> str:
