@@ -628,3 +628,18 @@ def test_hid009_extend_of_inference_data_is_not_growing():
     assert found(audit(sample, "trace.extend(ppc)", rules=[ChangesWhenRunTwice]), "HID009") == []
     assert found(audit(sample, "trace.extend(ppc, join='right')", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
     assert found(audit("rows = []", "rows.extend([1])", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
+
+
+def test_hid006_load_shown_as_the_lesson_is_not_reported_unless_its_names_are_used():
+    tour = audit(("md", "Use `%load` to add remote code"), "%load https://example.org/demo.py", "area = 3 * 4")
+    assert found(tour, "HID006") == []
+    used = audit(("md", "Use `%load` to add remote code"), "%load https://example.org/demo.py", "print(demo_area)")
+    assert found(used, "HID006") == [("HID006", 2, 1)]
+
+
+def test_hid009_scratch_steps_before_a_fresh_binding_are_not_reported():
+    scratch = audit(("seq = [1]", 1), ("seq.append('x')", 2), ("seq[-1:]", 3), ("seq = []", 4), rules=[ChangesWhenRunTwice])
+    assert found(scratch, "HID009") == []
+    # Read by a computation before the fresh binding: the grown value is used.
+    used = audit(("seq = [1]", 1), ("seq.append('x')", 2), ("total = len(seq) * 2", 3), ("seq = []", 4), rules=[ChangesWhenRunTwice])
+    assert found(used, "HID009") == [("HID009", 2, 1)]

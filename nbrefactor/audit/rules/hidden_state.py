@@ -3370,7 +3370,9 @@ class StateInjection(Rule):
         "notebook aside), nor a cell of only `%load` lines that shows an exercise's solution (the file's name "
         "says `solution` or `answer`, or the markdown just above says \"solution\"): it pastes the text to read; nor a "
         "`%load` of a file that is not Python (`fact.h`, `trapezoid.c`, `fact.pyx`, `config.json`: only `.py`, `.ipy`, "
-        "`.pyw` or a target without a suffix count), whose pasted text no Python name can come from. "
+        "`.pyw` or a target without a suffix count), whose pasted text no Python name can come from; nor a lone `%load` "
+        "cell under markdown that names `%load` in backticks (a tour of Jupyter showing the magic) when no cell below it, up "
+        "to the next star import or `%run`, reads a name no cell defines. "
         "Also reported, once per notebook (at the first, the others related): a module-level test of which names the "
         "session holds, `'daily_stats' in dir()` (or `not in`, `globals()`, `locals()`, `vars()`), of a name the notebook "
         "binds in another cell: whether the branch runs depends on what ran before in the kernel (a value left by an "
@@ -3399,6 +3401,8 @@ class StateInjection(Rule):
                        "git status\n%load dir/file.py")),
         # `%load` of a C header or Cython source shows its text: no Python name enters (fair check 19).
         Example(cells=(md("Here is the C code:"), "%load ../csrc/gcd.h", "%load ../csrc/gcd_wrap.pyx")),
+        # A tour showing the magic itself, nothing below using what the script defines.
+        Example(cells=(md("Use `%load` to paste a script into a cell:"), "%load https://example.org/demo.py", "area = 3 * 4")),
         # PyCaret's functional API, star-imported as its tutorials do: the catalogue lists its names.
         Example(cells=("from pycaret.regression import *", "experiment = setup(frame, target='price', session_id=1)")),
         # Session probes that are not about the notebook's own cells: a dunder, an injected name,
@@ -3445,7 +3449,8 @@ class StateInjection(Rule):
                 continue  # a file the notebook's own `%%writefile` cell wrote above, or a program launched
             if _cannot_run(analyses.get(inj.cell), ported):
                 continue  # IPython rejects the whole cell (a list of shell commands): its magics never run
-            if inj.kind is InjectorKind.LOAD and (_shows_solution(ctx, cells[inj.cell], inj.text) or _loads_other_language(inj.text)):
+            if inj.kind is InjectorKind.LOAD and (_shows_solution(ctx, cells[inj.cell], inj.text) or _loads_other_language(inj.text)
+                                                   or _load_is_the_lesson(ctx, flow, cells[inj.cell])):
                 continue
             what, fix = _INJECTION_TEXT[inj.kind]
             star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
@@ -3614,6 +3619,22 @@ def _shows_solution(ctx: RuleContext, cell: Cell, text: str) -> bool:
         return True
     above = [c for c in ctx.facts.notebook.cells if c.index < cell.index]
     return bool(above) and above[-1].cell_type == "markdown" and bool(re.search(r"(?i)\bsolution", above[-1].source))
+
+
+def _load_is_the_lesson(ctx: RuleContext, flow: NameFlow, cell: Cell) -> bool:
+    """A tour of Jupyter shows the magic itself: the markdown just above names `%load` in backticks
+    ("### Remote Code: use `%load` to add remote code"), the cell holds only `%load` lines, and no
+    cell below it reads a name no cell defines (nothing the file could define is used), up to the
+    next star import or `%run` below, to which the names read after it belong (fair check 19,
+    hid006-magic-is-lesson-subject)."""
+    lines = [l.strip() for l in cell.source.splitlines() if l.strip() and not l.strip().startswith("#")]
+    if not lines or not all(l.startswith("%load ") for l in lines):
+        return False
+    above = [c for c in ctx.facts.notebook.cells if c.index < cell.index]
+    if not above or above[-1].cell_type != "markdown" or "`%load`" not in above[-1].source:
+        return False
+    until = min((inj.cell for inj in flow.injectors if inj.opaque and inj.cell > cell.index), default=None)
+    return not any(r.flow is Flow.UNDEFINED and r.cell > cell.index and (until is None or r.cell < until) for r in flow.reads)
 
 
 # `%load` options that take a value (`-r 5-10`, `-s name`, `-n ns`); `-y` takes none.
