@@ -558,3 +558,88 @@ def test_hid002_a_reader_that_failed_early_is_said_to_read_not_to_have_run_readi
     assert messages(diags, "HID002") == [
         "Cell 2 was never run, but cell 3 below it was (as [2]); cell 3 below ran and reads `verify` from it"
     ]
+
+
+# --- fair check 19 (fix19hid) -------------------------------------------------------------------
+
+
+def test_hid003_platform_builtins_are_one_finding_naming_the_platform():
+    diags = audit("prices = get_pricing(['ACME'], fields='close_price')", "acme = symbols('ACME')", "run = get_backtest('5a1b')\nprint(prces)")
+    assert found(diags, "HID003") == [("HID003", 1, 1), ("HID003", 3, 2)]
+    platform = next(d for d in diags if d.code == "HID003" and d.location.cell == 1)
+    assert "Quantopian research environment" in platform.message and "`symbols` (cell 2)" in platform.message
+    assert "`get_backtest` (cell 3)" in platform.message
+    assert sorted(r.cell for r in platform.related) == [2, 3]
+    assert "from quantopian.research import get_pricing, symbols, get_backtest" in platform.fix
+
+
+def test_hid003_symbols_alone_is_not_taken_for_the_platform():
+    # SymPy's `symbols` forgotten: an ordinary undefined name, said as such.
+    (message,) = messages(audit("import sympy", "x, y = symbols('x y')\nprint(sympy.expand((x + y) ** 2))"), "HID003")
+    assert message == "`symbols` is not defined in any cell"
+
+
+def test_hid003_platform_builtin_is_not_the_exercise_blank():
+    # The template's given code calls `get_pricing`; the answer cell is unrelated to it.
+    diags = audit("import pandas as pd", "p = get_pricing('ACME')", "#Your code goes here", "print(p.mean())")
+    (message,) = messages(diags, "HID003")
+    assert "Quantopian research environment" in message and "reader" not in message
+
+
+def test_hid003_write_your_answer_here_leaves_only_the_exercise_names():
+    diags = audit(
+        "import math", "print(stats.describe([1, 2]))", ("md", "## Exercise: Dose model"),
+        "## Write your answer here", ("md", "## Using it"), "print(dose_model(0.5), math.e)",
+    )
+    by_cell = {d.location.cell: d.message for d in diags if d.code == "HID003"}
+    assert by_cell[2] == "`stats` is not defined in any cell"
+    assert "exercise template leaves it for the reader" in by_cell[6] and "cell 4, `## Write your answer here`" in by_cell[6]
+
+
+def test_hid003_import_in_class_body_is_said_to_be_invisible_to_methods():
+    source = ("class Seq:\n    from collections import OrderedDict\n    def __init__(self, *args):\n"
+              "        self.ordered = isinstance(args[0], OrderedDict)")
+    (message,) = messages(audit(source), "HID003")
+    assert message.startswith("`OrderedDict` (inside a method of `Seq`) is bound only in the class body (line 2)")
+
+
+def test_hid007_quotes_the_traceback_when_the_saved_value_is_a_placeholder():
+    err = Output("error", "NameError    Traceback (most recent call last)\n----> 1 clf.fit(X)\nNameError: name 'clf' is not defined",
+                 name="NameError: ignored")
+    (message,) = messages(audit(("clf.fit(X)", 1, [err])), "HID007")
+    assert message == "Cell 1 was saved with an error output (NameError: name 'clf' is not defined)"
+
+
+def test_hid006_load_of_a_non_python_file_only_shows_it():
+    diags = audit(("md", "Here is the C code:"), ("%load ../src/fact.h", 1), ("%load fact.pyx", 2), ("%load plots.py", 3))
+    assert found(diags, "HID006") == [("HID006", 4, 1)]
+
+
+def test_hid002_unrun_exercise_blank_is_left_to_str001():
+    diags = audit(("data = [1, 2]", 1), ("md", "### Exercise"), "batch_size =\nprint(batch_size)", ("print(data)", 2))
+    assert found(diags, "HID002") == []
+    # A blank cell whose name a cell that ran below reads: that cell ran on another version of it.
+    diags = audit(("data = [1, 2]", 1), "limit =\nprint(limit)", ("print(data, limit)", 2))
+    assert found(diags, "HID002") == [("HID002", 2, 1)]
+
+
+def test_hid009_extend_of_inference_data_is_not_growing():
+    sample = "import pymc as pm\nwith pm.Model() as m:\n    trace = pm.sample(random_seed=1)"
+    assert found(audit(sample, "trace.extend(ppc)", rules=[ChangesWhenRunTwice]), "HID009") == []
+    assert found(audit(sample, "trace.extend(ppc, join='right')", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
+    assert found(audit("rows = []", "rows.extend([1])", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
+
+
+def test_hid006_load_shown_as_the_lesson_is_not_reported_unless_its_names_are_used():
+    tour = audit(("md", "Use `%load` to add remote code"), "%load https://example.org/demo.py", "area = 3 * 4")
+    assert found(tour, "HID006") == []
+    used = audit(("md", "Use `%load` to add remote code"), "%load https://example.org/demo.py", "print(demo_area)")
+    assert found(used, "HID006") == [("HID006", 2, 1)]
+
+
+def test_hid009_scratch_steps_before_a_fresh_binding_are_not_reported():
+    scratch = audit(("seq = [1]", 1), ("seq.append('x')", 2), ("seq[-1:]", 3), ("seq = []", 4), rules=[ChangesWhenRunTwice])
+    assert found(scratch, "HID009") == []
+    # Read by a computation before the fresh binding: the grown value is used.
+    used = audit(("seq = [1]", 1), ("seq.append('x')", 2), ("total = len(seq) * 2", 3), ("seq = []", 4), rules=[ChangesWhenRunTwice])
+    assert found(used, "HID009") == [("HID009", 2, 1)]

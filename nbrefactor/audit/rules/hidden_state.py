@@ -21,12 +21,12 @@ from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, python_tree
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
-from nbrefactor.audit.types import Cell, Family, Severity
+from nbrefactor.audit.types import Cell, Family, Output, Severity
 from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
-from nbrefactor.audit.rules.structure import exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
+from nbrefactor.audit.rules.structure import empty_assignment, exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
 # the same facts, so one entry is enough (and holds no notebook longer than the next audit).
@@ -1426,7 +1426,9 @@ class UnexecutedCell(Rule):
         "anywhere (a cookbook pasting its results into markdown), is a cleared notebook: not reported; so is one whose "
         "only counted cell reads nothing but builtins and its own names (a Colab copy that ran just `import diffxpy; "
         "print(diffxpy.__version__)`), with no output on any other cell. Several skipped cells are one finding, at the "
-        "first that binds a name (the first skipped cell when none does, or when it does itself), the others related."
+        "first that binds a name (the first skipped cell when none does, or when it does itself), the others related. "
+        "A never-run cell that does not parse because of an exercise blank STR001 reports (`batch_size=` under "
+        "\"Exercise\", a `# TODO` blank) is left to STR001, unless cells that ran below read a name only its text binds."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -1540,6 +1542,11 @@ class UnexecutedCell(Rule):
         # course notebook with two plots run) is reported at its first skipped cell, with the
         # other skipped cells as related locations, not once per cell.
         skipped = _skipped_cells(ctx)
+        # An exercise's blank (`batch_size=` under "### Exercise", left for the reader) cannot run as
+        # saved, by design: STR001 reports the blank, and "never run" is the same root cause
+        # (fair check 19, hid002-unrun-exercise-blank-cell). Not when cells that ran below read a
+        # name only its text binds: they ran on another version of it (fair check 17, kept).
+        skipped = tuple(pair for pair in skipped if not _unrun_exercise_blank(ctx, pair[0]))
         if not skipped or _stray_count_on_cleared(ctx):
             return
         # Anchored at the first skipped cell that binds a name when the first one binds none (fair
@@ -1629,6 +1636,25 @@ class UnexecutedCell(Rule):
             data=data,
             severity=severity,
         )
+
+
+def _unrun_exercise_blank(ctx: RuleContext, unrun: Cell) -> bool:
+    """The never-run cell does not parse because of an exercise blank STR001 reports (a TODO blank,
+    a placeholder, or an assignment with nothing right of its `=`), and no cell that ran below it
+    reads a name only its text binds."""
+    ca = next((a for a in ctx.cells if a.cell.index == unrun.index), None)
+    problem = ca.facts.syntax_error if ca is not None else None
+    if problem is None or problem.message.startswith(NOT_ANALYSED):
+        return False
+    line = max(1, min(problem.line, len(ca.lines)))
+    text = ca.lines[line - 1] if ca.lines else ""
+    if not (template_blank(ca, line, problem.message, exercise_notebook(ctx.facts.notebook.path))
+            or empty_assignment(text)):
+        return False
+    flow = name_flow(ctx)
+    binds = {name for _, name in _template_writes(unrun.source, changes=False)}
+    bound_elsewhere = {d.name for d in flow.definitions if d.cell != unrun.index}
+    return not any(r.cell > unrun.index and r.count is not None and r.name in binds - bound_elsewhere for r in flow.reads)
 
 
 def _readers_of_unrun(ctx: RuleContext, unrun: set[int]) -> list[Read]:
@@ -2161,14 +2187,20 @@ class UndefinedName(Rule):
         "undefined read, the others related; so is an exercise template (its name ends in `exercise(s)` or "
         "`template`, a read is a blank such as `____`, a cell leaves a name it reads to a TODO, as in a "
         "commented-out `# loss = tf.reduce_mean('''TODO''')`, or a code cell is only comments saying where the "
-        "answer goes, `# Solution goes here`, which the message names, or a cell that reads a name no cell defines holds an "
+        "answer goes, `# Solution goes here`, `## Write your answer here`, which the message names (then only the names first read "
+        "in the code cell right after it, or that the exercise's markdown names, `Dose model` for `dose_model`, are the "
+        "reader's: a lecture with an exercise in it keeps its other undefined names), or a cell that reads a name no cell defines holds an "
         "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
         "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file. An undefined `sc`, `spark` or `sqlContext` in a notebook that uses Spark (it "
         "imports pyspark, or the line calls Spark's API on the name: `sc.textFile(…)`) is said to be the object the pyspark "
-        "launcher predefines, with the call that creates it. A never-run reference sheet (see STR001: three or more of its code "
+        "launcher predefines, with the call that creates it. Builtins of a hosted research platform (Quantopian's "
+        "`get_pricing`, `get_backtest`, `local_csv`, `get_fundamentals`, and `symbols` beside one of them or an import of "
+        "`quantopian`) are one finding at the first read, naming the platform and its module, the other names and reads "
+        "related. A method's read of a name only its class body binds (`from collections import OrderedDict` inside "
+        "`class Seq`) is said to be bound in the class body, which methods cannot see. A never-run reference sheet (see STR001: three or more of its code "
         "cells hold shell, SQL or Scala text) is a set of standalone snippets: not reported. Once `from __future__ "
         "import annotations` has run (IPython keeps it for the cells below), names in annotations are not read: "
         "`def fit(self) -> Prep:` inside `class Prep` is fine."
@@ -2263,6 +2295,10 @@ class UndefinedName(Rule):
             "# TODO: write fit_one_epoch(net, batches) returning the mean loss",
             "for epoch in range(3):\n    print(fit_one_epoch(net, batches))",
         ), expect=((3, 2),)),
+        # Builtins of a hosted research platform (Quantopian's): one environment missing, one finding
+        # naming it, the other names related.
+        Example(cells=("prices = get_pricing(['ACME', 'SPY'], fields='close_price')", "print(symbols('ACME'))",
+                       "run = get_backtest('5a1b2c')"), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2303,6 +2339,15 @@ class UndefinedName(Rule):
             # already reports once: the function left for the reader to write is that finding's
             # blank, not an undefined name (fair check 14, hid003-exercise-todo-name).
             firsts = [r for r in firsts if not (r.flow is Flow.UNDEFINED and r.name in left_to_reader)]
+        # Builtins of a hosted research platform (Quantopian's `get_pricing`, `symbols`, `get_backtest`):
+        # one environment missing, one finding at the first read, the other names and reads related.
+        # Taken out before the template test: a template calls them in its given code, they are not
+        # the reader's blank (fair check 19, hid003-platform-builtins-split).
+        platform_reads = _platform_builtin_reads(ctx, firsts)
+        if platform_reads:
+            yield _platform_builtins_hit(cells, platform_reads)
+            taken = {id(r) for r in platform_reads}
+            firsts = [r for r in firsts if id(r) not in taken]
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
             # A "Solutions" notebook that imports nothing: fragments to paste into the exercise
@@ -2321,10 +2366,12 @@ class UndefinedName(Rule):
                 related=tuple((cells[r.cell], r.line, r.column) for r in rest),
             )
             firsts = [r for r in firsts if r.flow is not Flow.UNDEFINED]
-        elif undefined and _exercise_template(ctx, undefined):
+        elif undefined and (template_reads := undefined if _exercise_template(ctx, undefined) else _answer_cell_reads(ctx, undefined)):
             # An exercise template: its blanks (`X = ____`, or the code under `# Make X and y`
-            # removed) are left for the reader to write. One root cause, one finding.
-            first, rest = undefined[0], undefined[1:]
+            # removed) are left for the reader to write. One root cause, one finding. A cell left
+            # for the reader's answer (`## Write your answer here`) leaves only the names the
+            # exercise asks for, not every undefined name of a lecture with exercises in it.
+            first, rest = template_reads[0], template_reads[1:]
             names = list(dict.fromkeys(r.name for r in rest if r.name != first.name))
             shown_names = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
             more = f"; nor {'is' if len(names) == 1 else 'are'} {shown_names}" if names else ""
@@ -2347,13 +2394,14 @@ class UndefinedName(Rule):
                 yield Hit(
                     cells[first.cell], first.line, first.column,
                     f"{subject}: this exercise template leaves {'it' if not names else 'them'} for the reader to write"
-                    f"{_answer_cell_note(ctx)}, so it cannot run as it is{also}",
+                    f"{_answer_cell_note(ctx, first.cell)}, so it cannot run as it is{also}",
                     fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                     key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
                     related=tuple(dict.fromkeys([(cells[r.cell], r.line, r.column) for r in rest]
                                                 + [(cells[r.cell], r.line, r.column) for r in below])),
                 )
-            firsts = [r for r in firsts if r.flow is not Flow.UNDEFINED]
+            left = {r.name for r in template_reads}
+            firsts = [r for r in firsts if not (r.flow is Flow.UNDEFINED and r.name in left)]
         # A name defined nowhere is one root cause (one missing import or definition) however many
         # cells read it: one finding, at the first read, the other cells' reads related.
         later: dict[str, list[Read]] = {}
@@ -2449,6 +2497,13 @@ class UndefinedName(Rule):
             else:
                 inside = " (inside a function)" if r.deferred else ""
                 message = f"`{r.name}`{inside} is not defined in any cell"
+                class_scope = _class_body_binding(cell, r) if r.deferred else None
+                if class_scope is not None:
+                    # `from collections import OrderedDict` in the class body, read in `__init__`:
+                    # a method's globals skip the class scope (fair check 19, item 38's wording).
+                    owner, line = class_scope
+                    message = (f"`{r.name}` (inside a method of `{owner}`) is bound only in the class body (line {line}), "
+                               "which the class's methods cannot see: they look it up among the globals, where no cell defines it")
                 if others:
                     message += f" (also read in {_cell_list(sorted({o.cell for o in others}))})"
                 fix = f"Define or import `{r.name}` in a cell above this one."
@@ -2471,6 +2526,32 @@ class UndefinedName(Rule):
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+def _class_body_binding(cell: Cell, r: Read) -> Optional[tuple[str, int]]:
+    """(class name, line) when the read is inside a method of a class whose body itself binds the
+    name (`class Seq(nn.Module): from collections import OrderedDict`): a name the class scope
+    holds, which its methods' code does not see."""
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef) or not (node.lineno <= r.line <= (node.end_lineno or node.lineno)):
+            continue
+        for stmt in node.body:
+            bound: set[str] = set()
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                bound = {(a.asname or a.name).split(".")[0] for a in stmt.names}
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                bound = {t.id for t in targets if isinstance(t, ast.Name)}
+            if r.name in bound and stmt.lineno < r.line and any(
+                isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and m.lineno <= r.line <= (m.end_lineno or m.lineno)
+                for m in node.body
+            ):
+                return node.name, stmt.lineno
+    return None
 
 
 # The words of HID003's finding for one cell reading several names no cell defines (HID004 asks for it).
@@ -2518,6 +2599,55 @@ _SPARK_LAUNCHER_NAMES = {
 # `sc.textFile(…)`, `spark.read…`, `sqlContext.createDataFrame(…)`: the name used as Spark's.
 _SPARK_USE = re.compile(r"\b(?:sc|spark|sqlContext)\s*\.\s*(?:textFile|parallelize|wholeTextFiles|broadcast|accumulator|"
                         r"read|readStream|sql|createDataFrame|table|range|sparkContext|setLogLevel|inferSchema)\b")
+
+
+# Hosted research platforms that predefine names in every notebook they run: (what the platform is,
+# the module a program imports the names from, the names, the names that alone tell the platform
+# apart). `symbols` alone is as likely SymPy's: it counts only beside a telling name or an import of
+# the platform's package.
+_PLATFORM_BUILTINS = (
+    ("the Quantopian research environment", "quantopian.research",
+     frozenset({"get_pricing", "symbols", "get_backtest", "local_csv", "get_fundamentals"}),
+     frozenset({"get_pricing", "get_backtest", "local_csv", "get_fundamentals"})),
+)
+
+
+def _platform_builtin_reads(ctx: RuleContext, firsts: Sequence[Read]) -> list[Read]:
+    """The first reads (per cell) of names no cell defines that a hosted platform predefines, in a
+    notebook written for that platform (it imports the platform's package, or reads a name only the
+    platform has); empty otherwise."""
+    undefined = [r for r in firsts if r.flow is Flow.UNDEFINED]
+    for _, module, names, telling in _PLATFORM_BUILTINS:
+        reads = [r for r in undefined if r.name in names]
+        if not reads:
+            continue
+        root = module.split(".")[0]
+        imports_platform = any(imp.module and imp.module.split(".")[0] == root for _, imp in ctx.facts.imports)
+        if imports_platform or any(r.name in telling for r in reads):
+            return reads
+    return []
+
+
+def _platform_builtins_hit(cells: dict[int, Cell], reads: Sequence[Read]) -> Hit:
+    first = reads[0]
+    platform, module, _, _ = next(p for p in _PLATFORM_BUILTINS if first.name in p[2])
+    names = list(dict.fromkeys(r.name for r in reads))
+    also = sorted({r.cell for r in reads if r.name == first.name and r is not first})
+    subject = f"`{first.name}` is not defined in any cell" + (f" (also read in {_cell_list(also)})" if also else "")
+    if len(names) > 1:
+        others = [f"`{n}` ({_cell_list(sorted({r.cell for r in reads if r.name == n}))})" for n in names[1:]]
+        subject += f"; nor {'is' if len(others) == 1 else 'are'} {', '.join(others)}"
+    them = "it" if len(names) == 1 else "them"
+    return Hit(
+        cells[first.cell], first.line, first.column,
+        f"{subject}: {'it is a builtin' if len(names) == 1 else 'they are builtins'} of {platform} (`{module}`), "
+        f"which predefines {them} in its notebooks; nothing in this notebook imports or creates {them}, so it runs "
+        "nowhere else",
+        fix=(f"On the platform, import {them} (`from {module} import {', '.join(names)}`); to run elsewhere, "
+             "replace the data source (load the prices from a file or another API)."),
+        key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
+        related=tuple(dict.fromkeys((cells[r.cell], r.line, r.column) for r in reads[1:])),
+    )
 
 
 def _spark_launcher_name(ctx: RuleContext, name: str, line: str) -> Optional[str]:
@@ -2719,12 +2849,12 @@ _BLANK = re.compile(r"_{2,}")  # `X = ____`: a blank to fill in
 def _exercise_template(ctx: RuleContext, undefined: Sequence[Read]) -> bool:
     """An exercise template: named as one, with a `____` blank among the undefined reads, or with
     an undefined name its cell leaves to a TODO (`# loss = tf.reduce_mean('''TODO''')`), or with
-    a cell left for the reader's answer (only comments: `# Solution goes here`)."""
+    an empty `YOUR CODE HERE` block in a cell reading one. (A cell left for the reader's answer,
+    `# Solution goes here`, leaves only some names: `_answer_cell_reads`.)"""
     stem = PurePosixPath(ctx.facts.notebook.path.replace("\\", "/")).name.rsplit(".", 1)[0]
     cells = _cells(ctx)
     return (_EXERCISE_NAME.search(stem.strip()) is not None or any(_BLANK.fullmatch(r.name) for r in undefined)
             or any(_todo_blank(cells[r.cell].source.split("\n"), r.name) for r in undefined if r.cell in cells)
-            or any(_answer_blank(c.source) for c in ctx.facts.notebook.code_cells)
             or any(_empty_code_blank(cells[r.cell].source) for r in undefined if r.cell in cells))
 
 
@@ -2747,12 +2877,56 @@ def _left_to_reader_by_todo(ctx: RuleContext, names: set[str]) -> frozenset[str]
 
 # A code cell left for the reader's answer: only comments, one saying where the answer goes
 # (`# Solution goes here`, `# Your code here`, `# Your answer goes here`).
-_ANSWER_HERE = re.compile(r"#\s*(?:(?:the |your )?(?:solution|answer|code)s?)\s+(?:goes\s+)?here\b", re.IGNORECASE)
+# Also `## Write your answer here` (fair check 19, hid003-exercise-answer-name).
+_ANSWER_HERE = re.compile(r"#+\s*(?:write\s+)?(?:(?:the |your )?(?:solution|answer|code)s?)\s+(?:goes\s+)?here\b", re.IGNORECASE)
 
 
-def _answer_cell_note(ctx: RuleContext) -> str:
-    """` (in cell 5, `# Solution goes here`)`: the first cell left for the reader's answer, if any."""
-    blank = next((c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source)), None)
+def _answer_cell_reads(ctx: RuleContext, undefined: Sequence[Read]) -> list[Read]:
+    """The undefined reads of names a cell left for the reader's answer leaves to the reader: the
+    name is first read below an answer cell (only comments, `# Solution goes here`), in the first
+    code cell after it, or the exercise's markdown above the answer cell names it (`## Exercise:
+    Bioassay model` for `bioassay_model`). A lecture with an exercise in it still has real
+    undefined names elsewhere: those are not the reader's."""
+    code_cells = ctx.facts.notebook.code_cells
+    answers = [c.index for c in code_cells if _answer_blank(c.source)]
+    if not answers:
+        return []
+    first_read: dict[str, int] = {}
+    for r in undefined:
+        first_read.setdefault(r.name, r.cell)
+    left: set[str] = set()
+    for name, cell in first_read.items():
+        answer = max((a for a in answers if a < cell), default=None)
+        if answer is None:
+            continue
+        next_code = next((c.index for c in code_cells if c.index > answer and c.source.strip()), None)
+        if cell == next_code or _exercise_text_names(ctx, answer, name):
+            left.add(name)
+    return [r for r in undefined if r.name in left]
+
+
+def _exercise_text_names(ctx: RuleContext, answer: int, name: str) -> bool:
+    """The markdown of the exercise above answer cell `answer` (from the nearest heading down to
+    it) names `name`: in backticks, or word for word (`Bioassay model` for `bioassay_model`)."""
+    above = [c for c in ctx.facts.notebook.cells if c.index < answer and c.cell_type == "markdown"]
+    text: list[str] = []
+    for cell in reversed(above):
+        text.insert(0, cell.source)
+        if re.match(r"\s*#", cell.source):
+            break
+    prose = "\n".join(text)
+    if f"`{name}`" in prose:
+        return True
+    words = [w for w in name.lower().split("_") if w]
+    spoken = " ".join(re.findall(r"[a-z0-9]+", prose.lower()))
+    return len(words) > 1 and re.search(rf"\b{' '.join(map(re.escape, words))}\b", spoken) is not None
+
+
+def _answer_cell_note(ctx: RuleContext, read_in: int) -> str:
+    """` (in cell 5, `# Solution goes here`)`: the last cell left for the reader's answer above
+    cell `read_in` (else the first one), if any."""
+    blanks = [c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source)]
+    blank = next((c for c in reversed(blanks) if c.index < read_in), blanks[0] if blanks else None)
     if blank is None:
         return ""
     line = next(line.strip() for line in blank.source.split("\n") if _ANSWER_HERE.match(line.strip()))
@@ -3194,7 +3368,11 @@ class StateInjection(Rule):
         "`exec` of a string that is not read from a file are not reported, nor is a magic in a cell with a "
         "syntax error (IPython rejects the whole cell, so it never runs; Python 2 syntax in a Python 2 "
         "notebook aside), nor a cell of only `%load` lines that shows an exercise's solution (the file's name "
-        "says `solution` or `answer`, or the markdown just above says \"solution\"): it pastes the text to read. "
+        "says `solution` or `answer`, or the markdown just above says \"solution\"): it pastes the text to read; nor a "
+        "`%load` of a file that is not Python (`fact.h`, `trapezoid.c`, `fact.pyx`, `config.json`: only `.py`, `.ipy`, "
+        "`.pyw` or a target without a suffix count), whose pasted text no Python name can come from; nor a lone `%load` "
+        "cell under markdown that names `%load` in backticks (a tour of Jupyter showing the magic) when no cell below it, up "
+        "to the next star import or `%run`, reads a name no cell defines. "
         "Also reported, once per notebook (at the first, the others related): a module-level test of which names the "
         "session holds, `'daily_stats' in dir()` (or `not in`, `globals()`, `locals()`, `vars()`), of a name the notebook "
         "binds in another cell: whether the branch runs depends on what ran before in the kernel (a value left by an "
@@ -3221,6 +3399,10 @@ class StateInjection(Rule):
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
         Example(cells=(md("**Solution**: run the cell below to show it."), "%load ex1_solution.py",
                        "git status\n%load dir/file.py")),
+        # `%load` of a C header or Cython source shows its text: no Python name enters (fair check 19).
+        Example(cells=(md("Here is the C code:"), "%load ../csrc/gcd.h", "%load ../csrc/gcd_wrap.pyx")),
+        # A tour showing the magic itself, nothing below using what the script defines.
+        Example(cells=(md("Use `%load` to paste a script into a cell:"), "%load https://example.org/demo.py", "area = 3 * 4")),
         # PyCaret's functional API, star-imported as its tutorials do: the catalogue lists its names.
         Example(cells=("from pycaret.regression import *", "experiment = setup(frame, target='price', session_id=1)")),
         # Session probes that are not about the notebook's own cells: a dunder, an injected name,
@@ -3267,7 +3449,8 @@ class StateInjection(Rule):
                 continue  # a file the notebook's own `%%writefile` cell wrote above, or a program launched
             if _cannot_run(analyses.get(inj.cell), ported):
                 continue  # IPython rejects the whole cell (a list of shell commands): its magics never run
-            if inj.kind is InjectorKind.LOAD and _shows_solution(ctx, cells[inj.cell], inj.text):
+            if inj.kind is InjectorKind.LOAD and (_shows_solution(ctx, cells[inj.cell], inj.text) or _loads_other_language(inj.text)
+                                                   or _load_is_the_lesson(ctx, flow, cells[inj.cell])):
                 continue
             what, fix = _INJECTION_TEXT[inj.kind]
             star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
@@ -3438,6 +3621,52 @@ def _shows_solution(ctx: RuleContext, cell: Cell, text: str) -> bool:
     return bool(above) and above[-1].cell_type == "markdown" and bool(re.search(r"(?i)\bsolution", above[-1].source))
 
 
+def _load_is_the_lesson(ctx: RuleContext, flow: NameFlow, cell: Cell) -> bool:
+    """A tour of Jupyter shows the magic itself: the markdown just above names `%load` in backticks
+    ("### Remote Code: use `%load` to add remote code"), the cell holds only `%load` lines, and no
+    cell below it reads a name no cell defines (nothing the file could define is used), up to the
+    next star import or `%run` below, to which the names read after it belong (fair check 19,
+    hid006-magic-is-lesson-subject)."""
+    lines = [l.strip() for l in cell.source.splitlines() if l.strip() and not l.strip().startswith("#")]
+    if not lines or not all(l.startswith("%load ") for l in lines):
+        return False
+    above = [c for c in ctx.facts.notebook.cells if c.index < cell.index]
+    if not above or above[-1].cell_type != "markdown" or "`%load`" not in above[-1].source:
+        return False
+    until = min((inj.cell for inj in flow.injectors if inj.opaque and inj.cell > cell.index), default=None)
+    return not any(r.flow is Flow.UNDEFINED and r.cell > cell.index and (until is None or r.cell < until) for r in flow.reads)
+
+
+# `%load` options that take a value (`-r 5-10`, `-s name`, `-n ns`); `-y` takes none.
+_LOAD_VALUE_OPTIONS = frozenset({"-r", "-s", "-n"})
+# Suffixes of files whose text `%load` can paste as Python (a history range or a macro has none).
+_PYTHON_SUFFIXES = frozenset({"", ".py", ".ipy", ".pyw"})
+
+
+def _loads_other_language(text: str) -> bool:
+    """`%load ../examples/fact.h`, `%load trapezoid.c`, `%load fact.pyx`: the magic pastes the
+    file's text into the cell to show it (a C header, Cython, a config file); running the pasted
+    cell is not Python, so no name of it can enter the notebook (fair check 19,
+    hid006-load-shows-non-python-file). A `.py` file, a URL to one, or a target without a suffix
+    (a history range, a macro) is still reported."""
+    words = text.split()[1:]
+    target = ""
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in _LOAD_VALUE_OPTIONS:
+            skip = True
+        elif not word.startswith("-"):
+            target = word
+    if not target:
+        return False
+    path = re.split(r"[?#]", target.strip("'\""), maxsplit=1)[0]
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name.strip(".") else ""
+    return suffix not in _PYTHON_SUFFIXES
+
+
 # `%run` options; `-m` takes the module to run, the others are flags.
 _RUN_FLAGS = re.compile(r"^-[a-zA-Z]+$")
 
@@ -3486,7 +3715,9 @@ class SavedTraceback(Rule):
     severity = Severity.INFO
     summary = "A code cell was saved with an error (a traceback) in its outputs."
     what_it_does = (
-        "Reports each code cell whose saved outputs include an error output, naming the exception. "
+        "Reports each code cell whose saved outputs include an error output, naming the exception (the traceback's "
+        "last line when the saved value is a placeholder: `NameError: ignored` is shown as `NameError: name 'clf' is not "
+        "defined`). "
         "Cells tagged `raises-exception` (the Jupyter/nbval convention for cells meant to fail) are "
         "skipped, and so are errors a notebook shows on purpose, as books and tutorials do: a short "
         "cell (at most 5 statements; a literal written over several lines is one) whose error the markdown right next to it talks about — the "
@@ -3777,7 +4008,7 @@ class SavedTraceback(Rule):
                 continue
             if errors[0].name.split(":", 1)[0].strip() == "AssertionError" and _exercise_test(ctx, cell):
                 continue  # the exercise's own test, failing until the reader implements the stub
-            what = (errors[0].name or "an exception").split("\n")[0]
+            what = (_traceback_error_line(errors[0]) or errors[0].name or "an exception").split("\n")[0]
             if len(what) > 120:
                 what = what[:117] + "..."
             chained = _interrupt_chained(errors[0].text) and what.split(":", 1)[0].strip() != "KeyboardInterrupt"
@@ -3809,6 +4040,26 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+# Saved error values that stand in for the message (a tool that re-ran the notebook kept the
+# traceback but wrote this as `evalue`): the traceback's last line says what happened.
+_PLACEHOLDER_EVALUES = frozenset({"", "ignored"})
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _traceback_error_line(error: Output) -> str:
+    """`NameError: name 'clf' is not defined` from the traceback when the saved `evalue` is a
+    placeholder (`NameError: ignored`, fair check 19 item 56), else ""."""
+    ename, _, evalue = error.name.partition(":")
+    if evalue.strip().lower() not in _PLACEHOLDER_EVALUES or not ename.strip():
+        return ""
+    prefix = f"{ename.strip()}: "
+    for line in reversed(_ANSI.sub("", error.text).split("\n")):
+        line = line.strip()
+        if line.startswith(prefix) and line[len(prefix):].strip().lower() not in _PLACEHOLDER_EVALUES:
+            return line
+    return ""
 
 
 # Errors of the API a cell calls (an attribute a library removed, a module not installed): the same

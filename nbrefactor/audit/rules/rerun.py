@@ -1633,7 +1633,11 @@ class ChangesWhenRunTwice(Rule):
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
-        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made), `df.set_index(…, "
+        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
+        "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
+        "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
+        "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
+        "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`), `df.set_index(…, "
         "inplace=True)` (not with `drop=False`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
@@ -1748,6 +1752,14 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # Scratch cells poking at a list that a cell below binds afresh: the step is never read.
+        Example(cells=("seq = [1, 2]\nprint(seq)", "seq.append(3)", "len(seq)", "seq = []\nprint(seq)")),
+        # ArviZ `InferenceData.extend` keeps the groups it has (join="left"): a second run adds
+        # nothing (fair check 19).
+        Example(cells=(
+            "import pymc as pm\nwith pm.Model() as coin:\n    p = pm.Beta('p', 1.0, 1.0)\n    trace = pm.sample(200, random_seed=1)",
+            "with coin:\n    ppc = pm.sample_posterior_predictive(trace, random_seed=2)\ntrace.extend(ppc)",
+        )),
         # A mock column set, shown and deleted by one cell (also one a helper writes by name); an
         # item recomputed from other columns before it is rescaled; the first 100 rows kept: each
         # gives the same on a second run (fair check 18).
@@ -2178,6 +2190,17 @@ class ChangesWhenRunTwice(Rule):
                     and _literal_above(ctx, ca, line, name) and _only_shown_after(ctx, ca, line, name, modules, mutations=True)
                 ):
                     continue  # a primer's `l = [1, 2]` … `del l[1]; print(l)`: a demo of the method, only shown
+                if (
+                    not file_step and what.startswith(_LIST_MUTATIONS) and isinstance(statement_at(cell_python_tree(ca), line), ast.Expr)
+                    and _only_shown_after(ctx, ca, line, name, modules, mutations=True, until_rebound=True)
+                    and not _grown_above_since_bound(ctx, ca, name)
+                ):
+                    # Scratch cells poking at a list (`seq.append('x')`, `seq.reverse()`, `len(seq)`)
+                    # before a cell binds it afresh (`seq = []`): the grown value is never read, a
+                    # re-run changes nothing used (fair check 19, hid009-scratch-cell).
+                    continue
+                if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
+                    continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
                 if file_step:
                     yield Hit(
                         ca.cell,
@@ -2249,6 +2272,37 @@ class ChangesWhenRunTwice(Rule):
 
 
 _Hazard = tuple[CellAnalysis, int, int, str, str]
+
+
+# Calls that return an ArviZ `InferenceData` (PyMC's `pm.sample` since PyMC 4, its predictive
+# samplers, ArviZ's converters): `.extend` on one adds groups, it does not append items.
+_INFERENCE_DATA_MAKERS = re.compile(
+    r"^(?:pymc3?|arviz)\.(?:.*\.)?(?:sample|sample_posterior_predictive|sample_prior_predictive|sample_smc|"
+    r"load_arviz_data|from_\w+|InferenceData|convert_to_inference_data)$"
+)
+
+
+def _inference_data_extend(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
+    """`name.extend(…)` on line `line` extends an ArviZ `InferenceData` (every binding of `name`
+    in the notebook is the result of a call that makes one) with the default `join="left"`, which
+    keeps a group `name` already has and discards the other's: a second run changes nothing
+    (fair check 19, hid009-inferencedata-extend-left-join). `join="right"` replaces the groups with
+    the new draw, so it is still reported."""
+    text = ca.cell.source.split("\n")[line - 1] if 0 < line <= len(ca.cell.source.split("\n")) else ""
+    if re.search(r"\bjoin\s*=\s*(?!['\"]left['\"])", text):
+        return False
+    makers: list[bool] = []
+    for other in ctx.cells:
+        tree = cell_python_tree(other)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                    callee = dotted_name(node.value.func) if isinstance(node.value, ast.Call) else None
+                    makers.append(bool(callee) and _INFERENCE_DATA_MAKERS.match(ctx.facts.resolve(callee)) is not None)
+    return bool(makers) and all(makers)
 
 
 def _step_alone(what: str) -> str:
@@ -2568,13 +2622,17 @@ def _literal_step(stmt: ast.stmt, name: str) -> bool:
     )
 
 
-def _only_shown_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str], mutations: bool = False) -> bool:
+def _only_shown_after(
+    ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str], mutations: bool = False,
+    until_rebound: bool = False,
+) -> bool:
     """Is the value `name` gets at (cell `ca`, `line`) shown, and only ever shown, top to bottom,
     until the notebook binds `name` afresh? A tutorial's `tensor = tensor + 10` followed by
     `tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)`: a second run shows other
     numbers and changes nothing computed. Any other read (an assignment from it, a call that may
     keep or change it, a read inside a block or a function) is a use, and a value nothing reads is
-    the notebook's end state: the finding stays for both."""
+    the notebook's end state: the finding stays for both. With `until_rebound`: is `name` bound
+    afresh below, with nothing but showing and typed-in list steps in between (shown or not)?"""
     from nbrefactor.audit.rules.hidden_state import _READ_ONLY_METHODS
 
     started = False
@@ -2601,7 +2659,7 @@ def _only_shown_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, 
             ) or (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and stmt.name == name)
             if not reads:
                 if binds:
-                    return shown  # bound afresh: what came before is no longer read
+                    return shown or until_rebound  # bound afresh: what came before is no longer read
                 continue
             if isinstance(stmt, ast.Expr) and _shows(stmt.value, modules, _READ_ONLY_METHODS):
                 shown = True
@@ -2615,9 +2673,32 @@ def _only_shown_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, 
             if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name and _shows(stmt.value, modules, _READ_ONLY_METHODS):
                 continue
             if mutations and _literal_step(stmt, name):
+                if until_rebound and cell is not ca and _grows(stmt, name):
+                    return False  # another cell adds to it too: an accumulator, set up once (a benchmark's timings)
                 continue  # `del l[6]` after `l.insert(…)`: the next step of the same demo
             return False
-    return shown
+    return shown and not until_rebound
+
+
+def _grows(stmt: ast.stmt, name: str) -> bool:
+    """`name.append(…)`/`.extend(…)`/`.insert(…)` as a statement."""
+    return (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+            and stmt.value.func.attr in _GROWS and isinstance(stmt.value.func.value, ast.Name) and stmt.value.func.value.id == name)
+
+
+def _grown_above_since_bound(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
+    """Does a cell above `ca`, after the last one that binds `name`, grow it (`timings.append(…)`
+    in the section's first cell)? Then several cells add to one list set up once: an accumulator."""
+    above = [cell for cell in ctx.cells if cell.cell.index < ca.cell.index]
+    for cell in reversed(above):
+        tree = cell_python_tree(cell)
+        if tree is None:
+            continue
+        if any(_grows(stmt, name) for stmt in tree.body):
+            return True
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(tree)):
+            return False
+    return False
 
 
 def _local_in_function(stmt: ast.stmt, name: str) -> bool:

@@ -258,6 +258,12 @@ def _error_demo(ca: CellAnalysis, line: int, cells: "list[CellAnalysis] | tuple[
     return None
 
 
+def empty_assignment(text: str) -> bool:
+    """`batch_size=` with nothing right of its `=` (an import line aside, `import a, b=` is a typo):
+    the blank STR001 reports as "an exercise blank left empty?"."""
+    return _EMPTY_RIGHT_SIDE.match(text) is not None and not text.lstrip().startswith(("from ", "import "))
+
+
 def template_blank(ca: CellAnalysis, line: int, message: str = "", exercise: bool = False) -> int:
     """The line that shows the blank when the cell's syntax error at `line` is an exercise blank
     to fill in (see `_TODO`), else 0: the error's line, or the header of a block left to a TODO.
