@@ -867,3 +867,77 @@ def test_str003s_prose_threshold_is_the_full_counts():
     assert structure._has_prose(["# Title only\n## More", "| --- | --- |"], 1) is False
     assert structure._has_prose(["# Title\n" + "word " * 19], 20) is False
     assert structure._has_prose(["# Title\n" + "word " * 19, "- one"], 20) is True
+
+
+# Twenty-second round: `walk_nodes` (under `tree_nodes`, `nodes_of` and HID009's walks) skips the
+# fields the grammar types as identifiers, numbers, strings and constants.
+_EVERY_FIELD_KIND = '''
+global g
+def outer(a: int, /, b=1, *c, d, e=None, **f) -> "T":
+    nonlocal_holder = 1
+    def inner():
+        nonlocal nonlocal_holder
+    return inner
+class K(Base, metaclass=M):
+    x: int = 1
+from ..pkg.sub import name as alias, other
+import os.path as osp
+for i in range(3):  # type: int
+    with open("f") as handle, ctx():
+        pass
+try:
+    pass
+except (ValueError, KeyError) as error:
+    pass
+print(f"{value!r:>{width}} {other!s} {third!a}", b"x", 1.5, 2j, ..., None, True)
+data = {**base, "k": [y async for y in gen() if y]}
+async def agen():
+    async for item in source():
+        async with lock:
+            yield item
+match command:
+    case {"x": 1, **rest} | [1, *others] | Point(x=0, y=_) | None | "s" as whole:
+        pass
+'''
+
+
+def test_walk_nodes_is_ast_walk_on_every_fixture_cell_and_every_field_kind():
+    from nbrefactor.audit.facts import walk_nodes
+
+    walked = 0
+    for source in [_EVERY_FIELD_KIND, *SOURCES, *_fixture_sources(limit=4000)]:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        expected = list(ast.walk(tree))
+        found = walk_nodes(tree)
+        assert len(found) == len(expected) and all(a is b for a, b in zip(found, expected)), source
+        for node in expected[1:200]:  # from a node inside the tree too
+            sub = walk_nodes(node)
+            assert len(sub) == len(list(ast.walk(node))) and all(a is b for a, b in zip(sub, ast.walk(node)))
+        walked += len(found)
+    assert walked > 50_000
+
+
+def test_the_fields_walk_nodes_skips_are_never_nodes_in_the_grammar():
+    """Each skipped field is typed `identifier`, `string`, `int` or `constant` (`?` or `*`) in the
+    node class's signature, which CPython writes from Parser/Python.asdl into its docstring
+    (`Name(identifier id, expr_context ctx)`): read here, not from the table under test."""
+    from nbrefactor.audit.facts import _NEVER_NODES
+
+    scalar = {"identifier", "string", "int", "constant"}
+    for name, fields in _NEVER_NODES.items():
+        signature = getattr(ast, name).__doc__.strip()
+        typed = dict(reversed(part.split()) for part in signature[signature.index("(") + 1:-1].split(", "))
+        for field in fields:
+            assert typed[field].rstrip("?*") in scalar, (name, field, typed[field])
+    # and every scalar field of every class is in the table (a missing one is only slower)
+    for name in dir(ast):
+        kind = getattr(ast, name)
+        if isinstance(kind, type) and issubclass(kind, ast.AST) and kind._fields and kind.__doc__ and "(" in kind.__doc__:
+            signature = kind.__doc__.strip()
+            typed = dict(reversed(part.split()) for part in signature[signature.index("(") + 1:-1].split(", "))
+            for field, kind_name in typed.items():
+                if kind_name.rstrip("?*") in scalar:
+                    assert field in _NEVER_NODES.get(name, ()), (name, field)
