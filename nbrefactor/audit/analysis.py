@@ -363,8 +363,8 @@ def dead_branch_lines(ca: "CellAnalysis") -> frozenset[int]:
     if tree is None:
         return frozenset()
     dead: set[int] = set()
-    for node in ast.walk(tree):
-        truth = constant_test(node.test) if isinstance(node, ast.If) else None
+    for node in nodes_of(tree, ast.If):  # (only `if` statements are read: the shared class index)
+        truth = constant_test(node.test)
         if truth is None:
             continue
         branch = node.orelse if truth else node.body
