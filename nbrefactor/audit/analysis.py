@@ -298,10 +298,13 @@ def python_tree(python: str) -> ast.Module:
 def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
     """CPython's tree of an analysed cell (`python_tree`), or None for a cell that is not Python,
     is empty, or does not parse: the guard every rule reading a cell's `ast` shares."""
-    if not ca.masked.is_python or ca.facts.syntax_error is not None or not ca.masked.python.strip():
+    python = ca.masked.python
+    # (`not python or python.isspace()` is `not python.strip()` without copying the cell's text:
+    # the rules ask this ~80,000 times on PDSH's 2,326 cells)
+    if not ca.masked.is_python or ca.facts.syntax_error is not None or not python or python.isspace():
         return None
     try:
-        return python_tree(ca.masked.python)
+        return python_tree(python)
     except (SyntaxError, ValueError, RecursionError):
         return None
 
