@@ -941,3 +941,27 @@ def test_the_fields_walk_nodes_skips_are_never_nodes_in_the_grammar():
             for field, kind_name in typed.items():
                 if kind_name.rstrip("?*") in scalar:
                     assert field in _NEVER_NODES.get(name, ()), (name, field)
+
+
+# Twenty-second round: HID's `_uncalled_function_lines` counts a function's mentions by searching
+# for the name first, not with a pattern that starts with a look-behind.
+def _mentions_by_lookbehind(name: str, text: str) -> int:
+    import re
+
+    return min(2, len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text)))
+
+
+def test_mentions_of_a_name_are_the_look_behind_patterns_matches():
+    from nbrefactor.audit.rules.hidden_state import _mentions
+
+    texts = [
+        "def f(x):\n    return x\nf(1)\n", "def f(x): pass\nobj.f(2)\nff(3)\nf_(4)\n", "f", ".f", "_f f", "f·f·f", ".f·f·f",
+        "a·a·a", ".a·a·a", "xa·a·a", "a·aa·a", "aaa", ".aaa aaa", "ab.ab ab", "ábc ábc", "x.ábc ábc", "f\nf", "f.f", "(f)f",
+    ]
+    names = ["f", "a·a", "aa", "ab", "ábc", "f_", "x"]
+    compared = 0
+    for source in [*texts, *_fixture_sources(limit=400)]:
+        for name in [*names, *{w for w in __import__("re").findall(r"[A-Za-z_]\w*", source)[:40]}]:
+            assert _mentions(name, source) == _mentions_by_lookbehind(name, source), (name, source[:80])
+            compared += 1
+    assert compared > 5_000
