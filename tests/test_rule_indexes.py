@@ -965,3 +965,25 @@ def test_mentions_of_a_name_are_the_look_behind_patterns_matches():
             assert _mentions(name, source) == _mentions_by_lookbehind(name, source), (name, source[:80])
             compared += 1
     assert compared > 5_000
+
+
+def test_a_windows_path_read_from_the_source_is_found_behind_its_screen():
+    """Twenty-second round: `_python_literals` looks for Windows paths in the cell's source only in
+    a cell holding `:\\` (every such path does); `"C:\\Users\\me\\train.csv"` written without `r` is a
+    syntax error (`\\U` starts a unicode escape), so only the source gives the path."""
+    nb = _notebook('import pandas as pd\ndf = pd.read_csv("C:\\Users\\me\\train.csv")\nx = 1', "y = 2")
+    ctx = RuleContext(analyse_notebook(nb), load_catalog(), ProjectContext())
+    found = [(f.line, f.value) for f in paths.literal_findings(ctx) if f.invalid_escape]
+    assert found == [(2, "C:\\Users\\me\\train.csv")]
+
+
+def test_dead_branch_lines_kept_by_text_are_the_computed_ones():
+    """Twenty-second round: `dead_branch_lines` keeps its answer by the cell's text."""
+    seen = 0
+    for source in [*_fixture_sources(limit=2000), "if False:\n    x = 1\nelse:\n    y = 2\n", "if 0 == 1:\n    a()\n"]:
+        facts = analyse_notebook(_notebook(source))
+        for ca in facts.cells:
+            first = analysis.dead_branch_lines(ca)
+            assert first == analysis._dead_branch_lines(ca, ca.masked.python) == analysis.dead_branch_lines(ca)
+            seen += bool(first)
+    assert seen >= 3
