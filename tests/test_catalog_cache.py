@@ -87,3 +87,67 @@ def test_nothing_is_written_when_python_writes_no_byte_code(cache_folder: Path, 
     folder = _rules(tmp_path, a="x = 1\n")
     assert catalog.read_catalog_files([folder]) == {"a": {"x": 1}}
     assert not cache_folder.exists()
+
+
+# The installed distributions' listing kept beside the byte-code (audit/distributions.py,
+# twenty-second round): named after the environment digest, used only for that digest.
+@pytest.fixture
+def kept_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from nbrefactor.audit import distributions
+
+    folder = tmp_path / "kept"
+    monkeypatch.setattr(distributions, "_KEPT_FOLDER", folder)
+    monkeypatch.setattr(distributions, "INSTALLED_STORE", None)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    distributions.installed_distributions.cache_clear()
+    listed: list[int] = []
+    real = distributions.packages_distributions
+    monkeypatch.setattr(distributions, "packages_distributions", lambda *a: listed.append(1) or real(*a))
+    yield folder, listed
+    distributions.installed_distributions.cache_clear()
+
+
+def _listing_now() -> dict:
+    from nbrefactor.audit import distributions
+
+    distributions.installed_distributions.cache_clear()
+    return dict(distributions.installed_distributions())
+
+
+def test_the_kept_listing_is_read_back_unchanged_for_the_same_environment(kept_listing) -> None:
+    folder, listed = kept_listing
+    first = _listing_now()
+    assert len(listed) == 1 and len(list(folder.glob("installed-*.marshal"))) == 1
+    assert "nbformat" in first  # (a dependency of nbrefactor: installed wherever this runs)
+    second = _listing_now()
+    assert second == first and len(listed) == 1  # answered from the entry: no listing
+
+
+def test_another_environment_lists_again(kept_listing, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nbrefactor.audit import cache
+
+    folder, listed = kept_listing
+    first = _listing_now()
+    monkeypatch.setattr(cache, "environment_digest", lambda: "0" * 64)  # a distribution installed
+    assert _listing_now() == first and len(listed) == 2
+    assert len(list(folder.glob("installed-*.marshal"))) == 2
+
+
+def test_a_damaged_or_misnamed_entry_lists_again(kept_listing) -> None:
+    folder, listed = kept_listing
+    first = _listing_now()
+    (entry,) = folder.glob("installed-*.marshal")
+    entry.write_bytes(entry.read_bytes()[:40])  # truncated
+    assert _listing_now() == first and len(listed) == 2
+    # an entry of another environment under this one's name (its digest inside differs)
+    data = marshal.loads(entry.read_bytes())
+    entry.write_bytes(marshal.dumps((data[0], "f" * 64, {"fake": ("fake-dist",)})))
+    assert _listing_now() == first and len(listed) == 3
+
+
+def test_nothing_is_kept_where_python_writes_no_byte_code(kept_listing, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder, listed = kept_listing
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    _listing_now()
+    _listing_now()
+    assert len(listed) == 2 and not folder.exists()
