@@ -987,3 +987,20 @@ def test_dead_branch_lines_kept_by_text_are_the_computed_ones():
             assert first == analysis._dead_branch_lines(ca, ca.masked.python) == analysis.dead_branch_lines(ca)
             seen += bool(first)
     assert seen >= 3
+
+
+def test_matches_at_a_word_start_are_finditer_with_a_leading_boundary():
+    """Twenty-second round: `analysis._at_word_start` (the uncalled-function scan) is `\\b` + the
+    pattern's `finditer`, on fixture lines and on names inside, after and before other words."""
+    import re
+
+    names = ["f", "f_2", "plot", "plot_all", "℘x", "aa", "Ⅻ", "a·b", "b"]
+    pattern = re.compile("(" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")
+    reference = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")
+    # (`za·b`: `a·b` refused, as it follows `z`; `b` after the `·` inside it is a word's start)
+    lines = ["f(1); obj.f(2); ff(3); f_2", "plot_all(plot(x))", " ℘x = 1; a℘x", "aaa aa.aa", "ⅫⅫ Ⅻ", "", "f", "za·b", "a·b"]
+    for source in _fixture_sources(limit=400):
+        lines.extend(source.split("\n"))
+    for text in lines:
+        got = [(m.start(), m.end(), m.group(1)) for m in analysis._at_word_start(pattern, text)]
+        assert got == [(m.start(), m.end(), m.group(1)) for m in reference.finditer(text)], text

@@ -11,7 +11,7 @@ import builtins
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from nbrefactor.audit.guards import NOT_ANALYSED, deep_recursion, interpreter_recursion, too_complex
 from nbrefactor.audit.ipython import EXTENSION_MAGICS, MagicLine, MaskedCell, mask_cell
@@ -397,6 +397,27 @@ def _dead_branch_lines(ca: "CellAnalysis", python: str) -> frozenset[int]:
     return frozenset(dead)
 
 
+_WORD_BOUNDARY = re.compile(r"\b")
+
+
+def _at_word_start(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`re.compile(r"\b" + pattern.pattern).finditer(text)`, for a pattern whose matches are not
+    empty. With `\b` first the regex engine tries the pattern at every character of every line of
+    the notebook; without it, it skips to the characters that can start a match, and the boundary
+    is tested at each match after. As `finditer`, a match refused for its boundary is passed by
+    one character (another may start inside it) and a kept one by its length."""
+    at = 0
+    while True:
+        match = pattern.search(text, at)
+        if match is None:
+            return
+        if _WORD_BOUNDARY.match(text, match.start()):  # (`\b` reads the character before `pos` too)
+            yield match
+            at = match.end()
+        else:
+            at = match.start() + 1
+
+
 def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
     """By cell index, the lines of the module-level functions the notebook never uses: a plain
     (undecorated) `def` whose name appears nowhere else in the notebook's code, or only inside
@@ -423,12 +444,12 @@ def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]
         spans.pop(name, None)
     result: dict[int, frozenset[int]] = {}
     if spans:
-        words = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(spans)) + r")\b")
+        words = re.compile(r"(" + "|".join(re.escape(n) for n in sorted(spans)) + r")\b")  # (`\b` before: `_at_word_start`)
         # Where each name is mentioned outside its own body: (cell, line) of every mention.
         mentions: dict[str, list[tuple[int, int]]] = {n: [] for n in spans}
         for ca in facts.cells:
             for number, text in enumerate(ca.cell.source.split("\n"), start=1):
-                for m in words.finditer(text):
+                for m in _at_word_start(words, text):
                     cell, first, last = spans[m.group(1)]
                     if cell == ca.cell.index and first <= number <= last:
                         continue
