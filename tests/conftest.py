@@ -134,23 +134,6 @@ def _private_result_cache(tmp_path_factory):
         os.environ["NBREFACTOR_CACHE_DIR"] = previous
 
 
-@pytest.fixture(scope="session")
-def _kept_listing_folder(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("kept-listing")
-
-
-@pytest.fixture(autouse=True)
-def _private_kept_listing(_kept_listing_folder: Path, monkeypatch: pytest.MonkeyPatch):
-    """The installed distributions' listing is kept beside nbrefactor's byte-code where Python
-    writes byte-code (audit/distributions.py): a test that replaces `packages_distributions`
-    in-process must neither read the real environment's entry nor leave its fake one there.
-    (Only when the module is loaded already: importing it here would load it for every test.)"""
-    module = sys.modules.get("nbrefactor.audit.distributions")
-    if module is not None:
-        monkeypatch.setattr(module, "_KEPT_FOLDER", _kept_listing_folder)
-    yield
-
-
 # The test files that take longest, longest first (wall time measured one file at a time, in
 # docs/testing.md). CI runs `-n auto --dist loadfile --no-loadscope-reorder`: the workers take whole
 # files from one queue in collection order. xdist's default order (most tests first) put
