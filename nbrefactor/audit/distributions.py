@@ -28,7 +28,6 @@ import fnmatch
 import importlib.resources
 import importlib.util
 import json
-import marshal
 import os
 import re
 import shlex
@@ -153,31 +152,21 @@ RECORDING: Optional[Callable[[str], None]] = None
 @lru_cache(maxsize=1)
 def installed_distributions() -> Mapping[str, tuple[str, ...]]:
     """Top-level import names of the installed distributions (this environment only; ~0.4 s, so
-    computed once per process, kept in INSTALLED_STORE when set and beside the byte-code)."""
+    computed once per process, and kept in INSTALLED_STORE when set)."""
     store = INSTALLED_STORE
     if store is not None:
         try:
             return {str(k): tuple(str(d) for d in v) for k, v in json.loads(store.read_text(encoding="utf-8")).items()}
         except (OSError, ValueError, AttributeError, TypeError):
             pass  # not there yet, or damaged: list them again
-    from nbrefactor.audit.cache import environment_digest
-
-    environment = environment_digest()
+    found: dict[str, tuple[str, ...]] = {}
     recording = RECORDING if store is not None else None
     if recording is not None:
         recording("listing")
     stored = False
     try:
-        # (read and written while the replay recorder looks away, as the metadata is: the next
-        # run reads the store)
-        kept = _kept_listing(environment)
-        if kept is not None:
-            found = kept
-        else:
-            found = {}
-            for top, dists in packages_distributions().items():
-                found[top] = tuple(sorted(_dedupe(dists), key=normalise))
-            _keep_listing(environment, found)
+        for top, dists in packages_distributions().items():
+            found[top] = tuple(sorted(_dedupe(dists), key=normalise))
         if store is not None:
             from nbrefactor.fileio import write_bytes_atomic
 
@@ -190,49 +179,6 @@ def installed_distributions() -> Mapping[str, tuple[str, ...]]:
         if recording is not None:
             recording("stored" if stored else "not stored")
     return found
-
-
-# The listing kept beside nbrefactor's byte-code too (issue 15, twenty-second round), as the
-# catalogue is (catalog.py): a cold run on an empty result cache listed ~600 metadata files again
-# (~0.26 G instructions, a fifth of the serial part before the worker pool on PDSH). It is named
-# after, and holds, the environment digest the result cache names its own copy by: the
-# distributions' metadata folders (names with versions) of every `sys.path` entry, the `.pth` and
-# `.egg-link` files, `sys.prefix` and `sys.path` itself, so installing, removing or upgrading a
-# distribution, or another path, reads another entry (or none). Written only when Python may
-# write byte-code, atomically; anything unreadable or of another format lists again.
-_KEPT_FORMAT = 1
-_KEPT_FOLDER = Path(__file__).resolve().parent / "__pycache__"
-
-
-def _kept_entry(environment: str) -> Path:
-    return _KEPT_FOLDER / f"installed-{environment}.{sys.implementation.cache_tag}.marshal"
-
-
-def _kept_listing(environment: str) -> Optional[dict[str, tuple[str, ...]]]:
-    try:
-        kept = marshal.loads(_kept_entry(environment).read_bytes())
-        if kept[0] == _KEPT_FORMAT and kept[1] == environment and isinstance(kept[2], dict):
-            return kept[2]
-    except Exception:  # absent, unreadable, truncated or another format: list them
-        pass
-    return None
-
-
-def _keep_listing(environment: str, found: dict[str, tuple[str, ...]]) -> None:
-    if sys.dont_write_bytecode:
-        return
-    entry = _kept_entry(environment)
-    scratch = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-    try:
-        blob = marshal.dumps((_KEPT_FORMAT, environment, found))
-        entry.parent.mkdir(exist_ok=True)
-        scratch.write_bytes(blob)
-        os.replace(scratch, entry)  # readers see the whole entry or none
-    except (OSError, ValueError):  # a read-only install
-        try:
-            scratch.unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 def packages_distributions(path: Optional[list[str]] = None) -> dict[str, list[str]]:
