@@ -902,3 +902,140 @@ def test_str003s_prose_threshold_is_the_full_counts():
     assert structure._has_prose(["# Title only\n## More", "| --- | --- |"], 1) is False
     assert structure._has_prose(["# Title\n" + "word " * 19], 20) is False
     assert structure._has_prose(["# Title\n" + "word " * 19, "- one"], 20) is True
+
+
+# Twenty-second round: `walk_nodes` (under `tree_nodes`, `nodes_of` and HID009's walks) skips the
+# fields the grammar types as identifiers, numbers, strings and constants.
+_EVERY_FIELD_KIND = '''
+global g
+def outer(a: int, /, b=1, *c, d, e=None, **f) -> "T":
+    nonlocal_holder = 1
+    def inner():
+        nonlocal nonlocal_holder
+    return inner
+class K(Base, metaclass=M):
+    x: int = 1
+from ..pkg.sub import name as alias, other
+import os.path as osp
+for i in range(3):  # type: int
+    with open("f") as handle, ctx():
+        pass
+try:
+    pass
+except (ValueError, KeyError) as error:
+    pass
+print(f"{value!r:>{width}} {other!s} {third!a}", b"x", 1.5, 2j, ..., None, True)
+data = {**base, "k": [y async for y in gen() if y]}
+async def agen():
+    async for item in source():
+        async with lock:
+            yield item
+match command:
+    case {"x": 1, **rest} | [1, *others] | Point(x=0, y=_) | None | "s" as whole:
+        pass
+'''
+
+
+def test_walk_nodes_is_ast_walk_on_every_fixture_cell_and_every_field_kind():
+    from nbrefactor.audit.facts import walk_nodes
+
+    walked = 0
+    for source in [_EVERY_FIELD_KIND, *SOURCES, *_fixture_sources(limit=4000)]:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        expected = list(ast.walk(tree))
+        found = walk_nodes(tree)
+        assert len(found) == len(expected) and all(a is b for a, b in zip(found, expected)), source
+        for node in expected[1:200]:  # from a node inside the tree too
+            sub = walk_nodes(node)
+            assert len(sub) == len(list(ast.walk(node))) and all(a is b for a, b in zip(sub, ast.walk(node)))
+        walked += len(found)
+    assert walked > 50_000
+
+
+def test_the_fields_walk_nodes_skips_are_never_nodes_in_the_grammar():
+    """Each skipped field is typed `identifier`, `string`, `int` or `constant` (`?` or `*`) in the
+    node class's signature, which CPython writes from Parser/Python.asdl into its docstring
+    (`Name(identifier id, expr_context ctx)`): read here, not from the table under test."""
+    from nbrefactor.audit.facts import _NEVER_NODES
+
+    scalar = {"identifier", "string", "int", "constant"}
+    for name, fields in _NEVER_NODES.items():
+        signature = getattr(ast, name).__doc__.strip()
+        typed = dict(reversed(part.split()) for part in signature[signature.index("(") + 1:-1].split(", "))
+        for field in fields:
+            assert typed[field].rstrip("?*") in scalar, (name, field, typed[field])
+    # and every scalar field of every class is in the table (a missing one is only slower)
+    for name in dir(ast):
+        kind = getattr(ast, name)
+        if isinstance(kind, type) and issubclass(kind, ast.AST) and kind._fields and kind.__doc__ and "(" in kind.__doc__:
+            signature = kind.__doc__.strip()
+            typed = dict(reversed(part.split()) for part in signature[signature.index("(") + 1:-1].split(", "))
+            for field, kind_name in typed.items():
+                if kind_name.rstrip("?*") in scalar:
+                    assert field in _NEVER_NODES.get(name, ()), (name, field)
+
+
+# Twenty-second round: HID's `_uncalled_function_lines` counts a function's mentions by searching
+# for the name first, not with a pattern that starts with a look-behind.
+def _mentions_by_lookbehind(name: str, text: str) -> int:
+    import re
+
+    return min(2, len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", text)))
+
+
+def test_mentions_of_a_name_are_the_look_behind_patterns_matches():
+    from nbrefactor.audit.rules.hidden_state import _mentions
+
+    texts = [
+        "def f(x):\n    return x\nf(1)\n", "def f(x): pass\nobj.f(2)\nff(3)\nf_(4)\n", "f", ".f", "_f f", "f·f·f", ".f·f·f",
+        "a·a·a", ".a·a·a", "xa·a·a", "a·aa·a", "aaa", ".aaa aaa", "ab.ab ab", "ábc ábc", "x.ábc ábc", "f\nf", "f.f", "(f)f",
+    ]
+    names = ["f", "a·a", "aa", "ab", "ábc", "f_", "x"]
+    compared = 0
+    for source in [*texts, *_fixture_sources(limit=400)]:
+        for name in [*names, *{w for w in __import__("re").findall(r"[A-Za-z_]\w*", source)[:40]}]:
+            assert _mentions(name, source) == _mentions_by_lookbehind(name, source), (name, source[:80])
+            compared += 1
+    assert compared > 5_000
+
+
+def test_a_windows_path_read_from_the_source_is_found_behind_its_screen():
+    """Twenty-second round: `_python_literals` looks for Windows paths in the cell's source only in
+    a cell holding `:\\` (every such path does); `"C:\\Users\\me\\train.csv"` written without `r` is a
+    syntax error (`\\U` starts a unicode escape), so only the source gives the path."""
+    nb = _notebook('import pandas as pd\ndf = pd.read_csv("C:\\Users\\me\\train.csv")\nx = 1', "y = 2")
+    ctx = RuleContext(analyse_notebook(nb), load_catalog(), ProjectContext())
+    found = [(f.line, f.value) for f in paths.literal_findings(ctx) if f.invalid_escape]
+    assert found == [(2, "C:\\Users\\me\\train.csv")]
+
+
+def test_dead_branch_lines_kept_by_text_are_the_computed_ones():
+    """Twenty-second round: `dead_branch_lines` keeps its answer by the cell's text."""
+    seen = 0
+    for source in [*_fixture_sources(limit=2000), "if False:\n    x = 1\nelse:\n    y = 2\n", "if 0 == 1:\n    a()\n"]:
+        facts = analyse_notebook(_notebook(source))
+        for ca in facts.cells:
+            first = analysis.dead_branch_lines(ca)
+            assert first == analysis._dead_branch_lines(ca, ca.masked.python) == analysis.dead_branch_lines(ca)
+            seen += bool(first)
+    assert seen >= 3
+
+
+def test_matches_at_a_word_start_are_finditer_with_a_leading_boundary():
+    """Twenty-second round: `analysis._at_word_start` (the uncalled-function scan) is `\\b` + the
+    pattern's `finditer`, on fixture lines and on names inside, after and before other words."""
+    import re
+
+    names = ["f", "f_2", "plot", "plot_all", "℘x", "aa", "Ⅻ", "a·b", "b"]
+    pattern = re.compile("(" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")
+    reference = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")
+    # (`za·b`: `a·b` refused, as it follows `z`; `b` after the `·` inside it is a word's start)
+    lines = ["f(1); obj.f(2); ff(3); f_2", "plot_all(plot(x))", " ℘x = 1; a℘x", "aaa aa.aa", "ⅫⅫ Ⅻ", "", "f", "za·b", "a·b"]
+    for source in _fixture_sources(limit=400):
+        lines.extend(source.split("\n"))
+    for text in lines:
+        got = [(m.start(), m.end(), m.group(1)) for m in analysis._at_word_start(pattern, text)]
+        assert got == [(m.start(), m.end(), m.group(1)) for m in reference.finditer(text)], text

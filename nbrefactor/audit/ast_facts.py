@@ -44,7 +44,7 @@ from nbrefactor.audit.facts import (
     NameRef,
     StringFact,
     dotted_name,
-    tree_nodes,
+    nodes_of,
     walk_nodes,
 )
 
@@ -77,7 +77,9 @@ def facts_from_ast(python: str, tree: ast.Module) -> Optional[CellFacts]:
     if "\r" in python:
         return None
     if python.isascii():
-        nodes: Sequence[ast.AST] = tree_nodes(tree)
+        # Only the three classes `_readable` reads, in `ast.walk`'s order, from the class index the
+        # rules share (the other nodes it only stepped over).
+        nodes: Sequence[ast.AST] = nodes_of(tree, *_READ_CLASSES)
     else:
         tree = _with_character_columns(python)
         if tree is None:
@@ -134,6 +136,10 @@ def _with_character_columns(python: str) -> Optional[ast.Module]:
 def _characters(line: str, byte_offset: int) -> int:
     """The column, in characters, of a UTF-8 byte offset into `line`."""
     return len(line.encode("utf-8")[:byte_offset].decode("utf-8"))
+
+
+# The node classes `_readable` looks at (CPython's parser makes no subclasses of them).
+_READ_CLASSES = (ast.Match, ast.JoinedStr, ast.Constant)
 
 
 def _readable(nodes: Sequence[ast.AST], lines: Sequence[str], fstrings: dict[int, _FString]) -> bool:

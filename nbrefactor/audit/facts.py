@@ -193,14 +193,19 @@ def globals_bound_once(trees: Iterable[Optional[ast.Module]], value_of: Callable
 
 def walk_nodes(node: ast.AST) -> list[ast.AST]:
     """`list(ast.walk(node))`: the same nodes in the same (breadth-first) order, without its
-    generator per node and per field."""
+    generator per node and per field. The fields the grammar types as an identifier, a number,
+    a string or a constant (`Name.id`, `Attribute.attr`, `Constant.value`, `alias.name`, …:
+    `_NEVER_NODES`) are not looked at: in a tree CPython made they never hold a node (`compile`
+    refuses a tree where one does), and they are a third of the fields read (walks of PDSH's
+    cells: 0.19 → 0.14 s)."""
     found = [node]
     append = found.append
-    i = 0
-    while i < len(found):
-        current = found[i]
-        i += 1
-        for name in current._fields:
+    child_fields = _CHILD_FIELDS
+    for current in found:  # (a list iterator sees what is appended meanwhile)
+        names = child_fields.get(current.__class__)
+        if names is None:
+            names = _child_fields(current.__class__)
+        for name in names:
             value = getattr(current, name, None)
             if isinstance(value, ast.AST):
                 append(value)
@@ -209,6 +214,48 @@ def walk_nodes(node: ast.AST) -> list[ast.AST]:
                     if isinstance(item, ast.AST):
                         append(item)
     return found
+
+
+# Fields of CPython's grammar (Parser/Python.asdl, 3.11) typed `identifier`, `string`, `int` or
+# `constant`, by node class: never a node, nor a list of nodes (`Global.names` is `identifier*`).
+_NEVER_NODES: dict[str, frozenset[str]] = {
+    "FunctionDef": frozenset({"name", "type_comment"}),
+    "AsyncFunctionDef": frozenset({"name", "type_comment"}),
+    "ClassDef": frozenset({"name"}),
+    "Assign": frozenset({"type_comment"}),
+    "AnnAssign": frozenset({"simple"}),
+    "For": frozenset({"type_comment"}),
+    "AsyncFor": frozenset({"type_comment"}),
+    "With": frozenset({"type_comment"}),
+    "AsyncWith": frozenset({"type_comment"}),
+    "ImportFrom": frozenset({"module", "level"}),
+    "Global": frozenset({"names"}),
+    "Nonlocal": frozenset({"names"}),
+    "Attribute": frozenset({"attr"}),
+    "Name": frozenset({"id"}),
+    "Constant": frozenset({"value", "kind"}),
+    "FormattedValue": frozenset({"conversion"}),
+    "keyword": frozenset({"arg"}),
+    "alias": frozenset({"name", "asname"}),
+    "arg": frozenset({"arg", "type_comment"}),
+    "ExceptHandler": frozenset({"name"}),
+    "comprehension": frozenset({"is_async"}),
+    "MatchSingleton": frozenset({"value"}),
+    "MatchStar": frozenset({"name"}),
+    "MatchAs": frozenset({"name"}),
+    "MatchMapping": frozenset({"rest"}),
+    "MatchClass": frozenset({"kwd_attrs"}),
+    "TypeIgnore": frozenset({"lineno", "tag"}),
+}
+# node class -> the names of its fields that may hold a node or a list of nodes, in `_fields` order
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    never = _NEVER_NODES.get(kind.__name__, frozenset()) if kind.__module__ == "ast" else frozenset()
+    names = tuple(name for name in kind._fields if name not in never)
+    _CHILD_FIELDS[kind] = names
+    return names
 
 
 def tree_nodes(tree: ast.AST) -> tuple[ast.AST, ...]:

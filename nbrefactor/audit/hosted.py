@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree
+from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, nodes_of
 
 # `'google.colab' in sys.modules`, `IN_COLAB`, `IS_KAGGLE`, `os.environ.get("COLAB_GPU") is not None`,
 # `os.path.exists("/kaggle/input")`: a test that holds only on a hosted runtime. Names say so by
@@ -105,9 +105,10 @@ def colab_detection_spans(tree: ast.Module) -> tuple[tuple[tuple[int, int], ...]
     A `try` with no handler catching `ImportError` is no detection (the cell fails outside Colab)."""
     colab: list[tuple[int, int]] = []
     local: list[tuple[int, int]] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Try):
-            continue
+    # Only the `try` nodes, in `ast.walk`'s order: the cell's nodes sorted by class are shared with
+    # the rules (`nodes_of`), so no walk of the whole tree per cell here (`ast.TryStar`, `try:` /
+    # `except*`, is another class, which `isinstance(node, ast.Try)` never matched either).
+    for node in nodes_of(tree, ast.Try):
         handlers = [h for h in node.handlers if _catches_import_failure(h)]
         first = next((i for i, s in enumerate(node.body) if _imports_colab(s)), None)
         if first is None or not handlers:

@@ -72,7 +72,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _clean(text: str) -> str:
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    # (an ASCII text, most of them, holds no surrogate: `isascii` reads a flag of the string)
+    return text if text.isascii() or not _SURROGATE.search(text) else _SURROGATE.sub("\ufffd", text)
 
 
 def notebook_json(raw: bytes) -> Any:

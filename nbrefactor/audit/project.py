@@ -1206,7 +1206,9 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
     folder) join the project's modules. For a notebook that puts its parent folder on the import
     path (`sys.path.insert(0, "..")`), the importable names there (`parent_modules`)."""
     sources = list(sources)
-    if any(_PARENT_ON_PATH.search(source) for source in sources):
+    # (the pattern starts at a word boundary, so the regex engine tried it at every character;
+    # a match holds "path." itself)
+    if any("path." in source and _PARENT_ON_PATH.search(source) for source in sources):
         folder = Path(os.path.dirname(resolved_path(notebook_path)))
         parent = _local_modules(folder.parent) if folder.parent != folder else frozenset()
         project = replace(project, parent_modules=parent)

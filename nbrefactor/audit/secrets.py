@@ -331,6 +331,8 @@ def find_credentials(text: str, catalog: Catalog, env_style: bool = False) -> It
     regexes = (_ASSIGNED_LITERAL, _ENV_ASSIGNMENT) if env_style else (_ASSIGNED_LITERAL,)
     seen: set[int] = set()
     for regex in regexes:
+        if regex is _ASSIGNED_LITERAL and not (("=" in text or ":" in text) and ("'" in text or '"' in text)):
+            continue  # (its every match holds `=` or `:` and a quote; it was tried at every character)
         for m in regex.finditer(text):
             name = m.group("name").split(".")[-1]
             value = m.group("value")

@@ -932,7 +932,9 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
         if argument is None and not entry and found.kind != "remote" and _appended(masked_lines, s.line, s.column):
             continue  # `BASE + "/x.csv"`: a suffix of some other path (or URL), not an absolute path
         yield LiteralFinding(ca, s.line, s.column, s.end_line, value, found, argument)
-    for number, text in enumerate(masked_lines, start=1):
+    # (a match holds `:\` itself: most cells have none, and the pattern, starting with a
+    # look-behind, was tried at every character of every line)
+    for number, text in enumerate(masked_lines if ":\\" in ca.masked.python else (), start=1):
         for m in _WINDOWS_SOURCE_LITERAL.finditer(text):
             column = m.start() + 1
             if (number, column) in positions or _evaluates(m.group(0)):
