@@ -128,6 +128,11 @@ class _Walker:
         self.local_wrapped: dict[str, str] = {}
         # Inside an `if`/`while`/`try`: a file step there is usually guarded (`if not exists`).
         self.guarded = 0
+        # Names the enclosing `if`/`while` tests read, and whether a `try` encloses the line: a
+        # conversion under `if isinstance(X, pd.DataFrame):` (or `hasattr`, or in a `try`) is
+        # written to be safe to repeat.
+        self.tested: list[frozenset[str]] = []
+        self.trying = 0
         self.bound: set[str] = set()
         self.found: list[tuple[int, int, str, str]] = []  # line, column, name, what
         self.reported: set[str] = set()
@@ -362,6 +367,8 @@ class _Walker:
                 self.bound.add(stmt.targets[0].id)  # `r = r + (x - r) / (i + 1)`: replaced at the first count
             for target in stmt.targets:
                 for name, what in _reapplied(target, value):
+                    if what.endswith(_CONVERSION_FAILS) and (self.trying or any(name in t for t in self.tested)):
+                        continue  # `if isinstance(X, pd.DataFrame): X = X.values`: safe to repeat
                     self.report(stmt, name, what)
                 for name, what in self._stepped_through_call(target, value):
                     self.report(stmt, name, what)
@@ -494,8 +501,10 @@ class _Walker:
             self.calls(stmt.test)
             self.guarded += 1
             self.enclosing.append(None)
+            self.tested.append(frozenset(n.id for n in _walk(stmt.test) if isinstance(n, ast.Name)))
             self.block(stmt.body)
             self.block(stmt.orelse)
+            self.tested.pop()
             self.enclosing.pop()
             self.guarded -= 1
             return
@@ -511,7 +520,9 @@ class _Walker:
             return
         if isinstance(stmt, ast.Try):
             self.guarded += 1
+            self.trying += 1
             self.block(stmt.body)
+            self.trying -= 1
             self.enclosing.append(None)  # the handlers run only on an error
             for handler in stmt.handlers:
                 self.block(handler.body)
@@ -989,6 +1000,8 @@ def _converted(node: Optional[ast.AST]) -> Optional[ast.AST]:
 # `loss = loss.item()`, `df = df.compute()` (dask), `m = m.toarray()`/`todense()` (scipy sparse),
 # `t = t.to_pandas()`/`toPandas()`; also the attribute `X = X.values`. A second run asks the
 # converted value for the same method and fails with AttributeError.
+# The wording's end, by which the walker knows a conversion's finding (see `_Walker.tested`).
+_CONVERSION_FAILS = "on a second run (AttributeError)"
 _CONVERTS_AWAY = frozenset({"get_value", "numpy", "tolist", "item", "compute", "toarray", "todense", "to_numpy", "to_pandas", "toPandas"})
 # Conversions after a reduction that keep its values: `np.argmax(y, axis=1).tolist()`.
 _TRAILING_CONVERSIONS = frozenset({"tolist", "numpy", "cpu", "detach", "item"})
@@ -1043,7 +1056,7 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
     if isinstance(target, ast.Name):
         conversion = _converts_itself(value, target.id)
         if conversion is not None:
-            found.append((target.id, f"replaces `{target.id}` by its own `.{conversion}` (a value of another type), which has no `{conversion.rstrip('()')}` on a second run (AttributeError)"))
+            found.append((target.id, f"replaces `{target.id}` by its own `.{conversion}` (a value of another type), which has no `{conversion.rstrip('()')}` {_CONVERSION_FAILS}"))
             return found
         reduction = _argmax_of_itself(value, target.id)
         if reduction is not None:
@@ -1105,11 +1118,11 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
                      if isinstance(e, ast.Name) and (c := _converts_itself(part, e.id)) is not None]
         if len(converted) == 1:
             name, conversion = converted[0]
-            found.append((name, f"replaces `{name}` by its own `.{conversion}` (a value of another type), which has no `{conversion.rstrip('()')}` on a second run (AttributeError)"))
+            found.append((name, f"replaces `{name}` by its own `.{conversion}` (a value of another type), which has no `{conversion.rstrip('()')}` {_CONVERSION_FAILS}"))
         elif converted:
             names = _and([n for n, _ in converted])
             conversion = converted[0][1]
-            found.append((converted[0][0], f"replaces {names} by their own `.{conversion}` (values of another type), which have no `{conversion.rstrip('()')}` on a second run (AttributeError)"))
+            found.append((converted[0][0], f"replaces {names} by their own `.{conversion}` (values of another type), which have no `{conversion.rstrip('()')}` {_CONVERSION_FAILS}"))
     return found
 
 
@@ -1878,7 +1891,8 @@ class ChangesWhenRunTwice(Rule):
         "which lacks the method: also `x = x.numpy()`, `.tolist()`, `.item()`, dask's `.compute()`, sparse `.toarray()`/"
         "`.todense()`, `.to_numpy()`, `.to_pandas()`/`.toPandas()` and `X = X.values`, each also first in a chain, "
         "`X.values.reshape(-1, 1)`, and in a tuple, `w, b = w.get_value(), b.get_value()`: a second run raises "
-        "AttributeError), `yhat = np.argmax(yhat, axis=1)` (the positions of its extremes bound back to it, also with "
+        "AttributeError; not under an `if` whose test reads the name, `if isinstance(X, pd.DataFrame): X = X.values`, "
+        "nor in a `try`), `yhat = np.argmax(yhat, axis=1)` (the positions of its extremes bound back to it, also with "
         "`.tolist()` after, `yhat.argmax(1)`, `argmin`), "
         "`del df['col']`, `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell), "
         "`features.remove(\"amount\")` (a constant removed from a list of another cell: a second run raises ValueError there, "
@@ -2098,6 +2112,7 @@ class ChangesWhenRunTwice(Rule):
             "def restart(weights):\n    weights = np.zeros(3)\n    weights += 1\n    return weights\n"
             "def normalise(image):\n    image -= np.min(image)\n    image /= np.max(image)\n    return image",
             "w = restart(w)\nimg = normalise(img)\nX = frame[['a']]\nX = X.values",
+            "if isinstance(frame, pd.DataFrame):\n    frame = frame.values",
         )),
     )
     failing = (
