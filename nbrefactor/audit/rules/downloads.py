@@ -814,7 +814,9 @@ class RuntimeDownload(Rule):
         "`get_path(\"nybb\")` (not geopandas' old bundled `geopandas.datasets.get_path`), scanpy's example datasets "
         "that fetch their file (`sc.datasets.paul15()`, `pbmc3k()`, `pbmc3k_processed()`…; not `pbmc68k_reduced()`, "
         "`krumsiek11()`, `toggleswitch()`, shipped with scanpy, nor the generated `blobs()`; one loaded again is "
-        "related), market and economic data "
+        "related), astroML's dataset loaders (`fetch_sdss_spectrum(plate, mjd, fiber)`, `fetch_great_wall()`…, into "
+        "`~/astroML_data`; not `fetch_hogg2010test()`, whose data is in its module, nor one given "
+        "`download_if_missing=False`; a loader called again is related), market and economic data "
         "readers (pandas-datareader's `DataReader(\"AAPL\", \"stooq\")` and `get_data_*`, `yf.download(\"AAPL\")`), "
         "`pipeline(task)` (its "
         "model, or the task's default), scikit-learn's `fetch_*`, "
@@ -1048,6 +1050,17 @@ class RuntimeDownload(Rule):
                 "prices = web.DataReader(['F', 'AAPL'], 'stooq')['High']",
             ),
             expect=((2, 1), (3, 1)),
+        ),
+        # astroML's dataset loaders (fair check 19): the spectrum fetched again in a later cell is
+        # related; `fetch_hogg2010test` returns data written in its module, and
+        # `download_if_missing=False` only reads the cache.
+        Example(
+            cells=(
+                "from astroML.datasets import fetch_sdss_spectrum, fetch_hogg2010test, fetch_great_wall",
+                "spectrum = fetch_sdss_spectrum(659, 52199, 381)\ntoy = fetch_hogg2010test()",
+                "again = fetch_sdss_spectrum(659, 52199, 381)\ncached = fetch_great_wall(download_if_missing=False)",
+            ),
+            expect=((2, 1),),
         ),
         # A pinned OpenML version: the message says what remains (the network, the cache).
         Example(

@@ -81,8 +81,13 @@ class _Walker:
         training_functions: Optional[dict[str, tuple[str, frozenset[str]]]] = None,
         hf_trainer_classes: frozenset[str] = frozenset(),
         stepping_functions: Optional[dict[str, tuple[str, int]]] = None,
+        argument_steps: Optional[dict[str, tuple[tuple[int, str, int, str], ...]]] = None,
     ) -> None:
         self.modules = modules
+        # Functions (of cells above, then also of this cell as the walk reaches them) that step a
+        # parameter and return it: `def train(…, weights, …): weights -= …; return weights` ->
+        # {"train": ((2, "weights", -1, "weights -= …"),)} (`_argument_steps`).
+        self.argument_steps = dict(argument_steps or {})
         # Functions of cells above that step an optimizer they are given:
         # `def train(model, data, optimizer): … optimizer.step()` -> {"train": ("optimizer", 2)}.
         self.stepping_functions = stepping_functions or {}
@@ -123,6 +128,11 @@ class _Walker:
         self.local_wrapped: dict[str, str] = {}
         # Inside an `if`/`while`/`try`: a file step there is usually guarded (`if not exists`).
         self.guarded = 0
+        # Names the enclosing `if`/`while` tests read, and whether a `try` encloses the line: a
+        # conversion under `if isinstance(X, pd.DataFrame):` (or `hasattr`, or in a `try`) is
+        # written to be safe to repeat.
+        self.tested: list[frozenset[str]] = []
+        self.trying = 0
         self.bound: set[str] = set()
         self.found: list[tuple[int, int, str, str]] = []  # line, column, name, what
         self.reported: set[str] = set()
@@ -296,6 +306,11 @@ class _Walker:
                     self.gradient_steps[stmt.name] = models
                 else:
                     self.gradient_steps.pop(stmt.name, None)
+                argument_steps = _argument_steps(stmt)
+                if argument_steps:
+                    self.argument_steps[stmt.name] = argument_steps
+                else:
+                    self.argument_steps.pop(stmt.name, None)
             return
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, _ARITHMETIC):
             name = _base(stmt.target)
@@ -352,6 +367,10 @@ class _Walker:
                 self.bound.add(stmt.targets[0].id)  # `r = r + (x - r) / (i + 1)`: replaced at the first count
             for target in stmt.targets:
                 for name, what in _reapplied(target, value):
+                    if what.endswith(_CONVERSION_FAILS) and (self.trying or any(name in t for t in self.tested)):
+                        continue  # `if isinstance(X, pd.DataFrame): X = X.values`: safe to repeat
+                    self.report(stmt, name, what)
+                for name, what in self._stepped_through_call(target, value):
                     self.report(stmt, name, what)
                 if (
                     isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
@@ -482,8 +501,10 @@ class _Walker:
             self.calls(stmt.test)
             self.guarded += 1
             self.enclosing.append(None)
+            self.tested.append(frozenset(n.id for n in _walk(stmt.test) if isinstance(n, ast.Name)))
             self.block(stmt.body)
             self.block(stmt.orelse)
+            self.tested.pop()
             self.enclosing.pop()
             self.guarded -= 1
             return
@@ -499,7 +520,9 @@ class _Walker:
             return
         if isinstance(stmt, ast.Try):
             self.guarded += 1
+            self.trying += 1
             self.block(stmt.body)
+            self.trying -= 1
             self.enclosing.append(None)  # the handlers run only on an error
             for handler in stmt.handlers:
                 self.block(handler.body)
@@ -689,6 +712,42 @@ class _Walker:
                 self.report(node, name, f"fits `{name}`, made in another cell, whose `fit` starts from the state the previous fit left (a warm start), so a second run trains it further")
             elif method == "add" and self.trainers.get(name) == "keras":
                 self.report(node, name, f"adds a layer to the Keras model `{name}` made in another cell, so a second run adds it again")
+
+    def _stepped_through_call(self, target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
+        """`w = train(inputs, target, w, 0.25, 10)` with `def train(…, weights, …): … weights -= …;
+        return weights`; `[lam, loglam, spec] = preprocess(lam, spec)` with `lam = lam[:-1]` in it:
+        the notebook's own function moves a global on from its previous value and the result is
+        bound back to that global, so a second run steps it again (fair check 19)."""
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in self.argument_steps):
+            return []
+        fname = value.func.id
+        found: list[tuple[str, str]] = []
+        for position, param, place, step in self.argument_steps[fname]:
+            given = next((k.value for k in value.keywords if k.arg == param), None)
+            if given is None and position < len(value.args) and not any(isinstance(a, ast.Starred) for a in value.args[:position + 1]):
+                given = value.args[position]
+            if not isinstance(given, ast.Name):
+                continue
+            if place == -1:
+                bound_back = isinstance(target, ast.Name) and target.id == given.id
+            else:
+                bound_back = (
+                    isinstance(target, (ast.Tuple, ast.List)) and place < len(target.elts)
+                    and not any(isinstance(e, ast.Starred) for e in target.elts)
+                    and isinstance(target.elts[place], ast.Name) and target.elts[place].id == given.id
+                )
+            if bound_back and all(given.id != g for g, _, _ in found):
+                found.append((given.id, param, step if len(step) <= 50 else step[:47] + "…"))
+        if not found:
+            return []
+        name, param, shown = found[0]
+        if len(found) == 1:
+            return [(name, f"passes `{name}` to `{fname}`, which moves its `{param}` on from the value given (`{shown}`) "
+                           f"and returns it, and binds the result back to `{name}`, so a second run starts from the first run's result")]
+        # `[lam, loglam, spec] = preprocess(lam, spec)`: one call, one step to undo.
+        names = _and([g for g, _, _ in found])
+        return [(name, f"passes {names} to `{fname}`, which moves them on from the values given (`{shown}`) and returns "
+                       f"them, and binds the results back to them, so a second run starts from the first run's result")]
 
     def _file_step(self, node: ast.Call) -> None:
         """`os.makedirs(p)` / `os.mkdir(p)` / `path.mkdir()` without `exist_ok=True` fail when the
@@ -936,10 +995,73 @@ def _converted(node: Optional[ast.AST]) -> Optional[ast.AST]:
             return node
 
 
+# Conversions to a value of another type that lacks the method (fair check 19): `w = w.get_value()`
+# (an aesara/theano shared variable: a float has no `get_value`), `x = x.numpy()`, `y = y.tolist()`,
+# `loss = loss.item()`, `df = df.compute()` (dask), `m = m.toarray()`/`todense()` (scipy sparse),
+# `t = t.to_pandas()`/`toPandas()`; also the attribute `X = X.values`. A second run asks the
+# converted value for the same method and fails with AttributeError.
+# The wording's end, by which the walker knows a conversion's finding (see `_Walker.tested`).
+_CONVERSION_FAILS = "on a second run (AttributeError)"
+_CONVERTS_AWAY = frozenset({"get_value", "numpy", "tolist", "item", "compute", "toarray", "todense", "to_numpy", "to_pandas", "toPandas"})
+# Conversions after a reduction that keep its values: `np.argmax(y, axis=1).tolist()`.
+_TRAILING_CONVERSIONS = frozenset({"tolist", "numpy", "cpu", "detach", "item"})
+
+
+def _converts_itself(value: ast.AST, name: str) -> Optional[str]:
+    """The conversion (`get_value`, `values`…) when `value` starts from `name` by one of
+    `_CONVERTS_AWAY` (`w.get_value()`, `X.values.reshape(-1, 1)`), else None. Not `x.numpy()[0]`
+    (an item of itself by a constant index: `_indexes_itself`'s wording)."""
+    if _indexes_itself(value, name):
+        return None
+    steps: list[ast.AST] = []
+    node = value
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        steps.append(node)
+        node = node.func if isinstance(node, ast.Call) else node.value
+    if not (isinstance(node, ast.Name) and node.id == name and steps and isinstance(steps[-1], ast.Attribute)):
+        return None
+    first = steps[-1]
+    called = len(steps) >= 2 and isinstance(steps[-2], ast.Call) and steps[-2].func is first
+    if first.attr == "values" and not called:
+        return "values"
+    if first.attr in _CONVERTS_AWAY and called and not steps[-2].args:
+        return f"{first.attr}()"
+    return None
+
+
+def _argmax_of_itself(value: ast.AST, name: str) -> Optional[str]:
+    """`yhat = np.argmax(yhat, axis=1)` (also `.tolist()` after it, `yhat.argmax(1)`,
+    `torch.argmax(p, dim=1)`, `argmin`): the positions of its extremes bound back to it. A second
+    run takes the positions of the positions (or, the axis gone, fails)."""
+    while (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _TRAILING_CONVERSIONS
+        and not value.args and not value.keywords and isinstance(value.func.value, ast.Call)
+    ):
+        value = value.func.value
+    if not (isinstance(value, ast.Call) and _callee_name(value) in {"argmax", "argmin"}):
+        return None
+    func = value.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name:
+        return f"{name}.{func.attr}(…)"
+    first = value.args[0] if value.args else None
+    if isinstance(first, ast.Name) and first.id == name:
+        return f"{ast.unparse(func)}({name}, …)" if len(value.args) > 1 or value.keywords else f"{ast.unparse(func)}({name})"
+    return None
+
+
 def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
     """(name, what) for a value computed by applying again, on a second run, a step that is not
     a fixed point to the name's own previous value."""
     found: list[tuple[str, str]] = []
+    if isinstance(target, ast.Name):
+        conversion = _converts_itself(value, target.id)
+        if conversion is not None:
+            found.append((target.id, f"replaces `{target.id}` by its own `.{conversion}` (a value of another type), which has no `{conversion.rstrip('()')}` {_CONVERSION_FAILS}"))
+            return found
+        reduction = _argmax_of_itself(value, target.id)
+        if reduction is not None:
+            found.append((target.id, f"replaces `{target.id}` by the positions of its extremes (`{reduction}`), so a second run takes the positions of those positions (or fails on the axis the first run removed)"))
+            return found
     if isinstance(value, ast.Call):
         callee = dotted_name(value.func) if not isinstance(value.func, ast.Attribute) or isinstance(value.func.value, ast.Name) else ""
         last = value.func.attr if isinstance(value.func, ast.Attribute) else (value.func.id if isinstance(value.func, ast.Name) else "")
@@ -991,6 +1113,16 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
         for element, part in zip(target.elts, value.elts):
             if isinstance(element, ast.Name) and _self_slice(part, element.id):
                 found.append((element.id, f"cuts `{element.id}` down to a slice of itself, which cuts it again on a second run"))
+        # `w, b = w.get_value(), b.get_value()` (fair check 19): one line, one finding naming both.
+        converted = [(e.id, c) for e, part in zip(target.elts, value.elts)
+                     if isinstance(e, ast.Name) and (c := _converts_itself(part, e.id)) is not None]
+        if len(converted) == 1:
+            name, conversion = converted[0]
+            found.append((name, f"replaces `{name}` by its own `.{conversion}` (a value of another type), which has no `{conversion.rstrip('()')}` {_CONVERSION_FAILS}"))
+        elif converted:
+            names = _and([n for n, _ in converted])
+            conversion = converted[0][1]
+            found.append((converted[0][0], f"replaces {names} by their own `.{conversion}` (values of another type), which have no `{conversion.rstrip('()')}` {_CONVERSION_FAILS}"))
     return found
 
 
@@ -1392,6 +1524,107 @@ def stepping_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, int]]
     return per_cell
 
 
+def _own_nodes(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of a function's body, not those of functions or classes nested in it."""
+    todo: list[ast.AST] = list(fn.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _normalises(value: ast.AST, param: str) -> bool:
+    """`image -= np.min(image)`, `w /= w.sum()`: the parameter read inside a statistic of itself,
+    which leaves the result the same when applied twice."""
+    return any(
+        isinstance(n, ast.Call) and _callee_name(n) in _SHIFT_STATISTICS | _SCALE_STATISTICS
+        and any(isinstance(m, ast.Name) and m.id == param for m in ast.walk(n))
+        for n in ast.walk(value)
+    )
+
+
+def _argument_steps(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[int, str, int, str], ...]:
+    """(position, parameter, place in the returned value (-1: the value itself), the step) for each
+    parameter the function moves on from the value it was given and returns: `def train(inputs,
+    targets, weights, eta, n): for …: weights -= eta * …; return weights` -> ((2, "weights", -1,
+    "weights -= eta * …"),); `lam = lam[:-1]` … `return [lam, loglam, spec]` -> place 0. A step is an
+    arithmetic augmented assignment (not a shift or division by a statistic of itself) or a bounded
+    positional slice of itself (not the first N items). Every other binding of the parameter must be
+    computed from itself (`lam = lam[mask]`, `w = w.copy()`): a fresh value (`w = np.zeros(3)`) makes
+    the result independent of what was given. Every `return` must hand the parameter back at the
+    same place."""
+    positional = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+    if not positional:
+        return ()
+    nodes = list(_own_nodes(fn))
+    returns = [n for n in nodes if isinstance(n, ast.Return)]
+    if not returns:
+        return ()
+    found: list[tuple[int, str, int, str]] = []
+    for position, param in enumerate(positional):
+        places: set[int] = set()
+        for ret in returns:
+            value = ret.value
+            if isinstance(value, ast.Name) and value.id == param:
+                places.add(-1)
+            elif isinstance(value, (ast.Tuple, ast.List)):
+                at = [k for k, e in enumerate(value.elts) if isinstance(e, ast.Name) and e.id == param]
+                places.add(at[0] if len(at) == 1 else -2)
+            else:
+                places.add(-2)
+        if len(places) != 1 or -2 in places:
+            continue
+        step: Optional[ast.AST] = None
+        fresh = False
+        for node in nodes:
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == param:
+                if isinstance(node.op, _ARITHMETIC) and not _normalises(node.value, param):
+                    step = step or node
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if not any(param in _names_in(t) for t in targets):
+                    continue
+                value = node.value
+                if (
+                    len(targets) == 1 and isinstance(targets[0], ast.Name) and value is not None
+                    and _self_slice(value, param) and not _prefix_slice(value)
+                ):
+                    step = step or node
+                elif value is None or not any(isinstance(n, ast.Name) and n.id == param for n in ast.walk(value)):
+                    fresh = True
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.NamedExpr)) and param in _names_in(node.target):
+                fresh = True  # `for weights in …:` binds it to something else
+            elif isinstance(node, (ast.With, ast.AsyncWith)) and any(
+                i.optional_vars is not None and param in _names_in(i.optional_vars) for i in node.items
+            ):
+                fresh = True
+        if step is not None and not fresh:
+            found.append((position, param, places.pop(), ast.unparse(step)))
+    return tuple(found)
+
+
+def argument_stepping_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[tuple[int, str, int, str], ...]]]:
+    """Per cell index, the module-level functions of the cells above that step a parameter and
+    return it (`_argument_steps`; the nearest definition wins, a later one without such a step
+    removes it). The walker adds the functions the cell itself defines as it reaches them."""
+    found: dict[str, tuple[tuple[int, str, int, str], ...]] = {}
+    per_cell: dict[int, dict[str, tuple[tuple[int, str, int, str], ...]]] = {}
+    for ca in ctx.cells:
+        per_cell[ca.cell.index] = dict(found)
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                steps = _argument_steps(stmt)
+                if steps:
+                    found[stmt.name] = steps
+                else:
+                    found.pop(stmt.name, None)
+    return per_cell
+
+
 def _called_globals(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
     """The global names a function calls (`bleu_score(…)` inside `def calculate_bleu(…)`): not its
     parameters, nor names it binds itself."""
@@ -1513,13 +1746,14 @@ def rerun_hazards(
     functions: Optional[dict[str, tuple[str, frozenset[str]]]] = None,
     hf_classes: frozenset[str] = frozenset(),
     stepping: Optional[dict[str, tuple[str, int]]] = None,
+    argument_steps: Optional[dict[str, tuple[tuple[int, str, int, str], ...]]] = None,
 ) -> list[tuple[int, int, str, str, bool]]:
     """(line, column, name, what, file_step) per hazard; `file_step`: `name` is a callee that
     changes files (`os.makedirs`), not a value."""
     tree = cell_python_tree(ca)
     if tree is None:
         return []
-    walker = _Walker(modules, models, resolve, keras_classes, functions, hf_classes, stepping)
+    walker = _Walker(modules, models, resolve, keras_classes, functions, hf_classes, stepping, argument_steps)
     walker.tree = tree
     walker.block(tree.body)
     return [(line, column, name, what, name in walker.file_steps) for line, column, name, what in walker.found]
@@ -1530,6 +1764,7 @@ def remembered_rerun_hazards(
     aliases: frozenset[tuple[str, str]], keras_classes: frozenset[str],
     functions: dict[str, tuple[str, frozenset[str]]], hf_classes: frozenset[str],
     stepping: dict[str, tuple[str, int]],
+    argument_steps: Optional[dict[str, tuple[tuple[int, str, int, str], ...]]] = None,
 ) -> list[tuple[int, int, str, str, bool]]:
     """`rerun_hazards`, remembered for the rest of the process by the cell's Python text and
     everything else the walker reads: the notebook's import names, the models and functions of
@@ -1542,11 +1777,11 @@ def remembered_rerun_hazards(
     key = (
         ca.masked.python, ca.masked.is_python, ca.facts.syntax_error is None, modules,
         frozenset(models.items()), aliases, keras_classes, frozenset(functions.items()), hf_classes,
-        frozenset(stepping.items()),
+        frozenset(stepping.items()), frozenset((argument_steps or {}).items()),
     )
     found = _HAZARDS.get(key)
     if found is None:
-        found = tuple(rerun_hazards(ca, modules, models, facts_resolve, keras_classes, functions, hf_classes, stepping))
+        found = tuple(rerun_hazards(ca, modules, models, facts_resolve, keras_classes, functions, hf_classes, stepping, argument_steps))
         if len(_HAZARDS) >= 4096:  # the oldest goes (as `facts._NODES`); keys hold the cell's text
             del _HAZARDS[next(iter(_HAZARDS))]
         _HAZARDS[key] = found
@@ -1656,7 +1891,13 @@ class ChangesWhenRunTwice(Rule):
         "computed in the same cell from the updated object's own values), "
         "`dataset = dataset.map(lambda x: x / 255.)` (only a lambda scaling its argument by a number: "
         "whether another function changes a value applied twice is not decidable), `x = x.numpy()[0]` "
-        "(an item of itself by a constant index), "
+        "(an item of itself by a constant index), `w = w.get_value()` (a conversion of itself to a value of another type, "
+        "which lacks the method: also `x = x.numpy()`, `.tolist()`, `.item()`, dask's `.compute()`, sparse `.toarray()`/"
+        "`.todense()`, `.to_numpy()`, `.to_pandas()`/`.toPandas()` and `X = X.values`, each also first in a chain, "
+        "`X.values.reshape(-1, 1)`, and in a tuple, `w, b = w.get_value(), b.get_value()`: a second run raises "
+        "AttributeError; not under an `if` whose test reads the name, `if isinstance(X, pd.DataFrame): X = X.values`, "
+        "nor in a `try`), `yhat = np.argmax(yhat, axis=1)` (the positions of its extremes bound back to it, also with "
+        "`.tolist()` after, `yhat.argmax(1)`, `argmin`), "
         "`del df['col']`, `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell), "
         "`features.remove(\"amount\")` (a constant removed from a list of another cell: a second run raises ValueError there, "
         "before any `append` after it, so that line is the one reported); a step that is not a fixed point applied to the name's own previous value: "
@@ -1683,7 +1924,13 @@ class ChangesWhenRunTwice(Rule):
         "that the notebook's own helper producing it calls (`bleu_score = calculate_bleu(…)` with `def calculate_bleu(…): "
         "… bleu_score(…)`: the second run calls a number), a call of a function of a cell above that steps "
         "the optimizer it is given (`def train(model, data, optimizer): … optimizer.step()`, then `train(model, batches, "
-        "optimizer)` with the torch optimizer of another cell; not when the cell makes that optimizer itself), `.train(…)`/`.fit(…)` "
+        "optimizer)` with the torch optimizer of another cell; not when the cell makes that optimizer itself), a call of the "
+        "notebook's own function (of a cell above or of this cell) that moves a parameter on from the value it is given "
+        "and returns it, with its result bound back to the global passed in (`w = train(inputs, target, w, 0.25, 10)` with "
+        "`def train(…, weights, …): for …: weights -= eta * …` then `return weights`; `[lam, loglam, spec] = "
+        "preprocess(lam, spec)` with `lam = lam[:-1]` in it: an arithmetic augmented assignment or a bounded slice of "
+        "itself, not a shift or division by a statistic of itself, nor when the function binds that parameter afresh; "
+        "not when the cell set that global up above the call), `.train(…)`/`.fit(…)` "
         "of a training helper the cell builds around a torch optimizer of another cell (`runner = LoopRunner(model, loss_fn, "
         "optimizer)`, then `runner.train(20)`; not torch's mode switch `.train(False)`), `handle.close()` of a file, database or "
         "archive opened in another cell (`open`, `sqlite3.connect`, `pd.HDFStore`, `h5py.File`, `zipfile.ZipFile`…) after the "
@@ -1869,6 +2116,15 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "import pandas as pd\nlinks = pd.DataFrame({'to': ['b', 'c']})\nnumber = pd.DataFrame({'key': ['b', 'c'], 'pos': [0, 1]})",
             "links['key'] = links['to']\nlinks = links.merge(number, on=['key'])\nlinks['to_pos'] = links['pos']\nlinks = links.drop(columns=['key', 'pos'])",
+        )),
+        # A function that starts from a fresh value or only normalises by a statistic of itself,
+        # a global set up above in the same cell before its conversion (fair check 19).
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nw = np.ones(3)\nimg = np.arange(4.0)\nframe = pd.DataFrame({'a': [1.0]})",
+            "def restart(weights):\n    weights = np.zeros(3)\n    weights += 1\n    return weights\n"
+            "def normalise(image):\n    image -= np.min(image)\n    image /= np.max(image)\n    return image",
+            "w = restart(w)\nimg = normalise(img)\nX = frame[['a']]\nX = X.values",
+            "if isinstance(frame, pd.DataFrame):\n    frame = frame.values",
         )),
     )
     failing = (
@@ -2163,6 +2419,20 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 1), (6, 1)),
         ),
+        # Fair check 19: the notebook's own function steps the global it is given and the result is
+        # bound back; a conversion of itself to a type without the method; the positions of its
+        # maxima bound back to it. Silent: a name set up above in the same cell, a function that
+        # starts from a fresh value, a normalisation by a statistic of itself.
+        Example(
+            cells=(
+                "import numpy as np\nw = np.zeros(3)\nprobs = np.array([[0.2, 0.8], [0.9, 0.1]])\nshared_w = np.ones(2)",
+                "def train(x, weights, n):\n    for _ in range(n):\n        weights -= 0.1 * x @ weights\n    return weights",
+                "w = train(np.eye(3), w, 5)",
+                "labels = np.argmax(probs, axis=1).tolist()\nprobs = np.argmax(probs, axis=1)",
+                "shared_w = shared_w.tolist()",
+            ),
+            expect=((3, 1), (4, 2), (5, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2171,6 +2441,7 @@ class ChangesWhenRunTwice(Rule):
         classes = keras_model_classes(ctx)
         steps = training_functions(ctx)
         stepping = stepping_functions(ctx)
+        argument_steps = argument_stepping_functions(ctx)
         hf_classes = hf_trainer_classes(ctx)
         aliases = frozenset(ctx.facts.aliases.items())
         yield from _shadowed_helpers(ctx)
@@ -2179,7 +2450,8 @@ class ChangesWhenRunTwice(Rule):
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
             hazards = remembered_rerun_hazards(ca, modules, models, ctx.facts.resolve, aliases, classes,
-                                               steps.get(ca.cell.index, {}), hf_classes, stepping.get(ca.cell.index, {}))
+                                               steps.get(ca.cell.index, {}), hf_classes, stepping.get(ca.cell.index, {}),
+                                               argument_steps.get(ca.cell.index, {}))
             for line, column, name, what, file_step in hazards:
                 if not file_step and what.startswith("joins `") and _merge_restores_columns(ctx, ca, line, name):
                     continue  # key made, lookup merged in, key and lookup columns dropped: same columns again
