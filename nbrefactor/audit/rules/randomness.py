@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
 import re
+import tokenize
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -2422,6 +2424,94 @@ def _in_identifier_string(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> boo
         node = parent
 
 
+def _print_calls(python: str) -> str | None:
+    """`python` with its Python 2 `print x, y` statements written as calls, `print(x, y)`, every
+    other character where it was: the space after `print` becomes `(` and `)` closes the
+    statement's last token (a bare `print` becomes `print()`). None when that cannot keep the
+    positions (`print"x"`, `print >>f, x`) or the result still does not parse. For analysis only:
+    nothing generated reads it."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    edits: list[tuple[int, int, int, str]] = []  # (row, column, characters replaced, text)
+    starts = True  # at the start of a statement
+    for i, token in enumerate(tokens):
+        if token.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT) or (token.type == tokenize.OP and token.string == ";"):
+            starts = True
+            continue
+        if token.type in (tokenize.NL, tokenize.COMMENT, tokenize.ENCODING):
+            continue
+        if not (starts and token.type == tokenize.NAME and token.string == "print"):
+            starts = False
+            continue
+        starts = False
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if following is None or following.type in (tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER) or following.string == ";":
+            edits.append((token.end[0], token.end[1], 0, "()"))
+            continue
+        if following.type == tokenize.OP and following.string in ("(", "=", ".", "[", ")", ",", ":"):
+            continue  # already a call (or not the statement): left as it is
+        if following.string in (">>", "<<") or following.start != (token.end[0], token.end[1] + 1):
+            return None
+        depth, last = 0, following
+        for later in tokens[i + 1:]:
+            if later.type == tokenize.OP and later.string in "([{":
+                depth += 1
+            elif later.type == tokenize.OP and later.string in ")]}":
+                depth -= 1
+            if depth == 0 and (later.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (later.type == tokenize.OP and later.string == ";")):
+                break
+            if later.type not in (tokenize.NL, tokenize.COMMENT):
+                last = later
+        edits.append((token.end[0], token.end[1], 1, "("))
+        edits.append((last.end[0], last.end[1], 0, ")"))
+    if not edits:
+        return None
+    lines = python.splitlines(keepends=True)
+    for row, column, replaced, text in sorted(edits, reverse=True):
+        line = lines[row - 1]
+        lines[row - 1] = line[:column] + text + line[column + replaced:]
+    result = "".join(lines)
+    try:
+        python_tree(result)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return result
+
+
+def _with_print_calls(ctx: RuleContext) -> RuleContext:
+    """The notebook with the cells STR004 names for their Python 2 `print` statements read as
+    Python 3 (`_print_calls`), for RND001 only: a draw in such a cell is a draw all the same
+    (fair check 19: quantopian's lectures hid 7 draws so, and 4 findings sat at a later draw),
+    and positions in those cells stay the cell's own. Other notebooks are returned as they are."""
+    from nbrefactor.audit.rules.structure import python2_cells
+
+    old = python2_cells(ctx.facts)
+    if not old:
+        return ctx
+    from nbrefactor.audit.analysis import libcst_facts
+    from nbrefactor.audit.ast_facts import facts_from_ast
+
+    replaced: dict[int, CellAnalysis] = {}
+    for ca in old:
+        python = _print_calls(ca.masked.python)
+        if python is None:
+            continue
+        facts = facts_from_ast(python, python_tree(python)) or libcst_facts(python)
+        replaced[id(ca)] = CellAnalysis(ca.cell, replace(ca.masked, python=python), facts)
+    if not replaced:
+        return ctx
+    cells = tuple(replaced.get(id(ca), ca) for ca in ctx.facts.cells)
+    aliases = dict(ctx.facts.aliases)
+    for ca in replaced.values():
+        for imp in ca.facts.imports:
+            if imp.bound != "*" and imp.bound not in aliases:
+                aliases[imp.bound] = imp.qualified
+    facts = replace(ctx.facts, cells=cells, aliases=aliases)
+    return type(ctx)(facts=facts, catalog=ctx.catalog, project=ctx.project, settings=ctx.settings)
+
+
 def _analyse(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
     # Built once per catalogue (it is immutable), not per notebook and rule: `_first_match`
     # remembers its answers per list, which a fresh list each notebook would throw away.
@@ -2615,6 +2705,8 @@ class UnseededRandom(Rule):
         "of the function leaves the parameter out or passes None, once per notebook with the other such "
         "functions related. The catalogue is "
         "`rules/randomness.toml`."
+        " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
+        "with them written as calls (`print(x)`, every other character where it was), so its draws count."
     )
     why_bad = (
         "An unseeded draw gives a different train/test split, initialisation or sample on every "
@@ -2940,9 +3032,17 @@ class UnseededRandom(Rule):
             "loader = DataLoader(data, batch_size=8, shuffle=True)\nstart = time.time()\nfor xb, yb in loader:\n    continue\nprint(time.time() - start)",
             "waits = stats.expon(scale=3).rvs(500)\nprint(waits.mean())",
         ), expect=((4, 1),)),
+        # A Python 2 notebook's cell that fails only for its `print x` statements is read with them as
+        # calls: its draw is the first (fair check 19), not the later one of a cell that parses.
+        Example(cells=(
+            "import numpy as np",
+            "x = np.random.normal(size=9)\nprint 'mean', x.mean()",
+            "y = np.random.rand(3)\nz = y.sum()\nz",
+        ), kernel="python2", expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        ctx = _with_print_calls(ctx)
         catalog, rf = _facts(ctx)
         seeds = rf.effective_seeds()
         # `if rng is None: rng = np.random.default_rng()` in a function: a fallback for callers
@@ -3500,8 +3600,10 @@ def _one_column(ctx: RuleContext, node: ast.expr, before: tuple[int, int], depth
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reshape" and not node.keywords:
         shape = node.args[0] if len(node.args) == 1 and isinstance(node.args[0], ast.Tuple) else node.args
         shape = shape.elts if isinstance(shape, ast.Tuple) else shape
-        return (len(shape) == 2 and all(isinstance(n, (ast.Constant, ast.UnaryOp)) for n in shape)
-                and ast.literal_eval(shape[1]) == 1 and ast.literal_eval(shape[0]) == -1)
+        try:
+            return len(shape) == 2 and ast.literal_eval(shape[1]) == 1 and ast.literal_eval(shape[0]) == -1
+        except (ValueError, TypeError, SyntaxError, RecursionError):  # `reshape(-n, k)`: not literals
+            return False
     if (isinstance(node, ast.Attribute) and node.attr == "T" and isinstance(node.value, ast.Call)
             and ctx.facts.resolve(dotted_name(node.value.func)) == "numpy.atleast_2d" and len(node.value.args) == 1
             and isinstance(node.value.args[0], ast.Call)
@@ -3548,7 +3650,9 @@ def _last_binding(ctx: RuleContext, name: str, before: tuple[int, int]) -> tuple
         return where, value
     if not (isinstance(target, ast.Tuple) and all(isinstance(t, ast.Name) for t in target.elts)):
         return None
-    position = next(i for i, t in enumerate(target.elts) if t.id == name)
+    position = next((i for i, t in enumerate(target.elts) if t.id == name), None)
+    if position is None:
+        return None  # bound inside the right side (`a, b = (X := …)`)
     if isinstance(value, ast.Tuple) and len(value.elts) == len(target.elts):
         return where, value.elts[position]
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
