@@ -27,7 +27,9 @@ def test_python2_is_one_notebook_finding_listing_its_cells(tmp_path):
     cells = ("import numpy as np", md("## stats"), "print 'mean', np.mean([1, 2])", "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    pass")
     (d,) = run(Python2Notebook, tmp_path / "a", *cells)
     assert d.location.cell is None
-    assert d.message == "The notebook is Python 2 (Python 2 syntax in cells 3 and 4): port it to Python 3 before migrating"
+    # The example's metadata names the python3 kernel: the code, not the notebook's kernel, is Python 2 (fair check 19).
+    assert d.message == ("The notebook's code is Python 2 (Python 2 syntax in cells 3 and 4) although its kernel metadata "
+                         "says Python 3 (kernel python3): port the code to Python 3 before migrating")
     assert [(r.cell, r.line) for r in d.related] == [(3, 1), (4, 3)]
     assert run(SyntaxErrorInCell, tmp_path / "b", *cells) == []
     # Only the kernel is Python 2 and the code parses as Python 3: a re-run, not a port (fair check 5).

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
 import re
+import tokenize
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -1445,9 +1447,10 @@ def _unread_time_cells(facts: NotebookFacts) -> frozenset[int]:
 
 # Calls that shuffle their argument in place: a bare `random.shuffle(items)` changes `items`.
 _IN_PLACE_DRAWS = frozenset({"shuffle"})
-# Method draws that only return a value (pandas' `df.sample(n)`); the others act on their
+# Method draws that only return a value (pandas' `df.sample(n)`, a frozen SciPy distribution's
+# `dist.rvs(10)`); the others act on their
 # receiver (`learn.fine_tune(1)` trains, `t.uniform_()` fills `t`, `ds.shuffle(n)` is a pipeline).
-_VALUE_METHOD_DRAWS = frozenset({"sample"})
+_VALUE_METHOD_DRAWS = frozenset({"sample", "rvs"})
 _DISPLAY_CALLS = frozenset({"print", "display"})
 
 
@@ -2184,8 +2187,63 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
     return ctx.shared("randomness.timed", lambda: (
         _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
         | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx, rf.draws)
-        | _property_check_inputs(ctx.facts, rf.draws)
+        | _property_check_inputs(ctx.facts, rf.draws) | _stopwatch_iterations(ctx.facts, rf.draws)
     ))
+
+
+# Clock reads that start or stop a stopwatch (`start = time.time()` … `time.time() - start`).
+_CLOCKS = frozenset({
+    "time.time", "time.time_ns", "time.perf_counter", "time.perf_counter_ns", "time.monotonic", "time.process_time",
+    "timeit.default_timer",
+})
+
+
+def _stopwatch_iterations(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Shuffling loaders whose only iteration in the notebook is a module-level `for` that throws
+    every batch away (`for X, y in train_iter: continue`) between two clock reads of its cell, the
+    loop's names read by nothing after it: the loop times how fast the loader reads, and the order
+    it shuffles into reaches only that time (fair check 19: d2l's Fashion-MNIST loading benchmark)."""
+    found: set[Position] = set()
+    for draw in draws:
+        iteration = draw.iteration
+        if iteration is None or iteration.ca is None or iteration.moment is None:
+            continue
+        tree = _parsed(iteration.ca)
+        if tree is None:
+            continue
+        loop = next((st for st in tree.body if isinstance(st, ast.For) and isinstance(st.iter, ast.Name)
+                     and st.iter.id == iteration.name and st.iter.lineno == iteration.line), None)
+        if loop is None or loop.orelse or not all(
+            isinstance(st, (ast.Pass, ast.Continue)) or (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))
+            for st in loop.body
+        ):
+            continue
+        end = loop.end_lineno or loop.lineno
+        clocks = [n.lineno for n in nodes_of(tree, ast.Call) if facts.resolve(dotted_name(n.func)) in _CLOCKS]
+        if not (any(line < loop.lineno for line in clocks) and any(line > end for line in clocks)):
+            continue
+        targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        if any(isinstance(n, ast.Name) and n.id in targets and n.lineno > end for n in ast.walk(tree)):
+            continue
+        later = [other for other in facts.cells if other.cell.index > iteration.ca.cell.index]
+        words = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(targets | {iteration.name})) + r")\b")
+        if any(words.search(other.cell.source) for other in later):
+            continue  # a batch, or the loader, read again (or a cell that may)
+        iterations = 0
+        for other in facts.cells:
+            if other.cell.index < draw.ca.cell.index or other.cell.index > iteration.ca.cell.index:
+                continue
+            parsed = tree if other is iteration.ca else _parsed(other)
+            if parsed is None:
+                iterations += 2 if words.search(other.cell.source) else 0
+                continue
+            for top in parsed.body:
+                if other is draw.ca and top.lineno <= draw.call.line:
+                    continue
+                iterations += sum(1 for _ in _iterating_loads(top, {iteration.name}))
+        if iterations == 1:
+            found.add((draw.ca.cell.index, draw.call.line, draw.call.column))
+    return frozenset(found)
 
 
 def _property_check_inputs(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
@@ -2366,6 +2424,94 @@ def _in_identifier_string(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> boo
         node = parent
 
 
+def _print_calls(python: str) -> str | None:
+    """`python` with its Python 2 `print x, y` statements written as calls, `print(x, y)`, every
+    other character where it was: the space after `print` becomes `(` and `)` closes the
+    statement's last token (a bare `print` becomes `print()`). None when that cannot keep the
+    positions (`print"x"`, `print >>f, x`) or the result still does not parse. For analysis only:
+    nothing generated reads it."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    edits: list[tuple[int, int, int, str]] = []  # (row, column, characters replaced, text)
+    starts = True  # at the start of a statement
+    for i, token in enumerate(tokens):
+        if token.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT) or (token.type == tokenize.OP and token.string == ";"):
+            starts = True
+            continue
+        if token.type in (tokenize.NL, tokenize.COMMENT, tokenize.ENCODING):
+            continue
+        if not (starts and token.type == tokenize.NAME and token.string == "print"):
+            starts = False
+            continue
+        starts = False
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if following is None or following.type in (tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER) or following.string == ";":
+            edits.append((token.end[0], token.end[1], 0, "()"))
+            continue
+        if following.type == tokenize.OP and following.string in ("(", "=", ".", "[", ")", ",", ":"):
+            continue  # already a call (or not the statement): left as it is
+        if following.string in (">>", "<<") or following.start != (token.end[0], token.end[1] + 1):
+            return None
+        depth, last = 0, following
+        for later in tokens[i + 1:]:
+            if later.type == tokenize.OP and later.string in "([{":
+                depth += 1
+            elif later.type == tokenize.OP and later.string in ")]}":
+                depth -= 1
+            if depth == 0 and (later.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (later.type == tokenize.OP and later.string == ";")):
+                break
+            if later.type not in (tokenize.NL, tokenize.COMMENT):
+                last = later
+        edits.append((token.end[0], token.end[1], 1, "("))
+        edits.append((last.end[0], last.end[1], 0, ")"))
+    if not edits:
+        return None
+    lines = python.splitlines(keepends=True)
+    for row, column, replaced, text in sorted(edits, reverse=True):
+        line = lines[row - 1]
+        lines[row - 1] = line[:column] + text + line[column + replaced:]
+    result = "".join(lines)
+    try:
+        python_tree(result)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return result
+
+
+def _with_print_calls(ctx: RuleContext) -> RuleContext:
+    """The notebook with the cells STR004 names for their Python 2 `print` statements read as
+    Python 3 (`_print_calls`), for RND001 only: a draw in such a cell is a draw all the same
+    (fair check 19: quantopian's lectures hid 7 draws so, and 4 findings sat at a later draw),
+    and positions in those cells stay the cell's own. Other notebooks are returned as they are."""
+    from nbrefactor.audit.rules.structure import python2_cells
+
+    old = python2_cells(ctx.facts)
+    if not old:
+        return ctx
+    from nbrefactor.audit.analysis import libcst_facts
+    from nbrefactor.audit.ast_facts import facts_from_ast
+
+    replaced: dict[int, CellAnalysis] = {}
+    for ca in old:
+        python = _print_calls(ca.masked.python)
+        if python is None:
+            continue
+        facts = facts_from_ast(python, python_tree(python)) or libcst_facts(python)
+        replaced[id(ca)] = CellAnalysis(ca.cell, replace(ca.masked, python=python), facts)
+    if not replaced:
+        return ctx
+    cells = tuple(replaced.get(id(ca), ca) for ca in ctx.facts.cells)
+    aliases = dict(ctx.facts.aliases)
+    for ca in replaced.values():
+        for imp in ca.facts.imports:
+            if imp.bound != "*" and imp.bound not in aliases:
+                aliases[imp.bound] = imp.qualified
+    facts = replace(ctx.facts, cells=cells, aliases=aliases)
+    return type(ctx)(facts=facts, catalog=ctx.catalog, project=ctx.project, settings=ctx.settings)
+
+
 def _analyse(ctx: RuleContext) -> tuple[RandomnessCatalog, RandomnessFacts]:
     # Built once per catalogue (it is immutable), not per notebook and rule: `_first_match`
     # remembers its answers per list, which a fresh list each notebook would throw away.
@@ -2491,7 +2637,10 @@ class UnseededRandom(Rule):
         "(`%timeit f(np.random.rand(9))`), and `L = <draw>` when every other read of "
         "`L` is the statement of a `%timeit` or `%time` line (`%timeit L.sort()`), a `%%time` cell whose names "
         "only other such timings read, a copy `L_list = list(L)` read only in those ways in turn, or shows only its "
-        "shape (`L.shape`, `len(L)`): the time does not depend on the numbers. Nor are the random inputs of a property "
+        "shape (`L.shape`, `len(L)`): the time does not depend on the numbers; nor is a shuffling loader whose only "
+        "iteration is a module-level loop that throws every batch away (`for X, y in loader: continue`) between two "
+        "clock reads of its cell (`time.time()`, `time.perf_counter()`), the loop's names read by nothing after it. "
+        "Nor are the random inputs of a property "
         "check, a module-level loop whose body only binds names and asserts (`y = np.random.normal(…)`, `assert "
         "np.allclose(mine(y), reference(y))`), none of those names read outside it. Nor is a model "
         "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
@@ -2502,7 +2651,7 @@ class UnseededRandom(Rule):
         "component (a function given to `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`) runs in a container of its own: compiling the pipeline does not "
         "run it, and only a seed in the component's own body, above the draw, seeds it. Nor are draws whose value is only shown: an expression statement that "
-        "is the draw (`df.sample(10)`, `np.random.rand(3)`), a selection or method chain on it "
+        "is the draw (`df.sample(10)`, `np.random.rand(3)`, a frozen SciPy distribution's `dist.rvs(10)`), a selection or method chain on it "
         "(`df.sample(5).head()`), or `print`/`display` of one; a different sample changes what is "
         "shown, not what the notebook computes (an in-place `random.shuffle(items)` stays reported). "
         "Nor are random indices that only pick which examples a figure shows: `L = <draw>` whose every "
@@ -2556,6 +2705,8 @@ class UnseededRandom(Rule):
         "of the function leaves the parameter out or passes None, once per notebook with the other such "
         "functions related. The catalogue is "
         "`rules/randomness.toml`."
+        " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
+        "with them written as calls (`print(x)`, every other character where it was), so its draws count."
     )
     why_bad = (
         "An unseeded draw gives a different train/test split, initialisation or sample on every "
@@ -2873,9 +3024,25 @@ class UnseededRandom(Rule):
             "import numpy as np\ndef make_data(n, seed=None):\n    if seed is not None:\n        np.random.seed(seed)\n    return np.random.normal(size=n)",
             "x = make_data(100, seed=None)\nprint(x.mean())",
         ), expect=((1, 5),)),
+        # A frozen SciPy distribution's ten draws only printed, and a shuffling loader iterated only
+        # inside a stopwatch (fair check 19), are not reported; the draws whose mean is shown are.
+        Example(cells=(
+            "import time\nfrom scipy import stats\nfrom torch.utils.data import DataLoader",
+            "dist = stats.norm(0, 2)\nten = dist.rvs(10)\nprint(ten)",
+            "loader = DataLoader(data, batch_size=8, shuffle=True)\nstart = time.time()\nfor xb, yb in loader:\n    continue\nprint(time.time() - start)",
+            "waits = stats.expon(scale=3).rvs(500)\nprint(waits.mean())",
+        ), expect=((4, 1),)),
+        # A Python 2 notebook's cell that fails only for its `print x` statements is read with them as
+        # calls: its draw is the first (fair check 19), not the later one of a cell that parses.
+        Example(cells=(
+            "import numpy as np",
+            "x = np.random.normal(size=9)\nprint 'mean', x.mean()",
+            "y = np.random.rand(3)\nz = y.sum()\nz",
+        ), kernel="python2", expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        ctx = _with_print_calls(ctx)
         catalog, rf = _facts(ctx)
         seeds = rf.effective_seeds()
         # `if rng is None: rng = np.random.default_rng()` in a function: a fallback for callers
@@ -3083,7 +3250,13 @@ class MissingRandomState(Rule):
         "neighbour samples come from StellarGraph's default state, Python's and NumPy's global ones (not reported "
         "below a `stellargraph.random.set_seed(…)` call, which seeds that state). XGBoost, LightGBM and CatBoost "
         "models are not reported: their default seed is fixed, so they give the same result on "
-        "every run, nor is an estimator handed, in the same cell, to a Bagging or AdaBoost ensemble "
+        "every run; nor is a decision tree (`DecisionTreeRegressor`/`Classifier`), or gradient boosting "
+        "(`GradientBoostingRegressor`/`Classifier`) without `subsample` or `n_iter_no_change`, given no `max_features` "
+        "and fitted in its cell only on a provably one-column X (`x[:, np.newaxis]`, `x.reshape(-1, 1)`, "
+        "`np.atleast_2d(np.arange(n)).T`, `df[[\"col\"]]`, directly or through the name's last top-level binding or the "
+        "tuple a notebook function returns), its cell naming none of those options elsewhere: its only randomness is "
+        "the order in which it tries the features, and one feature has one order, so every seed builds the same model; "
+        "nor is an estimator handed, in the same cell, to a Bagging or AdaBoost ensemble "
         "given a `random_state` (the ensemble seeds it); when the ensemble has no `random_state` either, "
         "only the ensemble is reported, the estimator it is given related (seeding the ensemble seeds both). `KFold`/`StratifiedKFold` only with "
         "`shuffle=True` (unshuffled they are deterministic); `train_test_split` not with "
@@ -3289,6 +3462,15 @@ class MissingRandomState(Rule):
             "own = UnsupervisedSampler(G, nodes=list(G.nodes()), length=5, seed=1)\nmore = own.run(50)\n"
             "sg.random.set_seed(3)\nlater = UnsupervisedSampler(G, nodes=list(G.nodes()), length=5)\nrest = later.run(50)",
         ), expect=((2, 1),)),
+        # A tree, or boosting without `subsample`, fitted on one column (`x[:, np.newaxis]`) is the same
+        # model whatever the seed (fair check 19); with `subsample=0.5`, or on two columns, it is not.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.ensemble import GradientBoostingRegressor\nfrom sklearn.tree import DecisionTreeRegressor",
+            "X = x[:, np.newaxis]\nest = GradientBoostingRegressor(n_estimators=100).fit(X, y)\nprint(est.score(X, y))\n"
+            "tree = DecisionTreeRegressor(max_depth=3).fit(X, y)\nprint(tree.score(X, y))",
+            "sub = GradientBoostingRegressor(subsample=0.5).fit(X, y)\nprint(sub.score(X, y))\n"
+            "two = DecisionTreeRegressor().fit(np.c_[x, x ** 2], y)\nprint(two.score(np.c_[x, x ** 2], y))",
+        ), expect=((3, 1), (3, 3))),
         # Seeded only after its first fit; seeded by NumPy in the cell above (not its own).
         Example(cells=(
             "from sklearn.ensemble import RandomForestRegressor\nimport numpy as np\nnp.random.seed(3)",
@@ -3357,6 +3539,8 @@ class MissingRandomState(Rule):
                     continue
                 if not on_object and _model_never_read(ca, call, qualified, ctx.facts.cells, fitted=True):
                     continue
+                if _tree_on_one_feature(ctx, ca, call, qualified):
+                    continue
                 # StellarGraph's default state is NumPy's (and Python's) global one, as scikit-learn's is.
                 sklearn = qualified.startswith(("sklearn.", "stellargraph."))
                 if sklearn and seeded_in_own_cell(numpy_seeds, ca, call.line, call.in_function):
@@ -3383,6 +3567,177 @@ class MissingRandomState(Rule):
             yield from _unseeded_env_resets(ctx)
         if "albumentations" in imported_tops:
             yield from _unseeded_augmentations(ctx)
+
+
+# scikit-learn trees whose only randomness is the order in which they try the features (fair check
+# 19: with `max_features=None` every feature is tried at every split, and random order only breaks
+# ties between features; with one feature there is nothing to order, and 8 seeds give the same
+# model). Gradient boosting also subsamples rows when `subsample` < 1 and holds out a random
+# validation set with `n_iter_no_change`: either keeps it random.
+_ONE_FEATURE_DETERMINISTIC = frozenset({
+    "DecisionTreeRegressor", "DecisionTreeClassifier", "GradientBoostingRegressor", "GradientBoostingClassifier",
+})
+_TREE_RANDOM_OPTIONS = frozenset({"subsample", "max_features", "n_iter_no_change"})
+
+
+def _one_column(ctx: RuleContext, node: ast.expr, before: tuple[int, int], depth: int = 0) -> bool:
+    """Is `node` provably a one-column 2-D array: `x[:, np.newaxis]`/`x[mask, None]` (sklearn
+    refuses the 3-D array these make of a 2-D `x`), `….reshape(-1, 1)`, `np.atleast_2d(np.arange(…)).T`,
+    a one-column frame selection `df[["col"]]`, or a name whose last module-level binding before
+    `before` (cell index, line) is one of these, directly or as an element of a tuple the
+    notebook's own function returns (`X_train, X_test, y_train, y_test = make_data(200)`)."""
+    if depth > 4:
+        return False
+    if isinstance(node, ast.Subscript):
+        index = node.slice
+        if isinstance(index, ast.Tuple) and len(index.elts) == 2:
+            new_axis = index.elts[1]
+            return (isinstance(new_axis, ast.Constant) and new_axis.value is None) or (
+                isinstance(new_axis, ast.Attribute) and new_axis.attr == "newaxis"
+                and ctx.facts.resolve(dotted_name(new_axis)) == "numpy.newaxis")
+        return (isinstance(index, ast.List) and len(index.elts) == 1 and isinstance(index.elts[0], ast.Constant)
+                and isinstance(index.elts[0].value, str))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "reshape" and not node.keywords:
+        shape = node.args[0] if len(node.args) == 1 and isinstance(node.args[0], ast.Tuple) else node.args
+        shape = shape.elts if isinstance(shape, ast.Tuple) else shape
+        try:
+            return len(shape) == 2 and ast.literal_eval(shape[1]) == 1 and ast.literal_eval(shape[0]) == -1
+        except (ValueError, TypeError, SyntaxError, RecursionError):  # `reshape(-n, k)`: not literals
+            return False
+    if (isinstance(node, ast.Attribute) and node.attr == "T" and isinstance(node.value, ast.Call)
+            and ctx.facts.resolve(dotted_name(node.value.func)) == "numpy.atleast_2d" and len(node.value.args) == 1
+            and isinstance(node.value.args[0], ast.Call)
+            and ctx.facts.resolve(dotted_name(node.value.args[0].func)) in ("numpy.arange", "numpy.linspace")):
+        return True  # the transpose of a 1-D range made a row: one column
+    if isinstance(node, ast.Name):
+        binding = _last_binding(ctx, node.id, before)
+        if binding is None:
+            return False
+        (cell, line), value = binding
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            return False
+        return _one_column(ctx, value, (cell, line), depth + 1)
+    return False
+
+
+def _last_binding(ctx: RuleContext, name: str, before: tuple[int, int]) -> tuple[tuple[int, int], ast.expr] | None:
+    """The value the last module-level binding of `name` before `before` gives it, when that
+    binding is a plain top-level assignment (`X = …`, or an element of `a, X = …` whose right side
+    is a tuple or a call of the notebook's own function returning a tuple); None otherwise."""
+    last: tuple[tuple[int, int], ast.stmt | None] | None = None
+    for ca in ctx.cells:
+        if ca.cell.index > before[0]:
+            break
+        tree = _parsed(ca)
+        if tree is None:
+            if ca.cell.index < before[0] and re.search(rf"\b{re.escape(name)}\b", ca.cell.source):
+                last = ((ca.cell.index, 0), None)  # a cell that does not parse may bind it
+            continue
+        for st in tree.body:  # (a binding inside an `if` or a loop is the compound statement's: not followed)
+            if ca.cell.index == before[0] and st.lineno >= before[1]:
+                break
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stores = st.name == name
+            else:
+                stores = any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(st))
+            if stores:
+                last = ((ca.cell.index, st.lineno), st)
+    if last is None or last[1] is None or not isinstance(last[1], ast.Assign) or len(last[1].targets) != 1:
+        return None
+    where, statement = last
+    target, value = statement.targets[0], statement.value
+    if isinstance(target, ast.Name):
+        return where, value
+    if not (isinstance(target, ast.Tuple) and all(isinstance(t, ast.Name) for t in target.elts)):
+        return None
+    position = next((i for i, t in enumerate(target.elts) if t.id == name), None)
+    if position is None:
+        return None  # bound inside the right side (`a, b = (X := …)`)
+    if isinstance(value, ast.Tuple) and len(value.elts) == len(target.elts):
+        return where, value.elts[position]
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+        returned = _returned_element(ctx, value.func.id, position, len(target.elts))
+        return (where, returned) if returned is not None else None
+    return None
+
+
+def _returned_element(ctx: RuleContext, function: str, position: int, size: int) -> ast.expr | None:
+    """The expression the notebook's module-level `function` binds to the name it returns at
+    `position` of its only `return a, b, …` (the function's one plain assignment of that name)."""
+    defs = [st for ca in ctx.cells for st in (_parsed(ca) or ast.Module([], [])).body
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == function]
+    if len(defs) != 1:
+        return None
+    returns = [n for n in ast.walk(defs[0]) if isinstance(n, ast.Return)]
+    if len(returns) != 1 or not isinstance(returns[0].value, ast.Tuple) or len(returns[0].value.elts) != size:
+        return None
+    local = returns[0].value.elts[position]
+    if not isinstance(local, ast.Name):
+        return None
+    values = []
+    for n in ast.walk(defs[0]):
+        if isinstance(n, ast.Assign) and len(n.targets) == 1:
+            target = n.targets[0]
+            if isinstance(target, ast.Name) and target.id == local.id:
+                values.append(n.value)
+                continue
+            if (isinstance(target, ast.Tuple) and isinstance(n.value, ast.Tuple) and len(target.elts) == len(n.value.elts)
+                    and all(isinstance(t, ast.Name) for t in target.elts)):
+                values.extend(v for t, v in zip(target.elts, n.value.elts) if t.id == local.id)
+                continue
+        if isinstance(n, ast.Name) and n.id == local.id and isinstance(n.ctx, ast.Store) and not any(
+                isinstance(a, ast.Assign) and n in ast.walk(a) for a in ast.walk(defs[0])):
+            return None  # bound some other way (a loop, an augmented assignment)
+    return values[0] if len(values) == 1 else None
+
+
+def _tree_on_one_feature(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """A scikit-learn decision tree, or gradient boosting without `subsample`/`n_iter_no_change`,
+    with no `max_features`, built at the top level of a cell and fitted there only on a provably
+    one-column X (see `_one_column`): its model is the same whatever the seed (fair check 19,
+    fonnesbeck's boosting lecture: 8 such W findings). Its cell must name none of those options
+    anywhere else (`est.set_params(**params)` over `{'subsample': 0.5}`), and every `**mapping` in
+    it must be bound in the cell."""
+    if call.in_function or not qualified.startswith("sklearn.") or qualified.rsplit(".", 1)[-1] not in _ONE_FEATURE_DETERMINISTIC:
+        return False
+    if any(a.position is not None or a.keyword in _TREE_RANDOM_OPTIONS for a in call.args):
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset in offsets
+                 and dotted_name(n.func) == call.func), None)
+    if node is None:
+        return False
+    bound_here = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Constant) and n.value in _TREE_RANDOM_OPTIONS:
+            return False
+        if isinstance(n, ast.keyword) and (n.arg in _TREE_RANDOM_OPTIONS or (
+                n.arg is None and not (isinstance(n.value, ast.Name) and n.value.id in bound_here))):
+            return False
+    parents = _parent_map(tree)
+    # What stands for the model: the call itself, the name it is bound to, a search wrapping it.
+    holders: list[ast.AST] = [node]
+    names: set[str] = set()
+    parent = parents.get(node)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        names.add(parent.targets[0].id)
+    fits: list[ast.Call] = []
+    for n in ast.walk(tree):
+        if not isinstance(n, ast.Call):
+            continue
+        wraps = any(a is node or (isinstance(a, ast.Name) and a.id in names) for a in n.args)
+        if wraps and isinstance(parents.get(n), ast.Assign) and isinstance(parents[n].targets[0], ast.Name):
+            names.add(parents[n].targets[0].id)
+        if wraps:
+            holders.append(n)
+    for n in ast.walk(tree):
+        if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "fit"
+                and (any(n.func.value is h for h in holders) or (isinstance(n.func.value, ast.Name) and n.func.value.id in names))):
+            fits.append(n)
+    return bool(fits) and all(f.args and _one_column(ctx, f.args[0], (ca.cell.index, f.lineno)) for f in fits)
 
 
 def _placed_seeds(ctx: RuleContext, rf: RandomnessFacts) -> list[SeedCall]:

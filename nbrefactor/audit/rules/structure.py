@@ -146,6 +146,16 @@ def python2_kernel(facts: NotebookFacts) -> Optional[str]:
     return None
 
 
+def _python3_metadata(facts: NotebookFacts) -> Optional[str]:
+    """What the metadata says when it says Python 3 (`language version 3.6.5`, `kernel python3`), else None."""
+    nb = facts.notebook
+    if nb.language_version.startswith("3"):
+        return f"language version {nb.language_version}"
+    if nb.kernel_name.lower().startswith(("python3", "py3")):
+        return f"kernel {nb.kernel_name}"
+    return None
+
+
 # The tokenizer's messages for a character Python cannot read: "invalid non-printable character
 # U+00A0", "invalid character '’' (U+2019)".
 # What Markdown looks like where Python fails to parse: an HTML comment or tag, an image or a link
@@ -264,6 +274,10 @@ def empty_assignment(text: str) -> bool:
     return _EMPTY_RIGHT_SIDE.match(text) is not None and not text.lstrip().startswith(("from ", "import "))
 
 
+# An operator (or `=`) whose right operand is left out, a comment right after it: `x > ## Your code goes here`.
+_OPERAND_LEFT_TO_TODO = re.compile(r"(?:[-+*/%<>=&|^]|\b(?:and|or|not|in|is))\s*#")
+
+
 def template_blank(ca: CellAnalysis, line: int, message: str = "", exercise: bool = False) -> int:
     """The line that shows the blank when the cell's syntax error at `line` is an exercise blank
     to fill in (see `_TODO`), else 0: the error's line, or the header of a block left to a TODO.
@@ -289,6 +303,10 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "", exercise: boo
         # to write, next to the comment that asks for them.
         near = lines[max(0, line - 3):line + 2]
         return line if any(l.strip().startswith("#") and _TODO.search(l) for l in near) else 0
+    if 1 < line <= len(lines) and _OPERAND_LEFT_TO_TODO.search(lines[line - 2]) and _TODO.search(lines[line - 2]):
+        # `where = x > ## Your code goes here` with the call's other arguments on the next line,
+        # where the parser stops (fair check 19): the blank is the missing operand above.
+        return line - 1
     if _EMPTY_RIGHT_SIDE.match(text):
         if exercise:
             return line
@@ -402,7 +420,9 @@ class SyntaxErrorInCell(Rule):
         "`### START CODE HERE ###` line (a graded course template), "
         "and so does a placeholder in angle brackets where an expression must start: `g_loss = <generator "
         "loss>`, `<build the encoder>` on a line of its own, `return <YOUR CODE>`, `submit(model, <YOUR_EMAIL>)`, "
-        "`rate=<>`; so does an `...` item of a list of layers next to a `# your code` comment, and an assignment with "
+        "`rate=<>`; so does an `...` item of a list of layers next to a `# your code` comment, an operator whose right "
+        "operand is left to such a comment while the call goes on below (`where = x > ## Your code goes here`, then "
+        "`, label=…)`), and an assignment with "
         "nothing right of `=` under a workshop's numbered prompt, `# Task 4: …`, or anywhere in a notebook named as a "
         "template, `…_template` or `…_exercise(s)`; and an assignment with nothing right of `=` when two or more cells "
         "have one, or the notebook has other blanks) are one finding per "
@@ -419,7 +439,8 @@ class SyntaxErrorInCell(Rule):
         "cell, the others related. A tutorial's deliberate error "
         "demonstration — a short cell (at most 5 lines of code) saved with its SyntaxError, whose failing line one of "
         "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`) — is an info-level "
-        "note saying so; it still stops `migrate`."
+        "note saying so; it still stops `migrate`. A cell whose last line ends with a stray line-continuation "
+        "backslash (`plt.legend();\\`, which Python 2's IPython accepted) is said to be one, at that line."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
@@ -486,6 +507,10 @@ class SyntaxErrorInCell(Rule):
         Example(cells=("adata.obs['n_counts'] = #\nadata.obs['n_genes'] = #", "sc.pp.filter_cells(adata, min_counts = )",
                        "thr = # add threshold\nkeep = scores <= thr"),
                 expect=((1, 1),)),
+        # An exercise blank that is a comparison's missing operand, the call going on below (where
+        # the parser stops), is one of the template's blanks; a stray trailing backslash is named.
+        Example(cells=("total = ## Your code goes here", "mask = np.where(x > ## Your code goes here\n                , 1, 0)",
+                       "plt.legend();\\"), expect=((1, 1), (3, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -585,6 +610,20 @@ class SyntaxErrorInCell(Rule):
                     # folded into the template's finding when the notebook has other blanks).
                     empty_assignments.append((ca, line, problem.column, problem.message))
                     continue
+                if problem.message == "unexpected EOF while parsing" and _ends_with_backslash(ca):
+                    # `plt.legend();\` as a cell's last line: the backslash continues the line into
+                    # nothing (Python 2's IPython accepted it; fair check 19: the message named no cause).
+                    last = max(i for i, l in enumerate(ca.lines, 1) if l.strip())
+                    tail = ca.lines[last - 1].strip()
+                    tail = tail if len(tail) <= 60 else "…" + tail[-59:]
+                    yield Hit(
+                        ca.cell, last, len(ca.lines[last - 1].rstrip()),
+                        f"Syntax error: the cell's last line ends with a line-continuation backslash "
+                        f"(`{tail}`) that continues into nothing",
+                        fix="Delete the trailing backslash.",
+                        key=problem.message,
+                    )
+                    continue
                 yield Hit(ca.cell, line, problem.column, text, key=problem.message)
         if empty_assignments and (blanks or len({ca.cell.index for ca, *_ in empty_assignments}) >= 2):
             # Fair check 14: a homework template's `col_name =  # insert your new column name`
@@ -678,6 +717,12 @@ class SyntaxErrorInCell(Rule):
                 key=message,
                 related=tuple((ca.cell, ln, col) for ca, ln, col in rest),
             )
+
+
+def _ends_with_backslash(ca: CellAnalysis) -> bool:
+    """Does the cell's last non-blank line end with a `\\` outside a comment?"""
+    last = next((l.rstrip() for l in reversed(ca.lines) if l.strip()), "")
+    return last.endswith("\\") and "#" not in last
 
 
 def plain_python_under_superset(facts: NotebookFacts) -> bool:
@@ -964,7 +1009,14 @@ class Python2Notebook(Rule):
             fix = ("Convert it with 2to3 (or by hand: " + ", ".join(f"{n} → {replacements[n]}" for n in used)
                    + "), switch the kernel to Python 3, re-run and save.")
         if cells or builtins or any(ca.facts.syntax_error is not None for ca in ctx.facts.cells):
-            message = f"The notebook is Python 2 ({'; '.join(reasons)}): port it to Python 3 before migrating"
+            says3 = _python3_metadata(ctx.facts) if kernel is None else None
+            if says3:
+                # Python 2 code saved under a Python 3 kernel's metadata (fair check 19: quantopian's
+                # lectures say 3.6.5 and hold `print x` in 94 cells): the code is what needs porting.
+                message = (f"The notebook's code is Python 2 ({'; '.join(reasons)}) although its kernel metadata says "
+                           f"Python 3 ({says3}): port the code to Python 3 before migrating")
+            else:
+                message = f"The notebook is Python 2 ({'; '.join(reasons)}): port it to Python 3 before migrating"
         else:
             if all(_only_setup(ca) for ca in ctx.facts.cells if ca.cell.cell_type == "code" and ca.cell.source.strip()):
                 return  # imports, comments and magics only: nothing to port, a re-run only erases outputs
