@@ -572,3 +572,18 @@ def test_the_repository_walk_is_one_projection_a_new_setup_py_changes_and_a_new_
     assert runner.said()[0].startswith("miss")
     assert again == runner.run("repo/docs/nbs", "--format", "json", "--no-cache")
     assert '"distribution": "otherpkg"' not in again[0]
+
+
+def test_files_kept_beside_the_byte_code_are_not_inputs_of_a_recorded_run(tmp_path):
+    """The parsed catalogue (`audit/__pycache__/catalog-….marshal`) and the start-up tables are
+    copies checked against their sources; any process of the same install may write them first.
+    Noted as absent, the next run missed ("now exists …": a fresh clone's parallel tests did this).
+    Read as an input, they are not noted at all; the folder's listing neither."""
+    recorder = replay._Recorder(str(tmp_path / "cache"))
+    kept = tmp_path / "pkg" / "audit" / "__pycache__" / "catalog-0000abcd.cpython-311.marshal"
+    recorder._note("file", str(kept))
+    recorder._note("dir", str(kept.parent))
+    assert recorder.deps == {}
+    source = tmp_path / "pkg" / "rules" / "paths.toml"
+    recorder._note("file", str(source))
+    assert list(recorder.deps) == [("file", str(source))]  # its neighbours outside __pycache__ still are

@@ -400,6 +400,9 @@ class _Tee:
         return getattr(self._stream, name)
 
 
+_BYTECODE_FOLDER = os.sep + "__pycache__"
+
+
 class _Recorder:
     def __init__(self, cache: str) -> None:
         self.pid = os.getpid()
@@ -429,8 +432,16 @@ class _Recorder:
             if isinstance(raw, bytes):
                 raw = os.fsdecode(raw)
         path = os.path.abspath(raw)
-        # (a byte-code folder, listed by the code digest's walk, changes whenever Python compiles)
-        if self._skip(path) or (kind, path) in self.deps or path.endswith(os.sep + "__pycache__"):
+        # (a byte-code folder, listed by the code digest's walk, changes whenever Python compiles;
+        # a file in it — byte-code, or the parsed catalogue and start-up tables kept beside it — is
+        # a copy checked against its sources, which are noted themselves, and appears whenever any
+        # process of the same install first writes it: noting it absent made the next run miss)
+        if (
+            self._skip(path)
+            or (kind, path) in self.deps
+            or path.endswith(_BYTECODE_FOLDER)
+            or _BYTECODE_FOLDER + os.sep in path
+        ):
             return
         self.active = False  # our own os.stat calls are not the run's
         try:
