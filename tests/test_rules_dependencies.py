@@ -640,6 +640,11 @@ def test_an_optional_import_is_not_reported_unless_its_handler_installs_it(tmp_p
     assert found(audit(installs), "DEP001") == [(1, 2)]
     used_plainly = write_notebook(root / "c.ipynb", ["try:\n    import kdbconnect\nexcept ImportError:\n    pass", "import kdbconnect"])
     assert found(audit(used_plainly), "DEP001") == [(1, 2)]  # (at its first import, as always)
+    # A whole cell wrapped in `try/except Exception: print(e)` is no optional import when the name it
+    # binds is read unguarded afterwards: the notebook does not run without it (review of session 35).
+    read_later = write_notebook(root / "d.ipynb", [
+        "try:\n    import kdbconnect as kc\nexcept Exception as e:\n    print(e)", "conn = kc.connect()"])
+    assert found(audit(read_later), "DEP001") == [(1, 2)]
 
 
 def test_a_requirements_file_setup_py_reads_is_the_library_s_metadata(tmp_path):

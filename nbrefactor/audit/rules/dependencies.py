@@ -883,8 +883,33 @@ def _optional_use(use, facts) -> bool:
         installs = installs or any(
             _called_name(n) in _INSTALLING_CALLS and "install" in ast.unparse(n)
             for h in handlers for n in ast.walk(h) if isinstance(n, ast.Call))
-        if not raises and not installs:
+        if not raises and not installs and not _read_outside(node, use, facts):
             return True
+    return False
+
+
+def _read_outside(guard: ast.Try, use, facts) -> bool:
+    """Whether a name the import at `use` binds inside `guard`'s body is read anywhere outside that
+    `try` statement (`try: import xgboost as xgb` / `except Exception: print(e)`, then an unguarded
+    `xgb.XGBClassifier()` in the next cell): the notebook does not run without the package then,
+    so the import is not optional (review of session 35: the exemption hid such a DEP001)."""
+    bound: set[str] = set()
+    for node in guard.body:
+        for imp in (n for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom)) and n.lineno == use.line):
+            for alias in imp.names:
+                if alias.name != "*":
+                    bound.add(alias.asname or alias.name.split(".")[0])
+    if not bound:
+        return False  # a call needing a distribution (`evaluate.load("seqeval")`) binds nothing to follow
+    first, last = guard.lineno, guard.end_lineno or guard.lineno
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        same_cell = ca.cell.index == use.cell.index
+        for name in nodes_of(tree, ast.Name):
+            if name.id in bound and isinstance(name.ctx, ast.Load) and not (same_cell and first <= name.lineno <= last):
+                return True
     return False
 
 
