@@ -7,9 +7,6 @@ from __future__ import annotations
 import ast
 
 from nbrefactor.audit.analysis import analyse_cell, print_statement_python, print_statement_tree
-from nbrefactor.audit.rule_examples import run_example
-from nbrefactor.audit.rules import Example
-from nbrefactor.audit.rules.removed_apis import UsesRemovedApi
 from nbrefactor.audit.types import Cell
 
 
@@ -63,14 +60,3 @@ def test_any_other_python2_syntax_leaves_the_cell_unread():
 def test_a_cell_that_parses_or_has_no_print_statement_is_not_rewritten():
     assert print_statement_python("print('a')\nx = [1]") is None
     assert print_statement_tree(analyse_cell(Cell(index=1, cell_type="code", source="print('a')"))) is None
-
-
-def test_dep005_reads_print_statement_cells_only_in_a_python2_notebook(tmp_path):
-    # One `print x` in a Python 3 notebook is a syntax error to fix there (STR001), not a Python 2
-    # cell to read: the stricter scope of the two readings (RND001's) holds for DEP005 too.
-    cells = ("import pandas as pd\nprices = pd.Series([1.0, 2.0, 4.0])",
-             "smooth = pd.rolling_mean(prices, 2)\nprint smooth.iloc[-1]")
-    files = {"requirements.txt": "pandas==2.2.2\n"}
-    assert run_example(UsesRemovedApi, Example(cells=cells, files=files), tmp_path / "py3") == []
-    (found,) = run_example(UsesRemovedApi, Example(cells=cells, files=files, kernel="python2"), tmp_path / "py2")
-    assert (found.location.cell, found.location.line) == (2, 1)

@@ -108,20 +108,15 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
 # --- where the notebook uses a removed API -------------------------------------------------
 
 
-def _cell_tree(ctx: RuleContext, ca: CellAnalysis) -> Optional[ast.Module]:
-    """CPython's tree of the cell (`cell_python_tree`); in a Python 2 notebook (STR004's), for a
-    cell that does not parse only because of its print statements, the tree of the cell with them
-    written as calls, every position the cell's own (`analysis.print_statement_tree`, shared with
-    RND001), so a removed call found there is reported at its place (fair check 19: `pd.rolling_std`
-    in a cell ending with two print statements was missed). Any other Python 2 syntax: None."""
-    tree = cell_python_tree(ca)
-    if tree is not None or ca.facts.syntax_error is None:
-        return tree
-    from nbrefactor.audit.rules.structure import python2_cells  # (structure imports the rules package)
-
-    if not any(old is ca for old in python2_cells(ctx.facts)):
-        return None  # one `print x` in a Python 3 notebook is a syntax error to fix there (STR001)
-    return print_statement_tree(ca)
+def _cell_tree(ca: CellAnalysis) -> Optional[ast.Module]:
+    """CPython's tree of the cell (`cell_python_tree`); for a cell that does not parse only because
+    of its Python 2 print statements, the tree of the cell with them written as calls, every
+    position the cell's own (`analysis.print_statement_tree`, shared with RND001), so a removed call
+    found there is reported at its place (fair check 19: `pd.rolling_std` in a cell ending with two
+    print statements was missed). Any other Python 2 syntax: None. Unlike RND001 this reads such a
+    cell in any notebook, not only in one STR004 names: a removed API there is removed all the same
+    (failing example 10 is a Python 3 notebook with one such cell)."""
+    return cell_python_tree(ca) or print_statement_tree(ca)
 
 
 @dataclass(frozen=True)
@@ -286,7 +281,7 @@ def _dict_bindings(ctx: RuleContext) -> _DictBindings:
     bound: dict[str, list[tuple[CellAnalysis, Optional[ast.Dict]]]] = {}
     changed: set[str] = set()
     for ca in ctx.cells:
-        tree = _cell_tree(ctx, ca)
+        tree = _cell_tree(ca)
         if tree is None:
             continue
         for node in tree_nodes(tree):
@@ -465,7 +460,7 @@ def _rebound(ctx: RuleContext) -> frozenset[str]:
     name is not the imported module any more."""
     names: set[str] = set()
     for ca in ctx.cells:
-        tree = _cell_tree(ctx, ca)
+        tree = _cell_tree(ca)
         if tree is None:
             continue
         for node in nodes_of(tree, *_BINDING_CLASSES):  # (a set of names: the order is no matter)
@@ -520,7 +515,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
 
     own: Optional[frozenset[str]] = None  # the notebook's own function names, built at a method call
     for ca in ctx.cells:
-        tree = _cell_tree(ctx, ca)
+        tree = _cell_tree(ca)
         if tree is None:
             continue
         # Whether an attribute is the `.value` of another (a prefix of a longer chain), without
@@ -610,7 +605,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
 def _own_functions(ctx: RuleContext) -> frozenset[str]:
     names: set[str] = set()
     for ca in ctx.cells:
-        tree = _cell_tree(ctx, ca)
+        tree = _cell_tree(ca)
         if tree is not None:
             names.update(n.name for n in (*nodes_of(tree, ast.FunctionDef), *nodes_of(tree, ast.AsyncFunctionDef)))
     return frozenset(names)
@@ -781,9 +776,9 @@ class UsesRemovedApi(Rule):
     severity = Severity.WARNING
     summary = "The notebook uses a module or attribute that the release a fresh install gets no longer has."
     what_it_does = (
-        "Reads every cell CPython parses, and, in a Python 2 notebook (STR004's), a cell that does not parse only "
-        "because of its print statements (`print 'mean:', x`) with them written as calls, every position in place "
-        "(RND001 reads such cells the same way). Reports imports and attribute uses (`from sklearn.cross_validation import …`, `np.float`, "
+        "Reads every cell CPython parses, and a cell that does not parse only "
+        "because of its Python 2 print statements (`print 'mean:', x`) with them written as calls, every position in place "
+        "(RND001 reads them the same way in a Python 2 notebook). Reports imports and attribute uses (`from sklearn.cross_validation import …`, `np.float`, "
         "`tf.Session()`, `tf.contrib…`, `torchtext.legacy`, PyMC 2's `pm.MCMC`), and calls of removed "
         "methods of a library's objects on any variable (`model.predict_classes(x)` in a notebook that imports "
         "Keras or TensorFlow; a method name another library shares, such as `predict_proba`, is not catalogued), and "
