@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
 import re
+import tokenize
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterator, Optional, Sequence
 
 from nbrefactor.audit.guards import NOT_ANALYSED, deep_recursion, interpreter_recursion, too_complex
@@ -307,6 +310,82 @@ def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
         return python_tree(python)
     except (SyntaxError, ValueError, RecursionError):
         return None
+
+
+def print_statement_python(python: str) -> Optional[str]:
+    """`python` read as Python 3 when its Python 2 `print x, y` statements are its only obstacle:
+    each written as a call, `print(x, y)`, every other character where it was (the one space
+    after `print` becomes `(`, and `)` closes the statement after its last token; a bare `print`
+    becomes `print()`), so every position in the result is the cell's own. None when the text has
+    no such statement, when that cannot keep the positions (`print"x"`, `print  x`), for
+    `print >>f, x`, or when the result still does not parse (any other Python 2 syntax).
+    Shared by DEP005 and RND001 (fair check 19); for analysis only: nothing generated reads it.
+    Remembered per text: each rule asks for the same cells."""
+    return _print_statement_python(python)
+
+
+@lru_cache(maxsize=256)  # a notebook's worth, like `_TREES`
+def _print_statement_python(python: str) -> Optional[str]:
+    # Tokens, not lines: a `print` inside a string or after a comment is not a statement, and a
+    # statement continued over lines (brackets, backslash) closes after its last token.
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    edits: list[tuple[int, int, int, str]] = []  # (row, column, characters replaced, text)
+    starts = True  # at the start of a statement
+    for i, token in enumerate(tokens):
+        if token.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT) or (token.type == tokenize.OP and token.string == ";"):
+            starts = True
+            continue
+        if token.type in (tokenize.NL, tokenize.COMMENT, tokenize.ENCODING):
+            continue
+        if not (starts and token.type == tokenize.NAME and token.string == "print"):
+            starts = False
+            continue
+        starts = False
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if following is None or following.type in (tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER) or following.string == ";":
+            edits.append((token.end[0], token.end[1], 0, "()"))
+            continue
+        if following.type == tokenize.OP and following.string in ("(", "=", ".", "[", ")", ",", ":"):
+            continue  # already a call (or not the statement): left as it is
+        if following.string in (">>", "<<") or following.start != (token.end[0], token.end[1] + 1):
+            return None
+        depth, last = 0, following
+        for later in tokens[i + 1:]:
+            if later.type == tokenize.OP and later.string in "([{":
+                depth += 1
+            elif later.type == tokenize.OP and later.string in ")]}":
+                depth -= 1
+            if depth == 0 and (later.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (later.type == tokenize.OP and later.string == ";")):
+                break
+            if later.type not in (tokenize.NL, tokenize.COMMENT):
+                last = later
+        edits.append((token.end[0], token.end[1], 1, "("))
+        edits.append((last.end[0], last.end[1], 0, ")"))
+    if not edits:
+        return None
+    lines = python.splitlines(keepends=True)
+    for row, column, replaced, text in sorted(edits, reverse=True):
+        line = lines[row - 1]
+        lines[row - 1] = line[:column] + text + line[column + replaced:]
+    result = "".join(lines)
+    try:
+        python_tree(result)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return result
+
+
+def print_statement_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
+    """CPython's tree of a Python cell that does not parse only because of its Python 2 print
+    statements, read with them as calls (`print_statement_python`), else None."""
+    python = ca.masked.python
+    if not ca.masked.is_python or ca.facts.syntax_error is None or not python or python.isspace():
+        return None
+    reading = print_statement_python(python)
+    return python_tree(reading) if reading is not None else None
 
 
 # One read of a name: the `ast.Name` (Load), its cell's tree, the cell's index.

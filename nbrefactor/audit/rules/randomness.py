@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import ast
 import builtins
-import io
 import re
-import tokenize
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable
 
-from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, nodes_of, python_tree, tree_nodes, walk_nodes
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, nodes_of, print_statement_python, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
@@ -2424,65 +2422,9 @@ def _in_identifier_string(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> boo
         node = parent
 
 
-def _print_calls(python: str) -> str | None:
-    """`python` with its Python 2 `print x, y` statements written as calls, `print(x, y)`, every
-    other character where it was: the space after `print` becomes `(` and `)` closes the
-    statement's last token (a bare `print` becomes `print()`). None when that cannot keep the
-    positions (`print"x"`, `print >>f, x`) or the result still does not parse. For analysis only:
-    nothing generated reads it."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return None
-    edits: list[tuple[int, int, int, str]] = []  # (row, column, characters replaced, text)
-    starts = True  # at the start of a statement
-    for i, token in enumerate(tokens):
-        if token.type in (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT) or (token.type == tokenize.OP and token.string == ";"):
-            starts = True
-            continue
-        if token.type in (tokenize.NL, tokenize.COMMENT, tokenize.ENCODING):
-            continue
-        if not (starts and token.type == tokenize.NAME and token.string == "print"):
-            starts = False
-            continue
-        starts = False
-        following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if following is None or following.type in (tokenize.NEWLINE, tokenize.COMMENT, tokenize.ENDMARKER) or following.string == ";":
-            edits.append((token.end[0], token.end[1], 0, "()"))
-            continue
-        if following.type == tokenize.OP and following.string in ("(", "=", ".", "[", ")", ",", ":"):
-            continue  # already a call (or not the statement): left as it is
-        if following.string in (">>", "<<") or following.start != (token.end[0], token.end[1] + 1):
-            return None
-        depth, last = 0, following
-        for later in tokens[i + 1:]:
-            if later.type == tokenize.OP and later.string in "([{":
-                depth += 1
-            elif later.type == tokenize.OP and later.string in ")]}":
-                depth -= 1
-            if depth == 0 and (later.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (later.type == tokenize.OP and later.string == ";")):
-                break
-            if later.type not in (tokenize.NL, tokenize.COMMENT):
-                last = later
-        edits.append((token.end[0], token.end[1], 1, "("))
-        edits.append((last.end[0], last.end[1], 0, ")"))
-    if not edits:
-        return None
-    lines = python.splitlines(keepends=True)
-    for row, column, replaced, text in sorted(edits, reverse=True):
-        line = lines[row - 1]
-        lines[row - 1] = line[:column] + text + line[column + replaced:]
-    result = "".join(lines)
-    try:
-        python_tree(result)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    return result
-
-
 def _with_print_calls(ctx: RuleContext) -> RuleContext:
     """The notebook with the cells STR004 names for their Python 2 `print` statements read as
-    Python 3 (`_print_calls`), for RND001 only: a draw in such a cell is a draw all the same
+    Python 3 (`analysis.print_statement_python`): a draw in such a cell is a draw all the same
     (fair check 19: quantopian's lectures hid 7 draws so, and 4 findings sat at a later draw),
     and positions in those cells stay the cell's own. Other notebooks are returned as they are."""
     from nbrefactor.audit.rules.structure import python2_cells
@@ -2495,7 +2437,7 @@ def _with_print_calls(ctx: RuleContext) -> RuleContext:
 
     replaced: dict[int, CellAnalysis] = {}
     for ca in old:
-        python = _print_calls(ca.masked.python)
+        python = print_statement_python(ca.masked.python)
         if python is None:
             continue
         facts = facts_from_ast(python, python_tree(python)) or libcst_facts(python)

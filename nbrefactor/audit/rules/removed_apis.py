@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of, python_tree, tree_nodes
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of, print_statement_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
 from nbrefactor.audit.facts import dotted_name
@@ -108,29 +108,15 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
 # --- where the notebook uses a removed API -------------------------------------------------
 
 
-# A Python 2 print statement alone on its line (`print 'Mean:', np.mean(std)`), not `print >>f, x`, not
-# `print(…)`, not a line with a comment (whose `)` would land in it).
-_PRINT_STATEMENT = re.compile(r"^(?P<indent>[ \t]*)print[ \t](?![ \t]*(?:>>|[(=.,)]))(?P<rest>[^#\n]*\S)?[ \t]*$")
-
-
 def _cell_tree(ca: CellAnalysis) -> Optional[ast.Module]:
-    """CPython's tree of the cell (`cell_python_tree`); for a Python 2 cell that does not parse only
-    because of its print statements, the tree of the cell with each `print x` written `print(x` +
-    `)`: every column before the line's end stays where it was (the space after `print` becomes the
-    `(`), so a removed call found there is reported at its place (fair check 19: `pd.rolling_std` in
-    a cell ending with two print statements was missed). Any other Python 2 syntax: None, as before."""
-    tree = cell_python_tree(ca)
-    if tree is not None or not ca.masked.is_python or not ca.masked.python.strip():
-        return tree
-    lines = ca.masked.python.split("\n")
-    repaired = [(f"{m['indent']}print({line[len(m['indent']) + 6:].rstrip()})" if m['rest'] else f"{m['indent']}print()")
-                if (m := _PRINT_STATEMENT.match(line)) else line for line in lines]
-    if repaired == lines:
-        return None
-    try:
-        return python_tree("\n".join(repaired))
-    except (SyntaxError, ValueError, RecursionError):
-        return None
+    """CPython's tree of the cell (`cell_python_tree`); for a cell that does not parse only because
+    of its Python 2 print statements, the tree of the cell with them written as calls, every
+    position the cell's own (`analysis.print_statement_tree`, shared with RND001), so a removed call
+    found there is reported at its place (fair check 19: `pd.rolling_std` in a cell ending with two
+    print statements was missed). Any other Python 2 syntax: None. Unlike RND001 this reads such a
+    cell in any notebook, not only in one STR004 names: a removed API there is removed all the same
+    (failing example 10 is a Python 3 notebook with one such cell)."""
+    return cell_python_tree(ca) or print_statement_tree(ca)
 
 
 @dataclass(frozen=True)
@@ -790,9 +776,9 @@ class UsesRemovedApi(Rule):
     severity = Severity.WARNING
     summary = "The notebook uses a module or attribute that the release a fresh install gets no longer has."
     what_it_does = (
-        "Reads every cell CPython parses, and a Python 2 cell that does not parse only because of its print statements "
-        "(`print 'mean:', x`, each alone on its line without a comment) with them written as calls, every column in "
-        "place. Reports imports and attribute uses (`from sklearn.cross_validation import …`, `np.float`, "
+        "Reads every cell CPython parses, and a cell that does not parse only "
+        "because of its Python 2 print statements (`print 'mean:', x`) with them written as calls, every position in place "
+        "(RND001 reads them the same way in a Python 2 notebook). Reports imports and attribute uses (`from sklearn.cross_validation import …`, `np.float`, "
         "`tf.Session()`, `tf.contrib…`, `torchtext.legacy`, PyMC 2's `pm.MCMC`), and calls of removed "
         "methods of a library's objects on any variable (`model.predict_classes(x)` in a notebook that imports "
         "Keras or TensorFlow; a method name another library shares, such as `predict_proba`, is not catalogued), and "
