@@ -645,6 +645,15 @@ def test_an_optional_import_is_not_reported_unless_its_handler_installs_it(tmp_p
     read_later = write_notebook(root / "d.ipynb", [
         "try:\n    import kdbconnect as kc\nexcept Exception as e:\n    print(e)", "conn = kc.connect()"])
     assert found(audit(read_later), "DEP001") == [(1, 2)]
+    # ... but a read under an `if` testing the flag the `try` sets runs only when the import did.
+    flagged = write_notebook(root / "e.ipynb", [
+        "HAS_KDB = False\ntry:\n    import kdbconnect as kc\n    HAS_KDB = True\nexcept ImportError:\n    pass",
+        "if HAS_KDB:\n    conn = kc.connect()\nelse:\n    conn = None"])
+    assert found(audit(flagged), "DEP001") == []
+    read_in_else = write_notebook(root / "f.ipynb", [
+        "HAS_KDB = False\ntry:\n    import kdbconnect as kc\n    HAS_KDB = True\nexcept ImportError:\n    pass",
+        "if HAS_KDB:\n    conn = None\nelse:\n    conn = kc.connect()"])
+    assert found(audit(read_in_else), "DEP001") == [(1, 3)]
 
 
 def test_a_requirements_file_setup_py_reads_is_the_library_s_metadata(tmp_path):

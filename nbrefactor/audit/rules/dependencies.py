@@ -505,7 +505,10 @@ class UndeclaredImport(Rule):
         "manifests of that folder declare too (the message still names the project's own files). An import (or a call "
         "needing a distribution, `evaluate.load(\"seqeval\")`) whose every occurrence sits in a `try:` whose handler for "
         "a missing module (`ImportError`, `ModuleNotFoundError`, `Exception`, bare `except:`) neither re-raises nor "
-        "installs it is optional: the notebook runs without it, and it is not reported. A requirements file that the "
+        "installs it is optional: the notebook runs without it, and it is not reported — unless a name the import binds "
+        "is read outside that `try` other than under an `if` testing a flag the `try` body sets (`try: import xgboost "
+        "as xgb` / `except Exception: print(e)`, then `xgb.XGBClassifier()` in another cell needs it; `if HAS_XGB:` "
+        "does not). A requirements file that the "
         "`setup.py` beside it reads (`install_requires=read(\"requirements.txt\")`) is the library's own metadata: the "
         "fix says to add the line to a requirements file for the notebooks, not there. An import no table knows is guessed as its top-level "
         "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too. "
@@ -901,15 +904,26 @@ def _read_outside(guard: ast.Try, use, facts) -> bool:
                     bound.add(alias.asname or alias.name.split(".")[0])
     if not bound:
         return False  # a call needing a distribution (`evaluate.load("seqeval")`) binds nothing to follow
+    # A flag the `try` body sets (`HAS_PYKX = True` after the import) guards the reads under an `if`
+    # that tests it (`if HAS_PYKX: kx.SyncQConnection(...)`): those run only when the import did.
+    flags = {n.id for stmt in guard.body for n in ast.walk(stmt)
+             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} - bound
     first, last = guard.lineno, guard.end_lineno or guard.lineno
+
+    def unguarded_read(node: ast.AST, same_cell: bool) -> bool:
+        if isinstance(node, (ast.If, ast.IfExp)) and flags & {
+                n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)}:
+            orelse = node.orelse if isinstance(node.orelse, list) else [node.orelse]
+            return any(unguarded_read(child, same_cell) for child in orelse)
+        if (isinstance(node, ast.Name) and node.id in bound and isinstance(node.ctx, ast.Load)
+                and not (same_cell and first <= node.lineno <= last)):
+            return True
+        return any(unguarded_read(child, same_cell) for child in ast.iter_child_nodes(node))
+
     for ca in facts.cells:
         tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        same_cell = ca.cell.index == use.cell.index
-        for name in nodes_of(tree, ast.Name):
-            if name.id in bound and isinstance(name.ctx, ast.Load) and not (same_cell and first <= name.lineno <= last):
-                return True
+        if tree is not None and unguarded_read(tree, ca.cell.index == use.cell.index):
+            return True
     return False
 
 
