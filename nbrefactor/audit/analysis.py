@@ -312,6 +312,50 @@ def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
         return None
 
 
+# The builtins whose result, called with no argument, is the session's namespace at a notebook's
+# module level (`dir()`, `locals()` and `vars()` are a comprehension's own names inside one).
+NAMESPACE_CALLS = frozenset({"dir", "globals", "locals", "vars"})
+
+
+@dataclass(frozen=True)
+class SessionNameTest:
+    """`'daily_stats' in dir()` at a cell's module level: code asking the session whether it holds
+    a name. `call` is the namespace builtin; `in_comprehension`: inside a comprehension, where only
+    `globals()` is still the session's."""
+
+    node: ast.Compare
+    name: str
+    call: str
+    negated: bool
+    in_comprehension: bool
+
+    @property
+    def line(self) -> int:
+        return self.node.lineno
+
+
+def session_name_tests(statement: ast.stmt) -> Iterator[SessionNameTest]:
+    """The session-name tests of one module-level statement, in source order, not inside a function,
+    a class or a lambda (there the namespace is theirs, in the notebook and in a package alike).
+    Read by HID006 and by the compiler, which turns them into tests of a step's own names."""
+    stack: list[tuple[ast.AST, bool]] = [(statement, False)]
+    while stack:
+        node, in_comprehension = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        inner = in_comprehension or isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+        stack.extend((child, inner) for child in reversed(list(ast.iter_child_nodes(node))))
+        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))):
+            continue
+        left, right = node.left, node.comparators[0]
+        if not (isinstance(left, ast.Constant) and isinstance(left.value, str) and left.value.isidentifier()):
+            continue
+        if not (isinstance(right, ast.Call) and isinstance(right.func, ast.Name) and right.func.id in NAMESPACE_CALLS
+                and not right.args and not right.keywords):
+            continue
+        yield SessionNameTest(node, left.value, right.func.id, isinstance(node.ops[0], ast.NotIn), in_comprehension)
+
+
 def print_statement_python(python: str) -> Optional[str]:
     """`python` read as Python 3 when its Python 2 `print x, y` statements are its only obstacle:
     each written as a call, `print(x, y)`, every other character where it was (the one space

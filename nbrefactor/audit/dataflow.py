@@ -59,7 +59,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Collection, Iterable, Optional, Sequence, Union
 
-from nbrefactor.audit.analysis import BUILTIN_NAMES, CallFact, CellAnalysis, NotebookFacts
+from nbrefactor.audit.analysis import BUILTIN_NAMES, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, session_name_tests
 
 # `_3` / `_i3` (output and input history) and `_exit_code` (set by `!cmd`) exist in every kernel.
 _IPYTHON_HISTORY = re.compile(r"^_i{0,3}\d+$")
@@ -367,6 +367,19 @@ def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = (), package: b
                     bound_above = {d.name for d in ca.facts.defined if d.line < magic.line}
                     for name in sorted(_expansion_reads(magic.args) - bound_above):
                         reads.append(resolver.resolve(name, ca.cell.index, magic.line, 1, ca.cell.execution_count, deferred=False))
+        # A step asks its own names whether the notebook's session held one (`'stats' in dir()`
+        # becomes `'stats' in locals()`, compile/transform.py): the name is the step's read, so a
+        # value an earlier step bound reaches it as a parameter, as it reached the kernel's namespace.
+        for ca in facts.cells:
+            tree = cell_python_tree(ca) if "()" in ca.masked.python else None
+            for statement in tree.body if tree is not None else ():
+                for test in session_name_tests(statement):
+                    if test.in_comprehension and test.call != "globals":
+                        continue  # the comprehension's own names, in the notebook too
+                    if any(d.name == test.name and d.line < test.line for d in ca.facts.defined):
+                        continue
+                    reads.append(resolver.resolve(test.name, ca.cell.index, test.line, test.node.col_offset + 1,
+                                                  ca.cell.execution_count, deferred=False))
     reads.sort(key=lambda r: (r.cell, r.line, r.column, r.deferred, r.name))
     counts = tuple((ca.cell.index, ca.cell.execution_count) for ca in facts.cells)
     return NameFlow(definitions, mutations, deletions, tuple(reads), injectors, counts)

@@ -295,6 +295,8 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
     bound = frozenset({d.name for ca in facts.cells for d in ca.facts.defined} | {t for ca in facts.cells for m in ca.magics for t in m.assigned_to}
                       | {name for names in (stage.injected or {}).values() for name in names})
     plotting = plotting_functions(facts.cells, moved, facts.resolve)
+    # What the package binds at a module's level rather than in a step: hoisted imports, moved definitions.
+    module_names = moved | frozenset(imp.bound for ca in facts.cells for imp in ca.facts.imports if imp.bound != "*")
     # Every cell's top-level imports are hoisted (Kale `imports` cells included).
     outcomes: dict[int, CellOutcome] = {}
     for section in stage.sectioning.sections:
@@ -305,7 +307,7 @@ def _stage_code(plan: ModelPlan, stage: StagePlan, cfg: str, local: frozenset[st
             outcome = transform_cell(
                 ca, cell_replacements.get(ca.cell.index, {}), moved, f"{_step_of(stage, ca)}_cell{ca.cell.index}", facts.resolve, cfg,
                 (stage.injected or {}).get(ca.cell.index, ()), written, environment, (stage.logged or {}).get(ca.cell.index), bound,
-                plotting,
+                plotting, module_names,
             )
             outcomes[ca.cell.index] = outcome
             imports.extend(outcome.imports)

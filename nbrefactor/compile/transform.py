@@ -23,7 +23,7 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from nbrefactor.audit.analysis import CellAnalysis, dotted_name
+from nbrefactor.audit.analysis import NAMESPACE_CALLS, CellAnalysis, dotted_name
 from nbrefactor.compile.expansion import expanded
 from nbrefactor.compile.literals import py_comment_text
 from nbrefactor.compile.shown_errors import gone_past
@@ -143,9 +143,11 @@ def transform_cell(
     logged_name: Optional[str] = None,
     bound_names: Optional[frozenset[str]] = None,
     plotting: frozenset[str] = frozenset(),
+    module_names: frozenset[str] = frozenset(),
 ) -> CellOutcome:
     """`plotting`: the notebook's functions that draw a figure without showing it
-    (`plotting_functions`); `written`: modules a cell downloads or writes (their imports stay where they are, after the
+    (`plotting_functions`); `module_names`: names the package binds at a module's level, not in a
+    step (imports, moved definitions); `written`: modules a cell downloads or writes (their imports stay where they are, after the
     download); `environment_names`: names bound by environment-only imports (`google.colab`);
     `bound_names`: the names the notebook binds, which a line's `{expr}` expansion may read
     (compile/expansion.py; None: any name)."""
@@ -173,7 +175,8 @@ def transform_cell(
     module = cst.parse_module(masked.python)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     positions = wrapper.resolve(PositionProvider)
-    rewriter = _Rewriter(positions, replacements, resolve, figure_prefix, outcome, config_name, plotting)
+    rewriter = _Rewriter(positions, replacements, resolve, figure_prefix, outcome, config_name, plotting,
+                         _SessionNames(module_names, bound_names))
     new_module = module.visit(rewriter)
     # A cell of definitions only (a plotting helper) draws nothing when it runs: the notebook
     # showed no figure under it, so the package saves none (an empty image, before).
@@ -458,10 +461,30 @@ def _save_figure_statement(name: str) -> cst.SimpleStatementLine:
     return cst.parse_statement(f'save_figure("{name}")')  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class _SessionNames:
+    """What a cell's `'x' in globals()` can be translated against: the names the package binds at
+    a module's level (a step's own names do not include them), and the names the notebook binds
+    (None: unknown), which tell whether it rebinds `globals`/`dir` itself."""
+
+    module_level: frozenset[str] = frozenset()
+    bound: Optional[frozenset[str]] = None
+
+
+# Names the kernel's namespace holds that no step has: `'In' in globals()` is True in a notebook.
+_KERNEL_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "_", "__", "___", "_i", "_ii", "_iii", "_ih", "_oh", "_dh",
+                           "_exit_code", "_sh"})
+_KERNEL_HISTORY = re.compile(r"^_i{0,3}\d+$")
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
 class _Rewriter(cst.CSTTransformer):
     def __init__(self, positions, replacements, resolve, figure_prefix: str, outcome: CellOutcome, config_name: str,  # noqa: ANN001
-                 plotting: frozenset[str] = frozenset()):
+                 plotting: frozenset[str] = frozenset(), session: _SessionNames = _SessionNames()):
         super().__init__()
+        self.session = session
+        self.scope_depth = 0  # inside a def, class or lambda: their own namespace
+        self.comprehension_depth = 0
         self.config_name = config_name
         self.plotting = plotting
         self.positions = positions
@@ -478,6 +501,75 @@ class _Rewriter(cst.CSTTransformer):
     def _position(self, node: cst.CSTNode) -> tuple[int, int]:
         rng = self.positions.get(node)
         return (rng.start.line, rng.start.column + 1) if rng is not None else (0, 0)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scope_depth += 1
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        self.scope_depth -= 1
+        return updated
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scope_depth += 1
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        self.scope_depth -= 1
+        return updated
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.scope_depth += 1
+
+    def leave_Lambda(self, original: cst.Lambda, updated: cst.Lambda) -> cst.BaseExpression:
+        self.scope_depth -= 1
+        return updated
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, _COMPREHENSIONS):
+            self.comprehension_depth += 1
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # noqa: ANN201 - libcst's own signature
+        if isinstance(original_node, _COMPREHENSIONS):
+            self.comprehension_depth -= 1
+        return super().on_leave(original_node, updated_node)
+
+    def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison) -> cst.BaseExpression:
+        """`'stats' in globals()` at a cell's top level asks the kernel's namespace whether a cell
+        bound `stats`. In a step the notebook's names are the step's own (its parameters and
+        variables; an input the notebook left unbound is deleted on entry), so `globals()` becomes
+        `locals()`; `dir()`, `locals()` and `vars()` already read the step's names. A name a step
+        has no counterpart for (the kernel's `In`, an import the package hoists) is left for review."""
+        test = _session_test(original, self.session.bound)
+        if test is None:
+            return updated
+        name, call = test
+        line = self._position(original)[0]
+        text = f"'{name}' in {call}()"  # an identifier (`_session_test`): safe in the review's markdown
+        nested = self.scope_depth > 0 or self.comprehension_depth > 0
+        if nested:
+            if call == "globals" and name not in self.session.module_level:
+                self.outcome.review.append((line, f"`{text}` inside a function or comprehension asks the notebook's namespace, which a "
+                                                  "package has no counterpart for (a module's globals are not the session's): check it by hand"))
+            return updated
+        if name in _KERNEL_NAMES or _KERNEL_HISTORY.match(name) or (name.startswith("__") and name.endswith("__") and name != "__file__"):
+            self.outcome.review.append((line, f"`{text}` asks about a name the kernel provides and a step does not have: check it by hand"))
+            return updated
+        if name in self.session.module_level:
+            self.outcome.review.append((line, f"`{text}`: the package binds `{name}` at its module's level (an import or a moved "
+                                              "definition), not in the step, so the test cannot be translated: check it by hand"))
+            return updated
+        if name == "__file__":
+            self.outcome.review.append((line, f"`{text}` was False in the notebook (a kernel has no `__file__`) and stays False in "
+                                              "the step, which tests its own names: edit it if the package should take the script's branch"))
+        if call != "globals":
+            return updated
+        self.outcome.changes.append((line, f"`{text}` now tests the step's own names (`locals()`): the names the notebook's "
+                                           "session held are the step's parameters and variables"))
+        comparison = updated.comparisons[0]
+        call_node = comparison.comparator
+        assert isinstance(call_node, cst.Call)
+        locals_call = call_node.with_changes(func=cst.Name("locals"))
+        return updated.with_changes(comparisons=[comparison.with_changes(comparator=locals_call)])
 
     def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
         self.concat_depth += 1
@@ -540,6 +632,24 @@ class _Rewriter(cst.CSTTransformer):
             self.outcome.changes.append((self._position(original)[0], "`plt.show()` now saves the figure to the artifacts folder"))
             return cst.Call(func=cst.Name("save_figure"), args=[cst.Arg(cst.SimpleString(f'"{self.figure_prefix}_{self.figure_count}"'))])
         return updated
+
+
+def _session_test(node: cst.Comparison, bound: Optional[frozenset[str]]) -> Optional[tuple[str, str]]:
+    """(name, namespace builtin) of `'name' in dir()` / `not in globals()` (also `locals()`,
+    `vars()`) when the builtin is Python's own (the notebook does not bind that name), else None."""
+    if len(node.comparisons) != 1 or not isinstance(node.comparisons[0].operator, (cst.In, cst.NotIn)):
+        return None
+    left, right = node.left, node.comparisons[0].comparator
+    if not isinstance(left, cst.SimpleString) or not isinstance(right, cst.Call) or right.args:
+        return None
+    if not isinstance(right.func, cst.Name) or right.func.value not in NAMESPACE_CALLS:
+        return None
+    if bound is not None and right.func.value in bound:
+        return None
+    name = left.evaluated_value
+    if not isinstance(name, str) or not name.isidentifier():
+        return None
+    return name, right.func.value
 
 
 def _pure(node: cst.CSTNode) -> bool:

@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.ipython import MagicLine
-from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, python_tree
+from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, python_tree, session_name_tests
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import STATE_INJECTIONS, DefKind, Definition, ExecFlow, Flow, InjectorKind, NameFlow, Read, def_use
 from nbrefactor.audit.types import Cell, Family, Output, Severity
@@ -3507,10 +3507,6 @@ class StateInjection(Rule):
         yield from _session_name_tests(ctx, flow, cells)
 
 
-# The builtins whose result, called with no argument, is the session's namespace.
-_NAMESPACE_CALLS = frozenset({"dir", "globals", "locals", "vars"})
-
-
 def _session_name_tests(ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell]) -> Iterator[Hit]:
     """`if "daily_stats" in dir() and len(daily_stats) > 0:` (fair check 18: hid-dir-guard): the
     branch runs when the kernel holds the name, whatever ran before, so a value left by an earlier
@@ -3583,21 +3579,8 @@ def _namespace_tests(
 ) -> Iterator[tuple[int, int, int, str, str]]:
     """The `'name' in dir()` tests of one module-level statement (not inside a function or class),
     of a name the notebook binds in another cell, or in this cell but not inside this statement."""
-    stack: list[ast.AST] = [statement]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
-        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))):
-            continue
-        left, right = node.left, node.comparators[0]
-        if not (isinstance(left, ast.Constant) and isinstance(left.value, str) and left.value.isidentifier()):
-            continue
-        if not (isinstance(right, ast.Call) and isinstance(right.func, ast.Name) and right.func.id in _NAMESPACE_CALLS
-                and not right.args and not right.keywords):
-            continue
-        name = left.value
+    for test in session_name_tests(statement):
+        name = test.name
         if name.startswith("__") and name.endswith("__"):
             continue  # `'__file__' in globals()`: is this a script or a notebook?
         elsewhere = [
@@ -3606,6 +3589,7 @@ def _namespace_tests(
         ]
         if not elsewhere:
             continue  # never bound here (what the environment injects), or only by this statement (made if missing)
+        node = test.node
         yield cell, node.lineno, node.col_offset, name, ast.get_source_segment(source, node) or ast.unparse(node)
 
 
