@@ -586,3 +586,13 @@ def test_a_ladder_stopped_by_an_unavailable_rung_4_says_unavailable_not_failed()
     assert (proof.rung, proof.proven) == (3, False)
     assert proof.label() == f"emitted, not proven: tests pass unavailable: {why}"
     assert proof.record()["rungs"][3] == {"rung": 4, "name": "tests pass", "status": "unavailable", "detail": why}
+
+
+def test_rungs_after_an_unavailable_one_say_it_was_unavailable_not_that_it_failed() -> None:
+    from nbrefactor.migrate.prove import RungResult, why_not_run
+
+    climbed = [*(RungResult(n, "passed") for n in range(1, 4)), RungResult(4, "unavailable", "no data")]
+    assert why_not_run(5, climbed, verify=True) == "tests pass was unavailable"
+    failed = [*(RungResult(n, "passed") for n in range(1, 4)), RungResult(4, "failed", "1 failed")]
+    assert why_not_run(5, failed, verify=True) == "tests pass did not pass"
+    assert why_not_run(6, failed, verify=False) == "verify not requested"
