@@ -582,7 +582,7 @@ def test_a_ladder_stopped_by_an_unavailable_rung_4_says_unavailable_not_failed()
 
     why = "1 passed, 1 skipped, but test_every_step_runs_on_the_notebook_data, which runs the steps on the notebook's data, was skipped: no data"
     proof = Proof((*(RungResult(n, "passed") for n in range(1, 4)), RungResult(4, "unavailable", why),
-                   RungResult(5, "not run", "tests pass did not pass"), RungResult(6, "not run", "tests pass did not pass")))
+                   RungResult(5, "not run", "tests pass was unavailable"), RungResult(6, "not run", "tests pass was unavailable")))
     assert (proof.rung, proof.proven) == (3, False)
     assert proof.label() == f"emitted, not proven: tests pass unavailable: {why}"
     assert proof.record()["rungs"][3] == {"rung": 4, "name": "tests pass", "status": "unavailable", "detail": why}
