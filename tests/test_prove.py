@@ -582,7 +582,17 @@ def test_a_ladder_stopped_by_an_unavailable_rung_4_says_unavailable_not_failed()
 
     why = "1 passed, 1 skipped, but test_every_step_runs_on_the_notebook_data, which runs the steps on the notebook's data, was skipped: no data"
     proof = Proof((*(RungResult(n, "passed") for n in range(1, 4)), RungResult(4, "unavailable", why),
-                   RungResult(5, "not run", "tests pass did not pass"), RungResult(6, "not run", "tests pass did not pass")))
+                   RungResult(5, "not run", "tests pass was unavailable"), RungResult(6, "not run", "tests pass was unavailable")))
     assert (proof.rung, proof.proven) == (3, False)
     assert proof.label() == f"emitted, not proven: tests pass unavailable: {why}"
     assert proof.record()["rungs"][3] == {"rung": 4, "name": "tests pass", "status": "unavailable", "detail": why}
+
+
+def test_rungs_after_an_unavailable_one_say_it_was_unavailable_not_that_it_failed() -> None:
+    from nbrefactor.migrate.prove import RungResult, why_not_run
+
+    climbed = [*(RungResult(n, "passed") for n in range(1, 4)), RungResult(4, "unavailable", "no data")]
+    assert why_not_run(5, climbed, verify=True) == "tests pass was unavailable"
+    failed = [*(RungResult(n, "passed") for n in range(1, 4)), RungResult(4, "failed", "1 failed")]
+    assert why_not_run(5, failed, verify=True) == "tests pass did not pass"
+    assert why_not_run(6, failed, verify=False) == "verify not requested"

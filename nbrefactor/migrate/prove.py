@@ -928,14 +928,25 @@ def _climb(package_dir: Path, package: str, notebooks: Sequence[Path], options: 
         for rung, attempt in steps:
             if not climb(rung, attempt):
                 break
-        done = {r.rung for r in results}
+        climbed = list(results)
+        done = {r.rung for r in climbed}
         for rung in range(2, len(RUNGS) + 1):
             if rung not in done:
-                why = "verify not requested" if rung == 6 and not options.verify else f"{RUNGS[max(done) - 1]} did not pass"
-                results.append(RungResult(rung, "not run", why))
+                results.append(RungResult(rung, "not run", why_not_run(rung, climbed, options.verify)))
         return Proof(tuple(sorted(results, key=lambda r: r.rung)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def why_not_run(rung: int, results: list[RungResult], verify: bool) -> str:
+    """Why `rung` was not climbed: the highest rung climbed stopped the ladder, by failing or by
+    being unavailable (rung 4 whose data-run test was skipped could not run, it did not fail:
+    review of session 35, rung 5 said "tests pass did not pass")."""
+    if rung == 6 and not verify:
+        return "verify not requested"
+    stopped = max(results, key=lambda r: r.rung)
+    name = RUNGS[stopped.rung - 1]
+    return f"{name} was unavailable" if stopped.status == "unavailable" else f"{name} did not pass"
 
 
 def _with_count(passed: bool, detail: str) -> tuple[bool, str, Optional[int]]:

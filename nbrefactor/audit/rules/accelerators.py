@@ -418,12 +418,24 @@ def _top_level_line(ctx: RuleContext, cell_index: int, line: int) -> bool:
 
 # `assert torch.cuda.device_count() >= 2`, `assert len(gpus) > 1`: the number of GPUs asserted.
 _GPU_COUNT_ASSERT = re.compile(r"\bassert\b.*?(?:device_count\(\)|\blen\([^)]*\))\s*(?P<op>>=|>|==)\s*(?P<n>\d+)")
+# The same, tried only from the line's first `assert`: any match from a later `assert` is also one
+# from the first (its lazy `.*?` spans the later keyword), and `search` returns the leftmost, so the
+# answer is the same; tried from every `assert`, a line of 20,000 of them took seconds (review of
+# session 35: quadratic).
+_ASSERT_WORD = re.compile(r"\bassert\b")
+_GPU_COUNT_AFTER_ASSERT = re.compile(r".*?(?:device_count\(\)|\blen\([^)]*\))\s*(?P<op>>=|>|==)\s*(?P<n>\d+)")
+
+
+def _gpu_count_assert(text: str) -> "re.Match[str] | None":
+    """`_GPU_COUNT_ASSERT.search(text)`, in linear time (see `_GPU_COUNT_AFTER_ASSERT`)."""
+    first = _ASSERT_WORD.search(text)
+    return None if first is None else _GPU_COUNT_AFTER_ASSERT.match(text, first.end())
 
 
 def _asserted_gpu_count(source: str, line: int) -> int:
     """The least number of GPUs an assert on this line demands (0 when it names no count)."""
     lines = source.split("\n")
-    match = _GPU_COUNT_ASSERT.search(lines[line - 1]) if 0 < line <= len(lines) else None
+    match = _gpu_count_assert(lines[line - 1]) if 0 < line <= len(lines) else None
     if match is None:
         return 0
     return int(match.group("n")) + (1 if match.group("op") == ">" else 0)
