@@ -13,7 +13,7 @@ import re
 import pytest
 
 from nbrefactor.audit.analysis import analyse_notebook
-from nbrefactor.audit.ipython import mask_cell
+from nbrefactor.audit.ipython import cd_operand, mask_cell, read_cd_line
 from nbrefactor.audit.types import Cell, Notebook
 
 IPython = pytest.importorskip("IPython")
@@ -437,3 +437,36 @@ def test_a_bare_databricks_language_header_makes_the_cell_that_language():
     assert (masked.is_python, masked.cell_magic, masked.python.strip()) == (False, "sh", "")
     # With arguments on the header line, a body that parses stays Python (`%sql SELECT 1` then code).
     assert mask_cell("%sql SELECT 1\nx = 1").is_python
+
+
+# --- `%cd` arguments: one reader for the audit and the compiler, as IPython reads them ---------------
+
+CD_LINES = ["My\\ Drive/project", '"My Drive"', "-q data", "a  b", "-qb x", "-", "-q", "data -q", "-x foo",
+            "'it''s'", "~/data", "-q 'drive/My Drive'", "", "  spaced  "]
+
+
+@pytest.mark.parametrize("args", CD_LINES)
+def test_cd_arguments_are_read_as_ipython_reads_them(args):
+    """IPython's own `Magics.parse_options(…, 'qb', mode='string')` (what `OSMagics.cd` calls) is
+    the oracle: the same options and the same folder, or a refusal where IPython stops."""
+    from IPython.core.error import UsageError
+    from IPython.core.magic import Magics
+
+    magics = Magics.__new__(Magics)  # parse_options reads no shell state
+    magics.options_table = {}
+    cd = read_cd_line(args)
+    try:
+        options, folder = magics.parse_options(args.strip(), "qb", mode="string")
+    except UsageError:
+        assert cd.refused is not None and "option" in cd.refused
+        return
+    assert cd.options == frozenset(options.keys())
+    assert cd.folder == folder
+    assert (cd.refused is not None) == ("b" in options or folder == "-")
+
+
+def test_cd_history_forms_and_unclosed_quotes_are_refused():
+    assert read_cd_line("-3").refused is not None and "directory history" in read_cd_line("-3").refused
+    assert read_cd_line("--runs").refused is not None
+    assert read_cd_line("'data").refused == "has an unclosed quote (IPython stops with an error)"
+    assert cd_operand("My\\ Drive") == "My Drive"

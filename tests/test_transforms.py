@@ -297,3 +297,16 @@ def test_a_refused_cd_changes_no_folder_and_is_left_for_review(tmp_path, capsys,
     exec(code + "step(None)\n", namespace)  # noqa: S102
     assert capsys.readouterr().out == ""
     assert os.getcwd() == str(tmp_path / "data")
+
+
+def test_a_cd_into_a_folder_with_a_space_enters_it_as_ipython_does(tmp_path, capsys, monkeypatch):
+    """Colab's `%cd /content/drive/My\\ Drive/project`: IPython splits the arguments as a POSIX
+    shell does, so the backslash escapes the space (and quotes are removed). The step kept the
+    backslash, failed to enter `My\\ Drive` and went on in the wrong folder."""
+    (tmp_path / "My Drive" / "project").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    code, _ = transform(Case(source="%cd -q My\\ Drive/project\nfirst = os.getcwd()\n%cd -q ..\n%cd -q \"../My Drive\"", code=""))
+    namespace: dict = {"os": __import__("os")}
+    exec(code + "step(None)\n", namespace)  # noqa: S102 - the compiled step, run as the package runs it
+    assert capsys.readouterr().out == ""
+    assert os.getcwd() == str(tmp_path / "My Drive")

@@ -10,7 +10,9 @@ in the cell, and Python nested under `%%time`/`%%capture` stays visible.
 from __future__ import annotations
 
 import ast
+import getopt
 import re
+import shlex
 from dataclasses import dataclass
 from typing import Collection, Optional, Sequence
 
@@ -46,13 +48,53 @@ EXTENSION_MAGICS: dict[str, tuple[str, ...]] = {
 
 # IPython's `%cd`/`%pushd` options (`parse_options(parameter_s, "qb")`): `-q` silences the echo of
 # the new folder, `-b` names a bookmark. They precede the folder and are not part of it.
-_CD_OPTIONS = re.compile(r"^(?:-[qb]\s+)+")
+@dataclass(frozen=True)
+class CdLine:
+    """A `%cd` line as IPython 8's `OSMagics.cd` reads it. `refused`: why a package cannot do the
+    same (the line reads the kernel's own state, or IPython stops with an error), else None."""
+
+    options: frozenset[str]
+    folder: str  # "" is the home folder
+    refused: Optional[str] = None
+
+
+def read_cd_line(args: str) -> CdLine:
+    """The one reader of `%cd` arguments, for the audit and the compiler. IPython splits them as a
+    POSIX shell does (`parse_options`: `shlex` with no comments, then `getopt` for `-q`/`-b`) and
+    joins what is left with single spaces, so `%cd My\\ Drive` and `%cd "My Drive"` both go to
+    `My Drive`. Refused: `%cd -` (the previous folder, `_dh[-2]`), `%cd -3` (an entry of `_dh`) and
+    `%cd --name` (the last folder of `_dh` whose name matches) read IPython's directory history;
+    `%cd -b name` reads the bookmarks of IPython's profile database (`%bookmark`), which only the
+    machine that set them has; an option `%cd` does not take and an unclosed quote stop IPython
+    with an error. For those, `folder` is the text as written."""
+    line = args.strip()
+    if re.fullmatch(r"-\d+", line):
+        return CdLine(frozenset(), line, "goes to an entry of IPython's directory history (`_dh`), which the package does not keep; give the folder")
+    if line.startswith("--"):
+        return CdLine(frozenset(), line, "goes to the folder of IPython's directory history whose name matches, which the package does not keep; give the folder")
+    if not line:
+        return CdLine(frozenset(), "")
+    try:
+        words = shlex.split(line, comments=False, posix=True)
+    except ValueError:
+        return CdLine(frozenset(), line.strip("'\""), "has an unclosed quote (IPython stops with an error)")
+    try:
+        options, rest = getopt.getopt(words, "qb")
+    except getopt.GetoptError:
+        return CdLine(frozenset(), line, "has an option IPython's `%cd` does not take (it stops with a usage error)")
+    flags = frozenset(flag.lstrip("-") for flag, _ in options)
+    folder = " ".join(rest)
+    if "b" in flags:
+        return CdLine(flags, folder, "goes to a bookmark of IPython's profile database (`%bookmark`), which only the machine that set it has; give the folder")
+    if folder == "-":
+        return CdLine(flags, folder, "goes back to the previous folder of IPython's directory history (`_dh`), which the package does not keep; give the folder")
+    return CdLine(flags, folder)
 
 
 def cd_operand(args: str) -> str:
-    """The folder a `%cd`/`%pushd` line names, as written: options and quotes stripped
-    (`%cd -q "data"` → `data`). `-`, `-3` and `--name` (IPython's folder history) stay as they are."""
-    return _CD_OPTIONS.sub("", args.strip()).strip().strip("'\"")
+    """The folder a `%cd`/`%pushd` line names (`%cd -q "data"` → `data`); `-`, `-3` and `--name`
+    (IPython's folder history) as written."""
+    return read_cd_line(args).folder
 
 
 _MAGIC_NAME = re.compile(r"%{1,2}([A-Za-z_][\w.]*)")

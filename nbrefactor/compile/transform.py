@@ -28,7 +28,7 @@ from nbrefactor.compile.expansion import expanded
 from nbrefactor.compile.literals import py_comment_text
 from nbrefactor.compile.shown_errors import gone_past
 from nbrefactor.compile.run_magic import HELPER as RUN_HELPER, read_run_line
-from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS as IPYTHON_BODY_CELL_MAGICS, MagicLine
+from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS as IPYTHON_BODY_CELL_MAGICS, MagicLine, read_cd_line
 
 NOTEBOOK_ONLY_MAGICS = frozenset(
     {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "who", "whos", "who_ls", "lsmagic",
@@ -869,33 +869,6 @@ def _magic(m: MagicLine, outcome: CellOutcome, bound_names: Optional[frozenset[s
 
 
 # `%cd`'s options (IPython/core/magics/osm.py, `OSMagics.cd`: getopt with "qb", before the folder).
-_CD_OPTIONS = re.compile(r"^(?P<options>(?:-[qb]+(?:\s+|$))*)(?P<rest>.*)$", re.DOTALL)
-
-
-def cd_line(args: str) -> tuple[frozenset[str], str, Optional[str]]:
-    """How IPython 8 reads a `%cd` line: (its options, the folder as written, why the package cannot
-    do the same or None). The forms that read the kernel's own state are refused: `%cd -` (the
-    previous folder, `_dh[-2]`), `%cd -3` (an entry of `_dh`), `%cd --name` (the last folder of
-    `_dh` whose name matches) read IPython's directory history, which the package does not keep;
-    `%cd -b name` reads the bookmarks of IPython's profile database (`%bookmark`), which only the
-    machine that set them has. No folder is the home folder."""
-    line = args.strip()
-    if re.fullmatch(r"-\d+", line):
-        return frozenset(), line, "goes to an entry of IPython's directory history (`_dh`), which the package does not keep; give the folder"
-    if line.startswith("--"):
-        return frozenset(), line, "goes to the folder of IPython's directory history whose name matches, which the package does not keep; give the folder"
-    m = _CD_OPTIONS.match(line)
-    options = frozenset("".join(m.group("options").split()).replace("-", "")) if m else frozenset()
-    folder = (m.group("rest") if m else line).strip().strip("'\"")
-    if "b" in options:
-        return options, folder, "goes to a bookmark of IPython's profile database (`%bookmark`), which only the machine that set it has; give the folder"
-    if folder == "-":
-        return options, folder, "goes back to the previous folder of IPython's directory history (`_dh`), which the package does not keep; give the folder"
-    if folder.startswith("-"):
-        return options, folder, "has an option IPython's `%cd` does not take (it stops with a usage error)"
-    return options, folder, None
-
-
 def _cd(m: MagicLine, outcome: CellOutcome, bound_names: Optional[frozenset[str]]) -> None:
     """`%cd` as IPython's `OSMagics.cd` runs it: an OSError is printed and the cell goes on in the
     same folder (`except OSError: print(sys.exc_info()[1])`: a bare os.chdir raised where the
@@ -904,9 +877,10 @@ def _cd(m: MagicLine, outcome: CellOutcome, bound_names: Optional[frozenset[str]
     kernel printed it (`print(_dh[-1])`: the folder the last `%cd` reached, the current one unless
     the notebook's own code changed folder since). The notebook's stdout holds that line and verify
     compares what each step printed: without it the line was counted as left out, as if it came
-    from a display statement. The history and bookmark forms are refused (`cd_line`)."""
+    from a display statement. The history and bookmark forms are refused (`read_cd_line`)."""
     original = m.text.strip()
-    options, target, refused = cd_line(m.args)
+    cd = read_cd_line(m.args)
+    options, target, refused = cd.options, cd.folder, cd.refused
     if refused is not None:
         outcome.items.append(f"# nbrefactor: review: `{original}`")
         outcome.review.append((m.line, f"`{original}` could not be translated: it {refused}"))
