@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree
-from nbrefactor.audit.facts import nodes_of
+from nbrefactor.audit.facts import dotted_name, nodes_of
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.patterns import lowered, matches_any
 
@@ -613,16 +613,6 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     return tuple(by_line.values())
 
 
-def _dotted(node: ast.expr) -> str | None:
-    """`cuda` → "cuda", `args.cuda` → "args.cuda"; None for anything else."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
-        return None if head is None else f"{head}.{node.attr}"
-    return None
-
-
 def _check_flags(facts: NotebookFacts, checks: tuple[str, ...]) -> frozenset[str]:
     """Names and attributes assigned on a line holding a GPU check: `cuda = torch.cuda.is_available()`,
     `args.cuda = not args.no_cuda and torch.cuda.is_available()`. A conditional testing one of them
@@ -637,7 +627,7 @@ def _check_flags(facts: NotebookFacts, checks: tuple[str, ...]) -> frozenset[str
             if node.lineno not in check_lines:
                 continue
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            flags |= {d for t in targets if (d := _dotted(t)) is not None}
+            flags |= {d for t in targets if (d := dotted_name(t))}
     return frozenset(flags)
 
 
@@ -651,7 +641,7 @@ def _flag_conditional_lines(ca: CellAnalysis, flags: frozenset[str]) -> set[int]
     tree = cell_python_tree(ca)
     lines: set[int] = set()
     for node in nodes_of(tree, ast.IfExp) if tree is not None else ():
-        if any(_dotted(n) in flags for n in ast.walk(node.test) if isinstance(n, (ast.Name, ast.Attribute))):
+        if any(dotted_name(n) in flags for n in ast.walk(node.test) if isinstance(n, (ast.Name, ast.Attribute))):
             lines |= set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     return lines
 

@@ -24,6 +24,8 @@ from pathlib import Path
 from urllib.parse import unquote
 from typing import Iterable, Optional
 
+from nbrefactor.audit.facts import dotted_name
+
 MANIFEST_GLOBS = (
     "requirements*.txt",
     # `dev-requirements.txt`, `mlflow-requirements.txt`: a requirements file named by its purpose,
@@ -1641,7 +1643,7 @@ def _unconditional_seeding_calls(
         for node in ast.walk(statement):
             if not isinstance(node, ast.Call):
                 continue
-            name = _dotted(node.func)
+            name = dotted_name(node.func)
             if not name:
                 continue
             head, _, rest = name.partition(".")
@@ -1655,16 +1657,6 @@ def _unconditional_seeding_calls(
                 not (isinstance(k.value, ast.Constant) and k.value.value is None) for k in node.keywords)
             found.append((qualified, with_argument))
     return found
-
-
-def _dotted(node: ast.expr) -> str:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ""
-    return ".".join([node.id, *reversed(parts)])
 
 
 def chdir_targets(sources: Iterable[str]) -> tuple[str, ...]:

@@ -2007,18 +2007,9 @@ def _tracker_handles(facts: NotebookFacts, tree: Any) -> frozenset[str]:
     for ca in facts.cells:
         for st in (tree(ca) or ast.Module([], [])).body:
             if (isinstance(st, ast.Assign) and isinstance(st.value, ast.Call)
-                    and facts.resolve(_dotted(st.value.func)) in _TRACKER_INITS):
+                    and facts.resolve(dotted_name(st.value.func)) in _TRACKER_INITS):
                 found.update(t.id for t in st.targets if isinstance(t, ast.Name))
     return frozenset(found)
-
-
-def _dotted(node: ast.expr) -> str:
-    """`neptune.init_run` of that callee; "" for anything but names and attributes."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else ""
 
 
 def _unread(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, start: int, names: set[str], tree: Any) -> bool:

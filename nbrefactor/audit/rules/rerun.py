@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.analysis import cell_python_tree
@@ -1507,8 +1507,19 @@ def _stepping_parameter(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[
 def stepping_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, int]]]:
     """Per cell index, the module-level functions of the cells above that call `.step()` on an
     optimizer parameter (the nearest definition wins; a later definition without it removes it)."""
-    found: dict[str, tuple[str, int]] = {}
-    per_cell: dict[int, dict[str, tuple[str, int]]] = {}
+    return _functions_above(ctx, _stepping_parameter)
+
+
+_Read = TypeVar("_Read")
+
+
+def _functions_above(
+    ctx: RuleContext, read: Callable[[ast.FunctionDef | ast.AsyncFunctionDef], Optional[_Read]],
+) -> dict[int, dict[str, _Read]]:
+    """Per cell index, what `read` finds in each module-level function the cells above define: the
+    nearest definition wins, and a later one where `read` finds nothing (None or empty) removes it."""
+    found: dict[str, _Read] = {}
+    per_cell: dict[int, dict[str, _Read]] = {}
     for ca in ctx.cells:
         per_cell[ca.cell.index] = dict(found)
         tree = cell_python_tree(ca)
@@ -1516,9 +1527,9 @@ def stepping_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, int]]
             continue
         for stmt in tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                steps = _stepping_parameter(stmt)
-                if steps is not None:
-                    found[stmt.name] = steps
+                value = read(stmt)
+                if value:
+                    found[stmt.name] = value
                 else:
                     found.pop(stmt.name, None)
     return per_cell
@@ -1608,21 +1619,7 @@ def argument_stepping_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[t
     """Per cell index, the module-level functions of the cells above that step a parameter and
     return it (`_argument_steps`; the nearest definition wins, a later one without such a step
     removes it). The walker adds the functions the cell itself defines as it reaches them."""
-    found: dict[str, tuple[tuple[int, str, int, str], ...]] = {}
-    per_cell: dict[int, dict[str, tuple[tuple[int, str, int, str], ...]]] = {}
-    for ca in ctx.cells:
-        per_cell[ca.cell.index] = dict(found)
-        tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        for stmt in tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                steps = _argument_steps(stmt)
-                if steps:
-                    found[stmt.name] = steps
-                else:
-                    found.pop(stmt.name, None)
-    return per_cell
+    return _functions_above(ctx, _argument_steps)
 
 
 def _called_globals(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
