@@ -25,7 +25,7 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "rules" / "removed_apis.tom
 FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
-    "unless_modules", "unless_python2", "key", "unless_receivers",
+    "unless_modules", "unless_python2", "key", "unless_receivers", "said",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers"}
 
@@ -213,3 +213,17 @@ def test_a_python_bound_keeps_out_releases_that_need_a_newer_python(tmp_path, fi
     example = Example(cells=("import numpy as np\ncells = np.product([3, 4])\nmissing = np.NaN",), files=files)
     found = [dict(d.data) for d in run_example(removed_apis.UsesRemovedApi, example, tmp_path)]
     assert [f"{d['distribution']}<{d['removed_in']}" for d in found] == reported
+
+
+def test_fair20_the_message_says_what_is_gone_not_more(tmp_path) -> None:
+    # statsmodels 0.13 keeps `statsmodels.tsa.arima_model`, whose ARMA/ARIMA raise; `iteritems` is gone
+    # from Series (the receiver here) as from DataFrame.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    example = Example(cells=("import pandas as pd\nfrom statsmodels.tsa.arima_model import ARMA",
+                             "prices = pd.read_csv('prices.csv').Close\nfor day, price in prices.iteritems():\n    pass"))
+    messages = sorted(d.message for d in run_example(rule_by_code("DEP005"), example, tmp_path))
+    assert messages[0].startswith("`ARMA` and `ARIMA` of `statsmodels.tsa.arima_model` (the module still imports; they raise "
+                                  "NotImplementedError) were removed in statsmodels 0.13.0")
+    assert messages[1].startswith("`iteritems` of pandas' Series and DataFrame were removed in pandas 2.0.0")

@@ -755,3 +755,53 @@ def test_fair19_dep001_carries_the_pin_of_an_unguarded_install_line(tmp_path):
     nb = write_notebook(root / "nb.ipynb", ["!pip install -q lightgbm==4.3.0", "import numpy as np\nimport lightgbm"])
     [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
     assert dep001.fix == f"Add `lightgbm==4.3.0` to {root / 'requirements.txt'} (the version that cell 1's install line pins)"
+
+
+FAIR20 = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "fair20"
+
+
+def test_fair20_last_years_course_files_are_related_locations_and_the_fix_names_this_years():
+    # phlippe/uvadlc_notebooks: dl2023_* beside dl2024_*; 18 DEP004 on last year's files, 13 DEP001
+    # fixes naming dl2023_cpu.yml.
+    result = audit_paths([str(FAIR20 / "course_editions")], Settings(), jobs=1)
+    dep004 = {(d.location.path.rsplit("/", 1)[-1], d.location.line): d for d in result.diagnostics if d.code == "DEP004"}
+    assert sorted(dep004) == [("course2024_cpu.yml", 9), ("course2024_cpu.yml", 10), ("course2024_gpu.yml", 9), ("course2024_gpu.yml", 10)]
+    related = lambda d: sorted((r.path.rsplit("/", 1)[-1], r.line) for r in d.related if r.path.endswith(".yml"))
+    assert related(dep004[("course2024_cpu.yml", 9)]) == [("course2023_cpu.yml", 9), ("course2023_jax.yml", 9)]
+    assert related(dep004[("course2024_gpu.yml", 10)]) == [("course2023_gpu.yml", 10)]
+    assert "older edition" in dep004[("course2024_gpu.yml", 10)].message
+    [dep001] = [d for d in result.diagnostics if d.code == "DEP001"]
+    assert dep001.fix.startswith("Add `scipy` (pinned) to ")
+    assert dep001.fix.endswith("course_editions/course2024_cpu.yml and " + dep001.fix.rsplit(" and ", 1)[0].removeprefix(
+        "Add `scipy` (pinned) to ").replace("course2024_cpu.yml", "course2024_gpu.yml"))
+    assert "2023" not in dep001.fix
+
+
+def test_fair20_a_library_s_docs_notebook_gets_the_docs_environment_named_not_the_library_s_metadata():
+    # causalml: maq's fix said "to the dependencies of pyproject.toml" (the library would require it);
+    # DEP004 on the library's extra said "a requirements.txt beside the notebook" (the docs build from conda).
+    fixes = _fixes(FAIR20 / "docs_sphinx_list")
+    assert fixes[("DEP001", "xarray")].startswith("Add `xarray` (pinned) to ")
+    env = fixes[("DEP001", "xarray")].removeprefix("Add `xarray` (pinned) to ")
+    assert env.endswith("docs_sphinx_list/docs/environment.yml")
+    result = audit_paths([str(FAIR20 / "docs_sphinx_list")], Settings(), jobs=1)
+    [dep004] = [d for d in result.diagnostics if d.code == "DEP004"]
+    assert dep004.fix.startswith(f"Pin `pyro-ppl==<the version you ran with>` where the environment is built ({env});")
+
+
+def test_fair20_a_tool_list_is_no_home_while_the_environment_file_is_there(tmp_path):
+    # kornia/tutorials: `requirements-dev.txt` (jupyter, pre-commit) was named over requirements.txt;
+    # lightfm: `lint-requirements.txt` (pre-commit, black) over the Dockerfile that installs jupyter.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.26.4\n",
+                                "requirements-dev.txt": "jupyter==1.0.0\npre-commit==3.7.1\n"})
+    nb = write_notebook(root / "nbs" / "fetch.ipynb", ["import numpy as np\nimport requests"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `requests` (pinned) to {root / 'requirements.txt'}"
+    other = make_repo(tmp_path / "lib", {"lint-requirements.txt": "black==24.4.2\nflake8==7.0.0\n",
+                                         "test-requirements.txt": "pytest==8.2.0\n",
+                                         "Dockerfile": "FROM python:3.11-slim\nRUN pip install jupyter==1.0.0 numpy==1.26.4\n"})
+    nb = write_notebook(other / "examples" / "timing.ipynb", ["import numpy as np\nimport pandas as pd"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `pandas` (pinned) to a RUN line of {other / 'Dockerfile'}"
+    assert dep001.message.endswith(f"is not declared in {other / 'Dockerfile'}, {other / 'lint-requirements.txt'}, "
+                                   f"{other / 'test-requirements.txt'}")

@@ -167,7 +167,7 @@ def _diagnostic(rule: type[Rule], hit: Hit, notebook: Notebook, catalog: Catalog
                 cell_id=c.cell_id, execution_count=c.execution_count,
             )
             for c, line, column in hit.related
-        ),
+        ) + tuple(Location(path=path, line=line) for path, line in hit.related_files),
         # A folded finding (in no report) says which rule's finding stands for it: MIGRATION.md,
         # which lists its literal as lifted into the config, names that finding, not this code.
         data=hit.data + ((("folded_into", hit.folded_into),) if hit.folded_into else ()),

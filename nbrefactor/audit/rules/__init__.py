@@ -39,6 +39,9 @@ class Hit:
     key: str = ""  # what makes this finding itself, for fingerprints (a name, a module)
     # Other places of the same root cause, as (cell, line, column): reported as related locations.
     related: tuple[tuple[Cell, Optional[int], Optional[int]], ...] = ()
+    # Other places of the same root cause in files other than the notebook, as (path, line): a
+    # manifest line that the same action settles (DEP004: last year's edition of an environment file).
+    related_files: tuple[tuple[str, int], ...] = ()
     data: tuple[tuple[str, str], ...] = ()  # facts as data for the JSON report (Diagnostic.data)
     # The rule's severity unless this finding folds in findings of a graver rule (a never-run
     # sketch's HID002 standing for the HID003 errors it replaces): a CI gate on errors still fails.

@@ -18,7 +18,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, cell_imports, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -230,39 +230,132 @@ def _docs_build_file(path: str) -> bool:
     return folder in ("doc", "docs") or bool(_DOCS_BUILD.search(posixpath.basename(path)))
 
 
+# What builds documentation, not an environment to run notebooks in: Sphinx and its extensions
+# (nbsphinx, sphinx-rtd-theme…), Jupyter Book, MkDocs.
+_DOCS_TOOLS = re.compile(r"^(?:sphinx(?:-.*|contrib-.*)?|nbsphinx|myst-nb|jupyter-book|mkdocs(?:-.*)?)$")
+
+
+def _sphinx_list(manifest: Manifest) -> bool:
+    """A docs build's pip list (`docs/requirements.txt` with sphinx, nbsphinx, sphinx-rtd-theme): named
+    as a docs build (`_docs_build_file`) and listing a docs tool (`_DOCS_TOOLS`). It is no alternative
+    way to install the notebooks' environment (fair check 20: causalml's Sphinx list, which no config
+    uses and which lacks causalml itself, said to lack seaborn "beside" the conda environment)."""
+    return (manifest.kind == "requirements" and _docs_build_file(manifest.path)
+            and any(_DOCS_TOOLS.match(r.name) for r in manifest.requirements))
+
+
+# A year in an environment file's name (`dl2023_cpu.yml`, `dl2024_cpu.yml`): the course edition the
+# file is for.
+_EDITION_YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+_EDITION_KINDS = frozenset({"requirements", "environment", "pipfile"})
+
+
+def _editions(manifests: tuple[Manifest, ...]) -> dict[str, tuple[Manifest, ...]]:
+    """Environment files of one folder whose names differ only by a year (`dl2023_cpu.yml`,
+    `dl2023_gpu.yml`, `dl2023_jax_gpu.yml` beside `dl2024_cpu.yml`, `dl2024_gpu.yml`): each file of an
+    older year → the files of the newest year of its group (same folder, same name before the year).
+    Last year's course environments are superseded, not a second way to install (fair check 20: 18
+    DEP004 findings on phlippe's dl2023 files, 13 DEP001 fixes naming dl2023_cpu.yml)."""
+    groups: dict[tuple[str, str], list[tuple[int, Manifest]]] = {}
+    for manifest in manifests:
+        if manifest.kind not in _EDITION_KINDS or manifest.sibling or manifest.compose_service:
+            continue
+        name = posixpath.basename(manifest.path)
+        year = _EDITION_YEAR.search(name)
+        if year:
+            groups.setdefault((posixpath.dirname(manifest.path), name[:year.start()].lower()), []).append((int(year.group(1)), manifest))
+    superseded: dict[str, tuple[Manifest, ...]] = {}
+    for members in groups.values():
+        newest = max(year for year, _ in members)
+        current = tuple(m for year, m in members if year == newest)
+        for year, manifest in members:
+            if year < newest:
+                superseded[manifest.path] = current
+        # (one year only: nothing is superseded)
+    return superseded
+
+
+def _same_edition_name(old: Manifest, current: tuple[Manifest, ...]) -> Manifest:
+    """The current file that stands for an older one: the same name but for the year
+    (`dl2023_cpu.yml` → `dl2024_cpu.yml`), else the first current one."""
+    bare = _EDITION_YEAR.sub("", posixpath.basename(old.path))
+    return next((m for m in current if _EDITION_YEAR.sub("", posixpath.basename(m.path)) == bare), current[0])
+
+
 # The manifests a missing line can go to, best first: an environment's own file (pip's, conda's,
 # Pipenv's, a pyproject's dependencies), then a Dockerfile's RUN line. A library's setup.py/setup.cfg
 # (`_library_home`) and a lock (written by its tool, never by hand) are no such home.
 _HOME_KINDS = ("requirements", "environment", "pipfile", "pyproject", "dockerfile")
 
 
-def _home_manifest(manifests: tuple[Manifest, ...]) -> Optional[Manifest]:
+# A tool's list for working on the repository, not an environment to run notebooks in
+# (`lint-requirements.txt` of pre-commit, black and flake8; `requirements-dev.txt` of jupyter,
+# nbconvert and pre-commit): with `_DEV_MANIFEST`, no home for a notebook's missing line while
+# another file is there (fair check 20: lightfm's and kornia's DEP001 fixes).
+_TOOLING_MANIFEST = re.compile(r"(?:^|[-_.])(?:lint|linting|linters|style|format|pre-commit|ci)(?:[-_.]|$)", re.IGNORECASE)
+
+
+def _tooling_file(manifest: Manifest) -> bool:
+    name = posixpath.basename(manifest.path)
+    return manifest.kind == "requirements" and bool(_DEV_MANIFEST.search(name) or _TOOLING_MANIFEST.search(name))
+
+
+def _home_manifest(manifests: tuple[Manifest, ...], own_projects: frozenset[str] = frozenset()) -> Optional[Manifest]:
     """The one file a missing line goes to, of the manifests beside or above the notebook (nearest
-    first): not an example's file in a sibling folder, not a compose service's second image, not a
-    docs build (`_docs_build_file`) while another file is there; by `_HOME_KINDS`, the nearest of the
-    best kind. None when none fits (then the fix says "a manifest")."""
+    first): not an example's file in a sibling folder, not a compose service's second image; while
+    another file is there, not last year's edition of an environment file (`_editions`), not a tool's
+    or a contributor's list (`_tooling_file`), not the metadata of the library the notebook imports
+    (`own_projects`: its `[project]` dependencies would make the library require it), not a docs
+    build (`_docs_build_file`); among docs builds only, an environment file before a Sphinx list
+    (`_sphinx_list`). By `_HOME_KINDS`, the nearest of the best kind. None when none fits (then the
+    fix says "a manifest")."""
     candidates = [m for m in manifests if not m.sibling and not m.compose_service and m.kind in _HOME_KINDS]
-    candidates = [m for m in candidates if not _docs_build_file(m.path)] or candidates
+    superseded = _editions(tuple(candidates))
+    candidates = [m for m in candidates if m.path not in superseded] or candidates
+    candidates = [m for m in candidates if not _tooling_file(m)] or candidates
+    candidates = [m for m in candidates if not (m.kind == "pyproject" and m.project_name in own_projects)] or candidates
+    undocumented = [m for m in candidates if not _docs_build_file(m.path)]
+    candidates = undocumented or [m for m in candidates if not _sphinx_list(m)] or candidates
     if not candidates:
         return None
     return min(candidates, key=lambda m: _HOME_KINDS.index(m.kind) if m.kind != "environment" else 0)
 
 
-def _home_phrase(manifest: Manifest) -> str:
-    """`to <file>` for the manifest `_home_manifest` chose, said as the file takes a line."""
+def _home_phrase(manifest: Manifest, manifests: tuple[Manifest, ...] = ()) -> str:
+    """`to <file>` for the manifest `_home_manifest` chose, said as the file takes a line; a current
+    edition's environment file with the other files of that edition (`dl2024_cpu.yml and
+    dl2024_gpu.yml`: CPU and GPU are two ways to install the same course)."""
     if manifest.kind == "dockerfile":
         return f"to a RUN line of {manifest.path}"
     if manifest.kind == "pyproject":
         return f"to the dependencies of {manifest.path}"
     if manifest.kind == "pipfile":
         return f"to `[packages]` of {manifest.path}"
+    edition = next((current for current in _editions(manifests).values() if manifest in current), ())
+    together = [m.path for m in edition if m.kind == manifest.kind]
+    if len(together) > 1 and manifest.path in together:
+        return f"to {' and '.join([manifest.path] + [p for p in together if p != manifest.path])}"
     return f"to {manifest.path}"
 
 
-def _named_home(fix: str, manifests: tuple[Manifest, ...]) -> str:
+def _named_home(fix: str, manifests: tuple[Manifest, ...], own_projects: frozenset[str] = frozenset()) -> str:
     """The fix's "to a manifest" said as the file (fair check 19: all 16 DEP001 fixes named no file)."""
-    home = _home_manifest(manifests) if "to a manifest" in fix else None
-    return fix if home is None else fix.replace("to a manifest", _home_phrase(home), 1)
+    home = _home_manifest(manifests, own_projects) if "to a manifest" in fix else None
+    return fix if home is None else fix.replace("to a manifest", _home_phrase(home, manifests), 1)
+
+
+def _own_projects(ctx: RuleContext) -> frozenset[str]:
+    """The normalised names of the projects whose metadata a manifest around the notebook holds
+    (`[project] name = "causalml"`) and that the notebook imports (`from causalml.inference.meta import
+    …`): the library the notebook is an example of. Whatever its metadata declares, dependencies or an
+    extra, comes with it into any environment that runs the notebook."""
+    def compute() -> frozenset[str]:
+        named = {m.project_name for m in ctx.project.manifests if m.project_name and m.kind in _LIBRARY_METADATA}
+        if not named:
+            return frozenset()
+        imported = {normalise(imp.top_level) for ca in ctx.cells for imp in cell_imports(ca) if imp.level == 0 and imp.top_level}
+        return frozenset(named & imported)
+    return ctx.shared("dependencies.own_projects", compute)
 
 
 def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
@@ -279,6 +372,13 @@ def _hosted_related(found_places: tuple, hosted: Optional[tuple[tuple, str]]) ->
 # `sklearn` is a deprecated placeholder (its install fails since 2023; before, it pulled scikit-learn
 # in unpinned). A manifest listing it lists no scikit-learn.
 _PLACEHOLDERS = {"scikit-learn": "sklearn"}
+
+
+def _named_for_pip(name: str) -> str:
+    """A name on an install line, normalised, as the distribution it stands for: the placeholder
+    `sklearn` is scikit-learn, which is what the line means (and what the import needs)."""
+    name = normalise(name)
+    return next((real for real, placeholder in _PLACEHOLDERS.items() if placeholder == name), name)
 
 
 def _placeholder_note(res, manifests: tuple[Manifest, ...]) -> str:
@@ -482,9 +582,15 @@ class UndeclaredImport(Rule):
         "below it), the fix says to add the line to a requirements file for the notebooks (or an extra for the examples), "
         "not to the library's `install_requires`. "
         "The fix names the file the line goes to: the nearest requirements file or conda environment file (else a Pipfile, "
-        "a pyproject's dependencies, a Dockerfile's RUN line), not an example's file in a sibling folder and not a docs "
-        "build (`doc-requirements.txt`, `docs/requirements.txt`) while another file is there; with the notebook's own exact pin "
-        "on an install line (`!pip install lightgbm==4.3.0`), that version. "
+        "a pyproject's dependencies, a Dockerfile's RUN line), not an example's file in a sibling folder; while another file is "
+        "there, not last year's edition of an environment file (files of one folder whose names differ only by a year, "
+        "`dl2023_cpu.yml` beside `dl2024_cpu.yml`: the newest year's files are current, and all of them of the same kind are "
+        "named, `dl2024_cpu.yml and dl2024_gpu.yml`), not a tool's or contributor's list (`lint-requirements.txt`, "
+        "`requirements-dev.txt`, `test-requirements.txt`), not the pyproject `[project]` of the library the notebook imports "
+        "(a line there makes the library require it), and not a docs build (`doc-requirements.txt`, `docs/requirements.txt`), "
+        "of which a docs environment file comes before a Sphinx list; with the notebook's own exact pin "
+        "on an install line (`!pip install lightgbm==4.3.0`), that version. The message names the files looked in, "
+        "last year's editions, Sphinx lists and tool lists last. "
         "Only runs when at least one manifest exists (DEP002 covers the case of none). "
         "Nor are the repository's own packages reported: a distribution that a `setup.py` (`setup(name=…)`, a literal "
         "or a module-level string constant), `setup.cfg` or `pyproject.toml` anywhere below the project root (the folder "
@@ -531,7 +637,12 @@ class UndeclaredImport(Rule):
         "by name count (a distribution needed without an import is left to the union), and neither a library's own "
         "metadata (`setup.py`, `setup.cfg`, pyproject `[project]`: ranges of what the library needs) nor a Dockerfile "
         "(a service's image) is compared; nor are files of different folders (a service's `Pipfile` below the course's "
-        "requirements.txt describes the service). "
+        "requirements.txt describes the service), a docs build's Sphinx list (a requirements file named as a docs build, "
+        "`docs/requirements.txt`, that lists sphinx, nbsphinx, jupyter-book or mkdocs) or last year's edition of an "
+        "environment file. Nor is a distribution that the metadata of the library the notebook imports declares (its "
+        "`[project]` dependencies or an extra, when a pyproject, setup.cfg or setup.py around the notebook names the "
+        "project that the notebook imports, `import causalml` under causalml's docs): any environment that runs the "
+        "notebook has the library and what it brings. "
         "An import in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, …)`, `func_to_container_op`, `@dsl.component(…)`) runs in the component's "
         "image, not in the kernel: a distribution the component's own `packages_to_install=[...]` names (a literal list, "
@@ -566,6 +677,21 @@ class UndeclaredImport(Rule):
         "from sklearn.model_selection import train_test_split"
     )
     passing = (
+        # A docs build's Sphinx list beside the docs' conda environment is no second way to install
+        # the notebooks' environment; and what the metadata of the library the notebook imports
+        # declares (`[project]` dependencies, an extra) comes with the library wherever it runs.
+        Example(
+            cells=("import numpy as np\nimport seaborn as sns",),
+            files={"requirements-docs.txt": "sphinx==7.3.7\nnbsphinx==0.9.4\nnumpy==1.26.4\n",
+                   "environment.yml": "name: docs\ndependencies:\n  - numpy=1.26.4\n  - seaborn=0.13.2\n"},
+        ),
+        Example(
+            cells=("import upliftkit\nimport numpy as np\nimport seaborn as sns",),
+            files={"requirements.txt": "numpy==1.26.4\n",
+                   "environment.yml": "name: docs\ndependencies:\n  - numpy=1.26.4\n  - seaborn=0.13.2\n",
+                   "pyproject.toml": "[project]\nname = 'upliftkit'\ndependencies = ['numpy>=1.26', 'seaborn']\n",
+                   "upliftkit/__init__.py": "VERSION = '0.3'\n"},
+        ),
         Example(
             cells=(
                 "from __future__ import annotations\nimport os, json\nfrom pathlib import Path",
@@ -778,8 +904,12 @@ class UndeclaredImport(Rule):
                     | ctx.project.repository_projects)
         # The images a compose file builds from sub-folders (`envs/py312/`) declare, but a missing
         # line is the project's own manifests' (those are named).
-        where = _manifest_names(tuple(m for m in manifests if not m.compose_service)) or _manifest_names(manifests)
-        shared_where = _manifest_names(tuple(m for m in manifests if not m.sibling and not m.compose_service)) or where
+        # Named in order of the environments first: last year's edition of a course's environment
+        # files and a docs build's list last (fair check 20: a Sphinx list led phlippe's 13 messages).
+        superseded = _editions(manifests)
+        named = tuple(sorted(manifests, key=lambda m: m.path in superseded or _sphinx_list(m) or _tooling_file(m)))
+        where = _manifest_names(tuple(m for m in named if not m.compose_service)) or _manifest_names(named)
+        shared_where = _manifest_names(tuple(m for m in named if not m.sibling and not m.compose_service)) or where
         # Only a library's own metadata around the notebook (deepchem's setup.py above its tutorials):
         # a line there would install a tutorial's package with every install of the library.
         library = where if all((m.kind in _LIBRARY_KINDS and m.project_name) or m.read_by_setup for m in manifests) else None
@@ -791,10 +921,15 @@ class UndeclaredImport(Rule):
             uses.setdefault(normalise(use.resolution.primary), []).append(use)
         extras = _declared_extras(manifests)
         routes = _install_routes(manifests, uses, ctx.catalog)
+        own = _own_projects(ctx)
+        # What the metadata of the library the notebook imports declares (its dependencies and extras):
+        # any environment that runs the notebook installs the library, and with it these.
+        with_library = frozenset(r.name for m in manifests if m.kind in _LIBRARY_METADATA and m.project_name in own
+                                 for r in m.requirements) if own else frozenset()
         for key, found in uses.items():
             use, res = found[0], found[0].resolution
             if res.declared_by(declared) or (use.extra and (normalise(use.extra[0]), use.extra[1]) in extras):
-                missing = _route_lacking(found, routes)
+                missing = None if res.declared_by(with_library) else _route_lacking(found, routes)
                 if missing is not None:
                     yield missing
                 continue
@@ -835,7 +970,7 @@ class UndeclaredImport(Rule):
                     f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
                     if pinned else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
-                    hosted, library), manifests) + _bridge_note(res.primary) + _component_fix(use, component),
+                    hosted, library), manifests, own) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -950,8 +1085,11 @@ def _install_routes(manifests: tuple[Manifest, ...], uses: dict[str, list], cata
     the notebook). Empty when no folder offers two routes for the notebook."""
     imported = [frozenset(u[0].resolution.normalised) for u in uses.values() if not u[0].how]
     by_folder: dict[str, dict[str, list[Manifest]]] = {}
+    superseded = _editions(manifests)
     for manifest in manifests:
         tool = _ROUTE_KINDS.get(manifest.kind)
+        if _sphinx_list(manifest) or manifest.path in superseded:
+            continue  # a docs build's list, last year's environment: no way to install the notebooks' environment
         if tool is not None and manifest.requirements:
             by_folder.setdefault(_route_folder(manifest.path), {}).setdefault(tool, []).append(manifest)
     routes: list[tuple[str, tuple[Manifest, ...], frozenset[str]]] = []
@@ -1245,7 +1383,9 @@ class InNotebookInstall(Rule):
         "installs in its local branch is silent whatever it installs: the same environment assembled for the "
         "hosted runtime, reported at the local line. Such a guarded line is also silent "
         "about a package the notebook imports and no manifest declares: DEP001/DEP002 report it at the import, and "
-        "declaring it (their fix) makes the line right; the message names only the packages left. A "
+        "declaring it (their fix) makes the line right; the message names only the packages left (a name with a stray "
+        "comma, `nltk,` of `pip install nltk, sklearn`, is the package so named, and PyPI's `sklearn` placeholder is "
+        "scikit-learn). A "
         "`pip install -r requirements.txt` of a manifest of the project (the file beside the notebook, guarded or not) is "
         "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
@@ -1291,6 +1431,13 @@ class InNotebookInstall(Rule):
     example = "%pip install -q xgboost==2.1.1\nimport xgboost as xgb"
     use_instead = "# requirements.txt:\n#   xgboost==2.1.1\nimport xgboost as xgb"
     passing = (
+        # A missing-module fallback naming what the `try:` imports, with a stray comma and the
+        # `sklearn` placeholder: DEP001 reports both imports, whose declaration settles the line.
+        Example(
+            cells=("try:\n    import nltk\n    import sklearn\nexcept ModuleNotFoundError:\n"
+                   "    !pip install --quiet nltk, sklearn\n    import nltk",),
+            files={"requirements.txt": "numpy==1.26.4\n"},
+        ),
         Example(
             cells=(
                 "%pip list\n%pip show pandas",
@@ -1465,8 +1612,14 @@ class InNotebookInstall(Rule):
                 if imported is None:
                     imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
                                          for n in use.resolution.normalised)
-                packages = [spec for spec in packages if normalise(spec.name) not in declared | imported]
-            if not packages and (hosted or parsed.requirement_files) and not (parsed.editables or parsed.unresolved):
+                packages = [spec for spec in packages if _named_for_pip(spec.name) not in declared | imported]
+                # `!pip install --quiet nltk, sklearn` after `try: import nltk; import sklearn`: `nltk,` is
+                # nltk with a stray comma (fair check 20), so it is one of the imports as well.
+                unresolved = [u for u in parsed.unresolved if _named_for_pip(u.rstrip(",")) not in declared | imported
+                              or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*,+", u)]
+            else:
+                unresolved = list(parsed.unresolved)
+            if not packages and (hosted or parsed.requirement_files) and not (parsed.editables or unresolved):
                 # (Hosted: every package the line names is declared or imported, see above.)
                 # `!pip install -r requirements.txt` of the project's own manifest (named as one beside
                 # or above the notebook, or the file the line names, found from the notebook's folder):
@@ -2187,6 +2340,11 @@ class UnpinnedRequirement(Rule):
         "itself a development file) declares the same distribution unpinned: the nearer file's finding names the dev "
         "file's line (a library's `doc/environment.yml`, where its gallery notebooks run, beside the contributors' "
         "`environment-dev.yml` at the root: pin the docs environment). "
+        "Nor is the line of last year's edition of an environment file (files of one folder whose names differ only by a "
+        "year, `dl2023_cpu.yml` beside `dl2024_cpu.yml`) for a distribution a file of the newest year declares too: it is a "
+        "related location of that file's finding (the one named the same but for the year, else the first), whose message "
+        "names it. A library's range is told to be pinned where the environment is built, the file DEP001 adds lines to "
+        "(`docs/environment.yml`, a Dockerfile's RUN line), else a requirements.txt beside the notebook. "
         "Nor is a line of an example's requirements file read from a sibling folder (DEP001): the notebook's install line "
         "of the same packages is DEP003, whose fix says to pin them there. A Poetry dependency locked in the `poetry.lock` "
         "beside its pyproject.toml is pinned (`poetry install` installs the locked version), and so is a `[project]` "
@@ -2276,6 +2434,14 @@ class UnpinnedRequirement(Rule):
             },
             expect=((None, 5), (None, 8)),
         ),
+        # Last year's edition of the course environment (course2023.yml beside course2024.yml): its
+        # tqdm line is a related location of the current file's finding.
+        Example(
+            cells=("import numpy as np\nfrom tqdm import tqdm",),
+            files={"course2023.yml": "name: course2023\ndependencies:\n  - numpy=1.24.4\n  - pip:\n    - tqdm>=4.62\n",
+                   "course2024.yml": "name: course2024\ndependencies:\n  - numpy=1.26.4\n  - tqdm>=4.66\n"},
+            expect=((None, 4),),
+        ),
         # A project that wants exact pins only: `~=X.Y.Z` is reported too.
         Example(
             cells=("import pandas as pd",),
@@ -2329,6 +2495,24 @@ class UnpinnedRequirement(Rule):
         # so a library's range for the same distribution is not reported a second time.
         environment = {r.name for m in manifests if _environment_file(m) for r in m.requirements}
         also = _dev_duplicates(manifests, imported, pinned)
+        # Last year's edition of an environment file (`dl2023_cpu.yml` beside `dl2024_cpu.yml`): its
+        # line for a distribution that a current file declares unpinned too is told as a related
+        # location of the current file's finding, one pin to make (fair check 20: 18 findings).
+        editions = _editions(manifests)
+        older: dict[tuple[str, str], list[tuple[str, int]]] = {}  # (current file, distribution) -> older lines
+        folded_old: set[tuple[str, str]] = set()
+        for manifest in manifests:
+            current = editions.get(manifest.path)
+            if not current:
+                continue
+            for req in manifest.requirements:
+                if req.name not in imported or req.name in pinned or (manifest.path, req.name) in folded_old:
+                    continue
+                having = [m for m in current if any(r.name == req.name for r in m.requirements)]
+                if having:
+                    home = _same_edition_name(manifest, tuple(having))
+                    older.setdefault((home.path, req.name), []).append((manifest.path, req.line))
+                    folded_old.add((manifest.path, req.name))
         for manifest in manifests:
             if manifest.sibling:
                 continue  # the example's file beside the notebook's folder: DEP003 on the notebook's install line says to pin it
@@ -2374,7 +2558,14 @@ class UnpinnedRequirement(Rule):
                 reported.add(req.name)
                 if (manifest.path, req.name) in also.get("folded", {}):
                     continue  # a development environment's line: told with the nearer file's finding
+                if (manifest.path, req.name) in folded_old:
+                    continue  # last year's edition: a related location of the current file's finding
                 again = sorted(set(lines[req.name]) - {req.line})
+                # Where the environment is built: the file DEP001 adds lines to when there is one (fair
+                # check 20: causalml's docs build from conda files, not from "a requirements.txt").
+                home = _home_manifest(manifests, _own_projects(ctx)) if library else None
+                built = (_home_phrase(home, manifests).removeprefix("to ") if home is not None and _environment_file(home)
+                         else "a requirements.txt beside the notebook")
                 yield Hit(
                     None,
                     req.line,
@@ -2383,16 +2574,21 @@ class UnpinnedRequirement(Rule):
                     f"({imported[req.name]})"
                     + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else "")
                     + "".join(f"; {path} (line {line}), a development environment further up, lists it unpinned too (`{spec}`)"
-                              for path, line, spec in also.get("notes", {}).get((manifest.path, req.name), ())),
+                              for path, line, spec in also.get("notes", {}).get((manifest.path, req.name), ()))
+                    + ("; the older edition" + ("s " if len(older.get((manifest.path, req.name), ())) > 1 else " ")
+                       + ", ".join(f"{path} (line {line})" for path, line in older[(manifest.path, req.name)])
+                       + " of this environment " + ("list" if len(older[(manifest.path, req.name)]) > 1 else "lists") + " it too"
+                       if older.get((manifest.path, req.name)) else ""),
                     path=manifest.path,
                     snippet=req.spec,
                     fix=(f"Pin the image to the tag of one build (`FROM {req.spec.rsplit(' ', 1)[-1].rsplit(':', 1)[0]}:<tag>`), "
                          f"or install `{req.name}==<the version you ran with>` in a RUN line"
                          if manifest.kind == "dockerfile" and "# in the image " in req.spec else
-                         f"Pin `{req.name}==<the version you ran with>` where the environment is built (a requirements.txt "
-                         f"beside the notebook); the range can stay in the package's {posixpath.basename(manifest.path)}"
+                         f"Pin `{req.name}==<the version you ran with>` where the environment is built ({built}); the range "
+                         f"can stay in the package's {posixpath.basename(manifest.path)}"
                          + (", which setup.py reads as the library's `install_requires`" if manifest.read_by_setup else "")
                          if library else
                          f"Pin it: `{req.name}==<the version you ran with>`"),
                     key=req.name,
+                    related_files=tuple(older.get((manifest.path, req.name), ())),
                 )

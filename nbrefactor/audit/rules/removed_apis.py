@@ -73,6 +73,10 @@ class Removal:
     # one): DeepChem's `dc.models.KerasModel(…)` wraps a Keras model and keeps its own `fit(dataset,
     # nb_epoch=…)` and `fit_generator`, current API. A receiver of unknown origin is still matched.
     unless_receivers: tuple[str, ...] = ()
+    # How the message names what was removed, when the dotted `api` would say more than is true
+    # (fair check 20: `statsmodels.tsa.arima_model` still imports, only its ARMA and ARIMA raise;
+    # `iteritems` is gone from Series and DataFrame alike, whichever the receiver is).
+    said: str = ""
 
     @property
     def on_path(self) -> bool:
@@ -92,6 +96,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             tuple(str(r) for r in e.get("receivers", [])), bool(e.get("indexer", False)),
             tuple(str(m) for m in e.get("unless_modules", [])), bool(e.get("unless_python2", False)),
             tuple(str(m) for m in e.get("unless_receivers", [])),
+            str(e.get("said", "")),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -1022,11 +1027,15 @@ class UsesRemovedApi(Rule):
                 continue  # a constraint keeps a release with the API (or one we cannot read)
             # A removed value shows the value the notebook passed (`matplotlib.pyplot.style.use('seaborn')`).
             apis = list(dict.fromkeys(u.shown if u.entry.values else _shown(u.entry) for u in group))
+            # (an entry's `said` is written as the message says it, quotes included)
+            said = list(dict.fromkeys(u.entry.said if u.entry.said and not u.entry.values else
+                                      f"`{u.shown if u.entry.values else _shown(u.entry)}`" for u in group))
             replacements = list(dict.fromkeys(
                 f"`{u.shown if u.entry.values else _shown(u.entry)}` → {u.entry.replacement}" for u in group if u.entry.replacement
             ))
-            verb, it = ("was", "it") if len(apis) == 1 else ("were", "them")
-            head = f"{_listing(apis)} {verb} removed in {distribution} {removed_in}"
+            verb, it = ("was", "it") if len(said) == 1 and " and " not in said[0] else ("were", "them")
+            head = (", ".join(said[:3]) + (f" and {len(said) - 3} more" if len(said) > 3 else "")
+                    + f" {verb} removed in {distribution} {removed_in}")
             severity = None
             if "new" in kinds or "colab-tf1" in kinds:
                 severity = Severity.ERROR
