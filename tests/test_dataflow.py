@@ -92,6 +92,25 @@ def test_time_cell_magic_body_definitions_are_visible():
     assert provider_at(read(flow, "score", 2)) == (1, 3)
 
 
+def test_rpy2_output_options_bind_their_variables():
+    # rpy2's `%R -o out` pushes `out` into the user namespace, also from inside a function;
+    # `%%R -o a,b` and `--output=c` hand names back; `%Rpull d` pulls one (fair check 20).
+    flow = flow_of(
+        "%load_ext rpy2.ipython",
+        "def soup(x):\n    %R -i x -o out out <- x * 2\n    return out",
+        "%%R -o fitted,resid --output=coefs\nfit <- lm(y ~ x)",
+        "%Rpull ranks",
+        "print(fitted, resid, coefs, ranks)",
+    )
+    deferred = read(flow, "out", 2)
+    assert (deferred.flow, provider_at(deferred), deferred.provider.kind) == (Flow.ABOVE, (2, 2), DefKind.MAGIC)
+    for name, cell in (("fitted", 3), ("resid", 3), ("coefs", 3), ("ranks", 4)):
+        r = read(flow, name, 5)
+        assert (r.flow, provider_at(r)[0], r.provider.kind) == (Flow.ABOVE, cell, DefKind.MAGIC), name
+    # The input option (`-i x`) binds nothing in Python.
+    assert "x" not in {d.name for d in flow.definitions if d.cell == 2 and d.kind is DefKind.MAGIC}
+
+
 def test_capture_cell_magic_binds_its_variable():
     flow = flow_of("%%capture out --no-stderr\nprint(1)", "out.show()")
     r = read(flow, "out", 2)

@@ -38,7 +38,8 @@ Choices, made once here so every consumer agrees:
 * A builtin (Python's, IPython's `display`/`get_ipython`/`In`/`Out`/`_`/`_3`/`_i3`, and any
   `extra_builtins`) is `BUILTIN` unless a notebook definition reaches the read first.
 * Magics: `files = !ls` arrives from the masker as `files = None` (a `MAGIC` definition);
-  `%store -r a b` defines `a` and `b`; `%%capture out` and `%%bigquery out` define `out`; `%pylab` defines `np` and
+  `%store -r a b` defines `a` and `b`; `%%capture out` and `%%bigquery out` define `out`; rpy2's
+  `%R … -o out`/`%%R -o out` and `%Rpull out` define `out`; `%pylab` defines `np` and
   `plt` and star-imports the rest. Star imports, `%pylab`, `%run`, a bare
   `%store -r`, module-level `exec(...)` and cells that do not parse may define names nobody can
   list: they are `opaque` injectors, and `NameFlow.may_inject` tells a consumer not to call any
@@ -53,6 +54,7 @@ import ast
 import enum
 import posixpath
 import re
+import shlex
 import string
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -208,6 +210,27 @@ def _bigquery_destination(args: str) -> Optional[str]:
             continue
         return word if _IDENTIFIER.match(word) else None
     return None
+
+
+# rpy2's `-o name` / `--output name` (also `-o a,b`, `--output=a`): a variable an R cell or line
+# hands back to Python (rmagic pushes it into the user namespace).
+_BRIDGE_OUTPUT_FLAGS = ("-o", "--output")
+
+
+def bridge_outputs(args: str) -> list[str]:
+    """The Python names a bridge magic's options hand back (`%%R -o forecast,fit` → forecast, fit;
+    `%R -i data -o out out <- f(data)` → out). Shared by STR006 and the name flow."""
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        words = args.split()
+    names: list[str] = []
+    for i, word in enumerate(words):
+        flag, eq, attached = word.partition("=")
+        if flag in _BRIDGE_OUTPUT_FLAGS:
+            value = attached if eq else (words[i + 1] if i + 1 < len(words) else "")
+            names.extend(n for n in value.split(",") if n.isidentifier())
+    return list(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)
@@ -485,6 +508,11 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
                         magic_defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in sorted(names or ()))
                 elif magic.name == "load":
                     injectors.append(Injector(index, magic.line, column, InjectorKind.LOAD, text, count, False))
+                elif magic.name == "R" or magic.name == "Rpull":
+                    # rpy2: `%R -i x -o y y <- f(x)` pushes `y` into the user namespace (inside a
+                    # function too, as a global), `%Rpull a b` pulls R's `a` and `b` (fair check 20).
+                    names = bridge_outputs(magic.args) if magic.name == "R" else [a for a in args if _IDENTIFIER.match(a)]
+                    magic_defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in names)
                 elif magic.name == "store" and args and args[0] == "-r":
                     names = [a for a in args[1:] if _IDENTIFIER.match(a)]
                     injectors.append(Injector(index, magic.line, column, InjectorKind.STORE, text, count, not names))
@@ -494,6 +522,9 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
                 names = [a for a in magic.args.split() if not a.startswith("-")]
                 if names and _IDENTIFIER.match(names[0]):
                     magic_defs.append(Definition(names[0], index, magic.line, column, DefKind.MAGIC, count))
+            elif magic.kind == "cell_magic" and magic.name == "R":
+                # `%%R -o fitted`: rpy2 hands `fitted` back to Python when the cell ends.
+                magic_defs.extend(Definition(n, index, magic.line, column, DefKind.MAGIC, count) for n in bridge_outputs(magic.args))
             elif magic.kind == "cell_magic" and magic.name == "bigquery":
                 # `%%bigquery df` (google-cloud-bigquery) binds the query's result, a DataFrame, to
                 # its destination variable: the first argument that is not an option or its value.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import shlex
 from typing import Iterator
 
+from nbrefactor.audit.dataflow import bridge_outputs
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext
 
@@ -17,23 +17,6 @@ _BRIDGES = {
     "julia": ("Julia", "julia (PyJulia)"),
     "octave": ("Octave", "oct2py"),
 }
-# rpy2's `-o name` / `--output name` (also `-o a,b`): a variable handed back to Python.
-_OUTPUT_FLAGS = ("-o", "--output")
-
-
-def _outputs(args: str) -> list[str]:
-    """The Python names a bridge cell's header hands back (`%%R -o forecast,fit` → forecast, fit)."""
-    try:
-        words = shlex.split(args)
-    except ValueError:
-        words = args.split()
-    names: list[str] = []
-    for flag, value in zip(words, words[1:]):
-        if flag in _OUTPUT_FLAGS:
-            names.extend(n for n in value.split(",") if n.isidentifier())
-    return names
-
-
 class OtherLanguageCell(Rule):
     code = "STR006"
     name = "other-language-cell"
@@ -85,7 +68,7 @@ class OtherLanguageCell(Rule):
             header = next((m for m in ca.masked.magics if m.kind == "cell_magic"), None)
             if header is None or not any(line.strip() for line in ca.lines[header.line:]):
                 continue  # a header with no body runs nothing
-            found.append((ca.cell, header.line, name, _outputs(header.args)))
+            found.append((ca.cell, header.line, name, bridge_outputs(header.args)))
         if not found:
             return
         cell, line, name, _ = found[0]
