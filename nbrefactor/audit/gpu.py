@@ -564,6 +564,9 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
         check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)} | _flag_conditional_lines(ca, flags)
         if flag is not None:
             check_lines |= {n for n, text in enumerate(ca.lines, start=1) if _opens_block(text) and flag.search(text)}
+        # `if inputs.is_cuda: output = output.cuda()`: follows where the input already is, so the
+        # body runs only where a GPU is in use (fair check 20, item 53: the anchor of a finding).
+        check_lines |= {n for n, text in enumerate(ca.lines, start=1) if _opens_block(text) and _TENSOR_ON_GPU_TEST.match(text)}
         # The string keywords of a call that is a requirement itself (`XGBClassifier(…,
         # tree_method="gpu_hist", predictor="gpu_predictor")` over several lines): the call's
         # finding covers them, not a second one at the literal (fair check 13).
@@ -782,6 +785,8 @@ def requires_gpu(ca: CellAnalysis, line: int) -> bool:
 
 
 _BLOCK_OPENER = re.compile(r":\s*(?:#.*)?$")
+# `if x.is_cuda:`, `elif batch[0].is_cuda:`: a test of where a tensor already is.
+_TENSOR_ON_GPU_TEST = re.compile(r"\s*(?:if|elif)\s+[\w.\[\]]+\.is_cuda\s*:")
 
 
 def _opens_block(text: str) -> bool:

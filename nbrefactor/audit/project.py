@@ -146,6 +146,11 @@ class ProjectContext:
     # `datasets/x.xlsx` in a folder above the notebook): (URL path after the branch, that file's path
     # from the notebook's folder). PTH003 says to read that copy (fair check 17, items 91, 94).
     committed_repo_copies: tuple[tuple[str, str], ...] = ()
+    # The file names other http(s) URL literals of the notebook end with (`https://org.github.io/data/
+    # sam/tree_boxes.geojson` → `tree_boxes.geojson`) that are files in the `data/` folder beside the
+    # notebook, as (name, path from the notebook's folder): PTH003 says a file of that name is
+    # committed there (fair check 20, item 95). One `stat` per name.
+    committed_data_copies: tuple[tuple[str, str], ...] = ()
     # Relative path literals (`'../data/cancer.csv'`, as written) of a notebook that falls back on a
     # missing file (`except FileNotFoundError:`), that are files from the notebook's folder: a `try:`
     # reading that committed copy, `except FileNotFoundError:` fetching it, downloads nothing when run
@@ -1403,6 +1408,19 @@ def _with_committed_copies(project: ProjectContext, notebook_path: str | Path, t
     """The project with `committed_copies`: raw GitHub URL names that are files in the notebook's
     folder (one `stat` per such name)."""
     names = {m.group("name") for s in texts if "github" in s for m in _RAW_GITHUB_FILE_NAME.finditer(s)}
+    # Any other web URL's file in the `data/` folder beside the notebook (a docs folder's sample
+    # data): `committed_data_copies`.
+    web_names = sorted({
+        m.group("name") for s in texts if "http" in s for m in _URL_FILE_NAME.finditer(s)
+    } - names)[:64]
+    if web_names:
+        folder = os.path.dirname(resolved_path(notebook_path))
+        in_data = tuple(
+            (n, f"data/{n}") for n in web_names
+            if n not in (".", "..") and "." in n and os.path.isfile(os.path.join(folder, "data", n))
+        )
+        if in_data:
+            project = replace(project, committed_data_copies=project.committed_data_copies + in_data)
     if not names:
         return project
     folder = os.path.dirname(resolved_path(notebook_path))

@@ -33,7 +33,9 @@ class GpuOnlyCode(Rule):
         "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
         "several cells is one finding, the repeats related; so are the literal CUDA placements of a notebook, "
         "`.cuda()`, `.to(\"cuda\")`, `device=\"cuda:0\"` in cell after cell: one finding at the first, one device "
-        "chosen with a fallback fixes them all; in a notebook importing a library that stops without a GPU, "
+        "chosen with a fallback fixes them all, and when they lie in function bodies below a device defined as CUDA "
+        "(`gpu = torch.device(\"cuda\")`, then `torch.tensor([eps]).cuda()` in a method) they are related to that definition's finding; "
+        "a line under `if x.is_cuda:` follows where its input already is and is not reported; in a notebook importing a library that stops without a GPU, "
         "`[whole_notebook]` of `rules/gpu.toml` such as Unsloth, all its GPU lines are one finding at the first, the "
         "others and the import related; so for a notebook built on RAPIDS, an import of cuDF, cuML, cuGraph, `dask_cudf`… "
         "outside a `try:`/`if`, `[rapids_notebook]` of `rules/gpu.toml`: one finding saying so, a CPU path being a port to "
@@ -265,6 +267,12 @@ class GpuOnlyCode(Rule):
             ),
             expect=((1, 2),),
         ),
+        # A CUDA device with no fallback and a literal `.cuda()` in a method: one finding, at the
+        # device; a line under `if scores.is_cuda:` follows its input (fair check 20).
+        Example(cells=(
+            "import torch\ngpu = torch.device('cuda')\nnet = torch.nn.Linear(4, 2).to(gpu)",
+            "def shift(scores):\n    eps = torch.tensor([1e-9]).cuda()\n    if scores.is_cuda:\n        eps = eps.cuda()\n    return scores + eps",
+        ), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -320,6 +328,22 @@ class GpuOnlyCode(Rule):
                        key=lambda k: (first[k].cell, first[k].line, first[k].column))
         for key in moves[1:]:
             repeats.setdefault(moves[0], []).extend([first.pop(key), *repeats.pop(key, [])])
+        # A notebook that defines a CUDA device with no fallback (`gpu = torch.device("cuda")`) and
+        # later also places things on CUDA literally (`torch.tensor([eps]).cuda()` in a method): one
+        # device chosen with a fallback (and `.to(x.device)` in the method) fixes both, one finding at
+        # the definition, the literal placements related (fair check 20: gpu-notebook-split-per-kind).
+        # Only placements inside function and method bodies, the helper's own tensors: a top-level
+        # `model = Net().to("cuda")` is a second place the notebook names its device, edited apart
+        # (mnist_cnn), and placements before any definition (a tour of the ways to move a value, then a
+        # device named in a later cell) stay apart from it (fair check 10: gpu-demo-split-per-line).
+        definitions = sorted((k for k in first if first[k].uses and first[k].reason.startswith("defines `")),
+                             key=lambda k: (first[k].cell, first[k].line, first[k].column))
+        placed_too: Optional[tuple] = None
+        if definitions and moves and moves[0] in first and (
+                (first[definitions[0]].cell, first[definitions[0]].line) < (first[moves[0]].cell, first[moves[0]].line)
+        ) and not any(_top_level_line(ctx, n.cell, n.line) for n in (first[moves[0]], *repeats.get(moves[0], []))):
+            placed_too = definitions[0]
+            repeats.setdefault(placed_too, []).extend([first.pop(moves[0]), *repeats.pop(moves[0], [])])
         # A notebook importing a library that stops without a GPU (`from unsloth import …`,
         # `[whole_notebook] modules` of rules/gpu.toml) needs a GPU as a whole: no fallback of one
         # line lets it run on a CPU, so its GPU lines are one scheduling decision, one finding at
@@ -389,7 +413,9 @@ class GpuOnlyCode(Rule):
                 f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no TPU"
                 if tpu else
                 f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no GPU, "
-                "and the pipeline step running it is scheduled on a GPU node" + whole_note,
+                "and the pipeline step running it is scheduled on a GPU node" + whole_note
+                + ("; the notebook's literal CUDA placements (`.cuda()`, `device=\"cuda\"`) are related: the same "
+                   "device choice fixes them" if key == placed_too else ""),
                 fix=("Fall back where there is no TPU: `try: resolver = tf.distribute.cluster_resolver.TPUClusterResolver() … "
                      "except ValueError: strategy = tf.distribute.get_strategy()`." if tpu else
                      "Let the notebook run without a GPU: print which device is found instead of asserting one, and "

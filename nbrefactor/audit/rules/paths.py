@@ -1810,8 +1810,12 @@ def _find_download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
             name = _url_file(url.string) if url is not None and url.string and _WEB_URL.match(url.string) else ""
             if name and "$" not in name:
                 out.setdefault((ca.cell.index, call.line), []).append(_normal_path(name))
-    # `!wget …/text8.zip` then `!unzip text8.zip`: the archive's stem (`text8`) is what the notebook
-    # reads back (fair check 14: fetched-file-read-back); only when the notebook extracts it.
+    return _with_extracted_stems(ctx, out)
+
+
+def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]]) -> dict[tuple[int, int], list[str]]:
+    """`!wget …/text8.zip` then `!unzip text8.zip`: the archive's stem (`text8`) is what the notebook
+    reads back (fair check 14: fetched-file-read-back); only when the notebook extracts it."""
     extracted = {
         t.strip("\"'") for ca in ctx.cells for m in ca.magics
         if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
@@ -1822,6 +1826,198 @@ def _find_download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
             for stem in (re.sub(r"\.(?:zip|tar\.gz|tgz|tar|gz|bz2)$", "", name),) if stem != name
         )
     return out
+
+
+@dataclass(frozen=True)
+class _PythonFetch:
+    """A Python call that downloads a URL into a relative file the notebook can read back: a call of
+    the notebook's own download helper (`download_image(url)` around `requests.get`, saving
+    `url.split("/")[-1]`, or the file name it is given) or a library's `download…(url, "x.tif")`
+    whose destination no catalogue entry reads as a path (fair check 20: fetched-file-read-back)."""
+
+    at: tuple[int, int]  # (cell, line) of the call
+    url_at: tuple[int, int]  # (cell, line) of the URL's literal (a constant's, when given through one)
+    files: tuple[str, ...]  # normalised relative paths saved
+
+
+# Keywords naming where a download is saved (`download_file(url, output="x.tif")`).
+_DESTINATION_KEYWORDS = ("filename", "fname", "out", "output", "path", "dest", "dst", "destination",
+                         "output_path", "file_path", "filepath", "save_path", "local_path")
+
+
+def _helper_destination(function: ast.FunctionDef | ast.AsyncFunctionDef, url: str) -> Optional[tuple[str, str]]:
+    """Where the notebook's own download function saves what it fetches from its parameter `url`:
+    ("url", "") for the URL's own file name (`filename = url.split("/")[-1]`, then `open(filename,
+    "wb")`), ("param", P) for its parameter P, ("url-or-param", P) for P when given, else the URL's
+    file name (`filename = url.split("/")[-1] if len(filename) == 0 else filename`); None when it
+    cannot tell (a folder joined in front, a name bound twice)."""
+    params = [a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)]
+    bound: dict[str, Optional[ast.expr]] = {}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            bound[name] = None if name in bound else node.value
+    sinks: list[str] = []
+    for node in ast.walk(function):
+        if not isinstance(node, ast.Call):
+            continue
+        callee = dotted_name(node.func) or ""
+        if callee == "open" and node.args and isinstance(node.args[0], ast.Name):
+            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and set(mode.value) & set("wxa"):
+                sinks.append(node.args[0].id)
+        elif node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == url:
+            # `urlretrieve(url, filename)`, `download_url_to_file(url, dst=filename)`
+            given = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg in _DESTINATION_KEYWORDS), None)
+            if isinstance(given, ast.Name):
+                sinks.append(given.id)
+    found = set()
+    for sink in sinks:
+        if sink in bound:
+            value = bound[sink]
+            if value is None:
+                return None
+            if _url_file_name(value, url, set()):
+                found.add(("url", ""))
+            elif isinstance(value, ast.IfExp):
+                branches = (value.body, value.orelse)
+                named = [b for b in branches if isinstance(b, ast.Name) and b.id in params]
+                if len(named) == 1 and any(_url_file_name(b, url, set()) for b in branches if b is not named[0]):
+                    found.add(("url-or-param", named[0].id))
+                else:
+                    return None
+            else:
+                return None
+        elif sink in params and sink != url:
+            found.add(("param", sink))
+        else:
+            return None
+    return found.pop() if len(found) == 1 else None
+
+
+def _python_fetches(ctx: RuleContext) -> tuple[_PythonFetch, ...]:
+    """The notebook's Python calls that save a downloaded URL as a relative file (`_PythonFetch`)."""
+    return ctx.shared("paths.python_fetches", lambda: tuple(_find_python_fetches(ctx)))
+
+
+def _relative_file(value: Optional[str]) -> str:
+    if not value or value.startswith(("/", "~")) or "://" in value or "$" in value or "{" in value:
+        return ""
+    path = _normal_path(value)
+    return "" if path in ("", ".", "..") else path
+
+
+def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
+    functions = _downloading_functions(ctx)
+    constants = string_constants(ctx.facts)
+    defined = _notebook_defined(ctx.facts)
+    destinations: dict[str, tuple[list[str], Optional[tuple[str, str]]]] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in functions and not functions[stmt.name][3]:
+                params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
+                destinations[stmt.name] = (params, _helper_destination(stmt, functions[stmt.name][1]))
+
+    def string_at(ca: CellAnalysis, node: Optional[ast.AST], line: int) -> Optional[tuple[str, tuple[int, int]]]:
+        """The string `node` spells at `line` of the cell, with where its literal is."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value, (ca.cell.index, node.lineno)
+        if isinstance(node, ast.Name):
+            if node.id in constants:
+                c = constants[node.id]
+                return c.value, (c.ca.cell.index, c.line)
+            above = _bound_above_in_cell(ca, node.id, line)
+            if above is not None:
+                return above[0], (ca.cell.index, above[1])
+        return None
+
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for node in ast.walk(stmt):
+                if not isinstance(node, ast.Call) or _hosted_line(ca, node.lineno):
+                    continue
+                callee = dotted_name(node.func) or ""
+                keywords = {k.arg: k.value for k in node.keywords if k.arg}
+                if callee in destinations:
+                    params, how = destinations[callee]
+                    position, url_param = functions[callee][0], functions[callee][1]
+                    if how is None:
+                        continue
+                    url = string_at(ca, keywords.get(url_param) or (node.args[position] if position < len(node.args) else None), node.lineno)
+                    if url is None or not _WEB_URL.match(url[0]):
+                        continue
+                    kind, param = how
+                    given: Optional[ast.AST] = keywords.get(param) if param else None
+                    if param and given is None and param in params and params.index(param) < len(node.args):
+                        given = node.args[params.index(param)]
+                    if kind == "param" or given is not None:
+                        spelled = string_at(ca, given, node.lineno) if given is not None else None
+                        if spelled is None:
+                            continue
+                        name = spelled[0] or (_url_file(url[0]) if kind == "url-or-param" else "")
+                    else:
+                        name = _url_file(url[0])
+                elif "download" in callee.rsplit(".", 1)[-1].lower() and "." in callee and callee.split(".", 1)[0] not in defined:
+                    # A library's `common.download_file(url, "naip.tif")`: its first argument a web URL, its
+                    # second (or a destination keyword) the file saved, when no catalogue entry judges it.
+                    url = string_at(ca, node.args[0] if node.args else keywords.get("url"), node.lineno)
+                    given = node.args[1] if len(node.args) > 1 else next(
+                        (keywords[k] for k in _DESTINATION_KEYWORDS if k in keywords), None)
+                    if url is None or not _WEB_URL.match(url[0]) or given is None:
+                        continue
+                    judged = any(
+                        pa.call.line == node.lineno and pa.call.column == node.col_offset + 1
+                        and pa.arg.line == given.lineno and pa.arg.column == given.col_offset + 1
+                        for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+                    )
+                    spelled = None if judged else string_at(ca, given, node.lineno)
+                    if spelled is None:
+                        continue
+                    name = spelled[0]
+                else:
+                    continue
+                path = _relative_file(name)
+                if path:
+                    yield _PythonFetch((ca.cell.index, node.lineno), url[1], (path,))
+
+
+def _covered_python_fetch_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
+    """The files each Python download call saves, by its (cell, line), for the calls a PTH003 finding
+    stands for (the call or its URL's literal is that finding's place): their read-backs are that
+    finding's related locations, not PTH006 findings (fair check 20: fetched-file-read-back)."""
+    def compute() -> dict[tuple[int, int], list[str]]:
+        fetches = _python_fetches(ctx)
+        if not fetches:
+            return {}
+        places = {
+            (cell.index, line) for h in RemoteUri()._check(ctx) if h.cell is not None
+            for cell, line, _ in ((h.cell, h.line, h.column), *h.related) if cell is not None
+        }
+        out: dict[tuple[int, int], list[str]] = {}
+        for fetch in fetches:
+            if fetch.at in places or fetch.url_at in places:
+                out.setdefault(fetch.at, []).extend(fetch.files)
+        return _with_extracted_stems(ctx, out)
+    return {k: list(v) for k, v in ctx.shared("paths.covered_python_fetch_lines", compute).items()}
+
+
+def _read_back_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
+    """`_download_lines` and the Python download calls a PTH003 finding stands for: every step whose
+    saved files PTH006 leaves to PTH003."""
+    python = _covered_python_fetch_lines(ctx)
+    if not python:
+        return _download_lines(ctx)
+    merged = {k: list(v) for k, v in _download_lines(ctx).items()}
+    for k, v in python.items():
+        merged.setdefault(k, []).extend(v)
+    return merged
 
 
 def _printed(f: LiteralFinding) -> bool:
@@ -2005,12 +2201,13 @@ def _reads_fetched_file(f: LiteralFinding, fetched: Mapping[tuple[int, int], lis
     )
 
 
-def _fetched_constant_places(ctx: RuleContext) -> dict[tuple[int, int], list[tuple[Cell, int, int]]]:
+def _fetched_constant_places(ctx: RuleContext, python: bool = False) -> dict[tuple[int, int], list[tuple[Cell, int, int]]]:
     """By the (cell, line) of a download line: the literal and the uses of each relative constant
     whose every use reads what that line saved (`data_dir = "hh/databases"`, then
-    `hhsearch(…, data_dir=data_dir)` below a `%%bash` cell's `cd hh/databases; wget URL`)."""
+    `hhsearch(…, data_dir=data_dir)` below a `%%bash` cell's `cd hh/databases; wget URL`); of the
+    Python download calls a PTH003 finding stands for (`_covered_python_fetch_lines`) with `python`."""
     def compute() -> dict[tuple[int, int], list[tuple[Cell, int, int]]]:
-        fetched = _download_lines(ctx)
+        fetched = _covered_python_fetch_lines(ctx) if python else _download_lines(ctx)
         out: dict[tuple[int, int], list[tuple[Cell, int, int]]] = {}
         if not fetched:
             return out
@@ -2021,7 +2218,8 @@ def _fetched_constant_places(ctx: RuleContext) -> dict[tuple[int, int], list[tup
                 if pa.direction not in ("read", "none"):
                     break
                 at = (_cell_of(ctx, pa), pa.call.line)
-                found = [where for where, files in fetched.items() if _fetched(_normal_path(value), files) and where < at]
+                found = [where for where, files in fetched.items()
+                         if _fetched(_normal_path(value), files) and _fetch_before(where, at, pa.direction)]
                 if not found:
                     break
                 lines.add(found[0])
@@ -2033,7 +2231,14 @@ def _fetched_constant_places(ctx: RuleContext) -> dict[tuple[int, int], list[tup
                         *((cells[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses),
                     ])
         return out
-    return ctx.shared("paths.fetched_constant_places", compute)
+    return ctx.shared("paths.fetched_python_constant_places" if python else "paths.fetched_constant_places", compute)
+
+
+def _fetch_before(fetch: tuple[int, int], use: tuple[int, int], direction: str) -> bool:
+    """Does the download at `fetch` (cell, line) stand for the use at `use`: it runs above it, or the
+    use is an existence test in the same cell (`if not os.path.exists(image_path):` guarding the
+    `download_file(url, image_path)` below it: part of that step, as for a literal)?"""
+    return fetch < use or (fetch[0] == use[0] and direction == "none")
 
 
 def _fetched(path: str, files: Collection[str]) -> bool:
@@ -2445,18 +2650,28 @@ def _home_joined(f: LiteralFinding) -> str:
     ), None)
     if home is None:
         return ""
-    names = {
-        t.id for n in nodes if isinstance(n, ast.Assign) and n.value is home for t in n.targets if isinstance(t, ast.Name)
-    }
-    for n in nodes:
-        if not (isinstance(n, ast.Call) and len(n.args) > 1 and isinstance(n.func, ast.Attribute) and n.func.attr == "join"):
-            continue
-        first = n.args[0]
-        if first is home or (isinstance(first, ast.Name) and first.id in names):
-            pieces = [a.value.strip("/") if isinstance(a, ast.Constant) and isinstance(a.value, str) else "{…}" for a in n.args[1:]]
-            at = "" if n.lineno == f.line else f", line {n.lineno}"
-            return f" (joined into {shown('~/' + '/'.join(pieces))}{at})"
-    return ""
+    # Followed through names bound to the joins (`out_dir = os.path.join(os.path.expanduser("~"),
+    # "Downloads")`, then `checkpoint = os.path.join(out_dir, "sam_vit_h_4b8939.pth")`: the file is
+    # what is one user's, fair check 20, item 79), a few joins deep.
+    pieces: list[str] = []
+    at = f.line
+    for _ in range(4):
+        names = {
+            t.id for n in nodes if isinstance(n, ast.Assign) and n.value is home for t in n.targets if isinstance(t, ast.Name)
+        }
+        join = next((
+            n for n in nodes
+            if isinstance(n, ast.Call) and len(n.args) > 1 and isinstance(n.func, ast.Attribute) and n.func.attr == "join"
+            and (n.args[0] is home or (isinstance(n.args[0], ast.Name) and n.args[0].id in names))
+        ), None)
+        if join is None:
+            break
+        pieces += [a.value.strip("/") if isinstance(a, ast.Constant) and isinstance(a.value, str) else "{…}" for a in join.args[1:]]
+        home, at = join, join.lineno
+    if not pieces:
+        return ""
+    where = "" if at == f.line else f", line {at}"
+    return f" (joined into {shown('~/' + '/'.join(pieces))}{where})"
 
 
 def _rooted_at_hole(f: LiteralFinding) -> bool:
@@ -2620,9 +2835,34 @@ def _root_folder(value: str) -> Optional[str]:
     return "/".join(ups + parts[:1]) if len(parts) > 1 else "/".join(ups)
 
 
+# A PTH006 message about a path the notebook only writes ("… written by `df.to_csv` …").
+_WRITTEN_ONLY = re.compile(r"(?<!read and )\bwritten by\b")
+
+
+def _created_folders(ctx: RuleContext) -> frozenset[str]:
+    """The folders below the working directory the notebook makes itself with a shell line (`!mkdir
+    matrix_files`), as the first name of each (`matrix_files`). Not `os.makedirs("runs")`: that call
+    is a PTH006 finding of its own, the folder's, and fair check 8 kept a file beside it apart
+    (fair8/colab_guarded_setup: `bandit_runs/` and `submission_note.txt`, two findings)."""
+    made: set[str] = set()
+    for ca in ctx.cells:
+        for magic in ca.magics:
+            if magic.kind == "shell" and magic.name.lower() == "mkdir":
+                made.update(t.strip("\"'") for t in magic.args.split() if not t.startswith("-"))
+    roots = set()
+    for value in made:
+        if "$" in value or "{" in value or value.startswith(("/", "~")):
+            continue
+        parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
+        if parts and parts[0] != "..":
+            roots.add(parts[0])
+    return frozenset(roots)
+
+
 def _fold_by_folder(
     hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], str],
     scratch: Sequence[tuple[str, Sequence[tuple[Cell, Optional[int], Optional[int]]]]] = (),
+    created: Collection[str] = (),
 ) -> list[Hit]:
     """Relative paths one notebook reads or writes under one folder (`Data/rugged.csv`,
     `Data/tulips.csv`; a book chapter's 15 `examples/*` reads; its figure exports `fig_3_1.png`…)
@@ -2635,7 +2875,10 @@ def _fold_by_folder(
     foldable hit stands for, by position; the others (a path built from `os.getcwd()`, a library's
     default output folder) keep their own findings. `scratch` holds the files the notebook makes
     and deletes itself (path, places): no finding of their own, but where their folder has one they
-    are among its related paths (the folder's root constant moves them too)."""
+    are among its related paths (the folder's root constant moves them too). A folder below the
+    working directory the notebook makes itself (`created`: `!mkdir matrix_files`) is part of the
+    working directory's group when the notebook has one (its `metadata.csv` written beside it: one
+    output root to configure, fair check 20: cwd-outputs-split-per-file)."""
     def position(hit: Hit) -> tuple[int, int, int]:
         return (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
 
@@ -2648,6 +2891,11 @@ def _fold_by_folder(
         if folder in ("", "..") and normal in folders:
             folder = normal
         keyed.append((hit, folder, normal))
+    # (only outputs: a notebook reading its input beside it and writing figures into a folder it
+    # makes, `gtex_500.csv` and `figures/`, has an input and an output place, two settings)
+    cwd_hits = [hit for hit, folder, _ in keyed if folder == ""]
+    if created and cwd_hits and all(_WRITTEN_ONLY.search(hit.message) for hit in cwd_hits):
+        keyed = [(hit, "" if folder in created else folder, normal) for hit, folder, normal in keyed]
     first: dict[str, int] = {}
     members: dict[int, list[tuple[Hit, str]]] = {}
     order = sorted(range(len(keyed)), key=lambda i: position(keyed[i][0]))
@@ -2906,10 +3154,15 @@ class UserSpecificPath(Rule):
                 # `%cd /content/zoo/`: the change of directory into it is this line too (PTH004
                 # leaves it here: one line, one fix; fair check 16, item 97).
                 on_path += "; the line also makes it the working directory, so the relative paths below depend on it"
+            tied = (
+                # `~` itself exists for everyone: what is one user's is the layout joined onto it.
+                "is the home folder of whoever runs it, and the path joined onto it is one user's layout, which exists "
+                "nowhere else" if joined else
+                f"is tied to one user or machine — {f.path_class.detail} — and does not exist anywhere else"
+            )
             hit = _hit(
                 f,
-                f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} is tied to one user or machine — "
-                f"{f.path_class.detail} — and does not exist anywhere else{_escape_note(f)}{also}{mounted}{on_path}",
+                f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} {tied}{_escape_note(f)}{also}{mounted}{on_path}",
                 _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
                 others,
             )
@@ -3071,7 +3324,11 @@ class RemoteUri(Rule):
         "`except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) downloads nothing when the notebook runs from its folder: "
         "not reported here; PTH006 reports the relative read, the fetch related (a local file the repository lacks keeps the fetch's finding). An `ftp://` URL in a `!wget`/`!curl` line is a download as an http "
         "one is (anonymous FTP needs no credentials): one step with the cell's other fetches, the files it saves read back "
-        "related. In a Colab detection `try` (`try:` / `from google.colab import files` / … / `except ModuleNotFoundError:`), "
+        "related; so are the reads of a file the notebook's own download helper saves under the URL's name (`download_image(url)`, "
+        "then `cv2.imread(\"cat.jpg\")`, or `os.listdir(\"bee\")` after `!unzip bee.zip`). URLs of one remote folder bound to "
+        "constants in several cells and read where they are used (`url1`, `url2` of one Hugging Face folder) are one finding, as "
+        "literal ones are; downloads in another cell stay a step of their own. A web URL whose file name is also a file in the "
+        "`data/` folder beside the notebook: the message says a file of that name is committed there. In a Colab detection `try` (`try:` / `from google.colab import files` / … / `except ModuleNotFoundError:`), "
         "the rest of the body after the import runs only on Colab and the handler is the local branch: a URL fetched in both "
         "is reported at the handler's copy, where a name bound in the handler (`url = \"https://…\"`, then "
         "`wget.download(url, path)`) is followed too. An object-store URI whose bucket is the platform's default bucket "
@@ -3268,6 +3525,14 @@ class RemoteUri(Rule):
                    "    known_hash='sha256:9f1c0e3b5a7d2c4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e',\n    path='cache',\n)",),
             expect=((1, 3),),
         ),
+        # Two files of one remote folder bound to constants in two cells: one finding (fair check 20).
+        Example(
+            cells=(
+                "import pandas as pd\nurl_a = 'https://data.example.org/samples/a.csv'\na = pd.read_csv(url_a)",
+                "url_b = 'https://data.example.org/samples/b.csv'\nb = pd.read_csv(url_b)",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3285,6 +3550,7 @@ class RemoteUri(Rule):
         taken = {(h.cell.index, h.line) for h in hits if h.cell is not None} | {
             (c.index, line) for h in hits for c, line, _ in h.related if c is not None}
         hits.extend(_open_ended_urls(ctx, taken))
+        hits = _with_python_fetch_reads(ctx, hits)
         for hit in hits:
             where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
             extra = [place for anchor in sorted(where & set(places)) for place in places.pop(anchor)]
@@ -3473,6 +3739,24 @@ class RemoteUri(Rule):
                 folded[id(step[0])] = step[1:]
                 for later in step[1:]:
                     folded[id(later)] = []
+        # Constants of one remote folder read where they are used in several cells (`url1 =
+        # "…/resolve/main/a.webp"`, `show_image(url1)` in one cell, `url2 = "…/resolve/main/b.webp"`
+        # in a later one) are one root cause, as literal URLs of one folder are: the first carries the
+        # finding, the others (their literals and reads) related (fair check 20:
+        # repo-folder-urls-split-per-cell). Downloads (`urlretrieve(extra_url, …)`) in another cell
+        # are a download step of their own (fair check 10: one-download-step-split-per-url).
+        same_folder_later: dict[int, list[list[tuple[Constant, str, PathArgument]]]] = {}
+        by_remote_folder: dict[str, list[tuple[Constant, str, PathArgument]]] = {}
+        for uses in sorted(fetched.values(), key=lambda u: (u[0][0].ca.cell.index, u[0][0].line, u[0][0].column)):
+            if folded.get(id(uses)) == [] or "?" in uses[0][0].value or any(p.entry.kind == "url" for _, _, p in uses):
+                continue
+            folder = _data_folder_of_url(uses[0][0].value)
+            if not folder:
+                continue
+            head = by_remote_folder.setdefault(folder, uses)
+            if head is not uses and head[0][0].ca.cell.index != uses[0][0].ca.cell.index:
+                same_folder_later.setdefault(id(head), []).append(uses)
+                folded[id(uses)] = []
         for uses in fetched.values():
             others = folded.get(id(uses))
             if others == []:
@@ -3482,6 +3766,14 @@ class RemoteUri(Rule):
             if others:
                 lines = ", ".join(str(o[0][0].line) for o in others)
                 more = f"; {len(others)} more URL{'s' if len(others) > 1 else ''} of this cell (line{'s' if len(others) > 1 else ''} {lines}) too"
+            later_cells = same_folder_later.get(id(uses), [])
+            if later_cells:
+                where = sorted({o[0][0].ca.cell.index for o in later_cells})
+                more += (
+                    f"; {len(later_cells)} more URL{'s' if len(later_cells) > 1 else ''} of the folder "
+                    f"{shown(_data_folder_of_url(root.value))} (cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)})"
+                )
+                others = [*(others or []), *later_cells]
             yield Hit(
                 root.ca.cell,
                 root.line,
@@ -3579,6 +3871,32 @@ _RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com|github\.com/
 _COMMIT_SEGMENT = re.compile(r"/([0-9a-f]{40})(?=/)")
 
 
+def _with_python_fetch_reads(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
+    """Each Python download call a finding stands for (`download_image(url)`, the notebook's own
+    helper saving the URL's file name; `common.download_file(url, image_path)`): the reads of the
+    file it saved (`cv2.imread("arturito.jpg")`, `os.listdir("bee")` after `!unzip bee.zip`, an
+    `os.path.exists(image_path)` guarding the call) are related to it, as for a `!wget` line;
+    PTH006 leaves them to it (fair check 20: fetched-file-read-back)."""
+    fetched = _covered_python_fetch_lines(ctx)
+    if not fetched:
+        return hits
+    fetches = {f.at: f for f in _python_fetches(ctx)}
+    relative_reads = [r for r in literal_findings(ctx) if r.path_class.kind == "relative" and r.argument is not None]
+    constant_places = _fetched_constant_places(ctx, python=True)
+    out = list(hits)
+    for at, files in sorted(fetched.items()):
+        for i, hit in enumerate(out):
+            where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related if c is not None} if hit.cell is not None else set()
+            if at in where or fetches[at].url_at in where:
+                these = {at: files}
+                places = [(r.ca.cell, r.line, r.column) for r in relative_reads if _reads_fetched_file(r, these)]
+                places += constant_places.get(at, [])
+                if places:
+                    out[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *(p for p in places if p[:2] != (hit.cell, hit.line))])))
+                break
+    return out
+
+
 def _change_note(url: str, hash_keyword: str = "") -> str:
     """What can become of the remote file: a URL pinned to a commit serves the same bytes for as long
     as it is served (fair check 16, item 89); a download checked against a hash (`hash_keyword`:
@@ -3599,6 +3917,11 @@ def _committed_copy_note(ctx: RuleContext, url: str) -> str:
     copies = ctx.project.committed_copies if ctx.project is not None else frozenset()
     name = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]
     if not _RAW_GITHUB.match(url):
+        # A file of that name in the `data/` folder beside the notebook (`tree_boxes.geojson`
+        # fetched from the project's web site; fair check 20, item 95): only the name is known to match.
+        for copy_name, relative in ctx.project.committed_data_copies if ctx.project is not None else ():
+            if copy_name == name:
+                return f"; a file of that name is committed at `{relative}` (from the notebook's folder): if it is the same data, read that copy"
         return ""
     if copies and name in copies:
         return f"; a copy, `{name}`, is committed beside the notebook: read that copy"
@@ -4344,7 +4667,19 @@ class ChangeDirectory(Rule):
         # `%cd /content/zoo/` whose absolute target PTH002 reports on the same line: one line, one
         # fix (PTH002's message names the change of directory; fair check 16, item 97).
         user_lines: Optional[frozenset[tuple[int, int]]] = None
+        cells = {ca.cell.index: ca for ca in ctx.cells}
         for hit in self._check(ctx):
+            if hit.cell is not None and hit.line is not None:
+                # `base_path = os.path.abspath("../")` above `os.chdir(base_path)`: the target's literal, related.
+                targets = _chdir_target_bindings(ctx)
+                here = {a.name for call in cells[hit.cell.index].facts.calls
+                        if call.line == hit.line and self._changes_directory(ctx, call) for a in call.args if a.name}
+                bound = [
+                    (cells[cell].cell, line, column) for (cell, line, column) in targets
+                    if here and any(d.name in here and d.line == line for d in cells[cell].facts.defined)
+                ] if targets else []
+                if bound:
+                    hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *bound])))
             if hit.cell is not None and hit.line is not None and _cd_line(next(ca for ca in ctx.cells if ca.cell is hit.cell), hit.line):
                 if user_lines is None:
                     user_lines = _user_path_lines(ctx)
@@ -4533,6 +4868,22 @@ class ChangeDirectory(Rule):
                     "the kernel started in (the notebook's own under Jupyter, not under papermill or a pipeline step)"
                 )
                 related = ((back_ca.cell, back_line, back_column),)
+            elif not _relative_paths_after(ctx, ca, line):
+                # (fair check 20, item 99: no relative path follows `os.chdir(base_path)`)
+                message = (
+                    f"`{shown_text}` changes the working directory, but no relative path in the notebook's code comes "
+                    "after it: the change looks unused, and it leaves the kernel in another folder for whatever runs next"
+                )
+                related = ()
+            elif (source := _start_free_target(ctx, ca, line, column)) is not None:
+                # `os.chdir(os.path.dirname(arcpy.env.workspace))`: where it goes does not depend on the
+                # folder the kernel started in; the later paths still depend on it (fair check 20, item 98).
+                message = (
+                    f"`{shown_text}` changes the working directory to `{source}`: every relative path after it "
+                    "depends on this cell having run before it (out of order, or in a pipeline step of its own, "
+                    "they resolve against another folder)"
+                )
+                related = ()
             else:
                 message = (
                     f"`{shown_text}` changes the working directory: every relative path after it depends on "
@@ -4620,6 +4971,127 @@ class ChangeDirectory(Rule):
             words = first.string.lstrip("%").split()
             return bool(words) and words[0] in _CHDIR_MAGICS
         return False
+
+
+def _relative_paths_after(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
+    """Does a relative path literal of the notebook (a path argument, a shell line's, a constant's)
+    come after (cell, line), other than the target of a change of directory itself? True too when
+    nothing comes after it (nothing to say the change is unused: a notebook ending there) and for an
+    import of the project's own modules after it (`os.chdir("..")`, then `from src.utils import …`)."""
+    from nbrefactor.audit.distributions import LOCAL_KIND, RELATIVE_KIND, STDLIB_KIND, import_kind, resolve
+
+    later = [c for c in ctx.cells if c.cell.index > ca.cell.index and c.cell.source.strip()]
+    if not later and not any(stmt > line for stmt in _statement_lines(ca)):
+        return True
+    for c in ctx.cells:
+        for imp in c.facts.imports:
+            if (c.cell.index, imp.line) <= (ca.cell.index, line):
+                continue
+            kind = import_kind(imp.module, imp.level, ctx.project, ctx.catalog)
+            # (a module no catalogue or installed distribution names may lie in the folder changed to)
+            if kind in (LOCAL_KIND, RELATIVE_KIND) or (kind != STDLIB_KIND and resolve(imp.module, ctx.catalog).source == "import-name"):
+                return True
+    targets = _chdir_target_bindings(ctx)
+    chdir_calls = {
+        (c.cell.index, call.line) for c in ctx.cells for call in c.facts.calls if ChangeDirectory._changes_directory(ctx, call)
+    }
+    # A later change of directory (`%cd data` after `%cd ..`) goes where this one left it.
+    if any((c.cell.index, ln) > (ca.cell.index, line) for c_index, ln in chdir_calls for c in ctx.cells if c.cell.index == c_index) or any(
+        m.name in _CHDIR_MAGICS and (c.cell.index, m.line) > (ca.cell.index, line) for c in ctx.cells for m in c.magics
+    ):
+        return True
+    return any(
+        f.path_class.kind == "relative" and (f.ca.cell.index, f.line) > (ca.cell.index, line)
+        and (f.ca.cell.index, f.line) not in chdir_calls and (f.ca.cell.index, f.line, f.column) not in targets
+        for f in literal_findings(ctx)
+    ) or any(
+        # `image = "agriculture.tif"` handed to a call no catalogue knows: a file name all the same.
+        (_plausible_generic_path(sf.value, keyword=False) or re.fullmatch(r"[\w\-./]+\.[A-Za-z][A-Za-z0-9]{1,4}", sf.value))
+        and not _GENERIC_URL.match(sf.value) and not sf.value.startswith(("/", "~"))
+        for c in ctx.cells for sf in c.facts.strings if (c.cell.index, sf.line) > (ca.cell.index, line)
+    ) or any(
+        # `%run helper.py`, `!python train.py`, `!ls`: shell and magic lines run in the folder too.
+        m.kind in ("shell", "line_magic", "automagic", "cell_magic") and m.name not in _CHDIR_MAGICS
+        for c in ctx.cells for m in c.magics if (c.cell.index, m.line) > (ca.cell.index, line)
+        and m.name not in ("pip", "conda", "matplotlib", "load_ext", "reload_ext", "autoreload", "time", "timeit",
+                           "capture", "env", "config", "who", "whos", "pinfo", "history")
+    ) or any(
+        # `parent = os.getcwd()` after `os.chdir("..")`: the new folder is read.
+        resolve_callee(ctx.facts, ctx.catalog, call.func) in _CWD_CALLS or call.method in ("getcwd", "cwd")
+        for c in ctx.cells for call in c.facts.calls if (c.cell.index, call.line) > (ca.cell.index, line)
+    )
+
+
+def _statement_lines(ca: CellAnalysis) -> list[int]:
+    """The first lines of the cell's top-level statements (all its lines when it does not parse)."""
+    tree = cell_python_tree(ca)
+    return [stmt.lineno for stmt in tree.body] if tree is not None else list(range(1, len(ca.lines) + 1))
+
+
+def _start_free_target(ctx: RuleContext, ca: CellAnalysis, line: int, column: int) -> Optional[str]:
+    """The source of an `os.chdir(name)` target that cannot depend on the folder the kernel started
+    in (`workspace = os.path.dirname(arcpy.env.workspace)`: no relative literal, no `os.getcwd()`,
+    no `..`), as written; None for any other change (a literal, a magic, a name bound otherwise)."""
+    call = next((c for c in ca.facts.calls if c.line == line and c.column == column and ChangeDirectory._changes_directory(ctx, c)), None)
+    first = call.arg(0, ("path",)) if call is not None else None
+    if first is None or first.name is None:
+        return None
+    bound = _last_binding(ctx, first.name, ca.cell.index, line)
+    if bound is None:
+        return None
+    value = bound[0]
+    for node in ast.walk(value):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return None  # a literal piece: relative or not, the old message fits (or says too little)
+        if isinstance(node, ast.Name) and node.id not in ctx.facts.aliases:
+            return None  # another name of the notebook's (not an imported module): not followed here
+        if isinstance(node, ast.Call) and (dotted_name(node.func) or "").rsplit(".", 1)[-1] in ("getcwd", "cwd", "getcwdb", "resolve", "absolute"):
+            return None
+    if not isinstance(value, (ast.Call, ast.Attribute)):
+        return None
+    text = ast.unparse(value)
+    return text if len(text) <= 80 else None
+
+
+_ABSOLUTE_WRAPPERS = frozenset({
+    "os.path.abspath", "os.path.realpath", "os.path.expanduser", "os.path.normpath",
+    "path.abspath", "path.realpath", "path.expanduser", "path.normpath",
+})
+
+
+def _chdir_target_bindings(ctx: RuleContext) -> dict[tuple[int, int, int], tuple[int, int]]:
+    """`base_path = os.path.abspath("../")` whose only use is `os.chdir(base_path)`: the folder the
+    notebook changes into, spelled on the line above. By (cell, line, column) of the literal, the
+    (cell, line) of the binding; PTH006 leaves the literal to PTH004's finding, which relates it
+    (fair check 20: chdir-target-via-abspath-constant). Only a name bound once, at module level."""
+    def compute() -> dict[tuple[int, int, int], tuple[int, int]]:
+        chdir_args = {
+            (ca.cell.index, a.line, a.column)
+            for ca in ctx.cells for call in ca.facts.calls if ChangeDirectory._changes_directory(ctx, call)
+            for a in call.args if a.name is not None
+        }
+        if not chdir_args:
+            return {}
+        out: dict[tuple[int, int, int], tuple[int, int]] = {}
+        loads = name_loads(ctx)
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            for stmt in tree.body if tree is not None else ():
+                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                    continue
+                value = stmt.value
+                if not (isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func) or "") in _ABSOLUTE_WRAPPERS
+                        and len(value.args) == 1 and isinstance(value.args[0], ast.Constant) and isinstance(value.args[0].value, str)):
+                    continue
+                name = stmt.targets[0].id
+                if sum(1 for c in ctx.cells for d in c.facts.defined if d.name == name) != 1:
+                    continue
+                uses = loads.get(name, ())
+                if uses and all((cell, node.lineno, node.col_offset + 1) in chdir_args for node, _, cell in uses):
+                    literal = value.args[0]
+                    out[(ca.cell.index, literal.lineno, literal.col_offset + 1)] = (ca.cell.index, stmt.lineno)
+        return out
+    return ctx.shared("paths.chdir_target_bindings", compute)
 
 
 def _clone_lines(ca: CellAnalysis) -> list[tuple[int, str]]:
@@ -6220,7 +6692,7 @@ def _own_function_paths(
                 if value in known:
                     continue
                 groups.setdefault(value, []).append((where, given, fname, text, name, (ca.cell, node.lineno, node.col_offset + 1)))  # type: ignore[arg-type]
-    fetched = _download_lines(ctx) if groups else {}
+    fetched = _read_back_lines(ctx) if groups else {}
     for value, places in groups.items():
         ca, first, fname, text, name, call = places[0]
         _, pa, inner_cell = functions[fname]
@@ -6460,6 +6932,45 @@ def _joined_from(ctx: RuleContext, f: LiteralFinding) -> Optional[str]:
                 return None
             pieces = [_value_at(ctx, a, f.ca.cell.index, f.line, 0) for a in node.args]
             return "/".join((p if p is not None else "{…}").rstrip("/") for p in pieces)
+    return None
+
+
+def _quoted_file_path(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, str]]:
+    """For the literal `"__file__"` made absolute (`os.path.abspath("__file__")`, a mistake for the
+    module's `__file__`, which a notebook does not have): the path built on it by the join around it
+    (`os.path.join(os.path.dirname(…), "data", "x.csv")` → `data/x.csv`, "" when none) and the name it
+    is bound to ("" when none); None for any other literal."""
+    if f.value != "__file__" or f.source != "python" or f.argument is None or f.argument.call.method not in ("abspath", "realpath"):
+        return None
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return "", ""
+
+    def holds(node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Constant) and n.value == "__file__" and n.lineno == f.line for n in ast.walk(node))
+
+    built, name = "", ""
+    for node in tree_nodes(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and holds(node.value):
+            name = node.targets[0].id
+        if (isinstance(node, ast.Call) and dotted_name(node.func) in _JOIN_CALLS and len(node.args) > 1
+                and holds(node.args[0]) and not built):
+            pieces = [_value_at(ctx, a, f.ca.cell.index, f.line, 0) for a in node.args[1:]]
+            built = "/".join((p if p is not None else "{…}").strip("/") for p in pieces)
+    return built, name
+
+
+def _own_function_caller(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, Cell, int, int]]:
+    """For a literal inside a module-level function of the notebook (`os.path.join("../", base)` in
+    `def get_data_directory(base)`): the function and its first call outside its own body, as
+    (name, cell, line, column); None elsewhere, or for a function never called."""
+    if f.argument is None or not f.argument.call.in_function or not f.argument.call.owner:
+        return None
+    owner = f.argument.call.owner
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if call.func == owner and call.owner != owner:
+                return owner, ca.cell, call.line, call.column
     return None
 
 
@@ -6989,7 +7500,10 @@ class CwdRelativePath(Rule):
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
         "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
-        "downloads nothing: then the read is this rule's), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
+        "downloads nothing: then the read is this rule's); so is a file the notebook's own download helper saved (`download_image(url)` "
+        "writing `url.split(\"/\")[-1]`, or the file name it is given) or a library's `download…(url, image_path)` saved, read back or "
+        "tested by `os.path.exists` guarding that download, "
+        "and a folder made absolute only to change into it (`base_path = os.path.abspath(\"../\")`, then `os.chdir(base_path)`: PTH004's, related there), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
         "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
         "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
         "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
@@ -7082,6 +7596,15 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # The file the notebook's own download helper saved (the URL's name), read back: PTH003's
+        # finding relates it; and a folder made absolute only to `os.chdir` into it: PTH004's (fair check 20).
+        Example(cells=(
+            "import requests\ndef fetch(url, filename=''):\n    filename = url.split('/')[-1] if len(filename) == 0 else filename\n"
+            "    with open(filename, 'wb') as out:\n        out.write(requests.get(url).content)\n"
+            "fetch('https://media.example.org/cat.jpg')",
+            "import cv2\nimage = cv2.imread('cat.jpg')",
+            "import os\nbase_path = os.path.abspath('../')\nos.chdir(base_path)",
+        )),
         # A member name given to an open archive is looked up inside it, not in the folder (fair check 19).
         Example(cells=(
             "import os\nimport zipfile\nwith zipfile.ZipFile(os.environ['LYRICS_ZIP']) as zin:\n    text = zin.read('lyrics.txt').decode()",
@@ -7344,7 +7867,7 @@ class CwdRelativePath(Rule):
                 if hit.cell is not None and ((hit.cell.index, hit.line) == anchor or anchor in where):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
-        yield from _fold_by_folder(hits, paths, scratch)
+        yield from _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
 
     def _hits(
         self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]],
@@ -7360,12 +7883,12 @@ class CwdRelativePath(Rule):
         # A file a download line saved (`!curl URL --create-dirs -o ../datasets/tables/train.csv`,
         # `!wget ftp://…/reads.fq.gz`), read back through a constant bound to its path: PTH003's
         # download step stands for it, as for a literal read (fair check 16, item 106).
-        fetched_by_lines = _download_lines(ctx)
+        fetched_by_lines = _read_back_lines(ctx)
         # (their literals and uses are the download's: no open-ended path of their own either)
         fetched_constants: list[list[tuple[Constant, str, PathArgument]]] = []
         for position in [p for p, uses in grouped.items() if fetched_by_lines and all(
                 pa.direction in ("read", "none") and any(
-                    _fetched(_normal_path(value), files) and where < (_cell_of(ctx, pa), pa.call.line)
+                    _fetched(_normal_path(value), files) and _fetch_before(where, (_cell_of(ctx, pa), pa.call.line), pa.direction)
                     for where, files in fetched_by_lines.items())
                 for _, value, pa in uses)]:
             fetched_constants.append(grouped.pop(position))
@@ -7450,11 +7973,13 @@ class CwdRelativePath(Rule):
             (ca.cell.index, call.line, call.column)
             for ca in ctx.cells for call in ca.facts.calls if ChangeDirectory._changes_directory(ctx, call)
         }
-        fetched = _download_lines(ctx)
+        fetched = _read_back_lines(ctx)
         relative = (
             f for f in literal_findings(ctx)
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
             and (f.ca.cell.index, f.argument.call.line, f.argument.call.column) not in chdir_arguments
+            # `base_path = os.path.abspath("../")` only for `os.chdir(base_path)`: PTH004's.
+            and (f.ca.cell.index, f.line, f.column) not in _chdir_target_bindings(ctx)
             and not _displayed_listing(f)
             # Colab's set-up block (`os.makedirs("dqn")` under `if IN_COLAB:`) runs in /content only.
             and not _hosted_setup(f)
@@ -7606,6 +8131,32 @@ class CwdRelativePath(Rule):
                 )
             paths[(f.ca.cell.index, f.line, f.column)] = formatted[1] or f.value if formatted is not None else f.value
             where = _where(f)
+            quoted_file = _quoted_file_path(ctx, f)
+            if quoted_file is not None:
+                # `os.path.join(os.path.dirname(os.path.abspath("__file__")), "data", "x.csv")`: the quoted
+                # name is a file in the working directory, not the notebook (fair check 20, item 128).
+                built, name = quoted_file
+                yield _hit(
+                    f,
+                    f"The quoted {shown(f.value)}{where} is a file name, not the notebook's path: "
+                    f"`{f.argument.shown_callee}(\"__file__\")` is a path in the working directory, so "
+                    f"{shown(built) if built else 'the path built from it'}{f' (`{name}`)' if name else ''} is resolved "
+                    "against the current working directory, " + RUN_FOLDER,
+                    "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
+                    "value or environment variable (or `Path(__file__).parent` inside a package).",
+                    others,
+                )
+                continue
+            caller = _own_function_caller(ctx, f)
+            if caller is not None:
+                # `path = os.path.join("../", base)` in `def get_data_directory(base)`: say where it runs
+                # (fair check 20, item 127: the message named only `os.path.join`).
+                function, call_cell, call_line, call_column = caller
+                where = f"{where[:-1]} in `{function}`, the notebook's own function (called in cell {call_cell.index}, line {call_line}),"
+                others = [*others]
+                caller_place = (call_cell, call_line, call_column)
+            else:
+                caller_place = None
             if f.argument is not None and f.argument.direction == "none":
                 # `os.path.exists("weights_model")` first, the folder made and filled below: the
                 # write is what the reader must move (fair check 14, item 129).
@@ -7616,7 +8167,7 @@ class CwdRelativePath(Rule):
                 if writer is not None:
                     where = (f"{where[:-1]} and {writer.argument.verb} `{writer.argument.shown_callee}` "
                              f"(cell {writer.ca.cell.index}, line {writer.line}),")
-            yield _hit(
+            hit = _hit(
                 f,
                 f"Relative path {described}{_kaggle_input_note(f.value)}{where} is resolved against the current working directory, "
                 + RUN_FOLDER,
@@ -7624,6 +8175,7 @@ class CwdRelativePath(Rule):
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
                 others,
             )
+            yield replace(hit, related=tuple(dict.fromkeys([*hit.related, caller_place]))) if caller_place is not None else hit
         # Through variables: one finding per constant, at its literal (where it is fixed), with
         # the calls that use it as related locations.
         # Settings of one settings object naming files of one folder (`args.raw_train_csv =
