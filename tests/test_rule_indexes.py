@@ -703,6 +703,10 @@ def _generic_path_arguments_tests_first(facts, catalog, call, qualified, strings
         if arg.keyword is None:
             continue
         name = arg.keyword.lower()
+        if name in paths._FILE_VALUED_KEYWORDS:
+            if paths._file_shaped_keyword_value(facts, call, arg):
+                out.append(paths._generic(call, arg, qualified, strings))  # fair check 20: `output="x.tif"`
+            continue
         if name in paths._CODE_FOLDER_KEYWORDS or not (name in paths._GENERIC_KEYWORDS or name.endswith(paths._GENERIC_KEYWORD_ENDINGS)):
             continue
         if arg.string is not None and not paths._plausible_generic_path(arg.string, keyword=True):

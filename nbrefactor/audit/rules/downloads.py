@@ -1090,6 +1090,15 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 3), (3, 1)),
         ),
+        # LightFM's loaders fetch into ~/lightfm_data; not with `download_if_missing=False` (fair check 20).
+        Example(
+            cells=(
+                "from lightfm.datasets import fetch_movielens, fetch_stackexchange",
+                "movielens = fetch_movielens(min_rating=4.0)",
+                "cached = fetch_stackexchange('crossvalidated', download_if_missing=False)",
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -369,12 +369,24 @@ _GENERIC_KEYWORDS = frozenset({
     "path_or_buf", "filepath_or_buffer", "logdir", "outdir", "savedir", "save_to", "directory",
 })
 _GENERIC_KEYWORD_ENDINGS = ("_path", "_file", "_dir", "_directory", "_folder", "_filename", "_filepath", "_dirpath")
+# Keywords that name a file only sometimes: `output="json"` chooses a format, `checkpoint="best"` a
+# behaviour, `source="Satellite"` a tile service. A path there when the value is shaped like a
+# file, as a first positional argument is (segment-geospatial's `tms_to_geotiff(output="Image.tif")`,
+# `sam.save_masks(output="masks.png")`, `SamGeo(checkpoint="sam_vit_h_4b8939.pth")`; fair check 20:
+# pth006-generic-output-keyword), literally or through a string constant (`image = "Image.tif"`,
+# then `output=image`); never a URL (a tile or image service, not a file of the run).
+_FILE_VALUED_KEYWORDS = frozenset({"output", "checkpoint", "source", "image", "mask", "input"})
 # A first positional argument this shaped is a path or a URL whatever the call: a data, model or
 # archive file's extension, or a leading `./`/`../`, or a remote scheme.
 _DATA_FILE = re.compile(
     r"\.(?:csv|tsv|parquet|pq|json|jsonl|ndjson|pkl|pickle|joblib|h5|hdf5|hdf|pt|pth|ckpt|safetensors|onnx|"
     r"gz|zip|tar|tgz|bz2|xz|7z|txt|npy|npz|feather|arrow|xlsx|xls|avro|orc|sqlite|db|mat|libsvm|svmlight|"
-    r"data|arff|tfrecord|tfrecords|msgpack|sav|model|bin|yaml|yml)$",
+    r"data|arff|tfrecord|tfrecords|msgpack|sav|model|bin|yaml|yml|"
+    # Images, rasters, vector layers and single-cell/array stores (fair check 20:
+    # pth006-generic-image-raster-extension: kornia's `K.io.load_image("panda.jpg")`, leafmap's
+    # `m.add_raster("satellite.tif")`, samgeo's `raster_to_vector("trees.tif", "trees.shp")`,
+    # scanpy's `sc.read_h5ad("TS_Lung.h5ad")`).
+    r"jpg|jpeg|png|gif|bmp|webp|tif|tiff|shp|gpkg|geojson|kml|h5ad|h5mu|loom|nc)$",
     re.IGNORECASE,
 )
 # A URL naming a file or folder on a host: a path after the host (`http://{}:5000`, a server to
@@ -450,6 +462,10 @@ def _generic_path_arguments(
         if arg.keyword is None:
             continue
         name = arg.keyword.lower()
+        if name in _FILE_VALUED_KEYWORDS:
+            if _file_shaped_keyword_value(facts, call, arg):
+                candidates.append(arg)
+            continue
         if name in _CODE_FOLDER_KEYWORDS or not (name in _GENERIC_KEYWORDS or name.endswith(_GENERIC_KEYWORD_ENDINGS)):
             continue
         if arg.string is not None and not _plausible_generic_path(arg.string, keyword=True):
@@ -481,6 +497,18 @@ def _generic_path_arguments(
     if _archive_member_call(facts, call):
         return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+def _file_shaped_keyword_value(facts: NotebookFacts, call: CallFact, arg: ArgFact) -> bool:
+    """Is the value of a keyword that names a file only sometimes (`_FILE_VALUED_KEYWORDS`) shaped
+    like a relative file, literally or through a string constant of the notebook? As for a first
+    positional argument, a constant is not followed inside a function, where the name may be a
+    parameter hiding it."""
+    value = arg.string
+    if value is None and arg.name is not None and not call.in_function:
+        constant = string_constants(facts).get(arg.name)
+        value = constant.value if constant is not None else None
+    return value is not None and not _GENERIC_URL.match(value) and _plausible_generic_path(value, keyword=False)
 
 
 # The methods of an open archive that take a member's name, not a path (`zin.open('lyrics.txt')`,
@@ -558,7 +586,9 @@ def _plausible_generic_path(value: str, keyword: bool) -> bool:
         return False  # a message, a pattern, a format, or a path whose root is a hole (unknown)
     if keyword:
         return value.lower() not in _SETTING_WORDS
-    return value.startswith(("./", "../")) or ("{" not in value and bool(_DATA_FILE.search(value)))
+    # An extension alone (`cv2.imencode(".jpg", frame)`, `name.endswith(".png")`) names a format, not a file.
+    return value.startswith(("./", "../")) or (
+        "{" not in value and bool(_DATA_FILE.search(value)) and not posixpath.basename(value).startswith("."))
 
 
 # Values a path keyword takes that choose a behaviour, not a place (`checkpoint_path="best"`).
@@ -3279,7 +3309,9 @@ class RemoteUri(Rule):
         "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
         "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
-        "constant, at its literal, the calls that fetch it related; a name bound more than once is "
+        "constant, at its literal, the calls that fetch it related (a URL that starts with such a constant and ends with what "
+        "only the run knows, written in the call or in a name bound above it, is reported the same way: `base_url + fn`, "
+        "`file_url = base_url + file_name` in a loop over file names, then `urlretrieve(file_url, file_path)`); a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
         "in the nearest cell above that does (`query_url = \"https://…\"` rebound in two cells, each fetched in the "
         "next cell; the same URL fetched so in several cells is one finding, and so are URLs of one remote folder fetched so "
@@ -3350,6 +3382,12 @@ class RemoteUri(Rule):
         'df = pd.read_parquet(f"{DATA_URI}/train.parquet")'
     )
     passing = (
+        # The same loop when the base comes from the environment: no known start (fair check 20).
+        Example(cells=(
+            "import os\nimport urllib.request\nbase_url = os.environ['MODEL_MIRROR']",
+            "for file_name in ['GoogleNet.ckpt', 'ResNet.ckpt']:\n    file_path = os.path.join(os.environ['CKPT'], file_name)\n"
+            "    file_url = base_url + file_name\n    urllib.request.urlretrieve(file_url, file_path)",
+        )),
         # SageMaker's per-account default bucket: named by the platform, not the code.
         Example(cells=(
             "import sagemaker\nsess = sagemaker.Session()\nbucket = sess.default_bucket()\n"
@@ -3532,6 +3570,15 @@ class RemoteUri(Rule):
                 "url_b = 'https://data.example.org/samples/b.csv'\nb = pd.read_csv(url_b)",
             ),
             expect=((1, 2),),
+        ),
+        # A URL constant joined to a loop's file name through a name bound in the loop (fair check 20).
+        Example(
+            cells=(
+                "import os\nimport urllib.request\nbase_url = 'https://example.com/saved_models/tutorial5/'",
+                "for file_name in ['GoogleNet.ckpt', 'ResNet.ckpt']:\n    file_path = os.path.join(os.environ['CKPT'], file_name)\n"
+                "    file_url = base_url + file_name\n    urllib.request.urlretrieve(file_url, file_path)",
+            ),
+            expect=((1, 3),),
         ),
     )
 
@@ -3938,7 +3985,10 @@ def _open_ended_urls(ctx: RuleContext, taken: Collection[tuple[int, int]]) -> It
     """A download whose URL starts with a constant and ends with what only the run knows
     (`base_url = "https://…/taxi_data/"`, then `urlretrieve(base_url + fn, …)` in a loop over file
     names): one finding at the URL's literal, the downloads related (fair check 15, a recall miss).
-    Not one `taken` by another finding of the rule ((cell, line) of it or its related places)."""
+    Also through a name whose last plain binding above builds it (`file_url = base_url + file_name`,
+    then `urlretrieve(file_url, file_path)`: every uvadlc tutorial's pretrained-files cell; fair
+    check 20, pth003-url-constant-plus-loop-name). Not one `taken` by another finding of the rule
+    ((cell, line) of it or its related places)."""
     settings = path_settings(ctx.catalog)
     cells = {ca.cell.index: ca for ca in ctx.cells}
     found: dict[tuple[int, int, int], list[tuple[str, PathArgument, int, str]]] = {}
@@ -3953,9 +4003,17 @@ def _open_ended_urls(ctx: RuleContext, taken: Collection[tuple[int, int]]) -> It
         nodes = _call_argument_nodes(tree)
         for pa in arguments:
             node = nodes.get((pa.arg.line, pa.arg.column))
+            built_in, built_line = ca, pa.arg.line
+            if isinstance(node, ast.Name):
+                # Only a name built by `+` or an f-string: one bound to a whole literal is the
+                # constant's finding (`taken`), one bound otherwise has no known start.
+                bound = _last_binding(ctx, node.id, ca.cell.index, pa.arg.line, nested=True)
+                if bound is None or not isinstance(bound[0], (ast.BinOp, ast.JoinedStr)) or bound[1] not in cells:
+                    continue
+                node, built_in, built_line = bound[0], cells[bound[1]], bound[2]
             if not isinstance(node, (ast.BinOp, ast.JoinedStr)) or (ca.cell.index, pa.call.line) in taken:
                 continue
-            leading = _leading_piece(ctx, node, ca.cell.index, pa.arg.line)
+            leading = _leading_piece(ctx, node, built_in.cell.index, built_line)
             if leading is None or not isinstance(leading[0], ast.Constant) or not isinstance(leading[0].value, str):
                 continue
             piece, piece_cell = leading
@@ -3965,7 +4023,7 @@ def _open_ended_urls(ctx: RuleContext, taken: Collection[tuple[int, int]]) -> It
             if (piece_cell, piece.lineno) in taken:
                 continue
             position = (piece_cell, piece.lineno, piece.col_offset + 1 + cells[piece_cell].masked.dedent)
-            written = ast.get_source_segment(ca.masked.python, node) or ""
+            written = ast.get_source_segment(built_in.masked.python, node) or ""
             found.setdefault(position, []).append((piece.value, pa, ca.cell.index, written))
     for (cell, line, column), uses in found.items():
         value, pa, used_in, written = uses[0]
@@ -7466,9 +7524,12 @@ class CwdRelativePath(Rule):
         "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
         "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
         "`_folder`, `_filename`: `TabularPredictor(path=\"agModels\")`, `model.train(output_directory=\"runs\")`), or a first "
-        "positional argument, literal or string constant, shaped like a data, model or archive file (`.csv`, `.parquet`, `.pkl`, "
-        "`.pt`, `.gz`, `.zip`, `.txt`, `.npy`…) or starting with `./` or `../` (`sc.textFile(\"./kddcup.data.gz\")`, "
-        "`benchmark.run(\"results.csv\")`); never a call that only shows, logs, formats, matches or compares text (`print`, "
+        "positional argument, literal or string constant, shaped like a data, model, archive, image, raster or AnnData file "
+        "(`.csv`, `.parquet`, `.pkl`, `.pt`, `.gz`, `.zip`, `.txt`, `.npy`, `.jpg`, `.png`, `.tif`, `.shp`, `.gpkg`, `.h5ad`…; not "
+        "an extension alone, `cv2.imencode(\".jpg\", frame)`) or starting with `./` or `../` (`sc.textFile(\"./kddcup.data.gz\")`, "
+        "`benchmark.run(\"results.csv\")`, `K.io.load_image(\"panda.jpg\")`), or one of the keywords that name a file only "
+        "sometimes (`output`, `checkpoint`, `source`, `image`, `mask`, `input`) given such a file, literal or constant, not a URL "
+        "(`tms_to_geotiff(output=\"Image.tif\")`, `SamGeo(checkpoint=\"sam_vit_h.pth\")`; not `source=\"Satellite\"`); never a call that only shows, logs, formats, matches or compares text (`print`, "
         "`logging`, `warnings`, `re`, `os.path`, `json`, str, dict and list methods, plot titles, frame column operations), a model "
         "or dataset id (`from_pretrained`, `load_dataset`, `hf_hub_download`: PTH007's; a Hub id `org/name` given to a model "
         "keyword such as `model_path=` when no other string of the notebook names `org`: deepchem's `ProtBERT(model_path=\"Rostlab/prot_bert\")`), an upload's staged file, nor the "
@@ -7604,6 +7665,13 @@ class CwdRelativePath(Rule):
             "fetch('https://media.example.org/cat.jpg')",
             "import cv2\nimage = cv2.imread('cat.jpg')",
             "import os\nbase_path = os.path.abspath('../')\nos.chdir(base_path)",
+        )),
+        # An extension alone names a format, a tile service's name is no file, a remote scene is no
+        # local path (fair check 20).
+        Example(cells=(
+            "import cv2\nimport leafmap\nok, encoded = cv2.imencode('.jpg', frame)\n"
+            "m = leafmap.Map()\nm.add_tile_layer(source='Satellite', name='Satellite', attribution='Esri')\n"
+            "m.add_cog_layer(image='https://example.org/scenes/derna.tif', name='Derna')",
         )),
         # A member name given to an open archive is looked up inside it, not in the folder (fair check 19).
         Example(cells=(
@@ -7849,6 +7917,15 @@ class CwdRelativePath(Rule):
                 "mutag = TUDataset(root, name='MUTAG')\nenzymes = TUDataset(root, name='ENZYMES')",
             ),
             expect=((1, 3),),
+        ),
+        # An image read and a raster written by calls no catalogue names: an image extension given
+        # first, a file-shaped `output=` through a constant (fair check 20).
+        Example(
+            cells=(
+                "import kornia as K\nimg = K.io.load_image('panda.jpg', K.io.ImageLoadType.RGB32)",
+                "import leafmap\nimage = 'tiles/Image.tif'\nleafmap.map_tiles_to_geotiff(output=image, bounds=bbox, zoom=19)",
+            ),
+            expect=((1, 2), (2, 2)),
         ),
     )
 

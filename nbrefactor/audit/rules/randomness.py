@@ -2972,6 +2972,11 @@ class UnseededRandom(Rule):
             "x = np.random.normal(size=9)\nprint 'mean', x.mean()",
             "y = np.random.rand(3)\nz = y.sum()\nz",
         ), kernel="python2", expect=((2, 1),)),
+        # kornia's augmentations draw from torch's generator when applied (fair check 20).
+        Example(cells=(
+            "import kornia as K\nimport torch",
+            "aug = K.augmentation.AugmentationSequential(K.augmentation.RandomAffine(360, p=1.0))\nout = aug(torch.ones(1, 3, 8, 8))",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3416,6 +3421,11 @@ class MissingRandomState(Rule):
             "vote = VotingRegressor([\n    ('rf', RandomForestRegressor()),\n    ('gb', GradientBoostingRegressor(n_estimators=50)),\n    ('rf2', RandomForestRegressor(n_estimators=20)),\n])\nvote.fit(X, y)\nprint(vote.score(X, y))",
             "model = Word2Vec(sentences, workers=CONFIG['workers'], seed=7)",
         ), expect=((2, 2), (3, 1))),
+        # LightFM draws its embeddings from a fresh RandomState without `random_state` (fair check 20).
+        Example(cells=(
+            "from lightfm import LightFM",
+            "model = LightFM(no_components=30, loss='warp')\nseeded = LightFM(no_components=30, loss='warp', random_state=7)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
