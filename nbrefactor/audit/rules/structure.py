@@ -522,9 +522,6 @@ class SyntaxErrorInCell(Rule):
         # the template's blanks, one finding, the other cell related.
         Example(cells=("import pandas as pd", "label_column =   # put the name of the new column here", "weekly =\nweekly.head()"),
                 expect=((2, 1),)),
-        # An R script kept in a code cell (`pkg::fun` stops the parser): said as R, not as "invalid syntax".
-        Example(cells=("import pandas as pd", "library(DESeq2)\ndds <- DESeqDataSetFromMatrix(counts, coldata, ~ condition)\ndds <- DESeq2::DESeq(dds)"),
-                expect=((2, 3),)),
         # A tutorial's "cite this" block saved as two code cells: one finding, the other cell related.
         Example(cells=("import numpy as np", "@article{lee2023flows,\n  title={Graph flows},\n  year={2023}\n}",
                        md("Cite the tutorial too:"), "@manual{FlowsTutorial,\n title={Graph flows in practice},\n year={2024},\n}"),
@@ -538,6 +535,9 @@ class SyntaxErrorInCell(Rule):
         # the parser stops), is one of the template's blanks; a stray trailing backslash is named.
         Example(cells=("total = ## Your code goes here", "mask = np.where(x > ## Your code goes here\n                , 1, 0)",
                        "plt.legend();\\"), expect=((1, 1), (3, 1))),
+        # An R script kept in a code cell (`pkg::fun` stops the parser): said as R, not as "invalid syntax".
+        Example(cells=("import pandas as pd", "library(DESeq2)\ndds <- DESeqDataSetFromMatrix(counts, coldata, ~ condition)\ndds <- DESeq2::DESeq(dds)"),
+                expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
