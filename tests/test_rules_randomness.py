@@ -155,10 +155,13 @@ def test_rnd001_seed_then_draw_inside_one_function_in_source_order(tmp_path):
 
 
 def test_rnd001_uncalled_function_draw_gets_benefit_of_doubt_only_when_library_seeded(tmp_path):
-    seeded = ("import numpy as np\nnp.random.seed(0)", "def aug(x):\n    return x + np.random.normal()")
-    unseeded = ("import numpy as np", "def aug(x):\n    return x + np.random.normal()")
+    # `aug` is handed on (`pipeline.map(aug)`), a call we cannot follow.
+    seeded = ("import numpy as np\nnp.random.seed(0)", "def aug(x):\n    return x + np.random.normal()", "pipeline.map(aug)")
+    unseeded = ("import numpy as np", "def aug(x):\n    return x + np.random.normal()", "pipeline.map(aug)")
     assert spots(UnseededRandom, tmp_path / "a", *seeded) == []
     assert spots(UnseededRandom, tmp_path / "b", *unseeded) == [(2, 2)]
+    # Named nowhere (no call, no callback, no subclass): it never runs, and draws nothing (fair check 20).
+    assert spots(UnseededRandom, tmp_path / "c", *unseeded[:2]) == []
 
 
 def test_rnd001_callback_passed_by_name_runs_where_it_is_passed(tmp_path):
@@ -654,3 +657,73 @@ def test_rnd002_workers_folded_through_a_config_literal(tmp_path):
     assert spots(MissingRandomState, tmp_path, head, "CFG['w2v']['workers'] = 8", "model = Word2Vec(s, workers=CFG['w2v']['workers'], seed=1)") == [(3, 1)]
     assert messages(MissingRandomState, tmp_path, head, "model = Word2Vec(s, workers=CFG['threads'], seed=1)")[0].startswith(
         "`Word2Vec(...)` trains with `workers=CFG['threads']` (= 4): ")
+
+
+# --- fair check 20 (fix20rnd) ------------------------------------------------------------------------
+
+
+def test_rnd002_seed_in_a_generator_the_package_init_re_exports(tmp_path):
+    # The package's `__init__.py` only re-exports (no "seed" in its text); the generator's module
+    # runs `np.random.seed(random_seed)`: the split is seeded through NumPy's global state (item 149).
+    helpers = {
+        "toydata/__init__.py": "from .uplift import make_toy\n",
+        "toydata/uplift.py": "import numpy as np\n\n\ndef make_toy(n=10, random_seed=7):\n    np.random.seed(random_seed)\n    return np.random.rand(n, 2)\n",
+    }
+    cells = ("from sklearn.model_selection import train_test_split\nfrom toydata import make_toy", "X = make_toy(20)",
+             "a, b = train_test_split(X)\nprint(len(a))")
+    found = run_example(MissingRandomState, Example(cells=cells, files=helpers), tmp_path)
+    assert [d.message for d in found] == [
+        "`train_test_split(...)` is called with no random_state: it draws from NumPy's global generator, which "
+        "`make_toy(…)` in cell 2 seeds, so its result depends on every draw before it (re-running a cell, or running "
+        "cells in another order, changes it)"]
+    # Without the seeding call in the generator: changes from run to run.
+    plain = {**helpers, "toydata/uplift.py": "import numpy as np\n\n\ndef make_toy(n=10):\n    return np.random.rand(n, 2)\n"}
+    found = run_example(MissingRandomState, Example(cells=cells, files=plain), tmp_path / "plain")
+    assert [d.message for d in found] == ["`train_test_split(...)` is called with no random_state: its result changes from run to run"]
+
+
+def test_rnd001_check_cell_names_rebound_before_read_and_checks_over_cells(tmp_path):
+    head = "import numpy as np\ndef shift(v, k):\n    return np.roll(v, k)"
+    check = "v = np.random.randn(8)\nw = shift(v, 3)\nback = shift(w, -3)\nassert np.allclose(v, back)"
+    # `w` is rebound before the next read: the check cell's names reach nothing else.
+    assert spots(UnseededRandom, tmp_path / "a", head, check, "w = {'k': 3}\nprint(w)") == []
+    # Read as it is (trained on): reported.
+    assert spots(UnseededRandom, tmp_path / "b", head, check, "model.fit(w)") == [(2, 1)]
+    # A check spread over cells: derived names reach only asserts and shape prints.
+    spread = (head, "x = np.random.randn(5, 3)", "y = x @ np.eye(3)\nprint(y.shape)",
+              "for k in range(3):\n    z = np.roll(y, k, axis=0)\n    assert np.allclose(np.sort(z, axis=0), np.sort(y, axis=0))")
+    assert spots(UnseededRandom, tmp_path / "c", *spread) == []
+    assert spots(UnseededRandom, tmp_path / "d", *spread, "np.save('y.npy', y)") == [(2, 1)]
+    # A rebinding under a condition may not run: the drawn value may still be read.
+    assert spots(UnseededRandom, tmp_path / "e", head, check, "if flag:\n    w = {'k': 3}", "model.fit(w)") == [(2, 1)]
+
+
+def test_rnd001_draw_whose_frame_is_replaced_before_any_read(tmp_path):
+    head = "import random\nimport pandas as pd"
+    draw = "picked = [0] + random.sample(range(1, 9), 3)\ncounts = pd.read_csv('big.csv', usecols=picked)"
+    replaced = "counts = counts.round()\ncounts = pd.read_csv('pinned.csv')"
+    assert spots(UnseededRandom, tmp_path / "a", head, draw, replaced, "print(counts.shape)") == []
+    # Written out before it is replaced: the draw reaches the file.
+    assert spots(UnseededRandom, tmp_path / "b", head, draw, "counts.to_csv('out.csv')\n" + replaced) == [(2, 1)]
+
+
+def test_rnd001_colours_returned_by_a_helper_reach_only_a_figure(tmp_path):
+    head = "import numpy as np\nimport matplotlib.pyplot as plt"
+    helpers = (
+        "def random_palette(labels):\n    palette = {}\n    for label in labels:\n        palette[label] = np.random.randint(0, 255, 3)\n    return palette\n"
+        "def paint(image, palette):\n    out = np.zeros(image.shape + (3,), dtype=np.uint8)\n    for label, colour in palette.items():\n"
+        "        out[image == label] = colour\n    return out\n"
+        "def show(image):\n    palette = random_palette(np.unique(image))\n    fig, ax = plt.subplots()\n    ax.imshow(paint(image, palette))\n    plt.show()"
+    )
+    assert spots(UnseededRandom, tmp_path / "a", head, helpers, "show(np.eye(3, dtype=int))") == []
+    # The palette handed back to the notebook and saved: used.
+    assert spots(UnseededRandom, tmp_path / "b", head, helpers, "p = random_palette([0, 1])\nnp.save('p.npy', p[0])") == [(2, 4)]
+    # A colour list shuffled in place for `plot`: shown only; shuffled rows fitted: used.
+    tracks = "def plot_tracks(tracks):\n    colours = ['r', 'g', 'b']\n    np.random.shuffle(colours)\n    for i, t in enumerate(tracks):\n        plt.plot(t, color=colours[i % 3])"
+    assert spots(UnseededRandom, tmp_path / "c", head, tracks, "plot_tracks([np.arange(3)])") == []
+
+
+def test_rnd001_function_named_only_in_a_string_keeps_its_draw(tmp_path):
+    # `getattr(module, "make_noise")` may call it: a mention of the name anywhere keeps the draw.
+    cells = ("import numpy as np", "def make_noise():\n    return np.random.rand(3)", "f = globals()['make_noise']\nprint(f().sum())")
+    assert spots(UnseededRandom, tmp_path, *cells) == [(2, 2)]

@@ -17,6 +17,12 @@ _BRIDGES = {
     "julia": ("Julia", "julia (PyJulia)"),
     "octave": ("Octave", "oct2py"),
 }
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names[:5]) + (" …" if len(names) > 5 else "")
+
+
 class OtherLanguageCell(Rule):
     code = "STR006"
     name = "other-language-cell"
@@ -27,6 +33,7 @@ class OtherLanguageCell(Rule):
         "Reports the code cells whose body is a program of another language run by a bridge extension: rpy2's "
         "`%%R`, PyJulia's `%%julia`, oct2py's `%%octave`. One finding per notebook, at the first such cell; the "
         "others are related locations. The message names the Python variables a cell hands back (`%%R -o forecast`), "
+        "and those the bridge's line magic hands back elsewhere (`%R -i data -o out out = fit(data)`), "
         "which later Python cells then depend on. Shell and display cell magics (`%%bash`, `%%html`, `%%javascript`), "
         "`%%writefile` of an `.R` file and a `%load_ext rpy2.ipython` with no R cell are not reported. A notebook "
         "whose kernel is R is STR002's."
@@ -74,17 +81,29 @@ class OtherLanguageCell(Rule):
         cell, line, name, _ = found[0]
         language, bridge = _BRIDGES[name]
         handed = list(dict.fromkeys(n for *_, outputs in found for n in outputs))
+        # The bridge's line magic hands values back too (`%R -i data -o out out = make_soup(data)`
+        # inside a Python function; fair check 20: the message named nothing handed back).
+        by_line: dict[str, int] = {}
+        for ca in ctx.facts.cells:
+            for magic in ca.masked.magics:
+                if magic.kind == "line_magic" and magic.name == name:
+                    for n in bridge_outputs(magic.args):
+                        by_line.setdefault(n, ca.cell.index)
         count = len(found)
         cells = "a cell" if count == 1 else f"{count} cells"
-        back = (f"; Python reads {', '.join(f'`{n}`' for n in handed[:5])}{' …' if len(handed) > 5 else ''} back from it"
-                if handed else "")
+        back = (f"; Python reads {_names(handed)} back from {'it' if count == 1 else 'them'}" if handed else "")
+        lines = [n for n in by_line if n not in handed]
+        if lines:
+            places = sorted({by_line[n] for n in lines})
+            where = f"cell{'s' if len(places) > 1 else ''} {', '.join(map(str, places))}"
+            back += f"; the `%{name}` line magic of {where} hands {_names(lines)} back to Python"
         yield Hit(
             cell,
             line,
             1,
-            f"`%%{name}`: {cells} of this notebook run {language} code through {bridge}{back}. A Python module cannot "
-            f"run them, and the run needs {language} (with its packages) installed beside the bridge, which no Python "
-            "manifest declares",
+            f"`%%{name}`: {cells} of this notebook {'runs' if count == 1 else 'run'} {language} code through {bridge}{back}. "
+            f"A Python module cannot run {'it' if count == 1 else 'them'}, and the run needs {language} (with its packages) "
+            "installed beside the bridge, which no Python manifest declares",
             fix=(f"Translate the {language} cells into Python, or drop them when they only repeat what the Python cells do; "
                  f"if the {language} step must stay, make it a script step of its own with its environment pinned."),
             key=f"other-language:{name}",

@@ -12,7 +12,9 @@ call that passes the function by name, as `worker_init_fn=seed_worker` does), tr
 other functions. So `def set_seed(s): np.random.seed(s)` seeds only from the cell that calls
 `set_seed(42)`, and a seed inside a function nobody calls seeds nothing. A draw inside a function
 that is never called by name (a callback we cannot follow, a module-level lambda) gets the benefit
-of the doubt: it counts as seeded when the notebook seeds its library anywhere.
+of the doubt: it counts as seeded when the notebook seeds its library anywhere. A def or class
+whose name no code of the notebook mentions outside its definition never runs: its draws are
+left out, as those under `if False:` are.
 """
 
 from __future__ import annotations
@@ -345,6 +347,9 @@ class SeedCall:
     # in `make_data(n, seed=None)`): the calls of the function that pass a value, the only runs that
     # seed; None: every run of the call seeds.
     through: tuple[tuple[CellAnalysis, CallFact], ...] | None = None
+    # Seeds through the project's own function (`make_uplift_classification(…)`, whose body runs
+    # `np.random.seed(random_seed)`): messages name it, as the cell shows no seeding call.
+    helper: bool = False
 
 
 @dataclass(frozen=True)
@@ -463,6 +468,7 @@ def analyse_randomness(
     components = _pipeline_components(facts)
     first_path = _first_runs(facts, components)
     first_run = {name: path[0] for name, path in first_path.items()}
+    unnamed = _never_named(facts, first_path)
     found_origins: list[dict[str, frozenset[str]]] = []
 
     def frame_origins() -> dict[str, frozenset[str]]:  # computed once, for the first method draw that asks
@@ -476,7 +482,9 @@ def analyse_randomness(
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
             shown = call.func or f".{call.method}"
-            if call.line in dead and not (qualified and _first_match(qualified, catalog.seeds) is not None):
+            if (call.line in dead or (call.in_function and call.owner in unnamed)) and not (
+                qualified and _first_match(qualified, catalog.seeds) is not None
+            ):
                 continue
             if qualified:
                 seed = _first_match(qualified, catalog.seeds)
@@ -491,7 +499,7 @@ def analyse_randomness(
                     # (its default seed stands in for a missing argument; an explicit None may
                     # reach those calls and re-seed from entropy, so it does not count).
                     if not any(a.constant == "None" for a in call.args):
-                        seeds.append(SeedCall(ca, call, helpers[qualified], shown))
+                        seeds.append(SeedCall(ca, call, helpers[qualified], shown, helper=True))
                     continue
                 generator = _first_match(qualified, catalog.generators)
                 if generator is not None:
@@ -517,6 +525,37 @@ def analyse_randomness(
                 name = f"{call.method} (in place)" if method.in_place else call.method
                 draws.append(Draw(ca, call, method.library, f"{call.receiver or '…'}.{call.method}()", name))
     return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components)
+
+
+def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, ...]]) -> frozenset[str]:
+    """Module-level defs and classes (undecorated) that nothing runs and whose name no code of the
+    notebook mentions outside their own definition: no call, no build, no subclass, no callback, no
+    string. Their draws never run, like those under `if False:` (fair check 20: an `InvConv2d`
+    whose `__init__` draws `torch.randn`, defined and never built). A name mentioned anywhere keeps
+    the benefit of the doubt the module docstring gives to callbacks."""
+    candidates: dict[str, tuple[CellAnalysis, int, int]] = {}
+    for ca in facts.cells:
+        tree = None
+        for ref in (*ca.facts.functions, *ca.facts.classes):
+            if ref.name in first_path or ref.name in candidates:
+                continue
+            tree = tree or _parsed(ca)
+            node = next((st for st in (tree.body if tree else ()) if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                         and st.name == ref.name and st.lineno <= ref.line <= (st.end_lineno or st.lineno)), None)
+            if node is None or node.decorator_list:
+                continue  # (`@interact def show(…)` runs at once; `@app.route` hands it on)
+            candidates[ref.name] = (ca, min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno or node.lineno)
+    if not candidates:
+        return frozenset()
+    found = set(candidates)
+    words = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(candidates)) + r")\b")
+    for ca in facts.cells:
+        for number, text in enumerate(ca.cell.source.split("\n"), 1):
+            for m in words.finditer(text):
+                home, start, end = candidates[m.group(0)]
+                if not (home is ca and start <= number <= end):
+                    found.discard(m.group(0))
+    return frozenset(found)
 
 
 def _seeding_callers(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> tuple[tuple[CellAnalysis, CallFact], ...] | None:
@@ -1590,7 +1629,7 @@ _PURE_BUILTINS = frozenset({
     "type", "any", "all", "iter", "next", "divmod", "chr", "ord", "hash",
 })
 # Libraries whose functions compute values (arrays, frames, numbers) from their arguments.
-_PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics")
+_PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics", "torch")
 # Libraries whose calls only show something (a figure, an HTML table, an audio player).
 _SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn", "detectron2.utils.visualizer")
 # An experiment tracker's logging is a display too: what it receives is put up for people to look
@@ -1612,7 +1651,8 @@ _SHOW_METHODS = frozenset({
     "imshow", "plot", "scatter", "bar", "barh", "hist", "text", "annotate", "set_title", "set_xlabel",
     "set_ylabel", "add_patch", "axis", "legend", "show", "fill_between", "pie", "contour", "contourf",
     "matshow", "set_xticks", "set_yticks", "set_xticklabels", "set_yticklabels", "suptitle", "title",
-    "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "heatmap",
+    "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "heatmap", "add_line", "add_collection",
+    "add_artist",
 })
 # Statistics of the random values (`idx.sum()`, `np.mean(sample)`, `boot.mean(axis=1)`): a result
 # the notebook computes from the draw, not a choice of what to show.
@@ -1674,6 +1714,15 @@ class _ShownFlow:
         # The notebook's own functions and classes (calling one with the value uses it).
         self.callables = frozenset(d.name for ca in facts.cells for d in (*ca.facts.functions, *ca.facts.classes))
         self.trackers: frozenset[str] = frozenset()  # module-level handles of an experiment tracker (`_TRACKER_INITS`)
+        # The draw shuffles its argument in place (`np.random.shuffle(colors)`): the name is the value.
+        self.in_place = False
+        # The function's value depends on the draw (`return labels_map`): used, unless its callers
+        # only show it (`_reaches_only_displays` follows them).
+        self.returned = False
+        # The notebook's module-level defs (name → node) whose parameters a tainted argument is
+        # followed into (`labels_to_image(labels, labels_map)`), and how deep that has gone.
+        self.helpers: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.depth = 0
 
     # -- expressions --
 
@@ -1785,6 +1834,9 @@ class _ShownFlow:
         values = [*call.args, *(k.value for k in call.keywords)]
         args_tainted = any([self.expr(v, ctrl) for v in values])
         if self._is_draw(call):
+            if self.in_place and call.args and isinstance(call.args[0], ast.Name):
+                self._taint_target(call.args[0])
+                return False
             return True
         colour = _CV2_COLOUR_ARGUMENT.get(self._module_of(func))
         if colour is not None and args_tainted and not (receiver_tainted or callee_tainted):
@@ -1800,6 +1852,13 @@ class _ShownFlow:
                 self.shown = True
             return args_tainted
         method = func.attr if isinstance(func, ast.Attribute) else ""
+        local_root = self._root(receiver) if receiver is not None and self.function is not None else None
+        if (method.endswith("_") and not method.startswith("_") and local_root in self.locals
+                and (args_tainted or receiver_tainted or ctrl)):
+            # `out[i].masked_fill_(mask, colour[i])`: an in-place method (PyTorch's trailing `_`)
+            # writes the value into an array local to the function, which is followed.
+            self.tainted.add(local_root)
+            return False
         if receiver_tainted or callee_tainted:
             keeps_dims = any(k.arg in ("keepdims", "keepdim") and isinstance(k.value, ast.Constant) and k.value.value is True
                              for k in call.keywords)
@@ -1819,12 +1878,43 @@ class _ShownFlow:
         if method in _CONTAINER_MUTATORS and isinstance(receiver, ast.Name) and root is not None and (self.function is None or root in self.locals):
             self.tainted.add(root)
             return False
+        helper = self.helpers.get(func.id) if isinstance(func, ast.Name) and func.id not in self.locals and func.id not in self.params else None
+        if helper is not None and args_tainted and self.depth < 3:
+            followed = self._into_helper(helper, call)
+            if followed is not None:
+                return followed
         if method == "run" and call.args and not call.keywords and all(self.expr(a) for a in call.args):
             return True  # `sess.run(batch)`: evaluates the pipeline's own tensors, nothing else
         if args_tainted and (method in _INFERENCE_METHODS or self._own_object(func)):
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
+
+    def _into_helper(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool | None:
+        """Follows the value into the notebook's own function it is passed to, as the parameters it
+        binds: the call's value depends on it when the function returns it. None: not followed
+        (`*args`, a keyword the function does not name)."""
+        args = helper.args
+        positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+        named = {*positional, *(a.arg for a in args.kwonlyargs)}
+        if args.vararg is not None or args.kwarg is not None or len(call.args) > len(positional):
+            return None
+        inner = _ShownFlow(self.facts, ast.Call(ast.Name("", ast.Load()), [], []), helper)
+        inner.helpers, inner.depth, inner.trackers = self.helpers, self.depth + 1, self.trackers
+        for parameter, value in zip(positional, call.args):
+            if isinstance(value, ast.Starred):
+                return None
+            if self.expr(value):
+                inner.tainted.add(parameter)
+        for keyword in call.keywords:
+            if keyword.arg is None or keyword.arg not in named:
+                return None
+            if self.expr(keyword.value):
+                inner.tainted.add(keyword.arg)
+        inner.block(helper.body, False, True)
+        self.used = self.used or inner.used
+        self.shown = self.shown or inner.shown
+        return inner.returned
 
     # -- statements (a forward pass: a name rebound from a value the draw does not reach is clean again) --
 
@@ -1840,7 +1930,11 @@ class _ShownFlow:
     def _reads_tainted(self, st: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
         """Does the definition read a tainted name that is not one of its own locals? (A class's
         body has none.) Its locals are computed once per definition, not once per node walked."""
-        inner = _function_locals(st) if not isinstance(st, ast.ClassDef) else frozenset()
+        if isinstance(st, ast.ClassDef):
+            # Its methods' own locals are not the value (`x = self.conv(input)` in `forward`,
+            # below a cell that drew a global `x`: fair check 20).
+            return bool(self.tainted & set(_global_load_lines(ast.Module([st], []))))
+        inner = _function_locals(st)
         return any(isinstance(n, ast.Name) and n.id in self.tainted and n.id not in inner for n in ast.walk(st))
 
     def statement(self, st: ast.stmt, ctrl: bool, straight: bool) -> None:
@@ -1892,7 +1986,10 @@ class _ShownFlow:
             self.block(st.finalbody, ctrl, False)
         elif isinstance(st, ast.Return):
             if st.value is not None and (self.expr(st.value, ctrl) or ctrl):
-                self.used = True
+                if self.function is not None:
+                    self.returned = True
+                else:
+                    self.used = True
         elif isinstance(st, (ast.Global, ast.Nonlocal)):
             self.used = True
         elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -1904,7 +2001,17 @@ class _ShownFlow:
                 self.used = True
         elif isinstance(st, (ast.Delete, ast.Pass, ast.Break, ast.Continue, ast.Import, ast.ImportFrom)):
             pass
-        elif isinstance(st, (ast.Assert, ast.Raise)):
+        elif isinstance(st, ast.Assert):
+            # An assert's test only stops the notebook or not: a check of the value (`assert
+            # torch.allclose(y_rot, rot_y)`) neither uses nor shows it, whatever it calls.
+            used = self.used
+            for child in ast.iter_child_nodes(st):
+                if isinstance(child, ast.expr):
+                    self.expr(child, ctrl)
+            self.used = used or any(
+                isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in ast.walk(st)
+            )
+        elif isinstance(st, ast.Raise):
             for child in ast.iter_child_nodes(st):
                 if isinstance(child, ast.expr):
                     self.expr(child, ctrl)
@@ -1918,6 +2025,10 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     notebook's own `show_random_elements` helper that picks rows for `display(HTML(...))`, a
     colour drawn for `ax.imshow`, a tf.data `shuffle` whose dataset only a `print` loop over
     `take(n)` consumes. A different draw changes what is shown, not what the notebook computes.
+    A value a module-level function returns is followed into each of its callers, and a value
+    passed to one of the notebook's module-level functions into its body (fair check 20: random
+    label colours returned by `create_random_labels_map`, painted by `labels_to_image`, shown by
+    `show_components`'s `imshow`); a colour list shuffled in place is followed from the shuffle.
     Layer constructions, loaders, transform objects and generation pipelines are not followed."""
     trees: dict[int, ast.Module | None] = {}
 
@@ -1927,16 +2038,135 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         return trees[ca.cell.index]
 
     functions: dict[str, frozenset[str]] | None = None
+    helpers: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = None
+
+    def notebook_helpers() -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+        nonlocal helpers
+        if helpers is None:
+            helpers = {}
+            defined: dict[str, int] = {}
+            for other in facts.cells:
+                for st in (tree(other) or ast.Module([], [])).body:
+                    if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        defined[st.name] = defined.get(st.name, 0) + 1
+                        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and not st.decorator_list:
+                            helpers[st.name] = st
+            # A name defined twice: which body runs depends on the call's place; not followed.
+            helpers = {name: node for name, node in helpers.items() if defined[name] == 1}
+        return helpers
+
+    def in_function(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, owner: str, in_place: bool = False) -> _ShownFlow | None:
+        """The flow of `node`'s value through the module-level def `owner` that holds it (None: in
+        a method, a nested function or a lambda, which are not followed)."""
+        line = node.lineno
+        function = next((st for st in parsed.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
+                         and st.name == owner and st.lineno <= line <= (st.end_lineno or st.lineno)), None)
+        if function is None or any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and n is not function
+            and n.lineno <= line <= (n.end_lineno or n.lineno) for n in ast.walk(function)
+        ):
+            return None
+        flow = _ShownFlow(facts, node, function)
+        flow.helpers = notebook_helpers()
+        flow.in_place = in_place
+        flow.statement(function, False, True)
+        return flow
+
+    def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False) -> bool | None:
+        """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
+        only; False: used; None: reaches nothing.)"""
+        nonlocal functions
+        line = node.lineno
+        if functions is None:
+            functions = {}
+            for other in facts.cells:
+                for st in (tree(other) or ast.Module([], [])).body:
+                    if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        functions[st.name] = frozenset(_global_load_lines(ast.Module([st], [])))
+        flow = _ShownFlow(facts, node, None)
+        flow.functions = functions
+        flow.helpers = notebook_helpers()
+        flow.trackers = _tracker_handles(facts, tree)
+        flow.in_place = in_place
+        start = statement_index_at(parsed.body, line)
+        if start is None:
+            start = len(parsed.body)
+        flow.block(parsed.body[start:], False)
+        if any(m.line > line and m.args and flow.tainted & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
+            flow.used = True  # `%timeit np.mean(sample)` below it in its cell
+        for other in facts.cells:
+            if other.cell.index <= ca.cell.index:
+                continue
+            if flow.used or not flow.tainted:
+                break
+            if any(m.args and flow.tainted & set(_IDENTIFIER.findall(m.args)) for m in other.magics):
+                flow.used = True  # a magic's arguments read it
+            other_tree = tree(other)
+            if other_tree is None:
+                if flow.tainted & set(_IDENTIFIER.findall(other.cell.source)):
+                    flow.used = True
+                continue
+            flow.block(other_tree.body, False)
+        if flow.used or (flow.bound and _unread(facts, ca, parsed, start, flow.bound, tree)):
+            return False
+        return True if flow.shown else None
+
+    def callers_show(owner: str, depth: int, seen: set[str]) -> bool | None:
+        """Do the values the module-level def `owner` returns reach only displays in each of its
+        callers? Every mention of its name must be a direct call (no callback, no alias)."""
+        if depth > 3 or owner in seen:
+            return False
+        seen = seen | {owner}
+        sites: list[tuple[CellAnalysis, ast.Module, ast.Call]] = []
+        word = re.compile(rf"\b{re.escape(owner)}\b")
+        for other in facts.cells:
+            if not word.search(other.cell.source):
+                continue
+            parsed = tree(other)
+            if parsed is None or any(word.search(m.args or "") for m in other.magics):
+                return False
+            loads = [n for n in ast.walk(parsed) if isinstance(n, ast.Name) and n.id == owner]
+            calls = [n for n in nodes_of(parsed, ast.Call) if isinstance(n.func, ast.Name) and n.func.id == owner]
+            if len(loads) != len(calls) or any(not isinstance(n.ctx, ast.Load) for n in loads):
+                return False  # passed on, rebound or aliased: not followed
+            sites.extend((other, parsed, c) for c in calls)
+        shown: bool | None = None
+        for other, parsed, site in sites:
+            enclosing = next((st for st in parsed.body if st.lineno <= site.lineno <= (st.end_lineno or st.lineno)), None)
+            if isinstance(enclosing, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                flow = in_function(other, parsed, site, enclosing.name)
+                if flow is None or flow.used:
+                    return False
+                if flow.returned:
+                    further = callers_show(enclosing.name, depth + 1, seen)
+                    if further is False:
+                        return False
+                    shown = shown or further
+                shown = shown or flow.shown or None
+            elif enclosing is not None and not any(
+                isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+                and n.lineno <= site.lineno <= (n.end_lineno or n.lineno) for n in ast.walk(enclosing)
+            ):
+                reached = at_module_level(other, parsed, site)
+                if reached is False:
+                    return False
+                shown = shown or reached
+            else:
+                return False
+        return shown
 
     def follow(draw: Draw) -> bool:
-        nonlocal functions
         ca, call = draw.ca, draw.call
         if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch", "polars"):
             return False
+        in_place = False
         if "." in draw.qualified:
             last = draw.qualified.rsplit(".", 1)[-1]
-            if draw.qualified.startswith(("tensorflow.keras", "keras")) or last.endswith("_") or last in _IN_PLACE_DRAWS:
+            if draw.qualified.startswith(("tensorflow.keras", "keras")) or last.endswith("_"):
                 return False
+            if last in _IN_PLACE_DRAWS:
+                # `np.random.shuffle(colors)`, a statement of its own on a plain name: the name is followed.
+                in_place = True
         elif draw.qualified not in _VALUE_METHOD_DRAWS and not (draw.qualified == "shuffle" and draw.library == "tensorflow"):
             return False  # (a tf.data `ds.shuffle(n)` returns the shuffled dataset: a value to follow)
         parsed = tree(ca)
@@ -1947,47 +2177,21 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                      and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
         if node is None:
             return False
+        if in_place:
+            statement = next((st for st in ast.walk(parsed) if isinstance(st, ast.Expr) and st.value is node), None)
+            if statement is None or len(node.args) != 1 or not isinstance(node.args[0], ast.Name) or node.keywords:
+                return False
         if call.in_function:
-            function = next((st for st in parsed.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
-                             and st.name == call.owner and st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
-            if function is None or any(
-                isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and n is not function
-                and n.lineno <= call.line <= (n.end_lineno or n.lineno) for n in ast.walk(function)
-            ):
-                return False  # a method of a class, a nested function, a lambda: not followed
-            flow = _ShownFlow(facts, node, function)
-            flow.statement(function, False, True)
-            start = 0
-        else:
-            if functions is None:
-                functions = {}
-                for other in facts.cells:
-                    for st in (tree(other) or ast.Module([], [])).body:
-                        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                            functions[st.name] = frozenset(_global_load_lines(ast.Module([st], [])))
-            flow = _ShownFlow(facts, node, None)
-            flow.functions = functions
-            flow.trackers = _tracker_handles(facts, tree)
-            start = statement_index_at(parsed.body, call.line)
-            if start is None:
-                start = len(parsed.body)
-            flow.block(parsed.body[start:], False)
-            if any(m.line > call.line and m.args and flow.tainted & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
-                flow.used = True  # `%timeit np.mean(sample)` below it in its cell
-            for other in facts.cells:
-                if other.cell.index <= ca.cell.index:
-                    continue
-                if flow.used or not flow.tainted:
-                    break
-                if any(m.args and flow.tainted & set(_IDENTIFIER.findall(m.args)) for m in other.magics):
-                    flow.used = True  # a magic's arguments read it
-                other_tree = tree(other)
-                if other_tree is None:
-                    if flow.tainted & set(_IDENTIFIER.findall(other.cell.source)):
-                        flow.used = True
-                    continue
-                flow.block(other_tree.body, False)
-        return flow.shown and not flow.used and not (flow.bound and _unread(facts, ca, parsed, start, flow.bound, tree))
+            flow = in_function(ca, parsed, node, call.owner, in_place)
+            if flow is None:
+                return False
+            if flow.used:
+                return False
+            if flow.returned:
+                further = callers_show(call.owner, 1, set())
+                return further is True or (further is None and flow.shown)
+            return flow.shown
+        return at_module_level(ca, parsed, node, in_place) is True
 
     found: set[Position] = set()
     for draw in draws:
@@ -2177,6 +2381,7 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
         | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx, rf.draws)
         | _property_check_inputs(ctx.facts, rf.draws) | _stopwatch_iterations(ctx.facts, rf.draws)
+        | _checked_or_replaced(ctx.facts, rf.draws)
     ))
 
 
@@ -2301,6 +2506,301 @@ def _asserts_only(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, bo
         ):
             return False
     return True
+
+
+class _CheckFlow:
+    """Follows the names bound from one module-level draw forward, statement by statement, through
+    the rest of its cell and the cells below: an assignment whose value reads a followed name
+    binds followed names (`y = conv(x)`); a plain rebinding from anything else cuts a name off
+    (`ft = {...}`, `df = pd.read_csv("pinned.csv")`), unless it may not run (a loop, an `if`, a
+    `try`). `assert`s and prints of shapes may read them; any other read — a call statement, a
+    training or saving method, a store into an object, a loop or condition over them, a function
+    of the notebook's that reads them as globals, a magic's arguments, a cell that does not parse —
+    uses the draw (`failed`). Each block is followed in order on its own copy of the names; where
+    a block may not run (a loop's body, a branch, a `try`), what was followed before it is joined
+    back in after it."""
+
+    def __init__(
+        self, functions: Mapping[str, frozenset[str]],
+        helpers: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = None, depth: int = 0,
+    ) -> None:
+        self.functions = functions  # the notebook's defs and classes → globals they read (transitively)
+        # The notebook's module-level defs a followed value may be passed to (`_ = extract_and_combine(image, …)`):
+        # followed into as their parameters, the body checked the same way, its `return` the call's value.
+        self.helpers = helpers or {}
+        self.depth = depth
+        self.failed = False
+        self.asserted = False  # an assert read a followed name
+        self.cut = False  # a followed name was cut off by a rebinding that always runs
+
+    def reads(self, node: ast.AST, tracked: set[str]) -> set[str]:
+        found: set[str] = set()
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                if n.id in tracked:
+                    found.add(n.id)
+                elif self.functions.get(n.id, frozenset()) & tracked:
+                    self.failed = True  # a function of the notebook's that reads the value
+        return found
+
+    @staticmethod
+    def _shape_only(node: ast.AST, tracked: set[str]) -> bool:
+        """Is every followed name in `node` read only for its shape (`y.shape`, `x.tensor.shape`,
+        `len(x)`, `x.size()`)?"""
+        parents = {child: parent for parent in ast.walk(node) for child in ast.iter_child_nodes(parent)}
+        for n in ast.walk(node):
+            if not (isinstance(n, ast.Name) and n.id in tracked):
+                continue
+            up = parents.get(n)
+            if isinstance(up, ast.Call) and isinstance(up.func, ast.Name) and up.func.id in _SHAPE_FUNCTIONS and up.args == [n]:
+                continue
+            while isinstance(up, ast.Attribute) and up.attr not in _SHAPE_ATTRIBUTES:
+                up = parents.get(up)
+            if not isinstance(up, ast.Attribute):
+                return False
+            call = parents.get(up)
+            if up.attr == "size" and not (isinstance(call, ast.Call) and call.func is up and not call.args and not call.keywords):
+                return False  # (`x.size` of a tensor is a method; `x.size()` its shape)
+        return True
+
+    def _shown_shapes(self, value: ast.expr, tracked: set[str]) -> bool:
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _DISPLAY_CALLS:
+            return all(self._shape_only(a, tracked) for a in (*value.args, *(k.value for k in value.keywords)))
+        return not isinstance(value, ast.Call) and self._shape_only(value, tracked)
+
+    def _into_helper(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, tracked: set[str]) -> None:
+        args = helper.args
+        positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+        if self.depth >= 3 or args.vararg is not None or args.kwarg is not None or len(call.args) > len(positional) or any(
+            isinstance(a, ast.Starred) for a in call.args
+        ) or any(k.arg is None for k in call.keywords):
+            self.failed = True
+            return
+        given = [*zip(positional, call.args), *((k.arg, k.value) for k in call.keywords)]
+        params = {name for name, value in given if name and self.reads(value, tracked)}
+        inner = _CheckFlow(self.functions, self.helpers, self.depth + 1)
+        inner.inside = True
+        inner.own = frozenset(_function_locals(helper) - set(positional) - {a.arg for a in args.kwonlyargs})
+        inner.block(helper.body, params, False)
+        self.failed = self.failed or inner.failed
+        self.asserted = self.asserted or inner.asserted
+
+    inside = False  # following a helper's body: its `return` hands the value back to the call
+    own: frozenset[str] = frozenset()  # the helper's own locals (not its parameters)
+
+    def block(self, body: Iterable[ast.stmt], tracked: set[str], top: bool) -> set[str]:
+        for st in body:
+            if self.failed:
+                break
+            tracked = self.statement(st, tracked, top)
+        return tracked
+
+    def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], tracked: set[str]) -> set[str]:
+        # The body may not run, or run again: what it binds joins what was followed before it.
+        first = self.block(body, set(tracked), False)
+        again = self.block(body, tracked | first, False)
+        joined = tracked | first | again
+        return joined | self.block(orelse, set(joined), False)
+
+    def statement(self, st: ast.stmt, tracked: set[str], top: bool) -> set[str]:
+        if isinstance(st, (ast.Import, ast.ImportFrom, ast.Pass, ast.Break, ast.Continue)):
+            return tracked
+        if isinstance(st, ast.Assert):
+            if self.reads(st, tracked):
+                self.asserted = True
+            return tracked
+        if isinstance(st, ast.Expr):
+            if self.reads(st.value, tracked) and not self._shown_shapes(st.value, tracked):
+                self.failed = True
+            return tracked
+        if isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            names: set[str] = set()
+            plain = True
+            for target in targets:
+                for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                    element = element.value if isinstance(element, ast.Starred) else element
+                    if isinstance(element, ast.Name):
+                        names.add(element.id)
+                    else:
+                        plain = False
+            value_reads = bool(self.reads(st.value, tracked)) if st.value is not None else False
+            if not plain:
+                if value_reads or any(self.reads(t, tracked) for t in targets):
+                    # Stored into an object (`df["noise"] = …`, `x.data *= 2`): the object is followed
+                    # from here; inside a helper, only an object of its own (not the caller's).
+                    roots = {_root_name(t) for t in targets}
+                    if "" in roots or (self.inside and not roots <= (self.own | tracked)):
+                        self.failed = True
+                    else:
+                        tracked = tracked | roots
+                        if value_reads and any(isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in ast.walk(st.value)):
+                            self.failed = True
+                return tracked
+            if isinstance(st, ast.AugAssign) and names & tracked:
+                value_reads = True
+            if value_reads:
+                for n in ast.walk(st.value):
+                    if isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)):
+                        self.failed = True  # `history = model.fit(x)`: trained on it
+                    elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in self.helpers:
+                        self._into_helper(self.helpers[n.func.id], n, tracked)
+                return tracked | names
+            if st.value is None:
+                return tracked
+            # Cut off in this block's copy; where the block may not run, the caller joins what
+            # was followed before it back in. Only a cut that always runs counts as replacing.
+            if top and names & tracked:
+                self.cut = True
+            return tracked - names
+        if isinstance(st, (ast.For, ast.AsyncFor)):
+            if self.reads(st.iter, tracked):
+                self.failed = True
+                return tracked
+            return self._loop(st.body, st.orelse, tracked)
+        if isinstance(st, ast.While):
+            if self.reads(st.test, tracked):
+                self.failed = True
+                return tracked
+            return self._loop(st.body, st.orelse, tracked)
+        if isinstance(st, ast.If):
+            if self.reads(st.test, tracked):
+                self.failed = True
+                return tracked
+            return self.block(st.body, set(tracked), False) | self.block(st.orelse, set(tracked), False)
+        if isinstance(st, (ast.With, ast.AsyncWith)):
+            if any(self.reads(item, tracked) for item in st.items):
+                self.failed = True
+                return tracked
+            return self.block(st.body, tracked, top)
+        if isinstance(st, ast.Try) or type(st).__name__ == "TryStar":
+            body = self.block(st.body, set(tracked), False)
+            joined = tracked | body
+            for handler in st.handlers:
+                joined |= self.block(handler.body, set(tracked | body), False)
+            joined |= self.block(st.orelse, set(body), False)
+            return self.block(st.finalbody, joined, False)
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            inner = _function_locals(st) if not isinstance(st, ast.ClassDef) else set()
+            if any(isinstance(n, ast.Name) and n.id in tracked and n.id not in inner for n in ast.walk(st)):
+                self.failed = True
+            return tracked
+        if isinstance(st, ast.Delete):
+            return tracked - {t.id for t in st.targets if isinstance(t, ast.Name)}
+        if isinstance(st, ast.Return) and self.inside:
+            if st.value is not None and self.reads(st.value, tracked):
+                for n in ast.walk(st.value):
+                    if isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)):
+                        self.failed = True
+            return tracked
+        if self.reads(st, tracked):
+            self.failed = True
+        return tracked
+
+
+def _called_name(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Module-level draws bound to names whose value (`_CheckFlow`) reaches nothing but asserts and
+    shape prints, and either an assert reads it or a rebinding cuts it off:
+    - the random inputs of a property check spread over cells (`x = torch.randn(4, 1, 32, 32)`,
+      `y = conv(x)` below, then a loop of `assert torch.allclose(…)` over group elements), or in a
+      check cell whose names a later cell rebinds before reading them again (`ft = {…}`): the
+      check holds for any draw or stops the notebook (fair check 20, steerable CNN tutorials);
+    - a drawn selection whose frame is replaced before anything reads it (`cols = random.sample(…)`,
+      `df = pd.read_csv(big, usecols=cols)`, then `df = pd.read_csv("pinned_500.csv")`): a run
+      from the top throws the draw away (fair check 20, make_counts_for_polyester)."""
+    draws = [d for d in draws if not d.call.in_function and d.iteration is None]
+    if not draws:
+        return frozenset()
+    trees: dict[int, ast.Module | None] = {}
+
+    def tree(ca: CellAnalysis) -> ast.Module | None:
+        if ca.cell.index not in trees:
+            trees[ca.cell.index] = _parsed(ca)
+        return trees[ca.cell.index]
+
+    functions: dict[str, frozenset[str]] | None = None
+    helpers: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    found: set[Position] = set()
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        parsed = tree(ca)
+        if parsed is None:
+            continue
+        index = statement_index_at(parsed.body, call.line)
+        if index is None:
+            continue
+        statement = parsed.body[index]
+        if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
+            continue
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        names: set[str] = set()
+        for target in targets:
+            for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                if isinstance(element, ast.Name):
+                    names.add(element.id)
+                else:
+                    names.clear()
+                    break
+            if not names:
+                break
+        if not names or any(isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in ast.walk(statement.value)):
+            continue
+        if functions is None:
+            functions = _globals_read_by_definitions(facts, tree)
+            defined: dict[str, list[ast.stmt]] = {}
+            for other in facts.cells:
+                for st in (tree(other) or ast.Module([], [])).body:
+                    if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        defined.setdefault(st.name, []).append(st)
+            helpers = {name: nodes[0] for name, nodes in defined.items() if len(nodes) == 1
+                       and isinstance(nodes[0], (ast.FunctionDef, ast.AsyncFunctionDef)) and not nodes[0].decorator_list}
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in functions for n in ast.walk(statement.value)):
+            continue  # `x = make_batch(torch.randn(…))`: the notebook's own function takes the draw itself
+        flow = _CheckFlow(functions, helpers)
+        tracked = flow.block(parsed.body[index + 1:], set(names), True)
+        if any(m.line > call.line and m.args and tracked & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
+            flow.failed = True
+        for other in facts.cells:
+            if flow.failed or not tracked:
+                break
+            if other.cell.index <= ca.cell.index:
+                continue
+            if any(m.args and tracked & set(_IDENTIFIER.findall(m.args)) for m in other.magics):
+                flow.failed = True
+                break
+            other_tree = tree(other)
+            if other_tree is None:
+                if tracked & set(_IDENTIFIER.findall(other.cell.source)):
+                    flow.failed = True
+                continue
+            tracked = flow.block(other_tree.body, tracked, True)
+        if not flow.failed and (flow.asserted or flow.cut):
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+def _globals_read_by_definitions(facts: NotebookFacts, tree: Callable[[CellAnalysis], ast.Module | None]) -> dict[str, frozenset[str]]:
+    """The notebook's module-level defs and classes → the globals each reads, with those of the
+    defs and classes it reads in turn (`plot_all` calling `plot_one`, which reads `x`)."""
+    direct: dict[str, set[str]] = {}
+    for ca in facts.cells:
+        for st in (tree(ca) or ast.Module([], [])).body:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                direct.setdefault(st.name, set()).update(_global_load_lines(ast.Module([st], [])))
+    changed, rounds = True, 0
+    while changed and rounds < 8:
+        changed, rounds = False, rounds + 1
+        for name, read in direct.items():
+            more = set().union(*(direct[r] for r in read if r in direct and r != name)) - read
+            if more:
+                read |= more
+                changed = True
+    return {name: frozenset(read) for name, read in direct.items()}
 
 
 # A name that holds an identifier: a cloud endpoint's, a storage account's, a job's (`endpoint_name`,
@@ -2524,7 +3024,9 @@ class UnseededRandom(Rule):
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
         "`from random import shuffle` are followed, and so are names a star import re-exports "
         "(`np.random.seed(42)` after `from fastbook import *`: `[[star_reexport]]` in io_calls.toml). "
-        "A draw in a branch that never runs (`if False:`, `if 0:`, `if 0 == 1:`, the `else` of `if True:`) is not reported. "
+        "A draw in a branch that never runs (`if False:`, `if 0:`, `if 0 == 1:`, the `else` of `if True:`) is not reported, "
+        "nor one inside a module-level def or class (undecorated) that nothing runs and whose name no code of the notebook "
+        "mentions outside its definition (no call, build, subclass, callback or string): it never runs. "
         "A draw given its own seed or generator by keyword (`generator=g`, `random_state=rs`, `seed=`) is not reported, "
         "nor one passed `**kwargs` (the seed may be in there); a `*args` unpacking passes only positional "
         "arguments, so `np.random.randn(*X.shape)` is a draw like any other. "
@@ -2575,7 +3077,14 @@ class UnseededRandom(Rule):
         "clock reads of its cell (`time.time()`, `time.perf_counter()`), the loop's names read by nothing after it. "
         "Nor are the random inputs of a property "
         "check, a module-level loop whose body only binds names and asserts (`y = np.random.normal(…)`, `assert "
-        "np.allclose(mine(y), reference(y))`), none of those names read outside it. Nor is a model "
+        "np.allclose(mine(y), reference(y))`), none of those names read outside it; nor a module-level draw bound to names "
+        "that, followed forward cell by cell (an assignment computed from a followed name binds one; a plain rebinding "
+        "from anything else cuts a name off, unless it may not run), are read only by `assert`s and shape prints "
+        "(`print(y.shape)`), also inside the notebook's own functions they are passed to, an assert reading them: a "
+        "check cell whose names a later cell rebinds before reading (`w = {…}`), or a check spread over cells (`x = "
+        "torch.randn(…)`, `y = conv(x)` below, an assert loop further down). Nor is a drawn value all of whose followed "
+        "names are cut off so before anything else reads them (`cols = random.sample(…)`, `df = pd.read_csv(big, "
+        "usecols=cols)`, then `df = pd.read_csv(\"pinned.csv\")`): a run from the top throws it away. Nor is a model "
         "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
         "its random initialisation reaches nothing (see RND002). Nor is a draw that is the whole right side of a "
         "module-level assignment to names nothing else in the notebook reads while two or more code cells follow "
@@ -2602,9 +3111,14 @@ class UnseededRandom(Rule):
         "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
         "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
-        "is part of the followed value): a value returned, yielded, stored outside the function, passed to another "
-        "object's method or to the notebook's functions (`model.fit(ds)`; a function whose own parameter "
-        "only shares the name is not one), reduced to a statistic "
+        "is part of the followed value). A value passed to one of the notebook's module-level functions is followed into "
+        "its body as the parameters it binds (the call's value depends on it when the function returns it); a value a "
+        "module-level function returns is followed into each of its callers, when every mention of the function's name "
+        "is a direct call (random label colours returned by `random_palette`, painted by `paint`, shown by `show_labels`' "
+        "`imshow`); a list shuffled in place (`np.random.shuffle(colours)`) is followed from the shuffle, an in-place "
+        "PyTorch method writing it into a function-local array (`out[i].masked_fill_(mask, colour[i])`) follows that "
+        "array, and an `assert` reading it neither uses nor shows it. A value yielded, stored outside the function, "
+        "passed to another object's method (`model.fit(ds)`), reduced to a statistic "
         "(`idx.sum()`, `np.mean(sample)`), bound at module level and never read, or read by a magic "
         "or a cell that does not parse is used, and the draw stays reported. "
         "Nor is a draw reported that makes a resource's name unique: its value only becomes part of a string "
@@ -3932,6 +4446,8 @@ def _how_it_changes(
     if seeded_above is None:
         return "their results change from run to run" if plural else "its result changes from run to run"
     where = f"line {seeded_above.call.line} of this cell" if seeded_above.ca is ca else f"cell {seeded_above.ca.cell.index}"
+    if seeded_above.helper:
+        where = f"`{seeded_above.shown}(…)` in {where}"
     return (
         f"{'they draw' if plural else 'it draws'} from NumPy's global generator, which {where} seeds, so "
         f"{'their results depend' if plural else 'its result depends'} on every draw before it "

@@ -329,6 +329,29 @@ _SHELL_COMMAND = re.compile(
 _TABLE_GAP = re.compile(r" {2,}|\t")
 
 
+# R's signs in a cell that does not parse as Python: `x <- f(…)` assignments, `library(pkg)` /
+# `require(pkg)` loads, an `Rscript` shebang, `pkg::fun` calls.
+_R_ASSIGNMENT = re.compile(r"^\s*[A-Za-z.][\w.]*(?:\[[^\]]*\]|\$\w+)?\s*<<?-\s*\S")
+_R_LOAD = re.compile(r"^\s*(?:library|require|suppressPackageStartupMessages)\s*\(\s*[\w.'\"]+")
+_R_SHEBANG = re.compile(r"^\s*#!.*\bRscript\b")
+_R_NAMESPACE = re.compile(r"\b[A-Za-z][\w.]*::[A-Za-z.][\w.]*\s*\(")
+
+
+def _r_script(ca: CellAnalysis) -> str | None:
+    """The first line of R in a code cell that holds an R script (an `Rscript` shebang, or `<-`
+    assignments with a `library(…)` load or a `pkg::fun(…)` call, or three `<-` assignments), or
+    None. Fair check 20: an R script kept in a code cell was reported as Python's "invalid syntax"."""
+    lines = ca.lines
+    assignments = [l for l in lines if _R_ASSIGNMENT.match(l)]
+    loads = [l for l in lines if _R_LOAD.match(l)]
+    shebang = any(_R_SHEBANG.match(l) for l in lines)
+    namespaced = any(_R_NAMESPACE.search(l) for l in lines)
+    if not (shebang or (assignments and (loads or namespaced)) or len(assignments) >= 3):
+        return None
+    first = next((l for l in lines if _R_LOAD.match(l) or _R_ASSIGNMENT.match(l)), None)
+    return first.strip() if first is not None else None
+
+
 def _text_table(ca: CellAnalysis) -> bool:
     """Does the cell hold a pasted text table: two or more non-blank lines, each of three or more
     columns separated by runs of spaces, and some column a number (`resnet50   75.06%   92.48%`)?
@@ -436,7 +459,8 @@ class SyntaxErrorInCell(Rule):
         "Python stops at a link, an HTML comment or a list item) is said to be one, and so is a pasted text table (two or more "
         "lines of three or more columns separated by runs of spaces, some of them numbers). A BibTeX citation saved as a "
         "code cell (`@manual{key,`, then `title={…}` lines) is said to be one, one finding per notebook at the first such "
-        "cell, the others related. A tutorial's deliberate error "
+        "cell, the others related. An R script saved as a code cell (an `Rscript` shebang, or `x <- …` assignments with a "
+        "`library(…)` load or a `pkg::fun(…)` call, or three such assignments) is said to be one. A tutorial's deliberate error "
         "demonstration — a short cell (at most 5 lines of code) saved with its SyntaxError, whose failing line one of "
         "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`) — is an info-level "
         "note saying so; it still stops `migrate`. A cell whose last line ends with a stray line-continuation "
@@ -511,6 +535,9 @@ class SyntaxErrorInCell(Rule):
         # the parser stops), is one of the template's blanks; a stray trailing backslash is named.
         Example(cells=("total = ## Your code goes here", "mask = np.where(x > ## Your code goes here\n                , 1, 0)",
                        "plt.legend();\\"), expect=((1, 1), (3, 1))),
+        # An R script kept in a code cell (`pkg::fun` stops the parser): said as R, not as "invalid syntax".
+        Example(cells=("import pandas as pd", "library(DESeq2)\ndds <- DESeqDataSetFromMatrix(counts, coldata, ~ condition)\ndds <- DESeq2::DESeq(dds)"),
+                expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -580,6 +607,16 @@ class SyntaxErrorInCell(Rule):
                         shown_lines.append(line)
                         continue
                     snippets.append((ca, line, problem.column))
+                    continue
+                r_line = None if problem.message.startswith(NOT_ANALYSED) else _r_script(ca)
+                if r_line is not None:
+                    yield Hit(
+                        ca.cell, line, problem.column,
+                        f"Syntax error: this code cell holds an R script, not Python (`{r_line[:60]}`)",
+                        fix="Save it as an `.R` file run with `Rscript` (a step of its own), or make the cell raw "
+                            "(in Jupyter: Esc, then R); to run it from the notebook, start the cell with `%%R` (rpy2).",
+                        key=problem.message,
+                    )
                     continue
                 fixed = None if problem.message.startswith(NOT_ANALYSED) else _error_demo(ca, line, ctx.cells)
                 if fixed is not None:
