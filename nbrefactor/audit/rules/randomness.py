@@ -2132,7 +2132,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
             sites.extend((other, parsed, c) for c in calls)
         shown: bool | None = None
         for other, parsed, site in sites:
-            enclosing = next((st for st in parsed.body if st.lineno <= site.lineno <= (st.end_lineno or st.lineno)), None)
+            enclosing = statement_at(parsed, site.lineno)
             if isinstance(enclosing, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 flow = in_function(other, parsed, site, enclosing.name)
                 if flow is None or flow.used:
