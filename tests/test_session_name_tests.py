@@ -89,3 +89,26 @@ def test_a_kernel_name_or_a_function_asking_the_session_is_left_for_review(tmp_p
     assert "`'In' in globals()` asks about a name the kernel provides" in migration
     assert "`'values' in globals()` inside a function or comprehension asks the notebook's namespace" in migration
     assert "`'values' in dir()`" not in migration
+
+
+def test_other_uses_of_the_session_namespace_are_listed_for_review_once_per_line(tmp_path):
+    package = _migrate(tmp_path, [
+        "values = [1, 2]\nglobals()['extra'] = 3\nprint(sorted(n for n in dir() if not n.startswith('_')), dir() == dir())",
+        "locals().update({'more': 4})",
+        "def lookup(name):\n    return globals().get(name)\n\nfound = lookup('values')",
+        "def own():\n    x = 1\n    return sorted(dir()), vars(), locals()\n\nmine = own()",
+        "firsts = [len(dir()) for _ in range(1)]\nnames = dir(values)",
+        "known = 'values' in globals()",
+    ])
+    migration = (package / "MIGRATION.md").read_text()
+    review = migration.split("## For a person to review", 1)[1].split("## Findings", 1)[0]
+    lines = [line for line in review.splitlines() if "session namespace, which a package has no counterpart for" in line]
+    # A kernel's `globals()` anywhere, and `dir()` / `locals()` at a cell's top level, is the session's one
+    # namespace; in a package they are a module's or a step's: four lines (cell 1 lines 2 and 3 — the
+    # latter once, though it calls `dir()` three times —, cell 2 line 1, cell 3 line 2).
+    assert len(lines) == 4, review
+    assert sum("`globals()`" in line for line in lines) == 2, review
+    assert sum("`dir()`" in line for line in lines) == 1 and sum("`locals()`" in line for line in lines) == 1, review
+    # A function's own `dir()`/`vars()`/`locals()`, a comprehension's, `dir(obj)` and a translated
+    # session-name test are the same in a step: nothing listed for them.
+    assert "`vars()`" not in review

@@ -497,6 +497,12 @@ class _Rewriter(cst.CSTTransformer):
         self.showed = False
         self.figure_count = 0
         self.replaced: set[tuple[int, int]] = set()
+        # Other uses of the session's namespace (`globals()['x'] = 1`, `print(dir())`), by line:
+        # listed for review once per line, after the cell, unless a session-name test of that line
+        # already has its own review item.
+        self.session_test_calls: set[cst.Call] = set()
+        self.namespace_uses: dict[int, str] = {}
+        self.session_test_review_lines: set[int] = set()
 
     def _position(self, node: cst.CSTNode) -> tuple[int, int]:
         rng = self.positions.get(node)
@@ -533,6 +539,36 @@ class _Rewriter(cst.CSTTransformer):
             self.comprehension_depth -= 1
         return super().on_leave(original_node, updated_node)
 
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if _session_test(node, self.session.bound) is not None:
+            comparator = node.comparisons[0].comparator
+            assert isinstance(comparator, cst.Call)
+            self.session_test_calls.add(comparator)
+
+    def _namespace_call(self, original: cst.Call) -> None:
+        """Note `globals()` anywhere, and `dir()`, `locals()` or `vars()` at a cell's top level, used
+        otherwise than in a session-name test: in a kernel they read (or, `globals()[name] = …`,
+        `locals().update(…)`, write) the session's one namespace; in a package `globals()` is a
+        module's and the others a step's own names, so the code reads or writes something else."""
+        func = original.func
+        if original.args or not isinstance(func, cst.Name) or func.value not in NAMESPACE_CALLS:
+            return
+        if original in self.session_test_calls or (self.session.bound is not None and func.value in self.session.bound):
+            return
+        if func.value != "globals" and (self.scope_depth > 0 or self.comprehension_depth > 0):
+            return  # a function's or comprehension's own names: the same in a step
+        line = self._position(original)[0]
+        self.namespace_uses.setdefault(line, func.value)
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        for line, call in sorted(self.namespace_uses.items()):
+            if line in self.session_test_review_lines:
+                continue
+            self.outcome.review.append((line, f"`{call}()` reads the notebook's session namespace, which a package has no "
+                                              "counterpart for (a module's globals are not the session's; a step's names are its "
+                                              "own): what this line reads or writes differs in the package: check it by hand"))
+        return updated
+
     def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison) -> cst.BaseExpression:
         """`'stats' in globals()` at a cell's top level asks the kernel's namespace whether a cell
         bound `stats`. In a step the notebook's names are the step's own (its parameters and
@@ -548,17 +584,21 @@ class _Rewriter(cst.CSTTransformer):
         nested = self.scope_depth > 0 or self.comprehension_depth > 0
         if nested:
             if call == "globals" and name not in self.session.module_level:
+                self.session_test_review_lines.add(line)
                 self.outcome.review.append((line, f"`{text}` inside a function or comprehension asks the notebook's namespace, which a "
                                                   "package has no counterpart for (a module's globals are not the session's): check it by hand"))
             return updated
         if name in _KERNEL_NAMES or _KERNEL_HISTORY.match(name) or (name.startswith("__") and name.endswith("__") and name != "__file__"):
+            self.session_test_review_lines.add(line)
             self.outcome.review.append((line, f"`{text}` asks about a name the kernel provides and a step does not have: check it by hand"))
             return updated
         if name in self.session.module_level:
+            self.session_test_review_lines.add(line)
             self.outcome.review.append((line, f"`{text}`: the package binds `{name}` at its module's level (an import or a moved "
                                               "definition), not in the step, so the test cannot be translated: check it by hand"))
             return updated
         if name == "__file__":
+            self.session_test_review_lines.add(line)
             self.outcome.review.append((line, f"`{text}` was False in the notebook (a kernel has no `__file__`) and stays False in "
                                               "the step, which tests its own names: edit it if the package should take the script's branch"))
         if call != "globals":
@@ -614,6 +654,7 @@ class _Rewriter(cst.CSTTransformer):
         return cst.Attribute(value=cst.Name(self.config_name), attr=cst.Name(name))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        self._namespace_call(original)
         if isinstance(original.func, cst.Attribute) and original.func.attr.value == "cuda" and not original.args:
             name = self._field(original)
             if name is not None and isinstance(updated.func, cst.Attribute):
