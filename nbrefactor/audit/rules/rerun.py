@@ -2776,17 +2776,7 @@ def _one_loop_one_setup(
 
     def setup_cell(index: int, name: str) -> Optional[int]:
         if (index, name) not in setup:
-            last = None
-            for other in ctx.cells:
-                if other.cell.index >= index:
-                    break
-                tree = cell_python_tree(other)
-                if tree is not None and any(
-                    isinstance(stmt, (ast.Assign, ast.AnnAssign)) and name in {n for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]) for n in _names_in(t)}
-                    for stmt in tree.body
-                ):
-                    last = other.cell.index
-            setup[(index, name)] = last
+            setup[(index, name)] = _last_module_binding(ctx, index, name)
         return setup[(index, name)]
 
     def loop_of(ca: CellAnalysis, line: int) -> Optional[int]:
