@@ -64,13 +64,13 @@ from typing import Collection, Iterable, Optional, Sequence, Union
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, session_name_tests
 
 # `_3` / `_i3` (output and input history) and `_exit_code` (set by `!cmd`) exist in every kernel.
-_IPYTHON_HISTORY = re.compile(r"^_i{0,3}\d+$")
+IPYTHON_HISTORY = re.compile(r"^_i{0,3}\d+$")
 _IPYTHON_EXTRA = frozenset({"_exit_code", "_sh", "_i", "_ii", "_iii"})
 _IDENTIFIER = re.compile(r"^[A-Za-z_]\w*$")
 
 
 def is_builtin(name: str, extra: frozenset[str] = frozenset()) -> bool:
-    return name in BUILTIN_NAMES or name in _IPYTHON_EXTRA or name in extra or bool(_IPYTHON_HISTORY.match(name))
+    return name in BUILTIN_NAMES or name in _IPYTHON_EXTRA or name in extra or bool(IPYTHON_HISTORY.match(name))
 
 
 class DefKind(str, enum.Enum):

@@ -24,6 +24,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from nbrefactor.audit.analysis import NAMESPACE_CALLS, CellAnalysis, dotted_name
+from nbrefactor.audit.dataflow import IPYTHON_HISTORY
 from nbrefactor.compile.expansion import expanded
 from nbrefactor.compile.literals import py_comment_text
 from nbrefactor.compile.shown_errors import gone_past
@@ -474,7 +475,6 @@ class _SessionNames:
 # Names the kernel's namespace holds that no step has: `'In' in globals()` is True in a notebook.
 _KERNEL_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "_", "__", "___", "_i", "_ii", "_iii", "_ih", "_oh", "_dh",
                            "_exit_code", "_sh"})
-_KERNEL_HISTORY = re.compile(r"^_i{0,3}\d+$")
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
 
@@ -588,7 +588,7 @@ class _Rewriter(cst.CSTTransformer):
                 self.outcome.review.append((line, f"`{text}` inside a function or comprehension asks the notebook's namespace, which a "
                                                   "package has no counterpart for (a module's globals are not the session's): check it by hand"))
             return updated
-        if name in _KERNEL_NAMES or _KERNEL_HISTORY.match(name) or (name.startswith("__") and name.endswith("__") and name != "__file__"):
+        if name in _KERNEL_NAMES or IPYTHON_HISTORY.match(name) or (name.startswith("__") and name.endswith("__") and name != "__file__"):
             self.session_test_review_lines.add(line)
             self.outcome.review.append((line, f"`{text}` asks about a name the kernel provides and a step does not have: check it by hand"))
             return updated
