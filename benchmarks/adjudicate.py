@@ -53,14 +53,22 @@ def public_path(path: str, root: Path) -> str:
 
 
 def cell_source(path: str, cell: int | None) -> str:
+    """The cell's source with every secret masked as the audit masks it in its own messages (a
+    worksheet is read, shared and pasted into verdict files: a live API key in a public notebook
+    must not travel further from it)."""
     if cell is None:
         return ""
     try:
         nb = json.loads(Path(path).read_text(encoding="utf-8"))
-        src = nb["cells"][cell - 1]["source"]
-    except (OSError, ValueError, KeyError, IndexError):
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else str(c["source"]) for c in nb["cells"]]
+        src = sources[cell - 1]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
         return ""
-    return "".join(src) if isinstance(src, list) else str(src)
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.secrets import notebook_secrets, redact
+
+    catalog = load_catalog()
+    return redact(src, catalog, notebook_secrets(sources, catalog))
 
 
 def main() -> None:
