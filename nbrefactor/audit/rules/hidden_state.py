@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from nbrefactor.audit.ipython import MagicLine
-from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, python_tree, session_name_tests
+from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import (
     STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use,
@@ -3772,7 +3772,7 @@ def _session_name_tests(ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell]
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        for statement in tree.body:
+        for statement in tree.body if may_hold_session_name_tests(tree) else ():
             # A name every run from the top binds before the test makes it a test of the value
             # (`spread = …` in both branches of cell 53, then `'spread' in dir() and spread != 0`).
             tests.extend(
