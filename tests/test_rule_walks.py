@@ -281,3 +281,90 @@ def test_a_walks_names_read_are_the_sources_reads():
                 assert (one.derived, one.statistics) == (two.derived, two.statistics)
                 checked += 1
     assert checked >= 6
+
+
+# --- PTH003's Python downloads, PTH001's settings changes ------------------------------------------
+
+
+def _fetches(ctx: RuleContext) -> list:
+    return list(paths._find_python_fetches(_fresh(ctx)))
+
+
+FETCH_SOURCES = (
+    "import urllib.request\n"
+    "def fetch(url, dest):\n    urllib.request.urlretrieve(url, dest)\n"
+    "fetch('https://example.org/a.csv', 'data/a.csv')\n",
+    "import common\nURL = 'https://example.org/naip.tif'\ncommon.download_file(URL, 'naip.tif')\n"
+    "common.Download_File('https://example.org/b.tif', destination='b.tif')\n",
+)
+
+
+def test_pth003s_call_screen_admits_every_call_the_search_reads(fixture_contexts, monkeypatch):
+    """`_may_fetch` refuses only calls `_find_python_fetches` passes over: the search with the
+    screen gives the fetches of the search without it (every call admitted), in the same order."""
+    catalog = load_catalog()
+    contexts = [*fixture_contexts, *(RuleContext(analyse_notebook(_notebook(s)), catalog, ProjectContext()) for s in FETCH_SOURCES)]
+    screened = [_fetches(ctx) for ctx in contexts]
+    monkeypatch.setattr(paths, "_may_fetch", lambda call, destinations: True)
+    assert screened == [_fetches(ctx) for ctx in contexts]
+    assert sum(bool(f) for f in screened) >= 3
+
+
+def test_pth003s_call_screen_is_a_superset_of_the_callee_test(fixture_contexts):
+    """Every call whose dotted callee is a known helper or a library's `…download…` passes."""
+    destinations = {"fetch": None, "get_data": None}
+    checked = 0
+    for tree in _trees(fixture_contexts) + [ast.parse(s) for s in FETCH_SOURCES]:
+        for call in analysis.nodes_of(tree, ast.Call):
+            callee = dotted_name(call.func) or ""
+            if callee in destinations or ("download" in callee.rsplit(".", 1)[-1].lower() and "." in callee):
+                assert paths._may_fetch(call, destinations), ast.unparse(call)
+                checked += 1
+    assert checked >= 5
+
+def _settings_changes_by_full_walk(tree: ast.AST, candidates) -> tuple[set, set]:
+    changed: set[str] = set()
+    wholesale: set[str] = set()
+    for node in tree_nodes(tree):
+        if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) and node.value.id in candidates:
+            if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+                wholesale.add(node.value.id)
+            elif isinstance(node.ctx, (ast.Store, ast.Del)):
+                key = paths.settings_key(node)
+                if key is None:
+                    wholesale.add(node.value.id)
+                else:
+                    changed.add(key)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute) and func.attr in paths._MUTATING_METHODS
+                and isinstance(func.value, ast.Name) and func.value.id in candidates
+            ):
+                wholesale.add(func.value.id)
+            elif (
+                isinstance(func, ast.Name) and func.id in ("setattr", "delattr", "vars") and node.args
+                and isinstance(node.args[0], ast.Name) and node.args[0].id in candidates
+            ):
+                wholesale.add(node.args[0].id)
+    return changed, wholesale
+
+
+SETTINGS_SOURCE = (
+    "args.save_dir = 'x'\ndel config['data']\nconfig[key] = 1\nopts.__dict__\ncfg.update(a=1)\n"
+    "setattr(ns, 'a', 1)\nvars(other)\nprint(args.model_dir, config['ok'])\n"
+    "def f():\n    params['lr'] = 0.1\n"
+)
+
+
+def test_pth001s_settings_changes_are_the_full_walks(fixture_contexts):
+    candidates = {"args", "config", "opts", "cfg", "ns", "other", "params", "df", "x", "self", "model"}
+    found = 0
+    for tree in [*_trees(fixture_contexts), ast.parse(SETTINGS_SOURCE)]:
+        changed, wholesale = paths._settings_changes(tree, candidates)
+        assert (changed, wholesale) == _settings_changes_by_full_walk(tree, candidates)
+        found += bool(changed or wholesale)
+    assert paths._settings_changes(ast.parse(SETTINGS_SOURCE), candidates) == (
+        {"args.save_dir", 'config["data"]', 'params["lr"]'}, {"config", "opts", "cfg", "ns", "other"}
+    )
+    assert found > 10
