@@ -66,6 +66,7 @@ def fixture_contexts() -> list[RuleContext]:
         *_fixture_notebooks(), *(_notebook(s) for s in (*SESSION_SOURCES, *HID009_SOURCES)),
         # names bound in another cell, on some paths only: one finding, the second test related
         _notebook("if ready:\n    daily_stats = load()\n    model = None", *SESSION_SOURCES),
+        _notebook("if ready:\n    stats = compute()", "x = 1", "summary = stats if 'stats' in globals() else None"),  # the last cell's
     ]
     return [RuleContext(analyse_notebook(nb), catalog, ProjectContext()) for nb in notebooks]
 
@@ -114,7 +115,8 @@ def test_hid006_finds_the_same_with_and_without_the_screen(fixture_contexts, mon
     monkeypatch.setattr(hidden_state, "may_hold_session_name_tests", lambda tree: True)
     walked = [[_hit(h) for h in rule.check(_fresh(ctx))] for ctx in fixture_contexts]
     assert screened == walked
-    assert [h[:2] for h in screened[-1]] == [(2, 1)] and screened[-1][0][3] == ((3, 2, 3),)
+    assert [h[:2] for h in screened[-2]] == [(2, 1)] and screened[-2][0][3] == ((3, 2, 3),)
+    assert [h[:2] for h in screened[-1]] == [(3, 1)]
 
 
 def _hit(h) -> tuple:
