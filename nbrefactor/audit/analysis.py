@@ -345,15 +345,29 @@ def session_name_tests(statement: ast.stmt) -> Iterator[SessionNameTest]:
             continue
         inner = in_comprehension or isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
         stack.extend((child, inner) for child in reversed(list(ast.iter_child_nodes(node))))
-        if not (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))):
-            continue
-        left, right = node.left, node.comparators[0]
-        if not (isinstance(left, ast.Constant) and isinstance(left.value, str) and left.value.isidentifier()):
-            continue
-        if not (isinstance(right, ast.Call) and isinstance(right.func, ast.Name) and right.func.id in NAMESPACE_CALLS
-                and not right.args and not right.keywords):
-            continue
-        yield SessionNameTest(node, left.value, right.func.id, isinstance(node.ops[0], ast.NotIn), in_comprehension)
+        if isinstance(node, ast.Compare) and _is_session_name_test(node):
+            yield SessionNameTest(node, node.left.value, node.comparators[0].func.id, isinstance(node.ops[0], ast.NotIn), in_comprehension)
+
+
+def _is_session_name_test(node: ast.Compare) -> bool:
+    """`'name' in dir()` (`not in`, `globals()`, `locals()`, `vars()`): the shape of a session-name test."""
+    if not (len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn))):
+        return False
+    left, right = node.left, node.comparators[0]
+    return (
+        isinstance(left, ast.Constant) and isinstance(left.value, str) and left.value.isidentifier()
+        and isinstance(right, ast.Call) and isinstance(right.func, ast.Name) and right.func.id in NAMESPACE_CALLS
+        and not right.args and not right.keywords
+    )
+
+
+def may_hold_session_name_tests(tree: ast.AST) -> bool:
+    """Does any comparison of the tree have a session-name test's shape? False means
+    `session_name_tests` finds none in any of its statements (it reads only such comparisons,
+    and only some of them: not inside a function, a class or a lambda). Its own walk visits every
+    node of every statement in Python (HID006 asks of each of PDSH's 6,319 module-level
+    statements, and almost none holds one); this reads the cell's comparisons from `nodes_of`."""
+    return any(_is_session_name_test(node) for node in nodes_of(tree, ast.Compare))
 
 
 def print_statement_python(python: str) -> Optional[str]:
@@ -480,20 +494,18 @@ def index_single_assignments(facts: "NotebookFacts") -> dict[str, tuple[PlainAss
                 if isinstance(target, ast.Name):
                     assigned.setdefault(target.id, []).append(node)
                     plain_targets.add(id(target))
-        for node in tree_nodes(tree):
-            if isinstance(node, ast.Name):
-                if not isinstance(node.ctx, ast.Load) and id(node) not in plain_targets:
-                    other.add(node.id)
-            elif isinstance(node, ast.arg):
-                other.add(node.arg)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                other.add(node.name)
-            elif isinstance(node, ast.alias):
-                other.add((node.asname or node.name).split(".")[0])
-            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-                other.add(node.name)
-            elif isinstance(node, ast.MatchMapping) and node.rest:
-                other.add(node.rest)
+        # (`other` is a set: the binding nodes are read class by class from `nodes_of`, not
+        # sorted out of every node of the cell)
+        for node in nodes_of(tree, ast.Name):
+            if not isinstance(node.ctx, ast.Load) and id(node) not in plain_targets:
+                other.add(node.id)
+        other.update(node.arg for node in nodes_of(tree, ast.arg))
+        for kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            other.update(node.name for node in nodes_of(tree, kind))
+        other.update((node.asname or node.name).split(".")[0] for node in nodes_of(tree, ast.alias))
+        for kind in (ast.ExceptHandler, ast.MatchAs, ast.MatchStar):
+            other.update(node.name for node in nodes_of(tree, kind) if node.name)
+        other.update(node.rest for node in nodes_of(tree, ast.MatchMapping) if node.rest)
     return {name: tuple(nodes) for name, nodes in assigned.items() if name not in other}
 
 

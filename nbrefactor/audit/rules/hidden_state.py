@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from nbrefactor.audit.ipython import MagicLine
-from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, python_tree, session_name_tests
+from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import (
     STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use,
@@ -3766,13 +3766,15 @@ def _session_name_tests(ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell]
     """`if "daily_stats" in dir() and len(daily_stats) > 0:` (fair check 18: hid-dir-guard): the
     branch runs when the kernel holds the name, whatever ran before, so a value left by an earlier
     run passes the test. One finding per notebook, at the first test, the others related."""
+    trees = [(ca, tree) for ca in ctx.cells if (tree := cell_python_tree(ca)) is not None]
+    screened = [may_hold_session_name_tests(tree) for _, tree in trees]
+    if not any(screened):
+        return  # no test anywhere: nothing to find, and no names bound above to work out for one
+    last = max(i for i, may_hold in enumerate(screened) if may_hold)  # (the cells below it hold no test)
     tests: list[tuple[int, int, int, str, str]] = []
     always_bound: set[str] = set()  # names a cell above binds on every path through it
-    for ca in ctx.cells:
-        tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        for statement in tree.body:
+    for (ca, tree), may_hold in zip(trees[:last + 1], screened):
+        for statement in tree.body if may_hold else ():
             # A name every run from the top binds before the test makes it a test of the value
             # (`spread = …` in both branches of cell 53, then `'spread' in dir() and spread != 0`).
             tests.extend(

@@ -1965,12 +1965,12 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
 
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
-        if tree is None:
-            continue
+        if tree is None or not any(_may_fetch(call, destinations) for call in nodes_of(tree, ast.Call)):
+            continue  # (no call below can be one: most cells)
         for stmt in tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
-            for node in ast.walk(stmt):
+            for node in walk_nodes(stmt):
                 if not isinstance(node, ast.Call) or _hosted_line(ca, node.lineno):
                     continue
                 callee = dotted_name(node.func) or ""
@@ -2016,6 +2016,17 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
                 path = _relative_file(name)
                 if path:
                     yield _PythonFetch((ca.cell.index, node.lineno), url[1], (path,))
+
+
+def _may_fetch(call: ast.Call, destinations: Mapping[str, object]) -> bool:
+    """A screen of `_find_python_fetches`, read without building the dotted name: can the call be
+    one it reads? Its callee is then a notebook function it knows (`destinations`: a plain name,
+    which `dotted_name` spells as itself) or an attribute whose name holds "download" (a dotted name
+    ends with it). False means the call is passed over there; True means only that it is looked at."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id in destinations
+    return isinstance(func, ast.Attribute) and "download" in func.attr.lower()
 
 
 def _covered_python_fetch_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
@@ -6021,30 +6032,10 @@ def _settings_constants(facts: NotebookFacts, strings: Mapping[str, Constant]) -
     wholesale: set[str] = set()  # objects changed in a way that leaves no key known
     for ca in facts.cells:
         tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        for node in tree_nodes(tree):
-            if isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name) and node.value.id in candidates:
-                if isinstance(node, ast.Attribute) and node.attr == "__dict__":
-                    wholesale.add(node.value.id)
-                elif isinstance(node.ctx, (ast.Store, ast.Del)):
-                    key = settings_key(node)
-                    if key is None:
-                        wholesale.add(node.value.id)
-                    else:
-                        changed.add(key)
-            elif isinstance(node, ast.Call):
-                func = node.func
-                if (
-                    isinstance(func, ast.Attribute) and func.attr in _MUTATING_METHODS
-                    and isinstance(func.value, ast.Name) and func.value.id in candidates
-                ):
-                    wholesale.add(func.value.id)
-                elif (
-                    isinstance(func, ast.Name) and func.id in ("setattr", "delattr", "vars") and node.args
-                    and isinstance(node.args[0], ast.Name) and node.args[0].id in candidates
-                ):
-                    wholesale.add(node.args[0].id)
+        if tree is not None:
+            cell_changed, cell_wholesale = _settings_changes(tree, candidates)
+            changed |= cell_changed
+            wholesale |= cell_wholesale
     found: dict[str, Constant] = {}
     for name, settings in candidates.items():
         if name in wholesale:
@@ -6060,6 +6051,40 @@ def _settings_constants(facts: NotebookFacts, strings: Mapping[str, Constant]) -
             root = (base.root or base) if base is not None else None
             found[key] = Constant(key, value, ca, literal.lineno, literal.col_offset + 1, root)
     return found
+
+
+
+def _settings_changes(tree: ast.AST, candidates: Collection[str]) -> tuple[set[str], set[str]]:
+    """The setting keys of `candidates` (settings objects by name) the cell assigns or deletes
+    (`args.save_dir = …`, `del config["data"]`), and the objects it changes wholesale
+    (`config.update(…)`, `setattr(args, …)`, `vars(args)`, `args.__dict__`, an item by a computed key)."""
+    changed: set[str] = set()
+    wholesale: set[str] = set()
+    # (into sets: the three classes are read one after another from `nodes_of`, not sorted
+    # out of every node of the cell)
+    for node in (*nodes_of(tree, ast.Attribute), *nodes_of(tree, ast.Subscript)):
+        if isinstance(node.value, ast.Name) and node.value.id in candidates:
+            if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+                wholesale.add(node.value.id)
+            elif isinstance(node.ctx, (ast.Store, ast.Del)):
+                key = settings_key(node)
+                if key is None:
+                    wholesale.add(node.value.id)
+                else:
+                    changed.add(key)
+    for node in nodes_of(tree, ast.Call):
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute) and func.attr in _MUTATING_METHODS
+            and isinstance(func.value, ast.Name) and func.value.id in candidates
+        ):
+            wholesale.add(func.value.id)
+        elif (
+            isinstance(func, ast.Name) and func.id in ("setattr", "delattr", "vars") and node.args
+            and isinstance(node.args[0], ast.Name) and node.args[0].id in candidates
+        ):
+            wholesale.add(node.args[0].id)
+    return changed, wholesale
 
 
 def _evaluate(node: ast.AST, constants: Mapping[str, Constant]) -> Optional[str]:

@@ -71,6 +71,12 @@ def _names_in(target: ast.AST) -> set[str]:
     return {n.id for n in _walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
 
 
+def _loads(nodes: list[ast.AST]) -> frozenset[str]:
+    """The names read (`Name` in a `Load` context) among the nodes of an expression's walk: what
+    `_Walker._derive` collects from a source it is given, for a source the caller has walked."""
+    return frozenset(n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+
+
 class _Walker:
     """Module-level statements in order (into if/for/while/with/try bodies, never into def/class),
     with the names the cell has bound so far by a plain binding."""
@@ -166,6 +172,10 @@ class _Walker:
         # a later `w['ratio'] *= 1e6` or `del adata.obs['B']` works on what this run set.
         self.set_items: set[str] = set()
         self.named_keys: set[tuple[str, str]] = set()
+        # The last assignment's or expression statement's value and `_walk` of it, which
+        # `_statement` made: `_note_set_items` reads the same nodes right after (it walked the
+        # value again, 5,078 walks on PDSH). Held with the value: identity decides, never an id.
+        self._value_walk: Optional[tuple[ast.AST, list[ast.AST]]] = None
 
     def _note_set_items(self, stmt: ast.stmt) -> None:
         """Record the items a plain statement sets afresh (see `set_items`, `named_keys`)."""
@@ -176,7 +186,12 @@ class _Walker:
                     same = ast.unparse(target)
                     if same not in value_text:
                         self.set_items.add(same)
-        for node in _walk(stmt.value) if isinstance(stmt, (ast.Assign, ast.Expr)) else ():
+        if isinstance(stmt, (ast.Assign, ast.Expr)):
+            walked = self._value_walk
+            nodes = walked[1] if walked is not None and walked[0] is stmt.value else _walk(stmt.value)
+        else:
+            nodes = ()
+        for node in nodes:
             if not isinstance(node, ast.Call) or not node.keywords:
                 continue
             given = {a.id for a in node.args if isinstance(a, ast.Name)}
@@ -314,9 +329,11 @@ class _Walker:
             return
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, _ARITHMETIC):
             name = _base(stmt.target)
+            # (one walk of the value for its calls and the names it reads)
+            value_nodes = _walk(stmt.value)
             if isinstance(stmt.op, ast.Add) and self._restarts_running_mean(stmt.value, stmt.target):
-                self.calls(stmt.value)
-                self._derive(stmt.target, stmt.value, stmt.target)
+                self.calls(stmt.value, value_nodes)
+                self._derive(stmt.target, stmt.target, reads_of_value=_loads(value_nodes))
                 self.bound.add(stmt.target.id)  # set afresh by the loop's first step, as `r = 0.0` would
                 return
             if (
@@ -325,8 +342,8 @@ class _Walker:
             ):
                 shown = "an item of " if not isinstance(stmt.target, ast.Name) else ""
                 self.report(stmt, name, f"updates {shown}`{name}` from its previous value")
-            self.calls(stmt.value)
-            self._derive(stmt.target, stmt.value, stmt.target)
+            self.calls(stmt.value, value_nodes)
+            self._derive(stmt.target, stmt.target, reads_of_value=_loads(value_nodes))
             return
         if isinstance(stmt, ast.Assign):
             if (
@@ -350,9 +367,10 @@ class _Walker:
                     self.local_wrapped[stmt.targets[0].id] = inner[0].id
             value = stmt.value
             nodes = _walk(value)  # one walk for the three passes over the value (calls, whole reads, names read)
+            self._value_walk = (value, nodes)  # and for `_note_set_items`
             self.calls(value, nodes)
             self._note_whole_reads(value, nodes)
-            value_reads = frozenset(n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+            value_reads = _loads(nodes)
             for target in stmt.targets:
                 self._derive(target, *(() if isinstance(target, ast.Name) else (target,)), reads_of_value=value_reads)
             if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(value, ast.Call):
@@ -483,10 +501,12 @@ class _Walker:
                         self.report(stmt, name, f"deletes an item of `{name}`, which fails on a second run (it is gone)")
             return
         if isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self.calls(stmt.iter)
-            self._derive(stmt.target, stmt.iter)
-            resumes = _resumable_loop(stmt, self.step_bars) and _names_in(stmt.target).isdisjoint(self.bound)
-            self.bound |= _names_in(stmt.target)
+            iter_nodes = _walk(stmt.iter)  # one walk of the iterable for its calls and the names it reads
+            self.calls(stmt.iter, iter_nodes)
+            self._derive(stmt.target, reads_of_value=_loads(iter_nodes))
+            targets = _names_in(stmt.target)
+            resumes = _resumable_loop(stmt, self.step_bars) and targets.isdisjoint(self.bound)
+            self.bound |= targets
             self.resuming += resumes
             self.enclosing.append(_loop_counter(stmt) or ("", 0))
             self.block(stmt.body)
@@ -498,10 +518,11 @@ class _Walker:
             self.block(stmt.orelse)  # `if False:` / `if 0:`: a block switched off, its lines never run
             return
         if isinstance(stmt, (ast.If, ast.While)):
-            self.calls(stmt.test)
+            test_nodes = _walk(stmt.test)  # one walk for its calls and the names it tests
+            self.calls(stmt.test, test_nodes)
             self.guarded += 1
             self.enclosing.append(None)
-            self.tested.append(frozenset(n.id for n in _walk(stmt.test) if isinstance(n, ast.Name)))
+            self.tested.append(frozenset(n.id for n in test_nodes if isinstance(n, ast.Name)))
             self.block(stmt.body)
             self.block(stmt.orelse)
             self.tested.pop()
@@ -537,6 +558,7 @@ class _Walker:
                 # `seen.update(scan["labels"].tolist())`: the container now holds what it was given.
                 self._derive(value.func.value, *value.args, *(k.value for k in value.keywords), into=True)
             nodes = _walk(stmt.value)
+            self._value_walk = (stmt.value, nodes)  # for `_note_set_items`
             self._note_whole_reads(stmt.value, nodes)
             self.calls(stmt.value, nodes)
 
