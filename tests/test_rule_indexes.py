@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -1043,3 +1044,40 @@ def test_matches_at_a_word_start_are_finditer_with_a_leading_boundary():
     for text in lines:
         got = [(m.start(), m.end(), m.group(1)) for m in analysis._at_word_start(pattern, text)]
         assert got == [(m.start(), m.end(), m.group(1)) for m in reference.finditer(text)], text
+
+
+def test_the_credential_word_screen_is_the_case_blind_pattern():
+    """Twenty-third round: `security.mentions_credential_word` searches ASCII text in lower case
+    for the words the pattern below (the screen as it was) finds in any case; other text keeps the
+    pattern, whose IGNORECASE also matches `ſ` to `s` and the Kelvin sign to `k`. Same answer on
+    every fixture cell, on each in upper and swapped case, and on the case forms written out."""
+    from nbrefactor.audit.rules import security
+
+    old = re.compile(r"(?i)pass|pwd|secret|token|key|cred|conn|_pw")
+    written = ["ſecret = 1", "\u212aey = 'x'", "api_KEY", "PASSWD", "p_w", "x_PW = 2", "to ken", "CoNn", "café_pwd",
+               "é", "", "İpass", "passé", "\u017fecret", "ke\u0130y", "cre\u0064"]
+    sources = _fixture_sources(limit=2000)
+    texts = written + sources + [s.upper() for s in sources] + [s.swapcase() for s in sources]
+    found = 0
+    for text in texts:
+        expected = old.search(text) is not None
+        assert security.mentions_credential_word(text) == expected, text
+        found += expected
+    assert len(sources) > 500 and found > 100 and not all(t.isascii() for t in written)
+
+
+def test_the_chain_bound_counts_the_places_a_word_starts_as_the_look_ahead_did():
+    """Twenty-third round: `guards._chain_bound` counts the words of `_CHAIN_WORDS` with
+    `str.count` (non-overlapping) instead of `findall` of a look-ahead at every character; the two
+    agree on every fixture cell and on words that overlap or run into each other."""
+    from nbrefactor.audit import guards
+
+    def old(python: str) -> int:
+        return sum(python.count(c) for c in guards._CHAIN_CHARACTERS) + len(guards._CHAIN_WORD_STARTS.findall(python))
+
+    written = ["elselse", "elselselse", "x = a if b elselse c", "isinifnotorandawaitlambda", "iffy", "island",
+               "inin", "andand", "lambdalambda", "oror", "nonot", "notnot", "awaitawait", "", "e", "elsels"]
+    sources = _fixture_sources(limit=2000)
+    for text in written + sources:
+        assert guards._chain_bound(text) == old(text), text
+    assert old("elselselse") == 3 and old("inin") == 2

@@ -449,13 +449,30 @@ def _char_column(line: str, byte_offset: int) -> int:
     return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
+_CREDENTIAL_WORDS = ("pass", "pwd", "secret", "token", "key", "cred", "conn", "_pw")
+_CREDENTIAL_WORD = re.compile("(?i)" + "|".join(_CREDENTIAL_WORDS))
+
+
+def mentions_credential_word(python: str) -> bool:
+    """Whether `python` holds one of `_CREDENTIAL_WORDS` in any case: `_CREDENTIAL_WORD.search`.
+    That pattern has no literal start, so the engine tried it at every character of every cell
+    (2,320 cells on PythonDataScienceHandbook). On ASCII text it is a substring search of the text
+    in lower case: IGNORECASE matches a character to a pattern's letter when its lower case is the
+    letter, or when it is one of the letter's other case forms, which are never ASCII (`ſ` for
+    `s`, the Kelvin sign for `k`); other text keeps the pattern."""
+    if python.isascii():
+        lowered = python.lower()
+        return any(word in lowered for word in _CREDENTIAL_WORDS)
+    return _CREDENTIAL_WORD.search(python) is not None
+
+
 def credential_literals(ca: CellAnalysis, catalog: Catalog) -> tuple[CredentialLiteral, ...]:
     """String literals bound to credential-like names in one cell (before any SEC001 filtering)."""
     names = credential_names(catalog)
     found: dict[tuple[int, int], CredentialLiteral] = {}
     python = ca.masked.python
     # Cheap gate: parse only cells that mention a credential-like word at all.
-    if ca.masked.is_python and python.strip() and re.search(r"(?i)pass|pwd|secret|token|key|cred|conn|_pw", python):
+    if ca.masked.is_python and python.strip() and mentions_credential_word(python):
         try:
             tree = python_tree(python)
         except (SyntaxError, ValueError, RecursionError):
