@@ -30,7 +30,6 @@ import io
 import re
 import tokenize
 import warnings
-from dataclasses import replace
 from functools import lru_cache
 from typing import Optional, Sequence
 
@@ -658,7 +657,9 @@ class _AstWalker:
         receiver = ""
         if isinstance(node.func, ast.Attribute):
             method = node.func.attr
-            receiver = dotted_name(node.func.value)
+            # `dotted_name(node.func.value)`: the chain without its last name, which is "" exactly
+            # when the whole chain's is (both end at the same base, a `Name` or not)
+            receiver = func[: -len(method) - 1] if func else ""
         elif isinstance(node.func, ast.Name):
             method = node.func.id
         arguments = [*node.args, *node.keywords]
@@ -677,28 +678,30 @@ class _AstWalker:
             if keyword is None and not star:
                 pos = position
                 position += 1
-            fact = ArgFact(pos, keyword, line=at[0], column=at[1])
+            # What the argument's value is, then one `ArgFact` (not one, then another with the value)
+            string = number = constant = name = None
             if isinstance(value, ast.Constant):
                 literal = value.value
-                if isinstance(literal, (str, bytes)):
-                    fact = ArgFact(pos, keyword, string=literal if isinstance(literal, str) else None, line=at[0], column=at[1])
+                if isinstance(literal, str):
+                    string = literal
+                elif isinstance(literal, bytes):
+                    pass  # a bytes literal: no `string`
                 elif literal is True or literal is False or literal is None:
-                    fact = ArgFact(pos, keyword, constant=repr(literal), line=at[0], column=at[1])
+                    constant = repr(literal)
                 elif isinstance(literal, (int, float)):
-                    fact = ArgFact(pos, keyword, number=self._text(value), line=at[0], column=at[1])
+                    number = self._text(value)
             elif (
                 isinstance(value, ast.UnaryOp) and isinstance(value.operand, ast.Constant)
                 and isinstance(value.operand.value, (int, float)) and not isinstance(value.operand.value, bool)
             ):
                 # libcst's `UnaryOperation` of a number, whatever the operator (`+1`, `~1`): "-" + its text
-                fact = ArgFact(pos, keyword, number="-" + self._text(value.operand), line=at[0], column=at[1])
+                number = "-" + self._text(value.operand)
             elif isinstance(value, ast.JoinedStr):
-                fact = ArgFact(pos, keyword, string=self.fstrings[id(value)].text, line=at[0], column=at[1])
+                string = self.fstrings[id(value)].text
             elif isinstance(value, ast.Name):
-                fact = ArgFact(pos, keyword, name=value.id, line=at[0], column=at[1])
-            if keyword is None and isinstance(arg, ast.keyword):
-                fact = replace(fact, double_star=True)
-            args.append(fact)
+                name = value.id
+            double_star = keyword is None and isinstance(arg, ast.keyword)
+            args.append(ArgFact(pos, keyword, string, number, constant, name, at[0], at[1], double_star))
         self.calls.append(
             CallFact(
                 func, method, receiver, tuple(args), node.lineno, node.col_offset + 1, node.end_lineno or node.lineno,
