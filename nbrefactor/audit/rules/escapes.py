@@ -12,9 +12,10 @@ from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext
 
 # What may follow a backslash in a str literal (the language reference, "Escape sequences"): a
-# line break, `\\`, quotes, the C escapes, octal digits, `\x`, and in str (not bytes) `\N{…}`,
-# `\u`, `\U`. Anything else keeps its backslash today, with a warning.
-_STR_ESCAPES = frozenset("\n\\'\"abfnrtv01234567xNuU")
+# line break (a CR too: Python reads `\r\n` source as `\n`), `\\`, quotes, the C escapes, octal
+# digits, `\x`, and in str (not bytes) `\N{…}`, `\u`, `\U`. Anything else keeps its backslash
+# today, with a warning.
+_STR_ESCAPES = frozenset("\n\r\\'\"abfnrtv01234567xNuU")
 _BYTES_ESCAPES = _STR_ESCAPES - frozenset("NuU")
 _PREFIX = re.compile(r"[A-Za-z]*")
 # A Windows path written as a plain literal (`"D:\data\x.csv"`, `"\\server\share"`) is the path
