@@ -1,0 +1,162 @@
+"""STR007: a backslash in a non-raw string literal that starts no escape sequence (`"\\w+"`, `"\\s+"`)."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from typing import Iterator
+
+from nbrefactor.audit.analysis import cell_python_tree
+from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext
+
+# What may follow a backslash in a str literal (the language reference, "Escape sequences"): a
+# line break (a CR too: Python reads `\r\n` source as `\n`), `\\`, quotes, the C escapes, octal
+# digits, `\x`, and in str (not bytes) `\N{…}`, `\u`, `\U`. Anything else keeps its backslash
+# today, with a warning.
+_STR_ESCAPES = frozenset("\n\r\\'\"abfnrtv01234567xNuU")
+_BYTES_ESCAPES = _STR_ESCAPES - frozenset("NuU")
+_PREFIX = re.compile(r"[A-Za-z]*")
+# A Windows path written as a plain literal (`"D:\data\x.csv"`, `"\\server\share"`) is the path
+# rules' finding (PTH001 says to write it as r'…'): one cause, one finding.
+_WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:\\|\\\\)")
+# Python 3.12 splits an f-string into FSTRING_START/MIDDLE/END tokens; older versions give one
+# STRING token. Read by name so the rule runs on both.
+_FSTRING_START = getattr(tokenize, "FSTRING_START", None)
+_FSTRING_MIDDLE = getattr(tokenize, "FSTRING_MIDDLE", None)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", None)
+
+
+def _invalid_offsets(body: str, allowed: frozenset) -> Iterator[int]:
+    """Offsets in `body` (a literal's text between its quotes) of backslashes that start no escape."""
+    i = 0
+    while i < len(body) - 1:
+        if body[i] == "\\":
+            if body[i + 1] not in allowed:
+                yield i
+            i += 2
+        else:
+            i += 1
+
+
+def _body(token: str) -> tuple[str, str, int]:
+    """(prefix, text between the quotes, offset of that text in the token) of a STRING token."""
+    prefix = _PREFIX.match(token).group(0)
+    rest = token[len(prefix):]
+    quote = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
+    return prefix, rest[len(quote):len(rest) - len(quote)], len(prefix) + len(quote)
+
+
+def _position(start: tuple[int, int], text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of `text[offset]`, `text` starting at tokenize's `start`."""
+    before = text[:offset]
+    breaks = before.count("\n")
+    if breaks:
+        return start[0] + breaks, len(before) - before.rfind("\n")
+    return start[0], start[1] + offset + 1
+
+
+def _escapes(python: str) -> Iterator[tuple[int, int, str, str]]:
+    """(line, column, the escape as written, the literal) of each literal's first invalid escape."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(python).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return
+    raw_fstrings: list[bool] = []
+    for token in tokens:
+        if token.type == tokenize.STRING:
+            prefix, body, offset = _body(token.string)
+            if "r" in prefix.lower() or _WINDOWS_PATH.match(body):
+                continue
+            allowed = _BYTES_ESCAPES if "b" in prefix.lower() else _STR_ESCAPES
+            text, found = token.string, next(_invalid_offsets(body, allowed), None)
+            if found is not None:
+                found += offset
+        elif _FSTRING_START is not None and token.type == _FSTRING_START:
+            raw_fstrings.append("r" in token.string.lower())
+            continue
+        elif _FSTRING_END is not None and token.type == _FSTRING_END:
+            if raw_fstrings:
+                raw_fstrings.pop()
+            continue
+        elif _FSTRING_MIDDLE is not None and token.type == _FSTRING_MIDDLE:
+            if raw_fstrings and raw_fstrings[-1]:
+                continue
+            text, found = token.string, next(_invalid_offsets(token.string, _STR_ESCAPES), None)
+        else:
+            continue
+        if found is None:
+            continue
+        line, column = _position(token.start, text, found)
+        # The literal as written, or for one over several lines the line of it holding the escape.
+        start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        yield line, column, text[found:found + 2], text[start:end if end >= 0 else len(text)].strip()
+
+
+class InvalidEscapeSequence(Rule):
+    code = "STR007"
+    name = "invalid-escape-sequence"
+    family = Family.STRUCTURE
+    severity = Severity.INFO
+    summary = "A backslash in a plain string literal that starts no escape sequence (`\"\\w+\"`): Python warns, and will reject it."
+    what_it_does = (
+        "Reports a backslash followed by a character that is no escape sequence (`\\w`, `\\s`, `\\d`, `\\.`, `\\/`, "
+        "`\\p`…) in a string literal without the `r` prefix, once per notebook (the other literals are related "
+        "locations). Regular expressions and LaTeX labels are the usual cases. Raw strings and Windows paths "
+        "(the path rules' finding) are left out."
+    )
+    why_bad = (
+        "Python keeps such a backslash only by tolerance: since Python 3.12 compiling the code prints "
+        "`SyntaxWarning: invalid escape sequence '\\w'` (a `DeprecationWarning` before), every time the exported "
+        "module or script is byte-compiled, and the documentation says a future version will make it a "
+        "`SyntaxError`. The same literal with a valid escape (`\\b`, `\\t`) silently means something else, which is "
+        "why the warning exists."
+    )
+    example = "emails = df[\"email\"].str.fullmatch(\"[\\w.]+@\\w+\\.\\w{2,3}\")"
+    use_instead = "emails = df[\"email\"].str.fullmatch(r\"[\\w.]+@\\w+\\.\\w{2,3}\")"
+    passing = (
+        Example(cells=(
+            "import re\npattern = re.compile(r\"^https://\\w+\\.example\\.com/\\d+$\")",
+            "label = \"line one\\nline two\\t(tab) \\\\ backslash \\x41 \\u00e9\"",
+        )),
+    )
+    failing = (
+        Example(
+            cells=(
+                "import re\nprofile = re.compile(\"^https:\\/\\/www.example.com\\/profile\")",
+                "words = \"a  b\".split(\"\\s+\")",
+            ),
+            expect=((1, 2),),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        found: list[tuple] = []
+        for ca in ctx.facts.cells:
+            # Every case needs a backslash in the cell's text: most cells have none and are not tokenized.
+            if "\\" not in ca.masked.python or cell_python_tree(ca) is None:
+                continue
+            for line, column, escape, shown in _escapes(ca.masked.python):
+                found.append((ca.cell, line, column, escape, shown))
+        if not found:
+            return
+        cell, line, column, escape, shown = found[0]
+        more = len(found) - 1
+        others = f"; {more} more literal{'s' if more > 1 else ''} of the notebook do{'' if more > 1 else 'es'} the same" if more else ""
+        yield Hit(
+            cell,
+            line,
+            column,
+            f"`{escape}` in the string literal `{_shorten(shown)}` (no `r` prefix) is no escape sequence: Python "
+            f"keeps the backslash only by tolerance, warns when it compiles the code (SyntaxWarning since 3.12) and "
+            f"will reject it in a future version{others}",
+            fix="Write the literal as a raw string (`r\"…\"`), or double the backslash (`\\\\`).",
+            key="invalid-escape-sequence",
+            related=tuple((c, ln, col) for c, ln, col, _, _ in found[1:]),
+        )
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
