@@ -867,3 +867,17 @@ def test_fair21_dep003_declares_beautifulsoup4_not_pypi_s_bs4_dummy(tmp_path):
     [dep003] = [d for d in audit(nb) if d.code == "DEP003"]
     assert dep003.fix == ("Declare nltk, beautifulsoup4 in requirements.txt (pinned) and delete the line (`bs4` is a dummy package "
                           "on the package index that only pulls in `beautifulsoup4`, unpinned: declare the latter)")
+
+
+def test_fair21_a_library_the_notebook_only_installs_is_no_home_but_brings_nothing_to_its_routes(tmp_path):
+    # whylogs' flask_streaming: `%pip install … whylogs` made whylogs' metadata no home (right), but its
+    # numpy must not silence the folder's requirements.txt lacking what environment.yml pins (fair 21 item 5).
+    root = make_repo(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'tracelog'\ndependencies = ['numpy>=1.23', 'pandas>=1.3']\n",
+        "examples/app/environment.yml": "name: app\ndependencies:\n  - python=3.9\n  - pip\n  - pip:\n    - numpy==1.21.2\n    - pandas==1.3.3\n",
+        "examples/app/requirements.txt": "pandas==1.3.2\ntracelog==1.1.0\n",
+    })
+    nb = write_notebook(root / "examples" / "app" / "client.ipynb", ["%pip install pandas tracelog", "import numpy as np\nimport pandas as pd"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert (dep001.location.cell, dep001.location.line) == (2, 1)
+    assert "but not in " in dep001.message and dep001.message.split("but not in ")[1].startswith(str(root / "examples" / "app" / "requirements.txt"))

@@ -392,11 +392,21 @@ def _own_projects(ctx: RuleContext) -> frozenset[str]:
         if not named:
             return frozenset()
         imported = {normalise(imp.top_level) for ca in ctx.cells for imp in cell_imports(ca) if imp.level == 0 and imp.top_level}
-        # Or installs: whylogs' SageMaker example imports whylogs only in a `%%writefile` cell's script,
-        # but its `%pip install sagemaker whylogs torch` names the library (fair check 21).
-        installed = {_installed_name(spec.name) for cmd in install_commands(ctx.facts) for spec in cmd.packages}
-        return frozenset(named & (imported | installed))
+        return frozenset(named & imported)
     return ctx.shared("dependencies.own_projects", compute)
+
+
+def _homeless_projects(ctx: RuleContext) -> frozenset[str]:
+    """`_own_projects`, and those the notebook's install lines name: metadata that is no home for the
+    notebook's packages. whylogs' SageMaker example imports whylogs only in a `%%writefile` cell's
+    script, but its `%pip install sagemaker whylogs torch` names the library (fair check 21: the fix
+    said to add sagemaker to whylogs' own Poetry dependencies). What the library declares is still
+    counted as coming with it only for an import (`_own_projects`)."""
+    def compute() -> frozenset[str]:
+        named = {m.project_name for m in ctx.project.manifests if m.project_name and m.kind in _LIBRARY_METADATA}
+        installed = {_installed_name(spec.name) for cmd in install_commands(ctx.facts) for spec in cmd.packages} if named else set()
+        return _own_projects(ctx) | frozenset(named & installed)
+    return ctx.shared("dependencies.homeless_projects", compute)
 
 
 def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
@@ -1018,7 +1028,7 @@ class UndeclaredImport(Rule):
                     f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
                     if pinned else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
-                    hosted, library), manifests, own) + _bridge_note(res.primary) + _component_fix(use, component),
+                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -2648,7 +2658,7 @@ class UnpinnedRequirement(Rule):
                 again = sorted(set(lines[req.name]) - {req.line})
                 # Where the environment is built: the file DEP001 adds lines to when there is one (fair
                 # check 20: causalml's docs build from conda files, not from "a requirements.txt").
-                home = _home_manifest(manifests, _own_projects(ctx)) if library else None
+                home = _home_manifest(manifests, _homeless_projects(ctx)) if library else None
                 built = (_home_phrase(home, manifests).removeprefix("to ") if home is not None and _environment_file(home)
                          else "a requirements.txt beside the notebook")
                 yield Hit(
