@@ -933,9 +933,10 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     transformers' PyTorch models and `Trainer` when nothing of torch's is imported (the
     `transformers[torch]` extra), the packages an `evaluate.load("rouge")` metric's script imports
     (rouge-score), sentencepiece behind a tokenizer that has no fast version (Marian), tensorboard
-    behind `torch.utils.tensorboard`, onnxscript and onnx behind `torch.onnx.export`. Catalogue:
-    `[transformers_torch]`, `[evaluate_metrics]`, `[sentencepiece_tokenizers]`, `[modules_needing]` and
-    `[calls_needing]` of rules/distributions.toml. One use per distribution, at the first import or
+    behind `torch.utils.tensorboard`, onnxscript and onnx behind `torch.onnx.export`, lxml behind
+    `BeautifulSoup(page, "lxml")`. Catalogue: `[transformers_torch]`, `[evaluate_metrics]`,
+    `[sentencepiece_tokenizers]`, `[modules_needing]`, `[calls_needing]` and `[beautifulsoup_parsers]`
+    of rules/distributions.toml. One use per distribution, at the first import or
     call that needs it."""
     torch_table = catalog.table("distributions", "transformers_torch", {}) or {}
     torch_classes = _as_tuple(torch_table.get("classes", []))
@@ -948,6 +949,7 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     module_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "modules_needing", {}) or {}).items()}
     call_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "calls_needing", {}) or {}).items()}
     frame_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "dataframe_methods_needing", {}) or {}).items()}
+    parsers = {str(k): str(v) for k, v in (catalog.table("distributions", "beautifulsoup_parsers", {}) or {}).items()}
     frames = _dataframe_names(facts) if frame_needs and any(
         call.method in frame_needs for ca in facts.cells for call in ca.facts.calls) else {}
     imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
@@ -996,6 +998,11 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                         "torch 2.9, imports onnxscript and onnx; `dynamo=False` needs neither)"
                         if qualified.startswith("torch.onnx.") else f"is needed by `{qualified}`, which imports it when it runs"
                         + (f" ({_or(others)} would serve too)" if others else ""))
+            if qualified == "bs4.BeautifulSoup":
+                parser = _string_argument(facts, ca, call, 1, ("features",))
+                if parser is not None and parser.lower() in parsers:
+                    add(ca, call, parsers[parser.lower()], f"is needed by `BeautifulSoup(…, \"{parser}\")`, the parser it names "
+                        "(Beautiful Soup imports it when it parses and raises FeatureNotFound without it)")
             if parts[0] == "transformers":
                 name = parts[1]
                 if (torch_classes and not (imported & torch_family) and not name.startswith(("TF", "Flax"))

@@ -556,8 +556,9 @@ class UndeclaredImport(Rule):
         "tables, `pd.read_excel`/`pd.ExcelFile`/`pd.ExcelWriter` → openpyxl or another Excel engine, `pd.read_feather` → "
         "pyarrow; a DataFrame's writers the same, `to_parquet`, `to_feather`, `to_orc`, `to_hdf`, `to_excel`, when the "
         "receiver is certainly a DataFrame: a name bound at the top of a cell to `pd.read_*(…)` or `pd.DataFrame(…)` and "
-        "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), from `[transformers_torch]`, `[evaluate_metrics]`, `[sentencepiece_tokenizers]`, `[modules_needing]` and "
-        "`[calls_needing]`. A declared metapackage declares what it installs (`jupyter` brings ipywidgets, ipykernel, "
+        "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), Beautiful Soup's parsers (`BeautifulSoup(page, "
+        "\"lxml\")` or `features=\"xml\"` → lxml, `\"html5lib\"` → html5lib; Python's `html.parser` needs none), from `[transformers_torch]`, "
+        "`[evaluate_metrics]`, `[sentencepiece_tokenizers]`, `[modules_needing]`, `[calls_needing]` and `[beautifulsoup_parsers]`. A declared metapackage declares what it installs (`jupyter` brings ipywidgets, ipykernel, "
         "notebook…; `[metapackages]`). Modules of the notebook's "
         "own project are not distributions: `.py` and Cython `.pyx` files and folders of code beside it (a folder of "
         "scripts without `__init__.py` named like a catalogued distribution, `torch/`, is a namespace package that the "
@@ -644,7 +645,10 @@ class UndeclaredImport(Rule):
         "`dl2023_cpu.yml` beside `dl2024_cpu.yml`: the newest year's files are current, and all of them of the same kind are "
         "named, `dl2024_cpu.yml and dl2024_gpu.yml`), not a tool's or contributor's list (`lint-requirements.txt`, "
         "`requirements-dev.txt`, `test-requirements.txt`), not the pyproject `[project]` of the library the notebook imports "
-        "(a line there makes the library require it), and not a docs build (`doc-requirements.txt`, `docs/requirements.txt`), "
+        "or installs (a line there makes the library require it; `%pip install sagemaker whylogs` beside a `%%writefile` script "
+        "importing whylogs), never a contributors' Dockerfile (one installing tools of two of tests, docs and linting, pytest, "
+        "sphinx, ruff, and neither the project nor a requirements file: with only such files and the library's metadata, the fix "
+        "says to add a `requirements.txt` of the notebooks' own), and not a docs build (`doc-requirements.txt`, `docs/requirements.txt`), "
         "of which a docs environment file comes before a Sphinx list; with the notebook's own exact pin "
         "on an install line (`!pip install lightgbm==4.3.0`), that version. The message names the files looked in, "
         "last year's editions, Sphinx lists and tool lists last. "
@@ -674,7 +678,9 @@ class UndeclaredImport(Rule):
         "does not). A requirements file that the "
         "`setup.py` beside it reads (`install_requires=read(\"requirements.txt\")`) is the library's own metadata: the "
         "fix says to add the line to a requirements file for the notebooks, not there. An import no table knows is guessed as its top-level "
-        "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too. "
+        "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too, and so, when no "
+        "manifest declares the name itself, does one declaring the name with a component before or after it (`orbit-ml` for "
+        "`import orbit`, `salesforce-merlion` for `merlion`, `python-xyz`, `xyz-core`); its range is then DEP004's. "
         "Imports on their own line in a cell that does not parse (a Python 2 cell of `print \"...\"`) count, "
         "so a distribution's first import is where the notebook first imports it. "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
@@ -911,6 +917,14 @@ class UndeclaredImport(Rule):
         ),
         # jupyterlab is no metapackage: it does not bring ipywidgets.
         Example(cells=("import ipywidgets as widgets",), files={"requirements.txt": "jupyterlab==4.2.0\n"}, expect=((1, 1),)),
+        # Beautiful Soup's "lxml" parser is a package of its own (fair check 21: a scraping lesson);
+        # "html.parser" is Python's.
+        Example(
+            cells=("import requests\nfrom bs4 import BeautifulSoup\npage = requests.get(URL).text\n"
+                   "soup = BeautifulSoup(page, \"lxml\")\nplain = BeautifulSoup(page, \"html.parser\")",),
+            files={"requirements.txt": "beautifulsoup4==4.12.3\nrequests==2.32.3\n"},
+            expect=((1, 4),),
+        ),
         # A Pipfile that lacks pandas, installed by the Dockerfile beside it (`pipenv install` of the
         # copied Pipfile; the `pip install pipenv` line declares nothing).
         Example(
@@ -1451,7 +1465,8 @@ class InNotebookInstall(Rule):
         "The fix declares the packages in requirements.txt (with the line's own exact pins, `tensorflow==2.4.1`, and PyPI's "
         "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4), where the project's environment files are conda environment files "
         "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
-        "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one; a package a manifest declares already is said to be, unless the line asks for "
+        "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one that is not a "
+        "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, unless the line asks for "
         "a version that declaration rules out (`!pip install pandas==1.5.3` beside `pandas==2.1.0`, `seaborn==0.12.2` beside "
         "`seaborn>=0.13`): then the fix says the two differ and to pin there the version the notebook needs. "
         "A package that is the project itself (its `setup.py` names it: `!pip install deepchem` in deepchem's tutorials) "
@@ -2418,6 +2433,10 @@ class UnpinnedRequirement(Rule):
         "itself a development file) declares the same distribution unpinned: the nearer file's finding names the dev "
         "file's line (a library's `doc/environment.yml`, where its gallery notebooks run, beside the contributors' "
         "`environment-dev.yml` at the root: pin the docs environment). "
+        "Nor is the line of a copy of another environment file of the project (the same requirement lines, comments, spaces and "
+        "order aside: a `docs/requirements.txt` kept identical to the root `requirements.txt` for the docs build): it is a related "
+        "location of the finding on the file it copies (an environment's own file before a docs build's, then the nearest), whose "
+        "message names it and whose fix says to pin both or make one `-r` the other. "
         "Nor is the line of last year's edition of an environment file (files of one folder whose names differ only by a "
         "year, `dl2023_cpu.yml` beside `dl2024_cpu.yml`) for a distribution a file of the newest year declares too: it is a "
         "related location of that file's finding (the one named the same but for the year, else the first), whose message "
