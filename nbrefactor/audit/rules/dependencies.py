@@ -714,7 +714,7 @@ class UndeclaredImport(Rule):
         "`packages_to_install` or the image (no manifest of the notebook reaches the image); on another image the "
         "project's manifests stay the reference (its Dockerfile often builds that image) and the message names the image. "
         "A bare VCS line of a requirements file (`git+https://github.com/kubeflow/fairing.git@v1.0.1`) declares the "
-        "project its `#egg=` or, without one, its repository names (pinned when it names a ref). "
+        "project its `#egg=` or, without one, its repository names (pinned when its ref is a commit or a version tag). "
         "`kubeflow` is a namespace of several SDKs: `kubeflow.fairing` is kubeflow-fairing (or `fairing`, its first "
         "releases' name), `kubeflow.katib` kubeflow-katib, `kubeflow.metadata` kubeflow-metadata, `kubeflow.tfjob` "
         "kubeflow-tfjob. A manifest listing `sklearn`, PyPI's deprecated placeholder, lists no scikit-learn (nor one listing "
@@ -2420,7 +2420,9 @@ class UnpinnedRequirement(Rule):
     summary = "A manifest requirement for something the notebook imports is not pinned to one version."
     what_it_does = (
         "For each distribution the notebook imports, reports the manifest lines that declare it "
-        "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`), or conda's "
+        "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`; for a VCS URL, `git+…`, bare or so, only "
+        "at a commit or a version tag, `@v1.0.1`: at a branch, `@main` or `@modern_ts_freeze`, or at none it installs whatever "
+        "the branch holds, and the fix says to pin a commit), or conda's "
         "`name=1.2`. One finding per distribution and file, at its first line (a file listing it twice says so). "
         "The finding is located in the manifest (its path and line; in a `setup.py`, the line of the string), not in the "
         "notebook; when several notebooks of one audit share the manifest, the line is reported once, "
@@ -2538,6 +2540,14 @@ class UnpinnedRequirement(Rule):
             files={"course2023.yml": "name: course2023\ndependencies:\n  - numpy=1.24.4\n  - pip:\n    - tqdm>=4.62\n",
                    "course2024.yml": "name: course2024\ndependencies:\n  - numpy=1.26.4\n  - tqdm>=4.66\n"},
             expect=((None, 4),),
+        ),
+        # A VCS line at a branch floats (fair check 21: `@modern_ts_freeze`); one at a commit does not.
+        Example(
+            cells=("import numpy as np\nimport pytorch_tabular\nimport torchsparse",),
+            files={"environment.yml": ("name: ts\ndependencies:\n  - numpy=1.26.4\n  - pip\n  - pip:\n"
+                                       "    - git+https://github.com/manujosephv/pytorch_tabular.git@modern_ts_freeze\n"
+                                       "    - torchsparse @ git+https://github.com/mit-han-lab/torchsparse.git@385f5ce\n")},
+            expect=((None, 6),),
         ),
         # A project that wants exact pins only: `~=X.Y.Z` is reported too.
         Example(
@@ -2680,12 +2690,17 @@ class UnpinnedRequirement(Rule):
                 home = _home_manifest(manifests, _homeless_projects(ctx)) if library else None
                 built = (_home_phrase(home, manifests).removeprefix("to ") if home is not None and _environment_file(home)
                          else "a requirements.txt beside the notebook")
+                # A VCS URL at a branch (or at none): what moves is the ref, and a commit pins it.
+                vcs = next((word for word in _without_comment(req.spec).split() if word.startswith("git+")), None)
+                base, ref = _vcs_ref(vcs) if vcs else ("", "")
                 yield Hit(
                     None,
                     req.line,
                     None,
                     f"`{_without_comment(req.spec)}` in {manifest.path} is not pinned to one version "
-                    f"({imported[req.name]})"
+                    f"({imported[req.name]}"
+                    + ((f"; `@{ref}` names a branch, or a tag named like one, which can move" if ref else
+                        "; it installs the head of the default branch") if vcs else "") + ")"
                     + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else "")
                     + "".join(f"; {path} (line {line}), a development environment further up, lists it unpinned too (`{spec}`)"
                               for path, line, spec in also.get("notes", {}).get((manifest.path, req.name), ()))
@@ -2704,7 +2719,8 @@ class UnpinnedRequirement(Rule):
                          f"can stay in the package's {posixpath.basename(manifest.path)}"
                          + (", which setup.py reads as the library's `install_requires`" if manifest.read_by_setup else "")
                          if library else
-                         f"Pin it: `{req.name}==<the version you ran with>`"
+                         (f"Pin it to a commit: `{_without_comment(req.spec).split(vcs)[0]}{base}@<commit>`" if vcs else
+                          f"Pin it: `{req.name}==<the version you ran with>`")
                          + (" in both files" + (" (or make the copy `-r` this one, so that one pin serves both)"
                                                  if manifest.kind == "requirements" else "")
                             if copied.get((manifest.path, req.name)) else "")),
