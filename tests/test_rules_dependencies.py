@@ -805,3 +805,79 @@ def test_fair20_a_tool_list_is_no_home_while_the_environment_file_is_there(tmp_p
     assert dep001.fix == f"Add `pandas` (pinned) to a RUN line of {other / 'Dockerfile'}"
     assert dep001.message.endswith(f"is not declared in {other / 'Dockerfile'}, {other / 'lint-requirements.txt'}, "
                                    f"{other / 'test-requirements.txt'}")
+
+
+FAIR21 = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "fair21"
+
+
+def test_fair21_a_distribution_named_otherwise_declares_its_import_and_its_line_is_pinned_or_reported():
+    # PacktPublishing's anaconda_env.yml: `u8darts<=0.19.0` and `tensor-sensor[torch]` were read as no
+    # declaration of darts and tsensor (DEP001, wrong), so their ranges were never DEP004's.
+    result = audit_paths([str(FAIR21 / "renamed_distributions")], Settings(), jobs=1)
+    assert [dict(d.data)["module"] for d in result.diagnostics if d.code == "DEP001"] == ["feature_engine.creation"]
+    dep004 = {d.location.line: d for d in result.diagnostics if d.code == "DEP004"}
+    assert sorted(dep004) == [10, 11, 13]
+    assert "(the notebook imports `darts`)" in dep004[10].message
+    assert "(the notebook imports `merlion`)" in dep004[13].message
+
+
+def test_fair21_an_identical_copy_of_a_manifest_is_a_related_location_of_the_original_s_finding():
+    # Automating-GIS-processes: docs/requirements.txt is byte-identical to requirements.txt; every
+    # unpinned line was reported twice.
+    result = audit_paths([str(FAIR21 / "identical_docs_copy")], Settings(), jobs=1)
+    dep004 = [d for d in result.diagnostics if d.code == "DEP004"]
+    assert sorted((d.location.path.rsplit("identical_docs_copy/", 1)[-1], d.location.line) for d in dep004) == [
+        ("requirements.txt", 3), ("requirements.txt", 4)]
+    for d in dep004:
+        copies = [(r.path.rsplit("identical_docs_copy/", 1)[-1], r.line) for r in d.related if r.path.endswith(".txt")]
+        assert copies == [("docs/requirements.txt", d.location.line)]
+        assert "an identical copy of this file, lists it too" in d.message
+        assert d.fix.endswith(" in both files (or make the copy `-r` this one, so that one pin serves both)")
+
+
+def test_fair21_a_contributors_image_and_the_library_s_metadata_are_no_home_for_the_examples():
+    # whylogs: DEP001/DEP003 fixes said "a RUN line of Dockerfile" (pytest, sphinx, ruff; never whylogs),
+    # and "the dependencies of python/pyproject.toml" where the notebook imports whylogs only in a
+    # `%%writefile` script but installs it.
+    fixes = _fixes(FAIR21 / "dev_image_examples")
+    for name in ("pandas-gbq", "sagemaker"):
+        fix, image = fixes[("DEP001", name)].split("; ")
+        assert fix == f"Add `{name}` (pinned) to a `requirements.txt` of the notebooks' own, beside them"
+        assert image.endswith("fair21/dev_image_examples/Dockerfile is a development image (test, docs and lint tools), "
+                              "not where the notebooks run")
+    result = audit_paths([str(FAIR21 / "dev_image_examples")], Settings(), jobs=1)
+    dep003 = sorted(d.fix for d in result.diagnostics if d.code == "DEP003")
+    assert [f.split(" (pinned;")[0] for f in dep003] == ["Declare pandas-gbq in requirements.txt", "Declare sagemaker in requirements.txt"]
+
+
+def test_fair21_an_image_with_the_project_installed_is_still_a_home(tmp_path):
+    # The same tools, but the image installs the project's requirements: where the notebooks run.
+    root = make_repo(tmp_path, {"Dockerfile": "FROM python:3.11\nCOPY requirements.txt /tmp/\n"
+                                              "RUN pip install -r /tmp/requirements.txt pytest==8.2.0 sphinx==7.3.7 ruff==0.4.4\n",
+                                "requirements.txt": "numpy==1.26.4\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import numpy as np\nimport requests"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert "development image" not in dep001.fix
+
+
+def test_fair21_dep003_declares_beautifulsoup4_not_pypi_s_bs4_dummy(tmp_path):
+    # whylogs' NLP_Summarization: "Declare nltk, bs4", where DEP001 of the same notebook said beautifulsoup4.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.26.4\n"})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install nltk bs4", "import numpy as np\nimport nltk\nfrom bs4 import BeautifulSoup"])
+    [dep003] = [d for d in audit(nb) if d.code == "DEP003"]
+    assert dep003.fix == ("Declare nltk, beautifulsoup4 in requirements.txt (pinned) and delete the line (`bs4` is a dummy package "
+                          "on the package index that only pulls in `beautifulsoup4`, unpinned: declare the latter)")
+
+
+def test_fair21_a_library_the_notebook_only_installs_is_no_home_but_brings_nothing_to_its_routes(tmp_path):
+    # whylogs' flask_streaming: `%pip install … whylogs` made whylogs' metadata no home (right), but its
+    # numpy must not silence the folder's requirements.txt lacking what environment.yml pins (fair 21 item 5).
+    root = make_repo(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'tracelog'\ndependencies = ['numpy>=1.23', 'pandas>=1.3']\n",
+        "examples/app/environment.yml": "name: app\ndependencies:\n  - python=3.9\n  - pip\n  - pip:\n    - numpy==1.21.2\n    - pandas==1.3.3\n",
+        "examples/app/requirements.txt": "pandas==1.3.2\ntracelog==1.1.0\n",
+    })
+    nb = write_notebook(root / "examples" / "app" / "client.ipynb", ["%pip install pandas tracelog", "import numpy as np\nimport pandas as pd"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert (dep001.location.cell, dep001.location.line) == (2, 1)
+    assert "but not in " in dep001.message and dep001.message.split("but not in ")[1].startswith(str(root / "examples" / "app" / "requirements.txt"))

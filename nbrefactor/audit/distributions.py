@@ -651,6 +651,13 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                     # Still a guess, spelled as the notebook's own install line does (`torch_lr_finder`
                     # → `torch-lr-finder`, from `#!pip install torch-lr-finder`): the same name to pip.
                     resolution = Resolution(resolution.module, (spelled,), resolution.source)
+            if (resolution.assumed and project is not None and project.manifests
+                    and not resolution.declared_by(project.declared)):
+                # Still a guess, and no manifest declares the name itself, but one declares a variant of
+                # it (`orbit-ml` for `import orbit`, `python-xyz` for `import xyz`): that line is its declaration.
+                variant = named_variant(imp.top_level, project.declared)
+                if variant and variant not in resolution.normalised:
+                    resolution = Resolution(resolution.module, resolution.distributions + (variant,), resolution.source)
             shown = _shown(resolution, imp.module, _tables(catalog).roots, _tables(catalog).overrides)
             uses.append(ImportUse(ca.cell, line, column, imp.module, resolution, shown))
     uses.extend(implied_uses(facts, catalog))
@@ -926,9 +933,10 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     transformers' PyTorch models and `Trainer` when nothing of torch's is imported (the
     `transformers[torch]` extra), the packages an `evaluate.load("rouge")` metric's script imports
     (rouge-score), sentencepiece behind a tokenizer that has no fast version (Marian), tensorboard
-    behind `torch.utils.tensorboard`, onnxscript and onnx behind `torch.onnx.export`. Catalogue:
-    `[transformers_torch]`, `[evaluate_metrics]`, `[sentencepiece_tokenizers]`, `[modules_needing]` and
-    `[calls_needing]` of rules/distributions.toml. One use per distribution, at the first import or
+    behind `torch.utils.tensorboard`, onnxscript and onnx behind `torch.onnx.export`, lxml behind
+    `BeautifulSoup(page, "lxml")`. Catalogue: `[transformers_torch]`, `[evaluate_metrics]`,
+    `[sentencepiece_tokenizers]`, `[modules_needing]`, `[calls_needing]` and `[beautifulsoup_parsers]`
+    of rules/distributions.toml. One use per distribution, at the first import or
     call that needs it."""
     torch_table = catalog.table("distributions", "transformers_torch", {}) or {}
     torch_classes = _as_tuple(torch_table.get("classes", []))
@@ -941,6 +949,7 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     module_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "modules_needing", {}) or {}).items()}
     call_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "calls_needing", {}) or {}).items()}
     frame_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "dataframe_methods_needing", {}) or {}).items()}
+    parsers = {str(k): str(v) for k, v in (catalog.table("distributions", "beautifulsoup_parsers", {}) or {}).items()}
     frames = _dataframe_names(facts) if frame_needs and any(
         call.method in frame_needs for ca in facts.cells for call in ca.facts.calls) else {}
     imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
@@ -989,6 +998,11 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                         "torch 2.9, imports onnxscript and onnx; `dynamo=False` needs neither)"
                         if qualified.startswith("torch.onnx.") else f"is needed by `{qualified}`, which imports it when it runs"
                         + (f" ({_or(others)} would serve too)" if others else ""))
+            if qualified == "bs4.BeautifulSoup":
+                parser = _string_argument(facts, ca, call, 1, ("features",))
+                if parser is not None and parser.lower() in parsers:
+                    add(ca, call, parsers[parser.lower()], f"is needed by `BeautifulSoup(…, \"{parser}\")`, the parser it names "
+                        "(Beautiful Soup imports it when it parses and raises FeatureNotFound without it)")
             if parts[0] == "transformers":
                 name = parts[1]
                 if (torch_classes and not (imported & torch_family) and not name.startswith(("TF", "Flax"))
@@ -1353,9 +1367,18 @@ def _unknown_import(imp: ImportFact, catalog: Catalog, installed: set[str]) -> b
     if import_kind(imp.module, imp.level, None, catalog) != THIRD_PARTY_KIND:
         return False
     top = normalise(imp.top_level)
-    if any(n == top or n.startswith(top + "-") or n.endswith("-" + top) for n in installed):
+    if top in installed or named_variant(top, installed):
         return False
     return _resolve(_import_target(imp), catalog).assumed
+
+
+def named_variant(name: str, names: Iterable[str]) -> Optional[str]:
+    """The first (sorted) of `names`, normalised distribution names, that is the import name `name`
+    with a component before or after it: `mmcv-full` of `mmcv`, `open-clip-torch` of `open_clip`,
+    `python-xyz`, `xyz-core`, `xyz-headless`. For an import no table knows, such a line is its
+    declaration, not another package's (fair check 21's class, seen in checks 12 and 16 too)."""
+    top = normalise(name)
+    return next((n for n in sorted(names) if n.startswith(top + "-") or n.endswith("-" + top)), None)
 
 
 def url_installs(facts: NotebookFacts) -> dict[str, str]:

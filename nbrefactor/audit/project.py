@@ -211,7 +211,9 @@ def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirem
     # `x==1.2` and `x===1.2` pin; `x==1.*`, `x==1.2,<2` and `x>=1,==1.2` do not pin one version.
     pinned = bool(re.match(r"^===?\s*[^,*\s]+$", rest))
     if rest.startswith("@"):
-        pinned = True  # a direct reference names one artifact
+        # A direct reference names one artifact, unless it is a VCS URL at a branch (or at none).
+        vcs = _VCS_URL.match(rest[1:].strip())
+        pinned = vcs is None or fixed_vcs_ref(vcs.group("ref"))
     if conda and not pinned:
         # conda's `x=1.2` (and `x=1.2=build`) selects one version; `x=1.*` or `x>=1` do not.
         pinned = bool(re.match(r"^=[^=<>!~,|*\s]*\d[^<>!~,|*\s]*$", rest))
@@ -223,16 +225,29 @@ def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirem
 _VCS_URL = re.compile(r"^git\+[a-z]+://[^#\s]*?/(?P<repo>[A-Za-z0-9][A-Za-z0-9._-]*?)(?:\.git)?(?:@(?P<ref>[^#\s/]+))?/?(?:#(?P<fragment>\S*))?$")
 
 
+# A ref that names one state of a repository: a commit hash (7 to 40 hex digits) or a version tag
+# (`v1.0.1`, `1.2`, `release-2.0.3`).
+_FIXED_REF = re.compile(r"^(?:[0-9a-f]{7,40}|(?:v|version-|release-|rel-)?\d+(?:\.\d+)*(?:[-._+]?[A-Za-z0-9]+)*)$", re.IGNORECASE)
+
+
+def fixed_vcs_ref(ref: Optional[str]) -> bool:
+    """Is a VCS URL's `@ref` a commit or a version tag? Any other name (`main`, `modern_ts_freeze`) is
+    a branch, or a tag named like one: it can move, and a new checkout gets other code (fair check 21:
+    `git+https://github.com/manujosephv/pytorch_tabular.git@modern_ts_freeze`, said to be "a commit
+    that is working", counted as pinned)."""
+    return bool(ref) and _FIXED_REF.match(ref) is not None
+
+
 def _vcs_requirement(text: str, spec: str, line: int) -> Optional[Requirement]:
     """A bare VCS line (`git+https://github.com/kubeflow/fairing.git@v1.0.1`) declares the project
     its `#egg=` names, else the one its repository names (`fairing`): the project pip installs from
-    it. Pinned when it names a ref (a tag or commit); a branch cannot be told apart, as for `name @ url`."""
+    it. Pinned when its ref is a commit or a version tag (`fixed_vcs_ref`), as for `name @ git+…`."""
     match = _VCS_URL.match(text)
     if match is None:
         return None
     egg = re.search(r"(?:^|&)egg=([A-Za-z0-9][A-Za-z0-9._-]*)", match.group("fragment") or "")
     name = egg.group(1) if egg else match.group("repo")
-    return Requirement(normalise(name), spec.strip(), line, bool(match.group("ref")), False)
+    return Requirement(normalise(name), spec.strip(), line, fixed_vcs_ref(match.group("ref")), False)
 
 
 # `~=1.2.3`, `~=4.5.3.56`, `~=2.0.0rc1`: the last release component may move, the others may not

@@ -300,12 +300,34 @@ def _tooling_file(manifest: Manifest) -> bool:
     return manifest.kind == "requirements" and bool(_DEV_MANIFEST.search(name) or _TOOLING_MANIFEST.search(name))
 
 
+# The tools of work on a repository, by kind: tests, docs, linting. A Dockerfile installing those of two
+# kinds or more (`_development_image`) is a contributors' workstation.
+_DEVELOPMENT_TOOLS = (
+    re.compile(r"^(?:pytest(?:-.*)?|coverage|tox|nox|hypothesis)$"),
+    re.compile(r"^(?:sphinx(?:-.*|contrib-.*)?|nbsphinx|mkdocs(?:-.*)?|jupyter-book)$"),
+    re.compile(r"^(?:ruff|flake8|black|pylint|mypy|isort|pre-commit|pycodestyle)$"),
+)
+
+
+def _development_image(manifest: Manifest) -> bool:
+    """A Dockerfile for working on the repository, not for running its notebooks: it installs neither the
+    project (`pip install .`) nor a requirements file, and it installs tools of two kinds of development
+    work, tests, docs or linting (whylogs' root image: pytest, pytest-cov, sphinx, ruff and Poetry in a
+    `/workspace` volume, but never whylogs; fair check 21: 13 DEP001 and 13 DEP003 fixes said to add the
+    examples' packages to a RUN line of it). Like `requirements-dev.txt`, it declares, but is no home."""
+    if manifest.kind != "dockerfile" or manifest.includes or manifest.projects:
+        return False
+    names = {r.name for r in manifest.requirements}
+    return sum(any(tool.match(n) for n in names) for tool in _DEVELOPMENT_TOOLS) >= 2
+
+
 def _home_manifest(manifests: tuple[Manifest, ...], own_projects: frozenset[str] = frozenset()) -> Optional[Manifest]:
     """The one file a missing line goes to, of the manifests beside or above the notebook (nearest
     first): not an example's file in a sibling folder, not a compose service's second image; while
     another file is there, not last year's edition of an environment file (`_editions`), not a tool's
     or a contributor's list (`_tooling_file`), not the metadata of the library the notebook imports
-    (`own_projects`: its `[project]` dependencies would make the library require it), not a docs
+    (`own_projects`: its `[project]` dependencies would make the library require it), not a contributors'
+    image (`_development_image`; with nothing else, None), not a docs
     build (`_docs_build_file`); among docs builds only, an environment file before a Sphinx list
     (`_sphinx_list`). By `_HOME_KINDS`, the nearest of the best kind. None when none fits (then the
     fix says "a manifest")."""
@@ -313,7 +335,12 @@ def _home_manifest(manifests: tuple[Manifest, ...], own_projects: frozenset[str]
     superseded = _editions(tuple(candidates))
     candidates = [m for m in candidates if m.path not in superseded] or candidates
     candidates = [m for m in candidates if not _tooling_file(m)] or candidates
-    candidates = [m for m in candidates if not (m.kind == "pyproject" and m.project_name in own_projects)] or candidates
+    # A contributors' image is no home even alone, nor then the library's metadata: the notebooks want a
+    # requirements file of their own (None: the fix says so).
+    kept = [m for m in candidates if not _development_image(m) and not (m.kind == "pyproject" and m.project_name in own_projects)]
+    if not kept and any(_development_image(m) for m in candidates):
+        return None
+    candidates = kept or candidates
     undocumented = [m for m in candidates if not _docs_build_file(m.path)]
     candidates = undocumented or [m for m in candidates if not _sphinx_list(m)] or candidates
     if not candidates:
@@ -339,9 +366,20 @@ def _home_phrase(manifest: Manifest, manifests: tuple[Manifest, ...] = ()) -> st
 
 
 def _named_home(fix: str, manifests: tuple[Manifest, ...], own_projects: frozenset[str] = frozenset()) -> str:
-    """The fix's "to a manifest" said as the file (fair check 19: all 16 DEP001 fixes named no file)."""
-    home = _home_manifest(manifests, own_projects) if "to a manifest" in fix else None
-    return fix if home is None else fix.replace("to a manifest", _home_phrase(home, manifests), 1)
+    """The fix's "to a manifest" said as the file (fair check 19: all 16 DEP001 fixes named no file);
+    where the project's only files are a contributors' image and the library's metadata, a requirements
+    file of the notebooks' own, which those files are not."""
+    if "to a manifest" not in fix:
+        return fix
+    home = _home_manifest(manifests, own_projects)
+    if home is not None:
+        return fix.replace("to a manifest", _home_phrase(home, manifests), 1)
+    images = [m.path for m in manifests if _development_image(m)]
+    if not images:
+        return fix
+    return (fix.replace("to a manifest", "to a `requirements.txt` of the notebooks' own, beside them", 1)
+            + f"; {', '.join(images)} {'is a development image' if len(images) == 1 else 'are development images'} "
+            "(test, docs and lint tools), not where the notebooks run")
 
 
 def _own_projects(ctx: RuleContext) -> frozenset[str]:
@@ -358,6 +396,19 @@ def _own_projects(ctx: RuleContext) -> frozenset[str]:
     return ctx.shared("dependencies.own_projects", compute)
 
 
+def _homeless_projects(ctx: RuleContext) -> frozenset[str]:
+    """`_own_projects`, and those the notebook's install lines name: metadata that is no home for the
+    notebook's packages. whylogs' SageMaker example imports whylogs only in a `%%writefile` cell's
+    script, but its `%pip install sagemaker whylogs torch` names the library (fair check 21: the fix
+    said to add sagemaker to whylogs' own Poetry dependencies). What the library declares is still
+    counted as coming with it only for an import (`_own_projects`)."""
+    def compute() -> frozenset[str]:
+        named = {m.project_name for m in ctx.project.manifests if m.project_name and m.kind in _LIBRARY_METADATA}
+        installed = {_installed_name(spec.name) for cmd in install_commands(ctx.facts) for spec in cmd.packages} if named else set()
+        return _own_projects(ctx) | frozenset(named & installed)
+    return ctx.shared("dependencies.homeless_projects", compute)
+
+
 def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
     if hosted is None or not re.search(r"[=<>~]", hosted[1]):
         return fix
@@ -371,7 +422,14 @@ def _hosted_related(found_places: tuple, hosted: Optional[tuple[tuple, str]]) ->
 # Names on the package index that install nothing of the distribution an import needs: PyPI's
 # `sklearn` is a deprecated placeholder (its install fails since 2023; before, it pulled scikit-learn
 # in unpinned). A manifest listing it lists no scikit-learn.
-_PLACEHOLDERS = {"scikit-learn": "sklearn"}
+_PLACEHOLDERS = {"scikit-learn": "sklearn", "beautifulsoup4": "bs4"}
+# What each placeholder is. PyPI's `bs4` is a dummy that only depends on beautifulsoup4: it installs,
+# but a pin on it pins no Beautiful Soup (fair check 21: DEP003 said "Declare nltk, bs4" where DEP001
+# of the same notebook said beautifulsoup4).
+_PLACEHOLDER_KINDS = {
+    "sklearn": "a deprecated placeholder on the package index that does not install `scikit-learn`",
+    "bs4": "a dummy package on the package index that only pulls in `beautifulsoup4`, unpinned",
+}
 
 
 def _named_for_pip(name: str) -> str:
@@ -387,8 +445,7 @@ def _placeholder_note(res, manifests: tuple[Manifest, ...]) -> str:
     files = [m.path for m in manifests if placeholder and any(r.name == placeholder for r in m.requirements)]
     if not files:
         return ""
-    return (f" ({', '.join(files)} {'lists' if len(files) == 1 else 'list'} `{placeholder}`, a deprecated placeholder on "
-            f"the package index that does not install `{res.primary}`)")
+    return f" ({', '.join(files)} {'lists' if len(files) == 1 else 'list'} `{placeholder}`, {_PLACEHOLDER_KINDS[placeholder]})"
 
 
 def _component_uses(uses: tuple, facts: NotebookFacts, manifests: bool) -> tuple[list, dict[int, ComponentStep]]:
@@ -499,8 +556,9 @@ class UndeclaredImport(Rule):
         "tables, `pd.read_excel`/`pd.ExcelFile`/`pd.ExcelWriter` → openpyxl or another Excel engine, `pd.read_feather` → "
         "pyarrow; a DataFrame's writers the same, `to_parquet`, `to_feather`, `to_orc`, `to_hdf`, `to_excel`, when the "
         "receiver is certainly a DataFrame: a name bound at the top of a cell to `pd.read_*(…)` or `pd.DataFrame(…)` and "
-        "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), from `[transformers_torch]`, `[evaluate_metrics]`, `[sentencepiece_tokenizers]`, `[modules_needing]` and "
-        "`[calls_needing]`. A declared metapackage declares what it installs (`jupyter` brings ipywidgets, ipykernel, "
+        "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), Beautiful Soup's parsers (`BeautifulSoup(page, "
+        "\"lxml\")` or `features=\"xml\"` → lxml, `\"html5lib\"` → html5lib; Python's `html.parser` needs none), from `[transformers_torch]`, "
+        "`[evaluate_metrics]`, `[sentencepiece_tokenizers]`, `[modules_needing]`, `[calls_needing]` and `[beautifulsoup_parsers]`. A declared metapackage declares what it installs (`jupyter` brings ipywidgets, ipykernel, "
         "notebook…; `[metapackages]`). Modules of the notebook's "
         "own project are not distributions: `.py` and Cython `.pyx` files and folders of code beside it (a folder of "
         "scripts without `__init__.py` named like a catalogued distribution, `torch/`, is a namespace package that the "
@@ -587,7 +645,10 @@ class UndeclaredImport(Rule):
         "`dl2023_cpu.yml` beside `dl2024_cpu.yml`: the newest year's files are current, and all of them of the same kind are "
         "named, `dl2024_cpu.yml and dl2024_gpu.yml`), not a tool's or contributor's list (`lint-requirements.txt`, "
         "`requirements-dev.txt`, `test-requirements.txt`), not the pyproject `[project]` of the library the notebook imports "
-        "(a line there makes the library require it), and not a docs build (`doc-requirements.txt`, `docs/requirements.txt`), "
+        "or installs (a line there makes the library require it; `%pip install sagemaker whylogs` beside a `%%writefile` script "
+        "importing whylogs), never a contributors' Dockerfile (one installing tools of two of tests, docs and linting, pytest, "
+        "sphinx, ruff, and neither the project nor a requirements file: with only such files and the library's metadata, the fix "
+        "says to add a `requirements.txt` of the notebooks' own), and not a docs build (`doc-requirements.txt`, `docs/requirements.txt`), "
         "of which a docs environment file comes before a Sphinx list; with the notebook's own exact pin "
         "on an install line (`!pip install lightgbm==4.3.0`), that version. The message names the files looked in, "
         "last year's editions, Sphinx lists and tool lists last. "
@@ -617,7 +678,9 @@ class UndeclaredImport(Rule):
         "does not). A requirements file that the "
         "`setup.py` beside it reads (`install_requires=read(\"requirements.txt\")`) is the library's own metadata: the "
         "fix says to add the line to a requirements file for the notebooks, not there. An import no table knows is guessed as its top-level "
-        "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too. "
+        "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too, and so, when no "
+        "manifest declares the name itself, does one declaring the name with a component before or after it (`orbit-ml` for "
+        "`import orbit`, `salesforce-merlion` for `merlion`, `python-xyz`, `xyz-core`); its range is then DEP004's. "
         "Imports on their own line in a cell that does not parse (a Python 2 cell of `print \"...\"`) count, "
         "so a distribution's first import is where the notebook first imports it. "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
@@ -651,11 +714,12 @@ class UndeclaredImport(Rule):
         "`packages_to_install` or the image (no manifest of the notebook reaches the image); on another image the "
         "project's manifests stay the reference (its Dockerfile often builds that image) and the message names the image. "
         "A bare VCS line of a requirements file (`git+https://github.com/kubeflow/fairing.git@v1.0.1`) declares the "
-        "project its `#egg=` or, without one, its repository names (pinned when it names a ref). "
+        "project its `#egg=` or, without one, its repository names (pinned when its ref is a commit or a version tag). "
         "`kubeflow` is a namespace of several SDKs: `kubeflow.fairing` is kubeflow-fairing (or `fairing`, its first "
         "releases' name), `kubeflow.katib` kubeflow-katib, `kubeflow.metadata` kubeflow-metadata, `kubeflow.tfjob` "
-        "kubeflow-tfjob. A manifest listing `sklearn`, PyPI's deprecated placeholder, lists no scikit-learn: the "
-        "message says so, the fix being to replace it. For `six`, which only bridges Python 2 and 3, the fix (here and in "
+        "kubeflow-tfjob. A manifest listing `sklearn`, PyPI's deprecated placeholder, lists no scikit-learn (nor one listing "
+        "`bs4`, a dummy that pulls in beautifulsoup4 unpinned, a pinned Beautiful Soup): the message says so, the fix being to "
+        "replace it. For `six`, which only bridges Python 2 and 3, the fix (here and in "
         "DEP002) also says how to drop it (`iteritems(d)` is `d.items()` on Python 3)."
     )
     why_bad = (
@@ -853,6 +917,14 @@ class UndeclaredImport(Rule):
         ),
         # jupyterlab is no metapackage: it does not bring ipywidgets.
         Example(cells=("import ipywidgets as widgets",), files={"requirements.txt": "jupyterlab==4.2.0\n"}, expect=((1, 1),)),
+        # Beautiful Soup's "lxml" parser is a package of its own (fair check 21: a scraping lesson);
+        # "html.parser" is Python's.
+        Example(
+            cells=("import requests\nfrom bs4 import BeautifulSoup\npage = requests.get(URL).text\n"
+                   "soup = BeautifulSoup(page, \"lxml\")\nplain = BeautifulSoup(page, \"html.parser\")",),
+            files={"requirements.txt": "beautifulsoup4==4.12.3\nrequests==2.32.3\n"},
+            expect=((1, 4),),
+        ),
         # A Pipfile that lacks pandas, installed by the Dockerfile beside it (`pipenv install` of the
         # copied Pipfile; the `pip install pipenv` line declares nothing).
         Example(
@@ -970,7 +1042,7 @@ class UndeclaredImport(Rule):
                     f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
                     if pinned else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
-                    hosted, library), manifests, own) + _bridge_note(res.primary) + _component_fix(use, component),
+                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -1391,9 +1463,10 @@ class InNotebookInstall(Rule):
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
         "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
         "The fix declares the packages in requirements.txt (with the line's own exact pins, `tensorflow==2.4.1`, and PyPI's "
-        "`sklearn` placeholder said as scikit-learn), where the project's environment files are conda environment files "
+        "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4), where the project's environment files are conda environment files "
         "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
-        "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one; a package a manifest declares already is said to be, unless the line asks for "
+        "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one that is not a "
+        "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, unless the line asks for "
         "a version that declaration rules out (`!pip install pandas==1.5.3` beside `pandas==2.1.0`, `seaborn==0.12.2` beside "
         "`seaborn>=0.13`): then the fix says the two differ and to pin there the version the notebook needs. "
         "A package that is the project itself (its `setup.py` names it: `!pip install deepchem` in deepchem's tutorials) "
@@ -1814,7 +1887,7 @@ def _declare_in(manifests: tuple[Manifest, ...], versions: Optional[dict] = None
         if versions and all(asked[2] for asked in versions.values()):
             return f"the `dependencies:` list of {home.path}"
         return f"the `pip:` list under `dependencies:` of {home.path}"
-    dockerfile = next((m for m in manifests if m.kind == "dockerfile"), None)
+    dockerfile = next((m for m in manifests if m.kind == "dockerfile" and not _development_image(m)), None)
     return f"a RUN line of {dockerfile.path}" if dockerfile is not None else "requirements.txt"
 
 
@@ -1885,8 +1958,7 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
     releases = list(dict.fromkeys(real.get(normalise(n.split("[")[0]), n) for n in releases))
     fix = _declaring_fix(releases, manifests, parsed, versions, imported)
     if fix and placeholders:
-        fix += "".join(f" (`{p}` is a deprecated placeholder on the package index that does not install "
-                       f"`{real[normalise(p.split('[')[0])]}`: declare the latter)" for p in placeholders)
+        fix += "".join(f" (`{p}` is {_PLACEHOLDER_KINDS[normalise(p.split('[')[0])]}: declare the latter)" for p in placeholders)
     return fix + _nightly_note(names) if fix else fix
 
 
@@ -2313,6 +2385,27 @@ def _environment_file(manifest: Manifest) -> bool:
     return manifest.kind not in _LIBRARY_METADATA and not manifest.read_by_setup
 
 
+def _identical_copies(manifests: tuple[Manifest, ...]) -> dict[str, Manifest]:
+    """Environment files of one project that list the same requirements (the same lines once comments,
+    spaces and order are set aside: `docs/requirements.txt` kept a copy of the root `requirements.txt`
+    for the docs build): each copy's path → the file that stands for them all, an environment's file
+    before a docs build's, then the nearest. One list copied is one pin to make, not one per file
+    (fair check 21: 14 of a course's 28 DEP004 findings were the docs copy's)."""
+    groups: dict[tuple, list[Manifest]] = {}
+    for manifest in manifests:
+        if manifest.sibling or manifest.compose_service or not manifest.requirements or not _environment_file(manifest):
+            continue
+        lines = tuple(sorted("".join(_without_comment(r.spec).split()).lower() for r in manifest.requirements))
+        groups.setdefault((manifest.kind, lines), []).append(manifest)
+    copies: dict[str, Manifest] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        primary = min(members, key=lambda m: (_docs_build_file(m.path), members.index(m)))
+        copies.update((m.path, primary) for m in members if m is not primary)
+    return copies
+
+
 def _without_comment(spec: str) -> str:
     """A requirement line without its trailing comment, as messages quote it (`astroquery>=0.4.8.dev9474
     # pinned for …` read as "`… pinned …` is not pinned"; fair check 16)."""
@@ -2327,7 +2420,9 @@ class UnpinnedRequirement(Rule):
     summary = "A manifest requirement for something the notebook imports is not pinned to one version."
     what_it_does = (
         "For each distribution the notebook imports, reports the manifest lines that declare it "
-        "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`), or conda's "
+        "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`; for a VCS URL, `git+…`, bare or so, only "
+        "at a commit or a version tag, `@v1.0.1`: at a branch, `@main` or `@modern_ts_freeze`, or at none it installs whatever "
+        "the branch holds, and the fix says to pin a commit), or conda's "
         "`name=1.2`. One finding per distribution and file, at its first line (a file listing it twice says so). "
         "The finding is located in the manifest (its path and line; in a `setup.py`, the line of the string), not in the "
         "notebook; when several notebooks of one audit share the manifest, the line is reported once, "
@@ -2340,6 +2435,10 @@ class UnpinnedRequirement(Rule):
         "itself a development file) declares the same distribution unpinned: the nearer file's finding names the dev "
         "file's line (a library's `doc/environment.yml`, where its gallery notebooks run, beside the contributors' "
         "`environment-dev.yml` at the root: pin the docs environment). "
+        "Nor is the line of a copy of another environment file of the project (the same requirement lines, comments, spaces and "
+        "order aside: a `docs/requirements.txt` kept identical to the root `requirements.txt` for the docs build): it is a related "
+        "location of the finding on the file it copies (an environment's own file before a docs build's, then the nearest), whose "
+        "message names it and whose fix says to pin both or make one `-r` the other. "
         "Nor is the line of last year's edition of an environment file (files of one folder whose names differ only by a "
         "year, `dl2023_cpu.yml` beside `dl2024_cpu.yml`) for a distribution a file of the newest year declares too: it is a "
         "related location of that file's finding (the one named the same but for the year, else the first), whose message "
@@ -2442,6 +2541,14 @@ class UnpinnedRequirement(Rule):
                    "course2024.yml": "name: course2024\ndependencies:\n  - numpy=1.26.4\n  - tqdm>=4.66\n"},
             expect=((None, 4),),
         ),
+        # A VCS line at a branch floats (fair check 21: `@modern_ts_freeze`); one at a commit does not.
+        Example(
+            cells=("import numpy as np\nimport pytorch_tabular\nimport torchsparse",),
+            files={"environment.yml": ("name: ts\ndependencies:\n  - numpy=1.26.4\n  - pip\n  - pip:\n"
+                                       "    - git+https://github.com/manujosephv/pytorch_tabular.git@modern_ts_freeze\n"
+                                       "    - torchsparse @ git+https://github.com/mit-han-lab/torchsparse.git@385f5ce\n")},
+            expect=((None, 6),),
+        ),
         # A project that wants exact pins only: `~=X.Y.Z` is reported too.
         Example(
             cells=("import pandas as pd",),
@@ -2513,6 +2620,21 @@ class UnpinnedRequirement(Rule):
                     home = _same_edition_name(manifest, tuple(having))
                     older.setdefault((home.path, req.name), []).append((manifest.path, req.line))
                     folded_old.add((manifest.path, req.name))
+        # A copy of another environment file (`docs/requirements.txt` = `requirements.txt`): its line is a
+        # related location of the finding on the file it copies, whose message names it.
+        copies = _identical_copies(manifests)
+        copied: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        folded_copy: set[tuple[str, str]] = set()
+        for manifest in manifests:
+            primary = copies.get(manifest.path)
+            if primary is None:
+                continue
+            for req in manifest.requirements:
+                if ((manifest.path, req.name) in folded_copy or (primary.path, req.name) in folded_old
+                        or (primary.path, req.name) in also.get("folded", {})):
+                    continue
+                copied.setdefault((primary.path, req.name), []).append((manifest.path, req.line))
+                folded_copy.add((manifest.path, req.name))
         for manifest in manifests:
             if manifest.sibling:
                 continue  # the example's file beside the notebook's folder: DEP003 on the notebook's install line says to pin it
@@ -2560,25 +2682,34 @@ class UnpinnedRequirement(Rule):
                     continue  # a development environment's line: told with the nearer file's finding
                 if (manifest.path, req.name) in folded_old:
                     continue  # last year's edition: a related location of the current file's finding
+                if (manifest.path, req.name) in folded_copy:
+                    continue  # a copy of another file: a related location of that file's finding
                 again = sorted(set(lines[req.name]) - {req.line})
                 # Where the environment is built: the file DEP001 adds lines to when there is one (fair
                 # check 20: causalml's docs build from conda files, not from "a requirements.txt").
-                home = _home_manifest(manifests, _own_projects(ctx)) if library else None
+                home = _home_manifest(manifests, _homeless_projects(ctx)) if library else None
                 built = (_home_phrase(home, manifests).removeprefix("to ") if home is not None and _environment_file(home)
                          else "a requirements.txt beside the notebook")
+                # A VCS URL at a branch (or at none): what moves is the ref, and a commit pins it.
+                vcs = next((word for word in _without_comment(req.spec).split() if word.startswith("git+")), None)
+                base, ref = _vcs_ref(vcs) if vcs else ("", "")
                 yield Hit(
                     None,
                     req.line,
                     None,
                     f"`{_without_comment(req.spec)}` in {manifest.path} is not pinned to one version "
-                    f"({imported[req.name]})"
+                    f"({imported[req.name]}"
+                    + ((f"; `@{ref}` names a branch, or a tag named like one, which can move" if ref else
+                        "; it installs the head of the default branch") if vcs else "") + ")"
                     + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else "")
                     + "".join(f"; {path} (line {line}), a development environment further up, lists it unpinned too (`{spec}`)"
                               for path, line, spec in also.get("notes", {}).get((manifest.path, req.name), ()))
                     + ("; the older edition" + ("s " if len(older.get((manifest.path, req.name), ())) > 1 else " ")
                        + ", ".join(f"{path} (line {line})" for path, line in older[(manifest.path, req.name)])
                        + " of this environment " + ("list" if len(older[(manifest.path, req.name)]) > 1 else "lists") + " it too"
-                       if older.get((manifest.path, req.name)) else ""),
+                       if older.get((manifest.path, req.name)) else "")
+                    + "".join(f"; {path} (line {line}), an identical copy of this file, lists it too"
+                              for path, line in copied.get((manifest.path, req.name), ())),
                     path=manifest.path,
                     snippet=req.spec,
                     fix=(f"Pin the image to the tag of one build (`FROM {req.spec.rsplit(' ', 1)[-1].rsplit(':', 1)[0]}:<tag>`), "
@@ -2588,7 +2719,11 @@ class UnpinnedRequirement(Rule):
                          f"can stay in the package's {posixpath.basename(manifest.path)}"
                          + (", which setup.py reads as the library's `install_requires`" if manifest.read_by_setup else "")
                          if library else
-                         f"Pin it: `{req.name}==<the version you ran with>`"),
+                         (f"Pin it to a commit: `{_without_comment(req.spec).split(vcs)[0]}{base}@<commit>`" if vcs else
+                          f"Pin it: `{req.name}==<the version you ran with>`")
+                         + (" in both files" + (" (or make the copy `-r` this one, so that one pin serves both)"
+                                                 if manifest.kind == "requirements" else "")
+                            if copied.get((manifest.path, req.name)) else "")),
                     key=req.name,
-                    related_files=tuple(older.get((manifest.path, req.name), ())),
+                    related_files=tuple(older.get((manifest.path, req.name), ())) + tuple(copied.get((manifest.path, req.name), ())),
                 )
