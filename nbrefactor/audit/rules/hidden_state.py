@@ -1647,6 +1647,9 @@ class UnexecutedCell(Rule):
         "reads it from `getpass`/the environment, and otherwise only imports, prints prompts (or a slice of the key), sets "
         "environment settings typed in with `input()`, builds clients from it and binds "
         "literal settings (`client = Mistral(api_key=api_key)`, `model = \"ocr-latest\"`): the author ran it with the real key, then put the placeholder back. "
+        "Nor is the never-run cell right below such a credentials cell that only makes bare calls, none of whose string "
+        "literals a cell below names, on objects bound afresh below before any read (`results.writer(\"whylabs\").write()`, "
+        "the optional upload): skipping both changed nothing the notebook shows. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
         "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a cell of "
         "shell commands (`%%bash` or `!` lines) that only download and unpack data files (`kaggle datasets download …`, "
@@ -1733,6 +1736,13 @@ class UnexecutedCell(Rule):
             code_cell("print('done')", 2),
         )),
         Example(cells=(code_cell("import os\nos.environ['OPENAI_API_KEY'] = 'YOUR_API_KEY'"), code_cell("print('ready')", 1))),
+        # The optional upload below a skipped credentials cell; `results` is rebuilt before any read (fair check 21).
+        Example(cells=(
+            code_cell("import getpass\nimport os\nimport pandas as pd\nimport whylogs as why\nresults = why.log(pd.DataFrame({'a': [1, 2]}))", 1),
+            code_cell("os.environ['WHYLABS_API_KEY'] = getpass.getpass('Enter your WhyLabs API key')"),
+            code_cell("results.writer('whylabs').write()"),
+            code_cell("results = why.log(pd.DataFrame({'a': [3, 4]}))\nprint(results.view().to_pandas())", 2),
+        )),
         # Prompts and ids typed in, the key from getpass, a slice of it printed (fair check 21).
         Example(cells=(
             code_cell("import pandas as pd", 1),
@@ -2125,6 +2135,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _redacted_credentials(analysed[cell.index]):
             continue
+        if cell.index in analysed and _upload_after_skipped_credentials(ctx, analysed, cells, i):
+            continue
         if _copy_of_run_cell_above(cells, i):
             continue
         # The first executed cell below with code (a blank cell's count says nothing of the code).
@@ -2261,14 +2273,37 @@ _OUTSIDE_EFFECT = re.compile(
 )
 
 
-def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis) -> bool:
+def _upload_after_skipped_credentials(ctx: RuleContext, analysed: dict[int, CellAnalysis], cells: Sequence[Cell], i: int) -> bool:
+    """The never-run `cells[i]` is the optional upload that goes with the never-run credentials
+    cell just above it (`results.writer("whylabs").write()` below the cell typing in the WhyLabs
+    key): it only makes bare calls (binds nothing), none of its string literals is named by a cell
+    below (no file of it is read back), and what it calls methods of is bound afresh below before
+    any read. Skipping both changed nothing the notebook shows (fair check 21,
+    hid002-unrun-optional-cell-changes-nothing)."""
+    above = next((c for c in reversed(cells[:i]) if not _is_blank(c.source)), None)
+    if above is None or above.execution_count is not None or above.index not in analysed:
+        return False
+    if not _redacted_credentials(analysed[above.index]):
+        return False
+    ca = analysed[cells[i].index]
+    tree = cell_python_tree(ca)
+    if tree is None or ca.facts.defined or not all(isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) for st in tree.body):
+        return False
+    literals = {s.value for s in ca.facts.strings if s.value.strip()}
+    if any(name in c.source for c in cells[i + 1:] for name in literals):
+        return False
+    return _rebound_before_read(ctx, ca, outside_effects=True)
+
+
+def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bool = False) -> bool:
     """Every name the never-run cell binds or changes (`history = model.fit(…)`: `history`, and
     `model`, whose method it calls) is bound afresh, top to bottom below it, before any cell reads
     it (`model = build()` then `history = model.fit(…)` in a later section): skipping the cell
-    changed no value below. Not for a cell with magics, shell lines or calls that leave something
-    outside the kernel (a file, a download), nor one that binds nothing."""
+    changed no value below. Not for a cell with magics, shell lines or (unless `outside_effects`)
+    calls that leave something outside the kernel (a file, a download), nor one that binds nothing."""
     facts = ca.facts
-    if facts.syntax_error is not None or not ca.masked.is_python or ca.magics or _OUTSIDE_EFFECT.search(ca.cell.source):
+    if (facts.syntax_error is not None or not ca.masked.is_python or ca.magics
+            or (not outside_effects and _OUTSIDE_EFFECT.search(ca.cell.source))):
         return False
     callables = {r.name for c in ctx.facts.cells for r in (*c.facts.functions, *c.facts.classes)}
     left = {r.name for r in (*facts.defined, *facts.mutated)}
@@ -2541,7 +2576,8 @@ class UndefinedName(Rule):
         "argument of a call whose receiver the cell's other calls, two or more, all call with one name the cell binds above "
         "it, that name: `sc.pp.filter_genes(adata)` among `sc.pp.…(panc)` lines), unless it is read as a module (`cc.UCCSD(mf)` "
         "beside an object `mcc`). Undefined names on one line (`os.path.abspath(__file__)` "
-        "and `data` of a script's path line) are one finding, the others named and related. Two undefined names, one ending its line and "
+        "and `data` of a script's path line) are one finding, the others named and related; so are names on that line that "
+        "only cells below define (HID004 leaves them to this finding: `str(s), str(d)` with `d` nowhere and `s` only below). Two undefined names, one ending its line and "
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
         "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
@@ -2911,10 +2947,32 @@ class UndefinedName(Rule):
                 names = list(dict.fromkeys(f"`{x.name}`" for x in neighbours))
                 message += f"; nor {'is' if len(names) == 1 else 'are'} {', '.join(names)}, on the same line"
                 others = [*others, *neighbours, *(o for x in neighbours for o in later.get(x.name, []))]
+            # Names on the same line that only cells below define (HID004 leaves them here): one
+            # line, one edit (fair check 21, hid003-hid004-one-line-split: `table.add_row(str(k),
+            # str(s), str(d))` in a loop that should read `ex.s`, `ex.d`).
+            below_here = [x for x in _first_per_cell(x for x in flow.reads if x.flow is Flow.BELOW and not x.deferred
+                                                     and x.cell == r.cell and x.line == r.line)]
+            if below_here and not r.deferred:
+                names = list(dict.fromkeys(x.name for x in below_here))
+                where = sorted({c for x in below_here for c in flow.definers(x.name) if c > r.cell})
+                message += (f"; {', '.join(f'`{n}`' for n in names)}{_SAME_LINE_BELOW} "
+                            f"{'is' if len(names) == 1 else 'are'} defined only in {_cell_list(where)}, below")
+                others = [*others, *below_here]
             yield Hit(
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+_SAME_LINE_BELOW = ", on the same line,"
+
+
+def _undefined_lines_naming_later(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of the HID003 findings that also name the reads of names defined only below on
+    their line (HID004 leaves those reads to them); empty when HID003 is off for the notebook."""
+    if not rule_enabled(ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path):
+        return frozenset()
+    return frozenset((hit.cell.index, hit.line) for hit in _undefined_name_hits(ctx) if _SAME_LINE_BELOW in hit.message)
 
 
 def _sibling_argument(ctx: RuleContext, r: Read) -> Optional[tuple[str, str]]:
@@ -2984,9 +3042,12 @@ def _missing_imports_group_cells(ctx: RuleContext) -> frozenset[int]:
     when HID003 is off for the notebook."""
     if not rule_enabled(ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path):
         return frozenset()
-    return ctx.shared("hid003.missing_imports_groups", lambda: frozenset(
-        hit.cell.index for hit in UndefinedName().check(ctx) if _MISSING_IMPORTS_GROUP in hit.message
-    ))
+    return frozenset(hit.cell.index for hit in _undefined_name_hits(ctx) if _MISSING_IMPORTS_GROUP in hit.message)
+
+
+def _undefined_name_hits(ctx: RuleContext) -> tuple[Hit, ...]:
+    """HID003's findings for the notebook, computed once for the rules that defer to them."""
+    return ctx.shared("hid003.hits", lambda: tuple(UndefinedName().check(ctx)))
 
 
 def _read_as_module(cell: Cell, r: "Read") -> bool:
@@ -3443,7 +3504,8 @@ class DependsOnLaterCell(Rule):
         "before the next heading: the reader's answer binds it, a demo below only happens to; HID003's "
         "template finding lists it as related. Nor is a module read in a cell for which HID003 reports three or more "
         "names no cell defines, when only imports below bind it (a snippet cell missing all its imports: one finding, "
-        "HID003's, lists it)."
+        "HID003's, lists it). Nor is a read on a line where HID003 reports a name no cell defines for its own finding: that "
+        "finding names it (one line, one edit)."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -3453,6 +3515,12 @@ class DependsOnLaterCell(Rule):
     example = "preds = model.predict(X_test)   # cell 3\n...\nmodel = train(X, y)             # cell 7"
     use_instead = "model = train(X, y)             # moved above\n...\npreds = model.predict(X_test)"
     passing = (
+        # A line that also reads a name no cell defines: HID003's finding names this read too (fair check 21).
+        Example(cells=(
+            code_cell("rows = [(1, 2), (3, 4)]", 1),
+            code_cell("for ex in rows:\n    print(str(s), str(d))", 2),
+            code_cell("s = 5", 3),
+        )),
         Example(cells=("def report():\n    print(threshold)", "threshold = 0.5", "report()")),
         Example(cells=("try:\n    cache\nexcept NameError:\n    cache = {}", md("Reset"), "cache = {}")),
         Example(cells=("print(len([1, 2]))", "len = 3")),
@@ -3527,8 +3595,10 @@ class DependsOnLaterCell(Rule):
         # A snippet cell missing its imports: HID003's one finding lists the modules imported only below.
         for index in _missing_imports_group_cells(ctx):
             blank_reads.update((r.cell, r.name) for r in _imported_only_below(flow, index))
+        named_by_hid003 = _undefined_lines_naming_later(ctx)  # a line HID003 reports with these names
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
-                                  and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads]):
+                                  and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
+                                  and (r.cell, r.line) not in named_by_hid003]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
