@@ -179,7 +179,8 @@ class OutOfOrderExecution(Rule):
         "(a cell that never ran and does not parse, an R script kept in a code cell, does not hide names from this check). "
         "A cell re-run late whose reads from the cells below are of names defined only below it is HID004's finding at that "
         "cell (which says it ran after them), not a second one here. A cell run early says which cell below then read "
-        "what the cells above, run after it, left (`cell 14 read `pbs` as cell 11 above left it, not as cell 13 left it`)."
+        "what the cells above, run after it, left (`cell 14 read `pbs` as cell 11 above left it, not as cell 13 left it`). "
+        "A notebook whose saved outputs are all empty streams is not reported: no saved result can be stale."
     )
     why_bad = (
         "The saved outputs were produced in an order nobody can see from the page. A reader, a CI "
@@ -215,6 +216,12 @@ class OutOfOrderExecution(Rule):
         )),
         # An empty cell run late changes nothing.
         Example(cells=(code_cell("x = 1", 1), code_cell("", 9), code_cell("print(x)", 2))),
+        # Every output saved blank (empty streams): no saved result can be stale (fair check 21).
+        Example(cells=(
+            code_cell("scores = {'match': 2, 'gap': -1}", 1, outputs=({"output_type": "stream", "name": "stdout", "text": ""},)),
+            code_cell("best = max(scores.values())\nprint(best)", 5, outputs=({"output_type": "stream", "name": "stdout", "text": ""},)),
+            code_cell("scores['match'] = 3", 3),
+        )),
         # A model re-built and trained late; the only cell run before that reads it draws its
         # architecture, which training does not change.
         Example(cells=(
@@ -348,6 +355,8 @@ class OutOfOrderExecution(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         notebook = ctx.facts.notebook
+        if _outputs_all_blank(notebook.code_cells):
+            return
         sessions = _sessions(ctx)
         sessions_hit: Optional[Hit] = None
         if sessions:
@@ -505,6 +514,16 @@ class OutOfOrderExecution(Rule):
             yield _fold_into_sessions(sessions_hit, episodes)
         else:
             yield from episodes
+
+
+def _outputs_all_blank(cells: Sequence[Cell]) -> bool:
+    """Were outputs saved, and is every one of them an empty stream (`"text": []`)? Then no saved
+    result can be stale, whatever order the cells ran in: like a notebook whose outputs were
+    cleared (fair check 21, hid001-outputs-blank: a sequence-alignment tutorial whose seven
+    prints were all saved blank). A notebook saved with no outputs at all is not this: its cells
+    may still have written files or models in the order the counts show."""
+    outputs = [o for c in cells for o in c.outputs]
+    return bool(outputs) and all(o.output_type == "stream" and not o.text.strip() for o in outputs)
 
 
 def _fold_into_sessions(sessions_hit: Hit, episodes: list[Hit]) -> Hit:
@@ -1005,6 +1024,60 @@ _READ_ONLY_METHODS = frozenset(
 )
 
 
+# Method names that may change their receiver even when the call's result is kept in a name:
+# training and stepping (`history = model.fit(…)`, `obs, r, done, _ = env.step(a)`), adding,
+# removing, setting, loading and resetting, running and executing (`out = sess.run(train_op)`,
+# `res = problem.solve()` sets the problem's variables), reading a stream (`row = cur.fetchone()`,
+# `line = f.readline()`), moving a module (`net2 = net.to(device)` moves `net` too), drawing from a
+# generator object (`x = rng.normal(size=3)` advances `rng`), and PyTorch's in-place `…_` methods.
+_MUTATOR_METHOD = re.compile(
+    r"(?:_*next_*|fit\w*|partial_fit|train\w*|step\w*|update\w*|add\w*|append\w*|extend\w*|insert\w*|pop\w*"
+    r"|push\w*|remove\w*|clear\w*|discard|set\w*|load\w*|compile|reset\w*|run\w*|execute\w*|learn\w*|send"
+    r"|read\w*|fetch\w*|search\w*|optimi[sz]e\w*|minimi[sz]e\w*|maximi[sz]e\w*|solve\w*|register\w*|assign\w*"
+    r"|to|cuda|half|float|double|build\w*|init\w*|close|flush|commit|write\w*|save\w*|start|stop|tune\w*"
+    r"|calibrate\w*|eval|freeze|unfreeze|sample\w*|shuffle|permutation|choice|integers|randint|rand|randn"
+    r"|random\w*|normal|uniform|standard_\w+|binomial|poisson|exponential|multinomial|multivariate_normal"
+    r"|beta|gamma|\w+_)"
+)
+
+
+def _kept_query_calls(ca: CellAnalysis) -> frozenset[tuple[int, int]]:
+    """(line, column) of the calls `y = obj.m(…)` / `a, b = obj.m(…)` in a cell, the call being the
+    whole value bound to plain names, whose method does not look like a mutator
+    (`_MUTATOR_METHOD`) and is not called with `inplace=True`: a query of `obj` whose answer the
+    cell keeps, not a change of `obj` (fair check 21, hid001-read-only-method-taken-as-write:
+    pytorch-forecasting's `interpretation = best_model.interpret_output(raw, reduction="none")`
+    taken as changing `best_model`). The catalogue of read-only methods stays for calls whose
+    result is not kept (`model.add_seasonality(…)` as a statement is a change). Columns as
+    `CallFact.column` (1-based)."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return frozenset()
+    found = set()
+    for node in ast.walk(tree):  # (calls in function bodies are no module-level write either way)
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        names = [t for target in targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and names):
+            continue
+        if not all(isinstance(t, ast.Name) for t in names) or _MUTATOR_METHOD.fullmatch(value.func.attr):
+            continue
+        if any(k.arg == "inplace" for k in value.keywords):
+            continue
+        found.add((value.lineno, value.col_offset + 1))
+    return frozenset(found)
+
+
+def _may_change_receiver(call, kept_queries: frozenset[tuple[int, int]]) -> bool:
+    """A module-level method call that may change the global it is called on: neither a known
+    read-only method nor a query whose answer the cell keeps (`_kept_query_calls`)."""
+    return call.method not in _READ_ONLY_METHODS and (call.line, call.column) not in kept_queries
+
+
 def _self_seeding_cells(ctx: RuleContext) -> frozenset[int]:
     """Cells (Python) whose only global-state calls are seeds (`np.random.seed(2)`,
     `random.seed(2)`, `torch.manual_seed(2)`) and whose first module-level call is such a seed,
@@ -1101,9 +1174,10 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
         ):
             sensitive.add(ca.cell.index)
         free = {r.name for r in f.reads}
+        kept_queries = _kept_query_calls(ca)
         for c in f.calls:
             base = c.receiver.split(".")[0]
-            if not c.in_function and base in free and base in bound and c.method not in _READ_ONLY_METHODS:
+            if not c.in_function and base in free and base in bound and _may_change_receiver(c, kept_queries):
                 writes.setdefault(base, []).append((ca.cell.index, c.line, ca.cell.execution_count))
         for fn in (*f.functions, *f.classes):
             function_reads.setdefault(fn.name, set()).update(r.name for r in f.deferred_reads)
@@ -1277,9 +1351,10 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozense
             continue
         reads = {r.name for r in f.reads}
         written = set(writes.get(ca.cell.index, ()))
+        kept_queries = _kept_query_calls(ca)
         for c in f.calls:
             base = c.receiver.split(".")[0]
-            if not c.in_function and base in reads and base in bound and c.method not in _READ_ONLY_METHODS and not c.method.startswith("get_"):
+            if not c.in_function and base in reads and base in bound and _may_change_receiver(c, kept_queries) and not c.method.startswith("get_"):
                 written.add(base)
         for name in list(reads):
             if name in function_reads:
@@ -1555,7 +1630,9 @@ class UnexecutedCell(Rule):
         "carries, unless a cell of it reads a name no cell above defines (it could not have run there); with more "
         "numbers free than cells (a cell run twice), a cell of the stretch whose artefact an executed cell below reads "
         "(its shell `--output`/`>` file, ultralytics' run folder: `yolo … mode=predict` → `runs/<task>/predict[N]/`, "
-        "`YOLO(…).train(…)` → `runs/<task>/train[N]/weights/`) ran too; nor are cells "
+        "`YOLO(…).train(…)` → `runs/<task>/train[N]/weights/`), or whose string literal of a name no other code cell holds "
+        "shows in an executed cell's saved text output below (`udf_metric(name=\"edge_entropy\", …)`, then a profile "
+        "summary saved with `'edge_entropy:counts/n': 300`) ran too; nor are cells "
         "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A cell that could not have changed another is still reported when its shell "
         "command writes a file (`--output`, `-o`, `-O`, `>`) that an executed cell below names (`!nsys profile … --output "
@@ -1567,8 +1644,12 @@ class UnexecutedCell(Rule):
         "blocks `migrate` as they would (its data says `blocks_compile`) and is an error, as they are. "
         "A cell that only sets up credentials left unrun is not reported either: it binds a credential's name "
         "(`api_key`, `token`, `secret`, `password`; or sets such an environment variable, `os.environ[\"OPENAI_API_KEY\"]`) to a placeholder (`\"API_KEY\"`, `\"YOUR_KEY\"`, `\"<key>\"`) or "
-        "reads it from `getpass`/the environment, and otherwise only imports, builds clients from it and binds "
+        "reads it from `getpass`/the environment, and otherwise only imports, prints prompts (or a slice of the key), sets "
+        "environment settings typed in with `input()`, builds clients from it and binds "
         "literal settings (`client = Mistral(api_key=api_key)`, `model = \"ocr-latest\"`): the author ran it with the real key, then put the placeholder back. "
+        "Nor is the never-run cell right below such a credentials cell that only makes bare calls, none of whose string "
+        "literals a cell below names, on objects bound afresh below before any read (`results.writer(\"whylabs\").write()`, "
+        "the optional upload): skipping both changed nothing the notebook shows. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
         "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a cell of "
         "shell commands (`%%bash` or `!` lines) that only download and unpack data files (`kaggle datasets download …`, "
@@ -1655,6 +1736,20 @@ class UnexecutedCell(Rule):
             code_cell("print('done')", 2),
         )),
         Example(cells=(code_cell("import os\nos.environ['OPENAI_API_KEY'] = 'YOUR_API_KEY'"), code_cell("print('ready')", 1))),
+        # The optional upload below a skipped credentials cell; `results` is rebuilt before any read (fair check 21).
+        Example(cells=(
+            code_cell("import getpass\nimport os\nimport pandas as pd\nimport whylogs as why\nresults = why.log(pd.DataFrame({'a': [1, 2]}))", 1),
+            code_cell("os.environ['WHYLABS_API_KEY'] = getpass.getpass('Enter your WhyLabs API key')"),
+            code_cell("results.writer('whylabs').write()"),
+            code_cell("results = why.log(pd.DataFrame({'a': [3, 4]}))\nprint(results.view().to_pandas())", 2),
+        )),
+        # Prompts and ids typed in, the key from getpass, a slice of it printed (fair check 21).
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("import getpass\nimport os\nprint('Enter your org id')\nos.environ['ORG_ID'] = input()\n"
+                      "os.environ['SERVICE_API_KEY'] = getpass.getpass()\nprint('Using key', os.environ['SERVICE_API_KEY'][0:6])"),
+            code_cell("print('ready')", 2),
+        )),
         # A download never run whose file nothing below names: it changed nothing that ran.
         Example(cells=(
             code_cell("import urllib.request", 1),
@@ -1906,13 +2001,16 @@ _ANY_TASK = r"[\w-]+"
 
 def _artefact_read_below(ctx: RuleContext, cell: Cell) -> bool:
     """A cell run below (with a count) names a file the cell's shell command writes, or the run
-    folder its ultralytics command or training writes: proof that the cell ran."""
+    folder its ultralytics command or training writes, or saved text output naming what only the
+    cell's code names (`_own_name_in_output_below`): proof that the cell ran."""
     ca = next((c for c in ctx.cells if c.cell.index == cell.index), None)
     if ca is None:
         return False
     readers = [c.source for c in ctx.facts.notebook.code_cells if c.index > cell.index and c.execution_count is not None]
     written = _shell_written_files(ca)
     if any(name in source for name in written for source in readers):
+        return True
+    if _own_name_in_output_below(ctx, ca):
         return True
     folders = []
     for found in _YOLO_CLI.finditer(cell.source):
@@ -1922,6 +2020,29 @@ def _artefact_read_below(ctx: RuleContext, cell: Cell) -> bool:
     if _YOLO_TRAIN.search(cell.source):
         folders.append(r"runs/[\w-]+/train\d*/weights/")
     return any(re.search(folder, source) for folder in folders for source in readers)
+
+
+# A string literal that reads as a name (a metric, column or key name): `"edge_entropy"`, `"price_m2"`.
+_NAME_LITERAL = re.compile(r"[A-Za-z_][\w.-]*[A-Za-z0-9]")
+
+
+def _own_name_in_output_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """Does a cell run below carry saved text output (a stream, a result's text) naming a string
+    literal of this cell's code that no other code cell's text holds? Only running this cell can
+    have put that name there (fair check 21, hid002-cleared-output-cell-that-ran: whylogs'
+    `udf_metric(name="edge_entropy", …)` in a cell whose count and output were cleared, and the
+    profile summary below it saved with `'edge_entropy:counts/n': 300`). Names of five characters
+    or more, found as whole words."""
+    own = {s.value for s in ca.facts.strings if not s.formatted and len(s.value) >= 5 and _NAME_LITERAL.fullmatch(s.value)}
+    if not own:
+        return False
+    code_cells = ctx.facts.notebook.code_cells
+    own = {name for name in own if not any(name in c.source for c in code_cells if c.index != ca.cell.index)}
+    if not own:
+        return False
+    shown = [o.text for c in code_cells if c.index > ca.cell.index and c.execution_count is not None
+             for o in c.outputs if o.output_type != "error" and o.text]
+    return any(re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text) for name in own for text in shown)
 
 
 # A file a shell command writes: `--output report.nsys-rep`, `-o out.csv`, `-O data.zip`, `> log.txt`.
@@ -2014,6 +2135,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _redacted_credentials(analysed[cell.index]):
             continue
+        if cell.index in analysed and _upload_after_skipped_credentials(ctx, analysed, cells, i):
+            continue
         if _copy_of_run_cell_above(cells, i):
             continue
         # The first executed cell below with code (a blank cell's count says nothing of the code).
@@ -2068,15 +2191,25 @@ def _redacted_credentials(ca: CellAnalysis) -> bool:
     for statement in tree.body:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             continue
+        if _prompt_print(statement, credentials):
+            continue
         target = statement.targets[0] if isinstance(statement, ast.Assign) and len(statement.targets) == 1 else None
         if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and target.value.attr == "environ"
-                and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str)
-                and _CREDENTIAL_NAME.search(target.slice.value)):
+                and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str)):
+            value, key = statement.value, target.slice.value
+            if _typed_in(value):
+                # `os.environ["WHYLABS_API_KEY"] = getpass.getpass()`, `os.environ["…_ORG_ID"] = input()`:
+                # typed in by whoever runs it; an org or dataset id beside the key is a setting
+                # (fair check 21, whylogs' credentials cells).
+                if _CREDENTIAL_NAME.search(key):
+                    credentials.add(key)
+                continue
+            if not _CREDENTIAL_NAME.search(key):
+                return False
             # `os.environ["OPENAI_API_KEY"] = "YOUR_API_KEY"`: the key set for the libraries that read it
             # (fair check 16, a RAG notebook's first cell); a placeholder there is the same stand-in.
-            value = statement.value
             if isinstance(value, ast.Constant) and isinstance(value.value, str) and _CREDENTIAL_PLACEHOLDER.fullmatch(value.value.strip()):
-                credentials.add(target.slice.value)
+                credentials.add(key)
                 continue
             return False
         if not isinstance(target, ast.Name):
@@ -2099,6 +2232,34 @@ def _redacted_credentials(ca: CellAnalysis) -> bool:
     return bool(credentials)
 
 
+def _typed_in(value: ast.expr) -> bool:
+    """`getpass.getpass()`, `getpass("Key: ")`, `input()`: a value whoever runs the cell types in."""
+    return isinstance(value, ast.Call) and (
+        (isinstance(value.func, ast.Name) and value.func.id in ("input", "getpass"))
+        or (isinstance(value.func, ast.Attribute) and value.func.attr == "getpass")
+    )
+
+
+def _prompt_print(statement: ast.stmt, credentials: set[str]) -> bool:
+    """`print("Enter your WhyLabs API key")`, `print("Using API Key ID: ", os.environ["WHYLABS_API_KEY"][0:10])`:
+    a prompt, or a check showing a credential set above (or a slice of it), in a credentials cell."""
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Name) and statement.value.func.id == "print"):
+        return False
+    for argument in statement.value.args:
+        while isinstance(argument, ast.Subscript) and isinstance(argument.slice, ast.Slice):
+            argument = argument.value  # `key[0:10]`: part of the credential
+        if isinstance(argument, ast.Constant):
+            continue
+        if (isinstance(argument, ast.Subscript) and isinstance(argument.value, ast.Attribute) and argument.value.attr == "environ"
+                and isinstance(argument.slice, ast.Constant) and argument.slice.value in credentials):
+            continue
+        if isinstance(argument, ast.Name) and argument.id in credentials:
+            continue
+        return False
+    return True
+
+
 _INSTALL_LINE = re.compile(
     r"^[%!]?\s*(?:(?:python3?\s+-m\s+)?pip3?|conda|mamba|(?:sudo\s+)?apt(?:-get)?)\s+install\b"
 )
@@ -2112,14 +2273,37 @@ _OUTSIDE_EFFECT = re.compile(
 )
 
 
-def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis) -> bool:
+def _upload_after_skipped_credentials(ctx: RuleContext, analysed: dict[int, CellAnalysis], cells: Sequence[Cell], i: int) -> bool:
+    """The never-run `cells[i]` is the optional upload that goes with the never-run credentials
+    cell just above it (`results.writer("whylabs").write()` below the cell typing in the WhyLabs
+    key): it only makes bare calls (binds nothing), none of its string literals is named by a cell
+    below (no file of it is read back), and what it calls methods of is bound afresh below before
+    any read. Skipping both changed nothing the notebook shows (fair check 21,
+    hid002-unrun-optional-cell-changes-nothing)."""
+    above = next((c for c in reversed(cells[:i]) if not _is_blank(c.source)), None)
+    if above is None or above.execution_count is not None or above.index not in analysed:
+        return False
+    if not _redacted_credentials(analysed[above.index]):
+        return False
+    ca = analysed[cells[i].index]
+    tree = cell_python_tree(ca)
+    if tree is None or ca.facts.defined or not all(isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) for st in tree.body):
+        return False
+    literals = {s.value for s in ca.facts.strings if s.value.strip()}
+    if any(name in c.source for c in cells[i + 1:] for name in literals):
+        return False
+    return _rebound_before_read(ctx, ca, outside_effects=True)
+
+
+def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bool = False) -> bool:
     """Every name the never-run cell binds or changes (`history = model.fit(…)`: `history`, and
     `model`, whose method it calls) is bound afresh, top to bottom below it, before any cell reads
     it (`model = build()` then `history = model.fit(…)` in a later section): skipping the cell
-    changed no value below. Not for a cell with magics, shell lines or calls that leave something
-    outside the kernel (a file, a download), nor one that binds nothing."""
+    changed no value below. Not for a cell with magics, shell lines or (unless `outside_effects`)
+    calls that leave something outside the kernel (a file, a download), nor one that binds nothing."""
     facts = ca.facts
-    if facts.syntax_error is not None or not ca.masked.is_python or ca.magics or _OUTSIDE_EFFECT.search(ca.cell.source):
+    if (facts.syntax_error is not None or not ca.masked.is_python or ca.magics
+            or (not outside_effects and _OUTSIDE_EFFECT.search(ca.cell.source))):
         return False
     callables = {r.name for c in ctx.facts.cells for r in (*c.facts.functions, *c.facts.classes)}
     left = {r.name for r in (*facts.defined, *facts.mutated)}
@@ -2392,7 +2576,8 @@ class UndefinedName(Rule):
         "argument of a call whose receiver the cell's other calls, two or more, all call with one name the cell binds above "
         "it, that name: `sc.pp.filter_genes(adata)` among `sc.pp.…(panc)` lines), unless it is read as a module (`cc.UCCSD(mf)` "
         "beside an object `mcc`). Undefined names on one line (`os.path.abspath(__file__)` "
-        "and `data` of a script's path line) are one finding, the others named and related. Two undefined names, one ending its line and "
+        "and `data` of a script's path line) are one finding, the others named and related; so are names on that line that "
+        "only cells below define (HID004 leaves them to this finding: `str(s), str(d)` with `d` nowhere and `s` only below). Two undefined names, one ending its line and "
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
         "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
@@ -2762,10 +2947,32 @@ class UndefinedName(Rule):
                 names = list(dict.fromkeys(f"`{x.name}`" for x in neighbours))
                 message += f"; nor {'is' if len(names) == 1 else 'are'} {', '.join(names)}, on the same line"
                 others = [*others, *neighbours, *(o for x in neighbours for o in later.get(x.name, []))]
+            # Names on the same line that only cells below define (HID004 leaves them here): one
+            # line, one edit (fair check 21, hid003-hid004-one-line-split: `table.add_row(str(k),
+            # str(s), str(d))` in a loop that should read `ex.s`, `ex.d`).
+            below_here = [x for x in _first_per_cell(x for x in flow.reads if x.flow is Flow.BELOW and not x.deferred
+                                                     and x.cell == r.cell and x.line == r.line)]
+            if below_here and not r.deferred:
+                names = list(dict.fromkeys(x.name for x in below_here))
+                where = sorted({c for x in below_here for c in flow.definers(x.name) if c > r.cell})
+                message += (f"; {', '.join(f'`{n}`' for n in names)}{_SAME_LINE_BELOW} "
+                            f"{'is' if len(names) == 1 else 'are'} defined only in {_cell_list(where)}, below")
+                others = [*others, *below_here]
             yield Hit(
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
             )
+
+
+_SAME_LINE_BELOW = ", on the same line,"
+
+
+def _undefined_lines_naming_later(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of the HID003 findings that also name the reads of names defined only below on
+    their line (HID004 leaves those reads to them); empty when HID003 is off for the notebook."""
+    if not rule_enabled(ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path):
+        return frozenset()
+    return frozenset((hit.cell.index, hit.line) for hit in _undefined_name_hits(ctx) if _SAME_LINE_BELOW in hit.message)
 
 
 def _sibling_argument(ctx: RuleContext, r: Read) -> Optional[tuple[str, str]]:
@@ -2835,9 +3042,12 @@ def _missing_imports_group_cells(ctx: RuleContext) -> frozenset[int]:
     when HID003 is off for the notebook."""
     if not rule_enabled(ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path):
         return frozenset()
-    return ctx.shared("hid003.missing_imports_groups", lambda: frozenset(
-        hit.cell.index for hit in UndefinedName().check(ctx) if _MISSING_IMPORTS_GROUP in hit.message
-    ))
+    return frozenset(hit.cell.index for hit in _undefined_name_hits(ctx) if _MISSING_IMPORTS_GROUP in hit.message)
+
+
+def _undefined_name_hits(ctx: RuleContext) -> tuple[Hit, ...]:
+    """HID003's findings for the notebook, computed once for the rules that defer to them."""
+    return ctx.shared("hid003.hits", lambda: tuple(UndefinedName().check(ctx)))
 
 
 def _read_as_module(cell: Cell, r: "Read") -> bool:
@@ -3294,7 +3504,8 @@ class DependsOnLaterCell(Rule):
         "before the next heading: the reader's answer binds it, a demo below only happens to; HID003's "
         "template finding lists it as related. Nor is a module read in a cell for which HID003 reports three or more "
         "names no cell defines, when only imports below bind it (a snippet cell missing all its imports: one finding, "
-        "HID003's, lists it)."
+        "HID003's, lists it). Nor is a read on a line where HID003 reports a name no cell defines for its own finding: that "
+        "finding names it (one line, one edit)."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -3304,6 +3515,12 @@ class DependsOnLaterCell(Rule):
     example = "preds = model.predict(X_test)   # cell 3\n...\nmodel = train(X, y)             # cell 7"
     use_instead = "model = train(X, y)             # moved above\n...\npreds = model.predict(X_test)"
     passing = (
+        # A line that also reads a name no cell defines: HID003's finding names this read too (fair check 21).
+        Example(cells=(
+            code_cell("rows = [(1, 2), (3, 4)]", 1),
+            code_cell("for ex in rows:\n    print(str(s), str(d))", 2),
+            code_cell("s = 5", 3),
+        )),
         Example(cells=("def report():\n    print(threshold)", "threshold = 0.5", "report()")),
         Example(cells=("try:\n    cache\nexcept NameError:\n    cache = {}", md("Reset"), "cache = {}")),
         Example(cells=("print(len([1, 2]))", "len = 3")),
@@ -3378,8 +3595,10 @@ class DependsOnLaterCell(Rule):
         # A snippet cell missing its imports: HID003's one finding lists the modules imported only below.
         for index in _missing_imports_group_cells(ctx):
             blank_reads.update((r.cell, r.name) for r in _imported_only_below(flow, index))
+        named_by_hid003 = _undefined_lines_naming_later(ctx)  # a line HID003 reports with these names
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
-                                  and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads]):
+                                  and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
+                                  and (r.cell, r.line) not in named_by_hid003]):
             if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
@@ -4034,7 +4253,8 @@ class SavedTraceback(Rule):
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order), a StopIteration of a cell that "
         "is only `next(it)` (run again and again until the iterator ran out). The same AttributeError, "
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
-        "in each) is one finding at the first cell, the others related."
+        "in each) is one finding at the first cell, the others related. Nor is the error of a cell that holds only "
+        "comments (its code commented out after the error was saved: it does nothing now)."
     )
     why_bad = (
         "The notebook was saved in a broken state: the cells below may show results computed "
@@ -4044,6 +4264,12 @@ class SavedTraceback(Rule):
     use_instead = "X = X.fillna(0)\nmodel.fit(X, y)   # re-run, saved without the error"
     passing = (
         Example(cells=(code_cell("import warnings\nwarnings.warn('slow')", 1, outputs=({"output_type": "stream", "name": "stderr", "text": "UserWarning: slow\n"},)),)),
+        # The lines that raised were commented out afterwards: the cell does nothing now (fair check 21).
+        Example(cells=(
+            code_cell("best_path = 'model.ckpt'", 1),
+            code_cell("# load_weights(model, best_path)\n# best_model = model", 2,
+                      outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "Error(s) in loading state_dict", "traceback": []},)),
+        )),
         # A seminar in Russian shows the error on purpose: "we get an error: astype returned a new column".
         Example(cells=(
             code_cell("import pandas as pd\nprices = pd.DataFrame({'p': ['1', '2']})", 1),
@@ -4281,6 +4507,11 @@ class SavedTraceback(Rule):
                 continue
             errors = [o for o in cell.outputs if o.output_type == "error"]
             if not errors:
+                continue
+            if _is_blank(cell.source):
+                # Only comments left (`# load_weights(model, path)`): the code that raised was
+                # commented out after the error was saved; running the cell does nothing (fair
+                # check 21, hid007-error-of-commented-out-code).
                 continue
             if _shown_on_purpose(cell, errors[0].name, cells):
                 continue

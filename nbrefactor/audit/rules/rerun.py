@@ -1892,7 +1892,7 @@ class ChangesWhenRunTwice(Rule):
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
         "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`), "
+        "inplace=True)` (not with `drop=False`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown and plotted by named columns until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
@@ -2018,6 +2018,13 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # An index reset bound back, then only shown and plotted by named columns: the extra column
+        # a second run adds reaches nothing computed (fair check 21).
+        Example(cells=(
+            "import pandas as pd\nareas = pd.DataFrame({'k': [1, 2], 'share': [0.2, 0.8]}).set_index('k')",
+            "areas = areas.reset_index()\nareas.head()",
+            "areas.plot(x='k', y='share')",
+        )),
         # Scratch cells poking at a list that a cell below binds afresh: the step is never read.
         Example(cells=("seq = [1, 2]\nprint(seq)", "seq.append(3)", "len(seq)", "seq = []\nprint(seq)")),
         # ArviZ `InferenceData.extend` keeps the groups it has (join="left"): a second run adds
@@ -2490,6 +2497,11 @@ class ChangesWhenRunTwice(Rule):
                     # before a cell binds it afresh (`seq = []`): the grown value is never read, a
                     # re-run changes nothing used (fair check 19, hid009-scratch-cell).
                     continue
+                if not file_step and what.startswith(_RESET_INDEX_REBINDING) and _reset_frame_only_shown(ctx, ca, line, name, modules):
+                    # `dissolved = dissolved.reset_index()`, then only `head()` and
+                    # `dissolved.plot(column="car_r_t")`: the extra column a second run adds reaches
+                    # nothing computed (fair check 21, hid009-reset-index-column-reaches-no-result).
+                    continue
                 if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
                     continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
                 if file_step:
@@ -2959,6 +2971,40 @@ def _only_shown_after(
                 continue  # `del l[6]` after `l.insert(…)`: the next step of the same demo
             return False
     return shown and not until_rebound
+
+
+_RESET_INDEX_REBINDING = "moves `"
+
+
+def _reset_frame_only_shown(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str]) -> bool:
+    """After `name = name.reset_index()` on `line`, is the frame only shown (`_only_shown_after`)
+    and never written out or plotted whole below? A plot by named column (`plot(column="c")`,
+    `plot(x=…, y=…)`) draws the same with an extra column; `name.plot()` draws every column, and
+    `name.to_csv(…)`/`.to_parquet(…)`/`.save…` keep the extra column in a file."""
+    if not _only_shown_after(ctx, ca, line, name, modules):
+        return False
+    for cell in ctx.cells:
+        if cell.cell.index < ca.cell.index:
+            continue
+        tree = cell_python_tree(cell)
+        if tree is None:
+            continue
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+                continue
+            base = n.func.value
+            while isinstance(base, ast.Attribute):  # `name.plot.bar(…)`
+                base = base.value
+            if not (isinstance(base, ast.Name) and base.id == name):
+                continue
+            attr = n.func.attr
+            if attr.startswith(("to_", "save", "write")):
+                return False
+            if (attr == "plot" or (isinstance(n.func.value, ast.Attribute) and n.func.value.attr == "plot")) and not any(
+                k.arg in ("column", "x", "y") for k in n.keywords
+            ):
+                return False
+    return True
 
 
 def _grows(stmt: ast.stmt, name: str) -> bool:
