@@ -1631,7 +1631,22 @@ _PURE_BUILTINS = frozenset({
 # Libraries whose functions compute values (arrays, frames, numbers) from their arguments.
 _PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics", "torch")
 # Libraries whose calls only show something (a figure, an HTML table, an audio player).
-_SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn", "detectron2.utils.visualizer")
+# plotly builds figures (`px.line`, `go.Figure`, `go.Scatter`, `make_subplots`) that are only shown
+# or written as pictures (fair check 21: a book's noise processes drawn with `px.line`).
+_SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn", "detectron2.utils.visualizer", "plotly")
+# scikit-learn's plotting constructors (`PrecisionRecallDisplay.from_predictions(y, scores)`): they
+# draw a curve or matrix of what they receive (fair check 21: a random scorer's baseline curve).
+_SKLEARN_DISPLAY = re.compile(r"^sklearn\.[\w.]*Display\.from_(?:predictions|estimator)$")
+# Consumers that read only the shape and dtype of one argument, never its numbers: the example input
+# of a trace or an export records operations, not values (fair check 21: `torch.jit.trace(model,
+# torch.randn(1, 3, 224, 224))` of a pretrained ResNet). (position, keyword) of that argument.
+_SHAPE_ONLY_INPUTS = {
+    "torch.jit.trace": (1, "example_inputs"), "torch.jit.trace_module": (1, "inputs"),
+    "torch.onnx.export": (1, "args"), "torch.export.export": (1, "args"), "torchinfo.summary": (None, "input_data"),
+}
+# An event attached to a monitoring service's log call, sent for people to read in its web page and
+# not part of the profile it returns (fair check 21: whylogs' `why.log(msg, debug_event=event)`).
+_MONITOR_EVENT_KEYWORDS = {"whylogs.log": "debug_event"}
 # An experiment tracker's logging is a display too: what it receives is put up for people to look
 # at in the tracker's web page (fair check 16: a random example file uploaded to a Neptune
 # project's `data/sample`, three validation images drawn with detectron2's Visualizer and uploaded).
@@ -1653,6 +1668,8 @@ _SHOW_METHODS = frozenset({
     "matshow", "set_xticks", "set_yticks", "set_xticklabels", "set_yticklabels", "suptitle", "title",
     "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "heatmap", "add_line", "add_collection",
     "add_artist",
+    # plotly: traces added to a figure, and a figure written as a picture (a file to look at, not a result)
+    "add_trace", "add_traces", "write_image", "write_html",
 })
 # Statistics of the random values (`idx.sum()`, `np.mean(sample)`, `boot.mean(axis=1)`): a result
 # the notebook computes from the draw, not a choice of what to show.
@@ -1754,7 +1771,7 @@ class _ShownFlow:
                 and self._root(func.value) in self.trackers and self._root(func.value) not in self.locals):
             return True  # `run["eval/sample"].upload(…)`: put up in the tracker's web page
         qualified = self._module_of(func)
-        if qualified in _TRACKER_LOG_FUNCTIONS:
+        if qualified in _TRACKER_LOG_FUNCTIONS or _SKLEARN_DISPLAY.match(qualified):
             return True
         if qualified and any(qualified == lib or qualified.startswith(lib + ".") for lib in _SHOW_LIBRARIES):
             return True
@@ -1838,7 +1855,18 @@ class _ShownFlow:
                 self._taint_target(call.args[0])
                 return False
             return True
-        colour = _CV2_COLOUR_ARGUMENT.get(self._module_of(func))
+        qualified = self._module_of(func)
+        slot = self._only_argument(call, *_SHAPE_ONLY_INPUTS[qualified], ctrl) if qualified in _SHAPE_ONLY_INPUTS else None
+        if slot is None and qualified in _MONITOR_EVENT_KEYWORDS:
+            slot = self._only_argument(call, None, _MONITOR_EVENT_KEYWORDS[qualified], ctrl)
+        if slot is None and isinstance(func, ast.Attribute) and func.attr == "add_graph" and not receiver_tainted:
+            slot = self._only_argument(call, 1, "input_to_model", ctrl)  # TensorBoard's graph of a model
+        if slot is not None and not (receiver_tainted or callee_tainted):
+            # The value is only that argument: its numbers reach no result (a traced graph, an
+            # event for people to read), as a display's do not.
+            self.shown = True
+            return False
+        colour = _CV2_COLOUR_ARGUMENT.get(qualified)
         if colour is not None and args_tainted and not (receiver_tainted or callee_tainted):
             # `cv2.polylines(img, pts, False, color, 2)` with a random `color`: the draw picks only
             # the colour the shapes are drawn in (a figure's look), when it is nothing but that argument.
@@ -1889,6 +1917,16 @@ class _ShownFlow:
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
+
+    def _only_argument(self, call: ast.Call, position: int | None, keyword: str, ctrl: bool) -> ast.expr | None:
+        """The argument at `position` (or named `keyword`) when the value reaches it and no other
+        argument of the call; else None."""
+        slot = call.args[position] if position is not None and len(call.args) > position else None
+        slot = slot if slot is not None else next((k.value for k in call.keywords if k.arg == keyword), None)
+        if slot is None or isinstance(slot, ast.Starred) or not self.expr(slot, ctrl):
+            return None
+        others = [v for v in (*call.args, *(k.value for k in call.keywords)) if v is not slot]
+        return None if any(self.expr(v, ctrl) for v in others) else slot
 
     def _into_helper(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool | None:
         """Follows the value into the notebook's own function it is passed to, as the parameters it
@@ -2568,6 +2606,16 @@ class _CheckFlow:
             return all(self._shape_only(a, tracked) for a in (*value.args, *(k.value for k in value.keywords)))
         return not isinstance(value, ast.Call) and self._shape_only(value, tracked)
 
+    def _only_argument(self, call: ast.Call, position: int | None, keyword: str, ctrl: bool) -> ast.expr | None:
+        """The argument at `position` (or named `keyword`) when the value reaches it and no other
+        argument of the call; else None."""
+        slot = call.args[position] if position is not None and len(call.args) > position else None
+        slot = slot if slot is not None else next((k.value for k in call.keywords if k.arg == keyword), None)
+        if slot is None or isinstance(slot, ast.Starred) or not self.expr(slot, ctrl):
+            return None
+        others = [v for v in (*call.args, *(k.value for k in call.keywords)) if v is not slot]
+        return None if any(self.expr(v, ctrl) for v in others) else slot
+
     def _into_helper(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, tracked: set[str]) -> None:
         args = helper.args
         positional = [a.arg for a in (*args.posonlyargs, *args.args)]
@@ -3107,7 +3155,11 @@ class UnseededRandom(Rule):
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
         "`display(HTML(df.to_html()))`, an experiment tracker's logging of it (`run[\"sample\"].upload(…)`, `.append(…)`, "
         "`.log(…)` on a handle from `neptune.init_run`/`init_project`/`wandb.init`; `wandb.log`, `mlflow.log_image`/"
-        "`log_figure`/`log_artifact`: put up for people to look at), a colour drawn for `ax.imshow` or as the colour argument of an OpenCV drawing call, `cv2.polylines(img, pts, False, colour)`) or, at module level, through "
+        "`log_figure`/`log_artifact`, a whylogs `why.log(…, debug_event=…)` event: put up for people to look at), "
+        "scikit-learn's `*Display.from_predictions`/`from_estimator` and plotly's figures (`px.line`, `go.Scatter`, "
+        "`fig.add_trace`, `fig.write_image`/`write_html`: a picture, not a result), the example input of a "
+        "shape-only consumer (`torch.jit.trace(model, x)`, `torch.onnx.export(model, x, …)`, `torch.export.export`, "
+        "`torchinfo.summary(input_data=x)`, `writer.add_graph(model, x)`: they record operations, not numbers), a colour drawn for `ax.imshow` or as the colour argument of an OpenCV drawing call, `cv2.polylines(img, pts, False, colour)`) or, at module level, through "
         "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
         "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
