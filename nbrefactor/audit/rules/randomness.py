@@ -3206,6 +3206,9 @@ class UnseededRandom(Rule):
         "`rules/randomness.toml`."
         " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
         "with them written as calls (`print(x)`, every other character where it was), so its draws count."
+        " When the notebook says in its Markdown or a comment that its runs are meant to differ (\"the seeds are not "
+        "fixed\", \"rerun to see different results\"), the finding stays, quoting it: the fix is a seed parameter, "
+        "unseeded by default, not a fixed seed."
     )
     why_bad = (
         "An unseeded draw gives a different train/test split, initialisation or sample on every "
@@ -3543,6 +3546,13 @@ class UnseededRandom(Rule):
             "import kornia as K\nimport torch",
             "aug = K.augmentation.AugmentationSequential(K.augmentation.RandomAffine(360, p=1.0))\nout = aug(torch.ones(1, 3, 8, 8))",
         ), expect=((2, 1),)),
+        # The notebook says the runs are meant to differ (fair check 21): still reported, and the
+        # message quotes it and asks for a seed parameter instead of calling the variation an accident.
+        Example(cells=(
+            "import numpy as np",
+            "fractions = np.random.random(5)\nprint(fractions.mean())",
+            md("The seeds are not fixed in this example, so you can rerun to see different results."),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3656,6 +3666,13 @@ class UnseededRandom(Rule):
                     f"Estimator that calls it builds its own graph, seeded only by its `RunConfig`{more}{partial}"
                 )
                 fix = _ESTIMATOR_FIX
+            intended = _intended_variation(ctx.facts) if not component else None
+            if intended is not None:
+                # The author means the runs to differ: not an accident, but a package still needs
+                # a way to repeat a run.
+                message += (f"; the notebook says the variation is intended (cell {intended[0]}: \"{intended[1]}\"), "
+                            "so a package should take a seed or generator as a parameter (default: unseeded)")
+                fix = f"Take a seed as a parameter (None by default, as now) and use it when given: {lib_fix}"
             yield Hit(
                 cell, line, column,
                 message,
@@ -3664,6 +3681,35 @@ class UnseededRandom(Rule):
                 key=f"{draw.library}:{draw.qualified}",
                 related=related,
             )
+
+
+# The notebook saying in its own words that its runs are meant to differ ("The seeds are not fixed in
+# this example, so you can rerun to see different results": fair check 21, whylogs' performance
+# estimation, whose lesson is the spread across reruns).
+_INTENDED_VARIATION = re.compile(
+    r"(?i)\b(?:seeds?\s+(?:are|is)\s+(?:not|n't)\s+(?:fixed|set)"
+    r"|(?:re-?run|run\s+(?:it\s+)?again)\w*\b[^.\n]{0,40}\bdifferent\s+(?:results|numbers|values|outcomes)"
+    r"|different\s+results\s+(?:on\s+)?(?:each|every)\s+(?:time|run))"
+)
+
+
+def _intended_variation(facts: NotebookFacts) -> tuple[int, str] | None:
+    """(cell, sentence) where the notebook's Markdown or a code comment says its runs are meant to
+    differ, or None."""
+    for cell in facts.notebook.cells:
+        if cell.cell_type == "markdown":
+            texts = [cell.source]
+        elif cell.cell_type == "code":
+            texts = [line.split("#", 1)[1] for line in cell.source.splitlines() if "#" in line]
+        else:
+            continue
+        for text in texts:
+            m = _INTENDED_VARIATION.search(text)
+            if m is not None:
+                start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+                end = min((i for i in (text.find(".", m.end()), text.find("\n", m.end())) if i >= 0), default=len(text))
+                return cell.index, " ".join(text[start:end].split())
+    return None
 
 
 def _enclosing_function(tree: ast.Module, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -3747,7 +3793,8 @@ class MissingRandomState(Rule):
         "exploration and environment resets are then unseeded, whatever global seed came before; the first `env.reset()` "
         "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
         "`env.seed(n)` (Gymnasium seeds the environment's generator at its first reset, from the OS's entropy without a "
-        "seed; later resets continue it, and are not reported); SHAP's permutation explainer "
+        "seed; later resets continue it, and are not reported; when the notebook unpacks `step` into four values, gym's API "
+        "from before 0.26, the fix is `env.seed(n)`, as that `reset()` takes no seed); SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported); StellarGraph's `UnsupervisedSampler` and GraphSAGE/HinSAGE "
         "generators (`GraphSAGENodeGenerator(G, 50, [10, 5])`) without `seed=`: their walks, negative samples and "
@@ -3802,6 +3849,8 @@ class MissingRandomState(Rule):
         "A.RandomRotate90(p=1)`, then `aug(image=image)`) with no `aug.set_random_seed(…)` before it; a pipeline "
         "of deterministic transforms (`Resize`, `Normalize`, `ToTensorV2`, a flip with `p=1`) is not, nor is one "
         "built inside a function (`[albumentations]` in randomness.toml)."
+        " When the call's cell binds an integer to a seed-named constant no cell reads (`blobs_random_seed = 42`), "
+        "the message and the fix name it."
     )
     why_bad = (
         "Without `random_state`, scikit-learn draws from NumPy's global state: results change on "
@@ -3992,6 +4041,18 @@ class MissingRandomState(Rule):
             "from lightfm import LightFM",
             "model = LightFM(no_components=30, loss='warp')\nseeded = LightFM(no_components=30, loss='warp', random_state=7)",
         ), expect=((2, 1),)),
+        # A seed constant defined beside the call and passed nowhere (fair check 21): the message and
+        # the fix name it.
+        Example(cells=(
+            "from sklearn.datasets import make_blobs",
+            "blobs_random_seed = 42\nX, y = make_blobs(n_samples=200, centers=[(0, 0), (5, 5)])\nprint(X[:3])",
+        ), expect=((2, 2),)),
+        # gym before 0.26 (`step` gives four values; fair check 21): its `reset()` takes no seed, the
+        # message asks for `env.seed(n)`.
+        Example(cells=(
+            "import gym\nenv = gym.make('FrozenLake-v0')",
+            "state = env.reset()\nfor _ in range(10):\n    state, reward, done, info = env.step(1)\n    if done:\n        break",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4062,11 +4123,18 @@ class MissingRandomState(Rule):
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
                 changes = _how_it_changes(numpy_seeds, ca, call.line, sklearn, in_function=call.in_function)
                 called = f"`{alias}(...)` (the class `{short}` under another name)" if alias else f"`{short}(...)`"
+                fix = f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
+                unused = _unused_seed_constant(ctx, ca) if not explicit_none else None
+                if unused is not None:
+                    # `blobs_random_seed = 42` beside the call and read nowhere (fair check 21): the
+                    # author meant to seed it; the fix is that name.
+                    changes += f"; `{unused}` is defined in this cell but never passed"
+                    fix = f"Pass {spec.keywords[0]}={unused}"
                 reported.append((call, qualified, Hit(
                     ca.cell, call.line, call.column,
                     f"{called} is called with {how}: {changes}",
                     end_line=call.end_line,
-                    fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
+                    fix=fix,
                     key=qualified,
                 )))
             yield from _fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported)))
@@ -4431,6 +4499,39 @@ def _module_level_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
 _ENV_FACTORIES = frozenset({"gym.make", "gymnasium.make"})
 
 
+_SEED_NAME = re.compile(r"(?i)(?:^|_)(?:seed|random_state)(?:$|_)|seed$")
+
+
+def _unused_seed_constant(ctx: RuleContext, ca: CellAnalysis) -> str | None:
+    """A name bound to an integer literal at the top level of the cell whose name says it is a seed
+    (`blobs_random_seed = 42`, `SEED = 0`) and which no cell reads, or None."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return None
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Constant) and type(node.value.value) is int
+                and _SEED_NAME.search(node.targets[0].id)):
+            name = node.targets[0].id
+            if not any(r.name == name for other in ctx.cells for r in (*other.facts.reads, *other.facts.deferred_reads)):
+                return name
+    return None
+
+
+def _old_gym_api(ctx: RuleContext, envs: Mapping[str, CellAnalysis]) -> bool:
+    """Does the notebook use gym's API from before 0.26, whose `reset()` takes no seed: a `step`
+    of one of `envs` unpacked into four names (`s, r, done, info = env.step(a)`)?"""
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        for node in (ast.walk(tree) if tree is not None else ()):
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)
+                    and len(node.targets[0].elts) == 4 and isinstance(node.value, ast.Call)
+                    and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "step"
+                    and isinstance(node.value.func.value, ast.Name) and node.value.func.value.id in envs):
+                return True
+    return False
+
+
 def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
     """`env = gym.make(…)`, then `env.reset()` with no `seed=` (fair check 16: `obs, _ = env.reset()`
     before collecting an expert's episodes): Gymnasium seeds an environment's generator at its first
@@ -4451,6 +4552,7 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
     if not envs:
         return
     settled: set[str] = set()
+    old_api = _old_gym_api(ctx, envs)
     for ca in ctx.cells:
         if not any(ca.cell.index >= made.cell.index for made in envs.values()):
             continue
@@ -4464,14 +4566,26 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
             settled.add(call.receiver)
             if call.method == "seed" or _keyword_given(call, ("seed",)) is not None or _has_double_star(call):
                 continue  # seeded (or the seed may be in `**kwargs`)
+            if old_api:
+                # gym before 0.26 (`env.step` gives four values): `reset()` takes no seed, `env.seed(n)` does it
+                # (fair check 21: FrozenLake-v0 on gym 0.10).
+                message = (f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}`, and no "
+                           f"`{call.receiver}.seed(n)` comes before it: the notebook uses gym's API from before 0.26 "
+                           "(`step` returns four values), which seeds the environment from the operating system's "
+                           "entropy, so the episodes it plays (random transitions, initial states) change from run to run")
+                fix = (f"Call `{call.receiver}.seed(SEED)` after `gym.make` (and `{call.receiver}.action_space.seed(SEED)` "
+                       "if the notebook samples actions); on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset")
+            else:
+                message = (f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}` and passes "
+                           "no seed: Gymnasium then seeds its generator from the operating system's entropy, so the "
+                           "episodes it plays (random transitions, initial states) change from run to run")
+                fix = (f"Pass seed=SEED to the first reset (`{call.receiver}.reset(seed=SEED)`; later resets continue "
+                       "from it), and seed the action space too if the notebook samples from it")
             yield Hit(
                 ca.cell, call.line, call.column,
-                f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}` and passes no seed: "
-                "Gymnasium then seeds its generator from the operating system's entropy, so the initial state and "
-                "every episode after it change from run to run",
+                message,
                 end_line=call.end_line,
-                fix=f"Pass seed=SEED to the first reset (`{call.receiver}.reset(seed=SEED)`; later resets continue "
-                    "from it), and seed the action space too if the notebook samples from it",
+                fix=fix,
                 key=f"env-reset:{call.receiver}",
             )
 
