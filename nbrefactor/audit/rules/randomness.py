@@ -478,7 +478,7 @@ def analyse_randomness(
 
     for ca in facts.cells:
         # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch): never run, no draw.
-        dead = dead_branch_lines(ca)
+        dead = dead_branch_lines(ca) | _unused_default_lines(ca, unnamed)
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
             shown = call.func or f".{call.method}"
@@ -556,6 +556,21 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
                 if not (home is ca and start <= number <= end):
                     found.discard(m.group(0))
     return frozenset(found)
+
+
+def _unused_default_lines(ca: CellAnalysis, unnamed: frozenset[str]) -> set[int]:
+    """Lines of the default values of the cell's module-level defs that nothing names (`_never_named`):
+    `def modify(data, value=np.random.uniform(0, 10))` evaluates its default once, at definition,
+    but only the body reads it, and the body never runs (fair check 21: the finding then sat on such
+    a default instead of the draws of the function the notebook calls)."""
+    names = {f.name for f in ca.facts.functions} & unnamed
+    tree = _parsed(ca) if names else None
+    lines: set[int] = set()
+    for st in (tree.body if tree is not None else ()):
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name in names:
+            for default in (*st.args.defaults, *(d for d in st.args.kw_defaults if d is not None)):
+                lines.update(range(default.lineno, (default.end_lineno or default.lineno) + 1))
+    return lines
 
 
 def _seeding_callers(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> tuple[tuple[CellAnalysis, CallFact], ...] | None:
@@ -3206,6 +3221,8 @@ class UnseededRandom(Rule):
         "`rules/randomness.toml`."
         " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
         "with them written as calls (`print(x)`, every other character where it was), so its draws count."
+        " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
+        "never runs, reads it)."
         " When the notebook says in its Markdown or a comment that its runs are meant to differ (\"the seeds are not "
         "fixed\", \"rerun to see different results\"), the finding stays, quoting it: the fix is a seed parameter, "
         "unseeded by default, not a fixed seed."
@@ -3553,6 +3570,14 @@ class UnseededRandom(Rule):
             "fractions = np.random.random(5)\nprint(fractions.mean())",
             md("The seeds are not fixed in this example, so you can rerun to see different results."),
         ), expect=((2, 1),)),
+        # A drawn default of a def nothing calls is read by no code that runs (fair check 21): the
+        # finding sits on the draw of the function the notebook calls.
+        Example(cells=(
+            "import numpy as np",
+            "def shift_column(values, offset=np.random.uniform(0, 10)):\n    return values + offset\n\n"
+            "def add_outliers(values):\n    return values + np.random.normal(0, 20, size=len(values))",
+            "noisy = add_outliers(np.zeros(5))\nprint(noisy.sum())",
+        ), expect=((2, 5),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
