@@ -1743,6 +1743,9 @@ class _ShownFlow:
         # passing it on) while it reads a name the draw reaches uses the draw.
         self.functions: dict[str, frozenset[str]] = {}
         self.bound: set[str] = set()  # module-level names assigned from the value
+        # Names bound as elements of an unpacked tuple (`samples, times, signals, errors = make(…)`):
+        # one left unread is a discarded part, not a result the notebook computed from the draw.
+        self.unpacked: set[str] = set()
         # The notebook's own functions and classes (calling one with the value uses it).
         self.callables = frozenset(d.name for ca in facts.cells for d in (*ca.facts.functions, *ca.facts.classes))
         self.trackers: frozenset[str] = frozenset()  # module-level handles of an experiment tracker (`_TRACKER_INITS`)
@@ -1821,6 +1824,8 @@ class _ShownFlow:
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 self._taint_target(element, assigned)
+                if isinstance(element, ast.Name):
+                    self.unpacked.add(element.id)
         elif isinstance(target, ast.Starred):
             self._taint_target(target.value, assigned)
         else:
@@ -2160,7 +2165,8 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                     flow.used = True
                 continue
             flow.block(other_tree.body, False)
-        if flow.used or (flow.bound and _unread(facts, ca, parsed, start, flow.bound, tree)):
+        kept = flow.bound - flow.unpacked
+        if flow.used or (kept and _unread(facts, ca, parsed, start, kept, tree)):
             return False
         return True if flow.shown else None
 
@@ -3221,6 +3227,8 @@ class UnseededRandom(Rule):
         "`rules/randomness.toml`."
         " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
         "with them written as calls (`print(x)`, every other character where it was), so its draws count."
+        " A name left unread among those unpacked from the value (`values, times, noise = simulate(100)`) is a "
+        "discarded part, not a result computed from the draw."
         " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
         "never runs, reads it)."
         " When the notebook says in its Markdown or a comment that its runs are meant to differ (\"the seeds are not "
@@ -3408,6 +3416,13 @@ class UnseededRandom(Rule):
             "import torch\nimport pandas as pd\nfrom torch.utils.data import DataLoader",
             "loader = DataLoader(ds, batch_size=8, shuffle=False)\nrows = df.sample(frac=1, random_state=0)",
             "random = {'normal': 1}\nrandom.get('normal')",
+        )),
+        # Noise a helper returns in a tuple, drawn only by plotly; the unpacked part left unread
+        # (`used_noise`) is discarded, not a result (fair check 21: a book's synthetic series).
+        Example(cells=(
+            "import numpy as np\nimport plotly.express as px",
+            "def simulate(n, noise=0.5):\n    times = np.arange(n)\n    values = np.sin(times / 5) + np.random.normal(0, noise, n)\n    return values, times, noise",
+            "values, times, used_noise = simulate(100)\nfig = px.line(x=times, y=values)\nfig.write_image('sine.png')\nfig.show()",
         )),
     )
     failing = (
