@@ -1662,6 +1662,9 @@ _SHAPE_ONLY_INPUTS = {
 # An event attached to a monitoring service's log call, sent for people to read in its web page and
 # not part of the profile it returns (fair check 21: whylogs' `why.log(msg, debug_event=event)`).
 _MONITOR_EVENT_KEYWORDS = {"whylogs.log": "debug_event"}
+# A pause of a random length (`time.sleep(random.randrange(2, 10))` between requests sent to a
+# service): only the timing of the run changes, nothing it computes (fair check 21).
+_PAUSES = frozenset({"time.sleep"})
 # An experiment tracker's logging is a display too: what it receives is put up for people to look
 # at in the tracker's web page (fair check 16: a random example file uploaded to a Neptune
 # project's `data/sample`, three validation images drawn with detectron2's Visualizer and uploaded).
@@ -1881,6 +1884,8 @@ class _ShownFlow:
             slot = self._only_argument(call, None, _MONITOR_EVENT_KEYWORDS[qualified], ctrl)
         if slot is None and isinstance(func, ast.Attribute) and func.attr == "add_graph" and not receiver_tainted:
             slot = self._only_argument(call, 1, "input_to_model", ctrl)  # TensorBoard's graph of a model
+        if slot is None and qualified in _PAUSES:
+            slot = self._only_argument(call, 0, "secs", ctrl)
         if slot is not None and not (receiver_tainted or callee_tainted):
             # The value is only that argument: its numbers reach no result (a traced graph, an
             # event for people to read), as a display's do not.
@@ -3227,6 +3232,7 @@ class UnseededRandom(Rule):
         "`rules/randomness.toml`."
         " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
         "with them written as calls (`print(x)`, every other character where it was), so its draws count."
+        " Nor is a draw whose only reader is `time.sleep` (a random pause changes the run's timing only)."
         " A name left unread among those unpacked from the value (`values, times, noise = simulate(100)`) is a "
         "discarded part, not a result computed from the draw."
         " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
@@ -3416,6 +3422,11 @@ class UnseededRandom(Rule):
             "import torch\nimport pandas as pd\nfrom torch.utils.data import DataLoader",
             "loader = DataLoader(ds, batch_size=8, shuffle=False)\nrows = df.sample(frac=1, random_state=0)",
             "random = {'normal': 1}\nrandom.get('normal')",
+        )),
+        # A random pause between requests changes only the run's timing (fair check 21).
+        Example(cells=(
+            "import random\nimport time\nimport requests",
+            "for row in rows:\n    response = requests.post(url, json=row)\n    print(response.json())\n    time.sleep(random.randrange(2, 10))",
         )),
         # Noise a helper returns in a tuple, drawn only by plotly; the unpacked part left unread
         # (`used_noise`) is discarded, not a result (fair check 21: a book's synthetic series).
