@@ -478,7 +478,7 @@ def analyse_randomness(
 
     for ca in facts.cells:
         # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch): never run, no draw.
-        dead = dead_branch_lines(ca)
+        dead = dead_branch_lines(ca) | _unused_default_lines(ca, unnamed)
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
             shown = call.func or f".{call.method}"
@@ -556,6 +556,21 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
                 if not (home is ca and start <= number <= end):
                     found.discard(m.group(0))
     return frozenset(found)
+
+
+def _unused_default_lines(ca: CellAnalysis, unnamed: frozenset[str]) -> set[int]:
+    """Lines of the default values of the cell's module-level defs that nothing names (`_never_named`):
+    `def modify(data, value=np.random.uniform(0, 10))` evaluates its default once, at definition,
+    but only the body reads it, and the body never runs (fair check 21: the finding then sat on such
+    a default instead of the draws of the function the notebook calls)."""
+    names = {f.name for f in ca.facts.functions} & unnamed
+    tree = _parsed(ca) if names else None
+    lines: set[int] = set()
+    for st in (tree.body if tree is not None else ()):
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name in names:
+            for default in (*st.args.defaults, *(d for d in st.args.kw_defaults if d is not None)):
+                lines.update(range(default.lineno, (default.end_lineno or default.lineno) + 1))
+    return lines
 
 
 def _seeding_callers(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> tuple[tuple[CellAnalysis, CallFact], ...] | None:
@@ -1631,7 +1646,25 @@ _PURE_BUILTINS = frozenset({
 # Libraries whose functions compute values (arrays, frames, numbers) from their arguments.
 _PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics", "torch")
 # Libraries whose calls only show something (a figure, an HTML table, an audio player).
-_SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn", "detectron2.utils.visualizer")
+# plotly builds figures (`px.line`, `go.Figure`, `go.Scatter`, `make_subplots`) that are only shown
+# or written as pictures (fair check 21: a book's noise processes drawn with `px.line`).
+_SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn", "detectron2.utils.visualizer", "plotly")
+# scikit-learn's plotting constructors (`PrecisionRecallDisplay.from_predictions(y, scores)`): they
+# draw a curve or matrix of what they receive (fair check 21: a random scorer's baseline curve).
+_SKLEARN_DISPLAY = re.compile(r"^sklearn\.[\w.]*Display\.from_(?:predictions|estimator)$")
+# Consumers that read only the shape and dtype of one argument, never its numbers: the example input
+# of a trace or an export records operations, not values (fair check 21: `torch.jit.trace(model,
+# torch.randn(1, 3, 224, 224))` of a pretrained ResNet). (position, keyword) of that argument.
+_SHAPE_ONLY_INPUTS = {
+    "torch.jit.trace": (1, "example_inputs"), "torch.jit.trace_module": (1, "inputs"),
+    "torch.onnx.export": (1, "args"), "torch.export.export": (1, "args"), "torchinfo.summary": (None, "input_data"),
+}
+# An event attached to a monitoring service's log call, sent for people to read in its web page and
+# not part of the profile it returns (fair check 21: whylogs' `why.log(msg, debug_event=event)`).
+_MONITOR_EVENT_KEYWORDS = {"whylogs.log": "debug_event"}
+# A pause of a random length (`time.sleep(random.randrange(2, 10))` between requests sent to a
+# service): only the timing of the run changes, nothing it computes (fair check 21).
+_PAUSES = frozenset({"time.sleep"})
 # An experiment tracker's logging is a display too: what it receives is put up for people to look
 # at in the tracker's web page (fair check 16: a random example file uploaded to a Neptune
 # project's `data/sample`, three validation images drawn with detectron2's Visualizer and uploaded).
@@ -1653,6 +1686,8 @@ _SHOW_METHODS = frozenset({
     "matshow", "set_xticks", "set_yticks", "set_xticklabels", "set_yticklabels", "suptitle", "title",
     "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "heatmap", "add_line", "add_collection",
     "add_artist",
+    # plotly: traces added to a figure, and a figure written as a picture (a file to look at, not a result)
+    "add_trace", "add_traces", "write_image", "write_html",
 })
 # Statistics of the random values (`idx.sum()`, `np.mean(sample)`, `boot.mean(axis=1)`): a result
 # the notebook computes from the draw, not a choice of what to show.
@@ -1711,6 +1746,9 @@ class _ShownFlow:
         # passing it on) while it reads a name the draw reaches uses the draw.
         self.functions: dict[str, frozenset[str]] = {}
         self.bound: set[str] = set()  # module-level names assigned from the value
+        # Names bound as elements of an unpacked tuple (`samples, times, signals, errors = make(…)`):
+        # one left unread is a discarded part, not a result the notebook computed from the draw.
+        self.unpacked: set[str] = set()
         # The notebook's own functions and classes (calling one with the value uses it).
         self.callables = frozenset(d.name for ca in facts.cells for d in (*ca.facts.functions, *ca.facts.classes))
         self.trackers: frozenset[str] = frozenset()  # module-level handles of an experiment tracker (`_TRACKER_INITS`)
@@ -1754,7 +1792,7 @@ class _ShownFlow:
                 and self._root(func.value) in self.trackers and self._root(func.value) not in self.locals):
             return True  # `run["eval/sample"].upload(…)`: put up in the tracker's web page
         qualified = self._module_of(func)
-        if qualified in _TRACKER_LOG_FUNCTIONS:
+        if qualified in _TRACKER_LOG_FUNCTIONS or _SKLEARN_DISPLAY.match(qualified):
             return True
         if qualified and any(qualified == lib or qualified.startswith(lib + ".") for lib in _SHOW_LIBRARIES):
             return True
@@ -1789,6 +1827,8 @@ class _ShownFlow:
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 self._taint_target(element, assigned)
+                if isinstance(element, ast.Name):
+                    self.unpacked.add(element.id)
         elif isinstance(target, ast.Starred):
             self._taint_target(target.value, assigned)
         else:
@@ -1838,7 +1878,20 @@ class _ShownFlow:
                 self._taint_target(call.args[0])
                 return False
             return True
-        colour = _CV2_COLOUR_ARGUMENT.get(self._module_of(func))
+        qualified = self._module_of(func)
+        slot = self._only_argument(call, *_SHAPE_ONLY_INPUTS[qualified], ctrl) if qualified in _SHAPE_ONLY_INPUTS else None
+        if slot is None and qualified in _MONITOR_EVENT_KEYWORDS:
+            slot = self._only_argument(call, None, _MONITOR_EVENT_KEYWORDS[qualified], ctrl)
+        if slot is None and isinstance(func, ast.Attribute) and func.attr == "add_graph" and not receiver_tainted:
+            slot = self._only_argument(call, 1, "input_to_model", ctrl)  # TensorBoard's graph of a model
+        if slot is None and qualified in _PAUSES:
+            slot = self._only_argument(call, 0, "secs", ctrl)
+        if slot is not None and not (receiver_tainted or callee_tainted):
+            # The value is only that argument: its numbers reach no result (a traced graph, an
+            # event for people to read), as a display's do not.
+            self.shown = True
+            return False
+        colour = _CV2_COLOUR_ARGUMENT.get(qualified)
         if colour is not None and args_tainted and not (receiver_tainted or callee_tainted):
             # `cv2.polylines(img, pts, False, color, 2)` with a random `color`: the draw picks only
             # the colour the shapes are drawn in (a figure's look), when it is nothing but that argument.
@@ -1889,6 +1942,16 @@ class _ShownFlow:
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
+
+    def _only_argument(self, call: ast.Call, position: int | None, keyword: str, ctrl: bool) -> ast.expr | None:
+        """The argument at `position` (or named `keyword`) when the value reaches it and no other
+        argument of the call; else None."""
+        slot = call.args[position] if position is not None and len(call.args) > position else None
+        slot = slot if slot is not None else next((k.value for k in call.keywords if k.arg == keyword), None)
+        if slot is None or isinstance(slot, ast.Starred) or not self.expr(slot, ctrl):
+            return None
+        others = [v for v in (*call.args, *(k.value for k in call.keywords)) if v is not slot]
+        return None if any(self.expr(v, ctrl) for v in others) else slot
 
     def _into_helper(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool | None:
         """Follows the value into the notebook's own function it is passed to, as the parameters it
@@ -2107,7 +2170,8 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                     flow.used = True
                 continue
             flow.block(other_tree.body, False)
-        if flow.used or (flow.bound and _unread(facts, ca, parsed, start, flow.bound, tree)):
+        kept = flow.bound - flow.unpacked
+        if flow.used or (kept and _unread(facts, ca, parsed, start, kept, tree)):
             return False
         return True if flow.shown else None
 
@@ -2567,6 +2631,16 @@ class _CheckFlow:
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _DISPLAY_CALLS:
             return all(self._shape_only(a, tracked) for a in (*value.args, *(k.value for k in value.keywords)))
         return not isinstance(value, ast.Call) and self._shape_only(value, tracked)
+
+    def _only_argument(self, call: ast.Call, position: int | None, keyword: str, ctrl: bool) -> ast.expr | None:
+        """The argument at `position` (or named `keyword`) when the value reaches it and no other
+        argument of the call; else None."""
+        slot = call.args[position] if position is not None and len(call.args) > position else None
+        slot = slot if slot is not None else next((k.value for k in call.keywords if k.arg == keyword), None)
+        if slot is None or isinstance(slot, ast.Starred) or not self.expr(slot, ctrl):
+            return None
+        others = [v for v in (*call.args, *(k.value for k in call.keywords)) if v is not slot]
+        return None if any(self.expr(v, ctrl) for v in others) else slot
 
     def _into_helper(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, tracked: set[str]) -> None:
         args = helper.args
@@ -3107,7 +3181,11 @@ class UnseededRandom(Rule):
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
         "`display(HTML(df.to_html()))`, an experiment tracker's logging of it (`run[\"sample\"].upload(…)`, `.append(…)`, "
         "`.log(…)` on a handle from `neptune.init_run`/`init_project`/`wandb.init`; `wandb.log`, `mlflow.log_image`/"
-        "`log_figure`/`log_artifact`: put up for people to look at), a colour drawn for `ax.imshow` or as the colour argument of an OpenCV drawing call, `cv2.polylines(img, pts, False, colour)`) or, at module level, through "
+        "`log_figure`/`log_artifact`, a whylogs `why.log(…, debug_event=…)` event: put up for people to look at), "
+        "scikit-learn's `*Display.from_predictions`/`from_estimator` and plotly's figures (`px.line`, `go.Scatter`, "
+        "`fig.add_trace`, `fig.write_image`/`write_html`: a picture, not a result), the example input of a "
+        "shape-only consumer (`torch.jit.trace(model, x)`, `torch.onnx.export(model, x, …)`, `torch.export.export`, "
+        "`torchinfo.summary(input_data=x)`, `writer.add_graph(model, x)`: they record operations, not numbers), a colour drawn for `ax.imshow` or as the colour argument of an OpenCV drawing call, `cv2.polylines(img, pts, False, colour)`) or, at module level, through "
         "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
         "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
@@ -3154,6 +3232,14 @@ class UnseededRandom(Rule):
         "`rules/randomness.toml`."
         " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
         "with them written as calls (`print(x)`, every other character where it was), so its draws count."
+        " Nor is a draw whose only reader is `time.sleep` (a random pause changes the run's timing only)."
+        " A name left unread among those unpacked from the value (`values, times, noise = simulate(100)`) is a "
+        "discarded part, not a result computed from the draw."
+        " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
+        "never runs, reads it)."
+        " When the notebook says in its Markdown or a comment that its runs are meant to differ (\"the seeds are not "
+        "fixed\", \"rerun to see different results\"), the finding stays, quoting it: the fix is a seed parameter, "
+        "unseeded by default, not a fixed seed."
     )
     why_bad = (
         "An unseeded draw gives a different train/test split, initialisation or sample on every "
@@ -3337,6 +3423,18 @@ class UnseededRandom(Rule):
             "loader = DataLoader(ds, batch_size=8, shuffle=False)\nrows = df.sample(frac=1, random_state=0)",
             "random = {'normal': 1}\nrandom.get('normal')",
         )),
+        # A random pause between requests changes only the run's timing (fair check 21).
+        Example(cells=(
+            "import random\nimport time\nimport requests",
+            "for row in rows:\n    response = requests.post(url, json=row)\n    print(response.json())\n    time.sleep(random.randrange(2, 10))",
+        )),
+        # Noise a helper returns in a tuple, drawn only by plotly; the unpacked part left unread
+        # (`used_noise`) is discarded, not a result (fair check 21: a book's synthetic series).
+        Example(cells=(
+            "import numpy as np\nimport plotly.express as px",
+            "def simulate(n, noise=0.5):\n    times = np.arange(n)\n    values = np.sin(times / 5) + np.random.normal(0, noise, n)\n    return values, times, noise",
+            "values, times, used_noise = simulate(100)\nfig = px.line(x=times, y=values)\nfig.write_image('sine.png')\nfig.show()",
+        )),
     )
     failing = (
         # Seed in a cell BELOW the draw; the draw in cell 2 is reported, the one in cell 4 is not.
@@ -3491,6 +3589,21 @@ class UnseededRandom(Rule):
             "import kornia as K\nimport torch",
             "aug = K.augmentation.AugmentationSequential(K.augmentation.RandomAffine(360, p=1.0))\nout = aug(torch.ones(1, 3, 8, 8))",
         ), expect=((2, 1),)),
+        # The notebook says the runs are meant to differ (fair check 21): still reported, and the
+        # message quotes it and asks for a seed parameter instead of calling the variation an accident.
+        Example(cells=(
+            "import numpy as np",
+            "fractions = np.random.random(5)\nprint(fractions.mean())",
+            md("The seeds are not fixed in this example, so you can rerun to see different results."),
+        ), expect=((2, 1),)),
+        # A drawn default of a def nothing calls is read by no code that runs (fair check 21): the
+        # finding sits on the draw of the function the notebook calls.
+        Example(cells=(
+            "import numpy as np",
+            "def shift_column(values, offset=np.random.uniform(0, 10)):\n    return values + offset\n\n"
+            "def add_outliers(values):\n    return values + np.random.normal(0, 20, size=len(values))",
+            "noisy = add_outliers(np.zeros(5))\nprint(noisy.sum())",
+        ), expect=((2, 5),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3604,6 +3717,13 @@ class UnseededRandom(Rule):
                     f"Estimator that calls it builds its own graph, seeded only by its `RunConfig`{more}{partial}"
                 )
                 fix = _ESTIMATOR_FIX
+            intended = _intended_variation(ctx.facts) if not component else None
+            if intended is not None:
+                # The author means the runs to differ: not an accident, but a package still needs
+                # a way to repeat a run.
+                message += (f"; the notebook says the variation is intended (cell {intended[0]}: \"{intended[1]}\"), "
+                            "so a package should take a seed or generator as a parameter (default: unseeded)")
+                fix = f"Take a seed as a parameter (None by default, as now) and use it when given: {lib_fix}"
             yield Hit(
                 cell, line, column,
                 message,
@@ -3612,6 +3732,35 @@ class UnseededRandom(Rule):
                 key=f"{draw.library}:{draw.qualified}",
                 related=related,
             )
+
+
+# The notebook saying in its own words that its runs are meant to differ ("The seeds are not fixed in
+# this example, so you can rerun to see different results": fair check 21, whylogs' performance
+# estimation, whose lesson is the spread across reruns).
+_INTENDED_VARIATION = re.compile(
+    r"(?i)\b(?:seeds?\s+(?:are|is)\s+(?:not|n't)\s+(?:fixed|set)"
+    r"|(?:re-?run|run\s+(?:it\s+)?again)\w*\b[^.\n]{0,40}\bdifferent\s+(?:results|numbers|values|outcomes)"
+    r"|different\s+results\s+(?:on\s+)?(?:each|every)\s+(?:time|run))"
+)
+
+
+def _intended_variation(facts: NotebookFacts) -> tuple[int, str] | None:
+    """(cell, sentence) where the notebook's Markdown or a code comment says its runs are meant to
+    differ, or None."""
+    for cell in facts.notebook.cells:
+        if cell.cell_type == "markdown":
+            texts = [cell.source]
+        elif cell.cell_type == "code":
+            texts = [line.split("#", 1)[1] for line in cell.source.splitlines() if "#" in line]
+        else:
+            continue
+        for text in texts:
+            m = _INTENDED_VARIATION.search(text)
+            if m is not None:
+                start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+                end = min((i for i in (text.find(".", m.end()), text.find("\n", m.end())) if i >= 0), default=len(text))
+                return cell.index, " ".join(text[start:end].split())
+    return None
 
 
 def _enclosing_function(tree: ast.Module, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -3695,7 +3844,8 @@ class MissingRandomState(Rule):
         "exploration and environment resets are then unseeded, whatever global seed came before; the first `env.reset()` "
         "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
         "`env.seed(n)` (Gymnasium seeds the environment's generator at its first reset, from the OS's entropy without a "
-        "seed; later resets continue it, and are not reported); SHAP's permutation explainer "
+        "seed; later resets continue it, and are not reported; when the notebook unpacks `step` into four values, gym's API "
+        "from before 0.26, the fix is `env.seed(n)`, as that `reset()` takes no seed); SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported); StellarGraph's `UnsupervisedSampler` and GraphSAGE/HinSAGE "
         "generators (`GraphSAGENodeGenerator(G, 50, [10, 5])`) without `seed=`: their walks, negative samples and "
@@ -3750,6 +3900,8 @@ class MissingRandomState(Rule):
         "A.RandomRotate90(p=1)`, then `aug(image=image)`) with no `aug.set_random_seed(…)` before it; a pipeline "
         "of deterministic transforms (`Resize`, `Normalize`, `ToTensorV2`, a flip with `p=1`) is not, nor is one "
         "built inside a function (`[albumentations]` in randomness.toml)."
+        " When the call's cell binds an integer to a seed-named constant no cell reads (`blobs_random_seed = 42`), "
+        "the message and the fix name it."
     )
     why_bad = (
         "Without `random_state`, scikit-learn draws from NumPy's global state: results change on "
@@ -3940,6 +4092,18 @@ class MissingRandomState(Rule):
             "from lightfm import LightFM",
             "model = LightFM(no_components=30, loss='warp')\nseeded = LightFM(no_components=30, loss='warp', random_state=7)",
         ), expect=((2, 1),)),
+        # A seed constant defined beside the call and passed nowhere (fair check 21): the message and
+        # the fix name it.
+        Example(cells=(
+            "from sklearn.datasets import make_blobs",
+            "blobs_random_seed = 42\nX, y = make_blobs(n_samples=200, centers=[(0, 0), (5, 5)])\nprint(X[:3])",
+        ), expect=((2, 2),)),
+        # gym before 0.26 (`step` gives four values; fair check 21): its `reset()` takes no seed, the
+        # message asks for `env.seed(n)`.
+        Example(cells=(
+            "import gym\nenv = gym.make('FrozenLake-v0')",
+            "state = env.reset()\nfor _ in range(10):\n    state, reward, done, info = env.step(1)\n    if done:\n        break",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4010,11 +4174,18 @@ class MissingRandomState(Rule):
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
                 changes = _how_it_changes(numpy_seeds, ca, call.line, sklearn, in_function=call.in_function)
                 called = f"`{alias}(...)` (the class `{short}` under another name)" if alias else f"`{short}(...)`"
+                fix = f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
+                unused = _unused_seed_constant(ctx, ca) if not explicit_none else None
+                if unused is not None:
+                    # `blobs_random_seed = 42` beside the call and read nowhere (fair check 21): the
+                    # author meant to seed it; the fix is that name.
+                    changes += f"; `{unused}` is defined in this cell but never passed"
+                    fix = f"Pass {spec.keywords[0]}={unused}"
                 reported.append((call, qualified, Hit(
                     ca.cell, call.line, call.column,
                     f"{called} is called with {how}: {changes}",
                     end_line=call.end_line,
-                    fix=f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)",
+                    fix=fix,
                     key=qualified,
                 )))
             yield from _fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported)))
@@ -4379,6 +4550,39 @@ def _module_level_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
 _ENV_FACTORIES = frozenset({"gym.make", "gymnasium.make"})
 
 
+_SEED_NAME = re.compile(r"(?i)(?:^|_)(?:seed|random_state)(?:$|_)|seed$")
+
+
+def _unused_seed_constant(ctx: RuleContext, ca: CellAnalysis) -> str | None:
+    """A name bound to an integer literal at the top level of the cell whose name says it is a seed
+    (`blobs_random_seed = 42`, `SEED = 0`) and which no cell reads, or None."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return None
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Constant) and type(node.value.value) is int
+                and _SEED_NAME.search(node.targets[0].id)):
+            name = node.targets[0].id
+            if not any(r.name == name for other in ctx.cells for r in (*other.facts.reads, *other.facts.deferred_reads)):
+                return name
+    return None
+
+
+def _old_gym_api(ctx: RuleContext, envs: Mapping[str, CellAnalysis]) -> bool:
+    """Does the notebook use gym's API from before 0.26, whose `reset()` takes no seed: a `step`
+    of one of `envs` unpacked into four names (`s, r, done, info = env.step(a)`)?"""
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        for node in (ast.walk(tree) if tree is not None else ()):
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)
+                    and len(node.targets[0].elts) == 4 and isinstance(node.value, ast.Call)
+                    and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "step"
+                    and isinstance(node.value.func.value, ast.Name) and node.value.func.value.id in envs):
+                return True
+    return False
+
+
 def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
     """`env = gym.make(…)`, then `env.reset()` with no `seed=` (fair check 16: `obs, _ = env.reset()`
     before collecting an expert's episodes): Gymnasium seeds an environment's generator at its first
@@ -4399,6 +4603,7 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
     if not envs:
         return
     settled: set[str] = set()
+    old_api = _old_gym_api(ctx, envs)
     for ca in ctx.cells:
         if not any(ca.cell.index >= made.cell.index for made in envs.values()):
             continue
@@ -4412,14 +4617,26 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
             settled.add(call.receiver)
             if call.method == "seed" or _keyword_given(call, ("seed",)) is not None or _has_double_star(call):
                 continue  # seeded (or the seed may be in `**kwargs`)
+            if old_api:
+                # gym before 0.26 (`env.step` gives four values): `reset()` takes no seed, `env.seed(n)` does it
+                # (fair check 21: FrozenLake-v0 on gym 0.10).
+                message = (f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}`, and no "
+                           f"`{call.receiver}.seed(n)` comes before it: the notebook uses gym's API from before 0.26 "
+                           "(`step` returns four values), which seeds the environment from the operating system's "
+                           "entropy, so the episodes it plays (random transitions, initial states) change from run to run")
+                fix = (f"Call `{call.receiver}.seed(SEED)` after `gym.make` (and `{call.receiver}.action_space.seed(SEED)` "
+                       "if the notebook samples actions); on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset")
+            else:
+                message = (f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}` and passes "
+                           "no seed: Gymnasium then seeds its generator from the operating system's entropy, so the "
+                           "episodes it plays (random transitions, initial states) change from run to run")
+                fix = (f"Pass seed=SEED to the first reset (`{call.receiver}.reset(seed=SEED)`; later resets continue "
+                       "from it), and seed the action space too if the notebook samples from it")
             yield Hit(
                 ca.cell, call.line, call.column,
-                f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}` and passes no seed: "
-                "Gymnasium then seeds its generator from the operating system's entropy, so the initial state and "
-                "every episode after it change from run to run",
+                message,
                 end_line=call.end_line,
-                fix=f"Pass seed=SEED to the first reset (`{call.receiver}.reset(seed=SEED)`; later resets continue "
-                    "from it), and seed the action space too if the notebook samples from it",
+                fix=fix,
                 key=f"env-reset:{call.receiver}",
             )
 

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.guards import NOT_ANALYSED
-from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.types import Family, Output, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.rules import code as code_cell  # `code` is each rule's class attribute
 
@@ -127,15 +127,23 @@ def python2_only_uses(facts: NotebookFacts) -> list[tuple[CellAnalysis, str, int
     return found
 
 
+def _has_content(output: Output) -> bool:
+    """The output holds something a run printed or returned (not an empty stream)."""
+    return bool(output.text.strip() or output.data or output.mime_types or output.output_type == "error")
+
+
 def python2_kernel(facts: NotebookFacts) -> Optional[str]:
     """What the metadata says when it says Python 2 (`python2` kernel, `2.7.18`), else None."""
     nb = facts.notebook
     if nb.language_version.startswith("2."):
-        ran = any(c.execution_count is not None or c.outputs for c in nb.code_cells)
-        if nb.kernel_name.lower().startswith(("python3", "py3")) and not ran:
+        # Evidence of a Python 2 run is a saved output with content: execution counts beside
+        # empty outputs (`"text": []` in every stream, fair check 21) are a stripped or generated
+        # notebook, whose counts say nothing about which interpreter ran.
+        shown = any(_has_content(o) for c in nb.code_cells for o in c.outputs)
+        if nb.kernel_name.lower().startswith(("python3", "py3")) and not shown:
             # A `python3` kernelspec and a stale 2.x language_info (some notebook generators write
-            # a default `2.7.6`/`ipython2` block) on a notebook no cell of which ran: Jupyter,
-            # papermill and nbconvert start the python3 kernel, and no output came from Python 2.
+            # a default `2.7.6`/`ipython2` block) on a notebook no output of which came from a
+            # run: Jupyter, papermill and nbconvert start the python3 kernel.
             return None
         return f"language version {nb.language_version}"
     if nb.kernel_name.lower() in {"python2", "python27", "py27", "python2.7"} and not nb.language_version.startswith("3"):
@@ -969,7 +977,8 @@ class Python2Notebook(Rule):
         "lexer or CodeMirror mode 3, which the kernel writes from the same interpreter, nor a `python2` "
         "kernelspec beside a `3.x` language_info version: the kernel that saved it was Python 3, only the "
         "kernelspec's name is stale; nor a `python3` kernelspec whose language_info alone says `2.x` when no "
-        "cell was run: the python3 kernel starts, only the language_info block is stale) or when two or more "
+        "saved output has content (no cell run, or execution counts beside empty outputs: a stripped or "
+        "generated notebook): the python3 kernel starts, only the language_info block is stale) or when two or more "
         "code cells fail to parse because of Python 2 syntax: "
         "`print x`, `exec \"code\"`, `except E, e:`, `raise E, \"msg\"`, backquotes, `<>`, `0777`, "
         "`ur\"\"`, long literals (`0L`), parenthesised parameters (`lambda (k, v): …` too). The cells with Python 2 syntax are listed in the "
