@@ -92,6 +92,8 @@ class PathArgument:
         written by", "passed to"; "downloaded into and read by" for a dataset class told to download."""
         if self.entry.generic:
             return "used by"  # read or written: the catalogue does not know this call
+        if (self.qualified or self.shown_callee) in _DELETE_CALLS:
+            return "deleted by"  # `os.remove("out.bin")` writes nothing (fair check 21, item 128)
         if self.entry.downloads_always:
             return "downloaded into and read by"
         if self.entry.downloads_when:
@@ -1562,11 +1564,26 @@ def _displayed_listing(f: LiteralFinding) -> bool:
     stay reported."""
     if f.argument is None or _normal_path(f.value) != "":
         return False
-    if (f.argument.qualified or f.argument.shown_callee) not in _LISTING_CALLS:
+    return _listing_only_displayed(f.ca, f.argument)
+
+
+def _listing_only_displayed(ca: CellAnalysis, argument: PathArgument) -> bool:
+    """Is `argument` a listing call's, in a bare expression whose calls only shape or display it
+    (`sorted(os.listdir("."))`, `"profile_store" in os.listdir(os.getcwd())`)?"""
+    if (argument.qualified or argument.shown_callee) not in _LISTING_CALLS:
         return False
-    statement = statement_at(cell_python_tree(f.ca), f.argument.call.line)
+    statement = statement_at(cell_python_tree(ca), argument.call.line)
     return isinstance(statement, ast.Expr) and all(
         _display_call(node) for node in ast.walk(statement.value) if isinstance(node, ast.Call)
+    )
+
+
+def _working_directory_call(node: ast.AST) -> bool:
+    """`os.getcwd()` or `Path.cwd()`: the working directory itself, nothing joined to it."""
+    return (
+        isinstance(node, ast.Call) and not node.args and not node.keywords and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and (node.func.value.id, node.func.attr) in (("os", "getcwd"), ("Path", "cwd"), ("pathlib.Path", "cwd"))
     )
 
 
@@ -1607,6 +1624,8 @@ def _display_call(node: ast.Call) -> bool:
     if isinstance(func, ast.Attribute):
         if func.attr in _LISTING_ATTRS and isinstance(func.value, ast.Name) and func.value.id == "os":
             return True  # the listing itself
+        if _working_directory_call(node):
+            return True  # the folder it lists (`os.listdir(os.getcwd())`)
         return func.attr in _NAME_METHODS and isinstance(func.value, ast.Name)
     return False
 
@@ -2117,6 +2136,41 @@ def _scratch(uses: Sequence[tuple[tuple[int, int], str, bool]], path: str, remov
     start = ordered[0][0]
     return any(at > start for at, _, deletes in ordered if deletes) or any(
         at > start and name == path for at, name in removals)
+
+
+# Folders Lightning writes into when the notebook names none (`_implicit_folders`): a `makedirs` of
+# one prepares the library's output, not an empty folder.
+_LIGHTNING_DEFAULT_FOLDERS = frozenset({"lightning_logs", "checkpoints"})
+
+
+def _empty_folder_made(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is this folder only made (`os.makedirs("imgs/chapter_15", exist_ok=True)`, copied set-up code)
+    and named nowhere else in the notebook: no read or write under it, no constant, f-string or
+    shell line spelling it, no library default folder of that name? The line leaves an empty
+    folder wherever the notebook runs: it fails nowhere and has nothing to configure (fair check
+    21: makedirs-of-folder-never-written). Any other spelling of the folder in the code keeps the
+    finding (`fig.write_image(f"imgs/chapter_12/{name}.png")`)."""
+    if not all(f.source == "python" and f.argument is not None and f.argument.call.method in ("makedirs", "mkdir")
+               for f in group):
+        return False
+    folder = _normal_path(group[0].value)
+    if not folder or folder.startswith(".."):
+        return False
+    implicit = {str(dict(e).get("folder", "")).split("/")[0] for e in ctx.catalog.table("io_calls", "implicit_folder", []) or []}
+    if folder.split("/")[0] in implicit | _LIGHTNING_DEFAULT_FOLDERS:
+        return False
+    # (every spelling counts: `imgs/chapter_2` inside a longer path, an f-string's head, a `!cp` line)
+    spelled = sum(ca.cell.source.replace("\\", "/").count(folder) for ca in ctx.cells)
+    return spelled <= len(group)
+
+
+def _named_before(ctx: RuleContext, path: str, place: tuple[int, int]) -> bool:
+    """Does a string literal of a code cell above `place` (cell, line) name `path`, spelled with or
+    without `./`?"""
+    return any(
+        _normal_path(s.value) == path
+        for ca in ctx.cells for s in ca.facts.strings if (ca.cell.index, s.line) < place
+    )
 
 
 def _download_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
@@ -6839,6 +6893,10 @@ def _open_ended_paths(
                     continue
                 what = shown(value)
             else:
+                if _working_directory_call(node) and _listing_only_displayed(ca, pa):
+                    # `"profile_store" in os.listdir(os.getcwd())`, shown: a look at the working
+                    # directory, as for `os.listdir(".")` (fair check 21, item 106).
+                    continue
                 what = "the working directory"
                 rest = _cwd_rest(ctx, node, ca.cell.index, pa.arg.line) if read_back is not None else None
                 if rest and read_back is not None and read_back(rest, ca.cell.index, pa):
@@ -8093,7 +8151,7 @@ class CwdRelativePath(Rule):
         staged = _staged_for_upload(ctx, groups)
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
-                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged:
+                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             else:
                 kept_groups.append(g)
@@ -8177,6 +8235,15 @@ class CwdRelativePath(Rule):
                 position = next((pos for root, pos in constant_roots if _under(path, root)), None)
                 if position is not None:
                     extra.setdefault(position, []).extend(group)
+                    continue
+                # Only deleted, but named above by a call the catalogue does not know
+                # (`profile_view.write("my_profile.bin")`, then `os.remove("./my_profile.bin")`): the
+                # cleanup of the notebook's own scratch file, nothing to configure; a related path of
+                # its folder's finding when there is one (fair check 21, item 128). A folder named
+                # nowhere before its delete (`shutil.rmtree("joblib_cache")`, another tool's cache)
+                # stays a finding (fair check 7).
+                if _named_before(ctx, path, min((o.ca.cell.index, o.line) for o in group)):
+                    scratch.append((group[0].value, [(o.ca.cell, o.line, o.column) for o in group]))
                     continue
             kept.append(group)
         reported_here: list[tuple[LiteralFinding, list[LiteralFinding]]] = []
