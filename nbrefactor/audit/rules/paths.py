@@ -1986,6 +1986,14 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
+        # A catalogued call taking both a URL and the file it saves (`urlretrieve(url,
+        # "../data/x.fna.gz")`), by the call's place: its URL and its destination argument.
+        catalogued: dict[tuple[int, int], dict[str, PathArgument]] = {}
+        for pa in path_arguments(ctx.facts, ctx.catalog, ca):
+            side = "url" if pa.entry.kind == "url" else "file" if pa.direction == "write" and not pa.entry.generic else ""
+            if side:
+                catalogued.setdefault((pa.call.line, pa.call.column), {}).setdefault(side, pa)
+        arguments = _call_argument_nodes(tree) if any(len(v) == 2 for v in catalogued.values()) else {}
         for stmt in tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
@@ -1994,7 +2002,16 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
                     continue
                 callee = dotted_name(node.func) or ""
                 keywords = {k.arg: k.value for k in node.keywords if k.arg}
-                if callee in destinations:
+                both = catalogued.get((node.lineno, node.col_offset + 1)) or catalogued.get(
+                    (node.lineno, node.col_offset + 1 + ca.masked.dedent), {})
+                if len(both) == 2:
+                    # (fair check 21, item 129: the destination of a download PTH003 reports)
+                    url = string_at(ca, arguments.get((both["url"].arg.line, both["url"].arg.column)), node.lineno)
+                    spelled = string_at(ca, arguments.get((both["file"].arg.line, both["file"].arg.column)), node.lineno)
+                    if url is None or spelled is None or not _WEB_URL.match(url[0]):
+                        continue
+                    name = spelled[0]
+                elif callee in destinations:
                     params, how = destinations[callee]
                     position, url_param = functions[callee][0], functions[callee][1]
                     if how is None:
@@ -2162,6 +2179,82 @@ def _empty_folder_made(ctx: RuleContext, group: Sequence[LiteralFinding]) -> boo
     # (every spelling counts: `imgs/chapter_2` inside a longer path, an f-string's head, a `!cp` line)
     spelled = sum(ca.cell.source.replace("\\", "/").count(folder) for ca in ctx.cells)
     return spelled <= len(group)
+
+
+def _read_back_at_once(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is this file the notebook's own round trip, named nowhere else in the notebook? Either written
+    and read back in one cell (`img2.save("out.jpg", exif=exif_bytes)`, then `Image.open("out.jpg")`
+    to get an image that carries the EXIF), or saved by one library in a code cell and loaded by the
+    same library in the next (`why.write(profile, "profile.bin")`, then `n_prof = why.read(
+    "profile.bin")`) into a result nothing later reads: an I/O lesson. The notebook writes the file
+    before any use, where it runs: it fails nowhere and has nothing to configure (fair check 21:
+    self-consumed-staging-file, io-lesson-demo)."""
+    path = _normal_path(group[0].value)
+    if not path or path.endswith("/") or "{" in path or "." not in path.rpartition("/")[2]:
+        return False
+    if any(f.source != "python" or f.argument is None for f in group):
+        return False
+    naming = [ca for ca in ctx.cells if path in ca.cell.source.replace("\\", "/")]
+    ordered = sorted(group, key=lambda f: (f.ca.cell.index, f.line))
+    first = ordered[0]
+    if len(naming) == 1 and len({f.ca.cell.index for f in group}) == 1:
+        # (not an archive the cell extracts, `ZipFile("orders.zip")` then `extractall("unpacked")`:
+        # the files it yields are read later, as related locations of the archive's finding)
+        anchors = {p.anchor for p in _produced_paths(ctx)}
+        return (first.argument.direction in ("write", "both") and len(ordered) > 1
+                and all(f.argument.direction == "read" for f in ordered[1:])
+                and not any((f.ca.cell.index, f.line) in anchors for f in group))
+    if len(naming) != 2 or len(group) != 1 or first.argument.direction not in ("read", "none"):
+        return False
+    # (the save is a call the catalogue may not know: found by its callee's module and its name)
+    code_cells = [ca.cell.index for ca in ctx.cells]
+    writer, reader = naming
+    if reader.cell.index != first.ca.cell.index or code_cells.index(reader.cell.index) != code_cells.index(writer.cell.index) + 1:
+        return False
+    module = first.argument.shown_callee.partition(".")[0]
+    saves = [
+        call for call in writer.facts.calls
+        if call.func.partition(".")[0] == module and call.func.rpartition(".")[2] in ("write", "save", "dump")
+        and any(_normal_path(a.string or "") == path for a in call.args)
+    ]
+    if not module or module == first.argument.shown_callee or not saves:
+        return False
+    statement = statement_at(cell_python_tree(first.ca), first.argument.call.line)
+    if not isinstance(statement, ast.Assign) or not all(isinstance(t, ast.Name) for t in statement.targets):
+        return False
+    loads = name_loads(ctx)
+    return not any(
+        (index, node.lineno) > (first.ca.cell.index, first.line)
+        for t in statement.targets for node, _, index in loads.get(t.id, ())
+    )
+
+
+def _optional_cache(group: Sequence[LiteralFinding]) -> bool:
+    """Is this file an optional cache the notebook never writes: tested by an existence check,
+    read only in that test's branch, and the `else` branch gets the same names another way
+    (`if os.path.exists("mnist_784_X_y.pkl"): X, y = pickle.load(…)` `else: X, y =
+    fetch_openml("mnist_784", …)`)? Without the file the notebook computes or downloads the data
+    (that download is its own finding): it fails nowhere (fair check 21: exists-probed-optional-cache)."""
+    if any(f.source != "python" or f.argument is None or f.argument.direction not in ("read", "none") for f in group):
+        return False
+    if not any(f.argument.direction == "none" for f in group) or len({f.ca.cell.index for f in group}) != 1:
+        return False
+    tree = cell_python_tree(group[0].ca)
+    lines = {f.line for f in group}
+    for node in tree_nodes(tree) if tree is not None else ():
+        if not isinstance(node, ast.If) or not node.orelse or node.test.lineno not in lines:
+            continue
+        body_end = node.body[-1].end_lineno or node.body[-1].lineno
+        if not all(node.test.lineno <= line <= body_end for line in lines):
+            return False
+
+        def bound(statements: Sequence[ast.stmt]) -> set[str]:
+            return {t.id for st in statements for n in ast.walk(st) if isinstance(n, ast.Assign)
+                    for target in n.targets for t in ast.walk(target) if isinstance(t, ast.Name)}
+
+        read_into = bound(node.body)
+        return bool(read_into) and read_into <= bound(node.orelse)
+    return False
 
 
 def _named_before(ctx: RuleContext, path: str, place: tuple[int, int]) -> bool:
@@ -8151,17 +8244,31 @@ class CwdRelativePath(Rule):
         staged = _staged_for_upload(ctx, groups)
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
-                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g):
+                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _read_back_at_once(ctx, g) or _optional_cache(g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             else:
                 kept_groups.append(g)
         groups = kept_groups
         # The file a reported download step saves (`dst = "data.zip"; gdown.download(url, dst)`, then
         # extracted): PTH007's (or PTH003's) finding stands for it, not a cwd path of its own.
-        downloads = _download_steps(ctx)
+        # (and a Python download PTH003 reports, `urlretrieve(url, "../data/x.fna.gz")`: its URL's
+        # finding stands for the file in the report, the compiler still lifts the destination into
+        # the config, as when it was reported here; fair check 21, item 129)
+        pth003_downloads = frozenset(_covered_python_fetch_lines(ctx)) - _download_steps(ctx)
+        downloads = _download_steps(ctx) | pth003_downloads
         if downloads:
-            groups = [g for g in groups if not _download_destination(
-                [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]
+            for g in [g for g in groups if _download_destination(
+                    [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]:
+                groups.remove(g)
+                first = min(g, key=lambda o: (o.ca.cell.index, o.line))
+                if (first.ca.cell.index, first.line) in pth003_downloads:
+                    yield replace(_hit(
+                        first,
+                        f"Relative path {shown(first.value)}, where {first.argument.shown_callee} saves a download "
+                        "(PTH003's finding), is resolved against the current working directory, " + RUN_FOLDER,
+                        "Build it from a configured root instead.",
+                        [o for o in g if o is not first],
+                    ), folded_into="PTH003")
             # A `download=True` dataset's own root: PTH007's download stands for it in the report,
             # but the compiler still lifts the root into the config, as when it was reported here.
             for g in [g for g in groups if _one_dataset_root(g, downloads)]:
@@ -8187,7 +8294,19 @@ class CwdRelativePath(Rule):
                 ), folded_into="PTH007")
             for position in [p for p, uses in grouped.items() if _download_destination(
                     [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses], downloads)]:
-                del grouped[position]
+                uses = grouped.pop(position)
+                constant, _, pa = uses[0]
+                first = min(((_cell_of(ctx, u), u.call.line) for _, _, u in uses))
+                if first in pth003_downloads:
+                    yield Hit(
+                        constant.ca.cell, constant.line, constant.column,
+                        f"Relative path {shown(constant.value)} (`{constant.name}`), where {pa.shown_callee} saves a "
+                        "download (PTH003's finding), is resolved against the current working directory, " + RUN_FOLDER,
+                        fix="Build it from a configured root instead.",
+                        key=f"{constant.name}\x1f{constant.value}",
+                        related=tuple(dict.fromkeys((cells_by_index[_cell_of(ctx, u)], u.call.line, u.call.column) for _, _, u in uses)),
+                        folded_into="PTH003",
+                    )
             # The same root reached through a constant (`data_directory = "./data"`, then
             # `MNIST(data_directory, train=True, download=True)` and its test split): PTH007's
             # download stands for it too (fair check 16, item 105), the compiler still lifts it.
