@@ -3124,6 +3124,69 @@ def _fold_by_folder(
             also += f"; the notebook writes {shown(normal)} itself (cell {writer.cell.index}, line {writer.line})"
         out.append(replace(hit, message=hit.message + also, related=tuple(dict.fromkeys(
             r for r in related if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))))
+    return _fold_sibling_folders(out, {position(hit): (folder, normal) for hit, folder, normal in keyed})
+
+
+# `read by `open``, `written by `df.to_csv``: how a PTH006 message names the call of its path.
+_USED_BY = re.compile(r", (read by|written by|read and written by|used by) `([^`]+)`")
+
+
+def _fold_sibling_folders(hits: list[Hit], where: Mapping[tuple[int, int, int], tuple[Optional[str], str]]) -> list[Hit]:
+    """Per-section results read from sibling folders of one parent, in one cell or consecutive
+    cells (`../Section-04-Cost-Sensitive-Learning/cs_mean.pkl`, `../Section-05-Undersampling/
+    us_mean.pkl`…, each with its `_std.pkl`): one results root fixes them all, so one finding at the
+    first, the others related (fair check 21: sibling-folders-split-per-folder). Siblings must be
+    used by the same call the same way and hold parallel files (the same extension and the same
+    names after their prefix: `mean`, `std`); a `../data` read beside a `../saved_models` store stays
+    two findings (fair check 20, item 100)."""
+    def position(hit: Hit) -> tuple[int, int, int]:
+        return (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
+
+    def shape(hit: Hit) -> Optional[tuple[str, str, str, frozenset[str]]]:
+        folder, normal = where.get(position(hit), (None, ""))
+        used = _USED_BY.search(hit.message)
+        if folder is None or used is None or not re.fullmatch(r"\.\./[^/]+", folder):
+            return None
+        # (the files of the folder: the finding's own and its folded ones)
+        files = [n for (f, n) in where.values() if f == folder and n != folder] or [normal]
+        stems = frozenset(n.rpartition("/")[2].partition(".")[0].partition("_")[2] for n in files)
+        extensions = {n.rpartition("/")[2].partition(".")[2] for n in files}
+        if len(extensions) != 1 or "" in stems:
+            return None
+        return used.group(0), extensions.pop(), "..", stems
+
+    ordered = sorted(range(len(hits)), key=lambda i: position(hits[i]))
+    head: Optional[int] = None
+    members: dict[int, list[int]] = {}
+    for i in ordered:
+        kind = shape(hits[i])
+        previous = members[head][-1] if head is not None else None
+        if (kind is not None and previous is not None and shape(hits[head]) == kind
+                and hits[i].cell is not None and hits[previous].cell is not None
+                and 0 <= hits[i].cell.index - hits[previous].cell.index <= 1):
+            members[head].append(i)
+            continue
+        head = i if kind is not None else None
+        if head is not None:
+            members[head] = [i]
+    folded = {i for group in members.values() for i in group[1:]}
+    out: list[Hit] = []
+    for i, hit in enumerate(hits):
+        if i in folded:
+            continue
+        siblings = members.get(i, [i])[1:]
+        if siblings:
+            related = [*hit.related]
+            for j in siblings:
+                other = hits[j]
+                if other.cell is not None:
+                    related.append((other.cell, other.line, other.column))
+                related.extend(other.related)
+            hit = replace(hit, message=hit.message + (
+                f"; so {'is' if len(siblings) == 1 else 'are'} {len(siblings)} sibling folder{'' if len(siblings) == 1 else 's'} "
+                "under '..' holding the same files (related): one results root to configure"),
+                related=tuple(dict.fromkeys(related)))
+        out.append(hit)
     return out
 
 
@@ -7697,7 +7760,7 @@ class CwdRelativePath(Rule):
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
         "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
-        "expression or in `print`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
+        "expression or in `print`, `\"profile_store\" in os.listdir(os.getcwd())`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
         "testing for them, the part of its test right of the check in an `and`: `if \"google.colab\" in sys.modules and "
         "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), "
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
@@ -7761,8 +7824,20 @@ class CwdRelativePath(Rule):
         "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
         "A scratch file the notebook writes first and deletes later (`open(\"tmp.txt\", \"w\")`, read back, then `os.remove(\"tmp.txt\")`; "
         "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not a finding of its own, but a related path of its folder's finding when the notebook has one (`examples/frame_pickle` beside `examples/ex1.csv`: one folder to configure). "
-        "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted): "
+        "So for the delete of a file a call the catalogue does not know wrote above (`profile_view.write(\"my_profile.bin\")`, then "
+        "`os.remove(\"./my_profile.bin\")`; a folder only deleted and named nowhere before, another tool's cache, stays a finding, "
+        "said to be deleted by the call), a folder only made and named nowhere else (`os.makedirs(\"imgs/chapter_4\", exist_ok=True)` "
+        "of copied set-up code: an empty folder), a file written and read back in one cell and named nowhere else (`img.save(\"out.jpg\", "
+        "exif=…)`, then `Image.open(\"out.jpg\")`; not an archive the cell extracts), a file one library saves in a cell and loads in "
+        "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), and "
+        "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
+        "pickle.load(…)` `else: X = fetch_openml(…)`). "
+        "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
+        "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`): "
         "that finding stands for the download and what it saved. "
+        "Per-section results read from sibling folders of one parent in one cell or consecutive cells, by the same call and with "
+        "parallel names (`../Section-04-…/cs_mean.pkl`, `../Section-05-…/us_mean.pkl`, each with its `_std.pkl`) are one finding "
+        "at the first, the other folders related: one results root. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
