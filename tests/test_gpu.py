@@ -451,3 +451,36 @@ def test_the_import_fallback_fixture_has_no_finding_and_its_steps_still_request_
     assert [d.code for d in analysis.result.diagnostics if d.code == "GPU001"] == []
     plan = plan_model("frames_anywhere", [(analysis.facts, analysis.result.diagnostics)])
     assert {step for step, _ in gpu_steps(plan, load_catalog())} == {"fares_with_or_without_a_gpu", "grid_step"}  # (`grid` is a variable of the step)
+
+
+# --- fair check 21: GPU lines behind a switch the notebook turns off ---------------------------------------
+
+
+def test_gpu001_under_a_switch_saved_off_says_when_the_lines_run(tmp_path):
+    """Chapter15's Trainers (`gpus=-1`) all sit under `if train_model:`, and the notebook binds
+    `train_model = False` ("Set this to True to train model"): the finding stays (the switch is
+    documented), but says the lines run only once the switch is on. A switch saved on, or bound
+    twice, is no such note."""
+    off = _gpu001(
+        tmp_path,
+        "import pytorch_lightning as pl",
+        "# Set this to True to train model\ntrain_model = False",
+        "if train_model:\n    trainer = pl.Trainer(gpus=-1, max_epochs=5)\n    trainer.fit(model, datamodule)\nelse:\n    print('Skipping Training')",
+        "if train_model:\n    trainer = pl.Trainer(gpus=-1, max_epochs=10)\n    trainer.fit(model, datamodule)",
+    )
+    assert [(d.location.cell, d.location.line) for d in off] == [(3, 2)]
+    assert "no GPU once `train_model` is set True (every such line is under `if train_model:`, and cell 2 sets it False as saved, so as saved they do not run)" in off[0].message
+    on = _gpu001(
+        tmp_path,
+        "import pytorch_lightning as pl",
+        "train_model = True",
+        "if train_model:\n    trainer = pl.Trainer(gpus=-1, max_epochs=5)",
+    )
+    rebound = _gpu001(
+        tmp_path,
+        "import pytorch_lightning as pl",
+        "train_model = False",
+        "train_model = False\nif train_model:\n    trainer = pl.Trainer(gpus=-1, max_epochs=5)",
+    )
+    assert [d.location.cell for d in on] == [3] and [d.location.cell for d in rebound] == [3]
+    assert "train_model" not in on[0].message and "train_model" not in rebound[0].message

@@ -11,7 +11,7 @@ from typing import Iterator, Optional
 from nbrefactor.audit.analysis import cell_python_tree
 from nbrefactor.audit.gpu import GpuCatalog, in_branch, gpu_requirements
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, single_assignments
 
 
 class GpuOnlyCode(Rule):
@@ -406,13 +406,18 @@ class GpuOnlyCode(Rule):
                     related=related,
                 )
                 continue
+            toggle = _switched_off(ctx, [(need.cell, need.line), *((c.index, line or 0) for c, line, _ in related)])
+            # `if train_model:` around every GPU line, with `train_model = False` as saved: the lines
+            # run only once the reader turns the switch on (fair check 21, Chapter15 cell 47).
+            switched = (f" once `{toggle[0]}` is set True (every such line is under `if {toggle[0]}:`, and cell "
+                        f"{toggle[1]} sets it False as saved, so as saved they do not run)") if toggle else ""
             yield Hit(
                 cell,
                 need.line,
                 need.column,
-                f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no TPU"
+                f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no TPU{switched}"
                 if tpu else
-                f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no GPU, "
+                f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no GPU{switched}, "
                 "and the pipeline step running it is scheduled on a GPU node" + whole_note
                 + ("; the notebook's literal CUDA placements (`.cuda()`, `device=\"cuda\"`) are related: the same "
                    "device choice fixes them" if key == placed_too else ""),
@@ -427,6 +432,33 @@ class GpuOnlyCode(Rule):
                 key=need.reason,
                 related=related,
             )
+
+
+def _switched_off(ctx: RuleContext, places: list[tuple[int, int]]) -> Optional[tuple[str, int]]:
+    """The switch every place (cell, line) sits under, `if train_model:`, when the notebook binds it
+    once, to `False` (`train_model = False  # Set this to True to train model`): (its name, the cell
+    binding it), else None. A documented switch: the lines are what the notebook does when turned
+    on, so the finding stays, saying so."""
+    trees = {ca.cell.index: cell_python_tree(ca) for ca in ctx.cells}
+    common: Optional[set[str]] = None
+    for cell, line in places:
+        tree = trees.get(cell)
+        names = {
+            node.test.id for node in ast.walk(tree) if isinstance(node, ast.If) and isinstance(node.test, ast.Name)
+            and node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.body[-1].lineno)
+        } if tree is not None else set()
+        common = names if common is None else common & names
+        if not common:
+            return None
+    bound = single_assignments(ctx)
+    for name in sorted(common or ()):
+        statements = bound.get(name, ())
+        if len(statements) != 1 or not isinstance(statements[0].value, ast.Constant) or statements[0].value.value is not False:
+            continue
+        for index, tree in trees.items():
+            if tree is not None and any(node is statements[0] for node in tree.body):
+                return name, index
+    return None
 
 
 def _top_level_line(ctx: RuleContext, cell_index: int, line: int) -> bool:

@@ -92,6 +92,8 @@ class PathArgument:
         written by", "passed to"; "downloaded into and read by" for a dataset class told to download."""
         if self.entry.generic:
             return "used by"  # read or written: the catalogue does not know this call
+        if (self.qualified or self.shown_callee) in _DELETE_CALLS:
+            return "deleted by"  # `os.remove("out.bin")` writes nothing (fair check 21, item 128)
         if self.entry.downloads_always:
             return "downloaded into and read by"
         if self.entry.downloads_when:
@@ -1562,11 +1564,26 @@ def _displayed_listing(f: LiteralFinding) -> bool:
     stay reported."""
     if f.argument is None or _normal_path(f.value) != "":
         return False
-    if (f.argument.qualified or f.argument.shown_callee) not in _LISTING_CALLS:
+    return _listing_only_displayed(f.ca, f.argument)
+
+
+def _listing_only_displayed(ca: CellAnalysis, argument: PathArgument) -> bool:
+    """Is `argument` a listing call's, in a bare expression whose calls only shape or display it
+    (`sorted(os.listdir("."))`, `"profile_store" in os.listdir(os.getcwd())`)?"""
+    if (argument.qualified or argument.shown_callee) not in _LISTING_CALLS:
         return False
-    statement = statement_at(cell_python_tree(f.ca), f.argument.call.line)
+    statement = statement_at(cell_python_tree(ca), argument.call.line)
     return isinstance(statement, ast.Expr) and all(
         _display_call(node) for node in ast.walk(statement.value) if isinstance(node, ast.Call)
+    )
+
+
+def _working_directory_call(node: ast.AST) -> bool:
+    """`os.getcwd()` or `Path.cwd()`: the working directory itself, nothing joined to it."""
+    return (
+        isinstance(node, ast.Call) and not node.args and not node.keywords and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and (node.func.value.id, node.func.attr) in (("os", "getcwd"), ("Path", "cwd"), ("pathlib.Path", "cwd"))
     )
 
 
@@ -1607,6 +1624,8 @@ def _display_call(node: ast.Call) -> bool:
     if isinstance(func, ast.Attribute):
         if func.attr in _LISTING_ATTRS and isinstance(func.value, ast.Name) and func.value.id == "os":
             return True  # the listing itself
+        if _working_directory_call(node):
+            return True  # the folder it lists (`os.listdir(os.getcwd())`)
         return func.attr in _NAME_METHODS and isinstance(func.value, ast.Name)
     return False
 
@@ -1965,8 +1984,19 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
 
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
-        if tree is None or not any(_may_fetch(call, destinations) for call in nodes_of(tree, ast.Call)):
+        if tree is None:
+            continue
+        # A catalogued call taking both a URL and the file it saves (`urlretrieve(url,
+        # "../data/x.fna.gz")`), by the call's place: its URL and its destination argument.
+        catalogued: dict[tuple[int, int], dict[str, PathArgument]] = {}
+        for pa in path_arguments(ctx.facts, ctx.catalog, ca):
+            side = "url" if pa.entry.kind == "url" else "file" if pa.direction == "write" and not pa.entry.generic else ""
+            if side:
+                catalogued.setdefault((pa.call.line, pa.call.column), {}).setdefault(side, pa)
+        saves_a_download = any(len(v) == 2 for v in catalogued.values())
+        if not saves_a_download and not any(_may_fetch(call, destinations) for call in nodes_of(tree, ast.Call)):
             continue  # (no call below can be one: most cells)
+        arguments = _call_argument_nodes(tree) if saves_a_download else {}
         for stmt in tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
@@ -1975,7 +2005,16 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
                     continue
                 callee = dotted_name(node.func) or ""
                 keywords = {k.arg: k.value for k in node.keywords if k.arg}
-                if callee in destinations:
+                both = catalogued.get((node.lineno, node.col_offset + 1)) or catalogued.get(
+                    (node.lineno, node.col_offset + 1 + ca.masked.dedent), {})
+                if len(both) == 2:
+                    # (fair check 21, item 129: the destination of a download PTH003 reports)
+                    url = string_at(ca, arguments.get((both["url"].arg.line, both["url"].arg.column)), node.lineno)
+                    spelled = string_at(ca, arguments.get((both["file"].arg.line, both["file"].arg.column)), node.lineno)
+                    if url is None or spelled is None or not _WEB_URL.match(url[0]):
+                        continue
+                    name = spelled[0]
+                elif callee in destinations:
                     params, how = destinations[callee]
                     position, url_param = functions[callee][0], functions[callee][1]
                     if how is None:
@@ -2128,6 +2167,117 @@ def _scratch(uses: Sequence[tuple[tuple[int, int], str, bool]], path: str, remov
     start = ordered[0][0]
     return any(at > start for at, _, deletes in ordered if deletes) or any(
         at > start and name == path for at, name in removals)
+
+
+# Folders Lightning writes into when the notebook names none (`_implicit_folders`): a `makedirs` of
+# one prepares the library's output, not an empty folder.
+_LIGHTNING_DEFAULT_FOLDERS = frozenset({"lightning_logs", "checkpoints"})
+
+
+def _empty_folder_made(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is this folder only made (`os.makedirs("imgs/chapter_15", exist_ok=True)`, copied set-up code)
+    and named nowhere else in the notebook: no read or write under it, no constant, f-string or
+    shell line spelling it, no library default folder of that name? The line leaves an empty
+    folder wherever the notebook runs: it fails nowhere and has nothing to configure (fair check
+    21: makedirs-of-folder-never-written). Any other spelling of the folder in the code keeps the
+    finding (`fig.write_image(f"imgs/chapter_12/{name}.png")`)."""
+    if not all(f.source == "python" and f.argument is not None and f.argument.call.method in ("makedirs", "mkdir")
+               for f in group):
+        return False
+    folder = _normal_path(group[0].value)
+    if not folder or folder.startswith(".."):
+        return False
+    implicit = {str(dict(e).get("folder", "")).split("/")[0] for e in ctx.catalog.table("io_calls", "implicit_folder", []) or []}
+    if folder.split("/")[0] in implicit | _LIGHTNING_DEFAULT_FOLDERS:
+        return False
+    # (every spelling counts: `imgs/chapter_2` inside a longer path, an f-string's head, a `!cp` line)
+    spelled = sum(ca.cell.source.replace("\\", "/").count(folder) for ca in ctx.cells)
+    return spelled <= len(group)
+
+
+def _read_back_at_once(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is this file the notebook's own round trip, named nowhere else in the notebook? Either written
+    and read back in one cell (`img2.save("out.jpg", exif=exif_bytes)`, then `Image.open("out.jpg")`
+    to get an image that carries the EXIF), or saved by one library in a code cell and loaded by the
+    same library in the next (`why.write(profile, "profile.bin")`, then `n_prof = why.read(
+    "profile.bin")`) into a result nothing later reads: an I/O lesson. The notebook writes the file
+    before any use, where it runs: it fails nowhere and has nothing to configure (fair check 21:
+    self-consumed-staging-file, io-lesson-demo)."""
+    path = _normal_path(group[0].value)
+    if not path or path.endswith("/") or "{" in path or "." not in path.rpartition("/")[2]:
+        return False
+    if any(f.source != "python" or f.argument is None for f in group):
+        return False
+    naming = [ca for ca in ctx.cells if path in ca.cell.source.replace("\\", "/")]
+    ordered = sorted(group, key=lambda f: (f.ca.cell.index, f.line))
+    first = ordered[0]
+    if len(naming) == 1 and len({f.ca.cell.index for f in group}) == 1:
+        # (not an archive the cell extracts, `ZipFile("orders.zip")` then `extractall("unpacked")`:
+        # the files it yields are read later, as related locations of the archive's finding)
+        anchors = {p.anchor for p in _produced_paths(ctx)}
+        return (first.argument.direction in ("write", "both") and len(ordered) > 1
+                and all(f.argument.direction == "read" for f in ordered[1:])
+                and not any((f.ca.cell.index, f.line) in anchors for f in group))
+    if len(naming) != 2 or len(group) != 1 or first.argument.direction not in ("read", "none"):
+        return False
+    # (the save is a call the catalogue may not know: found by its callee's module and its name)
+    code_cells = [ca.cell.index for ca in ctx.cells]
+    writer, reader = naming
+    if reader.cell.index != first.ca.cell.index or code_cells.index(reader.cell.index) != code_cells.index(writer.cell.index) + 1:
+        return False
+    module = first.argument.shown_callee.partition(".")[0]
+    saves = [
+        call for call in writer.facts.calls
+        if call.func.partition(".")[0] == module and call.func.rpartition(".")[2] in ("write", "save", "dump")
+        and any(_normal_path(a.string or "") == path for a in call.args)
+    ]
+    if not module or module == first.argument.shown_callee or not saves:
+        return False
+    statement = statement_at(cell_python_tree(first.ca), first.argument.call.line)
+    if not isinstance(statement, ast.Assign) or not all(isinstance(t, ast.Name) for t in statement.targets):
+        return False
+    loads = name_loads(ctx)
+    return not any(
+        (index, node.lineno) > (first.ca.cell.index, first.line)
+        for t in statement.targets for node, _, index in loads.get(t.id, ())
+    )
+
+
+def _optional_cache(group: Sequence[LiteralFinding]) -> bool:
+    """Is this file an optional cache the notebook never writes: tested by an existence check,
+    read only in that test's branch, and the `else` branch gets the same names another way
+    (`if os.path.exists("mnist_784_X_y.pkl"): X, y = pickle.load(…)` `else: X, y =
+    fetch_openml("mnist_784", …)`)? Without the file the notebook computes or downloads the data
+    (that download is its own finding): it fails nowhere (fair check 21: exists-probed-optional-cache)."""
+    if any(f.source != "python" or f.argument is None or f.argument.direction not in ("read", "none") for f in group):
+        return False
+    if not any(f.argument.direction == "none" for f in group) or len({f.ca.cell.index for f in group}) != 1:
+        return False
+    tree = cell_python_tree(group[0].ca)
+    lines = {f.line for f in group}
+    for node in tree_nodes(tree) if tree is not None else ():
+        if not isinstance(node, ast.If) or not node.orelse or node.test.lineno not in lines:
+            continue
+        body_end = node.body[-1].end_lineno or node.body[-1].lineno
+        if not all(node.test.lineno <= line <= body_end for line in lines):
+            return False
+
+        def bound(statements: Sequence[ast.stmt]) -> set[str]:
+            return {t.id for st in statements for n in ast.walk(st) if isinstance(n, ast.Assign)
+                    for target in n.targets for t in ast.walk(target) if isinstance(t, ast.Name)}
+
+        read_into = bound(node.body)
+        return bool(read_into) and read_into <= bound(node.orelse)
+    return False
+
+
+def _named_before(ctx: RuleContext, path: str, place: tuple[int, int]) -> bool:
+    """Does a string literal of a code cell above `place` (cell, line) name `path`, spelled with or
+    without `./`?"""
+    return any(
+        _normal_path(s.value) == path
+        for ca in ctx.cells for s in ca.facts.strings if (ca.cell.index, s.line) < place
+    )
 
 
 def _download_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
@@ -2988,6 +3138,69 @@ def _fold_by_folder(
             also += f"; the notebook writes {shown(normal)} itself (cell {writer.cell.index}, line {writer.line})"
         out.append(replace(hit, message=hit.message + also, related=tuple(dict.fromkeys(
             r for r in related if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))))
+    return _fold_sibling_folders(out, {position(hit): (folder, normal) for hit, folder, normal in keyed})
+
+
+# `read by `open``, `written by `df.to_csv``: how a PTH006 message names the call of its path.
+_USED_BY = re.compile(r", (read by|written by|read and written by|used by) `([^`]+)`")
+
+
+def _fold_sibling_folders(hits: list[Hit], where: Mapping[tuple[int, int, int], tuple[Optional[str], str]]) -> list[Hit]:
+    """Per-section results read from sibling folders of one parent, in one cell or consecutive
+    cells (`../Section-04-Cost-Sensitive-Learning/cs_mean.pkl`, `../Section-05-Undersampling/
+    us_mean.pkl`…, each with its `_std.pkl`): one results root fixes them all, so one finding at the
+    first, the others related (fair check 21: sibling-folders-split-per-folder). Siblings must be
+    used by the same call the same way and hold parallel files (the same extension and the same
+    names after their prefix: `mean`, `std`); a `../data` read beside a `../saved_models` store stays
+    two findings (fair check 20, item 100)."""
+    def position(hit: Hit) -> tuple[int, int, int]:
+        return (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
+
+    def shape(hit: Hit) -> Optional[tuple[str, str, str, frozenset[str]]]:
+        folder, normal = where.get(position(hit), (None, ""))
+        used = _USED_BY.search(hit.message)
+        if folder is None or used is None or not re.fullmatch(r"\.\./[^/]+", folder):
+            return None
+        # (the files of the folder: the finding's own and its folded ones)
+        files = [n for (f, n) in where.values() if f == folder and n != folder] or [normal]
+        stems = frozenset(n.rpartition("/")[2].partition(".")[0].partition("_")[2] for n in files)
+        extensions = {n.rpartition("/")[2].partition(".")[2] for n in files}
+        if len(extensions) != 1 or "" in stems:
+            return None
+        return used.group(0), extensions.pop(), "..", stems
+
+    ordered = sorted(range(len(hits)), key=lambda i: position(hits[i]))
+    head: Optional[int] = None
+    members: dict[int, list[int]] = {}
+    for i in ordered:
+        kind = shape(hits[i])
+        previous = members[head][-1] if head is not None else None
+        if (kind is not None and previous is not None and shape(hits[head]) == kind
+                and hits[i].cell is not None and hits[previous].cell is not None
+                and 0 <= hits[i].cell.index - hits[previous].cell.index <= 1):
+            members[head].append(i)
+            continue
+        head = i if kind is not None else None
+        if head is not None:
+            members[head] = [i]
+    folded = {i for group in members.values() for i in group[1:]}
+    out: list[Hit] = []
+    for i, hit in enumerate(hits):
+        if i in folded:
+            continue
+        siblings = members.get(i, [i])[1:]
+        if siblings:
+            related = [*hit.related]
+            for j in siblings:
+                other = hits[j]
+                if other.cell is not None:
+                    related.append((other.cell, other.line, other.column))
+                related.extend(other.related)
+            hit = replace(hit, message=hit.message + (
+                f"; so {'is' if len(siblings) == 1 else 'are'} {len(siblings)} sibling folder{'' if len(siblings) == 1 else 's'} "
+                "under '..' holding the same files (related): one results root to configure"),
+                related=tuple(dict.fromkeys(related)))
+        out.append(hit)
     return out
 
 
@@ -6864,6 +7077,10 @@ def _open_ended_paths(
                     continue
                 what = shown(value)
             else:
+                if _working_directory_call(node) and _listing_only_displayed(ca, pa):
+                    # `"profile_store" in os.listdir(os.getcwd())`, shown: a look at the working
+                    # directory, as for `os.listdir(".")` (fair check 21, item 106).
+                    continue
                 what = "the working directory"
                 rest = _cwd_rest(ctx, node, ca.cell.index, pa.arg.line) if read_back is not None else None
                 if rest and read_back is not None and read_back(rest, ca.cell.index, pa):
@@ -7571,7 +7788,7 @@ class CwdRelativePath(Rule):
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
         "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
-        "expression or in `print`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
+        "expression or in `print`, `\"profile_store\" in os.listdir(os.getcwd())`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
         "testing for them, the part of its test right of the check in an `and`: `if \"google.colab\" in sys.modules and "
         "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), "
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
@@ -7635,8 +7852,20 @@ class CwdRelativePath(Rule):
         "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
         "A scratch file the notebook writes first and deletes later (`open(\"tmp.txt\", \"w\")`, read back, then `os.remove(\"tmp.txt\")`; "
         "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not a finding of its own, but a related path of its folder's finding when the notebook has one (`examples/frame_pickle` beside `examples/ex1.csv`: one folder to configure). "
-        "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted): "
+        "So for the delete of a file a call the catalogue does not know wrote above (`profile_view.write(\"my_profile.bin\")`, then "
+        "`os.remove(\"./my_profile.bin\")`; a folder only deleted and named nowhere before, another tool's cache, stays a finding, "
+        "said to be deleted by the call), a folder only made and named nowhere else (`os.makedirs(\"imgs/chapter_4\", exist_ok=True)` "
+        "of copied set-up code: an empty folder), a file written and read back in one cell and named nowhere else (`img.save(\"out.jpg\", "
+        "exif=…)`, then `Image.open(\"out.jpg\")`; not an archive the cell extracts), a file one library saves in a cell and loads in "
+        "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), and "
+        "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
+        "pickle.load(…)` `else: X = fetch_openml(…)`). "
+        "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
+        "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`): "
         "that finding stands for the download and what it saved. "
+        "Per-section results read from sibling folders of one parent in one cell or consecutive cells, by the same call and with "
+        "parallel names (`../Section-04-…/cs_mean.pkl`, `../Section-05-…/us_mean.pkl`, each with its `_std.pkl`) are one finding "
+        "at the first, the other folders related: one results root. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
@@ -8118,17 +8347,31 @@ class CwdRelativePath(Rule):
         staged = _staged_for_upload(ctx, groups)
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
-                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged:
+                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _read_back_at_once(ctx, g) or _optional_cache(g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             else:
                 kept_groups.append(g)
         groups = kept_groups
         # The file a reported download step saves (`dst = "data.zip"; gdown.download(url, dst)`, then
         # extracted): PTH007's (or PTH003's) finding stands for it, not a cwd path of its own.
-        downloads = _download_steps(ctx)
+        # (and a Python download PTH003 reports, `urlretrieve(url, "../data/x.fna.gz")`: its URL's
+        # finding stands for the file in the report, the compiler still lifts the destination into
+        # the config, as when it was reported here; fair check 21, item 129)
+        pth003_downloads = frozenset(_covered_python_fetch_lines(ctx)) - _download_steps(ctx)
+        downloads = _download_steps(ctx) | pth003_downloads
         if downloads:
-            groups = [g for g in groups if not _download_destination(
-                [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]
+            for g in [g for g in groups if _download_destination(
+                    [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]:
+                groups.remove(g)
+                first = min(g, key=lambda o: (o.ca.cell.index, o.line))
+                if (first.ca.cell.index, first.line) in pth003_downloads:
+                    yield replace(_hit(
+                        first,
+                        f"Relative path {shown(first.value)}, where {first.argument.shown_callee} saves a download "
+                        "(PTH003's finding), is resolved against the current working directory, " + RUN_FOLDER,
+                        "Build it from a configured root instead.",
+                        [o for o in g if o is not first],
+                    ), folded_into="PTH003")
             # A `download=True` dataset's own root: PTH007's download stands for it in the report,
             # but the compiler still lifts the root into the config, as when it was reported here.
             for g in [g for g in groups if _one_dataset_root(g, downloads)]:
@@ -8154,7 +8397,19 @@ class CwdRelativePath(Rule):
                 ), folded_into="PTH007")
             for position in [p for p, uses in grouped.items() if _download_destination(
                     [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses], downloads)]:
-                del grouped[position]
+                uses = grouped.pop(position)
+                constant, _, pa = uses[0]
+                first = min(((_cell_of(ctx, u), u.call.line) for _, _, u in uses))
+                if first in pth003_downloads:
+                    yield Hit(
+                        constant.ca.cell, constant.line, constant.column,
+                        f"Relative path {shown(constant.value)} (`{constant.name}`), where {pa.shown_callee} saves a "
+                        "download (PTH003's finding), is resolved against the current working directory, " + RUN_FOLDER,
+                        fix="Build it from a configured root instead.",
+                        key=f"{constant.name}\x1f{constant.value}",
+                        related=tuple(dict.fromkeys((cells_by_index[_cell_of(ctx, u)], u.call.line, u.call.column) for _, _, u in uses)),
+                        folded_into="PTH003",
+                    )
             # The same root reached through a constant (`data_directory = "./data"`, then
             # `MNIST(data_directory, train=True, download=True)` and its test split): PTH007's
             # download stands for it too (fair check 16, item 105), the compiler still lifts it.
@@ -8202,6 +8457,15 @@ class CwdRelativePath(Rule):
                 position = next((pos for root, pos in constant_roots if _under(path, root)), None)
                 if position is not None:
                     extra.setdefault(position, []).extend(group)
+                    continue
+                # Only deleted, but named above by a call the catalogue does not know
+                # (`profile_view.write("my_profile.bin")`, then `os.remove("./my_profile.bin")`): the
+                # cleanup of the notebook's own scratch file, nothing to configure; a related path of
+                # its folder's finding when there is one (fair check 21, item 128). A folder named
+                # nowhere before its delete (`shutil.rmtree("joblib_cache")`, another tool's cache)
+                # stays a finding (fair check 7).
+                if _named_before(ctx, path, min((o.ca.cell.index, o.line) for o in group)):
+                    scratch.append((group[0].value, [(o.ca.cell, o.line, o.column) for o in group]))
                     continue
             kept.append(group)
         reported_here: list[tuple[LiteralFinding, list[LiteralFinding]]] = []
