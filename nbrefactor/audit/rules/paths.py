@@ -8347,8 +8347,20 @@ class CwdRelativePath(Rule):
         staged = _staged_for_upload(ctx, groups)
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
-                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _read_back_at_once(ctx, g) or _optional_cache(g):
+                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
+            elif _read_back_at_once(ctx, g):
+                # The notebook's own round trip is no finding in the report, but the package still
+                # writes the file where the notebook did: the compiler lifts it into the config, one
+                # field for the write and its read (`export_graphviz(..., out_file=cfg.x)`, then
+                # `open(cfg.x)`), as when it was reported (realmig/tree_export).
+                yield replace(_hit(
+                    g[0],
+                    f"Relative path {shown(g[0].value)}, a file the notebook writes and reads back itself, is resolved "
+                    "against the current working directory, " + RUN_FOLDER,
+                    "Build it from a configured root instead.",
+                    g[1:],
+                ), folded_into=self.code)
             else:
                 kept_groups.append(g)
         groups = kept_groups
