@@ -2632,16 +2632,6 @@ class _CheckFlow:
             return all(self._shape_only(a, tracked) for a in (*value.args, *(k.value for k in value.keywords)))
         return not isinstance(value, ast.Call) and self._shape_only(value, tracked)
 
-    def _only_argument(self, call: ast.Call, position: int | None, keyword: str, ctrl: bool) -> ast.expr | None:
-        """The argument at `position` (or named `keyword`) when the value reaches it and no other
-        argument of the call; else None."""
-        slot = call.args[position] if position is not None and len(call.args) > position else None
-        slot = slot if slot is not None else next((k.value for k in call.keywords if k.arg == keyword), None)
-        if slot is None or isinstance(slot, ast.Starred) or not self.expr(slot, ctrl):
-            return None
-        others = [v for v in (*call.args, *(k.value for k in call.keywords)) if v is not slot]
-        return None if any(self.expr(v, ctrl) for v in others) else slot
-
     def _into_helper(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, tracked: set[str]) -> None:
         args = helper.args
         positional = [a.arg for a in (*args.posonlyargs, *args.args)]
