@@ -139,17 +139,19 @@ def test_none_is_begun_when_nothing_would_be_listed(listing, monkeypatch, tmp_pa
     assert listing._ASIDE is None
 
 
-def test_the_pool_warm_up_begins_the_listing_first_and_takes_its_answer(listing, monkeypatch):
-    """The order that makes it pay: begun before the rules are imported and warmed up, taken when
-    the warm-up asks for the listing."""
+def test_the_pool_warm_up_begins_the_listing_first_and_takes_it_last(listing, monkeypatch):
+    """The order that makes it pay: begun before the rules are imported, taken after the warm-up
+    audit, so the other process lists while this one does all the rest of the warm-up."""
     from nbrefactor.audit import engine, rules
     from nbrefactor.config import Settings
 
     calls: list[str] = []
     real_aside, real_taken, real_rules = listing.list_installed_aside, listing._listing_aside, rules.all_rules
+    real_audit = engine.audit_notebook
     monkeypatch.setattr(listing, "list_installed_aside", lambda: (calls.append("begun"), real_aside())[1])
     monkeypatch.setattr(listing, "_listing_aside", lambda: (calls.append("taken"), real_taken())[1])
     monkeypatch.setattr(rules, "all_rules", lambda: (calls.append("rules"), real_rules())[1])
+    monkeypatch.setattr(engine, "audit_notebook", lambda *args: (calls.append("warm-up audit"), real_audit(*args))[1])
     engine._warm_up(Settings())
-    assert calls[:3] == ["begun", "rules", "taken"] and calls.count("taken") == 1  # (the warm-up audit asks for the rules again)
-    assert listing._ASIDE is None
+    assert [c for c in calls if c != "rules"] == ["begun", "warm-up audit", "taken"] and calls[1] == "rules"
+    assert listing._ASIDE is None and listing.installed_distributions.cache_info().currsize == 1
