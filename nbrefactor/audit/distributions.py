@@ -165,23 +165,20 @@ def installed_distributions() -> Mapping[str, tuple[str, ...]]:
     ran lacked `pylab`, and kept, it would have lacked it for as long as the environment stood."""
     store = INSTALLED_STORE
     if store is None:
-        return _listed()
+        return _listing(half_installed=False)[1]
     from nbrefactor.audit.cache import environment_digest, installed_listing_key
 
     key = installed_listing_key()
-    try:
-        kept = json.loads(store.read_text(encoding="utf-8"))
-        if kept["key"] == key:
-            return {str(k): tuple(str(d) for d in v) for k, v in kept["listing"].items()}
-    except (OSError, ValueError, AttributeError, TypeError, KeyError):
-        pass  # not there yet, damaged, or made for another key: list them again
+    kept = _kept_listing(store, key)
+    if kept is not None:
+        _listing_aside()  # (one begun meanwhile is not needed)
+        return kept
     recording = RECORDING
     if recording is not None:
         recording("listing")
     stored = False
     try:
-        half_installed = _half_installed(sys.path)
-        found = _listed()
+        half_installed, found = _listing()
         if half_installed is None and environment_digest(fresh=True) == environment_digest():
             from nbrefactor.fileio import write_bytes_atomic
 
@@ -194,6 +191,106 @@ def installed_distributions() -> Mapping[str, tuple[str, ...]]:
         if recording is not None:
             recording("stored" if stored else "not stored")
     return found
+
+
+def _kept_listing(store: Path, key: str) -> Optional[dict[str, tuple[str, ...]]]:
+    """The listing kept in `store` under `key` (`cache.installed_listing_key`), or None."""
+    try:
+        kept = json.loads(store.read_text(encoding="utf-8"))
+        if kept["key"] == key:
+            return {str(k): tuple(str(d) for d in v) for k, v in kept["listing"].items()}
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+        pass  # not there yet, damaged, or made for another key: list them again
+    return None
+
+
+def _listing(half_installed: bool = True) -> tuple[Optional[str], dict[str, tuple[str, ...]]]:
+    """(`_half_installed(sys.path)`, `_listed()`), in that order: from the process
+    `list_installed_aside` began when there is one, else made here (without looking for a half
+    installed distribution unless asked: None then)."""
+    aside = _listing_aside()
+    if aside is not None:
+        return aside
+    return _half_installed(sys.path) if half_installed else None, _listed()
+
+
+# A listing begun in another process by `list_installed_aside`: (its process id, the read end of
+# the pipe it writes its answer to).
+_ASIDE: Optional[tuple[int, int]] = None
+
+
+def list_installed_aside() -> None:
+    """Begin `installed_distributions`' reading of the installed metadata (~600 files: a quarter of
+    the serial work before the pool's workers start) in a forked process, while this one goes on
+    with the rest of the pool's warm-up (importing the rules, compiling their patterns, auditing
+    the warm-up notebook), which the listing does not need and which takes longer. The process
+    runs the same functions on the same `sys.path` and sends back their answer, pickled; the next
+    `installed_distributions` takes it instead of listing here, and makes everything else as
+    before (the store, the checks of what was read, the replay's recording brackets: the metadata
+    read by the other process are no input of this one's recorded run, as the bracketed reads are
+    not). Only when `installed_distributions` would list (nothing memoised, nothing kept for this
+    environment) and where processes are forked; should the process fail in any way, the listing
+    is made here as before."""
+    global _ASIDE
+    memo = getattr(installed_distributions, "cache_info", None)
+    if _ASIDE is not None or memo is None or memo().currsize or not hasattr(os, "fork"):
+        return
+    if INSTALLED_STORE is not None:
+        from nbrefactor.audit.cache import installed_listing_key
+
+        if _kept_listing(INSTALLED_STORE, installed_listing_key()) is not None:
+            return
+    import pickle
+
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return
+    if pid == 0:  # the listing process: answer, then leave without running the parent's exit handlers
+        code = 1
+        try:
+            os.close(read_end)
+            data = pickle.dumps((_half_installed(sys.path), _listed()), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    _ASIDE = (pid, read_end)
+
+
+def _listing_aside() -> Optional[tuple[Optional[str], dict[str, tuple[str, ...]]]]:
+    """The answer of the listing process begun by `list_installed_aside`, or None (none begun, or
+    it failed); the process is waited for either way."""
+    global _ASIDE
+    if _ASIDE is None:
+        return None
+    import pickle
+
+    pid, read_end = _ASIDE
+    _ASIDE = None
+    chunks = []
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            while chunk := pipe.read(1 << 16):
+                chunks.append(chunk)
+    except OSError:
+        chunks = []
+    try:
+        _, status = os.waitpid(pid, 0)
+    except OSError:
+        return None
+    if status != 0 or not chunks:
+        return None
+    try:
+        half_installed, found = pickle.loads(b"".join(chunks))
+    except Exception:  # noqa: BLE001 - whatever it sent, the listing is then made here
+        return None
+    return half_installed, found
 
 
 def _listed() -> dict[str, tuple[str, ...]]:

@@ -543,13 +543,17 @@ def _warm_up(settings: Settings) -> None:
     before forking: the workers inherit them instead of each paying for them again (listing the
     distributions alone takes ~0.4 s; most real notebooks import something only it resolves)."""
     from nbrefactor.audit.analysis import analyse_cell
-    from nbrefactor.audit.distributions import installed_distributions, parse_install, pipreqs_mapping
-    from nbrefactor.audit.rules import all_rules
+    from nbrefactor.audit.distributions import installed_distributions, list_installed_aside, parse_install, pipreqs_mapping
     from nbrefactor.audit.types import Cell
+
+    # The distributions' listing reads ~600 metadata files and needs none of what follows: begun
+    # first, in a process of its own, on the core that would otherwise wait for the workers to
+    # start, and taken last, it is done by the time the rules are imported and warmed up here.
+    list_installed_aside()
+    from nbrefactor.audit.rules import all_rules
 
     all_rules()
     load_catalog(settings.rules_dirs)
-    installed_distributions()
     # What the first notebook of each worker would otherwise load on its own: the analysis,
     # `packaging` (pins are validated with it) and pipreqs' mapping (~0.1 s a worker).
     analyse_cell(Cell(index=0, cell_type="code", source="x = 1"))
@@ -571,6 +575,7 @@ def _warm_up(settings: Settings) -> None:
         audit_notebook(warm, settings, ProjectContext(), load_catalog(settings.rules_dirs))
     except Exception:  # noqa: BLE001 - an optimisation only: the real audits report their own errors
         pass
+    installed_distributions()
 
 
 _WARM_UP_CELLS = (
