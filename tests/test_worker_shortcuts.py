@@ -1,0 +1,143 @@
+"""The workers' per-notebook work made cheaper (docs/benchmarks.md, twenty-fourth round), each
+rewrite compared with the computation it replaces: the sibling-folder requirements
+(`project._sibling_requirements`) ask the notebook's own pip lines before listing and parsing the
+manifests of its folder and their parent."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from nbrefactor.audit import project
+from nbrefactor.audit.project import discover_project, with_installed_requirements
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+
+
+def _old_sibling_requirements(folder, sources, known):
+    """`project._sibling_requirements` as it was before the twenty-fourth round: the manifests of
+    the folder and its parent first, the notebook's pip lines after."""
+    parent = folder.parent
+    if parent == folder or project._manifests_in(folder, None) or project._manifests_in(parent, None):
+        return []
+    installed = project._notebook_pip_names(sources)
+    if not installed:
+        return []
+    found = []
+    try:
+        siblings = sorted(entry.path for entry in os.scandir(parent)
+                          if entry.is_dir() and not entry.name.startswith(".") and entry.path != str(folder))
+    except OSError:
+        return []
+    shown = {m.path for m in known}
+    for sibling in map(Path, siblings):
+        try:
+            names = os.listdir(sibling)
+        except OSError:
+            continue
+        if not any(n.endswith(".py") for n in names):
+            continue
+        for name in sorted(fnmatch.filter(names, "requirements*.txt")):
+            file = sibling / name
+            text = project._file_text(file)
+            if text is None:
+                continue
+            manifest = project.parse_requirements_txt(project._display(file, None), text)
+            listed = {r.name for r in manifest.requirements}
+            shared = listed & installed
+            if shared and 2 * len(shared) >= len(listed) and 2 * len(shared) >= len(installed) and manifest.path not in shown:
+                found.append(replace(manifest, sibling=True))
+    return found
+
+
+def _code_sources(path: Path) -> list[str]:
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return []
+    found = []
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            text = "".join(source) if isinstance(source, list) else source
+            if isinstance(text, str):
+                found.append(text)
+    return found
+
+
+# Pip lines the shortcut must not lose: an install that matches a sibling's file, one that does not,
+# one whose arguments are built at run time, `%pip`, `python -m pip`, and none.
+WRITTEN = (
+    ["! pip install -U optuna scikit-learn"],
+    ["%pip install optuna", "import optuna"],
+    ["!python -m pip install scikit-learn optuna==3.0"],
+    ["!pip install xgboost==2.1.1"],
+    ["!pip install {packages}"],
+    ["import optuna\nprint('pip install optuna')"],
+    [],
+)
+
+
+def _example(root: Path, manifest_beside: bool) -> Path:
+    example = root / "examples" / "tune"
+    (example / "notebooks").mkdir(parents=True)
+    (example / "scripts").mkdir()
+    (example / "scripts" / "requirements.txt").write_text("optuna\nscikit-learn\n")
+    (example / "scripts" / "tune.py").write_text("import optuna\n")
+    if manifest_beside:
+        (example / "requirements.txt").write_text("optuna\n")
+    notebook = example / "notebooks" / "tune.ipynb"
+    notebook.write_text("{}")
+    return notebook
+
+
+def test_sibling_requirements_are_the_old_orders_on_every_fixture_notebook_and_written_pip_lines(tmp_path):
+    # Each fixture notebook in its own folder, as the audit asks; then every fixture notebook's
+    # pip lines and the written ones in the folders of example halves (fair check 16's and two
+    # written here, one with a manifest beside the notebooks' folder).
+    notebooks = sorted(FIXTURES.rglob("*.ipynb"))
+    pairs = [(path.parent, _code_sources(path)) for path in notebooks]
+    installing = [cells for _, cells in pairs if any("pip" in text for text in cells)] + list(WRITTEN)
+    halves = sorted({path.parent for path in notebooks if "example_halves" in path.parts})
+    halves += [_example(tmp_path / "bare", False).parent, _example(tmp_path / "with", True).parent, Path("/")]
+    pairs += [(folder, cells) for folder in halves for cells in installing]
+    found = 0
+    for folder, cells in pairs:
+        new = project._sibling_requirements(folder, cells, [])
+        assert new == _old_sibling_requirements(folder, cells, []), (folder, cells)
+        found += bool(new)
+    assert len(pairs) > 1000 and found >= 3  # (the written example's three matching installs at least)
+
+
+def test_a_notebook_that_installs_nothing_lists_no_folder_for_its_sibling_requirements(tmp_path, monkeypatch):
+    notebook = _example(tmp_path, manifest_beside=False)
+    listed: list[Path] = []
+    real = project._manifests_in
+    monkeypatch.setattr(project, "_manifests_in", lambda folder, root: listed.append(folder) or real(folder, root))
+    discovered = discover_project(notebook)
+    listed.clear()
+    assert project._sibling_requirements(notebook.parent, ["import optuna\nx = 1"], []) == []
+    assert listed == []
+    # An install: both folders are looked at, and the sibling's file is read.
+    assert project._sibling_requirements(notebook.parent, ["! pip install optuna scikit-learn"], [])
+    assert listed == [notebook.parent, notebook.parent.parent]
+    assert with_installed_requirements(discovered, notebook, ["! pip install optuna scikit-learn"]).declared >= {"optuna"}
+
+
+@pytest.mark.parametrize("text", [
+    "!pip install optuna", "%pip install -q optuna", "  ! pip3 install optuna\n", "!python3 -m pip install optuna",
+    "x = 1\n!pip install optuna", "!PIP install optuna", "!pip\tinstall optuna", "print(1)",
+])
+def test_the_pip_line_screen_keeps_every_line_the_pattern_matches(text):
+    screened = project._notebook_pip_names([text])
+    assert screened == frozenset(
+        project._requirement(arg, 0).name
+        for m in project._NOTEBOOK_PIP_LINE.finditer(text)
+        for arg, _, is_file in project._install_arguments(project._shell_words(m["command"]))
+        if not is_file and project._requirement(arg, 0) is not None
+    )
