@@ -141,3 +141,86 @@ def test_the_pip_line_screen_keeps_every_line_the_pattern_matches(text):
         for arg, _, is_file in project._install_arguments(project._shell_words(m["command"]))
         if not is_file and project._requirement(arg, 0) is not None
     )
+
+
+def _old_draw_library(catalog, call, qualified):
+    """`randomness._draw_library` as it was before the twenty-fourth round: every library asked,
+    then every conditional draw, its arguments read before its calls are matched."""
+    from nbrefactor.audit.rules.randomness import _arg_text, _has_double_star, _keyword_given, _keyword_value, _matches
+
+    for lib in catalog.libraries:
+        if lib.draws_with(qualified):
+            if _keyword_given(call, lib.own_seed_keywords) is not None:
+                return None
+            if lib.own_seed_keywords and _has_double_star(call):
+                return None
+            return lib.id
+    for cond in catalog.conditional_draws:
+        value = _keyword_value(call, cond.keyword)
+        if value is None and cond.position is not None:
+            given = call.arg(cond.position)
+            value = _arg_text(given) if given is not None and not given.keyword else None
+        given = cond.any_value and _keyword_given(call, (cond.keyword,)) is not None
+        if _matches(qualified, cond.calls) and (value in cond.values or given):
+            library = next(
+                (lib for keyword, val, lib in cond.library_by if _keyword_value(call, keyword) == val), cond.library
+            )
+            own = catalog.library(library).own_seed_keywords
+            if _keyword_given(call, own) is None:
+                return library
+    return None
+
+
+def _written_draw_calls(catalog):
+    """Calls of every name the randomness catalogue spells out (no wildcard), bare, with each
+    conditional draw's keyword at each of its values (also positionally, and `None`), with each
+    library's own seed keywords, and with `**kwargs`: the shapes `_draw_library` tells apart."""
+    from nbrefactor.audit.facts import ArgFact, CallFact
+
+    def call(name, *args):
+        return CallFact(name, name.rsplit(".", 1)[-1], name.rpartition(".")[0], tuple(args), 1, 1, 1)
+
+    def keyword(name, value, constant=None):
+        return ArgFact(None, name, value, None, constant, None, 1, 1)
+
+    names = {p for lib in catalog.libraries for p in (*lib.draws, *lib.not_draws) if "*" not in p}
+    names |= {p for cond in catalog.conditional_draws for p in cond.calls if "*" not in p}
+    found = []
+    for name in sorted(names):
+        found += [call(name), call(name, ArgFact(None, None, None, None, None, "kw", 1, 1, True))]
+        for lib in catalog.libraries:
+            found += [call(name, keyword(k, "1")) for k in lib.own_seed_keywords]
+            found += [call(name, keyword(k, None, "None")) for k in lib.own_seed_keywords]
+        for cond in catalog.conditional_draws:
+            for value in (*cond.values, "other"):
+                found.append(call(name, keyword(cond.keyword, value)))
+                if cond.position is not None:
+                    found.append(call(name, *[ArgFact(i, None, value, None, None, None, 1, 1) for i in range(cond.position + 1)]))
+            found += [call(name, keyword(k, v), keyword(cond.keyword, cond.values[0] if cond.values else "x"))
+                      for k, v, _ in cond.library_by]
+    return found
+
+
+def test_the_draw_library_is_the_old_scans_on_fixture_calls_and_every_catalogued_name():
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.loader import read_notebook
+    from nbrefactor.audit.rules import randomness
+    from nbrefactor.audit.types import Notebook
+
+    catalog = load_catalog().derived("randomness", randomness.RandomnessCatalog.from_catalog)
+    calls = _written_draw_calls(catalog)
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        notebook = read_notebook(path)
+        if isinstance(notebook, Notebook):
+            facts = analyse_notebook(notebook)
+            calls += [(call, facts.resolve(call.func)) for ca in facts.cells for call in ca.facts.calls]
+    pairs = [c if isinstance(c, tuple) else (c, c.func) for c in calls]
+    libraries = set()
+    for call, qualified in pairs:
+        new = randomness._draw_library(catalog, call, qualified)
+        assert new == _old_draw_library(catalog, call, qualified), (call, qualified)
+        libraries.add(new)
+    # Every library with draws of its own is found (polars draws only through methods), and refused.
+    assert {lib.id for lib in catalog.libraries if lib.draws} <= libraries and None in libraries
+    assert len(pairs) > 10000
