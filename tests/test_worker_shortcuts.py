@@ -1,7 +1,9 @@
 """The workers' per-notebook work made cheaper (docs/benchmarks.md, twenty-fourth round), each
 rewrite compared with the computation it replaces: the sibling-folder requirements
 (`project._sibling_requirements`) ask the notebook's own pip lines before listing and parsing the
-manifests of its folder and their parent."""
+manifests of its folder and their parent; RND's `_draw_library` reads the first library a name
+draws from and the conditional draws naming it from one answer per catalogue and name; the secret
+placeholders and credential names are derived once per catalogue."""
 
 from __future__ import annotations
 
@@ -224,3 +226,48 @@ def test_the_draw_library_is_the_old_scans_on_fixture_calls_and_every_catalogued
     # Every library with draws of its own is found (polars draws only through methods), and refused.
     assert {lib.id for lib in catalog.libraries if lib.draws} <= libraries and None in libraries
     assert len(pairs) > 10000
+
+
+def _old_placeholders(catalog):
+    from nbrefactor.audit.secrets import _placeholders
+
+    table = catalog.table("secrets", "placeholders", {}) or {}
+    return _placeholders(tuple(table.get("exact", ())), tuple(table.get("contains", ())), tuple(table.get("key_prefixes", ())))
+
+
+def _old_credential_names(catalog):
+    from nbrefactor.audit.secrets import _credential_names
+
+    table = catalog.table("secrets", "credentials", {}) or {}
+    return _credential_names(
+        str(table.get("names", r"(?:^|_)(?:password|secret|token|api_?key)$")), str(table.get("ignore_names", "")),
+        str(table.get("weak_names", "")), str(table.get("weak_ignore_names", "")),
+    )
+
+
+def test_secret_placeholders_and_credential_names_are_the_tables_and_derived_once_per_catalogue(monkeypatch):
+    from nbrefactor.audit import secrets
+    from nbrefactor.audit.catalog import Catalog, load_catalog, merge
+
+    shipped = load_catalog()
+    own = Catalog(merge(dict(shipped.data), {"secrets": {
+        "placeholders": {"exact": ["qwertzuiop"], "contains": ["lorem"], "key_prefixes": ["zz-"]},
+        "credentials": {"names": "(?:^|_)pin$", "ignore_names": "^pin_code$", "weak_names": "_key$"},
+    }}))
+    for catalog in (shipped, own, Catalog({})):
+        assert secrets.placeholders(catalog) is _old_placeholders(catalog)
+        assert secrets.credential_names(catalog) is _old_credential_names(catalog)
+    assert secrets.placeholders(own).match("qwertzuiop") and not secrets.placeholders(shipped).match("qwertzuiop")
+    assert secrets.credential_names(own).match("my_pin") and not secrets.credential_names(shipped).match("my_pin")
+    # Once per catalogue: the tables are read for the first text scanned, not again for the others.
+    fresh = Catalog(dict(shipped.data))
+    read: list[str] = []
+    table = Catalog.table
+    monkeypatch.setattr(Catalog, "table", lambda self, file, key, default=None: read.append(key) or table(self, file, key, default))
+    first = []
+    for number, text in enumerate(("password = 'hunter2Hunter2'", "x = 1", "token: 'abc123def456'", "api_key = 'zq81Kx0pL2'")):
+        list(secrets.find_secrets(f"{text}  # {number}", fresh))
+        list(secrets.find_credentials(text, fresh))
+        assert secrets.is_credential_value(f"Zx{number}q9Lm3Tp", fresh)
+        first = first or list(read)
+    assert read == first and {"placeholders", "credentials"} <= set(read), read
