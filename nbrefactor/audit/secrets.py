@@ -93,6 +93,12 @@ def _compile(raw: tuple[tuple[str, str, str, int], ...]) -> tuple[SecretPattern,
 
 
 def placeholders(catalog: Catalog) -> Placeholders:
+    # Derived once per catalogue, as `patterns`: `_find_secrets` asks for every text it scans (4,225
+    # on PDSH), and each ask built three tuples from the table to look `_placeholders` up by them.
+    return catalog.derived("secrets.placeholders", _catalog_placeholders)
+
+
+def _catalog_placeholders(catalog: Catalog) -> Placeholders:
     table = catalog.table("secrets", "placeholders", {}) or {}
     return _placeholders(
         tuple(table.get("exact", ())), tuple(table.get("contains", ())), tuple(table.get("key_prefixes", ()))
@@ -209,6 +215,12 @@ def _mixed_run(text: str) -> bool:
 
 
 def credential_names(catalog: Catalog) -> CredentialNames:
+    # Derived once per catalogue (as `placeholders`): asked per text by `find_credentials` and per
+    # cell by SEC003 (5,524 asks on PDSH).
+    return catalog.derived("secrets.credential_names", _catalog_credential_names)
+
+
+def _catalog_credential_names(catalog: Catalog) -> CredentialNames:
     table = catalog.table("secrets", "credentials", {}) or {}
     return _credential_names(
         str(table.get("names", r"(?:^|_)(?:password|secret|token|api_?key)$")),
@@ -258,6 +270,11 @@ class CredentialValues:
 
 
 def credential_values(catalog: Catalog) -> CredentialValues:
+    # Derived once per catalogue (as `placeholders`): asked for every credential-like literal.
+    return catalog.derived("secrets.credential_values", _catalog_credential_values)
+
+
+def _catalog_credential_values(catalog: Catalog) -> CredentialValues:
     table = catalog.table("secrets", "credentials", {}) or {}
     return _credential_values(
         float(table.get("min_entropy_bits", DEFAULT_MIN_ENTROPY_BITS)),

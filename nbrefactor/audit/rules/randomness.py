@@ -722,20 +722,20 @@ def _seed_counts(seed: SeedSpec, call: CallFact) -> bool:
 
 
 def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) -> str | None:
-    for lib in catalog.libraries:
-        if lib.draws_with(qualified):
-            if _keyword_given(call, lib.own_seed_keywords) is not None:
-                return None
-            if lib.own_seed_keywords and _has_double_star(call):
-                return None  # `**kwargs` may carry the generator or seed
-            return lib.id
-    for cond in catalog.conditional_draws:
+    lib, conditions = _draw_candidates(catalog, qualified)
+    if lib is not None:
+        if _keyword_given(call, lib.own_seed_keywords) is not None:
+            return None
+        if lib.own_seed_keywords and _has_double_star(call):
+            return None  # `**kwargs` may carry the generator or seed
+        return lib.id
+    for cond in conditions:
         value = _keyword_value(call, cond.keyword)
         if value is None and cond.position is not None:
             given = call.arg(cond.position)
             value = _arg_text(given) if given is not None and not given.keyword else None
         given = cond.any_value and _keyword_given(call, (cond.keyword,)) is not None
-        if _matches(qualified, cond.calls) and (value in cond.values or given):
+        if value in cond.values or given:
             library = next(
                 (lib for keyword, val, lib in cond.library_by if _keyword_value(call, keyword) == val), cond.library
             )
@@ -743,6 +743,32 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
             if _keyword_given(call, own) is None:
                 return library
     return None
+
+
+def _draw_candidates(catalog: RandomnessCatalog, qualified: str) -> tuple[Library | None, tuple[ConditionalDraw, ...]]:
+    """The first library `qualified` draws from (`Library.draws_with`), and the conditional draws
+    whose calls name it, in catalogue order: what `_draw_library` asks of the name alone,
+    remembered per catalogue and name. Every call of every notebook asked each library, then each
+    conditional draw (its arguments read first), and each test hashed the pattern tuple again for
+    `_matches_memo` (its 4,096 answers hold fewer than a run asks: most were computed again)."""
+    held = _DRAW_CANDIDATES.get(id(catalog))
+    if held is None or held[0] is not catalog:
+        if len(_DRAW_CANDIDATES) >= 16:  # one catalogue per run; tests load many
+            del _DRAW_CANDIDATES[next(iter(_DRAW_CANDIDATES))]
+        held = _DRAW_CANDIDATES[id(catalog)] = (catalog, {})  # the catalogue is held, so its id is not reused
+    answers = held[1]
+    found = answers.get(qualified)
+    if found is None:
+        if len(answers) >= 4096:  # bounded as `_first_match`: the oldest goes
+            del answers[next(iter(answers))]
+        found = answers[qualified] = (
+            next((lib for lib in catalog.libraries if lib.draws_with(qualified)), None),
+            tuple(cond for cond in catalog.conditional_draws if _matches(qualified, cond.calls)),
+        )
+    return found
+
+
+_DRAW_CANDIDATES: dict[int, tuple[RandomnessCatalog, dict[str, tuple[Library | None, tuple[ConditionalDraw, ...]]]]] = {}
 
 
 def _method_draw(

@@ -1,0 +1,273 @@
+"""The workers' per-notebook work made cheaper (docs/benchmarks.md, twenty-fourth round), each
+rewrite compared with the computation it replaces: the sibling-folder requirements
+(`project._sibling_requirements`) ask the notebook's own pip lines before listing and parsing the
+manifests of its folder and their parent; RND's `_draw_library` reads the first library a name
+draws from and the conditional draws naming it from one answer per catalogue and name; the secret
+placeholders and credential names are derived once per catalogue."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from nbrefactor.audit import project
+from nbrefactor.audit.project import discover_project, with_installed_requirements
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+
+
+def _old_sibling_requirements(folder, sources, known):
+    """`project._sibling_requirements` as it was before the twenty-fourth round: the manifests of
+    the folder and its parent first, the notebook's pip lines after."""
+    parent = folder.parent
+    if parent == folder or project._manifests_in(folder, None) or project._manifests_in(parent, None):
+        return []
+    installed = project._notebook_pip_names(sources)
+    if not installed:
+        return []
+    found = []
+    try:
+        siblings = sorted(entry.path for entry in os.scandir(parent)
+                          if entry.is_dir() and not entry.name.startswith(".") and entry.path != str(folder))
+    except OSError:
+        return []
+    shown = {m.path for m in known}
+    for sibling in map(Path, siblings):
+        try:
+            names = os.listdir(sibling)
+        except OSError:
+            continue
+        if not any(n.endswith(".py") for n in names):
+            continue
+        for name in sorted(fnmatch.filter(names, "requirements*.txt")):
+            file = sibling / name
+            text = project._file_text(file)
+            if text is None:
+                continue
+            manifest = project.parse_requirements_txt(project._display(file, None), text)
+            listed = {r.name for r in manifest.requirements}
+            shared = listed & installed
+            if shared and 2 * len(shared) >= len(listed) and 2 * len(shared) >= len(installed) and manifest.path not in shown:
+                found.append(replace(manifest, sibling=True))
+    return found
+
+
+def _code_sources(path: Path) -> list[str]:
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return []
+    found = []
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            text = "".join(source) if isinstance(source, list) else source
+            if isinstance(text, str):
+                found.append(text)
+    return found
+
+
+# Pip lines the shortcut must not lose: an install that matches a sibling's file, one that does not,
+# one whose arguments are built at run time, `%pip`, `python -m pip`, and none.
+WRITTEN = (
+    ["! pip install -U optuna scikit-learn"],
+    ["%pip install optuna", "import optuna"],
+    ["!python -m pip install scikit-learn optuna==3.0"],
+    ["!pip install xgboost==2.1.1"],
+    ["!pip install {packages}"],
+    ["import optuna\nprint('pip install optuna')"],
+    [],
+)
+
+
+def _example(root: Path, manifest_beside: bool) -> Path:
+    example = root / "examples" / "tune"
+    (example / "notebooks").mkdir(parents=True)
+    (example / "scripts").mkdir()
+    (example / "scripts" / "requirements.txt").write_text("optuna\nscikit-learn\n")
+    (example / "scripts" / "tune.py").write_text("import optuna\n")
+    if manifest_beside:
+        (example / "requirements.txt").write_text("optuna\n")
+    notebook = example / "notebooks" / "tune.ipynb"
+    notebook.write_text("{}")
+    return notebook
+
+
+def test_sibling_requirements_are_the_old_orders_on_every_fixture_notebook_and_written_pip_lines(tmp_path):
+    # Each fixture notebook in its own folder, as the audit asks; then every fixture notebook's
+    # pip lines and the written ones in the folders of example halves (fair check 16's and two
+    # written here, one with a manifest beside the notebooks' folder).
+    notebooks = sorted(FIXTURES.rglob("*.ipynb"))
+    pairs = [(path.parent, _code_sources(path)) for path in notebooks]
+    installing = [cells for _, cells in pairs if any("pip" in text for text in cells)] + list(WRITTEN)
+    halves = sorted({path.parent for path in notebooks if "example_halves" in path.parts})
+    halves += [_example(tmp_path / "bare", False).parent, _example(tmp_path / "with", True).parent, Path("/")]
+    pairs += [(folder, cells) for folder in halves for cells in installing]
+    found = 0
+    for folder, cells in pairs:
+        new = project._sibling_requirements(folder, cells, [])
+        assert new == _old_sibling_requirements(folder, cells, []), (folder, cells)
+        found += bool(new)
+    assert len(pairs) > 1000 and found >= 3  # (the written example's three matching installs at least)
+
+
+def test_a_notebook_that_installs_nothing_lists_no_folder_for_its_sibling_requirements(tmp_path, monkeypatch):
+    notebook = _example(tmp_path, manifest_beside=False)
+    listed: list[Path] = []
+    real = project._manifests_in
+    monkeypatch.setattr(project, "_manifests_in", lambda folder, root: listed.append(folder) or real(folder, root))
+    discovered = discover_project(notebook)
+    listed.clear()
+    assert project._sibling_requirements(notebook.parent, ["import optuna\nx = 1"], []) == []
+    assert listed == []
+    # An install: both folders are looked at, and the sibling's file is read.
+    assert project._sibling_requirements(notebook.parent, ["! pip install optuna scikit-learn"], [])
+    assert listed == [notebook.parent, notebook.parent.parent]
+    assert with_installed_requirements(discovered, notebook, ["! pip install optuna scikit-learn"]).declared >= {"optuna"}
+
+
+@pytest.mark.parametrize("text", [
+    "!pip install optuna", "%pip install -q optuna", "  ! pip3 install optuna\n", "!python3 -m pip install optuna",
+    "x = 1\n!pip install optuna", "!PIP install optuna", "!pip\tinstall optuna", "print(1)",
+])
+def test_the_pip_line_screen_keeps_every_line_the_pattern_matches(text):
+    screened = project._notebook_pip_names([text])
+    assert screened == frozenset(
+        project._requirement(arg, 0).name
+        for m in project._NOTEBOOK_PIP_LINE.finditer(text)
+        for arg, _, is_file in project._install_arguments(project._shell_words(m["command"]))
+        if not is_file and project._requirement(arg, 0) is not None
+    )
+
+
+def _old_draw_library(catalog, call, qualified):
+    """`randomness._draw_library` as it was before the twenty-fourth round: every library asked,
+    then every conditional draw, its arguments read before its calls are matched."""
+    from nbrefactor.audit.rules.randomness import _arg_text, _has_double_star, _keyword_given, _keyword_value, _matches
+
+    for lib in catalog.libraries:
+        if lib.draws_with(qualified):
+            if _keyword_given(call, lib.own_seed_keywords) is not None:
+                return None
+            if lib.own_seed_keywords and _has_double_star(call):
+                return None
+            return lib.id
+    for cond in catalog.conditional_draws:
+        value = _keyword_value(call, cond.keyword)
+        if value is None and cond.position is not None:
+            given = call.arg(cond.position)
+            value = _arg_text(given) if given is not None and not given.keyword else None
+        given = cond.any_value and _keyword_given(call, (cond.keyword,)) is not None
+        if _matches(qualified, cond.calls) and (value in cond.values or given):
+            library = next(
+                (lib for keyword, val, lib in cond.library_by if _keyword_value(call, keyword) == val), cond.library
+            )
+            own = catalog.library(library).own_seed_keywords
+            if _keyword_given(call, own) is None:
+                return library
+    return None
+
+
+def _written_draw_calls(catalog):
+    """Calls of every name the randomness catalogue spells out (no wildcard), bare, with each
+    conditional draw's keyword at each of its values (also positionally, and `None`), with each
+    library's own seed keywords, and with `**kwargs`: the shapes `_draw_library` tells apart."""
+    from nbrefactor.audit.facts import ArgFact, CallFact
+
+    def call(name, *args):
+        return CallFact(name, name.rsplit(".", 1)[-1], name.rpartition(".")[0], tuple(args), 1, 1, 1)
+
+    def keyword(name, value, constant=None):
+        return ArgFact(None, name, value, None, constant, None, 1, 1)
+
+    names = {p for lib in catalog.libraries for p in (*lib.draws, *lib.not_draws) if "*" not in p}
+    names |= {p for cond in catalog.conditional_draws for p in cond.calls if "*" not in p}
+    found = []
+    for name in sorted(names):
+        found += [call(name), call(name, ArgFact(None, None, None, None, None, "kw", 1, 1, True))]
+        for lib in catalog.libraries:
+            found += [call(name, keyword(k, "1")) for k in lib.own_seed_keywords]
+            found += [call(name, keyword(k, None, "None")) for k in lib.own_seed_keywords]
+        for cond in catalog.conditional_draws:
+            for value in (*cond.values, "other"):
+                found.append(call(name, keyword(cond.keyword, value)))
+                if cond.position is not None:
+                    found.append(call(name, *[ArgFact(i, None, value, None, None, None, 1, 1) for i in range(cond.position + 1)]))
+            found += [call(name, keyword(k, v), keyword(cond.keyword, cond.values[0] if cond.values else "x"))
+                      for k, v, _ in cond.library_by]
+    return found
+
+
+def test_the_draw_library_is_the_old_scans_on_fixture_calls_and_every_catalogued_name():
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.loader import read_notebook
+    from nbrefactor.audit.rules import randomness
+    from nbrefactor.audit.types import Notebook
+
+    catalog = load_catalog().derived("randomness", randomness.RandomnessCatalog.from_catalog)
+    calls = _written_draw_calls(catalog)
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        notebook = read_notebook(path)
+        if isinstance(notebook, Notebook):
+            facts = analyse_notebook(notebook)
+            calls += [(call, facts.resolve(call.func)) for ca in facts.cells for call in ca.facts.calls]
+    pairs = [c if isinstance(c, tuple) else (c, c.func) for c in calls]
+    libraries = set()
+    for call, qualified in pairs:
+        new = randomness._draw_library(catalog, call, qualified)
+        assert new == _old_draw_library(catalog, call, qualified), (call, qualified)
+        libraries.add(new)
+    # Every library with draws of its own is found (polars draws only through methods), and refused.
+    assert {lib.id for lib in catalog.libraries if lib.draws} <= libraries and None in libraries
+    assert len(pairs) > 10000
+
+
+def _old_placeholders(catalog):
+    from nbrefactor.audit.secrets import _placeholders
+
+    table = catalog.table("secrets", "placeholders", {}) or {}
+    return _placeholders(tuple(table.get("exact", ())), tuple(table.get("contains", ())), tuple(table.get("key_prefixes", ())))
+
+
+def _old_credential_names(catalog):
+    from nbrefactor.audit.secrets import _credential_names
+
+    table = catalog.table("secrets", "credentials", {}) or {}
+    return _credential_names(
+        str(table.get("names", r"(?:^|_)(?:password|secret|token|api_?key)$")), str(table.get("ignore_names", "")),
+        str(table.get("weak_names", "")), str(table.get("weak_ignore_names", "")),
+    )
+
+
+def test_secret_placeholders_and_credential_names_are_the_tables_and_derived_once_per_catalogue(monkeypatch):
+    from nbrefactor.audit import secrets
+    from nbrefactor.audit.catalog import Catalog, load_catalog, merge
+
+    shipped = load_catalog()
+    own = Catalog(merge(dict(shipped.data), {"secrets": {
+        "placeholders": {"exact": ["qwertzuiop"], "contains": ["lorem"], "key_prefixes": ["zz-"]},
+        "credentials": {"names": "(?:^|_)pin$", "ignore_names": "^pin_code$", "weak_names": "_key$"},
+    }}))
+    for catalog in (shipped, own, Catalog({})):
+        assert secrets.placeholders(catalog) is _old_placeholders(catalog)
+        assert secrets.credential_names(catalog) is _old_credential_names(catalog)
+    assert secrets.placeholders(own).match("qwertzuiop") and not secrets.placeholders(shipped).match("qwertzuiop")
+    assert secrets.credential_names(own).match("my_pin") and not secrets.credential_names(shipped).match("my_pin")
+    # Once per catalogue: the tables are read for the first text scanned, not again for the others.
+    fresh = Catalog(dict(shipped.data))
+    read: list[str] = []
+    table = Catalog.table
+    monkeypatch.setattr(Catalog, "table", lambda self, file, key, default=None: read.append(key) or table(self, file, key, default))
+    first = []
+    for number, text in enumerate(("password = 'hunter2Hunter2'", "x = 1", "token: 'abc123def456'", "api_key = 'zq81Kx0pL2'")):
+        list(secrets.find_secrets(f"{text}  # {number}", fresh))
+        list(secrets.find_credentials(text, fresh))
+        assert secrets.is_credential_value(f"Zx{number}q9Lm3Tp", fresh)
+        first = first or list(read)
+    assert read == first and {"placeholders", "credentials"} <= set(read), read
