@@ -50,6 +50,10 @@ REFUSED = (
     ("__debug__ = False", "cannot assign to __debug__", 1, 1),
     ("squares = [i := i * i for i in range(3)]", "assignment expression cannot rebind comprehension iteration variable 'i'", 1, 12),
     ("class Plot:\n    return None", "'return' outside function", 2, 5),
+    # A `return` in a `def` is refused where a class body stands between them, or with a value in
+    # an async generator (the screen compiles a `def` holding only returns in those cells only).
+    ("def make():\n    class Plot:\n        return None\n    return Plot", "'return' outside function", 3, 9),
+    ("async def stream():\n    yield 1\n    return 2", "'return' with value in async generator", 3, 5),
     # The first statement the kernel cannot compile is the one it stops at.
     ("x = 1\ndef f(a, a):\n    pass\nreturn x", "duplicate argument 'a' in function definition", 2, 10),
 )
@@ -68,6 +72,7 @@ ACCEPTED = (
     "async def main():\n    async with lock:\n        return await fetch()",
     "def counter():\n    count = 0\n    def tick():\n        nonlocal count\n        count += 1\n    return tick",
     "from pylab import *",
+    "class Point:\n    def norm(self):\n        return abs(self.x)\n\ndef origin():\n    return Point()",
     "print(__debug__)",
 )
 
