@@ -477,7 +477,7 @@ class SyntaxErrorInCell(Rule):
         "backslash (`plt.legend();\\`, which Python 2's IPython accepted) is said to be one, at that line. "
         "Errors CPython raises only after parsing, in its symbol table and compiler, are reported too, with the "
         "kernel's message and line: `return` or `yield` outside a function, `break` or `continue` outside a loop, "
-        "`nonlocal` at module level or naming no enclosing binding, a name used or assigned before its `global` "
+        "`nonlocal` at module level or naming no enclosing binding, a name used or assigned before its `global` or `nonlocal` "
         "declaration, a duplicate argument name, a repeated keyword argument, `await`, `async for` or `async with` "
         "in a plain `def`, `import *` inside a function or class, a `*` expression where none may stand, "
         "`default 'except:' must be last`, an unknown `__future__` feature. Each is judged as IPython compiles a "
