@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, KeysView, Optional, Sequence
 
 # Methods that change their receiver in place. `fit` and friends mutate an estimator: a later
 # section that reads the model depends on the section that fitted it.
@@ -119,6 +119,9 @@ class SyntaxProblem:
     message: str
     line: int
     column: int
+    # The cell parses; CPython's symbol table or compiler refused it (`'return' outside function`):
+    # Python by construction, never text of another language or an exercise blank.
+    parsed: bool = False
 
 
 @fact
@@ -313,6 +316,13 @@ def nodes_of(tree: ast.AST, *types: type) -> tuple[ast.AST, ...]:
             found = tuple([node for node in tree_nodes(tree) if node.__class__ in wanted])
         by_class[types] = found
     return found
+
+
+def node_classes(tree: ast.AST) -> KeysView:
+    """The node classes `tree` holds (with the class mixes `nodes_of` was asked for): a screen
+    that tests a set of classes against it in one C-level intersection, from the index
+    `nodes_of` builds once per tree anyway."""
+    return _by_class(tree).keys()
 
 
 def _by_class(tree: ast.AST) -> dict:

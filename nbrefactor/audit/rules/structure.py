@@ -34,7 +34,7 @@ _PY2_LINE = re.compile(
 def python2_syntax(ca: CellAnalysis) -> bool:
     """True when the cell's syntax error is a Python 2 form (`print x`, `except E, e:`…)."""
     problem = ca.facts.syntax_error
-    if problem is None:
+    if problem is None or problem.parsed:
         return False
     if any(m in problem.message for m in _PY2_MESSAGES):
         return True
@@ -291,6 +291,8 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "", exercise: boo
     to fill in (see `_TODO`), else 0: the error's line, or the header of a block left to a TODO.
     In a notebook named as an exercise template (`exercise`), an assignment with nothing right of
     its `=` is a blank without any marker."""
+    if ca.facts.syntax_error is not None and ca.facts.syntax_error.parsed:
+        return 0  # a cell that parses has no blank the parser stopped at (`return x  # TODO` at the top level)
     lines = ca.lines
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     if _TODO.search(text):
@@ -402,7 +404,7 @@ def _text_snippet(ca: CellAnalysis, ported: frozenset[int], exercise: bool = Fal
     """A code cell that fails to parse for a reason other than an exercise blank, a pasted
     character, Markdown or (in a Python 2 notebook) Python 2 syntax: shell, SQL, Scala, a URL."""
     problem = ca.facts.syntax_error
-    if problem is None or ca.cell.index in ported or problem.message.startswith(NOT_ANALYSED):
+    if problem is None or problem.parsed or ca.cell.index in ported or problem.message.startswith(NOT_ANALYSED):
         return False
     line = max(1, min(problem.line, len(ca.lines)))
     return not (template_blank(ca, line, problem.message, exercise) or _INVALID_CHARACTER.search(problem.message) or _holds_markdown(ca, line))
@@ -472,7 +474,16 @@ class SyntaxErrorInCell(Rule):
         "demonstration — a short cell (at most 5 lines of code) saved with its SyntaxError, whose failing line one of "
         "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`) — is an info-level "
         "note saying so; it still stops `migrate`. A cell whose last line ends with a stray line-continuation "
-        "backslash (`plt.legend();\\`, which Python 2's IPython accepted) is said to be one, at that line."
+        "backslash (`plt.legend();\\`, which Python 2's IPython accepted) is said to be one, at that line. "
+        "Errors CPython raises only after parsing, in its symbol table and compiler, are reported too, with the "
+        "kernel's message and line: `return` or `yield` outside a function, `break` or `continue` outside a loop, "
+        "`nonlocal` at module level or naming no enclosing binding, a name used or assigned before its `global` or `nonlocal` "
+        "declaration, a duplicate argument name, a repeated keyword argument, `await`, `async for` or `async with` "
+        "in a plain `def`, `import *` inside a function or class, a `*` expression where none may stand, "
+        "`default 'except:' must be last`, an unknown `__future__` feature. Each is judged as IPython compiles a "
+        "cell: statement by statement, top-level `await`, `async for` and `async with` allowed (autoawait), so "
+        "`from __future__ import …` below another statement, or `global x` after `x = 1` at a cell's top level, "
+        "is not reported."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
@@ -487,6 +498,10 @@ class SyntaxErrorInCell(Rule):
         # IPython strips an indent shared by every line of a cell (pasted code).
         Example(cells=("    import os\n    for f in os.listdir('.'):\n        print(f)",)),
         # IPython strips console prompts pasted with the code (`>>> `/`... `, `In [3]: `/`   ...: `).
+        # IPython runs top-level `await`, `async for` and `async with` (autoawait), and compiles a cell
+        # statement by statement: a `__future__` import below another statement runs.
+        Example(cells=("import asyncio\nawait asyncio.sleep(0.1)\nasync with lock:\n    async for event in stream():\n        print(event)",
+                       "import os\nfrom __future__ import print_function\nprint(os.sep, end='')")),
         Example(cells=("sizes = dict(\n   ...:     small=1,\n   ...:     large=3,\n   ...: )\n   ...: \nprint(sizes)",
                        ">>> for n in range(2):\n...     print(n)\n...")),
     )
@@ -546,6 +561,15 @@ class SyntaxErrorInCell(Rule):
         # An R script kept in a code cell (`pkg::fun` stops the parser): said as R, not as "invalid syntax".
         Example(cells=("import pandas as pd", "library(DESeq2)\ndds <- DESeqDataSetFromMatrix(counts, coldata, ~ condition)\ndds <- DESeq2::DESeq(dds)"),
                 expect=((2, 3),)),
+        # Code that parses but that CPython's compiler refuses: a loop's `break` dedented out of it, a
+        # function body pasted at the top level, `async with` in a plain `def`, `global` below a read
+        # of the name it declares, a duplicate argument.
+        Example(cells=("best = None\nfor epoch in range(10):\n    loss = step(epoch)\nif loss < 0.01:\n    break",
+                       "scores = model.evaluate(X_test, y_test)\nreturn scores",
+                       "def fetch(url):\n    async with session.get(url) as response:\n        return await response.json()",
+                       "def decay():\n    lr = lr * 0.9\n    global lr",
+                       "def scale(frame, column, column):\n    return frame[column] / frame[column].max()"),
+                expect=((1, 5), (2, 2), (3, 2), (4, 3), (5, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -569,6 +593,11 @@ class SyntaxErrorInCell(Rule):
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
+                if problem.parsed:
+                    # Python that parses and that the compiler refuses: none of the readings below
+                    # (a blank, another language, pasted text) applies; the kernel's message does.
+                    yield Hit(ca.cell, line, problem.column, f"Syntax error: {problem.message}", key=problem.message)
+                    continue
                 shows = 0 if problem.message.startswith(NOT_ANALYSED) else template_blank(ca, line, problem.message, exercise)
                 if shows:
                     # Located at the blank: a function left to a TODO is its `def` line, not the
