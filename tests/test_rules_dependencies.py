@@ -603,6 +603,42 @@ def test_a_uv_lock_of_another_project_or_format_pins_nothing(tmp_path):
     assert found(audit(nb2), "DEP004") == [(None, 5)]
 
 
+# --- fair check 22 (fix22dep) -------------------------------------------------------------------
+
+_FORKED_LOCK = ('version = 1\nrevision = 3\nresolution-markers = [\n    "python_full_version >= \'3.13\'",\n'
+                '    "python_full_version < \'3.13\' and sys_platform == \'win32\'",\n'
+                '    "python_full_version < \'3.13\' and sys_platform != \'win32\'",\n]\n\n'
+                '[[package]]\nname = "quantlab"\nversion = "0.1.0"\nsource = { editable = "." }\n\n'
+                '[[package]]\nname = "pandas"\nversion = "2.2.3"\n\n'
+                '[[package]]\nname = "numpy"\nversion = "1.26.4"\nresolution-markers = [\n'
+                '    "python_full_version < \'3.13\' and sys_platform == \'win32\'",\n'
+                '    "python_full_version < \'3.13\' and sys_platform != \'win32\'",\n]\n\n'
+                '[[package]]\nname = "numpy"\nversion = "2.3.5"\nresolution-markers = [\n'
+                '    "python_full_version >= \'3.13\'",\n]\n')
+_FORKED_PROJECT = '[project]\nname = "quantlab"\nversion = "0.1.0"\ndependencies = [\n  "pandas>=2.2",\n  "numpy>=1.26",\n]\n'
+
+
+def test_a_uv_lock_forked_per_python_range_pins_the_package(tmp_path):
+    root = make_repo(tmp_path, {"pyproject.toml": _FORKED_PROJECT, "uv.lock": _FORKED_LOCK})
+    nb = write_notebook(root / "nb.ipynb", ["import numpy as np\nimport pandas as pd"])
+    [manifest] = [m for m in discover_project(nb).manifests if m.kind == "pyproject"]
+    specs = {r.name: (r.spec, r.pinned) for r in manifest.requirements}
+    assert specs["numpy"] == ("numpy==2.3.5  # locked in uv.lock, 1.26.4 on other Python versions or platforms", True)
+    assert found(audit(nb), "DEP004") == []
+
+
+def test_a_uv_lock_version_without_markers_or_with_shared_ones_pins_nothing(tmp_path):
+    unmarked = _FORKED_LOCK.replace('version = "2.3.5"\nresolution-markers = [\n    "python_full_version >= \'3.13\'",\n]\n',
+                                    'version = "2.3.5"\n')
+    shared = _FORKED_LOCK.replace('    "python_full_version >= \'3.13\'",\n]\n',
+                                  '    "python_full_version >= \'3.13\'",\n    "python_full_version < \'3.13\' and sys_platform == \'win32\'",\n]\n')
+    for name, lock in (("unmarked", unmarked), ("shared", shared)):
+        assert lock != _FORKED_LOCK
+        root = make_repo(tmp_path / name, {"pyproject.toml": _FORKED_PROJECT, "uv.lock": lock})
+        nb = write_notebook(root / "nb.ipynb", ["import numpy as np\nimport pandas as pd"])
+        assert found(audit(nb), "DEP004") == [(None, 6)], name
+
+
 def test_a_hatch_environment_declares_and_the_fix_names_it(tmp_path):
     pyproject = ('[project]\nname = "guide"\ndependencies = ["sphinx==7.3.7"]\n\n[tool.hatch.envs.notebook]\n'
                  'extra-dependencies = [\n  "pooch",\n]\n')

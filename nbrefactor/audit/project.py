@@ -376,8 +376,12 @@ def uv_lock_pins(text: str, project_name: Optional[str]) -> dict[str, str]:
     """Normalised name → `==version` of every package a single project's `uv.lock` locks to one
     version; empty unless the lock is uv's (`version = 1`) and locks the project itself (`name` of
     its `[project]`, from source `editable`/`virtual` "."), so a lock left beside another project
-    pins nothing. A package locked twice at different versions (one per Python range) is left out:
-    which one installs depends on the interpreter."""
+    pins nothing. A package locked at several versions is pinned when uv forked its resolution for
+    it: every version carries `resolution-markers` and no marker is shared, so each interpreter and
+    platform gets exactly one of them (fair check 22: statsforecast's numpy 1.26.4 on Windows
+    Python < 3.13, 2.3.5 elsewhere); the newest is the one named (the one a current Python gets),
+    the others in the note. A version without markers beside another is left out: which one
+    installs is not written down."""
     if not isinstance(project_name, str):
         return {}
     try:
@@ -389,11 +393,38 @@ def uv_lock_pins(text: str, project_name: Optional[str]) -> dict[str, str]:
             normalise(p["name"]) == normalise(project_name) and isinstance(p.get("source"), dict)
             and (p["source"].get("editable") == "." or p["source"].get("virtual") == ".") for p in packages):
         return {}
-    versions: dict[str, set[str]] = {}
+    versions: dict[str, dict[str, Optional[frozenset[str]]]] = {}  # name → version → its markers
     for package in packages:
         if isinstance(package.get("version"), str):
-            versions.setdefault(normalise(package["name"]), set()).add(package["version"])
-    return {name: f"=={next(iter(found))}" for name, found in versions.items() if len(found) == 1}
+            markers = package.get("resolution-markers")
+            readable = isinstance(markers, list) and markers and all(isinstance(m, str) for m in markers)
+            versions.setdefault(normalise(package["name"]), {})[package["version"]] = frozenset(markers) if readable else None
+    pins: dict[str, str] = {}
+    for name, found in versions.items():
+        if len(found) == 1:
+            pins[name] = f"=={next(iter(found))}"
+        elif _forked(list(found.values())):
+            newest, *others = sorted(found, key=_version_key, reverse=True)
+            pins[name] = f"=={newest}  # locked in uv.lock, {', '.join(others)} on other Python versions or platforms"
+    return pins
+
+
+def _forked(markers: list[Optional[frozenset[str]]]) -> bool:
+    """Whether versions with these `resolution-markers` are uv's forks: each has markers and no
+    marker belongs to two of them (uv lists each fork of the lock's own `resolution-markers` under
+    the one version it resolved)."""
+    seen: set[str] = set()
+    for own in markers:
+        if not own or own & seen:
+            return False
+        seen |= own
+    return True
+
+
+def _version_key(version: str) -> tuple[tuple[int, ...], str]:
+    """A sort key for a locked version: its leading numeric release (`2.3.5` → (2, 3, 5)), then the rest."""
+    release = re.match(r"\d+(?:\.\d+)*", version)
+    return (tuple(int(part) for part in release.group(0).split(".")) if release else (), version)
 
 
 def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_lock: Optional[str] = None) -> Optional[Manifest]:
@@ -454,7 +485,8 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_
         elif req and table != "tool.poetry" and not req.pinned and req.name in uv_locked:
             # The extras stay in the spec: `transformers[sklearn]` still declares scikit-learn.
             declared = re.match(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?", spec)
-            req = replace(req, spec=f"{declared.group(0).strip() if declared else req.name}{uv_locked[req.name]}  # locked in uv.lock",
+            pin, _, note = uv_locked[req.name].partition("  # ")
+            req = replace(req, spec=f"{declared.group(0).strip() if declared else req.name}{pin}  # {note or 'locked in uv.lock'}",
                           pinned=True, patch_range=False)
         if req:
             reqs.append(req)

@@ -2448,7 +2448,9 @@ class UnpinnedRequirement(Rule):
         "of the same packages is DEP003, whose fix says to pin them there. A Poetry dependency locked in the `poetry.lock` "
         "beside its pyproject.toml is pinned (`poetry install` installs the locked version), and so is a `[project]` "
         "dependency (optional ones and dependency groups too) that the `uv.lock` beside it locks to one version, when "
-        "that lock is uv's (`version = 1`) and locks the project itself (`uv sync` installs the locked version). "
+        "that lock is uv's (`version = 1`) and locks the project itself (`uv sync` installs the locked version), "
+        "or to one version per fork (each version under its own `resolution-markers`, none shared: one per Python range "
+        "or platform, so every interpreter gets exactly one). "
         "A requirements file that the `setup.py` beside it reads as `install_requires` is a library's metadata here too; "
         "a Hatch environment of a pyproject (DEP001) and the pyproject.toml of a folder a compose file builds an image "
         "from are environment files. "
@@ -2510,6 +2512,16 @@ class UnpinnedRequirement(Rule):
             files={"pyproject.toml": "[project]\nname = 'course'\ndependencies = ['scikit-learn>=1.4']\n\n[tool.nbrefactor]\n",
                    "uv.lock": ("version = 1\n\n[[package]]\nname = \"course\"\nversion = \"0.1.0\"\nsource = { virtual = \".\" }\n\n"
                                "[[package]]\nname = \"scikit-learn\"\nversion = \"1.6.1\"\n")},
+        ),
+        # uv forked the resolution per Python range: each interpreter gets exactly one numpy.
+        Example(
+            cells=("import numpy as np",),
+            files={"pyproject.toml": "[project]\nname = 'course'\ndependencies = ['numpy>=1.26']\n\n[tool.nbrefactor]\n",
+                   "uv.lock": ("version = 1\n\n[[package]]\nname = \"course\"\nversion = \"0.1.0\"\nsource = { virtual = \".\" }\n\n"
+                               "[[package]]\nname = \"numpy\"\nversion = \"1.26.4\"\n"
+                               "resolution-markers = [\"python_full_version < '3.13'\"]\n\n"
+                               "[[package]]\nname = \"numpy\"\nversion = \"2.3.5\"\n"
+                               "resolution-markers = [\"python_full_version >= '3.13'\"]\n")},
         ),
         # A RAPIDS tag that leads with its release is one build.
         Example(
