@@ -639,6 +639,42 @@ def test_a_uv_lock_version_without_markers_or_with_shared_ones_pins_nothing(tmp_
         assert found(audit(nb), "DEP004") == [(None, 6)], name
 
 
+_NOTEBOOKS_WORKFLOW = ("jobs:\n  notebooks:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+                       "      - run: python -m pip install -r requirements/dev.txt -r testing/requirements.txt\n"
+                       "      - run: pytest --nbmake doc/source/examples\n")
+_NOTEBOOK_REQUIREMENTS = ("# Dependencies installed (with !pip install) in example notebooks\n"
+                          "alibi @ git+https://github.com/SeldonIO/alibi@master#egg=alibi\nseaborn>=0.9.0\n")
+
+
+def test_a_requirements_file_ci_installs_to_run_the_notebooks_declares_and_takes_their_lines(tmp_path):
+    root = make_repo(tmp_path, {".github/workflows/test_all_notebooks.yml": _NOTEBOOKS_WORKFLOW,
+                                "requirements/dev.txt": "pytest==8.3.3\nnbmake==1.5.4\n",
+                                "testing/requirements.txt": _NOTEBOOK_REQUIREMENTS})
+    nb = write_notebook(root / "doc" / "source" / "examples" / "od_vae.ipynb",
+                        ["!pip install alibi seaborn statsmodels", "import alibi\nimport seaborn as sns\nimport statsmodels"])
+    diagnostics = audit(nb)
+    assert found(diagnostics, "DEP001") == [(2, 3)]
+    shown = str(root / "testing" / "requirements.txt")
+    [dep003] = [d for d in diagnostics if d.code == "DEP003"]
+    assert dep003.fix == f"Declare statsmodels in {shown} (pinned; alibi, seaborn are already declared in {shown}) and delete the line"
+    dep004 = {d.location.line: d.fix for d in diagnostics if d.code == "DEP004"}
+    # The `#egg=` fragment goes: the commit replaces the branch, not the end of the URL.
+    assert dep004 == {2: "Pin it to a commit: `alibi @ git+https://github.com/SeldonIO/alibi@<commit>`",
+                      3: "Pin it: `seaborn==<the version you ran with>`"}
+
+
+def test_a_requirements_file_ci_installs_without_running_that_folder_declares_nothing(tmp_path):
+    files = {".github/workflows/test_all_notebooks.yml": _NOTEBOOKS_WORKFLOW, "testing/requirements.txt": _NOTEBOOK_REQUIREMENTS}
+    root = make_repo(tmp_path, files)
+    elsewhere = write_notebook(root / "tutorials" / "intro.ipynb", ["import seaborn as sns"])
+    assert found(audit(elsewhere), "DEP002") == [(1, 1)]
+    # A workflow that installs the file but executes no notebook (a unit-test job) is no link either.
+    unit = make_repo(tmp_path / "unit", {**files, ".github/workflows/test_all_notebooks.yml":
+                                         _NOTEBOOKS_WORKFLOW.replace("pytest --nbmake doc/source/examples", "pytest tests/")})
+    nb = write_notebook(unit / "doc" / "source" / "examples" / "od_vae.ipynb", ["import seaborn as sns"])
+    assert found(audit(nb), "DEP002") == [(1, 1)]
+
+
 def test_a_hatch_environment_declares_and_the_fix_names_it(tmp_path):
     pyproject = ('[project]\nname = "guide"\ndependencies = ["sphinx==7.3.7"]\n\n[tool.hatch.envs.notebook]\n'
                  'extra-dependencies = [\n  "pooch",\n]\n')

@@ -106,6 +106,11 @@ class Manifest:
     # (`envs/py312/pyproject.toml`, built by the service `py312` from `envs/py312/Dockerfile`):
     # a second environment of the project, for notebooks that need what the main one cannot hold.
     compose_service: Optional[str] = None
+    # A requirements file the repository's CI installs before it executes the notebook's folder
+    # (`pip install -r testing/requirements.txt`, then `pytest testing/test_notebooks.py`), wherever
+    # it is (`_ci_notebook_requirements`; fair check 22): the notebooks' own list, where an install
+    # line of theirs belongs.
+    ci_installed: bool = False
 
 
 @dataclass(frozen=True)
@@ -1803,12 +1808,93 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         manifests += above
         packages = _packages_above(folder.parent, display_root)
     manifests += _cloning_dockerfiles(folder, display_root)
+    manifests += _ci_notebook_requirements(folder, display_root, manifests)
     local = _local_modules(folder)
     root = _project_root(folder)
     return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local),
                           _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
                           root=_display(root, display_root) if root is not None else None,
                           repository_projects=_repository_projects(root) if root is not None else frozenset())
+
+
+# A CI step's pip install of requirements files: each `-r F` / `--requirement F` of the line.
+_PIP_INSTALL_LINE = re.compile(r"\bpip3?\b[^\n]*\binstall\b[^\n]*")
+_REQUIREMENT_OPTION = re.compile(r"(?:^|\s)(?:-r\s*|--requirement[=\s]\s*)['\"]?(?P<file>[^\s'\";&|#]+)")
+# A CI step that executes notebooks: pytest's nbmake/nbval plugins, `jupyter nbconvert --execute`,
+# papermill, `jupytext --execute`, treon; or pytest on a test module (which must then glob notebooks).
+_NOTEBOOK_RUN = re.compile(r"--nbmake|--nbval|\bnbconvert\b[^\n]*--execute|--execute\b[^\n]*\bnbconvert\b|\bpapermill\b"
+                           r"|\bjupytext\b[^\n]*--execute|\btreon\b")
+_PYTEST_MODULE = re.compile(r"\bpytest\b[^\n]*?\s(?P<module>[\w./-]+\.py)\b")
+_QUOTED_FOLDER = re.compile(r"""['"](?P<folder>[\w.-]+(?:/[\w.-]+)*)/?(?:/\*\*)?(?:/\*\.ipynb)?['"]""")
+
+
+@lru_cache(maxsize=64)
+def _ci_workflow_requirements(root: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest, tuple[str, ...]], ...]:
+    """The requirements files a repository's CI installs to execute its notebooks, each with the
+    folders (relative to `root`, the folder holding `.github/workflows/`) whose notebooks that run
+    executes. A workflow counts when one of its lines pip-installs `-r F` and another runs notebooks
+    (`pytest --nbmake docs/`, `jupyter nbconvert --execute`, papermill, or `pytest testing/
+    test_notebooks.py`, a module naming the notebooks' folder and `.ipynb`): SeldonIO/alibi-detect's
+    `testing/requirements.txt` ("Dependencies installed (with !pip install) in example notebooks"),
+    which `test_all_notebooks.yml` installs before running `doc/source/examples/*.ipynb` (fair check
+    22: 5 DEP001s). A run naming no folder executes the notebooks below the checkout (`.`)."""
+    workflows = root / ".github" / "workflows"
+    try:
+        names = sorted(n for n in os.listdir(workflows) if n.endswith((".yml", ".yaml")))
+    except OSError:
+        return ()
+    found: dict[str, tuple[Manifest, set[str]]] = {}
+    for name in names:
+        text = _file_text(workflows / name)
+        if text is None or "install" not in text:
+            continue
+        files = [m["file"] for line in _PIP_INSTALL_LINE.findall(text) for m in _REQUIREMENT_OPTION.finditer(line)]
+        if not files:
+            continue
+        folders: set[str] = set()
+        for line in text.splitlines():
+            line = line.split(" #", 1)[0]
+            if _NOTEBOOK_RUN.search(line):
+                # The folders or notebooks the command names (`doc/source/examples`, `docs/*.ipynb`,
+                # `notebooks`), globs cut at their first wildcard.
+                named = [w.strip("'\"").split("*", 1)[0].rstrip("/") for w in line.split()
+                         if not w.startswith(("-", "$")) and "://" not in w and "=" not in w
+                         and ("/" in w or w.endswith(".ipynb") or (root / w).is_dir())]
+                named = [w for w in named if w]
+                folders.update([posixpath.dirname(w) if w.endswith(".ipynb") else w for w in named] or ["."])
+            for m in _PYTEST_MODULE.finditer(line):
+                module = _file_text(root / m["module"]) if ".." not in m["module"] else None
+                if module is not None and ".ipynb" in module:
+                    folders.update(f["folder"] for f in _QUOTED_FOLDER.finditer(module)
+                                   if "/" in f["folder"] and (root / f["folder"]).is_dir())
+        if not folders:
+            continue
+        for file_name in files:
+            file = Path(os.path.normpath(root / file_name))
+            text_of_file = _file_text(file) if file_name[:1] not in "/$~{" and ".." not in file_name else None
+            if text_of_file is None or not reads_as_requirements(text_of_file):
+                continue
+            shown = _display(file, display_root)
+            manifest, served = found.setdefault(shown, (replace(parse_requirements_txt(shown, text_of_file), ci_installed=True), set()))
+            served.update(folders)
+    return tuple((manifest, tuple(sorted(served))) for manifest, served in found.values())
+
+
+def _ci_notebook_requirements(folder: Path, display_root: Optional[Path], known: tuple[Manifest, ...]) -> tuple[Manifest, ...]:
+    """The requirements files the repository's CI installs to execute the notebooks of `folder` or of
+    a folder above it (`_ci_workflow_requirements`; the repository is the nearest folder up holding
+    `.github/workflows/`), wherever in the repository they are: the notebooks' environment as CI
+    builds it. A file found anyway (beside or above the notebook) is not added twice."""
+    current = folder
+    while not (current / ".github" / "workflows").is_dir():
+        if _stops_at(current):
+            return ()
+        current = current.parent
+    below = folder.relative_to(current).as_posix()
+    shown = {m.path for m in known}
+    return tuple(manifest for manifest, served in _ci_workflow_requirements(current, display_root)
+                 if manifest.path not in shown
+                 and any(f == "." or below == f or below.startswith(f + "/") for f in served))
 
 
 # `git clone https://github.com/o/bioinf-python.git [folder]` in a Dockerfile's RUN line.

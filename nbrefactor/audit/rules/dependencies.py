@@ -622,7 +622,12 @@ class UndeclaredImport(Rule):
         "`notebooks/`, the folder above holding no manifest) is a manifest when that folder also holds a `.py` script, "
         "the notebook's folder holds no manifest, and the notebook's own pip lines and the file name mostly the same "
         "packages (one at least in common, each naming no fewer than half of the other's); its unpinned lines are said by "
-        "DEP003's fix on that install line, not by DEP004. A Dockerfile in a `docker/` folder (two levels deep) of a folder "
+        "DEP003's fix on that install line, not by DEP004. A requirements file anywhere in the repository is a manifest "
+        "of the notebooks its CI executes after installing it: a GitHub workflow (`.github/workflows/*.yml` of the nearest "
+        "folder up holding one) that runs `pip install -r testing/requirements.txt` and executes the notebook's folder "
+        "(`pytest --nbmake doc/examples`, `jupyter nbconvert --execute`, papermill, or `pytest testing/test_notebooks.py`, "
+        "a module naming the folder and `.ipynb`; a command naming no folder executes them all); its unpinned lines are "
+        "DEP004's, and a line the notebook installs belongs there (DEP003's fix). A Dockerfile in a `docker/` folder (two levels deep) of a folder "
         "above the notebook that `git clone`s a repository and then sets `WORKDIR` to the notebook's folder (or one above it) "
         "inside the clone (`WORKDIR /repo/notebooks`) is a manifest of those notebooks; with several, each is an image they "
         "may run in. A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
@@ -1863,10 +1868,13 @@ def _is_txt(argument: str) -> bool:
 
 def _vcs_ref(url: str) -> tuple[str, str]:
     """(the URL without its ref, the ref) of a VCS install URL: `git+https://host/org/repo.git@v0.1.0`
-    → (`git+https://host/org/repo.git`, `v0.1.0`); no ref → (url, "")."""
+    → (`git+https://host/org/repo.git`, `v0.1.0`); no ref → (url, ""). A `#egg=name` fragment is
+    left out of both (`git+https://github.com/SeldonIO/alibi@master#egg=alibi` → (…/alibi, `master`):
+    fair check 22's fix appended `@<commit>` after the fragment); `name @ url` needs none."""
+    url = url.split("#", 1)[0]
     scheme, sep, rest = url.partition("://")
     path, at, ref = rest.partition("/")[2].rpartition("@") if "/" in rest else ("", "", "")
-    if not sep or not at or "#" in ref:
+    if not sep or not at:
         return url, ""
     return url[: len(url) - len(ref) - 1], ref
 
@@ -1878,7 +1886,13 @@ def _declare_in(manifests: tuple[Manifest, ...], versions: Optional[dict] = None
     for a pip line (fair check 19: 7 fixes said requirements.txt); or, in a project whose only
     environment files are Dockerfiles (rapidsai/notebooks-contrib: `RUN source activate rapids &&
     conda install …`), a RUN line of the nearest one, the file DEP001 names (fair check 15).
-    `versions` is `_line_versions` of the line(s): their third field says conda's syntax."""
+    `versions` is `_line_versions` of the line(s): their third field says conda's syntax. The
+    requirements file the repository's CI installs to execute the notebooks, wherever it is
+    (`testing/requirements.txt`, fair check 22), is named: it is the notebooks' list."""
+    installed_by_ci = tuple(m for m in manifests if m.ci_installed)
+    ci = _home_manifest(installed_by_ci) if installed_by_ci else None  # (a contributors' list beside it is none)
+    if ci is not None and not (versions and all(asked[2] for asked in versions.values())):
+        return ci.path
     if any(m.kind in ("requirements", "pipfile") for m in manifests):
         return "requirements.txt"
     conda = tuple(m for m in manifests if m.kind == "environment")
