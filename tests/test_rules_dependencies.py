@@ -658,8 +658,8 @@ def test_a_requirements_file_ci_installs_to_run_the_notebooks_declares_and_takes
     [dep003] = [d for d in diagnostics if d.code == "DEP003"]
     assert dep003.fix == f"Declare statsmodels in {shown} (pinned; alibi, seaborn are already declared in {shown}) and delete the line"
     dep004 = {d.location.line: d.fix for d in diagnostics if d.code == "DEP004"}
-    # The `#egg=` fragment goes: the commit replaces the branch, not the end of the URL.
-    assert dep004 == {2: "Pin it to a commit: `alibi @ git+https://github.com/SeldonIO/alibi@<commit>`",
+    # The commit replaces the branch, before the `#egg=` fragment (not after the end of the URL).
+    assert dep004 == {2: "Pin it to a commit: `alibi @ git+https://github.com/SeldonIO/alibi@<commit>#egg=alibi`",
                       3: "Pin it: `seaborn==<the version you ran with>`"}
 
 

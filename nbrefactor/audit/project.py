@@ -891,9 +891,16 @@ def _dockerfile_instructions(text: str) -> list[tuple[str, str, int]]:
     return found
 
 
+# A shell comment: `#` at the start of a word, to the end of the line. One inside a word is no
+# comment (`pip install git+https://github.com/o/gym-walk#egg=gym-walk && pip install …`), though
+# shlex would end the line there (fair check 22: gdrl's Dockerfile lost three installs after it).
+_SHELL_COMMENT = re.compile(r"(?:^|(?<=\s))#.*")
+
+
 def _shell_words(command: str) -> list[str]:
     try:
-        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+        lexer = shlex.shlex(_SHELL_COMMENT.sub("", command), posix=True, punctuation_chars=True)
+        lexer.commenters = ""
         lexer.whitespace_split = True
         return list(lexer)
     except ValueError:
@@ -1071,7 +1078,10 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
                     if folder is not None:
                         projects.append((folder, local[1]))
                     continue
-                number = next((n for n in range(line, len(lines) + 1) if arg in lines[n - 1]), line)
+                # The argument as a word of its line: `gym` is not the `gym` of `…/gym-gridworld#egg=gym-gridworld` above it.
+                word = re.compile(r"(?:^|(?<=[\s'\"]))" + re.escape(arg) + r"(?=$|[\s'\";&|)])")
+                number = next((n for n in range(line, len(lines) + 1) if arg in lines[n - 1] and word.search(lines[n - 1])),
+                              next((n for n in range(line, len(lines) + 1) if arg in lines[n - 1]), line))
                 wheel = _WHEEL.search(arg) if arg.startswith(("http://", "https://")) else None
                 if wheel:
                     name, version = wheel.group("name"), wheel.group("version")
@@ -1808,6 +1818,8 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         manifests += above
         packages = _packages_above(folder.parent, display_root)
     manifests += _cloning_dockerfiles(folder, display_root)
+    shown = {m.path for m in manifests}
+    manifests += tuple(m for m in _mounting_dockerfiles(folder, display_root) if m.path not in shown)
     manifests += _ci_notebook_requirements(folder, display_root, manifests)
     local = _local_modules(folder)
     root = _project_root(folder)
@@ -1924,11 +1936,9 @@ def _clone_workdir(text: str) -> Optional[str]:
 
 
 @lru_cache(maxsize=256)
-def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest, str], ...]:
-    """(manifest, folder the image works in relative to the clone) for each Dockerfile in `folder`'s
-    sub-folders named for containers (`docker/`, `docker/3/`; two levels) that clones a repository and
-    works inside the clone (`_clone_workdir`)."""
-    found: list[tuple[Manifest, str]] = []
+def _docker_folder_files(folder: Path) -> tuple[tuple[Path, str], ...]:
+    """(file, text) of each Dockerfile in `folder`'s sub-folders named for containers (`docker/`,
+    `docker/3/`; two levels)."""
     try:
         subs = sorted(e.path for e in os.scandir(folder) if e.is_dir() and "docker" in e.name.lower())
     except OSError:
@@ -1940,20 +1950,105 @@ def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tu
             places += sorted(Path(e.path) for e in os.scandir(sub) if e.is_dir())
         except OSError:
             continue
+    found: list[tuple[Path, str]] = []
     for place in places:
         try:
             names = sorted(os.listdir(place))
         except OSError:
             continue
         for name in names:
-            if not any(fnmatch.fnmatchcase(name, g) for g in DOCKERFILE_GLOBS):
-                continue
-            text = _file_text(place / name)
-            inside = _clone_workdir(text) if text is not None else None
-            manifest = parse_dockerfile(_display(place / name, display_root), text) if inside is not None else None
-            if manifest is not None:
-                found.append((manifest, inside))
+            if any(fnmatch.fnmatchcase(name, g) for g in DOCKERFILE_GLOBS):
+                text = _file_text(place / name)
+                if text is not None:
+                    found.append((place / name, text))
     return tuple(found)
+
+
+@lru_cache(maxsize=256)
+def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest, str], ...]:
+    """(manifest, folder the image works in relative to the clone) for each Dockerfile in `folder`'s
+    sub-folders named for containers (`_docker_folder_files`) that clones a repository and works
+    inside the clone (`_clone_workdir`)."""
+    found: list[tuple[Manifest, str]] = []
+    for file, text in _docker_folder_files(folder):
+        inside = _clone_workdir(text)
+        manifest = parse_dockerfile(_display(file, display_root), text) if inside is not None else None
+        if manifest is not None:
+            found.append((manifest, inside))
+    return tuple(found)
+
+
+# `docker run … -v "$PWD"/notebooks/:/mnt/notebooks/ image` (also `--volume`, `$(pwd)`, `${PWD}`,
+# Windows' `%CD%`): (host path, container path).
+_DOCKER_RUN = re.compile(r"\b(?:nvidia-)?docker\s+(?:container\s+)?run\b[^\n`]*")
+_VOLUME = re.compile(r"""(?:^|\s)(?:-v|--volume)[=\s]\s*["']?(?P<host>[^\s:"']+(?:["'][^\s:"']*)?):(?P<container>/[^\s:"']*)""")
+_CURRENT_FOLDER = re.compile(r"""^["']?(?:\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`|%CD%|\.)["']?(?=[/\\]|$)""")
+
+
+def _docker_run_mounts(folder: Path) -> tuple[tuple[str, str], ...]:
+    """(host folder relative to `folder`, `.` for itself; container folder) of each volume that a
+    `docker run` in `folder`'s README or Makefile mounts from the current folder (`-v
+    "$PWD"/notebooks/:/mnt/notebooks/` → (`notebooks`, `/mnt/notebooks`)); absolute host paths are
+    someone's machine, not the repository."""
+    found: list[tuple[str, str]] = []
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.lower().startswith("readme") or n in ("Makefile", "makefile"))
+    except OSError:
+        return ()
+    for name in names:
+        text = _file_text(folder / name)
+        if text is None or "docker" not in text:
+            continue
+        for run in _DOCKER_RUN.findall(text):
+            for volume in _VOLUME.finditer(run):
+                host = volume["host"].replace('"', "").replace("'", "")
+                here = _CURRENT_FOLDER.match(host)
+                if here is None:
+                    continue
+                relative = posixpath.normpath(host[here.end():].replace("\\", "/").strip("/") or ".")
+                if not relative.startswith(".."):
+                    found.append((relative, posixpath.normpath(volume["container"])))
+    return tuple(dict.fromkeys(found))
+
+
+def _final_workdir(text: str) -> Optional[str]:
+    """The folder a Dockerfile's containers start in (its last `WORKDIR`, relative ones joined); None
+    when it sets none or names it through a variable."""
+    workdir: Optional[str] = None
+    for keyword, rest, _ in _dockerfile_instructions(text):
+        if keyword == "WORKDIR":
+            folder = rest.strip().strip("'\"")
+            if not folder or "$" in folder:
+                return None
+            workdir = posixpath.normpath(posixpath.join(workdir or "/", folder))
+    return workdir
+
+
+def _mounting_dockerfiles(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:
+    """The Dockerfiles in a `docker/` folder of a folder above the notebook (or of its own) whose
+    containers work in the folder the repository's own `docker run` mounts the notebook's folder (or
+    one above it) at (mimoralea/gdrl: the README's `docker run … -v "$PWD"/notebooks/:/mnt/notebooks/
+    mimoralea/gdrl:v0.14`, `docker/Dockerfile` installing every package and ending in `WORKDIR
+    /mnt/notebooks`; fair check 22, 9 DEP002s): the image is the notebooks' environment, with the
+    notebooks arriving by volume instead of a clone (`_cloning_dockerfiles`). The mount must be at or
+    below the `WORKDIR`."""
+    current, below = folder, "."
+    while True:
+        mounts = [(host, container) for host, container in _docker_run_mounts(current)
+                  if host == "." or below == host or below.startswith(host + "/")]
+        found = []
+        for file, text in _docker_folder_files(current) if mounts else ():
+            workdir = _final_workdir(text)
+            if workdir is None or workdir == "/":
+                continue
+            if any(container == workdir or container.startswith(workdir + "/") for _, container in mounts):
+                manifest = parse_dockerfile(_display(file, display_root), text)
+                if manifest is not None:
+                    found.append(manifest)
+        if found or _stops_at(current):
+            return tuple(found)
+        below = posixpath.normpath(posixpath.join(current.name, below))
+        current = current.parent
 
 
 def _cloning_dockerfiles(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:

@@ -630,7 +630,9 @@ class UndeclaredImport(Rule):
         "DEP004's, and a line the notebook installs belongs there (DEP003's fix). A Dockerfile in a `docker/` folder (two levels deep) of a folder "
         "above the notebook that `git clone`s a repository and then sets `WORKDIR` to the notebook's folder (or one above it) "
         "inside the clone (`WORKDIR /repo/notebooks`) is a manifest of those notebooks; with several, each is an image they "
-        "may run in. A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
+        "may run in. So is one there whose last `WORKDIR` is at or above the folder that the repository's own `docker run` "
+        "(its README or Makefile) mounts the notebook's folder, or one above it, at (`-v \"$PWD\"/notebooks/:/mnt/notebooks/` "
+        "with `WORKDIR /mnt/notebooks`): the notebooks arrive by volume. A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
         "the `poetry.lock` beside it pins what it locks. A clone put on `sys.path` through `os.path.abspath`/`realpath` or "
         "`Path(…).resolve()` of its folder is reached as if the folder were written plainly. "
         "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
@@ -1870,13 +1872,18 @@ def _vcs_ref(url: str) -> tuple[str, str]:
     """(the URL without its ref, the ref) of a VCS install URL: `git+https://host/org/repo.git@v0.1.0`
     → (`git+https://host/org/repo.git`, `v0.1.0`); no ref → (url, ""). A `#egg=name` fragment is
     left out of both (`git+https://github.com/SeldonIO/alibi@master#egg=alibi` → (…/alibi, `master`):
-    fair check 22's fix appended `@<commit>` after the fragment); `name @ url` needs none."""
+    fair check 22's fix appended `@<commit>` after the fragment: it goes back after the ref, `_fragment`)."""
     url = url.split("#", 1)[0]
     scheme, sep, rest = url.partition("://")
     path, at, ref = rest.partition("/")[2].rpartition("@") if "/" in rest else ("", "", "")
     if not sep or not at:
         return url, ""
     return url[: len(url) - len(ref) - 1], ref
+
+
+def _fragment(url: str) -> str:
+    """A VCS URL's `#egg=…` fragment with its `#` (empty without one): it follows the ref."""
+    return "#" + url.split("#", 1)[1] if "#" in url else ""
 
 
 def _declare_in(manifests: tuple[Manifest, ...], versions: Optional[dict] = None) -> str:
@@ -2745,7 +2752,7 @@ class UnpinnedRequirement(Rule):
                          f"can stay in the package's {posixpath.basename(manifest.path)}"
                          + (", which setup.py reads as the library's `install_requires`" if manifest.read_by_setup else "")
                          if library else
-                         (f"Pin it to a commit: `{_without_comment(req.spec).split(vcs)[0]}{base}@<commit>`" if vcs else
+                         (f"Pin it to a commit: `{_without_comment(req.spec).split(vcs)[0]}{base}@<commit>{_fragment(vcs)}`" if vcs else
                           f"Pin it: `{req.name}==<the version you ran with>`")
                          + (" in both files" + (" (or make the copy `-r` this one, so that one pin serves both)"
                                                  if manifest.kind == "requirements" else "")
