@@ -675,6 +675,29 @@ def test_a_requirements_file_ci_installs_without_running_that_folder_declares_no
     assert found(audit(nb), "DEP002") == [(1, 1)]
 
 
+_PACKAGE_WITH_GROUPS = ('[build-system]\nrequires = ["setuptools>=45"]\nbuild-backend = "setuptools.build_meta"\n\n'
+                        '[project]\nname = "tsforecast"\nversion = "2.1.1"\ndependencies = ["numpy>=1.21.6", "pandas<3.0.0"]\n\n'
+                        '[dependency-groups]\nray = ["ray>=2.56.0"]\ndev = ["pytest", "scikit-learn"]\n')
+
+
+def test_a_package_s_notebooks_get_its_dependency_group_named_not_its_dependencies(tmp_path):
+    # statsforecast: "Add `matplotlib` (pinned) to the dependencies of pyproject.toml" would make every
+    # user of the library install it; `uv sync --group dev` builds the docs notebooks' environment.
+    root = make_repo(tmp_path, {"pyproject.toml": _PACKAGE_WITH_GROUPS})
+    nb = write_notebook(root / "nbs" / "docs" / "arima.ipynb", ["import tsforecast\nimport matplotlib.pyplot as plt"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `matplotlib` (pinned) to the `dev` group of `[dependency-groups]` in {root / 'pyproject.toml'}"
+    docs = make_repo(tmp_path / "docs", {"pyproject.toml": _PACKAGE_WITH_GROUPS.replace("ray = [", "docs = [\"mkdocs\"]\nray = [")})
+    nb = write_notebook(docs / "nbs" / "arima.ipynb", ["import tsforecast\nimport matplotlib.pyplot as plt"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `matplotlib` (pinned) to the `docs` group of `[dependency-groups]` in {docs / 'pyproject.toml'}"
+    # An application's pyproject (no build system: `uv sync` installs its dependencies) keeps them as the home.
+    app = make_repo(tmp_path / "app", {"pyproject.toml": _PACKAGE_WITH_GROUPS.split("\n\n", 1)[1].replace('"tsforecast"', '"course"')})
+    nb = write_notebook(app / "nbs" / "arima.ipynb", ["import numpy as np\nimport matplotlib.pyplot as plt"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `matplotlib` (pinned) to the dependencies of {app / 'pyproject.toml'}"
+
+
 def test_a_hatch_environment_declares_and_the_fix_names_it(tmp_path):
     pyproject = ('[project]\nname = "guide"\ndependencies = ["sphinx==7.3.7"]\n\n[tool.hatch.envs.notebook]\n'
                  'extra-dependencies = [\n  "pooch",\n]\n')

@@ -111,6 +111,12 @@ class Manifest:
     # it is (`_ci_notebook_requirements`; fair check 22): the notebooks' own list, where an install
     # line of theirs belongs.
     ci_installed: bool = False
+    # For the pyproject.toml of a package (a `[build-system]` and a `[project]`) with PEP 735
+    # `[dependency-groups]`: the group where its notebooks' extra packages go (one named for docs,
+    # notebooks, examples or tutorials, else `dev`, else the first), since a line of `[project]`
+    # dependencies makes every user of the package install it (fair check 22, statsforecast's docs
+    # notebooks: `uv sync --group dev` builds their environment).
+    notebook_group: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -499,8 +505,14 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_
     poetry_python = (poetry.get("dependencies") or {}).get("python") if isinstance(poetry.get("dependencies"), dict) else None
     if not isinstance(python, str) and isinstance(poetry_python, str):
         python = _poetry_range(poetry_python.strip()) or poetry_python
+    groups = [name for name in (data.get("dependency-groups") or {}) if isinstance(name, str)]
+    notebook_group = None
+    if groups and project and isinstance(data.get("build-system"), dict):
+        notebook_group = next((g for g in groups if re.search(r"doc|notebook|example|tutorial", g, re.IGNORECASE)),
+                              "dev" if "dev" in groups else groups[0])
     return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None,
-                    python_requires=python.strip() if isinstance(python, str) and python.strip() else None)
+                    python_requires=python.strip() if isinstance(python, str) and python.strip() else None,
+                    notebook_group=notebook_group)
 
 
 def hatch_environments(path: str, text: str) -> Optional[Manifest]:

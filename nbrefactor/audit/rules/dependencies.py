@@ -355,6 +355,8 @@ def _home_phrase(manifest: Manifest, manifests: tuple[Manifest, ...] = ()) -> st
     if manifest.kind == "dockerfile":
         return f"to a RUN line of {manifest.path}"
     if manifest.kind == "pyproject":
+        if manifest.notebook_group:
+            return f"to the `{manifest.notebook_group}` group of `[dependency-groups]` in {manifest.path}"
         return f"to the dependencies of {manifest.path}"
     if manifest.kind == "pipfile":
         return f"to `[packages]` of {manifest.path}"
@@ -684,7 +686,9 @@ class UndeclaredImport(Rule):
         "as xgb` / `except Exception: print(e)`, then `xgb.XGBClassifier()` in another cell needs it; `if HAS_XGB:` "
         "does not). A requirements file that the "
         "`setup.py` beside it reads (`install_requires=read(\"requirements.txt\")`) is the library's own metadata: the "
-        "fix says to add the line to a requirements file for the notebooks, not there. An import no table knows is guessed as its top-level "
+        "fix says to add the line to a requirements file for the notebooks, not there. Where a package's pyproject.toml "
+        "(with a `[build-system]`) is the home and has PEP 735 `[dependency-groups]`, the fix names a group (one named for "
+        "docs, notebooks, examples or tutorials, else `dev`), not `[project]` dependencies. An import no table knows is guessed as its top-level "
         "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too, and so, when no "
         "manifest declares the name itself, does one declaring the name with a component before or after it (`orbit-ml` for "
         "`import orbit`, `salesforce-merlion` for `merlion`, `python-xyz`, `xyz-core`); its range is then DEP004's. "
