@@ -566,6 +566,13 @@ def test_needed_distributions_include_the_engine_a_pandas_reader_needs():
     assert [(n.name, n.pinned) for n in needed] == [("pandas", None), ("openpyxl", "3.1.5")]
 
 
+def test_fugue_s_own_packages_and_its_warehouses_name_their_distributions():
+    # fair check 22: `fugue_bigquery` was taken for a distribution of that name (PyPI has none), and
+    # `fugue_notebook`, shipped inside `fugue`, was undeclared beside `fugue>=0.9.4`.
+    facts = facts_of("import fugue_bigquery.api as fbqa\nfrom fugue_notebook import setup\nimport fugue_dask")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["fugue-warehouses", "fugue"]
+
+
 def test_needed_distributions_with_a_custom_catalog():
     catalog = Catalog({"distributions": {"import": {"acme": ["acme-core"]}}})
     facts = facts_of("import acme.io\nimport numpy")

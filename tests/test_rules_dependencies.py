@@ -603,6 +603,101 @@ def test_a_uv_lock_of_another_project_or_format_pins_nothing(tmp_path):
     assert found(audit(nb2), "DEP004") == [(None, 5)]
 
 
+# --- fair check 22 (fix22dep) -------------------------------------------------------------------
+
+_FORKED_LOCK = ('version = 1\nrevision = 3\nresolution-markers = [\n    "python_full_version >= \'3.13\'",\n'
+                '    "python_full_version < \'3.13\' and sys_platform == \'win32\'",\n'
+                '    "python_full_version < \'3.13\' and sys_platform != \'win32\'",\n]\n\n'
+                '[[package]]\nname = "quantlab"\nversion = "0.1.0"\nsource = { editable = "." }\n\n'
+                '[[package]]\nname = "pandas"\nversion = "2.2.3"\n\n'
+                '[[package]]\nname = "numpy"\nversion = "1.26.4"\nresolution-markers = [\n'
+                '    "python_full_version < \'3.13\' and sys_platform == \'win32\'",\n'
+                '    "python_full_version < \'3.13\' and sys_platform != \'win32\'",\n]\n\n'
+                '[[package]]\nname = "numpy"\nversion = "2.3.5"\nresolution-markers = [\n'
+                '    "python_full_version >= \'3.13\'",\n]\n')
+_FORKED_PROJECT = '[project]\nname = "quantlab"\nversion = "0.1.0"\ndependencies = [\n  "pandas>=2.2",\n  "numpy>=1.26",\n]\n'
+
+
+def test_a_uv_lock_forked_per_python_range_pins_the_package(tmp_path):
+    root = make_repo(tmp_path, {"pyproject.toml": _FORKED_PROJECT, "uv.lock": _FORKED_LOCK})
+    nb = write_notebook(root / "nb.ipynb", ["import numpy as np\nimport pandas as pd"])
+    [manifest] = [m for m in discover_project(nb).manifests if m.kind == "pyproject"]
+    specs = {r.name: (r.spec, r.pinned) for r in manifest.requirements}
+    assert specs["numpy"] == ("numpy==2.3.5  # locked in uv.lock, 1.26.4 on other Python versions or platforms", True)
+    assert found(audit(nb), "DEP004") == []
+
+
+def test_a_uv_lock_version_without_markers_or_with_shared_ones_pins_nothing(tmp_path):
+    unmarked = _FORKED_LOCK.replace('version = "2.3.5"\nresolution-markers = [\n    "python_full_version >= \'3.13\'",\n]\n',
+                                    'version = "2.3.5"\n')
+    shared = _FORKED_LOCK.replace('    "python_full_version >= \'3.13\'",\n]\n',
+                                  '    "python_full_version >= \'3.13\'",\n    "python_full_version < \'3.13\' and sys_platform == \'win32\'",\n]\n')
+    for name, lock in (("unmarked", unmarked), ("shared", shared)):
+        assert lock != _FORKED_LOCK
+        root = make_repo(tmp_path / name, {"pyproject.toml": _FORKED_PROJECT, "uv.lock": lock})
+        nb = write_notebook(root / "nb.ipynb", ["import numpy as np\nimport pandas as pd"])
+        assert found(audit(nb), "DEP004") == [(None, 6)], name
+
+
+_NOTEBOOKS_WORKFLOW = ("jobs:\n  notebooks:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+                       "      - run: python -m pip install -r requirements/dev.txt -r testing/requirements.txt\n"
+                       "      - run: pytest --nbmake doc/source/examples\n")
+_NOTEBOOK_REQUIREMENTS = ("# Dependencies installed (with !pip install) in example notebooks\n"
+                          "alibi @ git+https://github.com/SeldonIO/alibi@master#egg=alibi\nseaborn>=0.9.0\n")
+
+
+def test_a_requirements_file_ci_installs_to_run_the_notebooks_declares_and_takes_their_lines(tmp_path):
+    root = make_repo(tmp_path, {".github/workflows/test_all_notebooks.yml": _NOTEBOOKS_WORKFLOW,
+                                "requirements/dev.txt": "pytest==8.3.3\nnbmake==1.5.4\n",
+                                "testing/requirements.txt": _NOTEBOOK_REQUIREMENTS})
+    nb = write_notebook(root / "doc" / "source" / "examples" / "od_vae.ipynb",
+                        ["!pip install alibi seaborn statsmodels", "import alibi\nimport seaborn as sns\nimport statsmodels"])
+    diagnostics = audit(nb)
+    assert found(diagnostics, "DEP001") == [(2, 3)]
+    shown = str(root / "testing" / "requirements.txt")
+    [dep003] = [d for d in diagnostics if d.code == "DEP003"]
+    assert dep003.fix == f"Declare statsmodels in {shown} (pinned; alibi, seaborn are already declared in {shown}) and delete the line"
+    dep004 = {d.location.line: d.fix for d in diagnostics if d.code == "DEP004"}
+    # The commit replaces the branch, before the `#egg=` fragment (not after the end of the URL).
+    assert dep004 == {2: "Pin it to a commit: `alibi @ git+https://github.com/SeldonIO/alibi@<commit>#egg=alibi`",
+                      3: "Pin it: `seaborn==<the version you ran with>`"}
+
+
+def test_a_requirements_file_ci_installs_without_running_that_folder_declares_nothing(tmp_path):
+    files = {".github/workflows/test_all_notebooks.yml": _NOTEBOOKS_WORKFLOW, "testing/requirements.txt": _NOTEBOOK_REQUIREMENTS}
+    root = make_repo(tmp_path, files)
+    elsewhere = write_notebook(root / "tutorials" / "intro.ipynb", ["import seaborn as sns"])
+    assert found(audit(elsewhere), "DEP002") == [(1, 1)]
+    # A workflow that installs the file but executes no notebook (a unit-test job) is no link either.
+    unit = make_repo(tmp_path / "unit", {**files, ".github/workflows/test_all_notebooks.yml":
+                                         _NOTEBOOKS_WORKFLOW.replace("pytest --nbmake doc/source/examples", "pytest tests/")})
+    nb = write_notebook(unit / "doc" / "source" / "examples" / "od_vae.ipynb", ["import seaborn as sns"])
+    assert found(audit(nb), "DEP002") == [(1, 1)]
+
+
+_PACKAGE_WITH_GROUPS = ('[build-system]\nrequires = ["setuptools>=45"]\nbuild-backend = "setuptools.build_meta"\n\n'
+                        '[project]\nname = "tsforecast"\nversion = "2.1.1"\ndependencies = ["numpy>=1.21.6", "pandas<3.0.0"]\n\n'
+                        '[dependency-groups]\nray = ["ray>=2.56.0"]\ndev = ["pytest", "scikit-learn"]\n')
+
+
+def test_a_package_s_notebooks_get_its_dependency_group_named_not_its_dependencies(tmp_path):
+    # statsforecast: "Add `matplotlib` (pinned) to the dependencies of pyproject.toml" would make every
+    # user of the library install it; `uv sync --group dev` builds the docs notebooks' environment.
+    root = make_repo(tmp_path, {"pyproject.toml": _PACKAGE_WITH_GROUPS})
+    nb = write_notebook(root / "nbs" / "docs" / "arima.ipynb", ["import tsforecast\nimport matplotlib.pyplot as plt"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `matplotlib` (pinned) to the `dev` group of `[dependency-groups]` in {root / 'pyproject.toml'}"
+    docs = make_repo(tmp_path / "docs", {"pyproject.toml": _PACKAGE_WITH_GROUPS.replace("ray = [", "docs = [\"mkdocs\"]\nray = [")})
+    nb = write_notebook(docs / "nbs" / "arima.ipynb", ["import tsforecast\nimport matplotlib.pyplot as plt"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `matplotlib` (pinned) to the `docs` group of `[dependency-groups]` in {docs / 'pyproject.toml'}"
+    # An application's pyproject (no build system: `uv sync` installs its dependencies) keeps them as the home.
+    app = make_repo(tmp_path / "app", {"pyproject.toml": _PACKAGE_WITH_GROUPS.split("\n\n", 1)[1].replace('"tsforecast"', '"course"')})
+    nb = write_notebook(app / "nbs" / "arima.ipynb", ["import numpy as np\nimport matplotlib.pyplot as plt"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `matplotlib` (pinned) to the dependencies of {app / 'pyproject.toml'}"
+
+
 def test_a_hatch_environment_declares_and_the_fix_names_it(tmp_path):
     pyproject = ('[project]\nname = "guide"\ndependencies = ["sphinx==7.3.7"]\n\n[tool.hatch.envs.notebook]\n'
                  'extra-dependencies = [\n  "pooch",\n]\n')

@@ -106,6 +106,17 @@ class Manifest:
     # (`envs/py312/pyproject.toml`, built by the service `py312` from `envs/py312/Dockerfile`):
     # a second environment of the project, for notebooks that need what the main one cannot hold.
     compose_service: Optional[str] = None
+    # A requirements file the repository's CI installs before it executes the notebook's folder
+    # (`pip install -r testing/requirements.txt`, then `pytest testing/test_notebooks.py`), wherever
+    # it is (`_ci_notebook_requirements`; fair check 22): the notebooks' own list, where an install
+    # line of theirs belongs.
+    ci_installed: bool = False
+    # For the pyproject.toml of a package (a `[build-system]` and a `[project]`) with PEP 735
+    # `[dependency-groups]`: the group where its notebooks' extra packages go (one named for docs,
+    # notebooks, examples or tutorials, else `dev`, else the first), since a line of `[project]`
+    # dependencies makes every user of the package install it (fair check 22, statsforecast's docs
+    # notebooks: `uv sync --group dev` builds their environment).
+    notebook_group: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -376,8 +387,12 @@ def uv_lock_pins(text: str, project_name: Optional[str]) -> dict[str, str]:
     """Normalised name → `==version` of every package a single project's `uv.lock` locks to one
     version; empty unless the lock is uv's (`version = 1`) and locks the project itself (`name` of
     its `[project]`, from source `editable`/`virtual` "."), so a lock left beside another project
-    pins nothing. A package locked twice at different versions (one per Python range) is left out:
-    which one installs depends on the interpreter."""
+    pins nothing. A package locked at several versions is pinned when uv forked its resolution for
+    it: every version carries `resolution-markers` and no marker is shared, so each interpreter and
+    platform gets exactly one of them (fair check 22: statsforecast's numpy 1.26.4 on Windows
+    Python < 3.13, 2.3.5 elsewhere); the newest is the one named (the one a current Python gets),
+    the others in the note. A version without markers beside another is left out: which one
+    installs is not written down."""
     if not isinstance(project_name, str):
         return {}
     try:
@@ -389,11 +404,38 @@ def uv_lock_pins(text: str, project_name: Optional[str]) -> dict[str, str]:
             normalise(p["name"]) == normalise(project_name) and isinstance(p.get("source"), dict)
             and (p["source"].get("editable") == "." or p["source"].get("virtual") == ".") for p in packages):
         return {}
-    versions: dict[str, set[str]] = {}
+    versions: dict[str, dict[str, Optional[frozenset[str]]]] = {}  # name → version → its markers
     for package in packages:
         if isinstance(package.get("version"), str):
-            versions.setdefault(normalise(package["name"]), set()).add(package["version"])
-    return {name: f"=={next(iter(found))}" for name, found in versions.items() if len(found) == 1}
+            markers = package.get("resolution-markers")
+            readable = isinstance(markers, list) and markers and all(isinstance(m, str) for m in markers)
+            versions.setdefault(normalise(package["name"]), {})[package["version"]] = frozenset(markers) if readable else None
+    pins: dict[str, str] = {}
+    for name, found in versions.items():
+        if len(found) == 1:
+            pins[name] = f"=={next(iter(found))}"
+        elif _forked(list(found.values())):
+            newest, *others = sorted(found, key=_version_key, reverse=True)
+            pins[name] = f"=={newest}  # locked in uv.lock, {', '.join(others)} on other Python versions or platforms"
+    return pins
+
+
+def _forked(markers: list[Optional[frozenset[str]]]) -> bool:
+    """Whether versions with these `resolution-markers` are uv's forks: each has markers and no
+    marker belongs to two of them (uv lists each fork of the lock's own `resolution-markers` under
+    the one version it resolved)."""
+    seen: set[str] = set()
+    for own in markers:
+        if not own or own & seen:
+            return False
+        seen |= own
+    return True
+
+
+def _version_key(version: str) -> tuple[tuple[int, ...], str]:
+    """A sort key for a locked version: its leading numeric release (`2.3.5` → (2, 3, 5)), then the rest."""
+    release = re.match(r"\d+(?:\.\d+)*", version)
+    return (tuple(int(part) for part in release.group(0).split(".")) if release else (), version)
 
 
 def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_lock: Optional[str] = None) -> Optional[Manifest]:
@@ -454,7 +496,8 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_
         elif req and table != "tool.poetry" and not req.pinned and req.name in uv_locked:
             # The extras stay in the spec: `transformers[sklearn]` still declares scikit-learn.
             declared = re.match(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?", spec)
-            req = replace(req, spec=f"{declared.group(0).strip() if declared else req.name}{uv_locked[req.name]}  # locked in uv.lock",
+            pin, _, note = uv_locked[req.name].partition("  # ")
+            req = replace(req, spec=f"{declared.group(0).strip() if declared else req.name}{pin}  # {note or 'locked in uv.lock'}",
                           pinned=True, patch_range=False)
         if req:
             reqs.append(req)
@@ -462,8 +505,14 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_
     poetry_python = (poetry.get("dependencies") or {}).get("python") if isinstance(poetry.get("dependencies"), dict) else None
     if not isinstance(python, str) and isinstance(poetry_python, str):
         python = _poetry_range(poetry_python.strip()) or poetry_python
+    groups = [name for name in (data.get("dependency-groups") or {}) if isinstance(name, str)]
+    notebook_group = None
+    if groups and project and isinstance(data.get("build-system"), dict):
+        notebook_group = next((g for g in groups if re.search(r"doc|notebook|example|tutorial", g, re.IGNORECASE)),
+                              "dev" if "dev" in groups else groups[0])
     return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None,
-                    python_requires=python.strip() if isinstance(python, str) and python.strip() else None)
+                    python_requires=python.strip() if isinstance(python, str) and python.strip() else None,
+                    notebook_group=notebook_group)
 
 
 def hatch_environments(path: str, text: str) -> Optional[Manifest]:
@@ -854,9 +903,16 @@ def _dockerfile_instructions(text: str) -> list[tuple[str, str, int]]:
     return found
 
 
+# A shell comment: `#` at the start of a word, to the end of the line. One inside a word is no
+# comment (`pip install git+https://github.com/o/gym-walk#egg=gym-walk && pip install …`), though
+# shlex would end the line there (fair check 22: gdrl's Dockerfile lost three installs after it).
+_SHELL_COMMENT = re.compile(r"(?:^|(?<=\s))#.*")
+
+
 def _shell_words(command: str) -> list[str]:
     try:
-        lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+        lexer = shlex.shlex(_SHELL_COMMENT.sub("", command), posix=True, punctuation_chars=True)
+        lexer.commenters = ""
         lexer.whitespace_split = True
         return list(lexer)
     except ValueError:
@@ -1034,7 +1090,10 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
                     if folder is not None:
                         projects.append((folder, local[1]))
                     continue
-                number = next((n for n in range(line, len(lines) + 1) if arg in lines[n - 1]), line)
+                # The argument as a word of its line: `gym` is not the `gym` of `…/gym-gridworld#egg=gym-gridworld` above it.
+                word = re.compile(r"(?:^|(?<=[\s'\"]))" + re.escape(arg) + r"(?=$|[\s'\";&|)])")
+                number = next((n for n in range(line, len(lines) + 1) if arg in lines[n - 1] and word.search(lines[n - 1])),
+                              next((n for n in range(line, len(lines) + 1) if arg in lines[n - 1]), line))
                 wheel = _WHEEL.search(arg) if arg.startswith(("http://", "https://")) else None
                 if wheel:
                     name, version = wheel.group("name"), wheel.group("version")
@@ -1776,12 +1835,95 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         manifests += above
         packages = _packages_above(folder.parent, display_root)
     manifests += _cloning_dockerfiles(folder, display_root)
+    shown = {m.path for m in manifests}
+    manifests += tuple(m for m in _mounting_dockerfiles(folder, display_root) if m.path not in shown)
+    manifests += _ci_notebook_requirements(folder, display_root, manifests)
     local = _local_modules(folder)
     root = _project_root(folder)
     return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local),
                           _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
                           root=_display(root, display_root) if root is not None else None,
                           repository_projects=_repository_projects(root) if root is not None else frozenset())
+
+
+# A CI step's pip install of requirements files: each `-r F` / `--requirement F` of the line.
+_PIP_INSTALL_LINE = re.compile(r"\bpip3?\b[^\n]*\binstall\b[^\n]*")
+_REQUIREMENT_OPTION = re.compile(r"(?:^|\s)(?:-r\s*|--requirement[=\s]\s*)['\"]?(?P<file>[^\s'\";&|#]+)")
+# A CI step that executes notebooks: pytest's nbmake/nbval plugins, `jupyter nbconvert --execute`,
+# papermill, `jupytext --execute`, treon; or pytest on a test module (which must then glob notebooks).
+_NOTEBOOK_RUN = re.compile(r"--nbmake|--nbval|\bnbconvert\b[^\n]*--execute|--execute\b[^\n]*\bnbconvert\b|\bpapermill\b"
+                           r"|\bjupytext\b[^\n]*--execute|\btreon\b")
+_PYTEST_MODULE = re.compile(r"\bpytest\b[^\n]*?\s(?P<module>[\w./-]+\.py)\b")
+_QUOTED_FOLDER = re.compile(r"""['"](?P<folder>[\w.-]+(?:/[\w.-]+)*)/?(?:/\*\*)?(?:/\*\.ipynb)?['"]""")
+
+
+@lru_cache(maxsize=64)
+def _ci_workflow_requirements(root: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest, tuple[str, ...]], ...]:
+    """The requirements files a repository's CI installs to execute its notebooks, each with the
+    folders (relative to `root`, the folder holding `.github/workflows/`) whose notebooks that run
+    executes. A workflow counts when one of its lines pip-installs `-r F` and another runs notebooks
+    (`pytest --nbmake docs/`, `jupyter nbconvert --execute`, papermill, or `pytest testing/
+    test_notebooks.py`, a module naming the notebooks' folder and `.ipynb`): SeldonIO/alibi-detect's
+    `testing/requirements.txt` ("Dependencies installed (with !pip install) in example notebooks"),
+    which `test_all_notebooks.yml` installs before running `doc/source/examples/*.ipynb` (fair check
+    22: 5 DEP001s). A run naming no folder executes the notebooks below the checkout (`.`)."""
+    workflows = root / ".github" / "workflows"
+    try:
+        names = sorted(n for n in os.listdir(workflows) if n.endswith((".yml", ".yaml")))
+    except OSError:
+        return ()
+    found: dict[str, tuple[Manifest, set[str]]] = {}
+    for name in names:
+        text = _file_text(workflows / name)
+        if text is None or "install" not in text:
+            continue
+        files = [m["file"] for line in _PIP_INSTALL_LINE.findall(text) for m in _REQUIREMENT_OPTION.finditer(line)]
+        if not files:
+            continue
+        folders: set[str] = set()
+        for line in text.splitlines():
+            line = line.split(" #", 1)[0]
+            if _NOTEBOOK_RUN.search(line):
+                # The folders or notebooks the command names (`doc/source/examples`, `docs/*.ipynb`,
+                # `notebooks`), globs cut at their first wildcard.
+                named = [w.strip("'\"").split("*", 1)[0].rstrip("/") for w in line.split()
+                         if not w.startswith(("-", "$")) and "://" not in w and "=" not in w
+                         and ("/" in w or w.endswith(".ipynb") or (root / w).is_dir())]
+                named = [w for w in named if w]
+                folders.update([posixpath.dirname(w) if w.endswith(".ipynb") else w for w in named] or ["."])
+            for m in _PYTEST_MODULE.finditer(line):
+                module = _file_text(root / m["module"]) if ".." not in m["module"] else None
+                if module is not None and ".ipynb" in module:
+                    folders.update(f["folder"] for f in _QUOTED_FOLDER.finditer(module)
+                                   if "/" in f["folder"] and (root / f["folder"]).is_dir())
+        if not folders:
+            continue
+        for file_name in files:
+            file = Path(os.path.normpath(root / file_name))
+            text_of_file = _file_text(file) if file_name[:1] not in "/$~{" and ".." not in file_name else None
+            if text_of_file is None or not reads_as_requirements(text_of_file):
+                continue
+            shown = _display(file, display_root)
+            manifest, served = found.setdefault(shown, (replace(parse_requirements_txt(shown, text_of_file), ci_installed=True), set()))
+            served.update(folders)
+    return tuple((manifest, tuple(sorted(served))) for manifest, served in found.values())
+
+
+def _ci_notebook_requirements(folder: Path, display_root: Optional[Path], known: tuple[Manifest, ...]) -> tuple[Manifest, ...]:
+    """The requirements files the repository's CI installs to execute the notebooks of `folder` or of
+    a folder above it (`_ci_workflow_requirements`; the repository is the nearest folder up holding
+    `.github/workflows/`), wherever in the repository they are: the notebooks' environment as CI
+    builds it. A file found anyway (beside or above the notebook) is not added twice."""
+    current = folder
+    while not (current / ".github" / "workflows").is_dir():
+        if _stops_at(current):
+            return ()
+        current = current.parent
+    below = folder.relative_to(current).as_posix()
+    shown = {m.path for m in known}
+    return tuple(manifest for manifest, served in _ci_workflow_requirements(current, display_root)
+                 if manifest.path not in shown
+                 and any(f == "." or below == f or below.startswith(f + "/") for f in served))
 
 
 # `git clone https://github.com/o/bioinf-python.git [folder]` in a Dockerfile's RUN line.
@@ -1811,11 +1953,9 @@ def _clone_workdir(text: str) -> Optional[str]:
 
 
 @lru_cache(maxsize=256)
-def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest, str], ...]:
-    """(manifest, folder the image works in relative to the clone) for each Dockerfile in `folder`'s
-    sub-folders named for containers (`docker/`, `docker/3/`; two levels) that clones a repository and
-    works inside the clone (`_clone_workdir`)."""
-    found: list[tuple[Manifest, str]] = []
+def _docker_folder_files(folder: Path) -> tuple[tuple[Path, str], ...]:
+    """(file, text) of each Dockerfile in `folder`'s sub-folders named for containers (`docker/`,
+    `docker/3/`; two levels)."""
     try:
         subs = sorted(e.path for e in os.scandir(folder) if e.is_dir() and "docker" in e.name.lower())
     except OSError:
@@ -1827,20 +1967,105 @@ def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tu
             places += sorted(Path(e.path) for e in os.scandir(sub) if e.is_dir())
         except OSError:
             continue
+    found: list[tuple[Path, str]] = []
     for place in places:
         try:
             names = sorted(os.listdir(place))
         except OSError:
             continue
         for name in names:
-            if not any(fnmatch.fnmatchcase(name, g) for g in DOCKERFILE_GLOBS):
-                continue
-            text = _file_text(place / name)
-            inside = _clone_workdir(text) if text is not None else None
-            manifest = parse_dockerfile(_display(place / name, display_root), text) if inside is not None else None
-            if manifest is not None:
-                found.append((manifest, inside))
+            if any(fnmatch.fnmatchcase(name, g) for g in DOCKERFILE_GLOBS):
+                text = _file_text(place / name)
+                if text is not None:
+                    found.append((place / name, text))
     return tuple(found)
+
+
+@lru_cache(maxsize=256)
+def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest, str], ...]:
+    """(manifest, folder the image works in relative to the clone) for each Dockerfile in `folder`'s
+    sub-folders named for containers (`_docker_folder_files`) that clones a repository and works
+    inside the clone (`_clone_workdir`)."""
+    found: list[tuple[Manifest, str]] = []
+    for file, text in _docker_folder_files(folder):
+        inside = _clone_workdir(text)
+        manifest = parse_dockerfile(_display(file, display_root), text) if inside is not None else None
+        if manifest is not None:
+            found.append((manifest, inside))
+    return tuple(found)
+
+
+# `docker run … -v "$PWD"/notebooks/:/mnt/notebooks/ image` (also `--volume`, `$(pwd)`, `${PWD}`,
+# Windows' `%CD%`): (host path, container path).
+_DOCKER_RUN = re.compile(r"\b(?:nvidia-)?docker\s+(?:container\s+)?run\b[^\n`]*")
+_VOLUME = re.compile(r"""(?:^|\s)(?:-v|--volume)[=\s]\s*["']?(?P<host>[^\s:"']+(?:["'][^\s:"']*)?):(?P<container>/[^\s:"']*)""")
+_CURRENT_FOLDER = re.compile(r"""^["']?(?:\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`|%CD%|\.)["']?(?=[/\\]|$)""")
+
+
+def _docker_run_mounts(folder: Path) -> tuple[tuple[str, str], ...]:
+    """(host folder relative to `folder`, `.` for itself; container folder) of each volume that a
+    `docker run` in `folder`'s README or Makefile mounts from the current folder (`-v
+    "$PWD"/notebooks/:/mnt/notebooks/` → (`notebooks`, `/mnt/notebooks`)); absolute host paths are
+    someone's machine, not the repository."""
+    found: list[tuple[str, str]] = []
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.lower().startswith("readme") or n in ("Makefile", "makefile"))
+    except OSError:
+        return ()
+    for name in names:
+        text = _file_text(folder / name)
+        if text is None or "docker" not in text:
+            continue
+        for run in _DOCKER_RUN.findall(text):
+            for volume in _VOLUME.finditer(run):
+                host = volume["host"].replace('"', "").replace("'", "")
+                here = _CURRENT_FOLDER.match(host)
+                if here is None:
+                    continue
+                relative = posixpath.normpath(host[here.end():].replace("\\", "/").strip("/") or ".")
+                if not relative.startswith(".."):
+                    found.append((relative, posixpath.normpath(volume["container"])))
+    return tuple(dict.fromkeys(found))
+
+
+def _final_workdir(text: str) -> Optional[str]:
+    """The folder a Dockerfile's containers start in (its last `WORKDIR`, relative ones joined); None
+    when it sets none or names it through a variable."""
+    workdir: Optional[str] = None
+    for keyword, rest, _ in _dockerfile_instructions(text):
+        if keyword == "WORKDIR":
+            folder = rest.strip().strip("'\"")
+            if not folder or "$" in folder:
+                return None
+            workdir = posixpath.normpath(posixpath.join(workdir or "/", folder))
+    return workdir
+
+
+def _mounting_dockerfiles(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:
+    """The Dockerfiles in a `docker/` folder of a folder above the notebook (or of its own) whose
+    containers work in the folder the repository's own `docker run` mounts the notebook's folder (or
+    one above it) at (mimoralea/gdrl: the README's `docker run … -v "$PWD"/notebooks/:/mnt/notebooks/
+    mimoralea/gdrl:v0.14`, `docker/Dockerfile` installing every package and ending in `WORKDIR
+    /mnt/notebooks`; fair check 22, 9 DEP002s): the image is the notebooks' environment, with the
+    notebooks arriving by volume instead of a clone (`_cloning_dockerfiles`). The mount must be at or
+    below the `WORKDIR`."""
+    current, below = folder, "."
+    while True:
+        mounts = [(host, container) for host, container in _docker_run_mounts(current)
+                  if host == "." or below == host or below.startswith(host + "/")]
+        found = []
+        for file, text in _docker_folder_files(current) if mounts else ():
+            workdir = _final_workdir(text)
+            if workdir is None or workdir == "/":
+                continue
+            if any(container == workdir or container.startswith(workdir + "/") for _, container in mounts):
+                manifest = parse_dockerfile(_display(file, display_root), text)
+                if manifest is not None:
+                    found.append(manifest)
+        if found or _stops_at(current):
+            return tuple(found)
+        below = posixpath.normpath(posixpath.join(current.name, below))
+        current = current.parent
 
 
 def _cloning_dockerfiles(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:

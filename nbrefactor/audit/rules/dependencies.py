@@ -355,6 +355,8 @@ def _home_phrase(manifest: Manifest, manifests: tuple[Manifest, ...] = ()) -> st
     if manifest.kind == "dockerfile":
         return f"to a RUN line of {manifest.path}"
     if manifest.kind == "pyproject":
+        if manifest.notebook_group:
+            return f"to the `{manifest.notebook_group}` group of `[dependency-groups]` in {manifest.path}"
         return f"to the dependencies of {manifest.path}"
     if manifest.kind == "pipfile":
         return f"to `[packages]` of {manifest.path}"
@@ -554,7 +556,7 @@ class UndeclaredImport(Rule):
         "behind `torch.onnx.export` (its default exporter, `dynamo=True` since torch 2.9; not with `dynamo=False`), "
         "pandas' optional I/O engines (`pd.read_parquet` → pyarrow or fastparquet, `pd.HDFStore`/`pd.read_hdf` → "
         "tables, `pd.read_excel`/`pd.ExcelFile`/`pd.ExcelWriter` → openpyxl or another Excel engine, `pd.read_feather` → "
-        "pyarrow; a DataFrame's writers the same, `to_parquet`, `to_feather`, `to_orc`, `to_hdf`, `to_excel`, when the "
+        "pyarrow; a DataFrame's writers the same, `to_parquet`, `to_feather`, `to_orc`, `to_hdf`, `to_excel`, and `to_markdown` → tabulate, when the "
         "receiver is certainly a DataFrame: a name bound at the top of a cell to `pd.read_*(…)` or `pd.DataFrame(…)` and "
         "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), Beautiful Soup's parsers (`BeautifulSoup(page, "
         "\"lxml\")` or `features=\"xml\"` → lxml, `\"html5lib\"` → html5lib; Python's `html.parser` needs none), from `[transformers_torch]`, "
@@ -622,10 +624,17 @@ class UndeclaredImport(Rule):
         "`notebooks/`, the folder above holding no manifest) is a manifest when that folder also holds a `.py` script, "
         "the notebook's folder holds no manifest, and the notebook's own pip lines and the file name mostly the same "
         "packages (one at least in common, each naming no fewer than half of the other's); its unpinned lines are said by "
-        "DEP003's fix on that install line, not by DEP004. A Dockerfile in a `docker/` folder (two levels deep) of a folder "
+        "DEP003's fix on that install line, not by DEP004. A requirements file anywhere in the repository is a manifest "
+        "of the notebooks its CI executes after installing it: a GitHub workflow (`.github/workflows/*.yml` of the nearest "
+        "folder up holding one) that runs `pip install -r testing/requirements.txt` and executes the notebook's folder "
+        "(`pytest --nbmake doc/examples`, `jupyter nbconvert --execute`, papermill, or `pytest testing/test_notebooks.py`, "
+        "a module naming the folder and `.ipynb`; a command naming no folder executes them all); its unpinned lines are "
+        "DEP004's, and a line the notebook installs belongs there (DEP003's fix). A Dockerfile in a `docker/` folder (two levels deep) of a folder "
         "above the notebook that `git clone`s a repository and then sets `WORKDIR` to the notebook's folder (or one above it) "
         "inside the clone (`WORKDIR /repo/notebooks`) is a manifest of those notebooks; with several, each is an image they "
-        "may run in. A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
+        "may run in. So is one there whose last `WORKDIR` is at or above the folder that the repository's own `docker run` "
+        "(its README or Makefile) mounts the notebook's folder, or one above it, at (`-v \"$PWD\"/notebooks/:/mnt/notebooks/` "
+        "with `WORKDIR /mnt/notebooks`): the notebooks arrive by volume. A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
         "the `poetry.lock` beside it pins what it locks. A clone put on `sys.path` through `os.path.abspath`/`realpath` or "
         "`Path(…).resolve()` of its folder is reached as if the folder were written plainly. "
         "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
@@ -677,7 +686,9 @@ class UndeclaredImport(Rule):
         "as xgb` / `except Exception: print(e)`, then `xgb.XGBClassifier()` in another cell needs it; `if HAS_XGB:` "
         "does not). A requirements file that the "
         "`setup.py` beside it reads (`install_requires=read(\"requirements.txt\")`) is the library's own metadata: the "
-        "fix says to add the line to a requirements file for the notebooks, not there. An import no table knows is guessed as its top-level "
+        "fix says to add the line to a requirements file for the notebooks, not there. Where a package's pyproject.toml "
+        "(with a `[build-system]`) is the home and has PEP 735 `[dependency-groups]`, the fix names a group (one named for "
+        "docs, notebooks, examples or tutorials, else `dev`), not `[project]` dependencies. An import no table knows is guessed as its top-level "
         "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too, and so, when no "
         "manifest declares the name itself, does one declaring the name with a component before or after it (`orbit-ml` for "
         "`import orbit`, `salesforce-merlion` for `merlion`, `python-xyz`, `xyz-core`); its range is then DEP004's. "
@@ -1863,12 +1874,20 @@ def _is_txt(argument: str) -> bool:
 
 def _vcs_ref(url: str) -> tuple[str, str]:
     """(the URL without its ref, the ref) of a VCS install URL: `git+https://host/org/repo.git@v0.1.0`
-    → (`git+https://host/org/repo.git`, `v0.1.0`); no ref → (url, "")."""
+    → (`git+https://host/org/repo.git`, `v0.1.0`); no ref → (url, ""). A `#egg=name` fragment is
+    left out of both (`git+https://github.com/SeldonIO/alibi@master#egg=alibi` → (…/alibi, `master`):
+    fair check 22's fix appended `@<commit>` after the fragment: it goes back after the ref, `_fragment`)."""
+    url = url.split("#", 1)[0]
     scheme, sep, rest = url.partition("://")
     path, at, ref = rest.partition("/")[2].rpartition("@") if "/" in rest else ("", "", "")
-    if not sep or not at or "#" in ref:
+    if not sep or not at:
         return url, ""
     return url[: len(url) - len(ref) - 1], ref
+
+
+def _fragment(url: str) -> str:
+    """A VCS URL's `#egg=…` fragment with its `#` (empty without one): it follows the ref."""
+    return "#" + url.split("#", 1)[1] if "#" in url else ""
 
 
 def _declare_in(manifests: tuple[Manifest, ...], versions: Optional[dict] = None) -> str:
@@ -1878,7 +1897,13 @@ def _declare_in(manifests: tuple[Manifest, ...], versions: Optional[dict] = None
     for a pip line (fair check 19: 7 fixes said requirements.txt); or, in a project whose only
     environment files are Dockerfiles (rapidsai/notebooks-contrib: `RUN source activate rapids &&
     conda install …`), a RUN line of the nearest one, the file DEP001 names (fair check 15).
-    `versions` is `_line_versions` of the line(s): their third field says conda's syntax."""
+    `versions` is `_line_versions` of the line(s): their third field says conda's syntax. The
+    requirements file the repository's CI installs to execute the notebooks, wherever it is
+    (`testing/requirements.txt`, fair check 22), is named: it is the notebooks' list."""
+    installed_by_ci = tuple(m for m in manifests if m.ci_installed)
+    ci = _home_manifest(installed_by_ci) if installed_by_ci else None  # (a contributors' list beside it is none)
+    if ci is not None and not (versions and all(asked[2] for asked in versions.values())):
+        return ci.path
     if any(m.kind in ("requirements", "pipfile") for m in manifests):
         return "requirements.txt"
     conda = tuple(m for m in manifests if m.kind == "environment")
@@ -2448,7 +2473,9 @@ class UnpinnedRequirement(Rule):
         "of the same packages is DEP003, whose fix says to pin them there. A Poetry dependency locked in the `poetry.lock` "
         "beside its pyproject.toml is pinned (`poetry install` installs the locked version), and so is a `[project]` "
         "dependency (optional ones and dependency groups too) that the `uv.lock` beside it locks to one version, when "
-        "that lock is uv's (`version = 1`) and locks the project itself (`uv sync` installs the locked version). "
+        "that lock is uv's (`version = 1`) and locks the project itself (`uv sync` installs the locked version), "
+        "or to one version per fork (each version under its own `resolution-markers`, none shared: one per Python range "
+        "or platform, so every interpreter gets exactly one). "
         "A requirements file that the `setup.py` beside it reads as `install_requires` is a library's metadata here too; "
         "a Hatch environment of a pyproject (DEP001) and the pyproject.toml of a folder a compose file builds an image "
         "from are environment files. "
@@ -2510,6 +2537,16 @@ class UnpinnedRequirement(Rule):
             files={"pyproject.toml": "[project]\nname = 'course'\ndependencies = ['scikit-learn>=1.4']\n\n[tool.nbrefactor]\n",
                    "uv.lock": ("version = 1\n\n[[package]]\nname = \"course\"\nversion = \"0.1.0\"\nsource = { virtual = \".\" }\n\n"
                                "[[package]]\nname = \"scikit-learn\"\nversion = \"1.6.1\"\n")},
+        ),
+        # uv forked the resolution per Python range: each interpreter gets exactly one numpy.
+        Example(
+            cells=("import numpy as np",),
+            files={"pyproject.toml": "[project]\nname = 'course'\ndependencies = ['numpy>=1.26']\n\n[tool.nbrefactor]\n",
+                   "uv.lock": ("version = 1\n\n[[package]]\nname = \"course\"\nversion = \"0.1.0\"\nsource = { virtual = \".\" }\n\n"
+                               "[[package]]\nname = \"numpy\"\nversion = \"1.26.4\"\n"
+                               "resolution-markers = [\"python_full_version < '3.13'\"]\n\n"
+                               "[[package]]\nname = \"numpy\"\nversion = \"2.3.5\"\n"
+                               "resolution-markers = [\"python_full_version >= '3.13'\"]\n")},
         ),
         # A RAPIDS tag that leads with its release is one build.
         Example(
@@ -2719,7 +2756,7 @@ class UnpinnedRequirement(Rule):
                          f"can stay in the package's {posixpath.basename(manifest.path)}"
                          + (", which setup.py reads as the library's `install_requires`" if manifest.read_by_setup else "")
                          if library else
-                         (f"Pin it to a commit: `{_without_comment(req.spec).split(vcs)[0]}{base}@<commit>`" if vcs else
+                         (f"Pin it to a commit: `{_without_comment(req.spec).split(vcs)[0]}{base}@<commit>{_fragment(vcs)}`" if vcs else
                           f"Pin it: `{req.name}==<the version you ran with>`")
                          + (" in both files" + (" (or make the copy `-r` this one, so that one pin serves both)"
                                                  if manifest.kind == "requirements" else "")
