@@ -400,8 +400,12 @@ _CODE_FOLDER_KEYWORDS = frozenset({"source_dir", "source_directory", "code_dir",
 # Libraries whose path-like arguments are not the working directory's: Keras' `load_data(path=)`
 # names a file under ~/.keras/datasets, Kubernetes specs name paths inside a container,
 # `evaluate.load("./metrics/f1")` names a metric script (code, PTH007 judges what it fetches).
+# Package-resource loaders name a sample the library ships or fetches into its own cache:
+# `load_sample_image("china.jpg")` is one of scikit-learn's bundled images, `sns.load_dataset("tips")`
+# one of seaborn-data's, `skimage.data.*` scikit-image's (fair check 22: bundled-sample-name-as-path).
 _NOT_WORKING_DIRECTORY = ("keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "kubernetes.",
-                          "k8s.", "evaluate.load")
+                          "k8s.", "evaluate.load", "sklearn.datasets.load_sample_image", "seaborn.load_dataset",
+                          "skimage.data.")
 # Calls that only show, log, format, parse or compare strings, or build values from them: a
 # file name there is text (a message, a column, a pattern), not a place the call touches.
 _TEXT_ONLY_FUNCTIONS = frozenset({
@@ -7784,7 +7788,8 @@ class CwdRelativePath(Rule):
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
-        "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), a member name given to an "
+        "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
+        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`), a member name given to an "
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
         "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
@@ -7926,6 +7931,11 @@ class CwdRelativePath(Rule):
             "import cv2\nimport leafmap\nok, encoded = cv2.imencode('.jpg', frame)\n"
             "m = leafmap.Map()\nm.add_tile_layer(source='Satellite', name='Satellite', attribution='Esri')\n"
             "m.add_cog_layer(image='https://example.org/scenes/derna.tif', name='Derna')",
+        )),
+        # A bundled sample's name is no file of the working directory (fair check 22).
+        Example(cells=(
+            "from sklearn.datasets import load_sample_image\nimport matplotlib.pyplot as plt\n"
+            "flower = load_sample_image('flower.jpg')\nplt.imshow(flower)",
         )),
         # A member name given to an open archive is looked up inside it, not in the folder (fair check 19).
         Example(cells=(
