@@ -201,11 +201,50 @@ def _build(catalog: Catalog) -> FetchCatalog:
 _SHELL_FETCH = FetchKind(_SHELL_WHAT)  # a `[shell]` program's
 
 
-def _value(call: CallFact, keyword: str) -> Optional[str]:
+def keyword_flag(facts: NotebookFacts, call: CallFact, keyword: str) -> Optional[str]:
+    """The `True`/`False`/`None` a call's keyword is given, written in place (`download=True`) or
+    through a module-level name the notebook binds once to it (`DOWNLOAD = True`, then
+    `MNIST(root, download=DOWNLOAD)`: fair check 22, download-root-via-constant); None when the
+    keyword is not given or its value is not known (a parameter inside a function may hide the name)."""
     arg = call.arg(None, (keyword,))
     if arg is None:
         return None
-    return arg.constant or arg.string or arg.number or arg.name or "…"
+    if arg.constant is not None:
+        return arg.constant
+    if arg.name is None or call.in_function:
+        return None
+    return flag_constants(facts).get(arg.name)
+
+
+def flag_constants(facts: NotebookFacts) -> dict[str, str]:
+    """Notebook globals bound once, at module level, to `True`, `False` or `None` ("True", …), and
+    never bound again in any way (a loop, a function's global, an augmented assignment)."""
+    if _LAST_FLAGS and _LAST_FLAGS[0][0] is facts:
+        return _LAST_FLAGS[0][1]
+    found: dict[str, str] = {}
+    bindings: dict[str, int] = {}
+    for ca in facts.cells:
+        for d in ca.facts.defined:
+            bindings[d.name] = bindings.get(d.name, 0) + 1
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                    and isinstance(stmt.value, ast.Constant) and (stmt.value.value is None or isinstance(stmt.value.value, bool))):
+                found[stmt.targets[0].id] = str(stmt.value.value)
+    found = {name: value for name, value in found.items() if bindings.get(name) == 1}
+    _LAST_FLAGS[:] = [(facts, found)]  # holds the facts: identity cannot match a newer one by a reused id
+    return found
+
+
+_LAST_FLAGS: list[tuple[NotebookFacts, dict[str, str]]] = []
+
+
+def _value(facts: NotebookFacts, call: CallFact, keyword: str) -> Optional[str]:
+    arg = call.arg(None, (keyword,))
+    if arg is None:
+        return None
+    # `download=DOWNLOAD` with `DOWNLOAD = True` bound once above is `download=True` (fair check 22).
+    return arg.constant or arg.string or arg.number or keyword_flag(facts, call, keyword) or arg.name or "…"
 
 
 def _spelled(node: ast.AST, lookup: Callable[[str], Optional[str]]) -> Optional[str]:
@@ -247,12 +286,12 @@ def _call_fetch(
         candidates = [f"{module}.{call.func}" for module in star_modules]
     for entry in _entries_for(catalog, candidates):
         if entry.when_keyword:
-            given = _value(call, entry.when_keyword)
+            given = _value(facts, call, entry.when_keyword)
             # `"*"`: the keyword given with any value (`weights=ResNet50_Weights.DEFAULT`).
             if given not in entry.when_values and not ("*" in entry.when_values and given is not None):
                 continue
         if entry.unless_keyword:
-            given = _value(call, entry.unless_keyword)
+            given = _value(facts, call, entry.unless_keyword)
             # `"*"`: not when the keyword is given at all (`IMDB.splits(…, path="./aclImdb")`).
             if given in entry.unless_values or ("*" in entry.unless_values and given is not None):
                 continue
@@ -845,7 +884,8 @@ class RuntimeDownload(Rule):
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
         "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`) and loads back, "
         "by a name or the same literal, `pipeline(…, model=\"./local\")`, "
-        "`local_files_only=True`, `download=False`, and any call under `if False:` (a template's optional "
+        "`local_files_only=True`, `download=False` (a switch such as `download=DOWNLOAD` counts by the value a name bound once "
+        "in the notebook gives it: `DOWNLOAD = True` downloads, `DOWNLOAD = False` does not), and any call under `if False:` (a template's optional "
         "variant that never runs). NLTK data a call needs (`stopwords.words(…)`, `nltk.word_tokenize` "
         "→ `punkt`, `SentimentIntensityAnalyzer()` → `vader_lexicon`, any `nltk.corpus.<name>.<method>(…)`) that the notebook "
         "never downloads itself is one finding for the notebook at its first use (the other uses related): an "
@@ -904,6 +944,16 @@ class RuntimeDownload(Rule):
         )),
     )
     failing = (
+        # The switch through a name bound once (fair check 22): `DOWNLOAD = True` is `download=True`;
+        # a name bound to False (a run after the first) downloads nothing.
+        Example(
+            cells=(
+                "import torchvision\nMNIST_PATH = 'my_path'\nDOWNLOAD = True",
+                "train = torchvision.datasets.MNIST(MNIST_PATH, train=True, download=DOWNLOAD)",
+                "FETCH = False  # set to True for the first run\ntest = torchvision.datasets.MNIST(MNIST_PATH, train=False, download=FETCH)",
+            ),
+            expect=((2, 1),),
+        ),
         # One dataset class constructed again in a later cell: one download to pin, the later related (fair check 19).
         Example(
             cells=(

@@ -80,6 +80,9 @@ class PathArgument:
     qualified: str  # the resolved callee ("pandas.read_csv") or ".to_csv" for a method entry
     direction: str  # read | write | both | none, after looking at an `open`-like mode argument
     literal: Optional[StringFact]  # the string literal passed, when it is one
+    # The value of the call's download switch (`download=True`, or `download=DOWNLOAD` with
+    # `DOWNLOAD = True` bound once above: "True"), None when it is not given or not known.
+    download_flag: Optional[str] = None
 
     @property
     def shown_callee(self) -> str:
@@ -98,7 +101,7 @@ class PathArgument:
             return "downloaded into and read by"
         if self.entry.downloads_when:
             flag = self.call.arg(None, (self.entry.downloads_when,))
-            if flag is not None and flag.constant not in ("False", "None"):
+            if flag is not None and self.download_flag not in ("False", "None"):
                 return "downloaded into and read by"
         return _VERBS.get(self.direction, "passed to")
 
@@ -311,6 +314,8 @@ _PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysi
 
 
 def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) -> list[PathArgument]:
+    from nbrefactor.audit.rules.downloads import keyword_flag  # (downloads imports paths' package)
+
     strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
     out: list[PathArgument] = []
     dead = dead_branch_lines(ca)  # `if False:` bodies never run: no path of theirs is used
@@ -329,7 +334,8 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
                 continue
             seen.add((arg.position, arg.keyword))
             literal = _literal_for(arg, strings) or _percent_template_for(arg, strings, ca.lines)
-            out.append(PathArgument(call, arg, entry, qualified, _direction(call, entry), literal))
+            flag = keyword_flag(facts, call, entry.downloads_when or "download")  # (a download switch: PTH007's too)
+            out.append(PathArgument(call, arg, entry, qualified, _direction(call, entry), literal, flag))
     return out
 
 
@@ -1721,8 +1727,7 @@ def _told_to_download(argument: PathArgument) -> bool:
     that always fetches what its root lacks (`Planetoid("./data", "Cora")`, `downloads_always`)?"""
     if argument.entry.downloads_always:
         return True
-    flag = argument.call.arg(None, ("download",))
-    return flag is not None and flag.constant == "True"
+    return argument.download_flag == "True"
 
 
 # The file a `!curl`/`!wget` line saves: `curl -O URL` and `wget URL` name it after the URL,
@@ -7897,7 +7902,8 @@ class CwdRelativePath(Rule):
         "A file written only to be handed to an experiment tracker below (Neptune's `run[\"map\"].upload(\"map.html\")`, "
         "Sacred's `add_artifact(filename=…)`, MLflow's `log_artifact`; by literal, constant or f-string) is staging for the "
         "upload: not reported. The root of one `download=True` dataset is PTH007's also through a string constant "
-        "(`data_directory = \"./data\"`) or as `os.getcwd()`; a file a download line saved (`!curl … -o ../tables/x.csv`, "
+        "(`data_directory = \"./data\"`) or as `os.getcwd()`, and so is one whose switch is a name bound once to `True` "
+        "(`DOWNLOAD = True`, then `download=DOWNLOAD`; bound to `False` it downloads nothing and the root stays reported); a file a download line saved (`!curl … -o ../tables/x.csv`, "
         "`!wget ftp://…`, `wget.download(url)` with no `out=`) and read back through a constant or the notebook's own "
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
         "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
@@ -7974,6 +7980,8 @@ class CwdRelativePath(Rule):
             "import pandas as pd\nseries = pd.read_excel('monthly.xls')",
             "from torchvision import datasets\ntrain = datasets.MNIST('../data', train=True, download=True)\n"
             "test = datasets.MNIST('../data', train=False, download=True)",
+            # The switch through a name bound once to True (fair check 22).
+            "ROOT = 'my_path'\nDOWNLOAD = True\nmnist = datasets.MNIST(ROOT, train=True, download=DOWNLOAD)",
             # PyTorch Geometric's datasets always download into their root (fair check 18).
             "from torch_geometric.datasets import Planetoid\ncora = Planetoid('planetoid', 'Cora')\n"
             "citeseer = Planetoid(root='planetoid', name='CiteSeer')",
