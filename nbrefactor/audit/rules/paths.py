@@ -7938,11 +7938,6 @@ class CwdRelativePath(Rule):
             "m = leafmap.Map()\nm.add_tile_layer(source='Satellite', name='Satellite', attribution='Esri')\n"
             "m.add_cog_layer(image='https://example.org/scenes/derna.tif', name='Derna')",
         )),
-        # A bundled sample's name is no file of the working directory (fair check 22).
-        Example(cells=(
-            "from sklearn.datasets import load_sample_image\nimport matplotlib.pyplot as plt\n"
-            "flower = load_sample_image('flower.jpg')\nplt.imshow(flower)",
-        )),
         # A member name given to an open archive is looked up inside it, not in the folder (fair check 19).
         Example(cells=(
             "import os\nimport zipfile\nwith zipfile.ZipFile(os.environ['LYRICS_ZIP']) as zin:\n    text = zin.read('lyrics.txt').decode()",
@@ -8037,6 +8032,11 @@ class CwdRelativePath(Rule):
             "from lightning.pytorch.callbacks import ModelCheckpoint",
             "writer = SummaryWriter(log_dir=OUT_DIR / 'tb')\nbest = ModelCheckpoint(monitor='val_loss')\n"
             "trainer = pl.Trainer(callbacks=[best], default_root_dir=OUT_DIR)",
+        )),
+        # A bundled sample's name is no file of the working directory (fair check 22).
+        Example(cells=(
+            "from sklearn.datasets import load_sample_image\nimport matplotlib.pyplot as plt\n"
+            "flower = load_sample_image('flower.jpg')\nplt.imshow(flower)",
         )),
     )
     failing = (
