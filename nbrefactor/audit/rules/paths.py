@@ -506,9 +506,25 @@ def _generic_path_arguments(
         return []  # a bare name no import binds: from `%run helpers.py` or a star import, not a known library
     if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
         return []
+    if qualified.startswith("nbdev.") and qualified.rpartition(".")[2] in _NBDEV_BUILD_CALLS and _nbdev_notebook(facts):
+        return []
     if _archive_member_call(facts, call):
         return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+# nbdev's calls that export notebooks into the package (nbdev 2's `nb_export`, nbdev 1's `notebook2script`).
+_NBDEV_BUILD_CALLS = frozenset({"nb_export", "notebook2script", "nbdev_export", "nbdev_build_lib"})
+# nbdev's export directive: `#|default_exp cli` (nbdev 2) or `# default_exp core` (nbdev 1).
+_NBDEV_DEFAULT_EXP = re.compile(r"^#\s*\|?\s*default_exp\s+\S", re.MULTILINE)
+
+
+def _nbdev_notebook(facts: NotebookFacts) -> bool:
+    """Is the notebook an nbdev source, exported into a module by nbdev (a `default_exp` directive)?
+    Its `nb_export("cli.ipynb", lib_path=".")`/`notebook2script()` cell is the build step that turns
+    the notebook into that module: the paths it names are the project's own notebook and package,
+    beside it by nbdev's layout, not data to configure (fair check 22: nbdev-self-export-cell)."""
+    return any(_NBDEV_DEFAULT_EXP.search(ca.cell.source) for ca in facts.cells)
 
 
 def _file_shaped_keyword_value(facts: NotebookFacts, call: CallFact, arg: ArgFact) -> bool:
@@ -7794,7 +7810,8 @@ class CwdRelativePath(Rule):
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
         "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
-        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`), a member name given to an "
+        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`), the paths of nbdev's own build "
+        "calls in a notebook nbdev exports (`#|default_exp cli`, then `nb_export(\"cli.ipynb\", lib_path=\".\")`: the notebook and its package), a member name given to an "
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
         "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
@@ -8037,6 +8054,12 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "from sklearn.datasets import load_sample_image\nimport matplotlib.pyplot as plt\n"
             "flower = load_sample_image('flower.jpg')\nplt.imshow(flower)",
+        )),
+        # nbdev's export step of a notebook nbdev exports: the notebook and its package (fair check 22).
+        Example(cells=(
+            "#|default_exp cli",
+            "#|export\ndef main(freq: str = 'D'):\n    return freq",
+            "#|hide\nfrom nbdev.export import nb_export\nnb_export('cli.ipynb', lib_path='.', name='cli')",
         )),
     )
     failing = (
