@@ -2268,6 +2268,87 @@ def _read_back_at_once(ctx: RuleContext, group: Sequence[LiteralFinding]) -> boo
     )
 
 
+def _io_lesson(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is this file a tutorial's demonstration of saving, which nothing of the notebook uses? Either
+    saved in a cell and loaded in the next code cell into names later code only displays
+    (`cifar_cnn_2.save("Cifar Best.h5")`, `load_cifar = load_model("Cifar Best.h5")`, then only
+    `load_cifar.summary()`), or an empty figure made and saved by a cell that does nothing else, under
+    a heading about saving ("#### Saving Figure": `figure = plt.figure(figsize=(8, 5))`,
+    `figure.savefig("Savedfigure.png")`). The file is the lesson's output, not an input or a result
+    to configure (fair check 22: io-lesson-demo)."""
+    path = _normal_path(group[0].value)
+    if not path or path.endswith("/") or "{" in path or "." not in path.rpartition("/")[2]:
+        return False
+    if any(f.source != "python" or f.argument is None for f in group):
+        return False
+    naming = [ca for ca in ctx.cells if path in ca.cell.source.replace("\\", "/")]
+    ordered = sorted(group, key=lambda f: (f.ca.cell.index, f.line))
+    writes = [f for f in ordered if f.argument.direction in ("write", "both")]
+    reads = [f for f in ordered if f.argument.direction == "read"]
+    if not writes or writes[0] is not ordered[0] or len(writes) + len(reads) != len(ordered):
+        return False
+    if not reads:
+        return len(naming) == 1 and len(writes) == 1 and _empty_figure_saved_under_saving_heading(ctx, writes[0])
+    code_cells = [ca.cell.index for ca in ctx.cells]
+    if len(naming) != 2 or len(writes) != 1 or len({f.ca.cell.index for f in reads}) != 1:
+        return False
+    writer, reader = writes[0].ca.cell.index, reads[0].ca.cell.index
+    if code_cells.index(reader) != code_cells.index(writer) + 1:
+        return False
+    tree = cell_python_tree(reads[0].ca)
+    targets: list[str] = []
+    for f in reads:
+        statement = statement_at(tree, f.argument.call.line)
+        if not isinstance(statement, ast.Assign) or not all(isinstance(t, ast.Name) for t in statement.targets):
+            return False
+        targets += [t.id for t in statement.targets if isinstance(t, ast.Name)]
+    loads = name_loads(ctx)
+    return all(
+        _displayed_only(node, load_tree)
+        for name in targets for node, load_tree, index in loads.get(name, ())
+        if (index, node.lineno) > (reader, reads[-1].line)
+    )
+
+
+# Calls that only show a value: `print(model)`, `display(frame)`, and a Keras model's `summary()`.
+_SHOWING_CALLS = frozenset({"print", "display"})
+
+
+def _displayed_only(node: ast.Name, tree: ast.Module) -> bool:
+    """Is this read of a name only shown: a bare expression statement (`model`), `model.summary()`,
+    `print(model)` or `display(model)` as a statement of its own?"""
+    statement = statement_at(tree, node.lineno)
+    if not isinstance(statement, ast.Expr):
+        return False
+    value = statement.value
+    if value is node:
+        return True
+    if not isinstance(value, ast.Call):
+        return False
+    if isinstance(value.func, ast.Attribute) and value.func.value is node and value.func.attr == "summary":
+        return True
+    return isinstance(value.func, ast.Name) and value.func.id in _SHOWING_CALLS and any(a is node for a in value.args)
+
+
+# A markdown heading about saving: "#### Saving Figure", "## Save the plot", "Saving and Loading".
+_SAVING_HEADING = re.compile(r"^\s*#+\s.*\bsav(?:e|es|ing)\b", re.IGNORECASE | re.MULTILINE)
+# The calls that make a new, empty figure.
+_FIGURE_MAKERS = frozenset({"matplotlib.pyplot.figure", "matplotlib.pyplot.subplots"})
+
+
+def _empty_figure_saved_under_saving_heading(ctx: RuleContext, write: LiteralFinding) -> bool:
+    """Does the writing cell only make a figure and save it, drawing nothing, right under a markdown
+    cell whose heading is about saving? The saved image is blank: the cell shows the API."""
+    cells = [c for c in ctx.facts.notebook.cells if c.index < write.ca.cell.index]
+    above = cells[-1] if cells else None
+    if above is None or above.cell_type != "markdown" or not _SAVING_HEADING.search(above.source):
+        return False
+    calls = write.ca.facts.calls
+    makers = [c for c in calls if ctx.facts.resolve(c.func) in _FIGURE_MAKERS]
+    return (len(makers) == 1 and len(calls) == 2 and write.argument.call in calls
+            and write.argument.call.method == "savefig" and makers[0] is not write.argument.call)
+
+
 def _optional_cache(group: Sequence[LiteralFinding]) -> bool:
     """Is this file an optional cache the notebook never writes: tested by an existence check,
     read only in that test's branch, and the `else` branch gets the same names another way
@@ -7884,7 +7965,9 @@ class CwdRelativePath(Rule):
         "said to be deleted by the call), a folder only made and named nowhere else (`os.makedirs(\"imgs/chapter_4\", exist_ok=True)` "
         "of copied set-up code: an empty folder), a file written and read back in one cell and named nowhere else (`img.save(\"out.jpg\", "
         "exif=…)`, then `Image.open(\"out.jpg\")`; not an archive the cell extracts), a file one library saves in a cell and loads in "
-        "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), and "
+        "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), a file saved in a cell and loaded in the next into names later code only shows (`model.save(\"best.h5\")`, "
+        "`loaded = load_model(\"best.h5\")`, then only `loaded.summary()`, `print(loaded)` or `loaded`), an empty figure a cell only makes and "
+        "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), and "
         "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
@@ -8061,6 +8144,20 @@ class CwdRelativePath(Rule):
             "#|export\ndef main(freq: str = 'D'):\n    return freq",
             "#|hide\nfrom nbdev.export import nb_export\nnb_export('cli.ipynb', lib_path='.', name='cli')",
         )),
+        # A tutorial's saving lesson (fair check 22): a model saved, loaded in the next cell and only
+        # summarised; an empty figure saved under a "Saving" heading.
+        Example(cells=(
+            md("## 2.8 Saving and Loading the Model"),
+            "cnn.save('cifar_best.h5')",
+            "from keras.models import load_model\nloaded = load_model('cifar_best.h5')",
+            "loaded.summary()",
+        )),
+        Example(cells=(
+            "import matplotlib.pyplot as plt",
+            md("#### Saving Figure\n\nA figure can be saved as PNG, JPG or PDF."),
+            "figure = plt.figure(figsize=(8, 5))\nfigure.savefig('saved_figure.png')",
+            "plt.plot([1, 2, 3])\nplt.title('A title')",
+        )),
     )
     failing = (
         Example(
@@ -8221,6 +8318,17 @@ class CwdRelativePath(Rule):
                 "import leafmap\nimage = 'tiles/Image.tif'\nleafmap.map_tiles_to_geotiff(output=image, bounds=bbox, zoom=19)",
             ),
             expect=((1, 2), (2, 2)),
+        ),
+        # A model saved and loaded back, the loaded copy then used to predict: a result the notebook
+        # relies on, kept (beside fair check 22's io-lesson fold).
+        Example(
+            cells=(
+                md("## Saving and Loading the Model"),
+                "cnn.save('cifar_best.h5')",
+                "from keras.models import load_model\nloaded = load_model('cifar_best.h5')",
+                "predictions = loaded.predict(test_images)",
+            ),
+            expect=((2, 1),),
         ),
     )
 
@@ -8388,7 +8496,8 @@ class CwdRelativePath(Rule):
         staged = _staged_for_upload(ctx, groups)
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
-                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g):
+                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
+                    or _io_lesson(ctx, g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
