@@ -3344,7 +3344,9 @@ class UserSpecificPath(Rule):
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure; when the first is the mount "
         "point of Colab's `drive.mount(\"/content/drive\")`, the finding is at the first data path under it, `file_path = \"/content/drive/My "
-        "Drive/\"`, the root to configure, and the mount is related). PTH001 is not also reported "
+        "Drive/\"`, the root to configure, and the mount is related; a `/content/<file>` path whose `<file>` the notebook also "
+        "names relatively, `model.save(\"final_model.h5\")` then `load_model(\"/content/final_model.h5\")`, is one file on Colab: the message "
+        "says so and the relative use is related, not PTH006's). PTH001 is not also reported "
         "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
         "whose body only prints). A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
@@ -3445,6 +3447,15 @@ class UserSpecificPath(Rule):
             ),
             expect=((1, 2), (2, 1)),
         ),
+        # A Colab `/content/…` path naming the file a relative path writes: one finding, the
+        # relative write related (fair check 22).
+        Example(
+            cells=(
+                "model.save('final_model.h5')",
+                "import tensorflow as tf\nloaded = tf.keras.models.load_model('/content/final_model.h5')\npreds = loaded.predict(batch)",
+            ),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3528,7 +3539,44 @@ class UserSpecificPath(Rule):
             )
             if edits:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
+            twins = [t for o in (f, *others) for rest, (h, ts) in _colab_twins(ctx).items() if h is o for t in ts]
+            if twins:
+                first_twin = min(twins, key=lambda t: (t.ca.cell.index, t.line))
+                hit = replace(hit, message=hit.message + (
+                    f"; it is the file the notebook {_TWIN_VERBS.get(first_twin.argument.direction, 'uses')} "
+                    f"as {shown(first_twin.value)} at cell {first_twin.ca.cell.index} (related), "
+                    "which is the same file only where the working directory is Colab's `/content`"),
+                    related=tuple(dict.fromkeys([*hit.related, *((t.ca.cell, t.line, t.column) for t in twins)])))
             yield hit
+
+
+_TWIN_VERBS = {"read": "reads", "write": "writes", "both": "writes"}
+
+
+def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[LiteralFinding]]]:
+    """Relative file paths of catalogued calls that a Colab working-directory path of the notebook
+    also names (`model_4.save("final_model.h5")`, then `load_model("/content/final_model.h5")`), by
+    the relative path: the `/content/…` literal and the relative ones. On Colab the working directory
+    is `/content`, so both are one file, and the line that breaks off Colab is the absolute one:
+    PTH002 reports it with the relative uses related, PTH006 leaves the path (fair check 22:
+    colab-content-twin-split)."""
+    def compute() -> dict[str, tuple[LiteralFinding, list[LiteralFinding]]]:
+        found = literal_findings(ctx)
+        hosted: dict[str, LiteralFinding] = {}
+        for f in found:
+            path = _normal_path(f.value)
+            if f.path_class.kind == "user" and f.source == "python" and path.startswith("/content/") \
+                    and not path.startswith("/content/drive"):
+                rest = path[len("/content/"):]
+                if rest and "{" not in rest and "." in rest.rpartition("/")[2]:
+                    hosted.setdefault(rest, f)
+        twins: dict[str, tuple[LiteralFinding, list[LiteralFinding]]] = {}
+        for f in found:
+            path = _normal_path(f.value)
+            if f.path_class.kind == "relative" and f.argument is not None and f.source == "python" and path in hosted:
+                twins.setdefault(path, (hosted[path], []))[1].append(f)
+        return twins
+    return ctx.shared("paths.colab_twins", compute)
 
 
 def _mount_point(ctx: RuleContext, f: LiteralFinding) -> bool:
@@ -7891,7 +7939,8 @@ class CwdRelativePath(Rule):
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
         "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
-        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`), the paths of nbdev's own build "
+        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
+        "`load_model(\"/content/final_model.h5\")`: PTH002 reports the pair, the relative use related), the paths of nbdev's own build "
         "calls in a notebook nbdev exports (`#|default_exp cli`, then `nb_export(\"cli.ipynb\", lib_path=\".\")`: the notebook and its package), a member name given to an "
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
         "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
@@ -8157,6 +8206,11 @@ class CwdRelativePath(Rule):
             md("#### Saving Figure\n\nA figure can be saved as PNG, JPG or PDF."),
             "figure = plt.figure(figsize=(8, 5))\nfigure.savefig('saved_figure.png')",
             "plt.plot([1, 2, 3])\nplt.title('A title')",
+        )),
+        # The file a Colab `/content/…` path also names: PTH002 reports the pair (fair check 22).
+        Example(cells=(
+            "model.save('final_model.h5')",
+            "import tensorflow as tf\nloaded = tf.keras.models.load_model('/content/final_model.h5')\npreds = loaded.predict(batch)",
         )),
     )
     failing = (
@@ -8486,9 +8540,12 @@ class CwdRelativePath(Rule):
             (_cell_of(ctx, pa), pa.literal.line, pa.literal.column)
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
+        twins = _colab_twins(ctx)
         groups = [
             g for g in _by_value(relative, normalise=True)
             if not _shown_figure_only(ctx, g[0].value, [(o.ca.cell.index, o.argument) for o in g])
+            # The file a Colab `/content/…` path of the notebook also names: PTH002's finding.
+            and _normal_path(g[0].value) not in twins
         ]
         # A scratch file made, used and deleted by the notebook: nothing to configure.
         removals = _shell_removals(ctx)
