@@ -1149,6 +1149,14 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1),),
         ),
+        # alibi-detect's example datasets and pretrained detectors, fetched from Seldon's bucket (fair check 22).
+        Example(
+            cells=(
+                "from alibi_detect.datasets import fetch_kdd\nfrom alibi_detect.utils.fetching import fetch_detector",
+                "kddcup = fetch_kdd(percent10=True)\nod = fetch_detector(FILEPATH, 'outlier', 'kddcup', 'OutlierAEGMM')",
+            ),
+            expect=((2, 1), (2, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
