@@ -30,6 +30,9 @@ _SHELL_WHAT = "downloads data in a shell command"
 _CONSEQUENCE = "the input is whatever the remote side serves on the day"
 # `fetch_openml(..., version=2, ...)`: an OpenML dataset pinned to a version number.
 _OPENML_VERSION = re.compile(r"\bfetch_openml\s*\(.*\bversion\s*=\s*(\d+)\s*[,)]")
+# A TF Hub (or its Kaggle Models successor) handle ending in a version number: `…/feature_vector/5`.
+_TFHUB_ID = "tfhub-model"
+_TFHUB_VERSION = re.compile(r"^https?://(?:tfhub\.dev|www\.kaggle\.com/models)/\S+/(\d+)/?$")
 _FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path with a version, a pinned `revision=`), and read it from a configured path."
 # The `[[call]]` entry of a metric's code (`evaluate.load`, `load_metric`): a metric named like the
 # dataset it scores (`load_dataset("glue", …)`, `load_metric("glue", …)`) is a second thing to pin,
@@ -1157,6 +1160,15 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1), (2, 2)),
         ),
+        # A TF Hub handle ending in its version: fixed weights, still fetched over the network (fair check 22).
+        Example(
+            cells=(
+                "import tensorflow as tf\nimport tensorflow_hub as hub\n"
+                "mobilenet = 'https://tfhub.dev/google/imagenet/mobilenet_v3_large_100_224/classification/5'",
+                "clf = tf.keras.Sequential([\n    hub.KerasLayer(mobilenet, input_shape=(224, 224, 3))\n])",
+            ),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1233,6 +1245,13 @@ class RuntimeDownload(Rule):
                                "`~/scikit_learn_data` by default)")
                 fix = ("Fetch it once in a data step and read the stored copy from a configured path (or point "
                        "`data_home` at a provisioned cache).")
+            hub_version = _TFHUB_VERSION.search(found[0][5] or "") if kind.id == _TFHUB_ID else None
+            if hub_version is not None:
+                # `…/classification/5`: a TF Hub handle ending in its version names fixed weights; what is
+                # left is the network and TF Hub's cache (fair check 22, item 124's wording note).
+                consequence = (f"the handle names a fixed version (`/{hub_version.group(1)}`), so the model is fixed, "
+                               "but each run needs the network or TF Hub's local cache (`TFHUB_CACHE_DIR`)")
+                fix = "Download the model once in a data step and load it from a configured path (or provision `TFHUB_CACHE_DIR`)."
             later_cells = sorted({c.cell.index for c, *_ in found[1:]} - {ca.cell.index})
             if kind.id == _TORCH_DATASET_ID and later_cells:
                 consequence += (f"; cell{'s' if len(later_cells) > 1 else ''} {', '.join(map(str, later_cells))} "
