@@ -30,6 +30,9 @@ _SHELL_WHAT = "downloads data in a shell command"
 _CONSEQUENCE = "the input is whatever the remote side serves on the day"
 # `fetch_openml(..., version=2, ...)`: an OpenML dataset pinned to a version number.
 _OPENML_VERSION = re.compile(r"\bfetch_openml\s*\(.*\bversion\s*=\s*(\d+)\s*[,)]")
+# A TF Hub (or its Kaggle Models successor) handle ending in a version number: `…/feature_vector/5`.
+_TFHUB_ID = "tfhub-model"
+_TFHUB_VERSION = re.compile(r"^https?://(?:tfhub\.dev|www\.kaggle\.com/models)/\S+/(\d+)/?$")
 _FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path with a version, a pinned `revision=`), and read it from a configured path."
 # The `[[call]]` entry of a metric's code (`evaluate.load`, `load_metric`): a metric named like the
 # dataset it scores (`load_dataset("glue", …)`, `load_metric("glue", …)`) is a second thing to pin,
@@ -201,11 +204,50 @@ def _build(catalog: Catalog) -> FetchCatalog:
 _SHELL_FETCH = FetchKind(_SHELL_WHAT)  # a `[shell]` program's
 
 
-def _value(call: CallFact, keyword: str) -> Optional[str]:
+def keyword_flag(facts: NotebookFacts, call: CallFact, keyword: str) -> Optional[str]:
+    """The `True`/`False`/`None` a call's keyword is given, written in place (`download=True`) or
+    through a module-level name the notebook binds once to it (`DOWNLOAD = True`, then
+    `MNIST(root, download=DOWNLOAD)`: fair check 22, download-root-via-constant); None when the
+    keyword is not given or its value is not known (a parameter inside a function may hide the name)."""
     arg = call.arg(None, (keyword,))
     if arg is None:
         return None
-    return arg.constant or arg.string or arg.number or arg.name or "…"
+    if arg.constant is not None:
+        return arg.constant
+    if arg.name is None or call.in_function:
+        return None
+    return flag_constants(facts).get(arg.name)
+
+
+def flag_constants(facts: NotebookFacts) -> dict[str, str]:
+    """Notebook globals bound once, at module level, to `True`, `False` or `None` ("True", …), and
+    never bound again in any way (a loop, a function's global, an augmented assignment)."""
+    if _LAST_FLAGS and _LAST_FLAGS[0][0] is facts:
+        return _LAST_FLAGS[0][1]
+    found: dict[str, str] = {}
+    bindings: dict[str, int] = {}
+    for ca in facts.cells:
+        for d in ca.facts.defined:
+            bindings[d.name] = bindings.get(d.name, 0) + 1
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                    and isinstance(stmt.value, ast.Constant) and (stmt.value.value is None or isinstance(stmt.value.value, bool))):
+                found[stmt.targets[0].id] = str(stmt.value.value)
+    found = {name: value for name, value in found.items() if bindings.get(name) == 1}
+    _LAST_FLAGS[:] = [(facts, found)]  # holds the facts: identity cannot match a newer one by a reused id
+    return found
+
+
+_LAST_FLAGS: list[tuple[NotebookFacts, dict[str, str]]] = []
+
+
+def _value(facts: NotebookFacts, call: CallFact, keyword: str) -> Optional[str]:
+    arg = call.arg(None, (keyword,))
+    if arg is None:
+        return None
+    # `download=DOWNLOAD` with `DOWNLOAD = True` bound once above is `download=True` (fair check 22).
+    return arg.constant or arg.string or arg.number or keyword_flag(facts, call, keyword) or arg.name or "…"
 
 
 def _spelled(node: ast.AST, lookup: Callable[[str], Optional[str]]) -> Optional[str]:
@@ -247,12 +289,12 @@ def _call_fetch(
         candidates = [f"{module}.{call.func}" for module in star_modules]
     for entry in _entries_for(catalog, candidates):
         if entry.when_keyword:
-            given = _value(call, entry.when_keyword)
+            given = _value(facts, call, entry.when_keyword)
             # `"*"`: the keyword given with any value (`weights=ResNet50_Weights.DEFAULT`).
             if given not in entry.when_values and not ("*" in entry.when_values and given is not None):
                 continue
         if entry.unless_keyword:
-            given = _value(call, entry.unless_keyword)
+            given = _value(facts, call, entry.unless_keyword)
             # `"*"`: not when the keyword is given at all (`IMDB.splits(…, path="./aclImdb")`).
             if given in entry.unless_values or ("*" in entry.unless_values and given is not None):
                 continue
@@ -845,7 +887,8 @@ class RuntimeDownload(Rule):
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
         "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`) and loads back, "
         "by a name or the same literal, `pipeline(…, model=\"./local\")`, "
-        "`local_files_only=True`, `download=False`, and any call under `if False:` (a template's optional "
+        "`local_files_only=True`, `download=False` (a switch such as `download=DOWNLOAD` counts by the value a name bound once "
+        "in the notebook gives it: `DOWNLOAD = True` downloads, `DOWNLOAD = False` does not), and any call under `if False:` (a template's optional "
         "variant that never runs). NLTK data a call needs (`stopwords.words(…)`, `nltk.word_tokenize` "
         "→ `punkt`, `SentimentIntensityAnalyzer()` → `vader_lexicon`, any `nltk.corpus.<name>.<method>(…)`) that the notebook "
         "never downloads itself is one finding for the notebook at its first use (the other uses related): an "
@@ -1099,6 +1142,33 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1),),
         ),
+        # The switch through a name bound once (fair check 22): `DOWNLOAD = True` is `download=True`;
+        # a name bound to False (a run after the first) downloads nothing.
+        Example(
+            cells=(
+                "import torchvision\nMNIST_PATH = 'my_path'\nDOWNLOAD = True",
+                "train = torchvision.datasets.MNIST(MNIST_PATH, train=True, download=DOWNLOAD)",
+                "FETCH = False  # set to True for the first run\ntest = torchvision.datasets.MNIST(MNIST_PATH, train=False, download=FETCH)",
+            ),
+            expect=((2, 1),),
+        ),
+        # alibi-detect's example datasets and pretrained detectors, fetched from Seldon's bucket (fair check 22).
+        Example(
+            cells=(
+                "from alibi_detect.datasets import fetch_kdd\nfrom alibi_detect.utils.fetching import fetch_detector",
+                "kddcup = fetch_kdd(percent10=True)\nod = fetch_detector(FILEPATH, 'outlier', 'kddcup', 'OutlierAEGMM')",
+            ),
+            expect=((2, 1), (2, 2)),
+        ),
+        # A TF Hub handle ending in its version: fixed weights, still fetched over the network (fair check 22).
+        Example(
+            cells=(
+                "import tensorflow as tf\nimport tensorflow_hub as hub\n"
+                "mobilenet = 'https://tfhub.dev/google/imagenet/mobilenet_v3_large_100_224/classification/5'",
+                "clf = tf.keras.Sequential([\n    hub.KerasLayer(mobilenet, input_shape=(224, 224, 3))\n])",
+            ),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1175,6 +1245,13 @@ class RuntimeDownload(Rule):
                                "`~/scikit_learn_data` by default)")
                 fix = ("Fetch it once in a data step and read the stored copy from a configured path (or point "
                        "`data_home` at a provisioned cache).")
+            hub_version = _TFHUB_VERSION.search(found[0][5] or "") if kind.id == _TFHUB_ID else None
+            if hub_version is not None:
+                # `…/classification/5`: a TF Hub handle ending in its version names fixed weights; what is
+                # left is the network and TF Hub's cache (fair check 22, item 124's wording note).
+                consequence = (f"the handle names a fixed version (`/{hub_version.group(1)}`), so the model is fixed, "
+                               "but each run needs the network or TF Hub's local cache (`TFHUB_CACHE_DIR`)")
+                fix = "Download the model once in a data step and load it from a configured path (or provision `TFHUB_CACHE_DIR`)."
             later_cells = sorted({c.cell.index for c, *_ in found[1:]} - {ca.cell.index})
             if kind.id == _TORCH_DATASET_ID and later_cells:
                 consequence += (f"; cell{'s' if len(later_cells) > 1 else ''} {', '.join(map(str, later_cells))} "

@@ -80,6 +80,9 @@ class PathArgument:
     qualified: str  # the resolved callee ("pandas.read_csv") or ".to_csv" for a method entry
     direction: str  # read | write | both | none, after looking at an `open`-like mode argument
     literal: Optional[StringFact]  # the string literal passed, when it is one
+    # The value of the call's download switch (`download=True`, or `download=DOWNLOAD` with
+    # `DOWNLOAD = True` bound once above: "True"), None when it is not given or not known.
+    download_flag: Optional[str] = None
 
     @property
     def shown_callee(self) -> str:
@@ -98,7 +101,7 @@ class PathArgument:
             return "downloaded into and read by"
         if self.entry.downloads_when:
             flag = self.call.arg(None, (self.entry.downloads_when,))
-            if flag is not None and flag.constant not in ("False", "None"):
+            if flag is not None and self.download_flag not in ("False", "None"):
                 return "downloaded into and read by"
         return _VERBS.get(self.direction, "passed to")
 
@@ -311,6 +314,8 @@ _PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysi
 
 
 def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) -> list[PathArgument]:
+    from nbrefactor.audit.rules.downloads import keyword_flag  # (downloads imports paths' package)
+
     strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
     out: list[PathArgument] = []
     dead = dead_branch_lines(ca)  # `if False:` bodies never run: no path of theirs is used
@@ -329,7 +334,8 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
                 continue
             seen.add((arg.position, arg.keyword))
             literal = _literal_for(arg, strings) or _percent_template_for(arg, strings, ca.lines)
-            out.append(PathArgument(call, arg, entry, qualified, _direction(call, entry), literal))
+            flag = keyword_flag(facts, call, entry.downloads_when or "download")  # (a download switch: PTH007's too)
+            out.append(PathArgument(call, arg, entry, qualified, _direction(call, entry), literal, flag))
     return out
 
 
@@ -400,8 +406,12 @@ _CODE_FOLDER_KEYWORDS = frozenset({"source_dir", "source_directory", "code_dir",
 # Libraries whose path-like arguments are not the working directory's: Keras' `load_data(path=)`
 # names a file under ~/.keras/datasets, Kubernetes specs name paths inside a container,
 # `evaluate.load("./metrics/f1")` names a metric script (code, PTH007 judges what it fetches).
+# Package-resource loaders name a sample the library ships or fetches into its own cache:
+# `load_sample_image("china.jpg")` is one of scikit-learn's bundled images, `sns.load_dataset("tips")`
+# one of seaborn-data's, `skimage.data.*` scikit-image's (fair check 22: bundled-sample-name-as-path).
 _NOT_WORKING_DIRECTORY = ("keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "kubernetes.",
-                          "k8s.", "evaluate.load")
+                          "k8s.", "evaluate.load", "sklearn.datasets.load_sample_image", "seaborn.load_dataset",
+                          "skimage.data.")
 # Calls that only show, log, format, parse or compare strings, or build values from them: a
 # file name there is text (a message, a column, a pattern), not a place the call touches.
 _TEXT_ONLY_FUNCTIONS = frozenset({
@@ -496,9 +506,25 @@ def _generic_path_arguments(
         return []  # a bare name no import binds: from `%run helpers.py` or a star import, not a known library
     if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
         return []
+    if qualified.startswith("nbdev.") and qualified.rpartition(".")[2] in _NBDEV_BUILD_CALLS and _nbdev_notebook(facts):
+        return []
     if _archive_member_call(facts, call):
         return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+# nbdev's calls that export notebooks into the package (nbdev 2's `nb_export`, nbdev 1's `notebook2script`).
+_NBDEV_BUILD_CALLS = frozenset({"nb_export", "notebook2script", "nbdev_export", "nbdev_build_lib"})
+# nbdev's export directive: `#|default_exp cli` (nbdev 2) or `# default_exp core` (nbdev 1).
+_NBDEV_DEFAULT_EXP = re.compile(r"^#\s*\|?\s*default_exp\s+\S", re.MULTILINE)
+
+
+def _nbdev_notebook(facts: NotebookFacts) -> bool:
+    """Is the notebook an nbdev source, exported into a module by nbdev (a `default_exp` directive)?
+    Its `nb_export("cli.ipynb", lib_path=".")`/`notebook2script()` cell is the build step that turns
+    the notebook into that module: the paths it names are the project's own notebook and package,
+    beside it by nbdev's layout, not data to configure (fair check 22: nbdev-self-export-cell)."""
+    return any(_NBDEV_DEFAULT_EXP.search(ca.cell.source) for ca in facts.cells)
 
 
 def _file_shaped_keyword_value(facts: NotebookFacts, call: CallFact, arg: ArgFact) -> bool:
@@ -1717,8 +1743,7 @@ def _told_to_download(argument: PathArgument) -> bool:
     that always fetches what its root lacks (`Planetoid("./data", "Cora")`, `downloads_always`)?"""
     if argument.entry.downloads_always:
         return True
-    flag = argument.call.arg(None, ("download",))
-    return flag is not None and flag.constant == "True"
+    return argument.download_flag == "True"
 
 
 # The file a `!curl`/`!wget` line saves: `curl -O URL` and `wget URL` name it after the URL,
@@ -2241,6 +2266,87 @@ def _read_back_at_once(ctx: RuleContext, group: Sequence[LiteralFinding]) -> boo
         (index, node.lineno) > (first.ca.cell.index, first.line)
         for t in statement.targets for node, _, index in loads.get(t.id, ())
     )
+
+
+def _io_lesson(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is this file a tutorial's demonstration of saving, which nothing of the notebook uses? Either
+    saved in a cell and loaded in the next code cell into names later code only displays
+    (`cifar_cnn_2.save("Cifar Best.h5")`, `load_cifar = load_model("Cifar Best.h5")`, then only
+    `load_cifar.summary()`), or an empty figure made and saved by a cell that does nothing else, under
+    a heading about saving ("#### Saving Figure": `figure = plt.figure(figsize=(8, 5))`,
+    `figure.savefig("Savedfigure.png")`). The file is the lesson's output, not an input or a result
+    to configure (fair check 22: io-lesson-demo)."""
+    path = _normal_path(group[0].value)
+    if not path or path.endswith("/") or "{" in path or "." not in path.rpartition("/")[2]:
+        return False
+    if any(f.source != "python" or f.argument is None for f in group):
+        return False
+    naming = [ca for ca in ctx.cells if path in ca.cell.source.replace("\\", "/")]
+    ordered = sorted(group, key=lambda f: (f.ca.cell.index, f.line))
+    writes = [f for f in ordered if f.argument.direction in ("write", "both")]
+    reads = [f for f in ordered if f.argument.direction == "read"]
+    if not writes or writes[0] is not ordered[0] or len(writes) + len(reads) != len(ordered):
+        return False
+    if not reads:
+        return len(naming) == 1 and len(writes) == 1 and _empty_figure_saved_under_saving_heading(ctx, writes[0])
+    code_cells = [ca.cell.index for ca in ctx.cells]
+    if len(naming) != 2 or len(writes) != 1 or len({f.ca.cell.index for f in reads}) != 1:
+        return False
+    writer, reader = writes[0].ca.cell.index, reads[0].ca.cell.index
+    if code_cells.index(reader) != code_cells.index(writer) + 1:
+        return False
+    tree = cell_python_tree(reads[0].ca)
+    targets: list[str] = []
+    for f in reads:
+        statement = statement_at(tree, f.argument.call.line)
+        if not isinstance(statement, ast.Assign) or not all(isinstance(t, ast.Name) for t in statement.targets):
+            return False
+        targets += [t.id for t in statement.targets if isinstance(t, ast.Name)]
+    loads = name_loads(ctx)
+    return all(
+        _displayed_only(node, load_tree)
+        for name in targets for node, load_tree, index in loads.get(name, ())
+        if (index, node.lineno) > (reader, reads[-1].line)
+    )
+
+
+# Calls that only show a value: `print(model)`, `display(frame)`, and a Keras model's `summary()`.
+_SHOWING_CALLS = frozenset({"print", "display"})
+
+
+def _displayed_only(node: ast.Name, tree: ast.Module) -> bool:
+    """Is this read of a name only shown: a bare expression statement (`model`), `model.summary()`,
+    `print(model)` or `display(model)` as a statement of its own?"""
+    statement = statement_at(tree, node.lineno)
+    if not isinstance(statement, ast.Expr):
+        return False
+    value = statement.value
+    if value is node:
+        return True
+    if not isinstance(value, ast.Call):
+        return False
+    if isinstance(value.func, ast.Attribute) and value.func.value is node and value.func.attr == "summary":
+        return True
+    return isinstance(value.func, ast.Name) and value.func.id in _SHOWING_CALLS and any(a is node for a in value.args)
+
+
+# A markdown heading about saving: "#### Saving Figure", "## Save the plot", "Saving and Loading".
+_SAVING_HEADING = re.compile(r"^\s*#+\s.*\bsav(?:e|es|ing)\b", re.IGNORECASE | re.MULTILINE)
+# The calls that make a new, empty figure.
+_FIGURE_MAKERS = frozenset({"matplotlib.pyplot.figure", "matplotlib.pyplot.subplots"})
+
+
+def _empty_figure_saved_under_saving_heading(ctx: RuleContext, write: LiteralFinding) -> bool:
+    """Does the writing cell only make a figure and save it, drawing nothing, right under a markdown
+    cell whose heading is about saving? The saved image is blank: the cell shows the API."""
+    cells = [c for c in ctx.facts.notebook.cells if c.index < write.ca.cell.index]
+    above = cells[-1] if cells else None
+    if above is None or above.cell_type != "markdown" or not _SAVING_HEADING.search(above.source):
+        return False
+    calls = write.ca.facts.calls
+    makers = [c for c in calls if ctx.facts.resolve(c.func) in _FIGURE_MAKERS]
+    return (len(makers) == 1 and len(calls) == 2 and write.argument.call in calls
+            and write.argument.call.method == "savefig" and makers[0] is not write.argument.call)
 
 
 def _optional_cache(group: Sequence[LiteralFinding]) -> bool:
@@ -3238,7 +3344,9 @@ class UserSpecificPath(Rule):
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure; when the first is the mount "
         "point of Colab's `drive.mount(\"/content/drive\")`, the finding is at the first data path under it, `file_path = \"/content/drive/My "
-        "Drive/\"`, the root to configure, and the mount is related). PTH001 is not also reported "
+        "Drive/\"`, the root to configure, and the mount is related; a `/content/<file>` path whose `<file>` the notebook also "
+        "names relatively, `model.save(\"final_model.h5\")` then `load_model(\"/content/final_model.h5\")`, is one file on Colab: the message "
+        "says so and the relative use is related, not PTH006's). PTH001 is not also reported "
         "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
         "whose body only prints). A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
@@ -3339,6 +3447,15 @@ class UserSpecificPath(Rule):
             ),
             expect=((1, 2), (2, 1)),
         ),
+        # A Colab `/content/…` path naming the file a relative path writes: one finding, the
+        # relative write related (fair check 22).
+        Example(
+            cells=(
+                "model.save('final_model.h5')",
+                "import tensorflow as tf\nloaded = tf.keras.models.load_model('/content/final_model.h5')\npreds = loaded.predict(batch)",
+            ),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3422,7 +3539,44 @@ class UserSpecificPath(Rule):
             )
             if edits:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
+            twins = [t for o in (f, *others) for rest, (h, ts) in _colab_twins(ctx).items() if h is o for t in ts]
+            if twins:
+                first_twin = min(twins, key=lambda t: (t.ca.cell.index, t.line))
+                hit = replace(hit, message=hit.message + (
+                    f"; it is the file the notebook {_TWIN_VERBS.get(first_twin.argument.direction, 'uses')} "
+                    f"as {shown(first_twin.value)} at cell {first_twin.ca.cell.index} (related), "
+                    "which is the same file only where the working directory is Colab's `/content`"),
+                    related=tuple(dict.fromkeys([*hit.related, *((t.ca.cell, t.line, t.column) for t in twins)])))
             yield hit
+
+
+_TWIN_VERBS = {"read": "reads", "write": "writes", "both": "writes"}
+
+
+def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[LiteralFinding]]]:
+    """Relative file paths of catalogued calls that a Colab working-directory path of the notebook
+    also names (`model_4.save("final_model.h5")`, then `load_model("/content/final_model.h5")`), by
+    the relative path: the `/content/…` literal and the relative ones. On Colab the working directory
+    is `/content`, so both are one file, and the line that breaks off Colab is the absolute one:
+    PTH002 reports it with the relative uses related, PTH006 leaves the path (fair check 22:
+    colab-content-twin-split)."""
+    def compute() -> dict[str, tuple[LiteralFinding, list[LiteralFinding]]]:
+        found = literal_findings(ctx)
+        hosted: dict[str, LiteralFinding] = {}
+        for f in found:
+            path = _normal_path(f.value)
+            if f.path_class.kind == "user" and f.source == "python" and path.startswith("/content/") \
+                    and not path.startswith("/content/drive"):
+                rest = path[len("/content/"):]
+                if rest and "{" not in rest and "." in rest.rpartition("/")[2]:
+                    hosted.setdefault(rest, f)
+        twins: dict[str, tuple[LiteralFinding, list[LiteralFinding]]] = {}
+        for f in found:
+            path = _normal_path(f.value)
+            if f.path_class.kind == "relative" and f.argument is not None and f.source == "python" and path in hosted:
+                twins.setdefault(path, (hosted[path], []))[1].append(f)
+        return twins
+    return ctx.shared("paths.colab_twins", compute)
 
 
 def _mount_point(ctx: RuleContext, f: LiteralFinding) -> bool:
@@ -7784,7 +7938,10 @@ class CwdRelativePath(Rule):
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
-        "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), a member name given to an "
+        "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
+        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
+        "`load_model(\"/content/final_model.h5\")`: PTH002 reports the pair, the relative use related), the paths of nbdev's own build "
+        "calls in a notebook nbdev exports (`#|default_exp cli`, then `nb_export(\"cli.ipynb\", lib_path=\".\")`: the notebook and its package), a member name given to an "
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
         "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
@@ -7857,7 +8014,9 @@ class CwdRelativePath(Rule):
         "said to be deleted by the call), a folder only made and named nowhere else (`os.makedirs(\"imgs/chapter_4\", exist_ok=True)` "
         "of copied set-up code: an empty folder), a file written and read back in one cell and named nowhere else (`img.save(\"out.jpg\", "
         "exif=…)`, then `Image.open(\"out.jpg\")`; not an archive the cell extracts), a file one library saves in a cell and loads in "
-        "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), and "
+        "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), a file saved in a cell and loaded in the next into names later code only shows (`model.save(\"best.h5\")`, "
+        "`loaded = load_model(\"best.h5\")`, then only `loaded.summary()`, `print(loaded)` or `loaded`), an empty figure a cell only makes and "
+        "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), and "
         "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
@@ -7892,7 +8051,8 @@ class CwdRelativePath(Rule):
         "A file written only to be handed to an experiment tracker below (Neptune's `run[\"map\"].upload(\"map.html\")`, "
         "Sacred's `add_artifact(filename=…)`, MLflow's `log_artifact`; by literal, constant or f-string) is staging for the "
         "upload: not reported. The root of one `download=True` dataset is PTH007's also through a string constant "
-        "(`data_directory = \"./data\"`) or as `os.getcwd()`; a file a download line saved (`!curl … -o ../tables/x.csv`, "
+        "(`data_directory = \"./data\"`) or as `os.getcwd()`, and so is one whose switch is a name bound once to `True` "
+        "(`DOWNLOAD = True`, then `download=DOWNLOAD`; bound to `False` it downloads nothing and the root stays reported); a file a download line saved (`!curl … -o ../tables/x.csv`, "
         "`!wget ftp://…`, `wget.download(url)` with no `out=`) and read back through a constant or the notebook's own "
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
         "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
@@ -7964,6 +8124,8 @@ class CwdRelativePath(Rule):
             "import pandas as pd\nseries = pd.read_excel('monthly.xls')",
             "from torchvision import datasets\ntrain = datasets.MNIST('../data', train=True, download=True)\n"
             "test = datasets.MNIST('../data', train=False, download=True)",
+            # The switch through a name bound once to True (fair check 22).
+            "ROOT = 'my_path'\nDOWNLOAD = True\nmnist = datasets.MNIST(ROOT, train=True, download=DOWNLOAD)",
             # PyTorch Geometric's datasets always download into their root (fair check 18).
             "from torch_geometric.datasets import Planetoid\ncora = Planetoid('planetoid', 'Cora')\n"
             "citeseer = Planetoid(root='planetoid', name='CiteSeer')",
@@ -8019,6 +8181,36 @@ class CwdRelativePath(Rule):
             "from lightning.pytorch.callbacks import ModelCheckpoint",
             "writer = SummaryWriter(log_dir=OUT_DIR / 'tb')\nbest = ModelCheckpoint(monitor='val_loss')\n"
             "trainer = pl.Trainer(callbacks=[best], default_root_dir=OUT_DIR)",
+        )),
+        # A bundled sample's name is no file of the working directory (fair check 22).
+        Example(cells=(
+            "from sklearn.datasets import load_sample_image\nimport matplotlib.pyplot as plt\n"
+            "flower = load_sample_image('flower.jpg')\nplt.imshow(flower)",
+        )),
+        # nbdev's export step of a notebook nbdev exports: the notebook and its package (fair check 22).
+        Example(cells=(
+            "#|default_exp cli",
+            "#|export\ndef main(freq: str = 'D'):\n    return freq",
+            "#|hide\nfrom nbdev.export import nb_export\nnb_export('cli.ipynb', lib_path='.', name='cli')",
+        )),
+        # A tutorial's saving lesson (fair check 22): a model saved, loaded in the next cell and only
+        # summarised; an empty figure saved under a "Saving" heading.
+        Example(cells=(
+            md("## 2.8 Saving and Loading the Model"),
+            "cnn.save('cifar_best.h5')",
+            "from keras.models import load_model\nloaded = load_model('cifar_best.h5')",
+            "loaded.summary()",
+        )),
+        Example(cells=(
+            "import matplotlib.pyplot as plt",
+            md("#### Saving Figure\n\nA figure can be saved as PNG, JPG or PDF."),
+            "figure = plt.figure(figsize=(8, 5))\nfigure.savefig('saved_figure.png')",
+            "plt.plot([1, 2, 3])\nplt.title('A title')",
+        )),
+        # The file a Colab `/content/…` path also names: PTH002 reports the pair (fair check 22).
+        Example(cells=(
+            "model.save('final_model.h5')",
+            "import tensorflow as tf\nloaded = tf.keras.models.load_model('/content/final_model.h5')\npreds = loaded.predict(batch)",
         )),
     )
     failing = (
@@ -8181,6 +8373,17 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 2), (2, 2)),
         ),
+        # A model saved and loaded back, the loaded copy then used to predict: a result the notebook
+        # relies on, kept (beside fair check 22's io-lesson fold).
+        Example(
+            cells=(
+                md("## Saving and Loading the Model"),
+                "cnn.save('cifar_best.h5')",
+                "from keras.models import load_model\nloaded = load_model('cifar_best.h5')",
+                "predictions = loaded.predict(test_images)",
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8337,9 +8540,12 @@ class CwdRelativePath(Rule):
             (_cell_of(ctx, pa), pa.literal.line, pa.literal.column)
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
+        twins = _colab_twins(ctx)
         groups = [
             g for g in _by_value(relative, normalise=True)
             if not _shown_figure_only(ctx, g[0].value, [(o.ca.cell.index, o.argument) for o in g])
+            # The file a Colab `/content/…` path of the notebook also names: PTH002's finding.
+            and _normal_path(g[0].value) not in twins
         ]
         # A scratch file made, used and deleted by the notebook: nothing to configure.
         removals = _shell_removals(ctx)
@@ -8347,7 +8553,8 @@ class CwdRelativePath(Rule):
         staged = _staged_for_upload(ctx, groups)
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
-                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g):
+                        _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
+                    or _io_lesson(ctx, g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
