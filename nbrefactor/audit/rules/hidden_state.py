@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import PurePosixPath
-from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
+from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
@@ -1632,7 +1632,12 @@ class UnexecutedCell(Rule):
         "(its shell `--output`/`>` file, ultralytics' run folder: `yolo … mode=predict` → `runs/<task>/predict[N]/`, "
         "`YOLO(…).train(…)` → `runs/<task>/train[N]/weights/`), or whose string literal of a name no other code cell holds "
         "shows in an executed cell's saved text output below (`udf_metric(name=\"edge_entropy\", …)`, then a profile "
-        "summary saved with `'edge_entropy:counts/n': 300`) ran too; nor are cells "
+        "summary saved with `'edge_entropy:counts/n': 300`) ran too, and so, while as many numbers are free, "
+        "does a cell of the stretch when a cell run below it, saving no error, reads a name only it binds "
+        "(no other cell, no star import or `%run`: `stream_p = stream(…)` without a count between [2] and [5], "
+        "drawn from by the figure of [5]). A cell of the stretch that only installs packages or downloads data "
+        "may have taken no number (it is exempt on its own): the gap may fit the other cells (`!pip install seaborn`, "
+        "then the imports, then [2] with [1] free). Nor are cells "
         "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A cell that could not have changed another is still reported when its shell "
         "command writes a file (`--output`, `-o`, `-O`, `>`) that an executed cell below names (`!nsys profile … --output "
@@ -1768,6 +1773,32 @@ class UnexecutedCell(Rule):
             code_cell("import matplotlib.pyplot as plt\nsizes = [3, 1, 2]", 1), code_cell("plt.bar(range(3), sizes)", 2),
             code_cell("# first vs second group\nplt.bar(range(3), sizes)"), code_cell("print(len(sizes))", 3),
         )),
+        # Fair check 22: the install cell above the imports is exempt on its own, so it takes no
+        # number of the stretch: [1] is the imports cell's, cleared (the data cell below read them).
+        Example(cells=(
+            code_cell("!pip install seaborn"),
+            code_cell("import numpy as np\nfrom alibi_detect.datasets import fetch_kdd"),
+            code_cell("kddcup = fetch_kdd(percent10=True)\nprint(kddcup.data.shape)", 2,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "(494021, 18)\n"},)),
+            code_cell("print(np.mean(kddcup.target))", 3),
+        )),
+        # Fair check 22: [3] and [4] are free, and the figures of [5] and [6] drew from `stream_p` and
+        # `stream_q`, which only the cell without a count binds: it ran, its count cleared.
+        Example(cells=(
+            code_cell("import numpy as np\nimport matplotlib.pyplot as plt", 1), code_cell("N = 2000", 2),
+            code_cell("def stream(shift):\n    while True:\n        yield np.random.normal(shift, 1, (8, 8))\n\n"
+                      "stream_p = stream(0.0)\nstream_q = stream(1.0)"),
+            code_cell("plt.imshow(next(stream_p))", 5, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+            code_cell("plt.imshow(next(stream_q))", 6, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+        )),
+        # The plot [6] read `losses`, so the training cell ran; it read `features`, so the data cell
+        # ran too (five numbers free for three cells).
+        Example(cells=(
+            code_cell("import numpy as np\nimport matplotlib.pyplot as plt"),
+            code_cell("features = np.ones((4, 3))\nweights = np.zeros(3)"),
+            code_cell("losses = []\nfor epoch in range(5):\n    losses.append(float((features @ weights).mean()))"),
+            code_cell("plt.plot(losses)", 6, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -1788,6 +1819,13 @@ class UnexecutedCell(Rule):
         ),
         # No number is free between [1] and [2]: the blank count is a cell never run.
         Example(cells=(code_cell("import math", 1), code_cell("r = math.sqrt(2)"), code_cell("x = 3", 2), code_cell("print(r)", 3)), expect=((2, 1),)),
+        # Numbers are free ([2], [3]), but the only cell below reading what it binds saved a
+        # NameError: that reader ran without it (fair check 22's proof needs a reader that did not fail).
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("stream_p = iter(np.ones((4, 2)))"),
+            code_cell("print(next(stream_p))", 4, outputs=({"output_type": "error", "ename": "NameError",
+                                                          "evalue": "name 'stream_p' is not defined", "traceback": []},)),
+        ), expect=((2, 1),)),
         # A partial run: three skipped cells above the two that ran are one finding.
         Example(
             cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
@@ -1973,11 +2011,15 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
             start = previous if previous is not None and previous < following else 0
             free = range(start + 1, following)
             # Whitespace-only cells take no number when run; a comment-only one does, but is
-            # often left unrun: either count may be the one that fills the gap.
+            # often left unrun: either count may be the one that fills the gap. So may a cell that
+            # only installs packages or downloads data: unrun, it is exempt on its own (the packages
+            # and files were there), so the gap may be the other cells' alone (fair check 22:
+            # `!pip install seaborn`, then the imports cell, then `fetch_kdd(…)` as [2]).
             ran = [c for c in cells[i:j] if c.source.strip()]
             coded = [c for c in ran if not _is_blank(c.source)]
+            needed = [c for c in coded if not _installs_only(c.source) and not _fetches_data_only(c.source)]
             if free and not any(taken[n] for n in free):
-                for stretch in (ran, coded):
+                for stretch in (ran, coded, needed):
                     if len(stretch) == len(free) and not any(c.index in cannot_run for c in stretch):
                         stripped.update(c.index for c in stretch)
                         break
@@ -1987,8 +2029,44 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
                 # ran when a cell run below reads what only it makes (its shell `--output` file,
                 # the tool's run folder).
                 stripped.update(c.index for c in coded if c.index not in cannot_run and _artefact_read_below(ctx, c))
+            untaken = sum(1 for n in free if not taken[n])
+            if untaken:
+                # A number is free for it, and cells that ran below (saving no error) read a name only
+                # it binds: it ran, its count cleared (fair check 22: `stream_p` bound by a never-counted
+                # cell between [2] and [5], drawn from by the figures of [5] and [6]).
+                # A cell so proven to have run proves in turn the cells whose names only it read
+                # (the training cell's `features`, bound by the data cell above it).
+                proven: list[Cell] = []
+                while True:
+                    ran_too = stripped | {c.index for c in proven}
+                    more = [c for c in coded if c.index not in ran_too and c.index not in cannot_run
+                            and _names_only_it_binds_read_below(ctx, c, ran_too)]
+                    if not more:
+                        break
+                    proven += more
+                if proven and len(proven) <= untaken:
+                    stripped.update(c.index for c in proven)
         i = j
     return frozenset(stripped)
+
+
+def _names_only_it_binds_read_below(ctx: RuleContext, cell: Cell, ran_too: AbstractSet[int] = frozenset()) -> bool:
+    """Does a cell that ran below `cell` (it has a count, or is in `ran_too`) and saved no error
+    read, at its top level, a name that only `cell` binds (no other cell, no star import or `%run`
+    that may bind anything)? It read the value `cell` bound, so `cell` ran in that kernel."""
+    flow = name_flow(ctx)
+    if any(i.opaque and i.cell != cell.index for i in flow.injectors):
+        return False
+    own = {d.name for d in flow.definitions if d.cell == cell.index}
+    only = own - {d.name for d in flow.definitions if d.cell != cell.index}
+    if not only:
+        return False
+    cells = _cells(ctx)
+    return any(
+        r.cell > cell.index and (r.count is not None or r.cell in ran_too) and not r.deferred and r.name in only
+        and not any(o.output_type == "error" for o in cells[r.cell].outputs)
+        for r in flow.reads
+    )
 
 
 # Ultralytics' run folders: `yolo task=segment mode=predict …` writes `runs/segment/predict[N]/`,
