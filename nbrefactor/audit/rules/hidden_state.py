@@ -28,6 +28,7 @@ from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
+from nbrefactor.audit.project import load_blank_paths
 from nbrefactor.audit.rules.structure import empty_assignment, exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
@@ -2661,7 +2662,10 @@ class UndefinedName(Rule):
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
         "a never-run cell HID002 reports are that finding's related locations, not findings here; in a template "
         "with a blank that does not parse (STR001's finding), a name a `# TODO` comment names (`# TODO: implement "
-        "train_epoch(model, loader)`) is that template's blank, not reported; reads in a "
+        "train_epoch(model, loader)`) is that template's blank, not reported; a name that an exercise's answer "
+        "left as a commented-out `%load` of its solution above it binds (a code cell of only `# %load <path>` lines, "
+        "`# %load _solved/solutions/joins10.py`, whose `.py` file below the notebook's folder binds it at module level: "
+        "uncommented, the magic pastes the solution in) is not reported; reads in a "
         "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called), or in a module-level function "
@@ -2702,6 +2706,14 @@ class UndefinedName(Rule):
     use_instead = "import pandas as pd\n\ndf = pd.read_csv('train.csv')\nprint(df.shape)"
     passing = (
         Example(cells=("display(In[0], Out, _)\nip = get_ipython()\nprint(_1)",)),
+        # Fair check 22: an exercise's answer left as a commented-out `%load` of its solution file,
+        # which binds `stations_eiffel`: the reader uncomments it (the solved copy runs).
+        Example(cells=(
+            "import geopandas\nstations = geopandas.read_file('data/stations.geojson')\neiffel = stations.geometry[0]",
+            md("**EXERCISE 3**: select the bike stations within 1 km of the Eiffel Tower."),
+            "# %load _solved/solutions/joins10.py",
+            "stations_eiffel.to_crs(epsg=3857).plot()",
+        ), files={"_solved/solutions/joins10.py": "dist_eiffel = stations.distance(eiffel)\nstations_eiffel = stations[dist_eiffel < 1000]\n"}),
         # `xrange` is a builtin of this notebook's Python 2 kernel: STR004 lists it, no error here.
         Example(cells=("from __future__ import print_function", "for i in xrange(3):\n    print(i)"), kernel="python2"),
         Example(cells=("files = !ls data/", "print(len(files))")),
@@ -2756,6 +2768,12 @@ class UndefinedName(Rule):
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
+        # The `# %load` blank's solution file binds another name: `stations_near` is still defined nowhere.
+        Example(cells=(
+            "import geopandas\nstations = geopandas.read_file('data/stations.geojson')",
+            "# %load _solved/solutions/joins10.py", "stations_near.plot()",
+        ), files={"_solved/solutions/joins10.py": "stations_eiffel = stations[stations.distance(stations.geometry[0]) < 1000]\n"},
+            expect=((3, 1),)),
         Example(cells=("vals = [1, 2]\nsquares = [v * v for v in vals]", md("Comprehension variables do not leak"), "print(v)"), expect=((3, 1),)),
         Example(cells=("def score(x):\n    return x > threshhold", "threshold = 0.5", "score(3)"), expect=((1, 2),)),
         Example(cells=("cache = {}", "del cache", "cache['a'] = 1"), expect=((3, 1),)),
@@ -2835,6 +2853,11 @@ class UndefinedName(Rule):
             # already reports once: the function left for the reader to write is that finding's
             # blank, not an undefined name (fair check 14, hid003-exercise-todo-name).
             firsts = [r for r in firsts if not (r.flow is Flow.UNDEFINED and r.name in left_to_reader)]
+        # An exercise's answer left as `# %load _solved/solutions/joins10.py`: the reader uncomments
+        # it and the solution file binds what the cells below read (fair check 22, hid003-exercise-load-blank).
+        pasted = {(r.cell, r.line, r.column, r.name) for r in _load_blank_reads(ctx, flow)}
+        if pasted:
+            firsts = [r for r in firsts if (r.cell, r.line, r.column, r.name) not in pasted]
         # Builtins of a hosted research platform (Quantopian's `get_pricing`, `symbols`, `get_backtest`):
         # one environment missing, one finding at the first read, the other names and reads related.
         # Taken out before the template test: a template calls them in its given code, they are not
@@ -3525,6 +3548,24 @@ def _empty_code_blank(source: str) -> bool:
     return False
 
 
+def _load_blank_reads(ctx: RuleContext, flow: NameFlow) -> list[Read]:
+    """The reads, not inside a function body, of names that an exercise blank above them binds: a
+    code cell of only commented-out `%load <path>` lines (`# %load _solved/solutions/joins10.py`)
+    whose file the project read (`ProjectContext.load_blank_names`: a `.py` file below the
+    notebook's folder). Uncommented, the magic pastes the solution in, which binds the file's
+    top-level names; the solved copy of the notebook runs."""
+    if ctx.project is None or not ctx.project.load_blank_names:
+        return []
+    known = dict(ctx.project.load_blank_names)
+    blanks: list[tuple[int, frozenset[str]]] = []
+    for cell in ctx.facts.notebook.code_cells:
+        names = frozenset(n for path in load_blank_paths(cell.source) for n in (known.get(path) or ()))
+        if names:
+            blanks.append((cell.index, names))
+    return [r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.BELOW) and not r.deferred
+            and any(cell < r.cell and r.name in names for cell, names in blanks)]
+
+
 def _exercise_blank_reads(ctx: RuleContext, flow: NameFlow) -> list[Read]:
     """The reads HID004 would report ("defined only below") in a cell with an empty answer block
     (`_empty_code_blank`) that also reads names no cell defines, or in a code cell below it in the
@@ -3580,7 +3621,8 @@ class DependsOnLaterCell(Rule):
         "HID003 leave such a cell alone too). Nor is a read in a cell with an empty answer block (`### YOUR CODE HERE`, "
         "only comments, `### END OF YOUR CODE`) that also reads names no cell defines, or in a code cell below it "
         "before the next heading: the reader's answer binds it, a demo below only happens to; HID003's "
-        "template finding lists it as related. Nor is a module read in a cell for which HID003 reports three or more "
+        "template finding lists it as related. Nor is a read of a name an exercise's `# %load <path>` blank above "
+        "binds (its solution file does, as HID003 reads it). Nor is a module read in a cell for which HID003 reports three or more "
         "names no cell defines, when only imports below bind it (a snippet cell missing all its imports: one finding, "
         "HID003's, lists it). Nor is a read on a line where HID003 reports a name no cell defines for its own finding: that "
         "finding names it (one line, one edit)."
@@ -3593,6 +3635,10 @@ class DependsOnLaterCell(Rule):
     example = "preds = model.predict(X_test)   # cell 3\n...\nmodel = train(X, y)             # cell 7"
     use_instead = "model = train(X, y)             # moved above\n...\npreds = model.predict(X_test)"
     passing = (
+        # The `# %load` blank above binds `total` (its solution file does); the demo below binds it again.
+        Example(cells=(
+            "# %load solutions/sum3.py", "print(total)", md("## Demo"), "total = 10",
+        ), files={"solutions/sum3.py": "total = 1 + 2\n"}),
         # A line that also reads a name no cell defines: HID003's finding names this read too (fair check 21).
         Example(cells=(
             code_cell("rows = [(1, 2), (3, 4)]", 1),
@@ -3674,6 +3720,8 @@ class DependsOnLaterCell(Rule):
         for index in _missing_imports_group_cells(ctx):
             blank_reads.update((r.cell, r.name) for r in _imported_only_below(flow, index))
         named_by_hid003 = _undefined_lines_naming_later(ctx)  # a line HID003 reports with these names
+        # What an exercise's `# %load` blank above pastes in is bound above (fair check 22).
+        blank_reads.update((r.cell, r.name) for r in _load_blank_reads(ctx, flow))
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
                                   and (r.cell, r.line) not in named_by_hid003]):
