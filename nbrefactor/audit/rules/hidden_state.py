@@ -139,7 +139,8 @@ class OutOfOrderExecution(Rule):
         "cell. "
         "Counts of two kernel sessions are not an order between them. One session never gives two "
         "cells the same count, so a count two cells carry (with different sources: a pasted copy "
-        "keeps its count; and not on neighbouring cells: ties as Colab saves them) proves the notebook was saved from several sessions: that is one "
+        "keeps its count; and not on neighbouring cells: ties as Colab saves them; a cell whose order matters to nothing, "
+        "`train_data.info()`, counts too: the kernel numbered its run) proves the notebook was saved from several sessions: that is one "
         "notebook-level finding (\"saved from at least N kernel sessions\", the cells carrying the "
         "repeated counts related). The cells are then cut into stretches whose counts rise, each "
         "joining the most recently used session none of whose counts it repeats; counts are compared, "
@@ -325,6 +326,17 @@ class OutOfOrderExecution(Rule):
             ),
             expect=((None, None),),
         ),
+        # [2] on the version print and on the total proves two sessions, though the print's order
+        # matters to nothing: the total's [2] is no order against [5]/[6] of the other session, and
+        # it read the other session's `df` (fair check 22: `train_data.info()` at [55] twice).
+        Example(
+            cells=(
+                code_cell("import pandas as pd", 1), code_cell("print(pd.__version__)", 2),
+                code_cell("df = pd.DataFrame({'a': [1.0, None, 2.0]})", 5), code_cell("df = df.dropna()", 6),
+                code_cell("total = df.a.sum()\nprint(total)", 2),
+            ),
+            expect=((None, None),),
+        ),
         # Two sections run in two sessions, interleaved: one notebook-level finding, not one per
         # cell whose count disagrees with the other session's.
         Example(
@@ -362,7 +374,7 @@ class OutOfOrderExecution(Rule):
         sessions_hit: Optional[Hit] = None
         if sessions:
             if _sessions_may_change_values(ctx, sessions):
-                sessions_hit = _sessions_hit(_executed(ctx), notebook.cells)
+                sessions_hit = _sessions_hit(_counted_cells(ctx), notebook.cells)
             order = [sessions.get(c.index, 0) for c in _executed(ctx)]
             interleaved = any(a != b and b in order[:i] for i, (a, b) in enumerate(zip(order, order[1:]), start=1))
             if interleaved or (notebook.is_python and name_flow(ctx).may_inject):
@@ -1506,9 +1518,16 @@ def _architecture_only_reads(ca: CellAnalysis) -> set[str]:
 
 
 def _sessions(ctx: RuleContext) -> dict[int, int]:
-    """`_kernel_sessions` of the cells whose order can matter (`_executed`): a blank or order-free
-    cell (a shell line converting the notebook) repeating a count proves nothing that matters."""
-    return ctx.shared("hid001.sessions", lambda: _kernel_sessions(_executed(ctx), ctx.facts.notebook.cells))
+    """`_kernel_sessions` of the counted non-blank code cells (`_counted_cells`), order-free ones too."""
+    return ctx.shared("hid001.sessions", lambda: _kernel_sessions(_counted_cells(ctx), ctx.facts.notebook.cells))
+
+
+def _counted_cells(ctx: RuleContext) -> list[Cell]:
+    """The non-blank code cells with a count: each count is a run the kernel numbered, so a count two
+    of them carry proves two sessions, whether or not the cell's order matters (fair check 22: a
+    `train_data.info()` at [55] and a classifier cell at [55]; counts of the two sessions are no order
+    between them)."""
+    return [c for c in ctx.facts.notebook.code_cells if c.execution_count and not _is_blank(c.source)]
 
 
 def _kernel_sessions(cells: Sequence[Cell], notebook: Sequence[Cell] = ()) -> dict[int, int]:
