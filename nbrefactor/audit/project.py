@@ -192,6 +192,11 @@ class ProjectContext:
     # as (qualified callee, called with an argument that is not the literal None)). Read, never run;
     # RND001 counts a call of the helper as those seeding calls (`with_seed_helpers`).
     seed_helpers: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = ()
+    # Per path of an exercise blank `# %load _solved/solutions/joins10.py` (a code cell of only such
+    # commented-out lines, `load_blank_paths`) that is a Python file below the notebook's folder:
+    # the names the file binds at module level (what the reader's uncommented `%load` pastes in);
+    # None when it binds names nobody can list or does not parse (fair check 22).
+    load_blank_names: tuple[tuple[str, Optional[frozenset[str]]], ...] = ()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -1461,6 +1466,7 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     run from its folder, nothing is downloaded. Only notebooks that test for a file (`exists(`)
     are looked at; one `stat` per URL name."""
     texts = [s for s in sources]
+    project = _with_load_blank_names(project, notebook_path, texts)
     project = _with_committed_copies(project, notebook_path, texts)
     project = _with_present_fallback_reads(project, notebook_path, texts)
     if not any(may_guard_downloads(s) for s in texts):
@@ -1567,6 +1573,45 @@ _PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]+([A-Za-z_][\w.]*(?:[ \t]+as[ \t]
 # `tf.random.set_seed`, `set_determinism`): what a helper's body records, for RND001 to match
 # against its catalogue.
 _SEEDING_NAME = re.compile(r"seed|determinism", re.IGNORECASE)
+
+
+# An exercise's answer left as a commented-out `%load` of its solution file (geopandas-tutorial:
+# `# %load _solved/solutions/03-spatial-relationships-joins10.py`).
+_LOAD_BLANK_LINE = re.compile(r"^#\s*%load\s+(?P<path>[^\s'\"]+)\s*$")
+
+
+def load_blank_paths(source: str) -> tuple[str, ...]:
+    """The paths of a code cell whose every non-blank line is a commented-out `%load <path>`
+    (an exercise blank the reader uncomments to paste the solution in); empty otherwise."""
+    lines = [line.strip() for line in source.splitlines() if line.strip()]
+    found = [m.group("path") for line in lines for m in [_LOAD_BLANK_LINE.match(line)] if m]
+    return tuple(found) if lines and len(found) == len(lines) else ()
+
+
+def _with_load_blank_names(project: ProjectContext, notebook_path: str | Path, texts: list[str]) -> ProjectContext:
+    """`load_blank_names` for the notebook's `# %load <path>` blanks: a relative `.py` path to a file
+    below the notebook's folder, parsed (never run). One `stat` per path."""
+    paths = sorted({p for text in texts if "%load" in text for p in load_blank_paths(text)})
+    if not paths:
+        return project
+    folder = os.path.dirname(resolved_path(notebook_path))
+    found: list[tuple[str, Optional[frozenset[str]]]] = []
+    for path in paths:
+        target = os.path.normpath(os.path.join(folder, path))
+        if (os.path.isabs(path) or not path.endswith(".py") or os.path.commonpath([folder, target]) != folder
+                or not os.path.isfile(target)):
+            continue
+        try:
+            if os.path.getsize(target) > 1_000_000:
+                continue
+            with open(target, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+            tree = ast.parse(text)
+        except (OSError, SyntaxError, ValueError, RecursionError):
+            found.append((path, None))
+            continue
+        found.append((path, None if _UNLISTED_BINDINGS.search(text) else _module_exports(tree, pasted=True)))
+    return replace(project, load_blank_names=tuple(found)) if found else project
 
 
 def with_seed_helpers(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
@@ -2221,10 +2266,11 @@ def _path_editors(folder: Path, local: frozenset[str]) -> tuple[tuple[str, froze
     return tuple(found)
 
 
-def _module_exports(tree: ast.Module) -> Optional[frozenset[str]]:
+def _module_exports(tree: ast.Module, pasted: bool = False) -> Optional[frozenset[str]]:
     """`__all__` when it is a literal list of strings, else the module's public top-level names
     (bound by assignments, defs, classes, imports, loops and `with` at module level, also inside
-    `if`/`try` blocks there); None when `__all__` is computed."""
+    `if`/`try` blocks there); None when `__all__` is computed. `pasted`: every top-level name,
+    private ones too and whatever `__all__` says (the file's text pasted into a cell by `%load`)."""
     names: set[str] = set()
     exported: Optional[set[str]] = None
 
@@ -2285,6 +2331,8 @@ def _module_exports(tree: ast.Module) -> Optional[frozenset[str]]:
 
     if not walk(tree.body):
         return None
+    if pasted:
+        return frozenset(names)
     if exported is not None:
         return frozenset(exported)
     return frozenset(n for n in names if not n.startswith("_"))

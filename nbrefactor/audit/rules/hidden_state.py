@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import PurePosixPath
-from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
+from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
@@ -28,6 +28,7 @@ from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
+from nbrefactor.audit.project import load_blank_paths
 from nbrefactor.audit.rules.structure import empty_assignment, exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
@@ -138,7 +139,8 @@ class OutOfOrderExecution(Rule):
         "cell. "
         "Counts of two kernel sessions are not an order between them. One session never gives two "
         "cells the same count, so a count two cells carry (with different sources: a pasted copy "
-        "keeps its count; and not on neighbouring cells: ties as Colab saves them) proves the notebook was saved from several sessions: that is one "
+        "keeps its count; and not on neighbouring cells: ties as Colab saves them; a cell whose order matters to nothing, "
+        "`train_data.info()`, counts too: the kernel numbered its run) proves the notebook was saved from several sessions: that is one "
         "notebook-level finding (\"saved from at least N kernel sessions\", the cells carrying the "
         "repeated counts related). The cells are then cut into stretches whose counts rise, each "
         "joining the most recently used session none of whose counts it repeats; counts are compared, "
@@ -324,6 +326,17 @@ class OutOfOrderExecution(Rule):
             ),
             expect=((None, None),),
         ),
+        # [2] on the version print and on the total proves two sessions, though the print's order
+        # matters to nothing: the total's [2] is no order against [5]/[6] of the other session, and
+        # it read the other session's `df` (fair check 22: `train_data.info()` at [55] twice).
+        Example(
+            cells=(
+                code_cell("import pandas as pd", 1), code_cell("print(pd.__version__)", 2),
+                code_cell("df = pd.DataFrame({'a': [1.0, None, 2.0]})", 5), code_cell("df = df.dropna()", 6),
+                code_cell("total = df.a.sum()\nprint(total)", 2),
+            ),
+            expect=((None, None),),
+        ),
         # Two sections run in two sessions, interleaved: one notebook-level finding, not one per
         # cell whose count disagrees with the other session's.
         Example(
@@ -361,7 +374,7 @@ class OutOfOrderExecution(Rule):
         sessions_hit: Optional[Hit] = None
         if sessions:
             if _sessions_may_change_values(ctx, sessions):
-                sessions_hit = _sessions_hit(_executed(ctx), notebook.cells)
+                sessions_hit = _sessions_hit(_counted_cells(ctx), notebook.cells)
             order = [sessions.get(c.index, 0) for c in _executed(ctx)]
             interleaved = any(a != b and b in order[:i] for i, (a, b) in enumerate(zip(order, order[1:]), start=1))
             if interleaved or (notebook.is_python and name_flow(ctx).may_inject):
@@ -1505,9 +1518,16 @@ def _architecture_only_reads(ca: CellAnalysis) -> set[str]:
 
 
 def _sessions(ctx: RuleContext) -> dict[int, int]:
-    """`_kernel_sessions` of the cells whose order can matter (`_executed`): a blank or order-free
-    cell (a shell line converting the notebook) repeating a count proves nothing that matters."""
-    return ctx.shared("hid001.sessions", lambda: _kernel_sessions(_executed(ctx), ctx.facts.notebook.cells))
+    """`_kernel_sessions` of the counted non-blank code cells (`_counted_cells`), order-free ones too."""
+    return ctx.shared("hid001.sessions", lambda: _kernel_sessions(_counted_cells(ctx), ctx.facts.notebook.cells))
+
+
+def _counted_cells(ctx: RuleContext) -> list[Cell]:
+    """The non-blank code cells with a count: each count is a run the kernel numbered, so a count two
+    of them carry proves two sessions, whether or not the cell's order matters (fair check 22: a
+    `train_data.info()` at [55] and a classifier cell at [55]; counts of the two sessions are no order
+    between them)."""
+    return [c for c in ctx.facts.notebook.code_cells if c.execution_count and not _is_blank(c.source)]
 
 
 def _kernel_sessions(cells: Sequence[Cell], notebook: Sequence[Cell] = ()) -> dict[int, int]:
@@ -1632,7 +1652,12 @@ class UnexecutedCell(Rule):
         "(its shell `--output`/`>` file, ultralytics' run folder: `yolo … mode=predict` → `runs/<task>/predict[N]/`, "
         "`YOLO(…).train(…)` → `runs/<task>/train[N]/weights/`), or whose string literal of a name no other code cell holds "
         "shows in an executed cell's saved text output below (`udf_metric(name=\"edge_entropy\", …)`, then a profile "
-        "summary saved with `'edge_entropy:counts/n': 300`) ran too; nor are cells "
+        "summary saved with `'edge_entropy:counts/n': 300`) ran too, and so, while as many numbers are free, "
+        "does a cell of the stretch when a cell run below it, saving no error, reads a name only it binds "
+        "(no other cell, no star import or `%run`: `stream_p = stream(…)` without a count between [2] and [5], "
+        "drawn from by the figure of [5]). A cell of the stretch that only installs packages or downloads data "
+        "may have taken no number (it is exempt on its own): the gap may fit the other cells (`!pip install seaborn`, "
+        "then the imports, then [2] with [1] free). Nor are cells "
         "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A cell that could not have changed another is still reported when its shell "
         "command writes a file (`--output`, `-o`, `-O`, `>`) that an executed cell below names (`!nsys profile … --output "
@@ -1768,6 +1793,32 @@ class UnexecutedCell(Rule):
             code_cell("import matplotlib.pyplot as plt\nsizes = [3, 1, 2]", 1), code_cell("plt.bar(range(3), sizes)", 2),
             code_cell("# first vs second group\nplt.bar(range(3), sizes)"), code_cell("print(len(sizes))", 3),
         )),
+        # Fair check 22: the install cell above the imports is exempt on its own, so it takes no
+        # number of the stretch: [1] is the imports cell's, cleared (the data cell below read them).
+        Example(cells=(
+            code_cell("!pip install seaborn"),
+            code_cell("import numpy as np\nfrom alibi_detect.datasets import fetch_kdd"),
+            code_cell("kddcup = fetch_kdd(percent10=True)\nprint(kddcup.data.shape)", 2,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "(494021, 18)\n"},)),
+            code_cell("print(np.mean(kddcup.target))", 3),
+        )),
+        # Fair check 22: [3] and [4] are free, and the figures of [5] and [6] drew from `stream_p` and
+        # `stream_q`, which only the cell without a count binds: it ran, its count cleared.
+        Example(cells=(
+            code_cell("import numpy as np\nimport matplotlib.pyplot as plt", 1), code_cell("N = 2000", 2),
+            code_cell("def stream(shift):\n    while True:\n        yield np.random.normal(shift, 1, (8, 8))\n\n"
+                      "stream_p = stream(0.0)\nstream_q = stream(1.0)"),
+            code_cell("plt.imshow(next(stream_p))", 5, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+            code_cell("plt.imshow(next(stream_q))", 6, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+        )),
+        # The plot [6] read `losses`, so the training cell ran; it read `features`, so the data cell
+        # ran too (five numbers free for three cells).
+        Example(cells=(
+            code_cell("import numpy as np\nimport matplotlib.pyplot as plt"),
+            code_cell("features = np.ones((4, 3))\nweights = np.zeros(3)"),
+            code_cell("losses = []\nfor epoch in range(5):\n    losses.append(float((features @ weights).mean()))"),
+            code_cell("plt.plot(losses)", 6, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -1788,6 +1839,13 @@ class UnexecutedCell(Rule):
         ),
         # No number is free between [1] and [2]: the blank count is a cell never run.
         Example(cells=(code_cell("import math", 1), code_cell("r = math.sqrt(2)"), code_cell("x = 3", 2), code_cell("print(r)", 3)), expect=((2, 1),)),
+        # Numbers are free ([2], [3]), but the only cell below reading what it binds saved a
+        # NameError: that reader ran without it (fair check 22's proof needs a reader that did not fail).
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("stream_p = iter(np.ones((4, 2)))"),
+            code_cell("print(next(stream_p))", 4, outputs=({"output_type": "error", "ename": "NameError",
+                                                          "evalue": "name 'stream_p' is not defined", "traceback": []},)),
+        ), expect=((2, 1),)),
         # A partial run: three skipped cells above the two that ran are one finding.
         Example(
             cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
@@ -1973,11 +2031,15 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
             start = previous if previous is not None and previous < following else 0
             free = range(start + 1, following)
             # Whitespace-only cells take no number when run; a comment-only one does, but is
-            # often left unrun: either count may be the one that fills the gap.
+            # often left unrun: either count may be the one that fills the gap. So may a cell that
+            # only installs packages or downloads data: unrun, it is exempt on its own (the packages
+            # and files were there), so the gap may be the other cells' alone (fair check 22:
+            # `!pip install seaborn`, then the imports cell, then `fetch_kdd(…)` as [2]).
             ran = [c for c in cells[i:j] if c.source.strip()]
             coded = [c for c in ran if not _is_blank(c.source)]
+            needed = [c for c in coded if not _installs_only(c.source) and not _fetches_data_only(c.source)]
             if free and not any(taken[n] for n in free):
-                for stretch in (ran, coded):
+                for stretch in (ran, coded, needed):
                     if len(stretch) == len(free) and not any(c.index in cannot_run for c in stretch):
                         stripped.update(c.index for c in stretch)
                         break
@@ -1987,8 +2049,44 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
                 # ran when a cell run below reads what only it makes (its shell `--output` file,
                 # the tool's run folder).
                 stripped.update(c.index for c in coded if c.index not in cannot_run and _artefact_read_below(ctx, c))
+            untaken = sum(1 for n in free if not taken[n])
+            if untaken:
+                # A number is free for it, and cells that ran below (saving no error) read a name only
+                # it binds: it ran, its count cleared (fair check 22: `stream_p` bound by a never-counted
+                # cell between [2] and [5], drawn from by the figures of [5] and [6]).
+                # A cell so proven to have run proves in turn the cells whose names only it read
+                # (the training cell's `features`, bound by the data cell above it).
+                proven: list[Cell] = []
+                while True:
+                    ran_too = stripped | {c.index for c in proven}
+                    more = [c for c in coded if c.index not in ran_too and c.index not in cannot_run
+                            and _names_only_it_binds_read_below(ctx, c, ran_too)]
+                    if not more:
+                        break
+                    proven += more
+                if proven and len(proven) <= untaken:
+                    stripped.update(c.index for c in proven)
         i = j
     return frozenset(stripped)
+
+
+def _names_only_it_binds_read_below(ctx: RuleContext, cell: Cell, ran_too: AbstractSet[int] = frozenset()) -> bool:
+    """Does a cell that ran below `cell` (it has a count, or is in `ran_too`) and saved no error
+    read, at its top level, a name that only `cell` binds (no other cell, no star import or `%run`
+    that may bind anything)? It read the value `cell` bound, so `cell` ran in that kernel."""
+    flow = name_flow(ctx)
+    if any(i.opaque and i.cell != cell.index for i in flow.injectors):
+        return False
+    own = {d.name for d in flow.definitions if d.cell == cell.index}
+    only = own - {d.name for d in flow.definitions if d.cell != cell.index}
+    if not only:
+        return False
+    cells = _cells(ctx)
+    return any(
+        r.cell > cell.index and (r.count is not None or r.cell in ran_too) and not r.deferred and r.name in only
+        and not any(o.output_type == "error" for o in cells[r.cell].outputs)
+        for r in flow.reads
+    )
 
 
 # Ultralytics' run folders: `yolo task=segment mode=predict …` writes `runs/segment/predict[N]/`,
@@ -2583,7 +2681,10 @@ class UndefinedName(Rule):
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
         "a never-run cell HID002 reports are that finding's related locations, not findings here; in a template "
         "with a blank that does not parse (STR001's finding), a name a `# TODO` comment names (`# TODO: implement "
-        "train_epoch(model, loader)`) is that template's blank, not reported; reads in a "
+        "train_epoch(model, loader)`) is that template's blank, not reported; a name that an exercise's answer "
+        "left as a commented-out `%load` of its solution above it binds (a code cell of only `# %load <path>` lines, "
+        "`# %load _solved/solutions/joins10.py`, whose `.py` file below the notebook's folder binds it at module level: "
+        "uncommented, the magic pastes the solution in) is not reported; reads in a "
         "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called), or in a module-level function "
@@ -2624,6 +2725,14 @@ class UndefinedName(Rule):
     use_instead = "import pandas as pd\n\ndf = pd.read_csv('train.csv')\nprint(df.shape)"
     passing = (
         Example(cells=("display(In[0], Out, _)\nip = get_ipython()\nprint(_1)",)),
+        # Fair check 22: an exercise's answer left as a commented-out `%load` of its solution file,
+        # which binds `stations_eiffel`: the reader uncomments it (the solved copy runs).
+        Example(cells=(
+            "import geopandas\nstations = geopandas.read_file('data/stations.geojson')\neiffel = stations.geometry[0]",
+            md("**EXERCISE 3**: select the bike stations within 1 km of the Eiffel Tower."),
+            "# %load _solved/solutions/joins10.py",
+            "stations_eiffel.to_crs(epsg=3857).plot()",
+        ), files={"_solved/solutions/joins10.py": "dist_eiffel = stations.distance(eiffel)\nstations_eiffel = stations[dist_eiffel < 1000]\n"}),
         # `xrange` is a builtin of this notebook's Python 2 kernel: STR004 lists it, no error here.
         Example(cells=("from __future__ import print_function", "for i in xrange(3):\n    print(i)"), kernel="python2"),
         Example(cells=("files = !ls data/", "print(len(files))")),
@@ -2678,6 +2787,12 @@ class UndefinedName(Rule):
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
+        # The `# %load` blank's solution file binds another name: `stations_near` is still defined nowhere.
+        Example(cells=(
+            "import geopandas\nstations = geopandas.read_file('data/stations.geojson')",
+            "# %load _solved/solutions/joins10.py", "stations_near.plot()",
+        ), files={"_solved/solutions/joins10.py": "stations_eiffel = stations[stations.distance(stations.geometry[0]) < 1000]\n"},
+            expect=((3, 1),)),
         Example(cells=("vals = [1, 2]\nsquares = [v * v for v in vals]", md("Comprehension variables do not leak"), "print(v)"), expect=((3, 1),)),
         Example(cells=("def score(x):\n    return x > threshhold", "threshold = 0.5", "score(3)"), expect=((1, 2),)),
         Example(cells=("cache = {}", "del cache", "cache['a'] = 1"), expect=((3, 1),)),
@@ -2757,6 +2872,11 @@ class UndefinedName(Rule):
             # already reports once: the function left for the reader to write is that finding's
             # blank, not an undefined name (fair check 14, hid003-exercise-todo-name).
             firsts = [r for r in firsts if not (r.flow is Flow.UNDEFINED and r.name in left_to_reader)]
+        # An exercise's answer left as `# %load _solved/solutions/joins10.py`: the reader uncomments
+        # it and the solution file binds what the cells below read (fair check 22, hid003-exercise-load-blank).
+        pasted = {(r.cell, r.line, r.column, r.name) for r in _load_blank_reads(ctx, flow)}
+        if pasted:
+            firsts = [r for r in firsts if (r.cell, r.line, r.column, r.name) not in pasted]
         # Builtins of a hosted research platform (Quantopian's `get_pricing`, `symbols`, `get_backtest`):
         # one environment missing, one finding at the first read, the other names and reads related.
         # Taken out before the template test: a template calls them in its given code, they are not
@@ -3447,6 +3567,24 @@ def _empty_code_blank(source: str) -> bool:
     return False
 
 
+def _load_blank_reads(ctx: RuleContext, flow: NameFlow) -> list[Read]:
+    """The reads, not inside a function body, of names that an exercise blank above them binds: a
+    code cell of only commented-out `%load <path>` lines (`# %load _solved/solutions/joins10.py`)
+    whose file the project read (`ProjectContext.load_blank_names`: a `.py` file below the
+    notebook's folder). Uncommented, the magic pastes the solution in, which binds the file's
+    top-level names; the solved copy of the notebook runs."""
+    if ctx.project is None or not ctx.project.load_blank_names:
+        return []
+    known = dict(ctx.project.load_blank_names)
+    blanks: list[tuple[int, frozenset[str]]] = []
+    for cell in ctx.facts.notebook.code_cells:
+        names = frozenset(n for path in load_blank_paths(cell.source) for n in (known.get(path) or ()))
+        if names:
+            blanks.append((cell.index, names))
+    return [r for r in flow.reads if r.flow in (Flow.UNDEFINED, Flow.BELOW) and not r.deferred
+            and any(cell < r.cell and r.name in names for cell, names in blanks)]
+
+
 def _exercise_blank_reads(ctx: RuleContext, flow: NameFlow) -> list[Read]:
     """The reads HID004 would report ("defined only below") in a cell with an empty answer block
     (`_empty_code_blank`) that also reads names no cell defines, or in a code cell below it in the
@@ -3502,7 +3640,8 @@ class DependsOnLaterCell(Rule):
         "HID003 leave such a cell alone too). Nor is a read in a cell with an empty answer block (`### YOUR CODE HERE`, "
         "only comments, `### END OF YOUR CODE`) that also reads names no cell defines, or in a code cell below it "
         "before the next heading: the reader's answer binds it, a demo below only happens to; HID003's "
-        "template finding lists it as related. Nor is a module read in a cell for which HID003 reports three or more "
+        "template finding lists it as related. Nor is a read of a name an exercise's `# %load <path>` blank above "
+        "binds (its solution file does, as HID003 reads it). Nor is a module read in a cell for which HID003 reports three or more "
         "names no cell defines, when only imports below bind it (a snippet cell missing all its imports: one finding, "
         "HID003's, lists it). Nor is a read on a line where HID003 reports a name no cell defines for its own finding: that "
         "finding names it (one line, one edit)."
@@ -3515,6 +3654,10 @@ class DependsOnLaterCell(Rule):
     example = "preds = model.predict(X_test)   # cell 3\n...\nmodel = train(X, y)             # cell 7"
     use_instead = "model = train(X, y)             # moved above\n...\npreds = model.predict(X_test)"
     passing = (
+        # The `# %load` blank above binds `total` (its solution file does); the demo below binds it again.
+        Example(cells=(
+            "# %load solutions/sum3.py", "print(total)", md("## Demo"), "total = 10",
+        ), files={"solutions/sum3.py": "total = 1 + 2\n"}),
         # A line that also reads a name no cell defines: HID003's finding names this read too (fair check 21).
         Example(cells=(
             code_cell("rows = [(1, 2), (3, 4)]", 1),
@@ -3596,6 +3739,8 @@ class DependsOnLaterCell(Rule):
         for index in _missing_imports_group_cells(ctx):
             blank_reads.update((r.cell, r.name) for r in _imported_only_below(flow, index))
         named_by_hid003 = _undefined_lines_naming_later(ctx)  # a line HID003 reports with these names
+        # What an exercise's `# %load` blank above pastes in is bound above (fair check 22).
+        blank_reads.update((r.cell, r.name) for r in _load_blank_reads(ctx, flow))
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
                                   and (r.cell, r.line) not in named_by_hid003]):
