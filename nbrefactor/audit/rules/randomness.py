@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable
 
-from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, nodes_of, print_statement_python, python_tree, tree_nodes, walk_nodes
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, constant_test, dead_branch_lines, index_single_assignments, nodes_of, print_statement_python, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
@@ -454,6 +454,83 @@ def seed_helper_libraries(catalog: RandomnessCatalog, helpers: Iterable[tuple[st
     return found
 
 
+# The literals a switch may be bound to: `load_pretrained = True`, `train = 0`.
+_SWITCH_VALUES = (True, False, None)
+
+
+def _switches(facts: NotebookFacts) -> dict[str, object]:
+    """The notebook's switches: module-level names it binds only by plain assignments at the top of
+    cells, each to the same literal `True`/`False`/`0`/`1`/`None` (alibi-detect repeats
+    `load_pretrained = True` above each detector), and never changes or deletes any other way
+    (`analysis.index_single_assignments` leaves out any name bound another way). A run decides
+    `if load_pretrained:` the way it would decide the literal (fair check 22: alibi-detect's
+    `load_pretrained = True`, then `if load_pretrained: fetch_detector(…)` / `else:` build the
+    layers). A papermill `parameters` cell is left out: its values are meant to be replaced."""
+    found: dict[str, object] = {}
+    tops = {}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is not None and "parameters" not in ca.cell.tags:
+            tops.update((id(stmt), stmt) for stmt in tree.body)
+    for name, statements in index_single_assignments(facts).items():
+        values = {_switch_value(statement) if id(statement) in tops else None for statement in statements}
+        if len(values) == 1 and None not in values:
+            found[name] = values.pop()[1]
+    return found
+
+
+def _switch_value(statement: ast.Assign | ast.AnnAssign) -> tuple[type, object] | None:
+    """(type, value) of the switch literal a plain assignment binds (`flag = True`), else None."""
+    value = statement.value
+    if not isinstance(value, ast.Constant) or not (
+        any(value.value is v for v in _SWITCH_VALUES) or (type(value.value) is int and value.value in (0, 1))
+    ):
+        return None
+    if isinstance(statement, ast.Assign) and not all(isinstance(t, ast.Name) for t in statement.targets):
+        return None
+    return type(value.value), value.value
+
+
+def _switched(test: ast.expr, switches: Mapping[str, object]) -> ast.expr:
+    """`test` with each switch read as its literal (`not load_pretrained` → `not True`)."""
+    if isinstance(test, ast.Name) and test.id in switches:
+        return ast.Constant(switches[test.id])
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return ast.UnaryOp(op=test.op, operand=_switched(test.operand, switches))
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        return ast.Compare(left=_switched(test.left, switches), ops=test.ops, comparators=[_switched(test.comparators[0], switches)])
+    return test
+
+
+def unrun_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]:
+    """By cell index, the lines that never run: `dead_branch_lines` (`if False:`, the `else` of
+    `if True:`) and the branch a switch turns off (`_switches`: the `else` of `if load_pretrained:`
+    after `load_pretrained = True`). Computed once per notebook (the last one is kept)."""
+    if _UNRUN and _UNRUN[0][0] is facts:
+        return _UNRUN[0][1]
+    switches = _switches(facts)
+    found: dict[int, frozenset[int]] = {}
+    for ca in facts.cells:
+        dead = set(dead_branch_lines(ca))
+        tree = cell_python_tree(ca) if switches else None
+        if tree is not None:
+            for node in nodes_of(tree, ast.If):
+                if not any(isinstance(n, ast.Name) and n.id in switches for n in ast.walk(node.test)):
+                    continue
+                truth = constant_test(_switched(node.test, switches))
+                if truth is None:
+                    continue
+                for stmt in node.orelse if truth else node.body:
+                    dead.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+        if dead:
+            found[ca.cell.index] = frozenset(dead)
+    _UNRUN[:] = [(facts, found)]
+    return found
+
+
+_UNRUN: list[tuple[NotebookFacts, dict[int, frozenset[int]]]] = []
+
+
 def analyse_randomness(
     facts: NotebookFacts, catalog: RandomnessCatalog, helpers: Mapping[str, frozenset[str]] | None = None,
 ) -> RandomnessFacts:
@@ -476,9 +553,11 @@ def analyse_randomness(
             found_origins.append(_frame_origins(facts))
         return found_origins[0]
 
+    unrun = unrun_lines(facts)
     for ca in facts.cells:
-        # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch): never run, no draw.
-        dead = dead_branch_lines(ca) | _unused_default_lines(ca, unnamed)
+        # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch), or in the branch
+        # a switch saved `True`/`False` turns off: never run, no draw.
+        dead = unrun.get(ca.cell.index, frozenset()) | _unused_default_lines(ca, unnamed)
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
             shown = call.func or f".{call.method}"
@@ -531,8 +610,10 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
     """Module-level defs and classes (undecorated) that nothing runs and whose name no code of the
     notebook mentions outside their own definition: no call, no build, no subclass, no callback, no
     string. Their draws never run, like those under `if False:` (fair check 20: an `InvConv2d`
-    whose `__init__` draws `torch.randn`, defined and never built). A name mentioned anywhere keeps
-    the benefit of the doubt the module docstring gives to callbacks."""
+    whose `__init__` draws `torch.randn`, defined and never built). A mention in a branch that
+    never runs (`unrun_lines`: alibi-detect's `else:` of `if load_pretrained:`) is no mention. A
+    name mentioned anywhere else keeps the benefit of the doubt the module docstring gives to
+    callbacks."""
     candidates: dict[str, tuple[CellAnalysis, int, int]] = {}
     for ca in facts.cells:
         tree = None
@@ -549,8 +630,12 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
         return frozenset()
     found = set(candidates)
     words = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(candidates)) + r")\b")
+    unrun = unrun_lines(facts)
     for ca in facts.cells:
+        dead = unrun.get(ca.cell.index, frozenset())  # (a mention in a branch that never runs runs nothing)
         for number, text in enumerate(ca.cell.source.split("\n"), 1):
+            if number in dead:
+                continue
             for m in words.finditer(text):
                 home, start, end = candidates[m.group(0)]
                 if not (home is ca and start <= number <= end):
@@ -894,7 +979,8 @@ def _first_runs(facts: NotebookFacts, components: frozenset[str] = frozenset()) 
     """Where each module-level def/class first runs: its first module-level call (or mention as
     an argument, for callbacks: `notebook_launcher(training_loop, args)`) after its definition, or
     a call from a function that runs; as the chain of call sites from that module-level call
-    (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`). A kfp
+    (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`). A call in
+    a branch that never runs (`unrun_lines`) runs nothing. A kfp
     component never runs in the notebook (`compile(pipeline)` only serialises it)."""
     definitions: dict[str, Position] = {}
     for ca in facts.cells:
@@ -910,8 +996,12 @@ def _first_runs(facts: NotebookFacts, components: frozenset[str] = frozenset()) 
 
     first: dict[str, tuple[Position, ...]] = {}
     edges: list[tuple[str, str, Position]] = []  # caller owner → callee, at the call
+    unrun = unrun_lines(facts)
     for ca in facts.cells:
+        dead = unrun.get(ca.cell.index, frozenset())  # (a call in a branch that never runs runs nothing)
         for call in ca.facts.calls:
+            if call.line in dead:
+                continue
             here = (ca.cell.index, call.line, call.column)
             for name in mentioned(call):
                 if call.in_function:
@@ -3088,7 +3178,9 @@ class UnseededRandom(Rule):
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
         "`from random import shuffle` are followed, and so are names a star import re-exports "
         "(`np.random.seed(42)` after `from fastbook import *`: `[[star_reexport]]` in io_calls.toml). "
-        "A draw in a branch that never runs (`if False:`, `if 0:`, `if 0 == 1:`, the `else` of `if True:`) is not reported, "
+        "A draw in a branch that never runs (`if False:`, `if 0:`, `if 0 == 1:`, the `else` of `if True:`, or the same "
+        "under a switch: a name the notebook binds only to one literal `True`/`False`/`0`/`1`/`None` at the top of its cells, "
+        "`load_pretrained = True` then `if load_pretrained: … else: <build the model>`) is not reported, "
         "nor one inside a module-level def or class (undecorated) that nothing runs and whose name no code of the notebook "
         "mentions outside its definition (no call, build, subclass, callback or string): it never runs. "
         "A draw given its own seed or generator by keyword (`generator=g`, `random_state=rs`, `seed=`) is not reported, "
@@ -3402,6 +3494,16 @@ class UnseededRandom(Rule):
             "import numpy as np\nimport pickle",
             "if 0 == 1:\n    weights = np.random.randn(50, 2)\n    np.save('weights.npy', weights)\nweights = np.load('weights.npy')\nprint(weights.sum())",
         )),
+        # A switch saved `True` (bound only to that literal, twice): the `else` that builds and trains
+        # the model never ran, nor the function only it calls; the pretrained one was loaded.
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom tensorflow.keras.layers import Conv2D, Dense, Flatten, InputLayer",
+            "def small_cnn(n_classes):\n    return tf.keras.Sequential([InputLayer(input_shape=(32, 32, 3)), Conv2D(32, 3), Flatten(), Dense(n_classes)])",
+            "load_pretrained = True  # set to False to train the detector yourself",
+            "if load_pretrained:\n    model = tf.keras.models.load_model('detector.h5')\nelse:\n    model = small_cnn(10)\n    model.fit(np.load('x_train.npy'), np.load('y_train.npy'), epochs=5)\n    model.save('detector.h5')",
+            "load_pretrained = True",
+            "if not load_pretrained:\n    head = tf.keras.Sequential([Dense(2)])\nelse:\n    head = tf.keras.models.load_model('head.h5')",
+        )),
         # A model's own `.sample()` (an instance of a class from a star import), not pandas' sample.
         Example(cells=(
             "import pandas as pd\nfrom molgen import *",
@@ -3594,6 +3696,13 @@ class UnseededRandom(Rule):
             "def add_outliers(values):\n    return values + np.random.normal(0, 20, size=len(values))",
             "noisy = add_outliers(np.zeros(5))\nprint(noisy.sum())",
         ), expect=((2, 5),)),
+        # The same switch saved `False`: the `else` ran and built the model from unseeded weights.
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom tensorflow.keras.layers import Conv2D, Dense, Flatten, InputLayer",
+            "def small_cnn(n_classes):\n    return tf.keras.Sequential([InputLayer(input_shape=(32, 32, 3)), Conv2D(32, 3), Flatten(), Dense(n_classes)])",
+            "load_pretrained = False  # set to True to fetch the trained detector",
+            "if load_pretrained:\n    model = tf.keras.models.load_model('detector.h5')\nelse:\n    model = small_cnn(10)\n    model.fit(np.load('x_train.npy'), np.load('y_train.npy'), epochs=5)",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4110,8 +4219,9 @@ class MissingRandomState(Rule):
             key=lambda seed: (seed.ca.cell.index, seed.call.line),
         )
         aliases = _class_aliases(ctx)
+        unrun = unrun_lines(ctx.facts)
         for ca in ctx.cells:
-            dead = dead_branch_lines(ca)  # `if 0 == 1:` bodies never run
+            dead = unrun.get(ca.cell.index, frozenset())  # `if 0 == 1:` bodies, a switched-off branch: never run
             # Bagging and AdaBoost with a random_state seed the estimators they are given.
             ensembles = [
                 c for c in ca.facts.calls
@@ -4458,7 +4568,7 @@ def _unseeded_augmentations(ctx: RuleContext) -> Iterator[Hit]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        dead = dead_branch_lines(ca)
+        dead = unrun_lines(ctx.facts).get(ca.cell.index, frozenset())
         for statement in tree.body:
             for node in _module_level_nodes(statement):
                 if not isinstance(node, ast.Call) or node.lineno in dead:
@@ -4735,7 +4845,7 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
     for spec in catalog.threaded_training:
         found: list[tuple[CellAnalysis, CallFact, str]] = []
         for ca in ctx.cells:
-            dead = dead_branch_lines(ca)
+            dead = unrun_lines(ctx.facts).get(ca.cell.index, frozenset())
             for call in ca.facts.calls:
                 if call.line in dead:
                     continue
