@@ -143,6 +143,12 @@ class MethodDraw:
     # pl.read_csv(…)`, then `train.sample(5)` is Polars' sample, not pandas'); an entry without it
     # does not apply to such a receiver when another entry of the same method claims that package.
     receiver_module: str = ""
+    # The entry applies only to a receiver the notebook bound (in code that runs) to an instance
+    # of one of these classes: by a call of the class, or of a loader given the class's name
+    # (`fetch_detector(path, "outlier", "kddcup", "OutlierVAE")`; `receiver_class_loaders`:
+    # (qualified loader, position, keyword) of that argument).
+    receiver_classes: tuple[str, ...] = ()
+    receiver_class_loaders: tuple[tuple[str, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -236,6 +242,8 @@ class RandomnessCatalog:
                     tuple(e.get("own_seed_keywords", [])), str(e.get("when_keyword", "")),
                     tuple(str(v) for v in e.get("when_values", [])), bool(e.get("in_place", False)),
                     str(e.get("receiver_module", "")),
+                    tuple(e.get("receiver_classes", [])),
+                    tuple((str(d["call"]), int(d["position"]), str(d["keyword"])) for d in e.get("receiver_class_loaders", [])),
                 )
                 for e in data.get("method_draw", [])
             ),
@@ -553,6 +561,13 @@ def analyse_randomness(
             found_origins.append(_frame_origins(facts))
         return found_origins[0]
 
+    found_classes: list[dict[str, str]] = []
+
+    def receiver_classes() -> dict[str, str]:  # computed once, for the first class-bound entry that asks
+        if not found_classes:
+            found_classes.append(_instance_classes(facts, catalog))
+        return found_classes[0]
+
     unrun = unrun_lines(facts)
     for ca in facts.cells:
         # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch), or in the branch
@@ -597,7 +612,7 @@ def analyse_randomness(
                         iteration = _first_iteration(facts, first_path, ca, call)
                     draws.append(Draw(ca, call, library, shown, qualified, iteration))
                 continue
-            method = _method_draw(catalog, call, imported_tops, frame_origins)
+            method = _method_draw(catalog, call, imported_tops, frame_origins, receiver_classes)
             if method is not None:
                 # (an in-place draw is named apart from the value-only methods of the same name:
                 # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
@@ -831,17 +846,24 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
 
 
 def _method_draw(
-    catalog: RandomnessCatalog, call: CallFact, imported: set[str], origins: Callable[[], Mapping[str, frozenset[str]]]
+    catalog: RandomnessCatalog, call: CallFact, imported: set[str], origins: Callable[[], Mapping[str, frozenset[str]]],
+    classes: Callable[[], Mapping[str, str]] = dict,
 ) -> MethodDraw | None:
     # Only reached for callees that do not resolve through an import: `random.sample(...)` and
     # `np.random.shuffle(...)` are module functions, classified by the library tables.
     if not _is_attribute_call(call):
         return None
+    for entry in catalog.method_draws:
+        if (entry.receiver_classes and call.method in entry.methods and not call.in_function
+                and classes().get(call.receiver) in entry.receiver_classes):
+            return entry
     claimed = {e.receiver_module for e in catalog.method_draws if e.receiver_module and call.method in e.methods}
     origin: frozenset[str] = frozenset()
     if claimed:
         origin = origins().get(call.receiver.partition(".")[0], frozenset())
     for entry in catalog.method_draws:
+        if entry.receiver_classes:
+            continue  # (only for a receiver known to be of its classes, above)
         if entry.receiver_module and entry.receiver_module not in origin:
             continue
         if not entry.receiver_module and (origin & claimed or origin == {_OWN_CLASS}):
@@ -900,6 +922,52 @@ def _imported_class_instance(facts: NotebookFacts, value: ast.expr) -> str | Non
     if parts[-1][:1].isupper() or parts[-2][:1].isupper():
         return parts[0]
     return None
+
+
+def _instance_classes(facts: NotebookFacts, catalog: RandomnessCatalog) -> dict[str, str]:
+    """Per module-level name, the class of the `[[method_draw]]` `receiver_classes` its last
+    binding (notebook order, in code that runs) made an instance of: `od = OutlierVAE(…)`, or
+    `od = fetch_detector(filepath, detector_type, dataset, detector_name)` after `detector_name =
+    'OutlierVAE'` (a loader's class argument, a string or a name last bound to one). Fair check 22:
+    alibi-detect's VAE detectors score by sampling TensorFlow's global state."""
+    wanted = {cls for entry in catalog.method_draws for cls in entry.receiver_classes}
+    loaders = {call: (position, keyword) for entry in catalog.method_draws for call, position, keyword in entry.receiver_class_loaders}
+    if not wanted:
+        return {}
+    by_short = {cls.rsplit(".", 1)[-1]: cls for cls in wanted}
+    unrun = unrun_lines(facts)
+    strings: dict[str, str] = {}
+    found: dict[str, str] = {}
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        dead = unrun.get(ca.cell.index, frozenset())
+        for statement in _module_level_statements(tree.body):
+            if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+                continue
+            if statement.lineno in dead:
+                continue
+            name, value = statement.targets[0].id, statement.value
+            strings.pop(name, None)
+            found.pop(name, None)
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                strings[name] = value.value
+            if not isinstance(value, ast.Call):
+                continue
+            callee = dotted_name(value.func)
+            qualified = facts.resolve(callee) if callee else ""
+            if qualified in wanted:
+                found[name] = qualified
+            elif qualified in loaders:
+                position, keyword = loaders[qualified]
+                given = next((k.value for k in value.keywords if k.arg == keyword), None)
+                if given is None and len(value.args) > position and not any(isinstance(a, ast.Starred) for a in value.args[:position + 1]):
+                    given = value.args[position]
+                text = given.value if isinstance(given, ast.Constant) else strings.get(given.id) if isinstance(given, ast.Name) else None
+                if isinstance(text, str) and text in by_short:
+                    found[name] = by_short[text]
+    return found
 
 
 def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
@@ -3183,6 +3251,10 @@ class UnseededRandom(Rule):
         "`load_pretrained = True` then `if load_pretrained: … else: <build the model>`) is not reported, "
         "nor one inside a module-level def or class (undecorated) that nothing runs and whose name no code of the notebook "
         "mentions outside its definition (no call, build, subclass, callback or string): it never runs. "
+        "A method of an object the catalogue knows draws by its class (`[[method_draw]]` `receiver_classes`) is one only on "
+        "a name last bound to that class, by a call of it or of a loader given its name: alibi-detect's OutlierVAE "
+        "(`od = fetch_detector(path, 'outlier', 'kddcup', 'OutlierVAE')`) samples TensorFlow in `od.predict`, "
+        "`od.infer_threshold`, `od.score` and `od.vae(x)`. "
         "A draw given its own seed or generator by keyword (`generator=g`, `random_state=rs`, `seed=`) is not reported, "
         "nor one passed `**kwargs` (the seed may be in there); a `*args` unpacking passes only positional "
         "arguments, so `np.random.randn(*X.shape)` is a draw like any other. "
@@ -3504,6 +3576,13 @@ class UnseededRandom(Rule):
             "load_pretrained = True",
             "if not load_pretrained:\n    head = tf.keras.Sequential([Dense(2)])\nelse:\n    head = tf.keras.models.load_model('head.h5')",
         )),
+        # An alibi-detect detector that scores without sampling (an isolation forest), and a VAE
+        # detector whose sampling TensorFlow's seed covers.
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom alibi_detect.utils.fetching import fetch_detector",
+            "X = np.load('kddcup_threshold.npy')\ndetector_name = 'IForest'\nod = fetch_detector('models', 'outlier', 'kddcup', detector_name)\nod.infer_threshold(X, threshold_perc=95)",
+            "tf.random.set_seed(0)\ndetector_name = 'OutlierVAE'\nvae_od = fetch_detector('models', 'outlier', 'kddcup', detector_name)\npreds = vae_od.predict(X, outlier_type='instance')\nprint(preds['data']['is_outlier'].mean())",
+        )),
         # A model's own `.sample()` (an instance of a class from a star import), not pandas' sample.
         Example(cells=(
             "import pandas as pd\nfrom molgen import *",
@@ -3703,6 +3782,13 @@ class UnseededRandom(Rule):
             "load_pretrained = False  # set to True to fetch the trained detector",
             "if load_pretrained:\n    model = tf.keras.models.load_model('detector.h5')\nelse:\n    model = small_cnn(10)\n    model.fit(np.load('x_train.npy'), np.load('y_train.npy'), epochs=5)",
         ), expect=((2, 2),)),
+        # alibi-detect's OutlierVAE scores by sampling its latent code from TensorFlow's global
+        # state (fair check 22): fetched by its name, then its threshold inferred, unseeded.
+        Example(cells=(
+            "import numpy as np\nfrom alibi_detect.utils.fetching import fetch_detector\nnp.random.seed(0)",
+            "detector_name = 'OutlierVAE'\nod = fetch_detector('models', 'outlier', 'kddcup', detector_name)",
+            "X = np.load('kddcup_threshold.npy')\nod.infer_threshold(X, threshold_perc=95)\nprint('New threshold: {}'.format(od.threshold))",
+        ), expect=((3, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
