@@ -1127,12 +1127,18 @@ _LOAD_FUNCTIONS = {"monai.bundle.load": ("torch",), "monai.bundle.scripts.load":
 _SAVE_CALLS = frozenset({"ModelCheckpoint", "save_weights", "save", "save_model", "save_pretrained"})
 
 
+# What a `from_pretrained` of these loads is no model's weights: `AutoTokenizer.from_pretrained(name)`.
+_NOT_WEIGHTS = re.compile(r"(?:Tokenizer(?:Fast)?|Config|Processor|FeatureExtractor|GenerationConfig)$")
+
+
 def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     """Libraries whose model weights the notebook loads from outside it: `model.load_weights(…)`,
     `net.load_state_dict(…)`, `AutoModel.from_pretrained(…)`, `monai.bundle.load(…, model=net)`.
     A pretrained constructor (`ResNet50(weights="imagenet")`, `resnet50(pretrained=True)`) loads
     only its own layers, which are no layer constructions of the notebook's: the head the notebook
-    builds on top of it (`Dense(10)(base.output)`) still starts from random weights. A load of a
+    builds on top of it (`Dense(10)(base.output)`) still starts from random weights; so does a
+    `from_pretrained` in a notebook class that builds layers of its own beside it. A tokenizer's,
+    config's or processor's `from_pretrained` loads no weights. A load of a
     file the notebook saves itself (same name or literal) restores weights trained from its own
     draws and does not count."""
     saved: set[str] = set()
@@ -1146,7 +1152,19 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     found: set[str] = set()
     for ca in facts.cells:
         loads = None
+        # Notebook classes that build layers of their own beside a pretrained part (`self.lm =
+        # TFDistilBertModel.from_pretrained(name)`, `self.head = Sequential([Dense(512), Dense(2)])`):
+        # the load fills the backbone, the head starts from random weights (fair check 22, alibi-detect's
+        # ClassifierTF trained unseeded).
+        builders = {
+            call.owner for call in ca.facts.calls
+            if call.in_function and call.owner and call.func and _WEIGHT_INIT.match(facts.resolve(call.func) or "")
+        }
         for call in ca.facts.calls:
+            if call.method == "from_pretrained" and (
+                (call.in_function and call.owner in builders) or _NOT_WEIGHTS.search(call.receiver or call.func or "")
+            ):
+                continue
             if call.method in _LOAD_METHODS and call.method != "from_pretrained":
                 source = call.arg(0, ("filepath",))
                 if source is not None and (source.name or source.string) in saved:
@@ -3287,7 +3305,10 @@ class UnseededRandom(Rule):
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
         "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
         "from its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
-        "loads only its own layers: the head built on top of it starts from random weights. A Keras `Embedding` given its "
+        "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
+        "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
+        "`self.head = Sequential([Dense(512), Dense(2)])`), and a tokenizer's, config's or processor's `from_pretrained` "
+        "loads no weights. A Keras `Embedding` given its "
         "vectors (`embeddings_initializer=Constant(matrix)`, `weights=[matrix]`) draws nothing: the finding names the first "
         "layer that does. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
@@ -3583,6 +3604,12 @@ class UnseededRandom(Rule):
             "X = np.load('kddcup_threshold.npy')\ndetector_name = 'IForest'\nod = fetch_detector('models', 'outlier', 'kddcup', detector_name)\nod.infer_threshold(X, threshold_perc=95)",
             "tf.random.set_seed(0)\ndetector_name = 'OutlierVAE'\nvae_od = fetch_detector('models', 'outlier', 'kddcup', detector_name)\npreds = vae_od.predict(X, outlier_type='instance')\nprint(preds['data']['is_outlier'].mean())",
         )),
+        # The same classifier, its trained weights then loaded: the head's first weights do not matter.
+        Example(cells=(
+            "import torch\nimport torch.nn as nn\nfrom transformers import AutoTokenizer, DistilBertModel",
+            "class Classifier(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lm = DistilBertModel.from_pretrained('distilbert-base-uncased')\n        self.head = nn.Linear(768, 2)\n\n    def forward(self, tokens):\n        return self.head(self.lm(**tokens).last_hidden_state[:, 0])",
+            "tokenizer = AutoTokenizer.from_pretrained('distilbert-base-uncased')\nmodel = Classifier()\nmodel.load_state_dict(torch.load('classifier.pt'))\nprint(model(tokenizer(['great product'], return_tensors='pt')))",
+        )),
         # A model's own `.sample()` (an instance of a class from a star import), not pandas' sample.
         Example(cells=(
             "import pandas as pd\nfrom molgen import *",
@@ -3782,6 +3809,13 @@ class UnseededRandom(Rule):
             "load_pretrained = False  # set to True to fetch the trained detector",
             "if load_pretrained:\n    model = tf.keras.models.load_model('detector.h5')\nelse:\n    model = small_cnn(10)\n    model.fit(np.load('x_train.npy'), np.load('y_train.npy'), epochs=5)",
         ), expect=((2, 2),)),
+        # A pretrained backbone inside the notebook's own class loads the backbone only: the head
+        # beside it starts from unseeded weights (fair check 22); a tokenizer's load loads no weights.
+        Example(cells=(
+            "import torch\nimport torch.nn as nn\nfrom transformers import AutoTokenizer, DistilBertModel",
+            "class Classifier(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lm = DistilBertModel.from_pretrained('distilbert-base-uncased')\n        self.head = nn.Linear(768, 2)\n\n    def forward(self, tokens):\n        return self.head(self.lm(**tokens).last_hidden_state[:, 0])",
+            "tokenizer = AutoTokenizer.from_pretrained('distilbert-base-uncased')\nmodel = Classifier()\nprint(model(tokenizer(['great product'], return_tensors='pt')))",
+        ), expect=((2, 5),)),
         # alibi-detect's OutlierVAE scores by sampling its latent code from TensorFlow's global
         # state (fair check 22): fetched by its name, then its threshold inferred, unseeded.
         Example(cells=(
