@@ -3610,6 +3610,11 @@ class UnseededRandom(Rule):
             "class Classifier(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lm = DistilBertModel.from_pretrained('distilbert-base-uncased')\n        self.head = nn.Linear(768, 2)\n\n    def forward(self, tokens):\n        return self.head(self.lm(**tokens).last_hidden_state[:, 0])",
             "tokenizer = AutoTokenizer.from_pretrained('distilbert-base-uncased')\nmodel = Classifier()\nmodel.load_state_dict(torch.load('classifier.pt'))\nprint(model(tokenizer(['great product'], return_tensors='pt')))",
         )),
+        # NeuralProphet trains a torch model: seeded by its own helper first.
+        Example(cells=(
+            "import pandas as pd\nfrom neuralprophet import NeuralProphet, set_random_seed",
+            "set_random_seed(0)\ndf = pd.read_csv('load_hourly.csv', parse_dates=['ds'])\nm = NeuralProphet(quantiles=[0.05, 0.95])\nmetrics = m.fit(df)\nforecast = m.predict(m.make_future_dataframe(df, periods=24))\nprint(forecast[['ds', 'yhat1']].tail())",
+        )),
         # A model's own `.sample()` (an instance of a class from a star import), not pandas' sample.
         Example(cells=(
             "import pandas as pd\nfrom molgen import *",
@@ -3823,6 +3828,11 @@ class UnseededRandom(Rule):
             "detector_name = 'OutlierVAE'\nod = fetch_detector('models', 'outlier', 'kddcup', detector_name)",
             "X = np.load('kddcup_threshold.npy')\nod.infer_threshold(X, threshold_perc=95)\nprint('New threshold: {}'.format(od.threshold))",
         ), expect=((3, 2),)),
+        # NeuralProphet trains a torch model from torch's unseeded generator: its forecast changes per run.
+        Example(cells=(
+            "import pandas as pd\nfrom neuralprophet import NeuralProphet",
+            "df = pd.read_csv('load_hourly.csv', parse_dates=['ds'])\nm = NeuralProphet(quantiles=[0.05, 0.95])\nmetrics = m.fit(df)\nforecast = m.predict(m.make_future_dataframe(df, periods=24))\nprint(forecast[['ds', 'yhat1']].tail())",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
