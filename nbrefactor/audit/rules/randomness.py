@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable
 
-from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, nodes_of, print_statement_python, python_tree, tree_nodes, walk_nodes
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, constant_test, dead_branch_lines, index_single_assignments, nodes_of, print_statement_python, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
@@ -143,6 +143,12 @@ class MethodDraw:
     # pl.read_csv(…)`, then `train.sample(5)` is Polars' sample, not pandas'); an entry without it
     # does not apply to such a receiver when another entry of the same method claims that package.
     receiver_module: str = ""
+    # The entry applies only to a receiver the notebook bound (in code that runs) to an instance
+    # of one of these classes: by a call of the class, or of a loader given the class's name
+    # (`fetch_detector(path, "outlier", "kddcup", "OutlierVAE")`; `receiver_class_loaders`:
+    # (qualified loader, position, keyword) of that argument).
+    receiver_classes: tuple[str, ...] = ()
+    receiver_class_loaders: tuple[tuple[str, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -236,6 +242,8 @@ class RandomnessCatalog:
                     tuple(e.get("own_seed_keywords", [])), str(e.get("when_keyword", "")),
                     tuple(str(v) for v in e.get("when_values", [])), bool(e.get("in_place", False)),
                     str(e.get("receiver_module", "")),
+                    tuple(e.get("receiver_classes", [])),
+                    tuple((str(d["call"]), int(d["position"]), str(d["keyword"])) for d in e.get("receiver_class_loaders", [])),
                 )
                 for e in data.get("method_draw", [])
             ),
@@ -454,6 +462,83 @@ def seed_helper_libraries(catalog: RandomnessCatalog, helpers: Iterable[tuple[st
     return found
 
 
+# The literals a switch may be bound to: `load_pretrained = True`, `train = 0`.
+_SWITCH_VALUES = (True, False, None)
+
+
+def _switches(facts: NotebookFacts) -> dict[str, object]:
+    """The notebook's switches: module-level names it binds only by plain assignments at the top of
+    cells, each to the same literal `True`/`False`/`0`/`1`/`None` (alibi-detect repeats
+    `load_pretrained = True` above each detector), and never changes or deletes any other way
+    (`analysis.index_single_assignments` leaves out any name bound another way). A run decides
+    `if load_pretrained:` the way it would decide the literal (fair check 22: alibi-detect's
+    `load_pretrained = True`, then `if load_pretrained: fetch_detector(…)` / `else:` build the
+    layers). A papermill `parameters` cell is left out: its values are meant to be replaced."""
+    found: dict[str, object] = {}
+    tops = {}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is not None and "parameters" not in ca.cell.tags:
+            tops.update((id(stmt), stmt) for stmt in tree.body)
+    for name, statements in index_single_assignments(facts).items():
+        values = {_switch_value(statement) if id(statement) in tops else None for statement in statements}
+        if len(values) == 1 and None not in values:
+            found[name] = values.pop()[1]
+    return found
+
+
+def _switch_value(statement: ast.Assign | ast.AnnAssign) -> tuple[type, object] | None:
+    """(type, value) of the switch literal a plain assignment binds (`flag = True`), else None."""
+    value = statement.value
+    if not isinstance(value, ast.Constant) or not (
+        any(value.value is v for v in _SWITCH_VALUES) or (type(value.value) is int and value.value in (0, 1))
+    ):
+        return None
+    if isinstance(statement, ast.Assign) and not all(isinstance(t, ast.Name) for t in statement.targets):
+        return None
+    return type(value.value), value.value
+
+
+def _switched(test: ast.expr, switches: Mapping[str, object]) -> ast.expr:
+    """`test` with each switch read as its literal (`not load_pretrained` → `not True`)."""
+    if isinstance(test, ast.Name) and test.id in switches:
+        return ast.Constant(switches[test.id])
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return ast.UnaryOp(op=test.op, operand=_switched(test.operand, switches))
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        return ast.Compare(left=_switched(test.left, switches), ops=test.ops, comparators=[_switched(test.comparators[0], switches)])
+    return test
+
+
+def unrun_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]:
+    """By cell index, the lines that never run: `dead_branch_lines` (`if False:`, the `else` of
+    `if True:`) and the branch a switch turns off (`_switches`: the `else` of `if load_pretrained:`
+    after `load_pretrained = True`). Computed once per notebook (the last one is kept)."""
+    if _UNRUN and _UNRUN[0][0] is facts:
+        return _UNRUN[0][1]
+    switches = _switches(facts)
+    found: dict[int, frozenset[int]] = {}
+    for ca in facts.cells:
+        dead = set(dead_branch_lines(ca))
+        tree = cell_python_tree(ca) if switches else None
+        if tree is not None:
+            for node in nodes_of(tree, ast.If):
+                if not any(isinstance(n, ast.Name) and n.id in switches for n in ast.walk(node.test)):
+                    continue
+                truth = constant_test(_switched(node.test, switches))
+                if truth is None:
+                    continue
+                for stmt in node.orelse if truth else node.body:
+                    dead.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+        if dead:
+            found[ca.cell.index] = frozenset(dead)
+    _UNRUN[:] = [(facts, found)]
+    return found
+
+
+_UNRUN: list[tuple[NotebookFacts, dict[int, frozenset[int]]]] = []
+
+
 def analyse_randomness(
     facts: NotebookFacts, catalog: RandomnessCatalog, helpers: Mapping[str, frozenset[str]] | None = None,
 ) -> RandomnessFacts:
@@ -476,9 +561,18 @@ def analyse_randomness(
             found_origins.append(_frame_origins(facts))
         return found_origins[0]
 
+    found_classes: list[dict[str, str]] = []
+
+    def receiver_classes() -> dict[str, str]:  # computed once, for the first class-bound entry that asks
+        if not found_classes:
+            found_classes.append(_instance_classes(facts, catalog))
+        return found_classes[0]
+
+    unrun = unrun_lines(facts)
     for ca in facts.cells:
-        # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch): never run, no draw.
-        dead = dead_branch_lines(ca) | _unused_default_lines(ca, unnamed)
+        # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch), or in the branch
+        # a switch saved `True`/`False` turns off: never run, no draw.
+        dead = unrun.get(ca.cell.index, frozenset()) | _unused_default_lines(ca, unnamed)
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
             shown = call.func or f".{call.method}"
@@ -518,7 +612,7 @@ def analyse_randomness(
                         iteration = _first_iteration(facts, first_path, ca, call)
                     draws.append(Draw(ca, call, library, shown, qualified, iteration))
                 continue
-            method = _method_draw(catalog, call, imported_tops, frame_origins)
+            method = _method_draw(catalog, call, imported_tops, frame_origins, receiver_classes)
             if method is not None:
                 # (an in-place draw is named apart from the value-only methods of the same name:
                 # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
@@ -531,8 +625,10 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
     """Module-level defs and classes (undecorated) that nothing runs and whose name no code of the
     notebook mentions outside their own definition: no call, no build, no subclass, no callback, no
     string. Their draws never run, like those under `if False:` (fair check 20: an `InvConv2d`
-    whose `__init__` draws `torch.randn`, defined and never built). A name mentioned anywhere keeps
-    the benefit of the doubt the module docstring gives to callbacks."""
+    whose `__init__` draws `torch.randn`, defined and never built). A mention in a branch that
+    never runs (`unrun_lines`: alibi-detect's `else:` of `if load_pretrained:`) is no mention. A
+    name mentioned anywhere else keeps the benefit of the doubt the module docstring gives to
+    callbacks."""
     candidates: dict[str, tuple[CellAnalysis, int, int]] = {}
     for ca in facts.cells:
         tree = None
@@ -549,8 +645,12 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
         return frozenset()
     found = set(candidates)
     words = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(candidates)) + r")\b")
+    unrun = unrun_lines(facts)
     for ca in facts.cells:
+        dead = unrun.get(ca.cell.index, frozenset())  # (a mention in a branch that never runs runs nothing)
         for number, text in enumerate(ca.cell.source.split("\n"), 1):
+            if number in dead:
+                continue
             for m in words.finditer(text):
                 home, start, end = candidates[m.group(0)]
                 if not (home is ca and start <= number <= end):
@@ -772,17 +872,24 @@ _DRAW_CANDIDATES: dict[int, tuple[RandomnessCatalog, dict[str, tuple[Library | N
 
 
 def _method_draw(
-    catalog: RandomnessCatalog, call: CallFact, imported: set[str], origins: Callable[[], Mapping[str, frozenset[str]]]
+    catalog: RandomnessCatalog, call: CallFact, imported: set[str], origins: Callable[[], Mapping[str, frozenset[str]]],
+    classes: Callable[[], Mapping[str, str]] = dict,
 ) -> MethodDraw | None:
     # Only reached for callees that do not resolve through an import: `random.sample(...)` and
     # `np.random.shuffle(...)` are module functions, classified by the library tables.
     if not _is_attribute_call(call):
         return None
+    for entry in catalog.method_draws:
+        if (entry.receiver_classes and call.method in entry.methods and not call.in_function
+                and classes().get(call.receiver) in entry.receiver_classes):
+            return entry
     claimed = {e.receiver_module for e in catalog.method_draws if e.receiver_module and call.method in e.methods}
     origin: frozenset[str] = frozenset()
     if claimed:
         origin = origins().get(call.receiver.partition(".")[0], frozenset())
     for entry in catalog.method_draws:
+        if entry.receiver_classes:
+            continue  # (only for a receiver known to be of its classes, above)
         if entry.receiver_module and entry.receiver_module not in origin:
             continue
         if not entry.receiver_module and (origin & claimed or origin == {_OWN_CLASS}):
@@ -841,6 +948,52 @@ def _imported_class_instance(facts: NotebookFacts, value: ast.expr) -> str | Non
     if parts[-1][:1].isupper() or parts[-2][:1].isupper():
         return parts[0]
     return None
+
+
+def _instance_classes(facts: NotebookFacts, catalog: RandomnessCatalog) -> dict[str, str]:
+    """Per module-level name, the class of the `[[method_draw]]` `receiver_classes` its last
+    binding (notebook order, in code that runs) made an instance of: `od = OutlierVAE(…)`, or
+    `od = fetch_detector(filepath, detector_type, dataset, detector_name)` after `detector_name =
+    'OutlierVAE'` (a loader's class argument, a string or a name last bound to one). Fair check 22:
+    alibi-detect's VAE detectors score by sampling TensorFlow's global state."""
+    wanted = {cls for entry in catalog.method_draws for cls in entry.receiver_classes}
+    loaders = {call: (position, keyword) for entry in catalog.method_draws for call, position, keyword in entry.receiver_class_loaders}
+    if not wanted:
+        return {}
+    by_short = {cls.rsplit(".", 1)[-1]: cls for cls in wanted}
+    unrun = unrun_lines(facts)
+    strings: dict[str, str] = {}
+    found: dict[str, str] = {}
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        dead = unrun.get(ca.cell.index, frozenset())
+        for statement in _module_level_statements(tree.body):
+            if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+                continue
+            if statement.lineno in dead:
+                continue
+            name, value = statement.targets[0].id, statement.value
+            strings.pop(name, None)
+            found.pop(name, None)
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                strings[name] = value.value
+            if not isinstance(value, ast.Call):
+                continue
+            callee = dotted_name(value.func)
+            qualified = facts.resolve(callee) if callee else ""
+            if qualified in wanted:
+                found[name] = qualified
+            elif qualified in loaders:
+                position, keyword = loaders[qualified]
+                given = next((k.value for k in value.keywords if k.arg == keyword), None)
+                if given is None and len(value.args) > position and not any(isinstance(a, ast.Starred) for a in value.args[:position + 1]):
+                    given = value.args[position]
+                text = given.value if isinstance(given, ast.Constant) else strings.get(given.id) if isinstance(given, ast.Name) else None
+                if isinstance(text, str) and text in by_short:
+                    found[name] = by_short[text]
+    return found
 
 
 def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
@@ -920,7 +1073,8 @@ def _first_runs(facts: NotebookFacts, components: frozenset[str] = frozenset()) 
     """Where each module-level def/class first runs: its first module-level call (or mention as
     an argument, for callbacks: `notebook_launcher(training_loop, args)`) after its definition, or
     a call from a function that runs; as the chain of call sites from that module-level call
-    (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`). A kfp
+    (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`). A call in
+    a branch that never runs (`unrun_lines`) runs nothing. A kfp
     component never runs in the notebook (`compile(pipeline)` only serialises it)."""
     definitions: dict[str, Position] = {}
     for ca in facts.cells:
@@ -936,8 +1090,12 @@ def _first_runs(facts: NotebookFacts, components: frozenset[str] = frozenset()) 
 
     first: dict[str, tuple[Position, ...]] = {}
     edges: list[tuple[str, str, Position]] = []  # caller owner → callee, at the call
+    unrun = unrun_lines(facts)
     for ca in facts.cells:
+        dead = unrun.get(ca.cell.index, frozenset())  # (a call in a branch that never runs runs nothing)
         for call in ca.facts.calls:
+            if call.line in dead:
+                continue
             here = (ca.cell.index, call.line, call.column)
             for name in mentioned(call):
                 if call.in_function:
@@ -995,12 +1153,18 @@ _LOAD_FUNCTIONS = {"monai.bundle.load": ("torch",), "monai.bundle.scripts.load":
 _SAVE_CALLS = frozenset({"ModelCheckpoint", "save_weights", "save", "save_model", "save_pretrained"})
 
 
+# What a `from_pretrained` of these loads is no model's weights: `AutoTokenizer.from_pretrained(name)`.
+_NOT_WEIGHTS = re.compile(r"(?:Tokenizer(?:Fast)?|Config|Processor|FeatureExtractor|GenerationConfig)$")
+
+
 def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     """Libraries whose model weights the notebook loads from outside it: `model.load_weights(…)`,
     `net.load_state_dict(…)`, `AutoModel.from_pretrained(…)`, `monai.bundle.load(…, model=net)`.
     A pretrained constructor (`ResNet50(weights="imagenet")`, `resnet50(pretrained=True)`) loads
     only its own layers, which are no layer constructions of the notebook's: the head the notebook
-    builds on top of it (`Dense(10)(base.output)`) still starts from random weights. A load of a
+    builds on top of it (`Dense(10)(base.output)`) still starts from random weights; so does a
+    `from_pretrained` in a notebook class that builds layers of its own beside it. A tokenizer's,
+    config's or processor's `from_pretrained` loads no weights. A load of a
     file the notebook saves itself (same name or literal) restores weights trained from its own
     draws and does not count."""
     saved: set[str] = set()
@@ -1014,7 +1178,19 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     found: set[str] = set()
     for ca in facts.cells:
         loads = None
+        # Notebook classes that build layers of their own beside a pretrained part (`self.lm =
+        # TFDistilBertModel.from_pretrained(name)`, `self.head = Sequential([Dense(512), Dense(2)])`):
+        # the load fills the backbone, the head starts from random weights (fair check 22, alibi-detect's
+        # ClassifierTF trained unseeded).
+        builders = {
+            call.owner for call in ca.facts.calls
+            if call.in_function and call.owner and call.func and _WEIGHT_INIT.match(facts.resolve(call.func) or "")
+        }
         for call in ca.facts.calls:
+            if call.method == "from_pretrained" and (
+                (call.in_function and call.owner in builders) or _NOT_WEIGHTS.search(call.receiver or call.func or "")
+            ):
+                continue
             if call.method in _LOAD_METHODS and call.method != "from_pretrained":
                 source = call.arg(0, ("filepath",))
                 if source is not None and (source.name or source.string) in saved:
@@ -3114,9 +3290,15 @@ class UnseededRandom(Rule):
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
         "`from random import shuffle` are followed, and so are names a star import re-exports "
         "(`np.random.seed(42)` after `from fastbook import *`: `[[star_reexport]]` in io_calls.toml). "
-        "A draw in a branch that never runs (`if False:`, `if 0:`, `if 0 == 1:`, the `else` of `if True:`) is not reported, "
+        "A draw in a branch that never runs (`if False:`, `if 0:`, `if 0 == 1:`, the `else` of `if True:`, or the same "
+        "under a switch: a name the notebook binds only to one literal `True`/`False`/`0`/`1`/`None` at the top of its cells, "
+        "`load_pretrained = True` then `if load_pretrained: … else: <build the model>`) is not reported, "
         "nor one inside a module-level def or class (undecorated) that nothing runs and whose name no code of the notebook "
         "mentions outside its definition (no call, build, subclass, callback or string): it never runs. "
+        "A method of an object the catalogue knows draws by its class (`[[method_draw]]` `receiver_classes`) is one only on "
+        "a name last bound to that class, by a call of it or of a loader given its name: alibi-detect's OutlierVAE "
+        "(`od = fetch_detector(path, 'outlier', 'kddcup', 'OutlierVAE')`) samples TensorFlow in `od.predict`, "
+        "`od.infer_threshold`, `od.score` and `od.vae(x)`. "
         "A draw given its own seed or generator by keyword (`generator=g`, `random_state=rs`, `seed=`) is not reported, "
         "nor one passed `**kwargs` (the seed may be in there); a `*args` unpacking passes only positional "
         "arguments, so `np.random.randn(*X.shape)` is a draw like any other. "
@@ -3149,7 +3331,10 @@ class UnseededRandom(Rule):
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
         "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
         "from its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
-        "loads only its own layers: the head built on top of it starts from random weights. A Keras `Embedding` given its "
+        "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
+        "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
+        "`self.head = Sequential([Dense(512), Dense(2)])`), and a tokenizer's, config's or processor's `from_pretrained` "
+        "loads no weights. A Keras `Embedding` given its "
         "vectors (`embeddings_initializer=Constant(matrix)`, `weights=[matrix]`) draws nothing: the finding names the first "
         "layer that does. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
@@ -3428,6 +3613,34 @@ class UnseededRandom(Rule):
             "import numpy as np\nimport pickle",
             "if 0 == 1:\n    weights = np.random.randn(50, 2)\n    np.save('weights.npy', weights)\nweights = np.load('weights.npy')\nprint(weights.sum())",
         )),
+        # A switch saved `True` (bound only to that literal, twice): the `else` that builds and trains
+        # the model never ran, nor the function only it calls; the pretrained one was loaded.
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom tensorflow.keras.layers import Conv2D, Dense, Flatten, InputLayer",
+            "def small_cnn(n_classes):\n    return tf.keras.Sequential([InputLayer(input_shape=(32, 32, 3)), Conv2D(32, 3), Flatten(), Dense(n_classes)])",
+            "load_pretrained = True  # set to False to train the detector yourself",
+            "if load_pretrained:\n    model = tf.keras.models.load_model('detector.h5')\nelse:\n    model = small_cnn(10)\n    model.fit(np.load('x_train.npy'), np.load('y_train.npy'), epochs=5)\n    model.save('detector.h5')",
+            "load_pretrained = True",
+            "if not load_pretrained:\n    head = tf.keras.Sequential([Dense(2)])\nelse:\n    head = tf.keras.models.load_model('head.h5')",
+        )),
+        # An alibi-detect detector that scores without sampling (an isolation forest), and a VAE
+        # detector whose sampling TensorFlow's seed covers.
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom alibi_detect.utils.fetching import fetch_detector",
+            "X = np.load('kddcup_threshold.npy')\ndetector_name = 'IForest'\nod = fetch_detector('models', 'outlier', 'kddcup', detector_name)\nod.infer_threshold(X, threshold_perc=95)",
+            "tf.random.set_seed(0)\ndetector_name = 'OutlierVAE'\nvae_od = fetch_detector('models', 'outlier', 'kddcup', detector_name)\npreds = vae_od.predict(X, outlier_type='instance')\nprint(preds['data']['is_outlier'].mean())",
+        )),
+        # The same classifier, its trained weights then loaded: the head's first weights do not matter.
+        Example(cells=(
+            "import torch\nimport torch.nn as nn\nfrom transformers import AutoTokenizer, DistilBertModel",
+            "class Classifier(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lm = DistilBertModel.from_pretrained('distilbert-base-uncased')\n        self.head = nn.Linear(768, 2)\n\n    def forward(self, tokens):\n        return self.head(self.lm(**tokens).last_hidden_state[:, 0])",
+            "tokenizer = AutoTokenizer.from_pretrained('distilbert-base-uncased')\nmodel = Classifier()\nmodel.load_state_dict(torch.load('classifier.pt'))\nprint(model(tokenizer(['great product'], return_tensors='pt')))",
+        )),
+        # NeuralProphet trains a torch model: seeded by its own helper first.
+        Example(cells=(
+            "import pandas as pd\nfrom neuralprophet import NeuralProphet, set_random_seed",
+            "set_random_seed(0)\ndf = pd.read_csv('load_hourly.csv', parse_dates=['ds'])\nm = NeuralProphet(quantiles=[0.05, 0.95])\nmetrics = m.fit(df)\nforecast = m.predict(m.make_future_dataframe(df, periods=24))\nprint(forecast[['ds', 'yhat1']].tail())",
+        )),
         # A model's own `.sample()` (an instance of a class from a star import), not pandas' sample.
         Example(cells=(
             "import pandas as pd\nfrom molgen import *",
@@ -3620,6 +3833,32 @@ class UnseededRandom(Rule):
             "def add_outliers(values):\n    return values + np.random.normal(0, 20, size=len(values))",
             "noisy = add_outliers(np.zeros(5))\nprint(noisy.sum())",
         ), expect=((2, 5),)),
+        # The same switch saved `False`: the `else` ran and built the model from unseeded weights.
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom tensorflow.keras.layers import Conv2D, Dense, Flatten, InputLayer",
+            "def small_cnn(n_classes):\n    return tf.keras.Sequential([InputLayer(input_shape=(32, 32, 3)), Conv2D(32, 3), Flatten(), Dense(n_classes)])",
+            "load_pretrained = False  # set to True to fetch the trained detector",
+            "if load_pretrained:\n    model = tf.keras.models.load_model('detector.h5')\nelse:\n    model = small_cnn(10)\n    model.fit(np.load('x_train.npy'), np.load('y_train.npy'), epochs=5)",
+        ), expect=((2, 2),)),
+        # A pretrained backbone inside the notebook's own class loads the backbone only: the head
+        # beside it starts from unseeded weights (fair check 22); a tokenizer's load loads no weights.
+        Example(cells=(
+            "import torch\nimport torch.nn as nn\nfrom transformers import AutoTokenizer, DistilBertModel",
+            "class Classifier(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lm = DistilBertModel.from_pretrained('distilbert-base-uncased')\n        self.head = nn.Linear(768, 2)\n\n    def forward(self, tokens):\n        return self.head(self.lm(**tokens).last_hidden_state[:, 0])",
+            "tokenizer = AutoTokenizer.from_pretrained('distilbert-base-uncased')\nmodel = Classifier()\nprint(model(tokenizer(['great product'], return_tensors='pt')))",
+        ), expect=((2, 5),)),
+        # alibi-detect's OutlierVAE scores by sampling its latent code from TensorFlow's global
+        # state (fair check 22): fetched by its name, then its threshold inferred, unseeded.
+        Example(cells=(
+            "import numpy as np\nfrom alibi_detect.utils.fetching import fetch_detector\nnp.random.seed(0)",
+            "detector_name = 'OutlierVAE'\nod = fetch_detector('models', 'outlier', 'kddcup', detector_name)",
+            "X = np.load('kddcup_threshold.npy')\nod.infer_threshold(X, threshold_perc=95)\nprint('New threshold: {}'.format(od.threshold))",
+        ), expect=((3, 2),)),
+        # NeuralProphet trains a torch model from torch's unseeded generator: its forecast changes per run.
+        Example(cells=(
+            "import pandas as pd\nfrom neuralprophet import NeuralProphet",
+            "df = pd.read_csv('load_hourly.csv', parse_dates=['ds'])\nm = NeuralProphet(quantiles=[0.05, 0.95])\nmetrics = m.fit(df)\nforecast = m.predict(m.make_future_dataframe(df, periods=24))\nprint(forecast[['ds', 'yhat1']].tail())",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4136,8 +4375,9 @@ class MissingRandomState(Rule):
             key=lambda seed: (seed.ca.cell.index, seed.call.line),
         )
         aliases = _class_aliases(ctx)
+        unrun = unrun_lines(ctx.facts)
         for ca in ctx.cells:
-            dead = dead_branch_lines(ca)  # `if 0 == 1:` bodies never run
+            dead = unrun.get(ca.cell.index, frozenset())  # `if 0 == 1:` bodies, a switched-off branch: never run
             # Bagging and AdaBoost with a random_state seed the estimators they are given.
             ensembles = [
                 c for c in ca.facts.calls
@@ -4484,7 +4724,7 @@ def _unseeded_augmentations(ctx: RuleContext) -> Iterator[Hit]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        dead = dead_branch_lines(ca)
+        dead = unrun_lines(ctx.facts).get(ca.cell.index, frozenset())
         for statement in tree.body:
             for node in _module_level_nodes(statement):
                 if not isinstance(node, ast.Call) or node.lineno in dead:
@@ -4761,7 +5001,7 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
     for spec in catalog.threaded_training:
         found: list[tuple[CellAnalysis, CallFact, str]] = []
         for ca in ctx.cells:
-            dead = dead_branch_lines(ca)
+            dead = unrun_lines(ctx.facts).get(ca.cell.index, frozenset())
             for call in ca.facts.calls:
                 if call.line in dead:
                     continue

@@ -870,7 +870,8 @@ class EmptyNotebook(Rule):
         "`# TODO` stub has). A notebook without code that explains something in prose (a book's "
         "preface or chapter, an index of links, course notes) is documentation: it is not meant "
         "to run, and it is not reported; nor is a redirect stub, markdown that says the notebook "
-        "moved (or was deprecated, superseded) and links to where it went; nor a documentation page that "
+        "moved (or was deprecated, superseded) and links to where it went, or a placeholder that sends the reader to a "
+        "page elsewhere (\"For now, see https://…\", \"refer to [the guide](https://…)\"; not a `TODO` reminder); nor a documentation page that "
         "a Sphinx/MyST directive fills (```` ```{eval-rst} ```` with `.. autoclass::`, `.. automodule::`); "
         "nor an exercise sheet, whose headings after the title are instructions (a heading of five words or "
         "more counts as prose: `### Step 3. Assign it to a variable called tips`), or a solutions sheet "
@@ -889,6 +890,12 @@ class EmptyNotebook(Rule):
         )),
         # A redirect stub: the tutorial moved, the note links to its new home.
         Example(cells=(md("This walkthrough has moved.\n\nIt now lives at https://example.org/docs/walkthrough.html."),)),
+        # A placeholder that points elsewhere for now: a title, the link to read, an empty cell.
+        Example(cells=(
+            md("# Scaling the analysis with Dask"),
+            md("For now, see https://docs.example.org/dask/guide/basic-intro.html"),
+            "",
+        )),
         # An API reference page: the directive renders the class's documentation.
         Example(cells=(md("# Scaler\n\n```{eval-rst}\n.. autoclass:: shop.prep.Scaler\n   :members:\n```"),)),
         # An exercise sheet: blank cells under instruction headings.
@@ -910,6 +917,8 @@ class EmptyNotebook(Rule):
         Example(cells=(md("# Scratch\nTODO: try https://example.org/api"),), expect=((None, None),)),
         # Short headings are section names, not instructions.
         Example(cells=(md("# Churn"), md("## Load data"), "", md("## Train the model"), ""), expect=((None, None),)),
+        # A stub's reminder to read a page is still a stub.
+        Example(cells=(md("# Scaling"), md("TODO: see https://docs.example.org/dask/guide.html"), ""), expect=((None, None),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -923,8 +932,10 @@ class EmptyNotebook(Rule):
             return  # documentation or an exercise sheet's instructions, not a leftover
         if any(_DOC_DIRECTIVE.search(text) for text in markdown):
             return  # a documentation page the directive fills (an API reference built by Sphinx)
-        if any(_is_redirect(c.source) for c in notebook.cells if c.cell_type == "markdown"):
+        if any(_is_redirect(text) for text in markdown):
             return  # a signpost to where the notebook went, kept on purpose
+        if any(_POINTS_ELSEWHERE.search(text) for text in markdown) and not any(_STUB_WORDS.search(text) for text in markdown):
+            return  # a placeholder that sends the reader to a page elsewhere ("For now, see https://…")
         yield Hit(None, None, None, "Notebook has no code", key="empty")
 
 
@@ -943,6 +954,16 @@ def _only_setup(ca: CellAnalysis) -> bool:
 # check 14: 12 of gensim's old tutorials are such one-cell redirects), with the link it points to.
 _REDIRECT_WORDS = re.compile(r"\b(?:has|have|was|were|been|is|are)\s+(?:now\s+)?(?:moved|relocated|migrated|deprecated|superseded|replaced)\b|\bnow\s+lives\b", re.IGNORECASE)
 _LINK = re.compile(r"https?://\S+|\]\([^)\s]+\)")
+
+
+# A note whose point is a link to read instead ("For now, see https://…", "Please refer to [the
+# guide](https://…)"; fair check 22: geopandas-tutorial's Dask part is a title, such a note and an
+# empty cell), unless it is a stub's reminder (`TODO: see https://…`).
+_POINTS_ELSEWHERE = re.compile(
+    r"\b(?:see|refer\s+to|visit|go\s+to|head\s+(?:over\s+)?to|check\s+out)\s*:?\s*(?:https?://\S+|\[[^\]]*\]\(https?://[^)\s]+\))",
+    re.IGNORECASE,
+)
+_STUB_WORDS = re.compile(r"\b(?:TODO|FIXME|TBD|XXX)\b")
 
 
 def _is_redirect(markdown: str) -> bool:
