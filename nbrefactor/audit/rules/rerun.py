@@ -1335,6 +1335,14 @@ def _joins_itself(value: ast.AST, name: str) -> bool:
     if method in _SELF_JOINS:
         # `label = label.join(parts)`: a string's join takes an iterable of strings, not a frame.
         iterable = (ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.GeneratorExp, ast.Call, ast.Constant)
+        if (
+            method == "merge" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            and func.value.id != name and value.args and isinstance(value.args[0], ast.Name) and value.args[0].id == name
+        ):
+            # `Y_hat = S_df.merge(Y_hat, how="left", on=["unique_id"])`: the frame is the right side
+            # of another frame's merge; a second run merges the other frame's columns in again, as
+            # `_x`/`_y` copies (fair check 22 item A-3.10).
+            return True
         return (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
                 and bool(value.args) and not (method == "join" and isinstance(value.args[0], iterable)))
     if method not in _JOINS:
@@ -1897,7 +1905,8 @@ class ChangesWhenRunTwice(Rule):
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
         "itself; `df = df.join(target)`, which a second run stops with overlapping columns, and `df = df.merge(extra, "
-        "on=…)`, which adds `_x`/`_y` copies; a merge without keys, `df = df.merge(extra)`, joins on all common columns, "
+        "on=…)`, which adds `_x`/`_y` copies, as does `df = attrs.merge(df, on=…)`, the frame merged in as the right side; "
+        "a merge without keys, `df = df.merge(extra)`, joins on all common columns, "
         "so a second run keys on the columns the first added too and pandas gives the same frame: not reported, but in "
         "a notebook that imports h2o it is; nor is a merge whose cell makes its key columns just before and drops "
         "them and every column of the other frame (a `DataFrame({…})` literal) just after: a second run ends with "
@@ -2458,6 +2467,17 @@ class ChangesWhenRunTwice(Rule):
                 "shared_w = shared_w.tolist()",
             ),
             expect=((3, 1), (4, 2), (5, 1)),
+        ),
+        # A frame that is the right side of another frame's keyed merge (forecasts joined to the
+        # series' attributes): a second run merges the attributes in again as `_x`/`_y` copies. The
+        # same merge bound to another name changes nothing.
+        Example(
+            cells=(
+                "import pandas as pd\nseries = pd.DataFrame({'unique_id': ['a', 'b'], 'store': ['s1', 's2']})\nforecasts = pd.DataFrame({'unique_id': ['a', 'b'], 'ets': [1.0, 2.0]})",
+                "summary = series.merge(forecasts, on='unique_id')\nprint(summary.shape)",
+                "forecasts = series.merge(forecasts, how='left', on=['unique_id'])\nprint(forecasts.shape)",
+            ),
+            expect=((3, 1),),
         ),
     )
 
