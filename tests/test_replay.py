@@ -350,6 +350,17 @@ def test_a_new_folder_without_modules_above_the_project_is_not_a_change(tmp_path
     (above / "docker").mkdir()
     runner.run("above/nbs", "--format", "json")
     assert runner.said()[0] == "miss: changed docker " + str(above), runner.said()
+    # So is a new README or Makefile: its `docker run -v "$PWD"/nbs/:…` can make a Dockerfile the
+    # notebooks' environment (project._docker_run_mounts); only those names are read of the listing.
+    age(tmp_path)
+    runner.run("above/nbs", "--format", "json")
+    assert runner.said()[-1] == "recorded"
+    (above / "notes").mkdir()
+    runner.run("above/nbs", "--format", "json")
+    assert runner.said() == ["replayed"], runner.said()
+    (above / "README.md").write_text("docker run -v \"$PWD\"/nbs/:/work image\n", encoding="utf-8")
+    runner.run("above/nbs", "--format", "json")
+    assert runner.said()[0] == "miss: changed readmes " + str(above), runner.said()
 
 
 def test_a_path_that_was_absent_and_now_exists_is_a_change(work):

@@ -359,6 +359,8 @@ def _projection(kind: str, path: str, listings: dict | None = None) -> tuple | N
                     names.append(entry.name)
             except OSError:
                 continue
+    elif kind == "readmes":  # project._docker_run_mounts: the READMEs and Makefiles of a folder above a notebook
+        names = [e.name for e in entries if e.name.lower().startswith("readme") or e.name in ("Makefile", "makefile")]
     elif kind == "dists":  # cache.environment_digest, importlib.metadata's distribution lookup
         names = [e.name for e in entries if e.name.endswith(DIST_SUFFIXES)]
     return tuple(sorted(names))
@@ -460,7 +462,7 @@ class _Recorder:
         racy = status.st_mtime_ns >= seen - RACY_NS
         if kind == "projects":  # a walk: the root's modification time says nothing of the folders below
             return (None, _projection(kind, path))
-        if kind in ("modules", "manifests", "dists", "docker"):
+        if kind in ("modules", "manifests", "dists", "docker", "readmes"):
             return (None if racy else _file_state(status), _projection(kind, path))
         if kind == "exists":
             state = _exists_state(status)
@@ -547,6 +549,8 @@ class _Recorder:
                     return "modules" if frame.f_locals.get("strict") else "dir"
                 if code.co_name in ("matches", "manifest_candidates"):
                     return "manifests"
+                if code.co_name == "_docker_run_mounts":
+                    return "readmes"  # only the names of READMEs and Makefiles (their text is a file dep)
                 if code.co_name == "_docker_clones_below":
                     # Its first listing (of a folder above the notebook, which gains folders all the
                     # time) reads only the names of container folders; those below are read whole.
