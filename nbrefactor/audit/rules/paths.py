@@ -2220,6 +2220,19 @@ def _empty_folder_made(ctx: RuleContext, group: Sequence[LiteralFinding]) -> boo
     return spelled <= len(group)
 
 
+def _one_named_file(ctx: RuleContext, group: Sequence[LiteralFinding]) -> Optional[tuple[str, list, list[LiteralFinding]]]:
+    """For a group that names one file (not a folder or a template) only through Python arguments:
+    its path, the cells whose source names it and the group in notebook order; else None. What the
+    round-trip and I/O-lesson folds both start from."""
+    path = _normal_path(group[0].value)
+    if not path or path.endswith("/") or "{" in path or "." not in path.rpartition("/")[2]:
+        return None
+    if any(f.source != "python" or f.argument is None for f in group):
+        return None
+    naming = [ca for ca in ctx.cells if path in ca.cell.source.replace("\\", "/")]
+    return path, naming, sorted(group, key=lambda f: (f.ca.cell.index, f.line))
+
+
 def _read_back_at_once(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
     """Is this file the notebook's own round trip, named nowhere else in the notebook? Either written
     and read back in one cell (`img2.save("out.jpg", exif=exif_bytes)`, then `Image.open("out.jpg")`
@@ -2228,13 +2241,10 @@ def _read_back_at_once(ctx: RuleContext, group: Sequence[LiteralFinding]) -> boo
     "profile.bin")`) into a result nothing later reads: an I/O lesson. The notebook writes the file
     before any use, where it runs: it fails nowhere and has nothing to configure (fair check 21:
     self-consumed-staging-file, io-lesson-demo)."""
-    path = _normal_path(group[0].value)
-    if not path or path.endswith("/") or "{" in path or "." not in path.rpartition("/")[2]:
+    named = _one_named_file(ctx, group)
+    if named is None:
         return False
-    if any(f.source != "python" or f.argument is None for f in group):
-        return False
-    naming = [ca for ca in ctx.cells if path in ca.cell.source.replace("\\", "/")]
-    ordered = sorted(group, key=lambda f: (f.ca.cell.index, f.line))
+    path, naming, ordered = named
     first = ordered[0]
     if len(naming) == 1 and len({f.ca.cell.index for f in group}) == 1:
         # (not an archive the cell extracts, `ZipFile("orders.zip")` then `extractall("unpacked")`:
@@ -2276,13 +2286,10 @@ def _io_lesson(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
     a heading about saving ("#### Saving Figure": `figure = plt.figure(figsize=(8, 5))`,
     `figure.savefig("Savedfigure.png")`). The file is the lesson's output, not an input or a result
     to configure (fair check 22: io-lesson-demo)."""
-    path = _normal_path(group[0].value)
-    if not path or path.endswith("/") or "{" in path or "." not in path.rpartition("/")[2]:
+    named = _one_named_file(ctx, group)
+    if named is None:
         return False
-    if any(f.source != "python" or f.argument is None for f in group):
-        return False
-    naming = [ca for ca in ctx.cells if path in ca.cell.source.replace("\\", "/")]
-    ordered = sorted(group, key=lambda f: (f.ca.cell.index, f.line))
+    _, naming, ordered = named
     writes = [f for f in ordered if f.argument.direction in ("write", "both")]
     reads = [f for f in ordered if f.argument.direction == "read"]
     if not writes or writes[0] is not ordered[0] or len(writes) + len(reads) != len(ordered):
