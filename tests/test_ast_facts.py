@@ -5,8 +5,6 @@ cells it leaves to libcst are the ones it says it does."""
 from __future__ import annotations
 
 import ast
-import json
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +14,7 @@ from nbrefactor.audit.ast_facts import facts_from_ast
 from nbrefactor.audit.ipython import mask_cell
 from nbrefactor.audit.types import Cell
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+from fixture_cells import raw_code_sources
 
 # Each read the same both ways (and by CPython's tree: none of them is left to libcst).
 SAME = (
@@ -92,31 +90,18 @@ def test_what_cpython_tree_cannot_say_is_left_to_libcst(python):
 
 def test_every_fixture_cell_gives_the_same_facts_both_ways():
     read = 0
-    seen: set[str] = set()
-    for path in sorted(FIXTURES.rglob("*.ipynb")):
-        try:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        except (ValueError, UnicodeDecodeError, AttributeError):
+    for source in raw_code_sources():
+        python = mask_cell(source, frozenset(), frozenset()).python
+        if not python.strip() or analysis._cpython_syntax_error(python) is not None or analysis.too_complex(python):
             continue
-        for cell in cells if isinstance(cells, list) else []:
-            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-                continue
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else source
-            if not isinstance(source, str) or source in seen:
-                continue
-            seen.add(source)
-            python = mask_cell(source, frozenset(), frozenset()).python
-            if not python.strip() or analysis._cpython_syntax_error(python) is not None or analysis.too_complex(python):
-                continue
-            try:
-                tree = analysis.python_tree(python)
-            except (SyntaxError, ValueError):
-                continue
-            from_ast = facts_from_ast(python, tree)
-            if from_ast is not None:
-                read += 1
-                assert from_ast == libcst_facts(python), path
+        try:
+            tree = analysis.python_tree(python)
+        except (SyntaxError, ValueError):
+            continue
+        from_ast = facts_from_ast(python, tree)
+        if from_ast is not None:
+            read += 1
+            assert from_ast == libcst_facts(python), source
     assert read > 500
 
 

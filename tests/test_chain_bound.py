@@ -1,14 +1,9 @@
 """`guards._chain_bound` lets `too_complex` skip the tokenizer; it must never be below what the
 tokenizer counts, or a cell libcst cannot handle in time would reach it."""
 
-from pathlib import Path
-
 from nbrefactor.audit.guards import MAX_CHAIN, _chain_bound, cell_complexity, too_complex
-from nbrefactor.audit.ipython import mask_cell
-from nbrefactor.audit.loader import read_notebook
-from nbrefactor.audit.types import Notebook
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
+from fixture_cells import masked_code_sources
 
 EDGE_CASES = [
     "x = a ** b // c << d >> e <= f >= g != h == i := j",  # multi-character operators count once
@@ -22,10 +17,7 @@ EDGE_CASES = [
 
 def test_the_bound_is_never_below_the_tokenizers_count():
     sources = list(EDGE_CASES)
-    for path in sorted(FIXTURES.rglob("*.ipynb")):
-        notebook = read_notebook(path)
-        if isinstance(notebook, Notebook):
-            sources.extend(mask_cell(c.source).python for c in notebook.code_cells)
+    sources.extend(masked_code_sources())
     assert len(sources) > 100  # the corpus really was read
     for source in sources:
         found = cell_complexity(source)

@@ -6,7 +6,6 @@ and `migrate` leaves such a cell out of a package as it does a cell that does no
 from __future__ import annotations
 
 import ast
-import json
 import warnings
 from pathlib import Path
 from typing import Optional
@@ -24,7 +23,7 @@ from nbrefactor.cli.app import main
 from nbrefactor.compile.plan import plan_model
 from nbrefactor.config import Settings
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+from fixture_cells import raw_code_sources
 
 # (cell, the kernel's message, line, column): CPython 3.11's words, as IPython shows them.
 REFUSED = (
@@ -106,24 +105,9 @@ def _every_statement_compiled(python: str, tree: ast.Module) -> Optional[tuple[s
     return None
 
 
-def _fixture_sources() -> list[str]:
-    found: dict[str, None] = {}
-    for path in sorted(FIXTURES.rglob("*.ipynb")):
-        try:  # fixtures include broken files on purpose
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        except (ValueError, UnicodeDecodeError, AttributeError):
-            continue
-        for cell in cells if isinstance(cells, list) else []:
-            if isinstance(cell, dict) and cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                text = "".join(source) if isinstance(source, list) else source
-                if isinstance(text, str):
-                    found[text] = None
-    return list(found)
-
 
 def test_the_screen_agrees_with_compiling_every_statement():
-    sources = _fixture_sources() + [s for s, *_ in REFUSED] + list(ACCEPTED)
+    sources = raw_code_sources() + [s for s, *_ in REFUSED] + list(ACCEPTED)
     compared = refused = 0
     for source in sources:
         python = mask_cell(source).python

@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import re
 
-from pathlib import Path
-
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from nbrefactor.audit.analysis import analyse_cell, node_positions
-from nbrefactor.audit.ipython import mask_cell
-from nbrefactor.audit.loader import read_notebook
-from nbrefactor.audit.types import Cell, Notebook
+from nbrefactor.audit.types import Cell
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
+from fixture_cells import masked_code_sources
 
 EDGE_CASES = [
     "",
@@ -41,12 +37,7 @@ def libcst_positions(module: cst.Module) -> dict:
 
 
 def corpus_cells() -> list[str]:
-    sources = []
-    for path in sorted(FIXTURES.rglob("*.ipynb")):
-        notebook = read_notebook(path)
-        if isinstance(notebook, Notebook):
-            sources.extend(mask_cell(c.source).python for c in notebook.code_cells)
-    return sources
+    return masked_code_sources()
 
 
 @pytest.mark.parametrize("source", EDGE_CASES)

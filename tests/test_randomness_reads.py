@@ -62,28 +62,20 @@ def _reference(node: ast.AST, name: str, local: frozenset = frozenset()):
 
 
 def test_the_one_walk_index_equals_the_per_name_walk_on_every_fixture_cell():
-    import json
     import warnings
-    from pathlib import Path
 
-    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
+    from fixture_cells import raw_code_sources
+
     compared = 0
-    for path in sorted(fixtures.rglob("*.ipynb")):
+    for source in raw_code_sources():
         try:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        except (ValueError, UnicodeDecodeError, AttributeError):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(source)
+        except (SyntaxError, ValueError):
             continue
-        for cell in cells:
-            source = cell.get("source", "") if isinstance(cell, dict) else ""
-            source = "".join(source) if isinstance(source, list) else source
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    tree = ast.parse(source)
-            except (SyntaxError, ValueError):
-                continue
-            index = _global_load_lines(tree)
-            for name in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}:
-                assert index.get(name, []) == list(_reference(tree, name)), (path.name, name)
-                compared += 1
+        index = _global_load_lines(tree)
+        for name in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}:
+            assert index.get(name, []) == list(_reference(tree, name)), (source, name)
+            compared += 1
     assert compared > 1000

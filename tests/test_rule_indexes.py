@@ -21,7 +21,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -35,7 +34,7 @@ from nbrefactor.audit.rules import Example, RuleContext
 from nbrefactor.audit.rules import downloads, paths, randomness, removed_apis, rerun
 from nbrefactor.audit.types import Notebook
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+from fixture_cells import FIXTURES, raw_code_sources
 
 SOURCES = (
     "import numpy as np\nx = np.float(3)\n",
@@ -53,23 +52,7 @@ def _notebook(*cells: str) -> Notebook:
 
 
 def _fixture_sources(limit: int = 400) -> list[str]:
-    found: dict[str, None] = {}
-    for path in sorted(FIXTURES.rglob("*.ipynb")):
-        try:  # fixtures include broken files on purpose
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        except (ValueError, UnicodeDecodeError, AttributeError):
-            continue
-        for cell in cells if isinstance(cells, list) else []:
-            if not isinstance(cell, dict):
-                continue
-            if cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                text = "".join(source) if isinstance(source, list) else source
-                if isinstance(text, str):
-                    found[text] = None
-        if len(found) >= limit:
-            break
-    return list(found)
+    return raw_code_sources(limit)
 
 
 @pytest.mark.parametrize("source", SOURCES)
