@@ -138,7 +138,9 @@ def test_hid001_a_pasted_copy_or_neighbouring_ties_prove_no_second_session():
 
 
 def test_hid001_one_late_rerun_is_one_finding_with_the_stale_cells_related():
-    cells = [("x = 1", 1), ("y = x + 1", 20)] + [(f"z{i} = y + {i}", i + 1) for i in range(1, 9)]
+    # `y = 2`: a setting re-run alone after its readers (an edit), not a rebuild of the same value
+    # from `x` (hid39: `y = x + 1` re-run with `x` unchanged since is no finding).
+    cells = [("x = 1", 1), ("y = 2", 20)] + [(f"z{i} = y + {i}", i + 1) for i in range(1, 9)]
     diags = audit(*cells)
     assert found(diags, "HID001") == [("HID001", 2, 1)]
     (d,) = [d for d in diags if d.code == "HID001"]
@@ -496,12 +498,19 @@ def test_kernel_sessions_find_a_section_run_again_after_a_restart():
 def test_hid001_cell_run_before_a_late_rerun_names_its_own_relation():
     # Cell 2 re-run late ([15]) is one finding, cell 5 related. Cell 5 ([10]) is no second
     # finding "before cell 2 above it": it names what is left, the cell below it that ran before it.
-    diags = audit(("base = 1", 1), ("step = base + 1", 15), ("scale = 3", 2), ("table = [base, scale]", 3),
+    # (`step = 2`, a setting edited and re-run: `step = base + 1` would rebuild the same 2, no finding.)
+    diags = audit(("base = 1", 1), ("step = 2", 15), ("scale = 3", 2), ("table = [base, scale]", 3),
                   ("total = step * scale", 10), ("shown = total + 1", 6), ("print(shown, table)", 7))
     assert found(diags, "HID001") == [("HID001", 2, 1), ("HID001", 5, 1)]
     assert messages(diags, "HID001")[1] == (
         "Cell 5 ran as [10], after cell 6 below it (run as [6]): it was re-run late, and the outputs below were not computed from it"
     )
+    # Rebuilt from `base`, which nothing wrote again, cell 2 is no finding; cell 5 keeps its own
+    # relation, still not "before cell 2 above it" (hid39, hid001-rerun-same-value).
+    same = audit(("base = 1", 1), ("step = base + 1", 15), ("scale = 3", 2), ("table = [base, scale]", 3),
+                 ("total = step * scale", 10), ("shown = total + 1", 6), ("print(shown, table)", 7))
+    assert found(same, "HID001") == [("HID001", 5, 1)]
+    assert messages(same, "HID001")[0] == messages(diags, "HID001")[1]
 
 
 def test_hid001_stretch_run_bottom_up_is_one_finding():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 import ast
+import builtins
 import difflib
 import re
 from collections import Counter
@@ -19,6 +20,7 @@ from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import (
     STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use,
@@ -29,6 +31,7 @@ from nbrefactor.config import rule_enabled
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.project import load_blank_paths
+from nbrefactor.audit.rules.randomness import _facts as _randomness_facts
 from nbrefactor.audit.rules.structure import empty_assignment, exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
@@ -129,7 +132,16 @@ class OutOfOrderExecution(Rule):
         "magic, draw, seed, file write or definition; and a cell reading what it binds ran after it, redrawing the "
         "section's plot) writes the value its "
         "earlier run wrote: a reader that ran before its recorded run, with no other writer run before it, read that same "
-        "value. A settings cell re-run alone after an edit (`epochs = 20`, nothing run after it reads it) stays reported. Writes "
+        "value. A settings cell re-run alone after an edit (`epochs = 20`, nothing run after it reads it) stays reported. "
+        "Nor is a cell re-run late that provably rebuilt the values its earlier run gave the cells below "
+        "(`X_covar, y_covar = X_test.copy(), y_test.copy()` then `X_covar[gentoo, 1] -= 5`): it reads values other cells "
+        "made, and each of them had the same last writer (by count, that writer in order and the one above it top to "
+        "bottom) at its re-run as when the first cell below read what it binds; it has no magic, definition, file write, "
+        "clock, call of another cell's object (`model(x)`) or draw or training (but a draw given a literal seed, "
+        "`rvs(random_state=2)`, and the fit of a scaler or encoder it makes, `MinMaxScaler().fit_transform(…)`); it "
+        "changes in place only new objects it bound itself (a literal or a copy: not `X_covar = X_test`); the notebook "
+        "functions it calls change nothing outside them; it reads no file when another cell may write one; and no cell "
+        "below that read it saved an error (a `NameError` shows there was no earlier run). Writes "
         "are bindings, in-place changes, `del` and calls of methods not known to only read; a cell calling a "
         "notebook function reads what its body reads, but for the names the cell binds before the call (a section "
         "that rebinds `models` and then runs a helper reading `models` reads its own); cells with "
@@ -434,6 +446,11 @@ class OutOfOrderExecution(Rule):
             else:
                 reported = members
             if not reported:
+                if late:
+                    # A late re-run that changed no value (it rebuilt what its earlier run gave the
+                    # cells below) is no partner of theirs either: a cell below that is out of order
+                    # itself is reported against the cells it did disagree with, not as run before it.
+                    covered.update((m, o.index) for m in inside for o in others)
                 continue
             cell = reported[0]
             if notebook.is_python and all(c.index in display and _display_only(display[c.index]) for c in (*members, *others)):
@@ -1197,7 +1214,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
     for entries in writes.values():
         entries.sort(key=lambda w: (w[0], w[1]))
     session = _sessions(ctx)
-    restored_sources = _restored_source_cells(ctx, flow)
+    restored_sources = _restored_source_cells(ctx, flow) | _same_value_reruns(ctx, flow, writes, function_reads, session)
     for ca in cells:
         count = ca.cell.execution_count
         if count is None:
@@ -1293,6 +1310,281 @@ def _restored_source_cells(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
                for r in flow.reads):
             sources.add(index)
     return frozenset(sources)
+
+
+# Calls whose answer depends on when they run (the clock, an id, what the user types).
+_CLOCK_CALL = re.compile(r"(?:^|\.)(?:now|today|utcnow|time|time_ns|perf_counter|monotonic|uuid\d|getpid|input|getpass)$")
+# Calls that draw, train or run something whose answer may differ between runs: the drawing and
+# training part of `_MUTATOR_METHOD` (whose other names, `set_xlim`, `add_subplot`, are changes of
+# a receiver, checked apart), with scipy's `rvs`, `random.gauss` and augmenters.
+_DRAW_OR_TRAIN_CALL = re.compile(
+    r"(?:_*next_*|fit\w*|partial_fit|train\w*|step\w*|learn\w*|search\w*|optimi[sz]e\w*|minimi[sz]e\w*|solve\w*"
+    r"|tune\w*|calibrate\w*|sample\w*|shuffle|permutation|choices?|integers|randint|rand|randn|random\w*|normal"
+    r"|uniform|standard_\w+|binomial|poisson|exponential|multinomial|multivariate_normal|beta|gamma|gauss|rvs"
+    r"|augment\w*|substitute|fetch\w*|download\w*|run\w*|execute\w*|send|\w+_)"
+)
+# A keyword that seeds the call's own generator (`rvs(size=60, random_state=2)`, `sample(frac=1, seed=0)`).
+_SEED_KEYWORDS = frozenset({"random_state", "seed", "random_seed", "rng"})
+# `X_test.copy()`: a copy of a value, not of a file (`_OUTSIDE_EFFECT` names `copy(` for `shutil.copy`).
+_VALUE_COPY = re.compile(r"\.copy\(\s*(?:deep\s*=\s*True\s*)?\)")
+
+
+# Estimators whose fit computes the same statistics from the same data every time (no draw):
+# a scaler or encoder re-fit late on unchanged data (fair check 22, 4_feature_scaling cells 15/22).
+_DETERMINISTIC_ESTIMATORS = frozenset(
+    f"sklearn.preprocessing.{name}" for name in (
+        "MinMaxScaler", "StandardScaler", "RobustScaler", "MaxAbsScaler", "Normalizer", "Binarizer",
+        "OneHotEncoder", "OrdinalEncoder", "LabelEncoder", "LabelBinarizer", "PolynomialFeatures",
+    )
+) | {"sklearn.impute.SimpleImputer"}
+_ESTIMATOR_FIT = frozenset({"fit", "fit_transform", "transform", "inverse_transform"})
+
+
+def _deterministic_estimators(tree: ast.AST, resolve: Callable[[str], str]) -> set[str]:
+    """Names the cell binds, at module level, to a new `_DETERMINISTIC_ESTIMATORS` instance
+    (`scaler = MinMaxScaler()`), and to nothing else."""
+    found: dict[str, bool] = {}
+    for statement in getattr(tree, "body", []):
+        if not isinstance(statement, ast.Assign):
+            continue
+        value = statement.value
+        made = isinstance(value, ast.Call) and resolve(dotted_name(value.func) or "") in _DETERMINISTIC_ESTIMATORS
+        for target in statement.targets:
+            if isinstance(target, ast.Name):
+                found[target.id] = found.get(target.id, True) and made
+    return {name for name, ok in found.items() if ok}
+
+
+def _seeded_by_literal(call) -> bool:
+    return any(a.keyword in _SEED_KEYWORDS and a.number is not None for a in call.args)
+
+
+def _deterministic_calls(calls: Iterable, estimators: AbstractSet[str] = frozenset()) -> bool:
+    """No call that draws, trains, reads a clock, changes global state or may leave a file: every
+    run of them gives the same answers from the same inputs (draws and training: `sample`,
+    `shuffle`, `fit`, `train_test_split`, `_DRAW_OR_TRAIN_CALL`). A call given a literal seed
+    (`random_state=2`) draws the same numbers each run; `X_test.copy()` copies no file."""
+    for c in calls:
+        name = c.func or c.method
+        if c.receiver in estimators and c.method in _ESTIMATOR_FIT:
+            continue  # `scaler.fit_transform(num_feats)` of a scaler the cell made
+        if _GLOBAL_STATE_CALL.search(name) or _CLOCK_CALL.search(name):
+            return False
+        if _OUTSIDE_EFFECT.search(c.method + "(") and not (c.method == "copy" and c.receiver and not c.args):
+            return False
+        if (_DRAW_OR_TRAIN_CALL.fullmatch(c.method) or "random" in name.lower()) and not _seeded_by_literal(c):
+            return False
+    return True
+
+
+def _fresh_bindings(tree: ast.AST) -> set[str]:
+    """Names each module-level binding of the cell gives a new object no other name holds: a
+    literal, a display or comprehension, arithmetic, or a copy (`X_test.copy()`, `deepcopy(d)`).
+    An in-place change of such a name changes nothing another cell holds; one of `X_covar = X_test`
+    or `v = arr.reshape(…)` (a view) would change the other cell's value too."""
+    fresh: dict[str, bool] = {}
+
+    def is_fresh(value: ast.expr) -> bool:
+        if isinstance(value, (ast.Constant, ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp, ast.BinOp)):
+            return True
+        if isinstance(value, ast.Tuple):
+            return all(is_fresh(e) for e in value.elts)
+        if isinstance(value, ast.Call) and not value.args[1:]:
+            func = value.func
+            called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            return called in ("copy", "deepcopy")
+        return False
+
+    for statement in getattr(tree, "body", []):
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    fresh[target.id] = fresh.get(target.id, True) and is_fresh(statement.value)
+                elif isinstance(target, ast.Tuple) and isinstance(statement.value, ast.Tuple) and len(target.elts) == len(statement.value.elts):
+                    for t, v in zip(target.elts, statement.value.elts):
+                        if isinstance(t, ast.Name):
+                            fresh[t.id] = fresh.get(t.id, True) and is_fresh(v)
+                else:
+                    for t in ast.walk(target):
+                        if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store):
+                            fresh[t.id] = False
+        else:
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    fresh[node.id] = False
+    return {name for name, ok in fresh.items() if ok}
+
+
+def _pure_function(ctx: RuleContext, name: str, drawing_functions: frozenset[str], seen: set[str]) -> bool:
+    """The notebook function `name` (and every notebook function its body reads) changes nothing
+    outside itself and draws nothing: no `global`, no method that may change a parameter or a
+    global (`clf.fit(X, y)` in a helper), no item or attribute assignment on one, and only
+    deterministic calls. A class, or a name defined more than once, is not known to be pure."""
+    if name in seen:
+        return True
+    seen.add(name)
+    if name in drawing_functions:
+        return False
+    flow = name_flow(ctx)
+    defs = [d for d in flow.definitions if d.name == name]
+    if len(defs) != 1 or defs[0].kind is not DefKind.FUNCTION:
+        return False
+    ca = next((c for c in ctx.cells if c.cell.index == defs[0].cell), None)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None or ca.facts.globals_declared:
+        return False
+    node = next((s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name), None)
+    if node is None:
+        return False
+    params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+    params |= {a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None}
+    local = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} - params
+    for n in ast.walk(node):
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, (ast.AugAssign, ast.AnnAssign)) else []
+        for t in targets:
+            if isinstance(t, (ast.Subscript, ast.Attribute)):
+                root = t
+                while isinstance(root, (ast.Subscript, ast.Attribute)):
+                    root = root.value
+                if not (isinstance(root, ast.Name) and root.id in local):
+                    return False  # changes a parameter's or a global's items
+    calls = [c for c in ca.facts.calls if c.owner == name]
+    if not _deterministic_calls(calls):
+        return False
+    kept = _kept_query_calls(ca)
+    modules = {d.name for d in flow.definitions if d.kind is DefKind.IMPORT} - {
+        d.name for d in flow.definitions if d.kind is not DefKind.IMPORT
+    }
+    for c in calls:
+        base = c.receiver.split(".")[0]
+        if base and base not in local and base not in modules and _may_change_receiver(c, kept):
+            return False
+    called = {r.name for r in ca.facts.deferred_reads}
+    notebook_functions = {d.name for d in flow.definitions if d.kind in (DefKind.FUNCTION, DefKind.CLASS)}
+    return all(_pure_function(ctx, other, drawing_functions, seen) for other in called & notebook_functions)
+
+
+def _same_value_reruns(
+    ctx: RuleContext, flow: NameFlow, writes: dict[str, list[tuple[int, int, Optional[int]]]],
+    function_reads: dict[str, set[str]], session: dict[int, int],
+) -> frozenset[int]:
+    """Cells re-run late that provably rebuilt the values their earlier run gave the cells below
+    (fair checks 20–22, hid001-rerun-same-value: `X_covar, y_covar = X_test.copy(), y_test.copy()`
+    re-run after the plot that read it, `X_test` from the seeded split nothing rebound since).
+    All of: the cell parses, has no magic, definition, `global`, draw (but one given a literal
+    seed), training, clock, global-state call or file write, and reads no file when another cell
+    may write one; every in-place change is of a name the cell bound itself to a new object
+    (`_fresh_bindings`), and no method it calls may change another cell's value; the notebook
+    functions it calls are pure (`_pure_function`); and every name it reads from other cells
+    (through those functions too) had the same last writer, by count in its session, at its
+    re-run as at the earliest count of a cell below that read what it binds, that writer being
+    the one above it top to bottom and itself in order; no reader below saved an error. It then
+    computed the same values at both runs. A cell that reads nothing other cells made (literals,
+    one file read) is `_restored_source_cells`' case: a settings cell re-run after an edit stays
+    reported."""
+    drawing: Optional[tuple[frozenset[int], frozenset[str]]] = None  # RND's draws, found when first asked
+
+    def draws() -> tuple[frozenset[int], frozenset[str]]:
+        nonlocal drawing
+        if drawing is None:
+            rf = _randomness_facts(ctx)[1]
+            every = (*rf.draws, *rf.unseeded_generators)
+            drawing = (frozenset(d.ca.cell.index for d in every),
+                       frozenset(d.call.owner for d in every if d.call.in_function and d.call.owner))
+        return drawing
+    module_names = {d.name for d in flow.definitions if d.kind is DefKind.IMPORT} - {
+        d.name for d in flow.definitions if d.kind is not DefKind.IMPORT
+    }
+    notebook_functions = {d.name for d in flow.definitions if d.kind in (DefKind.FUNCTION, DefKind.CLASS)}
+    bound = {d.name for d in flow.definitions} - module_names
+    writes_files = any(_OUTSIDE_EFFECT.search(_VALUE_COPY.sub("", ca.cell.source)) or any(m.kind == "shell" for m in ca.magics)
+                       for ca in ctx.cells)
+    reads_by_cell: dict[int, list[Read]] = {}
+    for r in flow.reads:
+        reads_by_cell.setdefault(r.cell, []).append(r)
+    mutated_by_cell: dict[int, list[Union[Mutation, Deletion]]] = {}
+    for m in (*flow.mutations, *flow.deletions):
+        mutated_by_cell.setdefault(m.cell, []).append(m)
+
+    def last_writer(name: str, before: int, home: int, exclude: int) -> Optional[int]:
+        ran = [w for w in writes.get(name, ()) if w[0] != exclude and w[2] is not None and w[2] < before
+               and session.get(w[0], 0) == home]
+        return max(ran, key=lambda w: (w[2], w[0], w[1]))[0] if ran else None
+
+    def top_down_writer(name: str, cell: int) -> Optional[int]:
+        above = [w for w in writes.get(name, ()) if w[0] < cell]
+        return above[-1][0] if above else None
+
+    by_index = {ca.cell.index: ca for ca in ctx.cells}
+    # Writers that ran out of order themselves (`summary_small` re-computed at [13] after the cells
+    # below it): the re-run's earlier run may have come before theirs and read their older value.
+    disordered = {executed[position].index for executed, position in _out_of_order(ctx)}
+    found: set[int] = set()
+    for ca in ctx.cells:
+        f, index, count = ca.facts, ca.cell.index, ca.cell.execution_count
+        if (
+            count is None or f.syntax_error is not None or not ca.masked.is_python or ca.magics
+            or f.globals_declared or f.functions or f.classes or not f.defined
+            or _OUTSIDE_EFFECT.search(_VALUE_COPY.sub("", ca.cell.source))
+        ):
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        estimators = _deterministic_estimators(tree, ctx.facts.resolve)
+        if not _deterministic_calls((c for c in f.calls if not c.in_function), estimators):
+            continue
+        home = session.get(index, 0)
+        own = {d.name for d in f.defined}
+        first_bound: dict[str, int] = {}
+        for d in f.defined:
+            first_bound[d.name] = min(first_bound.get(d.name, d.line), d.line)
+        fresh = _fresh_bindings(tree) | estimators
+        if any(m.name not in fresh or first_bound.get(m.name, m.line + 1) >= m.line for m in mutated_by_cell.get(index, ())):
+            continue  # it changes something it did not make itself
+        kept = _kept_query_calls(ca)
+        if any(c.receiver.split(".")[0] in bound - fresh and _may_change_receiver(c, kept)
+               for c in f.calls if not c.in_function):
+            continue  # `model.fit(…)`, `items.append(…)` on a value another cell made
+        if writes_files and any(a.string is not None for c in f.calls for a in c.args):
+            continue  # it may read a file another cell writes
+        if any(not c.receiver and c.func in bound - notebook_functions - own for c in f.calls if not c.in_function):
+            continue  # `model(x)` calls an object another cell made, which may draw (dropout) or keep state
+        inputs: set[str] = set()
+        for r in reads_by_cell.get(index, ()):
+            if r.flow is Flow.BUILTIN or r.name in module_names:
+                continue
+            if r.name in first_bound and first_bound[r.name] < r.line:
+                continue  # its own value
+            inputs.add(r.name)
+        called = inputs & notebook_functions
+        if called and not all(_pure_function(ctx, name, draws()[1], set()) for name in called):
+            continue
+        for name in called:
+            inputs |= (function_reads.get(name, set()) - module_names) - notebook_functions
+        inputs -= {n for n in inputs if n not in writes and hasattr(builtins, n)}  # `len` read in a helper's body
+        if not inputs - notebook_functions:
+            continue  # literals or a file read only: `_restored_source_cells` decides
+        partners = [
+            r for r in flow.reads
+            if r.cell != index and r.name in own and r.count is not None and r.count < count
+            and session.get(r.cell, 0) == home and top_down_writer(r.name, r.cell) == index
+        ]
+        if not partners or index in draws()[0]:
+            continue
+        if any(o.output_type == "error" for r in partners for o in by_index[r.cell].cell.outputs):
+            # A reader that failed (`NameError: name 'saved_model_sampled' is not defined`, fair
+            # check 21, Informer cell 45) may not have seen an earlier run of the cell at all.
+            continue
+        earliest = min(r.count for r in partners)
+        writers = {name: last_writer(name, count, home, index) for name in inputs}
+        if all(
+            writer is not None and writer not in disordered
+            and writer == last_writer(name, earliest, home, index) == top_down_writer(name, index)
+            for name, writer in writers.items()
+        ):
+            found.add(index)
+    return frozenset(found)
 
 
 def _literal_or_file_read(ca: CellAnalysis, own: set[str]) -> Optional[int]:
