@@ -271,3 +271,84 @@ def test_secret_placeholders_and_credential_names_are_the_tables_and_derived_onc
         assert secrets.is_credential_value(f"Zx{number}q9Lm3Tp", fresh)
         first = first or list(read)
     assert read == first and {"placeholders", "credentials"} <= set(read), read
+
+
+# --- twenty-fifth round ------------------------------------------------------------------------------
+
+def _old_switches(facts):
+    """`randomness._switches` as it was before the twenty-fifth round: the notebook's single-assignment
+    index built afresh for every notebook, whether or not a cell binds a switch literal at its top."""
+    from nbrefactor.audit.analysis import _index_single_assignments, cell_python_tree
+    from nbrefactor.audit.rules.randomness import _switch_value
+
+    found = {}
+    tops = {}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is not None and "parameters" not in ca.cell.tags:
+            tops.update((id(stmt), stmt) for stmt in tree.body)
+    for name, statements in _index_single_assignments(facts).items():
+        values = {_switch_value(statement) if id(statement) in tops else None for statement in statements}
+        if len(values) == 1 and None not in values:
+            found[name] = values.pop()[1]
+    return found
+
+
+SWITCH_CELLS = (
+    ("load_pretrained = True", "if load_pretrained:\n    x = 1\nelse:\n    x = 2"),
+    ("train = 0\nn: int = 1", "if not train:\n    pass"),
+    ("flag = None", "for i in range(3):\n    flag = True"),  # bound another way: no switch
+    ("a = b = False", "def f():\n    c = True\n    return c"),  # `c` is no top statement
+    ("x = 2\ny = 'True'\nz: bool", "q = 1.0"),  # no switch literal at any top
+)
+
+
+def _switch_notebooks():
+    import json as _json
+
+    from nbrefactor.audit.loader import parse_notebook, read_notebook
+    from nbrefactor.audit.rules import Example
+    from nbrefactor.audit.types import Notebook
+
+    for cells in SWITCH_CELLS:
+        yield parse_notebook("nb.ipynb", _json.dumps(Example(cells=cells).notebook_json()).encode("utf-8"))
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        nb = read_notebook(path)
+        if isinstance(nb, Notebook):  # fixtures include broken files on purpose
+            yield nb
+
+
+def test_rnd_switches_are_the_old_computation_on_every_fixture_notebook_and_written_switches():
+    """`_switches` returns before the single-assignment index when no cell's top binds a switch
+    literal; its answer is the old one's on all fixture notebooks and on written switches (some
+    of which are switches, so the screen is seen to let them through)."""
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.rules.randomness import _switches
+
+    seen = 0
+    for nb in _switch_notebooks():
+        facts = analyse_notebook(nb)
+        old = _old_switches(facts)
+        assert _switches(facts) == old, nb.path
+        seen += bool(old)
+    assert seen >= 3  # the written switches, at least, are found
+
+
+def test_the_single_assignment_index_is_kept_for_the_last_notebook_and_equals_a_fresh_one(monkeypatch):
+    """RND's switches and the rules' `single_assignments` read one index per notebook: it is built
+    once for the notebook, again for another one, and equal to a fresh computation."""
+    from nbrefactor.audit import analysis
+    from nbrefactor.audit.analysis import analyse_notebook, index_single_assignments
+
+    notebooks = list(_switch_notebooks())[:2]
+    first, second = (analyse_notebook(nb) for nb in notebooks)
+    built = []
+    index = analysis._index_single_assignments
+    monkeypatch.setattr(analysis, "_index_single_assignments", lambda f: built.append(f) or index(f))
+    answer = index_single_assignments(first)
+    assert index_single_assignments(first) is answer
+    assert built == [first]
+    assert index_single_assignments(second) == index(second)
+    assert index_single_assignments(first) == index(first)
+    assert built == [first, second, first]
+    assert answer == index(first) and set(answer) >= {"load_pretrained"}
