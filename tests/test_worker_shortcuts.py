@@ -352,3 +352,66 @@ def test_the_single_assignment_index_is_kept_for_the_last_notebook_and_equals_a_
     assert index_single_assignments(first) == index(first)
     assert built == [first, second, first]
     assert answer == index(first) and set(answer) >= {"load_pretrained"}
+
+
+def _fixture_functions(limit: int = 600):
+    """Function definitions of fixture cells (module level and nested) and of written cells."""
+    import ast as _ast
+    import json as _json
+
+    written = (
+        "def train(inputs, targets, weights, eta, n):\n    for _ in range(n):\n        weights -= eta * inputs\n    return weights\n",
+        "def prep(lam, spec):\n    lam = lam[:-1]\n    loglam = lam\n    return [lam, loglam, spec]\n",
+        "def fresh(w):\n    w = [0, 0]\n    w += [1]\n    return w\n",
+        "def outer(a):\n    def inner(b):\n        b += 1\n        return b\n    a *= 2\n    return a\n",
+    )
+    sources = list(written)
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        try:  # fixtures include broken files on purpose
+            cells = _json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            continue
+        for cell in cells if isinstance(cells, list) else []:
+            if isinstance(cell, dict) and cell.get("cell_type") == "code":
+                source = cell.get("source", "")
+                text = "".join(source) if isinstance(source, list) else source
+                if isinstance(text, str) and "def " in text:
+                    sources.append(text)
+    found = []
+    for source in sources:
+        try:
+            tree = _ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue  # magics, other languages: not a function the walker reads
+        found.extend(n for n in _ast.walk(tree) if isinstance(n, (_ast.FunctionDef, _ast.AsyncFunctionDef)))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def test_hid009s_argument_steps_are_remembered_per_definition_and_equal_a_fresh_computation(monkeypatch):
+    """The walker and `argument_stepping_functions` read one answer per function definition: equal
+    to the computation on every function of the fixture cells (and written steps, some of which
+    are found), computed once per definition and told apart by identity, not by text."""
+    import ast as _ast
+
+    from nbrefactor.audit.rules import rerun
+
+    functions = _fixture_functions()
+    assert len(functions) > 100
+    computed = []
+    compute = rerun._computed_argument_steps
+    monkeypatch.setattr(rerun, "_computed_argument_steps", lambda fn: computed.append(fn) or compute(fn))
+    rerun._ARGUMENT_STEPS.clear()
+    stepping = 0
+    for fn in functions[:400]:
+        answer = rerun._argument_steps(fn)
+        assert answer == compute(fn), _ast.unparse(fn)[:200]
+        assert rerun._argument_steps(fn) is answer
+        stepping += bool(answer)
+    assert computed == functions[:400]
+    assert stepping >= 3
+    twin = _ast.parse(_ast.unparse(functions[0])).body[0]  # the same text, another definition
+    rerun._argument_steps(twin)
+    assert computed[-1] is twin
+    assert len(rerun._ARGUMENT_STEPS) <= 512
