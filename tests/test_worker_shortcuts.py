@@ -415,3 +415,35 @@ def test_hid009s_argument_steps_are_remembered_per_definition_and_equal_a_fresh_
     rerun._argument_steps(twin)
     assert computed[-1] is twin
     assert len(rerun._ARGUMENT_STEPS) <= 512
+
+
+def test_kfp_step_bodies_are_kept_for_the_last_notebook_and_equal_a_fresh_computation(monkeypatch):
+    """DEP's container checks and `component_steps` read one answer per notebook: equal to the
+    computation on every fixture notebook and on written KFP notebooks (steps found), and computed
+    again for another notebook."""
+    from nbrefactor.audit import container_code
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.types import Cell, Notebook
+
+    written = [
+        ("from kfp.components import func_to_container_op",
+         "def load():\n    open('/mnt/a.csv')\n\ndef local():\n    pass",
+         "load_op = func_to_container_op(load, base_image='img')"),
+        ("from kfp import dsl", "@dsl.component(base_image='python:3.11')\ndef step():\n    open('/mnt/a.csv')"),
+        ("from sklearn.decomposition import PCA", "pca = PCA(n_components=2)"),
+    ]
+    notebooks = [Notebook("nb.ipynb", tuple(Cell(index=i, cell_type="code", source=s) for i, s in enumerate(cells))) for cells in written]
+    notebooks += list(_switch_notebooks())[len(SWITCH_CELLS):][:300]
+    computed = []
+    compute = container_code._pipeline_step_bodies
+    monkeypatch.setattr(container_code, "_pipeline_step_bodies", lambda f: computed.append(f) or compute(f))
+    with_steps = 0
+    for nb in notebooks:
+        facts = analyse_notebook(nb)
+        answer = container_code.pipeline_step_bodies(facts)
+        assert answer == compute(facts), nb.path
+        assert container_code.pipeline_step_bodies(facts) is answer
+        assert container_code.component_steps(facts) == container_code.component_steps(facts)
+        assert computed[-1] is facts and computed.count(facts) == 1
+        with_steps += bool(answer)
+    assert with_steps >= 2
