@@ -447,3 +447,34 @@ def test_kfp_step_bodies_are_kept_for_the_last_notebook_and_equal_a_fresh_comput
         assert computed[-1] is facts and computed.count(facts) == 1
         with_steps += bool(answer)
     assert with_steps >= 2
+
+
+def test_hid003s_findings_are_computed_once_per_notebook_and_are_its_computation(monkeypatch):
+    """HID003's own run and the rule that defers to its findings (`_missing_imports_group_cells`,
+    `_undefined_lines_naming_later`) read one computation per notebook, in either order; HID003
+    reports what its computation finds on every fixture notebook (some with findings)."""
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.project import ProjectContext
+    from nbrefactor.audit.rules import RuleContext, hidden_state
+
+    catalog = load_catalog()
+    computed = []
+    compute = hidden_state.UndefinedName._check
+    monkeypatch.setattr(hidden_state.UndefinedName, "_check", lambda self, ctx: computed.append(ctx) or compute(self, ctx))
+    reported = 0
+    notebooks = list(_switch_notebooks())[len(SWITCH_CELLS):][:300]
+    for number, nb in enumerate(notebooks):
+        facts = analyse_notebook(nb)
+        fresh = list(compute(hidden_state.UndefinedName(), RuleContext(facts, catalog, ProjectContext())))
+        ctx = RuleContext(facts, catalog, ProjectContext())
+        if number % 2:  # the deferring rule first, then HID003 itself
+            hidden_state._missing_imports_group_cells(ctx)
+            hits = list(hidden_state.UndefinedName().check(ctx))
+        else:
+            hits = list(hidden_state.UndefinedName().check(ctx))
+            hidden_state._undefined_lines_naming_later(ctx)
+        assert hits == fresh, nb.path
+        assert computed.count(ctx) == 1, nb.path
+        reported += bool(hits)
+    assert reported >= 10
