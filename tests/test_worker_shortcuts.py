@@ -478,3 +478,38 @@ def test_hid003s_findings_are_computed_once_per_notebook_and_are_its_computation
         assert computed.count(ctx) == 1, nb.path
         reported += bool(hits)
     assert reported >= 10
+
+
+ESCAPE_CELLS = (
+    'import re\npattern = re.compile("\\w+\\s*")',  # invalid in any literal
+    'data = b"caf\\u00e9"',  # `\u` is an escape in str, not in bytes
+    'name = "\\N{EM DASH}"\nok = "\\x41\\101\\n\\t\\\\"',  # all valid
+    'x = 1\nlabel = f"{x}\\d"',
+    'path = "a\\\\\\w"',  # a run of backslashes: `\\` then `\w`
+    'total = 1 + \\\n    2\nprint("a\\tb")',  # a line continuation, then valid escapes
+    'raw = r"\\w"\nwin = "C:\\data\\x.csv"',  # raw and Windows paths: not reported
+    "s = 'end\\\\'\nt = 'q\\''",
+)
+
+
+def test_str007s_screen_passes_every_cell_with_an_invalid_escape():
+    """STR007 tokenizes only a cell with a backslash followed by no character every literal allows
+    after one: every cell of the fixtures (and written ones: bytes, f-strings, runs of backslashes)
+    the screen refuses has no invalid escape, and some it passes have one."""
+    from nbrefactor.audit.rules.escapes import _MAY_BE_INVALID, _escapes
+
+    sources = list(ESCAPE_CELLS)
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        sources.extend(_code_sources(path))
+    refused = passed_with_escape = 0
+    for source in sources:
+        if "\\" not in source:
+            continue
+        if _MAY_BE_INVALID.search(source) is None:
+            assert list(_escapes(source)) == [], source
+            refused += 1
+        elif list(_escapes(source)):
+            passed_with_escape += 1
+    assert refused >= 3 and passed_with_escape >= 5
+    for source in (ESCAPE_CELLS[0], ESCAPE_CELLS[1], ESCAPE_CELLS[3], ESCAPE_CELLS[4]):
+        assert list(_escapes(source)), source  # the written invalid ones are found, so the screen passed them
