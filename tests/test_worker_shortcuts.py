@@ -513,3 +513,31 @@ def test_str007s_screen_passes_every_cell_with_an_invalid_escape():
     assert refused >= 3 and passed_with_escape >= 5
     for source in (ESCAPE_CELLS[0], ESCAPE_CELLS[1], ESCAPE_CELLS[3], ESCAPE_CELLS[4]):
         assert list(_escapes(source)), source  # the written invalid ones are found, so the screen passed them
+
+
+def test_the_directory_changes_are_every_call_that_changes_directory_found_once_per_notebook(monkeypatch):
+    """PTH004–PTH006 read the notebook's directory changes from one list: it holds exactly the calls
+    `_changes_directory` accepts, in cell and call order, on every fixture notebook and on written
+    changes (`os.chdir`, an alias, `%cd` through `run_line_magic` and `magic`), found once per notebook."""
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.loader import parse_notebook
+    from nbrefactor.audit.project import ProjectContext
+    from nbrefactor.audit.rules import Example, RuleContext, paths
+
+    written = (
+        ("import os\nos.chdir('data')\nprint(os.getcwd())", "from os import chdir as cd\ncd('..')"),
+        ("ip = get_ipython()\nip.run_line_magic('cd', 'work')\nip.magic('%pushd /tmp')\nip.magic('ls')",),
+    )
+    catalog = load_catalog()
+    notebooks = [parse_notebook("nb.ipynb", json.dumps(Example(cells=cells).notebook_json()).encode("utf-8")) for cells in written]
+    notebooks += list(_switch_notebooks())[len(SWITCH_CELLS):][:300]
+    changing = 0
+    for nb in notebooks:
+        ctx = RuleContext(analyse_notebook(nb), catalog, ProjectContext())
+        old = [(ca, call) for ca in ctx.cells for call in ca.facts.calls if paths.ChangeDirectory._changes_directory(ctx, call)]
+        found = paths.directory_changes(ctx)
+        assert len(found) == len(old) and all(a is c and b is d for (a, b), (c, d) in zip(found, old)), nb.path
+        assert paths.directory_changes(ctx) is found
+        changing += len(found)
+    assert changing >= 5
