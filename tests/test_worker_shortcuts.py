@@ -541,3 +541,31 @@ def test_the_directory_changes_are_every_call_that_changes_directory_found_once_
         assert paths.directory_changes(ctx) is found
         changing += len(found)
     assert changing >= 5
+
+
+def test_the_written_out_look_ups_answer_as_the_functions_they_stand_for(monkeypatch):
+    """`nodes_of` reads the class index of a tree already indexed without calling `_by_class`, and
+    `cell_python_tree` a kept tree without calling `python_tree`: the same answers on fixture cells,
+    and an entry left under a reused id by another tree is never read as this tree's."""
+    import ast as _ast
+
+    from nbrefactor.audit import facts as facts_module
+    from nbrefactor.audit.analysis import analyse_notebook, cell_python_tree, python_tree
+
+    cells = 0
+    for nb in list(_switch_notebooks())[len(SWITCH_CELLS):][:120]:
+        for ca in analyse_notebook(nb).cells:
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            assert tree is python_tree(ca.masked.python)
+            assert cell_python_tree(ca) is tree
+            for kind in (_ast.Call, _ast.Name, _ast.Assign):
+                assert facts_module.nodes_of(tree, kind) == tuple(n for n in facts_module.walk_nodes(tree) if isinstance(n, kind))
+            cells += 1
+    assert cells > 200
+    tree = _ast.parse("x = f(1)\ny = g(x)")
+    other = _ast.parse("z = 2")
+    facts_module._BY_CLASS[id(tree)] = (other, {_ast.Call: ("not this tree's",)})  # as a reused id would leave it
+    assert [n.func.id for n in facts_module.nodes_of(tree, _ast.Call)] == ["f", "g"]
+    facts_module._BY_CLASS.pop(id(tree), None)
