@@ -569,3 +569,52 @@ def test_the_written_out_look_ups_answer_as_the_functions_they_stand_for(monkeyp
     facts_module._BY_CLASS[id(tree)] = (other, {_ast.Call: ("not this tree's",)})  # as a reused id would leave it
     assert [n.func.id for n in facts_module.nodes_of(tree, _ast.Call)] == ["f", "g"]
     facts_module._BY_CLASS.pop(id(tree), None)
+
+
+def _old_installed_by_extras(manifests, catalog):
+    """`dependencies._installed_by_extras` before the twenty-fifth round: the table normalised for every notebook."""
+    from nbrefactor.audit.project import normalise
+    from nbrefactor.audit.rules.dependencies import _declared_extras
+
+    table = catalog.table("distributions", "extras", {}) or {}
+    known = {normalise(k): {normalise(e): v for e, v in extras.items()}
+             for k, extras in table.items() if isinstance(extras, dict)}
+    found = set()
+    for distribution, extra in _declared_extras(manifests):
+        names = known.get(distribution, {}).get(normalise(extra), ())
+        found.update(normalise(n) for n in ([names] if isinstance(names, str) else names) if isinstance(n, str))
+    return frozenset(found)
+
+
+def _old_installed_by_metapackages(manifests, catalog):
+    """`dependencies._installed_by_metapackages` before the twenty-fifth round."""
+    from nbrefactor.audit.project import normalise
+
+    table = catalog.table("distributions", "metapackages", {}) or {}
+    known = {normalise(k): v for k, v in table.items() if isinstance(v, list)}
+    declared = {r.name for m in manifests for r in m.requirements}
+    return frozenset(normalise(n) for name in declared & known.keys() for n in known[name] if isinstance(n, str))
+
+
+def test_extras_and_metapackages_read_tables_normalised_once_per_catalogue_as_before():
+    """DEP's extras and metapackages tables are normalised once per catalogue, not per notebook:
+    the names they install are the old computation's for every fixture folder's manifests and for
+    written ones (the catalogue's own extras and metapackages, found)."""
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.project import parse_requirements_txt
+    from nbrefactor.audit.rules.dependencies import _installed_by_extras, _installed_by_metapackages
+
+    catalog = load_catalog()
+    extras = catalog.table("distributions", "extras", {}) or {}
+    metapackages = catalog.table("distributions", "metapackages", {}) or {}
+    lines = [f"{name}[{','.join(table)}]" for name, table in list(extras.items())[:20] if isinstance(table, dict)]
+    lines += [name.upper().replace("-", "_") for name in list(metapackages)[:20]]  # names as people write them
+    written = [(parse_requirements_txt("requirements.txt", "\n".join(lines)),), (parse_requirements_txt("requirements.txt", "numpy\n"),), ()]
+    folders = sorted({p.parent for p in FIXTURES.rglob("*.ipynb")})
+    projects = [discover_project(next(folder.glob("*.ipynb"))).manifests for folder in folders]
+    found = 0
+    for manifests in [*written, *projects]:
+        assert _installed_by_extras(manifests, catalog) == _old_installed_by_extras(manifests, catalog)
+        assert _installed_by_metapackages(manifests, catalog) == _old_installed_by_metapackages(manifests, catalog)
+        found += len(_installed_by_extras(manifests, catalog)) + len(_installed_by_metapackages(manifests, catalog))
+    assert found >= 10
