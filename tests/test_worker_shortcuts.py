@@ -271,3 +271,350 @@ def test_secret_placeholders_and_credential_names_are_the_tables_and_derived_onc
         assert secrets.is_credential_value(f"Zx{number}q9Lm3Tp", fresh)
         first = first or list(read)
     assert read == first and {"placeholders", "credentials"} <= set(read), read
+
+
+# --- twenty-fifth round ------------------------------------------------------------------------------
+
+def _old_switches(facts):
+    """`randomness._switches` as it was before the twenty-fifth round: the notebook's single-assignment
+    index built afresh for every notebook, whether or not a cell binds a switch literal at its top."""
+    from nbrefactor.audit.analysis import _index_single_assignments, cell_python_tree
+    from nbrefactor.audit.rules.randomness import _switch_value
+
+    found = {}
+    tops = {}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is not None and "parameters" not in ca.cell.tags:
+            tops.update((id(stmt), stmt) for stmt in tree.body)
+    for name, statements in _index_single_assignments(facts).items():
+        values = {_switch_value(statement) if id(statement) in tops else None for statement in statements}
+        if len(values) == 1 and None not in values:
+            found[name] = values.pop()[1]
+    return found
+
+
+SWITCH_CELLS = (
+    ("load_pretrained = True", "if load_pretrained:\n    x = 1\nelse:\n    x = 2"),
+    ("train = 0\nn: int = 1", "if not train:\n    pass"),
+    ("flag = None", "for i in range(3):\n    flag = True"),  # bound another way: no switch
+    ("a = b = False", "def f():\n    c = True\n    return c"),  # `c` is no top statement
+    ("x = 2\ny = 'True'\nz: bool", "q = 1.0"),  # no switch literal at any top
+)
+
+
+def _switch_notebooks():
+    import json as _json
+
+    from nbrefactor.audit.loader import parse_notebook, read_notebook
+    from nbrefactor.audit.rules import Example
+    from nbrefactor.audit.types import Notebook
+
+    for cells in SWITCH_CELLS:
+        yield parse_notebook("nb.ipynb", _json.dumps(Example(cells=cells).notebook_json()).encode("utf-8"))
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        nb = read_notebook(path)
+        if isinstance(nb, Notebook):  # fixtures include broken files on purpose
+            yield nb
+
+
+def test_rnd_switches_are_the_old_computation_on_every_fixture_notebook_and_written_switches():
+    """`_switches` returns before the single-assignment index when no cell's top binds a switch
+    literal; its answer is the old one's on all fixture notebooks and on written switches (some
+    of which are switches, so the screen is seen to let them through)."""
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.rules.randomness import _switches
+
+    seen = 0
+    for nb in _switch_notebooks():
+        facts = analyse_notebook(nb)
+        old = _old_switches(facts)
+        assert _switches(facts) == old, nb.path
+        seen += bool(old)
+    assert seen >= 3  # the written switches, at least, are found
+
+
+def test_the_single_assignment_index_is_kept_for_the_last_notebook_and_equals_a_fresh_one(monkeypatch):
+    """RND's switches and the rules' `single_assignments` read one index per notebook: it is built
+    once for the notebook, again for another one, and equal to a fresh computation."""
+    from nbrefactor.audit import analysis
+    from nbrefactor.audit.analysis import analyse_notebook, index_single_assignments
+
+    notebooks = list(_switch_notebooks())[:2]
+    first, second = (analyse_notebook(nb) for nb in notebooks)
+    built = []
+    index = analysis._index_single_assignments
+    monkeypatch.setattr(analysis, "_index_single_assignments", lambda f: built.append(f) or index(f))
+    answer = index_single_assignments(first)
+    assert index_single_assignments(first) is answer
+    assert built == [first]
+    assert index_single_assignments(second) == index(second)
+    assert index_single_assignments(first) == index(first)
+    assert built == [first, second, first]
+    assert answer == index(first) and set(answer) >= {"load_pretrained"}
+
+
+def _fixture_functions(limit: int = 600):
+    """Function definitions of fixture cells (module level and nested) and of written cells."""
+    import ast as _ast
+    import json as _json
+
+    written = (
+        "def train(inputs, targets, weights, eta, n):\n    for _ in range(n):\n        weights -= eta * inputs\n    return weights\n",
+        "def prep(lam, spec):\n    lam = lam[:-1]\n    loglam = lam\n    return [lam, loglam, spec]\n",
+        "def fresh(w):\n    w = [0, 0]\n    w += [1]\n    return w\n",
+        "def outer(a):\n    def inner(b):\n        b += 1\n        return b\n    a *= 2\n    return a\n",
+    )
+    sources = list(written)
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        try:  # fixtures include broken files on purpose
+            cells = _json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            continue
+        for cell in cells if isinstance(cells, list) else []:
+            if isinstance(cell, dict) and cell.get("cell_type") == "code":
+                source = cell.get("source", "")
+                text = "".join(source) if isinstance(source, list) else source
+                if isinstance(text, str) and "def " in text:
+                    sources.append(text)
+    found = []
+    for source in sources:
+        try:
+            tree = _ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue  # magics, other languages: not a function the walker reads
+        found.extend(n for n in _ast.walk(tree) if isinstance(n, (_ast.FunctionDef, _ast.AsyncFunctionDef)))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def test_hid009s_argument_steps_are_remembered_per_definition_and_equal_a_fresh_computation(monkeypatch):
+    """The walker and `argument_stepping_functions` read one answer per function definition: equal
+    to the computation on every function of the fixture cells (and written steps, some of which
+    are found), computed once per definition and told apart by identity, not by text."""
+    import ast as _ast
+
+    from nbrefactor.audit.rules import rerun
+
+    functions = _fixture_functions()
+    assert len(functions) > 100
+    computed = []
+    compute = rerun._computed_argument_steps
+    monkeypatch.setattr(rerun, "_computed_argument_steps", lambda fn: computed.append(fn) or compute(fn))
+    rerun._ARGUMENT_STEPS.clear()
+    stepping = 0
+    for fn in functions[:400]:
+        answer = rerun._argument_steps(fn)
+        assert answer == compute(fn), _ast.unparse(fn)[:200]
+        assert rerun._argument_steps(fn) is answer
+        stepping += bool(answer)
+    assert computed == functions[:400]
+    assert stepping >= 3
+    twin = _ast.parse(_ast.unparse(functions[0])).body[0]  # the same text, another definition
+    rerun._argument_steps(twin)
+    assert computed[-1] is twin
+    assert len(rerun._ARGUMENT_STEPS) <= 512
+
+
+def test_kfp_step_bodies_are_kept_for_the_last_notebook_and_equal_a_fresh_computation(monkeypatch):
+    """DEP's container checks and `component_steps` read one answer per notebook: equal to the
+    computation on every fixture notebook and on written KFP notebooks (steps found), and computed
+    again for another notebook."""
+    from nbrefactor.audit import container_code
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.types import Cell, Notebook
+
+    written = [
+        ("from kfp.components import func_to_container_op",
+         "def load():\n    open('/mnt/a.csv')\n\ndef local():\n    pass",
+         "load_op = func_to_container_op(load, base_image='img')"),
+        ("from kfp import dsl", "@dsl.component(base_image='python:3.11')\ndef step():\n    open('/mnt/a.csv')"),
+        ("from sklearn.decomposition import PCA", "pca = PCA(n_components=2)"),
+    ]
+    notebooks = [Notebook("nb.ipynb", tuple(Cell(index=i, cell_type="code", source=s) for i, s in enumerate(cells))) for cells in written]
+    notebooks += list(_switch_notebooks())[len(SWITCH_CELLS):][:300]
+    computed = []
+    compute = container_code._pipeline_step_bodies
+    monkeypatch.setattr(container_code, "_pipeline_step_bodies", lambda f: computed.append(f) or compute(f))
+    with_steps = 0
+    for nb in notebooks:
+        facts = analyse_notebook(nb)
+        answer = container_code.pipeline_step_bodies(facts)
+        assert answer == compute(facts), nb.path
+        assert container_code.pipeline_step_bodies(facts) is answer
+        assert container_code.component_steps(facts) == container_code.component_steps(facts)
+        assert computed[-1] is facts and computed.count(facts) == 1
+        with_steps += bool(answer)
+    assert with_steps >= 2
+
+
+def test_hid003s_findings_are_computed_once_per_notebook_and_are_its_computation(monkeypatch):
+    """HID003's own run and the rule that defers to its findings (`_missing_imports_group_cells`,
+    `_undefined_lines_naming_later`) read one computation per notebook, in either order; HID003
+    reports what its computation finds on every fixture notebook (some with findings)."""
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.project import ProjectContext
+    from nbrefactor.audit.rules import RuleContext, hidden_state
+
+    catalog = load_catalog()
+    computed = []
+    compute = hidden_state.UndefinedName._check
+    monkeypatch.setattr(hidden_state.UndefinedName, "_check", lambda self, ctx: computed.append(ctx) or compute(self, ctx))
+    reported = 0
+    notebooks = list(_switch_notebooks())[len(SWITCH_CELLS):][:300]
+    for number, nb in enumerate(notebooks):
+        facts = analyse_notebook(nb)
+        fresh = list(compute(hidden_state.UndefinedName(), RuleContext(facts, catalog, ProjectContext())))
+        ctx = RuleContext(facts, catalog, ProjectContext())
+        if number % 2:  # the deferring rule first, then HID003 itself
+            hidden_state._missing_imports_group_cells(ctx)
+            hits = list(hidden_state.UndefinedName().check(ctx))
+        else:
+            hits = list(hidden_state.UndefinedName().check(ctx))
+            hidden_state._undefined_lines_naming_later(ctx)
+        assert hits == fresh, nb.path
+        assert computed.count(ctx) == 1, nb.path
+        reported += bool(hits)
+    assert reported >= 10
+
+
+ESCAPE_CELLS = (
+    'import re\npattern = re.compile("\\w+\\s*")',  # invalid in any literal
+    'data = b"caf\\u00e9"',  # `\u` is an escape in str, not in bytes
+    'name = "\\N{EM DASH}"\nok = "\\x41\\101\\n\\t\\\\"',  # all valid
+    'x = 1\nlabel = f"{x}\\d"',
+    'path = "a\\\\\\w"',  # a run of backslashes: `\\` then `\w`
+    'total = 1 + \\\n    2\nprint("a\\tb")',  # a line continuation, then valid escapes
+    'raw = r"\\w"\nwin = "C:\\data\\x.csv"',  # raw and Windows paths: not reported
+    "s = 'end\\\\'\nt = 'q\\''",
+)
+
+
+def test_str007s_screen_passes_every_cell_with_an_invalid_escape():
+    """STR007 tokenizes only a cell with a backslash followed by no character every literal allows
+    after one: every cell of the fixtures (and written ones: bytes, f-strings, runs of backslashes)
+    the screen refuses has no invalid escape, and some it passes have one."""
+    from nbrefactor.audit.rules.escapes import _MAY_BE_INVALID, _escapes
+
+    sources = list(ESCAPE_CELLS)
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        sources.extend(_code_sources(path))
+    refused = passed_with_escape = 0
+    for source in sources:
+        if "\\" not in source:
+            continue
+        if _MAY_BE_INVALID.search(source) is None:
+            assert list(_escapes(source)) == [], source
+            refused += 1
+        elif list(_escapes(source)):
+            passed_with_escape += 1
+    assert refused >= 3 and passed_with_escape >= 5
+    for source in (ESCAPE_CELLS[0], ESCAPE_CELLS[1], ESCAPE_CELLS[3], ESCAPE_CELLS[4]):
+        assert list(_escapes(source)), source  # the written invalid ones are found, so the screen passed them
+
+
+def test_the_directory_changes_are_every_call_that_changes_directory_found_once_per_notebook(monkeypatch):
+    """PTH004–PTH006 read the notebook's directory changes from one list: it holds exactly the calls
+    `_changes_directory` accepts, in cell and call order, on every fixture notebook and on written
+    changes (`os.chdir`, an alias, `%cd` through `run_line_magic` and `magic`), found once per notebook."""
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.loader import parse_notebook
+    from nbrefactor.audit.project import ProjectContext
+    from nbrefactor.audit.rules import Example, RuleContext, paths
+
+    written = (
+        ("import os\nos.chdir('data')\nprint(os.getcwd())", "from os import chdir as cd\ncd('..')"),
+        ("ip = get_ipython()\nip.run_line_magic('cd', 'work')\nip.magic('%pushd /tmp')\nip.magic('ls')",),
+    )
+    catalog = load_catalog()
+    notebooks = [parse_notebook("nb.ipynb", json.dumps(Example(cells=cells).notebook_json()).encode("utf-8")) for cells in written]
+    notebooks += list(_switch_notebooks())[len(SWITCH_CELLS):][:300]
+    changing = 0
+    for nb in notebooks:
+        ctx = RuleContext(analyse_notebook(nb), catalog, ProjectContext())
+        old = [(ca, call) for ca in ctx.cells for call in ca.facts.calls if paths.ChangeDirectory._changes_directory(ctx, call)]
+        found = paths.directory_changes(ctx)
+        assert len(found) == len(old) and all(a is c and b is d for (a, b), (c, d) in zip(found, old)), nb.path
+        assert paths.directory_changes(ctx) is found
+        changing += len(found)
+    assert changing >= 5
+
+
+def test_the_written_out_look_ups_answer_as_the_functions_they_stand_for(monkeypatch):
+    """`nodes_of` reads the class index of a tree already indexed without calling `_by_class`, and
+    `cell_python_tree` a kept tree without calling `python_tree`: the same answers on fixture cells,
+    and an entry left under a reused id by another tree is never read as this tree's."""
+    import ast as _ast
+
+    from nbrefactor.audit import facts as facts_module
+    from nbrefactor.audit.analysis import analyse_notebook, cell_python_tree, python_tree
+
+    cells = 0
+    for nb in list(_switch_notebooks())[len(SWITCH_CELLS):][:120]:
+        for ca in analyse_notebook(nb).cells:
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            assert tree is python_tree(ca.masked.python)
+            assert cell_python_tree(ca) is tree
+            for kind in (_ast.Call, _ast.Name, _ast.Assign):
+                assert facts_module.nodes_of(tree, kind) == tuple(n for n in facts_module.walk_nodes(tree) if isinstance(n, kind))
+            cells += 1
+    assert cells > 200
+    tree = _ast.parse("x = f(1)\ny = g(x)")
+    other = _ast.parse("z = 2")
+    facts_module._BY_CLASS[id(tree)] = (other, {_ast.Call: ("not this tree's",)})  # as a reused id would leave it
+    assert [n.func.id for n in facts_module.nodes_of(tree, _ast.Call)] == ["f", "g"]
+    facts_module._BY_CLASS.pop(id(tree), None)
+
+
+def _old_installed_by_extras(manifests, catalog):
+    """`dependencies._installed_by_extras` before the twenty-fifth round: the table normalised for every notebook."""
+    from nbrefactor.audit.project import normalise
+    from nbrefactor.audit.rules.dependencies import _declared_extras
+
+    table = catalog.table("distributions", "extras", {}) or {}
+    known = {normalise(k): {normalise(e): v for e, v in extras.items()}
+             for k, extras in table.items() if isinstance(extras, dict)}
+    found = set()
+    for distribution, extra in _declared_extras(manifests):
+        names = known.get(distribution, {}).get(normalise(extra), ())
+        found.update(normalise(n) for n in ([names] if isinstance(names, str) else names) if isinstance(n, str))
+    return frozenset(found)
+
+
+def _old_installed_by_metapackages(manifests, catalog):
+    """`dependencies._installed_by_metapackages` before the twenty-fifth round."""
+    from nbrefactor.audit.project import normalise
+
+    table = catalog.table("distributions", "metapackages", {}) or {}
+    known = {normalise(k): v for k, v in table.items() if isinstance(v, list)}
+    declared = {r.name for m in manifests for r in m.requirements}
+    return frozenset(normalise(n) for name in declared & known.keys() for n in known[name] if isinstance(n, str))
+
+
+def test_extras_and_metapackages_read_tables_normalised_once_per_catalogue_as_before():
+    """DEP's extras and metapackages tables are normalised once per catalogue, not per notebook:
+    the names they install are the old computation's for every fixture folder's manifests and for
+    written ones (the catalogue's own extras and metapackages, found)."""
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.project import parse_requirements_txt
+    from nbrefactor.audit.rules.dependencies import _installed_by_extras, _installed_by_metapackages
+
+    catalog = load_catalog()
+    extras = catalog.table("distributions", "extras", {}) or {}
+    metapackages = catalog.table("distributions", "metapackages", {}) or {}
+    lines = [f"{name}[{','.join(table)}]" for name, table in list(extras.items())[:20] if isinstance(table, dict)]
+    lines += [name.upper().replace("-", "_") for name in list(metapackages)[:20]]  # names as people write them
+    written = [(parse_requirements_txt("requirements.txt", "\n".join(lines)),), (parse_requirements_txt("requirements.txt", "numpy\n"),), ()]
+    folders = sorted({p.parent for p in FIXTURES.rglob("*.ipynb")})
+    projects = [discover_project(next(folder.glob("*.ipynb"))).manifests for folder in folders]
+    found = 0
+    for manifests in [*written, *projects]:
+        assert _installed_by_extras(manifests, catalog) == _old_installed_by_extras(manifests, catalog)
+        assert _installed_by_metapackages(manifests, catalog) == _old_installed_by_metapackages(manifests, catalog)
+        found += len(_installed_by_extras(manifests, catalog)) + len(_installed_by_metapackages(manifests, catalog))
+    assert found >= 10

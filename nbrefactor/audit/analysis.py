@@ -309,6 +309,9 @@ def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
     # the rules ask this ~80,000 times on PDSH's 2,326 cells)
     if not ca.masked.is_python or ca.facts.syntax_error is not None or not python or python.isspace():
         return None
+    tree = _TREES.get(python)  # (`python_tree`'s look-up written out: ~100,000 questions on PDSH, nearly all kept)
+    if tree is not None:
+        return tree
     try:
         return python_tree(python)
     except (SyntaxError, ValueError, RecursionError):
@@ -484,7 +487,19 @@ def index_single_assignments(facts: "NotebookFacts") -> dict[str, tuple[PlainAss
     loop, comprehension, `with` or `except … as` target, `+=`, `:=`, `del`, a parameter, a `def` or
     `class`, an import, a `match` capture. Cells CPython cannot parse are skipped. RND002's class
     aliases and DEP005's receivers read it once per notebook through `rules.single_assignments(ctx)`;
-    each rule keeps the values it can read."""
+    each rule keeps the values it can read. RND's switches (`randomness._switches`) read it too,
+    outside any rule's context: the last notebook's answer is kept, so it is built once."""
+    if _LAST_SINGLE_ASSIGNMENTS and _LAST_SINGLE_ASSIGNMENTS[0] is facts:
+        return _LAST_SINGLE_ASSIGNMENTS[1]
+    found = _index_single_assignments(facts)
+    _LAST_SINGLE_ASSIGNMENTS[:] = [facts, found]  # (the reference keeps `facts` alive: identity cannot match a newer one)
+    return found
+
+
+_LAST_SINGLE_ASSIGNMENTS: list = []  # [facts, their index]
+
+
+def _index_single_assignments(facts: "NotebookFacts") -> dict[str, tuple[PlainAssignment, ...]]:
     assigned: dict[str, list[PlainAssignment]] = {}
     other: set[str] = {imp.bound for _, imp in facts.imports}
     for ca in facts.cells:

@@ -60,7 +60,20 @@ def pipeline_step_bodies(facts: NotebookFacts) -> tuple[tuple[int, int, int], ..
     component of: passed by name to a factory (`comp.create_component_from_func(train,
     base_image=…)`, `func_to_container_op(func=train)`, anywhere, a pipeline function included) or
     decorated with one (`@dsl.component`, `@func_to_container_op`, `@partial(func_to_container_op, …)`).
-    Its body runs in the step's container, not in the notebook's kernel."""
+    Its body runs in the step's container, not in the notebook's kernel. DEP's container checks
+    and `component_steps` both ask for every notebook (the screen below passes most of them:
+    `component` is in `n_components`): the last notebook's answer is kept."""
+    if _LAST_STEP_BODIES and _LAST_STEP_BODIES[0] is facts:
+        return _LAST_STEP_BODIES[1]
+    found = _pipeline_step_bodies(facts)
+    _LAST_STEP_BODIES[:] = [facts, found]  # (the reference keeps `facts` alive: identity cannot match a newer one)
+    return found
+
+
+_LAST_STEP_BODIES: list = []  # [facts, their step bodies]
+
+
+def _pipeline_step_bodies(facts: NotebookFacts) -> tuple[tuple[int, int, int], ...]:
     if not any(name in ca.cell.source for ca in facts.cells for name in _KFP_COMPONENT_FACTORIES):
         return ()  # cheap: most notebooks never name one
     trees = [(ca, cell_python_tree(ca)) for ca in facts.cells]

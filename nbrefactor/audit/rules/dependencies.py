@@ -53,23 +53,39 @@ def _installed_by_extras(manifests: tuple[Manifest, ...], catalog) -> frozenset[
     """Normalised names of what the extras of declared requirements install (`transformers[sklearn]`
     → scikit-learn), from `[extras.<distribution>]` of `rules/distributions.toml`: pip installs them
     with the requirement, so they are declared as surely as the requirement itself."""
-    table = catalog.table("distributions", "extras", {}) or {}
-    known = {normalise(k): {normalise(e): v for e, v in extras.items()}
-             for k, extras in table.items() if isinstance(extras, dict)}
+    declared = _declared_extras(manifests)
+    if not declared:
+        return frozenset()  # (most projects declare none: the table is not read)
+    known = catalog.derived("dependencies.extras", _extras_table)
     found: set[str] = set()
-    for distribution, extra in _declared_extras(manifests):
+    for distribution, extra in declared:
         names = known.get(distribution, {}).get(normalise(extra), ())
         found.update(normalise(n) for n in ([names] if isinstance(names, str) else names) if isinstance(n, str))
     return frozenset(found)
+
+
+def _extras_table(catalog) -> dict[str, dict[str, object]]:
+    """`[extras.<distribution>]` with normalised names, once per catalogue (it was built again for
+    every notebook, ~50 `normalise` calls each)."""
+    table = catalog.table("distributions", "extras", {}) or {}
+    return {normalise(k): {normalise(e): v for e, v in extras.items()}
+            for k, extras in table.items() if isinstance(extras, dict)}
+
+
+def _metapackages_table(catalog) -> dict[str, list]:
+    """`[metapackages]` with normalised names, once per catalogue."""
+    table = catalog.table("distributions", "metapackages", {}) or {}
+    return {normalise(k): v for k, v in table.items() if isinstance(v, list)}
 
 
 def _installed_by_metapackages(manifests: tuple[Manifest, ...], catalog) -> frozenset[str]:
     """Normalised names of what the declared metapackages install (`jupyter` → ipywidgets,
     ipykernel, notebook…), from `[metapackages]` of `rules/distributions.toml`: a metapackage has
     no code of its own, installing its members is all it does."""
-    table = catalog.table("distributions", "metapackages", {}) or {}
-    known = {normalise(k): v for k, v in table.items() if isinstance(v, list)}
     declared = {r.name for m in manifests for r in m.requirements}
+    if not declared:
+        return frozenset()
+    known = catalog.derived("dependencies.metapackages", _metapackages_table)
     return frozenset(normalise(n) for name in declared & known.keys() for n in known[name] if isinstance(n, str))
 
 

@@ -18,6 +18,11 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext
 _STR_ESCAPES = frozenset("\n\r\\'\"abfnrtv01234567xNuU")
 _BYTES_ESCAPES = _STR_ESCAPES - frozenset("NuU")
 _PREFIX = re.compile(r"[A-Za-z]*")
+# A backslash followed by neither a character every literal allows after one (`_BYTES_ESCAPES`, the
+# smaller set) nor anything: each invalid escape of a literal is such a backslash of the cell's text
+# (the literal is a piece of that text), wherever the pairs of backslashes begin. A cell without
+# one holds no invalid escape and is not tokenized (most cells with a backslash: `\n`, `\t`).
+_MAY_BE_INVALID = re.compile(r"\\(?![\n\r\\'\"abfnrtv0-7x])")
 # A Windows path written as a plain literal (`"D:\data\x.csv"`, `"\\server\share"`) is the path
 # rules' finding (PTH001 says to write it as r'…'): one cause, one finding.
 _WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:\\|\\\\)")
@@ -136,7 +141,7 @@ class InvalidEscapeSequence(Rule):
         found: list[tuple] = []
         for ca in ctx.facts.cells:
             # Every case needs a backslash in the cell's text: most cells have none and are not tokenized.
-            if "\\" not in ca.masked.python or cell_python_tree(ca) is None:
+            if "\\" not in ca.masked.python or not _MAY_BE_INVALID.search(ca.masked.python) or cell_python_tree(ca) is None:
                 continue
             for line, column, escape, shown in _escapes(ca.masked.python):
                 found.append((ca.cell, line, column, escape, shown))

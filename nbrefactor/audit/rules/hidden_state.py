@@ -3127,6 +3127,10 @@ class UndefinedName(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # (the rules that defer to these findings read the same answer: one computation per notebook)
+        yield from _undefined_name_hits(ctx)
+
+    def _check(self, ctx: RuleContext) -> Iterator[Hit]:
         if reference_sheet(ctx.facts):
             return  # a never-run cheat sheet's snippets are not one program (STR001 reports it once)
         flow = name_flow(ctx)
@@ -3458,8 +3462,9 @@ def _missing_imports_group_cells(ctx: RuleContext) -> frozenset[int]:
 
 
 def _undefined_name_hits(ctx: RuleContext) -> tuple[Hit, ...]:
-    """HID003's findings for the notebook, computed once for the rules that defer to them."""
-    return ctx.shared("hid003.hits", lambda: tuple(UndefinedName().check(ctx)))
+    """HID003's findings for the notebook, computed once for HID003 itself and the rules that
+    defer to them (the engine's run of HID003 and this one each computed them)."""
+    return ctx.shared("hid003.hits", lambda: tuple(UndefinedName()._check(ctx)))
 
 
 def _read_as_module(cell: Cell, r: "Read") -> bool:

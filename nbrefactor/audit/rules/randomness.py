@@ -480,6 +480,10 @@ def _switches(facts: NotebookFacts) -> dict[str, object]:
         tree = cell_python_tree(ca)
         if tree is not None and "parameters" not in ca.cell.tags:
             tops.update((id(stmt), stmt) for stmt in tree.body)
+    # A switch's statements are all at the top of cells and bind a switch literal: without one
+    # such statement there is none, and the notebook's single-assignment index is not needed.
+    if not any(isinstance(stmt, (ast.Assign, ast.AnnAssign)) and _switch_value(stmt) is not None for stmt in tops.values()):
+        return found
     for name, statements in index_single_assignments(facts).items():
         values = {_switch_value(statement) if id(statement) in tops else None for statement in statements}
         if len(values) == 1 and None not in values:

@@ -1586,6 +1586,23 @@ def _normalises(value: ast.AST, param: str) -> bool:
 
 
 def _argument_steps(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[int, str, int, str], ...]:
+    """`_computed_argument_steps`, remembered per function (as `_function_walk`): the notebook's
+    `argument_stepping_functions` reads every module-level function once, and the walker reads
+    the same definitions again as it reaches them in their cells (twice the walk of each body)."""
+    found = _ARGUMENT_STEPS.get(id(fn))
+    if found is not None and found[0] is fn:
+        return found[1]
+    steps = _computed_argument_steps(fn)
+    if len(_ARGUMENT_STEPS) >= 512:  # the oldest goes (as `facts._NODES`)
+        del _ARGUMENT_STEPS[next(iter(_ARGUMENT_STEPS))]
+    _ARGUMENT_STEPS[id(fn)] = (fn, steps)  # the definition is held, so its id is not reused meanwhile
+    return steps
+
+
+_ARGUMENT_STEPS: dict[int, tuple[ast.AST, tuple[tuple[int, str, int, str], ...]]] = {}
+
+
+def _computed_argument_steps(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[int, str, int, str], ...]:
     """(position, parameter, place in the returned value (-1: the value itself), the step) for each
     parameter the function moves on from the value it was given and returns: `def train(inputs,
     targets, weights, eta, n): for …: weights -= eta * …; return weights` -> ((2, "weights", -1,
