@@ -65,3 +65,25 @@ def test_a_library_caller_and_other_commands_keep_the_collector_as_it_was(monkey
     code, started_under = _run_watched(monkeypatch, None, ["rules", "STR001"])
     assert code == 0
     assert started_under == (700, 10, 10) and gc.get_freeze_count() == 0
+
+
+def test_a_single_process_audit_freezes_what_it_loaded_while_it_audits_and_unfreezes_after(monkeypatch, collector):
+    """-j 1 as the pool's parent before forking: the modules, rules and catalogue are frozen while the
+    notebooks are audited (the audits' own objects are not: collected as usual), and a library
+    caller finds nothing frozen afterwards."""
+    from nbrefactor.audit import engine
+    from nbrefactor.config import Settings
+
+    seen: list[tuple[int, bool]] = []
+    real = engine._audit_and_store
+
+    def watched(*args, **kwargs):
+        seen.append((gc.get_freeze_count(), gc.isenabled()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_audit_and_store", watched)
+    folder = NOTEBOOK.parent
+    result = engine.audit_paths([str(folder)], Settings(), jobs=1)
+    assert len(result.notebooks) == len(seen) >= 1
+    assert all(frozen > 1000 and enabled for frozen, enabled in seen)
+    assert gc.get_freeze_count() == 0
