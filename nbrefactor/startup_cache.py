@@ -63,6 +63,7 @@ def install() -> None:
     except Exception:  # absent, unreadable, truncated, another interpreter's: compile as before
         _known, _code = {}, {}
     _install_dataclasses()
+    _stable_tokenize_pattern()
     original = compiler.compile
     parse, code_of, sre_compile = compiler._parser.parse, compiler._code, _sre.compile
     debug = compiler.SRE_FLAG_DEBUG
@@ -109,6 +110,25 @@ def install() -> None:
 
     compile.__wrapped_by_nbrefactor__ = True  # type: ignore[attr-defined]
     compiler.compile = compile
+
+
+def _stable_tokenize_pattern() -> None:
+    """`tokenize`'s pseudo-token pattern (952 characters, compiled by every process that tokenizes:
+    the warm-up's `print x` cell, the rules reading tokens) lists the string prefixes (`rb`, `Rf`,
+    …) in the order of a set, which string hashing shuffles from run to run: its tables were never
+    found again, and every run added one more copy to this file and rewrote it (1.1 MB, each run:
+    issue 15, twenty-fifth round). The same prefixes sorted make the same text every run. The order
+    changes nothing the pattern matches: each prefix stands before a quote, so only the letters
+    written before the quote match, whichever alternative is tried first (CPython itself builds
+    the pattern in any order). Only the pattern's text is replaced, before anything tokenizes."""
+    import tokenize
+
+    prefixes, pseudo = getattr(tokenize, "StringPrefix", None), getattr(tokenize, "PseudoToken", None)
+    if not (isinstance(prefixes, str) and isinstance(pseudo, str) and hasattr(tokenize, "_all_string_prefixes")):
+        return
+    stable = "(" + "|".join(sorted(tokenize._all_string_prefixes())) + ")"  # `tokenize.group`'s form
+    if prefixes != stable and prefixes in pseudo and sorted(prefixes[1:-1].split("|")) == sorted(stable[1:-1].split("|")):
+        tokenize.PseudoToken = pseudo.replace(prefixes, stable)
 
 
 def _install_dataclasses() -> None:

@@ -55,6 +55,13 @@ REFUSED = (
     ("async def stream():\n    yield 1\n    return 2", "'return' with value in async generator", 3, 5),
     # The first statement the kernel cannot compile is the one it stops at.
     ("x = 1\ndef f(a, a):\n    pass\nreturn x", "duplicate argument 'a' in function definition", 2, 10),
+    # Round 25's screens (a name repeated among the cell's parameters or keywords, a call's starred
+    # argument left out): a repeat inside one call or definition beside others that are not.
+    ("fig = figure(dpi=100)\nplot(x, y, label='a', color=c(dpi=2), color='b')", "keyword argument repeated: color", 2, 39),
+    ("plot(x, color='r')\nclass Model(Base, metaclass=Meta, metaclass=Other):\n    pass", "keyword argument repeated: metaclass", 2, 35),
+    ("def f(x):\n    return lambda y, x, y: x\ndef g(x):\n    return x", "duplicate argument 'y' in function definition", 2, 25),
+    ("print(*row)\n*rest", "can't use starred expression here", 2, 1),
+    ("print(*row, *(a for a in [*b]))\nx = *row", "can't use starred expression here", 2, 5),
 )
 
 # What IPython runs: top-level `await`/`async for`/`async with` (autoawait), and what is refused
@@ -73,6 +80,9 @@ ACCEPTED = (
     "from pylab import *",
     "class Point:\n    def norm(self):\n        return abs(self.x)\n\ndef origin():\n    return Point()",
     "print(__debug__)",
+    "plot(x, color='r')\nplot(y, color='b', **style, **more)\nfig(dpi=1, size=f(dpi=2))",
+    "def f(x, *a, y=1, **k):\n    return lambda x, y: x\ndef g(x, y):\n    return x\nkey = lambda x: x",
+    "print(*row, sep=' ')\nf(*a, *b, **k)\nclass C(*bases, metaclass=M):\n    pass\nprint(*[*x, *y])",
 )
 
 

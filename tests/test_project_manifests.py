@@ -26,6 +26,42 @@ def test_normalise_is_pep503():
     assert normalise("A--B__c..D") == "a-b-c-d"
 
 
+def test_normalise_without_its_pattern_for_plain_names_is_the_pattern_on_every_name():
+    """Round 25: a name without `_`, `.` or `--` skips `re.sub`; every name pipreqs' mapping, the
+    installed distributions and the catalogue hold, and written edge cases, normalise as the pattern
+    alone made them."""
+    import re
+
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.distributions import installed_distributions, pipreqs_mapping
+
+    def by_pattern(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower().strip()
+
+    names = {"", "-", "--", "a-", "-a", "a--b", "a-b", " A-B ", "a-_-b", "a-.b", "Äpfel-Baum", "x\u00df-y", "a\t-b", "-\n"}
+    for key, candidates in pipreqs_mapping().items():
+        names.add(key)
+        names.update(candidates)
+    for module, distributions in installed_distributions().items():
+        names.add(module)
+        names.update(distributions)
+    stack: list = [load_catalog(()).data]  # every key and short string of the catalogue
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            names.update(str(k) for k in item)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, str) and len(item) < 80:
+            names.add(item)
+    assert len(names) > 1000
+    plain = [n for n in names if "_" not in n and "." not in n and "--" not in n]
+    assert 100 < len(plain) < len(names)
+    for name in sorted(names):
+        assert normalise(name) == by_pattern(name), name
+
+
 def test_requirements_txt_pins_ranges_comments_and_options():
     text = textwrap.dedent(
         """\

@@ -14,6 +14,7 @@ import tokenize
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import Iterator, Optional, Sequence
 
 from nbrefactor.audit.guards import NOT_ANALYSED, deep_recursion, interpreter_recursion, too_complex
@@ -723,24 +724,36 @@ def kernel_compile_error(python: str, tree: ast.Module) -> Optional[SyntaxProble
     statement, 45 of fair check 21's 2,283 (a `return` in a `def` is one only beside a class)."""
     present = node_classes(tree)
     suspects: list[ast.AST] = [n for kind in _PLACED_CLASSES & present for n in nodes_of(tree, kind)]
+    if ast.Starred in present and ast.Call in present:
+        # `print(*row)`, `f(*args)`: a starred argument of a call compiles wherever the call stands
+        # (8 of the 19 statements PDSH's cells had compiled held no other suspect).
+        passed = {id(a) for call in nodes_of(tree, ast.Call) for a in call.args if a.__class__ is ast.Starred}
+        suspects = [n for n in suspects if id(n) not in passed]
     if ast.ImportFrom in present:
         # `import *` is refused inside a def or class; a `__future__` feature must exist.
         star_refused = not _SCOPES.isdisjoint(present)
         suspects.extend(n for n in nodes_of(tree, ast.ImportFrom)
                         if n.module == "__future__" or (star_refused and n.names[0].name == "*"))
-    for kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
-        for n in nodes_of(tree, kind) if kind in present else ():
-            a = n.args
-            names = [p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
-            names += [p.arg for p in (a.vararg, a.kwarg) if p is not None]
-            if len(set(names)) < len(names):
-                suspects.append(n)  # duplicate argument
-    for kind in (ast.Call, ast.ClassDef):
-        for n in nodes_of(tree, kind) if kind in present else ():
-            if len(n.keywords) > 1:
-                names = [k.arg for k in n.keywords if k.arg is not None]  # (None: `**options`)
+    # A name repeated in one function's parameters, or in one call's (or class statement's)
+    # keywords, is a name repeated among all the cell's parameters (`ast.arg`: only ever in a
+    # def's or lambda's `arguments`), or keywords (`ast.keyword`: only in calls and class
+    # statements): each definition and call is looked at only then, and the cell-wide test is
+    # one pass in C (PDSH: 5,248 calls, 3,056 keywords; 132 of 1,505 cells repeat a keyword).
+    if ast.arg in present and _repeats(nodes_of(tree, ast.arg)):
+        for kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
+            for n in nodes_of(tree, kind) if kind in present else ():
+                a = n.args
+                names = [p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
+                names += [p.arg for p in (a.vararg, a.kwarg) if p is not None]
                 if len(set(names)) < len(names):
-                    suspects.append(n)  # keyword argument repeated
+                    suspects.append(n)  # duplicate argument
+    if ast.keyword in present and _repeats(nodes_of(tree, ast.keyword)):
+        for kind in (ast.Call, ast.ClassDef):
+            for n in nodes_of(tree, kind) if kind in present else ():
+                if len(n.keywords) > 1:
+                    names = [k.arg for k in n.keywords if k.arg is not None]  # (None: `**options`)
+                    if len(set(names)) < len(names):
+                        suspects.append(n)  # keyword argument repeated
     if ast.comprehension in present:
         suspects.extend(n.target for n in nodes_of(tree, ast.comprehension) if n.is_async)
     if ast.Try in present:
@@ -771,6 +784,15 @@ def kernel_compile_error(python: str, tree: ast.Module) -> Optional[SyntaxProble
         except (RecursionError, MemoryError, ValueError):
             return None  # (the parse check already guards depth; nothing to say beyond it)
     return None
+
+
+_ARG = attrgetter("arg")
+
+
+def _repeats(nodes: Sequence[ast.AST]) -> bool:
+    """Whether two of `nodes` (`ast.arg` or `ast.keyword`) have the same `arg` (a keyword's None,
+    `**options`, counts too: the calls are then looked at, which leave it out)."""
+    return len(set(map(_ARG, nodes))) < len(nodes)
 
 
 def libcst_facts(python: str) -> CellFacts:
