@@ -618,7 +618,11 @@ class UndeclaredImport(Rule):
         "a key with `*` matching any image so named; `FROM $BASE_IMAGE` is the image of an `ARG BASE_IMAGE=…` default; "
         "pinned by a tag other than `latest`; an image a `*` key matches with a version in its name, `tensorflow-1.7.0-notebook-gpu:latest`, "
         "is one build even so, TensorFlow's version being the name's (`tensorflow==1.7.0`) and Kubeflow no longer publishing these images: "
-        "DEP004 leaves its lines, but it pins nothing for the project's other manifests). A YAML file of any name whose top level has a `dependencies:` list of "
+        "DEP004 leaves its lines, but it pins nothing for the project's other manifests). A Dockerfile beside or above the notebook "
+        "that installs nothing and builds on a team's or an author's image tagged with a version that the catalogue does not list "
+        "(`FROM darribas/gds_py:9.0`, then only `COPY ./content`; not an official image such as `python:3.11`, not `latest`, not "
+        "`nvidia/`, `continuumio/`, `jupyter/`… images of a bare system) is the notebooks' environment, unreadable offline: nothing is "
+        "reported, since any other file around (a website build's `ga_environment.yml`) is not where their packages come from. A YAML file of any name whose top level has a `dependencies:` list of "
         "package specs is a conda environment file (`deep-learning.yml`). "
         "An example's requirements file in a sibling folder of the notebook's (`scripts/requirements.txt` beside "
         "`notebooks/`, the folder above holding no manifest) is a manifest when that folder also holds a `.py` script, "
@@ -752,6 +756,14 @@ class UndeclaredImport(Rule):
         "from sklearn.model_selection import train_test_split"
     )
     passing = (
+        # The notebooks run in their author's versioned image, which the root Dockerfile only copies the
+        # content into: the website build's environment file beside it is not theirs (fair check 23).
+        Example(
+            cells=("import geopandas\nimport pandas as pd\nimport seaborn as sns",),
+            files={"ga_environment.yml": ("# Environment file to build website on each commit\nname: book\n"
+                                          "dependencies:\n  - jupyter-book=0.15.1\n  - pandas=2.2.2\n"),
+                   "Dockerfile": "FROM darribas/gds_py:9.0\nRUN mkdir ${HOME}/content\nCOPY ./content ${HOME}/content\n"},
+        ),
         # A docs build's Sphinx list beside the docs' conda environment is no second way to install
         # the notebooks' environment; and what the metadata of the library the notebook imports
         # declares (`[project]` dependencies, an extra) comes with the library wherever it runs.
@@ -876,6 +888,13 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "pandas==2.2.2\n"},
             expect=((2, 1), (3, 1)),
         ),
+        # An official image of bare Python that installs nothing brings nothing: the file beside it declares.
+        Example(
+            cells=("import geopandas\nimport pandas as pd",),
+            files={"environment.yml": "name: geo\ndependencies:\n  - pandas=2.2.2\n",
+                   "Dockerfile": "FROM python:3.11-slim\nCOPY . /work\n"},
+            expect=((1, 1),),
+        ),
         # Installing it inside the notebook is not declaring it.
         Example(
             cells=("%pip install pyyaml", "import numpy as np\nimport torch\nimport yaml"),
@@ -979,8 +998,8 @@ class UndeclaredImport(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         manifests = ctx.project.manifests
-        if not manifests:
-            return
+        if not manifests or ctx.project.unread_images:
+            return  # (an unread image is the environment: what it lacks is unknown)
         # The repository's own packages (a setup.py/pyproject.toml anywhere below its root) are
         # built and installed from it, not from a line of the notebook's manifest.
         declared = (ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
@@ -1360,7 +1379,7 @@ class NoManifest(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        if ctx.project.manifests:
+        if ctx.project.manifests or ctx.project.unread_images:
             return
         uses: dict[str, list] = {}
         kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
