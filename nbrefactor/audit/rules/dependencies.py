@@ -526,7 +526,9 @@ class UndeclaredImport(Rule):
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
         "installed packages; an import none of them knows is named by the notebook's own guarded install of it "
         "when there is one (`!python -c \"import whisper\" || pip install openai-whisper`, or `try: import whisper` / "
-        "`except ImportError: !pip install openai-whisper`), else by its own name, "
+        "`except ImportError: !pip install openai-whisper`), else by a distribution no table knows that an install line of the "
+        "notebook (guarded or not) names as the import with a word before or after it (`modAL-python` for `modAL`, `PyTDC` for "
+        "`tdc`: that line's name, not a guess), else by its own name, "
         "and the message says that name is assumed when it is not the import's own (`openai-whisper` for `whisper`; "
         "a guess that is the import's name is said plainly, and so is the fix unless pipreqs' mapping names another distribution for it "
         "that `[pipreqs] ignore` sets aside, such as `models`: then the fix says the name on the index may differ), or, when the notebook installs it from a URL (`!pip install "
@@ -1579,6 +1581,14 @@ class InNotebookInstall(Rule):
             cells=("import sys\nif 'google.colab' in sys.modules:\n    %pip install -q lightgbm==4.3.0\n"
                    "    !pip install -r requirements.txt", "import lightgbm\nimport numpy"),
             files={"requirements.txt": "numpy==1.26.4\n"},
+        ),
+        # On Colab only, a distribution no table knows whose name is the import's with a word before or
+        # after it (`molplotter-python` for `import molplotter`, `pysolvkit` for `import solvkit`): the
+        # line installs what the notebook imports, and DEP002 at the import carries it (fair check 23:
+        # modAL-python, PyTDC).
+        Example(
+            cells=("import sys\nif 'google.colab' in sys.modules:\n    !pip install molplotter-python>=0.4.1 pysolvkit",
+                   "from molplotter.models import ActiveLearner\nimport solvkit"),
         ),
         # The project's own manifest, installed by the notebook: declared already (its pins are DEP004's).
         Example(cells=("!pip install --user -q -r requirements.txt", "import numpy"), files={"requirements.txt": "numpy==1.26.4\n"}),
