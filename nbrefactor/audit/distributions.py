@@ -744,7 +744,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                 spelled = spellings.get(normalise(imp.top_level))
                 if not spelled and _lab_test_module(imp.top_level, catalog):
                     continue  # the hosted lab's grader tests (`import unittests`), not a distribution
-                variant = None if spelled else named_variant(imp.top_level, (n for n in spellings if n not in _catalogued(catalog)))
+                variant = None if spelled else named_variant(imp.top_level, (n for n in spellings if n not in catalogued_distributions(catalog)))
                 if variant:
                     # The notebook's own install line names a distribution no table knows that is the
                     # import with a word before or after it (`!pip install modAL-python` for `import
@@ -1485,7 +1485,7 @@ def named_variant(name: str, names: Iterable[str]) -> Optional[str]:
     return next((n for n in sorted(names) if n.startswith(top + "-") or n.endswith("-" + top) or n == "py" + top), None)
 
 
-def _catalogued(catalog: Catalog) -> frozenset[str]:
+def catalogued_distributions(catalog: Catalog) -> frozenset[str]:
     """Every distribution `[import]` names (normalised): an install line naming one installs that
     import's distribution, never a variant of another import's name."""
     cached = _CATALOGUED.get(id(catalog.data))

@@ -18,7 +18,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, cell_imports, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, cell_imports, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -1489,7 +1489,9 @@ class InNotebookInstall(Rule):
         "about a package the notebook imports and no manifest declares: DEP001/DEP002 report it at the import, and "
         "declaring it (their fix) makes the line right; the message names only the packages left (a name with a stray "
         "comma, `nltk,` of `pip install nltk, sklearn`, is the package so named, and PyPI's `sklearn` placeholder is "
-        "scikit-learn). A "
+        "scikit-learn); when the line installs a package the notebook imports, the packages left that nothing imports or needs "
+        "and that `[import]` of the catalogue names (matplotlib beside seaborn, ipywidgets beside mols2grid: they come with "
+        "those or are leftovers) are left out too, while one no table knows stays (torchani, an engine behind Auto3D). A "
         "`pip install -r requirements.txt` of a manifest of the project (the file beside the notebook, guarded or not) is "
         "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
@@ -1590,6 +1592,15 @@ class InNotebookInstall(Rule):
             cells=("import sys\nif 'google.colab' in sys.modules:\n    !pip install molplotter-python>=0.4.1 pysolvkit",
                    "from molplotter.models import ActiveLearner\nimport solvkit"),
         ),
+        # On Colab only, a line setting up what the notebook imports (seaborn, mols2grid: DEP002's) also
+        # names common libraries nothing here imports (matplotlib comes with seaborn, ipywidgets with
+        # mols2grid, scikit-learn is a leftover): nobody declares those for this notebook (fair check 23).
+        # RDKit's PandasTools needs pandas: DEP002's too, at the import.
+        Example(
+            cells=("IN_COLAB = 'google.colab' in str(get_ipython())\nif IN_COLAB:\n"
+                   "    !pip install seaborn mols2grid matplotlib scikit-learn ipywidgets\n    !pip install pandas",
+                   "import seaborn as sns\nimport mols2grid\nfrom rdkit.Chem import PandasTools"),
+        ),
         # The project's own manifest, installed by the notebook: declared already (its pins are DEP004's).
         Example(cells=("!pip install --user -q -r requirements.txt", "import numpy"), files={"requirements.txt": "numpy==1.26.4\n"}),
         # An install in a pipeline step's body: it runs in the step's container, not in the kernel.
@@ -1665,6 +1676,12 @@ class InNotebookInstall(Rule):
                    '    !pip install -q torch==2.3.1\n!pip install -q tabulate'),
             expect=((1, 3), (2, 3)),
         ),
+        # On Colab only, a package no import reaches and no table knows is still reported, beside an
+        # import's package too: an engine reached without an import (torchani behind Auto3D's ANI models).
+        Example(
+            cells=("import sys\nif 'google.colab' in sys.modules:\n    !pip install Auto3D torchani", "from Auto3D.auto3D import options, main"),
+            expect=((1, 3),),
+        ),
         # On Colab only, a package no import reaches (tabulate) is still reported.
         Example(
             cells=("import sys\nif 'google.colab' in sys.modules:\n    %pip install -q lightgbm==4.3.0 tabulate", "import lightgbm"),
@@ -1725,7 +1742,16 @@ class InNotebookInstall(Rule):
                 if imported is None:
                     imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
                                          for n in use.resolution.normalised)
-                packages = [spec for spec in packages if _named_for_pip(spec.name) not in declared | imported]
+                sets_up_imports = len(packages) > len(kept := [spec for spec in packages if _named_for_pip(spec.name) not in imported])
+                packages = [spec for spec in kept if _named_for_pip(spec.name) not in declared]
+                if sets_up_imports:
+                    # A line that sets up what the notebook imports: of the rest (nothing imports or needs
+                    # them), a library the catalogue knows by an import name (matplotlib, scipy, requests)
+                    # arrives with those imports' packages, or is a leftover; nobody adds it to a manifest
+                    # for a notebook that never imports it (fair check 23: matplotlib, scikit-learn,
+                    # ipywidgets beside seaborn and mols2grid). A package no table knows stays: an engine
+                    # or plugin reached without an import (torchani behind Auto3D).
+                    packages = [spec for spec in packages if _named_for_pip(spec.name) not in catalogued_distributions(ctx.catalog)]
                 # `!pip install --quiet nltk, sklearn` after `try: import nltk; import sklearn`: `nltk,` is
                 # nltk with a stray comma (fair check 20), so it is one of the imports as well.
                 unresolved = [u for u in parsed.unresolved if _named_for_pip(u.rstrip(",")) not in declared | imported
