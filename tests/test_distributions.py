@@ -153,6 +153,21 @@ def test_resolve_override_alternatives_include_conda_and_variant_names():
     assert "py-xgboost" in dist.resolve("xgboost").distributions
 
 
+# Fair check 23: cheminformatics imports whose bare name is another project on the index (`modal` is
+# Modal Labs' client) or none; `rdkit-pypi` is rdkit's old name on PyPI (a Colab line installing it
+# repeats the DEP002 of `import rdkit`). Written from each project's install instructions.
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [("modAL.models", "modAL-python"), ("tdc.single_pred", "PyTDC"), ("jscatter", "jupyter-scatter"), ("rdkit.Chem", "rdkit")],
+)
+def test_resolve_cheminformatics_names(module, expected):
+    assert dist.resolve(module).primary == expected
+
+
+def test_rdkit_pypi_counts_as_rdkit():
+    assert "rdkit-pypi" in dist.resolve("rdkit").distributions
+
+
 @pytest.mark.parametrize(
     ("module", "expected"),
     [

@@ -744,7 +744,14 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                 spelled = spellings.get(normalise(imp.top_level))
                 if not spelled and _lab_test_module(imp.top_level, catalog):
                     continue  # the hosted lab's grader tests (`import unittests`), not a distribution
-                if spelled and spelled.lower() != imp.top_level.lower():  # (not a change of case only)
+                variant = None if spelled else named_variant(imp.top_level, (n for n in spellings if n not in catalogued_distributions(catalog)))
+                if variant:
+                    # The notebook's own install line names a distribution no table knows that is the
+                    # import with a word before or after it (`!pip install modAL-python` for `import
+                    # modAL`, `PyTDC` for `import tdc`): that is where the module comes from, not the
+                    # bare name (`modal` on the index is another project; fair check 23).
+                    resolution = Resolution(resolution.module, (spellings[variant],), "notebook-install")
+                elif spelled and spelled.lower() != imp.top_level.lower():  # (not a change of case only)
                     # Still a guess, spelled as the notebook's own install line does (`torch_lr_finder`
                     # → `torch-lr-finder`, from `#!pip install torch-lr-finder`): the same name to pip.
                     resolution = Resolution(resolution.module, (spelled,), resolution.source)
@@ -1472,10 +1479,25 @@ def _unknown_import(imp: ImportFact, catalog: Catalog, installed: set[str]) -> b
 def named_variant(name: str, names: Iterable[str]) -> Optional[str]:
     """The first (sorted) of `names`, normalised distribution names, that is the import name `name`
     with a component before or after it: `mmcv-full` of `mmcv`, `open-clip-torch` of `open_clip`,
-    `python-xyz`, `xyz-core`, `xyz-headless`. For an import no table knows, such a line is its
+    `python-xyz`, `xyz-core`, `xyz-headless`, `pyxyz` (PyTDC of `tdc`). For an import no table knows, such a line is its
     declaration, not another package's (fair check 21's class, seen in checks 12 and 16 too)."""
     top = normalise(name)
-    return next((n for n in sorted(names) if n.startswith(top + "-") or n.endswith("-" + top)), None)
+    return next((n for n in sorted(names) if n.startswith(top + "-") or n.endswith("-" + top) or n == "py" + top), None)
+
+
+def catalogued_distributions(catalog: Catalog) -> frozenset[str]:
+    """Every distribution `[import]` names (normalised): an install line naming one installs that
+    import's distribution, never a variant of another import's name."""
+    cached = _CATALOGUED.get(id(catalog.data))
+    if cached is not None and cached[0] is catalog.data:
+        return cached[1]
+    names = frozenset(normalise(d) for ds in _tables(catalog).overrides.values() for d in ds)
+    _CATALOGUED.clear()
+    _CATALOGUED[id(catalog.data)] = (catalog.data, names)
+    return names
+
+
+_CATALOGUED: dict[int, tuple[object, frozenset[str]]] = {}
 
 
 def url_installs(facts: NotebookFacts) -> dict[str, str]:

@@ -197,6 +197,12 @@ class ProjectContext:
     # the names the file binds at module level (what the reader's uncommented `%load` pastes in);
     # None when it binds names nobody can list or does not parse (fair check 22).
     load_blank_names: tuple[tuple[str, Optional[frozenset[str]]], ...] = ()
+    # The images of Dockerfiles beside or above the notebook that install nothing themselves and build
+    # on a version-tagged image of a team or author the catalogue does not list (`FROM
+    # darribas/gds_py:9.0`, then only `COPY ./content`), as (Dockerfile, image reference): that image
+    # is the notebooks' environment, but what it holds cannot be read offline (`with_image_packages`;
+    # fair check 23: gds_course's imports were reported as missing from its website build's file).
+    unread_images: tuple[tuple[str, str], ...] = ()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -1182,7 +1188,8 @@ def with_image_packages(project: ProjectContext, stacks: dict, release_tagged: I
     `FROM jupyter/scipy-notebook:<tag>` brings numpy, pandas, scikit-learn…: `stacks` maps an image
     name, or a glob of names with the version in them, to them), pinned when the tag names one build (not `latest`, nor no tag;
     a glob's image whose name holds the version, `tensorflow-1.7.0-notebook-gpu`, is `named_build`), located at the
-    `FROM` line. A Dockerfile that then declares nothing is no manifest. `release_tagged`: globs of
+    `FROM` line. A Dockerfile that then declares nothing is no manifest; its team's versioned image
+    (`_unread_image`) goes to `unread_images`, an environment whose contents are unknown. `release_tagged`: globs of
     image names whose builds are tagged release first (RAPIDS' `0.7-cuda10.0-runtime-ubuntu18.04`,
     `24.06-cuda12.0-py3.11`): a tag of theirs without that version (`cuda9.2-runtime-ubuntu16.04`)
     followed each release and pins nothing."""
@@ -1190,6 +1197,7 @@ def with_image_packages(project: ProjectContext, stacks: dict, release_tagged: I
     if not any(m.kind == "dockerfile" for m in project.manifests):
         return project
     manifests: list[Manifest] = []
+    unread: list[tuple[str, str]] = []
     for manifest in project.manifests:
         if manifest.kind != "dockerfile":
             manifests.append(manifest)
@@ -1222,7 +1230,28 @@ def with_image_packages(project: ProjectContext, stacks: dict, release_tagged: I
                 added.append(Requirement(normalise(distribution), spec, line, pinned, named_build=named is not None and not pinned))
         if manifest.requirements or added or manifest.includes or manifest.projects:
             manifests.append(replace(manifest, requirements=manifest.requirements + tuple(added)))
-    return replace(project, manifests=tuple(manifests))
+        else:
+            unread += [(manifest.path, reference) for reference, _ in manifest.base_images if _unread_image(reference)]
+    return replace(project, manifests=tuple(manifests), unread_images=project.unread_images + tuple(unread))
+
+
+# Images that hold an operating system, CUDA or a bare conda, or a Jupyter server without a
+# scientific stack: a Dockerfile that builds on one and installs nothing gives the notebooks nothing
+# they import, so the files beside it still declare their environment.
+_BARE_IMAGE_NAMESPACES = ("nvidia/", "continuumio/", "condaforge/", "mambaorg/", "jupyter/", "jupyterhub/",
+                          "bitnami/", "amazonlinux/", "rockylinux/", "redhat/", "ubuntu/", "debian/")
+
+
+def _unread_image(reference: str) -> bool:
+    """A base image that is an environment of its own, not readable here: a team's or an author's
+    (`darribas/gds_py`: a namespace, unlike the official `python`, `ubuntu`), tagged with a version
+    (`:9.0`; not `latest`, not untagged: such a tag names one build of packages the author chose),
+    and not of a bare-system namespace (`_BARE_IMAGE_NAMESPACES`). Catalogued images never get here:
+    their packages are read from `[docker_stacks]`."""
+    name, tag = image_name(reference)
+    if "/" not in name or name.startswith(_BARE_IMAGE_NAMESPACES):
+        return False
+    return tag is not None and re.match(r"^v?\d+(?:\.\d+)*(?:[-_.][\w.-]*)?$", tag) is not None
 
 
 def parse_manifest(path: str, text: str) -> Optional[Manifest]:

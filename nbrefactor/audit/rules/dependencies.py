@@ -18,7 +18,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, cell_imports, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, cell_imports, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -542,7 +542,9 @@ class UndeclaredImport(Rule):
         "google-cloud-storage; offline, from `rules/distributions.toml`, pipreqs' mapping and the "
         "installed packages; an import none of them knows is named by the notebook's own guarded install of it "
         "when there is one (`!python -c \"import whisper\" || pip install openai-whisper`, or `try: import whisper` / "
-        "`except ImportError: !pip install openai-whisper`), else by its own name, "
+        "`except ImportError: !pip install openai-whisper`), else by a distribution no table knows that an install line of the "
+        "notebook (guarded or not) names as the import with a word before or after it (`modAL-python` for `modAL`, `PyTDC` for "
+        "`tdc`: that line's name, not a guess), else by its own name, "
         "and the message says that name is assumed when it is not the import's own (`openai-whisper` for `whisper`; "
         "a guess that is the import's name is said plainly, and so is the fix unless pipreqs' mapping names another distribution for it "
         "that `[pipreqs] ignore` sets aside, such as `models`: then the fix says the name on the index may differ), or, when the notebook installs it from a URL (`!pip install "
@@ -634,7 +636,11 @@ class UndeclaredImport(Rule):
         "a key with `*` matching any image so named; `FROM $BASE_IMAGE` is the image of an `ARG BASE_IMAGE=…` default; "
         "pinned by a tag other than `latest`; an image a `*` key matches with a version in its name, `tensorflow-1.7.0-notebook-gpu:latest`, "
         "is one build even so, TensorFlow's version being the name's (`tensorflow==1.7.0`) and Kubeflow no longer publishing these images: "
-        "DEP004 leaves its lines, but it pins nothing for the project's other manifests). A YAML file of any name whose top level has a `dependencies:` list of "
+        "DEP004 leaves its lines, but it pins nothing for the project's other manifests). A Dockerfile beside or above the notebook "
+        "that installs nothing and builds on a team's or an author's image tagged with a version that the catalogue does not list "
+        "(`FROM darribas/gds_py:9.0`, then only `COPY ./content`; not an official image such as `python:3.11`, not `latest`, not "
+        "`nvidia/`, `continuumio/`, `jupyter/`… images of a bare system) is the notebooks' environment, unreadable offline: nothing is "
+        "reported, since any other file around (a website build's `ga_environment.yml`) is not where their packages come from. A YAML file of any name whose top level has a `dependencies:` list of "
         "package specs is a conda environment file (`deep-learning.yml`). "
         "An example's requirements file in a sibling folder of the notebook's (`scripts/requirements.txt` beside "
         "`notebooks/`, the folder above holding no manifest) is a manifest when that folder also holds a `.py` script, "
@@ -768,6 +774,14 @@ class UndeclaredImport(Rule):
         "from sklearn.model_selection import train_test_split"
     )
     passing = (
+        # The notebooks run in their author's versioned image, which the root Dockerfile only copies the
+        # content into: the website build's environment file beside it is not theirs (fair check 23).
+        Example(
+            cells=("import geopandas\nimport pandas as pd\nimport seaborn as sns",),
+            files={"ga_environment.yml": ("# Environment file to build website on each commit\nname: book\n"
+                                          "dependencies:\n  - jupyter-book=0.15.1\n  - pandas=2.2.2\n"),
+                   "Dockerfile": "FROM darribas/gds_py:9.0\nRUN mkdir ${HOME}/content\nCOPY ./content ${HOME}/content\n"},
+        ),
         # A docs build's Sphinx list beside the docs' conda environment is no second way to install
         # the notebooks' environment; and what the metadata of the library the notebook imports
         # declares (`[project]` dependencies, an extra) comes with the library wherever it runs.
@@ -892,6 +906,13 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "pandas==2.2.2\n"},
             expect=((2, 1), (3, 1)),
         ),
+        # An official image of bare Python that installs nothing brings nothing: the file beside it declares.
+        Example(
+            cells=("import geopandas\nimport pandas as pd",),
+            files={"environment.yml": "name: geo\ndependencies:\n  - pandas=2.2.2\n",
+                   "Dockerfile": "FROM python:3.11-slim\nCOPY . /work\n"},
+            expect=((1, 1),),
+        ),
         # Installing it inside the notebook is not declaring it.
         Example(
             cells=("%pip install pyyaml", "import numpy as np\nimport torch\nimport yaml"),
@@ -995,8 +1016,8 @@ class UndeclaredImport(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         manifests = ctx.project.manifests
-        if not manifests:
-            return
+        if not manifests or ctx.project.unread_images:
+            return  # (an unread image is the environment: what it lacks is unknown)
         # The repository's own packages (a setup.py/pyproject.toml anywhere below its root) are
         # built and installed from it, not from a line of the notebook's manifest.
         declared = (ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
@@ -1376,7 +1397,7 @@ class NoManifest(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        if ctx.project.manifests:
+        if ctx.project.manifests or ctx.project.unread_images:
             return
         uses: dict[str, list] = {}
         kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
@@ -1484,7 +1505,9 @@ class InNotebookInstall(Rule):
         "about a package the notebook imports and no manifest declares: DEP001/DEP002 report it at the import, and "
         "declaring it (their fix) makes the line right; the message names only the packages left (a name with a stray "
         "comma, `nltk,` of `pip install nltk, sklearn`, is the package so named, and PyPI's `sklearn` placeholder is "
-        "scikit-learn). A "
+        "scikit-learn); when the line installs a package the notebook imports, the packages left that nothing imports or needs "
+        "and that `[import]` of the catalogue names (matplotlib beside seaborn, ipywidgets beside mols2grid: they come with "
+        "those or are leftovers) are left out too, while one no table knows stays (torchani, an engine behind Auto3D). A "
         "`pip install -r requirements.txt` of a manifest of the project (the file beside the notebook, guarded or not) is "
         "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
@@ -1577,6 +1600,23 @@ class InNotebookInstall(Rule):
                    "    !pip install -r requirements.txt", "import lightgbm\nimport numpy"),
             files={"requirements.txt": "numpy==1.26.4\n"},
         ),
+        # On Colab only, a distribution no table knows whose name is the import's with a word before or
+        # after it (`molplotter-python` for `import molplotter`, `pysolvkit` for `import solvkit`): the
+        # line installs what the notebook imports, and DEP002 at the import carries it (fair check 23:
+        # modAL-python, PyTDC).
+        Example(
+            cells=("import sys\nif 'google.colab' in sys.modules:\n    !pip install molplotter-python>=0.4.1 pysolvkit",
+                   "from molplotter.models import ActiveLearner\nimport solvkit"),
+        ),
+        # On Colab only, a line setting up what the notebook imports (seaborn, mols2grid: DEP002's) also
+        # names common libraries nothing here imports (matplotlib comes with seaborn, ipywidgets with
+        # mols2grid, scikit-learn is a leftover): nobody declares those for this notebook (fair check 23).
+        # RDKit's PandasTools needs pandas: DEP002's too, at the import.
+        Example(
+            cells=("IN_COLAB = 'google.colab' in str(get_ipython())\nif IN_COLAB:\n"
+                   "    !pip install seaborn mols2grid matplotlib scikit-learn ipywidgets\n    !pip install pandas",
+                   "import seaborn as sns\nimport mols2grid\nfrom rdkit.Chem import PandasTools"),
+        ),
         # The project's own manifest, installed by the notebook: declared already (its pins are DEP004's).
         Example(cells=("!pip install --user -q -r requirements.txt", "import numpy"), files={"requirements.txt": "numpy==1.26.4\n"}),
         # An install in a pipeline step's body: it runs in the step's container, not in the kernel.
@@ -1652,6 +1692,12 @@ class InNotebookInstall(Rule):
                    '    !pip install -q torch==2.3.1\n!pip install -q tabulate'),
             expect=((1, 3), (2, 3)),
         ),
+        # On Colab only, a package no import reaches and no table knows is still reported, beside an
+        # import's package too: an engine reached without an import (torchani behind Auto3D's ANI models).
+        Example(
+            cells=("import sys\nif 'google.colab' in sys.modules:\n    !pip install Auto3D torchani", "from Auto3D.auto3D import options, main"),
+            expect=((1, 3),),
+        ),
         # On Colab only, a package no import reaches (tabulate) is still reported.
         Example(
             cells=("import sys\nif 'google.colab' in sys.modules:\n    %pip install -q lightgbm==4.3.0 tabulate", "import lightgbm"),
@@ -1712,7 +1758,16 @@ class InNotebookInstall(Rule):
                 if imported is None:
                     imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
                                          for n in use.resolution.normalised)
-                packages = [spec for spec in packages if _named_for_pip(spec.name) not in declared | imported]
+                sets_up_imports = len(packages) > len(kept := [spec for spec in packages if _named_for_pip(spec.name) not in imported])
+                packages = [spec for spec in kept if _named_for_pip(spec.name) not in declared]
+                if sets_up_imports:
+                    # A line that sets up what the notebook imports: of the rest (nothing imports or needs
+                    # them), a library the catalogue knows by an import name (matplotlib, scipy, requests)
+                    # arrives with those imports' packages, or is a leftover; nobody adds it to a manifest
+                    # for a notebook that never imports it (fair check 23: matplotlib, scikit-learn,
+                    # ipywidgets beside seaborn and mols2grid). A package no table knows stays: an engine
+                    # or plugin reached without an import (torchani behind Auto3D).
+                    packages = [spec for spec in packages if _named_for_pip(spec.name) not in catalogued_distributions(ctx.catalog)]
                 # `!pip install --quiet nltk, sklearn` after `try: import nltk; import sklearn`: `nltk,` is
                 # nltk with a stray comma (fair check 20), so it is one of the imports as well.
                 unresolved = [u for u in parsed.unresolved if _named_for_pip(u.rstrip(",")) not in declared | imported

@@ -784,7 +784,7 @@ class UsesRemovedApi(Rule):
         "Reads every cell CPython parses, and a cell that does not parse only "
         "because of its Python 2 print statements (`print 'mean:', x`) with them written as calls, every position in place "
         "(RND001 reads them the same way in a Python 2 notebook). Reports imports and attribute uses (`from sklearn.cross_validation import …`, `np.float`, "
-        "`tf.Session()`, `tf.contrib…`, `torchtext.legacy`, PyMC 2's `pm.MCMC`), and calls of removed "
+        "`tf.Session()`, `tf.contrib…`, `torchtext.legacy`, `from torchtext.data import Field` (moved out in 0.9), PyMC 2's `pm.MCMC`), and calls of removed "
         "methods of a library's objects on any variable (`model.predict_classes(x)` in a notebook that imports "
         "Keras or TensorFlow; a method name another library shares, such as `predict_proba`, is not catalogued), and "
         "calls passing a removed keyword argument (`mean_squared_error(y, p, squared=False)` when the callee is "
@@ -959,6 +959,13 @@ class UsesRemovedApi(Rule):
         Example(
             cells=("from sklearn import metrics\nerror = metrics.mean_squared_error([1.0, 2.0], [1.5, 2.5], squared=True)",),
             files={"requirements.txt": "scikit-learn\n"},
+            expect=((1, 2),),
+        ),
+        # torchtext's legacy pipeline imported from `torchtext.data`, where 0.9 removed it (fair check 23).
+        Example(
+            cells=("import torch\nfrom torchtext.data import Field, BucketIterator",
+                   "TEXT = Field(lower=True)\ntrain_iter = BucketIterator(train, batch_size=32)"),
+            files={"requirements.txt": "torch==2.3.1\ntorchtext>=0.15\n"},
             expect=((1, 2),),
         ),
         # The Keras 1 name of `epochs`, on any model variable of a notebook importing Keras.
